@@ -1,0 +1,1 @@
+# bundled go-live playbooks
