@@ -1,0 +1,248 @@
+"""Playbooks: YAML files of phases and steps, loaded into validated models.
+
+Every problem is reported as `file:line:col: message`: YAML syntax, unknown keys, wrong
+types, unknown step kinds, duplicate ids, and — checked against site.yaml — host groups,
+windows and phases that do not exist, and template syntax errors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+
+from launchpad.errors import InvalidInput, Problem, UsageError
+from launchpad.site import Site
+from launchpad.steps import step_kinds
+from launchpad.steps.base import StepSpec
+from launchpad.templating import check_syntax
+from launchpad.yamlsource import Document, SourceMap, problems_from_validation, read_yaml
+
+BUNDLED_DIR = Path(__file__).resolve().parent.parent / "playbooks"
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Variable(Model):
+    prompt: str = Field("", description="The question asked when no value is given.")
+    default: str | None = None
+    pattern: str | None = Field(None, description="Regex the whole value must match.")
+    choices: list[str] | None = None
+    per_env: dict[str, str] = Field(default_factory=dict, description="Value per environment.")
+
+    @field_validator("default", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+    @field_validator("pattern")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression: {exc}") from None
+        return value
+
+    def problem_with(self, value: str) -> str:
+        """Why `value` is not acceptable, or ''."""
+        if self.choices and value not in self.choices:
+            return f"must be one of {', '.join(self.choices)}"
+        if self.pattern and not re.fullmatch(self.pattern, value):
+            return f"must match {self.pattern}"
+        return ""
+
+
+@cache
+def _step_adapter() -> TypeAdapter[Any]:
+    specs = tuple(kind.spec for kind in step_kinds().values())
+    union = Annotated[Union[specs], Field(discriminator="kind")]  # noqa: UP007
+    return TypeAdapter(list[union])  # type: ignore[valid-type]
+
+
+def _validate_steps(value: Any) -> Any:
+    return _step_adapter().validate_python(value)
+
+
+class Phase(Model):
+    id: Id
+    name: str
+    description: str = ""
+    steps: Annotated[list[StepSpec], Field(description="The steps, in order.")]
+    rollback: list[StepSpec] = Field(
+        default_factory=list, description="Steps that undo this phase if a later step fails."
+    )
+
+    @field_validator("steps", "rollback", mode="before")
+    @classmethod
+    def _steps_by_kind(cls, value: Any) -> Any:
+        return _validate_steps(value)
+
+
+class Playbook(Model):
+    name: Id
+    title: str
+    description: str = ""
+    version: str = "1"
+    vars: dict[Id, Variable] = Field(default_factory=dict)
+    phases: list[Phase] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_step_ids(cls, data: Any) -> Any:
+        """Steps without an id get `phase.N` (1-based), stable while steps are not reordered."""
+        if not isinstance(data, dict) or not isinstance(data.get("phases"), list):
+            return data
+        for phase in data["phases"]:
+            if not isinstance(phase, dict):
+                continue
+            for key, prefix in (("steps", ""), ("rollback", "rollback-")):
+                steps = phase.get(key)
+                if isinstance(steps, list):
+                    for i, step in enumerate(steps, 1):
+                        if isinstance(step, dict) and "id" not in step:
+                            step["id"] = f"{phase.get('id', 'phase')}.{prefix}{i}"
+        return data
+
+    def all_steps(self) -> list[tuple[Phase, StepSpec]]:
+        return [(phase, step) for phase in self.phases for step in phase.steps]
+
+    def step(self, step_id: str) -> StepSpec | None:
+        return next((s for _, s in self.all_steps() if s.id == step_id), None)
+
+    def snapshot(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_defaults=True)
+
+    def digest(self) -> str:
+        text = json.dumps(self.snapshot(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+class LoadedPlaybook:
+    """A playbook with the file it came from, so later checks can still cite lines."""
+
+    def __init__(self, playbook: Playbook, path: Path, source: SourceMap) -> None:
+        self.playbook, self.path, self.source = playbook, path, source
+
+
+def load_playbook(path: Path, display: str | None = None) -> LoadedPlaybook:
+    document = read_yaml(path, display)
+    return LoadedPlaybook(_validate(document), path, document.source)
+
+
+def _validate(document: Document) -> Playbook:
+    from pydantic import ValidationError
+
+    try:
+        playbook = Playbook.model_validate(document.data)
+    except ValidationError as exc:
+        raise InvalidInput(problems_from_validation(exc, document.source)) from None
+    problems = _duplicate_ids(playbook, document.source)
+    if problems:
+        raise InvalidInput(problems)
+    return playbook
+
+
+def _duplicate_ids(playbook: Playbook, source: SourceMap) -> list[Problem]:
+    problems, seen_phases, seen_steps = [], set(), set()
+    for p, phase in enumerate(playbook.phases):
+        if phase.id in seen_phases:
+            problems.append(source.problem(("phases", p, "id"), f"phase id {phase.id!r} is used twice"))
+        seen_phases.add(phase.id)
+        for key in ("steps", "rollback"):
+            for s, step in enumerate(getattr(phase, key)):
+                if step.id in seen_steps:
+                    problems.append(source.problem(("phases", p, key, s, "id"), f"step id {step.id!r} is used twice"))
+                seen_steps.add(step.id)
+    return problems
+
+
+def check_against_site(loaded: LoadedPlaybook, site: Site) -> list[Problem]:
+    """Problems that only show when the playbook meets the site: missing groups, windows,
+    phases, and template syntax."""
+    problems: list[Problem] = []
+    source, playbook = loaded.source, loaded.playbook
+    groups = set().union(*(env.groups() for env in site.environments.values())) or {"all"}
+    earlier: set[str] = set()
+    for p, phase in enumerate(playbook.phases):
+        for key in ("steps", "rollback"):
+            for s, step in enumerate(getattr(phase, key)):
+                at = ("phases", p, key, s)
+                group = step.hosts_group()
+                if group is not None and group not in groups:
+                    problems.append(source.problem((*at, "hosts"), f"host group {group!r} is not defined in any environment of site.yaml"))
+                for env_name in step.environments or []:
+                    if env_name not in site.environments:
+                        problems.append(source.problem((*at, "environments"), f"environment {env_name!r} is not in site.yaml"))
+                window = getattr(step, "window", None)
+                if window is not None and window not in site.windows:
+                    problems.append(source.problem((*at, "window"), f"window {window!r} is not defined in site.yaml (windows: {', '.join(site.windows) or 'none'})"))
+                needed = getattr(step, "phase_passed", None)
+                if needed is not None and needed not in earlier:
+                    problems.append(source.problem((*at, "phase_passed"), f"phase {needed!r} is not an earlier phase of this playbook"))
+                for field_name, template in step.templates().items():
+                    error = check_syntax(template)
+                    if error:
+                        base = field_name.split("[")[0]
+                        problems.append(source.problem((*at, base), error))
+        earlier.add(phase.id)
+    return problems
+
+
+def playbook_dirs(workspace_root: Path | None) -> list[Path]:
+    dirs = [workspace_root / "playbooks"] if workspace_root else []
+    return [*dirs, BUNDLED_DIR]
+
+
+def find_playbook(name_or_path: str, workspace_root: Path | None) -> Path:
+    """A playbook by file path, or by name in the workspace's then the bundled playbooks."""
+    candidate = Path(name_or_path)
+    if candidate.suffix in (".yaml", ".yml") and candidate.exists():
+        return candidate
+    for directory in playbook_dirs(workspace_root):
+        for suffix in (".yaml", ".yml"):
+            path = directory / f"{name_or_path}{suffix}"
+            if path.exists():
+                return path
+    known = sorted({p.stem for d in playbook_dirs(workspace_root) if d.is_dir() for p in d.glob("*.y*ml")})
+    raise UsageError(
+        f"no playbook named {name_or_path!r}",
+        hint=f"known playbooks: {', '.join(known) or 'none'}",
+    )
+
+
+def list_playbooks(workspace_root: Path | None) -> list[Path]:
+    """Workspace playbooks first; a bundled one with the same name is hidden by it."""
+    seen: dict[str, Path] = {}
+    for directory in playbook_dirs(workspace_root):
+        if directory.is_dir():
+            for path in sorted(directory.glob("*.y*ml")):
+                seen.setdefault(path.stem, path)
+    return list(seen.values())
+
+
+def describe_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """What changed between two playbook snapshots, step by step, in words."""
+    def steps(snapshot: dict[str, Any]) -> dict[str, str]:
+        found = {}
+        for phase in snapshot.get("phases", []):
+            for step in phase.get("steps", []):
+                found[step["id"]] = json.dumps(step, sort_keys=True, ensure_ascii=False)
+        return found
+
+    before, after = steps(old), steps(new)
+    changes = [f"step {sid} was removed" for sid in before if sid not in after]
+    changes += [f"step {sid} was added" for sid in after if sid not in before]
+    changes += [f"step {sid} was changed" for sid in after if sid in before and before[sid] != after[sid]]
+    if list(before) != [s for s in after if s in before][: len(before)] and not changes:
+        changes.append("steps were reordered")
+    return changes

@@ -1,0 +1,128 @@
+"""How the engine asks a person something, and the answers it gets back.
+
+The engine never reads a terminal or opens a dialog: it calls a Prompter. The CLI answers from
+the terminal, an answers file or `--yes`; the TUI with modal screens; tests with a script.
+Every question is a small frozen dataclass so that each front end can render it its own way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+
+@dataclass(frozen=True)
+class ConfirmRequest:
+    step_id: str
+    title: str
+    environment: str
+    production: bool
+    detail: str = ""  # what will run, on which hosts
+
+
+@dataclass(frozen=True)
+class TypeNameRequest:
+    """Production safety: the person types the environment's name to go on."""
+
+    step_id: str
+    title: str
+    environment: str
+
+
+@dataclass(frozen=True)
+class SignOffRequest:
+    step_id: str
+    title: str
+    instructions: str
+    critical: bool
+    evidence: bool = False
+
+
+@dataclass(frozen=True)
+class SignOff:
+    signed: bool
+    by: str = ""
+    note: str = ""
+    evidence: str = ""
+    # A non-critical step can be skipped at sign-off time, with a reason.
+    skip_reason: str = ""
+
+
+@dataclass(frozen=True)
+class ApprovalRequest:
+    step_id: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Approval:
+    form_number: str
+    approver: str
+
+
+@dataclass(frozen=True)
+class FailureRequest:
+    step_id: str
+    title: str
+    failed_hosts: tuple[str, ...]
+    all_hosts: tuple[str, ...]
+    summary: str
+    critical: bool
+
+
+FailureAction = Literal["retry_all", "retry_failed", "skip", "abort"]
+
+
+@dataclass(frozen=True)
+class FailureChoice:
+    action: FailureAction
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class OverrideRequest:
+    step_id: str
+    title: str
+    refusal: str
+
+
+@dataclass(frozen=True)
+class RerunRequest:
+    step_id: str
+    title: str
+    idempotent: bool
+
+
+@dataclass(frozen=True)
+class VariableRequest:
+    name: str
+    prompt: str
+    default: str | None
+    choices: tuple[str, ...] = field(default_factory=tuple)
+    pattern: str | None = None
+
+
+class Prompter(Protocol):
+    """Answers the engine's questions on behalf of a person. Returning a refusal (False, None,
+    an empty reason) is always safe: the engine then does not do the dangerous thing."""
+
+    actor: str
+
+    def confirm(self, request: ConfirmRequest) -> bool: ...
+
+    def type_environment(self, request: TypeNameRequest) -> str: ...
+
+    def sign_off(self, request: SignOffRequest) -> SignOff: ...
+
+    def approve(self, request: ApprovalRequest) -> Approval | None: ...
+
+    def on_failure(self, request: FailureRequest) -> FailureChoice: ...
+
+    def override_gate(self, request: OverrideRequest) -> str:
+        """The reason for overriding a refused gate, or '' to respect the refusal."""
+        ...
+
+    def rerun_interrupted(self, request: RerunRequest) -> bool: ...
+
+    def variable(self, request: VariableRequest) -> str: ...

@@ -1,0 +1,68 @@
+"""Secret references: how site.yaml names a password without containing it.
+
+A secret value in YAML is only ever a reference: `env:NAME`, `keyring:SERVICE/NAME` or
+`prompt`. A literal is refused at load time, so a password can never reach git, the store, a
+log or a report by way of the workspace files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+from launchpad.errors import SecretUnavailable
+
+_REFERENCE = re.compile(r"^(env:[A-Za-z_][A-Za-z0-9_]*|keyring:[^/\s]+/[^/\s]+|prompt)$")
+
+
+def _check_reference(value: str) -> str:
+    if not _REFERENCE.match(value):
+        raise ValueError(
+            "a secret must be a reference, not the value itself: write env:NAME, "
+            "keyring:SERVICE/NAME or prompt"
+        )
+    return value
+
+
+SecretRef = Annotated[str, AfterValidator(_check_reference)]
+
+
+def resolve_secret(reference: str, *, ask: Callable[[str], str] | None = None, label: str = "") -> str:
+    """Fetch the secret a reference names. `ask` is used for `prompt` references."""
+    kind, _, rest = reference.partition(":")
+    if kind == "env":
+        value = os.environ.get(rest)
+        if value is None:
+            raise SecretUnavailable(
+                f"environment variable {rest} is not set (needed for {label or 'a secret'})",
+                hint=f"export {rest}=… in this shell before running launchpad",
+            )
+        return value
+    if kind == "keyring":
+        service, _, name = rest.partition("/")
+        try:
+            import keyring  # optional: only sites that use it need it installed
+        except ImportError:
+            raise SecretUnavailable(
+                f"{reference} needs the 'keyring' package, which is not installed",
+                hint="pip install keyring, or use env:NAME instead",
+            ) from None
+        value = keyring.get_password(service, name)
+        if value is None:
+            raise SecretUnavailable(
+                f"no keyring entry {service}/{name}",
+                hint=f"store it with: keyring set {service} {name}",
+            )
+        return str(value)
+    if reference == "prompt":
+        if ask is None:
+            raise SecretUnavailable(
+                f"{label or 'a secret'} is set to prompt, but nobody can be asked here",
+                hint="run interactively, or use env:NAME",
+            )
+        return ask(label)
+    raise SecretUnavailable(f"not a secret reference: {reference!r}")

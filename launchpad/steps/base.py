@@ -1,0 +1,120 @@
+"""What every step kind shares: its YAML model's common fields, the context it runs in, and
+the outcome it reports.
+
+A step kind is one module in this package that defines a `Spec` model (with a `kind` literal)
+and a module-level `STEP_KIND = StepKind(...)`. The registry finds it; nothing else changes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from launchpad.events import EventSink
+from launchpad.prompter import Prompter
+
+if TYPE_CHECKING:
+    from launchpad.remote.base import Transport
+    from launchpad.site import Environment, Host, Site
+
+StepStatus = Literal["passed", "failed", "skipped", "refused"]
+
+
+class StepSpec(BaseModel):
+    """Fields common to every step kind."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+        description="Stable id used to store results and resume; defaults to phase.position.",
+    )
+    name: str = Field(description="What the step does, as people will read it.")
+    kind: str
+    description: str = ""
+    confirm: bool = Field(False, description="Ask before running (type the name on production).")
+    critical: bool = Field(False, description="Cannot be skipped, neither on failure nor by --yes.")
+    idempotent: bool | None = Field(
+        None, description="Safe to re-run after an interruption; defaults by kind."
+    )
+    environments: list[str] | None = Field(
+        None, description="Run only on these environments (default: all)."
+    )
+    timeout: float | None = Field(None, gt=0, description="Seconds before the step fails.")
+
+    def hosts_group(self) -> str | None:
+        """The host group the step runs on, for kinds that run on hosts."""
+        return None
+
+    def templates(self) -> dict[str, str]:
+        """Templated fields by name, for `launchpad check` to verify their syntax."""
+        return {}
+
+    def describe(self) -> str:
+        """One line saying what will happen, for previews and confirmations."""
+        return self.description or self.name
+
+
+@dataclass(frozen=True)
+class HostOutcome:
+    host: str
+    status: Literal["passed", "failed"]
+    exit_code: int | None = None
+    duration: float = 0.0
+    stdout: str = ""
+    stderr: str = ""
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    status: StepStatus
+    summary: str
+    hosts: tuple[HostOutcome, ...] = ()
+    evidence: dict[str, Any] = field(default_factory=dict)
+    # The step kind already asked the person and recorded the answer (sign-off, approval).
+    decision: tuple[str, str, dict[str, Any]] | None = None
+
+    @property
+    def failed_hosts(self) -> tuple[str, ...]:
+        return tuple(h.host for h in self.hosts if h.status == "failed")
+
+
+@dataclass
+class StepContext:
+    """Everything a step may use while it runs. Built by the engine for each attempt."""
+
+    run_id: int
+    phase_id: str
+    step_id: str
+    attempt: int
+    site: Site
+    env_name: str
+    environment: Environment
+    values: dict[str, Any]  # the template context: vars, env, site, duty …
+    prompter: Prompter
+    emit: EventSink
+    # Hosts to run on; a retry of failed hosts narrows it.
+    hosts: list[Host]
+    transport_for: Callable[[Host], Transport]
+    report_host: Callable[[HostOutcome], None]
+    audit: Callable[[str, str, dict[str, Any]], None]
+    phase_status: Callable[[str], str | None]
+    now: Callable[[], datetime]
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass(frozen=True)
+class StepKind:
+    name: str
+    spec: type[StepSpec]
+    execute: Callable[[Any, StepContext], StepOutcome]
+    # Whether a step of this kind may be re-run after an interruption without asking.
+    idempotent: bool
+    runs_on_hosts: bool = False

@@ -1,0 +1,84 @@
+"""`http`: a page or API answers with the right status, content and speed (the login page is
+up and shows the on-site contact, an interface answers within its limit)."""
+
+from __future__ import annotations
+
+import time
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field
+
+from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec
+from launchpad.templating import render
+
+
+class HttpStep(StepSpec):
+    kind: Literal["http"]
+    url: str = Field(description="URL; may use {{ env.urls.NAME }}.")
+    method: Literal["GET", "HEAD", "POST", "PUT"] = "GET"
+    headers: dict[str, str] = Field(default_factory=dict)
+    body: str | None = None
+    status: int | list[int] = Field(200, description="Accepted status code(s).")
+    contains: list[str] = Field(default_factory=list, description="Texts the body must contain.")
+    max_latency_ms: float | None = Field(None, gt=0)
+    verify_tls: bool = True
+    follow_redirects: bool = True
+
+    def templates(self) -> dict[str, str]:
+        fields = {"url": self.url, **{f"contains[{i}]": c for i, c in enumerate(self.contains)}}
+        if self.body:
+            fields["body"] = self.body
+        return fields
+
+    def describe(self) -> str:
+        return f"{self.method} {self.url}"
+
+
+def check_http(step: HttpStep, ctx: StepContext) -> StepOutcome:
+    import httpx  # imported on first use: it costs start-up time for every other command
+
+    url = render(step.url, ctx.values)
+    label = urlsplit(url).netloc or url
+    expected = step.status if isinstance(step.status, list) else [step.status]
+    started = time.monotonic()
+    try:
+        with httpx.Client(
+            timeout=step.timeout or 15.0,
+            verify=step.verify_tls,
+            follow_redirects=step.follow_redirects,
+            trust_env=False,
+        ) as client:
+            response = client.request(
+                step.method,
+                url,
+                headers={k: render(v, ctx.values) for k, v in step.headers.items()},
+                content=render(step.body, ctx.values) if step.body else None,
+            )
+    except httpx.HTTPError as exc:
+        outcome = HostOutcome(label, "failed", None, time.monotonic() - started,
+                              message=f"{url}: {type(exc).__name__}: {exc}")
+        ctx.report_host(outcome)
+        return StepOutcome("failed", outcome.message, (outcome,))
+    latency_ms = response.elapsed.total_seconds() * 1000
+    problems = []
+    if response.status_code not in expected:
+        problems.append(f"status {response.status_code}, expected {expected[0] if len(expected) == 1 else expected}")
+    text = response.text
+    for needle in step.contains:
+        wanted = render(needle, ctx.values)
+        if wanted not in text:
+            problems.append(f"the page does not contain {wanted!r}")
+    if step.max_latency_ms is not None and latency_ms > step.max_latency_ms:
+        problems.append(f"answered in {latency_ms:.0f} ms, limit {step.max_latency_ms:.0f} ms")
+    message = "; ".join(problems) or f"{response.status_code} in {latency_ms:.0f} ms"
+    outcome = HostOutcome(
+        label, "failed" if problems else "passed", response.status_code,
+        time.monotonic() - started, stdout=text[:2000], message=message,
+    )
+    ctx.report_host(outcome)
+    evidence = {"url": url, "status": response.status_code, "latency_ms": round(latency_ms, 1)}
+    return StepOutcome(outcome.status, f"{url}: {message}", (outcome,), evidence)
+
+
+STEP_KIND = StepKind("http", HttpStep, check_http, idempotent=True)

@@ -1,0 +1,50 @@
+"""`manual`: a person does something by hand (click through the main flow, phone the client)
+and signs it off with a note. Critical manual steps can never be skipped."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from launchpad.prompter import SignOffRequest
+from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
+from launchpad.templating import render
+
+
+class ManualStep(StepSpec):
+    kind: Literal["manual"]
+    instructions: str = Field("", description="What to do and what to look for.")
+    evidence: bool = Field(False, description="Ask for evidence (a screenshot path, a form number).")
+
+    def templates(self) -> dict[str, str]:
+        return {"instructions": self.instructions}
+
+
+def sign_off(step: ManualStep, ctx: StepContext) -> StepOutcome:
+    request = SignOffRequest(
+        step_id=ctx.step_id,
+        title=step.name,
+        instructions=render(step.instructions, ctx.values),
+        critical=step.critical,
+        evidence=step.evidence,
+    )
+    answer = ctx.prompter.sign_off(request)
+    if answer.signed:
+        detail = {"note": answer.note, "evidence": answer.evidence}
+        return StepOutcome(
+            "passed",
+            f"signed off by {answer.by}" + (f": {answer.note}" if answer.note else ""),
+            evidence={"signed_by": answer.by, **detail},
+            decision=("signed_off", answer.note, {"by": answer.by, **detail}),
+        )
+    if answer.skip_reason and not step.critical:
+        return StepOutcome(
+            "skipped",
+            f"skipped: {answer.skip_reason}",
+            decision=("skipped", answer.skip_reason, {"by": answer.by}),
+        )
+    return StepOutcome("failed", "not signed off")
+
+
+STEP_KIND = StepKind("manual", ManualStep, sign_off, idempotent=True)

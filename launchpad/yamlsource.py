@@ -1,0 +1,193 @@
+"""Load YAML while remembering where every value came from.
+
+Validation errors are only useful to a field engineer if they point at the line to fix, so the
+loaders build plain Python data from PyYAML's node tree and keep a map from each value's path
+(`("environments", "prod", "hosts", 0, "address")`) to its line and column. Pydantic's error
+locations are the same paths, which turns every validation error into `file:line:col: message`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from launchpad.errors import InvalidInput, Problem
+
+PathKey = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class SourceMap:
+    """Line and column (1-based) of each value, and of each mapping key, in one file."""
+
+    file: str
+    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Iterable[str | int], *, at_key: bool = False) -> tuple[int, int]:
+        """The position of the deepest known prefix of `path`; of its key when `at_key`
+        (an unknown key is best reported at the key itself, not at its value)."""
+        path = tuple(path)
+        for cut in range(len(path), -1, -1):
+            prefix = path[:cut]
+            if at_key and prefix in self.keys and cut == len(path):
+                return self.keys[prefix]
+            if prefix in self.values:
+                return self.values[prefix]
+        return (1, 1)
+
+    def problem(self, path: Iterable[str | int], message: str, *, at_key: bool = False) -> Problem:
+        line, col = self.locate(path, at_key=at_key)
+        return Problem(self.file, line, col, message)
+
+
+@dataclass
+class Document:
+    data: Any
+    source: SourceMap
+
+
+def _position(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    """Turns a composed node tree into Python data, recording positions and rejecting
+    duplicate keys (PyYAML silently keeps the last one, which hides mistakes)."""
+
+    def __init__(self, source: SourceMap) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+        self._constructor = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        self.source.values[path] = _position(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self._constructor.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
+        self._constructor.flatten_mapping(node)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._constructor.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | bool | float) or key is None:
+                line, col = _position(key_node)
+                self.problems.append(
+                    Problem(self.source.file, line, col, "a key must be a plain word or number")
+                )
+                continue
+            key = str(key) if not isinstance(key, str) else key
+            if key in result:
+                line, col = _position(key_node)
+                self.problems.append(
+                    Problem(self.source.file, line, col, f"duplicate key {key!r}")
+                )
+                continue
+            self.source.keys[(*path, key)] = _position(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+
+def load_yaml(text: str, file: str) -> Document:
+    """Parse `text`; raise InvalidInput with the position of any syntax error."""
+    source = SourceMap(file)
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = exc.problem or exc.context or "invalid YAML"
+        raise InvalidInput([Problem(file, line, col, f"YAML syntax: {reason}")]) from None
+    except yaml.YAMLError as exc:
+        raise InvalidInput([Problem(file, 1, 1, f"YAML syntax: {exc}")]) from None
+    except ValueError as exc:  # e.g. invalid characters the reader rejects
+        raise InvalidInput([Problem(file, 1, 1, f"unreadable YAML: {exc}")]) from None
+    if len(nodes) > 1:
+        line, col = _position(nodes[1])
+        raise InvalidInput([Problem(file, line, col, "expected one YAML document, found more")])
+    if not nodes or nodes[0] is None:
+        return Document({}, source)
+    builder = _Builder(source)
+    try:
+        data = builder.build(nodes[0], ())
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise InvalidInput([Problem(file, line, col, f"YAML value: {exc.problem}")]) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # PyYAML's timestamp and number constructors raise plain errors on odd input.
+        raise InvalidInput([Problem(file, 1, 1, f"YAML value: {exc}")]) from None
+    if builder.problems:
+        raise InvalidInput(builder.problems)
+    return Document(data, source)
+
+
+def read_yaml(path: Path, display: str | None = None) -> Document:
+    display = display or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput([Problem(display, 1, 1, "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            [Problem(display, 1, 1, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
+        ) from None
+    except OSError as exc:
+        raise InvalidInput([Problem(display, 1, 1, f"cannot read: {exc.strerror}")]) from None
+    return load_yaml(text, display)
+
+
+def _describe(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key {error['loc'][-1]!r}"
+    if kind == "missing":
+        return f"missing required key {error['loc'][-1]!r}"
+    message = str(error["msg"])
+    # Pydantic prefixes errors raised by our validators; the prefix means nothing to a user.
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    field = error["loc"][-1] if error["loc"] else None
+    if isinstance(field, str) and not kind.startswith(("value_error", "assertion")):
+        return f"{field}: {message[:1].lower()}{message[1:]}"
+    return message
+
+
+def problems_from_validation(exc: ValidationError, source: SourceMap) -> list[Problem]:
+    problems = {
+        source.problem(
+            _file_path(error["loc"], source),
+            _describe(error),
+            at_key=error["type"] in ("extra_forbidden", "missing"),
+        )
+        for error in exc.errors()
+    }
+    return sorted(problems, key=lambda p: (p.line, p.col, p.message))
+
+
+def _file_path(loc: tuple[Any, ...], source: SourceMap) -> PathKey:
+    """Pydantic's location, less the segments that are not in the file (union tags and
+    validator names), so that it can be looked up in the source map."""
+    kept: PathKey = ()
+    for i, part in enumerate(loc):
+        candidate = (*kept, part)
+        if candidate in source.values or candidate in source.keys or i == len(loc) - 1:
+            kept = candidate
+    return kept
+
+
+def validate(model: type[M], document: Document, **context: Any) -> M:
+    """Validate a loaded document into `model`, or raise InvalidInput with positions."""
+    try:
+        return model.model_validate(document.data, context=context or None)
+    except ValidationError as exc:
+        raise InvalidInput(problems_from_validation(exc, document.source)) from None
