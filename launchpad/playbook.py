@@ -246,3 +246,18 @@ def describe_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     if list(before) != [s for s in after if s in before][: len(before)] and not changes:
         changes.append("steps were reordered")
     return changes
+
+
+def playbook_json_schema() -> dict[str, Any]:
+    """JSON Schema of a playbook with every step kind spelled out, for editors."""
+    from pydantic import create_model
+
+    specs = tuple(kind.spec for kind in step_kinds().values())
+    step = Annotated[Union[specs], Field(discriminator="kind")]  # noqa: UP007
+    schema_phase = create_model(  # type: ignore[call-overload]
+        "Phase", __base__=Phase, steps=(list[step], ...), rollback=(list[step], [])
+    )
+    schema_playbook = create_model(  # type: ignore[call-overload]
+        "Playbook", __base__=Playbook, phases=(list[schema_phase], Field(min_length=1))
+    )
+    return dict(schema_playbook.model_json_schema())

@@ -1,0 +1,53 @@
+"""`launchpad audit`: check that the audit log is whole, and read it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+
+@click.group()
+def audit() -> None:
+    """The append-only, hash-chained audit log."""
+
+
+@audit.command("verify")
+@click.pass_obj
+def audit_verify(ctx: Any) -> None:
+    """Recompute the hash chain; name the first entry that was altered or removed."""
+    from launchpad.audit import verify_audit
+
+    workspace = ctx.workspace()
+    store = ctx.store(workspace)
+    report = verify_audit(store.db)
+    if report.ok:
+        click.echo(f"audit log intact: {report.entries} entries, hash chain verified.")
+        return
+    click.echo(click.style(f"AUDIT LOG BROKEN at entry {report.first_bad}: {report.reason}", fg="red", bold=True), err=True)
+    click.echo(f"  {report.entries} entries checked. Entries from {report.first_bad} on cannot be trusted; "
+               "keep a copy of .launchpad/launchpad.db and tell the team lead.", err=True)
+    raise SystemExit(1)
+
+
+@audit.command("show")
+@click.option("--limit", default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def audit_show(ctx: Any, limit: int, as_json: bool) -> None:
+    """The latest audit entries."""
+    from launchpad.audit import iter_audit
+
+    store = ctx.store(ctx.workspace())
+    entries = list(iter_audit(store.db))[-limit:]
+    if as_json:
+        click.echo(json.dumps([e if isinstance(e, dict) else e.__dict__ for e in entries],
+                              ensure_ascii=False, indent=2, default=str))
+        return
+    for entry in entries:
+        row = entry if isinstance(entry, dict) else entry.__dict__
+        click.echo(f"{row['id']:>6}  {str(row['at'])[:19]}  {row['actor']:<10} {row['action']:<22} {row['target']}")
+
+
+COMMANDS = [audit]

@@ -1,0 +1,147 @@
+"""`launchpad exec` and `launchpad hosts check|trust`: many hosts at once, one table."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from launchpad.errors import UsageError
+
+
+@click.command("exec", context_settings={"ignore_unknown_options": True})
+@click.option("--env", "env_name", required=True, metavar="ENV")
+@click.option("--group", "-g", default="all", show_default=True, help="Host group or host name.")
+@click.option("--timeout", type=float, default=120.0, show_default=True, help="Seconds per host.")
+@click.option("--confirm", "confirm_env", metavar="ENV", help="Production's name, typed in advance.")
+@click.option("--output", "-o", "show_output", is_flag=True, help="Print each host's whole output.")
+@click.option("--json", "as_json", is_flag=True)
+@click.argument("command", nargs=-1, required=True)
+@click.pass_obj
+def exec_(ctx: Any, env_name: str, group: str, timeout: float, confirm_env: str | None,
+          show_output: bool, as_json: bool, command: tuple[str, ...]) -> None:
+    """Run COMMAND on every host of a group (after `--`); one line per host."""
+    from launchpad.cli import actor_name
+    from launchpad.connect import HostConnections
+    from launchpad.fanout import run_everywhere
+
+    workspace = ctx.workspace()
+    environment = workspace.environment(env_name)
+    hosts = environment.hosts_in(group)
+    if not hosts:
+        raise UsageError(f"no hosts in group {group!r} of {env_name}",
+                         hint=f"groups: {', '.join(sorted(environment.groups()))}")
+    text = " ".join(command)
+    if environment.production:
+        _require_typed_name(env_name, confirm_env)
+    store = ctx.store(workspace)
+    actor = actor_name()
+    with HostConnections(workspace, env_name, store=store, actor=actor) as connections:
+        store.audit(actor, "exec", f"{env_name}/{group}", {"command": text, "hosts": [h.name for h in hosts]})
+        results = run_everywhere(connections, hosts, text, timeout=timeout)
+    failed = sum(1 for r in results if not r.ok)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            mark = click.style("✓", fg="green") if r.ok else click.style("✗", fg="red", bold=True)
+            code = "-" if r.exit_code is None else str(r.exit_code)
+            click.echo(f"{mark} {r.host:<20} exit {code:>3}  {r.duration:6.2f}s  {r.first_line}")
+            if show_output and r.output:
+                click.echo("\n".join(f"    {line}" for line in r.output.rstrip().splitlines()))
+        click.echo(f"{len(results) - failed}/{len(results)} host(s) succeeded.")
+    if failed:
+        raise SystemExit(1)
+
+
+def _require_typed_name(env_name: str, confirm_env: str | None) -> None:
+    import sys
+
+    if confirm_env is None:
+        if not sys.stdin.isatty():
+            raise UsageError(f"{env_name} is production: type its name to go on",
+                             hint=f"add --confirm {env_name}")
+        click.echo(click.style(f"{env_name} is PRODUCTION.", fg="red", bold=True), err=True)
+        confirm_env = click.prompt("Type the environment's name to go on", default="", show_default=False, err=True)
+    if confirm_env != env_name:
+        raise UsageError(f"typed {confirm_env!r}, not {env_name!r}: nothing was run")
+
+
+@click.group()
+def hosts() -> None:
+    """Reachability, health and host keys of an environment's hosts."""
+
+
+@hosts.command("check")
+@click.option("--env", "env_name", required=True, metavar="ENV")
+@click.option("--group", "-g", default="all", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def hosts_check(ctx: Any, env_name: str, group: str, as_json: bool) -> None:
+    """Reachability, uptime, disk, memory and clock offset of each host."""
+    from launchpad.cli import actor_name
+    from launchpad.connect import HostConnections
+    from launchpad.hostcheck import check_hosts
+
+    workspace = ctx.workspace()
+    hosts_ = workspace.environment(env_name).hosts_in(group)
+    store = ctx.store(workspace)
+    with HostConnections(workspace, env_name, store=store, actor=actor_name()) as connections:
+        health = check_hosts(connections, hosts_)
+    if as_json:
+        click.echo(json.dumps([h.as_dict() for h in health], ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"{'HOST':<20} {'REACH':<6} {'UPTIME':>8} {'DISK/':>6} {'MEM FREE':>9} {'CLOCK':>8}  NOTE")
+        for h in health:
+            click.echo(h.table_row())
+    if any(not h.healthy for h in health):
+        raise SystemExit(1)
+
+
+@hosts.command("trust")
+@click.option("--env", "env_name", required=True, metavar="ENV")
+@click.option("--accept", multiple=True, metavar="SHA256:…",
+              help="Accept a key with this fingerprint without asking (checked out of band).")
+@click.pass_obj
+def hosts_trust(ctx: Any, env_name: str, accept: tuple[str, ...]) -> None:
+    """Show each host's key and record it only when you say yes."""
+    import sys
+
+    from launchpad.cli import actor_name
+    from launchpad.connect import HostConnections
+
+    workspace = ctx.workspace()
+    store = ctx.store(workspace)
+    actor = actor_name()
+    with HostConnections(workspace, env_name, store=store, actor=actor) as connections:
+        for offer in connections.offered_keys():
+            label = f"{offer.host} ({offer.address})"
+            if offer.state == "known":
+                click.echo(f"  known    {label}  {offer.key_type} {offer.fingerprint}")
+                continue
+            if offer.state == "changed":
+                click.echo(click.style(
+                    f"  CHANGED  {label}: offers {offer.key_type} {offer.fingerprint}, known as "
+                    f"{offer.known_fingerprint}. Refused: confirm with the server's administrator "
+                    f"and remove the old entry (ssh-keygen -R) before trusting.", fg="red", bold=True))
+                continue
+            if offer.state == "error":
+                click.echo(click.style(f"  ERROR    {label}: {offer.error}", fg="red"))
+                continue
+            click.echo(f"  unknown  {label}  {offer.key_type} {offer.fingerprint}")
+            if offer.fingerprint in accept:
+                yes = True
+            elif sys.stdin.isatty():
+                yes = click.confirm("    Does this fingerprint match the server's? Trust it", default=False)
+            else:
+                click.echo("    not trusted (no terminal: pass --accept FINGERPRINT after checking it)")
+                yes = False
+            if yes:
+                path = connections.trust(offer)
+                store.audit(actor, "host_key_trusted", f"{env_name}/{offer.host}",
+                            {"fingerprint": offer.fingerprint, "key_type": offer.key_type})
+                click.echo(f"    recorded in {path}")
+
+
+COMMANDS = [exec_, hosts]

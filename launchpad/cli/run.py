@@ -1,0 +1,126 @@
+"""`launchpad run` and `launchpad runs`: run a playbook, list runs, export a run report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from launchpad.errors import UsageError
+
+
+def _parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--var {pair!r} is not NAME=VALUE")
+        values[name.strip()] = value
+    return values
+
+
+@click.command()
+@click.argument("playbook")
+@click.option("--env", "env_name", metavar="ENV", help="Environment to run on (from site.yaml).")
+@click.option("--var", "variables", multiple=True, metavar="K=V", help="A playbook variable.")
+@click.option("--answers", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Answers file for confirmations, sign-offs, approvals, failures.")
+@click.option("--yes", "-y", is_flag=True, help="Confirm plain confirmations; never signs critical steps.")
+@click.option("--confirm", "confirm_env", metavar="ENV", help="The production environment's name, typed in advance.")
+@click.option("--resume", "resume_id", type=int, metavar="RUN", help="Continue an interrupted run.")
+@click.option("--as", "actor", metavar="NAME", help="Who is running this (default: your login).")
+@click.option("--verbose", "-v", is_flag=True, help="Show every output line.")
+@click.pass_obj
+def run(ctx: Any, playbook: str, env_name: str | None, variables: tuple[str, ...], answers: Path | None,
+        yes: bool, confirm_env: str | None, resume_id: int | None, actor: str | None, verbose: bool) -> None:
+    """Run PLAYBOOK on an environment, step by step, storing every result."""
+    from launchpad.answers import load_answers
+    from launchpad.cli import actor_name
+    from launchpad.cli.progress import ProgressPrinter
+    from launchpad.cli.prompter import CliPrompter
+    from launchpad.connect import HostConnections
+    from launchpad.engine import Engine
+    from launchpad.playbook import check_against_site, find_playbook, load_playbook
+
+    workspace = ctx.workspace()
+    loaded = load_playbook(find_playbook(playbook, workspace.root))
+    from launchpad.errors import InvalidInput
+
+    problems = check_against_site(loaded, workspace.site)
+    if problems:
+        raise InvalidInput(problems, hint="fix the playbook, then run again")
+    prompter = CliPrompter(
+        actor or actor_name(),
+        answers=load_answers(answers) if answers else None,
+        yes=yes,
+        confirm_env=confirm_env,
+    )
+    store = ctx.store(workspace)
+    if resume_id is not None:
+        stored = store.get_run(resume_id)
+        if stored is None:
+            raise UsageError(f"no run {resume_id} in this workspace", hint="see `launchpad runs`")
+        if env_name and env_name != stored["environment"]:
+            raise UsageError(f"run {resume_id} was on {stored['environment']!r}, not {env_name!r}")
+        env_name = stored["environment"]
+    if not env_name:
+        raise UsageError("which environment?", hint=f"add --env ENV ({', '.join(workspace.site.environments)})")
+    with HostConnections(workspace, env_name, store=store, actor=prompter.actor) as connections:
+        engine = Engine(workspace, store, prompter, connections.transport_for,
+                        emit=ProgressPrinter(verbose=verbose))
+        if resume_id is not None:
+            result = engine.resume(resume_id, loaded)
+        else:
+            result = engine.start(loaded, env_name, _parse_vars(variables))
+    store.close()
+    if result.exit_code:
+        raise SystemExit(result.exit_code)
+
+
+@click.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print runs as JSON.")
+@click.option("--limit", default=30, show_default=True)
+@click.pass_context
+def runs(click_ctx: click.Context, as_json: bool, limit: int) -> None:
+    """List recent runs (`runs show RUN` for one run's report)."""
+    if click_ctx.invoked_subcommand is not None:
+        return
+    ctx = click_ctx.obj
+    workspace = ctx.workspace()
+    rows = ctx.store(workspace).list_runs(limit=limit)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    if not rows:
+        click.echo("No runs yet. Start one with `launchpad run PLAYBOOK --env ENV`.")
+        return
+    click.echo(f"{'RUN':>5}  {'STARTED':<19}  {'ENV':<10} {'STATUS':<12} PLAYBOOK")
+    for row in rows:
+        started = str(row["started"])[:19].replace("T", " ")
+        click.echo(f"{row['id']:>5}  {started:<19}  {row['environment']:<10} {row['status']:<12} {row['playbook']}")
+
+
+@runs.command("show")
+@click.argument("run_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "json"]), default="text")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Report language (default: site.yaml).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+@click.pass_obj
+def runs_show(ctx: Any, run_id: int, fmt: str, lang: str | None, out: Path | None) -> None:
+    """Show one run: who, when, where, each step's result and evidence."""
+    from launchpad.runreport import collect_run, render_run
+
+    workspace = ctx.workspace()
+    report = collect_run(ctx.store(workspace), workspace.site, run_id)
+    text = (json.dumps(report, ensure_ascii=False, indent=2, default=str) if fmt == "json"
+            else render_run(report, fmt, lang or workspace.site.site.language))
+    if out:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}")
+    else:
+        click.echo(text)
+
+
+COMMANDS = [run, runs]

@@ -1,0 +1,349 @@
+"""The playbook engine: runs phases and steps against one environment, storing each result
+before telling anyone about it, asking people through the Prompter, reporting through Events.
+
+A run can be killed at any moment. What was stored stays true: a step is `passed` only once
+its result is in the store, a step found `running` on resume is `interrupted`, and re-running a
+step that is not idempotent needs a person's yes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from launchpad.errors import LaunchpadError, UsageError
+from launchpad.events import (
+    DecisionRecorded,
+    EventSink,
+    GateRefused,
+    HostFinished,
+    Notice,
+    PhaseStarted,
+    RunFinished,
+    RunStarted,
+    StepFinished,
+    StepStarted,
+    ignore,
+)
+from launchpad.playbook import LoadedPlaybook, Phase, Playbook, describe_changes
+from launchpad.prompter import (
+    ConfirmRequest,
+    FailureRequest,
+    OverrideRequest,
+    Prompter,
+    RerunRequest,
+    TypeNameRequest,
+    VariableRequest,
+)
+from launchpad.remote.base import Transport
+from launchpad.site import Host
+from launchpad.steps import step_kinds
+from launchpad.steps.base import HostOutcome, StepContext, StepOutcome, StepSpec
+from launchpad.store import Store
+from launchpad.templating import TemplateProblem
+from launchpad.workspace import Workspace
+
+DONE = ("passed", "skipped")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run_id: int
+    status: str  # passed | failed | aborted
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.status == "passed" else 1
+
+
+class _Stop(Exception):
+    """Ends the run early with a final status (failed or aborted)."""
+
+    def __init__(self, status: str) -> None:
+        self.status = status
+
+
+class Engine:
+    def __init__(
+        self,
+        workspace: Workspace,
+        store: Store,
+        prompter: Prompter,
+        transport_for: Callable[[Host], Transport],
+        *,
+        emit: EventSink = ignore,
+        now: Callable[[], datetime] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        self.workspace, self.store, self.prompter = workspace, store, prompter
+        self.transport_for = transport_for
+        self.emit = emit
+        self.now = now or workspace.site.now
+        self.cancel = cancel or threading.Event()
+
+    # -- starting and resuming ------------------------------------------------------------
+
+    def start(self, loaded: LoadedPlaybook, env_name: str, given: dict[str, str]) -> RunResult:
+        playbook = loaded.playbook
+        environment = self.workspace.environment(env_name)
+        variables = self._resolve_variables(playbook, env_name, given)
+        run_id = self.store.create_run(
+            playbook=playbook.name,
+            playbook_path=str(loaded.path),
+            playbook_hash=playbook.digest(),
+            playbook_snapshot=playbook.snapshot(),
+            environment=env_name,
+            production=environment.production,
+            variables=variables,
+            operator=self.prompter.actor,
+        )
+        self._audit("run_started", f"run {run_id}", {"playbook": playbook.name, "environment": env_name})
+        self.emit(RunStarted(run_id, playbook.name, env_name, environment.production, resumed=False))
+        return self._execute(run_id, playbook, env_name, variables)
+
+    def resume(self, run_id: int, loaded: LoadedPlaybook) -> RunResult:
+        run = self.store.get_run(run_id)
+        if run is None:
+            raise UsageError(f"no run {run_id} in this workspace", hint="see `launchpad runs`")
+        playbook = loaded.playbook
+        if run["playbook"] != playbook.name:
+            raise UsageError(
+                f"run {run_id} is of playbook {run['playbook']!r}, not {playbook.name!r}",
+                hint=f"resume it with `launchpad run {run['playbook']} --resume {run_id}`",
+            )
+        if run["status"] in ("passed", "failed", "aborted"):
+            raise UsageError(f"run {run_id} already ended ({run['status']}); nothing to resume")
+        env_name = run["environment"]
+        environment = self.workspace.environment(env_name)
+        interrupted = self.store.mark_interrupted(run_id)
+        self.store.resume_run(run_id)
+        self._audit("run_resumed", f"run {run_id}", {"interrupted_steps": interrupted})
+        self.emit(RunStarted(run_id, playbook.name, env_name, environment.production, resumed=True))
+        if run["playbook_hash"] != playbook.digest():
+            changes = describe_changes(run["playbook_snapshot"], playbook.snapshot())
+            text = "the playbook changed since this run started: " + ("; ".join(changes) or "details changed")
+            self.emit(Notice(run_id, text))
+            request = ConfirmRequest("", "continue with the changed playbook", env_name, False, text)
+            if not self.prompter.confirm(request):
+                self._decide(run_id, "", "declined", "playbook changed", {"changes": changes})
+                return self._finish(run_id, "aborted")
+            self._decide(run_id, "", "confirmed", "continue with changed playbook", {"changes": changes})
+        return self._execute(run_id, playbook, env_name, run["variables"])
+
+    def _resolve_variables(self, playbook: Playbook, env_name: str, given: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(given) - set(playbook.vars))
+        if unknown:
+            raise UsageError(
+                f"playbook {playbook.name} has no variable {', '.join(unknown)}",
+                hint=f"its variables: {', '.join(playbook.vars) or 'none'}",
+            )
+        values = {}
+        for name, var in playbook.vars.items():
+            value = given.get(name, var.per_env.get(env_name))
+            if value is None:
+                request = VariableRequest(name, var.prompt or name, var.default, tuple(var.choices or ()), var.pattern)
+                value = self.prompter.variable(request)
+            problem = var.problem_with(value)
+            if problem:
+                raise UsageError(f"variable {name}={value!r} {problem}")
+            values[name] = value
+        return values
+
+    # -- the run itself -------------------------------------------------------------------
+
+    def _execute(self, run_id: int, playbook: Playbook, env_name: str, variables: dict[str, Any]) -> RunResult:
+        values = self._template_values(run_id, env_name, variables)
+        states = {sid: row["status"] for sid, row in self.store.latest_step_states(run_id).items()}
+        try:
+            for phase in playbook.phases:
+                self.emit(PhaseStarted(run_id, phase.id, phase.name))
+                for step in phase.steps:
+                    assert step.id is not None
+                    if states.get(step.id) in DONE:
+                        continue
+                    states[step.id] = self._run_step(run_id, phase, step, env_name, values, states)
+        except _Stop as stop:
+            return self._finish(run_id, stop.status)
+        return self._finish(run_id, "passed")
+
+    def _finish(self, run_id: int, status: str) -> RunResult:
+        self.store.set_run_status(run_id, status, finished=True)
+        self._audit("run_finished", f"run {run_id}", {"status": status})
+        self.emit(RunFinished(run_id, status))
+        return RunResult(run_id, status)
+
+    def _run_step(
+        self, run_id: int, phase: Phase, step: StepSpec, env_name: str,
+        values: dict[str, Any], states: dict[str, str],
+    ) -> str:
+        assert step.id is not None
+        kind = step_kinds()[step.kind]
+        environment = self.workspace.site.environments[env_name]
+        if step.environments is not None and env_name not in step.environments:
+            self.store.step_started(run_id, step.id, phase.id, 1, [])
+            self.store.step_finished(run_id, step.id, 1, "skipped", f"not for {env_name}", {})
+            return "skipped"
+        if states.get(step.id) == "interrupted" and not self._may_rerun(run_id, step, kind.idempotent):
+            raise _Stop("aborted")
+        if step.confirm:
+            self._confirm(run_id, step, env_name, environment.production)
+        group = step.hosts_group()
+        hosts = environment.hosts_in(group) if kind.runs_on_hosts and group else []
+        attempt = self.store.last_attempt(run_id, step.id) + 1
+        while True:
+            outcome = self._attempt(run_id, phase, step, attempt, env_name, values, hosts)
+            if outcome.status in DONE:
+                return outcome.status
+            choice = self.prompter.on_failure(FailureRequest(
+                step.id, step.name, outcome.failed_hosts, tuple(h.name for h in hosts),
+                outcome.summary, step.critical,
+            ))
+            if choice.action in ("retry_all", "retry_failed"):
+                self._decide(run_id, step.id, "retried" if choice.action == "retry_all" else "retried_failed", choice.reason, {"attempt": attempt})
+                if choice.action == "retry_failed" and outcome.failed_hosts:
+                    hosts = [h for h in hosts if h.name in outcome.failed_hosts]
+                attempt += 1
+                continue
+            if choice.action == "skip" and not step.critical and choice.reason.strip():
+                self._decide(run_id, step.id, "skipped", choice.reason, {"after": outcome.summary})
+                self.store.step_finished(run_id, step.id, attempt, "skipped", f"skipped after failure: {choice.reason}", {})
+                self.emit(StepFinished(run_id, step.id, "skipped", choice.reason))
+                return "skipped"
+            reason = choice.reason or ("a critical step cannot be skipped" if choice.action == "skip" else "")
+            self._decide(run_id, step.id, "aborted", reason, {"after": outcome.summary})
+            raise _Stop("failed")
+
+    def _attempt(
+        self, run_id: int, phase: Phase, step: StepSpec, attempt: int, env_name: str,
+        values: dict[str, Any], hosts: list[Host],
+    ) -> StepOutcome:
+        assert step.id is not None
+        kind = step_kinds()[step.kind]
+        names = [h.name for h in hosts]
+        self.store.step_started(run_id, step.id, phase.id, attempt, names)
+        self.emit(StepStarted(run_id, step.id, step.name, step.kind, tuple(names), attempt))
+
+        def report_host(result: HostOutcome) -> None:
+            self.store.host_finished(
+                run_id, step.id or "", attempt, result.host, result.status, result.exit_code,
+                result.duration, result.stdout, result.stderr, result.message,
+            )
+            self.emit(HostFinished(run_id, step.id or "", result.host, result.status,
+                                   result.exit_code, result.duration, result.message))
+
+        context = StepContext(
+            run_id=run_id, phase_id=phase.id, step_id=step.id, attempt=attempt,
+            site=self.workspace.site, env_name=env_name,
+            environment=self.workspace.site.environments[env_name], values=values,
+            prompter=self.prompter, emit=self.emit, hosts=hosts,
+            transport_for=self.transport_for, report_host=report_host,
+            audit=lambda action, target, detail: self._audit(action, target, {"run": run_id, **detail}),
+            phase_status=lambda phase_id: self._phase_status(run_id, phase_id),
+            now=self.now, cancel=self.cancel,
+        )
+        try:
+            outcome = kind.execute(step, context)
+        except (LaunchpadError, TemplateProblem) as exc:
+            message = exc.message if isinstance(exc, LaunchpadError) else str(exc)
+            outcome = StepOutcome("failed", message)
+        if outcome.status == "refused":
+            outcome = self._refused(run_id, step, outcome)
+        if outcome.decision is not None:
+            kind_name, reason, detail = outcome.decision
+            self._decide(run_id, step.id, kind_name, reason, detail)
+        self.store.step_finished(run_id, step.id, attempt, outcome.status, outcome.summary, outcome.evidence)
+        self.emit(StepFinished(run_id, step.id, outcome.status, outcome.summary))
+        return outcome
+
+    # -- people ---------------------------------------------------------------------------
+
+    def _confirm(self, run_id: int, step: StepSpec, env_name: str, production: bool) -> None:
+        assert step.id is not None
+        request = ConfirmRequest(step.id, step.name, env_name, production, step.describe())
+        if not self.prompter.confirm(request):
+            self._decide(run_id, step.id, "declined", "not confirmed", {})
+            raise _Stop("aborted")
+        if production:
+            typed = self.prompter.type_environment(TypeNameRequest(step.id, step.name, env_name))
+            if typed.strip() != env_name:
+                self._decide(run_id, step.id, "declined", "environment name typed wrong", {"typed": typed})
+                self.emit(Notice(run_id, f"typed {typed!r}, not {env_name!r}: step not run"))
+                raise _Stop("aborted")
+        self._decide(run_id, step.id, "confirmed", "", {"production": production})
+
+    def _refused(self, run_id: int, step: StepSpec, outcome: StepOutcome) -> StepOutcome:
+        assert step.id is not None
+        self.emit(GateRefused(run_id, step.id, outcome.summary))
+        overridable = getattr(step, "overridable", lambda: False)()
+        if not overridable:
+            return StepOutcome("failed", outcome.summary, outcome.hosts, outcome.evidence)
+        reason = self.prompter.override_gate(OverrideRequest(step.id, step.name, outcome.summary)).strip()
+        if not reason:
+            return StepOutcome("failed", outcome.summary, outcome.hosts, outcome.evidence)
+        self._decide(run_id, step.id, "overrode", reason, {"refusal": outcome.summary})
+        return StepOutcome("passed", f"overridden ({reason}); {outcome.summary}", outcome.hosts,
+                           {**outcome.evidence, "override_reason": reason})
+
+    def _may_rerun(self, run_id: int, step: StepSpec, kind_idempotent: bool) -> bool:
+        assert step.id is not None
+        idempotent = step.idempotent if step.idempotent is not None else kind_idempotent
+        if idempotent:
+            self.emit(Notice(run_id, f"step {step.id} was interrupted; it is safe to repeat and runs again"))
+            return True
+        if self.prompter.rerun_interrupted(RerunRequest(step.id, step.name, idempotent)):
+            self._decide(run_id, step.id, "rerun_interrupted", "", {})
+            return True
+        self._decide(run_id, step.id, "declined", "interrupted step not re-run", {})
+        return False
+
+    def _decide(self, run_id: int, step_id: str, kind: str, reason: str, detail: dict[str, Any]) -> None:
+        actor = detail.get("by") or self.prompter.actor
+        self.store.record_decision(run_id, step_id, kind, actor, reason, detail)
+        self._audit(f"decision:{kind}", f"run {run_id} step {step_id}", {"reason": reason, **detail})
+        self.emit(DecisionRecorded(run_id, step_id, kind, actor, reason))
+
+    def _audit(self, action: str, target: str, detail: dict[str, Any]) -> None:
+        self.store.audit(self.prompter.actor, action, target, detail)
+
+    # -- values ---------------------------------------------------------------------------
+
+    def _phase_status(self, run_id: int, phase_id: str) -> str | None:
+        rows = [r for r in self.store.latest_step_states(run_id).values() if r["phase_id"] == phase_id]
+        if not rows:
+            return None
+        if all(r["status"] == "passed" for r in rows):
+            return "passed"
+        return "failed" if any(r["status"] == "failed" for r in rows) else "incomplete"
+
+    def _template_values(self, run_id: int, env_name: str, variables: dict[str, Any]) -> dict[str, Any]:
+        site = self.workspace.site
+        environment = site.environments[env_name]
+        primary, backup = site.on_duty(self.now().date())
+        return {
+            **variables,
+            "vars": variables,
+            "run": {"id": run_id, "operator": self.prompter.actor},
+            "site": site.site.model_dump(),
+            "contacts": {c.id: c.model_dump() for c in site.contacts},
+            "duty": {
+                "primary": primary.model_dump() if primary else None,
+                "backup": backup.model_dump() if backup else None,
+            },
+            "env": {
+                "name": env_name,
+                "production": environment.production,
+                "urls": dict(environment.urls),
+                "hosts": [h.model_dump() for h in environment.hosts],
+                "databases": {
+                    name: db.model_dump(exclude={"password"}) for name, db in environment.databases.items()
+                },
+            },
+            "environments": {
+                name: {"urls": dict(env.urls), "production": env.production,
+                       "databases": {n: db.model_dump(exclude={"password"}) for n, db in env.databases.items()}}
+                for name, env in site.environments.items()
+            },
+        }

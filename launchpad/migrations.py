@@ -1,0 +1,260 @@
+"""How the workspace database file comes into being and reaches the current schema: created
+private to its owner, opened durable (WAL, `synchronous=FULL`), then migrated.
+
+A workspace outlives launchpad versions: an engineer may upgrade launchpad in the middle of a
+go-live week, and yesterday's runs must still resume and report. So the schema only moves
+forward, through numbered steps, and the database records in `migrations` which ones it has
+received. A released migration is never edited; a change is a new number at the end.
+
+Migrations run inside `BEGIN IMMEDIATE`: the write lock is taken before the ledger is read, so
+when two processes open a new workspace at once the second waits, then finds nothing left to
+do. A migration that fails leaves no trace.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from launchpad.errors import StoreError
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+@dataclass(frozen=True)
+class Migration:
+    number: int
+    name: str
+    # SQL for schema changes; a function when rows must be rewritten with Python's help.
+    change: str | Callable[[Database], None]
+
+
+_CORE_TABLES = """
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    playbook TEXT NOT NULL,
+    playbook_path TEXT,
+    playbook_hash TEXT,
+    playbook_snapshot TEXT,  -- JSON: the playbook as run; reports never depend on today's file
+    environment TEXT NOT NULL,
+    production INTEGER NOT NULL DEFAULT 0,
+    variables TEXT,          -- JSON, already free of secret values
+    operator TEXT,
+    status TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT,
+    pid INTEGER,             -- the process running it: a dead one means the run was interrupted
+    hostname TEXT,
+    boot_id TEXT             -- a different boot means the pid may have been reused
+);
+CREATE INDEX runs_by_status ON runs(status);
+
+CREATE TABLE run_steps (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    step_id TEXT NOT NULL,
+    phase_id TEXT,
+    attempt INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT,
+    summary TEXT,
+    evidence TEXT,           -- JSON
+    PRIMARY KEY (run_id, step_id, attempt)
+);
+
+CREATE TABLE step_results (
+    run_id INTEGER NOT NULL,
+    step_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    status TEXT NOT NULL,
+    exit_code INTEGER,
+    started TEXT,
+    finished TEXT,
+    duration REAL,
+    stdout TEXT,             -- the tail only
+    stderr TEXT,
+    message TEXT,
+    PRIMARY KEY (run_id, step_id, attempt, host),
+    FOREIGN KEY (run_id, step_id, attempt) REFERENCES run_steps(run_id, step_id, attempt)
+);
+
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    step_id TEXT,
+    kind TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    reason TEXT,
+    detail TEXT,             -- JSON
+    at TEXT NOT NULL
+);
+CREATE INDEX decisions_by_run ON decisions(run_id, id);
+
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    detail TEXT NOT NULL,    -- canonical JSON
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+"""
+
+# Triggers stop honest mistakes (a stray UPDATE in a sqlite3 shell); deliberate tampering that
+# drops them is what launchpad.audit.verify_audit is for.
+_AUDIT_APPEND_ONLY = """
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be changed');
+END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only: entries cannot be deleted');
+END;
+CREATE INDEX audit_by_time ON audit(at);
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "runs, steps, host results, decisions, audit", _CORE_TABLES),
+    Migration(2, "append-only audit log", _AUDIT_APPEND_ONLY),
+)
+
+_LEDGER = """
+CREATE TABLE IF NOT EXISTS migrations (
+    number INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied TEXT NOT NULL
+)
+"""
+
+
+def latest_number() -> int:
+    return MIGRATIONS[-1].number
+
+
+@contextlib.contextmanager
+def write_transaction(db: Database) -> Iterator[None]:
+    """One atomic, durable write under the database's write lock, taken up front so that two
+    processes queue (for up to the busy timeout) instead of deadlocking on a lock upgrade.
+    Nested inside another transaction it becomes a savepoint of that one."""
+    try:
+        if db.conn.in_transaction:
+            with db.atomic():
+                yield
+            return
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            db.rollback()
+            raise
+        db.conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        db.rollback()
+        raise StoreError(
+            f"could not write to the workspace store: {exc}",
+            hint="if another launchpad is busy on this workspace, wait for it and retry",
+        ) from exc
+
+
+def open_database(path: Path | None) -> Database:
+    """Open the store file at `path` (None: in memory), configured and fully migrated."""
+    if path is not None:
+        _create_private(path)
+    try:
+        conn = sqlite3.connect(path or ":memory:", timeout=BUSY_TIMEOUT_MS / 1000,
+                               check_same_thread=False)  # the Store's lock serializes threads
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open the workspace store {path}: {exc}") from exc
+    db = Database(conn)
+    try:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if path is not None:
+            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode != "wal":
+                raise StoreError(f"{path}: the file system refused WAL mode ({mode})",
+                                 hint="keep the workspace on a local disk")
+        # A confirmed step must survive power loss, not only a crash: fsync every commit.
+        db.execute("PRAGMA synchronous = FULL")
+        db.execute("PRAGMA foreign_keys = ON")
+        if pending(db):  # checked again under the lock: another process may be migrating
+            with write_transaction(db):
+                apply_pending(db)
+    except (sqlite3.Error, StoreError) as exc:
+        conn.close()
+        if isinstance(exc, StoreError):
+            raise
+        raise StoreError(f"cannot open the workspace store {path}: {exc}",
+                         hint="is this a launchpad workspace, and is the disk healthy?") from exc
+    return db
+
+
+def _create_private(path: Path) -> None:
+    """Create the directory (0700) and file (0600) before SQLite does, so no other user can
+    ever read them; tighten an existing file's mode. SQLite gives -wal/-shm the file's mode."""
+    try:
+        if not path.parent.exists():
+            path.parent.mkdir(mode=0o700, parents=True)
+            os.chmod(path.parent, 0o700)  # mkdir's mode is filtered by the umask
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            if file.exists() and stat.S_IMODE(file.stat().st_mode) & 0o077:
+                os.chmod(file, 0o600)
+    except OSError as exc:
+        raise StoreError(f"cannot create the workspace store {path}: {exc.strerror}",
+                         hint="check that the workspace directory is writable") from exc
+
+
+def applied_numbers(db: Database) -> list[int]:
+    """The migration numbers this database has received, in order."""
+    if not db.table("migrations").exists():
+        return []
+    return [row["number"] for row in db.query("SELECT number FROM migrations ORDER BY number")]
+
+
+def pending(db: Database) -> list[Migration]:
+    """The migrations this database still lacks. Refuses a database from a newer launchpad."""
+    applied = set(applied_numbers(db))
+    unknown = sorted(applied - {migration.number for migration in MIGRATIONS})
+    if unknown:
+        raise StoreError(
+            f"the workspace store has schema migration {unknown[-1]}, which this launchpad "
+            f"does not know (it knows up to {latest_number()})",
+            hint="a newer launchpad wrote this workspace: upgrade launchpad to use it",
+        )
+    return [migration for migration in MIGRATIONS if migration.number not in applied]
+
+
+def apply_pending(db: Database) -> list[int]:
+    """Apply the missing migrations in order; returns their numbers (empty when up to date).
+    Runs inside a write transaction the caller commits: ledger read and changes, one lock."""
+    if not db.conn.in_transaction:
+        raise StoreError("internal: migrations must run inside a write transaction")
+    db.execute(_LEDGER)
+    applied: list[int] = []
+    for migration in pending(db):
+        if isinstance(migration.change, str):
+            db.executescript(migration.change)
+        else:
+            migration.change(db)
+        db.table("migrations").insert({
+            "number": migration.number,
+            "name": migration.name,
+            "applied": datetime.now(UTC).isoformat(timespec="microseconds"),
+        })
+        applied.append(migration.number)
+    if applied:
+        # Mirrored for tools that only read the header (the sqlite3 shell, backup checks).
+        db.execute(f"PRAGMA user_version = {latest_number()}")
+    return applied

@@ -1,0 +1,82 @@
+"""A run as a report the client can read (the release test report): who ran what, when, on
+which environment, and each step's result with its evidence, in Chinese or English."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from launchpad.errors import UsageError
+from launchpad.site import Site
+
+LABELS = {
+    "zh": {
+        "title": "执行报告", "site": "项目", "client": "客户", "playbook": "操作手册",
+        "environment": "环境", "production": "生产环境", "operator": "执行人", "started": "开始时间",
+        "finished": "结束时间", "status": "结果", "phase": "阶段", "step": "步骤", "host": "主机",
+        "exit": "退出码", "duration": "耗时(秒)", "message": "说明", "decisions": "确认与决定",
+        "who": "人员", "kind": "类型", "reason": "原因", "at": "时间", "evidence": "证据",
+        "variables": "变量", "summary": "概要", "none": "无",
+        "passed": "通过", "failed": "失败", "skipped": "跳过", "aborted": "中止",
+        "interrupted": "中断", "running": "进行中", "refused": "拒绝",
+    },
+    "en": {
+        "title": "Run report", "site": "Project", "client": "Client", "playbook": "Playbook",
+        "environment": "Environment", "production": "production", "operator": "Operator",
+        "started": "Started", "finished": "Finished", "status": "Result", "phase": "Phase",
+        "step": "Step", "host": "Host", "exit": "Exit", "duration": "Seconds", "message": "Detail",
+        "decisions": "Confirmations and decisions", "who": "Who", "kind": "Kind", "reason": "Reason",
+        "at": "At", "evidence": "Evidence", "variables": "Variables", "summary": "Summary",
+        "none": "none", "passed": "passed", "failed": "failed", "skipped": "skipped",
+        "aborted": "aborted", "interrupted": "interrupted", "running": "running", "refused": "refused",
+    },
+}
+
+
+def collect_run(store: Any, site: Site, run_id: int) -> dict[str, Any]:
+    """Everything a report shows, as plain data (also what `--format json` prints)."""
+    run = store.get_run(run_id)
+    if run is None:
+        raise UsageError(f"no run {run_id} in this workspace", hint="see `launchpad runs`")
+    titles = _step_titles(run.get("playbook_snapshot") or {})
+    steps = []
+    for row in store.step_rows(run_id):
+        hosts = [h for h in store.host_rows(run_id, row["step_id"]) if h["attempt"] == row["attempt"]]
+        steps.append({**row, "title": titles.get(row["step_id"], row["step_id"]), "hosts": hosts})
+    latest: dict[str, dict[str, Any]] = {}
+    for step in steps:  # keep the latest attempt of each step, in first-seen order
+        latest[step["step_id"]] = step
+    return {
+        "site": site.site.model_dump(),
+        "run": run,
+        "steps": list(latest.values()),
+        "attempts": steps,
+        "decisions": store.decisions(run_id),
+    }
+
+
+def _step_titles(snapshot: dict[str, Any]) -> dict[str, str]:
+    return {
+        step["id"]: f"{phase.get('name', '')} / {step.get('name', step['id'])}"
+        for phase in snapshot.get("phases", [])
+        for step in phase.get("steps", [])
+    }
+
+
+@cache
+def _templates() -> Environment:
+    return Environment(
+        loader=PackageLoader("launchpad", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_run(report: dict[str, Any], fmt: str, lang: str) -> str:
+    suffix = {"text": "txt", "md": "md", "html": "html"}[fmt]
+    template = _templates().get_template(f"run_report.{suffix}.j2")
+    labels = LABELS.get(lang, LABELS["zh"])
+    return template.render(r=report, t=labels, s=lambda status: labels.get(status, status))

@@ -1,0 +1,338 @@
+"""The workspace store, `.launchpad/launchpad.db`: runs, their steps, per-host results and the
+decisions people made, kept so that a kill -9 or a closed laptop lid loses nothing.
+
+Every write method is its own `BEGIN IMMEDIATE … COMMIT` (WAL, `synchronous=FULL`): when it
+returns, the row is on disk, and two processes on one workspace queue rather than overwrite
+each other. Opening and migrating the file is `launchpad.migrations`' job.
+
+Rows come back as plain dicts keyed by column name, JSON columns (`playbook_snapshot`,
+`variables`, `evidence`, `detail`) already decoded. Callers pass text that is already free of
+secret values; nothing here can tell a password from any other string.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import sqlite3
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlite_utils import Database
+
+from launchpad.errors import StoreError
+from launchpad.migrations import open_database, write_transaction
+
+if TYPE_CHECKING:
+    from launchpad.audit import AuditEntry
+
+RUN_STATUSES = frozenset({"running", "passed", "failed", "aborted", "interrupted"})
+STEP_STATUSES = frozenset({"running", "passed", "failed", "skipped", "interrupted", "aborted"})
+DECISION_KINDS = frozenset({
+    "confirmed", "signed_off", "skipped", "retried", "retried_failed", "aborted", "overrode",
+    "approved", "rerun_interrupted", "declined",
+})
+OUTPUT_TAIL_BYTES = 64 * 1024
+_JSON_COLUMNS = ("playbook_snapshot", "variables", "evidence", "detail")
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def to_json(value: Any) -> str:
+    # default=str: a Path or a datetime in evidence must not cost the step its record.
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"cannot store {type(value).__name__} as JSON: {exc}") from exc
+
+
+class Store:
+    """The store of one workspace. Safe to share between threads: one lock serializes use."""
+
+    def __init__(self, db: Database, path: Path | None) -> None:
+        self.db, self.path = db, path
+        self.lock = threading.RLock()
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open the store at `path`, creating it (owner-only) and migrating it as needed."""
+        return cls(open_database(path), path)
+
+    @classmethod
+    def memory(cls) -> Store:
+        """A private in-memory store with the full schema, for unit tests."""
+        return cls(open_database(None), None)
+
+    def close(self) -> None:
+        with self.lock:
+            self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group several writes into one durable transaction (most callers never need this)."""
+        with self.lock, write_transaction(self.db):
+            yield
+
+    def audit(self, actor: str, action: str, target: str,
+              detail: dict[str, Any] | None = None) -> AuditEntry:
+        """Append to the hash-chained audit log: see `launchpad.audit.append_audit`."""
+        from launchpad.audit import append_audit  # audit imports this module: import late
+
+        return append_audit(self, actor, action, target, detail)
+
+    def _rows(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        with self.lock:
+            try:
+                rows = list(self.db.query(sql, params))
+            except sqlite3.Error as exc:
+                raise StoreError(f"could not read the workspace store: {exc}") from exc
+        for row in rows:
+            for column in _JSON_COLUMNS:
+                if isinstance(row.get(column), str):
+                    row[column] = json.loads(row[column])
+        return rows
+
+    # -- runs -------------------------------------------------------------------------------
+
+    def create_run(self, *, playbook: str, playbook_path: str, playbook_hash: str,
+                   playbook_snapshot: Any, environment: str, production: bool,
+                   variables: dict[str, Any], operator: str) -> int:
+        row = {
+            "playbook": playbook, "playbook_path": playbook_path, "playbook_hash": playbook_hash,
+            "playbook_snapshot": to_json(playbook_snapshot), "environment": environment,
+            "production": int(production), "variables": to_json(variables),
+            "operator": operator, "status": "running", "started": utc_now(),
+            **_this_process(),
+        }
+        with self.transaction():
+            run_id = self.db.table("runs").insert(row).last_pk
+        return int(run_id)
+
+    def get_run(self, run_id: int) -> dict[str, Any] | None:
+        rows = self._rows("SELECT * FROM runs WHERE id = ?", [run_id])
+        return rows[0] if rows else None
+
+    def list_runs(self, limit: int = 50, status: str | None = None) -> list[dict[str, Any]]:
+        """Newest first."""
+        where, params = ("WHERE status = ?", [status]) if status else ("", [])
+        return self._rows(f"SELECT * FROM runs {where} ORDER BY id DESC LIMIT ?", [*params, limit])
+
+    def set_run_status(self, run_id: int, status: str, finished: bool) -> None:
+        """`finished=True` stamps the end time; False clears it (the run may go on)."""
+        _check(status, RUN_STATUSES, "run status")
+        changes: dict[str, Any] = {"status": status, "finished": utc_now() if finished else None}
+        if status == "running":
+            changes.update(_this_process())  # whoever sets it running now owns it
+        with self.transaction():
+            self._existing_run(run_id)
+            self.db.table("runs").update(run_id, changes)
+
+    def resume_run(self, run_id: int) -> None:
+        """Take over an interrupted run in this process: it is `running` again, owned by us."""
+        with self.transaction():
+            run = self._existing_run(run_id)
+            if run["status"] not in ("running", "interrupted"):
+                raise StoreError(f"run {run_id} already ended ({run['status']})")
+            _refuse_if_owned_elsewhere(run)
+            self.set_run_status(run_id, "running", finished=False)
+
+    def interrupted_runs(self) -> list[dict[str, Any]]:
+        """Runs to offer for resuming, newest first: `interrupted` ones, and `running` ones
+        whose process died (status left as stored: `mark_interrupted` them before resuming).
+        A run owned by another host is left out, as nothing here can tell if it is alive."""
+        rows = self._rows("SELECT * FROM runs WHERE status IN ('running', 'interrupted') "
+                          "ORDER BY id DESC", [])
+        return [row for row in rows if row["status"] == "interrupted" or _owner(row) == "dead"]
+
+    def mark_interrupted(self, run_id: int) -> list[str]:
+        """Turn every `running` step and host result of the run into `interrupted`, and a
+        `running` run too. Returns the step ids affected, in start order. Refuses a run that a
+        live process elsewhere on this host is still running."""
+        with self.transaction():
+            run = self._existing_run(run_id)
+            _refuse_if_owned_elsewhere(run)
+            step_ids = [row["step_id"] for row in self.db.query(
+                "SELECT step_id FROM run_steps WHERE run_id = ? AND status = 'running' "
+                "ORDER BY started, step_id", [run_id])]
+            for table in ("run_steps", "step_results"):
+                self.db.execute(f"UPDATE {table} SET status = 'interrupted' "
+                                "WHERE run_id = ? AND status = 'running'", [run_id])
+            if run["status"] == "running":
+                self.db.table("runs").update(run_id, {"status": "interrupted"})
+        return list(dict.fromkeys(step_ids))
+
+    def _existing_run(self, run_id: int) -> dict[str, Any]:
+        rows = list(self.db.query("SELECT * FROM runs WHERE id = ?", [run_id]))
+        if not rows:
+            raise StoreError(f"no run {run_id} in this workspace", hint="see `launchpad runs`")
+        return rows[0]
+
+    # -- steps and host results -------------------------------------------------------------
+
+    def step_started(self, run_id: int, step_id: str, phase_id: str, attempt: int,
+                     hosts: list[str]) -> None:
+        """Record an attempt as `running`, with one `running` result per host: all or nothing."""
+        started = utc_now()
+        key = {"run_id": run_id, "step_id": step_id, "attempt": attempt}
+        with self.transaction():
+            self._insert("run_steps", {**key, "phase_id": phase_id, "status": "running",
+                                       "started": started})
+            for host in hosts:
+                self._insert("step_results", {**key, "host": host, "status": "running",
+                                              "started": started})
+
+    def host_finished(self, run_id: int, step_id: str, attempt: int, host: str, status: str,
+                      exit_code: int | None, duration: float | None, stdout: str | None,
+                      stderr: str | None, message: str | None) -> None:
+        """Record one host's result; output keeps only its last OUTPUT_TAIL_BYTES."""
+        _check(status, STEP_STATUSES, "host status")
+        row = {
+            "run_id": run_id, "step_id": step_id, "attempt": attempt, "host": host,
+            "status": status, "exit_code": exit_code, "finished": utc_now(),
+            "duration": duration, "stdout": _tail(stdout), "stderr": _tail(stderr),
+            "message": _tail(message),
+        }
+        with self.transaction():
+            # An upsert, so a host missing from step_started still gets its result kept.
+            self.db.table("step_results").upsert(row, pk=("run_id", "step_id", "attempt", "host"))
+
+    def step_finished(self, run_id: int, step_id: str, attempt: int, status: str,
+                      summary: str, evidence: dict[str, Any]) -> None:
+        _check(status, STEP_STATUSES, "step status")
+        finished = utc_now()
+        key = [run_id, step_id, attempt]
+        with self.transaction():
+            updated = self.db.execute(
+                "UPDATE run_steps SET status = ?, finished = ?, summary = ?, evidence = ? "
+                "WHERE run_id = ? AND step_id = ? AND attempt = ?",
+                [status, finished, summary, to_json(evidence), *key])
+            if updated.rowcount == 0:
+                raise StoreError(f"step {step_id} (attempt {attempt}) of run {run_id} was "
+                                 "never started", hint="call step_started first")
+            # A host that never reported did not pass: it stopped with the step.
+            leftover = "interrupted" if status == "interrupted" else "aborted"
+            self.db.execute(
+                "UPDATE step_results SET status = ?, finished = ? WHERE run_id = ? "
+                "AND step_id = ? AND attempt = ? AND status = 'running'",
+                [leftover, finished, *key])
+
+    def latest_step_states(self, run_id: int) -> dict[str, dict[str, Any]]:
+        """Each step's row of its latest attempt."""
+        rows = self._rows(
+            "SELECT * FROM run_steps AS s WHERE run_id = ? AND attempt = (SELECT MAX(attempt) "
+            "FROM run_steps WHERE run_id = s.run_id AND step_id = s.step_id) ORDER BY started",
+            [run_id])
+        return {row["step_id"]: row for row in rows}
+
+    def last_attempt(self, run_id: int, step_id: str) -> int:
+        """The highest attempt recorded for the step; 0 when it never started."""
+        rows = self._rows("SELECT MAX(attempt) AS latest FROM run_steps "
+                          "WHERE run_id = ? AND step_id = ?", [run_id, step_id])
+        return int(rows[0]["latest"] or 0)
+
+    def step_rows(self, run_id: int) -> list[dict[str, Any]]:
+        """Every attempt of every step, in the order they started."""
+        return self._rows("SELECT * FROM run_steps WHERE run_id = ? "
+                          "ORDER BY started, step_id, attempt", [run_id])
+
+    def host_rows(self, run_id: int, step_id: str | None = None) -> list[dict[str, Any]]:
+        where, params = ("AND step_id = ?", [step_id]) if step_id is not None else ("", [])
+        return self._rows(f"SELECT * FROM step_results WHERE run_id = ? {where} "
+                          "ORDER BY started, step_id, attempt, host", [run_id, *params])
+
+    # -- decisions --------------------------------------------------------------------------
+
+    def record_decision(self, run_id: int, step_id: str | None, kind: str, actor: str,
+                        reason: str, detail: dict[str, Any] | None = None) -> int:
+        _check(kind, DECISION_KINDS, "decision kind")
+        row = {"run_id": run_id, "step_id": step_id, "kind": kind, "actor": actor,
+               "reason": reason, "detail": to_json(detail or {}), "at": utc_now()}
+        with self.transaction():
+            return int(self._insert("decisions", row))
+
+    def decisions(self, run_id: int) -> list[dict[str, Any]]:
+        return self._rows("SELECT * FROM decisions WHERE run_id = ? ORDER BY id", [run_id])
+
+    def _insert(self, table: str, row: dict[str, Any]) -> Any:
+        # A plain INSERT: a duplicate key or a missing run must fail loudly, never replace.
+        try:
+            return self.db.table(table).insert(row).last_pk
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"cannot add {row} to {table}: {exc}") from exc
+
+
+def _check(value: str, allowed: frozenset[str], what: str) -> None:
+    # Checked here rather than by CHECK constraints: a new kind must not need a table rebuild.
+    if value not in allowed:
+        raise StoreError(f"unknown {what} {value!r}", hint=f"one of: {', '.join(sorted(allowed))}")
+
+
+def _tail(text: str | None) -> str | None:
+    """The end of a command's output, where the error usually is; always valid UTF-8."""
+    if text is None:
+        return None
+    data = text.encode("utf-8", "replace")  # lone surrogates would make SQLite refuse the row
+    if len(data) <= OUTPUT_TAIL_BYTES:
+        return data.decode("utf-8")
+    cut = len(data) - OUTPUT_TAIL_BYTES
+    return f"[… {cut} bytes cut …]\n" + data[cut:].decode("utf-8", "ignore")
+
+
+# -- which process owns a running run ---------------------------------------------------------
+
+def _this_process() -> dict[str, Any]:
+    try:  # after a reboot the stored pid may belong to some other program
+        boot_id: str | None = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        boot_id = None  # not Linux: the pid alone has to do
+    return {"pid": os.getpid(), "hostname": socket.gethostname(), "boot_id": boot_id}
+
+
+def _process_alive(pid: int) -> bool:
+    if sys.platform == "win32":
+        return True  # os.kill(pid, 0) would terminate it there; unknown must count as alive
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, owned by another user
+    with contextlib.suppress(OSError):  # a zombie answers signals but will never write again
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    return True
+
+
+def _owner(run: dict[str, Any]) -> str:
+    """Who holds a `running` run: "us", "dead" (so it was interrupted), "alive" (another live
+    process on this computer) or "remote" (another computer: nothing here can tell)."""
+    here = _this_process()
+    if run["hostname"] != here["hostname"]:
+        return "remote"
+    if here["boot_id"] and run["boot_id"] and run["boot_id"] != here["boot_id"]:
+        return "dead"
+    if run["pid"] == here["pid"]:
+        return "us"
+    return "alive" if run["pid"] is not None and _process_alive(run["pid"]) else "dead"
+
+
+def _refuse_if_owned_elsewhere(run: dict[str, Any]) -> None:
+    if run["status"] == "running" and _owner(run) in ("alive", "remote"):
+        raise StoreError(
+            f"run {run['id']} is still running (process {run['pid']} on {run['hostname']})",
+            hint="wait for it to finish or stop that launchpad; a run owned by another computer "
+            "can only be resumed there",
+        )
