@@ -52,7 +52,7 @@ DONE = ("passed", "skipped")
 @dataclass(frozen=True)
 class RunResult:
     run_id: int
-    status: str  # passed | failed | aborted
+    status: str  # passed | failed | aborted | interrupted
 
     @property
     def exit_code(self) -> int:
@@ -114,8 +114,8 @@ class Engine:
                 f"run {run_id} is of playbook {run['playbook']!r}, not {playbook.name!r}",
                 hint=f"resume it with `launchpad run {run['playbook']} --resume {run_id}`",
             )
-        if run["status"] in ("passed", "failed", "aborted"):
-            raise UsageError(f"run {run_id} already ended ({run['status']}); nothing to resume")
+        if run["status"] == "passed":
+            raise UsageError(f"run {run_id} already passed; nothing to resume")
         env_name = run["environment"]
         environment = self.workspace.environment(env_name)
         interrupted = self.store.mark_interrupted(run_id)
@@ -170,7 +170,7 @@ class Engine:
         return self._finish(run_id, "passed")
 
     def _finish(self, run_id: int, status: str) -> RunResult:
-        self.store.set_run_status(run_id, status, finished=True)
+        self.store.set_run_status(run_id, status, finished=status != "interrupted")
         self._audit("run_finished", f"run {run_id}", {"status": status})
         self.emit(RunFinished(run_id, status))
         return RunResult(run_id, status)
@@ -187,7 +187,8 @@ class Engine:
             self.store.step_finished(run_id, step.id, 1, "skipped", f"not for {env_name}", {})
             return "skipped"
         if states.get(step.id) == "interrupted" and not self._may_rerun(run_id, step, kind.idempotent):
-            raise _Stop("aborted")
+            # Left interrupted, so it can be resumed once someone has looked at the host.
+            raise _Stop("interrupted")
         if step.confirm:
             self._confirm(run_id, step, env_name, environment.production)
         group = step.hosts_group()

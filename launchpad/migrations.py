@@ -204,8 +204,11 @@ def _create_private(path: Path) -> None:
     """Create the directory (0700) and file (0600) before SQLite does, so no other user can
     ever read them; tighten an existing file's mode. SQLite gives -wal/-shm the file's mode."""
     try:
-        if not path.parent.exists():
+        try:
             path.parent.mkdir(mode=0o700, parents=True)
+        except FileExistsError:
+            pass  # existing, or another launchpad created it a moment ago: leave its mode be
+        else:
             os.chmod(path.parent, 0o700)  # mkdir's mode is filtered by the umask
         os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
         for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):

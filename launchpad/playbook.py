@@ -120,7 +120,8 @@ class Playbook(Model):
         return next((s for _, s in self.all_steps() if s.id == step_id), None)
 
     def snapshot(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", exclude_defaults=True)
+        # serialize_as_any: steps are declared as the base StepSpec but hold each kind's model.
+        return self.model_dump(mode="json", exclude_defaults=True, serialize_as_any=True)
 
     def digest(self) -> str:
         text = json.dumps(self.snapshot(), sort_keys=True, ensure_ascii=False)

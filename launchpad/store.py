@@ -119,8 +119,7 @@ class Store:
             **_this_process(),
         }
         with self.transaction():
-            run_id = self.db.table("runs").insert(row).last_pk
-        return int(run_id)
+            return int(self._insert("runs", row))
 
     def get_run(self, run_id: int) -> dict[str, Any] | None:
         rows = self._rows("SELECT * FROM runs WHERE id = ?", [run_id])

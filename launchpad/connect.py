@@ -1,0 +1,102 @@
+"""Connections to one environment's hosts for the length of a run or a command.
+
+Turns site.yaml hosts into transport host specs (with the environment's jump host), opens one
+connection per host on first use and reuses it, and closes them all at the end. Every host key
+is checked against the user's known_hosts and the workspace's own trusted-keys file.
+"""
+
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+from typing import Any
+
+from launchpad.remote.base import HostSpec, Timeouts, Transport
+from launchpad.site import Environment, Host
+from launchpad.workspace import Workspace
+
+
+def host_spec(environment: Environment, host: Host) -> HostSpec:
+    jump = None
+    if environment.jump is not None:
+        jump = HostSpec(
+            name=f"jump:{environment.jump.address}",
+            address=environment.jump.address,
+            port=environment.jump.port,
+            user=environment.jump.user,
+        )
+    return HostSpec(
+        name=host.name,
+        address=host.address,
+        port=host.port,
+        user=host.user,
+        jump=jump,
+        groups=tuple(host.groups),
+    )
+
+
+class HostConnections:
+    def __init__(
+        self,
+        workspace: Workspace,
+        env_name: str,
+        *,
+        store: Any = None,
+        actor: str = "",
+        timeouts: Timeouts | None = None,
+    ) -> None:
+        self.workspace = workspace
+        self.env_name = env_name
+        self.environment = workspace.environment(env_name)
+        self.store, self.actor = store, actor
+        self.timeouts = timeouts or Timeouts()
+        self._local: dict[str, Transport] = {}
+        self._lock = threading.Lock()
+        self._pool: Any = None
+
+    def transport_for(self, host: Host) -> Transport:
+        spec = host_spec(self.environment, host)
+        if self.environment.transport == "local":
+            with self._lock:
+                if host.name not in self._local:
+                    from launchpad.remote.local import LocalTransport
+
+                    self._local[host.name] = LocalTransport(
+                        spec, timeouts=self.timeouts, cwd=str(self.workspace.root)
+                    )
+                return self._local[host.name]
+        return self._ssh_pool().get(spec)
+
+    def _ssh_pool(self) -> Any:
+        with self._lock:
+            if self._pool is None:
+                from launchpad.remote.pool import ConnectionPool
+
+                self._pool = ConnectionPool(
+                    known_hosts=self._known_hosts(), timeouts=self.timeouts
+                )
+            return self._pool
+
+    def _known_hosts(self) -> Any:
+        from launchpad.remote.hostkeys import KnownHosts
+
+        return KnownHosts.for_workspace(self.workspace.known_hosts)
+
+    @property
+    def connections_opened(self) -> int:
+        return len(self._local) + (self._pool.connections_opened if self._pool else 0)
+
+    def close(self) -> None:
+        for transport in self._local.values():
+            transport.close()
+        self._local.clear()
+        if self._pool is not None:
+            self._pool.close_all()
+            self._pool = None
+
+    def __enter__(self) -> HostConnections:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()

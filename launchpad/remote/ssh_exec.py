@@ -1,0 +1,212 @@
+"""Running one command on an open SSH connection without ever hanging or lying.
+
+One loop drains stdout and stderr together as data arrives: reading stdout to its end before
+stderr deadlocks as soon as the command fills the stderr window (2 MiB). stdin is fed from its
+own thread for the same reason in the other direction. Every wait is short and followed by a
+look at the deadline and at the connection's heartbeat, so a timeout or a dead network ends
+the command with an error within a bounded time; a command whose exit status never arrived
+is never reported as a success.
+"""
+
+from __future__ import annotations
+
+import select
+import threading
+import time
+from collections.abc import Callable
+from typing import BinaryIO
+
+import paramiko
+
+from launchpad.errors import CommandTimeout, ConnectionLost, RemoteError
+from launchpad.remote.capture import short
+from launchpad.remote.ssh_connect import Connection
+
+READ_SIZE = 256 * 1024
+# The longest any wait lasts before the deadline and the connection's health are looked at.
+TICK = 0.25
+# What the exit code is when the server sent none: the command was killed by a signal.
+NO_EXIT_STATUS = -1
+
+ChunkSink = Callable[[bytes], None]
+StdinSource = bytes | BinaryIO | None
+
+
+def run_command(
+    connection: Connection,
+    command: str,
+    *,
+    timeout: float,
+    channel_timeout: float,
+    on_stdout: ChunkSink,
+    on_stderr: ChunkSink,
+    stdin: StdinSource = None,
+) -> int:
+    """Run `command` in a new session channel; return its exit status."""
+    deadline = time.monotonic() + timeout
+    channel = _open_session(connection, channel_timeout, command)
+    feeder: _StdinFeeder | None = None
+    try:
+        try:
+            channel.exec_command(command)
+            if not stdin:
+                # Like `ssh host cmd < /dev/null`: a command reading its input gets EOF at once.
+                channel.shutdown_write()
+        except (paramiko.SSHException, EOFError, OSError) as exc:
+            raise _refused(connection, command, exc) from None
+        if stdin:
+            feeder = _StdinFeeder(channel, stdin)
+        check = _Checker(connection, command, timeout, deadline)
+        _drain_until_eof(channel, connection, check, on_stdout, on_stderr)
+        status = _wait_for_exit_status(channel, connection, check)
+    finally:
+        channel.close()
+    if feeder is not None and feeder.read_error is not None:
+        raise RemoteError(
+            connection.target.name,
+            f"reading the input of `{short(command)}` failed: {feeder.read_error}",
+            hint="check the local file",
+        )
+    return status
+
+
+class _Checker:
+    """Raises when the command's deadline passed or its connection went silent."""
+
+    def __init__(self, connection: Connection, command: str, timeout: float, deadline: float):
+        self.connection = connection
+        self.command = command
+        self.timeout = timeout
+        self.deadline = deadline
+
+    def __call__(self) -> None:
+        if time.monotonic() >= self.deadline:
+            raise CommandTimeout(
+                self.connection.target.name,
+                f"`{short(self.command)}` did not finish within {self.timeout:g}s; "
+                "launchpad closed its channel",
+                hint="the command may still be running on the host: check before running it "
+                "again, or raise the step's timeout",
+            )
+        if not self.connection.transport.is_active():
+            raise _lost(self.connection, self.command, "the connection was closed")
+        if self.connection.silent_too_long():
+            raise _lost(
+                self.connection,
+                self.command,
+                f"no answer from the host for {self.connection.heartbeat.silent_for():.0f}s",
+            )
+
+    def wait_time(self) -> float:
+        return max(0.0, min(TICK, self.deadline - time.monotonic()))
+
+
+def _drain_until_eof(
+    channel: paramiko.Channel,
+    connection: Connection,
+    check: _Checker,
+    on_stdout: ChunkSink,
+    on_stderr: ChunkSink,
+) -> None:
+    while True:
+        received = _drain(channel.recv_ready, channel.recv, on_stdout)
+        received |= _drain(channel.recv_stderr_ready, channel.recv_stderr, on_stderr)
+        if received:
+            connection.heartbeat.saw_traffic()
+        if channel.eof_received or channel.closed:
+            # Everything the command wrote is buffered by now; leave once it is read.
+            if not (channel.recv_ready() or channel.recv_stderr_ready()):
+                return
+            continue
+        check()
+        # The channel's pipe becomes readable when data or EOF arrives.
+        select.select([channel], [], [], check.wait_time())
+
+
+def _drain(ready: Callable[[], bool], receive: Callable[[int], bytes], sink: ChunkSink) -> bool:
+    received = False
+    while ready():
+        chunk = receive(READ_SIZE)
+        if not chunk:
+            break
+        sink(chunk)
+        received = True
+    return received
+
+
+def _wait_for_exit_status(
+    channel: paramiko.Channel, connection: Connection, check: _Checker
+) -> int:
+    # The event is set by the exit status and by the channel closing, whichever comes first.
+    while not channel.status_event.wait(check.wait_time()):
+        check()
+    if channel.exit_status != NO_EXIT_STATUS:
+        return int(channel.exit_status)
+    # A dying transport closes its channels before it marks itself inactive: give it a moment
+    # to finish, so a cut connection is not mistaken for a command killed by a signal.
+    connection.transport.join(TICK)
+    if not connection.transport.is_active():
+        raise _lost(connection, check.command, "the connection was closed")
+    return NO_EXIT_STATUS
+
+
+def _open_session(connection: Connection, timeout: float, command: str) -> paramiko.Channel:
+    try:
+        return connection.transport.open_session(timeout=timeout)
+    except (paramiko.SSHException, EOFError, OSError) as exc:
+        raise _refused(connection, command, exc) from None
+
+
+def _refused(connection: Connection, command: str, exc: BaseException) -> RemoteError:
+    if not connection.transport.is_active():
+        return _lost(connection, command, "the connection was closed")
+    return RemoteError(
+        connection.target.name,
+        f"the host refused to run `{short(command)}`: {exc or type(exc).__name__}",
+        hint="the host may limit sessions per connection (MaxSessions in sshd_config) or "
+        "force a command for this key",
+    )
+
+
+def _lost(connection: Connection, command: str, why: str) -> ConnectionLost:
+    return ConnectionLost(
+        connection.target.name,
+        f"the connection broke while `{short(command)}` ran ({why})",
+        hint="the command's outcome on the host is unknown: check it there before running it "
+        "again",
+    )
+
+
+class _StdinFeeder:
+    """Writes the command's input from a thread while the caller drains its output."""
+
+    def __init__(self, channel: paramiko.Channel, stdin: bytes | BinaryIO) -> None:
+        self.read_error: OSError | None = None
+        self._channel = channel
+        self._stdin = stdin
+        self._thread = threading.Thread(target=self._feed, name="ssh stdin", daemon=True)
+        self._thread.start()
+
+    def _feed(self) -> None:
+        try:
+            if isinstance(self._stdin, bytes):
+                self._channel.sendall(self._stdin)
+            else:
+                self._send_file(self._stdin)
+            self._channel.shutdown_write()
+        except (OSError, EOFError, paramiko.SSHException):
+            # The command stopped reading, or the channel closed: its exit status, or the
+            # command loop's own checks, tell the caller what happened.
+            pass
+
+    def _send_file(self, source: BinaryIO) -> None:
+        while True:
+            try:
+                chunk = source.read(READ_SIZE)
+            except OSError as exc:
+                self.read_error = exc
+                self._channel.close()
+                return
+            if not chunk:
+                return
+            self._channel.sendall(chunk)
