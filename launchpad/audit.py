@@ -29,8 +29,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from launchpad.errors import StoreError
-from launchpad.migrations import write_transaction
-from launchpad.store import Store, utc_now
+from launchpad.migrations import utc_now, write_transaction
+from launchpad.store import Store
 
 GENESIS_HASH = "0" * 64
 _PAGE = 1000  # rows read per lock hold: streams 100k entries without blocking writers for long

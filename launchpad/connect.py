@@ -61,9 +61,7 @@ class HostConnections:
                 if host.name not in self._local:
                     from launchpad.remote.local import LocalTransport
 
-                    self._local[host.name] = LocalTransport(
-                        spec, timeouts=self.timeouts, cwd=str(self.workspace.root)
-                    )
+                    self._local[host.name] = LocalTransport(spec, timeouts=self.timeouts, cwd=str(self.workspace.root))
                 return self._local[host.name]
         return self._ssh_pool().get(spec)
 
@@ -72,9 +70,7 @@ class HostConnections:
             if self._pool is None:
                 from launchpad.remote.pool import ConnectionPool
 
-                self._pool = ConnectionPool(
-                    known_hosts=self._known_hosts(), timeouts=self.timeouts
-                )
+                self._pool = ConnectionPool(known_hosts=self._known_hosts(), timeouts=self.timeouts)
             return self._pool
 
     def _known_hosts(self) -> Any:
@@ -97,6 +93,7 @@ class HostConnections:
     def __enter__(self) -> HostConnections:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()

@@ -176,8 +176,13 @@ class Engine:
         return RunResult(run_id, status)
 
     def _run_step(
-        self, run_id: int, phase: Phase, step: StepSpec, env_name: str,
-        values: dict[str, Any], states: dict[str, str],
+        self,
+        run_id: int,
+        phase: Phase,
+        step: StepSpec,
+        env_name: str,
+        values: dict[str, Any],
+        states: dict[str, str],
     ) -> str:
         assert step.id is not None
         kind = step_kinds()[step.kind]
@@ -198,19 +203,33 @@ class Engine:
             outcome = self._attempt(run_id, phase, step, attempt, env_name, values, hosts)
             if outcome.status in DONE:
                 return outcome.status
-            choice = self.prompter.on_failure(FailureRequest(
-                step.id, step.name, outcome.failed_hosts, tuple(h.name for h in hosts),
-                outcome.summary, step.critical,
-            ))
+            choice = self.prompter.on_failure(
+                FailureRequest(
+                    step.id,
+                    step.name,
+                    outcome.failed_hosts,
+                    tuple(h.name for h in hosts),
+                    outcome.summary,
+                    step.critical,
+                )
+            )
             if choice.action in ("retry_all", "retry_failed"):
-                self._decide(run_id, step.id, "retried" if choice.action == "retry_all" else "retried_failed", choice.reason, {"attempt": attempt})
+                self._decide(
+                    run_id,
+                    step.id,
+                    "retried" if choice.action == "retry_all" else "retried_failed",
+                    choice.reason,
+                    {"attempt": attempt},
+                )
                 if choice.action == "retry_failed" and outcome.failed_hosts:
                     hosts = [h for h in hosts if h.name in outcome.failed_hosts]
                 attempt += 1
                 continue
             if choice.action == "skip" and not step.critical and choice.reason.strip():
                 self._decide(run_id, step.id, "skipped", choice.reason, {"after": outcome.summary})
-                self.store.step_finished(run_id, step.id, attempt, "skipped", f"skipped after failure: {choice.reason}", {})
+                self.store.step_finished(
+                    run_id, step.id, attempt, "skipped", f"skipped after failure: {choice.reason}", {}
+                )
                 self.emit(StepFinished(run_id, step.id, "skipped", choice.reason))
                 return "skipped"
             reason = choice.reason or ("a critical step cannot be skipped" if choice.action == "skip" else "")
@@ -218,8 +237,14 @@ class Engine:
             raise _Stop("failed")
 
     def _attempt(
-        self, run_id: int, phase: Phase, step: StepSpec, attempt: int, env_name: str,
-        values: dict[str, Any], hosts: list[Host],
+        self,
+        run_id: int,
+        phase: Phase,
+        step: StepSpec,
+        attempt: int,
+        env_name: str,
+        values: dict[str, Any],
+        hosts: list[Host],
     ) -> StepOutcome:
         assert step.id is not None
         kind = step_kinds()[step.kind]
@@ -229,21 +254,41 @@ class Engine:
 
         def report_host(result: HostOutcome) -> None:
             self.store.host_finished(
-                run_id, step.id or "", attempt, result.host, result.status, result.exit_code,
-                result.duration, result.stdout, result.stderr, result.message,
+                run_id,
+                step.id or "",
+                attempt,
+                result.host,
+                result.status,
+                result.exit_code,
+                result.duration,
+                result.stdout,
+                result.stderr,
+                result.message,
             )
-            self.emit(HostFinished(run_id, step.id or "", result.host, result.status,
-                                   result.exit_code, result.duration, result.message))
+            self.emit(
+                HostFinished(
+                    run_id, step.id or "", result.host, result.status, result.exit_code, result.duration, result.message
+                )
+            )
 
         context = StepContext(
-            run_id=run_id, phase_id=phase.id, step_id=step.id, attempt=attempt,
-            site=self.workspace.site, env_name=env_name,
-            environment=self.workspace.site.environments[env_name], values=values,
-            prompter=self.prompter, emit=self.emit, hosts=hosts,
-            transport_for=self.transport_for, report_host=report_host,
+            run_id=run_id,
+            phase_id=phase.id,
+            step_id=step.id,
+            attempt=attempt,
+            site=self.workspace.site,
+            env_name=env_name,
+            environment=self.workspace.site.environments[env_name],
+            values=values,
+            prompter=self.prompter,
+            emit=self.emit,
+            hosts=hosts,
+            transport_for=self.transport_for,
+            report_host=report_host,
             audit=lambda action, target, detail: self._audit(action, target, {"run": run_id, **detail}),
             phase_status=lambda phase_id: self._phase_status(run_id, phase_id),
-            now=self.now, cancel=self.cancel,
+            now=self.now,
+            cancel=self.cancel,
         )
         try:
             outcome = kind.execute(step, context)
@@ -285,8 +330,12 @@ class Engine:
         if not reason:
             return StepOutcome("failed", outcome.summary, outcome.hosts, outcome.evidence)
         self._decide(run_id, step.id, "overrode", reason, {"refusal": outcome.summary})
-        return StepOutcome("passed", f"overridden ({reason}); {outcome.summary}", outcome.hosts,
-                           {**outcome.evidence, "override_reason": reason})
+        return StepOutcome(
+            "passed",
+            f"overridden ({reason}); {outcome.summary}",
+            outcome.hosts,
+            {**outcome.evidence, "override_reason": reason},
+        )
 
     def _may_rerun(self, run_id: int, step: StepSpec, kind_idempotent: bool) -> bool:
         assert step.id is not None
@@ -338,13 +387,14 @@ class Engine:
                 "production": environment.production,
                 "urls": dict(environment.urls),
                 "hosts": [h.model_dump() for h in environment.hosts],
-                "databases": {
-                    name: db.model_dump(exclude={"password"}) for name, db in environment.databases.items()
-                },
+                "databases": {name: db.model_dump(exclude={"password"}) for name, db in environment.databases.items()},
             },
             "environments": {
-                name: {"urls": dict(env.urls), "production": env.production,
-                       "databases": {n: db.model_dump(exclude={"password"}) for n, db in env.databases.items()}}
+                name: {
+                    "urls": dict(env.urls),
+                    "production": env.production,
+                    "databases": {n: db.model_dump(exclude={"password"}) for n, db in env.databases.items()},
+                }
                 for name, env in site.environments.items()
             },
         }

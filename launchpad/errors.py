@@ -103,8 +103,7 @@ class UnknownHostKey(RemoteError):
         super().__init__(
             host,
             f"the host key is not known ({key_type} {fingerprint})",
-            hint="compare the fingerprint with the server's, then run "
-            "`launchpad hosts trust --env ENV` to record it",
+            hint="compare the fingerprint with the server's, then run `launchpad hosts trust --env ENV` to record it",
         )
 
 

@@ -105,8 +105,17 @@ class RunFinished:
 
 
 Event = (
-    RunStarted | PhaseStarted | StepStarted | CommandSent | OutputLine | HostFinished
-    | StepFinished | GateRefused | DecisionRecorded | Notice | RunFinished
+    RunStarted
+    | PhaseStarted
+    | StepStarted
+    | CommandSent
+    | OutputLine
+    | HostFinished
+    | StepFinished
+    | GateRefused
+    | DecisionRecorded
+    | Notice
+    | RunFinished
 )
 EventSink = Callable[[Event], None]
 

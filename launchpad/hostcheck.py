@@ -74,7 +74,8 @@ def parse_probe(host: str, stdout: str, sent: float, received: float) -> HostHea
         uptime, disk, mem_total, mem_avail, epoch = lines[:5]
         offset = float(epoch) - (sent + received) / 2
         return HostHealth(
-            host, True,
+            host,
+            True,
             uptime_days=float(uptime) / 86400,
             disk_used_percent=int(disk.rstrip("%")),
             memory_total_mb=int(mem_total) // 1024,
@@ -94,7 +95,9 @@ def check_host(connections: Any, host: Host) -> HostHealth:
     except LaunchpadError as exc:
         return HostHealth(host.name, False, error=exc.message)
     if result.exit_code != 0:
-        return HostHealth(host.name, True, error=f"probe exited {result.exit_code}: {result.text('stderr').strip()[:80]}")
+        return HostHealth(
+            host.name, True, error=f"probe exited {result.exit_code}: {result.text('stderr').strip()[:80]}"
+        )
     return parse_probe(host.name, result.text(), sent, received)
 
 

@@ -1,5 +1,6 @@
-"""How the workspace database file comes into being and reaches the current schema: created
-private to its owner, opened durable (WAL, `synchronous=FULL`), then migrated.
+"""The schema of the workspace store and how a database file comes to have it: created
+private to its owner, opened durable (WAL, `synchronous=FULL`), then migrated. It also fixes
+what the columns hold: the allowed statuses and kinds, UTC times, JSON.
 
 A workspace outlives launchpad versions: an engineer may upgrade launchpad in the middle of a
 go-live week, and yesterday's runs must still resume and report. So the schema only moves
@@ -14,6 +15,7 @@ do. A migration that fails leaves no trace.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import stat
@@ -21,12 +23,34 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
 from launchpad.errors import StoreError
 
 BUSY_TIMEOUT_MS = 10_000
+
+# Checked in Python rather than by CHECK constraints: a new kind must not need a table rebuild.
+RUN_STATUSES = frozenset({"running", "passed", "failed", "aborted", "interrupted"})
+STEP_STATUSES = frozenset({"running", "passed", "failed", "skipped", "interrupted", "aborted"})
+DECISION_KINDS = frozenset({
+    "confirmed", "signed_off", "skipped", "retried", "retried_failed", "aborted", "overrode",
+    "approved", "rerun_interrupted", "declined",
+})
+
+
+def utc_now() -> str:
+    """Every time column: UTC ISO-8601 to the microsecond, so text order is time order."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def to_json(value: Any) -> str:
+    # default=str: a Path or a datetime in evidence must not cost the step its record.
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"cannot store {type(value).__name__} as JSON: {exc}") from exc
 
 
 @dataclass(frozen=True)
@@ -254,7 +278,7 @@ def apply_pending(db: Database) -> list[int]:
         db.table("migrations").insert({
             "number": migration.number,
             "name": migration.name,
-            "applied": datetime.now(UTC).isoformat(timespec="microseconds"),
+            "applied": utc_now(),
         })
         applied.append(migration.number)
     if applied:

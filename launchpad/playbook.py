@@ -62,11 +62,16 @@ class Variable(Model):
         return ""
 
 
+def _any_step() -> Any:
+    """The type "one of the registered step kinds", chosen by the `kind` key."""
+    specs = tuple(kind.spec for kind in step_kinds().values())
+    return Annotated[Union[specs], Field(discriminator="kind")]  # noqa: UP007
+
+
 @cache
 def _step_adapter() -> TypeAdapter[Any]:
-    specs = tuple(kind.spec for kind in step_kinds().values())
-    union = Annotated[Union[specs], Field(discriminator="kind")]  # noqa: UP007
-    return TypeAdapter(list[union])  # type: ignore[valid-type]
+    steps: Any = list[_any_step()]  # type: ignore[misc]
+    return TypeAdapter(steps)
 
 
 def _validate_steps(value: Any) -> Any:
@@ -168,35 +173,41 @@ def _duplicate_ids(playbook: Playbook, source: SourceMap) -> list[Problem]:
 
 
 def check_against_site(loaded: LoadedPlaybook, site: Site) -> list[Problem]:
-    """Problems that only show when the playbook meets the site: missing groups, windows,
-    phases, and template syntax."""
+    """Problems that only show when the playbook meets the site: missing host groups,
+    environments, windows and phases, and template syntax errors."""
     problems: list[Problem] = []
-    source, playbook = loaded.source, loaded.playbook
     groups = set().union(*(env.groups() for env in site.environments.values())) or {"all"}
-    earlier: set[str] = set()
-    for p, phase in enumerate(playbook.phases):
+    earlier_phases: set[str] = set()
+    for p, phase in enumerate(loaded.playbook.phases):
         for key in ("steps", "rollback"):
             for s, step in enumerate(getattr(phase, key)):
-                at = ("phases", p, key, s)
-                group = step.hosts_group()
-                if group is not None and group not in groups:
-                    problems.append(source.problem((*at, "hosts"), f"host group {group!r} is not defined in any environment of site.yaml"))
-                for env_name in step.environments or []:
-                    if env_name not in site.environments:
-                        problems.append(source.problem((*at, "environments"), f"environment {env_name!r} is not in site.yaml"))
-                window = getattr(step, "window", None)
-                if window is not None and window not in site.windows:
-                    problems.append(source.problem((*at, "window"), f"window {window!r} is not defined in site.yaml (windows: {', '.join(site.windows) or 'none'})"))
-                needed = getattr(step, "phase_passed", None)
-                if needed is not None and needed not in earlier:
-                    problems.append(source.problem((*at, "phase_passed"), f"phase {needed!r} is not an earlier phase of this playbook"))
-                for field_name, template in step.templates().items():
-                    error = check_syntax(template)
-                    if error:
-                        base = field_name.split("[")[0]
-                        problems.append(source.problem((*at, base), error))
-        earlier.add(phase.id)
+                for field_name, message in _step_problems(step, site, groups, earlier_phases):
+                    problems.append(loaded.source.problem(("phases", p, key, s, field_name), message))
+        earlier_phases.add(phase.id)
     return problems
+
+
+def _step_problems(step: StepSpec, site: Site, groups: set[str], earlier_phases: set[str]) -> list[tuple[str, str]]:
+    """(field, message) for each reference in a step that the site does not define."""
+    found = []
+    group = step.hosts_group()
+    if group is not None and group not in groups:
+        found.append(("hosts", f"host group {group!r} is not defined in any environment of site.yaml"))
+    for env_name in step.environments or []:
+        if env_name not in site.environments:
+            found.append(("environments", f"environment {env_name!r} is not in site.yaml"))
+    window = getattr(step, "window", None)
+    if window is not None and window not in site.windows:
+        known = ", ".join(site.windows) or "none"
+        found.append(("window", f"window {window!r} is not defined in site.yaml (windows: {known})"))
+    needed = getattr(step, "phase_passed", None)
+    if needed is not None and needed not in earlier_phases:
+        found.append(("phase_passed", f"phase {needed!r} is not an earlier phase of this playbook"))
+    for field_name, template in step.templates().items():
+        error = check_syntax(template)
+        if error:
+            found.append((field_name.split("[")[0], error))
+    return found
 
 
 def playbook_dirs(workspace_root: Path | None) -> list[Path]:
@@ -233,6 +244,7 @@ def list_playbooks(workspace_root: Path | None) -> list[Path]:
 
 def describe_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """What changed between two playbook snapshots, step by step, in words."""
+
     def steps(snapshot: dict[str, Any]) -> dict[str, str]:
         found = {}
         for phase in snapshot.get("phases", []):
@@ -253,12 +265,9 @@ def playbook_json_schema() -> dict[str, Any]:
     """JSON Schema of a playbook with every step kind spelled out, for editors."""
     from pydantic import create_model
 
-    specs = tuple(kind.spec for kind in step_kinds().values())
-    step = Annotated[Union[specs], Field(discriminator="kind")]  # noqa: UP007
-    schema_phase = create_model(  # type: ignore[call-overload]
-        "Phase", __base__=Phase, steps=(list[step], ...), rollback=(list[step], [])
-    )
-    schema_playbook = create_model(  # type: ignore[call-overload]
+    steps: Any = list[_any_step()]  # type: ignore[misc]
+    schema_phase: Any = create_model("Phase", __base__=Phase, steps=(steps, ...), rollback=(steps, []))
+    schema_playbook = create_model(
         "Playbook", __base__=Playbook, phases=(list[schema_phase], Field(min_length=1))
     )
     return dict(schema_playbook.model_json_schema())

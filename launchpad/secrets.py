@@ -22,8 +22,7 @@ _REFERENCE = re.compile(r"^(env:[A-Za-z_][A-Za-z0-9_]*|keyring:[^/\s]+/[^/\s]+|p
 def _check_reference(value: str) -> str:
     if not _REFERENCE.match(value):
         raise ValueError(
-            "a secret must be a reference, not the value itself: write env:NAME, "
-            "keyring:SERVICE/NAME or prompt"
+            "a secret must be a reference, not the value itself: write env:NAME, keyring:SERVICE/NAME or prompt"
         )
     return value
 

@@ -20,38 +20,27 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from launchpad.errors import StoreError
-from launchpad.migrations import open_database, write_transaction
+from launchpad.migrations import (
+    DECISION_KINDS,
+    RUN_STATUSES,
+    STEP_STATUSES,
+    open_database,
+    to_json,
+    utc_now,
+    write_transaction,
+)
 
 if TYPE_CHECKING:
     from launchpad.audit import AuditEntry
 
-RUN_STATUSES = frozenset({"running", "passed", "failed", "aborted", "interrupted"})
-STEP_STATUSES = frozenset({"running", "passed", "failed", "skipped", "interrupted", "aborted"})
-DECISION_KINDS = frozenset({
-    "confirmed", "signed_off", "skipped", "retried", "retried_failed", "aborted", "overrode",
-    "approved", "rerun_interrupted", "declined",
-})
 OUTPUT_TAIL_BYTES = 64 * 1024
 _JSON_COLUMNS = ("playbook_snapshot", "variables", "evidence", "detail")
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-def to_json(value: Any) -> str:
-    # default=str: a Path or a datetime in evidence must not cost the step its record.
-    try:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    except (TypeError, ValueError) as exc:
-        raise StoreError(f"cannot store {type(value).__name__} as JSON: {exc}") from exc
 
 
 class Store:
@@ -275,7 +264,6 @@ class Store:
 
 
 def _check(value: str, allowed: frozenset[str], what: str) -> None:
-    # Checked here rather than by CHECK constraints: a new kind must not need a table rebuild.
     if value not in allowed:
         raise StoreError(f"unknown {what} {value!r}", hint=f"one of: {', '.join(sorted(allowed))}")
 

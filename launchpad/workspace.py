@@ -87,8 +87,7 @@ def find_root(start: Path | None = None, explicit: str | Path | None = None) -> 
             return folder
     raise WorkspaceNotFound(
         f"no {SITE_FILE} in {here} or any folder above it",
-        hint="run `launchpad init DIR` to create a workspace, `launchpad demo` to try one, "
-        "or pass --workspace DIR",
+        hint="run `launchpad init DIR` to create a workspace, `launchpad demo` to try one, or pass --workspace DIR",
     )
 
 

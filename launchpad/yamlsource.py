@@ -81,16 +81,12 @@ class _Builder:
             key = self._constructor.construct_object(key_node, deep=True)
             if not isinstance(key, str | int | bool | float) or key is None:
                 line, col = _position(key_node)
-                self.problems.append(
-                    Problem(self.source.file, line, col, "a key must be a plain word or number")
-                )
+                self.problems.append(Problem(self.source.file, line, col, "a key must be a plain word or number"))
                 continue
             key = str(key) if not isinstance(key, str) else key
             if key in result:
                 line, col = _position(key_node)
-                self.problems.append(
-                    Problem(self.source.file, line, col, f"duplicate key {key!r}")
-                )
+                self.problems.append(Problem(self.source.file, line, col, f"duplicate key {key!r}"))
                 continue
             self.source.keys[(*path, key)] = _position(key_node)
             result[key] = self.build(value_node, (*path, key))
@@ -146,7 +142,7 @@ def read_yaml(path: Path, display: str | None = None) -> Document:
     return load_yaml(text, display)
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: Any) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         return f"unknown key {error['loc'][-1]!r}"

@@ -41,8 +41,13 @@ def actor_name() -> str:
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--workspace", "-w", envvar="LAUNCHPAD_WORKSPACE", metavar="DIR",
-              help="Workspace folder (default: the nearest folder above with site.yaml).")
+@click.option(
+    "--workspace",
+    "-w",
+    envvar="LAUNCHPAD_WORKSPACE",
+    metavar="DIR",
+    help="Workspace folder (default: the nearest folder above with site.yaml).",
+)
 @click.version_option(package_name="launchpad", message="launchpad %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, workspace: str | None) -> None:

@@ -25,9 +25,14 @@ def audit_verify(ctx: Any) -> None:
     if report.ok:
         click.echo(f"audit log intact: {report.entries} entries, hash chain verified.")
         return
-    click.echo(click.style(f"AUDIT LOG BROKEN at entry {report.first_bad}: {report.reason}", fg="red", bold=True), err=True)
-    click.echo(f"  {report.entries} entries checked. Entries from {report.first_bad} on cannot be trusted; "
-               "keep a copy of .launchpad/launchpad.db and tell the team lead.", err=True)
+    click.echo(
+        click.style(f"AUDIT LOG BROKEN at entry {report.first_bad}: {report.reason}", fg="red", bold=True), err=True
+    )
+    click.echo(
+        f"  {report.entries} entries checked. Entries from {report.first_bad} on cannot be trusted; "
+        "keep a copy of .launchpad/launchpad.db and tell the team lead.",
+        err=True,
+    )
     raise SystemExit(1)
 
 
@@ -42,8 +47,11 @@ def audit_show(ctx: Any, limit: int, as_json: bool) -> None:
     store = ctx.store(ctx.workspace())
     entries = list(iter_audit(store.db))[-limit:]
     if as_json:
-        click.echo(json.dumps([e if isinstance(e, dict) else e.__dict__ for e in entries],
-                              ensure_ascii=False, indent=2, default=str))
+        click.echo(
+            json.dumps(
+                [e if isinstance(e, dict) else e.__dict__ for e in entries], ensure_ascii=False, indent=2, default=str
+            )
+        )
         return
     for entry in entries:
         row = entry if isinstance(entry, dict) else entry.__dict__

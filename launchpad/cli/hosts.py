@@ -19,8 +19,16 @@ from launchpad.errors import UsageError
 @click.option("--json", "as_json", is_flag=True)
 @click.argument("command", nargs=-1, required=True)
 @click.pass_obj
-def exec_(ctx: Any, env_name: str, group: str, timeout: float, confirm_env: str | None,
-          show_output: bool, as_json: bool, command: tuple[str, ...]) -> None:
+def exec_(
+    ctx: Any,
+    env_name: str,
+    group: str,
+    timeout: float,
+    confirm_env: str | None,
+    show_output: bool,
+    as_json: bool,
+    command: tuple[str, ...],
+) -> None:
     """Run COMMAND on every host of a group (after `--`); one line per host."""
     from launchpad.cli import actor_name
     from launchpad.connect import HostConnections
@@ -30,8 +38,9 @@ def exec_(ctx: Any, env_name: str, group: str, timeout: float, confirm_env: str 
     environment = workspace.environment(env_name)
     hosts = environment.hosts_in(group)
     if not hosts:
-        raise UsageError(f"no hosts in group {group!r} of {env_name}",
-                         hint=f"groups: {', '.join(sorted(environment.groups()))}")
+        raise UsageError(
+            f"no hosts in group {group!r} of {env_name}", hint=f"groups: {', '.join(sorted(environment.groups()))}"
+        )
     text = " ".join(command)
     if environment.production:
         _require_typed_name(env_name, confirm_env)
@@ -60,8 +69,7 @@ def _require_typed_name(env_name: str, confirm_env: str | None) -> None:
 
     if confirm_env is None:
         if not sys.stdin.isatty():
-            raise UsageError(f"{env_name} is production: type its name to go on",
-                             hint=f"add --confirm {env_name}")
+            raise UsageError(f"{env_name} is production: type its name to go on", hint=f"add --confirm {env_name}")
         click.echo(click.style(f"{env_name} is PRODUCTION.", fg="red", bold=True), err=True)
         confirm_env = click.prompt("Type the environment's name to go on", default="", show_default=False, err=True)
     if confirm_env != env_name:
@@ -101,8 +109,12 @@ def hosts_check(ctx: Any, env_name: str, group: str, as_json: bool) -> None:
 
 @hosts.command("trust")
 @click.option("--env", "env_name", required=True, metavar="ENV")
-@click.option("--accept", multiple=True, metavar="SHA256:…",
-              help="Accept a key with this fingerprint without asking (checked out of band).")
+@click.option(
+    "--accept",
+    multiple=True,
+    metavar="SHA256:…",
+    help="Accept a key with this fingerprint without asking (checked out of band).",
+)
 @click.pass_obj
 def hosts_trust(ctx: Any, env_name: str, accept: tuple[str, ...]) -> None:
     """Show each host's key and record it only when you say yes."""
@@ -121,10 +133,15 @@ def hosts_trust(ctx: Any, env_name: str, accept: tuple[str, ...]) -> None:
                 click.echo(f"  known    {label}  {offer.key_type} {offer.fingerprint}")
                 continue
             if offer.state == "changed":
-                click.echo(click.style(
-                    f"  CHANGED  {label}: offers {offer.key_type} {offer.fingerprint}, known as "
-                    f"{offer.known_fingerprint}. Refused: confirm with the server's administrator "
-                    f"and remove the old entry (ssh-keygen -R) before trusting.", fg="red", bold=True))
+                click.echo(
+                    click.style(
+                        f"  CHANGED  {label}: offers {offer.key_type} {offer.fingerprint}, known as "
+                        f"{offer.known_fingerprint}. Refused: confirm with the server's administrator "
+                        f"and remove the old entry (ssh-keygen -R) before trusting.",
+                        fg="red",
+                        bold=True,
+                    )
+                )
                 continue
             if offer.state == "error":
                 click.echo(click.style(f"  ERROR    {label}: {offer.error}", fg="red"))
@@ -139,8 +156,12 @@ def hosts_trust(ctx: Any, env_name: str, accept: tuple[str, ...]) -> None:
                 yes = False
             if yes:
                 path = connections.trust(offer)
-                store.audit(actor, "host_key_trusted", f"{env_name}/{offer.host}",
-                            {"fingerprint": offer.fingerprint, "key_type": offer.key_type})
+                store.audit(
+                    actor,
+                    "host_key_trusted",
+                    f"{env_name}/{offer.host}",
+                    {"fingerprint": offer.fingerprint, "key_type": offer.key_type},
+                )
                 click.echo(f"    recorded in {path}")
 
 

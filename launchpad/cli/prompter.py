@@ -64,7 +64,9 @@ class CliPrompter:
         if self.answers.environment_name is not None:
             return self.answers.environment_name
         if not self.interactive:
-            self._say(f"  ✗ {request.title}: production needs the environment's name typed (--confirm {request.environment})")
+            self._say(
+                f"  ✗ {request.title}: production needs the environment's name typed (--confirm {request.environment})"
+            )
             return ""
         self._say(click.style(f"  {request.environment} is PRODUCTION.", fg="red", bold=True))
         return str(click.prompt("  Type the environment's name to go on", default="", show_default=False, err=True))
@@ -83,8 +85,12 @@ class CliPrompter:
             return SignOff(False)
         self._say(f"\n  {request.title}\n    {request.instructions}")
         choices = ["y", "n"] if request.critical else ["y", "n", "s"]
-        answer_key = click.prompt("  Done? y = sign off, n = not done" + ("" if request.critical else ", s = skip"),
-                                  type=click.Choice(choices), default="n", err=True)
+        answer_key = click.prompt(
+            "  Done? y = sign off, n = not done" + ("" if request.critical else ", s = skip"),
+            type=click.Choice(choices),
+            default="n",
+            err=True,
+        )
         if answer_key == "s":
             reason = click.prompt("  Reason for skipping", err=True)
             return SignOff(False, by=self.actor, skip_reason=reason)
@@ -92,7 +98,11 @@ class CliPrompter:
             return SignOff(False)
         by = click.prompt("  Signed by", default=self.actor, err=True)
         note = click.prompt("  Note", default="", show_default=False, err=True)
-        evidence = click.prompt("  Evidence (file or form number)", default="", show_default=False, err=True) if request.evidence else ""
+        evidence = (
+            click.prompt("  Evidence (file or form number)", default="", show_default=False, err=True)
+            if request.evidence
+            else ""
+        )
         return SignOff(True, by=by, note=note, evidence=evidence)
 
     def approve(self, request: ApprovalRequest) -> Approval | None:
@@ -135,8 +145,10 @@ class CliPrompter:
         if self.answers.reruns(request.step_id):
             return True
         if not self.interactive:
-            self._say(f"  ✗ {request.title} was interrupted and is not safe to repeat blindly; "
-                      f"check the host, then answer in a terminal or with rerun_interrupted in --answers")
+            self._say(
+                f"  ✗ {request.title} was interrupted and is not safe to repeat blindly; "
+                f"check the host, then answer in a terminal or with rerun_interrupted in --answers"
+            )
             return False
         self._say(f"  {request.title} was running when the last session died; it may have half-run.")
         return click.confirm("  Run it again?", default=False, err=True)

@@ -25,16 +25,29 @@ def _parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.argument("playbook")
 @click.option("--env", "env_name", metavar="ENV", help="Environment to run on (from site.yaml).")
 @click.option("--var", "variables", multiple=True, metavar="K=V", help="A playbook variable.")
-@click.option("--answers", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Answers file for confirmations, sign-offs, approvals, failures.")
+@click.option(
+    "--answers",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Answers file for confirmations, sign-offs, approvals, failures.",
+)
 @click.option("--yes", "-y", is_flag=True, help="Confirm plain confirmations; never signs critical steps.")
 @click.option("--confirm", "confirm_env", metavar="ENV", help="The production environment's name, typed in advance.")
 @click.option("--resume", "resume_id", type=int, metavar="RUN", help="Continue an interrupted run.")
 @click.option("--as", "actor", metavar="NAME", help="Who is running this (default: your login).")
 @click.option("--verbose", "-v", is_flag=True, help="Show every output line.")
 @click.pass_obj
-def run(ctx: Any, playbook: str, env_name: str | None, variables: tuple[str, ...], answers: Path | None,
-        yes: bool, confirm_env: str | None, resume_id: int | None, actor: str | None, verbose: bool) -> None:
+def run(
+    ctx: Any,
+    playbook: str,
+    env_name: str | None,
+    variables: tuple[str, ...],
+    answers: Path | None,
+    yes: bool,
+    confirm_env: str | None,
+    resume_id: int | None,
+    actor: str | None,
+    verbose: bool,
+) -> None:
     """Run PLAYBOOK on an environment, step by step, storing every result."""
     from launchpad.answers import load_answers
     from launchpad.cli import actor_name
@@ -68,8 +81,7 @@ def run(ctx: Any, playbook: str, env_name: str | None, variables: tuple[str, ...
     if not env_name:
         raise UsageError("which environment?", hint=f"add --env ENV ({', '.join(workspace.site.environments)})")
     with HostConnections(workspace, env_name, store=store, actor=prompter.actor) as connections:
-        engine = Engine(workspace, store, prompter, connections.transport_for,
-                        emit=ProgressPrinter(verbose=verbose))
+        engine = Engine(workspace, store, prompter, connections.transport_for, emit=ProgressPrinter(verbose=verbose))
         if resume_id is not None:
             result = engine.resume(resume_id, loaded)
         else:
@@ -114,8 +126,11 @@ def runs_show(ctx: Any, run_id: int, fmt: str, lang: str | None, out: Path | Non
 
     workspace = ctx.workspace()
     report = collect_run(ctx.store(workspace), workspace.site, run_id)
-    text = (json.dumps(report, ensure_ascii=False, indent=2, default=str) if fmt == "json"
-            else render_run(report, fmt, lang or workspace.site.site.language))
+    text = (
+        json.dumps(report, ensure_ascii=False, indent=2, default=str)
+        if fmt == "json"
+        else render_run(report, fmt, lang or workspace.site.site.language)
+    )
     if out:
         out.write_text(text, encoding="utf-8")
         click.echo(f"wrote {out}")

@@ -9,7 +9,7 @@ from launchpad.errors import UsageError
 
 def open_tui(workspace: str | Path | None) -> None:
     try:
-        from screens.app import run_app  # type: ignore[import-not-found]
+        from screens.app import run_app
     except ImportError:
         raise UsageError(
             "the terminal app is not available in this version",

@@ -11,8 +11,14 @@ from launchpad.errors import InvalidInput, LaunchpadError, Problem
 
 
 @click.command()
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("launchpad-demo"), show_default=True, help="Where to build the demo.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("launchpad-demo"),
+    show_default=True,
+    help="Where to build the demo.",
+)
 @click.option("--no-tui", is_flag=True, help="Build the demo and start its web app; do not open the UI.")
 def demo(directory: Path, no_tui: bool) -> None:
     """Build a complete demo workspace on this machine and open it."""

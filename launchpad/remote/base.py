@@ -100,7 +100,9 @@ class Transport(Protocol):
         """Copy a local file to the host."""
         ...
 
-    def tunnel(self, remote_host: str, remote_port: int) -> contextlib.AbstractContextManager[tuple[str, int]]:
+    def tunnel(
+        self, remote_host: str, remote_port: int
+    ) -> contextlib.AbstractContextManager[tuple[str, int]]:
         """Forward a local port to remote_host:remote_port as seen from the host."""
         ...
 

@@ -25,6 +25,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import paramiko
 
@@ -64,6 +65,19 @@ class KnownKey:
 
 
 @dataclass(frozen=True)
+class HostKeyStatus:
+    """`known`: the key is recorded; `unknown`: nothing is recorded for the host; `changed`:
+    other keys are recorded (listed in `known_keys`); `revoked`: marked @revoked."""
+
+    state: Literal["known", "unknown", "changed", "revoked"]
+    known_keys: list[KnownKey]
+
+    def recorded(self) -> str:
+        """The recorded keys as a person can find them: type, fingerprint, file:line."""
+        return "; ".join(f"{k.key_type} {k.fingerprint} ({k.source})" for k in self.known_keys)
+
+
+@dataclass(frozen=True)
 class _Entry:
     patterns: tuple[str, ...]
     key: KnownKey
@@ -95,6 +109,11 @@ class KnownHosts:
         self._entries: list[_Entry] | None = None
         self._lock = threading.Lock()
 
+    @classmethod
+    def for_workspace(cls, writable: str | os.PathLike[str]) -> KnownHosts:
+        """The user's known_hosts (read only) plus the workspace's own file (appended to)."""
+        return cls(read_only=(DEFAULT_USER_KNOWN_HOSTS,), writable=writable)
+
     @property
     def files(self) -> list[Path]:
         return self.read_only + ([self.writable] if self.writable else [])
@@ -104,27 +123,35 @@ class KnownHosts:
         name = known_hosts_name(hostname, port)
         return [e.key for e in self._loaded() if not e.key.marker and e.matches(name)]
 
+    def check(self, hostname: str, port: int, key: paramiko.PKey) -> HostKeyStatus:
+        """What the files say about `key` for this host, without raising."""
+        name = known_hosts_name(hostname, port)
+        offered = key.asbytes()
+        matching = [e.key for e in self._loaded() if e.matches(name)]
+        if any(k.marker == "@revoked" and k.blob == offered for k in matching):
+            return HostKeyStatus("revoked", [])
+        trusted = [k for k in matching if not k.marker]
+        if any(k.blob == offered for k in trusted):
+            return HostKeyStatus("known", trusted)
+        return HostKeyStatus("changed" if trusted else "unknown", trusted)
+
     def verify(self, host: str, hostname: str, port: int, key: paramiko.PKey) -> None:
         """Return when `key` is recorded for the host; raise when it is unknown or changed.
 
         `host` is the name people know the host by, used in the error.
         """
-        name = known_hosts_name(hostname, port)
-        offered = key.asbytes()
-        matching = [e.key for e in self._loaded() if e.matches(name)]
-        if any(k.marker == "@revoked" and k.blob == offered for k in matching):
+        status = self.check(hostname, port, key)
+        if status.state == "known":
+            return
+        if status.state == "revoked":
             raise RemoteError(
                 host,
                 f"the host offers {key.get_name()} {fingerprint(key)}, which known_hosts marks "
                 "@revoked",
                 hint="do not connect; ask the client's administrator for the host's new key",
             )
-        trusted = [k for k in matching if not k.marker]
-        if any(k.blob == offered for k in trusted):
-            return
-        if trusted:
-            recorded = "; ".join(f"{k.key_type} {k.fingerprint} ({k.source})" for k in trusted)
-            raise ChangedHostKey(host, key.get_name(), fingerprint(key), recorded)
+        if status.state == "changed":
+            raise ChangedHostKey(host, key.get_name(), fingerprint(key), status.recorded())
         raise UnknownHostKey(host, key.get_name(), fingerprint(key))
 
     def preferred_key_types(self, hostname: str, port: int) -> list[str]:
@@ -184,7 +211,9 @@ class StrictHostKeyPolicy(paramiko.MissingHostKeyPolicy):
         self.hostname = hostname
         self.port = port
 
-    def missing_host_key(self, client: paramiko.SSHClient, hostname: str, key: paramiko.PKey) -> None:
+    def missing_host_key(
+        self, client: paramiko.SSHClient, hostname: str, key: paramiko.PKey
+    ) -> None:
         self.known_hosts.verify(self.host, self.hostname, self.port, key)
 
 

@@ -142,7 +142,7 @@ class LocalTransport:
     ) -> int:
         limit = self.timeouts.command if timeout is None else timeout
         try:
-            process = subprocess.Popen(  # noqa: S603 - the shell is the point: commands are shell
+            process = subprocess.Popen(
                 ["/bin/sh", "-c", command],
                 stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
@@ -216,7 +216,9 @@ def _pump(
     return True
 
 
-def _write_some(selector: selectors.BaseSelector, pipe: BinaryIO, pending: memoryview) -> memoryview:
+def _write_some(
+    selector: selectors.BaseSelector, pipe: BinaryIO, pending: memoryview
+) -> memoryview:
     try:
         written = os.write(pipe.fileno(), pending[:_STDIN_SLICE])
         pending = pending[written:]

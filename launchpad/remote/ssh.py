@@ -29,7 +29,7 @@ from launchpad.remote.base import (
     StreamResult,
     Timeouts,
 )
-from launchpad.remote.capture import DEFAULT_CAPTURE_LIMIT, OutputCapture, short
+from launchpad.remote.capture import DEFAULT_CAPTURE_LIMIT, OutputCapture
 from launchpad.remote.hostkeys import KnownHosts, fingerprint, known_hosts_name, scan_host_key
 from launchpad.remote.ssh_connect import Connection, connect, open_socket
 from launchpad.remote.ssh_exec import ChunkSink, StdinSource, run_command

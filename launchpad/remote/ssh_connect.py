@@ -16,7 +16,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,7 +121,8 @@ def connect(
             banner_timeout=timeouts.banner,
             auth_timeout=timeouts.auth,
             channel_timeout=timeouts.channel,
-            key_filename=key_files or None,
+            # paramiko takes a list here too; its type stub says str only.
+            key_filename=key_files or None,  # type: ignore[arg-type]
             allow_agent=not target.identities_only,
             look_for_keys=not target.identities_only,
             transport_factory=_transport_factory(known_hosts, target),
@@ -233,6 +234,6 @@ def _transport_factory(
     return make_transport
 
 
-def _preferred_first(preferred: Any, available: tuple[str, ...]) -> tuple[str, ...]:
+def _preferred_first(preferred: Sequence[str], available: Sequence[str]) -> tuple[str, ...]:
     first = tuple(name for name in preferred if name in available)
     return first + tuple(name for name in available if name not in first)

@@ -40,12 +40,8 @@ class StepSpec(BaseModel):
     description: str = ""
     confirm: bool = Field(False, description="Ask before running (type the name on production).")
     critical: bool = Field(False, description="Cannot be skipped, neither on failure nor by --yes.")
-    idempotent: bool | None = Field(
-        None, description="Safe to re-run after an interruption; defaults by kind."
-    )
-    environments: list[str] | None = Field(
-        None, description="Run only on these environments (default: all)."
-    )
+    idempotent: bool | None = Field(None, description="Safe to re-run after an interruption; defaults by kind.")
+    environments: list[str] | None = Field(None, description="Run only on these environments (default: all).")
     timeout: float | None = Field(None, gt=0, description="Seconds before the step fails.")
 
     def hosts_group(self) -> str | None:

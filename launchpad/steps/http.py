@@ -56,8 +56,9 @@ def check_http(step: HttpStep, ctx: StepContext) -> StepOutcome:
                 content=render(step.body, ctx.values) if step.body else None,
             )
     except httpx.HTTPError as exc:
-        outcome = HostOutcome(label, "failed", None, time.monotonic() - started,
-                              message=f"{url}: {type(exc).__name__}: {exc}")
+        outcome = HostOutcome(
+            label, "failed", None, time.monotonic() - started, message=f"{url}: {type(exc).__name__}: {exc}"
+        )
         ctx.report_host(outcome)
         return StepOutcome("failed", outcome.message, (outcome,))
     latency_ms = response.elapsed.total_seconds() * 1000
@@ -73,8 +74,12 @@ def check_http(step: HttpStep, ctx: StepContext) -> StepOutcome:
         problems.append(f"answered in {latency_ms:.0f} ms, limit {step.max_latency_ms:.0f} ms")
     message = "; ".join(problems) or f"{response.status_code} in {latency_ms:.0f} ms"
     outcome = HostOutcome(
-        label, "failed" if problems else "passed", response.status_code,
-        time.monotonic() - started, stdout=text[:2000], message=message,
+        label,
+        "failed" if problems else "passed",
+        response.status_code,
+        time.monotonic() - started,
+        stdout=text[:2000],
+        message=message,
     )
     ctx.report_host(outcome)
     evidence = {"url": url, "status": response.status_code, "latency_ms": round(latency_ms, 1)}

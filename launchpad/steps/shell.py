@@ -33,9 +33,7 @@ def _valid_regex(value: str | None) -> str | None:
 
 class NumberCheck(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    pattern: str = Field(
-        r"(-?\d+(?:\.\d+)?)", description="Regex whose first group is the number to check."
-    )
+    pattern: str = Field(r"(-?\d+(?:\.\d+)?)", description="Regex whose first group is the number to check.")
     min: float | None = None
     max: float | None = None
     label: str = "value"
@@ -126,9 +124,7 @@ def run_shell(step: ShellStep, ctx: StepContext) -> StepOutcome:
     return StepOutcome("failed" if failed else "passed", summary, outcomes, {"command": command})
 
 
-def _run_on_host(
-    step: ShellStep, ctx: StepContext, host: Host, command: str, timeout: float
-) -> HostOutcome:
+def _run_on_host(step: ShellStep, ctx: StepContext, host: Host, command: str, timeout: float) -> HostOutcome:
     ctx.emit(CommandSent(ctx.run_id, ctx.step_id, host.name, command))
     ctx.audit("remote_command", host.name, {"command": command, "step": ctx.step_id})
     buffers: dict[str, bytearray] = {"stdout": bytearray(), "stderr": bytearray()}
@@ -141,9 +137,7 @@ def _run_on_host(
     try:
         result = ctx.transport_for(host).run(command, timeout=timeout, on_output=on_output)
     except LaunchpadError as exc:
-        return HostOutcome(
-            host.name, "failed", None, time.monotonic() - started, message=exc.message
-        )
+        return HostOutcome(host.name, "failed", None, time.monotonic() - started, message=exc.message)
     problem = judge(step.expect, result)
     return HostOutcome(
         host.name,

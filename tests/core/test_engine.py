@@ -21,7 +21,9 @@ from tests.workspaces import write_workspace
 
 def playbook_text(steps: str, vars_: str = "") -> str:
     return (
-        "name: t\ntitle: 测试\n" + vars_ + "phases:\n  - id: p\n    name: 阶段\n    steps:\n"
+        "name: t\ntitle: 测试\n"
+        + vars_
+        + "phases:\n  - id: p\n    name: 阶段\n    steps:\n"
         + "".join(f"      {line}\n" for line in steps.strip("\n").splitlines())
     )
 
@@ -34,12 +36,16 @@ class Harness:
         self.store = Store.open(self.workspace.store_path)
         self.events: list[Event] = []
 
-    def run(self, prompter: ScriptedPrompter, env: str = "test", variables: dict[str, str] | None = None,
-            resume: int | None = None) -> RunResult:
+    def run(
+        self,
+        prompter: ScriptedPrompter,
+        env: str = "test",
+        variables: dict[str, str] | None = None,
+        resume: int | None = None,
+    ) -> RunResult:
         loaded = load_playbook(self.root / "playbooks" / "t.yaml")
         with HostConnections(self.workspace, env) as connections:
-            engine = Engine(self.workspace, self.store, prompter, connections.transport_for,
-                            emit=self.events.append)
+            engine = Engine(self.workspace, self.store, prompter, connections.transport_for, emit=self.events.append)
             if resume is not None:
                 return engine.resume(resume, loaded)
             return engine.start(loaded, env, variables or {})
@@ -85,10 +91,13 @@ def test_expectations_fail_the_step(tmp_path: Path) -> None:
 
 def test_variable_reaches_the_command_as_a_literal(tmp_path: Path) -> None:
     evil = "$(touch /tmp/launchpad-pwned-x); rm -rf ~"
-    h = Harness(tmp_path / "ws", playbook_text(
-        "- {id: echo, name: echo, kind: shell, hosts: app1, run: 'printf %s {{ value }} > value.txt'}",
-        vars_="vars:\n  value: {prompt: 值}\n",
-    ))
+    h = Harness(
+        tmp_path / "ws",
+        playbook_text(
+            "- {id: echo, name: echo, kind: shell, hosts: app1, run: 'printf %s {{ value }} > value.txt'}",
+            vars_="vars:\n  value: {prompt: 值}\n",
+        ),
+    )
     result = h.run(ScriptedPrompter(), variables={"value": evil})
     assert result.status == "passed"
     assert (h.root / "value.txt").read_text() == evil
@@ -112,9 +121,13 @@ def test_retry_only_the_failed_hosts(tmp_path: Path) -> None:
 
 
 def test_critical_step_cannot_be_skipped(tmp_path: Path) -> None:
-    h = Harness(tmp_path / "ws", playbook_text(
-        "- {id: must, name: 必须, kind: shell, critical: true, run: 'false'}\n"
-        "- {id: after, name: after, kind: shell, run: touch after}"))
+    h = Harness(
+        tmp_path / "ws",
+        playbook_text(
+            "- {id: must, name: 必须, kind: shell, critical: true, run: 'false'}\n"
+            "- {id: after, name: after, kind: shell, run: touch after}"
+        ),
+    )
     result = h.run(ScriptedPrompter(failures=[FailureChoice("skip", "please")]))
     assert result.status == "failed"
     assert not (h.root / "after").exists()
@@ -133,8 +146,13 @@ def test_production_needs_the_typed_name(tmp_path: Path) -> None:
 
 
 def test_manual_sign_off_is_recorded(tmp_path: Path) -> None:
-    h = Harness(tmp_path / "ws", playbook_text(
-        "- {id: click, name: 点击主流程, kind: manual, critical: true, instructions: '登录后点击 {{ site.client }}'}"))
+    h = Harness(
+        tmp_path / "ws",
+        playbook_text(
+            "- {id: click, name: 点击主流程, kind: manual, critical: true,"
+            " instructions: '登录后点击 {{ site.client }}'}"
+        ),
+    )
     prompter = ScriptedPrompter(sign_offs=[SignOff(True, by="王五", note="主流程正常")])
     result = h.run(prompter)
     assert result.status == "passed"
@@ -159,7 +177,9 @@ def test_window_gate_override_needs_a_reason_and_is_audited(tmp_path: Path) -> N
 def test_approval_gate_records_form_and_approver(tmp_path: Path) -> None:
     from launchpad.prompter import Approval
 
-    h = Harness(tmp_path / "ws", playbook_text("- {id: form, name: 数据变更审批, kind: gate, approval: {form: 数据变更单}}"))
+    h = Harness(
+        tmp_path / "ws", playbook_text("- {id: form, name: 数据变更审批, kind: gate, approval: {form: 数据变更单}}")
+    )
     assert h.run(ScriptedPrompter()).status == "failed"
     result = h.run(ScriptedPrompter(approval=Approval("BG-2026-017", "李四")))
     assert result.status == "passed"
@@ -168,14 +188,23 @@ def test_approval_gate_records_form_and_approver(tmp_path: Path) -> None:
 
 
 def test_resume_asks_before_rerunning_an_interrupted_step(tmp_path: Path) -> None:
-    steps = ("- {id: first, name: first, kind: shell, run: echo 1 >> log}\n"
-             "- {id: second, name: second, kind: shell, run: echo 2 >> log}")
+    steps = (
+        "- {id: first, name: first, kind: shell, run: echo 1 >> log}\n"
+        "- {id: second, name: second, kind: shell, run: echo 2 >> log}"
+    )
     h = Harness(tmp_path / "ws", playbook_text(steps))
     loaded = load_playbook(h.root / "playbooks" / "t.yaml")
     pb = loaded.playbook
-    run_id = h.store.create_run(playbook=pb.name, playbook_path=str(loaded.path), playbook_hash=pb.digest(),
-                                playbook_snapshot=pb.snapshot(), environment="test", production=False,
-                                variables={}, operator="tester")
+    run_id = h.store.create_run(
+        playbook=pb.name,
+        playbook_path=str(loaded.path),
+        playbook_hash=pb.digest(),
+        playbook_snapshot=pb.snapshot(),
+        environment="test",
+        production=False,
+        variables={},
+        operator="tester",
+    )
     h.store.step_started(run_id, "first", "p", 1, ["app1"])
     h.store.step_finished(run_id, "first", 1, "passed", "done", {})
     h.store.step_started(run_id, "second", "p", 1, ["app1"])  # died here
@@ -194,8 +223,9 @@ def test_resume_says_what_changed(tmp_path: Path) -> None:
     first = h.run(ScriptedPrompter())
     assert first.status == "failed"
     h.store.set_run_status(first.run_id, "interrupted", finished=False)
-    (h.root / "playbooks" / "t.yaml").write_text(playbook_text(
-        "- {id: a, name: a, kind: shell, run: 'true'}\n- {id: b, name: b, kind: shell, run: 'true'}"))
+    (h.root / "playbooks" / "t.yaml").write_text(
+        playbook_text("- {id: a, name: a, kind: shell, run: 'true'}\n- {id: b, name: b, kind: shell, run: 'true'}")
+    )
     result = h.run(ScriptedPrompter(), resume=first.run_id)
     assert result.status == "passed"
     notices = [e.text for e in h.events if isinstance(e, Notice)]
@@ -214,8 +244,11 @@ def test_steps_limited_to_environments_are_skipped_elsewhere(tmp_path: Path) -> 
 def test_variable_validation(tmp_path: Path, bad: str) -> None:
     from launchpad.errors import UsageError
 
-    h = Harness(tmp_path / "ws", playbook_text(
-        "- {id: a, name: a, kind: shell, run: 'true'}",
-        vars_="vars:\n  version: {pattern: '\\d+\\.\\d+\\.\\d+'}\n"))
+    h = Harness(
+        tmp_path / "ws",
+        playbook_text(
+            "- {id: a, name: a, kind: shell, run: 'true'}", vars_="vars:\n  version: {pattern: '\\d+\\.\\d+\\.\\d+'}\n"
+        ),
+    )
     with pytest.raises(UsageError, match="must match"):
         h.run(ScriptedPrompter(), variables={"version": bad})

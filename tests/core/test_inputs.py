@@ -25,7 +25,10 @@ phases:
 def launchpad(root: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "launchpad", "--workspace", str(root), *args],
-        capture_output=True, text=True, input=stdin, timeout=60,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=60,
     )
 
 
@@ -69,8 +72,7 @@ def test_wrong_type_is_located_at_the_value(tmp_path: Path) -> None:
 
 def test_literal_password_is_refused(tmp_path: Path) -> None:
     site = LOCAL_SITE + (
-        "    databases:\n"
-        "      main: {engine: postgresql, host: db, name: app, user: app, password: hunter2}\n"
+        "    databases:\n      main: {engine: postgresql, host: db, name: app, user: app, password: hunter2}\n"
     )
     root = write_workspace(tmp_path / "ws", site=site)
     result = launchpad(root, "check")
@@ -105,8 +107,9 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 
 
 def test_no_workspace_says_what_to_do(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "launchpad", "check"], capture_output=True,
-                            text=True, cwd=tmp_path, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "launchpad", "check"], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
     assert result.returncode == 2
     assert "launchpad init" in result.stderr and "Traceback" not in result.stderr
 
@@ -115,8 +118,9 @@ def test_no_workspace_says_what_to_do(tmp_path: Path) -> None:
 def test_schema_is_json(tmp_path: Path, what: str) -> None:
     import json
 
-    result = subprocess.run([sys.executable, "-m", "launchpad", "schema", what],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "launchpad", "schema", what], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     schema = json.loads(result.stdout)
     assert schema["type"] == "object" and schema["properties"]
