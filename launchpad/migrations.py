@@ -30,6 +30,7 @@ from sqlite_utils import Database
 from launchpad.errors import StoreError
 
 BUSY_TIMEOUT_MS = 10_000
+OUTPUT_TAIL_BYTES = 64 * 1024
 
 # Checked in Python rather than by CHECK constraints: a new kind must not need a table rebuild.
 RUN_STATUSES = frozenset({"running", "passed", "failed", "aborted", "interrupted"})
@@ -38,6 +39,18 @@ DECISION_KINDS = frozenset({
     "confirmed", "signed_off", "skipped", "retried", "retried_failed", "aborted", "overrode",
     "approved", "rerun_interrupted", "declined",
 })
+
+
+def output_tail(text: str | None) -> str | None:
+    """What output columns hold: the end of a command's output, where the error usually is,
+    at most OUTPUT_TAIL_BYTES of it, always valid UTF-8."""
+    if text is None:
+        return None
+    data = text.encode("utf-8", "replace")  # lone surrogates would make SQLite refuse the row
+    if len(data) <= OUTPUT_TAIL_BYTES:
+        return data.decode("utf-8")
+    cut = len(data) - OUTPUT_TAIL_BYTES
+    return f"[… {cut} bytes cut …]\n" + data[cut:].decode("utf-8", "ignore")
 
 
 def utc_now() -> str:

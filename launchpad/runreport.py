@@ -6,6 +6,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from launchpad.errors import UsageError
@@ -45,6 +48,7 @@ LABELS = {
         "interrupted": "中断",
         "running": "进行中",
         "refused": "拒绝",
+        "hosts_passed": "{passed}/{total} 台主机通过",
     },
     "en": {
         "title": "Run report",
@@ -79,6 +83,7 @@ LABELS = {
         "interrupted": "interrupted",
         "running": "running",
         "refused": "refused",
+        "hosts_passed": "{passed}/{total} hosts passed",
     },
 }
 
@@ -123,8 +128,22 @@ def _templates() -> Environment:
     )
 
 
-def render_run(report: dict[str, Any], fmt: str, lang: str) -> str:
+def render_run(report: dict[str, Any], fmt: str, lang: str, timezone: str = "Asia/Shanghai") -> str:
     suffix = {"text": "txt", "md": "md", "html": "html"}[fmt]
     template = _templates().get_template(f"run_report.{suffix}.j2")
     labels = LABELS.get(lang, LABELS["zh"])
-    return template.render(r=report, t=labels, s=lambda status: labels.get(status, status))
+    zone = ZoneInfo(timezone)
+
+    def local(stamp: str | None) -> str:
+        """Store times are UTC; the client reads the site's wall-clock time."""
+        if not stamp:
+            return "—"
+        return datetime.fromisoformat(stamp).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+
+    def hosts_summary(step: dict[str, Any]) -> str:
+        passed = sum(1 for h in step["hosts"] if h["status"] == "passed")
+        return labels["hosts_passed"].format(passed=passed, total=len(step["hosts"]))
+
+    return template.render(
+        r=report, t=labels, s=lambda status: labels.get(status, status), local=local, hosts_summary=hosts_summary
+    )

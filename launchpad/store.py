@@ -31,6 +31,7 @@ from launchpad.migrations import (
     RUN_STATUSES,
     STEP_STATUSES,
     open_database,
+    output_tail,
     to_json,
     utc_now,
     write_transaction,
@@ -39,7 +40,6 @@ from launchpad.migrations import (
 if TYPE_CHECKING:
     from launchpad.audit import AuditEntry
 
-OUTPUT_TAIL_BYTES = 64 * 1024
 _JSON_COLUMNS = ("playbook_snapshot", "variables", "evidence", "detail")
 
 
@@ -186,13 +186,13 @@ class Store:
     def host_finished(self, run_id: int, step_id: str, attempt: int, host: str, status: str,
                       exit_code: int | None, duration: float | None, stdout: str | None,
                       stderr: str | None, message: str | None) -> None:
-        """Record one host's result; output keeps only its last OUTPUT_TAIL_BYTES."""
+        """Record one host's result; of its output only the tail is kept (`output_tail`)."""
         _check(status, STEP_STATUSES, "host status")
         row = {
             "run_id": run_id, "step_id": step_id, "attempt": attempt, "host": host,
             "status": status, "exit_code": exit_code, "finished": utc_now(),
-            "duration": duration, "stdout": _tail(stdout), "stderr": _tail(stderr),
-            "message": _tail(message),
+            "duration": duration, "stdout": output_tail(stdout), "stderr": output_tail(stderr),
+            "message": output_tail(message),
         }
         with self.transaction():
             # An upsert, so a host missing from step_started still gets its result kept.
@@ -266,17 +266,6 @@ class Store:
 def _check(value: str, allowed: frozenset[str], what: str) -> None:
     if value not in allowed:
         raise StoreError(f"unknown {what} {value!r}", hint=f"one of: {', '.join(sorted(allowed))}")
-
-
-def _tail(text: str | None) -> str | None:
-    """The end of a command's output, where the error usually is; always valid UTF-8."""
-    if text is None:
-        return None
-    data = text.encode("utf-8", "replace")  # lone surrogates would make SQLite refuse the row
-    if len(data) <= OUTPUT_TAIL_BYTES:
-        return data.decode("utf-8")
-    cut = len(data) - OUTPUT_TAIL_BYTES
-    return f"[… {cut} bytes cut …]\n" + data[cut:].decode("utf-8", "ignore")
 
 
 # -- which process owns a running run ---------------------------------------------------------

@@ -129,7 +129,7 @@ def runs_show(ctx: Any, run_id: int, fmt: str, lang: str | None, out: Path | Non
     text = (
         json.dumps(report, ensure_ascii=False, indent=2, default=str)
         if fmt == "json"
-        else render_run(report, fmt, lang or workspace.site.site.language)
+        else render_run(report, fmt, lang or workspace.site.site.language, workspace.site.site.timezone)
     )
     if out:
         out.write_text(text, encoding="utf-8")

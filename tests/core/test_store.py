@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from launchpad.errors import StoreError
-from launchpad.migrations import MIGRATIONS
-from launchpad.store import OUTPUT_TAIL_BYTES, Store
+from launchpad.migrations import MIGRATIONS, OUTPUT_TAIL_BYTES
+from launchpad.store import Store
 
 REPO = Path(__file__).resolve().parents[2]
 

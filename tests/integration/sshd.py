@@ -17,19 +17,46 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from launchpad.remote.base import HostSpec
 
 SSHD_CANDIDATES = ("/usr/sbin/sshd", "/usr/local/sbin/sshd", "/sbin/sshd")
 SFTP_SERVER_CANDIDATES = ("/usr/lib/openssh/sftp-server", "/usr/libexec/openssh/sftp-server")
 READY_DEADLINE = 10.0
+T = TypeVar("T")
 
 
 class SshdUnavailable(RuntimeError):
     """OpenSSH's server or ssh-keygen is not installed on this machine."""
+
+
+def finish_within(seconds: float, action: Callable[[], T]) -> T:
+    """Run `action`, failing the test if it is still running after `seconds` (a hang).
+
+    The action runs in a daemon thread, so a hung call cannot keep the test run alive.
+    """
+    outcome: dict[str, Any] = {}
+
+    def attempt() -> None:
+        try:
+            outcome["value"] = action()
+        except BaseException as exc:  # handed to the test thread as is
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=attempt, name="finish_within", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        raise AssertionError(f"still running after {seconds:g}s: it hangs")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]  # type: ignore[no-any-return]
 
 
 def find_sshd() -> str:

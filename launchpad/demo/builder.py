@@ -1,0 +1,157 @@
+"""Building the demo workspace: everything a newcomer needs to see launchpad work on their
+own machine within a minute, with no server of their own.
+
+Building is safe to repeat: in an existing demo, site.yaml, the README and the playbooks are
+rewritten, while the databases, backups and the store are kept (they may hold what the person
+did while trying things). A folder that is not empty and is not a demo is never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+import socket
+import sqlite3
+from contextlib import ExitStack
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from launchpad.demo.content import PROD_USERS, README, SITE_TEMPLATE, TEST_USERS
+from launchpad.demo.launcher import CONFIG_FILE, DEMO_KIND, health, port_is_free
+from launchpad.errors import UsageError
+from launchpad.playbook import BUNDLED_DIR
+from launchpad.site import Site
+from launchpad.workspace import SITE_FILE, load_workspace
+
+ENVIRONMENTS = {"test": ("测试环境", False), "prod": ("生产环境", True)}
+DATABASES = {"test": ("data/test-users.db", TEST_USERS), "prod": ("data/prod-users.db", PROD_USERS)}
+_A_MONDAY = date(2024, 1, 1)
+
+
+def build_demo(target: Path) -> Path:
+    """Build (or rebuild) the demo workspace in `target`; return its resolved root."""
+    root = target.expanduser().resolve()
+    previous = _previous_demo(root)
+    instance = previous.get("instance") or secrets.token_hex(8)
+    ports = _choose_ports(previous, instance)
+    for folder in ("playbooks", "backups", "data", ".launchpad"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    site_text = SITE_TEMPLATE.substitute(test_port=ports["test"], prod_port=ports["prod"])
+    (root / SITE_FILE).write_text(site_text, encoding="utf-8")
+    (root / "README.md").write_text(README, encoding="utf-8")
+    copy_bundled_playbooks(root / "playbooks", overwrite=True)
+    for env_name, (relative, rows) in DATABASES.items():
+        create_users_database(root / relative, rows, ENVIRONMENTS[env_name][0])
+    site = load_workspace(root).site  # what was written must load, or the demo is broken
+    config = demo_config(site, ports, instance)
+    (root / CONFIG_FILE).write_text(json.dumps(config, ensure_ascii=False, indent=2), "utf-8")
+    return root
+
+
+def _previous_demo(root: Path) -> dict[str, Any]:
+    """The config of the demo already in `root`, {} for a new or empty folder; refuses a
+    folder holding anything else."""
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"{root} is a file, not a folder", hint="choose another --dir")
+    if not root.exists() or not any(root.iterdir()):
+        return {}
+    try:
+        config = json.loads((root / CONFIG_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        config = None
+    if not isinstance(config, dict) or config.get("kind") != DEMO_KIND:
+        raise UsageError(
+            f"{root} is not empty and is not a launchpad demo; the demo would overwrite its files",
+            hint="choose an empty or new folder with `launchpad demo --dir DIR`",
+        )
+    return config
+
+
+def _choose_ports(previous: dict[str, Any], instance: str) -> dict[str, int]:
+    """Keep the ports of a rebuilt demo while they are free or served by this very demo (URLs
+    people bookmarked keep working); otherwise take new ones the system says are free."""
+    ports: dict[str, int] = {}
+    for env_name in ENVIRONMENTS:
+        old = previous.get("environments", {}).get(env_name, {}).get("port")
+        if isinstance(old, int) and (port_is_free(old) or _ours(old, instance)):
+            ports[env_name] = old
+    missing = [env for env in ENVIRONMENTS if env not in ports]
+    with ExitStack() as stack:
+        # Hold every new port open until all are chosen, so two environments never get one.
+        for env_name in missing:
+            holder = stack.enter_context(socket.socket())
+            holder.bind(("127.0.0.1", 0))
+            ports[env_name] = holder.getsockname()[1]
+    return {env: ports[env] for env in ENVIRONMENTS}
+
+
+def _ours(port: int, instance: str) -> bool:
+    answer = health(port)
+    return answer is not None and answer.get("instance") == instance
+
+
+def copy_bundled_playbooks(destination: Path, *, overwrite: bool) -> list[Path]:
+    """Copy the bundled playbooks; without `overwrite`, a playbook already there is kept."""
+    destination.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for source in sorted(BUNDLED_DIR.glob("*.y*ml")):
+        target = destination / source.name
+        if overwrite or not target.exists():
+            shutil.copyfile(source, target)
+            copied.append(target)
+    return copied
+
+
+def create_users_database(path: Path, rows: list[tuple[str, ...]], label: str) -> None:
+    """The client system's user table. An existing file is kept: it is the person's data."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(path) as connection:
+        connection.executescript(
+            """
+            CREATE TABLE users (
+                id INTEGER PRIMARY KEY,
+                account TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL,
+                real_unit TEXT NOT NULL,          -- 实际单位
+                attached_unit TEXT NOT NULL DEFAULT '',  -- 挂职单位
+                phone TEXT NOT NULL,
+                role TEXT NOT NULL,
+                password_initialised INTEGER NOT NULL DEFAULT 1
+            );
+            CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            """
+        )
+        connection.executemany(
+            "INSERT INTO users (account, name, real_unit, attached_unit, phone, role)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        connection.execute("INSERT INTO about VALUES ('environment', ?)", (label,))
+    connection.close()
+
+
+def demo_config(site: Site, ports: dict[str, int], instance: str) -> dict[str, Any]:
+    """What the web app needs: the site, each environment's port, and who is on duty on each
+    weekday (computed with the site's own roster rules, so the page and the engine agree)."""
+    duty: dict[str, Any] = {}
+    for weekday in range(7):
+        primary, backup = site.on_duty(_A_MONDAY + timedelta(days=weekday))
+        duty[str(weekday)] = {
+            role: {"name": who.name, "phone": who.phone} if who else None
+            for role, who in (("primary", primary), ("backup", backup))
+        }
+    return {
+        "kind": DEMO_KIND,
+        "instance": instance,
+        "site": {"name": site.site.name, "client": site.site.client,
+                 "timezone": site.site.timezone},
+        "environments": {
+            env_name: {"port": ports[env_name], "label": label, "production": production}
+            for env_name, (label, production) in ENVIRONMENTS.items()
+        },
+        "duty": duty,
+    }

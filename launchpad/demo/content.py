@@ -1,0 +1,147 @@
+"""What the demo workspace contains: its site.yaml, its README, and the rows of the two SQLite
+databases that stand for the client system's user databases.
+
+Kept apart from the builder so the text a newcomer reads first can be edited without touching
+the code that writes it. Names, units and phone numbers are invented.
+"""
+
+from __future__ import annotations
+
+from string import Template
+
+# `$test_port` and `$prod_port` are filled in with ports found free at build time.
+SITE_TEMPLATE = Template("""\
+# launchpad 演示工作区（由 `launchpad demo` 生成，可随意修改；重新运行会重写本文件）。
+# A launchpad demo workspace. Every host is this machine (transport: local); the "client
+# system" is a small local web app and two SQLite databases under data/.
+
+site:
+  name: 某市政务服务平台
+  client: 某市大数据管理局
+  language: zh
+  timezone: Asia/Shanghai
+
+# 联系人：值班表、通知和报告都引用这里的 id。
+contacts:
+  - id: zhangwei
+    name: 张伟
+    role: 项目经理
+    org: 实施方
+    phone: "13800138001"
+  - id: lina
+    name: 李娜
+    role: 实施工程师
+    org: 实施方
+    phone: "13800138002"
+  - id: liuyang
+    name: 刘洋
+    role: 运维工程师
+    org: 实施方
+    phone: "13800138003"
+  - id: wangqiang
+    name: 王强
+    role: 信息科科长
+    org: 某市大数据管理局
+    phone: "13900139004"
+
+# 值班表：每天都有主岗和备岗，登录页显示当天的主岗联系人。
+duty:
+  - weekdays: mon-fri
+    primary: zhangwei
+    backup: lina
+  - weekdays: sat,sun
+    primary: liuyang
+    backup: zhangwei
+
+# 变更窗口：甲方要求工作日 18:30 之后才能更新系统。
+windows:
+  after_hours:
+    days: mon-fri
+    start: "18:30"
+    end: "23:30"
+    description: 工作日下班后
+  weekend:
+    days: sat,sun
+    start: "09:00"
+    end: "22:00"
+    description: 周末白天
+
+# 两个环境保持一致，但绝不共用数据库。
+environments:
+  test:
+    description: 测试环境
+    transport: local
+    hosts:
+      - name: app1
+        address: 127.0.0.1
+        groups: [app, db]
+    databases:
+      main:
+        engine: sqlite
+        name: data/test-users.db
+    urls:
+      login: http://127.0.0.1:$test_port/login
+      health: http://127.0.0.1:$test_port/health
+  prod:
+    description: 生产环境
+    production: true
+    transport: local
+    hosts:
+      - name: app1
+        address: 127.0.0.1
+        groups: [app]
+      - name: db1
+        address: 127.0.0.1
+        groups: [db]
+    databases:
+      main:
+        engine: sqlite
+        name: data/prod-users.db
+    urls:
+      login: http://127.0.0.1:$prod_port/login
+      health: http://127.0.0.1:$prod_port/health
+
+# 通知渠道示例：群机器人的 webhook 含密钥，只能写引用（env:NAME / keyring:… / prompt）。
+# channels:
+#   feedback:
+#     kind: wecom
+#     webhook: env:DEMO_WECOM_WEBHOOK
+#     description: 试运行反馈群
+""")
+
+README = """\
+# launchpad 演示工作区
+
+这是 `launchpad demo` 在本机生成的完整工作区，不需要任何服务器：
+
+- `site.yaml`：项目、联系人、值班表、变更窗口、测试与生产两个环境（都在本机）；
+- `playbooks/`：内置剧本的副本（环境就绪检查、现场验收等），可以直接修改；
+- `data/`：两个 SQLite 数据库，代表客户系统测试库与生产库中的用户表；
+- `backups/`：备份存放处；
+- 本机小网站：代表客户系统，每个环境一个端口，登录页显示当天的现场值班联系人。
+
+可以试试：
+
+    launchpad check
+    launchpad run environment-readiness --env test
+    launchpad run onsite-acceptance --env prod
+    launchpad hosts check --env prod
+"""
+
+# (account, name, real unit 实际单位, attached unit 挂职单位, phone, role)
+PROD_USERS = [
+    ("chenjing", "陈静", "某市大数据管理局", "", "13700000101", "系统管理员"),
+    ("zhoumin", "周敏", "某市政务服务中心", "", "13700000102", "业务审核员"),
+    ("wujun", "吴军", "某市政务服务中心", "", "13700000103", "普通办事员"),
+    ("zhengli", "郑丽", "某区行政审批局", "某市政务服务中心", "13700000104", "业务审核员"),
+    ("sunhao", "孙浩", "某区行政审批局", "", "13700000105", "普通办事员"),
+    ("mafang", "马芳", "某市市场监督管理局", "", "13700000106", "普通办事员"),
+    ("hujie", "胡杰", "某市人力资源和社会保障局", "某市大数据管理局", "13700000107", "普通办事员"),
+    ("guoxia", "郭霞", "某市政务服务中心", "", "13700000108", "普通办事员"),
+]
+TEST_USERS = [
+    ("yanshou01", "验收测试一", "某市大数据管理局", "", "13700000901", "系统管理员"),
+    ("yanshou02", "验收测试二", "某市政务服务中心", "", "13700000902", "业务审核员"),
+    ("yanshou03", "验收测试三", "某市政务服务中心", "", "13700000903", "普通办事员"),
+    ("zhoumin", "周敏", "某市政务服务中心", "", "13700000102", "业务审核员"),
+]

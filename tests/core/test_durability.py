@@ -1,0 +1,77 @@
+"""`kill -9` of `launchpad run` in the middle of a step, then `--resume`: no finished step is
+lost or run twice, and the interrupted one runs again only after someone says so."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from launchpad.store import Store
+from tests.workspaces import write_workspace
+
+PLAYBOOK = """\
+name: t
+title: 中断测试
+phases:
+  - id: p
+    name: 阶段
+    steps:
+      - {id: first, name: 第一步, kind: shell, hosts: app1, run: echo first >> log}
+      - id: second
+        name: 第二步
+        kind: shell
+        hosts: app1
+        # The first time, it tells the test it has started and then hangs until killed.
+        run: if [ ! -e once ]; then touch once; echo started > ready.fifo; exec sleep 300; fi; echo second >> log
+      - {id: third, name: 第三步, kind: shell, hosts: app1, run: echo third >> log}
+"""
+
+
+def launchpad(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "launchpad", "--workspace", str(root), *args],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+    )
+
+
+def test_kill_9_then_resume(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws", playbooks={"t": PLAYBOOK})
+    os.mkfifo(root / "ready.fifo")
+    victim = subprocess.Popen(
+        [sys.executable, "-m", "launchpad", "--workspace", str(root), "run", "t", "--env", "test", "--yes"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+    )
+    try:
+        # Opening the FIFO blocks until the second step writes to it: the step is running.
+        assert (root / "ready.fifo").read_text().strip() == "started"
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=30)
+    finally:
+        if victim.poll() is None:
+            victim.kill()
+        subprocess.run(["pkill", "-9", "-f", "exec sleep 300|^sleep 300$"], check=False)
+
+    with Store.open(root / ".launchpad" / "launchpad.db") as store:
+        states = {k: v["status"] for k, v in store.latest_step_states(1).items()}
+    assert states == {"first": "passed", "second": "running"}
+
+    # Without an answer, the interrupted step is not re-run and the run stays resumable.
+    refused = launchpad(root, "run", "t", "--resume", "1")
+    assert refused.returncode == 1, refused.stderr
+    assert "interrupted" in refused.stderr + refused.stdout
+    assert (root / "log").read_text().split() == ["first"]
+
+    answers = root / "answers.yaml"
+    answers.write_text("rerun_interrupted: [second]\n", encoding="utf-8")
+    resumed = launchpad(root, "run", "t", "--resume", "1", "--answers", str(answers))
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert (root / "log").read_text().split() == ["first", "second", "third"]
+
+    with Store.open(root / ".launchpad" / "launchpad.db") as store:
+        run = store.get_run(1)
+        decisions = [d["kind"] for d in store.decisions(1)]
+    assert run is not None and run["status"] == "passed"
+    assert "rerun_interrupted" in decisions
