@@ -41,6 +41,11 @@ DECISION_KINDS = frozenset({
 })
 
 
+def check_allowed(value: str, allowed: frozenset[str], what: str) -> None:
+    if value not in allowed:
+        raise StoreError(f"unknown {what} {value!r}", hint=f"one of: {', '.join(sorted(allowed))}")
+
+
 def output_tail(text: str | None) -> str | None:
     """What output columns hold: the end of a command's output, where the error usually is,
     at most OUTPUT_TAIL_BYTES of it, always valid UTF-8."""
@@ -167,25 +172,16 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "append-only audit log", _AUDIT_APPEND_ONLY),
 )
 
-_LEDGER = """
-CREATE TABLE IF NOT EXISTS migrations (
-    number INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    applied TEXT NOT NULL
-)
-"""
-
-
-def latest_number() -> int:
-    return MIGRATIONS[-1].number
+_LEDGER = ("CREATE TABLE IF NOT EXISTS migrations "
+           "(number INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)")
 
 
 @contextlib.contextmanager
 def write_transaction(db: Database) -> Iterator[None]:
     """One atomic, durable write under the database's write lock, taken up front so that two
     processes queue (for up to the busy timeout) instead of deadlocking on a lock upgrade.
-    Nested inside another transaction it becomes a savepoint of that one."""
-    try:
+    Nested inside another transaction it is a savepoint: its failure undoes only itself."""
+    with _explained_write_errors():
         if db.conn.in_transaction:
             with db.atomic():
                 yield
@@ -193,16 +189,19 @@ def write_transaction(db: Database) -> Iterator[None]:
         db.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
+            db.conn.execute("COMMIT")
         except BaseException:
             db.rollback()
             raise
-        db.conn.execute("COMMIT")
+
+
+@contextlib.contextmanager
+def _explained_write_errors() -> Iterator[None]:
+    try:
+        yield
     except sqlite3.Error as exc:
-        db.rollback()
-        raise StoreError(
-            f"could not write to the workspace store: {exc}",
-            hint="if another launchpad is busy on this workspace, wait for it and retry",
-        ) from exc
+        raise StoreError(f"could not write to the workspace store: {exc}",
+                         hint="another launchpad may be busy on this workspace: retry") from exc
 
 
 def open_database(path: Path | None) -> Database:
@@ -270,7 +269,7 @@ def pending(db: Database) -> list[Migration]:
     if unknown:
         raise StoreError(
             f"the workspace store has schema migration {unknown[-1]}, which this launchpad "
-            f"does not know (it knows up to {latest_number()})",
+            f"does not know (it knows up to {MIGRATIONS[-1].number})",
             hint="a newer launchpad wrote this workspace: upgrade launchpad to use it",
         )
     return [migration for migration in MIGRATIONS if migration.number not in applied]
@@ -296,5 +295,5 @@ def apply_pending(db: Database) -> list[int]:
         applied.append(migration.number)
     if applied:
         # Mirrored for tools that only read the header (the sqlite3 shell, backup checks).
-        db.execute(f"PRAGMA user_version = {latest_number()}")
+        db.execute(f"PRAGMA user_version = {MIGRATIONS[-1].number}")
     return applied

@@ -30,6 +30,7 @@ from launchpad.migrations import (
     DECISION_KINDS,
     RUN_STATUSES,
     STEP_STATUSES,
+    check_allowed,
     open_database,
     output_tail,
     to_json,
@@ -90,9 +91,7 @@ class Store:
             except sqlite3.Error as exc:
                 raise StoreError(f"could not read the workspace store: {exc}") from exc
         for row in rows:
-            for column in _JSON_COLUMNS:
-                if isinstance(row.get(column), str):
-                    row[column] = json.loads(row[column])
+            row.update({c: json.loads(row[c]) for c in _JSON_COLUMNS if isinstance(row.get(c), str)})
         return rows
 
     # -- runs -------------------------------------------------------------------------------
@@ -100,19 +99,16 @@ class Store:
     def create_run(self, *, playbook: str, playbook_path: str, playbook_hash: str,
                    playbook_snapshot: Any, environment: str, production: bool,
                    variables: dict[str, Any], operator: str) -> int:
-        row = {
-            "playbook": playbook, "playbook_path": playbook_path, "playbook_hash": playbook_hash,
-            "playbook_snapshot": to_json(playbook_snapshot), "environment": environment,
-            "production": int(production), "variables": to_json(variables),
-            "operator": operator, "status": "running", "started": utc_now(),
-            **_this_process(),
-        }
+        row = {"playbook": playbook, "playbook_path": playbook_path,
+               "playbook_hash": playbook_hash, "playbook_snapshot": to_json(playbook_snapshot),
+               "environment": environment, "production": int(production),
+               "variables": to_json(variables), "operator": operator, "status": "running",
+               "started": utc_now(), **_this_process()}
         with self.transaction():
             return int(self._insert("runs", row))
 
     def get_run(self, run_id: int) -> dict[str, Any] | None:
-        rows = self._rows("SELECT * FROM runs WHERE id = ?", [run_id])
-        return rows[0] if rows else None
+        return next(iter(self._rows("SELECT * FROM runs WHERE id = ?", [run_id])), None)
 
     def list_runs(self, limit: int = 50, status: str | None = None) -> list[dict[str, Any]]:
         """Newest first."""
@@ -121,7 +117,7 @@ class Store:
 
     def set_run_status(self, run_id: int, status: str, finished: bool) -> None:
         """`finished=True` stamps the end time; False clears it (the run may go on)."""
-        _check(status, RUN_STATUSES, "run status")
+        check_allowed(status, RUN_STATUSES, "run status")
         changes: dict[str, Any] = {"status": status, "finished": utc_now() if finished else None}
         if status == "running":
             changes.update(_this_process())  # whoever sets it running now owns it
@@ -129,27 +125,27 @@ class Store:
             self._existing_run(run_id)
             self.db.table("runs").update(run_id, changes)
 
-    def resume_run(self, run_id: int) -> None:
-        """Take over an interrupted run in this process: it is `running` again, owned by us."""
+    def resume_run(self, run_id: int) -> list[str]:
+        """Take over an unfinished run in this process: steps left `running` become
+        `interrupted` (their ids returned), and the run is `running` again, owned by us."""
         with self.transaction():
             run = self._existing_run(run_id)
             if run["status"] not in ("running", "interrupted"):
                 raise StoreError(f"run {run_id} already ended ({run['status']})")
-            _refuse_if_owned_elsewhere(run)
+            interrupted = self.mark_interrupted(run_id)  # refuses a run alive elsewhere
             self.set_run_status(run_id, "running", finished=False)
+        return interrupted
 
     def interrupted_runs(self) -> list[dict[str, Any]]:
-        """Runs to offer for resuming, newest first: `interrupted` ones, and `running` ones
-        whose process died (status left as stored: `mark_interrupted` them before resuming).
-        A run owned by another host is left out, as nothing here can tell if it is alive."""
+        """Runs to offer for resuming, newest first: `interrupted`, or `running` in a process
+        that died (status as stored). Runs owned by another computer are left out: unknowable."""
         rows = self._rows("SELECT * FROM runs WHERE status IN ('running', 'interrupted') "
                           "ORDER BY id DESC", [])
         return [row for row in rows if row["status"] == "interrupted" or _owner(row) == "dead"]
 
     def mark_interrupted(self, run_id: int) -> list[str]:
-        """Turn every `running` step and host result of the run into `interrupted`, and a
-        `running` run too. Returns the step ids affected, in start order. Refuses a run that a
-        live process elsewhere on this host is still running."""
+        """`running` steps, host results and run become `interrupted`; returns the step ids in
+        start order. Refuses a run that a live process elsewhere may still be running."""
         with self.transaction():
             run = self._existing_run(run_id)
             _refuse_if_owned_elsewhere(run)
@@ -169,38 +165,34 @@ class Store:
             raise StoreError(f"no run {run_id} in this workspace", hint="see `launchpad runs`")
         return rows[0]
 
-    # -- steps and host results -------------------------------------------------------------
+    # -- steps, host results, decisions ------------------------------------------------------
 
     def step_started(self, run_id: int, step_id: str, phase_id: str, attempt: int,
                      hosts: list[str]) -> None:
         """Record an attempt as `running`, with one `running` result per host: all or nothing."""
-        started = utc_now()
         key = {"run_id": run_id, "step_id": step_id, "attempt": attempt}
+        running = {"status": "running", "started": utc_now()}
         with self.transaction():
-            self._insert("run_steps", {**key, "phase_id": phase_id, "status": "running",
-                                       "started": started})
+            self._insert("run_steps", {**key, "phase_id": phase_id, **running})
             for host in hosts:
-                self._insert("step_results", {**key, "host": host, "status": "running",
-                                              "started": started})
+                self._insert("step_results", {**key, "host": host, **running})
 
     def host_finished(self, run_id: int, step_id: str, attempt: int, host: str, status: str,
                       exit_code: int | None, duration: float | None, stdout: str | None,
                       stderr: str | None, message: str | None) -> None:
         """Record one host's result; of its output only the tail is kept (`output_tail`)."""
-        _check(status, STEP_STATUSES, "host status")
-        row = {
-            "run_id": run_id, "step_id": step_id, "attempt": attempt, "host": host,
-            "status": status, "exit_code": exit_code, "finished": utc_now(),
-            "duration": duration, "stdout": output_tail(stdout), "stderr": output_tail(stderr),
-            "message": output_tail(message),
-        }
+        check_allowed(status, STEP_STATUSES, "host status")
+        row = {"run_id": run_id, "step_id": step_id, "attempt": attempt, "host": host,
+               "status": status, "exit_code": exit_code, "finished": utc_now(),
+               "duration": duration, "stdout": output_tail(stdout),
+               "stderr": output_tail(stderr), "message": output_tail(message)}
         with self.transaction():
             # An upsert, so a host missing from step_started still gets its result kept.
             self.db.table("step_results").upsert(row, pk=("run_id", "step_id", "attempt", "host"))
 
     def step_finished(self, run_id: int, step_id: str, attempt: int, status: str,
                       summary: str, evidence: dict[str, Any]) -> None:
-        _check(status, STEP_STATUSES, "step status")
+        check_allowed(status, STEP_STATUSES, "step status")
         finished = utc_now()
         key = [run_id, step_id, attempt]
         with self.transaction():
@@ -213,10 +205,9 @@ class Store:
                                  "never started", hint="call step_started first")
             # A host that never reported did not pass: it stopped with the step.
             leftover = "interrupted" if status == "interrupted" else "aborted"
-            self.db.execute(
-                "UPDATE step_results SET status = ?, finished = ? WHERE run_id = ? "
-                "AND step_id = ? AND attempt = ? AND status = 'running'",
-                [leftover, finished, *key])
+            self.db.execute("UPDATE step_results SET status = ?, finished = ? WHERE run_id = ? "
+                            "AND step_id = ? AND attempt = ? AND status = 'running'",
+                            [leftover, finished, *key])
 
     def latest_step_states(self, run_id: int) -> dict[str, dict[str, Any]]:
         """Each step's row of its latest attempt."""
@@ -240,13 +231,11 @@ class Store:
     def host_rows(self, run_id: int, step_id: str | None = None) -> list[dict[str, Any]]:
         where, params = ("AND step_id = ?", [step_id]) if step_id is not None else ("", [])
         return self._rows(f"SELECT * FROM step_results WHERE run_id = ? {where} "
-                          "ORDER BY started, step_id, attempt, host", [run_id, *params])
-
-    # -- decisions --------------------------------------------------------------------------
+                          "ORDER BY started NULLS LAST, step_id, attempt, host", [run_id, *params])
 
     def record_decision(self, run_id: int, step_id: str | None, kind: str, actor: str,
                         reason: str, detail: dict[str, Any] | None = None) -> int:
-        _check(kind, DECISION_KINDS, "decision kind")
+        check_allowed(kind, DECISION_KINDS, "decision kind")
         row = {"run_id": run_id, "step_id": step_id, "kind": kind, "actor": actor,
                "reason": reason, "detail": to_json(detail or {}), "at": utc_now()}
         with self.transaction():
@@ -261,11 +250,6 @@ class Store:
             return self.db.table(table).insert(row).last_pk
         except sqlite3.IntegrityError as exc:
             raise StoreError(f"cannot add {row} to {table}: {exc}") from exc
-
-
-def _check(value: str, allowed: frozenset[str], what: str) -> None:
-    if value not in allowed:
-        raise StoreError(f"unknown {what} {value!r}", hint=f"one of: {', '.join(sorted(allowed))}")
 
 
 # -- which process owns a running run ---------------------------------------------------------

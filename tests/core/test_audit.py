@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -33,8 +34,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def store() -> Store:
-    return Store.memory()
+def store() -> Iterator[Store]:
+    with Store.memory() as store:
+        yield store
 
 
 def fill(store: Store, count: int) -> None:

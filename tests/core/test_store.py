@@ -13,6 +13,7 @@ import stat
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -54,12 +55,6 @@ def start_children(script: str, *argv_per_child: list[str]) -> list[subprocess.P
     return children
 
 
-def finish(child: subprocess.Popen[str]) -> str:
-    out, err = child.communicate(timeout=60)
-    assert child.returncode == 0, err
-    return out
-
-
 def kill_hard(child: subprocess.Popen[str]) -> None:
     child.send_signal(signal.SIGKILL)
     child.communicate(timeout=60)  # reaps it, so its pid is really gone
@@ -72,8 +67,9 @@ def store_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store() -> Store:
-    return Store.memory()
+def store() -> Iterator[Store]:
+    with Store.memory() as store:
+        yield store
 
 
 def new_run(store: Store, **changes: object) -> int:
@@ -105,19 +101,16 @@ def test_reopening_is_a_no_op(store_path: Path) -> None:
 
 
 def test_the_store_is_private_to_its_owner(store_path: Path) -> None:
+    def mode(path: Path) -> int:
+        return stat.S_IMODE(path.stat().st_mode)
+
     with Store.open(store_path) as store:
         new_run(store)
-        wal = Path(f"{store_path}-wal")
-        assert stat.S_IMODE(wal.stat().st_mode) == 0o600
-    assert stat.S_IMODE(store_path.stat().st_mode) == 0o600
-    assert stat.S_IMODE(store_path.parent.stat().st_mode) == 0o700
-
-
-def test_a_readable_existing_store_is_tightened(store_path: Path) -> None:
-    Store.open(store_path).close()
+        assert mode(Path(f"{store_path}-wal")) == 0o600
+    assert (mode(store_path), mode(store_path.parent)) == (0o600, 0o700)
     os.chmod(store_path, 0o644)
     Store.open(store_path).close()
-    assert stat.S_IMODE(store_path.stat().st_mode) == 0o600
+    assert mode(store_path) == 0o600  # a store left readable by others is tightened
 
 
 def test_durability_settings(store_path: Path) -> None:
@@ -152,9 +145,9 @@ with Store.open(path) as store:
     store.create_run(playbook="p", playbook_path="", playbook_hash="", playbook_snapshot={},
                      environment="test", production=False, variables={}, operator="op")
 """
-    children = start_children(script, *[[str(store_path)]] * 6)
-    for child in children:
-        finish(child)
+    for child in start_children(script, *[[str(store_path)]] * 6):
+        _, err = child.communicate(timeout=60)
+        assert child.returncode == 0, err
     with Store.open(store_path) as store:
         numbers = [row["number"] for row in store.db.query("SELECT number FROM migrations")]
         assert numbers == [m.number for m in MIGRATIONS]
@@ -193,6 +186,8 @@ def test_unknown_values_and_runs_are_refused(store: Store) -> None:
         store.record_decision(run_id, "s1", "shrugged", "li.wei", "", {})
     with pytest.raises(StoreError):
         store.step_started(42, "s1", "prep", 1, ["app1"])  # no such run: foreign key
+    with pytest.raises(StoreError, match="never started"):
+        store.step_finished(run_id, "ghost", 1, "passed", "", {})
 
 
 # -- steps and host results ----------------------------------------------------------------------
@@ -227,13 +222,9 @@ def test_step_and_host_results(store: Store) -> None:
     first = {(r["attempt"], r["host"]): r for r in store.host_rows(run_id, "check")}
     assert first[(1, "app1")]["exit_code"] == 3 and first[(1, "app1")]["stderr"] == "err"
     assert first[(1, "app2")]["status"] == "aborted"  # never reported before the step ended
+    store.host_finished(run_id, "check", 2, "app3", "passed", 0, 0.1, "", "", "late joiner")
+    assert store.host_rows(run_id, "check")[-1]["message"] == "late joiner"  # kept, not lost
     assert store.host_rows(run_id, "other") == []
-
-
-def test_a_step_never_started_cannot_finish(store: Store) -> None:
-    run_id = new_run(store)
-    with pytest.raises(StoreError, match="never started"):
-        store.step_finished(run_id, "ghost", 1, "passed", "", {})
 
 
 def test_output_keeps_its_tail_as_valid_text(store: Store) -> None:
@@ -366,3 +357,14 @@ def test_a_failed_write_is_an_explained_error(store: Store) -> None:
     assert isinstance(caught.value.__cause__, sqlite3.Error)
     store.db.execute("PRAGMA query_only = OFF")
     assert store.decisions(run_id) == []  # nothing half-written
+
+
+def test_a_failure_inside_a_transaction_undoes_only_itself(store: Store) -> None:
+    run_id = new_run(store)
+    with store.transaction():
+        store.record_decision(run_id, "s1", "confirmed", "li.wei", "before", {})
+        with pytest.raises(StoreError):
+            store.step_started(run_id, "s1", "prep", 1, ["app1", "app1"])
+        store.record_decision(run_id, "s1", "approved", "zhang.san", "after", {})
+    assert [d["reason"] for d in store.decisions(run_id)] == ["before", "after"]
+    assert store.step_rows(run_id) == []
