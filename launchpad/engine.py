@@ -289,6 +289,7 @@ class Engine:
             phase_status=lambda phase_id: self._phase_status(run_id, phase_id),
             now=self.now,
             cancel=self.cancel,
+            workspace_root=self.workspace.root,
         )
         try:
             outcome = kind.execute(step, context)
@@ -376,6 +377,8 @@ class Engine:
             **variables,
             "vars": variables,
             "run": {"id": run_id, "operator": self.prompter.actor},
+            # An int, so it needs no quoting in shell arithmetic (the clock-offset check).
+            "now_epoch": lambda: int(self.now().timestamp()),
             "site": site.site.model_dump(),
             "contacts": {c.id: c.model_dump() for c in site.contacts},
             "duty": {

@@ -3,10 +3,9 @@ which environment, and each step's result with its evidence, in Chinese or Engli
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import Any
-
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape

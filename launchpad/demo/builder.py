@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import secrets
-import shutil
 import socket
 import sqlite3
+from collections.abc import Sequence
 from contextlib import ExitStack
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,7 +21,7 @@ from typing import Any
 from launchpad.demo.content import PROD_USERS, README, SITE_TEMPLATE, TEST_USERS
 from launchpad.demo.launcher import CONFIG_FILE, DEMO_KIND, health, port_is_free
 from launchpad.errors import UsageError
-from launchpad.playbook import BUNDLED_DIR
+from launchpad.scaffold import copy_bundled_playbooks
 from launchpad.site import Site
 from launchpad.workspace import SITE_FILE, load_workspace
 
@@ -38,6 +38,10 @@ def build_demo(target: Path) -> Path:
     ports = _choose_ports(previous, instance)
     for folder in ("playbooks", "backups", "data", ".launchpad"):
         (root / folder).mkdir(parents=True, exist_ok=True)
+    if not previous:
+        # Mark a new folder as a demo first, so a build interrupted halfway can be repeated.
+        _write_config(root, {"kind": DEMO_KIND, "instance": instance,
+                             "environments": {env: {"port": p} for env, p in ports.items()}})
     site_text = SITE_TEMPLATE.substitute(test_port=ports["test"], prod_port=ports["prod"])
     (root / SITE_FILE).write_text(site_text, encoding="utf-8")
     (root / "README.md").write_text(README, encoding="utf-8")
@@ -45,9 +49,16 @@ def build_demo(target: Path) -> Path:
     for env_name, (relative, rows) in DATABASES.items():
         create_users_database(root / relative, rows, ENVIRONMENTS[env_name][0])
     site = load_workspace(root).site  # what was written must load, or the demo is broken
-    config = demo_config(site, ports, instance)
-    (root / CONFIG_FILE).write_text(json.dumps(config, ensure_ascii=False, indent=2), "utf-8")
+    _write_config(root, demo_config(site, ports, instance))
     return root
+
+
+def _write_config(root: Path, config: dict[str, Any]) -> None:
+    # Written whole then renamed: the running web app re-reads it on every page.
+    path = root / CONFIG_FILE
+    partial = path.with_suffix(".json.tmp")
+    partial.write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
+    partial.replace(path)
 
 
 def _previous_demo(root: Path) -> dict[str, Any]:
@@ -92,19 +103,7 @@ def _ours(port: int, instance: str) -> bool:
     return answer is not None and answer.get("instance") == instance
 
 
-def copy_bundled_playbooks(destination: Path, *, overwrite: bool) -> list[Path]:
-    """Copy the bundled playbooks; without `overwrite`, a playbook already there is kept."""
-    destination.mkdir(parents=True, exist_ok=True)
-    copied = []
-    for source in sorted(BUNDLED_DIR.glob("*.y*ml")):
-        target = destination / source.name
-        if overwrite or not target.exists():
-            shutil.copyfile(source, target)
-            copied.append(target)
-    return copied
-
-
-def create_users_database(path: Path, rows: list[tuple[str, ...]], label: str) -> None:
+def create_users_database(path: Path, rows: Sequence[tuple[str, ...]], label: str) -> None:
     """The client system's user table. An existing file is kept: it is the person's data."""
     if path.exists():
         return

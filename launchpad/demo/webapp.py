@@ -125,7 +125,11 @@ def serve(config_path: Path) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
     signal.signal(signal.SIGINT, lambda _signum, _frame: stop.set())
-    threads = [threading.Thread(target=s.serve_forever, name=f"demo-{s.env_name}") for s in servers]
+    # A short poll interval makes a stop take a tenth of a second rather than half a second.
+    threads = [
+        threading.Thread(target=s.serve_forever, args=(0.1,), name=f"demo-{s.env_name}")
+        for s in servers
+    ]
     for thread in threads:
         thread.start()
     ports = ", ".join(f"{s.env_name}={s.server_address[1]}" for s in servers)
@@ -134,6 +138,7 @@ def serve(config_path: Path) -> int:
     for server in servers:
         server.shutdown()
         server.server_close()
+    print(f"demo web app (pid {os.getpid()}) stopped", file=sys.stderr)
     return 0
 
 

@@ -25,17 +25,24 @@ from launchpad.remote.sshconfig import SshConfigResolver, SshTarget, parse_proxy
 
 if TYPE_CHECKING:
     from launchpad.remote.hostkeys import KnownHosts, StrictHostKeyPolicy, fingerprint
-    from launchpad.remote.ssh import OfferedHostKey, SshTransport, fetch_host_key, trust_host_key
+    from launchpad.remote.hosttrust import (
+        OfferedHostKey,
+        fetch_host_key,
+        scan_host_key,
+        trust_host_key,
+    )
+    from launchpad.remote.ssh import SshTransport
 
 # name → module that defines it, imported when the name is first used.
 _LAZY = {
     "KnownHosts": "launchpad.remote.hostkeys",
     "StrictHostKeyPolicy": "launchpad.remote.hostkeys",
+    "scan_host_key": "launchpad.remote.hosttrust",
     "fingerprint": "launchpad.remote.hostkeys",
     "SshTransport": "launchpad.remote.ssh",
-    "OfferedHostKey": "launchpad.remote.ssh",
-    "fetch_host_key": "launchpad.remote.ssh",
-    "trust_host_key": "launchpad.remote.ssh",
+    "OfferedHostKey": "launchpad.remote.hosttrust",
+    "fetch_host_key": "launchpad.remote.hosttrust",
+    "trust_host_key": "launchpad.remote.hosttrust",
 }
 
 __all__ = [
@@ -61,6 +68,7 @@ __all__ = [
     "fetch_host_key",
     "fingerprint",
     "parse_proxy_jump",
+    "scan_host_key",
     "trust_host_key",
 ]
 

@@ -20,7 +20,6 @@ import hashlib
 import hmac
 import os
 import re
-import socket
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -215,39 +214,6 @@ class StrictHostKeyPolicy(paramiko.MissingHostKeyPolicy):
         self, client: paramiko.SSHClient, hostname: str, key: paramiko.PKey
     ) -> None:
         self.known_hosts.verify(self.host, self.hostname, self.port, key)
-
-
-def scan_host_key(
-    host: str,
-    sock: socket.socket | paramiko.Channel,
-    *,
-    timeout: float,
-    key_types: Sequence[str] = (),
-) -> paramiko.PKey:
-    """The key a server offers, read with the handshake alone: nothing is authenticated or
-    trusted. `hosts trust` shows its fingerprint to a person before recording it."""
-    transport = paramiko.Transport(sock)
-    try:
-        transport.banner_timeout = timeout
-        if key_types:
-            _prefer_key_types(transport, key_types)
-        transport.start_client(timeout=timeout)
-        return transport.get_remote_server_key()
-    except (paramiko.SSHException, EOFError, OSError) as exc:
-        raise RemoteError(
-            host,
-            f"the SSH handshake failed: {exc or type(exc).__name__}",
-            hint="check that the address and port belong to an SSH server",
-        ) from None
-    finally:
-        transport.close()
-
-
-def _prefer_key_types(transport: paramiko.Transport, key_types: Sequence[str]) -> None:
-    options = transport.get_security_options()
-    supported = list(options.key_types)
-    first = [t for t in key_types if t in supported]
-    options.key_types = first + [t for t in supported if t not in first]
 
 
 def _read_file(path: Path) -> list[_Entry]:

@@ -15,8 +15,6 @@ import shlex
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO
 
 import paramiko
@@ -30,8 +28,8 @@ from launchpad.remote.base import (
     Timeouts,
 )
 from launchpad.remote.capture import DEFAULT_CAPTURE_LIMIT, OutputCapture
-from launchpad.remote.hostkeys import KnownHosts, fingerprint, known_hosts_name, scan_host_key
-from launchpad.remote.ssh_connect import Connection, connect, open_socket
+from launchpad.remote.hostkeys import KnownHosts
+from launchpad.remote.ssh_connect import Connection, connect
 from launchpad.remote.ssh_exec import ChunkSink, StdinSource, run_command
 from launchpad.remote.sshconfig import SshConfigResolver, SshTarget
 from launchpad.remote.tunnel import PortForward
@@ -259,62 +257,3 @@ class SshTransport:
 def spec_of(target: SshTarget) -> HostSpec:
     """A HostSpec for an already resolved target (jump hosts have no workspace entry)."""
     return HostSpec(name=target.name, address=target.hostname, port=target.port, user=target.user)
-
-
-@dataclass(frozen=True)
-class OfferedHostKey:
-    """The key a host offers, before anyone trusts it."""
-
-    host: str
-    hostname: str
-    port: int
-    key: paramiko.PKey
-
-    @property
-    def key_type(self) -> str:
-        return str(self.key.get_name())
-
-    @property
-    def fingerprint(self) -> str:
-        return fingerprint(self.key)
-
-    @property
-    def known_hosts_name(self) -> str:
-        return known_hosts_name(self.hostname, self.port)
-
-
-def fetch_host_key(
-    host: HostSpec,
-    *,
-    known_hosts: KnownHosts,
-    timeouts: Timeouts | None = None,
-    ssh_config: SshConfigResolver | None = None,
-) -> OfferedHostKey:
-    """Read the key `host` offers, without logging in (for `launchpad hosts trust`).
-
-    A jump host on the way must already be trusted: its key is checked strictly.
-    """
-    timeouts = timeouts or Timeouts()
-    target = (ssh_config or SshConfigResolver()).resolve(host)
-    jump = None
-    if target.jump is not None:
-        jump = SshTransport(
-            spec_of(target.jump), target=target.jump, known_hosts=known_hosts, timeouts=timeouts
-        )
-    try:
-        sock = (
-            jump.open_channel_to(target.hostname, target.port)
-            if jump is not None
-            else open_socket(target, timeouts)
-        )
-        key_types = known_hosts.preferred_key_types(target.hostname, target.port)
-        key = scan_host_key(target.name, sock, timeout=timeouts.banner, key_types=key_types)
-    finally:
-        if jump is not None:
-            jump.close()
-    return OfferedHostKey(target.name, target.hostname, target.port, key)
-
-
-def trust_host_key(offer: OfferedHostKey, known_hosts: KnownHosts) -> Path:
-    """Record an offered key as trusted; call only after a person compared the fingerprint."""
-    return known_hosts.trust(offer.hostname, offer.port, offer.key)

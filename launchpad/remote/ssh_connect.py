@@ -136,7 +136,10 @@ def connect(
     transport = client.get_transport()
     assert transport is not None  # connect() returned, so the transport exists
     heartbeat = Heartbeat(transport, timeouts.keepalive_interval, target.name)
-    return Connection(target, client, transport, heartbeat, timeouts.keepalive_dead_after)
+    # An answer can only come after a question: a bound shorter than two intervals would
+    # declare healthy connections dead between heartbeats.
+    dead_after = max(timeouts.keepalive_dead_after, 2 * timeouts.keepalive_interval)
+    return Connection(target, client, transport, heartbeat, dead_after)
 
 
 def open_socket(target: SshTarget, timeouts: Timeouts) -> socket.socket:
@@ -226,14 +229,15 @@ def _transport_factory(
         # several times slower here (paramiko's reader cannot keep up with them).
         transport = paramiko.Transport(sock, disabled_algorithms=disabled_algorithms)
         options = transport.get_security_options()
-        options.ciphers = _preferred_first(PREFERRED_CIPHERS, options.ciphers)
+        options.ciphers = put_first(PREFERRED_CIPHERS, options.ciphers)
         known_types = known_hosts.preferred_key_types(target.hostname, target.port)
-        options.key_types = _preferred_first(known_types, options.key_types)
+        options.key_types = put_first(known_types, options.key_types)
         return transport
 
     return make_transport
 
 
-def _preferred_first(preferred: Sequence[str], available: Sequence[str]) -> tuple[str, ...]:
+def put_first(preferred: Sequence[str], available: Sequence[str]) -> tuple[str, ...]:
+    """`available` reordered so the names in `preferred` (that it has) come first."""
     first = tuple(name for name in preferred if name in available)
     return first + tuple(name for name in available if name not in first)

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -104,6 +105,8 @@ class StepContext:
     phase_status: Callable[[str], str | None]
     now: Callable[[], datetime]
     cancel: threading.Event = field(default_factory=threading.Event)
+    # Relative paths in site.yaml (SQLite files) are relative to the workspace.
+    workspace_root: Path | None = None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import posixpath
 import socket
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,9 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from launchpad.errors import LaunchpadError
+from launchpad.remote.base import HostSpec
+from launchpad.remote.sshconfig import SshConfigResolver
 from launchpad.site import Database, Environment, Site
 from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec
 
@@ -96,10 +98,6 @@ def shared_databases(site: Site, root: Path | None) -> dict[str, list[str]]:
 # -- reachable ------------------------------------------------------------------------------
 
 
-# An ssh_config lookup: alias → options (hostname, port, proxyjump …), as paramiko returns them.
-SshConfigLookup = Callable[[str], dict[str, Any]]
-
-
 @dataclass(frozen=True)
 class Probe:
     label: str  # "prod/app1"
@@ -109,10 +107,11 @@ class Probe:
 
 
 def probes_for(
-    site: Site, ssh_config: SshConfigLookup | None = None
+    site: Site, resolver: SshConfigResolver | None = None
 ) -> tuple[list[Probe], list[str]]:
-    """What to probe, and notes on hosts that cannot be probed from this machine."""
-    lookup = ssh_config or _read_ssh_config()
+    """What to probe, and notes on hosts that cannot be probed from this machine. Addresses
+    and ports are completed by ~/.ssh/config, exactly as the SSH transport will connect."""
+    resolver = resolver or SshConfigResolver()
     probes: list[Probe] = []
     notes: list[str] = []
     for env_name, environment in site.environments.items():
@@ -130,29 +129,19 @@ def probes_for(
                          "were not probed directly (use `launchpad hosts check`)")
             continue
         for host in environment.hosts:
-            destination = lookup(host.address)
-            if destination.get("proxyjump") or destination.get("proxycommand"):
-                notes.append(f"{env_name}/{host.name} is reached through a proxy in ~/.ssh/config "
-                             "and was not probed directly")
+            label = f"{env_name}/{host.name}"
+            spec = HostSpec(name=label, address=host.address, port=host.port, user=host.user)
+            try:
+                target = resolver.resolve(spec)
+            except LaunchpadError as exc:
+                notes.append(f"{label} was not probed: {exc.message}")
                 continue
-            address = str(destination.get("hostname", host.address))
-            port = host.port or int(destination.get("port", 22))
-            probes.append(Probe(f"{env_name}/{host.name}", address, port))
+            if target.jump is not None:
+                notes.append(f"{label} is reached through ProxyJump {target.jump.hostname} "
+                             "(~/.ssh/config) and was not probed directly")
+                continue
+            probes.append(Probe(label, target.hostname, target.port))
     return probes, notes
-
-
-def _read_ssh_config() -> SshConfigLookup:
-    """Aliases in ~/.ssh/config name the real address and port, as SSH itself would use them."""
-    config_file = Path.home() / ".ssh" / "config"
-    if not config_file.is_file():
-        return lambda _address: {}
-    import paramiko  # imported on first use: it costs start-up time for every other command
-
-    try:
-        config = paramiko.SSHConfig.from_path(str(config_file))
-    except (OSError, ValueError, paramiko.SSHException):
-        return lambda _address: {}  # SSH itself will report an unreadable config clearly
-    return lambda address: dict(config.lookup(address))
 
 
 def probe(target: Probe, timeout: float) -> HostOutcome:
@@ -210,7 +199,7 @@ def _check_reachable(step: EnvironmentsStep, ctx: StepContext, found: Findings) 
 
 def _check_databases(ctx: StepContext, found: Findings) -> None:
     # The engine may pass the workspace root so that relative sqlite paths resolve exactly.
-    root: Path | None = getattr(ctx, "workspace_root", None)
+    root = ctx.workspace_root
     shared = shared_databases(ctx.site, root)
     found.evidence["shared_databases"] = shared
     for endpoint, users in shared.items():

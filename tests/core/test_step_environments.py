@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from launchpad.remote.sshconfig import SshConfigResolver
 from launchpad.site import Site
 from launchpad.steps import step_kinds
 from launchpad.steps.base import HostOutcome, StepContext
@@ -21,6 +22,9 @@ from launchpad.steps.environments import (
     probes_for,
     shared_databases,
 )
+
+# Tests must not depend on the ~/.ssh/config of whoever runs them.
+NO_SSH_CONFIG = SshConfigResolver(None)
 
 
 def make_site(environments: dict[str, Any]) -> Site:
@@ -136,15 +140,16 @@ def test_localhost_through_a_via_host_is_that_host() -> None:
 
 
 def test_reachable_reports_each_host_prefixed_by_environment(
-    listening_port: int, closed_port: int
+    listening_port: int, closed_port: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))  # the step reads ~/.ssh/config: none here
     def ssh_env(port: int) -> dict[str, Any]:
         host = {"name": "app1", "address": "127.0.0.1", "port": port, "groups": ["app"]}
         return {"hosts": [host]}
 
     site = make_site({"test": ssh_env(listening_port), "prod": ssh_env(closed_port)})
     reported: list[HostOutcome] = []
-    probes, _notes = probes_for(site, ssh_config=lambda _address: {})
+    probes, _notes = probes_for(site, NO_SSH_CONFIG)
     assert [(p.label, p.port) for p in probes] == [("test/app1", listening_port),
                                                    ("prod/app1", closed_port)]
     outcome = compare_environments(step(checks=["reachable"], connect_timeout=2),
@@ -162,21 +167,24 @@ def test_hosts_behind_a_jump_host_are_represented_by_it(listening_port: int) -> 
         "jump": {"address": "127.0.0.1", "port": listening_port},
         "hosts": [{"name": "app1", "address": "10.9.9.9", "groups": ["app"]}],
     }})
-    probes, notes = probes_for(site, ssh_config=lambda _address: {})
+    probes, notes = probes_for(site, NO_SSH_CONFIG)
     assert [p.label for p in probes] == ["prod/jump"]
     assert "behind the jump host" in notes[0]
 
 
-def test_ssh_config_aliases_and_proxies_are_honoured() -> None:
+def test_ssh_config_aliases_and_proxies_are_honoured(tmp_path: Path) -> None:
+    config = tmp_path / "ssh_config"
+    config.write_text(
+        "Host prod-app1\n  HostName 10.0.0.11\n  Port 2222\n"
+        "Host prod-app2\n  HostName 10.0.0.12\n  ProxyJump ops@bastion\n"
+    )
     site = make_site({"prod": {"hosts": [
         {"name": "app1", "address": "prod-app1", "groups": ["app"]},
         {"name": "app2", "address": "prod-app2", "groups": ["app"]},
     ]}})
-    config = {"prod-app1": {"hostname": "10.0.0.11", "port": "2222"},
-              "prod-app2": {"hostname": "10.0.0.12", "proxyjump": "bastion"}}
-    probes, notes = probes_for(site, ssh_config=lambda address: config[address])
+    probes, notes = probes_for(site, SshConfigResolver(config))
     assert [(p.address, p.port) for p in probes] == [("10.0.0.11", 2222)]
-    assert "prod/app2" in notes[0]
+    assert "prod/app2" in notes[0] and "bastion" in notes[0]
 
 
 def test_different_groups_warn_by_default_and_fail_when_asked() -> None:

@@ -56,7 +56,7 @@ def finish_within(seconds: float, action: Callable[[], T]) -> T:
         raise AssertionError(f"still running after {seconds:g}s: it hangs")
     if "error" in outcome:
         raise outcome["error"]
-    return outcome["value"]  # type: ignore[no-any-return]
+    return outcome["value"]
 
 
 def find_sshd() -> str:

@@ -1,0 +1,155 @@
+"""known_hosts files read as OpenSSH reads them, and written as OpenSSH writes them."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import paramiko
+import pytest
+
+from launchpad.errors import ChangedHostKey, RemoteError, UnknownHostKey, UsageError
+from launchpad.remote.hostkeys import KnownHosts, fingerprint, known_hosts_name
+
+
+@pytest.fixture(scope="module")
+def key() -> paramiko.PKey:
+    return paramiko.ECDSAKey.generate()
+
+
+@pytest.fixture(scope="module")
+def other_key() -> paramiko.PKey:
+    return paramiko.ECDSAKey.generate()
+
+
+def line(names: str, key: paramiko.PKey) -> str:
+    return f"{names} {key.get_name()} {key.get_base64()}\n"
+
+
+def known(tmp_path: Path, text: str) -> KnownHosts:
+    path = tmp_path / "known_hosts"
+    path.write_text(text)
+    return KnownHosts(read_only=(path,))
+
+
+def test_fingerprint_is_openssh_sha256_without_padding(key: paramiko.PKey) -> None:
+    value = fingerprint(key)
+    assert value.startswith("SHA256:") and len(value) == 7 + 43 and "=" not in value
+    assert value == key.fingerprint  # paramiko's own rendering agrees
+
+
+def test_names_carry_the_port_only_when_it_is_not_22() -> None:
+    assert known_hosts_name("db.example.com", 22) == "db.example.com"
+    assert known_hosts_name("10.0.0.5", 2222) == "[10.0.0.5]:2222"
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        "app1.example.com",
+        "other,APP1.example.com",
+        "*.example.com",
+        "app?.example.com",
+        "*.example.com,!db*.example.com",
+    ],
+)
+def test_patterns_match_as_in_openssh(tmp_path: Path, key: paramiko.PKey, names: str) -> None:
+    known(tmp_path, line(names, key)).verify("app1", "app1.example.com", 22, key)
+
+
+def test_a_negated_pattern_excludes_the_host(tmp_path: Path, key: paramiko.PKey) -> None:
+    hosts = known(tmp_path, line("*.example.com,!app1.example.com", key))
+    with pytest.raises(UnknownHostKey):
+        hosts.verify("app1", "app1.example.com", 22, key)
+
+
+def test_hashed_and_bracketed_entries_match(tmp_path: Path, key: paramiko.PKey) -> None:
+    hashed = paramiko.HostKeys.hash_host("[10.0.0.5]:2222")
+    hosts = known(tmp_path, line(hashed, key))
+    hosts.verify("db", "10.0.0.5", 2222, key)
+    with pytest.raises(UnknownHostKey):
+        hosts.verify("db", "10.0.0.5", 22, key)
+
+
+def test_unknown_and_changed_keys_are_refused_with_fingerprints(
+    tmp_path: Path, key: paramiko.PKey, other_key: paramiko.PKey
+) -> None:
+    hosts = known(tmp_path, "# comment\n\nnot a valid line\n" + line("app1", key))
+    with pytest.raises(UnknownHostKey) as unknown:
+        hosts.verify("web", "web1", 22, key)
+    assert (unknown.value.host, unknown.value.fingerprint) == ("web", fingerprint(key))
+    with pytest.raises(ChangedHostKey) as changed:
+        hosts.verify("app", "app1", 22, other_key)
+    assert changed.value.fingerprint == fingerprint(other_key)
+    assert fingerprint(key) in changed.value.known_fingerprint
+    assert f"{tmp_path / 'known_hosts'}:4" in changed.value.known_fingerprint
+
+
+def test_a_host_may_have_several_keys_across_files(
+    tmp_path: Path, key: paramiko.PKey, other_key: paramiko.PKey
+) -> None:
+    users = tmp_path / "users"
+    users.write_text(line("app1", key))
+    ours = tmp_path / "ours"
+    ours.write_text(line("app1", other_key))
+    hosts = KnownHosts(read_only=(users,), writable=ours)
+    hosts.verify("app", "app1", 22, key)
+    hosts.verify("app", "app1", 22, other_key)
+
+
+def test_markers_do_not_break_reading_and_revoked_keys_are_refused(
+    tmp_path: Path, key: paramiko.PKey, other_key: paramiko.PKey
+) -> None:
+    hosts = known(
+        tmp_path,
+        f"@cert-authority *.example.com {other_key.get_name()} {other_key.get_base64()}\n"
+        + line("app1", key)
+        + f"@revoked * {key.get_name()} {key.get_base64()}\n",
+    )
+    with pytest.raises(RemoteError, match="revoked"):
+        hosts.verify("app", "app1", 22, key)
+    assert hosts.check("app1", 22, key).state == "revoked"
+    # The CA line is not a host key of its own.
+    assert hosts.check("x.example.com", 22, other_key).state == "unknown"
+
+
+def test_trust_appends_a_hashed_private_entry(
+    tmp_path: Path, key: paramiko.PKey, other_key: paramiko.PKey
+) -> None:
+    path = tmp_path / "ws" / ".launchpad" / "known_hosts"
+    hosts = KnownHosts(read_only=(), writable=path)
+    assert hosts.check("10.0.0.5", 2222, key).state == "unknown"
+    hosts.trust("10.0.0.5", 2222, key)
+    assert hosts.check("10.0.0.5", 2222, key).state == "known"
+    text = path.read_text()
+    assert text.startswith("|1|") and "10.0.0.5" not in text and text.endswith("\n")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    # A hand-edited last line without newline is not glued to the new entry.
+    path.write_text(text.rstrip("\n"))
+    hosts.trust("app1", 22, other_key)
+    fresh = KnownHosts(read_only=(), writable=path)
+    fresh.verify("db", "10.0.0.5", 2222, key)
+    fresh.verify("app", "app1", 22, other_key)
+
+
+def test_trust_needs_a_writable_file(key: paramiko.PKey) -> None:
+    with pytest.raises(UsageError):
+        KnownHosts(read_only=()).trust("app1", 22, key)
+
+
+def test_the_known_key_type_is_asked_for_first(tmp_path: Path, key: paramiko.PKey) -> None:
+    rsa = "AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7"  # only the type matters here
+    hosts = known(tmp_path, line("app1", key) + f"app1 ssh-rsa {rsa}\n")
+    assert hosts.preferred_key_types("app1", 22) == [
+        "ecdsa-sha2-nistp256",
+        "rsa-sha2-512",
+        "rsa-sha2-256",
+    ]
+
+
+def test_the_default_files_are_the_users_and_a_missing_file_is_empty(
+    tmp_path: Path, key: paramiko.PKey
+) -> None:
+    hosts = KnownHosts.for_workspace(tmp_path / "ws_known_hosts")
+    assert hosts.files[0] == Path.home() / ".ssh" / "known_hosts"
+    assert hosts.check("app1", 22, key).state == "unknown"
