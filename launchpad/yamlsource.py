@@ -53,6 +53,20 @@ class Document:
     source: SourceMap
 
 
+class _Recursive(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
+class _TooLarge(_Recursive):
+    pass
+
+
+class _BadScalar(Exception):
+    def __init__(self, node: yaml.Node, reason: str) -> None:
+        self.node, self.reason = node, reason
+
+
 def _position(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -61,18 +75,37 @@ class _Builder:
     """Turns a composed node tree into Python data, recording positions and rejecting
     duplicate keys (PyYAML silently keeps the last one, which hides mistakes)."""
 
+    # Aliases can make a small file expand enormously ("billion laughs"); no real site.yaml
+    # or playbook comes near this many values.
+    MAX_VALUES = 200_000
+
     def __init__(self, source: SourceMap) -> None:
         self.source = source
         self.problems: list[Problem] = []
         self._constructor = yaml.SafeLoader("")
+        self._open: set[int] = set()  # collections being built: an alias back to one is a cycle
+        self._count = 0
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self.source.values[path] = _position(node)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self._constructor.construct_object(node, deep=True)
+        self._count += 1
+        if self._count > self.MAX_VALUES:
+            raise _TooLarge(node)
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            if id(node) in self._open:
+                raise _Recursive(node)
+            self._open.add(id(node))
+            try:
+                if isinstance(node, yaml.MappingNode):
+                    return self._mapping(node, path)
+                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+            finally:
+                self._open.discard(id(node))
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError) as exc:
+            # PyYAML's timestamp and number constructors raise plain errors on odd input.
+            raise _BadScalar(node, str(exc)) from None
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
         self._constructor.flatten_mapping(node)
@@ -115,13 +148,19 @@ def load_yaml(text: str, file: str) -> Document:
     builder = _Builder(source)
     try:
         data = builder.build(nodes[0], ())
+    except _TooLarge as exc:
+        line, col = _position(exc.node)
+        raise InvalidInput([Problem(file, line, col, "too many values (aliases expand too far)")]) from None
+    except _Recursive as exc:
+        line, col = _position(exc.node)
+        raise InvalidInput([Problem(file, line, col, "an alias refers to the value that contains it")]) from None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise InvalidInput([Problem(file, line, col, f"YAML value: {exc.problem}")]) from None
-    except (ValueError, TypeError, OverflowError) as exc:
-        # PyYAML's timestamp and number constructors raise plain errors on odd input.
-        raise InvalidInput([Problem(file, 1, 1, f"YAML value: {exc}")]) from None
+    except _BadScalar as exc:
+        line, col = _position(exc.node)
+        raise InvalidInput([Problem(file, line, col, f"YAML value: {exc.reason}")]) from None
     if builder.problems:
         raise InvalidInput(builder.problems)
     return Document(data, source)

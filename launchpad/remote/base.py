@@ -33,6 +33,7 @@ class HostSpec:
 class CommandResult:
     host: str
     command: str
+    # Negative when a signal killed the command: -N locally, -1 over SSH (no exit status sent).
     exit_code: int
     stdout: bytes
     stderr: bytes

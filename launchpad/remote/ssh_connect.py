@@ -1,21 +1,18 @@
-"""Opening one SSH connection, and knowing when it has died.
+"""Opening one SSH connection.
 
 Every wait is bounded (TCP connect, banner, key exchange, authentication, channel open), the
 host key is checked strictly before any credential is sent, and paramiko's exceptions become
-launchpad errors that name the host and say what to do. A connection that stops answering is
-noticed by a heartbeat: paramiko's own keepalive asks for no reply, so it cannot tell a quiet
-server from a dead network, and a command would wait on a cut connection for as long as TCP
-retries (a quarter of an hour).
+launchpad errors that name the host and say what to do. Each connection gets a `Heartbeat`,
+which closes it when the host stops answering.
 
 paramiko is imported here at module level; this module is only imported once SSH is used.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
-import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,49 +27,19 @@ from launchpad.errors import (
     RemoteError,
 )
 from launchpad.remote.base import Timeouts
+from launchpad.remote.heartbeat import Heartbeat
 from launchpad.remote.hostkeys import KnownHosts, StrictHostKeyPolicy, fingerprint
 from launchpad.remote.sshconfig import SshTarget
+
+# paramiko logs connection failures (with tracebacks) at ERROR; with no logging configured
+# Python would print them on the terminal. launchpad reports those failures itself.
+logging.getLogger("paramiko").addHandler(logging.NullHandler())
 
 # AES-GCM moves bulk data (backups) ~45% faster than paramiko's default aes128-ctr + HMAC
 # on this class of machine; the CTR modes follow for servers without GCM.
 PREFERRED_CIPHERS = ("aes128-gcm@openssh.com", "aes128-ctr", "aes256-gcm@openssh.com", "aes256-ctr")
 # Opens a direct-tcpip channel to (host, port) through an already connected jump host.
 ChannelOpener = Callable[[str, int], paramiko.Channel]
-
-
-class Heartbeat:
-    """Asks the server for a reply every `interval` seconds and remembers the last answer.
-
-    Data arriving on any channel counts as an answer too (`saw_traffic`), so a busy backup
-    stream is never taken for silence while a reply waits behind it.
-    """
-
-    def __init__(self, transport: paramiko.Transport, interval: float, name: str) -> None:
-        self._transport = transport
-        self._interval = interval
-        self._last_answer = time.monotonic()
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._beat, name=f"heartbeat {name}", daemon=True)
-        self._thread.start()
-
-    def saw_traffic(self) -> None:
-        self._last_answer = time.monotonic()
-
-    def silent_for(self) -> float:
-        return time.monotonic() - self._last_answer
-
-    def stop(self) -> None:
-        self._stopped.set()
-
-    def _beat(self) -> None:
-        while not self._stopped.wait(self._interval):
-            if not self._transport.is_active():
-                return
-            # OpenSSH answers an unknown request with a failure: any answer proves it alive.
-            # On a dead network this blocks until the transport is closed, which ends it.
-            self._transport.global_request("keepalive@openssh.com", wait=True)
-            if self._transport.is_active():
-                self._last_answer = time.monotonic()
 
 
 @dataclass
@@ -83,13 +50,14 @@ class Connection:
     client: paramiko.SSHClient
     transport: paramiko.Transport
     heartbeat: Heartbeat
-    dead_after: float
-
-    def silent_too_long(self) -> bool:
-        return self.heartbeat.silent_for() > self.dead_after
 
     def is_alive(self) -> bool:
-        return self.transport.is_active() and not self.silent_too_long()
+        return self.transport.is_active() and not self.heartbeat.silent_too_long()
+
+    def why_dead(self) -> str:
+        if self.heartbeat.silent_too_long():
+            return f"no answer from the host for {self.heartbeat.silent_for():.0f}s"
+        return "the connection was closed"
 
     def close(self) -> None:
         self.heartbeat.stop()
@@ -135,11 +103,13 @@ def connect(
         raise connect_error(target, exc) from None
     transport = client.get_transport()
     assert transport is not None  # connect() returned, so the transport exists
-    heartbeat = Heartbeat(transport, timeouts.keepalive_interval, target.name)
-    # An answer can only come after a question: a bound shorter than two intervals would
-    # declare healthy connections dead between heartbeats.
-    dead_after = max(timeouts.keepalive_dead_after, 2 * timeouts.keepalive_interval)
-    return Connection(target, client, transport, heartbeat, dead_after)
+    heartbeat = Heartbeat(
+        transport,
+        interval=timeouts.keepalive_interval,
+        dead_after=timeouts.keepalive_dead_after,
+        name=target.name,
+    )
+    return Connection(target, client, transport, heartbeat)
 
 
 def open_socket(target: SshTarget, timeouts: Timeouts) -> socket.socket:

@@ -10,6 +10,7 @@ is never reported as a success.
 
 from __future__ import annotations
 
+import contextlib
 import select
 import threading
 import time
@@ -27,6 +28,8 @@ READ_SIZE = 256 * 1024
 TICK = 0.25
 # What the exit code is when the server sent none: the command was killed by a signal.
 NO_EXIT_STATUS = -1
+# What paramiko raises when a channel or its connection fails.
+_CHANNEL_ERRORS = (paramiko.SSHException, EOFError, OSError)
 
 ChunkSink = Callable[[bytes], None]
 StdinSource = bytes | BinaryIO | None
@@ -52,7 +55,7 @@ def run_command(
             if not stdin:
                 # Like `ssh host cmd < /dev/null`: a command reading its input gets EOF at once.
                 channel.shutdown_write()
-        except (paramiko.SSHException, EOFError, OSError) as exc:
+        except _CHANNEL_ERRORS as exc:
             raise _refused(connection, command, exc) from None
         if stdin:
             feeder = _StdinFeeder(channel, stdin)
@@ -60,7 +63,8 @@ def run_command(
         _drain_until_eof(channel, connection, check, on_stdout, on_stderr)
         status = _wait_for_exit_status(channel, connection, check)
     finally:
-        channel.close()
+        with contextlib.suppress(*_CHANNEL_ERRORS):
+            channel.close()  # tells the server on a live connection; fails on a dead one
     if feeder is not None and feeder.read_error is not None:
         raise RemoteError(
             connection.target.name,
@@ -88,14 +92,8 @@ class _Checker:
                 hint="the command may still be running on the host: check before running it "
                 "again, or raise the step's timeout",
             )
-        if not self.connection.transport.is_active():
-            raise _lost(self.connection, self.command, "the connection was closed")
-        if self.connection.silent_too_long():
-            raise _lost(
-                self.connection,
-                self.command,
-                f"no answer from the host for {self.connection.heartbeat.silent_for():.0f}s",
-            )
+        if not self.connection.is_alive():
+            raise _lost(self.connection, self.command)
 
     def wait_time(self) -> float:
         return max(0.0, min(TICK, self.deadline - time.monotonic()))
@@ -109,10 +107,19 @@ def _drain_until_eof(
     on_stderr: ChunkSink,
 ) -> None:
     while True:
-        received = _drain(channel.recv_ready, channel.recv, on_stdout)
-        received |= _drain(channel.recv_stderr_ready, channel.recv_stderr, on_stderr)
-        if received:
+        try:
+            stdout = _read_buffered(channel.recv_ready, channel.recv)
+            stderr = _read_buffered(channel.recv_stderr_ready, channel.recv_stderr)
+        except _CHANNEL_ERRORS:
+            # Reading acknowledges data to the server, which fails on a dead connection.
+            raise _lost(connection, check.command) from None
+        if stdout or stderr:
             connection.heartbeat.saw_traffic()
+        # The sinks run outside the try: their own errors (a full disk) are not the network's.
+        for chunk in stdout:
+            on_stdout(chunk)
+        for chunk in stderr:
+            on_stderr(chunk)
         if channel.eof_received or channel.closed:
             # Everything the command wrote is buffered by now; leave once it is read.
             if not (channel.recv_ready() or channel.recv_stderr_ready()):
@@ -123,15 +130,15 @@ def _drain_until_eof(
         select.select([channel], [], [], check.wait_time())
 
 
-def _drain(ready: Callable[[], bool], receive: Callable[[int], bytes], sink: ChunkSink) -> bool:
-    received = False
+def _read_buffered(ready: Callable[[], bool], receive: Callable[[int], bytes]) -> list[bytes]:
+    """What has arrived so far (at most one window, 2 MiB), without waiting for more."""
+    chunks = []
     while ready():
         chunk = receive(READ_SIZE)
         if not chunk:
             break
-        sink(chunk)
-        received = True
-    return received
+        chunks.append(chunk)
+    return chunks
 
 
 def _wait_for_exit_status(
@@ -146,20 +153,26 @@ def _wait_for_exit_status(
     # to finish, so a cut connection is not mistaken for a command killed by a signal.
     connection.transport.join(TICK)
     if not connection.transport.is_active():
-        raise _lost(connection, check.command, "the connection was closed")
+        raise _lost(connection, check.command)
     return NO_EXIT_STATUS
 
 
 def _open_session(connection: Connection, timeout: float, command: str) -> paramiko.Channel:
     try:
         return connection.transport.open_session(timeout=timeout)
-    except (paramiko.SSHException, EOFError, OSError) as exc:
+    except _CHANNEL_ERRORS as exc:
+        if connection.is_alive() and "timeout" in str(exc).lower():
+            raise RemoteError(
+                connection.target.name,
+                f"the host did not open a session for `{short(command)}` within {timeout:g}s",
+                hint="the host may be overloaded, or the network to it failing",
+            ) from None
         raise _refused(connection, command, exc) from None
 
 
 def _refused(connection: Connection, command: str, exc: BaseException) -> RemoteError:
     if not connection.transport.is_active():
-        return _lost(connection, command, "the connection was closed")
+        return _lost(connection, command)
     return RemoteError(
         connection.target.name,
         f"the host refused to run `{short(command)}`: {exc or type(exc).__name__}",
@@ -168,10 +181,10 @@ def _refused(connection: Connection, command: str, exc: BaseException) -> Remote
     )
 
 
-def _lost(connection: Connection, command: str, why: str) -> ConnectionLost:
+def _lost(connection: Connection, command: str) -> ConnectionLost:
     return ConnectionLost(
         connection.target.name,
-        f"the connection broke while `{short(command)}` ran ({why})",
+        f"the connection broke while `{short(command)}` ran ({connection.why_dead()})",
         hint="the command's outcome on the host is unknown: check it there before running it "
         "again",
     )
@@ -194,7 +207,7 @@ class _StdinFeeder:
             else:
                 self._send_file(self._stdin)
             self._channel.shutdown_write()
-        except (OSError, EOFError, paramiko.SSHException):
+        except _CHANNEL_ERRORS:
             # The command stopped reading, or the channel closed: its exit status, or the
             # command loop's own checks, tell the caller what happened.
             pass

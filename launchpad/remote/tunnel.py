@@ -9,12 +9,14 @@ threads copy bytes each way until both sides are done.
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 import threading
 from collections.abc import Callable
 from typing import Protocol
 
 _CHUNK = 64 * 1024
+log = logging.getLogger(__name__)
 
 
 class ByteChannel(Protocol):
@@ -34,6 +36,7 @@ class PortForward:
 
     def __init__(self, open_channel: ChannelOpener, name: str) -> None:
         self._open_channel = open_channel
+        self._name = name
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._closed = threading.Event()
         self._lock = threading.Lock()
@@ -72,7 +75,8 @@ class PortForward:
     def _serve(self, client: socket.socket, peer: tuple[str, int]) -> None:
         try:
             channel = self._open_channel(peer)
-        except Exception as exc:  # shown to whoever asks why their connection was closed
+        except Exception as exc:  # the client only sees its connection closed: say why
+            log.warning("tunnel %s: %s", self._name, exc)
             self.failures.append(str(exc))
             client.close()
             return
@@ -104,8 +108,8 @@ def _pump(source: ByteChannel, sink: ByteChannel, on_end: Callable[[], None]) ->
     try:
         while chunk := source.recv(_CHUNK):
             sink.sendall(chunk)
-    except (OSError, EOFError):
-        pass  # one side went away; closing both ends is the serving thread's job
+    except Exception:  # socket or SSH errors alike: one side went away
+        pass  # closing both ends is the serving thread's job
     finally:
         with contextlib.suppress(Exception):
             on_end()

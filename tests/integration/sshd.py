@@ -60,11 +60,10 @@ def finish_within(seconds: float, action: Callable[[], T]) -> T:
 
 
 def find_sshd() -> str:
-    for candidate in SSHD_CANDIDATES:
-        if os.access(candidate, os.X_OK):
-            return candidate
-    found = shutil.which("sshd")
-    if found is None or shutil.which("ssh-keygen") is None:
+    if shutil.which("ssh-keygen") is None:
+        raise SshdUnavailable("ssh-keygen not found (apt-get install openssh-client)")
+    found = next((c for c in SSHD_CANDIDATES if os.access(c, os.X_OK)), shutil.which("sshd"))
+    if found is None:
         raise SshdUnavailable("OpenSSH server not found (apt-get install openssh-server)")
     return found
 

@@ -113,6 +113,19 @@ def test_a_silent_connection_is_declared_dead_within_the_bound(
     assert finish_within(DOES_NOT_HANG, lambda: transport.run("echo fresh")).stdout == b"fresh\n"
 
 
+def test_a_connection_that_went_silent_while_idle_is_not_waited_on(
+    pool_with_doomed: ConnectionPool, doomed: SshdHost
+) -> None:
+    """Frozen between two commands: the next one blocks inside paramiko (opening a session),
+    where only the heartbeat's watchdog can end the wait."""
+    transport = pool_with_doomed.get(doomed.spec())
+    transport.run("true")
+    doomed.freeze_sessions()
+    with pytest.raises(ConnectionLost) as caught:
+        finish_within(DOES_NOT_HANG, lambda: transport.run("echo never"))
+    assert "no answer" in caught.value.message
+
+
 def test_a_closed_port_is_unreachable(ssh_pool: ConnectionPool, ssh_hosts: list[SshdHost]) -> None:
     spec = ssh_hosts[0].spec(name="nowhere", port=free_port())
     with pytest.raises(HostUnreachable) as caught:

@@ -58,6 +58,15 @@ def test_exit_codes_stdout_and_stderr_are_reported(ssh_pool: ConnectionPool, ssh
     assert transport.run("true").exit_code == 0
 
 
+def test_a_command_killed_by_a_signal_is_a_failure_not_a_lost_connection(
+    ssh_pool: ConnectionPool, ssh_hosts: list[SshdHost]
+) -> None:
+    transport = ssh_pool.get(ssh_hosts[0].spec())
+    result = transport.run("echo before; kill -9 $$")
+    assert (result.exit_code, result.stdout, result.ok) == (-1, b"before\n", False)
+    assert transport.run("echo after").stdout == b"after\n"
+
+
 def test_stdin_is_delivered_and_closed(ssh_pool: ConnectionPool, ssh_hosts: list[SshdHost]) -> None:
     transport = ssh_pool.get(ssh_hosts[0].spec())
     assert transport.run("tr a-z A-Z", stdin="héllo\n".encode()).stdout == "HéLLO\n".encode()

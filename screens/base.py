@@ -1,0 +1,75 @@
+"""What every launchpad screen shares: bindings shown in the current language, and the
+production banner that must be on every screen while production is selected.
+
+Binding descriptions are catalog keys (e.g. "key.run_next"), translated when the footer and the
+help screen read `active_bindings`, so switching language relabels every key at once without
+redefining bindings (their ids, which users remap, never change).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.binding import ActiveBinding
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header
+
+from screens.i18n import t
+from screens.widgets.production_banner import ProductionBanner
+
+if TYPE_CHECKING:
+    from screens.app import LaunchpadApp
+
+
+class TranslatedBindings:
+    """Mixin for screens: the footer and help show binding descriptions translated."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        bindings: dict[str, ActiveBinding] = super().active_bindings  # type: ignore[misc]
+        return {key: _translated(active) for key, active in bindings.items()}
+
+
+def _translated(active: ActiveBinding) -> ActiveBinding:
+    binding = replace(active.binding, description=t(active.binding.description))
+    return ActiveBinding(active.node, binding, active.enabled, t(active.tooltip) if active.tooltip else "")
+
+
+class LaunchpadScreen(TranslatedBindings, Screen[Any]):
+    """A full screen: header, production banner, the screen's body, footer."""
+
+    @property
+    def launchpad(self) -> LaunchpadApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        yield ProductionBanner()
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "language", self._language_changed, init=False)
+
+    def _language_changed(self, _language: str) -> None:
+        self.relabel()
+
+    def relabel(self) -> None:
+        """Redraw the texts after a language switch; screens with state override this."""
+        self.sub_title = self.screen_title()
+
+    def screen_title(self) -> str:
+        return ""
+
+
+class LaunchpadModal(TranslatedBindings, ModalScreen[Any]):
+    """A modal screen that keeps the production banner visible above the dimmed background."""
+
+    @property
+    def launchpad(self) -> LaunchpadApp:
+        return self.app  # type: ignore[return-value]

@@ -1,0 +1,266 @@
+"""The UI's words in English and Chinese, side by side.
+
+One small catalog rather than gettext: the UI has a few hundred short strings, the field team
+edits them without tooling, and keeping both languages on one line makes a missing translation
+obvious in review. Keys are dotted ids; a key missing from the catalog is shown as itself, so a
+typo is visible on screen instead of crashing a release at 23:00.
+
+The current language is process-wide: one launchpad app runs per process (tests run their apps
+one after another), and every widget, binding and palette entry reads it when it renders.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Language = Literal["zh", "en"]
+LANGUAGES: tuple[Language, ...] = ("zh", "en")
+
+# key: (English, 中文)
+MESSAGES: dict[str, tuple[str, str]] = {
+    # -- app-wide ---------------------------------------------------------------------------
+    "app.title": ("launchpad", "launchpad"),
+    "app.loading": ("Opening the workspace…", "正在打开工作区…"),
+    "key.quit": ("Quit", "退出"),
+    "key.help": ("Help", "帮助"),
+    "key.palette": ("Commands", "命令"),
+    "key.back": ("Back", "返回"),
+    "key.dashboard": ("Dashboard", "总览"),
+    "key.playbooks": ("Playbooks", "操作手册"),
+    "key.hosts": ("Check hosts", "检查主机"),
+    "key.language": ("中文/English", "中文/English"),
+    "key.resume": ("Resume", "恢复运行"),
+    "key.copy": ("Copy", "复制"),
+    "key.retry_open": ("Try again", "重试"),
+    "key.start": ("Run", "运行"),
+    "key.environment": ("Environment", "环境"),
+    "key.run_next": ("Run next", "运行下一步"),
+    "key.run_all": ("Run all", "全部运行"),
+    "key.retry_all": ("Retry", "重试"),
+    "key.retry_failed": ("Retry failed hosts", "重试失败主机"),
+    "key.skip": ("Skip…", "跳过…"),
+    "key.abort": ("Abort", "中止"),
+    "key.rollback": ("Rollback plan", "回滚方案"),
+    "key.focus_output": ("Output", "输出"),
+    "key.next_env": ("Next environment", "切换环境"),
+    "production.banner": (
+        "PRODUCTION · {env} · every action here changes the live system",
+        "生产环境 · {env} · 此处的每个操作都会改动正式系统",
+    ),
+    "production.tag": ("PRODUCTION", "生产"),
+    "status.passed": ("passed", "通过"),
+    "status.failed": ("failed", "失败"),
+    "status.skipped": ("skipped", "已跳过"),
+    "status.running": ("running", "运行中"),
+    "status.interrupted": ("interrupted", "中断"),
+    "status.aborted": ("aborted", "已中止"),
+    "status.pending": ("pending", "待运行"),
+    "status.refused": ("refused", "被拒绝"),
+    "status.waiting": ("waiting for you", "等待确认"),
+    "language.switched": ("Language: English", "界面语言：中文"),
+    # -- opening errors -----------------------------------------------------------------------
+    "open.title": ("launchpad cannot open a workspace", "launchpad 无法打开工作区"),
+    "open.not_found": ("No workspace here", "这里没有工作区"),
+    "open.invalid": ("site.yaml has problems", "site.yaml 有错误"),
+    "open.other": ("The workspace cannot be used", "无法使用该工作区"),
+    "open.fix": ("Fix these places, then press r to try again:", "请修改以下位置，然后按 r 重试："),
+    "open.ways_out": ("Ways out", "解决办法"),
+    "open.way_init": ("launchpad init DIR — create a workspace for a real site", "launchpad init 目录 — 为现场创建工作区"),
+    "open.way_demo": ("launchpad demo — try a complete demo on this machine", "launchpad demo — 在本机体验完整演示"),
+    "open.way_flag": ("launchpad --workspace DIR — open a workspace elsewhere", "launchpad --workspace 目录 — 打开其他位置的工作区"),
+    # -- dashboard ----------------------------------------------------------------------------
+    "dash.subtitle": ("Dashboard", "总览"),
+    "dash.client": ("Client", "客户"),
+    "dash.environments": ("Environments", "环境"),
+    "dash.env": ("Env", "环境"),
+    "dash.description": ("Description", "说明"),
+    "dash.hosts": ("Hosts", "主机"),
+    "dash.checking": ("checking…", "检查中…"),
+    "dash.reachable": ("{ok}/{total} reachable", "{ok}/{total} 可达"),
+    "dash.today": ("Today", "今天"),
+    "dash.duty": ("On duty", "值班"),
+    "dash.backup": ("Backup", "备岗"),
+    "dash.nobody": ("nobody on the roster", "值班表未排班"),
+    "dash.windows": ("Release windows", "变更窗口"),
+    "dash.window_open": ("open, closes in {left}", "开放中，{left}后关闭"),
+    "dash.window_closed": ("closed, opens in {left} ({at})", "关闭，{left}后开放（{at}）"),
+    "dash.no_windows": ("no windows in site.yaml", "site.yaml 未定义变更窗口"),
+    "dash.runs": ("Recent runs", "最近运行"),
+    "dash.no_runs": ("No runs yet: press p to choose a playbook.", "还没有运行记录：按 p 选择操作手册。"),
+    "dash.run": ("Run", "编号"),
+    "dash.playbook": ("Playbook", "操作手册"),
+    "dash.status": ("Status", "结果"),
+    "dash.started": ("Started", "开始时间"),
+    "dash.operator": ("By", "执行人"),
+    "dash.selected_hosts": ("Hosts of {env}", "{env} 的主机"),
+    "dash.hosts_checked": ("Hosts checked: {ok}/{total} reachable", "主机检查完成：{ok}/{total} 可达"),
+    # -- playbooks ----------------------------------------------------------------------------
+    "pb.subtitle": ("Playbooks", "操作手册"),
+    "pb.list": ("Playbooks", "操作手册"),
+    "pb.loading": ("Reading playbooks…", "正在读取操作手册…"),
+    "pb.bundled": ("bundled", "内置"),
+    "pb.workspace": ("workspace", "工作区"),
+    "pb.invalid": ("cannot be used", "无法使用"),
+    "pb.run_on": ("Run on", "运行环境"),
+    "pb.variables": ("Variables", "变量"),
+    "pb.no_variables": ("This playbook has no variables.", "此操作手册没有变量。"),
+    "pb.start": ("Run on {env}", "在 {env} 上运行"),
+    "pb.phase": ("Phase {n}: {name}", "阶段 {n}：{name}"),
+    "pb.rollback": ("Rollback of this phase", "本阶段的回滚步骤"),
+    "pb.no_rollback": ("no rollback steps", "无回滚步骤"),
+    "pb.hosts": ("hosts: {group}", "主机：{group}"),
+    "pb.confirm": ("asks first", "需确认"),
+    "pb.critical": ("critical", "关键"),
+    "pb.only_on": ("only on {envs}", "仅 {envs}"),
+    "pb.problems": ("This playbook cannot run until these are fixed:", "修复以下问题后才能运行："),
+    "pb.bad_variable": ("Variable {name}: {problem}", "变量 {name}：{problem}"),
+    "pb.choose_first": ("Choose a playbook first.", "请先选择操作手册。"),
+    "pb.choose_env": ("Choose an environment first.", "请先选择环境。"),
+    # -- run ----------------------------------------------------------------------------------
+    "run.subtitle": ("Run {id} · {playbook} · {env}", "运行 {id} · {playbook} · {env}"),
+    "run.starting": ("Starting…", "正在启动…"),
+    "run.steps": ("Steps", "步骤"),
+    "run.output": ("Output of the selected step", "所选步骤的输出"),
+    "run.commands": ("Commands sent", "已发送的命令"),
+    "run.host": ("Host", "主机"),
+    "run.status": ("Status", "状态"),
+    "run.duration": ("Time", "耗时"),
+    "run.exit": ("Exit", "退出码"),
+    "run.message": ("Message", "说明"),
+    "run.paused": ("Paused before the next step: n runs it, a runs the rest.", "已暂停：按 n 运行下一步，按 a 运行其余全部步骤。"),
+    "run.running": ("Running… n pauses after this step.", "运行中…按 n 在本步骤后暂停。"),
+    "run.waiting": ("Waiting for your answer.", "等待你的回答。"),
+    "run.failed_bar": ("{step} failed: {summary}", "{step} 失败：{summary}"),
+    "run.failed_keys": ("r retry · f retry failed hosts · s skip with a reason · x abort", "r 重试 · f 重试失败主机 · s 填写原因后跳过 · x 中止"),
+    "run.failed_keys_critical": ("r retry · f retry failed hosts · x abort (critical: cannot be skipped)", "r 重试 · f 重试失败主机 · x 中止（关键步骤不能跳过）"),
+    "run.ended": ("Run {id} {status}.", "运行 {id}：{status}。"),
+    "run.ended_hint": ("Esc returns to the dashboard.", "按 Esc 返回总览。"),
+    "run.stopped": ("Run {id} stopped; resume it later from the dashboard.", "运行 {id} 已停止，可稍后在总览中恢复。"),
+    "run.stop_title": ("Stop this run?", "停止本次运行？"),
+    "run.stop_body": (
+        "The run stops at the next safe point (after the current step). Everything done so far "
+        "is stored and the run can be resumed later.",
+        "运行将在下一个安全点（当前步骤结束后）停止。已完成的内容都已保存，之后可以恢复运行。",
+    ),
+    "run.busy": ("A run is in progress: abort it (x) first.", "正在运行：请先中止（x）。"),
+    "run.gate_refused": ("Gate refused: {reason}", "闸门拒绝：{reason}"),
+    "run.notice": ("Note: {text}", "提示：{text}"),
+    "run.no_hosts": ("This step does not run on hosts.", "此步骤不在主机上执行。"),
+    "run.quit_title": ("Quit while a run is in progress?", "运行尚未结束，确定退出？"),
+    "run.quit_body": (
+        "The run stops where it is and can be resumed when you open launchpad again.",
+        "运行会停在当前位置，下次打开 launchpad 时可以恢复。",
+    ),
+    "rollback.title": ("Rollback plan", "回滚方案"),
+    "rollback.none": ("This playbook defines no rollback steps.", "此操作手册没有定义回滚步骤。"),
+    # -- dialogs ------------------------------------------------------------------------------
+    "dlg.yes": ("Yes", "是"),
+    "dlg.no": ("No", "否"),
+    "dlg.ok": ("OK", "确定"),
+    "dlg.cancel": ("Cancel", "取消"),
+    "dlg.close": ("Close", "关闭"),
+    "dlg.copied": ("Copied to the clipboard.", "已复制到剪贴板。"),
+    "confirm.title": ("Run {step} on {env}?", "在 {env} 上执行「{step}」？"),
+    "confirm.run": ("Run it", "执行"),
+    "prod.title": ("PRODUCTION: {step}", "生产环境：{step}"),
+    "prod.body": (
+        "This changes the production environment {env}. Type its name to go on.",
+        "此操作会改动生产环境 {env}。请输入环境名称以继续。",
+    ),
+    "prod.placeholder": ("type the environment's name", "输入环境名称"),
+    "prod.mismatch": ("That is not {env}: nothing was run.", "输入的不是 {env}：未执行任何操作。"),
+    "prod.go": ("Run on production", "在生产环境执行"),
+    "signoff.title": ("Sign off: {step}", "签字确认：{step}"),
+    "signoff.by": ("Signed by", "签字人"),
+    "signoff.note": ("Note", "备注"),
+    "signoff.evidence": ("Evidence (file or form number)", "证据（文件或单据编号）"),
+    "signoff.sign": ("Sign off", "签字确认"),
+    "signoff.not_done": ("Not done", "尚未完成"),
+    "signoff.skip": ("Skip…", "跳过…"),
+    "signoff.critical": ("Critical step: it cannot be skipped.", "关键步骤：不能跳过。"),
+    "signoff.need_by": ("Who signs? Enter a name.", "请填写签字人。"),
+    "reason.skip_title": ("Skip {step}", "跳过「{step}」"),
+    "reason.skip_body": ("Why? The reason is stored with the run.", "原因会记录在运行记录中。"),
+    "reason.placeholder": ("reason", "原因"),
+    "reason.need": ("A reason is required.", "必须填写原因。"),
+    "reason.skip_go": ("Skip", "跳过"),
+    "override.title": ("Gate refused: {step}", "闸门拒绝：{step}"),
+    "override.body": (
+        "{refusal}\n\nOverride only with a reason; it goes to the audit log.",
+        "{refusal}\n\n只有填写原因才能越过，原因会写入审计日志。",
+    ),
+    "override.go": ("Override", "越过"),
+    "override.respect": ("Respect it", "遵守"),
+    "approval.title": ("Approval: {step}", "审批：{step}"),
+    "approval.form": ("Form number", "单据编号"),
+    "approval.approver": ("Approved by", "审批人"),
+    "approval.record": ("Record", "登记"),
+    "rerun.title": ("Run {step} again?", "重新执行「{step}」？"),
+    "rerun.body": (
+        "It was running when the last session stopped and may have half-run. Check the hosts first.",
+        "上次会话停止时它正在执行，可能只执行了一半。请先检查主机。",
+    ),
+    "variable.title": ("Value for {name}", "变量 {name} 的值"),
+    "error.title": ("Something went wrong", "出错了"),
+    "error.internal": (
+        "Internal error (a bug in launchpad): {error}",
+        "内部错误（launchpad 的缺陷）：{error}",
+    ),
+    "resume.title": ("Interrupted runs", "被中断的运行"),
+    "resume.body": (
+        "These runs stopped before they ended. Resume one where it stopped?",
+        "以下运行在结束前停止了。要从停止处恢复吗？",
+    ),
+    "resume.later": ("Later", "稍后"),
+    "resume.none": ("No interrupted runs.", "没有被中断的运行。"),
+    "help.title": ("Keys", "快捷键"),
+    "help.id": ("Binding id", "绑定 id"),
+    "help.remap": (
+        "Remap a key in ~/.config/launchpad/keymap.yaml, e.g.  run.next: ctrl+n",
+        "可在 ~/.config/launchpad/keymap.yaml 中改键，例如  run.next: ctrl+n",
+    ),
+    # -- command palette ----------------------------------------------------------------------
+    "cmd.dashboard": ("view: dashboard", "视图：总览"),
+    "cmd.playbooks": ("playbook: choose", "操作手册：选择"),
+    "cmd.run": ("playbook: run", "操作手册：运行"),
+    "cmd.hosts": ("hosts: check", "主机：检查"),
+    "cmd.resume": ("runs: resume", "运行：恢复"),
+    "cmd.language": ("language: switch", "语言：切换"),
+    "cmd.environment": ("environment: select {env}", "环境：选择 {env}"),
+    "cmd.help": ("help: keys", "帮助：快捷键"),
+    "cmd.quit": ("app: quit", "应用：退出"),
+    "cmd.run_next": ("run: next step", "运行：下一步"),
+    "cmd.run_all": ("run: run all", "运行：全部运行"),
+    "cmd.abort": ("run: abort", "运行：中止"),
+    "cmd.rollback": ("run: rollback plan", "运行：回滚方案"),
+}
+
+_current: Language = "zh"
+
+
+def set_language(language: str) -> Language:
+    """Make `language` current; anything unknown falls back to Chinese, the site default."""
+    global _current
+    _current = "en" if language == "en" else "zh"
+    return _current
+
+
+def current_language() -> Language:
+    return _current
+
+
+def other_language() -> Language:
+    return "en" if _current == "zh" else "zh"
+
+
+def t(key: str, **values: object) -> str:
+    """The text for `key` in the current language, with `{name}` placeholders filled."""
+    pair = MESSAGES.get(key)
+    if pair is None:
+        return key.format(**values) if values else key
+    text = pair[1] if _current == "zh" else pair[0]
+    return text.format(**values) if values else text
+
+
+def status_word(status: str) -> str:
+    return t(f"status.{status}") if f"status.{status}" in MESSAGES else status
