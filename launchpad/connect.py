@@ -8,6 +8,8 @@ is checked against the user's known_hosts and the workspace's own trusted-keys f
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -33,6 +35,20 @@ def host_spec(environment: Environment, host: Host) -> HostSpec:
         jump=jump,
         groups=tuple(host.groups),
     )
+
+
+@dataclass(frozen=True)
+class OfferedKey:
+    """What `hosts trust` shows for one host: its key and how it compares with the record."""
+
+    host: str
+    address: str
+    state: str  # known | unknown | changed | revoked | error
+    key_type: str = ""
+    fingerprint: str = ""
+    known_fingerprint: str = ""
+    error: str = ""
+    offer: Any = None
 
 
 class HostConnections:
@@ -70,13 +86,50 @@ class HostConnections:
             if self._pool is None:
                 from launchpad.remote.pool import ConnectionPool
 
-                self._pool = ConnectionPool(known_hosts=self._known_hosts(), timeouts=self.timeouts)
+                self._pool = ConnectionPool("ssh", known_hosts=self._known_hosts(), timeouts=self.timeouts)
             return self._pool
 
     def _known_hosts(self) -> Any:
         from launchpad.remote.hostkeys import KnownHosts
 
         return KnownHosts.for_workspace(self.workspace.known_hosts)
+
+    # -- host keys ------------------------------------------------------------------------
+
+    def offered_keys(self) -> list[OfferedKey]:
+        """The key each host offers now, compared with what is recorded (no login)."""
+        if self.environment.transport == "local":
+            return []
+        from launchpad.errors import LaunchpadError
+        from launchpad.remote.hosttrust import fetch_host_key
+
+        known_hosts = self._known_hosts()
+        offers = []
+        for host in self.environment.hosts:
+            spec = host_spec(self.environment, host)
+            try:
+                offer = fetch_host_key(spec, known_hosts=known_hosts, timeouts=self.timeouts)
+            except LaunchpadError as exc:
+                offers.append(OfferedKey(host.name, host.address, "error", error=exc.message))
+                continue
+            offers.append(
+                OfferedKey(
+                    host.name,
+                    offer.known_hosts_name,
+                    offer.status.state,
+                    key_type=offer.key_type,
+                    fingerprint=offer.fingerprint,
+                    known_fingerprint=offer.status.recorded(),
+                    offer=offer,
+                )
+            )
+        return offers
+
+    def trust(self, offered: OfferedKey) -> Path:
+        """Record a key a person has accepted; changed or revoked keys are refused."""
+        from launchpad.remote.hosttrust import trust_host_key
+
+        return Path(trust_host_key(offered.offer, self._known_hosts()))
 
     @property
     def connections_opened(self) -> int:

@@ -127,12 +127,15 @@ def hosts_trust(ctx: Any, env_name: str, accept: tuple[str, ...]) -> None:
     store = ctx.store(workspace)
     actor = actor_name()
     with HostConnections(workspace, env_name, store=store, actor=actor) as connections:
+        if connections.environment.transport == "local":
+            click.echo(f"{env_name} runs on this machine (transport: local); there are no host keys to trust.")
+            return
         for offer in connections.offered_keys():
             label = f"{offer.host} ({offer.address})"
             if offer.state == "known":
                 click.echo(f"  known    {label}  {offer.key_type} {offer.fingerprint}")
                 continue
-            if offer.state == "changed":
+            if offer.state in ("changed", "revoked"):
                 click.echo(
                     click.style(
                         f"  CHANGED  {label}: offers {offer.key_type} {offer.fingerprint}, known as "
