@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections import deque
+from dataclasses import asdict
 from typing import Any
 
 import click
@@ -45,7 +47,8 @@ def audit_show(ctx: Any, limit: int, as_json: bool) -> None:
     from launchpad.audit import iter_audit
 
     store = ctx.store(ctx.workspace())
-    entries = list(iter_audit(store.db))[-limit:]
+    # A bounded deque keeps only the newest entries while streaming a log of any length.
+    entries = deque(iter_audit(store.db), maxlen=limit)
     if as_json:
         click.echo(
             json.dumps(

@@ -1,0 +1,127 @@
+"""Fixtures of the UI tests: small workspaces with fixed content, the demo with its web app,
+and a fixed clock, so pilot tests and snapshots see the same screen on every machine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.workspaces import write_workspace
+
+# A Monday, 17:00 at the site: the after-hours window is closed and opens at 18:30.
+FIXED_NOW = datetime(2024, 1, 1, 17, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+UI_SITE = """\
+site:
+  name: 某市政务服务平台
+  client: 某市大数据管理局
+  language: zh
+  timezone: Asia/Shanghai
+contacts:
+  - {id: zhang, name: 张伟, phone: "13800138001"}
+  - {id: li, name: 李娜, phone: "13800138002"}
+duty:
+  - {weekdays: mon-fri, primary: zhang, backup: li}
+  - {weekdays: sat,sun, primary: li, backup: zhang}
+windows:
+  after_hours: {days: mon-fri, start: "18:30", end: "23:30", description: 工作日下班后}
+  always: {days: daily, start: "00:00", end: "23:59", description: 全天}
+environments:
+  test:
+    description: 测试环境
+    transport: local
+    hosts:
+      - {name: app1, address: 127.0.0.1, groups: [app]}
+      - {name: app2, address: 127.0.0.1, groups: [app]}
+  prod:
+    description: 生产环境
+    production: true
+    transport: local
+    hosts:
+      - {name: prod1, address: 127.0.0.1, groups: [app]}
+"""
+
+RELEASE_CHECK = """\
+name: release-check
+title: 发布前检查
+description: 发布前确认主机、窗口与业务负责人。
+vars:
+  version: {prompt: 版本号, default: "1.2.0", pattern: '\\d+\\.\\d+\\.\\d+'}
+phases:
+  - id: check
+    name: 检查
+    steps:
+      - {id: check.echo, name: 主机可执行命令, kind: shell, hosts: app1, run: echo 检查通过}
+      - {id: check.window, name: 变更窗口, kind: gate, window: always}
+      - id: check.owner
+        name: 与业务负责人确认
+        kind: manual
+        instructions: 电话联系业务负责人，确认发布内容与时间。
+    rollback:
+      - {id: check.undo, name: 恢复配置, kind: shell, hosts: app, run: echo 恢复}
+"""
+
+SIGN_OFF = """\
+name: sign-off
+title: 签字
+phases:
+  - id: p
+    name: 阶段
+    steps:
+      - {id: p.manual, name: 点验主流程, kind: manual, critical: true, instructions: 登录后点击主流程}
+"""
+
+SKIP = """\
+name: skip
+title: 跳过
+phases:
+  - id: p
+    name: 阶段
+    steps:
+      - {id: p.broken, name: 会失败的检查, kind: shell, hosts: app1, run: 'echo 坏了 >&2; exit 3'}
+      - {id: p.after, name: 之后的检查, kind: shell, hosts: app1, run: echo 好}
+"""
+
+DANGER = """\
+name: danger
+title: 重启服务
+phases:
+  - id: p
+    name: 阶段
+    steps:
+      - {id: p.restart, name: 重启服务, kind: shell, confirm: true, hosts: app, run: touch restarted}
+"""
+
+RESUMABLE = """\
+name: resumable
+title: 可恢复
+phases:
+  - id: p
+    name: 阶段
+    steps:
+      - {id: first, name: first, kind: shell, hosts: app1, run: echo 1 >> log}
+      - {id: second, name: second, kind: shell, hosts: app1, run: echo 2 >> log}
+"""
+
+
+@pytest.fixture
+def ui_workspace(tmp_path: Path) -> Path:
+    playbooks = {"release-check": RELEASE_CHECK, "sign-off": SIGN_OFF, "skip": SKIP, "danger": DANGER,
+                 "resumable": RESUMABLE}
+    return write_workspace(tmp_path / "ws", UI_SITE, playbooks)
+
+
+@pytest.fixture
+def demo_workspace(tmp_path: Path) -> Iterator[Path]:
+    from launchpad.demo import build_demo, start_demo_webapp, stop_demo_webapp
+
+    root = build_demo(tmp_path / "demo")
+    try:
+        start_demo_webapp(root)
+        yield root
+    finally:  # no web app may outlive the test, whatever failed
+        stop_demo_webapp(root)

@@ -1,0 +1,51 @@
+"""Waiting for the app without sleeping blindly: bounded loops on a condition, generous enough
+for a loaded two-core CI machine, failing with what was awaited."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from textual.pilot import Pilot
+from textual.screen import Screen
+
+from launchpad.playbook import load_playbook
+
+DEADLINE = 60.0
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
+
+
+async def wait_until(pilot: Pilot[Any], condition: Callable[[], object], what: str, timeout: float = DEADLINE) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}; screen is {pilot.app.screen!r}")
+        await pilot.pause(0.02)
+
+
+async def wait_for_screen(pilot: Pilot[Any], kind: type[ScreenT], timeout: float = DEADLINE) -> ScreenT:
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, kind), kind.__name__, timeout)
+    await pilot.pause()
+    return pilot.app.screen  # type: ignore[return-value]
+
+
+async def wait_opened(pilot: Pilot[Any]) -> None:
+    app: Any = pilot.app
+    await wait_until(pilot, lambda: app.session is not None or app.open_error is not None, "the workspace")
+    await pilot.pause()
+
+
+async def wait_run_ended(pilot: Pilot[Any], screen: Any, timeout: float = DEADLINE) -> None:
+    await wait_until(pilot, lambda: screen.ended_event is not None, "the run screen")
+    await asyncio.wait_for(screen.ended_event.wait(), timeout)
+    await pilot.pause()
+
+
+def run_screen(root: Path, playbook: str, env_name: str, values: dict[str, str] | None = None, **kwargs: Any) -> Any:
+    from screens.run import RunScreen
+
+    loaded = load_playbook(root / "playbooks" / f"{playbook}.yaml")
+    return RunScreen(loaded, env_name, values or {}, **kwargs)
