@@ -50,15 +50,11 @@ def audit_show(ctx: Any, limit: int, as_json: bool) -> None:
     # A bounded deque keeps only the newest entries while streaming a log of any length.
     entries = deque(iter_audit(store.db), maxlen=limit)
     if as_json:
-        click.echo(
-            json.dumps(
-                [e if isinstance(e, dict) else e.__dict__ for e in entries], ensure_ascii=False, indent=2, default=str
-            )
-        )
+        rows = [asdict(e) for e in entries]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
-    for entry in entries:
-        row = entry if isinstance(entry, dict) else entry.__dict__
-        click.echo(f"{row['id']:>6}  {str(row['at'])[:19]}  {row['actor']:<10} {row['action']:<22} {row['target']}")
+    for e in entries:
+        click.echo(f"{e.id:>6}  {str(e.at)[:19]}  {e.actor:<10} {e.action:<22} {e.target}")
 
 
 COMMANDS = [audit]

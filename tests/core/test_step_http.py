@@ -14,7 +14,7 @@ from tests.scripted import ScriptedPrompter
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (the http.server API)
+    def do_GET(self) -> None:
         status, body = {"/login": (200, "现场联系人 张三 13800000001"), "/broken": (500, "oops")}.get(
             self.path, (404, "not found")
         )

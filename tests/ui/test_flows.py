@@ -1,0 +1,209 @@
+"""Pilot tests of the flows a field engineer walks: open the demo and run a playbook to the
+end, sign off a manual step, skip a failed step with a reason, refuse a mistyped production
+name, resume an interrupted run, and see a broken workspace explained instead of a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from launchpad.playbook import load_playbook
+from launchpad.store import Store
+from screens.app import LaunchpadApp
+from screens.dialogs.confirm import ConfirmDialog
+from screens.dialogs.reason import ReasonDialog
+from screens.dialogs.resume import ResumeDialog
+from screens.dialogs.sign_off import SignOffDialog
+from screens.dialogs.type_name import TypeNameDialog
+from screens.opening_error import OpeningErrorScreen
+from screens.playbooks import PlaybooksScreen
+from screens.run import RunScreen
+from tests.ui.conftest import FIXED_NOW
+from tests.ui.helpers import run_screen, wait_for_screen, wait_opened, wait_run_ended, wait_until
+
+
+def decisions(root: Path, run_id: int) -> list[dict[str, object]]:
+    with Store.open(root / ".launchpad" / "launchpad.db") as store:
+        return store.decisions(run_id)
+
+
+async def test_demo_runs_environment_readiness_on_test(demo_workspace: Path) -> None:
+    app = LaunchpadApp(demo_workspace, watch_hosts=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_opened(pilot)
+        assert app.environment == "test" and not app.production
+        await pilot.press("p")
+        playbooks = await wait_for_screen(pilot, PlaybooksScreen)
+        await wait_until(pilot, lambda: playbooks.entries, "the playbook list")
+        assert playbooks.entry is not None and playbooks.entry.name == "environment-readiness"
+        await pilot.press("r")
+        screen = await wait_for_screen(pilot, RunScreen)
+        await wait_run_ended(pilot, screen)
+        assert screen.result_status == "passed", screen.ended_text
+        assert all(status == "passed" for status in screen.view.statuses.values())
+        with Store.open(demo_workspace / ".launchpad" / "launchpad.db") as store:
+            run = store.list_runs(limit=1)[0]
+        assert (run["playbook"], run["environment"], run["status"]) == ("environment-readiness", "test", "passed")
+        await wait_until(pilot, lambda: app.recent_runs and app.recent_runs[0]["status"] == "passed", "recent runs")
+
+
+async def test_sign_off_a_manual_step(ui_workspace: Path) -> None:
+    app = LaunchpadApp(ui_workspace, watch_hosts=False, now=lambda: FIXED_NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_opened(pilot)
+        app.push_screen(run_screen(ui_workspace, "sign-off", "test"))
+        dialog = await wait_for_screen(pilot, SignOffDialog)
+        assert "登录后点击主流程" in str(dialog.body)
+        assert not dialog.query("#skip"), "a critical step offers no skip"
+        await pilot.press(*"主流程正常")
+        await pilot.press("ctrl+s")
+        screen = await wait_for_screen(pilot, RunScreen)
+        await wait_run_ended(pilot, screen)
+        assert screen.result_status == "passed"
+        decision = decisions(ui_workspace, screen.run_id)[0]
+        assert (decision["kind"], decision["actor"], decision["reason"]) == ("signed_off", "tester", "主流程正常")
+
+
+async def test_skip_a_failed_step_with_a_reason(ui_workspace: Path) -> None:
+    app = LaunchpadApp(ui_workspace, watch_hosts=False, now=lambda: FIXED_NOW, language="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_opened(pilot)
+        screen = run_screen(ui_workspace, "skip", "test")
+        app.push_screen(screen)
+        await wait_until(pilot, lambda: screen.pending_failure is not None, "the failure question")
+        assert screen.selected_step == "p.broken"
+        assert any("坏了" in line for line in screen.view.output["p.broken"])
+        await pilot.press("s")
+        dialog = await wait_for_screen(pilot, ReasonDialog)
+        await pilot.press("enter")  # an empty reason is refused
+        assert app.screen is dialog
+        await pilot.press(*"known issue", "enter")
+        await wait_run_ended(pilot, screen)
+        assert screen.result_status == "passed"
+        assert screen.view.statuses == {"p.broken": "skipped", "p.after": "passed"}
+        skipped = [d for d in decisions(ui_workspace, screen.run_id) if d["kind"] == "skipped"]
+        assert [(d["step_id"], d["reason"]) for d in skipped] == [("p.broken", "known issue")]
+
+
+async def test_production_confirmation_refuses_a_wrong_name(ui_workspace: Path) -> None:
+    app = LaunchpadApp(ui_workspace, watch_hosts=False, now=lambda: FIXED_NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_opened(pilot)
+        screen = run_screen(ui_workspace, "danger", "prod")
+        app.push_screen(screen)
+        dialog = await wait_for_screen(pilot, TypeNameDialog)
+        assert app.production, "the production banner follows the run's environment"
+        await pilot.press(*"prdo", "enter")
+        assert app.screen is dialog, "a wrong name never answers the question"
+        problem = str(dialog.query_one("#dialog-problem", Static).render())
+        assert "prod" in problem
+        await pilot.press("escape")  # the safe answer: not confirmed
+        await wait_run_ended(pilot, screen)
+        assert screen.result_status == "aborted"
+        assert not (ui_workspace / "restarted").exists()
+        assert decisions(ui_workspace, screen.run_id)[-1]["kind"] == "declined"
+
+
+async def test_production_confirmation_accepts_the_typed_name(ui_workspace: Path) -> None:
+    app = LaunchpadApp(ui_workspace, watch_hosts=False, now=lambda: FIXED_NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_opened(pilot)
+        screen = run_screen(ui_workspace, "danger", "prod")
+        app.push_screen(screen)
+        await wait_for_screen(pilot, TypeNameDialog)
+        await pilot.press(*"prod", "enter")
+        await wait_run_ended(pilot, screen)
+        assert screen.result_status == "passed"
+        assert (ui_workspace / "restarted").exists()
+
+
+async def test_resume_an_interrupted_run(ui_workspace: Path) -> None:
+    loaded = load_playbook(ui_workspace / "playbooks" / "resumable.yaml")
+    with Store.open(ui_workspace / ".launchpad" / "launchpad.db") as store:
+        playbook = loaded.playbook
+        run_id = store.create_run(
+            playbook=playbook.name, playbook_path=str(loaded.path), playbook_hash=playbook.digest(),
+            playbook_snapshot=playbook.snapshot(), environment="test", production=False, variables={},
+            operator="tester",
+        )
+        store.step_started(run_id, "first", "p", 1, ["app1"])
+        store.step_finished(run_id, "first", 1, "passed", "done", {})
+        store.step_started(run_id, "second", "p", 1, ["app1"])  # the process died here
+        store.set_run_status(run_id, "interrupted", finished=False)
+    app = LaunchpadApp(ui_workspace, watch_hosts=False, now=lambda: FIXED_NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        offer = await wait_for_screen(pilot, ResumeDialog)
+        assert [run["id"] for run in offer.runs] == [run_id]
+        assert app.focused is not None and app.focused.id == "later", "Later is the default"
+        await pilot.click("#resume")
+        question = await wait_for_screen(pilot, ConfirmDialog)  # second is not idempotent
+        assert app.focused is not None and app.focused.id == "no"
+        await pilot.click("#yes")
+        screen = await wait_for_screen(pilot, RunScreen)
+        await wait_run_ended(pilot, screen)
+        assert question.dialog_title
+        assert screen.result_status == "passed"
+        assert (ui_workspace / "log").read_text().split() == ["2"], "only the interrupted step ran again"
+        assert [d["kind"] for d in decisions(ui_workspace, run_id)] == ["rerun_interrupted"]
+
+
+async def test_invalid_site_yaml_shows_where(tmp_path: Path) -> None:
+    root = tmp_path / "broken"
+    root.mkdir()
+    (root / "site.yaml").write_text("site:\n  name: x\n  client: y\n  langauge: zh\n", encoding="utf-8")
+    app = LaunchpadApp(root, watch_hosts=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, OpeningErrorScreen)
+        text = screen.describe().plain
+        assert "site.yaml:4:3" in text and "langauge" in text
+        assert "launchpad init" in text and "launchpad demo" in text
+        assert "Traceback" not in text
+        (root / "site.yaml").write_text("site:\n  name: x\n  client: y\n", encoding="utf-8")
+        await pilot.press("r")  # fixed: try again without restarting
+        await wait_until(pilot, lambda: app.session is not None, "the repaired workspace")
+
+
+async def test_missing_workspace_shows_the_way_out(tmp_path: Path) -> None:
+    app = LaunchpadApp(tmp_path / "nowhere", watch_hosts=False, language="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, OpeningErrorScreen)
+        text = screen.describe().plain
+        assert "No workspace here" in text and "has no site.yaml" in text
+        assert "launchpad init" in text and "launchpad demo" in text
+
+
+async def test_language_switch_and_production_banner(ui_workspace: Path) -> None:
+    app = LaunchpadApp(ui_workspace, watch_hosts=False, now=lambda: FIXED_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_opened(pilot)
+        assert app.language == "zh"
+        await pilot.press("ctrl+t")
+        assert app.language == "en"
+        banner = app.screen.query_one("ProductionBanner")
+        assert not banner.has_class("-production")
+        await pilot.press("e")  # next environment: prod
+        await wait_until(pilot, lambda: app.environment == "prod", "prod selected")
+        await pilot.pause()
+        assert banner.has_class("-production") and "PRODUCTION" in str(banner.render())
+        await pilot.press("p")
+        playbooks = await wait_for_screen(pilot, PlaybooksScreen)
+        assert playbooks.query_one("ProductionBanner").has_class("-production")
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "HelpScreen", "help")
+
+
+async def test_variables_are_checked_before_a_run_starts(ui_workspace: Path) -> None:
+    app = LaunchpadApp(ui_workspace, watch_hosts=False, now=lambda: FIXED_NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_opened(pilot)
+        await pilot.press("p")
+        playbooks = await wait_for_screen(pilot, PlaybooksScreen)
+        await wait_until(pilot, lambda: playbooks.entries, "the playbook list")
+        index = [e.name for e in playbooks.entries].index("release-check")
+        playbooks.query_one("#pb-list").highlighted = index
+        await wait_until(pilot, lambda: playbooks.query("#var-0"), "the variables form")
+        playbooks.query_one("#var-0", Input).value = "not-a-version"
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, PlaybooksScreen), "a bad variable never starts a run"
