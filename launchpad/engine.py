@@ -36,7 +36,6 @@ from launchpad.prompter import (
     Prompter,
     RerunRequest,
     TypeNameRequest,
-    VariableRequest,
 )
 from launchpad.remote.base import Transport
 from launchpad.site import Host
@@ -44,6 +43,7 @@ from launchpad.steps import step_kinds
 from launchpad.steps.base import HostOutcome, StepContext, StepOutcome, StepSpec
 from launchpad.store import Store
 from launchpad.templating import TemplateProblem
+from launchpad.variables import resolve_variables, template_values
 from launchpad.workspace import Workspace
 
 DONE = ("passed", "skipped")
@@ -89,7 +89,7 @@ class Engine:
     def start(self, loaded: LoadedPlaybook, env_name: str, given: dict[str, str]) -> RunResult:
         playbook = loaded.playbook
         environment = self.workspace.environment(env_name)
-        variables = self._resolve_variables(playbook, env_name, given)
+        variables = resolve_variables(playbook, env_name, given, self.prompter)
         run_id = self.store.create_run(
             playbook=playbook.name,
             playbook_path=str(loaded.path),
@@ -133,29 +133,10 @@ class Engine:
             self._decide(run_id, "", "confirmed", "continue with changed playbook", {"changes": changes})
         return self._execute(run_id, playbook, env_name, run["variables"])
 
-    def _resolve_variables(self, playbook: Playbook, env_name: str, given: dict[str, str]) -> dict[str, str]:
-        unknown = sorted(set(given) - set(playbook.vars))
-        if unknown:
-            raise UsageError(
-                f"playbook {playbook.name} has no variable {', '.join(unknown)}",
-                hint=f"its variables: {', '.join(playbook.vars) or 'none'}",
-            )
-        values = {}
-        for name, var in playbook.vars.items():
-            value = given.get(name, var.per_env.get(env_name))
-            if value is None:
-                request = VariableRequest(name, var.prompt or name, var.default, tuple(var.choices or ()), var.pattern)
-                value = self.prompter.variable(request)
-            problem = var.problem_with(value)
-            if problem:
-                raise UsageError(f"variable {name}={value!r} {problem}")
-            values[name] = value
-        return values
-
     # -- the run itself -------------------------------------------------------------------
 
     def _execute(self, run_id: int, playbook: Playbook, env_name: str, variables: dict[str, Any]) -> RunResult:
-        values = self._template_values(run_id, env_name, variables)
+        values = template_values(self.workspace.site, env_name, variables, run_id, self.prompter.actor, self.now)
         states = {sid: row["status"] for sid, row in self.store.latest_step_states(run_id).items()}
         try:
             for phase in playbook.phases:
@@ -197,44 +178,44 @@ class Engine:
         if step.confirm:
             self._confirm(run_id, step, env_name, environment.production)
         group = step.hosts_group()
-        hosts = environment.hosts_in(group) if kind.runs_on_hosts and group else []
+        all_hosts = environment.hosts_in(group) if kind.runs_on_hosts and group else []
+        hosts = all_hosts
         attempt = self.store.last_attempt(run_id, step.id) + 1
         while True:
             outcome = self._attempt(run_id, phase, step, attempt, env_name, values, hosts)
             if outcome.status in DONE:
                 return outcome.status
-            choice = self.prompter.on_failure(
-                FailureRequest(
-                    step.id,
-                    step.name,
-                    outcome.failed_hosts,
-                    tuple(h.name for h in hosts),
-                    outcome.summary,
-                    step.critical,
-                )
-            )
-            if choice.action in ("retry_all", "retry_failed"):
-                self._decide(
-                    run_id,
-                    step.id,
-                    "retried" if choice.action == "retry_all" else "retried_failed",
-                    choice.reason,
-                    {"attempt": attempt},
-                )
-                if choice.action == "retry_failed" and outcome.failed_hosts:
-                    hosts = [h for h in hosts if h.name in outcome.failed_hosts]
-                attempt += 1
-                continue
-            if choice.action == "skip" and not step.critical and choice.reason.strip():
-                self._decide(run_id, step.id, "skipped", choice.reason, {"after": outcome.summary})
-                self.store.step_finished(
-                    run_id, step.id, attempt, "skipped", f"skipped after failure: {choice.reason}", {}
-                )
-                self.emit(StepFinished(run_id, step.id, "skipped", choice.reason))
+            action = self._after_failure(run_id, step, attempt, outcome, all_hosts)
+            if action == "skipped":
                 return "skipped"
-            reason = choice.reason or ("a critical step cannot be skipped" if choice.action == "skip" else "")
-            self._decide(run_id, step.id, "aborted", reason, {"after": outcome.summary})
-            raise _Stop("failed")
+            # Retrying only the failed hosts narrows the next attempt; retrying all widens it again.
+            failed = set(outcome.failed_hosts)
+            hosts = [h for h in all_hosts if h.name in failed] if action == "retry_failed" and failed else all_hosts
+            attempt += 1
+
+    def _after_failure(
+        self, run_id: int, step: StepSpec, attempt: int, outcome: StepOutcome, all_hosts: list[Host]
+    ) -> str:
+        """Ask the person what to do about a failed attempt and record the answer: returns
+        `retry_all`, `retry_failed` or `skipped`; an abort ends the run."""
+        assert step.id is not None
+        request = FailureRequest(
+            step.id, step.name, outcome.failed_hosts, tuple(h.name for h in all_hosts), outcome.summary, step.critical
+        )
+        choice = self.prompter.on_failure(request)
+        if choice.action in ("retry_all", "retry_failed"):
+            kind = "retried" if choice.action == "retry_all" else "retried_failed"
+            self._decide(run_id, step.id, kind, choice.reason, {"attempt": attempt})
+            return choice.action
+        if choice.action == "skip" and not step.critical and choice.reason.strip():
+            self._decide(run_id, step.id, "skipped", choice.reason, {"after": outcome.summary})
+            summary = f"skipped after failure: {choice.reason}"
+            self.store.step_finished(run_id, step.id, attempt, "skipped", summary, {})
+            self.emit(StepFinished(run_id, step.id, "skipped", choice.reason))
+            return "skipped"
+        reason = choice.reason or ("a critical step cannot be skipped" if choice.action == "skip" else "")
+        self._decide(run_id, step.id, "aborted", reason, {"after": outcome.summary})
+        raise _Stop("failed")
 
     def _attempt(
         self,
@@ -368,36 +349,3 @@ class Engine:
         if all(r["status"] == "passed" for r in rows):
             return "passed"
         return "failed" if any(r["status"] == "failed" for r in rows) else "incomplete"
-
-    def _template_values(self, run_id: int, env_name: str, variables: dict[str, Any]) -> dict[str, Any]:
-        site = self.workspace.site
-        environment = site.environments[env_name]
-        primary, backup = site.on_duty(self.now().date())
-        return {
-            **variables,
-            "vars": variables,
-            "run": {"id": run_id, "operator": self.prompter.actor},
-            # An int, so it needs no quoting in shell arithmetic (the clock-offset check).
-            "now_epoch": lambda: int(self.now().timestamp()),
-            "site": site.site.model_dump(),
-            "contacts": {c.id: c.model_dump() for c in site.contacts},
-            "duty": {
-                "primary": primary.model_dump() if primary else None,
-                "backup": backup.model_dump() if backup else None,
-            },
-            "env": {
-                "name": env_name,
-                "production": environment.production,
-                "urls": dict(environment.urls),
-                "hosts": [h.model_dump() for h in environment.hosts],
-                "databases": {name: db.model_dump(exclude={"password"}) for name, db in environment.databases.items()},
-            },
-            "environments": {
-                name: {
-                    "urls": dict(env.urls),
-                    "production": env.production,
-                    "databases": {n: db.model_dump(exclude={"password"}) for n, db in env.databases.items()},
-                }
-                for name, env in site.environments.items()
-            },
-        }
