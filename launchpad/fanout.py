@@ -9,9 +9,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from launchpad.errors import LaunchpadError
+from launchpad.remote.pool import default_parallelism
 from launchpad.site import Host
-
-MAX_PARALLEL = 40
 
 
 @dataclass(frozen=True)
@@ -49,5 +48,5 @@ def run_everywhere(connections: Any, hosts: list[Host], command: str, *, timeout
 
     if not hosts:
         return []
-    with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, len(hosts)), thread_name_prefix="exec") as pool:
+    with ThreadPoolExecutor(max_workers=default_parallelism(len(hosts)), thread_name_prefix="exec") as pool:
         return list(pool.map(on_host, hosts))

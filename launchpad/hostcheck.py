@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from launchpad.errors import LaunchpadError
+from launchpad.remote.pool import default_parallelism
 from launchpad.site import Host
 
 PROBE = (
@@ -104,5 +105,5 @@ def check_host(connections: Any, host: Host) -> HostHealth:
 def check_hosts(connections: Any, hosts: list[Host]) -> list[HostHealth]:
     if not hosts:
         return []
-    with ThreadPoolExecutor(max_workers=min(32, len(hosts)), thread_name_prefix="check") as pool:
+    with ThreadPoolExecutor(max_workers=default_parallelism(len(hosts)), thread_name_prefix="check") as pool:
         return list(pool.map(lambda h: check_host(connections, h), hosts))

@@ -28,6 +28,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from launchpad.errors import StoreError
+from launchpad.issues.schema import create_issue_tables
+from launchpad.notify.schema import OUTBOX_V1
 
 BUSY_TIMEOUT_MS = 10_000
 OUTPUT_TAIL_BYTES = 64 * 1024
@@ -170,6 +172,8 @@ CREATE INDEX audit_by_time ON audit(at);
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, steps, host results, decisions, audit", _CORE_TABLES),
     Migration(2, "append-only audit log", _AUDIT_APPEND_ONLY),
+    Migration(3, "feedback issues, search indexes, incidents", create_issue_tables),
+    Migration(4, "notification outbox", OUTBOX_V1),
 )
 
 _LEDGER = ("CREATE TABLE IF NOT EXISTS migrations "

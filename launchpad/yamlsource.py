@@ -101,6 +101,9 @@ class _Builder:
                 return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
             finally:
                 self._open.discard(id(node))
+        return self._construct(node)
+
+    def _construct(self, node: yaml.Node) -> Any:
         try:
             return self._constructor.construct_object(node, deep=True)
         except (ValueError, TypeError, OverflowError) as exc:
@@ -111,7 +114,7 @@ class _Builder:
         self._constructor.flatten_mapping(node)
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = self._constructor.construct_object(key_node, deep=True)
+            key = self._construct(key_node)
             if not isinstance(key, str | int | bool | float) or key is None:
                 line, col = _position(key_node)
                 self.problems.append(Problem(self.source.file, line, col, "a key must be a plain word or number"))

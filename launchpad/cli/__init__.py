@@ -3,6 +3,7 @@ functions the TUI calls; the TUI itself is imported only by the command that ope
 
 from __future__ import annotations
 
+import gc
 import getpass
 import os
 import sys
@@ -59,11 +60,20 @@ def cli(ctx: click.Context, workspace: str | None) -> None:
         open_tui(ctx.obj.workspace_arg)
 
 
+def _run(argv: list[str] | None) -> None:
+    try:
+        cli.main(args=argv, prog_name="launchpad", standalone_mode=False)
+    finally:
+        # Everything the command wrote is committed; a final collection of the many small
+        # objects a 40-host run leaves behind only delays the exit (0.1–0.17 s measured).
+        gc.freeze()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every expected failure becomes a message and an exit code, never a
     traceback; an unexpected one is logged to a file the user can send us."""
     try:
-        cli.main(args=argv, prog_name="launchpad", standalone_mode=False)
+        _run(argv)
     except LaunchpadError as exc:
         click.echo(click.style(exc.render(), fg="red"), err=True)
         sys.exit(exc.exit_code)

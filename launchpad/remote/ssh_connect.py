@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -197,7 +198,7 @@ def _transport_factory(
     def make_transport(sock: Any, disabled_algorithms: Any = None) -> paramiko.Transport:
         # The default window and packet sizes are kept: larger windows made bulk transfers
         # several times slower here (paramiko's reader cannot keep up with them).
-        transport = paramiko.Transport(sock, disabled_algorithms=disabled_algorithms)
+        transport = RekeySafeTransport(sock, disabled_algorithms=disabled_algorithms)
         options = transport.get_security_options()
         options.ciphers = put_first(PREFERRED_CIPHERS, options.ciphers)
         known_types = known_hosts.preferred_key_types(target.hostname, target.port)
@@ -205,6 +206,38 @@ def _transport_factory(
         return transport
 
     return make_transport
+
+
+class RekeySafeTransport(paramiko.Transport):
+    """paramiko's transport, minus a deadlock when keys are renegotiated (every 512 MiB).
+
+    While a key exchange runs, `_send_user_message` waits for it to finish (30 s at most,
+    then "Key-exchange timed out"). paramiko's own transport thread also sends through it: the
+    reply to a channel's CLOSE, and to a channel request that wants one (OpenSSH's
+    ClientAlive). But only that thread can finish the exchange, so when a channel ends during
+    a re-key, the connection hangs until it dies. Here the transport thread queues those
+    replies and sends them once the new keys are in use, before any other thread may send.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Reentrant, so the deferred replies go out under the lock `_parse_newkeys` takes.
+        self.clear_to_send_lock = threading.RLock()  # type: ignore[assignment]
+        self._deferred: list[paramiko.Message] = []
+
+    def _send_user_message(self, data: paramiko.Message) -> None:
+        # Only this thread clears and sets clear_to_send, so the check cannot race.
+        if threading.current_thread() is self and not self.clear_to_send.is_set():
+            self._deferred.append(data)
+            return
+        super()._send_user_message(data)
+
+    def _parse_newkeys(self, m: paramiko.Message) -> None:
+        with self.clear_to_send_lock:
+            super()._parse_newkeys(m)
+            deferred, self._deferred = self._deferred, []
+            for message in deferred:
+                self._send_message(message)
 
 
 def put_first(preferred: Sequence[str], available: Sequence[str]) -> tuple[str, ...]:

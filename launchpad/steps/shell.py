@@ -13,13 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from launchpad.errors import LaunchpadError
 from launchpad.events import CommandSent, OutputLine
 from launchpad.remote.base import CommandResult, Stream, chunks_to_lines
+from launchpad.remote.pool import default_parallelism
 from launchpad.site import Host
 from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec
 from launchpad.templating import render
 
 # Output kept per host in the store: enough evidence for a report, bounded for 40 hosts.
 KEPT_OUTPUT = 16 * 1024
-MAX_PARALLEL_HOSTS = 32
 
 
 def _valid_regex(value: str | None) -> str | None:
@@ -109,7 +109,7 @@ def run_shell(step: ShellStep, ctx: StepContext) -> StepOutcome:
         ctx.report_host(outcome)
         return outcome
 
-    workers = max(1, min(MAX_PARALLEL_HOSTS, len(ctx.hosts)))
+    workers = default_parallelism(len(ctx.hosts))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="shell") as pool:
         outcomes = tuple(pool.map(on_host, ctx.hosts))
     failed = [o for o in outcomes if o.status == "failed"]

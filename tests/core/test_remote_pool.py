@@ -95,7 +95,7 @@ def test_a_factory_replaces_the_transports() -> None:
     pool.close_all()
 
 
-@pytest.mark.parametrize(("hosts", "workers"), [(0, 1), (1, 1), (40, 32)])
+@pytest.mark.parametrize(("hosts", "workers"), [(0, 1), (1, 1), (40, 40), (200, 40)])
 def test_default_parallelism_is_bounded(hosts: int, workers: int) -> None:
     assert default_parallelism(hosts) == workers
 

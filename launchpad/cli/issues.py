@@ -1,0 +1,293 @@
+"""`launchpad issue …`: log, find, change and write up feedback issues from the keyboard.
+
+`issue add` reads quick-capture tokens in its text (`P1 @张三 #登录 !明天 …`), so a PM on the
+phone types one line; options given explicitly win over tokens. Only click is imported at
+start-up; the core is imported inside each command.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+LANG = click.option("--lang", type=click.Choice(["zh", "en"]), help="Language (default: site.yaml's).")
+AS_JSON = click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+
+
+class _Session:
+    """The workspace, store and issue log one command works on."""
+
+    def __init__(self, ctx: Any, lang: str | None = None) -> None:
+        from launchpad.cli import actor_name
+        from launchpad.issues.log import IssueLog
+
+        self.workspace = ctx.workspace()
+        self.site = self.workspace.site
+        self.store = ctx.store(self.workspace)
+        self.log = IssueLog(self.store, self.site.tz, actor_name())
+        self.lang = lang or self.site.site.language
+        self.today = self.log.today()
+        self.people = {c.id: c.name for c in self.site.contacts}
+
+    def day(self, text: str) -> Any:
+        from launchpad.issues.dates import parse_day
+
+        return parse_day(text, self.today)
+
+    def moment(self, text: str) -> Any:
+        from launchpad.issues.dates import parse_moment
+
+        return parse_moment(text, self.site.tz, self.today)
+
+    def print_issue(self, issue: Any, as_json: bool, verb: str = "") -> None:
+        from launchpad.issues.display import summary_line
+
+        if as_json:
+            click.echo(json.dumps(issue.as_dict(), ensure_ascii=False, indent=2))
+            return
+        overdue = issue.overdue_on(self.today)
+        click.echo(click.style(f"{verb}{summary_line(issue, self.today, self.lang)}", fg="red" if overdue else None))
+
+
+@click.group("issue")
+def issue() -> None:
+    """Feedback issues: add, list, show, update, paste, incident, postmortem."""
+
+
+@issue.command("add")
+@click.argument("text", nargs=-1, required=True)
+@click.option("--severity", "-s", metavar="P0..P3")
+@click.option("--owner", "-o", metavar="NAME", help="Who fixes it (a name or a contact id).")
+@click.option("--due", "-d", metavar="DATE", help="明天, 周五, 11-25, 2025-11-25, +3 …")
+@click.option("--channel", "-c", metavar="C", help="group, phone, wechat, email, onsite (or 群, 电话 …).")
+@click.option("--reporter", "-r", metavar="NAME", help="The client's person who reported it.")
+@click.option("--module", "-m", metavar="M")
+@click.option("--type", "-t", "type_", metavar="T", help="defect, config, data, usage, requirement, question.")
+@click.option("--description", metavar="TEXT")
+@click.option("--reported-at", metavar="TIME", help="When it was reported (default: now), e.g. 09:15.")
+@click.option("--attach", multiple=True, metavar="PATH", help="A screenshot or file path (repeatable).")
+@click.option("--raw", is_flag=True, help="Take TEXT as the title as is, without reading tokens.")
+@AS_JSON
+@LANG
+@click.pass_obj
+def issue_add(ctx: Any, text: tuple[str, ...], severity: str | None, owner: str | None, due: str | None,
+              channel: str | None, reporter: str | None, module: str | None, type_: str | None,
+              description: str | None, reported_at: str | None, attach: tuple[str, ...], raw: bool,
+              as_json: bool, lang: str | None) -> None:
+    """Log an issue. TEXT may carry tokens: P1 @owner #module !due, e.g.
+    `launchpad issue add P1 @张三 #登录 !明天 登录页点提交后白屏`."""
+    from dataclasses import replace
+
+    from launchpad.issues.capture import parse_quick_capture
+    from launchpad.issues.model import IssueDraft
+
+    s = _Session(ctx, lang)
+    line = " ".join(text)
+    draft = IssueDraft(title=line) if raw else parse_quick_capture(line, s.today, s.people).to_draft()
+    given: dict[str, Any] = {"severity": severity, "owner": s.people.get(owner, owner) if owner else None,
+             "due": s.day(due) if due else None, "channel": channel, "reporter": reporter,
+             "module": module, "type": type_, "description": description,
+             "reported_at": s.moment(reported_at) if reported_at else None,
+             "attachments": tuple(attach) or None}
+    draft = replace(draft, **{k: v for k, v in given.items() if v is not None})
+    s.print_issue(s.log.add(draft), as_json, "+ ")
+
+
+@issue.command("list")
+@click.option("--status", multiple=True, metavar="S", help="A status, or `open` (repeatable).")
+@click.option("--severity", multiple=True, metavar="P")
+@click.option("--owner", multiple=True)
+@click.option("--module", multiple=True)
+@click.option("--channel", multiple=True)
+@click.option("--type", "types", multiple=True)
+@click.option("--since", metavar="DATE", help="Reported on or after this day.")
+@click.option("--until", metavar="DATE", help="Reported on or before this day.")
+@click.option("--overdue", is_flag=True, help="Only open issues past their due date.")
+@click.option("--incidents", is_flag=True, help="Only issues raised to incidents.")
+@click.option("--search", "-q", "text", default="", metavar="TEXT", help="Full text; 1–2 Chinese characters work.")
+@click.option("--sort", default="newest", show_default=True,
+              type=click.Choice(["newest", "oldest", "severity", "due", "updated", "owner", "status"]))
+@click.option("--limit", default=100, show_default=True)
+@AS_JSON
+@LANG
+@click.pass_obj
+def issue_list(ctx: Any, status: tuple[str, ...], severity: tuple[str, ...], owner: tuple[str, ...],
+               module: tuple[str, ...], channel: tuple[str, ...], types: tuple[str, ...], since: str | None,
+               until: str | None, overdue: bool, incidents: bool, text: str, sort: str, limit: int,
+               as_json: bool, lang: str | None) -> None:
+    """List issues, newest first; overdue ones in red."""
+    from launchpad.issues.display import table_rows
+    from launchpad.issues.query import IssueFilter
+
+    s = _Session(ctx, lang)
+    wanted = IssueFilter(statuses=status, severities=severity, owners=owner, modules=module, channels=channel,
+                         types=types, reported_from=s.day(since) if since else None,
+                         reported_to=s.day(until) if until else None,
+                         overdue_on=s.today if overdue else None, incidents_only=incidents, text=text,
+                         sort=sort, limit=limit)
+    found = s.log.find(wanted)
+    if as_json:
+        click.echo(json.dumps([i.as_dict() | {"overdue": i.overdue_on(s.today)} for i in found],
+                              ensure_ascii=False, indent=2))
+        return
+    if not found:
+        click.echo("没有符合条件的问题。" if s.lang == "zh" else "No issues match.")
+        return
+    for line, is_overdue in table_rows(found, s.today, s.lang):
+        click.echo(click.style(line, fg="red") if is_overdue else line)
+    total = s.log.count(wanted)
+    if total > len(found):
+        click.echo(f"… {total - len(found)} more (--limit)")
+
+
+@issue.command("show")
+@click.argument("issue_id", type=int)
+@AS_JSON
+@LANG
+@click.pass_obj
+def issue_show(ctx: Any, issue_id: int, as_json: bool, lang: str | None) -> None:
+    """One issue with its whole history."""
+    from launchpad.issues.display import detail_lines
+
+    s = _Session(ctx, lang)
+    found, history = s.log.get(issue_id), s.log.history(issue_id)
+    if as_json:
+        click.echo(json.dumps({**found.as_dict(), "history": history}, ensure_ascii=False, indent=2))
+        return
+    for line in detail_lines(found, history, s.today, s.lang, s.site.tz):
+        click.echo(line)
+
+
+@issue.command("update")
+@click.argument("issue_id", type=int)
+@click.option("--status", metavar="S", help="new, in_progress, fixed, verified, closed, wontfix, by_design, duplicate.")
+@click.option("--owner", "-o")
+@click.option("--due", "-d", metavar="DATE")
+@click.option("--severity", "-s")
+@click.option("--module", "-m")
+@click.option("--type", "-t", "type_")
+@click.option("--title")
+@click.option("--description")
+@click.option("--reporter", "-r")
+@click.option("--channel", "-c")
+@click.option("--reported-at", metavar="TIME")
+@click.option("--resolution", help="How it was resolved, for the client.")
+@click.option("--fixed-in", metavar="RELEASE", help="The release or run that fixed it (e.g. v1.3 or run 12).")
+@click.option("--attach", multiple=True, metavar="PATH", help="Add a screenshot or file path.")
+@click.option("--note", "-n", default="", help="A note for the history (a call, a finding).")
+@AS_JSON
+@LANG
+@click.pass_obj
+def issue_update(ctx: Any, issue_id: int, note: str, attach: tuple[str, ...], due: str | None,
+                 reported_at: str | None, owner: str | None, type_: str | None, as_json: bool,
+                 lang: str | None, **fields: str | None) -> None:
+    """Change an issue. Leaving `new` needs an owner and a due date (give them here too)."""
+    s = _Session(ctx, lang)
+    changes: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
+    if owner is not None:
+        changes["owner"] = s.people.get(owner, owner)
+    if type_ is not None:
+        changes["type"] = type_
+    if due is not None:
+        changes["due"] = s.day(due) if due.strip() else None
+    if reported_at is not None:
+        changes["reported_at"] = s.moment(reported_at)
+    if attach:
+        changes["attachments"] = [*s.log.get(issue_id).attachments, *attach]
+    s.print_issue(s.log.update(issue_id, changes, note=note), as_json, "✓ ")
+
+
+@issue.command("paste")
+@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.option("--take", metavar="SPEC", help="Messages to log: 1,3,5+6 (5 and 6 become one issue).")
+@click.option("--channel", "-c", default="group", show_default=True)
+@click.option("--severity", "-s")
+@click.option("--owner", "-o")
+@click.option("--due", "-d", metavar="DATE")
+@click.option("--module", "-m")
+@AS_JSON
+@LANG
+@click.pass_obj
+def issue_paste(ctx: Any, source: Any, take: str | None, channel: str, severity: str | None, owner: str | None,
+                due: str | None, module: str | None, as_json: bool, lang: str | None) -> None:
+    """Turn text copied from a WeChat/WeCom chat (a file, or stdin) into issues: lists the
+    messages with sender and time; `--take` (or the prompt) chooses which become issues."""
+    from dataclasses import replace
+
+    from launchpad.issues.chat import draft_from_messages, parse_chat, parse_selection
+
+    s = _Session(ctx, lang)
+    messages = parse_chat(source.read(), s.site.tz, s.today)
+    if not messages:
+        raise click.UsageError("the paste holds no messages")
+    for message in messages:
+        when = message.sent_at.astimezone(s.site.tz).strftime("%m-%d %H:%M") if message.sent_at else "—"
+        click.echo(f"{message.number:>3}  {when}  {message.sender or '—'}: {message.first_line[:60]}",
+                   err=as_json)
+    if take is None:
+        if not sys.stdin.isatty() or source.name == "<stdin>":
+            click.echo("choose with --take 1,3,5+6", err=True)
+            return
+        take = click.prompt("log which (e.g. 1,3,5+6; empty: none)", default="", show_default=False)
+        if not take.strip():
+            return
+    extra: dict[str, Any] = {"severity": severity, "owner": s.people.get(owner, owner) if owner else None,
+             "due": s.day(due) if due else None, "module": module}
+    drafts = [replace(draft_from_messages([messages[n - 1] for n in group], s.site.tz, channel),
+                      **{k: v for k, v in extra.items() if v is not None})
+              for group in parse_selection(take, len(messages))]
+    for added in s.log.add_many(drafts):
+        s.print_issue(added, as_json, "+ ")
+
+
+@issue.command("incident")
+@click.argument("issue_id", type=int)
+@click.option("--kind", type=click.Choice(["complaint", "outage"]), help="Raise (or re-class) as this.")
+@click.option("--root-cause")
+@click.option("--short-term", "short_term_fix", help="What was done at once.")
+@click.option("--long-term", "long_term_fix", help="The lasting fix.")
+@click.option("--prevention")
+@click.option("--event", type=click.Choice(["responded", "reproduced", "mitigated", "resolved", "note"]),
+              help="Record a timeline event.")
+@click.option("--at", "at_text", metavar="TIME", help="When the event happened (default: now).")
+@click.option("--note", "-n", default="")
+@click.pass_obj
+def issue_incident(ctx: Any, issue_id: int, kind: str | None, event: str | None, at_text: str | None,
+                   note: str, **write_up: str | None) -> None:
+    """Raise an issue to an incident, fill in its write-up, record timeline events."""
+    from launchpad.issues.incident import Incidents
+
+    s = _Session(ctx)
+    incidents = Incidents(s.log)
+    current = incidents.get(issue_id)
+    given = {k: v for k, v in write_up.items() if v is not None}
+    if current is None or kind or given:
+        current = incidents.raise_incident(issue_id, kind or (current.kind if current else "complaint"), **given)
+    if event:
+        incidents.record(issue_id, event, note, s.moment(at_text) if at_text else None)
+    click.echo(f"incident #{issue_id} ({current.kind}): {len(incidents.timeline(issue_id))} timeline entries")
+
+
+@issue.command("postmortem")
+@click.argument("issue_id", type=int)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+@LANG
+@click.pass_obj
+def issue_postmortem(ctx: Any, issue_id: int, out: Path | None, lang: str | None) -> None:
+    """An incident's postmortem as Markdown."""
+    from launchpad.report.postmortem import render_postmortem
+
+    s = _Session(ctx, lang)
+    text = render_postmortem(s.log, issue_id, s.lang, s.workspace.root)
+    if out:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}")
+    else:
+        click.echo(text)
+
+
+COMMANDS = [issue]

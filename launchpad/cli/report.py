@@ -1,0 +1,196 @@
+"""`launchpad report …`: the end-of-day report, notices, and the outbox of messages waiting
+for the network. Sending always goes through the outbox; when it fails the text is copied to
+the clipboard (or printed) so the PM can paste it into the group by hand that same evening."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+_SAY = {
+    "zh": {"sent": "已发送到 {channel}（{parts} 段）", "queued": "未发送：{reason}\n已放入待发队列，恢复网络后运行 "
+           "`launchpad report outbox --send`", "copied": "已复制到剪贴板（{tool}），可直接粘贴到群里",
+           "wrote": "已写入 {path}", "no_clip": "没有可用的剪贴板程序，以下为全文："},
+    "en": {"sent": "sent to {channel} ({parts} part(s))", "queued": "not sent: {reason}\nqueued in the outbox: "
+           "`launchpad report outbox --send` once online", "copied": "copied to the clipboard ({tool}): paste it "
+           "into the group", "wrote": "wrote {path}", "no_clip": "no clipboard program; the full text follows:"},
+}
+
+
+def _say(lang: str, key: str, **values: Any) -> str:
+    return _SAY.get(lang, _SAY["zh"])[key].format(**values)
+
+
+@click.group("report")
+def report() -> None:
+    """Daily report, notices, and the outbox of unsent messages."""
+
+
+@report.command("daily")
+@click.option("--date", "day_text", metavar="D", help="The day (default: today, site time): 2025-11-20, 昨天 …")
+@click.option("--format", "fmt", type=click.Choice(["txt", "md", "html", "xlsx"]), default="txt", show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language (default: site.yaml's).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+@click.option("--send", "channel", metavar="CHANNEL", help="Send to a chat channel from site.yaml.")
+@click.option("--plan", multiple=True, metavar="TEXT",
+              help="Tomorrow's plan, one item each (default: data/plan.txt in the workspace).")
+@click.option("--copy", is_flag=True, help="Also copy the text to the clipboard.")
+@click.pass_obj
+def report_daily(ctx: Any, day_text: str | None, fmt: str, lang: str | None, out: Path | None,
+                 channel: str | None, plan: tuple[str, ...], copy: bool) -> None:
+    """The end-of-day summary for the client: counts, new, resolved, open with owner and due,
+    overdue, runs and checks, tomorrow's plan."""
+    from launchpad.issues.dates import parse_day, site_today
+    from launchpad.report.daily import collect_daily, plan_items
+    from launchpad.report.render import render_daily
+
+    workspace = ctx.workspace()
+    site = workspace.site
+    lang = lang or site.site.language
+    day = parse_day(day_text, site_today(site.tz)) if day_text else site_today(site.tz)
+    store = ctx.store(workspace)
+    items = [item for text in plan for item in plan_items(text.replace("；", "\n"))] if plan else None
+    data = collect_daily(store, site, day, items, workspace.root, with_all_issues=fmt == "xlsx")
+    if fmt == "xlsx":
+        from launchpad.report.xlsx import write_daily_xlsx
+
+        name = f"日报-{day.isoformat()}.xlsx" if lang == "zh" else f"daily-report-{day.isoformat()}.xlsx"
+        click.echo(_say(lang, "wrote", path=write_daily_xlsx(data, lang, out or Path(name))))
+    else:
+        text = render_daily(data, fmt, lang, workspace.root)
+        if out:
+            out.write_text(text, encoding="utf-8")
+            click.echo(_say(lang, "wrote", path=out))
+        elif not channel:
+            click.echo(text, nl=False)
+        if copy:
+            _copy(text, lang, echo_missing=bool(out or channel))
+    if channel:
+        from launchpad.notify.send import format_for
+
+        chat_fmt = format_for(site, channel)
+        chat_text = render_daily(data, "md" if chat_fmt == "markdown" else "txt", lang, workspace.root)
+        title = f"{site.site.name} {day.isoformat()}"
+        _send(store, site, channel, chat_text, chat_fmt, title, lang)
+
+
+def _copy(text: str, lang: str, echo_missing: bool = True) -> None:
+    from launchpad.notify.clipboard import clipboard_missing_hint, copy_to_clipboard
+
+    tool = copy_to_clipboard(text)
+    if tool:
+        click.echo(_say(lang, "copied", tool=tool), err=True)
+        return
+    click.echo(clipboard_missing_hint(), err=True)
+    if echo_missing:
+        click.echo(_say(lang, "no_clip"), err=True)
+        click.echo(text)
+
+
+def _send(store: Any, site: Any, channel: str, text: str, fmt: str, title: str, lang: str) -> None:
+    """Send, or leave it queued and put the text where the PM can paste it; exit 1 if unsent."""
+    from launchpad.errors import LaunchpadError
+    from launchpad.notify.send import send_message
+
+    try:
+        delivery = send_message(store, site, channel, text, fmt, title=title, lang=lang)
+    except LaunchpadError:
+        _copy(text, lang)  # the config is wrong: the group still gets its report tonight
+        raise
+    if delivery.delivered:
+        click.echo(_say(lang, "sent", channel=channel, parts=delivery.parts))
+        return
+    reason = delivery.error.message if delivery.error else "?"
+    click.echo(click.style(_say(lang, "queued", reason=reason), fg="red"), err=True)
+    _copy(text, lang)
+    raise SystemExit(1)
+
+
+@report.command("notice")
+@click.argument("template", default="release_notice")
+@click.option("--set", "pairs", multiple=True, metavar="K=V", help="A field: change=…, when=…, impact=…, contact=…")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), help="Default: the channel's, else text.")
+@click.option("--lang", type=click.Choice(["zh", "en"]))
+@click.option("--send", "channel", metavar="CHANNEL")
+@click.option("--copy", is_flag=True)
+@click.pass_obj
+def report_notice(ctx: Any, template: str, pairs: tuple[str, ...], fmt: str | None, lang: str | None,
+                  channel: str | None, copy: bool) -> None:
+    """Render a notice (default: the release notice) and print, copy or send it."""
+    from launchpad.errors import UsageError
+    from launchpad.issues.dates import site_today
+    from launchpad.notify.send import format_for
+    from launchpad.report.notice import render_notice, site_values
+
+    workspace = ctx.workspace()
+    site = workspace.site
+    lang = lang or site.site.language
+    fields = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--set {pair!r} is not NAME=VALUE")
+        fields[name.strip()] = value
+    chosen = format_for(site, channel, fmt) if channel else (fmt or "text")
+    text = render_notice(template, fields, site_values(site, site_today(site.tz)), chosen, lang, workspace.root)
+    if channel:
+        _send(ctx.store(workspace), site, channel, text, chosen, template, lang)
+        return
+    click.echo(text, nl=False)
+    if copy:
+        _copy(text, lang, echo_missing=False)
+
+
+@report.command("outbox")
+@click.option("--send", "send_now", is_flag=True, help="Send what is queued, oldest first.")
+@click.option("--channel", metavar="C", help="Only this channel.")
+@click.option("--requeue", type=int, metavar="ID", help="Send an `unknown` message again (after checking the group).")
+@click.option("--drop", type=int, metavar="ID", help="Give up on a queued or unknown message.")
+@click.option("--all", "show_all", is_flag=True, help="List sent and dropped messages too.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def report_outbox(ctx: Any, send_now: bool, channel: str | None, requeue: int | None, drop: int | None,
+                  show_all: bool, as_json: bool) -> None:
+    """Messages waiting to be sent (no network on site, a rate limit, a bad key)."""
+    from dataclasses import asdict
+
+    from launchpad.notify.outbox import Outbox
+    from launchpad.notify.send import flush
+
+    workspace = ctx.workspace()
+    store = ctx.store(workspace)
+    outbox = Outbox(store)
+    if requeue is not None:
+        outbox.requeue(requeue)
+    if drop is not None:
+        outbox.drop(drop)
+    failed = 0
+    if send_now:
+        result = flush(store, workspace.site, channel=channel)
+        for message in result.sent:
+            click.echo(f"sent #{message.id} → {message.channel} ({message.part}/{message.parts})")
+        for message, error in result.failed:
+            click.echo(click.style(f"not sent #{message.id} → {message.channel}: {error.message}", fg="red"), err=True)
+        for message_id in result.abandoned:
+            click.echo(click.style(f"#{message_id}: its sender stopped mid-send; check the group, then "
+                                   f"--requeue {message_id} or --drop {message_id}", fg="yellow"), err=True)
+        failed = len(result.failed)
+    statuses = () if show_all else ("queued", "sending", "unknown")
+    rows = [m for m in outbox.messages(statuses, limit=500) if channel is None or m.channel == channel]
+    if as_json:
+        click.echo(json.dumps([asdict(m) for m in rows], ensure_ascii=False, indent=2))
+    elif not rows:
+        click.echo("outbox empty: nothing waiting.")
+    else:
+        for m in rows:
+            first = m.body.strip().splitlines()[0][:40] if m.body.strip() else ""
+            why = f"  ({m.last_error[:80]})" if m.last_error and m.status != "sent" else ""
+            click.echo(f"#{m.id:<5} {m.status:<8} {m.channel:<12} {m.part}/{m.parts}  {first}{why}")
+    if failed:
+        raise SystemExit(1)
+
+
+COMMANDS = [report]

@@ -1,0 +1,186 @@
+"""The outbox: every message waits here until a robot has taken it.
+
+Delivery state moves queued → sending → sent, each move one conditional UPDATE in one write
+transaction (`WHERE status = 'queued'`, `WHERE status = 'sending' AND claimed by us`), so of
+two launchpads flushing at once only one can claim a message, and a message is never marked
+sent by anyone but its sender. The parts of a message go out in order: a part is not claimed
+while an earlier part of its batch is unsent.
+
+One window cannot be closed by any local bookkeeping: the process dies after the robot took
+the message but before it wrote `sent`. Sending again could post it twice; not sending could
+lose it. launchpad chooses neither silently: such a message becomes `unknown`, is listed, and
+goes again only when a person who looked at the group says so (`--requeue ID`).
+
+Order holds even with several senders: a message is claimed only when no earlier message to
+the same channel is being sent, and a part only after the earlier parts of its message.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from launchpad.errors import UsageError
+from launchpad.issues.query import read_rows
+from launchpad.migrations import utc_now
+from launchpad.store import Store, _owner, _this_process  # the runs' notion of a live owner
+
+STATUSES = ("queued", "sending", "sent", "unknown", "dropped")
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    id: int
+    batch: str
+    part: int
+    parts: int
+    channel: str
+    kind: str
+    format: str
+    title: str
+    body: str
+    status: str
+    attempts: int
+    last_error: str
+    created_at: str
+    sent_at: str | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> OutboxMessage:
+        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+
+
+class Outbox:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.me = _this_process()
+
+    def enqueue(self, channel: str, kind: str, fmt: str, title: str, parts: list[str],
+                dedupe_key: str | None = None) -> str:
+        """Queue a message's parts; returns the batch id. With a `dedupe_key` already queued
+        (a retried step, a repeated command), the existing batch is returned and nothing is
+        added."""
+        with self.store.transaction():
+            if dedupe_key is not None:
+                found = self.store.db.execute("SELECT batch FROM outbox WHERE dedupe_key = ?",
+                                              [f"{dedupe_key}#1"]).fetchone()
+                if found:
+                    return str(found[0])
+            batch = uuid.uuid4().hex[:12]
+            now = utc_now()
+            for number, body in enumerate(parts, 1):
+                self.store.db.table("outbox").insert({
+                    "batch": batch, "part": number, "parts": len(parts), "channel": channel,
+                    "kind": kind, "format": fmt, "title": title, "body": body,
+                    "dedupe_key": f"{dedupe_key}#{number}" if dedupe_key is not None else None,
+                    "status": "queued", "created_at": now, "updated_at": now})
+        return batch
+
+    def claim_next(self, channel: str | None = None, batch: str | None = None) -> OutboxMessage | None:
+        """Take the next sendable message (oldest first) for this process, or None."""
+        where: list[str] = ["o.status = 'queued'"]
+        params: list[Any] = []
+        if channel is not None:
+            where.append("o.channel = ?")
+            params.append(channel)
+        if batch is not None:
+            where.append("o.batch = ?")
+            params.append(batch)
+        # In order: not before an earlier part of its message has gone, and not while an
+        # earlier message to the same group is on its way (another sender may hold it).
+        sql = ("SELECT o.id FROM outbox AS o WHERE " + " AND ".join(where) +
+               " AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.batch = o.batch AND e.part < o.part"
+               " AND e.status IN ('queued', 'sending', 'unknown'))"
+               " AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.channel = o.channel AND e.id < o.id"
+               " AND e.status = 'sending') ORDER BY o.id LIMIT 1")
+        with self.store.transaction():
+            row = self.store.db.execute(sql, params).fetchone()
+            if row is None:
+                return None
+            claimed = self.store.db.execute(
+                "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ?, "
+                "claimed_pid = ?, claimed_host = ?, claimed_boot = ? WHERE id = ? AND status = 'queued'",
+                [utc_now(), self.me["pid"], self.me["hostname"], self.me["boot_id"], row[0]])
+            if claimed.rowcount != 1:
+                return None
+        return self.get(row[0])
+
+    def mark_sent(self, message_id: int) -> None:
+        self._move(message_id, "sending", "sent", "", mine=True)
+
+    def release(self, message_id: int, error: str) -> None:
+        """Back to queued after a failed attempt, with the reason for `outbox` to show."""
+        self._move(message_id, "sending", "queued", error, mine=True)
+
+    def abandon(self, message_id: int, reason: str) -> None:
+        """Interrupted mid-send: whether the robot has it is unknown, so a person decides."""
+        self._move(message_id, "sending", "unknown", reason, mine=True)
+
+    def _move(self, message_id: int, source: str, target: str, error: str, mine: bool) -> None:
+        condition = "id = ? AND status = ?"
+        params: list[Any] = [message_id, source]
+        if mine:
+            condition += " AND claimed_pid = ? AND claimed_host = ?"
+            params += [self.me["pid"], self.me["hostname"]]
+        now = utc_now()
+        with self.store.transaction():
+            moved = self.store.db.execute(
+                f"UPDATE outbox SET status = ?, last_error = ?, updated_at = ?, "
+                f"sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE {condition}",
+                [target, error, now, target, now, *params])
+        if moved.rowcount != 1:
+            raise UsageError(f"outbox message {message_id} is not {source}" + (" (claimed here)" if mine else ""))
+
+    def recover_abandoned(self) -> list[int]:
+        """Messages left `sending` by a process that is gone become `unknown`; returns them."""
+        found = []
+        with self.store.transaction():
+            for row in read_rows(self.store, "SELECT * FROM outbox WHERE status = 'sending'", []):
+                owner = {"pid": row["claimed_pid"], "hostname": row["claimed_host"], "boot_id": row["claimed_boot"]}
+                if _owner(owner) == "dead":
+                    self.store.db.execute("UPDATE outbox SET status = 'unknown', updated_at = ?, last_error = ? "
+                                          "WHERE id = ? AND status = 'sending'",
+                                          [utc_now(), "the sender stopped mid-send: check the group", row["id"]])
+                    found.append(row["id"])
+        return found
+
+    def requeue(self, message_id: int) -> None:
+        """A person checked the group: send an `unknown` (or dropped) message again."""
+        message = self.get(message_id)
+        if message.status not in ("unknown", "dropped"):
+            raise UsageError(f"outbox message {message_id} is {message.status}; only unknown or dropped "
+                             "messages can be requeued")
+        self._move(message_id, message.status, "queued", "", mine=False)
+
+    def drop(self, message_id: int) -> None:
+        message = self.get(message_id)
+        if message.status not in ("queued", "unknown"):
+            raise UsageError(f"outbox message {message_id} is {message.status}; only queued or unknown "
+                             "messages can be dropped")
+        self._move(message_id, message.status, "dropped", "dropped by a person", mine=False)
+
+    def queued_channels(self) -> list[str]:
+        """Channels with queued messages, the one waiting longest first."""
+        rows = read_rows(self.store, "SELECT channel, MIN(id) AS first FROM outbox WHERE status = 'queued' "
+                         "GROUP BY channel ORDER BY first", [])
+        return [row["channel"] for row in rows]
+
+    def get(self, message_id: int) -> OutboxMessage:
+        rows = read_rows(self.store, "SELECT * FROM outbox WHERE id = ?", [message_id])
+        if not rows:
+            raise UsageError(f"no outbox message {message_id}", hint="see `launchpad report outbox`")
+        return OutboxMessage.from_row(rows[0])
+
+    def messages(self, statuses: tuple[str, ...] = (), batch: str | None = None,
+                 limit: int = 200) -> list[OutboxMessage]:
+        where: list[str] = []
+        params: list[Any] = []
+        if statuses:
+            where.append(f"status IN ({', '.join('?' * len(statuses))})")
+            params.extend(statuses)
+        if batch is not None:
+            where.append("batch = ?")
+            params.append(batch)
+        sql = "SELECT * FROM outbox" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id LIMIT ?"
+        return [OutboxMessage.from_row(row) for row in read_rows(self.store, sql, [*params, limit])]

@@ -1,0 +1,123 @@
+"""What each chat robot expects and answers: WeCom group robot, DingTalk custom robot and
+Feishu custom bot — payloads, size limits, signing, and how to read a reply.
+
+All three answer HTTP 200 even when they refuse, with the reason in a JSON code
+(`errcode` / `code`): a 200 is not a delivery. Refusals fall in three kinds that call for
+different actions: rate limited (wait and retry), configuration (bad key, bad signature,
+keyword or IP rule: a person must fix site.yaml or the robot, retrying cannot help), and the
+rest (rejected content, server trouble).
+
+Signing: DingTalk signs `timestamp\\nsecret` with the secret as HMAC-SHA256 key and passes
+`timestamp` (ms) and `sign` in the URL; Feishu uses `timestamp\\nsecret` itself as the key over
+an empty message and passes `timestamp` (s) and `sign` in the body. Both reject a timestamp
+more than an hour off, so a queued message is signed when it is sent, not when it is queued.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import quote_plus
+
+# Bytes of UTF-8 per message. WeCom's are documented; DingTalk and Feishu cap the request at
+# about 20 KB, so the body keeps a margin for the JSON around it.
+LIMITS: dict[str, dict[str, int]] = {
+    "wecom": {"markdown": 4096, "text": 2048},
+    "dingtalk": {"markdown": 18000, "text": 18000},
+    "feishu": {"markdown": 18000, "text": 18000},
+}
+# Markdown reads best where it renders; Feishu's plain text is closer to what people paste.
+PREFERRED_FORMAT = {"wecom": "markdown", "dingtalk": "markdown", "feishu": "text"}
+
+Verdict = Literal["sent", "rate_limited", "config", "rejected", "transient"]
+
+
+@dataclass(frozen=True)
+class RobotAnswer:
+    verdict: Verdict
+    code: int | None
+    message: str
+    retry_after: float | None = None
+
+
+def dingtalk_sign(secret: str, timestamp_ms: str) -> str:
+    digest = hmac.new(secret.encode(), f"{timestamp_ms}\n{secret}".encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def feishu_sign(secret: str, timestamp_s: str) -> str:
+    digest = hmac.new(f"{timestamp_s}\n{secret}".encode(), b"", hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def build_request(kind: str, webhook: str, secret: str | None, fmt: str, title: str, body: str,
+                  now: float) -> tuple[str, dict[str, Any]]:
+    """The URL and JSON payload of one message, signed as of `now` (epoch seconds)."""
+    url = webhook
+    if kind == "wecom":
+        payload: dict[str, Any] = {"msgtype": fmt, fmt: {"content": body}}
+    elif kind == "dingtalk":
+        payload = ({"msgtype": "markdown", "markdown": {"title": title or body[:20], "text": body}}
+                   if fmt == "markdown" else {"msgtype": "text", "text": {"content": body}})
+        if secret:
+            stamp = str(int(now * 1000))
+            url += ("&" if "?" in url else "?") + f"timestamp={stamp}&sign={quote_plus(dingtalk_sign(secret, stamp))}"
+    elif kind == "feishu":
+        payload = ({"msg_type": "interactive", "card": {
+                       "header": {"title": {"tag": "plain_text", "content": title or body[:20]}},
+                       "elements": [{"tag": "markdown", "content": body}]}}
+                   if fmt == "markdown" else {"msg_type": "text", "content": {"text": body}})
+        if secret:
+            stamp = str(int(now))
+            payload = {"timestamp": stamp, "sign": feishu_sign(secret, stamp), **payload}
+    else:
+        raise ValueError(f"unknown robot kind {kind!r}")
+    return url, payload
+
+
+# Codes whose meaning is a setting to fix, per robot (a sample of the documented ones).
+_RATE_CODES = {"wecom": {45009}, "dingtalk": {130101, 130102}, "feishu": {11232, 9499}}
+_CONFIG_CODES = {
+    "wecom": {93000: "the webhook key is wrong or the robot was removed", 40001: "the webhook key is wrong",
+              93004: "the robot was disabled"},
+    "dingtalk": {300001: "the access_token is wrong or the robot was removed",
+                 400101: "the access_token is wrong", 310000: "the robot's security settings refused it"},
+    "feishu": {19001: "the webhook token is wrong or the bot was removed",
+               19021: "the signature was refused (secret wrong, or this computer's clock is off)",
+               19022: "this computer's IP address is not on the bot's allow list",
+               19024: "the message lacks the bot's required keyword"},
+}
+
+
+def classify(kind: str, status: int, reply: Any, retry_after: str | None) -> RobotAnswer:
+    """Read an HTTP answer. `reply` is the decoded JSON body, or None when it was not JSON."""
+    wait = _seconds(retry_after)
+    if status == 429:
+        return RobotAnswer("rate_limited", None, "HTTP 429 too many requests", wait)
+    if status >= 500:
+        return RobotAnswer("transient", None, f"the robot's server answered HTTP {status}")
+    if not isinstance(reply, dict):
+        # A captive portal or a proxy's error page answers too: that is not the robot.
+        return RobotAnswer("transient", None, f"HTTP {status} with an answer that is not the robot's")
+    code_value = reply.get("errcode", reply.get("code", reply.get("StatusCode")))
+    message = str(reply.get("errmsg") or reply.get("msg") or reply.get("StatusMessage") or "")
+    code = int(code_value) if isinstance(code_value, int | str) and str(code_value).lstrip("-").isdigit() else None
+    if status == 200 and code == 0:
+        return RobotAnswer("sent", 0, message or "ok")
+    if code in _RATE_CODES[kind]:
+        return RobotAnswer("rate_limited", code, f"{code}: {message}", wait)
+    if code in _CONFIG_CODES[kind]:
+        return RobotAnswer("config", code, f"{_CONFIG_CODES[kind][code]} ({code}: {message})")
+    if status in (401, 403, 404):
+        return RobotAnswer("config", code, f"HTTP {status}: the webhook address is wrong ({message})")
+    return RobotAnswer("rejected", code, f"{code}: {message}" if code is not None else f"HTTP {status}: {message}")
+
+
+def _seconds(header: str | None) -> float | None:
+    try:
+        return max(0.0, float(header)) if header else None
+    except ValueError:
+        return None

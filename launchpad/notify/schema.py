@@ -1,0 +1,37 @@
+"""The released schema of the notification outbox, applied by `launchpad.migrations`; frozen
+once released, like every migration.
+
+Every message goes through the outbox, even when the network is fine: it is written before
+the first attempt, so a message typed on a site without network (or during a crash) is never
+lost, and its status moves queued → sending → sent under conditional UPDATEs, so two senders
+never deliver it twice. The robot's URL and signing secret are resolved at send time and never
+stored: a row names the channel as site.yaml does.
+"""
+
+from __future__ import annotations
+
+OUTBOX_V1 = """
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    batch TEXT NOT NULL,              -- the parts of one message share a batch, sent in order
+    part INTEGER NOT NULL,
+    parts INTEGER NOT NULL,
+    channel TEXT NOT NULL,            -- the channel's name in site.yaml
+    kind TEXT NOT NULL,               -- wecom, dingtalk, feishu
+    format TEXT NOT NULL,             -- text or markdown
+    title TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL,
+    dedupe_key TEXT UNIQUE,           -- a retried step or command never queues a message twice
+    status TEXT NOT NULL,             -- queued, sending, sent, unknown, dropped
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    sent_at TEXT,
+    claimed_pid INTEGER,              -- the process sending it: if it died mid-send, the
+    claimed_host TEXT,                -- robot may or may not have the message
+    claimed_boot TEXT
+);
+CREATE INDEX outbox_by_status ON outbox(status, channel, id);
+CREATE INDEX outbox_by_batch ON outbox(batch, part);
+"""

@@ -1,0 +1,122 @@
+"""Sending through the outbox: queue a message (split to the robot's size), then flush —
+the one path for the daily report, notices and the `announce` step, in the CLI and the TUI.
+
+A flush sends each channel's messages in order and stops a channel at its first failure, so
+a later part never arrives before an earlier one; other channels go on. What failed stays
+queued, with its reason, for the next flush.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from launchpad.errors import LaunchpadError, SecretUnavailable
+from launchpad.notify.deliver import ChannelConfigError, Robot, channel_of
+from launchpad.notify.outbox import Outbox, OutboxMessage
+from launchpad.notify.robots import LIMITS, PREFERRED_FORMAT
+from launchpad.notify.split import split_message
+from launchpad.report.labels import labels
+from launchpad.site import Site
+from launchpad.store import Store
+
+RobotFactory = Callable[[str, Site], Robot]
+
+
+def default_robot(name: str, site: Site) -> Robot:
+    return Robot(name, channel_of(site, name))
+
+
+@dataclass
+class FlushReport:
+    sent: list[OutboxMessage] = field(default_factory=list)
+    failed: list[tuple[OutboxMessage, LaunchpadError]] = field(default_factory=list)
+    abandoned: list[int] = field(default_factory=list)  # found mid-send from a dead process
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What became of one message: all parts sent, or the first error (the rest queued)."""
+
+    channel: str
+    batch: str
+    parts: int
+    sent: int
+    error: LaunchpadError | None
+
+    @property
+    def delivered(self) -> bool:
+        return self.sent == self.parts
+
+
+def format_for(site: Site, channel: str, requested: str | None = None) -> str:
+    return requested or PREFERRED_FORMAT[channel_of(site, channel).kind]
+
+
+def queue_message(store: Store, site: Site, channel: str, body: str, fmt: str, title: str = "",
+                  lang: str = "zh", dedupe_key: str | None = None) -> str:
+    """Split and queue a message for `channel`; returns its batch. Refuses an unknown channel
+    or format before queueing: a message that can never go must not wait for ever."""
+    kind = channel_of(site, channel).kind
+    if fmt not in LIMITS[kind]:
+        raise ChannelConfigError(f"{kind} robots take text or markdown, not {fmt!r}")
+    words = labels(lang)
+    parts = split_message(body, LIMITS[kind][fmt],
+                          marker=lambda part, total: words["part"].format(part=part, parts=total).strip())
+    return Outbox(store).enqueue(channel, kind, fmt, title, parts, dedupe_key)
+
+
+def flush(store: Store, site: Site, *, channel: str | None = None, batch: str | None = None,
+          robot_for: RobotFactory = default_robot) -> FlushReport:
+    """Send what is queued (one channel or batch, or everything)."""
+    outbox = Outbox(store)
+    report = FlushReport(abandoned=outbox.recover_abandoned())
+    stopped: set[str] = set()
+    robots: dict[str, Robot] = {}
+    while True:
+        message = _claim(outbox, channel, batch, stopped)
+        if message is None:
+            return report
+        try:
+            robot = robots.get(message.channel) or robot_for(message.channel, site)
+            robots[message.channel] = robot
+            robot.post(message.format, message.title, message.body)
+        except LaunchpadError as exc:
+            if isinstance(exc, SecretUnavailable):
+                exc = ChannelConfigError(exc.message, hint=exc.hint)
+            outbox.release(message.id, exc.message)
+            report.failed.append((message, exc))
+            stopped.add(message.channel)
+        except BaseException:
+            # Ctrl-C or a bug mid-request: the robot may have the message already.
+            outbox.abandon(message.id, "interrupted mid-send: check the group")
+            raise
+        else:
+            outbox.mark_sent(message.id)
+            report.sent.append(message)
+
+
+def _claim(outbox: Outbox, channel: str | None, batch: str | None, stopped: set[str]) -> OutboxMessage | None:
+    # A stopped channel's messages stay queued; the other channels' messages still go.
+    names = [channel] if channel is not None else outbox.queued_channels()
+    for name in names:
+        if name not in stopped and (message := outbox.claim_next(channel=name, batch=batch)) is not None:
+            return message
+    return None
+
+
+def send_message(store: Store, site: Site, channel: str, body: str, fmt: str | None = None, title: str = "",
+                 lang: str = "zh", dedupe_key: str | None = None,
+                 robot_for: RobotFactory = default_robot) -> Delivery:
+    """Queue and send one message now; what does not go stays queued."""
+    chosen = format_for(site, channel, fmt)
+    batch = queue_message(store, site, channel, body, chosen, title, lang, dedupe_key)
+    result = flush(store, site, batch=batch, robot_for=robot_for)
+    parts = Outbox(store).messages(batch=batch)
+    error = result.failed[0][1] if result.failed else None
+    if error is None and any(p.status != "sent" for p in parts):
+        waiting = next(p for p in parts if p.status != "sent")
+        error = LaunchpadError(f"part {waiting.part} of {waiting.parts} is {waiting.status}"
+                               + (f": {waiting.last_error}" if waiting.last_error else ""),
+                               hint="see `launchpad report outbox`")
+    return Delivery(channel, batch, len(parts), sum(1 for p in parts if p.status == "sent"), error)

@@ -1,0 +1,98 @@
+"""What ran on a day, for the daily report: each run (a release when it was on production)
+with its result, and the latest result of each system and interface check in those runs.
+
+Checks are the `http` steps (interfaces, pages) and `shell` steps (host checks) of the day's
+runs, latest result per environment and step. `launchpad hosts check` prints its findings
+without storing them, so they cannot appear here; the readiness playbooks, which run the same
+probes as steps, do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from launchpad.issues.dates import local_text
+from launchpad.issues.query import read_rows
+from launchpad.store import Store
+
+CHECK_KINDS = ("http", "shell")
+MAX_RUNS = 200  # a day; more would be a script in a loop, not a go-live
+
+
+@dataclass(frozen=True)
+class RunLine:
+    id: int
+    playbook: str
+    title: str
+    environment: str
+    production: bool
+    status: str
+    operator: str
+    started: str  # site-local
+    finished: str
+    steps_total: int
+    steps_passed: int
+    failures: tuple[str, ...]  # titles of failed steps
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    run_id: int
+    environment: str
+    kind: str  # http (interface) or shell (host)
+    title: str
+    status: str
+    summary: str
+    at: str
+
+
+def runs_on(store: Store, start: str, end: str, zone: ZoneInfo) -> list[RunLine]:
+    """Runs started in [start, end) (UTC), oldest first."""
+    rows = read_rows(store, "SELECT id FROM runs WHERE started >= ? AND started < ? ORDER BY id LIMIT ?",
+                     [start, end, MAX_RUNS])
+    lines = []
+    for row in rows:
+        run = store.get_run(row["id"])
+        if run is None:
+            continue
+        titles = _step_info(run.get("playbook_snapshot") or {})
+        states = store.latest_step_states(run["id"])
+        failed = tuple(titles.get(step_id, {}).get("name", step_id)
+                       for step_id, state in states.items() if state["status"] == "failed")
+        lines.append(RunLine(
+            id=run["id"], playbook=run["playbook"],
+            title=(run.get("playbook_snapshot") or {}).get("title", run["playbook"]),
+            environment=run["environment"], production=bool(run["production"]),
+            status=run["status"], operator=run["operator"] or "",
+            started=local_text(run["started"], zone), finished=local_text(run["finished"], zone),
+            steps_total=len(states), steps_passed=sum(1 for s in states.values() if s["status"] == "passed"),
+            failures=failed,
+        ))
+    return lines
+
+
+def checks_on(store: Store, runs: list[RunLine], zone: ZoneInfo) -> list[CheckLine]:
+    """The latest result of each check step per environment, failed ones first."""
+    latest: dict[tuple[str, str], CheckLine] = {}
+    for line in runs:
+        run = store.get_run(line.id)
+        info = _step_info((run or {}).get("playbook_snapshot") or {})
+        for step_id, state in store.latest_step_states(line.id).items():
+            kind = info.get(step_id, {}).get("kind")
+            if kind not in CHECK_KINDS or state["status"] == "running":
+                continue
+            latest[(line.environment, step_id)] = CheckLine(
+                run_id=line.id, environment=line.environment, kind=str(kind),
+                title=info[step_id].get("name", step_id), status=state["status"],
+                summary=(state.get("summary") or "")[:200],
+                at=local_text(state.get("finished") or state["started"], zone),
+            )
+    return sorted(latest.values(), key=lambda c: (c.status == "passed", c.environment, c.title))
+
+
+def _step_info(snapshot: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {step["id"]: step for phase in snapshot.get("phases", []) for step in phase.get("steps", [])
+            if isinstance(step, dict) and "id" in step}
+

@@ -1,0 +1,45 @@
+"""Notices for the client group — above all the release notice the seed asks for: what will
+change, when, the expected impact and who to call. A notice is a template
+(`<name>.txt.j2` for plain text, `<name>.md.j2` for Markdown), bundled or the workspace's own,
+filled from the fields given and the site (project name, who is on duty)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from launchpad.report.render import render_template
+from launchpad.site import Contact, Site
+
+SUFFIX = {"text": "txt", "markdown": "md"}
+STANDARD_FIELDS = ("change", "when", "impact", "contact", "backup")
+
+
+def _person(contact: Contact | dict[str, Any] | None) -> str:
+    if contact is None:
+        return ""
+    data = contact.model_dump() if isinstance(contact, Contact) else contact
+    return " ".join(part for part in (data.get("name", ""), data.get("phone", "")) if part)
+
+
+def site_values(site: Site, day: date) -> dict[str, Any]:
+    """What a notice may read about the site when no run provides it (the CLI)."""
+    primary, backup = site.on_duty(day)
+    return {"site": site.site.model_dump(),
+            "duty": {"primary": primary.model_dump() if primary else None,
+                     "backup": backup.model_dump() if backup else None}}
+
+
+def render_notice(name: str, fields: dict[str, str], values: dict[str, Any], fmt: str, lang: str,
+                  workspace_root: Path | None = None) -> str:
+    """Render notice `name` in `fmt` (text or markdown). `values` is the template context of
+    a run (or `site_values`); the standard fields default to empty, the contacts to the
+    people on duty."""
+    duty = values.get("duty") or {}
+    notice = {name: "" for name in STANDARD_FIELDS}
+    notice["contact"] = _person(duty.get("primary"))
+    notice["backup"] = _person(duty.get("backup"))
+    notice.update(fields)
+    template = f"{name}.{SUFFIX[fmt]}.j2"
+    return render_template(template, {**values, "notice": notice}, lang, workspace_root).strip() + "\n"

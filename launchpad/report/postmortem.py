@@ -1,0 +1,68 @@
+"""An incident written up as Markdown (`launchpad issue postmortem ID`): what happened, when —
+reported, responded, reproduced, mitigated, resolved, with how long each took — why, what was
+done at once and for good, and how it is prevented. The template is `postmortem.md.j2`, which
+a workspace can override like every report template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from launchpad.errors import UsageError
+from launchpad.issues.dates import local_text
+from launchpad.issues.incident import MILESTONES, Incidents, TimelineEntry
+from launchpad.issues.labels import value_label
+from launchpad.issues.log import IssueLog
+from launchpad.report.render import render_template
+
+
+@dataclass(frozen=True)
+class Milestone:
+    kind: str
+    at: str  # site-local
+    after_report: str  # "1h 20m" after the report, or ""
+
+
+def collect_postmortem(log: IssueLog, issue_id: int, lang: str = "zh") -> dict[str, Any]:
+    incidents = Incidents(log)
+    incident = incidents.get(issue_id)
+    if incident is None:
+        raise UsageError(f"issue {issue_id} is not an incident",
+                         hint=f"raise it first: launchpad issue incident {issue_id} --kind outage")
+    issue = log.get(issue_id)
+    timeline = incidents.timeline(issue_id)
+    reported = datetime.fromisoformat(issue.reported_at)
+    milestones = []
+    for kind in MILESTONES:
+        entry = next((e for e in timeline if e.kind == kind), None)
+        if entry is not None:
+            elapsed = _duration(datetime.fromisoformat(entry.at) - reported) if kind != "reported" else ""
+            milestones.append(Milestone(kind, local_text(entry.at, log.zone), elapsed))
+    return {
+        "issue": issue, "incident": incident, "milestones": milestones,
+        "timeline": [_readable(entry, log, lang) for entry in timeline],
+        "reported_at": local_text(issue.reported_at, log.zone),
+        "raised_at": local_text(incident.raised_at, log.zone),
+    }
+
+
+def _readable(entry: TimelineEntry, log: IssueLog, lang: str) -> dict[str, Any]:
+    text = entry.text
+    if entry.kind == "status_changed":  # stored as codes: new → in_progress
+        text = " → ".join(value_label(code, lang) for code in text.split(" → "))
+    return {"at": local_text(entry.at, log.zone), "kind": entry.kind, "text": text,
+            "actor": entry.actor, "derived": entry.derived}
+
+
+def _duration(delta: Any) -> str:
+    minutes = max(0, int(delta.total_seconds() // 60))
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    return " ".join(part for part in (f"{days}d" if days else "", f"{hours}h" if hours else "",
+                                      f"{minutes}m") if part)
+
+
+def render_postmortem(log: IssueLog, issue_id: int, lang: str, workspace_root: Path | None = None) -> str:
+    return render_template("postmortem.md.j2", collect_postmortem(log, issue_id, lang), lang, workspace_root)

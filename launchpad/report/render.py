@@ -1,0 +1,102 @@
+"""Turning report data into text: Jinja2 templates in a sandbox, the workspace's own first.
+
+A site's PM may want the daily report to open with the client's project code or to drop a
+section: a file `templates/daily.txt.j2` in the workspace replaces the bundled one of the same
+name (likewise `daily.md.j2`, `daily.html.j2`, `release_notice.md.j2`, `postmortem.md.j2`, or
+any new notice name). Workspace templates are files anyone on the team can edit, so they run
+sandboxed and an undefined name is an error that names the template, never silent blanks.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    select_autoescape,
+)
+from jinja2.sandbox import SandboxedEnvironment
+
+from launchpad.errors import UsageError
+from launchpad.issues.labels import field_label, value_label
+from launchpad.report.labels import labels
+
+FORMATS = ("txt", "md", "html")
+WORKSPACE_TEMPLATES = "templates"
+
+
+@cache
+def _environment(workspace_templates: Path | None) -> SandboxedEnvironment:
+    loaders: list[BaseLoader] = []
+    if workspace_templates is not None:
+        loaders.append(FileSystemLoader(str(workspace_templates)))
+    loaders.append(PackageLoader("launchpad.report", "templates"))
+    return SandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        # Names end in .j2, so autoescape has to look at the part before it.
+        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def templates_dir(workspace_root: Path | None) -> Path | None:
+    if workspace_root is None:
+        return None
+    folder = workspace_root / WORKSPACE_TEMPLATES
+    return folder if folder.is_dir() else None
+
+
+def render_template(name: str, context: dict[str, Any], lang: str, workspace_root: Path | None = None) -> str:
+    """Render template `name` (e.g. `daily.txt.j2`) with `context`, the labels of `lang` as
+    `t`, and the helpers `v(code)` (a value's label), `f(field)` (a field's label) and
+    `fmt(key, **values)` (a label with values filled in)."""
+    words = labels(lang)
+    helpers = {
+        "t": words, "lang": lang,
+        "v": lambda code: value_label(code, lang),
+        "f": lambda name: field_label(name, lang),
+        "fmt": lambda key, **values: words[key].format(**values),
+        "weekday": lambda day: words["weekday"].split()[day.weekday()] if isinstance(day, date) else "",
+        "section": lambda number: words["sections"].split()[number - 1] + ("" if lang == "zh" else " "),
+    }
+    where = templates_dir(workspace_root)
+    try:
+        template = _environment(where).get_template(name)
+        return template.render({**helpers, **context})
+    except TemplateNotFound:
+        known = sorted(_environment(where).list_templates(filter_func=lambda n: n.endswith(".j2")))
+        raise UsageError(f"no template {name!r}", hint=f"templates: {', '.join(known)}") from None
+    except TemplateError as exc:
+        source = where / name if where is not None and (where / name).is_file() else f"bundled {name}"
+        line = getattr(exc, "lineno", None)
+        raise UsageError(f"{source}{f':{line}' if line else ''}: {exc.message or exc}",
+                         hint="fix the template, or delete it to use the bundled one") from None
+
+
+def render_daily(report: Any, fmt: str, lang: str, workspace_root: Path | None = None) -> str:
+    """The daily report as text (WeChat), Markdown (robots) or HTML."""
+    if fmt not in FORMATS:
+        raise UsageError(f"the daily report has no {fmt!r} text format", hint=f"one of: {', '.join(FORMATS)}, xlsx")
+    text = render_template(f"daily.{fmt}.j2", {"r": report}, lang, workspace_root)
+    return _tidy(text) if fmt != "html" else text
+
+
+def _tidy(text: str) -> str:
+    """No runs of blank lines, however a template's conditionals fall: chat shows each one."""
+    lines: list[str] = []
+    for line in text.rstrip().splitlines():
+        if line.strip() or (lines and lines[-1].strip()):
+            lines.append(line.rstrip())
+    return "\n".join(lines).strip() + "\n"

@@ -1,0 +1,119 @@
+"""The daily report as an Excel workbook — what the client used to get by re-typing the chat
+into a sheet: a summary sheet with the counts and the day's runs, and an issues sheet listing
+every issue reported or resolved that day and every open one, overdue rows in red.
+
+openpyxl is imported here, on use: it costs start-up time for every other command. The
+workbook is written in write-only mode, which streams rows and keeps thousands of open issues
+fast enough: about 0.1 ms per row, most of it openpyxl's own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from launchpad.issues.labels import field_label, value_label
+from launchpad.report.daily import DailyReport, IssueLine
+from launchpad.report.labels import labels
+
+ISSUE_COLUMNS = ("id", "severity", "title", "module", "type", "status", "owner", "due", "overdue",
+                 "reporter", "channel", "reported_at", "resolved_at", "resolution", "fixed_in")
+_WIDTHS = {"id": 7, "severity": 8, "title": 44, "module": 12, "type": 10, "status": 10, "owner": 10,
+           "due": 12, "overdue": 10, "reporter": 14, "channel": 8, "reported_at": 17,
+           "resolved_at": 17, "resolution": 30, "fixed_in": 14}
+_CODED = {"severity", "type", "status", "channel"}
+
+
+def write_daily_xlsx(report: DailyReport, lang: str, path: Path) -> Path:
+    """Write the workbook to `path` (the report must be collected with all issues)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import Font, PatternFill
+
+    words = labels(lang)
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="DDDDDD")
+    # A conditional format's fill is drawn from bgColor by Excel and fgColor by others: set both.
+    overdue_fill = PatternFill("solid", fgColor="FDE8E8", bgColor="FDE8E8")
+
+    def cells(sheet: Any, values: list[Any], font: Any = None, fill: Any = None) -> list[Any]:
+        row = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=value)
+            if font is not None:
+                cell.font = font
+            if fill is not None:
+                cell.fill = fill
+            row.append(cell)
+        return row
+
+    summary = book.create_sheet(words["sheet_summary"])
+    summary.column_dimensions["A"].width = 28
+    summary.column_dimensions["B"].width = 60
+    summary.append(cells(summary, [f"{report.site_name} {words['daily_title']}", report.day.isoformat()], bold))
+    for name, value in _summary_rows(report, lang):
+        summary.append([name, value])
+
+    issues = book.create_sheet(words["sheet_issues"])
+    for index, column in enumerate(ISSUE_COLUMNS):
+        issues.column_dimensions[_letter(index)].width = _WIDTHS[column]
+    issues.freeze_panes = "A2"
+    issues.auto_filter.ref = f"A1:{_letter(len(ISSUE_COLUMNS) - 1)}{len(report.all_issues) + 1}"
+    issues.append(cells(issues, [field_label(c, lang) for c in ISSUE_COLUMNS], bold, header_fill))
+    # Overdue rows turn red by a conditional format on the overdue column, not by a style on
+    # each cell: openpyxl styles cost more than the values (1 s for 2,700 rows), and the rule
+    # keeps working when the client sorts, filters or edits the sheet.
+    last = f"{_letter(len(ISSUE_COLUMNS) - 1)}{len(report.all_issues) + 1}"
+    overdue_column = _letter(ISSUE_COLUMNS.index("overdue"))
+    issues.conditional_formatting.add(f"A2:{last}", FormulaRule(formula=[f'LEN(${overdue_column}2)>0'],
+                                                                fill=overdue_fill))
+    for line in report.all_issues:
+        issues.append(_issue_values(line, lang))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def _letter(index: int) -> str:
+    return chr(ord("A") + index)  # the sheets have fewer than 26 columns
+
+
+def _summary_rows(report: DailyReport, lang: str) -> list[tuple[str, Any]]:
+    words = labels(lang)
+    counts = report.counts
+    rows: list[tuple[str, Any]] = [
+        (words["client"], report.client),
+        (words["new_today"], counts.new_today),
+        (words["resolved_today"], counts.resolved_today),
+        (words["open_total"], counts.open_total),
+        *[(f"{words['open_total']} {value_label(s, lang)}", n) for s, n in counts.open_by_severity.items()],
+        (words["overdue"], counts.overdue),
+        (words["total"], counts.total),
+    ]
+    for run in report.runs:
+        status = words.get(run.status, run.status)
+        text = words["run_line"].format(playbook=run.title, environment=run.environment, status=status,
+                                        passed=run.steps_passed, total=run.steps_total)
+        rows.append((f"{words['runs']} #{run.id}", f"{run.started} {text}"))
+    for check in report.checks:
+        rows.append((f"{words['checks']}: {check.title} ({check.environment})",
+                     f"{words.get(check.status, check.status)} {check.summary}".strip()))
+    for number, item in enumerate(report.plan, 1):
+        rows.append((f"{words['plan']} {number}", item))
+    rows.append((words["generated"].format(at=report.generated_at), ""))
+    return rows
+
+
+def _issue_values(line: IssueLine, lang: str) -> list[Any]:
+    values: list[Any] = []
+    for column in ISSUE_COLUMNS:
+        if column == "overdue":
+            words = labels(lang)
+            values.append(words["days_overdue"].format(days=line.days_overdue) if line.overdue else "")
+        elif column in _CODED:
+            values.append(value_label(getattr(line, column), lang))
+        else:
+            values.append(getattr(line, column) or "")
+    return values

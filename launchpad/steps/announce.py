@@ -1,0 +1,83 @@
+"""`announce`: render a notice (the release notice: what changes, when, the impact, who to
+call) and send it to a chat channel — or, with no channel, show it and copy it for the person
+to paste. The seed: the client was not told what would be released and when.
+
+A notice goes through the outbox with a key made of the run and the step, so a retried or
+resumed step never posts it twice: it finds the queued or sent message and goes on from
+there. With `require_delivery` (the default) the step fails while the notice is only queued,
+because a release should not start before the group was told.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from launchpad.events import Notice
+from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
+from launchpad.templating import render
+
+
+class AnnounceStep(StepSpec):
+    kind: Literal["announce"]
+    template: str = Field("release_notice", pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
+                          description="Notice template: workspace templates/NAME.md.j2 / .txt.j2, or bundled.")
+    fields: dict[str, str] = Field(default_factory=dict,
+                                   description="Values for the notice (change, when, impact, contact, …); "
+                                   "may use {{ vars.X }}, {{ env.name }}.")
+    channel: str | None = Field(None, description="Channel in site.yaml; none: print and copy to the clipboard.")
+    format: Literal["text", "markdown"] | None = Field(None, description="Default: what the channel renders best.")
+    lang: Literal["zh", "en"] | None = Field(None, description="Default: the site's language.")
+    require_delivery: bool = Field(True, description="Fail while the notice is only queued (no network).")
+
+    def templates(self) -> dict[str, str]:
+        return {f"fields[{name}]": value for name, value in self.fields.items()}
+
+    def describe(self) -> str:
+        return f"{self.template} → {self.channel or 'clipboard'}"
+
+
+def announce(step: AnnounceStep, ctx: StepContext) -> StepOutcome:
+    from launchpad.notify.clipboard import copy_to_clipboard
+    from launchpad.report.notice import render_notice
+
+    lang = step.lang or ctx.site.site.language
+    fields = {name: render(value, ctx.values) for name, value in step.fields.items()}
+    if step.channel is None:
+        text = render_notice(step.template, fields, ctx.values, step.format or "text", lang, ctx.workspace_root)
+        tool = copy_to_clipboard(text)
+        ctx.emit(Notice(ctx.run_id, text))
+        where = f"copied with {tool}" if tool else "no clipboard program: printed above"
+        return StepOutcome("passed", f"notice ready to paste ({where})", evidence={"text": text, "copied": tool})
+    return _send(step, ctx, fields, lang)
+
+
+def _send(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: str) -> StepOutcome:
+    from launchpad.notify.send import format_for, send_message
+    from launchpad.report.notice import render_notice
+    from launchpad.store import Store
+
+    assert step.channel is not None
+    fmt = format_for(ctx.site, step.channel, step.format)
+    text = render_notice(step.template, fields, ctx.values, fmt, lang, ctx.workspace_root)
+    if ctx.workspace_root is None:
+        return StepOutcome("failed", "no workspace store to queue the notice in")
+    store = Store.open(ctx.workspace_root / ".launchpad" / "launchpad.db")
+    try:
+        delivery = send_message(store, ctx.site, step.channel, text, fmt, title=step.name, lang=lang,
+                                dedupe_key=f"run {ctx.run_id} step {ctx.step_id}")
+    finally:
+        store.close()
+    ctx.audit("announced", step.channel, {"step": ctx.step_id, "batch": delivery.batch,
+                                          "delivered": delivery.delivered})
+    evidence = {"channel": step.channel, "batch": delivery.batch, "parts": delivery.parts,
+                "sent": delivery.sent, "text": text}
+    if delivery.delivered:
+        return StepOutcome("passed", f"notice sent to {step.channel} ({delivery.parts} part(s))", evidence=evidence)
+    reason = delivery.error.message if delivery.error else "not sent"
+    summary = f"notice queued for {step.channel}, not delivered: {reason}"
+    return StepOutcome("failed" if step.require_delivery else "passed", summary, evidence=evidence)
+
+
+STEP_KIND = StepKind("announce", AnnounceStep, announce, idempotent=True)

@@ -1,0 +1,74 @@
+"""Notices and the `announce` step without a channel: the release notice rendered from the
+run's values and the duty roster, shown and offered for pasting; workspace notice templates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from launchpad.events import Notice
+from launchpad.playbook import check_against_site, load_playbook
+from launchpad.report.notice import render_notice, site_values
+from launchpad.workspace import load_workspace
+from tests.core.test_engine import Harness, playbook_text
+from tests.core.test_issues import run_cli
+from tests.scripted import ScriptedPrompter
+from tests.workspaces import write_workspace
+
+NOTICE_STEP = (
+    "- {id: notice, name: 发布通知, kind: announce, fields: "
+    "{change: '考勤模块 {{ vars.version }}', when: '今晚 19:00–20:00', impact: 期间无法登录}}"
+)
+
+
+def test_announce_without_channel_shows_the_notice(tmp_path: Path) -> None:
+    h = Harness(tmp_path / "ws", playbook_text(NOTICE_STEP, "vars:\n  version: {default: v1.3}\n"))
+    result = h.run(ScriptedPrompter())
+    assert result.status == "passed"
+    step = h.store.latest_step_states(result.run_id)["notice"]
+    text = step["evidence"]["text"]
+    assert text.startswith("【测试项目】发布通知\n发布内容：考勤模块 v1.3\n发布时间：今晚 19:00–20:00\n")
+    assert "联系人：张三 13800000001" in text and "备用联系人：李四 13800000002" in text
+    assert "no clipboard program" in step["summary"] or "copied with" in step["summary"]
+    assert any(isinstance(e, Notice) and "考勤模块 v1.3" in e.text for e in h.events)
+
+
+def test_announce_in_english_with_a_workspace_template(tmp_path: Path) -> None:
+    h = Harness(tmp_path / "ws", playbook_text(
+        "- {id: n, name: n, kind: announce, template: downtime, lang: en, format: markdown, "
+        "fields: {when: tonight}}"))
+    (h.root / "templates").mkdir()
+    (h.root / "templates" / "downtime.md.j2").write_text(
+        "**{{ site.name }}** {{ t.notice_when }}: {{ notice.when }}, {{ env.name }}\n", encoding="utf-8")
+    result = h.run(ScriptedPrompter())
+    assert result.status == "passed"
+    assert h.store.latest_step_states(result.run_id)["n"]["evidence"]["text"] == "**测试项目** When: tonight, test\n"
+
+
+def test_an_unknown_template_fails_the_step_and_names_the_choices(tmp_path: Path) -> None:
+    h = Harness(tmp_path / "ws", playbook_text("- {id: n, name: n, kind: announce, template: nosuch}"))
+    result = h.run(ScriptedPrompter())
+    assert result.status == "failed"
+    summary = h.store.latest_step_states(result.run_id)["n"]["summary"]
+    assert "no template 'nosuch.txt.j2'" in summary
+
+
+def test_check_finds_template_syntax_errors_in_fields(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws", playbooks={"t": playbook_text(
+        "- {id: n, name: n, kind: announce, fields: {when: '{{ oops'}}")})
+    problems = check_against_site(load_playbook(root / "playbooks" / "t.yaml"), load_workspace(root).site)
+    assert problems and "template syntax" in problems[0].message
+
+
+def test_notice_from_the_site_and_the_cli(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws")
+    site = load_workspace(root).site
+    from datetime import date
+
+    text = render_notice("release_notice", {"change": "修复报表"}, site_values(site, date(2025, 11, 20)),
+                         "markdown", "zh")
+    assert text.startswith("## 测试项目 发布通知\n- **发布内容**：修复报表\n")
+    printed = run_cli(root, "report", "notice", "--set", "change=修复报表", "--set", "when=今晚", "--lang", "en")
+    assert printed.returncode == 0, printed.stderr
+    assert "[测试项目] Release notice" in printed.stdout and "When: 今晚" in printed.stdout
+    bad = run_cli(root, "report", "notice", "--set", "nope")
+    assert bad.returncode == 2 and "NAME=VALUE" in bad.stderr
