@@ -30,11 +30,12 @@ KEYMAP_FILE = Path("~/.config/launchpad/keymap.yaml")
 
 
 class LaunchpadApp(App[None]):
-    CSS_PATH = "launchpad.tcss"
+    # Absolute, so an App subclass in another folder (the start-up bench) finds it too.
+    CSS_PATH = Path(__file__).parent / "launchpad.tcss"
     TITLE = "launchpad"
     COMMANDS: ClassVar[set[Any]] = {LaunchpadCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "key.quit", id="app.quit", priority=True),
+        Binding("ctrl+q", "quit", "key.quit", id="app.quit", priority=True, show=False),
         Binding("question_mark", "help", "key.help", key_display="?", id="app.help"),
         Binding("ctrl+t", "switch_language", "key.language", id="app.language", show=False),
         Binding("ctrl+p", "command_palette", "key.palette", id="app.palette", show=False, priority=True),
@@ -68,10 +69,14 @@ class LaunchpadApp(App[None]):
 
     # -- opening ------------------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen[Any]:
+        return DashboardScreen()
+
     def on_mount(self) -> None:
         self._load_keymap()
-        self.push_screen(DashboardScreen())
-        self.open_workspace()
+        # After the first frame: loading pydantic and site.yaml holds the GIL, and the person
+        # should see the screen (and be able to press keys) before it is done.
+        self.call_after_refresh(self.open_workspace)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="workspace")
     def open_workspace(self) -> None:
@@ -89,7 +94,7 @@ class LaunchpadApp(App[None]):
         from screens.opening_error import OpeningErrorScreen
 
         self.open_error = message.error
-        self.switch_screen(OpeningErrorScreen(message.error))
+        self.push_screen(OpeningErrorScreen(message.error))
 
     def on_workspace_opened(self, message: WorkspaceOpened) -> None:
         session = message.session
@@ -107,8 +112,11 @@ class LaunchpadApp(App[None]):
 
     def reopen(self) -> None:
         """Try the workspace again (after the person fixed site.yaml)."""
+        from screens.opening_error import OpeningErrorScreen
+
         self.open_error = None
-        self.switch_screen(DashboardScreen())
+        if isinstance(self.screen, OpeningErrorScreen):
+            self.pop_screen()
         self.open_workspace()
 
     # -- background state ---------------------------------------------------------------------
@@ -190,7 +198,7 @@ class LaunchpadApp(App[None]):
             self.environment = env_name
 
     def action_show_dashboard(self) -> None:
-        while len(self.screen_stack) > 2 and not self._run_in_progress(self.screen):
+        while len(self.screen_stack) > 1 and not self._run_in_progress(self.screen):
             self.pop_screen()
 
     def action_playbooks(self) -> None:

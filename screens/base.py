@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import ActiveBinding
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header
+from textual.worker import Worker, WorkerState
 
 from screens.i18n import t
 from screens.widgets.production_banner import ProductionBanner
@@ -65,6 +66,14 @@ class LaunchpadScreen(TranslatedBindings, Screen[Any]):
 
     def screen_title(self) -> str:
         return ""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Worker messages do not bubble: each screen reports its own workers' failures.
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.worker_failed(event.worker.error)
+
+    def worker_failed(self, error: BaseException) -> None:
+        self.launchpad.show_error(error)
 
 
 class LaunchpadModal(TranslatedBindings, ModalScreen[Any]):

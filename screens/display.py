@@ -8,7 +8,7 @@ still lines up.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -72,8 +72,12 @@ def stored_time(value: str | None, tz: ZoneInfo) -> str:
     except ValueError:
         return str(value)[:16]
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(tz).strftime("%m-%d %H:%M")
+
+
+def weekday_name(moment: datetime) -> str:
+    return t(f"day.{moment.weekday()}")
 
 
 def production_tag() -> Text:

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from launchpad.errors import LaunchpadError
     from launchpad.events import Event
     from launchpad.hostcheck import HostHealth
-
     from screens.session import PlaybookEntry, Session
 
 
@@ -87,3 +86,15 @@ class RunFailedToStart(Message):
 
 class LanguageChanged(Message):
     pass
+
+
+class RunPaused(Message):
+    """The engine waits between steps for "run next" or "run all" (or it went on again)."""
+
+    def __init__(self, paused: bool) -> None:
+        super().__init__()
+        self.paused = paused
+
+
+class OutputReceived(Message):
+    """Output lines or commands are waiting in the run screen's OutputBurst."""

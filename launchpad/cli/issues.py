@@ -141,7 +141,8 @@ def issue_list(ctx: Any, status: tuple[str, ...], severity: tuple[str, ...], own
         click.echo(click.style(line, fg="red") if is_overdue else line)
     total = s.log.count(wanted)
     if total > len(found):
-        click.echo(f"… {total - len(found)} more (--limit)")
+        more = total - len(found)
+        click.echo(f"……另有 {more} 条，用 --limit 显示更多" if s.lang == "zh" else f"… {more} more (--limit)")
 
 
 @issue.command("show")

@@ -15,7 +15,6 @@ from screens.i18n import t
 class ProductionBanner(Static):
     DEFAULT_CSS = """
     ProductionBanner {
-        dock: top;
         width: 100%;
         height: 1;
         background: $error;

@@ -26,7 +26,7 @@ contacts:
   - {id: li, name: 李娜, phone: "13800138002"}
 duty:
   - {weekdays: mon-fri, primary: zhang, backup: li}
-  - {weekdays: sat,sun, primary: li, backup: zhang}
+  - {weekdays: "sat,sun", primary: li, backup: zhang}
 windows:
   after_hours: {days: mon-fri, start: "18:30", end: "23:30", description: 工作日下班后}
   always: {days: daily, start: "00:00", end: "23:59", description: 全天}
@@ -96,6 +96,29 @@ phases:
       - {id: p.restart, name: 重启服务, kind: shell, confirm: true, hosts: app, run: touch restarted}
 """
 
+STEPS = """\
+name: steps
+title: 逐步
+phases:
+  - id: p
+    name: 阶段
+    steps:
+      - {id: one, name: 第一步, kind: shell, hosts: app1, run: echo 1 >> steps.log}
+      - {id: two, name: 第二步, kind: shell, hosts: app1, run: echo 2 >> steps.log}
+      - {id: three, name: 第三步, kind: shell, hosts: app1, run: echo 3 >> steps.log}
+"""
+
+GATE = """\
+name: gate
+title: 窗口
+phases:
+  - id: p
+    name: 阶段
+    steps:
+      - {id: p.window, name: 下班后才能发布, kind: gate, window: after_hours}
+      - {id: p.release, name: 发布, kind: shell, hosts: app1, run: touch released}
+"""
+
 RESUMABLE = """\
 name: resumable
 title: 可恢复
@@ -111,7 +134,7 @@ phases:
 @pytest.fixture
 def ui_workspace(tmp_path: Path) -> Path:
     playbooks = {"release-check": RELEASE_CHECK, "sign-off": SIGN_OFF, "skip": SKIP, "danger": DANGER,
-                 "resumable": RESUMABLE}
+                 "resumable": RESUMABLE, "steps": STEPS, "gate": GATE}
     return write_workspace(tmp_path / "ws", UI_SITE, playbooks)
 
 
@@ -125,3 +148,8 @@ def demo_workspace(tmp_path: Path) -> Iterator[Path]:
         yield root
     finally:  # no web app may outlive the test, whatever failed
         stop_demo_webapp(root)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"  # Textual runs on asyncio; never on trio

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Static
 
 from launchpad.playbook import load_playbook
@@ -21,6 +22,8 @@ from screens.playbooks import PlaybooksScreen
 from screens.run import RunScreen
 from tests.ui.conftest import FIXED_NOW
 from tests.ui.helpers import run_screen, wait_for_screen, wait_opened, wait_run_ended, wait_until
+
+pytestmark = pytest.mark.anyio
 
 
 def decisions(root: Path, run_id: int) -> list[dict[str, object]]:
@@ -73,7 +76,8 @@ async def test_skip_a_failed_step_with_a_reason(ui_workspace: Path) -> None:
         app.push_screen(screen)
         await wait_until(pilot, lambda: screen.pending_failure is not None, "the failure question")
         assert screen.selected_step == "p.broken"
-        assert any("坏了" in line for line in screen.view.output["p.broken"])
+        # Output travels to the screen, the question to the app: either may come first.
+        await wait_until(pilot, lambda: any("坏了" in line for line in screen.view.output["p.broken"]), "stderr")
         await pilot.press("s")
         dialog = await wait_for_screen(pilot, ReasonDialog)
         await pilot.press("enter")  # an empty reason is refused
