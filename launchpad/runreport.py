@@ -121,7 +121,7 @@ def _step_titles(snapshot: dict[str, Any]) -> dict[str, str]:
 def _templates() -> Environment:
     return Environment(
         loader=PackageLoader("launchpad", "templates"),
-        autoescape=select_autoescape(["html"]),
+        autoescape=select_autoescape(["html", "html.j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
