@@ -88,6 +88,9 @@ class LaunchpadApp(App[None]):
         except LaunchpadError as error:
             self.post_message(WorkspaceFailed(error))
             return
+        except Exception as error:  # e.g. an unreadable file: still a screen, never a traceback
+            self.post_message(WorkspaceFailed(error))
+            return
         self.post_message(WorkspaceOpened(session))
 
     def on_workspace_failed(self, message: WorkspaceFailed) -> None:
@@ -101,10 +104,10 @@ class LaunchpadApp(App[None]):
         if self.forced_language is None:
             self.language = set_language(session.site.site.language)
         environments = session.site.environments
+        self.session = session
         # Start on a test environment: production must be chosen, never a default.
         safe = [name for name, env in environments.items() if not env.production]
         self.environment = (safe or list(environments) or [None])[0]
-        self.session = session
         self.refresh_runs()
         if self.watch_hosts:
             self.action_check_hosts()

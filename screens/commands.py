@@ -54,7 +54,7 @@ def app_commands(app: Any) -> Iterator[PaletteCommand]:
 
 
 def _run_playbook(app: Any) -> None:
-    """"playbook: run" starts the highlighted playbook on the playbooks screen, else opens it."""
+    """The palette's "playbook: run": start the highlighted playbook, or open the list first."""
     start = getattr(app.screen, "action_start", None)
     if start is not None:
         start()

@@ -29,7 +29,7 @@ class WorkspaceOpened(Message):
 class WorkspaceFailed(Message):
     """The workspace could not be found or loaded (WorkspaceNotFound, InvalidInput …)."""
 
-    def __init__(self, error: LaunchpadError) -> None:
+    def __init__(self, error: BaseException) -> None:
         super().__init__()
         self.error = error
 

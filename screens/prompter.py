@@ -79,7 +79,10 @@ class TuiPrompter:
         return box[0]
 
     def _dialog(self, make: Callable[[], Screen[Any]]) -> Any:
-        return self._ask(lambda answer: self.app.push_screen(make(), callback=answer))
+        def show(answer: Callable[[Any], None]) -> None:
+            self.app.push_screen(make(), callback=answer)
+
+        return self._ask(show)
 
     # -- the Prompter protocol ---------------------------------------------------------------
 

@@ -30,6 +30,7 @@ class ProductionBanner(Static):
 
     def on_mount(self) -> None:
         self.watch(self.app, "environment", self._refresh_banner)
+        self.watch(self.app, "session", self._refresh_banner, init=False)
         self.watch(self.app, "language", self._refresh_banner, init=False)
 
     def _refresh_banner(self, _value: object = None) -> None:

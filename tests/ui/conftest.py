@@ -119,6 +119,32 @@ phases:
       - {id: p.release, name: 发布, kind: shell, hosts: app1, run: touch released}
 """
 
+APPROVAL = """\
+name: approval
+title: 审批
+phases:
+  - id: p
+    name: 阶段
+    steps:
+      - id: p.form
+        name: 数据变更审批
+        kind: gate
+        approval: {form: 数据变更单, description: 填写数据变更单编号与审批人}
+"""
+
+ROLLBACK = """\
+name: rollback
+title: 回滚
+phases:
+  - id: p
+    name: 阶段
+    steps:
+      - {id: p.change, name: 改配置, kind: shell, hosts: app1, run: touch changed}
+      - {id: p.verify, name: 验证, kind: shell, hosts: app1, run: 'exit 1'}
+    rollback:
+      - {id: p.undo, name: 恢复配置, kind: shell, hosts: app1, run: rm changed}
+"""
+
 RESUMABLE = """\
 name: resumable
 title: 可恢复
@@ -134,7 +160,8 @@ phases:
 @pytest.fixture
 def ui_workspace(tmp_path: Path) -> Path:
     playbooks = {"release-check": RELEASE_CHECK, "sign-off": SIGN_OFF, "skip": SKIP, "danger": DANGER,
-                 "resumable": RESUMABLE, "steps": STEPS, "gate": GATE}
+                 "resumable": RESUMABLE, "steps": STEPS, "gate": GATE,
+                 "approval": APPROVAL, "rollback": ROLLBACK}
     return write_workspace(tmp_path / "ws", UI_SITE, playbooks)
 
 

@@ -1,0 +1,237 @@
+"""The dashboard: where the person lands, and what they must know before touching anything —
+which site, which environments (production in red), who is on duty today and who backs them
+up, whether a release window is open and when the next opens, what ran recently, and whether
+the hosts answer.
+
+It renders the app's reactives only; the workspace, runs and host checks are loaded by the
+app's workers, so this screen paints at once and fills in as answers arrive.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
+
+from screens.base import LaunchpadScreen
+from screens.display import countdown_text, production_tag, status_text, stored_time, weekday_name
+from screens.i18n import t
+from screens.widgets.tables import fill_table
+
+
+class DashboardScreen(LaunchpadScreen):
+    BINDINGS = [
+        Binding("p", "app.playbooks", "key.playbooks", id="dashboard.playbooks"),
+        Binding("h", "app.check_hosts", "key.hosts", id="dashboard.hosts"),
+        Binding("e", "next_environment", "key.next_env", id="dashboard.environment"),
+        Binding("r", "resume", "key.resume", id="dashboard.resume"),
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resume":
+            return bool(self.launchpad.interrupted_runs)
+        return True
+
+    def action_resume(self) -> None:
+        self.launchpad.action_resume()
+
+    def compose_body(self) -> ComposeResult:
+        # Only a line at first: the tables come with the workspace, so the first frame (and
+        # the first key) does not wait for widgets that would have nothing to show.
+        yield Static(t("app.loading"), id="site-line")
+        yield Vertical(id="dash-body")
+
+    @staticmethod
+    def body_widgets() -> list[Widget]:
+        environments = Vertical(
+            DataTable(id="environments", cursor_type="row", zebra_stripes=False),
+            Static("", id="selected-hosts"),
+            id="environments-box",
+        )
+        return [
+            Horizontal(environments, Static("", id="today"), id="dash-top"),
+            DataTable(id="runs", cursor_type="row"),
+        ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filled = False  # True once the tables are mounted (not merely added): rows need sizes
+        self._env_columns: list[Any] = []
+
+    def screen_title(self) -> str:
+        return t("dash.subtitle")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.sub_title = self.screen_title()
+        self.watch(self.app, "session", self._show_session)
+        self.watch(self.app, "environment", self._show_environment, init=False)
+        self.watch(self.app, "host_health", self._show_hosts, init=False)
+        self.watch(self.app, "recent_runs", self._show_runs)
+        self.watch(self.app, "interrupted_runs", lambda _runs: self.refresh_bindings(), init=False)
+        self.set_interval(1.0, self._show_today)
+
+    def relabel(self) -> None:
+        super().relabel()
+        self.call_later(self._show_session)
+
+    # -- rendering ----------------------------------------------------------------------------
+
+    async def _show_session(self, _session: object = None) -> None:
+        session = self.launchpad.session
+        if session is None:
+            return
+        if not self.query("#runs"):
+            await self.query_one("#dash-body", Vertical).mount_all(self.body_widgets())
+            self.filled = True
+            self.query_one("#environments", DataTable).focus()
+        info = session.site.site
+        self.query_one("#site-line", Static).update(
+            Text.assemble((info.name, "bold"), "  ·  ", (f"{t('dash.client')}: ", "dim"), info.client)
+        )
+        table = self.query_one("#environments", DataTable)
+        table.border_title = t("dash.environments")
+        # Rebuilding moves the cursor; only the person's own moves may select an environment.
+        with table.prevent(DataTable.RowHighlighted):
+            rows = []
+            for name, env in session.site.environments.items():
+                label = Text.assemble((name, "bold red" if env.production else "bold"))
+                description = Text(env.description)
+                if env.production:
+                    description = Text.assemble(production_tag(), " ", env.description)
+                rows.append((name, (label, description, self._hosts_cell(name))))
+            # Wide enough for any answer of the host check, so it never has to grow.
+            hosts_width = max(cell_len(t("dash.checking")), cell_len("✓ " + t("dash.reachable", ok=99, total=99)))
+            headers = (t("dash.env"), t("dash.description"), t("dash.hosts"))
+            self._env_columns = fill_table(table, headers, rows, (0, 0, hosts_width))
+            self._show_environment()
+        self._show_today()
+        self._show_runs()
+
+    def _hosts_cell(self, env_name: str) -> Text:
+        health = self.launchpad.host_health.get(env_name)
+        if health is None:
+            return Text(t("dash.checking"), style="dim")
+        ok = sum(1 for h in health if h.reachable)
+        style = "green" if ok == len(health) else "bold red"
+        glyph = "✓" if ok == len(health) else "✗"
+        return Text(f"{glyph} {t('dash.reachable', ok=ok, total=len(health))}", style=style)
+
+    def _show_hosts(self, _health: object = None) -> None:
+        session = self.launchpad.session
+        if session is None or not self.filled:
+            return
+        table = self.query_one("#environments", DataTable)
+        for name in session.site.environments:
+            if name in table.rows and len(self._env_columns) == 3:
+                table.update_cell(name, self._env_columns[2], self._hosts_cell(name))
+        self._show_selected_hosts()
+
+    def _show_environment(self, _env: object = None) -> None:
+        if not self.filled:
+            return
+        env_name = self.launchpad.environment
+        table = self.query_one("#environments", DataTable)
+        if env_name is not None and env_name in table.rows:
+            row = table.get_row_index(env_name)
+            if table.cursor_row != row:
+                with table.prevent(DataTable.RowHighlighted):
+                    table.move_cursor(row=row)
+        self._show_selected_hosts()
+
+    def _show_selected_hosts(self) -> None:
+        env_name = self.launchpad.environment
+        session = self.launchpad.session
+        if session is None or env_name is None:
+            return
+        health = {h.host: h for h in self.launchpad.host_health.get(env_name, [])}
+        parts: list[Any] = [(t("dash.selected_hosts", env=env_name) + ": ", "dim")]
+        for host in session.site.environments[env_name].hosts:
+            found = health.get(host.name)
+            glyph, style = ("·", "dim") if found is None else (("✓", "green") if found.reachable else ("✗", "red"))
+            parts += [(glyph, f"bold {style}"), f" {host.name}  "]
+        self.query_one("#selected-hosts", Static).update(Text.assemble(*parts))
+
+    def _show_today(self) -> None:
+        session = self.launchpad.session
+        if session is None or not self.filled:
+            return
+        now: datetime = session.now()
+        primary, backup = session.site.on_duty(now.date())
+        lines: list[Text] = [Text(f"{now:%Y-%m-%d} {weekday_name(now)} {now:%H:%M}", style="bold")]
+        if primary is None:
+            lines.append(Text(f"{t('dash.duty')}: {t('dash.nobody')}", style="bold yellow"))
+        else:
+            lines.append(Text(f"{t('dash.duty')}: {primary.name} {primary.phone}"))
+            if backup is not None:
+                lines.append(Text(f"{t('dash.backup')}: {backup.name} {backup.phone}"))
+        lines.append(Text(t("dash.windows"), style="bold"))
+        lines += [self._window_line(name, window, now) for name, window in session.site.windows.items()]
+        if not session.site.windows:
+            lines.append(Text(t("dash.no_windows"), style="dim"))
+        today = self.query_one("#today", Static)
+        today.border_title = t("dash.today")
+        today.update(Text("\n").join(lines))
+
+    @staticmethod
+    def _window_line(name: str, window: Any, now: datetime) -> Text:
+        schedule = window.schedule()
+        span = schedule.open_span(now)
+        label = f"{window.description or name} {window.start}–{window.end}: "
+        if span is not None:
+            return Text.assemble(label, ("● " + t("dash.window_open", left=countdown_text(span[1] - now)), "green"))
+        opens = schedule.next_opening(now)
+        state = t("dash.window_closed", left=countdown_text(opens - now), at=f"{weekday_name(opens)} {opens:%H:%M}")
+        return Text.assemble(label, ("○ " + state, "yellow"))
+
+    def _show_runs(self, _runs: object = None) -> None:
+        if not self.filled:
+            return
+        table = self.query_one("#runs", DataTable)
+        table.border_title = t("dash.runs")
+        session = self.launchpad.session
+        runs = self.launchpad.recent_runs
+        if session is None:
+            return
+        headers = (
+            t("dash.run"), t("dash.playbook"), t("dash.env"), t("dash.status"), t("dash.started"), t("dash.operator")
+        )
+        rows: list[tuple[str | None, tuple[Any, ...]]] = [
+            (
+                str(run["id"]),
+                (
+                    f"#{run['id']}",
+                    run["playbook"],
+                    Text(run["environment"], style="bold red" if run.get("production") else ""),
+                    status_text(run["status"]),
+                    stored_time(run.get("started"), session.site.tz),
+                    run.get("operator") or "",
+                ),
+            )
+            for run in runs
+        ]
+        if not runs:
+            rows = [(None, ("", Text(t("dash.no_runs"), style="dim"), "", "", "", ""))]
+        fill_table(table, headers, rows)
+
+    # -- choosing an environment --------------------------------------------------------------
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "environments" and event.row_key.value:
+            self.launchpad.action_select_environment(str(event.row_key.value))
+
+    def action_next_environment(self) -> None:
+        session = self.launchpad.session
+        if session is None:
+            return
+        names = list(session.site.environments)
+        if names:
+            current = names.index(self.launchpad.environment) if self.launchpad.environment in names else -1
+            self.launchpad.action_select_environment(names[(current + 1) % len(names)])

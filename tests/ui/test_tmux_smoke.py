@@ -1,0 +1,88 @@
+"""The real thing, once: `launchpad demo --dir DIR` in a terminal (tmux), driven with keys the
+way a newcomer would — p for playbooks, r to run the highlighted environment-readiness on
+test — and read back from the screen until it says the run passed."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+DEADLINE = 90.0  # seconds for each wait; the demo starts a web app and Textual on a slow CI box
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+class Terminal:
+    """One tmux server of our own (its own socket), so no user session is ever touched."""
+
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def tmux(self, *args: str) -> str:
+        done = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=30)
+        return done.stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "smoke")
+
+    def send(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "smoke", *keys)
+
+    def wait_for(self, text: str) -> str:
+        deadline = time.monotonic() + DEADLINE
+        while True:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} never appeared; the screen shows:\n{shown}")
+            time.sleep(0.2)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    terminal = Terminal(f"launchpad-smoke-{os.getpid()}")
+    try:
+        yield terminal
+    finally:
+        terminal.tmux("kill-server")
+        from launchpad.demo import stop_demo_webapp
+
+        if (tmp_path / "demo" / ".launchpad").exists():
+            stop_demo_webapp(tmp_path / "demo")
+
+
+def test_launchpad_demo_runs_a_playbook_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
+    demo = tmp_path / "demo"
+    environment = {
+        "HOME": os.environ["HOME"],
+        "PATH": os.environ.get("PATH", ""),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "LAUNCHPAD_ACTOR": "tester",
+    }
+    command = " ".join(
+        ["env", "-i", *(f"{k}={shlex.quote(v)}" for k, v in environment.items()),
+         shlex.quote(sys.executable), "-m", "launchpad", "demo", "--dir", shlex.quote(str(demo))]
+    )
+    terminal.tmux("new-session", "-d", "-s", "smoke", "-x", "100", "-y", "30", "-c", str(tmp_path), command)
+    terminal.wait_for("某市政务服务平台")  # the dashboard, in the site's language
+    terminal.send("p")
+    terminal.wait_for("environment-readiness")
+    terminal.send("r")
+    shown = terminal.wait_for("通过。")
+    assert "运行 1" in shown
+    terminal.send("Escape")
+    terminal.wait_for("最近运行")
+    terminal.send("C-q")
+    deadline = time.monotonic() + DEADLINE
+    while "smoke" in terminal.tmux("list-sessions") and time.monotonic() < deadline:
+        time.sleep(0.2)
