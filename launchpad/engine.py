@@ -147,8 +147,36 @@ class Engine:
                         continue
                     states[step.id] = self._run_step(run_id, phase, step, env_name, values, states)
         except _Stop as stop:
+            if stop.status == "failed":
+                self._offer_rollback(run_id, playbook, env_name, values, states)
             return self._finish(run_id, stop.status)
         return self._finish(run_id, "passed")
+
+    def _offer_rollback(
+        self, run_id: int, playbook: Playbook, env_name: str, values: dict[str, Any], states: dict[str, str]
+    ) -> None:
+        """After a failure the person aborted: offer the `rollback:` steps of every phase that
+        ran, newest phase first. Each is an ordinary step (stored, confirmed, retried); the run
+        stays `failed` either way, and the answer is a recorded decision."""
+        started = {row["phase_id"] for row in self.store.latest_step_states(run_id).values()}
+        phases = [p for p in reversed(playbook.phases) if p.id in started and p.rollback]
+        if not phases:
+            return
+        plan = "; ".join(f"{p.name}: " + ", ".join(s.name for s in p.rollback) for p in phases)
+        production = self.workspace.site.environments[env_name].production
+        if not self.prompter.confirm(ConfirmRequest("rollback", "roll back", env_name, production, plan)):
+            self._decide(run_id, "rollback", "declined", "rollback not run", {"plan": plan})
+            return
+        self._decide(run_id, "rollback", "confirmed", "rollback", {"plan": plan})
+        try:
+            for phase in phases:
+                self.emit(PhaseStarted(run_id, phase.id, f"rollback: {phase.name}"))
+                for step in phase.rollback:
+                    assert step.id is not None
+                    if states.get(step.id) not in DONE:
+                        states[step.id] = self._run_step(run_id, phase, step, env_name, values, states)
+        except _Stop as stop:
+            self.emit(Notice(run_id, f"rollback stopped ({stop.status}): the rest of it was not run"))
 
     def _finish(self, run_id: int, status: str) -> RunResult:
         self.store.set_run_status(run_id, status, finished=status != "interrupted")

@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from launchpad.backup.schema import BACKUPS_V1
 from launchpad.errors import StoreError
 from launchpad.issues.schema import create_issue_tables
 from launchpad.notify.schema import OUTBOX_V1
@@ -174,6 +175,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "append-only audit log", _AUDIT_APPEND_ONLY),
     Migration(3, "feedback issues, search indexes, incidents", create_issue_tables),
     Migration(4, "notification outbox", OUTBOX_V1),
+    Migration(5, "backups and restores", BACKUPS_V1),
 )
 
 _LEDGER = ("CREATE TABLE IF NOT EXISTS migrations "

@@ -7,6 +7,7 @@ rather than a silently ignored setting.
 
 from __future__ import annotations
 
+import re
 from datetime import date as Date
 from datetime import datetime
 from typing import Annotated, Literal
@@ -116,6 +117,60 @@ class Database(Model):
     via: Name | None = Field(None, description="Host whose SSH connection reaches the database.")
 
 
+class BackupRetention(Model):
+    """How many backups of a target to keep; the newest verified one is never deleted."""
+
+    keep: int | None = Field(None, ge=1, description="Keep the N newest backups.")
+    keep_days: int | None = Field(None, ge=1, description="Keep backups younger than this many days.")
+
+
+class CommandDriver(Model):
+    """For engines with their own tools (DM `dexp`, KingbaseES `sys_dump`): the dump command
+    writes the dump to stdout, the restore command reads it from stdin. With `database:`, the
+    commands see LAUNCHPAD_DB_HOST/PORT/NAME/USER and LAUNCHPAD_DB_PASSWORD_FILE (a 0600 file)."""
+
+    dump: str = Field(description="Shell command writing the dump to stdout.")
+    restore: str = Field(description="Shell command reading a dump from stdin.")
+    extension: str = Field("dump", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,15}$")
+    complete: str | None = Field(None, description="Regex the end of a complete dump matches.")
+
+    @field_validator("complete")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression: {exc}") from None
+        return value
+
+
+class BackupTarget(Model):
+    """One thing to back up: a database of this environment, paths on a host, or a command."""
+
+    database: Name | None = Field(None, description="A key of this environment's databases.")
+    paths: list[str] | None = Field(None, min_length=1, description="Files and directories (tar).")
+    command: CommandDriver | None = None
+    host: Name | None = Field(None, description="Host that runs the dump (default: the database's via).")
+    compression: Literal["auto", "zstd", "gzip", "none"] = Field(
+        "auto", description="auto: zstd when the host and this machine have it, else gzip."
+    )
+    retention: BackupRetention = Field(default_factory=BackupRetention)
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _one_source(self) -> BackupTarget:
+        if (self.database is None and self.command is None) == (self.paths is None):
+            raise ValueError("a backup target needs either paths, or a database (with an optional command)")
+        if self.paths is not None:
+            kinds = {p.startswith("/") for p in self.paths}
+            if len(kinds) > 1:
+                raise ValueError("paths must be all absolute or all relative (to the login or workspace directory)")
+            if any(not p.strip() or ".." in p.split("/") for p in self.paths):
+                raise ValueError("paths must not be empty or contain '..'")
+        return self
+
+
 class Environment(Model):
     description: str = ""
     production: bool = False
@@ -124,6 +179,25 @@ class Environment(Model):
     hosts: list[Host] = Field(default_factory=list)
     databases: dict[Name, Database] = Field(default_factory=dict)
     urls: dict[Name, str] = Field(default_factory=dict)
+    backups: dict[Name, BackupTarget] = Field(default_factory=dict, description="Backup targets by name.")
+
+    @model_validator(mode="after")
+    def _backup_targets_known(self) -> Environment:
+        hosts = {h.name for h in self.hosts}
+        for name, target in self.backups.items():
+            if target.database is not None and target.database not in self.databases:
+                raise ValueError(f"backup target {name!r} names database {target.database!r}, "
+                                 f"which is not in databases ({', '.join(self.databases) or 'none'})")
+            database = self.databases.get(target.database or "")
+            for host in (target.host, database.via if database else None):
+                if host is not None and host not in hosts:
+                    raise ValueError(f"backup target {name!r} runs on host {host!r}, which is not in hosts")
+            if database is None and target.host is None and len(hosts) > 1 and self.transport == "ssh":
+                raise ValueError(f"backup target {name!r}: say which host runs it (host: NAME)")
+            if database is not None and target.command is None and database.engine in ("dm", "kingbase", "other"):
+                raise ValueError(f"backup target {name!r}: a {database.engine} database needs a command: "
+                                 "driver (dump, restore, extension)")
+        return self
 
     @field_validator("hosts")
     @classmethod

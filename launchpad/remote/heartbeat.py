@@ -61,6 +61,8 @@ class Heartbeat:
                 # alive. On a dead network this blocks until the watchdog closes the transport.
                 self._transport.global_request("keepalive@openssh.com", wait=True)
             except Exception:  # the connection is dying; whoever uses it will say so
+                if self._transport.is_active():
+                    continue  # a slow key exchange ("Key-exchange timed out"): ask again
                 return
             if self._transport.is_active():
                 self._last_answer = time.monotonic()

@@ -230,14 +230,14 @@ class RekeySafeTransport(paramiko.Transport):
         if threading.current_thread() is self and not self.clear_to_send.is_set():
             self._deferred.append(data)
             return
-        super()._send_user_message(data)
+        super()._send_user_message(data)  # type: ignore[misc]  # private: not in the stubs
 
     def _parse_newkeys(self, m: paramiko.Message) -> None:
         with self.clear_to_send_lock:
-            super()._parse_newkeys(m)
+            super()._parse_newkeys(m)  # type: ignore[misc]
             deferred, self._deferred = self._deferred, []
             for message in deferred:
-                self._send_message(message)
+                self._send_message(message)  # type: ignore[attr-defined]
 
 
 def put_first(preferred: Sequence[str], available: Sequence[str]) -> tuple[str, ...]:

@@ -1,5 +1,6 @@
 """`gate`: a condition a release must meet before it goes on — inside a named time window,
-after an earlier phase passed, or with a written approval (data-change form and approver).
+after an earlier phase passed, with a written approval (data-change form and approver), or with
+a verified backup of every target younger than a given age (`fresh_backup: 2h`).
 
 A window gate refused outside its window can be overridden, but only with a reason, which the
 engine writes to the audit log. The other gates cannot be overridden: a missing approval is
@@ -8,12 +9,24 @@ never a formality.
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from launchpad.prompter import ApprovalRequest
 from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
+
+_AGE = r"^\d+(\.\d+)?\s*[smhd]$"
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_age(text: str) -> timedelta:
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([smhd])", text.strip())
+    if match is None:
+        raise ValueError(f"not an age: {text!r} (write 90m, 2h or 1d)")
+    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
 
 
 class ApprovalSpec(BaseModel):
@@ -27,12 +40,18 @@ class GateStep(StepSpec):
     window: str | None = Field(None, description="Name of a window in site.yaml.")
     phase_passed: str | None = Field(None, description="Id of an earlier phase that must pass.")
     approval: ApprovalSpec | None = None
+    fresh_backup: str | None = Field(
+        None, pattern=_AGE, description="Age a verified backup must be younger than: 90m, 2h, 1d."
+    )
+    backup_targets: list[str] | None = Field(None, description="Targets fresh_backup checks (default: all).")
 
     @model_validator(mode="after")
     def _exactly_one_condition(self) -> GateStep:
-        given = [n for n in ("window", "phase_passed", "approval") if getattr(self, n) is not None]
+        given = [n for n in ("window", "phase_passed", "approval", "fresh_backup") if getattr(self, n) is not None]
         if len(given) != 1:
-            raise ValueError("a gate needs exactly one of window, phase_passed, approval")
+            raise ValueError("a gate needs exactly one of window, phase_passed, approval, fresh_backup")
+        if self.backup_targets is not None and self.fresh_backup is None:
+            raise ValueError("backup_targets goes with fresh_backup")
         return self
 
     def overridable(self) -> bool:
@@ -43,6 +62,8 @@ class GateStep(StepSpec):
             return f"inside the {self.window} window"
         if self.phase_passed:
             return f"phase {self.phase_passed} passed"
+        if self.fresh_backup:
+            return f"a verified backup younger than {self.fresh_backup}"
         return f"approval ({self.approval.form if self.approval else ''})"
 
 
@@ -54,6 +75,8 @@ def check_gate(step: GateStep, ctx: StepContext) -> StepOutcome:
         if status == "passed":
             return StepOutcome("passed", f"phase {step.phase_passed} passed")
         return StepOutcome("refused", f"phase {step.phase_passed} has not passed ({status or 'not run'})")
+    if step.fresh_backup is not None:
+        return _fresh_backup(step.fresh_backup, step.backup_targets, ctx)
     assert step.approval is not None
     answer = ctx.prompter.approve(
         ApprovalRequest(ctx.step_id, step.name, step.approval.description or step.approval.form)
@@ -83,6 +106,33 @@ def _window(name: str, ctx: StepContext) -> StepOutcome:
         "refused",
         f"outside the {name} window ({window.start}–{window.end}); it opens {opens:%a %m-%d %H:%M}",
     )
+
+
+def _fresh_backup(age: str, targets: list[str] | None, ctx: StepContext) -> StepOutcome:
+    """Every target needs a verified backup younger than `age`, whose file is still there."""
+    from launchpad.backup.records import list_backups
+    from launchpad.backup.stepsupport import step_session
+
+    names = targets if targets is not None else list(ctx.environment.backups)
+    if not names:
+        return StepOutcome("refused", f"{ctx.env_name} declares no backup targets, so no backup can be fresh")
+    limit = parse_age(age)
+    now = ctx.now()
+    found, missing = {}, []
+    with step_session(ctx) as session:
+        for name in names:
+            fresh = next((b for b in list_backups(session.store, ctx.env_name, name)
+                          if b.verified and now - datetime.fromisoformat(b.finished) < limit
+                          and b.path(session.backups_dir).is_file()), None)
+            if fresh is None:
+                missing.append(name)
+            else:
+                found[name] = fresh.id
+    if missing:
+        return StepOutcome("refused", f"no verified backup younger than {age} of: {', '.join(missing)}; "
+                           "take one first (`launchpad backup --env ENV TARGET` or pre-release-backup)")
+    listed = ", ".join(f"{name} #{backup_id}" for name, backup_id in found.items())
+    return StepOutcome("passed", f"verified backups younger than {age}: {listed}", evidence={"backups": found})
 
 
 STEP_KIND = StepKind("gate", GateStep, check_gate, idempotent=True)

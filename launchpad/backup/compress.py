@@ -1,0 +1,122 @@
+"""Compression of dumps: chosen per backup, applied on the host, undone here to check.
+
+zstd when both the host and this machine have it (on a 2-core host `gzip -1` caps a stream near
+80 MB/s while zstd keeps up with the link), else gzip, which Python reads without any tool.
+Compressing on the host, not with SSH's zlib, is ~10× faster and keeps the link's bytes low.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import subprocess
+import threading
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
+
+from launchpad.backup.errors import BackupFailed
+
+Compression = Literal["zstd", "gzip", "none"]
+SUFFIX: dict[str, str] = {"zstd": ".zst", "gzip": ".gz", "none": ""}
+# -1: the fastest levels; a dump's text compresses well even there, and the host is busy.
+_COMPRESS = {"zstd": "zstd -q -1 -c", "gzip": "gzip -1 -c"}
+_DECOMPRESS = {"zstd": "zstd -q -d -c", "gzip": "gzip -d -c"}
+READ_SIZE = 1024 * 1024
+
+
+def choose(requested: str, host_tools: set[str]) -> Compression:
+    """The compression for a backup, given what the target asks and what the host has."""
+    local_zstd = shutil.which("zstd") is not None
+    if requested == "none":
+        return "none"
+    if requested == "zstd" or (requested == "auto" and "zstd" in host_tools and local_zstd):
+        if "zstd" not in host_tools:
+            raise BackupFailed("the target asks for zstd, but the host has no zstd",
+                               hint="install zstd on the host, or set compression: auto")
+        if not local_zstd:
+            raise BackupFailed("the target asks for zstd, but this machine has no zstd to check it",
+                               hint="install zstd here (apt-get install zstd), or set compression: auto")
+        return "zstd"
+    if "gzip" not in host_tools:
+        raise BackupFailed("the host has neither zstd nor gzip", hint="set compression: none for this target")
+    return "gzip"
+
+
+def compress_command(compression: str) -> str | None:
+    return _COMPRESS.get(compression)
+
+
+def decompress_command(compression: str) -> str | None:
+    """The shell filter that undoes `compression` (None: nothing to undo)."""
+    return _DECOMPRESS.get(compression)
+
+
+def decompressed_chunks(path: Path, compression: str, *, tail: int | None = None) -> Iterator[bytes]:
+    """The file's content as the dump tool wrote it, in chunks: memory stays flat. With `tail`,
+    a check that only needs the end may get just the last `tail` bytes (uncompressed files)."""
+    if compression == "none":
+        yield from _file_chunks(path, tail)
+    elif compression == "gzip":
+        yield from _gunzip(path)
+    elif compression == "zstd":
+        yield from _unzstd(path)
+    else:
+        raise BackupFailed(f"{path.name}: unknown compression {compression!r}")
+
+
+def _file_chunks(path: Path, tail: int | None = None) -> Iterator[bytes]:
+    with open(path, "rb") as source:
+        if tail is not None:
+            source.seek(max(0, path.stat().st_size - tail))
+        while chunk := source.read(READ_SIZE):
+            yield chunk
+
+
+def _gunzip(path: Path) -> Iterator[bytes]:
+    decompressor = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+    for chunk in _file_chunks(path):
+        while chunk:
+            try:
+                out = decompressor.decompress(chunk, READ_SIZE * 4)
+            except zlib.error as exc:
+                raise BackupFailed(f"{path.name} is not valid gzip: {exc}") from None
+            if out:
+                yield out
+            chunk = decompressor.unconsumed_tail
+            if decompressor.eof and decompressor.unused_data:
+                # gzip -1 of one stream is one member; a second one would be a concatenation.
+                chunk = decompressor.unused_data
+                decompressor = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+    if not decompressor.eof:
+        raise BackupFailed(f"{path.name}: the gzip stream ends early (truncated)")
+
+
+def _unzstd(path: Path) -> Iterator[bytes]:
+    tool = shutil.which("zstd")
+    if tool is None:
+        raise BackupFailed(f"{path.name} is zstd-compressed and this machine has no zstd",
+                           hint="install zstd (apt-get install zstd)")
+    process = subprocess.Popen([tool, "-q", "-d", "-c", str(path)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    assert process.stdout is not None and process.stderr is not None
+    errors: list[bytes] = []
+    reader = threading.Thread(target=lambda: errors.append(process.stderr.read() if process.stderr else b""),
+                              daemon=True)
+    reader.start()
+    finished = False
+    try:
+        while chunk := process.stdout.read(READ_SIZE):
+            yield chunk
+        finished = True
+    finally:
+        if not finished:  # the consumer stopped early: do not leave zstd running
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+        process.stdout.close()
+        process.wait()
+        reader.join()
+    if process.returncode != 0:
+        reason = b"".join(errors).decode("utf-8", "replace").strip()
+        raise BackupFailed(f"{path.name} does not decompress: {reason or f'zstd exit {process.returncode}'}")

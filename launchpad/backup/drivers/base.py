@@ -1,0 +1,106 @@
+"""What a driver is: how to dump a target to stdout, restore it from stdin, check that a dump
+is complete, take an inventory (tables and row counts, or files and hashes) and drill a
+restore into a scratch database or directory."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from launchpad.backup.hostshell import HostShell
+from launchpad.backup.sqlclient import DbAccess
+from launchpad.backup.structure import CheckResult
+from launchpad.backup.targets import ResolvedTarget
+
+OpenChunks = Callable[[], Iterator[bytes]]
+# Feeds the stored backup (decompressed on the host) into a restore command; returns its result.
+FeedBackup = Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class DrillOutcome:
+    passed: bool
+    summary: str
+    # Per table (or file): what the backup held when taken, what the scratch copy holds, and
+    # what the source holds now (for information: it may have changed since).
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    scratch: str = ""
+    # False for targets that cannot be restored anywhere but in place (the command driver).
+    supported: bool = True
+
+
+class Driver:
+    name = ""
+    extension = "dump"
+    # Tools the host must have: each tuple lists alternatives (mariadb-dump or mysqldump).
+    host_tools: tuple[tuple[str, ...], ...] = ()
+    version_commands: dict[str, str] = {}
+    # Databases count their rows just before the dump; the others learn their inventory from
+    # the dump itself (the snapshot's counts, the archive's files and hashes).
+    inventory_before_dump = False
+    # The completeness check reads only the end of the dump (an uncompressed one is not re-read).
+    tail_check = False
+
+    def __init__(self, target: ResolvedTarget) -> None:
+        self.target = target
+
+    def local_prerequisites(self) -> None:
+        """Raise when this machine lacks what checking this kind of dump needs."""
+
+    def secret_files(self) -> dict[str, str]:
+        """File name → content, written 0600 into the private directory before anything runs."""
+        return {}
+
+    def dump_command(self, tmp: str) -> str:
+        raise NotImplementedError
+
+    def restore_command(self, tmp: str) -> str:
+        raise NotImplementedError
+
+    def check(self, open_chunks: OpenChunks) -> CheckResult:
+        raise NotImplementedError
+
+    def dump_inventory(self, stderr: bytes) -> dict[str, Any] | None:
+        """An inventory the dump command reported on stderr, if it does."""
+        return None
+
+    def inventory(self, shell: HostShell, tmp: str) -> dict[str, Any] | None:
+        """The source as it is now, in the terms a drill compares; None when not available."""
+        return None
+
+    def drill(self, shell: HostShell, tmp: str, feed: FeedBackup, recorded: dict[str, Any] | None,
+              open_chunks: OpenChunks) -> DrillOutcome:
+        raise NotImplementedError
+
+    def access(self) -> DbAccess:
+        database = self.target.database
+        assert database is not None
+        return DbAccess(database.engine, database.name, database.host, database.port, database.user,
+                        self.target.password)
+
+
+def scratch_name(backup_id: int | str) -> str:
+    return f"lp_drill_{backup_id}_{secrets.token_hex(3)}"
+
+
+def compare_tables(recorded: dict[str, Any] | None, restored: dict[str, int],
+                   now: dict[str, int] | None) -> DrillOutcome:
+    """Tables and row counts: the scratch copy must hold what the source held at backup time."""
+    expected: dict[str, int] = (recorded or {}).get("tables", {}) if recorded else {}
+    basis = expected if recorded else (now or {})
+    names = sorted(set(basis) | set(restored))
+    rows, differing = [], []
+    for name in names:
+        row = {"table": name, "at_backup": expected.get(name) if recorded else None,
+               "restored": restored.get(name), "source_now": (now or {}).get(name)}
+        rows.append(row)
+        if basis.get(name) != restored.get(name):
+            differing.append(name)
+    total = sum(restored.values())
+    against = "the counts taken with the backup" if recorded else "the source now"
+    if differing:
+        return DrillOutcome(False, f"{len(differing)} of {len(names)} tables differ from {against}: "
+                            + ", ".join(differing[:5]), rows)
+    return DrillOutcome(True, f"{len(names)} tables, {total} rows restored, equal to {against}", rows)

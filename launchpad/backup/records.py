@@ -1,0 +1,163 @@
+"""The store's record of backups and restores (tables from `backup.schema`).
+
+A backup row is inserted once, after its file is complete and in place; verification, drills
+and deletion by retention update it. Each write is its own durable transaction, as everywhere
+in the store, so a `kill -9` never loses an acknowledged backup.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from launchpad.errors import StoreError, UsageError
+from launchpad.migrations import to_json, utc_now
+from launchpad.store import Store
+
+_JSON = ("tool_versions", "inventory", "drill_detail")
+
+
+@dataclass(frozen=True)
+class BackupRecord:
+    id: int
+    uid: str
+    environment: str
+    target: str
+    driver: str
+    host: str
+    file: str  # relative to the backups folder
+    compression: str
+    started: str
+    finished: str
+    size: int
+    sha256: str
+    tool_versions: dict[str, str]
+    inventory: dict[str, Any] | None
+    purpose: str
+    actor: str
+    run_id: int | None
+    step_id: str | None
+    verified_at: str | None
+    verify_status: str | None
+    verify_detail: str | None
+    drilled_at: str | None
+    drill_status: str | None
+    drill_detail: dict[str, Any] | None
+    deleted_at: str | None
+    deleted_reason: str | None
+
+    def path(self, backups_dir: Path) -> Path:
+        return backups_dir / self.file
+
+    def manifest_path(self, backups_dir: Path) -> Path:
+        return manifest_path_for(self.path(backups_dir))
+
+    @property
+    def verified(self) -> bool:
+        return self.verify_status == "ok"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def manifest_path_for(path: Path) -> Path:
+    return path.with_name(path.name + ".json")
+
+
+def _record(row: dict[str, Any]) -> BackupRecord:
+    for column in _JSON:
+        if isinstance(row.get(column), str):
+            row[column] = json.loads(row[column])
+    row["tool_versions"] = row.get("tool_versions") or {}
+    names = {f.name for f in fields(BackupRecord)}
+    return BackupRecord(**{k: v for k, v in row.items() if k in names})
+
+
+def _query(store: Store, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    with store.lock:
+        try:
+            return [dict(row) for row in store.db.query(sql, params)]
+        except sqlite3.Error as exc:
+            raise StoreError(f"could not read the backups from the store: {exc}") from exc
+
+
+def insert_backup(store: Store, row: dict[str, Any]) -> BackupRecord:
+    values = {k: (to_json(v) if k in _JSON and v is not None else v) for k, v in row.items()}
+    with store.transaction():
+        backup_id = int(store.db.table("backups").insert(values).last_pk or 0)
+    return require_backup(store, backup_id)
+
+
+def get_backup(store: Store, backup_id: int) -> BackupRecord | None:
+    rows = _query(store, "SELECT * FROM backups WHERE id = ?", [backup_id])
+    return _record(rows[0]) if rows else None
+
+
+def require_backup(store: Store, backup_id: int) -> BackupRecord:
+    record = get_backup(store, backup_id)
+    if record is None:
+        raise UsageError(f"no backup {backup_id} in this workspace", hint="see `launchpad backups`")
+    return record
+
+
+def list_backups(store: Store, environment: str | None = None, target: str | None = None, *,
+                 include_deleted: bool = False, limit: int = 1000) -> list[BackupRecord]:
+    """Newest first."""
+    where, params = ["1 = 1"], []
+    if environment is not None:
+        where.append("environment = ?")
+        params.append(environment)
+    if target is not None:
+        where.append("target = ?")
+        params.append(target)
+    if not include_deleted:
+        where.append("deleted_at IS NULL")
+    sql = f"SELECT * FROM backups WHERE {' AND '.join(where)} ORDER BY finished DESC, id DESC LIMIT ?"
+    return [_record(row) for row in _query(store, sql, [*params, limit])]
+
+
+def newest_verified(store: Store, environment: str, target: str | None = None) -> BackupRecord | None:
+    rows = list_backups(store, environment, target)
+    return next((r for r in rows if r.verified), None)
+
+
+def _update(store: Store, backup_id: int, changes: dict[str, Any]) -> None:
+    with store.transaction():
+        store.db.table("backups").update(backup_id, changes)
+
+
+def set_verified(store: Store, backup_id: int, ok: bool, detail: str) -> None:
+    _update(store, backup_id, {"verified_at": utc_now(), "verify_status": "ok" if ok else "failed",
+                               "verify_detail": detail})
+
+
+def set_drilled(store: Store, backup_id: int, status: str, detail: dict[str, Any]) -> None:
+    _update(store, backup_id, {"drilled_at": utc_now(), "drill_status": status, "drill_detail": to_json(detail)})
+
+
+def mark_deleted(store: Store, backup_id: int, reason: str) -> None:
+    _update(store, backup_id, {"deleted_at": utc_now(), "deleted_reason": reason})
+
+
+def start_restore(store: Store, backup: BackupRecord, actor: str, run_id: int | None,
+                  step_id: str | None) -> int:
+    row = {"backup_id": backup.id, "environment": backup.environment, "target": backup.target,
+           "actor": actor, "run_id": run_id, "step_id": step_id, "started": utc_now(), "status": "running"}
+    with store.transaction():
+        return int(store.db.table("backup_restores").insert(row).last_pk or 0)
+
+
+def finish_restore(store: Store, restore_id: int, status: str, detail: str,
+                   safety_backup_id: int | None) -> None:
+    with store.transaction():
+        store.db.table("backup_restores").update(
+            restore_id, {"finished": utc_now(), "status": status, "detail": detail,
+                         "safety_backup_id": safety_backup_id})
+
+
+def restores(store: Store, backup_id: int | None = None) -> list[dict[str, Any]]:
+    where, params = ("WHERE backup_id = ?", [backup_id]) if backup_id is not None else ("", [])
+    return _query(store, f"SELECT * FROM backup_restores {where} ORDER BY id DESC", params)

@@ -1,0 +1,159 @@
+"""Restoring a backup, the thing that must work at 23:00 with the client waiting.
+
+In this order, and nothing happens unless every earlier point held: the backup belongs to this
+environment; its file still has the recorded sha256; a person confirms (on production by typing
+the environment's name, or `--confirm ENV`); a safety backup of the current state is taken; only
+then is the backup streamed into the restore command. Every outcome is a row in
+`backup_restores` and entries in the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from launchpad.backup import records
+from launchpad.backup.compress import decompress_command, decompressed_chunks
+from launchpad.backup.drivers import driver_for
+from launchpad.backup.errors import BackupFailed, RestoreRefused
+from launchpad.backup.hostshell import HostShell, tail
+from launchpad.backup.progress import ProgressMeter
+from launchpad.backup.records import BackupRecord
+from launchpad.backup.session import BackupSession
+from launchpad.backup.structure import ChunkReader
+from launchpad.backup.targets import resolve_target
+from launchpad.backup.verify import checksum_problem
+from launchpad.errors import LaunchpadError
+from launchpad.prompter import ConfirmRequest, Prompter, TypeNameRequest
+from launchpad.remote.base import CommandResult
+
+RESTORE_TIMEOUT = 12 * 3600.0
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restore_id: int
+    backup: BackupRecord
+    safety_backup: BackupRecord | None
+    detail: str
+
+
+class _MeteredFile:
+    """The stored file as a readable stream that reports progress."""
+
+    def __init__(self, source: Any, meter: ProgressMeter) -> None:
+        self.source, self.meter = source, meter
+
+    def read(self, size: int = -1) -> bytes:
+        chunk: bytes = self.source.read(size)
+        self.meter.add(len(chunk))
+        return chunk
+
+
+def feed_backup(session: BackupSession, shell: HostShell, record: BackupRecord, command: str,
+                phase: str = "restore") -> CommandResult:
+    """Stream the stored file into `command` on the host, decompressing it there when the host
+    has the tool (the link then carries compressed bytes), else here."""
+    path = record.path(session.backups_dir)
+    decompressor = decompress_command(record.compression)
+    meter = ProgressMeter(session.progress, record.environment, record.target, phase, record.size)
+    on_host = decompressor is None or decompressor.split()[0] in shell.tools([decompressor.split()[0]])
+    if on_host:
+        with open(path, "rb") as source:
+            result = shell.feed(restore_pipeline(decompressor, command), _MeteredFile(source, meter),
+                                timeout=RESTORE_TIMEOUT)
+    else:
+        reader = ChunkReader(decompressed_chunks(path, record.compression))
+        result = shell.feed(command, reader, timeout=RESTORE_TIMEOUT)
+    meter.report()
+    return result
+
+
+def restore_pipeline(decompressor: str | None, command: str) -> str:
+    """`decompressor | command`, failing when either fails (sh has no pipefail)."""
+    if decompressor is None:
+        return command
+    return (f"lp_status_dir=$(mktemp -d) || exit 1; trap 'rm -rf -- \"$lp_status_dir\"' EXIT; "
+            f"{{ {decompressor}; echo $? > \"$lp_status_dir/rc\"; }} | {{ {command}\n}}\nc=$?; "
+            f"r=$(cat \"$lp_status_dir/rc\" 2>/dev/null || echo 255); "
+            f"if [ \"$r\" != 0 ]; then echo \"launchpad: decompressing the backup failed ($r)\" >&2; exit \"$r\"; fi; "
+            f"exit $c")
+
+
+def restore_backup(session: BackupSession, backup_id: int, env_name: str, prompter: Prompter, *,
+                   already_confirmed: bool = False) -> RestoreResult:
+    record = records.require_backup(session.store, backup_id)
+    where = f"{record.environment}/{record.target}"
+    environment = session.workspace.environment(env_name)
+    if record.environment != env_name:
+        raise RestoreRefused(f"backup {backup_id} is of environment {record.environment!r}, not {env_name!r}",
+                             hint="environments never share data: restore a backup of this environment")
+    if record.deleted_at:
+        raise RestoreRefused(f"backup {backup_id} was deleted ({record.deleted_reason})")
+    problem = checksum_problem(record, session.backups_dir, session.progress)
+    if problem:
+        records.set_verified(session.store, backup_id, False, problem)
+        session.audit("restore_refused", where, {"backup": backup_id, "reason": problem})
+        raise RestoreRefused(f"backup {backup_id} does not verify: {problem}; nothing was changed",
+                             hint="choose another backup (`launchpad backups --env ENV`)")
+    if not already_confirmed:
+        _confirm(session, prompter, record, environment.production)
+    restore_id = records.start_restore(session.store, record, session.actor, session.run_id, session.step_id)
+    session.audit("restore_started", where, {"backup": backup_id, "restore": restore_id})
+    safety = None
+    try:
+        from launchpad.backup.take import take_backup
+
+        try:
+            safety = take_backup(session, env_name, record.target, purpose="safety")
+        except LaunchpadError as exc:
+            raise BackupFailed(f"the safety backup of the current state failed, so nothing was restored: "
+                               f"{exc.message}") from None
+        detail = _restore(session, record)
+    except LaunchpadError as exc:
+        records.finish_restore(session.store, restore_id, "failed", exc.message, safety.id if safety else None)
+        session.audit("restore_failed", where, {"backup": backup_id, "restore": restore_id, "reason": exc.message,
+                                                "safety_backup": safety.id if safety else None})
+        raise
+    records.finish_restore(session.store, restore_id, "restored", detail, safety.id)
+    session.audit("restore_finished", where, {"backup": backup_id, "restore": restore_id, "safety_backup": safety.id})
+    return RestoreResult(restore_id, record, safety, detail)
+
+
+def _confirm(session: BackupSession, prompter: Prompter, record: BackupRecord, production: bool) -> None:
+    step = session.step_id or "restore"
+    title = f"restore backup {record.id} of {record.target}"
+    detail = (f"replace {record.target} on {record.environment} with the backup taken {record.finished[:19]} "
+              f"({record.file}); a safety backup of the current state is taken first")
+    where = f"{record.environment}/{record.target}"
+    if not prompter.confirm(ConfirmRequest(step, title, record.environment, production, detail)):
+        session.audit("restore_declined", where, {"backup": record.id, "reason": "not confirmed"})
+        raise RestoreRefused("the restore was not confirmed; nothing was changed")
+    if production:
+        typed = prompter.type_environment(TypeNameRequest(step, title, record.environment)).strip()
+        if typed != record.environment:
+            session.audit("restore_declined", where, {"backup": record.id, "reason": "environment name typed wrong",
+                                                      "typed": typed})
+            raise RestoreRefused(f"{record.environment} is production: its name was not typed "
+                                 f"({typed!r}); nothing was changed",
+                                 hint=f"type {record.environment}, or pass --confirm {record.environment}")
+    session.audit("restore_confirmed", where, {"backup": record.id, "production": production})
+
+
+def _restore(session: BackupSession, record: BackupRecord) -> str:
+    environment = session.workspace.environment(record.environment)
+    target = resolve_target(environment, record.environment, record.target, session.transport_for,
+                            session.workspace.root, ask_secret=session.ask_secret)
+    driver = driver_for(target)
+    if driver.name != record.driver:
+        raise RestoreRefused(f"backup {record.id} was taken by the {record.driver} driver, but the target now uses "
+                             f"{driver.name}", hint="restore it by hand, or put the target back as it was")
+    shell = HostShell(target.transport, session.audit, local=target.local)
+    with shell.private_dir() as tmp:
+        for name, content in driver.secret_files().items():
+            shell.write_private(f"{tmp}/{name}", content)
+        result = feed_backup(session, shell, record, driver.restore_command(tmp))
+    if not result.ok:
+        raise BackupFailed(f"{shell.name}: the restore failed (exit {result.exit_code}): {tail(result.stderr)}",
+                           hint="the safety backup holds the state before this restore")
+    return f"restored backup {record.id} ({record.file}) on {shell.name}"

@@ -1,0 +1,76 @@
+"""Retention per target: keep the N newest backups and those younger than D days (a backup
+either rule keeps is kept), and never delete the newest verified backup of a target — it may be
+the only one a rollback can trust — nor one taken by a run that has not finished (its rollback
+may still need it)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from launchpad.backup import records
+from launchpad.backup.records import BackupRecord
+from launchpad.backup.session import BackupSession
+from launchpad.site import BackupRetention
+
+
+@dataclass(frozen=True)
+class PruneDecision:
+    record: BackupRecord
+    delete: bool
+    reason: str
+
+
+def plan_retention(backups: list[BackupRecord], retention: BackupRetention, now: datetime,
+                   unfinished_runs: Collection[int] = ()) -> list[PruneDecision]:
+    """One decision per backup of one target (given newest first)."""
+    newest_verified = next((b.id for b in backups if b.verified), None)
+    decisions = []
+    for position, backup in enumerate(backups):
+        age = now - datetime.fromisoformat(backup.finished)
+        kept_by = []
+        if retention.keep is None and retention.keep_days is None:
+            kept_by.append("no retention rule")
+        if retention.keep is not None and position < retention.keep:
+            kept_by.append(f"one of the {retention.keep} newest")
+        if retention.keep_days is not None and age < timedelta(days=retention.keep_days):
+            kept_by.append(f"younger than {retention.keep_days} days")
+        if backup.id == newest_verified:
+            kept_by.append("the newest verified backup")
+        if backup.run_id is not None and backup.run_id in unfinished_runs:
+            kept_by.append(f"run {backup.run_id} has not finished")
+        if kept_by:
+            decisions.append(PruneDecision(backup, False, "; ".join(kept_by)))
+        else:
+            decisions.append(PruneDecision(backup, True, f"older than the retention rule ({age.days} days old, "
+                                                         f"number {position + 1})"))
+    return decisions
+
+
+def prune(session: BackupSession, environment: str | None = None, *, dry_run: bool = False) -> list[PruneDecision]:
+    """Apply every target's retention; returns all decisions (deleted ones with delete=True)."""
+    now = datetime.now(UTC)
+    unfinished = {run["id"] for status in ("running", "interrupted")
+                  for run in session.store.list_runs(limit=10_000, status=status)}
+    decisions: list[PruneDecision] = []
+    for env_name, env in session.workspace.site.environments.items():
+        if environment is not None and env_name != environment:
+            continue
+        for target_name, target in env.backups.items():
+            backups = records.list_backups(session.store, env_name, target_name)
+            decisions += plan_retention(backups, target.retention, now, unfinished)
+    if not dry_run:
+        for decision in decisions:
+            if decision.delete:
+                _delete(session, decision)
+    return decisions
+
+
+def _delete(session: BackupSession, decision: PruneDecision) -> None:
+    record = decision.record
+    for path in (record.path(session.backups_dir), record.manifest_path(session.backups_dir)):
+        path.unlink(missing_ok=True)
+    records.mark_deleted(session.store, record.id, decision.reason)
+    session.audit("backup_deleted", f"{record.environment}/{record.target}",
+                  {"backup": record.id, "file": record.file, "reason": decision.reason})

@@ -1,0 +1,35 @@
+"""What every backup operation needs: the workspace, its store, transports, who acts, where
+progress goes, how to ask for a `prompt` secret, and the playbook run (if any) it belongs to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from launchpad.backup.progress import ProgressSink, ignore_progress
+from launchpad.remote.base import Transport
+from launchpad.site import Host
+from launchpad.store import Store
+from launchpad.workspace import Workspace
+
+
+@dataclass
+class BackupSession:
+    workspace: Workspace
+    store: Store
+    transport_for: Callable[[Host], Transport]
+    actor: str
+    progress: ProgressSink = ignore_progress
+    ask_secret: Callable[[str], str] | None = None
+    run_id: int | None = None
+    step_id: str | None = None
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.workspace.backups_dir
+
+    def audit(self, action: str, target: str, detail: dict[str, Any]) -> None:
+        context = {"run": self.run_id, "step": self.step_id} if self.run_id is not None else {}
+        self.store.audit(self.actor, action, target, {**detail, **context})

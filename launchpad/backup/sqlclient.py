@@ -1,0 +1,162 @@
+"""The database's own client tools on the host (`mysql`/`mariadb`, `psql`), driven through stdin.
+
+Used by the drivers (inventories, scratch databases in drills) and by the `sql` step. The SQL
+text always travels on stdin and credentials in 0600 files (a MySQL option file, a PostgreSQL
+passfile) in the private directory the caller made: neither is ever on a command line, where
+`ps` on the host would show it. Results come back in unambiguous formats: XML from `mysql
+--xml` (NULL is `xsi:nil`), CSV from `psql --csv` with NULL printed as a random sentinel.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import secrets
+import shlex
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass, field
+
+from launchpad.backup.errors import BackupFailed
+from launchpad.backup.hostshell import HostShell, tail
+
+XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
+Value = str | None
+
+
+@dataclass(frozen=True)
+class DbAccess:
+    """Where a database is and who logs in; the password already resolved (never stored)."""
+
+    engine: str
+    name: str
+    host: str | None = None
+    port: int | None = None
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class ResultSet:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Value, ...], ...]
+
+
+class MySqlClient:
+    """`mysql` (or `mariadb`) with an option file holding user, password, host and port."""
+
+    option_file = "my.cnf"
+
+    def __init__(self, access: DbAccess) -> None:
+        self.access = access
+        first = "mariadb" if access.engine == "mariadb" else "mysql"
+        second = "mysql" if first == "mariadb" else "mariadb"
+        self.tool = f'"$(command -v {first} || command -v {second})"'
+
+    def secret_files(self) -> dict[str, str]:
+        lines = ["[client]"]
+        for key, value in (("user", self.access.user), ("password", self.access.password),
+                           ("host", self.access.host)):
+            if value is not None:
+                lines.append(f"{key}={option_value(value)}")
+        if self.access.port is not None:
+            lines.append(f"port={self.access.port}")
+        return {self.option_file: "\n".join(lines) + "\n"}
+
+    def options(self, tmp: str) -> str:
+        # --defaults-extra-file must come first; utf8mb4 keeps Chinese text intact both ways.
+        return f"--defaults-extra-file={shlex.quote(tmp + '/' + self.option_file)} --default-character-set=utf8mb4"
+
+    def command(self, tmp: str, database: str | None = None, extra: str = "") -> str:
+        db = shlex.quote(database or self.access.name)
+        # The client, unlike the dump tool, takes a connect timeout: a dead server fails fast.
+        return " ".join(part for part in (self.tool, self.options(tmp), "--connect-timeout=10", extra, db) if part)
+
+    def query(self, shell: HostShell, tmp: str, script: str, database: str | None = None) -> list[ResultSet]:
+        result = shell.run(self.command(tmp, database, "--xml --batch"), stdin=script.encode("utf-8"))
+        if not result.ok:
+            raise BackupFailed(f"{shell.name}: mysql failed: {tail(result.stderr)}")
+        return parse_mysql_xml(result.stdout)
+
+
+class PostgresClient:
+    """`psql` with a passfile (PGPASSFILE) and, for scripts, ON_ERROR_STOP."""
+
+    passfile = "pgpass"
+
+    def __init__(self, access: DbAccess) -> None:
+        self.access = access
+
+    def secret_files(self) -> dict[str, str]:
+        if self.access.password is None:
+            return {}
+        user = pgpass_field(self.access.user or "*")
+        return {self.passfile: f"*:*:*:{user}:{pgpass_field(self.access.password)}\n"}
+
+    def env(self, tmp: str) -> str:
+        passfile = f"PGPASSFILE={shlex.quote(tmp + '/' + self.passfile)} " if self.access.password else ""
+        return f"{passfile}PGCONNECT_TIMEOUT=10 "
+
+    def connection(self, database: str | None = None) -> str:
+        parts = []
+        if self.access.host:
+            parts += ["-h", self.access.host]
+        if self.access.port:
+            parts += ["-p", str(self.access.port)]
+        if self.access.user:
+            parts += ["-U", self.access.user]
+        parts += ["-d", database or self.access.name]
+        return "-w " + " ".join(shlex.quote(p) for p in parts)
+
+    def query(self, shell: HostShell, tmp: str, script: str, database: str | None = None) -> ResultSet:
+        sentinel = f"NULL-{secrets.token_hex(12)}"
+        command = (f"{self.env(tmp)}psql -X -q --csv -v ON_ERROR_STOP=1 -P null={sentinel} -P footer=off "
+                   f"{self.connection(database)} -f -")
+        result = shell.run(command, stdin=script.encode("utf-8"))
+        if not result.ok:
+            raise BackupFailed(f"{shell.name}: psql failed: {tail(result.stderr)}")
+        return parse_psql_csv(result.stdout.decode("utf-8"), sentinel)
+
+
+def option_value(value: str) -> str:
+    """A value for a MySQL option file: double-quoted, backslash escapes."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{escaped}"'
+
+
+def pgpass_field(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(":", "\\:")
+
+
+def parse_mysql_xml(output: bytes) -> list[ResultSet]:
+    """`mysql --xml` prints one XML document per result set, one after the other."""
+    sets = []
+    for document in re.split(rb"<\?xml[^>]*\?>", output):
+        if not document.strip():
+            continue
+        try:
+            root = ElementTree.fromstring(document)
+        except ElementTree.ParseError as exc:
+            raise BackupFailed(f"cannot read mysql's answer: {exc}") from None
+        columns: tuple[str, ...] = ()
+        rows = []
+        for row in root.iter("row"):
+            fields = row.findall("field")
+            columns = tuple(f.get("name", "") for f in fields)
+            rows.append(tuple(None if f.get(XSI_NIL) == "true" else (f.text or "") for f in fields))
+        sets.append(ResultSet(columns, tuple(rows)))
+    return sets
+
+
+def parse_psql_csv(text: str, sentinel: str) -> ResultSet:
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    if not records:
+        return ResultSet((), ())
+    header, body = records[0], records[1:]
+    rows = tuple(tuple(None if value == sentinel else value for value in record) for record in body)
+    return ResultSet(tuple(header), rows)
+
+
+def hex_literal(text: str) -> str:
+    """Text as hex digits: nothing in it can end a string or start a statement."""
+    return text.encode("utf-8").hex()

@@ -1,0 +1,112 @@
+"""Verifying a stored backup: its sha256 against the record, then its structure (the same
+completeness check it passed when taken). A failed verification is recorded, and a restore of
+that backup is refused."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from launchpad.backup import records
+from launchpad.backup.compress import decompressed_chunks
+from launchpad.backup.errors import BackupFailed
+from launchpad.backup.progress import ProgressMeter, ProgressSink, ignore_progress
+from launchpad.backup.records import BackupRecord
+from launchpad.backup.session import BackupSession
+from launchpad.backup.structure import (
+    TAIL,
+    CheckResult,
+    check_mysqldump,
+    check_pattern,
+    check_pg_custom,
+    check_sqlite,
+    check_tar,
+)
+from launchpad.site import Site
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    backup_id: int
+    ok: bool
+    checksum_ok: bool
+    structure_ok: bool
+    detail: str
+
+
+def file_sha256(path: Path, meter: ProgressMeter | None = None) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as source:
+        while chunk := source.read(1024 * 1024):
+            digest.update(chunk)
+            if meter is not None:
+                meter.add(len(chunk))
+    return digest.hexdigest()
+
+
+def checksum_problem(record: BackupRecord, backups_dir: Path, progress: ProgressSink = ignore_progress) -> str:
+    """Why the stored file does not match its record, or '' when it does."""
+    path = record.path(backups_dir)
+    if not path.is_file():
+        return f"the file {path} is missing"
+    if path.stat().st_size != record.size:
+        return f"the file holds {path.stat().st_size} bytes, the record says {record.size}"
+    meter = ProgressMeter(progress, record.environment, record.target, "verify", record.size)
+    actual = file_sha256(path, meter)
+    if actual != record.sha256:
+        return f"sha256 is {actual[:16]}…, the record says {record.sha256[:16]}…: the file was altered or damaged"
+    manifest = record.manifest_path(backups_dir)
+    try:
+        written = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return f"its manifest {manifest.name} is missing or unreadable"
+    if written.get("sha256") != record.sha256 or written.get("uid") != record.uid:
+        return f"its manifest {manifest.name} does not match the record"
+    return ""
+
+
+def structure_check(record: BackupRecord, path: Path, site: Site | None = None) -> CheckResult:
+    def chunks() -> Iterator[bytes]:
+        return decompressed_chunks(path, record.compression)
+
+    def tail() -> Iterator[bytes]:
+        return decompressed_chunks(path, record.compression, tail=TAIL)
+
+    checks: dict[str, Callable[[], CheckResult]] = {
+        "mysql": lambda: check_mysqldump(tail()),
+        "postgresql": lambda: check_pg_custom(chunks),
+        "sqlite": lambda: check_sqlite(chunks()),
+        "files": lambda: check_tar(chunks()),
+        "command": lambda: check_pattern(tail(), _command_pattern(record, site)),
+    }
+    try:
+        return checks[record.driver]()
+    except KeyError:
+        return CheckResult(False, f"unknown driver {record.driver!r}")
+    except BackupFailed as exc:
+        return CheckResult(False, exc.message)
+
+
+def _command_pattern(record: BackupRecord, site: Site | None) -> str | None:
+    environment = site.environments.get(record.environment) if site else None
+    target = environment.backups.get(record.target) if environment else None
+    return target.command.complete if target is not None and target.command is not None else None
+
+
+def verify_backup(session: BackupSession, backup_id: int) -> VerifyReport:
+    record = records.require_backup(session.store, backup_id)
+    if record.deleted_at:
+        raise BackupFailed(f"backup {backup_id} was deleted ({record.deleted_reason})")
+    problem = checksum_problem(record, session.backups_dir, session.progress)
+    if problem:
+        report = VerifyReport(backup_id, False, False, False, problem)
+    else:
+        check = structure_check(record, record.path(session.backups_dir), session.workspace.site)
+        report = VerifyReport(backup_id, check.ok, True, check.ok, check.detail)
+    records.set_verified(session.store, backup_id, report.ok, report.detail)
+    session.audit("backup_verified" if report.ok else "backup_verify_failed",
+                  f"{record.environment}/{record.target}", {"backup": backup_id, "detail": report.detail})
+    return report

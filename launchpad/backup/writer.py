@@ -1,0 +1,212 @@
+"""The sink a dump streams into: the workspace's store, never a temporary copy elsewhere.
+
+Bytes are hashed (sha256) and written as they arrive, to a private temporary name beside the
+final one. Only `publish` — after the dump exited 0 and passed its completeness check — syncs
+the directory and renames the file into place; `discard` removes it. A launchpad killed
+mid-stream leaves a `.partial` file named with its pid, removed by the next backup of the
+target once that process is gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+from launchpad.backup.errors import BackupFailed
+from launchpad.backup.progress import ProgressMeter
+
+# Kept free beyond the expected size: the store and its journal must still be writable.
+FREE_SPACE_MARGIN = 64 * 1024 * 1024
+_PARTIAL = re.compile(r"^\..+\.(\d+)\.partial$")
+FLUSH_EVERY = 64 * 1024 * 1024
+
+
+class _Flusher:
+    """Syncs a file's written data in the background when asked; errors surface at `stop`."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.error: OSError | None = None
+        self._wanted = threading.Event()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="backup flush", daemon=True)
+        self._thread.start()
+
+    def request(self) -> None:
+        self._wanted.set()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wanted.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            self._wanted.wait()
+            self._wanted.clear()
+            if self._stopping:
+                return
+            try:
+                os.fdatasync(self.fd)
+            except OSError as exc:
+                self.error = exc
+                return
+
+
+class StreamingFile:
+    """A write-only file object (`write` is all a transport's `stream` needs)."""
+
+    def __init__(self, final: Path, meter: ProgressMeter | None = None) -> None:
+        self.final = final
+        self.partial = final.with_name(f".{final.name}.{os.getpid()}.partial")
+        self.meter = meter
+        self.size = 0
+        self._hash = hashlib.sha256()
+        self._fd: int | None = os.open(self.partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self._flusher: _Flusher | None = None
+        self._next_flush = FLUSH_EVERY
+
+    def write(self, chunk: bytes) -> int:
+        if self._fd is None:
+            raise ValueError("write to a closed backup file")
+        self._hash.update(chunk)
+        written = os.write(self._fd, chunk)
+        if written < len(chunk):  # rare for a regular file: a signal, or the disk filling up
+            view = memoryview(chunk)[written:]
+            while view:
+                view = view[os.write(self._fd, view):]
+        self.size += len(chunk)
+        if self.size >= self._next_flush:
+            self._next_flush = self.size + FLUSH_EVERY
+            if self._flusher is None:
+                self._flusher = _Flusher(self._fd)
+            self._flusher.request()
+        if self.meter is not None:
+            self.meter.add(len(chunk))
+        return len(chunk)
+
+    @property
+    def sha256(self) -> str:
+        return self._hash.hexdigest()
+
+    def finish(self) -> None:
+        """Flush the bytes to the disk (fsync) and close; the file keeps its temporary name."""
+        if self._fd is None:
+            return
+        self._stop_flusher()
+        fd, self._fd = self._fd, None
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if self.meter is not None:
+            self.meter.report()
+
+    def publish(self) -> Path:
+        self.finish()
+        os.replace(self.partial, self.final)
+        sync_directory(self.final.parent)
+        return self.final
+
+    def _stop_flusher(self) -> None:
+        flusher, self._flusher = self._flusher, None
+        if flusher is not None:
+            flusher.stop()
+            if flusher.error is not None:
+                raise flusher.error
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self._stop_flusher()
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        with contextlib.suppress(FileNotFoundError):
+            self.partial.unlink()
+
+
+def sync_directory(directory: Path) -> None:
+    """A rename is durable only once its directory is synced."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_durably(path: Path, data: bytes) -> None:
+    """Write a small file (a manifest) complete or not at all."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(partial, path)
+        sync_directory(path.parent)
+    except OSError:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+        raise
+
+
+def private_directory(path: Path) -> Path:
+    """Create `path` (and parents) readable by the owner only: dumps hold the client's data."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        os.chmod(path, 0o700)
+    return path
+
+
+def check_free_space(directory: Path, expected: int) -> None:
+    """Refuse to start when the last backup's size (plus a margin) would not fit."""
+    free = shutil.disk_usage(directory).free
+    needed = expected + FREE_SPACE_MARGIN
+    if free < needed:
+        from launchpad.backup.progress import human_size
+
+        raise BackupFailed(
+            f"only {human_size(free)} free in {directory}; the last backup of this target took "
+            f"{human_size(expected)}",
+            hint="free some space (`launchpad backups prune`), or move the workspace to a larger disk",
+        )
+
+
+def remove_stale_partials(directory: Path) -> list[Path]:
+    """Remove `.partial` files left by launchpad processes that no longer run."""
+    removed = []
+    for entry in directory.glob(".*.partial"):
+        match = _PARTIAL.match(entry.name)
+        if match and not _alive(int(match.group(1))):
+            with contextlib.suppress(FileNotFoundError):
+                entry.unlink()
+                removed.append(entry)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def explain_os_error(exc: OSError, path: Path) -> BackupFailed:
+    if exc.errno == errno.ENOSPC:
+        return BackupFailed(f"the disk holding {path.parent} is full; the partial backup was removed",
+                            hint="free some space (`launchpad backups prune`) and take the backup again")
+    return BackupFailed(f"cannot write {path}: {exc.strerror or exc}", hint="check the workspace's disk")

@@ -1,0 +1,124 @@
+"""`sql`: one query on a database of the environment, with parameters, judged by the rows it
+returns (exact rows, a row count, or the first value). It runs through the database's own
+client on the host that reaches it (`via`), with the credentials in a 0600 file, never on a
+command line; values travel as parameters, never spliced into the SQL (see
+`launchpad.backup.sqlquery`). Chinese text, NULLs, tabs and newlines come back as they are."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from launchpad.events import CommandSent
+from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
+
+KEPT_ROWS = 50
+Param = str | int | float | bool | None
+
+
+class SqlExpect(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    rows: list[list[Any]] | None = Field(None, description="The exact rows, in order.")
+    row_count: int | None = Field(None, ge=0)
+    min_rows: int | None = Field(None, ge=0)
+    max_rows: int | None = Field(None, ge=0)
+    value: Any = Field(None, description="The first column of the first row (null: SQL NULL).")
+
+
+class SqlStep(StepSpec):
+    kind: Literal["sql"]
+    database: str = Field(description="A key of the environment's databases.")
+    query: str = Field(description="One statement; :name marks a parameter.")
+    params: dict[str, Param] = Field(default_factory=dict, description="Values of the :name parameters.")
+    expect: SqlExpect = Field(default_factory=SqlExpect)
+
+    @field_validator("params")
+    @classmethod
+    def _names(cls, params: dict[str, Param]) -> dict[str, Param]:
+        import re
+
+        for name in params:
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,40}", name):
+                raise ValueError(f"parameter name {name!r} must be letters, digits and _")
+        return params
+
+    def describe(self) -> str:
+        return self.description or self.query.strip()
+
+
+def same(actual: Any, expected: Any) -> bool:
+    """Client tools answer text: 42 matches '42', 1.5 matches '1.50', true matches 't' or '1'."""
+    if expected is None or actual is None:
+        return expected is None and actual is None
+    if isinstance(expected, bool):
+        return str(actual).lower() in (("1", "t", "true") if expected else ("0", "f", "false"))
+    if isinstance(expected, int | float) and not isinstance(actual, bool):
+        try:
+            return Decimal(str(actual)) == Decimal(str(expected))
+        except InvalidOperation:
+            return False
+    return str(actual) == str(expected)
+
+
+def judge(expect: SqlExpect, rows: tuple[tuple[Any, ...], ...]) -> str:
+    """Why the rows miss the expectation, or ''."""
+    count = len(rows)
+    if expect.row_count is not None and count != expect.row_count:
+        return f"{count} rows, expected {expect.row_count}"
+    if expect.min_rows is not None and count < expect.min_rows:
+        return f"{count} rows, expected at least {expect.min_rows}"
+    if expect.max_rows is not None and count > expect.max_rows:
+        return f"{count} rows, expected at most {expect.max_rows}"
+    if expect.rows is not None:
+        if count != len(expect.rows):
+            return f"{count} rows, expected {len(expect.rows)}"
+        for number, (got, wanted) in enumerate(zip(rows, expect.rows, strict=True), 1):
+            if len(got) != len(wanted) or not all(same(a, e) for a, e in zip(got, wanted, strict=True)):
+                return f"row {number} is {list(got)!r}, expected {wanted!r}"
+    if "value" in expect.model_fields_set:
+        if not rows or not rows[0]:
+            return f"no rows, expected the value {expect.value!r}"
+        if not same(rows[0][0], expect.value):
+            return f"the value is {rows[0][0]!r}, expected {expect.value!r}"
+    return ""
+
+
+def run_sql(step: SqlStep, ctx: StepContext) -> StepOutcome:
+    from launchpad.backup.hostshell import HostShell
+    from launchpad.backup.sqlclient import DbAccess
+    from launchpad.backup.sqlquery import run_query, secret_files
+    from launchpad.backup.targets import transport_for_host
+    from launchpad.secrets import resolve_secret
+
+    database = ctx.environment.databases.get(step.database)
+    if database is None:
+        return StepOutcome("failed", f"no database {step.database!r} in {ctx.env_name} "
+                           f"(databases: {', '.join(ctx.environment.databases) or 'none'})")
+    password = None
+    if database.password is not None:
+        password = resolve_secret(database.password, ask=getattr(ctx.prompter, "secret", None),
+                                  label=f"the password of database {step.database} ({ctx.env_name})")
+    access = DbAccess(database.engine, database.name, database.host, database.port, database.user, password)
+    root = ctx.workspace_root or Path.cwd()
+    transport, local = transport_for_host(ctx.environment, database.via, ctx.transport_for, root)
+    shell = HostShell(transport, lambda action, target, detail: ctx.audit(
+        action, target, {**detail, "step": ctx.step_id, "query": step.query, "params": sorted(step.params)}),
+        local=local)
+    ctx.emit(CommandSent(ctx.run_id, ctx.step_id, shell.name, step.query))
+    with shell.private_dir() as tmp:
+        for name, content in secret_files(access).items():
+            shell.write_private(f"{tmp}/{name}", content)
+        result = run_query(shell, tmp, access, step.query, dict(step.params))
+    problem = judge(step.expect, result.rows)
+    evidence = {"columns": list(result.columns), "rows": [list(r) for r in result.rows[:KEPT_ROWS]],
+                "row_count": len(result.rows)}
+    if problem:
+        return StepOutcome("failed", problem, evidence=evidence)
+    first = f", first value {result.rows[0][0]!r}" if result.rows and result.rows[0] else ""
+    return StepOutcome("passed", f"{len(result.rows)} row(s){first}", evidence=evidence)
+
+
+STEP_KIND = StepKind("sql", SqlStep, run_sql, idempotent=False)

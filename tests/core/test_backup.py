@@ -1,0 +1,280 @@
+"""Backups on the local transport: SQLite (the online backup API), files (tar) and the command
+driver, through the same code paths as over SSH. The failure paths are the point: nothing is
+recorded unless the dump exited 0, was complete and is on disk under its final name."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import sqlite3
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from launchpad.backup import records
+from launchpad.backup.drill import drill_backup
+from launchpad.backup.drivers.sqlite import SqliteDriver
+from launchpad.backup.errors import BackupFailed, RestoreRefused
+from launchpad.backup.restore import restore_backup
+from launchpad.backup.session import BackupSession
+from launchpad.backup.take import take_backup
+from launchpad.backup.verify import verify_backup
+from launchpad.connect import HostConnections
+from launchpad.store import Store
+from launchpad.workspace import load_workspace
+from tests.scripted import ScriptedPrompter
+
+ROWS = [(1, "张三", "第一行\n第二行"), (2, "tab\there", None), (3, "", "引号 ' \" ; DROP TABLE t; --")]
+
+SITE = """\
+site: {name: 备份测试, client: 测试客户}
+environments:
+  test:
+    transport: local
+    hosts:
+      - {name: app1, address: 127.0.0.1}
+    databases:
+      app: {engine: sqlite, name: data/app.db, via: app1}
+    backups:
+      app: {database: app, retention: {keep: 2}}
+      files: {paths: [conf], compression: gzip}
+      blob:
+        host: app1
+        command: {dump: "cat blob.bin", restore: "cat > blob.bin", extension: bin, complete: 'END\\n?$'}
+  prod:
+    production: true
+    transport: local
+    hosts:
+      - {name: prod1, address: 127.0.0.1}
+    databases:
+      app: {engine: sqlite, name: data/app.db, via: prod1}
+    backups:
+      app: {database: app}
+"""
+
+
+def rows_of(db: Path) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db) as connection:
+        return list(connection.execute("SELECT id, name, note FROM t ORDER BY id"))
+
+
+class Lab:
+    """A local workspace with an SQLite database, a config folder and a blob."""
+
+    def __init__(self, root: Path, site: str = SITE) -> None:
+        root.mkdir(parents=True)
+        (root / "site.yaml").write_text(textwrap.dedent(site), encoding="utf-8")
+        (root / "data").mkdir()
+        self.db = root / "data" / "app.db"
+        with sqlite3.connect(self.db) as connection:
+            connection.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, note TEXT)")
+            connection.executemany("INSERT INTO t VALUES (?, ?, ?)", ROWS)
+        (root / "conf" / "子目录").mkdir(parents=True)
+        (root / "conf" / "app.ini").write_text("port=8080\n")
+        (root / "conf" / "子目录" / "说明.txt").write_text("中文内容\n")
+        (root / "blob.bin").write_bytes(b"x" * 100_000 + b"END\n")
+        self.root = root
+        self.workspace = load_workspace(root)
+        self.store = Store.open(self.workspace.store_path)
+        self.progress: list[Any] = []
+
+    @contextlib.contextmanager
+    def session(self, env: str = "test") -> Iterator[BackupSession]:
+        with HostConnections(self.workspace, env) as connections:
+            yield BackupSession(self.workspace, self.store, connections.transport_for, "tester",
+                                progress=self.progress.append)
+
+    def take(self, target: str, env: str = "test") -> records.BackupRecord:
+        with self.session(env) as session:
+            return take_backup(session, env, target)
+
+    def files_in(self, env: str, target: str) -> list[str]:
+        folder = self.workspace.backups_dir / env / target
+        return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+    def audit_actions(self) -> list[str]:
+        return [row["action"] for row in self.store.db.query("SELECT action FROM audit ORDER BY id")]
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> Lab:
+    return Lab(tmp_path / "ws")
+
+
+def test_sqlite_backup_change_restore_gives_the_original_back(lab: Lab) -> None:
+    record = lab.take("app")
+    assert record.driver == "sqlite" and record.verified and record.inventory == {"tables": {"t": 3}}
+    assert record.file.startswith("test/app/") and record.size == record.path(lab.workspace.backups_dir).stat().st_size
+    assert lab.progress and lab.progress[-1].bytes == record.size
+    mode = record.path(lab.workspace.backups_dir).stat().st_mode & 0o777
+    assert mode == 0o600
+    with sqlite3.connect(lab.db) as connection:
+        connection.execute("UPDATE t SET name = '改坏了'")
+        connection.execute("DELETE FROM t WHERE id = 3")
+    with lab.session() as session:
+        result = restore_backup(session, record.id, "test", ScriptedPrompter())
+    assert rows_of(lab.db) == ROWS
+    assert result.safety_backup is not None and result.safety_backup.purpose == "safety"
+    assert result.safety_backup.inventory == {"tables": {"t": 2}}
+    assert records.restores(lab.store, record.id)[0]["status"] == "restored"
+    assert {"backup_taken", "restore_confirmed", "restore_started", "restore_finished"} <= set(lab.audit_actions())
+
+
+def test_files_backup_and_restore_swap_the_folder_back(lab: Lab) -> None:
+    record = lab.take("files")
+    assert record.compression == "gzip" and record.file.endswith(".tar.gz")
+    files = record.inventory["files"] if record.inventory else {}
+    assert files["conf/子目录/说明.txt"]["type"] == "file"
+    (lab.root / "conf" / "app.ini").write_text("port=9999\n")
+    (lab.root / "conf" / "stray.txt").write_text("new")
+    (lab.root / "conf" / "子目录" / "说明.txt").unlink()
+    with lab.session() as session:
+        restore_backup(session, record.id, "test", ScriptedPrompter())
+    assert (lab.root / "conf" / "app.ini").read_text() == "port=8080\n"
+    assert (lab.root / "conf" / "子目录" / "说明.txt").read_text() == "中文内容\n"
+    assert not (lab.root / "conf" / "stray.txt").exists()
+    assert not list(lab.root.glob("*.launchpad-old"))
+
+
+def test_drills_report_rows_and_files(lab: Lab) -> None:
+    app, files = lab.take("app"), lab.take("files")
+    with lab.session() as session:
+        drilled = drill_backup(session, app.id)
+        assert drilled.passed and drilled.rows == [{"table": "t", "at_backup": 3, "restored": 3, "source_now": 3}]
+        (lab.root / "conf" / "app.ini").write_text("changed since\n")
+        drilled_files = drill_backup(session, files.id)
+    assert drilled_files.passed and "1 differ from the source now" in drilled_files.summary
+    stored = records.require_backup(lab.store, app.id)
+    assert stored.drill_status == "passed" and stored.drill_detail and stored.drill_detail["rows"][0]["restored"] == 3
+
+
+def test_a_dump_killed_halfway_leaves_no_file_and_no_record(lab: Lab) -> None:
+    with lab.session() as session, pytest.raises(BackupFailed, match="was killed"):
+        _take_with_dump(session, "blob", "head -c 3000000 /dev/zero; kill -9 $$")
+    assert lab.files_in("test", "blob") == []
+    assert records.list_backups(lab.store) == []
+    assert lab.audit_actions()[-1] == "backup_failed"
+
+
+def _take_with_dump(session: BackupSession, target: str, dump: str) -> records.BackupRecord:
+    """Take `target` with its command driver's dump replaced (a dump that misbehaves)."""
+    from launchpad.backup.drivers import command
+
+    original = command.CommandDriver.dump_command
+    command.CommandDriver.dump_command = lambda self, tmp: dump  # type: ignore[method-assign]
+    try:
+        return take_backup(session, "test", target)
+    finally:
+        command.CommandDriver.dump_command = original  # type: ignore[method-assign]
+
+
+def test_a_dump_that_exits_0_but_is_cut_short_is_rejected(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    with lab.session() as session:
+        with pytest.raises(BackupFailed, match="incomplete"):
+            _take_with_dump(session, "blob", "head -c 5000 blob.bin")
+        original = SqliteDriver.dump_command
+        monkeypatch.setattr(SqliteDriver, "dump_command", lambda self, tmp: original(self, tmp) + " | head -c 5000")
+        with pytest.raises(BackupFailed, match="cut short"):
+            take_backup(session, "test", "app")
+    assert lab.files_in("test", "blob") == [] and lab.files_in("test", "app") == []
+    assert records.list_backups(lab.store) == []
+
+
+def test_a_full_disk_removes_the_partial_file(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    from launchpad.backup.writer import StreamingFile
+
+    real_write = StreamingFile.write
+
+    def fill_up(self: StreamingFile, chunk: bytes) -> int:
+        real_write(self, chunk[:100])  # some bytes land, then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(StreamingFile, "write", fill_up)
+    with lab.session() as session, pytest.raises(BackupFailed, match="disk .* is full"):
+        take_backup(session, "test", "blob")
+    assert lab.files_in("test", "blob") == [] and records.list_backups(lab.store) == []
+
+
+def test_free_space_is_checked_before_starting(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    import launchpad.backup.writer as writer
+
+    lab.take("blob")
+    monkeypatch.setattr(writer.shutil, "disk_usage", lambda _: shutil._ntuple_diskusage(10**9, 10**9, 1000))  # type: ignore[attr-defined]
+    with lab.session() as session, pytest.raises(BackupFailed, match="free"):
+        take_backup(session, "test", "blob")
+    assert len(records.list_backups(lab.store)) == 1
+
+
+def test_a_partial_file_of_a_dead_process_is_cleaned_up(lab: Lab) -> None:
+    folder = lab.workspace.backups_dir / "test" / "blob"
+    folder.mkdir(parents=True)
+    stale = folder / ".test-blob-x.bin.999999999.partial"
+    stale.write_bytes(b"half")
+    lab.take("blob")
+    assert not stale.exists()
+
+
+def test_a_flipped_byte_fails_verify_and_restore_refuses(lab: Lab) -> None:
+    record = lab.take("app")
+    path = record.path(lab.workspace.backups_dir)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    with sqlite3.connect(lab.db) as connection:
+        connection.execute("DELETE FROM t")
+    with lab.session() as session:
+        report = verify_backup(session, record.id)
+        assert not report.ok and not report.checksum_ok and "sha256" in report.detail
+        with pytest.raises(RestoreRefused, match="does not verify"):
+            restore_backup(session, record.id, "test", ScriptedPrompter())
+    assert rows_of(lab.db) == []  # untouched
+    assert records.require_backup(lab.store, record.id).verify_status == "failed"
+    assert [b.purpose for b in records.list_backups(lab.store)] == ["manual"]  # no safety backup either
+
+
+def test_verify_rechecks_the_structure(lab: Lab) -> None:
+    record = lab.take("blob")
+    with lab.session() as session:
+        report = verify_backup(session, record.id)
+    assert report.ok and report.detail == "the end matches /END\\n?$/"
+    assert records.require_backup(lab.store, record.id).verify_detail == report.detail
+
+
+def test_production_restore_without_the_typed_name_does_nothing(lab: Lab) -> None:
+    record = lab.take("app", env="prod")
+    with sqlite3.connect(lab.db) as connection:
+        connection.execute("DELETE FROM t WHERE id = 1")
+    changed = rows_of(lab.db)
+    with lab.session("prod") as session:
+        for prompter in (ScriptedPrompter(typed_name=""), ScriptedPrompter(typed_name="test"),
+                         ScriptedPrompter(confirm_answer=False, typed_name="prod")):
+            with pytest.raises(RestoreRefused, match="nothing was changed"):
+                restore_backup(session, record.id, "prod", prompter)
+    assert rows_of(lab.db) == changed
+    assert records.restores(lab.store) == [] and len(records.list_backups(lab.store)) == 1
+    assert lab.audit_actions().count("restore_declined") == 3
+    with lab.session("prod") as session:
+        restore_backup(session, record.id, "prod", ScriptedPrompter(typed_name="prod"))
+    assert rows_of(lab.db) == ROWS
+
+
+def test_a_backup_is_restored_only_into_its_own_environment(lab: Lab) -> None:
+    record = lab.take("app")
+    with lab.session("prod") as session, pytest.raises(RestoreRefused, match="not 'prod'"):
+        restore_backup(session, record.id, "prod", ScriptedPrompter(typed_name="prod"))
+
+
+def test_the_manifest_beside_the_file_matches_the_record(lab: Lab) -> None:
+    import json
+
+    record = lab.take("app")
+    manifest = json.loads(record.manifest_path(lab.workspace.backups_dir).read_text(encoding="utf-8"))
+    assert manifest["sha256"] == record.sha256 and manifest["size"] == record.size
+    assert manifest["environment"] == "test" and manifest["target"] == "app" and manifest["driver"] == "sqlite"
+    assert manifest["tool_versions"]["python3"].startswith("Python 3")
+    assert "password" not in json.dumps(manifest).lower()

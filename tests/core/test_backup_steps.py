@@ -1,0 +1,271 @@
+"""Backups inside playbooks (the `backup` and `restore` steps, the `fresh_backup` gate, phase
+`rollback:` steps, the `sql` step), retention rules, the SQL placeholder lexer and the command
+line — on the local transport with SQLite."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import textwrap
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from launchpad.backup import records
+from launchpad.backup.errors import BackupFailed, RestoreRefused
+from launchpad.backup.records import BackupRecord
+from launchpad.backup.retention import plan_retention
+from launchpad.backup.sqlquery import find_placeholders, mysql_script, psql_script
+from launchpad.connect import HostConnections
+from launchpad.engine import Engine, RunResult
+from launchpad.playbook import BUNDLED_DIR, check_against_site, load_playbook
+from launchpad.prompter import ConfirmRequest, FailureChoice
+from launchpad.site import BackupRetention
+from launchpad.store import Store
+from launchpad.workspace import load_workspace
+from tests.core.test_backup import ROWS, SITE, rows_of
+from tests.scripted import ScriptedPrompter
+
+
+class Runner:
+    """A workspace (the SITE of test_backup) and the engine on it."""
+
+    def __init__(self, root: Path, playbook: str) -> None:
+        root.mkdir(parents=True)
+        (root / "site.yaml").write_text(SITE, encoding="utf-8")
+        (root / "playbooks").mkdir()
+        (root / "playbooks" / "t.yaml").write_text(textwrap.dedent(playbook), encoding="utf-8")
+        (root / "data").mkdir()
+        (root / "conf").mkdir()
+        (root / "conf" / "app.ini").write_text("port=8080\n")
+        (root / "blob.bin").write_bytes(b"blob END\n")
+        self.db = root / "data" / "app.db"
+        with sqlite3.connect(self.db) as connection:
+            connection.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, note TEXT)")
+            connection.executemany("INSERT INTO t VALUES (?, ?, ?)", ROWS)
+        self.root = root
+        self.workspace = load_workspace(root)
+        self.store = Store.open(self.workspace.store_path)
+
+    def run(self, prompter: ScriptedPrompter, env: str = "test") -> RunResult:
+        loaded = load_playbook(self.root / "playbooks" / "t.yaml")
+        assert check_against_site(loaded, self.workspace.site) == []
+        with HostConnections(self.workspace, env) as connections:
+            engine = Engine(self.workspace, self.store, prompter, connections.transport_for)
+            return engine.start(loaded, env, {})
+
+    def states(self, run_id: int) -> dict[str, str]:
+        return {k: v["status"] for k, v in self.store.latest_step_states(run_id).items()}
+
+
+RELEASE = """\
+name: t
+title: 发布
+phases:
+  - id: gate
+    name: 备份检查
+    steps:
+      - {id: fresh, name: 两小时内的备份, kind: gate, fresh_backup: 2h, backup_targets: [app]}
+  - id: release
+    name: 发布
+    steps:
+      - {id: take, name: 发布前备份, kind: backup, targets: [app]}
+      - id: migrate
+        name: 数据迁移
+        kind: shell
+        hosts: app1
+        run: python3 -c "import sqlite3; c = sqlite3.connect('data/app.db'); c.execute('DELETE FROM t'); c.commit()"
+      - {id: smoke, name: 冒烟测试, kind: shell, hosts: app1, run: 'false'}
+    rollback:
+      - {id: undo, name: 恢复发布前备份, kind: restore, target: app}
+"""
+
+
+def test_a_release_refuses_to_start_without_a_fresh_verified_backup(tmp_path: Path) -> None:
+    runner = Runner(tmp_path / "ws", RELEASE)
+    result = runner.run(ScriptedPrompter())
+    assert result.status == "failed" and runner.states(result.run_id) == {"fresh": "failed"}
+    summary = runner.store.latest_step_states(result.run_id)["fresh"]["summary"]
+    assert "no verified backup younger than 2h of: app" in summary
+
+
+def test_rollback_restores_the_backup_taken_earlier_in_the_run(tmp_path: Path) -> None:
+    runner = Runner(tmp_path / "ws", RELEASE)
+    with HostConnections(runner.workspace, "test") as connections:
+        from launchpad.backup.session import BackupSession
+        from launchpad.backup.take import take_backup
+
+        earlier = take_backup(BackupSession(runner.workspace, runner.store, connections.transport_for, "t"),
+                              "test", "app")
+    prompter = ScriptedPrompter()
+    result = runner.run(prompter)
+    assert result.status == "failed"
+    assert runner.states(result.run_id) == {"fresh": "passed", "take": "passed", "migrate": "passed",
+                                            "smoke": "failed", "undo": "passed"}
+    assert rows_of(runner.db) == ROWS  # rolled back
+    asked = [r for r in prompter.asked if isinstance(r, ConfirmRequest) and r.step_id == "rollback"]
+    assert len(asked) == 1 and "恢复发布前备份" in asked[0].detail
+    taken = runner.store.latest_step_states(result.run_id)["take"]["evidence"]["backups"][0]["id"]
+    undo = runner.store.latest_step_states(result.run_id)["undo"]["evidence"]
+    assert undo["backup"] == taken != earlier.id  # the run's own backup, not the older one
+    kinds = [(d["step_id"], d["kind"]) for d in runner.store.decisions(result.run_id)]
+    assert ("rollback", "confirmed") in kinds
+
+
+def test_a_declined_rollback_is_recorded_and_not_run(tmp_path: Path) -> None:
+    runner = Runner(tmp_path / "ws", RELEASE.replace("fresh_backup: 2h, backup_targets: [app]", "window: always")
+                    .replace("  windows", "  windows"))
+    (runner.root / "site.yaml").write_text(SITE + "windows:\n  always: {days: daily, start: '00:00', end: '23:59'}\n",
+                                           encoding="utf-8")
+    runner.workspace = load_workspace(runner.root)
+    result = runner.run(ScriptedPrompter(confirm_answer=False))
+    assert result.status == "failed" and "undo" not in runner.states(result.run_id)
+    assert rows_of(runner.db) == []
+    assert ("rollback", "declined") in [(d["step_id"], d["kind"]) for d in runner.store.decisions(result.run_id)]
+
+
+def test_the_bundled_pre_release_backup_backs_up_every_target(tmp_path: Path) -> None:
+    runner = Runner(tmp_path / "ws", (BUNDLED_DIR / "pre-release-backup.yaml").read_text(encoding="utf-8"))
+    result = runner.run(ScriptedPrompter())
+    assert result.status == "passed", runner.store.step_rows(result.run_id)
+    taken = runner.store.latest_step_states(result.run_id)["backup.all"]["evidence"]["backups"]
+    assert sorted(b["target"] for b in taken) == ["app", "blob", "files"]
+    hosts = {r["host"]: r["status"] for r in runner.store.host_rows(result.run_id, "backup.all")}
+    assert hosts == {"app": "passed", "blob": "passed", "files": "passed"}
+    assert all(b.run_id == result.run_id and b.verified for b in records.list_backups(runner.store))
+
+
+SQL = """\
+name: t
+title: 查询
+phases:
+  - id: q
+    name: 查询
+    steps:
+      - id: by_name
+        name: 按姓名查询
+        kind: sql
+        database: app
+        query: "SELECT id, note FROM t WHERE name = :name AND :unused IS NULL -- :not_a_param"
+        params: {name: 张三, unused: null}
+        expect: {rows: [[1, "第一行\\n第二行"]]}
+      - id: tab
+        name: 制表符与空值
+        kind: sql
+        database: app
+        query: "SELECT note FROM t WHERE name = :name"
+        params: {name: "tab\\there"}
+        expect: {value: null, row_count: 1}
+      - id: injection
+        name: 参数不会拼进 SQL
+        kind: sql
+        database: app
+        query: "SELECT count(*) FROM t WHERE name = :name"
+        params: {name: "x' OR '1'='1"}
+        expect: {value: 0}
+      - id: wrong
+        name: 期望不符
+        kind: sql
+        database: app
+        query: "SELECT count(*) FROM t"
+        expect: {value: 99}
+"""
+
+
+def test_sql_step_with_parameters(tmp_path: Path) -> None:
+    runner = Runner(tmp_path / "ws", SQL)
+    result = runner.run(ScriptedPrompter(failures=[FailureChoice("skip", "known")]))
+    assert runner.states(result.run_id) == {"by_name": "passed", "tab": "passed", "injection": "passed",
+                                            "wrong": "skipped"}
+    skipped = [d for d in runner.store.decisions(result.run_id) if d["step_id"] == "wrong"]
+    assert skipped[0]["detail"]["after"] == "the value is 3, expected 99"
+    evidence = runner.store.latest_step_states(result.run_id)["by_name"]["evidence"]
+    assert evidence["rows"] == [[1, "第一行\n第二行"]] and evidence["columns"] == ["id", "note"]
+
+
+def test_placeholders_skip_literals_comments_and_casts() -> None:
+    sql = "SELECT ':a', \":b\", x::text, $q$ :c $q$ /* :d */ FROM t WHERE a = :e -- :f\n AND b = :g"
+    assert [p.name for p in find_placeholders(sql, "postgresql")] == ["e", "g"]
+    assert [p.name for p in find_placeholders("SELECT 'it\\'s :x', `:y` FROM t # :z\n WHERE a=:w", "mysql")] == ["w"]
+    with pytest.raises(BackupFailed, match="more than one statement"):
+        find_placeholders("SELECT 1; DROP TABLE t", "mysql")
+    assert find_placeholders("SELECT 1;  \n", "mysql") == []
+
+
+def test_parameters_travel_as_hex_never_as_sql_text() -> None:
+    evil = "'; DROP TABLE t; -- 你好\t\n"
+    script = mysql_script("SELECT * FROM t WHERE a = :a AND b = :b AND n = :n", {"a": evil, "b": None, "n": 3})
+    assert "DROP" not in script and evil.encode().hex() in script
+    assert "EXECUTE lp_stmt USING @lp_p_a, @lp_p_b, @lp_p_n;" in script
+    assert "SET @lp_p_b = NULL;" in script and "AS SIGNED" in script
+    pg = psql_script("SELECT :a, :b", {"a": evil, "b": None})
+    assert "DROP" not in pg and pg.endswith("SELECT :'lp_p_a', NULL;\n")
+    with pytest.raises(BackupFailed, match=":missing"):
+        mysql_script("SELECT :missing", {})
+
+
+def _record(backup_id: int, days_old: float, verified: bool = True, run_id: int | None = None) -> BackupRecord:
+    finished = (datetime.now(UTC) - timedelta(days=days_old)).isoformat()
+    return BackupRecord(backup_id, f"u{backup_id}", "test", "app", "sqlite", "app1", f"f{backup_id}", "zstd",
+                        finished, finished, 10, "0" * 64, {}, None, "manual", "t", run_id, None, None,
+                        "ok" if verified else "failed", None, None, None, None, None, None)
+
+
+def test_retention_keeps_the_newest_verified_backup() -> None:
+    now = datetime.now(UTC)
+    # newest first: two unverified (a failed verify), then the newest verified, then older ones
+    backups = [_record(5, 0.1, False), _record(4, 0.2, False), _record(3, 10), _record(2, 20), _record(1, 30, run_id=7)]
+    keep_two = {d.record.id: d.delete for d in plan_retention(backups, BackupRetention(keep=2), now, {7})}
+    assert keep_two == {5: False, 4: False, 3: False, 2: True, 1: False}
+    by_age = {d.record.id: d.delete for d in plan_retention(backups, BackupRetention(keep_days=15), now)}
+    assert by_age == {5: False, 4: False, 3: False, 2: True, 1: True}
+    either = {d.record.id: d.delete for d in plan_retention(backups, BackupRetention(keep=4, keep_days=1), now)}
+    assert either == {5: False, 4: False, 3: False, 2: False, 1: True}
+    assert not any(d.delete for d in plan_retention(backups, BackupRetention(), now))
+
+
+def cli(root: Path, *args: str) -> Any:
+    from launchpad.cli import cli as group
+    from launchpad.cli.backups import COMMANDS
+
+    for command in COMMANDS:  # registered here until launchpad.cli registers the module
+        group.add_command(command)
+    return CliRunner().invoke(group, ["--workspace", str(root), *args])
+
+
+def test_command_line_backup_list_verify_drill_prune_restore(tmp_path: Path) -> None:
+    runner = Runner(tmp_path / "ws", SQL)
+    for _ in range(3):
+        taken = cli(runner.root, "backup", "--env", "test", "app")
+        assert taken.exit_code == 0, taken.output
+        assert "✓ backup" in taken.output
+    listing = json.loads(cli(runner.root, "backups", "--env", "test", "--json").output)
+    assert [b["id"] for b in listing] == [3, 2, 1] and all(b["verify_status"] == "ok" for b in listing)
+    assert "test/app" in cli(runner.root, "backups").output
+    assert "verifies" in cli(runner.root, "backups", "verify", "2").output
+    drill = cli(runner.root, "backups", "drill", "2")
+    assert drill.exit_code == 0 and "1 tables, 3 rows restored" in drill.output
+    pruned = cli(runner.root, "backups", "prune")  # the app target keeps 2
+    assert "deleted backup 1" in pruned.output and "1 backup(s) deleted" in pruned.output
+    assert [b["id"] for b in json.loads(cli(runner.root, "backups", "--json").output)] == [3, 2]
+    with sqlite3.connect(runner.db) as connection:
+        connection.execute("DELETE FROM t")
+    refused = cli(runner.root, "restore", "3", "--env", "test")  # no terminal, no --yes: refused
+    assert isinstance(refused.exception, RestoreRefused) and rows_of(runner.db) == []
+    restored = cli(runner.root, "restore", "3", "--env", "test", "--yes")
+    assert restored.exit_code == 0, restored.output
+    assert rows_of(runner.db) == ROWS and "safety backup" in restored.output
+
+
+def test_a_target_must_name_a_known_database(tmp_path: Path) -> None:
+    from launchpad.errors import InvalidInput
+
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "site.yaml").write_text(SITE.replace("app: {database: app, retention", "app: {database: nope, retention"),
+                                    encoding="utf-8")
+    with pytest.raises(InvalidInput, match="names database 'nope'"):
+        load_workspace(root)

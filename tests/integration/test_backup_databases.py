@@ -1,0 +1,273 @@
+"""Backups of real MariaDB and PostgreSQL servers, dumped on a real sshd host and streamed back
+over SSH: back up, change, restore, the data is the original again (Chinese text, tabs,
+newlines, NULLs); a dump killed halfway or cut short records nothing; a flipped byte fails
+verification and restore refuses; drills report row counts; production needs its name typed;
+the `sql` step binds its parameters."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import signal
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from launchpad.backup import records
+from launchpad.backup.drill import drill_backup
+from launchpad.backup.drivers.mysql import MySqlDriver
+from launchpad.backup.drivers.postgres import PostgresDriver
+from launchpad.backup.errors import BackupFailed, RestoreRefused
+from launchpad.backup.restore import restore_backup
+from launchpad.backup.session import BackupSession
+from launchpad.backup.take import take_backup
+from launchpad.backup.verify import verify_backup
+from launchpad.connect import HostConnections
+from launchpad.engine import Engine
+from launchpad.playbook import load_playbook
+from launchpad.store import Store
+from launchpad.workspace import Workspace, load_workspace
+from tests.integration.databases import (  # noqa: F401 - the two fixtures
+    PASSWORD,
+    MariaDbServer,
+    PostgresServer,
+    mariadb_server_fixture,
+    postgres_server_fixture,
+)
+from tests.integration.sshd import SshdHost, SshLab
+from tests.scripted import ScriptedPrompter
+
+pytestmark = pytest.mark.integration
+
+SEED = [("张三", "第一行\n第二行"), ("tab\there", None), ("引号 ' \" \\ ;", "")]
+
+
+class DbLab:
+    """A workspace whose environments reach the database servers through a real sshd."""
+
+    def __init__(self, root: Path, host: SshdHost, maria: MariaDbServer, pg: PostgresServer) -> None:
+        self.name = f"shop_{secrets.token_hex(4)}"
+        self.maria, self.pg = maria, pg
+        root.mkdir(parents=True)
+        (root / ".launchpad").mkdir()
+        (root / ".launchpad" / "known_hosts").write_text(host.known_hosts_line())
+        databases = textwrap.dedent(f"""\
+            databases:
+              maria: {{engine: mariadb, host: 127.0.0.1, port: {maria.port}, name: {self.name}, user: lp,
+                       password: env:LP_TEST_DB_PW, via: app1}}
+              pg: {{engine: postgresql, host: 127.0.0.1, port: {pg.port}, name: {self.name}, user: lp,
+                   password: env:LP_TEST_DB_PW, via: app1}}
+            backups:
+              maria: {{database: maria}}
+              pg: {{database: pg}}
+        """)
+        envs = ""
+        for env, production in (("lab", "false"), ("prod", "true")):
+            envs += f"  {env}:\n    production: {production}\n"
+            envs += f"    hosts: [{{name: app1, address: {host.address}, port: {host.port}}}]\n"
+            envs += textwrap.indent(databases, "    ")
+        (root / "site.yaml").write_text("site: {name: 数据库备份, client: 客户}\nenvironments:\n" + envs,
+                                        encoding="utf-8")
+        (root / "playbooks").mkdir()
+        self.root = root
+        self.workspace: Workspace = load_workspace(root)
+        self.store = Store.open(self.workspace.store_path)
+        maria.root_sql(f"CREATE DATABASE {self.name} CHARACTER SET utf8mb4;"
+                       f"CREATE TABLE {self.name}.users (id INT PRIMARY KEY AUTO_INCREMENT, name TEXT, note TEXT);")
+        pg.sql(f"CREATE DATABASE {self.name};")
+        pg.sql("CREATE TABLE users (id serial PRIMARY KEY, name text, note text);", self.name)
+        for name, note in SEED:
+            self.insert(name, note)
+
+    def insert(self, name: str, note: str | None) -> None:
+        def literal(value: str | None, pg: bool) -> str:
+            if value is None:
+                return "NULL"
+            if pg:
+                return "'" + value.replace("'", "''") + "'"
+            return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+        self.maria.root_sql(f"INSERT INTO users (name, note) VALUES ({literal(name, False)}, {literal(note, False)});",
+                            self.name)
+        self.pg.sql(f"INSERT INTO users (name, note) VALUES ({literal(name, True)}, {literal(note, True)});", self.name)
+
+    def maria_rows(self) -> str:
+        return self.maria.root_sql("SELECT id, HEX(name), IFNULL(HEX(note), 'NULL') FROM users ORDER BY id", self.name)
+
+    def pg_rows(self) -> str:
+        return self.pg.sql("SELECT id, encode(convert_to(name, 'UTF8'), 'hex'), "
+                           "coalesce(encode(convert_to(note, 'UTF8'), 'hex'), 'NULL') FROM users ORDER BY id",
+                           self.name)
+
+    def change_everything(self) -> None:
+        self.maria.root_sql("UPDATE users SET name = '改坏了'; DELETE FROM users WHERE id = 1;", self.name)
+        self.pg.sql("UPDATE users SET name = '改坏了'; DELETE FROM users WHERE id = 1;", self.name)
+        self.insert("新来的", "x")
+
+    @contextlib.contextmanager
+    def session(self, env: str = "lab", progress: Any = None) -> Iterator[BackupSession]:
+        with HostConnections(self.workspace, env) as connections:
+            yield BackupSession(self.workspace, self.store, connections.transport_for, "tester",
+                                **({"progress": progress} if progress else {}))
+
+    def backup_files(self, target: str, env: str = "lab") -> list[Path]:
+        folder = self.workspace.backups_dir / env / target
+        return sorted(folder.iterdir()) if folder.exists() else []
+
+
+@pytest.fixture
+def db_lab(tmp_path: Path, sshd_lab: SshLab, ssh_hosts: list[SshdHost], mariadb_server: MariaDbServer,
+           postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> DbLab:
+    ssh_dir = Path(os.environ["HOME"]) / ".ssh"
+    ssh_dir.mkdir(mode=0o700, exist_ok=True)
+    (ssh_dir / "config").write_text(f"Host 127.0.0.1\n  User {sshd_lab.user}\n  IdentityFile {sshd_lab.client_key}\n")
+    monkeypatch.setenv("LP_TEST_DB_PW", PASSWORD)
+    return DbLab(tmp_path / "ws", ssh_hosts[0], mariadb_server, postgres_server)
+
+
+@pytest.mark.parametrize("target", ["maria", "pg"])
+def test_backup_change_restore_gives_the_original_data_back(db_lab: DbLab, target: str) -> None:
+    rows = db_lab.maria_rows if target == "maria" else db_lab.pg_rows
+    original = rows()
+    assert "e5bca0e4b889" in original.lower()  # 张三, as hex
+    with db_lab.session() as session:
+        record = take_backup(session, "lab", target)
+        assert record.host == "app1" and record.compression == "zstd" and record.verified
+        table = "users" if target == "maria" else "public.users"
+        assert record.inventory == {"tables": {table: 3}}
+        db_lab.change_everything()
+        assert rows() != original
+        result = restore_backup(session, record.id, "lab", ScriptedPrompter())
+    assert rows() == original
+    assert result.safety_backup is not None and result.safety_backup.inventory == {"tables": {table: 3}}
+    # The password was used (password authentication) but is nowhere launchpad writes.
+    audit = "\n".join(row["detail"] for row in db_lab.store.db.query("SELECT detail FROM audit"))
+    assert PASSWORD not in audit and "remote_command" in "".join(
+        row["action"] for row in db_lab.store.db.query("SELECT action FROM audit"))
+    for path in db_lab.backup_files(target):
+        if path.suffix == ".json":
+            assert PASSWORD not in path.read_text(encoding="utf-8")
+
+
+def test_a_dump_killed_halfway_records_nothing(db_lab: DbLab, ssh_hosts: list[SshdHost],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import launchpad.backup.progress as progress
+
+    db_lab.maria.root_sql("CREATE TABLE big (id INT PRIMARY KEY, a CHAR(128), b CHAR(128)) ENGINE=InnoDB;"
+                          "INSERT INTO big SELECT seq, SHA2(seq, 512), SHA2(seq + 1, 512) FROM seq_1_to_100000;",
+                          db_lab.name)
+    monkeypatch.setattr(progress, "REPORT_EVERY", 0.0)  # a report on every chunk: kill at the first
+    killed: list[int] = []
+
+    def kill_the_dump(_event: Any) -> None:
+        if killed:
+            return
+        for pid in ssh_hosts[0].session_pids():
+            with contextlib.suppress(OSError):
+                if Path(f"/proc/{pid}/comm").read_text().strip() in ("mariadb-dump", "mysqldump"):
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+
+    with db_lab.session(progress=kill_the_dump) as session, pytest.raises(BackupFailed, match="exited 137"):
+        take_backup(session, "lab", "maria")
+    assert killed
+    assert db_lab.backup_files("maria") == []  # no partial file either
+    assert records.list_backups(db_lab.store) == []
+    assert "backup_failed" in [r["action"] for r in db_lab.store.db.query("SELECT action FROM audit")]
+
+
+@pytest.mark.parametrize("target", ["maria", "pg"])
+def test_a_dump_that_exits_0_but_is_cut_short_is_rejected(db_lab: DbLab, target: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    driver = MySqlDriver if target == "maria" else PostgresDriver
+    original = driver.dump_command
+    monkeypatch.setattr(driver, "dump_command", lambda self, tmp: original(self, tmp) + " | head -c 600")
+    with db_lab.session() as session, pytest.raises(BackupFailed, match="incomplete and was rejected"):
+        take_backup(session, "lab", target)
+    assert db_lab.backup_files(target) == [] and records.list_backups(db_lab.store) == []
+
+
+def test_a_flipped_byte_fails_verify_and_restore_refuses(db_lab: DbLab) -> None:
+    with db_lab.session() as session:
+        record = take_backup(session, "lab", "pg")
+        path = record.path(db_lab.workspace.backups_dir)
+        data = bytearray(path.read_bytes())
+        data[len(data) // 2] ^= 0x40
+        path.write_bytes(bytes(data))
+        db_lab.change_everything()
+        changed = db_lab.pg_rows()
+        report = verify_backup(session, record.id)
+        assert not report.ok and "sha256" in report.detail
+        with pytest.raises(RestoreRefused, match="does not verify"):
+            restore_backup(session, record.id, "lab", ScriptedPrompter())
+    assert db_lab.pg_rows() == changed
+    assert [b.purpose for b in records.list_backups(db_lab.store)] == ["manual"]
+
+
+def test_drills_restore_into_a_scratch_database_and_report_row_counts(db_lab: DbLab) -> None:
+    with db_lab.session() as session:
+        maria = drill_backup(session, take_backup(session, "lab", "maria").id)
+        pg = drill_backup(session, take_backup(session, "lab", "pg").id)
+    assert maria.passed and maria.rows == [{"table": "users", "at_backup": 3, "restored": 3, "source_now": 3}]
+    assert pg.passed and pg.rows == [{"table": "public.users", "at_backup": 3, "restored": 3, "source_now": 3}]
+    assert "3 rows restored" in maria.summary and "3 rows restored" in pg.summary
+    # the scratch databases are gone
+    assert maria.scratch not in db_lab.maria.root_sql("SHOW DATABASES")
+    assert pg.scratch not in db_lab.pg.sql("SELECT datname FROM pg_database")
+
+
+def test_production_restore_without_the_typed_name_does_nothing(db_lab: DbLab) -> None:
+    with db_lab.session("prod") as session:
+        record = take_backup(session, "prod", "maria")
+        db_lab.change_everything()
+        changed = db_lab.maria_rows()
+        with pytest.raises(RestoreRefused, match="production"):
+            restore_backup(session, record.id, "prod", ScriptedPrompter(typed_name="lab"))
+        assert db_lab.maria_rows() == changed
+        assert records.restores(db_lab.store) == [] and len(records.list_backups(db_lab.store)) == 1
+        restore_backup(session, record.id, "prod", ScriptedPrompter(typed_name="prod"))
+    assert db_lab.maria_rows() != changed
+
+
+SQL_PLAYBOOK = """\
+name: q
+title: 数据检查
+phases:
+  - id: q
+    name: 查询
+    steps:
+"""
+
+
+@pytest.mark.parametrize("database", ["maria", "pg"])
+def test_sql_step_binds_parameters_through_ssh(db_lab: DbLab, database: str) -> None:
+    steps = [
+        {"id": "by_name", "query": "SELECT id, note FROM users WHERE name = :name",
+         "params": {"name": "张三"}, "expect": {"rows": [[1, "第一行\n第二行"]]}},
+        {"id": "tab_null", "query": "SELECT note FROM users WHERE name = :name AND :nothing IS NULL",
+         "params": {"name": "tab\there", "nothing": None}, "expect": {"value": None, "row_count": 1}},
+        {"id": "quotes", "query": "SELECT count(*) FROM users WHERE name = :name",
+         "params": {"name": "引号 ' \" \\ ;"}, "expect": {"value": 1}},
+        {"id": "injection", "query": "SELECT count(*) FROM users WHERE name = :name",
+         "params": {"name": "x' OR '1'='1"}, "expect": {"value": 0}},
+        {"id": "limit", "query": "SELECT name FROM users ORDER BY id LIMIT :n", "params": {"n": 2},
+         "expect": {"row_count": 2}},
+    ]
+    import json
+
+    body = "".join(
+        f"      - {json.dumps({'name': s['id'], 'kind': 'sql', 'database': database, **s}, ensure_ascii=False)}\n"
+        for s in steps)
+    (db_lab.root / "playbooks" / "q.yaml").write_text(SQL_PLAYBOOK + body, encoding="utf-8")
+    loaded = load_playbook(db_lab.root / "playbooks" / "q.yaml")
+    with HostConnections(db_lab.workspace, "lab") as connections:
+        result = Engine(db_lab.workspace, db_lab.store, ScriptedPrompter(), connections.transport_for).start(
+            loaded, "lab", {})
+    states = db_lab.store.latest_step_states(result.run_id)
+    assert {k: v["status"] for k, v in states.items()} == {s["id"]: "passed" for s in steps}, \
+        {k: v["summary"] for k, v in states.items()}
+    assert states["by_name"]["evidence"]["rows"] == [["1", "第一行\n第二行"]]
