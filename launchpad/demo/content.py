@@ -79,6 +79,12 @@ environments:
       main:
         engine: sqlite
         name: data/test-users.db
+    backups:
+      users:
+        database: main
+        host: app1
+        retention: {keep: 10, keep_days: 14}
+        description: 用户库（SQLite 在线备份）
     urls:
       login: http://127.0.0.1:$test_port/login
       health: http://127.0.0.1:$test_port/health
@@ -97,6 +103,12 @@ environments:
       main:
         engine: sqlite
         name: data/prod-users.db
+    backups:
+      users:
+        database: main
+        host: db1
+        retention: {keep: 10, keep_days: 30}
+        description: 生产用户库
     urls:
       login: http://127.0.0.1:$prod_port/login
       health: http://127.0.0.1:$prod_port/health
