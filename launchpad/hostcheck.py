@@ -103,7 +103,17 @@ def check_host(connections: Any, host: Host) -> HostHealth:
 
 
 def check_hosts(connections: Any, hosts: list[Host]) -> list[HostHealth]:
+    """Probe every host at once. With a store on `connections` (the CLI), the probe is written
+    to the audit log first, like every remote command; the dashboard's periodic background
+    probe passes none, so a read-only check every two minutes does not bury the log."""
     if not hosts:
         return []
+    if connections.store is not None:
+        connections.store.audit(
+            connections.actor,
+            "hosts_check",
+            connections.env_name,
+            {"command": PROBE, "hosts": [h.name for h in hosts]},
+        )
     with ThreadPoolExecutor(max_workers=default_parallelism(len(hosts)), thread_name_prefix="check") as pool:
         return list(pool.map(lambda h: check_host(connections, h), hosts))
