@@ -174,6 +174,8 @@ def test_hosts_check_table(workspace: Path, ssh_hosts: list[SshdHost]) -> None:
     assert all(abs(r["clock_offset"]) < 5 for r in rows)  # same machine: clocks agree
     table = launchpad(workspace, "hosts", "check", "--env", "lab")
     assert re.search(r"app2\s+yes", table.stdout)
+    audit = json.loads(launchpad(workspace, "audit", "show", "--json").stdout)
+    assert [e["action"] for e in audit].count("hosts_check") == 2
 
 
 def test_connection_killed_mid_step_fails_the_step(workspace: Path, fresh_sshd) -> None:  # type: ignore[no-untyped-def]
