@@ -20,12 +20,14 @@ from textual.screen import Screen
 
 from screens.commands import LaunchpadCommands
 from screens.dashboard import DashboardScreen
+from screens.feedback import IssueSummary
 from screens.i18n import other_language, set_language, t
-from screens.messages import HostsChecked, RunsLoaded, WorkspaceFailed, WorkspaceOpened
+from screens.messages import HostsChecked, IssueSummaryRead, RunsLoaded, WorkspaceFailed, WorkspaceOpened
 from screens.prompter import QuestionAsked
 from screens.session import Clock, Session, open_session
 
 HOST_CHECK_INTERVAL = 120.0  # seconds between background reachability checks
+ISSUE_COUNT_INTERVAL = 60.0  # issues logged from the CLI in another terminal show up this fast
 KEYMAP_FILE = Path("~/.config/launchpad/keymap.yaml")
 
 
@@ -47,6 +49,7 @@ class LaunchpadApp(App[None]):
     recent_runs: reactive[list[dict[str, Any]]] = reactive(list, always_update=True)
     interrupted_runs: reactive[list[dict[str, Any]]] = reactive(list, always_update=True)
     host_health: reactive[dict[str, Any]] = reactive(dict, always_update=True)
+    issue_summary: reactive[IssueSummary | None] = reactive(None, always_update=True)
 
     def __init__(
         self,
@@ -109,6 +112,8 @@ class LaunchpadApp(App[None]):
         safe = [name for name, env in environments.items() if not env.production]
         self.environment = (safe or list(environments) or [None])[0]
         self.refresh_runs()
+        self.refresh_issue_summary()
+        self.set_interval(ISSUE_COUNT_INTERVAL, self.refresh_issue_summary)
         if self.watch_hosts:
             self.action_check_hosts()
             self.set_interval(HOST_CHECK_INTERVAL, self.action_check_hosts)
@@ -144,6 +149,16 @@ class LaunchpadApp(App[None]):
         if message.interrupted and self.offer_resume and not self._resume_offered:
             self._resume_offered = True
             self.action_resume()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="issue-summary")
+    def refresh_issue_summary(self) -> None:
+        from screens.feedback import read_issue_summary
+
+        if self.session is not None:
+            self.post_message(IssueSummaryRead(read_issue_summary(self.session)))
+
+    def on_issue_summary_read(self, message: IssueSummaryRead) -> None:
+        self.issue_summary = message.summary
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="hosts")
     def check_all_hosts(self) -> None:
@@ -209,6 +224,29 @@ class LaunchpadApp(App[None]):
 
         if self.session is not None and not isinstance(self.screen, PlaybooksScreen):
             self.push_screen(PlaybooksScreen())
+
+    def action_issues(self, then: str = "") -> None:
+        """The issues screen; `then`: capture, search, paste or new, to begin with."""
+        from screens.issues import IssuesScreen
+
+        if self.session is None:
+            return
+        if isinstance(self.screen, IssuesScreen):
+            self.screen.begin(then)
+        else:
+            self.push_screen(IssuesScreen(then))
+
+    def action_daily_report(self, then: str = "") -> None:
+        """The daily report screen; `then`: send, to offer sending at once."""
+        from screens.report import ReportScreen
+
+        if self.session is None:
+            return
+        if isinstance(self.screen, ReportScreen):
+            if then == "send":
+                self.screen.action_send()
+        else:
+            self.push_screen(ReportScreen(self.session, then))
 
     def action_resume(self) -> None:
         from screens.dialogs.resume import ResumeDialog

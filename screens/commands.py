@@ -43,6 +43,12 @@ def app_commands(app: Any) -> Iterator[PaletteCommand]:
     yield PaletteCommand("cmd.run", partial(_run_playbook, app))
     yield PaletteCommand("cmd.hosts", app.action_check_hosts)
     yield PaletteCommand("cmd.resume", app.action_resume)
+    yield PaletteCommand("cmd.issues", app.action_issues)
+    yield PaletteCommand("cmd.issues_add", partial(app.action_issues, "capture"))
+    yield PaletteCommand("cmd.issues_search", partial(app.action_issues, "search"))
+    yield PaletteCommand("cmd.issues_paste", partial(app.action_issues, "paste"))
+    yield PaletteCommand("cmd.report_daily", app.action_daily_report)
+    yield PaletteCommand("cmd.report_send", partial(app.action_daily_report, "send"))
     yield PaletteCommand("cmd.language", app.action_switch_language)
     if app.session is not None:
         for env_name in app.session.site.environments:

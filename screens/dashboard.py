@@ -1,7 +1,7 @@
 """The dashboard: where the person lands, and what they must know before touching anything —
 which site, which environments (production in red), who is on duty today and who backs them
-up, whether a release window is open and when the next opens, what ran recently, and whether
-the hosts answer.
+up, whether a release window is open and when the next opens, how many feedback issues are
+open (by severity) and overdue, what ran recently, and whether the hosts answer.
 
 It renders the app's reactives only; the workspace, runs and host checks are loaded by the
 app's workers, so this screen paints at once and fills in as answers arrive.
@@ -32,6 +32,9 @@ class DashboardScreen(LaunchpadScreen):
         Binding("h", "app.check_hosts", "key.hosts", id="dashboard.hosts"),
         Binding("e", "next_environment", "key.next_env", id="dashboard.environment"),
         Binding("r", "resume", "key.resume", id="dashboard.resume"),
+        Binding("i", "app.issues", "key.issues", id="dashboard.issues"),
+        Binding("c", "app.issues('capture')", "key.capture", id="dashboard.capture"),
+        Binding("d", "app.daily_report", "key.report", id="dashboard.report"),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -53,6 +56,7 @@ class DashboardScreen(LaunchpadScreen):
         environments = Vertical(
             DataTable(id="environments", cursor_type="row", zebra_stripes=False),
             Static("", id="selected-hosts"),
+            Static("", id="dash-issues"),
             id="environments-box",
         )
         return [
@@ -76,6 +80,7 @@ class DashboardScreen(LaunchpadScreen):
         self.watch(self.app, "host_health", self._show_hosts, init=False)
         self.watch(self.app, "recent_runs", self._show_runs)
         self.watch(self.app, "interrupted_runs", lambda _runs: self.refresh_bindings(), init=False)
+        self.watch(self.app, "issue_summary", self._show_issues, init=False)
         self.set_interval(1.0, self._show_today)
 
     def relabel(self) -> None:
@@ -113,7 +118,29 @@ class DashboardScreen(LaunchpadScreen):
             self._env_columns = fill_table(table, headers, rows, (0, 0, hosts_width))
             self._show_environment()
         self._show_today()
+        self._show_issues()
         self._show_runs()
+
+    def on_screen_resume(self) -> None:
+        # Back from the issues screen or a run: the counts may have moved.
+        self.launchpad.refresh_issue_summary()
+
+    def _show_issues(self, _summary: object = None) -> None:
+        summary = self.launchpad.issue_summary
+        if not self.filled:
+            return
+        title = (t("dash.issues") + " ", "bold")
+        panel = self.query_one("#dash-issues", Static)
+        if summary is None:
+            panel.update(Text.assemble(title, (t("dash.checking"), "dim")))
+            return
+        overdue = ("⚠ " if summary.overdue else "") + t("dash.overdue", count=summary.overdue)
+        lines = Text.assemble(title, t("dash.open_issues", count=summary.open_total), " · ",
+                              (overdue, "bold red" if summary.overdue else "green"), "\n")
+        for severity, count in summary.open_by_severity.items():
+            style = {"P0": "bold red", "P1": "bold yellow"}.get(severity, "") if count else "dim"
+            lines.append_text(Text.assemble((f"{severity} {count}", style), "  "))
+        panel.update(lines)
 
     def _hosts_cell(self, env_name: str) -> Text:
         health = self.launchpad.host_health.get(env_name)

@@ -8,6 +8,7 @@ core defines them once and the UI does not re-describe them.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
@@ -17,7 +18,11 @@ if TYPE_CHECKING:
     from launchpad.errors import LaunchpadError
     from launchpad.events import Event
     from launchpad.hostcheck import HostHealth
+    from launchpad.issues.chat import ChatMessage
+    from launchpad.issues.model import Issue
+    from screens.feedback import IssueSummary, SendOutcome
     from screens.session import PlaybookEntry, Session
+    from screens.widgets.issue_table import PageSource
 
 
 class WorkspaceOpened(Message):
@@ -98,3 +103,99 @@ class RunPaused(Message):
 
 class OutputReceived(Message):
     """Output lines or commands are waiting in the run screen's OutputBurst."""
+
+
+# -- feedback issues and the daily report ---------------------------------------------------------
+
+
+class IssueSummaryRead(Message):
+    """The dashboard's counts: open issues by severity, overdue."""
+
+    def __init__(self, summary: IssueSummary) -> None:
+        super().__init__()
+        self.summary = summary
+
+
+class IssuesFound(Message):
+    """A filter's result: how many match, the first page, and how to read the others."""
+
+    def __init__(self, generation: int, total: int, first_page: list[Issue], source: PageSource,
+                 cursor: int) -> None:
+        super().__init__()
+        self.generation, self.total, self.first_page = generation, total, first_page
+        self.source, self.cursor = source, cursor
+
+
+class IssuesAdded(Message):
+    """Issues logged (quick capture, the form, a paste), and the drafts the log refused."""
+
+    def __init__(self, added: list[Issue], refused: list[tuple[str, LaunchpadError]]) -> None:
+        super().__init__()
+        self.added = added
+        self.refused = refused
+
+
+class IssueChanged(Message):
+    def __init__(self, issue: Issue) -> None:
+        super().__init__()
+        self.issue = issue
+
+
+class IssueWriteFailed(Message):
+    """The log refused a change (the workflow, a value it cannot read, a locked store)."""
+
+    def __init__(self, error: LaunchpadError) -> None:
+        super().__init__()
+        self.error = error
+
+
+class ChatParsed(Message):
+    def __init__(self, generation: int, messages: list[ChatMessage]) -> None:
+        super().__init__()
+        self.generation = generation
+        self.messages = messages
+
+
+class ReportRendered(Message):
+    def __init__(self, generation: int, text: str) -> None:
+        super().__init__()
+        self.generation = generation
+        self.text = text
+
+
+class PlanRead(Message):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class ReportExported(Message):
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+
+class ReportCopied(Message):
+    """The text went to the clipboard program `tool`, or there is none (tool is None)."""
+
+    def __init__(self, tool: str | None, text: str) -> None:
+        super().__init__()
+        self.tool = tool
+        self.text = text
+
+
+class ReportSent(Message):
+    """A send's outcome; when it did not go, `copied` says where the text went instead."""
+
+    def __init__(self, outcome: SendOutcome, copied: str | None) -> None:
+        super().__init__()
+        self.outcome = outcome
+        self.copied = copied
+
+
+class ReportFailed(Message):
+    """Rendering or exporting failed (a workspace template with an error, a full disk)."""
+
+    def __init__(self, error: LaunchpadError | OSError) -> None:
+        super().__init__()
+        self.error = error

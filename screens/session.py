@@ -12,12 +12,13 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from launchpad.errors import Problem
+    from launchpad.issues.log import IssueLog
     from launchpad.playbook import LoadedPlaybook
     from launchpad.store import Store
     from launchpad.workspace import Workspace
@@ -40,6 +41,8 @@ class Session:
     actor: str
     _store: Store | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _issue_log: IssueLog | None = field(default=None, repr=False)
+    _log_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def site(self) -> Any:
@@ -55,10 +58,36 @@ class Session:
             return self._store
 
     def close(self) -> None:
+        with self._log_lock:
+            self._issue_log = None
         with self._lock:
             if self._store is not None:
                 self._store.close()
                 self._store = None
+
+    def issue_log(self) -> IssueLog:
+        """The feedback log, written on behalf of the person at the keyboard and stamped by the
+        session's clock, so "today", overdue and 明天 agree with the dashboard (from a worker)."""
+        store = self.store()
+        with self._log_lock:
+            if self._issue_log is None:
+                from launchpad.issues.log import IssueLog
+
+                self._issue_log = IssueLog(store, self.site.tz, self.actor, clock=self.utc_now)
+            return self._issue_log
+
+    def utc_now(self) -> str:
+        """Now as the store writes times (UTC ISO-8601 to the microsecond)."""
+        return self.now().astimezone(UTC).isoformat(timespec="microseconds")
+
+    def today(self) -> date:
+        """The site's date now: what overdue, 明天 and the daily report are measured from."""
+        return self.now().astimezone(self.site.tz).date()
+
+    @property
+    def people(self) -> dict[str, str]:
+        """Contact ids to names, so `@zhang` and `@张伟` name the same owner, as in the CLI."""
+        return {contact.id: contact.name for contact in self.site.contacts}
 
     def is_production(self, env_name: str | None) -> bool:
         env = self.site.environments.get(env_name) if env_name else None

@@ -94,7 +94,8 @@ class DailyReport:
 
 
 def collect_daily(store: Store, site: Site, day: date, plan: list[str] | None = None,
-                  workspace_root: Path | None = None, with_all_issues: bool = False) -> DailyReport:
+                  workspace_root: Path | None = None, with_all_issues: bool = False,
+                  now: datetime | None = None) -> DailyReport:
     zone = site.tz
     start, end = day_bounds(day, zone)
     today = day.isoformat()
@@ -118,7 +119,7 @@ def collect_daily(store: Store, site: Site, day: date, plan: list[str] | None = 
     runs = runs_on(store, start, end, zone)
     report = DailyReport(
         site_name=site.site.name, client=site.site.client, day=day,
-        generated_at=datetime.now(zone).strftime("%Y-%m-%d %H:%M"), counts=counts,
+        generated_at=(now or datetime.now(zone)).astimezone(zone).strftime("%Y-%m-%d %H:%M"), counts=counts,
         new_today=lines("reported_at >= ? AND reported_at < ?", [start, end], _SEVERITY_ORDER),
         resolved_today=lines(_RESOLVED_TODAY, [start, end], "severity ASC, resolved_at ASC"),
         overdue=lines(f"status IN {OPEN_SQL} AND due < ?", [today], "severity ASC, due ASC, id ASC"),

@@ -1,15 +1,19 @@
 """Fixtures of the UI tests: small workspaces with fixed content, the demo with its web app,
-and a fixed clock, so pilot tests and snapshots see the same screen on every machine."""
+a feedback log with fixed issues, and a fixed clock, so pilot tests and snapshots see the same
+screen on every machine."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from launchpad.issues.log import IssueLog
+from launchpad.issues.model import IssueDraft
+from launchpad.store import Store
 from tests.workspaces import write_workspace
 
 # A Monday, 17:00 at the site: the after-hours window is closed and opens at 18:30.
@@ -175,6 +179,74 @@ def demo_workspace(tmp_path: Path) -> Iterator[Path]:
         yield root
     finally:  # no web app may outlive the test, whatever failed
         stop_demo_webapp(root)
+
+
+# The client's WeCom group robot; its URL (with the key) comes from the environment, as on site.
+CHANNELS = """\
+channels:
+  group: {kind: wecom, webhook: env:LP_WECOM_HOOK, description: 客户群}
+"""
+
+
+class StoreClock:
+    """The feedback log's clock in fixtures: UTC store text, moved by hand."""
+
+    def __init__(self, local: str) -> None:
+        self.at(local)
+
+    def at(self, local: str) -> None:
+        self.now = site_time(local).isoformat(timespec="microseconds")
+
+    def __call__(self) -> str:
+        return self.now
+
+
+def site_time(local: str) -> datetime:
+    """A wall-clock time at the site (Asia/Shanghai) as UTC."""
+    return datetime.fromisoformat(local).replace(tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(UTC)
+
+
+def log_sample_issues(root: Path) -> None:
+    """Five issues around FIXED_NOW (Monday 2024-01-01 17:00): #1 in progress and overdue,
+    #2 closed last week, #3 fixed today, #4 new today, #5 a question nobody owns yet."""
+    clock = StoreClock("2023-12-28 09:20")
+    with Store.open(root / ".launchpad" / "launchpad.db") as store:
+        log = IssueLog(store, ZoneInfo("Asia/Shanghai"), "pm", clock=clock)
+        log.add(IssueDraft("登录页点提交后白屏，清缓存也不行", module="登录", severity="P1", owner="张伟",
+                           due=date(2023, 12, 29), reporter="王芳", reported_at=site_time("2023-12-28 09:15")))
+        log.update(1, {"status": "in_progress"})
+        clock.at("2023-12-20 11:00")
+        log.add(IssueDraft("考勤报表少一列", module="考勤", owner="王五", due=date(2023, 12, 25),
+                           reporter="赵丽", reported_at=site_time("2023-12-20 10:40")))
+        clock.at("2023-12-26 15:00")
+        log.update(2, {"status": "fixed", "resolution": "补上“加班时长”列"})
+        log.update(2, {"status": "closed"})
+        clock.at("2024-01-01 08:55")
+        log.add(IssueDraft("市级接口推送失败", module="接口", severity="P0", owner="张伟", due=date(2024, 1, 1),
+                           channel="phone", reporter="刘建国", reported_at=site_time("2024-01-01 08:50")))
+        clock.at("2024-01-01 10:05")
+        log.add(IssueDraft("报表导出的 Excel 打开是乱码", module="报表", owner="李娜", due=date(2024, 1, 3),
+                           reporter="王芳", reported_at=site_time("2024-01-01 10:02")))
+        clock.at("2024-01-01 10:40")
+        log.add(IssueDraft("新增用户时实际单位和挂职单位怎么填", type="question", severity="P3",
+                           reporter="陈晓明", reported_at=site_time("2024-01-01 10:30")))
+        clock.at("2024-01-01 11:30")
+        log.update(3, {"status": "fixed", "resolution": "补齐市级接口配置", "fixed_in": "run 1"})
+
+
+@pytest.fixture
+def issues_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The UI site with a WeCom channel and the sample issues; no bundled playbooks."""
+    (tmp_path / "no-bundled").mkdir()
+    monkeypatch.setattr("launchpad.playbook.BUNDLED_DIR", tmp_path / "no-bundled")
+    # No clipboard program, whatever this machine has: the fallback message is what is tested.
+    monkeypatch.setattr("launchpad.notify.clipboard._commands", lambda: [])
+    # Audit entries stamped at a fixed time, so the report's audit-chain footer is the same
+    # on every run (the chain itself is unchanged: ids and hashes still link).
+    monkeypatch.setattr("launchpad.audit.utc_now", lambda: "2024-01-01T09:00:00.000000+00:00")
+    root = write_workspace(tmp_path / "ws", UI_SITE + CHANNELS)
+    log_sample_issues(root)
+    return root
 
 
 @pytest.fixture

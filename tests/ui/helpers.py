@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widgets import Input
 
 from launchpad.playbook import load_playbook
 
@@ -49,3 +51,17 @@ def run_screen(root: Path, playbook: str, env_name: str, values: dict[str, str] 
 
     loaded = load_playbook(root / "playbooks" / f"{playbook}.yaml")
     return RunScreen(loaded, env_name, values or {}, **kwargs)
+
+
+async def type_line(pilot: Pilot[Any], text: str) -> None:
+    """Type into the focused Input key by key. The pilot sends full-width symbols (＃ ！ ＠, what a
+    Chinese input method types) as keys without their character, which a terminal never does,
+    so those few are inserted as the terminal would deliver them."""
+    for char in text:
+        if unicodedata.east_asian_width(char) == "F":
+            focused = pilot.app.focused
+            assert isinstance(focused, Input), f"typing {char!r} needs an Input focused, not {focused!r}"
+            focused.insert_text_at_cursor(char)
+            await pilot.pause()
+        else:
+            await pilot.press(char)

@@ -57,6 +57,7 @@ def test_dashboard(snap_compare: Any, snapshot_workspace: Path, size: tuple[int,
     async def ready(pilot: Any) -> None:
         await wait_opened(pilot)
         await wait_until(pilot, lambda: len(app.host_health) == 2 and len(app.recent_runs) == 2, "hosts and runs")
+        await wait_until(pilot, lambda: app.issue_summary is not None, "the issue counts")
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=ready)

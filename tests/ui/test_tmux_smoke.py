@@ -1,6 +1,8 @@
-"""The real thing, once: `launchpad demo --dir DIR` in a terminal (tmux), driven with keys the
-way a newcomer would — p for playbooks, r to run the highlighted environment-readiness on
-test — and read back from the screen until it says the run passed."""
+"""The real thing: `launchpad demo --dir DIR` in a terminal (tmux), driven with keys the way a
+newcomer would — p for playbooks, r to run the highlighted environment-readiness on test — and
+read back from the screen until it says the run passed; and issues typed into the quick-capture
+line with the full-width tokens a Chinese input method produces, which only a real terminal
+delivers as a person types them."""
 
 from __future__ import annotations
 
@@ -86,3 +88,47 @@ def test_launchpad_demo_runs_a_playbook_in_a_real_terminal(terminal: Terminal, t
     deadline = time.monotonic() + DEADLINE
     while "smoke" in terminal.tmux("list-sessions") and time.monotonic() < deadline:
         time.sleep(0.2)
+
+
+def test_issues_are_logged_from_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
+    """Quick capture as a PM types it during a call, in a real terminal: `c` on the dashboard,
+    lines with full-width tokens from a Chinese input method, Enter after each, no mouse."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from launchpad.issues.log import IssueLog
+    from launchpad.issues.query import IssueFilter
+    from launchpad.store import Store
+    from tests.ui.conftest import UI_SITE
+    from tests.workspaces import write_workspace
+
+    root = write_workspace(tmp_path / "ws", UI_SITE)
+    environment = {"HOME": os.environ["HOME"], "PATH": os.environ.get("PATH", ""), "TERM": "xterm-256color",
+                   "LANG": "C.UTF-8", "LAUNCHPAD_ACTOR": "tester"}
+    command = " ".join(["env", "-i", *(f"{k}={shlex.quote(v)}" for k, v in environment.items()),
+                        shlex.quote(sys.executable), "-m", "launchpad", "-w", shlex.quote(str(root))])
+    terminal.tmux("new-session", "-d", "-s", "smoke", "-x", "100", "-y", "30", "-c", str(tmp_path), command)
+    terminal.wait_for("反馈问题（i）")
+    terminal.send("c")
+    terminal.wait_for("＋ 记录")
+    lines = ["P1 @zhang ＃登录 ！明天 登录页点提交后白屏", "P0 #接口 市级接口推送失败", "＠李娜 ！周五 报表导出乱码"]
+    for number, line in enumerate(lines, 1):
+        terminal.send("-l", line)
+        terminal.send("Enter")
+        terminal.wait_for(f"共 {number} 项")
+    terminal.send("Escape", "Escape")
+    terminal.wait_for("未解决 3")  # the dashboard's issue counts followed
+    terminal.send("C-q")
+    deadline = time.monotonic() + DEADLINE
+    while "smoke" in terminal.tmux("list-sessions") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    with Store.open(root / ".launchpad" / "launchpad.db") as store:
+        zone = ZoneInfo("Asia/Shanghai")
+        issues = IssueLog(store, zone, "test").find(IssueFilter(sort="oldest", limit=None))
+    tomorrow = (datetime.now(zone) + timedelta(days=1)).date().isoformat()
+    assert [(i.severity, i.owner, i.module, i.title) for i in issues] == [
+        ("P1", "张伟", "登录", "登录页点提交后白屏"),
+        ("P0", "", "接口", "市级接口推送失败"),
+        ("P2", "李娜", "", "报表导出乱码"),
+    ]
+    assert issues[0].due == tomorrow and issues[2].due is not None

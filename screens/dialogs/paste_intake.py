@@ -1,0 +1,135 @@
+"""Paste intake: a stretch of a WeChat or WeCom chat, pasted in, becomes issues.
+
+The paste is read by `parse_chat` — the same reader as `launchpad issue paste` — into messages
+with their original sender and time, listed as candidates. Space picks the ones that are
+issues; Ctrl+S logs each picked message as its own issue, Ctrl+G merges the picked ones into
+one (a complaint told over three messages is one issue). The issues keep the first sender as
+reporter and the first time as when it was reported, and quote every message in full.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Button, Label, Select, SelectionList, Static, TextArea
+
+from launchpad.errors import LaunchpadError
+from launchpad.issues.chat import ChatMessage, draft_from_messages, parse_chat
+from launchpad.issues.labels import field_label, value_label
+from launchpad.issues.model import CHANNELS, Issue
+from screens.dialogs.base import BaseDialog
+from screens.i18n import current_language, t
+from screens.messages import ChatParsed, IssuesAdded
+from screens.session import Session
+
+PARSE_PAUSE = 0.15  # a paste arrives in one event; typing by hand pauses between keys
+
+
+class PasteIntakeDialog(BaseDialog[list[Issue] | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "log_each", "paste.each", id="paste.each"),
+        Binding("ctrl+g", "merge", "paste.merge", id="paste.merge"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(t("paste.title"), t("paste.body"))
+        self.session = session
+        self.messages: list[ChatMessage] = []
+        self.generation = 0
+        self._timer: Timer | None = None
+
+    def compose_fields(self) -> ComposeResult:
+        lang = current_language()
+        yield TextArea(id="paste-text", soft_wrap=True)
+        yield Static(t("paste.none"), id="paste-count")
+        yield SelectionList[int](id="paste-messages", compact=True)
+        channels = [(value_label(code, lang), code) for code in CHANNELS]
+        yield Horizontal(Label(field_label("channel", lang), classes="form-label"),
+                         Select(channels, value="group", allow_blank=False, compact=True, id="paste-channel"),
+                         classes="form-row")
+
+    def buttons(self) -> list[Button]:
+        return [Button(t("paste.each"), id="each", variant="primary"), Button(t("paste.merge"), id="merge"),
+                Button(t("dlg.cancel"), id="cancel")]
+
+    def first_focus(self) -> Widget | None:
+        return self.query_one("#paste-text", TextArea)
+
+    # -- reading the paste --------------------------------------------------------------------
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(PARSE_PAUSE, self._parse_now)
+
+    def _parse_now(self) -> None:
+        self.generation += 1
+        self.parse(self.generation, self.query_one("#paste-text", TextArea).text)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="paste-parse")
+    def parse(self, generation: int, text: str) -> None:
+        self.post_message(ChatParsed(generation, parse_chat(text, self.session.site.tz, self.session.today())))
+
+    def on_chat_parsed(self, message: ChatParsed) -> None:
+        message.stop()
+        if message.generation != self.generation:
+            return
+        self.messages = message.messages
+        zone = self.session.site.tz
+        listing = self.query_one("#paste-messages", SelectionList)
+        listing.clear_options()
+        for chat in self.messages:
+            when = chat.sent_at.astimezone(zone).strftime("%m-%d %H:%M") if chat.sent_at else "—"
+            listing.add_option((f"{chat.number:>2} {when} {chat.sender or '—'}: {chat.first_line}", chat.number))
+        if self.messages:
+            listing.highlighted = 0  # Space picks the first message at once
+        self.query_one("#paste-count", Static).update(
+            t("paste.found", count=len(self.messages)) if self.messages else t("paste.none"))
+
+    # -- logging ------------------------------------------------------------------------------
+
+    def action_log_each(self) -> None:
+        self.answer("each")
+
+    def action_merge(self) -> None:
+        self.answer("merge")
+
+    def answer(self, button_id: str) -> None:
+        if button_id not in ("each", "merge"):
+            self.dismiss(None)
+            return
+        chosen = sorted(self.query_one("#paste-messages", SelectionList).selected)
+        if not chosen:
+            self.say_problem(t("paste.choose"))
+            return
+        groups = [chosen] if button_id == "merge" else [[number] for number in chosen]
+        channel = str(self.query_one("#paste-channel", Select).value)
+        for button in self.query(Button):
+            button.disabled = button.id != "cancel"
+        self.log_groups(groups, channel)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="paste-log")
+    def log_groups(self, groups: list[list[int]], channel: str) -> None:
+        zone = self.session.site.tz
+        by_number = {chat.number: chat for chat in self.messages}
+        try:
+            drafts = [draft_from_messages([by_number[n] for n in group], zone, channel) for group in groups]
+            added = self.session.issue_log().add_many(drafts)  # one transaction: all or none
+        except LaunchpadError as error:
+            self.post_message(IssuesAdded([], [("", error)]))
+            return
+        self.post_message(IssuesAdded(added, []))
+
+    def on_issues_added(self, message: IssuesAdded) -> None:
+        message.stop()
+        if message.refused:
+            for button in self.query(Button):
+                button.disabled = False
+            self.say_problem(message.refused[0][1].message)
+            return
+        self.dismiss(message.added)
