@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
-from launchpad.remote.base import CommandResult, OutputCallback, Stream
+from launchpad.remote.base import CommandResult, OutputCallback, Stream, StreamResult
 
 # Enough for any check's evidence; beyond it the start is kept and `truncated` is set.
 DEFAULT_CAPTURE_LIMIT = 8 * 1024 * 1024
@@ -52,6 +53,38 @@ class OutputCapture:
             stderr=self.bytes_of("stderr"),
             duration=time.monotonic() - started,
             truncated=self.truncated,
+        )
+
+
+# stderr of a streamed dump is only read by people; keep a bounded amount of it.
+STREAM_STDERR_LIMIT = 1024 * 1024
+
+
+class StreamCapture:
+    """A streamed command's two outputs: stdout goes to the sink as it arrives (a dump is never
+    held in memory), stderr is kept, bounded, for the person reading the failure."""
+
+    def __init__(self, sink: BinaryIO) -> None:
+        self._sink = sink
+        self._stderr = OutputCapture(STREAM_STDERR_LIMIT)
+        self.written = 0
+        self.started = time.monotonic()
+
+    def stdout(self, chunk: bytes) -> None:
+        self._sink.write(chunk)
+        self.written += len(chunk)
+
+    def stderr(self, chunk: bytes) -> None:
+        self._stderr.feed("stderr", chunk)
+
+    def result(self, host: str, command: str, exit_code: int) -> StreamResult:
+        return StreamResult(
+            host=host,
+            command=command,
+            exit_code=exit_code,
+            bytes_written=self.written,
+            stderr=self._stderr.bytes_of("stderr"),
+            duration=time.monotonic() - self.started,
         )
 
 

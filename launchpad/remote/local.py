@@ -28,13 +28,11 @@ from launchpad.remote.base import (
     StreamResult,
     Timeouts,
 )
-from launchpad.remote.capture import DEFAULT_CAPTURE_LIMIT, OutputCapture, short
+from launchpad.remote.capture import DEFAULT_CAPTURE_LIMIT, OutputCapture, StreamCapture, short
 
 _READ_SIZE = 256 * 1024
 # Written to a pipe per wake-up; a pipe holds 64 KiB, so larger writes would only block.
 _STDIN_SLICE = 64 * 1024
-# stderr of a streamed dump is only read by people; keep a bounded amount of it.
-_STREAM_STDERR_LIMIT = 1024 * 1024
 
 ChunkSink = Callable[[bytes], None]
 
@@ -79,29 +77,9 @@ class LocalTransport:
     def stream(
         self, command: str, sink: BinaryIO, *, timeout: float | None = None
     ) -> StreamResult:
-        stderr = OutputCapture(_STREAM_STDERR_LIMIT)
-        written = 0
-
-        def to_sink(chunk: bytes) -> None:
-            nonlocal written
-            sink.write(chunk)
-            written += len(chunk)
-
-        started = time.monotonic()
-        exit_code = self._execute(
-            command,
-            timeout,
-            None,
-            {"stdout": to_sink, "stderr": lambda chunk: stderr.feed("stderr", chunk)},
-        )
-        return StreamResult(
-            host=self.host.name,
-            command=command,
-            exit_code=exit_code,
-            bytes_written=written,
-            stderr=stderr.bytes_of("stderr"),
-            duration=time.monotonic() - started,
-        )
+        capture = StreamCapture(sink)
+        exit_code = self._execute(command, timeout, None, {"stdout": capture.stdout, "stderr": capture.stderr})
+        return capture.result(self.host.name, command, exit_code)
 
     def put(self, local_path: str, remote_path: str, *, mode: int = 0o600) -> None:
         target = Path(remote_path)

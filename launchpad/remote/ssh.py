@@ -27,15 +27,13 @@ from launchpad.remote.base import (
     StreamResult,
     Timeouts,
 )
-from launchpad.remote.capture import DEFAULT_CAPTURE_LIMIT, OutputCapture
+from launchpad.remote.capture import DEFAULT_CAPTURE_LIMIT, OutputCapture, StreamCapture
 from launchpad.remote.hostkeys import KnownHosts
 from launchpad.remote.ssh_connect import Connection, connect
 from launchpad.remote.ssh_exec import ChunkSink, StdinSource, run_command
 from launchpad.remote.sshconfig import SshConfigResolver, SshTarget
 from launchpad.remote.tunnel import PortForward
 
-# stderr of a streamed dump is only read by people; keep a bounded amount of it.
-_STREAM_STDERR_LIMIT = 1024 * 1024
 _CHANNEL_REFUSALS = {
     paramiko.common.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED: "the host forbids forwarding "
     "(AllowTcpForwarding no in its sshd_config)",
@@ -117,26 +115,9 @@ class SshTransport:
     def stream(
         self, command: str, sink: BinaryIO, *, timeout: float | None = None
     ) -> StreamResult:
-        stderr = OutputCapture(_STREAM_STDERR_LIMIT)
-        written = 0
-
-        def to_sink(chunk: bytes) -> None:
-            nonlocal written
-            sink.write(chunk)
-            written += len(chunk)
-
-        started = time.monotonic()
-        exit_code = self._execute(
-            command, timeout, None, to_sink, lambda chunk: stderr.feed("stderr", chunk)
-        )
-        return StreamResult(
-            host=self.host.name,
-            command=command,
-            exit_code=exit_code,
-            bytes_written=written,
-            stderr=stderr.bytes_of("stderr"),
-            duration=time.monotonic() - started,
-        )
+        capture = StreamCapture(sink)
+        exit_code = self._execute(command, timeout, None, capture.stdout, capture.stderr)
+        return capture.result(self.host.name, command, exit_code)
 
     def put(self, local_path: str, remote_path: str, *, mode: int = 0o600) -> None:
         """Copy through `cat` in the remote shell: it needs no SFTP subsystem, which hardened
