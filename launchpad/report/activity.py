@@ -48,6 +48,36 @@ class CheckLine:
     at: str
 
 
+@dataclass(frozen=True)
+class BackupLine:
+    id: int
+    environment: str
+    target: str
+    purpose: str  # manual, playbook, safety
+    finished: str  # site-local
+    size: int
+    sha256: str
+    verified: bool
+    drill_status: str | None
+
+
+def backups_on(store: Store, start: str, end: str, zone: ZoneInfo) -> list[BackupLine]:
+    """Complete backups finished in [start, end) (UTC), oldest first. Only complete,
+    checksummed backups have rows at all, so every line here is one a rollback can use."""
+    if not read_rows(store, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'backups'", []):
+        return []
+    rows = read_rows(store, "SELECT * FROM backups WHERE finished >= ? AND finished < ? AND deleted_at IS NULL "
+                     "ORDER BY id LIMIT ?", [start, end, MAX_RUNS])
+    return [
+        BackupLine(
+            id=row["id"], environment=row["environment"], target=row["target"], purpose=row["purpose"],
+            finished=local_text(row["finished"], zone), size=row["size"], sha256=row["sha256"],
+            verified=row["verify_status"] == "ok", drill_status=row["drill_status"],
+        )
+        for row in rows
+    ]
+
+
 def runs_on(store: Store, start: str, end: str, zone: ZoneInfo) -> list[RunLine]:
     """Runs started in [start, end) (UTC), oldest first."""
     rows = read_rows(store, "SELECT id FROM runs WHERE started >= ? AND started < ? ORDER BY id LIMIT ?",

@@ -19,7 +19,7 @@ from launchpad.audit import audit_head
 from launchpad.issues.dates import day_bounds, local_text
 from launchpad.issues.model import RESOLVED_STATUSES, SEVERITIES
 from launchpad.issues.query import OPEN_SQL, read_rows
-from launchpad.report.activity import CheckLine, RunLine, checks_on, runs_on
+from launchpad.report.activity import BackupLine, CheckLine, RunLine, backups_on, checks_on, runs_on
 from launchpad.site import Site
 from launchpad.store import Store
 
@@ -80,6 +80,7 @@ class DailyReport:
     plan: list[str]
     due_tomorrow: list[IssueLine]
     audit_head: tuple[int, str] | None
+    backups: list[BackupLine] = field(default_factory=list)
     # Every issue of the day and every open one, for the xlsx sheet (filled on request).
     all_issues: list[IssueLine] = field(default_factory=list)
 
@@ -128,6 +129,7 @@ def collect_daily(store: Store, site: Site, day: date, plan: list[str] | None = 
         plan=plan if plan is not None else read_plan(workspace_root, day),
         due_tomorrow=lines(f"status IN {OPEN_SQL} AND due = ?", [tomorrow], _SEVERITY_ORDER),
         audit_head=audit_head(store),
+        backups=backups_on(store, start, end, zone),
     )
     if with_all_issues:
         everything = lines(f"(reported_at >= ? AND reported_at < ?) OR (resolved_at >= ? AND resolved_at < ?) "

@@ -70,6 +70,7 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         "fmt": lambda key, **values: words[key].format(**values),
         "weekday": lambda day: words["weekday"].split()[day.weekday()] if isinstance(day, date) else "",
         "section": lambda number: words["sections"].split()[number - 1] + ("" if lang == "zh" else " "),
+        "backup_text": lambda backup: _backup_text(backup, words),
     }
     where = templates_dir(workspace_root)
     try:
@@ -83,6 +84,20 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         line = getattr(exc, "lineno", None)
         raise UsageError(f"{source}{f':{line}' if line else ''}: {exc.message or exc}",
                          hint="fix the template, or delete it to use the bundled one") from None
+
+
+def _backup_text(backup: Any, words: dict[str, str]) -> str:
+    size = float(backup.size)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if size < 1024 or unit == "TiB":
+            break
+        size /= 1024
+    return words["backup_line"].format(
+        environment=backup.environment, target=backup.target, id=backup.id,
+        size=f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}", finished=backup.finished,
+        verified=words["verified_ok" if backup.verified else "verified_no"],
+        drill={"passed": words["drill_passed"], "failed": words["drill_failed"]}.get(backup.drill_status or "", ""),
+    )
 
 
 def render_daily(report: Any, fmt: str, lang: str, workspace_root: Path | None = None) -> str:
