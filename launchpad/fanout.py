@@ -4,12 +4,11 @@ the order the hosts were listed, whatever order they answered in."""
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from launchpad.errors import LaunchpadError
-from launchpad.remote.pool import default_parallelism
+from launchpad.remote.pool import in_parallel
 from launchpad.site import Host
 
 
@@ -46,7 +45,4 @@ def run_everywhere(connections: Any, hosts: list[Host], command: str, *, timeout
         output = result.text() + (("\n" + result.text("stderr")) if result.stderr else "")
         return ExecResult(host.name, result.exit_code, result.duration, output)
 
-    if not hosts:
-        return []
-    with ThreadPoolExecutor(max_workers=default_parallelism(len(hosts)), thread_name_prefix="exec") as pool:
-        return list(pool.map(on_host, hosts))
+    return in_parallel(on_host, hosts, name="exec")

@@ -5,12 +5,11 @@ without installing anything."""
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from launchpad.errors import LaunchpadError
-from launchpad.remote.pool import default_parallelism
+from launchpad.remote.pool import in_parallel
 from launchpad.site import Host
 
 PROBE = (
@@ -115,5 +114,4 @@ def check_hosts(connections: Any, hosts: list[Host]) -> list[HostHealth]:
             connections.env_name,
             {"command": PROBE, "hosts": [h.name for h in hosts]},
         )
-    with ThreadPoolExecutor(max_workers=default_parallelism(len(hosts)), thread_name_prefix="check") as pool:
-        return list(pool.map(lambda h: check_host(connections, h), hosts))
+    return in_parallel(lambda host: check_host(connections, host), hosts, name="check")

@@ -170,7 +170,18 @@ def fan_out(
                 hint="this is a launchpad bug; please report it with the log",
             )
 
-    workers = max_workers or default_parallelism(len(hosts))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fan-out") as executor:
-        futures = [executor.submit(on_host, host) for host in hosts]
-        return [(host, future.result()) for host, future in zip(hosts, futures, strict=True)]
+    results = in_parallel(on_host, hosts, name="fan-out", max_workers=max_workers)
+    return list(zip(hosts, results, strict=True))
+
+
+U = TypeVar("U")
+
+
+def in_parallel(fn: Callable[[U], T], items: Sequence[U], *, name: str, max_workers: int | None = None) -> list[T]:
+    """`fn` over `items` on a bounded thread pool, results in the order of `items` — the one
+    way launchpad runs work on many hosts (steps, exec, host checks, probes)."""
+    if not items:
+        return []
+    workers = max_workers or default_parallelism(len(items))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name) as executor:
+        return list(executor.map(fn, items))

@@ -15,7 +15,6 @@ from __future__ import annotations
 import posixpath
 import socket
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -24,13 +23,13 @@ from pydantic import Field
 
 from launchpad.errors import LaunchpadError
 from launchpad.remote.base import HostSpec
+from launchpad.remote.pool import in_parallel
 from launchpad.remote.sshconfig import SshConfigResolver
 from launchpad.site import Database, Environment, Site
 from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec
 
 Check = Literal["separate_databases", "reachable", "same_groups"]
 ALL_CHECKS: tuple[Check, ...] = ("separate_databases", "reachable", "same_groups")
-MAX_PARALLEL_PROBES = 32
 # Database servers are compared by where they listen; an omitted port means the default one.
 DEFAULT_PORTS = {"mysql": 3306, "mariadb": 3306, "postgresql": 5432, "dm": 5236, "kingbase": 54321}
 LOCAL_ADDRESSES = {"", "localhost", "127.0.0.1", "::1", "localhost.localdomain"}
@@ -180,9 +179,7 @@ def _check_reachable(step: EnvironmentsStep, ctx: StepContext, found: Findings) 
         ctx.report_host(outcome)
         return outcome
 
-    workers = max(1, min(MAX_PARALLEL_PROBES, len(targets)))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="probe") as pool:
-        outcomes = list(pool.map(run, targets))
+    outcomes = in_parallel(run, targets, name="probe")
     failed = [o for o in outcomes if o.status == "failed"]
     found.hosts += outcomes
     found.evidence["unreachable"] = [o.host for o in failed]

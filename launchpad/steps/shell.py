@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -13,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from launchpad.errors import LaunchpadError
 from launchpad.events import CommandSent, OutputLine
 from launchpad.remote.base import CommandResult, Stream, chunks_to_lines
-from launchpad.remote.pool import default_parallelism
+from launchpad.remote.pool import in_parallel
 from launchpad.site import Host
 from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec
 from launchpad.templating import render
@@ -109,9 +108,7 @@ def run_shell(step: ShellStep, ctx: StepContext) -> StepOutcome:
         ctx.report_host(outcome)
         return outcome
 
-    workers = default_parallelism(len(ctx.hosts))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="shell") as pool:
-        outcomes = tuple(pool.map(on_host, ctx.hosts))
+    outcomes = tuple(in_parallel(on_host, ctx.hosts, name="shell"))
     failed = [o for o in outcomes if o.status == "failed"]
     if not outcomes:
         return StepOutcome("failed", f"no hosts in group {step.hosts!r}")
@@ -136,6 +133,10 @@ def _run_on_host(step: ShellStep, ctx: StepContext, host: Host, command: str, ti
     started = time.monotonic()
     try:
         result = ctx.transport_for(host).run(command, timeout=timeout, on_output=on_output)
+        # A last line without a newline is still output the person should see.
+        for stream, rest in buffers.items():
+            if rest:
+                ctx.emit(OutputLine(ctx.run_id, ctx.step_id, host.name, stream, rest.decode("utf-8", "replace")))
     except LaunchpadError as exc:
         return HostOutcome(host.name, "failed", None, time.monotonic() - started, message=exc.message)
     problem = judge(step.expect, result)

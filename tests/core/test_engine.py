@@ -252,3 +252,9 @@ def test_variable_validation(tmp_path: Path, bad: str) -> None:
     )
     with pytest.raises(UsageError, match="must match"):
         h.run(ScriptedPrompter(), variables={"version": bad})
+
+
+def test_a_last_line_without_newline_is_shown(tmp_path: Path) -> None:
+    h = Harness(tmp_path / "ws", playbook_text("- {id: p, name: p, kind: shell, hosts: app1, run: printf 末行}"))
+    assert h.run(ScriptedPrompter()).status == "passed"
+    assert [e.line for e in h.events if isinstance(e, OutputLine)] == ["末行"]
