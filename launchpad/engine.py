@@ -28,6 +28,7 @@ from launchpad.events import (
     StepStarted,
     ignore,
 )
+from launchpad.phrases import phrase, status_word
 from launchpad.playbook import LoadedPlaybook, Phase, Playbook, describe_changes
 from launchpad.prompter import (
     ConfirmRequest,
@@ -176,7 +177,7 @@ class Engine:
                     if states.get(step.id) not in DONE:
                         states[step.id] = self._run_step(run_id, phase, step, env_name, values, states)
         except _Stop as stop:
-            self.emit(Notice(run_id, f"rollback stopped ({stop.status}): the rest of it was not run"))
+            self.emit(Notice(run_id, phrase("engine.rollback_stopped", status=status_word(stop.status))))
 
     def _finish(self, run_id: int, status: str) -> RunResult:
         self.store.set_run_status(run_id, status, finished=status != "interrupted")
@@ -198,7 +199,7 @@ class Engine:
         environment = self.workspace.site.environments[env_name]
         if step.environments is not None and env_name not in step.environments:
             self.store.step_started(run_id, step.id, phase.id, 1, [])
-            self.store.step_finished(run_id, step.id, 1, "skipped", f"not for {env_name}", {})
+            self.store.step_finished(run_id, step.id, 1, "skipped", phrase("engine.not_for_env", env=env_name), {})
             return "skipped"
         if states.get(step.id) == "interrupted" and not self._may_rerun(run_id, step, kind.idempotent):
             # Left interrupted, so it can be resumed once someone has looked at the host.
@@ -236,13 +237,13 @@ class Engine:
             self._decide(run_id, step.id, kind, choice.reason, {"attempt": attempt})
             return choice.action
         if choice.action == "skip" and not step.critical and choice.reason.strip():
-            self._decide(run_id, step.id, "skipped", choice.reason, {"after": outcome.summary})
-            summary = f"skipped after failure: {choice.reason}"
+            self._decide(run_id, step.id, "skipped", choice.reason, {"after": str(outcome.summary)})
+            summary = phrase("engine.skipped_after_failure", reason=choice.reason)
             self.store.step_finished(run_id, step.id, attempt, "skipped", summary, {})
-            self.emit(StepFinished(run_id, step.id, "skipped", choice.reason))
+            self.emit(StepFinished(run_id, step.id, "skipped", summary))
             return "skipped"
         reason = choice.reason or ("a critical step cannot be skipped" if choice.action == "skip" else "")
-        self._decide(run_id, step.id, "aborted", reason, {"after": outcome.summary})
+        self._decide(run_id, step.id, "aborted", reason, {"after": str(outcome.summary)})
         raise _Stop("failed")
 
     def _attempt(
@@ -326,7 +327,7 @@ class Engine:
             typed = self.prompter.type_environment(TypeNameRequest(step.id, step.name, env_name))
             if typed.strip() != env_name:
                 self._decide(run_id, step.id, "declined", "environment name typed wrong", {"typed": typed})
-                self.emit(Notice(run_id, f"typed {typed!r}, not {env_name!r}: step not run"))
+                self.emit(Notice(run_id, phrase("engine.typed_wrong", typed=typed, env=env_name)))
                 raise _Stop("aborted")
         self._decide(run_id, step.id, "confirmed", "", {"production": production})
 
@@ -339,10 +340,10 @@ class Engine:
         reason = self.prompter.override_gate(OverrideRequest(step.id, step.name, outcome.summary)).strip()
         if not reason:
             return StepOutcome("failed", outcome.summary, outcome.hosts, outcome.evidence)
-        self._decide(run_id, step.id, "overrode", reason, {"refusal": outcome.summary})
+        self._decide(run_id, step.id, "overrode", reason, {"refusal": str(outcome.summary)})
         return StepOutcome(
             "passed",
-            f"overridden ({reason}); {outcome.summary}",
+            phrase("engine.overridden", reason=reason, refusal=outcome.summary),
             outcome.hosts,
             {**outcome.evidence, "override_reason": reason},
         )
@@ -351,7 +352,7 @@ class Engine:
         assert step.id is not None
         idempotent = step.idempotent if step.idempotent is not None else kind_idempotent
         if idempotent:
-            self.emit(Notice(run_id, f"step {step.id} was interrupted; it is safe to repeat and runs again"))
+            self.emit(Notice(run_id, phrase("engine.rerun_safe", step=step.id)))
             return True
         if self.prompter.rerun_interrupted(RerunRequest(step.id, step.name, idempotent)):
             self._decide(run_id, step.id, "rerun_interrupted", "", {})

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from launchpad.phrases import Said
+
 
 @dataclass(frozen=True)
 class RunStarted:
@@ -63,7 +65,7 @@ class HostFinished:
     status: str
     exit_code: int | None
     duration: float
-    message: str
+    message: Said
 
 
 @dataclass(frozen=True)
@@ -71,14 +73,14 @@ class StepFinished:
     run_id: int
     step_id: str
     status: str
-    summary: str
+    summary: Said
 
 
 @dataclass(frozen=True)
 class GateRefused:
     run_id: int
     step_id: str
-    reason: str
+    reason: Said
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,7 @@ class Notice:
     """Something the person should read that is not a step result (e.g. playbook changed)."""
 
     run_id: int
-    text: str
+    text: Said
 
 
 @dataclass(frozen=True)

@@ -177,6 +177,15 @@ END;
 CREATE INDEX audit_by_time ON audit(at);
 """
 
+
+def _add_phrase_columns(db: Database) -> None:
+    """The English text stays in `summary`/`message` for every reader that wants text; the
+    phrase beside it (key and parameters as JSON, see phrases.py) lets a report render the same
+    words in Chinese."""
+    db.execute("ALTER TABLE run_steps ADD COLUMN summary_phrase TEXT")
+    db.execute("ALTER TABLE step_results ADD COLUMN message_phrase TEXT")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, steps, host results, decisions, audit", _CORE_TABLES),
     Migration(2, "append-only audit log", _AUDIT_APPEND_ONLY),
@@ -184,6 +193,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "notification outbox", OUTBOX_V1),
     Migration(5, "backups and restores", BACKUPS_V1),
     Migration(6, "issue orderings for paging", _ISSUE_SORT_INDEXES),
+    Migration(7, "step summaries and host messages as phrases", _add_phrase_columns),
 )
 
 _LEDGER = ("CREATE TABLE IF NOT EXISTS migrations "

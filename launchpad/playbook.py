@@ -203,10 +203,36 @@ def _step_problems(step: StepSpec, site: Site, groups: set[str], earlier_phases:
     needed = getattr(step, "phase_passed", None)
     if needed is not None and needed not in earlier_phases:
         found.append(("phase_passed", f"phase {needed!r} is not an earlier phase of this playbook"))
+    found += _named_references(step, site)
     for field_name, template in step.templates().items():
         error = check_syntax(template)
         if error:
             found.append((field_name.split("[")[0], error))
+    return found
+
+
+def _named_references(step: StepSpec, site: Site) -> list[tuple[str, str]]:
+    """Backup targets, databases and channels a step names that site.yaml does not declare,
+    so a typo shows at `launchpad check` rather than when the step runs at 23:00."""
+    envs = [env for name, env in site.environments.items() if step.environments is None or name in step.environments]
+    targets = ("backup target", {name for env in envs for name in env.backups})
+    # field of a step kind → what it names, and the names site.yaml declares for it
+    references = {
+        "targets": targets,  # backup
+        "target": targets,  # restore
+        "backup_targets": targets,  # gate fresh_backup
+        "database": ("database", {name for env in envs for name in env.databases}),  # sql
+        "channel": ("channel", set(site.channels)),  # announce
+    }
+    found = []
+    for field_name, (what, declared) in references.items():
+        value = getattr(step, field_name, None)
+        if value is None or value == "all":
+            continue
+        for name in [value] if isinstance(value, str) else value:
+            if name not in declared:
+                known = ", ".join(sorted(declared)) or "none"
+                found.append((field_name, f"{what} {name!r} is not declared in site.yaml ({what}s: {known})"))
     return found
 
 

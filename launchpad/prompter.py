@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from launchpad.phrases import Said
+
 
 @dataclass(frozen=True)
 class ConfirmRequest:
@@ -67,7 +69,7 @@ class FailureRequest:
     title: str
     failed_hosts: tuple[str, ...]
     all_hosts: tuple[str, ...]
-    summary: str
+    summary: Said
     critical: bool
 
 
@@ -84,7 +86,7 @@ class FailureChoice:
 class OverrideRequest:
     step_id: str
     title: str
-    refusal: str
+    refusal: Said
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from launchpad.errors import UsageError
+from launchpad.phrases import loads
+from launchpad.phrases import render as render_phrase
 from launchpad.site import Site
 
 LABELS = {
@@ -143,6 +145,11 @@ def render_run(report: dict[str, Any], fmt: str, lang: str, timezone: str = "Asi
         passed = sum(1 for h in step["hosts"] if h["status"] == "passed")
         return labels["hosts_passed"].format(passed=passed, total=len(step["hosts"]))
 
+    def said(row: dict[str, Any], column: str) -> str:
+        """A stored summary or host message in the report's language (see phrases.py)."""
+        return render_phrase(loads(row.get(column), row.get(f"{column}_phrase")), lang)
+
     return template.render(
-        r=report, t=labels, s=lambda status: labels.get(status, status), local=local, hosts_summary=hosts_summary
+        r=report, t=labels, s=lambda status: labels.get(status, status), local=local, hosts_summary=hosts_summary,
+        said=said,
     )

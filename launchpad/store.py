@@ -37,6 +37,7 @@ from launchpad.migrations import (
     utc_now,
     write_transaction,
 )
+from launchpad.phrases import Said, dumps
 
 if TYPE_CHECKING:
     from launchpad.audit import AuditEntry
@@ -179,27 +180,29 @@ class Store:
 
     def host_finished(self, run_id: int, step_id: str, attempt: int, host: str, status: str,
                       exit_code: int | None, duration: float | None, stdout: str | None,
-                      stderr: str | None, message: str | None) -> None:
+                      stderr: str | None, message: Said | None) -> None:
         """Record one host's result; of its output only the tail is kept (`output_tail`)."""
         check_allowed(status, STEP_STATUSES, "host status")
         row = {"run_id": run_id, "step_id": step_id, "attempt": attempt, "host": host,
                "status": status, "exit_code": exit_code, "finished": utc_now(),
                "duration": duration, "stdout": output_tail(stdout),
-               "stderr": output_tail(stderr), "message": output_tail(message)}
+               "stderr": output_tail(stderr),
+               "message": output_tail(None if message is None else str(message)),
+               "message_phrase": dumps(message)}
         with self.transaction():
             # An upsert, so a host missing from step_started still gets its result kept.
             self.db.table("step_results").upsert(row, pk=("run_id", "step_id", "attempt", "host"))
 
     def step_finished(self, run_id: int, step_id: str, attempt: int, status: str,
-                      summary: str, evidence: dict[str, Any]) -> None:
+                      summary: Said, evidence: dict[str, Any]) -> None:
         check_allowed(status, STEP_STATUSES, "step status")
         finished = utc_now()
         key = [run_id, step_id, attempt]
         with self.transaction():
             updated = self.db.execute(
-                "UPDATE run_steps SET status = ?, finished = ?, summary = ?, evidence = ? "
-                "WHERE run_id = ? AND step_id = ? AND attempt = ?",
-                [status, finished, summary, to_json(evidence), *key])
+                "UPDATE run_steps SET status = ?, finished = ?, summary = ?, summary_phrase = ?, "
+                "evidence = ? WHERE run_id = ? AND step_id = ? AND attempt = ?",
+                [status, finished, str(summary), dumps(summary), to_json(evidence), *key])
             if updated.rowcount == 0:
                 raise StoreError(f"step {step_id} (attempt {attempt}) of run {run_id} was "
                                  "never started", hint="call step_started first")

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from launchpad.phrases import Phrase, Said, render
+
 Language = Literal["zh", "en"]
 LANGUAGES: tuple[Language, ...] = ("zh", "en")
 
@@ -424,12 +426,19 @@ def other_language() -> Language:
 
 
 def t(key: str, **values: object) -> str:
-    """The text for `key` in the current language, with `{name}` placeholders filled."""
+    """The text for `key` in the current language, with `{name}` placeholders filled; a value
+    that is an engine phrase (a step summary, a gate's refusal) is rendered in it too."""
+    values = {name: said(value) if isinstance(value, Phrase) else value for name, value in values.items()}
     pair = MESSAGES.get(key)
     if pair is None:
         return key.format(**values) if values else key
     text = pair[1] if _current == "zh" else pair[0]
     return text.format(**values) if values else text
+
+
+def said(value: Said | None) -> str:
+    """What a step or the engine said, in the current language."""
+    return render(value, _current)
 
 
 def status_word(status: str) -> str:

@@ -24,7 +24,8 @@ from launchpad.events import (
     StepFinished,
     StepStarted,
 )
-from screens.i18n import t
+from launchpad.phrases import loads
+from screens.i18n import said, t
 
 OUTPUT_LINES_PER_STEP = 5000
 DONE = ("passed", "skipped")
@@ -82,7 +83,7 @@ class RunView:
         for step_id, row in states.items():
             if step_id in self.statuses:
                 self.statuses[step_id] = row["status"]
-                self.summaries[step_id] = row.get("summary") or ""
+                self.summaries[step_id] = said(loads(row.get("summary"), row.get("summary_phrase")))
 
     def apply(self, event: Event) -> Change:
         if isinstance(event, RunStarted):
@@ -99,7 +100,7 @@ class RunView:
             lines = [f"[{event.step_id}] {event.host} $ {first}", *(f"    {line}" for line in rest)]
             return Change(command=lines)
         if isinstance(event, HostFinished):
-            row = HostRow(event.status, event.duration, event.exit_code, event.message)
+            row = HostRow(event.status, event.duration, event.exit_code, said(event.message))
             self.hosts.setdefault(event.step_id, {})[event.host] = row
             return Change(step_id=event.step_id, host=event.host)
         if isinstance(event, StepFinished):
@@ -124,7 +125,7 @@ class RunView:
 
     def _step_finished(self, event: StepFinished) -> Change:
         self.statuses[event.step_id] = event.status
-        self.summaries[event.step_id] = event.summary
+        self.summaries[event.step_id] = said(event.summary)
         for row in self.hosts.get(event.step_id, {}).values():
             if row.status == "running":
                 row.status = "aborted"  # as the store records a host that never reported

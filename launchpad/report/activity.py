@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from launchpad.issues.dates import local_text
 from launchpad.issues.query import read_rows
+from launchpad.phrases import Said, loads
 from launchpad.store import Store
 
 CHECK_KINDS = ("http", "shell")
@@ -44,7 +45,7 @@ class CheckLine:
     kind: str  # http (interface) or shell (host)
     title: str
     status: str
-    summary: str
+    summary: Said  # rendered in the report's language
     at: str
 
 
@@ -116,7 +117,7 @@ def checks_on(store: Store, runs: list[RunLine], zone: ZoneInfo) -> list[CheckLi
             latest[(line.environment, step_id)] = CheckLine(
                 run_id=line.id, environment=line.environment, kind=str(kind),
                 title=info[step_id].get("name", step_id), status=state["status"],
-                summary=(state.get("summary") or "")[:200],
+                summary=loads(state.get("summary"), state.get("summary_phrase")),
                 at=local_text(state.get("finished") or state["started"], zone),
             )
     return sorted(latest.values(), key=lambda c: (c.status == "passed", c.environment, c.title))

@@ -28,9 +28,11 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from launchpad.errors import UsageError
 from launchpad.issues.labels import field_label, value_label
+from launchpad.phrases import render as render_phrase
 from launchpad.report.labels import labels
 
 FORMATS = ("txt", "md", "html")
+SAID_LIMIT = 200  # a check's summary in the daily report: the gist, not the whole output
 WORKSPACE_TEMPLATES = "templates"
 
 
@@ -71,6 +73,7 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         "weekday": lambda day: words["weekday"].split()[day.weekday()] if isinstance(day, date) else "",
         "section": lambda number: words["sections"].split()[number - 1] + ("" if lang == "zh" else " "),
         "backup_text": lambda backup: _backup_text(backup, words),
+        "said": lambda value: render_phrase(value, lang)[:SAID_LIMIT],
     }
     where = templates_dir(workspace_root)
     try:

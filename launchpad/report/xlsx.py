@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.issues.labels import field_label, value_label
+from launchpad.phrases import render as render_phrase
 from launchpad.report.daily import DailyReport, IssueLine
 from launchpad.report.labels import labels
 
@@ -99,7 +100,7 @@ def _summary_rows(report: DailyReport, lang: str) -> list[tuple[str, Any]]:
         rows.append((f"{words['runs']} #{run.id}", f"{run.started} {text}"))
     for check in report.checks:
         rows.append((f"{words['checks']}: {check.title} ({check.environment})",
-                     f"{words.get(check.status, check.status)} {check.summary}".strip()))
+                     f"{words.get(check.status, check.status)} {render_phrase(check.summary, lang)}".strip()))
     for number, item in enumerate(report.plan, 1):
         rows.append((f"{words['plan']} {number}", item))
     rows.append((words["generated"].format(at=report.generated_at), ""))

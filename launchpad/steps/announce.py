@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import Field
 
 from launchpad.events import Notice
+from launchpad.phrases import phrase
 from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
 from launchpad.templating import render
 
@@ -48,8 +49,8 @@ def announce(step: AnnounceStep, ctx: StepContext) -> StepOutcome:
         text = render_notice(step.template, fields, ctx.values, step.format or "text", lang, ctx.workspace_root)
         tool = copy_to_clipboard(text)
         ctx.emit(Notice(ctx.run_id, text))
-        where = f"copied with {tool}" if tool else "no clipboard program: printed above"
-        return StepOutcome("passed", f"notice ready to paste ({where})", evidence={"text": text, "copied": tool})
+        said = phrase("announce.copied", tool=tool) if tool else phrase("announce.printed")
+        return StepOutcome("passed", said, evidence={"text": text, "copied": tool})
     return _send(step, ctx, fields, lang)
 
 
@@ -62,7 +63,7 @@ def _send(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: st
     fmt = format_for(ctx.site, step.channel, step.format)
     text = render_notice(step.template, fields, ctx.values, fmt, lang, ctx.workspace_root)
     if ctx.workspace_root is None:
-        return StepOutcome("failed", "no workspace store to queue the notice in")
+        return StepOutcome("failed", phrase("announce.no_store"))
     store = Store.open(ctx.workspace_root / ".launchpad" / "launchpad.db")
     try:
         delivery = send_message(store, ctx.site, step.channel, text, fmt, title=step.name, lang=lang,
@@ -74,9 +75,10 @@ def _send(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: st
     evidence = {"channel": step.channel, "batch": delivery.batch, "parts": delivery.parts,
                 "sent": delivery.sent, "text": text}
     if delivery.delivered:
-        return StepOutcome("passed", f"notice sent to {step.channel} ({delivery.parts} part(s))", evidence=evidence)
+        return StepOutcome("passed", phrase("announce.sent", channel=step.channel, parts=delivery.parts),
+                           evidence=evidence)
     reason = delivery.error.message if delivery.error else "not sent"
-    summary = f"notice queued for {step.channel}, not delivered: {reason}"
+    summary = phrase("announce.queued", channel=step.channel, reason=reason)
     return StepOutcome("failed" if step.require_delivery else "passed", summary, evidence=evidence)
 
 

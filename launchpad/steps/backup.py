@@ -10,7 +10,8 @@ from typing import Literal
 from pydantic import Field
 
 from launchpad.errors import LaunchpadError
-from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec
+from launchpad.phrases import Said, parts, phrase
+from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec, hosts_said
 
 
 class BackupStep(StepSpec):
@@ -32,32 +33,33 @@ def run_backup(step: BackupStep, ctx: StepContext) -> StepOutcome:
 
     names = list(ctx.environment.backups) if step.targets == "all" else list(step.targets)
     if not names:
-        return StepOutcome("failed", f"environment {ctx.env_name} has no backup targets (backups: in site.yaml)")
+        return StepOutcome("failed", phrase("backup.no_targets", env=ctx.env_name))
     taken, outcomes = [], []
     with step_session(ctx) as session:
         for name in names:
             try:
                 record = take_backup(session, ctx.env_name, name, purpose="playbook", timeout=step.timeout)
-                notes = [f"backup {record.id}, {record.size} bytes, sha256 {record.sha256[:12]}…"]
+                notes: list[Said] = [phrase("backup.taken", id=record.id, size=record.size, sha=record.sha256[:12])]
                 ok = True
                 if step.verify:
                     report = verify_backup(session, record.id)
                     ok = report.ok
-                    notes.append("verified" if report.ok else f"verify FAILED: {report.detail}")
+                    notes.append(phrase("backup.verified") if report.ok
+                                 else phrase("backup.verify_failed", detail=report.detail))
                 if step.drill and ok:
                     drilled = drill_backup(session, record.id)
                     ok = drilled.passed
-                    notes.append(f"drill: {drilled.summary}")
+                    notes.append(phrase("backup.drill", summary=drilled.summary))
                 taken.append({"target": name, "id": record.id, "file": record.file, "size": record.size,
                               "sha256": record.sha256})
-                outcome = HostOutcome(name, "passed" if ok else "failed", message="; ".join(notes))
+                outcome = HostOutcome(name, "passed" if ok else "failed", message=parts(notes))
             except LaunchpadError as exc:
                 outcome = HostOutcome(name, "failed", message=exc.message)
             ctx.report_host(outcome)
             outcomes.append(outcome)
     failed = [o for o in outcomes if o.status == "failed"]
-    summary = (f"{len(taken)} backup(s) taken: " + ", ".join(f"{t['target']} #{t['id']}" for t in taken)
-               if not failed else "; ".join(f"{o.host}: {o.message}" for o in failed))
+    listed = [phrase("gate.backup_ref", target=t["target"], id=t["id"]) for t in taken]
+    summary = phrase("backup.summary", count=len(taken), backups=listed) if not failed else hosts_said(failed)
     return StepOutcome("failed" if failed else "passed", summary, tuple(outcomes), {"backups": taken})
 
 

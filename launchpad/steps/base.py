@@ -8,7 +8,7 @@ and a module-level `STEP_KIND = StepKind(...)`. The registry finds it; nothing e
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from launchpad.events import EventSink
+from launchpad.phrases import Phrase, Said, parts, phrase
 from launchpad.prompter import Prompter
 
 if TYPE_CHECKING:
@@ -66,13 +67,18 @@ class HostOutcome:
     duration: float = 0.0
     stdout: str = ""
     stderr: str = ""
-    message: str = ""
+    message: Said = ""
+
+
+def hosts_said(outcomes: Sequence[HostOutcome]) -> Phrase:
+    """"host: what happened" for each outcome, in one line."""
+    return parts([phrase("host.said", host=o.host, message=o.message) for o in outcomes])
 
 
 @dataclass(frozen=True)
 class StepOutcome:
     status: StepStatus
-    summary: str
+    summary: Said
     hosts: tuple[HostOutcome, ...] = ()
     evidence: dict[str, Any] = field(default_factory=dict)
     # The step kind already asked the person and recorded the answer (sign-off, approval).

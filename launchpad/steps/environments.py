@@ -22,11 +22,12 @@ from typing import Any, Literal
 from pydantic import Field
 
 from launchpad.errors import LaunchpadError
+from launchpad.phrases import Said, parts, phrase
 from launchpad.remote.base import HostSpec
 from launchpad.remote.pool import in_parallel
 from launchpad.remote.sshconfig import SshConfigResolver
 from launchpad.site import Database, Environment, Site
-from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec
+from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec, hosts_said
 
 Check = Literal["separate_databases", "reachable", "same_groups"]
 ALL_CHECKS: tuple[Check, ...] = ("separate_databases", "reachable", "same_groups")
@@ -107,12 +108,12 @@ class Probe:
 
 def probes_for(
     site: Site, resolver: SshConfigResolver | None = None
-) -> tuple[list[Probe], list[str]]:
+) -> tuple[list[Probe], list[Said]]:
     """What to probe, and notes on hosts that cannot be probed from this machine. Addresses
     and ports are completed by ~/.ssh/config, exactly as the SSH transport will connect."""
     resolver = resolver or SshConfigResolver()
     probes: list[Probe] = []
-    notes: list[str] = []
+    notes: list[Said] = []
     for env_name, environment in site.environments.items():
         if environment.transport == "local":
             probes += [
@@ -124,8 +125,7 @@ def probes_for(
             # would report a false failure, so the jump host stands for them.
             jump = environment.jump
             probes.append(Probe(f"{env_name}/jump", jump.address, jump.port))
-            notes.append(f"{env_name}: {len(environment.hosts)} host(s) behind the jump host "
-                         "were not probed directly (use `launchpad hosts check`)")
+            notes.append(phrase("envs.behind_jump", env=env_name, count=len(environment.hosts)))
             continue
         for host in environment.hosts:
             label = f"{env_name}/{host.name}"
@@ -133,11 +133,10 @@ def probes_for(
             try:
                 target = resolver.resolve(spec)
             except LaunchpadError as exc:
-                notes.append(f"{label} was not probed: {exc.message}")
+                notes.append(phrase("envs.not_probed", label=label, error=exc.message))
                 continue
             if target.jump is not None:
-                notes.append(f"{label} is reached through ProxyJump {target.jump.hostname} "
-                             "(~/.ssh/config) and was not probed directly")
+                notes.append(phrase("envs.via_jump", label=label, jump=target.jump.hostname))
                 continue
             probes.append(Probe(label, target.hostname, target.port))
     return probes, notes
@@ -145,19 +144,19 @@ def probes_for(
 
 def probe(target: Probe, timeout: float) -> HostOutcome:
     if target.local:
-        return HostOutcome(target.label, "passed", message="local transport: runs on this machine")
+        return HostOutcome(target.label, "passed", message=phrase("envs.local"))
     where = f"{target.address}:{target.port}"
     started = time.monotonic()
     try:
         with socket.create_connection((target.address, target.port), timeout=timeout):
             pass
     except TimeoutError:
-        problem = f"{where} did not answer within {timeout:g} s"
+        problem = phrase("envs.timeout", where=where, seconds=f"{timeout:g}")
     except OSError as exc:
-        problem = f"{where}: {exc.strerror or exc}"
+        problem = phrase("envs.refused", where=where, error=exc.strerror or str(exc))
     else:
         return HostOutcome(target.label, "passed", duration=time.monotonic() - started,
-                           message=f"{where} accepts connections")
+                           message=phrase("envs.accepts", where=where))
     return HostOutcome(target.label, "failed", duration=time.monotonic() - started, message=problem)
 
 
@@ -165,8 +164,9 @@ def probe(target: Probe, timeout: float) -> HostOutcome:
 class Findings:
     """What the checks found: failures fail the step, remarks are reported either way."""
 
-    failures: list[str] = field(default_factory=list)
-    remarks: list[str] = field(default_factory=list)
+    failures: list[Said] = field(default_factory=list)
+    remarks: list[Said] = field(default_factory=list)
+    warnings: list[Said] = field(default_factory=list)  # remarks that still matter when a check failed
     hosts: list[HostOutcome] = field(default_factory=list)
     evidence: dict[str, Any] = field(default_factory=dict)
 
@@ -184,13 +184,12 @@ def _check_reachable(step: EnvironmentsStep, ctx: StepContext, found: Findings) 
     found.hosts += outcomes
     found.evidence["unreachable"] = [o.host for o in failed]
     if failed:
-        listed = "; ".join(f"{o.host}: {o.message}" for o in failed[:5])
-        more = f" (+{len(failed) - 5} more)" if len(failed) > 5 else ""
-        found.failures.append(
-            f"{len(failed)} of {len(outcomes)} host(s) unreachable: {listed}{more}"
-        )
+        listed: Said = hosts_said(failed[:5])
+        if len(failed) > 5:
+            listed = phrase("more", text=listed, count=len(failed) - 5)
+        found.failures.append(phrase("envs.unreachable", failed=len(failed), count=len(outcomes), details=listed))
     else:
-        found.remarks.append(f"{len(outcomes)} host(s) reachable")
+        found.remarks.append(phrase("envs.reachable", count=len(outcomes)))
     found.remarks += notes
 
 
@@ -201,28 +200,24 @@ def _check_databases(ctx: StepContext, found: Findings) -> None:
     found.evidence["shared_databases"] = shared
     for endpoint, users in shared.items():
         environments = sorted({name.split(".", 1)[0] for name in users})
-        found.failures.append(
-            f"environments {', '.join(environments)} share the database {endpoint} "
-            f"({', '.join(users)}); test and production must never share one"
-        )
+        found.failures.append(phrase("envs.shared_db", envs=environments, endpoint=endpoint, users=users))
     if not shared:
         count = sum(len(env.databases) for env in ctx.site.environments.values())
-        found.remarks.append(f"{count} database(s), none shared between environments")
+        found.remarks.append(phrase("envs.no_shared_db", count=count))
 
 
 def _check_groups(step: EnvironmentsStep, ctx: StepContext, found: Findings) -> None:
     differences = group_differences(ctx.site)
     found.evidence["missing_groups"] = differences
     if not differences:
-        found.remarks.append("all environments define the same host groups")
+        found.remarks.append(phrase("envs.same_groups"))
         return
-    text = "host groups differ: " + "; ".join(
-        f"{env} lacks {', '.join(groups)}" for env, groups in differences.items()
-    )
+    text = phrase("envs.groups_differ", details=parts(
+        [phrase("envs.lacks", env=env, groups=groups) for env, groups in differences.items()]))
     if step.groups_differ == "fail":
         found.failures.append(text)
     else:  # a difference is worth a look, but need not stop a readiness check
-        found.remarks.append(f"warning: {text}")
+        found.warnings.append(phrase("envs.warning", text=text))
 
 
 # -- same groups ----------------------------------------------------------------------------
@@ -244,9 +239,7 @@ def group_differences(site: Site) -> dict[str, list[str]]:
 def compare_environments(step: EnvironmentsStep, ctx: StepContext) -> StepOutcome:
     found = Findings(evidence={"environments": sorted(ctx.site.environments)})
     if len(ctx.site.environments) < 2:
-        found.remarks.append(
-            f"{len(ctx.site.environments)} environment(s) in site.yaml: nothing to compare"
-        )
+        found.remarks.append(phrase("envs.nothing_to_compare", count=len(ctx.site.environments)))
     if "separate_databases" in step.checks:
         _check_databases(ctx, found)
     if "reachable" in step.checks:
@@ -255,10 +248,9 @@ def compare_environments(step: EnvironmentsStep, ctx: StepContext) -> StepOutcom
         _check_groups(step, ctx, found)
     hosts = tuple(found.hosts)
     if not found.failures:
-        return StepOutcome("passed", "; ".join(found.remarks), hosts, found.evidence)
+        return StepOutcome("passed", parts(found.remarks + found.warnings), hosts, found.evidence)
     # Warnings still matter when something else failed; other remarks would only add noise.
-    warnings = [r for r in found.remarks if r.startswith("warning:")]
-    return StepOutcome("failed", "; ".join(found.failures + warnings), hosts, found.evidence)
+    return StepOutcome("failed", parts(found.failures + found.warnings), hosts, found.evidence)
 
 
 STEP_KIND = StepKind("environments", EnvironmentsStep, compare_environments, idempotent=True)

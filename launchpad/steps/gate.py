@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from launchpad.phrases import phrase, status_word
 from launchpad.prompter import ApprovalRequest
 from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
 
@@ -73,8 +74,9 @@ def check_gate(step: GateStep, ctx: StepContext) -> StepOutcome:
     if step.phase_passed is not None:
         status = ctx.phase_status(step.phase_passed)
         if status == "passed":
-            return StepOutcome("passed", f"phase {step.phase_passed} passed")
-        return StepOutcome("refused", f"phase {step.phase_passed} has not passed ({status or 'not run'})")
+            return StepOutcome("passed", phrase("gate.phase_passed", phase=step.phase_passed))
+        return StepOutcome("refused", phrase("gate.phase_not_passed", phase=step.phase_passed,
+                                             status=status_word(status)))
     if step.fresh_backup is not None:
         return _fresh_backup(step.fresh_backup, step.backup_targets, ctx)
     assert step.approval is not None
@@ -82,11 +84,11 @@ def check_gate(step: GateStep, ctx: StepContext) -> StepOutcome:
         ApprovalRequest(ctx.step_id, step.name, step.approval.description or step.approval.form)
     )
     if answer is None or not answer.form_number.strip() or not answer.approver.strip():
-        return StepOutcome("refused", f"no {step.approval.form} number and approver given")
+        return StepOutcome("refused", phrase("gate.no_approval", form=step.approval.form))
     detail = {"form_number": answer.form_number, "approver": answer.approver}
     return StepOutcome(
         "passed",
-        f"{step.approval.form} {answer.form_number}, approved by {answer.approver}",
+        phrase("gate.approved", form=step.approval.form, number=answer.form_number, approver=answer.approver),
         evidence=detail,
         decision=("approved", "", detail),
     )
@@ -95,16 +97,17 @@ def check_gate(step: GateStep, ctx: StepContext) -> StepOutcome:
 def _window(name: str, ctx: StepContext) -> StepOutcome:
     window = ctx.site.windows.get(name)
     if window is None:  # `launchpad check` reports this; a run still refuses safely
-        return StepOutcome("refused", f"window {name!r} is not defined in site.yaml")
+        return StepOutcome("refused", phrase("gate.window_undefined", window=name))
     schedule = window.schedule()
     now = ctx.now()
     span = schedule.open_span(now)
     if span is not None:
-        return StepOutcome("passed", f"inside {name} (closes {span[1]:%H:%M})")
+        return StepOutcome("passed", phrase("gate.inside_window", window=name, closes=f"{span[1]:%H:%M}"))
     opens = schedule.next_opening(now)
     return StepOutcome(
         "refused",
-        f"outside the {name} window ({window.start}–{window.end}); it opens {opens:%a %m-%d %H:%M}",
+        phrase("gate.outside_window", window=name, start=str(window.start), end=str(window.end),
+               weekday=phrase(f"weekday.{opens.weekday()}"), opens=f"{opens:%m-%d %H:%M}"),
     )
 
 
@@ -115,7 +118,7 @@ def _fresh_backup(age: str, targets: list[str] | None, ctx: StepContext) -> Step
 
     names = targets if targets is not None else list(ctx.environment.backups)
     if not names:
-        return StepOutcome("refused", f"{ctx.env_name} declares no backup targets, so no backup can be fresh")
+        return StepOutcome("refused", phrase("gate.no_backup_targets", env=ctx.env_name))
     limit = parse_age(age)
     now = ctx.now()
     found, missing = {}, []
@@ -129,10 +132,9 @@ def _fresh_backup(age: str, targets: list[str] | None, ctx: StepContext) -> Step
             else:
                 found[name] = fresh.id
     if missing:
-        return StepOutcome("refused", f"no verified backup younger than {age} of: {', '.join(missing)}; "
-                           "take one first (`launchpad backup --env ENV TARGET` or pre-release-backup)")
-    listed = ", ".join(f"{name} #{backup_id}" for name, backup_id in found.items())
-    return StepOutcome("passed", f"verified backups younger than {age}: {listed}", evidence={"backups": found})
+        return StepOutcome("refused", phrase("gate.backup_stale", age=age, targets=missing))
+    listed = [phrase("gate.backup_ref", target=name, id=backup_id) for name, backup_id in found.items()]
+    return StepOutcome("passed", phrase("gate.backup_fresh", age=age, backups=listed), evidence={"backups": found})
 
 
 STEP_KIND = StepKind("gate", GateStep, check_gate, idempotent=True)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field
 
+from launchpad.phrases import Said, parts, phrase
 from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec
 from launchpad.templating import render
 
@@ -57,22 +58,24 @@ def check_http(step: HttpStep, ctx: StepContext) -> StepOutcome:
             )
     except httpx.HTTPError as exc:
         outcome = HostOutcome(
-            label, "failed", None, time.monotonic() - started, message=f"{url}: {type(exc).__name__}: {exc}"
+            label, "failed", None, time.monotonic() - started,
+            message=phrase("http.request_failed", url=url, error=f"{type(exc).__name__}: {exc}"),
         )
         ctx.report_host(outcome)
         return StepOutcome("failed", outcome.message, (outcome,))
     latency_ms = response.elapsed.total_seconds() * 1000
-    problems = []
+    problems: list[Said] = []
     if response.status_code not in expected:
-        problems.append(f"status {response.status_code}, expected {expected[0] if len(expected) == 1 else expected}")
+        wanted_status = str(expected[0]) if len(expected) == 1 else str(expected)
+        problems.append(phrase("http.status", status=response.status_code, expected=wanted_status))
     text = response.text
     for needle in step.contains:
         wanted = render(needle, ctx.values)
         if wanted not in text:
-            problems.append(f"the page does not contain {wanted!r}")
+            problems.append(phrase("http.missing_text", text=wanted))
     if step.max_latency_ms is not None and latency_ms > step.max_latency_ms:
-        problems.append(f"answered in {latency_ms:.0f} ms, limit {step.max_latency_ms:.0f} ms")
-    message = "; ".join(problems) or f"{response.status_code} in {latency_ms:.0f} ms"
+        problems.append(phrase("http.slow", ms=f"{latency_ms:.0f}", limit=f"{step.max_latency_ms:.0f}"))
+    message = parts(problems) if problems else phrase("http.ok", status=response.status_code, ms=f"{latency_ms:.0f}")
     outcome = HostOutcome(
         label,
         "failed" if problems else "passed",
@@ -83,7 +86,7 @@ def check_http(step: HttpStep, ctx: StepContext) -> StepOutcome:
     )
     ctx.report_host(outcome)
     evidence = {"url": url, "status": response.status_code, "latency_ms": round(latency_ms, 1)}
-    return StepOutcome(outcome.status, f"{url}: {message}", (outcome,), evidence)
+    return StepOutcome(outcome.status, phrase("http.summary", url=url, message=message), (outcome,), evidence)
 
 
 STEP_KIND = StepKind("http", HttpStep, check_http, idempotent=True)

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from launchpad.phrases import phrase
 from launchpad.prompter import SignOffRequest
 from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
 from launchpad.templating import render
@@ -34,17 +35,18 @@ def sign_off(step: ManualStep, ctx: StepContext) -> StepOutcome:
         detail = {"note": answer.note, "evidence": answer.evidence}
         return StepOutcome(
             "passed",
-            f"signed off by {answer.by}" + (f": {answer.note}" if answer.note else ""),
+            phrase("manual.signed_note", by=answer.by, note=answer.note) if answer.note
+            else phrase("manual.signed", by=answer.by),
             evidence={"signed_by": answer.by, **detail},
             decision=("signed_off", answer.note, {"by": answer.by, **detail}),
         )
     if answer.skip_reason and not step.critical:
         return StepOutcome(
             "skipped",
-            f"skipped: {answer.skip_reason}",
+            phrase("manual.skipped", reason=answer.skip_reason),
             decision=("skipped", answer.skip_reason, {"by": answer.by}),
         )
-    return StepOutcome("failed", "not signed off")
+    return StepOutcome("failed", phrase("manual.not_signed"))
 
 
 STEP_KIND = StepKind("manual", ManualStep, sign_off, idempotent=True)

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from launchpad.phrases import phrase
 from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
 
 
@@ -40,13 +41,14 @@ def run_restore(step: RestoreStep, ctx: StepContext) -> StepOutcome:
         else:
             chosen = next((b for b in candidates if b.verified), None)
         if chosen is None:
-            where = "taken by this run" if step.source == "run" else "verified"
-            return StepOutcome("failed", f"no backup of {step.target} {where} to restore from")
+            key = "restore.none_from_run" if step.source == "run" else "restore.none_verified"
+            return StepOutcome("failed", phrase(key, target=step.target))
         result = restore_backup(session, chosen.id, ctx.env_name, ctx.prompter, already_confirmed=step.confirm)
     safety = result.safety_backup
     evidence = {"backup": chosen.id, "file": chosen.file, "restore": result.restore_id,
                 "safety_backup": safety.id if safety else None}
-    return StepOutcome("passed", f"{result.detail}; safety backup {safety.id if safety else '-'}", evidence=evidence)
+    return StepOutcome("passed", phrase("restore.done", detail=result.detail, safety=safety.id if safety else "-"),
+                       evidence=evidence)
 
 
 STEP_KIND = StepKind("restore", RestoreStep, run_restore, idempotent=False)

@@ -11,10 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from launchpad.errors import LaunchpadError
 from launchpad.events import CommandSent, OutputLine
+from launchpad.phrases import Phrase, phrase
 from launchpad.remote.base import CommandResult, Stream, chunks_to_lines
 from launchpad.remote.pool import in_parallel
 from launchpad.site import Host
-from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec
+from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec, hosts_said
 from launchpad.templating import render
 
 # Output kept per host in the store: enough evidence for a report, bounded for 40 hosts.
@@ -66,37 +67,38 @@ class ShellStep(StepSpec):
         return self.run.strip()
 
 
-def judge(expect: ShellExpect, result: CommandResult) -> str:
-    """Why the result misses the expectation, or '' when it meets it."""
+def judge(expect: ShellExpect, result: CommandResult) -> Phrase | None:
+    """Why the result misses the expectation, or None when it meets it."""
     accepted = expect.exit if isinstance(expect.exit, list) else [expect.exit]
     if result.exit_code not in accepted:
         tail = result.text("stderr").strip().splitlines()[-1:] or [""]
-        return f"exit code {result.exit_code}, expected {accepted[0] if len(accepted) == 1 else accepted}" + (
-            f": {tail[0][:200]}" if tail[0] else ""
-        )
+        expected = str(accepted[0]) if len(accepted) == 1 else str(accepted)
+        if tail[0]:
+            return phrase("shell.exit_code_tail", code=result.exit_code, expected=expected, tail=tail[0][:200])
+        return phrase("shell.exit_code", code=result.exit_code, expected=expected)
     stdout = result.text()
     if expect.output and not re.search(expect.output, stdout, re.MULTILINE):
-        return f"output does not match /{expect.output}/"
+        return phrase("shell.output_mismatch", pattern=expect.output)
     if expect.not_output and re.search(expect.not_output, stdout, re.MULTILINE):
-        return f"output matches /{expect.not_output}/, which it must not"
+        return phrase("shell.output_forbidden", pattern=expect.not_output)
     if expect.number:
         return _judge_number(expect.number, stdout)
-    return ""
+    return None
 
 
-def _judge_number(check: NumberCheck, stdout: str) -> str:
+def _judge_number(check: NumberCheck, stdout: str) -> Phrase | None:
     match = re.search(check.pattern, stdout, re.MULTILINE)
     if not match:
-        return f"no {check.label} found in the output (/{check.pattern}/)"
+        return phrase("shell.number_missing", label=check.label, pattern=check.pattern)
     try:
         value = float(match.group(1) if match.groups() else match.group(0))
     except ValueError:
-        return f"{check.label} {match.group(0)!r} is not a number"
+        return phrase("shell.not_number", label=check.label, text=match.group(0))
     if check.min is not None and value < check.min:
-        return f"{check.label} {value:g} is below the minimum {check.min:g}"
+        return phrase("shell.below_min", label=check.label, value=f"{value:g}", limit=f"{check.min:g}")
     if check.max is not None and value > check.max:
-        return f"{check.label} {value:g} is above the maximum {check.max:g}"
-    return ""
+        return phrase("shell.above_max", label=check.label, value=f"{value:g}", limit=f"{check.max:g}")
+    return None
 
 
 def run_shell(step: ShellStep, ctx: StepContext) -> StepOutcome:
@@ -111,12 +113,11 @@ def run_shell(step: ShellStep, ctx: StepContext) -> StepOutcome:
     outcomes = tuple(in_parallel(on_host, ctx.hosts, name="shell"))
     failed = [o for o in outcomes if o.status == "failed"]
     if not outcomes:
-        return StepOutcome("failed", f"no hosts in group {step.hosts!r}")
+        return StepOutcome("failed", phrase("shell.no_hosts", group=step.hosts))
     summary = (
-        f"{len(outcomes)} host(s) passed"
+        phrase("shell.all_passed", count=len(outcomes))
         if not failed
-        else f"{len(failed)} of {len(outcomes)} host(s) failed: "
-        + "; ".join(f"{o.host}: {o.message}" for o in failed[:3])
+        else phrase("shell.some_failed", failed=len(failed), count=len(outcomes), details=hosts_said(failed[:3]))
     )
     return StepOutcome("failed" if failed else "passed", summary, outcomes, {"command": command})
 
@@ -147,7 +148,7 @@ def _run_on_host(step: ShellStep, ctx: StepContext, host: Host, command: str, ti
         result.duration,
         result.text()[-KEPT_OUTPUT:],
         result.text("stderr")[-KEPT_OUTPUT:],
-        problem or "ok",
+        problem or phrase("shell.ok"),
     )
 
 

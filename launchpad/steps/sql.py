@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from launchpad.events import CommandSent
+from launchpad.phrases import Phrase, phrase
 from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
 
 KEPT_ROWS = 50
@@ -63,27 +64,28 @@ def same(actual: Any, expected: Any) -> bool:
     return str(actual) == str(expected)
 
 
-def judge(expect: SqlExpect, rows: tuple[tuple[Any, ...], ...]) -> str:
-    """Why the rows miss the expectation, or ''."""
+def judge(expect: SqlExpect, rows: tuple[tuple[Any, ...], ...]) -> Phrase | None:
+    """Why the rows miss the expectation, or None. Values are shown as Python literals so that
+    None, '' and '0' stay distinguishable."""
     count = len(rows)
     if expect.row_count is not None and count != expect.row_count:
-        return f"{count} rows, expected {expect.row_count}"
+        return phrase("sql.count", count=count, expected=expect.row_count)
     if expect.min_rows is not None and count < expect.min_rows:
-        return f"{count} rows, expected at least {expect.min_rows}"
+        return phrase("sql.count_min", count=count, expected=expect.min_rows)
     if expect.max_rows is not None and count > expect.max_rows:
-        return f"{count} rows, expected at most {expect.max_rows}"
+        return phrase("sql.count_max", count=count, expected=expect.max_rows)
     if expect.rows is not None:
         if count != len(expect.rows):
-            return f"{count} rows, expected {len(expect.rows)}"
+            return phrase("sql.count", count=count, expected=len(expect.rows))
         for number, (got, wanted) in enumerate(zip(rows, expect.rows, strict=True), 1):
             if len(got) != len(wanted) or not all(same(a, e) for a, e in zip(got, wanted, strict=True)):
-                return f"row {number} is {list(got)!r}, expected {wanted!r}"
+                return phrase("sql.row_differs", number=number, got=repr(list(got)), wanted=repr(wanted))
     if "value" in expect.model_fields_set:
         if not rows or not rows[0]:
-            return f"no rows, expected the value {expect.value!r}"
+            return phrase("sql.no_value", wanted=repr(expect.value))
         if not same(rows[0][0], expect.value):
-            return f"the value is {rows[0][0]!r}, expected {expect.value!r}"
-    return ""
+            return phrase("sql.value_differs", got=repr(rows[0][0]), wanted=repr(expect.value))
+    return None
 
 
 def run_sql(step: SqlStep, ctx: StepContext) -> StepOutcome:
@@ -95,8 +97,8 @@ def run_sql(step: SqlStep, ctx: StepContext) -> StepOutcome:
 
     database = ctx.environment.databases.get(step.database)
     if database is None:
-        return StepOutcome("failed", f"no database {step.database!r} in {ctx.env_name} "
-                           f"(databases: {', '.join(ctx.environment.databases) or 'none'})")
+        return StepOutcome("failed", phrase("sql.no_database", name=step.database, env=ctx.env_name,
+                                            names=list(ctx.environment.databases) or "-"))
     password = None
     if database.password is not None:
         password = resolve_secret(database.password, ask=getattr(ctx.prompter, "secret", None),
@@ -117,8 +119,11 @@ def run_sql(step: SqlStep, ctx: StepContext) -> StepOutcome:
                 "row_count": len(result.rows)}
     if problem:
         return StepOutcome("failed", problem, evidence=evidence)
-    first = f", first value {result.rows[0][0]!r}" if result.rows and result.rows[0] else ""
-    return StepOutcome("passed", f"{len(result.rows)} row(s){first}", evidence=evidence)
+    if result.rows and result.rows[0]:
+        summary = phrase("sql.rows_first", count=len(result.rows), value=repr(result.rows[0][0]))
+    else:
+        summary = phrase("sql.rows", count=len(result.rows))
+    return StepOutcome("passed", summary, evidence=evidence)
 
 
 STEP_KIND = StepKind("sql", SqlStep, run_sql, idempotent=False)

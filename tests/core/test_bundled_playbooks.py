@@ -116,7 +116,7 @@ def run_step(
 
 
 def output(outcome: StepOutcome) -> str:
-    return outcome.hosts[0].stdout + outcome.hosts[0].stderr + outcome.hosts[0].message
+    return outcome.hosts[0].stdout + outcome.hosts[0].stderr + str(outcome.hosts[0].message)
 
 
 @pytest.fixture

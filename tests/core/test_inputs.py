@@ -98,6 +98,38 @@ def test_duplicate_key_is_an_error(tmp_path: Path) -> None:
     assert_problem(launchpad(root, "check"), "hello.yaml:3:1", "duplicate key 'title'")
 
 
+NAMED_THINGS = """\
+name: names
+title: 引用
+phases:
+  - id: one
+    name: 第一阶段
+    steps:
+      - {name: backup, kind: backup, targets: [usres]}
+      - {name: fresh, kind: gate, fresh_backup: 2h, backup_targets: [users, fiels]}
+      - {name: query, kind: sql, database: mian, query: select 1}
+      - {name: tell, kind: announce, channel: wecom-gruop, template: release-start}
+    rollback:
+      - {name: restore, kind: restore, target: usres}
+"""
+
+
+def test_backup_targets_databases_and_channels_are_checked_against_the_site(tmp_path: Path) -> None:
+    site = LOCAL_SITE.replace("      - {name: prod1, address: 127.0.0.1, groups: [app]}\n", (
+        "      - {name: prod1, address: 127.0.0.1, groups: [app]}\n"
+        "    databases:\n      main: {engine: sqlite, name: data/app.db}\n"
+        "    backups:\n      users: {database: main}\n"))
+    root = write_workspace(tmp_path / "ws", site=site, playbooks={"names": NAMED_THINGS})
+    result = launchpad(root, "check", "names")
+    assert_problem(result, f"names.yaml:{line_of(NAMED_THINGS, 'usres]')}:", "backup target 'usres' is not declared")
+    assert_problem(result, f"names.yaml:{line_of(NAMED_THINGS, 'fiels')}:", "backup target 'fiels'")
+    assert_problem(result, f"names.yaml:{line_of(NAMED_THINGS, 'mian')}:", "database 'mian' is not declared "
+                   "in site.yaml (databases: main)")
+    assert_problem(result, f"names.yaml:{line_of(NAMED_THINGS, 'gruop')}:", "channel 'wecom-gruop'")
+    assert_problem(result, f"names.yaml:{line_of(NAMED_THINGS, 'target: usres')}:", "backup target 'usres'")
+    assert "'users'" not in result.stderr, "a declared target is not a problem"
+
+
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     site = LOCAL_SITE.replace("language: zh", "language: fr").replace("Asia/Shanghai", "Mars/Olympus")
     root = write_workspace(tmp_path / "ws", site=site)

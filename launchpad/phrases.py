@@ -1,0 +1,262 @@
+"""What steps and the engine say about a result, kept as a key and its parameters so each
+reader gets it in their own language.
+
+A step's summary is read in three places: the engineer's terminal (English), the TUI (the
+site's language, usually Chinese) and the client-facing run report (Chinese by default). A
+sentence composed in English at the moment the step ends could only ever be English, so steps
+return a `Phrase` instead: `phrase("shell.all_passed", count=3)`. `str(p)` is the English text
+(what the CLI prints, what the store's `summary` column and the audit log hold); `render(p,
+"zh")` is the Chinese one. The store keeps the phrase as JSON beside the English text, so a run
+report written tomorrow still speaks the report's language.
+
+Parameters are plain JSON values (text, numbers, None), other phrases, or lists of them. A list
+renders as an enumeration ("a, b" / "a、b"); the `parts` phrase joins its items with "; " /
+"；" for several findings in one line. Words that come from people or from programs (a skip
+reason, a host name, an error from sshd) stay as they were written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+Lang = str  # "en" | "zh"
+
+# key → (English, Chinese). str.format templates; `!r` quotes a value in English, and the
+# Chinese templates quote with “” instead.
+CATALOG: dict[str, tuple[str, str]] = {
+    "parts": ("{items}", "{items}"),
+    "host.said": ("{host}: {message}", "{host}：{message}"),
+    "more": ("{text} (+{count} more)", "{text}（另有 {count} 项）"),
+    "status.passed": ("passed", "通过"),
+    "status.failed": ("failed", "失败"),
+    "status.skipped": ("skipped", "已跳过"),
+    "status.refused": ("refused", "被拒绝"),
+    "status.running": ("running", "进行中"),
+    "status.interrupted": ("interrupted", "已中断"),
+    "status.aborted": ("aborted", "已中止"),
+    "status.incomplete": ("incomplete", "未完成"),
+    "status.not_run": ("not run", "未运行"),
+    **{f"weekday.{n}": (en, zh) for n, (en, zh) in enumerate(zip(
+        ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+        ("周一", "周二", "周三", "周四", "周五", "周六", "周日"), strict=True))},
+    # engine
+    "engine.not_for_env": ("not for {env}", "不适用于 {env}"),
+    "engine.skipped_after_failure": ("skipped after failure: {reason}", "失败后跳过：{reason}"),
+    "engine.overridden": ("overridden ({reason}); {refusal}", "已越过（{reason}）；{refusal}"),
+    "engine.typed_wrong": ("typed {typed!r}, not {env!r}: step not run",
+                           "输入的是“{typed}”，不是“{env}”：步骤未执行"),
+    "engine.rerun_safe": ("step {step} was interrupted; it is safe to repeat and runs again",
+                          "步骤 {step} 曾中断；它可以安全重复，将重新执行"),
+    "engine.rollback_stopped": ("rollback stopped ({status}): the rest of it was not run",
+                                "回滚已停止（{status}）：其余回滚步骤未执行"),
+    # shell
+    "shell.no_hosts": ("no hosts in group {group!r}", "主机组“{group}”中没有主机"),
+    "shell.all_passed": ("{count} host(s) passed", "{count} 台主机通过"),
+    "shell.some_failed": ("{failed} of {count} host(s) failed: {details}",
+                          "{count} 台主机中 {failed} 台失败：{details}"),
+    "shell.ok": ("ok", "正常"),
+    "shell.exit_code": ("exit code {code}, expected {expected}", "退出码 {code}，应为 {expected}"),
+    "shell.exit_code_tail": ("exit code {code}, expected {expected}: {tail}",
+                             "退出码 {code}，应为 {expected}：{tail}"),
+    "shell.output_mismatch": ("output does not match /{pattern}/", "输出不匹配 /{pattern}/"),
+    "shell.output_forbidden": ("output matches /{pattern}/, which it must not",
+                               "输出匹配了不应出现的 /{pattern}/"),
+    "shell.number_missing": ("no {label} found in the output (/{pattern}/)",
+                             "输出中未找到 {label}（/{pattern}/）"),
+    "shell.not_number": ("{label} {text!r} is not a number", "{label}“{text}”不是数字"),
+    "shell.below_min": ("{label} {value} is below the minimum {limit}", "{label} {value} 低于下限 {limit}"),
+    "shell.above_max": ("{label} {value} is above the maximum {limit}", "{label} {value} 高于上限 {limit}"),
+    # http
+    "http.request_failed": ("{url}: {error}", "{url}：请求失败：{error}"),
+    "http.status": ("status {status}, expected {expected}", "状态码 {status}，应为 {expected}"),
+    "http.missing_text": ("the page does not contain {text!r}", "页面不包含“{text}”"),
+    "http.slow": ("answered in {ms} ms, limit {limit} ms", "响应用时 {ms} 毫秒，上限 {limit} 毫秒"),
+    "http.ok": ("{status} in {ms} ms", "{status}，用时 {ms} 毫秒"),
+    "http.summary": ("{url}: {message}", "{url}：{message}"),
+    # gate
+    "gate.phase_passed": ("phase {phase} passed", "阶段 {phase} 已通过"),
+    "gate.phase_not_passed": ("phase {phase} has not passed ({status})", "阶段 {phase} 未通过（{status}）"),
+    "gate.no_approval": ("no {form} number and approver given", "未填写{form}编号和审批人"),
+    "gate.approved": ("{form} {number}, approved by {approver}", "{form} {number}，审批人 {approver}"),
+    "gate.window_undefined": ("window {window!r} is not defined in site.yaml",
+                              "site.yaml 中没有定义窗口“{window}”"),
+    "gate.inside_window": ("inside {window} (closes {closes})", "在 {window} 窗口内（{closes} 关闭）"),
+    "gate.outside_window": ("outside the {window} window ({start}–{end}); it opens {weekday} {opens}",
+                            "不在 {window} 窗口内（{start}–{end}）；下次开启：{weekday} {opens}"),
+    "gate.no_backup_targets": ("{env} declares no backup targets, so no backup can be fresh",
+                               "{env} 没有声明备份目标，无从谈起新近备份"),
+    "gate.backup_stale": ("no verified backup younger than {age} of: {targets}; take one first "
+                          "(`launchpad backup --env ENV TARGET` or pre-release-backup)",
+                          "以下目标没有 {age} 内的已校验备份：{targets}；请先备份"
+                          "（`launchpad backup --env ENV TARGET` 或 pre-release-backup）"),
+    "gate.backup_fresh": ("verified backups younger than {age}: {backups}", "{age} 内的已校验备份：{backups}"),
+    "gate.backup_ref": ("{target} #{id}", "{target} #{id}"),
+    # manual
+    "manual.signed": ("signed off by {by}", "{by} 已签字确认"),
+    "manual.signed_note": ("signed off by {by}: {note}", "{by} 已签字确认：{note}"),
+    "manual.skipped": ("skipped: {reason}", "已跳过：{reason}"),
+    "manual.not_signed": ("not signed off", "未签字确认"),
+    # backup and restore
+    "backup.no_targets": ("environment {env} has no backup targets (backups: in site.yaml)",
+                          "环境 {env} 没有备份目标（site.yaml 的 backups:）"),
+    "backup.taken": ("backup {id}, {size} bytes, sha256 {sha}…", "备份 {id}，{size} 字节，sha256 {sha}…"),
+    "backup.verified": ("verified", "已校验"),
+    "backup.verify_failed": ("verify FAILED: {detail}", "校验失败：{detail}"),
+    "backup.drill": ("drill: {summary}", "演练：{summary}"),
+    "backup.summary": ("{count} backup(s) taken: {backups}", "已备份 {count} 个：{backups}"),
+    "restore.none_from_run": ("no backup of {target} taken by this run to restore from",
+                              "本次运行没有备份 {target}，无从恢复"),
+    "restore.none_verified": ("no backup of {target} verified to restore from",
+                              "{target} 没有可用于恢复的已校验备份"),
+    "restore.done": ("{detail}; safety backup {safety}", "{detail}；安全备份 {safety}"),
+    # sql
+    "sql.no_database": ("no database {name!r} in {env} (databases: {names})",
+                        "{env} 中没有数据库“{name}”（已有：{names}）"),
+    "sql.rows": ("{count} row(s)", "{count} 行"),
+    "sql.rows_first": ("{count} row(s), first value {value}", "{count} 行，第一个值 {value}"),
+    "sql.count": ("{count} rows, expected {expected}", "{count} 行，应为 {expected} 行"),
+    "sql.count_min": ("{count} rows, expected at least {expected}", "{count} 行，应至少 {expected} 行"),
+    "sql.count_max": ("{count} rows, expected at most {expected}", "{count} 行，应至多 {expected} 行"),
+    "sql.row_differs": ("row {number} is {got}, expected {wanted}", "第 {number} 行为 {got}，应为 {wanted}"),
+    "sql.no_value": ("no rows, expected the value {wanted}", "没有数据，应为值 {wanted}"),
+    "sql.value_differs": ("the value is {got}, expected {wanted}", "值为 {got}，应为 {wanted}"),
+    # announce
+    "announce.copied": ("notice ready to paste (copied with {tool})", "通知已就绪，可直接粘贴（已用 {tool} 复制）"),
+    "announce.printed": ("notice ready to paste (no clipboard program: printed above)",
+                         "通知已就绪（没有剪贴板程序：已打印在上方）"),
+    "announce.no_store": ("no workspace store to queue the notice in", "没有工作区存储，无法排队发送通知"),
+    "announce.sent": ("notice sent to {channel} ({parts} part(s))", "通知已发送到 {channel}（{parts} 条）"),
+    "announce.queued": ("notice queued for {channel}, not delivered: {reason}",
+                        "通知已排队发往 {channel}，尚未送达：{reason}"),
+    # environments
+    "envs.nothing_to_compare": ("{count} environment(s) in site.yaml: nothing to compare",
+                                "site.yaml 中只有 {count} 个环境：无可比较"),
+    "envs.shared_db": ("environments {envs} share the database {endpoint} ({users}); "
+                       "test and production must never share one",
+                       "环境 {envs} 共用数据库 {endpoint}（{users}）；测试与生产绝不能共用数据库"),
+    "envs.no_shared_db": ("{count} database(s), none shared between environments",
+                          "{count} 个数据库，环境之间没有共用"),
+    "envs.same_groups": ("all environments define the same host groups", "各环境的主机组一致"),
+    "envs.groups_differ": ("host groups differ: {details}", "主机组不一致：{details}"),
+    "envs.lacks": ("{env} lacks {groups}", "{env} 缺少 {groups}"),
+    "envs.warning": ("warning: {text}", "警告：{text}"),
+    "envs.unreachable": ("{failed} of {count} host(s) unreachable: {details}",
+                         "{count} 台主机中 {failed} 台不可达：{details}"),
+    "envs.reachable": ("{count} host(s) reachable", "{count} 台主机可达"),
+    "envs.behind_jump": ("{env}: {count} host(s) behind the jump host were not probed directly "
+                         "(use `launchpad hosts check`)",
+                         "{env}：跳板机后的 {count} 台主机未直接探测（请用 `launchpad hosts check`）"),
+    "envs.not_probed": ("{label} was not probed: {error}", "{label} 未探测：{error}"),
+    "envs.via_jump": ("{label} is reached through ProxyJump {jump} (~/.ssh/config) and was not probed directly",
+                      "{label} 经 ProxyJump {jump}（~/.ssh/config）访问，未直接探测"),
+    "envs.local": ("local transport: runs on this machine", "本地执行：在本机运行"),
+    "envs.timeout": ("{where} did not answer within {seconds} s", "{where} 在 {seconds} 秒内没有响应"),
+    "envs.refused": ("{where}: {error}", "{where}：{error}"),
+    "envs.accepts": ("{where} accepts connections", "{where} 可以连接"),
+}
+
+LIST_SEPARATOR = {"en": ", ", "zh": "、"}
+PARTS_SEPARATOR = {"en": "; ", "zh": "；"}
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A sentence by key, with its parameters; `str()` gives the English text."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.key not in CATALOG:  # a typo must fail in tests, not print a bare key at 23:00
+            raise KeyError(f"no phrase {self.key!r} in the catalog")
+
+    def __str__(self) -> str:
+        return render(self, "en")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "params": {name: _param_to_json(value) for name, value in self.params.items()}}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Phrase:
+        return cls(data["key"], {name: _param_from_json(value) for name, value in data.get("params", {}).items()})
+
+
+Said = str | Phrase  # what a step or the engine says: a phrase, or words kept as written
+
+
+def phrase(key: str, **params: Any) -> Phrase:
+    return Phrase(key, params)
+
+
+def parts(items: Sequence[Said]) -> Phrase:
+    """Several findings in one line, joined by "; " (English) or "；" (Chinese)."""
+    return Phrase("parts", {"items": _Parts(items)})
+
+
+def status_word(status: str | None) -> Phrase | str:
+    key = f"status.{status or 'not_run'}"
+    return Phrase(key) if key in CATALOG else (status or "")
+
+
+def render(value: Any, lang: Lang) -> str:
+    """The text of a phrase (or of plain words, which stay as they are) in `lang`."""
+    if isinstance(value, Phrase):
+        english, chinese = CATALOG[value.key]
+        template = chinese if lang == "zh" else english
+        return template.format_map({name: _format_param(param, lang) for name, param in value.params.items()})
+    if isinstance(value, _Parts):
+        return PARTS_SEPARATOR.get(lang, "; ").join(render(item, lang) for item in value.items)
+    if isinstance(value, list | tuple):
+        return LIST_SEPARATOR.get(lang, ", ").join(render(item, lang) for item in value)
+    return "" if value is None else str(value)
+
+
+def dumps(value: Said | None) -> str | None:
+    """The JSON the store keeps beside the English text; None for plain words."""
+    return json.dumps(value.to_json(), ensure_ascii=False) if isinstance(value, Phrase) else None
+
+
+def loads(english: str | None, stored: str | None) -> Said:
+    """What `dumps` kept, or the stored English text for rows written before phrases existed."""
+    if stored:
+        try:
+            return Phrase.from_json(json.loads(stored))
+        except (ValueError, KeyError, TypeError):
+            pass  # a phrase a newer launchpad wrote: its English text is still right
+    return english or ""
+
+
+@dataclass(frozen=True)
+class _Parts:
+    items: Sequence[Said]
+
+
+def _format_param(value: Any, lang: Lang) -> Any:
+    # Numbers keep their type so templates may format them; everything else becomes text.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return render(value, lang)
+    return value
+
+
+def _param_to_json(value: Any) -> Any:
+    if isinstance(value, Phrase):
+        return {"phrase": value.to_json()}
+    if isinstance(value, _Parts):
+        return {"parts": [_param_to_json(item) for item in value.items]}
+    if isinstance(value, list | tuple):
+        return [_param_to_json(item) for item in value]
+    return value
+
+
+def _param_from_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "phrase" in value:
+            return Phrase.from_json(value["phrase"])
+        if "parts" in value:
+            return _Parts([_param_from_json(item) for item in value["parts"]])
+    if isinstance(value, list):
+        return [_param_from_json(item) for item in value]
+    return value
