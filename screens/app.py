@@ -18,11 +18,19 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from screens.backup_work import BackupFreshness
 from screens.commands import LaunchpadCommands
 from screens.dashboard import DashboardScreen
 from screens.feedback import IssueSummary
 from screens.i18n import other_language, set_language, t
-from screens.messages import HostsChecked, IssueSummaryRead, RunsLoaded, WorkspaceFailed, WorkspaceOpened
+from screens.messages import (
+    BackupFreshnessRead,
+    HostsChecked,
+    IssueSummaryRead,
+    RunsLoaded,
+    WorkspaceFailed,
+    WorkspaceOpened,
+)
 from screens.prompter import QuestionAsked
 from screens.session import Clock, Session, open_session
 
@@ -50,6 +58,7 @@ class LaunchpadApp(App[None]):
     interrupted_runs: reactive[list[dict[str, Any]]] = reactive(list, always_update=True)
     host_health: reactive[dict[str, Any]] = reactive(dict, always_update=True)
     issue_summary: reactive[IssueSummary | None] = reactive(None, always_update=True)
+    backup_freshness: reactive[dict[str, BackupFreshness] | None] = reactive(None, always_update=True)
 
     def __init__(
         self,
@@ -113,7 +122,9 @@ class LaunchpadApp(App[None]):
         self.environment = (safe or list(environments) or [None])[0]
         self.refresh_runs()
         self.refresh_issue_summary()
+        self.refresh_backup_freshness()
         self.set_interval(ISSUE_COUNT_INTERVAL, self.refresh_issue_summary)
+        self.set_interval(ISSUE_COUNT_INTERVAL, self.refresh_backup_freshness)
         if self.watch_hosts:
             self.action_check_hosts()
             self.set_interval(HOST_CHECK_INTERVAL, self.action_check_hosts)
@@ -159,6 +170,16 @@ class LaunchpadApp(App[None]):
 
     def on_issue_summary_read(self, message: IssueSummaryRead) -> None:
         self.issue_summary = message.summary
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="backup-freshness")
+    def refresh_backup_freshness(self) -> None:
+        from screens.backup_work import read_freshness
+
+        if self.session is not None:
+            self.post_message(BackupFreshnessRead(read_freshness(self.session)))
+
+    def on_backup_freshness_read(self, message: BackupFreshnessRead) -> None:
+        self.backup_freshness = message.freshness
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="hosts")
     def check_all_hosts(self) -> None:
@@ -216,7 +237,7 @@ class LaunchpadApp(App[None]):
             self.environment = env_name
 
     def action_show_dashboard(self) -> None:
-        while len(self.screen_stack) > 1 and not self._run_in_progress(self.screen):
+        while len(self.screen_stack) > 1 and not self._busy(self.screen):
             self.pop_screen()
 
     def action_playbooks(self) -> None:
@@ -247,6 +268,19 @@ class LaunchpadApp(App[None]):
                 self.screen.action_send()
         else:
             self.push_screen(ReportScreen(self.session, then))
+
+    def action_backups(self, then: str = "") -> None:
+        """The backups screen; `then`: take, verify, drill or restore, to begin with."""
+        from screens.backups import BackupsScreen
+
+        if self.session is None:
+            return
+        if isinstance(self.screen, BackupsScreen):
+            action = getattr(self.screen, f"action_{then}", None) if then else None
+            if action is not None:
+                action()
+        else:
+            self.push_screen(BackupsScreen(then))
 
     def action_resume(self) -> None:
         from screens.dialogs.resume import ResumeDialog
@@ -279,6 +313,12 @@ class LaunchpadApp(App[None]):
         from screens.dialogs.confirm import ConfirmDialog
 
         running = next((s for s in self.screen_stack if self._run_in_progress(s)), None)
+        backing_up = next((s for s in self.screen_stack if self._busy(s)), None)
+        if running is None and backing_up is not None:
+            # A backup or restore stopped halfway: say so, and quit only on yes.
+            title, body = backing_up.quit_warning()  # type: ignore[attr-defined]
+            self.push_screen(ConfirmDialog(title, body), callback=lambda yes: self.exit() if yes else None)
+            return
         if running is None:
             self.exit()
             return
@@ -293,6 +333,11 @@ class LaunchpadApp(App[None]):
     @staticmethod
     def _run_in_progress(screen: Screen[Any]) -> bool:
         return bool(getattr(screen, "run_in_progress", False))
+
+    @staticmethod
+    def _busy(screen: Screen[Any]) -> bool:
+        """A run, or a backup operation, that leaving the screen would abandon."""
+        return LaunchpadApp._run_in_progress(screen) or bool(getattr(screen, "operation_in_progress", False))
 
     def _load_keymap(self) -> None:
         path = KEYMAP_FILE.expanduser()

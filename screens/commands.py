@@ -49,6 +49,9 @@ def app_commands(app: Any) -> Iterator[PaletteCommand]:
     yield PaletteCommand("cmd.issues_paste", partial(app.action_issues, "paste"))
     yield PaletteCommand("cmd.report_daily", app.action_daily_report)
     yield PaletteCommand("cmd.report_send", partial(app.action_daily_report, "send"))
+    yield PaletteCommand("cmd.backups", app.action_backups)
+    for then in ("take", "verify", "drill", "restore"):
+        yield PaletteCommand(f"cmd.backups_{then}", partial(app.action_backups, then))
     yield PaletteCommand("cmd.language", app.action_switch_language)
     if app.session is not None:
         for env_name in app.session.site.environments:

@@ -1,7 +1,9 @@
 """The dashboard: where the person lands, and what they must know before touching anything —
 which site, which environments (production in red), who is on duty today and who backs them
 up, whether a release window is open and when the next opens, how many feedback issues are
-open (by severity) and overdue, what ran recently, and whether the hosts answer.
+open (by severity) and overdue, how old each environment's newest verified backup is (in
+colour once older than a day, or when there is none), what ran recently, and whether the
+hosts answer.
 
 It renders the app's reactives only; the workspace, runs and host checks are loaded by the
 app's workers, so this screen paints at once and fills in as answers arrive.
@@ -20,8 +22,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
+from screens.backup_work import BackupFreshness
 from screens.base import LaunchpadScreen
-from screens.display import countdown_text, production_tag, status_text, stored_time, weekday_name
+from screens.display import age_text, countdown_text, production_tag, status_text, stored_time, weekday_name
 from screens.i18n import t
 from screens.widgets.tables import fill_table
 
@@ -35,6 +38,8 @@ class DashboardScreen(LaunchpadScreen):
         Binding("i", "app.issues", "key.issues", id="dashboard.issues"),
         Binding("c", "app.issues('capture')", "key.capture", id="dashboard.capture"),
         Binding("d", "app.daily_report", "key.report", id="dashboard.report"),
+        # Not in the footer, which is full at 80 columns: the backups panel shows the key.
+        Binding("b", "app.backups", "key.backups", id="dashboard.backups", show=False),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -57,6 +62,7 @@ class DashboardScreen(LaunchpadScreen):
             DataTable(id="environments", cursor_type="row", zebra_stripes=False),
             Static("", id="selected-hosts"),
             Static("", id="dash-issues"),
+            Static("", id="dash-backups"),
             id="environments-box",
         )
         return [
@@ -81,6 +87,7 @@ class DashboardScreen(LaunchpadScreen):
         self.watch(self.app, "recent_runs", self._show_runs)
         self.watch(self.app, "interrupted_runs", lambda _runs: self.refresh_bindings(), init=False)
         self.watch(self.app, "issue_summary", self._show_issues, init=False)
+        self.watch(self.app, "backup_freshness", self._show_backups, init=False)
         self.set_interval(1.0, self._show_today)
 
     def relabel(self) -> None:
@@ -119,11 +126,13 @@ class DashboardScreen(LaunchpadScreen):
             self._show_environment()
         self._show_today()
         self._show_issues()
+        self._show_backups()
         self._show_runs()
 
     def on_screen_resume(self) -> None:
-        # Back from the issues screen or a run: the counts may have moved.
+        # Back from the issues screen, the backups screen or a run: the counts may have moved.
         self.launchpad.refresh_issue_summary()
+        self.launchpad.refresh_backup_freshness()
 
     def _show_issues(self, _summary: object = None) -> None:
         summary = self.launchpad.issue_summary
@@ -141,6 +150,39 @@ class DashboardScreen(LaunchpadScreen):
             style = {"P0": "bold red", "P1": "bold yellow"}.get(severity, "") if count else "dim"
             lines.append_text(Text.assemble((f"{severity} {count}", style), "  "))
         panel.update(lines)
+
+    def _show_backups(self, _freshness: object = None) -> None:
+        """One line per environment: its newest verified backup's age, under a title that
+        names the key; stale (over a day) or missing stands out, as an overdue issue does."""
+        session = self.launchpad.session
+        if session is None or not self.filled:
+            return
+        freshness = self.launchpad.backup_freshness
+        title = t("dash.backups") + " "
+        lines = Text.assemble((title, "bold"))
+        if freshness is None:
+            lines.append(t("dash.checking"), "dim")
+        else:
+            now = session.now()
+            width = max((cell_len(name) for name in freshness), default=0)
+            for index, (name, fresh) in enumerate(freshness.items()):
+                if index:
+                    lines.append("\n" + " " * cell_len(title))
+                lines.append(name + " " * (width - cell_len(name) + 2), "bold red" if session.is_production(name)
+                             else "bold")
+                lines.append_text(self._backup_age(fresh, now))
+        self.query_one("#dash-backups", Static).update(lines)
+
+    @staticmethod
+    def _backup_age(fresh: BackupFreshness, now: datetime) -> Text:
+        age = fresh.age(now)
+        if age is None and not fresh.targets:
+            return Text(t("dash.no_backup_targets"), style="dim")
+        if age is None:
+            return Text("⚠ " + t("dash.no_verified"), style="bold yellow")
+        if fresh.stale(now):
+            return Text("⚠ " + age_text(age), style="bold yellow")
+        return Text("✓ " + age_text(age), style="green")
 
     def _hosts_cell(self, env_name: str) -> Text:
         health = self.launchpad.host_health.get(env_name)
@@ -206,6 +248,7 @@ class DashboardScreen(LaunchpadScreen):
         today = self.query_one("#today", Static)
         today.border_title = t("dash.today")
         today.update(Text("\n").join(lines))
+        self._show_backups()  # ages move with the clock
 
     @staticmethod
     def _window_line(name: str, window: Any, now: datetime) -> Text:

@@ -63,6 +63,19 @@ def countdown_text(delta: timedelta) -> str:
     return f"{seconds}s"
 
 
+def age_text(delta: timedelta) -> str:
+    """How long ago, in words: "刚刚", "5 分钟前", "3 小时前", "2 天前" (a clock running behind the
+    store reads as just now, never as the future)."""
+    seconds = int(delta.total_seconds())
+    if seconds < 60:
+        return t("age.now")
+    if seconds < 3600:
+        return t("age.minutes", n=seconds // 60)
+    if seconds < 48 * 3600:
+        return t("age.hours", n=seconds // 3600)
+    return t("age.days", n=seconds // 86400)
+
+
 def stored_time(value: str | None, tz: ZoneInfo) -> str:
     """A store timestamp (UTC ISO text) shown in the site's time zone, to the minute."""
     if not value:

@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from launchpad.backup.progress import BackupProgress
+    from launchpad.backup.records import BackupRecord
     from launchpad.engine import RunResult
     from launchpad.errors import LaunchpadError
     from launchpad.events import Event
     from launchpad.hostcheck import HostHealth
     from launchpad.issues.chat import ChatMessage
     from launchpad.issues.model import Issue
+    from screens.backup_work import BackupFreshness
     from screens.feedback import IssueSummary, SendOutcome
     from screens.session import PlaybookEntry, Session
     from screens.widgets.issue_table import PageSource
@@ -199,3 +202,50 @@ class ReportFailed(Message):
     def __init__(self, error: LaunchpadError | OSError) -> None:
         super().__init__()
         self.error = error
+
+
+# -- backups ----------------------------------------------------------------------------------------
+
+
+class BackupFreshnessRead(Message):
+    """The dashboard's line: each environment's newest verified backup."""
+
+    def __init__(self, freshness: dict[str, BackupFreshness]) -> None:
+        super().__init__()
+        self.freshness = freshness
+
+
+class BackupsRead(Message):
+    def __init__(self, generation: int, records: list[BackupRecord]) -> None:
+        super().__init__()
+        self.generation = generation
+        self.records = records
+
+
+class BackupProgressed(Message):
+    """Bytes moved by a dump, a check, a drill or a restore (at most twice a second)."""
+
+    def __init__(self, progress: BackupProgress) -> None:
+        super().__init__()
+        self.progress = progress
+
+
+class BackupOperationEnded(Message):
+    """A take, verify, drill or restore finished; `outcome` is what the core function returned
+    (the backups taken, a VerifyReport, a DrillOutcome, a RestoreResult)."""
+
+    def __init__(self, kind: str, backup_id: int | None, outcome: Any) -> None:
+        super().__init__()
+        self.kind = kind
+        self.backup_id = backup_id
+        self.outcome = outcome
+
+
+class BackupOperationFailed(Message):
+    """The core refused or failed; `declined` when the person said no to a restore."""
+
+    def __init__(self, kind: str, error: BaseException, declined: bool = False) -> None:
+        super().__init__()
+        self.kind = kind
+        self.error = error
+        self.declined = declined

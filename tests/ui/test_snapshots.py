@@ -58,6 +58,7 @@ def test_dashboard(snap_compare: Any, snapshot_workspace: Path, size: tuple[int,
         await wait_opened(pilot)
         await wait_until(pilot, lambda: len(app.host_health) == 2 and len(app.recent_runs) == 2, "hosts and runs")
         await wait_until(pilot, lambda: app.issue_summary is not None, "the issue counts")
+        await wait_until(pilot, lambda: app.backup_freshness is not None, "the backup ages")
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=ready)

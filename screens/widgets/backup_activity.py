@@ -1,0 +1,103 @@
+"""One line under the backups table: while a take, verify, drill or restore runs, a progress bar
+with the bytes moved and the throughput; otherwise the last result (`describe_outcome`, also
+the notification's text) or what the keys do.
+
+The core reports progress at most twice a second as `BackupProgress` (bytes, elapsed, the
+file's size when it is known), so moving the bar never slows the stream. A dump's final size
+is unknown until it ends, so its bar is indeterminate and the text carries the bytes; checks,
+drills and restores read a file of known size and show a percentage. The numbers come first in
+the text, so a narrow terminal cuts the name of the operation before the numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import ProgressBar, Static
+
+from launchpad.backup.progress import BackupProgress, human_size
+from screens.i18n import MESSAGES, t
+from screens.widgets.backup_table import drill_rows_text
+
+
+class BackupActivity(Horizontal):
+    DEFAULT_CSS = """
+    BackupActivity {
+        height: 1;
+        padding: 0 1;
+    }
+    BackupActivity ProgressBar {
+        width: auto;
+        display: none;
+        margin-right: 1;
+    }
+    BackupActivity.-busy ProgressBar {
+        display: block;
+    }
+    BackupActivity Bar {
+        width: 20;
+    }
+    BackupActivity #activity-text {
+        width: 1fr;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield ProgressBar(total=None, show_eta=False, id="activity-bar")
+        yield Static("", id="activity-text", markup=False)
+
+    @property
+    def bar(self) -> ProgressBar:
+        return self.query_one(ProgressBar)
+
+    def begin(self, operation: str, where: str) -> None:
+        """An operation started: an indeterminate bar until the first bytes arrive."""
+        self.operation, self.where = operation, where
+        self.add_class("-busy")
+        self.bar.update(total=None, progress=0)
+        self._say(Text(t("bk.starting", op=operation, where=where), style="bold"))
+
+    def advance(self, progress: BackupProgress) -> None:
+        done = human_size(progress.bytes)
+        if progress.total:
+            done = t("bk.of", done=done, total=human_size(progress.total))
+            self.bar.update(total=progress.total, progress=min(progress.bytes, progress.total))
+        else:
+            self.bar.update(total=None)
+        key = f"bk.phase_{progress.phase}"
+        phase = t(key) if key in MESSAGES else progress.phase
+        text = t("bk.progress", op=self.operation, where=f"{progress.environment}/{progress.target}",
+                 phase=phase, done=done, rate=human_size(progress.rate))
+        self._say(Text(text, style="bold"))
+
+    def end(self, text: str, style: str = "") -> None:
+        self.remove_class("-busy")
+        self._say(Text(text, style=style))
+
+    def _say(self, text: Text) -> None:
+        self.query_one("#activity-text", Static).update(text)
+
+
+def describe_outcome(kind: str, backup_id: int | None, outcome: Any) -> tuple[str, bool]:
+    """What an operation's core function returned, in words, and whether it went well: the
+    backups taken, a VerifyReport, a DrillOutcome (with its row counts) or a RestoreResult."""
+    if kind == "take":
+        lines = [t("bk.taken", id=r.id, where=f"{r.environment}/{r.target}", size=human_size(r.size),
+                   sha=r.sha256[:12]) for r in outcome]
+        return "\n".join(lines), True
+    if kind == "verify":
+        key = "bk.verify_ok" if outcome.ok else "bk.verify_bad"
+        return t(key, id=backup_id, detail=outcome.detail), bool(outcome.ok)
+    if kind == "drill":
+        key = "bk.drill_none" if not outcome.supported else "bk.drill_ok" if outcome.passed else "bk.drill_bad"
+        rows = drill_rows_text(list(outcome.rows or []))
+        text = t(key, id=backup_id, summary=outcome.summary) + (f"\n{rows}" if rows else "")
+        return text, bool(outcome.passed)
+    backup, safety = outcome.backup, outcome.safety_backup
+    return t("bk.restored", id=backup.id, where=f"{backup.environment}/{backup.target}",
+             safety=safety.id if safety else "-"), True

@@ -1,0 +1,374 @@
+"""The backups screen, driven from the keyboard on the demo workspace (a SQLite database per
+environment, every host this machine): take a backup and see it listed as verified, with its
+bytes and throughput on the way; verify it, and see a damaged file fail; drill it and read the
+row counts; restore on production, where a mistyped name changes nothing and the right one
+restores after a safety backup; the dashboard's age of the newest verified backup; the palette
+and the help screen. Then snapshots of the screen over fixed backups and a fixed clock, at 80x24
+and 120x40, in Chinese and English (update with `pytest tests/ui --snapshot-update` after
+checking the new pictures).
+"""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+from textual.widgets import Input, Static
+
+from launchpad.backup.records import insert_backup, list_backups, restores
+from launchpad.store import Store
+from screens.app import LaunchpadApp
+from screens.backups import BackupsScreen
+from screens.dialogs.confirm import ConfirmDialog
+from screens.dialogs.error import ErrorDialog
+from screens.dialogs.type_name import TypeNameDialog
+from screens.help import HelpScreen
+from tests.ui.conftest import FIXED_NOW, UI_SITE
+from tests.ui.helpers import wait_for_screen, wait_opened, wait_until
+from tests.workspaces import write_workspace
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+LANGUAGES = ["zh", "en"]
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    """The demo workspace; its web app is not started, since backups do not need it."""
+    from launchpad.demo import build_demo
+
+    return build_demo(tmp_path / "demo")
+
+
+def make_app(root: Path, language: str = "zh", now: Any = None) -> LaunchpadApp:
+    return LaunchpadApp(root, now=now, language=language, watch_hosts=False)
+
+
+def store_of(root: Path) -> Store:
+    return Store.open(root / ".launchpad" / "launchpad.db")
+
+
+def users_in(root: Path, env_name: str) -> int:
+    with sqlite3.connect(root / "data" / f"{env_name}-users.db") as db:
+        return int(db.execute("SELECT count(*) FROM users").fetchone()[0])
+
+
+def activity(screen: BackupsScreen) -> str:
+    return str(screen.query_one("#activity-text", Static).render())
+
+
+def detail(screen: BackupsScreen) -> str:
+    return str(screen.query_one("#backup-detail", Static).render())
+
+
+async def open_backups(pilot: Any) -> BackupsScreen:
+    await wait_opened(pilot)
+    await pilot.press("b")
+    screen = await wait_for_screen(pilot, BackupsScreen)
+    await wait_until(pilot, lambda: screen.ready, "the backups list")
+    return screen
+
+
+async def operate(pilot: Any, screen: BackupsScreen, key: str, said: str) -> None:
+    """Press an operation's key and wait until it has ended and says `said`."""
+    await pilot.press(key)
+    await wait_until(pilot, lambda: screen.ready and said in activity(screen), f"{key}: {said!r}")
+
+
+@pytest.mark.anyio
+async def test_take_a_backup_from_the_keyboard(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("launchpad.backup.progress.REPORT_EVERY", 0.0)  # every chunk reports
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backups(pilot)
+        assert screen.table.records == [] and "还没有备份" in str(screen.table.get_row_at(0)[1])
+        shown: list[str] = []
+        advance = screen.activity.advance
+        monkeypatch.setattr(screen.activity, "advance", lambda p: (advance(p), shown.append(activity(screen))))
+        await operate(pilot, screen, "t", "✓ 已备份 test/users：#1")
+        assert any(line.startswith("导出 ") and "B/s · 正在备份 test/users" in line for line in shown), shown
+        (record,) = screen.table.records
+        assert record.verified and record.purpose == "manual" and record.actor == "tester"
+        row = [str(cell) for cell in screen.table.get_row_at(0)]
+        assert row[:3] == ["#1", "users", "刚刚"] and row[4] == "✓ 已校验" and row[5] == "· 未演练"
+        assert (demo / "backups" / record.file).is_file()
+        assert "#1 test/users" in detail(screen) and "尚未演练" in detail(screen)
+
+
+@pytest.mark.anyio
+async def test_verify_and_a_damaged_file(demo: Path) -> None:
+    app = make_app(demo, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backups(pilot)
+        await operate(pilot, screen, "t", "✓ Backup #1 of test/users")
+        await operate(pilot, screen, "v", "✓ Backup #1 verifies: sha256 as recorded")
+        record = screen.table.records[0]
+        with (demo / "backups" / record.file).open("ab") as damaged:
+            damaged.write(b"\0")
+        await operate(pilot, screen, "v", "✗ Backup #1 does NOT verify")
+        assert "the record says" in activity(screen)
+        assert str(screen.table.get_row_at(0)[4]) == "✗ failed"
+        assert "Checked" in detail(screen) and not screen.table.records[0].verified
+        await pilot.press("d")  # a failure is the error dialog, whose text can be copied
+        dialog = await wait_for_screen(pilot, ErrorDialog)
+        assert dialog.dialog_title == "backup failed" and "cannot be drilled" in dialog.text
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: screen.ready and "✗ backup failed" in activity(screen), "the failure")
+
+
+@pytest.mark.anyio
+async def test_a_bug_is_a_dialog_and_the_keys_work_again(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_args: Any) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("launchpad.backup.verify.verify_backup", broken)
+    app = make_app(demo, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backups(pilot)
+        await operate(pilot, screen, "t", "✓ Backup #1")
+        await pilot.press("v")
+        dialog = await wait_for_screen(pilot, ErrorDialog)
+        assert "RuntimeError: a bug" in dialog.text and "Traceback" not in dialog.text
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: screen.ready, "the keys back")
+
+
+@pytest.mark.anyio
+async def test_drill_shows_the_row_counts(demo: Path) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_backups(pilot)
+        await operate(pilot, screen, "t", "✓ 已备份")
+        await operate(pilot, screen, "d", "✓ 备份 #1 演练通过")
+        assert "users 4→4（当前 4）" in activity(screen) and "about 1→1（当前 1）" in activity(screen)
+        assert str(screen.table.get_row_at(0)[5]) == "✓ 通过"
+        assert "演练" in detail(screen) and "users 4→4" in detail(screen)
+    with store_of(demo) as store:
+        (record,) = list_backups(store, "test")
+    assert record.drill_status == "passed"
+    assert {row["table"]: row["restored"] for row in record.drill_detail["rows"]} == {"about": 1, "users": 4}
+
+
+@pytest.mark.anyio
+async def test_restore_on_production_needs_its_name_typed(demo: Path) -> None:
+    app = make_app(demo, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_opened(pilot)
+        await pilot.press("e")  # prod: the banner is red on every screen from now on
+        screen = await open_backups(pilot)
+        assert app.environment == "prod" and screen.query_one("ProductionBanner").has_class("-production")
+        await operate(pilot, screen, "t", "✓ Backup #1 of prod/users")
+        before = users_in(demo, "prod")
+        with sqlite3.connect(demo / "data" / "prod-users.db") as db:
+            db.execute("DELETE FROM users")  # the bad release
+        await pilot.press("r")
+        dialog = await wait_for_screen(pilot, TypeNameDialog)
+        assert "restore backup #1 of users" in dialog.dialog_title and "safety backup" in str(dialog.body)
+        assert isinstance(dialog.focused, Input), "the name is typed; no button restores by reflex"
+        await pilot.press(*"prdo", "enter")
+        assert app.screen is dialog, "a wrong name is refused in place"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: screen.ready and "Restore cancelled" in activity(screen), "the refusal")
+        assert users_in(demo, "prod") == 0, "nothing was restored"
+        with store_of(demo) as store:
+            assert restores(store) == [] and len(list_backups(store, "prod")) == 1
+
+        await pilot.press("r")
+        await wait_for_screen(pilot, TypeNameDialog)
+        await pilot.press(*"prod", "enter")
+        await wait_until(pilot, lambda: screen.ready and "restored" in activity(screen), "the restore")
+        assert "✓ Backup #1 restored on prod/users; the state before is safety backup #2" in activity(screen)
+        assert users_in(demo, "prod") == before
+        assert [r.purpose for r in screen.table.records] == ["safety", "manual"]
+    with store_of(demo) as store:
+        (restore,) = restores(store)
+    assert (restore["status"], restore["backup_id"], restore["safety_backup_id"]) == ("restored", 1, 2)
+
+
+@pytest.mark.anyio
+async def test_a_test_restore_asks_with_no_focused(demo: Path) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backups(pilot)
+        await operate(pilot, screen, "t", "✓ 已备份")
+        await pilot.press("r")
+        dialog = await wait_for_screen(pilot, ConfirmDialog)
+        assert dialog.focused is not None and dialog.focused.id == "no"
+        await pilot.press("enter")  # Enter by reflex: the safe answer
+        await wait_until(pilot, lambda: screen.ready and "已取消恢复" in activity(screen), "the refusal")
+    with store_of(demo) as store:
+        assert restores(store) == []
+
+
+@pytest.mark.anyio
+async def test_a_running_operation_is_not_abandoned(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from launchpad.backup import take
+
+    release = threading.Event()
+    real_take = take.take_backup
+
+    def slow_take(*args: Any, **kwargs: Any) -> Any:
+        release.wait(30)
+        return real_take(*args, **kwargs)
+
+    monkeypatch.setattr(take, "take_backup", slow_take)
+    app = make_app(demo, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backups(pilot)
+        await pilot.press("t")
+        await wait_until(pilot, lambda: screen.operation is not None, "the take")
+        await pilot.press("escape", "v")
+        assert app.screen is screen, "Escape waits for the operation"
+        await pilot.press("ctrl+q")
+        dialog = await wait_for_screen(pilot, ConfirmDialog)
+        assert "backup operation" in dialog.dialog_title and dialog.focused is not None and dialog.focused.id == "no"
+        await pilot.press("enter")  # No: stay
+        await wait_until(pilot, lambda: app.screen is screen, "back on the backups screen")
+        release.set()
+        await wait_until(pilot, lambda: screen.ready and "✓ Backup #1" in activity(screen), "the take")
+        assert app.is_running
+
+
+@pytest.mark.anyio
+async def test_the_dashboard_shows_the_newest_verified_backup_age(demo: Path) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backups(pilot)
+        await operate(pilot, screen, "t", "✓ 已备份")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.backup_freshness and app.backup_freshness["test"].newest_verified,
+                         "the backup ages")
+        await pilot.pause()
+        panel = str(app.screen.query_one("#dash-backups", Static).render())
+        assert "备份（b）" in panel and "test  ✓ 刚刚" in panel and "prod  ⚠ 无已校验备份" in panel
+
+    later = make_app(demo, "en", now=lambda: datetime.now(UTC) + timedelta(hours=30))
+    async with later.run_test(size=(80, 24)) as pilot:
+        await wait_opened(pilot)
+        await wait_until(pilot, lambda: later.backup_freshness is not None, "the backup ages")
+        await pilot.pause()
+        panel_text = later.screen.query_one("#dash-backups", Static).render()
+        assert "test  ⚠ 30 h ago" in str(panel_text) and "prod  ⚠ no verified backup" in str(panel_text)
+
+
+@pytest.mark.anyio
+async def test_the_palette_and_help_reach_the_backups(demo: Path) -> None:
+    app = make_app(demo, "en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_opened(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"backups: take", "enter")
+        screen = await wait_for_screen(pilot, BackupsScreen)
+        await wait_until(pilot, lambda: screen.ready and "✓ Backup #1" in activity(screen), "a backup from the palette")
+        await pilot.press("question_mark")
+        help_screen = await wait_for_screen(pilot, HelpScreen)
+        console = Console(width=140, record=True, file=io.StringIO())
+        console.print(help_screen.key_table())
+        text = console.export_text()
+        assert all(i in text for i in ("backups.take", "backups.verify", "backups.drill", "backups.restore"))
+
+
+# -- snapshots ----------------------------------------------------------------------------------
+
+BACKUP_ENVIRONMENTS = """\
+environments:
+  test:
+    description: 测试环境
+    transport: local
+    hosts:
+      - {name: app1, address: 127.0.0.1, groups: [app]}
+    databases:
+      main: {engine: sqlite, name: data/test-users.db}
+    backups:
+      users: {database: main, host: app1, description: 用户库}
+  prod:
+    description: 生产环境
+    production: true
+    transport: local
+    hosts:
+      - {name: prod1, address: 127.0.0.1, groups: [app]}
+    databases:
+      main: {engine: sqlite, name: data/prod-users.db}
+    backups:
+      users: {database: main, host: prod1, description: 生产用户库}
+"""
+
+DRILLED = {"summary": "2 tables, 5 rows restored, equal to the counts taken with the backup", "scratch": "",
+           "rows": [{"table": "about", "at_backup": 1, "restored": 1, "source_now": 1},
+                    {"table": "users", "at_backup": 4, "restored": 4, "source_now": 5}]}
+SHORT = {"summary": "users: 4 rows at backup, 3 restored", "scratch": "",
+         "rows": [{"table": "users", "at_backup": 4, "restored": 3, "source_now": 4}]}
+
+# (env, finished UTC, size, purpose, run, verify status, drill status, drill detail); FIXED_NOW is 09:00 UTC.
+SAMPLE_BACKUPS = [
+    ("test", "2023-12-29T12:10:00", 48_213_504, "manual", None, "ok", "passed", DRILLED),
+    ("prod", "2023-12-30T14:00:00", 51_380_224, "manual", None, "ok", None, None),
+    ("test", "2023-12-31T14:00:00", 48_300_032, "playbook", 1, "ok", "failed", SHORT),
+    ("test", "2024-01-01T01:00:00", 48_411_136, "manual", None, "failed", None, None),
+    ("test", "2024-01-01T06:00:00", 48_402_944, "safety", None, "ok", None, None),
+    ("test", "2024-01-01T08:20:00", 48_420_864, "manual", None, "ok", "passed", DRILLED),
+]
+
+
+@pytest.fixture
+def backups_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "no-bundled").mkdir()
+    monkeypatch.setattr("launchpad.playbook.BUNDLED_DIR", tmp_path / "no-bundled")
+    site = UI_SITE.split("environments:")[0] + BACKUP_ENVIRONMENTS
+    return seed_sample_backups(write_workspace(tmp_path / "ws", site))
+
+
+def seed_sample_backups(root: Path) -> Path:
+    """The rows of SAMPLE_BACKUPS, as take, verify and drill would have written them."""
+    with store_of(root) as store:
+        for number, (env, finished, size, purpose, run, verify, drill, drilled) in enumerate(SAMPLE_BACKUPS, 1):
+            at = f"{finished}+00:00"
+            insert_backup(store, {
+                "uid": f"uid-{number}", "environment": env, "target": "users", "driver": "sqlite",
+                "host": "app1" if env == "test" else "prod1", "compression": "zstd",
+                "file": f"{env}/users/{env}-users-{finished.replace('-', '').replace(':', '')}Z.sqlite3.zst",
+                "started": at, "finished": at, "size": size, "sha256": f"{number:x}" * 64,
+                "tool_versions": {"sqlite": "3.40.1"}, "inventory": {"tables": {"about": 1, "users": 4}},
+                "purpose": purpose, "actor": "张伟", "run_id": run, "step_id": "backup" if run else None,
+                "verified_at": at, "verify_status": verify,
+                "verify_detail": "checked when taken: SQLite database, 11771 pages of 4096 bytes" if verify == "ok"
+                else "sha256 is 9c1e0b7a52d4f3e8…, the record says 4444444444444444…: the file was altered or damaged",
+                "drilled_at": at if drill else None, "drill_status": drill, "drill_detail": drilled,
+            })
+    return root
+
+
+def snapshot_app(root: Path, language: str) -> LaunchpadApp:
+    return LaunchpadApp(root, now=lambda: FIXED_NOW, language=language, watch_hosts=False)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("size", SIZES)
+def test_backups_screen(snap_compare: Any, backups_workspace: Path, size: tuple[int, int], language: str) -> None:
+    app = snapshot_app(backups_workspace, language)
+
+    async def ready(pilot: Any) -> None:
+        screen = await open_backups(pilot)
+        await wait_until(pilot, lambda: len(screen.table.records) == 5, "the sample backups")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_dashboard_with_backup_ages(snap_compare: Any, backups_workspace: Path, language: str) -> None:
+    app = snapshot_app(backups_workspace, language)
+
+    async def ready(pilot: Any) -> None:
+        await wait_opened(pilot)
+        await wait_until(pilot, lambda: app.backup_freshness is not None and app.issue_summary is not None,
+                         "the backup ages and issue counts")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
