@@ -1,6 +1,6 @@
 """The Prompter a backup operation gets in the TUI: the run screen's `TuiPrompter` — the same
 dialogs, the same waiting on a worker thread, the same safe answers — with the restore's
-question put in the person's language, and `prompt` secrets asked in a hidden-input dialog.
+question put in the person's language.
 
 `restore_backup` asks first (on production by the typed environment name, which the type-name
 dialog checks before it answers) and changes nothing when the answer is no; `declined`
@@ -14,7 +14,6 @@ from typing import Any
 
 from textual.app import App
 
-from launchpad.errors import SecretUnavailable
 from launchpad.prompter import ConfirmRequest, FailureChoice, FailureRequest
 from screens.backup_work import finished_at
 from screens.i18n import t
@@ -47,12 +46,3 @@ class BackupPrompter(TuiPrompter):
         confirmed = super().confirm(request)
         self.declined = not confirmed
         return confirmed
-
-    def secret(self, label: str) -> str:
-        from screens.dialogs.secret import SecretDialog
-
-        value = str(self._dialog(lambda: SecretDialog(label)) or "")
-        if not value:
-            raise SecretUnavailable(f"{label} is set to prompt, and no value was given; nothing was done",
-                                    hint="start the operation again and type the password")
-        return value

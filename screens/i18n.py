@@ -428,7 +428,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "prod.placeholder": ("type the environment's name", "输入环境名称"),
     "prod.mismatch": ("That is not {env}: nothing was run.", "输入的不是 {env}：未执行任何操作。"),
-    "prod.go": ("Run on production", "在生产环境执行"),
+    "prod.go": ("Proceed on production", "确认在生产环境操作"),
     "signoff.title": ("Sign off: {step}", "签字确认：{step}"),
     "signoff.by": ("Signed by", "签字人"),
     "signoff.note": ("Note", "备注"),

@@ -51,6 +51,8 @@ class CliPrompter:
     def confirm(self, request: ConfirmRequest) -> bool:
         if self.answers.confirms(request.step_id) or self.yes:
             return True
+        if request.production and self.confirm_env == request.environment:
+            return True  # `--confirm prod` names production on purpose: a stronger yes than --yes
         if not self.interactive:
             self._say(f"  ✗ {request.title}: needs confirmation (answer it in a terminal, --yes or --answers)")
             return False

@@ -260,6 +260,20 @@ def test_command_line_backup_list_verify_drill_prune_restore(tmp_path: Path) -> 
     assert rows_of(runner.db) == ROWS and "safety backup" in restored.output
 
 
+def test_a_script_restores_production_by_naming_it_and_nothing_less(tmp_path: Path) -> None:
+    runner = Runner(tmp_path / "ws", SQL)
+    assert cli(runner.root, "backup", "--env", "prod", "app").exit_code == 0
+    with sqlite3.connect(runner.db) as connection:
+        connection.execute("DELETE FROM t")
+    for wrong in (["--yes"], ["--confirm", "test"], ["--yes", "--confirm", "Prod"]):
+        refused = cli(runner.root, "restore", "1", "--env", "prod", *wrong)
+        assert isinstance(refused.exception, RestoreRefused), (wrong, refused.output)
+        assert rows_of(runner.db) == []
+    restored = cli(runner.root, "restore", "1", "--env", "prod", "--confirm", "prod")
+    assert restored.exit_code == 0, restored.output
+    assert rows_of(runner.db) == ROWS
+
+
 def test_a_target_must_name_a_known_database(tmp_path: Path) -> None:
     from launchpad.errors import InvalidInput
 
