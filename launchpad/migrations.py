@@ -186,6 +186,10 @@ def _add_phrase_columns(db: Database) -> None:
     db.execute("ALTER TABLE step_results ADD COLUMN message_phrase TEXT")
 
 
+def _add_verify_phrase(db: Database) -> None:
+    db.execute("ALTER TABLE backups ADD COLUMN verify_phrase TEXT")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, steps, host results, decisions, audit", _CORE_TABLES),
     Migration(2, "append-only audit log", _AUDIT_APPEND_ONLY),
@@ -194,6 +198,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "backups and restores", BACKUPS_V1),
     Migration(6, "issue orderings for paging", _ISSUE_SORT_INDEXES),
     Migration(7, "step summaries and host messages as phrases", _add_phrase_columns),
+    Migration(8, "backup verification details as phrases", _add_verify_phrase),
 )
 
 _LEDGER = ("CREATE TABLE IF NOT EXISTS migrations "

@@ -19,6 +19,7 @@ from launchpad.backup.session import BackupSession
 from launchpad.backup.targets import resolve_target
 from launchpad.backup.verify import checksum_problem
 from launchpad.errors import LaunchpadError
+from launchpad.phrases import dumps
 
 
 def drill_backup(session: BackupSession, backup_id: int) -> DrillOutcome:
@@ -48,7 +49,8 @@ def drill_backup(session: BackupSession, backup_id: int) -> DrillOutcome:
     except LaunchpadError as exc:
         outcome = DrillOutcome(False, exc.message)
     status = "unsupported" if not outcome.supported else "passed" if outcome.passed else "failed"
-    detail = {"summary": outcome.summary, "rows": outcome.rows, "scratch": outcome.scratch}
+    detail = {"summary": str(outcome.summary), "summary_phrase": dumps(outcome.summary), "rows": outcome.rows,
+              "scratch": outcome.scratch}
     records.set_drilled(session.store, backup_id, status, detail)
     session.audit(f"drill_{status}", where, {"backup": backup_id, "summary": outcome.summary})
     return outcome

@@ -15,6 +15,7 @@ from typing import Any
 
 from launchpad.errors import StoreError, UsageError
 from launchpad.migrations import to_json, utc_now
+from launchpad.phrases import Said, dumps, loads
 from launchpad.store import Store
 
 _JSON = ("tool_versions", "inventory", "drill_detail")
@@ -48,6 +49,7 @@ class BackupRecord:
     drill_detail: dict[str, Any] | None
     deleted_at: str | None
     deleted_reason: str | None
+    verify_phrase: str | None = None  # the verify detail as a phrase (JSON), see phrases.py
 
     def path(self, backups_dir: Path) -> Path:
         return backups_dir / self.file
@@ -58,6 +60,14 @@ class BackupRecord:
     @property
     def verified(self) -> bool:
         return self.verify_status == "ok"
+
+    def verify_said(self) -> Said:
+        """The last verification's detail, to render in the reader's language."""
+        return loads(self.verify_detail, self.verify_phrase)
+
+    def drill_said(self) -> Said:
+        detail = self.drill_detail or {}
+        return loads(detail.get("summary"), detail.get("summary_phrase"))
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -129,9 +139,9 @@ def _update(store: Store, backup_id: int, changes: dict[str, Any]) -> None:
         store.db.table("backups").update(backup_id, changes)
 
 
-def set_verified(store: Store, backup_id: int, ok: bool, detail: str) -> None:
+def set_verified(store: Store, backup_id: int, ok: bool, detail: Said) -> None:
     _update(store, backup_id, {"verified_at": utc_now(), "verify_status": "ok" if ok else "failed",
-                               "verify_detail": detail})
+                               "verify_detail": str(detail), "verify_phrase": dumps(detail)})
 
 
 def set_drilled(store: Store, backup_id: int, status: str, detail: dict[str, Any]) -> None:

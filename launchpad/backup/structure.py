@@ -24,13 +24,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from launchpad.phrases import Said, phrase
+
 TAIL = 64 * 1024
 
 
 @dataclass(frozen=True)
 class CheckResult:
     ok: bool
-    detail: str
+    detail: Said
     inventory: dict[str, Any] | None = field(default=None)
 
 
@@ -47,21 +49,21 @@ def keep_tail(chunks: Iterable[bytes], size: int = TAIL) -> tuple[bytes, int]:
 def check_mysqldump(chunks: Iterable[bytes]) -> CheckResult:
     tail, total = keep_tail(chunks, 4096)
     if total == 0:
-        return CheckResult(False, "the dump is empty")
+        return CheckResult(False, phrase("check.empty"))
     if b"-- Dump completed" not in tail:
-        return CheckResult(False, "the dump does not end with mysqldump's `-- Dump completed` line: it is cut short")
-    return CheckResult(True, "the dump ends with `-- Dump completed`")
+        return CheckResult(False, phrase("check.mysql_cut"))
+    return CheckResult(True, phrase("check.mysql_ok"))
 
 
 def check_pattern(chunks: Iterable[bytes], pattern: str | None) -> CheckResult:
     tail, total = keep_tail(chunks)
     if total == 0:
-        return CheckResult(False, "the dump is empty")
+        return CheckResult(False, phrase("check.empty"))
     if pattern is None:
-        return CheckResult(True, "not empty (the target names no completeness pattern)")
+        return CheckResult(True, phrase("check.no_pattern"))
     if not re.search(pattern, tail.decode("utf-8", "replace")):
-        return CheckResult(False, f"the end of the dump does not match /{pattern}/: it is cut short")
-    return CheckResult(True, f"the end matches /{pattern}/")
+        return CheckResult(False, phrase("check.pattern_cut", pattern=pattern))
+    return CheckResult(True, phrase("check.pattern_ok", pattern=pattern))
 
 
 def check_sqlite(chunks: Iterable[bytes]) -> CheckResult:
@@ -71,16 +73,15 @@ def check_sqlite(chunks: Iterable[bytes]) -> CheckResult:
             header += chunk[: 100 - len(header)]
         total += len(chunk)
     if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
-        return CheckResult(False, "not an SQLite database file")
+        return CheckResult(False, phrase("check.not_sqlite"))
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
     if header[24:28] != header[92:96] or pages == 0:
-        return CheckResult(False, "the SQLite header's page count is not valid")
+        return CheckResult(False, phrase("check.sqlite_header"))
     if page_size * pages != total:
-        return CheckResult(False, f"the SQLite file holds {total} bytes, its header says {page_size * pages}: "
-                           "cut short")
-    return CheckResult(True, f"SQLite database, {pages} pages of {page_size} bytes")
+        return CheckResult(False, phrase("check.sqlite_cut", total=total, expected=page_size * pages))
+    return CheckResult(True, phrase("check.sqlite_ok", pages=pages, size=page_size))
 
 
 class ChunkReader:
@@ -117,14 +118,13 @@ def check_tar(chunks: Iterable[bytes]) -> CheckResult:
                 files[member.name] = _describe_member(archive, member)
         reader.drain()
     except (tarfile.TarError, EOFError, OSError) as exc:
-        return CheckResult(False, f"the tar archive is damaged or cut short: {exc}")
+        return CheckResult(False, phrase("check.tar_damaged", error=str(exc)))
     if not files:
-        return CheckResult(False, "the tar archive holds no files")
+        return CheckResult(False, phrase("check.tar_empty"))
     if reader.tail[-1024:] != b"\x00" * 1024:
-        return CheckResult(False, "the tar archive lacks its end-of-archive blocks: it is cut short")
+        return CheckResult(False, phrase("check.tar_cut"))
     regular = sum(1 for f in files.values() if f["type"] == "file")
-    return CheckResult(True, f"tar archive, {regular} files, {len(files) - regular} other entries",
-                       {"files": files})
+    return CheckResult(True, phrase("check.tar_ok", files=regular, others=len(files) - regular), {"files": files})
 
 
 def _describe_member(archive: tarfile.TarFile, member: tarfile.TarInfo) -> dict[str, Any]:
@@ -147,15 +147,15 @@ def check_pg_custom(open_chunks: Callable[[], Iterator[bytes]]) -> CheckResult:
     """Run the local pg_restore twice over the stream: the TOC listing, then a full read."""
     tool = shutil.which("pg_restore")
     if tool is None:
-        return CheckResult(False, "pg_restore is not installed on this machine, so the archive cannot be checked")
+        return CheckResult(False, phrase("check.no_pg_restore"))
     listing = _pipe_into([tool, "--list"], open_chunks())
     if listing[0] != 0:
-        return CheckResult(False, f"pg_restore --list refuses the archive: {listing[1]}")
+        return CheckResult(False, phrase("check.pg_list_refused", error=listing[1]))
     entries = sum(1 for line in listing[2].splitlines() if line and not line.startswith(";"))
     full = _pipe_into([tool, "--file=/dev/null"], open_chunks())
     if full[0] != 0:
-        return CheckResult(False, f"the archive is cut short or damaged: {full[1]}")
-    return CheckResult(True, f"PostgreSQL custom archive, {entries} table-of-contents entries, every block reads")
+        return CheckResult(False, phrase("check.pg_damaged", error=full[1]))
+    return CheckResult(True, phrase("check.pg_ok", entries=entries))
 
 
 def _pipe_into(command: list[str], chunks: Iterable[bytes]) -> tuple[int, str, str]:

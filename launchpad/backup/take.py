@@ -39,6 +39,7 @@ from launchpad.backup.writer import (
 )
 from launchpad.errors import LaunchpadError
 from launchpad.migrations import utc_now
+from launchpad.phrases import Said, dumps, phrase
 
 DUMP_TIMEOUT = 12 * 3600.0  # a dead connection is caught by the heartbeat long before this
 MANIFEST_FORMAT = "launchpad-backup/1"
@@ -93,6 +94,7 @@ def _take(session: BackupSession, target: ResolvedTarget, driver: Driver, shell:
         except BaseException:
             sink.discard()
             raise
+    checked = phrase("check.when_taken", detail=check_detail)
     row = {
         "uid": uid, "environment": target.env_name, "target": target.name, "driver": driver.name,
         "host": shell.name, "file": final.relative_to(session.backups_dir).as_posix(), "compression": compression,
@@ -100,7 +102,7 @@ def _take(session: BackupSession, target: ResolvedTarget, driver: Driver, shell:
         "tool_versions": versions, "inventory": inventory, "purpose": purpose, "actor": session.actor,
         "run_id": session.run_id, "step_id": session.step_id,
         # The structure was just checked on the stored file: a verification in its own right.
-        "verified_at": utc_now(), "verify_status": "ok", "verify_detail": f"checked when taken: {check_detail}",
+        "verified_at": utc_now(), "verify_status": "ok", "verify_detail": str(checked), "verify_phrase": dumps(checked),
     }
     try:
         write_durably(manifest_path_for(final), manifest_json(row, check_detail))
@@ -115,7 +117,7 @@ def _take(session: BackupSession, target: ResolvedTarget, driver: Driver, shell:
 
 
 def _stream_and_check(shell: HostShell, driver: Driver, sink: StreamingFile, command: str, compression: str,
-                      inventory: dict[str, Any] | None, timeout: float | None) -> tuple[str, dict[str, Any] | None]:
+                      inventory: dict[str, Any] | None, timeout: float | None) -> tuple[Said, dict[str, Any] | None]:
     try:
         result = shell.stream(command, sink, timeout=timeout or DUMP_TIMEOUT)
     except OSError as exc:  # the local disk (full, removed): the sink raised it
@@ -150,7 +152,7 @@ def dump_pipeline(dump: str, compression: str, tmp: str) -> str:
             f"if [ \"$r\" != 0 ]; then echo \"launchpad: the dump exited $r\" >&2; exit \"$r\"; fi; exit $c")
 
 
-def manifest_json(row: dict[str, Any], check_detail: str) -> bytes:
+def manifest_json(row: dict[str, Any], check_detail: Said) -> bytes:
     manifest = {"format": MANIFEST_FORMAT, "launchpad": launchpad.__version__, **row, "file": Path(row["file"]).name,
-                "check": check_detail}
+                "check": str(check_detail)}
     return json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8") + b"\n"

@@ -25,6 +25,7 @@ from launchpad.backup.structure import (
     check_sqlite,
     check_tar,
 )
+from launchpad.phrases import Phrase, Said, phrase
 from launchpad.site import Site
 
 
@@ -34,7 +35,7 @@ class VerifyReport:
     ok: bool
     checksum_ok: bool
     structure_ok: bool
-    detail: str
+    detail: Said
 
 
 def file_sha256(path: Path, meter: ProgressMeter | None = None) -> str:
@@ -47,25 +48,26 @@ def file_sha256(path: Path, meter: ProgressMeter | None = None) -> str:
     return digest.hexdigest()
 
 
-def checksum_problem(record: BackupRecord, backups_dir: Path, progress: ProgressSink = ignore_progress) -> str:
-    """Why the stored file does not match its record, or '' when it does."""
+def checksum_problem(record: BackupRecord, backups_dir: Path,
+                     progress: ProgressSink = ignore_progress) -> Phrase | None:
+    """Why the stored file does not match its record, or None when it does."""
     path = record.path(backups_dir)
     if not path.is_file():
-        return f"the file {path} is missing"
+        return phrase("check.file_missing", path=str(path))
     if path.stat().st_size != record.size:
-        return f"the file holds {path.stat().st_size} bytes, the record says {record.size}"
+        return phrase("check.size_differs", size=path.stat().st_size, recorded=record.size)
     meter = ProgressMeter(progress, record.environment, record.target, "verify", record.size)
     actual = file_sha256(path, meter)
     if actual != record.sha256:
-        return f"sha256 is {actual[:16]}…, the record says {record.sha256[:16]}…: the file was altered or damaged"
+        return phrase("check.sha_differs", actual=actual[:16], recorded=record.sha256[:16])
     manifest = record.manifest_path(backups_dir)
     try:
         written = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return f"its manifest {manifest.name} is missing or unreadable"
+        return phrase("check.manifest_unreadable", name=manifest.name)
     if written.get("sha256") != record.sha256 or written.get("uid") != record.uid:
-        return f"its manifest {manifest.name} does not match the record"
-    return ""
+        return phrase("check.manifest_differs", name=manifest.name)
+    return None
 
 
 def structure_check(record: BackupRecord, path: Path, site: Site | None = None) -> CheckResult:
@@ -85,7 +87,7 @@ def structure_check(record: BackupRecord, path: Path, site: Site | None = None) 
     try:
         return checks[record.driver]()
     except KeyError:
-        return CheckResult(False, f"unknown driver {record.driver!r}")
+        return CheckResult(False, phrase("check.unknown_driver", driver=record.driver))
     except BackupFailed as exc:
         return CheckResult(False, exc.message)
 

@@ -20,7 +20,7 @@ from launchpad.backup.progress import human_size
 from launchpad.backup.records import BackupRecord
 from screens.backup_work import finished_at
 from screens.display import age_text, stored_time
-from screens.i18n import t
+from screens.i18n import said, t
 from screens.widgets.tables import fill_table
 
 CHECKSUM = {"ok": ("✓", "bk.verified", "green"), "failed": ("✗", "bk.verify_failed", "bold red")}
@@ -64,13 +64,13 @@ def backup_detail(record: BackupRecord, zone: ZoneInfo) -> Text:
              compression=record.compression, sha=record.sha256[:12])
     if record.verify_status:
         verify = Text(t("bk.detail_verify", at=stored_time(record.verified_at, zone),
-                        detail=record.verify_detail or ""), style="" if record.verified else "bold red")
+                        detail=said(record.verify_said())), style="" if record.verified else "bold red")
     else:
         verify = Text(t("bk.detail_unverified"), style="dim")
     if record.drill_status:
         glyph, key, style = DRILL.get(record.drill_status, ("·", "bk.not_drilled", "dim"))
         drill_detail = record.drill_detail or {}
-        summary = str(drill_detail.get("summary") or "")
+        summary = said(record.drill_said())
         rows = drill_rows_text(list(drill_detail.get("rows") or []))
         # Passed: the row counts are the news. Failed: why comes first, then the counts.
         result = f"{rows} — {summary}" if rows and record.drill_status == "passed" else \

@@ -23,6 +23,7 @@ from launchpad.backup.session import BackupSession
 from launchpad.backup.take import take_backup
 from launchpad.backup.verify import verify_backup
 from launchpad.connect import HostConnections
+from launchpad.phrases import render
 from launchpad.store import Store
 from launchpad.workspace import load_workspace
 from tests.scripted import ScriptedPrompter
@@ -146,9 +147,11 @@ def test_drills_report_rows_and_files(lab: Lab) -> None:
         assert drilled.passed and drilled.rows == [{"table": "t", "at_backup": 3, "restored": 3, "source_now": 3}]
         (lab.root / "conf" / "app.ini").write_text("changed since\n")
         drilled_files = drill_backup(session, files.id)
-    assert drilled_files.passed and "1 differ from the source now" in drilled_files.summary
+    assert drilled_files.passed and "1 differ from the source now" in str(drilled_files.summary)
     stored = records.require_backup(lab.store, app.id)
     assert stored.drill_status == "passed" and stored.drill_detail and stored.drill_detail["rows"][0]["restored"] == 3
+    assert render(stored.drill_said(), "zh") == "恢复了 1 张表、3 行，与备份时记录的行数一致"
+    assert str(stored.drill_said()) == "1 tables, 3 rows restored, equal to the counts taken with the backup"
 
 
 def test_a_dump_killed_halfway_leaves_no_file_and_no_record(lab: Lab) -> None:
@@ -229,7 +232,7 @@ def test_a_flipped_byte_fails_verify_and_restore_refuses(lab: Lab) -> None:
         connection.execute("DELETE FROM t")
     with lab.session() as session:
         report = verify_backup(session, record.id)
-        assert not report.ok and not report.checksum_ok and "sha256" in report.detail
+        assert not report.ok and not report.checksum_ok and "sha256" in str(report.detail)
         with pytest.raises(RestoreRefused, match="does not verify"):
             restore_backup(session, record.id, "test", ScriptedPrompter())
     assert rows_of(lab.db) == []  # untouched
@@ -241,8 +244,10 @@ def test_verify_rechecks_the_structure(lab: Lab) -> None:
     record = lab.take("blob")
     with lab.session() as session:
         report = verify_backup(session, record.id)
-    assert report.ok and report.detail == "the end matches /END\\n?$/"
-    assert records.require_backup(lab.store, record.id).verify_detail == report.detail
+    assert report.ok and str(report.detail) == "the end matches /END\\n?$/"
+    stored = records.require_backup(lab.store, record.id)
+    assert stored.verify_detail == str(report.detail)
+    assert render(stored.verify_said(), "zh") == "结尾匹配 /END\\n?$/", "the phrase is stored beside the text"
 
 
 def test_production_restore_without_the_typed_name_does_nothing(lab: Lab) -> None:

@@ -201,7 +201,7 @@ def test_a_flipped_byte_fails_verify_and_restore_refuses(db_lab: DbLab) -> None:
         db_lab.change_everything()
         changed = db_lab.pg_rows()
         report = verify_backup(session, record.id)
-        assert not report.ok and "sha256" in report.detail
+        assert not report.ok and "sha256" in str(report.detail)
         with pytest.raises(RestoreRefused, match="does not verify"):
             restore_backup(session, record.id, "lab", ScriptedPrompter())
     assert db_lab.pg_rows() == changed
@@ -214,7 +214,7 @@ def test_drills_restore_into_a_scratch_database_and_report_row_counts(db_lab: Db
         pg = drill_backup(session, take_backup(session, "lab", "pg").id)
     assert maria.passed and maria.rows == [{"table": "users", "at_backup": 3, "restored": 3, "source_now": 3}]
     assert pg.passed and pg.rows == [{"table": "public.users", "at_backup": 3, "restored": 3, "source_now": 3}]
-    assert "3 rows restored" in maria.summary and "3 rows restored" in pg.summary
+    assert "3 rows restored" in str(maria.summary) and "3 rows restored" in str(pg.summary)
     # the scratch databases are gone
     assert maria.scratch not in db_lab.maria.root_sql("SHOW DATABASES")
     assert pg.scratch not in db_lab.pg.sql("SELECT datname FROM pg_database")

@@ -13,6 +13,7 @@ from launchpad.backup.hostshell import HostShell
 from launchpad.backup.sqlclient import DbAccess
 from launchpad.backup.structure import CheckResult
 from launchpad.backup.targets import ResolvedTarget
+from launchpad.phrases import Said, phrase
 
 OpenChunks = Callable[[], Iterator[bytes]]
 # Feeds the stored backup (decompressed on the host) into a restore command; returns its result.
@@ -22,7 +23,7 @@ FeedBackup = Callable[[str], Any]
 @dataclass(frozen=True)
 class DrillOutcome:
     passed: bool
-    summary: str
+    summary: Said
     # Per table (or file): what the backup held when taken, what the scratch copy holds, and
     # what the source holds now (for information: it may have changed since).
     rows: list[dict[str, Any]] = field(default_factory=list)
@@ -99,8 +100,8 @@ def compare_tables(recorded: dict[str, Any] | None, restored: dict[str, int],
         if basis.get(name) != restored.get(name):
             differing.append(name)
     total = sum(restored.values())
-    against = "the counts taken with the backup" if recorded else "the source now"
+    against = phrase("drill.against_backup" if recorded else "drill.against_now")
     if differing:
-        return DrillOutcome(False, f"{len(differing)} of {len(names)} tables differ from {against}: "
-                            + ", ".join(differing[:5]), rows)
-    return DrillOutcome(True, f"{len(names)} tables, {total} rows restored, equal to {against}", rows)
+        return DrillOutcome(False, phrase("drill.tables_differ", differing=len(differing), count=len(names),
+                                          against=against, names=differing[:5]), rows)
+    return DrillOutcome(True, phrase("drill.tables_ok", count=len(names), total=total, against=against), rows)

@@ -12,6 +12,7 @@ from typing import Any
 from launchpad.backup.drivers.base import DrillOutcome, Driver, FeedBackup, OpenChunks
 from launchpad.backup.hostshell import HostShell
 from launchpad.backup.structure import CheckResult, check_pattern
+from launchpad.phrases import phrase
 
 PASSWORD_FILE = "db-password"
 
@@ -51,5 +52,4 @@ class CommandDriver(Driver):
     def drill(self, shell: HostShell, tmp: str, feed: FeedBackup, recorded: dict[str, Any] | None,
               open_chunks: OpenChunks) -> DrillOutcome:
         check = self.check(open_chunks)
-        return DrillOutcome(check.ok, f"a command target has no scratch restore; the dump was read through: "
-                            f"{check.detail}", supported=False)
+        return DrillOutcome(check.ok, phrase("drill.command", detail=check.detail), supported=False)

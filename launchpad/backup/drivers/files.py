@@ -21,6 +21,7 @@ from launchpad.backup.drivers.base import DrillOutcome, Driver, FeedBackup, Open
 from launchpad.backup.errors import BackupFailed
 from launchpad.backup.hostshell import HostShell, tail
 from launchpad.backup.structure import CheckResult, ChunkReader, check_tar
+from launchpad.phrases import phrase
 
 
 class FilesDriver(Driver):
@@ -83,12 +84,11 @@ class FilesDriver(Driver):
                  "source_now": now.get(name)} for name in sorted(set(expected) | set(restored))]
         differing = [r["file"] for r in rows if r["at_backup"] != r["restored"]]
         changed = sum(1 for r in rows if r["restored"] != r["source_now"])
-        since = f"; {changed} differ from the source now (changed since the backup)" if changed else \
-            "; the source is unchanged"
+        since = phrase("drill.source_changed", changed=changed) if changed else phrase("drill.source_same")
         if differing:
-            return DrillOutcome(False, f"{len(differing)} of {len(rows)} files differ from the backup's hashes: "
-                                + ", ".join(differing[:5]), rows)
-        return DrillOutcome(True, f"{len(restored)} files restored, every sha256 as recorded{since}", rows)
+            return DrillOutcome(False, phrase("drill.files_differ", differing=len(differing), count=len(rows),
+                                              names=differing[:5]), rows)
+        return DrillOutcome(True, phrase("drill.files_ok", count=len(restored), since=since), rows)
 
 
 def _extract_safely(archive: tarfile.TarFile, destination: str) -> None:

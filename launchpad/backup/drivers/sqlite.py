@@ -21,6 +21,7 @@ from launchpad.backup.drivers.base import DrillOutcome, Driver, FeedBackup, Open
 from launchpad.backup.errors import BackupFailed
 from launchpad.backup.hostshell import HostShell, tail
 from launchpad.backup.structure import CheckResult, check_sqlite
+from launchpad.phrases import phrase
 
 MARKER = "LAUNCHPAD-INVENTORY "
 _COUNT = """
@@ -114,6 +115,6 @@ class SqliteDriver(Driver):
             finally:
                 connection.close()
         if integrity != "ok":
-            return DrillOutcome(False, f"the restored database fails PRAGMA integrity_check: {integrity}")
+            return DrillOutcome(False, phrase("drill.integrity", result=str(integrity)))
         now = (self.inventory(shell, tmp) or {}).get("tables")
         return compare_tables(recorded, restored, now)
