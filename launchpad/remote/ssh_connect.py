@@ -30,6 +30,7 @@ from launchpad.errors import (
 from launchpad.remote.base import Timeouts
 from launchpad.remote.heartbeat import Heartbeat
 from launchpad.remote.hostkeys import KnownHosts, StrictHostKeyPolicy, fingerprint
+from launchpad.remote.ssh_inbox import ChannelInbox, channel_handlers, routed_handlers
 from launchpad.remote.sshconfig import SshTarget
 
 # paramiko logs connection failures (with tracebacks) at ERROR; with no logging configured
@@ -49,7 +50,7 @@ class Connection:
 
     target: SshTarget
     client: paramiko.SSHClient
-    transport: paramiko.Transport
+    transport: RekeySafeTransport
     heartbeat: Heartbeat
 
     def is_alive(self) -> bool:
@@ -103,7 +104,8 @@ def connect(
         client.close()
         raise connect_error(target, exc) from None
     transport = client.get_transport()
-    assert transport is not None  # connect() returned, so the transport exists
+    # connect() returned, so the transport exists, made by `_transport_factory`.
+    assert isinstance(transport, RekeySafeTransport)
     heartbeat = Heartbeat(
         transport,
         interval=timeouts.keepalive_interval,
@@ -217,6 +219,9 @@ class RekeySafeTransport(paramiko.Transport):
     ClientAlive). But only that thread can finish the exchange, so when a channel ends during
     a re-key, the connection hangs until it dies. Here the transport thread queues those
     replies and sends them once the new keys are in use, before any other thread may send.
+
+    It also delivers the data of a channel given an inbox (`attach_inbox`) there, instead of
+    to the channel's buffered pipe (see `ssh_inbox`).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -224,6 +229,16 @@ class RekeySafeTransport(paramiko.Transport):
         # Reentrant, so the deferred replies go out under the lock `_parse_newkeys` takes.
         self.clear_to_send_lock = threading.RLock()  # type: ignore[assignment]
         self._deferred: list[paramiko.Message] = []
+        self._inboxes: dict[int, ChannelInbox] = {}
+        # An instance attribute shadowing paramiko's class table: this transport's alone.
+        self._channel_handler_table = routed_handlers(channel_handlers(self), self._inboxes)
+
+    def attach_inbox(self, channel: paramiko.Channel, inbox: ChannelInbox) -> None:
+        """From now on (before the command starts), `channel`'s output goes to `inbox`."""
+        self._inboxes[channel.get_id()] = inbox
+
+    def detach_inbox(self, channel: paramiko.Channel) -> None:
+        self._inboxes.pop(channel.get_id(), None)
 
     def _send_user_message(self, data: paramiko.Message) -> None:
         # Only this thread clears and sets clear_to_send, so the check cannot race.

@@ -1,17 +1,16 @@
 """Running one command on an open SSH connection without ever hanging or lying.
 
-One loop drains stdout and stderr together as data arrives: reading stdout to its end before
-stderr deadlocks as soon as the command fills the stderr window (2 MiB). stdin is fed from its
-own thread for the same reason in the other direction. Every wait is short and followed by a
-look at the deadline and at the connection's heartbeat, so a timeout or a dead network ends
-the command with an error within a bounded time; a command whose exit status never arrived
-is never reported as a success.
+One loop drains stdout and stderr together as data arrives (through the channel's inbox,
+`ssh_inbox`): reading stdout to its end before stderr deadlocks as soon as the command fills
+the stderr window (2 MiB). stdin is fed from its own thread for the same reason in the other
+direction. Every wait is short and followed by a look at the deadline and at the connection's
+heartbeat, so a timeout or a dead network ends the command with an error within a bounded
+time; a command whose exit status never arrived is never reported as a success.
 """
 
 from __future__ import annotations
 
 import contextlib
-import select
 import threading
 import time
 from collections.abc import Callable
@@ -22,6 +21,7 @@ import paramiko
 from launchpad.errors import CommandTimeout, ConnectionLost, RemoteError
 from launchpad.remote.capture import short
 from launchpad.remote.ssh_connect import Connection
+from launchpad.remote.ssh_inbox import STDOUT, ChannelInbox, Chunk, acknowledge
 
 READ_SIZE = 256 * 1024
 # The longest any wait lasts before the deadline and the connection's health are looked at.
@@ -48,6 +48,8 @@ def run_command(
     """Run `command` in a new session channel; return its exit status."""
     deadline = time.monotonic() + timeout
     channel = _open_session(connection, channel_timeout, command)
+    inbox = ChannelInbox()
+    connection.transport.attach_inbox(channel, inbox)
     feeder: _StdinFeeder | None = None
     try:
         try:
@@ -60,9 +62,10 @@ def run_command(
         if stdin:
             feeder = _StdinFeeder(channel, stdin)
         check = _Checker(connection, command, timeout, deadline)
-        _drain_until_eof(channel, connection, check, on_stdout, on_stderr)
+        _drain_until_eof(channel, inbox, connection, check, on_stdout, on_stderr)
         status = _wait_for_exit_status(channel, connection, check)
     finally:
+        connection.transport.detach_inbox(channel)
         with contextlib.suppress(*_CHANNEL_ERRORS):
             channel.close()  # tells the server on a live connection; fails on a dead one
     if feeder is not None and feeder.read_error is not None:
@@ -101,44 +104,44 @@ class _Checker:
 
 def _drain_until_eof(
     channel: paramiko.Channel,
+    inbox: ChannelInbox,
     connection: Connection,
     check: _Checker,
     on_stdout: ChunkSink,
     on_stderr: ChunkSink,
 ) -> None:
     while True:
-        try:
-            stdout = _read_buffered(channel.recv_ready, channel.recv)
-            stderr = _read_buffered(channel.recv_stderr_ready, channel.recv_stderr)
-        except _CHANNEL_ERRORS:
-            # Reading acknowledges data to the server, which fails on a dead connection.
-            raise _lost(connection, check.command) from None
-        if stdout or stderr:
+        # Closed without an EOF before (the connection died, or the input's feeder gave up):
+        # what arrived before is in the inbox already, take it without waiting.
+        closed = channel.closed
+        chunks, ended = inbox.take(0 if closed else check.wait_time())
+        if chunks:
             connection.heartbeat.saw_traffic()
-        # The sinks run outside the try: their own errors (a full disk) are not the network's.
-        for chunk in stdout:
-            on_stdout(chunk)
-        for chunk in stderr:
-            on_stderr(chunk)
-        if channel.eof_received or channel.closed:
-            # Everything the command wrote is buffered by now; leave once it is read.
-            if not (channel.recv_ready() or channel.recv_stderr_ready()):
-                return
-            continue
+            try:
+                acknowledge(channel, sum(len(data) for _, data in chunks))
+            except _CHANNEL_ERRORS:
+                # Acknowledging data to the server fails on a dead connection.
+                raise _lost(connection, check.command) from None
+            # The sinks run outside the try: their own errors (a full disk) are not the network's.
+            _deliver(chunks, on_stdout, on_stderr)
+        if ended or closed:
+            # EOF or CLOSE came after the last data, and that was just delivered.
+            return
         check()
-        # The channel's pipe becomes readable when data or EOF arrives.
-        select.select([channel], [], [], check.wait_time())
 
 
-def _read_buffered(ready: Callable[[], bool], receive: Callable[[int], bytes]) -> list[bytes]:
-    """What has arrived so far (at most one window, 2 MiB), without waiting for more."""
-    chunks = []
-    while ready():
-        chunk = receive(READ_SIZE)
-        if not chunk:
-            break
-        chunks.append(chunk)
-    return chunks
+def _deliver(chunks: list[Chunk], on_stdout: ChunkSink, on_stderr: ChunkSink) -> None:
+    """Hand over the chunks in order, consecutive ones of a stream joined into one."""
+    run: list[bytes] = []
+    stream = STDOUT
+    for kind, data in chunks:
+        if kind != stream and run:
+            (on_stdout if stream == STDOUT else on_stderr)(b"".join(run))
+            run = []
+        stream = kind
+        run.append(data)
+    if run:
+        (on_stdout if stream == STDOUT else on_stderr)(run[0] if len(run) == 1 else b"".join(run))
 
 
 def _wait_for_exit_status(
