@@ -65,7 +65,7 @@ class RunScreen(RunKeys, LaunchpadScreen):
         self.view = RunView(loaded.playbook, env_name)
         self.control = RunControl(self.view.step_ids_to_run(), step_mode=step_mode)
         self.pending_failure: tuple[FailureRequest, Answer] | None = None
-        self.burst = OutputBurst()
+        self.burst = OutputBurst(stopping=lambda: self.control.stopping)
         self.state = "starting"  # starting | running | paused | ended
         self.result_status: str | None = None
         self.selected_step: str | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,9 @@ from launchpad.phrases import loads
 from screens.i18n import said, t
 
 OUTPUT_LINES_PER_STEP = 5000
+# Output events waiting for the screen before the hosts' threads wait for it (see OutputBurst).
+OUTPUT_BACKLOG = 5000
+BACKLOG_POLL_SECONDS = 0.1
 DONE = ("passed", "skipped")
 
 
@@ -137,19 +141,31 @@ class RunView:
 class OutputBurst:
     """Output lines and commands gathered on the engine's threads and handed to the UI in
     batches: forty hosts printing thousands of lines would otherwise queue one message per
-    line ahead of the person's keys. Only the first event of a batch asks for a delivery."""
+    line ahead of the person's keys. Only the first event of a batch asks for a delivery.
 
-    def __init__(self) -> None:
+    Forty hosts can also print faster than any screen can draw, and forty threads splitting
+    their output into lines take the GIL from the UI thread. So a full batch makes `add` wait
+    until the UI has taken it: the hosts' output is paced by the screen, as a terminal paces
+    ssh, memory stays bounded, and the waiting threads leave the UI the time to answer keys.
+    `stopping` (the run is being stopped, the app closing) ends the waits within a poll."""
+
+    def __init__(self, limit: int = OUTPUT_BACKLOG, stopping: Callable[[], bool] = lambda: False) -> None:
         self._lock = threading.Lock()
+        self._taken = threading.Condition(self._lock)
         self._events: list[Event] = []
+        self.limit = limit
+        self.stopping = stopping
 
     def add(self, event: Event) -> bool:
         """Keep `event`; True when the UI must be told (the batch was empty)."""
         with self._lock:
+            while len(self._events) >= self.limit and not self.stopping():
+                self._taken.wait(BACKLOG_POLL_SECONDS)
             self._events.append(event)
             return len(self._events) == 1
 
     def take(self) -> list[Event]:
         with self._lock:
             events, self._events = self._events, []
+            self._taken.notify_all()
         return events
