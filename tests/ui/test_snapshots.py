@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from launchpad.store import Store
 from screens.app import LaunchpadApp
@@ -127,7 +128,8 @@ def test_production_confirmation(
         screen = await wait_for_screen(pilot, PlaybooksScreen)
         await wait_until(pilot, lambda: screen.entries and screen.query("#var-0"), "the preview")
         await pilot.press("r")
-        await wait_for_screen(pilot, TypeNameDialog)
+        dialog = await wait_for_screen(pilot, TypeNameDialog)
+        dialog.query_one(Input).cursor_blink = False  # a blinking cursor would make the picture depend on time
         await pilot.press(*"prdo", "enter")  # a wrong name is refused in place
         await pilot.pause()
 
