@@ -28,7 +28,7 @@ from launchpad.events import (
     StepStarted,
     ignore,
 )
-from launchpad.phrases import phrase, status_word
+from launchpad.phrases import parts, phrase, status_word
 from launchpad.playbook import LoadedPlaybook, Phase, Playbook, describe_changes
 from launchpad.prompter import (
     ConfirmRequest,
@@ -125,13 +125,15 @@ class Engine:
         self.emit(RunStarted(run_id, playbook.name, env_name, environment.production, resumed=True))
         if run["playbook_hash"] != playbook.digest():
             changes = describe_changes(run["playbook_snapshot"], playbook.snapshot())
-            text = "the playbook changed since this run started: " + ("; ".join(changes) or "details changed")
-            self.emit(Notice(run_id, text))
-            request = ConfirmRequest("", "continue with the changed playbook", env_name, False, text)
+            said = phrase("engine.playbook_changed",
+                          changes=parts(changes) if changes else phrase("engine.details_changed"))
+            self.emit(Notice(run_id, said))
+            request = ConfirmRequest("", phrase("engine.continue_changed"), env_name, False, said)
+            listed = [str(change) for change in changes]
             if not self.prompter.confirm(request):
-                self._decide(run_id, "", "declined", "playbook changed", {"changes": changes})
+                self._decide(run_id, "", "declined", "playbook changed", {"changes": listed})
                 return self._finish(run_id, "aborted")
-            self._decide(run_id, "", "confirmed", "continue with changed playbook", {"changes": changes})
+            self._decide(run_id, "", "confirmed", "continue with changed playbook", {"changes": listed})
         return self._execute(run_id, playbook, env_name, run["variables"])
 
     # -- the run itself -------------------------------------------------------------------
@@ -163,12 +165,14 @@ class Engine:
         phases = [p for p in reversed(playbook.phases) if p.id in started and p.rollback]
         if not phases:
             return
-        plan = "; ".join(f"{p.name}: " + ", ".join(s.name for s in p.rollback) for p in phases)
+        plan = parts([phrase("engine.rollback_phase", phase=p.name, steps=[s.name for s in p.rollback])
+                      for p in phases])
         production = self.workspace.site.environments[env_name].production
-        if not self.prompter.confirm(ConfirmRequest("rollback", "roll back", env_name, production, plan)):
-            self._decide(run_id, "rollback", "declined", "rollback not run", {"plan": plan})
+        request = ConfirmRequest("rollback", phrase("engine.roll_back"), env_name, production, plan)
+        if not self.prompter.confirm(request):
+            self._decide(run_id, "rollback", "declined", "rollback not run", {"plan": str(plan)})
             return
-        self._decide(run_id, "rollback", "confirmed", "rollback", {"plan": plan})
+        self._decide(run_id, "rollback", "confirmed", "rollback", {"plan": str(plan)})
         try:
             for phase in phases:
                 self.emit(PhaseStarted(run_id, phase.id, f"rollback: {phase.name}"))

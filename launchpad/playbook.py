@@ -17,6 +17,7 @@ from typing import Annotated, Any, Union
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from launchpad.errors import InvalidInput, Problem, UsageError
+from launchpad.phrases import Phrase, phrase
 from launchpad.site import Site
 from launchpad.steps import step_kinds
 from launchpad.steps.base import StepSpec
@@ -268,7 +269,7 @@ def list_playbooks(workspace_root: Path | None) -> list[Path]:
     return list(seen.values())
 
 
-def describe_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+def describe_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Phrase]:
     """What changed between two playbook snapshots, step by step, in words."""
 
     def steps(snapshot: dict[str, Any]) -> dict[str, str]:
@@ -279,11 +280,12 @@ def describe_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         return found
 
     before, after = steps(old), steps(new)
-    changes = [f"step {sid} was removed" for sid in before if sid not in after]
-    changes += [f"step {sid} was added" for sid in after if sid not in before]
-    changes += [f"step {sid} was changed" for sid in after if sid in before and before[sid] != after[sid]]
+    changes = [phrase("playbook.step_removed", step=sid) for sid in before if sid not in after]
+    changes += [phrase("playbook.step_added", step=sid) for sid in after if sid not in before]
+    changes += [phrase("playbook.step_changed", step=sid)
+                for sid in after if sid in before and before[sid] != after[sid]]
     if list(before) != [s for s in after if s in before][: len(before)] and not changes:
-        changes.append("steps were reordered")
+        changes.append(phrase("playbook.reordered"))
     return changes
 
 

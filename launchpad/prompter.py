@@ -16,10 +16,10 @@ from launchpad.phrases import Said
 @dataclass(frozen=True)
 class ConfirmRequest:
     step_id: str
-    title: str
+    title: Said
     environment: str
     production: bool
-    detail: str = ""  # what will run, on which hosts
+    detail: Said = ""  # what will run, on which hosts
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from launchpad.prompter import (
     TypeNameRequest,
     VariableRequest,
 )
-from screens.i18n import t
+from screens.i18n import said, t
 from screens.run_control import RunControl
 
 Answer = Callable[[Any], None]
@@ -91,7 +91,7 @@ class TuiPrompter:
         if request.production:
             from screens.dialogs.type_name import TypeNameDialog
 
-            typed = self._dialog(lambda: TypeNameDialog(request.title, request.environment, request.detail))
+            typed = self._dialog(lambda: TypeNameDialog(said(request.title), request.environment, said(request.detail)))
             if typed and typed == request.environment:
                 self._typed_names[request.step_id] = typed
                 return True
@@ -99,7 +99,7 @@ class TuiPrompter:
         from screens.dialogs.confirm import ConfirmDialog
 
         title = t("confirm.title", step=request.title, env=request.environment)
-        return bool(self._dialog(lambda: ConfirmDialog(title, request.detail, yes_label=t("confirm.run"))))
+        return bool(self._dialog(lambda: ConfirmDialog(title, said(request.detail), yes_label=t("confirm.run"))))
 
     def type_environment(self, request: TypeNameRequest) -> str:
         typed = self._typed_names.pop(request.step_id, None)

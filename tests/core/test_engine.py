@@ -11,6 +11,7 @@ import pytest
 from launchpad.connect import HostConnections
 from launchpad.engine import Engine, RunResult
 from launchpad.events import CommandSent, Event, GateRefused, Notice, OutputLine, StepFinished
+from launchpad.phrases import render
 from launchpad.playbook import load_playbook
 from launchpad.prompter import FailureChoice, SignOff
 from launchpad.store import Store
@@ -229,7 +230,8 @@ def test_resume_says_what_changed(tmp_path: Path) -> None:
     result = h.run(ScriptedPrompter(), resume=first.run_id)
     assert result.status == "passed"
     notices = [e.text for e in h.events if isinstance(e, Notice)]
-    assert any("step a was changed" in n and "step b was added" in n for n in notices)
+    assert any("step a was changed" in str(n) and "step b was added" in str(n) for n in notices)
+    assert any(render(n, "zh") == "本次运行开始后，操作手册有改动：新增了步骤 b；步骤 a 有改动" for n in notices)
 
 
 def test_steps_limited_to_environments_are_skipped_elsewhere(tmp_path: Path) -> None:
