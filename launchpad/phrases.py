@@ -151,6 +151,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "check.pg_ok": ("PostgreSQL custom archive, {entries} table-of-contents entries, every block reads",
                     "PostgreSQL 自定义格式归档，目录 {entries} 项，所有数据块均可读取"),
     "check.unknown_driver": ("unknown driver {driver!r}", "未知的驱动“{driver}”"),
+    "check.adopted": ("recorded later from its manifest (the backup stopped before it was recorded); size and "
+                      "sha256 as in the manifest", "事后依据清单补录（备份在记录前中断）；大小与 sha256 均与清单一致"),
     "check.when_taken": ("checked when taken: {detail}", "备份时已检查：{detail}"),
     "check.file_missing": ("the file {path} is missing", "文件 {path} 不存在"),
     "check.size_differs": ("the file holds {size} bytes, the record says {recorded}",

@@ -105,6 +105,7 @@ def backups(click_ctx: click.Context, env_name: str | None, target: str | None, 
     """List backups, newest first (`backups verify|drill|prune` for the rest)."""
     if click_ctx.invoked_subcommand is not None:
         return
+    from launchpad.backup.adopt import find_unrecorded
     from launchpad.backup.records import list_backups
 
     ctx = click_ctx.obj
@@ -113,6 +114,10 @@ def backups(click_ctx: click.Context, env_name: str | None, target: str | None, 
         workspace.environment(env_name)
     with ctx.store(workspace) as store:
         rows = list_backups(store, env_name, target, include_deleted=include_deleted)
+        unrecorded = find_unrecorded(store, workspace.backups_dir, check=False)
+    if unrecorded:
+        click.echo(click.style(f"! {len(unrecorded)} backup file(s) are not recorded (a backup stopped before it was "
+                               "recorded): see `launchpad backups adopt`", fg="yellow"), err=True)
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
         return
@@ -188,6 +193,27 @@ def backups_prune(ctx: Any, env_name: str | None, dry_run: bool) -> None:
                    f"{d.record.finished[:10]}): {d.reason}")
     kept = len(decisions) - len(deleted)
     click.echo(f"{len(deleted)} backup(s) {'to delete' if dry_run else 'deleted'}, {kept} kept.")
+
+
+@backups.command("adopt")
+@click.pass_obj
+def backups_adopt(ctx: Any) -> None:
+    """Record complete backup files the store lacks (a backup stopped between its last two steps)."""
+    from launchpad.backup.adopt import adopt, find_unrecorded
+
+    with _session(ctx, None) as session:
+        found = find_unrecorded(session.store, session.backups_dir)
+        for item in found:
+            if item.problem:
+                click.echo(click.style(f"  ✗ {item.relative}: not adopted: {item.problem}", fg="red"), err=True)
+                continue
+            record = adopt(session, item)
+            click.echo(f"  ✓ {item.relative}: recorded as backup {record.id} ({record.environment}/{record.target})")
+    refused = sum(1 for item in found if item.problem)
+    click.echo(f"{len(found) - refused} file(s) adopted, {refused} left for you to look at."
+               if found else "Every backup file is recorded.")
+    if refused:
+        raise SystemExit(1)
 
 
 @click.command("restore")

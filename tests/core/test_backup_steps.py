@@ -274,6 +274,37 @@ def test_a_script_restores_production_by_naming_it_and_nothing_less(tmp_path: Pa
     assert rows_of(runner.db) == ROWS
 
 
+def test_a_backup_stopped_before_its_row_was_written_is_adopted_from_its_manifest(tmp_path: Path) -> None:
+    runner = Runner(tmp_path / "ws", SQL)
+    for _ in range(2):
+        assert cli(runner.root, "backup", "--env", "test", "app").exit_code == 0
+    files = {b["id"]: b["file"] for b in json.loads(cli(runner.root, "backups", "--json").output)}
+    # What a kill -9 between the rename and the insert leaves: the file and its manifest, no row.
+    runner.store.db.execute("DELETE FROM backups")
+    runner.store.db.conn.commit()
+    damaged = runner.workspace.backups_dir / files[2]
+    data = bytearray(damaged.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    damaged.write_bytes(bytes(data))
+    stray = runner.workspace.backups_dir / "test" / "app" / "copied-by-hand.db"
+    stray.write_bytes(b"who knows")
+
+    listing = cli(runner.root, "backups")
+    assert "3 backup file(s) are not recorded" in listing.output
+    adopted = cli(runner.root, "backups", "adopt")
+    assert adopted.exit_code == 1, "files left for a person to look at"
+    assert f"{files[1]}: recorded as backup" in adopted.output
+    assert f"{files[2]}: not adopted: its sha256 differs" in adopted.output
+    assert "copied-by-hand.db: not adopted: no readable manifest" in adopted.output
+    [record] = json.loads(cli(runner.root, "backups", "--json").stdout)
+    assert record["file"] == files[1] and record["verify_status"] == "ok"
+    with sqlite3.connect(runner.db) as connection:
+        connection.execute("DELETE FROM t")
+    assert cli(runner.root, "restore", str(record["id"]), "--env", "test", "--yes").exit_code == 0
+    assert rows_of(runner.db) == ROWS, "the adopted backup restores"
+    assert damaged.exists() and stray.exists(), "what cannot be adopted is left alone"
+
+
 def test_a_target_must_name_a_known_database(tmp_path: Path) -> None:
     from launchpad.errors import InvalidInput
 
