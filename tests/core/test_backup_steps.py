@@ -21,6 +21,7 @@ from launchpad.backup.retention import plan_retention
 from launchpad.backup.sqlquery import find_placeholders, mysql_script, psql_script
 from launchpad.connect import HostConnections
 from launchpad.engine import Engine, RunResult
+from launchpad.phrases import render
 from launchpad.playbook import BUNDLED_DIR, check_against_site, load_playbook
 from launchpad.prompter import ConfirmRequest, FailureChoice
 from launchpad.site import BackupRetention
@@ -107,7 +108,7 @@ def test_rollback_restores_the_backup_taken_earlier_in_the_run(tmp_path: Path) -
                                             "smoke": "failed", "undo": "passed"}
     assert rows_of(runner.db) == ROWS  # rolled back
     asked = [r for r in prompter.asked if isinstance(r, ConfirmRequest) and r.step_id == "rollback"]
-    assert len(asked) == 1 and "恢复发布前备份" in asked[0].detail
+    assert len(asked) == 1 and "恢复发布前备份" in render(asked[0].detail, "zh")
     taken = runner.store.latest_step_states(result.run_id)["take"]["evidence"]["backups"][0]["id"]
     undo = runner.store.latest_step_states(result.run_id)["undo"]["evidence"]
     assert undo["backup"] == taken != earlier.id  # the run's own backup, not the older one
