@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static
 
 from screens.base import LaunchpadModal
 from screens.widgets.production_banner import ProductionBanner
@@ -84,3 +84,35 @@ class BaseDialog(LaunchpadModal, Generic[ResultT]):
     def say_problem(self, text: str) -> None:
         """Tell the person why the answer was not accepted, inside the dialog."""
         self.query_one("#dialog-problem", Static).update(Text(text, style="bold red"))
+
+
+class OneLineDialog(BaseDialog[str]):
+    """A dialog answered by one line of text (a reason, a typed name, a password): the field
+    has the focus, Enter submits it, and Escape or Cancel answer "" — which every caller
+    treats as no. Subclasses say what the field is and which text they accept."""
+
+    def text_field(self) -> Input:
+        raise NotImplementedError
+
+    def accept(self, text: str) -> None:
+        """The go button or Enter, with the field's text: dismiss with it, or say_problem."""
+        self.dismiss(text)
+
+    def compose_fields(self) -> ComposeResult:
+        yield self.text_field()
+
+    def first_focus(self) -> Widget | None:
+        return self.query_one(Input)
+
+    def safe_answer(self) -> str:
+        return ""
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.answer("go")
+
+    def answer(self, button_id: str) -> None:
+        if button_id != "go":
+            self.dismiss("")
+            return
+        self.accept(self.query_one(Input).value)

@@ -4,15 +4,13 @@ variable's value. Empty is refused for reasons, because a skip without a reason 
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widget import Widget
 from textual.widgets import Button, Input
 
-from screens.dialogs.base import BaseDialog
+from screens.dialogs.base import OneLineDialog
 from screens.i18n import t
 
 
-class ReasonDialog(BaseDialog[str]):
+class ReasonDialog(OneLineDialog):
     def __init__(
         self,
         title: str,
@@ -30,8 +28,8 @@ class ReasonDialog(BaseDialog[str]):
         self.value = value
         self.required = required
 
-    def compose_fields(self) -> ComposeResult:
-        yield Input(value=self.value, placeholder=t("reason.placeholder"), id="reason")
+    def text_field(self) -> Input:
+        return Input(value=self.value, placeholder=t("reason.placeholder"), id="reason")
 
     def buttons(self) -> list[Button]:
         return [
@@ -39,21 +37,8 @@ class ReasonDialog(BaseDialog[str]):
             Button(self.cancel_label, id="cancel"),
         ]
 
-    def first_focus(self) -> Widget | None:
-        return self.query_one("#reason", Input)
-
-    def safe_answer(self) -> str:
-        return ""
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.answer("go")
-
-    def answer(self, button_id: str) -> None:
-        if button_id != "go":
-            self.dismiss("")
-            return
-        text = self.query_one("#reason", Input).value.strip()
+    def accept(self, text: str) -> None:
+        text = text.strip()
         if self.required and not text:
             self.say_problem(t("reason.need"))
             return

@@ -6,41 +6,26 @@ engine as consent; Escape answers "" which the engine treats as "not confirmed".
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widget import Widget
 from textual.widgets import Button, Input
 
-from screens.dialogs.base import BaseDialog
+from screens.dialogs.base import OneLineDialog
 from screens.i18n import t
 
 
-class TypeNameDialog(BaseDialog[str]):
+class TypeNameDialog(OneLineDialog):
     def __init__(self, step_title: str, environment: str, detail: str = "") -> None:
         body = t("prod.body", env=environment) + (f"\n\n{detail}" if detail else "")
         super().__init__(t("prod.title", step=step_title), body, danger=True)
         self.environment = environment
 
-    def compose_fields(self) -> ComposeResult:
-        yield Input(placeholder=t("prod.placeholder"), id="typed-name")
+    def text_field(self) -> Input:
+        return Input(placeholder=t("prod.placeholder"), id="typed-name")
 
     def buttons(self) -> list[Button]:
         return [Button(t("prod.go"), id="go", variant="error"), Button(t("dlg.cancel"), id="cancel")]
 
-    def first_focus(self) -> Widget | None:
-        return self.query_one("#typed-name", Input)
-
-    def safe_answer(self) -> str:
-        return ""
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.answer("go")
-
-    def answer(self, button_id: str) -> None:
-        if button_id != "go":
-            self.dismiss("")
-            return
-        typed = self.query_one("#typed-name", Input).value.strip()
+    def accept(self, text: str) -> None:
+        typed = text.strip()
         if typed != self.environment:
             self.say_problem(t("prod.mismatch", env=self.environment))
             return
