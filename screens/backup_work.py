@@ -66,6 +66,14 @@ def read_backups(session: Session, env_name: str, target: str | None) -> list[Ba
     return list_backups(session.store(), env_name, target)
 
 
+def count_unrecorded(session: Session, env_name: str) -> int:
+    """Complete backup files of `env_name` the store lacks (see `launchpad backups adopt`)."""
+    from launchpad.backup.adopt import find_unrecorded
+
+    found = find_unrecorded(session.store(), session.workspace.backups_dir, check=False)
+    return sum(1 for item in found if item.relative.startswith(f"{env_name}/"))
+
+
 @contextmanager
 def backup_session(session: Session, env_name: str, progress: ProgressSink,
                    ask_secret: Callable[[str], str] | None) -> Iterator[BackupSession]:

@@ -23,7 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from launchpad.backup.progress import BackupProgress
 from launchpad.backup.records import BackupRecord
 from launchpad.errors import LaunchpadError
-from screens.backup_work import backup_session, finished_at, read_backups, run_operation
+from screens.backup_work import backup_session, count_unrecorded, finished_at, read_backups, run_operation
 from screens.base import LaunchpadScreen
 from screens.display import age_text
 from screens.i18n import t
@@ -54,6 +54,7 @@ class BackupsScreen(LaunchpadScreen):
         self.target: str | None = None  # None: every target of the environment
         self.generation = 0
         self.shown_generation = -1
+        self.unrecorded = 0  # complete backup files of this environment the store lacks
         self.operation: tuple[str, str] | None = None  # (kind, "env/target") while one runs
         self._keep: int | None = None  # the backup the cursor should stay on after a re-read
         self._result_shown = False  # the line under the table holds a result, not the hint
@@ -124,7 +125,8 @@ class BackupsScreen(LaunchpadScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="backup-list")
     def read_list(self, generation: int, env_name: str, target: str | None) -> None:
-        self.post_message(BackupsRead(generation, read_backups(self.session, env_name, target)))
+        records = read_backups(self.session, env_name, target)
+        self.post_message(BackupsRead(generation, records, count_unrecorded(self.session, env_name)))
 
     def on_backups_read(self, message: BackupsRead) -> None:
         if message.generation != self.generation:
@@ -133,6 +135,7 @@ class BackupsScreen(LaunchpadScreen):
         self._keep = None
         self.table.show(message.records, self.session.now(), keep=keep)
         self.shown_generation = message.generation
+        self.unrecorded = message.unrecorded
         self._show_bar()
         self._show_detail()
         if self.then:
@@ -161,6 +164,8 @@ class BackupsScreen(LaunchpadScreen):
             newest = next((r for r in records if r.verified), None)
             if newest is not None:
                 line.append("  ·  " + t("bk.newest", age=age_text(self.session.now() - finished_at(newest))), "dim")
+            if self.unrecorded:
+                line.append("\n⚠ " + t("bk.unrecorded", count=self.unrecorded), "bold yellow")
         self.query_one("#backup-bar", Static).update(line)
 
     def _show_detail(self) -> None:

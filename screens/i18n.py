@@ -269,6 +269,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bk.count": ("{count} backups", "共 {count} 个备份"),
     "bk.count_one": ("1 backup", "共 1 个备份"),
     "bk.newest": ("newest verified {age}", "最新已校验 {age}"),
+    "bk.unrecorded": ("{count} complete backup file(s) are not recorded (a backup stopped before it was "
+                      "recorded): run `launchpad backups adopt`",
+                      "{count} 个完整的备份文件未记录（备份在记录前中断）：请运行 `launchpad backups adopt`"),
     "bk.no_targets": ("no backup targets in site.yaml", "site.yaml 未配置备份目标"),
     "bk.loading": ("Reading backups…", "正在读取备份…"),
     "bk.none": ("No backups yet: t takes one.", "还没有备份：按 t 立即备份。"),

@@ -216,10 +216,11 @@ class BackupFreshnessRead(Message):
 
 
 class BackupsRead(Message):
-    def __init__(self, generation: int, records: list[BackupRecord]) -> None:
+    def __init__(self, generation: int, records: list[BackupRecord], unrecorded: int = 0) -> None:
         super().__init__()
         self.generation = generation
         self.records = records
+        self.unrecorded = unrecorded  # complete backup files the store lacks
 
 
 class BackupProgressed(Message):

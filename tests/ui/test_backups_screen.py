@@ -100,6 +100,23 @@ async def test_take_a_backup_from_the_keyboard(demo: Path, monkeypatch: pytest.M
 
 
 @pytest.mark.anyio
+async def test_an_unrecorded_backup_file_is_pointed_out(demo: Path) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_backups(pilot)
+        await operate(pilot, screen, "t", "✓ 已备份 test/users：#1")
+        bar = screen.query_one("#backup-bar", Static)
+        assert "未记录" not in str(bar.render())
+        # What a kill -9 between the file's rename and its row leaves behind.
+        with store_of(demo) as store:
+            store.db.execute("DELETE FROM backups")
+            store.db.conn.commit()
+        await pilot.press("u")
+        await wait_until(pilot, lambda: screen.unrecorded == 1, "the unrecorded file")
+        assert "1 个完整的备份文件未记录" in str(bar.render()) and "launchpad backups adopt" in str(bar.render())
+
+
+@pytest.mark.anyio
 async def test_verify_and_a_damaged_file(demo: Path) -> None:
     app = make_app(demo, "en")
     async with app.run_test(size=(80, 24)) as pilot:
