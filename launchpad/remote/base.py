@@ -49,6 +49,12 @@ class CommandResult:
         data = self.stdout if stream == "stdout" else self.stderr
         return data.decode("utf-8", errors="replace")
 
+    def tail(self, stream: Stream, chars: int) -> str:
+        """The last `chars` characters of a stream, decoding only its end (a UTF-8 character is
+        at most 4 bytes): megabytes of output are kept as evidence by their tail alone."""
+        data = self.stdout if stream == "stdout" else self.stderr
+        return data[-4 * chars:].decode("utf-8", errors="replace")[-chars:]
+
 
 @dataclass(frozen=True)
 class StreamResult:

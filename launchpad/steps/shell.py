@@ -146,8 +146,8 @@ def _run_on_host(step: ShellStep, ctx: StepContext, host: Host, command: str, ti
         "failed" if problem else "passed",
         result.exit_code,
         result.duration,
-        result.text()[-KEPT_OUTPUT:],
-        result.text("stderr")[-KEPT_OUTPUT:],
+        result.tail("stdout", KEPT_OUTPUT),
+        result.tail("stderr", KEPT_OUTPUT),
         problem or phrase("shell.ok"),
     )
 

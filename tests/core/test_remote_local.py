@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import pytest
 
 from launchpad.errors import CommandTimeout, RemoteError
-from launchpad.remote.base import HostSpec, Stream, Timeouts
+from launchpad.remote.base import CommandResult, HostSpec, Stream, Timeouts
 from launchpad.remote.local import LocalTransport
 
 T = TypeVar("T")
@@ -183,3 +183,12 @@ def test_commands_run_in_the_given_directory(tmp_path: Path) -> None:
 def test_a_tunnel_on_this_machine_is_the_address_itself(local: LocalTransport) -> None:
     with local.tunnel("127.0.0.1", 5432) as address:
         assert address == ("127.0.0.1", 5432)
+
+
+@pytest.mark.parametrize("chars", [1, 2, 3, 5, 100, 10**6])
+def test_a_results_tail_is_the_end_of_its_decoded_text(chars: int) -> None:
+    text = "末尾" + "😀汉a" * 3000 + "完"
+    for cut in range(4):  # the byte slice may start inside a multi-byte character
+        data = text.encode()[cut:]
+        result = CommandResult("h", "c", 0, data, b"", 0.0)
+        assert result.tail("stdout", chars) == data.decode("utf-8", "replace")[-chars:]
