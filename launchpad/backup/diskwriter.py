@@ -75,9 +75,12 @@ class DumpWriter:
 
     def close(self) -> None:
         """Write what is left and wait for the writing thread; the caller syncs the file."""
-        if self._used:
-            self._hand_over()
-        self._stop()
+        try:
+            if self._used and self.error is None:
+                self._full.put((self._buffer, self._used))
+                self._used = 0
+        finally:
+            self._stop()
         if self.error is not None:
             raise self.error
 

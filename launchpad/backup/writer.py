@@ -121,9 +121,10 @@ def check_free_space(directory: Path, expected: int) -> None:
     if free < needed:
         from launchpad.backup.progress import human_size
 
+        needs = (f"the last backup of this target took {human_size(expected)}" if expected
+                 else f"launchpad keeps at least {human_size(FREE_SPACE_MARGIN)} free")
         raise BackupFailed(
-            f"only {human_size(free)} free in {directory}; the last backup of this target took "
-            f"{human_size(expected)}",
+            f"only {human_size(free)} free in {directory}; {needs}",
             hint="free some space (`launchpad backups prune`), or move the workspace to a larger disk",
         )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -127,6 +128,7 @@ def test_a_full_disk_is_raised_to_the_receiver_and_the_partial_file_removed(
     assert raised.value.errno == errno.ENOSPC
     sink.discard()
     assert list(tmp_path.iterdir()) == []
+    assert not [thread for thread in threading.enumerate() if thread.name == "backup write"]
 
 
 def test_discarding_mid_stream_stops_the_writer_and_removes_the_file(tmp_path: Path) -> None:
@@ -134,5 +136,6 @@ def test_discarding_mid_stream_stops_the_writer_and_removes_the_file(tmp_path: P
     sink.write(_data(BUFFER_SIZE * 2 + 1))
     sink.discard()
     assert list(tmp_path.iterdir()) == []
+    assert not [thread for thread in threading.enumerate() if thread.name == "backup write"]
     with pytest.raises(ValueError):
         sink.write(b"more")
