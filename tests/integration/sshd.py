@@ -239,6 +239,13 @@ class SshLab:
             # sshd refuses to start as root without its privilege separation directory.
             Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
 
+    def write_user_ssh_config(self) -> None:
+        """~/.ssh/config naming the lab's user and key for 127.0.0.1, as on an engineer's laptop
+        (the tests' HOME is a private folder)."""
+        ssh_dir = Path(os.environ["HOME"]) / ".ssh"
+        ssh_dir.mkdir(mode=0o700, exist_ok=True)
+        (ssh_dir / "config").write_text(f"Host 127.0.0.1\n  User {self.user}\n  IdentityFile {self.client_key}\n")
+
     def start_host(self, name: str) -> SshdHost:
         directory = self.root / name
         directory.mkdir(exist_ok=True)

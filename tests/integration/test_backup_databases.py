@@ -122,9 +122,7 @@ class DbLab:
 @pytest.fixture
 def db_lab(tmp_path: Path, sshd_lab: SshLab, ssh_hosts: list[SshdHost], mariadb_server: MariaDbServer,
            postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> DbLab:
-    ssh_dir = Path(os.environ["HOME"]) / ".ssh"
-    ssh_dir.mkdir(mode=0o700, exist_ok=True)
-    (ssh_dir / "config").write_text(f"Host 127.0.0.1\n  User {sshd_lab.user}\n  IdentityFile {sshd_lab.client_key}\n")
+    sshd_lab.write_user_ssh_config()
     monkeypatch.setenv("LP_TEST_DB_PW", PASSWORD)
     return DbLab(tmp_path / "ws", ssh_hosts[0], mariadb_server, postgres_server)
 

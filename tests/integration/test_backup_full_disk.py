@@ -80,9 +80,7 @@ def _take_and_expect_a_full_disk(root: Path, small_disk: Path) -> None:
 def test_a_disk_filling_up_during_an_ssh_dump_leaves_nothing(tmp_path: Path, small_disk: Path, sshd_lab: SshLab,
                                                              ssh_hosts: list[SshdHost]) -> None:
     host = ssh_hosts[0]
-    ssh_dir = Path(os.environ["HOME"]) / ".ssh"
-    ssh_dir.mkdir(mode=0o700, exist_ok=True)
-    (ssh_dir / "config").write_text(f"Host 127.0.0.1\n  User {sshd_lab.user}\n  IdentityFile {sshd_lab.client_key}\n")
+    sshd_lab.write_user_ssh_config()
     root = tmp_path / "ws"
     (root / ".launchpad").mkdir(parents=True)
     (root / ".launchpad" / "known_hosts").write_text(host.known_hosts_line())

@@ -60,12 +60,8 @@ class _Hashing:
 
 def test_three_streams_of_1_5_gib_over_one_connection(tmp_path: Path, sshd_lab: SshLab,
                                                      ssh_hosts: list[SshdHost]) -> None:
-    import os
-
     host = ssh_hosts[0]
-    ssh_dir = Path(os.environ["HOME"]) / ".ssh"
-    ssh_dir.mkdir(mode=0o700, exist_ok=True)
-    (ssh_dir / "config").write_text(f"Host 127.0.0.1\n  User {sshd_lab.user}\n  IdentityFile {sshd_lab.client_key}\n")
+    sshd_lab.write_user_ssh_config()
     root = tmp_path / "ws"
     (root / ".launchpad").mkdir(parents=True)
     (root / ".launchpad" / "known_hosts").write_text(host.known_hosts_line())

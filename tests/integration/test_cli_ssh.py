@@ -57,9 +57,7 @@ def site_yaml(hosts: list[SshdHost], *, jump: SshdHost | None = None, production
 @pytest.fixture
 def workspace(tmp_path: Path, sshd_lab: SshLab) -> Path:
     """A workspace folder, with ~/.ssh/config giving the lab's user and key (as on a laptop)."""
-    ssh_dir = Path(os.environ["HOME"]) / ".ssh"
-    ssh_dir.mkdir(mode=0o700, exist_ok=True)
-    (ssh_dir / "config").write_text(f"Host 127.0.0.1\n  User {sshd_lab.user}\n  IdentityFile {sshd_lab.client_key}\n")
+    sshd_lab.write_user_ssh_config()
     root = tmp_path / "ws"
     (root / "playbooks").mkdir(parents=True)
     (root / "playbooks" / "check.yaml").write_text(CHECK_PLAYBOOK, encoding="utf-8")
