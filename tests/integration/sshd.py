@@ -246,6 +246,14 @@ class SshLab:
         ssh_dir.mkdir(mode=0o700, exist_ok=True)
         (ssh_dir / "config").write_text(f"Host 127.0.0.1\n  User {self.user}\n  IdentityFile {self.client_key}\n")
 
+    def workspace_trusting(self, root: Path, host: SshdHost) -> Path:
+        """A new workspace folder whose known_hosts has `host`'s key, reached as on a laptop
+        (`write_user_ssh_config`)."""
+        self.write_user_ssh_config()
+        (root / ".launchpad").mkdir(parents=True)
+        (root / ".launchpad" / "known_hosts").write_text(host.known_hosts_line())
+        return root
+
     def start_host(self, name: str) -> SshdHost:
         directory = self.root / name
         directory.mkdir(exist_ok=True)

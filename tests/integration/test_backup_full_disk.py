@@ -80,10 +80,7 @@ def _take_and_expect_a_full_disk(root: Path, small_disk: Path) -> None:
 def test_a_disk_filling_up_during_an_ssh_dump_leaves_nothing(tmp_path: Path, small_disk: Path, sshd_lab: SshLab,
                                                              ssh_hosts: list[SshdHost]) -> None:
     host = ssh_hosts[0]
-    sshd_lab.write_user_ssh_config()
-    root = tmp_path / "ws"
-    (root / ".launchpad").mkdir(parents=True)
-    (root / ".launchpad" / "known_hosts").write_text(host.known_hosts_line())
+    root = sshd_lab.workspace_trusting(tmp_path / "ws", host)
     hosts = f"hosts: [{{name: app1, address: {host.address}, port: {host.port}}}]"
     _take_and_expect_a_full_disk(_workspace(root, [hosts], small_disk), small_disk)
 

@@ -61,10 +61,7 @@ class _Hashing:
 def test_three_streams_of_1_5_gib_over_one_connection(tmp_path: Path, sshd_lab: SshLab,
                                                      ssh_hosts: list[SshdHost]) -> None:
     host = ssh_hosts[0]
-    sshd_lab.write_user_ssh_config()
-    root = tmp_path / "ws"
-    (root / ".launchpad").mkdir(parents=True)
-    (root / ".launchpad" / "known_hosts").write_text(host.known_hosts_line())
+    root = sshd_lab.workspace_trusting(tmp_path / "ws", host)
     (root / "site.yaml").write_text(textwrap.dedent(f"""\
         site: {{name: 大流量, client: 客户}}
         environments:
