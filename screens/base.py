@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding
 from textual.screen import ModalScreen, Screen
@@ -23,14 +24,21 @@ from screens.widgets.production_banner import ProductionBanner
 if TYPE_CHECKING:
     from screens.app import LaunchpadApp
 
+# Narrower than this, the footer drops the spaces around its keys and leaves Ctrl+P (listed by
+# help) to the screen's own keys, so that they, help (?) included, still fit at 80 columns.
+COMPACT_FOOTER_BELOW = 100
+
 
 class TranslatedBindings:
-    """Mixin for screens: the footer and help show binding descriptions translated."""
+    """Mixin for screens: the footer and help show binding descriptions translated, help's
+    own key first."""
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         bindings: dict[str, ActiveBinding] = super().active_bindings  # type: ignore[misc]
-        return {key: _translated(active) for key, active in bindings.items()}
+        translated = {key: _translated(active) for key, active in bindings.items()}
+        # Help leads the footer: whatever a narrow terminal cuts off at the right is listed there.
+        return dict(sorted(translated.items(), key=lambda item: item[1].binding.action != "help"))
 
 
 def _translated(active: ActiveBinding) -> ActiveBinding:
@@ -56,6 +64,11 @@ class LaunchpadScreen(TranslatedBindings, Screen[Any]):
 
     def on_mount(self) -> None:
         self.watch(self.app, "language", self._language_changed, init=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        footer = self.query_one(Footer)
+        footer.compact = event.size.width < COMPACT_FOOTER_BELOW
+        footer.show_command_palette = not footer.compact
 
     def _language_changed(self, _language: str) -> None:
         self.relabel()

@@ -93,3 +93,26 @@ async def test_a_production_only_site_opens_under_the_banner(tmp_path: Path) -> 
         assert app.environment == "live" and banner.has_class("-production")
         assert "PRODUCTION · live" in str(banner.render())
         assert app.has_class("-production"), "the header turns red too"
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+async def test_at_80_columns_the_footer_leads_with_help_and_fits_the_dashboards_keys(
+    ui_workspace: Path, language: str
+) -> None:
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    app = LaunchpadApp(ui_workspace, watch_hosts=False, now=lambda: FIXED_NOW, language=language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_opened(pilot)
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        assert footer.compact and not footer.show_command_palette
+        keys = list(footer.query(FooterKey))
+        assert keys[0].key == "question_mark"
+        assert {"p", "h", "e", "i", "c", "d"} <= {key.key for key in keys}
+        assert max(key.region.right for key in keys) <= 80  # nothing cut off
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        assert not footer.compact and footer.show_command_palette

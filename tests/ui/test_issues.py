@@ -314,4 +314,26 @@ async def test_help_lists_the_issue_keys_with_their_ids(ui_workspace: Path) -> N
         console.print(help_screen.key_table())
         text = console.export_text()
         assert all(i in text for i in ("issues.capture", "issues.status", "issues.paste", "issue_table.last"))
-        assert "Log an issue" in text and "Last issue" in text
+        assert "Log issue" in text and "Last issue" in text
+
+
+async def test_help_lists_launchpad_keys_first_and_the_widgets_keys_translated(ui_workspace: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from screens.help import HelpScreen
+
+    app = make_app(ui_workspace, "zh")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_issues(pilot)
+        await pilot.press("question_mark")
+        help_screen = await wait_for_screen(pilot, HelpScreen)
+        console = Console(width=140, record=True, file=io.StringIO())
+        console.print(help_screen.key_table())
+        lines = console.export_text().splitlines()
+    moving = next(n for n, line in enumerate(lines) if "移动与编辑" in line)
+    ours = [n for n, line in enumerate(lines) if "issues." in line or "app." in line]
+    assert ours and max(ours) < moving  # every launchpad key above the widgets' own
+    assert any("下一个区域" in line for line in lines[moving:])  # tab, Textual's own key, in Chinese
+    assert not any("Focus Next" in line or "Scroll Left" in line for line in lines)
