@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import socket
 import sqlite3
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,6 +34,7 @@ from launchpad.migrations import (
     utc_now,
     write_transaction,
 )
+from launchpad.owner import owner_of, this_process
 from launchpad.phrases import Said, dumps
 
 if TYPE_CHECKING:
@@ -104,7 +102,7 @@ class Store:
                "playbook_hash": playbook_hash, "playbook_snapshot": to_json(playbook_snapshot),
                "environment": environment, "production": int(production),
                "variables": to_json(variables), "operator": operator, "status": "running",
-               "started": utc_now(), **_this_process()}
+               "started": utc_now(), **this_process()}
         with self.transaction():
             return int(self._insert("runs", row))
 
@@ -121,7 +119,7 @@ class Store:
         check_allowed(status, RUN_STATUSES, "run status")
         changes: dict[str, Any] = {"status": status, "finished": utc_now() if finished else None}
         if status == "running":
-            changes.update(_this_process())  # whoever sets it running now owns it
+            changes.update(this_process())  # whoever sets it running now owns it
         with self.transaction():
             self._existing_run(run_id)
             self.db.table("runs").update(run_id, changes)
@@ -142,7 +140,7 @@ class Store:
         that died (status as stored). Runs owned by another computer are left out: unknowable."""
         rows = self._rows("SELECT * FROM runs WHERE status IN ('running', 'interrupted') "
                           "ORDER BY id DESC", [])
-        return [row for row in rows if row["status"] == "interrupted" or _owner(row) == "dead"]
+        return [row for row in rows if row["status"] == "interrupted" or owner_of(row) == "dead"]
 
     def mark_interrupted(self, run_id: int) -> list[str]:
         """`running` steps, host results and run become `interrupted`; returns the step ids in
@@ -257,43 +255,8 @@ class Store:
 
 # -- which process owns a running run ---------------------------------------------------------
 
-def _this_process() -> dict[str, Any]:
-    try:  # after a reboot the stored pid may belong to some other program
-        boot_id: str | None = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
-    except OSError:
-        boot_id = None  # not Linux: the pid alone has to do
-    return {"pid": os.getpid(), "hostname": socket.gethostname(), "boot_id": boot_id}
-
-
-def _process_alive(pid: int) -> bool:
-    if sys.platform == "win32":
-        return True  # os.kill(pid, 0) would terminate it there; unknown must count as alive
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # it exists, owned by another user
-    with contextlib.suppress(OSError):  # a zombie answers signals but will never write again
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    return True
-
-
-def _owner(run: dict[str, Any]) -> str:
-    """Who holds a `running` run: "us", "dead" (so it was interrupted), "alive" (another live
-    process on this computer) or "remote" (another computer: nothing here can tell)."""
-    here = _this_process()
-    if run["hostname"] != here["hostname"]:
-        return "remote"
-    if here["boot_id"] and run["boot_id"] and run["boot_id"] != here["boot_id"]:
-        return "dead"
-    if run["pid"] == here["pid"]:
-        return "us"
-    return "alive" if run["pid"] is not None and _process_alive(run["pid"]) else "dead"
-
-
 def _refuse_if_owned_elsewhere(run: dict[str, Any]) -> None:
-    if run["status"] == "running" and _owner(run) in ("alive", "remote"):
+    if run["status"] == "running" and owner_of(run) in ("alive", "remote"):
         raise StoreError(
             f"run {run['id']} is still running (process {run['pid']} on {run['hostname']})",
             hint="wait for it to finish or stop that launchpad; a run owned by another computer "

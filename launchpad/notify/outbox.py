@@ -24,7 +24,8 @@ from typing import Any
 from launchpad.errors import UsageError
 from launchpad.issues.query import read_rows
 from launchpad.migrations import utc_now
-from launchpad.store import Store, _owner, _this_process  # the runs' notion of a live owner
+from launchpad.owner import owner_of, this_process
+from launchpad.store import Store
 
 STATUSES = ("queued", "sending", "sent", "unknown", "dropped")
 
@@ -54,7 +55,7 @@ class OutboxMessage:
 class Outbox:
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.me = _this_process()
+        self.me = this_process()
 
     def enqueue(self, channel: str, kind: str, fmt: str, title: str, parts: list[str],
                 dedupe_key: str | None = None) -> str:
@@ -138,7 +139,7 @@ class Outbox:
         with self.store.transaction():
             for row in read_rows(self.store, "SELECT * FROM outbox WHERE status = 'sending'", []):
                 owner = {"pid": row["claimed_pid"], "hostname": row["claimed_host"], "boot_id": row["claimed_boot"]}
-                if _owner(owner) == "dead":
+                if owner_of(owner) == "dead":
                     self.store.db.execute("UPDATE outbox SET status = 'unknown', updated_at = ?, last_error = ? "
                                           "WHERE id = ? AND status = 'sending'",
                                           [utc_now(), "the sender stopped mid-send: check the group", row["id"]])
