@@ -189,13 +189,21 @@ class RunScreen(RunKeys, LaunchpadScreen):
     def _flush_output(self) -> None:
         shown: list[str] = []
         commands: list[str] = []
+        selected, view = self.selected_step, self.view
         for event in self.burst.take():
-            change = self.view.apply(event)
+            if type(event) is OutputLine:  # nearly all of them: the short way
+                line = view.add_output(event)
+                if event.step_id == selected:
+                    shown.append(line)
+                continue
+            change = view.apply(event)
             commands += change.command
-            if change.output and change.step_id == self.selected_step:
+            if change.output and change.step_id == selected:
                 shown += change.output
         if shown:
-            self.query_one("#run-output", Log).write_lines(shown)
+            log = self.query_one("#run-output", Log)
+            # What the log would drop at once is not drawn first.
+            log.write_lines(shown[-log.max_lines:] if log.max_lines else shown)
         if commands:
             self.query_one("#run-commands", Log).write_lines(commands)
 

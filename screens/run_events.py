@@ -95,10 +95,7 @@ class RunView:
         if isinstance(event, StepStarted):
             return self._step_started(event)
         if isinstance(event, OutputLine):
-            marker = "!" if event.stream == "stderr" else "│"
-            line = f"{event.host}{marker} {event.line}"
-            self.output.setdefault(event.step_id, deque(maxlen=OUTPUT_LINES_PER_STEP)).append(line)
-            return Change(step_id=event.step_id, output=[line])
+            return Change(step_id=event.step_id, output=[self.add_output(event)])
         if isinstance(event, CommandSent):
             first, *rest = event.command.splitlines() or [""]
             lines = [f"[{event.step_id}] {event.host} $ {first}", *(f"    {line}" for line in rest)]
@@ -114,6 +111,16 @@ class RunView:
         if isinstance(event, Notice):
             return Change(note=t("run.notice", text=event.text))
         return Change()
+
+    def add_output(self, event: OutputLine) -> str:
+        """Keep one line of a step's output; the line as the screen shows it. Called for every
+        line forty hosts print, so it does no more than that (no `Change`)."""
+        line = f"{event.host}{'!' if event.stream == 'stderr' else '│'} {event.line}"
+        kept = self.output.get(event.step_id)
+        if kept is None:
+            kept = self.output[event.step_id] = deque(maxlen=OUTPUT_LINES_PER_STEP)
+        kept.append(line)
+        return line
 
     def _step_started(self, event: StepStarted) -> Change:
         previous = self.last_started

@@ -36,14 +36,13 @@ class StreamingBenchApp(LaunchpadApp):
         super().on_workspace_opened(message)
         loaded = load_playbook(self.root / "playbooks" / "stream.yaml")
         screen = RunScreen(loaded, "bench", {}, step_mode=True)
-        apply = screen.view.apply
+        add_output = screen.view.add_output
 
-        def counted(event: Any) -> Any:
-            if isinstance(event, OutputLine):
-                self.lines_taken += 1
-            return apply(event)
+        def counted(event: OutputLine) -> str:
+            self.lines_taken += 1
+            return add_output(event)
 
-        screen.view.apply = counted  # type: ignore[method-assign]
+        screen.view.add_output = counted  # type: ignore[method-assign]
         self.run_screen = screen
         self.push_screen(screen)
         self.set_interval(STATS_SECONDS, self.write_stats)

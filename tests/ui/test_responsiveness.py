@@ -83,15 +83,14 @@ async def settle(pilot: Pilot[Any], condition: Callable[[], object], what: str) 
 def count_output(screen: RunScreen) -> Callable[[], int]:
     """How many output lines the run screen has taken so far."""
     taken = 0
-    apply = screen.view.apply
+    add_output = screen.view.add_output
 
-    def counted(event: Any) -> Any:
+    def counted(event: OutputLine) -> str:
         nonlocal taken
-        if isinstance(event, OutputLine):
-            taken += 1
-        return apply(event)
+        taken += 1
+        return add_output(event)
 
-    screen.view.apply = counted  # type: ignore[method-assign]
+    screen.view.add_output = counted  # type: ignore[method-assign]
     return lambda: taken
 
 
