@@ -21,7 +21,6 @@ Measured on the backup bench (bench/backup/README.md) against buffered writes.
 from __future__ import annotations
 
 import errno
-import fcntl
 import hashlib
 import mmap
 import os
@@ -36,6 +35,8 @@ BUFFERS = 3
 SYNC_EVERY = 64 * 1024 * 1024
 
 _STOP = None
+# The data, without waiting for the file's times (macOS has only fsync).
+_datasync = getattr(os, "fdatasync", os.fsync)
 
 
 class DumpWriter:
@@ -137,14 +138,16 @@ class DumpWriter:
             view = view[written:]
         if self._unsynced >= SYNC_EVERY:
             self._unsynced = 0
-            os.fdatasync(self.fd)
+            _datasync(self.fd)
 
 
 def _set_direct(fd: int, on: bool) -> bool:
     """Turn O_DIRECT on or off for `fd`; whether it is on now."""
-    flag = getattr(os, "O_DIRECT", 0)  # Linux and a few others
+    flag = getattr(os, "O_DIRECT", 0)  # Linux and a few others; not Windows, nor macOS
     if not flag:
         return False
+    import fcntl
+
     flags = fcntl.fcntl(fd, fcntl.F_GETFL)
     try:
         fcntl.fcntl(fd, fcntl.F_SETFL, flags | flag if on else flags & ~flag)

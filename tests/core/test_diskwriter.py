@@ -95,13 +95,17 @@ def test_a_filesystem_refusing_a_direct_write_gets_the_same_bytes_through_the_ca
             raise OSError(errno.EINVAL, "Invalid argument")
         return real_write(fd, data)
 
+    synced: list[int] = []
     monkeypatch.setattr(diskwriter.os, "write", refuse_direct)
+    monkeypatch.setattr(diskwriter, "SYNC_EVERY", BUFFER_SIZE)
+    monkeypatch.setattr(diskwriter, "_datasync", synced.append)
     data = _data(2 * BUFFER_SIZE + 999)
     writer = _write(tmp_path / "dump.bin", [data])
     assert (tmp_path / "dump.bin").read_bytes() == data
     assert writer.sha256 == hashlib.sha256(data).hexdigest()
     assert not writer.direct
     assert len(refused) <= 1  # asked once at most, then through the cache
+    assert len(synced) == 2  # through the cache, synced along the way (here every buffer)
 
 
 def test_a_full_disk_is_raised_to_the_receiver_and_the_partial_file_removed(
