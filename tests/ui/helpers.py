@@ -65,3 +65,19 @@ async def type_line(pilot: Pilot[Any], text: str) -> None:
             await pilot.pause()
         else:
             await pilot.press(char)
+
+
+async def help_text(pilot: Pilot[Any]) -> str:
+    """Open `?` on the current screen and return its key table as plain text (140 columns)."""
+    import io
+
+    from rich.console import Console
+
+    from screens.help import HelpScreen
+
+    await pilot.press("question_mark")
+    help_screen = await wait_for_screen(pilot, HelpScreen)
+    console = Console(width=140, record=True, file=io.StringIO())
+    console.print(help_screen.key_table())
+    return console.export_text()
+

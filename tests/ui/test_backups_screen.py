@@ -10,14 +10,12 @@ checking the new pictures).
 
 from __future__ import annotations
 
-import io
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from rich.console import Console
 from textual.widgets import Input, Static
 
 from launchpad.backup.records import insert_backup, list_backups, restores
@@ -27,9 +25,8 @@ from screens.backups import BackupsScreen
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.error import ErrorDialog
 from screens.dialogs.type_name import TypeNameDialog
-from screens.help import HelpScreen
 from tests.ui.conftest import FIXED_NOW, UI_SITE
-from tests.ui.helpers import wait_for_screen, wait_opened, wait_until
+from tests.ui.helpers import help_text, wait_for_screen, wait_opened, wait_until
 from tests.workspaces import write_workspace
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -283,11 +280,7 @@ async def test_the_palette_and_help_reach_the_backups(demo: Path) -> None:
         await pilot.press(*"backups: take", "enter")
         screen = await wait_for_screen(pilot, BackupsScreen)
         await wait_until(pilot, lambda: screen.ready and "✓ Backup #1" in activity(screen), "a backup from the palette")
-        await pilot.press("question_mark")
-        help_screen = await wait_for_screen(pilot, HelpScreen)
-        console = Console(width=140, record=True, file=io.StringIO())
-        console.print(help_screen.key_table())
-        text = console.export_text()
+        text = await help_text(pilot)
         assert all(i in text for i in ("backups.take", "backups.verify", "backups.drill", "backups.restore"))
 
 

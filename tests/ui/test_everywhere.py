@@ -4,11 +4,9 @@ copied, and approvals record the form and the approver."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
 from launchpad.errors import UsageError
 from launchpad.store import Store
@@ -18,7 +16,7 @@ from screens.dialogs.error import ErrorDialog
 from screens.help import HelpScreen
 from screens.playbooks import PlaybooksScreen
 from tests.ui.conftest import FIXED_NOW
-from tests.ui.helpers import run_screen, wait_for_screen, wait_opened, wait_run_ended, wait_until
+from tests.ui.helpers import help_text, run_screen, wait_for_screen, wait_opened, wait_run_ended, wait_until
 
 pytestmark = pytest.mark.anyio
 
@@ -40,11 +38,7 @@ async def test_help_lists_keys_with_their_binding_ids(ui_workspace: Path) -> Non
     app = LaunchpadApp(ui_workspace, watch_hosts=False, now=lambda: FIXED_NOW, language="en")
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_opened(pilot)
-        await pilot.press("question_mark")
-        help_screen = await wait_for_screen(pilot, HelpScreen)
-        console = Console(width=140, record=True, file=io.StringIO())
-        console.print(help_screen.key_table())
-        text = console.export_text()
+        text = await help_text(pilot)
         assert all(binding_id in text for binding_id in ("dashboard.playbooks", "dashboard.hosts", "app.quit"))
         assert "Playbooks" in text and "keymap.yaml" in text
         await pilot.press("escape")

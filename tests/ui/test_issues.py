@@ -25,7 +25,7 @@ from screens.dialogs.paste_intake import PasteIntakeDialog
 from screens.issues import IssuesScreen
 from screens.widgets.issue_table import PAGE, IssueTable
 from tests.ui.conftest import FIXED_NOW, site_time
-from tests.ui.helpers import type_line, wait_for_screen, wait_opened, wait_until
+from tests.ui.helpers import help_text, type_line, wait_for_screen, wait_opened, wait_until
 
 pytestmark = pytest.mark.anyio
 CHAT = Path(__file__).parent.parent / "fixtures" / "chat"
@@ -299,39 +299,19 @@ async def test_a_new_issue_with_every_field_from_the_form(ui_workspace: Path) ->
 
 
 async def test_help_lists_the_issue_keys_with_their_ids(ui_workspace: Path) -> None:
-    import io
-
-    from rich.console import Console
-
-    from screens.help import HelpScreen
-
     app = make_app(ui_workspace, "en")
     async with app.run_test(size=(100, 30)) as pilot:
         await open_issues(pilot)
-        await pilot.press("question_mark")
-        help_screen = await wait_for_screen(pilot, HelpScreen)
-        console = Console(width=140, record=True, file=io.StringIO())
-        console.print(help_screen.key_table())
-        text = console.export_text()
+        text = await help_text(pilot)
         assert all(i in text for i in ("issues.capture", "issues.status", "issues.paste", "issue_table.last"))
         assert "Log issue" in text and "Last issue" in text
 
 
 async def test_help_lists_launchpad_keys_first_and_the_widgets_keys_translated(ui_workspace: Path) -> None:
-    import io
-
-    from rich.console import Console
-
-    from screens.help import HelpScreen
-
     app = make_app(ui_workspace, "zh")
     async with app.run_test(size=(100, 30)) as pilot:
         await open_issues(pilot)
-        await pilot.press("question_mark")
-        help_screen = await wait_for_screen(pilot, HelpScreen)
-        console = Console(width=140, record=True, file=io.StringIO())
-        console.print(help_screen.key_table())
-        lines = console.export_text().splitlines()
+        lines = (await help_text(pilot)).splitlines()
     moving = next(n for n, line in enumerate(lines) if "移动与编辑" in line)
     ours = [n for n, line in enumerate(lines) if "issues." in line or "app." in line]
     assert ours and max(ours) < moving  # every launchpad key above the widgets' own
