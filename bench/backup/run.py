@@ -11,9 +11,10 @@ What it does (bench/README.md gives the targets):
 2. Each round, in turns: `ssh -F CONFIG dumphost cat DUMP > FILE` (OpenSSH's defaults: its
    cipher, no compression), then `take_once.py`, a fresh process doing what `launchpad backup`
    does on a `command` target `cat DUMP` with `compression: none`: connect, stream, sha256
-   while streaming, fsync, completeness check, rename, manifest, store row. Wall time of each
-   whole process; the copies are deleted after each measurement. The sha256 of OpenSSH's copy
-   is compared with launchpad's once.
+   while streaming, fsync, completeness check, rename, manifest, store row (it also times the
+   stream phase), then `launchpad backup --env bench raw` itself. Wall time of each whole
+   process; the copies are deleted after each measurement. The sha256 of OpenSSH's copy is
+   compared with launchpad's once. The target is judged on the slower of launchpad's two.
 3. Memory: launchpad's peak RSS (ru_maxrss) backing up 256 MiB, SIZE and 2×SIZE of the same
    data: flat means the largest is within 16 MiB of the smallest.
 4. Unless --no-zstd: a text dump (SQL-like rows, SIZE MiB) with `compression: zstd` against
@@ -154,6 +155,20 @@ class Bench:
         Path(str(result["file"])).unlink()
         return seconds, result
 
+    def launchpad_cli(self, target: str) -> float:
+        """Seconds of `launchpad backup --env bench TARGET`, the command a person runs, from the
+        workspace folder; its output is not a terminal, so it draws no progress bar."""
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, "-m", "launchpad", "backup", "--env", "bench", target, "--json"],
+                              capture_output=True, text=True, timeout=1800, env=self.env, cwd=self.workspace,
+                              stdin=subprocess.DEVNULL)
+        seconds = time.monotonic() - started
+        if done.returncode != 0:
+            raise RuntimeError(f"launchpad backup failed:\n{done.stderr[-3000:]}")
+        (record,) = json.loads(done.stdout)
+        (self.workspace / "backups" / str(record["file"])).unlink()
+        return seconds
+
     def idle(self) -> None:
         self.lab.wait_idle()
         subprocess.run(["sync"], check=False)
@@ -209,6 +224,7 @@ def run(bench: Bench, args: argparse.Namespace) -> int:
     openssh_synced = Timing("OpenSSH, then fsync of the copy", size=bench.size)
     launchpad = Timing("launchpad backup (whole process)", size=bench.size)
     streaming = Timing("launchpad stream phase only", size=bench.size)
+    cli = Timing("`launchpad backup` (the command)", size=bench.size)
     memory: dict[str, int] = {}
     checked = False
     print("warm-up …", flush=True)
@@ -229,8 +245,10 @@ def run(bench: Bench, args: argparse.Namespace) -> int:
         if not checked:
             assert result["sha256"] == expected and result["size"] == bench.size, "the copies differ"
             checked = True
-        print(f"  round {number}: OpenSSH {openssh.seconds[-1]:.2f}s, launchpad {launchpad.seconds[-1]:.2f}s",
-              flush=True)
+        bench.idle()
+        cli.seconds.append(bench.launchpad_cli("raw"))
+        print(f"  round {number}: OpenSSH {openssh.seconds[-1]:.2f}s, launchpad {launchpad.seconds[-1]:.2f}s, "
+              f"the command {cli.seconds[-1]:.2f}s", flush=True)
     for target, label in (("small", "256 MiB"), ("double", "2x")):
         bench.idle()
         _, result = bench.launchpad(target)
@@ -249,16 +267,18 @@ def run(bench: Bench, args: argparse.Namespace) -> int:
             packed.seconds.append(seconds)
             stored = int(str(result["size"]))
         zstd_rows = [plain, packed, stored]
-    return report([openssh, openssh_synced, launchpad, streaming], memory, zstd_rows, args)
+    return report([openssh, openssh_synced, launchpad, streaming, cli], memory, zstd_rows, args)
 
 
 def report(timings: list[Timing], memory: dict[str, int], zstd_rows: list[object], args: argparse.Namespace) -> int:
-    openssh, openssh_synced, launchpad, streaming = timings
-    ratio = launchpad.throughput / openssh.throughput
+    openssh, openssh_synced, launchpad, streaming, cli = timings
+    # The target holds for both ways of measuring launchpad: the instrumented process and the command.
+    ratio = min(launchpad.throughput, cli.throughput) / openssh.throughput
     print(f"\n{'':<36} {'median s':>9} {'min s':>7} {'MiB/s':>8}")
     for timing in timings:
         print(f"{timing.name:<36} {timing.median:>9.2f} {min(timing.seconds):>7.2f} {timing.throughput:>8.1f}")
-    print(f"launchpad / OpenSSH: {ratio:.2f}x; against OpenSSH with its copy synced: "
+    print(f"launchpad / OpenSSH: {launchpad.throughput / openssh.throughput:.2f}x, the command "
+          f"{cli.throughput / openssh.throughput:.2f}x; against OpenSSH with its copy synced: "
           f"{launchpad.throughput / openssh_synced.throughput:.2f}x; launchpad's stream phase alone against "
           f"OpenSSH's whole process: {streaming.throughput / openssh.throughput:.2f}x")
     print(f"\npeak RSS of launchpad: 256 MiB {memory['256 MiB'] / 1024:.1f} MiB, "
@@ -271,15 +291,17 @@ def report(timings: list[Timing], memory: dict[str, int], zstd_rows: list[object
               f"({plain.throughput:.1f} MiB/s); launchpad with zstd on the host {packed.median:.2f}s "
               f"({packed.throughput:.1f} MiB/s of dump, stored {stored / MIB:.1f} MiB)")
     print("\nTargets:")
-    print(f"  {'MET' if ratio >= TARGET_RATIO else 'MISSED'}: launchpad at {ratio:.2f}x OpenSSH's throughput "
-          f"(target >= {TARGET_RATIO})")
+    print(f"  {'MET' if ratio >= TARGET_RATIO else 'MISSED'}: launchpad at {ratio:.2f}x OpenSSH's throughput, "
+          f"the lower of process and command (target >= {TARGET_RATIO})")
     print(f"  {'MET' if growth <= FLAT_MEMORY_MIB else 'MISSED'}: peak memory grows {growth:.1f} MiB from 256 MiB to "
           f"{2 * args.size_mib} MiB (flat: <= {FLAT_MEMORY_MIB} MiB)")
     print("\nFigures:")
     print(f"  openssh_mib_s: {openssh.throughput:.1f}")
     print(f"  openssh_synced_mib_s: {openssh_synced.throughput:.1f}")
     print(f"  launchpad_mib_s: {launchpad.throughput:.1f}")
-    print(f"  ratio: {ratio:.2f}")
+    print(f"  ratio: {launchpad.throughput / openssh.throughput:.2f}")
+    print(f"  command_mib_s: {cli.throughput:.1f}")
+    print(f"  command_ratio: {cli.throughput / openssh.throughput:.2f}")
     print(f"  ratio_vs_synced_copy: {launchpad.throughput / openssh_synced.throughput:.2f}")
     print(f"  launchpad_stream_phase_mib_s: {streaming.throughput:.1f}")
     print(f"  stream_phase_ratio: {streaming.throughput / openssh.throughput:.2f}")
