@@ -66,9 +66,9 @@ class LaunchpadScreen(TranslatedBindings, Screen[Any]):
         self.watch(self.app, "language", self._language_changed, init=False)
 
     def on_resize(self, event: events.Resize) -> None:
-        footer = self.query_one(Footer)
-        footer.compact = event.size.width < COMPACT_FOOTER_BELOW
-        footer.show_command_palette = not footer.compact
+        narrow = event.size.width < COMPACT_FOOTER_BELOW
+        for footer in self.query(Footer):
+            footer.compact, footer.show_command_palette = narrow, not narrow
 
     def _language_changed(self, _language: str) -> None:
         self.relabel()
