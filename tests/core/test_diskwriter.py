@@ -1,6 +1,7 @@
 """The dump writer: every byte lands, in order, with the sha256 of exactly what was written,
 past the page cache where the filesystem allows it and through it where it does not; a failing
-disk surfaces in the receiving thread and never hangs it."""
+disk surfaces in the receiving thread and never hangs it. (Real filesystems without O_DIRECT,
+and a disk really filling up: tests/integration/test_backup_filesystems.py.)"""
 
 from __future__ import annotations
 
@@ -67,18 +68,6 @@ def test_the_disk_is_written_past_the_page_cache_where_the_filesystem_allows(tmp
     finally:
         os.close(fd)
     assert (tmp_path / "dump.bin").read_bytes() == data
-
-
-@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="needs a tmpfs at /dev/shm")
-def test_a_filesystem_without_direct_io_is_written_through_the_cache() -> None:
-    path = Path("/dev/shm") / f"launchpad-test-{os.getpid()}.bin"
-    data = _data(BUFFER_SIZE + 5000)
-    try:
-        writer = _write(path, [data])
-        assert path.read_bytes() == data
-        assert writer.sha256 == hashlib.sha256(data).hexdigest()
-    finally:
-        path.unlink(missing_ok=True)
 
 
 def test_a_filesystem_refusing_a_direct_write_gets_the_same_bytes_through_the_cache(

@@ -1,12 +1,17 @@
-"""A disk that really fills up mid-dump: the backup fails saying so, and leaves no partial file
-and no record, whether the dump comes over SSH or from the local machine.
+"""Real filesystems under a target's backup folder, mounted by the tests (as root).
 
-The target's folder is an 80 MiB tmpfs (mounted by the test, as root) and the dump 160 MiB, so
-the free-space check before the start passes (there is no earlier backup to go by) and the
-disk fills while the dump streams: ENOSPC from the writing thread, not from a stand-in."""
+A disk that really fills up mid-dump: the backup fails saying so, and leaves no partial file
+and no record, whether the dump comes over SSH or from the local machine. The folder is an
+80 MiB tmpfs and the dump 160 MiB, so the free-space check before the start passes (there is no
+earlier backup to go by) and the disk fills while the dump streams: ENOSPC from the writing
+thread, not from a stand-in.
+
+A filesystem without O_DIRECT (ramfs): the same bytes go through the page cache.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 from collections.abc import Iterator
@@ -14,10 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.backup import records
+from launchpad.backup import diskwriter, records
+from launchpad.backup.diskwriter import BUFFER_SIZE
 from launchpad.backup.errors import BackupFailed
 from launchpad.backup.session import BackupSession
 from launchpad.backup.take import take_backup
+from launchpad.backup.writer import StreamingFile
 from launchpad.connect import HostConnections
 from launchpad.store import Store
 from launchpad.workspace import load_workspace
@@ -28,17 +35,30 @@ DISK_MIB = 80
 DUMP_MIB = 160
 
 
+def _mount(folder: Path, *how: str) -> None:
+    folder.mkdir()
+    mounted = subprocess.run(["mount", *how, str(folder)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        reason = f"cannot mount {how[1]} ({mounted.stderr.strip() or 'not root'})"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}: CI must run the filesystem tests", pytrace=False)
+        pytest.skip(reason)
+
+
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "small-disk"
-    folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={DISK_MIB}m,mode=0700", "tmpfs", str(folder)],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        reason = f"cannot mount a tmpfs ({mounted.stderr.strip() or 'not root'})"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}: CI must run the full-disk test", pytrace=False)
-        pytest.skip(reason)
+    _mount(folder, "-t", "tmpfs", "-o", f"size={DISK_MIB}m,mode=0700", "tmpfs")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+@pytest.fixture
+def ramfs(tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "ramfs"
+    _mount(folder, "-t", "ramfs", "-o", "mode=0700", "ramfs")
     try:
         yield folder
     finally:
@@ -88,3 +108,20 @@ def test_a_disk_filling_up_during_an_ssh_dump_leaves_nothing(tmp_path: Path, sma
 def test_a_disk_filling_up_during_a_local_dump_leaves_nothing(tmp_path: Path, small_disk: Path) -> None:
     environment = ["transport: local", "hosts: [{name: app1, address: 127.0.0.1}]"]
     _take_and_expect_a_full_disk(_workspace(tmp_path / "ws", environment, small_disk), small_disk)
+
+
+def test_a_filesystem_without_direct_io_gets_the_dump_through_the_cache(ramfs: Path) -> None:
+    fd = os.open(ramfs / "probe", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        assert not diskwriter._set_direct(fd, True)  # ramfs has no O_DIRECT
+    finally:
+        os.close(fd)
+        (ramfs / "probe").unlink()
+    data = os.urandom(3 * BUFFER_SIZE + 12345)
+    sink = StreamingFile(ramfs / "dump.bin")
+    for at in range(0, len(data), 32768):  # as SSH packets arrive
+        sink.write(data[at:at + 32768])
+    published = sink.publish()
+    assert published.read_bytes() == data
+    assert sink.sha256 == hashlib.sha256(data).hexdigest() and sink.size == len(data)
+    assert sorted(path.name for path in ramfs.iterdir()) == ["dump.bin"]  # no partial left
