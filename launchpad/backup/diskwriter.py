@@ -13,8 +13,9 @@ at the same time, on different cores. When every buffer is waiting for the disk,
 thread waits too, and with it the SSH window: a slow disk slows the server, memory stays at
 `BUFFERS` × `BUFFER_SIZE`.
 
-Filesystems without O_DIRECT (tmpfs, some network filesystems) are written through the cache,
-synced in the background every `SYNC_EVERY` bytes so the final `fsync` has little left.
+Filesystems without O_DIRECT (ramfs, tmpfs before Linux 6.6, some FUSE and network filesystems)
+are written through the cache, synced every `SYNC_EVERY` bytes so the final `fsync` has little
+left.
 Measured on the backup bench (bench/backup/README.md) against buffered writes.
 """
 
