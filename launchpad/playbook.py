@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator,
 
 from launchpad.errors import InvalidInput, Problem, UsageError
 from launchpad.phrases import Phrase, phrase
-from launchpad.site import Site
+from launchpad.site import Site, valid_regex
 from launchpad.steps import step_kinds
 from launchpad.steps.base import StepSpec
 from launchpad.templating import check_syntax
@@ -44,15 +44,7 @@ class Variable(Model):
     def _as_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
-    @field_validator("pattern")
-    @classmethod
-    def _regex(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression: {exc}") from None
-        return value
+    _regex = field_validator("pattern")(valid_regex)
 
     def problem_with(self, value: str) -> str:
         """Why `value` is not acceptable, or ''."""

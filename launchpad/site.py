@@ -25,6 +25,16 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def valid_regex(value: str | None) -> str | None:
+    """A field validator for the regular expressions site.yaml and playbooks carry."""
+    if value is not None:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression: {exc}") from None
+    return value
+
+
 def _check_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
@@ -134,15 +144,7 @@ class CommandDriver(Model):
     extension: str = Field("dump", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,15}$")
     complete: str | None = Field(None, description="Regex the end of a complete dump matches.")
 
-    @field_validator("complete")
-    @classmethod
-    def _regex(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression: {exc}") from None
-        return value
+    _regex = field_validator("complete")(valid_regex)
 
 
 class BackupTarget(Model):

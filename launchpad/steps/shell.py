@@ -14,21 +14,12 @@ from launchpad.events import CommandSent, OutputLine
 from launchpad.phrases import Phrase, phrase
 from launchpad.remote.base import CommandResult, Stream, chunks_to_lines
 from launchpad.remote.pool import in_parallel
-from launchpad.site import Host
+from launchpad.site import Host, valid_regex
 from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec, hosts_said
 from launchpad.templating import render
 
 # Output kept per host in the store: enough evidence for a report, bounded for 40 hosts.
 KEPT_OUTPUT = 16 * 1024
-
-
-def _valid_regex(value: str | None) -> str | None:
-    if value is not None:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"invalid regular expression: {exc}") from None
-    return value
 
 
 class NumberCheck(BaseModel):
@@ -38,7 +29,7 @@ class NumberCheck(BaseModel):
     max: float | None = None
     label: str = "value"
 
-    _check = field_validator("pattern")(_valid_regex)
+    _check = field_validator("pattern")(valid_regex)
 
 
 class ShellExpect(BaseModel):
@@ -48,7 +39,7 @@ class ShellExpect(BaseModel):
     not_output: str | None = Field(None, description="Regex that stdout must not match.")
     number: NumberCheck | None = None
 
-    _check = field_validator("output", "not_output")(_valid_regex)
+    _check = field_validator("output", "not_output")(valid_regex)
 
 
 class ShellStep(StepSpec):

@@ -92,6 +92,22 @@ def test_unknown_step_kind(tmp_path: Path) -> None:
     assert_problem(launchpad(root, "check"), "hello.yaml:7:", "shel")
 
 
+def test_an_invalid_regular_expression_is_located_wherever_it_is(tmp_path: Path) -> None:
+    playbook = GOOD_PLAYBOOK.replace(
+        "    steps:\n",
+        "    steps:\n      - {name: version, kind: shell, hosts: app, run: cat VERSION, expect: {output: 'v(1'}}\n",
+    ).replace("phases:", "vars:\n  tag: {prompt: 标签, pattern: '[a-'}\nphases:")
+    site = LOCAL_SITE + (
+        "    backups:\n"
+        "      blob: {host: app1, command: {dump: cat x, restore: cat > x, extension: bin, complete: '(END'}}\n"
+    )
+    root = write_workspace(tmp_path / "ws", site=site, playbooks={"hello": playbook})
+    result = launchpad(root, "check")
+    assert_problem(result, f"site.yaml:{line_of(site, '(END')}:", "invalid regular expression")
+    assert_problem(result, f"hello.yaml:{line_of(playbook, '[a-')}:", "invalid regular expression")
+    assert_problem(result, f"hello.yaml:{line_of(playbook, 'v(1')}:", "invalid regular expression")
+
+
 def test_duplicate_key_is_an_error(tmp_path: Path) -> None:
     playbook = GOOD_PLAYBOOK.replace("title: 你好\n", "title: 你好\ntitle: again\n")
     root = write_workspace(tmp_path / "ws", playbooks={"hello": playbook})
