@@ -28,13 +28,6 @@ class ApprovalDialog(BaseDialog[Approval | None]):
     def first_focus(self) -> Widget | None:
         return self.query_one("#form-number", Input)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "form-number":
-            self.query_one("#approver", Input).focus()
-        else:
-            self.answer("go")
-
     def answer(self, button_id: str) -> None:
         if button_id != "go":
             self.dismiss(None)

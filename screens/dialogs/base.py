@@ -78,6 +78,20 @@ class BaseDialog(LaunchpadModal, Generic[ResultT]):
         event.stop()
         self.answer(event.button.id or "")
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a field moves to the next field; in the last one, see `last_field_entered`."""
+        event.stop()
+        fields = list(self.query(Input))
+        position = fields.index(event.input)
+        if position + 1 < len(fields):
+            fields[position + 1].focus()
+        else:
+            self.last_field_entered()
+
+    def last_field_entered(self) -> None:
+        """Enter in the last field: the go button's answer."""
+        self.answer("go")
+
     def action_cancel(self) -> None:
         self.dismiss(self.safe_answer())
 
@@ -106,10 +120,6 @@ class OneLineDialog(BaseDialog[str]):
 
     def safe_answer(self) -> str:
         return ""
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.answer("go")
 
     def answer(self, button_id: str) -> None:
         if button_id != "go":

@@ -79,15 +79,6 @@ class StatusDetailsDialog(BaseDialog[dict[str, Any] | None]):
     def first_focus(self) -> Widget | None:
         return self.query(Input).first()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        inputs = list(self.query(Input))
-        position = inputs.index(event.input)
-        if position + 1 < len(inputs):
-            inputs[position + 1].focus()
-        else:
-            self.answer("go")
-
     def answer(self, button_id: str) -> None:
         if button_id != "go":
             self.dismiss(None)

@@ -51,14 +51,8 @@ class SignOffDialog(BaseDialog[SignOff]):
     def safe_answer(self) -> SignOff:
         return SignOff(False)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        inputs = list(self.query(Input))
-        position = inputs.index(event.input)
-        if position + 1 < len(inputs):
-            inputs[position + 1].focus()
-        else:
-            self.query_one("#sign", Button).focus()
+    def last_field_entered(self) -> None:
+        self.query_one("#sign", Button).focus()  # signing off is a deliberate press, not an Enter
 
     def action_sign(self) -> None:
         self.answer("sign")
