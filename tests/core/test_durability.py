@@ -3,6 +3,7 @@ lost or run twice, and the interrupted one runs again only after someone says so
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -24,8 +25,10 @@ phases:
         name: 第二步
         kind: shell
         hosts: app1
-        # The first time, it tells the test it has started and then hangs until killed.
-        run: if [ ! -e once ]; then touch once; echo started > ready.fifo; exec sleep 300; fi; echo second >> log
+        # The first time, it tells the test it has started (and the pid it hangs in, until killed).
+        run: >-
+          if [ ! -e once ]; then touch once; echo $$ > hanging.pid; echo started > ready.fifo; exec sleep 300; fi;
+          echo second >> log
       - {id: third, name: 第三步, kind: shell, hosts: app1, run: echo third >> log}
 """
 
@@ -52,7 +55,10 @@ def test_kill_9_then_resume(tmp_path: Path) -> None:
     finally:
         if victim.poll() is None:
             victim.kill()
-        subprocess.run(["pkill", "-9", "-f", "exec sleep 300|^sleep 300$"], check=False)
+        # The step's shell runs in a session of its own and outlives launchpad: end it, and
+        # nothing else on the machine.
+        with contextlib.suppress(FileNotFoundError, ValueError, ProcessLookupError):
+            os.kill(int((root / "hanging.pid").read_text()), signal.SIGKILL)
 
     with Store.open(root / ".launchpad" / "launchpad.db") as store:
         states = {k: v["status"] for k, v in store.latest_step_states(1).items()}
