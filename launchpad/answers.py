@@ -22,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from launchpad.yamlsource import read_yaml, validate
 
@@ -32,10 +32,16 @@ class _Model(BaseModel):
 
 
 class SignOffAnswer(_Model):
-    by: str
-    note: str = ""
+    by: str = Field(description="Who signs: a sign-off names a person.")
+    note: str = Field("", description="What was checked; a critical step's sign-off needs one.")
     evidence: str = ""
     skip: str = Field("", description="Skip (non-critical steps only) with this reason.")
+
+    @model_validator(mode="after")
+    def _names_a_person(self) -> SignOffAnswer:
+        if not self.skip.strip() and not self.by.strip():
+            raise ValueError("a sign-off needs the signer's name in `by`")
+        return self
 
 
 class ApprovalAnswer(_Model):
@@ -46,6 +52,12 @@ class ApprovalAnswer(_Model):
 class FailureAnswer(_Model):
     action: Literal["retry_all", "retry_failed", "skip", "abort"]
     reason: str = ""
+
+    @model_validator(mode="after")
+    def _skip_has_a_reason(self) -> FailureAnswer:
+        if self.action == "skip" and not self.reason.strip():
+            raise ValueError("skipping a failed step needs a reason")
+        return self
 
 
 class Answers(_Model):
@@ -58,6 +70,14 @@ class Answers(_Model):
     on_failure: dict[str, FailureAnswer | Literal["abort"]] = Field(default_factory=dict)
     override: dict[str, str] = Field(default_factory=dict)
     rerun_interrupted: bool | list[str] = False
+
+    @field_validator("override")
+    @classmethod
+    def _override_has_a_reason(cls, value: dict[str, str]) -> dict[str, str]:
+        for reason in value.values():
+            if not reason.strip():
+                raise ValueError("an override needs a reason (it goes to the audit log)")
+        return value
 
     def confirms(self, step_id: str) -> bool:
         return self.confirm is True or (isinstance(self.confirm, list) and step_id in self.confirm)

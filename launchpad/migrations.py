@@ -36,11 +36,15 @@ BUSY_TIMEOUT_MS = 10_000
 OUTPUT_TAIL_BYTES = 64 * 1024
 
 # Checked in Python rather than by CHECK constraints: a new kind must not need a table rebuild.
-RUN_STATUSES = frozenset({"running", "passed", "failed", "aborted", "interrupted"})
-STEP_STATUSES = frozenset({"running", "passed", "failed", "skipped", "interrupted", "aborted"})
+# `partial`: the run reached its end, but some steps were skipped by a person or had nothing
+# to check; `refused`: a gate stopped it. Neither is a pass (see the engine).
+RUN_STATUSES = frozenset({"running", "passed", "partial", "failed", "aborted", "refused", "interrupted"})
+STEP_STATUSES = frozenset({
+    "running", "passed", "failed", "skipped", "interrupted", "aborted", "refused", "not_checked",
+})
 DECISION_KINDS = frozenset({
     "confirmed", "signed_off", "skipped", "retried", "retried_failed", "aborted", "overrode",
-    "approved", "rerun_interrupted", "declined",
+    "approved", "rerun_interrupted", "declined", "refused",
 })
 
 

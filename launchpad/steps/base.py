@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from launchpad.remote.base import Transport
     from launchpad.site import Environment, Host, Site
 
-StepStatus = Literal["passed", "failed", "skipped", "refused"]
+# `not_checked`: the step ran but had nothing to check (e.g. no ports configured); it is done,
+# but never reads as passed.
+StepStatus = Literal["passed", "failed", "skipped", "refused", "not_checked"]
 
 
 class StepSpec(BaseModel):
@@ -62,7 +64,7 @@ class StepSpec(BaseModel):
 @dataclass(frozen=True)
 class HostOutcome:
     host: str
-    status: Literal["passed", "failed"]
+    status: Literal["passed", "failed", "not_checked"]
     exit_code: int | None = None
     duration: float = 0.0
     stdout: str = ""
@@ -123,3 +125,5 @@ class StepKind:
     # Whether a step of this kind may be re-run after an interruption without asking.
     idempotent: bool
     runs_on_hosts: bool = False
+    # A gate's refusal (or failure to check) stops the run: never retried, skipped or answered past.
+    gate: bool = False
