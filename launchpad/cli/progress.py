@@ -8,12 +8,14 @@ import threading
 import click
 
 from launchpad import events as ev
+from launchpad.phrases import status_word
 
 MARKS = {
     "passed": click.style("✓", fg="green"),
     "failed": click.style("✗", fg="red", bold=True),
     "skipped": click.style("↷", fg="yellow"),
     "refused": click.style("⛔", fg="red"),
+    "not_checked": click.style("?", fg="yellow", bold=True) + " not checked:",
 }
 
 
@@ -55,6 +57,6 @@ class ProgressPrinter:
             case ev.Notice(text=text):
                 return click.style(f"  ! {text}", fg="yellow")
             case ev.RunFinished(run_id=run_id, status=status):
-                colour = {"passed": "green"}.get(status, "red")
-                return click.style(f"\nRun {run_id} {status}.", fg=colour, bold=True)
+                colour = {"passed": "green", "partial": "yellow"}.get(status, "red")
+                return click.style(f"\nRun {run_id} {status_word(status)}.", fg=colour, bold=True)
         return None
