@@ -130,13 +130,13 @@ def run_shell(step: ShellStep, ctx: StepContext) -> StepOutcome:
         return StepOutcome("failed", summary, outcomes, evidence)
     if unchecked:
         reasons = {str(o.message) for o in unchecked}
-        summary = (
+        why: Said = (
             unchecked[0].message
             if len(unchecked) == len(outcomes) and len(reasons) == 1
             else phrase("shell.hosts_not_checked", unchecked=len(unchecked), count=len(outcomes),
                         details=hosts_said(unchecked[:3]))
         )
-        return StepOutcome("not_checked", summary, outcomes, evidence)
+        return StepOutcome("not_checked", why, outcomes, evidence)
     return StepOutcome("passed", phrase("shell.all_passed", count=len(outcomes)), outcomes, evidence)
 
 
