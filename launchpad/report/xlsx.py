@@ -14,6 +14,7 @@ from typing import Any
 
 from launchpad.issues.labels import field_label, value_label
 from launchpad.phrases import render as render_phrase
+from launchpad.report.activity import RunLine
 from launchpad.report.daily import DailyReport, IssueLine
 from launchpad.report.labels import labels
 
@@ -68,8 +69,9 @@ def write_daily_xlsx(report: DailyReport, lang: str, path: Path) -> Path:
     # keeps working when the client sorts, filters or edits the sheet.
     last = f"{_letter(len(ISSUE_COLUMNS) - 1)}{len(report.all_issues) + 1}"
     overdue_column = _letter(ISSUE_COLUMNS.index("overdue"))
-    issues.conditional_formatting.add(f"A2:{last}", FormulaRule(formula=[f'LEN(${overdue_column}2)>0'],
-                                                                fill=overdue_fill))
+    if report.all_issues:  # no rows, no range: "A2:O1" is not one
+        issues.conditional_formatting.add(f"A2:{last}", FormulaRule(formula=[f'LEN(${overdue_column}2)>0'],
+                                                                    fill=overdue_fill))
     for line in report.all_issues:
         issues.append(_issue_values(line, lang))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,6 +99,7 @@ def _summary_rows(report: DailyReport, lang: str) -> list[tuple[str, Any]]:
         status = words.get(run.status, run.status)
         text = words["run_line"].format(playbook=run.title, environment=run.environment, status=status,
                                         passed=run.steps_passed, total=run.steps_total)
+        text += "".join(words["semi"] + note for note in _step_notes(run, words, lang))
         rows.append((f"{words['runs']} #{run.id}", f"{run.started} {text}"))
     for check in report.checks:
         rows.append((f"{words['checks']}: {check.title} ({check.environment})",
@@ -105,6 +108,14 @@ def _summary_rows(report: DailyReport, lang: str) -> list[tuple[str, Any]]:
         rows.append((f"{words['plan']} {number}", item))
     rows.append((words["generated"].format(at=report.generated_at), ""))
     return rows
+
+
+def _step_notes(run: RunLine, words: dict[str, str], lang: str) -> list[str]:
+    """The run's refused, skipped and unchecked steps with why, as the chat message names them."""
+    return [words[key].format(step=note.title, reason=render_phrase(note.reason, lang))
+            for key, notes in (("step_refused", run.refused), ("step_skipped", run.skipped),
+                               ("step_not_checked", run.not_checked))
+            for note in notes]
 
 
 def _issue_values(line: IssueLine, lang: str) -> list[Any]:

@@ -151,3 +151,18 @@ def test_bundled_readiness_with_no_ports_or_services_is_not_a_pass(tmp_path: Pat
     )
     steps = {s["step_id"]: s["status"] for s in json.loads(listed.stdout)["steps"]}
     assert steps["services.ports"] == "not_checked" and steps["services.active"] == "not_checked"
+
+
+def test_the_xlsx_summary_names_skips_and_unchecked_steps(partial_run: tuple[Harness, int], tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from launchpad.report.xlsx import write_daily_xlsx
+
+    h, run_id = partial_run
+    run = h.store.get_run(run_id)
+    assert run is not None
+    day = datetime.fromisoformat(run["started"]).astimezone(h.workspace.site.tz).date()
+    path = write_daily_xlsx(collect_daily(h.store, h.workspace.site, day, plan=[]), "zh", tmp_path / "日报.xlsx")
+    cells = [str(c.value) for row in load_workbook(path).worksheets[0].iter_rows() for c in row]
+    [line] = [c for c in cells if "1/3 步通过" in c]
+    assert "跳过“发布通知”：客户要求明早再发通知" in line and "未检查“应用端口正在监听”" in line
