@@ -67,9 +67,17 @@ class Answers(_Model):
     environment_name: str | None = None
     sign_off: dict[str, SignOffAnswer] = Field(default_factory=dict)
     approvals: dict[str, ApprovalAnswer] = Field(default_factory=dict)
-    on_failure: dict[str, FailureAnswer | Literal["abort"]] = Field(default_factory=dict)
+    on_failure: dict[str, FailureAnswer] = Field(default_factory=dict)
     override: dict[str, str] = Field(default_factory=dict)
     rerun_interrupted: bool | list[str] = False
+
+    @field_validator("on_failure", mode="before")
+    @classmethod
+    def _abort_shorthand(cls, value: object) -> object:
+        """`default: abort` is short for `{action: abort}` (one model, so one error per mistake)."""
+        if isinstance(value, dict):
+            return {key: {"action": "abort"} if answer == "abort" else answer for key, answer in value.items()}
+        return value
 
     @field_validator("override")
     @classmethod

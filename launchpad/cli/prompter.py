@@ -138,7 +138,7 @@ class CliPrompter:
     def on_failure(self, request: FailureRequest) -> FailureChoice:
         answer = self.answers.on_failure.get(request.step_id) or self.answers.on_failure.get("default")
         if answer is not None:
-            return FailureChoice("abort") if answer == "abort" else FailureChoice(answer.action, answer.reason)
+            return FailureChoice(answer.action, answer.reason)
         if not self.interactive:
             return FailureChoice("abort", "no one to ask (not a terminal)", unanswered=True)
         options = "r = retry all, f = retry failed hosts, " + ("" if request.critical else "s = skip, ") + "a = abort"

@@ -205,6 +205,7 @@ def test_answers_that_skip_without_a_reason_or_sign_for_nobody_are_bad_input(acc
         run = launchpad(acceptance, "run", "onsite-acceptance", "--env", "test", "--answers", str(answers))
         assert run.returncode == 2, run.stderr
         assert said in run.stderr and "answers.yaml:2" in run.stderr and "Traceback" not in run.stderr
+        assert "literal" not in run.stderr  # one error per mistake, not one per union member
         assert launchpad(acceptance, "runs", "--json").stdout.strip() == "[]"
 
 
