@@ -54,10 +54,13 @@ def init(directory: Path) -> None:
 def check(ctx: object, playbooks: tuple[str, ...]) -> None:
     """Validate site.yaml and the playbooks; print every problem as file:line:col.
 
-    Days of the coming week with nobody (or no backup) on the duty roster are warnings."""
+    Templates are rendered for every environment, so a value a step reads that an environment
+    lacks is a problem here rather than at run time; days of the coming week with nobody (or
+    no backup) on the duty roster are warnings."""
     from launchpad.issues.dates import site_today
     from launchpad.playbook import check_against_site, find_playbook, list_playbooks, load_playbook
     from launchpad.roster import roster_warnings
+    from launchpad.template_refs import unresolved_references
     from launchpad.workspace import find_root, load_workspace
 
     root = find_root(explicit=ctx.workspace_arg)  # type: ignore[attr-defined]
@@ -79,6 +82,7 @@ def check(ctx: object, playbooks: tuple[str, ...]) -> None:
             continue
         if site is not None:
             problems += check_against_site(loaded, site)
+            problems += unresolved_references(loaded, site)
     for warning in warnings:
         click.echo(click.style(f"{warning.file}:{warning.line}:{warning.col}: warning: {warning.message}",
                                fg="yellow"), err=True)
