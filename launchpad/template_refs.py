@@ -12,6 +12,7 @@ on the day, and `roster.py` warns about days with nobody.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from launchpad.errors import Problem
@@ -31,21 +32,27 @@ def unresolved_references(loaded: LoadedPlaybook, site: Site) -> list[Problem]:
     lines = _file_lines(loaded)
     for env_name in site.environments:
         values = check_values(site, env_name, loaded.playbook)
-        for p, phase in enumerate(loaded.playbook.phases):
-            for key in ("steps", "rollback"):
-                for s, step in enumerate(getattr(phase, key)):
-                    if step.environments is not None and env_name not in step.environments:
-                        continue
-                    for field_name, template in _rendered_fields(step):
-                        undefined = first_undefined(template, values)
-                        if undefined is None:
-                            continue
-                        at = loaded.source.locate(("phases", p, key, s, *_field_path(field_name)))
-                        line, col, within = _position(lines, at, undefined.line, template)
-                        reason = _reason(env_name, undefined, loaded.playbook, values) + within
-                        found.setdefault((line, col, reason), []).append(env_name)
+        for path, step, template in _templates(loaded.playbook):
+            if step.environments is not None and env_name not in step.environments:
+                continue
+            undefined = first_undefined(template, values)
+            if undefined is not None:
+                line, col, within = _position(lines, loaded.source.locate(path), undefined.line, template)
+                reason = _reason(env_name, undefined, loaded.playbook, values) + within
+                found.setdefault((line, col, reason), []).append(env_name)
     return [Problem(loaded.source.file, line, col, f"{_environments(envs)}: {reason}")
             for (line, col, reason), envs in found.items()]
+
+
+def _templates(playbook: Playbook) -> Iterator[tuple[tuple[str | int, ...], StepSpec, str]]:
+    """(source path, step, template) for every templated field of every step and rollback
+    step. A template with a syntax error is left out: `check_against_site` reports it."""
+    for p, phase in enumerate(playbook.phases):
+        for key in ("steps", "rollback"):
+            for s, step in enumerate(getattr(phase, key)):
+                for field_name, template in step.templates().items():
+                    if check_syntax(template) is None:
+                        yield ("phases", p, key, s, *_field_path(field_name)), step, template
 
 
 def _environments(names: list[str]) -> str:
@@ -89,11 +96,6 @@ def _stub_variable(per_env: str | None, default: str | None, choices: list[str] 
     if default is not None:
         return default
     return choices[0] if choices else "value"
-
-
-def _rendered_fields(step: StepSpec) -> list[tuple[str, str]]:
-    # A template with a syntax error is reported as such by `check_against_site`.
-    return [(name, text) for name, text in step.templates().items() if check_syntax(text) is None]
 
 
 def _field_path(field_name: str) -> tuple[str | int, ...]:

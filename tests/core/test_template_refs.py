@@ -89,3 +89,20 @@ def test_the_bundled_playbooks_resolve_on_the_demo_and_init_sites(tmp_path: Path
             assert unresolved_references(load_playbook(path), site) == [], (root, path.name)
         result = launchpad(root, "check")
         assert result.returncode == 0, result.stderr
+
+
+def test_first_undefined_names_the_reference_and_leaves_guarded_lookups_alone() -> None:
+    from launchpad.templating import UndefinedName, first_undefined
+
+    values = {"env": {"urls": {}, "hosts": [{"name": "app1"}]}, "duty": {"primary": None}}
+    assert first_undefined("a\nb {{ env.urls.login }}", values) == UndefinedName(
+        2, "env.urls.login", "'dict object' has no attribute 'login'")
+    assert first_undefined("{{ duty.primary.name }}", values) == UndefinedName(
+        1, "duty.primary.name", "'None' has no attribute 'name'")
+    # What a template guards itself, and its own loop names, are not alarms.
+    assert first_undefined("{{ env.urls.get('login', '未配置') }}", values) is None
+    assert first_undefined("{% for h in env.hosts %}{{ h.name }}{% endfor %}", values) is None
+    assert first_undefined("{{ duty.primary.name if duty.primary else '未排班' }}", values) is None
+    # A loop name's missing field is still caught, in Jinja's own words.
+    missing = first_undefined("{% for h in env.hosts %}{{ h.port }}{% endfor %}", values)
+    assert missing == UndefinedName(1, None, "'dict object' has no attribute 'port'")
