@@ -15,7 +15,7 @@ MARKS = {
     "failed": click.style("✗", fg="red", bold=True),
     "skipped": click.style("↷", fg="yellow"),
     "refused": click.style("⛔", fg="red"),
-    "not_checked": click.style("?", fg="yellow", bold=True) + " not checked:",
+    "not_checked": click.style("?", fg="yellow", bold=True),
 }
 
 
@@ -49,7 +49,8 @@ class ProgressPrinter:
             case ev.OutputLine(host=host, stream=stream, line=text) if self.verbose:
                 return click.style(f"        {host} {stream[3]}| {text}", dim=True)
             case ev.StepFinished(status=status, summary=summary):
-                return f"    {MARKS.get(status, status)} {summary}"
+                said = f"not checked: {summary}" if status == "not_checked" else summary
+                return f"    {MARKS.get(status, status)} {said}"
             case ev.GateRefused(reason=reason):
                 return click.style(f"    gate refused: {reason}", fg="red")
             case ev.DecisionRecorded(kind=kind, actor=actor, reason=reason) if kind not in ("confirmed",):

@@ -51,3 +51,18 @@ async def test_a_critical_sign_off_needs_a_signer_and_a_note(ui_workspace: Path)
         screen = await wait_for_screen(pilot, RunScreen)
         await wait_run_ended(pilot, screen)
         assert screen.result_status == "passed"
+
+
+async def test_an_unanswered_approval_ends_the_run_refused_with_no_skip(ui_workspace: Path) -> None:
+    from screens.dialogs.approval import ApprovalDialog
+
+    app = LaunchpadApp(ui_workspace, watch_hosts=False, now=lambda: FIXED_NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_opened(pilot)
+        screen: RunScreen = run_screen(ui_workspace, "approval", "prod")
+        app.push_screen(screen)
+        await wait_for_screen(pilot, ApprovalDialog)
+        await pilot.press("escape")
+        await wait_run_ended(pilot, screen)
+        assert screen.result_status == "refused" and screen.pending_failure is None
+        assert screen.view.statuses["p.form"] == "refused"
