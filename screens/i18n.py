@@ -89,7 +89,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.pending": ("pending", "待运行"),
     "status.refused": ("refused", "被拒绝"),
     "status.not_checked": ("not checked", "未检查"),
-    "status.partial": ("finished with steps skipped or not checked", "已结束，有跳过或未检查的步骤"),
+    # Short: it fits the dashboard's status column; the run report says it in full.
+    "status.partial": ("skips or unchecked steps", "有跳过或未检查"),
     "status.waiting": ("waiting for you", "等待确认"),
     "age.now": ("just now", "刚刚"),
     "age.minutes": ("{n} min ago", "{n} 分钟前"),
