@@ -15,6 +15,10 @@ unattended through the questions that were foreseen (and stop safely at any othe
     override:
       release.window: 客户书面同意延长窗口
     rerun_interrupted: [release.deploy]   # or true
+
+A sign-off names a person (`by` is never blank), a skip and an override carry a reason: a file
+that leaves one blank is refused when it is read. A refused gate is never answered from here:
+only a release window's `override` (with its reason) gets past one.
 """
 
 from __future__ import annotations

@@ -36,9 +36,9 @@ def audit_actions(h: Harness) -> list[str]:
 
 
 @pytest.mark.parametrize("kind", sorted(GATES))
-@pytest.mark.parametrize("env", ["test", "prod"])
-def test_a_refused_gate_is_never_skipped(tmp_path: Path, kind: str, env: str) -> None:
-    h = Harness(tmp_path / "ws", gated(GATES[kind]))
+@pytest.mark.parametrize(("env", "critical"), [("test", "false"), ("prod", "false"), ("prod", "true")])
+def test_a_refused_gate_is_never_skipped(tmp_path: Path, kind: str, env: str, critical: str) -> None:
+    h = Harness(tmp_path / "ws", gated(GATES[kind], critical))
     prompter = ScriptedPrompter(failures=list(EVERY_SKIP), override_reason="   ")
     result = h.run(prompter, env=env)
     assert (result.status, result.exit_code) == ("refused", 1)
