@@ -7,6 +7,7 @@ in a notification or a dialog. A traceback reaching the user is a bug, never the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -28,6 +29,10 @@ class LaunchpadError(Exception):
         if self.hint:
             text += f"\n  → {self.hint}"
         return text
+
+    def message_for(self, host: str) -> str:
+        """The message for a line that already names `host` (a host's row in a table)."""
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,12 @@ class RemoteError(LaunchpadError):
 
     def __init__(self, host: str, message: str, *, hint: str = "") -> None:
         self.host = host
+        self.detail = message
         super().__init__(f"{host}: {message}", hint=hint)
+
+    def message_for(self, host: str) -> str:
+        # Said about another host (the jump host on the way), the name must stay.
+        return self.detail if host == self.host else self.message
 
 
 class HostUnreachable(RemoteError):
@@ -97,12 +107,16 @@ class UnknownHostKey(RemoteError):
 
     title = "unknown host key"
 
-    def __init__(self, host: str, key_type: str, fingerprint: str) -> None:
+    def __init__(
+        self, host: str, key_type: str, fingerprint: str, *, searched: Sequence[str] = ()
+    ) -> None:
         self.key_type = key_type
         self.fingerprint = fingerprint
+        self.searched = list(searched)
+        looked_in = f"; searched {', '.join(self.searched)}" if self.searched else ""
         super().__init__(
             host,
-            f"the host key is not known ({key_type} {fingerprint})",
+            f"the host key is not known ({key_type} {fingerprint}){looked_in}",
             hint="compare the fingerprint with the server's, then run `launchpad hosts trust --env ENV` to record it",
         )
 
