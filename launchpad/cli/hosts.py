@@ -59,9 +59,20 @@ def exec_(
             click.echo(f"{mark} {r.host:<20} exit {code:>3}  {r.duration:6.2f}s  {r.first_line}")
             if show_output and r.output:
                 click.echo("\n".join(f"    {line}" for line in r.output.rstrip().splitlines()))
+        _echo_hints([(r.host, r.hint) for r in results])
         click.echo(f"{len(results) - failed}/{len(results)} host(s) succeeded.")
     if failed:
         raise SystemExit(1)
+
+
+def _echo_hints(hints: list[tuple[str, str]]) -> None:
+    """Each distinct hint once, under the table, with the hosts it is for."""
+    hosts_by_hint: dict[str, list[str]] = {}
+    for host, hint in hints:
+        if hint:
+            hosts_by_hint.setdefault(hint, []).append(host)
+    for hint, names in hosts_by_hint.items():
+        click.echo(f"  → {', '.join(names)}: {hint}")
 
 
 def _require_typed_name(env_name: str, confirm_env: str | None) -> None:
@@ -103,6 +114,7 @@ def hosts_check(ctx: Any, env_name: str, group: str, as_json: bool) -> None:
         click.echo(f"{'HOST':<20} {'REACH':<6} {'UPTIME':>8} {'DISK/':>6} {'MEM FREE':>9} {'CLOCK':>8}  NOTE")
         for h in health:
             click.echo(h.table_row())
+        _echo_hints([(h.host, h.hint) for h in health])
     if any(not h.healthy for h in health):
         raise SystemExit(1)
 

@@ -271,3 +271,28 @@ def test_a_malformed_accept_is_bad_input(workspace: Path, sshd_lab: SshLab, ssh_
     result = launchpad(workspace, "hosts", "trust", "--env", "lab", "--accept", "aa:bb:cc")
     assert result.returncode == 2 and "not a SHA256 fingerprint" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_check_exec_and_run_show_what_to_do_about_an_unknown_key(
+    workspace: Path, sshd_lab: SshLab, ssh_hosts: list[SshdHost]
+) -> None:
+    sshd_lab.write_user_ssh_config()
+    (workspace / "site.yaml").write_text(site_yaml(ssh_hosts[:1]), encoding="utf-8")
+    hint = "→ app1: compare the fingerprint with the server's, then run `launchpad hosts trust --env ENV`"
+
+    checked = launchpad(workspace, "hosts", "check", "--env", "lab")
+    assert checked.returncode == 1 and hint in checked.stdout
+    assert "app1: the host key" not in checked.stdout  # the row already names the host
+    as_json = json.loads(launchpad(workspace, "hosts", "check", "--env", "lab", "--json").stdout)
+    assert "hosts trust" in as_json[0]["hint"]
+
+    executed = launchpad(workspace, "exec", "--env", "lab", "--", "true")
+    assert executed.returncode == 1 and hint in executed.stdout
+
+    ran = launchpad(workspace, "run", "check", "--env", "lab", "--yes")
+    assert ran.returncode != 0
+    host_row = next(line for line in ran.stdout.splitlines() if "the host key is not known" in line and "→" in line)
+    assert "launchpad hosts trust --env ENV" in host_row
+    summary = next(line for line in ran.stdout.splitlines() if "1 of 1 host(s) failed" in line)
+    assert "app1: the host key is not known" in summary
+    assert "app1: app1:" not in summary and "→" not in summary
