@@ -12,11 +12,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from launchpad.errors import HostKeyRefused
 from launchpad.remote.base import HostSpec, Timeouts, Transport
 from launchpad.site import Environment, Host
 from launchpad.workspace import Workspace
+
+if TYPE_CHECKING:
+    from launchpad.remote.sshconfig import SshTarget
 
 
 def host_spec(environment: Environment, host: Host) -> HostSpec:
@@ -91,8 +95,21 @@ class HostConnections:
             if self._pool is None:
                 from launchpad.remote.pool import ConnectionPool
 
-                self._pool = ConnectionPool("ssh", known_hosts=self._known_hosts(), timeouts=self.timeouts)
+                self._pool = ConnectionPool(
+                    "ssh",
+                    known_hosts=self._known_hosts(),
+                    timeouts=self.timeouts,
+                    on_host_key_refused=self._audit_refused_key,
+                )
             return self._pool
+
+    def _audit_refused_key(self, target: SshTarget, refused: HostKeyRefused) -> None:
+        """A host key refused while connecting: a security decision, so it is audited (when
+        the caller keeps a log: the dashboard's background probe does not)."""
+        if self.store is None:
+            return
+        detail = {"fingerprint": refused.fingerprint, "key_type": refused.key_type, "reason": refused.refusal}
+        self.store.audit(self.actor, "host_key_refused", f"{self.env_name}/{target.name}", detail)
 
     def _known_hosts(self) -> Any:
         # One instance for the command: a key `hosts trust` records is seen by the next scan.

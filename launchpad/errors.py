@@ -106,6 +106,7 @@ class UnknownHostKey(RemoteError):
     """The host offered a key that is not in known_hosts. Refused until a person trusts it."""
 
     title = "unknown host key"
+    refusal = "unknown"  # the reason audited with the refusal
 
     def __init__(
         self, host: str, key_type: str, fingerprint: str, *, searched: Sequence[str] = ()
@@ -125,6 +126,7 @@ class ChangedHostKey(RemoteError):
     """The host offered a different key from the recorded one: possibly an attack. Never accepted."""
 
     title = "HOST KEY CHANGED"
+    refusal = "changed"
 
     def __init__(self, host: str, key_type: str, fingerprint: str, known_fingerprint: str) -> None:
         self.key_type = key_type
@@ -138,6 +140,26 @@ class ChangedHostKey(RemoteError):
             hint="do not continue; confirm with the client's administrator, then remove the "
             "old entry (ssh-keygen -R HOST) and trust the new key explicitly",
         )
+
+
+class RevokedHostKey(RemoteError):
+    """The host offered a key that known_hosts marks @revoked. Never accepted."""
+
+    title = "host key revoked"
+    refusal = "revoked"
+
+    def __init__(self, host: str, key_type: str, fingerprint: str) -> None:
+        self.key_type = key_type
+        self.fingerprint = fingerprint
+        super().__init__(
+            host,
+            f"the host offers {key_type} {fingerprint}, which known_hosts marks @revoked",
+            hint="do not connect; ask the client's administrator for the host's new key",
+        )
+
+
+# What a host key check refuses; each refusal is audited where a store is at hand.
+HostKeyRefused = UnknownHostKey | ChangedHostKey | RevokedHostKey
 
 
 class CommandTimeout(RemoteError):

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Literal
 
 import paramiko
 
-from launchpad.errors import ChangedHostKey, RemoteError, UnknownHostKey, UsageError
+from launchpad.errors import ChangedHostKey, RevokedHostKey, UnknownHostKey, UsageError
 
 if TYPE_CHECKING:
     from launchpad.remote.sshconfig import SshTarget
@@ -187,12 +187,7 @@ class KnownHosts:
         if status.state == "known":
             return
         if status.state == "revoked":
-            raise RemoteError(
-                host,
-                f"the host offers {key.get_name()} {fingerprint(key)}, which known_hosts marks "
-                "@revoked",
-                hint="do not connect; ask the client's administrator for the host's new key",
-            )
+            raise RevokedHostKey(host, key.get_name(), fingerprint(key))
         if status.state == "changed":
             raise ChangedHostKey(host, key.get_name(), fingerprint(key), status.recorded())
         raise UnknownHostKey(host, key.get_name(), fingerprint(key), searched=self.searched())

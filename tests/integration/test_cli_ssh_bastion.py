@@ -296,3 +296,20 @@ def test_check_exec_and_run_show_what_to_do_about_an_unknown_key(
     summary = next(line for line in ran.stdout.splitlines() if "1 of 1 host(s) failed" in line)
     assert "app1: the host key is not known" in summary
     assert "app1: app1:" not in summary and "→" not in summary
+
+
+def test_keys_refused_while_connecting_are_audited(
+    workspace: Path, sshd_lab: SshLab, ssh_hosts: list[SshdHost], jump_host: SshdHost
+) -> None:
+    sshd_lab.write_user_ssh_config()
+    (workspace / "site.yaml").write_text(site_yaml(ssh_hosts[:1]), encoding="utf-8")
+    assert launchpad(workspace, "exec", "--env", "lab", "--", "true").returncode == 1
+    # Behind a bastion whose key is not known, the bastion's refusal is the one recorded.
+    (workspace / "site.yaml").write_text(site_yaml(ssh_hosts[:1], jump=jump_host), encoding="utf-8")
+    (workspace / ".launchpad" / "known_hosts").write_text(ssh_hosts[0].known_hosts_line())
+    assert launchpad(workspace, "hosts", "check", "--env", "lab").returncode == 1
+    refusals = audit(workspace, "host_key_refused")
+    assert [(e["target"], e["detail"]["reason"], e["detail"]["fingerprint"]) for e in refusals] == [  # type: ignore[index]
+        ("lab/app1", "unknown", ssh_hosts[0].fingerprint()),
+        (f"lab/jump:{jump_host.address}", "unknown", jump_host.fingerprint()),
+    ]
