@@ -2,7 +2,8 @@
 
 Turns site.yaml hosts into transport host specs (with the environment's jump host), opens one
 connection per host on first use and reuses it, and closes them all at the end. Every host key
-is checked against the user's known_hosts and the workspace's own trusted-keys file.
+is checked against the known_hosts files ssh would read for the host and the workspace's own
+trusted-keys file; a refused key is audited.
 """
 
 from __future__ import annotations
