@@ -148,6 +148,24 @@ def test_trust_through_a_proxyjump_of_the_ssh_config_answered_at_a_terminal(
     assert jump_host.log_path.read_text(errors="replace").count("Accepted publickey") >= 2
 
 
+def test_a_chain_of_jump_hosts_is_trusted_hop_by_hop(
+    workspace: Path, sshd_lab: SshLab, ssh_hosts: list[SshdHost], jump_host: SshdHost
+) -> None:
+    app, inner = ssh_hosts[0], ssh_hosts[2]
+    write_ssh_config(
+        sshd_lab,
+        f"Host bastion\n  HostName {jump_host.address}\n  Port {jump_host.port}\n"
+        f"Host inner\n  HostName {inner.address}\n  Port {inner.port}\n"
+        f"Host *.lab\n  HostName 127.0.0.1\n  ProxyJump bastion,inner\n",
+    )
+    (workspace / "site.yaml").write_text(site_yaml([app], address=".lab"), encoding="utf-8")
+    trusted = launchpad(workspace, "hosts", "trust", "--env", "lab", *accepting(jump_host, inner, app))
+    assert trusted.returncode == 0, trusted.stdout + trusted.stderr
+    shown = order_of(trusted.stdout, ["bastion", "inner", app.name])
+    assert shown == sorted(shown) and trusted.stdout.count("recorded in") == 3
+    assert launchpad(workspace, "exec", "--env", "lab", "--", "true").returncode == 0
+
+
 def test_a_declined_bastion_leaves_the_hosts_behind_it_unread_and_exits_1(
     workspace: Path, sshd_lab: SshLab, ssh_hosts: list[SshdHost], jump_host: SshdHost
 ) -> None:
