@@ -29,6 +29,8 @@ Lang = str  # "en" | "zh"
 CATALOG: dict[str, tuple[str, str]] = {
     "parts": ("{items}", "{items}"),
     "host.said": ("{host}: {message}", "{host}：{message}"),
+    # an error from a host and what to do about it, both as launchpad's error gives them
+    "host.error_hint": ("{error} → {hint}", "{error} → 建议：{hint}"),
     "more": ("{text} (+{count} more)", "{text}（另有 {count} 项）"),
     "status.passed": ("passed", "通过"),
     "status.failed": ("failed", "失败"),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from launchpad.errors import LaunchpadError
 from launchpad.events import EventSink
 from launchpad.phrases import Phrase, Said, parts, phrase
 from launchpad.prompter import Prompter
@@ -72,9 +73,23 @@ class HostOutcome:
     message: Said = ""
 
 
+def failed_on(host: str, exc: LaunchpadError, duration: float = 0.0) -> HostOutcome:
+    """A host that failed with a launchpad error: what failed, without the host's name (its row
+    names it), and what to do next."""
+    error = exc.message_for(host)
+    message = phrase("host.error_hint", error=error, hint=exc.hint) if exc.hint else error
+    return HostOutcome(host, "failed", None, duration, message=message)
+
+
 def hosts_said(outcomes: Sequence[HostOutcome]) -> Phrase:
-    """"host: what happened" for each outcome, in one line."""
-    return parts([phrase("host.said", host=o.host, message=o.message) for o in outcomes])
+    """"host: what happened" for each outcome, in one line; hints stay on the hosts' rows."""
+    return parts([phrase("host.said", host=o.host, message=_without_hint(o.message)) for o in outcomes])
+
+
+def _without_hint(message: Said) -> Said:
+    if isinstance(message, Phrase) and message.key == "host.error_hint":
+        return str(message.params["error"])
+    return message
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,15 @@ from launchpad.phrases import Phrase, Said, phrase
 from launchpad.remote.base import CommandResult, Stream, chunks_to_lines
 from launchpad.remote.pool import in_parallel
 from launchpad.site import Host, valid_regex
-from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec, hosts_said
+from launchpad.steps.base import (
+    HostOutcome,
+    StepContext,
+    StepKind,
+    StepOutcome,
+    StepSpec,
+    failed_on,
+    hosts_said,
+)
 from launchpad.templating import render
 
 # Output kept per host in the store: enough evidence for a report, bounded for 40 hosts.
@@ -157,7 +165,7 @@ def _run_on_host(step: ShellStep, ctx: StepContext, host: Host, command: str, ti
             if rest:
                 ctx.emit(OutputLine(ctx.run_id, ctx.step_id, host.name, stream, rest.decode("utf-8", "replace")))
     except LaunchpadError as exc:
-        return HostOutcome(host.name, "failed", None, time.monotonic() - started, message=exc.message)
+        return failed_on(host.name, exc, time.monotonic() - started)
     if step.expect.not_checked_exit is not None and result.exit_code == step.expect.not_checked_exit:
         return HostOutcome(host.name, "not_checked", result.exit_code, result.duration,
                            result.tail("stdout", KEPT_OUTPUT), result.tail("stderr", KEPT_OUTPUT),
