@@ -11,10 +11,11 @@ come in three styles, each with the message on the same line after a colon or on
 
 A message line can look like a header (`下午的培训改到 14:30`). Which lines are headers is read
 from the paste as a whole, since one app writes one style: the style most lines have wins;
-where headers are separated by blank lines, a header must follow one; where most headers carry a
-full date, a line with a vaguer stamp is text; inline headers count only in a paste without
-times that starts with one. Lines are matched NFKC-normalised (full-width colons and brackets
-read as half-width ones), but what a message keeps is the text as pasted.
+where headers are separated by blank lines, a header must follow one (but the first, as a copy
+may begin inside a message); where at least half the headers carry a full date, a line with a
+vaguer stamp is text; inline headers count only in a paste without times that starts with one.
+Lines are matched NFKC-normalised (full-width colons and brackets read as half-width ones), but
+what a message keeps is the text as pasted.
 """
 
 from __future__ import annotations
@@ -108,13 +109,15 @@ def _stamped_headers(lines: list[ChatLine], stamped: list[ChatLine]) -> set[int]
     counts = Counter(line.style for line in stamped)
     style = max(counts, key=lambda s: (counts[s], s == "stamp-first"))
     found = [line for line in stamped if line.style == style]
-    # A divider or system line ends a stretch as a blank line does.
+    # A divider or system line ends a stretch as a blank line does; and a copy may begin inside a
+    # message, so the first header may follow its last line directly.
     boundary = {line.number for line in lines if line.kind in ("blank", "divider", "notice")}
-    after_blank = [line for line in found if line.number == 1 or line.number - 1 in boundary]
+    boundary.add(found[0].number - 1)
+    after_blank = [line for line in found if line.number - 1 in boundary]
     if len(after_blank) >= 0.8 * len(found):
         found = after_blank
     full = [line for line in found if line.stamp is not None and shape(line.stamp) == "full"]
-    if len(full) >= 0.66 * len(found):
+    if len(full) >= 0.5 * len(found):
         found = full
     return {line.number for line in found}
 

@@ -196,3 +196,25 @@ def test_bare_clocks_are_read_back_from_the_latest_so_the_chat_keeps_its_order(n
     pasted_at = datetime.fromisoformat(now).replace(tzinfo=SHANGHAI)
     found = parse_chat(text, SHANGHAI, pasted_at).messages
     assert [local(m)[:16] for m in found] == ["2026-11-20 23:50", "2026-11-21 09:58", "2026-11-21 10:01"]
+
+
+def test_a_copy_that_begins_inside_a_message_keeps_the_first_header() -> None:
+    wecom = (CHAT / "wecom_desktop.txt").read_text("utf-8").splitlines()
+    text = "\n".join([wecom[2], *wecom[4:]])  # the last line of message 1, then message 2's header directly
+    found = parse_chat(text, SHANGHAI, PASTED_AT).messages
+    assert [(m.sender, m.text.splitlines()[0]) for m in found][:2] == [
+        ("", "我用的是 Chrome，清过缓存也不行。"), ("刘建国@市人社局", "@王芳 我这边也是，上午一直登不上！！")]
+    assert len(found) == 5
+
+
+@pytest.mark.parametrize("text", [
+    "吴工 16:01：服务器又卡了\n打开首页要 20 秒\n王芳 16:02: 我这边也是",  # sender first, on the line
+    "吴工 (16:01): 服务器又卡了\n打开首页要 20 秒\n王芳 (16:02)：我这边也是",
+    "【16:01】吴工：服务器又卡了\n打开首页要 20 秒\n【16:02】王芳：我这边也是",
+    "2026-11-21 16:01:05 吴工\n服务器又卡了\n打开首页要 20 秒\n2026-11-21 16:02:10 王芳\n我这边也是",  # stamp first, above
+])
+def test_header_shapes_with_the_message_on_the_line_or_below(text: str) -> None:
+    paste = parse_chat(text, SHANGHAI, SATURDAY_EVENING)
+    assert [(m.sender, local(m)[5:16], m.text) for m in paste.messages] == [
+        ("吴工", "11-21 16:01", "服务器又卡了\n打开首页要 20 秒"), ("王芳", "11-21 16:02", "我这边也是")]
+    assert paste.set_aside == []

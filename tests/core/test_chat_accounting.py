@@ -70,10 +70,18 @@ def test_every_sample_is_counted() -> None:
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_a_copy_may_start_and_end_on_any_line(sample: str) -> None:
     lines = (CHAT / sample).read_text("utf-8").splitlines()
+    whole = parse_chat("\n".join(lines), SHANGHAI, NOW).messages
     for start in range(len(lines)):
         for end in range(start + 1, len(lines) + 1):
             text = "\n".join(lines[start:end])
-            assert_every_line_accounted_for(text, parse_chat(text, SHANGHAI, NOW))
+            cut = parse_chat(text, SHANGHAI, NOW)
+            assert_every_line_accounted_for(text, cut)
+            # Each message the cut holds from its header to its end reads as in the whole paste
+            # (a paste needs two headers to show its style).
+            held = [m for m in whole if m.sender and start < min(m.lines) and max(m.lines) <= end]
+            if len(held) >= 2:
+                read = {(m.sender, m.sent_at, m.text) for m in cut.messages}
+                assert all((m.sender, m.sent_at, m.text) in read for m in held), (start, end)
 
 
 @settings(max_examples=300, deadline=None)
