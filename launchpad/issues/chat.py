@@ -90,6 +90,7 @@ class ChatPaste:
 class _Reading:
     sender: str
     headed: bool  # under a header of its own line, which owns the placeholders below it
+    sent_at: datetime | None = None
     body: list[str] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
 
@@ -133,10 +134,11 @@ def parse_chat(text: str, zone: ZoneInfo, now: datetime) -> ChatPaste:
                 current = _Reading("", headed=False)
                 readings.append(current)
             current.add(line, line.raw.rstrip())
-    moments = [moment for (is_divider, _), moment in zip(stamps, ChatCalendar(zone, now).read(stamps), strict=True)
-               if not is_divider]
-    sent = {id(reading): moment for reading, moment in zip(timed, moments, strict=True)}
-    messages = [ChatMessage(number, r.sender, sent.get(id(r)), _trim(r.body), tuple(r.lines))
+    moments = ChatCalendar(zone, now).read(stamps)
+    for reading, moment in zip(timed, [m for (divider, _), m in zip(stamps, moments, strict=True) if not divider],
+                               strict=True):
+        reading.sent_at = moment
+    messages = [ChatMessage(number, r.sender, r.sent_at, _trim(r.body), tuple(r.lines))
                 for number, r in enumerate(readings, 1)]
     return ChatPaste(messages, set_aside, len(lines),
                      tuple(line.number for line in lines if line.kind == "blank"))

@@ -1,4 +1,4 @@
-"""Paste intake: a stretch of a WeChat or WeCom chat, pasted in, becomes issues.
+"""Paste intake: a stretch of a WeChat, WeCom, DingTalk or Feishu chat, pasted in, becomes issues.
 
 The paste is read by `parse_chat` — the same reader as `launchpad issue paste` — into messages
 with their original sender and time, listed as candidates; the lines that are in no message (a

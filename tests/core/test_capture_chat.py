@@ -211,7 +211,8 @@ def test_a_copy_that_begins_inside_a_message_keeps_the_first_header() -> None:
     "吴工 16:01：服务器又卡了\n打开首页要 20 秒\n王芳 16:02: 我这边也是",  # sender first, on the line
     "吴工 (16:01): 服务器又卡了\n打开首页要 20 秒\n王芳 (16:02)：我这边也是",
     "【16:01】吴工：服务器又卡了\n打开首页要 20 秒\n【16:02】王芳：我这边也是",
-    "2026-11-21 16:01:05 吴工\n服务器又卡了\n打开首页要 20 秒\n2026-11-21 16:02:10 王芳\n我这边也是",  # stamp first, above
+    # stamp first, the message below
+    "2026-11-21 16:01:05 吴工\n服务器又卡了\n打开首页要 20 秒\n2026-11-21 16:02:10 王芳\n我这边也是",
 ])
 def test_header_shapes_with_the_message_on_the_line_or_below(text: str) -> None:
     paste = parse_chat(text, SHANGHAI, SATURDAY_EVENING)
