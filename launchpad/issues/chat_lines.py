@@ -61,7 +61,7 @@ class ChatLine:
 
 
 def read_lines(text: str) -> list[ChatLine]:
-    """Every line of the paste with what it is; header candidates not yet weighed."""
+    """Every line of the paste with what it is, its header candidates weighed against the whole."""
     raw_lines = text.lstrip("\ufeff").splitlines()
     return choose_headers([_read_line(number, raw) for number, raw in enumerate(raw_lines, 1)])
 

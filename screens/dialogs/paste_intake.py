@@ -91,15 +91,17 @@ class PasteIntakeDialog(BaseDialog[list[Issue] | None]):
         zone = self.session.site.tz
         listing = self.query_one("#paste-messages", SelectionList)
         listing.clear_options()
+        options: list[Selection[int]] = []
         for chat in self.messages:
             prompt = f"{chat.number:>2} {when(chat, zone)} {chat.sender or '—'}: {chat.first_line}"
             if not chat.title:
                 prompt += f" ({said(phrase('chat.no_words'))})"
-            listing.add_option(Selection(Content(visible(prompt)), chat.number))
+            options.append(Selection(Content(visible(prompt)), chat.number))
         # The lines in no message close the list, greyed: seen, but not picked.
         for line in self.set_aside:
             prompt = f"{t('paste.line', number=line.number)} {said(line.why)}: {line.text}"
-            listing.add_option(Selection(Content(visible(prompt)), -line.number, disabled=True))
+            options.append(Selection(Content(visible(prompt)), -line.number, disabled=True))
+        listing.add_options(options)
         if self.messages:
             listing.highlighted = 0  # Space picks the first message at once
         counted = t("paste.found", count=len(self.messages)) if self.messages else t("paste.none")
