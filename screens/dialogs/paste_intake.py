@@ -41,9 +41,10 @@ class PasteIntakeDialog(BaseDialog[list[Issue] | None]):
         Binding("ctrl+g", "merge", "paste.merge", id="paste.merge"),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, text: str = "") -> None:
         super().__init__(t("paste.title"), t("paste.body"))
         self.session = session
+        self.initial_text = text  # a chat pasted into the capture line, read at once
         self.messages: list[ChatMessage] = []
         self.set_aside: list[SetAsideLine] = []
         self.generation = 0
@@ -51,7 +52,7 @@ class PasteIntakeDialog(BaseDialog[list[Issue] | None]):
 
     def compose_fields(self) -> ComposeResult:
         lang = current_language()
-        yield TextArea(id="paste-text", soft_wrap=True)
+        yield TextArea(self.initial_text, id="paste-text", soft_wrap=True)
         yield Static(t("paste.none"), id="paste-count")
         yield SelectionList[int](id="paste-messages", compact=True)
         channels = [(value_label(code, lang), code) for code in CHANNELS]
@@ -67,6 +68,10 @@ class PasteIntakeDialog(BaseDialog[list[Issue] | None]):
         return self.query_one("#paste-text", TextArea)
 
     # -- reading the paste --------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.initial_text:
+            self._parse_now()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()

@@ -257,6 +257,20 @@ async def test_paste_intake_refuses_a_message_without_words_alone(ui_workspace: 
     assert (issue.title, issue.reporter) == ("附件里是今天的上线清单，请各位确认", "张三")
 
 
+async def test_a_chat_pasted_into_the_capture_line_opens_the_paste_dialog_whole(ui_workspace: Path) -> None:
+    app = make_app(ui_workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_issues(pilot, "c")
+        app.post_message(events.Paste("登录页白屏"))  # one line is typed into the line as before
+        await wait_until(pilot, lambda: screen.capture.input.value == "登录页白屏", "the pasted line")
+        screen.capture.input.value = ""
+        app.post_message(events.Paste((CHAT / "same_line_bracketed.txt").read_text(encoding="utf-8")))
+        dialog = await wait_for_screen(pilot, PasteIntakeDialog)
+        await wait_until(pilot, lambda: len(dialog.messages) == 5 and len(dialog.set_aside) == 3, "the whole chat")
+        assert screen.capture.input.value == ""  # not its first line alone
+        assert dialog.messages[1].sender == "吴工"
+
+
 async def test_the_edit_form_changes_fields(issues_workspace: Path) -> None:
     app = make_app(issues_workspace)
     async with app.run_test(size=(80, 24)) as pilot:
