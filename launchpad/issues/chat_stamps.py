@@ -18,15 +18,15 @@ from launchpad.issues.dates import nearest_year
 
 CLOCK = (r"(?:(?P<half>上午|下午|中午|晚上|凌晨|早上|am|pm)\s*)?"
          r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?(?:\s*(?P<half2>am|pm))?")
-DAY = (r"(?:(?P<y>\d{4})[-/.年](?P<ym>\d{1,2})[-/.月](?P<yd>\d{1,2})日?"
-       r"|(?P<mo>\d{1,2})[-/月](?P<md>\d{1,2})日?"
-       r"|(?P<rel>昨天|前天|今天)|(?:星期|周)(?P<wd>[一二三四五六日天]))")
+DATE = r"(?:(?P<y>\d{4})[-/.年](?P<ym>\d{1,2})[-/.月](?P<yd>\d{1,2})日?|(?P<mo>\d{1,2})[-/月](?P<md>\d{1,2})日?)"
+DAY = rf"(?:{DATE}|(?P<rel>昨天|前天|今天)|(?:星期|周)(?P<wd>[一二三四五六日天]))"
 STAMP = rf"(?:{DAY}\s*)?{CLOCK}"
 # Around a divider line: `—— 2026-11-21 ——`, `----- 昨天 18:30 -----`.
 RULE = r"[-—─━=~·_*\s]*"
 WEEKDAY = r"(?:\s*(?:星期|周)[一二三四五六日天])?"
 STAMP_ONLY = re.compile(rf"^{RULE}[\[(【]?{STAMP}[\])】]?{RULE}$", re.IGNORECASE)
-DAY_ONLY = re.compile(rf"^{RULE}{DAY}{WEEKDAY}{RULE}$")
+# A day alone heads a day's messages only as a date: a lone 昨天 or 周五 is somebody's answer.
+DAY_ONLY = re.compile(rf"^{RULE}{DATE}{WEEKDAY}{RULE}$")
 _WEEKDAY_NUMBER = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 
 

@@ -219,3 +219,11 @@ def test_header_shapes_with_the_message_on_the_line_or_below(text: str) -> None:
     assert [(m.sender, local(m)[5:16], m.text) for m in paste.messages] == [
         ("吴工", "11-21 16:01", "服务器又卡了\n打开首页要 20 秒"), ("王芳", "11-21 16:02", "我这边也是")]
     assert paste.set_aside == []
+
+
+def test_a_lone_weekday_is_an_answer_and_a_lone_date_a_divider() -> None:
+    text = ("王芳 2026-11-20 09:00\n什么时候上线？\n\n张三 2026-11-20 09:01\n周五\n\n"
+            "—— 2026年11月21日 星期六 ——\n\n14:00\n")
+    paste = parse_chat(text, SHANGHAI, SATURDAY_EVENING)
+    assert [(m.sender, m.text) for m in paste.messages] == [("王芳", "什么时候上线？"), ("张三", "周五")]
+    assert [(line.number, line.kind) for line in paste.set_aside] == [(7, "divider"), (9, "divider")]
