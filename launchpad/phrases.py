@@ -197,6 +197,16 @@ CATALOG: dict[str, tuple[str, str]] = {
     "announce.sent": ("notice sent to {channel} ({parts} part(s))", "通知已发送到 {channel}（{parts} 条）"),
     "announce.queued": ("notice queued for {channel}, not delivered: {reason}",
                         "通知已排队发往 {channel}，尚未送达：{reason}"),
+    "announce.refused": ("notice not sent: {reason}", "通知未发出：{reason}"),
+    "announce.no_channel": ("notice not sent: a critical notice needs a channel, and this step names none "
+                            "(the text is shown above)",
+                            "通知未发出：关键通知必须发到群，此步骤未指定 channel（内容已显示在上方）"),
+    "notice.nobody_on_duty": ("no contact: nobody is on the duty roster today and the notice names no contact",
+                              "没有联系人：值班表今天无人值班，通知也未填写联系人"),
+    "notice.no_phone": ("no reachable contact: {name}, on duty today, has no phone in site.yaml",
+                        "没有可联系的人：今天值班的{name}在 site.yaml 中没有电话"),
+    "notice.blank_contact": ("no contact: the notice's contact field is blank",
+                             "没有联系人：通知的联系人一栏为空"),
     # environments
     "envs.nothing_to_compare": ("{count} environment(s) in site.yaml: nothing to compare",
                                 "site.yaml 中只有 {count} 个环境：无可比较"),
