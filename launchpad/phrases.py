@@ -247,6 +247,17 @@ CATALOG: dict[str, tuple[str, str]] = {
     "envs.timeout": ("{where} did not answer within {seconds} s", "{where} 在 {seconds} 秒内没有响应"),
     "envs.refused": ("{where}: {error}", "{where}：{error}"),
     "envs.accepts": ("{where} accepts connections", "{where} 可以连接"),
+    # chat paste
+    "chat.no_words": ("no words: not an issue alone", "无文字：不能单独登记"),
+    "chat.lines": ("lines {lines}", "第 {lines} 行"),
+    "chat.line": ("line {number}", "第 {number} 行"),
+    "chat.set_aside": ("{count} of the {total} line(s) are in no message:",
+                       "共 {total} 行，其中 {count} 行不属于任何消息："),
+    "chat.would_log": ("would log: {title} (reported by {reporter})", "将登记：{title}（反馈人：{reporter}）"),
+    "chat.dry_run": ("dry run: nothing was logged", "试运行：未登记任何问题"),
+    "chat.set_aside.notice": ("system line", "系统提示"),
+    "chat.set_aside.divider": ("time divider", "时间分隔"),
+    "chat.set_aside.attachment": ("image or file with no sender", "无发送人的图片或文件"),
 }
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}

@@ -212,8 +212,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "move.go": ("Change", "确定"),
     "paste.title": ("Paste a chat", "粘贴聊天记录"),
     "paste.body": (
-        "Paste text copied from a WeChat or WeCom chat. Then Tab to the messages, Space picks them.",
-        "粘贴从微信或企业微信复制的聊天记录，再按 Tab 到消息列表，用空格选择。",
+        "Paste text copied from a WeChat, WeCom, DingTalk or Feishu chat. Then Tab to the messages, Space picks them.",
+        "粘贴从微信、企业微信、钉钉或飞书复制的聊天记录，再按 Tab 到消息列表，用空格选择。",
     ),
     "paste.none": ("No messages yet.", "尚未识别到消息。"),
     "paste.found": ("{count} messages: Space picks, Ctrl+S logs each, Ctrl+G merges into one.",
@@ -221,6 +221,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "paste.each": ("Log each", "逐条登记"),
     "paste.merge": ("Merge into one", "合并为一项"),
     "paste.choose": ("Pick messages first (Space).", "请先用空格选择消息。"),
+    "paste.set_aside": ("{count} lines are in no message (greyed, at the end).",
+                        "另有 {count} 行不属于任何消息（灰色，列在最后）。"),
+    "paste.line": ("line {number}", "第 {number} 行"),
     # -- daily report -------------------------------------------------------------------------
     "report.subtitle": ("Daily report", "日报"),
     "report.day": ("Day", "日期"),
