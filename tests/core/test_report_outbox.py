@@ -26,6 +26,12 @@ class StandInRobot:
     def __init__(self, posted: list[str], failing: set[str], interrupting: set[str]) -> None:
         self.posted, self.failing, self.interrupting = posted, failing, interrupting
 
+    def prepare(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
     def post(self, fmt: str, title: str, body: str) -> None:
         if body in self.interrupting:
             raise KeyboardInterrupt
@@ -77,10 +83,10 @@ def test_an_interrupted_send_is_unknown_until_a_person_decides(site_and_store: t
     assert message.status == "unknown" and "check the group" in message.last_error
     assert flush(store, site, robot_for=robots(posted)).sent == []  # never re-sent by itself
     outbox.requeue(message.id)  # a person looked at the group: it never arrived
-    with pytest.raises(UsageError, match="only unknown or dropped"):
+    with pytest.raises(UsageError, match="only unknown, failed or dropped"):
         outbox.requeue(message.id)
     assert [m.body for m in flush(store, site, robot_for=robots(posted)).sent] == ["日报"]
-    with pytest.raises(UsageError, match="only queued or unknown"):
+    with pytest.raises(UsageError, match="only queued, unknown or failed"):
         outbox.drop(message.id)
 
 
