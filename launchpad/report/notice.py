@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.report.render import render_template
+from launchpad.safetext import for_format
 from launchpad.site import Contact, Site
 
 SUFFIX = {"text": "txt", "markdown": "md"}
@@ -41,5 +42,7 @@ def render_notice(name: str, fields: dict[str, str], values: dict[str, Any], fmt
     notice["contact"] = _person(duty.get("primary"))
     notice["backup"] = _person(duty.get("backup"))
     notice.update(fields)
+    text = for_format(SUFFIX[fmt])  # what people typed stays text: no forged lines, links or mentions
+    notice = {key: text(value) if isinstance(value, str) else value for key, value in notice.items()}
     template = f"{name}.{SUFFIX[fmt]}.j2"
     return render_template(template, {**values, "notice": notice}, lang, workspace_root).strip() + "\n"

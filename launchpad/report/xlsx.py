@@ -2,6 +2,11 @@
 into a sheet: a summary sheet with the counts and the day's runs, and an issues sheet listing
 every issue reported or resolved that day and every open one, overdue rows in red.
 
+Every text cell holds text, whatever it says: control characters (which XML cannot hold) are
+dropped, the cell is stored as a string, and one that starts like a formula (`=`, `+`, `-`,
+`@`) carries Excel's quote prefix, so an issue titled `=HYPERLINK(…)` stays a title even when
+the client edits the cell (see launchpad.safetext).
+
 openpyxl is imported here, on use: it costs start-up time for every other command. The
 workbook is written in write-only mode, which streams rows and keeps thousands of open issues
 fast enough: about 0.1 ms per row, most of it openpyxl's own.
@@ -16,6 +21,7 @@ from launchpad.issues.labels import field_label, value_label
 from launchpad.phrases import render as render_phrase
 from launchpad.report.daily import DailyReport, IssueLine
 from launchpad.report.labels import labels
+from launchpad.safetext import formula_like, spreadsheet
 
 ISSUE_COLUMNS = ("id", "severity", "title", "module", "type", "status", "owner", "due", "overdue",
                  "reporter", "channel", "reported_at", "resolved_at", "resolution", "fixed_in")
@@ -42,7 +48,7 @@ def write_daily_xlsx(report: DailyReport, lang: str, path: Path) -> Path:
     def cells(sheet: Any, values: list[Any], font: Any = None, fill: Any = None) -> list[Any]:
         row = []
         for value in values:
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = _text_cell(WriteOnlyCell, sheet, value)
             if font is not None:
                 cell.font = font
             if fill is not None:
@@ -55,7 +61,7 @@ def write_daily_xlsx(report: DailyReport, lang: str, path: Path) -> Path:
     summary.column_dimensions["B"].width = 60
     summary.append(cells(summary, [f"{report.site_name} {words['daily_title']}", report.day.isoformat()], bold))
     for name, value in _summary_rows(report, lang):
-        summary.append([name, value])
+        summary.append(cells(summary, [name, value]))
 
     issues = book.create_sheet(words["sheet_issues"])
     for index, column in enumerate(ISSUE_COLUMNS):
@@ -71,10 +77,22 @@ def write_daily_xlsx(report: DailyReport, lang: str, path: Path) -> Path:
     issues.conditional_formatting.add(f"A2:{last}", FormulaRule(formula=[f'LEN(${overdue_column}2)>0'],
                                                                 fill=overdue_fill))
     for line in report.all_issues:
-        issues.append(_issue_values(line, lang))
+        issues.append(cells(issues, _issue_values(line, lang)))
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
+
+
+def _text_cell(make: Any, sheet: Any, value: Any) -> Any:
+    """A cell for `value`; text is cleaned, stored as a string (never a formula), and quoted
+    when Excel would take it for one on editing."""
+    if not isinstance(value, str):
+        return make(sheet, value=value)
+    cell = make(sheet, value=spreadsheet(value))
+    cell.data_type = "s"
+    if formula_like(value):
+        cell.quotePrefix = True
+    return cell
 
 
 def _letter(index: int) -> str:

@@ -178,3 +178,27 @@ def test_a_sender_killed_before_its_request_goes_out_leaves_the_message_queued(
         server.server_close()
     assert result.abandoned == [] and [m.body for m in result.sent] == ["发布通知"]
     assert lab.texts("wecom") == ["发布通知"] and lab.arrived == 1
+
+
+def test_the_group_gets_a_title_as_text_not_as_markdown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from markdown_it import MarkdownIt
+
+    lab = RobotLab()
+    server = start_robots(lab)
+    point_channels(monkeypatch, lab.url)
+    root = write_workspace(tmp_path / "ws", LOCAL_SITE + CHANNELS)
+    forged = "登录白屏\n### 九、伪造的章节\n[点我](http://evil.example) <@all> <font color=\"warning\">紧急</font>"
+    try:
+        assert run_cli(root, "issue", "add", "--raw", forged).returncode == 0
+        sent = run_cli(root, "report", "daily", "--send", "group")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert sent.returncode == 0, sent.stderr
+    text, = lab.texts("wecom")
+    tokens = MarkdownIt("commonmark").parse(text)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    inline = [child.type for t in tokens if t.type == "inline" for child in (t.children or [])]
+    assert "伪造的章节" in text and not any("伪造" in heading for heading in headings)
+    assert "link_open" not in inline and "html_inline" not in inline
+    assert "<@all>" not in text and "<font" not in text
