@@ -198,7 +198,7 @@ def _step_problems(step: StepSpec, site: Site, groups: set[str], earlier_phases:
         found.append(("phase_passed", f"phase {needed!r} is not an earlier phase of this playbook"))
     found += _named_references(step, site)
     for field_name, template in step.templates().items():
-        error = check_syntax(template)
+        error = check_syntax(template, shell=field_name in getattr(step, "shell_fields", ()))
         if error:
             found.append((field_name.split("[")[0], error))
     return found
