@@ -53,7 +53,7 @@ def report_daily(ctx: Any, day_text: str | None, fmt: str, lang: str | None, out
     """The end-of-day summary for the client: counts, new, resolved, open with owner and due,
     overdue, runs and checks, tomorrow's plan."""
     from launchpad.issues.dates import parse_day, site_today
-    from launchpad.report.daily import collect_daily, plan_items
+    from launchpad.report.daily import chat_copy_key, collect_daily, plan_items
     from launchpad.report.render import render_daily
 
     workspace = ctx.workspace()
@@ -83,10 +83,7 @@ def report_daily(ctx: Any, day_text: str | None, fmt: str, lang: str | None, out
         chat_fmt = format_for(site, channel)
         chat_text = render_daily(data, "md" if chat_fmt == "markdown" else "txt", lang, workspace.root)
         title = f"{site.site.name} {day.isoformat()}"
-        # Sent again (after an offline failure, or with a corrected plan), the fresh copy
-        # replaces one still queued: the group must not get the stale one after it.
-        _send(store, site, channel, chat_text, chat_fmt, title, lang,
-              supersedes=f"daily report {day.isoformat()} to {channel}")
+        _send(store, site, channel, chat_text, chat_fmt, title, lang, supersedes=chat_copy_key(day, channel))
 
 
 def _copy(text: str, lang: str, echo_missing: bool = True) -> None:
