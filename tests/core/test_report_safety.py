@@ -102,11 +102,12 @@ def test_the_text_and_html_reports_keep_each_title_on_its_line(report: Any) -> N
 def test_a_notice_field_cannot_forge_a_line_or_a_mention() -> None:
     forged = "今晚 19:00\n- **联系人**：骗子 13900000000 <@all>"
     values = {"site": {"name": "测试项目"}, "duty": {}}
-    md = render_notice("release_notice", {"change": "考勤模块", "when": forged}, values, "markdown", "zh")
+    fields = {"change": "考勤模块", "when": forged, "contact": "张三 13800000001"}
+    md = render_notice("release_notice", fields, values, "markdown", "zh")
     tokens = MarkdownIt("commonmark").parse(md)
     assert sum(1 for t in tokens if t.type == "list_item_open") == 4  # change, when, impact, contact
     assert "<@all>" not in md and "骗子" in md
-    txt = render_notice("release_notice", {"change": "考勤模块", "when": forged}, values, "text", "zh")
+    txt = render_notice("release_notice", fields, values, "text", "zh")
     assert not any(line.startswith("- **联系人**") for line in txt.splitlines())
 
 
