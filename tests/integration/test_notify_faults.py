@@ -24,6 +24,8 @@ from tests.integration.test_notify import CHANNELS, WECOM_KEY, RobotLab, notify_
 from tests.integration.test_notify_outbox import free_port
 from tests.workspaces import LOCAL_SITE, write_workspace
 
+pytestmark = pytest.mark.integration
+
 
 def impatient(name: str, site: Site) -> Robot:
     """A robot that waits half a second for an answer instead of fifteen."""
