@@ -212,6 +212,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "announce.sent": ("notice sent to {channel} ({parts} part(s))", "通知已发送到 {channel}（{parts} 条）"),
     "announce.queued": ("notice queued for {channel}, not delivered: {reason}",
                         "通知已排队发往 {channel}，尚未送达：{reason}"),
+    "announce.robot_refused": ("the {channel} robot refused the notice, it will not be sent again: {reason}",
+                               "{channel} 机器人拒收了通知，不会自动重发：{reason}"),
+    "announce.unknown": ("notice sent to {channel} but not answered: check the group ({reason})",
+                         "通知已发往 {channel} 但没有答复：请查看群里是否收到（{reason}）"),
     "announce.refused": ("notice not sent: {reason}", "通知未发出：{reason}"),
     "announce.no_channel": ("notice not sent: a critical notice needs a channel, and this step names none "
                             "(the text is shown above)",

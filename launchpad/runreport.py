@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from launchpad.errors import UsageError
 from launchpad.phrases import loads
 from launchpad.phrases import render as render_phrase
+from launchpad.safetext import for_format
 from launchpad.site import Site
 
 LABELS = {
@@ -128,18 +129,23 @@ def _step_titles(snapshot: dict[str, Any]) -> dict[str, str]:
 
 
 @cache
-def _templates() -> Environment:
+def _templates(suffix: str) -> Environment:
+    """The run report's templates for one format. Everything they print — step titles, the
+    operator, a host's output, a person's reason — is text from people or servers, so each
+    value passes through that format's cleaner (launchpad.safetext) on its way out."""
+    text = for_format(suffix)
     return Environment(
         loader=PackageLoader("launchpad", "templates"),
         autoescape=select_autoescape(["html", "html.j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=lambda value: text(value) if isinstance(value, str) else value,
     )
 
 
 def render_run(report: dict[str, Any], fmt: str, lang: str, timezone: str = "Asia/Shanghai") -> str:
     suffix = {"text": "txt", "md": "md", "html": "html"}[fmt]
-    template = _templates().get_template(f"run_report.{suffix}.j2")
+    template = _templates(suffix).get_template(f"run_report.{suffix}.j2")
     labels = LABELS.get(lang, LABELS["zh"])
     zone = ZoneInfo(timezone)
 

@@ -265,6 +265,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Not sent: {reason}\nIt waits in the outbox: `launchpad report outbox --send` once online.",
         "未发送：{reason}\n已放入待发队列，恢复网络后运行 `launchpad report outbox --send`。",
     ),
+    "report.refused": (
+        "Refused by the robot: {reason}\nIt will not be sent again by itself: paste it into the group by hand.",
+        "机器人拒收：{reason}\n不会自动重发：请手动粘贴到群里。",
+    ),
+    "report.unknown": (
+        "Sent, but the robot did not answer: {reason}\nCheck the group, then "
+        "`launchpad report outbox --requeue ID` or `--drop ID`.",
+        "已发出但机器人没有答复：{reason}\n请先查看群里是否收到，再运行 "
+        "`launchpad report outbox --requeue ID` 或 `--drop ID`。",
+    ),
     "report.config": ("✗ Channel {channel} is configured wrongly: {reason}", "✗ 渠道 {channel} 配置有误：{reason}"),
     # -- backups ------------------------------------------------------------------------------
     "bk.subtitle": ("Backups", "备份"),

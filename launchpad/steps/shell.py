@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -73,6 +73,8 @@ class ShellStep(StepSpec):
     hosts: str = Field("all", description="Host group (or host name) to run on.")
     run: str = Field(description="Command; {{ values }} are shell-quoted when substituted.")
     expect: ShellExpect = Field(default_factory=ShellExpect)
+    # Templates run by a shell: `check` also refuses a value no quoting can make data.
+    shell_fields: ClassVar[tuple[str, ...]] = ("run",)
 
     def hosts_group(self) -> str | None:
         return self.hosts
