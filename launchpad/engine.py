@@ -48,9 +48,10 @@ from launchpad.variables import resolve_variables, template_values
 from launchpad.workspace import Workspace
 
 DONE = ("passed", "skipped", "not_checked")
-# A run that reached its end with steps skipped by a person or left unchecked exits with this
-# code: not a pass (0), not a failure (1), not bad input (2).
-PARTIAL_EXIT = 3
+# A run that reached its end with steps skipped by a person or left unchecked is not a pass:
+# it exits 1 like any check that did not pass (3 is the crash handler's code, 2 bad input), and
+# its status, `partial`, says why.
+PARTIAL_EXIT = 1
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,8 @@ def test_demo_readiness_runs_and_reports(demo: Path) -> None:
     assert launchpad("check", cwd=demo).returncode == 0
     run = launchpad("run", "environment-readiness", "--env", "test", "--yes", cwd=demo)
     # The demo configures no ports or services to check: those steps are not checked, so the
-    # run is not a clean pass (exit 3), and says so.
-    assert run.returncode == 3, run.stdout + run.stderr
+    # run is not a clean pass (exit 1), and says so.
+    assert run.returncode == 1, run.stdout + run.stderr
     assert "Run 1 finished with steps skipped or not checked." in run.stdout
     runs = launchpad("runs", "--json", cwd=demo)
     assert '"status": "partial"' in runs.stdout
@@ -63,5 +63,5 @@ def test_production_is_marked_in_the_run(demo: Path) -> None:
     # Every step of the readiness playbook is read-only, so it runs on production without a
     # confirmation; a confirmed step would stop here without --confirm prod.
     run = launchpad("run", "environment-readiness", "--env", "prod", "--yes", cwd=demo)
-    assert run.returncode == 3, run.stdout + run.stderr
+    assert run.returncode == 1, run.stdout + run.stderr
     assert "PRODUCTION" in run.stdout
