@@ -64,6 +64,21 @@ class RunResult:
         return {"passed": 0, "partial": PARTIAL_EXIT}.get(self.status, 1)
 
 
+def resumable_run(store: Store, run_id: int, env_name: str | None = None) -> dict[str, Any]:
+    """The stored run `run_id` if it can be resumed, on `env_name` when one is asked for: a run
+    goes on where it began (`run["environment"]`), never on another environment. Raises
+    UsageError saying why not — no such run, another environment, already passed."""
+    run = store.get_run(run_id)
+    if run is None:
+        raise UsageError(f"no run {run_id} in this workspace", hint="see `launchpad runs`")
+    if env_name and env_name != run["environment"]:
+        raise UsageError(f"run {run_id} was on {run['environment']!r}, not {env_name!r}",
+                         hint=f"leave out --env, or give --env {run['environment']}")
+    if run["status"] == "passed":
+        raise UsageError(f"run {run_id} already passed; nothing to resume")
+    return run
+
+
 class _Stop(Exception):
     """Ends the run early with a final status (failed, aborted, refused, interrupted);
     `after_failure` when a step failed first, so the rollback plan is offered."""
@@ -112,17 +127,13 @@ class Engine:
         return self._execute(run_id, playbook, env_name, variables)
 
     def resume(self, run_id: int, loaded: LoadedPlaybook) -> RunResult:
-        run = self.store.get_run(run_id)
-        if run is None:
-            raise UsageError(f"no run {run_id} in this workspace", hint="see `launchpad runs`")
+        run = resumable_run(self.store, run_id)
         playbook = loaded.playbook
         if run["playbook"] != playbook.name:
             raise UsageError(
                 f"run {run_id} is of playbook {run['playbook']!r}, not {playbook.name!r}",
                 hint=f"resume it with `launchpad run {run['playbook']} --resume {run_id}`",
             )
-        if run["status"] == "passed":
-            raise UsageError(f"run {run_id} already passed; nothing to resume")
         env_name = run["environment"]
         environment = self.workspace.environment(env_name)
         interrupted = self.store.mark_interrupted(run_id)

@@ -18,10 +18,11 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from screens.backup_work import BackupFreshness
+from launchpad.backup.freshness import BackupFreshness
+from launchpad.issues.summary import IssueSummary
+from launchpad.session import Clock, Session, open_session
 from screens.commands import LaunchpadCommands
 from screens.dashboard import DashboardScreen
-from screens.feedback import IssueSummary
 from screens.i18n import other_language, set_language, t
 from screens.messages import (
     BackupFreshnessRead,
@@ -32,7 +33,6 @@ from screens.messages import (
     WorkspaceOpened,
 )
 from screens.prompter import QuestionAsked
-from screens.session import Clock, Session, open_session
 
 HOST_CHECK_INTERVAL = 120.0  # seconds between background reachability checks
 ISSUE_COUNT_INTERVAL = 60.0  # issues logged from the CLI in another terminal show up this fast
@@ -119,7 +119,7 @@ class LaunchpadApp(App[None]):
         self.session = session
         # Start on a test environment: production must be chosen, never a default.
         safe = [name for name, env in environments.items() if not env.production]
-        self.environment = (safe or list(environments) or [None])[0]
+        self.environment = next(iter(safe or list(environments)), None)
         self.refresh_runs()
         self.refresh_issue_summary()
         self.refresh_backup_freshness()
@@ -163,7 +163,7 @@ class LaunchpadApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="issue-summary")
     def refresh_issue_summary(self) -> None:
-        from screens.feedback import read_issue_summary
+        from launchpad.issues.summary import read_issue_summary
 
         if self.session is not None:
             self.post_message(IssueSummaryRead(read_issue_summary(self.session)))
@@ -173,10 +173,12 @@ class LaunchpadApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="backup-freshness")
     def refresh_backup_freshness(self) -> None:
-        from screens.backup_work import read_freshness
+        from launchpad.backup.freshness import read_freshness
 
-        if self.session is not None:
-            self.post_message(BackupFreshnessRead(read_freshness(self.session)))
+        session = self.session
+        if session is not None:
+            freshness = read_freshness(session.store(), session.site, session.workspace.backups_dir)
+            self.post_message(BackupFreshnessRead(freshness))
 
     def on_backup_freshness_read(self, message: BackupFreshnessRead) -> None:
         self.backup_freshness = message.freshness
@@ -294,19 +296,20 @@ class LaunchpadApp(App[None]):
         self.push_screen(dialog, callback=self.resume_run)
 
     def resume_run(self, run_id: int | None) -> None:
+        from launchpad.engine import resumable_run
         from launchpad.errors import LaunchpadError
+        from launchpad.playbook_list import load_run_playbook
         from screens.run import RunScreen
-        from screens.session import load_run_playbook
 
         if run_id is None or self.session is None:
             return
-        run = next((r for r in self.interrupted_runs if r["id"] == run_id), None)
-        try:
-            loaded = load_run_playbook(self.session, run or {"playbook": ""})
+        try:  # the engine says whether the run can go on, and where: on its own environment
+            run = resumable_run(self.session.store(), run_id)
+            loaded = load_run_playbook(self.session.workspace, run["playbook"])
         except LaunchpadError as error:
             self.show_error(error)
             return
-        self.environment = run["environment"] if run else self.environment
+        self.environment = run["environment"]
         self.push_screen(RunScreen(loaded, str(self.environment), {}, resume_run_id=run_id))
 
     async def action_quit(self) -> None:

@@ -14,8 +14,8 @@ from typing import Any
 
 from textual.app import App
 
+from launchpad.backup.freshness import finished_at
 from launchpad.prompter import ConfirmRequest, FailureChoice, FailureRequest
-from screens.backup_work import finished_at
 from screens.i18n import t
 from screens.prompter import Answer, TuiPrompter
 from screens.run_control import RunControl

@@ -5,7 +5,7 @@ drill (d) and restore (r) the highlighted one.
 The environment is the app's selected one (e moves to the next, and the production banner
 follows it); g narrows the list to one target, and take then backs up that target, or every
 target of the environment. Each operation runs in a thread worker through the same core
-function the CLI calls (see `screens.backup_work`), reporting its bytes and throughput to a
+function the CLI calls (see `launchpad.backup.operations`), reporting its bytes and throughput to a
 progress bar. A restore asks first, through the TUI's Prompter: on production by the typed
 environment name, and a wrong name or Escape changes nothing. Results come as notifications,
 failures as the error dialog, whose text can be copied.
@@ -20,15 +20,17 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from launchpad.backup.freshness import finished_at
+from launchpad.backup.operations import count_unrecorded, run_operation
 from launchpad.backup.progress import BackupProgress
-from launchpad.backup.records import BackupRecord
+from launchpad.backup.records import BackupRecord, list_backups
+from launchpad.backup.session import open_backup_session
 from launchpad.errors import LaunchpadError
-from screens.backup_work import backup_session, count_unrecorded, finished_at, read_backups, run_operation
+from launchpad.session import Session
 from screens.base import LaunchpadScreen
 from screens.display import age_text
 from screens.i18n import t
 from screens.messages import BackupOperationEnded, BackupOperationFailed, BackupProgressed, BackupsRead
-from screens.session import Session
 from screens.widgets.backup_activity import BackupActivity, describe_outcome
 from screens.widgets.backup_table import BackupTable, backup_detail
 
@@ -125,8 +127,9 @@ class BackupsScreen(LaunchpadScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="backup-list")
     def read_list(self, generation: int, env_name: str, target: str | None) -> None:
-        records = read_backups(self.session, env_name, target)
-        self.post_message(BackupsRead(generation, records, count_unrecorded(self.session, env_name)))
+        store, workspace = self.session.store(), self.session.workspace
+        records = list_backups(store, env_name, target)
+        self.post_message(BackupsRead(generation, records, count_unrecorded(store, workspace, env_name)))
 
     def on_backups_read(self, message: BackupsRead) -> None:
         if message.generation != self.generation:
@@ -273,7 +276,8 @@ class BackupsScreen(LaunchpadScreen):
             self.post_message(BackupProgressed(moved))
 
         try:
-            with backup_session(session, env_name, progress, prompter.secret) as backups:
+            with open_backup_session(session.workspace, session.store(), session.actor, env_name, progress=progress,
+                                     ask_secret=prompter.secret) as backups:
                 outcome = run_operation(backups, kind, env_name, targets, record.id if record else None, prompter)
         except StopRequested:  # the screen or the app closed while a question was open
             return

@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from screens.backup_work import BackupFreshness
+from launchpad.backup.freshness import BackupFreshness
 from screens.base import LaunchpadScreen
 from screens.display import age_text, countdown_text, production_tag, status_text, stored_time, weekday_name
 from screens.i18n import t

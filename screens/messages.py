@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from launchpad.backup.freshness import BackupFreshness
     from launchpad.backup.progress import BackupProgress
     from launchpad.backup.records import BackupRecord
     from launchpad.engine import RunResult
@@ -22,9 +23,10 @@ if TYPE_CHECKING:
     from launchpad.hostcheck import HostHealth
     from launchpad.issues.chat import ChatPaste
     from launchpad.issues.model import Issue
-    from screens.backup_work import BackupFreshness
-    from screens.feedback import IssueSummary, SendOutcome
-    from screens.session import PlaybookEntry, Session
+    from launchpad.issues.summary import IssueSummary
+    from launchpad.playbook_list import PlaybookEntry
+    from launchpad.report.publish import SendOutcome
+    from launchpad.session import Session
     from screens.widgets.issue_table import PageSource
 
 

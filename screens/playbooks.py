@@ -18,10 +18,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
+from launchpad.playbook_list import PlaybookEntry, read_playbooks
 from screens.base import LaunchpadScreen
 from screens.i18n import t
 from screens.messages import PlaybooksRead
-from screens.session import PlaybookEntry, read_playbooks
 from screens.widgets.playbook_preview import PlaybookPreview
 from screens.widgets.variables_form import VariablesForm
 
@@ -80,7 +80,7 @@ class PlaybooksScreen(LaunchpadScreen):
     def read_playbooks(self) -> None:
         session = self.launchpad.session
         if session is not None:
-            self.post_message(PlaybooksRead(read_playbooks(session)))
+            self.post_message(PlaybooksRead(read_playbooks(session.workspace)))
 
     def on_playbooks_read(self, message: PlaybooksRead) -> None:
         self.entries = message.entries

@@ -1,6 +1,6 @@
 """The end-of-day report: read it as the client will, in their language, then copy it, export it
 or send it to the group — the very report `launchpad report daily` writes, made by the same
-functions (see `screens.feedback`).
+functions (see `launchpad.report.publish`).
 
 The day, the report's language (the client's, from site.yaml, whatever the UI speaks), the
 format and the channel are one key each; tomorrow's plan is typed in the box under the preview
@@ -25,8 +25,7 @@ from textual.widgets import Input, Label, Static, TextArea
 
 from launchpad.errors import LaunchpadError
 from launchpad.issues.dates import parse_day
-from screens.base import LaunchpadScreen
-from screens.feedback import (
+from launchpad.report.publish import (
     PREVIEWED,
     REPORT_FORMATS,
     ReportRequest,
@@ -38,9 +37,10 @@ from screens.feedback import (
     render_preview,
     send_report,
 )
+from launchpad.session import Session
+from screens.base import LaunchpadScreen
 from screens.i18n import t
 from screens.messages import PlanRead, ReportCopied, ReportExported, ReportFailed, ReportRendered, ReportSent
-from screens.session import Session
 
 PLAN_PAUSE = 0.4  # seconds of no typing in the plan before the preview follows
 
@@ -272,7 +272,8 @@ class ReportScreen(LaunchpadScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="report-send")
     def _send(self, request: ReportRequest, channel: str) -> None:
         outcome = send_report(self.session, request, channel)
-        copied = None if outcome.result == "sent" else copy_text(outcome.text or self.text)
+        # The core copied what it tried to send; when it never rendered it, copy the preview.
+        copied = outcome.copied if outcome.sent or outcome.text else copy_text(self.text)
         self.post_message(ReportSent(outcome, copied))
 
     def on_report_sent(self, message: ReportSent) -> None:

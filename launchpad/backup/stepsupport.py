@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from launchpad.backup.progress import BackupProgress
-from launchpad.backup.session import BackupSession
+from launchpad.backup.session import BackupSession, open_backup_session
 from launchpad.events import OutputLine
 from launchpad.steps.base import StepContext
 from launchpad.store import Store
@@ -39,8 +39,9 @@ def step_session(ctx: StepContext) -> Iterator[BackupSession]:
             ctx.emit(OutputLine(ctx.run_id, ctx.step_id, event.target, "stdout", event.describe()))
 
     try:
-        yield BackupSession(workspace, store, ctx.transport_for, ctx.prompter.actor, progress=progress,
-                            ask_secret=getattr(ctx.prompter, "secret", None), run_id=ctx.run_id,
-                            step_id=ctx.step_id)
+        with open_backup_session(workspace, store, ctx.prompter.actor, ctx.env_name, transport_for=ctx.transport_for,
+                                 progress=progress, ask_secret=getattr(ctx.prompter, "secret", None),
+                                 run_id=ctx.run_id, step_id=ctx.step_id) as session:
+            yield session
     finally:
         store.close()

@@ -4,41 +4,16 @@ functions the TUI calls; the TUI itself is imported only by the command that ope
 from __future__ import annotations
 
 import gc
-import getpass
-import os
 import sys
 import traceback
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
+from launchpad.cli.door import Door
 from launchpad.errors import LaunchpadError
-
-
-class Context:
-    """What every command may need, loaded only when a command asks for it."""
-
-    def __init__(self, workspace: str | None) -> None:
-        self.workspace_arg = workspace
-
-    def workspace(self) -> Any:
-        from launchpad.workspace import open_workspace
-
-        return open_workspace(self.workspace_arg)
-
-    def store(self, workspace: Any) -> Any:
-        from launchpad.store import Store
-
-        return Store.open(workspace.store_path)
-
-
-def actor_name() -> str:
-    try:
-        return os.environ.get("LAUNCHPAD_ACTOR") or getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+from launchpad.session import actor_name as actor_name  # where commands have imported it from
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,7 +28,7 @@ def actor_name() -> str:
 @click.pass_context
 def cli(ctx: click.Context, workspace: str | None) -> None:
     """launchpad — on-site go-live operations: playbooks, remote checks, backups, issues."""
-    ctx.obj = Context(workspace)
+    ctx.obj = Door(workspace)
     if ctx.invoked_subcommand is None:
         from launchpad.cli.tui import open_tui
 

@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 from collections import deque
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
+
+from launchpad.cli.door import pass_session
+
+if TYPE_CHECKING:
+    from launchpad.session import Session
 
 
 @click.group()
@@ -16,13 +21,12 @@ def audit() -> None:
 
 
 @audit.command("verify")
-@click.pass_obj
-def audit_verify(ctx: Any) -> None:
+@pass_session
+def audit_verify(session: Session) -> None:
     """Recompute the hash chain; name the first entry that was altered or removed."""
     from launchpad.audit import verify_audit
 
-    workspace = ctx.workspace()
-    store = ctx.store(workspace)
+    store = session.store()
     report = verify_audit(store.db)
     if report.ok:
         click.echo(f"audit log intact: {report.entries} entries, hash chain verified.")
@@ -41,12 +45,12 @@ def audit_verify(ctx: Any) -> None:
 @audit.command("show")
 @click.option("--limit", default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
-@click.pass_obj
-def audit_show(ctx: Any, limit: int, as_json: bool) -> None:
+@pass_session
+def audit_show(session: Session, limit: int, as_json: bool) -> None:
     """The latest audit entries."""
     from launchpad.audit import iter_audit
 
-    store = ctx.store(ctx.workspace())
+    store = session.store()
     # A bounded deque keeps only the newest entries while streaming a log of any length.
     entries = deque(iter_audit(store.db), maxlen=limit)
     if as_json:

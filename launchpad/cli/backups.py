@@ -6,9 +6,14 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+from launchpad.cli.door import pass_session, session_of
+
+if TYPE_CHECKING:
+    from launchpad.session import Session
 
 from launchpad.errors import UsageError
 
@@ -33,25 +38,17 @@ class _ProgressLine:
 
 
 @contextmanager
-def _session(ctx: Any, env_name: str | None, actor: str | None = None) -> Any:
-    """A BackupSession on the workspace, with connections to `env_name` (or the backup's)."""
-    from launchpad.backup.session import BackupSession
-    from launchpad.cli import actor_name
-    from launchpad.connect import HostConnections
+def _backup_session(session: Session, env_name: str | None, actor: str | None = None) -> Any:
+    """A BackupSession on the workspace, with connections to `env_name` (or the first)."""
+    from launchpad.backup.session import open_backup_session
 
-    workspace = ctx.workspace()
-    store = ctx.store(workspace)
     progress = _ProgressLine()
-    name = env_name or next(iter(workspace.site.environments), None)
-    if name is None:
-        raise UsageError("site.yaml defines no environments")
     try:
-        with HostConnections(workspace, name, store=store, actor=actor or actor_name()) as connections:
-            yield BackupSession(workspace, store, connections.transport_for, actor or actor_name(),
-                                progress=progress, ask_secret=_ask_secret)
+        with open_backup_session(session.workspace, session.store(), actor or session.actor, env_name,
+                                 progress=progress, ask_secret=_ask_secret) as job:
+            yield job
     finally:
         progress.done()
-        store.close()
 
 
 def _ask_secret(label: str) -> str:
@@ -62,31 +59,29 @@ def _ask_secret(label: str) -> str:
     return str(click.prompt(f"  {label}", hide_input=True, err=True))
 
 
-def _env_of(ctx: Any, backup_id: int) -> str:
+def _env_of(session: Session, backup_id: int) -> str:
     from launchpad.backup.records import require_backup
 
-    workspace = ctx.workspace()
-    with ctx.store(workspace) as store:
-        return require_backup(store, backup_id).environment
+    return require_backup(session.store(), backup_id).environment
 
 
 @click.command("backup")
 @click.option("--env", "env_name", required=True, metavar="ENV", help="Environment (from site.yaml).")
 @click.option("--json", "as_json", is_flag=True, help="Print the backup's record as JSON.")
 @click.argument("targets", nargs=-1, required=True, metavar="TARGET...")
-@click.pass_obj
-def backup(ctx: Any, env_name: str, as_json: bool, targets: tuple[str, ...]) -> None:
+@pass_session
+def backup(session: Session, env_name: str, as_json: bool, targets: tuple[str, ...]) -> None:
     """Back up TARGET (or `all` targets) of an environment into the workspace's backups/."""
     from launchpad.backup.take import take_backup
 
-    with _session(ctx, env_name) as session:
+    with _backup_session(session, env_name) as job:
         names = list(session.workspace.environment(env_name).backups) if targets == ("all",) else list(targets)
         if not names:
             raise UsageError(f"environment {env_name!r} has no backup targets", hint="add backups: to site.yaml")
         taken = []
         for name in names:
-            record = take_backup(session, env_name, name)
-            session.progress.done()
+            record = take_backup(job, env_name, name)
+            job.progress.done()
             taken.append(record)
             if not as_json:
                 click.echo(f"✓ backup {record.id}: {record.file} ({_size(record.size)}, sha256 {record.sha256[:16]}…)")
@@ -108,13 +103,13 @@ def backups(click_ctx: click.Context, env_name: str | None, target: str | None, 
     from launchpad.backup.adopt import find_unrecorded
     from launchpad.backup.records import list_backups
 
-    ctx = click_ctx.obj
-    workspace = ctx.workspace()
+    session = session_of(click_ctx)
+    workspace = session.workspace
     if env_name is not None:
         workspace.environment(env_name)
-    with ctx.store(workspace) as store:
-        rows = list_backups(store, env_name, target, include_deleted=include_deleted)
-        unrecorded = find_unrecorded(store, workspace.backups_dir, check=False)
+    store = session.store()
+    rows = list_backups(store, env_name, target, include_deleted=include_deleted)
+    unrecorded = find_unrecorded(store, workspace.backups_dir, check=False)
     if unrecorded:
         click.echo(click.style(f"! {len(unrecorded)} backup file(s) are not recorded (a backup stopped before it was "
                                "recorded): see `launchpad backups adopt`", fg="yellow"), err=True)
@@ -136,13 +131,13 @@ def backups(click_ctx: click.Context, env_name: str | None, target: str | None, 
 
 @backups.command("verify")
 @click.argument("backup_id", type=int, metavar="ID")
-@click.pass_obj
-def backups_verify(ctx: Any, backup_id: int) -> None:
+@pass_session
+def backups_verify(session: Session, backup_id: int) -> None:
     """Re-check a backup's sha256 and its structure."""
     from launchpad.backup.verify import verify_backup
 
-    with _session(ctx, _env_of(ctx, backup_id)) as session:
-        report = verify_backup(session, backup_id)
+    with _backup_session(session, _env_of(session, backup_id)) as job:
+        report = verify_backup(job, backup_id)
     if report.ok:
         click.echo(f"✓ backup {backup_id} verifies: sha256 as recorded; {report.detail}")
         return
@@ -153,13 +148,13 @@ def backups_verify(ctx: Any, backup_id: int) -> None:
 @backups.command("drill")
 @click.argument("backup_id", type=int, metavar="ID")
 @click.option("--json", "as_json", is_flag=True)
-@click.pass_obj
-def backups_drill(ctx: Any, backup_id: int, as_json: bool) -> None:
+@pass_session
+def backups_drill(session: Session, backup_id: int, as_json: bool) -> None:
     """Restore a backup into a scratch database or directory and compare it with its source."""
     from launchpad.backup.drill import drill_backup
 
-    with _session(ctx, _env_of(ctx, backup_id)) as session:
-        outcome = drill_backup(session, backup_id)
+    with _backup_session(session, _env_of(session, backup_id)) as job:
+        outcome = drill_backup(job, backup_id)
     if as_json:
         click.echo(json.dumps({"passed": outcome.passed, "summary": outcome.summary, "rows": outcome.rows,
                                "supported": outcome.supported}, ensure_ascii=False, indent=2))
@@ -179,13 +174,13 @@ def backups_drill(ctx: Any, backup_id: int, as_json: bool) -> None:
 @backups.command("prune")
 @click.option("--env", "env_name", metavar="ENV", help="Only this environment.")
 @click.option("--dry-run", is_flag=True, help="Say what would be deleted, delete nothing.")
-@click.pass_obj
-def backups_prune(ctx: Any, env_name: str | None, dry_run: bool) -> None:
+@pass_session
+def backups_prune(session: Session, env_name: str | None, dry_run: bool) -> None:
     """Delete backups beyond each target's retention (never the newest verified one)."""
     from launchpad.backup.retention import prune
 
-    with _session(ctx, env_name) as session:
-        decisions = prune(session, env_name, dry_run=dry_run)
+    with _backup_session(session, env_name) as job:
+        decisions = prune(job, env_name, dry_run=dry_run)
     deleted = [d for d in decisions if d.delete]
     for d in deleted:
         verb = "would delete" if dry_run else "deleted"
@@ -196,18 +191,18 @@ def backups_prune(ctx: Any, env_name: str | None, dry_run: bool) -> None:
 
 
 @backups.command("adopt")
-@click.pass_obj
-def backups_adopt(ctx: Any) -> None:
+@pass_session
+def backups_adopt(session: Session) -> None:
     """Record complete backup files the store lacks (a backup stopped between its last two steps)."""
     from launchpad.backup.adopt import adopt, find_unrecorded
 
-    with _session(ctx, None) as session:
-        found = find_unrecorded(session.store, session.backups_dir)
+    with _backup_session(session, None) as job:
+        found = find_unrecorded(job.store, job.backups_dir)
         for item in found:
             if item.problem:
                 click.echo(click.style(f"  ✗ {item.relative}: not adopted: {item.problem}", fg="red"), err=True)
                 continue
-            record = adopt(session, item)
+            record = adopt(job, item)
             click.echo(f"  ✓ {item.relative}: recorded as backup {record.id} ({record.environment}/{record.target})")
     refused = sum(1 for item in found if item.problem)
     click.echo(f"{len(found) - refused} file(s) adopted, {refused} left for you to look at."
@@ -221,16 +216,15 @@ def backups_adopt(ctx: Any) -> None:
 @click.option("--env", "env_name", required=True, metavar="ENV", help="The environment to restore (the backup's).")
 @click.option("--confirm", "confirm_env", metavar="ENV", help="Production's name, typed in advance (scripts).")
 @click.option("--yes", "-y", is_flag=True, help="Confirm without asking (production still needs its name).")
-@click.pass_obj
-def restore(ctx: Any, backup_id: int, env_name: str, confirm_env: str | None, yes: bool) -> None:
+@pass_session
+def restore(session: Session, backup_id: int, env_name: str, confirm_env: str | None, yes: bool) -> None:
     """Restore backup ID: verify it, take a safety backup, then restore (asks first)."""
     from launchpad.backup.restore import restore_backup
-    from launchpad.cli import actor_name
     from launchpad.cli.prompter import CliPrompter
 
-    prompter = CliPrompter(actor_name(), yes=yes, confirm_env=confirm_env)
-    with _session(ctx, env_name, prompter.actor) as session:
-        result = restore_backup(session, backup_id, env_name, prompter)
+    prompter = CliPrompter(session.actor, yes=yes, confirm_env=confirm_env)
+    with _backup_session(session, env_name, prompter.actor) as job:
+        result = restore_backup(job, backup_id, env_name, prompter)
     safety = result.safety_backup
     click.echo(f"✓ {result.detail}" + (f"; the state before is safety backup {safety.id}" if safety else ""))
 

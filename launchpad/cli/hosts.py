@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+from launchpad.cli.door import pass_session
+
+if TYPE_CHECKING:
+    from launchpad.session import Session
 
 from launchpad.errors import UsageError
 
@@ -18,9 +23,9 @@ from launchpad.errors import UsageError
 @click.option("--output", "-o", "show_output", is_flag=True, help="Print each host's whole output.")
 @click.option("--json", "as_json", is_flag=True)
 @click.argument("command", nargs=-1, required=True)
-@click.pass_obj
+@pass_session
 def exec_(
-    ctx: Any,
+    session: Session,
     env_name: str,
     group: str,
     timeout: float,
@@ -30,11 +35,10 @@ def exec_(
     command: tuple[str, ...],
 ) -> None:
     """Run COMMAND on every host of a group (after `--`); one line per host."""
-    from launchpad.cli import actor_name
     from launchpad.connect import HostConnections
     from launchpad.fanout import run_everywhere
 
-    workspace = ctx.workspace()
+    workspace = session.workspace
     environment = workspace.environment(env_name)
     hosts = environment.hosts_in(group)
     if not hosts:
@@ -44,8 +48,8 @@ def exec_(
     text = " ".join(command)
     if environment.production:
         _require_typed_name(env_name, confirm_env)
-    store = ctx.store(workspace)
-    actor = actor_name()
+    store = session.store()
+    actor = session.actor
     with HostConnections(workspace, env_name, store=store, actor=actor) as connections:
         store.audit(actor, "exec", f"{env_name}/{group}", {"command": text, "hosts": [h.name for h in hosts]})
         results = run_everywhere(connections, hosts, text, timeout=timeout)
@@ -96,17 +100,16 @@ def hosts() -> None:
 @click.option("--env", "env_name", required=True, metavar="ENV")
 @click.option("--group", "-g", default="all", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
-@click.pass_obj
-def hosts_check(ctx: Any, env_name: str, group: str, as_json: bool) -> None:
+@pass_session
+def hosts_check(session: Session, env_name: str, group: str, as_json: bool) -> None:
     """Reachability, uptime, disk, memory and clock offset of each host."""
-    from launchpad.cli import actor_name
     from launchpad.connect import HostConnections
     from launchpad.hostcheck import check_hosts
 
-    workspace = ctx.workspace()
+    workspace = session.workspace
     hosts_ = workspace.environment(env_name).hosts_in(group)
-    store = ctx.store(workspace)
-    with HostConnections(workspace, env_name, store=store, actor=actor_name()) as connections:
+    store = session.store()
+    with HostConnections(workspace, env_name, store=store, actor=session.actor) as connections:
         health = check_hosts(connections, hosts_)
     if as_json:
         click.echo(json.dumps([h.as_dict() for h in health], ensure_ascii=False, indent=2))
@@ -127,12 +130,11 @@ def hosts_check(ctx: Any, env_name: str, group: str, as_json: bool) -> None:
     metavar="SHA256:…",
     help="Accept a key with this fingerprint without asking (checked out of band).",
 )
-@click.pass_obj
-def hosts_trust(ctx: Any, env_name: str, accept: tuple[str, ...]) -> None:
+@pass_session
+def hosts_trust(session: Session, env_name: str, accept: tuple[str, ...]) -> None:
     """Show each host's key (jump hosts first) and record it only when you say yes.
 
     Exits 1 when any host's key ends up not trusted: refused, changed, or not read."""
-    from launchpad.cli import actor_name
     from launchpad.connect import HostConnections
 
     for given in accept:
@@ -141,9 +143,9 @@ def hosts_trust(ctx: Any, env_name: str, accept: tuple[str, ...]) -> None:
                 f"--accept {given!r} is not a SHA256 fingerprint",
                 hint="give it as ssh-keygen -lf prints it, e.g. SHA256:AbC…; nothing was recorded",
             )
-    workspace = ctx.workspace()
-    store = ctx.store(workspace)
-    actor = actor_name()
+    workspace = session.workspace
+    store = session.store()
+    actor = session.actor
     not_trusted: list[str] = []
     matched: set[str] = set()
     with HostConnections(workspace, env_name, store=store, actor=actor) as connections:

@@ -10,28 +10,29 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+from launchpad.cli.door import pass_session
+
+if TYPE_CHECKING:
+    from launchpad.session import Session
 
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), help="Language (default: site.yaml's).")
 AS_JSON = click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 
 
-class _Session:
-    """The workspace, store and issue log one command works on."""
+class _Desk:
+    """The session's issue log, and the language one command answers in."""
 
-    def __init__(self, ctx: Any, lang: str | None = None) -> None:
-        from launchpad.cli import actor_name
-        from launchpad.issues.log import IssueLog
-
-        self.workspace = ctx.workspace()
-        self.site = self.workspace.site
-        self.store = ctx.store(self.workspace)
-        self.log = IssueLog(self.store, self.site.tz, actor_name())
-        self.lang = lang or self.site.site.language
-        self.today = self.log.today()
-        self.people = {c.id: c.name for c in self.site.contacts}
+    def __init__(self, session: Session, lang: str | None = None) -> None:
+        self.workspace = session.workspace
+        self.site = session.site
+        self.log = session.issue_log()
+        self.lang = lang or session.language
+        self.today = session.today()
+        self.people = session.people
 
     def day(self, text: str) -> Any:
         from launchpad.issues.dates import parse_day
@@ -73,8 +74,8 @@ def issue() -> None:
 @click.option("--raw", is_flag=True, help="Take TEXT as the title as is, without reading tokens.")
 @AS_JSON
 @LANG
-@click.pass_obj
-def issue_add(ctx: Any, text: tuple[str, ...], severity: str | None, owner: str | None, due: str | None,
+@pass_session
+def issue_add(session: Session, text: tuple[str, ...], severity: str | None, owner: str | None, due: str | None,
               channel: str | None, reporter: str | None, module: str | None, type_: str | None,
               description: str | None, reported_at: str | None, attach: tuple[str, ...], raw: bool,
               as_json: bool, lang: str | None) -> None:
@@ -85,7 +86,7 @@ def issue_add(ctx: Any, text: tuple[str, ...], severity: str | None, owner: str 
     from launchpad.issues.capture import parse_quick_capture
     from launchpad.issues.model import IssueDraft
 
-    s = _Session(ctx, lang)
+    s = _Desk(session, lang)
     line = " ".join(text)
     draft = IssueDraft(title=line) if raw else parse_quick_capture(line, s.today, s.people).to_draft()
     given: dict[str, Any] = {"severity": severity, "owner": s.people.get(owner, owner) if owner else None,
@@ -114,8 +115,8 @@ def issue_add(ctx: Any, text: tuple[str, ...], severity: str | None, owner: str 
 @click.option("--limit", default=100, show_default=True)
 @AS_JSON
 @LANG
-@click.pass_obj
-def issue_list(ctx: Any, status: tuple[str, ...], severity: tuple[str, ...], owner: tuple[str, ...],
+@pass_session
+def issue_list(session: Session, status: tuple[str, ...], severity: tuple[str, ...], owner: tuple[str, ...],
                module: tuple[str, ...], channel: tuple[str, ...], types: tuple[str, ...], since: str | None,
                until: str | None, overdue: bool, incidents: bool, text: str, sort: str, limit: int,
                as_json: bool, lang: str | None) -> None:
@@ -123,7 +124,7 @@ def issue_list(ctx: Any, status: tuple[str, ...], severity: tuple[str, ...], own
     from launchpad.issues.display import table_rows
     from launchpad.issues.query import IssueFilter
 
-    s = _Session(ctx, lang)
+    s = _Desk(session, lang)
     wanted = IssueFilter(statuses=status, severities=severity, owners=owner, modules=module, channels=channel,
                          types=types, reported_from=s.day(since) if since else None,
                          reported_to=s.day(until) if until else None,
@@ -149,12 +150,12 @@ def issue_list(ctx: Any, status: tuple[str, ...], severity: tuple[str, ...], own
 @click.argument("issue_id", type=int)
 @AS_JSON
 @LANG
-@click.pass_obj
-def issue_show(ctx: Any, issue_id: int, as_json: bool, lang: str | None) -> None:
+@pass_session
+def issue_show(session: Session, issue_id: int, as_json: bool, lang: str | None) -> None:
     """One issue with its whole history."""
     from launchpad.issues.display import detail_lines
 
-    s = _Session(ctx, lang)
+    s = _Desk(session, lang)
     found, history = s.log.get(issue_id), s.log.history(issue_id)
     if as_json:
         click.echo(json.dumps({**found.as_dict(), "history": history}, ensure_ascii=False, indent=2))
@@ -182,12 +183,12 @@ def issue_show(ctx: Any, issue_id: int, as_json: bool, lang: str | None) -> None
 @click.option("--note", "-n", default="", help="A note for the history (a call, a finding).")
 @AS_JSON
 @LANG
-@click.pass_obj
-def issue_update(ctx: Any, issue_id: int, note: str, attach: tuple[str, ...], due: str | None,
+@pass_session
+def issue_update(session: Session, issue_id: int, note: str, attach: tuple[str, ...], due: str | None,
                  reported_at: str | None, owner: str | None, type_: str | None, as_json: bool,
                  lang: str | None, **fields: str | None) -> None:
     """Change an issue. Leaving `new` needs an owner and a due date (give them here too)."""
-    s = _Session(ctx, lang)
+    s = _Desk(session, lang)
     changes: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
     if owner is not None:
         changes["owner"] = s.people.get(owner, owner)
@@ -213,8 +214,8 @@ def issue_update(ctx: Any, issue_id: int, note: str, attach: tuple[str, ...], du
 @click.option("--module", "-m")
 @AS_JSON
 @LANG
-@click.pass_obj
-def issue_paste(ctx: Any, source: Any, take: str | None, dry_run: bool, channel: str, severity: str | None,
+@pass_session
+def issue_paste(session: Session, source: Any, take: str | None, dry_run: bool, channel: str, severity: str | None,
                 owner: str | None, due: str | None, module: str | None, as_json: bool, lang: str | None) -> None:
     """Turn text copied from a WeChat/WeCom/DingTalk/Feishu chat (a file, or stdin) into issues:
     lists the messages with sender and time, and the lines that are in no message; `--take` (or
@@ -226,7 +227,7 @@ def issue_paste(ctx: Any, source: Any, take: str | None, dry_run: bool, channel:
     from launchpad.issues.chat_display import message_line, message_whole, set_aside_listing, visible
     from launchpad.phrases import phrase, render
 
-    s = _Session(ctx, lang)
+    s = _Desk(session, lang)
     zone = s.site.tz
     paste = parse_chat(source.read(), zone, datetime.fromisoformat(s.log.clock()))
     if as_json and (take is None or dry_run):
@@ -285,13 +286,13 @@ def issue_paste(ctx: Any, source: Any, take: str | None, dry_run: bool, channel:
               help="Record a timeline event.")
 @click.option("--at", "at_text", metavar="TIME", help="When the event happened (default: now).")
 @click.option("--note", "-n", default="")
-@click.pass_obj
-def issue_incident(ctx: Any, issue_id: int, kind: str | None, event: str | None, at_text: str | None,
+@pass_session
+def issue_incident(session: Session, issue_id: int, kind: str | None, event: str | None, at_text: str | None,
                    note: str, **write_up: str | None) -> None:
     """Raise an issue to an incident, fill in its write-up, record timeline events."""
     from launchpad.issues.incident import Incidents
 
-    s = _Session(ctx)
+    s = _Desk(session)
     incidents = Incidents(s.log)
     current = incidents.get(issue_id)
     given = {k: v for k, v in write_up.items() if v is not None}
@@ -306,12 +307,12 @@ def issue_incident(ctx: Any, issue_id: int, kind: str | None, event: str | None,
 @click.argument("issue_id", type=int)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 @LANG
-@click.pass_obj
-def issue_postmortem(ctx: Any, issue_id: int, out: Path | None, lang: str | None) -> None:
+@pass_session
+def issue_postmortem(session: Session, issue_id: int, out: Path | None, lang: str | None) -> None:
     """An incident's postmortem as Markdown."""
     from launchpad.report.postmortem import render_postmortem
 
-    s = _Session(ctx, lang)
+    s = _Desk(session, lang)
     text = render_postmortem(s.log, issue_id, s.lang, s.workspace.root)
     if out:
         out.write_text(text, encoding="utf-8")

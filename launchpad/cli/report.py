@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+from launchpad.cli.door import pass_session
+
+if TYPE_CHECKING:
+    from launchpad.session import Session
 
 _SAY = {
     "zh": {"sent": "已发送到 {channel}（{parts} 段）", "queued": "未发送：{reason}\n已放入待发队列，恢复网络后运行 "
@@ -47,49 +52,41 @@ def report() -> None:
 @click.option("--plan", multiple=True, metavar="TEXT",
               help="Tomorrow's plan, one item each (default: data/plan.txt in the workspace).")
 @click.option("--copy", is_flag=True, help="Also copy the text to the clipboard.")
-@click.pass_obj
-def report_daily(ctx: Any, day_text: str | None, fmt: str, lang: str | None, out: Path | None,
+@pass_session
+def report_daily(session: Session, day_text: str | None, fmt: str, lang: str | None, out: Path | None,
                  channel: str | None, plan: tuple[str, ...], copy: bool) -> None:
     """The end-of-day summary for the client: counts, new, resolved, open with owner and due,
-    overdue, runs and checks, tomorrow's plan."""
-    from launchpad.issues.dates import parse_day, site_today
-    from launchpad.report.daily import chat_copy_key, collect_daily, plan_items
-    from launchpad.report.render import render_daily
+    overdue, runs and checks, tomorrow's plan. An xlsx goes to the workspace's reports/ unless
+    --out names the file."""
+    from launchpad.issues.dates import parse_day
+    from launchpad.report.publish import ReportRequest, export_report, render_report, send_report
 
-    workspace = ctx.workspace()
-    site = workspace.site
-    lang = lang or site.site.language
-    day = parse_day(day_text, site_today(site.tz)) if day_text else site_today(site.tz)
-    store = ctx.store(workspace)
-    items = [item for text in plan for item in plan_items(text.replace("；", "\n"))] if plan else None
-    data = collect_daily(store, site, day, items, workspace.root, with_all_issues=fmt == "xlsx")
+    lang = lang or session.language
+    day = parse_day(day_text, session.today()) if day_text else session.today()
+    request = ReportRequest(day, lang, fmt, "\n".join(plan) if plan else None)
     if fmt == "xlsx":
-        from launchpad.report.xlsx import write_daily_xlsx
-
-        name = f"日报-{day.isoformat()}.xlsx" if lang == "zh" else f"daily-report-{day.isoformat()}.xlsx"
-        click.echo(_say(lang, "wrote", path=write_daily_xlsx(data, lang, out or Path(name))))
+        click.echo(_say(lang, "wrote", path=export_report(session, request, out)))
     else:
-        text = render_daily(data, fmt, lang, workspace.root)
+        text = render_report(session, request)
         if out:
-            out.write_text(text, encoding="utf-8")
-            click.echo(_say(lang, "wrote", path=out))
+            click.echo(_say(lang, "wrote", path=export_report(session, request, out)))
         elif not channel:
             click.echo(text, nl=False)
         if copy:
             _copy(text, lang, echo_missing=bool(out or channel))
     if channel:
-        from launchpad.notify.send import format_for
-
-        chat_fmt = format_for(site, channel)
-        chat_text = render_daily(data, "md" if chat_fmt == "markdown" else "txt", lang, workspace.root)
-        title = f"{site.site.name} {day.isoformat()}"
-        _send(store, site, channel, chat_text, chat_fmt, title, lang, supersedes=chat_copy_key(day, channel))
+        _show_sent(send_report(session, request, channel), lang)
 
 
 def _copy(text: str, lang: str, echo_missing: bool = True) -> None:
-    from launchpad.notify.clipboard import clipboard_missing_hint, copy_to_clipboard
+    from launchpad.report.publish import copy_text
 
-    tool = copy_to_clipboard(text)
+    _show_copied(copy_text(text), text, lang, echo_missing)
+
+
+def _show_copied(tool: str | None, text: str, lang: str, echo_missing: bool = True) -> None:
+    from launchpad.notify.clipboard import clipboard_missing_hint
+
     if tool:
         click.echo(_say(lang, "copied", tool=tool), err=True)
         return
@@ -99,32 +96,25 @@ def _copy(text: str, lang: str, echo_missing: bool = True) -> None:
         click.echo(text)
 
 
-def _send(store: Any, site: Any, channel: str, text: str, fmt: str, title: str, lang: str,
-          supersedes: str | None = None) -> None:
-    """Send, or put the text where the PM can paste it and say what became of the message:
-    a channel setting to fix (exit 2, still queued), refused for its content, answered by
-    nobody, or queued for later (exit 1)."""
-    from launchpad.errors import LaunchpadError
-    from launchpad.notify.deliver import ChannelConfigError, ContentRefused, DeliveryUncertain
-    from launchpad.notify.send import send_message
+def _show_sent(outcome: Any, lang: str) -> None:
+    """Say what became of the message; unless sent, it was copied (or is printed here) so the
+    group still gets it: a channel setting to fix (exit 2, still queued when it was), refused
+    for its content, answered by nobody, or queued for later (exit 1)."""
+    from launchpad.notify.deliver import ChannelConfigError
 
-    try:
-        delivery = send_message(store, site, channel, text, fmt, title=title, lang=lang, supersedes=supersedes)
-    except LaunchpadError:
-        _copy(text, lang)  # the config is wrong: the group still gets its report tonight
-        raise
-    if delivery.delivered:
-        click.echo(_say(lang, "sent", channel=channel, parts=delivery.parts))
+    if outcome.sent:
+        click.echo(_say(lang, "sent", channel=outcome.channel, parts=outcome.parts))
         return
-    error = delivery.error
-    if isinstance(error, ChannelConfigError):
-        _copy(text, lang)
+    error = outcome.error
+    if outcome.text:
+        _show_copied(outcome.copied, outcome.text, lang)
+    if outcome.result == "config" and error is not None:
+        if not outcome.queued:
+            raise error
         raise ChannelConfigError(error.message, hint="; ".join(filter(None, [error.hint, _say(lang, "config_queued")])))
     reason = error.message if error else "?"
-    key = "refused" if isinstance(error, ContentRefused) else "unknown" if isinstance(error, DeliveryUncertain) \
-        else "queued"
+    key = {"refused": "refused", "unknown": "unknown"}.get(outcome.result, "queued")
     click.echo(click.style(_say(lang, key, reason=reason), fg="red"), err=True)
-    _copy(text, lang)
     raise SystemExit(1)
 
 
@@ -135,18 +125,18 @@ def _send(store: Any, site: Any, channel: str, text: str, fmt: str, title: str, 
 @click.option("--lang", type=click.Choice(["zh", "en"]))
 @click.option("--send", "channel", metavar="CHANNEL")
 @click.option("--copy", is_flag=True)
-@click.pass_obj
-def report_notice(ctx: Any, template: str, pairs: tuple[str, ...], fmt: str | None, lang: str | None,
+@pass_session
+def report_notice(session: Session, template: str, pairs: tuple[str, ...], fmt: str | None, lang: str | None,
                   channel: str | None, copy: bool) -> None:
     """Render a notice (default: the release notice) and print, copy or send it."""
     from launchpad.errors import UsageError
-    from launchpad.issues.dates import site_today
     from launchpad.notify.send import format_for
     from launchpad.report.notice import render_notice, site_values
+    from launchpad.report.publish import send_text
 
-    workspace = ctx.workspace()
+    workspace = session.workspace
     site = workspace.site
-    lang = lang or site.site.language
+    lang = lang or session.language
     fields = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
@@ -154,9 +144,9 @@ def report_notice(ctx: Any, template: str, pairs: tuple[str, ...], fmt: str | No
             raise UsageError(f"--set {pair!r} is not NAME=VALUE")
         fields[name.strip()] = value
     chosen = format_for(site, channel, fmt) if channel else (fmt or "text")
-    text = render_notice(template, fields, site_values(site, site_today(site.tz)), chosen, lang, workspace.root)
+    text = render_notice(template, fields, site_values(site, session.today()), chosen, lang, workspace.root)
     if channel:
-        _send(ctx.store(workspace), site, channel, text, chosen, template, lang)
+        _show_sent(send_text(session.store(), site, channel, text, chosen, title=template, lang=lang), lang)
         return
     click.echo(text, nl=False)
     if copy:
@@ -170,8 +160,8 @@ def report_notice(ctx: Any, template: str, pairs: tuple[str, ...], fmt: str | No
 @click.option("--drop", type=int, metavar="ID", help="Give up on a queued or unknown message.")
 @click.option("--all", "show_all", is_flag=True, help="List sent and dropped messages too.")
 @click.option("--json", "as_json", is_flag=True)
-@click.pass_obj
-def report_outbox(ctx: Any, send_now: bool, channel: str | None, requeue: int | None, drop: int | None,
+@pass_session
+def report_outbox(session: Session, send_now: bool, channel: str | None, requeue: int | None, drop: int | None,
                   show_all: bool, as_json: bool) -> None:
     """Messages waiting to be sent (no network on site, a rate limit, a bad key)."""
     from dataclasses import asdict
@@ -179,8 +169,8 @@ def report_outbox(ctx: Any, send_now: bool, channel: str | None, requeue: int | 
     from launchpad.notify.outbox import WAITING, Outbox
     from launchpad.notify.send import flush
 
-    workspace = ctx.workspace()
-    store = ctx.store(workspace)
+    workspace = session.workspace
+    store = session.store()
     outbox = Outbox(store)
     if requeue is not None:
         outbox.requeue(requeue)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
+
+from launchpad.cli.door import pass_session, session_of
+
+if TYPE_CHECKING:
+    from launchpad.session import Session
 
 from launchpad.errors import UsageError
 
@@ -35,9 +40,9 @@ def _parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--resume", "resume_id", type=int, metavar="RUN", help="Continue an interrupted run.")
 @click.option("--as", "actor", metavar="NAME", help="Who is running this (default: your login).")
 @click.option("--verbose", "-v", is_flag=True, help="Show every output line.")
-@click.pass_obj
+@pass_session
 def run(
-    ctx: Any,
+    session: Session,
     playbook: str,
     env_name: str | None,
     variables: tuple[str, ...],
@@ -50,14 +55,13 @@ def run(
 ) -> None:
     """Run PLAYBOOK on an environment, step by step, storing every result."""
     from launchpad.answers import load_answers
-    from launchpad.cli import actor_name
     from launchpad.cli.progress import ProgressPrinter
     from launchpad.cli.prompter import CliPrompter
     from launchpad.connect import HostConnections
-    from launchpad.engine import Engine
+    from launchpad.engine import Engine, resumable_run
     from launchpad.playbook import check_against_site, find_playbook, load_playbook
 
-    workspace = ctx.workspace()
+    workspace = session.workspace
     loaded = load_playbook(find_playbook(playbook, workspace.root))
     from launchpad.errors import InvalidInput
 
@@ -65,19 +69,14 @@ def run(
     if problems:
         raise InvalidInput(problems, hint="fix the playbook, then run again")
     prompter = CliPrompter(
-        actor or actor_name(),
+        actor or session.actor,
         answers=load_answers(answers) if answers else None,
         yes=yes,
         confirm_env=confirm_env,
     )
-    store = ctx.store(workspace)
+    store = session.store()
     if resume_id is not None:
-        stored = store.get_run(resume_id)
-        if stored is None:
-            raise UsageError(f"no run {resume_id} in this workspace", hint="see `launchpad runs`")
-        if env_name and env_name != stored["environment"]:
-            raise UsageError(f"run {resume_id} was on {stored['environment']!r}, not {env_name!r}")
-        env_name = stored["environment"]
+        env_name = resumable_run(store, resume_id, env_name)["environment"]
     if not env_name:
         raise UsageError("which environment?", hint=f"add --env ENV ({', '.join(workspace.site.environments)})")
     with HostConnections(workspace, env_name, store=store, actor=prompter.actor) as connections:
@@ -86,7 +85,6 @@ def run(
             result = engine.resume(resume_id, loaded)
         else:
             result = engine.start(loaded, env_name, _parse_vars(variables))
-    store.close()
     if result.exit_code:
         raise SystemExit(result.exit_code)
 
@@ -99,9 +97,8 @@ def runs(click_ctx: click.Context, as_json: bool, limit: int) -> None:
     """List recent runs (`runs show RUN` for one run's report)."""
     if click_ctx.invoked_subcommand is not None:
         return
-    ctx = click_ctx.obj
-    workspace = ctx.workspace()
-    rows = ctx.store(workspace).list_runs(limit=limit)
+    session = session_of(click_ctx)
+    rows = session.store().list_runs(limit=limit)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
@@ -119,13 +116,13 @@ def runs(click_ctx: click.Context, as_json: bool, limit: int) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "json"]), default="text")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Report language (default: site.yaml).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
-@click.pass_obj
-def runs_show(ctx: Any, run_id: int, fmt: str, lang: str | None, out: Path | None) -> None:
+@pass_session
+def runs_show(session: Session, run_id: int, fmt: str, lang: str | None, out: Path | None) -> None:
     """Show one run: who, when, where, each step's result and evidence."""
     from launchpad.runreport import collect_run, render_run
 
-    workspace = ctx.workspace()
-    report = collect_run(ctx.store(workspace), workspace.site, run_id)
+    workspace = session.workspace
+    report = collect_run(session.store(), workspace.site, run_id)
     text = (
         json.dumps(report, ensure_ascii=False, indent=2, default=str)
         if fmt == "json"

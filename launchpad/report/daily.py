@@ -176,8 +176,10 @@ def read_plan(workspace_root: Path | None, day: date) -> list[str]:
 
 
 def plan_items(text: str) -> list[str]:
+    """Tomorrow's plan as items: one a line, or between full-width semicolons (`回访；发布`, as a
+    PM types a list on one line); list marks, blank items and `#` comments dropped."""
     items = []
-    for line in text.splitlines():
+    for line in text.replace("；", "\n").splitlines():
         item = line.strip().lstrip("-*·•").strip()
         if item and not item.startswith("#"):
             items.append(item)

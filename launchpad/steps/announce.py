@@ -7,7 +7,8 @@ a notice with nobody to call (see `report.notice`) fails with the reason.
 A notice goes through the outbox with a key made of the run and the step, so a retried or
 resumed step never posts it twice: it finds the queued or sent message and goes on from
 there. With `require_delivery` (the default) the step fails while the notice is only queued,
-because a release should not start before the group was told.
+because a release should not start before the group was told. A notice that did not go is
+copied to the clipboard (`report.publish.send_text`), as `report notice --send` and the TUI do.
 """
 
 from __future__ import annotations
@@ -58,11 +59,11 @@ def announce(step: AnnounceStep, ctx: StepContext) -> StepOutcome:
 def _show(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: str) -> StepOutcome:
     """Print and copy the notice for the person to paste. A critical notice is one the group
     must receive, and printing is not sending: it is shown, and the step fails as not sent."""
-    from launchpad.notify.clipboard import copy_to_clipboard
     from launchpad.report.notice import render_notice
+    from launchpad.report.publish import copy_text
 
     text = render_notice(step.template, fields, ctx.values, step.format or "text", lang, ctx.workspace_root)
-    tool = copy_to_clipboard(text)
+    tool = copy_text(text)
     ctx.emit(Notice(ctx.run_id, text))
     evidence = {"text": text, "copied": tool}
     if step.critical:
@@ -72,8 +73,10 @@ def _show(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: st
 
 
 def _send(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: str) -> StepOutcome:
-    from launchpad.notify.send import format_for, send_message
+    from launchpad.notify.deliver import ContentRefused, DeliveryUncertain
+    from launchpad.notify.send import format_for
     from launchpad.report.notice import render_notice
+    from launchpad.report.publish import send_text
     from launchpad.store import Store
 
     assert step.channel is not None
@@ -83,10 +86,14 @@ def _send(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: st
         return StepOutcome("failed", phrase("announce.no_store"))
     store = Store.open(ctx.workspace_root / ".launchpad" / "launchpad.db")
     try:
-        delivery = send_message(store, ctx.site, step.channel, text, fmt, title=step.name, lang=lang,
-                                dedupe_key=f"run {ctx.run_id} step {ctx.step_id}")
+        outcome = send_text(store, ctx.site, step.channel, text, fmt, title=step.name, lang=lang,
+                            dedupe_key=f"run {ctx.run_id} step {ctx.step_id}")
     finally:
         store.close()
+    delivery = outcome.delivery
+    if delivery is None:  # refused before it was queued: a channel that cannot work
+        assert outcome.error is not None
+        raise outcome.error
     ctx.audit("announced", step.channel, {"step": ctx.step_id, "batch": delivery.batch,
                                           "delivered": delivery.delivered})
     evidence = {"channel": step.channel, "batch": delivery.batch, "parts": delivery.parts,
@@ -94,8 +101,7 @@ def _send(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: st
     if delivery.delivered:
         return StepOutcome("passed", phrase("announce.sent", channel=step.channel, parts=delivery.parts),
                            evidence=evidence)
-    from launchpad.notify.deliver import ContentRefused, DeliveryUncertain
-
+    evidence["copied"] = outcome.copied  # not sent: the person can paste it into the group
     reason = delivery.error.message if delivery.error else "not sent"
     fate = ("announce.robot_refused" if isinstance(delivery.error, ContentRefused)
             else "announce.unknown" if isinstance(delivery.error, DeliveryUncertain) else "announce.queued")

@@ -9,25 +9,14 @@ never a formality.
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from launchpad.backup.freshness import AGE_PATTERN, parse_age
 from launchpad.phrases import phrase, status_word
 from launchpad.prompter import ApprovalRequest
 from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
-
-_AGE = r"^\d+(\.\d+)?\s*[smhd]$"
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_age(text: str) -> timedelta:
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([smhd])", text.strip())
-    if match is None:
-        raise ValueError(f"not an age: {text!r} (write 90m, 2h or 1d)")
-    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
 
 
 class ApprovalSpec(BaseModel):
@@ -42,7 +31,7 @@ class GateStep(StepSpec):
     phase_passed: str | None = Field(None, description="Id of an earlier phase that must pass.")
     approval: ApprovalSpec | None = None
     fresh_backup: str | None = Field(
-        None, pattern=_AGE, description="Age a verified backup must be younger than: 90m, 2h, 1d."
+        None, pattern=AGE_PATTERN, description="Age a verified backup must be younger than: 90m, 2h, 1d."
     )
     backup_targets: list[str] | None = Field(None, description="Targets fresh_backup checks (default: all).")
 
@@ -113,7 +102,7 @@ def _window(name: str, ctx: StepContext) -> StepOutcome:
 
 def _fresh_backup(age: str, targets: list[str] | None, ctx: StepContext) -> StepOutcome:
     """Every target needs a verified backup younger than `age`, whose file is still there."""
-    from launchpad.backup.records import list_backups
+    from launchpad.backup.freshness import fresh_backup
     from launchpad.backup.stepsupport import step_session
 
     names = targets if targets is not None else list(ctx.environment.backups)
@@ -124,9 +113,7 @@ def _fresh_backup(age: str, targets: list[str] | None, ctx: StepContext) -> Step
     found, missing = {}, []
     with step_session(ctx) as session:
         for name in names:
-            fresh = next((b for b in list_backups(session.store, ctx.env_name, name)
-                          if b.verified and now - datetime.fromisoformat(b.finished) < limit
-                          and b.path(session.backups_dir).is_file()), None)
+            fresh = fresh_backup(session.store, session.backups_dir, ctx.env_name, name, now, limit)
             if fresh is None:
                 missing.append(name)
             else:

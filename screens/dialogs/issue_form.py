@@ -23,11 +23,11 @@ from launchpad.errors import LaunchpadError
 from launchpad.issues.dates import local_text, parse_day, parse_moment
 from launchpad.issues.labels import field_label, value_label
 from launchpad.issues.model import CHANNELS, SEVERITIES, TYPES, Issue, IssueDraft
+from launchpad.session import Session
 from screens.dialogs.base import BaseDialog
 from screens.dialogs.issue_filter import form_row
 from screens.i18n import current_language, t
 from screens.messages import IssueChanged, IssueWriteFailed
-from screens.session import Session
 
 EDIT_ONLY = ("resolution", "fixed_in", "attachments", "note")
 

@@ -17,9 +17,9 @@ from launchpad.issues.dates import parse_day
 from launchpad.issues.labels import field_label, value_label
 from launchpad.issues.model import RESOLVED_STATUSES, Issue
 from launchpad.issues.workflow import TRANSITIONS
+from launchpad.session import Session
 from screens.dialogs.base import BaseDialog
 from screens.i18n import current_language, t
-from screens.session import Session
 
 
 class StatusDialog(BaseDialog[str | None]):

@@ -27,10 +27,10 @@ from launchpad.issues.chat_display import visible, when
 from launchpad.issues.labels import field_label, value_label
 from launchpad.issues.model import CHANNELS, Issue
 from launchpad.phrases import phrase
+from launchpad.session import Session
 from screens.dialogs.base import BaseDialog
 from screens.i18n import current_language, said, t
 from screens.messages import ChatParsed, IssuesAdded
-from screens.session import Session
 
 PARSE_PAUSE = 0.15  # a paste arrives in one event; typing by hand pauses between keys
 

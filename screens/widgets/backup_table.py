@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual.widgets import DataTable
 
+from launchpad.backup.freshness import finished_at
 from launchpad.backup.progress import human_size
 from launchpad.backup.records import BackupRecord
-from screens.backup_work import finished_at
 from screens.display import age_text, stored_time
 from screens.i18n import said, t
 from screens.widgets.tables import fill_table

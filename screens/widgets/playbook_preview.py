@@ -16,7 +16,7 @@ from textual.widgets import Static
 from screens.i18n import t
 
 if TYPE_CHECKING:
-    from screens.session import PlaybookEntry
+    from launchpad.playbook_list import PlaybookEntry
 
 COMMAND_LINES = 4  # lines of a command shown in the preview; the rest is elided
 

@@ -22,8 +22,8 @@ from launchpad.errors import LaunchpadError
 from launchpad.issues.capture import parse_quick_capture
 from launchpad.issues.labels import field_label
 from launchpad.issues.model import IssueDraft
+from launchpad.session import Session
 from screens.i18n import current_language, t
-from screens.session import Session
 
 
 class CaptureInput(Input):

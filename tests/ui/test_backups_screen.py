@@ -335,14 +335,18 @@ def backups_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def seed_sample_backups(root: Path) -> Path:
-    """The rows of SAMPLE_BACKUPS, as take, verify and drill would have written them."""
+    """The rows of SAMPLE_BACKUPS, as take, verify and drill would have written them, each with
+    its file in backups/ (a stand-in: a backup whose file is gone is never fresh)."""
     with store_of(root) as store:
         for number, (env, finished, size, purpose, run, verify, drill, drilled) in enumerate(SAMPLE_BACKUPS, 1):
             at = f"{finished}+00:00"
+            file = f"{env}/users/{env}-users-{finished.replace('-', '').replace(':', '')}Z.sqlite3.zst"
+            (root / "backups" / file).parent.mkdir(parents=True, exist_ok=True)
+            (root / "backups" / file).touch()
             insert_backup(store, {
                 "uid": f"uid-{number}", "environment": env, "target": "users", "driver": "sqlite",
                 "host": "app1" if env == "test" else "prod1", "compression": "zstd",
-                "file": f"{env}/users/{env}-users-{finished.replace('-', '').replace(':', '')}Z.sqlite3.zst",
+                "file": file,
                 "started": at, "finished": at, "size": size, "sha256": f"{number:x}" * 64,
                 "tool_versions": {"sqlite": "3.40.1"}, "inventory": {"tables": {"about": 1, "users": 4}},
                 "purpose": purpose, "actor": "张伟", "run_id": run, "step_id": "backup" if run else None,

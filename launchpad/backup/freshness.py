@@ -1,0 +1,85 @@
+"""When a backup counts as fresh — the one rule the `fresh_backup` gate and the dashboard
+both apply: verified, its file still in the workspace, and finished less than an age ago.
+
+The gate names its age in the playbook (`fresh_backup: 2h`); the dashboard, which has no
+playbook, measures against FRESH_FOR."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # kept light: the dashboard imports this before the models are loaded
+    from launchpad.backup.records import BackupRecord
+    from launchpad.site import Site
+    from launchpad.store import Store
+
+FRESH_FOR = timedelta(hours=24)  # a release should not start on a backup older than this
+AGE_PATTERN = r"^\d+(\.\d+)?\s*[smhd]$"
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_age(text: str) -> timedelta:
+    """`90m`, `2h`, `1d` as a timedelta."""
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([smhd])", text.strip())
+    if match is None:
+        raise ValueError(f"not an age: {text!r} (write 90m, 2h or 1d)")
+    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+
+
+def finished_at(record: BackupRecord) -> datetime:
+    """When a backup finished, as an aware datetime (the store writes UTC ISO text)."""
+    moment = datetime.fromisoformat(record.finished)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def usable(record: BackupRecord, backups_dir: Path) -> bool:
+    """Verified, and its file is still there to restore from."""
+    return record.verified and record.path(backups_dir).is_file()
+
+
+def is_fresh(record: BackupRecord, now: datetime, max_age: timedelta) -> bool:
+    return now - finished_at(record) < max_age
+
+
+def newest_usable(store: Store, backups_dir: Path, env_name: str, target: str | None = None) -> BackupRecord | None:
+    from launchpad.backup.records import list_backups
+
+    return next((b for b in list_backups(store, env_name, target) if usable(b, backups_dir)), None)
+
+
+def fresh_backup(store: Store, backups_dir: Path, env_name: str, target: str, now: datetime,
+                 max_age: timedelta) -> BackupRecord | None:
+    """The newest usable backup of `target` younger than `max_age`, or None."""
+    from launchpad.backup.records import list_backups
+
+    return next((b for b in list_backups(store, env_name, target)
+                 if usable(b, backups_dir) and is_fresh(b, now, max_age)), None)
+
+
+@dataclass(frozen=True)
+class BackupFreshness:
+    """One environment on the dashboard: how many backup targets site.yaml gives it, and when
+    its newest usable backup finished (None: it has none)."""
+
+    environment: str
+    targets: int
+    newest_verified: datetime | None
+
+    def age(self, now: datetime) -> timedelta | None:
+        return None if self.newest_verified is None else now - self.newest_verified
+
+    def stale(self, now: datetime, max_age: timedelta = FRESH_FOR) -> bool:
+        return self.newest_verified is None or not now - self.newest_verified < max_age
+
+
+def read_freshness(store: Store, site: Site, backups_dir: Path) -> dict[str, BackupFreshness]:
+    """Every environment's newest usable backup, for the dashboard."""
+    found = {}
+    for name, environment in site.environments.items():
+        record = newest_usable(store, backups_dir, name)
+        found[name] = BackupFreshness(name, len(environment.backups), finished_at(record) if record else None)
+    return found

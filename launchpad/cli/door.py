@@ -1,0 +1,51 @@
+"""How a command gets the typed session: `@pass_session` hands it the `Session` the whole
+command works on — the workspace found once, its store opened once and closed when the command
+ends, the site's clock and the person at the keyboard — opened only for commands that need a
+workspace (`init` and `--help` do not)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from launchpad.session import Session
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Door:
+    """The root command's object: the `--workspace` given, and the session once opened."""
+
+    def __init__(self, workspace_arg: str | None) -> None:
+        self.workspace_arg = workspace_arg
+        self._session: Session | None = None
+
+    def session(self, click_ctx: click.Context) -> Session:
+        if self._session is None:
+            from launchpad.session import open_session
+
+            self._session = open_session(self.workspace_arg)
+            click_ctx.find_root().call_on_close(self._session.close)
+        return self._session
+
+
+def session_of(click_ctx: click.Context) -> Session:
+    """The session of the command `click_ctx` belongs to, opened on first call."""
+    door = click_ctx.find_object(Door)
+    if door is None:  # a command invoked outside the `launchpad` group
+        door = click_ctx.find_root().obj = Door(None)
+    return door.session(click_ctx)
+
+
+def pass_session(command: F) -> F:
+    """Call `command(session, …)` with the command's session as its first argument."""
+
+    @functools.wraps(command)
+    def with_session(*args: Any, **kwargs: Any) -> Any:
+        return command(session_of(click.get_current_context()), *args, **kwargs)
+
+    return with_session  # type: ignore[return-value]

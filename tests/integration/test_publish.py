@@ -1,0 +1,53 @@
+"""A message that did not go is copied for the person to paste, whichever door sent it: the
+`announce` step now does what `report notice --send` and the TUI's report screen did."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from launchpad.workspace import load_workspace
+from tests.core.test_engine import Harness, playbook_text
+from tests.core.test_issues import run_cli
+from tests.integration.test_notify import CHANNELS, point_channels
+from tests.integration.test_notify_outbox import free_port
+from tests.scripted import ScriptedPrompter
+from tests.workspaces import LOCAL_SITE
+
+NOTICE = ("- {id: notice, name: 发布通知, kind: announce, channel: group, "
+          "fields: {change: 考勤模块 v1.3, when: 今晚 19:00}}")
+
+
+@pytest.fixture
+def clipboard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A clipboard program that keeps what it is given in a file."""
+    kept = tmp_path / "clipboard.txt"
+    monkeypatch.setattr("launchpad.notify.clipboard._commands", lambda: [["sh", "-c", f"cat > '{kept}'"]])
+    return kept
+
+
+def test_an_announce_that_could_not_be_sent_is_copied_like_the_cli_and_the_tui_copy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clipboard: Path) -> None:
+    point_channels(monkeypatch, f"http://127.0.0.1:{free_port()}")  # nothing listens: offline
+    h = Harness(tmp_path / "ws", playbook_text(NOTICE))
+    (h.root / "site.yaml").write_text(LOCAL_SITE + CHANNELS, encoding="utf-8")
+    h.workspace = load_workspace(h.root)
+    result = h.run(ScriptedPrompter())
+    step = h.store.latest_step_states(result.run_id)["notice"]
+    assert step["status"] == "failed"  # only queued: a release does not start untold
+    evidence = step["evidence"]
+    assert evidence["copied"] == "sh" and evidence["sent"] == 0
+    assert clipboard.read_text(encoding="utf-8") == evidence["text"] and "考勤模块 v1.3" in evidence["text"]
+
+
+def test_the_cli_notice_copies_the_same_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    point_channels(monkeypatch, f"http://127.0.0.1:{free_port()}")
+    for display in ("DISPLAY", "WAYLAND_DISPLAY"):  # no clipboard program reachable: printed instead
+        monkeypatch.delenv(display, raising=False)
+    h = Harness(tmp_path / "ws", playbook_text(NOTICE))
+    (h.root / "site.yaml").write_text(LOCAL_SITE + CHANNELS, encoding="utf-8")
+    sent = run_cli(h.root, "report", "notice", "--set", "change=考勤模块 v1.3", "--set", "when=今晚 19:00",
+                   "--send", "group")
+    assert sent.returncode == 1 and "未发送" in sent.stderr
+    assert "考勤模块 v1.3" in sent.stdout  # printed, to paste by hand
