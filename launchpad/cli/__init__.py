@@ -13,7 +13,6 @@ import click
 
 from launchpad.cli.door import Door
 from launchpad.errors import LaunchpadError
-from launchpad.session import actor_name as actor_name  # where commands have imported it from
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

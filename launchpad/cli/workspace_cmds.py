@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from launchpad.errors import InvalidInput, LaunchpadError, Problem
+
+if TYPE_CHECKING:
+    from launchpad.cli.door import Door
 
 
 @click.command()
@@ -51,7 +55,7 @@ def init(directory: Path) -> None:
 @click.command()
 @click.argument("playbooks", nargs=-1)
 @click.pass_obj
-def check(ctx: object, playbooks: tuple[str, ...]) -> None:
+def check(door: Door, playbooks: tuple[str, ...]) -> None:
     """Validate site.yaml and the playbooks; print every problem as file:line:col.
 
     Templates are rendered for every environment, so a value a step reads that an environment
@@ -63,7 +67,8 @@ def check(ctx: object, playbooks: tuple[str, ...]) -> None:
     from launchpad.template_refs import unresolved_references
     from launchpad.workspace import find_root, load_workspace
 
-    root = find_root(explicit=ctx.workspace_arg)  # type: ignore[attr-defined]
+    # Not the session: a site.yaml that does not load is what `check` reports, not an exit.
+    root = find_root(explicit=door.workspace_arg)
     problems: list[Problem] = []
     warnings: list[Problem] = []
     site = None
