@@ -265,7 +265,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     "config.malformed": ("{path}:{line}: {error}", "{path} 第 {line} 行：{error}"),
     "config.too_large": ("{path} is larger than {limit} MiB, too large for a configuration file",
                          "{path} 超过 {limit} MiB，不像是配置文件"),
-    "config.read": ("{count} file(s) read", "已读取 {count} 个文件"),
 }
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from launchpad.configdiff.compare import ConfigDiff, Reading, compare
 from launchpad.configdiff.expectations import Plan
@@ -26,22 +25,6 @@ TransportFor = Callable[[str, Host], Transport]  # (environment, host) → its t
 Audit = Callable[[str, str, dict[str, object]], None]  # (action, target, detail)
 
 
-@dataclass(frozen=True)
-class HostRead:
-    """What reading one host's files came to, for a step's per-host results."""
-
-    label: str  # env/host
-    readings: tuple[Reading, ...]
-
-    @property
-    def ok(self) -> bool:
-        return all(r.error is None for r in self.readings)
-
-    def said(self) -> Said:
-        errors = [r.error for r in self.readings if r.error is not None]
-        return errors[0] if errors else phrase("config.read", count=len(self.readings))
-
-
 def diff_environments(
     site: Site,
     envs: tuple[str, str],
@@ -50,11 +33,10 @@ def diff_environments(
     audit: Audit,
     *,
     on_command: Callable[[str, str], None] | None = None,
-    on_host: Callable[[HostRead], None] | None = None,
     timeout: float = 60.0,
 ) -> ConfigDiff:
     """Read every planned file from every host of both environments (hosts in parallel) and
-    compare them. `on_command(label, command)` and `on_host(result)` report progress."""
+    compare them. `on_command(label, command)` reports each command as it is sent."""
     work = []
     for env in envs:
         environment = site.environments[env]
@@ -63,16 +45,12 @@ def diff_environments(
             if indexes:
                 work.append((env, host, indexes))
 
-    def read(item: tuple[str, Host, list[int]]) -> HostRead:
+    def read(item: tuple[str, Host, list[int]]) -> list[Reading]:
         env, host, indexes = item
-        readings = _read_host(plan, env, host, indexes, transport_for, audit, on_command, timeout)
-        result = HostRead(f"{env}/{host.name}", tuple(readings))
-        if on_host is not None:
-            on_host(result)
-        return result
+        return _read_host(plan, env, host, indexes, transport_for, audit, on_command, timeout)
 
     reads = in_parallel(read, work, name="config-read")
-    return compare(plan, envs, [r for host_read in reads for r in host_read.readings])
+    return compare(plan, envs, [reading for host_reads in reads for reading in host_reads])
 
 
 def _read_host(

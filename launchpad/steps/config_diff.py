@@ -4,25 +4,24 @@ environment's, key by key, failing on any difference not declared in the workspa
 
 A release that went out with a configuration oversight — production still calling the
 group's test interface — is what this step exists to stop: run it before the release, with
-`against: test`. Each host's reading is reported as `env/host`; secret values never leave the
-comparison except as short tags. Reading files changes nothing, so it is safe to repeat.
+`against: test`. Secret values never leave the comparison except as short tags. Reading
+files changes nothing, so the step is safe to repeat.
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
 
-from launchpad.configdiff.collect import HostRead, diff_environments
+from launchpad.configdiff.collect import diff_environments
 from launchpad.configdiff.expectations import EXPECTATIONS_FILE, ConfigFile, load_plan
 from launchpad.errors import UsageError
 from launchpad.events import CommandSent
 from launchpad.remote.base import Transport
 from launchpad.site import Host
-from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec
+from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
 
 
 class ConfigDiffStep(StepSpec):
@@ -57,15 +56,6 @@ def run_config_diff(step: ConfigDiffStep, ctx: StepContext) -> StepOutcome:
     plan = load_plan(root / step.expectations, step.expectations, ctx.site, envs,
                      [step.section] if step.section else [], step.files)
     workspace = Workspace(root, ctx.site, SourceMap(str(root / "site.yaml")))
-    outcomes: list[HostOutcome] = []
-    lock = threading.Lock()
-
-    def on_host(read: HostRead) -> None:
-        outcome = HostOutcome(read.label, "passed" if read.ok else "failed", message=read.said())
-        ctx.report_host(outcome)
-        with lock:
-            outcomes.append(outcome)
-
     with HostConnections(workspace, step.against) as other:
         def transport_for(env: str, host: Host) -> Transport:
             return ctx.transport_for(host) if env == ctx.env_name else other.transport_for(host)
@@ -73,10 +63,11 @@ def run_config_diff(step: ConfigDiffStep, ctx: StepContext) -> StepOutcome:
         diff = diff_environments(
             ctx.site, envs, plan, transport_for, ctx.audit,
             on_command=lambda label, command: ctx.emit(CommandSent(ctx.run_id, ctx.step_id, label, command)),
-            on_host=on_host, timeout=step.timeout or 60.0,
+            timeout=step.timeout or 60.0,
         )
-    hosts = tuple(sorted(outcomes, key=lambda o: o.host))
-    return StepOutcome("passed" if diff.passed else "failed", diff.summary(), hosts, diff.as_dict())
+    # No per-host rows: the verdict is the comparison, not any one host (an unreadable file
+    # is a finding naming its host), and a report shows host rows in place of the summary.
+    return StepOutcome("passed" if diff.passed else "failed", diff.summary(), evidence=diff.as_dict())
 
 
 STEP_KIND = StepKind("config_diff", ConfigDiffStep, run_config_diff, idempotent=True)
