@@ -166,3 +166,27 @@ def _section_problems(
                 problems.append(document.source.problem(
                     (*where, "path"), f"no path for {env_name}: add `{env_name}: /path/to/its/file`"))
     return problems
+
+
+def expectation_problems(path: Path, display: str, site: Site) -> list[Problem]:
+    """For `launchpad check`: the expectations file's mistakes, and groups or environments
+    that no environment of site.yaml has, before a comparison meets them at 23:00."""
+    if not path.exists():
+        return []
+    try:
+        expectations, document = _read(path, display)
+    except InvalidInput as exc:
+        return exc.problems
+    groups = set().union(*(env.groups() for env in site.environments.values()))
+    problems = []
+    for name, section in expectations.root.items():
+        for index, file in enumerate(section.files):
+            where = (name, "files", index)
+            if file.hosts not in groups:
+                problems.append(document.source.problem(
+                    (*where, "hosts"), f"host group {file.hosts!r} is not defined in any environment of site.yaml"))
+            for env in file.path if isinstance(file.path, dict) else {}:
+                if env not in site.environments:
+                    problems.append(document.source.problem(
+                        (*where, "path", env), f"environment {env!r} is not in site.yaml", at_key=True))
+    return problems

@@ -267,3 +267,19 @@ def test_command_bad_expectations_file_is_located(workspace: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("may: differ", "may: maybe"), encoding="utf-8")
     result = launchpad(workspace, "config", "diff", "--env", "test", "--env", "prod")
     assert result.returncode == 2 and "config-expect.yaml:7:" in result.stderr, result.stderr
+
+
+def test_check_locates_mistakes_in_the_expectations_file(workspace: Path) -> None:
+    path = workspace / "config-expect.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("may: differ", "may: maybe").replace("{hosts: app, path: conf/app.env}",
+                                                                      "{hosts: web, path: conf/app.env}"),
+                    encoding="utf-8")
+    checked = launchpad(workspace, "check", "pre-release")
+    assert checked.returncode == 2
+    assert "config-expect.yaml:7:41: may: input should be 'differ'" in checked.stderr, checked.stderr
+    path.write_text(text.replace("{hosts: app, path: conf/app.env}", "{hosts: web, path: conf/app.env}"),
+                    encoding="utf-8")
+    checked = launchpad(workspace, "check", "pre-release")
+    assert checked.returncode == 2
+    assert "config-expect.yaml:5:15: host group 'web' is not defined" in checked.stderr, checked.stderr
