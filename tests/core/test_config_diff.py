@@ -283,3 +283,18 @@ def test_check_locates_mistakes_in_the_expectations_file(workspace: Path) -> Non
     checked = launchpad(workspace, "check", "pre-release")
     assert checked.returncode == 2
     assert "config-expect.yaml:5:15: host group 'web' is not defined" in checked.stderr, checked.stderr
+
+
+def test_demo_compares_its_environments_out_of_the_box(tmp_path: Path) -> None:
+    from launchpad.demo import build_demo
+
+    root = build_demo(tmp_path / "demo")
+    assert launchpad(root, "check").returncode == 0
+    shown = launchpad(root, "config", "diff", "--env", "test", "--env", "prod", "--all")
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert "no undeclared difference (4 declared)" in shown.stdout
+    assert "demo-password" not in shown.stdout
+    prod = root / "conf" / "prod" / "application.properties"
+    prod.write_text(prod.read_text(encoding="utf-8").replace("gateway.group", "gateway-test.group"), encoding="utf-8")
+    caught = launchpad(root, "config", "diff", "--env", "test", "--env", "prod")
+    assert caught.returncode == 1 and "group.gateway.url is the same in both environments" in caught.stdout
