@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from launchpad.configdiff.expectations import ConfigFile, KeyRule, Plan
 from launchpad.configdiff.formats import Flat
-from launchpad.configdiff.masking import Masker
+from launchpad.configdiff.masking import Masker, printable
 from launchpad.phrases import Phrase, Said, parts, phrase
 
 Kind = Literal["differs", "missing", "equal", "hosts_disagree", "unreadable", "no_hosts", "rule_unused"]
@@ -47,7 +47,7 @@ class Finding:
 
     def said(self) -> Phrase:
         values = [phrase("config.value", where=where, value=value) for where, value in self.values]
-        text = Phrase(f"config.{self.kind}", {"file": self.file, "key": self.key, "values": values})
+        text = Phrase(f"config.{self.kind}", {"file": self.file, "key": printable(self.key), "values": values})
         if self.rule is None:
             return text
         # A declared difference says which rule allows it; a broken rule says why it exists.
@@ -127,6 +127,7 @@ class _Judge:
         if value == "":
             return phrase("config.empty"), False
         text, secret = self.masker.shown(key, value)
+        text = printable(text)
         return (text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"), secret
 
     def add(self, file: ConfigFile, key: str, kind: Kind, values: list[tuple[str, str | None]],

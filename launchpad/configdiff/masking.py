@@ -21,6 +21,14 @@ _WORD = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _URL_USERINFO = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^/@:\s]*:)(?P<secret>[^/@\s]+)(?P<tail>@)")
 _QUERY_SECRET = re.compile(r"(?P<head>[?&;](?P<name>[^=&;#\s]+)=)(?P<secret>[^&;#\s]*)")
 HIDDEN = "***"
+# Control characters and invisible direction marks a value may hold: shown as escapes, so a
+# value cannot move the cursor, recolour a terminal or reorder a line (`\u202e`).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """`text` on one line with every control or invisible character written as an escape."""
+    return _UNPRINTABLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 
 def is_secret_key(key: str) -> bool:

@@ -136,6 +136,14 @@ def test_secrets_are_shown_as_tags_only() -> None:
     assert all(f.secret for f in diff.undeclared)
 
 
+def test_values_cannot_steer_the_terminal() -> None:
+    diff = compare(plan(), ENVS, [read("test", "t1", banner="ok"),
+                                  read("prod", "p1", banner="\x1b[2J\x1b[31m全部通过\nline\u202e")])
+    text = str(diff.summary())
+    assert "\x1b" not in text and "\n" not in text and "\u202e" not in text
+    assert "prod: \\x1b[2J\\x1b[31m全部通过\\nline\\u202e" in text
+
+
 # -- the expectations file ----------------------------------------------------------------
 
 EXPECT = """\
@@ -298,3 +306,61 @@ def test_demo_compares_its_environments_out_of_the_box(tmp_path: Path) -> None:
     prod.write_text(prod.read_text(encoding="utf-8").replace("gateway.group", "gateway-test.group"), encoding="utf-8")
     caught = launchpad(root, "config", "diff", "--env", "test", "--env", "prod")
     assert caught.returncode == 1 and "group.gateway.url is the same in both environments" in caught.stdout
+
+
+INLINE_PLAYBOOK = """\
+name: inline
+title: 配置比对
+phases:
+  - id: check
+    name: 检查
+    steps:
+      - id: config
+        name: 配置比对
+        kind: config_diff
+        against: {against}
+        files:
+          - {{hosts: app, path: {{test: conf/test/app.env, prod: conf/prod/app.env}}}}
+"""
+
+
+def run_inline(root: Path, against: str) -> tuple[str, dict[str, Any]]:
+    from launchpad.connect import HostConnections
+    from launchpad.engine import Engine
+    from launchpad.playbook import load_playbook
+    from launchpad.store import Store
+    from launchpad.workspace import load_workspace
+    from tests.scripted import ScriptedPrompter
+
+    path = root / "playbooks" / "inline.yaml"
+    path.write_text(INLINE_PLAYBOOK.format(against=against), encoding="utf-8")
+    ws = load_workspace(root)
+    with Store.open(ws.store_path) as store, HostConnections(ws, "prod") as connections:
+        result = Engine(ws, store, ScriptedPrompter(), connections.transport_for).start(load_playbook(path), "prod", {})
+        step = next(s for s in store.step_rows(result.run_id) if s["step_id"] == "config")
+    return result.status, step
+
+
+def test_step_with_its_own_files_needs_no_expectations_file(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws")
+    for env, level in (("test", "debug"), ("prod", "info")):
+        (root / "conf" / env).mkdir(parents=True)
+        (root / "conf" / env / "app.env").write_text(f"APP=portal\nLOG_LEVEL={level}\n", encoding="utf-8")
+    status, step = run_inline(root, "test")
+    assert status == "failed"
+    # Both test hosts read the file and agree; the one difference is undeclared.
+    assert step["summary"] == ("1 undeclared difference(s) between test and prod: app.env: LOG_LEVEL differs: "
+                               "test: debug, prod: info")
+    (root / "conf" / "prod" / "app.env").write_text("APP=portal\nLOG_LEVEL=debug\n", encoding="utf-8")
+    status, step = run_inline(root, "test")
+    assert status == "passed" and "1 file(s), 2 key(s) compared" in step["summary"]
+    (root / "conf" / "prod" / "app.env").unlink()
+    status, step = run_inline(root, "test")
+    assert status == "failed" and "app.env: not read: prod/prod1: cannot read conf/prod/app.env" in step["summary"]
+
+
+@pytest.mark.parametrize(("against", "words"), [("prod", "compares prod with itself"),
+                                                ("staging", "no environment 'staging'")])
+def test_step_against_a_wrong_environment_fails_saying_so(tmp_path: Path, against: str, words: str) -> None:
+    status, step = run_inline(write_workspace(tmp_path / "ws"), against)
+    assert status == "failed" and words in step["summary"]

@@ -173,3 +173,18 @@ def test_command_reads_both_environments_and_names_a_malformed_file(workspace: P
     outputs = passed.stdout + failed.stdout + broken.stdout + passed.stderr + failed.stderr + broken.stderr
     assert CANARY not in outputs
     assert CANARY.encode() not in stored_bytes(workspace)
+
+
+def test_a_host_that_cannot_be_reached_fails_the_comparison(workspace: Path, ssh_hosts: list[SshdHost]) -> None:
+    from tests.integration.sshd import free_port
+
+    site = (workspace / "site.yaml").read_text(encoding="utf-8")
+    dead = f"      - {{name: app9, address: 127.0.0.1, port: {free_port()}, groups: [app]}}\n"
+    (workspace / "site.yaml").write_text(site + dead, encoding="utf-8")
+    result = launchpad(workspace, "config", "diff", "--env", "test", "--env", "prod", "--json")
+    assert result.returncode == 1, result.stderr
+    comparison = json.loads(result.stdout)
+    unread = [f for f in comparison["undeclared"] if f["kind"] == "unreadable"]
+    assert [f["file"] for f in unread] == ["application.yml", ".env"]
+    assert all(list(f["values"]) == ["prod/app9"] for f in unread)
+    assert not comparison["passed"]
