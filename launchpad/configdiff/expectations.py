@@ -133,11 +133,27 @@ def load_plan(
         problems = [p for name in chosen for p in _section_problems(*read, name, site, envs)]
         if problems:
             raise InvalidInput(problems)
+    own = _own_file_problems(files or [], site, envs)
+    if own:
+        raise UsageError("; ".join(own), hint="each of the step's files needs hosts and a path in both environments")
     plan_files = [f for name in chosen for f in known[name].files] + list(files or [])
     if not plan_files:
         raise UsageError(f"nothing to compare: no files in {display}",
                          hint="list the configuration files under a section's files: (see docs/architecture.md)")
     return Plan(files=plan_files, rules=[r for name in chosen for r in known[name].expect])
+
+
+def _own_file_problems(files: list[ConfigFile], site: Site, envs: tuple[str, str]) -> list[str]:
+    """A step's own files, checked as a section's are (the playbook's own check cannot know
+    which two environments will meet)."""
+    problems = []
+    for index, file in enumerate(files):
+        for env_name in envs:
+            if not site.environments[env_name].hosts_in(file.hosts):
+                problems.append(f"files[{index}] ({file.label}): {env_name} has no host in group {file.hosts!r}")
+            if file.path_in(env_name) is None:
+                problems.append(f"files[{index}] ({file.label}): no path for {env_name}")
+    return problems
 
 
 def _read(path: Path, display: str) -> tuple[Expectations, Document]:

@@ -324,7 +324,7 @@ phases:
 """
 
 
-def run_inline(root: Path, against: str) -> tuple[str, dict[str, Any]]:
+def run_inline(root: Path, against: str, file: str | None = None) -> tuple[str, dict[str, Any]]:
     from launchpad.connect import HostConnections
     from launchpad.engine import Engine
     from launchpad.playbook import load_playbook
@@ -333,7 +333,10 @@ def run_inline(root: Path, against: str) -> tuple[str, dict[str, Any]]:
     from tests.scripted import ScriptedPrompter
 
     path = root / "playbooks" / "inline.yaml"
-    path.write_text(INLINE_PLAYBOOK.format(against=against), encoding="utf-8")
+    text = INLINE_PLAYBOOK.format(against=against)
+    if file is not None:
+        text = text.replace("{hosts: app, path: {test: conf/test/app.env, prod: conf/prod/app.env}}", file)
+    path.write_text(text, encoding="utf-8")
     ws = load_workspace(root)
     with Store.open(ws.store_path) as store, HostConnections(ws, "prod") as connections:
         result = Engine(ws, store, ScriptedPrompter(), connections.transport_for).start(load_playbook(path), "prod", {})
@@ -364,3 +367,12 @@ def test_step_with_its_own_files_needs_no_expectations_file(tmp_path: Path) -> N
 def test_step_against_a_wrong_environment_fails_saying_so(tmp_path: Path, against: str, words: str) -> None:
     status, step = run_inline(write_workspace(tmp_path / "ws"), against)
     assert status == "failed" and words in step["summary"]
+
+
+def test_step_files_without_a_path_for_an_environment_are_refused(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws")
+    status, step = run_inline(root, "test", "{hosts: app, path: {test: conf/app.env}}")
+    assert status == "failed" and "files[0] (app.env): no path for prod" in step["summary"]
+    status, step = run_inline(root, "test", "{hosts: web, path: conf/app.env}")
+    assert status == "failed" and "test has no host in group 'web'" in step["summary"]
+
