@@ -53,6 +53,10 @@ def config_diff(ctx: Any, env_names: tuple[str, ...], sections: tuple[str, ...],
         connections = {first: one, second: other}
         diff = diff_environments(workspace.site, envs, plan,
                                  lambda env, host: connections[env].transport_for(host), audit)
+    # Counts only: the findings hold values, which belong in the person's terminal, not the log.
+    store.audit(actor, "config_diff", f"{first}..{second}", {
+        "passed": diff.passed, "undeclared": len(diff.undeclared), "declared": len(diff.declared),
+        "sections": list(sections), "files": diff.files, "keys": diff.keys})
     if as_json:
         click.echo(json.dumps(diff.as_dict(), ensure_ascii=False, indent=2))
     else:

@@ -158,13 +158,15 @@ class _Judge:
         view: dict[str, Any] = {}
         keys = sorted({key for r in readings for key in r.keys or {}})
         for key in keys:
+            # Looked up for every key read, so a rule counts as used even when the other
+            # environment's file could not be read (that is a finding of its own).
+            rule = self.rule(file, key)
             values = [(r.host, (r.keys or {}).get(key)) for r in readings]
             if len({value for _, value in values}) == 1:
                 if values[0][1] is not None:
                     view[key] = values[0][1]
                 continue
             view[key] = _DISAGREE
-            rule = self.rule(file, key)
             declared = rule is not None and rule.may == "differ_between_hosts"
             self.add(file, key, "hosts_disagree", [(f"{env}/{h}", v) for h, v in values], rule, declared)
         return view

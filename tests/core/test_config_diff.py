@@ -92,6 +92,11 @@ def test_a_must_differ_rule_that_matches_nothing_is_not_a_pass() -> None:
     ])
     assert ("group.gatway.*", "rule_unused") in kinds(diff.undeclared)
     assert "matched no key, so nothing was checked" in str(diff.summary())
+    # A file that could not be read is its own finding, not a rule that matched nothing.
+    unread = compare(plan({"key": "group.gateway.*", "must": "differ"}), ENVS, [
+        read("test", "t1", group__gateway__url="a"), Reading("prod", "p1", 0, error="cannot read"),
+    ])
+    assert kinds(unread.undeclared) == [("", "unreadable")]
 
 
 def test_first_matching_rule_decides_and_file_globs_narrow() -> None:

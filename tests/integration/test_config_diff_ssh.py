@@ -170,6 +170,9 @@ def test_command_reads_both_environments_and_names_a_malformed_file(workspace: P
     assert broken.returncode == 1
     for host in ("prod/app2", "prod/app3"):
         assert f"{host}: {prod_file(workspace)}:4: YAML" in broken.stdout, broken.stdout
+    audit = json.loads(launchpad(workspace, "audit", "show", "--json").stdout)
+    results = [e["detail"] for e in audit if e["action"] == "config_diff"]
+    assert [(r["passed"], r["undeclared"]) for r in results] == [(True, 0), (False, 1), (False, 2)]
     outputs = passed.stdout + failed.stdout + broken.stdout + passed.stderr + failed.stderr + broken.stderr
     assert CANARY not in outputs
     assert CANARY.encode() not in stored_bytes(workspace)
