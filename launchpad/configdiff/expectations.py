@@ -72,7 +72,7 @@ class KeyRule(BaseModel):
     or `must: differ` (the key exists in both and the values are not equal)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    key: str = Field(min_length=1, description="Glob over dotted keys: spring.datasource.*, *.password.")
+    key: str = Field(min_length=1, description="Glob over dotted keys: spring.datasource.*, servers[*].host.")
     file: str | None = Field(None, description="Glob over the file's name, to narrow the rule to some files.")
     may: Allowance | None = None
     must: Literal["differ"] | None = None
@@ -89,7 +89,9 @@ class KeyRule(BaseModel):
         return f"must_{self.must}" if self.must else f"may_{self.may}"
 
     def matches(self, file_label: str, key: str) -> bool:
-        return fnmatchcase(key, self.key) and (self.file is None or fnmatchcase(file_label, self.file))
+        # `[` is literal, since list items are named `servers[0].host`; `*` and `?` stay globs.
+        pattern = self.key.replace("[", "[[]")
+        return fnmatchcase(key, pattern) and (self.file is None or fnmatchcase(file_label, self.file))
 
 
 class Section(BaseModel):

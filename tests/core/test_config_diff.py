@@ -111,6 +111,14 @@ def test_first_matching_rule_decides_and_file_globs_narrow() -> None:
     assert [(f.file, f.kind) for f in diff.undeclared] == [("f1.properties", "equal")]
 
 
+def test_list_items_are_named_as_written_in_rules() -> None:
+    rule = KeyRule.model_validate({"key": "servers[*].host", "may": "differ"})
+    assert rule.matches("a.yml", "servers[0].host") and rule.matches("a.yml", "servers[12].host")
+    assert not rule.matches("a.yml", "servers0.host")
+    exact = KeyRule.model_validate({"key": "servers[1].port", "must": "differ"})
+    assert exact.matches("a.yml", "servers[1].port") and not exact.matches("a.yml", "servers[0].port")
+
+
 def test_hosts_of_one_environment_that_disagree_are_reported() -> None:
     readings = [
         read("test", "t1", a="1", node="n1"),
