@@ -201,7 +201,7 @@ def _step_problems(step: StepSpec, site: Site, groups: set[str], earlier_phases:
         found.append(("critical", "a critical announce step needs a channel: printed is not sent, "
                       "so without one it can never pass"))
     for field_name, template in step.templates().items():
-        error = check_syntax(template)
+        error = check_syntax(template, shell=field_name in getattr(step, "shell_fields", ()))
         if error:
             found.append((field_name.split("[")[0], error))
     return found

@@ -1,20 +1,25 @@
 """Rendering of playbook values, commands and notices with Jinja2 in a sandbox.
 
-A command template quotes every value it substitutes, so a variable holding
-`$(touch /tmp/x); rm -rf ~` reaches the remote shell as one literal word. Plain templates (URLs,
-messages, notices) are rendered without quoting. Undefined names are errors, not empty strings:
-an empty value in a shell command is how `rm -rf /$DIR` accidents happen.
+A command template quotes every value it substitutes for the place it stands in — outside
+quotes, inside '…', inside "…" (see launchpad.shellcontext) — so a variable holding
+`$(touch /tmp/x); rm -rf ~` reaches the remote shell as literal text wherever the playbook put
+it; a value where no quoting helps (inside backquotes, a here-document) is refused. Plain
+templates (URLs, messages, notices) are rendered without quoting. Undefined names are errors,
+not empty strings: an empty value in a shell command is how `rm -rf /$DIR` accidents happen.
 """
 
 from __future__ import annotations
 
 import shlex
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, Undefined, UndefinedError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from launchpad.shellcontext import ShellContextError, check_template, fill, marker
 
 
 class Raw(str):
@@ -25,12 +30,19 @@ class TemplateProblem(ValueError):
     """A template that cannot be rendered; the message says which name or syntax failed."""
 
 
-def _quote(value: Any) -> str:
+# The values of the command being rendered: each `{{ … }}` leaves a marker in the text and
+# its value here, and is quoted once the whole command shows where it stands.
+_values: ContextVar[list[str]] = ContextVar("command_values")
+
+
+def _mark(value: Any) -> str:
     if isinstance(value, Raw):
         return str(value)
-    if value is None:
-        return "''"
-    return shlex.quote(str(value))
+    values = _values.get(None)
+    if values is None:  # rendered outside `render` (check's trial render): one quoted word will do
+        return shlex.quote("" if value is None else str(value))
+    values.append("" if value is None else str(value))
+    return marker(len(values) - 1)
 
 
 @cache
@@ -39,34 +51,43 @@ def _environment(quoted: bool) -> ImmutableSandboxedEnvironment:
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=False,
-        finalize=_quote if quoted else None,
+        finalize=_mark if quoted else None,
     )
     env.filters["raw"] = Raw
-    env.filters["shquote"] = lambda v: Raw(shlex.quote(str(v)))
+    # Every value is quoted already; `shquote` stays for playbooks written when it was needed.
+    env.filters["shquote"] = lambda v: v
     return env
 
 
 def render(template: str, context: dict[str, Any], *, shell: bool = False) -> str:
-    """Render `template`; with `shell=True` every substituted value is shell-quoted."""
+    """Render `template`; with `shell=True` every substituted value is quoted as data for
+    where it stands in the command."""
     if "{" not in template:
         return template
+    token = _values.set([])
     try:
-        return _environment(shell).from_string(template).render(context)
+        text = _environment(shell).from_string(template).render(context)
+        return fill(text, _values.get()) if shell else text
     except UndefinedError as exc:
         raise TemplateProblem(f"undefined name in template: {exc.message}") from None
     except TemplateError as exc:
         raise TemplateProblem(f"template error: {exc.message or exc}") from None
+    except ShellContextError as exc:
+        raise TemplateProblem(str(exc)) from None
+    finally:
+        _values.reset(token)
 
 
-def check_syntax(template: str) -> str | None:
-    """The syntax error of a template, or None; used by `launchpad check`."""
+def check_syntax(template: str, *, shell: bool = False) -> str | None:
+    """The syntax error of a template, or None; used by `launchpad check`. With `shell=True`
+    also a value placed where it cannot be quoted (inside backquotes, a here-document)."""
     if "{" not in template:
         return None
     try:
         _environment(False).parse(template)
     except TemplateError as exc:
         return f"template syntax: {exc.message or exc}"
-    return None
+    return check_template(template) if shell else None
 
 
 @dataclass(frozen=True)

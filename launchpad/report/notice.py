@@ -16,6 +16,7 @@ from typing import Any
 from launchpad.errors import LaunchpadError
 from launchpad.phrases import Phrase, phrase
 from launchpad.report.render import render_template
+from launchpad.safetext import for_format
 from launchpad.site import Contact, Site
 
 SUFFIX = {"text": "txt", "markdown": "md"}
@@ -58,6 +59,8 @@ def render_notice(name: str, fields: dict[str, str], values: dict[str, Any], fmt
     notice["backup"] = _person(duty.get("backup"))
     notice.update(fields)
     _require_contact(fields, duty.get("primary"))
+    text = for_format(SUFFIX[fmt])  # what people typed stays text: no forged lines, links or mentions
+    notice = {key: text(value) if isinstance(value, str) else value for key, value in notice.items()}
     template = f"{name}.{SUFFIX[fmt]}.j2"
     return render_template(template, {**values, "notice": notice}, lang, workspace_root).strip() + "\n"
 

@@ -94,8 +94,12 @@ def _send(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: st
     if delivery.delivered:
         return StepOutcome("passed", phrase("announce.sent", channel=step.channel, parts=delivery.parts),
                            evidence=evidence)
+    from launchpad.notify.deliver import ContentRefused, DeliveryUncertain
+
     reason = delivery.error.message if delivery.error else "not sent"
-    summary = phrase("announce.queued", channel=step.channel, reason=reason)
+    fate = ("announce.robot_refused" if isinstance(delivery.error, ContentRefused)
+            else "announce.unknown" if isinstance(delivery.error, DeliveryUncertain) else "announce.queued")
+    summary = phrase(fate, channel=step.channel, reason=reason)
     return StepOutcome("failed" if step.require_delivery else "passed", summary, evidence=evidence)
 
 
