@@ -280,6 +280,8 @@ CATALOG: dict[str, tuple[str, str]] = {
                             "没有未声明的差异（已声明 {declared} 处）"),
     "config.undeclared": ("{count} undeclared difference(s) between {env} and {other}: {details}",
                           "{env} 与 {other} 之间有 {count} 处未声明的差异：{details}"),
+    "config.undeclared_count": ("{count} undeclared difference(s) between {env} and {other}.",
+                                "{env} 与 {other} 之间有 {count} 处未声明的差异。"),
     "config.read_failed": ("cannot read {path}: {error}", "无法读取 {path}：{error}"),
     "config.malformed": ("{path}:{line}: {error}", "{path} 第 {line} 行：{error}"),
     "config.too_large": ("{path} is larger than {limit} MiB, too large for a configuration file",

@@ -33,6 +33,7 @@ def config_diff(ctx: Any, env_names: tuple[str, ...], sections: tuple[str, ...],
     from launchpad.configdiff.collect import diff_environments
     from launchpad.configdiff.expectations import load_plan
     from launchpad.connect import HostConnections
+    from launchpad.phrases import phrase
 
     if len(env_names) != 2 or env_names[0] == env_names[1]:
         raise UsageError("compare two different environments", hint="e.g. --env test --env prod")
@@ -64,8 +65,9 @@ def config_diff(ctx: Any, env_names: tuple[str, ...], sections: tuple[str, ...],
             click.echo(click.style("✗ ", fg="red", bold=True) + str(finding.said()))
         for finding in diff.declared if show_all else []:
             click.echo(click.style("✓ ", fg="green") + str(finding.said()))
-        click.echo(str(diff.summary()) if diff.passed else
-                   f"{len(diff.undeclared)} undeclared difference(s) between {first} and {second}.")
+        # The summary would repeat the findings listed above; a failure ends with their count.
+        click.echo(str(diff.summary() if diff.passed else
+                       phrase("config.undeclared_count", count=len(diff.undeclared), env=first, other=second)))
     if not diff.passed:
         raise SystemExit(1)
 

@@ -271,6 +271,7 @@ def test_command_exit_codes(workspace: Path) -> None:
     differs = launchpad(workspace, "config", "diff", "--env", "test", "--env", "prod")
     assert differs.returncode == 1, differs.stderr
     assert "spring.datasource.password differs: test: #" in differs.stdout
+    assert differs.stdout.splitlines()[-1] == "1 undeclared difference(s) between test and prod."
     with (workspace / "config-expect.yaml").open("a", encoding="utf-8") as handle:
         handle.write("    - {key: '*.password', may: differ}\n")
     same = launchpad(workspace, "config", "diff", "--env", "test", "--env", "prod", "--all")
