@@ -139,6 +139,7 @@ def test_step_fails_on_undeclared_differences_then_passes(workspace: Path) -> No
         assert targets == ["prod/app2"] * 2 + ["prod/app3"] * 2 + ["test/app1"] * 2
         assert any(e.detail["command"].startswith("cat -- ") and "application.yml" in e.detail["command"]
                    for e in commands)
+        assert CANARY not in repr([(e.target, e.detail) for e in iter_audit(store)])
         declared = step["evidence"]["declared"]
         assert {d["key"] for d in declared} == {"spring.datasource.url", "spring.datasource.password"}
     report = launchpad(workspace, "runs", "show", str(run_id), "--format", "md")
