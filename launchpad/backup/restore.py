@@ -70,12 +70,12 @@ def feed_backup(session: BackupSession, shell: HostShell, record: BackupRecord, 
 
 
 def restore_pipeline(decompressor: str | None, command: str) -> str:
-    """`decompressor | command`, failing when either fails (sh has no pipefail)."""
+    """`decompressor | command`, failing when either fails (sh has no pipefail). It runs in a
+    private directory's envelope (envelope.py), which keeps the status file in `$lp_tmp`."""
     if decompressor is None:
         return command
-    return (f"lp_status_dir=$(mktemp -d) || exit 1; trap 'rm -rf -- \"$lp_status_dir\"' EXIT; "
-            f"{{ {decompressor}; echo $? > \"$lp_status_dir/rc\"; }} | {{ {command}\n}}\nc=$?; "
-            f"r=$(cat \"$lp_status_dir/rc\" 2>/dev/null || echo 255); "
+    return (f"{{ {decompressor}; echo $? > \"$lp_tmp/decompress.rc\"; }} | {{ {command}\n}}\nc=$?; "
+            f"r=$(cat \"$lp_tmp/decompress.rc\" 2>/dev/null || echo 255); "
             f"if [ \"$r\" != 0 ]; then echo \"launchpad: decompressing the backup failed ($r)\" >&2; exit \"$r\"; fi; "
             f"exit $c")
 
@@ -149,9 +149,7 @@ def _restore(session: BackupSession, record: BackupRecord) -> str:
         raise RestoreRefused(f"backup {record.id} was taken by the {record.driver} driver, but the target now uses "
                              f"{driver.name}", hint="restore it by hand, or put the target back as it was")
     shell = HostShell(target.transport, session.audit, local=target.local)
-    with shell.private_dir() as tmp:
-        for name, content in driver.secret_files().items():
-            shell.write_private(f"{tmp}/{name}", content)
+    with shell.private_dir(driver.secret_files()) as tmp:
         result = feed_backup(session, shell, record, driver.restore_command(tmp))
     if not result.ok:
         raise BackupFailed(f"{shell.name}: the restore failed (exit {result.exit_code}): {tail(result.stderr)}",

@@ -110,9 +110,7 @@ def run_sql(step: SqlStep, ctx: StepContext) -> StepOutcome:
         action, target, {**detail, "step": ctx.step_id, "query": step.query, "params": sorted(step.params)}),
         local=local)
     ctx.emit(CommandSent(ctx.run_id, ctx.step_id, shell.name, step.query))
-    with shell.private_dir() as tmp:
-        for name, content in secret_files(access).items():
-            shell.write_private(f"{tmp}/{name}", content)
+    with shell.private_dir(secret_files(access)) as tmp:
         result = run_query(shell, tmp, access, step.query, dict(step.params))
     problem = judge(step.expect, result.rows)
     evidence = {"columns": list(result.columns), "rows": [list(r) for r in result.rows[:KEPT_ROWS]],
