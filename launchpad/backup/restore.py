@@ -10,10 +10,10 @@ then is the backup streamed into the restore command. Every outcome is a row in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from launchpad.backup import records
-from launchpad.backup.compress import decompress_command, decompressed_chunks
+from launchpad.backup.compress import decompress_command, decompressed_from
 from launchpad.backup.drivers import driver_for
 from launchpad.backup.errors import BackupFailed, RestoreRefused
 from launchpad.backup.hostshell import HostShell, tail
@@ -22,6 +22,7 @@ from launchpad.backup.records import BackupRecord
 from launchpad.backup.session import BackupSession
 from launchpad.backup.structure import ChunkReader
 from launchpad.backup.targets import resolve_target
+from launchpad.backup.verified import VerifiedReader
 from launchpad.backup.verify import checksum_problem
 from launchpad.errors import LaunchpadError
 from launchpad.prompter import ConfirmRequest, Prompter, TypeNameRequest
@@ -53,18 +54,30 @@ class _MeteredFile:
 def feed_backup(session: BackupSession, shell: HostShell, record: BackupRecord, command: str,
                 phase: str = "restore") -> CommandResult:
     """Stream the stored file into `command` on the host, decompressing it there when the host
-    has the tool (the link then carries compressed bytes), else here."""
+    has the tool (the link then carries compressed bytes), else here. The file is hashed as it
+    is read and its end held back unless it is still the verified one (verified.py)."""
     path = record.path(session.backups_dir)
     decompressor = decompress_command(record.compression)
     meter = ProgressMeter(session.progress, record.environment, record.target, phase, record.size)
     on_host = decompressor is None or decompressor.split()[0] in shell.tools([decompressor.split()[0]])
-    if on_host:
-        with open(path, "rb") as source:
-            result = shell.feed(restore_pipeline(decompressor, command), _MeteredFile(source, meter),
-                                timeout=RESTORE_TIMEOUT)
-    else:
-        reader = ChunkReader(decompressed_chunks(path, record.compression))
-        result = shell.feed(command, reader, timeout=RESTORE_TIMEOUT)
+    with open(path, "rb") as stored:
+        verified = VerifiedReader(cast(BinaryIO, _MeteredFile(stored, meter)), record.size, record.sha256)
+        try:
+            if on_host:
+                result = shell.feed(restore_pipeline(decompressor, command), verified, timeout=RESTORE_TIMEOUT)
+            else:
+                chunks = decompressed_from(cast(BinaryIO, verified), record.compression, path.name)
+                result = shell.feed(command, ChunkReader(chunks), timeout=RESTORE_TIMEOUT)
+        except LaunchpadError:
+            if verified.problem is None:
+                raise
+            result = None
+        if verified.problem is not None:
+            records.set_verified(session.store, record.id, False, verified.problem)
+            raise BackupFailed(f"backup {record.id} changed after it was verified ({verified.problem}); its end "
+                               f"was never sent, so {record.target} was not restored from it",
+                               hint="find out who changed the backups folder, then verify the backup again")
+    assert result is not None
     meter.report()
     return result
 

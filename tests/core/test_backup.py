@@ -240,6 +240,42 @@ def test_a_flipped_byte_fails_verify_and_restore_refuses(lab: Lab) -> None:
     assert [b.purpose for b in records.list_backups(lab.store)] == ["manual"]  # no safety backup either
 
 
+@pytest.mark.parametrize("host_decompresses", [True, False], ids=["decompressed-on-host", "decompressed-here"])
+def test_a_file_swapped_after_verification_is_not_restored(lab: Lab, monkeypatch: pytest.MonkeyPatch,
+                                                           host_decompresses: bool) -> None:
+    from launchpad.backup import take
+    from launchpad.backup.hostshell import HostShell
+
+    record = lab.take("app")
+    with sqlite3.connect(lab.db) as connection:
+        connection.execute("DELETE FROM t WHERE id = 1")
+    other = lab.take("app")  # a valid backup too, of other content: the swap passes every structure check
+    with sqlite3.connect(lab.db) as connection:
+        connection.execute("UPDATE t SET name = '当前'")
+    before = rows_of(lab.db)
+    original_take = take.take_backup
+
+    def safety_then_swap(*args: Any, **kwargs: Any) -> records.BackupRecord:
+        # The checksum was checked before the safety backup; the file is replaced while it runs.
+        safety = original_take(*args, **kwargs)
+        stored = record.path(lab.workspace.backups_dir)
+        stored.unlink()
+        stored.write_bytes(other.path(lab.workspace.backups_dir).read_bytes())
+        return safety
+
+    monkeypatch.setattr(take, "take_backup", safety_then_swap)
+    if not host_decompresses:
+        # The restore asks the host for its decompressor alone: it has none, so this side decompresses.
+        original_tools = HostShell.tools
+        monkeypatch.setattr(HostShell, "tools",
+                            lambda self, names: set() if len(names) == 1 else original_tools(self, names))
+    with lab.session() as session, pytest.raises(BackupFailed, match="changed after it was verified"):
+        restore_backup(session, record.id, "test", ScriptedPrompter())
+    assert rows_of(lab.db) == before  # neither backup reached the database
+    assert records.restores(lab.store, record.id)[0]["status"] == "failed"
+    assert records.require_backup(lab.store, record.id).verify_status == "failed"
+
+
 def test_verify_rechecks_the_structure(lab: Lab) -> None:
     record = lab.take("blob")
     with lab.session() as session:
