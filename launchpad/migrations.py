@@ -190,6 +190,13 @@ def _add_verify_phrase(db: Database) -> None:
     db.execute("ALTER TABLE backups ADD COLUMN verify_phrase TEXT")
 
 
+def _add_restore_owner(db: Database) -> None:
+    """The process running a restore (owner.py), so one killed mid-way is known as interrupted
+    rather than `running` for ever."""
+    for column in ("pid INTEGER", "hostname TEXT", "boot_id TEXT"):
+        db.execute(f"ALTER TABLE backup_restores ADD COLUMN {column}")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, steps, host results, decisions, audit", _CORE_TABLES),
     Migration(2, "append-only audit log", _AUDIT_APPEND_ONLY),
@@ -199,6 +206,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "issue orderings for paging", _ISSUE_SORT_INDEXES),
     Migration(7, "step summaries and host messages as phrases", _add_phrase_columns),
     Migration(8, "backup verification details as phrases", _add_verify_phrase),
+    Migration(9, "the process running each restore", _add_restore_owner),
 )
 
 _LEDGER = ("CREATE TABLE IF NOT EXISTS migrations "

@@ -107,12 +107,14 @@ class Store:
             return int(self._insert("runs", row))
 
     def get_run(self, run_id: int) -> dict[str, Any] | None:
-        return next(iter(self._rows("SELECT * FROM runs WHERE id = ?", [run_id])), None)
+        """The run as it is to be shown: `interrupted` when stored `running` by a dead process."""
+        return next(iter(map(as_shown, self._rows("SELECT * FROM runs WHERE id = ?", [run_id]))), None)
 
     def list_runs(self, limit: int = 50, status: str | None = None) -> list[dict[str, Any]]:
-        """Newest first."""
+        """Newest first, as shown (`get_run`); `status` filters on the stored status."""
         where, params = ("WHERE status = ?", [status]) if status else ("", [])
-        return self._rows(f"SELECT * FROM runs {where} ORDER BY id DESC LIMIT ?", [*params, limit])
+        return [as_shown(row) for row in
+                self._rows(f"SELECT * FROM runs {where} ORDER BY id DESC LIMIT ?", [*params, limit])]
 
     def set_run_status(self, run_id: int, status: str, finished: bool) -> None:
         """`finished=True` stamps the end time; False clears it (the run may go on)."""
@@ -140,7 +142,7 @@ class Store:
         that died (status as stored). Runs owned by another computer are left out: unknowable."""
         rows = self._rows("SELECT * FROM runs WHERE status IN ('running', 'interrupted') "
                           "ORDER BY id DESC", [])
-        return [row for row in rows if row["status"] == "interrupted" or owner_of(row) == "dead"]
+        return [as_shown(row) for row in rows if row["status"] == "interrupted" or owner_of(row) == "dead"]
 
     def mark_interrupted(self, run_id: int) -> list[str]:
         """`running` steps, host results and run become `interrupted`; returns the step ids in
@@ -211,12 +213,12 @@ class Store:
                             [leftover, finished, *key])
 
     def latest_step_states(self, run_id: int) -> dict[str, dict[str, Any]]:
-        """Each step's row of its latest attempt."""
+        """Each step's row of its latest attempt (a dead process's `running` shown `interrupted`)."""
         rows = self._rows(
             "SELECT * FROM run_steps AS s WHERE run_id = ? AND attempt = (SELECT MAX(attempt) "
             "FROM run_steps WHERE run_id = s.run_id AND step_id = s.step_id) ORDER BY started",
             [run_id])
-        return {row["step_id"]: row for row in rows}
+        return {row["step_id"]: row for row in self._as_shown_in(run_id, rows)}
 
     def last_attempt(self, run_id: int, step_id: str) -> int:
         """The highest attempt recorded for the step; 0 when it never started."""
@@ -226,13 +228,21 @@ class Store:
 
     def step_rows(self, run_id: int) -> list[dict[str, Any]]:
         """Every attempt of every step, in the order they started."""
-        return self._rows("SELECT * FROM run_steps WHERE run_id = ? "
-                          "ORDER BY started, step_id, attempt", [run_id])
+        return self._as_shown_in(run_id, self._rows("SELECT * FROM run_steps WHERE run_id = ? "
+                                                    "ORDER BY started, step_id, attempt", [run_id]))
 
     def host_rows(self, run_id: int, step_id: str | None = None) -> list[dict[str, Any]]:
         where, params = ("AND step_id = ?", [step_id]) if step_id is not None else ("", [])
-        return self._rows(f"SELECT * FROM step_results WHERE run_id = ? {where} "
-                          "ORDER BY started NULLS LAST, step_id, attempt, host", [run_id, *params])
+        return self._as_shown_in(run_id, self._rows(
+            f"SELECT * FROM step_results WHERE run_id = ? {where} "
+            "ORDER BY started NULLS LAST, step_id, attempt, host", [run_id, *params]))
+
+    def _as_shown_in(self, run_id: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Rows of a run whose process died: what was `running` stopped with it."""
+        run = next(iter(self._rows("SELECT * FROM runs WHERE id = ?", [run_id])), None)
+        if run is None or not process_gone(run):
+            return rows
+        return [{**row, "status": "interrupted"} if row["status"] == "running" else row for row in rows]
 
     def record_decision(self, run_id: int, step_id: str | None, kind: str, actor: str,
                         reason: str, detail: dict[str, Any] | None = None) -> int:
@@ -254,6 +264,19 @@ class Store:
 
 
 # -- which process owns a running run ---------------------------------------------------------
+
+def process_gone(record: dict[str, Any]) -> bool:
+    """A record stored `running` whose process is gone: killed, crashed, or its computer
+    restarted. Nothing will finish it; it must never be shown as still running."""
+    return record["status"] == "running" and record.get("hostname") is not None and owner_of(record) == "dead"
+
+
+def as_shown(record: dict[str, Any]) -> dict[str, Any]:
+    """`record` with a dead process's `running` shown as `interrupted` (`process_gone` says so)."""
+    if not process_gone(record):
+        return record
+    return {**record, "status": "interrupted", "process_gone": True}
+
 
 def _refuse_if_owned_elsewhere(run: dict[str, Any]) -> None:
     if run["status"] == "running" and owner_of(run) in ("alive", "remote"):

@@ -111,6 +111,9 @@ def restore_backup(session: BackupSession, backup_id: int, env_name: str, prompt
                              hint="choose another backup (`launchpad backups --env ENV`)")
     if not already_confirmed:
         _confirm(session, prompter, record, environment.production)
+    for dead in records.close_dead_restores(session.store):
+        session.audit("restore_interrupted", f"{dead['environment']}/{dead['target']}",
+                      {"backup": dead["backup_id"], "restore": dead["id"], "reason": "its process was killed mid-way"})
     restore_id = records.start_restore(session.store, record, session.actor, session.run_id, session.step_id)
     session.audit("restore_started", where, {"backup": backup_id, "restore": restore_id})
     safety = None

@@ -276,6 +276,23 @@ def test_a_file_swapped_after_verification_is_not_restored(lab: Lab, monkeypatch
     assert records.require_backup(lab.store, record.id).verify_status == "failed"
 
 
+def test_a_restore_whose_process_died_is_interrupted_not_running(lab: Lab) -> None:
+    import subprocess
+
+    record = lab.take("app")
+    killed = subprocess.Popen(["true"])
+    killed.wait()  # a pid that is gone, as a `kill -9`'d launchpad's is
+    restore_id = records.start_restore(lab.store, record, "tester", None, None)
+    with lab.store.transaction():
+        lab.store.db.execute("UPDATE backup_restores SET pid = ? WHERE id = ?", [killed.pid, restore_id])
+    assert records.restores(lab.store)[0]["status"] == "interrupted"
+    with lab.session() as session:
+        restore_backup(session, record.id, "test", ScriptedPrompter())
+    stored = {row["id"]: row["status"] for row in lab.store.db.query("SELECT id, status FROM backup_restores")}
+    assert stored == {restore_id: "interrupted", restore_id + 1: "restored"}
+    assert "restore_interrupted" in lab.audit_actions()
+
+
 def test_verify_rechecks_the_structure(lab: Lab) -> None:
     record = lab.take("blob")
     with lab.session() as session:

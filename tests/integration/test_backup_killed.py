@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from launchpad.audit import iter_audit
+from launchpad.backup import records
 from launchpad.store import Store
 from tests.integration.sshd import SshdHost, SshLab
 
@@ -132,6 +133,8 @@ def test_a_killed_restore_leaves_nothing_on_the_host(workspace: Path) -> None:
         assert len(dirs) >= 3  # the backup, the safety backup and the restore
         assert leftovers(dirs) == set()
         assert not script_alive(workspace), "the restore went on running after its client died"
+    with Store.open(workspace / ".launchpad" / "launchpad.db") as store:
+        assert [row["status"] for row in records.restores(store)] == ["interrupted"]
 
 
 def test_a_later_backup_removes_leftovers_of_killed_commands(workspace: Path, tmp_path: Path) -> None:
