@@ -19,6 +19,7 @@ import json
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,6 +34,8 @@ from launchpad.issues.schema import create_issue_tables
 from launchpad.notify.schema import OUTBOX_V1
 
 BUSY_TIMEOUT_MS = 10_000
+# How long a write waits for another process's lock, in busy timeouts, before it gives up.
+LOCK_WAIT_S = 600.0
 OUTPUT_TAIL_BYTES = 64 * 1024
 
 # Checked in Python rather than by CHECK constraints: a new kind must not need a table rebuild.
@@ -216,20 +219,45 @@ _LEDGER = ("CREATE TABLE IF NOT EXISTS migrations "
 @contextlib.contextmanager
 def write_transaction(db: Database) -> Iterator[None]:
     """One atomic, durable write under the database's write lock, taken up front so that two
-    processes queue (for up to the busy timeout) instead of deadlocking on a lock upgrade.
+    processes queue instead of deadlocking on a lock upgrade. A lock held by another process
+    past the busy timeout is waited for again, up to `LOCK_WAIT_S`: a finished step's result
+    must not be lost because a long write elsewhere held the store.
     Nested inside another transaction it is a savepoint: its failure undoes only itself."""
     with _explained_write_errors():
         if db.conn.in_transaction:
             with db.atomic():
                 yield
             return
-        db.conn.execute("BEGIN IMMEDIATE")
+        _begin_immediate(db)
         try:
             yield
             db.conn.execute("COMMIT")
         except BaseException:
             db.rollback()
             raise
+
+
+def _begin_immediate(db: Database) -> None:
+    deadline = time.monotonic() + LOCK_WAIT_S
+    while True:
+        try:
+            db.conn.execute("BEGIN IMMEDIATE")  # waits up to the busy timeout itself
+            return
+        except sqlite3.OperationalError as exc:
+            if not _is_locked(exc) or time.monotonic() >= deadline:
+                raise
+            note_lock_wait()
+
+
+def _is_locked(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    if code is not None:
+        return code & 0xFF in (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def note_lock_wait() -> None:
+    """Called each time a write has waited a whole busy timeout and waits again."""
 
 
 @contextlib.contextmanager
