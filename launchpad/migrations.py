@@ -29,7 +29,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from launchpad.backup.schema import BACKUPS_V1
-from launchpad.errors import StoreError
+from launchpad.errors import StoreDamaged, StoreError
 from launchpad.issues.schema import create_issue_tables
 from launchpad.notify.schema import OUTBOX_V1
 
@@ -265,8 +265,28 @@ def _explained_write_errors() -> Iterator[None]:
     try:
         yield
     except sqlite3.Error as exc:
-        raise StoreError(f"could not write to the workspace store: {exc}",
-                         hint="another launchpad may be busy on this workspace: retry") from exc
+        raise store_failure(exc, "could not write to the workspace store") from exc
+
+
+def store_failure(exc: sqlite3.Error, doing: str, path: Path | str | None = None) -> StoreError:
+    """The error a person reads for what SQLite said: a full disk, a damaged file, a disk
+    error and a lock each say so and what to do (a full disk is not "is the disk healthy?")."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if code is not None else None
+    where = path or ".launchpad/launchpad.db"
+    if primary == 13 or "disk is full" in str(exc):  # SQLITE_FULL
+        return StoreError(f"{doing}: the disk holding {where} is full; nothing of this change was written",
+                          hint="free space on that disk (`df -h` shows it), then do it again")
+    if primary in (11, 26) or "malformed" in str(exc) or "not a database" in str(exc):  # CORRUPT, NOTADB
+        return StoreDamaged(f"{doing}: the workspace store {where} is damaged ({exc})",
+                            hint="copy the file (with any -wal beside it) before anything else, then tell the "
+                                 "team lead; `launchpad audit verify` says what can still be read")
+    if primary == 10:  # SQLITE_IOERR
+        return StoreError(f"{doing}: the disk reported an error on {where} ({exc})",
+                          hint="check the disk (`dmesg`, `df -h`) and that the workspace folder still exists")
+    if _is_locked(exc):
+        return StoreError(f"{doing}: {exc}", hint="another launchpad is busy on this workspace: retry")
+    return StoreError(f"{doing}: {exc}", hint="is this a launchpad workspace, and is the disk healthy?")
 
 
 def open_database(path: Path | None) -> Database:
@@ -296,8 +316,7 @@ def open_database(path: Path | None) -> Database:
         conn.close()
         if isinstance(exc, StoreError):
             raise
-        raise StoreError(f"cannot open the workspace store {path}: {exc}",
-                         hint="is this a launchpad workspace, and is the disk healthy?") from exc
+        raise store_failure(exc, "cannot open the workspace store", path) from exc
     return db
 
 

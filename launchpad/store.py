@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from launchpad.errors import StoreError
+from launchpad.errors import StoreError, StoreGone
 from launchpad.migrations import (
     DECISION_KINDS,
     RUN_STATUSES,
@@ -30,6 +30,7 @@ from launchpad.migrations import (
     check_allowed,
     open_database,
     output_tail,
+    store_failure,
     to_json,
     utc_now,
     write_transaction,
@@ -49,6 +50,18 @@ class Store:
     def __init__(self, db: Database, path: Path | None) -> None:
         self.db, self.path = db, path
         self.lock = threading.RLock()
+        self._identity = _file_identity(path) if path is not None else None
+
+    def check_present(self) -> None:
+        """Refuse to write once the file was deleted or replaced: SQLite would go on writing
+        into the open, unlinked file, and a run would pass with nothing of it kept."""
+        if self.path is None:
+            return
+        if _file_identity(self.path) != self._identity:
+            raise StoreGone(f"the workspace store {self.path} was deleted or replaced while launchpad was using it; "
+                            "what happened since is not recorded",
+                            hint="put the file back from a copy if there is one, and write down what was done "
+                                 "since: its results and audit entries are lost")
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -73,8 +86,11 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """Group several writes into one durable transaction (most callers never need this)."""
-        with self.lock, write_transaction(self.db):
-            yield
+        with self.lock:
+            if not self.db.conn.in_transaction:
+                self.check_present()
+            with write_transaction(self.db):
+                yield
 
     def audit(self, actor: str, action: str, target: str,
               detail: dict[str, Any] | None = None) -> AuditEntry:
@@ -88,7 +104,7 @@ class Store:
             try:
                 rows = list(self.db.query(sql, params))
             except sqlite3.Error as exc:
-                raise StoreError(f"could not read the workspace store: {exc}") from exc
+                raise store_failure(exc, "could not read the workspace store", self.path) from exc
         for row in rows:
             row.update({c: json.loads(row[c]) for c in _JSON_COLUMNS if isinstance(row.get(c), str)})
         return rows
@@ -261,6 +277,14 @@ class Store:
             return self.db.table(table).insert(row).last_pk
         except sqlite3.IntegrityError as exc:
             raise StoreError(f"cannot add {row} to {table}: {exc}") from exc
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
 
 
 # -- which process owns a running run ---------------------------------------------------------
