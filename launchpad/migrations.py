@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import sqlite3
 import stat
 import time
@@ -36,6 +37,8 @@ from launchpad.notify.schema import OUTBOX_V1
 BUSY_TIMEOUT_MS = 10_000
 # How long a write waits for another process's lock, in busy timeouts, before it gives up.
 LOCK_WAIT_S = 600.0
+# Free bytes below which the store's disk counts as full.
+FULL_BELOW = 1024 * 1024
 OUTPUT_TAIL_BYTES = 64 * 1024
 
 # Checked in Python rather than by CHECK constraints: a new kind must not need a table rebuild.
@@ -274,7 +277,8 @@ def store_failure(exc: sqlite3.Error, doing: str, path: Path | str | None = None
     code = getattr(exc, "sqlite_errorcode", None)
     primary = code & 0xFF if code is not None else None
     where = path or ".launchpad/launchpad.db"
-    if primary == 13 or "disk is full" in str(exc):  # SQLITE_FULL
+    # Opening needs a few KiB for the -shm file: on a full disk that fails as an I/O error.
+    if primary == 13 or "disk is full" in str(exc) or (path is not None and disk_full(Path(path))):  # SQLITE_FULL
         return StoreError(f"{doing}: the disk holding {where} is full; nothing of this change was written",
                           hint="free space on that disk (`df -h` shows it), then do it again")
     if primary in (11, 26) or "malformed" in str(exc) or "not a database" in str(exc):  # CORRUPT, NOTADB
@@ -317,6 +321,31 @@ def open_database(path: Path | None) -> Database:
         if isinstance(exc, StoreError):
             raise
         raise store_failure(exc, "cannot open the workspace store", path) from exc
+    return db
+
+
+def disk_full(path: Path) -> bool:
+    """Whether the disk holding `path` has (next to) no room left."""
+    try:
+        return shutil.disk_usage(path.parent).free < FULL_BELOW
+    except OSError:
+        return False
+
+
+def open_read_only(path: Path) -> Database | None:
+    """The store for reading only, without the -shm file a normal open must create (it cannot
+    on a full disk): exact only when no -wal file holds committed pages, else None."""
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        db = Database(conn)
+        if pending(db):
+            conn.close()
+            return None
+    except (sqlite3.Error, StoreError):
+        return None
     return db
 
 

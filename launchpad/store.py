@@ -28,7 +28,9 @@ from launchpad.migrations import (
     RUN_STATUSES,
     STEP_STATUSES,
     check_allowed,
+    disk_full,
     open_database,
+    open_read_only,
     output_tail,
     store_failure,
     to_json,
@@ -51,10 +53,14 @@ class Store:
         self.db, self.path = db, path
         self.lock = threading.RLock()
         self._identity = _file_identity(path) if path is not None else None
+        self.read_only: StoreError | None = None  # why only reading works (a full disk)
 
     def check_present(self) -> None:
         """Refuse to write once the file was deleted or replaced: SQLite would go on writing
-        into the open, unlinked file, and a run would pass with nothing of it kept."""
+        into the open, unlinked file, and a run would pass with nothing of it kept. Refuse too
+        when the store could only be opened for reading."""
+        if self.read_only is not None:
+            raise StoreError(self.read_only.message, hint=self.read_only.hint)
         if self.path is None:
             return
         if _file_identity(self.path) != self._identity:
@@ -65,8 +71,18 @@ class Store:
 
     @classmethod
     def open(cls, path: Path) -> Store:
-        """Open the store at `path`, creating it (owner-only) and migrating it as needed."""
-        return cls(open_database(path), path)
+        """Open the store at `path`, creating it (owner-only) and migrating it as needed. On a
+        full disk it is opened for reading only, when that reads it exactly: writes then say
+        the disk is full, and everything that only reads still works."""
+        try:
+            return cls(open_database(path), path)
+        except StoreError as exc:
+            reader = open_read_only(path) if disk_full(path) else None
+            if reader is None:
+                raise
+            store = cls(reader, path)
+            store.read_only = exc
+            return store
 
     @classmethod
     def memory(cls) -> Store:
