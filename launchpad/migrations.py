@@ -259,8 +259,19 @@ def _is_locked(exc: sqlite3.Error) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
 
+_lock_wait_listeners: list[Callable[[], None]] = []
+
+
+def on_lock_wait(listener: Callable[[], None]) -> None:
+    """Have `listener` called each time a write has waited a whole busy timeout (the CLI says
+    that it is waiting, rather than seeming to hang)."""
+    if listener not in _lock_wait_listeners:
+        _lock_wait_listeners.append(listener)
+
+
 def note_lock_wait() -> None:
-    """Called each time a write has waited a whole busy timeout and waits again."""
+    for listener in list(_lock_wait_listeners):
+        listener()
 
 
 @contextlib.contextmanager

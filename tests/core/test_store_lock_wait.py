@@ -27,7 +27,8 @@ def test_a_step_result_waits_for_a_lock_held_past_the_busy_timeout(tmp_path: Pat
     store.db.execute("PRAGMA busy_timeout = 50")  # a short timeout, so the test waits past it quickly
     run_id = new_run(store)
     waited = threading.Event()
-    monkeypatch.setattr(migrations, "note_lock_wait", waited.set)
+    monkeypatch.setattr(migrations, "_lock_wait_listeners", [])
+    migrations.on_lock_wait(waited.set)  # as the CLI does, to say it is waiting
     holder = sqlite3.connect(path)
     holder.execute("BEGIN IMMEDIATE")  # another process's long write
     failures: list[BaseException] = []
