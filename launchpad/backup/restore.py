@@ -56,6 +56,8 @@ def feed_backup(session: BackupSession, shell: HostShell, record: BackupRecord, 
     """Stream the stored file into `command` on the host, decompressing it there when the host
     has the tool (the link then carries compressed bytes), else here. The file is hashed as it
     is read and its end held back unless it is still the verified one (verified.py)."""
+    if shell.envelope is None:
+        raise RuntimeError("feed_backup runs inside HostShell.private_dir (the pipeline keeps its status there)")
     path = record.path(session.backups_dir)
     decompressor = decompress_command(record.compression)
     meter = ProgressMeter(session.progress, record.environment, record.target, phase, record.size)
