@@ -1,8 +1,9 @@
 """`sql`: one query on a database of the environment, with parameters, judged by the rows it
 returns (exact rows, a row count, or the first value). It runs through the database's own
-client on the host that reaches it (`via`), with the credentials in a 0600 file, never on a
-command line; values travel as parameters, never spliced into the SQL (see
-`launchpad.backup.sqlquery`). Chinese text, NULLs, tabs and newlines come back as they are."""
+client on the host that reaches it (`via`), with the credentials on a file descriptor of the
+command (`launchpad.backup.envelope`), never on a command line or left on disk; values travel
+as parameters, never spliced into the SQL (see `launchpad.backup.sqlquery`). Chinese text,
+NULLs, tabs and newlines come back as they are."""
 
 from __future__ import annotations
 
