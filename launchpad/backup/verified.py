@@ -2,8 +2,9 @@
 
 The checksum is checked before a restore, but the safety backup takes minutes between that
 check and the stream: a file replaced or rewritten in between must not be restored under the
-verified backup's name. So the file is hashed again as it is read, and its last chunk is held
-back until the whole file has been read and hashed. When size or sha256 differ from the record,
+verified backup's name. The restore holds the verified file open, so a replaced one is never
+read; one rewritten in place is caught here: the file is hashed again as it is read, and its
+last chunk is held back until the whole file has been read and hashed. When size or sha256 differ from the record,
 `read` fails before the end is sent: the host's command never gets a complete input — a
 PostgreSQL restore rolls back, tar never swaps the folder in, SQLite refuses a file cut short,
 the local pipe is killed — and the restore is reported as not done. (A MySQL dump is applied

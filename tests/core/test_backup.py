@@ -241,26 +241,33 @@ def test_a_flipped_byte_fails_verify_and_restore_refuses(lab: Lab) -> None:
 
 
 @pytest.mark.parametrize("host_decompresses", [True, False], ids=["decompressed-on-host", "decompressed-here"])
-def test_a_file_swapped_after_verification_is_not_restored(lab: Lab, monkeypatch: pytest.MonkeyPatch,
-                                                           host_decompresses: bool) -> None:
+@pytest.mark.parametrize("how", ["replaced", "rewritten-in-place"])
+def test_a_restore_streams_exactly_what_it_verified(lab: Lab, monkeypatch: pytest.MonkeyPatch,
+                                                    host_decompresses: bool, how: str) -> None:
     from launchpad.backup import take
     from launchpad.backup.hostshell import HostShell
 
     record = lab.take("app")
     with sqlite3.connect(lab.db) as connection:
         connection.execute("DELETE FROM t WHERE id = 1")
-    other = lab.take("app")  # a valid backup too, of other content: the swap passes every structure check
+    other = lab.take("app")  # a valid backup too, of other content: it passes every structure check
     with sqlite3.connect(lab.db) as connection:
         connection.execute("UPDATE t SET name = '当前'")
     before = rows_of(lab.db)
     original_take = take.take_backup
 
     def safety_then_swap(*args: Any, **kwargs: Any) -> records.BackupRecord:
-        # The checksum was checked before the safety backup; the file is replaced while it runs.
+        # The checksum was checked before the safety backup; the file changes while it runs.
         safety = original_take(*args, **kwargs)
         stored = record.path(lab.workspace.backups_dir)
-        stored.unlink()
-        stored.write_bytes(other.path(lab.workspace.backups_dir).read_bytes())
+        swapped_in = other.path(lab.workspace.backups_dir).read_bytes()
+        if how == "replaced":  # a new file under the same name
+            stored.unlink()
+            stored.write_bytes(swapped_in)
+        else:  # the same file, its bytes overwritten
+            with open(stored, "r+b") as inode:
+                inode.write(swapped_in)
+                inode.truncate()
         return safety
 
     monkeypatch.setattr(take, "take_backup", safety_then_swap)
@@ -269,8 +276,14 @@ def test_a_file_swapped_after_verification_is_not_restored(lab: Lab, monkeypatch
         original_tools = HostShell.tools
         monkeypatch.setattr(HostShell, "tools",
                             lambda self, names: set() if len(names) == 1 else original_tools(self, names))
-    with lab.session() as session, pytest.raises(BackupFailed, match="changed after it was verified"):
-        restore_backup(session, record.id, "test", ScriptedPrompter())
+    with lab.session() as session:
+        if how == "replaced":
+            # The file verified was held open: that is what is restored, not the newcomer.
+            restore_backup(session, record.id, "test", ScriptedPrompter())
+            assert rows_of(lab.db) == ROWS
+            return
+        with pytest.raises(BackupFailed, match="changed after it was verified"):
+            restore_backup(session, record.id, "test", ScriptedPrompter())
     assert rows_of(lab.db) == before  # neither backup reached the database
     assert records.restores(lab.store, record.id)[0]["status"] == "failed"
     assert records.require_backup(lab.store, record.id).verify_status == "failed"
