@@ -15,8 +15,9 @@ from typing import Any
 
 from launchpad.errors import StoreError, UsageError
 from launchpad.migrations import to_json, utc_now
+from launchpad.owner import this_process
 from launchpad.phrases import Said, dumps, loads
-from launchpad.store import Store
+from launchpad.store import Store, as_shown, process_gone
 
 _JSON = ("tool_versions", "inventory", "drill_detail")
 
@@ -155,7 +156,8 @@ def mark_deleted(store: Store, backup_id: int, reason: str) -> None:
 def start_restore(store: Store, backup: BackupRecord, actor: str, run_id: int | None,
                   step_id: str | None) -> int:
     row = {"backup_id": backup.id, "environment": backup.environment, "target": backup.target,
-           "actor": actor, "run_id": run_id, "step_id": step_id, "started": utc_now(), "status": "running"}
+           "actor": actor, "run_id": run_id, "step_id": step_id, "started": utc_now(), "status": "running",
+           **this_process()}
     with store.transaction():
         return int(store.db.table("backup_restores").insert(row).last_pk or 0)
 
@@ -169,5 +171,19 @@ def finish_restore(store: Store, restore_id: int, status: str, detail: str,
 
 
 def restores(store: Store, backup_id: int | None = None) -> list[dict[str, Any]]:
+    """Newest first, as shown: one whose process died mid-way is `interrupted` (store.as_shown)."""
     where, params = ("WHERE backup_id = ?", [backup_id]) if backup_id is not None else ("", [])
-    return _query(store, f"SELECT * FROM backup_restores {where} ORDER BY id DESC", params)
+    return [as_shown(row) for row in _query(store, f"SELECT * FROM backup_restores {where} ORDER BY id DESC", params)]
+
+
+def close_dead_restores(store: Store) -> list[dict[str, Any]]:
+    """Record as `interrupted` the restores whose process died mid-way; returns them. Their
+    target is between states: the audit log and the safety backup (if any) say how far it got."""
+    dead = [row for row in _query(store, "SELECT * FROM backup_restores WHERE status = 'running'", [])
+            if process_gone(row)]
+    with store.transaction():
+        for row in dead:
+            store.db.execute("UPDATE backup_restores SET status = 'interrupted', finished = ?, detail = ? "
+                             "WHERE id = ? AND status = 'running'",
+                             [utc_now(), "its process was killed mid-way: the target may be between states", row["id"]])
+    return dead

@@ -98,9 +98,10 @@ class Transport(Protocol):
         ...
 
     def stream(
-        self, command: str, sink: BinaryIO, *, timeout: float | None = None
+        self, command: str, sink: BinaryIO, *, timeout: float | None = None, stdin: bytes | None = None
     ) -> StreamResult:
-        """Run `command` and write its stdout to `sink` as it arrives (for dumps)."""
+        """Run `command` and write its stdout to `sink` as it arrives (for dumps); `stdin` is
+        the command's input (a dump's credentials)."""
         ...
 
     def put(self, local_path: str, remote_path: str, *, mode: int = 0o600) -> None:

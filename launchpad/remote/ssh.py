@@ -131,10 +131,10 @@ class SshTransport:
         return capture.result(self.host.name, command, exit_code, started)
 
     def stream(
-        self, command: str, sink: BinaryIO, *, timeout: float | None = None
+        self, command: str, sink: BinaryIO, *, timeout: float | None = None, stdin: bytes | None = None
     ) -> StreamResult:
         capture = StreamCapture(sink)
-        exit_code = self._execute(command, timeout, None, capture.stdout, capture.stderr)
+        exit_code = self._execute(command, timeout, stdin, capture.stdout, capture.stderr)
         return capture.result(self.host.name, command, exit_code)
 
     def put(self, local_path: str, remote_path: str, *, mode: int = 0o600) -> None:
