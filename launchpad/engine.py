@@ -337,7 +337,8 @@ class Engine:
             phase_status=lambda phase_id: self._phase_status(run_id, phase_id),
             now=self.now,
             cancel=self.cancel,
-            workspace_root=self.workspace.root,
+            workspace=self.workspace,
+            store=self.store,
         )
         try:
             outcome = kind.execute(step, context)

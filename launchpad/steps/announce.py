@@ -74,19 +74,14 @@ def _show(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: st
 def _send(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: str) -> StepOutcome:
     from launchpad.notify.send import format_for, send_message
     from launchpad.report.notice import render_notice
-    from launchpad.store import Store
 
     assert step.channel is not None
     fmt = format_for(ctx.site, step.channel, step.format)
     text = render_notice(step.template, fields, ctx.values, fmt, lang, ctx.workspace_root)
-    if ctx.workspace_root is None:
+    if ctx.store is None:
         return StepOutcome("failed", phrase("announce.no_store"))
-    store = Store.open(ctx.workspace_root / ".launchpad" / "launchpad.db")
-    try:
-        delivery = send_message(store, ctx.site, step.channel, text, fmt, title=step.name, lang=lang,
-                                dedupe_key=f"run {ctx.run_id} step {ctx.step_id}")
-    finally:
-        store.close()
+    delivery = send_message(ctx.store, ctx.site, step.channel, text, fmt, title=step.name, lang=lang,
+                            dedupe_key=f"run {ctx.run_id} step {ctx.step_id}")
     ctx.audit("announced", step.channel, {"step": ctx.step_id, "batch": delivery.batch,
                                           "delivered": delivery.delivered})
     evidence = {"channel": step.channel, "batch": delivery.batch, "parts": delivery.parts,

@@ -27,9 +27,9 @@ class BackupStep(StepSpec):
 
 def run_backup(step: BackupStep, ctx: StepContext) -> StepOutcome:
     from launchpad.backup.drill import drill_backup
-    from launchpad.backup.stepsupport import step_session
     from launchpad.backup.take import take_backup
     from launchpad.backup.verify import verify_backup
+    from launchpad.steps.backup_session import step_session
 
     names = list(ctx.environment.backups) if step.targets == "all" else list(step.targets)
     if not names:

@@ -24,6 +24,8 @@ from launchpad.prompter import Prompter
 if TYPE_CHECKING:
     from launchpad.remote.base import Transport
     from launchpad.site import Environment, Host, Site
+    from launchpad.store import Store
+    from launchpad.workspace import Workspace
 
 # `not_checked`: the step ran but had nothing to check (e.g. no ports configured); it is done,
 # but never reads as passed.
@@ -128,8 +130,15 @@ class StepContext:
     phase_status: Callable[[str], str | None]
     now: Callable[[], datetime]
     cancel: threading.Event = field(default_factory=threading.Event)
-    # Relative paths in site.yaml (SQLite files) are relative to the workspace.
-    workspace_root: Path | None = None
+    # The run's own workspace and store (the engine's): steps that keep records (backups,
+    # notices) write where the run writes. None only for a step run on its own in a test.
+    workspace: Workspace | None = None
+    store: Store | None = None
+
+    @property
+    def workspace_root(self) -> Path | None:
+        """Relative paths in site.yaml (SQLite files, templates) are relative to it."""
+        return self.workspace.root if self.workspace is not None else None
 
 
 @dataclass(frozen=True)

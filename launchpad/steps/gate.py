@@ -114,7 +114,7 @@ def _window(name: str, ctx: StepContext) -> StepOutcome:
 def _fresh_backup(age: str, targets: list[str] | None, ctx: StepContext) -> StepOutcome:
     """Every target needs a verified backup younger than `age`, whose file is still there."""
     from launchpad.backup.records import list_backups
-    from launchpad.backup.stepsupport import step_session
+    from launchpad.steps.backup_session import step_session
 
     names = targets if targets is not None else list(ctx.environment.backups)
     if not names:

@@ -31,7 +31,7 @@ class RestoreStep(StepSpec):
 def run_restore(step: RestoreStep, ctx: StepContext) -> StepOutcome:
     from launchpad.backup import records
     from launchpad.backup.restore import restore_backup
-    from launchpad.backup.stepsupport import step_session
+    from launchpad.steps.backup_session import step_session
 
     with step_session(ctx) as session:
         candidates = records.list_backups(session.store, ctx.env_name, step.target)
