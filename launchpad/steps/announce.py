@@ -18,7 +18,7 @@ from pydantic import Field
 
 from launchpad.events import Notice
 from launchpad.phrases import phrase
-from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
+from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
 from launchpad.templating import render
 
 
@@ -33,6 +33,16 @@ class AnnounceStep(StepSpec):
     format: Literal["text", "markdown"] | None = Field(None, description="Default: what the channel renders best.")
     lang: Literal["zh", "en"] | None = Field(None, description="Default: the site's language.")
     require_delivery: bool = Field(True, description="Fail while the notice is only queued (no network).")
+
+    def references(self) -> list[Reference]:
+        named = (self.channel,) if self.channel is not None else ()
+        return [*super().references(), Reference("channel", "channel", named)]
+
+    def own_problems(self) -> list[tuple[str, str]]:
+        if self.critical and self.channel is None:
+            return [("critical", "a critical announce step needs a channel: printed is not sent, "
+                     "so without one it can never pass")]
+        return []
 
     def templates(self) -> dict[str, str]:
         return {f"fields[{name}]": value for name, value in self.fields.items()}

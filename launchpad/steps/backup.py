@@ -11,12 +11,16 @@ from pydantic import Field
 
 from launchpad.errors import LaunchpadError
 from launchpad.phrases import Said, parts, phrase
-from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec, hosts_said
+from launchpad.steps.base import HostOutcome, Reference, StepContext, StepKind, StepOutcome, StepSpec, hosts_said
 
 
 class BackupStep(StepSpec):
     kind: Literal["backup"]
     targets: list[str] | Literal["all"] = Field("all", description="Backup targets of the environment, or all.")
+
+    def references(self) -> list[Reference]:
+        named = () if self.targets == "all" else tuple(self.targets)
+        return [*super().references(), Reference("targets", "backup target", named)]
     verify: bool = Field(True, description="Re-read the stored file's sha256 and structure after taking it.")
     drill: bool = Field(False, description="Also restore it into a scratch database and compare.")
 

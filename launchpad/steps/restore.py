@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field
 
 from launchpad.phrases import phrase
-from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
+from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
 
 
 class RestoreStep(StepSpec):
@@ -22,6 +22,9 @@ class RestoreStep(StepSpec):
         "run", description="run: the backup this run took of the target; latest_verified: the newest verified one."
     )
     from_step: str | None = Field(None, description="Id of the backup step whose backup to restore (source: run).")
+
+    def references(self) -> list[Reference]:
+        return [*super().references(), Reference("target", "backup target", (self.target,))]
 
     def describe(self) -> str:
         whence = "taken earlier in this run" if self.source == "run" else "newest verified"
