@@ -31,6 +31,11 @@ def local_text(stamp: str | None, zone: ZoneInfo, with_seconds: bool = False) ->
     return datetime.fromisoformat(stamp).astimezone(zone).strftime(pattern)
 
 
+def local_day(stamp: str, zone: ZoneInfo) -> date:
+    """The site's date at a stored UTC time."""
+    return datetime.fromisoformat(stamp).astimezone(zone).date()
+
+
 def day_bounds(day: date, zone: ZoneInfo) -> tuple[str, str]:
     """The UTC range [start, end) of a site-local day, in the store's time format, so the
     store can answer "what happened on the 25th" from an index."""

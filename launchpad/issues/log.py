@@ -21,7 +21,7 @@ from launchpad.issues.model import Issue, IssueDraft, canonical
 from launchpad.issues.query import IssueFilter, count_sql, select_sql
 from launchpad.issues.search import SEARCHED_FIELDS, has_trigram_index, search_columns
 from launchpad.issues.workflow import check_transition, resolved_at_after
-from launchpad.sitetime import to_stamp, utc_now
+from launchpad.sitetime import local_day, to_stamp, utc_now
 from launchpad.store import Store
 
 # Fields `update` accepts, and how a value typed for each is checked.
@@ -42,7 +42,7 @@ class IssueLog:
 
     def today(self) -> date:
         """The site's date now: what overdue, 明天 and 周五 are measured from."""
-        return datetime.fromisoformat(self.clock()).astimezone(self.zone).date()
+        return local_day(self.clock(), self.zone)
 
     # -- writing -----------------------------------------------------------------------------
 

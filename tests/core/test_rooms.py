@@ -54,8 +54,8 @@ def test_the_store_reader_does_not_say_issues_when_it_reads_runs_or_backups(tabl
 
 def test_site_time_is_converted_in_one_module() -> None:
     writers = {path.relative_to(CORE).as_posix() for path in CORE.rglob("*.py")
-               if re.search(r"isoformat\(timespec=\"microseconds\"\)|def utc_now\b|def local_text\b|"
-                            r"def day_bounds\b", path.read_text(encoding="utf-8"))}
+               if re.search(r"isoformat\(timespec=\"microseconds\"\)|fromisoformat\(.*\)\.astimezone\(|"
+                            r"def utc_now\b|def local_text\b|def day_bounds\b", path.read_text(encoding="utf-8"))}
     assert writers == {"sitetime.py"}
 
 
