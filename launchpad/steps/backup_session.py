@@ -6,18 +6,23 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from launchpad.backup.progress import BackupProgress
-from launchpad.backup.session import BackupSession
 from launchpad.errors import UsageError
 from launchpad.events import OutputLine
 from launchpad.steps.base import StepContext
+
+if TYPE_CHECKING:  # the step registry imports every module here: the backup code loads when used
+    from launchpad.backup.progress import BackupProgress
+    from launchpad.backup.session import BackupSession
 
 PROGRESS_EVERY = 2.0  # seconds between progress lines in a run's output
 
 
 @contextlib.contextmanager
 def step_session(ctx: StepContext) -> Iterator[BackupSession]:
+    from launchpad.backup.session import BackupSession
+
     if ctx.workspace is None or ctx.store is None:
         raise UsageError("this step needs the run's workspace and its store",
                          hint="run it through `launchpad run`, which opens both")
