@@ -210,6 +210,7 @@ def _declared(step: StepSpec, site: Site, groups: set[str], earlier_phases: set[
         "backup target": {name for env in envs for name in env.backups},
         "database": {name for env in envs for name in env.databases},
         "channel": set(site.channels),
+        "environment": set(site.environments),
     }
 
 

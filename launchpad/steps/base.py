@@ -33,7 +33,7 @@ StepStatus = Literal["passed", "failed", "skipped", "refused", "not_checked"]
 
 # What a step can name that must be declared elsewhere: in site.yaml, or (phases) earlier in
 # the same playbook.
-Declared = Literal["host group", "window", "phase", "backup target", "database", "channel"]
+Declared = Literal["host group", "window", "phase", "backup target", "database", "channel", "environment"]
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class StepSpec(BaseModel):
 
     def references(self) -> list[Reference]:
         """The names this step uses that site.yaml or the playbook must declare (host groups,
-        windows, phases, backup targets, databases, channels). A kind adds its own fields here,
+        windows, phases, backup targets, databases, channels, environments). A kind adds its own fields here,
         so `launchpad check` never needs to know them."""
         group = self.hosts_group()
         return [Reference("hosts", "host group", (group,))] if group is not None else []
