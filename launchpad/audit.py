@@ -24,13 +24,14 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from launchpad.errors import StoreDamaged, StoreError
-from launchpad.migrations import utc_now, write_transaction
+from launchpad.migrations import write_transaction
+from launchpad.sitetime import to_stamp, utc_now
 from launchpad.store import Store
 
 GENESIS_HASH = "0" * 64
@@ -103,7 +104,7 @@ def append_audit(store_or_db: Store | Database, actor: str, action: str, target:
 def iter_audit(store_or_db: Store | Database, since: datetime | None = None
                ) -> Iterator[AuditEntry]:
     """Entries in order, oldest first; with `since`, those at or after it (naive = local time)."""
-    since_text = since.astimezone(UTC).isoformat(timespec="microseconds") if since else None
+    since_text = to_stamp(since) if since else None
     for row in _stream(store_or_db, since_text):
         yield AuditEntry(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]),
                          row[6], row[7])

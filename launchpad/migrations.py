@@ -23,7 +23,6 @@ import stat
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from launchpad.backup.schema import BACKUPS_V1
 from launchpad.errors import StoreDamaged, StoreError
 from launchpad.issues.schema import create_issue_tables
 from launchpad.notify.schema import OUTBOX_SUPERSEDES, OUTBOX_V1
+from launchpad.sitetime import utc_now
 
 BUSY_TIMEOUT_MS = 10_000
 # How long a write waits for another process's lock, in busy timeouts, before it gives up.
@@ -69,11 +69,6 @@ def output_tail(text: str | None) -> str | None:
         return data.decode("utf-8")
     cut = len(data) - OUTPUT_TAIL_BYTES
     return f"[… {cut} bytes cut …]\n" + data[cut:].decode("utf-8", "ignore")
-
-
-def utc_now() -> str:
-    """Every time column: UTC ISO-8601 to the microsecond, so text order is time order."""
-    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def to_json(value: Any) -> str:

@@ -34,11 +34,11 @@ from launchpad.migrations import (
     output_tail,
     store_failure,
     to_json,
-    utc_now,
     write_transaction,
 )
 from launchpad.owner import owner_of, this_process
 from launchpad.phrases import Said, dumps
+from launchpad.sitetime import utc_now
 
 if TYPE_CHECKING:
     from launchpad.audit import AuditEntry
@@ -115,12 +115,17 @@ class Store:
 
         return append_audit(self, actor, action, target, detail)
 
-    def _rows(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    def read(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        """Rows of any query as plain dicts, under the store's lock (a Store is shared between
+        the TUI's threads). Every reader of every table goes through here."""
         with self.lock:
             try:
-                rows = list(self.db.query(sql, params))
+                return list(self.db.query(sql, params))
             except sqlite3.Error as exc:
                 raise store_failure(exc, "could not read the workspace store", self.path) from exc
+
+    def _rows(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        rows = self.read(sql, params)
         for row in rows:
             row.update({c: json.loads(row[c]) for c in _JSON_COLUMNS if isinstance(row.get(c), str)})
         return rows

@@ -11,26 +11,15 @@ from __future__ import annotations
 
 import contextlib
 import shlex
-import subprocess
-import threading
-import time
 from collections.abc import Callable, Iterator
-from typing import Any, BinaryIO, Protocol, cast
+from typing import Any
 
 from launchpad.backup.envelope import Envelope
 from launchpad.backup.errors import BackupFailed
-from launchpad.errors import CommandTimeout
-from launchpad.remote.base import CommandResult, StreamResult, Transport
+from launchpad.remote.base import CommandResult, Readable, StreamResult, Transport
 
 AuditFn = Callable[[str, str, dict[str, Any]], None]
-
-
-class Readable(Protocol):
-    """What `feed` reads a restore's input from: a file, or a decompressing reader."""
-
-    def read(self, size: int = -1, /) -> bytes: ...
 SHORT_TIMEOUT = 120.0
-READ_SIZE = 256 * 1024
 
 
 class HostShell:
@@ -70,9 +59,9 @@ class HostShell:
         """Run `command` with `source` streamed into its stdin."""
         self._audit_command(command)
         if self.envelope is None:
-            return feed(self.transport, command, source, timeout=timeout)
-        return feed(self.transport, self.envelope.wrap(command), _Prefixed(self.envelope.stdin_prefix(), source),
-                    timeout=timeout)
+            return self.transport.feed(command, source, timeout=timeout)
+        return self.transport.feed(self.envelope.wrap(command), _Prefixed(self.envelope.stdin_prefix(), source),
+                                   timeout=timeout)
 
     def _audit_command(self, command: str) -> None:
         detail = {"command": command}
@@ -142,82 +131,3 @@ def tail(output: bytes | str, lines: int = 3) -> str:
     text = output.decode("utf-8", "replace") if isinstance(output, bytes) else output
     kept = [line for line in text.strip().splitlines() if line.strip()][-lines:]
     return " / ".join(kept)[:600] or "no message"
-
-
-def feed(transport: Transport, command: str, source: Readable, *, timeout: float) -> CommandResult:
-    """The Transport protocol has no streamed stdin yet; both transports can do it."""
-    from launchpad.remote.local import LocalTransport
-
-    if isinstance(transport, LocalTransport):
-        return _feed_local(transport, command, source, timeout)
-    if type(transport).__name__ == "SshTransport":
-        return _feed_ssh(transport, command, source, timeout)
-    raise BackupFailed(f"{transport.host.name}: this transport cannot stream into a command")
-
-
-def _feed_ssh(transport: Any, command: str, source: Readable, timeout: float) -> CommandResult:
-    from launchpad.remote.capture import OutputCapture
-    from launchpad.remote.ssh_exec import run_command
-
-    capture = OutputCapture(1024 * 1024)
-    started = time.monotonic()
-    connection = transport.connect()
-    exit_code = run_command(connection, command, timeout=timeout, channel_timeout=transport.timeouts.channel,
-                            on_stdout=lambda c: capture.feed("stdout", c),
-                            on_stderr=lambda c: capture.feed("stderr", c), stdin=cast(BinaryIO, source))
-    return capture.result(transport.host.name, command, exit_code, started)
-
-
-def _feed_local(transport: Any, command: str, source: Readable, timeout: float) -> CommandResult:
-    started = time.monotonic()
-    process = subprocess.Popen(["/bin/sh", "-c", command], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, cwd=transport.cwd, start_new_session=True)
-    failure: list[BaseException] = []
-    outputs: dict[str, bytearray] = {"stdout": bytearray(), "stderr": bytearray()}
-
-    def pump() -> None:
-        assert process.stdin is not None
-        try:
-            while chunk := source.read(READ_SIZE):
-                process.stdin.write(chunk)
-        except BrokenPipeError:
-            pass  # the command stopped reading: its exit status says why
-        except BaseException as exc:  # a local read error must fail the restore, not hang it
-            failure.append(exc)
-            _kill_group(process, wait=False)
-        finally:
-            with contextlib.suppress(OSError):
-                process.stdin.close()
-
-    def drain(name: str, pipe: Any) -> None:
-        while chunk := pipe.read(64 * 1024):
-            kept = outputs[name]
-            kept.extend(chunk)
-            del kept[: max(0, len(kept) - 1024 * 1024)]  # the end, where the error is
-
-    threads = [threading.Thread(target=pump, daemon=True),
-               threading.Thread(target=drain, args=("stdout", process.stdout), daemon=True),
-               threading.Thread(target=drain, args=("stderr", process.stderr), daemon=True)]
-    for thread in threads:
-        thread.start()
-    try:
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
-        raise CommandTimeout(transport.host.name, f"`{command[:60]}` did not finish within {timeout:g}s") from None
-    for thread in threads:
-        thread.join()
-    if failure:
-        raise BackupFailed(f"reading the backup failed: {failure[0]}")
-    return CommandResult(transport.host.name, command, process.returncode, bytes(outputs["stdout"]),
-                         bytes(outputs["stderr"]), time.monotonic() - started)
-
-
-def _kill_group(process: subprocess.Popen[bytes], wait: bool = True) -> None:
-    import os
-    import signal
-
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    if wait:
-        process.wait()

@@ -38,8 +38,8 @@ from launchpad.backup.writer import (
     write_durably,
 )
 from launchpad.errors import LaunchpadError
-from launchpad.migrations import utc_now
 from launchpad.phrases import Said, dumps, phrase
+from launchpad.sitetime import utc_now
 
 DUMP_TIMEOUT = 12 * 3600.0  # a dead connection is caught by the heartbeat long before this
 MANIFEST_FORMAT = "launchpad-backup/1"

@@ -13,16 +13,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from launchpad.errors import StoreError, UsageError
 from launchpad.issues.model import Issue, IssueDraft, canonical
-from launchpad.issues.query import IssueFilter, count_sql, read_rows, select_sql
+from launchpad.issues.query import IssueFilter, count_sql, select_sql
 from launchpad.issues.search import SEARCHED_FIELDS, has_trigram_index, search_columns
 from launchpad.issues.workflow import check_transition, resolved_at_after
-from launchpad.migrations import utc_now
+from launchpad.sitetime import local_day, to_stamp, utc_now
 from launchpad.store import Store
 
 # Fields `update` accepts, and how a value typed for each is checked.
@@ -46,7 +46,7 @@ class IssueLog:
 
     def today(self) -> date:
         """The site's date now: what overdue, 明天 and 周五 are measured from."""
-        return datetime.fromisoformat(self.clock()).astimezone(self.zone).date()
+        return local_day(self.clock(), self.zone)
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -82,7 +82,7 @@ class IssueLog:
 
     def _new_row(self, draft: IssueDraft) -> dict[str, Any]:
         now = self.clock()
-        reported = draft.reported_at.astimezone(UTC).isoformat(timespec="microseconds") \
+        reported = to_stamp(draft.reported_at) \
             if draft.reported_at else now
         row: dict[str, Any] = {
             "title": draft.title, "description": draft.description, "reporter": draft.reporter,
@@ -138,7 +138,7 @@ class IssueLog:
             moment = datetime.fromisoformat(value) if isinstance(value, str) else value
             if not isinstance(moment, datetime) or moment.tzinfo is None:
                 raise UsageError(f"reported_at needs a time with its zone, not {value!r}")
-            return moment.astimezone(UTC).isoformat(timespec="microseconds")
+            return to_stamp(moment)
         if name == "attachments":
             return json.dumps([str(path) for path in value], ensure_ascii=False)
         if name == "title" and not str(value).strip():
@@ -164,22 +164,22 @@ class IssueLog:
     # -- reading -----------------------------------------------------------------------------
 
     def get(self, issue_id: int) -> Issue:
-        rows = read_rows(self.store, "SELECT * FROM issues WHERE id = ?", [issue_id])
+        rows = self.store.read("SELECT * FROM issues WHERE id = ?", [issue_id])
         if not rows:
             raise UsageError(f"no issue {issue_id} in this workspace", hint="see `launchpad issue list`")
         return Issue.from_row(rows[0])
 
     def find(self, wanted: IssueFilter | None = None) -> list[Issue]:
         sql, params = select_sql((wanted or IssueFilter()).checked(), self.zone, self.trigram)
-        return [Issue.from_row(row) for row in read_rows(self.store, sql, params)]
+        return [Issue.from_row(row) for row in self.store.read(sql, params)]
 
     def count(self, wanted: IssueFilter | None = None) -> int:
         sql, params = count_sql(replace(wanted or IssueFilter(), limit=None).checked(), self.zone, self.trigram)
-        return int(read_rows(self.store, sql, params)[0]["n"])
+        return int(self.store.read(sql, params)[0]["n"])
 
     def history(self, issue_id: int) -> list[dict[str, Any]]:
         """Every change and note, oldest first."""
-        return read_rows(self.store, "SELECT * FROM issue_history WHERE issue_id = ? ORDER BY id", [issue_id])
+        return self.store.read("SELECT * FROM issue_history WHERE issue_id = ? ORDER BY id", [issue_id])
 
 
 def _due_text(value: Any) -> str | None:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from launchpad.events import CommandSent
 from launchpad.phrases import Phrase, phrase
-from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
+from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
 
 KEPT_ROWS = 50
 Param = str | int | float | bool | None
@@ -36,6 +36,9 @@ class SqlStep(StepSpec):
     query: str = Field(description="One statement; :name marks a parameter.")
     params: dict[str, Param] = Field(default_factory=dict, description="Values of the :name parameters.")
     expect: SqlExpect = Field(default_factory=SqlExpect)
+
+    def references(self) -> list[Reference]:
+        return [*super().references(), Reference("database", "database", (self.database,))]
 
     @field_validator("params")
     @classmethod
