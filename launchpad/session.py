@@ -15,7 +15,7 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,7 +85,9 @@ class Session:
 
     def utc_now(self) -> str:
         """Now as the store writes times (UTC ISO-8601 to the microsecond)."""
-        return self.now().astimezone(UTC).isoformat(timespec="microseconds")
+        from launchpad.sitetime import to_stamp
+
+        return to_stamp(self.now())
 
     def today(self) -> date:
         """The site's date now: what overdue, 明天 and the daily report are measured from."""

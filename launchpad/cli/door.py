@@ -26,11 +26,18 @@ class Door:
 
     def session(self, click_ctx: click.Context) -> Session:
         if self._session is None:
+            from launchpad.migrations import on_lock_wait
             from launchpad.session import open_session
 
+            on_lock_wait(_say_waiting)
             self._session = open_session(self.workspace_arg)
             click_ctx.find_root().call_on_close(self._session.close)
         return self._session
+
+
+def _say_waiting() -> None:
+    click.echo("waiting: another launchpad is writing to this workspace's store; "
+               "this write goes in as soon as it is done", err=True)
 
 
 def session_of(click_ctx: click.Context) -> Session:

@@ -61,9 +61,9 @@ def check(door: Door, playbooks: tuple[str, ...]) -> None:
     Templates are rendered for every environment, so a value a step reads that an environment
     lacks is a problem here rather than at run time; days of the coming week with nobody (or
     no backup) on the duty roster are warnings."""
-    from launchpad.issues.dates import site_today
     from launchpad.playbook import check_against_site, find_playbook, list_playbooks, load_playbook
     from launchpad.roster import roster_warnings
+    from launchpad.sitetime import site_today
     from launchpad.template_refs import unresolved_references
     from launchpad.workspace import find_root, load_workspace
 
@@ -88,6 +88,10 @@ def check(door: Door, playbooks: tuple[str, ...]) -> None:
         if site is not None:
             problems += check_against_site(loaded, site)
             problems += unresolved_references(loaded, site)
+    if site is not None:
+        from launchpad.configdiff.expectations import EXPECTATIONS_FILE, expectation_problems
+
+        problems += expectation_problems(root / EXPECTATIONS_FILE, EXPECTATIONS_FILE, site)
     for warning in warnings:
         click.echo(click.style(f"{warning.file}:{warning.line}:{warning.col}: warning: {warning.message}",
                                fg="yellow"), err=True)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from launchpad.backup.freshness import AGE_PATTERN, parse_age
 from launchpad.phrases import phrase, status_word
 from launchpad.prompter import ApprovalRequest
-from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
+from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
 
 
 class ApprovalSpec(BaseModel):
@@ -46,6 +46,16 @@ class GateStep(StepSpec):
 
     def overridable(self) -> bool:
         return self.window is not None
+
+    def references(self) -> list[Reference]:
+        found = super().references()
+        if self.window is not None:
+            found.append(Reference("window", "window", (self.window,)))
+        if self.phase_passed is not None:
+            found.append(Reference("phase_passed", "phase", (self.phase_passed,)))
+        if self.backup_targets is not None:
+            found.append(Reference("backup_targets", "backup target", tuple(self.backup_targets)))
+        return found
 
     def describe(self) -> str:
         if self.window:
@@ -103,7 +113,7 @@ def _window(name: str, ctx: StepContext) -> StepOutcome:
 def _fresh_backup(age: str, targets: list[str] | None, ctx: StepContext) -> StepOutcome:
     """Every target needs a verified backup younger than `age`, whose file is still there."""
     from launchpad.backup.freshness import fresh_backup
-    from launchpad.backup.stepsupport import step_session
+    from launchpad.steps.backup_session import step_session
 
     names = targets if targets is not None else list(ctx.environment.backups)
     if not names:
