@@ -80,10 +80,10 @@ class Session:
             if self._issue_log is None:
                 from launchpad.issues.log import IssueLog
 
-                self._issue_log = IssueLog(store, self.site.tz, self.actor, clock=self.utc_now)
+                self._issue_log = IssueLog(store, self.site.tz, self.actor, clock=self.stamp_now)
             return self._issue_log
 
-    def utc_now(self) -> str:
+    def stamp_now(self) -> str:
         """Now as the store writes times (UTC ISO-8601 to the microsecond)."""
         from launchpad.sitetime import to_stamp
 
