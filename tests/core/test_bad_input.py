@@ -1,0 +1,78 @@
+"""Bad input of every other kind — YAML too deep or too large, dates and numbers out of range,
+files that cannot be written or read, bytes that are not UTF-8 — is a clear error with exit 2,
+never an internal error, and leaves nothing half-written."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.core.test_inputs import GOOD_PLAYBOOK, assert_problem, launchpad
+from tests.workspaces import LOCAL_SITE, write_workspace
+
+
+def assert_clear_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "internal error" not in result.stderr
+    for word in words:
+        assert word in result.stderr, result.stderr
+
+
+def test_yaml_nested_too_deep_is_located_and_hides_no_other_problem(tmp_path: Path) -> None:
+    deep = "name: deep\nphases: " + "[" * 600 + "]" * 600 + "\n"
+    broken = GOOD_PLAYBOOK.replace("title: 你好\n", "title: 你好\ncolour: red\n")
+    root = write_workspace(tmp_path / "ws", playbooks={"deep": deep, "hello": broken})
+    result = launchpad(root, "check")
+    assert_problem(result, "deep.yaml:2:", "nested more than")
+    assert_problem(result, "hello.yaml:3:1", "unknown key 'colour'")
+
+
+def test_yaml_nested_by_indentation_is_refused_too(tmp_path: Path) -> None:
+    deep = "name: deep\nx:\n" + "".join(" " * i + "a:\n" for i in range(1, 600)) + " " * 600 + "b\n"
+    root = write_workspace(tmp_path / "ws", playbooks={"deep": deep})
+    assert_problem(launchpad(root, "check"), "deep.yaml:", "nested more than")
+
+
+def test_a_huge_playbook_is_refused_by_its_size_before_parsing(tmp_path: Path) -> None:
+    huge = GOOD_PLAYBOOK + "# " + "x" * (3 * 1024 * 1024) + "\n"
+    root = write_workspace(tmp_path / "ws", playbooks={"huge": huge, "hello": GOOD_PLAYBOOK})
+    result = launchpad(root, "check")
+    assert_problem(result, "huge.yaml:1:1", "3.0 MiB, more than the 1 MiB")
+
+
+def test_a_huge_site_yaml_is_refused_by_its_size(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws", site=LOCAL_SITE + "# " + "数" * (2 * 1024 * 1024) + "\n")
+    result = launchpad(root, "runs")
+    assert_problem(result, "site.yaml:1:1", "MiB launchpad reads")
+
+
+def test_a_merge_key_with_an_override_is_yaml_not_a_duplicate(tmp_path: Path) -> None:
+    site = LOCAL_SITE.replace(
+        "duty:\n  - {weekdays: daily, primary: zhang, backup: li}\n",
+        "duty:\n  - &weekday {weekdays: mon-fri, primary: zhang, backup: li}\n"
+        "  - <<: *weekday\n    weekdays: sat,sun\n    primary: li\n    backup: zhang\n",
+    )
+    assert "<<: *weekday" in site
+    root = write_workspace(tmp_path / "ws", site=site, playbooks={"hello": GOOD_PLAYBOOK})
+    result = launchpad(root, "check")
+    assert result.returncode == 0, result.stderr
+
+
+def test_merge_keys_follow_yaml_precedence() -> None:
+    from launchpad.yamlsource import load_yaml
+
+    text = "a: &a {x: 1, y: 1}\nb: &b {x: 2, z: 2}\nc:\n  <<: [*a, *b]\n  y: 3\n"
+    assert load_yaml(text, "f.yaml").data["c"] == {"x": 1, "y": 3, "z": 2}
+
+
+def test_a_duplicate_key_beside_a_merge_is_still_refused() -> None:
+    from launchpad.errors import InvalidInput
+    from launchpad.yamlsource import load_yaml
+
+    with pytest.raises(InvalidInput, match="f.yaml:5:3: duplicate key 'y'"):
+        load_yaml("a: &a {x: 1}\nc:\n  <<: *a\n  y: 3\n  y: 4\n", "f.yaml")
