@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from launchpad.cli.params import LIMIT
+
 
 @click.group()
 def audit() -> None:
@@ -39,7 +41,7 @@ def audit_verify(ctx: Any) -> None:
 
 
 @audit.command("show")
-@click.option("--limit", default=50, show_default=True)
+@click.option("--limit", type=LIMIT, default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def audit_show(ctx: Any, limit: int, as_json: bool) -> None:

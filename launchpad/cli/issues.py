@@ -14,6 +14,8 @@ from typing import Any
 
 import click
 
+from launchpad.cli.params import LIMIT, STORE_ID, write_output_text
+
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), help="Language (default: site.yaml's).")
 AS_JSON = click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 
@@ -111,7 +113,7 @@ def issue_add(ctx: Any, text: tuple[str, ...], severity: str | None, owner: str 
 @click.option("--search", "-q", "text", default="", metavar="TEXT", help="Full text; 1–2 Chinese characters work.")
 @click.option("--sort", default="newest", show_default=True,
               type=click.Choice(["newest", "oldest", "severity", "due", "updated", "owner", "status"]))
-@click.option("--limit", default=100, show_default=True)
+@click.option("--limit", type=LIMIT, default=100, show_default=True)
 @AS_JSON
 @LANG
 @click.pass_obj
@@ -146,7 +148,7 @@ def issue_list(ctx: Any, status: tuple[str, ...], severity: tuple[str, ...], own
 
 
 @issue.command("show")
-@click.argument("issue_id", type=int)
+@click.argument("issue_id", type=STORE_ID)
 @AS_JSON
 @LANG
 @click.pass_obj
@@ -164,7 +166,7 @@ def issue_show(ctx: Any, issue_id: int, as_json: bool, lang: str | None) -> None
 
 
 @issue.command("update")
-@click.argument("issue_id", type=int)
+@click.argument("issue_id", type=STORE_ID)
 @click.option("--status", metavar="S", help="new, in_progress, fixed, verified, closed, wontfix, by_design, duplicate.")
 @click.option("--owner", "-o")
 @click.option("--due", "-d", metavar="DATE")
@@ -246,7 +248,7 @@ def issue_paste(ctx: Any, source: Any, take: str | None, channel: str, severity:
 
 
 @issue.command("incident")
-@click.argument("issue_id", type=int)
+@click.argument("issue_id", type=STORE_ID)
 @click.option("--kind", type=click.Choice(["complaint", "outage"]), help="Raise (or re-class) as this.")
 @click.option("--root-cause")
 @click.option("--short-term", "short_term_fix", help="What was done at once.")
@@ -274,7 +276,7 @@ def issue_incident(ctx: Any, issue_id: int, kind: str | None, event: str | None,
 
 
 @issue.command("postmortem")
-@click.argument("issue_id", type=int)
+@click.argument("issue_id", type=STORE_ID)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 @LANG
 @click.pass_obj
@@ -285,7 +287,7 @@ def issue_postmortem(ctx: Any, issue_id: int, out: Path | None, lang: str | None
     s = _Session(ctx, lang)
     text = render_postmortem(s.log, issue_id, s.lang, s.workspace.root)
     if out:
-        out.write_text(text, encoding="utf-8")
+        write_output_text(out, text)
         click.echo(f"wrote {out}")
     else:
         click.echo(text)

@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from launchpad.cli.params import STORE_ID, write_output, write_output_text
+
 _SAY = {
     "zh": {"sent": "已发送到 {channel}（{parts} 段）", "queued": "未发送：{reason}\n已放入待发队列，恢复网络后运行 "
            "`launchpad report outbox --send`", "copied": "已复制到剪贴板（{tool}），可直接粘贴到群里",
@@ -58,11 +60,13 @@ def report_daily(ctx: Any, day_text: str | None, fmt: str, lang: str | None, out
         from launchpad.report.xlsx import write_daily_xlsx
 
         name = f"日报-{day.isoformat()}.xlsx" if lang == "zh" else f"daily-report-{day.isoformat()}.xlsx"
-        click.echo(_say(lang, "wrote", path=write_daily_xlsx(data, lang, out or Path(name))))
+        target = out or Path(name)
+        write_output(target, lambda partial: write_daily_xlsx(data, lang, partial))
+        click.echo(_say(lang, "wrote", path=target))
     else:
         text = render_daily(data, fmt, lang, workspace.root)
         if out:
-            out.write_text(text, encoding="utf-8")
+            write_output_text(out, text)
             click.echo(_say(lang, "wrote", path=out))
         elif not channel:
             click.echo(text, nl=False)
@@ -147,8 +151,9 @@ def report_notice(ctx: Any, template: str, pairs: tuple[str, ...], fmt: str | No
 @report.command("outbox")
 @click.option("--send", "send_now", is_flag=True, help="Send what is queued, oldest first.")
 @click.option("--channel", metavar="C", help="Only this channel.")
-@click.option("--requeue", type=int, metavar="ID", help="Send an `unknown` message again (after checking the group).")
-@click.option("--drop", type=int, metavar="ID", help="Give up on a queued or unknown message.")
+@click.option("--requeue", type=STORE_ID, metavar="ID",
+              help="Send an `unknown` message again (after checking the group).")
+@click.option("--drop", type=STORE_ID, metavar="ID", help="Give up on a queued or unknown message.")
 @click.option("--all", "show_all", is_flag=True, help="List sent and dropped messages too.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj

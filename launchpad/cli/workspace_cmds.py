@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from launchpad.errors import InvalidInput, LaunchpadError, Problem
+from launchpad.errors import InvalidInput, LaunchpadError, Problem, UsageError
 
 
 @click.command()
@@ -24,7 +26,8 @@ def demo(directory: Path, no_tui: bool) -> None:
     """Build a complete demo workspace on this machine and open it."""
     from launchpad.demo import build_demo, start_demo_webapp
 
-    root = build_demo(directory)
+    with _writing(directory, "demo --dir"):
+        root = build_demo(directory)
     urls = start_demo_webapp(root)
     if no_tui:
         click.echo(f"Demo workspace: {root}")
@@ -43,7 +46,9 @@ def init(directory: Path) -> None:
     """Create a workspace in DIRECTORY: a commented site.yaml and the bundled playbooks."""
     from launchpad.scaffold import init_workspace
 
-    for path in init_workspace(directory):
+    with _writing(directory, "init"):
+        created = init_workspace(directory)
+    for path in created:
         click.echo(f"  created {path}")
     click.echo(f"Edit {directory / 'site.yaml'}, then run `launchpad check` there.")
 
@@ -94,6 +99,18 @@ def schema(what: str) -> None:
 
         document = Answers.model_json_schema()
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def _writing(directory: Path, command: str) -> Iterator[None]:
+    """A folder that cannot be written (read-only, under a file, a full disk) is the person's
+    to fix: say which and where, not an internal error."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or directory
+        raise UsageError(f"cannot write {where}: {exc.strerror or exc}",
+                         hint=f"choose a folder you can write to: `launchpad {command} DIR`") from None
 
 
 def _display(path: Path) -> str:

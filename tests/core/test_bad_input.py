@@ -76,3 +76,86 @@ def test_a_duplicate_key_beside_a_merge_is_still_refused() -> None:
 
     with pytest.raises(InvalidInput, match="f.yaml:5:3: duplicate key 'y'"):
         load_yaml("a: &a {x: 1}\nc:\n  <<: *a\n  y: 3\n  y: 4\n", "f.yaml")
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_date_at_the_ends_of_the_calendar_is_out_of_range(tmp_path: Path, day: str) -> None:
+    root = write_workspace(tmp_path / "ws")
+    assert_clear_error(launchpad(root, "report", "daily", "--date", day), "out of range", "between")
+    assert_clear_error(launchpad(root, "issue", "list", "--since", day), "out of range")
+    assert_clear_error(launchpad(root, "issue", "add", "登录页白屏", "--reported-at", f"{day} 09:00"),
+                       "out of range")
+
+
+@pytest.mark.parametrize("args", [
+    ("runs", "show", "99999999999999999999"),
+    ("runs", "--limit", "99999999999999999999"),
+    ("issue", "show", "99999999999999999999"),
+    ("issue", "list", "--limit", "99999999999999999999"),
+    ("backups", "drill", "99999999999999999999"),
+    ("audit", "show", "--limit", "99999999999999999999"),
+    ("report", "outbox", "--drop", "99999999999999999999"),
+])
+def test_numbers_beyond_sqlite_integers_are_refused(tmp_path: Path, args: tuple[str, ...]) -> None:
+    root = write_workspace(tmp_path / "ws")
+    assert_clear_error(launchpad(root, *args), "is not in the range")
+
+
+def _one_run(tmp_path: Path) -> Path:
+    root = write_workspace(tmp_path / "ws", playbooks={"hello": GOOD_PLAYBOOK})
+    result = launchpad(root, "run", "hello", "--env", "test", "--yes")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def test_out_into_a_missing_folder_or_under_a_file_says_so(tmp_path: Path) -> None:
+    root = _one_run(tmp_path)
+    missing = tmp_path / "no-such-folder" / "report.html"
+    assert_clear_error(launchpad(root, "runs", "show", "1", "--out", str(missing)), "does not exist")
+    under_file = root / "site.yaml" / "report.html"
+    assert_clear_error(launchpad(root, "runs", "show", "1", "--out", str(under_file)), "is not a folder")
+    for fmt in ("txt", "xlsx"):
+        assert_clear_error(launchpad(root, "report", "daily", "--format", fmt, "--out", str(missing)),
+                           "does not exist")
+    assert not missing.parent.exists()
+
+
+def test_out_into_an_unwritable_place_says_so_and_leaves_the_old_file(tmp_path: Path) -> None:
+    root = _one_run(tmp_path)
+    if os.geteuid() == 0:
+        # Permissions do not stop root; a folder in /proc cannot take a new file at all.
+        target = Path("/proc/launchpad-report.html")
+        assert_clear_error(launchpad(root, "runs", "show", "1", "--out", str(target)), "cannot write")
+        return
+    target = tmp_path / "report.html"
+    target.write_text("earlier", encoding="utf-8")
+    target.chmod(0o444)
+    assert_clear_error(launchpad(root, "runs", "show", "1", "--out", str(target)), "read-only")
+    assert target.read_text(encoding="utf-8") == "earlier"
+
+
+def test_a_report_written_with_out_is_whole_and_alone(tmp_path: Path) -> None:
+    root = _one_run(tmp_path)
+    out = tmp_path / "reports"
+    out.mkdir()
+    result = launchpad(root, "runs", "show", "1", "--format", "html", "--out", str(out / "run.html"))
+    assert result.returncode == 0, result.stderr
+    assert (out / "run.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
+    assert [p.name for p in out.iterdir()] == ["run.html"]  # no partial file left beside it
+    assert (out / "run.html").stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@pytest.mark.parametrize("command", [("init",), ("demo", "--no-tui", "--dir")])
+def test_init_and_demo_where_nothing_can_be_written(tmp_path: Path, command: tuple[str, ...]) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "launchpad", *command, str(blocker / "ws")],
+                            capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert_clear_error(result, "cannot write", "choose a folder you can write to")
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
