@@ -159,3 +159,45 @@ def test_init_and_demo_where_nothing_can_be_written(tmp_path: Path, command: tup
                             capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert_clear_error(result, "cannot write", "choose a folder you can write to")
     assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_an_argument_that_is_not_utf8_is_refused_by_its_position(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws")
+    gbk_title = "登录页白屏".encode("gbk")
+    result = subprocess.run([sys.executable.encode(), b"-m", b"launchpad", b"--workspace", str(root).encode(),
+                             b"issue", b"add", b"P1", gbk_title], capture_output=True, timeout=60)
+    stderr = result.stderr.decode("utf-8")
+    assert result.returncode == 2, stderr
+    assert "argument 6 is not UTF-8 text: \\xb5\\xc7" in stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr
+    listed = launchpad(root, "issue", "list", "--json")
+    assert listed.stdout.strip() == "[]"  # nothing was logged
+
+
+def test_an_actor_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws")
+    env = {**os.environb, b"LAUNCHPAD_ACTOR": "王工".encode("gbk")}
+    result = subprocess.run([sys.executable, "-m", "launchpad", "--workspace", str(root), "issue", "add", "登录页白屏"],
+                            capture_output=True, timeout=60, env=env)  # type: ignore[arg-type]
+    stderr = result.stderr.decode("utf-8")
+    assert result.returncode == 2, stderr
+    assert "LAUNCHPAD_ACTOR is not UTF-8 text" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_the_crash_handler_survives_what_it_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from launchpad import cli
+
+    monkeypatch.setattr(Path, "home", lambda: tmp_path)
+    monkeypatch.setattr(sys, "argv", ["launchpad", "issue", "add", "\udcb5\udcc7"])
+    try:
+        raise RuntimeError("a title of \udcb5\udcc7")
+    except RuntimeError:
+        cli._report_crash()
+    said = capsys.readouterr().err
+    assert said.startswith("internal error: RuntimeError(")
+    assert f"details in {tmp_path / '.launchpad-crash.log'}" in said
+    logged = (tmp_path / ".launchpad-crash.log").read_text(encoding="utf-8")
+    assert "issue add \\udcb5\\udcc7" in logged
+    assert "RuntimeError: a title of" in logged
