@@ -205,7 +205,7 @@ def issue_update(ctx: Any, issue_id: int, note: str, attach: tuple[str, ...], du
 
 
 @issue.command("paste")
-@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("source", type=click.File("rb"), default="-")
 @click.option("--take", metavar="SPEC", help="Messages to log: 1,3,5+6 (5 and 6 become one issue).")
 @click.option("--channel", "-c", default="group", show_default=True)
 @click.option("--severity", "-s")
@@ -222,9 +222,11 @@ def issue_paste(ctx: Any, source: Any, take: str | None, channel: str, severity:
     from dataclasses import replace
 
     from launchpad.issues.chat import draft_from_messages, parse_chat, parse_selection
+    from launchpad.issues.pasted_file import decode_pasted
 
+    text = decode_pasted(source.read(), source.name)
     s = _Session(ctx, lang)
-    messages = parse_chat(source.read(), s.site.tz, s.today)
+    messages = parse_chat(text, s.site.tz, s.today)
     if not messages:
         raise click.UsageError("the paste holds no messages")
     for message in messages:

@@ -201,3 +201,39 @@ def test_the_crash_handler_survives_what_it_reports(tmp_path: Path, monkeypatch:
     logged = (tmp_path / ".launchpad-crash.log").read_text(encoding="utf-8")
     assert "issue add \\udcb5\\udcc7" in logged
     assert "RuntimeError: a title of" in logged
+
+
+CHAT = Path(__file__).parent.parent / "fixtures" / "chat" / "wechat_pc.txt"
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-16", "utf-8-sig"])
+def test_a_chat_saved_by_windows_reads_as_the_same_messages(tmp_path: Path, encoding: str) -> None:
+    root = write_workspace(tmp_path / "ws")
+    # GBK has no emoji: both files hold what GBK can say.
+    text = CHAT.read_text(encoding="utf-8").encode("gbk", "ignore").decode("gbk")
+    as_utf8, saved = tmp_path / "chat-utf8.txt", tmp_path / f"chat-{encoding}.txt"
+    as_utf8.write_text(text, encoding="utf-8")
+    saved.write_bytes(text.encode(encoding))
+    expected = launchpad(root, "issue", "paste", str(as_utf8))
+    result = launchpad(root, "issue", "paste", str(saved))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == expected.stdout
+    assert "王芳" in result.stdout and "白屏" in result.stdout
+
+
+def test_a_binary_file_is_refused_not_echoed(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws")
+    picture = tmp_path / "screenshot.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    result = launchpad(root, "issue", "paste", str(picture))
+    assert_clear_error(result, "screenshot.png is not a chat copied as text", "NUL bytes")
+    assert result.stdout == ""
+
+
+def test_control_characters_mark_a_file_as_not_text() -> None:
+    from launchpad.errors import UsageError
+    from launchpad.issues.pasted_file import decode_pasted
+
+    assert decode_pasted("张三 09:15\n登录页\x0b白屏\n".encode(), "chat.txt") == "张三 09:15\n登录页\x0b白屏\n"
+    with pytest.raises(UsageError, match="control characters"):
+        decode_pasted(bytes(range(1, 32)) * 20 + "登录".encode(), "dump.bin")
