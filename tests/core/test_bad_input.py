@@ -237,3 +237,79 @@ def test_control_characters_mark_a_file_as_not_text() -> None:
     assert decode_pasted("张三 09:15\n登录页\x0b白屏\n".encode(), "chat.txt") == "张三 09:15\n登录页\x0b白屏\n"
     with pytest.raises(UsageError, match="control characters"):
         decode_pasted(bytes(range(1, 32)) * 20 + "登录".encode(), "dump.bin")
+
+
+TAKE_BACKUP = """\
+name: t
+title: 备份
+phases:
+  - id: backup
+    name: 备份
+    steps:
+      - {id: take, name: 备份, kind: backup, targets: [app]}
+"""
+
+
+def _block_backups(root: Path, how: str) -> None:
+    backups = root / "backups"
+    if backups.exists():
+        backups.rmdir()
+    if how == "dangling link":
+        backups.symlink_to(root / "gone")
+    else:
+        backups.write_text("not a folder", encoding="utf-8")
+
+
+@pytest.mark.parametrize("how", ["dangling link", "file"])
+def test_a_backups_folder_in_the_way_is_a_usage_error(tmp_path: Path, how: str) -> None:
+    from tests.core.test_backup_steps import Runner
+
+    runner = Runner(tmp_path / "ws", TAKE_BACKUP)
+    _block_backups(runner.root, how)
+    result = launchpad(runner.root, "backup", "--env", "test", "app")
+    words = "is a link to" if how == "dangling link" else "is a file, not a folder"
+    assert_clear_error(result, "backup folder unusable", words, str(runner.root / "backups"))
+
+
+def test_a_read_only_backups_folder_is_a_usage_error(tmp_path: Path) -> None:
+    from tests.core.test_backup_steps import Runner
+
+    runner = Runner(tmp_path / "ws", TAKE_BACKUP)
+    backups = runner.root / "backups"
+    backups.mkdir(exist_ok=True)
+    if os.geteuid() == 0:
+        # Permissions do not stop root: a read-only filesystem does.
+        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(backups)],
+                                 capture_output=True, text=True)
+        assert mounted.returncode == 0, mounted.stderr
+    else:
+        backups.chmod(0o500)
+    try:
+        result = launchpad(runner.root, "backup", "--env", "test", "app")
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["umount", "-l", str(backups)], check=False)
+    assert_clear_error(result, "backup folder unusable", "cannot create or write", str(backups))
+
+
+def test_a_backups_folder_in_the_way_fails_the_step_which_a_retry_then_passes(tmp_path: Path) -> None:
+    from launchpad.prompter import FailureChoice
+    from tests.core.test_backup_steps import Runner
+    from tests.scripted import ScriptedPrompter
+
+    runner = Runner(tmp_path / "ws", TAKE_BACKUP)
+    _block_backups(runner.root, "dangling link")
+
+    def fix_then_retry(request: object) -> FailureChoice:
+        (runner.root / "gone").mkdir()  # the person makes the link's folder, then retries
+        return FailureChoice("retry_all")
+
+    prompter = ScriptedPrompter(failures=[fix_then_retry])
+    result = runner.run(prompter)
+    assert result.status == "passed"
+    asked = [r for r in prompter.asked if type(r).__name__ == "FailureRequest"]
+    assert len(asked) == 1
+    attempts = runner.store.db.execute(
+        "SELECT status FROM run_steps WHERE run_id = ? ORDER BY attempt", [result.run_id]).fetchall()
+    assert [a[0] for a in attempts] == ["failed", "passed"]
+    assert list((runner.root / "gone" / "test" / "app").glob("*.json"))  # the backup went through the link
