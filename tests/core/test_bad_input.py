@@ -313,3 +313,13 @@ def test_a_backups_folder_in_the_way_fails_the_step_which_a_retry_then_passes(tm
         "SELECT status FROM run_steps WHERE run_id = ? ORDER BY attempt", [result.run_id]).fetchall()
     assert [a[0] for a in attempts] == ["failed", "passed"]
     assert list((runner.root / "gone" / "test" / "app").glob("*.json"))  # the backup went through the link
+
+
+@pytest.mark.parametrize("call", ['fmt("no_such_label")', "section(99)", "v()", "backup_text(3)"])
+def test_a_workspace_template_misusing_a_helper_is_located(tmp_path: Path, call: str) -> None:
+    root = write_workspace(tmp_path / "ws")
+    template = root / "templates" / "daily.txt.j2"
+    template.parent.mkdir()
+    template.write_text(f"日报\n{{{{ r.day }}}}\n{{{{ {call} }}}}\n", encoding="utf-8")
+    result = launchpad(root, "report", "daily")
+    assert_clear_error(result, f"{template}:3: ", "check how the template calls the helpers")
