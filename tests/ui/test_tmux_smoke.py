@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import missing
+
 DEADLINE = 90.0  # seconds for each wait; the demo starts a web app and Textual on a slow CI box
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
 class Terminal:
@@ -51,6 +52,8 @@ class Terminal:
 
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    if shutil.which("tmux") is None:
+        missing("tmux", "not on PATH")
     terminal = Terminal(f"launchpad-smoke-{os.getpid()}")
     try:
         yield terminal
