@@ -17,15 +17,23 @@ from launchpad.errors import InvalidInput, LaunchpadError, Problem, UsageError
     "--dir",
     "directory",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("launchpad-demo"),
-    show_default=True,
-    help="Where to build the demo.",
+    help="Where to build the demo (default: ~/launchpad-demo, outside any repository).",
 )
 @click.option("--no-tui", is_flag=True, help="Build the demo and start its web app; do not open the UI.")
-def demo(directory: Path, no_tui: bool) -> None:
-    """Build a complete demo workspace on this machine and open it."""
-    from launchpad.demo import build_demo, start_demo_webapp
+@click.option("--stop", is_flag=True, help="Stop the demo's web app and robot (started by --no-tui).")
+def demo(directory: Path | None, no_tui: bool, stop: bool) -> None:
+    """Build a complete demo workspace on this machine and open it; the demo's web app stops
+    when the app is closed."""
+    from launchpad.demo import build_demo, start_demo_webapp, stop_demo_webapp
+    from launchpad.demo.launcher import read_demo_config
+    from launchpad.demo.robot import robot_page_url
 
+    directory = directory or Path.home() / "launchpad-demo"
+    if stop:
+        read_demo_config(directory.expanduser().resolve())  # refuses a folder that is no demo
+        stopped = stop_demo_webapp(directory)
+        click.echo("demo web app stopped." if stopped else "the demo web app was not running.")
+        return
     with _writing(directory, "demo --dir"):
         root = build_demo(directory)
     urls = start_demo_webapp(root)
@@ -33,11 +41,17 @@ def demo(directory: Path, no_tui: bool) -> None:
         click.echo(f"Demo workspace: {root}")
         for url in urls:
             click.echo(f"  client system: {url}")
+        click.echo(f"  group robot (stand-in, shows what it received): "
+                   f"{robot_page_url(read_demo_config(root)['environments']['test']['port'])}")
         click.echo(f"Try: cd {root} && launchpad run environment-readiness --env test --yes")
+        click.echo(f"Stop the web app when done: launchpad demo --stop --dir {root}")
         return
     from launchpad.cli.tui import open_tui
 
-    open_tui(root)
+    try:
+        open_tui(root)
+    finally:
+        stop_demo_webapp(root)
 
 
 @click.command()

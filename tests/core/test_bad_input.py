@@ -323,3 +323,17 @@ def test_a_workspace_template_misusing_a_helper_is_located(tmp_path: Path, call:
     template.write_text(f"日报\n{{{{ r.day }}}}\n{{{{ {call} }}}}\n", encoding="utf-8")
     result = launchpad(root, "report", "daily")
     assert_clear_error(result, f"{template}:3: ", "check how the template calls the helpers")
+
+
+def test_only_a_robot_on_this_machine_may_have_its_webhook_written_as_is() -> None:
+    from pydantic import ValidationError
+
+    from launchpad.secrets import resolve_secret
+    from launchpad.site import Channel
+
+    local = Channel(kind="wecom", webhook="http://127.0.0.1:8080/robot/send?key=demo")
+    assert resolve_secret(local.webhook) == "http://127.0.0.1:8080/robot/send?key=demo"
+    for written in ("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc",
+                    "http://127.0.0.1.example.com:80/send", "http://localhost@example.com:80/"):
+        with pytest.raises(ValidationError, match="holds the robot's key"):
+            Channel(kind="wecom", webhook=written)
