@@ -109,10 +109,17 @@ def runs(click_ctx: click.Context, as_json: bool, limit: int) -> None:
     if not rows:
         click.echo("No runs yet. Start one with `launchpad run PLAYBOOK --env ENV`.")
         return
-    click.echo(f"{'RUN':>5}  {'STARTED':<19}  {'ENV':<10} {'STATUS':<12} PLAYBOOK")
+    from launchpad.issues.dates import local_text
+
+    # Site time, like every other time launchpad shows; the zone is said once, in the header.
+    zone = workspace.site.tz
+    heading = f"STARTED ({workspace.site.site.timezone})"
+    width = max(19, len(heading))
+    click.echo(f"{'RUN':>5}  {heading:<{width}}  {'ENV':<10} {'STATUS':<12} PLAYBOOK")
     for row in rows:
-        started = str(row["started"])[:19].replace("T", " ")
-        click.echo(f"{row['id']:>5}  {started:<19}  {row['environment']:<10} {row['status']:<12} {row['playbook']}")
+        started = local_text(row["started"], zone, with_seconds=True)
+        click.echo(f"{row['id']:>5}  {started:<{width}}  {row['environment']:<10} {row['status']:<12} "
+                   f"{row['playbook']}")
 
 
 @runs.command("show")
