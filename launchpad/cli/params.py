@@ -1,5 +1,8 @@
 """Option types and output files shared by the commands.
 
+Format names are one set everywhere — `text`, `markdown`, `html`, `json`, `xlsx` — and the
+older spellings `txt` and `md` are still accepted for them.
+
 Numbers given on the command line reach SQLite, whose integers stop at 2**63 - 1; a larger one
 was an internal error. A report written with `--out` goes to a temporary file beside the
 target and is renamed over it only when complete, so a failed write leaves nothing half-written
@@ -21,6 +24,22 @@ SQLITE_MAX = 2**63 - 1
 
 STORE_ID = click.IntRange(1, SQLITE_MAX)
 LIMIT = click.IntRange(0, SQLITE_MAX)
+
+FORMAT_ALIASES = {"txt": "text", "md": "markdown"}
+
+
+class FormatChoice(click.Choice):
+    """A `--format` option: the shared names, and the old spellings as aliases."""
+
+    name = "format"
+
+    def __init__(self, *formats: str) -> None:
+        super().__init__(formats, case_sensitive=False)
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if isinstance(value, str):
+            value = FORMAT_ALIASES.get(value.strip().lower(), value)
+        return str(super().convert(value, param, ctx))
 
 
 def write_output(path: Path, write: Callable[[Path], object]) -> None:

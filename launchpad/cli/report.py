@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from launchpad.cli.params import STORE_ID, write_output, write_output_text
+from launchpad.cli.params import STORE_ID, FormatChoice, write_output, write_output_text
 
 _SAY = {
     "zh": {"sent": "已发送到 {channel}（{parts} 段）", "queued": "未发送：{reason}\n已放入待发队列，恢复网络后运行 "
@@ -20,6 +20,10 @@ _SAY = {
            "`launchpad report outbox --send` once online", "copied": "copied to the clipboard ({tool}): paste it "
            "into the group", "wrote": "wrote {path}", "no_clip": "no clipboard program; the full text follows:"},
 }
+
+
+# The daily report's templates are named daily.txt.j2 and daily.md.j2.
+_TEMPLATE_SUFFIX = {"text": "txt", "markdown": "md"}
 
 
 def _say(lang: str, key: str, **values: Any) -> str:
@@ -33,7 +37,8 @@ def report() -> None:
 
 @report.command("daily")
 @click.option("--date", "day_text", metavar="D", help="The day (default: today, site time): 2025-11-20, 昨天 …")
-@click.option("--format", "fmt", type=click.Choice(["txt", "md", "html", "xlsx"]), default="txt", show_default=True)
+@click.option("--format", "fmt", type=FormatChoice("text", "markdown", "html", "xlsx"), default="text",
+              show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language (default: site.yaml's).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 @click.option("--send", "channel", metavar="CHANNEL", help="Send to a chat channel from site.yaml.")
@@ -64,7 +69,7 @@ def report_daily(ctx: Any, day_text: str | None, fmt: str, lang: str | None, out
         write_output(target, lambda partial: write_daily_xlsx(data, lang, partial))
         click.echo(_say(lang, "wrote", path=target))
     else:
-        text = render_daily(data, fmt, lang, workspace.root)
+        text = render_daily(data, _TEMPLATE_SUFFIX.get(fmt, fmt), lang, workspace.root)
         if out:
             write_output_text(out, text)
             click.echo(_say(lang, "wrote", path=out))
@@ -116,7 +121,7 @@ def _send(store: Any, site: Any, channel: str, text: str, fmt: str, title: str, 
 @report.command("notice")
 @click.argument("template", default="release_notice")
 @click.option("--set", "pairs", multiple=True, metavar="K=V", help="A field: change=…, when=…, impact=…, contact=…")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), help="Default: the channel's, else text.")
+@click.option("--format", "fmt", type=FormatChoice("text", "markdown"), help="Default: the channel's, else text.")
 @click.option("--lang", type=click.Choice(["zh", "en"]))
 @click.option("--send", "channel", metavar="CHANNEL")
 @click.option("--copy", is_flag=True)

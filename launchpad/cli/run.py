@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from launchpad.cli.params import LIMIT, STORE_ID, write_output_text
+from launchpad.cli.params import LIMIT, STORE_ID, FormatChoice, write_output_text
 from launchpad.errors import UsageError
 
 
@@ -124,7 +124,8 @@ def runs(click_ctx: click.Context, as_json: bool, limit: int) -> None:
 
 @runs.command("show")
 @click.argument("run_id", type=STORE_ID)
-@click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "json"]), default="text")
+@click.option("--format", "fmt", type=FormatChoice("text", "markdown", "html", "json"), default="text",
+              show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Report language (default: site.yaml).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 @click.pass_obj
@@ -137,7 +138,8 @@ def runs_show(ctx: Any, run_id: int, fmt: str, lang: str | None, out: Path | Non
     text = (
         json.dumps(report, ensure_ascii=False, indent=2, default=str)
         if fmt == "json"
-        else render_run(report, fmt, lang or workspace.site.site.language, workspace.site.site.timezone)
+        else render_run(report, "md" if fmt == "markdown" else fmt, lang or workspace.site.site.language,
+                        workspace.site.site.timezone)
     )
     if out:
         write_output_text(out, text)
