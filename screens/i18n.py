@@ -313,6 +313,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bk.phase_restore": ("restore", "恢复"),
     "bk.phase_drill": ("drill", "演练"),
     "bk.starting": ("{op} {where}…", "{op} {where}…"),
+    "bk.asking": ("{op} {where}: answer the question first", "{op} {where}：请先回答确认"),
     "bk.progress": ("{phase} {done} · {rate}/s · {op} {where}", "{phase} {done} · {rate}/s · {op} {where}"),
     "bk.of": ("{done} of {total}", "{done} / {total}"),
     "bk.taken": ("✓ Backup #{id} of {where}: {size}, sha256 {sha}…", "✓ 已备份 {where}：#{id}，{size}，sha256 {sha}…"),
