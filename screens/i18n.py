@@ -430,6 +430,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This changes the production environment {env}. Type its name to go on.",
         "此操作会改动生产环境 {env}。请输入环境名称以继续。",
     ),
+    "prod.body_read_only": (
+        "This runs {playbook} on the production environment {env}; none of its steps is a change "
+        "that asks first. Type its name to go on.",
+        "将在生产环境 {env} 上运行「{playbook}」，其中没有会先询问的变更步骤。请输入环境名称以继续。",
+    ),
     "prod.placeholder": ("type the environment's name", "输入环境名称"),
     "prod.mismatch": ("That is not {env}: nothing was run.", "输入的不是 {env}：未执行任何操作。"),
     "prod.go": ("Proceed on production", "确认在生产环境操作"),
