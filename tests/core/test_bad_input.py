@@ -337,3 +337,24 @@ def test_only_a_robot_on_this_machine_may_have_its_webhook_written_as_is() -> No
                     "http://127.0.0.1.example.com:80/send", "http://localhost@example.com:80/"):
         with pytest.raises(ValidationError, match="holds the robot's key"):
             Channel(kind="wecom", webhook=written)
+
+
+def test_an_init_that_fails_half_way_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+
+    from launchpad.cli import main
+
+    def disk_full(destination: Path, *, overwrite: bool) -> list[Path]:
+        destination.mkdir(parents=True, exist_ok=True)
+        (destination / "environment-readiness.yaml").write_text("name: env", encoding="utf-8")
+        raise OSError(errno.ENOSPC, "No space left on device", str(destination / "onsite-acceptance.yaml"))
+
+    monkeypatch.setattr("launchpad.scaffold.copy_bundled_playbooks", disk_full)
+    target = tmp_path / "site-a"
+    with pytest.raises(SystemExit) as exited:
+        main(["init", str(target)])
+    assert exited.value.code == 2
+    said = capsys.readouterr().err
+    assert "cannot write" in said and "No space left on device" in said and "Traceback" not in said
+    assert not target.exists(), "a failed init leaves nothing, so it can simply be run again"
