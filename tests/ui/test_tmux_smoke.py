@@ -91,6 +91,11 @@ def test_launchpad_demo_runs_a_playbook_in_a_real_terminal(terminal: Terminal, t
     deadline = time.monotonic() + DEADLINE
     while "smoke" in terminal.tmux("list-sessions") and time.monotonic() < deadline:
         time.sleep(0.2)
+    assert "smoke" not in terminal.tmux("list-sessions"), "the app did not quit on ctrl+q"
+    from launchpad.demo.launcher import health, read_demo_config
+
+    ports = [env["port"] for env in read_demo_config(demo)["environments"].values()]
+    assert all(health(port) is None for port in ports), "quitting the app stops the demo's web app"
 
 
 def test_issues_are_logged_from_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
