@@ -42,3 +42,13 @@ def test_format_names_are_one_set_and_the_old_spellings_still_work(tmp_path: Pat
     notice = launchpad(root, "report", "notice", "--format", "md")
     assert notice.returncode == 0, notice.stderr
     assert notice.stdout == launchpad(root, "report", "notice", "--format", "markdown").stdout
+
+
+def test_audit_show_uses_site_time_and_says_which_zone(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws", playbooks={"hello": GOOD_PLAYBOOK})
+    assert launchpad(root, "run", "hello", "--env", "test", "--yes").returncode == 0
+    newest = json.loads(launchpad(root, "audit", "show", "--json", "--limit", "1").stdout)[0]
+    site_time = datetime.fromisoformat(newest["at"]).astimezone(ZoneInfo("Asia/Shanghai"))
+    header, *lines = launchpad(root, "audit", "show", "--limit", "1").stdout.splitlines()
+    assert "AT (Asia/Shanghai)" in header
+    assert f"{site_time:%Y-%m-%d %H:%M:%S}" in lines[0]
