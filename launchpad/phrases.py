@@ -29,6 +29,8 @@ Lang = str  # "en" | "zh"
 CATALOG: dict[str, tuple[str, str]] = {
     "parts": ("{items}", "{items}"),
     "host.said": ("{host}: {message}", "{host}：{message}"),
+    # an error from a host and what to do about it, both as launchpad's error gives them
+    "host.error_hint": ("{error} → {hint}", "{error} → 建议：{hint}"),
     "more": ("{text} (+{count} more)", "{text}（另有 {count} 项）"),
     "status.passed": ("passed", "通过"),
     "status.failed": ("failed", "失败"),
@@ -39,12 +41,18 @@ CATALOG: dict[str, tuple[str, str]] = {
     "status.aborted": ("aborted", "已中止"),
     "status.incomplete": ("incomplete", "未完成"),
     "status.not_run": ("not run", "未运行"),
+    "status.not_checked": ("not checked", "未检查"),
+    "status.partial": ("finished with steps skipped or not checked", "已结束，有跳过或未检查的步骤"),
     **{f"weekday.{n}": (en, zh) for n, (en, zh) in enumerate(zip(
         ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
         ("周一", "周二", "周三", "周四", "周五", "周六", "周日"), strict=True))},
     # engine
     "engine.not_for_env": ("not for {env}", "不适用于 {env}"),
     "engine.skipped_after_failure": ("skipped after failure: {reason}", "失败后跳过：{reason}"),
+    "engine.critical_no_skip": ("{step} is critical and cannot be skipped: the run stops here",
+                                "“{step}”是关键步骤，不能跳过：运行到此停止"),
+    "engine.skip_needs_reason": ("skipping {step} needs a reason; none was given, so the run stops here",
+                                 "跳过“{step}”需要写明原因；未填写原因，运行到此停止"),
     "engine.overridden": ("overridden ({reason}); {refusal}", "已越过（{reason}）；{refusal}"),
     "engine.typed_wrong": ("typed {typed!r}, not {env!r}: step not run",
                            "输入的是“{typed}”，不是“{env}”：步骤未执行"),
@@ -65,6 +73,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     # shell
     "shell.no_hosts": ("no hosts in group {group!r}", "主机组“{group}”中没有主机"),
     "shell.all_passed": ("{count} host(s) passed", "{count} 台主机通过"),
+    "shell.hosts_not_checked": ("not checked on {unchecked} of {count} host(s): {details}",
+                                "{count} 台主机中 {unchecked} 台未检查：{details}"),
+    "shell.no_reason_given": ("the command said there was nothing to check", "命令表示没有需要检查的内容"),
     "shell.some_failed": ("{failed} of {count} host(s) failed: {details}",
                           "{count} 台主机中 {failed} 台失败：{details}"),
     "shell.ok": ("ok", "正常"),
@@ -109,6 +120,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "manual.signed_note": ("signed off by {by}: {note}", "{by} 已签字确认：{note}"),
     "manual.skipped": ("skipped: {reason}", "已跳过：{reason}"),
     "manual.not_signed": ("not signed off", "未签字确认"),
+    "manual.no_signer": ("a sign-off needs the name of the person signing; none was given",
+                         "签字确认需要写明签字人姓名；未填写"),
+    "manual.no_note": ("a critical step's sign-off needs a note saying what was checked; none was given",
+                       "关键步骤的签字确认需要备注写明检查了什么；未填写"),
     # backup and restore
     "backup.no_targets": ("environment {env} has no backup targets (backups: in site.yaml)",
                           "环境 {env} 没有备份目标（site.yaml 的 backups:）"),
@@ -197,6 +212,20 @@ CATALOG: dict[str, tuple[str, str]] = {
     "announce.sent": ("notice sent to {channel} ({parts} part(s))", "通知已发送到 {channel}（{parts} 条）"),
     "announce.queued": ("notice queued for {channel}, not delivered: {reason}",
                         "通知已排队发往 {channel}，尚未送达：{reason}"),
+    "announce.robot_refused": ("the {channel} robot refused the notice, it will not be sent again: {reason}",
+                               "{channel} 机器人拒收了通知，不会自动重发：{reason}"),
+    "announce.unknown": ("notice sent to {channel} but not answered: check the group ({reason})",
+                         "通知已发往 {channel} 但没有答复：请查看群里是否收到（{reason}）"),
+    "announce.refused": ("notice not sent: {reason}", "通知未发出：{reason}"),
+    "announce.no_channel": ("notice not sent: a critical notice needs a channel, and this step names none "
+                            "(the text is shown above)",
+                            "通知未发出：关键通知必须发到群，此步骤未指定 channel（内容已显示在上方）"),
+    "notice.nobody_on_duty": ("no contact: nobody is on the duty roster today and the notice names no contact",
+                              "没有联系人：值班表今天无人值班，通知也未填写联系人"),
+    "notice.no_phone": ("no reachable contact: {name}, on duty today, has no phone in site.yaml",
+                        "没有可联系的人：今天值班的{name}在 site.yaml 中没有电话"),
+    "notice.blank_contact": ("no contact: the notice's contact field is blank",
+                             "没有联系人：通知的联系人一栏为空"),
     # environments
     "envs.nothing_to_compare": ("{count} environment(s) in site.yaml: nothing to compare",
                                 "site.yaml 中只有 {count} 个环境：无可比较"),
@@ -222,6 +251,17 @@ CATALOG: dict[str, tuple[str, str]] = {
     "envs.timeout": ("{where} did not answer within {seconds} s", "{where} 在 {seconds} 秒内没有响应"),
     "envs.refused": ("{where}: {error}", "{where}：{error}"),
     "envs.accepts": ("{where} accepts connections", "{where} 可以连接"),
+    # chat paste
+    "chat.no_words": ("no words: not an issue alone", "无文字：不能单独登记"),
+    "chat.lines": ("lines {lines}", "第 {lines} 行"),
+    "chat.line": ("line {number}", "第 {number} 行"),
+    "chat.set_aside": ("{count} of the {total} line(s) are in no message:",
+                       "共 {total} 行，其中 {count} 行不属于任何消息："),
+    "chat.would_log": ("would log: {title} (reported by {reporter})", "将登记：{title}（反馈人：{reporter}）"),
+    "chat.dry_run": ("dry run: nothing was logged", "试运行：未登记任何问题"),
+    "chat.set_aside.notice": ("system line", "系统提示"),
+    "chat.set_aside.divider": ("time divider", "时间分隔"),
+    "chat.set_aside.attachment": ("image or file with no sender", "无发送人的图片或文件"),
 }
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}

@@ -59,7 +59,7 @@ def test_a_merge_key_with_an_override_is_yaml_not_a_duplicate(tmp_path: Path) ->
     )
     assert "<<: *weekday" in site
     root = write_workspace(tmp_path / "ws", site=site, playbooks={"hello": GOOD_PLAYBOOK})
-    result = launchpad(root, "check")
+    result = launchpad(root, "check", "hello")
     assert result.returncode == 0, result.stderr
 
 
