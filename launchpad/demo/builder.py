@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from launchpad.demo.configs import write_demo_configs
 from launchpad.demo.content import CHAT_TEMPLATE, PROD_USERS, README, SITE_TEMPLATE, TEST_USERS
 from launchpad.demo.launcher import CONFIG_FILE, DEMO_KIND, health, port_is_free
 from launchpad.demo.robot import robot_page_url, robot_webhook
@@ -53,6 +54,7 @@ def build_demo(target: Path) -> Path:
     today = datetime.now(ZoneInfo(DEMO_TIMEZONE)).date()
     (root / CHAT_FILE).write_text(CHAT_TEMPLATE.substitute(day=f"{today:%Y/%m/%d}"), encoding="utf-8")
     copy_bundled_playbooks(root / "playbooks", overwrite=True)
+    write_demo_configs(root, ports)
     for env_name, (relative, rows) in DATABASES.items():
         create_users_database(root / relative, rows, ENVIRONMENTS[env_name][0])
     site = load_workspace(root).site  # what was written must load, or the demo is broken

@@ -148,8 +148,8 @@ README = Template("""\
 - `playbooks/`：内置剧本的副本（环境就绪检查、现场验收等），可以直接修改；
 - `data/`：两个 SQLite 数据库，代表客户系统测试库与生产库中的用户表；
 - `backups/`：备份存放处；
-- 本机小网站：代表客户系统，每个环境一个端口，登录页显示当天的现场值班联系人。
-
+- `conf/`、`config-expect.yaml`：客户系统两个环境的配置文件，以及哪些差异是预期的；
+- 本机小网站：代表客户系统，每个环境一个端口，登录页显示当天的现场值班联系人；
 - `chat.txt`：从微信群复制下来的一段聊天，`launchpad issue paste chat.txt` 把它变成问题；
 - 演示群机器人 `group`：本机替身，`launchpad report daily --send group` 发到这里，
   收到的消息在 $robot_page 查看。
@@ -160,6 +160,7 @@ README = Template("""\
     launchpad run environment-readiness --env test
     launchpad run onsite-acceptance --env prod
     launchpad hosts check --env prod
+    launchpad config diff --env test --env prod
     launchpad issue paste chat.txt --take 1+2,4
     launchpad report daily --send group
 
