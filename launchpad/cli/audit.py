@@ -57,7 +57,7 @@ def audit_verify(ctx: Any) -> None:
 def audit_show(ctx: Any, limit: int, as_json: bool) -> None:
     """The latest audit entries."""
     from launchpad.audit import iter_audit
-    from launchpad.issues.dates import local_text
+    from launchpad.sitetime import local_text
 
     workspace = ctx.workspace()
     store = ctx.store(workspace)

@@ -109,7 +109,7 @@ def runs(click_ctx: click.Context, as_json: bool, limit: int) -> None:
     if not rows:
         click.echo("No runs yet. Start one with `launchpad run PLAYBOOK --env ENV`.")
         return
-    from launchpad.issues.dates import local_text
+    from launchpad.sitetime import local_text
 
     # Site time, like every other time launchpad shows; the zone is said once, in the header.
     zone = workspace.site.tz
