@@ -9,11 +9,17 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO, Literal, Protocol
+from typing import Literal, Protocol
 
 Stream = Literal["stdout", "stderr"]
 # Called from the transport's reader thread with each chunk as it arrives.
 OutputCallback = Callable[[Stream, bytes], None]
+
+
+class ByteSink(Protocol):
+    """Where a streamed command's stdout goes: an open file, or anything that takes bytes."""
+
+    def write(self, chunk: bytes, /) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -98,7 +104,7 @@ class Transport(Protocol):
         ...
 
     def stream(
-        self, command: str, sink: BinaryIO, *, timeout: float | None = None
+        self, command: str, sink: ByteSink, *, timeout: float | None = None
     ) -> StreamResult:
         """Run `command` and write its stdout to `sink` as it arrives (for dumps)."""
         ...

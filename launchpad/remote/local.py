@@ -21,6 +21,7 @@ from typing import BinaryIO
 
 from launchpad.errors import CommandTimeout, RemoteError
 from launchpad.remote.base import (
+    ByteSink,
     CommandResult,
     HostSpec,
     OutputCallback,
@@ -75,7 +76,7 @@ class LocalTransport:
         return capture.result(self.host.name, command, exit_code, started)
 
     def stream(
-        self, command: str, sink: BinaryIO, *, timeout: float | None = None
+        self, command: str, sink: ByteSink, *, timeout: float | None = None
     ) -> StreamResult:
         capture = StreamCapture(sink)
         exit_code = self._execute(command, timeout, None, {"stdout": capture.stdout, "stderr": capture.stderr})

@@ -15,7 +15,6 @@ import shlex
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import BinaryIO
 
 import paramiko
 
@@ -29,6 +28,7 @@ from launchpad.errors import (
     UnknownHostKey,
 )
 from launchpad.remote.base import (
+    ByteSink,
     CommandResult,
     HostSpec,
     OutputCallback,
@@ -131,7 +131,7 @@ class SshTransport:
         return capture.result(self.host.name, command, exit_code, started)
 
     def stream(
-        self, command: str, sink: BinaryIO, *, timeout: float | None = None
+        self, command: str, sink: ByteSink, *, timeout: float | None = None
     ) -> StreamResult:
         capture = StreamCapture(sink)
         exit_code = self._execute(command, timeout, None, capture.stdout, capture.stderr)

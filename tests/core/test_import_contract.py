@@ -68,16 +68,14 @@ def ui_imports(source: Path) -> list[str]:
     """Every import of textual or screens in a module, wherever it sits (TYPE_CHECKING too)."""
     found = []
     for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"), str(source))):
-        names = []
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names = [node.module]
-        found += [
-            f"{source.relative_to(REPO)}:{node.lineno} {name}"
-            for name in names
-            if name.split(".")[0] in ("textual", "screens")
-        ]
+        else:
+            continue
+        where = f"{source.relative_to(REPO)}:{node.lineno}"
+        found += [f"{where} {name}" for name in names if name.split(".")[0] in ("textual", "screens")]
     return found
 
 
