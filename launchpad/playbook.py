@@ -219,6 +219,7 @@ def _named_references(step: StepSpec, site: Site) -> list[tuple[str, str]]:
         "backup_targets": targets,  # gate fresh_backup
         "database": ("database", {name for env in envs for name in env.databases}),  # sql
         "channel": ("channel", set(site.channels)),  # announce
+        "against": ("environment", set(site.environments)),  # config_diff
     }
     found = []
     for field_name, (what, declared) in references.items():

@@ -83,6 +83,10 @@ def check(ctx: object, playbooks: tuple[str, ...]) -> None:
         if site is not None:
             problems += check_against_site(loaded, site)
             problems += unresolved_references(loaded, site)
+    if site is not None:
+        from launchpad.configdiff.expectations import EXPECTATIONS_FILE, expectation_problems
+
+        problems += expectation_problems(root / EXPECTATIONS_FILE, EXPECTATIONS_FILE, site)
     for warning in warnings:
         click.echo(click.style(f"{warning.file}:{warning.line}:{warning.col}: warning: {warning.message}",
                                fg="yellow"), err=True)
