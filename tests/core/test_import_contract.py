@@ -64,6 +64,19 @@ def test_an_exception_that_matches_no_import_fails_the_run(tmp_path: Path) -> No
     assert "launchpad.errors -> screens.app" in result.stdout + result.stderr
 
 
+def test_an_import_for_annotations_only_is_no_dependency(tmp_path: Path) -> None:
+    """screens/base.py names the app under TYPE_CHECKING; read as a dependency, that import
+    would break "the app sits on top", so the contract holds only because it reads what runs."""
+    settings = project_settings()
+    assert settings["exclude_type_checking_imports"] is True
+    settings["exclude_type_checking_imports"] = False
+    config = tmp_path / "annotations.toml"
+    config.write_text(as_toml(settings), encoding="utf-8")
+    result = lint_imports(config, cwd=tmp_path)
+    assert result.returncode != 0, result.stdout
+    assert "the app sits on top" in result.stdout and "BROKEN" in result.stdout
+
+
 def ui_imports(source: Path) -> list[str]:
     """Every import of textual or screens in a module, wherever it sits (TYPE_CHECKING too)."""
     found = []
