@@ -19,7 +19,7 @@ from launchpad.notify.deliver import ChannelConfigError, ContentRefused, Deliver
 from launchpad.notify.outbox import Outbox, OutboxMessage
 from launchpad.notify.robots import LIMITS, PREFERRED_FORMAT
 from launchpad.notify.split import split_message
-from launchpad.report.labels import labels
+from launchpad.phrases import phrase, render
 from launchpad.site import Site
 from launchpad.store import Store
 
@@ -75,9 +75,8 @@ def queue_message(store: Store, site: Site, channel: str, body: str, fmt: str, t
     kind = channel_of(site, channel).kind
     if fmt not in LIMITS[kind]:
         raise ChannelConfigError(f"{kind} robots take text or markdown, not {fmt!r}")
-    words = labels(lang)
     parts = split_message(body, LIMITS[kind][fmt],
-                          marker=lambda part, total: words["part"].format(part=part, parts=total).strip())
+                          marker=lambda part, total: render(phrase("notify.part", part=part, parts=total), lang))
     return Outbox(store).enqueue(channel, kind, fmt, title, parts, dedupe_key, supersedes)
 
 
