@@ -347,7 +347,7 @@ class LaunchpadApp(App[None]):
             return
         from screens.keymap import read_keymap
 
-        keymap, problems = read_keymap(path)
+        keymap, problems = read_keymap(path, type(self))
         if problems:
             self.notify(t("keymap.refused", path=str(path), problems="\n".join(problems)),
                         title=t("keymap.refused_title"), severity="error", timeout=KEYMAP_NOTICE_SECONDS)

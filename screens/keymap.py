@@ -24,8 +24,9 @@ from screens.i18n import t
 KEYMAP_FILE = Path("~/.config/launchpad/keymap.yaml")
 
 
-def read_keymap(path: Path) -> tuple[dict[str, str], list[str]]:
-    """The keymap in `path` and its problems; a keymap with problems must not be applied."""
+def read_keymap(path: Path, app_class: type[Any]) -> tuple[dict[str, str], list[str]]:
+    """The keymap in `path` and its problems, checked against `app_class` (the app, whose
+    bindings are active on every screen) and every screen; one with problems must not be applied."""
     import yaml
 
     try:
@@ -43,7 +44,7 @@ def read_keymap(path: Path) -> tuple[dict[str, str], list[str]]:
             problems.append(t("keymap.bad_keys", id=binding_id))
         else:
             keymap[str(binding_id)] = keys.strip()
-    return keymap, problems + check_keymap(keymap, binding_scopes())
+    return keymap, problems + check_keymap(keymap, binding_scopes(app_class))
 
 
 def check_keymap(keymap: dict[str, str], scopes: dict[str, dict[str, str]]) -> list[str]:
@@ -73,23 +74,21 @@ def check_keymap(keymap: dict[str, str], scopes: dict[str, dict[str, str]]) -> l
     return problems
 
 
-def binding_scopes() -> dict[str, dict[str, str]]:
+def binding_scopes(app_class: type[Any]) -> dict[str, dict[str, str]]:
     """For each screen, dialog and widget of the app: the ids and keys of the bindings active
     on it (its own, those it inherits, and the app's)."""
     _import_all_screens()
-    from screens.app import LaunchpadApp
-
-    app_bindings = _own_bindings(LaunchpadApp)
+    app_bindings = _own_bindings(app_class)
     scopes = {}
     for cls in _subclasses(DOMNode):
-        if not cls.__module__.startswith("screens.") or cls is LaunchpadApp:
+        if not cls.__module__.startswith("screens.") or issubclass(cls, app_class):
             continue
         bindings: dict[str, str] = {}
         for base in reversed(cls.__mro__):
             bindings.update(_own_bindings(base))
         if bindings:
             scopes[cls.__qualname__] = {**app_bindings, **bindings}
-    scopes[LaunchpadApp.__qualname__] = app_bindings
+    scopes[app_class.__qualname__] = app_bindings
     return scopes
 
 
@@ -108,7 +107,10 @@ def _subclasses(cls: type[Any]) -> Iterator[type[Any]]:
 
 
 def _import_all_screens() -> None:
+    """So that every screen, dialog and widget class exists to be asked (the app, which calls
+    this, is loaded already and passed in)."""
     import screens
 
     for module in pkgutil.walk_packages(screens.__path__, "screens."):
-        importlib.import_module(module.name)
+        if module.name != "screens.app":
+            importlib.import_module(module.name)

@@ -65,7 +65,7 @@ def test_the_apps_own_keys_pass_the_check() -> None:
     from screens.keymap import binding_scopes, check_keymap
 
     set_language("en")
-    scopes = binding_scopes()
+    scopes = binding_scopes(LaunchpadApp)
     assert {"RunScreen", "DashboardScreen", "LaunchpadApp"} <= set(scopes)
     assert check_keymap({}, scopes) == []
     assert check_keymap({"run.skip": "k"}, scopes) == []
