@@ -178,7 +178,7 @@ def test_an_actor_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
     root = write_workspace(tmp_path / "ws")
     env = {**os.environb, b"LAUNCHPAD_ACTOR": "王工".encode("gbk")}
     result = subprocess.run([sys.executable, "-m", "launchpad", "--workspace", str(root), "issue", "add", "登录页白屏"],
-                            capture_output=True, timeout=60, env=env)  # type: ignore[arg-type]
+                            capture_output=True, timeout=60, env=env)
     stderr = result.stderr.decode("utf-8")
     assert result.returncode == 2, stderr
     assert "LAUNCHPAD_ACTOR is not UTF-8 text" in stderr
