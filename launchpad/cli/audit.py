@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from launchpad.cli.door import pass_session
+from launchpad.cli.params import LIMIT
 
 if TYPE_CHECKING:
     from launchpad.session import Session
@@ -53,13 +54,15 @@ def audit_verify(session: Session) -> None:
 
 
 @audit.command("show")
-@click.option("--limit", default=50, show_default=True)
+@click.option("--limit", type=LIMIT, default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @pass_session
 def audit_show(session: Session, limit: int, as_json: bool) -> None:
     """The latest audit entries."""
     from launchpad.audit import iter_audit
+    from launchpad.sitetime import local_text
 
+    workspace = session.workspace
     store = session.store()
     # A bounded deque keeps only the newest entries while streaming a log of any length.
     entries = deque(iter_audit(store.db), maxlen=limit)
@@ -67,8 +70,13 @@ def audit_show(session: Session, limit: int, as_json: bool) -> None:
         rows = [asdict(e) for e in entries]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
+    # Site time, as everywhere else on screen (the JSON keeps the stored UTC).
+    heading = f"AT ({workspace.site.site.timezone})"
+    width = max(19, len(heading))
+    click.echo(f"{'ID':>6}  {heading:<{width}}  {'ACTOR':<10} {'ACTION':<22} TARGET")
     for e in entries:
-        click.echo(f"{e.id:>6}  {str(e.at)[:19]}  {e.actor:<10} {e.action:<22} {e.target}")
+        at = local_text(str(e.at), workspace.site.tz, with_seconds=True)
+        click.echo(f"{e.id:>6}  {at:<{width}}  {e.actor:<10} {e.action:<22} {e.target}")
 
 
 def _damaged(detail: str, how_far: str) -> NoReturn:

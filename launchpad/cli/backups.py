@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from launchpad.cli.door import pass_session, session_of
+from launchpad.cli.params import STORE_ID
+from launchpad.errors import UsageError
 
 if TYPE_CHECKING:
     from launchpad.session import Session
-
-from launchpad.errors import UsageError
 
 
 class _ProgressLine:
@@ -130,7 +130,7 @@ def backups(click_ctx: click.Context, env_name: str | None, target: str | None, 
 
 
 @backups.command("verify")
-@click.argument("backup_id", type=int, metavar="ID")
+@click.argument("backup_id", type=STORE_ID, metavar="ID")
 @pass_session
 def backups_verify(session: Session, backup_id: int) -> None:
     """Re-check a backup's sha256 and its structure."""
@@ -146,7 +146,7 @@ def backups_verify(session: Session, backup_id: int) -> None:
 
 
 @backups.command("drill")
-@click.argument("backup_id", type=int, metavar="ID")
+@click.argument("backup_id", type=STORE_ID, metavar="ID")
 @click.option("--json", "as_json", is_flag=True)
 @pass_session
 def backups_drill(session: Session, backup_id: int, as_json: bool) -> None:
@@ -212,7 +212,7 @@ def backups_adopt(session: Session) -> None:
 
 
 @click.command("restore")
-@click.argument("backup_id", type=int, metavar="ID")
+@click.argument("backup_id", type=STORE_ID, metavar="ID")
 @click.option("--env", "env_name", required=True, metavar="ENV", help="The environment to restore (the backup's).")
 @click.option("--confirm", "confirm_env", metavar="ENV", help="Production's name, typed in advance (scripts).")
 @click.option("--yes", "-y", is_flag=True, help="Confirm without asking (production still needs its name).")

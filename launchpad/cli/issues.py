@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from launchpad.cli.door import pass_session
+from launchpad.cli.params import LIMIT, STORE_ID, write_output_text
 
 if TYPE_CHECKING:
     from launchpad.session import Session
@@ -112,7 +113,7 @@ def issue_add(session: Session, text: tuple[str, ...], severity: str | None, own
 @click.option("--search", "-q", "text", default="", metavar="TEXT", help="Full text; 1–2 Chinese characters work.")
 @click.option("--sort", default="newest", show_default=True,
               type=click.Choice(["newest", "oldest", "severity", "due", "updated", "owner", "status"]))
-@click.option("--limit", default=100, show_default=True)
+@click.option("--limit", type=LIMIT, default=100, show_default=True)
 @AS_JSON
 @LANG
 @pass_session
@@ -147,7 +148,7 @@ def issue_list(session: Session, status: tuple[str, ...], severity: tuple[str, .
 
 
 @issue.command("show")
-@click.argument("issue_id", type=int)
+@click.argument("issue_id", type=STORE_ID)
 @AS_JSON
 @LANG
 @pass_session
@@ -165,7 +166,7 @@ def issue_show(session: Session, issue_id: int, as_json: bool, lang: str | None)
 
 
 @issue.command("update")
-@click.argument("issue_id", type=int)
+@click.argument("issue_id", type=STORE_ID)
 @click.option("--status", metavar="S", help="new, in_progress, fixed, verified, closed, wontfix, by_design, duplicate.")
 @click.option("--owner", "-o")
 @click.option("--due", "-d", metavar="DATE")
@@ -204,7 +205,7 @@ def issue_update(session: Session, issue_id: int, note: str, attach: tuple[str, 
 
 
 @issue.command("paste")
-@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("source", type=click.File("rb"), default="-")
 @click.option("--take", metavar="SPEC", help="Messages to log: 1,3,5+6 (5 and 6 become one issue).")
 @click.option("--dry-run", is_flag=True, help="Show every message whole (and what --take would log); log nothing.")
 @click.option("--channel", "-c", default="group", show_default=True)
@@ -225,11 +226,13 @@ def issue_paste(session: Session, source: Any, take: str | None, dry_run: bool, 
 
     from launchpad.issues.chat import draft_from_messages, parse_chat, parse_selection
     from launchpad.issues.chat_display import message_line, message_whole, set_aside_listing, visible
+    from launchpad.issues.pasted_file import decode_pasted
     from launchpad.phrases import phrase, render
 
+    text = decode_pasted(source.read(), source.name)
     s = _Desk(session, lang)
     zone = s.site.tz
-    paste = parse_chat(source.read(), zone, datetime.fromisoformat(s.log.clock()))
+    paste = parse_chat(text, zone, datetime.fromisoformat(s.log.clock()))
     if as_json and (take is None or dry_run):
         shown: dict[str, Any] = paste.as_dict(zone)
     else:
@@ -276,7 +279,7 @@ def issue_paste(session: Session, source: Any, take: str | None, dry_run: bool, 
 
 
 @issue.command("incident")
-@click.argument("issue_id", type=int)
+@click.argument("issue_id", type=STORE_ID)
 @click.option("--kind", type=click.Choice(["complaint", "outage"]), help="Raise (or re-class) as this.")
 @click.option("--root-cause")
 @click.option("--short-term", "short_term_fix", help="What was done at once.")
@@ -304,7 +307,7 @@ def issue_incident(session: Session, issue_id: int, kind: str | None, event: str
 
 
 @issue.command("postmortem")
-@click.argument("issue_id", type=int)
+@click.argument("issue_id", type=STORE_ID)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 @LANG
 @pass_session
@@ -315,7 +318,7 @@ def issue_postmortem(session: Session, issue_id: int, out: Path | None, lang: st
     s = _Desk(session, lang)
     text = render_postmortem(s.log, issue_id, s.lang, s.workspace.root)
     if out:
-        out.write_text(text, encoding="utf-8")
+        write_output_text(out, text)
         click.echo(f"wrote {out}")
     else:
         click.echo(text)

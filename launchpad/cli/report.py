@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from launchpad.cli.door import pass_session
+from launchpad.cli.params import STORE_ID, FormatChoice, write_output, write_output_text
 
 if TYPE_CHECKING:
     from launchpad.session import Session
@@ -34,6 +35,10 @@ _SAY = {
 }
 
 
+# The daily report's templates are named daily.txt.j2 and daily.md.j2.
+_TEMPLATE_SUFFIX = {"text": "txt", "markdown": "md"}
+
+
 def _say(lang: str, key: str, **values: Any) -> str:
     return _SAY.get(lang, _SAY["zh"])[key].format(**values)
 
@@ -45,7 +50,8 @@ def report() -> None:
 
 @report.command("daily")
 @click.option("--date", "day_text", metavar="D", help="The day (default: today, site time): 2025-11-20, 昨天 …")
-@click.option("--format", "fmt", type=click.Choice(["txt", "md", "html", "xlsx"]), default="txt", show_default=True)
+@click.option("--format", "fmt", type=FormatChoice("text", "markdown", "html", "xlsx"), default="text",
+              show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language (default: site.yaml's).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 @click.option("--send", "channel", metavar="CHANNEL", help="Send to a chat channel from site.yaml.")
@@ -59,17 +65,22 @@ def report_daily(session: Session, day_text: str | None, fmt: str, lang: str | N
     overdue, runs and checks, tomorrow's plan. An xlsx goes to the workspace's reports/ unless
     --out names the file."""
     from launchpad.issues.dates import parse_day
-    from launchpad.report.publish import ReportRequest, export_report, render_report, send_report
+    from launchpad.report.publish import ReportRequest, export_path, export_report, render_report, send_report
 
     lang = lang or session.language
     day = parse_day(day_text, session.today()) if day_text else session.today()
-    request = ReportRequest(day, lang, fmt, "\n".join(plan) if plan else None)
+    request = ReportRequest(day, lang, _TEMPLATE_SUFFIX.get(fmt, fmt), "\n".join(plan) if plan else None)
     if fmt == "xlsx":
-        click.echo(_say(lang, "wrote", path=export_report(session, request, out)))
+        target = out or export_path(session, request)
+        if out is None:  # the workspace's reports/ is made on first use; --out's folder must exist
+            target.parent.mkdir(parents=True, exist_ok=True)
+        write_output(target, lambda partial: export_report(session, request, partial))
+        click.echo(_say(lang, "wrote", path=target))
     else:
         text = render_report(session, request)
         if out:
-            click.echo(_say(lang, "wrote", path=export_report(session, request, out)))
+            write_output_text(out, text)
+            click.echo(_say(lang, "wrote", path=out))
         elif not channel:
             click.echo(text, nl=False)
         if copy:
@@ -121,7 +132,7 @@ def _show_sent(outcome: Any, lang: str) -> None:
 @report.command("notice")
 @click.argument("template", default="release_notice")
 @click.option("--set", "pairs", multiple=True, metavar="K=V", help="A field: change=…, when=…, impact=…, contact=…")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), help="Default: the channel's, else text.")
+@click.option("--format", "fmt", type=FormatChoice("text", "markdown"), help="Default: the channel's, else text.")
 @click.option("--lang", type=click.Choice(["zh", "en"]))
 @click.option("--send", "channel", metavar="CHANNEL")
 @click.option("--copy", is_flag=True)
@@ -156,8 +167,9 @@ def report_notice(session: Session, template: str, pairs: tuple[str, ...], fmt: 
 @report.command("outbox")
 @click.option("--send", "send_now", is_flag=True, help="Send what is queued, oldest first.")
 @click.option("--channel", metavar="C", help="Only this channel.")
-@click.option("--requeue", type=int, metavar="ID", help="Send an `unknown` message again (after checking the group).")
-@click.option("--drop", type=int, metavar="ID", help="Give up on a queued or unknown message.")
+@click.option("--requeue", type=STORE_ID, metavar="ID",
+              help="Send an `unknown` message again (after checking the group).")
+@click.option("--drop", type=STORE_ID, metavar="ID", help="Give up on a queued or unknown message.")
 @click.option("--all", "show_all", is_flag=True, help="List sent and dropped messages too.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_session

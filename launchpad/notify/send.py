@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from launchpad.errors import LaunchpadError, SecretUnavailable
 from launchpad.notify.deliver import ChannelConfigError, ContentRefused, DeliveryUncertain, Robot, channel_of
@@ -22,7 +23,18 @@ from launchpad.phrases import phrase, render
 from launchpad.site import Site
 from launchpad.store import Store
 
-RobotFactory = Callable[[str, Site], Robot]
+
+class ChannelPoster(Protocol):
+    """What a flush needs of a channel's robot; `Robot` is the one that posts over HTTP."""
+
+    def prepare(self) -> None: ...
+
+    def post(self, fmt: str, title: str, body: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+RobotFactory = Callable[[str, Site], ChannelPoster]
 
 
 def default_robot(name: str, site: Site) -> Robot:
@@ -74,7 +86,7 @@ def flush(store: Store, site: Site, *, channel: str | None = None, batch: str | 
     outbox = Outbox(store)
     report = FlushReport(abandoned=outbox.recover_abandoned())
     stopped: set[str] = set()
-    robots: dict[str, Robot] = {}
+    robots: dict[str, ChannelPoster] = {}
     try:
         while True:
             message = _next(outbox, channel, batch, stopped)
@@ -98,7 +110,7 @@ def flush(store: Store, site: Site, *, channel: str | None = None, batch: str | 
             robot.close()
 
 
-def _post(outbox: Outbox, robot: Robot, message: OutboxMessage, report: FlushReport, stopped: set[str]) -> None:
+def _post(outbox: Outbox, robot: ChannelPoster, message: OutboxMessage, report: FlushReport, stopped: set[str]) -> None:
     """Send one claimed message and record how it ended."""
     try:
         robot.post(message.format, message.title, message.body)

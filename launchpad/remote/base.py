@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO, Literal, Protocol
+from typing import Literal, Protocol
 
 Stream = Literal["stdout", "stderr"]
 # Called from the transport's reader thread with each chunk as it arrives.
@@ -22,6 +22,12 @@ class Readable(Protocol):
     """What `feed` reads a command's input from: a file, or a decompressing reader."""
 
     def read(self, size: int = -1, /) -> bytes: ...
+
+
+class ByteSink(Protocol):
+    """Where a streamed command's stdout goes: an open file, or anything that takes bytes."""
+
+    def write(self, chunk: bytes, /) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -106,7 +112,7 @@ class Transport(Protocol):
         ...
 
     def stream(
-        self, command: str, sink: BinaryIO, *, timeout: float | None = None, stdin: bytes | None = None
+        self, command: str, sink: ByteSink, *, timeout: float | None = None, stdin: bytes | None = None
     ) -> StreamResult:
         """Run `command` and write its stdout to `sink` as it arrives (for dumps); `stdin` is
         the command's input (a dump's credentials)."""

@@ -21,6 +21,7 @@ from typing import BinaryIO
 
 from launchpad.errors import CommandTimeout, RemoteError
 from launchpad.remote.base import (
+    ByteSink,
     CommandResult,
     HostSpec,
     OutputCallback,
@@ -76,7 +77,7 @@ class LocalTransport:
         return capture.result(self.host.name, command, exit_code, started)
 
     def stream(
-        self, command: str, sink: BinaryIO, *, timeout: float | None = None, stdin: bytes | None = None
+        self, command: str, sink: ByteSink, *, timeout: float | None = None, stdin: bytes | None = None
     ) -> StreamResult:
         capture = StreamCapture(sink)
         exit_code = self._execute(command, timeout, stdin, {"stdout": capture.stdout, "stderr": capture.stderr})

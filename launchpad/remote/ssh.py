@@ -15,7 +15,6 @@ import shlex
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import BinaryIO
 
 import paramiko
 
@@ -30,6 +29,7 @@ from launchpad.errors import (
 )
 from launchpad.remote.base import (
     FEED_KEEPS,
+    ByteSink,
     CommandResult,
     HostSpec,
     OutputCallback,
@@ -133,7 +133,7 @@ class SshTransport:
         return capture.result(self.host.name, command, exit_code, started)
 
     def stream(
-        self, command: str, sink: BinaryIO, *, timeout: float | None = None, stdin: bytes | None = None
+        self, command: str, sink: ByteSink, *, timeout: float | None = None, stdin: bytes | None = None
     ) -> StreamResult:
         capture = StreamCapture(sink)
         exit_code = self._execute(command, timeout, stdin, capture.stdout, capture.stderr)

@@ -28,6 +28,8 @@ class VariablesForm(Vertical):
         height: auto;
     }
     VariablesForm > Label {
+        /* The form's width, so a long prompt wraps instead of running past the edge. */
+        width: 100%;
         margin-top: 1;
         color: $text-muted;
     }
@@ -53,7 +55,9 @@ class VariablesForm(Vertical):
                 yield Input(value=value, id=f"var-{index}", compact=True)
 
     def _field(self, index: int) -> Input | Select[str]:
-        return self.query_one(f"#var-{index}")  # type: ignore[return-value]
+        field = self.query_one(f"#var-{index}")
+        assert isinstance(field, Input | Select), "compose yields an Input or a Select per variable"
+        return field
 
     def values(self) -> dict[str, str]:
         found = {}

@@ -207,7 +207,7 @@ def test_free_space_is_checked_before_starting(lab: Lab, monkeypatch: pytest.Mon
     import launchpad.backup.writer as writer
 
     lab.take("blob")
-    monkeypatch.setattr(writer.shutil, "disk_usage", lambda _: shutil._ntuple_diskusage(10**9, 10**9, 1000))  # type: ignore[attr-defined]
+    monkeypatch.setattr(writer.shutil, "disk_usage", lambda _: shutil._ntuple_diskusage(10**9, 10**9, 1000))
     with lab.session() as session, pytest.raises(BackupFailed, match="free"):
         take_backup(session, "test", "blob")
     assert len(records.list_backups(lab.store)) == 1

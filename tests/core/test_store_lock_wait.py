@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from contextlib import AbstractContextManager
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -69,7 +70,7 @@ def test_a_long_paste_is_written_in_short_transactions(monkeypatch: pytest.Monke
     transactions = 0
     original = log.store.transaction
 
-    def counted():  # type: ignore[no-untyped-def]
+    def counted() -> AbstractContextManager[None]:
         nonlocal transactions
         transactions += 1
         return original()

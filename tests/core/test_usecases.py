@@ -51,14 +51,16 @@ def test_the_dashboard_and_the_gate_call_the_same_backup_fresh(tmp_path: Path) -
         _backup(store, root, 3, NOW - timedelta(minutes=5), verified=False)  # never counts
         dashboard = read_freshness(store, workspace.site, workspace.backups_dir)["test"]
         assert dashboard.newest_verified == NOW - timedelta(hours=1) and not dashboard.stale(NOW)
-        assert fresh_backup(store, workspace.backups_dir, "test", "users", NOW, timedelta(hours=2)).id == 2
+        fresh = fresh_backup(store, workspace.backups_dir, "test", "users", NOW, timedelta(hours=2))
+        assert fresh is not None and fresh.id == 2
         # A verified backup whose file is gone cannot be restored: the gate never took it as
         # fresh, and now the dashboard does not either (it showed its age as if it could).
         (workspace.backups_dir / newer).unlink()
         dashboard = read_freshness(store, workspace.site, workspace.backups_dir)["test"]
         assert dashboard.newest_verified == NOW - timedelta(hours=5)
         assert fresh_backup(store, workspace.backups_dir, "test", "users", NOW, timedelta(hours=2)) is None
-        assert fresh_backup(store, workspace.backups_dir, "test", "users", NOW, timedelta(hours=6)).id == 1
+        older_fresh = fresh_backup(store, workspace.backups_dir, "test", "users", NOW, timedelta(hours=6))
+        assert older_fresh is not None and older_fresh.id == 1
         # The dashboard's age is the one named constant, with the gate's strict "younger than".
         assert not dashboard.stale(NOW - timedelta(hours=5) + FRESH_FOR - timedelta(seconds=1))
         assert dashboard.stale(NOW - timedelta(hours=5) + FRESH_FOR)
