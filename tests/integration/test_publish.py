@@ -15,6 +15,8 @@ from tests.integration.test_notify_outbox import free_port
 from tests.scripted import ScriptedPrompter
 from tests.workspaces import LOCAL_SITE
 
+pytestmark = pytest.mark.integration
+
 NOTICE = ("- {id: notice, name: 发布通知, kind: announce, channel: group, "
           "fields: {change: 考勤模块 v1.3, when: 今晚 19:00}}")
 
