@@ -222,6 +222,41 @@ CATALOG: dict[str, tuple[str, str]] = {
     "envs.timeout": ("{where} did not answer within {seconds} s", "{where} 在 {seconds} 秒内没有响应"),
     "envs.refused": ("{where}: {error}", "{where}：{error}"),
     "envs.accepts": ("{where} accepts connections", "{where} 可以连接"),
+    # user import: why a cell cannot be imported (the annotated sheet shows these to the client)
+    "users.required": ("required, but empty", "必填，但为空"),
+    "users.id_shape": ("an ID number has 18 characters (or 15 digits), not {length}",
+                       "身份证号应为 18 位（或旧式 15 位数字），此处为 {length} 位"),
+    "users.id_region": ("region code {region} is not a province's", "地区码 {region} 不属于任何省份"),
+    "users.id_birth": ("birth date {digits} is not a real date", "出生日期 {digits} 不是有效日期"),
+    "users.id_check_digit": ("check digit is {got}, the number's digits give {expected}",
+                             "校验位为 {got}，按前 17 位应为 {expected}"),
+    "users.id_lossy": ("stored by Excel as a number, so the last digits are lost; format the column as text "
+                       "and type it again", "Excel 按数字保存，末几位已丢失；请将该列设为文本后重新录入"),
+    "users.mobile": ("not a mainland mobile number (11 digits starting 13–19)",
+                     "不是有效的手机号（以 13–19 开头的 11 位数字）"),
+    "users.email": ("not an e-mail address", "不是有效的电子邮箱"),
+    "users.date_shape": ("not a date (write 2024-03-01)", "不是日期（请写成 2024-03-01）"),
+    "users.date_invalid": ("no such day", "日期不存在"),
+    "users.code": ("not one of {allowed}", "不在可选值 {allowed} 之内"),
+    "users.too_long": ("{length} characters, at most {limit} fit", "{length} 个字符，最多 {limit} 个"),
+    "users.duplicate": ("also in row {rows}", "与第 {rows} 行重复"),
+    "users.taken": ("already belongs to user {owner} in the target", "目标系统中已属于用户 {owner}"),
+    "users.unknown_unit": ("no unit {unit!r} in the target; closest: {closest}",
+                           "目标系统中没有单位“{unit}”；最接近的：{closest}"),
+    "users.ambiguous_unit": ("{unit!r} names several units: {paths}; write the path",
+                             "“{unit}”对应多个单位：{paths}；请写出完整路径"),
+    "users.sheet_empty": ("sheet {sheet!r} is empty", "工作表“{sheet}”为空"),
+    "users.sheet_no_header": ("sheet {sheet!r} has no header the mapping knows: skipped",
+                              "工作表“{sheet}”没有映射文件认识的表头：已跳过"),
+    "users.header_unmapped": ("sheet {sheet!r} column {column} {header!r} matches no field (closest: {closest}): "
+                              "not imported", "工作表“{sheet}”第 {column} 列“{header}”不对应任何字段"
+                              "（最接近：{closest}）：不导入"),
+    "users.header_doubled": ("sheet {sheet!r} column {column} {header!r} is a second column for {field} "
+                             "(column {first} is used)", "工作表“{sheet}”第 {column} 列“{header}”是 {field} 的"
+                             "第二列（使用第 {first} 列）"),
+    "users.not_against_target": ("units and values taken by existing users were not checked (no target given)",
+                                 "未对照目标系统：单位与已有用户的重复未检查"),
+    "users.problems_header": ("problems", "问题"),
 }
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}
