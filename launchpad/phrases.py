@@ -257,6 +257,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "users.not_against_target": ("units and values taken by existing users were not checked (no target given)",
                                  "未对照目标系统：单位与已有用户的重复未检查"),
     "users.problems_header": ("problems", "问题"),
+    "users.unknown_post": ("no post {post!r} in the target; closest: {closest}",
+                           "目标系统中没有岗位“{post}”；最接近的：{closest}"),
 }
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}

@@ -76,6 +76,7 @@ class Units(Model):
 
 class ImportMapping(Model):
     target: Literal["ruoyi"] = Field(description="The target profile.")
+    database: str | None = Field(None, description="A key of the environment's databases (default: the only one).")
     key: FieldName = Field(description="The natural key field: the same person in a later import is updated.")
     sheets: list[str] | None = Field(None, description="Sheets to read (default: every sheet with a header).")
     fields: dict[FieldName, FieldSpec] = Field(min_length=1)
