@@ -257,6 +257,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "users.not_against_target": ("units and values taken by existing users were not checked (no target given)",
                                  "未对照目标系统：单位与已有用户的重复未检查"),
     "users.problems_header": ("problems", "问题"),
+    "users.handout_sheet": ("initial passwords", "初始密码"),
+    "users.handout_note": ("Initial passwords: hand each person their own; the system asks for a new password at "
+                           "first login. Destroy this file once handed out.",
+                           "初始密码：请分别交给本人；首次登录时系统会要求修改密码。分发后请销毁本文件。"),
+    "users.handout_unit": ("unit", "单位"),
+    "users.handout_login": ("login", "账号"),
+    "users.handout_name": ("name", "姓名"),
+    "users.handout_password": ("initial password", "初始密码"),
     "users.unknown_post": ("no post {post!r} in the target; closest: {closest}",
                            "目标系统中没有岗位“{post}”；最接近的：{closest}"),
 }

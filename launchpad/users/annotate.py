@@ -63,7 +63,7 @@ def write_annotated(workbook: Workbook, result: CheckResult, out: Path, lang: La
                 summary.data_type = "s"
                 out_row.append(summary)
             ws.append(out_row)
-    _save_private(book, out)
+    save_private(book, out)
     return out
 
 
@@ -73,7 +73,7 @@ def _letter(index: int) -> str:
     return column_letter(index)
 
 
-def _save_private(book: object, out: Path) -> None:
+def save_private(book: object, out: Path) -> None:
     partial = out.with_name(f".{out.name}.partial")
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:

@@ -30,6 +30,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from launchpad.users.passwords import PasswordPolicy
 from launchpad.yamlsource import read_yaml, validate
 
 FieldName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
@@ -82,6 +83,7 @@ class ImportMapping(Model):
     fields: dict[FieldName, FieldSpec] = Field(min_length=1)
     units: Units = Field(default_factory=Units)
     roles: Roles = Field(default_factory=Roles)
+    passwords: PasswordPolicy = Field(default_factory=PasswordPolicy, description="Initial passwords of new users.")
 
     @model_validator(mode="after")
     def _consistent(self) -> ImportMapping:

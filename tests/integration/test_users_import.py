@@ -4,6 +4,8 @@ through a real sshd: the plan is computed from the live target."""
 from __future__ import annotations
 
 import contextlib
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,8 +14,16 @@ import pytest
 from launchpad.connect import HostConnections
 from launchpad.errors import UsageError
 from launchpad.store import Store
+from launchpad.users.apply import (
+    ApplyOutcome,
+    ImportRefused,
+    ImportTarget,
+    RollbackOutcome,
+    apply_plan,
+    rollback_import,
+)
 from launchpad.users.mapping import load_mapping
-from launchpad.users.operations import Planned, plan_file, target_session
+from launchpad.users.operations import Planned, file_sha256, plan_file, target_session
 from tests.core.users_sheets import GOOD, HEADER, MAPPING, write_mapping, write_xlsx
 from tests.integration.databases import (  # noqa: F401 - the two fixtures
     PASSWORD,
@@ -86,3 +96,102 @@ def test_a_role_the_target_lacks_stops_before_any_row(lab: RuoYiLab) -> None:
     with session(lab, "test", MAPPING.replace("roles: [leader]", "roles: [chief]")) as (_, target), \
             pytest.raises(UsageError, match="role key.s. chief of the mapping are not in sys_role of test"):
         plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, "test")  # type: ignore[arg-type]
+
+
+FAST_HASH = MAPPING + "passwords: {cost: 4, length: 10}\n"
+GOOD_SHEET = SHEET[:4]
+
+
+def apply(lab: RuoYiLab, env: str, rows: list[list[object]], mapping: str = FAST_HASH,
+          **options: object) -> ApplyOutcome:
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": rows})
+    with session(lab, env, mapping) as (store, target):
+        planned = plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, env)  # type: ignore[arg-type]
+        to = ImportTarget(store, target, lab.root, env, "app", "tester")  # type: ignore[arg-type]
+        return apply_plan(to, planned, file=sheet, file_sha256=file_sha256(sheet), mapping_name="ruoyi.yaml",
+                          **options)  # type: ignore[arg-type]
+
+
+def rollback(lab: RuoYiLab, env: str, import_id: int) -> RollbackOutcome:
+    with session(lab, env, FAST_HASH) as (store, target):
+        return rollback_import(ImportTarget(store, target, lab.root, env, "app", "tester"),  # type: ignore[arg-type]
+                               import_id)
+
+
+def users_table(lab: RuoYiLab, env: str) -> list[list[str]]:
+    return lab.sql(env, "SELECT user_name, nick_name, COALESCE(email, ''), phonenumber, sex, dept_id, create_by "
+                        "FROM sys_user ORDER BY user_id")
+
+
+def links(lab: RuoYiLab, env: str) -> list[list[str]]:
+    return lab.sql(env, "SELECT u.user_name, r.role_key FROM sys_user_role ur JOIN sys_user u ON u.user_id = "
+                        "ur.user_id JOIN sys_role r ON r.role_id = ur.role_id ORDER BY u.user_name, r.role_key") + \
+        lab.sql(env, "SELECT u.user_name, p.post_code FROM sys_user_post up JOIN sys_user u ON u.user_id = "
+                     "up.user_id JOIN sys_post p ON p.post_id = up.post_id ORDER BY u.user_name, p.post_code")
+
+
+@pytest.mark.parametrize("env", ["test", "prod"])
+def test_apply_does_what_the_plan_said_twice_changes_nothing_and_rollback_undoes_it(lab: RuoYiLab, env: str) -> None:
+    before, links_before = users_table(lab, env), links(lab, env)
+    first = apply(lab, env, GOOD_SHEET)
+    assert first.counts == {"insert": 1, "update": 1, "unchanged": 1, "rejected": 0}
+    after = users_table(lab, env)
+    assert after[-1] == ["zhangsan", "张三", "zs@example.cn", "13800138000", "0", "101", f"import:{first.import_id}"]
+    assert after[1] == ["lisi", "李四", "ls@example.cn", "13900139000", "1", "102", "admin"]
+    assert after[2] == before[2]  # other: unchanged
+    assert links(lab, env) == sorted(links_before[:3] + [["zhangsan", "common"], ["zhangsan", "leader"]]) + \
+        [["lisi", "ky"], ["zhangsan", "kz"]]
+
+    second = apply(lab, env, GOOD_SHEET)
+    assert second.counts == {"insert": 0, "update": 0, "unchanged": 3, "rejected": 0}
+    assert users_table(lab, env) == after and second.handouts == []
+
+    undone = rollback(lab, env, first.import_id)
+    assert (undone.deleted, undone.restored, undone.left_alone) == (1, 1, [])
+    assert [row[:6] for row in users_table(lab, env)] == [row[:6] for row in before]
+    assert links(lab, env) == links_before
+
+
+def test_rollback_leaves_a_row_someone_changed_after_the_import(lab: RuoYiLab) -> None:
+    first = apply(lab, "test", GOOD_SHEET)
+    lab.maria.root_sql("UPDATE sys_user SET email = 'new@example.cn', update_by = 'admin' WHERE user_name = 'lisi'",
+                       lab.name)
+    undone = rollback(lab, "test", first.import_id)
+    assert undone.left_alone == ["lisi"]
+    lisi = lab.sql("test", "SELECT email, dept_id FROM sys_user WHERE user_name = 'lisi'")
+    assert lisi == [["new@example.cn", "102"]]
+    assert lab.sql("test", "SELECT COUNT(*) FROM sys_user WHERE user_name = 'zhangsan'") == [["0"]]
+
+
+def test_a_plain_password_is_found_nowhere_but_the_handout(lab: RuoYiLab) -> None:
+    import bcrypt
+    from openpyxl import load_workbook
+
+    outcome = apply(lab, "test", GOOD_SHEET)
+    assert [p.name for p in outcome.handouts] == ["某某局_办公室.xlsx"]
+    handout = outcome.handouts[0]
+    assert stat.S_IMODE(os.stat(handout).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(handout.parent).st_mode) == 0o700
+    rows = list(load_workbook(handout).active.iter_rows(values_only=True))
+    assert rows[1] == ("单位", "账号", "姓名", "初始密码")
+    unit, login, name, password = rows[2]
+    assert (unit, login, name, len(password)) == ("某某局/办公室", "zhangsan", "张三", 10)
+    [[hashed, changed]] = lab.sql("test", "SELECT password, COALESCE(pwd_update_date, 'never') FROM sys_user "
+                                          "WHERE user_name = 'zhangsan'")
+    assert hashed.startswith("$2a$04$") and changed == "never"
+    assert bcrypt.checkpw(password.encode(), ("$2b$" + hashed[4:]).encode())
+    for path in lab.root.rglob("*"):
+        if path.is_file() and path != handout:
+            assert password.encode() not in path.read_bytes(), path
+    with Store.open(lab.workspace.store_path) as store:
+        entries = [e for e in store.db.query("SELECT action, detail FROM audit")]
+    assert "user_handout_written" in [e["action"] for e in entries]
+    assert all(password not in (e["detail"] or "") and hashed not in (e["detail"] or "") for e in entries)
+
+
+def test_rejected_rows_stop_the_import_unless_skipped(lab: RuoYiLab) -> None:
+    with pytest.raises(ImportRefused, match="1 row.s. of 名单.xlsx are rejected; nothing was written"):
+        apply(lab, "test", SHEET)
+    assert lab.sql("test", "SELECT COUNT(*) FROM sys_user") == [["3"]]
+    outcome = apply(lab, "test", SHEET, allow_rejected=True)
+    assert outcome.counts["rejected"] == 1 and outcome.counts["insert"] == 1
