@@ -78,9 +78,9 @@ def check(ctx: object, playbooks: tuple[str, ...]) -> None:
 
 
 @click.command()
-@click.argument("what", type=click.Choice(["site", "playbook", "answers"]))
+@click.argument("what", type=click.Choice(["site", "playbook", "answers", "import-mapping"]))
 def schema(what: str) -> None:
-    """Print the JSON Schema of site.yaml, a playbook or an answers file (for editors)."""
+    """Print the JSON Schema of site.yaml, a playbook, an answers file or a user-import mapping (for editors)."""
     if what == "site":
         from launchpad.site import Site
 
@@ -89,6 +89,10 @@ def schema(what: str) -> None:
         from launchpad.playbook import playbook_json_schema
 
         document = playbook_json_schema()
+    elif what == "import-mapping":
+        from launchpad.users.mapping import mapping_json_schema
+
+        document = mapping_json_schema()
     else:
         from launchpad.answers import Answers
 

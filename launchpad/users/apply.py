@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from launchpad.errors import LaunchpadError, UsageError
+from launchpad.errors import UsageError
 from launchpad.store import Store
 from launchpad.users import records
+from launchpad.users.guard import ImportRefused
 from launchpad.users.handout import handout_dir, write_handouts
 from launchpad.users.operations import Planned
 from launchpad.users.passwords import issue
@@ -34,10 +35,6 @@ from launchpad.users.target import TargetSession
 
 BATCH = 500
 AuditFn = Callable[[str, str, dict[str, Any]], None]
-
-
-class ImportRefused(LaunchpadError):
-    title = "import refused"
 
 
 @dataclass(frozen=True)

@@ -81,13 +81,14 @@ def plan_workbook(workbook: Workbook, mapping: ImportMapping, session: TargetSes
 
 
 @contextlib.contextmanager
-def target_session(workspace: Workspace, env_name: str, mapping: ImportMapping, transport_for: Any,
+def target_session(workspace: Workspace, env_name: str, database: str | None, transport_for: Any,
                    audit: AuditFn, ask_secret: Callable[[str], str] | None = None) -> Iterator[TargetSession]:
-    """The environment's database the mapping names, open for queries and scripts."""
+    """The environment's database (the mapping's `database`, or the only one), open for queries
+    and scripts."""
     environment = workspace.environment(env_name)
-    key, database = choose_database(environment, env_name, mapping.database)
-    with open_target(environment, database, transport_for, workspace.root, audit, ask_secret,
-                     label=f"database {key} ({env_name})") as session:
+    key, chosen = choose_database(environment, env_name, database)
+    with open_target(environment, chosen, transport_for, workspace.root, audit, ask_secret,
+                     label=f"database {key} ({env_name})", key=key) as session:
         yield session
 
 

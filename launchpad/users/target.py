@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.backup.sqlclient import DbAccess, MySqlClient, PostgresClient, ResultSet, hex_literal
-from launchpad.errors import UsageError
+from launchpad.errors import LaunchpadError, UsageError
 from launchpad.site import Database, Environment
 
 AuditFn = Callable[[str, str, dict[str, Any]], None]
@@ -67,25 +67,48 @@ class TargetSession:
     """One private folder on the database's host, holding the credentials while the import
     talks to the database."""
 
-    def __init__(self, shell: Any, tmp: str, access: DbAccess) -> None:
+    def __init__(self, shell: Any, tmp: str, access: DbAccess, key: str = "") -> None:
         self.shell, self.tmp, self.access = shell, tmp, access
+        self.key = key  # the environment's name for this database (site.yaml)
         self.sql = SqlText(access.engine)
 
     def query(self, query: str, params: dict[str, Any] | None = None) -> ResultSet:
         from launchpad.backup.sqlquery import run_query
 
-        return run_query(self.shell, self.tmp, self.access, query, params or {})
+        with _as_target_error():
+            return run_query(self.shell, self.tmp, self.access, query, params or {})
 
     def script(self, text: str) -> list[ResultSet]:
         """A whole script (a transaction); it stops at the first error, which rolls it back."""
-        if self.sql.mysql:
-            return MySqlClient(self.access).query(self.shell, self.tmp, text)
-        return [PostgresClient(self.access).query(self.shell, self.tmp, text)]
+        with _as_target_error():
+            if self.sql.mysql:
+                return MySqlClient(self.access).query(self.shell, self.tmp, text)
+            return [PostgresClient(self.access).query(self.shell, self.tmp, text)]
+
+
+class TargetFailed(LaunchpadError):
+    """The target database refused a query or a batch (which it then rolled back)."""
+
+    title = "target database error"
+    exit_code = 1
+
+
+@contextlib.contextmanager
+def _as_target_error() -> Iterator[None]:
+    # The sql layer speaks of backups, where it was born; here its errors are the import's.
+    from launchpad.backup.errors import BackupFailed
+
+    try:
+        yield
+    except BackupFailed as exc:
+        raise TargetFailed(exc.message, hint=exc.hint or "nothing of this batch was written; fix and re-run: "
+                           "rows already written are recognised") from None
 
 
 @contextlib.contextmanager
 def open_target(environment: Environment, database: Database, transport_for: Any, root: Path, audit: AuditFn,
-                ask_secret: Callable[[str], str] | None = None, label: str = "") -> Iterator[TargetSession]:
+                ask_secret: Callable[[str], str] | None = None, label: str = "", key: str = ""
+                ) -> Iterator[TargetSession]:
     from launchpad.backup.hostshell import HostShell
     from launchpad.backup.sqlquery import secret_files
     from launchpad.backup.targets import transport_for_host
@@ -100,4 +123,4 @@ def open_target(environment: Environment, database: Database, transport_for: Any
     with shell.private_dir() as tmp:
         for name, content in secret_files(access).items():
             shell.write_private(f"{tmp}/{name}", content)
-        yield TargetSession(shell, tmp, access)
+        yield TargetSession(shell, tmp, access, key)

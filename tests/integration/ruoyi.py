@@ -70,12 +70,14 @@ class RuoYiLab:
                 databases:
                   app: {{engine: mariadb, host: 127.0.0.1, port: {maria.port}, name: {self.name}, user: lp,
                          password: env:LP_TEST_DB_PW, via: app1}}
+                backups: {{app: {{database: app}}}}
               prod:
                 production: true
                 {hosts}
                 databases:
                   app: {{engine: postgresql, host: 127.0.0.1, port: {pg.port}, name: {self.name}, user: lp,
                          password: env:LP_TEST_DB_PW, via: app1}}
+                backups: {{app: {{database: app}}}}
             """)
         (root / "site.yaml").write_text(site, encoding="utf-8")
         self.root = root

@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,7 +60,7 @@ def lab(tmp_path: Path, sshd_lab: SshLab, ssh_hosts: list[SshdHost], mariadb_ser
 def session(lab: RuoYiLab, env: str, mapping_text: str = MAPPING) -> Iterator[tuple[Store, object]]:
     mapping = load_mapping(write_mapping(lab.root, mapping_text))
     with Store.open(lab.workspace.store_path) as store, HostConnections(lab.workspace, env) as connections, \
-            target_session(lab.workspace, env, mapping, connections.transport_for,
+            target_session(lab.workspace, env, mapping.database, connections.transport_for,
                            lambda action, target, detail: store.audit("tester", action, target, detail)) as target:
         yield store, target
 
@@ -195,3 +197,66 @@ def test_rejected_rows_stop_the_import_unless_skipped(lab: RuoYiLab) -> None:
     assert lab.sql("test", "SELECT COUNT(*) FROM sys_user") == [["3"]]
     outcome = apply(lab, "test", SHEET, allow_rejected=True)
     assert outcome.counts["rejected"] == 1 and outcome.counts["insert"] == 1
+
+
+def launchpad(lab: RuoYiLab, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "launchpad", "--workspace", str(lab.root), *args],
+                          capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+
+
+def test_the_command_line_plans_imports_lists_rolls_back_and_hands_out(lab: RuoYiLab) -> None:
+    write_mapping(lab.root, FAST_HASH)
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": GOOD_SHEET})
+    planned = launchpad(lab, "users", "plan", str(sheet), "--env", "test")
+    assert planned.returncode == 0, planned.stderr
+    assert "  + zhangsan (名单!2) into 某某局/办公室; roles common, leader" in planned.stdout
+    assert "  ~ lisi (名单!3): email: '' → 'ls@example.cn', sex: '0' → '1', dept_id: '101' → '102', posts +ky" \
+        in planned.stdout
+    assert "plan: 1 insert, 1 update, 1 unchanged, 0 rejected" in planned.stderr
+
+    unconfirmed = launchpad(lab, "users", "import", str(sheet), "--env", "test")
+    assert unconfirmed.returncode == 1 and "import refused: the import was not confirmed" in unconfirmed.stderr
+    assert lab.sql("test", "SELECT COUNT(*) FROM sys_user") == [["3"]]
+
+    imported = launchpad(lab, "users", "import", str(sheet), "--env", "test", "--yes")
+    assert imported.returncode == 0, imported.stderr
+    assert "1 new user(s): hashing at bcrypt cost 4 takes about" in imported.stderr
+    assert "✓ import 1 applied: 1 inserted, 1 updated, 1 unchanged, 0 rejected" in imported.stdout
+    again = launchpad(lab, "users", "import", str(sheet), "--env", "test", "--yes")
+    assert again.returncode == 0 and "Nothing to write" in again.stdout
+
+    listed = launchpad(lab, "users", "imports")
+    assert "test     applied      名单.xlsx" in listed.stdout and "+1 ~1 =1 ✗0  by tester" in listed.stdout
+    handout = launchpad(lab, "users", "handout", "1")
+    assert "某某局_办公室.xlsx" in handout.stdout
+    removed = launchpad(lab, "users", "handout", "1", "--remove")
+    assert removed.stdout.strip() == "1 hand-out file(s) removed."
+    assert not (lab.root / "handouts" / "import-1").exists()
+
+    rolled = launchpad(lab, "users", "rollback", "1", "--yes")
+    assert rolled.returncode == 0, rolled.stderr
+    assert "✓ import 1 rolled back: 1 user(s) deleted, 1 restored" in rolled.stdout
+    assert lab.sql("test", "SELECT COUNT(*) FROM sys_user") == [["3"]]
+    twice = launchpad(lab, "users", "rollback", "1", "--yes")
+    assert twice.returncode == 2 and "already rolled back" in twice.stderr
+    with Store.open(lab.workspace.store_path) as store:
+        actions = [row["action"] for row in store.db.query("SELECT action FROM audit ORDER BY id")]
+    for expected in ("user_import_declined", "user_import_confirmed", "user_import_started", "user_import_applied",
+                     "user_handout_written", "user_handout_removed", "user_import_rolled_back", "remote_command"):
+        assert expected in actions
+
+
+def test_production_needs_its_name_and_a_fresh_backup(lab: RuoYiLab) -> None:
+    write_mapping(lab.root, FAST_HASH)
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": GOOD_SHEET})
+    yes_only = launchpad(lab, "users", "import", str(sheet), "--env", "prod", "--yes")
+    assert yes_only.returncode == 1 and "prod is production: its name was not typed" in yes_only.stderr
+    no_backup = launchpad(lab, "users", "import", str(sheet), "--env", "prod", "--confirm", "prod")
+    assert no_backup.returncode == 1
+    assert "import refused: prod is production and app has no verified backup younger than 2h" in no_backup.stderr
+    assert lab.sql("prod", "SELECT COUNT(*) FROM sys_user") == [["3"]]
+    backed_up = launchpad(lab, "backup", "--env", "prod", "app")
+    assert backed_up.returncode == 0, backed_up.stderr
+    imported = launchpad(lab, "users", "import", str(sheet), "--env", "prod", "--confirm", "prod")
+    assert imported.returncode == 0, imported.stderr
+    assert lab.sql("prod", "SELECT COUNT(*) FROM sys_user") == [["4"]]
