@@ -68,6 +68,7 @@ def users_import(ctx: Any, file: Path, mapping: str | None, env_name: str, skip_
     from launchpad.users.guard import ImportRefused, confirm_import, require_fresh_backup
     from launchpad.users.mapping import load_mapping
     from launchpad.users.operations import file_sha256, find_mapping, plan_workbook
+    from launchpad.users.records import unfinished_import
     from launchpad.users.sources import read_workbook
 
     if batch_size < 1:
@@ -88,7 +89,9 @@ def users_import(ctx: Any, file: Path, mapping: str | None, env_name: str, skip_
         if counts["rejected"] and not skip_rejected:
             raise ImportRefused(f"{counts['rejected']} row(s) of {file.name} are rejected; nothing was written",
                                 hint="fix them (`launchpad users check`), or pass --skip-rejected")
-        if not planned.plan.writes():
+        # An interrupted import of this file is finished (and closed) even when the batches it
+        # sent before it died turned out to hold everything.
+        if not planned.plan.writes() and unfinished_import(store, env_name) is None:
             click.echo("Nothing to write: the target already holds every row as the file says.")
             return
         if counts["insert"]:

@@ -52,8 +52,9 @@ PG_SEQUENCES = "".join(f"SELECT setval(pg_get_serial_sequence('{t}', '{c}'), 100
 
 
 class RuoYiLab:
-    """A workspace with environments `test` (MariaDB) and `prod` (PostgreSQL, production),
-    each holding a fresh RuoYi-shaped database reached through the sshd host `app1`."""
+    """A workspace with environments `test` (MariaDB), `prod` (PostgreSQL, production) and
+    `test-pg` (the same PostgreSQL database, not production), holding fresh RuoYi-shaped
+    databases reached through the sshd host `app1`."""
 
     def __init__(self, root: Path, host: SshdHost, maria: MariaDbServer, pg: PostgresServer) -> None:
         self.name = f"ry_{secrets.token_hex(4)}"
@@ -71,6 +72,11 @@ class RuoYiLab:
                   app: {{engine: mariadb, host: 127.0.0.1, port: {maria.port}, name: {self.name}, user: lp,
                          password: env:LP_TEST_DB_PW, via: app1}}
                 backups: {{app: {{database: app}}}}
+              test-pg:
+                {hosts}
+                databases:
+                  app: {{engine: postgresql, host: 127.0.0.1, port: {pg.port}, name: {self.name}, user: lp,
+                         password: env:LP_TEST_DB_PW, via: app1}}
               prod:
                 production: true
                 {hosts}
@@ -89,7 +95,7 @@ class RuoYiLab:
 
     def sql(self, env: str, query: str) -> list[list[str]]:
         """Rows of `query` in env's database, as text (the test's own look, not launchpad's)."""
-        if env == "test":
+        if env == "test":  # test-pg and prod share one database
             out = self.maria.root_sql(query, self.name)
         else:
             out = self.pg.sql(query.replace("\\t", "\t"), self.name).replace("|", "\t")

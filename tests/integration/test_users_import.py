@@ -8,7 +8,7 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ import pytest
 from launchpad.connect import HostConnections
 from launchpad.errors import UsageError
 from launchpad.store import Store
+from launchpad.users import records
 from launchpad.users.apply import (
     ApplyOutcome,
     ImportRefused,
@@ -260,3 +261,63 @@ def test_production_needs_its_name_and_a_fresh_backup(lab: RuoYiLab) -> None:
     imported = launchpad(lab, "users", "import", str(sheet), "--env", "prod", "--confirm", "prod")
     assert imported.returncode == 0, imported.stderr
     assert lab.sql("prod", "SELECT COUNT(*) FROM sys_user") == [["4"]]
+
+
+def test_kill_9_mid_apply_then_resume_finishes_without_a_double_insert(lab: RuoYiLab) -> None:
+    """Batch 1 (zhangsan) commits; batch 2 (lisi) waits on a row lock the test holds; the
+    importing process is killed with SIGKILL there, before batch 3 (wangwu) is sent. The psql
+    on the host already holds batch 2 whole, so it commits once the lock is gone: a batch sent
+    is recorded before it is sent for exactly this reason. The next import of the same file
+    continues import 1: zhangsan is not inserted again, wangwu is, and rollback undoes all."""
+    write_mapping(lab.root, FAST_HASH)
+    wangwu = ["wangwu", "王五", "", "13600136000", "", "男", "信息中心", ""]
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": [*GOOD_SHEET, wangwu]})
+    env = {**os.environ, "PGPASSWORD": PASSWORD}
+    holder = subprocess.Popen([lab.pg.psql, "-X", "-q", "-At", "-h", "127.0.0.1", "-p", str(lab.pg.port), "-U", "lp",
+                               "-d", lab.name], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    assert holder.stdin is not None and holder.stdout is not None
+    try:
+        holder.stdin.write("BEGIN;\nSELECT user_name FROM sys_user WHERE user_name = 'lisi' FOR UPDATE;\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "lisi"  # the lock is held
+        victim = subprocess.Popen([sys.executable, "-m", "launchpad", "--workspace", str(lab.root), "users", "import",
+                                   str(sheet), "--env", "test-pg", "--yes", "--batch", "1"],
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_until(lambda: lab.sql("test-pg", "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = "
+                                                  "'Lock' AND query LIKE 'UPDATE sys_user%'") == [["1"]])
+            assert lab.sql("test-pg", "SELECT COUNT(*) FROM sys_user WHERE user_name = 'zhangsan'") == [["1"]]
+        finally:
+            victim.kill()  # SIGKILL: no handler, no cleanup
+            victim.wait()
+        holder.stdin.write("ROLLBACK;\n")
+        holder.stdin.flush()
+        wait_until(lambda: lab.sql("test-pg", "SELECT dept_id FROM sys_user WHERE user_name = 'lisi'") == [["102"]])
+    finally:
+        holder.stdin.close()
+        holder.wait(30)
+    with Store.open(lab.workspace.store_path) as store:
+        assert [r["status"] for r in records.list_imports(store)] == ["applying"]
+
+    resumed = launchpad(lab, "users", "import", str(sheet), "--env", "test-pg", "--yes")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "✓ import 1 finished (resumed): 1 inserted, 0 updated, 3 unchanged" in resumed.stdout
+    assert "1 user(s) inserted before the interruption have no handed-out password: zhangsan" in resumed.stderr
+    assert lab.sql("test-pg", "SELECT user_name, COUNT(*) FROM sys_user WHERE create_by = 'import:1' "
+                              "GROUP BY user_name ORDER BY user_name") == [["wangwu", "1"], ["zhangsan", "1"]]
+    with Store.open(lab.workspace.store_path) as store:
+        assert [r["status"] for r in records.list_imports(store)] == ["applied"]
+    rolled = launchpad(lab, "users", "rollback", "1", "--yes")
+    assert "2 user(s) deleted, 1 restored" in rolled.stdout, rolled.stderr
+    assert lab.sql("test-pg", "SELECT user_name, dept_id FROM sys_user ORDER BY user_id") == [
+        ["admin", "100"], ["lisi", "101"], ["other", "101"]]
+
+
+def wait_until(condition: Callable[[], bool], deadline: float = 60.0) -> None:
+    """Poll an observable state of the servers (not a fixed sleep), as the fixtures' readiness loops do."""
+    import time
+
+    ends = time.monotonic() + deadline
+    while not condition():
+        assert time.monotonic() < ends, "the state was not reached"
+        time.sleep(0.1)  # polling interval
