@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from launchpad.errors import LaunchpadError
 from launchpad.phrases import Phrase, phrase
 from launchpad.users.layout import Column, Table, locate
-from launchpad.users.mapping import UNIT_FIELDS, ImportMapping
+from launchpad.users.mapping import UNIT_FIELDS, FieldSpec, ImportMapping
 from launchpad.users.sources import Workbook
 from launchpad.users.units import Department, UnitResolver
 from launchpad.users.values import check_value, transform
@@ -127,13 +127,14 @@ def _missing(table: Table, missing: list[str], mapping: ImportMapping) -> str:
 def check_workbook(workbook: Workbook, mapping: ImportMapping, target: Target | None = None) -> CheckResult:
     tables, notes = lay_out(workbook, mapping)
     resolver = UnitResolver(target.departments, mapping.units) if target is not None else None
+    specs = effective_specs(mapping)
     rows = []
     for table in tables:
         columns = table.by_field
         for number, cells in table.records():
             row = CheckedRow(table.sheet.name, number, {}, columns)
             for name, column in columns.items():
-                spec = mapping.fields[name]
+                spec = specs[name]
                 raw = cells[column.index] if column.index < len(cells) else ""
                 value, problem = check_value(transform(raw, spec), spec)
                 row.values[name] = value
@@ -150,6 +151,21 @@ def check_workbook(workbook: Workbook, mapping: ImportMapping, target: Target | 
     else:
         notes.append(phrase("users.not_against_target"))
     return CheckResult(tables, rows, notes, target is not None)
+
+
+def effective_specs(mapping: ImportMapping) -> dict[str, FieldSpec]:
+    """The mapping's fields, each limited to the size of the target column it fills (RuoYi's
+    nick_name holds 30 characters): a value that cannot fit is found by `check`, not by the
+    database in the middle of an apply."""
+    from launchpad.users.ruoyi import USER_COLUMNS
+
+    specs = {}
+    for name, spec in mapping.fields.items():
+        limit = USER_COLUMNS.get(name)
+        if limit is not None and (spec.max_length is None or spec.max_length > limit):
+            spec = spec.model_copy(update={"max_length": limit})
+        specs[name] = spec
+    return specs
 
 
 def _check_units(row: CheckedRow, resolver: UnitResolver, mapping: ImportMapping) -> None:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from launchpad.errors import UsageError
-from launchpad.phrases import Phrase, phrase
+from launchpad.phrases import phrase
 from launchpad.users.checks import CheckedRow, CheckResult, RowProblem, Target
 from launchpad.users.mapping import ImportMapping
 from launchpad.users.ruoyi import POST_FIELD, USER_COLUMNS, TargetState
@@ -100,19 +100,16 @@ def build_plan(result: CheckResult, mapping: ImportMapping, state: TargetState) 
 def _plan_row(row: CheckedRow, mapping: ImportMapping, state: TargetState) -> PlannedUser:
     key = row.values.get(mapping.key, "")
     unit = "/".join(row.department.path) if row.department else ""
-    planned = PlannedUser(key, "rejected", row.sheet, row.row, unit, problems=list(row.problems))
+    # Problems only the target can reveal join the row's own, so `check --env` and the
+    # annotated copy show them too.
+    planned = PlannedUser(key, "rejected", row.sheet, row.row, unit, problems=row.problems)
     values = {name: row.values[name] for name in mapping.fields if name in USER_COLUMNS and row.values.get(name)}
-    for name, value in values.items():
-        if len(value) > USER_COLUMNS[name]:
-            planned.problems.append(_problem(row, name, phrase("users.too_long", length=len(value),
-                                                               limit=USER_COLUMNS[name])))
     posts = []
     if row.values.get(POST_FIELD) and POST_FIELD in row.columns:
         code = state.posts.get(row.values[POST_FIELD].casefold())
         if code is None:
             closest = difflib.get_close_matches(row.values[POST_FIELD], list(state.posts), n=3, cutoff=0.3)
-            planned.problems.append(_problem(row, POST_FIELD, phrase("users.unknown_post", post=row.values[POST_FIELD],
-                                                                     closest=closest or "-")))
+            row.flag(POST_FIELD, phrase("users.unknown_post", post=row.values[POST_FIELD], closest=closest or "-"))
         else:
             posts.append(code)
     if planned.problems:
@@ -135,8 +132,3 @@ def _plan_row(row: CheckedRow, mapping: ImportMapping, state: TargetState) -> Pl
     changed = planned.changes or planned.roles_added or planned.posts_added
     planned.action = "update" if changed else "unchanged"
     return planned
-
-
-def _problem(row: CheckedRow, name: str, reason: Phrase) -> RowProblem:
-    column = row.columns[name]
-    return RowProblem(row.sheet, row.row, column.letter, column.header, row.values.get(name, ""), reason)

@@ -202,3 +202,9 @@ def test_a_bad_mapping_is_located_by_file_line_col(tmp_path: Path, change: str, 
     assert rendered.startswith("imports/ruoyi.yaml:")
     line = int(rendered.split(":")[1])
     assert line >= 1
+
+
+def test_a_value_longer_than_the_target_column_is_found_by_check(tmp_path: Path) -> None:
+    long_name = "欧阳" * 16  # RuoYi's nick_name holds 30
+    result = check(tmp_path, [["a", long_name, "", "", "", "", "办公室", ""]])
+    assert problems(result) == [(2, "B", "姓名", long_name, "32 characters, at most 30 fit")]

@@ -207,6 +207,11 @@ def launchpad(lab: RuoYiLab, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_the_command_line_plans_imports_lists_rolls_back_and_hands_out(lab: RuoYiLab) -> None:
     write_mapping(lab.root, FAST_HASH)
+    messy = write_xlsx(lab.root / "错的.xlsx", {"名单": SHEET})
+    checked = launchpad(lab, "users", "check", str(messy), "--env", "test", "--lang", "zh")
+    assert checked.returncode == 1
+    assert "名单!H5 岗位 '处长': 目标系统中没有岗位“处长”；最接近的：科长" in checked.stdout
+    assert "名单!D5 手机号码 '15888888888': 目标系统中已属于用户 admin" in checked.stdout
     sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": GOOD_SHEET})
     planned = launchpad(lab, "users", "plan", str(sheet), "--env", "test")
     assert planned.returncode == 0, planned.stderr
