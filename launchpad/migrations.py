@@ -31,7 +31,7 @@ from launchpad.backup.schema import BACKUPS_V1
 from launchpad.errors import StoreError
 from launchpad.issues.schema import create_issue_tables
 from launchpad.notify.schema import OUTBOX_V1
-from launchpad.users.schema import USER_IMPORTS_V1
+from launchpad.users.schema import USER_IMPORT_PLANS_V1, USER_IMPORTS_V1
 
 BUSY_TIMEOUT_MS = 10_000
 OUTPUT_TAIL_BYTES = 64 * 1024
@@ -200,7 +200,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "issue orderings for paging", _ISSUE_SORT_INDEXES),
     Migration(7, "step summaries and host messages as phrases", _add_phrase_columns),
     Migration(8, "backup verification details as phrases", _add_verify_phrase),
-    Migration(9, "user imports and the rows each wrote", USER_IMPORTS_V1),
+    Migration(9, "user imports, the rows each wrote, the plans people read", USER_IMPORTS_V1 + USER_IMPORT_PLANS_V1),
 )
 
 _LEDGER = ("CREATE TABLE IF NOT EXISTS migrations "

@@ -145,21 +145,25 @@ def users_plan(ctx: Any, file: Path, mapping: str | None, env_name: str, as_json
                lang: str | None) -> None:
     """What `users import` would do to ENV, row by row, with counts per unit. Writes nothing."""
     from launchpad.users.mapping import load_mapping
-    from launchpad.users.operations import find_mapping, plan_workbook
+    from launchpad.users.operations import file_sha256, find_mapping, plan_workbook
+    from launchpad.users.planlog import record_plan
     from launchpad.users.sources import read_workbook
 
     workspace = _workspace(ctx, required=True)
     loaded = load_mapping(find_mapping(workspace.root, mapping))
     workbook = read_workbook(file)
     lang = _lang(workspace, lang)
-    with _target(ctx, workspace, env_name, loaded.database) as (_, session, _actor):
+    with _target(ctx, workspace, env_name, loaded.database) as (store, session, actor):
         planned = plan_workbook(workbook, loaded, session, env_name)
+        plan_id = record_plan(store, env_name, file.name, file_sha256(file), planned.plan, actor)
     plan = planned.plan
     if as_json:
-        click.echo(json.dumps(plan.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"plan": plan_id, **plan.to_json()}, ensure_ascii=False, indent=2))
     else:
         _print_notes(planned.result.notes, lang)
         _print_plan(plan, lang, limit)
+        click.echo(f"plan {plan_id} recorded: `launchpad users import` says what changed in {env_name} since",
+                   err=True)
     if plan.counts()["rejected"]:
         raise SystemExit(1)
 

@@ -85,6 +85,8 @@ def users_import(ctx: Any, file: Path, mapping: str | None, env_name: str, skip_
         _print_notes(planned.result.notes, lang)
         _print_plan(planned.plan, lang, 50)
         counts = planned.plan.counts()
+        sha = file_sha256(file)
+        _since_plan(store, env_name, sha, planned.plan, lambda a, t, d: store.audit(actor, a, t, d))
         to = ImportTarget(store, session, workspace.root, env_name, session.key, actor)
         if counts["rejected"] and not skip_rejected:
             raise ImportRefused(f"{counts['rejected']} row(s) of {file.name} are rejected; nothing was written",
@@ -103,7 +105,7 @@ def users_import(ctx: Any, file: Path, mapping: str | None, env_name: str, skip_
                                           to.audit, backup_age)
             click.echo(f"  fresh backup: {backup}", err=True)
         try:
-            outcome = apply_plan(to, planned, file=file, file_sha256=file_sha256(file),
+            outcome = apply_plan(to, planned, file=file, file_sha256=sha,
                                  mapping_name=mapping_path.name, allow_rejected=skip_rejected,
                                  batch_size=batch_size, progress=progress)
         finally:
@@ -117,6 +119,28 @@ def users_import(ctx: Any, file: Path, mapping: str | None, env_name: str, skip_
         click.echo(f"  {len(outcome.without_password)} user(s) inserted before the interruption have no handed-out "
                    f"password: {', '.join(outcome.without_password[:10])}; reset them in the target's admin "
                    "page", err=True)
+
+
+def _since_plan(store: Any, env_name: str, sha: str, plan: Any, audit: Any) -> None:
+    """Say how what is about to be written differs from the plan a person read."""
+    from launchpad.users.planlog import SHOWN, differences, latest_plan
+
+    recorded = latest_plan(store, env_name, sha)
+    if recorded is None:
+        click.echo(f"  no plan of this file was recorded for {env_name}: what is shown above is what will be "
+                   "written", err=True)
+        return
+    changed = differences(recorded, plan)
+    if not changed:
+        click.echo(f"  the same as plan {recorded['id']} ({recorded['planned'][:19]})", err=True)
+        return
+    audit("user_import_plan_changed", env_name, {"plan": recorded["id"], "differences": len(changed)})
+    click.echo(click.style(f"  the target changed since plan {recorded['id']} ({recorded['planned'][:19]}); "
+                           f"{len(changed)} row(s) now differ:", fg="yellow"), err=True)
+    for line in changed[:SHOWN]:
+        click.echo(f"    {line}", err=True)
+    if len(changed) > SHOWN:
+        click.echo(f"    … {len(changed) - SHOWN} more", err=True)
 
 
 @click.command("imports")

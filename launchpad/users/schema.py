@@ -35,3 +35,18 @@ CREATE TABLE user_import_rows (
     PRIMARY KEY (import_id, key)
 );
 """
+
+USER_IMPORT_PLANS_V1 = """
+CREATE TABLE user_import_plans (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    environment TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    counts TEXT NOT NULL,         -- JSON: counts per action
+    actions TEXT NOT NULL,        -- JSON: key → [action, {column: [old, new]}, roles added, posts added]
+    planned TEXT NOT NULL,
+    operator TEXT
+);
+CREATE INDEX user_import_plans_by_file ON user_import_plans(environment, file_sha256);
+"""

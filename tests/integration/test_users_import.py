@@ -219,6 +219,8 @@ def test_the_command_line_plans_imports_lists_rolls_back_and_hands_out(lab: RuoY
     assert "  ~ lisi (名单!3): email: '' → 'ls@example.cn', sex: '0' → '1', dept_id: '101' → '102', posts +ky" \
         in planned.stdout
     assert "plan: 1 insert, 1 update, 1 unchanged, 0 rejected" in planned.stderr
+    assert "plan 1 recorded" in planned.stderr
+    lab.maria.root_sql("UPDATE sys_user SET email = 'ls@example.cn' WHERE user_name = 'lisi'", lab.name)
 
     unconfirmed = launchpad(lab, "users", "import", str(sheet), "--env", "test")
     assert unconfirmed.returncode == 1 and "import refused: the import was not confirmed" in unconfirmed.stderr
@@ -227,6 +229,9 @@ def test_the_command_line_plans_imports_lists_rolls_back_and_hands_out(lab: RuoY
     imported = launchpad(lab, "users", "import", str(sheet), "--env", "test", "--yes")
     assert imported.returncode == 0, imported.stderr
     assert "1 new user(s): hashing at bcrypt cost 4 takes about" in imported.stderr
+    assert "the target changed since plan 1" in imported.stderr and "1 row(s) now differ:" in imported.stderr
+    assert ("    lisi: update with other values (email 'ls@example.cn'; sex '1'; dept_id '102'; posts +ky → "
+            "sex '1'; dept_id '102'; posts +ky)") in imported.stderr
     assert "✓ import 1 applied: 1 inserted, 1 updated, 1 unchanged, 0 rejected" in imported.stdout
     again = launchpad(lab, "users", "import", str(sheet), "--env", "test", "--yes")
     assert again.returncode == 0 and "Nothing to write" in again.stdout
@@ -247,7 +252,8 @@ def test_the_command_line_plans_imports_lists_rolls_back_and_hands_out(lab: RuoY
     assert twice.returncode == 2 and "already rolled back" in twice.stderr
     with Store.open(lab.workspace.store_path) as store:
         actions = [row["action"] for row in store.db.query("SELECT action FROM audit ORDER BY id")]
-    for expected in ("user_import_declined", "user_import_confirmed", "user_import_started", "user_import_applied",
+    for expected in ("user_import_plan_changed", "user_import_declined",
+                     "user_import_confirmed", "user_import_started", "user_import_applied",
                      "user_handout_written", "user_handout_removed", "user_import_rolled_back", "remote_command"):
         assert expected in actions
 
