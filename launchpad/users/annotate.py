@@ -41,9 +41,12 @@ def write_annotated(workbook: Workbook, result: CheckResult, out: Path, lang: La
         headers = header_rows.get(sheet.name, ())
         for r, cells in enumerate(sheet.rows):
             marks = by_cell.get((sheet.name, r + 1), {})
+            if not marks and r not in headers:  # most rows: plain values, a fraction of a cell's cost
+                ws.append([_plain(ws, value) for value in cells])
+                continue
             out_row = []
             for c, value in enumerate(cells):
-                cell = WriteOnlyCell(ws, value=value)
+                cell = WriteOnlyCell(ws, value=value or None)
                 cell.data_type = "s"  # text, never a formula
                 if r in headers:
                     cell.font = bold
@@ -65,6 +68,17 @@ def write_annotated(workbook: Workbook, result: CheckResult, out: Path, lang: La
             ws.append(out_row)
     save_private(book, out)
     return out
+
+
+def _plain(ws: object, value: str) -> object:
+    """A clean cell's value; text that starts with = stays text, never a formula."""
+    if not value.startswith("="):
+        return value or None
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def _letter(index: int) -> str:

@@ -190,7 +190,7 @@ def _check_duplicates(rows: list[CheckedRow], mapping: ImportMapping) -> None:
         seen: dict[str, list[CheckedRow]] = defaultdict(list)
         for row in rows:
             value = row.values.get(name, "")
-            if value and not any(p.column == row.columns[name].letter for p in row.problems):
+            if value and not (row.problems and any(p.column == row.columns[name].letter for p in row.problems)):
                 seen[value.casefold()].append(row)
         for same in seen.values():
             if len(same) < 2:

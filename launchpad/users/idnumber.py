@@ -6,6 +6,7 @@ to the 18-digit form, which is what every current system stores."""
 from __future__ import annotations
 
 import datetime
+import operator
 import re
 
 from launchpad.phrases import Phrase, phrase
@@ -21,8 +22,12 @@ PROVINCES = frozenset({
 })
 
 
+EIGHTEEN = re.compile(r"\d{17}[\dX]")
+FIFTEEN = re.compile(r"\d{15}")
+
+
 def check_digit(first17: str) -> str:
-    return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
+    return CHECK_CHARS[sum(map(operator.mul, map(int, first17), WEIGHTS)) % 11]
 
 
 def upgrade_15(number: str) -> str:
@@ -34,9 +39,9 @@ def upgrade_15(number: str) -> str:
 def check_id_number(value: str, today: datetime.date | None = None) -> tuple[str, Phrase | None]:
     """The number in its 18-digit form with an upper-case X, and why it is wrong if it is."""
     number = value.strip().upper()
-    if re.fullmatch(r"\d{15}", number):
+    if FIFTEEN.fullmatch(number):
         number = upgrade_15(number)
-    if not re.fullmatch(r"\d{17}[\dX]", number):
+    if not EIGHTEEN.fullmatch(number):
         return number, phrase("users.id_shape", length=len(number))
     if number[:2] not in PROVINCES:
         return number, phrase("users.id_region", region=number[:6])

@@ -27,6 +27,7 @@ class UnitResolver:
         self.departments = departments
         self.separator = units.separator
         self.map = {self._fold(k): v for k, v in units.map.items()}
+        self._resolved: dict[str, tuple[Department | None, Phrase | None]] = {}
 
     @staticmethod
     def _fold(text: str) -> str:
@@ -36,6 +37,12 @@ class UnitResolver:
         return tuple(self._fold(part) for part in text.split(self.separator) if part.strip())
 
     def resolve(self, unit: str) -> tuple[Department | None, Phrase | None]:
+        # A sheet names a few hundred units over many thousand rows: each is looked up once.
+        if unit not in self._resolved:
+            self._resolved[unit] = self._resolve(unit)
+        return self._resolved[unit]
+
+    def _resolve(self, unit: str) -> tuple[Department | None, Phrase | None]:
         wanted = self.map.get(self._fold(unit), unit)
         parts = self._split(wanted)
         if not parts:

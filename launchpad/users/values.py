@@ -14,10 +14,16 @@ from launchpad.users.mapping import FieldSpec
 MOBILE = re.compile(r"1[3-9]\d{9}")
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(\s+\d{1,2}:\d{2}(:\d{2})?)?")
+SPACES = re.compile(r"\s+")
+PHONE_PUNCTUATION = re.compile(r"[\s\-()（）]")
+COUNTRY_CODE = re.compile(r"^(\+?86)(?=1\d{10}$)")
+EIGHT_DIGITS = re.compile(r"\d{8}")
 FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 def transform(value: str, spec: FieldSpec) -> str:
+    if spec.transforms == ["trim"]:  # the default, on most columns of 100,000 rows
+        return value.strip()
     for step in spec.transforms:
         if step == "trim":
             value = value.strip()
@@ -28,7 +34,7 @@ def transform(value: str, spec: FieldSpec) -> str:
         elif step == "lower":
             value = value.lower()
         elif step == "no_spaces":
-            value = re.sub(r"\s+", "", value)
+            value = SPACES.sub("", value)
     return value
 
 
@@ -36,6 +42,8 @@ def check_value(value: str, spec: FieldSpec) -> tuple[str, Phrase | None]:
     """`value` after transforms: empty values are only a problem when required."""
     if not value:
         return value, phrase("users.required") if spec.required else None
+    if spec.check == "text" and spec.codes is None and spec.max_length is None:
+        return value, None
     if spec.check == "id_number":
         value, problem = check_id_number(value)
     elif spec.check == "mobile":
@@ -54,8 +62,8 @@ def check_value(value: str, spec: FieldSpec) -> tuple[str, Phrase | None]:
 
 
 def check_mobile(value: str) -> tuple[str, Phrase | None]:
-    digits = re.sub(r"[\s\-()（）]", "", value.translate(FULL_WIDTH))
-    digits = re.sub(r"^(\+?86)(?=1\d{10}$)", "", digits)
+    digits = PHONE_PUNCTUATION.sub("", value.translate(FULL_WIDTH))
+    digits = COUNTRY_CODE.sub("", digits)
     if MOBILE.fullmatch(digits):
         return digits, None
     return value, phrase("users.mobile")
@@ -63,7 +71,7 @@ def check_mobile(value: str) -> tuple[str, Phrase | None]:
 
 def check_date(value: str) -> tuple[str, Phrase | None]:
     text = value.translate(FULL_WIDTH).strip()
-    if re.fullmatch(r"\d{8}", text):
+    if EIGHT_DIGITS.fullmatch(text):
         text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
     match = DATE.fullmatch(text)
     if match is None:

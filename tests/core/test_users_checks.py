@@ -171,7 +171,8 @@ def test_gbk_csv_is_checked_like_xlsx(tmp_path: Path) -> None:
 def test_annotated_copy_marks_the_bad_cells_and_lists_the_problems(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    rows = [GOOD[0], ["", "赵六", "110105194912310021", "=HYPERLINK(\"x\")", "", "男", "办公室", ""]]
+    rows = [GOOD[0], ["", "赵六", "110105194912310021", "=HYPERLINK(\"x\")", "", "男", "办公室", ""],
+            ["wang", "王", "", "", "", "", "办公室", "=1+1"]]
     book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"名单": [["人员名单"], HEADER, *rows]}))
     result = check_workbook(book, load_mapping(write_mapping(tmp_path)))
     out = write_annotated(book, result, tmp_path / "u.checked.xlsx")
@@ -184,6 +185,7 @@ def test_annotated_copy_marks_the_bad_cells_and_lists_the_problems(tmp_path: Pat
     assert ws["D4"].value == "=HYPERLINK(\"x\")" and ws["D4"].data_type == "s"  # text, never a formula
     assert ws["I4"].value.startswith("A4 账号：必填，但为空；C4 身份证号：校验位为 1")
     assert ws["I3"].value is None
+    assert ws["H5"].value == "=1+1" and ws["H5"].data_type == "s" and ws["I5"].value is None
     assert render(result.problems[0].reason, "zh") == "必填，但为空"
 
 
