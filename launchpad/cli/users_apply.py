@@ -117,8 +117,8 @@ def users_import(ctx: Any, file: Path, mapping: str | None, env_name: str, skip_
         click.echo(f"  hand-out (initial passwords, 0600): {path}")
     if outcome.without_password:
         click.echo(f"  {len(outcome.without_password)} user(s) inserted before the interruption have no handed-out "
-                   f"password: {', '.join(outcome.without_password[:10])}; reset them in the target's admin "
-                   "page", err=True)
+                   f"password: {', '.join(outcome.without_password[:10])}; give them one with `launchpad users "
+                   f"handout {outcome.import_id} --reset LOGIN`", err=True)
 
 
 def _since_plan(store: Any, env_name: str, sha: str, plan: Any, audit: Any) -> None:
@@ -210,27 +210,53 @@ def users_rollback(ctx: Any, import_id: int, yes: bool, confirm_env: str | None)
 @click.command("handout")
 @click.argument("import_id", type=int, metavar="ID")
 @click.option("--remove", is_flag=True, help="Delete the hand-out files (after handing them out).")
+@click.option("--reset", "reset_keys", multiple=True, metavar="LOGIN",
+              help="Give LOGIN (inserted by import ID, password never changed) a new initial password.")
+@click.option("--mapping", "-m", metavar="FILE", help="Its password policy (default: the workspace's mapping).")
 @click.pass_obj
-def users_handout(ctx: Any, import_id: int, remove: bool) -> None:
-    """List (or remove) the initial-password hand-out files of import ID."""
+def users_handout(ctx: Any, import_id: int, remove: bool, reset_keys: tuple[str, ...], mapping: str | None) -> None:
+    """List (or remove) the initial-password hand-out files of import ID, or reset lost ones."""
     from launchpad.cli import actor_name
     from launchpad.users.handout import handout_dir, remove_handouts
     from launchpad.users.records import get_import
 
     workspace = ctx.workspace()
     with ctx.store(workspace) as store:
-        get_import(store, import_id)
+        record = get_import(store, import_id)
         folder = handout_dir(workspace.root, import_id)
         if remove:
             actor = actor_name()
             removed = remove_handouts(folder, lambda a, t, d: store.audit(actor, a, t, d))
             click.echo(f"{len(removed)} hand-out file(s) removed.")
             return
-    files = sorted(folder.glob("*.xlsx")) if folder.is_dir() else []
+    if reset_keys:
+        _reset(ctx, workspace, record, list(reset_keys), mapping)
+        return
+    files = sorted(folder.rglob("*.xlsx")) if folder.is_dir() else []
     for path in files:
         click.echo(f"  {path}")
     click.echo(f"{len(files)} hand-out file(s) for import {import_id}." if files
                else f"Import {import_id} has no hand-out files (none were needed, or they were removed).")
+
+
+def _reset(ctx: Any, workspace: Any, record: dict[str, Any], keys: list[str], mapping: str | None) -> None:
+    from launchpad.cli.users import _target
+    from launchpad.users.apply import ImportTarget
+    from launchpad.users.mapping import load_mapping
+    from launchpad.users.operations import find_mapping
+    from launchpad.users.reset import reset_passwords
+
+    policy = load_mapping(find_mapping(workspace.root, mapping)).passwords
+    env_name = record["environment"]
+    with _target(ctx, workspace, env_name, record["database"]) as (store, session, actor):
+        to = ImportTarget(store, session, workspace.root, env_name, record["database"], actor)
+        files, left = reset_passwords(to, record["id"], keys, policy)
+    for path in files:
+        click.echo(f"  hand-out (initial passwords, 0600): {path}")
+    if left:
+        click.echo(f"  left alone (the password was already changed, or the user is gone): {', '.join(left)}",
+                   err=True)
+        raise SystemExit(1)
 
 
 COMMANDS = [users_import, users_imports, users_rollback, users_handout]

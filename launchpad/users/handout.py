@@ -53,11 +53,14 @@ def write_handouts(folder: Path, people: list[dict[str, str]], audit: AuditFn, l
 
 def remove_handouts(folder: Path, audit: AuditFn) -> list[Path]:
     removed = []
-    for path in sorted(folder.glob("*.xlsx")) if folder.is_dir() else []:
+    for path in sorted(folder.rglob("*.xlsx")) if folder.is_dir() else []:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
             removed.append(path)
+    for emptied in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True) if folder.is_dir() else []:
+        with contextlib.suppress(OSError):
+            emptied.rmdir()
     with contextlib.suppress(OSError):
         folder.rmdir()
-    audit("user_handout_removed", str(folder), {"files": [p.name for p in removed]})
+    audit("user_handout_removed", str(folder), {"files": [str(p.relative_to(folder)) for p in removed]})
     return removed

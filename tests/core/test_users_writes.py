@@ -4,6 +4,7 @@ appear in a script as text, and passwords follow the policy and RuoYi's hash sch
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import bcrypt
 import pytest
@@ -57,3 +58,28 @@ def test_issue_gives_every_key_its_own_password_and_reports_progress() -> None:
     assert [i.key for i in issued] == ["a", "b", "c"] and seen == [1, 2, 3]
     assert len({i.password for i in issued}) == 3
     assert all(bcrypt.checkpw(i.password.encode(), ("$2b$" + i.hashed[4:]).encode()) for i in issued)
+
+
+def test_handouts_are_private_audited_and_removed_with_their_reset_folders(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from openpyxl import load_workbook
+
+    from launchpad.users.handout import remove_handouts, write_handouts
+
+    said: list[tuple[str, str, dict[str, object]]] = []
+    folder = tmp_path / "handouts" / "import-1"
+    people = [{"unit": "某某局/办公室", "key": "a", "name": "甲", "password": "Secret#1"},
+              {"unit": "某某局/信息中心", "key": "b", "name": "乙", "password": "Secret#2"}]
+    files = write_handouts(folder, people, lambda *entry: said.append(entry))
+    files += write_handouts(folder / "reset-1", people[:1], lambda *entry: said.append(entry))
+    assert [f.name for f in files] == ["某某局_信息中心.xlsx", "某某局_办公室.xlsx", "某某局_办公室.xlsx"]
+    assert all(stat.S_IMODE(os.stat(f).st_mode) == 0o600 for f in files)
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    rows = list(load_workbook(files[1]).active.iter_rows(values_only=True))
+    assert rows[2:] == [("某某局/办公室", "a", "甲", "Secret#1")]
+    assert "Secret" not in repr(said)
+    removed = remove_handouts(folder, lambda *entry: said.append(entry))
+    assert len(removed) == 3 and not folder.exists()
+    assert said[-1][0] == "user_handout_removed"

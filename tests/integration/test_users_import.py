@@ -318,10 +318,30 @@ def test_kill_9_mid_apply_then_resume_finishes_without_a_double_insert(lab: RuoY
                               "GROUP BY user_name ORDER BY user_name") == [["wangwu", "1"], ["zhangsan", "1"]]
     with Store.open(lab.workspace.store_path) as store:
         assert [r["status"] for r in records.list_imports(store)] == ["applied"]
+    reset = launchpad(lab, "users", "handout", "1", "--reset", "zhangsan")
+    assert reset.returncode == 0, reset.stderr
+    [handout] = [Path(line.split(": ", 1)[1]) for line in reset.stdout.splitlines() if "hand-out" in line]
+    assert handout.parent.name.startswith("reset-") and stat.S_IMODE(os.stat(handout).st_mode) == 0o600
+    verify_handout(lab, "test-pg", handout, "zhangsan")
+    lab.pg.sql("UPDATE sys_user SET pwd_update_date = now() WHERE user_name = 'wangwu'", lab.name)
+    refused = launchpad(lab, "users", "handout", "1", "--reset", "wangwu")
+    assert refused.returncode == 1 and "left alone (the password was already changed" in refused.stderr
+    unknown = launchpad(lab, "users", "handout", "1", "--reset", "lisi")
+    assert unknown.returncode == 2 and "import 1 did not insert lisi" in unknown.stderr
     rolled = launchpad(lab, "users", "rollback", "1", "--yes")
     assert "2 user(s) deleted, 1 restored" in rolled.stdout, rolled.stderr
     assert lab.sql("test-pg", "SELECT user_name, dept_id FROM sys_user ORDER BY user_id") == [
         ["admin", "100"], ["lisi", "101"], ["other", "101"]]
+
+
+def verify_handout(lab: RuoYiLab, env: str, handout: Path, login: str) -> None:
+    """The hand-out's password for `login` is the one the target's hash was made from."""
+    import bcrypt
+    from openpyxl import load_workbook
+
+    rows = {row[1]: row[3] for row in load_workbook(handout).active.iter_rows(min_row=3, values_only=True)}
+    [[hashed]] = lab.sql(env, f"SELECT password FROM sys_user WHERE user_name = '{login}'")
+    assert bcrypt.checkpw(rows[login].encode(), ("$2b$" + hashed[4:]).encode())
 
 
 def wait_until(condition: Callable[[], bool], deadline: float = 60.0) -> None:
