@@ -1,4 +1,4 @@
-"""`launchpad users check|plan|import|imports|rollback|handout`: a thin layer over
+"""`launchpad users check|plan|compare|import|imports|rollback|handout`: a thin layer over
 `launchpad.users`. Exit 0 when everything is fine, 1 when rows have problems or an import was
 refused, 2 for input launchpad cannot use (a file that is not a sheet, a bad mapping)."""
 
@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import click
+
+from launchpad.errors import UsageError
 
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the reasons (default: site.yaml's).")
 MAPPING = click.option("--mapping", "-m", metavar="FILE", help="The mapping (default: the workspace's imports/*.yaml).")
@@ -165,6 +167,39 @@ def users_plan(ctx: Any, file: Path, mapping: str | None, env_name: str, as_json
         click.echo(f"plan {plan_id} recorded: `launchpad users import` says what changed in {env_name} since",
                    err=True)
     if plan.counts()["rejected"]:
+        raise SystemExit(1)
+
+
+@users.command("compare")
+@click.option("--env", "env_names", required=True, multiple=True, metavar="ENV", help="Two environments.")
+@click.option("--database", metavar="KEY", help="The databases' key in site.yaml (default: each one's only one).")
+@click.option("--limit", default=200, show_default=True, help="Differences printed.")
+@click.pass_obj
+def users_compare(ctx: Any, env_names: tuple[str, ...], database: str | None, limit: int) -> None:
+    """Users present in one environment and not the other, or different (test and production alike)."""
+    from launchpad.users.compare import compare_states
+    from launchpad.users.ruoyi import read_state
+
+    if len(env_names) != 2 or env_names[0] == env_names[1]:
+        raise UsageError("compare needs two different environments", hint="--env test --env prod")
+    workspace = _workspace(ctx, required=True)
+    states = []
+    for env_name in env_names:
+        with _target(ctx, workspace, env_name, database) as (_, session, _actor):
+            states.append(read_state(session))
+    left, right = env_names
+    found = compare_states(left, states[0], right, states[1])
+    for difference in found[:limit]:
+        if difference.only_in:
+            click.echo(f"  {difference.key}: only in {difference.only_in}")
+        else:
+            changed = ", ".join(f"{f}: {a!r} ({left}) ≠ {b!r} ({right})" for f, (a, b) in difference.fields.items())
+            click.echo(f"  {difference.key}: {changed}")
+    if len(found) > limit:
+        click.echo(f"  … {len(found) - limit} more (--limit)")
+    click.echo(f"{len(states[0].users)} user(s) in {left}, {len(states[1].users)} in {right}; "
+               f"{len(found)} differ.", err=True)
+    if found:
         raise SystemExit(1)
 
 

@@ -352,3 +352,22 @@ def wait_until(condition: Callable[[], bool], deadline: float = 60.0) -> None:
     while not condition():
         assert time.monotonic() < ends, "the state was not reached"
         time.sleep(0.1)  # polling interval
+
+
+def test_compare_lists_users_only_in_one_environment_or_different(lab: RuoYiLab) -> None:
+    same = launchpad(lab, "users", "compare", "--env", "test", "--env", "prod")
+    assert same.returncode == 0, same.stderr
+    assert "3 user(s) in test, 3 in prod; 0 differ." in same.stderr
+    lab.maria.root_sql("UPDATE sys_user SET dept_id = 102, email = 'x@example.cn' WHERE user_name = 'lisi';"
+                       "INSERT INTO sys_user (dept_id, user_name, nick_name) VALUES (101, 'onlytest', '测');"
+                       "INSERT INTO sys_user_role (user_id, role_id) SELECT user_id, 3 FROM sys_user "
+                       "WHERE user_name = 'other'", lab.name)
+    differs = launchpad(lab, "users", "compare", "--env", "test", "--env", "prod")
+    assert differs.returncode == 1
+    assert differs.stdout.splitlines() == [
+        "  lisi: email: 'x@example.cn' (test) ≠ '' (prod), dept: '某某局/信息中心' (test) ≠ '某某局/办公室' (prod)",
+        "  onlytest: only in test",
+        "  other: roles: 'common,leader' (test) ≠ 'common' (prod)",
+    ]
+    one = launchpad(lab, "users", "compare", "--env", "test")
+    assert one.returncode == 2 and "compare needs two different environments" in one.stderr
