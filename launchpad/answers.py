@@ -15,6 +15,10 @@ unattended through the questions that were foreseen (and stop safely at any othe
     override:
       release.window: 客户书面同意延长窗口
     rerun_interrupted: [release.deploy]   # or true
+
+A sign-off names a person (`by` is never blank), a skip and an override carry a reason: a file
+that leaves one blank is refused when it is read. A refused gate is never answered from here:
+only a release window's `override` (with its reason) gets past one.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from launchpad.yamlsource import read_yaml, validate
 
@@ -32,10 +36,16 @@ class _Model(BaseModel):
 
 
 class SignOffAnswer(_Model):
-    by: str
-    note: str = ""
+    by: str = Field(description="Who signs: a sign-off names a person.")
+    note: str = Field("", description="What was checked; a critical step's sign-off needs one.")
     evidence: str = ""
     skip: str = Field("", description="Skip (non-critical steps only) with this reason.")
+
+    @model_validator(mode="after")
+    def _names_a_person(self) -> SignOffAnswer:
+        if not self.skip.strip() and not self.by.strip():
+            raise ValueError("a sign-off needs the signer's name in `by`")
+        return self
 
 
 class ApprovalAnswer(_Model):
@@ -47,6 +57,12 @@ class FailureAnswer(_Model):
     action: Literal["retry_all", "retry_failed", "skip", "abort"]
     reason: str = ""
 
+    @model_validator(mode="after")
+    def _skip_has_a_reason(self) -> FailureAnswer:
+        if self.action == "skip" and not self.reason.strip():
+            raise ValueError("skipping a failed step needs a reason")
+        return self
+
 
 class Answers(_Model):
     actor: str | None = None
@@ -55,9 +71,25 @@ class Answers(_Model):
     environment_name: str | None = None
     sign_off: dict[str, SignOffAnswer] = Field(default_factory=dict)
     approvals: dict[str, ApprovalAnswer] = Field(default_factory=dict)
-    on_failure: dict[str, FailureAnswer | Literal["abort"]] = Field(default_factory=dict)
+    on_failure: dict[str, FailureAnswer] = Field(default_factory=dict)
     override: dict[str, str] = Field(default_factory=dict)
     rerun_interrupted: bool | list[str] = False
+
+    @field_validator("on_failure", mode="before")
+    @classmethod
+    def _abort_shorthand(cls, value: object) -> object:
+        """`default: abort` is short for `{action: abort}` (one model, so one error per mistake)."""
+        if isinstance(value, dict):
+            return {key: {"action": "abort"} if answer == "abort" else answer for key, answer in value.items()}
+        return value
+
+    @field_validator("override")
+    @classmethod
+    def _override_has_a_reason(cls, value: dict[str, str]) -> dict[str, str]:
+        for reason in value.values():
+            if not reason.strip():
+                raise ValueError("an override needs a reason (it goes to the audit log)")
+        return value
 
     def confirms(self, step_id: str) -> bool:
         return self.confirm is True or (isinstance(self.confirm, list) and step_id in self.confirm)

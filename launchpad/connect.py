@@ -2,20 +2,26 @@
 
 Turns site.yaml hosts into transport host specs (with the environment's jump host), opens one
 connection per host on first use and reuses it, and closes them all at the end. Every host key
-is checked against the user's known_hosts and the workspace's own trusted-keys file.
+is checked against the known_hosts files ssh would read for the host and the workspace's own
+trusted-keys file; a refused key is audited.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from launchpad.errors import HostKeyRefused
 from launchpad.remote.base import HostSpec, Timeouts, Transport
 from launchpad.site import Environment, Host
 from launchpad.workspace import Workspace
+
+if TYPE_CHECKING:
+    from launchpad.remote.sshconfig import SshTarget
 
 
 def host_spec(environment: Environment, host: Host) -> HostSpec:
@@ -49,6 +55,9 @@ class OfferedKey:
     known_fingerprint: str = ""
     error: str = ""
     offer: Any = None
+    hint: str = ""
+    # A jump host (bastion): the hosts behind it are read through it once it is trusted.
+    is_jump: bool = False
 
 
 class HostConnections:
@@ -69,6 +78,7 @@ class HostConnections:
         self._local: dict[str, Transport] = {}
         self._lock = threading.Lock()
         self._pool: Any = None
+        self._known_hosts_files: Any = None
 
     def transport_for(self, host: Host) -> Transport:
         spec = host_spec(self.environment, host)
@@ -86,44 +96,74 @@ class HostConnections:
             if self._pool is None:
                 from launchpad.remote.pool import ConnectionPool
 
-                self._pool = ConnectionPool("ssh", known_hosts=self._known_hosts(), timeouts=self.timeouts)
+                self._pool = ConnectionPool(
+                    "ssh",
+                    known_hosts=self._known_hosts(),
+                    timeouts=self.timeouts,
+                    on_host_key_refused=self._audit_refused_key,
+                )
             return self._pool
 
-    def _known_hosts(self) -> Any:
-        from launchpad.remote.hostkeys import KnownHosts
+    def _audit_refused_key(self, target: SshTarget, refused: HostKeyRefused) -> None:
+        """A host key refused while connecting: a security decision, so it is audited (when
+        the caller keeps a log: the dashboard's background probe does not)."""
+        if self.store is None:
+            return
+        detail = {"fingerprint": refused.fingerprint, "key_type": refused.key_type, "reason": refused.refusal}
+        self.store.audit(self.actor, "host_key_refused", f"{self.env_name}/{target.name}", detail)
 
-        return KnownHosts.for_workspace(self.workspace.known_hosts)
+    def _known_hosts(self) -> Any:
+        # One instance for the command: a key `hosts trust` records is seen by the next scan.
+        if self._known_hosts_files is None:
+            from launchpad.remote.hostkeys import KnownHosts
+
+            self._known_hosts_files = KnownHosts.for_workspace(self.workspace.known_hosts)
+        return self._known_hosts_files
 
     # -- host keys ------------------------------------------------------------------------
 
-    def offered_keys(self) -> list[OfferedKey]:
-        """The key each host offers now, compared with what is recorded (no login)."""
+    def offered_keys(self) -> Iterator[OfferedKey]:
+        """The key each host offers now, compared with what is recorded (no login), jump hosts
+        first. Trust a jump host's key before asking for the next: the hosts behind it are
+        read through it."""
         if self.environment.transport == "local":
-            return []
+            return
         from launchpad.errors import LaunchpadError
-        from launchpad.remote.hosttrust import fetch_host_key
+        from launchpad.remote.hostkeys import known_hosts_name
+        from launchpad.remote.hosttrust import scan_in_order
+        from launchpad.remote.sshconfig import SshConfigResolver
 
-        known_hosts = self._known_hosts()
-        offers = []
+        resolver = SshConfigResolver()
+        targets = []
         for host in self.environment.hosts:
-            spec = host_spec(self.environment, host)
             try:
-                offer = fetch_host_key(spec, known_hosts=known_hosts, timeouts=self.timeouts)
+                targets.append(resolver.resolve(host_spec(self.environment, host)))
             except LaunchpadError as exc:
-                offers.append(OfferedKey(host.name, host.address, "error", error=exc.message))
-                continue
-            offers.append(
-                OfferedKey(
-                    host.name,
-                    offer.known_hosts_name,
-                    offer.status.state,
-                    key_type=offer.key_type,
-                    fingerprint=offer.fingerprint,
-                    known_fingerprint=offer.status.recorded(),
-                    offer=offer,
+                yield OfferedKey(host.name, host.address, "error", error=exc.message, hint=exc.hint)
+        scans = scan_in_order(targets, known_hosts=self._known_hosts(), timeouts=self.timeouts)
+        for scan in scans:
+            offer = scan.offer
+            if offer is None:
+                error = scan.error or LaunchpadError("no key was read")
+                yield OfferedKey(
+                    scan.target.name,
+                    known_hosts_name(scan.target.hostname, scan.target.port),
+                    "error",
+                    error=error.message_for(scan.target.name),
+                    hint=error.hint,
+                    is_jump=scan.is_jump,
                 )
+                continue
+            yield OfferedKey(
+                offer.host,
+                offer.known_hosts_name,
+                offer.status.state,
+                key_type=offer.key_type,
+                fingerprint=offer.fingerprint,
+                known_fingerprint=offer.status.recorded(),
+                offer=offer,
+                is_jump=scan.is_jump,
             )
-        return offers
 
     def trust(self, offered: OfferedKey) -> Path:
         """Record a key a person has accepted; changed or revoked keys are refused."""

@@ -28,7 +28,7 @@ from launchpad.events import (
     StepStarted,
     ignore,
 )
-from launchpad.phrases import parts, phrase, status_word
+from launchpad.phrases import Phrase, parts, phrase, status_word
 from launchpad.playbook import LoadedPlaybook, Phase, Playbook, describe_changes
 from launchpad.prompter import (
     ConfirmRequest,
@@ -47,24 +47,30 @@ from launchpad.templating import TemplateProblem
 from launchpad.variables import resolve_variables, template_values
 from launchpad.workspace import Workspace
 
-DONE = ("passed", "skipped")
+DONE = ("passed", "skipped", "not_checked")
+# A run that reached its end with steps skipped by a person or left unchecked is not a pass:
+# it exits 1 like any check that did not pass (3 is the crash handler's code, 2 bad input), and
+# its status, `partial`, says why.
+PARTIAL_EXIT = 1
 
 
 @dataclass(frozen=True)
 class RunResult:
     run_id: int
-    status: str  # passed | failed | aborted | interrupted
+    status: str  # passed | partial | failed | aborted | refused | interrupted
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.status == "passed" else 1
+        return {"passed": 0, "partial": PARTIAL_EXIT}.get(self.status, 1)
 
 
 class _Stop(Exception):
-    """Ends the run early with a final status (failed or aborted)."""
+    """Ends the run early with a final status (failed, aborted, refused, interrupted);
+    `after_failure` when a step failed first, so the rollback plan is offered."""
 
-    def __init__(self, status: str) -> None:
+    def __init__(self, status: str, *, after_failure: bool = False) -> None:
         self.status = status
+        self.after_failure = after_failure
 
 
 class Engine:
@@ -150,10 +156,20 @@ class Engine:
                         continue
                     states[step.id] = self._run_step(run_id, phase, step, env_name, values, states)
         except _Stop as stop:
-            if stop.status == "failed":
+            if stop.after_failure:
                 self._offer_rollback(run_id, playbook, env_name, values, states)
             return self._finish(run_id, stop.status)
-        return self._finish(run_id, "passed")
+        return self._finish(run_id, self._ending(run_id))
+
+    def _ending(self, run_id: int) -> str:
+        """`passed` only when every step passed or was not meant for this environment. A step a
+        person skipped, or one that found nothing to check, makes the run `partial`: the client
+        must not read it as a clean pass."""
+        skipped_by_person = {d["step_id"] for d in self.store.decisions(run_id) if d["kind"] == "skipped"}
+        for step_id, row in self.store.latest_step_states(run_id).items():
+            if row["status"] == "not_checked" or (row["status"] == "skipped" and step_id in skipped_by_person):
+                return "partial"
+        return "passed"
 
     def _offer_rollback(
         self, run_id: int, playbook: Playbook, env_name: str, values: dict[str, Any], states: dict[str, str]
@@ -218,6 +234,9 @@ class Engine:
             outcome = self._attempt(run_id, phase, step, attempt, env_name, values, hosts)
             if outcome.status in DONE:
                 return outcome.status
+            if outcome.status == "refused":
+                # A gate is never an ordinary failure: no retry, skip or answer gets past it.
+                raise _Stop("refused")
             action = self._after_failure(run_id, step, attempt, outcome, all_hosts)
             if action == "skipped":
                 return "skipped"
@@ -240,15 +259,30 @@ class Engine:
             kind = "retried" if choice.action == "retry_all" else "retried_failed"
             self._decide(run_id, step.id, kind, choice.reason, {"attempt": attempt})
             return choice.action
-        if choice.action == "skip" and not step.critical and choice.reason.strip():
-            self._decide(run_id, step.id, "skipped", choice.reason, {"after": str(outcome.summary)})
-            summary = phrase("engine.skipped_after_failure", reason=choice.reason)
-            self.store.step_finished(run_id, step.id, attempt, "skipped", summary, {})
-            self.emit(StepFinished(run_id, step.id, "skipped", summary))
-            return "skipped"
-        reason = choice.reason or ("a critical step cannot be skipped" if choice.action == "skip" else "")
-        self._decide(run_id, step.id, "aborted", reason, {"after": str(outcome.summary)})
-        raise _Stop("failed")
+        after = {"after": str(outcome.summary)}
+        if choice.action == "skip":
+            refusal = self._skip_refusal(step, choice.reason)
+            if refusal is None:
+                self._decide(run_id, step.id, "skipped", choice.reason.strip(), after)
+                summary = phrase("engine.skipped_after_failure", reason=choice.reason.strip())
+                self.store.step_finished(run_id, step.id, attempt, "skipped", summary, {})
+                self.emit(StepFinished(run_id, step.id, "skipped", summary))
+                return "skipped"
+            # The person's words are not recorded as a reason for a skip that did not happen.
+            self.emit(Notice(run_id, refusal))
+            self._decide(run_id, step.id, "aborted", str(refusal), after)
+            raise _Stop("failed", after_failure=True)
+        self._decide(run_id, step.id, "aborted", choice.reason, after)
+        raise _Stop("failed" if choice.unanswered else "aborted", after_failure=True)
+
+    @staticmethod
+    def _skip_refusal(step: StepSpec, reason: str) -> Phrase | None:
+        """Why a skip is refused, or None when it may go ahead."""
+        if step.critical:
+            return phrase("engine.critical_no_skip", step=step.name)
+        if not reason.strip():
+            return phrase("engine.skip_needs_reason", step=step.name)
+        return None
 
     def _attempt(
         self,
@@ -310,6 +344,9 @@ class Engine:
         except (LaunchpadError, TemplateProblem) as exc:
             message = exc.message if isinstance(exc, LaunchpadError) else str(exc)
             outcome = StepOutcome("failed", message)
+        if kind.gate and outcome.status == "failed":
+            # A gate that could not be checked has not been met.
+            outcome = StepOutcome("refused", outcome.summary, outcome.hosts, outcome.evidence)
         if outcome.status == "refused":
             outcome = self._refused(run_id, step, outcome)
         if outcome.decision is not None:
@@ -336,15 +373,20 @@ class Engine:
         self._decide(run_id, step.id, "confirmed", "", {"production": production})
 
     def _refused(self, run_id: int, step: StepSpec, outcome: StepOutcome) -> StepOutcome:
+        """A refused gate stays refused unless the gate allows an override (release windows)
+        and the person gives a reason; either way the answer is a recorded decision."""
         assert step.id is not None
         self.emit(GateRefused(run_id, step.id, outcome.summary))
+        refusal = {"refusal": str(outcome.summary)}
         overridable = getattr(step, "overridable", lambda: False)()
-        if not overridable:
-            return StepOutcome("failed", outcome.summary, outcome.hosts, outcome.evidence)
-        reason = self.prompter.override_gate(OverrideRequest(step.id, step.name, outcome.summary)).strip()
+        reason = ""
+        if overridable:
+            reason = self.prompter.override_gate(OverrideRequest(step.id, step.name, outcome.summary)).strip()
         if not reason:
-            return StepOutcome("failed", outcome.summary, outcome.hosts, outcome.evidence)
-        self._decide(run_id, step.id, "overrode", reason, {"refusal": str(outcome.summary)})
+            why = "override declined" if overridable else "gate refused; it cannot be overridden"
+            self._decide(run_id, step.id, "refused", why, refusal)
+            return StepOutcome("refused", outcome.summary, outcome.hosts, outcome.evidence)
+        self._decide(run_id, step.id, "overrode", reason, refusal)
         return StepOutcome(
             "passed",
             phrase("engine.overridden", reason=reason, refusal=outcome.summary),

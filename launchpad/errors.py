@@ -7,6 +7,7 @@ in a notification or a dialog. A traceback reaching the user is a bug, never the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -28,6 +29,10 @@ class LaunchpadError(Exception):
         if self.hint:
             text += f"\n  → {self.hint}"
         return text
+
+    def message_for(self, host: str) -> str:
+        """The message for a line that already names `host` (a host's row in a table)."""
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,12 @@ class RemoteError(LaunchpadError):
 
     def __init__(self, host: str, message: str, *, hint: str = "") -> None:
         self.host = host
+        self.detail = message
         super().__init__(f"{host}: {message}", hint=hint)
+
+    def message_for(self, host: str) -> str:
+        # Said about another host (the jump host on the way), the name must stay.
+        return self.detail if host == self.host else self.message
 
 
 class HostUnreachable(RemoteError):
@@ -96,13 +106,18 @@ class UnknownHostKey(RemoteError):
     """The host offered a key that is not in known_hosts. Refused until a person trusts it."""
 
     title = "unknown host key"
+    refusal = "unknown"  # the reason audited with the refusal
 
-    def __init__(self, host: str, key_type: str, fingerprint: str) -> None:
+    def __init__(
+        self, host: str, key_type: str, fingerprint: str, *, searched: Sequence[str] = ()
+    ) -> None:
         self.key_type = key_type
         self.fingerprint = fingerprint
+        self.searched = list(searched)
+        looked_in = f"; searched {', '.join(self.searched)}" if self.searched else ""
         super().__init__(
             host,
-            f"the host key is not known ({key_type} {fingerprint})",
+            f"the host key is not known ({key_type} {fingerprint}){looked_in}",
             hint="compare the fingerprint with the server's, then run `launchpad hosts trust --env ENV` to record it",
         )
 
@@ -111,6 +126,7 @@ class ChangedHostKey(RemoteError):
     """The host offered a different key from the recorded one: possibly an attack. Never accepted."""
 
     title = "HOST KEY CHANGED"
+    refusal = "changed"
 
     def __init__(self, host: str, key_type: str, fingerprint: str, known_fingerprint: str) -> None:
         self.key_type = key_type
@@ -124,6 +140,26 @@ class ChangedHostKey(RemoteError):
             hint="do not continue; confirm with the client's administrator, then remove the "
             "old entry (ssh-keygen -R HOST) and trust the new key explicitly",
         )
+
+
+class RevokedHostKey(RemoteError):
+    """The host offered a key that known_hosts marks @revoked. Never accepted."""
+
+    title = "host key revoked"
+    refusal = "revoked"
+
+    def __init__(self, host: str, key_type: str, fingerprint: str) -> None:
+        self.key_type = key_type
+        self.fingerprint = fingerprint
+        super().__init__(
+            host,
+            f"the host offers {key_type} {fingerprint}, which known_hosts marks @revoked",
+            hint="do not connect; ask the client's administrator for the host's new key",
+        )
+
+
+# What a host key check refuses; each refusal is audited where a store is at hand.
+HostKeyRefused = UnknownHostKey | ChangedHostKey | RevokedHostKey
 
 
 class CommandTimeout(RemoteError):

@@ -19,6 +19,8 @@ class ExecResult:
     duration: float
     output: str
     error: str = ""
+    # What to do about `error`, from launchpad's error.
+    hint: str = ""
 
     @property
     def ok(self) -> bool:
@@ -41,7 +43,9 @@ def run_everywhere(connections: Any, hosts: list[Host], command: str, *, timeout
         try:
             result = connections.transport_for(host).run(command, timeout=timeout)
         except LaunchpadError as exc:
-            return ExecResult(host.name, None, time.monotonic() - started, "", exc.message)
+            return ExecResult(
+                host.name, None, time.monotonic() - started, "", exc.message_for(host.name), exc.hint
+            )
         output = result.text() + (("\n" + result.text("stderr")) if result.stderr else "")
         return ExecResult(host.name, result.exit_code, result.duration, output)
 

@@ -33,6 +33,8 @@ class HostHealth:
     memory_total_mb: int | None = None
     clock_offset: float | None = None
     error: str = ""
+    # What to do about `error` (e.g. trust the host's key), from launchpad's error.
+    hint: str = ""
 
     @property
     def problems(self) -> list[str]:
@@ -93,7 +95,7 @@ def check_host(connections: Any, host: Host) -> HostHealth:
         result = transport.run(PROBE, timeout=30)
         received = time.time()
     except LaunchpadError as exc:
-        return HostHealth(host.name, False, error=exc.message)
+        return HostHealth(host.name, False, error=exc.message_for(host.name), hint=exc.hint)
     if result.exit_code != 0:
         return HostHealth(
             host.name, True, error=f"probe exited {result.exit_code}: {result.text('stderr').strip()[:80]}"

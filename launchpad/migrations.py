@@ -30,18 +30,22 @@ from sqlite_utils import Database
 from launchpad.backup.schema import BACKUPS_V1
 from launchpad.errors import StoreError
 from launchpad.issues.schema import create_issue_tables
-from launchpad.notify.schema import OUTBOX_V1
+from launchpad.notify.schema import OUTBOX_SUPERSEDES, OUTBOX_V1
 from launchpad.users.schema import USER_IMPORT_PLANS_V1, USER_IMPORTS_V1
 
 BUSY_TIMEOUT_MS = 10_000
 OUTPUT_TAIL_BYTES = 64 * 1024
 
 # Checked in Python rather than by CHECK constraints: a new kind must not need a table rebuild.
-RUN_STATUSES = frozenset({"running", "passed", "failed", "aborted", "interrupted"})
-STEP_STATUSES = frozenset({"running", "passed", "failed", "skipped", "interrupted", "aborted"})
+# `partial`: the run reached its end, but some steps were skipped by a person or had nothing
+# to check; `refused`: a gate stopped it. Neither is a pass (see the engine).
+RUN_STATUSES = frozenset({"running", "passed", "partial", "failed", "aborted", "refused", "interrupted"})
+STEP_STATUSES = frozenset({
+    "running", "passed", "failed", "skipped", "interrupted", "aborted", "refused", "not_checked",
+})
 DECISION_KINDS = frozenset({
     "confirmed", "signed_off", "skipped", "retried", "retried_failed", "aborted", "overrode",
-    "approved", "rerun_interrupted", "declined",
+    "approved", "rerun_interrupted", "declined", "refused",
 })
 
 
@@ -200,7 +204,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "issue orderings for paging", _ISSUE_SORT_INDEXES),
     Migration(7, "step summaries and host messages as phrases", _add_phrase_columns),
     Migration(8, "backup verification details as phrases", _add_verify_phrase),
-    Migration(9, "user imports, the rows each wrote, the plans people read", USER_IMPORTS_V1 + USER_IMPORT_PLANS_V1),
+    Migration(9, "outbox: a newer copy of a report replaces a queued one", OUTBOX_SUPERSEDES),
+    Migration(10, "user imports, the rows each wrote, the plans people read", USER_IMPORTS_V1 + USER_IMPORT_PLANS_V1),
 )
 
 _LEDGER = ("CREATE TABLE IF NOT EXISTS migrations "

@@ -197,8 +197,11 @@ def _step_problems(step: StepSpec, site: Site, groups: set[str], earlier_phases:
     if needed is not None and needed not in earlier_phases:
         found.append(("phase_passed", f"phase {needed!r} is not an earlier phase of this playbook"))
     found += _named_references(step, site)
+    if step.kind == "announce" and step.critical and getattr(step, "channel", None) is None:
+        found.append(("critical", "a critical announce step needs a channel: printed is not sent, "
+                      "so without one it can never pass"))
     for field_name, template in step.templates().items():
-        error = check_syntax(template)
+        error = check_syntax(template, shell=field_name in getattr(step, "shell_fields", ()))
         if error:
             found.append((field_name.split("[")[0], error))
     return found
@@ -216,6 +219,7 @@ def _named_references(step: StepSpec, site: Site) -> list[tuple[str, str]]:
         "backup_targets": targets,  # gate fresh_backup
         "database": ("database", {name for env in envs for name in env.databases}),  # sql
         "channel": ("channel", set(site.channels)),  # announce
+        "against": ("environment", set(site.environments)),  # config_diff
     }
     found = []
     for field_name, (what, declared) in references.items():

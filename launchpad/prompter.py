@@ -80,6 +80,9 @@ FailureAction = Literal["retry_all", "retry_failed", "skip", "abort"]
 class FailureChoice:
     action: FailureAction
     reason: str = ""
+    # No person was there to answer (no terminal, no answer written down): the run then ends
+    # `failed` rather than `aborted`, which is a person's choice.
+    unanswered: bool = False
 
 
 @dataclass(frozen=True)

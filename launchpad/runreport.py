@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from launchpad.errors import UsageError
 from launchpad.phrases import loads
 from launchpad.phrases import render as render_phrase
+from launchpad.safetext import for_format
 from launchpad.site import Site
 
 LABELS = {
@@ -49,6 +50,8 @@ LABELS = {
         "interrupted": "中断",
         "running": "进行中",
         "refused": "拒绝",
+        "not_checked": "未检查",
+        "partial": "已结束，有跳过或未检查的步骤",
         "hosts_passed": "{passed}/{total} 台主机通过",
     },
     "en": {
@@ -84,9 +87,15 @@ LABELS = {
         "interrupted": "interrupted",
         "running": "running",
         "refused": "refused",
+        "not_checked": "not checked",
+        "partial": "finished with steps skipped or not checked",
         "hosts_passed": "{passed}/{total} hosts passed",
     },
 }
+
+
+# Steps whose own summary, not a count of hosts, tells the client what happened.
+UNPASSED_SAYS_WHY = ("not_checked", "skipped", "refused")
 
 
 def collect_run(store: Any, site: Site, run_id: int) -> dict[str, Any]:
@@ -120,18 +129,23 @@ def _step_titles(snapshot: dict[str, Any]) -> dict[str, str]:
 
 
 @cache
-def _templates() -> Environment:
+def _templates(suffix: str) -> Environment:
+    """The run report's templates for one format. Everything they print — step titles, the
+    operator, a host's output, a person's reason — is text from people or servers, so each
+    value passes through that format's cleaner (launchpad.safetext) on its way out."""
+    text = for_format(suffix)
     return Environment(
         loader=PackageLoader("launchpad", "templates"),
         autoescape=select_autoescape(["html", "html.j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=lambda value: text(value) if isinstance(value, str) else value,
     )
 
 
 def render_run(report: dict[str, Any], fmt: str, lang: str, timezone: str = "Asia/Shanghai") -> str:
     suffix = {"text": "txt", "md": "md", "html": "html"}[fmt]
-    template = _templates().get_template(f"run_report.{suffix}.j2")
+    template = _templates(suffix).get_template(f"run_report.{suffix}.j2")
     labels = LABELS.get(lang, LABELS["zh"])
     zone = ZoneInfo(timezone)
 
@@ -141,13 +155,15 @@ def render_run(report: dict[str, Any], fmt: str, lang: str, timezone: str = "Asi
             return "—"
         return datetime.fromisoformat(stamp).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
 
-    def hosts_summary(step: dict[str, Any]) -> str:
-        passed = sum(1 for h in step["hosts"] if h["status"] == "passed")
-        return labels["hosts_passed"].format(passed=passed, total=len(step["hosts"]))
-
     def said(row: dict[str, Any], column: str) -> str:
         """A stored summary or host message in the report's language (see phrases.py)."""
         return render_phrase(loads(row.get(column), row.get(f"{column}_phrase")), lang)
+
+    def hosts_summary(step: dict[str, Any]) -> str:
+        if step["status"] in UNPASSED_SAYS_WHY:
+            return said(step, "summary")  # why it was not checked, skipped or refused
+        passed = sum(1 for h in step["hosts"] if h["status"] == "passed")
+        return labels["hosts_passed"].format(passed=passed, total=len(step["hosts"]))
 
     return template.render(
         r=report, t=labels, s=lambda status: labels.get(status, status), local=local, hosts_summary=hosts_summary,

@@ -24,6 +24,8 @@ GLYPHS = {
     "interrupted": ("‖", "yellow"),
     "aborted": ("■", "red"),
     "refused": ("⊘", "red"),
+    "not_checked": ("?", "yellow"),
+    "partial": ("!", "yellow"),
     "pending": ("·", "grey50"),
 }
 

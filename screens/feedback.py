@@ -117,7 +117,9 @@ def copy_text(text: str) -> str | None:
 @dataclass(frozen=True)
 class SendOutcome:
     """What became of a send: `sent`; `queued` (no network, a rate limit: it waits in the
-    outbox); or `config` (the channel cannot work until site.yaml or the robot is fixed)."""
+    outbox); `refused` (the robot refused its content: failed, not sent again); `unknown` (it
+    went out unanswered: check the group); or `config` (the channel cannot work until
+    site.yaml or the robot is fixed)."""
 
     result: str
     channel: str
@@ -130,8 +132,9 @@ def send_report(session: Session, request: ReportRequest, channel: str) -> SendO
     """Send the report to a channel of site.yaml exactly as `report daily --send` does:
     Markdown to robots that take it, through the outbox."""
     from launchpad.errors import LaunchpadError
-    from launchpad.notify.deliver import ChannelConfigError
+    from launchpad.notify.deliver import ChannelConfigError, ContentRefused, DeliveryUncertain
     from launchpad.notify.send import format_for, send_message
+    from launchpad.report.daily import chat_copy_key
     from launchpad.report.render import render_daily
 
     site = session.site
@@ -141,10 +144,13 @@ def send_report(session: Session, request: ReportRequest, channel: str) -> SendO
         data = collect_report(session, request)
         text = render_daily(data, "md" if chat_fmt == "markdown" else "txt", request.lang, session.workspace.root)
         title = f"{site.site.name} {request.day.isoformat()}"
-        delivery = send_message(session.store(), site, channel, text, chat_fmt, title=title, lang=request.lang)
+        delivery = send_message(session.store(), site, channel, text, chat_fmt, title=title, lang=request.lang,
+                                supersedes=chat_copy_key(request.day, channel))
     except LaunchpadError as error:  # an unknown channel, a secret that cannot be read, a bad template
         return SendOutcome("config", channel, 0, text, error)
     if delivery.delivered:
         return SendOutcome("sent", channel, delivery.parts, text)
-    result = "config" if isinstance(delivery.error, ChannelConfigError) else "queued"
+    failure = delivery.error
+    result = ("config" if isinstance(failure, ChannelConfigError) else "refused" if isinstance(failure, ContentRefused)
+              else "unknown" if isinstance(failure, DeliveryUncertain) else "queued")
     return SendOutcome(result, channel, delivery.parts, text, delivery.error)

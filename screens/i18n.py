@@ -88,6 +88,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.aborted": ("aborted", "已中止"),
     "status.pending": ("pending", "待运行"),
     "status.refused": ("refused", "被拒绝"),
+    "status.not_checked": ("not checked", "未检查"),
+    # Short: it fits the dashboard's status column; the run report says it in full.
+    "status.partial": ("skips or unchecked steps", "有跳过或未检查"),
     "status.waiting": ("waiting for you", "等待确认"),
     "age.now": ("just now", "刚刚"),
     "age.minutes": ("{n} min ago", "{n} 分钟前"),
@@ -209,8 +212,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "move.go": ("Change", "确定"),
     "paste.title": ("Paste a chat", "粘贴聊天记录"),
     "paste.body": (
-        "Paste text copied from a WeChat or WeCom chat. Then Tab to the messages, Space picks them.",
-        "粘贴从微信或企业微信复制的聊天记录，再按 Tab 到消息列表，用空格选择。",
+        "Paste text copied from a WeChat, WeCom, DingTalk or Feishu chat. Then Tab to the messages, Space picks them.",
+        "粘贴从微信、企业微信、钉钉或飞书复制的聊天记录，再按 Tab 到消息列表，用空格选择。",
     ),
     "paste.none": ("No messages yet.", "尚未识别到消息。"),
     "paste.found": ("{count} messages: Space picks, Ctrl+S logs each, Ctrl+G merges into one.",
@@ -218,6 +221,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "paste.each": ("Log each", "逐条登记"),
     "paste.merge": ("Merge into one", "合并为一项"),
     "paste.choose": ("Pick messages first (Space).", "请先用空格选择消息。"),
+    "paste.set_aside": ("{count} lines are in no message (greyed, at the end).",
+                        "另有 {count} 行不属于任何消息（灰色，列在最后）。"),
+    "paste.line": ("line {number}", "第 {number} 行"),
     # -- daily report -------------------------------------------------------------------------
     "report.subtitle": ("Daily report", "日报"),
     "report.day": ("Day", "日期"),
@@ -258,6 +264,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.queued": (
         "Not sent: {reason}\nIt waits in the outbox: `launchpad report outbox --send` once online.",
         "未发送：{reason}\n已放入待发队列，恢复网络后运行 `launchpad report outbox --send`。",
+    ),
+    "report.refused": (
+        "Refused by the robot: {reason}\nIt will not be sent again by itself: paste it into the group by hand.",
+        "机器人拒收：{reason}\n不会自动重发：请手动粘贴到群里。",
+    ),
+    "report.unknown": (
+        "Sent, but the robot did not answer: {reason}\nCheck the group, then "
+        "`launchpad report outbox --requeue ID` or `--drop ID`.",
+        "已发出但机器人没有答复：{reason}\n请先查看群里是否收到，再运行 "
+        "`launchpad report outbox --requeue ID` 或 `--drop ID`。",
     ),
     "report.config": ("✗ Channel {channel} is configured wrongly: {reason}", "✗ 渠道 {channel} 配置有误：{reason}"),
     # -- backups ------------------------------------------------------------------------------
@@ -441,6 +457,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "signoff.skip": ("Skip…", "跳过…"),
     "signoff.critical": ("Critical step: it cannot be skipped.", "关键步骤：不能跳过。"),
     "signoff.need_by": ("Who signs? Enter a name.", "请填写签字人。"),
+    "signoff.need_note": ("A critical step's sign-off needs a note: what was checked?",
+                          "关键步骤需要在备注中写明检查了什么。"),
     "reason.skip_title": ("Skip {step}", "跳过「{step}」"),
     "reason.skip_body": ("Why? The reason is stored with the run.", "原因会记录在运行记录中。"),
     "reason.placeholder": ("reason", "原因"),

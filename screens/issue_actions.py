@@ -112,11 +112,14 @@ class IssueKeys:
             self.post_message(IssueChanged(issue))
 
     def action_paste(self) -> None:
+        self.open_paste_intake()
+
+    def open_paste_intake(self, text: str = "") -> None:
         from screens.dialogs.paste_intake import PasteIntakeDialog
 
         session = self.launchpad.session
         if session is not None:
-            self.app.push_screen(PasteIntakeDialog(session), callback=self._pasted)
+            self.app.push_screen(PasteIntakeDialog(session, text), callback=self._pasted)
 
     def _pasted(self, added: list[Issue] | None) -> None:
         if added:

@@ -184,6 +184,9 @@ class IssuesScreen(IssueKeys, LaunchpadScreen):
 
     # -- writing ------------------------------------------------------------------------------
 
+    def on_quick_capture_bar_chat_pasted(self, message: QuickCaptureBar.ChatPasted) -> None:
+        self.open_paste_intake(message.text)
+
     def on_quick_capture_bar_captured(self, message: QuickCaptureBar.Captured) -> None:
         self.pending.append(message.draft)
         self._write_pending()

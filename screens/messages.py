@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from launchpad.errors import LaunchpadError
     from launchpad.events import Event
     from launchpad.hostcheck import HostHealth
-    from launchpad.issues.chat import ChatMessage
+    from launchpad.issues.chat import ChatPaste
     from launchpad.issues.model import Issue
     from screens.backup_work import BackupFreshness
     from screens.feedback import IssueSummary, SendOutcome
@@ -153,10 +153,10 @@ class IssueWriteFailed(Message):
 
 
 class ChatParsed(Message):
-    def __init__(self, generation: int, messages: list[ChatMessage]) -> None:
+    def __init__(self, generation: int, paste: ChatPaste) -> None:
         super().__init__()
         self.generation = generation
-        self.messages = messages
+        self.paste = paste
 
 
 class ReportRendered(Message):

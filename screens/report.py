@@ -283,8 +283,8 @@ class ReportScreen(LaunchpadScreen):
             return
         error = outcome.error
         reason = error.message if error else "?"
-        if outcome.result == "queued":
-            head, style = t("report.queued", reason=reason), "bold yellow"
+        if outcome.result in ("queued", "refused", "unknown"):
+            head, style = t(f"report.{outcome.result}", reason=reason), "bold yellow"
         else:
             hint = f"\n→ {error.hint}" if error and error.hint else ""
             head, style = t("report.config", channel=outcome.channel, reason=reason) + hint, "bold red"

@@ -252,7 +252,7 @@ class RunScreen(RunKeys, LaunchpadScreen):
         bar = self.query_one("#run-status", Static)
         bar.set_classes("")
         if self.state == "ended":
-            bar.add_class("-passed" if self.result_status == "passed" else "-failed")
+            bar.add_class("-passed" if self.result_status == "passed" else "-failed")  # partial is no pass
             text = Text.assemble(status_glyph(self.result_status or "failed"), " ", (self.ended_text, "bold"))
             text.append(f"  {t('run.ended_hint')}", style="dim")
         elif self.pending_failure is not None:

@@ -79,11 +79,10 @@ class RunControl:
         """Called after each event is posted; may wait (step mode) or raise (stop)."""
         if isinstance(event, RunStarted):
             self.run_id = event.run_id
-        if isinstance(event, StepFinished) and event.status in ("passed", "skipped"):
+        finished = isinstance(event, StepFinished) and event.status in ("passed", "skipped", "not_checked")
+        if isinstance(event, StepFinished) and finished:
             self._remaining.discard(event.step_id)
-        safe_point = isinstance(event, RunStarted | PhaseStarted) or (
-            isinstance(event, StepFinished) and event.status in ("passed", "skipped")
-        )
+        safe_point = isinstance(event, RunStarted | PhaseStarted) or finished
         if not safe_point:
             return
         self.raise_if_stopping()

@@ -32,7 +32,7 @@ OUTPUT_LINES_PER_STEP = 5000
 # Output events waiting for the screen before the hosts' threads wait for it (see OutputBurst).
 OUTPUT_BACKLOG = 5000
 BACKLOG_POLL_SECONDS = 0.1
-DONE = ("passed", "skipped")
+DONE = ("passed", "skipped", "not_checked")
 
 
 @dataclass

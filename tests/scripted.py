@@ -41,7 +41,7 @@ class ScriptedPrompter:
     def on_failure(self, request: Any) -> FailureChoice:
         self.asked.append(request)
         if not self.failures:
-            return FailureChoice("abort")
+            return FailureChoice("abort", unanswered=True)
         answer = self.failures.pop(0)
         return answer(request) if callable(answer) else answer
 

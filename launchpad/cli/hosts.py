@@ -59,9 +59,20 @@ def exec_(
             click.echo(f"{mark} {r.host:<20} exit {code:>3}  {r.duration:6.2f}s  {r.first_line}")
             if show_output and r.output:
                 click.echo("\n".join(f"    {line}" for line in r.output.rstrip().splitlines()))
+        _echo_hints([(r.host, r.hint) for r in results])
         click.echo(f"{len(results) - failed}/{len(results)} host(s) succeeded.")
     if failed:
         raise SystemExit(1)
+
+
+def _echo_hints(hints: list[tuple[str, str]]) -> None:
+    """Each distinct hint once, under the table, with the hosts it is for."""
+    hosts_by_hint: dict[str, list[str]] = {}
+    for host, hint in hints:
+        if hint:
+            hosts_by_hint.setdefault(hint, []).append(host)
+    for hint, names in hosts_by_hint.items():
+        click.echo(f"  → {', '.join(names)}: {hint}")
 
 
 def _require_typed_name(env_name: str, confirm_env: str | None) -> None:
@@ -103,6 +114,7 @@ def hosts_check(ctx: Any, env_name: str, group: str, as_json: bool) -> None:
         click.echo(f"{'HOST':<20} {'REACH':<6} {'UPTIME':>8} {'DISK/':>6} {'MEM FREE':>9} {'CLOCK':>8}  NOTE")
         for h in health:
             click.echo(h.table_row())
+        _echo_hints([(h.host, h.hint) for h in health])
     if any(not h.healthy for h in health):
         raise SystemExit(1)
 
@@ -117,55 +129,95 @@ def hosts_check(ctx: Any, env_name: str, group: str, as_json: bool) -> None:
 )
 @click.pass_obj
 def hosts_trust(ctx: Any, env_name: str, accept: tuple[str, ...]) -> None:
-    """Show each host's key and record it only when you say yes."""
-    import sys
+    """Show each host's key (jump hosts first) and record it only when you say yes.
 
+    Exits 1 when any host's key ends up not trusted: refused, changed, or not read."""
     from launchpad.cli import actor_name
     from launchpad.connect import HostConnections
 
+    for given in accept:
+        if not given.startswith("SHA256:"):
+            raise UsageError(
+                f"--accept {given!r} is not a SHA256 fingerprint",
+                hint="give it as ssh-keygen -lf prints it, e.g. SHA256:AbC…; nothing was recorded",
+            )
     workspace = ctx.workspace()
     store = ctx.store(workspace)
     actor = actor_name()
+    not_trusted: list[str] = []
+    matched: set[str] = set()
     with HostConnections(workspace, env_name, store=store, actor=actor) as connections:
         if connections.environment.transport == "local":
             click.echo(f"{env_name} runs on this machine (transport: local); there are no host keys to trust.")
             return
         for offer in connections.offered_keys():
-            label = f"{offer.host} ({offer.address})"
-            if offer.state == "known":
-                click.echo(f"  known    {label}  {offer.key_type} {offer.fingerprint}")
-                continue
-            if offer.state in ("changed", "revoked"):
-                click.echo(
-                    click.style(
-                        f"  CHANGED  {label}: offers {offer.key_type} {offer.fingerprint}, known as "
-                        f"{offer.known_fingerprint}. Refused: confirm with the server's administrator "
-                        f"and remove the old entry (ssh-keygen -R) before trusting.",
-                        fg="red",
-                        bold=True,
-                    )
-                )
-                continue
-            if offer.state == "error":
-                click.echo(click.style(f"  ERROR    {label}: {offer.error}", fg="red"))
-                continue
-            click.echo(f"  unknown  {label}  {offer.key_type} {offer.fingerprint}")
             if offer.fingerprint in accept:
-                yes = True
-            elif sys.stdin.isatty():
-                yes = click.confirm("    Does this fingerprint match the server's? Trust it", default=False)
-            else:
-                click.echo("    not trusted (no terminal: pass --accept FINGERPRINT after checking it)")
-                yes = False
-            if yes:
-                path = connections.trust(offer)
-                store.audit(
-                    actor,
-                    "host_key_trusted",
-                    f"{env_name}/{offer.host}",
-                    {"fingerprint": offer.fingerprint, "key_type": offer.key_type},
-                )
-                click.echo(f"    recorded in {path}")
+                matched.add(offer.fingerprint)
+            if not _settle_key(connections, offer, accept, store=store, actor=actor):
+                not_trusted.append(offer.host)
+    for unused in sorted(set(accept) - matched):
+        click.echo(click.style(f"  --accept {unused} matched no host's key", fg="yellow"))
+    if not_trusted:
+        click.echo(
+            click.style(f"{len(not_trusted)} host(s) not trusted: {', '.join(not_trusted)}", fg="red"),
+            err=True,
+        )
+        raise SystemExit(1)
+
+
+def _settle_key(connections: Any, offer: Any, accept: tuple[str, ...], *, store: Any, actor: str) -> bool:
+    """Show one host's key and record it if a person accepts it; True when it is trusted."""
+    role = "jump host, " if offer.is_jump else ""
+    label = f"{offer.host} ({role}{offer.address})"
+    subject = f"{connections.env_name}/{offer.host}"
+    if offer.state == "known":
+        click.echo(f"  known    {label}  {offer.key_type} {offer.fingerprint}")
+        return True
+    if offer.state == "error":
+        click.echo(click.style(f"  ERROR    {label}: {offer.error}", fg="red"))
+        if offer.hint:
+            click.echo(f"    → {offer.hint}")
+        return False
+    details = {"fingerprint": offer.fingerprint, "key_type": offer.key_type}
+    if offer.state in ("changed", "revoked"):
+        click.echo(
+            click.style(
+                f"  CHANGED  {label}: offers {offer.key_type} {offer.fingerprint}, known as "
+                f"{offer.known_fingerprint or '@revoked'}. Refused: confirm with the server's "
+                "administrator and remove the old entry (ssh-keygen -R) before trusting.",
+                fg="red",
+                bold=True,
+            )
+        )
+        store.audit(actor, "host_key_refused", subject, {**details, "reason": offer.state})
+        return False
+    click.echo(f"  unknown  {label}  {offer.key_type} {offer.fingerprint}")
+    refusal = _refusal(offer.fingerprint, accept)
+    if refusal is not None:
+        reason, said = refusal
+        click.echo(f"    not trusted: {said}")
+        store.audit(actor, "host_key_refused", subject, {**details, "reason": reason})
+        return False
+    path = connections.trust(offer)
+    store.audit(actor, "host_key_trusted", subject, {**details, "known_hosts": str(path)})
+    click.echo(f"    recorded in {path}")
+    return True
+
+
+def _refusal(fingerprint: str, accept: tuple[str, ...]) -> tuple[str, str] | None:
+    """Why an unknown key is not trusted (audit reason, words for the person), or None."""
+    import sys
+
+    if fingerprint in accept:
+        return None
+    if accept:
+        # --accept says the person checked the keys out of band: nothing else is trusted.
+        return "fingerprint_mismatch", f"the fingerprint did not match --accept {', '.join(accept)}"
+    if not sys.stdin.isatty():
+        return "no_terminal", "no terminal to ask; pass --accept FINGERPRINT after checking it"
+    if click.confirm("    Does this fingerprint match the server's? Trust it", default=False):
+        return None
+    return "declined", "you said no"
 
 
 COMMANDS = [exec_, hosts]

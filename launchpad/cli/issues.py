@@ -205,6 +205,7 @@ def issue_update(ctx: Any, issue_id: int, note: str, attach: tuple[str, ...], du
 @issue.command("paste")
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
 @click.option("--take", metavar="SPEC", help="Messages to log: 1,3,5+6 (5 and 6 become one issue).")
+@click.option("--dry-run", is_flag=True, help="Show every message whole (and what --take would log); log nothing.")
 @click.option("--channel", "-c", default="group", show_default=True)
 @click.option("--severity", "-s")
 @click.option("--owner", "-o")
@@ -213,23 +214,39 @@ def issue_update(ctx: Any, issue_id: int, note: str, attach: tuple[str, ...], du
 @AS_JSON
 @LANG
 @click.pass_obj
-def issue_paste(ctx: Any, source: Any, take: str | None, channel: str, severity: str | None, owner: str | None,
-                due: str | None, module: str | None, as_json: bool, lang: str | None) -> None:
-    """Turn text copied from a WeChat/WeCom chat (a file, or stdin) into issues: lists the
-    messages with sender and time; `--take` (or the prompt) chooses which become issues."""
+def issue_paste(ctx: Any, source: Any, take: str | None, dry_run: bool, channel: str, severity: str | None,
+                owner: str | None, due: str | None, module: str | None, as_json: bool, lang: str | None) -> None:
+    """Turn text copied from a WeChat/WeCom/DingTalk/Feishu chat (a file, or stdin) into issues:
+    lists the messages with sender and time, and the lines that are in no message; `--take` (or
+    the prompt) chooses which become issues. `--json` without `--take` prints the messages whole."""
     from dataclasses import replace
+    from datetime import datetime
 
     from launchpad.issues.chat import draft_from_messages, parse_chat, parse_selection
+    from launchpad.issues.chat_display import message_line, message_whole, set_aside_listing, visible
+    from launchpad.phrases import phrase, render
 
     s = _Session(ctx, lang)
-    messages = parse_chat(source.read(), s.site.tz, s.today)
-    if not messages:
+    zone = s.site.tz
+    paste = parse_chat(source.read(), zone, datetime.fromisoformat(s.log.clock()))
+    if as_json and (take is None or dry_run):
+        shown: dict[str, Any] = paste.as_dict(zone)
+    else:
+        shown = {}
+        for message in paste.messages:
+            click.echo(message_whole(message, zone, s.lang) if dry_run else message_line(message, zone, s.lang),
+                       err=as_json)
+        for line in set_aside_listing(paste, s.lang):
+            click.echo(line, err=as_json)
+    if not paste.messages:
         raise click.UsageError("the paste holds no messages")
-    for message in messages:
-        when = message.sent_at.astimezone(s.site.tz).strftime("%m-%d %H:%M") if message.sent_at else "—"
-        click.echo(f"{message.number:>3}  {when}  {message.sender or '—'}: {message.first_line[:60]}",
-                   err=as_json)
     if take is None:
+        if as_json:
+            click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+            return
+        if dry_run:
+            click.echo(render(phrase("chat.dry_run"), s.lang))
+            return
         if not sys.stdin.isatty() or source.name == "<stdin>":
             click.echo("choose with --take 1,3,5+6", err=True)
             return
@@ -238,9 +255,21 @@ def issue_paste(ctx: Any, source: Any, take: str | None, channel: str, severity:
             return
     extra: dict[str, Any] = {"severity": severity, "owner": s.people.get(owner, owner) if owner else None,
              "due": s.day(due) if due else None, "module": module}
-    drafts = [replace(draft_from_messages([messages[n - 1] for n in group], s.site.tz, channel),
+    drafts = [replace(draft_from_messages([paste.messages[n - 1] for n in group], zone, channel),
                       **{k: v for k, v in extra.items() if v is not None})
-              for group in parse_selection(take, len(messages))]
+              for group in parse_selection(take, len(paste.messages))]
+    if dry_run and as_json:
+        would = [{"title": d.title, "reporter": d.reporter, "description": d.description,
+                  "reported_at": d.reported_at.astimezone(zone).isoformat() if d.reported_at else None}
+                 for d in drafts]
+        click.echo(json.dumps({**shown, "would_log": would}, ensure_ascii=False, indent=2))
+        return
+    if dry_run:
+        for draft in drafts:
+            said = phrase("chat.would_log", title=visible(draft.title), reporter=visible(draft.reporter) or "—")
+            click.echo(render(said, s.lang))
+        click.echo(render(phrase("chat.dry_run"), s.lang))
+        return
     for added in s.log.add_many(drafts):
         s.print_issue(added, as_json, "+ ")
 

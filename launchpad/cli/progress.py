@@ -8,12 +8,14 @@ import threading
 import click
 
 from launchpad import events as ev
+from launchpad.phrases import status_word
 
 MARKS = {
     "passed": click.style("✓", fg="green"),
     "failed": click.style("✗", fg="red", bold=True),
     "skipped": click.style("↷", fg="yellow"),
     "refused": click.style("⛔", fg="red"),
+    "not_checked": click.style("?", fg="yellow", bold=True),
 }
 
 
@@ -47,7 +49,8 @@ class ProgressPrinter:
             case ev.OutputLine(host=host, stream=stream, line=text) if self.verbose:
                 return click.style(f"        {host} {stream[3]}| {text}", dim=True)
             case ev.StepFinished(status=status, summary=summary):
-                return f"    {MARKS.get(status, status)} {summary}"
+                said = f"not checked: {summary}" if status == "not_checked" else summary
+                return f"    {MARKS.get(status, status)} {said}"
             case ev.GateRefused(reason=reason):
                 return click.style(f"    gate refused: {reason}", fg="red")
             case ev.DecisionRecorded(kind=kind, actor=actor, reason=reason) if kind not in ("confirmed",):
@@ -55,6 +58,6 @@ class ProgressPrinter:
             case ev.Notice(text=text):
                 return click.style(f"  ! {text}", fg="yellow")
             case ev.RunFinished(run_id=run_id, status=status):
-                colour = {"passed": "green"}.get(status, "red")
-                return click.style(f"\nRun {run_id} {status}.", fg=colour, bold=True)
+                colour = {"passed": "green", "partial": "yellow"}.get(status, "red")
+                return click.style(f"\nRun {run_id} {status_word(status)}.", fg=colour, bold=True)
         return None

@@ -9,6 +9,7 @@ skips a failed step.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import click
 
@@ -27,6 +28,17 @@ from launchpad.prompter import (
     TypeNameRequest,
     VariableRequest,
 )
+
+
+def _required(what: str) -> Callable[[str], str]:
+    """A click `value_proc` that asks again while the answer is blank."""
+
+    def check(value: str) -> str:
+        if not str(value).strip():
+            raise click.UsageError(f"{what} is needed")
+        return str(value).strip()
+
+    return check
 
 
 class CliPrompter:
@@ -94,12 +106,16 @@ class CliPrompter:
             err=True,
         )
         if answer_key == "s":
-            reason = click.prompt("  Reason for skipping", err=True)
+            reason = click.prompt("  Reason for skipping", err=True, value_proc=_required("a reason"))
             return SignOff(False, by=self.actor, skip_reason=reason)
         if answer_key == "n":
             return SignOff(False)
-        by = click.prompt("  Signed by", default=self.actor, err=True)
-        note = click.prompt("  Note", default="", show_default=False, err=True)
+        by = click.prompt("  Signed by", default=self.actor or None, err=True, value_proc=_required("a name"))
+        note = (
+            click.prompt("  Note (what was checked)", err=True, value_proc=_required("a note"))
+            if request.critical
+            else click.prompt("  Note", default="", show_default=False, err=True)
+        )
         evidence = (
             click.prompt("  Evidence (file or form number)", default="", show_default=False, err=True)
             if request.evidence
@@ -122,14 +138,15 @@ class CliPrompter:
     def on_failure(self, request: FailureRequest) -> FailureChoice:
         answer = self.answers.on_failure.get(request.step_id) or self.answers.on_failure.get("default")
         if answer is not None:
-            return FailureChoice("abort") if answer == "abort" else FailureChoice(answer.action, answer.reason)
+            return FailureChoice(answer.action, answer.reason)
         if not self.interactive:
-            return FailureChoice("abort", "no one to ask (not a terminal)")
+            return FailureChoice("abort", "no one to ask (not a terminal)", unanswered=True)
         options = "r = retry all, f = retry failed hosts, " + ("" if request.critical else "s = skip, ") + "a = abort"
         keys = ["r", "f", "a"] if request.critical else ["r", "f", "s", "a"]
         key = click.prompt(f"  {request.title} failed. {options}", type=click.Choice(keys), default="a", err=True)
         if key == "s":
-            return FailureChoice("skip", click.prompt("  Reason for skipping", err=True))
+            reason = click.prompt("  Reason for skipping", err=True, value_proc=_required("a reason"))
+            return FailureChoice("skip", reason)
         return FailureChoice({"r": "retry_all", "f": "retry_failed", "a": "abort"}[key])  # type: ignore[arg-type]
 
     def override_gate(self, request: OverrideRequest) -> str:
@@ -141,7 +158,10 @@ class CliPrompter:
         self._say(f"  {request.title} refused: {request.refusal}")
         if not click.confirm("  Override it (the reason goes to the audit log)?", default=False, err=True):
             return ""
-        return str(click.prompt("  Reason", default="", show_default=False, err=True))
+        reason = str(click.prompt("  Reason", default="", show_default=False, err=True)).strip()
+        if not reason:
+            self._say("  No reason given: the refusal stands.")
+        return reason
 
     def rerun_interrupted(self, request: RerunRequest) -> bool:
         if self.answers.reruns(request.step_id):

@@ -13,10 +13,19 @@ import click
 _SAY = {
     "zh": {"sent": "已发送到 {channel}（{parts} 段）", "queued": "未发送：{reason}\n已放入待发队列，恢复网络后运行 "
            "`launchpad report outbox --send`", "copied": "已复制到剪贴板（{tool}），可直接粘贴到群里",
-           "wrote": "已写入 {path}", "no_clip": "没有可用的剪贴板程序，以下为全文："},
+           "wrote": "已写入 {path}", "no_clip": "没有可用的剪贴板程序，以下为全文：",
+           "refused": "机器人拒收了这条消息：{reason}\n不会自动重发：请手动粘贴到群里，或修改后重新发送",
+           "unknown": "消息已发出但没有收到机器人的答复：{reason}\n请先查看群里是否已收到，再运行 "
+           "`launchpad report outbox --requeue ID` 或 `--drop ID`",
+           "config_queued": "已放入待发队列，修正配置后运行 `launchpad report outbox --send`"},
     "en": {"sent": "sent to {channel} ({parts} part(s))", "queued": "not sent: {reason}\nqueued in the outbox: "
            "`launchpad report outbox --send` once online", "copied": "copied to the clipboard ({tool}): paste it "
-           "into the group", "wrote": "wrote {path}", "no_clip": "no clipboard program; the full text follows:"},
+           "into the group", "wrote": "wrote {path}", "no_clip": "no clipboard program; the full text follows:",
+           "refused": "the robot refused the message: {reason}\nit will not be sent again by itself: paste it "
+           "into the group by hand, or change it and send it again",
+           "unknown": "the message went out but the robot did not answer: {reason}\ncheck the group first, then "
+           "`launchpad report outbox --requeue ID` or `--drop ID`",
+           "config_queued": "it stays queued: `launchpad report outbox --send` once the setting is fixed"},
 }
 
 
@@ -44,7 +53,7 @@ def report_daily(ctx: Any, day_text: str | None, fmt: str, lang: str | None, out
     """The end-of-day summary for the client: counts, new, resolved, open with owner and due,
     overdue, runs and checks, tomorrow's plan."""
     from launchpad.issues.dates import parse_day, site_today
-    from launchpad.report.daily import collect_daily, plan_items
+    from launchpad.report.daily import chat_copy_key, collect_daily, plan_items
     from launchpad.report.render import render_daily
 
     workspace = ctx.workspace()
@@ -74,7 +83,7 @@ def report_daily(ctx: Any, day_text: str | None, fmt: str, lang: str | None, out
         chat_fmt = format_for(site, channel)
         chat_text = render_daily(data, "md" if chat_fmt == "markdown" else "txt", lang, workspace.root)
         title = f"{site.site.name} {day.isoformat()}"
-        _send(store, site, channel, chat_text, chat_fmt, title, lang)
+        _send(store, site, channel, chat_text, chat_fmt, title, lang, supersedes=chat_copy_key(day, channel))
 
 
 def _copy(text: str, lang: str, echo_missing: bool = True) -> None:
@@ -90,21 +99,31 @@ def _copy(text: str, lang: str, echo_missing: bool = True) -> None:
         click.echo(text)
 
 
-def _send(store: Any, site: Any, channel: str, text: str, fmt: str, title: str, lang: str) -> None:
-    """Send, or leave it queued and put the text where the PM can paste it; exit 1 if unsent."""
+def _send(store: Any, site: Any, channel: str, text: str, fmt: str, title: str, lang: str,
+          supersedes: str | None = None) -> None:
+    """Send, or put the text where the PM can paste it and say what became of the message:
+    a channel setting to fix (exit 2, still queued), refused for its content, answered by
+    nobody, or queued for later (exit 1)."""
     from launchpad.errors import LaunchpadError
+    from launchpad.notify.deliver import ChannelConfigError, ContentRefused, DeliveryUncertain
     from launchpad.notify.send import send_message
 
     try:
-        delivery = send_message(store, site, channel, text, fmt, title=title, lang=lang)
+        delivery = send_message(store, site, channel, text, fmt, title=title, lang=lang, supersedes=supersedes)
     except LaunchpadError:
         _copy(text, lang)  # the config is wrong: the group still gets its report tonight
         raise
     if delivery.delivered:
         click.echo(_say(lang, "sent", channel=channel, parts=delivery.parts))
         return
-    reason = delivery.error.message if delivery.error else "?"
-    click.echo(click.style(_say(lang, "queued", reason=reason), fg="red"), err=True)
+    error = delivery.error
+    if isinstance(error, ChannelConfigError):
+        _copy(text, lang)
+        raise ChannelConfigError(error.message, hint="; ".join(filter(None, [error.hint, _say(lang, "config_queued")])))
+    reason = error.message if error else "?"
+    key = "refused" if isinstance(error, ContentRefused) else "unknown" if isinstance(error, DeliveryUncertain) \
+        else "queued"
+    click.echo(click.style(_say(lang, key, reason=reason), fg="red"), err=True)
     _copy(text, lang)
     raise SystemExit(1)
 
@@ -157,7 +176,7 @@ def report_outbox(ctx: Any, send_now: bool, channel: str | None, requeue: int | 
     """Messages waiting to be sent (no network on site, a rate limit, a bad key)."""
     from dataclasses import asdict
 
-    from launchpad.notify.outbox import Outbox
+    from launchpad.notify.outbox import WAITING, Outbox
     from launchpad.notify.send import flush
 
     workspace = ctx.workspace()
@@ -174,11 +193,14 @@ def report_outbox(ctx: Any, send_now: bool, channel: str | None, requeue: int | 
             click.echo(f"sent #{message.id} → {message.channel} ({message.part}/{message.parts})")
         for message, error in result.failed:
             click.echo(click.style(f"not sent #{message.id} → {message.channel}: {error.message}", fg="red"), err=True)
+        for message, error in result.unknown:
+            click.echo(click.style(f"#{message.id} → {message.channel}: {error.message}; check the group, then "
+                                   f"--requeue {message.id} or --drop {message.id}", fg="yellow"), err=True)
         for message_id in result.abandoned:
             click.echo(click.style(f"#{message_id}: its sender stopped mid-send; check the group, then "
                                    f"--requeue {message_id} or --drop {message_id}", fg="yellow"), err=True)
-        failed = len(result.failed)
-    statuses = () if show_all else ("queued", "sending", "unknown")
+        failed = len(result.failed) + len(result.unknown)
+    statuses = () if show_all else WAITING
     rows = [m for m in outbox.messages(statuses, limit=500) if channel is None or m.channel == channel]
     if as_json:
         click.echo(json.dumps([asdict(m) for m in rows], ensure_ascii=False, indent=2))

@@ -52,15 +52,25 @@ def init(directory: Path) -> None:
 @click.argument("playbooks", nargs=-1)
 @click.pass_obj
 def check(ctx: object, playbooks: tuple[str, ...]) -> None:
-    """Validate site.yaml and the playbooks; print every problem as file:line:col."""
+    """Validate site.yaml and the playbooks; print every problem as file:line:col.
+
+    Templates are rendered for every environment, so a value a step reads that an environment
+    lacks is a problem here rather than at run time; days of the coming week with nobody (or
+    no backup) on the duty roster are warnings."""
+    from launchpad.issues.dates import site_today
     from launchpad.playbook import check_against_site, find_playbook, list_playbooks, load_playbook
+    from launchpad.roster import roster_warnings
+    from launchpad.template_refs import unresolved_references
     from launchpad.workspace import find_root, load_workspace
 
     root = find_root(explicit=ctx.workspace_arg)  # type: ignore[attr-defined]
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     site = None
     try:
-        site = load_workspace(root).site
+        workspace = load_workspace(root)
+        site = workspace.site
+        warnings += roster_warnings(site, workspace.source, site_today(site.tz))
     except InvalidInput as exc:
         problems += exc.problems
     paths = [find_playbook(name, root) for name in playbooks] or list_playbooks(root)
@@ -72,9 +82,18 @@ def check(ctx: object, playbooks: tuple[str, ...]) -> None:
             continue
         if site is not None:
             problems += check_against_site(loaded, site)
+            problems += unresolved_references(loaded, site)
+    if site is not None:
+        from launchpad.configdiff.expectations import EXPECTATIONS_FILE, expectation_problems
+
+        problems += expectation_problems(root / EXPECTATIONS_FILE, EXPECTATIONS_FILE, site)
+    for warning in warnings:
+        click.echo(click.style(f"{warning.file}:{warning.line}:{warning.col}: warning: {warning.message}",
+                               fg="yellow"), err=True)
     if problems:
         raise InvalidInput(problems, hint=f"{len(problems)} problem(s); fix them and run `launchpad check` again")
-    click.echo(f"site.yaml and {len(paths)} playbook(s) are valid.")
+    noted = f" ({len(warnings)} warning(s) above)" if warnings else ""
+    click.echo(f"site.yaml and {len(paths)} playbook(s) are valid{noted}.")
 
 
 @click.command()

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from launchpad.demo.configs import write_demo_configs
 from launchpad.demo.content import PROD_USERS, README, SITE_TEMPLATE, TEST_USERS
 from launchpad.demo.launcher import CONFIG_FILE, DEMO_KIND, health, port_is_free
 from launchpad.errors import UsageError
@@ -46,6 +47,7 @@ def build_demo(target: Path) -> Path:
     (root / SITE_FILE).write_text(site_text, encoding="utf-8")
     (root / "README.md").write_text(README, encoding="utf-8")
     copy_bundled_playbooks(root / "playbooks", overwrite=True)
+    write_demo_configs(root, ports)
     for env_name, (relative, rows) in DATABASES.items():
         create_users_database(root / relative, rows, ENVIRONMENTS[env_name][0])
     site = load_workspace(root).site  # what was written must load, or the demo is broken

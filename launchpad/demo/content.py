@@ -130,6 +130,7 @@ README = """\
 - `playbooks/`：内置剧本的副本（环境就绪检查、现场验收等），可以直接修改；
 - `data/`：两个 SQLite 数据库，代表客户系统测试库与生产库中的用户表；
 - `backups/`：备份存放处；
+- `conf/`、`config-expect.yaml`：客户系统两个环境的配置文件，以及哪些差异是预期的；
 - 本机小网站：代表客户系统，每个环境一个端口，登录页显示当天的现场值班联系人。
 
 可以试试：
@@ -138,6 +139,7 @@ README = """\
     launchpad run environment-readiness --env test
     launchpad run onsite-acceptance --env prod
     launchpad hosts check --env prod
+    launchpad config diff --env test --env prod
 """
 
 # (account, name, real unit 实际单位, attached unit 挂职单位, phone, role)

@@ -1,208 +1,167 @@
-"""Paste intake: text copied from a WeChat or WeCom chat becomes candidate messages, each
-with its original sender and time, and the chosen ones become issues.
+"""Paste intake: text copied from a WeChat, WeCom, DingTalk or Feishu chat becomes candidate
+messages, each with its original sender and time, and the chosen ones become issues.
 
 What the apps copy differs: WeCom desktop writes `王芳@市人社局 2024-11-20 09:15:32` above
 each message with blank lines between; WeChat PC writes `王芳 2024/11/20 9:15` with none;
 WeChat mobile writes `孙伟 昨天 下午6:31` and lone time lines (`昨天 18:30`) between groups;
-a forwarded record reads `王芳：登录不上`. A message may span lines and carry emoji, `[图片]`
-or full-width punctuation. The hard part is a message line that happens to end in a time
-(`下午的培训改到 14:30`): it must stay text. Two rules keep it so, both read from the paste
-itself: where headers are separated by blank lines, a header must follow one; and where most
-headers carry a full date, a line with a vaguer stamp is text.
+others put sender and time on the message's own line (`[2026-11-21 16:01] 吴工: …`,
+`14:32 张三：…`); a forwarded record reads `王芳：登录不上`. `chat_lines` tells which line is
+what, `chat_stamps` when each message was sent.
+
+Nothing pasted is lost without a word: every line ends up in exactly one message, or among the
+lines set aside that the person is shown (history separators, recall notices, time dividers, an
+image with no sender), or is blank. Text before the first header is a message whose sender
+was not copied. A message with no words (only `[图片]`) is listed but is not an issue alone.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from launchpad.errors import UsageError
-from launchpad.issues.dates import nearest_year
+from launchpad.issues.chat_lines import PLACEHOLDERS, ChatLine, read_lines
+from launchpad.issues.chat_stamps import ChatCalendar
 from launchpad.issues.model import IssueDraft
+from launchpad.phrases import Phrase, phrase
 
-_CLOCK = (r"(?:(?P<half>上午|下午|中午|晚上|凌晨|早上|am|pm)\s*)?"
-          r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?(?:\s*(?P<half2>am|pm))?")
-_DAY = (r"(?:(?P<y>\d{4})[-/.年](?P<ym>\d{1,2})[-/.月](?P<yd>\d{1,2})日?"
-        r"|(?P<mo>\d{1,2})[-/月](?P<md>\d{1,2})日?"
-        r"|(?P<rel>昨天|前天|今天)|(?:星期|周)(?P<wd>[一二三四五六日天]))")
-_STAMP = rf"(?:{_DAY}\s*)?{_CLOCK}"
-_SENDER_THEN_STAMP = re.compile(rf"^(?P<sender>\S.{{0,30}}?)\s+[(\[]?{_STAMP}[)\]]?$", re.IGNORECASE)
-_STAMP_THEN_SENDER = re.compile(rf"^\[?(?P<stamp>{_STAMP})\]?\s+(?P<sender>\S.{{0,30}}?)[:]?$", re.IGNORECASE)
-_STAMP_ONLY = re.compile(rf"^{_STAMP}$", re.IGNORECASE)
-_INLINE = re.compile(r"^(?P<sender>[^\s:：，,。]{1,20})[:：]\s*(?P<text>\S.*)$")
-_SENTENCE_MARKS = re.compile(r"[，。！？；,!?;]")
-_WEEKDAY_NUMBER = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+TITLE_CHARS = 40
+_PLACEHOLDER = re.compile(rf"[\[［](?:{PLACEHOLDERS})[\]］]", re.IGNORECASE)
+_MENTION = re.compile(r"^(?:[@＠]\S+\s*)+")
 
 
 @dataclass(frozen=True)
 class ChatMessage:
     number: int  # 1-based, as shown to the person choosing
-    sender: str
-    sent_at: datetime | None  # UTC; None when the paste had no times
+    sender: str  # "" when the header was not copied
+    sent_at: datetime | None  # UTC; None when the paste had no time for it
     text: str
+    lines: tuple[int, ...] = ()  # the pasted lines (1-based, blank ones aside) it was read from
 
     @property
     def first_line(self) -> str:
         return next((line.strip() for line in self.text.splitlines() if line.strip()), "")
 
+    @property
+    def title(self) -> str:
+        """The first line with words, without image placeholders and @mentions; "" for none."""
+        for line in self.text.splitlines():
+            cleaned = _MENTION.sub("", _PLACEHOLDER.sub("", line)).strip()
+            if cleaned:
+                return cleaned if len(cleaned) <= TITLE_CHARS else cleaned[: TITLE_CHARS - 1] + "…"
+        return ""
+
 
 @dataclass(frozen=True)
-class _Header:
-    line: int
-    sender: str
-    match: re.Match[str]
-    after_blank: bool
+class SetAsideLine:
+    """A pasted line that is part of no message: a system line, a divider, a lone placeholder."""
+
+    number: int
+    text: str
+    kind: str  # notice, divider, attachment
 
     @property
-    def shape(self) -> str:
-        groups = self.match.groupdict()
-        return "full" if groups["y"] else "dated" if groups["mo"] else "relative" if (
-            groups["rel"] or groups["wd"]) else "clock"
+    def why(self) -> Phrase:
+        return phrase(f"chat.set_aside.{self.kind}")
 
 
-def parse_chat(text: str, zone: ZoneInfo, today: date) -> list[ChatMessage]:
-    """The messages in a pasted chat, in order; `today` is the site's date when pasting."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
-    normal = [unicodedata.normalize("NFKC", line).strip() for line in lines]
-    headers = _headers(lines, normal)
-    if headers:
-        return _messages_under_headers(lines, normal, headers, zone, today)
-    inline = _inline_messages(lines)
-    if inline:
-        return inline
-    body = text.strip()
-    return [ChatMessage(1, "", None, body)] if body else []
+@dataclass(frozen=True)
+class ChatPaste:
+    messages: list[ChatMessage]
+    set_aside: list[SetAsideLine]
+    line_count: int
+    blank_lines: tuple[int, ...] = ()
+
+    def as_dict(self, zone: ZoneInfo) -> dict[str, object]:
+        """For `--json`: every message whole, with its sender, site-local time and lines."""
+        return {"lines": self.line_count,
+                "messages": [{"number": m.number, "sender": m.sender,
+                              "sent_at": m.sent_at.astimezone(zone).isoformat() if m.sent_at else None,
+                              "text": m.text, "has_text": bool(m.title), "lines": list(m.lines)}
+                             for m in self.messages],
+                "set_aside": [{"line": line.number, "kind": line.kind, "text": line.text}
+                              for line in self.set_aside],
+                "blank_lines": list(self.blank_lines)}
 
 
-def _headers(lines: list[str], normal: list[str]) -> list[_Header]:
-    found: list[_Header] = []
-    for number, line in enumerate(normal):
-        if _STAMP_ONLY.match(line):
-            continue  # a lone time between groups of messages, not a sender
-        match = _SENDER_THEN_STAMP.match(line) or _STAMP_THEN_SENDER.match(line)
-        if match and not _SENTENCE_MARKS.search(match["sender"]):
-            after_blank = number == 0 or not normal[number - 1]
-            found.append(_Header(number, _original(lines[number], line, match), match, after_blank))
-    if not found:
-        return found
-    if sum(h.after_blank for h in found) >= 0.8 * len(found):
-        found = [h for h in found if h.after_blank]
-    if sum(h.shape == "full" for h in found) >= 0.66 * len(found):
-        found = [h for h in found if h.shape == "full"]
-    return found
+@dataclass
+class _Reading:
+    sender: str
+    headed: bool  # under a header of its own line, which owns the placeholders below it
+    sent_at: datetime | None = None
+    body: list[str] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+
+    def add(self, line: ChatLine, text: str) -> None:
+        self.body.append(text)
+        self.lines.append(line.number)
 
 
-def _messages_under_headers(lines: list[str], normal: list[str], headers: list[_Header],
-                            zone: ZoneInfo, today: date) -> list[ChatMessage]:
-    messages: list[ChatMessage] = []
-    context_day: date | None = None
-    bounds = [h.line for h in headers] + [len(lines)]
-    # Lone stamps before the first header only set the day (WeChat mobile's group times).
-    for line in normal[: headers[0].line]:
-        if stamp := _STAMP_ONLY.match(line):
-            context_day = _day_of(stamp, today) or today
-    for index, header in enumerate(headers):
-        context_day = _day_of(header.match, today) or context_day
-        sent_at = _moment(header.match, context_day or today, zone)
-        body: list[str] = []
-        for raw, line in zip(lines[header.line + 1: bounds[index + 1]],
-                             normal[header.line + 1: bounds[index + 1]], strict=True):
-            if stamp := _STAMP_ONLY.match(line):
-                # A lone clock is how WeChat heads today's messages.
-                context_day = _day_of(stamp, today) or today
-                continue
-            body.append(raw.rstrip())
-        messages.append(ChatMessage(len(messages) + 1, header.sender, sent_at, _trim(body)))
-    return messages
-
-
-def _original(raw: str, normal: str, match: re.Match[str]) -> str:
-    """The sender as the app wrote it (张三（实施）), not as normalised for matching, when the
-    normalisation kept every character in place."""
-    stripped = raw.strip()
-    if len(stripped) == len(normal):
-        return stripped[match.start("sender"): match.end("sender")].strip()
-    return match["sender"].strip()
-
-
-def _inline_messages(lines: list[str]) -> list[ChatMessage]:
-    """`王芳：登录不上` lines, as a forwarded record or a hand-typed summary reads."""
-    first = next((line for line in lines if line.strip()), "")
-    starts = [_INLINE.match(line.strip()) for line in lines]
-    if not _INLINE.match(first.strip()) or sum(1 for m in starts if m) < 2:
-        return []
-    collected: list[tuple[str, list[str]]] = []
-    for line, match in zip(lines, starts, strict=True):
-        if match and not line[:1].isspace():
-            collected.append((match["sender"], [match["text"]]))
-        elif collected:
-            collected[-1][1].append(line.rstrip())
-    return [ChatMessage(n, sender, None, _trim(body)) for n, (sender, body) in enumerate(collected, 1)]
+def parse_chat(text: str, zone: ZoneInfo, now: datetime) -> ChatPaste:
+    """The messages in a pasted chat, in order, and the lines set aside; `now` is the moment of
+    pasting (a bare clock is read as a time before it, in `zone`)."""
+    lines = read_lines(text)
+    readings: list[_Reading] = []
+    stamps: list[tuple[bool, re.Match[str]]] = []  # dividers' and headers' times, in paste order
+    timed: list[_Reading] = []  # the readings whose header gave a time, in the same order
+    set_aside: list[SetAsideLine] = []
+    current: _Reading | None = None
+    for line in lines:
+        if line.kind == "blank":
+            if current is not None:
+                current.body.append("")
+        elif line.kind in ("notice", "divider"):
+            if line.kind == "divider" and line.stamp is not None:
+                stamps.append((True, line.stamp))
+            set_aside.append(SetAsideLine(line.number, line.raw.strip(), line.kind))
+            current = None  # what follows without a header is not this message's
+        elif line.kind == "header":
+            current = _Reading(line.sender, headed=not line.said)
+            current.lines.append(line.number)
+            if line.said:
+                current.body.append(line.said)
+            if line.stamp is not None:
+                stamps.append((False, line.stamp))
+                timed.append(current)
+            readings.append(current)
+        elif line.kind == "placeholder" and (current is None or not current.headed):
+            # An image or file is a message of its own; with no header, nobody is known to have sent it.
+            set_aside.append(SetAsideLine(line.number, line.raw.strip(), "attachment"))
+        else:
+            if current is None:  # the copy began inside a message: its header was not copied
+                current = _Reading("", headed=False)
+                readings.append(current)
+            current.add(line, line.raw.rstrip())
+    moments = ChatCalendar(zone, now).read(stamps)
+    for reading, moment in zip(timed, [m for (divider, _), m in zip(stamps, moments, strict=True) if not divider],
+                               strict=True):
+        reading.sent_at = moment
+    messages = [ChatMessage(number, r.sender, r.sent_at, _trim(r.body), tuple(r.lines))
+                for number, r in enumerate(readings, 1)]
+    return ChatPaste(messages, set_aside, len(lines),
+                     tuple(line.number for line in lines if line.kind == "blank"))
 
 
 def _trim(body: list[str]) -> str:
     return "\n".join(line.strip() if line.startswith(("  ", "\t")) else line for line in body).strip()
 
 
-def _day_of(match: re.Match[str], today: date) -> date | None:
-    """The calendar day a stamp names, or None for a bare clock (the day carries over)."""
-    groups = match.groupdict()
-    if groups["y"]:
-        return date(int(groups["y"]), int(groups["ym"]), int(groups["yd"]))
-    if groups["mo"]:
-        # Chat times are in the past: a 12-28 pasted on 01-03 is last year's.
-        day = nearest_year(today, int(groups["mo"]), int(groups["md"]))
-        return day.replace(year=day.year - 1) if day > today else day
-    if groups["rel"]:
-        return today - timedelta(days={"今天": 0, "昨天": 1, "前天": 2}[groups["rel"]])
-    if groups["wd"]:
-        # WeChat names the weekday for the last week; today and yesterday have their own words.
-        back = (today.weekday() - _WEEKDAY_NUMBER[groups["wd"]]) % 7 or 7
-        return today - timedelta(days=back)
-    return None
-
-
-def _moment(match: re.Match[str], day: date, zone: ZoneInfo) -> datetime | None:
-    hour, minute = int(match["h"]), int(match["m"])
-    half = (match["half"] or match["half2"] or "").lower()
-    if half in ("下午", "晚上", "pm") and hour < 12:
-        hour += 12
-    elif half in ("凌晨", "上午", "早上", "am") and hour == 12:
-        hour = 0
-    try:
-        local = datetime.combine(day, time(hour, minute, int(match["s"] or 0)), tzinfo=zone)
-    except ValueError:
-        return None  # 25:61 is not a time; the message keeps its text without one
-    return local.astimezone(UTC)
-
-
-_PLACEHOLDER = re.compile(r"\[(?:图片|表情|语音|视频|文件|动画表情|image|photo|sticker)\]", re.IGNORECASE)
-_MENTION = re.compile(r"^(?:[@＠]\S+\s*)+")
-TITLE_CHARS = 40
-
-
 def draft_from_messages(messages: list[ChatMessage], zone: ZoneInfo, channel: str = "group") -> IssueDraft:
     """One issue from one or more messages: the first sender reported it, at the first time;
-    the title is the first real line; every message is quoted with its sender and time."""
+    the title is the first real line; every message is quoted with its sender and time.
+    Messages without a word (only `[图片]`) are refused alone: an issue needs a title."""
     if not messages:
         raise UsageError("no messages chosen")
     first = messages[0]
-    title = ""
-    for message in messages:
-        for line in message.text.splitlines():
-            cleaned = _MENTION.sub("", _PLACEHOLDER.sub("", line)).strip()
-            if cleaned:
-                title = cleaned
-                break
-        if title:
-            break
-    if len(title) > TITLE_CHARS:
-        title = title[: TITLE_CHARS - 1] + "…"
+    title = next((message.title for message in messages if message.title), "")
+    if not title:
+        numbers = "+".join(str(message.number) for message in messages)
+        raise UsageError(f"message {numbers} has no words to make an issue of ({first.first_line or 'empty'})",
+                         hint="merge it with a message that says what happened (join their numbers with +)")
     quoted = [_quote(message, zone) for message in messages]
-    return IssueDraft(title=title or first.first_line or "(chat)", description="\n\n".join(quoted),
+    return IssueDraft(title=title, description="\n\n".join(quoted),
                       reporter=first.sender, channel=channel, reported_at=first.sent_at)
 
 

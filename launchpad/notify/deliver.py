@@ -3,6 +3,15 @@
 The webhook URL carries the robot's key, so it is resolved from its secret reference here, at
 the moment of sending, and never appears in an error, a log line or the store: errors name
 the channel and the robot's host only. httpx is imported on first use.
+
+Sending is two steps so the outbox can claim a message only when its request goes out:
+`prepare()` does everything that cannot reach the robot (import httpx, resolve and check the
+webhook, open the client) and raises ChannelConfigError; `post()` sends. How a failed post
+ends tells the outbox what the robot may have: DeliveryFailed — it has nothing (the
+connection never opened, a rate limit, server trouble), send again later; ContentRefused — it
+read the message and refused it for what it says, sending the same text again cannot help;
+DeliveryUncertain — the request went out and no answer came back (a read timeout, a dropped
+connection), so the robot may have it and only a person looking at the group can tell.
 """
 
 from __future__ import annotations
@@ -38,6 +47,25 @@ class DeliveryFailed(LaunchpadError):
     exit_code = 1
 
 
+class ContentRefused(DeliveryFailed):
+    """The robot read the message and refused it for its content (too long, a banned word):
+    the same text will be refused again, so it is failed, not queued."""
+
+    title = "refused by the robot"
+
+
+class DeliveryUncertain(DeliveryFailed):
+    """The request went out but no answer came: the robot may have posted the message."""
+
+    title = "delivery unknown"
+
+
+# Exceptions of httpx raised before a byte of the request left this computer: a message they
+# stopped is certainly not in the group. Any other transport error came after the request
+# started going out, so the robot may have the message.
+_NEVER_SENT = ("ConnectError", "ConnectTimeout", "PoolTimeout")
+
+
 def channel_of(site: Site, name: str) -> Channel:
     channel = site.channels.get(name)
     if channel is None:
@@ -51,60 +79,102 @@ class Robot:
     """One channel's robot. `sleep` and `clock` are injectable so tests need not wait."""
 
     def __init__(self, name: str, channel: Channel, *, sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.time, client: Any = None) -> None:
+                 clock: Callable[[], float] = time.time, client: Any = None, timeout: float = TIMEOUT) -> None:
         self.name, self.channel = name, channel
-        self.sleep, self.clock, self.client = sleep, clock, client
+        self.sleep, self.clock, self.client, self.timeout = sleep, clock, client, timeout
+        self._ready: tuple[str, str | None, str, Any] | None = None
 
-    def _resolved(self) -> tuple[str, str | None]:
+    def prepare(self) -> None:
+        """Everything before the request: resolve and check the webhook, open the client.
+        Raises ChannelConfigError (or SecretUnavailable); nothing has been sent either way."""
+        if self._ready is not None:
+            return
+        import httpx
+
         label = f"channel {self.name}"
         webhook = resolve_secret(self.channel.webhook, label=f"{label} webhook")
         secret = resolve_secret(self.channel.secret, label=f"{label} secret") if self.channel.secret else None
-        if not webhook.startswith(("https://", "http://")):
-            raise ChannelConfigError(f"the webhook of channel {self.name} is not an http(s) URL",
-                                     hint=f"check what {self.channel.webhook} holds")
-        return webhook, secret
+        host = self._checked_host(webhook)
+        loopback = host in ("127.0.0.1", "localhost", "::1")
+        client = self.client or httpx.Client(timeout=self.timeout, trust_env=not loopback)
+        self._ready = (webhook, secret, host, client)
 
-    def post(self, fmt: str, title: str, body: str) -> None:
-        """Deliver or raise: ChannelConfigError (fix settings) or DeliveryFailed (try later)."""
+    def _checked_host(self, webhook: str) -> str:
+        """The webhook's host, or ChannelConfigError naming the channel (never the URL: it
+        holds the robot's key)."""
         import httpx
 
-        webhook, secret = self._resolved()
-        host = urlsplit(webhook).hostname or "?"
-        loopback = host in ("127.0.0.1", "localhost", "::1")
-        waited = 0.0
-        client = self.client or httpx.Client(timeout=TIMEOUT, trust_env=not loopback)
+        hint = f"check what {self.channel.webhook} holds (channels.{self.name} in site.yaml)"
+        if not webhook.startswith(("https://", "http://")):
+            raise ChannelConfigError(f"the webhook of channel {self.name} is not an http(s) URL", hint=hint)
+        if any(char.isspace() or ord(char) < 0x20 or ord(char) == 0x7F for char in webhook):
+            # A trailing \r from a file edited on Windows is the usual one.
+            raise ChannelConfigError(f"the webhook of channel {self.name} contains a space or control character",
+                                     hint=hint + "; a trailing \\r or newline?")
         try:
-            for attempt in range(1, RATE_LIMIT_ATTEMPTS + 1):
-                url, payload = build_request(self.channel.kind, webhook, secret, fmt, title, body, self.clock())
-                try:
-                    response = client.post(url, content=json.dumps(payload, ensure_ascii=False).encode(),
-                                           headers={"Content-Type": "application/json; charset=utf-8"})
-                except httpx.HTTPError as exc:
-                    # The exception's text may quote the URL, key included: name the host only.
-                    raise DeliveryFailed(f"cannot reach the {self.channel.kind} robot at {host} "
-                                         f"(channel {self.name}): {type(exc).__name__}",
-                                         hint="no network? it stays in the outbox: "
-                                         "`launchpad report outbox --send` when back online") from None
-                answer = classify(self.channel.kind, response.status_code, _json(response),
-                                  response.headers.get("Retry-After"))
-                if answer.verdict == "sent":
-                    return
-                if answer.verdict == "config":
-                    raise ChannelConfigError(f"channel {self.name} ({self.channel.kind}): {answer.message}",
-                                             hint=f"check channels.{self.name} in site.yaml and the robot's settings")
-                if answer.verdict != "rate_limited" or attempt == RATE_LIMIT_ATTEMPTS:
-                    raise DeliveryFailed(f"channel {self.name} ({self.channel.kind}) refused the message: "
-                                         f"{answer.message}",
-                                         hint="it stays in the outbox: `launchpad report outbox --send` to retry")
-                pause = min(answer.retry_after or 2.0 ** attempt * 2, MAX_WAIT - waited)
-                if pause <= 0:
-                    raise DeliveryFailed(f"channel {self.name} is rate limited ({answer.message})",
-                                         hint="wait a minute, then `launchpad report outbox --send`")
-                self.sleep(pause)
-                waited += pause
-        finally:
-            if self.client is None:
-                client.close()
+            host = urlsplit(webhook).hostname
+            httpx.URL(webhook)
+        except (ValueError, httpx.InvalidURL):
+            raise ChannelConfigError(f"the webhook of channel {self.name} is not a valid URL",
+                                     hint=hint + "; an IPv6 address goes in [brackets]") from None
+        if not host:
+            raise ChannelConfigError(f"the webhook of channel {self.name} names no host", hint=hint)
+        return host
+
+    def close(self) -> None:
+        if self._ready is not None and self.client is None:
+            self._ready[3].close()
+        self._ready = None
+
+    def post(self, fmt: str, title: str, body: str) -> None:
+        """Deliver or raise: ChannelConfigError (fix settings), DeliveryFailed (try later),
+        ContentRefused (never again as it is) or DeliveryUncertain (ask a person)."""
+        import httpx
+
+        self.prepare()
+        assert self._ready is not None
+        webhook, secret, host, client = self._ready
+        waited = 0.0
+        for attempt in range(1, RATE_LIMIT_ATTEMPTS + 1):
+            url, payload = build_request(self.channel.kind, webhook, secret, fmt, title, body, self.clock())
+            try:
+                response = client.post(url, content=json.dumps(payload, ensure_ascii=False).encode(),
+                                       headers={"Content-Type": "application/json; charset=utf-8"})
+            except httpx.HTTPError as exc:
+                raise self._transport_error(exc, host) from None
+            answer = classify(self.channel.kind, response.status_code, _json(response),
+                              response.headers.get("Retry-After"))
+            if answer.verdict == "sent":
+                return
+            if answer.verdict == "config":
+                raise ChannelConfigError(f"channel {self.name} ({self.channel.kind}): {answer.message}",
+                                         hint=f"check channels.{self.name} in site.yaml and the robot's settings")
+            if answer.verdict == "rejected":
+                raise ContentRefused(f"channel {self.name} ({self.channel.kind}) refused the message: "
+                                     f"{answer.message}",
+                                     hint="it will not be sent again as it is: paste it into the group by hand, "
+                                     "or change it and send it again")
+            if answer.verdict != "rate_limited" or attempt == RATE_LIMIT_ATTEMPTS:
+                raise DeliveryFailed(f"channel {self.name} ({self.channel.kind}) did not take the message: "
+                                     f"{answer.message}",
+                                     hint="it stays in the outbox: `launchpad report outbox --send` to retry")
+            pause = min(answer.retry_after or 2.0 ** attempt * 2, MAX_WAIT - waited)
+            if pause <= 0:
+                raise DeliveryFailed(f"channel {self.name} is rate limited ({answer.message})",
+                                     hint="wait a minute, then `launchpad report outbox --send`")
+            self.sleep(pause)
+            waited += pause
+
+    def _transport_error(self, exc: Exception, host: str) -> DeliveryFailed:
+        # The exception's text may quote the URL, key included: name the host only.
+        what = f"the {self.channel.kind} robot at {host} (channel {self.name})"
+        if type(exc).__name__ in _NEVER_SENT:
+            return DeliveryFailed(f"cannot reach {what}: {type(exc).__name__}",
+                                  hint="no network? it stays in the outbox: "
+                                  "`launchpad report outbox --send` when back online")
+        return DeliveryUncertain(f"sent to {what}, but no answer came back: {type(exc).__name__}",
+                                 hint="the robot may have posted it: check the group, then "
+                                 "`launchpad report outbox --requeue ID` if it is not there, else --drop ID")
 
 
 def _json(response: Any) -> Any:

@@ -13,6 +13,13 @@ goes again only when a person who looked at the group says so (`--requeue ID`).
 
 Order holds even with several senders: a message is claimed only when no earlier message to
 the same channel is being sent, and a part only after the earlier parts of its message.
+
+A message is claimed only when its request is about to go out (`next_sendable`, then the
+robot prepares, then `claim`): a sender killed while still getting ready leaves it `queued`,
+not a never-sent message marked `unknown`. A message the robot refused for its content is
+`failed`, with the robot's reason: it would be refused again, so it no longer holds up the
+messages behind it. A newer copy of the same report (`supersedes`) drops a copy still queued,
+so a stale one never arrives after the fresh one.
 """
 
 from __future__ import annotations
@@ -27,7 +34,15 @@ from launchpad.migrations import utc_now
 from launchpad.owner import owner_of, this_process
 from launchpad.store import Store
 
-STATUSES = ("queued", "sending", "sent", "unknown", "dropped")
+STATUSES = ("queued", "sending", "sent", "unknown", "failed", "dropped")
+# What a person may still have to act on; `report outbox` lists these by default.
+WAITING = ("queued", "sending", "unknown", "failed")
+# Claimable, in order: not before an earlier part of its message has gone, and not while an
+# earlier message to the same group is on its way (another sender may hold it).
+_IN_ORDER = (" AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.batch = o.batch AND e.part < o.part"
+             " AND e.status IN ('queued', 'sending', 'unknown'))"
+             " AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.channel = o.channel AND e.id < o.id"
+             " AND e.status = 'sending')")
 
 
 @dataclass(frozen=True)
@@ -58,10 +73,11 @@ class Outbox:
         self.me = this_process()
 
     def enqueue(self, channel: str, kind: str, fmt: str, title: str, parts: list[str],
-                dedupe_key: str | None = None) -> str:
+                dedupe_key: str | None = None, supersedes: str | None = None) -> str:
         """Queue a message's parts; returns the batch id. With a `dedupe_key` already queued
         (a retried step, a repeated command), the existing batch is returned and nothing is
-        added."""
+        added. With `supersedes` (e.g. one day's report to one channel), copies under the same
+        key still queued are dropped: this newer one replaces them."""
         with self.store.transaction():
             if dedupe_key is not None:
                 found = self.store.db.execute("SELECT batch FROM outbox WHERE dedupe_key = ?",
@@ -70,16 +86,21 @@ class Outbox:
                     return str(found[0])
             batch = uuid.uuid4().hex[:12]
             now = utc_now()
+            if supersedes is not None:
+                self.store.db.execute(
+                    "UPDATE outbox SET status = 'dropped', last_error = ?, updated_at = ? "
+                    "WHERE supersedes = ? AND status = 'queued'",
+                    [f"replaced by a newer copy (batch {batch})", now, supersedes])
             for number, body in enumerate(parts, 1):
                 self.store.db.table("outbox").insert({
                     "batch": batch, "part": number, "parts": len(parts), "channel": channel,
                     "kind": kind, "format": fmt, "title": title, "body": body,
                     "dedupe_key": f"{dedupe_key}#{number}" if dedupe_key is not None else None,
-                    "status": "queued", "created_at": now, "updated_at": now})
+                    "supersedes": supersedes, "status": "queued", "created_at": now, "updated_at": now})
         return batch
 
-    def claim_next(self, channel: str | None = None, batch: str | None = None) -> OutboxMessage | None:
-        """Take the next sendable message (oldest first) for this process, or None."""
+    def next_sendable(self, channel: str | None = None, batch: str | None = None) -> OutboxMessage | None:
+        """The next message that may be sent (oldest first), not yet claimed."""
         where: list[str] = ["o.status = 'queued'"]
         params: list[Any] = []
         if channel is not None:
@@ -88,24 +109,26 @@ class Outbox:
         if batch is not None:
             where.append("o.batch = ?")
             params.append(batch)
-        # In order: not before an earlier part of its message has gone, and not while an
-        # earlier message to the same group is on its way (another sender may hold it).
-        sql = ("SELECT o.id FROM outbox AS o WHERE " + " AND ".join(where) +
-               " AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.batch = o.batch AND e.part < o.part"
-               " AND e.status IN ('queued', 'sending', 'unknown'))"
-               " AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.channel = o.channel AND e.id < o.id"
-               " AND e.status = 'sending') ORDER BY o.id LIMIT 1")
+        rows = read_rows(self.store, "SELECT o.* FROM outbox AS o WHERE " + " AND ".join(where) + _IN_ORDER
+                         + " ORDER BY o.id LIMIT 1", params)
+        return OutboxMessage.from_row(rows[0]) if rows else None
+
+    def claim(self, message_id: int) -> bool:
+        """Mark a message `sending` by this process, its request about to go out; False when
+        another sender took it first or an earlier one is now on its way."""
         with self.store.transaction():
-            row = self.store.db.execute(sql, params).fetchone()
-            if row is None:
-                return None
             claimed = self.store.db.execute(
                 "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ?, "
-                "claimed_pid = ?, claimed_host = ?, claimed_boot = ? WHERE id = ? AND status = 'queued'",
-                [utc_now(), self.me["pid"], self.me["hostname"], self.me["boot_id"], row[0]])
-            if claimed.rowcount != 1:
-                return None
-        return self.get(row[0])
+                "claimed_pid = ?, claimed_host = ?, claimed_boot = ? WHERE id = ? AND status = 'queued' AND id IN "
+                "(SELECT o.id FROM outbox AS o WHERE o.id = ?" + _IN_ORDER + ")",
+                [utc_now(), self.me["pid"], self.me["hostname"], self.me["boot_id"], message_id, message_id])
+        return claimed.rowcount == 1
+
+    def note(self, message_id: int, error: str) -> None:
+        """Why a queued message could not even be tried (a channel setting to fix)."""
+        with self.store.transaction():
+            self.store.db.execute("UPDATE outbox SET last_error = ?, updated_at = ? WHERE id = ? AND status = 'queued'",
+                                  [error, utc_now(), message_id])
 
     def mark_sent(self, message_id: int) -> None:
         self._move(message_id, "sending", "sent", "", mine=True)
@@ -113,6 +136,11 @@ class Outbox:
     def release(self, message_id: int, error: str) -> None:
         """Back to queued after a failed attempt, with the reason for `outbox` to show."""
         self._move(message_id, "sending", "queued", error, mine=True)
+
+    def fail(self, message_id: int, reason: str) -> None:
+        """The robot refused it for its content: it would be refused again, so it is not
+        queued (and no longer holds up the messages behind it)."""
+        self._move(message_id, "sending", "failed", reason, mine=True)
 
     def abandon(self, message_id: int, reason: str) -> None:
         """Interrupted mid-send: whether the robot has it is unknown, so a person decides."""
@@ -147,17 +175,17 @@ class Outbox:
         return found
 
     def requeue(self, message_id: int) -> None:
-        """A person checked the group: send an `unknown` (or dropped) message again."""
+        """A person checked the group: send an `unknown` (or failed, or dropped) message again."""
         message = self.get(message_id)
-        if message.status not in ("unknown", "dropped"):
-            raise UsageError(f"outbox message {message_id} is {message.status}; only unknown or dropped "
+        if message.status not in ("unknown", "failed", "dropped"):
+            raise UsageError(f"outbox message {message_id} is {message.status}; only unknown, failed or dropped "
                              "messages can be requeued")
         self._move(message_id, message.status, "queued", "", mine=False)
 
     def drop(self, message_id: int) -> None:
         message = self.get(message_id)
-        if message.status not in ("queued", "unknown"):
-            raise UsageError(f"outbox message {message_id} is {message.status}; only queued or unknown "
+        if message.status not in ("queued", "unknown", "failed"):
+            raise UsageError(f"outbox message {message_id} is {message.status}; only queued, unknown or failed "
                              "messages can be dropped")
         self._move(message_id, message.status, "dropped", "dropped by a person", mine=False)
 

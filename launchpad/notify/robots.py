@@ -107,6 +107,8 @@ def classify(kind: str, status: int, reply: Any, retry_after: str | None) -> Rob
     code = int(code_value) if isinstance(code_value, int | str) and str(code_value).lstrip("-").isdigit() else None
     if status == 200 and code == 0:
         return RobotAnswer("sent", 0, message or "ok")
+    if code == -1:  # WeCom's and DingTalk's "system busy": the server's trouble, not the content
+        return RobotAnswer("transient", code, f"{code}: {message}")
     if code in _RATE_CODES[kind]:
         return RobotAnswer("rate_limited", code, f"{code}: {message}", wait)
     if code in _CONFIG_CODES[kind]:

@@ -35,3 +35,10 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_by_status ON outbox(status, channel, id);
 CREATE INDEX outbox_by_batch ON outbox(batch, part);
 """
+
+# A newer copy of the same report (one day's daily report to one channel) replaces a copy
+# still queued: rows that are copies of one report share this key.
+OUTBOX_SUPERSEDES = """
+ALTER TABLE outbox ADD COLUMN supersedes TEXT;
+CREATE INDEX outbox_by_supersedes ON outbox(supersedes, status);
+"""

@@ -2,8 +2,10 @@
 the one path for the daily report, notices and the `announce` step, in the CLI and the TUI.
 
 A flush sends each channel's messages in order and stops a channel at its first failure, so
-a later part never arrives before an earlier one; other channels go on. What failed stays
-queued, with its reason, for the next flush.
+a later part never arrives before an earlier one; other channels go on. What could not go
+stays queued, with its reason, for the next flush. Two endings do not stop the channel for
+ever: a message the robot refused for its content is failed (the rest go on), and one whose
+request went out unanswered is unknown (a person checks the group).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from launchpad.errors import LaunchpadError, SecretUnavailable
-from launchpad.notify.deliver import ChannelConfigError, Robot, channel_of
+from launchpad.notify.deliver import ChannelConfigError, ContentRefused, DeliveryUncertain, Robot, channel_of
 from launchpad.notify.outbox import Outbox, OutboxMessage
 from launchpad.notify.robots import LIMITS, PREFERRED_FORMAT
 from launchpad.notify.split import split_message
@@ -30,7 +32,8 @@ def default_robot(name: str, site: Site) -> Robot:
 @dataclass
 class FlushReport:
     sent: list[OutboxMessage] = field(default_factory=list)
-    failed: list[tuple[OutboxMessage, LaunchpadError]] = field(default_factory=list)
+    failed: list[tuple[OutboxMessage, LaunchpadError]] = field(default_factory=list)  # queued, or failed
+    unknown: list[tuple[OutboxMessage, LaunchpadError]] = field(default_factory=list)  # asked, unanswered
     abandoned: list[int] = field(default_factory=list)  # found mid-send from a dead process
 
 
@@ -54,7 +57,7 @@ def format_for(site: Site, channel: str, requested: str | None = None) -> str:
 
 
 def queue_message(store: Store, site: Site, channel: str, body: str, fmt: str, title: str = "",
-                  lang: str = "zh", dedupe_key: str | None = None) -> str:
+                  lang: str = "zh", dedupe_key: str | None = None, supersedes: str | None = None) -> str:
     """Split and queue a message for `channel`; returns its batch. Refuses an unknown channel
     or format before queueing: a message that can never go must not wait for ever."""
     kind = channel_of(site, channel).kind
@@ -63,7 +66,7 @@ def queue_message(store: Store, site: Site, channel: str, body: str, fmt: str, t
     words = labels(lang)
     parts = split_message(body, LIMITS[kind][fmt],
                           marker=lambda part, total: words["part"].format(part=part, parts=total).strip())
-    return Outbox(store).enqueue(channel, kind, fmt, title, parts, dedupe_key)
+    return Outbox(store).enqueue(channel, kind, fmt, title, parts, dedupe_key, supersedes)
 
 
 def flush(store: Store, site: Site, *, channel: str | None = None, batch: str | None = None,
@@ -73,47 +76,72 @@ def flush(store: Store, site: Site, *, channel: str | None = None, batch: str | 
     report = FlushReport(abandoned=outbox.recover_abandoned())
     stopped: set[str] = set()
     robots: dict[str, Robot] = {}
-    while True:
-        message = _claim(outbox, channel, batch, stopped)
-        if message is None:
-            return report
-        try:
-            robot = robots.get(message.channel) or robot_for(message.channel, site)
-            robots[message.channel] = robot
-            robot.post(message.format, message.title, message.body)
-        except LaunchpadError as exc:
-            if isinstance(exc, SecretUnavailable):
-                exc = ChannelConfigError(exc.message, hint=exc.hint)
-            outbox.release(message.id, exc.message)
-            report.failed.append((message, exc))
-            stopped.add(message.channel)
-        except BaseException:
-            # Ctrl-C or a bug mid-request: the robot may have the message already.
-            outbox.abandon(message.id, "interrupted mid-send: check the group")
-            raise
-        else:
-            outbox.mark_sent(message.id)
-            report.sent.append(message)
+    try:
+        while True:
+            message = _next(outbox, channel, batch, stopped)
+            if message is None:
+                return report
+            try:
+                robot = robots.get(message.channel) or robot_for(message.channel, site)
+                robots[message.channel] = robot
+                robot.prepare()
+            except LaunchpadError as exc:
+                # Nothing was claimed or sent: the message stays queued with the reason.
+                error = ChannelConfigError(exc.message, hint=exc.hint) if isinstance(exc, SecretUnavailable) else exc
+                outbox.note(message.id, error.message)
+                report.failed.append((message, error))
+                stopped.add(message.channel)
+                continue
+            if outbox.claim(message.id):
+                _post(outbox, robot, message, report, stopped)
+    finally:
+        for robot in robots.values():
+            robot.close()
 
 
-def _claim(outbox: Outbox, channel: str | None, batch: str | None, stopped: set[str]) -> OutboxMessage | None:
+def _post(outbox: Outbox, robot: Robot, message: OutboxMessage, report: FlushReport, stopped: set[str]) -> None:
+    """Send one claimed message and record how it ended."""
+    try:
+        robot.post(message.format, message.title, message.body)
+    except ContentRefused as exc:
+        outbox.fail(message.id, exc.message)
+        report.failed.append((message, exc))
+    except DeliveryUncertain as exc:
+        outbox.abandon(message.id, exc.message)
+        report.unknown.append((message, exc))
+        stopped.add(message.channel)
+    except LaunchpadError as exc:
+        outbox.release(message.id, exc.message)
+        report.failed.append((message, exc))
+        stopped.add(message.channel)
+    except BaseException:
+        # Ctrl-C or a bug mid-request: the robot may have the message already.
+        outbox.abandon(message.id, "interrupted mid-send: check the group")
+        raise
+    else:
+        outbox.mark_sent(message.id)
+        report.sent.append(message)
+
+
+def _next(outbox: Outbox, channel: str | None, batch: str | None, stopped: set[str]) -> OutboxMessage | None:
     # A stopped channel's messages stay queued; the other channels' messages still go.
     names = [channel] if channel is not None else outbox.queued_channels()
     for name in names:
-        if name not in stopped and (message := outbox.claim_next(channel=name, batch=batch)) is not None:
+        if name not in stopped and (message := outbox.next_sendable(channel=name, batch=batch)) is not None:
             return message
     return None
 
 
 def send_message(store: Store, site: Site, channel: str, body: str, fmt: str | None = None, title: str = "",
-                 lang: str = "zh", dedupe_key: str | None = None,
+                 lang: str = "zh", dedupe_key: str | None = None, supersedes: str | None = None,
                  robot_for: RobotFactory = default_robot) -> Delivery:
-    """Queue and send one message now; what does not go stays queued."""
+    """Queue and send one message now; what does not go stays queued (see `Delivery`)."""
     chosen = format_for(site, channel, fmt)
-    batch = queue_message(store, site, channel, body, chosen, title, lang, dedupe_key)
+    batch = queue_message(store, site, channel, body, chosen, title, lang, dedupe_key, supersedes)
     result = flush(store, site, batch=batch, robot_for=robot_for)
     parts = Outbox(store).messages(batch=batch)
-    error = result.failed[0][1] if result.failed else None
+    errors = [error for _message, error in result.failed + result.unknown]
+    error = errors[0] if errors else None
     if error is None and any(p.status != "sent" for p in parts):
         waiting = next(p for p in parts if p.status != "sent")
         error = LaunchpadError(f"part {waiting.part} of {waiting.parts} is {waiting.status}"

@@ -1,10 +1,12 @@
 """Strict host key checking: an unknown or changed key is refused, never silently accepted.
 
-launchpad reads the user's `~/.ssh/known_hosts` (never writes it) and a known_hosts file of
-its own per workspace, which `launchpad hosts trust` appends to after a person compared the
-fingerprint. Entries are read as OpenSSH writes them: hashed names (`|1|salt|hash`),
-`[host]:port` for ports other than 22, comma-separated patterns with `*`, `?` and `!`, and the
-`@revoked` marker.
+launchpad reads the files ssh reads (`~/.ssh/known_hosts`, `/etc/ssh/ssh_known_hosts`, or the
+`UserKnownHostsFile` and `GlobalKnownHostsFile` that ssh_config names for the host) and a
+known_hosts file of its own per workspace. `launchpad hosts trust` appends to its own file
+after a person compared the fingerprint, or to the host's first `UserKnownHostsFile` when
+ssh_config names one (where ssh would record it too); the user's default file is never written.
+Entries are read as OpenSSH writes them: hashed names (`|1|salt|hash`), `[host]:port` for
+ports other than 22, comma-separated patterns with `*`, `?` and `!`, and the `@revoked` marker.
 
 Why not `paramiko.HostKeys`: it stops at the first `@cert-authority` or `@revoked` line with an
 exception, knows no wildcards, and keeps one key per type and host, so a host listed in both
@@ -24,13 +26,18 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import paramiko
 
-from launchpad.errors import ChangedHostKey, RemoteError, UnknownHostKey, UsageError
+from launchpad.errors import ChangedHostKey, RevokedHostKey, UnknownHostKey, UsageError
+
+if TYPE_CHECKING:
+    from launchpad.remote.sshconfig import SshTarget
 
 DEFAULT_USER_KNOWN_HOSTS = "~/.ssh/known_hosts"
+# ssh's default GlobalKnownHostsFile: keys an administrator recorded for every user.
+DEFAULT_GLOBAL_KNOWN_HOSTS = ("/etc/ssh/ssh_known_hosts",)
 # paramiko names RSA host key algorithms by signature; known_hosts names the key type.
 _ALGORITHMS_FOR_TYPE = {"ssh-rsa": ("rsa-sha2-512", "rsa-sha2-256")}
 
@@ -96,26 +103,63 @@ class _Entry:
 
 
 class KnownHosts:
-    """The known_hosts files launchpad trusts: some read-only, at most one it appends to."""
+    """The known_hosts files launchpad trusts: some read-only, at most one it appends to.
+
+    `read_only` are the user's files and `global_files` the system's: a host's
+    `UserKnownHostsFile` and `GlobalKnownHostsFile` replace them (`for_target`).
+    """
 
     def __init__(
         self,
         read_only: Sequence[str | os.PathLike[str]] = (DEFAULT_USER_KNOWN_HOSTS,),
         writable: str | os.PathLike[str] | None = None,
+        *,
+        global_files: Sequence[str | os.PathLike[str]] = (),
     ) -> None:
         self.read_only = [Path(os.path.expanduser(p)) for p in read_only]
         self.writable = Path(os.path.expanduser(writable)) if writable is not None else None
-        self._entries: list[_Entry] | None = None
-        self._lock = threading.Lock()
+        self.global_files = [Path(os.path.expanduser(p)) for p in global_files]
+        # Shared with every `for_target` view, so a key trusted through one (a bastion) is
+        # seen at once by the others (the hosts behind it).
+        self._cache = _ParsedFiles()
 
     @classmethod
     def for_workspace(cls, writable: str | os.PathLike[str]) -> KnownHosts:
-        """The user's known_hosts (read only) plus the workspace's own file (appended to)."""
-        return cls(read_only=(DEFAULT_USER_KNOWN_HOSTS,), writable=writable)
+        """The user's and the system's known_hosts (read only), as ssh reads them, plus the
+        workspace's own file (appended to)."""
+        return cls(
+            read_only=(DEFAULT_USER_KNOWN_HOSTS,),
+            writable=writable,
+            global_files=DEFAULT_GLOBAL_KNOWN_HOSTS,
+        )
+
+    def for_target(self, target: SshTarget) -> KnownHosts:
+        """The files for one host, as its ssh_config block names them.
+
+        A `UserKnownHostsFile` replaces the user's default file and its first file is where
+        `trust` writes, as ssh would; launchpad's own file is still read, so keys trusted
+        there before keep working. A `GlobalKnownHostsFile` replaces the system's file.
+        """
+        users, globals_ = target.user_known_hosts, target.global_known_hosts
+        if users is None and globals_ is None:
+            return self
+        read_only: list[str | os.PathLike[str]] = list(self.read_only)
+        writable: str | os.PathLike[str] | None = self.writable
+        if users is not None:
+            read_only = list(users[1:]) + ([self.writable] if self.writable and users else [])
+            writable = users[0] if users else self.writable
+        view = KnownHosts(
+            read_only=read_only,
+            writable=writable,
+            global_files=self.global_files if globals_ is None else globals_,
+        )
+        view._cache = self._cache
+        return view
 
     @property
     def files(self) -> list[Path]:
-        return self.read_only + ([self.writable] if self.writable else [])
+        """Every file searched: a key in any of them is trusted."""
+        return self.read_only + self.global_files + ([self.writable] if self.writable else [])
 
     def keys_for(self, hostname: str, port: int) -> list[KnownKey]:
         """The trusted keys recorded for a host (revoked and CA lines excluded)."""
@@ -143,15 +187,14 @@ class KnownHosts:
         if status.state == "known":
             return
         if status.state == "revoked":
-            raise RemoteError(
-                host,
-                f"the host offers {key.get_name()} {fingerprint(key)}, which known_hosts marks "
-                "@revoked",
-                hint="do not connect; ask the client's administrator for the host's new key",
-            )
+            raise RevokedHostKey(host, key.get_name(), fingerprint(key))
         if status.state == "changed":
             raise ChangedHostKey(host, key.get_name(), fingerprint(key), status.recorded())
-        raise UnknownHostKey(host, key.get_name(), fingerprint(key))
+        raise UnknownHostKey(host, key.get_name(), fingerprint(key), searched=self.searched())
+
+    def searched(self) -> list[str]:
+        """The files looked in, as a person can check them: absent ones say so."""
+        return [str(p) if p.exists() else f"{p} (absent)" for p in self.files]
 
     def preferred_key_types(self, hostname: str, port: int) -> list[str]:
         """Host key algorithms to ask for first, so the server offers the key we know
@@ -173,31 +216,46 @@ class KnownHosts:
         path = self.writable
         hashed = _hash_name(known_hosts_name(hostname, port), os.urandom(20))
         line = f"{hashed} {key.get_name()} {key.get_base64()}\n"
-        with self._lock:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
-            with os.fdopen(fd, "r+b") as file:
-                os.fchmod(file.fileno(), 0o600)
-                size = file.seek(0, os.SEEK_END)
-                # A hand-edited file may lack its final newline; do not glue onto its last line.
-                if size and os.pread(file.fileno(), 1, size - 1) != b"\n":
-                    line = "\n" + line
-                file.write(line.encode("ascii"))
-            if self._entries is not None:
-                entry = _parse_line(line.strip(), f"{path}:new")
-                if entry is not None:
-                    self._entries.append(entry)
+        with self._cache.lock:
+            try:
+                line = _append_line(path, line)
+            except OSError as exc:
+                raise UsageError(
+                    f"cannot write known_hosts file {path}: {exc.strerror or exc}",
+                    hint="check the folder and the file's permissions; nothing was recorded",
+                ) from None
+            entry = _parse_line(line.strip(), f"{path}:new")
+            self._cache.append(path, entry)
         return path
 
     def reload(self) -> None:
-        with self._lock:
-            self._entries = None
+        self._cache.clear()
 
     def _loaded(self) -> list[_Entry]:
-        with self._lock:
-            if self._entries is None:
-                self._entries = [e for path in self.files for e in _read_file(path)]
-            return self._entries
+        return [entry for path in self.files for entry in self._cache.entries(path)]
+
+
+class _ParsedFiles:
+    """known_hosts files parsed once each, by path, until `clear`."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self._by_path: dict[Path, list[_Entry]] = {}
+
+    def entries(self, path: Path) -> list[_Entry]:
+        with self.lock:
+            if path not in self._by_path:
+                self._by_path[path] = _read_file(path)
+            return self._by_path[path]
+
+    def append(self, path: Path, entry: _Entry | None) -> None:
+        with self.lock:
+            if entry is not None and path in self._by_path:
+                self._by_path[path].append(entry)
+
+    def clear(self) -> None:
+        with self.lock:
+            self._by_path.clear()
 
 
 class StrictHostKeyPolicy(paramiko.MissingHostKeyPolicy):
@@ -214,6 +272,20 @@ class StrictHostKeyPolicy(paramiko.MissingHostKeyPolicy):
         self, client: paramiko.SSHClient, hostname: str, key: paramiko.PKey
     ) -> None:
         self.known_hosts.verify(self.host, self.hostname, self.port, key)
+
+
+def _append_line(path: Path, line: str) -> str:
+    """Append one entry to a private file; returns the line as written."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "r+b") as file:
+        os.fchmod(file.fileno(), 0o600)
+        size = file.seek(0, os.SEEK_END)
+        # A hand-edited file may lack its final newline; do not glue onto its last line.
+        if size and os.pread(file.fileno(), 1, size - 1) != b"\n":
+            line = "\n" + line
+        file.write(line.encode("ascii"))
+    return line
 
 
 def _read_file(path: Path) -> list[_Entry]:

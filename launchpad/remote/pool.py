@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Literal, TypeVar
 
-from launchpad.errors import LaunchpadError, RemoteError, RunAborted
+from launchpad.errors import HostKeyRefused, LaunchpadError, RemoteError, RunAborted
 from launchpad.remote.base import HostSpec, Timeouts, Transport
 from launchpad.remote.capture import DEFAULT_CAPTURE_LIMIT
 from launchpad.remote.local import LocalTransport
@@ -47,15 +47,18 @@ class ConnectionPool:
         ssh_config: str | None = DEFAULT_SSH_CONFIG,
         capture_limit: int = DEFAULT_CAPTURE_LIMIT,
         factory: TransportFactory | None = None,
+        on_host_key_refused: Callable[[SshTarget, HostKeyRefused], None] | None = None,
     ) -> None:
         """`ssh_config` is the ssh_config file to honour (None: none); `factory` replaces
-        the built-in transports (tests use it for fakes)."""
+        the built-in transports (tests use it for fakes); `on_host_key_refused` hears of each
+        host key refused when connecting (jump hosts included), to audit it."""
         self.kind = kind
         self.timeouts = timeouts or Timeouts()
         self.capture_limit = capture_limit
         self._known_hosts = known_hosts
         self._resolver = SshConfigResolver(ssh_config)
         self._factory = factory
+        self._on_host_key_refused = on_host_key_refused
         self._transports: dict[HostSpec, Transport] = {}
         self._jumps: dict[SshTarget, SshTransport] = {}
         self._opened = 0
@@ -112,6 +115,7 @@ class ConnectionPool:
             timeouts=self.timeouts,
             capture_limit=self.capture_limit,
             on_connect=lambda _target: self._count(),
+            on_refused=self._on_host_key_refused,
         )
 
     def _jump_transport(self, target: SshTarget) -> SshTransport:

@@ -19,7 +19,15 @@ from typing import BinaryIO
 
 import paramiko
 
-from launchpad.errors import ConnectionLost, HostUnreachable, RemoteError
+from launchpad.errors import (
+    ChangedHostKey,
+    ConnectionLost,
+    HostKeyRefused,
+    HostUnreachable,
+    RemoteError,
+    RevokedHostKey,
+    UnknownHostKey,
+)
 from launchpad.remote.base import (
     CommandResult,
     HostSpec,
@@ -55,13 +63,16 @@ class SshTransport:
         jump: SshTransport | None = None,
         capture_limit: int = DEFAULT_CAPTURE_LIMIT,
         on_connect: Callable[[SshTarget], None] | None = None,
+        on_refused: Callable[[SshTarget, HostKeyRefused], None] | None = None,
     ) -> None:
+        """`on_refused` hears of every host key this transport (or its jump host) refuses."""
         self.host = host
         self.timeouts = timeouts or Timeouts()
         self.known_hosts = known_hosts or KnownHosts()
         self.target = target or (ssh_config or SshConfigResolver()).resolve(host)
         self.capture_limit = capture_limit
         self._on_connect = on_connect
+        self._on_refused = on_refused
         self._owned_jump: SshTransport | None = None
         if jump is None and self.target.jump is not None:
             jump = self._owned_jump = SshTransport(
@@ -70,6 +81,7 @@ class SshTransport:
                 known_hosts=self.known_hosts,
                 timeouts=self.timeouts,
                 on_connect=on_connect,
+                on_refused=on_refused,
             )
         self.jump = jump
         self._connection: Connection | None = None
@@ -85,9 +97,15 @@ class SshTransport:
                 current.close()
                 self._connection = None
             via = self._through_jump if self.jump is not None else None
-            fresh = connect(
-                self.target, known_hosts=self.known_hosts, timeouts=self.timeouts, via=via
-            )
+            try:
+                fresh = connect(
+                    self.target, known_hosts=self.known_hosts, timeouts=self.timeouts, via=via
+                )
+            except (UnknownHostKey, ChangedHostKey, RevokedHostKey) as refused:
+                # A jump host's refusal passes through here too; its own transport reported it.
+                if self._on_refused is not None and refused.host == self.target.name:
+                    self._on_refused(self.target, refused)
+                raise
             self._connection = fresh
         if self._on_connect is not None:
             self._on_connect(self.target)

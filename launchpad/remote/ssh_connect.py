@@ -74,6 +74,7 @@ def connect(
     via: ChannelOpener | None = None,
 ) -> Connection:
     """Connect and authenticate, raising a launchpad error for every way that can fail."""
+    known_hosts = known_hosts.for_target(target)  # the files ssh_config names for this host
     client = paramiko.SSHClient()
     # The client holds no host keys, so every server key goes through the strict policy.
     client.set_missing_host_key_policy(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
+import shlex
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,10 @@ class SshTarget:
     # `IdentitiesOnly yes`: use the listed key files only, not the agent's or the defaults.
     identities_only: bool = False
     jump: SshTarget | None = None
+    # `UserKnownHostsFile` / `GlobalKnownHostsFile` when ssh_config names them for this host
+    # (`~` and tokens expanded; empty for `none`); None: launchpad's defaults apply.
+    user_known_hosts: tuple[str, ...] | None = None
+    global_known_hosts: tuple[str, ...] | None = None
 
     @property
     def address(self) -> str:
@@ -77,14 +82,20 @@ class SshConfigResolver:
             jump: SshTarget | None = self._resolve(spec.jump, hops=hops + 1)
         else:
             jump = self._configured_jump(spec, options, hops)
+        hostname = options.get("hostname", spec.address)
+        port = spec.port or self._port(spec, options)
+        user = spec.user or options.get("user") or getpass.getuser()
+        files = KnownHostsFiles(self.path, spec, hostname, port, user)
         return SshTarget(
             name=spec.name,
-            hostname=options.get("hostname", spec.address),
-            port=spec.port or self._port(spec, options),
-            user=spec.user or options.get("user") or getpass.getuser(),
+            hostname=hostname,
+            port=port,
+            user=user,
             identity_files=tuple(os.path.expanduser(p) for p in identity_files),
             identities_only=options.get("identitiesonly", "no").lower() == "yes",
             jump=jump,
+            user_known_hosts=files.named(options.get("userknownhostsfile")),
+            global_known_hosts=files.named(options.get("globalknownhostsfile")),
         )
 
     def _configured_jump(
@@ -145,6 +156,58 @@ def parse_proxy_jump(value: str, *, where: str = "ProxyJump") -> HostSpec:
         )
     assert previous is not None  # str.split always yields at least one hop
     return previous
+
+
+@dataclass(frozen=True)
+class KnownHostsFiles:
+    """Reads a `UserKnownHostsFile` or `GlobalKnownHostsFile` value as ssh does: several
+    paths, quoted when they hold spaces, `~` and the %-tokens people use in them expanded."""
+
+    config: Path | None
+    spec: HostSpec
+    hostname: str
+    port: int
+    user: str
+
+    def named(self, value: str | None) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        try:
+            words = [value] if self._quoted_whole(value) else shlex.split(value)
+        except ValueError:
+            raise UsageError(
+                f"{self.spec.name}: {self.config} has an unbalanced quote in its known_hosts "
+                f"file setting {value!r}",
+                hint="quote each path whole, e.g. UserKnownHostsFile \"~/my hosts/known_hosts\"",
+            ) from None
+        if [w.lower() for w in words] == ["none"]:
+            return ()
+        return tuple(os.path.expanduser(self._tokens(word)) for word in words)
+
+    def _quoted_whole(self, value: str) -> bool:
+        """paramiko drops the quotes around a whole value, so `"~/my hosts"` reaches us as two
+        words; the file itself tells whether it was one quoted path."""
+        if " " not in value or self.config is None:
+            return False
+        try:
+            text = self.config.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+        pattern = rf'(?im)^\s*(user|global)knownhostsfile(\s*=\s*|\s+)"{re.escape(value)}"\s*$'
+        return re.search(pattern, text) is not None
+
+    def _tokens(self, word: str) -> str:
+        values = {
+            "%": "%",
+            "d": os.path.expanduser("~"),
+            "u": getpass.getuser(),
+            "h": self.hostname,
+            "p": str(self.port),
+            "r": self.user,
+            "n": self.spec.address,
+        }
+        # An unknown token stays as written, so the file named in messages is recognisable.
+        return re.sub(r"%(.)", lambda m: values.get(m[1], m[0]), word)
 
 
 def _parse_file(path: Path) -> paramiko.SSHConfig:

@@ -23,6 +23,14 @@ MAX_RUNS = 200  # a day; more would be a script in a loop, not a go-live
 
 
 @dataclass(frozen=True)
+class StepNote:
+    """A step the client must hear about by name: skipped, not checked or refused, and why."""
+
+    title: str
+    reason: Said  # rendered in the report's language
+
+
+@dataclass(frozen=True)
 class RunLine:
     id: int
     playbook: str
@@ -36,6 +44,9 @@ class RunLine:
     steps_total: int
     steps_passed: int
     failures: tuple[str, ...]  # titles of failed steps
+    skipped: tuple[StepNote, ...] = ()  # skipped by a person, with the person's reason
+    not_checked: tuple[StepNote, ...] = ()  # had nothing to check, with why
+    refused: tuple[StepNote, ...] = ()  # gates that refused, with the refusal
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,7 @@ def runs_on(store: Store, start: str, end: str, zone: ZoneInfo) -> list[RunLine]
         states = store.latest_step_states(run["id"])
         failed = tuple(titles.get(step_id, {}).get("name", step_id)
                        for step_id, state in states.items() if state["status"] == "failed")
+        notes = _step_notes(store, run["id"], states, titles)
         lines.append(RunLine(
             id=run["id"], playbook=run["playbook"],
             title=(run.get("playbook_snapshot") or {}).get("title", run["playbook"]),
@@ -99,9 +111,24 @@ def runs_on(store: Store, start: str, end: str, zone: ZoneInfo) -> list[RunLine]
             status=run["status"], operator=run["operator"] or "",
             started=local_text(run["started"], zone), finished=local_text(run["finished"], zone),
             steps_total=len(states), steps_passed=sum(1 for s in states.values() if s["status"] == "passed"),
-            failures=failed,
+            failures=failed, skipped=notes["skipped"], not_checked=notes["not_checked"], refused=notes["refused"],
         ))
     return lines
+
+
+def _step_notes(store: Store, run_id: int, states: dict[str, dict[str, Any]],
+                info: dict[str, dict[str, Any]]) -> dict[str, tuple[StepNote, ...]]:
+    """Skipped steps (only those a person skipped: a step not meant for this environment is not
+    news) with the person's reason; unchecked and refused steps with their summary."""
+    skip_reasons = {d["step_id"]: d["reason"] for d in store.decisions(run_id) if d["kind"] == "skipped"}
+    notes: dict[str, list[StepNote]] = {"skipped": [], "not_checked": [], "refused": []}
+    for step_id, state in states.items():
+        title = info.get(step_id, {}).get("name", step_id)
+        if state["status"] == "skipped" and step_id in skip_reasons:
+            notes["skipped"].append(StepNote(title, skip_reasons[step_id]))
+        elif state["status"] in ("not_checked", "refused"):
+            notes[state["status"]].append(StepNote(title, loads(state.get("summary"), state.get("summary_phrase"))))
+    return {status: tuple(found) for status, found in notes.items()}
 
 
 def checks_on(store: Store, runs: list[RunLine], zone: ZoneInfo) -> list[CheckLine]:

@@ -156,6 +156,13 @@ def _line(row: dict[str, Any], day: date, zone: ZoneInfo) -> IssueLine:
     )
 
 
+def chat_copy_key(day: date, channel: str) -> str:
+    """The outbox key shared by the copies of one day's report to one channel: sent again
+    (after an offline failure, or with a corrected plan), the fresh copy replaces one still
+    queued, so the group never gets the stale one after it."""
+    return f"daily report {day.isoformat()} to {channel}"
+
+
 def read_plan(workspace_root: Path | None, day: date) -> list[str]:
     """Tomorrow's plan kept in the workspace: `data/plan-YYYY-MM-DD.txt` for the day, else
     `data/plan.txt`; one item a line, blank lines and `#` comments skipped."""

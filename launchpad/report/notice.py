@@ -1,7 +1,11 @@
 """Notices for the client group — above all the release notice the seed asks for: what will
 change, when, the expected impact and who to call. A notice is a template
 (`<name>.txt.j2` for plain text, `<name>.md.j2` for Markdown), bundled or the workspace's own,
-filled from the fields given and the site (project name, who is on duty)."""
+filled from the fields given and the site (project name, who is on duty).
+
+A notice always tells the client whom to call: without a contact field it names the person on
+duty, and when nobody is on duty or that person has no phone, the notice is refused with the
+reason rather than sent with an empty "联系人：" line."""
 
 from __future__ import annotations
 
@@ -9,11 +13,24 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from launchpad.errors import LaunchpadError
+from launchpad.phrases import Phrase, phrase
 from launchpad.report.render import render_template
+from launchpad.safetext import for_format
 from launchpad.site import Contact, Site
 
 SUFFIX = {"text": "txt", "markdown": "md"}
 STANDARD_FIELDS = ("change", "when", "impact", "contact", "backup")
+
+
+class NoticeRefused(LaunchpadError):
+    """A notice that would leave the client without anyone to call."""
+
+    title = "notice refused"
+
+    def __init__(self, reason: Phrase, *, hint: str) -> None:
+        super().__init__(str(reason), hint=hint)
+        self.reason = reason
 
 
 def _person(contact: Contact | dict[str, Any] | None) -> str:
@@ -41,5 +58,25 @@ def render_notice(name: str, fields: dict[str, str], values: dict[str, Any], fmt
     notice["contact"] = _person(duty.get("primary"))
     notice["backup"] = _person(duty.get("backup"))
     notice.update(fields)
+    _require_contact(fields, duty.get("primary"))
+    text = for_format(SUFFIX[fmt])  # what people typed stays text: no forged lines, links or mentions
+    notice = {key: text(value) if isinstance(value, str) else value for key, value in notice.items()}
     template = f"{name}.{SUFFIX[fmt]}.j2"
     return render_template(template, {**values, "notice": notice}, lang, workspace_root).strip() + "\n"
+
+
+def _require_contact(fields: dict[str, str], primary: dict[str, Any] | None) -> None:
+    """Refuse a notice nobody could be called about: a contact the person wrote is taken as
+    written (unless blank); the one taken from the roster needs a name and a phone."""
+    if "contact" in fields:
+        if not fields["contact"].strip():
+            raise NoticeRefused(phrase("notice.blank_contact"),
+                                hint="give a name and a phone (contact=…), or leave it out to name the person on duty")
+        return
+    if primary is None:
+        raise NoticeRefused(phrase("notice.nobody_on_duty"),
+                            hint="add today to the duty roster in site.yaml, or give the contact field (contact=…)")
+    if not str(primary.get("name", "")).strip() or not str(primary.get("phone", "")).strip():
+        raise NoticeRefused(phrase("notice.no_phone", name=primary.get("name") or primary.get("id", "?")),
+                            hint=f"add a phone to contact {primary.get('id', '?')!r} in site.yaml, "
+                            "or give the contact field (contact=…)")

@@ -9,6 +9,8 @@ sandboxed and an undefined name is an error that names the template, never silen
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -29,7 +31,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from launchpad.errors import UsageError
 from launchpad.issues.labels import field_label, value_label
 from launchpad.phrases import render as render_phrase
+from launchpad.report.daily import DailyReport, IssueLine
 from launchpad.report.labels import labels
+from launchpad.safetext import block_for_format, for_format
 
 FORMATS = ("txt", "md", "html")
 SAID_LIMIT = 200  # a check's summary in the daily report: the gist, not the whole output
@@ -37,12 +41,13 @@ WORKSPACE_TEMPLATES = "templates"
 
 
 @cache
-def _environment(workspace_templates: Path | None) -> SandboxedEnvironment:
+def _environment(workspace_templates: Path | None, fmt: str = "txt") -> SandboxedEnvironment:
+    """The template environment for one output format: its `text` filter is that format's."""
     loaders: list[BaseLoader] = []
     if workspace_templates is not None:
         loaders.append(FileSystemLoader(str(workspace_templates)))
     loaders.append(PackageLoader("launchpad.report", "templates"))
-    return SandboxedEnvironment(
+    environment = SandboxedEnvironment(
         loader=ChoiceLoader(loaders),
         # Names end in .j2, so autoescape has to look at the part before it.
         autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
@@ -51,6 +56,14 @@ def _environment(workspace_templates: Path | None) -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["text"] = _text_only(for_format(fmt))
+    environment.filters["block"] = _text_only(block_for_format(fmt))
+    return environment
+
+
+def _text_only(clean: Callable[[str], str]) -> Callable[[Any], Any]:
+    """A filter that cleans text and leaves None, numbers and dates as they are."""
+    return lambda value: clean(value) if isinstance(value, str) else value
 
 
 def templates_dir(workspace_root: Path | None) -> Path | None:
@@ -62,9 +75,13 @@ def templates_dir(workspace_root: Path | None) -> Path | None:
 
 def render_template(name: str, context: dict[str, Any], lang: str, workspace_root: Path | None = None) -> str:
     """Render template `name` (e.g. `daily.txt.j2`) with `context`, the labels of `lang` as
-    `t`, and the helpers `v(code)` (a value's label), `f(field)` (a field's label) and
-    `fmt(key, **values)` (a label with values filled in)."""
+    `t`, and the helpers `v(code)` (a value's label), `f(field)` (a field's label),
+    `fmt(key, **values)` (a label with values filled in), and the filters `text` and `block`,
+    which make a person's text (one line, or several) inert in the template's format (see
+    launchpad.safetext)."""
     words = labels(lang)
+    fmt = _format_of(name)
+    text = for_format(fmt)
     helpers = {
         "t": words, "lang": lang,
         "v": lambda code: value_label(code, lang),
@@ -73,11 +90,12 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         "weekday": lambda day: words["weekday"].split()[day.weekday()] if isinstance(day, date) else "",
         "section": lambda number: words["sections"].split()[number - 1] + ("" if lang == "zh" else " "),
         "backup_text": lambda backup: _backup_text(backup, words),
-        "said": lambda value: render_phrase(value, lang)[:SAID_LIMIT],
+        # A check's summary may quote what a server answered: text like any other.
+        "said": lambda value: text(render_phrase(value, lang)[:SAID_LIMIT]),
     }
     where = templates_dir(workspace_root)
     try:
-        template = _environment(where).get_template(name)
+        template = _environment(where, fmt).get_template(name)
         return template.render({**helpers, **context})
     except TemplateNotFound:
         known = sorted(_environment(where).list_templates(filter_func=lambda n: n.endswith(".j2")))
@@ -87,6 +105,12 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         line = getattr(exc, "lineno", None)
         raise UsageError(f"{source}{f':{line}' if line else ''}: {exc.message or exc}",
                          hint="fix the template, or delete it to use the bundled one") from None
+
+
+def _format_of(name: str) -> str:
+    """`daily.md.j2` → `md`; a name without a known format is treated as plain text."""
+    parts = name.split(".")
+    return parts[-2] if len(parts) >= 3 and parts[-2] in ("txt", "md", "html") else "txt"
 
 
 def _backup_text(backup: Any, words: dict[str, str]) -> str:
@@ -107,8 +131,31 @@ def render_daily(report: Any, fmt: str, lang: str, workspace_root: Path | None =
     """The daily report as text (WeChat), Markdown (robots) or HTML."""
     if fmt not in FORMATS:
         raise UsageError(f"the daily report has no {fmt!r} text format", hint=f"one of: {', '.join(FORMATS)}, xlsx")
-    text = render_template(f"daily.{fmt}.j2", {"r": report}, lang, workspace_root)
+    safe = people_text(report, for_format(fmt)) if isinstance(report, DailyReport) else report
+    text = render_template(f"daily.{fmt}.j2", {"r": safe}, lang, workspace_root)
     return _tidy(text) if fmt != "html" else text
+
+
+def people_text(report: DailyReport, text: Callable[[str], str]) -> DailyReport:
+    """The report with every text a person typed (titles, owners, modules, plan items, the
+    project's and client's names…) passed through `text`, before any template sees it: a
+    workspace's own template is as safe as the bundled one."""
+    def each(value: str) -> str:
+        return text(value) if value else value  # an empty field stays as it is (None too)
+
+    def issue(line: IssueLine) -> IssueLine:
+        return replace(line, title=each(line.title), module=each(line.module), owner=each(line.owner),
+                       reporter=each(line.reporter), resolution=each(line.resolution), fixed_in=each(line.fixed_in))
+
+    return replace(
+        report, site_name=text(report.site_name), client=text(report.client),
+        new_today=[issue(i) for i in report.new_today], resolved_today=[issue(i) for i in report.resolved_today],
+        overdue=[issue(i) for i in report.overdue], still_open=[issue(i) for i in report.still_open],
+        due_tomorrow=[issue(i) for i in report.due_tomorrow], all_issues=[issue(i) for i in report.all_issues],
+        runs=[replace(run, title=text(run.title), operator=text(run.operator),
+                      failures=tuple(text(failure) for failure in run.failures)) for run in report.runs],
+        checks=[replace(check, title=text(check.title)) for check in report.checks],
+        plan=[text(item) for item in report.plan])
 
 
 def _tidy(text: str) -> str:

@@ -2,6 +2,11 @@
 into a sheet: a summary sheet with the counts and the day's runs, and an issues sheet listing
 every issue reported or resolved that day and every open one, overdue rows in red.
 
+Every text cell holds text, whatever it says: control characters (which XML cannot hold) are
+dropped, and text that starts like a formula (`=`, `+`, `-`, `@`) is stored as a string with
+Excel's quote prefix, so an issue titled `=HYPERLINK(…)` stays a title even when the client
+edits the cell (see launchpad.safetext).
+
 openpyxl is imported here, on use: it costs start-up time for every other command. The
 workbook is written in write-only mode, which streams rows and keeps thousands of open issues
 fast enough: about 0.1 ms per row, most of it openpyxl's own.
@@ -14,8 +19,10 @@ from typing import Any
 
 from launchpad.issues.labels import field_label, value_label
 from launchpad.phrases import render as render_phrase
+from launchpad.report.activity import RunLine
 from launchpad.report.daily import DailyReport, IssueLine
 from launchpad.report.labels import labels
+from launchpad.safetext import formula_like, spreadsheet
 
 ISSUE_COLUMNS = ("id", "severity", "title", "module", "type", "status", "owner", "due", "overdue",
                  "reporter", "channel", "reported_at", "resolved_at", "resolution", "fixed_in")
@@ -42,7 +49,8 @@ def write_daily_xlsx(report: DailyReport, lang: str, path: Path) -> Path:
     def cells(sheet: Any, values: list[Any], font: Any = None, fill: Any = None) -> list[Any]:
         row = []
         for value in values:
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = WriteOnlyCell(sheet, value=_clean(value))
+            _keep_text(cell, value)
             if font is not None:
                 cell.font = font
             if fill is not None:
@@ -55,7 +63,7 @@ def write_daily_xlsx(report: DailyReport, lang: str, path: Path) -> Path:
     summary.column_dimensions["B"].width = 60
     summary.append(cells(summary, [f"{report.site_name} {words['daily_title']}", report.day.isoformat()], bold))
     for name, value in _summary_rows(report, lang):
-        summary.append([name, value])
+        summary.append([_as_text(WriteOnlyCell, summary, v) for v in (name, value)])
 
     issues = book.create_sheet(words["sheet_issues"])
     for index, column in enumerate(ISSUE_COLUMNS):
@@ -68,13 +76,37 @@ def write_daily_xlsx(report: DailyReport, lang: str, path: Path) -> Path:
     # keeps working when the client sorts, filters or edits the sheet.
     last = f"{_letter(len(ISSUE_COLUMNS) - 1)}{len(report.all_issues) + 1}"
     overdue_column = _letter(ISSUE_COLUMNS.index("overdue"))
-    issues.conditional_formatting.add(f"A2:{last}", FormulaRule(formula=[f'LEN(${overdue_column}2)>0'],
-                                                                fill=overdue_fill))
+    if report.all_issues:  # no rows, no range: "A2:O1" is not one
+        issues.conditional_formatting.add(f"A2:{last}", FormulaRule(formula=[f'LEN(${overdue_column}2)>0'],
+                                                                    fill=overdue_fill))
     for line in report.all_issues:
-        issues.append(_issue_values(line, lang))
+        issues.append([_as_text(WriteOnlyCell, issues, value) for value in _issue_values(line, lang)])
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
+
+
+def _as_text(make: Any, sheet: Any, value: Any) -> Any:
+    """`value` ready for a row: text is cleaned, and text Excel would take for a formula
+    becomes a cell stored as a string with the quote prefix. The rest stay plain values (a
+    cell object for every value would double the time of a large sheet)."""
+    if not (isinstance(value, str) and formula_like(value)):
+        return _clean(value)
+    cell = make(sheet, value=_clean(value))
+    _keep_text(cell, value)
+    return cell
+
+
+def _clean(value: Any) -> Any:
+    return spreadsheet(value) if isinstance(value, str) else value
+
+
+def _keep_text(cell: Any, value: Any) -> None:
+    """A cell whose text starts like a formula: stored as a string, with the quote prefix
+    that keeps it one when the client edits the cell."""
+    if isinstance(value, str) and formula_like(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def _letter(index: int) -> str:
@@ -97,6 +129,7 @@ def _summary_rows(report: DailyReport, lang: str) -> list[tuple[str, Any]]:
         status = words.get(run.status, run.status)
         text = words["run_line"].format(playbook=run.title, environment=run.environment, status=status,
                                         passed=run.steps_passed, total=run.steps_total)
+        text += "".join(words["semi"] + note for note in _step_notes(run, words, lang))
         rows.append((f"{words['runs']} #{run.id}", f"{run.started} {text}"))
     for check in report.checks:
         rows.append((f"{words['checks']}: {check.title} ({check.environment})",
@@ -105,6 +138,14 @@ def _summary_rows(report: DailyReport, lang: str) -> list[tuple[str, Any]]:
         rows.append((f"{words['plan']} {number}", item))
     rows.append((words["generated"].format(at=report.generated_at), ""))
     return rows
+
+
+def _step_notes(run: RunLine, words: dict[str, str], lang: str) -> list[str]:
+    """The run's refused, skipped and unchecked steps with why, as the chat message names them."""
+    return [words[key].format(step=note.title, reason=render_phrase(note.reason, lang))
+            for key, notes in (("step_refused", run.refused), ("step_skipped", run.skipped),
+                               ("step_not_checked", run.not_checked))
+            for note in notes]
 
 
 def _issue_values(line: IssueLine, lang: str) -> list[Any]:

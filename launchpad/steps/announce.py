@@ -1,6 +1,8 @@
 """`announce`: render a notice (the release notice: what changes, when, the impact, who to
 call) and send it to a chat channel — or, with no channel, show it and copy it for the person
-to paste. The seed: the client was not told what would be released and when.
+to paste. The seed: the client was not told what would be released and when. A critical
+notice must reach the group, so without a channel it is shown but the step fails as not sent;
+a notice with nobody to call (see `report.notice`) fails with the reason.
 
 A notice goes through the outbox with a key made of the run and the step, so a retried or
 resumed step never posts it twice: it finds the queued or sent message and goes on from
@@ -40,18 +42,33 @@ class AnnounceStep(StepSpec):
 
 
 def announce(step: AnnounceStep, ctx: StepContext) -> StepOutcome:
-    from launchpad.notify.clipboard import copy_to_clipboard
-    from launchpad.report.notice import render_notice
+    from launchpad.report.notice import NoticeRefused
 
     lang = step.lang or ctx.site.site.language
     fields = {name: render(value, ctx.values) for name, value in step.fields.items()}
-    if step.channel is None:
-        text = render_notice(step.template, fields, ctx.values, step.format or "text", lang, ctx.workspace_root)
-        tool = copy_to_clipboard(text)
-        ctx.emit(Notice(ctx.run_id, text))
-        said = phrase("announce.copied", tool=tool) if tool else phrase("announce.printed")
-        return StepOutcome("passed", said, evidence={"text": text, "copied": tool})
-    return _send(step, ctx, fields, lang)
+    try:
+        if step.channel is None:
+            return _show(step, ctx, fields, lang)
+        return _send(step, ctx, fields, lang)
+    except NoticeRefused as refused:
+        return StepOutcome("failed", phrase("announce.refused", reason=refused.reason),
+                           evidence={"hint": refused.hint})
+
+
+def _show(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: str) -> StepOutcome:
+    """Print and copy the notice for the person to paste. A critical notice is one the group
+    must receive, and printing is not sending: it is shown, and the step fails as not sent."""
+    from launchpad.notify.clipboard import copy_to_clipboard
+    from launchpad.report.notice import render_notice
+
+    text = render_notice(step.template, fields, ctx.values, step.format or "text", lang, ctx.workspace_root)
+    tool = copy_to_clipboard(text)
+    ctx.emit(Notice(ctx.run_id, text))
+    evidence = {"text": text, "copied": tool}
+    if step.critical:
+        return StepOutcome("failed", phrase("announce.no_channel"), evidence=evidence)
+    said = phrase("announce.copied", tool=tool) if tool else phrase("announce.printed")
+    return StepOutcome("passed", said, evidence=evidence)
 
 
 def _send(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: str) -> StepOutcome:
@@ -77,8 +94,12 @@ def _send(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: st
     if delivery.delivered:
         return StepOutcome("passed", phrase("announce.sent", channel=step.channel, parts=delivery.parts),
                            evidence=evidence)
+    from launchpad.notify.deliver import ContentRefused, DeliveryUncertain
+
     reason = delivery.error.message if delivery.error else "not sent"
-    summary = phrase("announce.queued", channel=step.channel, reason=reason)
+    fate = ("announce.robot_refused" if isinstance(delivery.error, ContentRefused)
+            else "announce.unknown" if isinstance(delivery.error, DeliveryUncertain) else "announce.queued")
+    summary = phrase(fate, channel=step.channel, reason=reason)
     return StepOutcome("failed" if step.require_delivery else "passed", summary, evidence=evidence)
 
 

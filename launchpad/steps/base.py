@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from launchpad.errors import LaunchpadError
 from launchpad.events import EventSink
 from launchpad.phrases import Phrase, Said, parts, phrase
 from launchpad.prompter import Prompter
@@ -24,7 +25,9 @@ if TYPE_CHECKING:
     from launchpad.remote.base import Transport
     from launchpad.site import Environment, Host, Site
 
-StepStatus = Literal["passed", "failed", "skipped", "refused"]
+# `not_checked`: the step ran but had nothing to check (e.g. no ports configured); it is done,
+# but never reads as passed.
+StepStatus = Literal["passed", "failed", "skipped", "refused", "not_checked"]
 
 
 class StepSpec(BaseModel):
@@ -62,7 +65,7 @@ class StepSpec(BaseModel):
 @dataclass(frozen=True)
 class HostOutcome:
     host: str
-    status: Literal["passed", "failed"]
+    status: Literal["passed", "failed", "not_checked"]
     exit_code: int | None = None
     duration: float = 0.0
     stdout: str = ""
@@ -70,9 +73,23 @@ class HostOutcome:
     message: Said = ""
 
 
+def failed_on(host: str, exc: LaunchpadError, duration: float = 0.0) -> HostOutcome:
+    """A host that failed with a launchpad error: what failed, without the host's name (its row
+    names it), and what to do next."""
+    error = exc.message_for(host)
+    message = phrase("host.error_hint", error=error, hint=exc.hint) if exc.hint else error
+    return HostOutcome(host, "failed", None, duration, message=message)
+
+
 def hosts_said(outcomes: Sequence[HostOutcome]) -> Phrase:
-    """"host: what happened" for each outcome, in one line."""
-    return parts([phrase("host.said", host=o.host, message=o.message) for o in outcomes])
+    """"host: what happened" for each outcome, in one line; hints stay on the hosts' rows."""
+    return parts([phrase("host.said", host=o.host, message=_without_hint(o.message)) for o in outcomes])
+
+
+def _without_hint(message: Said) -> Said:
+    if isinstance(message, Phrase) and message.key == "host.error_hint":
+        return str(message.params["error"])
+    return message
 
 
 @dataclass(frozen=True)
@@ -123,3 +140,5 @@ class StepKind:
     # Whether a step of this kind may be re-run after an interruption without asking.
     idempotent: bool
     runs_on_hosts: bool = False
+    # A gate's refusal (or failure to check) stops the run: never retried, skipped or answered past.
+    gate: bool = False

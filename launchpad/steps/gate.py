@@ -137,4 +137,4 @@ def _fresh_backup(age: str, targets: list[str] | None, ctx: StepContext) -> Step
     return StepOutcome("passed", phrase("gate.backup_fresh", age=age, backups=listed), evidence={"backups": found})
 
 
-STEP_KIND = StepKind("gate", GateStep, check_gate, idempotent=True)
+STEP_KIND = StepKind("gate", GateStep, check_gate, idempotent=True, gate=True)

@@ -27,7 +27,8 @@ class HttpStep(StepSpec):
     follow_redirects: bool = True
 
     def templates(self) -> dict[str, str]:
-        fields = {"url": self.url, **{f"contains[{i}]": c for i, c in enumerate(self.contains)}}
+        fields = {"url": self.url, **{f"contains[{i}]": c for i, c in enumerate(self.contains)},
+                  **{f"headers[{name}]": value for name, value in self.headers.items()}}
         if self.body:
             fields["body"] = self.body
         return fields

@@ -1,5 +1,8 @@
 """`manual`: a person does something by hand (click through the main flow, phone the client)
-and signs it off with a note. Critical manual steps can never be skipped."""
+and signs it off with a note. Critical manual steps can never be skipped.
+
+A sign-off names a person: a blank signer is not a sign-off, whichever front end gave it, and a
+critical step's sign-off also says what was checked (a non-blank note)."""
 
 from __future__ import annotations
 
@@ -32,15 +35,19 @@ def sign_off(step: ManualStep, ctx: StepContext) -> StepOutcome:
     )
     answer = ctx.prompter.sign_off(request)
     if answer.signed:
-        detail = {"note": answer.note, "evidence": answer.evidence}
+        by, note = answer.by.strip(), answer.note.strip()
+        if not by:
+            return StepOutcome("failed", phrase("manual.no_signer"))
+        if step.critical and not note:
+            return StepOutcome("failed", phrase("manual.no_note"))
+        detail = {"note": note, "evidence": answer.evidence}
         return StepOutcome(
             "passed",
-            phrase("manual.signed_note", by=answer.by, note=answer.note) if answer.note
-            else phrase("manual.signed", by=answer.by),
-            evidence={"signed_by": answer.by, **detail},
-            decision=("signed_off", answer.note, {"by": answer.by, **detail}),
+            phrase("manual.signed_note", by=by, note=note) if note else phrase("manual.signed", by=by),
+            evidence={"signed_by": by, **detail},
+            decision=("signed_off", note, {"by": by, **detail}),
         )
-    if answer.skip_reason and not step.critical:
+    if answer.skip_reason.strip() and not step.critical:
         return StepOutcome(
             "skipped",
             phrase("manual.skipped", reason=answer.skip_reason),

@@ -1,21 +1,33 @@
 """`shell`: a command on every host of a group, judged by its exit code, a pattern in its
-output, or a number read from its output and compared with limits."""
+output, or a number read from its output and compared with limits.
+
+A command can also say it had nothing to check (`expect.not_checked_exit`, e.g. a port check
+whose port list is empty): that host ends `not_checked`, with the command's last output line as
+the reason, and so does the step. A check that did not run never reads as passed."""
 
 from __future__ import annotations
 
 import re
 import time
-from typing import Literal
+from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from launchpad.errors import LaunchpadError
 from launchpad.events import CommandSent, OutputLine
-from launchpad.phrases import Phrase, phrase
+from launchpad.phrases import Phrase, Said, phrase
 from launchpad.remote.base import CommandResult, Stream, chunks_to_lines
 from launchpad.remote.pool import in_parallel
 from launchpad.site import Host, valid_regex
-from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec, hosts_said
+from launchpad.steps.base import (
+    HostOutcome,
+    StepContext,
+    StepKind,
+    StepOutcome,
+    StepSpec,
+    failed_on,
+    hosts_said,
+)
 from launchpad.templating import render
 
 # Output kept per host in the store: enough evidence for a report, bounded for 40 hosts.
@@ -38,8 +50,22 @@ class ShellExpect(BaseModel):
     output: str | None = Field(None, description="Regex that stdout must match.")
     not_output: str | None = Field(None, description="Regex that stdout must not match.")
     number: NumberCheck | None = None
+    not_checked_exit: int | None = Field(
+        None,
+        ge=1,
+        le=255,
+        description="Exit code by which the command says it had nothing to check; the step then ends "
+        "'not checked' (its last output line says why), never passed.",
+    )
 
     _check = field_validator("output", "not_output")(valid_regex)
+
+    @model_validator(mode="after")
+    def _not_checked_is_not_accepted(self) -> ShellExpect:
+        accepted = self.exit if isinstance(self.exit, list) else [self.exit]
+        if self.not_checked_exit is not None and self.not_checked_exit in accepted:
+            raise ValueError(f"not_checked_exit {self.not_checked_exit} is also an accepted exit code")
+        return self
 
 
 class ShellStep(StepSpec):
@@ -47,6 +73,8 @@ class ShellStep(StepSpec):
     hosts: str = Field("all", description="Host group (or host name) to run on.")
     run: str = Field(description="Command; {{ values }} are shell-quoted when substituted.")
     expect: ShellExpect = Field(default_factory=ShellExpect)
+    # Templates run by a shell: `check` also refuses a value no quoting can make data.
+    shell_fields: ClassVar[tuple[str, ...]] = ("run",)
 
     def hosts_group(self) -> str | None:
         return self.hosts
@@ -102,15 +130,24 @@ def run_shell(step: ShellStep, ctx: StepContext) -> StepOutcome:
         return outcome
 
     outcomes = tuple(in_parallel(on_host, ctx.hosts, name="shell"))
-    failed = [o for o in outcomes if o.status == "failed"]
     if not outcomes:
         return StepOutcome("failed", phrase("shell.no_hosts", group=step.hosts))
-    summary = (
-        phrase("shell.all_passed", count=len(outcomes))
-        if not failed
-        else phrase("shell.some_failed", failed=len(failed), count=len(outcomes), details=hosts_said(failed[:3]))
-    )
-    return StepOutcome("failed" if failed else "passed", summary, outcomes, {"command": command})
+    failed = [o for o in outcomes if o.status == "failed"]
+    unchecked = [o for o in outcomes if o.status == "not_checked"]
+    evidence = {"command": command}
+    if failed:
+        summary = phrase("shell.some_failed", failed=len(failed), count=len(outcomes), details=hosts_said(failed[:3]))
+        return StepOutcome("failed", summary, outcomes, evidence)
+    if unchecked:
+        reasons = {str(o.message) for o in unchecked}
+        why: Said = (
+            unchecked[0].message
+            if len(unchecked) == len(outcomes) and len(reasons) == 1
+            else phrase("shell.hosts_not_checked", unchecked=len(unchecked), count=len(outcomes),
+                        details=hosts_said(unchecked[:3]))
+        )
+        return StepOutcome("not_checked", why, outcomes, evidence)
+    return StepOutcome("passed", phrase("shell.all_passed", count=len(outcomes)), outcomes, evidence)
 
 
 def _run_on_host(step: ShellStep, ctx: StepContext, host: Host, command: str, timeout: float) -> HostOutcome:
@@ -130,7 +167,11 @@ def _run_on_host(step: ShellStep, ctx: StepContext, host: Host, command: str, ti
             if rest:
                 ctx.emit(OutputLine(ctx.run_id, ctx.step_id, host.name, stream, rest.decode("utf-8", "replace")))
     except LaunchpadError as exc:
-        return HostOutcome(host.name, "failed", None, time.monotonic() - started, message=exc.message)
+        return failed_on(host.name, exc, time.monotonic() - started)
+    if step.expect.not_checked_exit is not None and result.exit_code == step.expect.not_checked_exit:
+        return HostOutcome(host.name, "not_checked", result.exit_code, result.duration,
+                           result.tail("stdout", KEPT_OUTPUT), result.tail("stderr", KEPT_OUTPUT),
+                           _last_line(result))
     problem = judge(step.expect, result)
     return HostOutcome(
         host.name,
@@ -141,6 +182,16 @@ def _run_on_host(step: ShellStep, ctx: StepContext, host: Host, command: str, ti
         result.tail("stderr", KEPT_OUTPUT),
         problem or phrase("shell.ok"),
     )
+
+
+def _last_line(result: CommandResult) -> Said:
+    """The command's own words for why it checked nothing: its last line of output."""
+    streams: tuple[Stream, ...] = ("stdout", "stderr")
+    for stream in streams:
+        lines = result.tail(stream, 4096).strip().splitlines()
+        if lines:
+            return lines[-1].strip()[:200]
+    return phrase("shell.no_reason_given")
 
 
 STEP_KIND = StepKind("shell", ShellStep, run_shell, idempotent=False, runs_on_hosts=True)

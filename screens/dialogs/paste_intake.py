@@ -1,7 +1,9 @@
-"""Paste intake: a stretch of a WeChat or WeCom chat, pasted in, becomes issues.
+"""Paste intake: a stretch of a WeChat, WeCom, DingTalk or Feishu chat, pasted in, becomes issues.
 
 The paste is read by `parse_chat` — the same reader as `launchpad issue paste` — into messages
-with their original sender and time, listed as candidates. Space picks the ones that are
+with their original sender and time, listed as candidates; the lines that are in no message (a
+history separator, a recall notice, an image nobody is named for) close the list, greyed, so
+nothing pasted vanishes unseen. A message with no words is marked: it is no issue alone. Space picks the ones that are
 issues; Ctrl+S logs each picked message as its own issue, Ctrl+G merges the picked ones into
 one (a complaint told over three messages is one issue). The issues keep the first sender as
 reporter and the first time as when it was reported, and quote every message in full.
@@ -13,16 +15,20 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Label, Select, SelectionList, Static, TextArea
+from textual.widgets.selection_list import Selection
 
 from launchpad.errors import LaunchpadError
-from launchpad.issues.chat import ChatMessage, draft_from_messages, parse_chat
+from launchpad.issues.chat import ChatMessage, SetAsideLine, draft_from_messages, parse_chat
+from launchpad.issues.chat_display import visible, when
 from launchpad.issues.labels import field_label, value_label
 from launchpad.issues.model import CHANNELS, Issue
+from launchpad.phrases import phrase
 from screens.dialogs.base import BaseDialog
-from screens.i18n import current_language, t
+from screens.i18n import current_language, said, t
 from screens.messages import ChatParsed, IssuesAdded
 from screens.session import Session
 
@@ -35,16 +41,18 @@ class PasteIntakeDialog(BaseDialog[list[Issue] | None]):
         Binding("ctrl+g", "merge", "paste.merge", id="paste.merge"),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, text: str = "") -> None:
         super().__init__(t("paste.title"), t("paste.body"))
         self.session = session
+        self.initial_text = text  # a chat pasted into the capture line, read at once
         self.messages: list[ChatMessage] = []
+        self.set_aside: list[SetAsideLine] = []
         self.generation = 0
         self._timer: Timer | None = None
 
     def compose_fields(self) -> ComposeResult:
         lang = current_language()
-        yield TextArea(id="paste-text", soft_wrap=True)
+        yield TextArea(self.initial_text, id="paste-text", soft_wrap=True)
         yield Static(t("paste.none"), id="paste-count")
         yield SelectionList[int](id="paste-messages", compact=True)
         channels = [(value_label(code, lang), code) for code in CHANNELS]
@@ -61,6 +69,10 @@ class PasteIntakeDialog(BaseDialog[list[Issue] | None]):
 
     # -- reading the paste --------------------------------------------------------------------
 
+    def on_mount(self) -> None:
+        if self.initial_text:
+            self._parse_now()
+
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
         if self._timer is not None:
@@ -73,23 +85,34 @@ class PasteIntakeDialog(BaseDialog[list[Issue] | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="paste-parse")
     def parse(self, generation: int, text: str) -> None:
-        self.post_message(ChatParsed(generation, parse_chat(text, self.session.site.tz, self.session.today())))
+        self.post_message(ChatParsed(generation, parse_chat(text, self.session.site.tz, self.session.now())))
 
     def on_chat_parsed(self, message: ChatParsed) -> None:
         message.stop()
         if message.generation != self.generation:
             return
-        self.messages = message.messages
+        self.messages = message.paste.messages
+        self.set_aside = message.paste.set_aside
         zone = self.session.site.tz
         listing = self.query_one("#paste-messages", SelectionList)
         listing.clear_options()
+        options: list[Selection[int]] = []
         for chat in self.messages:
-            when = chat.sent_at.astimezone(zone).strftime("%m-%d %H:%M") if chat.sent_at else "—"
-            listing.add_option((f"{chat.number:>2} {when} {chat.sender or '—'}: {chat.first_line}", chat.number))
+            prompt = f"{chat.number:>2} {when(chat, zone)} {chat.sender or '—'}: {chat.first_line}"
+            if not chat.title:
+                prompt += f" ({said(phrase('chat.no_words'))})"
+            options.append(Selection(Content(visible(prompt)), chat.number))
+        # The lines in no message close the list, greyed: seen, but not picked.
+        for line in self.set_aside:
+            prompt = f"{t('paste.line', number=line.number)} {said(line.why)}: {line.text}"
+            options.append(Selection(Content(visible(prompt)), -line.number, disabled=True))
+        listing.add_options(options)
         if self.messages:
             listing.highlighted = 0  # Space picks the first message at once
-        self.query_one("#paste-count", Static).update(
-            t("paste.found", count=len(self.messages)) if self.messages else t("paste.none"))
+        counted = t("paste.found", count=len(self.messages)) if self.messages else t("paste.none")
+        if self.set_aside:
+            counted += " " + t("paste.set_aside", count=len(self.set_aside))
+        self.query_one("#paste-count", Static).update(counted)
 
     # -- logging ------------------------------------------------------------------------------
 

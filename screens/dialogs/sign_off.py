@@ -1,5 +1,6 @@
 """A manual step's sign-off: the instructions, who signs, a note, evidence when the step asks
-for it. Non-critical steps may be skipped with a reason; critical ones offer no skip at all.
+for it. Non-critical steps may be skipped with a reason; critical ones offer no skip at all,
+and their sign-off needs a note saying what was checked.
 
 Enter walks from field to field and only then to the Sign off button, so a reflexive Enter
 never signs a step nobody read; Escape answers "not done", which fails the step safely.
@@ -64,6 +65,9 @@ class SignOffDialog(BaseDialog[SignOff]):
                 self.say_problem(t("signoff.need_by"))
                 return
             note = self.query_one("#note", Input).value.strip()
+            if self.request.critical and not note:
+                self.say_problem(t("signoff.need_note"))
+                return
             evidence = self.query_one("#evidence", Input).value.strip() if self.request.evidence else ""
             self.dismiss(SignOff(True, by=by, note=note, evidence=evidence))
         elif button_id == "skip" and not self.request.critical:

@@ -5,12 +5,14 @@
 The tokens are read as they are typed — by `parse_quick_capture`, the one `launchpad issue add`
 uses — and what they say is shown under the line, so a wrong date or owner is seen before
 Enter, not in tonight's report. Enter hands the issue to the screen, empties the line and keeps
-the focus: the next issue can be typed at once, ten in a row without the mouse.
+the focus: the next issue can be typed at once, ten in a row without the mouse. A chat pasted
+into the line goes to the paste-intake dialog, where every line of it is accounted for.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -22,6 +24,17 @@ from launchpad.issues.labels import field_label
 from launchpad.issues.model import IssueDraft
 from screens.i18n import current_language, t
 from screens.session import Session
+
+
+class CaptureInput(Input):
+    """The capture line. A line takes one line of a paste and drops the rest without a word; a
+    paste of several lines is a chat, so it goes to the paste-intake dialog whole instead."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if sum(1 for line in event.text.splitlines() if line.strip()) > 1:
+            event.stop()
+            event.prevent_default()
+            self.post_message(QuickCaptureBar.ChatPasted(event.text))
 
 
 class QuickCaptureBar(Vertical):
@@ -42,6 +55,13 @@ class QuickCaptureBar(Vertical):
             super().__init__()
             self.draft = draft
 
+    class ChatPasted(Message):
+        """Several lines pasted into the line: a chat, for the paste-intake dialog."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     def __init__(self, session: Session, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.session = session
@@ -49,7 +69,7 @@ class QuickCaptureBar(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Static(t("capture.prompt"), id="capture-prompt")
-            yield Input(placeholder=t("capture.placeholder"), id="capture-input", compact=True)
+            yield CaptureInput(placeholder=t("capture.placeholder"), id="capture-input", compact=True)
         yield Static(self.hint(), id="capture-preview")
 
     @property

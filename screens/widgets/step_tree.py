@@ -17,7 +17,10 @@ from screens.display import status_glyph
 from screens.i18n import t
 
 # Worst first: what a phase shows when its steps differ.
-SEVERITY = ("failed", "aborted", "refused", "waiting", "running", "interrupted", "pending", "skipped", "passed")
+SEVERITY = ("failed", "aborted", "refused", "waiting", "running", "interrupted", "pending", "not_checked", "skipped",
+            "passed")
+# Finished without a failure; only a phase whose steps all passed shows ✓.
+SETTLED = {"passed", "skipped", "not_checked"}
 
 
 class StepTree(Tree[str]):
@@ -84,7 +87,7 @@ class StepTree(Tree[str]):
         status = self.statuses[step_id]
         label = Text.assemble(status_glyph(status), " ", self.names[step_id])
         summary = self.summaries.get(step_id)
-        if summary and status in ("failed", "skipped", "refused", "interrupted"):
+        if summary and status in ("failed", "skipped", "refused", "interrupted", "not_checked"):
             label.append(f"  {summary}", style="dim")
         self.step_nodes[step_id].set_label(label)
 
@@ -93,12 +96,13 @@ class StepTree(Tree[str]):
             s for step_id, s in self.statuses.items()
             if self.step_phase[step_id] == phase_id and step_id not in self.rollback_ids
         }
-        if statuses <= {"passed", "skipped"} and statuses:
-            worst = "passed"
+        if statuses <= SETTLED and statuses:
+            # A skipped or unchecked step keeps its phase from reading as passed.
+            worst = next(s for s in SEVERITY if s in statuses)
         elif statuses == {"pending"}:
             worst = "pending"
         else:
-            unsettled = statuses - {"pending", "passed", "skipped"}
+            unsettled = statuses - {"pending"} - SETTLED
             worst = next((s for s in SEVERITY if s in unsettled), "running")
         label = Text.assemble(status_glyph(worst), " ", (self.names[f"phase:{phase_id}"], "bold"))
         self.phase_nodes[phase_id].set_label(label)

@@ -88,7 +88,7 @@ phases:
 def test_a_release_refuses_to_start_without_a_fresh_verified_backup(tmp_path: Path) -> None:
     runner = Runner(tmp_path / "ws", RELEASE)
     result = runner.run(ScriptedPrompter())
-    assert result.status == "failed" and runner.states(result.run_id) == {"fresh": "failed"}
+    assert result.status == "refused" and runner.states(result.run_id) == {"fresh": "refused"}
     summary = runner.store.latest_step_states(result.run_id)["fresh"]["summary"]
     assert "no verified backup younger than 2h of: app" in summary
 

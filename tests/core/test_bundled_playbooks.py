@@ -165,12 +165,12 @@ def test_port_check_finds_listening_and_missing_ports(
     assert f"未在监听: {closed}" in output(missing)
 
 
-def test_unconfigured_ports_and_services_pass_saying_so(readiness: Playbook) -> None:
+def test_unconfigured_ports_and_services_are_not_checked_saying_why(readiness: Playbook) -> None:
     ports = run_step(readiness, "services.ports", {"ports": ""})
     services = run_step(readiness, "services.active", {"services": ""})
-    assert ports.status == services.status == "passed"
-    assert "未配置需检查的端口" in output(ports)
-    assert "未配置需检查的服务" in output(services)
+    assert ports.status == services.status == "not_checked"  # never "passed"
+    assert "未配置需检查的端口" in output(ports) and "未配置需检查的端口" in str(ports.summary)
+    assert "未配置需检查的服务" in output(services) and "未配置需检查的服务" in str(services.summary)
 
 
 def test_values_reach_the_shell_as_single_words(readiness: Playbook, tmp_path: Path) -> None:

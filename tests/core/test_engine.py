@@ -84,7 +84,8 @@ def test_expectations_fail_the_step(tmp_path: Path) -> None:
     h = Harness(tmp_path / "ws", playbook_text(steps))
     prompter = ScriptedPrompter(failures=[FailureChoice("skip", "known"), FailureChoice("abort")])
     result = h.run(prompter)
-    assert result.status == "failed" and result.exit_code == 1
+    # The person chose to abort: the run is recorded as aborted, the step as failed.
+    assert result.status == "aborted" and result.exit_code == 1
     assert h.step_status(result.run_id) == {"code": "skipped", "number": "failed"}
     messages = [r["message"] for r in h.store.host_rows(result.run_id, "number")]
     assert all("disk 93 is above the maximum 90" in m for m in messages)
@@ -167,7 +168,7 @@ def test_window_gate_override_needs_a_reason_and_is_audited(tmp_path: Path) -> N
 
     h = Harness(tmp_path / "ws", playbook_text("- {id: window, name: 发布窗口, kind: gate, window: never_today}"))
     refused = h.run(ScriptedPrompter())
-    assert refused.status == "failed"
+    assert refused.status == "refused" and refused.exit_code == 1
     assert any(isinstance(e, GateRefused) for e in h.events)
     overridden = h.run(ScriptedPrompter(override_reason="客户书面同意"))
     assert overridden.status == "passed"
@@ -181,7 +182,7 @@ def test_approval_gate_records_form_and_approver(tmp_path: Path) -> None:
     h = Harness(
         tmp_path / "ws", playbook_text("- {id: form, name: 数据变更审批, kind: gate, approval: {form: 数据变更单}}")
     )
-    assert h.run(ScriptedPrompter()).status == "failed"
+    assert h.run(ScriptedPrompter()).status == "refused"
     result = h.run(ScriptedPrompter(approval=Approval("BG-2026-017", "李四")))
     assert result.status == "passed"
     decision = h.decisions(result.run_id)[0]

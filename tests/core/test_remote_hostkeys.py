@@ -153,3 +153,40 @@ def test_the_default_files_are_the_users_and_a_missing_file_is_empty(
     hosts = KnownHosts.for_workspace(tmp_path / "ws_known_hosts")
     assert hosts.files[0] == Path.home() / ".ssh" / "known_hosts"
     assert hosts.check("app1", 22, key).state == "unknown"
+
+
+def test_a_hosts_own_known_hosts_files_replace_the_users_and_receive_new_keys(
+    tmp_path: Path, key: paramiko.PKey, other_key: paramiko.PKey
+) -> None:
+    from launchpad.remote.sshconfig import SshTarget
+
+    users, ours, first, second, system = (tmp_path / n for n in ("users", "ours", "first", "second", "global"))
+    users.write_text(line("app2", key))
+    second.write_text(line(paramiko.HostKeys.hash_host("app1"), other_key))
+    hosts = KnownHosts(read_only=(users,), writable=ours, global_files=(system,))
+    plain = SshTarget(name="a", hostname="app1", port=22, user="u")
+    assert hosts.for_target(plain) is hosts
+    named = SshTarget(
+        name="a", hostname="app1", port=22, user="u",
+        user_known_hosts=(str(first), str(second)), global_known_hosts=(),
+    )
+    files = hosts.for_target(named)
+    assert files.files == [second, ours, first]
+    assert files.check("app1", 22, other_key).state == "known"  # hashed, in the second file
+    assert hosts.check("app2", 22, key).state == "known"
+    with pytest.raises(UnknownHostKey) as unknown:
+        files.verify("b", "app2", 22, key)  # only in the user's default file, which is replaced
+    assert unknown.value.searched == [str(second), f"{ours} (absent)", f"{first} (absent)"]
+    assert str(second) in unknown.value.message
+    assert files.trust("app2", 22, key) == first
+    assert first.read_text().startswith("|1|") and not ours.exists()
+    # Views share what was read: another view sees the key recorded through this one at once.
+    assert hosts.for_target(named).check("app2", 22, key).state == "known"
+
+
+def test_recording_into_an_unwritable_place_is_explained(tmp_path: Path, key: paramiko.PKey) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(UsageError, match="cannot write known_hosts file") as caught:
+        KnownHosts(read_only=(), writable=blocker / "known_hosts").trust("app1", 22, key)
+    assert "nothing was recorded" in caught.value.hint

@@ -41,12 +41,26 @@ def finish_within(seconds: float, action: Callable[[], T]) -> T:
     return outcome["value"]
 
 
+_SIGKILL_BIT = 1 << (9 - 1)  # /proc/PID/status signal masks: bit N-1 stands for signal N
+
+
 def process_alive(pid: int) -> bool:
+    """Whether the process can still run: not gone, not a zombie, and not already sent SIGKILL.
+
+    On a busy machine a process that was sent SIGKILL may not have been scheduled to die yet;
+    a pending SIGKILL cannot be caught or blocked, so it counts as dead."""
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        status = Path(f"/proc/{pid}/status").read_text()
     except FileNotFoundError:
         return False
-    return state not in ("Z", "X")  # a zombie waits for a reaper, it does not run
+    if state in ("Z", "X"):  # a zombie waits for a reaper, it does not run
+        return False
+    pending = 0
+    for line in status.splitlines():
+        if line.startswith(("SigPnd:", "ShdPnd:")):
+            pending |= int(line.split()[1], 16)
+    return not pending & _SIGKILL_BIT
 
 
 @pytest.fixture

@@ -113,3 +113,40 @@ def test_proxy_jump_values(value: str, expected: tuple[str | None, str, int | No
 def test_a_malformed_proxy_jump_is_explained() -> None:
     with pytest.raises(UsageError, match="user@"):
         parse_proxy_jump("ops@@bastion:port")
+
+
+KNOWN_HOSTS_CONFIG = """
+Host two
+    HostName 10.0.0.21
+    Port 2202
+    UserKnownHostsFile ~/first "~/my hosts/second" /etc/%h_%p
+    GlobalKnownHostsFile = "/srv/ssh keys/global"
+
+Host nowhere
+    UserKnownHostsFile none
+"""
+
+
+def test_known_hosts_files_named_by_the_config(tmp_path: Path) -> None:
+    path = tmp_path / "config"
+    path.write_text(KNOWN_HOSTS_CONFIG)
+    resolver = SshConfigResolver(path)
+    target = resolver.resolve(HostSpec(name="t", address="two"))
+    home = Path.home()
+    assert target.user_known_hosts == (
+        str(home / "first"), str(home / "my hosts" / "second"), "/etc/10.0.0.21_2202"
+    )
+    # paramiko drops the quotes around a whole value; the path keeps its space all the same.
+    assert target.global_known_hosts == ("/srv/ssh keys/global",)
+    nowhere = resolver.resolve(HostSpec(name="n", address="nowhere"))
+    assert (nowhere.user_known_hosts, nowhere.global_known_hosts) == ((), None)
+    unnamed = resolver.resolve(HostSpec(name="x", address="198.51.100.7"))
+    assert (unnamed.user_known_hosts, unnamed.global_known_hosts) == (None, None)
+
+
+def test_an_unbalanced_quote_in_a_known_hosts_setting_is_explained(tmp_path: Path) -> None:
+    path = tmp_path / "config"
+    path.write_text('Host q\n    UserKnownHostsFile ~/a "~/b\n')
+    with pytest.raises(UsageError, match="unbalanced quote") as caught:
+        SshConfigResolver(path).resolve(HostSpec(name="q", address="q"))
+    assert str(path) in caught.value.message

@@ -216,3 +216,13 @@ def test_cli_daily_in_every_format(dataset: tuple[Workspace, Store], tmp_path: P
     assert sheet.returncode == 0 and (tmp_path / "d.xlsx").stat().st_size > 0
     bad = run_cli(root, "report", "daily", "--date", "下个月")
     assert bad.returncode == 2 and "cannot read" in bad.stderr
+
+
+def test_an_xlsx_report_of_a_workspace_without_issues_is_written(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    workspace = load_workspace(write_workspace(tmp_path / "ws"))
+    store = Store.open(workspace.store_path)
+    report = collect_daily(store, workspace.site, DAY, plan=[], with_all_issues=True)
+    path = write_daily_xlsx(report, "zh", tmp_path / "日报.xlsx")
+    assert [sheet.max_row for sheet in load_workbook(path).worksheets][1] == 1  # the header alone

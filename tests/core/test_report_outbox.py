@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from launchpad.errors import UsageError
-from launchpad.notify.deliver import DeliveryFailed
+from launchpad.notify.deliver import ContentRefused, DeliveryFailed, DeliveryUncertain
 from launchpad.notify.outbox import Outbox
 from launchpad.notify.send import flush, queue_message
 from launchpad.site import Site
@@ -23,14 +23,26 @@ CHANNELS = "channels:\n  group: {kind: wecom, webhook: env:X}\n  ding: {kind: di
 class StandInRobot:
     """Records what it was given; fails or is interrupted on the texts it is told to."""
 
-    def __init__(self, posted: list[str], failing: set[str], interrupting: set[str]) -> None:
+    def __init__(self, posted: list[str], failing: set[str], interrupting: set[str],
+                 refusing: tuple[str, ...] = (), unanswered: tuple[str, ...] = ()) -> None:
         self.posted, self.failing, self.interrupting = posted, failing, interrupting
+        self.refusing, self.unanswered = refusing, unanswered
+
+    def prepare(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
     def post(self, fmt: str, title: str, body: str) -> None:
         if body in self.interrupting:
             raise KeyboardInterrupt
         if body in self.failing:
             raise DeliveryFailed("no network")
+        if body in self.refusing:
+            raise ContentRefused("40058: content contains sensitive words")
+        if body in self.unanswered:
+            raise DeliveryUncertain("no answer came back: ReadTimeout")
         self.posted.append(body)
 
 
@@ -77,10 +89,10 @@ def test_an_interrupted_send_is_unknown_until_a_person_decides(site_and_store: t
     assert message.status == "unknown" and "check the group" in message.last_error
     assert flush(store, site, robot_for=robots(posted)).sent == []  # never re-sent by itself
     outbox.requeue(message.id)  # a person looked at the group: it never arrived
-    with pytest.raises(UsageError, match="only unknown or dropped"):
+    with pytest.raises(UsageError, match="only unknown, failed or dropped"):
         outbox.requeue(message.id)
     assert [m.body for m in flush(store, site, robot_for=robots(posted)).sent] == ["日报"]
-    with pytest.raises(UsageError, match="only queued or unknown"):
+    with pytest.raises(UsageError, match="only queued, unknown or failed"):
         outbox.drop(message.id)
 
 
@@ -95,3 +107,21 @@ def test_parts_of_a_message_go_in_order(site_and_store: tuple[Site, Store]) -> N
     assert posted == [parts[0].body]
     flush(store, site, robot_for=robots(posted))
     assert posted == [part.body for part in parts]
+
+
+def test_refused_content_fails_and_an_unanswered_send_is_unknown_neither_blocks_the_channel(
+        site_and_store: tuple[Site, Store]) -> None:
+    site, store = site_and_store
+    for text in ("一", "拒收", "二"):
+        queue_message(store, site, "group", text, "text")
+    posted: list[str] = []
+    refused = flush(store, site, robot_for=lambda name, site: StandInRobot(posted, set(), set(), refusing=("拒收",)))
+    assert posted == ["一", "二"] and [m.body for m, _e in refused.failed] == ["拒收"]
+    outbox = Outbox(store)
+    assert [(m.body, m.status) for m in outbox.messages()] == [("一", "sent"), ("拒收", "failed"), ("二", "sent")]
+    for text in ("三", "四"):
+        queue_message(store, site, "group", text, "text")
+    unanswered = flush(store, site, robot_for=lambda name, site: StandInRobot(posted, set(), set(), unanswered=("三",)))
+    assert [m.body for m, _e in unanswered.unknown] == ["三"] and posted == ["一", "二"]  # 四 waits this flush
+    assert flush(store, site, robot_for=robots(posted)).sent[0].body == "四" and posted[-1] == "四"
+    assert [m.status for m in outbox.messages(("unknown", "failed"))] == ["failed", "unknown"]

@@ -211,3 +211,21 @@ def test_connection_killed_mid_step_fails_the_step(workspace: Path, fresh_sshd) 
     assert result.status == "failed"  # type: ignore[attr-defined]
     rows = store.host_rows(result.run_id, "wait")  # type: ignore[attr-defined]
     assert rows[0]["status"] == "failed" and rows[0]["exit_code"] in (None, -1)
+
+
+def test_a_value_inside_quotes_stays_data_over_ssh(workspace: Path, ssh_hosts: list[SshdHost],
+                                                   tmp_path: Path) -> None:
+    quoted = ("name: quoted\ntitle: 引号内的变量\nvars:\n  note: {default: x}\nphases:\n  - id: p\n    name: p\n"
+              "    steps:\n"
+              "      - {id: dq, name: 双引号, kind: shell, hosts: app, run: 'echo \"note: {{ vars.note }}\"'}\n"
+              "      - {id: sq, name: 单引号, kind: shell, hosts: app, run: \"printf %s 'note: {{ vars.note }}'\"}\n")
+    (workspace / "playbooks" / "quoted.yaml").write_text(quoted, encoding="utf-8")
+    (workspace / "site.yaml").write_text(site_yaml(ssh_hosts[:1]), encoding="utf-8")
+    assert trust_all(workspace, ssh_hosts[:1]).returncode == 0
+    marker = tmp_path / "pwned"
+    evil = f"$(touch {marker}) `touch {marker}` \"'"
+    result = launchpad(workspace, "run", "quoted", "--env", "lab", "--yes", "--var", f"note={evil}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not marker.exists()
+    with Store.open(workspace / ".launchpad" / "launchpad.db") as store:
+        assert [r["stdout"].rstrip("\n") for r in store.host_rows(1)] == [f"note: {evil}"] * 2

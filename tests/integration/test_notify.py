@@ -5,6 +5,7 @@ content too long — and verifies the DingTalk and Feishu signatures itself."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -45,6 +46,8 @@ class RobotLab:
     rate_limited: dict[str, int] = field(default_factory=dict)  # kind → refusals still to give
     delay: float = 0.0  # seconds each answer takes (concurrency tests)
     hang: threading.Event | None = None  # set: answers wait until it is cleared
+    arrived: int = 0  # requests read in full, answered or not
+    banned: tuple[str, ...] = ()  # WeCom refuses a message containing one of these
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def texts(self, kind: str | None = None) -> list[str]:
@@ -78,8 +81,11 @@ class RobotLab:
             return {"errcode": 45009, "errmsg": "api freq out of limit"}
         kind = payload.get("msgtype", "")
         limit = {"markdown": 4096, "text": 2048}.get(kind, 0)
-        if len(payload.get(kind, {}).get("content", "").encode()) > limit:
+        content = payload.get(kind, {}).get("content", "")
+        if len(content.encode()) > limit:
             return {"errcode": 40058, "errmsg": f"{kind}.content exceed max length {limit}"}
+        if any(word in content for word in self.banned):
+            return {"errcode": 40058, "errmsg": "content contains sensitive words"}
         self.received.append(("wecom", payload))
         return {"errcode": 0, "errmsg": "ok"}
 
@@ -126,6 +132,8 @@ def start_robots(lab: RobotLab, port: int = 0) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            with lab.lock:
+                lab.arrived += 1
             if lab.delay:
                 time.sleep(lab.delay)
             while lab.hang is not None and lab.hang.is_set():
@@ -137,7 +145,9 @@ def start_robots(lab: RobotLab, port: int = 0) -> ThreadingHTTPServer:
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            # The sender may have given up waiting (killed, or its read timed out).
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(data)
 
         def log_message(self, *_args: object) -> None:
             pass

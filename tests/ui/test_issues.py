@@ -177,13 +177,13 @@ async def test_the_filter_dialog(issues_workspace: Path) -> None:
         assert "open" in str(screen.query_one("#issue-filters", Static).render())
 
 
-async def paste_chat(pilot: object, app: LaunchpadApp, sample: str) -> PasteIntakeDialog:
+async def paste_chat(pilot: object, app: LaunchpadApp, sample: str, count: int = 5) -> PasteIntakeDialog:
     dialog = await wait_for_screen(pilot, PasteIntakeDialog)  # type: ignore[arg-type]
     text_area = dialog.query_one("#paste-text", TextArea)
     assert app.focused is text_area
     # As a terminal's paste arrives: to the app, which hands it to the focused widget.
     app.post_message(events.Paste((CHAT / sample).read_text(encoding="utf-8")))
-    await wait_until(pilot, lambda: len(dialog.messages) == 5, "the candidates")  # type: ignore[arg-type]
+    await wait_until(pilot, lambda: len(dialog.messages) == count, "the candidates")  # type: ignore[arg-type]
     await pilot.press("tab")  # type: ignore[attr-defined]
     assert isinstance(app.focused, SelectionList)
     return dialog
@@ -219,6 +219,56 @@ async def test_paste_intake_merges_messages_into_one_issue(ui_workspace: Path) -
     (issue,) = stored(ui_workspace)
     assert issue.reporter == "王芳@市人社局"
     assert "王芳@市人社局 11-20 09:15:" in issue.description and "刘建国@市人社局 11-20 09:16:" in issue.description
+
+
+async def test_paste_intake_shows_the_lines_in_no_message(ui_workspace: Path) -> None:
+    app = make_app(ui_workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_issues(pilot)
+        await pilot.press("v")
+        dialog = await paste_chat(pilot, app, "same_line_bracketed.txt")
+        listing = dialog.query_one("#paste-messages", SelectionList)
+        prompts = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        assert prompts[0].startswith(" 1 — —: 另外登录页的验证码也刷不出来")  # before the first header: kept
+        assert prompts[2].startswith(" 3 11-21 16:02 王芳: 我这边也是")
+        assert prompts[5:] == ["第 3 行 系统提示: —— 以下是新消息 ——", "第 7 行 无发送人的图片或文件: [图片]",
+                               "第 9 行 系统提示: 王芳撤回了一条消息"]
+        assert all(listing.get_option_at_index(i).disabled for i in range(5, 8))
+        assert "另有 3 行不属于任何消息" in str(dialog.query_one("#paste-count", Static).render())
+        await pilot.press("end", "space")  # the last option that can be picked is message 5
+        assert listing.selected == [5]
+
+
+async def test_paste_intake_refuses_a_message_without_words_alone(ui_workspace: Path) -> None:
+    app = make_app(ui_workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_issues(pilot)
+        await pilot.press("v")
+        dialog = await paste_chat(pilot, app, "feishu_dated.txt", count=4)
+        listing = dialog.query_one("#paste-messages", SelectionList)
+        assert "[文件] (无文字：不能单独登记)" in str(listing.get_option_at_index(2).prompt)
+        await pilot.press("down", "down", "space", "ctrl+s")  # 3: only [文件]
+        await wait_until(pilot, lambda: "no words" in str(dialog.query_one("#dialog-problem", Static).render()),
+                         "the refusal")
+        assert app.screen is dialog
+        await pilot.press("down", "space", "ctrl+g")  # 3+4: the file and what it is about
+        await wait_until(pilot, lambda: isinstance(app.screen, IssuesScreen) and screen.total == 1, "one issue")
+    (issue,) = stored(ui_workspace)
+    assert (issue.title, issue.reporter) == ("附件里是今天的上线清单，请各位确认", "张三")
+
+
+async def test_a_chat_pasted_into_the_capture_line_opens_the_paste_dialog_whole(ui_workspace: Path) -> None:
+    app = make_app(ui_workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_issues(pilot, "c")
+        app.post_message(events.Paste("登录页白屏"))  # one line is typed into the line as before
+        await wait_until(pilot, lambda: screen.capture.input.value == "登录页白屏", "the pasted line")
+        screen.capture.input.value = ""
+        app.post_message(events.Paste((CHAT / "same_line_bracketed.txt").read_text(encoding="utf-8")))
+        dialog = await wait_for_screen(pilot, PasteIntakeDialog)
+        await wait_until(pilot, lambda: len(dialog.messages) == 5 and len(dialog.set_aside) == 3, "the whole chat")
+        assert screen.capture.input.value == ""  # not its first line alone
+        assert dialog.messages[1].sender == "吴工"
 
 
 async def test_the_edit_form_changes_fields(issues_workspace: Path) -> None:

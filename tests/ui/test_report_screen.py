@@ -129,6 +129,19 @@ async def test_no_network_leaves_the_report_queued(issues_workspace: Path, monke
         assert [m.status for m in Outbox(store).messages(limit=10)] == ["queued"]
 
 
+async def test_a_report_the_robot_refuses_is_failed_and_copied(issues_workspace: Path, robot: RobotLab) -> None:
+    robot.banned = ("白屏",)
+    app = make_app(issues_workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_report(pilot)
+        await send(pilot, screen)
+        assert screen.outcome is not None and screen.outcome.result == "refused"
+        assert "机器人拒收" in result(screen) and "sensitive words" in result(screen)
+        assert app.clipboard == screen.outcome.text
+    with Store.open(issues_workspace / ".launchpad" / "launchpad.db") as store:
+        assert [m.status for m in Outbox(store).messages(limit=10)] == ["failed"]
+
+
 async def test_copy_and_export(issues_workspace: Path) -> None:
     from openpyxl import load_workbook
 

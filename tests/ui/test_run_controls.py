@@ -107,6 +107,6 @@ async def test_abort_after_a_failure_offers_the_rollback(ui_workspace: Path) -> 
         assert "恢复配置" in str(offer.body)
         await pilot.click("#yes")
         await wait_run_ended(pilot, screen)
-        assert screen.result_status == "failed"
+        assert screen.result_status == "aborted"  # the person's abort, recorded as such
         assert screen.query_one("StepTree").status("p.undo") == "passed"
         assert not (ui_workspace / "changed").exists(), "the rollback step ran"

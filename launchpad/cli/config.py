@@ -1,0 +1,75 @@
+"""`launchpad config diff`: two environments' configuration files compared, as the
+`config_diff` step compares them (the same core function), for a look before a release."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from launchpad.errors import UsageError
+
+
+@click.group("config")
+def config() -> None:
+    """Configuration files across environments."""
+
+
+@config.command("diff")
+@click.option("--env", "env_names", multiple=True, required=True, metavar="ENV",
+              help="Give it twice: the reference first (test), then the one to check (prod).")
+@click.option("--section", "sections", multiple=True, metavar="NAME",
+              help="Section(s) of the expectations file to compare (default: all).")
+@click.option("--expectations", default="config-expect.yaml", show_default=True, metavar="FILE",
+              help="Files to compare and declared differences, relative to the workspace.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole comparison as JSON.")
+@click.option("--all", "show_all", is_flag=True, help="Also list the declared differences.")
+@click.pass_obj
+def config_diff(ctx: Any, env_names: tuple[str, ...], sections: tuple[str, ...], expectations: str,
+                as_json: bool, show_all: bool) -> None:
+    """Compare configuration key by key; exit 1 on any difference not declared as expected."""
+    from launchpad.cli import actor_name
+    from launchpad.configdiff.collect import diff_environments
+    from launchpad.configdiff.expectations import load_plan
+    from launchpad.connect import HostConnections
+    from launchpad.phrases import phrase
+
+    if len(env_names) != 2 or env_names[0] == env_names[1]:
+        raise UsageError("compare two different environments", hint="e.g. --env test --env prod")
+    workspace = ctx.workspace()
+    for name in env_names:
+        workspace.environment(name)  # an unknown name stops here, listing the known ones
+    first, second = envs = (env_names[0], env_names[1])
+    path = workspace.root / expectations
+    plan = load_plan(path, expectations, workspace.site, envs, list(sections))
+    store = ctx.store(workspace)
+    actor = actor_name()
+
+    def audit(action: str, target: str, detail: dict[str, object]) -> None:
+        store.audit(actor, action, target, detail)
+
+    with HostConnections(workspace, first, store=store, actor=actor) as one, \
+            HostConnections(workspace, second, store=store, actor=actor) as other:
+        connections = {first: one, second: other}
+        diff = diff_environments(workspace.site, envs, plan,
+                                 lambda env, host: connections[env].transport_for(host), audit)
+    # Counts only: the findings hold values, which belong in the person's terminal, not the log.
+    store.audit(actor, "config_diff", f"{first}..{second}", {
+        "passed": diff.passed, "undeclared": len(diff.undeclared), "declared": len(diff.declared),
+        "sections": list(sections), "files": diff.files, "keys": diff.keys})
+    if as_json:
+        click.echo(json.dumps(diff.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for finding in diff.undeclared:
+            click.echo(click.style("✗ ", fg="red", bold=True) + str(finding.said()))
+        for finding in diff.declared if show_all else []:
+            click.echo(click.style("✓ ", fg="green") + str(finding.said()))
+        # The summary would repeat the findings listed above; a failure ends with their count.
+        click.echo(str(diff.summary() if diff.passed else
+                       phrase("config.undeclared_count", count=len(diff.undeclared), env=first, other=second)))
+    if not diff.passed:
+        raise SystemExit(1)
+
+
+COMMANDS = [config]

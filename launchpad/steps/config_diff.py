@@ -1,0 +1,73 @@
+"""`config_diff`: the run's environment's configuration files compared with another
+environment's, key by key, failing on any difference not declared in the workspace's
+`config-expect.yaml` (see `launchpad.configdiff`).
+
+A release that went out with a configuration oversight — production still calling the
+group's test interface — is what this step exists to stop: run it before the release, with
+`against: test`. Secret values never leave the comparison except as short tags. Reading
+files changes nothing, so the step is safe to repeat.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from launchpad.configdiff.collect import diff_environments
+from launchpad.configdiff.expectations import EXPECTATIONS_FILE, ConfigFile, load_plan
+from launchpad.errors import UsageError
+from launchpad.events import CommandSent
+from launchpad.remote.base import Transport
+from launchpad.site import Host
+from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
+
+
+class ConfigDiffStep(StepSpec):
+    kind: Literal["config_diff"]
+    against: str = Field(description="The environment to compare with, e.g. test.")
+    section: str | None = Field(
+        None, description="Section of the expectations file with the files and declared differences; default: all."
+    )
+    expectations: str = Field(EXPECTATIONS_FILE, description="The expectations file, relative to the workspace.")
+    files: list[ConfigFile] = Field(
+        default_factory=list, description="Files to compare besides the section's (its rules still apply)."
+    )
+
+    def describe(self) -> str:
+        what = f"section {self.section}" if self.section else self.expectations
+        return self.description or f"compare configuration with {self.against} ({what})"
+
+
+def run_config_diff(step: ConfigDiffStep, ctx: StepContext) -> StepOutcome:
+    from launchpad.connect import HostConnections
+    from launchpad.workspace import Workspace
+    from launchpad.yamlsource import SourceMap
+
+    if step.against == ctx.env_name:
+        raise UsageError(f"the step compares {ctx.env_name} with itself",
+                         hint="name another environment in against:")
+    if step.against not in ctx.site.environments:
+        raise UsageError(f"no environment {step.against!r} in site.yaml",
+                         hint=f"environments: {', '.join(ctx.site.environments)}")
+    root = ctx.workspace_root or Path.cwd()
+    envs = (step.against, ctx.env_name)
+    plan = load_plan(root / step.expectations, step.expectations, ctx.site, envs,
+                     [step.section] if step.section else [], step.files)
+    workspace = Workspace(root, ctx.site, SourceMap(str(root / "site.yaml")))
+    with HostConnections(workspace, step.against) as other:
+        def transport_for(env: str, host: Host) -> Transport:
+            return ctx.transport_for(host) if env == ctx.env_name else other.transport_for(host)
+
+        diff = diff_environments(
+            ctx.site, envs, plan, transport_for, ctx.audit,
+            on_command=lambda label, command: ctx.emit(CommandSent(ctx.run_id, ctx.step_id, label, command)),
+            timeout=step.timeout or 60.0,
+        )
+    # No per-host rows: the verdict is the comparison, not any one host (an unreadable file
+    # is a finding naming its host), and a report shows host rows in place of the summary.
+    return StepOutcome("passed" if diff.passed else "failed", diff.summary(), evidence=diff.as_dict())
+
+
+STEP_KIND = StepKind("config_diff", ConfigDiffStep, run_config_diff, idempotent=True)
