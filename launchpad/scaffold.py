@@ -21,6 +21,8 @@ GITIGNORE = """\
 .launchpad/
 # 备份含客户数据，绝不进入版本库。Backups hold client data: never commit them.
 backups/*
+# 初始密码分发表含明文密码，绝不进入版本库。Hand-outs hold plain initial passwords: never commit them.
+handouts/
 """
 
 SITE_TEMPLATE = """\

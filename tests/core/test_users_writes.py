@@ -83,3 +83,10 @@ def test_handouts_are_private_audited_and_removed_with_their_reset_folders(tmp_p
     removed = remove_handouts(folder, lambda *entry: said.append(entry))
     assert len(removed) == 3 and not folder.exists()
     assert said[-1][0] == "user_handout_removed"
+
+
+def test_a_new_workspace_keeps_handouts_out_of_git(tmp_path: Path) -> None:
+    from launchpad.scaffold import init_workspace
+
+    init_workspace(tmp_path)
+    assert "handouts/" in (tmp_path / ".gitignore").read_text(encoding="utf-8").splitlines()
