@@ -89,6 +89,7 @@ def users_import(ctx: Any, file: Path, mapping: str | None, env_name: str, skip_
         _since_plan(store, env_name, sha, planned.plan, lambda a, t, d: store.audit(actor, a, t, d))
         to = ImportTarget(store, session, workspace.root, env_name, session.key, actor)
         if counts["rejected"] and not skip_rejected:
+            to.audit("user_import_refused", env_name, {"file": file.name, "rejected": counts["rejected"]})
             raise ImportRefused(f"{counts['rejected']} row(s) of {file.name} are rejected; nothing was written",
                                 hint="fix them (`launchpad users check`), or pass --skip-rejected")
         # An interrupted import of this file is finished (and closed) even when the batches it
