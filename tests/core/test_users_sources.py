@@ -131,3 +131,14 @@ def test_an_empty_sheet_is_an_error_when_it_is_the_only_one(tmp_path: Path,
     book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"Sheet1": []}))
     with pytest.raises(SheetDoesNotFit, match="is empty"):
         lay_out(book, mapping)
+
+
+def test_the_mapping_can_name_the_sheets_to_read(tmp_path: Path) -> None:
+    from tests.core.users_sheets import MAPPING
+
+    book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"甲": [HEADER, GOOD[0]], "乙": [HEADER, GOOD[1]]}))
+    only = load_mapping(write_mapping(tmp_path, MAPPING.replace("key: user_name", "key: user_name\nsheets: [乙]")))
+    assert [t.sheet.name for t in lay_out(book, only)[0]] == ["乙"]
+    wrong = load_mapping(write_mapping(tmp_path, MAPPING.replace("key: user_name", "key: user_name\nsheets: [丙]")))
+    with pytest.raises(SheetDoesNotFit, match="no sheet named '丙' .sheets: 甲, 乙."):
+        lay_out(book, wrong)
