@@ -30,8 +30,8 @@ from launchpad.users.handout import handout_dir, write_handouts
 from launchpad.users.operations import Planned
 from launchpad.users.passwords import issue
 from launchpad.users.plan import PlannedUser
-from launchpad.users.ruoyi_writes import apply_script, undo_script
-from launchpad.users.target import TargetSession
+from launchpad.users.ruoyi_writes import ALREADY_THERE, apply_script, undo_script
+from launchpad.users.target import TargetFailed, TargetSession
 
 BATCH = 500
 AuditFn = Callable[[str, str, dict[str, Any]], None]
@@ -100,7 +100,7 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
     done = 0
     for number, batch in enumerate(_batches(writes, batch_size), 1):
         records.record_rows(to.store, import_id, number, [_row(u) for u in batch])
-        to.session.script(apply_script(to.session.sql, batch, hashes, mark))
+        _send(to, import_id, number, apply_script(to.session.sql, batch, hashes, mark))
         records.rows_done(to.store, import_id, [u.key for u in batch])
         done += len(batch)
         report("writing", done, len(writes))
@@ -116,6 +116,20 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
                   for i in issued]
         outcome.handouts = write_handouts(handout_dir(to.workspace_root, import_id), people, to.audit)
     return outcome
+
+
+def _send(to: ImportTarget, import_id: int, number: int, script: str) -> None:
+    try:
+        to.session.script(script)
+    except TargetFailed as exc:
+        if ALREADY_THERE not in exc.message:
+            raise
+        to.audit("user_import_target_changed", f"{to.environment}/{to.database}", {"import": import_id,
+                                                                                  "batch": number})
+        raise ImportRefused(f"batch {number} of import {import_id}: some of its users were added to "
+                            f"{to.environment} after the plan was made; nothing of this batch was written",
+                            hint="run the same import again: it plans afresh and continues import "
+                                 f"{import_id}") from None
 
 
 def _import_record(to: ImportTarget, planned: Planned, file: Path, sha: str, mapping_name: str) -> tuple[int, bool]:

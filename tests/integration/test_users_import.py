@@ -371,3 +371,26 @@ def test_compare_lists_users_only_in_one_environment_or_different(lab: RuoYiLab)
     ]
     one = launchpad(lab, "users", "compare", "--env", "test")
     assert one.returncode == 2 and "compare needs two different environments" in one.stderr
+
+
+@pytest.mark.parametrize("env", ["test", "test-pg"])
+def test_users_added_after_the_plan_stop_their_batch_before_it_writes(lab: RuoYiLab, env: str) -> None:
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": GOOD_SHEET})
+    with session(lab, env, FAST_HASH) as (store, target):
+        planned = plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, env)  # type: ignore[arg-type]
+        lab_insert = "INSERT INTO sys_user (dept_id, user_name, nick_name) VALUES (101, 'zhangsan', '张三')"
+        if env == "test":
+            lab.maria.root_sql(lab_insert, lab.name)
+        else:
+            lab.pg.sql(lab_insert, lab.name)
+        to = ImportTarget(store, target, lab.root, env, "app", "tester")  # type: ignore[arg-type]
+        with pytest.raises(ImportRefused, match="batch 1 of import 1: some of its users were added to"):
+            apply_plan(to, planned, file=sheet, file_sha256=file_sha256(sheet), mapping_name="ruoyi.yaml")
+    assert lab.sql(env, "SELECT COUNT(*) FROM sys_user WHERE user_name = 'zhangsan'") == [["1"]]
+    assert lab.sql(env, "SELECT dept_id FROM sys_user WHERE user_name = 'lisi'") == [["101"]]  # same batch: undone
+    with session(lab, env, FAST_HASH) as (store, target):
+        planned = plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, env)  # type: ignore[arg-type]
+        to = ImportTarget(store, target, lab.root, env, "app", "tester")  # type: ignore[arg-type]
+        resumed = apply_plan(to, planned, file=sheet, file_sha256=file_sha256(sheet), mapping_name="ruoyi.yaml")
+    assert resumed.resumed and resumed.import_id == 1
+    assert resumed.counts == {"insert": 0, "update": 2, "unchanged": 1, "rejected": 0}
