@@ -75,7 +75,7 @@ def read_workbook(path: Path) -> Workbook:
 
 
 def _read_excel(path: Path) -> list[Sheet]:
-    from python_calamine import CalamineError, CalamineWorkbook
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
     try:
         book = CalamineWorkbook.from_path(str(path))
@@ -86,6 +86,9 @@ def _read_excel(path: Path) -> list[Sheet]:
             for r, values in enumerate(raw.to_python(skip_empty_area=False)):
                 sheet.rows.append([_cell_text(value, r, c, sheet) for c, value in enumerate(values)])
             sheets.append(sheet)
+    except PasswordError:
+        raise UnreadableSheet(f"{path} is protected by a password", hint="ask the client for a copy without "
+                              "the password (WPS/Excel: File → Info → Protect Workbook)") from None
     except (CalamineError, ValueError, OSError) as exc:
         raise UnreadableSheet(f"{path} is not a readable Excel workbook ({type(exc).__name__}: {exc})",
                               hint="open it in Excel or WPS and save it again as .xlsx") from None

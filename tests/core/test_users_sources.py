@@ -142,3 +142,16 @@ def test_the_mapping_can_name_the_sheets_to_read(tmp_path: Path) -> None:
     wrong = load_mapping(write_mapping(tmp_path, MAPPING.replace("key: user_name", "key: user_name\nsheets: [丙]")))
     with pytest.raises(SheetDoesNotFit, match="no sheet named '丙' .sheets: 甲, 乙."):
         lay_out(book, wrong)
+
+
+def test_a_password_protected_workbook_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import python_calamine
+
+    def protected(path: str) -> None:
+        raise python_calamine.PasswordError("workbook is encrypted")
+
+    path = write_xlsx(tmp_path / "加密.xlsx", {"名单": [HEADER]})
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", protected)
+    with pytest.raises(UnreadableSheet, match="is protected by a password") as caught:
+        read_workbook(path)
+    assert "without the password" in caught.value.hint
