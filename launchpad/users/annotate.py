@@ -15,6 +15,7 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
+from launchpad.errors import LaunchpadError
 from launchpad.phrases import Lang, phrase, render
 from launchpad.users.checks import CheckResult, RowProblem
 from launchpad.users.sources import Workbook
@@ -87,9 +88,16 @@ def _letter(index: int) -> str:
     return column_letter(index)
 
 
+class CannotWrite(LaunchpadError):
+    title = "cannot write the file"
+
+
 def save_private(book: object, out: Path) -> None:
     partial = out.with_name(f".{out.name}.partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as exc:
+        raise CannotWrite(f"{out}: {exc.strerror}", hint="choose a folder you can write to") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             book.save(handle)  # type: ignore[attr-defined]

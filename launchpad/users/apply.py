@@ -25,8 +25,9 @@ from typing import Any
 from launchpad.errors import UsageError
 from launchpad.store import Store
 from launchpad.users import records
+from launchpad.users.annotate import CannotWrite
 from launchpad.users.guard import ImportRefused
-from launchpad.users.handout import handout_dir, write_handouts
+from launchpad.users.handout import handout_dir, handouts_root, write_handouts
 from launchpad.users.operations import Planned
 from launchpad.users.passwords import issue
 from launchpad.users.plan import PlannedUser
@@ -90,10 +91,13 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
         if progress is not None:
             progress(ApplyProgress(phase, done, total, time.monotonic() - started))
 
+    if counts["insert"]:  # the passwords must have somewhere to go before any user gets one
+        _writable(handouts_root(to.workspace_root))
     import_id, resumed = _import_record(to, planned, file, file_sha256, mapping_name)
     mark = records.mark(import_id)
     writes = planned.plan.writes()
     inserts = [u for u in writes if u.action == "insert"]
+    folder = handout_dir(to.workspace_root, import_id)
     issued = issue([u.key for u in inserts], planned.mapping.passwords,
                    on_done=lambda n: report("hashing", n, len(inserts)))
     hashes = {i.key: i.hashed for i in issued}
@@ -114,8 +118,25 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
         names = {u.key: (u.unit, u.values.get("nick_name", "")) for u in inserts}
         people = [{"unit": names[i.key][0], "key": i.key, "name": names[i.key][1], "password": i.password}
                   for i in issued]
-        outcome.handouts = write_handouts(handout_dir(to.workspace_root, import_id), people, to.audit)
+        try:
+            outcome.handouts = write_handouts(folder, people, to.audit)
+        except (CannotWrite, OSError) as exc:
+            raise CannotWrite(f"import {import_id} was applied, but its hand-out could not be written ({exc}); "
+                              "the new users' initial passwords are lost",
+                              hint=f"launchpad users handout {import_id} --reset LOGIN for each of: "
+                                   f"{', '.join(u.key for u in inserts[:20])}") from None
     return outcome
+
+
+def _writable(folder: Path) -> None:
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        probe = folder / ".writable"
+        probe.touch(mode=0o600)
+        probe.unlink()
+    except OSError as exc:
+        raise CannotWrite(f"the hand-out folder {folder} cannot be written: {exc.strerror}; nothing was imported",
+                          hint="make the workspace writable and run the import again") from None
 
 
 def _send(to: ImportTarget, import_id: int, number: int, script: str) -> None:

@@ -19,8 +19,12 @@ from launchpad.users.annotate import save_private
 AuditFn = Callable[[str, str, dict[str, Any]], None]
 
 
+def handouts_root(root: Path) -> Path:
+    return root / "handouts"
+
+
 def handout_dir(root: Path, import_id: int) -> Path:
-    return root / "handouts" / f"import-{import_id}"
+    return handouts_root(root) / f"import-{import_id}"
 
 
 def _file_name(unit: str) -> str:

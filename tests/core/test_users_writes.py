@@ -100,3 +100,13 @@ def test_a_batch_is_one_insert_with_one_guard_and_one_link_statement_per_role(en
     assert script.count("INSERT INTO sys_user (") == 1
     assert script.count("INSERT INTO launchpad_guard") == 2
     assert script.count("INSERT INTO sys_user_role") == 2 and "sys_user_post" not in script
+
+
+def test_an_annotated_copy_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from launchpad.users.annotate import CannotWrite, save_private
+
+    with pytest.raises(CannotWrite, match="No such file or directory") as caught:
+        save_private(Workbook(write_only=True), tmp_path / "missing" / "u.checked.xlsx")
+    assert caught.value.exit_code == 2 and "u.checked.xlsx" in caught.value.message

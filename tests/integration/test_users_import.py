@@ -17,6 +17,7 @@ from launchpad.connect import HostConnections
 from launchpad.errors import UsageError
 from launchpad.store import Store
 from launchpad.users import records
+from launchpad.users.annotate import CannotWrite
 from launchpad.users.apply import (
     ApplyOutcome,
     ImportRefused,
@@ -394,3 +395,12 @@ def test_users_added_after_the_plan_stop_their_batch_before_it_writes(lab: RuoYi
         resumed = apply_plan(to, planned, file=sheet, file_sha256=file_sha256(sheet), mapping_name="ruoyi.yaml")
     assert resumed.resumed and resumed.import_id == 1
     assert resumed.counts == {"insert": 0, "update": 2, "unchanged": 1, "rejected": 0}
+
+
+def test_no_user_is_inserted_when_the_handout_folder_cannot_be_written(lab: RuoYiLab) -> None:
+    (lab.root / "handouts").write_text("a file where the folder should be")
+    with pytest.raises(CannotWrite, match="cannot be written: .*; nothing was imported"):
+        apply(lab, "test", GOOD_SHEET)
+    assert lab.sql("test", "SELECT COUNT(*) FROM sys_user") == [["3"]]
+    with Store.open(lab.workspace.store_path) as store:
+        assert records.list_imports(store) == []
