@@ -47,12 +47,21 @@ def write_handouts(folder: Path, people: list[dict[str, str]], audit: AuditFn, l
         ws.append([render(phrase("users.handout_note"), lang)])
         ws.append([render(phrase(f"users.handout_{c}"), lang) for c in ("unit", "login", "name", "password")])
         for person in members:
-            ws.append([unit, person["key"], person["name"], person["password"]])
+            # Every cell is text: a name typed as =… or a password starting with = stays what it is.
+            ws.append([_text(ws, value) for value in (unit, person["key"], person["name"], person["password"])])
         path = folder / _file_name(unit)
         save_private(book, path)
         written.append(path)
     audit("user_handout_written", str(folder), {"files": [p.name for p in written], "users": len(people)})
     return written
+
+
+def _text(ws: Any, value: str) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def remove_handouts(folder: Path, audit: AuditFn) -> list[Path]:

@@ -70,7 +70,7 @@ def test_handouts_are_private_audited_and_removed_with_their_reset_folders(tmp_p
 
     said: list[tuple[str, str, dict[str, object]]] = []
     folder = tmp_path / "handouts" / "import-1"
-    people = [{"unit": "某某局/办公室", "key": "a", "name": "甲", "password": "Secret#1"},
+    people = [{"unit": "某某局/办公室", "key": "a", "name": "=HYPERLINK(\"x\")", "password": "=Secret#1"},
               {"unit": "某某局/信息中心", "key": "b", "name": "乙", "password": "Secret#2"}]
     files = write_handouts(folder, people, lambda *entry: said.append(entry))
     files += write_handouts(folder / "reset-1", people[:1], lambda *entry: said.append(entry))
@@ -78,7 +78,8 @@ def test_handouts_are_private_audited_and_removed_with_their_reset_folders(tmp_p
     assert all(stat.S_IMODE(os.stat(f).st_mode) == 0o600 for f in files)
     assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
     rows = list(load_workbook(files[1]).active.iter_rows(values_only=True))
-    assert rows[2:] == [("某某局/办公室", "a", "甲", "Secret#1")]
+    assert rows[2:] == [("某某局/办公室", "a", "=HYPERLINK(\"x\")", "=Secret#1")]  # text, not formulas
+    assert load_workbook(files[1]).active["D3"].data_type == "s"
     assert "Secret" not in repr(said)
     removed = remove_handouts(folder, lambda *entry: said.append(entry))
     assert len(removed) == 3 and not folder.exists()
