@@ -20,16 +20,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
-from launchpad.errors import StoreError
-from launchpad.migrations import utc_now, write_transaction
+from launchpad.errors import StoreDamaged, StoreError
+from launchpad.migrations import write_transaction
+from launchpad.sitetime import to_stamp, utc_now
 from launchpad.store import Store
 
 GENESIS_HASH = "0" * 64
@@ -54,6 +56,7 @@ class AuditReport:
     entries: int  # entries found sound: all of them when ok, those before first_bad otherwise
     first_bad: int | None  # id of the first altered entry, or of the first missing one
     reason: str
+    damaged: bool = False  # SQLite could not read the log to its end: the file is damaged
 
 
 def canonical_json(value: Any) -> str:
@@ -80,25 +83,28 @@ def append_audit(store_or_db: Store | Database, actor: str, action: str, target:
     # verification recomputes exactly what was hashed here.
     detail_text = canonical_json(detail or {})
     stored_detail = json.loads(detail_text)
-    with lock, write_transaction(db):
-        head = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-        # The sequence outlives deleted tail entries: a new entry then shows the gap.
-        sequence = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone()
-        entry_id = max(head[0] if head else 0, sequence[0] if sequence else 0) + 1
-        prev_hash = head[1] if head else GENESIS_HASH
-        at = utc_now()  # taken under the lock, so time order and id order agree
-        digest = entry_hash(prev_hash, entry_id, at, actor, action, target, stored_detail)
-        db.table("audit").insert({
-            "id": entry_id, "at": at, "actor": actor, "action": action, "target": target,
-            "detail": detail_text, "prev_hash": prev_hash, "hash": digest,
-        })
+    with lock:
+        if isinstance(store_or_db, Store) and not db.conn.in_transaction:
+            store_or_db.check_present()  # an entry written into a deleted file is an entry lost
+        with write_transaction(db):
+            head = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+            # The sequence outlives deleted tail entries: a new entry then shows the gap.
+            sequence = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone()
+            entry_id = max(head[0] if head else 0, sequence[0] if sequence else 0) + 1
+            prev_hash = head[1] if head else GENESIS_HASH
+            at = utc_now()  # taken under the lock, so time order and id order agree
+            digest = entry_hash(prev_hash, entry_id, at, actor, action, target, stored_detail)
+            db.table("audit").insert({
+                "id": entry_id, "at": at, "actor": actor, "action": action, "target": target,
+                "detail": detail_text, "prev_hash": prev_hash, "hash": digest,
+            })
     return AuditEntry(entry_id, at, actor, action, target, stored_detail, prev_hash, digest)
 
 
 def iter_audit(store_or_db: Store | Database, since: datetime | None = None
                ) -> Iterator[AuditEntry]:
     """Entries in order, oldest first; with `since`, those at or after it (naive = local time)."""
-    since_text = since.astimezone(UTC).isoformat(timespec="microseconds") if since else None
+    since_text = to_stamp(since) if since else None
     for row in _stream(store_or_db, since_text):
         yield AuditEntry(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]),
                          row[6], row[7])
@@ -113,7 +119,28 @@ def audit_head(store_or_db: Store | Database) -> tuple[int, str] | None:
 
 
 def verify_audit(store_or_db: Store | Database) -> AuditReport:
-    """Recompute the whole chain and name the first entry that does not fit."""
+    """Recompute the whole chain and name the first entry that does not fit; a log SQLite
+    cannot read to its end is reported damaged, with the entries read until then."""
+    progress = [1, 0]  # the next id expected, entries found sound
+    try:
+        return _verify(store_or_db, progress)
+    except (sqlite3.DatabaseError, StoreDamaged) as exc:
+        reason = exc.message if isinstance(exc, StoreDamaged) else str(exc)
+        return AuditReport(False, progress[1], progress[0], f"SQLite cannot read it: {reason}", damaged=True)
+
+
+def store_damage(store_or_db: Store | Database) -> str | None:
+    """What SQLite's own check finds wrong with the file (`PRAGMA quick_check`), or None."""
+    db, lock = _parts(store_or_db)
+    try:
+        with lock:
+            found = [row[0] for row in db.execute("PRAGMA quick_check(5)").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None if found == ["ok"] else "; ".join(found)
+
+
+def _verify(store_or_db: Store | Database, progress: list[int]) -> AuditReport:
     expected_id, prev_hash, sound = 1, GENESIS_HASH, 0
     for entry_id, at, actor, action, target, detail_text, stored_prev, stored_hash in _stream(
             store_or_db, None):
@@ -131,6 +158,7 @@ def verify_audit(store_or_db: Store | Database) -> AuditReport:
             return _bad(sound, entry_id, f"entry {entry_id} does not match its hash: the entry "
                         "or its hash was altered")
         expected_id, prev_hash, sound = entry_id + 1, stored_hash, sound + 1
+        progress[:] = [expected_id, sound]
     db, lock = _parts(store_or_db)
     with lock:
         sequence = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone()

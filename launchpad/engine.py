@@ -4,6 +4,10 @@ before telling anyone about it, asking people through the Prompter, reporting th
 A run can be killed at any moment. What was stored stays true: a step is `passed` only once
 its result is in the store, a step found `running` on resume is `interrupted`, and re-running a
 step that is not idempotent needs a person's yes.
+
+`Engine.cancel` is the one way to stop a run from outside (the TUI's stop key, quitting): the
+engine stops before the next step, or when the question it waits on is withdrawn
+(`PromptCancelled`), and itself marks the run `interrupted`, resumable like a killed one.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from launchpad.prompter import (
     ConfirmRequest,
     FailureRequest,
     OverrideRequest,
+    PromptCancelled,
     Prompter,
     RerunRequest,
     TypeNameRequest,
@@ -83,13 +88,18 @@ class Engine:
         *,
         emit: EventSink = ignore,
         now: Callable[[], datetime] | None = None,
-        cancel: threading.Event | None = None,
     ) -> None:
         self.workspace, self.store, self.prompter = workspace, store, prompter
         self.transport_for = transport_for
         self.emit = emit
         self.now = now or workspace.site.now
-        self.cancel = cancel or threading.Event()
+        # Set by `cancel`; steps see it on their context, the engine looks before each step.
+        self.cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        """Stop the run at the next safe point: before the next step starts, or when the
+        question being asked is withdrawn. Safe to call from any thread, and more than once."""
+        self.cancelled.set()
 
     # -- starting and resuming ------------------------------------------------------------
 
@@ -136,7 +146,11 @@ class Engine:
             self.emit(Notice(run_id, said))
             request = ConfirmRequest("", phrase("engine.continue_changed"), env_name, False, said)
             listed = [str(change) for change in changes]
-            if not self.prompter.confirm(request):
+            try:
+                going_on = self.prompter.confirm(request)
+            except PromptCancelled:
+                return self._interrupted(run_id)
+            if not going_on:
                 self._decide(run_id, "", "declined", "playbook changed", {"changes": listed})
                 return self._finish(run_id, "aborted")
             self._decide(run_id, "", "confirmed", "continue with changed playbook", {"changes": listed})
@@ -145,21 +159,39 @@ class Engine:
     # -- the run itself -------------------------------------------------------------------
 
     def _execute(self, run_id: int, playbook: Playbook, env_name: str, variables: dict[str, Any]) -> RunResult:
+        try:
+            return self._run_phases(run_id, playbook, env_name, variables)
+        except PromptCancelled:
+            return self._interrupted(run_id)
+
+    def _run_phases(self, run_id: int, playbook: Playbook, env_name: str, variables: dict[str, Any]) -> RunResult:
         values = template_values(self.workspace.site, env_name, variables, run_id, self.prompter.actor, self.now)
         states = {sid: row["status"] for sid, row in self.store.latest_step_states(run_id).items()}
         try:
             for phase in playbook.phases:
+                self._stop_if_cancelled()
                 self.emit(PhaseStarted(run_id, phase.id, phase.name))
                 for step in phase.steps:
                     assert step.id is not None
                     if states.get(step.id) in DONE:
                         continue
+                    self._stop_if_cancelled()
                     states[step.id] = self._run_step(run_id, phase, step, env_name, values, states)
         except _Stop as stop:
             if stop.after_failure:
                 self._offer_rollback(run_id, playbook, env_name, values, states)
             return self._finish(run_id, stop.status)
         return self._finish(run_id, self._ending(run_id))
+
+    def _stop_if_cancelled(self) -> None:
+        if self.cancelled.is_set():
+            raise _Stop("interrupted")
+
+    def _interrupted(self, run_id: int) -> RunResult:
+        """Stopped while a person was being asked: a step caught mid-way stays `interrupted`,
+        so resuming asks about it again rather than calling it done."""
+        self.store.mark_interrupted(run_id)
+        return self._finish(run_id, "interrupted")
 
     def _ending(self, run_id: int) -> str:
         """`passed` only when every step passed or was not meant for this environment. A step a
@@ -195,6 +227,9 @@ class Engine:
                 for step in phase.rollback:
                     assert step.id is not None
                     if states.get(step.id) not in DONE:
+                        # A stop during the rollback ends it; the run keeps the status of the
+                        # failure that led here.
+                        self._stop_if_cancelled()
                         states[step.id] = self._run_step(run_id, phase, step, env_name, values, states)
         except _Stop as stop:
             self.emit(Notice(run_id, phrase("engine.rollback_stopped", status=status_word(stop.status))))
@@ -336,8 +371,9 @@ class Engine:
             audit=lambda action, target, detail: self._audit(action, target, {"run": run_id, **detail}),
             phase_status=lambda phase_id: self._phase_status(run_id, phase_id),
             now=self.now,
-            cancel=self.cancel,
-            workspace_root=self.workspace.root,
+            cancel=self.cancelled,
+            workspace=self.workspace,
+            store=self.store,
         )
         try:
             outcome = kind.execute(step, context)

@@ -174,6 +174,18 @@ class StoreError(LaunchpadError):
     title = "store error"
 
 
+class StoreDamaged(StoreError):
+    """SQLite says the file is not a database or a page of it is malformed."""
+
+    title = "store damaged"
+
+
+class StoreGone(StoreError):
+    """The store file was deleted or replaced while this process was writing to it."""
+
+    title = "store gone"
+
+
 class RunAborted(LaunchpadError):
     title = "run aborted"
     exit_code = 1

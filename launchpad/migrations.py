@@ -17,23 +17,29 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import sqlite3
 import stat
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from launchpad.backup.schema import BACKUPS_V1
-from launchpad.errors import StoreError
+from launchpad.errors import StoreDamaged, StoreError
 from launchpad.issues.schema import create_issue_tables
 from launchpad.notify.schema import OUTBOX_SUPERSEDES, OUTBOX_V1
+from launchpad.sitetime import utc_now
 from launchpad.users.schema import USER_IMPORT_PLANS_V1, USER_IMPORTS_V1
 
 BUSY_TIMEOUT_MS = 10_000
+# How long a write waits for another process's lock, in busy timeouts, before it gives up.
+LOCK_WAIT_S = 600.0
+# Free bytes below which the store's disk counts as full.
+FULL_BELOW = 1024 * 1024
 OUTPUT_TAIL_BYTES = 64 * 1024
 
 # Checked in Python rather than by CHECK constraints: a new kind must not need a table rebuild.
@@ -64,11 +70,6 @@ def output_tail(text: str | None) -> str | None:
         return data.decode("utf-8")
     cut = len(data) - OUTPUT_TAIL_BYTES
     return f"[… {cut} bytes cut …]\n" + data[cut:].decode("utf-8", "ignore")
-
-
-def utc_now() -> str:
-    """Every time column: UTC ISO-8601 to the microsecond, so text order is time order."""
-    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def to_json(value: Any) -> str:
@@ -195,6 +196,13 @@ def _add_verify_phrase(db: Database) -> None:
     db.execute("ALTER TABLE backups ADD COLUMN verify_phrase TEXT")
 
 
+def _add_restore_owner(db: Database) -> None:
+    """The process running a restore (owner.py), so one killed mid-way is known as interrupted
+    rather than `running` for ever."""
+    for column in ("pid INTEGER", "hostname TEXT", "boot_id TEXT"):
+        db.execute(f"ALTER TABLE backup_restores ADD COLUMN {column}")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, steps, host results, decisions, audit", _CORE_TABLES),
     Migration(2, "append-only audit log", _AUDIT_APPEND_ONLY),
@@ -205,7 +213,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "step summaries and host messages as phrases", _add_phrase_columns),
     Migration(8, "backup verification details as phrases", _add_verify_phrase),
     Migration(9, "outbox: a newer copy of a report replaces a queued one", OUTBOX_SUPERSEDES),
-    Migration(10, "user imports, the rows each wrote, the plans people read", USER_IMPORTS_V1 + USER_IMPORT_PLANS_V1),
+    Migration(10, "the process running each restore", _add_restore_owner),
+    Migration(11, "user imports, the rows each wrote, the plans people read", USER_IMPORTS_V1 + USER_IMPORT_PLANS_V1),
 )
 
 _LEDGER = ("CREATE TABLE IF NOT EXISTS migrations "
@@ -215,14 +224,16 @@ _LEDGER = ("CREATE TABLE IF NOT EXISTS migrations "
 @contextlib.contextmanager
 def write_transaction(db: Database) -> Iterator[None]:
     """One atomic, durable write under the database's write lock, taken up front so that two
-    processes queue (for up to the busy timeout) instead of deadlocking on a lock upgrade.
+    processes queue instead of deadlocking on a lock upgrade. A lock held by another process
+    past the busy timeout is waited for again, up to `LOCK_WAIT_S`: a finished step's result
+    must not be lost because a long write elsewhere held the store.
     Nested inside another transaction it is a savepoint: its failure undoes only itself."""
     with _explained_write_errors():
         if db.conn.in_transaction:
             with db.atomic():
                 yield
             return
-        db.conn.execute("BEGIN IMMEDIATE")
+        _begin_immediate(db)
         try:
             yield
             db.conn.execute("COMMIT")
@@ -231,13 +242,68 @@ def write_transaction(db: Database) -> Iterator[None]:
             raise
 
 
+def _begin_immediate(db: Database) -> None:
+    deadline = time.monotonic() + LOCK_WAIT_S
+    while True:
+        try:
+            db.conn.execute("BEGIN IMMEDIATE")  # waits up to the busy timeout itself
+            return
+        except sqlite3.OperationalError as exc:
+            if not _is_locked(exc) or time.monotonic() >= deadline:
+                raise
+            note_lock_wait()
+
+
+def _is_locked(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    if code is not None:
+        return code & 0xFF in (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+_lock_wait_listeners: list[Callable[[], None]] = []
+
+
+def on_lock_wait(listener: Callable[[], None]) -> None:
+    """Have `listener` called each time a write has waited a whole busy timeout (the CLI says
+    that it is waiting, rather than seeming to hang)."""
+    if listener not in _lock_wait_listeners:
+        _lock_wait_listeners.append(listener)
+
+
+def note_lock_wait() -> None:
+    for listener in list(_lock_wait_listeners):
+        listener()
+
+
 @contextlib.contextmanager
 def _explained_write_errors() -> Iterator[None]:
     try:
         yield
     except sqlite3.Error as exc:
-        raise StoreError(f"could not write to the workspace store: {exc}",
-                         hint="another launchpad may be busy on this workspace: retry") from exc
+        raise store_failure(exc, "could not write to the workspace store") from exc
+
+
+def store_failure(exc: sqlite3.Error, doing: str, path: Path | str | None = None) -> StoreError:
+    """The error a person reads for what SQLite said: a full disk, a damaged file, a disk
+    error and a lock each say so and what to do (a full disk is not "is the disk healthy?")."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if code is not None else None
+    where = path or ".launchpad/launchpad.db"
+    # Opening needs a few KiB for the -shm file: on a full disk that fails as an I/O error.
+    if primary == 13 or "disk is full" in str(exc) or (path is not None and disk_full(Path(path))):  # SQLITE_FULL
+        return StoreError(f"{doing}: the disk holding {where} is full; nothing of this change was written",
+                          hint="free space on that disk (`df -h` shows it), then do it again")
+    if primary in (11, 26) or "malformed" in str(exc) or "not a database" in str(exc):  # CORRUPT, NOTADB
+        return StoreDamaged(f"{doing}: the workspace store {where} is damaged ({exc})",
+                            hint="copy the file (with any -wal beside it) before anything else, then tell the "
+                                 "team lead; `launchpad audit verify` says what can still be read")
+    if primary == 10:  # SQLITE_IOERR
+        return StoreError(f"{doing}: the disk reported an error on {where} ({exc})",
+                          hint="check the disk (`dmesg`, `df -h`) and that the workspace folder still exists")
+    if _is_locked(exc):
+        return StoreError(f"{doing}: {exc}", hint="another launchpad is busy on this workspace: retry")
+    return StoreError(f"{doing}: {exc}", hint="is this a launchpad workspace, and is the disk healthy?")
 
 
 def open_database(path: Path | None) -> Database:
@@ -267,8 +333,32 @@ def open_database(path: Path | None) -> Database:
         conn.close()
         if isinstance(exc, StoreError):
             raise
-        raise StoreError(f"cannot open the workspace store {path}: {exc}",
-                         hint="is this a launchpad workspace, and is the disk healthy?") from exc
+        raise store_failure(exc, "cannot open the workspace store", path) from exc
+    return db
+
+
+def disk_full(path: Path) -> bool:
+    """Whether the disk holding `path` has (next to) no room left."""
+    try:
+        return shutil.disk_usage(path.parent).free < FULL_BELOW
+    except OSError:
+        return False
+
+
+def open_read_only(path: Path) -> Database | None:
+    """The store for reading only, without the -shm file a normal open must create (it cannot
+    on a full disk): exact only when no -wal file holds committed pages, else None."""
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        db = Database(conn)
+        if pending(db):
+            conn.close()
+            return None
+    except (sqlite3.Error, StoreError):
+        return None
     return db
 
 

@@ -204,6 +204,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "sql.row_differs": ("row {number} is {got}, expected {wanted}", "第 {number} 行为 {got}，应为 {wanted}"),
     "sql.no_value": ("no rows, expected the value {wanted}", "没有数据，应为值 {wanted}"),
     "sql.value_differs": ("the value is {got}, expected {wanted}", "值为 {got}，应为 {wanted}"),
+    # messages to chat robots: the marker on each part of a message split to fit the robot
+    "notify.part": ("(part {part}/{parts})", "（第 {part}/{parts} 部分）"),
     # announce
     "announce.copied": ("notice ready to paste (copied with {tool})", "通知已就绪，可直接粘贴（已用 {tool} 复制）"),
     "announce.printed": ("notice ready to paste (no clipboard program: printed above)",

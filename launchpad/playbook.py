@@ -20,7 +20,7 @@ from launchpad.errors import InvalidInput, Problem, UsageError
 from launchpad.phrases import Phrase, phrase
 from launchpad.site import Site, valid_regex
 from launchpad.steps import step_kinds
-from launchpad.steps.base import StepSpec
+from launchpad.steps.base import Declared, StepSpec
 from launchpad.templating import check_syntax
 from launchpad.yamlsource import Document, SourceMap, problems_from_validation, read_yaml
 
@@ -181,56 +181,48 @@ def check_against_site(loaded: LoadedPlaybook, site: Site) -> list[Problem]:
 
 
 def _step_problems(step: StepSpec, site: Site, groups: set[str], earlier_phases: set[str]) -> list[tuple[str, str]]:
-    """(field, message) for each reference in a step that the site does not define."""
+    """(field, message) for each reference in a step that the site does not define. The step
+    says what it references (`StepSpec.references`), so a new kind needs nothing here."""
     found = []
-    group = step.hosts_group()
-    if group is not None and group not in groups:
-        found.append(("hosts", f"host group {group!r} is not defined in any environment of site.yaml"))
     for env_name in step.environments or []:
         if env_name not in site.environments:
             found.append(("environments", f"environment {env_name!r} is not in site.yaml"))
-    window = getattr(step, "window", None)
-    if window is not None and window not in site.windows:
-        known = ", ".join(site.windows) or "none"
-        found.append(("window", f"window {window!r} is not defined in site.yaml (windows: {known})"))
-    needed = getattr(step, "phase_passed", None)
-    if needed is not None and needed not in earlier_phases:
-        found.append(("phase_passed", f"phase {needed!r} is not an earlier phase of this playbook"))
-    found += _named_references(step, site)
-    if step.kind == "announce" and step.critical and getattr(step, "channel", None) is None:
-        found.append(("critical", "a critical announce step needs a channel: printed is not sent, "
-                      "so without one it can never pass"))
+    declared = _declared(step, site, groups, earlier_phases)
+    for reference in step.references():
+        for name in reference.names:
+            if name not in declared[reference.what]:
+                found.append((reference.field, _undeclared(reference.what, name, declared[reference.what])))
+    found += step.own_problems()
     for field_name, template in step.templates().items():
-        error = check_syntax(template, shell=field_name in getattr(step, "shell_fields", ()))
+        error = check_syntax(template, shell=field_name in step.shell_fields)
         if error:
             found.append((field_name.split("[")[0], error))
     return found
 
 
-def _named_references(step: StepSpec, site: Site) -> list[tuple[str, str]]:
-    """Backup targets, databases and channels a step names that site.yaml does not declare,
-    so a typo shows at `launchpad check` rather than when the step runs at 23:00."""
+def _declared(step: StepSpec, site: Site, groups: set[str], earlier_phases: set[str]) -> dict[Declared, set[str]]:
+    """The names a step may use, by what they name, on the environments it runs on."""
     envs = [env for name, env in site.environments.items() if step.environments is None or name in step.environments]
-    targets = ("backup target", {name for env in envs for name in env.backups})
-    # field of a step kind → what it names, and the names site.yaml declares for it
-    references = {
-        "targets": targets,  # backup
-        "target": targets,  # restore
-        "backup_targets": targets,  # gate fresh_backup
-        "database": ("database", {name for env in envs for name in env.databases}),  # sql
-        "channel": ("channel", set(site.channels)),  # announce
-        "against": ("environment", set(site.environments)),  # config_diff
+    return {
+        "host group": groups,
+        "window": set(site.windows),
+        "phase": earlier_phases,
+        "backup target": {name for env in envs for name in env.backups},
+        "database": {name for env in envs for name in env.databases},
+        "channel": set(site.channels),
+        "environment": set(site.environments),
     }
-    found = []
-    for field_name, (what, declared) in references.items():
-        value = getattr(step, field_name, None)
-        if value is None or value == "all":
-            continue
-        for name in [value] if isinstance(value, str) else value:
-            if name not in declared:
-                known = ", ".join(sorted(declared)) or "none"
-                found.append((field_name, f"{what} {name!r} is not declared in site.yaml ({what}s: {known})"))
-    return found
+
+
+def _undeclared(what: Declared, name: str, declared: set[str]) -> str:
+    """Why `name` is a typo, worded so it shows at `launchpad check` rather than at 23:00."""
+    if what == "host group":
+        return f"host group {name!r} is not defined in any environment of site.yaml"
+    if what == "phase":
+        return f"phase {name!r} is not an earlier phase of this playbook"
+    if what == "window":
+        return f"window {name!r} is not defined in site.yaml (windows: {', '.join(sorted(declared)) or 'none'})"
+    return f"{what} {name!r} is not declared in site.yaml ({what}s: {', '.join(sorted(declared)) or 'none'})"
 
 
 def playbook_dirs(workspace_root: Path | None) -> list[Path]:

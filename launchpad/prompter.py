@@ -13,6 +13,12 @@ from typing import Literal, Protocol
 from launchpad.phrases import Said
 
 
+class PromptCancelled(Exception):
+    """Raised by a prompter whose question was left unanswered because the run is being
+    stopped (`Engine.cancel`): no answer is invented, and the engine ends the run as
+    interrupted, so it can be resumed."""
+
+
 @dataclass(frozen=True)
 class ConfirmRequest:
     step_id: str

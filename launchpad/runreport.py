@@ -3,7 +3,6 @@ which environment, and each step's result with its evidence, in Chinese or Engli
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,6 +14,7 @@ from launchpad.phrases import loads
 from launchpad.phrases import render as render_phrase
 from launchpad.safetext import for_format
 from launchpad.site import Site
+from launchpad.sitetime import local_text
 
 LABELS = {
     "zh": {
@@ -151,9 +151,7 @@ def render_run(report: dict[str, Any], fmt: str, lang: str, timezone: str = "Asi
 
     def local(stamp: str | None) -> str:
         """Store times are UTC; the client reads the site's wall-clock time."""
-        if not stamp:
-            return "—"
-        return datetime.fromisoformat(stamp).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+        return local_text(stamp, zone, with_seconds=True)
 
     def said(row: dict[str, Any], column: str) -> str:
         """A stored summary or host message in the report's language (see phrases.py)."""

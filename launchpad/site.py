@@ -137,7 +137,8 @@ class BackupRetention(Model):
 class CommandDriver(Model):
     """For engines with their own tools (DM `dexp`, KingbaseES `sys_dump`): the dump command
     writes the dump to stdout, the restore command reads it from stdin. With `database:`, the
-    commands see LAUNCHPAD_DB_HOST/PORT/NAME/USER and LAUNCHPAD_DB_PASSWORD_FILE (a 0600 file)."""
+    commands see LAUNCHPAD_DB_HOST/PORT/NAME/USER and LAUNCHPAD_DB_PASSWORD_FILE (readable by
+    the command alone, gone when it ends)."""
 
     dump: str = Field(description="Shell command writing the dump to stdout.")
     restore: str = Field(description="Shell command reading a dump from stdin.")

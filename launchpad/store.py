@@ -22,20 +22,23 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from launchpad.errors import StoreError
+from launchpad.errors import StoreError, StoreGone
 from launchpad.migrations import (
     DECISION_KINDS,
     RUN_STATUSES,
     STEP_STATUSES,
     check_allowed,
+    disk_full,
     open_database,
+    open_read_only,
     output_tail,
+    store_failure,
     to_json,
-    utc_now,
     write_transaction,
 )
 from launchpad.owner import owner_of, this_process
 from launchpad.phrases import Said, dumps
+from launchpad.sitetime import utc_now
 
 if TYPE_CHECKING:
     from launchpad.audit import AuditEntry
@@ -49,11 +52,37 @@ class Store:
     def __init__(self, db: Database, path: Path | None) -> None:
         self.db, self.path = db, path
         self.lock = threading.RLock()
+        self._identity = _file_identity(path) if path is not None else None
+        self.read_only: StoreError | None = None  # why only reading works (a full disk)
+
+    def check_present(self) -> None:
+        """Refuse to write once the file was deleted or replaced: SQLite would go on writing
+        into the open, unlinked file, and a run would pass with nothing of it kept. Refuse too
+        when the store could only be opened for reading."""
+        if self.read_only is not None:
+            raise StoreError(self.read_only.message, hint=self.read_only.hint)
+        if self.path is None:
+            return
+        if _file_identity(self.path) != self._identity:
+            raise StoreGone(f"the workspace store {self.path} was deleted or replaced while launchpad was using it; "
+                            "what happened since is not recorded",
+                            hint="put the file back from a copy if there is one, and write down what was done "
+                                 "since: its results and audit entries are lost")
 
     @classmethod
     def open(cls, path: Path) -> Store:
-        """Open the store at `path`, creating it (owner-only) and migrating it as needed."""
-        return cls(open_database(path), path)
+        """Open the store at `path`, creating it (owner-only) and migrating it as needed. On a
+        full disk it is opened for reading only, when that reads it exactly: writes then say
+        the disk is full, and everything that only reads still works."""
+        try:
+            return cls(open_database(path), path)
+        except StoreError as exc:
+            reader = open_read_only(path) if disk_full(path) else None
+            if reader is None:
+                raise
+            store = cls(reader, path)
+            store.read_only = exc
+            return store
 
     @classmethod
     def memory(cls) -> Store:
@@ -73,8 +102,11 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """Group several writes into one durable transaction (most callers never need this)."""
-        with self.lock, write_transaction(self.db):
-            yield
+        with self.lock:
+            if not self.db.conn.in_transaction:
+                self.check_present()
+            with write_transaction(self.db):
+                yield
 
     def audit(self, actor: str, action: str, target: str,
               detail: dict[str, Any] | None = None) -> AuditEntry:
@@ -83,12 +115,17 @@ class Store:
 
         return append_audit(self, actor, action, target, detail)
 
-    def _rows(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    def read(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        """Rows of any query as plain dicts, under the store's lock (a Store is shared between
+        the TUI's threads). Every reader of every table goes through here."""
         with self.lock:
             try:
-                rows = list(self.db.query(sql, params))
+                return list(self.db.query(sql, params))
             except sqlite3.Error as exc:
-                raise StoreError(f"could not read the workspace store: {exc}") from exc
+                raise store_failure(exc, "could not read the workspace store", self.path) from exc
+
+    def _rows(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        rows = self.read(sql, params)
         for row in rows:
             row.update({c: json.loads(row[c]) for c in _JSON_COLUMNS if isinstance(row.get(c), str)})
         return rows
@@ -107,12 +144,14 @@ class Store:
             return int(self._insert("runs", row))
 
     def get_run(self, run_id: int) -> dict[str, Any] | None:
-        return next(iter(self._rows("SELECT * FROM runs WHERE id = ?", [run_id])), None)
+        """The run as it is to be shown: `interrupted` when stored `running` by a dead process."""
+        return next(iter(map(as_shown, self._rows("SELECT * FROM runs WHERE id = ?", [run_id]))), None)
 
     def list_runs(self, limit: int = 50, status: str | None = None) -> list[dict[str, Any]]:
-        """Newest first."""
+        """Newest first, as shown (`get_run`); `status` filters on the stored status."""
         where, params = ("WHERE status = ?", [status]) if status else ("", [])
-        return self._rows(f"SELECT * FROM runs {where} ORDER BY id DESC LIMIT ?", [*params, limit])
+        return [as_shown(row) for row in
+                self._rows(f"SELECT * FROM runs {where} ORDER BY id DESC LIMIT ?", [*params, limit])]
 
     def set_run_status(self, run_id: int, status: str, finished: bool) -> None:
         """`finished=True` stamps the end time; False clears it (the run may go on)."""
@@ -140,7 +179,7 @@ class Store:
         that died (status as stored). Runs owned by another computer are left out: unknowable."""
         rows = self._rows("SELECT * FROM runs WHERE status IN ('running', 'interrupted') "
                           "ORDER BY id DESC", [])
-        return [row for row in rows if row["status"] == "interrupted" or owner_of(row) == "dead"]
+        return [as_shown(row) for row in rows if row["status"] == "interrupted" or owner_of(row) == "dead"]
 
     def mark_interrupted(self, run_id: int) -> list[str]:
         """`running` steps, host results and run become `interrupted`; returns the step ids in
@@ -211,12 +250,12 @@ class Store:
                             [leftover, finished, *key])
 
     def latest_step_states(self, run_id: int) -> dict[str, dict[str, Any]]:
-        """Each step's row of its latest attempt."""
+        """Each step's row of its latest attempt (a dead process's `running` shown `interrupted`)."""
         rows = self._rows(
             "SELECT * FROM run_steps AS s WHERE run_id = ? AND attempt = (SELECT MAX(attempt) "
             "FROM run_steps WHERE run_id = s.run_id AND step_id = s.step_id) ORDER BY started",
             [run_id])
-        return {row["step_id"]: row for row in rows}
+        return {row["step_id"]: row for row in self._as_shown_in(run_id, rows)}
 
     def last_attempt(self, run_id: int, step_id: str) -> int:
         """The highest attempt recorded for the step; 0 when it never started."""
@@ -226,13 +265,21 @@ class Store:
 
     def step_rows(self, run_id: int) -> list[dict[str, Any]]:
         """Every attempt of every step, in the order they started."""
-        return self._rows("SELECT * FROM run_steps WHERE run_id = ? "
-                          "ORDER BY started, step_id, attempt", [run_id])
+        return self._as_shown_in(run_id, self._rows("SELECT * FROM run_steps WHERE run_id = ? "
+                                                    "ORDER BY started, step_id, attempt", [run_id]))
 
     def host_rows(self, run_id: int, step_id: str | None = None) -> list[dict[str, Any]]:
         where, params = ("AND step_id = ?", [step_id]) if step_id is not None else ("", [])
-        return self._rows(f"SELECT * FROM step_results WHERE run_id = ? {where} "
-                          "ORDER BY started NULLS LAST, step_id, attempt, host", [run_id, *params])
+        return self._as_shown_in(run_id, self._rows(
+            f"SELECT * FROM step_results WHERE run_id = ? {where} "
+            "ORDER BY started NULLS LAST, step_id, attempt, host", [run_id, *params]))
+
+    def _as_shown_in(self, run_id: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Rows of a run whose process died: what was `running` stopped with it."""
+        run = next(iter(self._rows("SELECT * FROM runs WHERE id = ?", [run_id])), None)
+        if run is None or not process_gone(run):
+            return rows
+        return [{**row, "status": "interrupted"} if row["status"] == "running" else row for row in rows]
 
     def record_decision(self, run_id: int, step_id: str | None, kind: str, actor: str,
                         reason: str, detail: dict[str, Any] | None = None) -> int:
@@ -253,7 +300,28 @@ class Store:
             raise StoreError(f"cannot add {row} to {table}: {exc}") from exc
 
 
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
 # -- which process owns a running run ---------------------------------------------------------
+
+def process_gone(record: dict[str, Any]) -> bool:
+    """A record stored `running` whose process is gone: killed, crashed, or its computer
+    restarted. Nothing will finish it; it must never be shown as still running."""
+    return record["status"] == "running" and record.get("hostname") is not None and owner_of(record) == "dead"
+
+
+def as_shown(record: dict[str, Any]) -> dict[str, Any]:
+    """`record` with a dead process's `running` shown as `interrupted` (`process_gone` says so)."""
+    if not process_gone(record):
+        return record
+    return {**record, "status": "interrupted", "process_gone": True}
+
 
 def _refuse_if_owned_elsewhere(run: dict[str, Any]) -> None:
     if run["status"] == "running" and owner_of(run) in ("alive", "remote"):

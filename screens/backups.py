@@ -260,8 +260,9 @@ class BackupsScreen(LaunchpadScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="backup-operation")
     def operate(self, kind: str, env_name: str, targets: tuple[str, ...], record: BackupRecord | None) -> None:
+        from launchpad.prompter import PromptCancelled
         from screens.backup_prompter import BackupPrompter
-        from screens.run_control import RunControl, StopRequested
+        from screens.run_control import RunControl
 
         worker = get_current_worker()
         session = self.session
@@ -275,7 +276,7 @@ class BackupsScreen(LaunchpadScreen):
         try:
             with backup_session(session, env_name, progress, prompter.secret) as backups:
                 outcome = run_operation(backups, kind, env_name, targets, record.id if record else None, prompter)
-        except StopRequested:  # the screen or the app closed while a question was open
+        except PromptCancelled:  # the screen or the app closed while a question was open
             return
         except LaunchpadError as error:
             self.post_message(BackupOperationFailed(kind, error, declined=prompter.declined))

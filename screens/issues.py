@@ -23,12 +23,12 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from launchpad.errors import LaunchpadError
-from launchpad.issues.dates import local_text
 from launchpad.issues.display import summary_line
 from launchpad.issues.labels import field_label, value_label
 from launchpad.issues.log import IssueLog
 from launchpad.issues.model import OPEN_STATUSES, Issue, IssueDraft
 from launchpad.issues.query import IssueFilter
+from launchpad.sitetime import local_text
 from screens.base import LaunchpadScreen
 from screens.i18n import current_language, t
 from screens.issue_actions import ISSUE_BINDINGS, IssueKeys

@@ -3,8 +3,9 @@
 The engine runs in a worker thread and calls these methods there. Each question is posted to
 the app as a `QuestionAsked` message (post_message is thread-safe and never blocks, even while
 the app shuts down); the app shows the dialog on the UI thread, and this thread waits for the
-answer. Waiting polls the run's stop flag, so quitting or aborting ends the run with
-`StopRequested` instead of inventing an answer the person never gave.
+answer. Waiting polls the run's stop flag, so quitting or aborting withdraws the question
+(`PromptCancelled`, and the engine ends the run interrupted) instead of inventing an answer the
+person never gave.
 
 Every refusal — Escape, Cancel, closing — maps to the engine's safe answer: not confirmed, not
 signed, no override, abort.

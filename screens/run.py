@@ -38,7 +38,7 @@ from screens.messages import (
 )
 from screens.prompter import Answer, TuiPrompter
 from screens.run_actions import RUN_BINDINGS, RunKeys
-from screens.run_control import RunControl, StopRequested
+from screens.run_control import RunControl
 from screens.run_events import OutputBurst, RunView
 from screens.widgets.host_grid import HostGrid
 from screens.widgets.step_tree import StepTree
@@ -120,6 +120,7 @@ class RunScreen(RunKeys, LaunchpadScreen):
         from launchpad.connect import HostConnections
         from launchpad.engine import Engine
         from launchpad.errors import LaunchpadError
+        from launchpad.prompter import PromptCancelled
 
         worker = get_current_worker()
         self.control.is_cancelled = lambda: worker.is_cancelled
@@ -132,19 +133,22 @@ class RunScreen(RunKeys, LaunchpadScreen):
                 engine = Engine(
                     session.workspace, store, prompter, hosts.transport_for, emit=self._emit, now=session.now
                 )
+                # The one stop path: the engine ends the run itself and marks it interrupted.
+                self.control.stop_with(engine.cancel)
                 if self.resume_run_id is not None:
                     result = engine.resume(self.resume_run_id, self.loaded)
                 else:
                     result = engine.start(self.loaded, self.env_name, self.values)
-        except StopRequested:
-            if self.control.run_id is not None:
-                store.mark_interrupted(self.control.run_id)  # resumable, like a run whose process died
-            self.post_message(RunStopped(self.control.run_id))
+        except PromptCancelled:  # stopped while asked for the run's values: no run was started
+            self.post_message(RunStopped(None))
             return
         except LaunchpadError as error:
             self.post_message(RunFailedToStart(error))
             return
-        self.post_message(RunEnded(result))
+        if result.status == "interrupted" and self.control.stopping:
+            self.post_message(RunStopped(result.run_id))
+        else:
+            self.post_message(RunEnded(result))
 
     def _emit(self, event: Event) -> None:
         """The engine's event sink, called on its threads: post first, then maybe pause/stop."""

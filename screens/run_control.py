@@ -1,12 +1,12 @@
 """Run next, run all, stop: the person's hold on an engine that runs in a worker thread.
 
-The engine runs a whole playbook in one call. Stepping and stopping are done at the points
-where the engine has just stored something and has not started anything new — its RunStarted,
-PhaseStarted and StepFinished events, which it emits on its own thread. Waiting there pauses
-the run between steps; raising `StopRequested` there ends the call with nothing half-done, and
-the UI then marks the run interrupted in the store, so it can be resumed like a run whose
-process died. Prompts use the same flag: a dialog left open when the person quits never turns
-into an answer they did not give.
+The engine runs a whole playbook in one call. Stepping is done at the points where the engine
+has just stored something and has not started anything new — its RunStarted, PhaseStarted and
+StepFinished events, which it emits on its own thread: waiting there pauses the run between
+steps. Stopping is the engine's own `cancel`: the control calls it (`on_stop`) and lets a
+paused engine go on, and the engine stops before its next step and marks the run interrupted,
+so it can be resumed like a run whose process died. Prompts use the same flag: a dialog left
+open when the person quits ends with `PromptCancelled`, never with an answer they did not give.
 """
 
 from __future__ import annotations
@@ -15,12 +15,9 @@ import threading
 from collections.abc import Callable
 
 from launchpad.events import Event, PhaseStarted, RunStarted, StepFinished
+from launchpad.prompter import PromptCancelled
 
 POLL_SECONDS = 0.1
-
-
-class StopRequested(Exception):
-    """Raised on the engine's thread to end the run at a safe point."""
 
 
 class RunControl:
@@ -43,6 +40,7 @@ class RunControl:
         self.run_id: int | None = None
         # Told (on the engine thread) whether the engine now waits for the person.
         self.on_pause: Callable[[bool], None] = lambda _paused: None
+        self._on_stop: Callable[[], None] = lambda: None
 
     # -- the UI's side ------------------------------------------------------------------------
 
@@ -65,8 +63,16 @@ class RunControl:
         with self._lock:
             self._step_mode = True
 
+    def stop_with(self, cancel: Callable[[], None]) -> None:
+        """How to stop the engine (its `cancel`), once it exists; a stop asked for before then
+        is passed on at once."""
+        self._on_stop = cancel
+        if self.stopping:
+            cancel()
+
     def request_stop(self) -> None:
         self._stop.set()
+        self._on_stop()  # before the engine is let go, so it sees the stop at its next step
         self._go.set()
 
     @property
@@ -76,7 +82,8 @@ class RunControl:
     # -- the engine thread's side -------------------------------------------------------------
 
     def checkpoint(self, event: Event) -> None:
-        """Called after each event is posted; may wait (step mode) or raise (stop)."""
+        """Called after each event is posted; may wait (step mode). A stop found here (the app
+        closing its workers) is handed to the engine, which ends the run itself."""
         if isinstance(event, RunStarted):
             self.run_id = event.run_id
         finished = isinstance(event, StepFinished) and event.status in ("passed", "skipped", "not_checked")
@@ -85,25 +92,30 @@ class RunControl:
         safe_point = isinstance(event, RunStarted | PhaseStarted) or finished
         if not safe_point:
             return
-        self.raise_if_stopping()
+        if self.stopping:
+            self._on_stop()
+            return
         if self._step_mode and not isinstance(event, PhaseStarted) and self._remaining:
             self._wait_for_go()
 
     def raise_if_stopping(self) -> None:
+        """For a prompter about to ask: a run being stopped gets no new question."""
         if self.stopping:
-            raise StopRequested
+            self._on_stop()
+            raise PromptCancelled
 
     def _wait_for_go(self) -> None:
         self._go.clear()
         self.on_pause(True)
         try:
-            while not self._go.wait(POLL_SECONDS):
-                self.raise_if_stopping()
-            self.raise_if_stopping()
+            while not self._go.wait(POLL_SECONDS) and not self.stopping:
+                pass
+            if self.stopping:
+                self._on_stop()
         finally:
             self.on_pause(False)
 
     def wait_for(self, answered: threading.Event) -> None:
-        """Block until `answered` is set; raise StopRequested if the run is being stopped."""
+        """Block until `answered` is set; raise PromptCancelled if the run is being stopped."""
         while not answered.wait(POLL_SECONDS):
             self.raise_if_stopping()

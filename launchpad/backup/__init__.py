@@ -3,10 +3,11 @@ checksummed while streaming, checked for completeness before anything is recorde
 drilled, restored after a safety backup.
 
 Modules: `targets` (site.yaml targets → what runs where), `drivers/` (one per engine: dump,
-restore, completeness, inventory), `hostshell` (commands on the host, secrets in 0600 files),
-`writer` (the streaming sink), `compress`, `structure` (format checks), `take`, `verify`,
-`retention`, `drill`, `restore`, `records` (the store rows), `sqlclient` (mysql/psql on the
-host, also used by the `sql` step).
+restore, completeness, inventory), `hostshell` and `envelope` (commands on the host, secrets
+on stdin, nothing left behind), `writer` (the streaming sink), `compress`, `structure` (format
+checks), `take`, `verify`, `verified` (a restore's input hashed as it is read), `retention`,
+`drill`, `restore`, `records` (the store rows), `sqlclient` (mysql/psql on the host, also used
+by the `sql` step).
 
 This package's `__init__` imports nothing: `launchpad.migrations` imports `backup.schema`.
 """

@@ -21,8 +21,8 @@ from launchpad.backup.records import BackupRecord, manifest_path_for
 from launchpad.backup.session import BackupSession
 from launchpad.backup.take import MANIFEST_FORMAT
 from launchpad.backup.verify import file_sha256
-from launchpad.migrations import utc_now
 from launchpad.phrases import dumps, phrase
+from launchpad.sitetime import utc_now
 from launchpad.store import Store
 
 _NOT_COLUMNS = ("format", "launchpad", "check")

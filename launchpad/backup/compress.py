@@ -14,7 +14,7 @@ import threading
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from launchpad.backup.errors import BackupFailed
 
@@ -59,11 +59,25 @@ def decompressed_chunks(path: Path, compression: str, *, tail: int | None = None
     if compression == "none":
         yield from _file_chunks(path, tail)
     elif compression == "gzip":
-        yield from _gunzip(path)
+        yield from _gunzip(_file_chunks(path), path.name)
     elif compression == "zstd":
         yield from _unzstd(path)
     else:
         raise BackupFailed(f"{path.name}: unknown compression {compression!r}")
+
+
+def decompressed_from(source: BinaryIO, compression: str, name: str) -> Iterator[bytes]:
+    """Like `decompressed_chunks`, from an open reader (a restore's `VerifiedReader`), so that
+    the bytes decompressed are the bytes read and hashed."""
+    chunks = iter(lambda: source.read(READ_SIZE), b"")
+    if compression == "none":
+        yield from chunks
+    elif compression == "gzip":
+        yield from _gunzip(chunks, name)
+    elif compression == "zstd":
+        yield from _unzstd_fed(chunks, name)
+    else:
+        raise BackupFailed(f"{name}: unknown compression {compression!r}")
 
 
 def _file_chunks(path: Path, tail: int | None = None) -> Iterator[bytes]:
@@ -74,14 +88,14 @@ def _file_chunks(path: Path, tail: int | None = None) -> Iterator[bytes]:
             yield chunk
 
 
-def _gunzip(path: Path) -> Iterator[bytes]:
+def _gunzip(chunks: Iterator[bytes], name: str) -> Iterator[bytes]:
     decompressor = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
-    for chunk in _file_chunks(path):
+    for chunk in chunks:
         while chunk:
             try:
                 out = decompressor.decompress(chunk, READ_SIZE * 4)
             except zlib.error as exc:
-                raise BackupFailed(f"{path.name} is not valid gzip: {exc}") from None
+                raise BackupFailed(f"{name} is not valid gzip: {exc}") from None
             if out:
                 yield out
             chunk = decompressor.unconsumed_tail
@@ -90,7 +104,7 @@ def _gunzip(path: Path) -> Iterator[bytes]:
                 chunk = decompressor.unused_data
                 decompressor = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
     if not decompressor.eof:
-        raise BackupFailed(f"{path.name}: the gzip stream ends early (truncated)")
+        raise BackupFailed(f"{name}: the gzip stream ends early (truncated)")
 
 
 def _unzstd(path: Path) -> Iterator[bytes]:
@@ -120,3 +134,48 @@ def _unzstd(path: Path) -> Iterator[bytes]:
     if process.returncode != 0:
         reason = b"".join(errors).decode("utf-8", "replace").strip()
         raise BackupFailed(f"{path.name} does not decompress: {reason or f'zstd exit {process.returncode}'}")
+
+
+def _unzstd_fed(chunks: Iterator[bytes], name: str) -> Iterator[bytes]:
+    """zstd reading from `chunks` through its stdin; a failed read stops it and is raised."""
+    tool = shutil.which("zstd")
+    if tool is None:
+        raise BackupFailed(f"{name} is zstd-compressed and this machine has no zstd",
+                           hint="install zstd (apt-get install zstd)")
+    process = subprocess.Popen([tool, "-q", "-d", "-c"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL)
+    assert process.stdin is not None and process.stdout is not None
+    failure: list[BaseException] = []
+
+    def feed() -> None:
+        assert process.stdin is not None
+        try:
+            for chunk in chunks:
+                process.stdin.write(chunk)
+        except BrokenPipeError:
+            pass
+        except BaseException as exc:  # raised below, in the reading thread
+            failure.append(exc)
+            process.kill()
+        finally:
+            with contextlib.suppress(OSError):
+                process.stdin.close()
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    finished = False
+    try:
+        while chunk := process.stdout.read(READ_SIZE):
+            yield chunk
+        finished = True
+    finally:
+        if not finished:  # the consumer stopped early: do not leave zstd running
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+        process.stdout.close()
+        process.wait()
+        feeder.join()
+    if failure:
+        raise failure[0]
+    if process.returncode != 0:
+        raise BackupFailed(f"{name} does not decompress (zstd exit {process.returncode})")

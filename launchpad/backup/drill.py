@@ -41,9 +41,7 @@ def drill_backup(session: BackupSession, backup_id: int) -> DrillOutcome:
 
     session.audit("drill_started", where, {"backup": backup_id})
     try:
-        with shell.private_dir() as tmp:
-            for name, content in driver.secret_files().items():
-                shell.write_private(f"{tmp}/{name}", content)
+        with shell.private_dir(driver.secret_files()) as tmp:
             outcome = driver.drill(shell, tmp, lambda command: feed_backup(session, shell, record, command, "drill"),
                                    record.inventory, open_chunks)
     except LaunchpadError as exc:

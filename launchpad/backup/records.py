@@ -8,15 +8,16 @@ in the store, so a `kill -9` never loses an acknowledged backup.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from launchpad.errors import StoreError, UsageError
-from launchpad.migrations import to_json, utc_now
+from launchpad.errors import UsageError
+from launchpad.migrations import to_json
+from launchpad.owner import this_process
 from launchpad.phrases import Said, dumps, loads
-from launchpad.store import Store
+from launchpad.sitetime import utc_now
+from launchpad.store import Store, as_shown, process_gone
 
 _JSON = ("tool_versions", "inventory", "drill_detail")
 
@@ -86,14 +87,6 @@ def _record(row: dict[str, Any]) -> BackupRecord:
     return BackupRecord(**{k: v for k, v in row.items() if k in names})
 
 
-def _query(store: Store, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    with store.lock:
-        try:
-            return [dict(row) for row in store.db.query(sql, params)]
-        except sqlite3.Error as exc:
-            raise StoreError(f"could not read the backups from the store: {exc}") from exc
-
-
 def insert_backup(store: Store, row: dict[str, Any]) -> BackupRecord:
     values = {k: (to_json(v) if k in _JSON and v is not None else v) for k, v in row.items()}
     with store.transaction():
@@ -102,7 +95,7 @@ def insert_backup(store: Store, row: dict[str, Any]) -> BackupRecord:
 
 
 def get_backup(store: Store, backup_id: int) -> BackupRecord | None:
-    rows = _query(store, "SELECT * FROM backups WHERE id = ?", [backup_id])
+    rows = store.read("SELECT * FROM backups WHERE id = ?", [backup_id])
     return _record(rows[0]) if rows else None
 
 
@@ -126,7 +119,7 @@ def list_backups(store: Store, environment: str | None = None, target: str | Non
     if not include_deleted:
         where.append("deleted_at IS NULL")
     sql = f"SELECT * FROM backups WHERE {' AND '.join(where)} ORDER BY finished DESC, id DESC LIMIT ?"
-    return [_record(row) for row in _query(store, sql, [*params, limit])]
+    return [_record(row) for row in store.read(sql, [*params, limit])]
 
 
 def newest_verified(store: Store, environment: str, target: str | None = None) -> BackupRecord | None:
@@ -155,7 +148,8 @@ def mark_deleted(store: Store, backup_id: int, reason: str) -> None:
 def start_restore(store: Store, backup: BackupRecord, actor: str, run_id: int | None,
                   step_id: str | None) -> int:
     row = {"backup_id": backup.id, "environment": backup.environment, "target": backup.target,
-           "actor": actor, "run_id": run_id, "step_id": step_id, "started": utc_now(), "status": "running"}
+           "actor": actor, "run_id": run_id, "step_id": step_id, "started": utc_now(), "status": "running",
+           **this_process()}
     with store.transaction():
         return int(store.db.table("backup_restores").insert(row).last_pk or 0)
 
@@ -169,5 +163,19 @@ def finish_restore(store: Store, restore_id: int, status: str, detail: str,
 
 
 def restores(store: Store, backup_id: int | None = None) -> list[dict[str, Any]]:
+    """Newest first, as shown: one whose process died mid-way is `interrupted` (store.as_shown)."""
     where, params = ("WHERE backup_id = ?", [backup_id]) if backup_id is not None else ("", [])
-    return _query(store, f"SELECT * FROM backup_restores {where} ORDER BY id DESC", params)
+    return [as_shown(row) for row in store.read(f"SELECT * FROM backup_restores {where} ORDER BY id DESC", params)]
+
+
+def close_dead_restores(store: Store) -> list[dict[str, Any]]:
+    """Record as `interrupted` the restores whose process died mid-way; returns them. Their
+    target is between states: the audit log and the safety backup (if any) say how far it got."""
+    dead = [row for row in store.read("SELECT * FROM backup_restores WHERE status = 'running'", [])
+            if process_gone(row)]
+    with store.transaction():
+        for row in dead:
+            store.db.execute("UPDATE backup_restores SET status = 'interrupted', finished = ?, detail = ? "
+                             "WHERE id = ? AND status = 'running'",
+                             [utc_now(), "its process was killed mid-way: the target may be between states", row["id"]])
+    return dead

@@ -1,7 +1,8 @@
 """Restoring a backup, the thing that must work at 23:00 with the client waiting.
 
 In this order, and nothing happens unless every earlier point held: the backup belongs to this
-environment; its file still has the recorded sha256; a person confirms (on production by typing
+environment; its file, opened once and held open until it has been streamed, still has the
+recorded sha256; a person confirms (on production by typing
 the environment's name, or `--confirm ENV`); a safety backup of the current state is taken; only
 then is the backup streamed into the restore command. Every outcome is a row in
 `backup_restores` and entries in the audit log.
@@ -9,11 +10,12 @@ then is the backup streamed into the restore command. Every outcome is a row in
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from launchpad.backup import records
-from launchpad.backup.compress import decompress_command, decompressed_chunks
+from launchpad.backup.compress import decompress_command, decompressed_from
 from launchpad.backup.drivers import driver_for
 from launchpad.backup.errors import BackupFailed, RestoreRefused
 from launchpad.backup.hostshell import HostShell, tail
@@ -22,6 +24,7 @@ from launchpad.backup.records import BackupRecord
 from launchpad.backup.session import BackupSession
 from launchpad.backup.structure import ChunkReader
 from launchpad.backup.targets import resolve_target
+from launchpad.backup.verified import VerifiedReader
 from launchpad.backup.verify import checksum_problem
 from launchpad.errors import LaunchpadError
 from launchpad.prompter import ConfirmRequest, Prompter, TypeNameRequest
@@ -51,31 +54,48 @@ class _MeteredFile:
 
 
 def feed_backup(session: BackupSession, shell: HostShell, record: BackupRecord, command: str,
-                phase: str = "restore") -> CommandResult:
-    """Stream the stored file into `command` on the host, decompressing it there when the host
-    has the tool (the link then carries compressed bytes), else here."""
+                phase: str = "restore", opened: BinaryIO | None = None) -> CommandResult:
+    """Stream the stored file (or `opened`, the file as it was verified) into `command` on the
+    host, decompressing it there when the host has the tool (the link then carries compressed
+    bytes), else here. It is hashed as it is read and its end held back unless it is still the
+    verified one (verified.py)."""
+    if shell.envelope is None:
+        raise RuntimeError("feed_backup runs inside HostShell.private_dir (the pipeline keeps its status there)")
     path = record.path(session.backups_dir)
     decompressor = decompress_command(record.compression)
     meter = ProgressMeter(session.progress, record.environment, record.target, phase, record.size)
     on_host = decompressor is None or decompressor.split()[0] in shell.tools([decompressor.split()[0]])
-    if on_host:
-        with open(path, "rb") as source:
-            result = shell.feed(restore_pipeline(decompressor, command), _MeteredFile(source, meter),
-                                timeout=RESTORE_TIMEOUT)
-    else:
-        reader = ChunkReader(decompressed_chunks(path, record.compression))
-        result = shell.feed(command, reader, timeout=RESTORE_TIMEOUT)
+    with contextlib.ExitStack() as closing:
+        stored = opened if opened is not None else closing.enter_context(open(path, "rb"))
+        stored.seek(0)
+        verified = VerifiedReader(cast(BinaryIO, _MeteredFile(stored, meter)), record.size, record.sha256)
+        try:
+            if on_host:
+                result = shell.feed(restore_pipeline(decompressor, command), verified, timeout=RESTORE_TIMEOUT)
+            else:
+                chunks = decompressed_from(cast(BinaryIO, verified), record.compression, path.name)
+                result = shell.feed(command, ChunkReader(chunks), timeout=RESTORE_TIMEOUT)
+        except LaunchpadError:
+            if verified.problem is None:
+                raise
+            result = None
+        if verified.problem is not None:
+            records.set_verified(session.store, record.id, False, verified.problem)
+            raise BackupFailed(f"backup {record.id} changed after it was verified ({verified.problem}); its end "
+                               f"was never sent, so {record.target} was not restored from it",
+                               hint="find out who changed the backups folder, then verify the backup again")
+    assert result is not None
     meter.report()
     return result
 
 
 def restore_pipeline(decompressor: str | None, command: str) -> str:
-    """`decompressor | command`, failing when either fails (sh has no pipefail)."""
+    """`decompressor | command`, failing when either fails (sh has no pipefail). It runs in a
+    private directory's envelope (envelope.py), which keeps the status file in `$lp_tmp`."""
     if decompressor is None:
         return command
-    return (f"lp_status_dir=$(mktemp -d) || exit 1; trap 'rm -rf -- \"$lp_status_dir\"' EXIT; "
-            f"{{ {decompressor}; echo $? > \"$lp_status_dir/rc\"; }} | {{ {command}\n}}\nc=$?; "
-            f"r=$(cat \"$lp_status_dir/rc\" 2>/dev/null || echo 255); "
+    return (f"{{ {decompressor}; echo $? > \"$lp_tmp/decompress.rc\"; }} | {{ {command}\n}}\nc=$?; "
+            f"r=$(cat \"$lp_tmp/decompress.rc\" 2>/dev/null || echo 255); "
             f"if [ \"$r\" != 0 ]; then echo \"launchpad: decompressing the backup failed ($r)\" >&2; exit \"$r\"; fi; "
             f"exit $c")
 
@@ -83,21 +103,40 @@ def restore_pipeline(decompressor: str | None, command: str) -> str:
 def restore_backup(session: BackupSession, backup_id: int, env_name: str, prompter: Prompter, *,
                    already_confirmed: bool = False) -> RestoreResult:
     record = records.require_backup(session.store, backup_id)
-    where = f"{record.environment}/{record.target}"
     environment = session.workspace.environment(env_name)
     if record.environment != env_name:
         raise RestoreRefused(f"backup {backup_id} is of environment {record.environment!r}, not {env_name!r}",
                              hint="environments never share data: restore a backup of this environment")
     if record.deleted_at:
         raise RestoreRefused(f"backup {backup_id} was deleted ({record.deleted_reason})")
-    problem = checksum_problem(record, session.backups_dir, session.progress)
+    # Held open from the check to the stream: a file renamed or replaced in between changes
+    # nothing, and one rewritten in place is caught as it streams (verified.py).
+    try:
+        opened: BinaryIO | None = open(record.path(session.backups_dir), "rb")  # noqa: SIM115 - closed below
+    except OSError:
+        opened = None
+    try:
+        return _verify_and_restore(session, record, env_name, environment.production, prompter, already_confirmed,
+                                   opened)
+    finally:
+        if opened is not None:
+            opened.close()
+
+
+def _verify_and_restore(session: BackupSession, record: BackupRecord, env_name: str, production: bool,
+                        prompter: Prompter, already_confirmed: bool, opened: BinaryIO | None) -> RestoreResult:
+    backup_id, where = record.id, f"{record.environment}/{record.target}"
+    problem = checksum_problem(record, session.backups_dir, session.progress, opened)
     if problem:
         records.set_verified(session.store, backup_id, False, problem)
         session.audit("restore_refused", where, {"backup": backup_id, "reason": problem})
         raise RestoreRefused(f"backup {backup_id} does not verify: {problem}; nothing was changed",
                              hint="choose another backup (`launchpad backups --env ENV`)")
     if not already_confirmed:
-        _confirm(session, prompter, record, environment.production)
+        _confirm(session, prompter, record, production)
+    for dead in records.close_dead_restores(session.store):
+        session.audit("restore_interrupted", f"{dead['environment']}/{dead['target']}",
+                      {"backup": dead["backup_id"], "restore": dead["id"], "reason": "its process was killed mid-way"})
     restore_id = records.start_restore(session.store, record, session.actor, session.run_id, session.step_id)
     session.audit("restore_started", where, {"backup": backup_id, "restore": restore_id})
     safety = None
@@ -109,7 +148,8 @@ def restore_backup(session: BackupSession, backup_id: int, env_name: str, prompt
         except LaunchpadError as exc:
             raise BackupFailed(f"the safety backup of the current state failed, so nothing was restored: "
                                f"{exc.message}") from None
-        detail = _restore(session, record)
+        assert opened is not None  # it verified
+        detail = _restore(session, record, opened)
     except LaunchpadError as exc:
         records.finish_restore(session.store, restore_id, "failed", exc.message, safety.id if safety else None)
         session.audit("restore_failed", where, {"backup": backup_id, "restore": restore_id, "reason": exc.message,
@@ -140,7 +180,7 @@ def _confirm(session: BackupSession, prompter: Prompter, record: BackupRecord, p
     session.audit("restore_confirmed", where, {"backup": record.id, "production": production})
 
 
-def _restore(session: BackupSession, record: BackupRecord) -> str:
+def _restore(session: BackupSession, record: BackupRecord, opened: BinaryIO) -> str:
     environment = session.workspace.environment(record.environment)
     target = resolve_target(environment, record.environment, record.target, session.transport_for,
                             session.workspace.root, ask_secret=session.ask_secret)
@@ -149,10 +189,8 @@ def _restore(session: BackupSession, record: BackupRecord) -> str:
         raise RestoreRefused(f"backup {record.id} was taken by the {record.driver} driver, but the target now uses "
                              f"{driver.name}", hint="restore it by hand, or put the target back as it was")
     shell = HostShell(target.transport, session.audit, local=target.local)
-    with shell.private_dir() as tmp:
-        for name, content in driver.secret_files().items():
-            shell.write_private(f"{tmp}/{name}", content)
-        result = feed_backup(session, shell, record, driver.restore_command(tmp))
+    with shell.private_dir(driver.secret_files()) as tmp:
+        result = feed_backup(session, shell, record, driver.restore_command(tmp), opened=opened)
     if not result.ok:
         raise BackupFailed(f"{shell.name}: the restore failed (exit {result.exit_code}): {tail(result.stderr)}",
                            hint="the safety backup holds the state before this restore")

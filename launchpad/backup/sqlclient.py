@@ -1,8 +1,9 @@
 """The database's own client tools on the host (`mysql`/`mariadb`, `psql`), driven through stdin.
 
 Used by the drivers (inventories, scratch databases in drills) and by the `sql` step. The SQL
-text always travels on stdin and credentials in 0600 files (a MySQL option file, a PostgreSQL
-passfile) in the private directory the caller made: neither is ever on a command line, where
+text always travels on stdin and credentials in a MySQL option file or a PostgreSQL passfile
+that exists for the command alone (envelope.py: a symlink to a descriptor of an unlinked file
+in its private directory): neither is ever on a command line, where
 `ps` on the host would show it. Results come back in unambiguous formats: XML from `mysql
 --xml` (NULL is `xsi:nil`), CSV from `psql --csv` with NULL printed as a random sentinel.
 """

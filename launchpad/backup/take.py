@@ -38,8 +38,8 @@ from launchpad.backup.writer import (
     write_durably,
 )
 from launchpad.errors import LaunchpadError
-from launchpad.migrations import utc_now
 from launchpad.phrases import Said, dumps, phrase
+from launchpad.sitetime import utc_now
 
 DUMP_TIMEOUT = 12 * 3600.0  # a dead connection is caught by the heartbeat long before this
 MANIFEST_FORMAT = "launchpad-backup/1"
@@ -81,9 +81,7 @@ def _take(session: BackupSession, target: ResolvedTarget, driver: Driver, shell:
     uid = uuid.uuid4().hex
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     final = directory / f"{target.env_name}-{target.name}-{stamp}-{uid[:6]}.{driver.extension}{SUFFIX[compression]}"
-    with shell.private_dir() as tmp:
-        for name, content in driver.secret_files().items():
-            shell.write_private(f"{tmp}/{name}", content)
+    with shell.private_dir(driver.secret_files()) as tmp:
         inventory = driver.inventory(shell, tmp) if driver.inventory_before_dump else None
         command = dump_pipeline(driver.dump_command(tmp), compression, tmp)
         sink = StreamingFile(final, ProgressMeter(session.progress, target.env_name, target.name, "dump"))
@@ -139,15 +137,13 @@ def _stream_and_check(shell: HostShell, driver: Driver, sink: StreamingFile, com
 
 
 def dump_pipeline(dump: str, compression: str, tmp: str) -> str:
-    """The dump, compressed on the host, failing when either part fails (sh has no pipefail),
-    and removing the private directory (with its credentials) however the shell ends."""
-    quoted = shlex.quote(tmp)
-    cleanup = f"trap 'rm -rf -- {quoted}' EXIT; trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM; "
+    """The dump, compressed on the host, failing when either part fails (sh has no pipefail).
+    The envelope around it (envelope.py) removes the private directory however the shell ends."""
     compressor = compress_command(compression)
     if compressor is None:
-        return f"{cleanup}{dump}"
+        return dump
     rc = shlex.quote(f"{tmp}/dump.rc")
-    return (f"{cleanup}{{ {dump}\necho $? > {rc}; }} | {compressor}; c=$?; "
+    return (f"{{ {dump}\necho $? > {rc}; }} | {compressor}; c=$?; "
             f"r=$(cat {rc} 2>/dev/null || echo 255); "
             f"if [ \"$r\" != 0 ]; then echo \"launchpad: the dump exited $r\" >&2; exit \"$r\"; fi; exit $c")
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from launchpad.backup import records
 from launchpad.backup.compress import decompressed_chunks
@@ -39,25 +41,35 @@ class VerifyReport:
 
 
 def file_sha256(path: Path, meter: ProgressMeter | None = None) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as source:
-        while chunk := source.read(1024 * 1024):
-            digest.update(chunk)
-            if meter is not None:
-                meter.add(len(chunk))
+        return stream_sha256(source, meter)
+
+
+def stream_sha256(source: BinaryIO, meter: ProgressMeter | None = None) -> str:
+    digest = hashlib.sha256()
+    while chunk := source.read(1024 * 1024):
+        digest.update(chunk)
+        if meter is not None:
+            meter.add(len(chunk))
     return digest.hexdigest()
 
 
-def checksum_problem(record: BackupRecord, backups_dir: Path,
-                     progress: ProgressSink = ignore_progress) -> Phrase | None:
-    """Why the stored file does not match its record, or None when it does."""
+def checksum_problem(record: BackupRecord, backups_dir: Path, progress: ProgressSink = ignore_progress,
+                     opened: BinaryIO | None = None) -> Phrase | None:
+    """Why the stored file does not match its record, or None when it does. With `opened`
+    (the file, held open by a restore), that open file is what is checked."""
     path = record.path(backups_dir)
-    if not path.is_file():
+    if opened is None and not path.is_file():
         return phrase("check.file_missing", path=str(path))
-    if path.stat().st_size != record.size:
-        return phrase("check.size_differs", size=path.stat().st_size, recorded=record.size)
+    size = os.fstat(opened.fileno()).st_size if opened is not None else path.stat().st_size
+    if size != record.size:
+        return phrase("check.size_differs", size=size, recorded=record.size)
     meter = ProgressMeter(progress, record.environment, record.target, "verify", record.size)
-    actual = file_sha256(path, meter)
+    if opened is None:
+        actual = file_sha256(path, meter)
+    else:
+        opened.seek(0)
+        actual = stream_sha256(opened, meter)
     if actual != record.sha256:
         return phrase("check.sha_differs", actual=actual[:16], recorded=record.sha256[:16])
     manifest = record.manifest_path(backups_dir)

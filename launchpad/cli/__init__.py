@@ -29,9 +29,16 @@ class Context:
         return open_workspace(self.workspace_arg)
 
     def store(self, workspace: Any) -> Any:
+        from launchpad.migrations import on_lock_wait
         from launchpad.store import Store
 
+        on_lock_wait(_say_waiting)
         return Store.open(workspace.store_path)
+
+
+def _say_waiting() -> None:
+    click.echo("waiting: another launchpad is writing to this workspace's store; "
+               "this write goes in as soon as it is done", err=True)
 
 
 def actor_name() -> str:

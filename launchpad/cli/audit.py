@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import deque
 from dataclasses import asdict
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -19,12 +19,22 @@ def audit() -> None:
 @click.pass_obj
 def audit_verify(ctx: Any) -> None:
     """Recompute the hash chain; name the first entry that was altered or removed."""
-    from launchpad.audit import verify_audit
+    from launchpad.audit import store_damage, verify_audit
+    from launchpad.errors import StoreDamaged
 
     workspace = ctx.workspace()
-    store = ctx.store(workspace)
+    try:
+        store = ctx.store(workspace)
+    except StoreDamaged as exc:
+        _damaged(exc.message, "nothing of the audit log could be read")
+    damage = store_damage(store.db)
     report = verify_audit(store.db)
-    if report.ok:
+    if report.damaged or (damage and report.ok):
+        _damaged(damage or report.reason, f"{report.entries} entries read and verified"
+                 + (f", from {report.first_bad} on unreadable" if report.damaged else " (the whole log)"))
+    if damage:
+        click.echo(click.style(f"STORE DAMAGED: {damage}", fg="red", bold=True), err=True)
+    if report.ok and not damage:
         click.echo(f"audit log intact: {report.entries} entries, hash chain verified.")
         return
     click.echo(
@@ -55,6 +65,13 @@ def audit_show(ctx: Any, limit: int, as_json: bool) -> None:
         return
     for e in entries:
         click.echo(f"{e.id:>6}  {str(e.at)[:19]}  {e.actor:<10} {e.action:<22} {e.target}")
+
+
+def _damaged(detail: str, how_far: str) -> NoReturn:
+    click.echo(click.style(f"STORE DAMAGED: {detail}", fg="red", bold=True), err=True)
+    click.echo(f"  {how_far}. Keep a copy of .launchpad/launchpad.db (and any -wal beside it) before "
+               "anything else, and tell the team lead.", err=True)
+    raise SystemExit(1)
 
 
 COMMANDS = [audit]

@@ -52,9 +52,10 @@ def report_daily(ctx: Any, day_text: str | None, fmt: str, lang: str | None, out
                  channel: str | None, plan: tuple[str, ...], copy: bool) -> None:
     """The end-of-day summary for the client: counts, new, resolved, open with owner and due,
     overdue, runs and checks, tomorrow's plan."""
-    from launchpad.issues.dates import parse_day, site_today
+    from launchpad.issues.dates import parse_day
     from launchpad.report.daily import chat_copy_key, collect_daily, plan_items
     from launchpad.report.render import render_daily
+    from launchpad.sitetime import site_today
 
     workspace = ctx.workspace()
     site = workspace.site
@@ -140,9 +141,9 @@ def report_notice(ctx: Any, template: str, pairs: tuple[str, ...], fmt: str | No
                   channel: str | None, copy: bool) -> None:
     """Render a notice (default: the release notice) and print, copy or send it."""
     from launchpad.errors import UsageError
-    from launchpad.issues.dates import site_today
     from launchpad.notify.send import format_for
     from launchpad.report.notice import render_notice, site_values
+    from launchpad.sitetime import site_today
 
     workspace = ctx.workspace()
     site = workspace.site

@@ -57,9 +57,9 @@ def check(ctx: object, playbooks: tuple[str, ...]) -> None:
     Templates are rendered for every environment, so a value a step reads that an environment
     lacks is a problem here rather than at run time; days of the coming week with nobody (or
     no backup) on the duty roster are warnings."""
-    from launchpad.issues.dates import site_today
     from launchpad.playbook import check_against_site, find_playbook, list_playbooks, load_playbook
     from launchpad.roster import roster_warnings
+    from launchpad.sitetime import site_today
     from launchpad.template_refs import unresolved_references
     from launchpad.workspace import find_root, load_workspace
 

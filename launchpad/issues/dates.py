@@ -1,9 +1,6 @@
-"""Dates as people say them on the phone: 明天, 周五, 下周一, 11-25, +3 — always read in the
-site's time zone, because "today" on a site in Urumqi or Shanghai is not the laptop's today
-when it is set to UTC.
-
-Store times are UTC ISO-8601 (`launchpad.migrations.utc_now`); due dates are site-local
-calendar dates. `day_bounds` turns a site-local day into the UTC range the store can index.
+"""Dates as people say them on the phone: 明天, 周五, 下周一, 11-25, +3 — always read
+relative to the site's today (`launchpad.sitetime`, which also converts store times for
+people). Due dates are site-local calendar dates.
 """
 
 from __future__ import annotations
@@ -109,23 +106,3 @@ def parse_moment(text: str, zone: ZoneInfo, today: date) -> datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
     return parsed.astimezone(UTC)
-
-
-def day_bounds(day: date, zone: ZoneInfo) -> tuple[str, str]:
-    """The UTC ISO range [start, end) of a site-local day, in the store's time format."""
-    start = datetime.combine(day, time(0), tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
-    return (start.astimezone(UTC).isoformat(timespec="microseconds"),
-            end.astimezone(UTC).isoformat(timespec="microseconds"))
-
-
-def local_text(stamp: str | None, zone: ZoneInfo, with_seconds: bool = False) -> str:
-    """A stored UTC time as the site's wall clock, for people to read."""
-    if not stamp:
-        return "—"
-    pattern = "%Y-%m-%d %H:%M:%S" if with_seconds else "%Y-%m-%d %H:%M"
-    return datetime.fromisoformat(stamp).astimezone(zone).strftime(pattern)
-
-
-def site_today(zone: ZoneInfo) -> date:
-    return datetime.now(zone).date()

@@ -12,9 +12,9 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from launchpad.issues.dates import local_text
 from launchpad.issues.labels import field_label, value_label
 from launchpad.issues.model import Issue
+from launchpad.sitetime import local_text
 
 TITLE_WIDTH = 40
 

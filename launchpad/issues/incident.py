@@ -12,13 +12,13 @@ derived one of the same kind.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from launchpad.errors import UsageError
 from launchpad.issues.log import IssueLog
 from launchpad.issues.model import canonical
-from launchpad.issues.query import read_rows
+from launchpad.sitetime import to_stamp
 
 MILESTONES = ("reported", "responded", "reproduced", "mitigated", "resolved")
 EVENT_KINDS = ("responded", "reproduced", "mitigated", "resolved", "note")
@@ -52,7 +52,7 @@ class Incidents:
         self.store = log.store
 
     def get(self, issue_id: int) -> Incident | None:
-        rows = read_rows(self.store, "SELECT * FROM incidents WHERE issue_id = ?", [issue_id])
+        rows = self.store.read("SELECT * FROM incidents WHERE issue_id = ?", [issue_id])
         return Incident(**rows[0]) if rows else None
 
     def raise_incident(self, issue_id: int, kind: str = "complaint", **write_up: str) -> Incident:
@@ -88,7 +88,7 @@ class Incidents:
         if self.get(issue_id) is None:
             raise UsageError(f"issue {issue_id} is not an incident",
                              hint=f"raise it first: launchpad issue incident {issue_id}")
-        when = at.astimezone(UTC).isoformat(timespec="microseconds") if at else self.log.clock()
+        when = to_stamp(at) if at else self.log.clock()
         with self.store.transaction():
             self.store.db.table("incident_events").insert({
                 "issue_id": issue_id, "at": when, "kind": kind, "note": note.strip(),
@@ -98,7 +98,7 @@ class Incidents:
 
     def timeline(self, issue_id: int) -> list[TimelineEntry]:
         issue = self.log.get(issue_id)
-        events = read_rows(self.store, "SELECT * FROM incident_events WHERE issue_id = ? ORDER BY at, id",
+        events = self.store.read("SELECT * FROM incident_events WHERE issue_id = ? ORDER BY at, id",
                            [issue_id])
         entries = [TimelineEntry(e["at"], e["kind"], e["note"], e["actor"], False) for e in events]
         explicit = {e.kind for e in entries}

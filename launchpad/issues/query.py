@@ -7,17 +7,15 @@ row is read, so a filtered, searched page of 100,000 issues comes back in millis
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from launchpad.errors import StoreError, UsageError
-from launchpad.issues.dates import day_bounds
+from launchpad.errors import UsageError
 from launchpad.issues.model import OPEN_STATUSES, canonical
 from launchpad.issues.search import search_condition, search_matches
-from launchpad.store import Store
+from launchpad.sitetime import day_bounds
 
 SORTS = {
     "newest": "issues.id DESC",
@@ -122,10 +120,3 @@ def count_sql(wanted: IssueFilter, zone: ZoneInfo, trigram: bool = True) -> tupl
     return f"SELECT COUNT(*) AS n FROM issues {where}", params
 
 
-def read_rows(store: Store, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    """Rows as dicts, under the store's lock (a Store is shared between the TUI's threads)."""
-    with store.lock:
-        try:
-            return list(store.db.query(sql, params))
-        except sqlite3.Error as exc:
-            raise StoreError(f"could not read issues from the workspace store: {exc}") from exc

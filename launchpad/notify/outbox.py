@@ -29,9 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from launchpad.errors import UsageError
-from launchpad.issues.query import read_rows
-from launchpad.migrations import utc_now
 from launchpad.owner import owner_of, this_process
+from launchpad.sitetime import utc_now
 from launchpad.store import Store
 
 STATUSES = ("queued", "sending", "sent", "unknown", "failed", "dropped")
@@ -109,7 +108,7 @@ class Outbox:
         if batch is not None:
             where.append("o.batch = ?")
             params.append(batch)
-        rows = read_rows(self.store, "SELECT o.* FROM outbox AS o WHERE " + " AND ".join(where) + _IN_ORDER
+        rows = self.store.read("SELECT o.* FROM outbox AS o WHERE " + " AND ".join(where) + _IN_ORDER
                          + " ORDER BY o.id LIMIT 1", params)
         return OutboxMessage.from_row(rows[0]) if rows else None
 
@@ -165,7 +164,7 @@ class Outbox:
         """Messages left `sending` by a process that is gone become `unknown`; returns them."""
         found = []
         with self.store.transaction():
-            for row in read_rows(self.store, "SELECT * FROM outbox WHERE status = 'sending'", []):
+            for row in self.store.read("SELECT * FROM outbox WHERE status = 'sending'", []):
                 owner = {"pid": row["claimed_pid"], "hostname": row["claimed_host"], "boot_id": row["claimed_boot"]}
                 if owner_of(owner) == "dead":
                     self.store.db.execute("UPDATE outbox SET status = 'unknown', updated_at = ?, last_error = ? "
@@ -191,12 +190,12 @@ class Outbox:
 
     def queued_channels(self) -> list[str]:
         """Channels with queued messages, the one waiting longest first."""
-        rows = read_rows(self.store, "SELECT channel, MIN(id) AS first FROM outbox WHERE status = 'queued' "
+        rows = self.store.read("SELECT channel, MIN(id) AS first FROM outbox WHERE status = 'queued' "
                          "GROUP BY channel ORDER BY first", [])
         return [row["channel"] for row in rows]
 
     def get(self, message_id: int) -> OutboxMessage:
-        rows = read_rows(self.store, "SELECT * FROM outbox WHERE id = ?", [message_id])
+        rows = self.store.read("SELECT * FROM outbox WHERE id = ?", [message_id])
         if not rows:
             raise UsageError(f"no outbox message {message_id}", hint="see `launchpad report outbox`")
         return OutboxMessage.from_row(rows[0])
@@ -212,4 +211,4 @@ class Outbox:
             where.append("batch = ?")
             params.append(batch)
         sql = "SELECT * FROM outbox" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id LIMIT ?"
-        return [OutboxMessage.from_row(row) for row in read_rows(self.store, sql, [*params, limit])]
+        return [OutboxMessage.from_row(row) for row in self.store.read(sql, [*params, limit])]

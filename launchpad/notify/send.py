@@ -12,17 +12,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from launchpad.errors import LaunchpadError, SecretUnavailable
 from launchpad.notify.deliver import ChannelConfigError, ContentRefused, DeliveryUncertain, Robot, channel_of
 from launchpad.notify.outbox import Outbox, OutboxMessage
 from launchpad.notify.robots import LIMITS, PREFERRED_FORMAT
 from launchpad.notify.split import split_message
-from launchpad.report.labels import labels
+from launchpad.phrases import phrase, render
 from launchpad.site import Site
 from launchpad.store import Store
 
-RobotFactory = Callable[[str, Site], Robot]
+
+class ChannelPoster(Protocol):
+    """What a flush needs of a channel's robot; `Robot` is the one that posts over HTTP."""
+
+    def prepare(self) -> None: ...
+
+    def post(self, fmt: str, title: str, body: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+RobotFactory = Callable[[str, Site], ChannelPoster]
 
 
 def default_robot(name: str, site: Site) -> Robot:
@@ -63,9 +75,8 @@ def queue_message(store: Store, site: Site, channel: str, body: str, fmt: str, t
     kind = channel_of(site, channel).kind
     if fmt not in LIMITS[kind]:
         raise ChannelConfigError(f"{kind} robots take text or markdown, not {fmt!r}")
-    words = labels(lang)
     parts = split_message(body, LIMITS[kind][fmt],
-                          marker=lambda part, total: words["part"].format(part=part, parts=total).strip())
+                          marker=lambda part, total: render(phrase("notify.part", part=part, parts=total), lang))
     return Outbox(store).enqueue(channel, kind, fmt, title, parts, dedupe_key, supersedes)
 
 
@@ -75,7 +86,7 @@ def flush(store: Store, site: Site, *, channel: str | None = None, batch: str | 
     outbox = Outbox(store)
     report = FlushReport(abandoned=outbox.recover_abandoned())
     stopped: set[str] = set()
-    robots: dict[str, Robot] = {}
+    robots: dict[str, ChannelPoster] = {}
     try:
         while True:
             message = _next(outbox, channel, batch, stopped)
@@ -99,7 +110,7 @@ def flush(store: Store, site: Site, *, channel: str | None = None, batch: str | 
             robot.close()
 
 
-def _post(outbox: Outbox, robot: Robot, message: OutboxMessage, report: FlushReport, stopped: set[str]) -> None:
+def _post(outbox: Outbox, robot: ChannelPoster, message: OutboxMessage, report: FlushReport, stopped: set[str]) -> None:
     """Send one claimed message and record how it ended."""
     try:
         robot.post(message.format, message.title, message.body)

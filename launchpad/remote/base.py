@@ -9,11 +9,25 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO, Literal, Protocol
+from typing import Literal, Protocol
 
 Stream = Literal["stdout", "stderr"]
 # Called from the transport's reader thread with each chunk as it arrives.
 OutputCallback = Callable[[Stream, bytes], None]
+# How much of each stream `feed` keeps: the end, where a failing command says why.
+FEED_KEEPS = 1024 * 1024
+
+
+class Readable(Protocol):
+    """What `feed` reads a command's input from: a file, or a decompressing reader."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+class ByteSink(Protocol):
+    """Where a streamed command's stdout goes: an open file, or anything that takes bytes."""
+
+    def write(self, chunk: bytes, /) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -98,9 +112,16 @@ class Transport(Protocol):
         ...
 
     def stream(
-        self, command: str, sink: BinaryIO, *, timeout: float | None = None
+        self, command: str, sink: ByteSink, *, timeout: float | None = None, stdin: bytes | None = None
     ) -> StreamResult:
-        """Run `command` and write its stdout to `sink` as it arrives (for dumps)."""
+        """Run `command` and write its stdout to `sink` as it arrives (for dumps); `stdin` is
+        the command's input (a dump's credentials)."""
+        ...
+
+    def feed(self, command: str, source: Readable, *, timeout: float | None = None) -> CommandResult:
+        """Run `command` with `source` streamed into its stdin as the command takes it (a
+        restore): no copy of the input on either side. A failure to read `source` fails the
+        command with a RemoteError that says so."""
         ...
 
     def put(self, local_path: str, remote_path: str, *, mode: int = 0o600) -> None:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import BinaryIO
 
-from launchpad.remote.base import CommandResult, OutputCallback, Stream, StreamResult
+from launchpad.remote.base import ByteSink, CommandResult, OutputCallback, Stream, StreamResult
 
 # Enough for any check's evidence; beyond it the start is kept and `truncated` is set.
 DEFAULT_CAPTURE_LIMIT = 8 * 1024 * 1024
@@ -64,7 +63,7 @@ class StreamCapture:
     """A streamed command's two outputs: stdout goes to the sink as it arrives (a dump is never
     held in memory), stderr is kept, bounded, for the person reading the failure."""
 
-    def __init__(self, sink: BinaryIO) -> None:
+    def __init__(self, sink: ByteSink) -> None:
         self._sink = sink
         self._stderr = OutputCapture(STREAM_STDERR_LIMIT)
         self.written = 0

@@ -21,9 +21,11 @@ from typing import BinaryIO
 
 from launchpad.errors import CommandTimeout, RemoteError
 from launchpad.remote.base import (
+    ByteSink,
     CommandResult,
     HostSpec,
     OutputCallback,
+    Readable,
     Stream,
     StreamResult,
     Timeouts,
@@ -75,11 +77,17 @@ class LocalTransport:
         return capture.result(self.host.name, command, exit_code, started)
 
     def stream(
-        self, command: str, sink: BinaryIO, *, timeout: float | None = None
+        self, command: str, sink: ByteSink, *, timeout: float | None = None, stdin: bytes | None = None
     ) -> StreamResult:
         capture = StreamCapture(sink)
-        exit_code = self._execute(command, timeout, None, {"stdout": capture.stdout, "stderr": capture.stderr})
+        exit_code = self._execute(command, timeout, stdin, {"stdout": capture.stdout, "stderr": capture.stderr})
         return capture.result(self.host.name, command, exit_code)
+
+    def feed(self, command: str, source: Readable, *, timeout: float | None = None) -> CommandResult:
+        from launchpad.remote.local_feed import feed_local
+
+        limit = self.timeouts.command if timeout is None else timeout
+        return feed_local(self.host.name, self.cwd, command, source, limit)
 
     def put(self, local_path: str, remote_path: str, *, mode: int = 0o600) -> None:
         target = Path(remote_path)

@@ -15,7 +15,6 @@ import shlex
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import BinaryIO
 
 import paramiko
 
@@ -29,9 +28,12 @@ from launchpad.errors import (
     UnknownHostKey,
 )
 from launchpad.remote.base import (
+    FEED_KEEPS,
+    ByteSink,
     CommandResult,
     HostSpec,
     OutputCallback,
+    Readable,
     StreamResult,
     Timeouts,
 )
@@ -131,11 +133,19 @@ class SshTransport:
         return capture.result(self.host.name, command, exit_code, started)
 
     def stream(
-        self, command: str, sink: BinaryIO, *, timeout: float | None = None
+        self, command: str, sink: ByteSink, *, timeout: float | None = None, stdin: bytes | None = None
     ) -> StreamResult:
         capture = StreamCapture(sink)
-        exit_code = self._execute(command, timeout, None, capture.stdout, capture.stderr)
+        exit_code = self._execute(command, timeout, stdin, capture.stdout, capture.stderr)
         return capture.result(self.host.name, command, exit_code)
+
+    def feed(self, command: str, source: Readable, *, timeout: float | None = None) -> CommandResult:
+        capture = OutputCapture(FEED_KEEPS)
+        started = time.monotonic()
+        exit_code = self._execute(command, timeout, source,
+                                  lambda chunk: capture.feed("stdout", chunk),
+                                  lambda chunk: capture.feed("stderr", chunk))
+        return capture.result(self.host.name, command, exit_code, started)
 
     def put(self, local_path: str, remote_path: str, *, mode: int = 0o600) -> None:
         """Copy through `cat` in the remote shell: it needs no SFTP subsystem, which hardened

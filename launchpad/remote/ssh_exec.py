@@ -14,11 +14,11 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable
-from typing import BinaryIO
 
 import paramiko
 
 from launchpad.errors import CommandTimeout, ConnectionLost, RemoteError
+from launchpad.remote.base import Readable
 from launchpad.remote.capture import short
 from launchpad.remote.ssh_connect import Connection
 from launchpad.remote.ssh_inbox import STDOUT, ChannelInbox, Chunk, acknowledge
@@ -32,7 +32,7 @@ NO_EXIT_STATUS = -1
 _CHANNEL_ERRORS = (paramiko.SSHException, EOFError, OSError)
 
 ChunkSink = Callable[[bytes], None]
-StdinSource = bytes | BinaryIO | None
+StdinSource = bytes | Readable | None
 
 
 def run_command(
@@ -196,7 +196,7 @@ def _lost(connection: Connection, command: str) -> ConnectionLost:
 class _StdinFeeder:
     """Writes the command's input from a thread while the caller drains its output."""
 
-    def __init__(self, channel: paramiko.Channel, stdin: bytes | BinaryIO) -> None:
+    def __init__(self, channel: paramiko.Channel, stdin: bytes | Readable) -> None:
         self.read_error: OSError | None = None
         self._channel = channel
         self._stdin = stdin
@@ -215,7 +215,7 @@ class _StdinFeeder:
             # command loop's own checks, tell the caller what happened.
             pass
 
-    def _send_file(self, source: BinaryIO) -> None:
+    def _send_file(self, source: Readable) -> None:
         while True:
             try:
                 chunk = source.read(READ_SIZE)

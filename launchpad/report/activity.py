@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from launchpad.issues.dates import local_text
-from launchpad.issues.query import read_rows
 from launchpad.phrases import Said, loads
+from launchpad.sitetime import local_text
 from launchpad.store import Store
 
 CHECK_KINDS = ("http", "shell")
@@ -76,9 +75,9 @@ class BackupLine:
 def backups_on(store: Store, start: str, end: str, zone: ZoneInfo) -> list[BackupLine]:
     """Complete backups finished in [start, end) (UTC), oldest first. Only complete,
     checksummed backups have rows at all, so every line here is one a rollback can use."""
-    if not read_rows(store, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'backups'", []):
+    if not store.read("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'backups'", []):
         return []
-    rows = read_rows(store, "SELECT * FROM backups WHERE finished >= ? AND finished < ? AND deleted_at IS NULL "
+    rows = store.read("SELECT * FROM backups WHERE finished >= ? AND finished < ? AND deleted_at IS NULL "
                      "ORDER BY id LIMIT ?", [start, end, MAX_RUNS])
     return [
         BackupLine(
@@ -92,7 +91,7 @@ def backups_on(store: Store, start: str, end: str, zone: ZoneInfo) -> list[Backu
 
 def runs_on(store: Store, start: str, end: str, zone: ZoneInfo) -> list[RunLine]:
     """Runs started in [start, end) (UTC), oldest first."""
-    rows = read_rows(store, "SELECT id FROM runs WHERE started >= ? AND started < ? ORDER BY id LIMIT ?",
+    rows = store.read("SELECT id FROM runs WHERE started >= ? AND started < ? ORDER BY id LIMIT ?",
                      [start, end, MAX_RUNS])
     lines = []
     for row in rows:

@@ -16,11 +16,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from launchpad.audit import audit_head
-from launchpad.issues.dates import day_bounds, local_text
 from launchpad.issues.model import RESOLVED_STATUSES, SEVERITIES
-from launchpad.issues.query import OPEN_SQL, read_rows
+from launchpad.issues.query import OPEN_SQL
 from launchpad.report.activity import BackupLine, CheckLine, RunLine, backups_on, checks_on, runs_on
 from launchpad.site import Site
+from launchpad.sitetime import day_bounds, local_text
 from launchpad.store import Store
 
 LISTED = 50  # per section in the chat message; more would bury the overdue ones
@@ -103,10 +103,10 @@ def collect_daily(store: Store, site: Site, day: date, plan: list[str] | None = 
 
     def lines(where: str, params: list[Any], order: str, limit: int | None = LISTED) -> list[IssueLine]:
         sql = f"SELECT * FROM issues WHERE {where} ORDER BY {order}" + (f" LIMIT {limit}" if limit else "")
-        return [_line(row, day, zone) for row in read_rows(store, sql, params)]
+        return [_line(row, day, zone) for row in store.read(sql, params)]
 
     by_severity = dict.fromkeys(SEVERITIES, 0)
-    for row in read_rows(store, f"SELECT severity, COUNT(*) AS n FROM issues WHERE status IN {OPEN_SQL} "
+    for row in store.read(f"SELECT severity, COUNT(*) AS n FROM issues WHERE status IN {OPEN_SQL} "
                          "GROUP BY severity", []):
         by_severity[row["severity"]] = row["n"]
     counts = Counts(
@@ -139,7 +139,7 @@ def collect_daily(store: Store, site: Site, day: date, plan: list[str] | None = 
 
 
 def _count(store: Store, where: str, params: list[Any]) -> int:
-    return int(read_rows(store, f"SELECT COUNT(*) AS n FROM issues WHERE {where}", params)[0]["n"])
+    return int(store.read(f"SELECT COUNT(*) AS n FROM issues WHERE {where}", params)[0]["n"])
 
 
 def _line(row: dict[str, Any], day: date, zone: ZoneInfo) -> IssueLine:

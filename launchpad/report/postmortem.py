@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.errors import UsageError
-from launchpad.issues.dates import local_text
 from launchpad.issues.incident import MILESTONES, Incidents, TimelineEntry
 from launchpad.issues.labels import value_label
 from launchpad.issues.log import IssueLog
 from launchpad.report.render import render_template
+from launchpad.sitetime import local_text
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from pydantic import Field
 
 from launchpad.events import Notice
 from launchpad.phrases import phrase
-from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
+from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
 from launchpad.templating import render
 
 
@@ -33,6 +33,16 @@ class AnnounceStep(StepSpec):
     format: Literal["text", "markdown"] | None = Field(None, description="Default: what the channel renders best.")
     lang: Literal["zh", "en"] | None = Field(None, description="Default: the site's language.")
     require_delivery: bool = Field(True, description="Fail while the notice is only queued (no network).")
+
+    def references(self) -> list[Reference]:
+        named = (self.channel,) if self.channel is not None else ()
+        return [*super().references(), Reference("channel", "channel", named)]
+
+    def own_problems(self) -> list[tuple[str, str]]:
+        if self.critical and self.channel is None:
+            return [("critical", "a critical announce step needs a channel: printed is not sent, "
+                     "so without one it can never pass")]
+        return []
 
     def templates(self) -> dict[str, str]:
         return {f"fields[{name}]": value for name, value in self.fields.items()}
@@ -74,19 +84,14 @@ def _show(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: st
 def _send(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: str) -> StepOutcome:
     from launchpad.notify.send import format_for, send_message
     from launchpad.report.notice import render_notice
-    from launchpad.store import Store
 
     assert step.channel is not None
     fmt = format_for(ctx.site, step.channel, step.format)
     text = render_notice(step.template, fields, ctx.values, fmt, lang, ctx.workspace_root)
-    if ctx.workspace_root is None:
+    if ctx.store is None:
         return StepOutcome("failed", phrase("announce.no_store"))
-    store = Store.open(ctx.workspace_root / ".launchpad" / "launchpad.db")
-    try:
-        delivery = send_message(store, ctx.site, step.channel, text, fmt, title=step.name, lang=lang,
-                                dedupe_key=f"run {ctx.run_id} step {ctx.step_id}")
-    finally:
-        store.close()
+    delivery = send_message(ctx.store, ctx.site, step.channel, text, fmt, title=step.name, lang=lang,
+                            dedupe_key=f"run {ctx.run_id} step {ctx.step_id}")
     ctx.audit("announced", step.channel, {"step": ctx.step_id, "batch": delivery.batch,
                                           "delivered": delivery.delivered})
     evidence = {"channel": step.channel, "batch": delivery.batch, "parts": delivery.parts,

@@ -11,12 +11,16 @@ from pydantic import Field
 
 from launchpad.errors import LaunchpadError
 from launchpad.phrases import Said, parts, phrase
-from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec, hosts_said
+from launchpad.steps.base import HostOutcome, Reference, StepContext, StepKind, StepOutcome, StepSpec, hosts_said
 
 
 class BackupStep(StepSpec):
     kind: Literal["backup"]
     targets: list[str] | Literal["all"] = Field("all", description="Backup targets of the environment, or all.")
+
+    def references(self) -> list[Reference]:
+        named = () if self.targets == "all" else tuple(self.targets)
+        return [*super().references(), Reference("targets", "backup target", named)]
     verify: bool = Field(True, description="Re-read the stored file's sha256 and structure after taking it.")
     drill: bool = Field(False, description="Also restore it into a scratch database and compare.")
 
@@ -27,9 +31,9 @@ class BackupStep(StepSpec):
 
 def run_backup(step: BackupStep, ctx: StepContext) -> StepOutcome:
     from launchpad.backup.drill import drill_backup
-    from launchpad.backup.stepsupport import step_session
     from launchpad.backup.take import take_backup
     from launchpad.backup.verify import verify_backup
+    from launchpad.steps.backup_session import step_session
 
     names = list(ctx.environment.backups) if step.targets == "all" else list(step.targets)
     if not names:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,10 +24,26 @@ from launchpad.prompter import Prompter
 if TYPE_CHECKING:
     from launchpad.remote.base import Transport
     from launchpad.site import Environment, Host, Site
+    from launchpad.store import Store
+    from launchpad.workspace import Workspace
 
 # `not_checked`: the step ran but had nothing to check (e.g. no ports configured); it is done,
 # but never reads as passed.
 StepStatus = Literal["passed", "failed", "skipped", "refused", "not_checked"]
+
+# What a step can name that must be declared elsewhere: in site.yaml, or (phases) earlier in
+# the same playbook.
+Declared = Literal["host group", "window", "phase", "backup target", "database", "channel", "environment"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Names a step uses, for `launchpad check` to find each one declared: `field` is where
+    the step holds them, so a problem points at that line."""
+
+    field: str
+    what: Declared
+    names: tuple[str, ...]
 
 
 class StepSpec(BaseModel):
@@ -49,9 +65,23 @@ class StepSpec(BaseModel):
     environments: list[str] | None = Field(None, description="Run only on these environments (default: all).")
     timeout: float | None = Field(None, gt=0, description="Seconds before the step fails.")
 
+    # Templated fields run by a shell: `check` also refuses a value no quoting can make data.
+    shell_fields: ClassVar[tuple[str, ...]] = ()
+
     def hosts_group(self) -> str | None:
         """The host group the step runs on, for kinds that run on hosts."""
         return None
+
+    def references(self) -> list[Reference]:
+        """The names this step uses that site.yaml or the playbook must declare (host groups,
+        windows, phases, backup targets, databases, channels, environments). A kind adds its own fields here,
+        so `launchpad check` never needs to know them."""
+        group = self.hosts_group()
+        return [Reference("hosts", "host group", (group,))] if group is not None else []
+
+    def own_problems(self) -> list[tuple[str, str]]:
+        """(field, message) for combinations of this kind's fields that can never work."""
+        return []
 
     def templates(self) -> dict[str, str]:
         """Templated fields by name, for `launchpad check` to verify their syntax."""
@@ -128,8 +158,15 @@ class StepContext:
     phase_status: Callable[[str], str | None]
     now: Callable[[], datetime]
     cancel: threading.Event = field(default_factory=threading.Event)
-    # Relative paths in site.yaml (SQLite files) are relative to the workspace.
-    workspace_root: Path | None = None
+    # The run's own workspace and store (the engine's): steps that keep records (backups,
+    # notices) write where the run writes. None only for a step run on its own in a test.
+    workspace: Workspace | None = None
+    store: Store | None = None
+
+    @property
+    def workspace_root(self) -> Path | None:
+        """Relative paths in site.yaml (SQLite files, templates) are relative to it."""
+        return self.workspace.root if self.workspace is not None else None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ files changes nothing, so the step is safe to repeat.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
@@ -21,7 +20,7 @@ from launchpad.errors import UsageError
 from launchpad.events import CommandSent
 from launchpad.remote.base import Transport
 from launchpad.site import Host
-from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
+from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
 
 
 class ConfigDiffStep(StepSpec):
@@ -35,6 +34,9 @@ class ConfigDiffStep(StepSpec):
         default_factory=list, description="Files to compare besides the section's (its rules still apply)."
     )
 
+    def references(self) -> list[Reference]:
+        return [*super().references(), Reference("against", "environment", (self.against,))]
+
     def describe(self) -> str:
         what = f"section {self.section}" if self.section else self.expectations
         return self.description or f"compare configuration with {self.against} ({what})"
@@ -42,8 +44,6 @@ class ConfigDiffStep(StepSpec):
 
 def run_config_diff(step: ConfigDiffStep, ctx: StepContext) -> StepOutcome:
     from launchpad.connect import HostConnections
-    from launchpad.workspace import Workspace
-    from launchpad.yamlsource import SourceMap
 
     if step.against == ctx.env_name:
         raise UsageError(f"the step compares {ctx.env_name} with itself",
@@ -51,12 +51,13 @@ def run_config_diff(step: ConfigDiffStep, ctx: StepContext) -> StepOutcome:
     if step.against not in ctx.site.environments:
         raise UsageError(f"no environment {step.against!r} in site.yaml",
                          hint=f"environments: {', '.join(ctx.site.environments)}")
-    root = ctx.workspace_root or Path.cwd()
+    if ctx.workspace is None:
+        raise UsageError("this step needs the run's workspace", hint="run it through `launchpad run`")
+    root = ctx.workspace.root
     envs = (step.against, ctx.env_name)
     plan = load_plan(root / step.expectations, step.expectations, ctx.site, envs,
                      [step.section] if step.section else [], step.files)
-    workspace = Workspace(root, ctx.site, SourceMap(str(root / "site.yaml")))
-    with HostConnections(workspace, step.against) as other:
+    with HostConnections(ctx.workspace, step.against) as other:
         def transport_for(env: str, host: Host) -> Transport:
             return ctx.transport_for(host) if env == ctx.env_name else other.transport_for(host)
 

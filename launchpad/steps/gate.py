@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from launchpad.phrases import phrase, status_word
 from launchpad.prompter import ApprovalRequest
-from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
+from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
 
 _AGE = r"^\d+(\.\d+)?\s*[smhd]$"
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -57,6 +57,16 @@ class GateStep(StepSpec):
 
     def overridable(self) -> bool:
         return self.window is not None
+
+    def references(self) -> list[Reference]:
+        found = super().references()
+        if self.window is not None:
+            found.append(Reference("window", "window", (self.window,)))
+        if self.phase_passed is not None:
+            found.append(Reference("phase_passed", "phase", (self.phase_passed,)))
+        if self.backup_targets is not None:
+            found.append(Reference("backup_targets", "backup target", tuple(self.backup_targets)))
+        return found
 
     def describe(self) -> str:
         if self.window:
@@ -114,7 +124,7 @@ def _window(name: str, ctx: StepContext) -> StepOutcome:
 def _fresh_backup(age: str, targets: list[str] | None, ctx: StepContext) -> StepOutcome:
     """Every target needs a verified backup younger than `age`, whose file is still there."""
     from launchpad.backup.records import list_backups
-    from launchpad.backup.stepsupport import step_session
+    from launchpad.steps.backup_session import step_session
 
     names = targets if targets is not None else list(ctx.environment.backups)
     if not names:

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field
 
 from launchpad.phrases import phrase
-from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
+from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
 
 
 class RestoreStep(StepSpec):
@@ -23,6 +23,9 @@ class RestoreStep(StepSpec):
     )
     from_step: str | None = Field(None, description="Id of the backup step whose backup to restore (source: run).")
 
+    def references(self) -> list[Reference]:
+        return [*super().references(), Reference("target", "backup target", (self.target,))]
+
     def describe(self) -> str:
         whence = "taken earlier in this run" if self.source == "run" else "newest verified"
         return self.description or f"restore {self.target} from the backup {whence}"
@@ -31,7 +34,7 @@ class RestoreStep(StepSpec):
 def run_restore(step: RestoreStep, ctx: StepContext) -> StepOutcome:
     from launchpad.backup import records
     from launchpad.backup.restore import restore_backup
-    from launchpad.backup.stepsupport import step_session
+    from launchpad.steps.backup_session import step_session
 
     with step_session(ctx) as session:
         candidates = records.list_backups(session.store, ctx.env_name, step.target)

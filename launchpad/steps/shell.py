@@ -73,7 +73,6 @@ class ShellStep(StepSpec):
     hosts: str = Field("all", description="Host group (or host name) to run on.")
     run: str = Field(description="Command; {{ values }} are shell-quoted when substituted.")
     expect: ShellExpect = Field(default_factory=ShellExpect)
-    # Templates run by a shell: `check` also refuses a value no quoting can make data.
     shell_fields: ClassVar[tuple[str, ...]] = ("run",)
 
     def hosts_group(self) -> str | None:

@@ -1,8 +1,9 @@
 """`sql`: one query on a database of the environment, with parameters, judged by the rows it
 returns (exact rows, a row count, or the first value). It runs through the database's own
-client on the host that reaches it (`via`), with the credentials in a 0600 file, never on a
-command line; values travel as parameters, never spliced into the SQL (see
-`launchpad.backup.sqlquery`). Chinese text, NULLs, tabs and newlines come back as they are."""
+client on the host that reaches it (`via`), with the credentials on a file descriptor of the
+command (`launchpad.backup.envelope`), never on a command line or left on disk; values travel
+as parameters, never spliced into the SQL (see `launchpad.backup.sqlquery`). Chinese text,
+NULLs, tabs and newlines come back as they are."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from launchpad.events import CommandSent
 from launchpad.phrases import Phrase, phrase
-from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
+from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
 
 KEPT_ROWS = 50
 Param = str | int | float | bool | None
@@ -35,6 +36,9 @@ class SqlStep(StepSpec):
     query: str = Field(description="One statement; :name marks a parameter.")
     params: dict[str, Param] = Field(default_factory=dict, description="Values of the :name parameters.")
     expect: SqlExpect = Field(default_factory=SqlExpect)
+
+    def references(self) -> list[Reference]:
+        return [*super().references(), Reference("database", "database", (self.database,))]
 
     @field_validator("params")
     @classmethod
@@ -110,9 +114,7 @@ def run_sql(step: SqlStep, ctx: StepContext) -> StepOutcome:
         action, target, {**detail, "step": ctx.step_id, "query": step.query, "params": sorted(step.params)}),
         local=local)
     ctx.emit(CommandSent(ctx.run_id, ctx.step_id, shell.name, step.query))
-    with shell.private_dir() as tmp:
-        for name, content in secret_files(access).items():
-            shell.write_private(f"{tmp}/{name}", content)
+    with shell.private_dir(secret_files(access)) as tmp:
         result = run_query(shell, tmp, access, step.query, dict(step.params))
     problem = judge(step.expect, result.rows)
     evidence = {"columns": list(result.columns), "rows": [list(r) for r in result.rows[:KEPT_ROWS]],

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from launchpad.migrations import utc_now
+from launchpad.sitetime import utc_now
 from launchpad.store import Store
 from launchpad.users.plan import Plan
 

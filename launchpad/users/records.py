@@ -14,8 +14,8 @@ import json
 from typing import Any
 
 from launchpad.errors import UsageError
-from launchpad.migrations import utc_now
 from launchpad.owner import owner_of, this_process
+from launchpad.sitetime import utc_now
 from launchpad.store import Store
 
 STATUSES = ("applying", "applied", "rolled_back")

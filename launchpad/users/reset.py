@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from launchpad.errors import UsageError
-from launchpad.migrations import utc_now
+from launchpad.sitetime import utc_now
 from launchpad.users import records
 from launchpad.users.apply import ImportTarget
 from launchpad.users.handout import handout_dir, write_handouts

@@ -1,4 +1,4 @@
-"""The store's tables for user imports (migration 10); see `records.py` for how they are used."""
+"""The store's tables for user imports (migration 11); see `records.py` for how they are used."""
 
 USER_IMPORTS_V1 = """
 CREATE TABLE user_imports (

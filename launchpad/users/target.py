@@ -120,7 +120,5 @@ def open_target(environment: Environment, database: Database, transport_for: Any
     access = DbAccess(database.engine, database.name, database.host, database.port, database.user, password)
     transport, local = transport_for_host(environment, database.via, transport_for, root)
     shell = HostShell(transport, audit, local=local)
-    with shell.private_dir() as tmp:
-        for name, content in secret_files(access).items():
-            shell.write_private(f"{tmp}/{name}", content)
+    with shell.private_dir(secret_files(access)) as tmp:
         yield TargetSession(shell, tmp, access, key)

@@ -20,9 +20,10 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, TextArea
 
 from launchpad.errors import LaunchpadError
-from launchpad.issues.dates import local_text, parse_day, parse_moment
+from launchpad.issues.dates import parse_day, parse_moment
 from launchpad.issues.labels import field_label, value_label
 from launchpad.issues.model import CHANNELS, SEVERITIES, TYPES, Issue, IssueDraft
+from launchpad.sitetime import local_text
 from screens.dialogs.base import BaseDialog
 from screens.dialogs.issue_filter import form_row
 from screens.i18n import current_language, t

@@ -27,9 +27,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from launchpad.issues.dates import local_text
 from launchpad.issues.labels import value_label
 from launchpad.issues.model import STATUSES, Issue
+from launchpad.sitetime import local_text
 from screens.i18n import current_language, t
 
 PAGE = 200  # issues per read: one read fills several screens

@@ -53,7 +53,9 @@ class VariablesForm(Vertical):
                 yield Input(value=value, id=f"var-{index}", compact=True)
 
     def _field(self, index: int) -> Input | Select[str]:
-        return self.query_one(f"#var-{index}")  # type: ignore[return-value]
+        field = self.query_one(f"#var-{index}")
+        assert isinstance(field, Input | Select), "compose yields an Input or a Select per variable"
+        return field
 
     def values(self) -> dict[str, str]:
         found = {}

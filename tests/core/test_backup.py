@@ -207,7 +207,7 @@ def test_free_space_is_checked_before_starting(lab: Lab, monkeypatch: pytest.Mon
     import launchpad.backup.writer as writer
 
     lab.take("blob")
-    monkeypatch.setattr(writer.shutil, "disk_usage", lambda _: shutil._ntuple_diskusage(10**9, 10**9, 1000))  # type: ignore[attr-defined]
+    monkeypatch.setattr(writer.shutil, "disk_usage", lambda _: shutil._ntuple_diskusage(10**9, 10**9, 1000))
     with lab.session() as session, pytest.raises(BackupFailed, match="free"):
         take_backup(session, "test", "blob")
     assert len(records.list_backups(lab.store)) == 1
@@ -238,6 +238,72 @@ def test_a_flipped_byte_fails_verify_and_restore_refuses(lab: Lab) -> None:
     assert rows_of(lab.db) == []  # untouched
     assert records.require_backup(lab.store, record.id).verify_status == "failed"
     assert [b.purpose for b in records.list_backups(lab.store)] == ["manual"]  # no safety backup either
+
+
+@pytest.mark.parametrize("host_decompresses", [True, False], ids=["decompressed-on-host", "decompressed-here"])
+@pytest.mark.parametrize("how", ["replaced", "rewritten-in-place"])
+def test_a_restore_streams_exactly_what_it_verified(lab: Lab, monkeypatch: pytest.MonkeyPatch,
+                                                    host_decompresses: bool, how: str) -> None:
+    from launchpad.backup import take
+    from launchpad.backup.hostshell import HostShell
+
+    record = lab.take("app")
+    with sqlite3.connect(lab.db) as connection:
+        connection.execute("DELETE FROM t WHERE id = 1")
+    other = lab.take("app")  # a valid backup too, of other content: it passes every structure check
+    with sqlite3.connect(lab.db) as connection:
+        connection.execute("UPDATE t SET name = '当前'")
+    before = rows_of(lab.db)
+    original_take = take.take_backup
+
+    def safety_then_swap(*args: Any, **kwargs: Any) -> records.BackupRecord:
+        # The checksum was checked before the safety backup; the file changes while it runs.
+        safety = original_take(*args, **kwargs)
+        stored = record.path(lab.workspace.backups_dir)
+        swapped_in = other.path(lab.workspace.backups_dir).read_bytes()
+        if how == "replaced":  # a new file under the same name
+            stored.unlink()
+            stored.write_bytes(swapped_in)
+        else:  # the same file, its bytes overwritten
+            with open(stored, "r+b") as inode:
+                inode.write(swapped_in)
+                inode.truncate()
+        return safety
+
+    monkeypatch.setattr(take, "take_backup", safety_then_swap)
+    if not host_decompresses:
+        # The restore asks the host for its decompressor alone: it has none, so this side decompresses.
+        original_tools = HostShell.tools
+        monkeypatch.setattr(HostShell, "tools",
+                            lambda self, names: set() if len(names) == 1 else original_tools(self, names))
+    with lab.session() as session:
+        if how == "replaced":
+            # The file verified was held open: that is what is restored, not the newcomer.
+            restore_backup(session, record.id, "test", ScriptedPrompter())
+            assert rows_of(lab.db) == ROWS
+            return
+        with pytest.raises(BackupFailed, match="changed after it was verified"):
+            restore_backup(session, record.id, "test", ScriptedPrompter())
+    assert rows_of(lab.db) == before  # neither backup reached the database
+    assert records.restores(lab.store, record.id)[0]["status"] == "failed"
+    assert records.require_backup(lab.store, record.id).verify_status == "failed"
+
+
+def test_a_restore_whose_process_died_is_interrupted_not_running(lab: Lab) -> None:
+    import subprocess
+
+    record = lab.take("app")
+    killed = subprocess.Popen(["true"])
+    killed.wait()  # a pid that is gone, as a `kill -9`'d launchpad's is
+    restore_id = records.start_restore(lab.store, record, "tester", None, None)
+    with lab.store.transaction():
+        lab.store.db.execute("UPDATE backup_restores SET pid = ? WHERE id = ?", [killed.pid, restore_id])
+    assert records.restores(lab.store)[0]["status"] == "interrupted"
+    with lab.session() as session:
+        restore_backup(session, record.id, "test", ScriptedPrompter())
+    stored = {row["id"]: row["status"] for row in lab.store.db.query("SELECT id, status FROM backup_restores")}
+    assert stored == {restore_id: "interrupted", restore_id + 1: "restored"}
+    assert "restore_interrupted" in lab.audit_actions()
 
 
 def test_verify_rechecks_the_structure(lab: Lab) -> None:

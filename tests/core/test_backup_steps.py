@@ -139,6 +139,28 @@ def test_the_bundled_pre_release_backup_backs_up_every_target(tmp_path: Path) ->
     assert all(b.run_id == result.run_id and b.verified for b in records.list_backups(runner.store))
 
 
+def test_a_backup_step_records_in_the_runs_own_store(tmp_path: Path) -> None:
+    """The step writes where the engine writes: no second store opened from the folder."""
+    playbook = """\
+name: t
+title: 备份
+phases:
+  - id: release
+    name: 发布
+    steps:
+      - {id: take, name: 发布前备份, kind: backup, targets: [app]}
+"""
+    runner = Runner(tmp_path / "ws", playbook)
+    runner.store.close()
+    runner.store = Store.memory()
+    result = runner.run(ScriptedPrompter())
+    assert result.status == "passed", runner.store.step_rows(result.run_id)
+    taken = records.list_backups(runner.store)
+    assert [(b.target, b.run_id, b.verified) for b in taken] == [("app", result.run_id, True)]
+    with Store.open(runner.workspace.store_path) as on_disk:
+        assert records.list_backups(on_disk) == []
+
+
 SQL = """\
 name: t
 title: 查询

@@ -9,7 +9,8 @@ import pytest
 
 from launchpad.errors import UsageError
 from launchpad.issues.capture import parse_quick_capture
-from launchpad.issues.dates import day_bounds, parse_day, parse_moment
+from launchpad.issues.dates import parse_day, parse_moment
+from launchpad.sitetime import day_bounds
 
 WEDNESDAY = date(2025, 11, 19)
 SHANGHAI = ZoneInfo("Asia/Shanghai")

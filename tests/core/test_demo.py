@@ -139,7 +139,7 @@ def test_the_playbooks_login_check_passes_against_the_demo(running_demo: Path) -
     assert isinstance(step, HttpStep)
     primary, _backup = site.on_duty(site.now().date())
     assert primary is not None
-    values = {"env": {"urls": dict(site.environments["prod"].urls)},
+    values: dict[str, object] = {"env": {"urls": dict(site.environments["prod"].urls)},
               "duty": {"primary": primary.model_dump()}}
     outcome = check_http(step, context(site, "prod", values))
     assert outcome.status == "passed", outcome.summary

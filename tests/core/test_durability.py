@@ -4,6 +4,7 @@ lost or run twice, and the interrupted one runs again only after someone says so
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -61,8 +62,20 @@ def test_kill_9_then_resume(tmp_path: Path) -> None:
             os.kill(int((root / "hanging.pid").read_text()), signal.SIGKILL)
 
     with Store.open(root / ".launchpad" / "launchpad.db") as store:
+        stored = {row["step_id"]: row["status"] for row in store.db.query("SELECT * FROM run_steps")}
         states = {k: v["status"] for k, v in store.latest_step_states(1).items()}
-    assert states == {"first": "passed", "second": "running"}
+    assert stored == {"first": "passed", "second": "running"}  # what the killed process left
+    # Its process is gone: nothing will finish it, so nothing shows it as still running.
+    assert states == {"first": "passed", "second": "interrupted"}
+    listed = launchpad(root, "runs")
+    assert listed.returncode == 0 and "interrupted" in listed.stdout and "running" not in listed.stdout
+    shown = json.loads(launchpad(root, "runs", "show", "1", "--format", "json").stdout)
+    assert shown["run"]["status"] == "interrupted"
+    assert [step["status"] for step in shown["steps"]] == ["passed", "interrupted"]
+    assert "进行中" not in launchpad(root, "runs", "show", "1", "--lang", "zh").stdout
+    daily = launchpad(root, "report", "daily", "--lang", "en")
+    assert daily.returncode == 0, daily.stderr
+    assert "interrupted" in daily.stdout and "running" not in daily.stdout
 
     # Without an answer, the interrupted step is not re-run and the run stays resumable.
     refused = launchpad(root, "run", "t", "--resume", "1")

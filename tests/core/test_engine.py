@@ -13,7 +13,7 @@ from launchpad.engine import Engine, RunResult
 from launchpad.events import CommandSent, Event, GateRefused, Notice, OutputLine, StepFinished
 from launchpad.phrases import render
 from launchpad.playbook import load_playbook
-from launchpad.prompter import FailureChoice, SignOff
+from launchpad.prompter import FailureChoice, Prompter, SignOff
 from launchpad.store import Store
 from launchpad.workspace import load_workspace
 from tests.scripted import ScriptedPrompter
@@ -39,7 +39,7 @@ class Harness:
 
     def run(
         self,
-        prompter: ScriptedPrompter,
+        prompter: Prompter,
         env: str = "test",
         variables: dict[str, str] | None = None,
         resume: int | None = None,

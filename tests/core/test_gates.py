@@ -228,7 +228,7 @@ def test_in_a_terminal_a_declined_override_offers_no_skip(tmp_path: Path) -> Non
     # Yes to overriding, then no reason; the lines after it would answer a skip if one were offered.
     keys = "y\n\ns\n客户同意\n"
     with CliRunner().isolation(input=keys):
-        result = h.run(CliPrompter("张三", interactive=True), env="prod")  # type: ignore[arg-type]
+        result = h.run(CliPrompter("张三", interactive=True), env="prod")
         left = sys.stdin.read()
     assert result.status == "refused" and not (h.root / "changed").exists()
     assert left == "s\n客户同意\n", "nothing was asked after the declined override"
@@ -242,7 +242,7 @@ def test_in_a_terminal_a_critical_sign_off_asks_again_for_a_name_and_a_note(tmp_
     h = Harness(tmp_path / "ws", manual(critical=True))
     keys = "y\n   \n王五\n\n  \n主流程正常\n"  # blank name, then blank notes, are asked again
     with CliRunner().isolation(input=keys):
-        result = h.run(CliPrompter("", interactive=True), env="test")  # type: ignore[arg-type]
+        result = h.run(CliPrompter("", interactive=True), env="test")
     assert result.status == "passed"
     decision = h.decisions(result.run_id)[0]
     assert (decision["kind"], decision["actor"], decision["reason"]) == ("signed_off", "王五", "主流程正常")
@@ -255,6 +255,6 @@ def test_in_a_terminal_a_skip_asks_again_for_a_reason(tmp_path: Path) -> None:
 
     h = Harness(tmp_path / "ws", playbook_text("- {id: flaky, name: 可跳过, kind: shell, run: 'false'}"))
     with CliRunner().isolation(input="s\n  \n磁盘下周扩容\n"):
-        result = h.run(CliPrompter("张三", interactive=True))  # type: ignore[arg-type]
+        result = h.run(CliPrompter("张三", interactive=True))
     assert result.status == "partial"
     assert [(d["kind"], d["reason"]) for d in h.decisions(result.run_id)] == [("skipped", "磁盘下周扩容")]

@@ -16,7 +16,7 @@ CHAT = Path(__file__).resolve().parent.parent / "fixtures" / "chat"
 def logged(root: Path) -> list[dict[str, object]]:
     listed = run_cli(root, "issue", "list", "--json")
     assert listed.returncode == 0, listed.stderr
-    return json.loads(listed.stdout)  # type: ignore[no-any-return]
+    return json.loads(listed.stdout)
 
 
 def test_the_listing_shows_the_message_before_the_first_header_and_the_lines_set_aside(tmp_path: Path) -> None:

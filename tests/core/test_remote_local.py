@@ -206,3 +206,29 @@ def test_a_results_tail_is_the_end_of_its_decoded_text(chars: int) -> None:
         data = text.encode()[cut:]
         result = CommandResult("h", "c", 0, data, b"", 0.0)
         assert result.tail("stdout", chars) == data.decode("utf-8", "replace")[-chars:]
+
+
+class _Unreadable:
+    """A restore's input whose disk fails after the first chunk."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def read(self, size: int = -1, /) -> bytes:
+        self.calls += 1
+        if self.calls > 1:
+            raise OSError(5, "Input/output error")
+        return b"x" * 1024
+
+
+def test_feed_streams_a_reader_into_the_commands_stdin(local: LocalTransport) -> None:
+    data = bytes(range(256)) * (3 * 1024 * 1024 // 256)
+    result = local.feed("sha256sum", io.BytesIO(data), timeout=60)
+    assert result.ok and result.text().split()[0] == hashlib.sha256(data).hexdigest()
+
+
+def test_feed_fails_with_the_hosts_name_when_its_input_cannot_be_read(local: LocalTransport) -> None:
+    with pytest.raises(RemoteError) as raised:
+        local.feed("cat > /dev/null", _Unreadable(), timeout=60)
+    assert raised.value.host == local.host.name
+    assert "reading the input" in raised.value.message and "Input/output error" in raised.value.message

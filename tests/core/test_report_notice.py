@@ -29,7 +29,7 @@ def test_announce_without_channel_shows_the_notice(tmp_path: Path) -> None:
     assert text.startswith("【测试项目】发布通知\n发布内容：考勤模块 v1.3\n发布时间：今晚 19:00–20:00\n")
     assert "联系人：张三 13800000001" in text and "备用联系人：李四 13800000002" in text
     assert "no clipboard program" in step["summary"] or "copied with" in step["summary"]
-    assert any(isinstance(e, Notice) and "考勤模块 v1.3" in e.text for e in h.events)
+    assert any(isinstance(e, Notice) and "考勤模块 v1.3" in str(e.text) for e in h.events)
 
 
 def test_announce_in_english_with_a_workspace_template(tmp_path: Path) -> None:

@@ -4,14 +4,13 @@ tests/integration/test_notify*.py): queued → sending → sent, in order, each 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from launchpad.errors import UsageError
 from launchpad.notify.deliver import ContentRefused, DeliveryFailed, DeliveryUncertain
 from launchpad.notify.outbox import Outbox
-from launchpad.notify.send import flush, queue_message
+from launchpad.notify.send import RobotFactory, flush, queue_message
 from launchpad.site import Site
 from launchpad.store import Store
 from launchpad.workspace import load_workspace
@@ -52,7 +51,7 @@ def site_and_store(tmp_path: Path) -> tuple[Site, Store]:
     return workspace.site, Store.open(workspace.store_path)
 
 
-def robots(posted: list[str], failing: tuple[str, ...] = (), interrupting: tuple[str, ...] = ()) -> Any:
+def robots(posted: list[str], failing: tuple[str, ...] = (), interrupting: tuple[str, ...] = ()) -> RobotFactory:
     return lambda name, site: StandInRobot(posted, set(failing), set(interrupting))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import os
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ DEPARTMENTS = [
 ]
 
 
-def check(tmp_path: Path, rows: list[list[object]], target: Target | None = None,
+def check(tmp_path: Path, rows: Sequence[Sequence[object]], target: Target | None = None,
           mapping: str = MAPPING) -> CheckResult:
     book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"名单": [HEADER, *rows]}))
     return check_workbook(book, load_mapping(write_mapping(tmp_path, mapping)), target)

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from launchpad.users.checks import SheetDoesNotFit, lay_out
-from launchpad.users.mapping import load_mapping
+from launchpad.users.mapping import ImportMapping, load_mapping
 from launchpad.users.sources import UnreadableSheet, read_workbook
 from tests.core.users_sheets import GOOD, HEADER, write_csv, write_mapping, write_xlsx
 
 
 @pytest.fixture
-def mapping(tmp_path: Path):  # type: ignore[no-untyped-def]
+def mapping(tmp_path: Path) -> ImportMapping:
     return load_mapping(write_mapping(tmp_path))
 
 
@@ -70,7 +70,7 @@ def test_a_file_that_is_not_a_sheet_is_refused_clearly(tmp_path: Path, name: str
     assert caught.value.exit_code == 2
 
 
-def test_title_rows_above_the_header_are_skipped(tmp_path: Path, mapping) -> None:  # type: ignore[no-untyped-def]
+def test_title_rows_above_the_header_are_skipped(tmp_path: Path, mapping: ImportMapping) -> None:
     rows = [["2024年某某局人员名单"], ["填报单位：办公室", "", "填报日期：2024-03-01"], [], HEADER, *GOOD]
     book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"名单": rows}, merged={"名单": ["A1:H1"]}))
     tables, _ = lay_out(book, mapping)
@@ -78,7 +78,7 @@ def test_title_rows_above_the_header_are_skipped(tmp_path: Path, mapping) -> Non
     assert [n for n, _ in tables[0].records()] == [5, 6]
 
 
-def test_two_row_header_with_merged_cells(tmp_path: Path, mapping) -> None:  # type: ignore[no-untyped-def]
+def test_two_row_header_with_merged_cells(tmp_path: Path, mapping: ImportMapping) -> None:
     top = ["账号", "姓名", "单位", "", "手机号码"]
     lower = ["", "", "实际单位", "挂职单位", ""]
     rows = [top, lower, ["wang", "王五", "办公室", "信息中心", "13800138001"]]
@@ -91,7 +91,7 @@ def test_two_row_header_with_merged_cells(tmp_path: Path, mapping) -> None:  # t
     assert [n for n, _ in table.records()] == [3]
 
 
-def test_several_sheets_and_blank_trailing_rows(tmp_path: Path, mapping) -> None:  # type: ignore[no-untyped-def]
+def test_several_sheets_and_blank_trailing_rows(tmp_path: Path, mapping: ImportMapping) -> None:
     sheets = {"办公室": [HEADER, GOOD[0], [], ["", "  "], []], "信息中心": [HEADER, GOOD[1]], "说明": [["填表说明"]],
               "空": []}
     book = read_workbook(write_xlsx(tmp_path / "u.xlsx", sheets))
@@ -102,14 +102,14 @@ def test_several_sheets_and_blank_trailing_rows(tmp_path: Path, mapping) -> None
     assert "sheet '空' is empty" in said
 
 
-def test_a_misspelled_header_is_named_with_the_closest(tmp_path: Path, mapping) -> None:  # type: ignore[no-untyped-def]
+def test_a_misspelled_header_is_named_with_the_closest(tmp_path: Path, mapping: ImportMapping) -> None:
     header = [*HEADER[:2], "身份证号吗", *HEADER[3:]]
     book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"名单": [header, GOOD[0]]}))
     _, notes = lay_out(book, mapping)
     assert any("column C '身份证号吗' matches no field (closest: 身份证号)" in str(n) for n in notes)
 
 
-def test_a_header_that_matches_nothing_is_an_error(tmp_path: Path, mapping) -> None:  # type: ignore[no-untyped-def]
+def test_a_header_that_matches_nothing_is_an_error(tmp_path: Path, mapping: ImportMapping) -> None:
     book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"Sheet1": [["a", "b"], ["1", "2"]]}))
     with pytest.raises(SheetDoesNotFit) as caught:
         lay_out(book, mapping)
@@ -118,7 +118,7 @@ def test_a_header_that_matches_nothing_is_an_error(tmp_path: Path, mapping) -> N
 
 
 def test_a_missing_required_column_names_the_field_and_the_spare_headers(tmp_path: Path,
-                                                                        mapping) -> None:  # type: ignore[no-untyped-def]
+                                                                        mapping: ImportMapping) -> None:
     book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"名单": [["账号", "名子", "单位"], ["a", "b", "c"]]}))
     with pytest.raises(SheetDoesNotFit) as caught:
         lay_out(book, mapping)
@@ -127,7 +127,7 @@ def test_a_missing_required_column_names_the_field_and_the_spare_headers(tmp_pat
 
 
 def test_an_empty_sheet_is_an_error_when_it_is_the_only_one(tmp_path: Path,
-                                                           mapping) -> None:  # type: ignore[no-untyped-def]
+                                                           mapping: ImportMapping) -> None:
     book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"Sheet1": []}))
     with pytest.raises(SheetDoesNotFit, match="is empty"):
         lay_out(book, mapping)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,8 @@ def write_mapping(folder: Path, text: str = MAPPING) -> Path:
     return path
 
 
-def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]], merged: dict[str, list[str]] | None = None) -> Path:
+def write_xlsx(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]],
+               merged: dict[str, list[str]] | None = None) -> Path:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -51,7 +53,7 @@ def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]], merged: dict[str,
     for name, rows in sheets.items():
         ws = book.create_sheet(name)
         for row in rows:
-            ws.append(row)
+            ws.append(list(row))
             for cell in ws[ws.max_row]:
                 if isinstance(cell.value, str) and cell.value.startswith("="):
                     cell.data_type = "s"  # typed text that looks like a formula, as a client's sheet may hold

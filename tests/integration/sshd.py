@@ -20,7 +20,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -124,17 +124,16 @@ class SshdHost:
     def log_path(self) -> Path:
         return self.directory / "sshd.log"
 
-    def spec(self, **overrides: object) -> HostSpec:
+    def spec(self, **overrides: Any) -> HostSpec:
         """A HostSpec that reaches this server with the lab's client key."""
-        fields: dict[str, object] = {
-            "name": self.name,
-            "address": self.address,
-            "port": self.port,
-            "user": self.lab.user,
-            "identity_file": str(self.lab.client_key),
-        }
-        fields.update(overrides)
-        return HostSpec(**fields)  # type: ignore[arg-type]
+        spec = HostSpec(
+            name=self.name,
+            address=self.address,
+            port=self.port,
+            user=self.lab.user,
+            identity_file=str(self.lab.client_key),
+        )
+        return replace(spec, **overrides)
 
     def public_key_line(self) -> str:
         """`type base64` of the current host key."""

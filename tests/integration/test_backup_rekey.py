@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import textwrap
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -86,7 +87,7 @@ def test_three_streams_of_1_5_gib_over_one_connection(tmp_path: Path, sshd_lab: 
         for _ in range(2):
             sink = _Hashing()
             result = finish_within(STREAM_BOUND,
-                                   lambda sink=sink: transport.stream(f"head -c {SIZE} /dev/zero", sink, timeout=600))
+                                   partial(transport.stream, f"head -c {SIZE} /dev/zero", sink, timeout=600))
             assert result.exit_code == 0 and sink.size == SIZE
             assert sink.digest.hexdigest() == record.sha256
         assert connections.connections_opened == 1

@@ -8,12 +8,13 @@ import re
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from launchpad.connect import HostConnections
-from launchpad.engine import Engine
+from launchpad.engine import Engine, RunResult
 from launchpad.playbook import load_playbook
 from launchpad.remote.base import Timeouts
 from launchpad.store import Store
@@ -135,7 +136,9 @@ def test_through_a_jump_host(workspace: Path, ssh_hosts: list[SshdHost], jump_ho
     assert accepted_logins(jump_host) == jumps_before + 1  # one bastion connection shared
 
 
-def test_changed_key_is_refused(workspace: Path, fresh_sshd, ssh_hosts: list[SshdHost]) -> None:  # type: ignore[no-untyped-def]
+def test_changed_key_is_refused(
+    workspace: Path, fresh_sshd: Callable[[str], SshdHost], ssh_hosts: list[SshdHost]
+) -> None:
     host = fresh_sshd("rekeyed")
     (workspace / "site.yaml").write_text(site_yaml([host]), encoding="utf-8")
     assert trust_all(workspace, [host]).returncode == 0
@@ -176,7 +179,7 @@ def test_hosts_check_table(workspace: Path, ssh_hosts: list[SshdHost]) -> None:
     assert [e["action"] for e in audit].count("hosts_check") == 2
 
 
-def test_connection_killed_mid_step_fails_the_step(workspace: Path, fresh_sshd) -> None:  # type: ignore[no-untyped-def]
+def test_connection_killed_mid_step_fails_the_step(workspace: Path, fresh_sshd: Callable[[str], SshdHost]) -> None:
     host = fresh_sshd("victim")
     (workspace / "site.yaml").write_text(site_yaml([host]), encoding="utf-8")
     (workspace / "playbooks" / "long.yaml").write_text(
@@ -193,7 +196,7 @@ def test_connection_killed_mid_step_fails_the_step(workspace: Path, fresh_sshd) 
     timeouts = Timeouts(
         connect=5, banner=5, auth=5, channel=5, command=120, keepalive_interval=1, keepalive_dead_after=3
     )
-    outcome: list[object] = []
+    outcome: list[RunResult] = []
     with HostConnections(ws, "lab", timeouts=timeouts) as connections:
         engine = Engine(ws, store, ScriptedPrompter(), connections.transport_for)
         worker = threading.Thread(
@@ -208,8 +211,8 @@ def test_connection_killed_mid_step_fails_the_step(workspace: Path, fresh_sshd) 
         worker.join(60)
     assert not worker.is_alive()
     result = outcome[0]
-    assert result.status == "failed"  # type: ignore[attr-defined]
-    rows = store.host_rows(result.run_id, "wait")  # type: ignore[attr-defined]
+    assert result.status == "failed"
+    rows = store.host_rows(result.run_id, "wait")
     assert rows[0]["status"] == "failed" and rows[0]["exit_code"] in (None, -1)
 
 

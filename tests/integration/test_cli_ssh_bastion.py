@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -89,7 +90,7 @@ def accepting(*hosts: SshdHost) -> list[str]:
     return [arg for host in hosts for arg in ("--accept", host.fingerprint())]
 
 
-def audit(root: Path, action: str) -> list[dict[str, object]]:
+def audit(root: Path, action: str) -> list[dict[str, Any]]:
     entries = json.loads(launchpad(root, "audit", "show", "--json").stdout)
     return [e for e in entries if e["action"] == action]
 
@@ -178,7 +179,7 @@ def test_a_declined_bastion_leaves_the_hosts_behind_it_unread_and_exits_1(
     assert "3 host(s) not trusted" in declined.stderr
     assert not (workspace / ".launchpad" / "known_hosts").exists()
     refusals = audit(workspace, "host_key_refused")
-    assert [(e["target"], e["detail"]["reason"]) for e in refusals] == [  # type: ignore[index]
+    assert [(e["target"], e["detail"]["reason"]) for e in refusals] == [
         (f"lab/jump:{jump_host.address}", "declined")
     ]
 
@@ -265,7 +266,7 @@ def test_trust_exits_1_and_audits_every_key_it_did_not_record(
     assert changed.returncode == 1 and "CHANGED" in changed.stdout and "recorded in" not in changed.stdout
     assert "1 host(s) not trusted: rekeyed" in changed.stderr
 
-    reasons = [(e["target"], e["detail"]["reason"]) for e in audit(workspace, "host_key_refused")]  # type: ignore[index]
+    reasons = [(e["target"], e["detail"]["reason"]) for e in audit(workspace, "host_key_refused")]
     assert reasons == [
         ("lab/app1", "no_terminal"),
         ("lab/rekeyed", "no_terminal"),
@@ -327,7 +328,7 @@ def test_keys_refused_while_connecting_are_audited(
     (workspace / ".launchpad" / "known_hosts").write_text(ssh_hosts[0].known_hosts_line())
     assert launchpad(workspace, "hosts", "check", "--env", "lab").returncode == 1
     refusals = audit(workspace, "host_key_refused")
-    assert [(e["target"], e["detail"]["reason"], e["detail"]["fingerprint"]) for e in refusals] == [  # type: ignore[index]
+    assert [(e["target"], e["detail"]["reason"], e["detail"]["fingerprint"]) for e in refusals] == [
         ("lab/app1", "unknown", ssh_hosts[0].fingerprint()),
         (f"lab/jump:{jump_host.address}", "unknown", jump_host.fingerprint()),
     ]

@@ -74,6 +74,13 @@ def test_stdin_is_delivered_and_closed(ssh_pool: ConnectionPool, ssh_hosts: list
     assert finish_within(10, lambda: transport.run("cat; echo done")).stdout == b"done\n"
 
 
+def test_feed_streams_a_reader_into_the_commands_stdin(ssh_pool: ConnectionPool, ssh_hosts: list[SshdHost]) -> None:
+    data = bytes(range(256)) * (TEN_MIB // 256)
+    transport = ssh_pool.get(ssh_hosts[0].spec())
+    result = finish_within(60, lambda: transport.feed("sha256sum", io.BytesIO(data), timeout=60))
+    assert result.ok and result.text().split()[0] == hashlib.sha256(data).hexdigest()
+
+
 def test_large_stdin_and_stdout_flow_at_the_same_time(
     ssh_pool: ConnectionPool, ssh_hosts: list[SshdHost]
 ) -> None:

@@ -8,7 +8,7 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -28,6 +28,7 @@ from launchpad.users.apply import (
 )
 from launchpad.users.mapping import load_mapping
 from launchpad.users.operations import Planned, file_sha256, plan_file, target_session
+from launchpad.users.target import TargetSession
 from tests.core.users_sheets import GOOD, HEADER, MAPPING, write_mapping, write_xlsx
 from tests.integration.databases import (  # noqa: F401 - the two fixtures
     PASSWORD,
@@ -59,18 +60,22 @@ def lab(tmp_path: Path, sshd_lab: SshLab, ssh_hosts: list[SshdHost], mariadb_ser
 
 
 @contextlib.contextmanager
-def session(lab: RuoYiLab, env: str, mapping_text: str = MAPPING) -> Iterator[tuple[Store, object]]:
+def session(lab: RuoYiLab, env: str, mapping_text: str = MAPPING) -> Iterator[tuple[Store, TargetSession]]:
     mapping = load_mapping(write_mapping(lab.root, mapping_text))
     with Store.open(lab.workspace.store_path) as store, HostConnections(lab.workspace, env) as connections, \
             target_session(lab.workspace, env, mapping.database, connections.transport_for,
-                           lambda action, target, detail: store.audit("tester", action, target, detail)) as target:
+                           lambda action, target, detail: _audit(store, action, target, detail)) as target:
         yield store, target
 
 
-def plan(lab: RuoYiLab, env: str, rows: list[list[object]] | None = None) -> Planned:
+def _audit(store: Store, action: str, target: str, detail: dict[str, object]) -> None:
+    store.audit("tester", action, target, detail)
+
+
+def plan(lab: RuoYiLab, env: str, rows: Sequence[Sequence[object]] | None = None) -> Planned:
     sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": rows or SHEET})
     with session(lab, env) as (_, target):
-        return plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, env)  # type: ignore[arg-type]
+        return plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, env)
 
 
 @pytest.mark.parametrize("env", ["test", "prod"])
@@ -99,26 +104,26 @@ def test_a_role_the_target_lacks_stops_before_any_row(lab: RuoYiLab) -> None:
     sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": SHEET})
     with session(lab, "test", MAPPING.replace("roles: [leader]", "roles: [chief]")) as (_, target), \
             pytest.raises(UsageError, match="role key.s. chief of the mapping are not in sys_role of test"):
-        plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, "test")  # type: ignore[arg-type]
+        plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, "test")
 
 
 FAST_HASH = MAPPING + "passwords: {cost: 4, length: 10}\n"
 GOOD_SHEET = SHEET[:4]
 
 
-def apply(lab: RuoYiLab, env: str, rows: list[list[object]], mapping: str = FAST_HASH,
-          **options: object) -> ApplyOutcome:
+def apply(lab: RuoYiLab, env: str, rows: Sequence[Sequence[object]], mapping: str = FAST_HASH,
+          allow_rejected: bool = False) -> ApplyOutcome:
     sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": rows})
     with session(lab, env, mapping) as (store, target):
-        planned = plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, env)  # type: ignore[arg-type]
-        to = ImportTarget(store, target, lab.root, env, "app", "tester")  # type: ignore[arg-type]
+        planned = plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, env)
+        to = ImportTarget(store, target, lab.root, env, "app", "tester")
         return apply_plan(to, planned, file=sheet, file_sha256=file_sha256(sheet), mapping_name="ruoyi.yaml",
-                          **options)  # type: ignore[arg-type]
+                          allow_rejected=allow_rejected)
 
 
 def rollback(lab: RuoYiLab, env: str, import_id: int) -> RollbackOutcome:
     with session(lab, env, FAST_HASH) as (store, target):
-        return rollback_import(ImportTarget(store, target, lab.root, env, "app", "tester"),  # type: ignore[arg-type]
+        return rollback_import(ImportTarget(store, target, lab.root, env, "app", "tester"),
                                import_id)
 
 
@@ -378,20 +383,20 @@ def test_compare_lists_users_only_in_one_environment_or_different(lab: RuoYiLab)
 def test_users_added_after_the_plan_stop_their_batch_before_it_writes(lab: RuoYiLab, env: str) -> None:
     sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": GOOD_SHEET})
     with session(lab, env, FAST_HASH) as (store, target):
-        planned = plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, env)  # type: ignore[arg-type]
+        planned = plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, env)
         lab_insert = "INSERT INTO sys_user (dept_id, user_name, nick_name) VALUES (101, 'zhangsan', '张三')"
         if env == "test":
             lab.maria.root_sql(lab_insert, lab.name)
         else:
             lab.pg.sql(lab_insert, lab.name)
-        to = ImportTarget(store, target, lab.root, env, "app", "tester")  # type: ignore[arg-type]
+        to = ImportTarget(store, target, lab.root, env, "app", "tester")
         with pytest.raises(ImportRefused, match="batch 1 of import 1: some of its users were added to"):
             apply_plan(to, planned, file=sheet, file_sha256=file_sha256(sheet), mapping_name="ruoyi.yaml")
     assert lab.sql(env, "SELECT COUNT(*) FROM sys_user WHERE user_name = 'zhangsan'") == [["1"]]
     assert lab.sql(env, "SELECT dept_id FROM sys_user WHERE user_name = 'lisi'") == [["101"]]  # same batch: undone
     with session(lab, env, FAST_HASH) as (store, target):
-        planned = plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, env)  # type: ignore[arg-type]
-        to = ImportTarget(store, target, lab.root, env, "app", "tester")  # type: ignore[arg-type]
+        planned = plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, env)
+        to = ImportTarget(store, target, lab.root, env, "app", "tester")
         resumed = apply_plan(to, planned, file=sheet, file_sha256=file_sha256(sheet), mapping_name="ruoyi.yaml")
     assert resumed.resumed and resumed.import_id == 1
     assert resumed.counts == {"insert": 0, "update": 2, "unchanged": 1, "rejected": 0}

@@ -31,7 +31,9 @@ async def wait_until(pilot: Pilot[Any], condition: Callable[[], object], what: s
 async def wait_for_screen(pilot: Pilot[Any], kind: type[ScreenT], timeout: float = DEADLINE) -> ScreenT:
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, kind), kind.__name__, timeout)
     await pilot.pause()
-    return pilot.app.screen  # type: ignore[return-value]
+    screen = pilot.app.screen
+    assert isinstance(screen, kind)
+    return screen
 
 
 async def wait_opened(pilot: Pilot[Any]) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from textual.widgets import Input, Static
 
+from launchpad.backup.progress import BackupProgress
 from launchpad.backup.records import insert_backup, list_backups, restores
 from launchpad.store import Store
 from screens.app import LaunchpadApp
@@ -85,7 +86,12 @@ async def test_take_a_backup_from_the_keyboard(demo: Path, monkeypatch: pytest.M
         assert screen.table.records == [] and "还没有备份" in str(screen.table.get_row_at(0)[1])
         shown: list[str] = []
         advance = screen.activity.advance
-        monkeypatch.setattr(screen.activity, "advance", lambda p: (advance(p), shown.append(activity(screen))))
+
+        def advance_and_record(progress: BackupProgress) -> None:
+            advance(progress)
+            shown.append(activity(screen))
+
+        monkeypatch.setattr(screen.activity, "advance", advance_and_record)
         await operate(pilot, screen, "t", "✓ 已备份 test/users：#1")
         assert any(line.startswith("导出 ") and "B/s · 正在备份 test/users" in line for line in shown), shown
         (record,) = screen.table.records
@@ -163,7 +169,7 @@ async def test_drill_shows_the_row_counts(demo: Path) -> None:
         assert "演练" in detail(screen) and "users 4→4" in detail(screen)
     with store_of(demo) as store:
         (record,) = list_backups(store, "test")
-    assert record.drill_status == "passed"
+    assert record.drill_status == "passed" and record.drill_detail is not None
     assert {row["table"]: row["restored"] for row in record.drill_detail["rows"]} == {"about": 1, "users": 4}
 
 

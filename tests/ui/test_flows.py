@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 
 from launchpad.playbook import load_playbook
 from launchpad.store import Store
@@ -69,7 +69,7 @@ async def test_sign_off_a_manual_step(ui_workspace: Path) -> None:
         await pilot.press("ctrl+s")
         screen = await wait_for_screen(pilot, RunScreen)
         await wait_run_ended(pilot, screen)
-        assert screen.result_status == "passed"
+        assert screen.result_status == "passed" and screen.run_id is not None
         decision = decisions(ui_workspace, screen.run_id)[0]
         assert (decision["kind"], decision["actor"], decision["reason"]) == ("signed_off", "tester", "主流程正常")
 
@@ -212,7 +212,7 @@ async def test_variables_are_checked_before_a_run_starts(ui_workspace: Path) -> 
         playbooks = await wait_for_screen(pilot, PlaybooksScreen)
         await wait_until(pilot, lambda: playbooks.entries, "the playbook list")
         index = [e.name for e in playbooks.entries].index("release-check")
-        playbooks.query_one("#pb-list").highlighted = index
+        playbooks.query_one("#pb-list", OptionList).highlighted = index
         await wait_until(pilot, lambda: playbooks.query("#var-0"), "the variables form")
         playbooks.query_one("#var-0", Input).value = "not-a-version"
         await pilot.press("r")

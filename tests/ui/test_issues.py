@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from textual import events
+from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList, Static, TextArea
 
 from launchpad.issues.log import IssueLog
@@ -40,11 +42,11 @@ def make_app(root: Path, language: str = "zh") -> LaunchpadApp:
     return LaunchpadApp(root, now=lambda: FIXED_NOW, language=language, watch_hosts=False)
 
 
-async def open_issues(pilot: object, key: str = "i") -> IssuesScreen:
-    await wait_opened(pilot)  # type: ignore[arg-type]
-    await pilot.press(key)  # type: ignore[attr-defined]
-    screen = await wait_for_screen(pilot, IssuesScreen)  # type: ignore[arg-type]
-    await wait_until(pilot, lambda: screen.total is not None, "the first page")  # type: ignore[arg-type]
+async def open_issues(pilot: Pilot[Any], key: str = "i") -> IssuesScreen:
+    await wait_opened(pilot)
+    await pilot.press(key)
+    screen = await wait_for_screen(pilot, IssuesScreen)
+    await wait_until(pilot, lambda: screen.total is not None, "the first page")
     return screen
 
 
@@ -177,14 +179,14 @@ async def test_the_filter_dialog(issues_workspace: Path) -> None:
         assert "open" in str(screen.query_one("#issue-filters", Static).render())
 
 
-async def paste_chat(pilot: object, app: LaunchpadApp, sample: str, count: int = 5) -> PasteIntakeDialog:
-    dialog = await wait_for_screen(pilot, PasteIntakeDialog)  # type: ignore[arg-type]
+async def paste_chat(pilot: Pilot[Any], app: LaunchpadApp, sample: str, count: int = 5) -> PasteIntakeDialog:
+    dialog = await wait_for_screen(pilot, PasteIntakeDialog)
     text_area = dialog.query_one("#paste-text", TextArea)
     assert app.focused is text_area
     # As a terminal's paste arrives: to the app, which hands it to the focused widget.
     app.post_message(events.Paste((CHAT / sample).read_text(encoding="utf-8")))
-    await wait_until(pilot, lambda: len(dialog.messages) == count, "the candidates")  # type: ignore[arg-type]
-    await pilot.press("tab")  # type: ignore[attr-defined]
+    await wait_until(pilot, lambda: len(dialog.messages) == count, "the candidates")
+    await pilot.press("tab")
     assert isinstance(app.focused, SelectionList)
     return dialog
 

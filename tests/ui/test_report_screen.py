@@ -9,8 +9,10 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Static, TextArea
 
 from launchpad.notify.outbox import Outbox
@@ -40,11 +42,11 @@ def make_app(root: Path, language: str = "zh") -> LaunchpadApp:
     return LaunchpadApp(root, now=lambda: FIXED_NOW, language=language, watch_hosts=False)
 
 
-async def open_report(pilot: object) -> ReportScreen:
-    await wait_opened(pilot)  # type: ignore[arg-type]
-    await pilot.press("d")  # type: ignore[attr-defined]
-    screen = await wait_for_screen(pilot, ReportScreen)  # type: ignore[arg-type]
-    await wait_until(pilot, lambda: screen.ready and screen.text, "the preview")  # type: ignore[arg-type]
+async def open_report(pilot: Pilot[Any]) -> ReportScreen:
+    await wait_opened(pilot)
+    await pilot.press("d")
+    screen = await wait_for_screen(pilot, ReportScreen)
+    await wait_until(pilot, lambda: screen.ready and screen.text, "the preview")
     return screen
 
 
@@ -52,12 +54,12 @@ def result(screen: ReportScreen) -> str:
     return str(screen.query_one("#report-result", Static).render())
 
 
-async def send(pilot: object, screen: ReportScreen) -> None:
-    await pilot.press("s")  # type: ignore[attr-defined]
-    dialog = await wait_for_screen(pilot, ConfirmDialog)  # type: ignore[arg-type]
+async def send(pilot: Pilot[Any], screen: ReportScreen) -> None:
+    await pilot.press("s")
+    dialog = await wait_for_screen(pilot, ConfirmDialog)
     assert dialog.focused is not None and dialog.focused.id == "no", "sending is a choice, not a reflex"
-    await pilot.press("shift+tab", "enter")  # type: ignore[attr-defined]
-    await wait_until(pilot, lambda: screen.outcome is not None and screen.ready, "the send")  # type: ignore[arg-type]
+    await pilot.press("shift+tab", "enter")
+    await wait_until(pilot, lambda: screen.outcome is not None and screen.ready, "the send")
 
 
 async def test_preview_in_both_languages_and_formats_with_the_plan(issues_workspace: Path) -> None:

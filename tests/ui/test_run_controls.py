@@ -56,8 +56,10 @@ async def test_abort_stops_at_a_safe_point_and_the_run_resumes(ui_workspace: Pat
         await wait_run_ended(pilot, screen)
         assert screen.result_status == "interrupted"
         run_id = screen.run_id
+        assert run_id is not None
     with Store.open(ui_workspace / ".launchpad" / "launchpad.db") as store:
-        assert store.get_run(run_id)["status"] == "interrupted"
+        run = store.get_run(run_id)
+        assert run is not None and run["status"] == "interrupted"
         assert [run["id"] for run in store.interrupted_runs()] == [run_id]
     assert logged(ui_workspace) == ["1"]
 
@@ -71,6 +73,30 @@ async def test_abort_stops_at_a_safe_point_and_the_run_resumes(ui_workspace: Pat
         await wait_run_ended(pilot, resumed)
         assert resumed.result_status == "passed"
     assert logged(ui_workspace) == ["1", "2", "3"], "nothing done twice, nothing left out"
+
+
+async def test_stopping_while_a_question_is_open_stops_the_engine_itself(ui_workspace: Path) -> None:
+    """Quitting with a confirmation open: the run screen calls `Engine.cancel`, the question is
+    withdrawn unanswered, and the engine records the run interrupted (and audits it)."""
+    from launchpad.audit import iter_audit
+
+    app = LaunchpadApp(ui_workspace, watch_hosts=False, now=lambda: FIXED_NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_opened(pilot)
+        screen: RunScreen = run_screen(ui_workspace, "danger", "test")
+        app.push_screen(screen)
+        await wait_for_screen(pilot, ConfirmDialog)
+        screen.stop_run()  # what quitting the app does to a run in progress
+        await wait_run_ended(pilot, screen)
+        assert screen.result_status == "interrupted"
+        run_id = screen.run_id
+    assert run_id is not None and not (ui_workspace / "restarted").exists()
+    with Store.open(ui_workspace / ".launchpad" / "launchpad.db") as store:
+        run = store.get_run(run_id)
+        assert run is not None and run["status"] == "interrupted"
+        assert store.decisions(run_id) == [], "no answer was invented for the open question"
+        ended = [e.detail for e in iter_audit(store) if e.action == "run_finished"]
+    assert ended == [{"status": "interrupted"}]
 
 
 async def test_a_refused_window_is_overridden_only_with_a_reason(ui_workspace: Path) -> None:
@@ -87,6 +113,7 @@ async def test_a_refused_window_is_overridden_only_with_a_reason(ui_workspace: P
         await pilot.press(*"client approved in writing", "enter")
         await wait_run_ended(pilot, screen)
         assert screen.result_status == "passed" and (ui_workspace / "released").exists()
+        assert screen.run_id is not None
         with Store.open(ui_workspace / ".launchpad" / "launchpad.db") as store:
             overrides = [d for d in store.decisions(screen.run_id) if d["kind"] == "overrode"]
         assert [d["reason"] for d in overrides] == ["client approved in writing"]

@@ -42,7 +42,7 @@ def snapshot_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             )
             store.set_run_status(run_id, status, finished=True)
             # Fixed times, so the picture does not depend on when the test ran.
-            store.db["runs"].update(run_id, {"started": f"2024-01-01T0{run_id}:30:00+00:00"})
+            store.db.table("runs").update(run_id, {"started": f"2024-01-01T0{run_id}:30:00+00:00"})
     return root
 
 

@@ -1,7 +1,8 @@
 """Engines with their own tools (DM `dexp`, KingbaseES `sys_dump`, …): the target's own dump
 command writes to stdout, its restore command reads stdin. With `database:`, the commands get
-the connection in LAUNCHPAD_DB_HOST/PORT/NAME/USER and the password in a 0600 file named by
-LAUNCHPAD_DB_PASSWORD_FILE, never in the command text. A dump is complete when it ends as the
+the connection in LAUNCHPAD_DB_HOST/PORT/NAME/USER and the password in a file named by
+LAUNCHPAD_DB_PASSWORD_FILE (readable by the command alone, gone when it ends: envelope.py),
+never in the command text. A dump is complete when it ends as the
 target's `complete:` pattern says; there is no scratch restore, so a drill only checks it."""
 
 from __future__ import annotations

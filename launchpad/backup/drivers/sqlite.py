@@ -1,9 +1,9 @@
 """SQLite: the online backup API, on the host that holds the file.
 
 The backup API copies a consistent snapshot page by page while the application keeps writing;
-it needs a seekable destination, so on the host the snapshot goes into the private temporary
-directory (0700, removed by a trap), is counted, then streamed and deleted: the one driver with
-a short-lived copy on the host, as large as the database. The API is used through Python's
+it needs a seekable destination, so on the host the snapshot goes into the command's private
+directory (envelope.py), is counted, opened, unlinked and only then streamed: the one driver
+with a copy on the host, and it is gone from the folder before the first byte is sent. The API is used through Python's
 `sqlite3` module (`python3` on the host): servers often lack the sqlite3 shell, rarely Python.
 A restore copies the backup into the live file with the same API, under SQLite's own locking.
 """
@@ -41,10 +41,29 @@ s = sqlite3.connect("file:" + os.path.abspath(src).replace("?", "%3f").replace("
 d = sqlite3.connect(dst)
 s.backup(d)
 d.close(); s.close()
-print("@MARKER@" + json.dumps({"tables": counts(dst)}), file=sys.stderr)
+tables = counts(dst)
+snapshot = open(dst, "rb")
+os.unlink(dst)
+print("@MARKER@" + json.dumps({"tables": tables}), file=sys.stderr, flush=True)
+while True:
+    block = snapshot.read(1 << 20)
+    if not block:
+        break
+    sys.stdout.buffer.write(block)
+sys.stdout.buffer.flush()
 """.replace("@MARKER@", MARKER)
-_RESTORE = "import sqlite3, sys\n" + """
+_RESTORE = "import os, sqlite3, sys\n" + """
 src, dst = sys.argv[1], sys.argv[2]
+with open(src, "rb") as f:
+    header = f.read(100)
+size = os.path.getsize(src)
+page = int.from_bytes(header[16:18], "big") if len(header) == 100 else 0
+page = 65536 if page == 1 else page
+pages = int.from_bytes(header[28:32], "big")
+# The header's page count holds when its change counter matches (SQLite 3.7.0 and later):
+# a file shorter than that was cut short on the way, and never replaces the live one.
+if len(header) < 100 or (header[24:28] == header[92:96] and pages and size < page * pages):
+    sys.exit("the backup arrived cut short (%d bytes); nothing was restored" % size)
 s = sqlite3.connect(src)
 if s.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
     sys.exit("the backup does not pass PRAGMA integrity_check")
@@ -75,7 +94,7 @@ class SqliteDriver(Driver):
 
     def dump_command(self, tmp: str) -> str:
         snapshot = f"{tmp}/snapshot.sqlite3"
-        return f"{python(_BACKUP, self.path, snapshot)} && cat {shlex.quote(snapshot)}"
+        return python(_BACKUP, self.path, snapshot)
 
     def restore_command(self, tmp: str) -> str:
         incoming = f"{tmp}/restore.sqlite3"

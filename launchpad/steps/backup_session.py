@@ -1,0 +1,38 @@
+"""What the `backup`, `restore` and `sql` steps and the `fresh_backup` gate share: a backup
+session over the run's own workspace and store, and progress turned into the run's output
+lines. It lives with the steps, so `launchpad.backup` never needs to know what a step is."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from launchpad.errors import UsageError
+from launchpad.events import OutputLine
+from launchpad.steps.base import StepContext
+
+if TYPE_CHECKING:  # the step registry imports every module here: the backup code loads when used
+    from launchpad.backup.progress import BackupProgress
+    from launchpad.backup.session import BackupSession
+
+PROGRESS_EVERY = 2.0  # seconds between progress lines in a run's output
+
+
+@contextlib.contextmanager
+def step_session(ctx: StepContext) -> Iterator[BackupSession]:
+    from launchpad.backup.session import BackupSession
+
+    if ctx.workspace is None or ctx.store is None:
+        raise UsageError("this step needs the run's workspace and its store",
+                         hint="run it through `launchpad run`, which opens both")
+    last = {"at": -PROGRESS_EVERY}
+
+    def progress(event: BackupProgress) -> None:
+        if event.elapsed - last["at"] >= PROGRESS_EVERY:
+            last["at"] = event.elapsed
+            ctx.emit(OutputLine(ctx.run_id, ctx.step_id, event.target, "stdout", event.describe()))
+
+    yield BackupSession(ctx.workspace, ctx.store, ctx.transport_for, ctx.prompter.actor, progress=progress,
+                        ask_secret=getattr(ctx.prompter, "secret", None), run_id=ctx.run_id,
+                        step_id=ctx.step_id)

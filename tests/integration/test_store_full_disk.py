@@ -1,0 +1,83 @@
+"""The workspace on a disk that is really full (a 4 MiB tmpfs, mounted by the test as root): a
+write says the disk is full (not "is the disk healthy?", not an internal error) and changes
+nothing, and reading the store still works — also when SQLite cannot create the -shm file a
+normal open needs. Freeing space makes writing work again."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.workspaces import write_workspace
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "small-disk"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", str(folder)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        reason = f"cannot mount tmpfs ({mounted.stderr.strip() or 'not root'})"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}: CI must run the filesystem tests", pytrace=False)
+        pytest.skip(reason)
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def launchpad(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "launchpad", "--workspace", str(root), *args],
+                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+                          env={**os.environ, "HOME": str(root.parent.parent)})
+
+
+def fill(disk: Path) -> Path:
+    filler = disk / "filler"
+    with open(filler, "wb", buffering=0) as out, contextlib.suppress(OSError):
+        while True:
+            out.write(b"\0" * 4096)
+    return filler
+
+
+def checkpointed(root: Path) -> None:
+    """As after the last launchpad closed cleanly: no -wal and no -shm beside the store."""
+    path = root / ".launchpad" / "launchpad.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("side_files", [True, False], ids=["with-shm", "without-shm"])
+def test_a_full_disk_is_reported_as_such_and_reads_still_work(small_disk: Path, side_files: bool) -> None:
+    root = write_workspace(small_disk / "ws")
+    assert launchpad(root, "issue", "add", "P2 登录页报错").returncode == 0
+    if not side_files:
+        checkpointed(root)
+    filler = fill(small_disk)
+
+    added = launchpad(root, "issue", "add", "P1 第二个问题")
+    assert added.returncode == 2, added.stderr
+    assert "is full" in added.stderr and "internal error" not in added.stderr
+    assert "is the disk healthy" not in added.stderr
+    listed = launchpad(root, "issue", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "登录页报错" in listed.stdout and "第二个问题" not in listed.stdout
+    assert launchpad(root, "audit", "verify").returncode == 0
+
+    filler.unlink()
+    again = launchpad(root, "issue", "add", "P1 第二个问题")
+    assert again.returncode == 0, again.stderr
