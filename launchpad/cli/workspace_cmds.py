@@ -97,10 +97,14 @@ def check(ctx: object, playbooks: tuple[str, ...]) -> None:
 
 
 @click.command()
-@click.argument("what", type=click.Choice(["site", "playbook", "answers"]))
+@click.argument("what", type=click.Choice(["site", "playbook", "answers", "golive"]))
 def schema(what: str) -> None:
-    """Print the JSON Schema of site.yaml, a playbook or an answers file (for editors)."""
-    if what == "site":
+    """Print the JSON Schema of site.yaml, a playbook, an answers file or golive.yaml (for editors)."""
+    if what == "golive":
+        from launchpad.golive.checklist import checklist_json_schema
+
+        document = checklist_json_schema()
+    elif what == "site":
         from launchpad.site import Site
 
         document = Site.model_json_schema()
