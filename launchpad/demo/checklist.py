@@ -1,13 +1,14 @@
 """The demo's go-live checklist: a week before go-live, some work done, some late, some blocked,
-and items that only a passing run proves — running environment-readiness on test and on prod
-completes two of them, which is the README's tour."""
+and items that only a passing run proves. Running pre-release-backup on test and then on prod
+(the README's tour) proves two of them: the backup rehearsal on test, and the verified backup
+of production."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 DEMO_CHECKLIST = """\
-# 演示上线清单：`launchpad golive` 查看进度；运行 environment-readiness 可自动完成对应事项。
+# 演示上线清单：`launchpad golive` 查看进度；运行 pre-release-backup 可自动完成对应事项。
 date: {golive}
 version: V1.0
 items:
@@ -23,6 +24,11 @@ items:
     critical: true
     depends_on: [test-env]
     proof: {{playbook: environment-readiness, env: prod, max_age: 7d}}
+  - id: backup-rehearsal
+    title: 测试环境演练更新前备份
+    owner: liuyang
+    due: {d2}
+    proof: {{playbook: pre-release-backup, env: test}}
   - id: databases
     title: 生产数据库已建库并初始化
     owner: liuyang

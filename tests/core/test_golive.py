@@ -38,7 +38,7 @@ class LoginPage:
         page = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (the http.server name)
+            def do_GET(self) -> None:
                 body = "<html>值班联系人：张三 13800000001</html>".encode() if page.healthy else b"down"
                 self.send_response(200 if page.healthy else 500)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -78,7 +78,8 @@ def _checklist(body: str, *, golive: date, version: str = "V1.0") -> str:
 
 @pytest.fixture
 def workspace(tmp_path: Path, login_page: LoginPage) -> Path:
-    site = LOCAL_SITE.replace("  prod:\n", f"    urls: {{login: \"http://127.0.0.1:{login_page.port}/login\"}}\n  prod:\n", 1)
+    login = f"    urls: {{login: \"http://127.0.0.1:{login_page.port}/login\"}}\n"
+    site = LOCAL_SITE.replace("  prod:\n", login + "  prod:\n", 1)
     root = write_workspace(tmp_path / "ws", site)
     (root / "playbooks" / "environment-readiness.yaml").write_text(_readiness_without_services(), encoding="utf-8")
     today = site_today(load_workspace(root).site.tz)
@@ -233,7 +234,7 @@ def test_a_verified_backup_proves_its_item_until_it_grows_stale(tmp_path: Path) 
     assert "没有 1d 内的已校验备份：users" in summary_text(stale, workspace.site, "zh")
 
 
-def test_the_demo_checklist_mixes_done_late_blocked_and_open(tmp_path: Path) -> None:
+def test_the_demo_checklist_mixes_done_late_blocked_and_open_and_two_runs_prove_items(tmp_path: Path) -> None:
     root = build_demo(tmp_path / "demo")
     workspace = load_workspace(root)
     checklist = load_checklist(root, workspace.site, {p.stem for p in (root / "playbooks").glob("*.yaml")})
@@ -248,6 +249,14 @@ def test_the_demo_checklist_mixes_done_late_blocked_and_open(tmp_path: Path) -> 
     assert states["test-env"] == ("open", False)
     assert states["sms"] == ("not_applicable", False)
     assert progress.days_to_golive == 7 and not progress.go
+
+    # The README's tour: two runs of the bundled pre-release-backup prove two items.
+    assert launch(root, "run", "pre-release-backup", "--env", "test", "--yes").exit_code == 0
+    assert launch(root, "run", "pre-release-backup", "--env", "prod", "--confirm", "prod", "--yes").exit_code == 0
+    _, shown = items(root)
+    assert shown["backup-rehearsal"]["state"] == "done"
+    assert shown["backups"]["state"] == "done"
+    assert shown["_"]["counts"]["done"] == 4
     # A rebuilt demo keeps the list someone edited.
     (root / CHECKLIST_FILE).write_text("edited", encoding="utf-8")
     build_demo(root)
@@ -272,7 +281,8 @@ def test_init_writes_the_bundled_checklist_and_it_loads(tmp_path: Path) -> None:
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, depends_on: [b]}\n", "golive.yaml:4:",
      "depends on 'b', which is not an item"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, depends_on: [b]}\n"
-     "- {id: b, title: B, owner: zhang, due: 2026-01-01, depends_on: [a]}\n", "golive.yaml:", "dependency cycle: a → b → a"),
+     "- {id: b, title: B, owner: zhang, due: 2026-01-01, depends_on: [a]}\n",
+     "golive.yaml:5:", "dependency cycle: a → b → a"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, status: blocked}\n", "golive.yaml:4:", "needs a reason"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, status: done, proof: {sign_off: true}}\n",
      "golive.yaml:4:", "done when its proof holds"),
