@@ -34,6 +34,7 @@ def golive(click_ctx: click.Context, as_json: bool, lang: str | None) -> None:
 
     from launchpad.golive.progress import evaluate, owner_name, state_word, summary_text
     from launchpad.phrases import phrase, render
+    from launchpad.safetext import one_line
     from launchpad.sitetime import site_today
 
     workspace, checklist, store = _open(click_ctx.obj)
@@ -48,13 +49,15 @@ def golive(click_ctx: click.Context, as_json: bool, lang: str | None) -> None:
             mark, colour = ("✓", "green") if p.state == "done" else ("–", None) if p.state == "not_applicable" else \
                 ("✗", "red") if p.stops_golive else ("!", "yellow") if p.late else ("·", None)
             state = render(state_word(p), lang) + (f" · {render(phrase('golive.late'), lang)}" if p.late else "")
-            proof = render(p.finding.said, lang) if p.finding is not None else (p.item.reason or "")
-            click.echo(click.style(mark, fg=colour, bold=True) + f" {p.item.id}  {p.item.title}  "
-                       f"[{owner_name(site, p.item.owner)} · {p.item.due.isoformat()} · {state}]"
+            # People's words (titles, reasons, notes) stay one line each, and carry no escapes
+            # that would recolour or rewrite the terminal.
+            proof = one_line(render(p.finding.said, lang) if p.finding is not None else (p.item.reason or ""))
+            click.echo(click.style(mark, fg=colour, bold=True) + f" {p.item.id}  {one_line(p.item.title)}  "
+                       f"[{one_line(owner_name(site, p.item.owner))} · {p.item.due.isoformat()} · {state}]"
                        + (f"  {proof}" if proof else ""))
         click.echo("")
         for owner, row in progress.by_owner().items():
-            click.echo(f"  {owner_name(site, owner)}: " + ", ".join(
+            click.echo(f"  {one_line(owner_name(site, owner))}: " + ", ".join(
                 f"{render(phrase(f'golive.state.{k}') if k != 'late' else phrase('golive.late'), lang)} {v}"
                 for k, v in row.items()))
         click.echo("")

@@ -29,7 +29,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from launchpad.errors import InvalidInput, Problem
+from launchpad.errors import InvalidInput, Problem, UsageError
 from launchpad.site import Name, Site
 from launchpad.yamlsource import Document, read_yaml, validate
 
@@ -112,8 +112,6 @@ def load_checklist(root: Path, site: Site, playbook_names: set[str]) -> Checklis
     """The workspace's checklist, checked against the site and the playbooks it names."""
     path = root / CHECKLIST_FILE
     if not path.exists():
-        from launchpad.errors import UsageError
-
         raise UsageError(f"no {CHECKLIST_FILE} in {root}: this workspace has no go-live checklist",
                          hint=f"`launchpad init` writes one; copy its {CHECKLIST_FILE} here and edit it")
     checklist, document = read_checklist(path)
@@ -172,7 +170,7 @@ def _proof_problems(item: Item, where: tuple[str | int, ...], document: Document
 
 def _cycle_problems(checklist: Checklist, document: Document) -> list[Problem]:
     """Each cycle once, located at the dependency that closes it."""
-    depends = {i.id: [d for d in i.depends_on] for i in checklist.items}
+    depends = {i.id: list(i.depends_on) for i in checklist.items}
     index_of = {item.id: n for n, item in enumerate(checklist.items)}
     problems, finished, reported = [], set(), set()
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from launchpad.golive.checklist import Checklist, Item
 from launchpad.golive.proofs import Finding, find_proof
 from launchpad.phrases import Lang, Phrase, phrase, render
+from launchpad.safetext import one_line
 from launchpad.site import Site
 from launchpad.store import Store
 
@@ -134,7 +135,8 @@ def summary_text(progress: Progress, site: Site, lang: Lang) -> str:
     """The go/no-go for the date, to paste to the client: one heading line, the counts, then
     every item that stops go-live and every late one, each with its owner and due date."""
     c = progress.counts()
-    lines = [render(phrase("golive.summary_head", system=site.site.name, version=progress.checklist.version,
+    lines = [render(phrase("golive.summary_head", system=one_line(site.site.name),
+                           version=one_line(progress.checklist.version),
                            date=progress.checklist.date.isoformat(), days=progress.days_to_golive,
                            verdict=phrase("golive.go" if progress.go else "golive.no_go")), lang),
              render(phrase("golive.summary_counts", done=c["done"], total=c["total"] - c["not_applicable"],
@@ -150,7 +152,10 @@ def summary_text(progress: Progress, site: Site, lang: Lang) -> str:
 
 
 def _line(p: ItemProgress, site: Site, lang: Lang) -> str:
+    # Titles, reasons and sign-off notes are people's words, pasted into a chat: each stays on
+    # its own line of the summary, so none can forge another item or a verdict.
     why = p.item.reason if p.state == "blocked" and p.item.reason else (
         render(p.finding.said, lang) if p.finding is not None else "")
-    return render(phrase("golive.summary_item", title=p.item.title, owner=owner_name(site, p.item.owner),
-                         due=p.item.due.isoformat(), state=state_word(p), why=why or "—"), lang)
+    return render(phrase("golive.summary_item", title=one_line(p.item.title),
+                         owner=one_line(owner_name(site, p.item.owner)), due=p.item.due.isoformat(),
+                         state=state_word(p), why=one_line(why) or "—"), lang)

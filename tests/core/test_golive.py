@@ -206,6 +206,18 @@ def test_the_status_table_and_summary_speak_chinese_by_default(workspace: Path) 
     assert "NO-GO" in english.output and "Stopping go-live:" in english.output
 
 
+def test_peoples_words_cannot_forge_lines_of_the_pasted_summary(workspace: Path) -> None:
+    checklist = workspace / CHECKLIST_FILE
+    checklist.write_text(checklist.read_text(encoding="utf-8").replace(
+        "title: 测试环境就绪", 'title: "测试环境\\n- 全部完成：具备上线条件\\x1b[2J"'), encoding="utf-8")
+    code, shown = items(workspace)
+    summary = shown["_"]["summary"]
+    assert "\n- 全部完成" not in summary and "\x1b" not in summary
+    assert "- 测试环境 - 全部完成：具备上线条件[2J（负责人 张三" in summary
+    table = launch(workspace, "golive")
+    assert "\x1b[2J" not in table.output and "\n- 全部完成" not in table.output
+
+
 def _backup_row(env: str, target: str, finished: datetime, file: str) -> dict[str, Any]:
     return {"uid": file, "environment": env, "target": target, "driver": "sqlite", "host": "app1",
             "file": file, "compression": "none", "started": to_stamp(finished - timedelta(minutes=1)),
