@@ -27,7 +27,7 @@ from datetime import date as Date
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from launchpad.errors import InvalidInput, Problem, UsageError
 from launchpad.site import Name, Site
@@ -66,7 +66,22 @@ class SignOffProof(Model):
     sign_off: Literal[True]
 
 
-Proof = PlaybookProof | BackupProof | SignOffProof
+def _proof_kind(value: object) -> str | None:
+    """Which proof a mapping is, by its leading key, so a mistake in one is reported against
+    that kind alone rather than as every kind's missing keys."""
+    if isinstance(value, dict):
+        return next((key for key in ("playbook", "backup", "sign_off") if key in value), None)
+    return next((key for key, kind in _KINDS.items() if isinstance(value, kind)), None)
+
+
+Proof = Annotated[
+    Annotated[PlaybookProof, Tag("playbook")] | Annotated[BackupProof, Tag("backup")]
+    | Annotated[SignOffProof, Tag("sign_off")],
+    Discriminator(_proof_kind, custom_error_type="proof_kind",
+                  custom_error_message="a proof is {playbook: NAME, env: ENV}, {backup: ENV, max_age: 1d} "
+                                       "or {sign_off: true}"),
+]
+_KINDS: dict[str, type[BaseModel]] = {"playbook": PlaybookProof, "backup": BackupProof, "sign_off": SignOffProof}
 
 
 class Item(Model):

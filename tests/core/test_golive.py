@@ -306,6 +306,10 @@ def test_init_writes_the_bundled_checklist_and_it_loads(tmp_path: Path) -> None:
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, colour: red}\n", "golive.yaml:4:", "unknown key 'colour'"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01}\n- {id: a, title: B, owner: zhang, due: 2026-01-01}\n",
      "golive.yaml:5:", "used twice"),
+    ("- {id: a, title: A, owner: zhang, due: 2026-01-01, proof: {playbook: environment-readiness}}\n",
+     "golive.yaml:4:", "missing required key 'env'"),
+    ("- {id: a, title: A, owner: zhang, due: 2026-01-01, proof: {run: environment-readiness}}\n",
+     "golive.yaml:4:", "a proof is {playbook: NAME, env: ENV}"),
     ("- {id: a, title: [unclosed\n", "golive.yaml:", "YAML syntax"),
 ])
 def test_bad_checklists_are_located_and_exit_2(tmp_path: Path, body: str, where: str, message: str) -> None:
