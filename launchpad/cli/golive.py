@@ -32,7 +32,8 @@ def golive(click_ctx: click.Context, as_json: bool, lang: str | None) -> None:
         return
     from datetime import UTC, datetime
 
-    from launchpad.golive.progress import evaluate, owner_name, state_word, summary_text
+    from launchpad.cli import actor_name
+    from launchpad.golive.progress import evaluate, owner_name, record_changes, state_word, summary_text
     from launchpad.phrases import phrase, render
     from launchpad.safetext import one_line
     from launchpad.sitetime import site_today
@@ -42,6 +43,7 @@ def golive(click_ctx: click.Context, as_json: bool, lang: str | None) -> None:
     lang = lang or site.site.language
     progress = evaluate(checklist, site, store, workspace.backups_dir,
                         today=site_today(site.tz), now=datetime.now(UTC))
+    record_changes(store, actor_name(), progress)
     if as_json:
         click.echo(json.dumps(progress.as_dict(site, lang), ensure_ascii=False, indent=2))
     else:

@@ -7,6 +7,7 @@ is listed but does not stop it. An item is late when it is not done and its due 
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -159,3 +160,27 @@ def _line(p: ItemProgress, site: Site, lang: Lang) -> str:
     return render(phrase("golive.summary_item", title=one_line(p.item.title),
                          owner=one_line(owner_name(site, p.item.owner)), due=p.item.due.isoformat(),
                          state=state_word(p), why=one_line(why) or "—"), lang)
+
+
+STATE_CHANGED = "golive_state"
+
+
+def record_changes(store: Store, actor: str, progress: Progress) -> list[str]:
+    """Audit every item whose state differs from the last one audited for it (a proof that came
+    or went, a status someone edited), and return their ids. The states are computed on reading,
+    so the change is recorded when it is first seen; a store that can only be read (a full
+    disk) still shows the checklist."""
+    if store.read_only is not None:
+        return []
+    last: dict[str, str] = {}
+    for row in store.read("SELECT target, detail FROM audit WHERE action = ? ORDER BY id", [STATE_CHANGED]):
+        last[row["target"]] = json.loads(row["detail"]).get("state", "")
+    changed = []
+    for p in progress.items:
+        if last.get(p.item.id, "open") != p.state:
+            detail: dict[str, Any] = {"state": p.state, "version": progress.checklist.version}
+            if p.finding is not None:
+                detail |= {"proof": str(p.finding.said), "evidence": p.finding.evidence}
+            store.audit(actor, STATE_CHANGED, p.item.id, detail)
+            changed.append(p.item.id)
+    return changed

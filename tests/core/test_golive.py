@@ -165,6 +165,13 @@ def test_a_readiness_run_proves_its_item_and_a_later_failure_reopens_it(workspac
     assert "#3" in shown["test-env"]["proof"]["said"]
     assert shown["user-data"]["waiting_on"] == ["test-env"]
     assert code == 1 and "test-env" in shown["_"]["stoppers"]
+    items(workspace)  # seen again, unchanged: nothing more to record
+
+    # Each change of state was audited when it was seen: blocked at first, done, reopened.
+    with Store.open(load_workspace(workspace).store_path) as store:
+        changes = [(row["target"], json.loads(row["detail"])["state"]) for row in
+                   store.read("SELECT target, detail FROM audit WHERE action = 'golive_state' ORDER BY id", [])]
+    assert changes == [("group", "blocked"), ("test-env", "done"), ("test-env", "open")]
 
 
 def test_sign_offs_need_a_signer_and_go_to_the_audit_log(workspace: Path, login_page: LoginPage) -> None:
