@@ -87,6 +87,9 @@ def check(ctx: object, playbooks: tuple[str, ...]) -> None:
         from launchpad.configdiff.expectations import EXPECTATIONS_FILE, expectation_problems
 
         problems += expectation_problems(root / EXPECTATIONS_FILE, EXPECTATIONS_FILE, site)
+        from launchpad.golive.checklist import checklist_file_problems
+
+        problems += checklist_file_problems(root, site, {p.stem for p in list_playbooks(root)})
     for warning in warnings:
         click.echo(click.style(f"{warning.file}:{warning.line}:{warning.col}: warning: {warning.message}",
                                fg="yellow"), err=True)

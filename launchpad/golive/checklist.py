@@ -212,3 +212,15 @@ def _cycle_problems(checklist: Checklist, document: Document) -> list[Problem]:
 
 def checklist_json_schema() -> dict[str, object]:
     return Checklist.model_json_schema()
+
+
+def checklist_file_problems(root: Path, site: Site, playbook_names: set[str]) -> list[Problem]:
+    """For `launchpad check`: the checklist's mistakes, when the workspace has one."""
+    path = root / CHECKLIST_FILE
+    if not path.exists():
+        return []
+    try:
+        checklist, document = read_checklist(path)
+    except InvalidInput as exc:
+        return exc.problems
+    return checklist_problems(checklist, document, site, playbook_names)

@@ -330,6 +330,18 @@ def test_bad_checklists_are_located_and_exit_2(tmp_path: Path, body: str, where:
     assert where in result.output and message in result.output
 
 
+def test_check_locates_the_checklists_mistakes_too(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws")
+    (root / CHECKLIST_FILE).write_text(_checklist("- {id: a, title: A, owner: nobody, due: 2026-01-01}\n",
+                                                  golive=date(2026, 2, 1)), encoding="utf-8")
+    result = launch(root, "check")
+    assert result.exit_code == 2 and "golive.yaml:4:" in result.output and "'nobody'" in result.output
+    (root / CHECKLIST_FILE).write_text(_checklist("- {id: a, title: A, owner: li, due: 2026-01-01}\n",
+                                                  golive=date(2026, 2, 1)), encoding="utf-8")
+    # (the bundled playbooks still miss this site's login URL; the checklist is now clean)
+    assert "golive.yaml" not in launch(root, "check").output
+
+
 def test_a_workspace_without_a_checklist_is_told_how_to_get_one(tmp_path: Path) -> None:
     root = write_workspace(tmp_path / "ws")
     result = launch(root, "golive")
