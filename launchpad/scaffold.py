@@ -8,6 +8,7 @@ an example that fails validation teaches nothing.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -178,23 +179,41 @@ def init_workspace(target: Path) -> list[Path]:
             hint="edit that site.yaml, or run `launchpad init` on a new folder",
         )
     created: list[Path] = []
-    for folder in (root, root / "playbooks", root / "backups", root / "data"):
-        if not folder.exists():
-            folder.mkdir(parents=True)
-            created.append(folder)
-    site_file.write_text(SITE_TEMPLATE, encoding="utf-8")
-    created.append(site_file)
-    gitignore = root / ".gitignore"
-    if not gitignore.exists():  # a site's own .gitignore is theirs to keep
-        gitignore.write_text(GITIGNORE, encoding="utf-8")
-        created.append(gitignore)
-    checklist = root / CHECKLIST_FILE
-    # Dated on the site's today: SITE_TEMPLATE's zone, whatever the laptop's clock says.
-    if not checklist.exists():  # a go-live already under way keeps its own list
-        checklist.write_text(checklist_template(site_today(ZoneInfo("Asia/Shanghai")), INIT_OWNERS), encoding="utf-8")
-        created.append(checklist)
-    created += copy_bundled_playbooks(root / "playbooks", overwrite=False)
+    try:
+        for folder in (root, root / "playbooks", root / "backups", root / "data"):
+            if not folder.exists():
+                folder.mkdir(parents=True)
+                created.append(folder)
+        gitignore = root / ".gitignore"
+        if not gitignore.exists():  # a site's own .gitignore is theirs to keep
+            gitignore.write_text(GITIGNORE, encoding="utf-8")
+            created.append(gitignore)
+        checklist = root / CHECKLIST_FILE
+        # Dated on the site's today: SITE_TEMPLATE's zone, whatever the laptop's clock says.
+        if not checklist.exists():  # a go-live already under way keeps its own list
+            checklist.write_text(checklist_template(site_today(ZoneInfo("Asia/Shanghai")), INIT_OWNERS),
+                                 encoding="utf-8")
+            created.append(checklist)
+        created += copy_bundled_playbooks(root / "playbooks", overwrite=False)
+        # Last: its presence is what makes the folder a workspace (and what a second init refuses).
+        site_file.write_text(SITE_TEMPLATE, encoding="utf-8")
+        created.append(site_file)
+    except OSError:
+        _remove(created, site_file)
+        raise
     return created
+
+
+def _remove(created: list[Path], site_file: Path) -> None:
+    """Undo a failed init (a full disk, a folder turned read-only), newest first, so it can be
+    run again: a half-written site.yaml would make it refuse. A folder in `created` did not
+    exist before, so all that is in it is init's own."""
+    for path in reversed([*created, site_file]):
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
 
 
 def copy_bundled_playbooks(destination: Path, *, overwrite: bool) -> list[Path]:

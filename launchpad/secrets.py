@@ -29,9 +29,27 @@ def _check_reference(value: str) -> str:
 
 SecretRef = Annotated[str, AfterValidator(_check_reference)]
 
+# A robot on this machine (the demo's stand-in, a test double) holds no one's key: its address
+# may be written as it is. Any other webhook carries a key and must be a reference.
+_LOOPBACK_WEBHOOK = re.compile(r"^http://(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}/\S*$")
+
+
+def _check_webhook(value: str) -> str:
+    if _LOOPBACK_WEBHOOK.match(value):
+        return value
+    if value.startswith(("http://", "https://")):
+        raise ValueError("a webhook URL holds the robot's key: write env:NAME, keyring:SERVICE/NAME or prompt "
+                         "(only a robot on this machine, http://127.0.0.1:PORT/…, may be written as is)")
+    return _check_reference(value)
+
+
+WebhookRef = Annotated[str, AfterValidator(_check_webhook)]
+
 
 def resolve_secret(reference: str, *, ask: Callable[[str], str] | None = None, label: str = "") -> str:
     """Fetch the secret a reference names. `ask` is used for `prompt` references."""
+    if _LOOPBACK_WEBHOOK.match(reference):
+        return reference
     kind, _, rest = reference.partition(":")
     if kind == "env":
         value = os.environ.get(rest)

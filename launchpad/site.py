@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from launchpad.secrets import SecretRef
+from launchpad.secrets import SecretRef, WebhookRef
 from launchpad.windows import WindowSchedule, parse_days, parse_time
 
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
@@ -224,7 +224,8 @@ class Environment(Model):
 
 class Channel(Model):
     kind: Literal["wecom", "dingtalk", "feishu"]
-    webhook: SecretRef = Field(description="The robot's webhook URL holds its key: a reference.")
+    webhook: WebhookRef = Field(description="The robot's webhook URL holds its key: a reference "
+                                            "(a robot on this machine, http://127.0.0.1:PORT/…, may be written as is).")
     secret: SecretRef | None = Field(None, description="Signing secret (DingTalk, Feishu).")
     description: str = ""
 

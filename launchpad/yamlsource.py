@@ -8,6 +8,7 @@ locations are the same paths, which turns every validation error into `file:line
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,36 @@ class SourceMap:
 class Document:
     data: Any
     source: SourceMap
+
+
+# No real site.yaml or playbook comes near these. The size is checked before parsing: PyYAML
+# spends about a minute and a gigabyte of memory on a few megabytes of YAML. The depth is
+# checked while composing, since PyYAML composes nested values by recursion and would
+# otherwise die of Python's recursion limit at a few hundred levels.
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        self.mark = mark
+
+
+class _DepthLimitedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing values nested more than MAX_DEPTH deep."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 class _Recursive(Exception):
@@ -111,29 +142,50 @@ class _Builder:
             raise _BadScalar(node, str(exc)) from None
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
+        own = [pair for pair in node.value if pair[0].tag != "tag:yaml.org,2002:merge"]
+        # flatten_mapping puts the pairs of `<<: *anchor` before the mapping's own pairs.
         self._constructor.flatten_mapping(node)
+        merged = node.value[: len(node.value) - len(own)]
         result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = self._construct(key_node)
-            if not isinstance(key, str | int | bool | float) or key is None:
-                line, col = _position(key_node)
-                self.problems.append(Problem(self.source.file, line, col, "a key must be a plain word or number"))
+        for key_node, value_node in own:
+            key = self._key(key_node)
+            if key is None:
                 continue
-            key = str(key) if not isinstance(key, str) else key
             if key in result:
                 line, col = _position(key_node)
                 self.problems.append(Problem(self.source.file, line, col, f"duplicate key {key!r}"))
                 continue
             self.source.keys[(*path, key)] = _position(key_node)
             result[key] = self.build(value_node, (*path, key))
+        # YAML's merge key: the mapping's own keys override merged ones, and of several merged
+        # mappings the first named wins (flatten_mapping lists it last).
+        for key_node, value_node in reversed(merged):
+            key = self._key(key_node)
+            if key is None or key in result:
+                continue
+            self.source.keys[(*path, key)] = _position(key_node)
+            result[key] = self.build(value_node, (*path, key))
         return result
+
+    def _key(self, key_node: yaml.Node) -> str | None:
+        key = self._construct(key_node)
+        if not isinstance(key, str | int | bool | float) or key is None:
+            line, col = _position(key_node)
+            self.problems.append(Problem(self.source.file, line, col, "a key must be a plain word or number"))
+            return None
+        return str(key) if not isinstance(key, str) else key
 
 
 def load_yaml(text: str, file: str) -> Document:
     """Parse `text`; raise InvalidInput with the position of any syntax error."""
     source = SourceMap(file)
+    if len(text) > MAX_BYTES:
+        raise _too_big(file, len(text.encode("utf-8", "surrogatepass")))
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes = list(yaml.compose_all(text, Loader=_DepthLimitedLoader))
+    except _TooDeep as exc:
+        raise InvalidInput([Problem(file, exc.mark.line + 1, exc.mark.column + 1,
+                                    f"values nested more than {MAX_DEPTH} levels deep")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -172,7 +224,11 @@ def load_yaml(text: str, file: str) -> Document:
 def read_yaml(path: Path, display: str | None = None) -> Document:
     display = display or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+            if len(raw) > MAX_BYTES:
+                raise _too_big(display, os.fstat(handle.fileno()).st_size)
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise InvalidInput([Problem(display, 1, 1, "file not found")]) from None
     except UnicodeDecodeError as exc:
@@ -182,6 +238,13 @@ def read_yaml(path: Path, display: str | None = None) -> Document:
     except OSError as exc:
         raise InvalidInput([Problem(display, 1, 1, f"cannot read: {exc.strerror}")]) from None
     return load_yaml(text, display)
+
+
+def _too_big(file: str, size: int) -> InvalidInput:
+    # Said in the problem itself: `check` lists problems and keeps only its own hint.
+    return InvalidInput([Problem(file, 1, 1, f"the file is {size / 1024 / 1024:.1f} MiB, more than the "
+                                             f"{MAX_BYTES // 1024 // 1024} MiB launchpad reads; is it the "
+                                             "right file? Split a playbook that large")])
 
 
 def _describe(error: Any) -> str:

@@ -23,6 +23,7 @@ from screens.commands import LaunchpadCommands
 from screens.dashboard import DashboardScreen
 from screens.feedback import IssueSummary
 from screens.i18n import other_language, set_language, t
+from screens.keymap import KEYMAP_FILE
 from screens.messages import (
     BackupFreshnessRead,
     HostsChecked,
@@ -36,7 +37,8 @@ from screens.session import Clock, Session, open_session
 
 HOST_CHECK_INTERVAL = 120.0  # seconds between background reachability checks
 ISSUE_COUNT_INTERVAL = 60.0  # issues logged from the CLI in another terminal show up this fast
-KEYMAP_FILE = Path("~/.config/launchpad/keymap.yaml")
+# A refused keymap is said until read: the person expects their keys and must know why not.
+KEYMAP_NOTICE_SECONDS = 60.0
 
 
 class LaunchpadApp(App[None]):
@@ -343,13 +345,14 @@ class LaunchpadApp(App[None]):
         path = KEYMAP_FILE.expanduser()
         if not path.is_file():
             return
-        import yaml
+        from screens.keymap import read_keymap
 
-        try:
-            mapping = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            self.set_keymap({str(k): str(v) for k, v in dict(mapping).items()})
-        except (OSError, ValueError, TypeError, yaml.YAMLError) as error:
-            self.notify(f"{path}: {error}", severity="warning")
+        keymap, problems = read_keymap(path, type(self))
+        if problems:
+            self.notify(t("keymap.refused", path=str(path), problems="\n".join(problems)),
+                        title=t("keymap.refused_title"), severity="error", timeout=KEYMAP_NOTICE_SECONDS)
+            return
+        self.set_keymap(keymap)
 
 
 def run_app(workspace: str | Path | None) -> None:

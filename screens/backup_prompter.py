@@ -33,6 +33,7 @@ class BackupPrompter(TuiPrompter):
         super().__init__(app, actor, control, _NoStepFailures())
         self.zone = zone
         self.declined = False
+        self.confirmed = False  # read by the worker's progress callback: no bar before the answer
         self.record: Any = None  # the backup about to be restored, for the question's words
 
     def confirm(self, request: ConfirmRequest) -> bool:
@@ -44,5 +45,5 @@ class BackupPrompter(TuiPrompter):
                        file=record.file)
             request = replace(request, title=title, detail=detail)
         confirmed = super().confirm(request)
-        self.declined = not confirmed
+        self.declined, self.confirmed = not confirmed, confirmed
         return confirmed

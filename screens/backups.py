@@ -255,7 +255,10 @@ class BackupsScreen(LaunchpadScreen):
     def _start(self, kind: str, where: str, env_name: str, targets: tuple[str, ...],
                record: BackupRecord | None) -> None:
         self.operation = (kind, where)
-        self.activity.begin(t(f"bk.op_{kind}"), where)
+        if kind == "restore":
+            self.activity.ask(t(f"bk.op_{kind}"), where)
+        else:
+            self.activity.begin(t(f"bk.op_{kind}"), where)
         self.operate(kind, env_name, targets, record)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="backup-operation")
@@ -271,7 +274,9 @@ class BackupsScreen(LaunchpadScreen):
         prompter.record = record if kind == "restore" else None
 
         def progress(moved: BackupProgress) -> None:
-            self.post_message(BackupProgressed(moved))
+            # A restore re-reads the file before it asks; its bar waits for the answer.
+            if kind != "restore" or prompter.confirmed:
+                self.post_message(BackupProgressed(moved))
 
         try:
             with backup_session(session, env_name, progress, prompter.secret) as backups:

@@ -329,6 +329,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bk.phase_restore": ("restore", "恢复"),
     "bk.phase_drill": ("drill", "演练"),
     "bk.starting": ("{op} {where}…", "{op} {where}…"),
+    "bk.asking": ("{op} {where}: answer the question first", "{op} {where}：请先回答确认"),
     "bk.progress": ("{phase} {done} · {rate}/s · {op} {where}", "{phase} {done} · {rate}/s · {op} {where}"),
     "bk.of": ("{done} of {total}", "{done} / {total}"),
     "bk.taken": ("✓ Backup #{id} of {where}: {size}, sha256 {sha}…", "✓ 已备份 {where}：#{id}，{size}，sha256 {sha}…"),
@@ -444,6 +445,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "prod.body": (
         "This changes the production environment {env}. Type its name to go on.",
         "此操作会改动生产环境 {env}。请输入环境名称以继续。",
+    ),
+    "prod.body_read_only": (
+        "This runs {playbook} on the production environment {env}; none of its steps is a change "
+        "that asks first. Type its name to go on.",
+        "将在生产环境 {env} 上运行「{playbook}」，其中没有会先询问的变更步骤。请输入环境名称以继续。",
     ),
     "prod.placeholder": ("type the environment's name", "输入环境名称"),
     "prod.mismatch": ("That is not {env}: nothing was run.", "输入的不是 {env}：未执行任何操作。"),
@@ -561,6 +567,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.Go to start": ("To the start", "到开头"),
     "nav.Go to end": ("To the end", "到末尾"),
     # -- command palette ----------------------------------------------------------------------
+    "keymap.refused_title": ("keymap not applied", "快捷键配置未生效"),
+    "keymap.refused": ("{path} was not applied; the default keys stay until it is fixed:\n{problems}",
+                       "{path} 未生效，修正前使用默认快捷键：\n{problems}"),
+    "keymap.unreadable": ("cannot read it: {error}", "无法读取：{error}"),
+    "keymap.not_mapping": ("it must map binding ids to keys, e.g. run.skip: k",
+                           "应为“快捷键 id: 按键”，例如 run.skip: k"),
+    "keymap.bad_keys": ("{id}: the keys must be text, e.g. ctrl+n", "{id}：按键应写成文字，例如 ctrl+n"),
+    "keymap.unknown_id": ("unknown binding id {id!r}{hint}", "没有这个快捷键 id：{id}{hint}"),
+    "keymap.did_you_mean": (" (did you mean {id}?)", "（是不是 {id}？）"),
+    "keymap.conflict": ("{keys} would be both {first} and {second}", "{keys} 同时用于 {first} 和 {second}"),
     "cmd.dashboard": ("view: dashboard", "视图：总览"),
     "cmd.playbooks": ("playbook: choose", "操作手册：选择"),
     "cmd.run": ("playbook: run", "操作手册：运行"),

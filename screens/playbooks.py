@@ -173,7 +173,10 @@ class PlaybooksScreen(LaunchpadScreen):
         if session is not None and session.is_production(env_name):
             from screens.dialogs.type_name import TypeNameDialog
 
-            dialog = TypeNameDialog(entry.title, env_name, t("pb.start", env=env_name))
+            # Only a playbook with a step that asks (a change) is said to change production.
+            body = "" if _asks_before_changing(entry.loaded.playbook) else t(
+                "prod.body_read_only", env=env_name, playbook=entry.title)
+            dialog = TypeNameDialog(entry.title, env_name, t("pb.start", env=env_name), body=body)
             self.app.push_screen(dialog, callback=lambda typed: self._start(entry, env_name, values, typed))
             return
         self._start(entry, env_name, values, env_name)
@@ -184,3 +187,9 @@ class PlaybooksScreen(LaunchpadScreen):
         if typed != env_name or entry.loaded is None:
             return
         self.app.switch_screen(RunScreen(entry.loaded, env_name, values))
+
+
+def _asks_before_changing(playbook: Any) -> bool:
+    """Whether some step (rollback steps included) is marked as a change that asks first."""
+    steps = [step for phase in playbook.phases for step in (*phase.steps, *phase.rollback)]
+    return any(step.confirm or step.kind == "restore" for step in steps)

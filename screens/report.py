@@ -117,11 +117,11 @@ class ReportScreen(LaunchpadScreen):
             channel = t("report.channel", name=self.channel, kind=kind)
         line = Text()
         for label, value, key in ((t("report.lang"), t(f"report.lang_{self.lang}"), "l"),
-                                  (t("report.format"), self.fmt, "f"), (t("report.to"), channel, "g")):
+                                  (t("report.format"), _format_name(self.fmt), "f"), (t("report.to"), channel, "g")):
             line.append_text(Text.assemble(f"{label} ", (value, "bold"), (f"({key})  ", "dim")))
         self.query_one("#report-controls", Static).update(line)
         preview = self.query_one("#report-preview", VerticalScroll)
-        preview.border_title = t("report.preview", fmt=self.fmt if self.fmt in PREVIEWED else "txt")
+        preview.border_title = t("report.preview", fmt=_format_name(self.fmt if self.fmt in PREVIEWED else "txt"))
         relative = export_path(self.session, self._request()).relative_to(self.session.workspace.root)
         preview.border_subtitle = "" if self.fmt in PREVIEWED else t("report.file_only", fmt=self.fmt,
                                                                         path=str(relative))
@@ -296,3 +296,8 @@ def _shown(path: Path, root: Path) -> str:
         return str(path.relative_to(root))
     except ValueError:
         return str(path)
+
+
+def _format_name(fmt: str) -> str:
+    """A format by the name the command line gives it (`--format text|markdown|html|xlsx`)."""
+    return {"txt": "text", "md": "markdown"}.get(fmt, fmt)

@@ -3,9 +3,14 @@ writes the user's ~/.ssh, the repository's backups/ or a real workspace."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from tests.servers import MISSING_PREFIX
+
+INTEGRATION_FOLDER = "integration"
 
 
 @pytest.fixture(autouse=True)
@@ -17,3 +22,29 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     monkeypatch.setenv("LAUNCHPAD_ACTOR", "tester")
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
     return home
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests under tests/integration need real servers; `-m "not integration"` must leave
+    them all out, so one without the marker stops the run."""
+    unmarked = [item.nodeid for item in items
+                if INTEGRATION_FOLDER in item.path.parent.parts and item.get_closest_marker("integration") is None]
+    if unmarked:
+        raise pytest.UsageError("integration tests without the `integration` marker "
+                                "(add `pytestmark = pytest.mark.integration`):\n  " + "\n  ".join(unmarked))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say loudly which tests did not run because a server or tool is missing here."""
+    reasons: Counter[str] = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        if MISSING_PREFIX in reason:
+            reasons[reason.split(MISSING_PREFIX, 1)[1]] += 1
+    if not reasons:
+        return
+    terminalreporter.write_sep("!", f"{sum(reasons.values())} tests did NOT run: a server or tool is missing",
+                               red=True, bold=True)
+    for reason, count in reasons.most_common():
+        terminalreporter.write_line(f"  {count:>4}  {reason}", red=True)
+    terminalreporter.write_line("  install them (as root, `bash .ci/run` does) and run the tests again", red=True)

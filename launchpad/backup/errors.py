@@ -12,6 +12,14 @@ class BackupFailed(LaunchpadError):
     exit_code = 1
 
 
+class BackupFolderUnusable(BackupFailed):
+    """The workspace's backups folder is a dangling link, a file, or not writable: the
+    person's to fix (exit 2), and within a playbook a step failure they can retry."""
+
+    title = "backup folder unusable"
+    exit_code = 2
+
+
 class VerifyFailed(BackupFailed):
     title = "backup does not verify"
 

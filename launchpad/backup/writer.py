@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 
 from launchpad.backup.diskwriter import DumpWriter
-from launchpad.backup.errors import BackupFailed
+from launchpad.backup.errors import BackupFailed, BackupFolderUnusable
 from launchpad.backup.progress import ProgressMeter
 
 # Kept free beyond the expected size: the store and its journal must still be writable.
@@ -108,10 +108,32 @@ def write_durably(path: Path, data: bytes) -> None:
 
 def private_directory(path: Path) -> Path:
     """Create `path` (and parents) readable by the owner only: dumps hold the client's data."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if path.stat().st_mode & 0o077:
-        os.chmod(path, 0o700)
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if path.stat().st_mode & 0o077:
+            os.chmod(path, 0o700)
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+    except OSError as exc:
+        raise _unusable_folder(path, exc) from None
     return path
+
+
+def _unusable_folder(path: Path, exc: OSError) -> BackupFolderUnusable:
+    """Which part of the way to `path` is in the way: a link to nowhere, a file, no permission."""
+    for part in (*reversed(path.parents), path):
+        if part.is_symlink() and not part.exists():
+            why = f"{part} is a link to {os.readlink(part)}, which does not exist"
+            break
+        if part.exists() and not part.is_dir():
+            why = f"{part} is a file, not a folder"
+            break
+    else:
+        why = f"cannot create or write {exc.filename or path}: {exc.strerror or exc}"
+    return BackupFolderUnusable(
+        why,
+        hint="make the workspace's backups/ a folder launchpad can write (or a link to one), then try again",
+    )
 
 
 def check_free_space(directory: Path, expected: int) -> None:

@@ -3,6 +3,7 @@ functions the TUI calls; the TUI itself is imported only by the command that ope
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import getpass
 import os
@@ -14,7 +15,7 @@ from typing import Any
 
 import click
 
-from launchpad.errors import LaunchpadError
+from launchpad.errors import LaunchpadError, UsageError
 
 
 class Context:
@@ -67,7 +68,38 @@ def cli(ctx: click.Context, workspace: str | None) -> None:
         open_tui(ctx.obj.workspace_arg)
 
 
+def _refuse_bytes_that_are_not_text(argv: list[str]) -> None:
+    """Python hands bytes that are not UTF-8 over as lone surrogates, which fail later, far
+    from where they came in (the store, the audit log, the terminal). Refuse them at the door."""
+    for position, arg in enumerate(argv, 1):
+        if not _is_text(arg):
+            raise UsageError(f"argument {position} is not UTF-8 text: {_shown(arg)}",
+                             hint="set the terminal to UTF-8 (e.g. LANG=zh_CN.UTF-8) and type it again")
+    actor = os.environ.get("LAUNCHPAD_ACTOR")
+    if actor and not _is_text(actor):
+        raise UsageError(f"LAUNCHPAD_ACTOR is not UTF-8 text: {_shown(actor)}",
+                         hint="set LAUNCHPAD_ACTOR to your name in UTF-8, or unset it")
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(value: str) -> str:
+    """The value as the bytes that were typed, non-UTF-8 ones escaped (\\xff)."""
+    try:
+        raw = value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+    return raw.decode("utf-8", "backslashreplace")
+
+
 def _run(argv: list[str] | None) -> None:
+    _refuse_bytes_that_are_not_text(sys.argv[1:] if argv is None else argv)
     try:
         cli.main(args=argv, prog_name="launchpad", standalone_mode=False)
     finally:
@@ -96,17 +128,32 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         sys.exit(0)
     except Exception:
-        log = Path.home() / ".launchpad-crash.log"
-        try:
-            with log.open("a", encoding="utf-8") as handle:
-                handle.write(f"--- {datetime.now().isoformat()} {' '.join(sys.argv)}\n")
-                handle.write(traceback.format_exc())
-            where = f"details in {log}"
-        except OSError:
-            where = "the details could not be saved"
-        click.echo(f"internal error: {sys.exc_info()[1]!r} — this is a bug in launchpad; {where}", err=True)
+        _report_crash()
         sys.exit(3)
     sys.exit(0)
+
+
+def _report_crash() -> None:
+    """Log an unexpected exception and say so in one line. Whatever the exception holds (bytes
+    that are not UTF-8, a home folder that cannot be written), this must not fail in turn."""
+    try:
+        where = _log_crash()
+    except Exception:
+        where = "the details could not be saved"
+    message = f"internal error: {sys.exc_info()[1]!r} — this is a bug in launchpad; {where}"
+    with contextlib.suppress(Exception):
+        click.echo(message.encode("utf-8", "backslashreplace").decode("utf-8"), err=True)
+
+
+def _log_crash() -> str:
+    log = Path.home() / ".launchpad-crash.log"
+    try:
+        with log.open("a", encoding="utf-8", errors="backslashreplace") as handle:
+            handle.write(f"--- {datetime.now().isoformat()} {' '.join(sys.argv)}\n")
+            handle.write(traceback.format_exc())
+    except OSError:
+        return "the details could not be saved"
+    return f"details in {log}"
 
 
 def _register() -> None:

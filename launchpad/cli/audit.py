@@ -9,6 +9,8 @@ from typing import Any, NoReturn
 
 import click
 
+from launchpad.cli.params import LIMIT
+
 
 @click.group()
 def audit() -> None:
@@ -49,22 +51,29 @@ def audit_verify(ctx: Any) -> None:
 
 
 @audit.command("show")
-@click.option("--limit", default=50, show_default=True)
+@click.option("--limit", type=LIMIT, default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def audit_show(ctx: Any, limit: int, as_json: bool) -> None:
     """The latest audit entries."""
     from launchpad.audit import iter_audit
+    from launchpad.sitetime import local_text
 
-    store = ctx.store(ctx.workspace())
+    workspace = ctx.workspace()
+    store = ctx.store(workspace)
     # A bounded deque keeps only the newest entries while streaming a log of any length.
     entries = deque(iter_audit(store.db), maxlen=limit)
     if as_json:
         rows = [asdict(e) for e in entries]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
+    # Site time, as everywhere else on screen (the JSON keeps the stored UTC).
+    heading = f"AT ({workspace.site.site.timezone})"
+    width = max(19, len(heading))
+    click.echo(f"{'ID':>6}  {heading:<{width}}  {'ACTOR':<10} {'ACTION':<22} TARGET")
     for e in entries:
-        click.echo(f"{e.id:>6}  {str(e.at)[:19]}  {e.actor:<10} {e.action:<22} {e.target}")
+        at = local_text(str(e.at), workspace.site.tz, with_seconds=True)
+        click.echo(f"{e.id:>6}  {at:<{width}}  {e.actor:<10} {e.action:<22} {e.target}")
 
 
 def _damaged(detail: str, how_far: str) -> NoReturn:

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from launchpad.cli.params import STORE_ID
 from launchpad.errors import UsageError
 
 
@@ -135,7 +136,7 @@ def backups(click_ctx: click.Context, env_name: str | None, target: str | None, 
 
 
 @backups.command("verify")
-@click.argument("backup_id", type=int, metavar="ID")
+@click.argument("backup_id", type=STORE_ID, metavar="ID")
 @click.pass_obj
 def backups_verify(ctx: Any, backup_id: int) -> None:
     """Re-check a backup's sha256 and its structure."""
@@ -151,7 +152,7 @@ def backups_verify(ctx: Any, backup_id: int) -> None:
 
 
 @backups.command("drill")
-@click.argument("backup_id", type=int, metavar="ID")
+@click.argument("backup_id", type=STORE_ID, metavar="ID")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def backups_drill(ctx: Any, backup_id: int, as_json: bool) -> None:
@@ -217,7 +218,7 @@ def backups_adopt(ctx: Any) -> None:
 
 
 @click.command("restore")
-@click.argument("backup_id", type=int, metavar="ID")
+@click.argument("backup_id", type=STORE_ID, metavar="ID")
 @click.option("--env", "env_name", required=True, metavar="ENV", help="The environment to restore (the backup's).")
 @click.option("--confirm", "confirm_env", metavar="ENV", help="Production's name, typed in advance (scripts).")
 @click.option("--yes", "-y", is_flag=True, help="Confirm without asking (production still needs its name).")

@@ -14,6 +14,8 @@ from typing import Any
 
 import click
 
+from launchpad.cli.params import LIMIT, STORE_ID, write_output_text
+
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), help="Language (default: site.yaml's).")
 AS_JSON = click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 
@@ -111,7 +113,7 @@ def issue_add(ctx: Any, text: tuple[str, ...], severity: str | None, owner: str 
 @click.option("--search", "-q", "text", default="", metavar="TEXT", help="Full text; 1–2 Chinese characters work.")
 @click.option("--sort", default="newest", show_default=True,
               type=click.Choice(["newest", "oldest", "severity", "due", "updated", "owner", "status"]))
-@click.option("--limit", default=100, show_default=True)
+@click.option("--limit", type=LIMIT, default=100, show_default=True)
 @AS_JSON
 @LANG
 @click.pass_obj
@@ -146,7 +148,7 @@ def issue_list(ctx: Any, status: tuple[str, ...], severity: tuple[str, ...], own
 
 
 @issue.command("show")
-@click.argument("issue_id", type=int)
+@click.argument("issue_id", type=STORE_ID)
 @AS_JSON
 @LANG
 @click.pass_obj
@@ -164,7 +166,7 @@ def issue_show(ctx: Any, issue_id: int, as_json: bool, lang: str | None) -> None
 
 
 @issue.command("update")
-@click.argument("issue_id", type=int)
+@click.argument("issue_id", type=STORE_ID)
 @click.option("--status", metavar="S", help="new, in_progress, fixed, verified, closed, wontfix, by_design, duplicate.")
 @click.option("--owner", "-o")
 @click.option("--due", "-d", metavar="DATE")
@@ -203,7 +205,7 @@ def issue_update(ctx: Any, issue_id: int, note: str, attach: tuple[str, ...], du
 
 
 @issue.command("paste")
-@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+@click.argument("source", type=click.File("rb"), default="-")
 @click.option("--take", metavar="SPEC", help="Messages to log: 1,3,5+6 (5 and 6 become one issue).")
 @click.option("--dry-run", is_flag=True, help="Show every message whole (and what --take would log); log nothing.")
 @click.option("--channel", "-c", default="group", show_default=True)
@@ -224,11 +226,13 @@ def issue_paste(ctx: Any, source: Any, take: str | None, dry_run: bool, channel:
 
     from launchpad.issues.chat import draft_from_messages, parse_chat, parse_selection
     from launchpad.issues.chat_display import message_line, message_whole, set_aside_listing, visible
+    from launchpad.issues.pasted_file import decode_pasted
     from launchpad.phrases import phrase, render
 
+    text = decode_pasted(source.read(), source.name)
     s = _Session(ctx, lang)
     zone = s.site.tz
-    paste = parse_chat(source.read(), zone, datetime.fromisoformat(s.log.clock()))
+    paste = parse_chat(text, zone, datetime.fromisoformat(s.log.clock()))
     if as_json and (take is None or dry_run):
         shown: dict[str, Any] = paste.as_dict(zone)
     else:
@@ -275,7 +279,7 @@ def issue_paste(ctx: Any, source: Any, take: str | None, dry_run: bool, channel:
 
 
 @issue.command("incident")
-@click.argument("issue_id", type=int)
+@click.argument("issue_id", type=STORE_ID)
 @click.option("--kind", type=click.Choice(["complaint", "outage"]), help="Raise (or re-class) as this.")
 @click.option("--root-cause")
 @click.option("--short-term", "short_term_fix", help="What was done at once.")
@@ -303,7 +307,7 @@ def issue_incident(ctx: Any, issue_id: int, kind: str | None, event: str | None,
 
 
 @issue.command("postmortem")
-@click.argument("issue_id", type=int)
+@click.argument("issue_id", type=STORE_ID)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 @LANG
 @click.pass_obj
@@ -314,7 +318,7 @@ def issue_postmortem(ctx: Any, issue_id: int, out: Path | None, lang: str | None
     s = _Session(ctx, lang)
     text = render_postmortem(s.log, issue_id, s.lang, s.workspace.root)
     if out:
-        out.write_text(text, encoding="utf-8")
+        write_output_text(out, text)
         click.echo(f"wrote {out}")
     else:
         click.echo(text)

@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from launchpad.cli.params import STORE_ID, FormatChoice, write_output, write_output_text
+
 _SAY = {
     "zh": {"sent": "已发送到 {channel}（{parts} 段）", "queued": "未发送：{reason}\n已放入待发队列，恢复网络后运行 "
            "`launchpad report outbox --send`", "copied": "已复制到剪贴板（{tool}），可直接粘贴到群里",
@@ -29,6 +31,10 @@ _SAY = {
 }
 
 
+# The daily report's templates are named daily.txt.j2 and daily.md.j2.
+_TEMPLATE_SUFFIX = {"text": "txt", "markdown": "md"}
+
+
 def _say(lang: str, key: str, **values: Any) -> str:
     return _SAY.get(lang, _SAY["zh"])[key].format(**values)
 
@@ -40,7 +46,8 @@ def report() -> None:
 
 @report.command("daily")
 @click.option("--date", "day_text", metavar="D", help="The day (default: today, site time): 2025-11-20, 昨天 …")
-@click.option("--format", "fmt", type=click.Choice(["txt", "md", "html", "xlsx"]), default="txt", show_default=True)
+@click.option("--format", "fmt", type=FormatChoice("text", "markdown", "html", "xlsx"), default="text",
+              show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Language (default: site.yaml's).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 @click.option("--send", "channel", metavar="CHANNEL", help="Send to a chat channel from site.yaml.")
@@ -68,11 +75,13 @@ def report_daily(ctx: Any, day_text: str | None, fmt: str, lang: str | None, out
         from launchpad.report.xlsx import write_daily_xlsx
 
         name = f"日报-{day.isoformat()}.xlsx" if lang == "zh" else f"daily-report-{day.isoformat()}.xlsx"
-        click.echo(_say(lang, "wrote", path=write_daily_xlsx(data, lang, out or Path(name))))
+        target = out or Path(name)
+        write_output(target, lambda partial: write_daily_xlsx(data, lang, partial))
+        click.echo(_say(lang, "wrote", path=target))
     else:
-        text = render_daily(data, fmt, lang, workspace.root)
+        text = render_daily(data, _TEMPLATE_SUFFIX.get(fmt, fmt), lang, workspace.root)
         if out:
-            out.write_text(text, encoding="utf-8")
+            write_output_text(out, text)
             click.echo(_say(lang, "wrote", path=out))
         elif not channel:
             click.echo(text, nl=False)
@@ -132,7 +141,7 @@ def _send(store: Any, site: Any, channel: str, text: str, fmt: str, title: str, 
 @report.command("notice")
 @click.argument("template", default="release_notice")
 @click.option("--set", "pairs", multiple=True, metavar="K=V", help="A field: change=…, when=…, impact=…, contact=…")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), help="Default: the channel's, else text.")
+@click.option("--format", "fmt", type=FormatChoice("text", "markdown"), help="Default: the channel's, else text.")
 @click.option("--lang", type=click.Choice(["zh", "en"]))
 @click.option("--send", "channel", metavar="CHANNEL")
 @click.option("--copy", is_flag=True)
@@ -167,8 +176,9 @@ def report_notice(ctx: Any, template: str, pairs: tuple[str, ...], fmt: str | No
 @report.command("outbox")
 @click.option("--send", "send_now", is_flag=True, help="Send what is queued, oldest first.")
 @click.option("--channel", metavar="C", help="Only this channel.")
-@click.option("--requeue", type=int, metavar="ID", help="Send an `unknown` message again (after checking the group).")
-@click.option("--drop", type=int, metavar="ID", help="Give up on a queued or unknown message.")
+@click.option("--requeue", type=STORE_ID, metavar="ID",
+              help="Send an `unknown` message again (after checking the group).")
+@click.option("--drop", type=STORE_ID, metavar="ID", help="Give up on a queued or unknown message.")
 @click.option("--all", "show_all", is_flag=True, help="List sent and dropped messages too.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from launchpad.cli.params import LIMIT, STORE_ID, FormatChoice, write_output_text
 from launchpad.errors import UsageError
 
 
@@ -32,7 +33,7 @@ def _parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
 )
 @click.option("--yes", "-y", is_flag=True, help="Confirm plain confirmations; never signs critical steps.")
 @click.option("--confirm", "confirm_env", metavar="ENV", help="The production environment's name, typed in advance.")
-@click.option("--resume", "resume_id", type=int, metavar="RUN", help="Continue an interrupted run.")
+@click.option("--resume", "resume_id", type=STORE_ID, metavar="RUN", help="Continue an interrupted run.")
 @click.option("--as", "actor", metavar="NAME", help="Who is running this (default: your login).")
 @click.option("--verbose", "-v", is_flag=True, help="Show every output line.")
 @click.pass_obj
@@ -93,7 +94,7 @@ def run(
 
 @click.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print runs as JSON.")
-@click.option("--limit", default=30, show_default=True)
+@click.option("--limit", type=LIMIT, default=30, show_default=True)
 @click.pass_context
 def runs(click_ctx: click.Context, as_json: bool, limit: int) -> None:
     """List recent runs (`runs show RUN` for one run's report)."""
@@ -108,15 +109,23 @@ def runs(click_ctx: click.Context, as_json: bool, limit: int) -> None:
     if not rows:
         click.echo("No runs yet. Start one with `launchpad run PLAYBOOK --env ENV`.")
         return
-    click.echo(f"{'RUN':>5}  {'STARTED':<19}  {'ENV':<10} {'STATUS':<12} PLAYBOOK")
+    from launchpad.sitetime import local_text
+
+    # Site time, like every other time launchpad shows; the zone is said once, in the header.
+    zone = workspace.site.tz
+    heading = f"STARTED ({workspace.site.site.timezone})"
+    width = max(19, len(heading))
+    click.echo(f"{'RUN':>5}  {heading:<{width}}  {'ENV':<10} {'STATUS':<12} PLAYBOOK")
     for row in rows:
-        started = str(row["started"])[:19].replace("T", " ")
-        click.echo(f"{row['id']:>5}  {started:<19}  {row['environment']:<10} {row['status']:<12} {row['playbook']}")
+        started = local_text(row["started"], zone, with_seconds=True)
+        click.echo(f"{row['id']:>5}  {started:<{width}}  {row['environment']:<10} {row['status']:<12} "
+                   f"{row['playbook']}")
 
 
 @runs.command("show")
-@click.argument("run_id", type=int)
-@click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "json"]), default="text")
+@click.argument("run_id", type=STORE_ID)
+@click.option("--format", "fmt", type=FormatChoice("text", "markdown", "html", "json"), default="text",
+              show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Report language (default: site.yaml).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 @click.pass_obj
@@ -129,10 +138,11 @@ def runs_show(ctx: Any, run_id: int, fmt: str, lang: str | None, out: Path | Non
     text = (
         json.dumps(report, ensure_ascii=False, indent=2, default=str)
         if fmt == "json"
-        else render_run(report, fmt, lang or workspace.site.site.language, workspace.site.site.timezone)
+        else render_run(report, "md" if fmt == "markdown" else fmt, lang or workspace.site.site.language,
+                        workspace.site.site.timezone)
     )
     if out:
-        out.write_text(text, encoding="utf-8")
+        write_output_text(out, text)
         click.echo(f"wrote {out}")
     else:
         click.echo(text)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from launchpad.errors import InvalidInput, LaunchpadError, Problem
+from launchpad.errors import InvalidInput, LaunchpadError, Problem, UsageError
 
 
 @click.command()
@@ -15,26 +17,41 @@ from launchpad.errors import InvalidInput, LaunchpadError, Problem
     "--dir",
     "directory",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("launchpad-demo"),
-    show_default=True,
-    help="Where to build the demo.",
+    help="Where to build the demo (default: ~/launchpad-demo, outside any repository).",
 )
 @click.option("--no-tui", is_flag=True, help="Build the demo and start its web app; do not open the UI.")
-def demo(directory: Path, no_tui: bool) -> None:
-    """Build a complete demo workspace on this machine and open it."""
-    from launchpad.demo import build_demo, start_demo_webapp
+@click.option("--stop", is_flag=True, help="Stop the demo's web app and robot (started by --no-tui).")
+def demo(directory: Path | None, no_tui: bool, stop: bool) -> None:
+    """Build a complete demo workspace on this machine and open it; the demo's web app stops
+    when the app is closed."""
+    from launchpad.demo import build_demo, start_demo_webapp, stop_demo_webapp
+    from launchpad.demo.launcher import read_demo_config
+    from launchpad.demo.robot import robot_page_url
 
-    root = build_demo(directory)
+    directory = directory or Path.home() / "launchpad-demo"
+    if stop:
+        read_demo_config(directory.expanduser().resolve())  # refuses a folder that is no demo
+        stopped = stop_demo_webapp(directory)
+        click.echo("demo web app stopped." if stopped else "the demo web app was not running.")
+        return
+    with _writing(directory, "demo --dir"):
+        root = build_demo(directory)
     urls = start_demo_webapp(root)
     if no_tui:
         click.echo(f"Demo workspace: {root}")
         for url in urls:
             click.echo(f"  client system: {url}")
+        click.echo(f"  group robot (stand-in, shows what it received): "
+                   f"{robot_page_url(read_demo_config(root)['environments']['test']['port'])}")
         click.echo(f"Try: cd {root} && launchpad run environment-readiness --env test --yes")
+        click.echo(f"Stop the web app when done: launchpad demo --stop --dir {root}")
         return
     from launchpad.cli.tui import open_tui
 
-    open_tui(root)
+    try:
+        open_tui(root)
+    finally:
+        stop_demo_webapp(root)
 
 
 @click.command()
@@ -43,7 +60,9 @@ def init(directory: Path) -> None:
     """Create a workspace in DIRECTORY: a commented site.yaml and the bundled playbooks."""
     from launchpad.scaffold import init_workspace
 
-    for path in init_workspace(directory):
+    with _writing(directory, "init"):
+        created = init_workspace(directory)
+    for path in created:
         click.echo(f"  created {path}")
     click.echo(f"Edit {directory / 'site.yaml'}, then run `launchpad check` there.")
 
@@ -120,6 +139,18 @@ def schema(what: str) -> None:
 
         document = Answers.model_json_schema()
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def _writing(directory: Path, command: str) -> Iterator[None]:
+    """A folder that cannot be written (read-only, under a file, a full disk) is the person's
+    to fix: say which and where, not an internal error."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or directory
+        raise UsageError(f"cannot write {where}: {exc.strerror or exc}",
+                         hint=f"choose a folder you can write to: `launchpad {command} DIR`") from None
 
 
 def _display(path: Path) -> str:

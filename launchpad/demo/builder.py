@@ -14,14 +14,16 @@ import socket
 import sqlite3
 from collections.abc import Sequence
 from contextlib import ExitStack
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from launchpad.demo.checklist import demo_checklist
 from launchpad.demo.configs import write_demo_configs
-from launchpad.demo.content import PROD_USERS, README, SITE_TEMPLATE, TEST_USERS
+from launchpad.demo.content import CHAT_TEMPLATE, PROD_USERS, README, SITE_TEMPLATE, TEST_USERS
 from launchpad.demo.launcher import CONFIG_FILE, DEMO_KIND, health, port_is_free
+from launchpad.demo.robot import robot_page_url, robot_webhook
 from launchpad.errors import UsageError
 from launchpad.golive.checklist import CHECKLIST_FILE
 from launchpad.scaffold import copy_bundled_playbooks
@@ -32,6 +34,8 @@ from launchpad.workspace import SITE_FILE, load_workspace
 ENVIRONMENTS = {"test": ("测试环境", False), "prod": ("生产环境", True)}
 DATABASES = {"test": ("data/test-users.db", TEST_USERS), "prod": ("data/prod-users.db", PROD_USERS)}
 _A_MONDAY = date(2024, 1, 1)
+CHAT_FILE = "chat.txt"
+DEMO_TIMEZONE = "Asia/Shanghai"  # site.yaml's, which the chat's dates must agree with
 
 
 def build_demo(target: Path) -> Path:
@@ -46,9 +50,12 @@ def build_demo(target: Path) -> Path:
         # Mark a new folder as a demo first, so a build interrupted halfway can be repeated.
         _write_config(root, {"kind": DEMO_KIND, "instance": instance,
                              "environments": {env: {"port": p} for env, p in ports.items()}})
-    site_text = SITE_TEMPLATE.substitute(test_port=ports["test"], prod_port=ports["prod"])
+    robot = {"robot_webhook": robot_webhook(ports["test"]), "robot_page": robot_page_url(ports["test"])}
+    site_text = SITE_TEMPLATE.substitute(test_port=ports["test"], prod_port=ports["prod"], **robot)
     (root / SITE_FILE).write_text(site_text, encoding="utf-8")
-    (root / "README.md").write_text(README, encoding="utf-8")
+    (root / "README.md").write_text(README.substitute(**robot), encoding="utf-8")
+    today = datetime.now(ZoneInfo(DEMO_TIMEZONE)).date()
+    (root / CHAT_FILE).write_text(CHAT_TEMPLATE.substitute(day=f"{today:%Y/%m/%d}"), encoding="utf-8")
     copy_bundled_playbooks(root / "playbooks", overwrite=True)
     write_demo_configs(root, ports)
     for env_name, (relative, rows) in DATABASES.items():

@@ -113,15 +113,33 @@ environments:
       login: http://127.0.0.1:$prod_port/login
       health: http://127.0.0.1:$prod_port/health
 
-# 通知渠道示例：群机器人的 webhook 含密钥，只能写引用（env:NAME / keyring:… / prompt）。
-# channels:
-#   feedback:
-#     kind: wecom
-#     webhook: env:DEMO_WECOM_WEBHOOK
-#     description: 试运行反馈群
+# 通知渠道：真实群机器人的 webhook 含密钥，只能写引用（env:NAME / keyring:… / prompt）。
+# group 是演示自带的本机替身机器人（不含任何密钥），收到的消息在 $robot_page 查看。
+channels:
+  group:
+    kind: wecom
+    webhook: $robot_webhook
+    description: 演示群（本机替身机器人）
+  # feedback:
+  #   kind: wecom
+  #   webhook: env:FEEDBACK_WEBHOOK
+  #   description: 试运行反馈群
 """)
 
-README = """\
+# A chat as copied from WeChat on a PC, dated the day the demo is built, for `issue paste`.
+CHAT_TEMPLATE = Template("""\
+王芳 $day 9:15
+登录页面点提交后一直转圈，然后白屏了
+有没有人看一下？
+刘科长 $day 9:17
+@王芳 我这边也是，用的是 IE 兼容模式
+张伟 $day 9:20
+收到，马上看
+周敏 $day 10:02
+导出的报表里“实际单位”一列是空的
+""")
+
+README = Template("""\
 # launchpad 演示工作区
 
 这是 `launchpad demo` 在本机生成的完整工作区，不需要任何服务器：
@@ -131,7 +149,10 @@ README = """\
 - `data/`：两个 SQLite 数据库，代表客户系统测试库与生产库中的用户表；
 - `backups/`：备份存放处；
 - `conf/`、`config-expect.yaml`：客户系统两个环境的配置文件，以及哪些差异是预期的；
-- 本机小网站：代表客户系统，每个环境一个端口，登录页显示当天的现场值班联系人。
+- 本机小网站：代表客户系统，每个环境一个端口，登录页显示当天的现场值班联系人；
+- `chat.txt`：从微信群复制下来的一段聊天，`launchpad issue paste chat.txt` 把它变成问题；
+- 演示群机器人 `group`：本机替身，`launchpad report daily --send group` 发到这里，
+  收到的消息在 $robot_page 查看。
 
 可以试试：
 
@@ -140,7 +161,11 @@ README = """\
     launchpad run onsite-acceptance --env prod
     launchpad hosts check --env prod
     launchpad config diff --env test --env prod
-"""
+    launchpad issue paste chat.txt --take 1+2,4
+    launchpad report daily --send group
+
+用完后停止本机小网站和替身机器人：`launchpad demo --stop --dir .`
+""")
 
 # (account, name, real unit 实际单位, attached unit 挂职单位, phone, role)
 PROD_USERS = [

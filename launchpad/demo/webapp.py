@@ -1,6 +1,6 @@
 """The demo's stand-in for the client's system: a tiny web app on 127.0.0.1, one port per
 environment, with a Chinese login page that shows today's on-site duty contact and a /health
-endpoint.
+endpoint; and the stand-in for the chat group's robot (`robot.py`).
 
 It exists so that the bundled playbooks (the login-page check above all) have something real
 to check on a newcomer's machine. It uses only the standard library and runs as its own
@@ -25,6 +25,8 @@ from string import Template
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
+
+from launchpad.demo import robot
 
 NOBODY = {"name": "（未排班）", "phone": ""}
 LOGIN_TEMPLATE = Path(__file__).with_name("login.html")
@@ -78,6 +80,18 @@ class DemoHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._answer(send_body=True)
 
+    def do_POST(self) -> None:
+        if urlsplit(self.path).path != "/robot/send":
+            self._send(HTTPStatus.NOT_FOUND, b"", "text/plain", True)
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        if not 0 < length <= robot.MAX_BODY:
+            self._send(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, b"", "text/plain", True)
+            return
+        answer = robot.receive(self.server.config_path.parent, self.rfile.read(length))
+        print(f"demo robot received a message ({length} bytes)", file=sys.stderr)
+        self._send(HTTPStatus.OK, json.dumps(answer).encode(), "application/json", True)
+
     def do_HEAD(self) -> None:
         self._answer(send_body=False)
 
@@ -87,6 +101,9 @@ class DemoHandler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.FOUND, b"", "text/plain", send_body, {"Location": "/login"})
         elif path == "/login":
             page = login_page(read_config(self.server.config_path), self.server.env_name)
+            self._send(HTTPStatus.OK, page.encode(), "text/html; charset=utf-8", send_body)
+        elif path == "/robot":
+            page = robot.robot_page(self.server.config_path.parent)
             self._send(HTTPStatus.OK, page.encode(), "text/html; charset=utf-8", send_body)
         elif path == "/health":
             # The instance token and pid let the launcher tell its own server from a stranger.

@@ -23,6 +23,10 @@ _FULL_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$")
 _DAY_OF_MONTH = re.compile(r"^(\d{1,2})[日号]$")
 _IN_DAYS = re.compile(r"^\+?(\d{1,3})\s*(?:d|天|days?)$|^\+(\d{1,3})$")
 _CLOCK = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
+# Days a go-live tool can mean. Python's own limits (years 1 and 9999) fail one time zone
+# away, where a day's UTC bounds or its neighbours fall outside them.
+EARLIEST = date(1970, 1, 1)
+LATEST = date(2999, 12, 31)
 
 
 def _normal(text: str) -> str:
@@ -39,7 +43,14 @@ def parse_day(text: str, today: date) -> date:
     if found is None:
         raise UsageError(f"cannot read {text!r} as a date",
                          hint="write e.g. 明天, 周五, 下周一, 11-25, 2025-11-25 or +3")
-    return found
+    return _within_range(found, text)
+
+
+def _within_range(day: date, text: str) -> date:
+    if not EARLIEST <= day <= LATEST:
+        raise UsageError(f"{text!r} is out of range",
+                         hint=f"give a day between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
+    return day
 
 
 def _parse_weekday(typed: str, today: date) -> date | None:
@@ -103,6 +114,7 @@ def parse_moment(text: str, zone: ZoneInfo, today: date) -> datetime:
             parsed = datetime.combine(day, time(hour, minute, second))
         except ValueError:
             raise UsageError(f"{text!r} is not a real time of day") from None
+    _within_range(parsed.date(), text)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
     return parsed.astimezone(UTC)

@@ -105,6 +105,27 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         line = getattr(exc, "lineno", None)
         raise UsageError(f"{source}{f':{line}' if line else ''}: {exc.message or exc}",
                          hint="fix the template, or delete it to use the bundled one") from None
+    except Exception as exc:
+        # A workspace template calling a helper wrongly (`fmt('no_such_label')`, `section(9)`)
+        # fails inside the helper; that is the template's mistake, not launchpad's.
+        written = where / name if where is not None else None
+        if written is None or not written.is_file():
+            raise
+        raise UsageError(f"{written}{_template_line(exc, written)}: {type(exc).__name__}: {exc}",
+                         hint="check how the template calls the helpers (see the bundled template), "
+                              "or delete it to use the bundled one") from None
+
+
+def _template_line(exc: BaseException, template: Path) -> str:
+    """`:LINE` of the template's innermost frame in the traceback (Jinja maps frames to the
+    template's own lines), or nothing."""
+    line = ""
+    frame = exc.__traceback__
+    while frame is not None:
+        if Path(frame.tb_frame.f_code.co_filename) == template:
+            line = f":{frame.tb_lineno}"
+        frame = frame.tb_next
+    return line
 
 
 def _format_of(name: str) -> str:

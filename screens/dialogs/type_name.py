@@ -13,8 +13,8 @@ from screens.i18n import t
 
 
 class TypeNameDialog(OneLineDialog):
-    def __init__(self, step_title: str, environment: str, detail: str = "") -> None:
-        body = t("prod.body", env=environment) + (f"\n\n{detail}" if detail else "")
+    def __init__(self, step_title: str, environment: str, detail: str = "", *, body: str = "") -> None:
+        body = (body or t("prod.body", env=environment)) + (f"\n\n{detail}" if detail else "")
         super().__init__(t("prod.title", step=step_title), body, danger=True)
         self.environment = environment
 

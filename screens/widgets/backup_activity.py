@@ -62,7 +62,16 @@ class BackupActivity(Horizontal):
         self.bar.update(total=None, progress=0)
         self._say(Text(t("bk.starting", op=operation, where=where), style="bold"))
 
+    def ask(self, operation: str, where: str) -> None:
+        """An operation that asks first (a restore): no bar until the person has answered,
+        so nothing on the screen suggests it already started."""
+        self.operation, self.where = operation, where
+        self.remove_class("-busy")
+        self._say(Text(t("bk.asking", op=operation, where=where), style="bold"))
+
     def advance(self, progress: BackupProgress) -> None:
+        if not self.has_class("-busy"):
+            self.add_class("-busy")
         done = human_size(progress.bytes)
         if progress.total:
             done = t("bk.of", done=done, total=human_size(progress.total))

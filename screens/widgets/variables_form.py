@@ -28,6 +28,8 @@ class VariablesForm(Vertical):
         height: auto;
     }
     VariablesForm > Label {
+        /* The form's width, so a long prompt wraps instead of running past the edge. */
+        width: 100%;
         margin-top: 1;
         color: $text-muted;
     }

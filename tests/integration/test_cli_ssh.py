@@ -22,6 +22,8 @@ from launchpad.workspace import load_workspace
 from tests.integration.sshd import SshdHost, SshLab
 from tests.scripted import ScriptedPrompter
 
+pytestmark = pytest.mark.integration
+
 CHECK_PLAYBOOK = """\
 name: check
 title: 远程检查

@@ -23,6 +23,8 @@ from tests.integration.conftest import TEST_TIMEOUTS
 from tests.integration.sshd import SshdHost, SshLab
 from tests.scripted import ScriptedPrompter
 
+pytestmark = pytest.mark.integration
+
 CANARY = "CANARY-7f3a9-secret"
 
 PLAYBOOK = """\

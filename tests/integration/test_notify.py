@@ -27,6 +27,8 @@ from launchpad.store import Store
 from launchpad.workspace import load_workspace
 from tests.workspaces import LOCAL_SITE, write_workspace
 
+pytestmark = pytest.mark.integration
+
 WECOM_KEY, DING_TOKEN, DING_SECRET = "wk-0d3c", "dt-7f21", "SECa1b2c3"
 FEISHU_TOKEN, FEISHU_SECRET = "fs-93aa", "fsec-55"
 CHANNELS = """\

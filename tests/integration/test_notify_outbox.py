@@ -25,6 +25,8 @@ from tests.integration.test_notify import CHANNELS, RobotLab, notify_workspace, 
 from tests.scripted import ScriptedPrompter
 from tests.workspaces import LOCAL_SITE, write_workspace
 
+pytestmark = pytest.mark.integration
+
 
 def free_port() -> int:
     with socket.socket() as probe:

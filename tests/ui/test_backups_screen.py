@@ -210,6 +210,23 @@ async def test_restore_on_production_needs_its_name_typed(demo: Path) -> None:
 
 
 @pytest.mark.anyio
+async def test_a_restore_shows_no_progress_before_productions_name_is_typed(demo: Path) -> None:
+    app = make_app(demo, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_opened(pilot)
+        await pilot.press("e")
+        screen = await open_backups(pilot)
+        await operate(pilot, screen, "t", "✓ Backup #1 of prod/users")
+        await pilot.press("r")
+        await wait_for_screen(pilot, TypeNameDialog)
+        bar = screen.query_one("#activity-bar")
+        assert not screen.activity.has_class("-busy") and bar.styles.display == "none"
+        assert "answer the question first" in activity(screen)
+        await pilot.press(*"prod", "enter")
+        await wait_until(pilot, lambda: screen.ready and "restored" in activity(screen), "the restore")
+
+
+@pytest.mark.anyio
 async def test_a_test_restore_asks_with_no_focused(demo: Path) -> None:
     app = make_app(demo)
     async with app.run_test(size=(80, 24)) as pilot:

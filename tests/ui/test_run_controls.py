@@ -119,8 +119,6 @@ async def test_a_refused_window_is_overridden_only_with_a_reason(ui_workspace: P
         assert [d["reason"] for d in overrides] == ["client approved in writing"]
 
 
-@pytest.mark.skipif(not hasattr(__import__("launchpad.engine").engine.Engine, "_offer_rollback"),
-                    reason="this engine does not offer a rollback after an abort")
 async def test_abort_after_a_failure_offers_the_rollback(ui_workspace: Path) -> None:
     app = LaunchpadApp(ui_workspace, watch_hosts=False, now=lambda: FIXED_NOW)
     async with app.run_test(size=(100, 30)) as pilot:

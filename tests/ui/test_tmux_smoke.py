@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import missing
+
 DEADLINE = 90.0  # seconds for each wait; the demo starts a web app and Textual on a slow CI box
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
 class Terminal:
@@ -51,6 +52,8 @@ class Terminal:
 
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    if shutil.which("tmux") is None:
+        missing("tmux", "not on PATH")
     terminal = Terminal(f"launchpad-smoke-{os.getpid()}")
     try:
         yield terminal
@@ -88,6 +91,11 @@ def test_launchpad_demo_runs_a_playbook_in_a_real_terminal(terminal: Terminal, t
     deadline = time.monotonic() + DEADLINE
     while "smoke" in terminal.tmux("list-sessions") and time.monotonic() < deadline:
         time.sleep(0.2)
+    assert "smoke" not in terminal.tmux("list-sessions"), "the app did not quit on ctrl+q"
+    from launchpad.demo.launcher import health, read_demo_config
+
+    ports = [env["port"] for env in read_demo_config(demo)["environments"].values()]
+    assert all(health(port) is None for port in ports), "quitting the app stops the demo's web app"
 
 
 def test_issues_are_logged_from_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:

@@ -1,0 +1,82 @@
+"""Option types and output files shared by the commands.
+
+Format names are one set everywhere — `text`, `markdown`, `html`, `json`, `xlsx` — and the
+older spellings `txt` and `md` are still accepted for them.
+
+Numbers given on the command line reach SQLite, whose integers stop at 2**63 - 1; a larger one
+was an internal error. A report written with `--out` goes to a temporary file beside the
+target and is renamed over it only when complete, so a failed write leaves nothing half-written
+and a failure names the file and the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from launchpad.errors import UsageError
+
+SQLITE_MAX = 2**63 - 1
+
+STORE_ID = click.IntRange(1, SQLITE_MAX)
+LIMIT = click.IntRange(0, SQLITE_MAX)
+
+FORMAT_ALIASES = {"txt": "text", "md": "markdown"}
+
+
+class FormatChoice(click.Choice):
+    """A `--format` option: the shared names, and the old spellings as aliases."""
+
+    name = "format"
+
+    def __init__(self, *formats: str) -> None:
+        super().__init__(formats, case_sensitive=False)
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if isinstance(value, str):
+            value = FORMAT_ALIASES.get(value.strip().lower(), value)
+        return str(super().convert(value, param, ctx))
+
+
+def write_output(path: Path, write: Callable[[Path], object]) -> None:
+    """Call `write` with a temporary path beside `path`, then move the result to `path`."""
+    folder = path.parent
+    if not folder.is_dir():
+        why = "is not a folder" if folder.exists() else "does not exist"
+        raise UsageError(f"cannot write {path}: {folder} {why}",
+                         hint="create the folder first, or give another --out path")
+    if path.is_dir():
+        raise UsageError(f"cannot write {path}: it is a folder", hint="give a file name with --out")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UsageError(f"cannot write {path}: the file is read-only",
+                         hint="give another --out path, or make the file writable")
+    try:
+        handle, partial_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=folder)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    os.close(handle)
+    partial = Path(partial_name)
+    try:
+        write(partial)
+        # mkstemp makes the file 0600; the report gets the mode any new file would have.
+        umask = os.umask(0)
+        os.umask(umask)
+        partial.chmod(0o666 & ~umask)
+        partial.replace(path)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def write_output_text(path: Path, text: str) -> None:
+    write_output(path, lambda partial: partial.write_text(text, encoding="utf-8"))
+
+
+def _cannot_write(path: Path, exc: OSError) -> UsageError:
+    return UsageError(f"cannot write {path}: {exc.strerror or exc}",
+                      hint="check the folder's permissions and free space, or give another --out path")

@@ -1,0 +1,49 @@
+"""Reading a pasted chat from a file or stdin, whatever Windows saved it as.
+
+Chat copied on a Chinese Windows desktop is often saved by Notepad as GBK ("ANSI") or as
+UTF-16 with a byte-order mark, not as UTF-8. Those are decoded; a file that is not text at all
+(a screenshot, a program, a zip) is refused rather than echoed back as bytes.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from launchpad.errors import UsageError
+
+# Text a person copied holds few control characters (a vertical tab from Word, an ESC);
+# a binary file decoded by GB18030, which accepts most byte pairs, holds many.
+_MAX_CONTROL_SHARE = 0.02
+_FEW_CONTROLS = 8
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f")
+
+
+def decode_pasted(raw: bytes, name: str) -> str:
+    """The text of a pasted file: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030
+    (which includes GBK and GB2312)."""
+    text = _decode(raw, name)
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in _ALLOWED_CONTROLS or ch == "\x7f")
+    if controls > _FEW_CONTROLS and controls / len(text) > _MAX_CONTROL_SHARE:
+        raise _not_text(name, f"{controls} of its {len(text)} characters are control characters")
+    return text
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _not_text(name, "it starts like UTF-16 text but is not") from None
+    if b"\x00" in raw:
+        raise _not_text(name, "it holds NUL bytes")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _not_text(name, "it is neither UTF-8 nor GBK text")
+
+
+def _not_text(name: str, why: str) -> UsageError:
+    return UsageError(f"{name} is not a chat copied as text: {why}",
+                      hint="copy the messages from WeChat/WeCom, save them as text (UTF-8 or GBK) and paste again")
