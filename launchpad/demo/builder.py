@@ -19,13 +19,16 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from launchpad.demo.checklist import demo_checklist
 from launchpad.demo.configs import write_demo_configs
 from launchpad.demo.content import CHAT_TEMPLATE, PROD_USERS, README, SITE_TEMPLATE, TEST_USERS
 from launchpad.demo.launcher import CONFIG_FILE, DEMO_KIND, health, port_is_free
 from launchpad.demo.robot import robot_page_url, robot_webhook
 from launchpad.errors import UsageError
+from launchpad.golive.checklist import CHECKLIST_FILE
 from launchpad.scaffold import copy_bundled_playbooks
 from launchpad.site import Site
+from launchpad.sitetime import site_today
 from launchpad.workspace import SITE_FILE, load_workspace
 
 ENVIRONMENTS = {"test": ("测试环境", False), "prod": ("生产环境", True)}
@@ -58,6 +61,9 @@ def build_demo(target: Path) -> Path:
     for env_name, (relative, rows) in DATABASES.items():
         create_users_database(root / relative, rows, ENVIRONMENTS[env_name][0])
     site = load_workspace(root).site  # what was written must load, or the demo is broken
+    checklist = root / CHECKLIST_FILE
+    if not checklist.exists():  # a rebuilt demo keeps the list someone has been working on
+        checklist.write_text(demo_checklist(site_today(site.tz)), encoding="utf-8")
     _write_config(root, demo_config(site, ports, instance))
     return root
 
