@@ -14,7 +14,7 @@ import socket
 import sqlite3
 from collections.abc import Sequence
 from contextlib import ExitStack
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,6 +35,7 @@ ENVIRONMENTS = {"test": ("测试环境", False), "prod": ("生产环境", True)}
 DATABASES = {"test": ("data/test-users.db", TEST_USERS), "prod": ("data/prod-users.db", PROD_USERS)}
 _A_MONDAY = date(2024, 1, 1)
 CHAT_FILE = "chat.txt"
+CHAT_LAST_MESSAGE = time(10, 2)  # the sample chat's last message, site time
 DEMO_TIMEZONE = "Asia/Shanghai"  # site.yaml's, which the chat's dates must agree with
 
 
@@ -54,8 +55,8 @@ def build_demo(target: Path) -> Path:
     site_text = SITE_TEMPLATE.substitute(test_port=ports["test"], prod_port=ports["prod"], **robot)
     (root / SITE_FILE).write_text(site_text, encoding="utf-8")
     (root / "README.md").write_text(README.substitute(**robot), encoding="utf-8")
-    today = datetime.now(ZoneInfo(DEMO_TIMEZONE)).date()
-    (root / CHAT_FILE).write_text(CHAT_TEMPLATE.substitute(day=f"{today:%Y/%m/%d}"), encoding="utf-8")
+    day = sample_chat_day(datetime.now(ZoneInfo(DEMO_TIMEZONE)))
+    (root / CHAT_FILE).write_text(CHAT_TEMPLATE.substitute(day=f"{day:%Y/%m/%d}"), encoding="utf-8")
     copy_bundled_playbooks(root / "playbooks", overwrite=True)
     write_demo_configs(root, ports)
     for env_name, (relative, rows) in DATABASES.items():
@@ -169,3 +170,9 @@ def demo_config(site: Site, ports: dict[str, int], instance: str) -> dict[str, A
         },
         "duty": duty,
     }
+
+
+def sample_chat_day(now: datetime) -> date:
+    """The day the sample chat took place: today once its last message (10:02) is past, else
+    yesterday. A demo built before ten in the morning must not paste messages from the future."""
+    return now.date() if now.time() >= CHAT_LAST_MESSAGE else now.date() - timedelta(days=1)
