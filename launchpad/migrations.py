@@ -33,6 +33,7 @@ from launchpad.errors import StoreDamaged, StoreError
 from launchpad.issues.schema import create_issue_tables
 from launchpad.notify.schema import OUTBOX_SUPERSEDES, OUTBOX_V1
 from launchpad.sitetime import utc_now
+from launchpad.users.schema import USER_IMPORT_PLANS_V1, USER_IMPORTS_V1
 
 BUSY_TIMEOUT_MS = 10_000
 # How long a write waits for another process's lock, in busy timeouts, before it gives up.
@@ -213,6 +214,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "backup verification details as phrases", _add_verify_phrase),
     Migration(9, "outbox: a newer copy of a report replaces a queued one", OUTBOX_SUPERSEDES),
     Migration(10, "the process running each restore", _add_restore_owner),
+    Migration(11, "user imports, the rows each wrote, the plans people read", USER_IMPORTS_V1 + USER_IMPORT_PLANS_V1),
 )
 
 _LEDGER = ("CREATE TABLE IF NOT EXISTS migrations "

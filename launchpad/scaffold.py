@@ -11,10 +11,17 @@ from __future__ import annotations
 import contextlib
 import shutil
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from launchpad.errors import UsageError
+from launchpad.golive.checklist import CHECKLIST_FILE
+from launchpad.golive.template import Owners, checklist_template
 from launchpad.playbook import BUNDLED_DIR
+from launchpad.sitetime import site_today
 from launchpad.workspace import SITE_FILE
+
+# The contacts SITE_TEMPLATE names, as the bundled checklist's owners.
+INIT_OWNERS = Owners(pm="pm", engineer="engineer", ops="engineer", client="client-it")
 
 GITIGNORE = """\
 # launchpad 的本地状态（运行记录、审计日志、已信任的主机密钥）只属于这台电脑。
@@ -22,6 +29,8 @@ GITIGNORE = """\
 .launchpad/
 # 备份含客户数据，绝不进入版本库。Backups hold client data: never commit them.
 backups/*
+# 初始密码分发表含明文密码，绝不进入版本库。Hand-outs hold plain initial passwords: never commit them.
+handouts/
 """
 
 SITE_TEMPLATE = """\
@@ -181,6 +190,12 @@ def init_workspace(target: Path) -> list[Path]:
         if not gitignore.exists():  # a site's own .gitignore is theirs to keep
             gitignore.write_text(GITIGNORE, encoding="utf-8")
             created.append(gitignore)
+        checklist = root / CHECKLIST_FILE
+        # Dated on the site's today: SITE_TEMPLATE's zone, whatever the laptop's clock says.
+        if not checklist.exists():  # a go-live already under way keeps its own list
+            checklist.write_text(checklist_template(site_today(ZoneInfo("Asia/Shanghai")), INIT_OWNERS),
+                                 encoding="utf-8")
+            created.append(checklist)
         created += copy_bundled_playbooks(root / "playbooks", overwrite=False)
         # Last: its presence is what makes the folder a workspace (and what a second init refuses).
         site_file.write_text(SITE_TEMPLATE, encoding="utf-8")

@@ -111,6 +111,9 @@ def check(door: Door, playbooks: tuple[str, ...]) -> None:
         from launchpad.configdiff.expectations import EXPECTATIONS_FILE, expectation_problems
 
         problems += expectation_problems(root / EXPECTATIONS_FILE, EXPECTATIONS_FILE, site)
+        from launchpad.golive.checklist import checklist_file_problems
+
+        problems += checklist_file_problems(root, site, {p.stem for p in list_playbooks(root)})
     for warning in warnings:
         click.echo(click.style(f"{warning.file}:{warning.line}:{warning.col}: warning: {warning.message}",
                                fg="yellow"), err=True)
@@ -121,10 +124,15 @@ def check(door: Door, playbooks: tuple[str, ...]) -> None:
 
 
 @click.command()
-@click.argument("what", type=click.Choice(["site", "playbook", "answers"]))
+@click.argument("what", type=click.Choice(["site", "playbook", "answers", "import-mapping", "golive"]))
 def schema(what: str) -> None:
-    """Print the JSON Schema of site.yaml, a playbook or an answers file (for editors)."""
-    if what == "site":
+    """Print the JSON Schema of site.yaml, a playbook, an answers file, a user-import mapping or
+    golive.yaml (for editors)."""
+    if what == "golive":
+        from launchpad.golive.checklist import checklist_json_schema
+
+        document = checklist_json_schema()
+    elif what == "site":
         from launchpad.site import Site
 
         document = Site.model_json_schema()
@@ -132,6 +140,10 @@ def schema(what: str) -> None:
         from launchpad.playbook import playbook_json_schema
 
         document = playbook_json_schema()
+    elif what == "import-mapping":
+        from launchpad.users.mapping import mapping_json_schema
+
+        document = mapping_json_schema()
     else:
         from launchpad.answers import Answers
 

@@ -14,24 +14,28 @@ import socket
 import sqlite3
 from collections.abc import Sequence
 from contextlib import ExitStack
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from launchpad.demo.checklist import demo_checklist
 from launchpad.demo.configs import write_demo_configs
 from launchpad.demo.content import CHAT_TEMPLATE, PROD_USERS, README, SITE_TEMPLATE, TEST_USERS
 from launchpad.demo.launcher import CONFIG_FILE, DEMO_KIND, health, port_is_free
 from launchpad.demo.robot import robot_page_url, robot_webhook
 from launchpad.errors import UsageError
+from launchpad.golive.checklist import CHECKLIST_FILE
 from launchpad.scaffold import copy_bundled_playbooks
 from launchpad.site import Site
+from launchpad.sitetime import site_today
 from launchpad.workspace import SITE_FILE, load_workspace
 
 ENVIRONMENTS = {"test": ("测试环境", False), "prod": ("生产环境", True)}
 DATABASES = {"test": ("data/test-users.db", TEST_USERS), "prod": ("data/prod-users.db", PROD_USERS)}
 _A_MONDAY = date(2024, 1, 1)
 CHAT_FILE = "chat.txt"
+CHAT_LAST_MESSAGE = time(10, 2)  # the sample chat's last message, site time
 DEMO_TIMEZONE = "Asia/Shanghai"  # site.yaml's, which the chat's dates must agree with
 
 
@@ -51,13 +55,16 @@ def build_demo(target: Path) -> Path:
     site_text = SITE_TEMPLATE.substitute(test_port=ports["test"], prod_port=ports["prod"], **robot)
     (root / SITE_FILE).write_text(site_text, encoding="utf-8")
     (root / "README.md").write_text(README.substitute(**robot), encoding="utf-8")
-    today = datetime.now(ZoneInfo(DEMO_TIMEZONE)).date()
-    (root / CHAT_FILE).write_text(CHAT_TEMPLATE.substitute(day=f"{today:%Y/%m/%d}"), encoding="utf-8")
+    day = sample_chat_day(datetime.now(ZoneInfo(DEMO_TIMEZONE)))
+    (root / CHAT_FILE).write_text(CHAT_TEMPLATE.substitute(day=f"{day:%Y/%m/%d}"), encoding="utf-8")
     copy_bundled_playbooks(root / "playbooks", overwrite=True)
     write_demo_configs(root, ports)
     for env_name, (relative, rows) in DATABASES.items():
         create_users_database(root / relative, rows, ENVIRONMENTS[env_name][0])
     site = load_workspace(root).site  # what was written must load, or the demo is broken
+    checklist = root / CHECKLIST_FILE
+    if not checklist.exists():  # a rebuilt demo keeps the list someone has been working on
+        checklist.write_text(demo_checklist(site_today(site.tz)), encoding="utf-8")
     _write_config(root, demo_config(site, ports, instance))
     return root
 
@@ -163,3 +170,9 @@ def demo_config(site: Site, ports: dict[str, int], instance: str) -> dict[str, A
         },
         "duty": duty,
     }
+
+
+def sample_chat_day(now: datetime) -> date:
+    """The day the sample chat took place: today once its last message (10:02) is past, else
+    yesterday. A demo built before ten in the morning must not paste messages from the future."""
+    return now.date() if now.time() >= CHAT_LAST_MESSAGE else now.date() - timedelta(days=1)

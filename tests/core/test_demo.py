@@ -197,3 +197,16 @@ def test_config_tells_the_web_app_each_weekdays_duty(demo_root: Path) -> None:
     assert set(config["duty"]) == {str(day) for day in range(7)}
     assert config["duty"]["0"]["primary"]["name"] == "张伟"
     assert config["duty"]["6"]["primary"]["name"] == "刘洋"
+
+
+def test_the_sample_chat_never_took_place_in_the_future() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from launchpad.demo.builder import sample_chat_day
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    early = datetime(2026, 12, 5, 5, 59, tzinfo=shanghai)
+    late = datetime(2026, 12, 5, 10, 2, tzinfo=shanghai)
+    assert str(sample_chat_day(early)) == "2026-12-04"
+    assert str(sample_chat_day(late)) == "2026-12-05"

@@ -1,0 +1,101 @@
+"""`launchpad golive`: how far the site is from go-live, from the checklist in `golive.yaml`,
+and `launchpad golive sign ITEM`: a named person signs off an item proved by a sign-off."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from launchpad.errors import UsageError
+
+
+def _open(ctx: Any) -> tuple[Any, Any, Any]:
+    from launchpad.golive.checklist import load_checklist
+    from launchpad.playbook import list_playbooks
+
+    workspace = ctx.workspace()
+    names = {path.stem for path in list_playbooks(workspace.root)}
+    return workspace, load_checklist(workspace.root, workspace.site, names), ctx.store(workspace)
+
+
+@click.group("golive", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print every item and the summary as JSON.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of the table and summary (default: the site's).")
+@click.pass_context
+def golive(click_ctx: click.Context, as_json: bool, lang: str | None) -> None:
+    """The go-live checklist: done, open, late and blocked items per owner, the critical items
+    that stop go-live, and a go/no-go summary to paste. Exit 1 when it is a no-go."""
+    if click_ctx.invoked_subcommand is not None:
+        return
+    from datetime import UTC, datetime
+
+    from launchpad.cli import actor_name
+    from launchpad.golive.progress import evaluate, owner_name, record_changes, state_word, summary_text
+    from launchpad.phrases import phrase, render
+    from launchpad.safetext import one_line
+    from launchpad.sitetime import site_today
+
+    workspace, checklist, store = _open(click_ctx.obj)
+    site = workspace.site
+    lang = lang or site.site.language
+    progress = evaluate(checklist, site, store, workspace.backups_dir,
+                        today=site_today(site.tz), now=datetime.now(UTC))
+    record_changes(store, actor_name(), progress)
+    if as_json:
+        click.echo(json.dumps(progress.as_dict(site, lang), ensure_ascii=False, indent=2))
+    else:
+        for p in progress.items:
+            mark, colour = ("✓", "green") if p.state == "done" else ("–", None) if p.state == "not_applicable" else \
+                ("✗", "red") if p.stops_golive else ("!", "yellow") if p.late else ("·", None)
+            state = render(state_word(p), lang) + (f" · {render(phrase('golive.late'), lang)}" if p.late else "")
+            # People's words (titles, reasons, notes) stay one line each, and carry no escapes
+            # that would recolour or rewrite the terminal.
+            proof = one_line(render(p.finding.said, lang) if p.finding is not None else (p.item.reason or ""))
+            click.echo(click.style(mark, fg=colour, bold=True) + f" {p.item.id}  {one_line(p.item.title)}  "
+                       f"[{one_line(owner_name(site, p.item.owner))} · {p.item.due.isoformat()} · {state}]"
+                       + (f"  {proof}" if proof else ""))
+        click.echo("")
+        for owner, row in progress.by_owner().items():
+            click.echo(f"  {one_line(owner_name(site, owner))}: " + ", ".join(
+                f"{render(phrase(f'golive.state.{k}') if k != 'late' else phrase('golive.late'), lang)} {v}"
+                for k, v in row.items()))
+        click.echo("")
+        click.echo(summary_text(progress, site, lang))
+    if not progress.go:
+        raise SystemExit(1)
+
+
+@golive.command("sign")
+@click.argument("item_id", metavar="ITEM")
+@click.option("--by", "by", required=True, help="Name of the person signing off.")
+@click.option("--note", default="", help="What was checked (needed for a critical item).")
+@click.pass_obj
+def sign(ctx: Any, item_id: str, by: str, note: str) -> None:
+    """Sign off ITEM, an item proved by a sign-off; the sign-off goes to the audit log."""
+    from launchpad.cli import actor_name
+    from launchpad.golive.checklist import CHECKLIST_FILE, SignOffProof
+    from launchpad.golive.proofs import record_sign_off
+
+    _, checklist, store = _open(ctx)
+    item = checklist.item(item_id)
+    if item is None:
+        raise UsageError(f"no item {item_id!r} in {CHECKLIST_FILE}",
+                         hint=f"items: {', '.join(i.id for i in checklist.items) or 'none'}")
+    if not isinstance(item.proof, SignOffProof):
+        raise UsageError(f"item {item_id!r} is not proved by a sign-off" +
+                         (": a run or a backup proves it" if item.proof is not None else ""),
+                         hint=f"give it `proof: {{sign_off: true}}` in {CHECKLIST_FILE}, or set its status there")
+    if not by.strip():
+        raise UsageError("a sign-off needs the name of the person signing; none was given",
+                         hint="add --by NAME")
+    if item.critical and not note.strip():
+        raise UsageError(f"{item_id} is critical: its sign-off needs a note saying what was checked",
+                         hint="add --note TEXT")
+    record_sign_off(store, actor_name(), item, checklist.version, by.strip(), note.strip())
+    click.echo(f"{item_id}: signed off by {by.strip()} for {checklist.version}")
+
+
+COMMANDS = [golive]

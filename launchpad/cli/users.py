@@ -1,0 +1,243 @@
+"""`launchpad users check|plan|compare|import|imports|rollback|handout`: a thin layer over
+`launchpad.users`. Exit 0 when everything is fine, 1 when rows have problems or an import was
+refused, 2 for input launchpad cannot use (a file that is not a sheet, a bad mapping)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from launchpad.errors import UsageError
+
+LANG = click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the reasons (default: site.yaml's).")
+MAPPING = click.option("--mapping", "-m", metavar="FILE", help="The mapping (default: the workspace's imports/*.yaml).")
+FILE = click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+
+
+def _workspace(ctx: Any, required: bool) -> Any:
+    from launchpad.errors import WorkspaceNotFound
+
+    try:
+        return ctx.workspace()
+    except WorkspaceNotFound:
+        if required:
+            raise
+        return None
+
+
+def _lang(workspace: Any, lang: str | None) -> str:
+    return lang or (workspace.site.site.language if workspace is not None else "zh")
+
+
+def _ask_secret(label: str) -> str:
+    if not sys.stdin.isatty():
+        from launchpad.errors import SecretUnavailable
+
+        raise SecretUnavailable(f"{label} is set to prompt, but there is no terminal", hint="use env:NAME")
+    return str(click.prompt(f"  {label}", hide_input=True, err=True))
+
+
+@contextlib.contextmanager
+def _target(ctx: Any, workspace: Any, env_name: str, database: str | None) -> Iterator[tuple[Any, Any, str]]:
+    """(store, target session, actor) for env_name's database."""
+    from launchpad.cli import actor_name
+    from launchpad.connect import HostConnections
+    from launchpad.users.operations import target_session
+
+    actor = actor_name()
+    workspace.environment(env_name)
+    store = ctx.store(workspace)
+    try:
+        with HostConnections(workspace, env_name, store=store, actor=actor) as connections, \
+                target_session(workspace, env_name, database, connections.transport_for,
+                               lambda action, target, detail: store.audit(actor, action, target, detail),
+                               _ask_secret) as session:
+            yield store, session, actor
+    finally:
+        store.close()
+
+
+def _print_notes(notes: list[Any], lang: str) -> None:
+    from launchpad.phrases import render
+
+    for note in notes:
+        click.echo(f"  note: {render(note, lang)}", err=True)
+
+
+def _print_problems(problems: list[Any], lang: str, limit: int) -> None:
+    from launchpad.phrases import render
+
+    for problem in problems[:limit]:
+        click.echo(f"  {problem.sheet}!{problem.column}{problem.row} {problem.header} {problem.value!r}: "
+                   f"{render(problem.reason, lang)}")
+    if len(problems) > limit:
+        click.echo(f"  … {len(problems) - limit} more (all of them in the annotated copy, or --limit)")
+
+
+@click.group("users")
+def users() -> None:
+    """Import users from the client's sheet: check, plan, import, roll back, hand out passwords."""
+
+
+@users.command("check")
+@FILE
+@MAPPING
+@click.option("--env", "env_name", metavar="ENV", help="Also check against ENV's target (units, values taken).")
+@click.option("--annotated", type=click.Path(path_type=Path, dir_okay=False), metavar="PATH",
+              help="Where the annotated copy goes (default: FILE's name + .checked.xlsx beside it).")
+@click.option("--limit", default=200, show_default=True, help="Problems printed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+@LANG
+@click.pass_obj
+def users_check(ctx: Any, file: Path, mapping: str | None, env_name: str | None, annotated: Path | None, limit: int,
+                as_json: bool, lang: str | None) -> None:
+    """Check every row of FILE; list every problem and write an annotated copy for the client."""
+    from launchpad.phrases import render
+    from launchpad.users.annotate import write_annotated
+    from launchpad.users.mapping import load_mapping
+    from launchpad.users.operations import check_file, find_mapping, plan_workbook
+    from launchpad.users.sources import read_workbook
+
+    workspace = _workspace(ctx, required=env_name is not None)
+    mapping_path = find_mapping(workspace.root if workspace else None, mapping)
+    lang = _lang(workspace, lang)
+    if env_name is None:
+        checked = check_file(file, mapping_path)
+        workbook, result = checked.workbook, checked.result
+    else:
+        loaded = load_mapping(mapping_path)
+        workbook = read_workbook(file)
+        with _target(ctx, workspace, env_name, loaded.database) as (_, session, _actor):
+            planned = plan_workbook(workbook, loaded, session, env_name)
+        result = planned.result
+    problems = result.problems
+    if as_json:
+        click.echo(json.dumps([{"sheet": p.sheet, "row": p.row, "column": p.column, "header": p.header,
+                                "value": p.value, "reason": render(p.reason, lang)} for p in problems],
+                              ensure_ascii=False, indent=2))
+    else:
+        _print_notes(result.notes, lang)
+        _print_problems(problems, lang, limit)
+    rows = len(result.rows)
+    bad_rows = rows - len(result.good_rows)
+    if problems:
+        out = annotated or file.with_name(f"{file.stem}.checked.xlsx")
+        write_annotated(workbook, result, out, lang)
+        click.echo(f"{rows} row(s): {bad_rows} with {len(problems)} problem(s); annotated copy: {out}", err=True)
+        raise SystemExit(1)
+    checked_what = "" if result.against_target else " (not checked against a target: pass --env ENV)"
+    click.echo(f"{rows} row(s), no problems{checked_what}.", err=True)
+
+
+@users.command("plan")
+@FILE
+@MAPPING
+@click.option("--env", "env_name", required=True, metavar="ENV", help="The environment to plan against.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole plan as JSON.")
+@click.option("--limit", default=200, show_default=True, help="Rows printed.")
+@LANG
+@click.pass_obj
+def users_plan(ctx: Any, file: Path, mapping: str | None, env_name: str, as_json: bool, limit: int,
+               lang: str | None) -> None:
+    """What `users import` would do to ENV, row by row, with counts per unit. Writes nothing."""
+    from launchpad.users.mapping import load_mapping
+    from launchpad.users.operations import file_sha256, find_mapping, plan_workbook
+    from launchpad.users.planlog import record_plan
+    from launchpad.users.sources import read_workbook
+
+    workspace = _workspace(ctx, required=True)
+    loaded = load_mapping(find_mapping(workspace.root, mapping))
+    workbook = read_workbook(file)
+    lang = _lang(workspace, lang)
+    with _target(ctx, workspace, env_name, loaded.database) as (store, session, actor):
+        planned = plan_workbook(workbook, loaded, session, env_name)
+        plan_id = record_plan(store, env_name, file.name, file_sha256(file), planned.plan, actor)
+    plan = planned.plan
+    if as_json:
+        click.echo(json.dumps({"plan": plan_id, **plan.to_json()}, ensure_ascii=False, indent=2))
+    else:
+        _print_notes(planned.result.notes, lang)
+        _print_plan(plan, lang, limit)
+        click.echo(f"plan {plan_id} recorded: `launchpad users import` says what changed in {env_name} since",
+                   err=True)
+    if plan.counts()["rejected"]:
+        raise SystemExit(1)
+
+
+@users.command("compare")
+@click.option("--env", "env_names", required=True, multiple=True, metavar="ENV", help="Two environments.")
+@click.option("--database", metavar="KEY", help="The databases' key in site.yaml (default: each one's only one).")
+@click.option("--limit", default=200, show_default=True, help="Differences printed.")
+@click.pass_obj
+def users_compare(ctx: Any, env_names: tuple[str, ...], database: str | None, limit: int) -> None:
+    """Users present in one environment and not the other, or different (test and production alike)."""
+    from launchpad.users.compare import compare_states
+    from launchpad.users.ruoyi import read_state
+
+    if len(env_names) != 2 or env_names[0] == env_names[1]:
+        raise UsageError("compare needs two different environments", hint="--env test --env prod")
+    workspace = _workspace(ctx, required=True)
+    states = []
+    for env_name in env_names:
+        with _target(ctx, workspace, env_name, database) as (_, session, _actor):
+            states.append(read_state(session))
+    left, right = env_names
+    found = compare_states(left, states[0], right, states[1])
+    for difference in found[:limit]:
+        if difference.only_in:
+            click.echo(f"  {difference.key}: only in {difference.only_in}")
+        else:
+            changed = ", ".join(f"{f}: {a!r} ({left}) ≠ {b!r} ({right})" for f, (a, b) in difference.fields.items())
+            click.echo(f"  {difference.key}: {changed}")
+    if len(found) > limit:
+        click.echo(f"  … {len(found) - limit} more (--limit)")
+    click.echo(f"{len(states[0].users)} user(s) in {left}, {len(states[1].users)} in {right}; "
+               f"{len(found)} differ.", err=True)
+    if found:
+        raise SystemExit(1)
+
+
+def _print_plan(plan: Any, lang: str, limit: int) -> None:
+    shown = 0
+    for user in plan.users:
+        if user.action == "unchanged":
+            continue
+        shown += 1
+        if shown > limit:
+            continue
+        where = f"{user.sheet}!{user.row}"
+        if user.action == "insert":
+            click.echo(f"  + {user.key} ({where}) into {user.unit}; roles {', '.join(user.roles_added) or '-'}")
+        elif user.action == "update":
+            changes = ", ".join(f"{c}: {old!r} → {new!r}" for c, (old, new) in user.changes.items())
+            extra = [f"roles +{', '.join(user.roles_added)}"] if user.roles_added else []
+            extra += [f"posts +{', '.join(user.posts_added)}"] if user.posts_added else []
+            click.echo(f"  ~ {user.key} ({where}): {', '.join(filter(None, [changes, *extra]))}")
+        else:
+            click.echo(f"  ✗ {user.key or '?'} ({where}): rejected")
+            _print_problems(user.problems, lang, 20)
+    if shown > limit:
+        click.echo(f"  … {shown - limit} more (--limit, or --json)")
+    click.echo("  unit: insert / update / unchanged / rejected")
+    for unit, counts in plan.counts_by_unit().items():
+        click.echo(f"  {unit}: {counts['insert']} / {counts['update']} / {counts['unchanged']} / {counts['rejected']}")
+    total = plan.counts()
+    click.echo(f"plan: {total['insert']} insert, {total['update']} update, {total['unchanged']} unchanged, "
+               f"{total['rejected']} rejected", err=True)
+
+
+def _register() -> None:
+    from launchpad.cli import users_apply
+
+    for command in users_apply.COMMANDS:
+        users.add_command(command)
+
+
+_register()
+COMMANDS = [users]

@@ -1,0 +1,263 @@
+"""`launchpad users import|imports|rollback|handout`: the commands that write, registered on
+the `users` group of `launchpad.cli.users`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+class _ProgressLine:
+    """One line rewritten in place on a terminal; a line every 10 s otherwise (logs, CI)."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self._last = -10.0
+
+    def __call__(self, progress: Any) -> None:
+        left = ""
+        if progress.done:
+            remaining = progress.elapsed / progress.done * (progress.total - progress.done)
+            left = f", about {remaining:.0f} s left"
+        line = f"{progress.describe()}{left}"
+        if self.tty:
+            click.echo(f"\r  {line:<78}", nl=False, err=True)
+        elif progress.elapsed - self._last >= 10 or progress.done == progress.total:
+            self._last = progress.elapsed
+            click.echo(f"  {line}", err=True)
+
+    def done(self) -> None:
+        if self.tty:
+            click.echo("\r" + " " * 80 + "\r", nl=False, err=True)
+
+
+def _hashing_estimate(count: int, cost: int) -> str:
+    import os
+
+    from launchpad.users.passwords import bcrypt_2a
+
+    started = time.monotonic()
+    bcrypt_2a("estimate-only", cost)
+    one = time.monotonic() - started
+    cores = os.cpu_count() or 1
+    return (f"{count} new user(s): hashing at bcrypt cost {cost} takes about {one * count / cores:.0f} s "
+            f"on {cores} core(s) ({one * 1000:.0f} ms per hash)")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--mapping", "-m", metavar="FILE", help="The mapping (default: the workspace's imports/*.yaml).")
+@click.option("--env", "env_name", required=True, metavar="ENV", help="The environment to import into.")
+@click.option("--skip-rejected", is_flag=True, help="Import the good rows even when others are rejected.")
+@click.option("--yes", "-y", is_flag=True, help="Confirm without asking (production still needs its name).")
+@click.option("--confirm", "confirm_env", metavar="ENV", help="Production's name, typed in advance (scripts).")
+@click.option("--backup-age", default="2h", show_default=True, help="On production: the newest backup's maximum age.")
+@click.option("--batch", "batch_size", default=500, show_default=True, help="Rows per transaction.")
+@click.pass_obj
+def users_import(ctx: Any, file: Path, mapping: str | None, env_name: str, skip_rejected: bool, yes: bool,
+                 confirm_env: str | None, backup_age: str, batch_size: int) -> None:
+    """Plan FILE against ENV, confirm, then apply it; new users' passwords go to hand-out files."""
+    from launchpad.cli.prompter import CliPrompter
+    from launchpad.cli.users import _print_notes, _print_plan, _target, _workspace
+    from launchpad.users.apply import ImportTarget, apply_plan
+    from launchpad.users.guard import ImportRefused, confirm_import, require_fresh_backup
+    from launchpad.users.mapping import load_mapping
+    from launchpad.users.operations import file_sha256, find_mapping, plan_workbook
+    from launchpad.users.records import unfinished_import
+    from launchpad.users.sources import read_workbook
+
+    if batch_size < 1:
+        raise click.BadParameter("must be at least 1", param_hint="--batch")
+    workspace = _workspace(ctx, required=True)
+    mapping_path = find_mapping(workspace.root, mapping)
+    loaded = load_mapping(mapping_path)
+    workbook = read_workbook(file)
+    environment = workspace.environment(env_name)
+    lang = workspace.site.site.language
+    progress = _ProgressLine()
+    with _target(ctx, workspace, env_name, loaded.database) as (store, session, actor):
+        planned = plan_workbook(workbook, loaded, session, env_name)
+        _print_notes(planned.result.notes, lang)
+        _print_plan(planned.plan, lang, 50)
+        counts = planned.plan.counts()
+        sha = file_sha256(file)
+        _since_plan(store, env_name, sha, planned.plan, lambda a, t, d: store.audit(actor, a, t, d))
+        to = ImportTarget(store, session, workspace.root, env_name, session.key, actor)
+        if counts["rejected"] and not skip_rejected:
+            to.audit("user_import_refused", env_name, {"file": file.name, "rejected": counts["rejected"]})
+            raise ImportRefused(f"{counts['rejected']} row(s) of {file.name} are rejected; nothing was written",
+                                hint="fix them (`launchpad users check`), or pass --skip-rejected")
+        # An interrupted import of this file is finished (and closed) even when the batches it
+        # sent before it died turned out to hold everything.
+        if not planned.plan.writes() and unfinished_import(store, env_name) is None:
+            click.echo("Nothing to write: the target already holds every row as the file says.")
+            return
+        if counts["insert"]:
+            click.echo(f"  {_hashing_estimate(counts['insert'], loaded.passwords.cost)}", err=True)
+        prompter = CliPrompter(actor, yes=yes, confirm_env=confirm_env)
+        confirm_import(prompter, to.audit, env_name, environment.production, counts, file.name)
+        if environment.production:
+            backup = require_fresh_backup(store, workspace.backups_dir, environment, env_name, to.database,
+                                          to.audit, backup_age)
+            click.echo(f"  fresh backup: {backup}", err=True)
+        try:
+            outcome = apply_plan(to, planned, file=file, file_sha256=sha,
+                                 mapping_name=mapping_path.name, allow_rejected=skip_rejected,
+                                 batch_size=batch_size, progress=progress)
+        finally:
+            progress.done()
+    verb = "finished (resumed)" if outcome.resumed else "applied"
+    click.echo(f"✓ import {outcome.import_id} {verb}: {counts['insert']} inserted, {counts['update']} updated, "
+               f"{counts['unchanged']} unchanged, {counts['rejected']} rejected")
+    for path in outcome.handouts:
+        click.echo(f"  hand-out (initial passwords, 0600): {path}")
+    if outcome.without_password:
+        click.echo(f"  {len(outcome.without_password)} user(s) inserted before the interruption have no handed-out "
+                   f"password: {', '.join(outcome.without_password[:10])}; give them one with `launchpad users "
+                   f"handout {outcome.import_id} --reset LOGIN`", err=True)
+
+
+def _since_plan(store: Any, env_name: str, sha: str, plan: Any, audit: Any) -> None:
+    """Say how what is about to be written differs from the plan a person read."""
+    from launchpad.users.planlog import SHOWN, differences, latest_plan
+
+    recorded = latest_plan(store, env_name, sha)
+    if recorded is None:
+        click.echo(f"  no plan of this file was recorded for {env_name}: what is shown above is what will be "
+                   "written", err=True)
+        return
+    changed = differences(recorded, plan)
+    if not changed:
+        click.echo(f"  the same as plan {recorded['id']} ({recorded['planned'][:19]})", err=True)
+        return
+    audit("user_import_plan_changed", env_name, {"plan": recorded["id"], "differences": len(changed)})
+    click.echo(click.style(f"  the target changed since plan {recorded['id']} ({recorded['planned'][:19]}); "
+                           f"{len(changed)} row(s) now differ:", fg="yellow"), err=True)
+    for line in changed[:SHOWN]:
+        click.echo(f"    {line}", err=True)
+    if len(changed) > SHOWN:
+        click.echo(f"    … {len(changed) - SHOWN} more", err=True)
+
+
+@click.command("imports")
+@click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
+@click.pass_obj
+def users_imports(ctx: Any, as_json: bool) -> None:
+    """The imports recorded in this workspace, newest first."""
+    from launchpad.users.records import list_imports
+
+    workspace = ctx.workspace()
+    with ctx.store(workspace) as store:
+        found = list_imports(store)
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    if not found:
+        click.echo("No user imports yet.")
+        return
+    for row in found:
+        counts = row["planned"]
+        click.echo(f"  {row['id']:>4}  {row['started'][:19]}  {row['environment']:<8} {row['status']:<12} "
+                   f"{row['file_name']} ({row['file_sha256'][:12]}): +{counts['insert']} ~{counts['update']} "
+                   f"={counts['unchanged']} ✗{counts['rejected']}  by {row['operator']}")
+
+
+@click.command("rollback")
+@click.argument("import_id", type=int, metavar="ID")
+@click.option("--yes", "-y", is_flag=True, help="Confirm without asking (production still needs its name).")
+@click.option("--confirm", "confirm_env", metavar="ENV", help="Production's name, typed in advance (scripts).")
+@click.pass_obj
+def users_rollback(ctx: Any, import_id: int, yes: bool, confirm_env: str | None) -> None:
+    """Undo import ID: delete the users it inserted, restore the fields it updated."""
+    from launchpad.cli.prompter import CliPrompter
+    from launchpad.cli.users import _target
+    from launchpad.prompter import ConfirmRequest, TypeNameRequest
+    from launchpad.users.apply import ImportTarget, rollback_import
+    from launchpad.users.guard import ImportRefused
+    from launchpad.users.records import get_import
+
+    workspace = ctx.workspace()
+    with ctx.store(workspace) as store:
+        record = get_import(store, import_id)
+    env_name = record["environment"]
+    environment = workspace.environment(env_name)
+    with _target(ctx, workspace, env_name, record["database"]) as (store, session, actor):
+        to = ImportTarget(store, session, workspace.root, env_name, record["database"], actor)
+        prompter = CliPrompter(actor, yes=yes, confirm_env=confirm_env)
+        title = f"roll back user import {import_id} ({record['file_name']})"
+        counts = record["planned"]
+        detail = f"delete {counts['insert']} inserted user(s), restore {counts['update']} updated"
+        if not prompter.confirm(ConfirmRequest("user-rollback", title, env_name, environment.production, detail)):
+            to.audit("user_import_rollback_declined", env_name, {"import": import_id})
+            raise ImportRefused("the rollback was not confirmed; nothing was changed")
+        if environment.production:
+            typed = prompter.type_environment(TypeNameRequest("user-rollback", title, env_name)).strip()
+            if typed != env_name:
+                to.audit("user_import_rollback_declined", env_name, {"import": import_id, "typed": typed})
+                raise ImportRefused(f"{env_name} is production: its name was not typed ({typed!r}); nothing was "
+                                    "changed", hint=f"type {env_name}, or pass --confirm {env_name}")
+        outcome = rollback_import(to, import_id)
+    click.echo(f"✓ import {import_id} rolled back: {outcome.deleted} user(s) deleted, {outcome.restored} restored")
+    if outcome.left_alone:
+        click.echo(f"  changed in the target since the import, left as they are: {', '.join(outcome.left_alone)}",
+                   err=True)
+
+
+@click.command("handout")
+@click.argument("import_id", type=int, metavar="ID")
+@click.option("--remove", is_flag=True, help="Delete the hand-out files (after handing them out).")
+@click.option("--reset", "reset_keys", multiple=True, metavar="LOGIN",
+              help="Give LOGIN (inserted by import ID, password never changed) a new initial password.")
+@click.option("--mapping", "-m", metavar="FILE", help="Its password policy (default: the workspace's mapping).")
+@click.pass_obj
+def users_handout(ctx: Any, import_id: int, remove: bool, reset_keys: tuple[str, ...], mapping: str | None) -> None:
+    """List (or remove) the initial-password hand-out files of import ID, or reset lost ones."""
+    from launchpad.cli import actor_name
+    from launchpad.users.handout import handout_dir, remove_handouts
+    from launchpad.users.records import get_import
+
+    workspace = ctx.workspace()
+    with ctx.store(workspace) as store:
+        record = get_import(store, import_id)
+        folder = handout_dir(workspace.root, import_id)
+        if remove:
+            actor = actor_name()
+            removed = remove_handouts(folder, lambda a, t, d: store.audit(actor, a, t, d))
+            click.echo(f"{len(removed)} hand-out file(s) removed.")
+            return
+    if reset_keys:
+        _reset(ctx, workspace, record, list(reset_keys), mapping)
+        return
+    files = sorted(folder.rglob("*.xlsx")) if folder.is_dir() else []
+    for path in files:
+        click.echo(f"  {path}")
+    click.echo(f"{len(files)} hand-out file(s) for import {import_id}." if files
+               else f"Import {import_id} has no hand-out files (none were needed, or they were removed).")
+
+
+def _reset(ctx: Any, workspace: Any, record: dict[str, Any], keys: list[str], mapping: str | None) -> None:
+    from launchpad.cli.users import _target
+    from launchpad.users.apply import ImportTarget
+    from launchpad.users.mapping import load_mapping
+    from launchpad.users.operations import find_mapping
+    from launchpad.users.reset import reset_passwords
+
+    policy = load_mapping(find_mapping(workspace.root, mapping)).passwords
+    env_name = record["environment"]
+    with _target(ctx, workspace, env_name, record["database"]) as (store, session, actor):
+        to = ImportTarget(store, session, workspace.root, env_name, record["database"], actor)
+        files, left = reset_passwords(to, record["id"], keys, policy)
+    for path in files:
+        click.echo(f"  hand-out (initial passwords, 0600): {path}")
+    if left:
+        click.echo(f"  left alone (the password was already changed, or the user is gone): {', '.join(left)}",
+                   err=True)
+        raise SystemExit(1)
+
+
+COMMANDS = [users_import, users_imports, users_rollback, users_handout]

@@ -1,0 +1,226 @@
+"""`golive.yaml` in the workspace: the go-live date and version, and every item go-live needs.
+
+    date: 2026-12-20          # 上线日期
+    version: V1.0
+    items:
+      - id: envs
+        title: 测试、生产两套环境就绪
+        owner: engineer       # a contact id from site.yaml
+        due: 2026-12-10
+        critical: true        # open on the day, it stops go-live
+        proof: {playbook: environment-readiness, env: prod}
+      - id: trial-group
+        title: 试运行反馈群已建立
+        owner: pm
+        due: 2026-12-12
+        proof: {sign_off: true}
+        depends_on: [envs]
+
+An item with a proof is done when the proof holds, never by hand (`status: done` is refused on
+it); one without a proof carries the status people give it. The file goes through
+`yamlsource`, so every mistake (an unknown owner, a dependency cycle) is file:line:col.
+"""
+
+from __future__ import annotations
+
+from datetime import date as Date
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+
+from launchpad.errors import InvalidInput, Problem, UsageError
+from launchpad.site import Name, Site
+from launchpad.yamlsource import Document, read_yaml, validate
+
+CHECKLIST_FILE = "golive.yaml"
+Status = Literal["todo", "in_progress", "done", "blocked", "not_applicable"]
+_AGE = r"^\d+(\.\d+)?\s*[smhd]$"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PlaybookProof(Model):
+    """The newest finished run of `playbook` on `env` passed (and, with max_age, recently)."""
+
+    playbook: str = Field(description="Name of a playbook in the workspace or bundled.")
+    env: Name = Field(description="Environment of site.yaml the run must have passed on.")
+    max_age: Annotated[str, Field(pattern=_AGE)] | None = Field(
+        None, description="A pass older than this no longer proves the item: 12h, 7d.")
+
+
+class BackupProof(Model):
+    """A verified backup of every named target (default: all of the environment's) younger
+    than max_age."""
+
+    backup: Name = Field(description="Environment whose backups prove the item.")
+    targets: list[Name] | None = Field(None, description="Backup targets (default: all of them).")
+    max_age: Annotated[str, Field(pattern=_AGE)] = Field(description="e.g. 1d, 12h.")
+
+
+class SignOffProof(Model):
+    """Done only when a named person signs it off (`launchpad golive sign`)."""
+
+    sign_off: Literal[True]
+
+
+def _proof_kind(value: object) -> str | None:
+    """Which proof a mapping is, by its leading key, so a mistake in one is reported against
+    that kind alone rather than as every kind's missing keys."""
+    if isinstance(value, dict):
+        return next((key for key in ("playbook", "backup", "sign_off") if key in value), None)
+    return next((key for key, kind in _KINDS.items() if isinstance(value, kind)), None)
+
+
+Proof = Annotated[
+    Annotated[PlaybookProof, Tag("playbook")] | Annotated[BackupProof, Tag("backup")]
+    | Annotated[SignOffProof, Tag("sign_off")],
+    Discriminator(_proof_kind, custom_error_type="proof_kind",
+                  custom_error_message="a proof is {playbook: NAME, env: ENV}, {backup: ENV, max_age: 1d} "
+                                       "or {sign_off: true}"),
+]
+_KINDS: dict[str, type[BaseModel]] = {"playbook": PlaybookProof, "backup": BackupProof, "sign_off": SignOffProof}
+
+
+class Item(Model):
+    id: Name
+    title: str = Field(min_length=1)
+    owner: Name = Field(description="Contact id from site.yaml: the person actually responsible.")
+    due: Date = Field(description="The date it must be done by (site time).")
+    critical: bool = Field(False, description="Open on the go-live date, it stops go-live.")
+    status: Status = Field("todo", description="For items without a proof; blocked and "
+                                               "not_applicable need a reason.")
+    reason: str = Field("", description="Why it is blocked or not applicable.")
+    notes: str = ""
+    depends_on: list[Name] = Field(default_factory=list)
+    proof: Proof | None = None
+
+    @model_validator(mode="after")
+    def _status_fits(self) -> Item:
+        if self.status in ("blocked", "not_applicable") and not self.reason.strip():
+            raise ValueError(f"status {self.status} needs a reason: say why in `reason:`")
+        if self.status == "done" and self.proof is not None:
+            raise ValueError("this item is done when its proof holds, not by hand: remove `status: done` "
+                             "(a sign-off proof is given with `launchpad golive sign`)")
+        return self
+
+
+class Checklist(Model):
+    date: Date = Field(description="The go-live date (site time).")
+    version: str = Field(min_length=1, description="The version going live, e.g. V1.0.")
+    items: list[Item] = Field(default_factory=list)
+
+    def item(self, item_id: str) -> Item | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+
+def read_checklist(path: Path, display: str = CHECKLIST_FILE) -> tuple[Checklist, Document]:
+    document = read_yaml(path, display)
+    if not isinstance(document.data, dict):
+        raise InvalidInput([Problem(display, 1, 1, "expected date:, version: and items:")])
+    return validate(Checklist, document), document
+
+
+def load_checklist(root: Path, site: Site, playbook_names: set[str]) -> Checklist:
+    """The workspace's checklist, checked against the site and the playbooks it names."""
+    path = root / CHECKLIST_FILE
+    if not path.exists():
+        raise UsageError(f"no {CHECKLIST_FILE} in {root}: this workspace has no go-live checklist",
+                         hint=f"`launchpad init` writes one; copy its {CHECKLIST_FILE} here and edit it")
+    checklist, document = read_checklist(path)
+    problems = checklist_problems(checklist, document, site, playbook_names)
+    if problems:
+        raise InvalidInput(problems, hint=f"fix {CHECKLIST_FILE} and run the command again")
+    return checklist
+
+
+def checklist_problems(checklist: Checklist, document: Document, site: Site,
+                       playbook_names: set[str]) -> list[Problem]:
+    """What the schema cannot see: owners, environments, targets and playbooks the workspace
+    lacks, repeated ids, dependencies on unknown items and dependency cycles."""
+    source = document.source
+    problems: list[Problem] = []
+    contacts = {c.id for c in site.contacts}
+    seen: set[str] = set()
+    for index, item in enumerate(checklist.items):
+        where = ("items", index)
+        if item.id in seen:
+            problems.append(source.problem((*where, "id"), f"item id {item.id!r} is used twice"))
+        seen.add(item.id)
+        if item.owner not in contacts:
+            problems.append(source.problem((*where, "owner"), f"owner {item.owner!r} is not a contact in site.yaml "
+                                                              f"(contacts: {', '.join(sorted(contacts)) or 'none'})"))
+        problems += _proof_problems(item, (*where, "proof"), document, site, playbook_names)
+    ids = {i.id for i in checklist.items}
+    for index, item in enumerate(checklist.items):
+        for position, other in enumerate(item.depends_on):
+            if other not in ids:
+                problems.append(source.problem(("items", index, "depends_on", position),
+                                               f"depends on {other!r}, which is not an item of this checklist"))
+    problems += _cycle_problems(checklist, document)
+    return problems
+
+
+def _proof_problems(item: Item, where: tuple[str | int, ...], document: Document, site: Site,
+                    playbook_names: set[str]) -> list[Problem]:
+    proof, source = item.proof, document.source
+    if isinstance(proof, PlaybookProof):
+        found = []
+        if proof.playbook not in playbook_names:
+            found.append(source.problem((*where, "playbook"), f"no playbook named {proof.playbook!r} "
+                                        f"(known: {', '.join(sorted(playbook_names)) or 'none'})"))
+        if proof.env not in site.environments:
+            found.append(source.problem((*where, "env"), f"environment {proof.env!r} is not in site.yaml"))
+        return found
+    if isinstance(proof, BackupProof):
+        env = site.environments.get(proof.backup)
+        if env is None:
+            return [source.problem((*where, "backup"), f"environment {proof.backup!r} is not in site.yaml")]
+        return [source.problem((*where, "targets", i), f"{proof.backup} has no backup target {name!r}")
+                for i, name in enumerate(proof.targets or []) if name not in env.backups]
+    return []
+
+
+def _cycle_problems(checklist: Checklist, document: Document) -> list[Problem]:
+    """Each cycle once, located at the dependency that closes it."""
+    depends = {i.id: list(i.depends_on) for i in checklist.items}
+    index_of = {item.id: n for n, item in enumerate(checklist.items)}
+    problems, finished, reported = [], set(), set()
+
+    def visit(node: str, trail: list[str]) -> None:
+        if node in finished:
+            return
+        for position, other in enumerate(depends.get(node, [])):
+            if other in trail:
+                cycle = [*trail[trail.index(other):], node, other]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    problems.append(document.source.problem(
+                        ("items", index_of[node], "depends_on", position),
+                        f"dependency cycle: {' → '.join(cycle)}"))
+            elif other in depends:
+                visit(other, [*trail, node])
+        finished.add(node)
+
+    for item in checklist.items:
+        visit(item.id, [])
+    return problems
+
+
+def checklist_json_schema() -> dict[str, object]:
+    return Checklist.model_json_schema()
+
+
+def checklist_file_problems(root: Path, site: Site, playbook_names: set[str]) -> list[Problem]:
+    """For `launchpad check`: the checklist's mistakes, when the workspace has one."""
+    path = root / CHECKLIST_FILE
+    if not path.exists():
+        return []
+    try:
+        checklist, document = read_checklist(path)
+    except InvalidInput as exc:
+        return exc.problems
+    return checklist_problems(checklist, document, site, playbook_names)

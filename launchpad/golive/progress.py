@@ -1,0 +1,186 @@
+"""How far the site is from go-live: each item's state from its proof or its status, what is
+late on the site's today, the critical items still open, and the go/no-go a PM pastes.
+
+Go-live is a go when no critical item is open (done or not applicable); everything else open
+is listed but does not stop it. An item is late when it is not done and its due date has passed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from launchpad.golive.checklist import Checklist, Item
+from launchpad.golive.proofs import Finding, find_proof
+from launchpad.phrases import Lang, Phrase, phrase, render
+from launchpad.safetext import one_line
+from launchpad.site import Site
+from launchpad.store import Store
+
+State = Literal["done", "open", "blocked", "not_applicable"]
+
+
+@dataclass(frozen=True)
+class ItemProgress:
+    item: Item
+    state: State
+    late: bool
+    finding: Finding | None  # None: no proof, the status is what people wrote
+    waiting_on: list[str]  # items it depends on that are not done
+
+    @property
+    def stops_golive(self) -> bool:
+        return self.item.critical and self.state in ("open", "blocked")
+
+    def as_dict(self, site: Site, lang: Lang) -> dict[str, Any]:
+        item = self.item
+        return {
+            "id": item.id, "title": item.title, "owner": item.owner, "owner_name": owner_name(site, item.owner),
+            "due": item.due.isoformat(), "critical": item.critical, "state": self.state, "late": self.late,
+            "written_status": item.status, "reason": item.reason, "notes": item.notes,
+            "depends_on": item.depends_on, "waiting_on": self.waiting_on,
+            "proof": None if self.finding is None else {
+                "holds": self.finding.holds, "said": render(self.finding.said, lang),
+                "evidence": self.finding.evidence},
+        }
+
+
+@dataclass(frozen=True)
+class Progress:
+    checklist: Checklist
+    today: date
+    items: list[ItemProgress]
+
+    @property
+    def days_to_golive(self) -> int:
+        return (self.checklist.date - self.today).days
+
+    @property
+    def stoppers(self) -> list[ItemProgress]:
+        return [p for p in self.items if p.stops_golive]
+
+    @property
+    def go(self) -> bool:
+        return not self.stoppers
+
+    def counts(self) -> dict[str, int]:
+        counted = Counter(p.state for p in self.items)
+        return {"done": counted["done"], "open": counted["open"], "blocked": counted["blocked"],
+                "not_applicable": counted["not_applicable"], "late": sum(p.late for p in self.items),
+                "total": len(self.items)}
+
+    def by_owner(self) -> dict[str, dict[str, int]]:
+        owners: dict[str, dict[str, int]] = {}
+        for p in self.items:
+            row = owners.setdefault(p.item.owner, {"done": 0, "open": 0, "blocked": 0, "late": 0})
+            if p.state in row:
+                row[p.state] += 1
+            row["late"] += p.late
+        return owners
+
+    def as_dict(self, site: Site, lang: Lang) -> dict[str, Any]:
+        return {
+            "date": self.checklist.date.isoformat(), "version": self.checklist.version,
+            "today": self.today.isoformat(), "days_to_golive": self.days_to_golive,
+            "go": self.go, "counts": self.counts(), "by_owner": self.by_owner(),
+            "stoppers": [p.item.id for p in self.stoppers],
+            "items": [p.as_dict(site, lang) for p in self.items],
+            "summary": summary_text(self, site, lang),
+        }
+
+
+def evaluate(checklist: Checklist, site: Site, store: Store, backups_dir: Path, *,
+             today: date, now: datetime) -> Progress:
+    """Every item's state on `today` (site date) at `now` (aware)."""
+    states: dict[str, tuple[State, Finding | None]] = {}
+    for item in checklist.items:
+        env = site.environments.get(getattr(item.proof, "backup", "") or "")
+        targets = list(env.backups) if env is not None else []
+        finding = find_proof(item, store, checklist.version, now, backups_dir, targets)
+        states[item.id] = (_state(item, finding), finding)
+    items = []
+    for item in checklist.items:
+        state, finding = states[item.id]
+        waiting = [d for d in item.depends_on if states.get(d, ("open", None))[0] not in ("done", "not_applicable")]
+        late = state in ("open", "blocked") and item.due < today
+        items.append(ItemProgress(item, state, late, finding, waiting))
+    return Progress(checklist, today, items)
+
+
+def _state(item: Item, finding: Finding | None) -> State:
+    if item.status == "not_applicable":
+        return "not_applicable"
+    if finding is not None:
+        if finding.holds:
+            return "done"
+        return "blocked" if item.status == "blocked" else "open"
+    if item.status == "done":
+        return "done"
+    return "blocked" if item.status == "blocked" else "open"
+
+
+def owner_name(site: Site, owner: str) -> str:
+    contact = next((c for c in site.contacts if c.id == owner), None)
+    return contact.name if contact is not None else owner
+
+
+def state_word(p: ItemProgress) -> Phrase:
+    return phrase(f"golive.state.{p.state}")
+
+
+def summary_text(progress: Progress, site: Site, lang: Lang) -> str:
+    """The go/no-go for the date, to paste to the client: one heading line, the counts, then
+    every item that stops go-live and every late one, each with its owner and due date."""
+    c = progress.counts()
+    lines = [render(phrase("golive.summary_head", system=one_line(site.site.name),
+                           version=one_line(progress.checklist.version),
+                           date=progress.checklist.date.isoformat(), days=progress.days_to_golive,
+                           verdict=phrase("golive.go" if progress.go else "golive.no_go")), lang),
+             render(phrase("golive.summary_counts", done=c["done"], total=c["total"] - c["not_applicable"],
+                           open=c["open"], blocked=c["blocked"], late=c["late"]), lang)]
+    if progress.stoppers:
+        lines.append(render(phrase("golive.summary_stoppers"), lang))
+        lines += [_line(p, site, lang) for p in progress.stoppers]
+    late = [p for p in progress.items if p.late and not p.stops_golive]
+    if late:
+        lines.append(render(phrase("golive.summary_late"), lang))
+        lines += [_line(p, site, lang) for p in late]
+    return "\n".join(lines)
+
+
+def _line(p: ItemProgress, site: Site, lang: Lang) -> str:
+    # Titles, reasons and sign-off notes are people's words, pasted into a chat: each stays on
+    # its own line of the summary, so none can forge another item or a verdict.
+    why = p.item.reason if p.state == "blocked" and p.item.reason else (
+        render(p.finding.said, lang) if p.finding is not None else "")
+    return render(phrase("golive.summary_item", title=one_line(p.item.title),
+                         owner=one_line(owner_name(site, p.item.owner)), due=p.item.due.isoformat(),
+                         state=state_word(p), why=one_line(why) or "—"), lang)
+
+
+STATE_CHANGED = "golive_state"
+
+
+def record_changes(store: Store, actor: str, progress: Progress) -> list[str]:
+    """Audit every item whose state differs from the last one audited for it (a proof that came
+    or went, a status someone edited), and return their ids. The states are computed on reading,
+    so the change is recorded when it is first seen; a store that can only be read (a full
+    disk) still shows the checklist."""
+    if store.read_only is not None:
+        return []
+    last: dict[str, str] = {}
+    for row in store.read("SELECT target, detail FROM audit WHERE action = ? ORDER BY id", [STATE_CHANGED]):
+        last[row["target"]] = json.loads(row["detail"]).get("state", "")
+    changed = []
+    for p in progress.items:
+        if last.get(p.item.id, "open") != p.state:
+            detail: dict[str, Any] = {"state": p.state, "version": progress.checklist.version}
+            if p.finding is not None:
+                detail |= {"proof": str(p.finding.said), "evidence": p.finding.evidence}
+            store.audit(actor, STATE_CHANGED, p.item.id, detail)
+            changed.append(p.item.id)
+    return changed

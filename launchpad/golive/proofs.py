@@ -1,0 +1,118 @@
+"""What proves an item, found in the store: the newest finished run of a playbook, verified
+backups, a sign-off. Nothing here is ticked by hand, so an item reopens by itself when a later
+run fails or a backup grows old.
+
+Sign-offs are audit entries (`golive_signed`): the audit log is append-only and hash-chained,
+so a sign-off is in the store exactly once, with who, when and the note, and cannot be edited
+away. A sign-off counts for the checklist's version it was given for: a new version going live
+is signed again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from launchpad.golive.checklist import BackupProof, Item, PlaybookProof, SignOffProof
+from launchpad.phrases import Phrase, phrase, status_word
+from launchpad.steps.gate import parse_age
+from launchpad.store import Store, as_shown
+
+SIGNED = "golive_signed"
+# A run still going proves nothing yet and disproves nothing either: the newest finished one decides.
+_UNDECIDED = ("running",)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Whether an item's proof holds, in words, and what it rests on (a run, backups, a sign-off)."""
+
+    holds: bool
+    said: Phrase
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+def find_proof(item: Item, store: Store, version: str, now: datetime, backups_dir: Path,
+               backup_targets: list[str]) -> Finding | None:
+    """None for an item without a proof: its status is what people wrote."""
+    proof = item.proof
+    if isinstance(proof, PlaybookProof):
+        return _run_proof(proof, store, now)
+    if isinstance(proof, BackupProof):
+        return _backup_proof(proof, store, now, backups_dir, backup_targets)
+    if isinstance(proof, SignOffProof):
+        return _sign_off(item.id, store, version)
+    return None
+
+
+def _run_proof(proof: PlaybookProof, store: Store, now: datetime) -> Finding:
+    rows = store.read("SELECT * FROM runs WHERE playbook = ? AND environment = ? ORDER BY id DESC",
+                      [proof.playbook, proof.env])
+    finished = [r for r in map(as_shown, rows) if r["status"] not in _UNDECIDED]
+    if not finished:
+        return Finding(False, phrase("golive.no_run", playbook=proof.playbook, env=proof.env))
+    run = finished[0]
+    evidence = {"run": run["id"], "status": run["status"], "finished": run.get("finished")}
+    if run["status"] != "passed":
+        return Finding(False, phrase("golive.run_not_passed", playbook=proof.playbook, env=proof.env,
+                                     run=run["id"], status=status_word(run["status"])), evidence)
+    if proof.max_age and now - datetime.fromisoformat(run["finished"]) >= parse_age(proof.max_age):
+        return Finding(False, phrase("golive.run_stale", playbook=proof.playbook, env=proof.env,
+                                     run=run["id"], age=proof.max_age), evidence)
+    return Finding(True, phrase("golive.run_passed", playbook=proof.playbook, env=proof.env, run=run["id"]),
+                   evidence)
+
+
+def _backup_proof(proof: BackupProof, store: Store, now: datetime, backups_dir: Path,
+                  backup_targets: list[str]) -> Finding:
+    from launchpad.backup.records import list_backups
+
+    names = proof.targets if proof.targets is not None else backup_targets
+    if not names:
+        return Finding(False, phrase("gate.no_backup_targets", env=proof.backup))
+    limit = parse_age(proof.max_age)
+    found, missing = {}, []
+    for name in names:
+        fresh = next((b for b in list_backups(store, proof.backup, name)
+                      if b.verified and now - datetime.fromisoformat(b.finished) < limit
+                      and b.path(backups_dir).is_file()), None)
+        if fresh is None:
+            missing.append(name)
+        else:
+            found[name] = fresh.id
+    if missing:
+        return Finding(False, phrase("golive.backup_missing", env=proof.backup, age=proof.max_age, targets=missing),
+                       {"backups": found})
+    listed = [phrase("gate.backup_ref", target=name, id=backup_id) for name, backup_id in found.items()]
+    return Finding(True, phrase("golive.backup_fresh", env=proof.backup, age=proof.max_age, backups=listed),
+                   {"backups": found})
+
+
+def _sign_off(item_id: str, store: Store, version: str) -> Finding:
+    for entry in sign_offs(store, item_id):
+        if entry["version"] == version:
+            said = (phrase("manual.signed_note", by=entry["by"], note=entry["note"]) if entry["note"]
+                    else phrase("manual.signed", by=entry["by"]))
+            return Finding(True, said, {"signed": entry})
+    return Finding(False, phrase("manual.not_signed"))
+
+
+def sign_offs(store: Store, item_id: str) -> list[dict[str, Any]]:
+    """Sign-offs of an item, newest first: by, note, version, at."""
+    rows = store.read("SELECT at, detail FROM audit WHERE action = ? AND target = ? ORDER BY id DESC",
+                      [SIGNED, item_id])
+    signed = []
+    for row in rows:
+        detail = json.loads(row["detail"]) if isinstance(row["detail"], str) else row["detail"]
+        signed.append({"by": detail.get("by", ""), "note": detail.get("note", ""),
+                       "version": detail.get("version"), "at": row["at"]})
+    return signed
+
+
+def record_sign_off(store: Store, actor: str, item: Item, version: str, by: str, note: str) -> None:
+    """The sign-off, as the audit entry `sign_offs` reads back."""
+    store.audit(actor, SIGNED, item.id, {"by": by, "note": note, "version": version, "title": item.title})
+

@@ -1,0 +1,110 @@
+"""The annotated copy of the client's sheet: the same sheets, rows and columns (so row 37 is
+still row 37), each bad cell filled red with the reason as its comment, and a last column
+listing every problem of the row. The client fixes it and sends it back.
+
+Written with openpyxl's write-only mode (a 100,000-row copy in seconds, not minutes); merged
+title cells come back unmerged, their text kept. Every value is written as text, so a
+formula-looking value stays what the person typed. The file holds ID numbers and phone
+numbers: it is created 0600 and appears complete or not at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections import defaultdict
+from pathlib import Path
+
+from launchpad.errors import LaunchpadError
+from launchpad.phrases import Lang, phrase, render
+from launchpad.users.checks import CheckResult, RowProblem
+from launchpad.users.sources import Workbook
+
+BAD_FILL = "FFC7CE"
+
+
+def write_annotated(workbook: Workbook, result: CheckResult, out: Path, lang: Lang = "zh") -> Path:
+    from openpyxl import Workbook as XlsxWorkbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    by_cell: dict[tuple[str, int], dict[str, list[RowProblem]]] = defaultdict(lambda: defaultdict(list))
+    for problem in result.problems:
+        by_cell[(problem.sheet, problem.row)][problem.column].append(problem)
+    header_rows = {t.sheet.name: t.header_rows for t in result.tables}
+    fill = PatternFill("solid", start_color=BAD_FILL, end_color=BAD_FILL)
+    bold = Font(bold=True)
+    book = XlsxWorkbook(write_only=True)
+    for sheet in workbook.sheets:
+        ws = book.create_sheet(sheet.name)
+        width = max((len(r) for r in sheet.rows), default=0)
+        headers = header_rows.get(sheet.name, ())
+        for r, cells in enumerate(sheet.rows):
+            marks = by_cell.get((sheet.name, r + 1), {})
+            if not marks and r not in headers:  # most rows: plain values, a fraction of a cell's cost
+                ws.append([_plain(ws, value) for value in cells])
+                continue
+            out_row = []
+            for c, value in enumerate(cells):
+                cell = WriteOnlyCell(ws, value=value or None)
+                cell.data_type = "s"  # text, never a formula
+                if r in headers:
+                    cell.font = bold
+                problems = marks.get(_letter(c))
+                if problems:
+                    cell.fill = fill
+                    cell.comment = Comment("\n".join(render(p.reason, lang) for p in problems), "launchpad")
+                out_row.append(cell)
+            out_row += [WriteOnlyCell(ws, value=None) for _ in range(width - len(cells))]
+            if headers and r == headers[-1]:
+                out_row.append(WriteOnlyCell(ws, value=render(phrase("users.problems_header"), lang)))
+            elif marks:
+                summary = WriteOnlyCell(ws, value="；".join(
+                    f"{p.column}{p.row} {p.header}：{render(p.reason, lang)}" if lang == "zh"
+                    else f"{p.column}{p.row} {p.header}: {render(p.reason, lang)}"
+                    for column in marks.values() for p in column))
+                summary.data_type = "s"
+                out_row.append(summary)
+            ws.append(out_row)
+    save_private(book, out)
+    return out
+
+
+def _plain(ws: object, value: str) -> object:
+    """A clean cell's value; text that starts with = stays text, never a formula."""
+    if not value.startswith("="):
+        return value or None
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def _letter(index: int) -> str:
+    from launchpad.users.layout import column_letter
+
+    return column_letter(index)
+
+
+class CannotWrite(LaunchpadError):
+    title = "cannot write the file"
+
+
+def save_private(book: object, out: Path) -> None:
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as exc:
+        raise CannotWrite(f"{out}: {exc.strerror}", hint="choose a folder you can write to") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            book.save(handle)  # type: ignore[attr-defined]
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, out)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise

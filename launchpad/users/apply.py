@@ -1,0 +1,226 @@
+"""Apply a plan to the target and undo it.
+
+Order of writes, so that a kill -9 at any point loses nothing and doubles nothing:
+1. the import is recorded (`applying`, with this process as owner);
+2. new users' passwords are generated and hashed (on every core), in memory only;
+3. for each batch: its rows are recorded in the store, the batch is sent as one transaction
+   (inserts guarded by NOT EXISTS, every row marked `import:ID` in create_by/update_by), and
+   the rows are marked done;
+4. the import becomes `applied`, and the hand-out files are written.
+
+A later `apply` into the same environment finds an `applying` import whose process is gone and
+continues it under the same id: the plan is computed afresh from the target, so rows the killed
+process committed are now unchanged and are not written again. Their passwords died with that
+process, so they are listed for `launchpad users handout ID --reset`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from launchpad.errors import UsageError
+from launchpad.store import Store
+from launchpad.users import records
+from launchpad.users.annotate import CannotWrite
+from launchpad.users.guard import ImportRefused
+from launchpad.users.handout import handout_dir, handouts_root, write_handouts
+from launchpad.users.operations import Planned
+from launchpad.users.passwords import issue
+from launchpad.users.plan import PlannedUser
+from launchpad.users.ruoyi_writes import ALREADY_THERE, apply_script, undo_script
+from launchpad.users.target import TargetFailed, TargetSession
+
+BATCH = 500
+AuditFn = Callable[[str, str, dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class ApplyProgress:
+    phase: str  # "hashing" or "writing"
+    done: int
+    total: int
+    elapsed: float
+
+    def describe(self) -> str:
+        return f"{self.phase} {self.done}/{self.total} ({self.elapsed:.0f} s)"
+
+
+@dataclass
+class ApplyOutcome:
+    import_id: int
+    counts: dict[str, int]
+    handouts: list[Path] = field(default_factory=list)
+    resumed: bool = False
+    without_password: list[str] = field(default_factory=list)  # inserted by a killed earlier attempt
+
+
+@dataclass
+class ImportTarget:
+    """Where an import goes and who does it: what the record and the audit log need."""
+
+    store: Store
+    session: TargetSession
+    workspace_root: Path
+    environment: str
+    database: str
+    actor: str
+
+    def audit(self, action: str, target: str, detail: dict[str, Any]) -> None:
+        self.store.audit(self.actor, action, target, detail)
+
+
+def _batches(users: list[PlannedUser], size: int) -> Iterator[list[PlannedUser]]:
+    for start in range(0, len(users), size):
+        yield users[start:start + size]
+
+
+def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: str, mapping_name: str,
+               allow_rejected: bool = False, batch_size: int = BATCH,
+               progress: Callable[[ApplyProgress], None] | None = None) -> ApplyOutcome:
+    counts = planned.plan.counts()
+    if counts["rejected"] and not allow_rejected:
+        raise ImportRefused(f"{counts['rejected']} row(s) of {file.name} are rejected; nothing was written",
+                            hint="fix them (see `launchpad users check`), or pass --skip-rejected to import the rest")
+    started = time.monotonic()
+
+    def report(phase: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(ApplyProgress(phase, done, total, time.monotonic() - started))
+
+    if counts["insert"]:  # the passwords must have somewhere to go before any user gets one
+        _writable(handouts_root(to.workspace_root))
+    import_id, resumed = _import_record(to, planned, file, file_sha256, mapping_name)
+    mark = records.mark(import_id)
+    writes = planned.plan.writes()
+    inserts = [u for u in writes if u.action == "insert"]
+    folder = handout_dir(to.workspace_root, import_id)
+    issued = issue([u.key for u in inserts], planned.mapping.passwords,
+                   on_done=lambda n: report("hashing", n, len(inserts)))
+    hashes = {i.key: i.hashed for i in issued}
+    done = 0
+    for number, batch in enumerate(_batches(writes, batch_size), 1):
+        records.record_rows(to.store, import_id, number, [_row(u) for u in batch])
+        _send(to, import_id, number, apply_script(to.session.sql, batch, hashes, mark))
+        records.rows_done(to.store, import_id, [u.key for u in batch])
+        done += len(batch)
+        report("writing", done, len(writes))
+    records.finish_import(to.store, import_id, "applied")
+    to.audit("user_import_applied", f"{to.environment}/{to.database}",
+             {"import": import_id, "file": file.name, "sha256": file_sha256, **planned.plan.counts()})
+    outcome = ApplyOutcome(import_id, counts, resumed=resumed)
+    if resumed:
+        outcome.without_password = _inserted_earlier(to, import_id, {u.key for u in inserts})
+    if issued:
+        names = {u.key: (u.unit, u.values.get("nick_name", "")) for u in inserts}
+        people = [{"unit": names[i.key][0], "key": i.key, "name": names[i.key][1], "password": i.password}
+                  for i in issued]
+        try:
+            outcome.handouts = write_handouts(folder, people, to.audit)
+        except (CannotWrite, OSError) as exc:
+            raise CannotWrite(f"import {import_id} was applied, but its hand-out could not be written ({exc}); "
+                              "the new users' initial passwords are lost",
+                              hint=f"launchpad users handout {import_id} --reset LOGIN for each of: "
+                                   f"{', '.join(u.key for u in inserts[:20])}") from None
+    return outcome
+
+
+def _writable(folder: Path) -> None:
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        probe = folder / ".writable"
+        probe.touch(mode=0o600)
+        probe.unlink()
+    except OSError as exc:
+        raise CannotWrite(f"the hand-out folder {folder} cannot be written: {exc.strerror}; nothing was imported",
+                          hint="make the workspace writable and run the import again") from None
+
+
+def _send(to: ImportTarget, import_id: int, number: int, script: str) -> None:
+    try:
+        to.session.script(script)
+    except TargetFailed as exc:
+        if ALREADY_THERE not in exc.message:
+            raise
+        to.audit("user_import_target_changed", f"{to.environment}/{to.database}", {"import": import_id,
+                                                                                  "batch": number})
+        raise ImportRefused(f"batch {number} of import {import_id}: some of its users were added to "
+                            f"{to.environment} after the plan was made; nothing of this batch was written",
+                            hint="run the same import again: it plans afresh and continues import "
+                                 f"{import_id}") from None
+
+
+def _import_record(to: ImportTarget, planned: Planned, file: Path, sha: str, mapping_name: str) -> tuple[int, bool]:
+    unfinished = records.unfinished_import(to.store, to.environment)
+    if unfinished is not None:
+        if unfinished["file_sha256"] != sha:
+            raise ImportRefused(f"import {unfinished['id']} of {unfinished['file_name']} into {to.environment} "
+                                "was interrupted; finish it before importing another file",
+                                hint=f"run the same import again to finish it, or `launchpad users rollback "
+                                     f"{unfinished['id']}`")
+        records.adopt_import(to.store, unfinished["id"])
+        to.audit("user_import_resumed", f"{to.environment}/{to.database}", {"import": unfinished["id"]})
+        return int(unfinished["id"]), True
+    import_id = records.start_import(
+        to.store, environment=to.environment, database=to.database, target=planned.mapping.target,
+        file_name=file.name, file_sha256=sha, mapping=mapping_name, rows=len(planned.plan.users),
+        planned=planned.plan.counts(), plan_digest=planned.plan.digest(), operator=to.actor)
+    to.audit("user_import_started", f"{to.environment}/{to.database}",
+             {"import": import_id, "file": file.name, "sha256": sha, **planned.plan.counts()})
+    return import_id, False
+
+
+def _row(user: PlannedUser) -> dict[str, Any]:
+    before = {c: old for c, (old, _) in user.changes.items()} if user.action == "update" else None
+    return {"key": user.key, "action": user.action, "unit": user.unit, "before": before,
+            "after": dict(user.values), "roles_added": list(user.roles_added), "posts_added": list(user.posts_added)}
+
+
+def _inserted_earlier(to: ImportTarget, import_id: int, now_inserted: set[str]) -> list[str]:
+    return [r["key"] for r in records.import_rows(to.store, import_id)
+            if r["action"] == "insert" and r["key"] not in now_inserted]
+
+
+@dataclass
+class RollbackOutcome:
+    import_id: int
+    deleted: int
+    restored: int
+    left_alone: list[str]  # updated rows someone changed after the import
+
+
+def rollback_import(to: ImportTarget, import_id: int, *, batch_size: int = BATCH) -> RollbackOutcome:
+    found = records.get_import(to.store, import_id)
+    if found["environment"] != to.environment:
+        raise UsageError(f"import {import_id} went into {found['environment']}, not {to.environment}",
+                         hint=f"use --env {found['environment']}")
+    if found["status"] == "rolled_back":
+        raise UsageError(f"import {import_id} was already rolled back ({found['rolled_back']})")
+    if found["status"] == "applying":
+        records.unfinished_import(to.store, to.environment)  # refuses while its process lives
+    rows = records.import_rows(to.store, import_id)
+    mark = records.mark(import_id)
+    updated = [r["key"] for r in rows if r["action"] == "update" and r["before"]]
+    still = _still_marked(to.session, updated, mark)
+    left_alone = [k for k in updated if k.casefold() not in still]
+    to.audit("user_import_rollback_started", f"{to.environment}/{to.database}",
+             {"import": import_id, "rows": len(rows), "left_alone": len(left_alone)})
+    for start in range(0, len(rows), batch_size):
+        to.session.script(undo_script(to.session.sql, rows[start:start + batch_size], mark, f"rollback:{import_id}"))
+    records.finish_import(to.store, import_id, "rolled_back")
+    outcome = RollbackOutcome(import_id, sum(r["action"] == "insert" for r in rows), len(updated) - len(left_alone),
+                              left_alone)
+    to.audit("user_import_rolled_back", f"{to.environment}/{to.database}",
+             {"import": import_id, "deleted": outcome.deleted, "restored": outcome.restored,
+              "left_alone": left_alone})
+    return outcome
+
+
+def _still_marked(session: TargetSession, keys: list[str], mark: str) -> set[str]:
+    if not keys:
+        return set()
+    rows = session.query("SELECT user_name FROM sys_user WHERE update_by = :mark AND del_flag = '0'", {"mark": mark})
+    return {str(r[0]).casefold() for r in rows.rows}

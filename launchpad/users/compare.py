@@ -1,0 +1,45 @@
+"""Test and production alike: the users of one environment's target against another's.
+Departments, roles and posts are compared by their names and keys, never by their ids (the two
+databases number them independently)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from launchpad.users.ruoyi import USER_COLUMNS, TargetState
+
+COMPARED = [c for c in USER_COLUMNS if c != "user_name"]
+
+
+@dataclass(frozen=True)
+class UserDifference:
+    key: str
+    only_in: str | None  # the environment that has the user, when only one does
+    fields: dict[str, tuple[str, str]]  # field → (left, right)
+
+
+def _profile(state: TargetState) -> dict[str, dict[str, str]]:
+    paths = {str(d.id): "/".join(d.path) for d in state.departments}
+    result = {}
+    for key, user in state.users.items():
+        values = {c: user.values.get(c, "") for c in COMPARED}
+        values["dept"] = paths.get(user.values.get("dept_id", ""), user.values.get("dept_id", ""))
+        values["roles"] = ",".join(sorted(user.roles))
+        values["posts"] = ",".join(sorted(user.posts))
+        result[key] = values
+    return result
+
+
+def compare_states(left_name: str, left: TargetState, right_name: str, right: TargetState) -> list[UserDifference]:
+    ours, theirs = _profile(left), _profile(right)
+    found = []
+    for key in sorted(set(ours) | set(theirs)):
+        if key not in theirs:
+            found.append(UserDifference(key, left_name, {}))
+        elif key not in ours:
+            found.append(UserDifference(key, right_name, {}))
+        else:
+            differing = {f: (ours[key][f], theirs[key][f]) for f in ours[key] if ours[key][f] != theirs[key][f]}
+            if differing:
+                found.append(UserDifference(key, None, differing))
+    return found

@@ -1,0 +1,79 @@
+"""The hand-out: one xlsx per unit with each new user's login name and initial password, the
+only place a plain password is ever written. Files are 0600 in a 0700 folder, written whole or
+not at all; their creation and their removal go to the audit log (names and counts, never a
+password)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from launchpad.phrases import Lang, phrase, render
+from launchpad.users.annotate import save_private
+
+AuditFn = Callable[[str, str, dict[str, Any]], None]
+
+
+def handouts_root(root: Path) -> Path:
+    return root / "handouts"
+
+
+def handout_dir(root: Path, import_id: int) -> Path:
+    return handouts_root(root) / f"import-{import_id}"
+
+
+def _file_name(unit: str) -> str:
+    return (re.sub(r"[\\/:*?\"<>|\s]+", "_", unit).strip("_") or "未分配单位")[:80] + ".xlsx"
+
+
+def write_handouts(folder: Path, people: list[dict[str, str]], audit: AuditFn, lang: Lang = "zh") -> list[Path]:
+    """`people`: unit, key, name, password. One file per unit."""
+    from openpyxl import Workbook
+
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    by_unit: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for person in people:
+        by_unit[person["unit"]].append(person)
+    written = []
+    for unit, members in sorted(by_unit.items()):
+        book = Workbook(write_only=True)
+        ws = book.create_sheet(render(phrase("users.handout_sheet"), lang)[:31])
+        ws.append([render(phrase("users.handout_note"), lang)])
+        ws.append([render(phrase(f"users.handout_{c}"), lang) for c in ("unit", "login", "name", "password")])
+        for person in members:
+            # Every cell is text: a name typed as =… or a password starting with = stays what it is.
+            ws.append([_text(ws, value) for value in (unit, person["key"], person["name"], person["password"])])
+        path = folder / _file_name(unit)
+        save_private(book, path)
+        written.append(path)
+    audit("user_handout_written", str(folder), {"files": [p.name for p in written], "users": len(people)})
+    return written
+
+
+def _text(ws: Any, value: str) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def remove_handouts(folder: Path, audit: AuditFn) -> list[Path]:
+    removed = []
+    for path in sorted(folder.rglob("*.xlsx")) if folder.is_dir() else []:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            removed.append(path)
+    for emptied in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True) if folder.is_dir() else []:
+        with contextlib.suppress(OSError):
+            emptied.rmdir()
+    with contextlib.suppress(OSError):
+        folder.rmdir()
+    audit("user_handout_removed", str(folder), {"files": [str(p.relative_to(folder)) for p in removed]})
+    return removed

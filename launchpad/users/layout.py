@@ -1,0 +1,141 @@
+"""Where the table starts: the header row under any title rows, or two header rows where the
+top one has merged cells (单位 over 实际单位 | 挂职单位).
+
+The mapping's header synonyms decide: among the first rows of a sheet, the header is the row
+(or pair of rows) whose cells name the most fields. Headers nobody mapped are kept, with the
+closest known header, because a misspelled header silently ignored is how a column of ID
+numbers goes missing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from launchpad.users.mapping import ImportMapping, normalise_header
+from launchpad.users.sources import Sheet
+
+SEARCHED_ROWS = 30
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int  # 0-based
+    header: str  # as the sheet shows it ("单位/实际单位" under a merged top cell)
+    field: str | None
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index)
+
+
+@dataclass
+class Table:
+    """A sheet laid out: which rows are the header, which column holds which field."""
+
+    sheet: Sheet
+    header_rows: tuple[int, ...]  # 0-based
+    columns: list[Column]
+    unmapped: list[tuple[Column, str | None]] = field(default_factory=list)  # with the closest header
+    doubled: list[tuple[Column, Column]] = field(default_factory=list)  # a second column for one field
+
+    @property
+    def by_field(self) -> dict[str, Column]:
+        return {c.field: c for c in self.columns if c.field}
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """(sheet row number, cells) of each non-blank row below the header."""
+        for r in range(self.header_rows[-1] + 1, len(self.sheet.rows)):
+            cells = self.sheet.rows[r]
+            if any(cell.strip() for cell in cells):
+                yield r + 1, cells
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _filled_top(sheet: Sheet, r: int) -> list[str]:
+    """Row r with each horizontally merged cell's text repeated across its range."""
+    row = list(sheet.rows[r])
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 <= r <= r1 and c0 < len(row):
+            for c in range(c0 + 1, min(c1 + 1, len(row))):
+                row[c] = row[c] or row[c0]
+    return row
+
+
+def _headers(sheet: Sheet, r: int, double: bool) -> list[list[str]]:
+    """For each column, the header texts it may be known by, most specific first."""
+    if not double:
+        return [[cell] if cell.strip() else [] for cell in sheet.rows[r]]
+    top, lower = _filled_top(sheet, r), sheet.rows[r + 1]
+    result = []
+    for c in range(max(len(top), len(lower))):
+        high = top[c].strip() if c < len(top) else ""
+        low = lower[c].strip() if c < len(lower) else ""
+        if high and low and high != low:
+            result.append([low, f"{high}/{low}", f"{high}{low}", high])
+        else:
+            result.append([t for t in (low or high,) if t])
+    return result
+
+
+def _assign(candidates: list[list[str]], index: dict[str, str]) -> list[Column]:
+    columns = []
+    for c, names in enumerate(candidates):
+        if not names:
+            continue
+        match = next((n for n in names if normalise_header(n) in index), None)
+        if match is not None:
+            columns.append(Column(c, match, index[normalise_header(match)]))
+        else:
+            columns.append(Column(c, names[1] if len(names) > 1 else names[0], None))
+    return columns
+
+
+def locate(sheet: Sheet, mapping: ImportMapping) -> Table | None:
+    """The sheet's table, or None when no row of its first rows names any field."""
+    index = mapping.header_index()
+    # More fields named wins; then the header that ends first (a data row is never taken
+    # for a second header row); then one row over two.
+    best: tuple[int, int, int] | None = None
+    chosen: list[Column] = []
+    r = 0
+    double = False
+    for row in range(min(SEARCHED_ROWS, len(sheet.rows))):
+        for rows in (1, 2):
+            if row + rows > len(sheet.rows):
+                continue
+            columns = _assign(_headers(sheet, row, rows == 2), index)
+            named = len({c.field for c in columns if c.field})
+            score = (named, -(row + rows), -rows)
+            if named and (best is None or score > best):
+                best, chosen, r, double = score, columns, row, rows == 2
+    if best is None:
+        return None
+    table = Table(sheet, (r, r + 1) if double else (r,), [])
+    known = list(index)
+    for column in chosen:
+        if column.field is None:
+            close = difflib.get_close_matches(normalise_header(column.header), known, n=1, cutoff=0.5)
+            table.unmapped.append((column, _original(mapping, close[0]) if close else None))
+        elif column.field in table.by_field:
+            table.doubled.append((table.by_field[column.field], column))
+        else:
+            table.columns.append(column)
+    return table
+
+
+def _original(mapping: ImportMapping, normalised: str) -> str:
+    for spec in mapping.fields.values():
+        for header in spec.headers:
+            if normalise_header(header) == normalised:
+                return header
+    return normalised

@@ -1,0 +1,128 @@
+"""The mapping file, `imports/NAME.yaml`: how the client's sheet becomes the target's users.
+
+```yaml
+target: ruoyi                 # the target profile
+key: user_name                # the natural key: re-importing the same person updates, never duplicates
+fields:
+  user_name: {headers: [账号, 用户名, 登录名], required: true, transforms: [trim, halfwidth, lower]}
+  nick_name: {headers: [姓名, 用户姓名, 名字], required: true, transforms: [trim, no_spaces]}
+  id_number: {headers: [身份证号, 身份证号码], check: id_number, unique: true}
+  phonenumber: {headers: [手机, 手机号码], check: mobile, unique: true}
+  sex: {headers: [性别], codes: {男: "0", 女: "1"}}
+  dept: {headers: [实际单位, 单位], required: true}    # the real unit
+  attached_dept: {headers: [挂职单位]}                  # the attached unit of seconded staff
+units:
+  account_in: attached        # the account belongs to the attached unit when there is one
+  map: {"市局/办公室": 办公室}   # the sheet's names or paths → the target's departments
+roles:
+  default: [common]
+  rules: [{when: {post: [科长]}, roles: [leader]}]
+```
+
+Loaded through `yamlsource`, so every mistake is reported as file:line:col, and described by
+the same pydantic models as its JSON Schema (`launchpad schema import-mapping`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from launchpad.users.passwords import PasswordPolicy
+from launchpad.yamlsource import read_yaml, validate
+
+FieldName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+Transform = Literal["trim", "halfwidth", "upper", "lower", "no_spaces"]
+DEFAULT_TRANSFORMS: list[Transform] = ["trim"]
+CheckKind = Literal["text", "id_number", "mobile", "email", "date"]
+UNIT_FIELDS = ("dept", "attached_dept")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldSpec(Model):
+    headers: list[Annotated[str, Field(min_length=1)]] = Field(
+        min_length=1, description="Header texts that mean this field, synonyms included (姓名/用户姓名/名字).")
+    required: bool = False
+    check: CheckKind = "text"
+    transforms: list[Transform] = Field(default_factory=lambda: list(DEFAULT_TRANSFORMS),
+                                        description="Applied in order.")
+    codes: dict[str, str] | None = Field(
+        None, description="The sheet's words → the target's codes (男 → 0); any other value is a problem.")
+    unique: bool = Field(False, description="Two rows may not share a value (the key is always unique).")
+    max_length: int | None = Field(None, ge=1)
+
+
+class RoleRule(Model):
+    when: dict[FieldName, list[str]] = Field(
+        min_length=1, description="Field → values; the rule applies when every named field has one of its values.")
+    roles: list[str] = Field(min_length=1, description="Role keys in the target (RuoYi's sys_role.role_key).")
+
+
+class Roles(Model):
+    default: list[str] = Field(default_factory=list, description="Role keys every imported user gets.")
+    rules: list[RoleRule] = Field(default_factory=list)
+
+
+class Units(Model):
+    account_in: Literal["real", "attached"] = Field(
+        "attached", description="Which unit the account belongs to when a row names both.")
+    separator: str = Field("/", min_length=1, description="Between the levels of a unit path (市局/办公室).")
+    map: dict[str, str] = Field(default_factory=dict, description="The sheet's unit name or path → the target's.")
+
+
+class ImportMapping(Model):
+    target: Literal["ruoyi"] = Field(description="The target profile.")
+    database: str | None = Field(None, description="A key of the environment's databases (default: the only one).")
+    key: FieldName = Field(description="The natural key field: the same person in a later import is updated.")
+    sheets: list[str] | None = Field(None, description="Sheets to read (default: every sheet with a header).")
+    fields: dict[FieldName, FieldSpec] = Field(min_length=1)
+    units: Units = Field(default_factory=Units)
+    roles: Roles = Field(default_factory=Roles)
+    passwords: PasswordPolicy = Field(default_factory=PasswordPolicy, description="Initial passwords of new users.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ImportMapping:
+        if self.key not in self.fields:
+            raise ValueError(f"key {self.key!r} is not one of the fields ({', '.join(self.fields)})")
+        if not self.fields[self.key].required:
+            raise ValueError(f"the key field {self.key!r} must be required: true")
+        seen: dict[str, str] = {}
+        for name, spec in self.fields.items():
+            for header in spec.headers:
+                other = seen.setdefault(normalise_header(header), name)
+                if other != name:
+                    raise ValueError(f"header {header!r} is listed for both {other!r} and {name!r}")
+        for rule in self.roles.rules:
+            unknown = sorted(set(rule.when) - set(self.fields))
+            if unknown:
+                raise ValueError(f"a role rule names {', '.join(unknown)}, which is not a field")
+        return self
+
+    def header_index(self) -> dict[str, str]:
+        """Normalised header text → field name."""
+        return {normalise_header(h): name for name, spec in self.fields.items() for h in spec.headers}
+
+
+def normalise_header(text: str) -> str:
+    """How headers are compared: full-width folded, case and spaces ignored, a required
+    marker (*姓名) and a trailing note in brackets (手机号码（必填）) dropped."""
+    import re
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = re.sub(r"\s+", "", folded).strip("*")
+    return re.sub(r"\([^()]*\)$", "", folded) or folded
+
+
+def load_mapping(path: Path, display: str | None = None) -> ImportMapping:
+    document = read_yaml(path, display or str(path))
+    return validate(ImportMapping, document)
+
+
+def mapping_json_schema() -> dict[str, Any]:
+    return dict(ImportMapping.model_json_schema())

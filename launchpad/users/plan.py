@@ -1,0 +1,134 @@
+"""The plan: exactly what apply will do, row by row — insert, update (each changed field, old →
+new), unchanged, or rejected (with every problem) — and the counts per unit. It is computed
+from the live target, and apply computes it again at the moment it writes, so what the person
+approved and what happens can be compared.
+
+Updates never blank a field: an empty cell leaves the target's value alone. Roles and posts
+are only added: a role someone granted by hand is not taken away by a re-import.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+from launchpad.errors import UsageError
+from launchpad.phrases import phrase
+from launchpad.users.checks import CheckedRow, CheckResult, RowProblem, Target
+from launchpad.users.mapping import ImportMapping
+from launchpad.users.ruoyi import POST_FIELD, USER_COLUMNS, TargetState
+
+Action = Literal["insert", "update", "unchanged", "rejected"]
+ACTIONS: tuple[Action, ...] = ("insert", "update", "unchanged", "rejected")
+
+
+@dataclass
+class PlannedUser:
+    key: str
+    action: Action
+    sheet: str
+    row: int
+    unit: str  # the account's unit path, for the counts
+    values: dict[str, str] = field(default_factory=dict)  # sys_user columns to write (dept_id included)
+    changes: dict[str, tuple[str, str]] = field(default_factory=dict)  # column → (old, new)
+    roles_added: list[str] = field(default_factory=list)
+    posts_added: list[str] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    users: list[PlannedUser]
+
+    def counts(self) -> dict[str, int]:
+        found = Counter(u.action for u in self.users)
+        return {action: found.get(action, 0) for action in ACTIONS}
+
+    def counts_by_unit(self) -> dict[str, dict[str, int]]:
+        table: dict[str, Counter[str]] = defaultdict(Counter)
+        for user in self.users:
+            table[user.unit or "-"][user.action] += 1
+        return {unit: {a: table[unit].get(a, 0) for a in ACTIONS} for unit in sorted(table)}
+
+    def writes(self) -> list[PlannedUser]:
+        return [u for u in self.users if u.action in ("insert", "update")]
+
+    def digest(self) -> str:
+        """What apply would write, as one hash: equal digests, equal writes."""
+        body = [[u.key, u.action, sorted(u.values.items()), sorted(u.changes.items()), u.roles_added, u.posts_added]
+                for u in self.writes()]
+        return hashlib.sha256(json.dumps(body, ensure_ascii=False).encode()).hexdigest()
+
+    def to_json(self) -> dict[str, object]:
+        return {"counts": self.counts(), "units": self.counts_by_unit(), "digest": self.digest(),
+                "users": [{**asdict(u), "problems": [{**asdict(p), "reason": str(p.reason)} for p in u.problems]}
+                          for u in self.users]}
+
+
+def check_target(state: TargetState, mapping: ImportMapping) -> Target:
+    """What the row checks need from the target: its units and its users' unique values."""
+    columns = [name for name in mapping.fields if name in USER_COLUMNS]
+    users = {user.values["user_name"]: {name: user.values[name] for name in columns} for user in state.users.values()}
+    return Target(state.departments, users)
+
+
+def check_roles(mapping: ImportMapping, state: TargetState, where: str) -> None:
+    wanted = set(mapping.roles.default) | {key for rule in mapping.roles.rules for key in rule.roles}
+    missing = sorted(wanted - set(state.roles))
+    if missing:
+        raise UsageError(f"role key(s) {', '.join(missing)} of the mapping are not in sys_role of {where} "
+                         f"(it has {', '.join(sorted(state.roles)) or 'none'})",
+                         hint="correct roles: in the mapping, or create the roles in the target first")
+
+
+def roles_for(row: CheckedRow, mapping: ImportMapping) -> list[str]:
+    roles = list(mapping.roles.default)
+    for rule in mapping.roles.rules:
+        if all(row.values.get(name, "") in values for name, values in rule.when.items()):
+            roles += [key for key in rule.roles if key not in roles]
+    return roles
+
+
+def build_plan(result: CheckResult, mapping: ImportMapping, state: TargetState) -> Plan:
+    return Plan([_plan_row(row, mapping, state) for row in result.rows])
+
+
+def _plan_row(row: CheckedRow, mapping: ImportMapping, state: TargetState) -> PlannedUser:
+    key = row.values.get(mapping.key, "")
+    unit = "/".join(row.department.path) if row.department else ""
+    # Problems only the target can reveal join the row's own, so `check --env` and the
+    # annotated copy show them too.
+    planned = PlannedUser(key, "rejected", row.sheet, row.row, unit, problems=row.problems)
+    values = {name: row.values[name] for name in mapping.fields if name in USER_COLUMNS and row.values.get(name)}
+    posts = []
+    if row.values.get(POST_FIELD) and POST_FIELD in row.columns:
+        code = state.posts.get(row.values[POST_FIELD].casefold())
+        if code is None:
+            closest = difflib.get_close_matches(row.values[POST_FIELD], list(state.posts), n=3, cutoff=0.3)
+            row.flag(POST_FIELD, phrase("users.unknown_post", post=row.values[POST_FIELD], closest=closest or "-"))
+        else:
+            posts.append(code)
+    if planned.problems:
+        return planned
+    if row.department is not None:
+        values["dept_id"] = str(row.department.id)
+    roles = roles_for(row, mapping)
+    existing = state.users.get(key.casefold())
+    if existing is None:
+        planned.action, planned.values = "insert", values
+        planned.roles_added, planned.posts_added = roles, posts
+        return planned
+    planned.key = existing.values["user_name"]
+    for name, value in values.items():
+        if name != "user_name" and existing.values.get(name, "") != value:
+            planned.changes[name] = (existing.values.get(name, ""), value)
+    planned.values = {name: new for name, (_, new) in planned.changes.items()}
+    planned.roles_added = [r for r in roles if r not in existing.roles]
+    planned.posts_added = [p for p in posts if p not in existing.posts]
+    changed = planned.changes or planned.roles_added or planned.posts_added
+    planned.action = "update" if changed else "unchanged"
+    return planned

@@ -1,0 +1,62 @@
+"""The plans people read, kept so that the import can say what changed in the target between
+the plan someone approved (`users plan`) and the moment it writes (`users import`, which plans
+again against the live target and writes exactly that)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from launchpad.sitetime import utc_now
+from launchpad.store import Store
+from launchpad.users.plan import Plan
+
+SHOWN = 20
+
+
+def _actions(plan: Plan) -> dict[str, Any]:
+    return {u.key: [u.action, {c: list(v) for c, v in u.changes.items()}, u.roles_added, u.posts_added]
+            for u in plan.users if u.key}
+
+
+def record_plan(store: Store, environment: str, file_name: str, sha: str, plan: Plan, actor: str) -> int:
+    row = {"environment": environment, "file_name": file_name, "file_sha256": sha, "digest": plan.digest(),
+           "counts": json.dumps(plan.counts()), "actions": json.dumps(_actions(plan), ensure_ascii=False),
+           "planned": utc_now(), "operator": actor}
+    with store.transaction():
+        store.db.table("user_import_plans").insert(row)
+        return int(store.db.execute("SELECT last_insert_rowid()").fetchone()[0])
+
+
+def latest_plan(store: Store, environment: str, sha: str) -> dict[str, Any] | None:
+    rows = list(store.db.query("SELECT * FROM user_import_plans WHERE environment = ? AND file_sha256 = ? "
+                               "ORDER BY id DESC LIMIT 1", [environment, sha]))
+    if not rows:
+        return None
+    found = rows[0]
+    found["counts"], found["actions"] = json.loads(found["counts"]), json.loads(found["actions"])
+    return found
+
+
+def differences(recorded: dict[str, Any], plan: Plan) -> list[str]:
+    """Per key, how the plan now differs from the recorded one (empty when they agree)."""
+    if recorded["digest"] == plan.digest():
+        return []
+    before, now = recorded["actions"], _actions(plan)
+    found = []
+    for key in sorted(set(before) | set(now)):
+        old, new = before.get(key), now.get(key)
+        if old == new:
+            continue
+        if old is None or new is None or old[0] != new[0]:
+            found.append(f"{key}: {old[0] if old else 'absent'} → {new[0] if new else 'absent'}")
+        else:
+            found.append(f"{key}: {new[0]} with other values ({_changes(old)} → {_changes(new)})")
+    return found
+
+
+def _changes(entry: list[Any]) -> str:
+    parts = [f"{c} {new!r}" for c, (_, new) in entry[1].items()]
+    parts += [f"roles +{','.join(entry[2])}"] if entry[2] else []
+    parts += [f"posts +{','.join(entry[3])}"] if entry[3] else []
+    return "; ".join(parts) or "nothing"

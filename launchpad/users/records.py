@@ -1,0 +1,105 @@
+"""What each import did, in the workspace store, so `users rollback ID` can undo it and a
+killed apply can be resumed.
+
+A row is recorded — key, action, the fields as they were and as they become, the roles and
+posts added — before the batch holding it is sent, and marked done after the batch commits.
+The target's own `create_by`/`update_by` carry the import's mark, so after a kill -9 between
+the commit and the mark the target still tells which rows this import wrote. No password,
+plain or hashed, is ever recorded here.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from launchpad.errors import UsageError
+from launchpad.owner import owner_of, this_process
+from launchpad.sitetime import utc_now
+from launchpad.store import Store
+
+STATUSES = ("applying", "applied", "rolled_back")
+
+
+def mark(import_id: int) -> str:
+    """What the target's create_by/update_by say for rows this import wrote."""
+    return f"import:{import_id}"
+
+
+def start_import(store: Store, **fields: Any) -> int:
+    row = {**fields, "planned": json.dumps(fields["planned"]), "status": "applying", "started": utc_now(),
+           **this_process()}
+    with store.transaction():
+        table = store.db.table("user_imports")
+        table.insert(row)
+        return int(store.db.execute("SELECT last_insert_rowid()").fetchone()[0])
+
+
+def unfinished_import(store: Store, environment: str) -> dict[str, Any] | None:
+    """An import of `environment` still applying: resumed when its process is gone, refused
+    while it runs."""
+    rows = list(store.db.query("SELECT * FROM user_imports WHERE environment = ? AND status = 'applying' "
+                               "ORDER BY id DESC LIMIT 1", [environment]))
+    if not rows:
+        return None
+    found = rows[0]
+    if owner_of(found) in ("alive", "remote"):
+        raise UsageError(f"import {found['id']} into {environment} is being applied by process {found['pid']} "
+                         f"on {found['hostname']}", hint="wait for it to finish")
+    return found
+
+
+def adopt_import(store: Store, import_id: int) -> None:
+    with store.transaction():
+        store.db.execute("UPDATE user_imports SET pid = ?, hostname = ?, boot_id = ? WHERE id = ?",
+                         [*this_process().values(), import_id])
+
+
+def record_rows(store: Store, import_id: int, batch: int, rows: list[dict[str, Any]]) -> None:
+    with store.transaction():
+        store.db.table("user_import_rows").upsert_all(
+            [{"import_id": import_id, "batch": batch, "done": 0, **_json(row)} for row in rows],
+            pk=("import_id", "key"))
+
+
+def rows_done(store: Store, import_id: int, keys: list[str]) -> None:
+    with store.transaction():
+        for key in keys:
+            store.db.execute("UPDATE user_import_rows SET done = 1 WHERE import_id = ? AND key = ?",
+                             [import_id, key])
+
+
+def finish_import(store: Store, import_id: int, status: str) -> None:
+    column = "rolled_back" if status == "rolled_back" else "finished"
+    with store.transaction():
+        store.db.execute(f"UPDATE user_imports SET status = ?, {column} = ? WHERE id = ?",
+                         [status, utc_now(), import_id])
+
+
+def get_import(store: Store, import_id: int) -> dict[str, Any]:
+    rows = list(store.db.query("SELECT * FROM user_imports WHERE id = ?", [import_id]))
+    if not rows:
+        raise UsageError(f"no user import {import_id}", hint="`launchpad users imports` lists them")
+    found = rows[0]
+    found["planned"] = json.loads(found["planned"])
+    return found
+
+
+def list_imports(store: Store, limit: int = 50) -> list[dict[str, Any]]:
+    rows = list(store.db.query("SELECT * FROM user_imports ORDER BY id DESC LIMIT ?", [limit]))
+    for row in rows:
+        row["planned"] = json.loads(row["planned"])
+    return rows
+
+
+def import_rows(store: Store, import_id: int) -> list[dict[str, Any]]:
+    rows = list(store.db.query("SELECT * FROM user_import_rows WHERE import_id = ? ORDER BY batch, rowid",
+                               [import_id]))
+    for row in rows:
+        for column in ("before", "after", "roles_added", "posts_added"):
+            row[column] = json.loads(row[column]) if row[column] else None
+    return rows
+
+
+def _json(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for k, v in row.items()}

@@ -1,0 +1,154 @@
+"""Reading the client's file into sheets of text.
+
+Everything becomes text, because what matters is what the person typed: a phone number Excel
+stored as the number 13800138000.0 is the text "13800138000", a date cell is "2024-03-01".
+An 18-digit ID number that Excel stored as a number has lost its last digits (a float holds
+15); such cells are remembered in `Sheet.lossy` so the check can say so instead of blaming
+the check digit.
+
+CSV and TSV come from many hands: Excel on a Chinese Windows saves GBK, "Unicode text" is
+UTF-16 with tabs, others UTF-8 with or without a BOM. BOMs decide first, then strict UTF-8
+(GBK text is almost never valid UTF-8), then GB18030 (a superset of GBK), and
+charset-normalizer only for what none of them decodes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from launchpad.errors import LaunchpadError
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
+FLOAT_DIGITS = 15  # what a double keeps of an integer typed into Excel
+
+
+class UnreadableSheet(LaunchpadError):
+    """The file cannot be read as a table at all."""
+
+    title = "cannot read the sheet"
+
+
+@dataclass
+class Sheet:
+    """One sheet as text cells; `rows[i]` is the sheet's row i + 1, `merged` the merged
+    ranges as (first row, first col, last row, last col), 0-based and inclusive."""
+
+    name: str
+    rows: list[list[str]]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    lossy: set[tuple[int, int]] = field(default_factory=set)
+
+
+@dataclass
+class Workbook:
+    path: Path
+    sheets: list[Sheet]
+    encoding: str | None = None  # of a CSV/TSV file
+
+
+def read_workbook(path: Path) -> Workbook:
+    """All sheets of `path`; raises UnreadableSheet with what to do about it."""
+    suffix = path.suffix.lower()
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise UnreadableSheet(f"{path}: no such file") from None
+    except OSError as exc:
+        raise UnreadableSheet(f"{path}: {exc.strerror}") from None
+    if not path.is_file():
+        raise UnreadableSheet(f"{path} is not a file")
+    if size == 0:
+        raise UnreadableSheet(f"{path} is empty (0 bytes)", hint="ask the client to send the file again")
+    if suffix in EXCEL_SUFFIXES:
+        return Workbook(path, _read_excel(path))
+    if suffix in TEXT_SUFFIXES:
+        return _read_text(path, delimiter="\t" if suffix == ".tsv" else None)
+    raise UnreadableSheet(f"{path}: {suffix or 'no suffix'} is not a sheet launchpad reads",
+                          hint="save it as .xlsx, .xls or .csv")
+
+
+def _read_excel(path: Path) -> list[Sheet]:
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        sheets = []
+        for name in book.sheet_names:
+            raw = book.get_sheet_by_name(name)
+            sheet = Sheet(name, [], [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in raw.merged_cell_ranges or ()])
+            for r, values in enumerate(raw.to_python(skip_empty_area=False)):
+                sheet.rows.append([_cell_text(value, r, c, sheet) for c, value in enumerate(values)])
+            sheets.append(sheet)
+    except PasswordError:
+        raise UnreadableSheet(f"{path} is protected by a password", hint="ask the client for a copy without "
+                              "the password (WPS/Excel: File → Info → Protect Workbook)") from None
+    except (CalamineError, ValueError, OSError) as exc:
+        raise UnreadableSheet(f"{path} is not a readable Excel workbook ({type(exc).__name__}: {exc})",
+                              hint="open it in Excel or WPS and save it again as .xlsx") from None
+    return sheets
+
+
+def _cell_text(value: Any, r: int, c: int, sheet: Sheet) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer():
+            if abs(value) >= 10 ** FLOAT_DIGITS:
+                sheet.lossy.add((r, c))
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
+
+
+def decode_text(data: bytes, path: Path) -> tuple[str, str]:
+    """The text of a CSV/TSV file and the encoding it was in."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                raise UnreadableSheet(f"{path}: starts like {encoding} but byte {exc.start} is not",
+                                      hint="save it again as CSV UTF-8") from None
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise UnreadableSheet(f"{path}: not text in any encoding launchpad recognises",
+                              hint="if it is an Excel file, give it its .xlsx or .xls name")
+    return str(best), best.encoding
+
+
+def _read_text(path: Path, delimiter: str | None) -> Workbook:
+    data = path.read_bytes()
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise UnreadableSheet(f"{path} holds binary data, not CSV text",
+                              hint="if it is an Excel file, give it its .xlsx or .xls name")
+    text, encoding = decode_text(data, path)
+    if delimiter is None:
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        delimiter = max((",", "\t", ";", "，"), key=first.count)
+    try:
+        rows = [[cell.strip("\ufeff") for cell in row]
+                for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise UnreadableSheet(f"{path}: not valid CSV ({exc})") from None
+    return Workbook(path, [Sheet(path.stem, rows)], encoding=encoding)

@@ -1,0 +1,124 @@
+"""The live target database, reached as the `sql` step reaches it: the database's own client
+on the host named by `via`, credentials in 0600 files in a private folder on that host, every
+command audited. Queries with parameters go through `launchpad.backup.sqlquery`; the apply's
+scripts carry their values as hex literals the server decodes (`SqlText`), so no value from
+the client's sheet can end a string or start a statement."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from launchpad.backup.sqlclient import DbAccess, MySqlClient, PostgresClient, ResultSet, hex_literal
+from launchpad.errors import LaunchpadError, UsageError
+from launchpad.site import Database, Environment
+
+AuditFn = Callable[[str, str, dict[str, Any]], None]
+SUPPORTED = ("mysql", "mariadb", "postgresql")
+
+
+@dataclass(frozen=True)
+class SqlText:
+    """How one dialect writes a value from the sheet into a script without splicing it."""
+
+    engine: str
+
+    @property
+    def mysql(self) -> bool:
+        return self.engine in ("mysql", "mariadb")
+
+    def text(self, value: str | None) -> str:
+        if value is None:
+            return "NULL"
+        if self.mysql:
+            return f"CONVERT(X'{hex_literal(value)}' USING utf8mb4)"
+        return f"convert_from(decode('{hex_literal(value)}', 'hex'), 'UTF8')"
+
+    def number(self, value: int) -> str:
+        return str(int(value))
+
+    @property
+    def now(self) -> str:
+        return "NOW()" if self.mysql else "now()"
+
+
+def choose_database(environment: Environment, env_name: str, wanted: str | None) -> tuple[str, Database]:
+    """The environment's database the import writes to: the mapping's `database`, or the only one."""
+    names = list(environment.databases)
+    if wanted is None:
+        if len(names) != 1:
+            raise UsageError(f"environment {env_name} has {len(names)} databases ({', '.join(names) or 'none'})",
+                             hint="name one with `database:` in the mapping file")
+        wanted = names[0]
+    database = environment.databases.get(wanted)
+    if database is None:
+        raise UsageError(f"environment {env_name} has no database {wanted!r} ({', '.join(names) or 'none'})",
+                         hint="correct `database:` in the mapping file or the environment's databases: in site.yaml")
+    if database.engine not in SUPPORTED:
+        raise UsageError(f"database {wanted!r} of {env_name} is {database.engine}; user import supports "
+                         f"{', '.join(SUPPORTED)}")
+    return wanted, database
+
+
+class TargetSession:
+    """One private folder on the database's host, holding the credentials while the import
+    talks to the database."""
+
+    def __init__(self, shell: Any, tmp: str, access: DbAccess, key: str = "") -> None:
+        self.shell, self.tmp, self.access = shell, tmp, access
+        self.key = key  # the environment's name for this database (site.yaml)
+        self.sql = SqlText(access.engine)
+
+    def query(self, query: str, params: dict[str, Any] | None = None) -> ResultSet:
+        from launchpad.backup.sqlquery import run_query
+
+        with _as_target_error():
+            return run_query(self.shell, self.tmp, self.access, query, params or {})
+
+    def script(self, text: str) -> list[ResultSet]:
+        """A whole script (a transaction); it stops at the first error, which rolls it back."""
+        with _as_target_error():
+            if self.sql.mysql:
+                return MySqlClient(self.access).query(self.shell, self.tmp, text)
+            return [PostgresClient(self.access).query(self.shell, self.tmp, text)]
+
+
+class TargetFailed(LaunchpadError):
+    """The target database refused a query or a batch (which it then rolled back)."""
+
+    title = "target database error"
+    exit_code = 1
+
+
+@contextlib.contextmanager
+def _as_target_error() -> Iterator[None]:
+    # The sql layer speaks of backups, where it was born; here its errors are the import's.
+    from launchpad.backup.errors import BackupFailed
+
+    try:
+        yield
+    except BackupFailed as exc:
+        raise TargetFailed(exc.message, hint=exc.hint or "nothing of this batch was written; fix and re-run: "
+                           "rows already written are recognised") from None
+
+
+@contextlib.contextmanager
+def open_target(environment: Environment, database: Database, transport_for: Any, root: Path, audit: AuditFn,
+                ask_secret: Callable[[str], str] | None = None, label: str = "", key: str = ""
+                ) -> Iterator[TargetSession]:
+    from launchpad.backup.hostshell import HostShell
+    from launchpad.backup.sqlquery import secret_files
+    from launchpad.backup.targets import transport_for_host
+    from launchpad.secrets import resolve_secret
+
+    password = None
+    if database.password is not None:
+        password = resolve_secret(database.password, ask=ask_secret, label=f"the password of {label or database.name}")
+    access = DbAccess(database.engine, database.name, database.host, database.port, database.user, password)
+    transport, local = transport_for_host(environment, database.via, transport_for, root)
+    shell = HostShell(transport, audit, local=local)
+    with shell.private_dir(secret_files(access)) as tmp:
+        yield TargetSession(shell, tmp, access, key)

@@ -1,0 +1,213 @@
+"""Every row checked, every problem reported with sheet, row, column letter, header, value and
+why; the annotated copy marks the same cells for the client."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import stat
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from launchpad.errors import InvalidInput
+from launchpad.phrases import render
+from launchpad.users.annotate import write_annotated
+from launchpad.users.checks import CheckResult, Target, check_workbook
+from launchpad.users.idnumber import check_id_number, upgrade_15
+from launchpad.users.mapping import load_mapping
+from launchpad.users.sources import read_workbook
+from launchpad.users.units import Department
+from tests.core.users_sheets import GOOD, HEADER, MAPPING, write_csv, write_mapping, write_xlsx
+
+DEPARTMENTS = [
+    Department(100, "某某局", ("某某局",)),
+    Department(101, "办公室", ("某某局", "办公室")),
+    Department(102, "信息中心", ("某某局", "信息中心")),
+    Department(103, "综合科", ("某某局", "办公室", "综合科")),
+    Department(104, "综合科", ("某某局", "信息中心", "综合科")),
+]
+
+
+def check(tmp_path: Path, rows: Sequence[Sequence[object]], target: Target | None = None,
+          mapping: str = MAPPING) -> CheckResult:
+    book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"名单": [HEADER, *rows]}))
+    return check_workbook(book, load_mapping(write_mapping(tmp_path, mapping)), target)
+
+
+def problems(result: CheckResult) -> list[tuple[int, str, str, str, str]]:
+    return [(p.row, p.column, p.header, p.value, str(p.reason)) for p in result.problems]
+
+
+@pytest.mark.parametrize(("number", "why"), [
+    ("11010519491231002X", None),
+    ("11010519491231002x", None),  # a lower-case x is the same number
+    ("110105194912310021", "check digit is 1, the number's digits give X"),
+    ("110105194902300028", "birth date 19490230 is not a real date"),
+    ("110105230001010025", "birth date 23000101 is not a real date"),
+    ("990105194912310021", "region code 990105 is not a province's"),
+    ("1101051949123100", "an ID number has 18 characters (or 15 digits), not 16"),
+    ("11010519491231002Y", "an ID number has 18 characters (or 15 digits), not 18"),
+])
+def test_id_numbers_follow_gb_11643(number: str, why: str | None) -> None:
+    value, problem = check_id_number(number, today=datetime.date(2026, 1, 1))
+    assert (str(problem) if problem else None) == why
+    if why is None:
+        assert value == number.upper()
+
+
+def test_a_15_digit_number_becomes_its_18_digit_form() -> None:
+    assert upgrade_15("110105491231002") == "11010519491231002X"
+    assert check_id_number("110105491231002") == ("11010519491231002X", None)
+
+
+def test_good_rows_have_no_problems_and_values_as_the_target_stores_them(tmp_path: Path) -> None:
+    result = check(tmp_path, [*GOOD, ["ＷＡＮＧ５ ", "王 五", "", "+86 139-0013-9001", "", "女", "办公室", ""]])
+    assert problems(result) == []
+    last = result.rows[-1].values
+    shown = (last["user_name"], last["nick_name"], last["phonenumber"], last["sex"])
+    assert shown == ("wang5", "王五", "13900139001", "1")
+
+
+def test_every_problem_of_every_row_is_reported_at_once(tmp_path: Path) -> None:
+    rows = [
+        ["", "赵六", "110105194912310021", "1380013800", "zhao@", "未知", "办公室", ""],
+        ["qian7", "", "", "12345678901", "", "男", "", ""],
+        *GOOD,
+    ]
+    found = problems(check(tmp_path, rows))
+    assert found == [
+        (2, "A", "账号", "", "required, but empty"),
+        (2, "C", "身份证号", "110105194912310021", "check digit is 1, the number's digits give X"),
+        (2, "D", "手机号码", "1380013800", "not a mainland mobile number (11 digits starting 13–19)"),
+        (2, "E", "邮箱", "zhao@", "not an e-mail address"),
+        (2, "F", "性别", "未知", "not one of 男, 女"),
+        (3, "B", "姓名", "", "required, but empty"),
+        (3, "D", "手机号码", "12345678901", "not a mainland mobile number (11 digits starting 13–19)"),
+        (3, "G", "单位", "", "required, but empty"),
+    ]
+
+
+def test_dates_are_checked_and_written_iso(tmp_path: Path) -> None:
+    header = [*HEADER, "入职日期"]
+    book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"名单": [
+        header, [*GOOD[0], "2024年3月1日"], [*GOOD[1], "2023-02-30"], ["w", "王", "", "", "", "", "办公室", "", "下周"],
+        ["z", "赵", "", "", "", "", "办公室", "", datetime.date(2020, 5, 6)]]}))
+    result = check_workbook(book, load_mapping(write_mapping(tmp_path)))
+    assert [row.values["joined"] for row in result.rows] == ["2024-03-01", "2023-02-30", "下周", "2020-05-06"]
+    assert problems(result) == [(3, "I", "入职日期", "2023-02-30", "no such day"),
+                                (4, "I", "入职日期", "下周", "not a date (write 2024-03-01)")]
+
+
+def test_an_id_number_excel_kept_as_a_number_is_named_as_such(tmp_path: Path) -> None:
+    result = check(tmp_path, [["a", "甲", 110105194912310021, "", "", "", "办公室", ""]])
+    assert problems(result) == [(2, "C", "身份证号", "110105194912310000",
+                                 "stored by Excel as a number, so the last digits are lost; format the column as text "
+                                 "and type it again")]
+
+
+def test_duplicates_inside_the_file_name_the_other_rows(tmp_path: Path) -> None:
+    rows = [GOOD[0], [*GOOD[1][:3], GOOD[0][3], *GOOD[1][4:]], ["ZhangSan", "张三丰", "", "", "", "男", "办公室", ""]]
+    found = problems(check(tmp_path, rows))
+    assert (2, "A", "账号", "zhangsan", "also in row 4") in found
+    assert (4, "A", "账号", "zhangsan", "also in row 2") in found
+    assert (2, "D", "手机号码", "13800138000", "also in row 3") in found
+    assert (3, "D", "手机号码", "13800138000", "also in row 2") in found
+    assert len(found) == 4
+
+
+def test_duplicates_across_sheets_name_the_sheet(tmp_path: Path) -> None:
+    book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"甲": [HEADER, GOOD[0]], "乙": [HEADER, GOOD[0]]}))
+    result = check_workbook(book, load_mapping(write_mapping(tmp_path)))
+    assert [(p.sheet, p.row, str(p.reason)) for p in result.problems if p.column == "A"] == [
+        ("甲", 2, "also in row 乙!2"), ("乙", 2, "also in row 甲!2")]
+
+
+def test_units_and_values_taken_are_checked_against_the_target(tmp_path: Path) -> None:
+    target = Target(DEPARTMENTS, {"zhangsan": {"phonenumber": "13800138000"},
+                                  "other": {"phonenumber": "13900139000"}})
+    rows = [
+        GOOD[0],  # zhangsan keeps his own phone: an update, not a clash
+        GOOD[1],  # lisi's phone belongs to `other`
+        ["w", "王", "", "", "", "", "信息办", ""],  # the mapping's units.map: 信息办 → 信息中心
+        ["z", "赵", "", "", "", "", "综合科", ""],  # two 综合科
+        ["q", "钱", "", "", "", "", "办公室/综合科", ""],  # a path picks one
+        ["s", "孙", "", "", "", "", "信息中", ""],
+    ]
+    result = check(tmp_path, rows, target)
+    assert problems(result) == [
+        (3, "D", "手机号码", "13900139000", "already belongs to user other in the target"),
+        (5, "G", "单位", "综合科",
+         "'综合科' names several units: 某某局/办公室/综合科, 某某局/信息中心/综合科; write the path"),
+        (7, "G", "单位", "信息中", "no unit '信息中' in the target; closest: 某某局/信息中心, 某某局/信息中心/综合科"),
+    ]
+    assert [row.department.id if row.department else None for row in result.rows] == [101, 102, 102, None, 103, None]
+
+
+def test_the_attached_unit_holds_the_account_of_seconded_staff(tmp_path: Path) -> None:
+    header = ["账号", "姓名", "实际单位", "挂职单位"]
+    book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"名单": [header, ["a", "甲", "办公室", "信息中心"],
+                                                                   ["b", "乙", "办公室", ""]]}))
+    result = check_workbook(book, load_mapping(write_mapping(tmp_path)), Target(DEPARTMENTS, {}))
+    assert [row.department.name for row in result.rows if row.department] == ["信息中心", "办公室"]
+    real = load_mapping(write_mapping(tmp_path, MAPPING.replace("account_in: attached", "account_in: real")))
+    assert [row.department.name for row in check_workbook(book, real, Target(DEPARTMENTS, {})).rows
+            if row.department] == ["办公室", "办公室"]
+
+
+def test_without_a_target_the_result_says_what_was_not_checked(tmp_path: Path) -> None:
+    result = check(tmp_path, [["a", "甲", "", "", "", "", "没有的单位", ""]])
+    assert problems(result) == []
+    assert not result.against_target
+    assert "units and values taken by existing users were not checked (no target given)" in map(str, result.notes)
+
+
+def test_gbk_csv_is_checked_like_xlsx(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "u.csv", [HEADER, GOOD[0], ["x", "徐", "", "1380", "", "", "办公室", ""]])
+    result = check_workbook(read_workbook(path), load_mapping(write_mapping(tmp_path)))
+    assert [(p.sheet, p.row, p.column, p.header) for p in result.problems] == [("u", 3, "D", "手机号码")]
+
+
+def test_annotated_copy_marks_the_bad_cells_and_lists_the_problems(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    rows = [GOOD[0], ["", "赵六", "110105194912310021", "=HYPERLINK(\"x\")", "", "男", "办公室", ""],
+            ["wang", "王", "", "", "", "", "办公室", "=1+1"]]
+    book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"名单": [["人员名单"], HEADER, *rows]}))
+    result = check_workbook(book, load_mapping(write_mapping(tmp_path)))
+    out = write_annotated(book, result, tmp_path / "u.checked.xlsx")
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+    ws = load_workbook(out)["名单"]
+    assert ws["A1"].value == "人员名单" and ws["B3"].value == "张三"
+    assert ws["I2"].value == "问题"
+    assert ws["A4"].fill.start_color.rgb.endswith("FFC7CE") and ws["B4"].fill.fill_type is None
+    assert ws["C4"].comment.text == "校验位为 1，按前 17 位应为 X"
+    assert ws["D4"].value == "=HYPERLINK(\"x\")" and ws["D4"].data_type == "s"  # text, never a formula
+    assert ws["I4"].value.startswith("A4 账号：必填，但为空；C4 身份证号：校验位为 1")
+    assert ws["I3"].value is None
+    assert ws["H5"].value == "=1+1" and ws["H5"].data_type == "s" and ws["I5"].value is None
+    assert render(result.problems[0].reason, "zh") == "必填，但为空"
+
+
+@pytest.mark.parametrize(("change", "where", "says"), [
+    ("key: user_name", "key: login", "key 'login' is not one of the fields"),
+    ("  post: {headers: [岗位]}", "  post: {headers: [岗位], check: phone}", "check: input should be"),
+    ("  post: {headers: [岗位]}", "  post: {headers: [岗位, 姓名]}", "header '姓名' is listed for both"),
+    ("target: ruoyi", "target: ruoyi\nextra: 1", "unknown key 'extra'"),
+])
+def test_a_bad_mapping_is_located_by_file_line_col(tmp_path: Path, change: str, where: str, says: str) -> None:
+    path = write_mapping(tmp_path, MAPPING.replace(change, where))
+    with pytest.raises(InvalidInput) as caught:
+        load_mapping(path, "imports/ruoyi.yaml")
+    rendered = caught.value.render()
+    assert says in rendered
+    assert rendered.startswith("imports/ruoyi.yaml:")
+    line = int(rendered.split(":")[1])
+    assert line >= 1
+
+
+def test_a_value_longer_than_the_target_column_is_found_by_check(tmp_path: Path) -> None:
+    long_name = "欧阳" * 16  # RuoYi's nick_name holds 30
+    result = check(tmp_path, [["a", long_name, "", "", "", "", "办公室", ""]])
+    assert problems(result) == [(2, "B", "姓名", long_name, "32 characters, at most 30 fit")]

@@ -1,0 +1,81 @@
+"""`launchpad users check` as a person runs it: every problem listed, the annotated copy
+written, exit 1 for problems, 0 for a clean file, 2 and a clear message for input that is not
+a sheet — never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.core.users_sheets import GOOD, HEADER, write_csv, write_mapping, write_xlsx
+
+
+def users(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "launchpad", "users", *args], capture_output=True, text=True,
+                          timeout=120, stdin=subprocess.DEVNULL)
+
+
+def test_check_lists_every_problem_and_writes_the_annotated_copy(tmp_path: Path) -> None:
+    mapping = write_mapping(tmp_path)
+    sheet = write_csv(tmp_path / "名单.csv", [HEADER, GOOD[0], ["", "赵六", "110105194912310021", "1380", "", "男",
+                                                             "办公室", ""]])
+    done = users("check", str(sheet), "--mapping", str(mapping), "--lang", "en")
+    assert done.returncode == 1, done.stderr
+    assert "名单!A3 账号 '': required, but empty" in done.stdout
+    assert "名单!C3 身份证号 '110105194912310021': check digit is 1, the number's digits give X" in done.stdout
+    assert "名单!D3 手机号码 '1380': not a mainland mobile number" in done.stdout
+    assert f"2 row(s): 1 with 3 problem(s); annotated copy: {tmp_path / '名单.checked.xlsx'}" in done.stderr
+    assert "units and values taken by existing users were not checked" in done.stderr
+    assert (tmp_path / "名单.checked.xlsx").is_file()
+
+
+def test_check_of_a_clean_file_exits_0_and_says_what_was_not_checked(tmp_path: Path) -> None:
+    sheet = write_xlsx(tmp_path / "u.xlsx", {"名单": [HEADER, *GOOD]})
+    done = users("check", str(sheet), "--mapping", str(write_mapping(tmp_path)))
+    assert done.returncode == 0, done.stderr
+    assert "2 row(s), no problems (not checked against a target: pass --env ENV)." in done.stderr
+    assert not (tmp_path / "u.checked.xlsx").exists()
+
+
+@pytest.mark.parametrize(("name", "content", "says"), [
+    ("empty.csv", b"", "cannot read the sheet: "),
+    ("fake.xlsx", b"PK\x03\x04 not really", "is not a readable Excel workbook"),
+    ("header.csv", b"a,b\n1,2\n", "no sheet has a header the mapping knows"),
+    ("title-only.csv", "人员名单\n".encode("gbk"), "no sheet has a header the mapping knows"),
+])
+def test_bad_input_exits_2_with_a_clear_message(tmp_path: Path, name: str, content: bytes, says: str) -> None:
+    (tmp_path / name).write_bytes(content)
+    done = users("check", str(tmp_path / name), "--mapping", str(write_mapping(tmp_path)))
+    assert done.returncode == 2, done.stderr
+    assert says in done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+
+
+def test_a_bad_mapping_is_located_by_file_line_col(tmp_path: Path) -> None:
+    mapping = write_mapping(tmp_path, "target: ruoyi\nkey: user_name\nfields:\n  user_name: {headers: 账号}\n")
+    sheet = write_xlsx(tmp_path / "u.xlsx", {"名单": [HEADER, *GOOD]})
+    done = users("check", str(sheet), "--mapping", str(mapping))
+    assert done.returncode == 2
+    assert f"{mapping}:4:" in done.stderr or "imports/ruoyi.yaml:4:" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_without_a_mapping_or_workspace_the_command_says_what_to_pass(tmp_path: Path) -> None:
+    sheet = write_xlsx(tmp_path / "u.xlsx", {"名单": [HEADER, *GOOD]})
+    done = users("check", str(sheet))
+    assert done.returncode == 2
+    assert "pass --mapping FILE" in done.stderr
+
+
+def test_the_mapping_has_a_json_schema_for_editors() -> None:
+    import json
+
+    done = subprocess.run([sys.executable, "-m", "launchpad", "schema", "import-mapping"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0
+    schema = json.loads(done.stdout)
+    assert set(schema["required"]) == {"target", "key", "fields"}
+    assert "FieldSpec" in schema["$defs"] and "PasswordPolicy" in schema["$defs"]

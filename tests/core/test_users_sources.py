@@ -1,0 +1,157 @@
+"""Reading the client's file: xlsx through calamine, CSV/TSV in whatever encoding Excel or
+WPS saved, title rows, two-row headers with merged cells, several sheets, blank rows."""
+
+from __future__ import annotations
+
+import codecs
+import datetime
+from pathlib import Path
+
+import pytest
+
+from launchpad.users.checks import SheetDoesNotFit, lay_out
+from launchpad.users.mapping import ImportMapping, load_mapping
+from launchpad.users.sources import UnreadableSheet, read_workbook
+from tests.core.users_sheets import GOOD, HEADER, write_csv, write_mapping, write_xlsx
+
+
+@pytest.fixture
+def mapping(tmp_path: Path) -> ImportMapping:
+    return load_mapping(write_mapping(tmp_path))
+
+
+def test_xlsx_cells_become_the_text_a_person_typed(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "u.xlsx", {"名单": [["手机", "入职日期", "身份证号", "分数"],
+                                                   [13800138000, datetime.date(2024, 3, 1), 110105194912310021, 3.5]]})
+    sheet = read_workbook(path).sheets[0]
+    assert sheet.name == "名单"
+    assert sheet.rows[1][:2] == ["13800138000", "2024-03-01"]
+    assert sheet.rows[1][3] == "3.5"
+    # 18 digits do not fit a float: the cell is remembered as lossy, not trusted.
+    assert (1, 2) in sheet.lossy and (1, 0) not in sheet.lossy
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8", "utf-8-sig"])
+def test_csv_encoding_is_detected(tmp_path: Path, encoding: str) -> None:
+    path = write_csv(tmp_path / "u.csv", [HEADER, GOOD[0], ["王五", "王五", "", "", "", "女", "办公室", "科员"]],
+                     encoding=encoding)
+    book = read_workbook(path)
+    assert book.sheets[0].rows[0] == HEADER
+    assert book.sheets[0].rows[1][1] == "张三"
+    assert book.encoding in ({"utf-8-sig"} if encoding == "utf-8-sig" else {"utf-8"} if encoding == "utf-8"
+                             else {"gb18030"})
+
+
+def test_excel_unicode_text_is_utf16_with_tabs(tmp_path: Path) -> None:
+    path = tmp_path / "u.txt"
+    text = "\t".join(HEADER) + "\r\n" + "\t".join(GOOD[0]) + "\r\n"
+    path.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    assert read_workbook(path).sheets[0].rows[1][6] == "办公室"
+
+
+def test_tsv_reads_tabs(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "u.tsv", [HEADER, GOOD[0]], encoding="utf-8", delimiter="\t")
+    assert read_workbook(path).sheets[0].rows[1][0] == "zhangsan"
+
+
+@pytest.mark.parametrize(("name", "content", "says"), [
+    ("empty.xlsx", b"", "empty (0 bytes)"),
+    ("notes.xlsx", "这不是表格".encode(), "not a readable Excel workbook"),
+    ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
+    ("u.pdf", b"%PDF-1.4", "not a sheet launchpad reads"),
+])
+def test_a_file_that_is_not_a_sheet_is_refused_clearly(tmp_path: Path, name: str, content: bytes,
+                                                      says: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(UnreadableSheet) as caught:
+        read_workbook(path)
+    assert says in caught.value.message and name in caught.value.message
+    assert caught.value.exit_code == 2
+
+
+def test_title_rows_above_the_header_are_skipped(tmp_path: Path, mapping: ImportMapping) -> None:
+    rows = [["2024年某某局人员名单"], ["填报单位：办公室", "", "填报日期：2024-03-01"], [], HEADER, *GOOD]
+    book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"名单": rows}, merged={"名单": ["A1:H1"]}))
+    tables, _ = lay_out(book, mapping)
+    assert tables[0].header_rows == (3,)
+    assert [n for n, _ in tables[0].records()] == [5, 6]
+
+
+def test_two_row_header_with_merged_cells(tmp_path: Path, mapping: ImportMapping) -> None:
+    top = ["账号", "姓名", "单位", "", "手机号码"]
+    lower = ["", "", "实际单位", "挂职单位", ""]
+    rows = [top, lower, ["wang", "王五", "办公室", "信息中心", "13800138001"]]
+    merged = {"名单": ["A1:A2", "B1:B2", "C1:D1", "E1:E2"]}
+    book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"名单": rows}, merged=merged))
+    table = lay_out(book, mapping)[0][0]
+    assert table.header_rows == (0, 1)
+    fields = {c.field: c.letter for c in table.columns}
+    assert fields == {"user_name": "A", "nick_name": "B", "dept": "C", "attached_dept": "D", "phonenumber": "E"}
+    assert [n for n, _ in table.records()] == [3]
+
+
+def test_several_sheets_and_blank_trailing_rows(tmp_path: Path, mapping: ImportMapping) -> None:
+    sheets = {"办公室": [HEADER, GOOD[0], [], ["", "  "], []], "信息中心": [HEADER, GOOD[1]], "说明": [["填表说明"]],
+              "空": []}
+    book = read_workbook(write_xlsx(tmp_path / "u.xlsx", sheets))
+    tables, notes = lay_out(book, mapping)
+    assert [(t.sheet.name, [n for n, _ in t.records()]) for t in tables] == [("办公室", [2]), ("信息中心", [2])]
+    said = [str(n) for n in notes]
+    assert "sheet '说明' has no header the mapping knows: skipped" in said
+    assert "sheet '空' is empty" in said
+
+
+def test_a_misspelled_header_is_named_with_the_closest(tmp_path: Path, mapping: ImportMapping) -> None:
+    header = [*HEADER[:2], "身份证号吗", *HEADER[3:]]
+    book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"名单": [header, GOOD[0]]}))
+    _, notes = lay_out(book, mapping)
+    assert any("column C '身份证号吗' matches no field (closest: 身份证号)" in str(n) for n in notes)
+
+
+def test_a_header_that_matches_nothing_is_an_error(tmp_path: Path, mapping: ImportMapping) -> None:
+    book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"Sheet1": [["a", "b"], ["1", "2"]]}))
+    with pytest.raises(SheetDoesNotFit) as caught:
+        lay_out(book, mapping)
+    assert "no sheet has a header the mapping knows" in caught.value.message
+    assert caught.value.exit_code == 2
+
+
+def test_a_missing_required_column_names_the_field_and_the_spare_headers(tmp_path: Path,
+                                                                        mapping: ImportMapping) -> None:
+    book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"名单": [["账号", "名子", "单位"], ["a", "b", "c"]]}))
+    with pytest.raises(SheetDoesNotFit) as caught:
+        lay_out(book, mapping)
+    assert "nick_name (姓名/用户姓名/名字)" in caught.value.message
+    assert "B '名子'" in caught.value.message
+
+
+def test_an_empty_sheet_is_an_error_when_it_is_the_only_one(tmp_path: Path,
+                                                           mapping: ImportMapping) -> None:
+    book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"Sheet1": []}))
+    with pytest.raises(SheetDoesNotFit, match="is empty"):
+        lay_out(book, mapping)
+
+
+def test_the_mapping_can_name_the_sheets_to_read(tmp_path: Path) -> None:
+    from tests.core.users_sheets import MAPPING
+
+    book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"甲": [HEADER, GOOD[0]], "乙": [HEADER, GOOD[1]]}))
+    only = load_mapping(write_mapping(tmp_path, MAPPING.replace("key: user_name", "key: user_name\nsheets: [乙]")))
+    assert [t.sheet.name for t in lay_out(book, only)[0]] == ["乙"]
+    wrong = load_mapping(write_mapping(tmp_path, MAPPING.replace("key: user_name", "key: user_name\nsheets: [丙]")))
+    with pytest.raises(SheetDoesNotFit, match="no sheet named '丙' .sheets: 甲, 乙."):
+        lay_out(book, wrong)
+
+
+def test_a_password_protected_workbook_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import python_calamine
+
+    def protected(path: str) -> None:
+        raise python_calamine.PasswordError("workbook is encrypted")
+
+    path = write_xlsx(tmp_path / "加密.xlsx", {"名单": [HEADER]})
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", protected)
+    with pytest.raises(UnreadableSheet, match="is protected by a password") as caught:
+        read_workbook(path)
+    assert "without the password" in caught.value.hint

@@ -1,0 +1,113 @@
+"""The apply's SQL and the initial passwords, without a database: values from the sheet never
+appear in a script as text, and passwords follow the policy and RuoYi's hash scheme."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import bcrypt
+import pytest
+
+from launchpad.users.passwords import CLASSES, PasswordPolicy, bcrypt_2a, generate, issue
+from launchpad.users.plan import PlannedUser
+from launchpad.users.ruoyi_writes import apply_script, undo_script
+from launchpad.users.target import SqlText
+
+HOSTILE = "张三'); DROP TABLE sys_user; -- \\ \" $$ x"
+
+
+@pytest.mark.parametrize("engine", ["mariadb", "postgresql"])
+def test_values_from_the_sheet_reach_the_script_only_as_hex(engine: str) -> None:
+    sql = SqlText(engine)
+    insert = PlannedUser(HOSTILE, "insert", "s", 2, "u", values={"user_name": HOSTILE, "nick_name": HOSTILE,
+                                                                  "dept_id": "101"}, roles_added=[HOSTILE])
+    update = PlannedUser("lisi", "update", "s", 3, "u", values={"remark": HOSTILE}, posts_added=[HOSTILE])
+    script = apply_script(sql, [insert, update], {HOSTILE: "$2a$04$hash"}, "import:1")
+    undo = undo_script(sql, [{"key": HOSTILE, "action": "insert", "before": None, "roles_added": [],
+                              "posts_added": []},
+                             {"key": "lisi", "action": "update", "before": {"remark": HOSTILE},
+                              "roles_added": [HOSTILE], "posts_added": []}], "import:1", "rollback:1")
+    for text in (script, undo):
+        assert "DROP TABLE" not in text and "张三" not in text and "lisi" not in text
+        assert HOSTILE.encode().hex() in text
+        # Outside hex literals, the only quoted strings are launchpad's own constants.
+        assert set(re.findall(r"'([^']*)'", text)) <= {"0", "hex", "UTF8", *re.findall(r"X'([0-9a-f]*)'", text),
+                                                      *re.findall(r"decode\('([0-9a-f]*)'", text)}
+    assert script.splitlines()[-1] == "COMMIT;" and undo.splitlines()[-1] == "COMMIT;"
+
+
+def test_passwords_follow_the_policy() -> None:
+    policy = PasswordPolicy(length=9, classes=["lower", "digit"], cost=4)
+    for _ in range(50):
+        password = generate(policy)
+        assert len(password) == 9
+        assert any(c in CLASSES["lower"] for c in password) and any(c in CLASSES["digit"] for c in password)
+        assert set(password) <= set(CLASSES["lower"] + CLASSES["digit"])
+
+
+def test_hashes_are_bcrypt_2a_with_the_configured_cost() -> None:
+    hashed = bcrypt_2a("Init#2024pw", 5)
+    assert hashed.startswith("$2a$05$") and len(hashed) == 60
+    assert bcrypt.checkpw(b"Init#2024pw", ("$2b$" + hashed[4:]).encode())
+
+
+def test_issue_gives_every_key_its_own_password_and_reports_progress() -> None:
+    seen: list[int] = []
+    issued = issue(["a", "b", "c"], PasswordPolicy(cost=4), on_done=seen.append)
+    assert [i.key for i in issued] == ["a", "b", "c"] and seen == [1, 2, 3]
+    assert len({i.password for i in issued}) == 3
+    assert all(bcrypt.checkpw(i.password.encode(), ("$2b$" + i.hashed[4:]).encode()) for i in issued)
+
+
+def test_handouts_are_private_audited_and_removed_with_their_reset_folders(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from openpyxl import load_workbook
+
+    from launchpad.users.handout import remove_handouts, write_handouts
+
+    said: list[tuple[str, str, dict[str, object]]] = []
+    folder = tmp_path / "handouts" / "import-1"
+    people = [{"unit": "某某局/办公室", "key": "a", "name": "=HYPERLINK(\"x\")", "password": "=Secret#1"},
+              {"unit": "某某局/信息中心", "key": "b", "name": "乙", "password": "Secret#2"}]
+    files = write_handouts(folder, people, lambda *entry: said.append(entry))
+    files += write_handouts(folder / "reset-1", people[:1], lambda *entry: said.append(entry))
+    assert [f.name for f in files] == ["某某局_信息中心.xlsx", "某某局_办公室.xlsx", "某某局_办公室.xlsx"]
+    assert all(stat.S_IMODE(os.stat(f).st_mode) == 0o600 for f in files)
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    rows = list(load_workbook(files[1]).active.iter_rows(values_only=True))
+    assert rows[2:] == [("某某局/办公室", "a", "=HYPERLINK(\"x\")", "=Secret#1")]  # text, not formulas
+    assert load_workbook(files[1]).active["D3"].data_type == "s"
+    assert "Secret" not in repr(said)
+    removed = remove_handouts(folder, lambda *entry: said.append(entry))
+    assert len(removed) == 3 and not folder.exists()
+    assert said[-1][0] == "user_handout_removed"
+
+
+def test_a_new_workspace_keeps_handouts_out_of_git(tmp_path: Path) -> None:
+    from launchpad.scaffold import init_workspace
+
+    init_workspace(tmp_path)
+    assert "handouts/" in (tmp_path / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize("engine", ["mariadb", "postgresql"])
+def test_a_batch_is_one_insert_with_one_guard_and_one_link_statement_per_role(engine: str) -> None:
+    users = [PlannedUser(f"u{i}", "insert", "s", i, "u", values={"user_name": f"u{i}", "nick_name": "名"},
+                         roles_added=["common", "leader"] if i % 2 else ["common"]) for i in range(50)]
+    script = apply_script(SqlText(engine), users, {u.key: "$2a$04$h" for u in users}, "import:1")
+    assert script.count("INSERT INTO sys_user (") == 1
+    assert script.count("INSERT INTO launchpad_guard") == 2
+    assert script.count("INSERT INTO sys_user_role") == 2 and "sys_user_post" not in script
+
+
+def test_an_annotated_copy_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from launchpad.users.annotate import CannotWrite, save_private
+
+    with pytest.raises(CannotWrite, match="No such file or directory") as caught:
+        save_private(Workbook(write_only=True), tmp_path / "missing" / "u.checked.xlsx")
+    assert caught.value.exit_code == 2 and "u.checked.xlsx" in caught.value.message

@@ -1,0 +1,73 @@
+"""Sheets and mappings the user-import tests build for themselves (openpyxl, GBK CSV)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+MAPPING = """\
+target: ruoyi
+key: user_name
+fields:
+  user_name: {headers: [账号, 用户名, 登录名], required: true, transforms: [trim, halfwidth, lower], max_length: 30}
+  nick_name: {headers: [姓名, 用户姓名, 名字], required: true, transforms: [trim, no_spaces]}
+  id_number: {headers: [身份证号, 身份证号码], check: id_number, unique: true}
+  phonenumber: {headers: [手机, 手机号, 手机号码], check: mobile, unique: true}
+  email: {headers: [邮箱, 电子邮箱], check: email}
+  sex: {headers: [性别], codes: {男: "0", 女: "1"}}
+  dept: {headers: [实际单位, 单位], required: true}
+  attached_dept: {headers: [挂职单位]}
+  post: {headers: [岗位]}
+  joined: {headers: [入职日期], check: date}
+units:
+  account_in: attached
+  map: {信息办: 信息中心}
+roles:
+  default: [common]
+  rules:
+    - when: {post: [科长]}
+      roles: [leader]
+"""
+
+HEADER = ["账号", "姓名", "身份证号", "手机号码", "邮箱", "性别", "单位", "岗位"]
+GOOD = [
+    ["zhangsan", "张三", "11010519491231002X", "13800138000", "zs@example.cn", "男", "办公室", "科长"],
+    ["lisi", "李四", "110105199003071239", "13900139000", "ls@example.cn", "女", "信息中心", "科员"],
+]
+
+
+def write_mapping(folder: Path, text: str = MAPPING) -> Path:
+    path = folder / "imports" / "ruoyi.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def write_xlsx(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]],
+               merged: dict[str, list[str]] | None = None) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        ws = book.create_sheet(name)
+        for row in rows:
+            ws.append(list(row))
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # typed text that looks like a formula, as a client's sheet may hold
+        for cells in (merged or {}).get(name, []):
+            ws.merge_cells(cells)
+    book.save(path)
+    return path
+
+
+def write_csv(path: Path, rows: list[list[str]], encoding: str = "gbk", delimiter: str = ",") -> Path:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path

@@ -1,0 +1,411 @@
+"""User import against real MariaDB and PostgreSQL holding a RuoYi-shaped schema, reached
+through a real sshd: the plan is computed from the live target."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from launchpad.connect import HostConnections
+from launchpad.errors import UsageError
+from launchpad.store import Store
+from launchpad.users import records
+from launchpad.users.annotate import CannotWrite
+from launchpad.users.apply import (
+    ApplyOutcome,
+    ImportRefused,
+    ImportTarget,
+    RollbackOutcome,
+    apply_plan,
+    rollback_import,
+)
+from launchpad.users.mapping import load_mapping
+from launchpad.users.operations import Planned, file_sha256, plan_file, target_session
+from launchpad.users.target import TargetSession
+from tests.core.users_sheets import GOOD, HEADER, MAPPING, write_mapping, write_xlsx
+from tests.integration.databases import (  # noqa: F401 - the two fixtures
+    PASSWORD,
+    MariaDbServer,
+    PostgresServer,
+    mariadb_server_fixture,
+    postgres_server_fixture,
+)
+from tests.integration.ruoyi import RuoYiLab
+from tests.integration.sshd import SshdHost, SshLab
+
+pytestmark = pytest.mark.integration
+
+SHEET = [
+    HEADER,
+    GOOD[0],  # zhangsan: new, post 科长 → roles common + leader
+    GOOD[1],  # lisi: exists in 办公室; the sheet moves him to 信息中心 and adds his e-mail
+    ["other", "别人", "", "13700137000", "", "", "办公室", ""],  # exactly as in the target
+    ["wangwu", "王五", "", "15888888888", "", "", "信息中", "处长"],  # taken phone, unknown unit and post
+]
+
+
+@pytest.fixture
+def lab(tmp_path: Path, sshd_lab: SshLab, ssh_hosts: list[SshdHost], mariadb_server: MariaDbServer,
+        postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> RuoYiLab:
+    sshd_lab.write_user_ssh_config()
+    monkeypatch.setenv("LP_TEST_DB_PW", PASSWORD)
+    return RuoYiLab(tmp_path / "ws", ssh_hosts[0], mariadb_server, postgres_server)
+
+
+@contextlib.contextmanager
+def session(lab: RuoYiLab, env: str, mapping_text: str = MAPPING) -> Iterator[tuple[Store, TargetSession]]:
+    mapping = load_mapping(write_mapping(lab.root, mapping_text))
+    with Store.open(lab.workspace.store_path) as store, HostConnections(lab.workspace, env) as connections, \
+            target_session(lab.workspace, env, mapping.database, connections.transport_for,
+                           lambda action, target, detail: _audit(store, action, target, detail)) as target:
+        yield store, target
+
+
+def _audit(store: Store, action: str, target: str, detail: dict[str, object]) -> None:
+    store.audit("tester", action, target, detail)
+
+
+def plan(lab: RuoYiLab, env: str, rows: Sequence[Sequence[object]] | None = None) -> Planned:
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": rows or SHEET})
+    with session(lab, env) as (_, target):
+        return plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, env)
+
+
+@pytest.mark.parametrize("env", ["test", "prod"])
+def test_the_plan_is_computed_from_the_live_target(lab: RuoYiLab, env: str) -> None:
+    planned = plan(lab, env)
+    users = {u.key: u for u in planned.plan.users}
+    assert [(u.key, u.action) for u in planned.plan.users] == [
+        ("zhangsan", "insert"), ("lisi", "update"), ("other", "unchanged"), ("wangwu", "rejected")]
+    assert users["zhangsan"].values["dept_id"] == "101"
+    assert users["zhangsan"].roles_added == ["common", "leader"] and users["zhangsan"].posts_added == ["kz"]
+    assert users["lisi"].changes == {"email": ("", "ls@example.cn"), "sex": ("0", "1"), "dept_id": ("101", "102")}
+    assert users["lisi"].posts_added == ["ky"] and users["lisi"].roles_added == []
+    assert [str(p.reason) for p in users["wangwu"].problems] == [
+        "no unit '信息中' in the target; closest: 某某局/信息中心, 某某局/信息中心/综合科",
+        "already belongs to user admin in the target",
+        "no post '处长' in the target; closest: 科长",
+    ]
+    assert planned.plan.counts_by_unit() == {
+        "-": {"insert": 0, "update": 0, "unchanged": 0, "rejected": 1},
+        "某某局/信息中心": {"insert": 0, "update": 1, "unchanged": 0, "rejected": 0},
+        "某某局/办公室": {"insert": 1, "update": 0, "unchanged": 1, "rejected": 0},
+    }
+
+
+def test_a_role_the_target_lacks_stops_before_any_row(lab: RuoYiLab) -> None:
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": SHEET})
+    with session(lab, "test", MAPPING.replace("roles: [leader]", "roles: [chief]")) as (_, target), \
+            pytest.raises(UsageError, match="role key.s. chief of the mapping are not in sys_role of test"):
+        plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, "test")
+
+
+FAST_HASH = MAPPING + "passwords: {cost: 4, length: 10}\n"
+GOOD_SHEET = SHEET[:4]
+
+
+def apply(lab: RuoYiLab, env: str, rows: Sequence[Sequence[object]], mapping: str = FAST_HASH,
+          allow_rejected: bool = False) -> ApplyOutcome:
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": rows})
+    with session(lab, env, mapping) as (store, target):
+        planned = plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, env)
+        to = ImportTarget(store, target, lab.root, env, "app", "tester")
+        return apply_plan(to, planned, file=sheet, file_sha256=file_sha256(sheet), mapping_name="ruoyi.yaml",
+                          allow_rejected=allow_rejected)
+
+
+def rollback(lab: RuoYiLab, env: str, import_id: int) -> RollbackOutcome:
+    with session(lab, env, FAST_HASH) as (store, target):
+        return rollback_import(ImportTarget(store, target, lab.root, env, "app", "tester"),
+                               import_id)
+
+
+def users_table(lab: RuoYiLab, env: str) -> list[list[str]]:
+    return lab.sql(env, "SELECT user_name, nick_name, COALESCE(email, ''), phonenumber, sex, dept_id, create_by "
+                        "FROM sys_user ORDER BY user_id")
+
+
+def links(lab: RuoYiLab, env: str) -> list[list[str]]:
+    return lab.sql(env, "SELECT u.user_name, r.role_key FROM sys_user_role ur JOIN sys_user u ON u.user_id = "
+                        "ur.user_id JOIN sys_role r ON r.role_id = ur.role_id ORDER BY u.user_name, r.role_key") + \
+        lab.sql(env, "SELECT u.user_name, p.post_code FROM sys_user_post up JOIN sys_user u ON u.user_id = "
+                     "up.user_id JOIN sys_post p ON p.post_id = up.post_id ORDER BY u.user_name, p.post_code")
+
+
+@pytest.mark.parametrize("env", ["test", "prod"])
+def test_apply_does_what_the_plan_said_twice_changes_nothing_and_rollback_undoes_it(lab: RuoYiLab, env: str) -> None:
+    before, links_before = users_table(lab, env), links(lab, env)
+    first = apply(lab, env, GOOD_SHEET)
+    assert first.counts == {"insert": 1, "update": 1, "unchanged": 1, "rejected": 0}
+    after = users_table(lab, env)
+    assert after[-1] == ["zhangsan", "张三", "zs@example.cn", "13800138000", "0", "101", f"import:{first.import_id}"]
+    assert after[1] == ["lisi", "李四", "ls@example.cn", "13900139000", "1", "102", "admin"]
+    assert after[2] == before[2]  # other: unchanged
+    assert links(lab, env) == sorted(links_before[:3] + [["zhangsan", "common"], ["zhangsan", "leader"]]) + \
+        [["lisi", "ky"], ["zhangsan", "kz"]]
+
+    second = apply(lab, env, GOOD_SHEET)
+    assert second.counts == {"insert": 0, "update": 0, "unchanged": 3, "rejected": 0}
+    assert users_table(lab, env) == after and second.handouts == []
+
+    undone = rollback(lab, env, first.import_id)
+    assert (undone.deleted, undone.restored, undone.left_alone) == (1, 1, [])
+    assert [row[:6] for row in users_table(lab, env)] == [row[:6] for row in before]
+    assert links(lab, env) == links_before
+
+
+def test_rollback_leaves_a_row_someone_changed_after_the_import(lab: RuoYiLab) -> None:
+    first = apply(lab, "test", GOOD_SHEET)
+    lab.maria.root_sql("UPDATE sys_user SET email = 'new@example.cn', update_by = 'admin' WHERE user_name = 'lisi'",
+                       lab.name)
+    undone = rollback(lab, "test", first.import_id)
+    assert undone.left_alone == ["lisi"]
+    lisi = lab.sql("test", "SELECT email, dept_id FROM sys_user WHERE user_name = 'lisi'")
+    assert lisi == [["new@example.cn", "102"]]
+    assert lab.sql("test", "SELECT COUNT(*) FROM sys_user WHERE user_name = 'zhangsan'") == [["0"]]
+
+
+def test_a_plain_password_is_found_nowhere_but_the_handout(lab: RuoYiLab) -> None:
+    import bcrypt
+    from openpyxl import load_workbook
+
+    outcome = apply(lab, "test", GOOD_SHEET)
+    assert [p.name for p in outcome.handouts] == ["某某局_办公室.xlsx"]
+    handout = outcome.handouts[0]
+    assert stat.S_IMODE(os.stat(handout).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(handout.parent).st_mode) == 0o700
+    rows = list(load_workbook(handout).active.iter_rows(values_only=True))
+    assert rows[1] == ("单位", "账号", "姓名", "初始密码")
+    unit, login, name, password = rows[2]
+    assert (unit, login, name, len(password)) == ("某某局/办公室", "zhangsan", "张三", 10)
+    [[hashed, changed]] = lab.sql("test", "SELECT password, COALESCE(pwd_update_date, 'never') FROM sys_user "
+                                          "WHERE user_name = 'zhangsan'")
+    assert hashed.startswith("$2a$04$") and changed == "never"
+    assert bcrypt.checkpw(password.encode(), ("$2b$" + hashed[4:]).encode())
+    for path in lab.root.rglob("*"):
+        if path.is_file() and path != handout:
+            assert password.encode() not in path.read_bytes(), path
+    with Store.open(lab.workspace.store_path) as store:
+        entries = [e for e in store.db.query("SELECT action, detail FROM audit")]
+    assert "user_handout_written" in [e["action"] for e in entries]
+    assert all(password not in (e["detail"] or "") and hashed not in (e["detail"] or "") for e in entries)
+
+
+def test_rejected_rows_stop_the_import_unless_skipped(lab: RuoYiLab) -> None:
+    with pytest.raises(ImportRefused, match="1 row.s. of 名单.xlsx are rejected; nothing was written"):
+        apply(lab, "test", SHEET)
+    assert lab.sql("test", "SELECT COUNT(*) FROM sys_user") == [["3"]]
+    outcome = apply(lab, "test", SHEET, allow_rejected=True)
+    assert outcome.counts["rejected"] == 1 and outcome.counts["insert"] == 1
+
+
+def launchpad(lab: RuoYiLab, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "launchpad", "--workspace", str(lab.root), *args],
+                          capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+
+
+def test_the_command_line_plans_imports_lists_rolls_back_and_hands_out(lab: RuoYiLab) -> None:
+    write_mapping(lab.root, FAST_HASH)
+    messy = write_xlsx(lab.root / "错的.xlsx", {"名单": SHEET})
+    checked = launchpad(lab, "users", "check", str(messy), "--env", "test", "--lang", "zh")
+    assert checked.returncode == 1
+    assert "名单!H5 岗位 '处长': 目标系统中没有岗位“处长”；最接近的：科长" in checked.stdout
+    assert "名单!D5 手机号码 '15888888888': 目标系统中已属于用户 admin" in checked.stdout
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": GOOD_SHEET})
+    planned = launchpad(lab, "users", "plan", str(sheet), "--env", "test")
+    assert planned.returncode == 0, planned.stderr
+    assert "  + zhangsan (名单!2) into 某某局/办公室; roles common, leader" in planned.stdout
+    assert "  ~ lisi (名单!3): email: '' → 'ls@example.cn', sex: '0' → '1', dept_id: '101' → '102', posts +ky" \
+        in planned.stdout
+    assert "plan: 1 insert, 1 update, 1 unchanged, 0 rejected" in planned.stderr
+    assert "plan 1 recorded" in planned.stderr
+    lab.maria.root_sql("UPDATE sys_user SET email = 'ls@example.cn' WHERE user_name = 'lisi'", lab.name)
+
+    unconfirmed = launchpad(lab, "users", "import", str(sheet), "--env", "test")
+    assert unconfirmed.returncode == 1 and "import refused: the import was not confirmed" in unconfirmed.stderr
+    assert lab.sql("test", "SELECT COUNT(*) FROM sys_user") == [["3"]]
+
+    imported = launchpad(lab, "users", "import", str(sheet), "--env", "test", "--yes")
+    assert imported.returncode == 0, imported.stderr
+    assert "1 new user(s): hashing at bcrypt cost 4 takes about" in imported.stderr
+    assert "the target changed since plan 1" in imported.stderr and "1 row(s) now differ:" in imported.stderr
+    assert ("    lisi: update with other values (email 'ls@example.cn'; sex '1'; dept_id '102'; posts +ky → "
+            "sex '1'; dept_id '102'; posts +ky)") in imported.stderr
+    assert "✓ import 1 applied: 1 inserted, 1 updated, 1 unchanged, 0 rejected" in imported.stdout
+    again = launchpad(lab, "users", "import", str(sheet), "--env", "test", "--yes")
+    assert again.returncode == 0 and "Nothing to write" in again.stdout
+
+    listed = launchpad(lab, "users", "imports")
+    assert "test     applied      名单.xlsx" in listed.stdout and "+1 ~1 =1 ✗0  by tester" in listed.stdout
+    handout = launchpad(lab, "users", "handout", "1")
+    assert "某某局_办公室.xlsx" in handout.stdout
+    removed = launchpad(lab, "users", "handout", "1", "--remove")
+    assert removed.stdout.strip() == "1 hand-out file(s) removed."
+    assert not (lab.root / "handouts" / "import-1").exists()
+
+    rolled = launchpad(lab, "users", "rollback", "1", "--yes")
+    assert rolled.returncode == 0, rolled.stderr
+    assert "✓ import 1 rolled back: 1 user(s) deleted, 1 restored" in rolled.stdout
+    assert lab.sql("test", "SELECT COUNT(*) FROM sys_user") == [["3"]]
+    twice = launchpad(lab, "users", "rollback", "1", "--yes")
+    assert twice.returncode == 2 and "already rolled back" in twice.stderr
+    with Store.open(lab.workspace.store_path) as store:
+        actions = [row["action"] for row in store.db.query("SELECT action FROM audit ORDER BY id")]
+    for expected in ("user_import_plan_changed", "user_import_declined",
+                     "user_import_confirmed", "user_import_started", "user_import_applied",
+                     "user_handout_written", "user_handout_removed", "user_import_rolled_back", "remote_command"):
+        assert expected in actions
+
+
+def test_production_needs_its_name_and_a_fresh_backup(lab: RuoYiLab) -> None:
+    write_mapping(lab.root, FAST_HASH)
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": GOOD_SHEET})
+    yes_only = launchpad(lab, "users", "import", str(sheet), "--env", "prod", "--yes")
+    assert yes_only.returncode == 1 and "prod is production: its name was not typed" in yes_only.stderr
+    no_backup = launchpad(lab, "users", "import", str(sheet), "--env", "prod", "--confirm", "prod")
+    assert no_backup.returncode == 1
+    assert "import refused: prod is production and app has no verified backup younger than 2h" in no_backup.stderr
+    assert lab.sql("prod", "SELECT COUNT(*) FROM sys_user") == [["3"]]
+    backed_up = launchpad(lab, "backup", "--env", "prod", "app")
+    assert backed_up.returncode == 0, backed_up.stderr
+    imported = launchpad(lab, "users", "import", str(sheet), "--env", "prod", "--confirm", "prod")
+    assert imported.returncode == 0, imported.stderr
+    assert lab.sql("prod", "SELECT COUNT(*) FROM sys_user") == [["4"]]
+
+
+def test_kill_9_mid_apply_then_resume_finishes_without_a_double_insert(lab: RuoYiLab) -> None:
+    """Batch 1 (zhangsan) commits; batch 2 (lisi) waits on a row lock the test holds; the
+    importing process is killed with SIGKILL there, before batch 3 (wangwu) is sent. The psql
+    on the host already holds batch 2 whole, so it commits once the lock is gone: a batch sent
+    is recorded before it is sent for exactly this reason. The next import of the same file
+    continues import 1: zhangsan is not inserted again, wangwu is, and rollback undoes all."""
+    write_mapping(lab.root, FAST_HASH)
+    wangwu = ["wangwu", "王五", "", "13600136000", "", "男", "信息中心", ""]
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": [*GOOD_SHEET, wangwu]})
+    env = {**os.environ, "PGPASSWORD": PASSWORD}
+    holder = subprocess.Popen([lab.pg.psql, "-X", "-q", "-At", "-h", "127.0.0.1", "-p", str(lab.pg.port), "-U", "lp",
+                               "-d", lab.name], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    assert holder.stdin is not None and holder.stdout is not None
+    try:
+        holder.stdin.write("BEGIN;\nSELECT user_name FROM sys_user WHERE user_name = 'lisi' FOR UPDATE;\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "lisi"  # the lock is held
+        victim = subprocess.Popen([sys.executable, "-m", "launchpad", "--workspace", str(lab.root), "users", "import",
+                                   str(sheet), "--env", "test-pg", "--yes", "--batch", "1"],
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_until(lambda: lab.sql("test-pg", "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = "
+                                                  "'Lock' AND query LIKE 'UPDATE sys_user%'") == [["1"]])
+            assert lab.sql("test-pg", "SELECT COUNT(*) FROM sys_user WHERE user_name = 'zhangsan'") == [["1"]]
+        finally:
+            victim.kill()  # SIGKILL: no handler, no cleanup
+            victim.wait()
+        holder.stdin.write("ROLLBACK;\n")
+        holder.stdin.flush()
+        wait_until(lambda: lab.sql("test-pg", "SELECT dept_id FROM sys_user WHERE user_name = 'lisi'") == [["102"]])
+    finally:
+        holder.stdin.close()
+        holder.wait(30)
+    with Store.open(lab.workspace.store_path) as store:
+        assert [r["status"] for r in records.list_imports(store)] == ["applying"]
+
+    resumed = launchpad(lab, "users", "import", str(sheet), "--env", "test-pg", "--yes")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "✓ import 1 finished (resumed): 1 inserted, 0 updated, 3 unchanged" in resumed.stdout
+    assert "1 user(s) inserted before the interruption have no handed-out password: zhangsan" in resumed.stderr
+    assert lab.sql("test-pg", "SELECT user_name, COUNT(*) FROM sys_user WHERE create_by = 'import:1' "
+                              "GROUP BY user_name ORDER BY user_name") == [["wangwu", "1"], ["zhangsan", "1"]]
+    with Store.open(lab.workspace.store_path) as store:
+        assert [r["status"] for r in records.list_imports(store)] == ["applied"]
+    reset = launchpad(lab, "users", "handout", "1", "--reset", "zhangsan")
+    assert reset.returncode == 0, reset.stderr
+    [handout] = [Path(line.split(": ", 1)[1]) for line in reset.stdout.splitlines() if "hand-out" in line]
+    assert handout.parent.name.startswith("reset-") and stat.S_IMODE(os.stat(handout).st_mode) == 0o600
+    verify_handout(lab, "test-pg", handout, "zhangsan")
+    lab.pg.sql("UPDATE sys_user SET pwd_update_date = now() WHERE user_name = 'wangwu'", lab.name)
+    refused = launchpad(lab, "users", "handout", "1", "--reset", "wangwu")
+    assert refused.returncode == 1 and "left alone (the password was already changed" in refused.stderr
+    unknown = launchpad(lab, "users", "handout", "1", "--reset", "lisi")
+    assert unknown.returncode == 2 and "import 1 did not insert lisi" in unknown.stderr
+    rolled = launchpad(lab, "users", "rollback", "1", "--yes")
+    assert "2 user(s) deleted, 1 restored" in rolled.stdout, rolled.stderr
+    assert lab.sql("test-pg", "SELECT user_name, dept_id FROM sys_user ORDER BY user_id") == [
+        ["admin", "100"], ["lisi", "101"], ["other", "101"]]
+
+
+def verify_handout(lab: RuoYiLab, env: str, handout: Path, login: str) -> None:
+    """The hand-out's password for `login` is the one the target's hash was made from."""
+    import bcrypt
+    from openpyxl import load_workbook
+
+    rows = {row[1]: row[3] for row in load_workbook(handout).active.iter_rows(min_row=3, values_only=True)}
+    [[hashed]] = lab.sql(env, f"SELECT password FROM sys_user WHERE user_name = '{login}'")
+    assert bcrypt.checkpw(rows[login].encode(), ("$2b$" + hashed[4:]).encode())
+
+
+def wait_until(condition: Callable[[], bool], deadline: float = 60.0) -> None:
+    """Poll an observable state of the servers (not a fixed sleep), as the fixtures' readiness loops do."""
+    import time
+
+    ends = time.monotonic() + deadline
+    while not condition():
+        assert time.monotonic() < ends, "the state was not reached"
+        time.sleep(0.1)  # polling interval
+
+
+def test_compare_lists_users_only_in_one_environment_or_different(lab: RuoYiLab) -> None:
+    same = launchpad(lab, "users", "compare", "--env", "test", "--env", "prod")
+    assert same.returncode == 0, same.stderr
+    assert "3 user(s) in test, 3 in prod; 0 differ." in same.stderr
+    lab.maria.root_sql("UPDATE sys_user SET dept_id = 102, email = 'x@example.cn' WHERE user_name = 'lisi';"
+                       "INSERT INTO sys_user (dept_id, user_name, nick_name) VALUES (101, 'onlytest', '测');"
+                       "INSERT INTO sys_user_role (user_id, role_id) SELECT user_id, 3 FROM sys_user "
+                       "WHERE user_name = 'other'", lab.name)
+    differs = launchpad(lab, "users", "compare", "--env", "test", "--env", "prod")
+    assert differs.returncode == 1
+    assert differs.stdout.splitlines() == [
+        "  lisi: email: 'x@example.cn' (test) ≠ '' (prod), dept: '某某局/信息中心' (test) ≠ '某某局/办公室' (prod)",
+        "  onlytest: only in test",
+        "  other: roles: 'common,leader' (test) ≠ 'common' (prod)",
+    ]
+    one = launchpad(lab, "users", "compare", "--env", "test")
+    assert one.returncode == 2 and "compare needs two different environments" in one.stderr
+
+
+@pytest.mark.parametrize("env", ["test", "test-pg"])
+def test_users_added_after_the_plan_stop_their_batch_before_it_writes(lab: RuoYiLab, env: str) -> None:
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": GOOD_SHEET})
+    with session(lab, env, FAST_HASH) as (store, target):
+        planned = plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, env)
+        lab_insert = "INSERT INTO sys_user (dept_id, user_name, nick_name) VALUES (101, 'zhangsan', '张三')"
+        if env == "test":
+            lab.maria.root_sql(lab_insert, lab.name)
+        else:
+            lab.pg.sql(lab_insert, lab.name)
+        to = ImportTarget(store, target, lab.root, env, "app", "tester")
+        with pytest.raises(ImportRefused, match="batch 1 of import 1: some of its users were added to"):
+            apply_plan(to, planned, file=sheet, file_sha256=file_sha256(sheet), mapping_name="ruoyi.yaml")
+    assert lab.sql(env, "SELECT COUNT(*) FROM sys_user WHERE user_name = 'zhangsan'") == [["1"]]
+    assert lab.sql(env, "SELECT dept_id FROM sys_user WHERE user_name = 'lisi'") == [["101"]]  # same batch: undone
+    with session(lab, env, FAST_HASH) as (store, target):
+        planned = plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, env)
+        to = ImportTarget(store, target, lab.root, env, "app", "tester")
+        resumed = apply_plan(to, planned, file=sheet, file_sha256=file_sha256(sheet), mapping_name="ruoyi.yaml")
+    assert resumed.resumed and resumed.import_id == 1
+    assert resumed.counts == {"insert": 0, "update": 2, "unchanged": 1, "rejected": 0}
+
+
+def test_no_user_is_inserted_when_the_handout_folder_cannot_be_written(lab: RuoYiLab) -> None:
+    (lab.root / "handouts").write_text("a file where the folder should be")
+    with pytest.raises(CannotWrite, match="cannot be written: .*; nothing was imported"):
+        apply(lab, "test", GOOD_SHEET)
+    assert lab.sql("test", "SELECT COUNT(*) FROM sys_user") == [["3"]]
+    with Store.open(lab.workspace.store_path) as store:
+        assert records.list_imports(store) == []
