@@ -24,7 +24,10 @@ class Door:
         self.workspace_arg = workspace_arg
         self._session: Session | None = None
 
-    def session(self, click_ctx: click.Context) -> Session:
+    def session(self, click_ctx: click.Context | None = None) -> Session:
+        """The command's session, opened on first call (for a command whose workspace is
+        optional, which catches WorkspaceNotFound)."""
+        click_ctx = click_ctx or click.get_current_context()
         if self._session is None:
             from launchpad.migrations import on_lock_wait
             from launchpad.session import open_session

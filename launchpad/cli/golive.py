@@ -4,20 +4,24 @@ and `launchpad golive sign ITEM`: a named person signs off an item proved by a s
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from launchpad.cli.door import pass_session, session_of
 from launchpad.errors import UsageError
 
+if TYPE_CHECKING:
+    from launchpad.session import Session
 
-def _open(ctx: Any) -> tuple[Any, Any, Any]:
+
+def _open(session: Session) -> tuple[Any, Any, Any]:
     from launchpad.golive.checklist import load_checklist
     from launchpad.playbook import list_playbooks
 
-    workspace = ctx.workspace()
+    workspace = session.workspace
     names = {path.stem for path in list_playbooks(workspace.root)}
-    return workspace, load_checklist(workspace.root, workspace.site, names), ctx.store(workspace)
+    return workspace, load_checklist(workspace.root, workspace.site, names), session.store()
 
 
 @click.group("golive", invoke_without_command=True)
@@ -32,18 +36,18 @@ def golive(click_ctx: click.Context, as_json: bool, lang: str | None) -> None:
         return
     from datetime import UTC, datetime
 
-    from launchpad.cli import actor_name
     from launchpad.golive.progress import evaluate, owner_name, record_changes, state_word, summary_text
     from launchpad.phrases import phrase, render
     from launchpad.safetext import one_line
     from launchpad.sitetime import site_today
 
-    workspace, checklist, store = _open(click_ctx.obj)
+    session = session_of(click_ctx)
+    workspace, checklist, store = _open(session)
     site = workspace.site
     lang = lang or site.site.language
     progress = evaluate(checklist, site, store, workspace.backups_dir,
                         today=site_today(site.tz), now=datetime.now(UTC))
-    record_changes(store, actor_name(), progress)
+    record_changes(store, session.actor, progress)
     if as_json:
         click.echo(json.dumps(progress.as_dict(site, lang), ensure_ascii=False, indent=2))
     else:
@@ -72,14 +76,13 @@ def golive(click_ctx: click.Context, as_json: bool, lang: str | None) -> None:
 @click.argument("item_id", metavar="ITEM")
 @click.option("--by", "by", required=True, help="Name of the person signing off.")
 @click.option("--note", default="", help="What was checked (needed for a critical item).")
-@click.pass_obj
-def sign(ctx: Any, item_id: str, by: str, note: str) -> None:
+@pass_session
+def sign(session: Session, item_id: str, by: str, note: str) -> None:
     """Sign off ITEM, an item proved by a sign-off; the sign-off goes to the audit log."""
-    from launchpad.cli import actor_name
     from launchpad.golive.checklist import CHECKLIST_FILE, SignOffProof
     from launchpad.golive.proofs import record_sign_off
 
-    _, checklist, store = _open(ctx)
+    _, checklist, store = _open(session)
     item = checklist.item(item_id)
     if item is None:
         raise UsageError(f"no item {item_id!r} in {CHECKLIST_FILE}",
@@ -94,7 +97,7 @@ def sign(ctx: Any, item_id: str, by: str, note: str) -> None:
     if item.critical and not note.strip():
         raise UsageError(f"{item_id} is critical: its sign-off needs a note saying what was checked",
                          hint="add --note TEXT")
-    record_sign_off(store, actor_name(), item, checklist.version, by.strip(), note.strip())
+    record_sign_off(store, session.actor, item, checklist.version, by.strip(), note.strip())
     click.echo(f"{item_id}: signed off by {by.strip()} for {checklist.version}")
 
 

@@ -9,22 +9,25 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from launchpad.errors import UsageError
+
+if TYPE_CHECKING:
+    from launchpad.cli.door import Door
 
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the reasons (default: site.yaml's).")
 MAPPING = click.option("--mapping", "-m", metavar="FILE", help="The mapping (default: the workspace's imports/*.yaml).")
 FILE = click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 
 
-def _workspace(ctx: Any, required: bool) -> Any:
+def _workspace(door: Door, required: bool) -> Any:
     from launchpad.errors import WorkspaceNotFound
 
     try:
-        return ctx.workspace()
+        return door.session().workspace
     except WorkspaceNotFound:
         if required:
             raise
@@ -44,23 +47,21 @@ def _ask_secret(label: str) -> str:
 
 
 @contextlib.contextmanager
-def _target(ctx: Any, workspace: Any, env_name: str, database: str | None) -> Iterator[tuple[Any, Any, str]]:
+def _target(door: Door, workspace: Any, env_name: str, database: str | None) -> Iterator[tuple[Any, Any, str]]:
     """(store, target session, actor) for env_name's database."""
-    from launchpad.cli import actor_name
     from launchpad.connect import HostConnections
     from launchpad.users.operations import target_session
 
-    actor = actor_name()
+    actor = door.session().actor
     workspace.environment(env_name)
-    store = ctx.store(workspace)
-    try:
-        with HostConnections(workspace, env_name, store=store, actor=actor) as connections, \
-                target_session(workspace, env_name, database, connections.transport_for,
-                               lambda action, target, detail: store.audit(actor, action, target, detail),
-                               _ask_secret) as session:
-            yield store, session, actor
-    finally:
-        store.close()
+    store = door.session().store()
+
+    def audit(action: str, target: str, detail: dict[str, Any]) -> None:
+        store.audit(actor, action, target, detail)
+
+    with HostConnections(workspace, env_name, store=store, actor=actor) as connections, \
+            target_session(workspace, env_name, database, connections.transport_for, audit, _ask_secret) as session:
+        yield store, session, actor
 
 
 def _print_notes(notes: list[Any], lang: str) -> None:
@@ -95,7 +96,7 @@ def users() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 @LANG
 @click.pass_obj
-def users_check(ctx: Any, file: Path, mapping: str | None, env_name: str | None, annotated: Path | None, limit: int,
+def users_check(door: Door, file: Path, mapping: str | None, env_name: str | None, annotated: Path | None, limit: int,
                 as_json: bool, lang: str | None) -> None:
     """Check every row of FILE; list every problem and write an annotated copy for the client."""
     from launchpad.phrases import render
@@ -104,7 +105,7 @@ def users_check(ctx: Any, file: Path, mapping: str | None, env_name: str | None,
     from launchpad.users.operations import check_file, find_mapping, plan_workbook
     from launchpad.users.sources import read_workbook
 
-    workspace = _workspace(ctx, required=env_name is not None)
+    workspace = _workspace(door, required=env_name is not None)
     mapping_path = find_mapping(workspace.root if workspace else None, mapping)
     lang = _lang(workspace, lang)
     if env_name is None:
@@ -113,7 +114,7 @@ def users_check(ctx: Any, file: Path, mapping: str | None, env_name: str | None,
     else:
         loaded = load_mapping(mapping_path)
         workbook = read_workbook(file)
-        with _target(ctx, workspace, env_name, loaded.database) as (_, session, _actor):
+        with _target(door, workspace, env_name, loaded.database) as (_, session, _actor):
             planned = plan_workbook(workbook, loaded, session, env_name)
         result = planned.result
     problems = result.problems
@@ -143,7 +144,7 @@ def users_check(ctx: Any, file: Path, mapping: str | None, env_name: str | None,
 @click.option("--limit", default=200, show_default=True, help="Rows printed.")
 @LANG
 @click.pass_obj
-def users_plan(ctx: Any, file: Path, mapping: str | None, env_name: str, as_json: bool, limit: int,
+def users_plan(door: Door, file: Path, mapping: str | None, env_name: str, as_json: bool, limit: int,
                lang: str | None) -> None:
     """What `users import` would do to ENV, row by row, with counts per unit. Writes nothing."""
     from launchpad.users.mapping import load_mapping
@@ -151,11 +152,11 @@ def users_plan(ctx: Any, file: Path, mapping: str | None, env_name: str, as_json
     from launchpad.users.planlog import record_plan
     from launchpad.users.sources import read_workbook
 
-    workspace = _workspace(ctx, required=True)
+    workspace = _workspace(door, required=True)
     loaded = load_mapping(find_mapping(workspace.root, mapping))
     workbook = read_workbook(file)
     lang = _lang(workspace, lang)
-    with _target(ctx, workspace, env_name, loaded.database) as (store, session, actor):
+    with _target(door, workspace, env_name, loaded.database) as (store, session, actor):
         planned = plan_workbook(workbook, loaded, session, env_name)
         plan_id = record_plan(store, env_name, file.name, file_sha256(file), planned.plan, actor)
     plan = planned.plan
@@ -175,17 +176,17 @@ def users_plan(ctx: Any, file: Path, mapping: str | None, env_name: str, as_json
 @click.option("--database", metavar="KEY", help="The databases' key in site.yaml (default: each one's only one).")
 @click.option("--limit", default=200, show_default=True, help="Differences printed.")
 @click.pass_obj
-def users_compare(ctx: Any, env_names: tuple[str, ...], database: str | None, limit: int) -> None:
+def users_compare(door: Door, env_names: tuple[str, ...], database: str | None, limit: int) -> None:
     """Users present in one environment and not the other, or different (test and production alike)."""
     from launchpad.users.compare import compare_states
     from launchpad.users.ruoyi import read_state
 
     if len(env_names) != 2 or env_names[0] == env_names[1]:
         raise UsageError("compare needs two different environments", hint="--env test --env prod")
-    workspace = _workspace(ctx, required=True)
+    workspace = _workspace(door, required=True)
     states = []
     for env_name in env_names:
-        with _target(ctx, workspace, env_name, database) as (_, session, _actor):
+        with _target(door, workspace, env_name, database) as (_, session, _actor):
             states.append(read_state(session))
     left, right = env_names
     found = compare_states(left, states[0], right, states[1])

@@ -7,9 +7,12 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from launchpad.cli.door import Door
 
 
 class _ProgressLine:
@@ -59,7 +62,7 @@ def _hashing_estimate(count: int, cost: int) -> str:
 @click.option("--backup-age", default="2h", show_default=True, help="On production: the newest backup's maximum age.")
 @click.option("--batch", "batch_size", default=500, show_default=True, help="Rows per transaction.")
 @click.pass_obj
-def users_import(ctx: Any, file: Path, mapping: str | None, env_name: str, skip_rejected: bool, yes: bool,
+def users_import(door: Door, file: Path, mapping: str | None, env_name: str, skip_rejected: bool, yes: bool,
                  confirm_env: str | None, backup_age: str, batch_size: int) -> None:
     """Plan FILE against ENV, confirm, then apply it; new users' passwords go to hand-out files."""
     from launchpad.cli.prompter import CliPrompter
@@ -73,14 +76,14 @@ def users_import(ctx: Any, file: Path, mapping: str | None, env_name: str, skip_
 
     if batch_size < 1:
         raise click.BadParameter("must be at least 1", param_hint="--batch")
-    workspace = _workspace(ctx, required=True)
+    workspace = _workspace(door, required=True)
     mapping_path = find_mapping(workspace.root, mapping)
     loaded = load_mapping(mapping_path)
     workbook = read_workbook(file)
     environment = workspace.environment(env_name)
     lang = workspace.site.site.language
     progress = _ProgressLine()
-    with _target(ctx, workspace, env_name, loaded.database) as (store, session, actor):
+    with _target(door, workspace, env_name, loaded.database) as (store, session, actor):
         planned = plan_workbook(workbook, loaded, session, env_name)
         _print_notes(planned.result.notes, lang)
         _print_plan(planned.plan, lang, 50)
@@ -147,13 +150,12 @@ def _since_plan(store: Any, env_name: str, sha: str, plan: Any, audit: Any) -> N
 @click.command("imports")
 @click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
 @click.pass_obj
-def users_imports(ctx: Any, as_json: bool) -> None:
+def users_imports(door: Door, as_json: bool) -> None:
     """The imports recorded in this workspace, newest first."""
     from launchpad.users.records import list_imports
 
-    workspace = ctx.workspace()
-    with ctx.store(workspace) as store:
-        found = list_imports(store)
+    store = door.session().store()
+    found = list_imports(store)
     if as_json:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
@@ -172,7 +174,7 @@ def users_imports(ctx: Any, as_json: bool) -> None:
 @click.option("--yes", "-y", is_flag=True, help="Confirm without asking (production still needs its name).")
 @click.option("--confirm", "confirm_env", metavar="ENV", help="Production's name, typed in advance (scripts).")
 @click.pass_obj
-def users_rollback(ctx: Any, import_id: int, yes: bool, confirm_env: str | None) -> None:
+def users_rollback(door: Door, import_id: int, yes: bool, confirm_env: str | None) -> None:
     """Undo import ID: delete the users it inserted, restore the fields it updated."""
     from launchpad.cli.prompter import CliPrompter
     from launchpad.cli.users import _target
@@ -181,12 +183,12 @@ def users_rollback(ctx: Any, import_id: int, yes: bool, confirm_env: str | None)
     from launchpad.users.guard import ImportRefused
     from launchpad.users.records import get_import
 
-    workspace = ctx.workspace()
-    with ctx.store(workspace) as store:
-        record = get_import(store, import_id)
+    workspace = door.session().workspace
+    store = door.session().store()
+    record = get_import(store, import_id)
     env_name = record["environment"]
     environment = workspace.environment(env_name)
-    with _target(ctx, workspace, env_name, record["database"]) as (store, session, actor):
+    with _target(door, workspace, env_name, record["database"]) as (store, session, actor):
         to = ImportTarget(store, session, workspace.root, env_name, record["database"], actor)
         prompter = CliPrompter(actor, yes=yes, confirm_env=confirm_env)
         title = f"roll back user import {import_id} ({record['file_name']})"
@@ -215,23 +217,26 @@ def users_rollback(ctx: Any, import_id: int, yes: bool, confirm_env: str | None)
               help="Give LOGIN (inserted by import ID, password never changed) a new initial password.")
 @click.option("--mapping", "-m", metavar="FILE", help="Its password policy (default: the workspace's mapping).")
 @click.pass_obj
-def users_handout(ctx: Any, import_id: int, remove: bool, reset_keys: tuple[str, ...], mapping: str | None) -> None:
+def users_handout(door: Door, import_id: int, remove: bool, reset_keys: tuple[str, ...], mapping: str | None) -> None:
     """List (or remove) the initial-password hand-out files of import ID, or reset lost ones."""
-    from launchpad.cli import actor_name
     from launchpad.users.handout import handout_dir, remove_handouts
     from launchpad.users.records import get_import
 
-    workspace = ctx.workspace()
-    with ctx.store(workspace) as store:
-        record = get_import(store, import_id)
-        folder = handout_dir(workspace.root, import_id)
-        if remove:
-            actor = actor_name()
-            removed = remove_handouts(folder, lambda a, t, d: store.audit(actor, a, t, d))
-            click.echo(f"{len(removed)} hand-out file(s) removed.")
-            return
+    workspace = door.session().workspace
+    store = door.session().store()
+    record = get_import(store, import_id)
+    folder = handout_dir(workspace.root, import_id)
+    if remove:
+        actor = door.session().actor
+
+        def audit(action: str, target: str, detail: dict[str, Any]) -> None:
+            store.audit(actor, action, target, detail)
+
+        removed = remove_handouts(folder, audit)
+        click.echo(f"{len(removed)} hand-out file(s) removed.")
+        return
     if reset_keys:
-        _reset(ctx, workspace, record, list(reset_keys), mapping)
+        _reset(door, workspace, record, list(reset_keys), mapping)
         return
     files = sorted(folder.rglob("*.xlsx")) if folder.is_dir() else []
     for path in files:
@@ -240,7 +245,7 @@ def users_handout(ctx: Any, import_id: int, remove: bool, reset_keys: tuple[str,
                else f"Import {import_id} has no hand-out files (none were needed, or they were removed).")
 
 
-def _reset(ctx: Any, workspace: Any, record: dict[str, Any], keys: list[str], mapping: str | None) -> None:
+def _reset(door: Door, workspace: Any, record: dict[str, Any], keys: list[str], mapping: str | None) -> None:
     from launchpad.cli.users import _target
     from launchpad.users.apply import ImportTarget
     from launchpad.users.mapping import load_mapping
@@ -249,7 +254,7 @@ def _reset(ctx: Any, workspace: Any, record: dict[str, Any], keys: list[str], ma
 
     policy = load_mapping(find_mapping(workspace.root, mapping)).passwords
     env_name = record["environment"]
-    with _target(ctx, workspace, env_name, record["database"]) as (store, session, actor):
+    with _target(door, workspace, env_name, record["database"]) as (store, session, actor):
         to = ImportTarget(store, session, workspace.root, env_name, record["database"], actor)
         files, left = reset_passwords(to, record["id"], keys, policy)
     for path in files:

@@ -46,20 +46,16 @@ def confirm_import(prompter: Any, audit: Any, env_name: str, production: bool, c
 def require_fresh_backup(store: Store, backups_dir: Path, environment: Environment, env_name: str, database: str,
                          audit: Any, age: str = DEFAULT_BACKUP_AGE, now: datetime | None = None) -> int:
     """The id of a verified backup of `database` younger than `age` whose file is still there."""
-    from launchpad.backup.records import list_backups
-    from launchpad.steps.gate import parse_age
+    from launchpad.backup.freshness import fresh_backup, parse_age
 
     targets = [name for name, target in environment.backups.items() if target.database == database]
     limit = parse_age(age)
     moment = now or datetime.now(UTC)
     for name in targets:
-        for record in list_backups(store, env_name, name):
-            finished = datetime.fromisoformat(record.finished)
-            if finished.tzinfo is None:
-                finished = finished.replace(tzinfo=UTC)
-            if record.verified and moment - finished < limit and record.path(backups_dir).is_file():
-                audit("user_import_gate_passed", f"{env_name}/{database}", {"backup": record.id, "age": age})
-                return record.id
+        record = fresh_backup(store, backups_dir, env_name, name, moment, limit)
+        if record is not None:
+            audit("user_import_gate_passed", f"{env_name}/{database}", {"backup": record.id, "age": age})
+            return record.id
     audit("user_import_gate_refused", f"{env_name}/{database}", {"age": age, "targets": targets})
     if not targets:
         raise ImportRefused(f"{env_name} is production and no backup target covers database {database!r}",
