@@ -24,7 +24,6 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
     TemplateNotFound,
-    select_autoescape,
 )
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -49,8 +48,10 @@ def _environment(workspace_templates: Path | None, fmt: str = "txt") -> Sandboxe
     loaders.append(PackageLoader("launchpad.report", "templates"))
     environment = SandboxedEnvironment(
         loader=ChoiceLoader(loaders),
-        # Names end in .j2, so autoescape has to look at the part before it.
-        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
+        # One environment per format: the HTML one escapes in every template it loads, the
+        # shared `_macros.j2` included (by its name it would not be escaped, yet the HTML report
+        # prints what its macros return as safe), and the others never do.
+        autoescape=fmt == "html",
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

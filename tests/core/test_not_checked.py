@@ -168,3 +168,19 @@ def test_the_xlsx_summary_names_skips_and_unchecked_steps(partial_run: tuple[Har
     cells = [str(c.value) for row in load_workbook(path).worksheets[0].iter_rows() for c in row]
     [line] = [c for c in cells if "1/3 步通过" in c]
     assert "跳过“发布通知”：客户要求明早再发通知" in line and "未检查“应用端口正在监听”" in line
+
+
+def test_a_skip_reason_in_the_html_daily_report_is_text(tmp_path: Path) -> None:
+    # The run lines' notes come from a shared macro file: it must escape in the HTML report too.
+    h = Harness(tmp_path / "ws", playbook_text(NOTHING_TO_CHECK))
+    reason = '<b onclick="x()">客户</b> & 明早'
+    result = h.run(ScriptedPrompter(failures=[FailureChoice("skip", reason)]))
+    run = h.store.get_run(result.run_id)
+    assert run is not None
+    day = datetime.fromisoformat(run["started"]).astimezone(h.workspace.site.tz).date()
+    report = collect_daily(h.store, h.workspace.site, day, plan=[])
+    page = render_daily(report, "html", "zh")
+    assert "<b onclick" not in page
+    assert "&lt;b onclick=&#34;x()&#34;&gt;客户&lt;/b&gt; &amp; 明早" in page
+    text = render_daily(report, "txt", "zh")
+    assert reason in text  # the text report keeps the words as they were typed
