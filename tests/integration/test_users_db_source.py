@@ -3,17 +3,21 @@ database}`): PostgreSQL read through the real sshd, imported into RuoYi on Maria
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.core.users_sheets import write_mapping
 from tests.integration.databases import (  # noqa: F401 - the fixtures the lab uses
+    PASSWORD,
     MariaDbServer,
     PostgresServer,
     mariadb_server_fixture,
     postgres_server_fixture,
 )
 from tests.integration.ruoyi import RuoYiLab
-from tests.integration.test_users_import import FAST_HASH, lab, launchpad  # noqa: F401 - the lab fixture
+from tests.integration.sshd import SshdHost, SshLab
+from tests.integration.test_users_import import FAST_HASH, launchpad
 
 pytestmark = pytest.mark.integration
 
@@ -32,6 +36,14 @@ source:
     FROM hr_people WHERE status = :status ORDER BY login DESC
   params: {status: active}
 """
+
+
+@pytest.fixture
+def lab(tmp_path: Path, sshd_lab: SshLab, ssh_hosts: list[SshdHost], mariadb_server: MariaDbServer,
+        postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> RuoYiLab:
+    sshd_lab.write_user_ssh_config()
+    monkeypatch.setenv("LP_TEST_DB_PW", PASSWORD)
+    return RuoYiLab(tmp_path / "ws", ssh_hosts[0], mariadb_server, postgres_server)
 
 
 def test_rows_of_a_query_are_checked_by_row_number_and_column_then_imported(lab: RuoYiLab) -> None:
