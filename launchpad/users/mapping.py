@@ -17,6 +17,10 @@ units:
 roles:
   default: [common]
   rules: [{when: {post: [科长]}, roles: [leader]}]
+# users from elsewhere than a file (then `users check/plan/import` take no FILE):
+# source: {kind: database, environment: prod, database: hr, query: "SELECT … WHERE status = :s", params: {s: "1"}}
+# source: {kind: api, url: "https://hr/api/users", list: data.rows, token: env:HR_TOKEN,
+#          paging: {page_param: page, size_param: size, size: 200}}
 ```
 
 Loaded through `yamlsource`, so every mistake is reported as file:line:col, and described by

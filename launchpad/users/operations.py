@@ -109,6 +109,7 @@ def read_rows(file: Path | None, mapping: ImportMapping, mapping_path: Path, wor
                 target_session(workspace, source.environment, source.database, connections.transport_for,
                                audit, ask_secret) as session:
             sheet = read_query(session, source.query, source.params, f"{session.key}@{source.environment}")
+        audit("user_source_read", sheet.name, {"kind": "database", "records": len(sheet.rows) - 1})
     digest = hashlib.sha256(json.dumps([name, sheet.rows], ensure_ascii=False).encode("utf-8")).hexdigest()
     return Rows(Workbook(Path(name), [sheet]), name, digest, mapping_path.with_name(f"{name}.checked.xlsx"))
 

@@ -40,6 +40,7 @@ class _Api(BaseHTTPRequestHandler):
     """/paged?page=N&size=M, /linked (next links), /broken/N (page N fails as `mode` says)."""
 
     mode = "error"
+    released = threading.Event()
 
     def do_GET(self) -> None:
         url = urlparse(self.path)
@@ -57,6 +58,9 @@ class _Api(BaseHTTPRequestHandler):
             return self._send(200, json.dumps({"items": PEOPLE[at: at + 2], "links": more}))
         if url.path == "/elsewhere":
             return self._send(200, json.dumps({"items": PEOPLE[:1], "links": {"next": "http://other.example/x"}}))
+        if url.path == "/silent":
+            _Api.released.wait(30)  # answers only once the test is done with it
+            return self._send(200, "[]")
         if url.path == "/broken":
             if query["page"] == "1":
                 return self._send(200, json.dumps({"data": {"rows": PEOPLE[:2]}}))
@@ -84,7 +88,9 @@ def api() -> Iterator[str]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Api)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
+    _Api.released.clear()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    _Api.released.set()
     httpd.shutdown()
     httpd.server_close()
 
@@ -129,6 +135,11 @@ def test_an_api_that_misbehaves_is_named_by_url_and_page_without_the_token(
                  TOKEN, lambda *entry: None)
     assert f"{api}/broken {says}" in raised.value.message
     assert raised.value.exit_code == 2 and TOKEN not in str(raised.value) + raised.value.hint
+
+
+def test_an_api_that_does_not_answer_in_time_is_named(api: str) -> None:
+    with pytest.raises(ApiSourceFailed, match=r"/silent \(page 1\): no answer within 0.2 s"):
+        read_api(source(url=f"{api}/silent", timeout=0.2), TOKEN, lambda *entry: None)
 
 
 def test_a_wrong_token_is_refused_without_showing_it(api: str) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from launchpad.store import Store
 from tests.core.users_sheets import write_mapping
 from tests.integration.databases import (  # noqa: F401 - the fixtures the lab uses
     PASSWORD,
@@ -68,6 +69,9 @@ def test_rows_of_a_query_are_checked_by_row_number_and_column_then_imported(lab:
     assert "ruoyi-database" in listed.stdout
     again = launchpad(lab, "users", "import", "--env", "test", "--yes")
     assert again.returncode == 0 and "Nothing to write" in again.stdout
+    with Store.open(lab.workspace.store_path) as store:
+        reads = [row["target"] for row in store.db.query("SELECT target FROM audit WHERE action = 'user_source_read'")]
+    assert reads == ["app@test-pg"] * 3  # check, import, import again
 
 
 def test_a_query_the_database_refuses_is_bad_input_naming_the_source(lab: RuoYiLab) -> None:
