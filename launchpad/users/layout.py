@@ -111,8 +111,10 @@ def locate(sheet: Sheet, mapping: ImportMapping) -> Table | None:
     chosen: list[Column] = []
     r = 0
     double = False
-    for row in range(min(SEARCHED_ROWS, len(sheet.rows))):
-        for rows in (1, 2):
+    # A query's or an API's column names are its first row, and nothing else is.
+    searched = 1 if sheet.records else SEARCHED_ROWS
+    for row in range(min(searched, len(sheet.rows))):
+        for rows in (1,) if sheet.records else (1, 2):
             if row + rows > len(sheet.rows):
                 continue
             columns = _assign(_headers(sheet, row, rows == 2), index)

@@ -16,7 +16,7 @@ from launchpad.users.checks import CheckResult, check_workbook
 from launchpad.users.mapping import ApiSource, ImportMapping, load_mapping
 from launchpad.users.plan import Plan, build_plan, check_roles, check_target
 from launchpad.users.ruoyi import TargetState, read_state
-from launchpad.users.sources import Workbook, read_workbook
+from launchpad.users.sources import UnreadableSheet, Workbook, read_workbook
 from launchpad.users.target import AuditFn, TargetSession, choose_database, open_target
 from launchpad.workspace import Workspace
 
@@ -110,6 +110,9 @@ def read_rows(file: Path | None, mapping: ImportMapping, mapping_path: Path, wor
                                audit, ask_secret) as session:
             sheet = read_query(session, source.query, source.params, f"{session.key}@{source.environment}")
         audit("user_source_read", sheet.name, {"kind": "database", "records": len(sheet.rows) - 1})
+    if len(sheet.rows) < 2:
+        raise UnreadableSheet(f"{name}: the {source.kind} source gave no users",
+                              hint="check source: in the mapping (the query's WHERE, the API's list: path)")
     digest = hashlib.sha256(json.dumps([name, sheet.rows], ensure_ascii=False).encode("utf-8")).hexdigest()
     return Rows(Workbook(Path(name), [sheet]), name, digest, mapping_path.with_name(f"{name}.checked.xlsx"))
 

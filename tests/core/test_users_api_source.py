@@ -18,10 +18,13 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from launchpad.errors import InvalidInput
+from launchpad.errors import InvalidInput, UsageError
 from launchpad.store import Store
 from launchpad.users.apisource import ApiSourceFailed, read_api
+from launchpad.users.layout import locate
 from launchpad.users.mapping import ApiSource, load_mapping
+from launchpad.users.operations import read_rows
+from launchpad.users.sources import UnreadableSheet, records_sheet
 from launchpad.workspace import load_workspace
 from tests.core.users_sheets import MAPPING, write_mapping
 from tests.workspaces import write_workspace
@@ -58,6 +61,8 @@ class _Api(BaseHTTPRequestHandler):
             return self._send(200, json.dumps({"items": PEOPLE[at: at + 2], "links": more}))
         if url.path == "/elsewhere":
             return self._send(200, json.dumps({"items": PEOPLE[:1], "links": {"next": "http://other.example/x"}}))
+        if url.path == "/empty":
+            return self._send(200, json.dumps({"data": {"rows": []}}))
         if url.path == "/silent":
             _Api.released.wait(30)  # answers only once the test is done with it
             return self._send(200, "[]")
@@ -189,3 +194,26 @@ def test_the_command_line_checks_an_api_by_row_and_column_and_the_token_shows_no
     for path in root.rglob("*"):
         if path.is_file():
             assert TOKEN.encode() not in path.read_bytes(), path
+
+
+def test_an_api_with_no_users_is_bad_input_and_a_file_beside_a_source_is_refused(
+        api: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HR_TOKEN", TOKEN)
+    root = write_workspace(tmp_path / "ws")
+    path = write_mapping(root, API_FIELDS + f"source: {{kind: api, url: '{api}/empty', list: data.rows, "
+                                            "token: env:HR_TOKEN}\n")
+    with pytest.raises(UnreadableSheet, match="ruoyi-api: the api source gave no users") as raised:
+        read_rows(None, load_mapping(path), path, load_workspace(root))
+    assert raised.value.exit_code == 2
+    with pytest.raises(UsageError, match=r"ruoyi.yaml reads its users from its source \(api\)"):
+        read_rows(tmp_path / "名单.xlsx", load_mapping(path), path, load_workspace(root))
+
+
+def test_the_header_of_records_is_their_column_names_only(tmp_path: Path) -> None:
+    mapping = load_mapping(write_mapping(tmp_path, API_FIELDS))
+    # A record whose values look like headers is still a record, not the header.
+    sheet = records_sheet("api", ["login", "x"], [["账号", "姓名"], ["lisi", "李四"]])
+    table = locate(sheet, mapping)
+    assert table is not None and table.header_rows == (0,)
+    assert [(n, c.letter) for n, c in table.by_field.items()] == [("user_name", "login")]
+    assert list(table.records()) == [(1, ["账号", "姓名"]), (2, ["lisi", "李四"])]
