@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the reasons (default: site.yaml's).")
 MAPPING = click.option("--mapping", "-m", metavar="FILE", help="The mapping (default: the workspace's imports/*.yaml).")
-FILE = click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+# No FILE when the mapping names a `source:` (a database query or an HTTP API).
+FILE = click.argument("file", type=click.Path(path_type=Path, dir_okay=False), required=False)
 
 
 def _workspace(door: Door, required: bool) -> Any:
@@ -64,6 +65,16 @@ def _target(door: Door, workspace: Any, env_name: str, database: str | None) -> 
         yield store, session, actor
 
 
+def _read_rows(door: Door, workspace: Any, file: Path | None, loaded: Any, mapping_path: Path) -> Any:
+    """FILE's sheets, or the rows of the mapping's source (audited in the workspace's store)."""
+    from launchpad.users.operations import read_rows
+
+    if loaded.source is None or workspace is None:
+        return read_rows(file, loaded, mapping_path, workspace)
+    session = door.session()  # the door closes its store when the command ends
+    return read_rows(file, loaded, mapping_path, workspace, session.store(), session.actor, _ask_secret)
+
+
 def _print_notes(notes: list[Any], lang: str) -> None:
     from launchpad.phrases import render
 
@@ -75,7 +86,8 @@ def _print_problems(problems: list[Any], lang: str, limit: int) -> None:
     from launchpad.phrases import render
 
     for problem in problems[:limit]:
-        click.echo(f"  {problem.sheet}!{problem.column}{problem.row} {problem.header} {problem.value!r}: "
+        header = "" if problem.records else f" {problem.header}"  # a record's column is its header
+        click.echo(f"  {problem.place}{header} {problem.value!r}: "
                    f"{render(problem.reason, lang)}")
     if len(problems) > limit:
         click.echo(f"  … {len(problems) - limit} more (all of them in the annotated copy, or --limit)")
@@ -96,24 +108,25 @@ def users() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 @LANG
 @click.pass_obj
-def users_check(door: Door, file: Path, mapping: str | None, env_name: str | None, annotated: Path | None, limit: int,
-                as_json: bool, lang: str | None) -> None:
-    """Check every row of FILE; list every problem and write an annotated copy for the client."""
+def users_check(door: Door, file: Path | None, mapping: str | None, env_name: str | None, annotated: Path | None,
+                limit: int, as_json: bool, lang: str | None) -> None:
+    """Check every row of FILE (or of the mapping's source); list every problem and write an
+    annotated copy for the client."""
     from launchpad.phrases import render
     from launchpad.users.annotate import write_annotated
+    from launchpad.users.checks import check_workbook
     from launchpad.users.mapping import load_mapping
-    from launchpad.users.operations import check_file, find_mapping, plan_workbook
-    from launchpad.users.sources import read_workbook
+    from launchpad.users.operations import find_mapping, plan_workbook
 
     workspace = _workspace(door, required=env_name is not None)
     mapping_path = find_mapping(workspace.root if workspace else None, mapping)
     lang = _lang(workspace, lang)
+    loaded = load_mapping(mapping_path)
+    rows_read = _read_rows(door, workspace, file, loaded, mapping_path)
+    workbook = rows_read.workbook
     if env_name is None:
-        checked = check_file(file, mapping_path)
-        workbook, result = checked.workbook, checked.result
+        result = check_workbook(workbook, loaded)
     else:
-        loaded = load_mapping(mapping_path)
-        workbook = read_workbook(file)
         with _target(door, workspace, env_name, loaded.database) as (_, session, _actor):
             planned = plan_workbook(workbook, loaded, session, env_name)
         result = planned.result
@@ -128,7 +141,7 @@ def users_check(door: Door, file: Path, mapping: str | None, env_name: str | Non
     rows = len(result.rows)
     bad_rows = rows - len(result.good_rows)
     if problems:
-        out = annotated or file.with_name(f"{file.stem}.checked.xlsx")
+        out = annotated or rows_read.annotated
         write_annotated(workbook, result, out, lang)
         click.echo(f"{rows} row(s): {bad_rows} with {len(problems)} problem(s); annotated copy: {out}", err=True)
         raise SystemExit(1)
@@ -144,21 +157,21 @@ def users_check(door: Door, file: Path, mapping: str | None, env_name: str | Non
 @click.option("--limit", default=200, show_default=True, help="Rows printed.")
 @LANG
 @click.pass_obj
-def users_plan(door: Door, file: Path, mapping: str | None, env_name: str, as_json: bool, limit: int,
+def users_plan(door: Door, file: Path | None, mapping: str | None, env_name: str, as_json: bool, limit: int,
                lang: str | None) -> None:
     """What `users import` would do to ENV, row by row, with counts per unit. Writes nothing."""
     from launchpad.users.mapping import load_mapping
-    from launchpad.users.operations import file_sha256, find_mapping, plan_workbook
+    from launchpad.users.operations import find_mapping, plan_workbook
     from launchpad.users.planlog import record_plan
-    from launchpad.users.sources import read_workbook
 
     workspace = _workspace(door, required=True)
-    loaded = load_mapping(find_mapping(workspace.root, mapping))
-    workbook = read_workbook(file)
+    mapping_path = find_mapping(workspace.root, mapping)
+    loaded = load_mapping(mapping_path)
+    rows_read = _read_rows(door, workspace, file, loaded, mapping_path)
     lang = _lang(workspace, lang)
     with _target(door, workspace, env_name, loaded.database) as (store, session, actor):
-        planned = plan_workbook(workbook, loaded, session, env_name)
-        plan_id = record_plan(store, env_name, file.name, file_sha256(file), planned.plan, actor)
+        planned = plan_workbook(rows_read.workbook, loaded, session, env_name)
+        plan_id = record_plan(store, env_name, rows_read.name, rows_read.sha256, planned.plan, actor)
     plan = planned.plan
     if as_json:
         click.echo(json.dumps({"plan": plan_id, **plan.to_json()}, ensure_ascii=False, indent=2))

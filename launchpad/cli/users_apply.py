@@ -53,7 +53,7 @@ def _hashing_estimate(count: int, cost: int) -> str:
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), required=False)
 @click.option("--mapping", "-m", metavar="FILE", help="The mapping (default: the workspace's imports/*.yaml).")
 @click.option("--env", "env_name", required=True, metavar="ENV", help="The environment to import into.")
 @click.option("--skip-rejected", is_flag=True, help="Import the good rows even when others are rejected.")
@@ -62,38 +62,39 @@ def _hashing_estimate(count: int, cost: int) -> str:
 @click.option("--backup-age", default="2h", show_default=True, help="On production: the newest backup's maximum age.")
 @click.option("--batch", "batch_size", default=500, show_default=True, help="Rows per transaction.")
 @click.pass_obj
-def users_import(door: Door, file: Path, mapping: str | None, env_name: str, skip_rejected: bool, yes: bool,
+def users_import(door: Door, file: Path | None, mapping: str | None, env_name: str, skip_rejected: bool, yes: bool,
                  confirm_env: str | None, backup_age: str, batch_size: int) -> None:
-    """Plan FILE against ENV, confirm, then apply it; new users' passwords go to hand-out files."""
+    """Plan FILE (or the mapping's source) against ENV, confirm, then apply it; new users'
+    passwords go to hand-out files."""
     from launchpad.cli.prompter import CliPrompter
-    from launchpad.cli.users import _print_notes, _print_plan, _target, _workspace
+    from launchpad.cli.users import _print_notes, _print_plan, _read_rows, _target, _workspace
     from launchpad.users.apply import ImportTarget, apply_plan
     from launchpad.users.guard import ImportRefused, confirm_import, require_fresh_backup
     from launchpad.users.mapping import load_mapping
-    from launchpad.users.operations import file_sha256, find_mapping, plan_workbook
+    from launchpad.users.operations import find_mapping, plan_workbook
     from launchpad.users.records import unfinished_import
-    from launchpad.users.sources import read_workbook
 
     if batch_size < 1:
         raise click.BadParameter("must be at least 1", param_hint="--batch")
     workspace = _workspace(door, required=True)
     mapping_path = find_mapping(workspace.root, mapping)
     loaded = load_mapping(mapping_path)
-    workbook = read_workbook(file)
+    rows_read = _read_rows(door, workspace, file, loaded, mapping_path)
+    name = rows_read.name
     environment = workspace.environment(env_name)
     lang = workspace.site.site.language
     progress = _ProgressLine()
     with _target(door, workspace, env_name, loaded.database) as (store, session, actor):
-        planned = plan_workbook(workbook, loaded, session, env_name)
+        planned = plan_workbook(rows_read.workbook, loaded, session, env_name)
         _print_notes(planned.result.notes, lang)
         _print_plan(planned.plan, lang, 50)
         counts = planned.plan.counts()
-        sha = file_sha256(file)
+        sha = rows_read.sha256
         _since_plan(store, env_name, sha, planned.plan, lambda a, t, d: store.audit(actor, a, t, d))
         to = ImportTarget(store, session, workspace.root, env_name, session.key, actor)
         if counts["rejected"] and not skip_rejected:
-            to.audit("user_import_refused", env_name, {"file": file.name, "rejected": counts["rejected"]})
-            raise ImportRefused(f"{counts['rejected']} row(s) of {file.name} are rejected; nothing was written",
+            to.audit("user_import_refused", env_name, {"file": name, "rejected": counts["rejected"]})
+            raise ImportRefused(f"{counts['rejected']} row(s) of {name} are rejected; nothing was written",
                                 hint="fix them (`launchpad users check`), or pass --skip-rejected")
         # An interrupted import of this file is finished (and closed) even when the batches it
         # sent before it died turned out to hold everything.
@@ -103,13 +104,13 @@ def users_import(door: Door, file: Path, mapping: str | None, env_name: str, ski
         if counts["insert"]:
             click.echo(f"  {_hashing_estimate(counts['insert'], loaded.passwords.cost)}", err=True)
         prompter = CliPrompter(actor, yes=yes, confirm_env=confirm_env)
-        confirm_import(prompter, to.audit, env_name, environment.production, counts, file.name)
+        confirm_import(prompter, to.audit, env_name, environment.production, counts, name)
         if environment.production:
             backup = require_fresh_backup(store, workspace.backups_dir, environment, env_name, to.database,
                                           to.audit, backup_age)
             click.echo(f"  fresh backup: {backup}", err=True)
         try:
-            outcome = apply_plan(to, planned, file=file, file_sha256=sha,
+            outcome = apply_plan(to, planned, file=Path(name), file_sha256=sha,
                                  mapping_name=mapping_path.name, allow_rejected=skip_rejected,
                                  batch_size=batch_size, progress=progress)
         finally:

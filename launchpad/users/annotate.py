@@ -41,7 +41,7 @@ def write_annotated(workbook: Workbook, result: CheckResult, out: Path, lang: La
         width = max((len(r) for r in sheet.rows), default=0)
         headers = header_rows.get(sheet.name, ())
         for r, cells in enumerate(sheet.rows):
-            marks = by_cell.get((sheet.name, r + 1), {})
+            marks = by_cell.get((sheet.name, r + sheet.first_number), {})
             if not marks and r not in headers:  # most rows: plain values, a fraction of a cell's cost
                 ws.append([_plain(ws, value) for value in cells])
                 continue
@@ -51,7 +51,7 @@ def write_annotated(workbook: Workbook, result: CheckResult, out: Path, lang: La
                 cell.data_type = "s"  # text, never a formula
                 if r in headers:
                     cell.font = bold
-                problems = marks.get(_letter(c))
+                problems = marks.get(sheet.rows[0][c] if sheet.records else _letter(c))
                 if problems:
                     cell.fill = fill
                     cell.comment = Comment("\n".join(render(p.reason, lang) for p in problems), "launchpad")
@@ -61,8 +61,8 @@ def write_annotated(workbook: Workbook, result: CheckResult, out: Path, lang: La
                 out_row.append(WriteOnlyCell(ws, value=render(phrase("users.problems_header"), lang)))
             elif marks:
                 summary = WriteOnlyCell(ws, value="；".join(
-                    f"{p.column}{p.row} {p.header}：{render(p.reason, lang)}" if lang == "zh"
-                    else f"{p.column}{p.row} {p.header}: {render(p.reason, lang)}"
+                    f"{_cell(p)} {p.header}：{render(p.reason, lang)}" if lang == "zh"
+                    else f"{_cell(p)} {p.header}: {render(p.reason, lang)}"
                     for column in marks.values() for p in column))
                 summary.data_type = "s"
                 out_row.append(summary)
@@ -108,3 +108,8 @@ def save_private(book: object, out: Path) -> None:
         with contextlib.suppress(OSError):
             partial.unlink()
         raise
+
+
+def _cell(problem: RowProblem) -> str:
+    # A record's column is named in the header beside it; its row is the line it is on.
+    return f"{problem.column}{problem.row}" if not problem.records else f"#{problem.row}"

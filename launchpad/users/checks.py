@@ -35,6 +35,14 @@ class RowProblem:
     header: str
     value: str
     reason: Phrase
+    records: bool = False  # from a query or an API: `column` is a column's name
+
+    @property
+    def place(self) -> str:
+        """Where the problem is, as the person who fixes it finds it."""
+        if self.records:
+            return f"{self.sheet} row {self.row} column {self.column}"
+        return f"{self.sheet}!{self.column}{self.row}"
 
 
 @dataclass
@@ -49,7 +57,8 @@ class CheckedRow:
     def flag(self, name: str, reason: Phrase, value: str | None = None) -> None:
         column = self.columns[name]
         shown = self.values.get(name, "") if value is None else value
-        self.problems.append(RowProblem(self.sheet, self.row, column.letter, column.header, shown, reason))
+        self.problems.append(RowProblem(self.sheet, self.row, column.letter, column.header, shown, reason,
+                                        column.named))
 
 
 @dataclass(frozen=True)
@@ -138,7 +147,7 @@ def check_workbook(workbook: Workbook, mapping: ImportMapping, target: Target | 
                 raw = cells[column.index] if column.index < len(cells) else ""
                 value, problem = check_value(transform(raw, spec), spec)
                 row.values[name] = value
-                if (number - 1, column.index) in table.sheet.lossy and spec.check == "id_number":
+                if (number - table.sheet.first_number, column.index) in table.sheet.lossy and spec.check == "id_number":
                     problem = phrase("users.id_lossy")
                 if problem is not None:
                     row.flag(name, problem, raw)

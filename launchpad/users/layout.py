@@ -24,10 +24,12 @@ class Column:
     index: int  # 0-based
     header: str  # as the sheet shows it ("单位/实际单位" under a merged top cell)
     field: str | None
+    named: bool = False  # a query's or an API's column: known by its name, not a letter
 
     @property
     def letter(self) -> str:
-        return column_letter(self.index)
+        """How a problem names the column: its letter in a sheet, its name in records."""
+        return self.header if self.named else column_letter(self.index)
 
 
 @dataclass
@@ -49,7 +51,7 @@ class Table:
         for r in range(self.header_rows[-1] + 1, len(self.sheet.rows)):
             cells = self.sheet.rows[r]
             if any(cell.strip() for cell in cells):
-                yield r + 1, cells
+                yield r + self.sheet.first_number, cells
 
 
 def column_letter(index: int) -> str:
@@ -109,8 +111,10 @@ def locate(sheet: Sheet, mapping: ImportMapping) -> Table | None:
     chosen: list[Column] = []
     r = 0
     double = False
-    for row in range(min(SEARCHED_ROWS, len(sheet.rows))):
-        for rows in (1, 2):
+    # A query's or an API's column names are its first row, and nothing else is.
+    searched = 1 if sheet.records else SEARCHED_ROWS
+    for row in range(min(searched, len(sheet.rows))):
+        for rows in (1,) if sheet.records else (1, 2):
             if row + rows > len(sheet.rows):
                 continue
             columns = _assign(_headers(sheet, row, rows == 2), index)
@@ -120,6 +124,8 @@ def locate(sheet: Sheet, mapping: ImportMapping) -> Table | None:
                 best, chosen, r, double = score, columns, row, rows == 2
     if best is None:
         return None
+    if sheet.records:
+        chosen = [Column(c.index, c.header, c.field, named=True) for c in chosen]
     table = Table(sheet, (r, r + 1) if double else (r,), [])
     known = list(index)
     for column in chosen:

@@ -17,6 +17,10 @@ units:
 roles:
   default: [common]
   rules: [{when: {post: [科长]}, roles: [leader]}]
+# users from elsewhere than a file (then `users check/plan/import` take no FILE):
+# source: {kind: database, environment: prod, database: hr, query: "SELECT … WHERE status = :s", params: {s: "1"}}
+# source: {kind: api, url: "https://hr/api/users", list: data.rows, token: env:HR_TOKEN,
+#          paging: {page_param: page, size_param: size, size: 200}}
 ```
 
 Loaded through `yamlsource`, so every mistake is reported as file:line:col, and described by
@@ -30,6 +34,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from launchpad.secrets import SecretRef
 from launchpad.users.passwords import PasswordPolicy
 from launchpad.yamlsource import read_yaml, validate
 
@@ -75,11 +80,51 @@ class Units(Model):
     map: dict[str, str] = Field(default_factory=dict, description="The sheet's unit name or path → the target's.")
 
 
+class DatabaseSource(Model):
+    """The users come from a query on another system's database (through its own client on a
+    host of the environment, as the `sql` step runs one)."""
+
+    kind: Literal["database"]
+    environment: str = Field(min_length=1, description="The environment in site.yaml whose database is read.")
+    database: str | None = Field(None, description="A key of that environment's databases (default: the only one).")
+    query: str = Field(min_length=1, description="One SELECT; its column names are the headers.")
+    params: dict[str, str | int | None] = Field(
+        default_factory=dict, description="Values of the query's :name placeholders, sent as parameters.")
+
+
+class Paging(Model):
+    page_param: str | None = Field(None, description="The page number's query parameter (page).")
+    size_param: str | None = Field(None, description="The page size's query parameter (size).")
+    size: int = Field(100, ge=1, le=10000)
+    first_page: int = Field(1, ge=0)
+    next: str | None = Field(None, description="Dotted path of the next page's link in the answer (links.next).")
+    max_pages: int = Field(1000, ge=1, description="More pages than this is an error, never an endless loop.")
+
+    @model_validator(mode="after")
+    def _one_style(self) -> Paging:
+        if self.next is not None and self.page_param is not None:
+            raise ValueError("page by page_param or by next, not both")
+        return self
+
+
+class ApiSource(Model):
+    """The users come from another system's HTTP JSON interface."""
+
+    kind: Literal["api"]
+    url: str = Field(pattern=r"^https?://\S+$", description="The list's address (http or https).")
+    list: str = Field("", description="Dotted path of the list of users in the answer (data.rows); empty: the answer.")
+    token: SecretRef | None = Field(None, description="Bearer token: env:NAME, keyring:SERVICE/NAME or prompt.")
+    paging: Paging | None = None
+    timeout: float = Field(30.0, gt=0, le=600, description="Seconds to wait for each page.")
+
+
 class ImportMapping(Model):
     target: Literal["ruoyi"] = Field(description="The target profile.")
     database: str | None = Field(None, description="A key of the environment's databases (default: the only one).")
     key: FieldName = Field(description="The natural key field: the same person in a later import is updated.")
     sheets: list[str] | None = Field(None, description="Sheets to read (default: every sheet with a header).")
+    source: Annotated[DatabaseSource | ApiSource, Field(discriminator="kind")] | None = Field(
+        None, description="Where the users come from when not from a file: a database query or an HTTP API.")
     fields: dict[FieldName, FieldSpec] = Field(min_length=1)
     units: Units = Field(default_factory=Units)
     roles: Roles = Field(default_factory=Roles)

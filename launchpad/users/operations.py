@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,10 +13,10 @@ from typing import Any
 
 from launchpad.errors import UsageError
 from launchpad.users.checks import CheckResult, check_workbook
-from launchpad.users.mapping import ImportMapping, load_mapping
+from launchpad.users.mapping import ApiSource, ImportMapping, load_mapping
 from launchpad.users.plan import Plan, build_plan, check_roles, check_target
 from launchpad.users.ruoyi import TargetState, read_state
-from launchpad.users.sources import Workbook, read_workbook
+from launchpad.users.sources import UnreadableSheet, Workbook, read_workbook
 from launchpad.users.target import AuditFn, TargetSession, choose_database, open_target
 from launchpad.workspace import Workspace
 
@@ -61,6 +62,61 @@ class Planned(Checked):
     plan: Plan
 
 
+@dataclass(frozen=True)
+class Rows:
+    """What an import reads: a file's sheets, or the rows of the mapping's `source:`."""
+
+    workbook: Workbook
+    name: str  # the file's name, or "MAPPING-database" / "MAPPING-api"
+    sha256: str  # of the file's bytes, or of the rows read
+    annotated: Path  # where the annotated copy goes by default
+
+
+def read_rows(file: Path | None, mapping: ImportMapping, mapping_path: Path, workspace: Workspace | None,
+              store: Any = None, actor: str = "", ask_secret: Callable[[str], str] | None = None) -> Rows:
+    """FILE, or the mapping's source when it has one (then FILE must not be given)."""
+    source = mapping.source
+    if source is None:
+        if file is None:
+            raise UsageError(f"{mapping_path.name} names no source: give the FILE to import",
+                             hint="launchpad users check FILE, or add source: to the mapping")
+        return Rows(read_workbook(file), file.name, file_sha256(file), file.with_name(f"{file.stem}.checked.xlsx"))
+    if file is not None:
+        raise UsageError(f"{mapping_path.name} reads its users from its source ({source.kind}); "
+                         f"{file} would be ignored", hint="give no FILE, or a mapping without source:")
+    if workspace is None:
+        raise UsageError(f"{mapping_path.name} reads from a {source.kind} source, which needs a workspace",
+                         hint="run in the workspace, or pass --workspace")
+    name = f"{mapping_path.stem}-{source.kind}"
+
+    def audit(action: str, target: str, detail: dict[str, Any]) -> None:
+        if store is not None:
+            store.audit(actor, action, target, detail)
+
+    if isinstance(source, ApiSource):
+        from launchpad.secrets import resolve_secret
+        from launchpad.users.apisource import read_api
+
+        token = None
+        if source.token is not None:
+            token = resolve_secret(source.token, ask=ask_secret, label=f"the token of {source.url}")
+        sheet = read_api(source, token, audit)
+    else:
+        from launchpad.connect import HostConnections
+        from launchpad.users.dbsource import read_query
+
+        with HostConnections(workspace, source.environment, store=store, actor=actor) as connections, \
+                target_session(workspace, source.environment, source.database, connections.transport_for,
+                               audit, ask_secret) as session:
+            sheet = read_query(session, source.query, source.params, f"{session.key}@{source.environment}")
+        audit("user_source_read", sheet.name, {"kind": "database", "records": len(sheet.rows) - 1})
+    if len(sheet.rows) < 2:
+        raise UnreadableSheet(f"{name}: the {source.kind} source gave no users",
+                              hint="check source: in the mapping (the query's WHERE, the API's list: path)")
+    digest = hashlib.sha256(json.dumps([name, sheet.rows], ensure_ascii=False).encode("utf-8")).hexdigest()
+    return Rows(Workbook(Path(name), [sheet]), name, digest, mapping_path.with_name(f"{name}.checked.xlsx"))
+
+
 def check_file(file: Path, mapping_path: Path) -> Checked:
     mapping = load_mapping(mapping_path, _display(mapping_path))
     workbook = read_workbook(file)
@@ -99,4 +155,5 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-__all__ = ["target_session", "Checked", "Planned", "check_file", "file_sha256", "find_mapping", "plan_file"]
+__all__ = ["target_session", "Checked", "Planned", "Rows", "check_file", "file_sha256", "find_mapping", "plan_file",
+           "read_rows"]

@@ -44,6 +44,19 @@ class Sheet:
     rows: list[list[str]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     lossy: set[tuple[int, int]] = field(default_factory=set)
+    # A query's or an API's rows: `rows[0]` holds the column names and is row 0, so the first
+    # record is row 1, and problems name a column by its name, not a letter.
+    records: bool = False
+
+    @property
+    def first_number(self) -> int:
+        """The row number of `rows[0]`."""
+        return 0 if self.records else 1
+
+
+def records_sheet(name: str, columns: list[str], rows: list[list[str]]) -> Sheet:
+    """A table of records under their column names (a query's result, an API's list)."""
+    return Sheet(name, [list(columns), *rows], records=True)
 
 
 @dataclass

@@ -1,0 +1,160 @@
+"""Users from another system's HTTP JSON interface (the mapping's `source: {kind: api}`).
+
+Pages are fetched one after the other, by a page number and size in the query string or by
+following the answer's next link, never more than `max_pages`. The bearer token comes from a
+secret reference and goes into the Authorization header only: it is never part of a URL, and
+any text shown from the server's answer has it blotted out, so an API that echoes its headers
+cannot put the token into an error, a log or the store.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from launchpad.errors import LaunchpadError
+from launchpad.users.mapping import ApiSource
+from launchpad.users.sources import Sheet, records_sheet
+
+AuditFn = Callable[[str, str, dict[str, Any]], None]
+SHOWN_BODY = 200  # characters of an error answer shown
+
+
+class ApiSourceFailed(LaunchpadError):
+    """The users' API answered with an error, with something that is not JSON, or with an
+    unexpected shape."""
+
+    title = "cannot read the users' API"
+
+
+def read_api(source: ApiSource, token: str | None, audit: AuditFn) -> Sheet:
+    """Every page's records as one table, the columns in the order they first appear."""
+    import httpx
+
+    headers = {"Accept": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    paging = source.paging
+    limit = paging.max_pages if paging is not None else 1
+    records: list[dict[str, Any]] = []
+    url, number, page = source.url, paging.first_page if paging else 1, 1
+    with httpx.Client(headers=headers, timeout=source.timeout, follow_redirects=False) as client:
+        while True:
+            params: dict[str, Any] = {}
+            if paging is not None and paging.page_param:
+                params[paging.page_param] = number
+            if paging is not None and paging.size_param:
+                params[paging.size_param] = paging.size
+            answer = _fetch(client, url, params, page, token)
+            items = _items(answer, source.list, url, page)
+            records.extend(items)
+            following = _following(paging, answer, items, url, page)
+            if following is None:
+                break
+            if page >= limit:
+                raise ApiSourceFailed(f"{source.url}: still more users after {page} page(s)",
+                                      hint="raise paging.max_pages in the mapping if the list is that long")
+            url, number, page = following or url, number + 1, page + 1
+    audit("user_source_read", source.url, {"kind": "api", "pages": page, "records": len(records)})
+    columns: dict[str, None] = {}
+    for record in records:
+        columns.update(dict.fromkeys(record))
+    names = list(columns)
+    rows = [[_text(record.get(name)) for name in names] for record in records]
+    return records_sheet("api", names, rows)
+
+
+def _following(paging: Any, answer: Any, items: list[dict[str, Any]], url: str, page: int) -> str | None:
+    """The next page's URL ("" for the same URL with the next page number), or None at the end."""
+    import httpx
+
+    if paging is None:
+        return None
+    if paging.next is not None:
+        link = _at(answer, paging.next, url, page, missing_ok=True)
+        if link in (None, ""):
+            return None
+        if not isinstance(link, str):
+            raise ApiSourceFailed(f"{url} (page {page}): {paging.next} is not a link ({type(link).__name__})",
+                                  hint="correct paging.next in the mapping")
+        joined = httpx.URL(url).join(link)
+        if joined.host != httpx.URL(url).host or joined.scheme != httpx.URL(url).scheme:
+            # The token goes with every page: never to a host the mapping does not name.
+            raise ApiSourceFailed(f"{url} (page {page}): the next link leads to another server ({joined.host})",
+                                  hint="ask the system's owner; launchpad sends the token to the mapping's url only")
+        return str(joined)
+    if paging.page_param is None or not items or len(items) < paging.size:
+        return None  # a short page is the last one
+    return ""
+
+
+def _fetch(client: Any, url: str, params: dict[str, Any], page: int, token: str | None) -> Any:
+    import httpx
+
+    where = f"{url} (page {page})"
+    try:
+        response = client.get(url, params=params or None)  # an empty dict would drop a next link's query
+    except httpx.TimeoutException:
+        raise ApiSourceFailed(f"{where}: no answer within {client.timeout.read} s",
+                              hint="check the address, or raise timeout: in the mapping") from None
+    except httpx.HTTPError as exc:
+        raise ApiSourceFailed(f"{where}: {_blot(str(exc) or type(exc).__name__, token)}",
+                              hint="check the address and that this machine reaches it") from None
+    if response.status_code >= 300:
+        body = _blot(response.text[:SHOWN_BODY], token)
+        hint = ("check the token the mapping's token: names" if response.status_code in (401, 403)
+                else "ask the system's owner; nothing was imported")
+        raise ApiSourceFailed(f"{where}: answered {response.status_code} {response.reason_phrase}: {body!r}",
+                              hint=hint)
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        body = _blot(response.text[:SHOWN_BODY], token)
+        raise ApiSourceFailed(f"{where}: the answer is not JSON: {body!r}",
+                              hint="check the address: it should be the interface, not a web page") from None
+
+
+def _at(answer: Any, path: str, url: str, page: int, missing_ok: bool = False) -> Any:
+    """The value at a dotted path (data.rows; a number indexes a list)."""
+    value = answer
+    for part in [p for p in path.split(".") if p]:
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        elif missing_ok:
+            return None
+        else:
+            raise ApiSourceFailed(f"{url} (page {page}): the answer has no {path!r} (stopped at {part!r})",
+                                  hint="correct list: or paging.next: in the mapping")
+    return value
+
+
+def _items(answer: Any, path: str, url: str, page: int) -> list[dict[str, Any]]:
+    items = _at(answer, path, url, page)
+    where = f"{url} (page {page})"
+    if not isinstance(items, list):
+        raise ApiSourceFailed(f"{where}: {path or 'the answer'} is {type(items).__name__}, not a list of users",
+                              hint="correct list: in the mapping (a dotted path such as data.rows)")
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise ApiSourceFailed(f"{where}: item {i} of {path or 'the answer'} is {type(item).__name__}, "
+                                  "not an object", hint="correct list: in the mapping")
+    return items
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _blot(text: str, token: str | None) -> str:
+    return text.replace(token, "***") if token else text

@@ -1,0 +1,29 @@
+"""Users from a query on another system's database (the mapping's `source: {kind: database}`).
+
+The query runs as the `sql` step runs one: the database's own client on the host that reaches
+it, credentials in a private folder there, the mapping's `params` sent as parameters (never
+spliced into the text), every command audited. Its column names are the headers; its rows are
+numbered from 1 in the order the query returns them.
+"""
+
+from __future__ import annotations
+
+from launchpad.errors import LaunchpadError
+from launchpad.users.sources import Sheet, records_sheet
+from launchpad.users.target import TargetFailed, TargetSession
+
+
+class SourceQueryFailed(LaunchpadError):
+    """The mapping's query could not be run: nothing was read, nothing planned."""
+
+    title = "the users' query failed"
+
+
+def read_query(session: TargetSession, query: str, params: dict[str, str | int | None], name: str) -> Sheet:
+    """The query's rows under its column names, as a sheet called `name`."""
+    try:
+        result = session.query(query, dict(params))
+    except TargetFailed as exc:
+        raise SourceQueryFailed(f"{name}: {exc.message}", hint="correct source.query in the mapping "
+                                "(one SELECT; values as :name placeholders with source.params)") from None
+    return records_sheet(name, list(result.columns), [[value or "" for value in row] for row in result.rows])

@@ -1,0 +1,219 @@
+"""User import whose rows come from another system's HTTP JSON interface (`source: {kind: api}`),
+against a loopback HTTP server the tests start: pages by number and size or by next link, a
+bearer token from a secret reference that never shows, and an API that misbehaves named by
+its URL and page with exit 2."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from launchpad.errors import InvalidInput, UsageError
+from launchpad.store import Store
+from launchpad.users.apisource import ApiSourceFailed, read_api
+from launchpad.users.layout import locate
+from launchpad.users.mapping import ApiSource, load_mapping
+from launchpad.users.operations import read_rows
+from launchpad.users.sources import UnreadableSheet, records_sheet
+from launchpad.workspace import load_workspace
+from tests.core.users_sheets import MAPPING, write_mapping
+from tests.workspaces import write_workspace
+
+TOKEN = "canary-7f3a9c-token"
+PEOPLE = [
+    {"login": "zhangsan", "name": "张三", "mobile": "13800138000", "unit": "办公室"},
+    {"login": "lisi", "name": "李四", "mobile": "1390", "unit": "信息中心"},
+    {"login": "wangwu", "name": "王五", "mobile": "13700137000", "unit": "办公室", "extra": {"level": 3}},
+    {"login": "zhaoliu", "name": "赵六", "mobile": None, "unit": "办公室"},
+    {"login": "qianqi", "name": "钱七", "mobile": "13500135000", "unit": "办公室"},
+]
+
+
+class _Api(BaseHTTPRequestHandler):
+    """/paged?page=N&size=M, /linked (next links), /broken/N (page N fails as `mode` says)."""
+
+    mode = "error"
+    released = threading.Event()
+
+    def do_GET(self) -> None:
+        url = urlparse(self.path)
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        if self.headers.get("Authorization") != f"Bearer {TOKEN}":
+            # An API that echoes what it got: the token must still never show.
+            return self._send(401, json.dumps({"msg": f"bad {self.headers.get('Authorization')}"}))
+        if url.path == "/paged":
+            page, size = int(query["page"]), int(query["size"])
+            rows = PEOPLE[(page - 1) * size: page * size]
+            return self._send(200, json.dumps({"code": 200, "data": {"rows": rows, "total": len(PEOPLE)}}))
+        if url.path == "/linked":
+            at = int(query.get("after", "0"))
+            more = {"next": f"/linked?after={at + 2}"} if at + 2 < len(PEOPLE) else {}
+            return self._send(200, json.dumps({"items": PEOPLE[at: at + 2], "links": more}))
+        if url.path == "/elsewhere":
+            return self._send(200, json.dumps({"items": PEOPLE[:1], "links": {"next": "http://other.example/x"}}))
+        if url.path == "/empty":
+            return self._send(200, json.dumps({"data": {"rows": []}}))
+        if url.path == "/silent":
+            _Api.released.wait(30)  # answers only once the test is done with it
+            return self._send(200, "[]")
+        if url.path == "/broken":
+            if query["page"] == "1":
+                return self._send(200, json.dumps({"data": {"rows": PEOPLE[:2]}}))
+            if self.mode == "error":
+                return self._send(500, f"internal error; you sent {self.headers.get('Authorization')}")
+            if self.mode == "html":
+                return self._send(200, "<html>login page</html>")
+            return self._send(200, json.dumps({"data": {"rows": {"login": "x"}}}))
+        self._send(404, "{}")
+
+    def _send(self, status: int, body: str) -> None:
+        data = body.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def api() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Api)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    _Api.released.clear()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    _Api.released.set()
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def source(**fields: Any) -> ApiSource:
+    return ApiSource.model_validate({"kind": "api", **fields})
+
+
+def test_every_page_is_read_by_number_and_size_into_one_table(api: str) -> None:
+    audited: list[tuple[str, str, dict[str, Any]]] = []
+    sheet = read_api(source(url=f"{api}/paged", list="data.rows",
+                            paging={"page_param": "page", "size_param": "size", "size": 2}),
+                     TOKEN, lambda *entry: audited.append(entry))
+    assert sheet.records and sheet.rows[0] == ["login", "name", "mobile", "unit", "extra"]
+    assert [row[0] for row in sheet.rows[1:]] == ["zhangsan", "lisi", "wangwu", "zhaoliu", "qianqi"]
+    assert sheet.rows[3][4] == '{"level": 3}' and sheet.rows[4][2] == ""
+    assert audited == [("user_source_read", f"{api}/paged", {"kind": "api", "pages": 3, "records": 5})]
+
+
+def test_next_links_are_followed_and_the_page_count_is_bounded(api: str) -> None:
+    sheet = read_api(source(url=f"{api}/linked", list="items", paging={"next": "links.next"}), TOKEN,
+                     lambda *entry: None)
+    assert len(sheet.rows) == 6
+    with pytest.raises(ApiSourceFailed, match=r"/linked: still more users after 2 page\(s\)"):
+        read_api(source(url=f"{api}/linked", list="items", paging={"next": "links.next", "max_pages": 2}),
+                 TOKEN, lambda *entry: None)
+    with pytest.raises(ApiSourceFailed, match="the next link leads to another server"):
+        read_api(source(url=f"{api}/elsewhere", list="items", paging={"next": "links.next"}), TOKEN,
+                 lambda *entry: None)
+
+
+@pytest.mark.parametrize(("mode", "says"), [
+    ("error", "(page 2): answered 500 Internal Server Error: 'internal error; you sent Bearer ***'"),
+    ("html", "(page 2): the answer is not JSON: '<html>login page</html>'"),
+    ("shape", "(page 2): data.rows is dict, not a list of users"),
+])
+def test_an_api_that_misbehaves_is_named_by_url_and_page_without_the_token(
+        api: str, mode: str, says: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_Api, "mode", mode)
+    with pytest.raises(ApiSourceFailed) as raised:
+        read_api(source(url=f"{api}/broken", list="data.rows", paging={"page_param": "page", "size": 2}),
+                 TOKEN, lambda *entry: None)
+    assert f"{api}/broken {says}" in raised.value.message
+    assert raised.value.exit_code == 2 and TOKEN not in str(raised.value) + raised.value.hint
+
+
+def test_an_api_that_does_not_answer_in_time_is_named(api: str) -> None:
+    with pytest.raises(ApiSourceFailed, match=r"/silent \(page 1\): no answer within 0.2 s"):
+        read_api(source(url=f"{api}/silent", timeout=0.2), TOKEN, lambda *entry: None)
+
+
+def test_a_wrong_token_is_refused_without_showing_it(api: str) -> None:
+    with pytest.raises(ApiSourceFailed) as raised:
+        read_api(source(url=f"{api}/paged", list="data.rows"), "wrong-" + TOKEN, lambda *entry: None)
+    assert "answered 401 Unauthorized" in raised.value.message and TOKEN not in raised.value.message
+    assert "token" in raised.value.hint
+
+
+def test_a_token_written_into_the_mapping_is_refused_at_its_line(tmp_path: Path) -> None:
+    path = write_mapping(tmp_path, MAPPING + f"source: {{kind: api, url: 'http://x/u', token: {TOKEN}}}\n")
+    with pytest.raises(InvalidInput) as raised:
+        load_mapping(path)
+    assert re.search(r"ruoyi\.yaml:\d+:\d+: .*a secret must be a reference", str(raised.value)), str(raised.value)
+    assert TOKEN not in str(raised.value)
+
+
+API_FIELDS = (MAPPING.replace("[账号, 用户名, 登录名]", "[账号, login]")
+              .replace("[姓名, 用户姓名, 名字]", "[姓名, name]")
+              .replace("[手机, 手机号, 手机号码]", "[手机号码, mobile]")
+              .replace("[实际单位, 单位]", "[单位, unit]"))
+
+
+def test_the_command_line_checks_an_api_by_row_and_column_and_the_token_shows_nowhere(
+        api: str, tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws")
+    write_mapping(root, API_FIELDS + f"source: {{kind: api, url: '{api}/paged', list: data.rows, token: env:HR_TOKEN,"
+                                     " paging: {page_param: page, size_param: size, size: 2}}\n")
+    run = [sys.executable, "-m", "launchpad", "--workspace", str(root), "users", "check", "--lang", "en"]
+    env = {"HR_TOKEN": TOKEN, "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    done = subprocess.run(run, capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL)
+    assert done.returncode == 1, done.stderr
+    assert "  api row 2 column mobile '1390': not a mainland mobile number" in done.stdout
+    assert "5 row(s): 1 with 1 problem(s); annotated copy:" in done.stderr
+    annotated = root / "imports" / "ruoyi-api.checked.xlsx"
+    assert annotated.is_file()
+    write_mapping(root, API_FIELDS + f"source: {{kind: api, url: '{api}/broken', list: data.rows, "
+                                     "token: env:HR_TOKEN, paging: {page_param: page, size: 2}}\n")
+    broken = subprocess.run(run, capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL)
+    assert broken.returncode == 2 and f"{api}/broken (page 2): answered 500" in broken.stderr
+    assert "Traceback" not in broken.stderr
+    for output in (done.stdout, done.stderr, broken.stdout, broken.stderr):
+        assert TOKEN not in output
+    with Store.open(load_workspace(root).store_path) as store:
+        read = [row["target"] for row in store.db.query("SELECT target FROM audit WHERE action = 'user_source_read'")]
+    assert read == [f"{api}/paged"]
+    for path in root.rglob("*"):
+        if path.is_file():
+            assert TOKEN.encode() not in path.read_bytes(), path
+
+
+def test_an_api_with_no_users_is_bad_input_and_a_file_beside_a_source_is_refused(
+        api: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HR_TOKEN", TOKEN)
+    root = write_workspace(tmp_path / "ws")
+    path = write_mapping(root, API_FIELDS + f"source: {{kind: api, url: '{api}/empty', list: data.rows, "
+                                            "token: env:HR_TOKEN}\n")
+    with pytest.raises(UnreadableSheet, match="ruoyi-api: the api source gave no users") as raised:
+        read_rows(None, load_mapping(path), path, load_workspace(root))
+    assert raised.value.exit_code == 2
+    with pytest.raises(UsageError, match=r"ruoyi.yaml reads its users from its source \(api\)"):
+        read_rows(tmp_path / "名单.xlsx", load_mapping(path), path, load_workspace(root))
+
+
+def test_the_header_of_records_is_their_column_names_only(tmp_path: Path) -> None:
+    mapping = load_mapping(write_mapping(tmp_path, API_FIELDS))
+    # A record whose values look like headers is still a record, not the header.
+    sheet = records_sheet("api", ["login", "x"], [["账号", "姓名"], ["lisi", "李四"]])
+    table = locate(sheet, mapping)
+    assert table is not None and table.header_rows == (0,)
+    assert [(n, c.letter) for n, c in table.by_field.items()] == [("user_name", "login")]
+    assert list(table.records()) == [(1, ["账号", "姓名"]), (2, ["lisi", "李四"])]
