@@ -97,7 +97,7 @@ def users_import(ctx: Any, file: Path, mapping: str | None, env_name: str, skip_
         if not planned.plan.writes() and unfinished_import(store, env_name) is None:
             click.echo("Nothing to write: the target already holds every row as the file says.")
             return
-        if counts["insert"]:
+        if counts["insert"] and loaded.passwords.scheme == "bcrypt":  # the others take microseconds a hash
             click.echo(f"  {_hashing_estimate(counts['insert'], loaded.passwords.cost)}", err=True)
         prompter = CliPrompter(actor, yes=yes, confirm_env=confirm_env)
         confirm_import(prompter, to.audit, env_name, environment.production, counts, file.name)
