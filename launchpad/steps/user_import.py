@@ -3,7 +3,8 @@ against the run's environment, `apply` it — through the same calls as `launchp
 plan | import` (`launchpad.users.operations`, `apply`, `guard`), so a playbook and the command
 line can never differ in what they check or write.
 
-`apply` writes only what a plan computed at that moment says (as `users import` does); on
+`apply` writes only what a plan computed at that moment says (as `users import` does), and
+keeps how it differs from the file's latest recorded plan (the one a person signed off); on
 production it also needs a verified backup of the database younger than `backup_age`, whether
 or not the playbook has a `fresh_backup` gate before it: a missing backup is a refusal, never
 an ordinary failure. New users' passwords go to hand-out files only (see `users/handout.py`)."""
@@ -80,7 +81,7 @@ def _against_target(step: ImportStep, ctx: StepContext, file: Path, mapping_path
     from launchpad.users.guard import ImportRefused, require_fresh_backup
     from launchpad.users.mapping import load_mapping
     from launchpad.users.operations import file_sha256, plan_workbook, target_session
-    from launchpad.users.planlog import record_plan
+    from launchpad.users.planlog import SHOWN, differences, latest_plan, record_plan
     from launchpad.users.sources import read_workbook
 
     assert ctx.workspace is not None and ctx.store is not None
@@ -102,6 +103,14 @@ def _against_target(step: ImportStep, ctx: StepContext, file: Path, mapping_path
             return StepOutcome("passed", phrase("import.planned", plan=plan_id, **counts),
                                evidence={**evidence, "plan": plan_id})
         to = _RunTarget(ctx.store, session, ctx.workspace.root, ctx.env_name, session.key, actor, run=ctx)
+        # What is written is the plan computed now; how it differs from the one signed off is kept.
+        recorded = latest_plan(ctx.store, ctx.env_name, sha)
+        if recorded is not None:
+            changed = differences(recorded, planned.plan)
+            evidence.update(plan=recorded["id"], changed_since_plan=changed[:SHOWN])
+            if changed:
+                to.audit("user_import_plan_changed", ctx.env_name,
+                         {"plan": recorded["id"], "differences": len(changed)})
         try:
             if ctx.environment.production:
                 evidence["backup"] = require_fresh_backup(ctx.store, ctx.workspace.backups_dir, ctx.environment,

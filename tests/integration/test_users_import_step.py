@@ -3,6 +3,7 @@ MariaDB and PostgreSQL RuoYi-shaped databases through a real sshd."""
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -129,3 +130,38 @@ def test_apply_on_production_without_a_fresh_backup_is_refused_even_without_a_ga
         actions = [r["action"] for r in store.db.query("SELECT action FROM audit")]
         assert records.list_imports(store) == []
     assert "user_import_gate_refused" in actions
+
+
+def stage_playbook(lab: RuoYiLab, stage: str, sheet: Path) -> Path:
+    path = lab.root / "playbooks" / f"only-{stage}.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(textwrap.dedent(f"""\
+        name: only-{stage}
+        title: 只{stage}
+        phases:
+          - id: one
+            name: 一步
+            steps:
+              - {{id: {stage}, name: {stage}, kind: import, stage: {stage}, file: "{sheet}"}}
+        """), encoding="utf-8")
+    return path
+
+
+def test_apply_keeps_how_the_target_changed_since_the_signed_plan(lab: RuoYiLab) -> None:
+    write_mapping(lab.root, FAST_HASH)
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": GOOD_SHEET})
+    planned, states = run(lab, stage_playbook(lab, "plan", sheet), "test", {}, ScriptedPrompter())
+    assert planned.status == "passed", states
+    plan_id = states["plan"]["evidence"]["plan"]
+    lab.maria.root_sql("UPDATE sys_user SET email = 'ls@example.cn' WHERE user_name = 'lisi'", lab.name)
+
+    applied, states = run(lab, stage_playbook(lab, "apply", sheet), "test", {}, ScriptedPrompter())
+
+    assert applied.status == "passed", states
+    evidence = states["apply"]["evidence"]
+    assert evidence["plan"] == plan_id and len(evidence["changed_since_plan"]) == 1
+    assert evidence["changed_since_plan"][0].startswith("lisi: update with other values")
+    with Store.open(lab.workspace.store_path) as store:
+        [entry] = store.db.query("SELECT detail FROM audit WHERE action = 'user_import_plan_changed'")
+    detail = json.loads(entry["detail"])
+    assert (detail["plan"], detail["differences"], detail["step"]) == (plan_id, 1, "apply") and "run" in detail
