@@ -204,6 +204,19 @@ CATALOG: dict[str, tuple[str, str]] = {
     "sql.row_differs": ("row {number} is {got}, expected {wanted}", "第 {number} 行为 {got}，应为 {wanted}"),
     "sql.no_value": ("no rows, expected the value {wanted}", "没有数据，应为值 {wanted}"),
     "sql.value_differs": ("the value is {got}, expected {wanted}", "值为 {got}，应为 {wanted}"),
+    # import (user import steps)
+    "import.checked": ("{rows} row(s), no problems", "{rows} 行，没有问题"),
+    "import.check_problems": ("{rows} row(s): {bad} with {problems} problem(s); annotated copy: {out}",
+                              "{rows} 行：{bad} 行有 {problems} 个问题；标注副本：{out}"),
+    "import.planned": ("plan {plan}: insert {insert}, update {update}, unchanged {unchanged}, rejected {rejected}",
+                       "计划 {plan}：新增 {insert}，更新 {update}，不变 {unchanged}，拒绝 {rejected}"),
+    "import.rejected": ("{rejected} row(s) are rejected; nothing was written (fix the sheet, or skip_rejected: true)",
+                        "{rejected} 行被拒绝，未写入任何数据（请修正表格，或设置 skip_rejected: true）"),
+    "import.applied": ("import {id}: inserted {insert}, updated {update}, unchanged {unchanged}, "
+                       "rejected {rejected}; {handouts} hand-out file(s)",
+                       "导入 {id}：新增 {insert}，更新 {update}，不变 {unchanged}，拒绝 {rejected}；"
+                       "初始密码交接文件 {handouts} 个"),
+    "import.refused": ("import refused: {reason}", "拒绝导入：{reason}"),
     # messages to chat robots: the marker on each part of a message split to fit the robot
     "notify.part": ("(part {part}/{parts})", "（第 {part}/{parts} 部分）"),
     # announce

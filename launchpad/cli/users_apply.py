@@ -101,7 +101,7 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
         if not planned.plan.writes() and unfinished_import(store, env_name) is None:
             click.echo("Nothing to write: the target already holds every row as the file says.")
             return
-        if counts["insert"]:
+        if counts["insert"] and loaded.passwords.scheme == "bcrypt":  # the others take microseconds a hash
             click.echo(f"  {_hashing_estimate(counts['insert'], loaded.passwords.cost)}", err=True)
         prompter = CliPrompter(actor, yes=yes, confirm_env=confirm_env)
         confirm_import(prompter, to.audit, env_name, environment.production, counts, name)

@@ -29,7 +29,7 @@ from launchpad.users.annotate import CannotWrite
 from launchpad.users.guard import ImportRefused
 from launchpad.users.handout import handout_dir, handouts_root, write_handouts
 from launchpad.users.operations import Planned
-from launchpad.users.passwords import issue
+from launchpad.users.passwords import ForUser, choose, hash_all
 from launchpad.users.plan import PlannedUser
 from launchpad.users.ruoyi_writes import ALREADY_THERE, apply_script, undo_script
 from launchpad.users.target import TargetFailed, TargetSession
@@ -93,18 +93,22 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
 
     if counts["insert"]:  # the passwords must have somewhere to go before any user gets one
         _writable(handouts_root(to.workspace_root))
-    import_id, resumed = _import_record(to, planned, file, file_sha256, mapping_name)
-    mark = records.mark(import_id)
     writes = planned.plan.writes()
     inserts = [u for u in writes if u.action == "insert"]
+    policy = planned.mapping.passwords
+    # Chosen before the import is recorded: a site rule that fails a row stops here, writing nothing.
+    chosen = choose([ForUser(u.key, u.values.get("user_name", u.key), u.rule_inputs) for u in inserts], policy)
+    import_id, resumed = _import_record(to, planned, file, file_sha256, mapping_name)
+    mark = records.mark(import_id)
     folder = handout_dir(to.workspace_root, import_id)
-    issued = issue([u.key for u in inserts], planned.mapping.passwords,
-                   on_done=lambda n: report("hashing", n, len(inserts)))
+    issued = hash_all(chosen, policy, on_done=lambda n: report("hashing", n, len(inserts)))
     hashes = {i.key: i.hashed for i in issued}
+    salts = {i.key: i.salt for i in issued if i.salt is not None}
     done = 0
     for number, batch in enumerate(_batches(writes, batch_size), 1):
         records.record_rows(to.store, import_id, number, [_row(u) for u in batch])
-        _send(to, import_id, number, apply_script(to.session.sql, batch, hashes, mark))
+        _send(to, import_id, number, apply_script(to.session.sql, batch, hashes, mark,
+                                                          salts, policy.salt_column))
         records.rows_done(to.store, import_id, [u.key for u in batch])
         done += len(batch)
         report("writing", done, len(writes))

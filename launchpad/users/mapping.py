@@ -32,10 +32,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from launchpad.secrets import SecretRef
-from launchpad.users.passwords import PasswordPolicy
+from launchpad.users.passwords import PasswordPolicy, rule_fields
 from launchpad.yamlsource import read_yaml, validate
 
 FieldName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
@@ -147,6 +147,23 @@ class ImportMapping(Model):
             if unknown:
                 raise ValueError(f"a role rule names {', '.join(unknown)}, which is not a field")
         return self
+
+    @field_validator("passwords")
+    @classmethod
+    def _rule_fits(cls, policy: PasswordPolicy, info: ValidationInfo) -> PasswordPolicy:
+        # A field validator (not the model's), so the problem is located at `passwords:`.
+        fields, key = info.data.get("fields"), info.data.get("key")
+        if policy.rule is None or fields is None:
+            return policy
+        used = rule_fields(policy.rule)
+        unknown = sorted(set(used) - set(fields))
+        if unknown:
+            raise ValueError(f"the password rule names {', '.join(unknown)}, which is not a field")
+        # A field no two rows may share (key, unique) makes the passwords differ between users.
+        if not any(name == key or fields[name].unique for name in used):
+            raise ValueError("the password rule uses no field that differs between users (the key or a unique: "
+                             "true field), so users would share passwords")
+        return policy
 
     def header_index(self) -> dict[str, str]:
         """Normalised header text → field name."""

@@ -20,6 +20,7 @@ from launchpad.errors import UsageError
 from launchpad.phrases import phrase
 from launchpad.users.checks import CheckedRow, CheckResult, RowProblem, Target
 from launchpad.users.mapping import ImportMapping
+from launchpad.users.passwords import rule_fields
 from launchpad.users.ruoyi import POST_FIELD, USER_COLUMNS, TargetState
 
 Action = Literal["insert", "update", "unchanged", "rejected"]
@@ -38,6 +39,8 @@ class PlannedUser:
     roles_added: list[str] = field(default_factory=list)
     posts_added: list[str] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    # The row's values a site password rule uses: in memory only, never in the plan's JSON.
+    rule_inputs: dict[str, str] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -65,8 +68,14 @@ class Plan:
 
     def to_json(self) -> dict[str, object]:
         return {"counts": self.counts(), "units": self.counts_by_unit(), "digest": self.digest(),
-                "users": [{**asdict(u), "problems": [{**asdict(p), "reason": str(p.reason)} for p in u.problems]}
+                "users": [{**_shown(u), "problems": [{**asdict(p), "reason": str(p.reason)} for p in u.problems]}
                           for u in self.users]}
+
+
+def _shown(user: PlannedUser) -> dict[str, object]:
+    shown = asdict(user)
+    del shown["rule_inputs"]
+    return shown
 
 
 def check_target(state: TargetState, mapping: ImportMapping) -> Target:
@@ -120,6 +129,8 @@ def _plan_row(row: CheckedRow, mapping: ImportMapping, state: TargetState) -> Pl
     existing = state.users.get(key.casefold())
     if existing is None:
         planned.action, planned.values = "insert", values
+        if mapping.passwords.rule is not None:
+            planned.rule_inputs = {name: row.values.get(name, "") for name in rule_fields(mapping.passwords.rule)}
         planned.roles_added, planned.posts_added = roles, posts
         return planned
     planned.key = existing.values["user_name"]

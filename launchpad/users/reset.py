@@ -14,7 +14,7 @@ from launchpad.sitetime import utc_now
 from launchpad.users import records
 from launchpad.users.apply import ImportTarget
 from launchpad.users.handout import handout_dir, write_handouts
-from launchpad.users.passwords import PasswordPolicy, issue
+from launchpad.users.passwords import ForUser, PasswordPolicy, issue
 
 
 def reset_passwords(to: ImportTarget, import_id: int, keys: list[str],
@@ -34,12 +34,16 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str],
         {"mark": mark}).rows}
     chosen = [k for k in keys if k in untouched]
     left = [k for k in keys if k not in untouched]
-    issued = issue(chosen, policy)
+    # A lost hand-out gets random passwords even under a site rule: a rule's password is one
+    # anybody who knows the rule and the row could work out, and the row is no longer at hand.
+    issued = issue([ForUser(k, k) for k in chosen], policy.model_copy(update={"rule": None}))
     sql = to.session.sql
     lines = ["SET NAMES utf8mb4;", "START TRANSACTION;"] if sql.mysql else ["BEGIN;"]
     for one in issued:
-        lines.append(f"UPDATE sys_user SET password = {sql.text(one.hashed)} WHERE user_name = {sql.text(one.key)} "
-                     f"AND create_by = {sql.text(mark)} AND del_flag = '0' AND pwd_update_date IS NULL;")
+        salt = f", {policy.salt_column} = {sql.text(one.salt)}" if one.salt is not None else ""
+        lines.append(f"UPDATE sys_user SET password = {sql.text(one.hashed)}{salt} "
+                     f"WHERE user_name = {sql.text(one.key)} AND create_by = {sql.text(mark)} AND del_flag = '0' "
+                     "AND pwd_update_date IS NULL;")
     lines.append("COMMIT;")
     if issued:
         to.session.script("\n".join(lines) + "\n")

@@ -36,18 +36,22 @@ GUARD_TABLE = "launchpad_guard"
 ALREADY_THERE = "users-of-this-batch-are-already-in-the-target"
 
 
-def apply_script(sql: SqlText, writes: Iterable[Any], hashes: dict[str, str], mark: str) -> str:
-    """One batch of planned users (inserts with their password hashes, updates) as a transaction."""
+def apply_script(sql: SqlText, writes: Iterable[Any], hashes: dict[str, str], mark: str,
+                 salts: dict[str, str] | None = None, salt_column: str | None = None) -> str:
+    """One batch of planned users (inserts with their password hashes and, for schemes that keep
+    it apart, their salts in `salt_column`; updates) as a transaction."""
     batch = list(writes)
     lines = _begin(sql)
     inserts = [u for u in batch if u.action == "insert"]
     if inserts:
         lines += _guard(sql, [u.key for u in inserts])
         columns = [c for c in (*USER_COLUMNS, "dept_id") if any(c in u.values for u in inserts)]
-        names = ", ".join([*columns, "password", "status", "del_flag", "create_by", "create_time"])
+        salted = [salt_column] if salts and salt_column else []
+        names = ", ".join([*columns, "password", *salted, "status", "del_flag", "create_by", "create_time"])
         rows = ",\n  ".join(
             "(" + ", ".join([*(_value(sql, c, u.values[c]) if c in u.values else "DEFAULT" for c in columns),
-                             sql.text(hashes[u.key]), "'0'", "'0'", sql.text(mark), sql.now]) + ")"
+                             sql.text(hashes[u.key]), *(sql.text((salts or {})[u.key]) for _ in salted),
+                             "'0'", "'0'", sql.text(mark), sql.now]) + ")"
             for u in inserts)
         lines.append(f"INSERT INTO sys_user ({names}) VALUES\n  {rows};")
     for user in batch:

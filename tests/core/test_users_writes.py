@@ -9,7 +9,7 @@ from pathlib import Path
 import bcrypt
 import pytest
 
-from launchpad.users.passwords import CLASSES, PasswordPolicy, bcrypt_2a, generate, issue
+from launchpad.users.passwords import CLASSES, ForUser, PasswordPolicy, bcrypt_2a, generate, issue
 from launchpad.users.plan import PlannedUser
 from launchpad.users.ruoyi_writes import apply_script, undo_script
 from launchpad.users.target import SqlText
@@ -52,9 +52,19 @@ def test_hashes_are_bcrypt_2a_with_the_configured_cost() -> None:
     assert bcrypt.checkpw(b"Init#2024pw", ("$2b$" + hashed[4:]).encode())
 
 
+@pytest.mark.parametrize("engine", ["mariadb", "postgresql"])
+def test_a_salt_goes_into_its_column_beside_the_hash(engine: str) -> None:
+    sql = SqlText(engine)
+    insert = PlannedUser("zs", "insert", "s", 2, "u", values={"user_name": "zs", "nick_name": "张三"})
+    plain = apply_script(sql, [insert], {"zs": "h"}, "import:1")
+    salted = apply_script(sql, [insert], {"zs": "h"}, "import:1", {"zs": "a1b2c3"}, "salt")
+    assert "salt" not in plain.split("VALUES")[0]
+    assert "(user_name, nick_name, password, salt, status" in salted and sql.text("a1b2c3") in salted
+
+
 def test_issue_gives_every_key_its_own_password_and_reports_progress() -> None:
     seen: list[int] = []
-    issued = issue(["a", "b", "c"], PasswordPolicy(cost=4), on_done=seen.append)
+    issued = issue([ForUser(k, k) for k in "abc"], PasswordPolicy(cost=4), on_done=seen.append)
     assert [i.key for i in issued] == ["a", "b", "c"] and seen == [1, 2, 3]
     assert len({i.password for i in issued}) == 3
     assert all(bcrypt.checkpw(i.password.encode(), ("$2b$" + i.hashed[4:]).encode()) for i in issued)

@@ -1,4 +1,5 @@
-"""A RuoYi-shaped schema (our own DDL after RuoYi-Vue's sys_* tables) in a fresh database of
+"""A RuoYi-shaped schema (our own DDL after RuoYi-Vue's sys_* tables, with the
+Shiro edition's `salt` column) in a fresh database of
 the MariaDB and PostgreSQL fixtures, reached by launchpad through a real sshd, as on a site."""
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ CREATE TABLE sys_dept (dept_id {id}, parent_id BIGINT DEFAULT 0, ancestors VARCH
 CREATE TABLE sys_user (user_id {id}, dept_id BIGINT DEFAULT NULL, user_name VARCHAR(30) NOT NULL,
   nick_name VARCHAR(30) NOT NULL, user_type VARCHAR(2) DEFAULT '00', email VARCHAR(50) DEFAULT '',
   phonenumber VARCHAR(11) DEFAULT '', sex CHAR(1) DEFAULT '0', avatar VARCHAR(100) DEFAULT '',
-  password VARCHAR(100) DEFAULT '', status CHAR(1) DEFAULT '0', del_flag CHAR(1) DEFAULT '0',
-  login_ip VARCHAR(128) DEFAULT '', login_date {ts}, pwd_update_date {ts}, create_by VARCHAR(64) DEFAULT '',
-  create_time {ts}, update_by VARCHAR(64) DEFAULT '', update_time {ts}, remark VARCHAR(500) DEFAULT NULL);
+  password VARCHAR(100) DEFAULT '', salt VARCHAR(20) DEFAULT '', status CHAR(1) DEFAULT '0',
+  del_flag CHAR(1) DEFAULT '0', login_ip VARCHAR(128) DEFAULT '', login_date {ts}, pwd_update_date {ts},
+  create_by VARCHAR(64) DEFAULT '', create_time {ts}, update_by VARCHAR(64) DEFAULT '', update_time {ts},
+  remark VARCHAR(500) DEFAULT NULL);
 CREATE TABLE sys_post (post_id {id}, post_code VARCHAR(64) NOT NULL, post_name VARCHAR(50) NOT NULL,
   post_sort INT NOT NULL, status CHAR(1) NOT NULL, create_by VARCHAR(64) DEFAULT '', create_time {ts},
   update_by VARCHAR(64) DEFAULT '', update_time {ts}, remark VARCHAR(500) DEFAULT NULL);

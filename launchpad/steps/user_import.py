@@ -1,0 +1,128 @@
+"""`import`: a user import in a playbook, one stage per step — `check` the sheet, `plan` it
+against the run's environment, `apply` it — through the same calls as `launchpad users check |
+plan | import` (`launchpad.users.operations`, `apply`, `guard`), so a playbook and the command
+line can never differ in what they check or write.
+
+`apply` writes only what a plan computed at that moment says (as `users import` does), and
+keeps how it differs from the file's latest recorded plan (the one a person signed off); on
+production it also needs a verified backup of the database younger than `backup_age`, whether
+or not the playbook has a `fresh_backup` gate before it: a missing backup is a refusal, never
+an ordinary failure. New users' passwords go to hand-out files only (see `users/handout.py`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field
+
+from launchpad.phrases import phrase
+from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
+from launchpad.templating import render
+from launchpad.users.apply import ImportTarget
+
+
+class ImportStep(StepSpec):
+    kind: Literal["import"]
+    stage: Literal["check", "plan", "apply"] = Field(description="check the sheet, plan it, or apply it.")
+    file: str = Field(description="The client's sheet (relative to the workspace; templated).")
+    mapping: str | None = Field(None, description="The mapping (default: the workspace's only imports/*.yaml).")
+    skip_rejected: bool = Field(False, description="Plan and apply the good rows even when others are rejected.")
+    backup_age: str = Field("2h", pattern=r"^\d+[smhd]$",
+                            description="On production, apply needs a verified backup younger than this.")
+    batch: int = Field(500, ge=1, le=100_000, description="Rows per transaction.")
+
+    def templates(self) -> dict[str, str]:
+        return {"file": self.file}
+
+    def describe(self) -> str:
+        return self.description or f"{self.stage} {self.file}"
+
+
+@dataclass
+class _RunTarget(ImportTarget):
+    """An import target whose audit entries go through the run's audit (they carry the run id)."""
+
+    run: StepContext | None = None
+
+    def audit(self, action: str, target: str, detail: dict[str, Any]) -> None:
+        assert self.run is not None
+        self.run.audit(action, target, {**detail, "step": self.run.step_id})
+
+
+def run_import(step: ImportStep, ctx: StepContext) -> StepOutcome:
+    from launchpad.users.operations import check_file, file_sha256, find_mapping
+
+    if ctx.workspace is None or ctx.store is None:
+        return StepOutcome("failed", phrase("import.refused", reason="the step needs the run's workspace"))
+    root = ctx.workspace.root
+    file = Path(render(step.file, ctx.values))
+    file = file if file.is_absolute() else root / file
+    mapping_path = find_mapping(root, step.mapping)
+    if step.stage == "check":
+        from launchpad.users.annotate import write_annotated
+
+        checked = check_file(file, mapping_path)
+        result = checked.result
+        rows, problems = len(result.rows), result.problems
+        evidence = {"rows": rows, "problems": len(problems), "file": file.name, "sha256": file_sha256(file)}
+        if not problems:
+            return StepOutcome("passed", phrase("import.checked", rows=rows), evidence=evidence)
+        out = file.with_name(f"{file.stem}.checked.xlsx")
+        write_annotated(checked.workbook, result, out, ctx.site.site.language)
+        return StepOutcome("failed", phrase("import.check_problems", rows=rows, bad=rows - len(result.good_rows),
+                                            problems=len(problems), out=str(out)), evidence=evidence)
+    return _against_target(step, ctx, file, mapping_path)
+
+
+def _against_target(step: ImportStep, ctx: StepContext, file: Path, mapping_path: Path) -> StepOutcome:
+    from launchpad.users.apply import apply_plan
+    from launchpad.users.guard import ImportRefused, require_fresh_backup
+    from launchpad.users.mapping import load_mapping
+    from launchpad.users.operations import file_sha256, plan_workbook, target_session
+    from launchpad.users.planlog import SHOWN, differences, latest_plan, record_plan
+    from launchpad.users.sources import read_workbook
+
+    assert ctx.workspace is not None and ctx.store is not None
+    loaded = load_mapping(mapping_path)
+    workbook = read_workbook(file)
+    sha = file_sha256(file)
+    actor = ctx.prompter.actor
+    with target_session(ctx.workspace, ctx.env_name, loaded.database, ctx.transport_for,
+                        lambda action, target, detail: ctx.audit(action, target, {**detail, "step": ctx.step_id}),
+                        getattr(ctx.prompter, "secret", None)) as session:
+        planned = plan_workbook(workbook, loaded, session, ctx.env_name)
+        counts = planned.plan.counts()
+        evidence: dict[str, Any] = {"file": file.name, "sha256": sha, "counts": counts,
+                                    "units": planned.plan.counts_by_unit(), "digest": planned.plan.digest()}
+        if counts["rejected"] and not step.skip_rejected:
+            return StepOutcome("failed", phrase("import.rejected", rejected=counts["rejected"]), evidence=evidence)
+        if step.stage == "plan":
+            plan_id = record_plan(ctx.store, ctx.env_name, file.name, sha, planned.plan, actor)
+            return StepOutcome("passed", phrase("import.planned", plan=plan_id, **counts),
+                               evidence={**evidence, "plan": plan_id})
+        to = _RunTarget(ctx.store, session, ctx.workspace.root, ctx.env_name, session.key, actor, run=ctx)
+        # What is written is the plan computed now; how it differs from the one signed off is kept.
+        recorded = latest_plan(ctx.store, ctx.env_name, sha)
+        if recorded is not None:
+            changed = differences(recorded, planned.plan)
+            evidence.update(plan=recorded["id"], changed_since_plan=changed[:SHOWN])
+            if changed:
+                to.audit("user_import_plan_changed", ctx.env_name,
+                         {"plan": recorded["id"], "differences": len(changed)})
+        try:
+            if ctx.environment.production:
+                evidence["backup"] = require_fresh_backup(ctx.store, ctx.workspace.backups_dir, ctx.environment,
+                                                          ctx.env_name, session.key, to.audit, step.backup_age)
+            outcome = apply_plan(to, planned, file=file, file_sha256=sha, mapping_name=mapping_path.name,
+                                 allow_rejected=step.skip_rejected, batch_size=step.batch)
+        except ImportRefused as refused:
+            return StepOutcome("refused", phrase("import.refused", reason=refused.message), evidence=evidence)
+    evidence.update(import_id=outcome.import_id, handouts=[str(p) for p in outcome.handouts],
+                    without_password=outcome.without_password)
+    return StepOutcome("passed", phrase("import.applied", id=outcome.import_id, handouts=len(outcome.handouts),
+                                        **outcome.counts), evidence=evidence)
+
+
+STEP_KIND = StepKind("import", ImportStep, run_import, idempotent=True)
