@@ -1,9 +1,11 @@
 """`launchpad golive`: how far the site is from go-live, from the checklist in `golive.yaml`,
-and `launchpad golive sign ITEM`: a named person signs off an item proved by a sign-off."""
+`launchpad golive sign ITEM`: a named person signs off an item proved by a sign-off, and
+`launchpad golive export`: the checklist as a workbook for the client's project office."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import click
@@ -96,6 +98,37 @@ def sign(ctx: Any, item_id: str, by: str, note: str) -> None:
                          hint="add --note TEXT")
     record_sign_off(store, actor_name(), item, checklist.version, by.strip(), note.strip())
     click.echo(f"{item_id}: signed off by {by.strip()} for {checklist.version}")
+
+
+@golive.command("export")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Workbook to write (default: 上线清单-VERSION.xlsx, or golive-checklist-VERSION.xlsx in English).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of the sheets (default: the site's).")
+@click.pass_obj
+def export(ctx: Any, out: Path | None, lang: str | None) -> None:
+    """Write the checklist as an xlsx workbook: every item with owner, due date, state, why it
+    is not done and what proves it, and the go/no-go summary. Written whole or not at all."""
+    from datetime import UTC, datetime
+
+    from launchpad.cli import actor_name
+    from launchpad.cli.params import write_output
+    from launchpad.golive.progress import evaluate, record_changes
+    from launchpad.golive.workbook import write_checklist_xlsx
+    from launchpad.phrases import phrase, render
+    from launchpad.sitetime import site_today
+
+    workspace, checklist, store = _open(ctx)
+    site = workspace.site
+    language = lang or site.site.language
+    progress = evaluate(checklist, site, store, workspace.backups_dir,
+                        today=site_today(site.tz), now=datetime.now(UTC))
+    record_changes(store, actor_name(), progress)
+    # The version is a person's words; in a file name it keeps only what every system accepts.
+    version = "".join(c if c.isalnum() or c in ".-_" else "_" for c in checklist.version)
+    target = out or Path(f"上线清单-{version}.xlsx" if language == "zh" else f"golive-checklist-{version}.xlsx")
+    write_output(target, lambda partial: write_checklist_xlsx(progress, site, language, partial))
+    click.echo(render(phrase("golive.exported", path=target), language))
 
 
 COMMANDS = [golive]

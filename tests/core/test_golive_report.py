@@ -111,3 +111,36 @@ def test_no_section_after_go_live_or_without_a_checklist(root: Path) -> None:
     report = _report(root)
     assert report.golive is None
     assert "上线准备进度" not in render_daily(report, "txt", "zh")
+
+
+def test_golive_export_writes_the_checklist_as_text_cells(root: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from tests.core.test_golive import launch
+
+    out = tmp_path / "清单.xlsx"
+    result = launch(root, "golive", "export", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"已写入 {out}" in result.output
+    book = load_workbook(out)
+    sheet = book["上线清单"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["编号", "事项", "负责人", "截止日期", "关键", "状态", "逾期", "原因", "证明", "备注"]
+    shown = {row[0]: row for row in rows[1:]}
+    assert shown["envs"][2:6] == ["张三", "2026-12-12", "是", "未完成"]
+    assert shown["envs"][7] == "environment-readiness 尚未在 test 运行"
+    assert shown["group"][5:8] == ["受阻", shown["group"][6], "等甲方名单"]
+    assert shown["dict"][5] == "已完成"
+    title = sheet.cell(row=3, column=2)
+    assert title.data_type == "s" and title.value.startswith("=HYPERLINK") and title.quotePrefix
+    assert all(cell.data_type == "s" for row in sheet.iter_rows() for cell in row if cell.value is not None)
+    assert "暂不具备上线条件" in book["上线结论"]["A1"].value
+
+
+def test_golive_export_to_a_missing_folder_exits_2_and_writes_nothing(root: Path, tmp_path: Path) -> None:
+    from tests.core.test_golive import launch
+
+    result = launch(root, "golive", "export", "--out", str(tmp_path / "nowhere" / "x.xlsx"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "nowhere").exists()
