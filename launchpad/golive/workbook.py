@@ -35,13 +35,13 @@ def write_checklist_xlsx(progress: Progress, site: Site, lang: Lang, path: Path)
         cell.fill = PatternFill("solid", fgColor="DDDDDD")
     late_fill = PatternFill("solid", fgColor="FDE8E8")
     for number, p in enumerate(progress.items, start=2):
-        for column, value in enumerate(_values(p, progress.today, site, lang), start=1):
-            cell = sheet.cell(row=number, column=column)
+        for position, value in enumerate(_values(p, progress.today, site, lang), start=1):
+            cell = sheet.cell(row=number, column=position)
             _put(cell, value)
             if p.late or p.stops_golive:
                 cell.fill = late_fill
-    for index, column in enumerate(COLUMNS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = _WIDTHS[column]
+    for index, name in enumerate(COLUMNS):
+        sheet.column_dimensions[chr(ord("A") + index)].width = _WIDTHS[name]
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{chr(ord('A') + len(COLUMNS) - 1)}{len(progress.items) + 1}"
     summary = book.create_sheet(render(phrase("golive.sheet_summary"), lang))
