@@ -10,8 +10,6 @@ from typing import Any
 
 import click
 
-from launchpad.errors import UsageError
-
 
 def _open(ctx: Any) -> tuple[Any, Any, Any]:
     from launchpad.golive.checklist import load_checklist
@@ -78,25 +76,10 @@ def golive(click_ctx: click.Context, as_json: bool, lang: str | None) -> None:
 def sign(ctx: Any, item_id: str, by: str, note: str) -> None:
     """Sign off ITEM, an item proved by a sign-off; the sign-off goes to the audit log."""
     from launchpad.cli import actor_name
-    from launchpad.golive.checklist import CHECKLIST_FILE, SignOffProof
-    from launchpad.golive.proofs import record_sign_off
+    from launchpad.golive.proofs import sign_item
 
     _, checklist, store = _open(ctx)
-    item = checklist.item(item_id)
-    if item is None:
-        raise UsageError(f"no item {item_id!r} in {CHECKLIST_FILE}",
-                         hint=f"items: {', '.join(i.id for i in checklist.items) or 'none'}")
-    if not isinstance(item.proof, SignOffProof):
-        raise UsageError(f"item {item_id!r} is not proved by a sign-off" +
-                         (": a run or a backup proves it" if item.proof is not None else ""),
-                         hint=f"give it `proof: {{sign_off: true}}` in {CHECKLIST_FILE}, or set its status there")
-    if not by.strip():
-        raise UsageError("a sign-off needs the name of the person signing; none was given",
-                         hint="add --by NAME")
-    if item.critical and not note.strip():
-        raise UsageError(f"{item_id} is critical: its sign-off needs a note saying what was checked",
-                         hint="add --note TEXT")
-    record_sign_off(store, actor_name(), item, checklist.version, by.strip(), note.strip())
+    sign_item(store, actor_name(), checklist, item_id, by, note)
     click.echo(f"{item_id}: signed off by {by.strip()} for {checklist.version}")
 
 
