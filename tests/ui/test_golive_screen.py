@@ -110,3 +110,17 @@ async def test_the_palette_opens_the_checklist_and_a_done_item_is_not_signed(roo
         await pilot.pause()
         assert isinstance(app.screen, GoliveScreen)
         assert any("dict is not proved by a sign-off" in n.message for n in app._notifications)
+
+
+@pytest.mark.anyio
+async def test_a_workspace_without_a_checklist_says_how_to_get_one(tmp_path: Path) -> None:
+    from screens.dialogs.error import ErrorDialog
+
+    root = write_workspace(tmp_path / "ws", UI_SITE)
+    app = LaunchpadApp(root, now=lambda: FIXED_NOW, language="en", watch_hosts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_opened(pilot)
+        await pilot.press("ctrl+g")
+        dialog = await wait_for_screen(pilot, ErrorDialog)
+        shown = " ".join(str(widget.render()) for widget in dialog.query(Static))
+        assert "no golive.yaml" in shown and "launchpad init" in shown and "Traceback" not in shown
