@@ -107,6 +107,24 @@ def _gunzip(chunks: Iterator[bytes], name: str) -> Iterator[bytes]:
         raise BackupFailed(f"{name}: the gzip stream ends early (truncated)")
 
 
+def _output_of(process: subprocess.Popen[bytes], helper: threading.Thread) -> Iterator[bytes]:
+    """zstd's output as it comes; once it ends, or the consumer stops early, the process and
+    its helper thread (feeding stdin or reading stderr) are finished, never left running."""
+    assert process.stdout is not None
+    finished = False
+    try:
+        while chunk := process.stdout.read(READ_SIZE):
+            yield chunk
+        finished = True
+    finally:
+        if not finished:  # the consumer stopped early: do not leave zstd running
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+        process.stdout.close()
+        process.wait()
+        helper.join()
+
+
 def _unzstd(path: Path) -> Iterator[bytes]:
     tool = shutil.which("zstd")
     if tool is None:
@@ -119,18 +137,7 @@ def _unzstd(path: Path) -> Iterator[bytes]:
     reader = threading.Thread(target=lambda: errors.append(process.stderr.read() if process.stderr else b""),
                               daemon=True)
     reader.start()
-    finished = False
-    try:
-        while chunk := process.stdout.read(READ_SIZE):
-            yield chunk
-        finished = True
-    finally:
-        if not finished:  # the consumer stopped early: do not leave zstd running
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-        process.stdout.close()
-        process.wait()
-        reader.join()
+    yield from _output_of(process, reader)
     if process.returncode != 0:
         reason = b"".join(errors).decode("utf-8", "replace").strip()
         raise BackupFailed(f"{path.name} does not decompress: {reason or f'zstd exit {process.returncode}'}")
@@ -163,18 +170,7 @@ def _unzstd_fed(chunks: Iterator[bytes], name: str) -> Iterator[bytes]:
 
     feeder = threading.Thread(target=feed, daemon=True)
     feeder.start()
-    finished = False
-    try:
-        while chunk := process.stdout.read(READ_SIZE):
-            yield chunk
-        finished = True
-    finally:
-        if not finished:  # the consumer stopped early: do not leave zstd running
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-        process.stdout.close()
-        process.wait()
-        feeder.join()
+    yield from _output_of(process, feeder)
     if failure:
         raise failure[0]
     if process.returncode != 0:
