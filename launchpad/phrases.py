@@ -383,6 +383,22 @@ CATALOG: dict[str, tuple[str, str]] = {
     "golive.summary_late": ("Late:", "逾期事项："),
     "golive.summary_item": ("- {title} ({owner}, due {due}, {state}): {why}",
                             "- {title}（负责人 {owner}，截止 {due}，{state}）：{why}"),
+    "golive.sheet_items": ("Go-live checklist", "上线清单"),
+    "golive.sheet_summary": ("Go/no-go", "上线结论"),
+    "golive.col.id": ("Item", "编号"),
+    "golive.col.title": ("What", "事项"),
+    "golive.col.owner": ("Owner", "负责人"),
+    "golive.col.due": ("Due", "截止日期"),
+    "golive.col.critical": ("Critical", "关键"),
+    "golive.col.state": ("State", "状态"),
+    "golive.col.late": ("Late", "逾期"),
+    "golive.col.why": ("Why", "原因"),
+    "golive.col.proof": ("Proof", "证明"),
+    "golive.col.notes": ("Notes", "备注"),
+    "golive.yes": ("yes", "是"),
+    "golive.days_late": ("{days} day(s) late", "逾期 {days} 天"),
+    "golive.waiting_on": ("waiting on {items}", "等待 {items}"),
+    "golive.exported": ("wrote {path}", "已写入 {path}"),
 }
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}

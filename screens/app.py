@@ -51,6 +51,9 @@ class LaunchpadApp(App[None]):
         Binding("question_mark", "help", "key.help", key_display="?", id="app.help"),
         Binding("ctrl+t", "switch_language", "key.language", id="app.language", show=False),
         Binding("ctrl+p", "command_palette", "key.palette", id="app.palette", show=False, priority=True),
+        # On the app, not the dashboard: the checklist is reached from every screen. Listed by
+        # help and the palette; the footers are full at 80 columns.
+        Binding("ctrl+g", "golive", "key.golive", id="app.golive", show=False),
     ]
 
     session: reactive[Session | None] = reactive(None)
@@ -285,6 +288,12 @@ class LaunchpadApp(App[None]):
                 action()
         else:
             self.push_screen(BackupsScreen(then))
+
+    def action_golive(self) -> None:
+        from screens.golive import GoliveScreen
+
+        if self.session is not None and not isinstance(self.screen, GoliveScreen):
+            self.push_screen(GoliveScreen())
 
     def action_resume(self) -> None:
         from screens.dialogs.resume import ResumeDialog

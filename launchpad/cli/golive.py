@@ -1,15 +1,16 @@
 """`launchpad golive`: how far the site is from go-live, from the checklist in `golive.yaml`,
-and `launchpad golive sign ITEM`: a named person signs off an item proved by a sign-off."""
+`launchpad golive sign ITEM`: a named person signs off an item proved by a sign-off, and
+`launchpad golive export`: the checklist as a workbook for the client's project office."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from launchpad.cli.door import pass_session, session_of
-from launchpad.errors import UsageError
 
 if TYPE_CHECKING:
     from launchpad.session import Session
@@ -79,26 +80,41 @@ def golive(click_ctx: click.Context, as_json: bool, lang: str | None) -> None:
 @pass_session
 def sign(session: Session, item_id: str, by: str, note: str) -> None:
     """Sign off ITEM, an item proved by a sign-off; the sign-off goes to the audit log."""
-    from launchpad.golive.checklist import CHECKLIST_FILE, SignOffProof
-    from launchpad.golive.proofs import record_sign_off
+    from launchpad.golive.proofs import sign_item
 
     _, checklist, store = _open(session)
-    item = checklist.item(item_id)
-    if item is None:
-        raise UsageError(f"no item {item_id!r} in {CHECKLIST_FILE}",
-                         hint=f"items: {', '.join(i.id for i in checklist.items) or 'none'}")
-    if not isinstance(item.proof, SignOffProof):
-        raise UsageError(f"item {item_id!r} is not proved by a sign-off" +
-                         (": a run or a backup proves it" if item.proof is not None else ""),
-                         hint=f"give it `proof: {{sign_off: true}}` in {CHECKLIST_FILE}, or set its status there")
-    if not by.strip():
-        raise UsageError("a sign-off needs the name of the person signing; none was given",
-                         hint="add --by NAME")
-    if item.critical and not note.strip():
-        raise UsageError(f"{item_id} is critical: its sign-off needs a note saying what was checked",
-                         hint="add --note TEXT")
-    record_sign_off(store, session.actor, item, checklist.version, by.strip(), note.strip())
+    sign_item(store, session.actor, checklist, item_id, by, note)
     click.echo(f"{item_id}: signed off by {by.strip()} for {checklist.version}")
+
+
+@golive.command("export")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Workbook to write (default: 上线清单-VERSION.xlsx, or golive-checklist-VERSION.xlsx in English).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of the sheets (default: the site's).")
+@pass_session
+def export(session: Session, out: Path | None, lang: str | None) -> None:
+    """Write the checklist as an xlsx workbook: every item with owner, due date, state, why it
+    is not done and what proves it, and the go/no-go summary. Written whole or not at all."""
+    from datetime import UTC, datetime
+
+    from launchpad.cli.params import write_output
+    from launchpad.golive.progress import evaluate, record_changes
+    from launchpad.golive.workbook import write_checklist_xlsx
+    from launchpad.phrases import phrase, render
+    from launchpad.sitetime import site_today
+
+    workspace, checklist, store = _open(session)
+    site = workspace.site
+    language = lang or site.site.language
+    progress = evaluate(checklist, site, store, workspace.backups_dir,
+                        today=site_today(site.tz), now=datetime.now(UTC))
+    record_changes(store, session.actor, progress)
+    # The version is a person's words; in a file name it keeps only what every system accepts.
+    version = "".join(c if c.isalnum() or c in ".-_" else "_" for c in checklist.version)
+    target = out or Path(f"上线清单-{version}.xlsx" if language == "zh" else f"golive-checklist-{version}.xlsx")
+    write_output(target, lambda partial: write_checklist_xlsx(progress, site, language, partial))
+    click.echo(render(phrase("golive.exported", path=target), language))
 
 
 COMMANDS = [golive]

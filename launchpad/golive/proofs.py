@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from launchpad.golive.checklist import BackupProof, Item, PlaybookProof, SignOffProof
+from launchpad.golive.checklist import BackupProof, Checklist, Item, PlaybookProof, SignOffProof
 from launchpad.phrases import Phrase, phrase, status_word
 from launchpad.steps.gate import parse_age
 from launchpad.store import Store, as_shown
@@ -110,6 +110,31 @@ def sign_offs(store: Store, item_id: str) -> list[dict[str, Any]]:
         signed.append({"by": detail.get("by", ""), "note": detail.get("note", ""),
                        "version": detail.get("version"), "at": row["at"]})
     return signed
+
+
+def sign_item(store: Store, actor: str, checklist: Checklist, item_id: str, by: str, note: str) -> Item:
+    """Sign off an item proved by a sign-off, for `launchpad golive sign` and the TUI alike:
+    an unknown item, one a run or backup proves, a blank signer and a critical item without a
+    note are refused (UsageError) and nothing is written."""
+    from launchpad.errors import UsageError
+    from launchpad.golive.checklist import CHECKLIST_FILE
+
+    item = checklist.item(item_id)
+    if item is None:
+        raise UsageError(f"no item {item_id!r} in {CHECKLIST_FILE}",
+                         hint=f"items: {', '.join(i.id for i in checklist.items) or 'none'}")
+    if not isinstance(item.proof, SignOffProof):
+        raise UsageError(f"item {item_id!r} is not proved by a sign-off" +
+                         (": a run or a backup proves it" if item.proof is not None else ""),
+                         hint=f"give it `proof: {{sign_off: true}}` in {CHECKLIST_FILE}, or set its status there")
+    if not by.strip():
+        raise UsageError("a sign-off needs the name of the person signing; none was given",
+                         hint="add --by NAME")
+    if item.critical and not note.strip():
+        raise UsageError(f"{item_id} is critical: its sign-off needs a note saying what was checked",
+                         hint="add --note TEXT")
+    record_sign_off(store, actor, item, checklist.version, by.strip(), note.strip())
+    return item
 
 
 def record_sign_off(store: Store, actor: str, item: Item, version: str, by: str, note: str) -> None:

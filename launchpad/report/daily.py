@@ -19,6 +19,7 @@ from launchpad.audit import audit_head
 from launchpad.issues.model import RESOLVED_STATUSES, SEVERITIES
 from launchpad.issues.query import OPEN_SQL
 from launchpad.report.activity import BackupLine, CheckLine, RunLine, backups_on, checks_on, runs_on
+from launchpad.report.golive_section import GoliveSection, golive_section
 from launchpad.site import Site
 from launchpad.sitetime import day_bounds, local_text
 from launchpad.store import Store
@@ -83,6 +84,8 @@ class DailyReport:
     backups: list[BackupLine] = field(default_factory=list)
     # Every issue of the day and every open one, for the xlsx sheet (filled on request).
     all_issues: list[IssueLine] = field(default_factory=list)
+    # 上线准备进度, until the go-live date of the workspace's golive.yaml.
+    golive: GoliveSection | None = None
 
     def unlisted(self, section: str) -> int:
         """How many of a section's issues the chat message leaves out."""
@@ -130,6 +133,7 @@ def collect_daily(store: Store, site: Site, day: date, plan: list[str] | None = 
         due_tomorrow=lines(f"status IN {OPEN_SQL} AND due = ?", [tomorrow], _SEVERITY_ORDER),
         audit_head=audit_head(store),
         backups=backups_on(store, start, end, zone),
+        golive=golive_section(store, site, day, workspace_root, now),
     )
     if with_all_issues:
         everything = lines(f"(reported_at >= ? AND reported_at < ?) OR (resolved_at >= ? AND resolved_at < ?) "

@@ -35,6 +35,11 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "notice_title": "发布通知", "notice_change": "发布内容", "notice_when": "发布时间",
         "notice_impact": "影响范围", "notice_contact": "联系人", "notice_backup": "备用联系人",
         "sections": "一、 二、 三、 四、 五、 六、 七、 八、 九、 十、",
+        "golive": "上线准备进度",
+        "golive_line": "{version} 计划于 {date} 上线，距上线 {days} 天；已完成 {done}/{total} 项；{verdict}",
+        "golive_go": "具备上线条件", "golive_no_go": "暂不具备上线条件",
+        "golive_stoppers": "影响上线的关键事项", "golive_late": "逾期事项",
+        "golive_item": "{title}（{owner}，截止 {due}，{state}）",
         "colon": "：", "lp": "（", "rp": "）", "sep": "｜", "semi": "；", "bracket_l": "【", "bracket_r": "】",
     },
     "en": {
@@ -69,6 +74,11 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "notice_impact": "Expected impact", "notice_contact": "Who to call",
         "notice_backup": "Backup contact",
         "sections": "1. 2. 3. 4. 5. 6. 7. 8. 9. 10.",
+        "golive": "Go-live readiness",
+        "golive_line": "{version} goes live on {date}, {days} day(s) to go; {done} of {total} items done; {verdict}",
+        "golive_go": "GO", "golive_no_go": "NO-GO",
+        "golive_stoppers": "Stopping go-live", "golive_late": "Late",
+        "golive_item": "{title} ({owner}, due {due}, {state})",
         "colon": ": ", "lp": " (", "rp": ")", "sep": " | ", "semi": "; ", "bracket_l": "[", "bracket_r": "] ",
     },
 }

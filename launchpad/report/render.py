@@ -31,6 +31,7 @@ from launchpad.errors import UsageError
 from launchpad.issues.labels import field_label, value_label
 from launchpad.phrases import render as render_phrase
 from launchpad.report.daily import DailyReport, IssueLine
+from launchpad.report.golive_section import GoliveLine
 from launchpad.report.labels import labels
 from launchpad.safetext import block_for_format, for_format
 
@@ -93,6 +94,9 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         "backup_text": lambda backup: _backup_text(backup, words),
         # A check's summary may quote what a server answered: text like any other.
         "said": lambda value: text(render_phrase(value, lang)[:SAID_LIMIT]),
+        # Why a go-live item is open: a blocked item's reason (a person's words, cleaned with
+        # the report's other text) or what its proof found (the product's words, cleaned here).
+        "why": lambda value: value if isinstance(value, str) else text(render_phrase(value, lang)[:SAID_LIMIT]),
     }
     where = templates_dir(workspace_root)
     try:
@@ -165,6 +169,12 @@ def people_text(report: DailyReport, text: Callable[[str], str]) -> DailyReport:
     def each(value: str) -> str:
         return text(value) if value else value  # an empty field stays as it is (None too)
 
+    def golive_line(line: GoliveLine) -> GoliveLine:
+        # A blocked item's reason is a person's words; what a proof found is the product's
+        # phrase and goes through `said` in the template.
+        return replace(line, title=text(line.title), owner=text(line.owner),
+                       why=text(line.why) if isinstance(line.why, str) else line.why)
+
     def issue(line: IssueLine) -> IssueLine:
         return replace(line, title=each(line.title), module=each(line.module), owner=each(line.owner),
                        reporter=each(line.reporter), resolution=each(line.resolution), fixed_in=each(line.fixed_in))
@@ -177,7 +187,11 @@ def people_text(report: DailyReport, text: Callable[[str], str]) -> DailyReport:
         runs=[replace(run, title=text(run.title), operator=text(run.operator),
                       failures=tuple(text(failure) for failure in run.failures)) for run in report.runs],
         checks=[replace(check, title=text(check.title)) for check in report.checks],
-        plan=[text(item) for item in report.plan])
+        plan=[text(item) for item in report.plan],
+        golive=None if report.golive is None else replace(
+            report.golive, version=text(report.golive.version),
+            stoppers=[golive_line(line) for line in report.golive.stoppers],
+            late=[golive_line(line) for line in report.golive.late]))
 
 
 def _tidy(text: str) -> str:

@@ -124,6 +124,7 @@ def _summary_rows(report: DailyReport, lang: str) -> list[tuple[str, Any]]:
         *[(f"{words['open_total']} {value_label(s, lang)}", n) for s, n in counts.open_by_severity.items()],
         (words["overdue"], counts.overdue),
         (words["total"], counts.total),
+        *_golive_rows(report, words, lang),
     ]
     for run in report.runs:
         status = words.get(run.status, run.status)
@@ -137,6 +138,25 @@ def _summary_rows(report: DailyReport, lang: str) -> list[tuple[str, Any]]:
     for number, item in enumerate(report.plan, 1):
         rows.append((f"{words['plan']} {number}", item))
     rows.append((words["generated"].format(at=report.generated_at), ""))
+    return rows
+
+
+def _golive_rows(report: DailyReport, words: dict[str, str], lang: str) -> list[tuple[str, Any]]:
+    """上线准备进度: the head line, then each stopping item and each late one, as the chat has them."""
+    g = report.golive
+    if g is None:
+        return []
+    rows: list[tuple[str, Any]] = [(words["golive"], words["golive_line"].format(
+        version=g.version, date=g.date.isoformat(), days=g.days_to_go, done=g.done, total=g.total,
+        verdict=words["golive_go" if g.go else "golive_no_go"]))]
+    for key, lines in (("golive_stoppers", g.stoppers), ("golive_late", g.late)):
+        for number, line in enumerate(lines, 1):
+            text = words["golive_item"].format(title=line.title, owner=line.owner, due=line.due,
+                                               state=render_phrase(line.state, lang))
+            if line.days_late:
+                text += words["lp"] + words["days_overdue"].format(days=line.days_late) + words["rp"]
+            why = render_phrase(line.why, lang)
+            rows.append((f"{words[key]} {number}", text + (words["colon"] + why if why else "")))
     return rows
 
 

@@ -1,0 +1,71 @@
+"""The daily report's 上线准备进度: how far the site is from go-live, read from the workspace's
+`golive.yaml` the same way `launchpad golive` reads it, shown on every day up to the go-live
+date and no longer after it.
+
+Titles, owners and reasons are people's words: they stay plain strings here and go through the
+report's `people_text` like the issues do, so every format shows them as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from launchpad.golive.progress import ItemProgress, evaluate, owner_name, state_word
+from launchpad.phrases import Phrase
+from launchpad.site import Site
+from launchpad.store import Store
+
+
+@dataclass(frozen=True)
+class GoliveLine:
+    title: str
+    owner: str
+    due: str
+    state: Phrase
+    days_late: int  # 0 when not late
+    why: Phrase | str  # what the proof found, or the reason it is blocked
+
+
+@dataclass(frozen=True)
+class GoliveSection:
+    date: date
+    version: str
+    days_to_go: int
+    done: int
+    total: int  # not counting items that do not apply
+    go: bool
+    stoppers: list[GoliveLine]  # critical items still open or blocked
+    late: list[GoliveLine]  # late items that do not stop go-live
+
+
+def golive_section(store: Store, site: Site, day: date, workspace_root: Path | None,
+                   now: datetime | None = None) -> GoliveSection | None:
+    """The section for `day`, or None when the workspace has no checklist or go-live is past.
+    A checklist with mistakes stops the report with them located, as `launchpad golive` does:
+    a progress read from a wrong file would tell the client something untrue."""
+    from launchpad.golive.checklist import CHECKLIST_FILE, load_checklist
+    from launchpad.playbook import list_playbooks
+
+    if workspace_root is None or not (workspace_root / CHECKLIST_FILE).is_file():
+        return None
+    names = {path.stem for path in list_playbooks(workspace_root)}
+    checklist = load_checklist(workspace_root, site, names)
+    if day > checklist.date:
+        return None
+    progress = evaluate(checklist, site, store, workspace_root / "backups", today=day,
+                        now=now or datetime.now(UTC))
+    counts = progress.counts()
+    return GoliveSection(
+        date=checklist.date, version=checklist.version, days_to_go=progress.days_to_golive,
+        done=counts["done"], total=counts["total"] - counts["not_applicable"], go=progress.go,
+        stoppers=[_line(p, site, day) for p in progress.stoppers],
+        late=[_line(p, site, day) for p in progress.items if p.late and not p.stops_golive])
+
+
+def _line(p: ItemProgress, site: Site, day: date) -> GoliveLine:
+    why: Phrase | str = p.item.reason if p.state == "blocked" and p.item.reason else (
+        p.finding.said if p.finding is not None else "")
+    return GoliveLine(title=p.item.title, owner=owner_name(site, p.item.owner), due=p.item.due.isoformat(),
+                      state=state_word(p), days_late=(day - p.item.due).days if p.late else 0, why=why)

@@ -1,0 +1,242 @@
+"""The go-live checklist screen: every item of golive.yaml by state — blocked and open first,
+late ones marked with how late — with owner, due date and why it is not done, the progress
+and days to go-live on top; s signs off the highlighted item when a sign-off proves it.
+
+States come from the same core as `launchpad golive` (`golive.progress.evaluate`, read in a
+worker on the session's clock), and a sign-off goes through `golive.proofs.sign_item`, the
+function behind `launchpad golive sign`: the same refusals, the same audit entry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button, DataTable, Input, Label, Static
+
+from launchpad.golive.checklist import Checklist, Item, SignOffProof
+from launchpad.golive.progress import ItemProgress, Progress, owner_name
+from screens.base import LaunchpadScreen
+from screens.dialogs.base import BaseDialog
+from screens.i18n import said, t
+from screens.session import Session
+from screens.widgets.tables import fill_table
+
+# Blocked and open items lead: they are what the person came to see.
+_ORDER = {"blocked": 0, "open": 1, "done": 2, "not_applicable": 3}
+_STYLE = {"blocked": "bold red", "open": "yellow", "done": "green", "not_applicable": "dim"}
+
+
+class ChecklistRead(Message):
+    def __init__(self, progress: Progress) -> None:
+        super().__init__()
+        self.progress = progress
+
+
+class GoliveScreen(LaunchpadScreen):
+    BINDINGS = [
+        Binding("s", "sign", "key.gl_sign", id="golive.sign"),
+        Binding("u", "refresh", "key.refresh", id="golive.refresh"),
+        Binding("escape", "back", "key.back", id="golive.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.progress: Progress | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(t("gl.reading"), id="golive-head")
+        yield DataTable(id="golive-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="golive-detail")
+
+    def screen_title(self) -> str:
+        return t("gl.subtitle")
+
+    @property
+    def session(self) -> Session:
+        session = self.launchpad.session
+        assert session is not None, "the checklist screen opens on an open workspace"
+        return session
+
+    @property
+    def table(self) -> DataTable[Any]:
+        return self.query_one("#golive-table", DataTable)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.sub_title = self.screen_title()
+        self.read_checklist()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="golive")
+    def read_checklist(self) -> None:
+        self.post_message(ChecklistRead(read_progress(self.session)))
+
+    def on_checklist_read(self, message: ChecklistRead) -> None:
+        self.progress = message.progress
+        self.show()
+
+    def relabel(self) -> None:
+        super().relabel()
+        self.show()
+
+    def show(self) -> None:
+        progress = self.progress
+        if progress is None:
+            return
+        counts = progress.counts()
+        verdict = t("gl.go") if progress.go else t("gl.no_go")
+        head = Text(t("gl.head", version=progress.checklist.version, date=progress.checklist.date.isoformat(),
+                      days=progress.days_to_golive, done=counts["done"],
+                      total=counts["total"] - counts["not_applicable"], late=counts["late"]) + "  ")
+        head.append(verdict, style="bold green" if progress.go else "bold red")
+        self.query_one("#golive-head", Static).update(head)
+        site = self.session.site
+        rows = [(p.item.id, self._cells(p, site)) for p in ordered(progress)]
+        kept = self.table.cursor_row
+        fill_table(self.table, [t("gl.col_state"), t("gl.col_title"), t("gl.col_owner"), t("gl.col_due"),
+                                t("gl.col_why")], rows)
+        if rows:
+            self.table.move_cursor(row=min(kept, len(rows) - 1))
+        self._show_detail()
+
+    def _cells(self, p: ItemProgress, site: Any) -> list[Any]:
+        # Titles, owners and reasons are people's words: Text(), never markup.
+        state = Text(t(f"gl.state_{p.state}"), style=_STYLE[p.state])
+        if p.stops_golive:
+            state.append(" ✗", style="bold red")
+        due = Text(p.item.due.isoformat())
+        if p.late:
+            due.append(" " + t("gl.late", days=(self.progress.today - p.item.due).days  # type: ignore[union-attr]
+                               ), style="bold red")
+        return [state, Text(p.item.title.replace("\n", " ")), Text(owner_name(site, p.item.owner)), due,
+                Text(why_text(p).replace("\n", " "))]
+
+    def highlighted(self) -> ItemProgress | None:
+        if self.progress is None or not self.progress.items or self.table.row_count == 0:
+            return None
+        return ordered(self.progress)[self.table.cursor_row]
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        p = self.highlighted()
+        text = Text()
+        if p is not None:
+            text.append(f"{p.item.id}  ", style="bold")
+            text.append(why_text(p) or "—")
+            if p.waiting_on:
+                text.append("  " + t("gl.waiting", items=", ".join(p.waiting_on)), style="yellow")
+            if isinstance(p.item.proof, SignOffProof) and p.state != "done":
+                text.append("  " + t("gl.sign_hint"), style="dim")
+        self.query_one("#golive-detail", Static).update(text)
+
+    def action_refresh(self) -> None:
+        self.read_checklist()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_sign(self) -> None:
+        p = self.highlighted()
+        if p is None or self.progress is None:
+            return
+        if not isinstance(p.item.proof, SignOffProof):
+            self.notify(t("gl.not_signable", item=p.item.id), severity="warning")
+            return
+        checklist = self.progress.checklist
+        self.app.push_screen(GoliveSignDialog(p.item, self.session.actor),
+                             callback=lambda answer: self._signed(checklist, p.item, answer))
+
+    def _signed(self, checklist: Checklist, item: Item, answer: tuple[str, str] | None) -> None:
+        if answer is not None:
+            self.sign(checklist, item.id, *answer)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="golive-sign")
+    def sign(self, checklist: Checklist, item_id: str, by: str, note: str) -> None:
+        from launchpad.golive.proofs import sign_item
+
+        sign_item(self.session.store(), self.session.actor, checklist, item_id, by, note)
+        self.app.call_from_thread(self.notify, t("gl.signed", item=item_id, by=by.strip()))
+        self.post_message(ChecklistRead(read_progress(self.session)))
+
+
+class GoliveSignDialog(BaseDialog[tuple[str, str] | None]):
+    """Who signs and what was checked; a blank signer, or a critical item without a note, is
+    refused here before the core refuses it too."""
+
+    BINDINGS = [Binding("ctrl+s", "sign", "signoff.sign", id="golive.sign_confirm")]
+
+    def __init__(self, item: Item, actor: str) -> None:
+        super().__init__(t("gl.sign_title", title=item.title.replace("\n", " ")), item.notes)
+        self.item = item
+        self.actor = actor
+
+    def compose_fields(self) -> ComposeResult:
+        if self.item.critical:
+            yield Static(Text(t("gl.critical"), style="bold yellow"))
+        yield Label(t("signoff.by"))
+        yield Input(value=self.actor, id="signed-by")
+        yield Label(t("signoff.note"))
+        yield Input(id="note")
+
+    def buttons(self) -> list[Button]:
+        return [Button(t("signoff.sign"), id="sign", variant="success"), Button(t("dlg.cancel"), id="cancel")]
+
+    def first_focus(self) -> Widget | None:
+        return self.query_one("#note", Input)
+
+    def safe_answer(self) -> None:
+        return None
+
+    def last_field_entered(self) -> None:
+        self.query_one("#sign", Button).focus()  # signing off is a deliberate press, not an Enter
+
+    def action_sign(self) -> None:
+        self.answer("sign")
+
+    def answer(self, button_id: str) -> None:
+        if button_id != "sign":
+            self.dismiss(None)
+            return
+        by = self.query_one("#signed-by", Input).value.strip()
+        note = self.query_one("#note", Input).value.strip()
+        if not by:
+            self.say_problem(t("signoff.need_by"))
+        elif self.item.critical and not note:
+            self.say_problem(t("gl.need_note"))
+        else:
+            self.dismiss((by, note))
+
+
+def read_progress(session: Session) -> Progress:
+    """The checklist's states now, as `launchpad golive` computes them; a change first seen is
+    audited, as there."""
+    from launchpad.golive.checklist import load_checklist
+    from launchpad.golive.progress import evaluate, record_changes
+    from launchpad.playbook import list_playbooks
+
+    workspace = session.workspace
+    names = {path.stem for path in list_playbooks(workspace.root)}
+    checklist = load_checklist(workspace.root, workspace.site, names)
+    store = session.store()
+    progress = evaluate(checklist, workspace.site, store, workspace.backups_dir,
+                        today=session.today(), now=session.now())
+    record_changes(store, session.actor, progress)
+    return progress
+
+
+def ordered(progress: Progress) -> list[ItemProgress]:
+    return sorted(progress.items, key=lambda p: (_ORDER[p.state], not p.stops_golive, not p.late, p.item.due))
+
+
+def why_text(p: ItemProgress) -> str:
+    """A blocked or not-applicable item's reason, else what its proof found."""
+    if p.state in ("blocked", "not_applicable") and p.item.reason:
+        return p.item.reason
+    return said(p.finding.said) if p.finding is not None else ""

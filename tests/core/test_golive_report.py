@@ -1,0 +1,146 @@
+"""The daily report's 上线准备进度: progress, days to go-live, the critical items that stop it and
+the late ones with owner and due, in every format (the workbook opened back), until go-live."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from launchpad.golive.checklist import CHECKLIST_FILE
+from launchpad.report.daily import collect_daily
+from launchpad.report.render import render_daily
+from launchpad.report.xlsx import write_daily_xlsx
+from launchpad.store import Store
+from launchpad.workspace import load_workspace
+from tests.workspaces import LOCAL_SITE, write_workspace
+
+DAY = date(2026, 12, 10)
+NOW = datetime(2026, 12, 10, 10, 0, tzinfo=UTC)
+GOLIVE = date(2026, 12, 15)
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    root = write_workspace(tmp_path / "ws", LOCAL_SITE)
+    (root / CHECKLIST_FILE).write_text(f"date: {GOLIVE.isoformat()}\nversion: V1.0 <i>\nitems:\n" + textwrap.indent(
+        textwrap.dedent("""\
+        - id: envs
+          title: 测试环境就绪
+          owner: zhang
+          due: 2026-12-12
+          critical: true
+          proof: {playbook: environment-readiness, env: test}
+        - id: users
+          title: "=HYPERLINK(\\"http://x\\") <b>名单</b> **导入**\\n伪造一行"
+          owner: li
+          due: 2026-12-07
+          status: in_progress
+        - id: group
+          title: 试运行反馈群
+          owner: li
+          due: 2026-12-08
+          status: blocked
+          reason: 等甲方名单
+        - id: dict
+          title: 字典数据
+          owner: zhang
+          due: 2026-12-01
+          status: done
+        """), "  "), encoding="utf-8")
+    return root
+
+
+def _report(root: Path, day: date = DAY, *, all_issues: bool = False):  # type: ignore[no-untyped-def]
+    workspace = load_workspace(root)
+    with Store.open(workspace.store_path) as store:
+        return collect_daily(store, workspace.site, day, [], root, with_all_issues=all_issues, now=NOW)
+
+
+def test_the_section_counts_days_stoppers_and_late_items(root: Path) -> None:
+    section = _report(root).golive
+    assert section is not None
+    assert (section.done, section.total, section.days_to_go, section.go) == (1, 4, 5, False)
+    assert [line.title for line in section.stoppers] == ["测试环境就绪"]
+    assert [(line.owner, line.due, line.days_late) for line in section.late] == [
+        ("李四", "2026-12-07", 3), ("李四", "2026-12-08", 2)]
+    assert section.late[1].why == "等甲方名单"
+
+
+def test_the_text_report_shows_the_section_with_owner_due_and_why(root: Path) -> None:
+    text = render_daily(_report(root), "txt", "zh")
+    assert "【上线准备进度】" in text
+    assert "V1.0 <i> 计划于 2026-12-15 上线，距上线 5 天；已完成 1/4 项；暂不具备上线条件" in text
+    assert "✗ 测试环境就绪（张三，截止 2026-12-12，未完成）：environment-readiness 尚未在 test 运行" in text
+    assert "⚠ 试运行反馈群（李四，截止 2026-12-08，受阻）（逾期 2 天）：等甲方名单" in text
+    # A title's line break cannot start a line of its own in the chat.
+    assert not any(line.startswith("伪造一行") for line in text.splitlines())
+
+
+def test_the_markdown_report_keeps_a_title_text(root: Path) -> None:
+    text = render_daily(_report(root), "md", "zh")
+    assert "### 上线准备进度" in text
+    assert "**导入**" not in text and "\\*\\*导入\\*\\*" in text
+
+
+def test_the_html_report_escapes_a_title(root: Path) -> None:
+    text = render_daily(_report(root), "html", "en")
+    assert "<h2 class=\"failed\">Go-live readiness</h2>" in text
+    assert "<b>名单</b>" not in text and "&lt;b&gt;名单&lt;/b&gt;" in text
+    assert "V1.0 &lt;i&gt; goes live on 2026-12-15, 5 day(s) to go; 1 of 4 items done; NO-GO" in text
+
+
+def test_the_workbook_carries_the_section_as_text(root: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = write_daily_xlsx(_report(root, all_issues=True), "zh", tmp_path / "daily.xlsx")
+    rows = {row[0].value: row[1] for row in load_workbook(path)["汇总"].iter_rows() if row[0].value}
+    assert rows["上线准备进度"].value == "V1.0 <i> 计划于 2026-12-15 上线，距上线 5 天；已完成 1/4 项；暂不具备上线条件"
+    assert rows["影响上线的关键事项 1"].value.startswith("测试环境就绪（张三，截止 2026-12-12，未完成）")
+    late = rows["逾期事项 1"]
+    assert late.data_type == "s" and late.value.startswith("=HYPERLINK") and "（逾期 3 天）" in late.value
+    assert late.quotePrefix
+
+
+def test_no_section_after_go_live_or_without_a_checklist(root: Path) -> None:
+    assert _report(root, date(2026, 12, 15)).golive is not None  # the day itself still shows it
+    assert _report(root, date(2026, 12, 16)).golive is None
+    (root / CHECKLIST_FILE).unlink()
+    report = _report(root)
+    assert report.golive is None
+    assert "上线准备进度" not in render_daily(report, "txt", "zh")
+
+
+def test_golive_export_writes_the_checklist_as_text_cells(root: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from tests.core.test_golive import launch
+
+    out = tmp_path / "清单.xlsx"
+    result = launch(root, "golive", "export", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"已写入 {out}" in result.output
+    book = load_workbook(out)
+    sheet = book["上线清单"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["编号", "事项", "负责人", "截止日期", "关键", "状态", "逾期", "原因", "证明", "备注"]
+    shown = {row[0]: row for row in rows[1:]}
+    assert shown["envs"][2:6] == ["张三", "2026-12-12", "是", "未完成"]
+    assert shown["envs"][7] == "environment-readiness 尚未在 test 运行"
+    assert shown["group"][5:8] == ["受阻", shown["group"][6], "等甲方名单"]
+    assert shown["dict"][5] == "已完成"
+    title = sheet.cell(row=3, column=2)
+    assert title.data_type == "s" and title.value.startswith("=HYPERLINK") and title.quotePrefix
+    assert all(cell.data_type == "s" for row in sheet.iter_rows() for cell in row if cell.value is not None)
+    assert "暂不具备上线条件" in book["上线结论"]["A1"].value
+
+
+def test_golive_export_to_a_missing_folder_exits_2_and_writes_nothing(root: Path, tmp_path: Path) -> None:
+    from tests.core.test_golive import launch
+
+    result = launch(root, "golive", "export", "--out", str(tmp_path / "nowhere" / "x.xlsx"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "nowhere").exists()

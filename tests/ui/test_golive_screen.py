@@ -1,0 +1,126 @@
+"""The go-live checklist screen: opened by its key and from the palette, items by state with
+owner, due and the late ones marked on the fixed clock; a sign-off with a blank signer refused
+in the dialog, then given, lands in the audit log through the core `golive sign` uses and turns
+the item done."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from launchpad.golive.checklist import CHECKLIST_FILE
+from launchpad.store import Store
+from screens.app import LaunchpadApp
+from screens.golive import GoliveScreen, GoliveSignDialog
+from tests.ui.conftest import FIXED_NOW, UI_SITE
+from tests.ui.helpers import wait_for_screen, wait_opened, wait_until
+from tests.workspaces import write_workspace
+
+CHECKLIST = textwrap.dedent("""\
+    date: 2024-01-10
+    version: V1.0
+    items:
+      - id: accept
+        title: 现场点验主流程
+        owner: zhang
+        due: 2024-01-08
+        critical: true
+        proof: {sign_off: true}
+      - id: group
+        title: "[bold]试运行反馈群[/bold]"
+        owner: li
+        due: 2023-12-28
+        status: blocked
+        reason: 等甲方名单
+      - id: dict
+        title: 字典数据
+        owner: zhang
+        due: 2023-12-20
+        status: done
+    """)
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    root = write_workspace(tmp_path / "ws", UI_SITE)
+    (root / CHECKLIST_FILE).write_text(CHECKLIST, encoding="utf-8")
+    return root
+
+
+def rows(screen: GoliveScreen) -> dict[str, list[str]]:
+    table = screen.query_one("#golive-table", DataTable)
+    return {str(key.value): [str(cell) for cell in table.get_row(key)] for key in table.rows}
+
+
+@pytest.mark.anyio
+async def test_the_checklist_opens_shows_late_items_and_signs_off(root: Path) -> None:
+    app = LaunchpadApp(root, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_opened(pilot)
+        await pilot.press("ctrl+g")
+        screen = await wait_for_screen(pilot, GoliveScreen)
+        await wait_until(pilot, lambda: screen.progress is not None, "the checklist")
+        await pilot.pause()
+        head = str(screen.query_one("#golive-head", Static).render())
+        assert "距上线 9 天" in head and "已完成 1/3 项" in head and "暂不具备上线条件" in head
+        shown = rows(screen)
+        assert list(shown) == ["group", "accept", "dict"]  # blocked, then open, then done
+        assert shown["group"][:4] == ["受阻", "[bold]试运行反馈群[/bold]", "李娜", "2023-12-28 逾期 4 天"]
+        assert shown["group"][4] == "等甲方名单"
+        assert shown["accept"][0] == "未完成 ✗" and shown["accept"][3] == "2024-01-08"
+
+        await pilot.press("down")  # to accept
+        await pilot.press("s")
+        dialog = await wait_for_screen(pilot, GoliveSignDialog)
+        dialog.query_one("#signed-by", Input).value = "  "
+        dialog.query_one("#note", Input).value = "主流程已点验"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, GoliveSignDialog)  # a blank signer is refused in the dialog
+        assert "请填写签字人" in str(dialog.query_one("#dialog-problem", Static).render())
+        dialog.query_one("#signed-by", Input).value = "王经理"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: rows(screen).get("accept", [""])[0] == "已完成", "the signed item done")
+        assert "已完成 2/3 项" in str(screen.query_one("#golive-head", Static).render())
+
+    with Store.open(root / ".launchpad" / "launchpad.db") as store:
+        signed = store.read("SELECT target, detail FROM audit WHERE action = 'golive_signed'", [])
+    assert [(row["target"], json.loads(row["detail"])["by"], json.loads(row["detail"])["note"]) for row in signed] \
+        == [("accept", "王经理", "主流程已点验")]
+
+
+@pytest.mark.anyio
+async def test_the_palette_opens_the_checklist_and_a_done_item_is_not_signed(root: Path) -> None:
+    app = LaunchpadApp(root, now=lambda: FIXED_NOW, language="en", watch_hosts=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_opened(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"checklist")
+        await pilot.press("enter")
+        screen = await wait_for_screen(pilot, GoliveScreen)
+        await wait_until(pilot, lambda: screen.progress is not None, "the checklist")
+        screen.table.move_cursor(row=2)  # dict: done by its status, no sign-off proves it
+        await pilot.pause()
+        assert screen.highlighted() is not None and screen.highlighted().item.id == "dict"  # type: ignore[union-attr]
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, GoliveScreen)
+        assert any("dict is not proved by a sign-off" in n.message for n in app._notifications)
+
+
+@pytest.mark.anyio
+async def test_a_workspace_without_a_checklist_says_how_to_get_one(tmp_path: Path) -> None:
+    from screens.dialogs.error import ErrorDialog
+
+    root = write_workspace(tmp_path / "ws", UI_SITE)
+    app = LaunchpadApp(root, now=lambda: FIXED_NOW, language="en", watch_hosts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_opened(pilot)
+        await pilot.press("ctrl+g")
+        dialog = await wait_for_screen(pilot, ErrorDialog)
+        shown = " ".join(str(widget.render()) for widget in dialog.query(Static))
+        assert "no golive.yaml" in shown and "launchpad init" in shown and "Traceback" not in shown
