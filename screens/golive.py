@@ -21,10 +21,10 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 
 from launchpad.golive.checklist import Checklist, Item, SignOffProof
 from launchpad.golive.progress import ItemProgress, Progress, owner_name
+from launchpad.session import Session
 from screens.base import LaunchpadScreen
 from screens.dialogs.base import BaseDialog
 from screens.i18n import said, t
-from screens.session import Session
 from screens.widgets.tables import fill_table
 
 # Blocked and open items lead: they are what the person came to see.
