@@ -2,8 +2,8 @@
 which site, which environments (production in red), who is on duty today and who backs them
 up, whether a release window is open and when the next opens, how many feedback issues are
 open (by severity) and overdue, how old each environment's newest verified backup is (in
-colour once older than a day, or when there is none), what ran recently, and whether the
-hosts answer.
+colour once older than a day, or when there is none), how far the site is from go-live (when
+the workspace has a golive.yaml), what ran recently, and whether the hosts answer.
 
 It renders the app's reactives only; the workspace, runs and host checks are loaded by the
 app's workers, so this screen paints at once and fills in as answers arrive.
@@ -16,6 +16,7 @@ from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -23,9 +24,12 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from launchpad.backup.freshness import BackupFreshness
+from launchpad.errors import InvalidInput, UsageError
+from launchpad.golive.progress import Progress, owner_name
 from screens.base import LaunchpadScreen
 from screens.display import age_text, countdown_text, production_tag, status_text, stored_time, weekday_name
 from screens.i18n import t
+from screens.messages import GoliveRead
 from screens.widgets.tables import fill_table
 
 
@@ -67,6 +71,7 @@ class DashboardScreen(LaunchpadScreen):
         )
         return [
             Horizontal(environments, Static("", id="today"), id="dash-top"),
+            Static("", id="dash-golive"),
             DataTable(id="runs", cursor_type="row"),
         ]
 
@@ -74,6 +79,7 @@ class DashboardScreen(LaunchpadScreen):
         super().__init__()
         self.filled = False  # True once the tables are mounted (not merely added): rows need sizes
         self._env_columns: list[Any] = []
+        self.golive: GoliveRead | None = None  # None until read; its progress None without a checklist
 
     def screen_title(self) -> str:
         return t("dash.subtitle")
@@ -89,6 +95,7 @@ class DashboardScreen(LaunchpadScreen):
         self.watch(self.app, "issue_summary", self._show_issues, init=False)
         self.watch(self.app, "backup_freshness", self._show_backups, init=False)
         self.set_interval(1.0, self._show_today)
+        self.set_interval(GOLIVE_INTERVAL, self.read_golive)
 
     def relabel(self) -> None:
         super().relabel()
@@ -127,12 +134,54 @@ class DashboardScreen(LaunchpadScreen):
         self._show_today()
         self._show_issues()
         self._show_backups()
+        self._show_golive()
         self._show_runs()
+        if self.golive is None:
+            self.read_golive()
 
     def on_screen_resume(self) -> None:
-        # Back from the issues screen, the backups screen or a run: the counts may have moved.
+        # Back from the issues screen, the backups screen, the checklist or a run: the counts
+        # and the go-live states may have moved.
         self.launchpad.refresh_issue_summary()
         self.launchpad.refresh_backup_freshness()
+        self.read_golive()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="dash-golive")
+    def read_golive(self) -> None:
+        """The checklist's states as `launchpad golive` and the checklist screen compute them
+        (their `read_progress`); no checklist, or one with mistakes, is said, never raised."""
+        from screens.golive import read_progress
+
+        session = self.launchpad.session
+        if session is None:
+            return
+        try:
+            self.post_message(GoliveRead(read_progress(session)))
+        except InvalidInput as problem:
+            self.post_message(GoliveRead(None, mistakes=len(problem.problems)))
+        except UsageError:
+            self.post_message(GoliveRead(None))
+
+    def on_golive_read(self, message: GoliveRead) -> None:
+        self.golive = message
+        self._show_golive()
+
+    def _show_golive(self) -> None:
+        """Two lines under the top panels: version, days to go-live, done/total, late count and
+        the verdict; then the first late items with their owners. Nothing without a checklist."""
+        session = self.launchpad.session
+        if session is None or not self.filled:
+            return
+        panel = self.query_one("#dash-golive", Static)
+        read = self.golive
+        panel.display = read is not None and (read.progress is not None or read.mistakes > 0)
+        if read is None or not panel.display:
+            return
+        title = (t("dash.golive") + " ", "bold")
+        if read.progress is None:
+            panel.update(Text.assemble(title, ("⚠ " + t("dash.golive_mistakes", count=read.mistakes), "bold red")))
+            return
+        panel.update(golive_lines(read.progress, title, session.site))
 
     def _show_issues(self, _summary: object = None) -> None:
         summary = self.launchpad.issue_summary
@@ -305,3 +354,33 @@ class DashboardScreen(LaunchpadScreen):
         if names:
             current = names.index(self.launchpad.environment) if self.launchpad.environment in names else -1
             self.launchpad.action_select_environment(names[(current + 1) % len(names)])
+
+
+GOLIVE_INTERVAL = 60.0  # a proof that came or went (a run, a backup) shows up this fast
+GOLIVE_LATE_SHOWN = 2  # the rest are counted; the checklist (ctrl+g) lists them all
+
+
+def golive_lines(progress: Progress, title: tuple[str, str], site: Any) -> Text:
+    counts = progress.counts()
+    late = [p for p in progress.items if p.late]
+    text = Text.assemble(
+        title, progress.checklist.version, " · ",
+        t("dash.golive_days", days=progress.days_to_golive), " · ",
+        t("dash.golive_done", done=counts["done"], total=counts["total"] - counts["not_applicable"]), " · ",
+        ((("⚠ " if late else "") + t("dash.overdue", count=len(late))), "bold red" if late else "green"), "  ",
+        (t("gl.go") if progress.go else t("gl.no_go"), "bold green" if progress.go else "bold red"),
+    )
+    if late:
+        # Titles and owners are people's words: plain Text, never markup.
+        shown = [t("dash.golive_item", title=p.item.title.replace("\n", " "), owner=owner_name(site, p.item.owner))
+                 for p in sorted(late, key=lambda p: p.item.due)[:GOLIVE_LATE_SHOWN]]
+        more = len(late) - len(shown)
+        text.append("\n  ")
+        text.append(t("dash.golive_late", items=t("dash.golive_sep").join(shown)), "red")
+        if more:
+            text.append(" " + t("dash.golive_more", count=more), "dim")
+    # Two lines at most, at 80 columns too: long titles end in an ellipsis, the checklist
+    # screen shows them whole.
+    text.no_wrap = True
+    text.overflow = "ellipsis"
+    return text

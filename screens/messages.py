@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from launchpad.engine import RunResult
     from launchpad.errors import LaunchpadError
     from launchpad.events import Event
+    from launchpad.golive.progress import Progress
     from launchpad.hostcheck import HostHealth
     from launchpad.issues.chat import ChatPaste
     from launchpad.issues.model import Issue
@@ -207,6 +208,16 @@ class ReportFailed(Message):
 
 
 # -- backups ----------------------------------------------------------------------------------------
+
+
+class GoliveRead(Message):
+    """The dashboard's go-live panel: the checklist's progress, or none (no golive.yaml, or
+    one with `mistakes`)."""
+
+    def __init__(self, progress: Progress | None, mistakes: int = 0) -> None:
+        super().__init__()
+        self.progress = progress
+        self.mistakes = mistakes
 
 
 class BackupFreshnessRead(Message):

@@ -15,14 +15,26 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
+from launchpad.golive.checklist import CHECKLIST_FILE
 from launchpad.store import Store
 from screens.app import LaunchpadApp
+from screens.dashboard import DashboardScreen
 from screens.dialogs.sign_off import SignOffDialog
 from screens.dialogs.type_name import TypeNameDialog
 from screens.playbooks import PlaybooksScreen
 from tests.ui.conftest import FIXED_NOW, RELEASE_CHECK, UI_SITE
 from tests.ui.helpers import run_screen, wait_for_screen, wait_opened, wait_until
 from tests.workspaces import write_workspace
+
+# Go-live nine days after the fixed clock: one item late, one open critical item, one done.
+CHECKLIST = """\
+date: 2024-01-10
+version: V1.0
+items:
+  - {id: accept, title: 现场点验主流程, owner: zhang, due: 2024-01-08, critical: true, proof: {sign_off: true}}
+  - {id: group, title: 试运行反馈群, owner: li, due: 2023-12-28, status: blocked, reason: 等甲方名单}
+  - {id: dict, title: 字典数据, owner: zhang, due: 2023-12-20, status: done}
+"""
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 LANGUAGES = ["zh", "en"]
@@ -34,6 +46,7 @@ def snapshot_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "no-bundled").mkdir()
     monkeypatch.setattr("launchpad.playbook.BUNDLED_DIR", tmp_path / "no-bundled")
     root = write_workspace(tmp_path / "ws", UI_SITE, {"release-check": RELEASE_CHECK})
+    (root / CHECKLIST_FILE).write_text(CHECKLIST, encoding="utf-8")
     with Store.open(root / ".launchpad" / "launchpad.db") as store:
         for status in ("passed", "failed"):
             run_id = store.create_run(
@@ -60,6 +73,9 @@ def test_dashboard(snap_compare: Any, snapshot_workspace: Path, size: tuple[int,
         await wait_until(pilot, lambda: len(app.host_health) == 2 and len(app.recent_runs) == 2, "hosts and runs")
         await wait_until(pilot, lambda: app.issue_summary is not None, "the issue counts")
         await wait_until(pilot, lambda: app.backup_freshness is not None, "the backup ages")
+        dashboard = app.screen
+        assert isinstance(dashboard, DashboardScreen)
+        await wait_until(pilot, lambda: dashboard.golive is not None, "the go-live checklist")
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=ready)

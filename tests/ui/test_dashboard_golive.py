@@ -1,0 +1,72 @@
+"""The dashboard's go-live line: the demo's checklist on the fixed clock shows its version, days
+to go-live, done/total, late count and verdict — the numbers `launchpad golive` computes — and
+the first late items with their owners; no golive.yaml shows no line, and a golive.yaml with
+mistakes says so instead of crashing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static
+
+from launchpad.demo import build_demo
+from launchpad.demo.checklist import demo_checklist
+from launchpad.golive.checklist import CHECKLIST_FILE
+from screens.app import LaunchpadApp
+from screens.dashboard import DashboardScreen
+from tests.ui.conftest import FIXED_NOW, UI_SITE
+from tests.ui.helpers import wait_opened, wait_until
+from tests.workspaces import write_workspace
+
+
+async def golive_panel(pilot: object, app: LaunchpadApp) -> Static:
+    screen = app.screen
+    assert isinstance(screen, DashboardScreen)
+    await wait_until(pilot, lambda: screen.golive is not None, "the go-live checklist read")
+    await pilot.pause()  # type: ignore[attr-defined]
+    return screen.query_one("#dash-golive", Static)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("language", "expected"), [
+    ("zh", ["上线（ctrl+g） V1.0 · 距上线 7 天 · 已完成 2/10 · ⚠ 逾期 2  暂不具备上线条件",
+            "逾期：用户数据（账号、组织机构）已导入生产（王强）；登录页显示现场联系人及电话（李娜）"]),
+    ("en", ["Go-live (ctrl+g) V1.0 · 7 day(s) to go · 2/10 done · ⚠ 2 overdue  NO-GO",
+            "late: 用户数据（账号、组织机构）已导入生产 (王强); 登录页显示现场联系人及电话 (李娜)"]),
+])
+async def test_the_demo_checklist_on_the_dashboard(tmp_path: Path, language: str, expected: list[str]) -> None:
+    root = build_demo(tmp_path / "demo")
+    (root / CHECKLIST_FILE).write_text(demo_checklist(FIXED_NOW.date()), encoding="utf-8")
+    app = LaunchpadApp(root, now=lambda: FIXED_NOW, language=language, watch_hosts=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_opened(pilot)
+        panel = await golive_panel(pilot, app)
+        assert panel.display
+        lines = [line.strip() for line in str(panel.render()).splitlines()]
+        assert lines[0] == expected[0]
+        assert lines[1:] == expected[1:]
+
+
+@pytest.mark.anyio
+async def test_no_checklist_no_line(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws", UI_SITE)
+    app = LaunchpadApp(root, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_opened(pilot)
+        panel = await golive_panel(pilot, app)
+        assert not panel.display
+
+
+@pytest.mark.anyio
+async def test_a_checklist_with_mistakes_says_so(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws", UI_SITE)
+    (root / CHECKLIST_FILE).write_text(
+        "date: 2024-01-10\nversion: V1.0\nitems:\n  - {id: a, title: 甲, owner: nobody, due: 2024-01-02}\n"
+        "  - {id: a, title: 乙, owner: zhang, due: 2024-01-02}\n", encoding="utf-8")
+    app = LaunchpadApp(root, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_opened(pilot)
+        panel = await golive_panel(pilot, app)
+        assert panel.display
+        assert str(panel.render()).strip() == "上线（ctrl+g） ⚠ golive.yaml 有 2 处错误：按 ctrl+g 查看位置"
