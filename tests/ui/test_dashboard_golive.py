@@ -6,6 +6,7 @@ mistakes says so instead of crashing."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Static
@@ -20,11 +21,11 @@ from tests.ui.helpers import wait_opened, wait_until
 from tests.workspaces import write_workspace
 
 
-async def golive_panel(pilot: object, app: LaunchpadApp) -> Static:
+async def golive_panel(pilot: Any, app: LaunchpadApp) -> Static:
     screen = app.screen
     assert isinstance(screen, DashboardScreen)
     await wait_until(pilot, lambda: screen.golive is not None, "the go-live checklist read")
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()
     return screen.query_one("#dash-golive", Static)
 
 
