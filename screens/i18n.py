@@ -158,7 +158,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dash.golive_late": ("late: {items}", "逾期：{items}"),
     "dash.golive_item": ("{title} ({owner})", "{title}（{owner}）"),
     "dash.golive_sep": ("; ", "；"),
-    "dash.golive_more": ("+{count} more", "等 {count} 项"),
+    "dash.golive_more": ("+{count} more", "另有 {count} 项"),
     "dash.golive_mistakes": ("golive.yaml has {count} mistake(s): ctrl+g shows where",
                              "golive.yaml 有 {count} 处错误：按 ctrl+g 查看位置"),
     # -- issues -------------------------------------------------------------------------------

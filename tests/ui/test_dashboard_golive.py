@@ -71,3 +71,17 @@ async def test_a_checklist_with_mistakes_says_so(tmp_path: Path) -> None:
         panel = await golive_panel(pilot, app)
         assert panel.display
         assert str(panel.render()).strip() == "上线（ctrl+g） ⚠ golive.yaml 有 2 处错误：按 ctrl+g 查看位置"
+
+
+@pytest.mark.anyio
+async def test_late_items_past_the_first_two_are_counted(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws", UI_SITE)
+    late = "".join(f"  - {{id: i{n}, title: 事项{n}, owner: li, due: 2023-12-2{n}}}\n" for n in range(1, 5))
+    (root / CHECKLIST_FILE).write_text(f"date: 2024-01-10\nversion: V1.0\nitems:\n{late}", encoding="utf-8")
+    app = LaunchpadApp(root, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_opened(pilot)
+        panel = await golive_panel(pilot, app)
+        lines = [line.strip() for line in str(panel.render()).splitlines()]
+        assert "⚠ 逾期 4" in lines[0] and lines[0].endswith("  具备上线条件")  # no critical item: a GO
+        assert lines[1] == "逾期：事项1（李娜）；事项2（李娜） 另有 2 项"  # the oldest first
