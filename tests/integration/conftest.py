@@ -15,6 +15,10 @@ import pytest
 from launchpad.remote.base import Timeouts
 from launchpad.remote.hostkeys import KnownHosts
 from launchpad.remote.pool import ConnectionPool
+
+# The database servers are registered here, once, so every module shares the same two
+# session servers (a fixture imported into each test module would start its own per module).
+from tests.integration.databases import mariadb_server_fixture, postgres_server_fixture  # noqa: F401
 from tests.integration.sshd import SshdHost, SshdUnavailable, SshLab
 from tests.servers import missing
 

@@ -31,13 +31,7 @@ from launchpad.engine import Engine
 from launchpad.playbook import load_playbook
 from launchpad.store import Store
 from launchpad.workspace import Workspace, load_workspace
-from tests.integration.databases import (  # noqa: F401 - the two fixtures
-    PASSWORD,
-    MariaDbServer,
-    PostgresServer,
-    mariadb_server_fixture,
-    postgres_server_fixture,
-)
+from tests.integration.databases import PASSWORD, MariaDbServer, PostgresServer
 from tests.integration.sshd import SshdHost, SshLab
 from tests.scripted import ScriptedPrompter
 

@@ -9,13 +9,7 @@ import pytest
 
 from launchpad.store import Store
 from tests.core.users_sheets import write_mapping
-from tests.integration.databases import (  # noqa: F401 - the fixtures the lab uses
-    PASSWORD,
-    MariaDbServer,
-    PostgresServer,
-    mariadb_server_fixture,
-    postgres_server_fixture,
-)
+from tests.integration.databases import PASSWORD, MariaDbServer, PostgresServer
 from tests.integration.ruoyi import RuoYiLab
 from tests.integration.sshd import SshdHost, SshLab
 from tests.integration.test_users_import import FAST_HASH, launchpad

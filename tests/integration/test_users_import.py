@@ -30,13 +30,7 @@ from launchpad.users.mapping import load_mapping
 from launchpad.users.operations import Planned, file_sha256, plan_file, target_session
 from launchpad.users.target import TargetSession
 from tests.core.users_sheets import GOOD, HEADER, MAPPING, write_mapping, write_xlsx
-from tests.integration.databases import (  # noqa: F401 - the two fixtures
-    PASSWORD,
-    MariaDbServer,
-    PostgresServer,
-    mariadb_server_fixture,
-    postgres_server_fixture,
-)
+from tests.integration.databases import PASSWORD, MariaDbServer, PostgresServer
 from tests.integration.ruoyi import RuoYiLab
 from tests.integration.sshd import SshdHost, SshLab
 

@@ -18,7 +18,6 @@ from launchpad.prompter import SignOff
 from launchpad.store import Store
 from launchpad.users import records
 from tests.core.users_sheets import GOOD, HEADER, write_mapping, write_xlsx
-from tests.integration.databases import mariadb_server_fixture, postgres_server_fixture  # noqa: F401 - fixtures
 from tests.integration.ruoyi import RuoYiLab
 from tests.integration.test_users_import import FAST_HASH, GOOD_SHEET, launchpad, users_table
 from tests.integration.test_users_import import lab as lab_fixture

@@ -14,7 +14,6 @@ from gmssl import func, sm3
 from launchpad.errors import UsageError
 from launchpad.store import Store
 from tests.core.users_sheets import GOOD
-from tests.integration.databases import mariadb_server_fixture, postgres_server_fixture  # noqa: F401 - fixtures
 from tests.integration.ruoyi import RuoYiLab
 from tests.integration.test_users_import import FAST_HASH, GOOD_SHEET, SHEET, apply, users_table
 from tests.integration.test_users_import import lab as lab_fixture
