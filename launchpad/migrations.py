@@ -306,6 +306,22 @@ def store_failure(exc: sqlite3.Error, doing: str, path: Path | str | None = None
     return StoreError(f"{doing}: {exc}", hint="is this a launchpad workspace, and is the disk healthy?")
 
 
+def _switch_to_wal(db: Database) -> str:
+    """Ask for WAL mode and return the mode in force. Several processes opening a new store at
+    once race to convert it, and SQLite answers a loser "database is locked" at once, without
+    waiting in its busy handler; so the attempt is repeated until the busy timeout is spent."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            return str(db.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if not _is_locked(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)  # waiting out another process's lock, as SQLite's own handler does
+        pause = min(pause * 2, 0.1)
+
+
 def open_database(path: Path | None) -> Database:
     """Open the store file at `path` (None: in memory), configured and fully migrated."""
     if path is not None:
@@ -319,7 +335,7 @@ def open_database(path: Path | None) -> Database:
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if path is not None:
-            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = _switch_to_wal(db)
             if mode != "wal":
                 raise StoreError(f"{path}: the file system refused WAL mode ({mode})",
                                  hint="keep the workspace on a local disk")
