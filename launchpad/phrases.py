@@ -347,6 +347,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "users.not_against_target": ("units and values taken by existing users were not checked (no target given)",
                                  "未对照目标系统：单位与已有用户的重复未检查"),
     "users.problems_header": ("problems", "问题"),
+    "users.cell_problem": ("{cell} {header}: {reason}", "{cell} {header}：{reason}"),
+    "users.problem_separator": ("; ", "；"),
+    "report.daily_file_stem": ("daily-report", "日报"),
     "users.handout_sheet": ("initial passwords", "初始密码"),
     "users.handout_note": ("Initial passwords: hand each person their own; the system asks for a new password at "
                            "first login. Destroy this file once handed out.",

@@ -43,7 +43,9 @@ class ReportRequest:
     plan: str | None = None
 
     def file_name(self) -> str:
-        stem = "日报" if self.lang == "zh" else "daily-report"
+        from launchpad.phrases import phrase, render
+
+        stem = render(phrase("report.daily_file_stem"), self.lang)
         return f"{stem}-{self.day.isoformat()}.{self.fmt}"
 
 

@@ -60,9 +60,9 @@ def write_annotated(workbook: Workbook, result: CheckResult, out: Path, lang: La
             if headers and r == headers[-1]:
                 out_row.append(WriteOnlyCell(ws, value=render(phrase("users.problems_header"), lang)))
             elif marks:
-                summary = WriteOnlyCell(ws, value="；".join(
-                    f"{_cell(p)} {p.header}：{render(p.reason, lang)}" if lang == "zh"
-                    else f"{_cell(p)} {p.header}: {render(p.reason, lang)}"
+                summary = WriteOnlyCell(ws, value=render(phrase("users.problem_separator"), lang).join(
+                    render(phrase("users.cell_problem", cell=_cell(p), header=p.header,
+                                  reason=render(p.reason, lang)), lang)
                     for column in marks.values() for p in column))
                 summary.data_type = "s"
                 out_row.append(summary)
