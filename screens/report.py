@@ -25,6 +25,7 @@ from textual.widgets import Input, Label, Static, TextArea
 
 from launchpad.errors import LaunchpadError
 from launchpad.issues.dates import parse_day
+from launchpad.phrases import other_language, spoken
 from launchpad.report.publish import (
     PREVIEWED,
     REPORT_FORMATS,
@@ -63,7 +64,7 @@ class ReportScreen(LaunchpadScreen):
         self.then = then
         self.session = session
         self.day: date = session.today()
-        self.lang = "en" if session.site.site.language == "en" else "zh"
+        self.lang = spoken(session.site.site.language)
         self.fmt = "txt"
         self.channels = list(session.site.channels)
         self.channel = self.channels[0] if self.channels else None
@@ -188,7 +189,7 @@ class ReportScreen(LaunchpadScreen):
     # -- keys ---------------------------------------------------------------------------------
 
     def action_language(self) -> None:
-        self.lang = "en" if self.lang == "zh" else "zh"
+        self.lang = other_language(self.lang)
         self._changed()
 
     def action_format(self) -> None:

@@ -101,7 +101,7 @@ def export(session: Session, out: Path | None, lang: str | None) -> None:
     from launchpad.cli.params import write_output
     from launchpad.golive.progress import evaluate, record_changes
     from launchpad.golive.workbook import write_checklist_xlsx
-    from launchpad.phrases import phrase, render
+    from launchpad.phrases import phrase, render, word
     from launchpad.sitetime import site_today
 
     workspace, checklist, store = _open(session)
@@ -112,7 +112,7 @@ def export(session: Session, out: Path | None, lang: str | None) -> None:
     record_changes(store, session.actor, progress)
     # The version is a person's words; in a file name it keeps only what every system accepts.
     version = "".join(c if c.isalnum() or c in ".-_" else "_" for c in checklist.version)
-    target = out or Path(f"上线清单-{version}.xlsx" if language == "zh" else f"golive-checklist-{version}.xlsx")
+    target = out or Path(word("golive.file_name", language, version=version))
     write_output(target, lambda partial: write_checklist_xlsx(progress, site, language, partial))
     click.echo(render(phrase("golive.exported", path=target), language))
 

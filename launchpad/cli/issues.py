@@ -16,6 +16,7 @@ import click
 
 from launchpad.cli.door import pass_session
 from launchpad.cli.params import LIMIT, STORE_ID, write_output_text
+from launchpad.phrases import word
 
 if TYPE_CHECKING:
     from launchpad.session import Session
@@ -137,14 +138,14 @@ def issue_list(session: Session, status: tuple[str, ...], severity: tuple[str, .
                               ensure_ascii=False, indent=2))
         return
     if not found:
-        click.echo("没有符合条件的问题。" if s.lang == "zh" else "No issues match.")
+        click.echo(word("cli.issue.none", s.lang))
         return
     for line, is_overdue in table_rows(found, s.today, s.lang):
         click.echo(click.style(line, fg="red") if is_overdue else line)
     total = s.log.count(wanted)
     if total > len(found):
         more = total - len(found)
-        click.echo(f"……另有 {more} 条，用 --limit 显示更多" if s.lang == "zh" else f"… {more} more (--limit)")
+        click.echo(word("cli.issue.more", s.lang, count=more))
 
 
 @issue.command("show")
