@@ -40,7 +40,7 @@ from launchpad.report.publish import (
 )
 from launchpad.session import Session
 from screens.base import LaunchpadScreen
-from screens.i18n import t
+from screens.i18n import current_language, t
 from screens.messages import PlanRead, ReportCopied, ReportExported, ReportFailed, ReportRendered, ReportSent
 
 PLAN_PAUSE = 0.4  # seconds of no typing in the plan before the preview follows
@@ -164,7 +164,8 @@ class ReportScreen(LaunchpadScreen):
     def on_report_failed(self, message: ReportFailed) -> None:
         self.busy = False
         self.shown_generation = self.generation
-        self._say(str(message.error) if isinstance(message.error, OSError) else message.error.render(), "bold red")
+        error = message.error
+        self._say(str(error) if isinstance(error, OSError) else error.render(current_language()), "bold red")
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if self._plan_timer is not None:

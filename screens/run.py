@@ -27,7 +27,7 @@ from launchpad.events import CommandSent, Event, OutputLine
 from launchpad.prompter import FailureRequest
 from screens.base import LaunchpadScreen
 from screens.display import status_glyph
-from screens.i18n import status_word, t
+from screens.i18n import current_language, status_word, t
 from screens.messages import (
     OutputReceived,
     RunEnded,
@@ -228,7 +228,7 @@ class RunScreen(RunKeys, LaunchpadScreen):
         self._end("interrupted", t("run.stopped", id=message.run_id or "…"))
 
     def on_run_failed_to_start(self, message: RunFailedToStart) -> None:
-        self._end("failed", message.error.render())
+        self._end("failed", message.error.render(current_language()))
         self.launchpad.show_error(message.error)
 
     def worker_failed(self, error: BaseException) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from launchpad.errors import InvalidInput, LaunchpadError, Problem, UsageError
+from launchpad.phrases import phrase
 
 if TYPE_CHECKING:
     from launchpad.cli.door import Door
@@ -118,7 +119,7 @@ def check(door: Door, playbooks: tuple[str, ...]) -> None:
         click.echo(click.style(f"{warning.file}:{warning.line}:{warning.col}: warning: {warning.message}",
                                fg="yellow"), err=True)
     if problems:
-        raise InvalidInput(problems, hint=f"{len(problems)} problem(s); fix them and run `launchpad check` again")
+        raise InvalidInput(problems, hint=phrase("error.problems", count=len(problems)))
     noted = f" ({len(warnings)} warning(s) above)" if warnings else ""
     click.echo(f"site.yaml and {len(paths)} playbook(s) are valid{noted}.")
 

@@ -5,6 +5,16 @@ from __future__ import annotations
 
 # key: (English, 中文)
 ENTRIES: dict[str, tuple[str, str]] = {
+    # the door
+    "cli.store_waiting": ("waiting: another launchpad is writing to this workspace's store; "
+                          "this write goes in as soon as it is done",
+                          "等待中：另一个 launchpad 正在写入本工作区的存储；它写完后立即写入本次内容"),
+    "cli.not_utf8": ("{what} is not UTF-8 text: {shown}", "{what} 不是 UTF-8 文本：{shown}"),
+    "cli.argument": ("argument {position}", "第 {position} 个参数"),
+    "cli.not_utf8_hint": ("set the terminal to UTF-8 (e.g. LANG=zh_CN.UTF-8) and type it again",
+                          "请把终端设为 UTF-8（例如 LANG=zh_CN.UTF-8）后重新输入"),
+    "cli.actor_not_utf8_hint": ("set LAUNCHPAD_ACTOR to your name in UTF-8, or unset it",
+                                "请把 LAUNCHPAD_ACTOR 设为 UTF-8 的姓名，或取消该变量"),
     # issue
     "cli.issue.none": ("No issues match.", "没有符合条件的问题。"),
     "cli.issue.more": ("… {count} more (--limit)", "……另有 {count} 条，用 --limit 显示更多"),

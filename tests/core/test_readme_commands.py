@@ -49,7 +49,7 @@ def test_demo_readiness_runs_and_reports(demo: Path) -> None:
     assert html.returncode == 0
     page = (demo / "report.html").read_text(encoding="utf-8")
     assert "执行报告" in page and "登录页" in page and "通过" in page
-    assert "有跳过或未检查的步骤" in page and "未配置需检查的端口" in page
+    assert "已结束，有跳过或未检查" in page and "未配置需检查的端口" in page
     assert launchpad("audit", "verify", cwd=demo).returncode == 0
 
 
