@@ -45,7 +45,7 @@ def golive(click_ctx: click.Context, as_json: bool, lang: str | None) -> None:
     session = session_of(click_ctx)
     workspace, checklist, store = _open(session)
     site = workspace.site
-    lang = lang or site.site.language
+    lang = lang or session.language
     progress = evaluate(checklist, site, store, workspace.backups_dir,
                         today=site_today(site.tz), now=datetime.now(UTC))
     record_changes(store, session.actor, progress)
@@ -81,10 +81,11 @@ def golive(click_ctx: click.Context, as_json: bool, lang: str | None) -> None:
 def sign(session: Session, item_id: str, by: str, note: str) -> None:
     """Sign off ITEM, an item proved by a sign-off; the sign-off goes to the audit log."""
     from launchpad.golive.proofs import sign_item
+    from launchpad.phrases import word
 
     _, checklist, store = _open(session)
     sign_item(store, session.actor, checklist, item_id, by, note)
-    click.echo(f"{item_id}: signed off by {by.strip()} for {checklist.version}")
+    click.echo(word("cli.golive.signed", session.language, item=item_id, by=by.strip(), version=checklist.version))
 
 
 @golive.command("export")
@@ -106,7 +107,7 @@ def export(session: Session, out: Path | None, lang: str | None) -> None:
 
     workspace, checklist, store = _open(session)
     site = workspace.site
-    language = lang or site.site.language
+    language = lang or session.language
     progress = evaluate(checklist, site, store, workspace.backups_dir,
                         today=site_today(site.tz), now=datetime.now(UTC))
     record_changes(store, session.actor, progress)

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from launchpad.cli.door import language, say
+from launchpad.phrases import phrase, render
+
 if TYPE_CHECKING:
     from launchpad.cli.door import Door
 
@@ -82,7 +85,7 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
     rows_read = _read_rows(door, workspace, file, loaded, mapping_path)
     name = rows_read.name
     environment = workspace.environment(env_name)
-    lang = workspace.site.site.language
+    lang = language()
     progress = _ProgressLine()
     with _target(door, workspace, env_name, loaded.database) as (store, session, actor):
         planned = plan_workbook(rows_read.workbook, loaded, session, env_name)
@@ -94,12 +97,12 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
         to = ImportTarget(store, session, workspace.root, env_name, session.key, actor)
         if counts["rejected"] and not skip_rejected:
             to.audit("user_import_refused", env_name, {"file": name, "rejected": counts["rejected"]})
-            raise ImportRefused(f"{counts['rejected']} row(s) of {name} are rejected; nothing was written",
-                                hint="fix them (`launchpad users check`), or pass --skip-rejected")
+            raise ImportRefused(phrase("cli.import.rejected", count=counts["rejected"], file=name),
+                                hint=phrase("cli.import.rejected_hint"))
         # An interrupted import of this file is finished (and closed) even when the batches it
         # sent before it died turned out to hold everything.
         if not planned.plan.writes() and unfinished_import(store, env_name) is None:
-            click.echo("Nothing to write: the target already holds every row as the file says.")
+            click.echo(say("cli.import.nothing"))
             return
         if counts["insert"] and loaded.passwords.scheme == "bcrypt":  # the others take microseconds a hash
             click.echo(f"  {_hashing_estimate(counts['insert'], loaded.passwords.cost)}", err=True)
@@ -108,18 +111,18 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
         if environment.production:
             backup = require_fresh_backup(store, workspace.backups_dir, environment, env_name, to.database,
                                           to.audit, backup_age)
-            click.echo(f"  fresh backup: {backup}", err=True)
+            click.echo("  " + say("cli.import.fresh_backup", backup=render(backup, lang)), err=True)
         try:
             outcome = apply_plan(to, planned, file=Path(name), file_sha256=sha,
                                  mapping_name=mapping_path.name, allow_rejected=skip_rejected,
                                  batch_size=batch_size, progress=progress)
         finally:
             progress.done()
-    verb = "finished (resumed)" if outcome.resumed else "applied"
-    click.echo(f"✓ import {outcome.import_id} {verb}: {counts['insert']} inserted, {counts['update']} updated, "
-               f"{counts['unchanged']} unchanged, {counts['rejected']} rejected")
+    click.echo("✓ " + say("cli.import.resumed" if outcome.resumed else "cli.import.applied", id=outcome.import_id,
+                          insert=counts["insert"], update=counts["update"], unchanged=counts["unchanged"],
+                          rejected=counts["rejected"]))
     for path in outcome.handouts:
-        click.echo(f"  hand-out (initial passwords, 0600): {path}")
+        click.echo("  " + say("cli.import.handout", path=str(path)))
     if outcome.without_password:
         click.echo(f"  {len(outcome.without_password)} user(s) inserted before the interruption have no handed-out "
                    f"password: {', '.join(outcome.without_password[:10])}; give them one with `launchpad users "
@@ -132,16 +135,15 @@ def _since_plan(store: Any, env_name: str, sha: str, plan: Any, audit: Any) -> N
 
     recorded = latest_plan(store, env_name, sha)
     if recorded is None:
-        click.echo(f"  no plan of this file was recorded for {env_name}: what is shown above is what will be "
-                   "written", err=True)
+        click.echo("  " + say("cli.import.no_plan", env=env_name), err=True)
         return
     changed = differences(recorded, plan)
     if not changed:
-        click.echo(f"  the same as plan {recorded['id']} ({recorded['planned'][:19]})", err=True)
+        click.echo("  " + say("cli.import.same_plan", id=recorded["id"], at=recorded["planned"][:19]), err=True)
         return
     audit("user_import_plan_changed", env_name, {"plan": recorded["id"], "differences": len(changed)})
-    click.echo(click.style(f"  the target changed since plan {recorded['id']} ({recorded['planned'][:19]}); "
-                           f"{len(changed)} row(s) now differ:", fg="yellow"), err=True)
+    click.echo(click.style("  " + say("cli.import.plan_changed", id=recorded["id"], at=recorded["planned"][:19],
+                                      count=len(changed)), fg="yellow"), err=True)
     for line in changed[:SHOWN]:
         click.echo(f"    {line}", err=True)
     if len(changed) > SHOWN:
