@@ -43,6 +43,11 @@ def _required(what: str) -> Callable[[str], str]:
     return check
 
 
+def _in_language(said: Said) -> str:
+    """A step's detail or a gate's refusal, in the command line's language."""
+    return render(said, language())
+
+
 class CliPrompter:
     def __init__(
         self,
@@ -61,11 +66,6 @@ class CliPrompter:
 
     def _say(self, text: str) -> None:
         click.echo(text, err=True)
-
-
-def _in_language(said: Said) -> str:
-    """A step's detail or a gate's refusal, in the command line's language."""
-    return render(said, language())
 
     def confirm(self, request: ConfirmRequest) -> bool:
         if self.answers.confirms(request.step_id) or self.yes:
