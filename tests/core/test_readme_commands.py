@@ -42,7 +42,7 @@ def test_demo_readiness_runs_and_reports(demo: Path) -> None:
     # The demo configures no ports or services to check: those steps are not checked, so the
     # run is not a clean pass (exit 1), and says so.
     assert run.returncode == 1, run.stdout + run.stderr
-    assert "Run 1 finished with steps skipped or not checked." in run.stdout
+    assert "运行 1 已结束，有跳过或未检查。" in run.stdout  # the demo site speaks Chinese
     runs = launchpad("runs", "--json", cwd=demo)
     assert '"status": "partial"' in runs.stdout
     html = launchpad("runs", "show", "1", "--format", "html", "--out", "report.html", cwd=demo)
@@ -56,7 +56,7 @@ def test_demo_readiness_runs_and_reports(demo: Path) -> None:
 def test_acceptance_needs_people_and_stops_safely_without_them(demo: Path) -> None:
     run = launchpad("run", "onsite-acceptance", "--env", "test", "--yes", cwd=demo)
     assert run.returncode == 1
-    assert "critical step needs a person's sign-off" in run.stderr
+    assert "关键步骤需要有人签字确认" in run.stderr
     assert "Traceback" not in run.stderr
 
 
@@ -65,7 +65,7 @@ def test_production_is_marked_in_the_run(demo: Path) -> None:
     # confirmation; a confirmed step would stop here without --confirm prod.
     run = launchpad("run", "environment-readiness", "--env", "prod", "--yes", cwd=demo)
     assert run.returncode == 1, run.stdout + run.stderr
-    assert "PRODUCTION" in run.stdout
+    assert "prod（生产环境）" in run.stdout
 
 
 def test_the_tour_pastes_the_sample_chat_and_sends_to_the_stand_in_robot(demo: Path) -> None:
@@ -101,7 +101,7 @@ def test_demo_is_built_outside_the_repository_and_stops_when_asked(tmp_path: Pat
         assert health(port) is not None
         stopped = launchpad("demo", "--stop", cwd=root)
         assert stopped.returncode == 0, stopped.stderr
-        assert "stopped" in stopped.stdout
+        assert "演示网站已停止" in stopped.stdout
         assert health(port) is None
     finally:
         stop_demo_webapp(root)
