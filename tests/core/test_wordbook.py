@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from launchpad import phrases
-from launchpad.phrases import CATALOG, LANGUAGES, word
+from launchpad.phrases import CATALOG, LANGUAGES, section, status_text, word
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [*sorted((ROOT / "launchpad").rglob("*.py")), *sorted((ROOT / "screens").rglob("*.py"))]
@@ -130,3 +130,55 @@ def test_an_unknown_key_fails_at_once() -> None:
 def test_a_language_the_catalog_does_not_speak_reads_chinese() -> None:
     assert word("status.running", "fr") == word("status.running", "zh") == "进行中"
     assert LANGUAGES == ("zh", "en")
+
+
+STATUSES = sorted(key.removeprefix("status.") for key in CATALOG if key.startswith("status."))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("status", STATUSES)
+def test_a_status_reads_the_same_in_every_lookup(status: str, lang: str) -> None:
+    from screens import i18n
+
+    i18n.set_language(lang)
+    try:
+        tui = i18n.status_word(status)
+    finally:
+        i18n.set_language("zh")
+    cli = status_text(status, lang)
+    assert tui == cli == section("runreport", lang)[status] == section("daily", lang)[status]
+
+
+def test_the_chosen_chinese_words_for_statuses() -> None:
+    chosen = {"running": "进行中", "interrupted": "已中断", "skipped": "已跳过", "refused": "被拒绝",
+              "aborted": "已中止", "passed": "通过", "failed": "失败", "not_checked": "未检查"}
+    assert {status: status_text(status, "zh") for status in chosen} == chosen
+
+
+def test_a_refused_run_reads_被拒绝_in_the_cli_the_tui_the_run_report_and_the_daily_report(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from click.testing import CliRunner
+
+    from launchpad.cli import cli
+    from launchpad.report.daily import collect_daily
+    from launchpad.report.render import render_daily
+    from launchpad.runreport import collect_run, render_run
+    from screens import i18n
+    from tests.core.test_engine import Harness, playbook_text
+    from tests.scripted import ScriptedPrompter
+
+    h = Harness(tmp_path / "ws", playbook_text("- {id: form, name: 审批, kind: gate, approval: {form: 变更单}}"))
+    result = h.run(ScriptedPrompter())
+    assert result.status == "refused"
+    run = h.store.get_run(result.run_id)
+    assert run is not None
+    listed = CliRunner().invoke(cli, ["--workspace", str(h.workspace.root), "runs"], catch_exceptions=False).output
+    row = next(line for line in listed.splitlines() if line.strip().startswith(str(result.run_id)))
+    assert "被拒绝" in row, listed
+    assert i18n.status_word(run["status"]) == "被拒绝"
+    report = render_run(collect_run(h.store, h.workspace.site, result.run_id), "text", "zh")
+    assert "被拒绝" in report and "拒绝" not in report.replace("被拒绝", ""), report
+    day = datetime.fromisoformat(run["started"]).astimezone(h.workspace.site.tz).date()
+    daily = render_daily(collect_daily(h.store, h.workspace.site, day, plan=[]), "txt", "zh")
+    assert "（test）被拒绝，0/1 步通过" in daily
