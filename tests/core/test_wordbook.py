@@ -182,3 +182,17 @@ def test_a_refused_run_reads_被拒绝_in_the_cli_the_tui_the_run_report_and_the
     day = datetime.fromisoformat(run["started"]).astimezone(h.workspace.site.tz).date()
     daily = render_daily(collect_daily(h.store, h.workspace.site, day, plan=[]), "txt", "zh")
     assert "（test）被拒绝，0/1 步通过" in daily
+
+
+def test_every_error_title_is_in_the_word_book() -> None:
+    """An error class's title is what a person reads first: each one has both languages."""
+    titles = set()
+    for path in SOURCES:
+        text = path.read_text(encoding="utf-8")
+        for block in re.findall(r"^class \w+\([\w., ]*(?:Error|Refused|Failed|Unavailable|Unknown|"
+                                r"Key|Lost|Timeout|Damaged|Gone|Aborted|NotFound|Input)[\w., ]*\):\n((?:    .*\n|\n)*)",
+                                text, flags=re.M):
+            titles |= set(re.findall(r'^    title = "([^"{]+)"$', block, flags=re.M))
+    assert len(titles) > 30, titles  # the finder still finds them
+    missing = sorted(t for t in titles if "error." + t.lower().replace(" ", "_") not in CATALOG)
+    assert not missing, f"error titles without their Chinese: {missing}"
