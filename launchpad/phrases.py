@@ -464,7 +464,7 @@ def other_language(language: str) -> Spoken:
     return LANGUAGES[1 - LANGUAGES.index(spoken(language))]
 
 
-def word(key: str, lang: Lang, **values: Any) -> str:
+def word(key: str, lang: Lang, /, **values: Any) -> str:
     """The text of catalog entry `key` in `lang`, its placeholders filled (a value may itself be
     a phrase or a list, rendered in the same language). An unknown key raises KeyError."""
     return render(Phrase(key, values), lang)

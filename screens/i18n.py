@@ -34,7 +34,7 @@ def other_language() -> Language:
     return phrases.other_language(_current)
 
 
-def t(key: str, **values: object) -> str:
+def t(key: str, /, **values: object) -> str:
     """The text for `key` in the current language, with `{name}` placeholders filled; a value
     that is an engine phrase (a step summary, a gate's refusal) is rendered in it too."""
     if key not in CATALOG:

@@ -36,7 +36,7 @@ def language() -> str:
     return _language
 
 
-def say(key: str, **values: Any) -> str:
+def say(key: str, /, **values: Any) -> str:
     """Word-book entry `key` in the command line's language."""
     return word(key, _language, **values)
 

@@ -196,3 +196,12 @@ def test_every_error_title_is_in_the_word_book() -> None:
     assert len(titles) > 30, titles  # the finder still finds them
     missing = sorted(t for t in titles if "error." + t.lower().replace(" ", "_") not in CATALOG)
     assert not missing, f"error titles without their Chinese: {missing}"
+
+
+def test_a_placeholder_may_be_called_key() -> None:
+    from launchpad.cli.door import say, speak
+
+    assert word("cli.trust.known", "en", label="app1", key="ssh-ed25519 SHA256:x") == \
+        "known    app1  ssh-ed25519 SHA256:x"
+    speak("zh")
+    assert say("cli.trust.known", label="app1", key="k") == "已知     app1  k"
