@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from launchpad.cli.door import pass_session
+from launchpad.cli.door import pass_session, say
 from launchpad.cli.params import LIMIT, STORE_ID, write_output_text
 from launchpad.phrases import word
 
@@ -244,7 +244,7 @@ def issue_paste(session: Session, source: Any, take: str | None, dry_run: bool, 
         for line in set_aside_listing(paste, s.lang):
             click.echo(line, err=as_json)
     if not paste.messages:
-        raise click.UsageError("the paste holds no messages")
+        raise click.UsageError(say("cli.issue.no_messages"))
     if take is None:
         if as_json:
             click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
@@ -253,7 +253,7 @@ def issue_paste(session: Session, source: Any, take: str | None, dry_run: bool, 
             click.echo(render(phrase("chat.dry_run"), s.lang))
             return
         if not sys.stdin.isatty() or source.name == "<stdin>":
-            click.echo("choose with --take 1,3,5+6", err=True)
+            click.echo(say("cli.issue.take"), err=True)
             return
         take = click.prompt("log which (e.g. 1,3,5+6; empty: none)", default="", show_default=False)
         if not take.strip():
@@ -320,7 +320,7 @@ def issue_postmortem(session: Session, issue_id: int, out: Path | None, lang: st
     text = render_postmortem(s.log, issue_id, s.lang, s.workspace.root)
     if out:
         write_output_text(out, text)
-        click.echo(f"wrote {out}")
+        click.echo(say("cli.wrote", path=out))
     else:
         click.echo(text)
 

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from launchpad.cli.door import pass_session
+from launchpad.cli.door import language, pass_session, say
 from launchpad.cli.params import STORE_ID, FormatChoice, write_output, write_output_text
-from launchpad.phrases import word
+from launchpad.phrases import render, word
 
 if TYPE_CHECKING:
     from launchpad.session import Session
@@ -174,22 +174,23 @@ def report_outbox(session: Session, send_now: bool, channel: str | None, requeue
     if send_now:
         result = flush(store, workspace.site, channel=channel)
         for message in result.sent:
-            click.echo(f"sent #{message.id} → {message.channel} ({message.part}/{message.parts})")
+            click.echo(say("cli.outbox.sent", id=message.id, channel=message.channel, part=message.part,
+                           parts=message.parts))
         for message, error in result.failed:
-            click.echo(click.style(f"not sent #{message.id} → {message.channel}: {error.message}", fg="red"), err=True)
+            click.echo(click.style(say("cli.outbox.not_sent", id=message.id, channel=message.channel,
+                                       error=render(error.said, language())), fg="red"), err=True)
         for message, error in result.unknown:
-            click.echo(click.style(f"#{message.id} → {message.channel}: {error.message}; check the group, then "
-                                   f"--requeue {message.id} or --drop {message.id}", fg="yellow"), err=True)
+            click.echo(click.style(say("cli.outbox.unknown", id=message.id, channel=message.channel,
+                                       error=render(error.said, language())), fg="yellow"), err=True)
         for message_id in result.abandoned:
-            click.echo(click.style(f"#{message_id}: its sender stopped mid-send; check the group, then "
-                                   f"--requeue {message_id} or --drop {message_id}", fg="yellow"), err=True)
+            click.echo(click.style(say("cli.outbox.abandoned", id=message_id), fg="yellow"), err=True)
         failed = len(result.failed) + len(result.unknown)
     statuses = () if show_all else WAITING
     rows = [m for m in outbox.messages(statuses, limit=500) if channel is None or m.channel == channel]
     if as_json:
         click.echo(json.dumps([asdict(m) for m in rows], ensure_ascii=False, indent=2))
     elif not rows:
-        click.echo("outbox empty: nothing waiting.")
+        click.echo(say("cli.outbox.empty"))
     else:
         for m in rows:
             first = m.body.strip().splitlines()[0][:40] if m.body.strip() else ""
