@@ -204,7 +204,7 @@ def users_compare(door: Door, env_names: tuple[str, ...], database: str | None, 
     if len(env_names) != 2 or env_names[0] == env_names[1]:
         from launchpad.phrases import phrase
 
-        raise UsageError(phrase("cli.config.two_envs"), hint=phrase("cli.config.two_envs_hint"))
+        raise UsageError(phrase("cli.users.two_envs"), hint=phrase("cli.users.two_envs_hint"))
     workspace = _workspace(door, required=True)
     states = []
     for env_name in env_names:

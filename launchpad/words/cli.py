@@ -195,6 +195,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.users.checked": ("{said}{noted}.", "{said}{noted}。"),
     "cli.users.plan_recorded": ("plan {id} recorded: `launchpad users import` says what changed in {env} since",
                                 "已记录计划 {id}：`launchpad users import` 会说明此后 {env} 中的变化"),
+    "cli.users.two_envs": ("compare needs two different environments", "比较需要两个不同的环境"),
+    "cli.users.two_envs_hint": ("--env test --env prod", "例如 --env test --env prod"),
     "cli.users.only_in": ("{key}: only in {env}", "{key}：只在 {env} 中"),
     "cli.users.more": ("… {count} more (--limit)", "……另有 {count} 项（--limit）"),
     "cli.users.compared": ("{left_count} user(s) in {left}, {right_count} in {right}; {differ} differ.",
