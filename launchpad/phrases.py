@@ -262,6 +262,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "envs.timeout": ("{where} did not answer within {seconds} s", "{where} 在 {seconds} 秒内没有响应"),
     "envs.refused": ("{where}: {error}", "{where}：{error}"),
     "envs.accepts": ("{where} accepts connections", "{where} 可以连接"),
+    # hosts check: a host's health, in `launchpad hosts check`'s table
+    "hosts.ok": ("ok", "正常"),
+    "hosts.reachable": ("yes   ", "可达  "),
+    "hosts.not_reachable": ("NO    ", "不可达"),
+    "hosts.unreachable": ("unreachable", "不可达"),
+    "hosts.disk_full": ("disk {percent}% used", "磁盘已用 {percent}%"),
+    "hosts.low_memory": ("only {mb} MB memory free", "可用内存仅 {mb} MB"),
+    "hosts.clock_off": ("clock off by {seconds:+.1f}s", "时钟偏差 {seconds:+.1f} 秒"),
     # config_diff
     "config.differs": ("{file}: {key} differs: {values}", "{file}：{key} 不一致：{values}"),
     "config.missing": ("{file}: {key} is missing in one environment: {values}",

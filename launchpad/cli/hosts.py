@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from launchpad.cli.door import pass_session, say
+from launchpad.cli.door import language, pass_session, say
 
 if TYPE_CHECKING:
     from launchpad.session import Session
@@ -118,7 +118,7 @@ def hosts_check(session: Session, env_name: str, group: str, as_json: bool) -> N
     else:
         click.echo(say("cli.hosts.check_head"))
         for h in health:
-            click.echo(h.table_row())
+            click.echo(h.table_row(language()))
         _echo_hints([(h.host, h.hint) for h in health])
     if any(not h.healthy for h in health):
         raise SystemExit(1)

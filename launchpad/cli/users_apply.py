@@ -163,13 +163,13 @@ def users_imports(door: Door, as_json: bool) -> None:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
     if not found:
-        click.echo("No user imports yet.")
+        click.echo(say("cli.imports.none"))
         return
     for row in found:
         counts = row["planned"]
         click.echo(f"  {row['id']:>4}  {row['started'][:19]}  {row['environment']:<8} {row['status']:<12} "
                    f"{row['file_name']} ({row['file_sha256'][:12]}): +{counts['insert']} ~{counts['update']} "
-                   f"={counts['unchanged']} ✗{counts['rejected']}  by {row['operator']}")
+                   f"={counts['unchanged']} ✗{counts['rejected']}  " + say("cli.imports.by", operator=row["operator"]))
 
 
 @click.command("rollback")
@@ -194,23 +194,22 @@ def users_rollback(door: Door, import_id: int, yes: bool, confirm_env: str | Non
     with _target(door, workspace, env_name, record["database"]) as (store, session, actor):
         to = ImportTarget(store, session, workspace.root, env_name, record["database"], actor)
         prompter = CliPrompter(actor, yes=yes, confirm_env=confirm_env)
-        title = f"roll back user import {import_id} ({record['file_name']})"
+        title = say("cli.rollback.title", id=import_id, file=record["file_name"])
         counts = record["planned"]
-        detail = f"delete {counts['insert']} inserted user(s), restore {counts['update']} updated"
+        detail = say("cli.rollback.detail", insert=counts["insert"], update=counts["update"])
         if not prompter.confirm(ConfirmRequest("user-rollback", title, env_name, environment.production, detail)):
             to.audit("user_import_rollback_declined", env_name, {"import": import_id})
-            raise ImportRefused("the rollback was not confirmed; nothing was changed")
+            raise ImportRefused(phrase("cli.rollback.not_confirmed"))
         if environment.production:
             typed = prompter.type_environment(TypeNameRequest("user-rollback", title, env_name)).strip()
             if typed != env_name:
                 to.audit("user_import_rollback_declined", env_name, {"import": import_id, "typed": typed})
-                raise ImportRefused(f"{env_name} is production: its name was not typed ({typed!r}); nothing was "
-                                    "changed", hint=f"type {env_name}, or pass --confirm {env_name}")
+                raise ImportRefused(phrase("cli.rollback.not_typed", env=env_name, typed=typed),
+                                    hint=phrase("cli.rollback.not_typed_hint", env=env_name))
         outcome = rollback_import(to, import_id)
-    click.echo(f"✓ import {import_id} rolled back: {outcome.deleted} user(s) deleted, {outcome.restored} restored")
+    click.echo("✓ " + say("cli.rollback.done", id=import_id, deleted=outcome.deleted, restored=outcome.restored))
     if outcome.left_alone:
-        click.echo(f"  changed in the target since the import, left as they are: {', '.join(outcome.left_alone)}",
-                   err=True)
+        click.echo("  " + say("cli.rollback.left_alone", users=", ".join(outcome.left_alone)), err=True)
 
 
 @click.command("handout")
@@ -236,7 +235,7 @@ def users_handout(door: Door, import_id: int, remove: bool, reset_keys: tuple[st
             store.audit(actor, action, target, detail)
 
         removed = remove_handouts(folder, audit)
-        click.echo(f"{len(removed)} hand-out file(s) removed.")
+        click.echo(say("cli.handout.removed", count=len(removed)))
         return
     if reset_keys:
         _reset(door, workspace, record, list(reset_keys), mapping)
@@ -244,8 +243,8 @@ def users_handout(door: Door, import_id: int, remove: bool, reset_keys: tuple[st
     files = sorted(folder.rglob("*.xlsx")) if folder.is_dir() else []
     for path in files:
         click.echo(f"  {path}")
-    click.echo(f"{len(files)} hand-out file(s) for import {import_id}." if files
-               else f"Import {import_id} has no hand-out files (none were needed, or they were removed).")
+    click.echo(say("cli.handout.listed", count=len(files), id=import_id) if files
+               else say("cli.handout.none", id=import_id))
 
 
 def _reset(door: Door, workspace: Any, record: dict[str, Any], keys: list[str], mapping: str | None) -> None:
@@ -261,10 +260,9 @@ def _reset(door: Door, workspace: Any, record: dict[str, Any], keys: list[str], 
         to = ImportTarget(store, session, workspace.root, env_name, record["database"], actor)
         files, left = reset_passwords(to, record["id"], keys, policy)
     for path in files:
-        click.echo(f"  hand-out (initial passwords, 0600): {path}")
+        click.echo("  " + say("cli.import.handout", path=str(path)))
     if left:
-        click.echo(f"  left alone (the password was already changed, or the user is gone): {', '.join(left)}",
-                   err=True)
+        click.echo("  " + say("cli.handout.left_alone", users=", ".join(left)), err=True)
         raise SystemExit(1)
 
 

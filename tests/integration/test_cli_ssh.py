@@ -176,7 +176,7 @@ def test_hosts_check_table(workspace: Path, ssh_hosts: list[SshdHost]) -> None:
     assert all(r["reachable"] and r["disk_used_percent"] is not None for r in rows)
     assert all(abs(r["clock_offset"]) < 5 for r in rows)  # same machine: clocks agree
     table = launchpad(workspace, "hosts", "check", "--env", "lab")
-    assert re.search(r"app2\s+yes", table.stdout)
+    assert re.search(r"app2\s+可达", table.stdout)  # the site speaks Chinese
     audit = json.loads(launchpad(workspace, "audit", "show", "--json").stdout)
     assert [e["action"] for e in audit].count("hosts_check") == 2
 
