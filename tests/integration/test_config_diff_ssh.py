@@ -172,7 +172,7 @@ def test_command_reads_both_environments_and_names_a_malformed_file(workspace: P
     broken = launchpad(workspace, "config", "diff", "--env", "test", "--env", "prod")
     assert broken.returncode == 1
     for host in ("prod/app2", "prod/app3"):
-        assert f"{host}：{prod_file(workspace)}:4: YAML" in broken.stdout, broken.stdout
+        assert f"{host}：{prod_file(workspace)} 第 4 行：YAML" in broken.stdout, broken.stdout
     audit = json.loads(launchpad(workspace, "audit", "show", "--json").stdout)
     results = [e["detail"] for e in audit if e["action"] == "config_diff"]
     assert [(r["passed"], r["undeclared"]) for r in results] == [(True, 0), (False, 1), (False, 2)]
