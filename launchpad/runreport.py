@@ -146,6 +146,12 @@ def _templates(suffix: str) -> Environment:
 def render_run(report: dict[str, Any], fmt: str, lang: str, timezone: str = "Asia/Shanghai") -> str:
     suffix = {"text": "txt", "md": "md", "html": "html"}[fmt]
     template = _templates(suffix).get_template(f"run_report.{suffix}.j2")
+    return template.render(r=report, **run_helpers(lang, timezone))
+
+
+def run_helpers(lang: str, timezone: str) -> dict[str, Any]:
+    """What the run report's templates call — labels `t`, status words `s`, site-time `local`,
+    `said` and `hosts_summary` — for other reports that show a run (the release test report)."""
     labels = LABELS.get(lang, LABELS["zh"])
     zone = ZoneInfo(timezone)
 
@@ -163,7 +169,5 @@ def render_run(report: dict[str, Any], fmt: str, lang: str, timezone: str = "Asi
         passed = sum(1 for h in step["hosts"] if h["status"] == "passed")
         return labels["hosts_passed"].format(passed=passed, total=len(step["hosts"]))
 
-    return template.render(
-        r=report, t=labels, s=lambda status: labels.get(status, status), local=local, hosts_summary=hosts_summary,
-        said=said,
-    )
+    return {"t": labels, "s": lambda status: labels.get(status, status), "local": local,
+            "hosts_summary": hosts_summary, "said": said}

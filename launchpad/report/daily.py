@@ -20,6 +20,7 @@ from launchpad.issues.model import RESOLVED_STATUSES, SEVERITIES
 from launchpad.issues.query import OPEN_SQL
 from launchpad.report.activity import BackupLine, CheckLine, RunLine, backups_on, checks_on, runs_on
 from launchpad.report.golive_section import GoliveSection, golive_section
+from launchpad.report.release_section import ReleaseLine, releases_on
 from launchpad.site import Site
 from launchpad.sitetime import day_bounds, local_text
 from launchpad.store import Store
@@ -86,6 +87,8 @@ class DailyReport:
     all_issues: list[IssueLine] = field(default_factory=list)
     # 上线准备进度, until the go-live date of the workspace's golive.yaml.
     golive: GoliveSection | None = None
+    # Today's and tonight's releases with where each stands.
+    releases: list[ReleaseLine] = field(default_factory=list)
 
     def unlisted(self, section: str) -> int:
         """How many of a section's issues the chat message leaves out."""
@@ -134,6 +137,7 @@ def collect_daily(store: Store, site: Site, day: date, plan: list[str] | None = 
         audit_head=audit_head(store),
         backups=backups_on(store, start, end, zone),
         golive=golive_section(store, site, day, workspace_root, now),
+        releases=releases_on(store, site, day),
     )
     if with_all_issues:
         everything = lines(f"(reported_at >= ? AND reported_at < ?) OR (resolved_at >= ? AND resolved_at < ?) "

@@ -92,6 +92,7 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         "weekday": lambda day: words["weekday"].split()[day.weekday()] if isinstance(day, date) else "",
         "section": lambda number: words["sections"].split()[number - 1] + ("" if lang == "zh" else " "),
         "backup_text": lambda backup: _backup_text(backup, words),
+        "release_text": lambda line: release_text(line, words),
         # A check's summary may quote what a server answered: text like any other.
         "said": lambda value: text(render_phrase(value, lang)[:SAID_LIMIT]),
         # Why a go-live item is open: a blocked item's reason (a person's words, cleaned with
@@ -153,6 +154,19 @@ def _backup_text(backup: Any, words: dict[str, str]) -> str:
     )
 
 
+def release_text(line: Any, words: dict[str, str]) -> str:
+    """One release: version, window, where it stands, owner, reviewer and the issues it fixes.
+    Its words were cleaned for the format by `people_text` before they reach here."""
+    text = (f"{line.version} {line.window} {words['rel_' + line.status]}"
+            f"{words['sep']}{words['release_owner']} {line.owner}")
+    if line.approved_by:
+        text += f"{words['sep']}{words['release_reviewed']} {line.approved_by}"
+    if line.fixes:
+        text += words["sep"] + words["release_fixes"] + " " + words["semi"].join(
+            f"#{issue.id} {issue.title}".strip() for issue in line.fixes)
+    return text
+
+
 def render_daily(report: Any, fmt: str, lang: str, workspace_root: Path | None = None) -> str:
     """The daily report as text (WeChat), Markdown (robots) or HTML."""
     if fmt not in FORMATS:
@@ -188,6 +202,9 @@ def people_text(report: DailyReport, text: Callable[[str], str]) -> DailyReport:
                       failures=tuple(text(failure) for failure in run.failures)) for run in report.runs],
         checks=[replace(check, title=text(check.title)) for check in report.checks],
         plan=[text(item) for item in report.plan],
+        releases=[replace(line, version=text(line.version), owner=text(line.owner), approved_by=each(line.approved_by),
+                          fixes=tuple(replace(issue, title=each(issue.title)) for issue in line.fixes))
+                  for line in report.releases],
         golive=None if report.golive is None else replace(
             report.golive, version=text(report.golive.version),
             stoppers=[golive_line(line) for line in report.golive.stoppers],
