@@ -295,6 +295,12 @@ class LaunchpadApp(App[None]):
         if self.session is not None and not isinstance(self.screen, GoliveScreen):
             self.push_screen(GoliveScreen())
 
+    def action_handover(self) -> None:
+        from screens.handover import HandoverScreen
+
+        if self.session is not None and not isinstance(self.screen, HandoverScreen):
+            self.push_screen(HandoverScreen())
+
     def action_resume(self) -> None:
         from screens.dialogs.resume import ResumeDialog
 

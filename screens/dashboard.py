@@ -44,6 +44,7 @@ class DashboardScreen(LaunchpadScreen):
         Binding("d", "app.daily_report", "key.report", id="dashboard.report"),
         # Not in the footer, which is full at 80 columns: the backups panel shows the key.
         Binding("b", "app.backups", "key.backups", id="dashboard.backups", show=False),
+        Binding("o", "app.handover", "key.handover", id="dashboard.handover", show=False),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

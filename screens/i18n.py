@@ -644,6 +644,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gl.need_note": ("A critical item's sign-off needs a note: what was checked?",
                      "关键事项需要在备注中写明检查了什么。"),
     "gl.signed": ("{item} signed off by {by}", "{item} 已由 {by} 签字确认"),
+    # -- handover (screens/handover.py) --------------------------------------------------------
+    "cmd.handover": ("handover: what the next engineer must know", "交接：下一位工程师需要知道的事"),
+    "key.handover": ("Handover", "交接"),
+    "key.ho_copy": ("Copy Markdown", "复制 Markdown"),
+    "ho.subtitle": ("Handover", "交接"),
+    "ho.reading": ("Reading runs, releases, issues and backups…", "正在读取运行、发布、问题和备份…"),
+    "ho.copied": ("Handover copied as Markdown", "交接内容已复制（Markdown）"),
 }
 
 _current: Language = "zh"
