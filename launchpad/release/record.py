@@ -120,7 +120,7 @@ def create_release(store: Store, actor: str, draft: ReleaseDraft) -> Release:
         "created": now, "created_by": actor, "updated": now,
     }
     with store.transaction():
-        release_id = int(store.db.table("releases").insert(row).last_pk)
+        release_id = int(store.db.table("releases").insert(row).last_pk or 0)
         _change(store, release_id, None, "planned", actor, "", now)
         store.audit(actor, "release_recorded", f"release {release_id}",
                     {"version": row["version"], "window": draft.window.text(), "window_name": draft.window.name,

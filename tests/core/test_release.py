@@ -404,8 +404,27 @@ def test_notices_take_their_content_from_the_record_and_go_out_once(ws: Path, ro
 
 
 def test_a_notice_with_nobody_to_call_is_refused(ws: Path) -> None:
-    (ws / "site.yaml").write_text(SITE.replace("duty:\n  - {weekdays: daily, primary: zhang, backup: li}\n", "duty: []\n"),
-                                  encoding="utf-8")
+    nobody = SITE.replace("duty:\n  - {weekdays: daily, primary: zhang, backup: li}\n", "duty: []\n")
+    (ws / "site.yaml").write_text(nobody, encoding="utf-8")
     assert record(ws).exit_code == 0
     result = launch(ws, "release", "notice", "1", "--kind", "before")
     assert result.exit_code == 2 and "notice refused" in result.output
+
+
+def test_the_readme_tour_of_releases_works_on_the_demo(tmp_path: Path) -> None:
+    import shlex
+
+    from launchpad.demo import build_demo
+
+    root = build_demo(tmp_path / "demo")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    lines = [line.split("  #")[0].strip() for line in readme.splitlines()
+             if line.startswith(("launchpad issue add", "launchpad run environment-readiness --env test",
+                                 "launchpad release ", "launchpad handover"))]
+    assert sum(line.startswith("launchpad release ") for line in lines) >= 5
+    for line in lines:
+        result = launch(root, *shlex.split(line)[1:])
+        expected = 1 if line.startswith("launchpad run") else 0  # the demo's readiness run is partial
+        assert result.exit_code == expected, f"{line}: {result.output}"
+    shown = release_row(root)
+    assert (shown["status"], shown["approved_by"], shown["fixes"]) == ("approved", "王强", [1])
