@@ -18,7 +18,7 @@ from typing import Any
 from launchpad.errors import LaunchpadError, UsageError
 from launchpad.release.window import PlannedWindow
 from launchpad.site import Site
-from launchpad.sitetime import to_stamp, utc_now
+from launchpad.sitetime import local_moment, to_stamp, utc_now
 from launchpad.store import Store
 
 STATUSES = ("planned", "approved", "in_progress", "released", "rolled_back", "cancelled")
@@ -80,10 +80,10 @@ class Release:
         return cls(**values, fixes=tuple(json.loads(row["fixes"] or "[]")))
 
     def start(self, site: Site) -> datetime:
-        return datetime.fromisoformat(self.window_start).astimezone(site.tz)
+        return local_moment(self.window_start, site.tz)
 
     def end(self, site: Site) -> datetime:
-        return datetime.fromisoformat(self.window_end).astimezone(site.tz)
+        return local_moment(self.window_end, site.tz)
 
     def window_text(self, site: Site) -> str:
         return PlannedWindow(self.window_name, self.start(site), self.end(site)).text()
