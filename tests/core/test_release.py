@@ -325,6 +325,11 @@ def test_the_daily_report_lists_the_days_releases_with_their_result(ws: Path, tm
     assert "v9\\\\" not in tomorrow.output and "<@all>" not in tomorrow.output and "v9＜@all＞" in tomorrow.output
     assert "planned" in tomorrow.output
 
+    text = launch(ws, "report", "daily", "--date", "2026-12-08", "--format", "text")
+    assert "· 今日及今晚发布（1）" in text.output and "1) v9<@all> 2026-12-08 19:00–20:00 计划中" in text.output
+    html = launch(ws, "report", "daily", "--date", "2026-12-08", "--format", "html")
+    assert '<li class="release-planned">v9&lt;@all&gt; 2026-12-08 19:00–20:00 计划中' in html.output
+
     out = tmp_path / "日报.xlsx"
     assert launch(ws, "report", "daily", "--date", "2026-12-07", "--format", "xlsx", "--out", str(out)).exit_code == 0
     summary = {row[0].value: row[1].value for row in load_workbook(out).worksheets[0].iter_rows()}
