@@ -24,7 +24,7 @@ from launchpad.golive.progress import ItemProgress, Progress, owner_name
 from launchpad.session import Session
 from screens.base import LaunchpadScreen
 from screens.dialogs.base import BaseDialog
-from screens.i18n import said, t
+from screens.support.i18n import said, t
 from screens.widgets.tables import fill_table
 
 # Blocked and open items lead: they are what the person came to see.
@@ -219,7 +219,7 @@ def read_progress(session: Session) -> Progress:
     audited, as there."""
     from launchpad.golive.checklist import load_checklist
     from launchpad.golive.progress import evaluate, record_changes
-    from launchpad.playbook import list_playbooks
+    from launchpad.run.playbook import list_playbooks
 
     workspace = session.workspace
     names = {path.stem for path in list_playbooks(workspace.root)}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def _open(session: Session) -> tuple[Any, Any, Any]:
     from launchpad.golive.checklist import load_checklist
-    from launchpad.playbook import list_playbooks
+    from launchpad.run.playbook import list_playbooks
 
     workspace = session.workspace
     names = {path.stem for path in list_playbooks(workspace.root)}

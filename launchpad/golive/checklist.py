@@ -30,8 +30,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from launchpad.errors import InvalidInput, Problem, UsageError
-from launchpad.site import Name, Site
-from launchpad.yamlsource import Document, read_yaml, validate
+from launchpad.workspace.site import Name, Site
+from launchpad.workspace.yamlsource import Document, read_yaml, validate
 
 CHECKLIST_FILE = "golive.yaml"
 Status = Literal["todo", "in_progress", "done", "blocked", "not_applicable"]

@@ -18,8 +18,8 @@ from launchpad.golive.checklist import Checklist, Item
 from launchpad.golive.proofs import Finding, find_proof
 from launchpad.phrases import Lang, Phrase, phrase, render
 from launchpad.safetext import one_line
-from launchpad.site import Site
-from launchpad.store import Store
+from launchpad.store.db import Store
+from launchpad.workspace.site import Site
 
 State = Literal["done", "open", "blocked", "not_applicable"]
 

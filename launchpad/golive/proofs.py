@@ -19,7 +19,7 @@ from typing import Any
 from launchpad.golive.checklist import BackupProof, Checklist, Item, PlaybookProof, SignOffProof
 from launchpad.phrases import Phrase, phrase, status_word
 from launchpad.steps.gate import parse_age
-from launchpad.store import Store, as_shown
+from launchpad.store.db import Store, as_shown
 
 SIGNED = "golive_signed"
 # A run still going proves nothing yet and disproves nothing either: the newest finished one decides.

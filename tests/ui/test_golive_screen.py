@@ -13,7 +13,7 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from launchpad.golive.checklist import CHECKLIST_FILE
-from launchpad.store import Store
+from launchpad.store.db import Store
 from screens.app import LaunchpadApp
 from screens.golive import GoliveScreen, GoliveSignDialog
 from tests.ui.conftest import FIXED_NOW, UI_SITE
