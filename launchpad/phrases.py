@@ -402,6 +402,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "golive.days_late": ("{days} day(s) late", "逾期 {days} 天"),
     "golive.waiting_on": ("waiting on {items}", "等待 {items}"),
     "golive.exported": ("wrote {path}", "已写入 {path}"),
+    "golive.marked": ("{item}: now {status}", "{item}：已标记为{status}"),
+    "golive.status.blocked": ("blocked", "受阻"),
+    "golive.status.todo": ("to do", "待办"),
+    "golive.status.in_progress": ("in progress", "进行中"),
+    "golive.status.not_applicable": ("not applicable", "不适用"),
 }
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}

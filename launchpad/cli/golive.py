@@ -1,5 +1,6 @@
 """`launchpad golive`: how far the site is from go-live, from the checklist in `golive.yaml`,
-`launchpad golive sign ITEM`: a named person signs off an item proved by a sign-off, and
+`launchpad golive sign ITEM`: a named person signs off an item proved by a sign-off,
+`launchpad golive mark ITEM STATUS`: an item blocked (with the reason) or open again, and
 `launchpad golive export`: the checklist as a workbook for the client's project office."""
 
 from __future__ import annotations
@@ -85,6 +86,27 @@ def sign(session: Session, item_id: str, by: str, note: str) -> None:
     _, checklist, store = _open(session)
     sign_item(store, session.actor, checklist, item_id, by, note)
     click.echo(f"{item_id}: signed off by {by.strip()} for {checklist.version}")
+
+
+@golive.command("mark")
+@click.argument("item_id", metavar="ITEM")
+@click.argument("status", type=click.Choice(["blocked", "todo", "in_progress", "not_applicable"]))
+@click.option("--reason", default="", help="Why (needed for blocked and not_applicable).")
+@pass_session
+def mark(session: Session, item_id: str, status: str, reason: str) -> None:
+    """Mark ITEM blocked (with --reason), not applicable, in progress or open again (todo).
+    Only that item's status and reason lines of golive.yaml change; the mark is audited."""
+    from launchpad.golive.marking import MARKS, mark_item
+    from launchpad.phrases import phrase, render
+    from launchpad.run.playbook import list_playbooks
+
+    workspace = session.workspace
+    names = {path.stem for path in list_playbooks(workspace.root)}
+    wanted = next(m for m in MARKS if m == status)  # click already refused any other
+    item = mark_item(workspace.root, workspace.site, names, session.store(), session.actor,
+                     item_id, wanted, reason)
+    said = phrase("golive.marked", item=item.id, status=phrase(f"golive.status.{item.status}"))
+    click.echo(render(said, workspace.site.site.language))
 
 
 @golive.command("export")
