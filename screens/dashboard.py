@@ -150,7 +150,7 @@ class DashboardScreen(LaunchpadScreen):
     def read_golive(self) -> None:
         """The checklist's states as `launchpad golive` and the checklist screen compute them
         (their `read_progress`); no checklist, or one with mistakes, is said, never raised."""
-        from screens.golive import read_progress
+        from launchpad.golive.progress import read_progress
 
         session = self.launchpad.session
         if session is None:

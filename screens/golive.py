@@ -24,7 +24,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 
 from launchpad.golive.checklist import Checklist, Item, SignOffProof
 from launchpad.golive.marking import Mark
-from launchpad.golive.progress import ItemProgress, Progress, owner_name
+from launchpad.golive.progress import ItemProgress, Progress, owner_name, read_progress
 from launchpad.session import Session
 from screens.base import LaunchpadScreen
 from screens.dialogs.base import BaseDialog
@@ -199,12 +199,9 @@ class GoliveScreen(LaunchpadScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="golive-mark")
     def mark(self, item_id: str, status: Mark, reason: str) -> None:
         from launchpad.golive.marking import mark_item
-        from launchpad.run.playbook import list_playbooks
 
         session = self.session
-        workspace = session.workspace
-        names = {path.stem for path in list_playbooks(workspace.root)}
-        mark_item(workspace.root, workspace.site, names, session.store(), session.actor, item_id, status, reason)
+        mark_item(session, item_id, status, reason)
         self.app.call_from_thread(self.notify, t(f"gl.marked_{status}", item=item_id))
         self.post_message(ChecklistRead(read_progress(session)))
 
@@ -268,22 +265,6 @@ class GoliveSignDialog(BaseDialog[tuple[str, str] | None]):
         else:
             self.dismiss((by, note))
 
-
-def read_progress(session: Session) -> Progress:
-    """The checklist's states now, as `launchpad golive` computes them; a change first seen is
-    audited, as there."""
-    from launchpad.golive.checklist import load_checklist
-    from launchpad.golive.progress import evaluate, record_changes
-    from launchpad.run.playbook import list_playbooks
-
-    workspace = session.workspace
-    names = {path.stem for path in list_playbooks(workspace.root)}
-    checklist = load_checklist(workspace.root, workspace.site, names)
-    store = session.store()
-    progress = evaluate(checklist, workspace.site, store, workspace.backups_dir,
-                        today=session.today(), now=session.now())
-    record_changes(store, session.actor, progress)
-    return progress
 
 
 def ordered(progress: Progress) -> list[ItemProgress]:

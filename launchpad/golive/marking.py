@@ -14,24 +14,28 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from launchpad.errors import InvalidInput, UsageError
 from launchpad.golive.checklist import CHECKLIST_FILE, Checklist, Item, checklist_problems
-from launchpad.store.db import Store
 from launchpad.workspace.site import Site
 from launchpad.workspace.yamlsource import Document, SourceMap, load_yaml, read_yaml, validate
+
+if TYPE_CHECKING:
+    from launchpad.session import Session
 
 MARKED = "golive_marked"
 Mark = Literal["blocked", "todo", "in_progress", "not_applicable"]
 MARKS: tuple[Mark, ...] = ("blocked", "todo", "in_progress", "not_applicable")
 
 
-def mark_item(root: Path, site: Site, playbook_names: set[str], store: Store, actor: str,
-              item_id: str, status: Mark, reason: str = "") -> Item:
+def mark_item(session: Session, item_id: str, status: Mark, reason: str = "") -> Item:
     """Give item `item_id` the status `status` (blocked and not applicable need a reason) and
     return it as it now reads. Refused (UsageError) and nothing written: an unknown item, a
     missing reason, a status the item already has with the same reason."""
+    from launchpad.golive.progress import playbook_names
+
+    root, site = session.workspace.root, session.workspace.site
     path = root / CHECKLIST_FILE
     text = path.read_text(encoding="utf-8")
     document = read_yaml(path, CHECKLIST_FILE)
@@ -44,10 +48,11 @@ def mark_item(root: Path, site: Site, playbook_names: set[str], store: Store, ac
     if item.status == status and item.reason == reason:
         raise UsageError(f"{item_id} is already {status}" + (f": {reason}" if reason else ""))
     edited = _edit(text, document, index, status, reason)
-    changed = _checked(edited, site, playbook_names)
+    changed = _checked(edited, site, playbook_names(root))
     _replace(path, edited)
-    store.audit(actor, MARKED, item_id, {"from": item.status, "to": status, "reason": reason,
-                                         "version": checklist.version, "title": item.title})
+    session.store().audit(session.actor, MARKED, item_id,
+                          {"from": item.status, "to": status, "reason": reason, "old_reason": item.reason,
+                           "version": checklist.version, "title": item.title})
     return changed.items[index]
 
 
