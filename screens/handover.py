@@ -21,7 +21,7 @@ from textual.widgets import Static
 from launchpad.handover.collect import Handover
 from launchpad.session import Session
 from screens.base import LaunchpadScreen
-from screens.i18n import current_language, t
+from screens.support.i18n import current_language, t
 
 
 class HandoverRead(Message):

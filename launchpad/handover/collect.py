@@ -18,7 +18,7 @@ from launchpad.phrases import Phrase, phrase, render
 
 if TYPE_CHECKING:
     from launchpad.session import Session
-    from launchpad.store import Store
+    from launchpad.store.db import Store
 
 SECTIONS = ("runs", "pending", "releases", "issues", "backups", "golive")
 URGENT = ("P0", "P1")
@@ -67,7 +67,7 @@ def collect_handover(session: Session, lang: str | None = None) -> Handover:
 
 def _runs(session: Session, store: Store) -> list[Entry]:
     from launchpad.sitetime import local_text
-    from launchpad.store import as_shown
+    from launchpad.store.db import as_shown
 
     rows = [as_shown(row) for row in store.read(
         "SELECT * FROM runs WHERE status IN ('running', 'interrupted') ORDER BY id", [])]
@@ -140,7 +140,7 @@ def _golive(session: Session, store: Store, now: datetime) -> tuple[list[Entry],
     """Go-live items waiting for a sign-off, and late items; none without golive.yaml."""
     from launchpad.golive.checklist import CHECKLIST_FILE, SignOffProof, load_checklist
     from launchpad.golive.progress import evaluate, owner_name
-    from launchpad.playbook import list_playbooks
+    from launchpad.run.playbook import list_playbooks
 
     root = session.workspace.root
     if not (root / CHECKLIST_FILE).is_file():

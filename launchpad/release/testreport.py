@@ -22,11 +22,11 @@ from jinja2 import Environment, PackageLoader
 from launchpad.errors import UsageError
 from launchpad.phrases import Phrase, phrase, render
 from launchpad.release.record import Release
-from launchpad.runreport import collect_run, run_helpers
+from launchpad.report.run import collect_run, run_helpers
 from launchpad.safetext import block_for_format, for_format, formula_like, spreadsheet
-from launchpad.site import Site
+from launchpad.workspace.site import Site
 from launchpad.sitetime import utc_now
-from launchpad.store import Store, as_shown
+from launchpad.store.db import Store, as_shown
 
 REPORT_FORMATS = ("markdown", "html", "xlsx")
 SUFFIX = {"markdown": "md", "html": "html", "xlsx": "xlsx"}

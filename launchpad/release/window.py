@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from launchpad.errors import UsageError
-from launchpad.site import Site
+from launchpad.workspace.site import Site
 
 _MOMENT = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})[ T](\d{1,2}:\d{2})\s*$")
 _CLOCK = re.compile(r"^\s*(\d{1,2}:\d{2})\s*$")

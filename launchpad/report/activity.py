@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from launchpad.phrases import Said, loads
 from launchpad.sitetime import local_text
-from launchpad.store import Store
+from launchpad.store.db import Store
 
 CHECK_KINDS = ("http", "shell")
 MAX_RUNS = 200  # a day; more would be a script in a loop, not a go-live

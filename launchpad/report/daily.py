@@ -15,15 +15,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from launchpad.audit import audit_head
 from launchpad.issues.model import RESOLVED_STATUSES, SEVERITIES
 from launchpad.issues.query import OPEN_SQL
 from launchpad.report.activity import BackupLine, CheckLine, RunLine, backups_on, checks_on, runs_on
 from launchpad.report.golive_section import GoliveSection, golive_section
 from launchpad.report.release_section import ReleaseLine, releases_on
-from launchpad.site import Site
 from launchpad.sitetime import day_bounds, local_text
-from launchpad.store import Store
+from launchpad.store.audit import audit_head
+from launchpad.store.db import Store
+from launchpad.workspace.site import Site
 
 LISTED = 50  # per section in the chat message; more would bury the overdue ones
 # The unary + keeps SQLite from choosing the status index (most rows are resolved) over the

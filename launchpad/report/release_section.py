@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from launchpad.release.record import releases_between
-from launchpad.site import Site
+from launchpad.workspace.site import Site
 from launchpad.sitetime import day_bounds
-from launchpad.store import Store
+from launchpad.store.db import Store
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pydantic import Field
 
 from launchpad.phrases import phrase
 from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
-from launchpad.templating import render
+from launchpad.run.templating import render
 
 _PASSES = ("approved", "in_progress")
 

@@ -20,8 +20,8 @@ from click.testing import CliRunner
 
 from launchpad.cli import main
 from launchpad.report.daily import collect_daily
-from launchpad.store import Store
-from launchpad.workspace import load_workspace
+from launchpad.store.db import Store
+from launchpad.workspace.folder import load_workspace
 from tests.workspaces import write_workspace
 
 # 2026-12-07 is a Monday; the client allows changes on weekdays after 18:30.
