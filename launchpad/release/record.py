@@ -17,9 +17,9 @@ from typing import Any
 
 from launchpad.errors import LaunchpadError, UsageError
 from launchpad.release.window import PlannedWindow
-from launchpad.workspace.site import Site
 from launchpad.sitetime import local_moment, to_stamp, utc_now
 from launchpad.store.db import Store
+from launchpad.workspace.site import Site
 
 STATUSES = ("planned", "approved", "in_progress", "released", "rolled_back", "cancelled")
 FINISHED = ("released", "rolled_back", "cancelled")

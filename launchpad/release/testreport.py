@@ -24,9 +24,9 @@ from launchpad.phrases import Phrase, phrase, render
 from launchpad.release.record import Release
 from launchpad.report.run import collect_run, run_helpers
 from launchpad.safetext import block_for_format, for_format, formula_like, spreadsheet
-from launchpad.workspace.site import Site
 from launchpad.sitetime import utc_now
 from launchpad.store.db import Store, as_shown
+from launchpad.workspace.site import Site
 
 REPORT_FORMATS = ("markdown", "html", "xlsx")
 SUFFIX = {"markdown": "md", "html": "html", "xlsx": "xlsx"}

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from launchpad.release.record import releases_between
-from launchpad.workspace.site import Site
 from launchpad.sitetime import day_bounds
 from launchpad.store.db import Store
+from launchpad.workspace.site import Site
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from typing import Literal
 from pydantic import Field
 
 from launchpad.phrases import phrase
-from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
 from launchpad.run.templating import render
+from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
 
 _PASSES = ("approved", "in_progress")
 
