@@ -102,7 +102,8 @@ def write_report(session: Session, release_id: int, run_id: int, fmt: str, lang:
         release, run_id, fmt, lang)
     if out is None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    _write_whole(path, lambda partial: write_test_report(store, session.site, release, run_id, fmt, lang, partial))
+    _write_whole(path, lambda partial: write_test_report(store, session.site, release, run_id, fmt, lang, partial,
+                                                        session.workspace.root))
     return attach_report(store, session.actor, release_id, run_id, fmt, path)
 
 

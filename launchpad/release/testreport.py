@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
-
-from jinja2 import Environment, PackageLoader
 
 from launchpad.errors import UsageError
 from launchpad.phrases import Phrase, phrase, render
 from launchpad.release.record import Release
+from launchpad.report.render import render_template
 from launchpad.report.run import collect_run, run_helpers
-from launchpad.safetext import block_for_format, for_format, formula_like, spreadsheet
+from launchpad.safetext import formula_like, spreadsheet
 from launchpad.sitetime import utc_now
 from launchpad.store.db import Store, as_shown
 from launchpad.workspace.site import Site
@@ -41,10 +39,6 @@ class Attachment:
     format: str
     path: Path
     sha256: str
-
-
-class _Block(str):
-    """A value already made inert as a block of several lines (kept as lines by `finalize`)."""
 
 
 def words(lang: str) -> dict[str, str]:
@@ -85,33 +79,23 @@ def fixed_issues(store: Store, release: Release) -> list[dict[str, Any]]:
                       list(release.fixes))
 
 
-@cache
-def _templates(suffix: str) -> Environment:
-    text, block = for_format(suffix), block_for_format(suffix)
-    environment = Environment(
-        loader=PackageLoader("launchpad.release", "templates"),
-        autoescape=suffix == "html", trim_blocks=True, lstrip_blocks=True,
-        finalize=lambda value: value if isinstance(value, _Block) else text(value) if isinstance(value, str) else value,
-    )
-    environment.filters["block"] = lambda value: _Block(block(value)) if isinstance(value, str) else value
-    return environment
-
-
-def render_test_report(store: Store, site: Site, release: Release, run_id: int, fmt: str, lang: str) -> str:
-    """The report as Markdown or HTML text."""
+def render_test_report(store: Store, site: Site, release: Release, run_id: int, fmt: str, lang: str,
+                       workspace_root: Path | None = None) -> str:
+    """The report as Markdown or HTML text; a workspace's `templates/release_test_report.FMT.j2`
+    replaces the bundled one, as for every report."""
     report = test_run(store, site, run_id)
     suffix = SUFFIX[fmt]
-    return _templates(suffix).get_template(f"release_test_report.{suffix}.j2").render(
-        r=report, rel=release, w=words(lang), lang=lang, window=release.window_text(site),
-        release_status=release_status(release.status, lang), verdict=verdict(report["run"], lang),
-        fixes=fixed_issues(store, release), **run_helpers(lang, site.site.timezone))
+    context = {"r": report, "rel": release, "w": words(lang), "lang": lang, "window": release.window_text(site),
+               "release_status": release_status(release.status, lang), "verdict": verdict(report["run"], lang),
+               "fixes": fixed_issues(store, release), **run_helpers(lang, site.site.timezone)}
+    return render_template(f"release_test_report.{suffix}.j2", context, lang, workspace_root, clean_every_value=True)
 
 
 def write_test_report(store: Store, site: Site, release: Release, run_id: int, fmt: str, lang: str,
-                      path: Path) -> Path:
+                      path: Path, workspace_root: Path | None = None) -> Path:
     if fmt == "xlsx":
         return _write_xlsx(store, site, release, run_id, lang, path)
-    path.write_text(render_test_report(store, site, release, run_id, fmt, lang), encoding="utf-8")
+    path.write_text(render_test_report(store, site, release, run_id, fmt, lang, workspace_root), encoding="utf-8")
     return path
 
 

@@ -63,10 +63,17 @@ def _environment(workspace_templates: Path | None, fmt: str = "txt",
     )
     if clean_every_value:
         clean = for_format(fmt)
-        environment.finalize = lambda value: clean(value) if isinstance(value, str) else value
+        # A value already cleaned as a block keeps its lines (a release's changes, its rollback plan).
+        environment.finalize = lambda value: clean(value) if isinstance(value, str) and not isinstance(
+            value, CleanBlock) else value
     environment.filters["text"] = _text_only(for_format(fmt))
-    environment.filters["block"] = _text_only(block_for_format(fmt))
+    block = block_for_format(fmt)
+    environment.filters["block"] = lambda value: CleanBlock(block(value)) if isinstance(value, str) else value
     return environment
+
+
+class CleanBlock(str):
+    """Text of several lines already made inert by the `block` filter for the template's format."""
 
 
 def _text_only(clean: Callable[[str], str]) -> Callable[[Any], Any]:

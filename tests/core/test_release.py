@@ -433,3 +433,14 @@ def test_the_readme_tour_of_releases_works_on_the_demo(tmp_path: Path) -> None:
         assert result.exit_code == expected, f"{line}: {result.output}"
     shown = release_row(root)
     assert (shown["status"], shown["approved_by"], shown["fixes"]) == ("approved", "王强", [1])
+
+
+def test_a_workspace_template_replaces_the_bundled_test_report(ws: Path) -> None:
+    assert record(ws, changes="第一行\n第二行").exit_code == 0
+    (ws / "templates").mkdir()
+    (ws / "templates" / "release_test_report.md.j2").write_text(
+        "# 项目代号 XM-7 {{ rel.version }}\n{{ rel.changes | block }}\n{{ verdict }}\n", encoding="utf-8")
+    run_id = accepted_run(ws)
+    assert launch(ws, "release", "report", "1", "--run", str(run_id)).exit_code == 0
+    text = Path(release_row(ws)["reports"][0]["path"]).read_text(encoding="utf-8")
+    assert text.startswith("# 项目代号 XM-7 v2.3.1\n第一行\n第二行\n测试通过")
