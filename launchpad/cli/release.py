@@ -180,6 +180,9 @@ def release_status(session: Session, release_id: int, status: str, note: str) ->
 
     made, marked = set_status(session, release_id, _STATUS_NAMES[status], note)
     click.echo(f"release {made.id} is now {status}")
+    notice = {"released": "done", "rolled-back": "rolled-back"}.get(status)
+    if notice is not None:
+        click.echo(f"  tell the client's group: launchpad release notice {made.id} --kind {notice} --send")
     for issue in marked:
         said = "fixed" if issue.result == "fixed" else f"fixed in {made.version} noted ({issue.why})"
         click.echo(f"  issue #{issue.issue_id}: {said}")

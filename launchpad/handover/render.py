@@ -23,7 +23,8 @@ def render_handover(handover: Handover, fmt: str, lang: str) -> str:
     for name in SECTIONS:
         entries = handover.sections.get(name, [])
         title = render(phrase(f"handover.{name}"), lang)
-        lines.append(f"## {title} ({len(entries)})" if fmt == "markdown" else f"{title} ({len(entries)})")
+        count = f"（{len(entries)}）" if lang == "zh" else f" ({len(entries)})"
+        lines.append(f"## {title}{count}" if fmt == "markdown" else f"{title}{count}")
         if fmt == "markdown":
             lines.append("")
         for entry in entries:

@@ -134,10 +134,10 @@ def test_the_command_prints_text_markdown_and_json(session: Session) -> None:
     populate(session)
     root = session.workspace.root
     code, text = launch(root, "handover")
-    assert code == 0 and "未解决的 P0/P1 问题 (2)" in text
+    assert code == 0 and "未解决的 P0/P1 问题（2）" in text
     code, markdown = launch(root, "handover", "--format", "md")
     assert code == 0 and markdown.startswith("# 政务平台 交接")
-    assert "## 未解决的 P0/P1 问题 (2)" in markdown
+    assert "## 未解决的 P0/P1 问题（2）" in markdown
     # An issue title cannot link, mention or open a section of its own.
     assert "<@all>" not in markdown and "](http://evil)" not in markdown.replace("\\](http://evil)", "")
     assert not any(line.startswith("# 现场点验") for line in markdown.splitlines())

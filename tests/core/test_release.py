@@ -226,6 +226,7 @@ def test_a_release_starts_only_after_its_reviewer_approved_a_report_left_as_writ
     assert launch(ws, "release", "status", "1", "in-progress").exit_code == 0
     released = launch(ws, "release", "status", "1", "released")
     assert released.exit_code == 0 and "issue #1: fixed" in released.output
+    assert "launchpad release notice 1 --kind done --send" in released.output
 
     shown = release_row(ws)
     assert (shown["status"], shown["approved_by"]) == ("released", "王强")
