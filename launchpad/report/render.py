@@ -194,6 +194,8 @@ def people_text(report: DailyReport, text: Callable[[str], str]) -> DailyReport:
         runs=[replace(run, title=text(run.title), operator=text(run.operator),
                       failures=tuple(text(failure) for failure in run.failures)) for run in report.runs],
         checks=[replace(check, title=text(check.title)) for check in report.checks],
+        monitoring=[replace(line, checks=tuple(replace(check, title=text(check.title)) for check in line.checks))
+                    for line in report.monitoring],
         plan=[text(item) for item in report.plan],
         golive=None if report.golive is None else replace(
             report.golive, version=text(report.golive.version),
