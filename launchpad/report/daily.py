@@ -19,6 +19,7 @@ from launchpad.issues.model import RESOLVED_STATUSES, SEVERITIES
 from launchpad.issues.query import OPEN_SQL
 from launchpad.report.activity import BackupLine, CheckLine, RunLine, backups_on, checks_on, runs_on
 from launchpad.report.golive_section import GoliveSection, golive_section
+from launchpad.report.monitoring import MONITORING_PLAYBOOK, MonitoringLine, monitoring_status
 from launchpad.report.release_section import ReleaseLine, releases_on
 from launchpad.sitetime import day_bounds, local_text
 from launchpad.store.audit import audit_head
@@ -89,6 +90,8 @@ class DailyReport:
     golive: GoliveSection | None = None
     # Today's and tonight's releases with where each stands.
     releases: list[ReleaseLine] = field(default_factory=list)
+    # 系统与接口检查 opens with the newest daily-monitoring run of each environment.
+    monitoring: list[MonitoringLine] = field(default_factory=list)
 
     def unlisted(self, section: str) -> int:
         """How many of a section's issues the chat message leaves out."""
@@ -131,7 +134,9 @@ def collect_daily(store: Store, site: Site, day: date, plan: list[str] | None = 
         resolved_today=lines(_RESOLVED_TODAY, [start, end], "severity ASC, resolved_at ASC"),
         overdue=lines(f"status IN {OPEN_SQL} AND due < ?", [today], "severity ASC, due ASC, id ASC"),
         still_open=lines(f"status IN {OPEN_SQL} AND (due IS NULL OR due >= ?)", [today], _SEVERITY_ORDER),
-        runs=runs, checks=checks_on(store, runs, zone),
+        # A monitoring run's checks are listed under it, not again among the day's other checks.
+        runs=runs, checks=checks_on(store, [run for run in runs if run.playbook != MONITORING_PLAYBOOK], zone),
+        monitoring=monitoring_status(store, site, day),
         plan=plan if plan is not None else read_plan(workspace_root, day),
         due_tomorrow=lines(f"status IN {OPEN_SQL} AND due = ?", [tomorrow], _SEVERITY_ORDER),
         audit_head=audit_head(store),

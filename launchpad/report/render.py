@@ -215,6 +215,8 @@ def people_text(report: DailyReport, text: Callable[[str], str]) -> DailyReport:
         runs=[replace(run, title=text(run.title), operator=text(run.operator),
                       failures=tuple(text(failure) for failure in run.failures)) for run in report.runs],
         checks=[replace(check, title=text(check.title)) for check in report.checks],
+        monitoring=[replace(line, checks=tuple(replace(check, title=text(check.title)) for check in line.checks))
+                    for line in report.monitoring],
         plan=[text(item) for item in report.plan],
         releases=[replace(line, version=text(line.version), owner=text(line.owner), approved_by=each(line.approved_by),
                           fixes=tuple(replace(issue, title=each(issue.title)) for issue in line.fixes))
