@@ -19,6 +19,7 @@ from launchpad.errors import Problem
 from launchpad.playbook import LoadedPlaybook, Playbook
 from launchpad.site import Contact, Site
 from launchpad.steps.base import StepSpec
+from launchpad.steps.hostvalues import HOST_STAND_IN
 from launchpad.templating import UndefinedName, check_syntax, first_undefined
 from launchpad.variables import template_values
 
@@ -87,6 +88,7 @@ def check_values(site: Site, env_name: str, playbook: Playbook) -> dict[str, Any
     values = template_values(site, env_name, variables, 0, "launchpad check", site.now)
     stand_in = {field: f"<{field}>" for field in Contact.model_fields}
     values["duty"] = {"primary": stand_in, "backup": stand_in}
+    values["host"] = HOST_STAND_IN  # steps that run per host may name the host they run on
     return values
 
 

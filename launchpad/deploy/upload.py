@@ -1,0 +1,156 @@
+"""One artifact to one host, whole and checked, or not at all.
+
+The host is asked first for the sha256 of the file already at the destination: the same sum
+means the release is there already (a re-run, a host deployed by hand), and nothing is sent.
+Otherwise one command receives the bytes on its stdin (`Transport.feed`: streamed over the
+connection the run already holds, no round trip per chunk, no SFTP subsystem needed), writes
+them to a private temporary name beside the destination, computes their sha256 on the host,
+and renames the file into place only when that sum is the expected one. A mismatch, a full
+disk or a broken connection leaves no partial file: the shell's exit trap removes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+import shlex
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from launchpad.errors import LaunchpadError, RemoteError
+from launchpad.remote.base import Readable, Transport
+
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# The exit code by which the receiving command says the bytes that arrived are not the artifact.
+MISMATCH_EXIT = 97
+MISMATCH_MARK = "launchpad-sha256-mismatch"
+READ_SIZE = 1024 * 1024
+
+Progress = Callable[[int, int], None]  # (bytes sent, total), from the sending thread
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A local file and the sha256 every copy of it must have."""
+
+    path: Path
+    size: int
+    sha256: str
+
+
+def artifact_at(path: Path, sha256: str | None = None) -> Artifact:
+    """The artifact at `path`; its sum is `sha256` when the build published one (the host then
+    checks the bytes against the build's word, catching a corrupted local copy too), else
+    computed here once for every host."""
+    try:
+        size = path.stat().st_size
+        if sha256 is None:
+            with path.open("rb") as source:
+                sha256 = hashlib.file_digest(source, "sha256").hexdigest()
+    except OSError as exc:
+        raise LaunchpadError(f"cannot read the artifact {path}: {exc.strerror or exc}",
+                             hint="check the path (relative paths are relative to the workspace)") from None
+    return Artifact(path, size, sha256.lower())
+
+
+@dataclass(frozen=True)
+class Delivery:
+    host: str
+    state: Literal["sent", "already_there"]
+    seconds: float
+    bytes_sent: int
+
+
+class ChecksumMismatch(RemoteError):
+    """The bytes written on the host are not the artifact; nothing was left there."""
+
+
+def remote_sha256(transport: Transport, path: str, *, timeout: float = 30.0) -> str | None:
+    """The sha256 of the file at `path` on the host, or None when there is none."""
+    result = transport.run(f"sha256sum -- {shlex.quote(path)} 2>/dev/null", timeout=timeout)
+    found = result.text().split(" ", 1)[0].strip()
+    return found if result.ok and SHA256.match(found) else None
+
+
+def deliver(
+    transport: Transport,
+    artifact: Artifact,
+    destination: str,
+    *,
+    mode: int = 0o644,
+    timeout: float = 3600.0,
+    on_progress: Progress | None = None,
+    source: Readable | None = None,
+) -> Delivery:
+    """Put `artifact` at `destination` on the host unless it is there already. `source`
+    replaces the artifact's file as what is sent (tests corrupt bytes in transit with it)."""
+    started = time.monotonic()
+    host = transport.host.name
+    if remote_sha256(transport, destination) == artifact.sha256:
+        return Delivery(host, "already_there", time.monotonic() - started, 0)
+    counter = _Counting(source, artifact, on_progress)
+    try:
+        result = transport.feed(_receive_command(artifact.sha256, destination, mode), counter, timeout=timeout)
+    finally:
+        counter.close()
+    if result.exit_code == MISMATCH_EXIT and MISMATCH_MARK in result.text("stderr"):
+        found = result.text("stderr").split(MISMATCH_MARK, 1)[1].split()[:1] or ["?"]
+        raise ChecksumMismatch(
+            host,
+            f"the file written to {destination} has sha256 {found[0][:12]}…, expected "
+            f"{artifact.sha256[:12]}…; it was removed",
+            hint="check the artifact (and the sha256 published with it), then upload again",
+        )
+    if not result.ok:
+        reason = result.text("stderr").strip().splitlines()[-1:] or [f"exit code {result.exit_code}"]
+        raise RemoteError(host, f"cannot write {destination}: {reason[0][:300]}",
+                          hint="check that the user may write there and that the disk has room")
+    return Delivery(host, "sent", time.monotonic() - started, counter.sent)
+
+
+def _receive_command(sha256: str, destination: str, mode: int) -> str:
+    """A POSIX shell command that takes the artifact on stdin and installs it only when its
+    sum on the host is `sha256`. Private while partial (umask 077), given its mode before it is
+    renamed into place, removed by the exit trap on any failure or hang-up."""
+    directory, name = posixpath.split(destination)
+    directory = directory or "."
+    tmp = posixpath.join(directory, f".{name}.launchpad-upload")
+    q = shlex.quote
+    return (
+        f"umask 077 && mkdir -p -- {q(directory)} && tmp={q(tmp)}.$$ && "
+        "trap 'rm -f -- \"$tmp\"' EXIT HUP INT TERM && "
+        'cat > "$tmp" && sum=$(sha256sum -- "$tmp") && sum=${sum%% *} && '
+        f'if [ "$sum" != {q(sha256)} ]; then echo "{MISMATCH_MARK} $sum" >&2; exit {MISMATCH_EXIT}; fi && '
+        f'chmod {mode:o} "$tmp" && mv -f -- "$tmp" {q(destination)}'
+    )
+
+
+class _Counting:
+    """The artifact's bytes as `feed` reads them, counted for progress."""
+
+    def __init__(self, source: Readable | None, artifact: Artifact, on_progress: Progress | None) -> None:
+        self._own = source is None
+        self._source: Readable = artifact.path.open("rb") if source is None else source
+        self._total = artifact.size
+        self._on_progress = on_progress
+        self._lock = threading.Lock()
+        self.sent = 0
+
+    def read(self, size: int = -1, /) -> bytes:
+        chunk = self._source.read(READ_SIZE if size < 0 else size)
+        with self._lock:
+            self.sent += len(chunk)
+        if self._on_progress is not None and chunk:
+            self._on_progress(self.sent, self._total)
+        return chunk
+
+    def close(self) -> None:
+        if self._own:
+            close = getattr(self._source, "close", None)
+            if close is not None:
+                close()
