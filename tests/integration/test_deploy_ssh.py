@@ -353,3 +353,72 @@ def test_wait_times_out_with_the_last_answer(workspace: Path, tmp_path: Path, we
     with Store.open(workspace / ".launchpad" / "launchpad.db") as store:
         step = next(s for s in store.step_rows(result.run_id) if s["step_id"] == "up")
     assert "still failing after" in step["summary"] and "status 503, expected 200" in step["summary"]
+
+
+# -- verifying after the release ----------------------------------------------------------
+
+VERIFY = """\
+    name: verify
+    title: 发布后验证
+    vars:
+      root: {{default: "{root}"}}
+      version: {{default: '2.0'}}
+    phases:
+      - id: verify
+        name: 验证
+        steps:
+          - id: login
+            name: 登录页显示新版本
+            kind: http
+            url: "{{{{ env.urls.login }}}}"
+            extract: {{pattern: '版本 v([0-9.]+)', label: version, expect: "{{{{ vars.version }}}}"}}
+          - id: log
+            name: 应用日志无新错误
+            kind: log_scan
+            hosts: app
+            path: "{{{{ vars.root }}}}/{{{{ host.name }}}}/logs/*.log"
+"""
+
+
+def test_verify_reads_the_version_and_scans_the_log_since_the_run_began(
+    workspace: Path, tmp_path: Path, web_app: RestartingApp, ssh_hosts: list[SshdHost]
+) -> None:
+    from datetime import datetime, timedelta
+
+    (workspace / "site.yaml").write_text(site_yaml(ssh_hosts, web_app.url), encoding="utf-8")
+    root = tmp_path / "hosts"
+    tz = load_workspace(workspace).site.tz
+    before = (datetime.now(tz) - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S")
+    after = (datetime.now(tz) + timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M:%S")
+    logs = {
+        "app1": f"{before}.001 ERROR old failure, before the release\n{after}.002 INFO started\n"
+                f"{after}.003 ERROR c.r.PortalController - 集团接口调用失败\n"
+                "java.lang.IllegalStateException: gateway 502\n\tat c.r.Portal.call(Portal.java:42)\n",
+        "app2": f"{before}.001 ERROR old failure, before the release\n{after}.002 INFO started\n",
+        "app3": f"{before}.001 INFO nothing since the release\n",
+    }
+    for name, text in logs.items():
+        (root / name / "logs").mkdir(parents=True)
+        (root / name / "logs" / "portal.log").write_text(text, encoding="utf-8")
+
+    result = run(workspace, VERIFY.format(root=root))
+    assert result.status == "failed"  # the page shows v1.0, not the version being released
+    with Store.open(workspace / ".launchpad" / "launchpad.db") as store:
+        login = next(s for s in store.step_rows(result.run_id) if s["step_id"] == "login")
+    assert "version is 1.0, expected 2.0" in login["summary"]
+
+    result = run(workspace, VERIFY.format(root=root).replace("'2.0'", "'1.0'"))
+    with Store.open(workspace / ".launchpad" / "launchpad.db") as store:
+        steps = {s["step_id"]: s for s in store.step_rows(result.run_id)}
+    assert steps["login"]["status"] == "passed" and steps["login"]["evidence"]["version"] == "1.0"
+    rows = hosts_of(workspace, result.run_id, "log")
+    assert rows["app1"]["status"] == "failed"
+    assert "2 error line(s) since" in rows["app1"]["message"] and "集团接口调用失败" in rows["app1"]["message"]
+    assert "IllegalStateException" in rows["app1"]["stdout"] and "old failure" not in rows["app1"]["stdout"]
+    assert rows["app2"]["status"] == "passed"
+    assert rows["app3"]["status"] == "not_checked"  # nothing logged since: no word on errors
+    assert steps["log"]["status"] == "failed"
+
+    missing = run(workspace, VERIFY.format(root=root).replace("*.log", "*.missing").replace("'2.0'", "'1.0'"))
+    rows = hosts_of(workspace, missing.run_id, "log")
+    assert all(r["status"] == "failed" and "no log file matches" in r["message"] for r in rows.values())
