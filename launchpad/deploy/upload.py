@@ -2,6 +2,9 @@
 
 The host is asked first for the sha256 of the file already at the destination: the same sum
 means the release is there already (a re-run, a host deployed by hand), and nothing is sent.
+Hashing 200 MB on the host would take a second, so a verified upload leaves its sum beside the
+file (`.NAME.launchpad-sha256`, with the file's size, mtime and inode): while those still match,
+the recorded sum answers at once; a file changed or copied in by hand is hashed again.
 Otherwise one command receives the bytes on its stdin (`Transport.feed`: streamed over the
 connection the run already holds, no round trip per chunk, no SFTP subsystem needed), writes
 them to a private temporary name beside the destination, computes their sha256 on the host,
@@ -70,9 +73,27 @@ class ChecksumMismatch(RemoteError):
     """The bytes written on the host are not the artifact; nothing was left there."""
 
 
-def remote_sha256(transport: Transport, path: str, *, timeout: float = 30.0) -> str | None:
-    """The sha256 of the file at `path` on the host, or None when there is none."""
-    result = transport.run(f"sha256sum -- {shlex.quote(path)} 2>/dev/null", timeout=timeout)
+# What identifies the file a recorded sum was computed for: size, mtime to the nanosecond (%y, in
+# every coreutils and busybox), inode.
+_STAT = "stat -c '%s %y %i' --"
+
+
+def _sidecar(path: str) -> str:
+    directory, name = posixpath.split(path)
+    return posixpath.join(directory, f".{name}.launchpad-sha256")
+
+
+def remote_sha256(transport: Transport, path: str, *, timeout: float = 120.0) -> str | None:
+    """The sha256 of the file at `path` on the host, or None when there is none: the sum a
+    verified upload recorded while the file is unchanged, else computed there."""
+    q = shlex.quote
+    command = (
+        f"f={q(path)}; s={q(_sidecar(path))}; if [ -f \"$f\" ]; then "
+        'if [ -f "$s" ] && read -r sum meta < "$s" && '
+        f'[ "$meta" = "$({_STAT} "$f" 2>/dev/null)" ]; then echo "$sum"; '
+        'else sha256sum -- "$f" 2>/dev/null; fi; fi'
+    )
+    result = transport.run(command, timeout=timeout)
     found = result.text().split(" ", 1)[0].strip()
     return found if result.ok and SHA256.match(found) else None
 
@@ -121,12 +142,14 @@ def _receive_command(sha256: str, destination: str, mode: int) -> str:
     directory = directory or "."
     tmp = posixpath.join(directory, f".{name}.launchpad-upload")
     q = shlex.quote
+    target, sidecar = q(destination), q(_sidecar(destination))
     return (
         f"umask 077 && mkdir -p -- {q(directory)} && tmp={q(tmp)}.$$ && "
         "trap 'rm -f -- \"$tmp\"' EXIT HUP INT TERM && "
         'cat > "$tmp" && sum=$(sha256sum -- "$tmp") && sum=${sum%% *} && '
         f'if [ "$sum" != {q(sha256)} ]; then echo "{MISMATCH_MARK} $sum" >&2; exit {MISMATCH_EXIT}; fi && '
-        f'chmod {mode:o} "$tmp" && mv -f -- "$tmp" {q(destination)}'
+        f'chmod {mode:o} "$tmp" && rm -f -- {sidecar} && mv -f -- "$tmp" {target} && '
+        f'printf \'%s %s\\n\' "$sum" "$({_STAT} {target})" > {sidecar}'
     )
 
 

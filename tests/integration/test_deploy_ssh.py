@@ -106,11 +106,17 @@ def test_upload_sends_to_every_host_then_skips_hosts_that_hold_it(workspace: Pat
         copy = dest / name / "releases" / "portal-2.0.tar.gz"
         assert hashlib.sha256(copy.read_bytes()).hexdigest() == digest
         assert copy.stat().st_mode & 0o777 == 0o644
-        assert sorted(p.name for p in copy.parent.iterdir()) == ["portal-2.0.tar.gz"]  # no partial left
+        # No partial file left; the verified sum recorded beside the copy, for the next skip.
+        assert sorted(p.name for p in copy.parent.iterdir()) == [".portal-2.0.tar.gz.launchpad-sha256",
+                                                                  "portal-2.0.tar.gz"]
     assert all("sha256 checked" in r["message"] for r in hosts_of(workspace, first.run_id, "up").values())
 
-    # app2 was deployed by hand with another build: only it is sent again.
-    (dest / "app2" / "releases" / "portal-2.0.tar.gz").write_bytes(b"an older build")
+    # app2 was deployed by hand with another build of the same size: its recorded sum no longer
+    # describes the file, so it is hashed again, and only it is sent again.
+    by_hand = dest / "app2" / "releases" / "portal-2.0.tar.gz"
+    by_hand.write_bytes(b"x" * by_hand.stat().st_size)
+    # app3 lost its recorded sum: its file is hashed on the host and found right.
+    (dest / "app3" / "releases" / ".portal-2.0.tar.gz.launchpad-sha256").unlink()
     second = run(workspace, UPLOAD.format(dest))
     assert second.status == "passed"
     rows = hosts_of(workspace, second.run_id, "up")
