@@ -113,6 +113,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "wait.stopped": ("stopped while waiting; last answer: {answer}", "等待中被停止；最后一次结果：{answer}"),
     "rolling.batch_failed": ("batch {batch} of {batches} failed; the remaining hosts were left untouched",
                              "第 {batch}/{batches} 批失败，其余主机保持不变"),
+    "rolling.last_batch_failed": ("the last batch ({batch} of {batches}) failed",
+                                  "最后一批（第 {batch}/{batches} 批）失败"),
     "rolling.untouched": ("left untouched: the rollout stopped after batch {batch} failed",
                           "未变更：第 {batch} 批失败后已停止滚动"),
     "rolling.unhealthy": ("switched, but the health check failed: {answer}", "已切换，但健康检查未通过：{answer}"),

@@ -202,7 +202,8 @@ def _rolling(step: ShellStep, rolling: Rolling, ctx: StepContext, timeout: float
     ctx.audit("rollout_stopped", ctx.step_id, {"step": ctx.step_id, "failed_batch": failed_batch,
                                               "untouched": evidence["untouched"]})
     failed = [o for o in done if o.status != "passed"]
-    summary = parts([phrase("rolling.batch_failed", batch=failed_batch, batches=count), hosts_said(failed[:3])])
+    stopped = "rolling.batch_failed" if untouched else "rolling.last_batch_failed"
+    summary = parts([phrase(stopped, batch=failed_batch, batches=count), hosts_said(failed[:3])])
     return StepOutcome("failed", summary, (*done, *left), evidence, untouched=tuple(h.name for h in untouched))
 
 

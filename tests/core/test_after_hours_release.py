@@ -97,6 +97,7 @@ def test_a_broken_build_fails_its_health_check_and_is_rolled_back(demo: Path) ->
     done = steps(demo, result.run_id)
     assert done["deploy.switch"]["status"] == "failed"
     assert "health check failed" in str(done["deploy.switch"]["summary"])
+    assert "the last batch (1 of 1) failed" in str(done["deploy.switch"]["summary"])  # no host left untouched
     assert "verify.version" not in done  # nothing after the failed switch ran
     for step_id in ("deploy.switch-back", "deploy.back-ready", "deploy.rollback-notice", "deploy.restore"):
         assert done[step_id]["status"] == "passed", (step_id, done[step_id]["summary"])
