@@ -28,7 +28,7 @@ class LogScanStep(StepSpec):
     kind: Literal["log_scan"]
     hosts: str = Field("all", description="Host group (or host name) whose logs are read.")
     path: str = Field(description="Log file(s) on the host, a shell word: globs expand (/opt/app/logs/*.log).")
-    pattern: str = Field("ERROR|Exception", description="Extended regex of an error line.")
+    pattern: str = Field("ERROR|Exception", description="Extended regex (POSIX awk: no \\b, \\d) of an error line.")
     since: str | None = Field(None, description="'YYYY-MM-DD HH:MM:SS' in site time; default: when the run began.")
     max: int = Field(0, ge=0, description="Error lines allowed.")
     keep: int = Field(5, ge=1, le=100, description="Error lines kept as evidence per host.")

@@ -1,0 +1,95 @@
+"""The deploy machinery's logic without servers: polling until a check passes, batches of a
+rolling switch, reading a log scan's output; and an upload on this machine (the local
+transport) to a path no shell may read as code."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+
+import pytest
+
+from launchpad.deploy.logscan import read_scan, scan_command
+from launchpad.deploy.probe import Answer, poll
+from launchpad.deploy.rolling import batches, roll
+from launchpad.deploy.upload import artifact_at, deliver
+from launchpad.remote.base import HostSpec
+from launchpad.remote.local import LocalTransport
+
+
+def answers(*oks: bool) -> tuple[list[int], object]:
+    asked: list[int] = []
+
+    def ask() -> Answer:
+        asked.append(1)
+        ok = oks[min(len(asked), len(oks)) - 1]
+        return Answer(ok, f"try {len(asked)}")
+
+    return asked, ask
+
+
+def test_poll_asks_until_the_check_passes() -> None:
+    asked, ask = answers(False, False, True)
+    waited = poll(ask, every=0.001, within=30, cancel=threading.Event())  # type: ignore[arg-type]
+    assert waited.answer == Answer(True, "try 3") and waited.tries == 3 and not waited.cancelled
+
+
+def test_poll_ends_at_the_deadline_with_the_last_answer() -> None:
+    ticks = iter(range(100))  # each look at the clock: 10 s later
+    _, ask = answers(False)
+    waited = poll(ask, every=0.001, within=25, cancel=threading.Event(),  # type: ignore[arg-type]
+                  clock=lambda: float(next(ticks)) * 10)
+    assert not waited.answer.ok and waited.answer.said == "try 3" and waited.tries == 3
+
+
+def test_poll_stops_when_the_run_is_stopped() -> None:
+    cancel = threading.Event()
+    cancel.set()
+    _, ask = answers(False)
+    waited = poll(ask, every=60, within=600, cancel=cancel)  # type: ignore[arg-type]
+    assert waited.cancelled and waited.tries == 1
+
+
+def test_a_failing_batch_leaves_the_later_hosts_untouched() -> None:
+    hosts = ["a", "b", "c", "d", "e"]
+    assert batches(hosts, 2) == [["a", "b"], ["c", "d"], ["e"]]
+    touched: list[str] = []
+
+    def switch(host: str) -> str:
+        touched.append(host)
+        return "bad" if host == "c" else "ok"
+
+    done, untouched, failed = roll(hosts, 2, switch, lambda r: r == "bad")
+    assert sorted(touched) == ["a", "b", "c", "d"] and done == ["ok", "ok", "bad", "ok"]
+    assert untouched == ["e"] and failed == 2
+    assert roll(hosts, 5, lambda h: "ok", lambda r: r == "bad") == (["ok"] * 5, [], None)
+
+
+def test_a_scan_is_read_from_its_own_summary_line_only() -> None:
+    assert read_scan("") is None and read_scan("launchpad-log-scan 1 2") is None
+    scan = read_scan("f.log: 2026-12-04 ERROR x\nlaunchpad-log-scan 3 10 40 2\n")
+    assert scan is not None and (scan.matches, scan.stamped_after, scan.lines, scan.files) == (3, 10, 40, 2)
+    assert scan.first == ["f.log: 2026-12-04 ERROR x"]
+
+
+def test_a_scan_reads_a_pattern_with_backslashes_as_written(tmp_path: Path) -> None:
+    import subprocess
+
+    (tmp_path / "app.log").write_text("2026-12-04 23:41:07 ERROR axb\n2026-12-04 23:41:08 ERROR a.b\n")
+    command = scan_command(f"'{tmp_path}'/*.log", "2026-12-04 23:00:00", r"ERROR a\.b", 5)
+    scan = read_scan(subprocess.run(["sh", "-c", command], capture_output=True, text=True).stdout)
+    assert scan is not None and scan.matches == 1 and scan.stamped_after == 2
+
+
+@pytest.mark.parametrize("name", ["a b/$(touch pwned)/f'q.tar.gz", "版本/包 1.tar.gz"])
+def test_an_upload_lands_at_a_path_no_shell_reads_as_code(tmp_path: Path, name: str) -> None:
+    artifact = tmp_path / "portal.tar.gz"
+    artifact.write_bytes(b"portal" * 1000)
+    transport = LocalTransport(HostSpec("app1", "127.0.0.1"), cwd=str(tmp_path))
+    target = tmp_path / "dest" / name
+    sent = deliver(transport, artifact_at(artifact), str(target))
+    assert sent.state == "sent"
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == hashlib.sha256(artifact.read_bytes()).hexdigest()
+    assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
+    assert deliver(transport, artifact_at(artifact), str(target)).state == "already_there"
