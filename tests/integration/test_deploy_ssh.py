@@ -428,3 +428,23 @@ def test_verify_reads_the_version_and_scans_the_log_since_the_run_began(
     missing = run(workspace, VERIFY.format(root=root).replace("*.log", "*.missing").replace("'2.0'", "'1.0'"))
     rows = hosts_of(workspace, missing.run_id, "log")
     assert all(r["status"] == "failed" and "no log file matches" in r["message"] for r in rows.values())
+
+
+def test_retrying_the_failed_hosts_of_a_stopped_rollout_switches_the_untouched_ones_too(
+    workspace: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "hosts"
+    install_releases(dest, ["app1", "app2", "app3"], broken_on="app2")
+
+    def fix_app2_then_retry_failed(request: Any) -> FailureChoice:
+        folder = dest / "app2" / "releases" / "2.0"
+        folder.mkdir(parents=True)
+        (folder / "version").write_text("2.0\n")
+        return FailureChoice("retry_failed", "2.0 copied to app2 by hand")
+
+    result = run(workspace, SWITCH.format(dest), ScriptedPrompter(failures=[fix_app2_then_retry_failed]))
+    assert result.status == "passed"
+    assert [current(dest, n) for n in ("app1", "app2", "app3")] == ["2.0", "2.0", "2.0"]
+    with Store.open(workspace / ".launchpad" / "launchpad.db") as store:
+        retried = [r for r in store.host_rows(result.run_id, "link") if r["attempt"] == 2]
+    assert sorted(r["host"] for r in retried) == ["app2", "app3"]  # app1, already switched, not again
