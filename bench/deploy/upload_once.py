@@ -21,11 +21,11 @@ from pathlib import Path
 def main(root: Path, warm: bool) -> int:
     started = time.perf_counter()
     from launchpad.cli.prompter import CliPrompter
-    from launchpad.connect import HostConnections
-    from launchpad.engine import Engine
-    from launchpad.playbook import load_playbook
-    from launchpad.store import Store
-    from launchpad.workspace import load_workspace
+    from launchpad.hosts.connect import HostConnections
+    from launchpad.run.engine import Engine
+    from launchpad.run.playbook import load_playbook
+    from launchpad.store.db import Store
+    from launchpad.workspace.folder import load_workspace
 
     ws = load_workspace(root)
     imported = time.perf_counter()
@@ -33,7 +33,7 @@ def main(root: Path, warm: bool) -> int:
         engine = Engine(ws, store, CliPrompter("bench", yes=True, interactive=False),
                         connections.transport_for)
         if warm:
-            from launchpad.remote.pool import in_parallel
+            from launchpad.hosts.pool import in_parallel
 
             hosts = ws.environment("bench").hosts
             in_parallel(lambda h: connections.transport_for(h).run("true"), hosts, name="warm")

@@ -18,9 +18,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from launchpad.errors import LaunchpadError
+from launchpad.hosts.base import Transport
 from launchpad.phrases import Said, parts, phrase
-from launchpad.remote.base import Transport
-from launchpad.templating import render
+from launchpad.run.templating import render
 
 
 class Probe(BaseModel):

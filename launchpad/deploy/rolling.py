@@ -11,7 +11,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from launchpad.deploy.probe import Probe
-from launchpad.remote.pool import in_parallel
+from launchpad.hosts.pool import in_parallel
 
 H = TypeVar("H")
 R = TypeVar("R")

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Literal
 
 from launchpad.errors import LaunchpadError, RemoteError
-from launchpad.remote.base import Readable, Transport
+from launchpad.hosts.base import Readable, Transport
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # The exit code by which the receiving command says the bytes that arrived are not the artifact.

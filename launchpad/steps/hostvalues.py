@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from launchpad.site import Host
+from launchpad.workspace.site import Host
 
 # What `launchpad check` renders `host` as: every field a real host has.
 HOST_STAND_IN = {"name": "<host>", "address": "<address>", "port": 22, "user": "<user>", "groups": []}

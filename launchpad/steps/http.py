@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from launchpad.phrases import Said, parts, phrase
-from launchpad.site import valid_regex
+from launchpad.run.templating import render
 from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec
-from launchpad.templating import render
+from launchpad.workspace.site import valid_regex
 
 
 class Extract(BaseModel):

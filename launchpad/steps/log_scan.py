@@ -13,13 +13,13 @@ from pydantic import Field, field_validator
 
 from launchpad.deploy.logscan import read_scan, scan_command
 from launchpad.errors import LaunchpadError
-from launchpad.events import CommandSent
+from launchpad.hosts.pool import in_parallel
 from launchpad.phrases import phrase
-from launchpad.remote.pool import in_parallel
-from launchpad.site import Host, valid_regex
+from launchpad.run.events import CommandSent
+from launchpad.run.templating import render
 from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec, failed_on, hosts_said
 from launchpad.steps.hostvalues import host_values
-from launchpad.templating import render
+from launchpad.workspace.site import Host, valid_regex
 
 STAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 

@@ -17,11 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from launchpad.deploy.probe import ask_http, ask_shell, poll, waited_said
 from launchpad.deploy.rolling import Rolling, batches, roll
 from launchpad.errors import LaunchpadError
-from launchpad.events import CommandSent, OutputLine
+from launchpad.hosts.base import CommandResult, Stream, chunks_to_lines
+from launchpad.hosts.pool import in_parallel
 from launchpad.phrases import Phrase, Said, parts, phrase
-from launchpad.remote.base import CommandResult, Stream, chunks_to_lines
-from launchpad.remote.pool import in_parallel
-from launchpad.site import Host, valid_regex
+from launchpad.run.events import CommandSent, OutputLine
+from launchpad.run.templating import render
 from launchpad.steps.base import (
     HostOutcome,
     StepContext,
@@ -32,7 +32,7 @@ from launchpad.steps.base import (
     hosts_said,
 )
 from launchpad.steps.hostvalues import host_values
-from launchpad.templating import render
+from launchpad.workspace.site import Host, valid_regex
 
 # Output kept per host in the store: enough evidence for a report, bounded for 40 hosts.
 KEPT_OUTPUT = 16 * 1024

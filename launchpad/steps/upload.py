@@ -13,13 +13,13 @@ from pydantic import Field
 
 from launchpad.deploy.upload import Artifact, ChecksumMismatch, artifact_at, deliver
 from launchpad.errors import LaunchpadError
-from launchpad.events import CommandSent, OutputLine
+from launchpad.hosts.pool import in_parallel
 from launchpad.phrases import phrase
-from launchpad.remote.pool import in_parallel
-from launchpad.site import Host
+from launchpad.run.events import CommandSent, OutputLine
+from launchpad.run.templating import render
 from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec, failed_on, hosts_said
 from launchpad.steps.hostvalues import host_values
-from launchpad.templating import render
+from launchpad.workspace.site import Host
 
 # Progress lines per host: every tenth of the artifact.
 PROGRESS_STEPS = 10

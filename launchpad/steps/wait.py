@@ -11,12 +11,12 @@ from urllib.parse import urlsplit
 from pydantic import Field, model_validator
 
 from launchpad.deploy.probe import Probe, Waited, ask_http, ask_shell, poll, waited_said
+from launchpad.hosts.pool import in_parallel
 from launchpad.phrases import phrase
-from launchpad.remote.pool import in_parallel
-from launchpad.site import Host
+from launchpad.run.templating import render
 from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec, hosts_said
 from launchpad.steps.hostvalues import host_values
-from launchpad.templating import render
+from launchpad.workspace.site import Host
 
 DEFAULT_TIMEOUT = 300.0
 

@@ -14,15 +14,15 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from launchpad.audit import iter_audit
-from launchpad.connect import HostConnections
 from launchpad.demo import build_demo, start_demo_webapp, stop_demo_webapp
 from launchpad.demo.robot import received
-from launchpad.engine import Engine, RunResult
-from launchpad.playbook import load_playbook
-from launchpad.prompter import Approval, FailureChoice
-from launchpad.store import Store
-from launchpad.workspace import load_workspace
+from launchpad.hosts.connect import HostConnections
+from launchpad.run.engine import Engine, RunResult
+from launchpad.run.playbook import load_playbook
+from launchpad.run.prompter import Approval, FailureChoice
+from launchpad.store.audit import iter_audit
+from launchpad.store.db import Store
+from launchpad.workspace.folder import load_workspace
 from tests.scripted import ScriptedPrompter
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

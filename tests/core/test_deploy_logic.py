@@ -14,8 +14,8 @@ from launchpad.deploy.logscan import read_scan, scan_command
 from launchpad.deploy.probe import Answer, poll
 from launchpad.deploy.rolling import batches, roll
 from launchpad.deploy.upload import artifact_at, deliver
-from launchpad.remote.base import HostSpec
-from launchpad.remote.local import LocalTransport
+from launchpad.hosts.base import HostSpec
+from launchpad.hosts.local import LocalTransport
 
 
 def answers(*oks: bool) -> tuple[list[int], object]:

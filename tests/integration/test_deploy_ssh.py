@@ -16,14 +16,14 @@ from typing import Any
 
 import pytest
 
-from launchpad.audit import iter_audit
-from launchpad.connect import HostConnections
 from launchpad.deploy.upload import ChecksumMismatch, artifact_at, deliver
-from launchpad.engine import Engine, RunResult
-from launchpad.playbook import load_playbook
-from launchpad.prompter import FailureChoice
-from launchpad.store import Store
-from launchpad.workspace import load_workspace
+from launchpad.hosts.connect import HostConnections
+from launchpad.run.engine import Engine, RunResult
+from launchpad.run.playbook import load_playbook
+from launchpad.run.prompter import FailureChoice
+from launchpad.store.audit import iter_audit
+from launchpad.store.db import Store
+from launchpad.workspace.folder import load_workspace
 from tests.integration.conftest import TEST_TIMEOUTS
 from tests.integration.sshd import SshdHost, SshLab
 from tests.scripted import ScriptedPrompter
