@@ -93,3 +93,23 @@ def test_an_upload_lands_at_a_path_no_shell_reads_as_code(tmp_path: Path, name: 
     assert hashlib.sha256(target.read_bytes()).hexdigest() == hashlib.sha256(artifact.read_bytes()).hexdigest()
     assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
     assert deliver(transport, artifact_at(artifact), str(target)).state == "already_there"
+
+
+def test_an_upload_that_cannot_write_says_where_and_leaves_nothing(tmp_path: Path) -> None:
+    from launchpad.errors import RemoteError
+
+    artifact = tmp_path / "portal.tar.gz"
+    artifact.write_bytes(b"portal")
+    (tmp_path / "dest").write_text("a file where a folder should be")
+    transport = LocalTransport(HostSpec("app1", "127.0.0.1"), cwd=str(tmp_path))
+    with pytest.raises(RemoteError) as caught:
+        deliver(transport, artifact_at(artifact), str(tmp_path / "dest" / "releases" / "portal.tar.gz"))
+    assert caught.value.host == "app1" and "cannot write" in caught.value.message
+    assert "dest/releases/portal.tar.gz" in caught.value.message and caught.value.hint
+
+
+def test_a_missing_artifact_is_named() -> None:
+    from launchpad.errors import LaunchpadError
+
+    with pytest.raises(LaunchpadError, match="cannot read the artifact /nonexistent/portal.tar.gz"):
+        artifact_at(Path("/nonexistent/portal.tar.gz"))
