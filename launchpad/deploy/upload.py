@@ -83,7 +83,9 @@ def _sidecar(path: str) -> str:
     return posixpath.join(directory, f".{name}.launchpad-sha256")
 
 
-def remote_sha256(transport: Transport, path: str, *, timeout: float = 120.0) -> str | None:
+def remote_sha256(
+    transport: Transport, path: str, *, timeout: float = 120.0, on_command: Callable[[str], None] | None = None
+) -> str | None:
     """The sha256 of the file at `path` on the host, or None when there is none: the sum a
     verified upload recorded while the file is unchanged, else computed there."""
     q = shlex.quote
@@ -93,6 +95,8 @@ def remote_sha256(transport: Transport, path: str, *, timeout: float = 120.0) ->
         f'[ "$meta" = "$({_STAT} "$f" 2>/dev/null)" ]; then echo "$sum"; '
         'else sha256sum -- "$f" 2>/dev/null; fi; fi'
     )
+    if on_command is not None:
+        on_command(command)
     result = transport.run(command, timeout=timeout)
     found = result.text().split(" ", 1)[0].strip()
     return found if result.ok and SHA256.match(found) else None
@@ -106,17 +110,22 @@ def deliver(
     mode: int = 0o644,
     timeout: float = 3600.0,
     on_progress: Progress | None = None,
+    on_command: Callable[[str], None] | None = None,
     source: Readable | None = None,
 ) -> Delivery:
-    """Put `artifact` at `destination` on the host unless it is there already. `source`
-    replaces the artifact's file as what is sent (tests corrupt bytes in transit with it)."""
+    """Put `artifact` at `destination` on the host unless it is there already. `on_command`
+    hears each command before it is sent (for the audit log); `source` replaces the artifact's
+    file as what is sent (tests corrupt bytes in transit with it)."""
     started = time.monotonic()
     host = transport.host.name
-    if remote_sha256(transport, destination) == artifact.sha256:
+    if remote_sha256(transport, destination, on_command=on_command) == artifact.sha256:
         return Delivery(host, "already_there", time.monotonic() - started, 0)
+    receive = _receive_command(artifact.sha256, destination, mode)
+    if on_command is not None:
+        on_command(receive)
     counter = _Counting(source, artifact, on_progress)
     try:
-        result = transport.feed(_receive_command(artifact.sha256, destination, mode), counter, timeout=timeout)
+        result = transport.feed(receive, counter, timeout=timeout)
     finally:
         counter.close()
     if result.exit_code == MISMATCH_EXIT and MISMATCH_MARK in result.text("stderr"):

@@ -96,7 +96,9 @@ def _upload_to(step: UploadStep, ctx: StepContext, host: Host, artifact: Artifac
     started = time.monotonic()
     try:
         delivery = deliver(ctx.transport_for(host), artifact, destination, mode=int(step.mode, 8),
-                           timeout=timeout, on_progress=on_progress)
+                           timeout=timeout, on_progress=on_progress,
+                           on_command=lambda command: ctx.audit("remote_command", host.name,
+                                                                {"command": command, "step": ctx.step_id}))
     except LaunchpadError as exc:
         why = "checksum mismatch" if isinstance(exc, ChecksumMismatch) else "failed"
         ctx.audit("upload_failed", host.name, {**detail, "why": why, "error": exc.message})

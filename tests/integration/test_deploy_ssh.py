@@ -126,6 +126,9 @@ def test_upload_sends_to_every_host_then_skips_hosts_that_hold_it(workspace: Pat
     actions = audit_actions(workspace)
     assert actions.count(("upload_sent", "app1")) == 1 and actions.count(("upload_already_there", "app1")) == 1
     assert actions.count(("upload_sent", "app2")) == 2
+    # Every command sent is in the audit log: per host and run, the sum asked for, and the receiving
+    # command when the artifact was sent.
+    assert actions.count(("remote_command", "app1")) == 3 and actions.count(("remote_command", "app2")) == 4
 
 
 def test_a_checksum_mismatch_fails_the_host_and_leaves_nothing(workspace: Path, tmp_path: Path) -> None:
