@@ -17,6 +17,7 @@ import pytest
 from launchpad.demo import build_demo, start_demo_webapp, stop_demo_webapp
 from launchpad.demo.robot import received
 from launchpad.hosts.connect import HostConnections
+from launchpad.report.run import collect_run, render_run
 from launchpad.run.engine import Engine, RunResult
 from launchpad.run.playbook import load_playbook
 from launchpad.run.prompter import Approval, FailureChoice
@@ -104,6 +105,9 @@ def test_a_broken_build_fails_its_health_check_and_is_rolled_back(demo: Path) ->
     assert "版本 v1.0.0" in login_page(demo)
     assert ("decision:confirmed", "rollback") in decisions(demo)
     assert any("已回滚到 1.0.0" in m["content"] for m in received(demo / ".launchpad"))
+    with Store.open(demo / ".launchpad" / "launchpad.db") as store:
+        report = render_run(collect_run(store, load_workspace(demo).site, result.run_id), "md", "zh")
+    assert "部署 / 切回旧版本并重启" in report and "部署 / 恢复发布前的备份（仅当本次发布修改了数据）" in report
 
 
 def test_the_window_gate_refuses_outside_the_window_and_is_overridden_only_with_a_reason(demo: Path) -> None:
