@@ -80,7 +80,7 @@ class ShellStep(StepSpec):
     rolling: Rolling | None = Field(
         None, description="Run on the hosts in batches, each checked healthy before the next (a version switch)."
     )
-    shell_fields: ClassVar[tuple[str, ...]] = ("run",)
+    shell_fields: ClassVar[tuple[str, ...]] = ("run", "rolling.check.run")
 
     def hosts_group(self) -> str | None:
         return self.hosts

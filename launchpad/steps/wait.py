@@ -5,7 +5,7 @@ fails with the last answer seen."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
@@ -29,6 +29,7 @@ class WaitStep(StepSpec):
     run: str | None = Field(None, description="Shell command run on each host of `hosts` until it exits 0.")
     hosts: str | None = Field(None, description="Host group for `run`.")
     every: float = Field(5.0, gt=0, description="Seconds between tries.")
+    shell_fields: ClassVar[tuple[str, ...]] = ("run",)
 
     @model_validator(mode="after")
     def _hosts_with_run(self) -> WaitStep:

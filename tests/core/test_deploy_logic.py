@@ -113,3 +113,20 @@ def test_a_missing_artifact_is_named() -> None:
 
     with pytest.raises(LaunchpadError, match="cannot read the artifact /nonexistent/portal.tar.gz"):
         artifact_at(Path("/nonexistent/portal.tar.gz"))
+
+
+@pytest.mark.parametrize("step", [
+    "- {id: s, name: s, kind: shell, hosts: all, run: 'true',"
+    " rolling: {batch: 1, check: {run: 'echo `echo {{ vars.note }}`'}}}",
+    "- {id: w, name: w, kind: wait, hosts: all, run: 'echo `echo {{ vars.note }}`'}",
+])
+def test_check_refuses_a_health_check_value_no_quoting_can_hold(tmp_path: Path, step: str) -> None:
+    from tests.core.test_engine import playbook_text
+    from tests.core.test_issues import run_cli
+    from tests.workspaces import write_workspace
+
+    playbook = playbook_text(step, vars_="vars:\n  note: {prompt: 备注}\n")
+    root = write_workspace(tmp_path / "ws", playbooks={"t": playbook})
+    checked = run_cli(root, "check")
+    output = checked.stdout + checked.stderr
+    assert checked.returncode == 2 and "t.yaml:" in output and "backquotes" in output, output
