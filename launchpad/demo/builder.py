@@ -23,6 +23,7 @@ from launchpad.demo.checklist import demo_checklist
 from launchpad.demo.configs import write_demo_configs
 from launchpad.demo.content import CHAT_TEMPLATE, PROD_USERS, README, SITE_TEMPLATE, TEST_USERS
 from launchpad.demo.launcher import CONFIG_FILE, DEMO_KIND, health, port_is_free
+from launchpad.demo.release import write_demo_release
 from launchpad.demo.robot import robot_page_url, robot_webhook
 from launchpad.errors import UsageError
 from launchpad.golive.checklist import CHECKLIST_FILE
@@ -59,6 +60,7 @@ def build_demo(target: Path) -> Path:
     (root / CHAT_FILE).write_text(CHAT_TEMPLATE.substitute(day=f"{day:%Y/%m/%d}"), encoding="utf-8")
     copy_bundled_playbooks(root / "playbooks", overwrite=True)
     write_demo_configs(root, ports)
+    write_demo_release(root, list(ENVIRONMENTS))
     for env_name, (relative, rows) in DATABASES.items():
         create_users_database(root / relative, rows, ENVIRONMENTS[env_name][0])
     site = load_workspace(root).site  # what was written must load, or the demo is broken

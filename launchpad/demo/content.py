@@ -88,6 +88,11 @@ environments:
     urls:
       login: http://127.0.0.1:$test_port/login
       health: http://127.0.0.1:$test_port/health
+      group_interface: http://127.0.0.1:$test_port/app/group-interface
+    # 发布用：应用在主机上的目录、主机上看到的健康检查地址（after-hours-release 剧本读取）。
+    vars:
+      app_root: deploy/test/app1
+      health_url: http://127.0.0.1:$test_port/app/health
   prod:
     description: 生产环境
     production: true
@@ -112,6 +117,11 @@ environments:
     urls:
       login: http://127.0.0.1:$prod_port/login
       health: http://127.0.0.1:$prod_port/health
+      group_interface: http://127.0.0.1:$prod_port/app/group-interface
+    # 发布用：应用在主机上的目录、主机上看到的健康检查地址（after-hours-release 剧本读取）。
+    vars:
+      app_root: deploy/prod/app1
+      health_url: http://127.0.0.1:$prod_port/app/health
 
 # 通知渠道：真实群机器人的 webhook 含密钥，只能写引用（env:NAME / keyring:… / prompt）。
 # group 是演示自带的本机替身机器人（不含任何密钥），收到的消息在 $robot_page 查看。

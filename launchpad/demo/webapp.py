@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from launchpad.demo import robot
+from launchpad.demo.release import running_version
 
 NOBODY = {"name": "（未排班）", "phone": ""}
 LOGIN_TEMPLATE = Path(__file__).with_name("login.html")
@@ -44,7 +45,7 @@ def duty_today(config: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
     return entry.get("primary") or NOBODY, entry.get("backup") or NOBODY
 
 
-def login_page(config: dict[str, Any], env_name: str) -> str:
+def login_page(config: dict[str, Any], env_name: str, version: str = "1.0.0") -> str:
     environment = config["environments"][env_name]
     primary, backup = duty_today(config)
     now = datetime.now(ZoneInfo(config["site"]["timezone"]))
@@ -58,6 +59,7 @@ def login_page(config: dict[str, Any], env_name: str) -> str:
         "backup_name": backup["name"],
         "backup_phone": backup["phone"],
         "today": f"{now:%Y-%m-%d}",
+        "version": version,
     }
     template = Template(LOGIN_TEMPLATE.read_text(encoding="utf-8"))
     return template.substitute({key: html.escape(str(value)) for key, value in values.items()})
@@ -70,6 +72,8 @@ class DemoServer(ThreadingHTTPServer):
 
     def __init__(self, port: int, env_name: str, config_path: Path, instance: str) -> None:
         self.env_name, self.config_path, self.instance = env_name, config_path, instance
+        # The config sits in the workspace's .launchpad/; the deployed app in its deploy/.
+        self.workspace_root = config_path.parent.parent
         super().__init__(("127.0.0.1", port), DemoHandler)
 
 
@@ -100,8 +104,11 @@ class DemoHandler(BaseHTTPRequestHandler):
         if path in ("", "/"):
             self._send(HTTPStatus.FOUND, b"", "text/plain", send_body, {"Location": "/login"})
         elif path == "/login":
-            page = login_page(read_config(self.server.config_path), self.server.env_name)
+            version, _ = running_version(self.server.workspace_root, self.server.env_name)
+            page = login_page(read_config(self.server.config_path), self.server.env_name, version)
             self._send(HTTPStatus.OK, page.encode(), "text/html; charset=utf-8", send_body)
+        elif path in ("/app/health", "/app/group-interface"):
+            self._app_status(path, send_body)
         elif path == "/robot":
             page = robot.robot_page(self.server.config_path.parent)
             self._send(HTTPStatus.OK, page.encode(), "text/html; charset=utf-8", send_body)
@@ -113,6 +120,20 @@ class DemoHandler(BaseHTTPRequestHandler):
         else:
             self._send(HTTPStatus.NOT_FOUND, "页面不存在".encode(), "text/plain; charset=utf-8",
                        send_body)
+
+    def _app_status(self, path: str, send_body: bool) -> None:
+        """The deployed app's own health and its call to the group's interface: down while
+        the broken demo build runs (launchpad.demo.release), whatever /health says of the server."""
+        version, broken = running_version(self.server.workspace_root, self.server.env_name)
+        body: dict[str, object]
+        if path == "/app/health":
+            status, body = ((HTTPStatus.SERVICE_UNAVAILABLE, {"status": "DOWN", "version": version}) if broken
+                            else (HTTPStatus.OK, {"status": "UP", "version": version}))
+        else:
+            status, body = ((HTTPStatus.BAD_GATEWAY, {"code": 502, "msg": "集团接口调用失败"}) if broken
+                            else (HTTPStatus.OK, {"code": 200, "msg": "集团接口正常"}))
+        data = json.dumps(body, ensure_ascii=False).encode()
+        self._send(status, data, "application/json; charset=utf-8", send_body)
 
     def _send(
         self, status: HTTPStatus, body: bytes, content_type: str, send_body: bool,

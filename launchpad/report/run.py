@@ -119,10 +119,11 @@ def collect_run(store: Any, site: Site, run_id: int) -> dict[str, Any]:
 
 
 def _step_titles(snapshot: dict[str, Any]) -> dict[str, str]:
+    # Rollback steps too: a rolled-back release's report names what the rollback did.
     return {
         step["id"]: f"{phase.get('name', '')} / {step.get('name', step['id'])}"
         for phase in snapshot.get("phases", [])
-        for step in phase.get("steps", [])
+        for step in [*phase.get("steps", []), *phase.get("rollback", [])]
     }
 
 

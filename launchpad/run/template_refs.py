@@ -20,6 +20,7 @@ from launchpad.run.playbook import LoadedPlaybook, Playbook
 from launchpad.run.templating import UndefinedName, check_syntax, first_undefined
 from launchpad.run.variables import template_values
 from launchpad.steps.base import StepSpec
+from launchpad.steps.hostvalues import HOST_STAND_IN
 from launchpad.workspace.site import Contact, Site
 
 FIELD = re.compile(r"^(?P<name>\w+)\[(?P<key>[^\]]+)\]$")
@@ -87,6 +88,7 @@ def check_values(site: Site, env_name: str, playbook: Playbook) -> dict[str, Any
     values = template_values(site, env_name, variables, 0, "launchpad check", site.now)
     stand_in = {field: f"<{field}>" for field in Contact.model_fields}
     values["duty"] = {"primary": stand_in, "backup": stand_in}
+    values["host"] = HOST_STAND_IN  # steps that run per host may name the host they run on
     return values
 
 

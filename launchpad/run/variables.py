@@ -69,6 +69,7 @@ def template_values(
             "name": env_name,
             "production": environment.production,
             "urls": dict(environment.urls),
+            "vars": dict(environment.vars),
             "hosts": [h.model_dump() for h in environment.hosts],
             "databases": _databases(environment),
         },

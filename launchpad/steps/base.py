@@ -130,10 +130,12 @@ class StepOutcome:
     evidence: dict[str, Any] = field(default_factory=dict)
     # The step kind already asked the person and recorded the answer (sign-off, approval).
     decision: tuple[str, str, dict[str, Any]] | None = None
+    # Hosts a stopped rollout left as they were: a retry of the failed hosts must include them.
+    untouched: tuple[str, ...] = ()
 
     @property
     def failed_hosts(self) -> tuple[str, ...]:
-        return tuple(h.host for h in self.hosts if h.status == "failed")
+        return tuple(h.host for h in self.hosts if h.status == "failed") + self.untouched
 
 
 @dataclass

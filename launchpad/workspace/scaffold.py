@@ -120,6 +120,10 @@ environments:
         via: db1                 # 经由该主机的 SSH 连接访问数据库 / reached through db1
     urls:
       login: http://192.0.2.11:8080/login
+      group_interface: http://192.0.2.11:8080/api/group/ping   # 集团接口检查 / the group interface
+    vars:                        # 剧本读取的本环境取值 / values playbooks read as env.vars.NAME
+      app_root: /opt/portal      # 应用目录：releases/、current、logs/ / the app's folder
+      health_url: http://127.0.0.1:8080/actuator/health   # 在应用主机上访问 / as seen on the host
 
   prod:
     description: 生产环境
@@ -150,6 +154,10 @@ environments:
         via: db1
     urls:
       login: https://app.example.gov.cn/login
+      group_interface: https://app.example.gov.cn/api/group/ping
+    vars:
+      app_root: /opt/portal
+      health_url: http://127.0.0.1:8080/actuator/health
 
 # 通知渠道：群机器人的 webhook 地址本身含密钥，所以也只能写引用。
 # Channels: a robot's webhook URL contains its key, so it is a reference too.
@@ -158,6 +166,10 @@ channels:
     kind: wecom                  # wecom | dingtalk | feishu
     webhook: env:FEEDBACK_WEBHOOK
     description: 试运行反馈群
+  group:
+    kind: wecom
+    webhook: env:GROUP_WEBHOOK
+    description: 甲方工作群（发布通知、完成通知）
   # dingtalk-ops:
   #   kind: dingtalk
   #   webhook: env:DINGTALK_WEBHOOK

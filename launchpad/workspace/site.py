@@ -183,6 +183,11 @@ class Environment(Model):
     databases: dict[Name, Database] = Field(default_factory=dict)
     urls: dict[Name, str] = Field(default_factory=dict)
     backups: dict[Name, BackupTarget] = Field(default_factory=dict, description="Backup targets by name.")
+    vars: dict[Name, str] = Field(
+        default_factory=dict,
+        description="This environment's values for playbooks, as {{ env.vars.NAME }}: where the "
+        "application lives on its hosts, its health URL.",
+    )
 
     @model_validator(mode="after")
     def _backup_targets_known(self) -> Environment:
