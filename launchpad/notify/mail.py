@@ -180,7 +180,7 @@ class Mailer:
                 smtp.starttls(context=context)
                 smtp.ehlo()
             if self.channel.user is not None and password is not None:
-                smtp.login(self.channel.user, password)
+                _login(smtp, self.channel.user, password)
         except LaunchpadError:
             _quietly_close(smtp)
             raise
@@ -303,6 +303,32 @@ class Mailer:
 
 
 _LATER = "it stays in the outbox: `launchpad report outbox --send` to retry"
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in; a password in Chinese too. smtplib encodes credentials as ASCII (and its error
+    would quote the password), so others go as UTF-8 (RFC 4616) by PLAIN, else LOGIN."""
+    import base64
+    import smtplib
+
+    if (user + password).isascii():
+        smtp.login(user, password)
+        return
+
+    def encoded(value: str) -> str:
+        return base64.b64encode(value.encode("utf-8")).decode("ascii")
+
+    methods = (smtp.esmtp_features.get("auth") or "").upper().split()
+    if "PLAIN" in methods:
+        code, reply = smtp.docmd("AUTH", "PLAIN " + encoded(f"\0{user}\0{password}"))
+    elif "LOGIN" in methods:
+        code, reply = smtp.docmd("AUTH", "LOGIN " + encoded(user))
+        if code == 334:
+            code, reply = smtp.docmd(encoded(password))
+    else:
+        raise smtplib.SMTPNotSupportedError("no AUTH method that takes UTF-8")
+    if code not in (235, 503):  # 503: already logged in
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 def _reply(exc: Any) -> str:
