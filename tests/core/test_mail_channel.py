@@ -118,3 +118,17 @@ def test_a_composed_mail_has_both_parts_the_file_and_its_headers() -> None:
         "multipart/mixed", "multipart/alternative", "text/plain", "text/html", XLSX]
     attached, = mail.iter_attachments()
     assert attached.get_filename() == "日报-2025-11-20.xlsx" and attached.get_content() == b"xlsx bytes"
+
+
+def test_the_commented_mail_example_of_init_loads_once_uncommented(tmp_path: Path) -> None:
+    from launchpad.scaffold import SITE_TEMPLATE
+
+    lines = SITE_TEMPLATE.splitlines()
+    start = lines.index("  # client-mail:")
+    example = [line.replace("  # ", "  ", 1) for line in lines[start:] if line.startswith("  #   ")
+               or line == "  # client-mail:"]
+    example = [line for line in example if not line.strip().startswith("#")]
+    text = "\n".join(lines[:start] + example) + "\n"
+    site = load_workspace(write_workspace(tmp_path / "ws", text)).site
+    mail = site.channels["client-mail"]
+    assert isinstance(mail, MailChannel) and mail.password == "env:SMTP_PASSWORD" and mail.smtp_port == 587
