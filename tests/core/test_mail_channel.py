@@ -132,3 +132,18 @@ def test_the_commented_mail_example_of_init_loads_once_uncommented(tmp_path: Pat
     site = load_workspace(write_workspace(tmp_path / "ws", text)).site
     mail = site.channels["client-mail"]
     assert isinstance(mail, MailChannel) and mail.password == "env:SMTP_PASSWORD" and mail.smtp_port == 587
+
+
+def test_check_names_an_announce_step_with_channel_and_channels(tmp_path: Path) -> None:
+    from tests.core.test_engine import playbook_text
+    from tests.core.test_issues import run_cli
+
+    steps = ("- {id: both, name: 通知, kind: announce, channel: group, channels: [mail]}\n"
+             "- {id: twice, name: 通知, kind: announce, channels: [mail, mail]}\n"
+             "- {id: gone, name: 通知, kind: announce, channels: [group, 邮件组]}")
+    root = write_workspace(tmp_path / "ws", SITE + CHANNEL, playbooks={"t": playbook_text(steps)})
+    checked = run_cli(root, "check")
+    assert checked.returncode == 2
+    assert "give channel or channels, not both" in checked.stdout + checked.stderr
+    assert "a channel is named twice" in checked.stdout + checked.stderr
+    assert "邮件组" in checked.stdout + checked.stderr

@@ -255,3 +255,35 @@ def test_without_a_server_the_mail_becomes_a_draft_for_the_mail_client(tmp_path:
     attached, = report.iter_attachments()
     assert attached.get_filename().endswith(".xlsx") and stat.S_IMODE(report_path.stat().st_mode) == 0o600
     never_anywhere(password, root, offline.stderr, drafted.stdout)
+
+
+def test_one_announce_step_tells_the_group_and_mails_the_client(tmp_path: Path, certs: Certificates, password: str,
+                                                                server: Server,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.integration.test_notify import RobotLab, point_channels, start_robots
+
+    lab, port = MailLab(), free_port()
+    server.start(lab, port, security="starttls", certs=certs)
+    robots = RobotLab()
+    robot_server = start_robots(robots)
+    point_channels(monkeypatch, robots.url)
+    step = ("- {id: notice, name: 发布通知, kind: announce, channels: [group, mail], "
+            "fields: {change: 考勤模块, when: '今晚 19:00', impact: 期间无法登录}}")
+    h = Harness(tmp_path / "ws", playbook_text(step))
+    site_text = mail_site(port, ca=certs.ca) + "  group: {kind: wecom, webhook: env:LP_WECOM_HOOK}\n"
+    (h.root / "site.yaml").write_text(site_text, encoding="utf-8")
+    h.workspace = load_workspace(h.root)
+    try:
+        first = h.run(ScriptedPrompter())
+    finally:
+        robot_server.shutdown()
+        robot_server.server_close()
+    assert first.status == "passed"
+    wecom, = robots.texts("wecom")
+    assert wecom.startswith("## 测试项目 发布通知")  # Markdown for the robot
+    mail, = (r.message for r in lab.received)
+    assert mail["Subject"] == "【测试项目】发布通知"
+    plain = mail.get_body(("plain",))
+    assert plain is not None and plain.get_content().startswith("【测试项目】发布通知\n发布内容：考勤模块")
+    evidence = h.store.step_rows(first.run_id)[-1]["evidence"]
+    assert set(evidence["channels"]) == {"group", "mail"}
