@@ -247,6 +247,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kind.wecom": ("WeCom", "企业微信"),
     "kind.dingtalk": ("DingTalk", "钉钉"),
     "kind.feishu": ("Feishu", "飞书"),
+    "kind.email": ("e-mail", "邮件"),
     "report.lang_zh": ("中文", "中文"),
     "report.lang_en": ("English", "English"),
     "report.no_channel": ("no channel", "未配置渠道"),

@@ -198,3 +198,15 @@ async def test_log_issues_during_a_call_then_send_the_report(issues_workspace: P
     (received,) = robot.texts("wecom")
     assert all(title in received for title in ("登录后首页空白", "月报导出超时", "培训资料发群里"))
     assert "今日新增 6 项" in received
+
+
+def test_every_channel_kind_has_a_name_on_screen() -> None:
+    """The report screen names the channel's kind ("发送到 mail（邮件）"): a kind without words
+    would show its key."""
+    from typing import get_args
+
+    from launchpad.site import Channel, MailChannel
+    from screens.i18n import MESSAGES
+
+    kinds = [*get_args(Channel.model_fields["kind"].annotation), *get_args(MailChannel.model_fields["kind"].annotation)]
+    assert "email" in kinds and [kind for kind in kinds if f"kind.{kind}" not in MESSAGES] == []
