@@ -81,8 +81,10 @@ def channel_of(site: Site, name: str) -> AnyChannel:
 class Robot:
     """One channel's robot. `sleep` and `clock` are injectable so tests need not wait."""
 
-    def __init__(self, name: str, channel: Channel, *, sleep: Callable[[float], None] = time.sleep,
+    def __init__(self, name: str, channel: AnyChannel, *, sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.time, client: Any = None, timeout: float = TIMEOUT) -> None:
+        if not isinstance(channel, Channel):
+            raise ChannelConfigError(f"channel {name} is a mail channel, not a chat robot")
         self.name, self.channel = name, channel
         self.sleep, self.clock, self.client, self.timeout = sleep, clock, client, timeout
         self._ready: tuple[str, str | None, str, Any] | None = None

@@ -37,6 +37,12 @@ class Received:
         assert isinstance(parsed, EmailMessage)
         return parsed
 
+    @property
+    def text(self) -> str:
+        part = self.message.get_body(("plain",))
+        assert part is not None
+        return str(part.get_content())
+
 
 @dataclass
 class MailLab:
