@@ -24,8 +24,8 @@ from urllib.parse import urlsplit
 
 from launchpad.errors import LaunchpadError
 from launchpad.notify.robots import build_request, classify
-from launchpad.secrets import resolve_secret
-from launchpad.site import AnyChannel, Channel, Site
+from launchpad.workspace.secrets import resolve_secret
+from launchpad.workspace.site import AnyChannel, Channel, Site
 
 if TYPE_CHECKING:
     from launchpad.notify.outbox import Attachment, OutboxMessage

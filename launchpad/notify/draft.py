@@ -18,8 +18,8 @@ from pathlib import Path
 
 from launchpad.notify.mail import addresses, as_bytes, compose, subject_of
 from launchpad.notify.outbox import Attachment, Outbox, OutboxMessage, mail_message_id
-from launchpad.site import MailChannel, Site
-from launchpad.store import Store
+from launchpad.store.db import Store
+from launchpad.workspace.site import MailChannel, Site
 
 DRAFTS = Path("outbox") / "drafts"
 # The outbox row of a draft made with no mail channel: not a name site.yaml could give one.

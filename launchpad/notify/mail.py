@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Any
 from launchpad.errors import LaunchpadError
 from launchpad.notify.deliver import ChannelConfigError, ContentRefused, DeliveryFailed, DeliveryUncertain
 from launchpad.notify.outbox import Attachment, OutboxMessage
-from launchpad.secrets import resolve_secret
-from launchpad.site import MailChannel, Site
+from launchpad.workspace.secrets import resolve_secret
+from launchpad.workspace.site import MailChannel, Site
 
 if TYPE_CHECKING:
     import smtplib

@@ -24,8 +24,8 @@ from launchpad.notify.outbox import Attachment, Outbox, OutboxMessage
 from launchpad.notify.robots import LIMITS, PREFERRED_FORMAT
 from launchpad.notify.split import split_message
 from launchpad.phrases import phrase, render
-from launchpad.site import MailChannel, Site
-from launchpad.store import Store
+from launchpad.store.db import Store
+from launchpad.workspace.site import MailChannel, Site
 
 
 class ChannelPoster(Protocol):

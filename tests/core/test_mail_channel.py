@@ -15,9 +15,9 @@ from launchpad.notify.deliver import ChannelConfigError
 from launchpad.notify.mail import XLSX, compose, html_of, subject_of
 from launchpad.notify.outbox import Attachment, Outbox
 from launchpad.notify.send import format_for, queue_message
-from launchpad.site import MailChannel
-from launchpad.store import Store
-from launchpad.workspace import load_workspace
+from launchpad.store.db import Store
+from launchpad.workspace.folder import load_workspace
+from launchpad.workspace.site import MailChannel
 from tests.workspaces import LOCAL_SITE, write_workspace
 
 SITE = LOCAL_SITE.replace('{id: li, name: 李四, phone: "13800000002"}',
@@ -121,7 +121,7 @@ def test_a_composed_mail_has_both_parts_the_file_and_its_headers() -> None:
 
 
 def test_the_commented_mail_example_of_init_loads_once_uncommented(tmp_path: Path) -> None:
-    from launchpad.scaffold import SITE_TEMPLATE
+    from launchpad.workspace.scaffold import SITE_TEMPLATE
 
     lines = SITE_TEMPLATE.splitlines()
     start = lines.index("  # client-mail:")

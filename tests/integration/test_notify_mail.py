@@ -21,9 +21,9 @@ from aiosmtpd.controller import Controller
 from launchpad.notify.deliver import ChannelConfigError, ContentRefused, DeliveryUncertain
 from launchpad.notify.outbox import Outbox
 from launchpad.notify.send import flush, queue_message
-from launchpad.site import Site
-from launchpad.store import Store
-from launchpad.workspace import load_workspace
+from launchpad.store.db import Store
+from launchpad.workspace.folder import load_workspace
+from launchpad.workspace.site import Site
 from tests.core.test_engine import Harness, playbook_text
 from tests.core.test_issues import run_cli
 from tests.integration.smtp import SMTP_PASSWORD, SMTP_USER, Certificates, MailLab, make_certificates, start_smtp

@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static, TextArea
 
 from launchpad.notify.outbox import Outbox
-from launchpad.store import Store
+from launchpad.store.db import Store
 from screens.app import LaunchpadApp
 from screens.dialogs.confirm import ConfirmDialog
 from screens.report import ReportScreen
@@ -205,8 +205,8 @@ def test_every_channel_kind_has_a_name_on_screen() -> None:
     would show its key."""
     from typing import get_args
 
-    from launchpad.site import Channel, MailChannel
-    from screens.i18n import MESSAGES
+    from launchpad.workspace.site import Channel, MailChannel
+    from screens.support.i18n import MESSAGES
 
     kinds = [*get_args(Channel.model_fields["kind"].annotation), *get_args(MailChannel.model_fields["kind"].annotation)]
     assert "email" in kinds and [kind for kind in kinds if f"kind.{kind}" not in MESSAGES] == []
