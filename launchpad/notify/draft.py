@@ -17,13 +17,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from launchpad.notify.mail import addresses, as_bytes, compose, subject_of
-from launchpad.notify.outbox import Attachment, Outbox, OutboxMessage, mail_message_id
+from launchpad.notify.outbox import UNADDRESSED, Attachment, Outbox, OutboxMessage, mail_message_id
 from launchpad.store.db import Store
 from launchpad.workspace.site import MailChannel, Site
 
 DRAFTS = Path("outbox") / "drafts"
-# The outbox row of a draft made with no mail channel: not a name site.yaml could give one.
-NO_CHANNEL = "(draft)"
 _UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*\s]+')
 
 
@@ -63,7 +61,7 @@ def draft_message(store: Store, site: Site, root: Path, body: str, fmt: str, *, 
     domain = spec.domain if isinstance(spec, MailChannel) else "launchpad.invalid"
     outbox = Outbox(store)
     with store.transaction():  # never a queued row left behind for a flush to pick up
-        batch = outbox.enqueue(channel or NO_CHANNEL, "email", fmt, title, [body], attachments=attachments,
+        batch = outbox.enqueue(channel or UNADDRESSED, "email", fmt, title, [body], attachments=attachments,
                                mail_domain=domain)
         message, = outbox.messages(batch=batch)
         return write_draft(store, site, root, message.id)

@@ -82,6 +82,11 @@ class Attachment:
     data: bytes
 
 
+# The channel of a mail written straight to a draft with no mail channel: not a name site.yaml
+# could give one, and nothing a flush could send to.
+UNADDRESSED = "(draft)"
+
+
 def mail_message_id(batch: str, part: int, domain: str) -> str:
     """The Message-ID of a queued mail: made from its batch, so every attempt and every draft of
     it carries the same one."""
@@ -222,6 +227,9 @@ class Outbox:
     def requeue(self, message_id: int) -> None:
         """A person checked the group: send an `unknown` (or failed, or dropped) message again."""
         message = self.get(message_id)
+        if message.channel == UNADDRESSED:
+            raise UsageError(f"outbox message {message_id} was written as a draft with no mail channel: "
+                             f"send it from your mail client ({message.draft})")
         if message.status not in ("unknown", "failed", "dropped", "drafted"):
             raise UsageError(f"outbox message {message_id} is {message.status}; only unknown, failed, dropped or "
                              "drafted messages can be requeued")

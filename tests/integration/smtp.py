@@ -123,11 +123,13 @@ def make_certificates(folder: Path) -> Certificates:
 
 
 def start_smtp(lab: MailLab, port: int, *, security: str = "starttls", certs: Certificates | None = None,
-               auth: bool = True) -> Controller:
+               auth: bool = True, data_size_limit: int | None = None) -> Controller:
     """A server on 127.0.0.1:`port`: `starttls` (STARTTLS required before AUTH), `ssl`
     (TLS from the first byte) or `none` (plain, AUTH allowed in clear: loopback only)."""
     options: dict[str, Any] = {"authenticator": lab.authenticate if auth else None, "auth_required": auth,
                                "auth_require_tls": security != "none"}
+    if data_size_limit is not None:
+        options["data_size_limit"] = data_size_limit  # advertised as SIZE
     if security == "starttls":
         assert certs is not None
         options.update(tls_context=certs.server_context(), require_starttls=True)

@@ -132,6 +132,7 @@ def test_a_daily_report_mailed_over_starttls_arrives_whole(tmp_path: Path, certs
     assert mail["Date"] and mail["Message-ID"]
     rows = json.loads(run_cli(root, "report", "outbox", "--all", "--json").stdout)
     assert [(row["status"], row["kind"], row["message_id"]) for row in rows] == [("sent", "email", mail["Message-ID"])]
+    assert mail["Message-ID"] in run_cli(root, "report", "outbox", "--all").stdout  # what to search a mailbox for
     audit = run_cli(root, "audit", "show", "--json").stdout
     entry, = [e for e in json.loads(audit) if e["action"] == "mail_sent"]
     assert entry["detail"]["message_id"] == mail["Message-ID"]
@@ -254,6 +255,8 @@ def test_without_a_server_the_mail_becomes_a_draft_for_the_mail_client(tmp_path:
     assert isinstance(report, EmailMessage) and report["To"] is None and report["Subject"].startswith("【测试项目】")
     attached, = report.iter_attachments()
     assert str(attached.get_filename()).endswith(".xlsx") and stat.S_IMODE(report_path.stat().st_mode) == 0o600
+    requeued = run_cli(root, "report", "outbox", "--requeue", "2")  # nowhere to send it from here
+    assert requeued.returncode == 2 and "send it from your mail client" in requeued.stderr
     never_anywhere(password, root, offline.stderr, drafted.stdout)
 
 
@@ -287,3 +290,32 @@ def test_one_announce_step_tells_the_group_and_mails_the_client(tmp_path: Path, 
     assert plain is not None and plain.get_content().startswith("【测试项目】发布通知\n发布内容：考勤模块")
     evidence = h.store.step_rows(first.run_id)[-1]["evidence"]
     assert set(evidence["channels"]) == {"group", "mail"}
+
+
+def test_a_mail_larger_than_the_server_takes_fails_before_its_data(tmp_path: Path, certs: Certificates,
+                                                                    password: str, server: Server) -> None:
+    lab, port = MailLab(), free_port()
+    server.start(lab, port, security="starttls", certs=certs, data_size_limit=4096)
+    site, store = workspace(tmp_path / "ws", mail_site(port, ca=certs.ca))
+    queue_message(store, site, "mail", "【测试项目】日报\n" + "很长。" * 2000, "text")
+    result = flush(store, site)
+    (message, error), = result.failed
+    assert isinstance(error, ContentRefused) and "at most 4096 bytes" in error.message
+    assert Outbox(store).get(message.id).status == "failed" and lab.data_seen == 0
+
+
+def test_notify_test_reaches_a_robot_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.integration.test_notify import CHANNELS, RobotLab, point_channels, start_robots
+
+    robots = RobotLab()
+    robot_server = start_robots(robots)
+    point_channels(monkeypatch, robots.url)
+    root = write_workspace(tmp_path / "ws", LOCAL_SITE + CHANNELS)
+    try:
+        tested = run_cli(root, "notify", "test", "group")
+    finally:
+        robot_server.shutdown()
+        robot_server.server_close()
+    assert tested.returncode == 0, tested.stderr
+    text, = robots.texts("wecom")
+    assert text.startswith("【测试项目】launchpad 测试消息") and "渠道 group" in text

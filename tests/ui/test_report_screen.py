@@ -210,3 +210,33 @@ def test_every_channel_kind_has_a_name_on_screen() -> None:
 
     kinds = [*get_args(Channel.model_fields["kind"].annotation), *get_args(MailChannel.model_fields["kind"].annotation)]
     assert "email" in kinds and [kind for kind in kinds if f"kind.{kind}" not in MESSAGES] == []
+
+
+async def test_sending_to_a_mail_channel_attaches_the_workbook(issues_workspace: Path) -> None:
+    """The screen's send goes to a mail channel as it goes to a robot: the same use case, the
+    workbook attached, the mail received by a real SMTP server on loopback."""
+    from tests.integration.smtp import MailLab, start_smtp
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    site = issues_workspace / "site.yaml"
+    text = site.read_text(encoding="utf-8")
+    site.write_text(text[:text.index("channels:")] + (
+        "channels:\n  mail: {kind: email, host: 127.0.0.1, port: %d, security: none, "
+        "from: notice@example.gov.cn, to: [it@client.example.gov.cn]}\n" % port), encoding="utf-8")
+    lab = MailLab()
+    controller = start_smtp(lab, port, security="none", auth=False)
+    try:
+        app = make_app(issues_workspace)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_report(pilot)
+            await send(pilot, screen)
+            assert screen.outcome is not None and screen.outcome.result == "sent"
+            assert "已发送到 mail" in result(screen)
+    finally:
+        controller.stop()
+    (mail,) = (received.message for received in lab.received)
+    assert mail["Subject"] == "【某市政务服务平台】试运行日报 2024-01-01（周一）"
+    (workbook,) = mail.iter_attachments()
+    assert workbook.get_filename() == "日报-2024-01-01.xlsx"
