@@ -223,8 +223,8 @@ async def test_sending_to_a_mail_channel_attaches_the_workbook(issues_workspace:
     site = issues_workspace / "site.yaml"
     text = site.read_text(encoding="utf-8")
     site.write_text(text[:text.index("channels:")] + (
-        "channels:\n  mail: {kind: email, host: 127.0.0.1, port: %d, security: none, "
-        "from: notice@example.gov.cn, to: [it@client.example.gov.cn]}\n" % port), encoding="utf-8")
+        f"channels:\n  mail: {{kind: email, host: 127.0.0.1, port: {port}, security: none, "
+        "from: notice@example.gov.cn, to: [it@client.example.gov.cn]}\n"), encoding="utf-8")
     lab = MailLab()
     controller = start_smtp(lab, port, security="none", auth=False)
     try:
