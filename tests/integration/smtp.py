@@ -52,7 +52,19 @@ class MailLab:
     answers: list[str] = field(default_factory=list)  # "drop", or an SMTP reply like "554 5.7.1 …"
     data_seen: int = 0  # messages whose data arrived whole, whatever the answer
     logins: list[tuple[str, str]] = field(default_factory=list)
+    drop_at_recipient: int = 0  # the next N transactions lose the connection at RCPT TO
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: list[str]) -> str:
+        with self.lock:
+            drop = self.drop_at_recipient > 0
+            self.drop_at_recipient -= 1 if drop else 0
+        if drop:
+            server.transport.abort()
+            return "250 OK never heard"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
@@ -72,7 +84,7 @@ class MailLab:
         user, password = auth_data.login.decode(), auth_data.password.decode()
         with self.lock:
             self.logins.append((user, mechanism))
-        return AuthResult(success=(user, password) == (SMTP_USER, SMTP_PASSWORD))
+        return AuthResult(success=(user, password) == (SMTP_USER, SMTP_PASSWORD), handled=False)
 
 
 @dataclass(frozen=True)

@@ -319,3 +319,30 @@ def test_notify_test_reaches_a_robot_too(tmp_path: Path, monkeypatch: pytest.Mon
     assert tested.returncode == 0, tested.stderr
     text, = robots.texts("wecom")
     assert text.startswith("【测试项目】launchpad 测试消息") and "渠道 group" in text
+
+
+def test_a_connection_lost_before_the_data_leaves_the_mail_queued_and_it_goes_once(
+        tmp_path: Path, certs: Certificates, password: str, server: Server) -> None:
+    lab, port = MailLab(drop_at_recipient=1), free_port()
+    server.start(lab, port, security="starttls", certs=certs)
+    site, store = workspace(tmp_path / "ws", mail_site(port, ca=certs.ca))
+    queue_message(store, site, "mail", "今晚发布", "text")
+    first = flush(store, site)
+    message = Outbox(store).messages()[0]
+    assert first.unknown == [] and message.status == "queued" and "before the mail was complete" in message.last_error
+    second = flush(store, site)
+    assert len(second.sent) == 1 and len(lab.received) == 1 and lab.data_seen == 1
+
+
+def test_a_refused_login_leaves_the_mail_unclaimed(tmp_path: Path, certs: Certificates, server: Server,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LP_SMTP_PASSWORD", "wrong-口令-9f1")
+    lab, port = MailLab(), free_port()
+    server.start(lab, port, security="starttls", certs=certs)
+    site, store = workspace(tmp_path / "ws", mail_site(port, ca=certs.ca))
+    queue_message(store, site, "mail", "不应发出", "text")
+    (message, error), = flush(store, site).failed
+    assert isinstance(error, ChannelConfigError) and f"refused the login of {SMTP_USER}: 535" in error.message
+    assert "wrong-口令-9f1" not in error.render()
+    stored = Outbox(store).get(message.id)
+    assert (stored.status, stored.attempts) == ("queued", 0) and lab.data_seen == 0  # never claimed
