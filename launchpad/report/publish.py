@@ -192,3 +192,20 @@ def draft_report(session: Session, request: ReportRequest, channel: str | None =
     title = f"{session.site.site.name} {request.day.isoformat()}"
     return draft_message(session.store(), session.site, session.workspace.root, text, "text", title=title,
                          channel=channel, attachments=report_attachments(session, request))
+
+
+def draft_instead(session: Session, request: ReportRequest, channel: str | None,
+                  outcome: SendOutcome | None = None) -> Path:
+    """The daily report as a mail draft, the engineer's choice when the mail server is out of
+    reach: the copy still waiting in the outbox becomes the draft (so it is not also sent
+    later), else a new draft to `channel`'s recipients when it is a mail channel."""
+    from launchpad.notify.draft import write_draft
+    from launchpad.notify.outbox import WAITING, Outbox
+
+    if outcome is not None and outcome.delivery is not None:
+        waiting = [m for m in Outbox(session.store()).messages(batch=outcome.delivery.batch)
+                   if m.status in WAITING and m.status != "sending" and m.kind == "email"]
+        if waiting:
+            return write_draft(session.store(), session.site, session.workspace.root, waiting[0].id)
+    mail = channel if channel and session.site.channels[channel].kind == "email" else None
+    return draft_report(session, request, mail)

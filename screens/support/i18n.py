@@ -63,6 +63,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.report": ("Report", "日报"),
     "key.send": ("Send", "发送"),
     "key.export": ("Export", "导出"),
+    "key.draft": ("Mail draft", "邮件草稿"),
     "key.report_language": ("中文/English", "中文/English"),
     "key.format": ("Format", "格式"),
     "key.channel": ("Channel", "渠道"),
@@ -261,6 +262,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有剪贴板程序（xclip、wl-copy）：已改由终端复制；若粘贴为空，请按 x 导出文件。",
     ),
     "report.exported": ("Exported {path}", "已导出 {path}"),
+    "report.draft_hint": ("Press e to write it as a mail draft (.eml) for your mail client instead.",
+                          "也可按 e 写成邮件草稿（.eml），用邮件客户端发送。"),
+    "report.drafted": ("Mail draft written: {path} — open it in your mail client, check the recipients, send.",
+                       "已写成邮件草稿：{path}——请用邮件客户端打开，核对收件人后发送。"),
     "report.no_channels": (
         "site.yaml has no channels: add a robot under channels:, or copy (c) and paste by hand.",
         "site.yaml 没有配置渠道：请在 channels: 下添加机器人，或按 c 复制后手动粘贴。",
