@@ -138,8 +138,9 @@ def start_smtp(lab: MailLab, port: int, *, security: str = "starttls", certs: Ce
                auth: bool = True, data_size_limit: int | None = None) -> Controller:
     """A server on 127.0.0.1:`port`: `starttls` (STARTTLS required before AUTH), `ssl`
     (TLS from the first byte) or `none` (plain, AUTH allowed in clear: loopback only)."""
+    # aiosmtpd counts only STARTTLS as TLS: with `ssl` the whole connection is TLS already.
     options: dict[str, Any] = {"authenticator": lab.authenticate if auth else None, "auth_required": auth,
-                               "auth_require_tls": security != "none"}
+                               "auth_require_tls": security == "starttls"}
     if data_size_limit is not None:
         options["data_size_limit"] = data_size_limit  # advertised as SIZE
     if security == "starttls":

@@ -346,3 +346,14 @@ def test_a_refused_login_leaves_the_mail_unclaimed(tmp_path: Path, certs: Certif
     assert "wrong-口令-9f1" not in error.render()
     stored = Outbox(store).get(message.id)
     assert (stored.status, stored.attempts) == ("queued", 0) and lab.data_seen == 0  # never claimed
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # TLS from the first byte
+def test_implicit_tls_on_its_own_port(tmp_path: Path, certs: Certificates, password: str, server: Server) -> None:
+    lab, port = MailLab(), free_port()
+    server.start(lab, port, security="ssl", certs=certs)
+    root = write_workspace(tmp_path / "ws", mail_site(port, security="ssl", ca=certs.ca))
+    tested = run_cli(root, "notify", "test", "mail")
+    assert tested.returncode == 0, tested.stderr
+    received, = lab.received
+    assert received.message["Subject"] == "【测试项目】launchpad 测试消息" and lab.logins == [(SMTP_USER, "PLAIN")]
