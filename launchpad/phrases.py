@@ -259,6 +259,18 @@ CATALOG: dict[str, tuple[str, str]] = {
     "import.refused": ("import refused: {reason}", "拒绝导入：{reason}"),
     # messages to chat robots: the marker on each part of a message split to fit the robot
     "notify.part": ("(part {part}/{parts})", "（第 {part}/{parts} 部分）"),
+    # e-mail: drafts for the engineer's mail client, the test message of `notify test`
+    "mail.drafted": ("draft written: {path}\nopen it in your mail client, check the recipients, and send it",
+                     "已写成邮件草稿：{path}\n请用邮件客户端打开，核对收件人后发送"),
+    "mail.draft_hint": ("or write it as a draft for your mail client: `launchpad report outbox --draft {id}`",
+                        "也可写成邮件草稿用邮件客户端发送：`launchpad report outbox --draft {id}`"),
+    "mail.not_mail": ("channel {channel} is a {kind} robot: only mail is written as a draft",
+                      "渠道 {channel} 是{kind}机器人：只有邮件才能写成草稿"),
+    "notify.test_subject": ("[{site}] launchpad test message", "【{site}】launchpad 测试消息"),
+    "notify.test_body": ("This is a test message from launchpad for channel {channel}, sent {when} by {actor}. "
+                         "If it arrived, notices and daily reports sent to this channel will arrive too.",
+                         "这是 launchpad 发往渠道 {channel} 的测试消息，由 {actor} 于 {when} 发送。"
+                         "收到即说明发往此渠道的通知和日报也能送达。"),
     # announce
     "announce.copied": ("notice ready to paste (copied with {tool})", "通知已就绪，可直接粘贴（已用 {tool} 复制）"),
     "announce.printed": ("notice ready to paste (no clipboard program: printed above)",

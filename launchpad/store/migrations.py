@@ -31,7 +31,7 @@ from sqlite_utils import Database
 from launchpad.backup.schema import BACKUPS_V1
 from launchpad.errors import StoreDamaged, StoreError
 from launchpad.issues.schema import create_issue_tables
-from launchpad.notify.schema import OUTBOX_SUPERSEDES, OUTBOX_V1
+from launchpad.notify.schema import OUTBOX_MAIL, OUTBOX_SUPERSEDES, OUTBOX_V1
 from launchpad.release.schema import RELEASES_V1
 from launchpad.sitetime import utc_now
 from launchpad.users.schema import USER_IMPORT_PLANS_V1, USER_IMPORTS_V1
@@ -217,6 +217,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "the process running each restore", _add_restore_owner),
     Migration(11, "user imports, the rows each wrote, the plans people read", USER_IMPORTS_V1 + USER_IMPORT_PLANS_V1),
     Migration(12, "releases, their changes of status and attached test reports", RELEASES_V1),
+    Migration(13, "outbox: e-mail message ids, drafts and attached files", OUTBOX_MAIL),
 )
 
 _LEDGER = ("CREATE TABLE IF NOT EXISTS migrations "

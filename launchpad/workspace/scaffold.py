@@ -31,6 +31,8 @@ GITIGNORE = """\
 backups/*
 # 初始密码分发表含明文密码，绝不进入版本库。Hand-outs hold plain initial passwords: never commit them.
 handouts/
+# 邮件草稿是发给甲方的内容。Mail drafts are the client's business.
+outbox/
 """
 
 SITE_TEMPLATE = """\
@@ -174,6 +176,21 @@ channels:
   #   kind: dingtalk
   #   webhook: env:DINGTALK_WEBHOOK
   #   secret: prompt             # 加签密钥，运行时询问 / signing secret, asked for
+  # 邮件：经 SMTP 服务器发送，口令同样只能写引用；连不上服务器时可写成 .eml 草稿。
+  # E-mail through an SMTP server; the password is a reference too. No server: an .eml draft.
+  # client-mail:
+  #   kind: email
+  #   host: smtp.example.gov.cn
+  #   security: starttls         # starttls（587）| ssl（465）| none（仅限本机 / this machine only）
+  #   user: notice@example.gov.cn
+  #   password: env:SMTP_PASSWORD
+  #   from: notice@example.gov.cn
+  #   from_name: 某某系统上线保障组
+  #   # 收件人：联系人 id 或姓名（须填 email）、role:角色、org:单位，或邮箱地址
+  #   # recipients: a contact's id or name (with an email), role:ROLE, org:ORG, or an address
+  #   to: [it@client.example.gov.cn]
+  #   cc: []
+  #   # ca_file: /etc/ssl/certs/intranet-ca.pem   # 内网 CA / an intranet CA's certificate
 """
 
 

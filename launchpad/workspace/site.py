@@ -10,10 +10,20 @@ from __future__ import annotations
 import re
 from datetime import date as Date
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from launchpad.workspace.secrets import SecretRef, WebhookRef
 from launchpad.workspace.windows import WindowSchedule, parse_days, parse_time
@@ -228,11 +238,101 @@ class Environment(Model):
 
 
 class Channel(Model):
+    """A chat group's robot (WeCom, DingTalk, Feishu)."""
+
     kind: Literal["wecom", "dingtalk", "feishu"]
     webhook: WebhookRef = Field(description="The robot's webhook URL holds its key: a reference "
                                             "(a robot on this machine, http://127.0.0.1:PORT/…, may be written as is).")
     secret: SecretRef | None = Field(None, description="Signing secret (DingTalk, Feishu).")
     description: str = ""
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+# The addresses mail servers take from anyone: ASCII, no quoted local parts, a dotted domain.
+_ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+
+
+def is_address(value: str) -> bool:
+    return bool(_ADDRESS.match(value))
+
+
+def _check_address(value: str) -> str:
+    if not is_address(value):
+        raise ValueError(f"{value!r} is not an e-mail address such as notice@example.gov.cn")
+    return value
+
+
+def _one_line(value: str) -> str:
+    # A line break in a header would start a header of its own (a forged Bcc, say).
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in value):
+        raise ValueError("must be one line without control characters")
+    return value
+
+
+class MailChannel(Model):
+    """E-mail through an SMTP server: the client's own mail system, or the team's mailbox."""
+
+    kind: Literal["email"]
+    host: Annotated[str, Field(min_length=1, pattern=r"^[^\s/]+$", description="The SMTP server's name or address.")]
+    port: int | None = Field(None, ge=1, le=65535, description="Default: 587 for starttls, 465 for ssl, 25 for none.")
+    security: Literal["starttls", "ssl", "none"] = Field(
+        "starttls", description="starttls (port 587) or ssl (port 465); none only for a server on this machine.")
+    user: Annotated[str, AfterValidator(_one_line)] | None = Field(None, description="Login name, with password.")
+    password: SecretRef | None = Field(None, description="A reference: env:NAME, keyring:SERVICE/NAME or prompt.")
+    ca_file: str | None = Field(None, description="Absolute path of a PEM file with the CA that signed the server's "
+                                                  "certificate (an intranet CA); default: the system's CAs.")
+    sender: Annotated[str, AfterValidator(_check_address)] = Field(alias="from",
+                                                                   description="The From address.")
+    from_name: Annotated[str, AfterValidator(_one_line)] = Field("", description="Display name: 某某系统上线保障组.")
+    to: list[str] = Field(min_length=1, description="Recipients: a contact's id or name, role:ROLE or org:ORG "
+                                                    "(every contact with it), or an address.")
+    cc: list[str] = Field(default_factory=list, description="Copied, written as `to` is.")
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _safe_settings(self) -> MailChannel:
+        if self.security == "none" and self.host not in LOOPBACK_HOSTS:
+            raise ValueError("security: none sends the password and the mail in clear: it is allowed only for a "
+                             "server on this machine (127.0.0.1); use starttls or ssl")
+        if (self.user is None) != (self.password is None):
+            raise ValueError("user and password go together: give both to log in, or neither")
+        if self.ca_file is not None and not self.ca_file.startswith(("/", "~")):
+            raise ValueError("ca_file must be an absolute path (or start with ~)")
+        return self
+
+    @property
+    def smtp_port(self) -> int:
+        return self.port or _DEFAULT_PORTS[self.security]
+
+    @property
+    def domain(self) -> str:
+        return self.sender.rpartition("@")[2]
+
+
+AnyChannel = Annotated[Channel | MailChannel, Field(discriminator="kind")]
+
+
+def recipients(spec: str, contacts: list[Contact]) -> list[tuple[str, str]]:
+    """(display name, address) of one recipient entry of a mail channel; ValueError saying
+    why when it names nobody, or someone without an e-mail address."""
+    if "@" in spec:
+        return [("", _check_address(spec))]
+    what, sep, value = spec.partition(":")
+    if sep and what in ("role", "org"):
+        chosen = [c for c in contacts if getattr(c, what) == value]
+        if not chosen:
+            raise ValueError(f"no contact has {what} {value!r}")
+    else:
+        found = [c for c in contacts if spec in (c.id, c.name)]
+        if not found:
+            raise ValueError(f"{spec!r} is neither a contact's id or name, role:ROLE, org:ORG nor an e-mail address")
+        chosen = found[:1]
+    missing = [c.id for c in chosen if not is_address(c.email)]
+    if missing:
+        raise ValueError(f"{spec!r}: contact {', '.join(missing)} has no valid email in contacts")
+    return [(c.name, c.email) for c in chosen]
 
 
 class Site(Model):
@@ -243,7 +343,43 @@ class Site(Model):
     duty: list[DutyEntry] = Field(default_factory=list)
     windows: dict[Name, TimeWindow] = Field(default_factory=dict)
     environments: dict[Name, Environment] = Field(default_factory=dict)
-    channels: dict[Name, Channel] = Field(default_factory=dict)
+    channels: dict[Name, AnyChannel] = Field(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _mail_recipients_known(cls, data: Any, handler: ModelWrapValidatorHandler[Site]) -> Site:
+        """Each recipient of a mail channel names someone with an address, reported at the
+        entry itself (a whole-site check could only point at the top of the file)."""
+        site = handler(data)
+        problems = []
+        for name, channel in site.channels.items():
+            if not isinstance(channel, MailChannel):
+                continue
+            for field in ("to", "cc"):
+                for index, spec in enumerate(getattr(channel, field)):
+                    try:
+                        recipients(spec, site.contacts)
+                    except ValueError as exc:
+                        error = PydanticCustomError("recipient", "{reason}", {"reason": str(exc)})
+                        problems.append(InitErrorDetails(type=error, loc=("channels", name, field, index),
+                                                         input=spec))
+        if problems:
+            raise ValidationError.from_exception_data(cls.__name__, problems)
+        return site
+
+    def mail_recipients(self, channel: MailChannel) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """(to, cc) as (display name, address), each address once, `to` first."""
+        seen: set[str] = set()
+        lists: list[list[tuple[str, str]]] = []
+        for specs in (channel.to, channel.cc):
+            found = []
+            for spec in specs:
+                for name, address in recipients(spec, self.contacts):
+                    if address.lower() not in seen:
+                        seen.add(address.lower())
+                        found.append((name, address))
+            lists.append(found)
+        return lists[0], lists[1]
 
     @model_validator(mode="after")
     def _duty_names_known_contacts(self) -> Site:

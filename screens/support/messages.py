@@ -181,6 +181,14 @@ class ReportExported(Message):
         self.path = path
 
 
+class ReportDrafted(Message):
+    """The report written as a mail draft (.eml) at `path`."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+
 class ReportCopied(Message):
     """The text went to the clipboard program `tool`, or there is none (tool is None)."""
 
