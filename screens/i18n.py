@@ -783,6 +783,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.choose_no_mapping": ("imports/ holds no mapping file (*.yaml)", "imports/ 中没有映射文件（*.yaml）"),
     "ui.choose_missing": ("{path} is not a file", "{path} 不是文件"),
     "ui.choose_go": ("Check it", "检查"),
+    "ui.quit_title": ("Quit while {op} runs?", "正在{op}，仍要退出？"),
+    "ui.quit_body": ("An import stops after its current batch: what was written stays, and the same import "
+                     "continues it later (a on the import screen).",
+                     "导入会在写完当前这一批后停下：已写入的保留，之后在导入界面按 a 可继续。"),
 }
 
 _current: Language = "zh"

@@ -60,9 +60,9 @@ class SheetChecked(Message):
 
 
 class SheetPlanned(Message):
-    def __init__(self, env_name: str, planned: Any, plan_id: int) -> None:
+    def __init__(self, env_name: str, planned: Any, plan_id: int, rows: Any) -> None:
         super().__init__()
-        self.env_name, self.planned, self.plan_id = env_name, planned, plan_id
+        self.env_name, self.planned, self.plan_id, self.rows = env_name, planned, plan_id, rows
 
 
 class ImportProgressed(Message):
@@ -173,7 +173,8 @@ class UserImportScreen(LaunchpadScreen):
         return self.operation is None
 
     def quit_warning(self) -> tuple[str, str]:
-        return t("ui.subtitle"), t("ui.busy", op=t(f"ui.op_{self.operation or 'apply'}"))
+        op = t(f"ui.op_{self.operation or 'apply'}")
+        return t("ui.quit_title", op=op), t("ui.quit_body")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -295,11 +296,11 @@ class UserImportScreen(LaunchpadScreen):
         except LaunchpadError as error:
             self.post_message(ImportFailed("plan", error))
             return
-        self.rows_read = rows
-        self.post_message(SheetPlanned(env_name, planned, plan_id))
+        self.post_message(SheetPlanned(env_name, planned, plan_id, rows))
 
     def on_sheet_planned(self, message: SheetPlanned) -> None:
         self.planned, self.planned_env, self.plan_id = message.planned, message.env_name, message.plan_id
+        self.rows_read = message.rows
         counts = self.planned.plan.counts()
         self.kind = next((a for a in ACTIONS if counts[a]), "insert")
         self._finish(t("ui.plan_recorded", plan=message.plan_id), "dim")
@@ -481,10 +482,14 @@ class UserImportScreen(LaunchpadScreen):
         if not files:
             self.notify(t("ui.handout_none", id=import_id))
             return
-        self.app.push_screen(HandoutDialog(import_id, files, root),
-                             callback=lambda remove: self._remove_handouts(import_id) if remove else None)
+        def answered(remove: bool | None) -> None:
+            if remove:
+                self.remove_handouts(import_id)
 
-    def _remove_handouts(self, import_id: int) -> None:
+        self.app.push_screen(HandoutDialog(import_id, files, root), callback=answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="user-import-handout")
+    def remove_handouts(self, import_id: int) -> None:
         from launchpad.users.handout import handout_dir, remove_handouts
 
         session = self.session
@@ -494,7 +499,7 @@ class UserImportScreen(LaunchpadScreen):
             store.audit(session.actor, action, target, detail)
 
         removed = remove_handouts(handout_dir(session.workspace.root, import_id), audit)
-        self.notify(t("ui.handout_removed", count=len(removed)))
+        self.app.call_from_thread(self.notify, t("ui.handout_removed", count=len(removed)))
 
     # -- the annotated copy ---------------------------------------------------------------------
 

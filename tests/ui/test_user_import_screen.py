@@ -111,6 +111,32 @@ async def test_a_bad_sheets_problems_are_listed_filtered_and_annotated(bad_sheet
         assert str(annotated) in screen.activity.text
 
 
+@pytest.mark.anyio
+async def test_the_palette_opens_it_and_a_sheet_is_chosen_from_imports_or_typed(bad_sheet_workspace: Path) -> None:
+    from screens.dialogs.import_source import ImportSourceDialog
+
+    write_xlsx(bad_sheet_workspace / "imports" / "好名单.xlsx", {"名单": [HEADER, GOOD[0]]})
+    (bad_sheet_workspace / "imports" / "名单.checked.xlsx").write_bytes(b"")  # a copy for the client: not offered
+    app = make_app(bad_sheet_workspace, "en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_opened(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"users: import", "enter")
+        dialog = await wait_for_screen(pilot, ImportSourceDialog)  # two sheets: the person chooses
+        assert [p.name for p in dialog.sheets] == ["名单.xlsx", "好名单.xlsx"]
+        dialog.query_one("#choose-path", Input).value = "imports/nothing.xlsx"
+        await pilot.click("#go")
+        await pilot.pause()
+        assert "imports/nothing.xlsx is not a file" in str(dialog.query_one("#dialog-problem", Static).render())
+        dialog.query_one("#choose-path", Input).value = "imports/好名单.xlsx"
+        await pilot.click("#go")
+        screen = await wait_for_screen(pilot, UserImportScreen)
+        await wait_until(pilot, lambda: screen.ready and screen.checked is not None, "the sheet checked")
+        # No target was read: the screen says so rather than "no problems" alone.
+        assert "1 row(s), no problems (not checked against a target" in summary(screen)
+        assert table_rows(screen, "problems") == []
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("size", SIZES)
 def test_user_import_screen(snap_compare: Any, bad_sheet_workspace: Path, size: tuple[int, int],
@@ -186,6 +212,14 @@ async def test_plan_counts_an_import_to_100_percent_and_its_rollback(lab: RuoYiL
         assert users_named(lab, "test", "zhangsan") == "1"
         assert (lab.root / "handouts" / "import-1").is_dir()
 
+        from screens.dialogs.import_source import HandoutDialog
+
+        await pilot.press("o")  # the hand-out of the import just made, removed once handed out
+        handout = await wait_for_screen(pilot, HandoutDialog)
+        assert "handouts/import-1/某某局_办公室.xlsx" in str(handout.body)
+        await pilot.click("#remove")
+        await wait_until(pilot, lambda: not list((lab.root / "handouts").rglob("*.xlsx")), "the hand-out removed")
+
         await pilot.press("l")
         await wait_until(pilot, lambda: len(screen.imports) == 1, "the past imports")
         await pilot.press("r")
@@ -196,7 +230,8 @@ async def test_plan_counts_an_import_to_100_percent_and_its_rollback(lab: RuoYiL
                          "rolled_back", "the rollback", timeout=120)
         assert "✓ 导入 1 已回滚：删除 1 个用户，恢复 1 个" in screen.activity.text
         assert users_named(lab, "test", "zhangsan") == "0"
-    assert {"user_import_confirmed", "user_import_applied", "user_import_rolled_back"} <= set(audit_actions(lab.root))
+    assert {"user_import_confirmed", "user_import_applied", "user_handout_removed",
+            "user_import_rolled_back"} <= set(audit_actions(lab.root))
 
 
 @pytest.mark.integration
