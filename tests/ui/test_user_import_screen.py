@@ -33,6 +33,7 @@ from tests.integration.databases import (  # noqa: F401
 )
 from tests.integration.ruoyi import RuoYiLab
 from tests.integration.sshd import SshdHost, SshLab
+from tests.integration.test_users_import import launchpad
 from tests.ui.conftest import FIXED_NOW, UI_SITE
 from tests.ui.helpers import type_line, wait_for_screen, wait_opened, wait_until
 from tests.workspaces import write_workspace
@@ -279,9 +280,22 @@ async def test_production_asks_for_its_name_and_refuses_without_a_fresh_backup(l
         dialog.query_one(Input).value = "prod"
         await pilot.press("enter")
         error = await wait_for_screen(pilot, ErrorDialog, timeout=120)
-        assert "no verified backup" in str(error.body) or "没有" in str(error.body)
+        assert "prod is production and app has no verified backup younger than 2h" in str(error.body)
         await wait_until(pilot, lambda: screen.ready, "the refusal")
         assert users_named(lab, "prod", "zhangsan") == "0"
-    actions = audit_actions(lab.root)
-    assert "user_import_confirmed" in actions and "user_import_gate_refused" in actions
-    assert "user_import_started" not in actions
+        assert "user_import_gate_refused" in audit_actions(lab.root)
+        assert "user_import_started" not in audit_actions(lab.root)
+        await pilot.press("escape")
+
+        backed_up = launchpad(lab, "backup", "--env", "prod", "app")  # the backup the gate asks for
+        assert backed_up.returncode == 0, backed_up.stderr
+        await pilot.press("a")
+        dialog = await wait_for_screen(pilot, TypeNameDialog)
+        await type_line(pilot, "prod")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.ready and screen.last_import is not None, "the import", timeout=120)
+        assert "✓ 导入 1 已完成：新增 1，更新 1，不变 1，拒绝 1" in screen.activity.text
+        assert users_named(lab, "prod", "zhangsan") == "1"  # PostgreSQL
+        store = app.session.store()  # type: ignore[union-attr]
+        actions = [str(row["action"]) for row in store.db.query("SELECT action FROM audit ORDER BY id")]
+        assert {"user_import_gate_passed", "user_import_applied"} <= set(actions)
