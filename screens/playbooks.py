@@ -18,10 +18,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
-from launchpad.playbook_list import PlaybookEntry, read_playbooks
+from launchpad.run.playbook_list import PlaybookEntry, read_playbooks
 from screens.base import LaunchpadScreen
-from screens.i18n import t
-from screens.messages import PlaybooksRead
+from screens.support.i18n import t
+from screens.support.messages import PlaybooksRead
 from screens.widgets.playbook_preview import PlaybookPreview
 from screens.widgets.variables_form import VariablesForm
 

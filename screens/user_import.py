@@ -33,7 +33,7 @@ from launchpad.errors import LaunchpadError
 from launchpad.session import Session
 from launchpad.users.plan import ACTIONS
 from screens.base import LaunchpadScreen
-from screens.i18n import t
+from screens.support.i18n import t
 from screens.widgets.import_tables import (
     ImportActivity,
     import_headers,
@@ -335,7 +335,7 @@ class UserImportScreen(LaunchpadScreen):
     def apply(self, chosen: Chosen, env_name: str) -> None:
         import time
 
-        from launchpad.prompter import PromptCancelled
+        from launchpad.run.prompter import PromptCancelled
         from launchpad.users.apply import ApplyProgress, ImportStopped
         from launchpad.users.guard import ImportRefused
         from launchpad.users.importing import ImportGates, connect_target, prepare_import, run_import
@@ -439,7 +439,7 @@ class UserImportScreen(LaunchpadScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="user-import")
     def rollback(self, record: dict[str, Any]) -> None:
-        from launchpad.prompter import PromptCancelled
+        from launchpad.run.prompter import PromptCancelled
         from launchpad.users.guard import ImportRefused
         from launchpad.users.importing import connect_target, run_rollback
 
@@ -566,8 +566,8 @@ class UserImportScreen(LaunchpadScreen):
     # -- helpers --------------------------------------------------------------------------------
 
     def _prompter(self) -> Any:
-        from screens.import_prompter import ImportPrompter
-        from screens.run_control import RunControl
+        from screens.support.import_prompter import ImportPrompter
+        from screens.support.run_control import RunControl
 
         worker = get_current_worker()
         return ImportPrompter(self.app, self.session.actor, RunControl([], is_cancelled=lambda: worker.is_cancelled))

@@ -29,7 +29,7 @@ from typing import Any
 
 from launchpad.errors import LaunchpadError, UsageError
 from launchpad.sitetime import utc_now
-from launchpad.store import Store
+from launchpad.store.db import Store
 from launchpad.users import records
 from launchpad.users.annotate import CannotWrite
 from launchpad.users.guard import ImportRefused

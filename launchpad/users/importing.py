@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from launchpad.site import Environment
-from launchpad.store import Store
+from launchpad.store.db import Store
 from launchpad.users.apply import (
     BATCH,
     ApplyOutcome,
@@ -32,7 +31,8 @@ from launchpad.users.apply import (
 )
 from launchpad.users.guard import DEFAULT_BACKUP_AGE, ImportRefused, confirm_import, require_fresh_backup
 from launchpad.users.operations import Planned, Rows, target_session
-from launchpad.workspace import Workspace
+from launchpad.workspace.folder import Workspace
+from launchpad.workspace.site import Environment
 
 
 @contextlib.contextmanager
@@ -40,7 +40,7 @@ def connect_target(workspace: Workspace, store: Store, actor: str, env_name: str
                    ask_secret: Callable[[str], str] | None = None) -> Iterator[ImportTarget]:
     """env_name's database (the mapping's `database`, or the only one), open for the import,
     every command audited in `store` under `actor`."""
-    from launchpad.connect import HostConnections
+    from launchpad.hosts.connect import HostConnections
 
     workspace.environment(env_name)
 
@@ -155,7 +155,7 @@ def run_import(to: ImportTarget, ready: ImportReady, gates: ImportGates, prompte
 
 def run_rollback(to: ImportTarget, record: dict[str, Any], environment: Environment, prompter: Any) -> RollbackOutcome:
     """Import `record` undone once the person confirms it (production: its name typed)."""
-    from launchpad.prompter import ConfirmRequest, TypeNameRequest
+    from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
 
     import_id, env_name = record["id"], to.environment
     title = f"roll back user import {import_id} ({record['file_name']})"

@@ -11,7 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, OptionList, Static
 
 from screens.dialogs.base import BaseDialog
-from screens.i18n import t
+from screens.support.i18n import t
 
 
 class ImportSourceDialog(BaseDialog[tuple[Path, Path] | None]):

@@ -20,8 +20,8 @@ from textual.widgets import ProgressBar, Static
 from launchpad.users.apply import ApplyProgress
 from launchpad.users.checks import RowProblem
 from launchpad.users.plan import ACTIONS, Plan, PlannedUser
-from screens.display import stored_time
-from screens.i18n import said, t
+from screens.support.display import stored_time
+from screens.support.i18n import said, t
 
 Row = tuple[str | None, Sequence[Any]]
 

@@ -42,7 +42,7 @@ def count(ruoyi: RuoYiLab, login: str) -> str:
 
 
 def status(ruoyi: RuoYiLab, import_id: int) -> str:
-    from launchpad.store import Store
+    from launchpad.store.db import Store
 
     with Store.open(ruoyi.workspace.store_path) as store:
         return str(records.get_import(store, import_id)["status"])

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from launchpad.store import Store
+from launchpad.store.db import Store
 from screens.app import LaunchpadApp
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.error import ErrorDialog
