@@ -246,7 +246,7 @@ class UserImportScreen(LaunchpadScreen):
 
         try:
             mapping = load_mapping(chosen.mapping)
-            rows = self._read_rows(chosen, mapping)
+            rows = self._read_rows(chosen, mapping, self._prompter().secret)  # a source's token may be asked
             checked = Checked(rows.workbook, mapping, check_workbook(rows.workbook, mapping))
         except LaunchpadError as error:
             self.post_message(ImportFailed("check", error))

@@ -18,7 +18,7 @@ class ImportSourceDialog(BaseDialog[tuple[Path, Path] | None]):
     DEFAULT_CSS = """
     ImportSourceDialog OptionList {
         height: auto;
-        max-height: 8;
+        max-height: 5;
     }
     """
 

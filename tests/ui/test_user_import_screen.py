@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Static, TabbedContent
 
 from launchpad.store.db import Store
 from screens.app import LaunchpadApp
@@ -111,6 +111,11 @@ async def test_a_bad_sheets_problems_are_listed_filtered_and_annotated(bad_sheet
         await wait_until(pilot, lambda: screen.ready and annotated.is_file(), "the annotated copy")
         assert str(annotated) in screen.activity.text
 
+        await pilot.press("ctrl+t")  # the screen's words follow the language, the sheet's stay
+        await wait_until(pilot, lambda: "3 row(s): 2 with 3 problem(s)" in summary(screen), "English")
+        assert table_rows(screen, "problems")[0][5] == "not an e-mail address"  # still filtered on 邮箱
+        assert str(screen.query_one(TabbedContent).get_tab("tab-plan").label) == "Plan"
+
 
 @pytest.mark.anyio
 async def test_the_palette_opens_it_and_a_sheet_is_chosen_from_imports_or_typed(bad_sheet_workspace: Path) -> None:
@@ -125,12 +130,14 @@ async def test_the_palette_opens_it_and_a_sheet_is_chosen_from_imports_or_typed(
         await pilot.press(*"users: import", "enter")
         dialog = await wait_for_screen(pilot, ImportSourceDialog)  # two sheets: the person chooses
         assert [p.name for p in dialog.sheets] == ["名单.xlsx", "好名单.xlsx"]
-        dialog.query_one("#choose-path", Input).value = "imports/nothing.xlsx"
-        await pilot.click("#go")
+        typed = dialog.query_one("#choose-path", Input)
+        typed.focus()
+        typed.value = "imports/nothing.xlsx"
+        await pilot.press("enter")
         await pilot.pause()
         assert "imports/nothing.xlsx is not a file" in str(dialog.query_one("#dialog-problem", Static).render())
-        dialog.query_one("#choose-path", Input).value = "imports/好名单.xlsx"
-        await pilot.click("#go")
+        typed.value = "imports/好名单.xlsx"
+        await pilot.press("enter")
         screen = await wait_for_screen(pilot, UserImportScreen)
         await wait_until(pilot, lambda: screen.ready and screen.checked is not None, "the sheet checked")
         # No target was read: the screen says so rather than "no problems" alone.
