@@ -300,6 +300,11 @@ class LaunchpadApp(App[None]):
 
         if self.session is not None and not isinstance(self.screen, HandoverScreen):
             self.push_screen(HandoverScreen())
+    def action_user_import(self) -> None:
+        from screens.user_import import UserImportScreen
+
+        if self.session is not None and not isinstance(self.screen, UserImportScreen):
+            self.push_screen(UserImportScreen())
 
     def action_resume(self) -> None:
         from screens.dialogs.resume import ResumeDialog

@@ -45,6 +45,8 @@ class DashboardScreen(LaunchpadScreen):
         # Not in the footer, which is full at 80 columns: the backups panel shows the key.
         Binding("b", "app.backups", "key.backups", id="dashboard.backups", show=False),
         Binding("o", "app.handover", "key.handover", id="dashboard.handover", show=False),
+        # Not in the footer either: help (?) and the palette ("users: import") list it.
+        Binding("u", "app.user_import", "key.users_import", id="dashboard.user_import", show=False),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -50,19 +50,11 @@ def _ask_secret(label: str) -> str:
 @contextlib.contextmanager
 def _target(door: Door, workspace: Any, env_name: str, database: str | None) -> Iterator[tuple[Any, Any, str]]:
     """(store, target session, actor) for env_name's database."""
-    from launchpad.hosts.connect import HostConnections
-    from launchpad.users.operations import target_session
+    from launchpad.users.importing import connect_target
 
-    actor = door.session().actor
-    workspace.environment(env_name)
-    store = door.session().store()
-
-    def audit(action: str, target: str, detail: dict[str, Any]) -> None:
-        store.audit(actor, action, target, detail)
-
-    with HostConnections(workspace, env_name, store=store, actor=actor) as connections, \
-            target_session(workspace, env_name, database, connections.transport_for, audit, _ask_secret) as session:
-        yield store, session, actor
+    with connect_target(workspace, door.session().store(), door.session().actor, env_name, database,
+                        _ask_secret) as to:
+        yield to.store, to.session, to.actor
 
 
 def _read_rows(door: Door, workspace: Any, file: Path | None, loaded: Any, mapping_path: Path) -> Any:

@@ -16,11 +16,24 @@ from launchpad.users.checks import CheckResult, check_workbook
 from launchpad.users.mapping import ApiSource, ImportMapping, load_mapping
 from launchpad.users.plan import Plan, build_plan, check_roles, check_target
 from launchpad.users.ruoyi import TargetState, read_state
-from launchpad.users.sources import UnreadableSheet, Workbook, read_workbook
+from launchpad.users.sources import EXCEL_SUFFIXES, TEXT_SUFFIXES, UnreadableSheet, Workbook, read_workbook
 from launchpad.users.target import AuditFn, TargetSession, choose_database, open_target
 from launchpad.workspace.folder import Workspace
 
 IMPORTS_DIR = "imports"
+SHEET_SUFFIXES = (*EXCEL_SUFFIXES, *TEXT_SUFFIXES)
+ANNOTATED_SUFFIX = ".checked.xlsx"
+
+
+def import_files(root: Path) -> tuple[list[Path], list[Path]]:
+    """The workspace's `imports/` folder: (the sheets in it, its mapping files). Annotated
+    copies written for the client are not sheets to import."""
+    folder = root / IMPORTS_DIR
+    if not folder.is_dir():
+        return [], []
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    sheets = [p for p in files if p.suffix.lower() in SHEET_SUFFIXES and not p.name.endswith(ANNOTATED_SUFFIX)]
+    return sheets, [p for p in files if p.suffix in (".yaml", ".yml")]
 
 
 def find_mapping(root: Path | None, given: str | None) -> Path:
@@ -80,7 +93,7 @@ def read_rows(file: Path | None, mapping: ImportMapping, mapping_path: Path, wor
         if file is None:
             raise UsageError(f"{mapping_path.name} names no source: give the FILE to import",
                              hint="launchpad users check FILE, or add source: to the mapping")
-        return Rows(read_workbook(file), file.name, file_sha256(file), file.with_name(f"{file.stem}.checked.xlsx"))
+        return Rows(read_workbook(file), file.name, file_sha256(file), file.with_name(f"{file.stem}{ANNOTATED_SUFFIX}"))
     if file is not None:
         raise UsageError(f"{mapping_path.name} reads its users from its source ({source.kind}); "
                          f"{file} would be ignored", hint="give no FILE, or a mapping without source:")
@@ -155,5 +168,5 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-__all__ = ["target_session", "Checked", "Planned", "Rows", "check_file", "file_sha256", "find_mapping", "plan_file",
-           "read_rows"]
+__all__ = ["target_session", "Checked", "Planned", "Rows", "check_file", "file_sha256", "find_mapping",
+           "import_files", "plan_file", "read_rows"]

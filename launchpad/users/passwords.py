@@ -241,14 +241,18 @@ def choose(users: Sequence[ForUser], policy: PasswordPolicy) -> list[tuple[ForUs
 
 def hash_all(chosen: Sequence[tuple[ForUser, str]], policy: PasswordPolicy,
              on_done: Callable[[int], None] | None = None) -> list[Issued]:
-    """The chosen passwords hashed on every core."""
+    """The chosen passwords hashed on every core. An exception from `on_done` (a stop asked
+    for) drops the hashes not yet started instead of waiting hours for them."""
     results = []
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+    try:
         hashed = pool.map(lambda item: hash_password(policy, item[0].login, item[1]), chosen)
         for (user, password), one in zip(chosen, hashed, strict=True):
             results.append(Issued(user.key, password, one.text, one.salt))
             if on_done is not None:
                 on_done(len(results))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return results
 
 
