@@ -73,6 +73,12 @@ class ImportProof(Model):
     file: str | None = Field(None, min_length=1, description="The sheet's file name, when one import proves it.")
 
 
+class ReleaseProof(Model):
+    """The newest release record of `release` (a version) is released (`launchpad release`)."""
+
+    release: str = Field(min_length=1, description="The version whose release proves the item, e.g. V1.0.")
+
+
 class SignOffProof(Model):
     """Done only when a named person signs it off (`launchpad golive sign`)."""
 
@@ -83,19 +89,20 @@ def _proof_kind(value: object) -> str | None:
     """Which proof a mapping is, by its leading key, so a mistake in one is reported against
     that kind alone rather than as every kind's missing keys."""
     if isinstance(value, dict):
-        return next((key for key in ("playbook", "backup", "import", "sign_off") if key in value), None)
+        return next((key for key in ("playbook", "backup", "import", "release", "sign_off") if key in value), None)
     return next((key for key, kind in _KINDS.items() if isinstance(value, kind)), None)
 
 
 Proof = Annotated[
     Annotated[PlaybookProof, Tag("playbook")] | Annotated[BackupProof, Tag("backup")]
-    | Annotated[ImportProof, Tag("import")] | Annotated[SignOffProof, Tag("sign_off")],
+    | Annotated[ImportProof, Tag("import")] | Annotated[ReleaseProof, Tag("release")]
+    | Annotated[SignOffProof, Tag("sign_off")],
     Discriminator(_proof_kind, custom_error_type="proof_kind",
                   custom_error_message="a proof is {playbook: NAME, env: ENV}, {backup: ENV, max_age: 1d}, "
-                                       "{import: ENV} or {sign_off: true}"),
+                                       "{import: ENV}, {release: VERSION} or {sign_off: true}"),
 ]
 _KINDS: dict[str, type[BaseModel]] = {"playbook": PlaybookProof, "backup": BackupProof, "import": ImportProof,
-                                      "sign_off": SignOffProof}
+                                      "release": ReleaseProof, "sign_off": SignOffProof}
 
 
 class Item(Model):

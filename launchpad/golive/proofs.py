@@ -1,5 +1,5 @@
 """What proves an item, found in the store: the newest finished run of a playbook, verified
-backups, the newest user import applied, a sign-off. Nothing here is ticked by hand, so an item
+backups, the newest user import applied, a release done, a sign-off. Nothing here is ticked by hand, so an item
 reopens by itself when a later run fails, a backup grows old or an import is rolled back.
 
 Sign-offs are audit entries (`golive_signed`): the audit log is append-only and hash-chained,
@@ -16,7 +16,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from launchpad.golive.checklist import BackupProof, Checklist, ImportProof, Item, PlaybookProof, SignOffProof
+from launchpad.golive.checklist import (
+    BackupProof,
+    Checklist,
+    ImportProof,
+    Item,
+    PlaybookProof,
+    ReleaseProof,
+    SignOffProof,
+)
 from launchpad.phrases import Phrase, phrase, status_word
 from launchpad.steps.gate import parse_age
 from launchpad.store.db import Store, as_shown
@@ -45,6 +53,8 @@ def find_proof(item: Item, store: Store, version: str, now: datetime, backups_di
         return _backup_proof(proof, store, now, backups_dir, backup_targets)
     if isinstance(proof, ImportProof):
         return _import_proof(proof, store)
+    if isinstance(proof, ReleaseProof):
+        return _release_proof(proof, store)
     if isinstance(proof, SignOffProof):
         return _sign_off(item.id, store, version)
     return None
@@ -111,6 +121,20 @@ def _import_proof(proof: ImportProof, store: Store) -> Finding:
                                      file=newest["file_name"], status=status_word(newest["status"])), evidence)
     return Finding(True, phrase("golive.import_applied", env=env, id=newest["id"], file=newest["file_name"],
                                 rows=newest["rows"]), evidence)
+
+
+def _release_proof(proof: ReleaseProof, store: Store) -> Finding:
+    """The newest record of the version decides: rolled back or cancelled after a release
+    reopens the item."""
+    rows = store.read("SELECT id, status FROM releases WHERE version = ? ORDER BY id DESC LIMIT 1", [proof.release])
+    if not rows:
+        return Finding(False, phrase("golive.no_release", version=proof.release))
+    newest = rows[0]
+    evidence = {"release": newest["id"], "status": newest["status"]}
+    if newest["status"] != "released":
+        return Finding(False, phrase("golive.release_not_done", version=proof.release, id=newest["id"],
+                                     status=phrase(f"release.status.{newest['status']}")), evidence)
+    return Finding(True, phrase("golive.release_done", version=proof.release, id=newest["id"]), evidence)
 
 
 def _sign_off(item_id: str, store: Store, version: str) -> Finding:

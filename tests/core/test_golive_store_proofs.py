@@ -1,6 +1,7 @@
-"""A go-live item proved by a user import: done when the newest import into the environment
-(of the named file) was applied, open again when it is rolled back or a newer one is still
-being applied. The imports are the store's own records, as `users import` writes them."""
+"""Go-live items proved by what the store records. A user import: done when the newest import
+into the environment (of the named file) was applied, open again when it is rolled back or a
+newer one is still being applied. A release: done when the newest record of the version is
+released. Both are the store's own records, as `users import` and `release` write them."""
 
 from __future__ import annotations
 
@@ -95,3 +96,27 @@ def test_an_import_proof_on_an_unknown_environment_is_located(root: Path) -> Non
         load_checklist(root, workspace.site, set())
     problem = caught.value.problems[0]
     assert (problem.file, problem.line) == ("golive.yaml", 8) and "'uat' is not in site.yaml" in problem.message
+
+
+def test_a_released_version_proves_the_item_and_a_later_rollback_of_it_reopens_it(root: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    from launchpad.release.record import ReleaseDraft, create_release, move_release
+    from launchpad.release.window import PlannedWindow
+
+    (root / CHECKLIST_FILE).write_text(CHECKLIST.replace("{import: prod}", "{release: V1.0}"), encoding="utf-8")
+    assert _states(root)["users"] == ("open", "尚未登记 V1.0 的发布")
+    zone = ZoneInfo("Asia/Shanghai")
+    window = PlannedWindow("always", datetime(2030, 1, 7, 19, 0, tzinfo=zone), datetime(2030, 1, 7, 21, 0, tzinfo=zone))
+    draft = ReleaseDraft("V1.0", "首次上线", "无", "切回旧版", "张三", window)
+    with Store.open(load_workspace(root).store_path) as store:
+        first = create_release(store, "tester", draft).id
+        for status in ("approved", "in_progress"):
+            move_release(store, "tester", first, status)
+    assert _states(root)["users"] == ("open", f"V1.0 的发布 #{first} 发布中")
+    with Store.open(load_workspace(root).store_path) as store:
+        move_release(store, "tester", first, "released")
+    assert _states(root)["users"] == ("done", f"V1.0 已发布（发布 #{first}）")
+    with Store.open(load_workspace(root).store_path) as store:
+        again = create_release(store, "tester", draft).id  # the same version again, not yet out
+    assert _states(root)["users"] == ("open", f"V1.0 的发布 #{again} 计划中")
