@@ -38,7 +38,7 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str],
     # anybody who knows the rule and the row could work out, and the row is no longer at hand.
     issued = issue([ForUser(k, k) for k in chosen], policy.model_copy(update={"rule": None}))
     sql = to.session.sql
-    lines = ["SET NAMES utf8mb4;", "START TRANSACTION;"] if sql.mysql else ["BEGIN;"]
+    lines = list(sql.begin)
     for one in issued:
         salt = f", {policy.salt_column} = {sql.text(one.salt)}" if one.salt is not None else ""
         lines.append(f"UPDATE sys_user SET password = {sql.text(one.hashed)}{salt} "

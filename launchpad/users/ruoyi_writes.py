@@ -17,7 +17,7 @@ from launchpad.users.target import SqlText
 
 
 def _begin(sql: SqlText) -> list[str]:
-    return ["SET NAMES utf8mb4;", "START TRANSACTION;"] if sql.mysql else ["BEGIN;"]
+    return sql.begin
 
 
 def _value(sql: SqlText, column: str, value: str) -> str:
@@ -45,15 +45,19 @@ def apply_script(sql: SqlText, writes: Iterable[Any], hashes: dict[str, str], ma
     inserts = [u for u in batch if u.action == "insert"]
     if inserts:
         lines += _guard(sql, [u.key for u in inserts])
-        columns = [c for c in (*USER_COLUMNS, "dept_id") if any(c in u.values for u in inserts)]
         salted = [salt_column] if salts and salt_column else []
-        names = ", ".join([*columns, "password", *salted, "status", "del_flag", "create_by", "create_time"])
-        rows = ",\n  ".join(
-            "(" + ", ".join([*(_value(sql, c, u.values[c]) if c in u.values else "DEFAULT" for c in columns),
-                             sql.text(hashes[u.key]), *(sql.text((salts or {})[u.key]) for _ in salted),
-                             "'0'", "'0'", sql.text(mark), sql.now]) + ")"
-            for u in inserts)
-        lines.append(f"INSERT INTO sys_user ({names}) VALUES\n  {rows};")
+        # SQLite has no DEFAULT in VALUES: there, rows that leave different columns out are
+        # inserted by one statement per set of columns.
+        groups = _by_columns(inserts) if sql.sqlite else [inserts]
+        for group in groups:
+            columns = [c for c in (*USER_COLUMNS, "dept_id") if any(c in u.values for u in group)]
+            names = ", ".join([*columns, "password", *salted, "status", "del_flag", "create_by", "create_time"])
+            rows = ",\n  ".join(
+                "(" + ", ".join([*(_value(sql, c, u.values[c]) if c in u.values else "DEFAULT" for c in columns),
+                                 sql.text(hashes[u.key]), *(sql.text((salts or {})[u.key]) for _ in salted),
+                                 "'0'", "'0'", sql.text(mark), sql.now]) + ")"
+                for u in group)
+            lines.append(f"INSERT INTO sys_user ({names}) VALUES\n  {rows};")
     for user in batch:
         if user.action == "update" and user.values:
             sets = ", ".join(f"{c} = {_value(sql, c, v)}" for c, v in user.values.items())
@@ -71,7 +75,19 @@ def apply_script(sql: SqlText, writes: Iterable[Any], hashes: dict[str, str], ma
     return "\n".join(lines) + "\n"
 
 
+def _by_columns(users: list[Any]) -> list[list[Any]]:
+    groups: dict[tuple[str, ...], list[Any]] = {}
+    for user in users:
+        groups.setdefault(tuple(sorted(user.values)), []).append(user)
+    return list(groups.values())
+
+
 def _guard(sql: SqlText, keys: list[str]) -> list[str]:
+    if sql.sqlite:
+        # SQLite's duplicate-key error does not quote the key; a named CHECK is quoted instead.
+        return [f'CREATE TEMP TABLE {GUARD_TABLE} (k TEXT, CONSTRAINT "{ALREADY_THERE}" CHECK (k IS NULL));',
+                f"INSERT INTO {GUARD_TABLE} (k) SELECT 1 FROM sys_user WHERE del_flag = '0' AND user_name IN "
+                f"({', '.join(sql.text(k) for k in keys)});"]
     create = "CREATE TEMPORARY TABLE" if sql.mysql else "CREATE TEMP TABLE"
     drop = "" if sql.mysql else " ON COMMIT DROP"
     mark = sql.text(ALREADY_THERE)
