@@ -83,7 +83,7 @@ def test_demo_databases_are_two_separate_user_tables(demo_root: Path) -> None:
     for env_name in ("test", "prod"):
         path = demo_root / site.environments[env_name].databases["main"].name
         with sqlite3.connect(path) as connection:
-            names.append({row[0] for row in connection.execute("SELECT name FROM users")})
+            names.append({row[0] for row in connection.execute("SELECT nick_name FROM sys_user")})
         connection.close()
     assert "周敏" in names[1] and names[0] != names[1]
     step = EnvironmentsStep(name="环境对比", kind="environments")
@@ -95,14 +95,14 @@ def test_rebuilding_keeps_data_and_ports_and_rewrites_site_yaml(demo_root: Path)
     ports = read_demo_config(demo_root)["environments"]
     database = demo_root / "data" / "test-users.db"
     with sqlite3.connect(database) as connection:
-        connection.execute("DELETE FROM users WHERE account = 'yanshou03'")
+        connection.execute("DELETE FROM sys_user WHERE user_name = 'yanshou03'")
     connection.close()
     (demo_root / "site.yaml").write_text("broken: [", encoding="utf-8")
     assert build_demo(demo_root) == demo_root
     assert read_demo_config(demo_root)["environments"] == ports
     load_workspace(demo_root)
     with sqlite3.connect(database) as connection:
-        accounts = {row[0] for row in connection.execute("SELECT account FROM users")}
+        accounts = {row[0] for row in connection.execute("SELECT user_name FROM sys_user")}
     connection.close()
     assert "yanshou03" not in accounts
 
