@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import bcrypt
 import pytest
@@ -29,7 +30,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_demo(tmp_path_factory.mktemp("client") / "demo")
 
 
-def rows(demo: Path, env: str, query: str, *params: object) -> list[tuple[object, ...]]:
+def rows(demo: Path, env: str, query: str, *params: object) -> list[tuple[Any, ...]]:
     with contextlib.closing(sqlite3.connect(demo / "data" / f"{env}-users.db")) as connection:
         return list(connection.execute(query, params))
 
@@ -41,9 +42,10 @@ def dump(demo: Path, env: str) -> dict[str, list[tuple[object, ...]]]:
 @pytest.mark.parametrize("env", ["test", "prod"])
 def test_the_client_database_is_ruoyi_shaped(demo: Path, env: str) -> None:
     assert {r[0] for r in rows(demo, env, "SELECT name FROM sqlite_master WHERE type = 'table'")} >= TABLES
-    paths = dict(rows(demo, env, "SELECT d.dept_name, p.dept_name FROM sys_dept d LEFT JOIN sys_dept p "
-                                 "ON p.dept_id = d.parent_id WHERE d.dept_name IN ('某市大数据管理局', "
-                                 "'数据资源处', '数据共享科', '某市政务服务中心', '窗口管理科')"))
+    parents = rows(demo, env, "SELECT d.dept_name, p.dept_name FROM sys_dept d LEFT JOIN sys_dept p "
+                              "ON p.dept_id = d.parent_id WHERE d.dept_name IN ('某市大数据管理局', "
+                              "'数据资源处', '数据共享科', '某市政务服务中心', '窗口管理科')")
+    paths = {name: parent for name, parent in parents}
     assert paths == {"某市大数据管理局": None, "数据资源处": "某市大数据管理局", "数据共享科": "数据资源处",
                      "某市政务服务中心": "某市大数据管理局", "窗口管理科": "某市政务服务中心"}
     assert rows(demo, env, "SELECT d.ancestors = '0,100,' || d.parent_id FROM sys_dept d "
