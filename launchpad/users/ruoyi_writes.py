@@ -135,7 +135,11 @@ def undo_script(sql: SqlText, rows: Iterable[dict[str, Any]], mark: str, undone_
     return "\n".join(lines) + "\n"
 
 
+# sys_user columns whose RuoYi default is NULL: an empty value read before the import was NULL.
+NULL_WHEN_EMPTY = ("dept_id", "remark")
+
+
 def _restored(sql: SqlText, column: str, value: str) -> str:
     if value == "":
-        return "NULL" if column == "dept_id" else "''"
+        return "NULL" if column in NULL_WHEN_EMPTY else "''"
     return _value(sql, column, value)
