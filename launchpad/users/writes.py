@@ -145,9 +145,8 @@ def _id_base(w: Writer) -> list[str]:
     if users.id.generate != "max_plus_one":
         return []
     largest = f"SELECT COALESCE(MAX({users.id.column}), 0) AS n FROM {users.table}"
-    if w.sql.mysql:
-        return [f"SELECT {users.id.column} FROM {users.table} ORDER BY {users.id.column} DESC LIMIT 1 FOR UPDATE;",
-                f"CREATE TEMPORARY TABLE {BASE_TABLE} {largest};"]
+    if w.sql.mysql:  # a user variable: MySQL cannot open one temporary table twice in a statement
+        return [f"SELECT COALESCE(MAX({users.id.column}), 0) INTO @{BASE_TABLE} FROM {users.table} FOR UPDATE;"]
     if w.sql.sqlite:  # BEGIN IMMEDIATE already holds the write lock
         return [f"CREATE TEMP TABLE {BASE_TABLE} AS {largest};"]
     return [f"LOCK TABLE {users.table} IN EXCLUSIVE MODE;",
@@ -160,6 +159,8 @@ def _new_id(w: Writer, number: int) -> str:
         return w.sql.text(str(uuid.uuid4()))
     if rule.generate == "sequence":
         return f"NEXTVAL({rule.sequence})" if w.sql.mysql else f"nextval('{rule.sequence}')"
+    if w.sql.mysql:
+        return f"@{BASE_TABLE} + {int(number)}"
     return f"(SELECT n FROM {BASE_TABLE}) + {int(number)}"
 
 
