@@ -1,7 +1,7 @@
 """The mapping file, `imports/NAME.yaml`: how the client's sheet becomes the target's users.
 
 ```yaml
-target: ruoyi                 # the target profile
+target: ruoyi                 # the target profile: bundled, or imports/targets/NAME.yaml (profile.py)
 key: user_name                # the natural key: re-importing the same person updates, never duplicates
 fields:
   user_name: {headers: [账号, 用户名, 登录名], required: true, transforms: [trim, halfwidth, lower]}
@@ -201,7 +201,17 @@ def load_mapping(path: Path, display: str | None = None) -> ImportMapping:
 
     document = read_yaml(path, display or str(path))
     mapping = validate(ImportMapping, document)
-    mapping._profile = load_profile(mapping.target, path.parent / "targets")
+    profile = load_profile(mapping.target, path.parent / "targets")
+    # The target's scheme and salt column, unless the mapping names its own.
+    given, password = mapping.passwords.model_fields_set, profile.users.password
+    update: dict[str, Any] = {}
+    if password.scheme is not None and "scheme" not in given:
+        update["scheme"] = password.scheme
+    if password.salt is not None and "salt_column" not in given:
+        update["salt_column"] = password.salt
+    if update:
+        mapping = mapping.model_copy(update={"passwords": mapping.passwords.model_copy(update=update)})
+    mapping._profile = profile
     return mapping
 
 

@@ -1,6 +1,6 @@
 """Target profiles: how a system keeps its users, units, roles and posts, described in YAML —
 tables, columns with the mapping fields they hold, how ids are made (auto-increment, a
-sequence, a UUID, max+1), the soft-delete and tenant columns, the password column, the unit
+sequence, a UUID, max+1), the soft-delete and tenant columns, the password column and scheme, the unit
 table's parent or path column, the role and post link tables, and the columns that carry the
 import's mark (which is how a rollback finds exactly what an import wrote).
 
@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from launchpad.errors import UsageError
+from launchpad.users.passwords import Scheme
 from launchpad.yamlsource import read_yaml, validate
 
 Name = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$", description="An SQL identifier.")]
@@ -77,6 +78,8 @@ class UnitColumn(Model):
 
 class Password(Model):
     column: Name
+    scheme: Scheme | None = Field(None, description="How the system hashes passwords (a mapping may say otherwise).")
+    salt: Name | None = Field(None, description="The salt's column, for schemes that keep it apart.")
     changed_at: Name | None = Field(
         None, description="A column left NULL for a new user and set when the user changes the password.")
     force_change: dict[Name, Constant] | None = Field(

@@ -25,7 +25,7 @@ users:
     user_name: {column: login, size: 40}
     nick_name: {column: display_name}
   unit: {column: unit_code}
-  password: {column: pwd_hash, force_change: {must_change: "1"}}
+  password: {column: pwd_hash, scheme: sm3, salt: pwd_salt, force_change: {must_change: "1"}}
   mark: {created_by: added_by, updated_by: changed_by}
 units: {table: org_unit, id: unit_code, name: title, parent: parent_code}
 roles:
@@ -56,6 +56,11 @@ def test_a_mapping_finds_its_custom_profile_beside_it(tmp_path: Path) -> None:
     mapping = load_mapping(write_mapping(tmp_path, MAPPING.replace("target: ruoyi", "target: hrportal")))
     assert mapping.profile.users.table == "app_account" and mapping.profile.users.id.generate == "uuid"
     assert mapping.profile.user_columns == {"user_name": 40, "nick_name": None}
+    # The system's own password scheme and salt column, as the mapping does not name them.
+    assert (mapping.passwords.scheme, mapping.passwords.salt_column) == ("sm3", "pwd_salt")
+    chosen = load_mapping(write_mapping(tmp_path, MAPPING.replace("target: ruoyi", "target: hrportal")
+                                        + "passwords: {scheme: pbkdf2}\n"))
+    assert (chosen.passwords.scheme, chosen.passwords.salt_column) == ("pbkdf2", "pwd_salt")
 
 
 @pytest.mark.parametrize(("wrong", "right", "line", "says"), [
