@@ -34,9 +34,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
-from launchpad.secrets import SecretRef
 from launchpad.users.passwords import PasswordPolicy, rule_fields
-from launchpad.yamlsource import read_yaml, validate
+from launchpad.workspace.secrets import SecretRef
+from launchpad.workspace.yamlsource import read_yaml, validate
 
 if TYPE_CHECKING:
     from launchpad.users.profile import TargetProfile
