@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from launchpad.errors import UsageError
 from launchpad.users.passwords import Scheme
-from launchpad.yamlsource import read_yaml, validate
+from launchpad.workspace.yamlsource import read_yaml, validate
 
 Name = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$", description="An SQL identifier.")]
 FieldName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]

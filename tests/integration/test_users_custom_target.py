@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.connect import HostConnections
-from launchpad.store import Store
+from launchpad.hosts.connect import HostConnections
+from launchpad.store.db import Store
 from launchpad.users.apply import ApplyOutcome, ImportTarget, apply_plan, rollback_import
 from launchpad.users.mapping import load_mapping
 from launchpad.users.operations import Planned, file_sha256, plan_file, target_session
 from launchpad.users.target import TargetSession
-from launchpad.workspace import load_workspace
+from launchpad.workspace.folder import load_workspace
 from tests.core.users_sheets import write_xlsx
 from tests.integration.databases import PASSWORD, MariaDbServer, PostgresServer
 from tests.integration.sshd import SshdHost, SshLab
