@@ -136,7 +136,8 @@ def demo_config(site: Site, ports: dict[str, int], instance: str) -> dict[str, A
         "site": {"name": site.site.name, "client": site.site.client,
                  "timezone": site.site.timezone},
         "environments": {
-            env_name: {"port": ports[env_name], "label": label, "production": production}
+            env_name: {"port": ports[env_name], "label": label, "production": production,
+                       "database": DATABASES[env_name]}
             for env_name, (label, production) in ENVIRONMENTS.items()
         },
         "duty": duty,

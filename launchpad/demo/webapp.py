@@ -1,9 +1,10 @@
 """The demo's stand-in for the client's system: a tiny web app on 127.0.0.1, one port per
-environment, with a Chinese login page that shows today's on-site duty contact and a /health
-endpoint; and the stand-in for the chat group's robot (`robot.py`).
+environment, with a Chinese login page that shows today's on-site duty contact and signs people
+in against the environment's sys_user (`signin.py`), a /health endpoint; and the stand-in for
+the chat group's robot (`robot.py`).
 
 It exists so that the bundled playbooks (the login-page check above all) have something real
-to check on a newcomer's machine. It uses only the standard library and runs as its own
+to check on a newcomer's machine. It uses the standard library (and bcrypt to sign in) and runs as its own
 process (`python -m launchpad.demo.webapp CONFIG`), started and stopped by
 `launchpad.demo.launcher`. The config is re-read on every page, so a rebuilt demo (new duty
 roster) shows at once without a restart.
@@ -29,6 +30,7 @@ from zoneinfo import ZoneInfo
 from launchpad.demo import robot
 
 NOBODY = {"name": "（未排班）", "phone": ""}
+MAX_FORM = 4096
 LOGIN_TEMPLATE = Path(__file__).with_name("login.html")
 
 
@@ -44,7 +46,7 @@ def duty_today(config: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
     return entry.get("primary") or NOBODY, entry.get("backup") or NOBODY
 
 
-def login_page(config: dict[str, Any], env_name: str) -> str:
+def login_page(config: dict[str, Any], env_name: str, message: str = "", ok: bool = False) -> str:
     environment = config["environments"][env_name]
     primary, backup = duty_today(config)
     now = datetime.now(ZoneInfo(config["site"]["timezone"]))
@@ -58,6 +60,8 @@ def login_page(config: dict[str, Any], env_name: str) -> str:
         "backup_name": backup["name"],
         "backup_phone": backup["phone"],
         "today": f"{now:%Y-%m-%d}",
+        "message": message,
+        "message_class": "ok" if ok else "refused",
     }
     template = Template(LOGIN_TEMPLATE.read_text(encoding="utf-8"))
     return template.substitute({key: html.escape(str(value)) for key, value in values.items()})
@@ -81,6 +85,9 @@ class DemoHandler(BaseHTTPRequestHandler):
         self._answer(send_body=True)
 
     def do_POST(self) -> None:
+        if urlsplit(self.path).path == "/login":
+            self._sign_in()
+            return
         if urlsplit(self.path).path != "/robot/send":
             self._send(HTTPStatus.NOT_FOUND, b"", "text/plain", True)
             return
@@ -91,6 +98,22 @@ class DemoHandler(BaseHTTPRequestHandler):
         answer = robot.receive(self.server.config_path.parent, self.rfile.read(length))
         print(f"demo robot received a message ({length} bytes)", file=sys.stderr)
         self._send(HTTPStatus.OK, json.dumps(answer).encode(), "application/json", True)
+
+    def _sign_in(self) -> None:
+        from urllib.parse import parse_qs
+
+        from launchpad.demo.signin import sign_in
+
+        length = int(self.headers.get("Content-Length") or 0)
+        if not 0 <= length <= MAX_FORM:
+            self._send(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, b"", "text/plain", True)
+            return
+        form = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
+        config = read_config(self.server.config_path)
+        database = self.server.config_path.parent.parent / config["environments"][self.server.env_name]["database"]
+        answer = sign_in(database, form.get("account", [""])[0], form.get("password", [""])[0])
+        page = login_page(config, self.server.env_name, answer.message, answer.ok)
+        self._send(HTTPStatus.OK, page.encode(), "text/html; charset=utf-8", True)
 
     def do_HEAD(self) -> None:
         self._answer(send_body=False)

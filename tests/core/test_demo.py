@@ -133,6 +133,26 @@ def test_login_page_shows_todays_duty_contact(running_demo: Path) -> None:
         assert answer["status"] == "ok" and answer["environment"] == env_name
 
 
+def test_the_login_page_signs_in_against_the_environments_sys_user(running_demo: Path) -> None:
+    from launchpad.demo.clientdb import SEEDED_PASSWORD
+
+    site = load_workspace(running_demo).site
+
+    def sign_in(env_name: str, account: str, password: str) -> str:
+        page = httpx.post(site.environments[env_name].urls["login"], data={"account": account, "password": password},
+                          trust_env=False, timeout=10)
+        assert page.status_code == 200
+        return page.text
+
+    assert "登录成功：周敏（窗口管理科）" in sign_in("prod", "zhoumin", SEEDED_PASSWORD)
+    assert "账号或密码错误" in sign_in("prod", "zhoumin", "wrong-password")
+    assert "账号或密码错误" in sign_in("prod", "nobody", SEEDED_PASSWORD)  # no hint who exists
+    assert "登录成功：验收测试一" in sign_in("test", "yanshou01", SEEDED_PASSWORD)
+    assert "账号或密码错误" in sign_in("prod", "yanshou01", SEEDED_PASSWORD)  # test's account only
+    shown = sign_in("test", "<script>", "x")
+    assert "<script>" not in shown.split("<main>")[1]
+
+
 def test_the_playbooks_login_check_passes_against_the_demo(running_demo: Path) -> None:
     site = load_workspace(running_demo).site
     step = load_playbook(BUNDLED_DIR / "environment-readiness.yaml").playbook.step("web.login")

@@ -143,6 +143,21 @@ def tour_lines(prefix: str) -> list[list[str]]:
     return [shlex.split(line)[1:] for line in lines if line.startswith(prefix)]
 
 
+def sign_in_with_the_handout(demo: Path) -> str:
+    """A new user signs in to the demo's client system with the password from the hand-out."""
+    from openpyxl import load_workbook
+
+    from launchpad.demo.launcher import read_demo_config
+
+    handed = next((demo / "handouts" / "import-1").glob("*.xlsx"))
+    _, _, (unit, login, name, password), *_ = load_workbook(handed).active.iter_rows(values_only=True)
+    port = read_demo_config(demo)["environments"]["test"]["port"]
+    page = httpx.post(f"http://127.0.0.1:{port}/login", data={"account": login, "password": password},
+                      trust_env=False, timeout=10)
+    assert f"登录成功：{name}（{str(unit).split('/')[-1]}）" in page.text, page.text
+    return page.text
+
+
 def test_the_tour_imports_the_demos_sheet_hands_out_compares_and_rolls_back(demo: Path) -> None:
     import sqlite3
 
@@ -155,7 +170,9 @@ def test_the_tour_imports_the_demos_sheet_hands_out_compares_and_rolls_back(demo
     commands = tour_lines("launchpad users ")
     assert [c[1] for c in commands] == ["check", "plan", "import", "import", "imports", "handout", "compare",
                                         "rollback"]
-    done = [launchpad(*args, cwd=demo) for args in commands]
+    done = [launchpad(*args, cwd=demo) for args in commands[:4]]  # up to the second import
+    signed_in = sign_in_with_the_handout(demo)
+    done += [launchpad(*args, cwd=demo) for args in commands[4:]]
     for result in done:
         assert "Traceback" not in result.stderr
     check, plan, first, second, imports, handout, compare, rollback = done
@@ -165,6 +182,7 @@ def test_the_tour_imports_the_demos_sheet_hands_out_compares_and_rolls_back(demo
     assert first.returncode == 0, first.stderr
     assert "✓ import 1 applied: 60 inserted, 2 updated, 3 unchanged, 6 rejected" in first.stdout
     assert first.stdout.count("hand-out (initial passwords, 0600)") == len(list((demo / "handouts").rglob("*.xlsx")))
+    assert "；这是初始密码，请立即修改" in signed_in
     assert second.returncode == 0 and "Nothing to write" in second.stdout
     assert imports.returncode == 0 and "applied" in imports.stdout and "+60 ~2 =3 ✗6" in imports.stdout
     assert handout.returncode == 0 and ".xlsx" in handout.stdout
