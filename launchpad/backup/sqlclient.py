@@ -1,4 +1,5 @@
-"""The database's own client tools on the host (`mysql`/`mariadb`, `psql`), driven through stdin.
+"""The database's own client tools on the host (`mysql`/`mariadb`, `psql`, Python's `sqlite3`),
+driven through stdin.
 
 Used by the drivers (inventories, scratch databases in drills) and by the `sql` step. The SQL
 text always travels on stdin and credentials in a MySQL option file or a PostgreSQL passfile
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import secrets
 import shlex
@@ -161,3 +163,64 @@ def parse_psql_csv(text: str, sentinel: str) -> ResultSet:
 def hex_literal(text: str) -> str:
     """Text as hex digits: nothing in it can end a string or start a statement."""
     return text.encode("utf-8").hex()
+
+
+# SQLite has no server and often no `sqlite3` shell on the host, but Python's sqlite3 module is
+# nearly always there. The request travels on stdin as JSON — a script, or one statement with
+# its parameters, bound by SQLite itself — and the answer comes back as JSON (null is NULL).
+# A missing file is an error, never a new empty database; a script that fails is rolled back.
+_SQLITE_RUNNER = """
+import json, os, sqlite3, sys
+path = sys.argv[1]
+if not os.path.isfile(path):
+    sys.exit("no database file " + path)
+request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+c = sqlite3.connect(path, timeout=30, isolation_level=None)
+try:
+    if "script" in request:
+        c.executescript(request["script"])
+        answer = {"columns": [], "rows": []}
+    else:
+        cursor = c.execute(request["query"], request["params"])
+        columns = [d[0] for d in cursor.description or ()]
+        rows = [[v.hex() if isinstance(v, bytes) else v for v in row] for row in cursor.fetchall()]
+        answer = {"columns": columns, "rows": rows}
+except sqlite3.Error as exc:
+    if c.in_transaction:
+        c.execute("ROLLBACK")
+    sys.exit("sqlite: " + str(exc))
+finally:
+    c.close()
+sys.stdout.write(json.dumps(answer))
+"""
+
+
+class SqliteClient:
+    """Python's sqlite3 on the host that holds the database file (`python3 -c`)."""
+
+    def __init__(self, access: DbAccess) -> None:
+        self.access = access
+
+    def command(self) -> str:
+        return f"python3 -c {shlex.quote(_SQLITE_RUNNER)} {shlex.quote(self.access.name)}"
+
+    def _run(self, shell: HostShell, request: dict[str, object]) -> ResultSet:
+        payload = json.dumps(request, ensure_ascii=False).encode("utf-8")
+        result = shell.run(self.command(), stdin=payload)
+        if not result.ok:
+            raise BackupFailed(f"{shell.name}: {tail(result.stderr)}")
+        try:
+            answer = json.loads(result.stdout.decode("utf-8"))
+            rows = tuple(tuple(row) for row in answer["rows"])
+            return ResultSet(tuple(answer["columns"]), rows)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise BackupFailed(f"{shell.name}: cannot read the sqlite runner's answer: {exc}") from None
+
+    def query(self, shell: HostShell, tmp: str, query: str, params: dict[str, object]) -> ResultSet:
+        """One statement, its `:name` parameters bound by SQLite."""
+        return self._run(shell, {"query": query, "params": params})
+
+    def script(self, shell: HostShell, tmp: str, script: str) -> list[ResultSet]:
+        """Statements one after the other (their own BEGIN … COMMIT); an error stops and rolls back."""
+        self._run(shell, {"script": script})
+        return []

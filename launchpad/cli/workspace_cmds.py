@@ -124,10 +124,11 @@ def check(door: Door, playbooks: tuple[str, ...]) -> None:
 
 
 @click.command()
-@click.argument("what", type=click.Choice(["site", "playbook", "answers", "import-mapping", "golive"]))
+@click.argument("what", type=click.Choice(["site", "playbook", "answers", "import-mapping", "target-profile",
+                                           "golive"]))
 def schema(what: str) -> None:
-    """Print the JSON Schema of site.yaml, a playbook, an answers file, a user-import mapping or
-    golive.yaml (for editors)."""
+    """Print the JSON Schema of site.yaml, a playbook, an answers file, a user-import mapping, a
+    user-import target profile or golive.yaml (for editors)."""
     if what == "golive":
         from launchpad.golive.checklist import checklist_json_schema
 
@@ -144,6 +145,10 @@ def schema(what: str) -> None:
         from launchpad.users.mapping import mapping_json_schema
 
         document = mapping_json_schema()
+    elif what == "target-profile":
+        from launchpad.users.profile import profile_json_schema
+
+        document = profile_json_schema()
     else:
         from launchpad.run.answers import Answers
 

@@ -37,8 +37,10 @@ from launchpad.users.handout import handout_dir, handouts_root, write_handouts
 from launchpad.users.operations import Planned
 from launchpad.users.passwords import ForUser, choose, hash_all
 from launchpad.users.plan import PlannedUser
-from launchpad.users.ruoyi_writes import ALREADY_THERE, apply_script, undo_script
+from launchpad.users.profile import TARGETS_DIR, TargetProfile, load_profile
+from launchpad.users.state import live
 from launchpad.users.target import TargetFailed, TargetSession
+from launchpad.users.writes import ALREADY_THERE, apply_script, undo_script
 
 BATCH = 500
 AuditFn = Callable[[str, str, dict[str, Any]], None]
@@ -158,8 +160,8 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
         if should_stop():
             _stopped(to, import_id, issued, writes[:done], done, len(writes))
         records.record_rows(to.store, import_id, number, [_row(u) for u in batch])
-        _send(to, import_id, number, apply_script(to.session.sql, batch, hashes, mark,
-                                                          salts, policy.salt_column))
+        _send(to, import_id, number, apply_script(to.session.sql, batch, hashes, mark, salts, policy.salt_column,
+                                                  planned.mapping.profile))
         records.rows_done(to.store, import_id, [u.key for u in batch])
         done += len(batch)
         report("writing", done, len(writes))
@@ -279,12 +281,14 @@ def rollback_import(to: ImportTarget, import_id: int, *, batch_size: int = BATCH
     rows = records.import_rows(to.store, import_id)
     mark = records.mark(import_id)
     updated = [r["key"] for r in rows if r["action"] == "update" and r["before"]]
-    still = _still_marked(to.session, updated, mark)
+    profile = load_profile(found["target"], to.workspace_root / TARGETS_DIR)
+    still = _still_marked(to.session, profile, updated, mark)
     left_alone = [k for k in updated if k.casefold() not in still]
     to.audit("user_import_rollback_started", f"{to.environment}/{to.database}",
              {"import": import_id, "rows": len(rows), "left_alone": len(left_alone)})
     for start in range(0, len(rows), batch_size):
-        to.session.script(undo_script(to.session.sql, rows[start:start + batch_size], mark, f"rollback:{import_id}"))
+        to.session.script(undo_script(to.session.sql, rows[start:start + batch_size], mark, f"rollback:{import_id}",
+                                      profile))
     records.finish_import(to.store, import_id, "rolled_back")
     outcome = RollbackOutcome(import_id, sum(r["action"] == "insert" for r in rows), len(updated) - len(left_alone),
                               left_alone)
@@ -294,8 +298,11 @@ def rollback_import(to: ImportTarget, import_id: int, *, batch_size: int = BATCH
     return outcome
 
 
-def _still_marked(session: TargetSession, keys: list[str], mark: str) -> set[str]:
+def _still_marked(session: TargetSession, profile: TargetProfile, keys: list[str], mark: str) -> set[str]:
     if not keys:
         return set()
-    rows = session.query("SELECT user_name FROM sys_user WHERE update_by = :mark AND del_flag = '0'", {"mark": mark})
+    users = profile.users
+    where, params = live(users.soft_delete, users.tenant)
+    rows = session.query(f"SELECT {profile.column(users.key)} FROM {users.table} WHERE {users.mark.updated_by} = "
+                         f":mark AND {where}", {"mark": mark, **params})
     return {str(r[0]).casefold() for r in rows.rows}

@@ -15,8 +15,8 @@ from launchpad.errors import UsageError
 from launchpad.users.checks import CheckResult, check_workbook
 from launchpad.users.mapping import ApiSource, ImportMapping, load_mapping
 from launchpad.users.plan import Plan, build_plan, check_roles, check_target
-from launchpad.users.ruoyi import TargetState, read_state
 from launchpad.users.sources import EXCEL_SUFFIXES, TEXT_SUFFIXES, UnreadableSheet, Workbook, read_workbook
+from launchpad.users.state import TargetState, read_state
 from launchpad.users.target import AuditFn, TargetSession, choose_database, open_target
 from launchpad.workspace.folder import Workspace
 
@@ -143,7 +143,7 @@ def plan_file(file: Path, mapping_path: Path, session: TargetSession, where: str
 
 
 def plan_workbook(workbook: Workbook, mapping: ImportMapping, session: TargetSession, where: str) -> Planned:
-    state = read_state(session)
+    state = read_state(session, mapping.profile)
     check_roles(mapping, state, where)
     result = check_workbook(workbook, mapping, check_target(state, mapping))
     return Planned(workbook, mapping, result, state, build_plan(result, mapping, state))

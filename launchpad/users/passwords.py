@@ -89,7 +89,7 @@ class PasswordPolicy(Model):
     pbkdf2: Pbkdf2 = Field(default_factory=Pbkdf2)
     salt_column: str | None = Field(
         "salt", pattern=r"^[a-z_][a-z0-9_]{0,62}$",
-        description="sys_user's column for the salt of shiro_md5 and sm3 (null: sm3 without salt).")
+        description="The users table's column for the salt of shiro_md5 and sm3 (null: sm3 without salt).")
     rule: str | None = Field(
         None, min_length=1, max_length=200,
         description="A site rule instead of random passwords: text with {field} or {field[-6:]} from the row.")

@@ -1,8 +1,9 @@
 """The live target database, reached as the `sql` step reaches it: the database's own client
 on the host named by `via`, credentials in 0600 files in a private folder on that host, every
-command audited. Queries with parameters go through `launchpad.backup.sqlquery`; the apply's
-scripts carry their values as hex literals the server decodes (`SqlText`), so no value from
-the client's sheet can end a string or start a statement."""
+command audited (SQLite: Python's sqlite3 on the host that holds the file). Queries with
+parameters go through `launchpad.backup.sqlquery`; the apply's scripts carry their values as hex
+literals the database decodes (`SqlText`), so no value from the client's sheet can end a string
+or start a statement."""
 
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from launchpad.backup.sqlclient import DbAccess, MySqlClient, PostgresClient, ResultSet, hex_literal
+from launchpad.backup.sqlclient import DbAccess, MySqlClient, PostgresClient, ResultSet, SqliteClient, hex_literal
 from launchpad.errors import LaunchpadError, UsageError
 from launchpad.workspace.site import Database, Environment
 
 AuditFn = Callable[[str, str, dict[str, Any]], None]
-SUPPORTED = ("mysql", "mariadb", "postgresql")
+SUPPORTED = ("mysql", "mariadb", "postgresql", "sqlite")
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,17 @@ class SqlText:
     def mysql(self) -> bool:
         return self.engine in ("mysql", "mariadb")
 
+    @property
+    def sqlite(self) -> bool:
+        return self.engine == "sqlite"
+
     def text(self, value: str | None) -> str:
         if value is None:
             return "NULL"
         if self.mysql:
             return f"CONVERT(X'{hex_literal(value)}' USING utf8mb4)"
+        if self.sqlite:  # a blob cast to text is read as the database's encoding (UTF-8)
+            return f"CAST(X'{hex_literal(value)}' AS TEXT)"
         return f"convert_from(decode('{hex_literal(value)}', 'hex'), 'UTF8')"
 
     def number(self, value: int) -> str:
@@ -42,7 +49,17 @@ class SqlText:
 
     @property
     def now(self) -> str:
+        if self.sqlite:
+            return "datetime('now', 'localtime')"  # RuoYi keeps local time, as NOW() does
         return "NOW()" if self.mysql else "now()"
+
+    @property
+    def begin(self) -> list[str]:
+        """A transaction's first lines. SQLite takes the write lock at once (IMMEDIATE), so a
+        reader that started first cannot make the batch fail half-way with 'database is locked'."""
+        if self.mysql:
+            return ["SET NAMES utf8mb4;", "START TRANSACTION;"]
+        return ["BEGIN IMMEDIATE;"] if self.sqlite else ["BEGIN;"]
 
 
 def choose_database(environment: Environment, env_name: str, wanted: str | None) -> tuple[str, Database]:
@@ -83,6 +100,8 @@ class TargetSession:
         with _as_target_error():
             if self.sql.mysql:
                 return MySqlClient(self.access).query(self.shell, self.tmp, text)
+            if self.sql.sqlite:
+                return SqliteClient(self.access).script(self.shell, self.tmp, text)
             return [PostgresClient(self.access).query(self.shell, self.tmp, text)]
 
 
