@@ -29,6 +29,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from launchpad.backup.schema import BACKUPS_V1
+from launchpad.baseline.schema import BASELINES_V1
 from launchpad.errors import StoreDamaged, StoreError
 from launchpad.issues.schema import create_issue_tables
 from launchpad.notify.schema import OUTBOX_SUPERSEDES, OUTBOX_V1
@@ -215,6 +216,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "outbox: a newer copy of a report replaces a queued one", OUTBOX_SUPERSEDES),
     Migration(10, "the process running each restore", _add_restore_owner),
     Migration(11, "user imports, the rows each wrote, the plans people read", USER_IMPORTS_V1 + USER_IMPORT_PLANS_V1),
+    Migration(12, "baseline comparisons and the fixes applied", BASELINES_V1),
 )
 
 _LEDGER = ("CREATE TABLE IF NOT EXISTS migrations "

@@ -1,0 +1,92 @@
+"""The RuoYi (若依) profile of baselines: sys_role, sys_menu and sys_role_menu (a role's
+permissions), sys_dict_type and sys_dict_data, sys_post, read into a `Baseline`, and the SQL
+that makes one difference right. Roles are live while `del_flag = '0'`.
+
+A menu's natural key is its permission code (`perms`), else its path of names from the top
+(`/系统管理/日志管理`). Two menus may share a code (RuoYi ships 缓存监控 and 缓存列表 both as
+`monitor:cache:list`): a role holds the code when it holds any of them, and a grant of the
+code grants every menu that has it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from launchpad.backup.sqlclient import ResultSet
+from launchpad.baseline.model import Baseline, Dictionary, DictItem, Post, Role
+
+# One query per table, so each engine's client (and SQLite's) answers it the same way.
+QUERIES = {
+    "roles": "SELECT role_id, role_key, role_name, status, data_scope, role_sort FROM sys_role WHERE del_flag = '0'",
+    "menus": "SELECT menu_id, parent_id, menu_name, perms FROM sys_menu",
+    "grants": "SELECT role_id, menu_id FROM sys_role_menu",
+    "dictionaries": "SELECT dict_type, dict_name, status FROM sys_dict_type",
+    "items": ("SELECT dict_type, dict_value, dict_label, dict_sort, is_default, status, css_class, list_class "
+              "FROM sys_dict_data"),
+    "posts": "SELECT post_code, post_name, post_sort, status FROM sys_post",
+}
+
+
+@dataclass
+class LiveState:
+    """A live database as a baseline, and the ids a fix needs (never written to a file)."""
+
+    baseline: Baseline
+    menu_ids: dict[str, list[int]] = field(default_factory=dict)  # permission key → menu ids
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(str(value).strip() or 0)
+    except ValueError:
+        return 0
+
+
+def read_live(query: Any, version: str, source: str) -> LiveState:
+    """`query(sql)` gives a ResultSet (TargetSession.query)."""
+    results: dict[str, ResultSet] = {name: query(sql) for name, sql in QUERIES.items()}
+    return state_from(results, version, source)
+
+
+def state_from(results: dict[str, ResultSet], version: str, source: str) -> LiveState:
+    menus = {_int(r[0]): (_int(r[1]), _text(r[2]), _text(r[3]).strip()) for r in results["menus"].rows}
+
+    def path(menu_id: int) -> str:
+        names: list[str] = []
+        seen: set[int] = set()
+        while menu_id in menus and menu_id not in seen:  # a cycle in a damaged tree ends the walk
+            seen.add(menu_id)
+            parent, name, _ = menus[menu_id]
+            names.insert(0, name.replace("/", "／"))
+            menu_id = parent
+        return "/" + "/".join(names)
+
+    key_of = {menu_id: perms or path(menu_id) for menu_id, (_, _, perms) in menus.items()}
+    menu_ids: dict[str, list[int]] = defaultdict(list)
+    for menu_id in sorted(key_of):
+        menu_ids[key_of[menu_id]].append(menu_id)
+    granted: dict[int, set[str]] = defaultdict(set)
+    for grant in results["grants"].rows:
+        menu_key = key_of.get(_int(grant[1]))
+        if menu_key is not None:
+            granted[_int(grant[0])].add(menu_key)
+    roles = {}
+    for row in results["roles"].rows:
+        role_id, key = _int(row[0]), _text(row[1])
+        roles[key] = Role(key, _text(row[2]), _text(row[3]), _text(row[4]), _int(row[5]),
+                          frozenset(granted.get(role_id, ())))
+    items: dict[str, dict[str, DictItem]] = defaultdict(dict)
+    for row in results["items"].rows:
+        item = DictItem(_text(row[1]), _text(row[2]), _int(row[3]), _text(row[4]).upper() == "Y", _text(row[5]),
+                        _text(row[6]), _text(row[7]))
+        items[_text(row[0])][item.value] = item
+    dictionaries = {_text(r[0]): Dictionary(_text(r[0]), _text(r[1]), _text(r[2]), items.get(_text(r[0]), {}))
+                    for r in results["dictionaries"].rows}
+    posts = {_text(r[0]): Post(_text(r[0]), _text(r[1]), _int(r[2]), _text(r[3])) for r in results["posts"].rows}
+    baseline = Baseline(version, source, roles, dictionaries, posts, frozenset(menu_ids))
+    return LiveState(baseline, dict(menu_ids))
