@@ -23,6 +23,7 @@ from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, 
 
 Kind = Literal["role", "permission", "dictionary", "dict_item", "post"]
 SHOWN = 50
+ALL_KINDS: tuple[Kind, ...] = ("role", "permission", "dictionary", "dict_item", "post")
 
 
 class BaselineStep(StepSpec):
@@ -32,7 +33,7 @@ class BaselineStep(StepSpec):
     against: str | None = Field(None, description="diff: compare with this environment instead of the baseline.")
     baseline: str | None = Field(None, description="The baseline file (default: baselines/baseline.*).")
     database: str | None = Field(None, description="The environment's database (default: its only one).")
-    kinds: list[Kind] = Field(default_factory=lambda: ["role", "permission", "dictionary", "dict_item", "post"],
+    kinds: list[Kind] = Field(default_factory=lambda: list(ALL_KINDS),
                               description="diff: the kinds whose drift fails the step ([] reports only); "
                                           "fix: the kinds fixed.")
     report: str | None = Field(None, description="diff: also write a report (.md, .html or .xlsx, relative to "
