@@ -216,7 +216,7 @@ def test_the_step_fails_on_drift_of_the_kinds_it_names_only(lab: RuoYiLab) -> No
                          "AND dict_type = 'sys_user_sex'")
     playbook = lab.root / "playbooks" / "check.yaml"
     playbook.parent.mkdir(exist_ok=True)
-    playbook.write_text(yaml.safe_dump({"name": "check", "version": "1", "phases": [{"id": "p", "name": "p", "steps": [
+    playbook.write_text(yaml.safe_dump({"name": "check", "title": "比对", "version": "1", "phases": [{"id": "p", "name": "p", "steps": [
         {"id": "roles", "name": "roles", "kind": "baseline", "action": "diff", "kinds": ["role", "permission"]},
         {"id": "dicts", "name": "dicts", "kind": "baseline", "action": "diff", "kinds": ["dict_item"]},
     ]}]}, allow_unicode=True), encoding="utf-8")
