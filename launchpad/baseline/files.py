@@ -5,7 +5,6 @@ fits, so that two exports of the same state are the same bytes and a change is a
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -329,7 +328,3 @@ def write_baseline(baseline: Baseline, path: Path) -> Path:
     partial.write_text(dump_baseline(baseline), encoding="utf-8")
     partial.replace(path)
     return path
-
-
-def schema_text() -> str:
-    return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"

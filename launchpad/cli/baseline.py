@@ -1,4 +1,4 @@
-"""`launchpad baseline export|diff|fix|schema`: a thin layer over `launchpad.baseline`. Exit 0
+"""`launchpad baseline export|diff|fix`: a thin layer over `launchpad.baseline`. Exit 0
 when the environment matches, 1 on drift or a refused fix, 2 for input launchpad cannot use (a
 bad baseline file, an unknown environment or difference)."""
 
@@ -199,14 +199,6 @@ def baseline_fix(door: Door, env_name: str, baseline_name: str | None, database:
     for line in table_lines(outcome.after, words, 50):
         click.echo(f"  {line}")
     click.echo(render(summary(outcome.after), words))
-
-
-@baseline.command("schema")
-def baseline_schema() -> None:
-    """Print the JSON Schema of a baseline YAML file (for editors)."""
-    from launchpad.baseline.files import schema_text
-
-    click.echo(schema_text(), nl=False)
 
 
 COMMANDS = [baseline]
