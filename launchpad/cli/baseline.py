@@ -112,6 +112,8 @@ def baseline_diff(door: Door, env_names: tuple[str, ...], baseline_name: str | N
     if len(env_names) == 2 and env_names[0] == env_names[1]:
         raise UsageError(f"--env {env_names[0]} twice: name two different environments")
     workspace = door.session().workspace
+    for name in env_names:
+        workspace.environment(name)  # an unknown name is named before the baseline is read
     reference = baseline_for(workspace, baseline_name) if len(env_names) == 1 else None
     with _opened(door, list(env_names), database) as (workspace, store, actor, sessions):
         states = [read_environment(s, n) for s, n in zip(sessions, env_names, strict=True)]
@@ -168,6 +170,7 @@ def baseline_fix(door: Door, env_name: str, baseline_name: str | None, database:
     from launchpad.phrases import render
 
     workspace = door.session().workspace
+    workspace.environment(env_name)  # an unknown name is named before the baseline is read
     reference = baseline_for(workspace, baseline_name)
     words = lang or workspace.site.site.language
     with _opened(door, [env_name], database) as (workspace, store, actor, (session,)):
