@@ -16,7 +16,7 @@ from launchpad.backup.sqlclient import ResultSet
 from launchpad.baseline.drift import choose, compare
 from launchpad.baseline.files import BadBaseline, dump_baseline, load_baseline, write_baseline
 from launchpad.baseline.fix import Unfixable, statements_for, transaction_script
-from launchpad.baseline.model import Baseline, DictItem, Dictionary, Post, Role
+from launchpad.baseline.model import Baseline, Dictionary, DictItem, Post, Role
 from launchpad.baseline.ruoyi import state_from
 from launchpad.errors import InvalidInput, UsageError
 from launchpad.steps.baseline import BaselineStep
@@ -110,7 +110,7 @@ def test_bad_sheet_cells_are_located_at_sheet_row_column(tmp_path: Path) -> None
     with pytest.raises(BadBaseline) as raised:
         load_baseline(write_xlsx(tmp_path / "c.xlsx", sheets(permission_role="nobody")), "c.xlsx")
     assert "c.xlsx, sheet permissions, row 2, column A (role): no role 'nobody' in sheet roles" in raised.value.message
-    broken = {**sheets(), "posts": [["code", "name", "rank"], ["kz", "科长", 1]]}
+    broken: dict[str, list[list[object]]] = {**sheets(), "posts": [["code", "name", "rank"], ["kz", "科长", 1]]}
     with pytest.raises(BadBaseline) as raised:
         load_baseline(write_xlsx(tmp_path / "d.xlsx", broken), "d.xlsx")
     assert "d.xlsx, sheet posts, row 1, column C: unknown column 'rank'" in raised.value.message
@@ -134,8 +134,8 @@ def test_every_kind_of_difference_with_its_severity_and_fields() -> None:
     target = Baseline("x", "prod", roles={
         "common": Role("common", "普通", "1", "2", 2, frozenset({"a:list", "a:remove"})),
         "auditor": Role("auditor", "审计", "0", "1", 9)},
-        dictionaries={"sex": Dictionary("sex", "性别", "0", {"0": DictItem("0", "男", 1, False),
-                                                             "1": DictItem("1", "女性", 5), "9": DictItem("9", "保密")}),
+        dictionaries={"sex": Dictionary("sex", "性别", "0", {
+            "0": DictItem("0", "男", 1, False), "1": DictItem("1", "女性", 5), "9": DictItem("9", "保密")}),
                       "extra": Dictionary("extra", "现场")},
         posts={"kz": Post("kz", "科长", 1, "1"), "zz": Post("zz", "专员")},
         menus=frozenset({"a:list", "a:remove"}))

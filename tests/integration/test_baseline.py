@@ -17,9 +17,10 @@ from launchpad.engine import Engine
 from launchpad.playbook import BUNDLED_DIR, load_playbook
 from launchpad.prompter import SignOff
 from launchpad.store import Store
+from tests.integration.databases import PASSWORD, MariaDbServer, PostgresServer
 from tests.integration.ruoyi import RuoYiLab
 from tests.integration.ruoyi_baseline import add_baseline_tables, run_sql
-from tests.integration.test_users_import import lab as users_lab
+from tests.integration.sshd import SshdHost, SshLab
 from tests.integration.test_users_import import launchpad
 from tests.scripted import ScriptedPrompter
 
@@ -27,9 +28,13 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def lab(users_lab: RuoYiLab) -> RuoYiLab:
-    add_baseline_tables(users_lab)
-    return users_lab
+def lab(tmp_path: Path, sshd_lab: SshLab, ssh_hosts: list[SshdHost], mariadb_server: MariaDbServer,
+        postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> RuoYiLab:
+    sshd_lab.write_user_ssh_config()
+    monkeypatch.setenv("LP_TEST_DB_PW", PASSWORD)
+    made = RuoYiLab(tmp_path / "ws", ssh_hosts[0], mariadb_server, postgres_server)
+    add_baseline_tables(made)
+    return made
 
 
 def export(lab: RuoYiLab, env: str) -> Path:
@@ -216,10 +221,11 @@ def test_the_step_fails_on_drift_of_the_kinds_it_names_only(lab: RuoYiLab) -> No
                          "AND dict_type = 'sys_user_sex'")
     playbook = lab.root / "playbooks" / "check.yaml"
     playbook.parent.mkdir(exist_ok=True)
-    playbook.write_text(yaml.safe_dump({"name": "check", "title": "比对", "version": "1", "phases": [{"id": "p", "name": "p", "steps": [
-        {"id": "roles", "name": "roles", "kind": "baseline", "action": "diff", "kinds": ["role", "permission"]},
-        {"id": "dicts", "name": "dicts", "kind": "baseline", "action": "diff", "kinds": ["dict_item"]},
-    ]}]}, allow_unicode=True), encoding="utf-8")
+    steps = [{"id": "roles", "name": "roles", "kind": "baseline", "action": "diff", "kinds": ["role", "permission"]},
+             {"id": "dicts", "name": "dicts", "kind": "baseline", "action": "diff", "kinds": ["dict_item"]}]
+    playbook.write_text(yaml.safe_dump({"name": "check", "title": "比对", "version": "1",
+                                        "phases": [{"id": "p", "name": "p", "steps": steps}]}, allow_unicode=True),
+                        encoding="utf-8")
     with Store.open(lab.workspace.store_path) as store, HostConnections(lab.workspace, "test") as connections:
         result = Engine(lab.workspace, store, ScriptedPrompter(), connections.transport_for).start(
             load_playbook(playbook), "test", {})
