@@ -118,6 +118,21 @@ class PostgresClient:
             raise BackupFailed(f"{shell.name}: psql failed: {tail(result.stderr)}")
         return parse_psql_csv(result.stdout.decode("utf-8"), sentinel)
 
+    def query_all(self, shell: HostShell, tmp: str, queries: list[str], database: str | None = None
+                  ) -> list[ResultSet]:
+        """Several SELECTs in one invocation (one round trip): psql prints their CSV one after
+        the other, so a random line is echoed after each to tell them apart."""
+        mark = f"LP-NEXT-{secrets.token_hex(12)}"
+        script = "".join(f"{q.rstrip().rstrip(';')};\n\\echo {mark}\n" for q in queries)
+        sentinel = f"NULL-{secrets.token_hex(12)}"
+        command = (f"{self.env(tmp)}psql -X -q --csv -v ON_ERROR_STOP=1 -P null={sentinel} -P footer=off "
+                   f"{self.connection(database)} -f -")
+        result = shell.run(command, stdin=script.encode("utf-8"))
+        if not result.ok:
+            raise BackupFailed(f"{shell.name}: psql failed: {tail(result.stderr)}")
+        parts = result.stdout.decode("utf-8").split(f"{mark}\n")
+        return [parse_psql_csv(part, sentinel) for part in parts[:len(queries)]]
+
 
 def option_value(value: str) -> str:
     """A value for a MySQL option file: double-quoted, backslash escapes."""

@@ -46,12 +46,12 @@ def environment_session(workspace: Workspace, env_name: str, transport_for: Any,
 
 
 def read_environment(session: TargetSession, env_name: str) -> LiveState:
-    return read_live(session.query, f"{env_name}@{utc_now()[:19]}", env_name)
+    return read_live(session, f"{env_name}@{utc_now()[:19]}", env_name)
 
 
 def baseline_for(workspace: Workspace, given: str | None) -> Baseline:
     path = find_baseline(workspace.root, given)
-    return load_baseline(path, _display(path, workspace.root))
+    return load_baseline(path, _display(path, workspace.root), workspace.root / ".launchpad" / "baselines")
 
 
 def compared(store: Store, reference: Baseline, target: LiveState, env_name: str, actor: str,
