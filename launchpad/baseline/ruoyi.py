@@ -19,14 +19,17 @@ from launchpad.baseline.model import Baseline, Dictionary, DictItem, Post, Role
 # One query per table, so each engine's client (and SQLite's) answers it the same way. A role's
 # grants come as one row of menu ids joined by commas: 50 roles × 800 grants are 50 rows, not
 # 40,000, which the client prints (as XML for MySQL) and launchpad parses several times faster.
+# No column is ever NULL (COALESCE), so MySQL's text output can carry them (see query_all).
 QUERIES = {
-    "roles": "SELECT role_id, role_key, role_name, status, data_scope, role_sort FROM sys_role WHERE del_flag = '0'",
-    "menus": "SELECT menu_id, parent_id, menu_name, perms FROM sys_menu",
+    "roles": "SELECT role_id, role_key, COALESCE(role_name, ''), COALESCE(status, ''), COALESCE(data_scope, ''), "
+             "COALESCE(role_sort, 0) FROM sys_role WHERE del_flag = '0'",
+    "menus": "SELECT menu_id, COALESCE(parent_id, 0), COALESCE(menu_name, ''), COALESCE(perms, '') FROM sys_menu",
     "grants": "SELECT role_id, {joined} FROM sys_role_menu GROUP BY role_id",
-    "dictionaries": "SELECT dict_type, dict_name, status FROM sys_dict_type",
-    "items": ("SELECT dict_type, dict_value, dict_label, dict_sort, is_default, status, css_class, list_class "
-              "FROM sys_dict_data"),
-    "posts": "SELECT post_code, post_name, post_sort, status FROM sys_post",
+    "dictionaries": "SELECT COALESCE(dict_type, ''), COALESCE(dict_name, ''), COALESCE(status, '') FROM sys_dict_type",
+    "items": ("SELECT COALESCE(dict_type, ''), COALESCE(dict_value, ''), COALESCE(dict_label, ''), "
+              "COALESCE(dict_sort, 0), COALESCE(is_default, ''), COALESCE(status, ''), COALESCE(css_class, ''), "
+              "COALESCE(list_class, '') FROM sys_dict_data"),
+    "posts": "SELECT post_code, COALESCE(post_name, ''), COALESCE(post_sort, 0), COALESCE(status, '') FROM sys_post",
 }
 
 
@@ -65,7 +68,7 @@ def read_live(session: Any, version: str, source: str) -> LiveState:
     """Six SELECTs through `session.query_all` (TargetSession: one round trip where it can)."""
     engine = session.access.engine
     prelude = MYSQL_PRELUDE if engine in ("mysql", "mariadb") else ""
-    sets = session.query_all(queries(engine), prelude=prelude)
+    sets = session.query_all(queries(engine), prelude=prelude, no_nulls=True)
     return state_from(dict(zip(QUERIES, sets, strict=True)), version, source)
 
 

@@ -239,3 +239,48 @@ def test_the_command_line_names_a_bad_baseline_and_exits_2(tmp_path: Path) -> No
     assert unknown.returncode == 2 and "nowhere" in unknown.stderr
     for done in (bad, two, unknown):
         assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+
+
+def test_the_parsed_copy_is_used_only_for_the_same_bytes(tmp_path: Path) -> None:
+    path, cache = tmp_path / "baseline.yaml", tmp_path / "cache"
+    path.write_text(GOOD, encoding="utf-8")
+    first = load_baseline(path, "baseline.yaml", cache)
+    assert len(list(cache.glob("baseline-*.json"))) == 1
+    again = load_baseline(path, "baseline.yaml", cache)
+    assert (again.version, again.roles, again.dictionaries, again.posts) == \
+        (first.version, first.roles, first.dictionaries, first.posts)
+    path.write_text(GOOD.replace("name: 科长", "name: 处长"), encoding="utf-8")
+    assert load_baseline(path, "baseline.yaml", cache).posts["kz"].name == "处长"
+    assert len(list(cache.glob("baseline-*.json"))) == 1  # the old copy is gone
+    path.write_text(GOOD.replace("sort: 1}", "sort: x}"), encoding="utf-8")
+    with pytest.raises(InvalidInput, match="baseline.yaml:15:"):
+        load_baseline(path, "baseline.yaml", cache)  # a bad file is never answered from a copy
+
+
+def test_anchors_take_the_located_reader_and_read_the_same(tmp_path: Path) -> None:
+    plain, anchored = tmp_path / "plain.yaml", tmp_path / "anchored.yaml"
+    plain.write_text(GOOD, encoding="utf-8")
+    anchored.write_text(GOOD.replace("permissions: [system:user:list, /系统管理/日志管理]",
+                                     "permissions: &grants [system:user:list, /系统管理/日志管理]"), encoding="utf-8")
+    a, b = load_baseline(plain), load_baseline(anchored)
+    assert (a.roles, a.dictionaries, a.posts) == (b.roles, b.dictionaries, b.posts)
+
+
+def test_mysql_text_output_is_split_per_query_and_unescaped() -> None:
+    from launchpad.backup.sqlclient import DbAccess, MySqlClient
+
+    class Shell:
+        name = "db1"
+
+        def run(self, command: str, stdin: bytes) -> object:
+            mark = stdin.decode().split("SELECT '")[1].split("'")[0]
+            out = (f"a\tb\n1\t制表\\t符\\\\n\n2\tNULL\nlp_mark\n{mark}\nlp_mark\n{mark}\n"
+                   f"c\n换\\n行\nlp_mark\n{mark}\n")
+
+            class Result:
+                ok, stdout, stderr = True, out.encode(), b""
+            return Result()
+
+    sets = MySqlClient(DbAccess("mariadb", "ry")).query_text(Shell(), "/tmp/x", ["q1", "q2", "q3"])  # type: ignore[arg-type]
+    assert [s.rows for s in sets] == [(("1", "制表\t符\\n"), ("2", "NULL")), (), (("换\n行",),)]
+    assert sets[0].columns == ("a", "b")
