@@ -32,6 +32,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     # an error from a host and what to do about it, both as launchpad's error gives them
     "host.error_hint": ("{error} → {hint}", "{error} → 建议：{hint}"),
     "more": ("{text} (+{count} more)", "{text}（另有 {count} 项）"),
+    "status.applying": ("being applied", "导入中"),
+    "status.rolled_back": ("rolled back", "已回滚"),
     "status.passed": ("passed", "通过"),
     "status.failed": ("failed", "失败"),
     "status.skipped": ("skipped", "已跳过"),
@@ -437,6 +439,17 @@ CATALOG: dict[str, tuple[str, str]] = {
     "golive.days_late": ("{days} day(s) late", "逾期 {days} 天"),
     "golive.waiting_on": ("waiting on {items}", "等待 {items}"),
     "golive.exported": ("wrote {path}", "已写入 {path}"),
+    "golive.no_import": ("no user import into {env} yet", "尚未向 {env} 导入用户"),
+    "golive.no_import_of": ("no import of {file} into {env} yet", "尚未向 {env} 导入 {file}"),
+    "golive.import_not_applied": ("{env}: newest user import #{id} ({file}) {status}",
+                                  "{env}：最近一次用户导入 #{id}（{file}）{status}"),
+    "golive.import_applied": ("{env}: user import #{id} ({file}, {rows} rows) applied",
+                              "{env}：用户导入 #{id}（{file}，{rows} 行）已完成"),
+    "golive.marked": ("{item}: now {status}", "{item}：已标记为{status}"),
+    "golive.status.blocked": ("blocked", "受阻"),
+    "golive.status.todo": ("to do", "待办"),
+    "golive.status.in_progress": ("in progress", "进行中"),
+    "golive.status.not_applicable": ("not applicable", "不适用"),
 }
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}

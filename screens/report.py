@@ -39,8 +39,8 @@ from launchpad.report.publish import (
 )
 from launchpad.session import Session
 from screens.base import LaunchpadScreen
-from screens.i18n import t
-from screens.messages import PlanRead, ReportCopied, ReportExported, ReportFailed, ReportRendered, ReportSent
+from screens.support.i18n import t
+from screens.support.messages import PlanRead, ReportCopied, ReportExported, ReportFailed, ReportRendered, ReportSent
 
 PLAN_PAUSE = 0.4  # seconds of no typing in the plan before the preview follows
 

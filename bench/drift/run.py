@@ -39,8 +39,8 @@ from launchpad.baseline.drift import compare
 from launchpad.baseline.files import load_baseline, write_baseline
 from launchpad.baseline.operations import environment_session, read_environment
 from launchpad.baseline.records import record_comparison
-from launchpad.connect import HostConnections
-from launchpad.store import Store
+from launchpad.hosts.connect import HostConnections
+from launchpad.store.db import Store
 from tests.integration.databases import PASSWORD, MariaDbServer, PostgresServer, server_directory
 from tests.integration.ruoyi import MARIA, PG, RuoYiLab
 from tests.integration.ruoyi_baseline import DDL

@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from launchpad.baseline.model import Baseline, Dictionary, DictItem, Post, Role
 from launchpad.errors import InvalidInput, LaunchpadError, Problem, UsageError
-from launchpad.yamlsource import Document, read_yaml, validate
+from launchpad.workspace.yamlsource import Document, read_yaml, validate
 
 BASELINES_DIR = "baselines"
 # A baseline of 50 roles × 800 grants is about 1.5 MiB of YAML; more than any playbook.

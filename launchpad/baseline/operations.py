@@ -18,11 +18,11 @@ from launchpad.baseline.model import Baseline
 from launchpad.baseline.records import record_comparison, record_fix
 from launchpad.baseline.ruoyi import LiveState, read_live
 from launchpad.errors import LaunchpadError
-from launchpad.prompter import ConfirmRequest, TypeNameRequest
+from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
 from launchpad.sitetime import utc_now
-from launchpad.store import Store
+from launchpad.store.db import Store
 from launchpad.users.target import AuditFn, TargetSession
-from launchpad.workspace import Workspace
+from launchpad.workspace.folder import Workspace
 
 DEFAULT_BACKUP_AGE = "2h"
 

@@ -9,7 +9,7 @@ from typing import Any
 from launchpad.baseline.drift import Drift
 from launchpad.baseline.fix import Statement, describe
 from launchpad.sitetime import utc_now
-from launchpad.store import Store
+from launchpad.store.db import Store
 
 
 def record_comparison(store: Store, drift: Drift, actor: str) -> int:

@@ -30,7 +30,7 @@ def _opened(door: Door, env_names: list[str], database: str | None) -> Iterator[
     """(workspace, store, actor, [target session per environment]), all open together."""
     from launchpad.baseline.operations import environment_session
     from launchpad.cli.users import _ask_secret
-    from launchpad.connect import HostConnections
+    from launchpad.hosts.connect import HostConnections
 
     session = door.session()
     workspace, actor = session.workspace, session.actor

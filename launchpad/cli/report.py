@@ -164,6 +164,43 @@ def report_notice(session: Session, template: str, pairs: tuple[str, ...], fmt: 
         _copy(text, lang, echo_missing=False)
 
 
+@report.command("monitoring")
+@click.option("--env", "environment", metavar="ENV", help="One environment (default: each that ran it).")
+@click.option("--date", "day_text", metavar="D", help="The day (default: today, site time).")
+@click.option("--format", "fmt", type=FormatChoice("text", "markdown"), help="Default: the channel's, else text.")
+@click.option("--lang", type=click.Choice(["zh", "en"]))
+@click.option("--send", "channel", metavar="CHANNEL", help="Send to a chat channel from site.yaml.")
+@click.option("--copy", is_flag=True)
+@pass_session
+def report_monitoring(session: Session, environment: str | None, day_text: str | None, fmt: str | None,
+                      lang: str | None, channel: str | None, copy: bool) -> None:
+    """The short daily monitoring message for the client's group, from the newest run of the
+    daily-monitoring playbook on each environment: when it ran and what each check found."""
+    from launchpad.errors import UsageError
+    from launchpad.issues.dates import parse_day
+    from launchpad.notify.send import format_for
+    from launchpad.report.monitoring import monitoring_message
+    from launchpad.report.publish import send_text
+
+    workspace = session.workspace
+    site = workspace.site
+    if environment is not None and environment not in site.environments:
+        raise UsageError(f"no environment {environment!r} in site.yaml",
+                         hint=f"environments: {', '.join(site.environments)}")
+    lang = lang or session.language
+    day = parse_day(day_text, session.today()) if day_text else session.today()
+    chosen = format_for(site, channel, fmt) if channel else (fmt or "text")
+    text = monitoring_message(session.store(), site, day, lang, chosen, environment, workspace.root)
+    if channel:
+        _show_sent(send_text(session.store(), site, channel, text, chosen, title="daily_monitoring", lang=lang,
+                             # a newer message of the same day replaces one still queued
+                             supersedes=f"monitoring {day.isoformat()} {environment or '*'} {channel}"), lang)
+        return
+    click.echo(text, nl=False)
+    if copy:
+        _copy(text, lang, echo_missing=False)
+
+
 @report.command("outbox")
 @click.option("--send", "send_now", is_flag=True, help="Send what is queued, oldest first.")
 @click.option("--channel", metavar="C", help="Only this channel.")

@@ -50,7 +50,7 @@ def _ask_secret(label: str) -> str:
 @contextlib.contextmanager
 def _target(door: Door, workspace: Any, env_name: str, database: str | None) -> Iterator[tuple[Any, Any, str]]:
     """(store, target session, actor) for env_name's database."""
-    from launchpad.connect import HostConnections
+    from launchpad.hosts.connect import HostConnections
     from launchpad.users.operations import target_session
 
     actor = door.session().actor

@@ -179,7 +179,7 @@ def users_rollback(door: Door, import_id: int, yes: bool, confirm_env: str | Non
     """Undo import ID: delete the users it inserted, restore the fields it updated."""
     from launchpad.cli.prompter import CliPrompter
     from launchpad.cli.users import _target
-    from launchpad.prompter import ConfirmRequest, TypeNameRequest
+    from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
     from launchpad.users.apply import ImportTarget, rollback_import
     from launchpad.users.guard import ImportRefused
     from launchpad.users.records import get_import

@@ -62,7 +62,7 @@ def demo(directory: Path | None, no_tui: bool, stop: bool) -> None:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
     """Create a workspace in DIRECTORY: a commented site.yaml and the bundled playbooks."""
-    from launchpad.scaffold import init_workspace
+    from launchpad.workspace.scaffold import init_workspace
 
     with _writing(directory, "init"):
         created = init_workspace(directory)
@@ -80,11 +80,11 @@ def check(door: Door, playbooks: tuple[str, ...]) -> None:
     Templates are rendered for every environment, so a value a step reads that an environment
     lacks is a problem here rather than at run time; days of the coming week with nobody (or
     no backup) on the duty roster are warnings."""
-    from launchpad.playbook import check_against_site, find_playbook, list_playbooks, load_playbook
-    from launchpad.roster import roster_warnings
+    from launchpad.run.playbook import check_against_site, find_playbook, list_playbooks, load_playbook
+    from launchpad.run.template_refs import unresolved_references
     from launchpad.sitetime import site_today
-    from launchpad.template_refs import unresolved_references
-    from launchpad.workspace import find_root, load_workspace
+    from launchpad.workspace.folder import find_root, load_workspace
+    from launchpad.workspace.roster import roster_warnings
 
     # Not the session: a site.yaml that does not load is what `check` reports, not an exit.
     root = find_root(explicit=door.workspace_arg)
@@ -137,11 +137,11 @@ def schema(what: str) -> None:
 
         document = checklist_json_schema()
     elif what == "site":
-        from launchpad.site import Site
+        from launchpad.workspace.site import Site
 
         document = Site.model_json_schema()
     elif what == "playbook":
-        from launchpad.playbook import playbook_json_schema
+        from launchpad.run.playbook import playbook_json_schema
 
         document = playbook_json_schema()
     elif what == "import-mapping":
@@ -149,7 +149,7 @@ def schema(what: str) -> None:
 
         document = mapping_json_schema()
     else:
-        from launchpad.answers import Answers
+        from launchpad.run.answers import Answers
 
         document = Answers.model_json_schema()
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))

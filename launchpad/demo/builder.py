@@ -26,10 +26,10 @@ from launchpad.demo.launcher import CONFIG_FILE, DEMO_KIND, health, port_is_free
 from launchpad.demo.robot import robot_page_url, robot_webhook
 from launchpad.errors import UsageError
 from launchpad.golive.checklist import CHECKLIST_FILE
-from launchpad.scaffold import copy_bundled_playbooks
-from launchpad.site import Site
 from launchpad.sitetime import site_today
-from launchpad.workspace import SITE_FILE, load_workspace
+from launchpad.workspace.folder import SITE_FILE, load_workspace
+from launchpad.workspace.scaffold import copy_bundled_playbooks
+from launchpad.workspace.site import Site
 
 ENVIRONMENTS = {"test": ("测试环境", False), "prod": ("生产环境", True)}
 DATABASES = {"test": ("data/test-users.db", TEST_USERS), "prod": ("data/prod-users.db", PROD_USERS)}

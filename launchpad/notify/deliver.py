@@ -24,8 +24,8 @@ from urllib.parse import urlsplit
 
 from launchpad.errors import LaunchpadError
 from launchpad.notify.robots import build_request, classify
-from launchpad.secrets import resolve_secret
-from launchpad.site import Channel, Site
+from launchpad.workspace.secrets import resolve_secret
+from launchpad.workspace.site import Channel, Site
 
 RATE_LIMIT_ATTEMPTS = 4
 MAX_WAIT = 65.0  # WeCom and DingTalk count 20 messages a minute: one window, then give up

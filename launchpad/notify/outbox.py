@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from launchpad.errors import UsageError
-from launchpad.owner import owner_of, this_process
 from launchpad.sitetime import utc_now
-from launchpad.store import Store
+from launchpad.store.db import Store
+from launchpad.store.owner import owner_of, this_process
 
 STATUSES = ("queued", "sending", "sent", "unknown", "failed", "dropped")
 # What a person may still have to act on; `report outbox` lists these by default.

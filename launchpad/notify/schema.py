@@ -1,4 +1,4 @@
-"""The released schema of the notification outbox, applied by `launchpad.migrations`; frozen
+"""The released schema of the notification outbox, applied by `launchpad.store.migrations`; frozen
 once released, like every migration.
 
 Every message goes through the outbox, even when the network is fine: it is written before

@@ -20,8 +20,8 @@ from launchpad.notify.outbox import Outbox, OutboxMessage
 from launchpad.notify.robots import LIMITS, PREFERRED_FORMAT
 from launchpad.notify.split import split_message
 from launchpad.phrases import phrase, render
-from launchpad.site import Site
-from launchpad.store import Store
+from launchpad.store.db import Store
+from launchpad.workspace.site import Site
 
 
 class ChannelPoster(Protocol):

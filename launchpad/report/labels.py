@@ -40,6 +40,9 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "golive_go": "具备上线条件", "golive_no_go": "暂不具备上线条件",
         "golive_stoppers": "影响上线的关键事项", "golive_late": "逾期事项",
         "golive_item": "{title}（{owner}，截止 {due}，{state}）",
+        "monitoring_title": "系统运行监控",
+        "monitoring_line": "日常监控（{environment}）最近一次运行于 {at}：{status}",
+        "monitoring_not_today": "今日未运行", "monitoring_never": "尚未运行日常监控（daily-monitoring）",
         "colon": "：", "lp": "（", "rp": "）", "sep": "｜", "semi": "；", "bracket_l": "【", "bracket_r": "】",
     },
     "en": {
@@ -79,6 +82,10 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "golive_go": "GO", "golive_no_go": "NO-GO",
         "golive_stoppers": "Stopping go-live", "golive_late": "Late",
         "golive_item": "{title} ({owner}, due {due}, {state})",
+        "monitoring_title": "System monitoring",
+        "monitoring_line": "Daily monitoring ({environment}) last ran {at}: {status}",
+        "monitoring_not_today": "did not run today",
+        "monitoring_never": "daily monitoring (daily-monitoring) has never run",
         "colon": ": ", "lp": " (", "rp": ")", "sep": " | ", "semi": "; ", "bracket_l": "[", "bracket_r": "] ",
     },
 }

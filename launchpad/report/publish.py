@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from launchpad.notify.send import Delivery
     from launchpad.report.daily import DailyReport
     from launchpad.session import Session
-    from launchpad.site import Site
-    from launchpad.store import Store
+    from launchpad.store.db import Store
+    from launchpad.workspace.site import Site
 
 REPORT_FORMATS = ("txt", "md", "html", "xlsx")
 PREVIEWED = ("txt", "md")  # shown as they are pasted or sent; html and xlsx are files

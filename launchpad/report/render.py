@@ -41,8 +41,11 @@ WORKSPACE_TEMPLATES = "templates"
 
 
 @cache
-def _environment(workspace_templates: Path | None, fmt: str = "txt") -> SandboxedEnvironment:
-    """The template environment for one output format: its `text` filter is that format's."""
+def _environment(workspace_templates: Path | None, fmt: str = "txt",
+                 clean_every_value: bool = False) -> SandboxedEnvironment:
+    """The template environment for one output format: its `text` filter is that format's.
+    With `clean_every_value` (the run report, whose every value is text from people or
+    servers) each printed string passes through that cleaner without a filter."""
     loaders: list[BaseLoader] = []
     if workspace_templates is not None:
         loaders.append(FileSystemLoader(str(workspace_templates)))
@@ -58,6 +61,9 @@ def _environment(workspace_templates: Path | None, fmt: str = "txt") -> Sandboxe
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    if clean_every_value:
+        clean = for_format(fmt)
+        environment.finalize = lambda value: clean(value) if isinstance(value, str) else value
     environment.filters["text"] = _text_only(for_format(fmt))
     environment.filters["block"] = _text_only(block_for_format(fmt))
     return environment
@@ -75,7 +81,8 @@ def templates_dir(workspace_root: Path | None) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def render_template(name: str, context: dict[str, Any], lang: str, workspace_root: Path | None = None) -> str:
+def render_template(name: str, context: dict[str, Any], lang: str, workspace_root: Path | None = None,
+                    *, clean_every_value: bool = False) -> str:
     """Render template `name` (e.g. `daily.txt.j2`) with `context`, the labels of `lang` as
     `t`, and the helpers `v(code)` (a value's label), `f(field)` (a field's label),
     `fmt(key, **values)` (a label with values filled in), and the filters `text` and `block`,
@@ -100,7 +107,7 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
     }
     where = templates_dir(workspace_root)
     try:
-        template = _environment(where, fmt).get_template(name)
+        template = _environment(where, fmt, clean_every_value).get_template(name)
         return template.render({**helpers, **context})
     except TemplateNotFound:
         known = sorted(_environment(where).list_templates(filter_func=lambda n: n.endswith(".j2")))
@@ -187,6 +194,8 @@ def people_text(report: DailyReport, text: Callable[[str], str]) -> DailyReport:
         runs=[replace(run, title=text(run.title), operator=text(run.operator),
                       failures=tuple(text(failure) for failure in run.failures)) for run in report.runs],
         checks=[replace(check, title=text(check.title)) for check in report.checks],
+        monitoring=[replace(line, checks=tuple(replace(check, title=text(check.title)) for check in line.checks))
+                    for line in report.monitoring],
         plan=[text(item) for item in report.plan],
         golive=None if report.golive is None else replace(
             report.golive, version=text(report.golive.version),

@@ -17,10 +17,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from launchpad.events import Notice
 from launchpad.phrases import phrase
+from launchpad.run.events import Notice
+from launchpad.run.templating import render
 from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
-from launchpad.templating import render
 
 
 class AnnounceStep(StepSpec):

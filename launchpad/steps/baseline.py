@@ -137,7 +137,7 @@ def _summary(drift: Any) -> Any:
 
 def _write_report(step: BaselineStep, ctx: StepContext, drift: Any, actor: str) -> None:
     from launchpad.baseline.reports import write_report
-    from launchpad.templating import render
+    from launchpad.run.templating import render
 
     assert ctx.workspace is not None and step.report is not None
     path = Path(render(step.report, ctx.values))
@@ -150,7 +150,7 @@ def _sessions(step: BaselineStep, ctx: StepContext, envs: list[str], audit: Any)
     """A target session per environment: the run's through the run's connections, another
     through its own."""
     from launchpad.baseline.operations import environment_session
-    from launchpad.connect import HostConnections
+    from launchpad.hosts.connect import HostConnections
 
     assert ctx.workspace is not None
     secret = getattr(ctx.prompter, "secret", None)

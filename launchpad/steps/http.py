@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 from pydantic import Field
 
 from launchpad.phrases import Said, parts, phrase
+from launchpad.run.templating import render
 from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec
-from launchpad.templating import render
 
 
 class HttpStep(StepSpec):

@@ -14,11 +14,11 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from launchpad.errors import LaunchpadError
-from launchpad.events import CommandSent, OutputLine
+from launchpad.hosts.base import CommandResult, Stream, chunks_to_lines
+from launchpad.hosts.pool import in_parallel
 from launchpad.phrases import Phrase, Said, phrase
-from launchpad.remote.base import CommandResult, Stream, chunks_to_lines
-from launchpad.remote.pool import in_parallel
-from launchpad.site import Host, valid_regex
+from launchpad.run.events import CommandSent, OutputLine
+from launchpad.run.templating import render
 from launchpad.steps.base import (
     HostOutcome,
     StepContext,
@@ -28,7 +28,7 @@ from launchpad.steps.base import (
     failed_on,
     hosts_said,
 )
-from launchpad.templating import render
+from launchpad.workspace.site import Host, valid_regex
 
 # Output kept per host in the store: enough evidence for a report, bounded for 40 hosts.
 KEPT_OUTPUT = 16 * 1024

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.errors import UsageError
-from launchpad.store import Store
+from launchpad.store.db import Store
 from launchpad.users import records
 from launchpad.users.annotate import CannotWrite
 from launchpad.users.guard import ImportRefused

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.errors import LaunchpadError
-from launchpad.prompter import ConfirmRequest, TypeNameRequest
-from launchpad.site import Environment
-from launchpad.store import Store
+from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
+from launchpad.store.db import Store
+from launchpad.workspace.site import Environment
 
 DEFAULT_BACKUP_AGE = "2h"
 

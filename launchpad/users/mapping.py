@@ -34,9 +34,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from launchpad.secrets import SecretRef
 from launchpad.users.passwords import PasswordPolicy, rule_fields
-from launchpad.yamlsource import read_yaml, validate
+from launchpad.workspace.secrets import SecretRef
+from launchpad.workspace.yamlsource import read_yaml, validate
 
 FieldName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Transform = Literal["trim", "halfwidth", "upper", "lower", "no_spaces"]

@@ -18,7 +18,7 @@ from launchpad.users.plan import Plan, build_plan, check_roles, check_target
 from launchpad.users.ruoyi import TargetState, read_state
 from launchpad.users.sources import UnreadableSheet, Workbook, read_workbook
 from launchpad.users.target import AuditFn, TargetSession, choose_database, open_target
-from launchpad.workspace import Workspace
+from launchpad.workspace.folder import Workspace
 
 IMPORTS_DIR = "imports"
 
@@ -94,15 +94,15 @@ def read_rows(file: Path | None, mapping: ImportMapping, mapping_path: Path, wor
             store.audit(actor, action, target, detail)
 
     if isinstance(source, ApiSource):
-        from launchpad.secrets import resolve_secret
         from launchpad.users.apisource import read_api
+        from launchpad.workspace.secrets import resolve_secret
 
         token = None
         if source.token is not None:
             token = resolve_secret(source.token, ask=ask_secret, label=f"the token of {source.url}")
         sheet = read_api(source, token, audit)
     else:
-        from launchpad.connect import HostConnections
+        from launchpad.hosts.connect import HostConnections
         from launchpad.users.dbsource import read_query
 
         with HostConnections(workspace, source.environment, store=store, actor=actor) as connections, \

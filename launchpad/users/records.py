@@ -14,9 +14,9 @@ import json
 from typing import Any
 
 from launchpad.errors import UsageError
-from launchpad.owner import owner_of, this_process
 from launchpad.sitetime import utc_now
-from launchpad.store import Store
+from launchpad.store.db import Store
+from launchpad.store.owner import owner_of, this_process
 
 STATUSES = ("applying", "applied", "rolled_back")
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from launchpad.backup.sqlclient import DbAccess, MySqlClient, PostgresClient, ResultSet, hex_literal
 from launchpad.errors import LaunchpadError, UsageError
-from launchpad.site import Database, Environment
+from launchpad.workspace.site import Database, Environment
 
 AuditFn = Callable[[str, str, dict[str, Any]], None]
 SUPPORTED = ("mysql", "mariadb", "postgresql")
@@ -128,7 +128,7 @@ def open_target(environment: Environment, database: Database, transport_for: Any
     from launchpad.backup.hostshell import HostShell
     from launchpad.backup.sqlquery import secret_files
     from launchpad.backup.targets import transport_for_host
-    from launchpad.secrets import resolve_secret
+    from launchpad.workspace.secrets import resolve_secret
 
     password = None
     if database.password is not None:

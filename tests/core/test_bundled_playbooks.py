@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 
 from launchpad.demo import build_demo
-from launchpad.playbook import BUNDLED_DIR, Playbook, check_against_site, load_playbook
-from launchpad.remote.base import HostSpec
-from launchpad.remote.local import LocalTransport
-from launchpad.scaffold import init_workspace
-from launchpad.site import Host, Site
+from launchpad.hosts.base import HostSpec
+from launchpad.hosts.local import LocalTransport
+from launchpad.run.playbook import BUNDLED_DIR, Playbook, check_against_site, load_playbook
 from launchpad.steps.base import HostOutcome, StepContext, StepOutcome
 from launchpad.steps.shell import ShellStep, run_shell
-from launchpad.workspace import load_workspace
+from launchpad.workspace.folder import load_workspace
+from launchpad.workspace.scaffold import init_workspace
+from launchpad.workspace.site import Host, Site
 
 BUNDLED = sorted(BUNDLED_DIR.glob("*.yaml"))
 

@@ -19,12 +19,12 @@ import pytest
 from launchpad.demo import build_demo, start_demo_webapp, stop_demo_webapp
 from launchpad.demo.launcher import PID_FILE, health, read_demo_config
 from launchpad.errors import LaunchpadError, UsageError
-from launchpad.playbook import BUNDLED_DIR, load_playbook
-from launchpad.site import Site
+from launchpad.run.playbook import BUNDLED_DIR, load_playbook
 from launchpad.steps.base import StepContext
 from launchpad.steps.environments import EnvironmentsStep, compare_environments
 from launchpad.steps.http import HttpStep, check_http
-from launchpad.workspace import load_workspace
+from launchpad.workspace.folder import load_workspace
+from launchpad.workspace.site import Site
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from launchpad.errors import UsageError
 from launchpad.notify.deliver import ContentRefused, DeliveryFailed, DeliveryUncertain
 from launchpad.notify.outbox import Outbox
 from launchpad.notify.send import RobotFactory, flush, queue_message
-from launchpad.site import Site
-from launchpad.store import Store
-from launchpad.workspace import load_workspace
+from launchpad.store.db import Store
+from launchpad.workspace.folder import load_workspace
+from launchpad.workspace.site import Site
 from tests.workspaces import LOCAL_SITE, write_workspace
 
 CHANNELS = "channels:\n  group: {kind: wecom, webhook: env:X}\n  ding: {kind: dingtalk, webhook: env:Y}\n"

@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from launchpad.playbook import LoadedPlaybook, Phase, Playbook, check_against_site
-from launchpad.site import Site
+from launchpad.run.playbook import LoadedPlaybook, Phase, Playbook, check_against_site
 from launchpad.steps import step_kinds
 from launchpad.steps.base import Reference, StepSpec
-from launchpad.yamlsource import SourceMap
+from launchpad.workspace.site import Site
+from launchpad.workspace.yamlsource import SourceMap
 
 SITE = Site.model_validate({
     "site": {"name": "某系统", "client": "某局"},

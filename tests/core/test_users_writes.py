@@ -97,7 +97,7 @@ def test_handouts_are_private_audited_and_removed_with_their_reset_folders(tmp_p
 
 
 def test_a_new_workspace_keeps_handouts_out_of_git(tmp_path: Path) -> None:
-    from launchpad.scaffold import init_workspace
+    from launchpad.workspace.scaffold import init_workspace
 
     init_workspace(tmp_path)
     assert "handouts/" in (tmp_path / ".gitignore").read_text(encoding="utf-8").splitlines()

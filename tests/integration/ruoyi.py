@@ -8,7 +8,7 @@ import secrets
 import textwrap
 from pathlib import Path
 
-from launchpad.workspace import Workspace, load_workspace
+from launchpad.workspace.folder import Workspace, load_workspace
 from tests.integration.databases import MariaDbServer, PostgresServer
 from tests.integration.sshd import SshdHost
 

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 import yaml
 
-from launchpad.connect import HostConnections
-from launchpad.engine import Engine
-from launchpad.playbook import BUNDLED_DIR, load_playbook
-from launchpad.prompter import SignOff
-from launchpad.store import Store
+from launchpad.hosts.connect import HostConnections
+from launchpad.run.engine import Engine
+from launchpad.run.playbook import BUNDLED_DIR, load_playbook
+from launchpad.run.prompter import SignOff
+from launchpad.store.db import Store
 from tests.integration.databases import PASSWORD, MariaDbServer, PostgresServer
 from tests.integration.ruoyi import RuoYiLab
 from tests.integration.ruoyi_baseline import add_baseline_tables, run_sql

@@ -20,7 +20,7 @@ from textual.widgets import Input, Static
 
 from launchpad.backup.progress import BackupProgress
 from launchpad.backup.records import insert_backup, list_backups, restores
-from launchpad.store import Store
+from launchpad.store.db import Store
 from screens.app import LaunchpadApp
 from screens.backups import BackupsScreen
 from screens.dialogs.confirm import ConfirmDialog
@@ -352,7 +352,7 @@ SAMPLE_BACKUPS = [
 @pytest.fixture
 def backups_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "no-bundled").mkdir()
-    monkeypatch.setattr("launchpad.playbook.BUNDLED_DIR", tmp_path / "no-bundled")
+    monkeypatch.setattr("launchpad.run.playbook.BUNDLED_DIR", tmp_path / "no-bundled")
     site = UI_SITE.split("environments:")[0] + BACKUP_ENVIRONMENTS
     return seed_sample_backups(write_workspace(tmp_path / "ws", site))
 

@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static, TextArea
 
 from launchpad.notify.outbox import Outbox
-from launchpad.store import Store
+from launchpad.store.db import Store
 from screens.app import LaunchpadApp
 from screens.dialogs.confirm import ConfirmDialog
 from screens.report import ReportScreen
