@@ -13,6 +13,13 @@ if TYPE_CHECKING:
     from launchpad.workspace.folder import Workspace
 
 
+# The bundled playbooks in the order a site goes live (environments, users, roles and
+# dictionaries, backups, the release, acceptance, then monitoring during the trial run), so the
+# list reads as the way there; a site's own playbooks follow by name.
+GO_LIVE_ORDER = ("environment-readiness", "user-import", "roles-and-dictionaries", "pre-release-backup",
+                 "after-hours-release", "onsite-acceptance", "daily-monitoring")
+
+
 @dataclass(frozen=True)
 class PlaybookEntry:
     """One playbook file as the playbook list shows it: loaded, or why it cannot be."""
@@ -49,7 +56,12 @@ def read_playbooks(workspace: Workspace) -> list[PlaybookEntry]:
             continue
         problems = tuple(check_against_site(loaded, workspace.site))
         entries.append(PlaybookEntry(path, loaded.playbook.name, bundled, loaded, problems))
-    return entries
+    return sorted(entries, key=_go_live_place)
+
+
+def _go_live_place(entry: PlaybookEntry) -> tuple[int, str]:
+    place = GO_LIVE_ORDER.index(entry.name) if entry.name in GO_LIVE_ORDER else len(GO_LIVE_ORDER)
+    return place, entry.name
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -179,3 +179,17 @@ def test_values_reach_the_shell_as_single_words(readiness: Playbook, tmp_path: P
     outcome = run_step(readiness, "hosts.disk", values)
     assert outcome.status == "failed"
     assert not marker.exists()
+
+
+def test_the_playbook_list_reads_in_the_order_a_site_goes_live(tmp_path: Path) -> None:
+    from launchpad.run.playbook_list import GO_LIVE_ORDER, read_playbooks
+
+    root = build_demo(tmp_path / "demo")
+    (root / "playbooks" / "aaa-site-check.yaml").write_text(
+        "name: aaa-site-check\ntitle: 现场自查\nphases:\n  - id: p\n    name: 阶段\n    steps:\n"
+        "      - {id: p.s, name: 自查, kind: manual, instructions: 看一眼}\n", encoding="utf-8")
+    names = [entry.name for entry in read_playbooks(load_workspace(root))]
+    bundled = [name for name in names if name in GO_LIVE_ORDER]
+    assert names[0] == "environment-readiness" and names[-1] == "aaa-site-check"
+    assert bundled == sorted(bundled, key=GO_LIVE_ORDER.index)
+    assert {path.stem for path in BUNDLED} <= set(GO_LIVE_ORDER), "a bundled playbook without its place"
