@@ -81,6 +81,41 @@ class MySqlClient:
             raise BackupFailed(f"{shell.name}: mysql failed: {tail(result.stderr)}")
         return parse_mysql_xml(result.stdout)
 
+    def query_text(self, shell: HostShell, tmp: str, queries: list[str], prelude: str = "") -> list[ResultSet]:
+        """Several SELECTs whose columns are never NULL, as `--batch` text: tab-separated, a
+        few times cheaper to parse than `--xml` at tens of thousands of rows. The client
+        escapes tabs, line breaks and backslashes in values; NULL would print as the text
+        NULL, hence no NULLs (COALESCE them). A marker row follows each result."""
+        mark = f"LP-NEXT-{secrets.token_hex(12)}"
+        script = "".join(f"{q};\nSELECT '{mark}' AS lp_mark;\n" for q in queries)
+        text = f"{prelude};\n{script}" if prelude else script
+        result = shell.run(self.command(tmp, extra="--batch"), stdin=text.encode())
+        if not result.ok:
+            raise BackupFailed(f"{shell.name}: mysql failed: {tail(result.stderr)}")
+        sets: list[ResultSet] = []
+        lines: list[str] = []
+        for line in result.stdout.decode("utf-8").split("\n"):
+            if line == "lp_mark":
+                continue
+            if line == mark:
+                header = lines[0].split("\t") if lines else []
+                rows = tuple(tuple(_unescape(v) for v in row.split("\t")) for row in lines[1:])
+                sets.append(ResultSet(tuple(header), rows))
+                lines = []
+            elif line:
+                lines.append(line)
+        return sets
+
+
+_ESCAPES = {"0": "\0", "t": "\t", "n": "\n", "\\": "\\", "b": "\b", "r": "\r", "Z": "\x1a"}
+_ESCAPED = re.compile(r"\\(.)")
+
+
+def _unescape(value: str) -> str:
+    if "\\" not in value:
+        return value
+    return _ESCAPED.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), value)
+
 
 class PostgresClient:
     """`psql` with a passfile (PGPASSFILE) and, for scripts, ON_ERROR_STOP."""
@@ -119,6 +154,21 @@ class PostgresClient:
         if not result.ok:
             raise BackupFailed(f"{shell.name}: psql failed: {tail(result.stderr)}")
         return parse_psql_csv(result.stdout.decode("utf-8"), sentinel)
+
+    def query_all(self, shell: HostShell, tmp: str, queries: list[str], database: str | None = None
+                  ) -> list[ResultSet]:
+        """Several SELECTs in one invocation (one round trip): psql prints their CSV one after
+        the other, so a random line is echoed after each to tell them apart."""
+        mark = f"LP-NEXT-{secrets.token_hex(12)}"
+        script = "".join(f"{q.rstrip().rstrip(';')};\n\\echo {mark}\n" for q in queries)
+        sentinel = f"NULL-{secrets.token_hex(12)}"
+        command = (f"{self.env(tmp)}psql -X -q --csv -v ON_ERROR_STOP=1 -P null={sentinel} -P footer=off "
+                   f"{self.connection(database)} -f -")
+        result = shell.run(command, stdin=script.encode("utf-8"))
+        if not result.ok:
+            raise BackupFailed(f"{shell.name}: psql failed: {tail(result.stderr)}")
+        parts = result.stdout.decode("utf-8").split(f"{mark}\n")
+        return [parse_psql_csv(part, sentinel) for part in parts[:len(queries)]]
 
 
 def option_value(value: str) -> str:

@@ -129,6 +129,7 @@ def _register() -> None:
     from launchpad.cli import (
         audit,
         backups,
+        baseline,
         config,
         golive,
         handover,
@@ -142,7 +143,7 @@ def _register() -> None:
     )
 
     for module in (workspace_cmds, run, hosts, backups, issues, report, audit, config, users, golive, release,
-                   handover):
+                   handover, baseline):
         for command in module.COMMANDS:
             cli.add_command(command)
 

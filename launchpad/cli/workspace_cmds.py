@@ -125,11 +125,15 @@ def check(door: Door, playbooks: tuple[str, ...]) -> None:
 
 @click.command()
 @click.argument("what", type=click.Choice(["site", "playbook", "answers", "import-mapping", "target-profile",
-                                           "golive"]))
+                                           "golive", "baseline"]))
 def schema(what: str) -> None:
     """Print the JSON Schema of site.yaml, a playbook, an answers file, a user-import mapping, a
-    user-import target profile or golive.yaml (for editors)."""
-    if what == "golive":
+    user-import target profile, golive.yaml or a baseline (for editors)."""
+    if what == "baseline":
+        from launchpad.baseline.files import json_schema
+
+        document = json_schema()
+    elif what == "golive":
         from launchpad.golive.checklist import checklist_json_schema
 
         document = checklist_json_schema()

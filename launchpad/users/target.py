@@ -95,6 +95,22 @@ class TargetSession:
         with _as_target_error():
             return run_query(self.shell, self.tmp, self.access, query, params or {})
 
+    def query_all(self, queries: list[str], prelude: str = "", no_nulls: bool = False) -> list[ResultSet]:
+        """Several SELECTs without parameters, in one invocation of the client where it can;
+        `prelude`, a MySQL session setting that prints nothing, runs first. `no_nulls`: no
+        column can be NULL, so MySQL's cheaper text output can carry them."""
+        with _as_target_error():
+            if self.sql.mysql and no_nulls:
+                return MySqlClient(self.access).query_text(self.shell, self.tmp, queries, prelude)
+            if self.sql.mysql:
+                script = "".join(f"{q};\n" for q in [prelude, *queries] if q)
+                sets = MySqlClient(self.access).query(self.shell, self.tmp, script)
+                if len(sets) == len(queries):
+                    return sets
+            elif self.access.engine == "postgresql":
+                return PostgresClient(self.access).query_all(self.shell, self.tmp, queries)
+        return [self.query(q) for q in queries]
+
     def script(self, text: str) -> list[ResultSet]:
         """A whole script (a transaction); it stops at the first error, which rolls it back."""
         with _as_target_error():
