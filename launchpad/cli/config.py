@@ -36,7 +36,7 @@ def config_diff(session: Session, env_names: tuple[str, ...], sections: tuple[st
     from launchpad.cli.door import language
     from launchpad.configdiff.collect import diff_environments
     from launchpad.configdiff.expectations import load_plan
-    from launchpad.connect import HostConnections
+    from launchpad.hosts.connect import HostConnections
     from launchpad.phrases import phrase, render
 
     if len(env_names) != 2 or env_names[0] == env_names[1]:

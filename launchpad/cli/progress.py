@@ -7,9 +7,9 @@ import threading
 
 import click
 
-from launchpad import events as ev
 from launchpad.cli.door import language, say
 from launchpad.phrases import CATALOG, render, status_word
+from launchpad.run import events as ev
 
 MARKS = {
     "passed": click.style("✓", fg="green"),

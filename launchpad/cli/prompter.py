@@ -13,11 +13,11 @@ from collections.abc import Callable
 
 import click
 
-from launchpad.answers import Answers
 from launchpad.cli.door import language, say
 from launchpad.errors import UsageError
 from launchpad.phrases import Said, phrase, render
-from launchpad.prompter import (
+from launchpad.run.answers import Answers
+from launchpad.run.prompter import (
     Approval,
     ApprovalRequest,
     ConfirmRequest,

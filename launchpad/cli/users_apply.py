@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,10 +25,7 @@ class _ProgressLine:
         self._last = -10.0
 
     def __call__(self, progress: Any) -> None:
-        left = ""
-        if progress.done:
-            remaining = progress.elapsed / progress.done * (progress.total - progress.done)
-            left = f", about {remaining:.0f} s left"
+        left = "" if progress.left is None else f", about {progress.left:.0f} s left"
         line = f"{progress.describe()}{left}"
         if self.tty:
             click.echo(f"\r  {line:<78}", nl=False, err=True)
@@ -42,17 +38,9 @@ class _ProgressLine:
             click.echo("\r" + " " * 80 + "\r", nl=False, err=True)
 
 
-def _hashing_estimate(count: int, cost: int) -> str:
-    import os
-
-    from launchpad.users.passwords import bcrypt_2a
-
-    started = time.monotonic()
-    bcrypt_2a("estimate-only", cost)
-    one = time.monotonic() - started
-    cores = os.cpu_count() or 1
-    return (f"{count} new user(s): hashing at bcrypt cost {cost} takes about {one * count / cores:.0f} s "
-            f"on {cores} core(s) ({one * 1000:.0f} ms per hash)")
+def _hashing_estimate(estimate: Any) -> str:
+    return (f"{estimate.count} new user(s): hashing at bcrypt cost {estimate.cost} takes about "
+            f"{estimate.seconds:.0f} s on {estimate.cores} core(s) ({estimate.per_hash_ms:.0f} ms per hash)")
 
 
 @click.command("import")
@@ -71,11 +59,10 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
     passwords go to hand-out files."""
     from launchpad.cli.prompter import CliPrompter
     from launchpad.cli.users import _print_notes, _print_plan, _read_rows, _target, _workspace
-    from launchpad.users.apply import ImportTarget, apply_plan
-    from launchpad.users.guard import ImportRefused, confirm_import, require_fresh_backup
+    from launchpad.users.apply import ImportTarget
+    from launchpad.users.importing import ImportGates, prepare_import, run_import
     from launchpad.users.mapping import load_mapping
     from launchpad.users.operations import find_mapping, plan_workbook
-    from launchpad.users.records import unfinished_import
 
     if batch_size < 1:
         raise click.BadParameter("must be at least 1", param_hint="--batch")
@@ -83,7 +70,6 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
     mapping_path = find_mapping(workspace.root, mapping)
     loaded = load_mapping(mapping_path)
     rows_read = _read_rows(door, workspace, file, loaded, mapping_path)
-    name = rows_read.name
     environment = workspace.environment(env_name)
     lang = language()
     progress = _ProgressLine()
@@ -92,30 +78,22 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
         _print_notes(planned.result.notes, lang)
         _print_plan(planned.plan, lang, 50)
         counts = planned.plan.counts()
-        sha = rows_read.sha256
-        _since_plan(store, env_name, sha, planned.plan, lambda a, t, d: store.audit(actor, a, t, d))
         to = ImportTarget(store, session, workspace.root, env_name, session.key, actor)
-        if counts["rejected"] and not skip_rejected:
-            to.audit("user_import_refused", env_name, {"file": name, "rejected": counts["rejected"]})
-            raise ImportRefused(phrase("cli.import.rejected", count=counts["rejected"], file=name),
-                                hint=phrase("cli.import.rejected_hint"))
-        # An interrupted import of this file is finished (and closed) even when the batches it
-        # sent before it died turned out to hold everything.
-        if not planned.plan.writes() and unfinished_import(store, env_name) is None:
+        ready = prepare_import(to, planned, rows_read, skip_rejected=skip_rejected)
+        _print_since_plan(ready.since_plan, env_name)
+        if ready.nothing_to_write:
             click.echo(say("cli.import.nothing"))
             return
-        if counts["insert"] and loaded.passwords.scheme == "bcrypt":  # the others take microseconds a hash
-            click.echo(f"  {_hashing_estimate(counts['insert'], loaded.passwords.cost)}", err=True)
+        if ready.hashing is not None:
+            click.echo(f"  {_hashing_estimate(ready.hashing)}", err=True)
         prompter = CliPrompter(actor, yes=yes, confirm_env=confirm_env)
-        confirm_import(prompter, to.audit, env_name, environment.production, counts, name)
-        if environment.production:
-            backup = require_fresh_backup(store, workspace.backups_dir, environment, env_name, to.database,
-                                          to.audit, backup_age)
-            click.echo("  " + say("cli.import.fresh_backup", backup=render(backup, lang)), err=True)
+        gates = ImportGates(environment, workspace.backups_dir, backup_age)
         try:
-            outcome = apply_plan(to, planned, file=Path(name), file_sha256=sha,
-                                 mapping_name=mapping_path.name, allow_rejected=skip_rejected,
-                                 batch_size=batch_size, progress=progress)
+            outcome = run_import(to, ready, gates, prompter, mapping_name=mapping_path.name,
+                                 skip_rejected=skip_rejected, batch_size=batch_size, progress=progress,
+                                 backup_passed=lambda backup: click.echo(
+                                     "  " + say("cli.import.fresh_backup", backup=render(backup, language())),
+                                     err=True))
         finally:
             progress.done()
     click.echo("✓ " + say("cli.import.resumed" if outcome.resumed else "cli.import.applied", id=outcome.import_id,
@@ -129,20 +107,18 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
                    f"handout {outcome.import_id} --reset LOGIN`", err=True)
 
 
-def _since_plan(store: Any, env_name: str, sha: str, plan: Any, audit: Any) -> None:
+def _print_since_plan(since: Any, env_name: str) -> None:
     """Say how what is about to be written differs from the plan a person read."""
-    from launchpad.users.planlog import SHOWN, differences, latest_plan
+    from launchpad.users.planlog import SHOWN
 
-    recorded = latest_plan(store, env_name, sha)
-    if recorded is None:
+    if since.plan_id is None:
         click.echo("  " + say("cli.import.no_plan", env=env_name), err=True)
         return
-    changed = differences(recorded, plan)
+    changed = since.differences
     if not changed:
-        click.echo("  " + say("cli.import.same_plan", id=recorded["id"], at=recorded["planned"][:19]), err=True)
+        click.echo("  " + say("cli.import.same_plan", id=since.plan_id, at=since.planned_at), err=True)
         return
-    audit("user_import_plan_changed", env_name, {"plan": recorded["id"], "differences": len(changed)})
-    click.echo(click.style("  " + say("cli.import.plan_changed", id=recorded["id"], at=recorded["planned"][:19],
+    click.echo(click.style("  " + say("cli.import.plan_changed", id=since.plan_id, at=since.planned_at,
                                       count=len(changed)), fg="yellow"), err=True)
     for line in changed[:SHOWN]:
         click.echo(f"    {line}", err=True)
@@ -181,9 +157,8 @@ def users_rollback(door: Door, import_id: int, yes: bool, confirm_env: str | Non
     """Undo import ID: delete the users it inserted, restore the fields it updated."""
     from launchpad.cli.prompter import CliPrompter
     from launchpad.cli.users import _target
-    from launchpad.prompter import ConfirmRequest, TypeNameRequest
-    from launchpad.users.apply import ImportTarget, rollback_import
-    from launchpad.users.guard import ImportRefused
+    from launchpad.users.apply import ImportTarget
+    from launchpad.users.importing import run_rollback
     from launchpad.users.records import get_import
 
     workspace = door.session().workspace
@@ -194,19 +169,7 @@ def users_rollback(door: Door, import_id: int, yes: bool, confirm_env: str | Non
     with _target(door, workspace, env_name, record["database"]) as (store, session, actor):
         to = ImportTarget(store, session, workspace.root, env_name, record["database"], actor)
         prompter = CliPrompter(actor, yes=yes, confirm_env=confirm_env)
-        title = say("cli.rollback.title", id=import_id, file=record["file_name"])
-        counts = record["planned"]
-        detail = say("cli.rollback.detail", insert=counts["insert"], update=counts["update"])
-        if not prompter.confirm(ConfirmRequest("user-rollback", title, env_name, environment.production, detail)):
-            to.audit("user_import_rollback_declined", env_name, {"import": import_id})
-            raise ImportRefused(phrase("cli.rollback.not_confirmed"))
-        if environment.production:
-            typed = prompter.type_environment(TypeNameRequest("user-rollback", title, env_name)).strip()
-            if typed != env_name:
-                to.audit("user_import_rollback_declined", env_name, {"import": import_id, "typed": typed})
-                raise ImportRefused(phrase("cli.rollback.not_typed", env=env_name, typed=typed),
-                                    hint=phrase("cli.rollback.not_typed_hint", env=env_name))
-        outcome = rollback_import(to, import_id)
+        outcome = run_rollback(to, record, environment, prompter)
     click.echo("✓ " + say("cli.rollback.done", id=import_id, deleted=outcome.deleted, restored=outcome.restored))
     if outcome.left_alone:
         click.echo("  " + say("cli.rollback.left_alone", users=", ".join(outcome.left_alone)), err=True)
@@ -221,7 +184,7 @@ def users_rollback(door: Door, import_id: int, yes: bool, confirm_env: str | Non
 @click.pass_obj
 def users_handout(door: Door, import_id: int, remove: bool, reset_keys: tuple[str, ...], mapping: str | None) -> None:
     """List (or remove) the initial-password hand-out files of import ID, or reset lost ones."""
-    from launchpad.users.handout import handout_dir, remove_handouts
+    from launchpad.users.handout import handout_dir, list_handouts, remove_handouts
     from launchpad.users.records import get_import
 
     workspace = door.session().workspace
@@ -240,7 +203,7 @@ def users_handout(door: Door, import_id: int, remove: bool, reset_keys: tuple[st
     if reset_keys:
         _reset(door, workspace, record, list(reset_keys), mapping)
         return
-    files = sorted(folder.rglob("*.xlsx")) if folder.is_dir() else []
+    files = list_handouts(folder)
     for path in files:
         click.echo(f"  {path}")
     click.echo(say("cli.handout.listed", count=len(files), id=import_id) if files

@@ -21,7 +21,7 @@ from launchpad.phrases import phrase
 from launchpad.users.checks import CheckedRow, CheckResult, RowProblem, Target
 from launchpad.users.mapping import ImportMapping
 from launchpad.users.passwords import rule_fields
-from launchpad.users.ruoyi import POST_FIELD, USER_COLUMNS, TargetState
+from launchpad.users.state import POST_FIELD, UNIT, TargetState
 
 Action = Literal["insert", "update", "unchanged", "rejected"]
 ACTIONS: tuple[Action, ...] = ("insert", "update", "unchanged", "rejected")
@@ -34,7 +34,7 @@ class PlannedUser:
     sheet: str
     row: int
     unit: str  # the account's unit path, for the counts
-    values: dict[str, str] = field(default_factory=dict)  # sys_user columns to write (dept_id included)
+    values: dict[str, str] = field(default_factory=dict)  # the profile's fields to write, and UNIT
     changes: dict[str, tuple[str, str]] = field(default_factory=dict)  # column → (old, new)
     roles_added: list[str] = field(default_factory=list)
     posts_added: list[str] = field(default_factory=list)
@@ -80,8 +80,9 @@ def _shown(user: PlannedUser) -> dict[str, object]:
 
 def check_target(state: TargetState, mapping: ImportMapping) -> Target:
     """What the row checks need from the target: its units and its users' unique values."""
-    columns = [name for name in mapping.fields if name in USER_COLUMNS]
-    users = {user.values["user_name"]: {name: user.values[name] for name in columns} for user in state.users.values()}
+    columns = [name for name in mapping.fields if name in state.profile.user_columns]
+    key = state.profile.users.key
+    users = {user.values[key]: {name: user.values[name] for name in columns} for user in state.users.values()}
     return Target(state.departments, users)
 
 
@@ -112,7 +113,8 @@ def _plan_row(row: CheckedRow, mapping: ImportMapping, state: TargetState) -> Pl
     # Problems only the target can reveal join the row's own, so `check --env` and the
     # annotated copy show them too.
     planned = PlannedUser(key, "rejected", row.sheet, row.row, unit, problems=row.problems)
-    values = {name: row.values[name] for name in mapping.fields if name in USER_COLUMNS and row.values.get(name)}
+    held = state.profile.user_columns
+    values = {name: row.values[name] for name in mapping.fields if name in held and row.values.get(name)}
     posts = []
     if row.values.get(POST_FIELD) and POST_FIELD in row.columns:
         code = state.posts.get(row.values[POST_FIELD].casefold())
@@ -124,7 +126,7 @@ def _plan_row(row: CheckedRow, mapping: ImportMapping, state: TargetState) -> Pl
     if planned.problems:
         return planned
     if row.department is not None:
-        values["dept_id"] = str(row.department.id)
+        values[UNIT] = str(row.department.id)
     roles = roles_for(row, mapping)
     existing = state.users.get(key.casefold())
     if existing is None:
@@ -133,9 +135,9 @@ def _plan_row(row: CheckedRow, mapping: ImportMapping, state: TargetState) -> Pl
             planned.rule_inputs = {name: row.values.get(name, "") for name in rule_fields(mapping.passwords.rule)}
         planned.roles_added, planned.posts_added = roles, posts
         return planned
-    planned.key = existing.values["user_name"]
+    planned.key = existing.values[state.profile.users.key]
     for name, value in values.items():
-        if name != "user_name" and existing.values.get(name, "") != value:
+        if name != state.profile.users.key and existing.values.get(name, "") != value:
             planned.changes[name] = (existing.values.get(name, ""), value)
     planned.values = {name: new for name, (_, new) in planned.changes.items()}
     planned.roles_added = [r for r in roles if r not in existing.roles]

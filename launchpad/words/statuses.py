@@ -9,6 +9,8 @@ _WEEKDAYS = zip(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
 
 # key: (English, 中文)
 ENTRIES: dict[str, tuple[str, str]] = {
+    "status.applying": ("being applied", "导入中"),
+    "status.rolled_back": ("rolled back", "已回滚"),
     "status.passed": ("passed", "通过"),
     "status.failed": ("failed", "失败"),
     "status.skipped": ("skipped", "已跳过"),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.store import Store
+from launchpad.store.db import Store
 from tests.workspaces import write_workspace
 
 # These tests read the command line's English words.
