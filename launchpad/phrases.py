@@ -566,6 +566,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "handover.golive": ("Late go-live items", "逾期的上线事项"),
     "handover.golive_item": ("{item}: {title} ({owner}, due {due}, {days} day(s) late)",
                              "{item}：{title}（{owner}，{due} 到期，逾期 {days} 天）"),
+    "handover.count": (" ({count})", "（{count}）"),
     "handover.nothing": ("nothing", "无"),
     "handover.head": ("{site} handover, {at} (by {actor})", "{site} 交接，{at}（{actor}）"),
     "handover.clear": ("Nothing waits for the next engineer.", "没有需要交接的事项。"),

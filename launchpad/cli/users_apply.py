@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from launchpad.cli.door import language, say
-from launchpad.phrases import phrase, render
+from launchpad.phrases import render
 
 if TYPE_CHECKING:
     from launchpad.cli.door import Door

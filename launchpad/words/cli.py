@@ -5,6 +5,8 @@ from __future__ import annotations
 
 # key: (English, 中文)
 ENTRIES: dict[str, tuple[str, str]] = {
+    # the language itself, as a tag (an e-mail's Content-Language, an HTML page's lang)
+    "language.tag": ("en", "zh-CN"),
     # the door
     "cli.store_waiting": ("waiting: another launchpad is writing to this workspace's store; "
                           "this write goes in as soon as it is done",
@@ -209,10 +211,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.users.unit_head": ("unit: insert / update / unchanged / rejected", "单位：新增 / 更新 / 不变 / 拒绝"),
     "cli.users.plan_total": ("plan: {insert} insert, {update} update, {unchanged} unchanged, {rejected} rejected",
                              "计划：新增 {insert}，更新 {update}，不变 {unchanged}，拒绝 {rejected}"),
-    "cli.import.rejected": ("{count} row(s) of {file} are rejected; nothing was written",
-                            "{file} 中有 {count} 行被拒绝；未写入任何数据"),
-    "cli.import.rejected_hint": ("fix them (`launchpad users check`), or pass --skip-rejected",
-                                 "请修正（`launchpad users check`），或加上 --skip-rejected"),
     "cli.import.nothing": ("Nothing to write: the target already holds every row as the file says.",
                            "无需写入：目标系统中的每一行都已与文件一致。"),
     "cli.import.fresh_backup": ("fresh backup: {backup}", "新近备份：{backup}"),
@@ -253,13 +251,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.issue.take": ("choose with --take 1,3,5+6", "用 --take 1,3,5+6 选择"),
     "cli.imports.none": ("No user imports yet.", "还没有用户导入记录。"),
     "cli.imports.by": ("by {operator}", "执行人 {operator}"),
-    "cli.rollback.title": ("roll back user import {id} ({file})", "回滚用户导入 {id}（{file}）"),
-    "cli.rollback.detail": ("delete {insert} inserted user(s), restore {update} updated",
-                            "删除新增的 {insert} 个用户，恢复被更新的 {update} 个"),
-    "cli.rollback.not_confirmed": ("the rollback was not confirmed; nothing was changed", "回滚未确认；未做任何改动"),
-    "cli.rollback.not_typed": ("{env} is production: its name was not typed ({typed!r}); nothing was changed",
-                               "{env} 是生产环境：未输入其名称（输入的是“{typed}”）；未做任何改动"),
-    "cli.rollback.not_typed_hint": ("type {env}, or pass --confirm {env}", "请输入 {env}，或加上 --confirm {env}"),
     "cli.rollback.done": ("import {id} rolled back: {deleted} user(s) deleted, {restored} restored",
                           "导入 {id} 已回滚：删除 {deleted} 个用户，恢复 {restored} 个"),
     "cli.rollback.left_alone": ("changed in the target since the import, left as they are: {users}",

@@ -41,6 +41,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.backup_does_not_verify": ("backup does not verify", "备份校验未通过"),
     "error.restore_refused": ("restore refused", "恢复被拒绝"),
     "error.malformed_configuration_file": ("malformed configuration file", "配置文件格式有误"),
+    "error.cannot_fix": ("cannot fix", "无法修正"),
+    "error.fix_refused": ("fix refused", "修正被拒绝"),
+    "error.import_stopped": ("import stopped", "导入已停止"),
+    "error.invalid_baseline": ("invalid baseline", "基线有误"),
+    "error.release_refused": ("release refused", "发布被拒绝"),
     # the common errors
     "error.no_site_file_here": ("no {file} in {here} or any folder above it", "{here} 及其上级目录中都没有 {file}"),
     "error.no_site_file_here_hint": (

@@ -680,7 +680,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "（尚未对照目标库检查：按 p 对照环境生成计划）"),
     "ui.checked_bad": ("{rows} row(s): {bad} with {count} problem(s)", "共 {rows} 行：{bad} 行有 {count} 个问题"),
     "ui.shown": ("showing {shown} of {count}", "显示 {shown}/{count} 个"),
-    "ui.filter_placeholder": ("Filter: sheet, row, column, header, value or reason", "筛选：工作表、行、列、表头、值或原因"),
+    "ui.filter_placeholder": ("Filter: sheet, row, column, header, value or reason",
+                              "筛选：工作表、行、列、表头、值或原因"),
     "ui.col_sheet": ("Sheet", "工作表"),
     "ui.col_row": ("Row", "行"),
     "ui.col_column": ("Col", "列"),
@@ -694,7 +695,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ui.update": ("update", "更新"),
     "ui.unchanged": ("unchanged", "不变"),
     "ui.rejected": ("rejected", "拒绝"),
-    "ui.plan_counts": ("Plan for {env}: {insert} insert · {update} update · {unchanged} unchanged · {rejected} rejected",
+    "ui.plan_counts": ("Plan for {env}: {insert} insert · {update} update · {unchanged} "
+                       "unchanged · {rejected} rejected",
         "{env} 的计划：新增 {insert} · 更新 {update} · 不变 {unchanged} · 拒绝 {rejected}"),
     "ui.plan_recorded": ("plan {plan} recorded", "已记录计划 {plan}"),
     "ui.no_plan": ("No plan yet: p plans against {env}", "尚无计划：按 p 对照 {env} 生成"),
@@ -720,9 +722,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ui.left": ("about {time} left", "约剩 {time}"),
     "ui.left_unknown": ("time left unknown", "剩余时间未知"),
     "ui.stopping": ("Stopping after the current batch…", "正在停止：写完当前这一批后停下…"),
-    "ui.stopped": ("Import {id} stopped after {done} of {total} row(s); what was written stays. a continues it, r rolls it back",
+    "ui.stopped": ("Import {id} stopped after {done} of {total} row(s); what was "
+                   "written stays. a continues it, r rolls it back",
         "导入 {id} 已停止：{total} 行中已写入 {done} 行，已写入的保留。按 a 继续导入，按 r 回滚"),
-    "ui.unfinished": ("Import {id} of {file} into {env} did not finish: a continues it (the same file), r rolls it back",
+    "ui.unfinished": ("Import {id} of {file} into {env} did not finish: a continues "
+                      "it (the same file), r rolls it back",
         "导入 {id}（{file} → {env}）未完成：按 a 继续导入（同一文件），按 r 回滚"),
     "ui.done": ("✓ Import {id} {how}: {insert} inserted, {update} updated, {unchanged} unchanged, {rejected} rejected",
         "✓ 导入 {id} {how}：新增 {insert}，更新 {update}，不变 {unchanged}，拒绝 {rejected}"),
@@ -730,7 +734,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ui.done_resumed": ("finished (resumed)", "已继续完成"),
     "ui.handouts": ("{count} hand-out file(s) with the initial passwords (o)",
         "初始密码交接文件 {count} 个（按 o 查看）"),
-    "ui.without_password": ("{count} user(s) inserted before an interruption have no handed-out password: launchpad users handout {id} --reset LOGIN",
+    "ui.without_password": ("{count} user(s) inserted before an interruption have no handed-out "
+                            "password: launchpad users handout {id} --reset LOGIN",
         "{count} 个用户在中断前已写入、没有交接密码：launchpad users handout {id} --reset 账号"),
     "ui.nothing": ("Nothing to write: the target already holds every row as the file says",
         "无需写入：目标库已与文件一致"),
@@ -786,6 +791,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ui.choose_missing": ("{path} is not a file", "{path} 不是文件"),
     "ui.choose_go": ("Check it", "检查"),
     "ui.quit_title": ("Quit while {op} runs?", "正在{op}，仍要退出？"),
-    "ui.quit_body": ("An import stops after its current batch: what was written stays, and the same import continues it later (a on the import screen).",
+    "ui.quit_body": ("An import stops after its current batch: what was written stays, "
+                     "and the same import continues it later (a on the import screen).",
         "导入会在写完当前这一批后停下：已写入的保留，之后在导入界面按 a 可继续。"),
 }

@@ -68,12 +68,14 @@ def test_no_entry_is_unused() -> None:
     text = _source_text()
     quoted = set(re.findall(r"""["']([\w.\-]+)["']""", text))
     short = _short_names(text)
+    short_prefixes = tuple(re.findall(r"""["'](\w+_)["']\s*\+""", text))  # words["rel_" + status]
     prefixes = dynamic_prefixes(text) | set(BUILT_ELSEWHERE)
     unused = []
     for key in CATALOG:
         section_of = next((p for p in SECTIONS if key.startswith(p)), None)
         if section_of is not None:
-            if key not in quoted and key.removeprefix(section_of) not in short:
+            name = key.removeprefix(section_of)
+            if key not in quoted and name not in short and not name.startswith(short_prefixes):
                 unused.append(key)
         elif key not in quoted and not key.startswith(tuple(prefixes)):
             unused.append(key)
@@ -138,7 +140,7 @@ STATUSES = sorted(key.removeprefix("status.") for key in CATALOG if key.startswi
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("status", STATUSES)
 def test_a_status_reads_the_same_in_every_lookup(status: str, lang: str) -> None:
-    from screens import i18n
+    from screens.support import i18n
 
     i18n.set_language(lang)
     try:
@@ -163,8 +165,8 @@ def test_a_refused_run_reads_被拒绝_in_the_cli_the_tui_the_run_report_and_the
     from launchpad.cli import cli
     from launchpad.report.daily import collect_daily
     from launchpad.report.render import render_daily
-    from launchpad.runreport import collect_run, render_run
-    from screens import i18n
+    from launchpad.report.run import collect_run, render_run
+    from screens.support import i18n
     from tests.core.test_engine import Harness, playbook_text
     from tests.scripted import ScriptedPrompter
 
