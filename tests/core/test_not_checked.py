@@ -146,7 +146,7 @@ def test_bundled_readiness_with_no_ports_or_services_is_not_a_pass(tmp_path: Pat
     # what matters here is that the port and service steps do not read as passed.
     out = run.stdout + run.stderr
     assert "Traceback" not in out
-    assert "? not checked: 未配置需检查的端口（变量 ports 为空），本项不检查" in click.unstyle(run.stdout)
+    assert "? 未检查：未配置需检查的端口（变量 ports 为空），本项不检查" in click.unstyle(run.stdout)
     listed = subprocess.run(
         [sys.executable, "-m", "launchpad", "--workspace", str(root), "runs", "show", "1", "--format", "json"],
         capture_output=True, text=True, timeout=60,
