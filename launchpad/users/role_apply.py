@@ -61,10 +61,10 @@ def preview_live(workspace: Workspace, session: TargetSession, loaded: LoadedRul
 
 
 def record_preview(store: Store, session: TargetSession, loaded: LoadedRules, shown: Preview, env_name: str,
-                   actor: str, audit: AuditFn, batch_size: int = BATCH) -> int:
+                   actor: str, audit: AuditFn) -> int:
     assignment = role_records.record_preview(
         store, shown, environment=env_name, database=session.key, target=loaded.rules.target,
-        rules_file=loaded.display, rules_sha256=loaded.sha256, operator=actor, batch_size=batch_size)
+        rules_file=loaded.display, rules_sha256=loaded.sha256, operator=actor)
     audit("role_rules_previewed", f"{env_name}/{session.key}",
           {"assignment": assignment, "rules": loaded.display, "users": len(shown.changes),
            "per_rule": shown.per_rule})
@@ -168,6 +168,7 @@ def apply_preview(to: RolesTarget, loaded: LoadedRules, prompter: Any, *, backup
         backup_id = require_fresh_backup(to.store, to.workspace.backups_dir, to.workspace.environment(to.environment),
                                          to.environment, to.session.key, to.audit, backup_age,
                                          action="role_assignment", refusal=RolesRefused)
+    role_records.set_batches(to.store, assignment, batch_size)
     role_records.set_status(to.store, assignment, "applying", backup_id=backup_id)
     to.audit("role_assignment_started", to.where, {"assignment": assignment, "users": len(rows),
                                                    "backup": backup_id})

@@ -15,7 +15,7 @@ from launchpad.users.role_rules import Preview
 
 
 def record_preview(store: Store, preview: Preview, *, environment: str, database: str, target: str, rules_file: str,
-                   rules_sha256: str, operator: str, batch_size: int) -> int:
+                   rules_sha256: str, operator: str) -> int:
     counts = {"users": len(preview.changes), "per_rule": preview.per_rule, "per_unit": preview.per_unit}
     with store.transaction():
         store.db.table("role_assignments").insert({
@@ -29,7 +29,7 @@ def record_preview(store: Store, preview: Preview, *, environment: str, database
               "before": json.dumps(list(c.before), ensure_ascii=False),
               "after": json.dumps(list(c.after), ensure_ascii=False),
               "rules": json.dumps(list(c.rules), ensure_ascii=False), "unit": c.unit,
-              "batch": i // batch_size + 1} for i, c in enumerate(preview.changes)])
+              "batch": 1} for c in preview.changes])
     return assignment
 
 
@@ -82,3 +82,13 @@ def batch_done(store: Store, assignment: int, batch: int, done: int = 1) -> None
 
 def _loaded(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "counts": json.loads(row["counts"])}
+
+
+def set_batches(store: Store, assignment: int, batch_size: int) -> None:
+    """Number the users into batches of `batch_size` (in preview order), before the first is sent."""
+    with store.transaction():
+        rows = list(store.db.execute("SELECT rowid FROM role_assignment_users WHERE assignment_id = ? "
+                                     "ORDER BY rowid", [assignment]))
+        for i, (rowid,) in enumerate(rows):
+            store.db.execute("UPDATE role_assignment_users SET batch = ? WHERE rowid = ?",
+                             [i // batch_size + 1, rowid])
