@@ -235,3 +235,64 @@ def test_the_same_rules_in_sqlite(tmp_path: Path) -> None:
     assignment = applied.stdout.split("role assignment ")[1].split()[0]
     assert launchpad(lab, "roles", "rollback", assignment, "--yes").returncode == 0
     assert sqlite_links() == BEFORE
+
+
+def test_an_apply_killed_between_batches_is_continued_by_the_next(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The process dies after its first batch committed, before the store heard of it: the
+    next apply continues the same assignment and the end is as if nothing had happened."""
+    import contextlib
+    import sqlite3
+
+    from launchpad.cli.prompter import CliPrompter
+    from launchpad.hosts.connect import HostConnections
+    from launchpad.users import role_records
+    from launchpad.users.role_apply import RolesTarget, apply_preview, preview_live, record_preview, rules_target
+    from launchpad.users.role_rules import load_rules
+    from launchpad.workspace.folder import load_workspace
+    from tests.integration.ruoyi import sqlite_ruoyi
+
+    root = tmp_path / "ws"
+    db = sqlite_ruoyi(root / "data" / "ry.db")
+    (root / ".launchpad").mkdir()
+    (root / "site.yaml").write_text(SQLITE_SITE, encoding="utf-8")
+    rules = load_rules(write_rules(root, RULES))
+    with contextlib.closing(sqlite3.connect(db)) as connection, connection:
+        for sql in PEOPLE:
+            connection.execute(sql)
+    workspace = load_workspace(root)
+
+    @contextlib.contextmanager
+    def target() -> Any:
+        with Store.open(workspace.store_path) as store, HostConnections(workspace, "test") as connections, \
+                rules_target(workspace, "test", None, connections.transport_for,
+                             lambda a, t, d: store.audit("tester", a, t, d)) as session:
+            yield RolesTarget(workspace, store, session, "test", "tester")
+
+    class Killed(BaseException):
+        pass
+
+    real_done = role_records.batch_done
+    with target() as to:
+        _, shown = preview_live(workspace, to.session, rules)
+        assignment = record_preview(to.store, to.session, rules, shown, "test", "tester", to.audit)
+
+        def die_after_first(store: Store, number: int, batch: int, done: int = 1) -> None:
+            raise Killed
+
+        monkeypatch.setattr(role_records, "batch_done", die_after_first)
+        with pytest.raises(Killed):
+            apply_preview(to, rules, CliPrompter("tester", yes=True), batch_size=2)
+    monkeypatch.setattr(role_records, "batch_done", real_done)
+    with contextlib.closing(sqlite3.connect(db)) as connection:
+        half = list(connection.execute("SELECT COUNT(*) FROM sys_user_role"))
+    assert half != [(len(BEFORE),)]  # the first batch is in the target
+    with target() as to:
+        assert role_records.get(to.store, assignment)["status"] == "applying"
+        outcome = apply_preview(to, rules, CliPrompter("tester", yes=True), batch_size=2)
+        assert outcome.resumed and outcome.assignment == assignment and outcome.batches == 2
+        assert role_records.get(to.store, assignment)["status"] == "applied"
+    with contextlib.closing(sqlite3.connect(db)) as connection:
+        got = list(connection.execute("SELECT u.user_name, r.role_key FROM sys_user_role JOIN sys_user u "
+                                      "USING (user_id) JOIN sys_role r USING (role_id) ORDER BY 1, 2"))
+    assert got == AFTER
