@@ -81,11 +81,14 @@ def roles_preview(door: Door, env_name: str, rules_name: str | None, as_json: bo
     """Per user whose roles change: account, name, unit, posts, roles now → roles after; then
     the users changed per rule and per unit. The preview is recorded: `roles apply` writes
     exactly it."""
+    from launchpad.errors import UsageError
     from launchpad.phrases import phrase, render
     from launchpad.users.role_apply import preview_live, record_preview
     from launchpad.users.role_report import counts_lines, table_lines, write_xlsx
 
     door.session().workspace.environment(env_name)
+    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":  # said before anything is read or recorded
+        raise UsageError(f"{xlsx.name}: the preview's spreadsheet is .xlsx", hint="name the file FILE.xlsx")
     loaded = _rules(door, rules_name)
     with _opened(door, env_name, loaded.rules.database) as to:
         _, shown = preview_live(to.workspace, to.session, loaded)

@@ -90,3 +90,29 @@ def test_a_batch_is_one_transaction_with_its_role_keys_as_hex_literals(engine: s
     undo = links_script(SqlText(engine), bundled_profile("ruoyi"), rows, undo=True)
     assert undo.index("DELETE") < undo.index("INSERT")
     assert SqlText(engine).text("common") in undo.split("INSERT", 1)[1]
+
+
+def test_the_command_line_names_a_bad_rules_file_or_spreadsheet_before_connecting(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = tmp_path / "ws"
+    (root / "roles").mkdir(parents=True)
+    (root / "site.yaml").write_text("site: {name: 角色, client: 客户}\nenvironments:\n  test:\n"
+                                    "    transport: local\n    hosts: [{name: app1, address: 127.0.0.1}]\n"
+                                    "    databases: {app: {engine: sqlite, name: data/ry.db}}\n", encoding="utf-8")
+    (root / "roles" / "rules.yaml").write_text("rules:\n  - name: x\n    levle: 2\n    add: [leader]\n",
+                                               encoding="utf-8")
+    def preview(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "launchpad", "--workspace", str(root), "roles", "preview",
+                               "--env", "test", *args], capture_output=True, text=True, timeout=60,
+                              stdin=subprocess.DEVNULL)
+
+    bad_file = preview()
+    assert bad_file.returncode == 2 and "Traceback" not in bad_file.stderr
+    assert "roles/rules.yaml:3:5" in bad_file.stderr and "levle" in bad_file.stderr
+    bad_sheet = preview("--xlsx", "a.csv")
+    assert bad_sheet.returncode == 2 and "a.csv: the preview's spreadsheet is .xlsx" in bad_sheet.stderr
+    missing = preview("--rules", "no.yaml")
+    assert missing.returncode == 2 and "no rules file no.yaml" in missing.stderr
+    assert not (root / "data").exists()  # nothing was connected to or created

@@ -264,10 +264,12 @@ def test_an_apply_killed_between_batches_is_continued_by_the_next(tmp_path: Path
 
     @contextlib.contextmanager
     def target() -> Any:
-        with Store.open(workspace.store_path) as store, HostConnections(workspace, "test") as connections, \
-                rules_target(workspace, "test", None, connections.transport_for,
-                             lambda a, t, d: store.audit("tester", a, t, d)) as session:
-            yield RolesTarget(workspace, store, session, "test", "tester")
+        with Store.open(workspace.store_path) as store, HostConnections(workspace, "test") as connections:
+            def audit(action: str, where: str, detail: dict[str, Any]) -> None:
+                store.audit("tester", action, where, detail)
+
+            with rules_target(workspace, "test", None, connections.transport_for, audit) as session:
+                yield RolesTarget(workspace, store, session, "test", "tester")
 
     class Killed(BaseException):
         pass
