@@ -114,6 +114,9 @@ def check(door: Door, playbooks: tuple[str, ...]) -> None:
         from launchpad.golive.checklist import checklist_file_problems
 
         problems += checklist_file_problems(root, site, {p.stem for p in list_playbooks(root)})
+    from launchpad.users.role_rules import rules_file_problems
+
+    problems += rules_file_problems(root)
     for warning in warnings:
         click.echo(click.style(f"{warning.file}:{warning.line}:{warning.col}: warning: {warning.message}",
                                fg="yellow"), err=True)

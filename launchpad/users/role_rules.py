@@ -132,6 +132,18 @@ def load_rules(path: Path, display: str | None = None) -> LoadedRules:
     return LoadedRules(rules, document.source, document.source.file, digest)
 
 
+def rules_file_problems(root: Path) -> list[Problem]:
+    """`launchpad check`: the workspace's rules file as a file (the target's roles, units and
+    posts are checked by `roles preview`, which reads them)."""
+    if not (root / RULES_FILE).is_file():
+        return []
+    try:
+        load_rules(root / RULES_FILE, str(RULES_FILE))
+    except InvalidInput as exc:
+        return list(exc.problems)
+    return []
+
+
 @dataclass(frozen=True)
 class RoleChange:
     user_id: str

@@ -116,3 +116,14 @@ def test_the_command_line_names_a_bad_rules_file_or_spreadsheet_before_connectin
     missing = preview("--rules", "no.yaml")
     assert missing.returncode == 2 and "no rules file no.yaml" in missing.stderr
     assert not (root / "data").exists()  # nothing was connected to or created
+
+
+def test_launchpad_check_reads_the_rules_file(tmp_path: Path) -> None:
+    from launchpad.users.role_rules import rules_file_problems
+
+    assert rules_file_problems(tmp_path) == []  # no rules: nothing to say
+    (tmp_path / "roles").mkdir()
+    (tmp_path / "roles" / "rules.yaml").write_text("rules:\n  - name: x\n    level: 0\n    add: [a]\n",
+                                                   encoding="utf-8")
+    [problem] = rules_file_problems(tmp_path)
+    assert (problem.file, problem.line) == ("roles/rules.yaml", 2) and "level: counts from 1" in problem.message

@@ -235,6 +235,8 @@ def test_the_same_rules_in_sqlite(tmp_path: Path) -> None:
     assignment = applied.stdout.split("role assignment ")[1].split()[0]
     assert launchpad(lab, "roles", "rollback", assignment, "--yes").returncode == 0
     assert sqlite_links() == BEFORE
+    listed = launchpad(lab, "roles", "list")
+    assert listed.returncode == 0 and f"  {assignment}  test  rolled_back  3 user(s)  roles/rules.yaml" in listed.stdout
 
 
 def test_an_apply_killed_between_batches_is_continued_by_the_next(tmp_path: Path,
