@@ -167,6 +167,12 @@ def test_production_needs_its_name_typed_and_a_fresh_backup(lab: RuoYiLab) -> No
     done = launchpad(lab, "roles", "apply", "--env", "prod", "--yes", "--confirm", "prod")
     assert done.returncode == 0, done.stderr
     assert ", backup " in done.stdout and links(lab, "prod") == AFTER
+    assignment = done.stdout.split("role assignment ")[1].split()[0]
+    unnamed_undo = launchpad(lab, "roles", "rollback", assignment, "--yes")
+    assert unnamed_undo.returncode == 1 and "prod is production: its name was not typed" in unnamed_undo.stderr
+    assert links(lab, "prod") == AFTER
+    assert launchpad(lab, "roles", "rollback", assignment, "--yes", "--confirm", "prod").returncode == 0
+    assert links(lab, "prod") == BEFORE
 
 
 @pytest.mark.parametrize(("text", "where", "said"), [
