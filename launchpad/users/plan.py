@@ -18,6 +18,7 @@ from typing import Literal
 
 from launchpad.errors import UsageError
 from launchpad.phrases import phrase
+from launchpad.users.bulk import building_rows
 from launchpad.users.checks import CheckedRow, CheckResult, RowProblem, Target
 from launchpad.users.mapping import ImportMapping
 from launchpad.users.passwords import rule_fields
@@ -103,40 +104,53 @@ def roles_for(row: CheckedRow, mapping: ImportMapping) -> list[str]:
 
 
 def build_plan(result: CheckResult, mapping: ImportMapping, state: TargetState) -> Plan:
-    return Plan([_plan_row(row, mapping, state) for row in result.rows])
+    # Decided once per file, not per row: the sys_user columns the mapping fills, the units'
+    # paths as text, the default roles when no rule can add one.
+    columns = [name for name in mapping.fields if name in USER_COLUMNS]
+    paths: dict[int, str] = {}
+    rules = rule_fields(mapping.passwords.rule) if mapping.passwords.rule is not None else None
+    with building_rows():
+        return Plan([_plan_row(row, mapping, state, columns, paths, rules) for row in result.rows])
 
 
-def _plan_row(row: CheckedRow, mapping: ImportMapping, state: TargetState) -> PlannedUser:
+def _plan_row(row: CheckedRow, mapping: ImportMapping, state: TargetState, columns: list[str],
+              paths: dict[int, str], rule_inputs: list[str] | None) -> PlannedUser:
     key = row.values.get(mapping.key, "")
-    unit = "/".join(row.department.path) if row.department else ""
+    department = row.department
+    if department is None:
+        unit = ""
+    else:
+        unit = paths.get(department.id) or paths.setdefault(department.id, "/".join(department.path))
     # Problems only the target can reveal join the row's own, so `check --env` and the
     # annotated copy show them too.
     planned = PlannedUser(key, "rejected", row.sheet, row.row, unit, problems=row.problems)
-    values = {name: row.values[name] for name in mapping.fields if name in USER_COLUMNS and row.values.get(name)}
+    given = row.values
+    values = {name: given[name] for name in columns if given.get(name)}
     posts = []
-    if row.values.get(POST_FIELD) and POST_FIELD in row.columns:
-        code = state.posts.get(row.values[POST_FIELD].casefold())
+    if given.get(POST_FIELD) and POST_FIELD in row.columns:
+        code = state.posts.get(given[POST_FIELD].casefold())
         if code is None:
-            closest = difflib.get_close_matches(row.values[POST_FIELD], list(state.posts), n=3, cutoff=0.3)
-            row.flag(POST_FIELD, phrase("users.unknown_post", post=row.values[POST_FIELD], closest=closest or "-"))
+            closest = difflib.get_close_matches(given[POST_FIELD], list(state.posts), n=3, cutoff=0.3)
+            row.flag(POST_FIELD, phrase("users.unknown_post", post=given[POST_FIELD], closest=closest or "-"))
         else:
             posts.append(code)
     if planned.problems:
         return planned
-    if row.department is not None:
-        values["dept_id"] = str(row.department.id)
-    roles = roles_for(row, mapping)
+    if department is not None:
+        values["dept_id"] = str(department.id)
+    roles = roles_for(row, mapping) if mapping.roles.rules else list(mapping.roles.default)
     existing = state.users.get(key.casefold())
     if existing is None:
         planned.action, planned.values = "insert", values
-        if mapping.passwords.rule is not None:
-            planned.rule_inputs = {name: row.values.get(name, "") for name in rule_fields(mapping.passwords.rule)}
+        if rule_inputs is not None:
+            planned.rule_inputs = {name: given.get(name, "") for name in rule_inputs}
         planned.roles_added, planned.posts_added = roles, posts
         return planned
     planned.key = existing.values["user_name"]
+    old = existing.values
     for name, value in values.items():
-        if name != "user_name" and existing.values.get(name, "") != value:
-            planned.changes[name] = (existing.values.get(name, ""), value)
+        if name != "user_name" and old.get(name, "") != value:
+            planned.changes[name] = (old.get(name, ""), value)
     planned.values = {name: new for name, (_, new) in planned.changes.items()}
     planned.roles_added = [r for r in roles if r not in existing.roles]
     planned.posts_added = [p for p in posts if p not in existing.posts]
