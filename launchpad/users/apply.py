@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from launchpad.users.handout import handout_dir, handouts_root, write_handouts
 from launchpad.users.operations import Planned
 from launchpad.users.passwords import ForUser, choose, hash_all
 from launchpad.users.plan import PlannedUser
-from launchpad.users.ruoyi_writes import ALREADY_THERE, apply_script, undo_script
+from launchpad.users.ruoyi_writes import ALREADY_THERE, Staged, apply_script, staged_inserts, undo_script
 from launchpad.users.target import TargetFailed, TargetSession
 
 BATCH = 500
@@ -107,8 +108,14 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
     done = 0
     for number, batch in enumerate(_batches(writes, batch_size), 1):
         records.record_rows(to.store, import_id, number, [_row(u) for u in batch])
-        _send(to, import_id, number, apply_script(to.session.sql, batch, hashes, mark,
-                                                          salts, policy.salt_column))
+        new = [u for u in batch if u.action == "insert"] if to.session.bulk else []
+        rest = batch
+        if new and _load(to, import_id, number, staged_inserts(to.session.sql, new, hashes, mark, salts,
+                                                               policy.salt_column)):
+            rest = [u for u in batch if u.action != "insert"]
+        if rest:
+            script = apply_script(to.session.sql, rest, hashes, mark, salts, policy.salt_column)
+            _send(to, import_id, number, partial(to.session.script, script))
         records.rows_done(to.store, import_id, [u.key for u in batch])
         done += len(batch)
         report("writing", done, len(writes))
@@ -143,9 +150,24 @@ def _writable(folder: Path) -> None:
                           hint="make the workspace writable and run the import again") from None
 
 
-def _send(to: ImportTarget, import_id: int, number: int, script: str) -> None:
+def _load(to: ImportTarget, import_id: int, number: int, staged: Staged) -> bool:
+    """The batch's new users through the bulk loader; False when the server refuses loading
+    from the client (a site's `local_infile = OFF`): then they go as a script, like the rest."""
     try:
-        to.session.script(script)
+        _send(to, import_id, number, partial(to.session.load, staged))
+    except TargetFailed as exc:
+        if "local" not in exc.message.lower():
+            raise
+        to.session.bulk = False
+        to.audit("user_import_bulk_refused", f"{to.environment}/{to.database}", {"import": import_id,
+                                                                                "batch": number})
+        return False
+    return True
+
+
+def _send(to: ImportTarget, import_id: int, number: int, send: Callable[[], object]) -> None:
+    try:
+        send()
     except TargetFailed as exc:
         if ALREADY_THERE not in exc.message:
             raise
