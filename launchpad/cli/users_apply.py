@@ -60,7 +60,8 @@ def _hashing_estimate(count: int, cost: int) -> str:
 @click.option("--yes", "-y", is_flag=True, help="Confirm without asking (production still needs its name).")
 @click.option("--confirm", "confirm_env", metavar="ENV", help="Production's name, typed in advance (scripts).")
 @click.option("--backup-age", default="2h", show_default=True, help="On production: the newest backup's maximum age.")
-@click.option("--batch", "batch_size", default=500, show_default=True, help="Rows per transaction.")
+@click.option("--batch", "batch_size", default=10_000, show_default=True,  # launchpad.users.apply.BATCH
+              help="Rows per transaction.")
 @click.pass_obj
 def users_import(door: Door, file: Path | None, mapping: str | None, env_name: str, skip_rejected: bool, yes: bool,
                  confirm_env: str | None, backup_age: str, batch_size: int) -> None:

@@ -186,7 +186,10 @@ def staged_inserts(sql: SqlText, inserts: list[Any], hashes: dict[str, str], mar
         load = f"\\copy {STAGE_TABLE} FROM pstdin"
     user = _decoded(sql, "s.user_name")
     there = sql.text(ALREADY_THERE)
-    after = [f"INSERT INTO {GUARD_TABLE} (k) SELECT {there} FROM sys_user u JOIN {STAGE_TABLE} s "
+    # PostgreSQL knows nothing of a fresh temporary table's rows until told; without that it
+    # joins it to sys_user row by row.
+    after = [] if sql.mysql else [f"ANALYZE {STAGE_TABLE};"]
+    after += [f"INSERT INTO {GUARD_TABLE} (k) SELECT {there} FROM sys_user u JOIN {STAGE_TABLE} s "
              f"ON u.user_name = {user} WHERE s.kind = 'u' AND u.del_flag = '0';",
              f"INSERT INTO {GUARD_TABLE} (k) VALUES ({there});"]
     for filled, number in shapes.items():

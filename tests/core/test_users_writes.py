@@ -11,7 +11,7 @@ import pytest
 
 from launchpad.users.passwords import CLASSES, ForUser, PasswordPolicy, bcrypt_2a, generate, issue
 from launchpad.users.plan import PlannedUser
-from launchpad.users.ruoyi_writes import apply_script, undo_script
+from launchpad.users.ruoyi_writes import apply_script, staged_inserts, undo_script
 from launchpad.users.target import SqlText
 
 HOSTILE = "张三'); DROP TABLE sys_user; -- \\ \" $$ x"
@@ -121,3 +121,27 @@ def test_an_annotated_copy_that_cannot_be_written_is_a_clear_error(tmp_path: Pat
     with pytest.raises(CannotWrite, match="No such file or directory") as caught:
         save_private(Workbook(write_only=True), tmp_path / "missing" / "u.checked.xlsx")
     assert caught.value.exit_code == 2 and "u.checked.xlsx" in caught.value.message
+
+
+@pytest.mark.parametrize("engine", ["mariadb", "postgresql"])
+def test_new_users_reach_the_bulk_loader_as_hex_data_and_never_as_sql(engine: str) -> None:
+    sql = SqlText(engine)
+    users = [PlannedUser(HOSTILE, "insert", "s", 2, "u", values={"user_name": HOSTILE, "nick_name": HOSTILE,
+                                                                 "dept_id": "101"}, roles_added=["common", HOSTILE],
+                         posts_added=[HOSTILE]),
+             PlannedUser("zs", "insert", "s", 3, "u", values={"user_name": "zs", "nick_name": "张三",
+                                                             "email": "zs@example.cn"}, roles_added=["common"])]
+    staged = staged_inserts(sql, users, {HOSTILE: "$2a$04$hash", "zs": "$2a$04$h2"}, "import:1")
+    statements = " ".join([*staged.before, staged.load, *staged.after])
+    assert "DROP TABLE" not in statements and "张三" not in statements and "zs@" not in statements
+    # The data is hex, decimal unit ids and \N between tabs: nothing a loader could take for a
+    # delimiter, an escape or a quote.
+    assert re.fullmatch(r"[0-9a-f\\N\t\nurp-]*", staged.data.decode("ascii"))
+    assert HOSTILE.encode().hex() in staged.data.decode("ascii")
+    # One INSERT per set of filled columns (zs has an e-mail, the other user a unit): each
+    # leaves the columns it does not name to their DEFAULT, as the script does.
+    assert statements.count("INSERT INTO sys_user (") == 2
+    assert statements.count("INSERT INTO sys_user_role") == 2 and statements.count("INSERT INTO sys_user_post") == 1
+    assert statements.count("INSERT INTO launchpad_guard") == 2
+    assert ("START TRANSACTION;" in staged.before and staged.after[-1] == "COMMIT;") if sql.mysql else \
+        "ANALYZE launchpad_stage;" in staged.after
