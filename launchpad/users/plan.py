@@ -28,7 +28,7 @@ Action = Literal["insert", "update", "unchanged", "rejected"]
 ACTIONS: tuple[Action, ...] = ("insert", "update", "unchanged", "rejected")
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedUser:
     key: str
     action: Action
@@ -115,16 +115,13 @@ def build_plan(result: CheckResult, mapping: ImportMapping, state: TargetState) 
 
 def _plan_row(row: CheckedRow, mapping: ImportMapping, state: TargetState, columns: list[str],
               paths: dict[int, str], rule_inputs: list[str] | None) -> PlannedUser:
-    key = row.values.get(mapping.key, "")
+    given = row.values
+    key = given.get(mapping.key, "")
     department = row.department
     if department is None:
         unit = ""
     else:
         unit = paths.get(department.id) or paths.setdefault(department.id, "/".join(department.path))
-    # Problems only the target can reveal join the row's own, so `check --env` and the
-    # annotated copy show them too.
-    planned = PlannedUser(key, "rejected", row.sheet, row.row, unit, problems=row.problems)
-    given = row.values
     values = {name: given[name] for name in columns if given.get(name)}
     posts = []
     if given.get(POST_FIELD) and POST_FIELD in row.columns:
@@ -134,26 +131,24 @@ def _plan_row(row: CheckedRow, mapping: ImportMapping, state: TargetState, colum
             row.flag(POST_FIELD, phrase("users.unknown_post", post=given[POST_FIELD], closest=closest or "-"))
         else:
             posts.append(code)
-    if planned.problems:
-        return planned
+    # Problems only the target can reveal join the row's own (the same list), so `check --env`
+    # and the annotated copy show them too.
+    if row.problems:
+        return PlannedUser(key, "rejected", row.sheet, row.row, unit, problems=row.problems)
     if department is not None:
         values["dept_id"] = str(department.id)
     roles = roles_for(row, mapping) if mapping.roles.rules else list(mapping.roles.default)
     existing = state.users.get(key.casefold())
     if existing is None:
-        planned.action, planned.values = "insert", values
-        if rule_inputs is not None:
-            planned.rule_inputs = {name: given.get(name, "") for name in rule_inputs}
-        planned.roles_added, planned.posts_added = roles, posts
-        return planned
-    planned.key = existing.values["user_name"]
+        inputs = {name: given.get(name, "") for name in rule_inputs} if rule_inputs is not None else {}
+        return PlannedUser(key, "insert", row.sheet, row.row, unit, values=values, roles_added=roles,
+                           posts_added=posts, problems=row.problems, rule_inputs=inputs)
     old = existing.values
-    for name, value in values.items():
-        if name != "user_name" and old.get(name, "") != value:
-            planned.changes[name] = (old.get(name, ""), value)
-    planned.values = {name: new for name, (_, new) in planned.changes.items()}
-    planned.roles_added = [r for r in roles if r not in existing.roles]
-    planned.posts_added = [p for p in posts if p not in existing.posts]
-    changed = planned.changes or planned.roles_added or planned.posts_added
-    planned.action = "update" if changed else "unchanged"
-    return planned
+    changes = {name: (old.get(name, ""), value) for name, value in values.items()
+               if name != "user_name" and old.get(name, "") != value}
+    roles_added = [r for r in roles if r not in existing.roles]
+    posts_added = [p for p in posts if p not in existing.posts]
+    action: Action = "update" if changes or roles_added or posts_added else "unchanged"
+    return PlannedUser(old["user_name"], action, row.sheet, row.row, unit,
+                       values={name: new for name, (_, new) in changes.items()}, changes=changes,
+                       roles_added=roles_added, posts_added=posts_added, problems=row.problems)
