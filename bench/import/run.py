@@ -230,17 +230,8 @@ def main() -> None:
         targets["read + check + plan ≤ 2× calamine's read"] = ratio <= 2
 
         sizes = [int(n) for n in args.memory_sizes.split(",") if n]
-        print("peak RSS above the start (a process per size and tool):")
-        grown = memory(folder, sizes)
-        for rows, calamine, launchpad in grown:
-            print(f"  {rows:>7} rows: calamine's read {calamine:6.0f} MiB, launchpad read + check + plan "
-                  f"{launchpad:6.0f} MiB ({launchpad / rows * 1000:.2f} MiB per 1,000 rows, "
-                  f"{launchpad / max(calamine, 1):.1f}× calamine's)")
-        per_row = [max(launchpad, 1) / rows for rows, _, launchpad in grown]
-        spread = max(per_row) / min(per_row)
-        print(f"  MiB per row, largest / smallest size: {spread:.2f} (1.00 is linear: the rows held and nothing more)")
-        figures["memory_per_1000_rows_mib"] = f"{per_row[-1] * 1000:.2f}"
-        targets["memory per row flat across sizes (within 1.25×)"] = spread <= 1.25
+        if sizes:
+            memory_figures(folder, sizes, figures, targets)
 
         bad = folder / "bad.xlsx"
         write_sheet(bad, args.rows, bad_every=10)
@@ -258,6 +249,20 @@ def main() -> None:
     print("Figures:")
     for label, value in figures.items():
         print(f"  {label}: {value}")
+
+
+def memory_figures(folder: Path, sizes: list[int], figures: dict[str, str], targets: dict[str, bool]) -> None:
+    print("peak RSS above the start (a process per size and tool):")
+    grown = memory(folder, sizes)
+    for rows, calamine, launchpad in grown:
+        print(f"  {rows:>7} rows: calamine's read {calamine:6.0f} MiB, launchpad read + check + plan "
+              f"{launchpad:6.0f} MiB ({launchpad / rows * 1000:.2f} MiB per 1,000 rows, "
+              f"{launchpad / max(calamine, 1):.1f}× calamine's)")
+    per_row = [max(launchpad, 1) / rows for rows, _, launchpad in grown]
+    spread = max(per_row) / min(per_row)
+    print(f"  MiB per row, largest / smallest size: {spread:.2f} (1.00 is linear: the rows held and nothing more)")
+    figures["memory_per_1000_rows_mib"] = f"{per_row[-1] * 1000:.2f}"
+    targets["memory per row flat across sizes (within 1.25×)"] = spread <= 1.25
 
 
 def apply_rates(folder: Path, rows: int, figures: dict[str, str], targets: dict[str, bool]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import operator
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import cast
@@ -274,6 +275,10 @@ def _unique_fields(mapping: ImportMapping) -> list[str]:
 
 def _check_duplicates(rows: list[CheckedRow], mapping: ImportMapping) -> None:
     for name in _unique_fields(mapping):
+        # Counted in C first: a column without a value twice (the usual case) needs no more.
+        counts = Counter(map(str.casefold, filter(None, [row.values.get(name, "") for row in rows])))
+        if not counts or max(counts.values()) < 2:
+            continue
         first: dict[str, CheckedRow] = {}
         same: dict[str, list[CheckedRow]] = {}  # only values more than one row holds
         for row in rows:

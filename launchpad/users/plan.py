@@ -107,14 +107,15 @@ def build_plan(result: CheckResult, mapping: ImportMapping, state: TargetState) 
     # Decided once per file, not per row: the sys_user columns the mapping fills, the units'
     # paths as text, the default roles when no rule can add one.
     columns = [name for name in mapping.fields if name in USER_COLUMNS]
-    paths: dict[int, str] = {}
+    paths: dict[int, str] = {}  # department id → its path
+    ids: dict[int, str] = {}  # department id → as text
     rules = rule_fields(mapping.passwords.rule) if mapping.passwords.rule is not None else None
     with building_rows():
-        return Plan([_plan_row(row, mapping, state, columns, paths, rules) for row in result.rows])
+        return Plan([_plan_row(row, mapping, state, columns, paths, ids, rules) for row in result.rows])
 
 
 def _plan_row(row: CheckedRow, mapping: ImportMapping, state: TargetState, columns: list[str],
-              paths: dict[int, str], rule_inputs: list[str] | None) -> PlannedUser:
+              paths: dict[int, str], ids: dict[int, str], rule_inputs: list[str] | None) -> PlannedUser:
     given = row.values
     key = given.get(mapping.key, "")
     department = row.department
@@ -136,7 +137,7 @@ def _plan_row(row: CheckedRow, mapping: ImportMapping, state: TargetState, colum
     if row.problems:
         return PlannedUser(key, "rejected", row.sheet, row.row, unit, problems=row.problems)
     if department is not None:
-        values["dept_id"] = str(department.id)
+        values["dept_id"] = ids.get(department.id) or ids.setdefault(department.id, str(department.id))
     roles = roles_for(row, mapping) if mapping.roles.rules else list(mapping.roles.default)
     existing = state.users.get(key.casefold())
     if existing is None:
