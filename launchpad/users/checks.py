@@ -23,7 +23,7 @@ from launchpad.users.layout import Column, Table, locate
 from launchpad.users.mapping import UNIT_FIELDS, FieldSpec, ImportMapping
 from launchpad.users.sources import Workbook
 from launchpad.users.units import Department, UnitResolver
-from launchpad.users.validators import Bad, Compiled, compile_check
+from launchpad.users.validators import Bad, CompiledColumn, compile_column
 
 
 class SheetDoesNotFit(LaunchpadError):
@@ -143,7 +143,7 @@ def check_workbook(workbook: Workbook, mapping: ImportMapping, target: Target | 
     resolver = UnitResolver(target.departments, mapping.units) if target is not None else None
     specs = effective_specs(mapping)
     today = datetime.date.today()
-    checks = {name: compile_check(spec, today) for name, spec in specs.items()}
+    checks = {name: compile_column(spec, today) for name, spec in specs.items()}
     rows: list[CheckedRow] = []
     with building_rows():
         for table in tables:
@@ -156,7 +156,7 @@ def check_workbook(workbook: Workbook, mapping: ImportMapping, target: Target | 
     return CheckResult(tables, rows, notes, target is not None)
 
 
-def _check_table(table: Table, specs: dict[str, FieldSpec], checks: dict[str, Compiled],
+def _check_table(table: Table, specs: dict[str, FieldSpec], checks: dict[str, CompiledColumn],
                  resolver: UnitResolver | None, mapping: ImportMapping) -> list[CheckedRow]:
     """The table's rows checked a column at a time (one compiled check mapped over 100,000
     cells costs a fraction of a call chain per cell); each row's problems still come in the
@@ -173,7 +173,7 @@ def _check_table(table: Table, specs: dict[str, FieldSpec], checks: dict[str, Co
     shortest = min(map(len, lines), default=0)
     for name in names:
         raws = _column(lines, columns[name].index, shortest)
-        values = list(map(checks[name], raws))
+        values = checks[name](raws)
         if specs[name].check == "id_number" and table.sheet.lossy:
             _mark_lossy(values, numbers, table, columns[name].index)
         bad_cells = [i for i, value in enumerate(values) if type(value) is Bad] if Bad in set(map(type, values)) else ()

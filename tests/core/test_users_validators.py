@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from launchpad.phrases import Phrase
 from launchpad.users.idnumber import check_digit
 from launchpad.users.mapping import FieldSpec
-from launchpad.users.validators import REMEMBERED, Bad, compile_check
+from launchpad.users.validators import REMEMBERED, Bad, compile_check, compile_column
 from launchpad.users.values import check_value, transform
 
 TODAY = datetime.date(2026, 1, 1)
@@ -63,6 +63,15 @@ def test_compiled_checks_answer_as_the_rule_on_the_edges(name: str) -> None:
 def test_compiled_checks_answer_as_the_rule_on_any_cell(name: str, raw: str) -> None:
     spec = SPECS[name]
     assert _answer(compile_check(spec, TODAY)(raw)) == check_value(transform(raw, spec), spec, TODAY)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(list(SPECS)),
+       st.lists(st.sampled_from(EDGES) | st.text(alphabet="0123456789 x@.-Ｚ张", max_size=12), max_size=8))
+def test_a_column_checked_whole_answers_as_each_cell_would(name: str, raws: list[str]) -> None:
+    spec = SPECS[name]
+    assert [_answer(v) for v in compile_column(spec, TODAY)(raws)] == \
+        [check_value(transform(raw, spec), spec, TODAY) for raw in raws]
 
 
 def test_a_remembering_check_answers_past_what_it_remembers() -> None:
