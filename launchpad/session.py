@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from launchpad.issues.log import IssueLog
-    from launchpad.site import Site
-    from launchpad.store import Store
-    from launchpad.workspace import Workspace
+    from launchpad.store.db import Store
+    from launchpad.workspace.folder import Workspace
+    from launchpad.workspace.site import Site
 
 Clock = Callable[[], datetime]
 
@@ -59,7 +59,7 @@ class Session:
         """The workspace store, opened on first use (in the TUI from a worker: it may migrate)."""
         with self._lock:
             if self._store is None:
-                from launchpad.store import Store
+                from launchpad.store.db import Store
 
                 self._store = Store.open(self.workspace.store_path)
             return self._store
@@ -105,7 +105,7 @@ class Session:
 
 def open_session(workspace_arg: str | Path | None, now: Clock | None = None, actor: str | None = None) -> Session:
     """Find and load the workspace; raises WorkspaceNotFound or InvalidInput."""
-    from launchpad.workspace import open_workspace
+    from launchpad.workspace.folder import open_workspace
 
     workspace = open_workspace(workspace_arg)
     return Session(workspace, now or workspace.site.now, actor or actor_name())

@@ -31,6 +31,11 @@ def local_text(stamp: str | None, zone: ZoneInfo, with_seconds: bool = False) ->
     return datetime.fromisoformat(stamp).astimezone(zone).strftime(pattern)
 
 
+def local_moment(stamp: str, zone: ZoneInfo) -> datetime:
+    """A stored UTC time as an aware moment on the site's wall clock (a release's window)."""
+    return datetime.fromisoformat(stamp).astimezone(zone)
+
+
 def local_day(stamp: str, zone: ZoneInfo) -> date:
     """The site's date at a stored UTC time."""
     return datetime.fromisoformat(stamp).astimezone(zone).date()

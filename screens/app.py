@@ -21,11 +21,11 @@ from textual.screen import Screen
 from launchpad.backup.freshness import BackupFreshness
 from launchpad.issues.summary import IssueSummary
 from launchpad.session import Clock, Session, open_session
-from screens.commands import LaunchpadCommands
 from screens.dashboard import DashboardScreen
-from screens.i18n import other_language, set_language, t
-from screens.keymap import KEYMAP_FILE
-from screens.messages import (
+from screens.support.commands import LaunchpadCommands
+from screens.support.i18n import other_language, set_language, t
+from screens.support.keymap import KEYMAP_FILE
+from screens.support.messages import (
     BackupFreshnessRead,
     HostsChecked,
     IssueSummaryRead,
@@ -33,7 +33,7 @@ from screens.messages import (
     WorkspaceFailed,
     WorkspaceOpened,
 )
-from screens.prompter import QuestionAsked
+from screens.support.prompter import QuestionAsked
 
 HOST_CHECK_INTERVAL = 120.0  # seconds between background reachability checks
 ISSUE_COUNT_INTERVAL = 60.0  # issues logged from the CLI in another terminal show up this fast
@@ -190,8 +190,8 @@ class LaunchpadApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="hosts")
     def check_all_hosts(self) -> None:
-        from launchpad.connect import HostConnections
-        from launchpad.hostcheck import check_hosts
+        from launchpad.hosts.connect import HostConnections
+        from launchpad.hosts.hostcheck import check_hosts
 
         session = self.session
         if session is None:
@@ -295,6 +295,17 @@ class LaunchpadApp(App[None]):
         if self.session is not None and not isinstance(self.screen, GoliveScreen):
             self.push_screen(GoliveScreen())
 
+    def action_handover(self) -> None:
+        from screens.handover import HandoverScreen
+
+        if self.session is not None and not isinstance(self.screen, HandoverScreen):
+            self.push_screen(HandoverScreen())
+    def action_user_import(self) -> None:
+        from screens.user_import import UserImportScreen
+
+        if self.session is not None and not isinstance(self.screen, UserImportScreen):
+            self.push_screen(UserImportScreen())
+
     def action_resume(self) -> None:
         from screens.dialogs.resume import ResumeDialog
 
@@ -307,9 +318,9 @@ class LaunchpadApp(App[None]):
         self.push_screen(dialog, callback=self.resume_run)
 
     def resume_run(self, run_id: int | None) -> None:
-        from launchpad.engine import resumable_run
         from launchpad.errors import LaunchpadError
-        from launchpad.playbook_list import load_run_playbook
+        from launchpad.run.engine import resumable_run
+        from launchpad.run.playbook_list import load_run_playbook
         from screens.run import RunScreen
 
         if run_id is None or self.session is None:
@@ -357,7 +368,7 @@ class LaunchpadApp(App[None]):
         path = KEYMAP_FILE.expanduser()
         if not path.is_file():
             return
-        from screens.keymap import read_keymap
+        from screens.support.keymap import read_keymap
 
         keymap, problems = read_keymap(path, type(self))
         if problems:

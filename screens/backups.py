@@ -28,9 +28,9 @@ from launchpad.backup.session import open_backup_session
 from launchpad.errors import LaunchpadError
 from launchpad.session import Session
 from screens.base import LaunchpadScreen
-from screens.display import age_text
-from screens.i18n import t
-from screens.messages import BackupOperationEnded, BackupOperationFailed, BackupProgressed, BackupsRead
+from screens.support.display import age_text
+from screens.support.i18n import t
+from screens.support.messages import BackupOperationEnded, BackupOperationFailed, BackupProgressed, BackupsRead
 from screens.widgets.backup_activity import BackupActivity, describe_outcome
 from screens.widgets.backup_table import BackupTable, backup_detail
 
@@ -266,9 +266,9 @@ class BackupsScreen(LaunchpadScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="backup-operation")
     def operate(self, kind: str, env_name: str, targets: tuple[str, ...], record: BackupRecord | None) -> None:
-        from launchpad.prompter import PromptCancelled
-        from screens.backup_prompter import BackupPrompter
-        from screens.run_control import RunControl
+        from launchpad.run.prompter import PromptCancelled
+        from screens.support.backup_prompter import BackupPrompter
+        from screens.support.run_control import RunControl
 
         worker = get_current_worker()
         session = self.session

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
-from screens.i18n import t
+from screens.support.i18n import t
 from screens.widgets.production_banner import ProductionBanner
 
 if TYPE_CHECKING:

@@ -27,9 +27,9 @@ from launchpad.backup.freshness import BackupFreshness
 from launchpad.errors import InvalidInput, UsageError
 from launchpad.golive.progress import Progress, owner_name
 from screens.base import LaunchpadScreen
-from screens.display import age_text, countdown_text, production_tag, status_text, stored_time, weekday_name
-from screens.i18n import t
-from screens.messages import GoliveRead
+from screens.support.display import age_text, countdown_text, production_tag, status_text, stored_time, weekday_name
+from screens.support.i18n import t
+from screens.support.messages import GoliveRead
 from screens.widgets.tables import fill_table
 
 
@@ -44,6 +44,9 @@ class DashboardScreen(LaunchpadScreen):
         Binding("d", "app.daily_report", "key.report", id="dashboard.report"),
         # Not in the footer, which is full at 80 columns: the backups panel shows the key.
         Binding("b", "app.backups", "key.backups", id="dashboard.backups", show=False),
+        Binding("o", "app.handover", "key.handover", id="dashboard.handover", show=False),
+        # Not in the footer either: help (?) and the palette ("users: import") list it.
+        Binding("u", "app.user_import", "key.users_import", id="dashboard.user_import", show=False),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -150,7 +153,7 @@ class DashboardScreen(LaunchpadScreen):
     def read_golive(self) -> None:
         """The checklist's states as `launchpad golive` and the checklist screen compute them
         (their `read_progress`); no checklist, or one with mistakes, is said, never raised."""
-        from screens.golive import read_progress
+        from launchpad.golive.progress import read_progress
 
         session = self.launchpad.session
         if session is None:

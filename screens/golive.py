@@ -1,10 +1,13 @@
 """The go-live checklist screen: every item of golive.yaml by state — blocked and open first,
 late ones marked with how late — with owner, due date and why it is not done, the progress
-and days to go-live on top; s signs off the highlighted item when a sign-off proves it.
+and days to go-live on top; s signs off the highlighted item when a sign-off proves it, b marks
+it blocked with a reason (or open again), and o opens what proves it: the run's report, or the
+backups.
 
 States come from the same core as `launchpad golive` (`golive.progress.evaluate`, read in a
 worker on the session's clock), and a sign-off goes through `golive.proofs.sign_item`, the
-function behind `launchpad golive sign`: the same refusals, the same audit entry.
+function behind `launchpad golive sign`: the same refusals, the same audit entry; a mark goes
+through `golive.marking.mark_item`, the function behind `launchpad golive mark`.
 """
 
 from __future__ import annotations
@@ -20,11 +23,15 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from launchpad.golive.checklist import Checklist, Item, SignOffProof
-from launchpad.golive.progress import ItemProgress, Progress, owner_name
+from launchpad.golive.marking import Mark
+from launchpad.golive.progress import ItemProgress, Progress, owner_name, read_progress
 from launchpad.session import Session
 from screens.base import LaunchpadScreen
 from screens.dialogs.base import BaseDialog
-from screens.i18n import said, t
+from screens.dialogs.confirm import ConfirmDialog
+from screens.dialogs.reason import ReasonDialog
+from screens.run_report import RunReportScreen
+from screens.support.i18n import said, t
 from screens.widgets.tables import fill_table
 
 # Blocked and open items lead: they are what the person came to see.
@@ -41,6 +48,8 @@ class ChecklistRead(Message):
 class GoliveScreen(LaunchpadScreen):
     BINDINGS = [
         Binding("s", "sign", "key.gl_sign", id="golive.sign"),
+        Binding("b", "block", "key.gl_block", id="golive.block"),
+        Binding("o", "open_proof", "key.gl_proof", id="golive.proof"),
         Binding("u", "refresh", "key.refresh", id="golive.refresh"),
         Binding("escape", "back", "key.back", id="golive.back"),
     ]
@@ -134,6 +143,8 @@ class GoliveScreen(LaunchpadScreen):
                 text.append("  " + t("gl.waiting", items=", ".join(p.waiting_on)), style="yellow")
             if isinstance(p.item.proof, SignOffProof) and p.state != "done":
                 text.append("  " + t("gl.sign_hint"), style="dim")
+            if p.finding is not None and ("run" in p.finding.evidence or p.finding.evidence.get("backups")):
+                text.append("  " + t("gl.proof_hint"), style="dim")
         self.query_one("#golive-detail", Static).update(text)
 
     def action_refresh(self) -> None:
@@ -164,6 +175,47 @@ class GoliveScreen(LaunchpadScreen):
         sign_item(self.session.store(), self.session.actor, checklist, item_id, by, note)
         self.app.call_from_thread(self.notify, t("gl.signed", item=item_id, by=by.strip()))
         self.post_message(ChecklistRead(read_progress(self.session)))
+
+
+    def action_block(self) -> None:
+        p = self.highlighted()
+        if p is None:
+            return
+        item = p.item
+        if item.status == "blocked":
+            self.app.push_screen(ConfirmDialog(t("gl.unblock_title", title=item.title.replace("\n", " ")),
+                                               t("gl.unblock_body", reason=item.reason), danger=False),
+                                 callback=lambda yes: self._marked(item.id, "todo", "" if yes else None))
+            return
+        self.app.push_screen(ReasonDialog(t("gl.block_title", title=item.title.replace("\n", " ")),
+                                          t("gl.block_body"), go_label=t("gl.block_go"), danger=False),
+                             callback=lambda reason: self._marked(item.id, "blocked", reason or None))
+
+    def _marked(self, item_id: str, status: Mark, reason: str | None) -> None:
+        """A dialog's answer: None when the person went back."""
+        if reason is not None:
+            self.mark(item_id, status, reason)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="golive-mark")
+    def mark(self, item_id: str, status: Mark, reason: str) -> None:
+        from launchpad.golive.marking import mark_item
+
+        session = self.session
+        mark_item(session, item_id, status, reason)
+        self.app.call_from_thread(self.notify, t(f"gl.marked_{status}", item=item_id))
+        self.post_message(ChecklistRead(read_progress(session)))
+
+    def action_open_proof(self) -> None:
+        p = self.highlighted()
+        evidence = p.finding.evidence if p is not None and p.finding is not None else {}
+        if "run" in evidence:
+            self.app.push_screen(RunReportScreen(int(evidence["run"])))
+        elif evidence.get("backups"):
+            from screens.backups import BackupsScreen
+
+            self.app.push_screen(BackupsScreen())
+        elif p is not None:
+            self.notify(t("gl.no_proof_to_open", item=p.item.id), severity="warning")
 
 
 class GoliveSignDialog(BaseDialog[tuple[str, str] | None]):
@@ -213,22 +265,6 @@ class GoliveSignDialog(BaseDialog[tuple[str, str] | None]):
         else:
             self.dismiss((by, note))
 
-
-def read_progress(session: Session) -> Progress:
-    """The checklist's states now, as `launchpad golive` computes them; a change first seen is
-    audited, as there."""
-    from launchpad.golive.checklist import load_checklist
-    from launchpad.golive.progress import evaluate, record_changes
-    from launchpad.playbook import list_playbooks
-
-    workspace = session.workspace
-    names = {path.stem for path in list_playbooks(workspace.root)}
-    checklist = load_checklist(workspace.root, workspace.site, names)
-    store = session.store()
-    progress = evaluate(checklist, workspace.site, store, workspace.backups_dir,
-                        today=session.today(), now=session.now())
-    record_changes(store, session.actor, progress)
-    return progress
 
 
 def ordered(progress: Progress) -> list[ItemProgress]:

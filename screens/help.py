@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from screens.base import LaunchpadModal
-from screens.i18n import t
+from screens.support.i18n import t
 from screens.widgets.production_banner import ProductionBanner
 
 

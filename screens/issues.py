@@ -30,9 +30,9 @@ from launchpad.issues.model import OPEN_STATUSES, Issue, IssueDraft
 from launchpad.issues.query import IssueFilter
 from launchpad.sitetime import local_text
 from screens.base import LaunchpadScreen
-from screens.i18n import current_language, t
-from screens.issue_actions import ISSUE_BINDINGS, IssueKeys
-from screens.messages import IssueChanged, IssuesAdded, IssuesFound, IssueWriteFailed
+from screens.support.i18n import current_language, t
+from screens.support.issue_actions import ISSUE_BINDINGS, IssueKeys
+from screens.support.messages import IssueChanged, IssuesAdded, IssuesFound, IssueWriteFailed
 from screens.widgets.issue_table import PAGE, IssueTable
 from screens.widgets.quick_capture import QuickCaptureBar
 

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from screens.base import LaunchpadScreen
 from screens.dialogs.error import describe_error
-from screens.i18n import t
+from screens.support.i18n import t
 
 
 class OpeningErrorScreen(LaunchpadScreen):

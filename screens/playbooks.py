@@ -18,10 +18,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
-from launchpad.playbook_list import PlaybookEntry, read_playbooks
+from launchpad.run.playbook_list import PlaybookEntry, read_playbooks
 from screens.base import LaunchpadScreen
-from screens.i18n import t
-from screens.messages import PlaybooksRead
+from screens.support.i18n import t
+from screens.support.messages import PlaybooksRead
 from screens.widgets.playbook_preview import PlaybookPreview
 from screens.widgets.variables_form import VariablesForm
 
@@ -29,6 +29,7 @@ from screens.widgets.variables_form import VariablesForm
 class PlaybooksScreen(LaunchpadScreen):
     BINDINGS = [
         Binding("r", "start", "key.start", id="playbooks.run"),
+        Binding("a", "arm", "key.arm", id="playbooks.arm"),
         Binding("escape", "app.pop_screen", "key.back", id="playbooks.back"),
     ]
 
@@ -152,34 +153,45 @@ class PlaybooksScreen(LaunchpadScreen):
             event.stop()
             self.action_start()
 
-    def action_start(self) -> None:
+    def _chosen(self) -> tuple[PlaybookEntry, str, dict[str, Any]] | None:
+        """The playbook, environment and values to run, or None after saying what is missing."""
         entry, env_name = self.entry, self._env_name()
         if entry is None:
             self.notify(t("pb.choose_first"), severity="warning")
-            return
+            return None
         if not entry.usable or entry.loaded is None:
             self.notify(t("pb.problems"), severity="error")
-            return
+            return None
         if env_name is None:
             self.notify(t("pb.choose_env"), severity="warning")
-            return
+            return None
         forms = list(self.query(VariablesForm))
         problems = forms[0].problems() if forms else []
         if problems:
             self.notify("\n".join(problems), severity="error")
-            return
-        values = forms[0].values() if forms else {}
+            return None
+        return entry, env_name, forms[0].values() if forms else {}
+
+    def _confirm_production(self, entry: PlaybookEntry, env_name: str, go: Any) -> None:
+        """On production, the typed name first; `go(typed)` gets what was typed."""
         session = self.launchpad.session
         if session is not None and session.is_production(env_name):
             from screens.dialogs.type_name import TypeNameDialog
 
             # Only a playbook with a step that asks (a change) is said to change production.
-            body = "" if _asks_before_changing(entry.loaded.playbook) else t(
+            changes = entry.loaded is not None and _asks_before_changing(entry.loaded.playbook)
+            body = "" if changes else t(
                 "prod.body_read_only", env=env_name, playbook=entry.title)
             dialog = TypeNameDialog(entry.title, env_name, t("pb.start", env=env_name), body=body)
-            self.app.push_screen(dialog, callback=lambda typed: self._start(entry, env_name, values, typed))
+            self.app.push_screen(dialog, callback=go)
             return
-        self._start(entry, env_name, values, env_name)
+        go(env_name)
+
+    def action_start(self) -> None:
+        chosen = self._chosen()
+        if chosen is not None:
+            entry, env_name, values = chosen
+            self._confirm_production(entry, env_name, lambda typed: self._start(entry, env_name, values, typed))
 
     def _start(self, entry: PlaybookEntry, env_name: str, values: dict[str, Any], typed: str | None) -> None:
         from screens.run import RunScreen
@@ -187,6 +199,34 @@ class PlaybooksScreen(LaunchpadScreen):
         if typed != env_name or entry.loaded is None:
             return
         self.app.switch_screen(RunScreen(entry.loaded, env_name, values))
+
+    def action_arm(self) -> None:
+        """Arm the run to start when its window opens (the engineer confirms then)."""
+        from launchpad.errors import UsageError
+        from launchpad.run.arming import plan_arming
+
+        chosen = self._chosen()
+        session = self.launchpad.session
+        if chosen is None or session is None:
+            return
+        entry, env_name, values = chosen
+        assert entry.loaded is not None
+        try:
+            arming = plan_arming(entry.loaded.playbook, session.site, env_name, session.now())
+        except UsageError as refused:
+            self.notify(refused.message + (f"\n{refused.hint}" if refused.hint else ""), severity="warning")
+            return
+        self._confirm_production(entry, env_name, lambda typed: self._arm(entry, arming, values, typed))
+
+    def _arm(self, entry: PlaybookEntry, arming: Any, values: dict[str, Any], typed: str | None) -> None:
+        from launchpad.run.arming import ARMED, record
+        from screens.armed import ArmedScreen
+
+        session = self.launchpad.session
+        if typed != arming.environment or entry.loaded is None or session is None:
+            return
+        record(session.store(), session.actor, ARMED, arming)
+        self.app.switch_screen(ArmedScreen(entry.loaded, arming, values))
 
 
 def _asks_before_changing(playbook: Any) -> bool:

@@ -31,6 +31,7 @@ from launchpad.report.publish import (
     ReportRequest,
     SendOutcome,
     copy_text,
+    draft_instead,
     export_path,
     export_report,
     read_plan_text,
@@ -39,8 +40,16 @@ from launchpad.report.publish import (
 )
 from launchpad.session import Session
 from screens.base import LaunchpadScreen
-from screens.i18n import t
-from screens.messages import PlanRead, ReportCopied, ReportExported, ReportFailed, ReportRendered, ReportSent
+from screens.support.i18n import t
+from screens.support.messages import (
+    PlanRead,
+    ReportCopied,
+    ReportDrafted,
+    ReportExported,
+    ReportFailed,
+    ReportRendered,
+    ReportSent,
+)
 
 PLAN_PAUSE = 0.4  # seconds of no typing in the plan before the preview follows
 
@@ -56,6 +65,8 @@ class ReportScreen(LaunchpadScreen):
         Binding("t", "plan", "key.plan", id="report.plan"),
         Binding("d", "day", "key.day", id="report.day"),
         Binding("escape", "back", "key.back", id="report.back"),
+        # Offered in the result line when a mail could not go (no mail server in reach).
+        Binding("e", "draft", "key.draft", id="report.draft", show=False),
     ]
 
     def __init__(self, session: Session, then: str = "") -> None:
@@ -251,6 +262,21 @@ class ReportScreen(LaunchpadScreen):
         self.busy = False
         self._say(t("report.exported", path=_shown(message.path, self.session.workspace.root)), "green")
 
+    def action_draft(self) -> None:
+        self.busy = True
+        self._draft(self._request(), self.channel, self.outcome)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="report-draft")
+    def _draft(self, request: ReportRequest, channel: str | None, outcome: SendOutcome | None) -> None:
+        try:
+            self.post_message(ReportDrafted(draft_instead(self.session, request, channel, outcome)))
+        except (LaunchpadError, OSError) as error:
+            self.post_message(ReportFailed(error))
+
+    def on_report_drafted(self, message: ReportDrafted) -> None:
+        self.busy = False
+        self._say(t("report.drafted", path=_shown(message.path, self.session.workspace.root)), "green")
+
     def action_send(self) -> None:
         from screens.dialogs.confirm import ConfirmDialog
 
@@ -286,6 +312,8 @@ class ReportScreen(LaunchpadScreen):
         reason = error.message if error else "?"
         if outcome.result in ("queued", "refused", "unknown"):
             head, style = t(f"report.{outcome.result}", reason=reason), "bold yellow"
+            if self.session.site.channels[outcome.channel].kind == "email":
+                head += "\n" + t("report.draft_hint")
         else:
             hint = f"\n→ {error.hint}" if error and error.hint else ""
             head, style = t("report.config", channel=outcome.channel, reason=reason) + hint, "bold red"

@@ -23,12 +23,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Log, Static, Tree
 from textual.worker import get_current_worker
 
-from launchpad.events import CommandSent, Event, OutputLine
-from launchpad.prompter import FailureRequest
+from launchpad.run.events import CommandSent, Event, OutputLine
+from launchpad.run.prompter import FailureRequest
 from screens.base import LaunchpadScreen
-from screens.display import status_glyph
-from screens.i18n import status_word, t
-from screens.messages import (
+from screens.support.display import status_glyph
+from screens.support.i18n import status_word, t
+from screens.support.messages import (
     OutputReceived,
     RunEnded,
     RunEventReceived,
@@ -36,10 +36,10 @@ from screens.messages import (
     RunPaused,
     RunStopped,
 )
-from screens.prompter import Answer, TuiPrompter
-from screens.run_actions import RUN_BINDINGS, RunKeys
-from screens.run_control import RunControl
-from screens.run_events import OutputBurst, RunView
+from screens.support.prompter import Answer, TuiPrompter
+from screens.support.run_actions import RUN_BINDINGS, RunKeys
+from screens.support.run_control import RunControl
+from screens.support.run_events import OutputBurst, RunView
 from screens.widgets.host_grid import HostGrid
 from screens.widgets.step_tree import StepTree
 
@@ -117,10 +117,10 @@ class RunScreen(RunKeys, LaunchpadScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="engine")
     def drive_engine(self) -> None:
-        from launchpad.connect import HostConnections
-        from launchpad.engine import Engine
         from launchpad.errors import LaunchpadError
-        from launchpad.prompter import PromptCancelled
+        from launchpad.hosts.connect import HostConnections
+        from launchpad.run.engine import Engine
+        from launchpad.run.prompter import PromptCancelled
 
         worker = get_current_worker()
         self.control.is_cancelled = lambda: worker.is_cancelled

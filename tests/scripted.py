@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from launchpad.prompter import Approval, FailureChoice, SignOff
+from launchpad.run.prompter import Approval, FailureChoice, SignOff
 
 
 @dataclass

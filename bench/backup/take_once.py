@@ -16,9 +16,9 @@ from pathlib import Path
 from launchpad.backup.hostshell import HostShell
 from launchpad.backup.session import BackupSession
 from launchpad.backup.take import take_backup
-from launchpad.connect import HostConnections
-from launchpad.store import Store
-from launchpad.workspace import load_workspace
+from launchpad.hosts.connect import HostConnections
+from launchpad.store.db import Store
+from launchpad.workspace.folder import load_workspace
 
 
 def main() -> None:

@@ -29,13 +29,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from launchpad.backup.sqlclient import MySqlClient, PostgresClient
-from launchpad.connect import HostConnections
-from launchpad.store import Store
+from launchpad.hosts.connect import HostConnections
+from launchpad.store.db import Store
 from launchpad.users.apply import BATCH, ApplyProgress, ImportTarget, apply_plan
 from launchpad.users.operations import file_sha256, plan_file, target_session
 from launchpad.users.plan import PlannedUser
-from launchpad.users.ruoyi import USER_COLUMNS
+from launchpad.users.profile import bundled_profile
+from launchpad.users.state import UNIT
 from launchpad.users.target import TargetSession
+from launchpad.users.writes import Writer
 from tests.integration.databases import PASSWORD, MariaDbServer, PostgresServer, server_directory
 from tests.integration.ruoyi import RuoYiLab
 from tests.integration.sshd import SshLab
@@ -124,9 +126,10 @@ def _copy_table(lab: RuoYiLab, env: str) -> None:
 
 def _bulk_load(session: TargetSession, users: list[PlannedUser]) -> float:
     """Seconds the database's own loader takes for `users`, sent as one SSH command."""
-    columns = [c for c in (*USER_COLUMNS, "dept_id") if any(c in u.values for u in users)]
-    names = [*columns, "password", "status", "del_flag", "create_by"]
-    data = "".join("\t".join([*(u.values.get(c, "") for c in columns), SAMPLE_HASH, "0", "0", "import:bench"])
+    writer = Writer(session.sql, bundled_profile("ruoyi"))
+    fields = [f for f in (*writer.users.fields, UNIT) if any(f in u.values for u in users)]
+    names = [*(writer.column(f) for f in fields), "password", "status", "del_flag", "create_by"]
+    data = "".join("\t".join([*(u.values.get(f, "") for f in fields), SAMPLE_HASH, "0", "0", "import:bench"])
                    + "\n" for u in users).encode("utf-8")
     if session.sql.mysql:
         statement = (f"LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE {COPY_TABLE} CHARACTER SET utf8mb4 "

@@ -47,8 +47,8 @@ from launchpad.users.idnumber import check_digit
 from launchpad.users.mapping import ImportMapping
 from launchpad.users.passwords import PasswordPolicy, bcrypt_2a, generate
 from launchpad.users.plan import build_plan
-from launchpad.users.ruoyi import ExistingUser, TargetState
 from launchpad.users.sources import read_workbook
+from launchpad.users.state import ExistingUser, TargetState
 from launchpad.users.units import Department
 
 HEADER = ["账号", "姓名", "身份证号", "手机号码", "邮箱", "性别", "单位", "岗位", "入职日期", "职级", "备注", "工号"]
@@ -91,10 +91,10 @@ def state(rows: int) -> TargetState:
                    Department(102, "信息中心", ("某某局", "信息中心")),
                    Department(103, "综合科", ("某某局", "办公室", "综合科"))]
     departments += [Department(1000 + i, f"科室{i}", ("某某局", f"科室{i}")) for i in range(496)]
-    users = {f"user{i}": ExistingUser(i, {"user_name": f"user{i}", "nick_name": f"旧名{i}", "email": "",
+    users = {f"user{i}": ExistingUser(str(i), {"user_name": f"user{i}", "nick_name": f"旧名{i}", "email": "",
                                           "phonenumber": f"13{i:09d}", "sex": "0", "remark": "", "dept_id": "101"},
                                       {"common"}) for i in range(0, rows, 10)}
-    return TargetState(departments, users, {"common": 2}, {})
+    return TargetState(departments, users, {"common": "2"}, {})
 
 
 def timed(label: str, work):  # type: ignore[no-untyped-def]
@@ -193,8 +193,9 @@ def hashing(rows: int, cost: int, count: int) -> None:
     print(f"  {one / count * 1000:.0f} ms per hash; {rows} new users ≈ {many / count * rows / 60:.1f} min "
           f"on {cores} core(s)")
     from launchpad.cli.users_apply import _hashing_estimate
+    from launchpad.users.importing import hashing_estimate
 
-    print(f"  the CLI's estimate before it starts: {_hashing_estimate(rows, cost)}")
+    print(f"  the CLI's estimate before it starts: {_hashing_estimate(hashing_estimate(rows, cost))}")
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from launchpad.issues.search import search_columns
-from launchpad.store import Store
+from launchpad.store.db import Store
 
 MODULES = ["登录", "报表", "考勤", "档案查询", "用户管理", "权限", "审批流程", "通知短信", "数据导入",
            "首页", "统计分析", "接口对接", "移动端", "打印", "字典维护"]

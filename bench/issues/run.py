@@ -33,8 +33,8 @@ from launchpad.issues.query import IssueFilter  # noqa: E402
 from launchpad.report.daily import collect_daily  # noqa: E402
 from launchpad.report.render import render_daily  # noqa: E402
 from launchpad.report.xlsx import write_daily_xlsx  # noqa: E402
-from launchpad.site import Site  # noqa: E402
-from launchpad.store import Store  # noqa: E402
+from launchpad.store.db import Store  # noqa: E402
+from launchpad.workspace.site import Site  # noqa: E402
 
 TODAY = date(2025, 11, 20)
 SITE = Site.model_validate({"site": {"name": "某市人社一体化平台", "client": "某市人社局"}})

@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from launchpad.events import OutputLine
-from launchpad.playbook import load_playbook
+from launchpad.run.events import OutputLine
+from launchpad.run.playbook import load_playbook
 from screens.app import LaunchpadApp
 from screens.run import RunScreen
 

@@ -9,5 +9,5 @@ checks), `take`, `verify`, `verified` (a restore's input hashed as it is read), 
 `drill`, `restore`, `records` (the store rows), `sqlclient` (mysql/psql on the host, also used
 by the `sql` step).
 
-This package's `__init__` imports nothing: `launchpad.migrations` imports `backup.schema`.
+This package's `__init__` imports nothing: `launchpad.store.migrations` imports `backup.schema`.
 """

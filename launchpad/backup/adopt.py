@@ -23,7 +23,7 @@ from launchpad.backup.take import MANIFEST_FORMAT
 from launchpad.backup.verify import file_sha256
 from launchpad.phrases import dumps, phrase
 from launchpad.sitetime import utc_now
-from launchpad.store import Store
+from launchpad.store.db import Store
 
 _NOT_COLUMNS = ("format", "launchpad", "check")
 

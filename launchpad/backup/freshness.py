@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # kept light: the dashboard imports this before the models are loaded
     from launchpad.backup.records import BackupRecord
-    from launchpad.site import Site
-    from launchpad.store import Store
+    from launchpad.store.db import Store
+    from launchpad.workspace.site import Site
 
 FRESH_FOR = timedelta(hours=24)  # a release should not start on a backup older than this
 AGE_PATTERN = r"^\d+(\.\d+)?\s*[smhd]$"

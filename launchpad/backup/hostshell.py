@@ -16,7 +16,7 @@ from typing import Any
 
 from launchpad.backup.envelope import Envelope
 from launchpad.backup.errors import BackupFailed
-from launchpad.remote.base import CommandResult, Readable, StreamResult, Transport
+from launchpad.hosts.base import CommandResult, Readable, StreamResult, Transport
 
 AuditFn = Callable[[str, str, dict[str, Any]], None]
 SHORT_TIMEOUT = 120.0

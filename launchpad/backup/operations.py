@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from launchpad.backup.session import BackupSession
-    from launchpad.prompter import Prompter
-    from launchpad.store import Store
-    from launchpad.workspace import Workspace
+    from launchpad.run.prompter import Prompter
+    from launchpad.store.db import Store
+    from launchpad.workspace.folder import Workspace
 
 OPERATIONS = ("take", "verify", "drill", "restore")
 

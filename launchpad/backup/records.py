@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.errors import UsageError
-from launchpad.migrations import to_json
-from launchpad.owner import this_process
 from launchpad.phrases import Said, dumps, loads
 from launchpad.sitetime import utc_now
-from launchpad.store import Store, as_shown, process_gone
+from launchpad.store.db import Store, as_shown, process_gone
+from launchpad.store.migrations import to_json
+from launchpad.store.owner import this_process
 
 _JSON = ("tool_versions", "inventory", "drill_detail")
 

@@ -27,8 +27,8 @@ from launchpad.backup.targets import resolve_target
 from launchpad.backup.verified import VerifiedReader
 from launchpad.backup.verify import checksum_problem
 from launchpad.errors import LaunchpadError
-from launchpad.prompter import ConfirmRequest, Prompter, TypeNameRequest
-from launchpad.remote.base import CommandResult
+from launchpad.hosts.base import CommandResult
+from launchpad.run.prompter import ConfirmRequest, Prompter, TypeNameRequest
 
 RESTORE_TIMEOUT = 12 * 3600.0
 

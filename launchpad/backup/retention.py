@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from launchpad.backup import records
 from launchpad.backup.records import BackupRecord
 from launchpad.backup.session import BackupSession
-from launchpad.site import BackupRetention
+from launchpad.workspace.site import BackupRetention
 
 
 @dataclass(frozen=True)

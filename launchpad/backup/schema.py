@@ -1,4 +1,4 @@
-"""The released schema of backups and restores, applied by `launchpad.migrations`.
+"""The released schema of backups and restores, applied by `launchpad.store.migrations`.
 
 Like every migration, this constant is frozen once released; a change is a new constant and a
 new migration number. A backup's row is written only once its file is complete, checked and

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.backup.progress import ProgressSink, ignore_progress
-from launchpad.remote.base import Transport
-from launchpad.site import Host
-from launchpad.store import Store
-from launchpad.workspace import Workspace
+from launchpad.hosts.base import Transport
+from launchpad.store.db import Store
+from launchpad.workspace.folder import Workspace
+from launchpad.workspace.site import Host
 
 
 @dataclass
@@ -47,8 +47,8 @@ def open_backup_session(workspace: Workspace, store: Store, actor: str, env_name
     if transport_for is not None:
         yield BackupSession(workspace, store, transport_for, actor, progress, ask_secret, run_id, step_id)
         return
-    from launchpad.connect import HostConnections
     from launchpad.errors import UsageError
+    from launchpad.hosts.connect import HostConnections
 
     name = env_name or next(iter(workspace.site.environments), None)
     if name is None:

@@ -13,16 +13,13 @@ on the host that reaches it (the `sql` step). Values are never spliced into the 
 
 from __future__ import annotations
 
-import json
 import math
 import re
-import shlex
 from dataclasses import dataclass
-from typing import Any
 
 from launchpad.backup.errors import BackupFailed
-from launchpad.backup.hostshell import HostShell, tail
-from launchpad.backup.sqlclient import DbAccess, MySqlClient, PostgresClient, ResultSet, hex_literal
+from launchpad.backup.hostshell import HostShell
+from launchpad.backup.sqlclient import DbAccess, MySqlClient, PostgresClient, ResultSet, SqliteClient, hex_literal
 
 Param = str | int | float | bool | None
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -137,18 +134,6 @@ def psql_script(query: str, params: dict[str, Param]) -> str:
     return "\n".join(lines) + "\n"
 
 
-_SQLITE = """
-import json, sqlite3, sys
-request = json.loads(sys.stdin.read())
-c = sqlite3.connect(sys.argv[1])
-cursor = c.execute(request["query"], request["params"])
-columns = [d[0] for d in cursor.description or ()]
-rows = [[v.hex() if isinstance(v, bytes) else v for v in row] for row in cursor.fetchall()]
-c.commit()
-print(json.dumps({"columns": columns, "rows": rows}))
-"""
-
-
 def run_query(shell: HostShell, tmp: str, access: DbAccess, query: str, params: dict[str, Param]) -> ResultSet:
     if access.engine in ("mysql", "mariadb"):
         mysql = MySqlClient(access)
@@ -158,13 +143,7 @@ def run_query(shell: HostShell, tmp: str, access: DbAccess, query: str, params: 
         return PostgresClient(access).query(shell, tmp, psql_script(query, params))
     if access.engine == "sqlite":
         find_placeholders(query, "sqlite")  # one statement only
-        payload = json.dumps({"query": query, "params": params}, ensure_ascii=False).encode("utf-8")
-        result = shell.run(f"python3 -c {shlex.quote(_SQLITE)} {shlex.quote(access.name)}", stdin=payload)
-        if not result.ok:
-            raise BackupFailed(f"{shell.name}: the query failed: {tail(result.stderr)}")
-        answer = json.loads(result.text())
-        rows: Any = tuple(tuple(row) for row in answer["rows"])
-        return ResultSet(tuple(answer["columns"]), rows)
+        return SqliteClient(access).query(shell, tmp, query, dict(params))
     raise BackupFailed(f"the sql step does not support {access.engine} databases",
                        hint="use a shell step with the database's own client")
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from launchpad.errors import UsageError
-from launchpad.remote.base import HostSpec, Transport
-from launchpad.secrets import resolve_secret
-from launchpad.site import BackupTarget, Database, Environment, Host
+from launchpad.hosts.base import HostSpec, Transport
+from launchpad.workspace.secrets import resolve_secret
+from launchpad.workspace.site import BackupTarget, Database, Environment, Host
 
 TransportFor = Callable[[Host], Transport]
 
@@ -76,7 +76,7 @@ def resolve_target(
 
 def transport_for_host(environment: Environment, host_name: str | None, transport_for: TransportFor,
                workspace_root: Path) -> tuple[Transport, bool]:
-    from launchpad.remote.local import LocalTransport
+    from launchpad.hosts.local import LocalTransport
 
     if host_name is None:
         # The database is reachable from this machine: its tools run here.

@@ -28,7 +28,7 @@ from launchpad.backup.structure import (
     check_tar,
 )
 from launchpad.phrases import Phrase, Said, phrase
-from launchpad.site import Site
+from launchpad.workspace.site import Site
 
 
 @dataclass(frozen=True)

@@ -126,9 +126,24 @@ def _log_crash() -> str:
 
 def _register() -> None:
     # The command modules import click only; the core is imported inside each command.
-    from launchpad.cli import audit, backups, config, golive, hosts, issues, report, run, users, workspace_cmds
+    from launchpad.cli import (
+        audit,
+        backups,
+        baseline,
+        config,
+        golive,
+        handover,
+        hosts,
+        issues,
+        release,
+        report,
+        run,
+        users,
+        workspace_cmds,
+    )
 
-    for module in (workspace_cmds, run, hosts, backups, issues, report, audit, config, users, golive):
+    for module in (workspace_cmds, run, hosts, backups, issues, report, audit, config, users, golive, release,
+                   handover, baseline):
         for command in module.COMMANDS:
             cli.add_command(command)
 

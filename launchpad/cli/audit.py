@@ -25,8 +25,8 @@ def audit() -> None:
 @pass_session
 def audit_verify(session: Session) -> None:
     """Recompute the hash chain; name the first entry that was altered or removed."""
-    from launchpad.audit import store_damage, verify_audit
     from launchpad.errors import StoreDamaged
+    from launchpad.store.audit import store_damage, verify_audit
 
     try:
         store = session.store()
@@ -59,8 +59,8 @@ def audit_verify(session: Session) -> None:
 @pass_session
 def audit_show(session: Session, limit: int, as_json: bool) -> None:
     """The latest audit entries."""
-    from launchpad.audit import iter_audit
     from launchpad.sitetime import local_text
+    from launchpad.store.audit import iter_audit
 
     workspace = session.workspace
     store = session.store()

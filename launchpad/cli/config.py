@@ -35,7 +35,7 @@ def config_diff(session: Session, env_names: tuple[str, ...], sections: tuple[st
     """Compare configuration key by key; exit 1 on any difference not declared as expected."""
     from launchpad.configdiff.collect import diff_environments
     from launchpad.configdiff.expectations import load_plan
-    from launchpad.connect import HostConnections
+    from launchpad.hosts.connect import HostConnections
     from launchpad.phrases import phrase
 
     if len(env_names) != 2 or env_names[0] == env_names[1]:

@@ -29,8 +29,8 @@ class Door:
         optional, which catches WorkspaceNotFound)."""
         click_ctx = click_ctx or click.get_current_context()
         if self._session is None:
-            from launchpad.migrations import on_lock_wait
             from launchpad.session import open_session
+            from launchpad.store.migrations import on_lock_wait
 
             on_lock_wait(_say_waiting)
             self._session = open_session(self.workspace_arg)

@@ -1,12 +1,13 @@
 """`launchpad golive`: how far the site is from go-live, from the checklist in `golive.yaml`,
-`launchpad golive sign ITEM`: a named person signs off an item proved by a sign-off, and
+`launchpad golive sign ITEM`: a named person signs off an item proved by a sign-off,
+`launchpad golive mark ITEM STATUS`: an item blocked (with the reason) or open again, and
 `launchpad golive export`: the checklist as a workbook for the client's project office."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,15 +15,6 @@ from launchpad.cli.door import pass_session, session_of
 
 if TYPE_CHECKING:
     from launchpad.session import Session
-
-
-def _open(session: Session) -> tuple[Any, Any, Any]:
-    from launchpad.golive.checklist import load_checklist
-    from launchpad.playbook import list_playbooks
-
-    workspace = session.workspace
-    names = {path.stem for path in list_playbooks(workspace.root)}
-    return workspace, load_checklist(workspace.root, workspace.site, names), session.store()
 
 
 @click.group("golive", invoke_without_command=True)
@@ -35,20 +27,14 @@ def golive(click_ctx: click.Context, as_json: bool, lang: str | None) -> None:
     that stop go-live, and a go/no-go summary to paste. Exit 1 when it is a no-go."""
     if click_ctx.invoked_subcommand is not None:
         return
-    from datetime import UTC, datetime
-
-    from launchpad.golive.progress import evaluate, owner_name, record_changes, state_word, summary_text
+    from launchpad.golive.progress import owner_name, read_progress, state_word, summary_text
     from launchpad.phrases import phrase, render
     from launchpad.safetext import one_line
-    from launchpad.sitetime import site_today
 
     session = session_of(click_ctx)
-    workspace, checklist, store = _open(session)
-    site = workspace.site
+    site = session.workspace.site
     lang = lang or site.site.language
-    progress = evaluate(checklist, site, store, workspace.backups_dir,
-                        today=site_today(site.tz), now=datetime.now(UTC))
-    record_changes(store, session.actor, progress)
+    progress = read_progress(session)
     if as_json:
         click.echo(json.dumps(progress.as_dict(site, lang), ensure_ascii=False, indent=2))
     else:
@@ -80,11 +66,29 @@ def golive(click_ctx: click.Context, as_json: bool, lang: str | None) -> None:
 @pass_session
 def sign(session: Session, item_id: str, by: str, note: str) -> None:
     """Sign off ITEM, an item proved by a sign-off; the sign-off goes to the audit log."""
+    from launchpad.golive.progress import open_checklist
     from launchpad.golive.proofs import sign_item
 
-    _, checklist, store = _open(session)
-    sign_item(store, session.actor, checklist, item_id, by, note)
+    checklist = open_checklist(session)
+    sign_item(session.store(), session.actor, checklist, item_id, by, note)
     click.echo(f"{item_id}: signed off by {by.strip()} for {checklist.version}")
+
+
+@golive.command("mark")
+@click.argument("item_id", metavar="ITEM")
+@click.argument("status", type=click.Choice(["blocked", "todo", "in_progress", "not_applicable"]))
+@click.option("--reason", default="", help="Why (needed for blocked and not_applicable).")
+@pass_session
+def mark(session: Session, item_id: str, status: str, reason: str) -> None:
+    """Mark ITEM blocked (with --reason), not applicable, in progress or open again (todo).
+    Only that item's status and reason lines of golive.yaml change; the mark is audited."""
+    from launchpad.golive.marking import MARKS, mark_item
+    from launchpad.phrases import phrase, render
+
+    wanted = next(m for m in MARKS if m == status)  # click already refused any other
+    item = mark_item(session, item_id, wanted, reason)
+    said = phrase("golive.marked", item=item.id, status=phrase(f"golive.status.{item.status}"))
+    click.echo(render(said, session.workspace.site.site.language))
 
 
 @golive.command("export")
@@ -96,20 +100,15 @@ def sign(session: Session, item_id: str, by: str, note: str) -> None:
 def export(session: Session, out: Path | None, lang: str | None) -> None:
     """Write the checklist as an xlsx workbook: every item with owner, due date, state, why it
     is not done and what proves it, and the go/no-go summary. Written whole or not at all."""
-    from datetime import UTC, datetime
-
     from launchpad.cli.params import write_output
-    from launchpad.golive.progress import evaluate, record_changes
+    from launchpad.golive.progress import read_progress
     from launchpad.golive.workbook import write_checklist_xlsx
     from launchpad.phrases import phrase, render
-    from launchpad.sitetime import site_today
 
-    workspace, checklist, store = _open(session)
-    site = workspace.site
+    site = session.workspace.site
     language = lang or site.site.language
-    progress = evaluate(checklist, site, store, workspace.backups_dir,
-                        today=site_today(site.tz), now=datetime.now(UTC))
-    record_changes(store, session.actor, progress)
+    progress = read_progress(session)
+    checklist = progress.checklist
     # The version is a person's words; in a file name it keeps only what every system accepts.
     version = "".join(c if c.isalnum() or c in ".-_" else "_" for c in checklist.version)
     target = out or Path(f"上线清单-{version}.xlsx" if language == "zh" else f"golive-checklist-{version}.xlsx")

@@ -35,8 +35,8 @@ def exec_(
     command: tuple[str, ...],
 ) -> None:
     """Run COMMAND on every host of a group (after `--`); one line per host."""
-    from launchpad.connect import HostConnections
-    from launchpad.fanout import run_everywhere
+    from launchpad.hosts.adhoc import run_everywhere
+    from launchpad.hosts.connect import HostConnections
 
     workspace = session.workspace
     environment = workspace.environment(env_name)
@@ -103,8 +103,8 @@ def hosts() -> None:
 @pass_session
 def hosts_check(session: Session, env_name: str, group: str, as_json: bool) -> None:
     """Reachability, uptime, disk, memory and clock offset of each host."""
-    from launchpad.connect import HostConnections
-    from launchpad.hostcheck import check_hosts
+    from launchpad.hosts.connect import HostConnections
+    from launchpad.hosts.hostcheck import check_hosts
 
     workspace = session.workspace
     hosts_ = workspace.environment(env_name).hosts_in(group)
@@ -135,7 +135,7 @@ def hosts_trust(session: Session, env_name: str, accept: tuple[str, ...]) -> Non
     """Show each host's key (jump hosts first) and record it only when you say yes.
 
     Exits 1 when any host's key ends up not trusted: refused, changed, or not read."""
-    from launchpad.connect import HostConnections
+    from launchpad.hosts.connect import HostConnections
 
     for given in accept:
         if not given.startswith("SHA256:"):

@@ -7,8 +7,8 @@ import threading
 
 import click
 
-from launchpad import events as ev
 from launchpad.phrases import status_word
+from launchpad.run import events as ev
 
 MARKS = {
     "passed": click.style("✓", fg="green"),

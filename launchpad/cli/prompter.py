@@ -13,9 +13,9 @@ from collections.abc import Callable
 
 import click
 
-from launchpad.answers import Answers
 from launchpad.errors import UsageError
-from launchpad.prompter import (
+from launchpad.run.answers import Answers
+from launchpad.run.prompter import (
     Approval,
     ApprovalRequest,
     ConfirmRequest,

@@ -58,9 +58,11 @@ def report() -> None:
 @click.option("--plan", multiple=True, metavar="TEXT",
               help="Tomorrow's plan, one item each (default: data/plan.txt in the workspace).")
 @click.option("--copy", is_flag=True, help="Also copy the text to the clipboard.")
+@click.option("--draft", is_flag=True, help="Write a mail draft (.eml, workbook attached) instead of sending: to "
+              "--send's mail channel, or unaddressed.")
 @pass_session
 def report_daily(session: Session, day_text: str | None, fmt: str, lang: str | None, out: Path | None,
-                 channel: str | None, plan: tuple[str, ...], copy: bool) -> None:
+                 channel: str | None, plan: tuple[str, ...], copy: bool, draft: bool) -> None:
     """The end-of-day summary for the client: counts, new, resolved, open with owner and due,
     overdue, runs and checks, tomorrow's plan. An xlsx goes to the workspace's reports/ unless
     --out names the file."""
@@ -70,6 +72,12 @@ def report_daily(session: Session, day_text: str | None, fmt: str, lang: str | N
     lang = lang or session.language
     day = parse_day(day_text, session.today()) if day_text else session.today()
     request = ReportRequest(day, lang, _TEMPLATE_SUFFIX.get(fmt, fmt), "\n".join(plan) if plan else None)
+    if draft:
+        from launchpad.report.publish import draft_report
+
+        _mail_channel(session, channel)
+        click.echo(_drafted(session, draft_report(session, request, channel), lang))
+        return
     if fmt == "xlsx":
         target = out or export_path(session, request)
         if out is None:  # the workspace's reports/ is made on first use; --out's folder must exist
@@ -86,7 +94,46 @@ def report_daily(session: Session, day_text: str | None, fmt: str, lang: str | N
         if copy:
             _copy(text, lang, echo_missing=bool(out or channel))
     if channel:
-        _show_sent(send_report(session, request, channel), lang)
+        _show_sent(send_report(session, request, channel), lang, _draft_hint(session, channel))
+
+
+def _mail_channel(session: Session, channel: str | None) -> None:
+    """A draft is a mail: --send may name a mail channel (its recipients), or nothing."""
+    from launchpad.errors import UsageError
+    from launchpad.notify.deliver import channel_of
+    from launchpad.phrases import phrase, render
+
+    if channel is not None and (kind := channel_of(session.site, channel).kind) != "email":
+        raise UsageError(render(phrase("mail.not_mail", channel=channel, kind=kind), session.language),
+                         hint="--draft with a mail channel, or with no --send")
+
+
+def _drafted(session: Session, path: Path, lang: str) -> str:
+    from launchpad.phrases import phrase, render
+
+    return render(phrase("mail.drafted", path=_shown_path(session, path)), lang)
+
+
+def _shown_path(session: Session, path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _draft_hint(session: Session, channel: str) -> Any:
+    """For a mail that did not go: how to write it as a draft instead (its outbox id)."""
+    from launchpad.notify.deliver import channel_of
+    from launchpad.notify.outbox import WAITING, Outbox
+    from launchpad.phrases import phrase, render
+
+    def hint(outcome: Any) -> str:
+        if outcome.delivery is None or channel_of(session.site, channel).kind != "email":
+            return ""
+        rows = [m for m in Outbox(session.store()).messages(batch=outcome.delivery.batch) if m.status in WAITING]
+        return render(phrase("mail.draft_hint", id=rows[0].id), session.language) if rows else ""
+
+    return hint
 
 
 def _copy(text: str, lang: str, echo_missing: bool = True) -> None:
@@ -107,10 +154,11 @@ def _show_copied(tool: str | None, text: str, lang: str, echo_missing: bool = Tr
         click.echo(text)
 
 
-def _show_sent(outcome: Any, lang: str) -> None:
+def _show_sent(outcome: Any, lang: str, draft_hint: Any = None) -> None:
     """Say what became of the message; unless sent, it was copied (or is printed here) so the
     group still gets it: a channel setting to fix (exit 2, still queued when it was), refused
-    for its content, answered by nobody, or queued for later (exit 1)."""
+    for its content, answered by nobody, or queued for later (exit 1). A mail that did not go
+    can be written as a draft instead (`draft_hint(outcome)` says how)."""
     from launchpad.notify.deliver import ChannelConfigError
 
     if outcome.sent:
@@ -119,13 +167,17 @@ def _show_sent(outcome: Any, lang: str) -> None:
     error = outcome.error
     if outcome.text:
         _show_copied(outcome.copied, outcome.text, lang)
+    drafting = draft_hint(outcome) if draft_hint is not None else ""
     if outcome.result == "config" and error is not None:
         if not outcome.queued:
             raise error
-        raise ChannelConfigError(error.message, hint="; ".join(filter(None, [error.hint, _say(lang, "config_queued")])))
+        raise ChannelConfigError(error.message, hint="; ".join(filter(None, [error.hint, _say(lang, "config_queued"),
+                                                                             drafting])))
     reason = error.message if error else "?"
     key = {"refused": "refused", "unknown": "unknown"}.get(outcome.result, "queued")
     click.echo(click.style(_say(lang, key, reason=reason), fg="red"), err=True)
+    if drafting:
+        click.echo(drafting, err=True)
     raise SystemExit(1)
 
 
@@ -136,9 +188,11 @@ def _show_sent(outcome: Any, lang: str) -> None:
 @click.option("--lang", type=click.Choice(["zh", "en"]))
 @click.option("--send", "channel", metavar="CHANNEL")
 @click.option("--copy", is_flag=True)
+@click.option("--draft", is_flag=True, help="Write a mail draft (.eml) instead of sending: to --send's mail "
+              "channel, or unaddressed.")
 @pass_session
 def report_notice(session: Session, template: str, pairs: tuple[str, ...], fmt: str | None, lang: str | None,
-                  channel: str | None, copy: bool) -> None:
+                  channel: str | None, copy: bool, draft: bool) -> None:
     """Render a notice (default: the release notice) and print, copy or send it."""
     from launchpad.errors import UsageError
     from launchpad.notify.send import format_for
@@ -154,10 +208,56 @@ def report_notice(session: Session, template: str, pairs: tuple[str, ...], fmt: 
         if not sep or not name.strip():
             raise UsageError(f"--set {pair!r} is not NAME=VALUE")
         fields[name.strip()] = value
+    if draft:
+        _mail_channel(session, channel)
     chosen = format_for(site, channel, fmt) if channel else (fmt or "text")
     text = render_notice(template, fields, site_values(site, session.today()), chosen, lang, workspace.root)
+    if draft:
+        from launchpad.notify.draft import draft_message
+
+        path = draft_message(session.store(), site, workspace.root, text, chosen, title=template, channel=channel)
+        click.echo(_drafted(session, path, lang))
+        return
     if channel:
-        _show_sent(send_text(session.store(), site, channel, text, chosen, title=template, lang=lang), lang)
+        _show_sent(send_text(session.store(), site, channel, text, chosen, title=template, lang=lang), lang,
+                   _draft_hint(session, channel))
+        return
+    click.echo(text, nl=False)
+    if copy:
+        _copy(text, lang, echo_missing=False)
+
+
+@report.command("monitoring")
+@click.option("--env", "environment", metavar="ENV", help="One environment (default: each that ran it).")
+@click.option("--date", "day_text", metavar="D", help="The day (default: today, site time).")
+@click.option("--format", "fmt", type=FormatChoice("text", "markdown"), help="Default: the channel's, else text.")
+@click.option("--lang", type=click.Choice(["zh", "en"]))
+@click.option("--send", "channel", metavar="CHANNEL", help="Send to a chat channel from site.yaml.")
+@click.option("--copy", is_flag=True)
+@pass_session
+def report_monitoring(session: Session, environment: str | None, day_text: str | None, fmt: str | None,
+                      lang: str | None, channel: str | None, copy: bool) -> None:
+    """The short daily monitoring message for the client's group, from the newest run of the
+    daily-monitoring playbook on each environment: when it ran and what each check found."""
+    from launchpad.errors import UsageError
+    from launchpad.issues.dates import parse_day
+    from launchpad.notify.send import format_for
+    from launchpad.report.monitoring import monitoring_message
+    from launchpad.report.publish import send_text
+
+    workspace = session.workspace
+    site = workspace.site
+    if environment is not None and environment not in site.environments:
+        raise UsageError(f"no environment {environment!r} in site.yaml",
+                         hint=f"environments: {', '.join(site.environments)}")
+    lang = lang or session.language
+    day = parse_day(day_text, session.today()) if day_text else session.today()
+    chosen = format_for(site, channel, fmt) if channel else (fmt or "text")
+    text = monitoring_message(session.store(), site, day, lang, chosen, environment, workspace.root)
+    if channel:
+        _show_sent(send_text(session.store(), site, channel, text, chosen, title="daily_monitoring", lang=lang,
+                             # a newer message of the same day replaces one still queued
+                             supersedes=f"monitoring {day.isoformat()} {environment or '*'} {channel}"), lang)
         return
     click.echo(text, nl=False)
     if copy:
@@ -170,11 +270,13 @@ def report_notice(session: Session, template: str, pairs: tuple[str, ...], fmt: 
 @click.option("--requeue", type=STORE_ID, metavar="ID",
               help="Send an `unknown` message again (after checking the group).")
 @click.option("--drop", type=STORE_ID, metavar="ID", help="Give up on a queued or unknown message.")
-@click.option("--all", "show_all", is_flag=True, help="List sent and dropped messages too.")
+@click.option("--draft", type=STORE_ID, metavar="ID",
+              help="Write a mail that cannot go (no server in reach) as an .eml draft for your mail client.")
+@click.option("--all", "show_all", is_flag=True, help="List sent, dropped and drafted messages too.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_session
 def report_outbox(session: Session, send_now: bool, channel: str | None, requeue: int | None, drop: int | None,
-                  show_all: bool, as_json: bool) -> None:
+                  draft: int | None, show_all: bool, as_json: bool) -> None:
     """Messages waiting to be sent (no network on site, a rate limit, a bad key)."""
     from dataclasses import asdict
 
@@ -188,6 +290,15 @@ def report_outbox(session: Session, send_now: bool, channel: str | None, requeue
         outbox.requeue(requeue)
     if drop is not None:
         outbox.drop(drop)
+    if draft is not None:
+        from launchpad.errors import UsageError
+        from launchpad.notify.draft import write_draft
+
+        if outbox.get(draft).kind != "email":
+            message = outbox.get(draft)
+            raise UsageError(f"outbox message {draft} is for the {message.kind} robot of {message.channel}: only "
+                             "mail is written as a draft")
+        click.echo(_drafted(session, write_draft(store, workspace.site, workspace.root, draft), session.language))
     failed = 0
     if send_now:
         result = flush(store, workspace.site, channel=channel)
@@ -211,10 +322,38 @@ def report_outbox(session: Session, send_now: bool, channel: str | None, requeue
     else:
         for m in rows:
             first = m.body.strip().splitlines()[0][:40] if m.body.strip() else ""
-            why = f"  ({m.last_error[:80]})" if m.last_error and m.status != "sent" else ""
-            click.echo(f"#{m.id:<5} {m.status:<8} {m.channel:<12} {m.part}/{m.parts}  {first}{why}")
+            why = f"  ({m.last_error[:80]})" if m.last_error and (m.status != "sent" or m.kind == "email") else ""
+            # A mail is named by its Message-ID, what a mailbox can be searched for.
+            mail = f"  {m.message_id}" if m.kind == "email" and m.message_id else ""
+            click.echo(f"#{m.id:<5} {m.status:<8} {m.channel:<12} {m.part}/{m.parts}  {first}{mail}{why}")
     if failed:
         raise SystemExit(1)
 
 
-COMMANDS = [report]
+@click.group("notify")
+def notify() -> None:
+    """The channels of site.yaml: chat robots and mail."""
+
+
+@notify.command("test")
+@click.argument("channel")
+@pass_session
+def notify_test(session: Session, channel: str) -> None:
+    """Send a short test message to CHANNEL (a robot, or a mail to its recipients) through the
+    outbox, as notices and daily reports go."""
+    from launchpad.notify.send import format_for
+    from launchpad.phrases import phrase, render
+    from launchpad.report.publish import send_text
+
+    site = session.site
+    lang = session.language
+    fmt = format_for(site, channel)
+    when = session.now().strftime("%Y-%m-%d %H:%M")
+    subject = render(phrase("notify.test_subject", site=site.site.name), lang)
+    body = render(phrase("notify.test_body", channel=channel, when=when, actor=session.actor), lang)
+    text = f"{subject}\n\n{body}\n"
+    _show_sent(send_text(session.store(), site, channel, text, fmt, title=subject, lang=lang), lang,
+               _draft_hint(session, channel))
+
+
+COMMANDS = [report, notify]

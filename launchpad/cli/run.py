@@ -54,12 +54,12 @@ def run(
     verbose: bool,
 ) -> None:
     """Run PLAYBOOK on an environment, step by step, storing every result."""
-    from launchpad.answers import load_answers
     from launchpad.cli.progress import ProgressPrinter
     from launchpad.cli.prompter import CliPrompter
-    from launchpad.connect import HostConnections
-    from launchpad.engine import Engine, resumable_run
-    from launchpad.playbook import check_against_site, find_playbook, load_playbook
+    from launchpad.hosts.connect import HostConnections
+    from launchpad.run.answers import load_answers
+    from launchpad.run.engine import Engine, resumable_run
+    from launchpad.run.playbook import check_against_site, find_playbook, load_playbook
 
     workspace = session.workspace
     loaded = load_playbook(find_playbook(playbook, workspace.root))
@@ -128,7 +128,7 @@ def runs(click_ctx: click.Context, as_json: bool, limit: int) -> None:
 @pass_session
 def runs_show(session: Session, run_id: int, fmt: str, lang: str | None, out: Path | None) -> None:
     """Show one run: who, when, where, each step's result and evidence."""
-    from launchpad.runreport import collect_run, render_run
+    from launchpad.report.run import collect_run, render_run
 
     workspace = session.workspace
     report = collect_run(session.store(), workspace.site, run_id)
@@ -136,7 +136,7 @@ def runs_show(session: Session, run_id: int, fmt: str, lang: str | None, out: Pa
         json.dumps(report, ensure_ascii=False, indent=2, default=str)
         if fmt == "json"
         else render_run(report, "md" if fmt == "markdown" else fmt, lang or workspace.site.site.language,
-                        workspace.site.site.timezone)
+                        workspace.site.site.timezone, workspace.root)
     )
     if out:
         write_output_text(out, text)

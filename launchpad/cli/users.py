@@ -50,19 +50,11 @@ def _ask_secret(label: str) -> str:
 @contextlib.contextmanager
 def _target(door: Door, workspace: Any, env_name: str, database: str | None) -> Iterator[tuple[Any, Any, str]]:
     """(store, target session, actor) for env_name's database."""
-    from launchpad.connect import HostConnections
-    from launchpad.users.operations import target_session
+    from launchpad.users.importing import connect_target
 
-    actor = door.session().actor
-    workspace.environment(env_name)
-    store = door.session().store()
-
-    def audit(action: str, target: str, detail: dict[str, Any]) -> None:
-        store.audit(actor, action, target, detail)
-
-    with HostConnections(workspace, env_name, store=store, actor=actor) as connections, \
-            target_session(workspace, env_name, database, connections.transport_for, audit, _ask_secret) as session:
-        yield store, session, actor
+    with connect_target(workspace, door.session().store(), door.session().actor, env_name, database,
+                        _ask_secret) as to:
+        yield to.store, to.session, to.actor
 
 
 def _read_rows(door: Door, workspace: Any, file: Path | None, loaded: Any, mapping_path: Path) -> Any:
@@ -187,20 +179,25 @@ def users_plan(door: Door, file: Path | None, mapping: str | None, env_name: str
 @users.command("compare")
 @click.option("--env", "env_names", required=True, multiple=True, metavar="ENV", help="Two environments.")
 @click.option("--database", metavar="KEY", help="The databases' key in site.yaml (default: each one's only one).")
+@click.option("--target", "target_name", default="ruoyi", show_default=True, metavar="NAME",
+              help="The target profile (bundled, or imports/targets/NAME.yaml).")
 @click.option("--limit", default=200, show_default=True, help="Differences printed.")
 @click.pass_obj
-def users_compare(door: Door, env_names: tuple[str, ...], database: str | None, limit: int) -> None:
+def users_compare(door: Door, env_names: tuple[str, ...], database: str | None, target_name: str, limit: int) -> None:
     """Users present in one environment and not the other, or different (test and production alike)."""
     from launchpad.users.compare import compare_states
-    from launchpad.users.ruoyi import read_state
+    from launchpad.users.operations import IMPORTS_DIR
+    from launchpad.users.profile import load_profile
+    from launchpad.users.state import read_state
 
     if len(env_names) != 2 or env_names[0] == env_names[1]:
         raise UsageError("compare needs two different environments", hint="--env test --env prod")
     workspace = _workspace(door, required=True)
+    profile = load_profile(target_name, workspace.root / IMPORTS_DIR / "targets")
     states = []
     for env_name in env_names:
         with _target(door, workspace, env_name, database) as (_, session, _actor):
-            states.append(read_state(session))
+            states.append(read_state(session, profile))
     left, right = env_names
     found = compare_states(left, states[0], right, states[1])
     for difference in found[:limit]:

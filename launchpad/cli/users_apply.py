@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,10 +22,7 @@ class _ProgressLine:
         self._last = -10.0
 
     def __call__(self, progress: Any) -> None:
-        left = ""
-        if progress.done:
-            remaining = progress.elapsed / progress.done * (progress.total - progress.done)
-            left = f", about {remaining:.0f} s left"
+        left = "" if progress.left is None else f", about {progress.left:.0f} s left"
         line = f"{progress.describe()}{left}"
         if self.tty:
             click.echo(f"\r  {line:<78}", nl=False, err=True)
@@ -39,17 +35,9 @@ class _ProgressLine:
             click.echo("\r" + " " * 80 + "\r", nl=False, err=True)
 
 
-def _hashing_estimate(count: int, cost: int) -> str:
-    import os
-
-    from launchpad.users.passwords import bcrypt_2a
-
-    started = time.monotonic()
-    bcrypt_2a("estimate-only", cost)
-    one = time.monotonic() - started
-    cores = os.cpu_count() or 1
-    return (f"{count} new user(s): hashing at bcrypt cost {cost} takes about {one * count / cores:.0f} s "
-            f"on {cores} core(s) ({one * 1000:.0f} ms per hash)")
+def _hashing_estimate(estimate: Any) -> str:
+    return (f"{estimate.count} new user(s): hashing at bcrypt cost {estimate.cost} takes about "
+            f"{estimate.seconds:.0f} s on {estimate.cores} core(s) ({estimate.per_hash_ms:.0f} ms per hash)")
 
 
 @click.command("import")
@@ -60,8 +48,7 @@ def _hashing_estimate(count: int, cost: int) -> str:
 @click.option("--yes", "-y", is_flag=True, help="Confirm without asking (production still needs its name).")
 @click.option("--confirm", "confirm_env", metavar="ENV", help="Production's name, typed in advance (scripts).")
 @click.option("--backup-age", default="2h", show_default=True, help="On production: the newest backup's maximum age.")
-@click.option("--batch", "batch_size", default=10_000, show_default=True,  # launchpad.users.apply.BATCH
-              help="Rows per transaction.")
+@click.option("--batch", "batch_size", default=500, show_default=True, help="Rows per transaction.")
 @click.pass_obj
 def users_import(door: Door, file: Path | None, mapping: str | None, env_name: str, skip_rejected: bool, yes: bool,
                  confirm_env: str | None, backup_age: str, batch_size: int) -> None:
@@ -69,11 +56,10 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
     passwords go to hand-out files."""
     from launchpad.cli.prompter import CliPrompter
     from launchpad.cli.users import _print_notes, _print_plan, _read_rows, _target, _workspace
-    from launchpad.users.apply import ImportTarget, apply_plan
-    from launchpad.users.guard import ImportRefused, confirm_import, require_fresh_backup
+    from launchpad.users.apply import ImportTarget
+    from launchpad.users.importing import ImportGates, prepare_import, run_import
     from launchpad.users.mapping import load_mapping
     from launchpad.users.operations import find_mapping, plan_workbook
-    from launchpad.users.records import unfinished_import
 
     if batch_size < 1:
         raise click.BadParameter("must be at least 1", param_hint="--batch")
@@ -81,7 +67,6 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
     mapping_path = find_mapping(workspace.root, mapping)
     loaded = load_mapping(mapping_path)
     rows_read = _read_rows(door, workspace, file, loaded, mapping_path)
-    name = rows_read.name
     environment = workspace.environment(env_name)
     lang = workspace.site.site.language
     progress = _ProgressLine()
@@ -90,30 +75,20 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
         _print_notes(planned.result.notes, lang)
         _print_plan(planned.plan, lang, 50)
         counts = planned.plan.counts()
-        sha = rows_read.sha256
-        _since_plan(store, env_name, sha, planned.plan, lambda a, t, d: store.audit(actor, a, t, d))
         to = ImportTarget(store, session, workspace.root, env_name, session.key, actor)
-        if counts["rejected"] and not skip_rejected:
-            to.audit("user_import_refused", env_name, {"file": name, "rejected": counts["rejected"]})
-            raise ImportRefused(f"{counts['rejected']} row(s) of {name} are rejected; nothing was written",
-                                hint="fix them (`launchpad users check`), or pass --skip-rejected")
-        # An interrupted import of this file is finished (and closed) even when the batches it
-        # sent before it died turned out to hold everything.
-        if not planned.plan.writes() and unfinished_import(store, env_name) is None:
+        ready = prepare_import(to, planned, rows_read, skip_rejected=skip_rejected)
+        _print_since_plan(ready.since_plan, env_name)
+        if ready.nothing_to_write:
             click.echo("Nothing to write: the target already holds every row as the file says.")
             return
-        if counts["insert"] and loaded.passwords.scheme == "bcrypt":  # the others take microseconds a hash
-            click.echo(f"  {_hashing_estimate(counts['insert'], loaded.passwords.cost)}", err=True)
+        if ready.hashing is not None:
+            click.echo(f"  {_hashing_estimate(ready.hashing)}", err=True)
         prompter = CliPrompter(actor, yes=yes, confirm_env=confirm_env)
-        confirm_import(prompter, to.audit, env_name, environment.production, counts, name)
-        if environment.production:
-            backup = require_fresh_backup(store, workspace.backups_dir, environment, env_name, to.database,
-                                          to.audit, backup_age)
-            click.echo(f"  fresh backup: {backup}", err=True)
+        gates = ImportGates(environment, workspace.backups_dir, backup_age)
         try:
-            outcome = apply_plan(to, planned, file=Path(name), file_sha256=sha,
-                                 mapping_name=mapping_path.name, allow_rejected=skip_rejected,
-                                 batch_size=batch_size, progress=progress)
+            outcome = run_import(to, ready, gates, prompter, mapping_name=mapping_path.name,
+                                 skip_rejected=skip_rejected, batch_size=batch_size, progress=progress,
+                                 backup_passed=lambda backup: click.echo(f"  fresh backup: {backup}", err=True))
         finally:
             progress.done()
     verb = "finished (resumed)" if outcome.resumed else "applied"
@@ -127,21 +102,19 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
                    f"handout {outcome.import_id} --reset LOGIN`", err=True)
 
 
-def _since_plan(store: Any, env_name: str, sha: str, plan: Any, audit: Any) -> None:
+def _print_since_plan(since: Any, env_name: str) -> None:
     """Say how what is about to be written differs from the plan a person read."""
-    from launchpad.users.planlog import SHOWN, differences, latest_plan
+    from launchpad.users.planlog import SHOWN
 
-    recorded = latest_plan(store, env_name, sha)
-    if recorded is None:
+    if since.plan_id is None:
         click.echo(f"  no plan of this file was recorded for {env_name}: what is shown above is what will be "
                    "written", err=True)
         return
-    changed = differences(recorded, plan)
+    changed = since.differences
     if not changed:
-        click.echo(f"  the same as plan {recorded['id']} ({recorded['planned'][:19]})", err=True)
+        click.echo(f"  the same as plan {since.plan_id} ({since.planned_at})", err=True)
         return
-    audit("user_import_plan_changed", env_name, {"plan": recorded["id"], "differences": len(changed)})
-    click.echo(click.style(f"  the target changed since plan {recorded['id']} ({recorded['planned'][:19]}); "
+    click.echo(click.style(f"  the target changed since plan {since.plan_id} ({since.planned_at}); "
                            f"{len(changed)} row(s) now differ:", fg="yellow"), err=True)
     for line in changed[:SHOWN]:
         click.echo(f"    {line}", err=True)
@@ -180,9 +153,8 @@ def users_rollback(door: Door, import_id: int, yes: bool, confirm_env: str | Non
     """Undo import ID: delete the users it inserted, restore the fields it updated."""
     from launchpad.cli.prompter import CliPrompter
     from launchpad.cli.users import _target
-    from launchpad.prompter import ConfirmRequest, TypeNameRequest
-    from launchpad.users.apply import ImportTarget, rollback_import
-    from launchpad.users.guard import ImportRefused
+    from launchpad.users.apply import ImportTarget
+    from launchpad.users.importing import run_rollback
     from launchpad.users.records import get_import
 
     workspace = door.session().workspace
@@ -193,19 +165,7 @@ def users_rollback(door: Door, import_id: int, yes: bool, confirm_env: str | Non
     with _target(door, workspace, env_name, record["database"]) as (store, session, actor):
         to = ImportTarget(store, session, workspace.root, env_name, record["database"], actor)
         prompter = CliPrompter(actor, yes=yes, confirm_env=confirm_env)
-        title = f"roll back user import {import_id} ({record['file_name']})"
-        counts = record["planned"]
-        detail = f"delete {counts['insert']} inserted user(s), restore {counts['update']} updated"
-        if not prompter.confirm(ConfirmRequest("user-rollback", title, env_name, environment.production, detail)):
-            to.audit("user_import_rollback_declined", env_name, {"import": import_id})
-            raise ImportRefused("the rollback was not confirmed; nothing was changed")
-        if environment.production:
-            typed = prompter.type_environment(TypeNameRequest("user-rollback", title, env_name)).strip()
-            if typed != env_name:
-                to.audit("user_import_rollback_declined", env_name, {"import": import_id, "typed": typed})
-                raise ImportRefused(f"{env_name} is production: its name was not typed ({typed!r}); nothing was "
-                                    "changed", hint=f"type {env_name}, or pass --confirm {env_name}")
-        outcome = rollback_import(to, import_id)
+        outcome = run_rollback(to, record, environment, prompter)
     click.echo(f"✓ import {import_id} rolled back: {outcome.deleted} user(s) deleted, {outcome.restored} restored")
     if outcome.left_alone:
         click.echo(f"  changed in the target since the import, left as they are: {', '.join(outcome.left_alone)}",
@@ -221,7 +181,7 @@ def users_rollback(door: Door, import_id: int, yes: bool, confirm_env: str | Non
 @click.pass_obj
 def users_handout(door: Door, import_id: int, remove: bool, reset_keys: tuple[str, ...], mapping: str | None) -> None:
     """List (or remove) the initial-password hand-out files of import ID, or reset lost ones."""
-    from launchpad.users.handout import handout_dir, remove_handouts
+    from launchpad.users.handout import handout_dir, list_handouts, remove_handouts
     from launchpad.users.records import get_import
 
     workspace = door.session().workspace
@@ -240,7 +200,7 @@ def users_handout(door: Door, import_id: int, remove: bool, reset_keys: tuple[st
     if reset_keys:
         _reset(door, workspace, record, list(reset_keys), mapping)
         return
-    files = sorted(folder.rglob("*.xlsx")) if folder.is_dir() else []
+    files = list_handouts(folder)
     for path in files:
         click.echo(f"  {path}")
     click.echo(f"{len(files)} hand-out file(s) for import {import_id}." if files

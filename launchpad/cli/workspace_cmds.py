@@ -62,7 +62,7 @@ def demo(directory: Path | None, no_tui: bool, stop: bool) -> None:
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
     """Create a workspace in DIRECTORY: a commented site.yaml and the bundled playbooks."""
-    from launchpad.scaffold import init_workspace
+    from launchpad.workspace.scaffold import init_workspace
 
     with _writing(directory, "init"):
         created = init_workspace(directory)
@@ -80,11 +80,11 @@ def check(door: Door, playbooks: tuple[str, ...]) -> None:
     Templates are rendered for every environment, so a value a step reads that an environment
     lacks is a problem here rather than at run time; days of the coming week with nobody (or
     no backup) on the duty roster are warnings."""
-    from launchpad.playbook import check_against_site, find_playbook, list_playbooks, load_playbook
-    from launchpad.roster import roster_warnings
+    from launchpad.run.playbook import check_against_site, find_playbook, list_playbooks, load_playbook
+    from launchpad.run.template_refs import unresolved_references
     from launchpad.sitetime import site_today
-    from launchpad.template_refs import unresolved_references
-    from launchpad.workspace import find_root, load_workspace
+    from launchpad.workspace.folder import find_root, load_workspace
+    from launchpad.workspace.roster import roster_warnings
 
     # Not the session: a site.yaml that does not load is what `check` reports, not an exit.
     root = find_root(explicit=door.workspace_arg)
@@ -124,28 +124,37 @@ def check(door: Door, playbooks: tuple[str, ...]) -> None:
 
 
 @click.command()
-@click.argument("what", type=click.Choice(["site", "playbook", "answers", "import-mapping", "golive"]))
+@click.argument("what", type=click.Choice(["site", "playbook", "answers", "import-mapping", "target-profile",
+                                           "golive", "baseline"]))
 def schema(what: str) -> None:
-    """Print the JSON Schema of site.yaml, a playbook, an answers file, a user-import mapping or
-    golive.yaml (for editors)."""
-    if what == "golive":
+    """Print the JSON Schema of site.yaml, a playbook, an answers file, a user-import mapping, a
+    user-import target profile, golive.yaml or a baseline (for editors)."""
+    if what == "baseline":
+        from launchpad.baseline.files import json_schema
+
+        document = json_schema()
+    elif what == "golive":
         from launchpad.golive.checklist import checklist_json_schema
 
         document = checklist_json_schema()
     elif what == "site":
-        from launchpad.site import Site
+        from launchpad.workspace.site import Site
 
         document = Site.model_json_schema()
     elif what == "playbook":
-        from launchpad.playbook import playbook_json_schema
+        from launchpad.run.playbook import playbook_json_schema
 
         document = playbook_json_schema()
     elif what == "import-mapping":
         from launchpad.users.mapping import mapping_json_schema
 
         document = mapping_json_schema()
+    elif what == "target-profile":
+        from launchpad.users.profile import profile_json_schema
+
+        document = profile_json_schema()
     else:
-        from launchpad.answers import Answers
+        from launchpad.run.answers import Answers
 
         document = Answers.model_json_schema()
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))

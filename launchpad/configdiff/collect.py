@@ -15,10 +15,10 @@ from launchpad.configdiff.compare import ConfigDiff, Reading, compare
 from launchpad.configdiff.expectations import Plan
 from launchpad.configdiff.formats import ConfigSyntaxError, Format, decode, parse_config
 from launchpad.errors import LaunchpadError
+from launchpad.hosts.base import CommandResult, Transport
+from launchpad.hosts.pool import in_parallel
 from launchpad.phrases import Said, phrase
-from launchpad.remote.base import CommandResult, Transport
-from launchpad.remote.pool import in_parallel
-from launchpad.site import Host, Site
+from launchpad.workspace.site import Host, Site
 
 MAX_FILE_MIB = 4
 TransportFor = Callable[[str, Host], Transport]  # (environment, host) → its transport

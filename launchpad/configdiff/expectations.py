@@ -25,8 +25,8 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
 from launchpad.configdiff.formats import Format, format_for
 from launchpad.errors import InvalidInput, Problem, UsageError
-from launchpad.site import Site
-from launchpad.yamlsource import Document, read_yaml, validate
+from launchpad.workspace.site import Site
+from launchpad.workspace.yamlsource import Document, read_yaml, validate
 
 EXPECTATIONS_FILE = "config-expect.yaml"
 Allowance = Literal["differ", "be_missing", "differ_between_hosts"]

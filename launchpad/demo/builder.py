@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import secrets
 import socket
-import sqlite3
-from collections.abc import Sequence
 from contextlib import ExitStack
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -20,19 +18,22 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from launchpad.demo.checklist import demo_checklist
+from launchpad.demo.clientdb import create_client_database
 from launchpad.demo.configs import write_demo_configs
-from launchpad.demo.content import CHAT_TEMPLATE, PROD_USERS, README, SITE_TEMPLATE, TEST_USERS
+from launchpad.demo.content import CHAT_TEMPLATE, README, SITE_TEMPLATE
 from launchpad.demo.launcher import CONFIG_FILE, DEMO_KIND, health, port_is_free
+from launchpad.demo.release import write_demo_release
 from launchpad.demo.robot import robot_page_url, robot_webhook
+from launchpad.demo.sheet import write_import_files
 from launchpad.errors import UsageError
 from launchpad.golive.checklist import CHECKLIST_FILE
-from launchpad.scaffold import copy_bundled_playbooks
-from launchpad.site import Site
 from launchpad.sitetime import site_today
-from launchpad.workspace import SITE_FILE, load_workspace
+from launchpad.workspace.folder import SITE_FILE, load_workspace
+from launchpad.workspace.scaffold import copy_bundled_playbooks
+from launchpad.workspace.site import Site
 
 ENVIRONMENTS = {"test": ("测试环境", False), "prod": ("生产环境", True)}
-DATABASES = {"test": ("data/test-users.db", TEST_USERS), "prod": ("data/prod-users.db", PROD_USERS)}
+DATABASES = {"test": "data/test-users.db", "prod": "data/prod-users.db"}
 _A_MONDAY = date(2024, 1, 1)
 CHAT_FILE = "chat.txt"
 CHAT_LAST_MESSAGE = time(10, 2)  # the sample chat's last message, site time
@@ -59,8 +60,10 @@ def build_demo(target: Path) -> Path:
     (root / CHAT_FILE).write_text(CHAT_TEMPLATE.substitute(day=f"{day:%Y/%m/%d}"), encoding="utf-8")
     copy_bundled_playbooks(root / "playbooks", overwrite=True)
     write_demo_configs(root, ports)
-    for env_name, (relative, rows) in DATABASES.items():
-        create_users_database(root / relative, rows, ENVIRONMENTS[env_name][0])
+    write_demo_release(root, list(ENVIRONMENTS))
+    for env_name, relative in DATABASES.items():
+        create_client_database(root / relative, env_name, ENVIRONMENTS[env_name][0])
+    write_import_files(root)
     site = load_workspace(root).site  # what was written must load, or the demo is broken
     checklist = root / CHECKLIST_FILE
     if not checklist.exists():  # a rebuilt demo keeps the list someone has been working on
@@ -119,36 +122,6 @@ def _ours(port: int, instance: str) -> bool:
     return answer is not None and answer.get("instance") == instance
 
 
-def create_users_database(path: Path, rows: Sequence[tuple[str, ...]], label: str) -> None:
-    """The client system's user table. An existing file is kept: it is the person's data."""
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(path) as connection:
-        connection.executescript(
-            """
-            CREATE TABLE users (
-                id INTEGER PRIMARY KEY,
-                account TEXT NOT NULL UNIQUE,
-                name TEXT NOT NULL,
-                real_unit TEXT NOT NULL,          -- 实际单位
-                attached_unit TEXT NOT NULL DEFAULT '',  -- 挂职单位
-                phone TEXT NOT NULL,
-                role TEXT NOT NULL,
-                password_initialised INTEGER NOT NULL DEFAULT 1
-            );
-            CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-            """
-        )
-        connection.executemany(
-            "INSERT INTO users (account, name, real_unit, attached_unit, phone, role)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        connection.execute("INSERT INTO about VALUES ('environment', ?)", (label,))
-    connection.close()
-
-
 def demo_config(site: Site, ports: dict[str, int], instance: str) -> dict[str, Any]:
     """What the web app needs: the site, each environment's port, and who is on duty on each
     weekday (computed with the site's own roster rules, so the page and the engine agree)."""
@@ -165,7 +138,8 @@ def demo_config(site: Site, ports: dict[str, int], instance: str) -> dict[str, A
         "site": {"name": site.site.name, "client": site.site.client,
                  "timezone": site.site.timezone},
         "environments": {
-            env_name: {"port": ports[env_name], "label": label, "production": production}
+            env_name: {"port": ports[env_name], "label": label, "production": production,
+                       "database": DATABASES[env_name]}
             for env_name, (label, production) in ENVIRONMENTS.items()
         },
         "duty": duty,

@@ -1,5 +1,5 @@
-"""What the demo workspace contains: its site.yaml, its README, and the rows of the two SQLite
-databases that stand for the client system's user databases.
+"""What the demo workspace contains: its site.yaml, its README and the sample chat (the
+client's RuoYi-shaped databases are written by `clientdb.py`, the messy sheet by `sheet.py`).
 
 Kept apart from the builder so the text a newcomer reads first can be edited without touching
 the code that writes it. Names, units and phone numbers are invented.
@@ -88,6 +88,11 @@ environments:
     urls:
       login: http://127.0.0.1:$test_port/login
       health: http://127.0.0.1:$test_port/health
+      group_interface: http://127.0.0.1:$test_port/app/group-interface
+    # 发布用：应用在主机上的目录、主机上看到的健康检查地址（after-hours-release 剧本读取）。
+    vars:
+      app_root: deploy/test/app1
+      health_url: http://127.0.0.1:$test_port/app/health
   prod:
     description: 生产环境
     production: true
@@ -112,6 +117,11 @@ environments:
     urls:
       login: http://127.0.0.1:$prod_port/login
       health: http://127.0.0.1:$prod_port/health
+      group_interface: http://127.0.0.1:$prod_port/app/group-interface
+    # 发布用：应用在主机上的目录、主机上看到的健康检查地址（after-hours-release 剧本读取）。
+    vars:
+      app_root: deploy/prod/app1
+      health_url: http://127.0.0.1:$prod_port/app/health
 
 # 通知渠道：真实群机器人的 webhook 含密钥，只能写引用（env:NAME / keyring:… / prompt）。
 # group 是演示自带的本机替身机器人（不含任何密钥），收到的消息在 $robot_page 查看。
@@ -146,7 +156,10 @@ README = Template("""\
 
 - `site.yaml`：项目、联系人、值班表、变更窗口、测试与生产两个环境（都在本机）；
 - `playbooks/`：内置剧本的副本（环境就绪检查、现场验收等），可以直接修改；
-- `data/`：两个 SQLite 数据库，代表客户系统测试库与生产库中的用户表；
+- `data/`：两个 SQLite 数据库，代表客户系统（若依）的测试库与生产库：部门、用户、角色、菜单权限、
+  字典和参数；生产库里有几处现场改动（见 launchpad/demo/drift.py）；
+- `imports/新员工名单.xlsx`：人事处发来的新员工名单，带着常见的错误；`imports/新员工名单.yaml`
+  说明它怎样导入若依；
 - `backups/`：备份存放处；
 - `conf/`、`config-expect.yaml`：客户系统两个环境的配置文件，以及哪些差异是预期的；
 - 本机小网站：代表客户系统，每个环境一个端口，登录页显示当天的现场值班联系人；
@@ -163,24 +176,9 @@ README = Template("""\
     launchpad config diff --env test --env prod
     launchpad issue paste chat.txt --take 1+2,4
     launchpad report daily --send group
+    launchpad users check imports/新员工名单.xlsx --env test
+    launchpad users import imports/新员工名单.xlsx --env test --skip-rejected
+    launchpad users compare --env test --env prod
 
 用完后停止本机小网站和替身机器人：`launchpad demo --stop --dir .`
 """)
-
-# (account, name, real unit 实际单位, attached unit 挂职单位, phone, role)
-PROD_USERS = [
-    ("chenjing", "陈静", "某市大数据管理局", "", "13700000101", "系统管理员"),
-    ("zhoumin", "周敏", "某市政务服务中心", "", "13700000102", "业务审核员"),
-    ("wujun", "吴军", "某市政务服务中心", "", "13700000103", "普通办事员"),
-    ("zhengli", "郑丽", "某区行政审批局", "某市政务服务中心", "13700000104", "业务审核员"),
-    ("sunhao", "孙浩", "某区行政审批局", "", "13700000105", "普通办事员"),
-    ("mafang", "马芳", "某市市场监督管理局", "", "13700000106", "普通办事员"),
-    ("hujie", "胡杰", "某市人力资源和社会保障局", "某市大数据管理局", "13700000107", "普通办事员"),
-    ("guoxia", "郭霞", "某市政务服务中心", "", "13700000108", "普通办事员"),
-]
-TEST_USERS = [
-    ("yanshou01", "验收测试一", "某市大数据管理局", "", "13700000901", "系统管理员"),
-    ("yanshou02", "验收测试二", "某市政务服务中心", "", "13700000902", "业务审核员"),
-    ("yanshou03", "验收测试三", "某市政务服务中心", "", "13700000903", "普通办事员"),
-    ("zhoumin", "周敏", "某市政务服务中心", "", "13700000102", "业务审核员"),
-]

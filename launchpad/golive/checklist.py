@@ -15,6 +15,11 @@
         due: 2026-12-12
         proof: {sign_off: true}
         depends_on: [envs]
+      - id: users
+        title: 用户数据已导入生产
+        owner: engineer
+        due: 2026-12-15
+        proof: {import: prod}   # or {import: prod, file: 花名册.xlsx}
 
 An item with a proof is done when the proof holds, never by hand (`status: done` is refused on
 it); one without a proof carries the status people give it. The file goes through
@@ -30,8 +35,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from launchpad.errors import InvalidInput, Problem, UsageError
-from launchpad.site import Name, Site
-from launchpad.yamlsource import Document, read_yaml, validate
+from launchpad.workspace.site import Name, Site
+from launchpad.workspace.yamlsource import Document, read_yaml, validate
 
 CHECKLIST_FILE = "golive.yaml"
 Status = Literal["todo", "in_progress", "done", "blocked", "not_applicable"]
@@ -60,6 +65,20 @@ class BackupProof(Model):
     max_age: Annotated[str, Field(pattern=_AGE)] = Field(description="e.g. 1d, 12h.")
 
 
+class ImportProof(Model):
+    """The newest user import into `import` (of `file`, when named) was applied and has not
+    been rolled back (`launchpad users import`)."""
+
+    import_: Name = Field(alias="import", description="Environment of site.yaml the users were imported into.")
+    file: str | None = Field(None, min_length=1, description="The sheet's file name, when one import proves it.")
+
+
+class ReleaseProof(Model):
+    """The newest release record of `release` (a version) is released (`launchpad release`)."""
+
+    release: str = Field(min_length=1, description="The version whose release proves the item, e.g. V1.0.")
+
+
 class SignOffProof(Model):
     """Done only when a named person signs it off (`launchpad golive sign`)."""
 
@@ -70,18 +89,20 @@ def _proof_kind(value: object) -> str | None:
     """Which proof a mapping is, by its leading key, so a mistake in one is reported against
     that kind alone rather than as every kind's missing keys."""
     if isinstance(value, dict):
-        return next((key for key in ("playbook", "backup", "sign_off") if key in value), None)
+        return next((key for key in ("playbook", "backup", "import", "release", "sign_off") if key in value), None)
     return next((key for key, kind in _KINDS.items() if isinstance(value, kind)), None)
 
 
 Proof = Annotated[
     Annotated[PlaybookProof, Tag("playbook")] | Annotated[BackupProof, Tag("backup")]
+    | Annotated[ImportProof, Tag("import")] | Annotated[ReleaseProof, Tag("release")]
     | Annotated[SignOffProof, Tag("sign_off")],
     Discriminator(_proof_kind, custom_error_type="proof_kind",
-                  custom_error_message="a proof is {playbook: NAME, env: ENV}, {backup: ENV, max_age: 1d} "
-                                       "or {sign_off: true}"),
+                  custom_error_message="a proof is {playbook: NAME, env: ENV}, {backup: ENV, max_age: 1d}, "
+                                       "{import: ENV}, {release: VERSION} or {sign_off: true}"),
 ]
-_KINDS: dict[str, type[BaseModel]] = {"playbook": PlaybookProof, "backup": BackupProof, "sign_off": SignOffProof}
+_KINDS: dict[str, type[BaseModel]] = {"playbook": PlaybookProof, "backup": BackupProof, "import": ImportProof,
+                                      "release": ReleaseProof, "sign_off": SignOffProof}
 
 
 class Item(Model):
@@ -180,6 +201,8 @@ def _proof_problems(item: Item, where: tuple[str | int, ...], document: Document
             return [source.problem((*where, "backup"), f"environment {proof.backup!r} is not in site.yaml")]
         return [source.problem((*where, "targets", i), f"{proof.backup} has no backup target {name!r}")
                 for i, name in enumerate(proof.targets or []) if name not in env.backups]
+    if isinstance(proof, ImportProof) and proof.import_ not in site.environments:
+        return [source.problem((*where, "import"), f"environment {proof.import_!r} is not in site.yaml")]
     return []
 
 

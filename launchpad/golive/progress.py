@@ -12,14 +12,17 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from launchpad.golive.checklist import Checklist, Item
 from launchpad.golive.proofs import Finding, find_proof
 from launchpad.phrases import Lang, Phrase, phrase, render
 from launchpad.safetext import one_line
-from launchpad.site import Site
-from launchpad.store import Store
+from launchpad.store.db import Store
+from launchpad.workspace.site import Site
+
+if TYPE_CHECKING:
+    from launchpad.session import Session
 
 State = Literal["done", "open", "blocked", "not_applicable"]
 
@@ -169,18 +172,46 @@ def record_changes(store: Store, actor: str, progress: Progress) -> list[str]:
     """Audit every item whose state differs from the last one audited for it (a proof that came
     or went, a status someone edited), and return their ids. The states are computed on reading,
     so the change is recorded when it is first seen; a store that can only be read (a full
-    disk) still shows the checklist."""
+    disk) still shows the checklist. Reading the last states and appending happen in one write
+    transaction, so two readers at once (the CLI and the TUI's dashboard) record a change once."""
     if store.read_only is not None:
         return []
-    last: dict[str, str] = {}
-    for row in store.read("SELECT target, detail FROM audit WHERE action = ? ORDER BY id", [STATE_CHANGED]):
-        last[row["target"]] = json.loads(row["detail"]).get("state", "")
     changed = []
-    for p in progress.items:
-        if last.get(p.item.id, "open") != p.state:
-            detail: dict[str, Any] = {"state": p.state, "version": progress.checklist.version}
-            if p.finding is not None:
-                detail |= {"proof": str(p.finding.said), "evidence": p.finding.evidence}
-            store.audit(actor, STATE_CHANGED, p.item.id, detail)
-            changed.append(p.item.id)
+    with store.transaction():
+        last: dict[str, str] = {}
+        for row in store.read("SELECT target, detail FROM audit WHERE action = ? ORDER BY id", [STATE_CHANGED]):
+            last[row["target"]] = json.loads(row["detail"]).get("state", "")
+        for p in progress.items:
+            if last.get(p.item.id, "open") != p.state:
+                detail: dict[str, Any] = {"state": p.state, "version": progress.checklist.version}
+                if p.finding is not None:
+                    detail |= {"proof": str(p.finding.said), "evidence": p.finding.evidence}
+                store.audit(actor, STATE_CHANGED, p.item.id, detail)
+                changed.append(p.item.id)
     return changed
+
+
+def playbook_names(root: Path) -> set[str]:
+    """The playbooks a checklist may name: the workspace's and the bundled ones."""
+    from launchpad.run.playbook import list_playbooks
+
+    return {path.stem for path in list_playbooks(root)}
+
+
+def open_checklist(session: Session) -> Checklist:
+    """The session's workspace's checklist, checked against its site and playbooks."""
+    from launchpad.golive.checklist import load_checklist
+
+    workspace = session.workspace
+    return load_checklist(workspace.root, workspace.site, playbook_names(workspace.root))
+
+
+def read_progress(session: Session) -> Progress:
+    """The checklist's states now, on the session's clock, for `launchpad golive`, its export
+    and the TUI alike; a change first seen is audited."""
+    checklist = open_checklist(session)
+    store = session.store()
+    progress = evaluate(checklist, session.workspace.site, store, session.workspace.backups_dir,
+                        today=session.today(), now=session.now())
+    record_changes(store, session.actor, progress)
+    return progress

@@ -1,6 +1,6 @@
 """What proves an item, found in the store: the newest finished run of a playbook, verified
-backups, a sign-off. Nothing here is ticked by hand, so an item reopens by itself when a later
-run fails or a backup grows old.
+backups, the newest user import applied, a release done, a sign-off. Nothing here is ticked by hand, so an item
+reopens by itself when a later run fails, a backup grows old or an import is rolled back.
 
 Sign-offs are audit entries (`golive_signed`): the audit log is append-only and hash-chained,
 so a sign-off is in the store exactly once, with who, when and the note, and cannot be edited
@@ -16,10 +16,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from launchpad.golive.checklist import BackupProof, Checklist, Item, PlaybookProof, SignOffProof
+from launchpad.golive.checklist import (
+    BackupProof,
+    Checklist,
+    ImportProof,
+    Item,
+    PlaybookProof,
+    ReleaseProof,
+    SignOffProof,
+)
 from launchpad.phrases import Phrase, phrase, status_word
 from launchpad.steps.gate import parse_age
-from launchpad.store import Store, as_shown
+from launchpad.store.db import Store, as_shown
 
 SIGNED = "golive_signed"
 # A run still going proves nothing yet and disproves nothing either: the newest finished one decides.
@@ -43,6 +51,10 @@ def find_proof(item: Item, store: Store, version: str, now: datetime, backups_di
         return _run_proof(proof, store, now)
     if isinstance(proof, BackupProof):
         return _backup_proof(proof, store, now, backups_dir, backup_targets)
+    if isinstance(proof, ImportProof):
+        return _import_proof(proof, store)
+    if isinstance(proof, ReleaseProof):
+        return _release_proof(proof, store)
     if isinstance(proof, SignOffProof):
         return _sign_off(item.id, store, version)
     return None
@@ -89,6 +101,40 @@ def _backup_proof(proof: BackupProof, store: Store, now: datetime, backups_dir: 
     listed = [phrase("gate.backup_ref", target=name, id=backup_id) for name, backup_id in found.items()]
     return Finding(True, phrase("golive.backup_fresh", env=proof.backup, age=proof.max_age, backups=listed),
                    {"backups": found})
+
+
+def _import_proof(proof: ImportProof, store: Store) -> Finding:
+    """The newest import decides: one rolled back after an applied one reopens the item."""
+    env, file = proof.import_, proof.file or ""
+    query = "SELECT id, status, file_name, rows, finished FROM user_imports WHERE environment = ?"
+    params: list[Any] = [env]
+    if file:
+        query, params = query + " AND file_name = ?", [*params, file]
+    rows = store.read(query + " ORDER BY id DESC LIMIT 1", params)
+    if not rows:
+        return Finding(False, phrase("golive.no_import_of", env=env, file=file) if file
+                       else phrase("golive.no_import", env=env))
+    newest = rows[0]
+    evidence = {"import": newest["id"], "status": newest["status"], "file": newest["file_name"]}
+    if newest["status"] != "applied":
+        return Finding(False, phrase("golive.import_not_applied", env=env, id=newest["id"],
+                                     file=newest["file_name"], status=status_word(newest["status"])), evidence)
+    return Finding(True, phrase("golive.import_applied", env=env, id=newest["id"], file=newest["file_name"],
+                                rows=newest["rows"]), evidence)
+
+
+def _release_proof(proof: ReleaseProof, store: Store) -> Finding:
+    """The newest record of the version decides: rolled back or cancelled after a release
+    reopens the item."""
+    rows = store.read("SELECT id, status FROM releases WHERE version = ? ORDER BY id DESC LIMIT 1", [proof.release])
+    if not rows:
+        return Finding(False, phrase("golive.no_release", version=proof.release))
+    newest = rows[0]
+    evidence = {"release": newest["id"], "status": newest["status"]}
+    if newest["status"] != "released":
+        return Finding(False, phrase("golive.release_not_done", version=proof.release, id=newest["id"],
+                                     status=phrase(f"release.status.{newest['status']}")), evidence)
+    return Finding(True, phrase("golive.release_done", version=proof.release, id=newest["id"]), evidence)
 
 
 def _sign_off(item_id: str, store: Store, version: str) -> Finding:

@@ -15,7 +15,7 @@ from typing import Any
 from launchpad.golive.progress import ItemProgress, Progress, owner_name, state_word, summary_text
 from launchpad.phrases import Lang, phrase, render
 from launchpad.safetext import formula_like, spreadsheet
-from launchpad.site import Site
+from launchpad.workspace.site import Site
 
 COLUMNS = ("id", "title", "owner", "due", "critical", "state", "late", "why", "proof", "notes")
 _WIDTHS = {"id": 14, "title": 36, "owner": 10, "due": 12, "critical": 6, "state": 10, "late": 12,

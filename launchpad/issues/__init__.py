@@ -2,6 +2,6 @@
 seconds, owned, dated, searchable in Chinese, and raised to incidents when they hurt.
 
 The modules are imported by name (`launchpad.issues.log`, `.capture`, `.chat`, …); this file
-imports nothing, because `launchpad.migrations` reads `launchpad.issues.schema` while the
+imports nothing, because `launchpad.store.migrations` reads `launchpad.issues.schema` while the
 store itself is still being imported.
 """

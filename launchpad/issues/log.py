@@ -23,7 +23,7 @@ from launchpad.issues.query import IssueFilter, count_sql, select_sql
 from launchpad.issues.search import SEARCHED_FIELDS, has_trigram_index, search_columns
 from launchpad.issues.workflow import check_transition, resolved_at_after
 from launchpad.sitetime import local_day, to_stamp, utc_now
-from launchpad.store import Store
+from launchpad.store.db import Store
 
 # Fields `update` accepts, and how a value typed for each is checked.
 EDITABLE = ("title", "description", "reporter", "channel", "reported_at", "module", "severity",

@@ -1,4 +1,4 @@
-"""The released schema of feedback issues and incidents, applied by `launchpad.migrations`.
+"""The released schema of feedback issues and incidents, applied by `launchpad.store.migrations`.
 
 Like every migration, a constant here is frozen once released: a workspace opened by last
 week's launchpad already has it. A change is a new constant and a new migration number.

@@ -3,5 +3,5 @@ through a WeCom, DingTalk or Feishu robot, by way of an outbox in the store, wit
 clipboard as the fallback.
 
 Import the modules by name (`launchpad.notify.outbox`, `.send`, …): this file imports nothing,
-because `launchpad.migrations` reads `launchpad.notify.schema` while the store is loading.
+because `launchpad.store.migrations` reads `launchpad.notify.schema` while the store is loading.
 """

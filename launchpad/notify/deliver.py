@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from launchpad.errors import LaunchpadError
 from launchpad.notify.robots import build_request, classify
-from launchpad.secrets import resolve_secret
-from launchpad.site import Channel, Site
+from launchpad.workspace.secrets import resolve_secret
+from launchpad.workspace.site import AnyChannel, Channel, Site
+
+if TYPE_CHECKING:
+    from launchpad.notify.outbox import Attachment, OutboxMessage
 
 RATE_LIMIT_ATTEMPTS = 4
 MAX_WAIT = 65.0  # WeCom and DingTalk count 20 messages a minute: one window, then give up
@@ -66,7 +69,7 @@ class DeliveryUncertain(DeliveryFailed):
 _NEVER_SENT = ("ConnectError", "ConnectTimeout", "PoolTimeout")
 
 
-def channel_of(site: Site, name: str) -> Channel:
+def channel_of(site: Site, name: str) -> AnyChannel:
     channel = site.channels.get(name)
     if channel is None:
         known = ", ".join(site.channels) or "none defined"
@@ -78,8 +81,10 @@ def channel_of(site: Site, name: str) -> Channel:
 class Robot:
     """One channel's robot. `sleep` and `clock` are injectable so tests need not wait."""
 
-    def __init__(self, name: str, channel: Channel, *, sleep: Callable[[float], None] = time.sleep,
+    def __init__(self, name: str, channel: AnyChannel, *, sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.time, client: Any = None, timeout: float = TIMEOUT) -> None:
+        if not isinstance(channel, Channel):
+            raise ChannelConfigError(f"channel {name} is a mail channel, not a chat robot")
         self.name, self.channel = name, channel
         self.sleep, self.clock, self.client, self.timeout = sleep, clock, client, timeout
         self._ready: tuple[str, str | None, str, Any] | None = None
@@ -125,6 +130,11 @@ class Robot:
         if self._ready is not None and self.client is None:
             self._ready[3].close()
         self._ready = None
+
+    def deliver(self, message: OutboxMessage, attachments: Sequence[Attachment]) -> str:
+        """The outbox's way in: a robot takes the text (files cannot go to a chat group)."""
+        self.post(message.format, message.title, message.body)
+        return ""
 
     def post(self, fmt: str, title: str, body: str) -> None:
         """Deliver or raise: ChannelConfigError (fix settings), DeliveryFailed (try later),

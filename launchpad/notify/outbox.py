@@ -20,20 +20,25 @@ not a never-sent message marked `unknown`. A message the robot refused for its c
 `failed`, with the robot's reason: it would be refused again, so it no longer holds up the
 messages behind it. A newer copy of the same report (`supersedes`) drops a copy still queued,
 so a stale one never arrives after the fresh one.
+
+E-mail rows are the same, with three additions: the Message-ID fixed when queued, the files
+the mail carries (`outbox_files`, kept in the store as they were when queued), and `drafted`:
+written as an .eml draft for the engineer's mail client instead (the row names the file).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from launchpad.errors import UsageError
-from launchpad.owner import owner_of, this_process
 from launchpad.sitetime import utc_now
-from launchpad.store import Store
+from launchpad.store.db import Store
+from launchpad.store.owner import owner_of, this_process
 
-STATUSES = ("queued", "sending", "sent", "unknown", "failed", "dropped")
+STATUSES = ("queued", "sending", "sent", "unknown", "failed", "dropped", "drafted")
 # What a person may still have to act on; `report outbox` lists these by default.
 WAITING = ("queued", "sending", "unknown", "failed")
 # Claimable, in order: not before an earlier part of its message has gone, and not while an
@@ -60,10 +65,32 @@ class OutboxMessage:
     last_error: str
     created_at: str
     sent_at: str | None
+    message_id: str | None = None  # e-mail: the Message-ID header
+    draft: str | None = None  # e-mail written as a draft: its path in the workspace
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> OutboxMessage:
         return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file a message carries (e-mail only: a robot takes text)."""
+
+    name: str
+    content_type: str
+    data: bytes
+
+
+# The channel of a mail written straight to a draft with no mail channel: not a name site.yaml
+# could give one, and nothing a flush could send to.
+UNADDRESSED = "(draft)"
+
+
+def mail_message_id(batch: str, part: int, domain: str) -> str:
+    """The Message-ID of a queued mail: made from its batch, so every attempt and every draft of
+    it carries the same one."""
+    return f"<{batch}.{part}.launchpad@{domain}>"
 
 
 class Outbox:
@@ -72,11 +99,13 @@ class Outbox:
         self.me = this_process()
 
     def enqueue(self, channel: str, kind: str, fmt: str, title: str, parts: list[str],
-                dedupe_key: str | None = None, supersedes: str | None = None) -> str:
+                dedupe_key: str | None = None, supersedes: str | None = None, *,
+                attachments: Sequence[Attachment] = (), mail_domain: str | None = None) -> str:
         """Queue a message's parts; returns the batch id. With a `dedupe_key` already queued
         (a retried step, a repeated command), the existing batch is returned and nothing is
         added. With `supersedes` (e.g. one day's report to one channel), copies under the same
-        key still queued are dropped: this newer one replaces them."""
+        key still queued are dropped: this newer one replaces them. A mail (`mail_domain`, the
+        sender's) gets its Message-ID here; `attachments` go with the batch."""
         with self.store.transaction():
             if dedupe_key is not None:
                 found = self.store.db.execute("SELECT batch FROM outbox WHERE dedupe_key = ?",
@@ -95,8 +124,18 @@ class Outbox:
                     "batch": batch, "part": number, "parts": len(parts), "channel": channel,
                     "kind": kind, "format": fmt, "title": title, "body": body,
                     "dedupe_key": f"{dedupe_key}#{number}" if dedupe_key is not None else None,
-                    "supersedes": supersedes, "status": "queued", "created_at": now, "updated_at": now})
+                    "supersedes": supersedes, "status": "queued", "created_at": now, "updated_at": now,
+                    "message_id": mail_message_id(batch, number, mail_domain) if mail_domain else None})
+            for position, attachment in enumerate(attachments, 1):
+                self.store.db.table("outbox_files").insert({
+                    "batch": batch, "position": position, "name": attachment.name,
+                    "content_type": attachment.content_type, "data": attachment.data})
         return batch
+
+    def attachments(self, batch: str) -> list[Attachment]:
+        rows = self.store.read("SELECT name, content_type, data FROM outbox_files WHERE batch = ? ORDER BY position",
+                               [batch])
+        return [Attachment(row["name"], row["content_type"], bytes(row["data"])) for row in rows]
 
     def next_sendable(self, channel: str | None = None, batch: str | None = None) -> OutboxMessage | None:
         """The next message that may be sent (oldest first), not yet claimed."""
@@ -129,8 +168,20 @@ class Outbox:
             self.store.db.execute("UPDATE outbox SET last_error = ?, updated_at = ? WHERE id = ? AND status = 'queued'",
                                   [error, utc_now(), message_id])
 
-    def mark_sent(self, message_id: int) -> None:
-        self._move(message_id, "sending", "sent", "", mine=True)
+    def mark_sent(self, message_id: int, note: str = "") -> None:
+        """Delivered; `note` keeps what the server said beside (recipients it refused)."""
+        self._move(message_id, "sending", "sent", note, mine=True)
+
+    def mark_drafted(self, message_id: int, path: str) -> None:
+        """Written as a draft for the engineer's mail client: it will not be sent from here."""
+        with self.store.transaction():
+            moved = self.store.db.execute(
+                "UPDATE outbox SET status = 'drafted', draft = ?, last_error = ?, updated_at = ? "
+                "WHERE id = ? AND status IN ('queued', 'unknown', 'failed', 'drafted')",
+                [path, f"written as a draft: {path}", utc_now(), message_id])
+        if moved.rowcount != 1:
+            raise UsageError(f"outbox message {message_id} is {self.get(message_id).status}; only queued, unknown "
+                             "or failed messages can be written as a draft")
 
     def release(self, message_id: int, error: str) -> None:
         """Back to queued after a failed attempt, with the reason for `outbox` to show."""
@@ -176,16 +227,19 @@ class Outbox:
     def requeue(self, message_id: int) -> None:
         """A person checked the group: send an `unknown` (or failed, or dropped) message again."""
         message = self.get(message_id)
-        if message.status not in ("unknown", "failed", "dropped"):
-            raise UsageError(f"outbox message {message_id} is {message.status}; only unknown, failed or dropped "
-                             "messages can be requeued")
+        if message.channel == UNADDRESSED:
+            raise UsageError(f"outbox message {message_id} was written as a draft with no mail channel: "
+                             f"send it from your mail client ({message.draft})")
+        if message.status not in ("unknown", "failed", "dropped", "drafted"):
+            raise UsageError(f"outbox message {message_id} is {message.status}; only unknown, failed, dropped or "
+                             "drafted messages can be requeued")
         self._move(message_id, message.status, "queued", "", mine=False)
 
     def drop(self, message_id: int) -> None:
         message = self.get(message_id)
-        if message.status not in ("queued", "unknown", "failed"):
-            raise UsageError(f"outbox message {message_id} is {message.status}; only queued, unknown or failed "
-                             "messages can be dropped")
+        if message.status not in ("queued", "unknown", "failed", "drafted"):
+            raise UsageError(f"outbox message {message_id} is {message.status}; only queued, unknown, failed or "
+                             "drafted messages can be dropped")
         self._move(message_id, message.status, "dropped", "dropped by a person", mine=False)
 
     def queued_channels(self) -> list[str]:

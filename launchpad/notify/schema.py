@@ -1,4 +1,4 @@
-"""The released schema of the notification outbox, applied by `launchpad.migrations`; frozen
+"""The released schema of the notification outbox, applied by `launchpad.store.migrations`; frozen
 once released, like every migration.
 
 Every message goes through the outbox, even when the network is fine: it is written before
@@ -41,4 +41,21 @@ CREATE INDEX outbox_by_batch ON outbox(batch, part);
 OUTBOX_SUPERSEDES = """
 ALTER TABLE outbox ADD COLUMN supersedes TEXT;
 CREATE INDEX outbox_by_supersedes ON outbox(supersedes, status);
+"""
+
+# E-mail goes through the same outbox: a mail's Message-ID is fixed when it is queued (a
+# retry, a requeue and a draft carry the same one, so a mailbox can tell a copy), a draft
+# written for the engineer's mail client is recorded by its path, and the files a notice
+# carries (the daily report's xlsx) are kept with it, as they were when it was queued.
+OUTBOX_MAIL = """
+ALTER TABLE outbox ADD COLUMN message_id TEXT;
+ALTER TABLE outbox ADD COLUMN draft TEXT;
+CREATE TABLE outbox_files (
+    batch TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (batch, position)
+);
 """

@@ -1,35 +1,41 @@
-"""Sending through the outbox: queue a message (split to the robot's size), then flush —
-the one path for the daily report, notices and the `announce` step, in the CLI and the TUI.
+"""Sending through the outbox: queue a message (split to the robot's size; a mail is one
+part, with its files), then flush — the one path for the daily report, notices and the
+`announce` step, in the CLI and the TUI, to robots and to mail channels alike.
 
 A flush sends each channel's messages in order and stops a channel at its first failure, so
 a later part never arrives before an earlier one; other channels go on. What could not go
 stays queued, with its reason, for the next flush. Two endings do not stop the channel for
 ever: a message the robot refused for its content is failed (the rest go on), and one whose
-request went out unanswered is unknown (a person checks the group).
+request went out unanswered is unknown (a person checks the group). What became of each mail
+(its Message-ID, recipients the server refused) also goes to the audit log.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from launchpad.errors import LaunchpadError, SecretUnavailable
 from launchpad.notify.deliver import ChannelConfigError, ContentRefused, DeliveryUncertain, Robot, channel_of
-from launchpad.notify.outbox import Outbox, OutboxMessage
+from launchpad.notify.mail import FORMATS as MAIL_FORMATS
+from launchpad.notify.mail import Mailer
+from launchpad.notify.outbox import Attachment, Outbox, OutboxMessage
 from launchpad.notify.robots import LIMITS, PREFERRED_FORMAT
 from launchpad.notify.split import split_message
 from launchpad.phrases import phrase, render
-from launchpad.site import Site
-from launchpad.store import Store
+from launchpad.store.db import Store
+from launchpad.workspace.site import MailChannel, Site
 
 
 class ChannelPoster(Protocol):
-    """What a flush needs of a channel's robot; `Robot` is the one that posts over HTTP."""
+    """What a flush needs of a channel: `Robot` posts over HTTP, `Mailer` sends by SMTP."""
 
     def prepare(self) -> None: ...
 
-    def post(self, fmt: str, title: str, body: str) -> None: ...
+    def deliver(self, message: OutboxMessage, attachments: Sequence[Attachment]) -> str:
+        """Send one claimed message; returns a note to keep beside it, or ""."""
+        ...
 
     def close(self) -> None: ...
 
@@ -37,8 +43,11 @@ class ChannelPoster(Protocol):
 RobotFactory = Callable[[str, Site], ChannelPoster]
 
 
-def default_robot(name: str, site: Site) -> Robot:
-    return Robot(name, channel_of(site, name))
+def default_robot(name: str, site: Site) -> ChannelPoster:
+    channel = channel_of(site, name)
+    if isinstance(channel, MailChannel):
+        return Mailer(name, channel, site)
+    return Robot(name, channel)
 
 
 @dataclass
@@ -64,15 +73,28 @@ class Delivery:
         return self.sent == self.parts
 
 
+# A mail reads best as the text a person would paste; its HTML part is made from that text.
+MAIL_FORMAT = "text"
+
+
 def format_for(site: Site, channel: str, requested: str | None = None) -> str:
-    return requested or PREFERRED_FORMAT[channel_of(site, channel).kind]
+    kind = channel_of(site, channel).kind
+    return requested or (MAIL_FORMAT if kind == "email" else PREFERRED_FORMAT[kind])
 
 
 def queue_message(store: Store, site: Site, channel: str, body: str, fmt: str, title: str = "",
-                  lang: str = "zh", dedupe_key: str | None = None, supersedes: str | None = None) -> str:
+                  lang: str = "zh", dedupe_key: str | None = None, supersedes: str | None = None,
+                  attachments: Sequence[Attachment] = ()) -> str:
     """Split and queue a message for `channel`; returns its batch. Refuses an unknown channel
-    or format before queueing: a message that can never go must not wait for ever."""
-    kind = channel_of(site, channel).kind
+    or format before queueing: a message that can never go must not wait for ever. A mail is
+    one part and carries `attachments`; a robot takes the text alone."""
+    spec = channel_of(site, channel)
+    if isinstance(spec, MailChannel):
+        if fmt not in MAIL_FORMATS:
+            raise ChannelConfigError(f"a mail is text or markdown, not {fmt!r}")
+        return Outbox(store).enqueue(channel, spec.kind, fmt, title, [body], dedupe_key, supersedes,
+                                     attachments=attachments, mail_domain=spec.domain)
+    kind = spec.kind
     if fmt not in LIMITS[kind]:
         raise ChannelConfigError(f"{kind} robots take text or markdown, not {fmt!r}")
     parts = split_message(body, LIMITS[kind][fmt],
@@ -112,26 +134,41 @@ def flush(store: Store, site: Site, *, channel: str | None = None, batch: str | 
 
 def _post(outbox: Outbox, robot: ChannelPoster, message: OutboxMessage, report: FlushReport, stopped: set[str]) -> None:
     """Send one claimed message and record how it ended."""
+    attachments = outbox.attachments(message.batch) if message.kind == "email" else []
     try:
-        robot.post(message.format, message.title, message.body)
+        note = robot.deliver(message, attachments)
     except ContentRefused as exc:
         outbox.fail(message.id, exc.message)
         report.failed.append((message, exc))
+        _audit_mail(outbox, message, "mail_refused", exc.message)
     except DeliveryUncertain as exc:
         outbox.abandon(message.id, exc.message)
         report.unknown.append((message, exc))
         stopped.add(message.channel)
+        _audit_mail(outbox, message, "mail_unknown", exc.message)
     except LaunchpadError as exc:
         outbox.release(message.id, exc.message)
         report.failed.append((message, exc))
         stopped.add(message.channel)
+        _audit_mail(outbox, message, "mail_not_sent", exc.message)
     except BaseException:
         # Ctrl-C or a bug mid-request: the robot may have the message already.
         outbox.abandon(message.id, "interrupted mid-send: check the group")
         raise
     else:
-        outbox.mark_sent(message.id)
+        outbox.mark_sent(message.id, note)
         report.sent.append(message)
+        _audit_mail(outbox, message, "mail_sent", note)
+
+
+def _audit_mail(outbox: Outbox, message: OutboxMessage, action: str, said: str) -> None:
+    """A mail's fate, with its Message-ID, for the record (a robot's answer carries no id)."""
+    if message.kind != "email":
+        return
+    from launchpad.session import actor_name
+
+    outbox.store.audit(actor_name(), action, f"outbox {message.id} → {message.channel}",
+                       {"message_id": message.message_id, "batch": message.batch, "said": said})
 
 
 def _next(outbox: Outbox, channel: str | None, batch: str | None, stopped: set[str]) -> OutboxMessage | None:
@@ -145,10 +182,10 @@ def _next(outbox: Outbox, channel: str | None, batch: str | None, stopped: set[s
 
 def send_message(store: Store, site: Site, channel: str, body: str, fmt: str | None = None, title: str = "",
                  lang: str = "zh", dedupe_key: str | None = None, supersedes: str | None = None,
-                 robot_for: RobotFactory = default_robot) -> Delivery:
+                 robot_for: RobotFactory = default_robot, attachments: Sequence[Attachment] = ()) -> Delivery:
     """Queue and send one message now; what does not go stays queued (see `Delivery`)."""
     chosen = format_for(site, channel, fmt)
-    batch = queue_message(store, site, channel, body, chosen, title, lang, dedupe_key, supersedes)
+    batch = queue_message(store, site, channel, body, chosen, title, lang, dedupe_key, supersedes, attachments)
     result = flush(store, site, batch=batch, robot_for=robot_for)
     parts = Outbox(store).messages(batch=batch)
     errors = [error for _message, error in result.failed + result.unknown]

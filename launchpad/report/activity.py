@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from launchpad.phrases import Said, loads
 from launchpad.sitetime import local_text
-from launchpad.store import Store
+from launchpad.store.db import Store
 
 CHECK_KINDS = ("http", "shell")
 MAX_RUNS = 200  # a day; more would be a script in a loop, not a go-live
@@ -98,7 +98,7 @@ def runs_on(store: Store, start: str, end: str, zone: ZoneInfo) -> list[RunLine]
         run = store.get_run(row["id"])
         if run is None:
             continue
-        titles = _step_info(run.get("playbook_snapshot") or {})
+        titles = step_info(run.get("playbook_snapshot") or {})
         states = store.latest_step_states(run["id"])
         failed = tuple(titles.get(step_id, {}).get("name", step_id)
                        for step_id, state in states.items() if state["status"] == "failed")
@@ -135,7 +135,7 @@ def checks_on(store: Store, runs: list[RunLine], zone: ZoneInfo) -> list[CheckLi
     latest: dict[tuple[str, str], CheckLine] = {}
     for line in runs:
         run = store.get_run(line.id)
-        info = _step_info((run or {}).get("playbook_snapshot") or {})
+        info = step_info((run or {}).get("playbook_snapshot") or {})
         for step_id, state in store.latest_step_states(line.id).items():
             kind = info.get(step_id, {}).get("kind")
             if kind not in CHECK_KINDS or state["status"] == "running":
@@ -149,7 +149,7 @@ def checks_on(store: Store, runs: list[RunLine], zone: ZoneInfo) -> list[CheckLi
     return sorted(latest.values(), key=lambda c: (c.status == "passed", c.environment, c.title))
 
 
-def _step_info(snapshot: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def step_info(snapshot: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {step["id"]: step for phase in snapshot.get("phases", []) for step in phase.get("steps", [])
             if isinstance(step, dict) and "id" in step}
 

@@ -15,14 +15,16 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from launchpad.audit import audit_head
 from launchpad.issues.model import RESOLVED_STATUSES, SEVERITIES
 from launchpad.issues.query import OPEN_SQL
 from launchpad.report.activity import BackupLine, CheckLine, RunLine, backups_on, checks_on, runs_on
 from launchpad.report.golive_section import GoliveSection, golive_section
-from launchpad.site import Site
+from launchpad.report.monitoring import MONITORING_PLAYBOOK, MonitoringLine, monitoring_status
+from launchpad.report.release_section import ReleaseLine, releases_on
 from launchpad.sitetime import day_bounds, local_text
-from launchpad.store import Store
+from launchpad.store.audit import audit_head
+from launchpad.store.db import Store
+from launchpad.workspace.site import Site
 
 LISTED = 50  # per section in the chat message; more would bury the overdue ones
 # The unary + keeps SQLite from choosing the status index (most rows are resolved) over the
@@ -86,6 +88,10 @@ class DailyReport:
     all_issues: list[IssueLine] = field(default_factory=list)
     # 上线准备进度, until the go-live date of the workspace's golive.yaml.
     golive: GoliveSection | None = None
+    # Today's and tonight's releases with where each stands.
+    releases: list[ReleaseLine] = field(default_factory=list)
+    # 系统与接口检查 opens with the newest daily-monitoring run of each environment.
+    monitoring: list[MonitoringLine] = field(default_factory=list)
 
     def unlisted(self, section: str) -> int:
         """How many of a section's issues the chat message leaves out."""
@@ -128,12 +134,15 @@ def collect_daily(store: Store, site: Site, day: date, plan: list[str] | None = 
         resolved_today=lines(_RESOLVED_TODAY, [start, end], "severity ASC, resolved_at ASC"),
         overdue=lines(f"status IN {OPEN_SQL} AND due < ?", [today], "severity ASC, due ASC, id ASC"),
         still_open=lines(f"status IN {OPEN_SQL} AND (due IS NULL OR due >= ?)", [today], _SEVERITY_ORDER),
-        runs=runs, checks=checks_on(store, runs, zone),
+        # A monitoring run's checks are listed under it, not again among the day's other checks.
+        runs=runs, checks=checks_on(store, [run for run in runs if run.playbook != MONITORING_PLAYBOOK], zone),
+        monitoring=monitoring_status(store, site, day),
         plan=plan if plan is not None else read_plan(workspace_root, day),
         due_tomorrow=lines(f"status IN {OPEN_SQL} AND due = ?", [tomorrow], _SEVERITY_ORDER),
         audit_head=audit_head(store),
         backups=backups_on(store, start, end, zone),
         golive=golive_section(store, site, day, workspace_root, now),
+        releases=releases_on(store, site, day),
     )
     if with_all_issues:
         everything = lines(f"(reported_at >= ? AND reported_at < ?) OR (resolved_at >= ? AND resolved_at < ?) "

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from launchpad.golive.progress import ItemProgress, evaluate, owner_name, state_word
 from launchpad.phrases import Phrase
-from launchpad.site import Site
-from launchpad.store import Store
+from launchpad.store.db import Store
+from launchpad.workspace.site import Site
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def golive_section(store: Store, site: Site, day: date, workspace_root: Path | N
     A checklist with mistakes stops the report with them located, as `launchpad golive` does:
     a progress read from a wrong file would tell the client something untrue."""
     from launchpad.golive.checklist import CHECKLIST_FILE, load_checklist
-    from launchpad.playbook import list_playbooks
+    from launchpad.run.playbook import list_playbooks
 
     if workspace_root is None or not (workspace_root / CHECKLIST_FILE).is_file():
         return None

@@ -17,7 +17,7 @@ from launchpad.errors import LaunchpadError
 from launchpad.phrases import Phrase, phrase
 from launchpad.report.render import render_template
 from launchpad.safetext import for_format
-from launchpad.site import Contact, Site
+from launchpad.workspace.site import Contact, Site
 
 SUFFIX = {"text": "txt", "markdown": "md"}
 STANDARD_FIELDS = ("change", "when", "impact", "contact", "backup")

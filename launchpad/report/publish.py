@@ -20,12 +20,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from launchpad.errors import LaunchpadError
+    from launchpad.notify.outbox import Attachment
     from launchpad.notify.send import Delivery
     from launchpad.report.daily import DailyReport
     from launchpad.session import Session
-    from launchpad.site import Site
-    from launchpad.store import Store
+    from launchpad.store.db import Store
+    from launchpad.workspace.site import Site
 
 REPORT_FORMATS = ("txt", "md", "html", "xlsx")
 PREVIEWED = ("txt", "md")  # shown as they are pasted or sent; html and xlsx are files
@@ -124,15 +127,17 @@ class SendOutcome:
 
 
 def send_text(store: Store, site: Site, channel: str, text: str, fmt: str, *, title: str, lang: str,
-              supersedes: str | None = None, dedupe_key: str | None = None) -> SendOutcome:
-    """Send through the outbox; when it did not go, copy the text for the person to paste."""
+              supersedes: str | None = None, dedupe_key: str | None = None,
+              attachments: Sequence[Attachment] = ()) -> SendOutcome:
+    """Send through the outbox; when it did not go, copy the text for the person to paste.
+    `attachments` go with a mail (a robot takes the text alone)."""
     from launchpad.errors import LaunchpadError
     from launchpad.notify.deliver import ChannelConfigError, ContentRefused, DeliveryUncertain
     from launchpad.notify.send import send_message
 
     try:
         delivery = send_message(store, site, channel, text, fmt, title=title, lang=lang, supersedes=supersedes,
-                                dedupe_key=dedupe_key)
+                                dedupe_key=dedupe_key, attachments=attachments)
     except LaunchpadError as error:  # an unknown channel or format, a secret that cannot be read
         return SendOutcome("config", channel, 0, text, error, copied=copy_text(text))
     if delivery.delivered:
@@ -144,10 +149,25 @@ def send_text(store: Store, site: Site, channel: str, text: str, fmt: str, *, ti
                        delivery=delivery)
 
 
+def report_attachments(session: Session, request: ReportRequest) -> list[Attachment]:
+    """The files a mailed daily report carries: its workbook, named as an export is."""
+    import tempfile
+
+    from launchpad.notify.mail import XLSX
+    from launchpad.notify.outbox import Attachment
+
+    book = ReportRequest(request.day, request.lang, "xlsx", request.plan)
+    with tempfile.TemporaryDirectory() as folder:
+        path = export_report(session, book, Path(folder) / book.file_name())
+        return [Attachment(book.file_name(), XLSX, path.read_bytes())]
+
+
 def send_report(session: Session, request: ReportRequest, channel: str) -> SendOutcome:
-    """Send the daily report to a channel of site.yaml: Markdown to robots that take it, through
-    the outbox, a fresh copy replacing one of the same day still queued."""
+    """Send the daily report to a channel of site.yaml: Markdown to robots that take it, the
+    text with the workbook attached to a mail channel, through the outbox, a fresh copy
+    replacing one of the same day still queued."""
     from launchpad.errors import LaunchpadError
+    from launchpad.notify.deliver import channel_of
     from launchpad.notify.send import format_for
     from launchpad.report.daily import chat_copy_key
 
@@ -155,8 +175,37 @@ def send_report(session: Session, request: ReportRequest, channel: str) -> SendO
     try:
         chat_fmt = format_for(site, channel)
         text = render_report(session, request, "md" if chat_fmt == "markdown" else "txt")
+        files = report_attachments(session, request) if channel_of(site, channel).kind == "email" else []
     except LaunchpadError as error:  # an unknown channel, a bad template
         return SendOutcome("config", channel, 0, "", error)
     title = f"{site.site.name} {request.day.isoformat()}"
     return send_text(session.store(), site, channel, text, chat_fmt, title=title, lang=request.lang,
-                     supersedes=chat_copy_key(request.day, channel))
+                     supersedes=chat_copy_key(request.day, channel), attachments=files)
+
+
+def draft_report(session: Session, request: ReportRequest, channel: str | None = None) -> Path:
+    """The daily report as a mail draft (.eml, the workbook attached) for the engineer's mail
+    client: to a mail channel's recipients, or unaddressed when none is named."""
+    from launchpad.notify.draft import draft_message
+
+    text = render_report(session, request, "txt")
+    title = f"{session.site.site.name} {request.day.isoformat()}"
+    return draft_message(session.store(), session.site, session.workspace.root, text, "text", title=title,
+                         channel=channel, attachments=report_attachments(session, request))
+
+
+def draft_instead(session: Session, request: ReportRequest, channel: str | None,
+                  outcome: SendOutcome | None = None) -> Path:
+    """The daily report as a mail draft, the engineer's choice when the mail server is out of
+    reach: the copy still waiting in the outbox becomes the draft (so it is not also sent
+    later), else a new draft to `channel`'s recipients when it is a mail channel."""
+    from launchpad.notify.draft import write_draft
+    from launchpad.notify.outbox import WAITING, Outbox
+
+    if outcome is not None and outcome.delivery is not None:
+        waiting = [m for m in Outbox(session.store()).messages(batch=outcome.delivery.batch)
+                   if m.status in WAITING and m.status != "sending" and m.kind == "email"]
+        if waiting:
+            return write_draft(session.store(), session.site, session.workspace.root, waiting[0].id)
+    mail = channel if channel and session.site.channels[channel].kind == "email" else None
+    return draft_report(session, request, mail)

@@ -41,8 +41,11 @@ WORKSPACE_TEMPLATES = "templates"
 
 
 @cache
-def _environment(workspace_templates: Path | None, fmt: str = "txt") -> SandboxedEnvironment:
-    """The template environment for one output format: its `text` filter is that format's."""
+def _environment(workspace_templates: Path | None, fmt: str = "txt",
+                 clean_every_value: bool = False) -> SandboxedEnvironment:
+    """The template environment for one output format: its `text` filter is that format's.
+    With `clean_every_value` (the run report, whose every value is text from people or
+    servers) each printed string passes through that cleaner without a filter."""
     loaders: list[BaseLoader] = []
     if workspace_templates is not None:
         loaders.append(FileSystemLoader(str(workspace_templates)))
@@ -58,9 +61,19 @@ def _environment(workspace_templates: Path | None, fmt: str = "txt") -> Sandboxe
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    if clean_every_value:
+        clean = for_format(fmt)
+        # A value already cleaned as a block keeps its lines (a release's changes, its rollback plan).
+        environment.finalize = lambda value: clean(value) if isinstance(value, str) and not isinstance(
+            value, CleanBlock) else value
     environment.filters["text"] = _text_only(for_format(fmt))
-    environment.filters["block"] = _text_only(block_for_format(fmt))
+    block = block_for_format(fmt)
+    environment.filters["block"] = lambda value: CleanBlock(block(value)) if isinstance(value, str) else value
     return environment
+
+
+class CleanBlock(str):
+    """Text of several lines already made inert by the `block` filter for the template's format."""
 
 
 def _text_only(clean: Callable[[str], str]) -> Callable[[Any], Any]:
@@ -75,7 +88,8 @@ def templates_dir(workspace_root: Path | None) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def render_template(name: str, context: dict[str, Any], lang: str, workspace_root: Path | None = None) -> str:
+def render_template(name: str, context: dict[str, Any], lang: str, workspace_root: Path | None = None,
+                    *, clean_every_value: bool = False) -> str:
     """Render template `name` (e.g. `daily.txt.j2`) with `context`, the labels of `lang` as
     `t`, and the helpers `v(code)` (a value's label), `f(field)` (a field's label),
     `fmt(key, **values)` (a label with values filled in), and the filters `text` and `block`,
@@ -92,6 +106,7 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         "weekday": lambda day: words["weekday"].split()[day.weekday()] if isinstance(day, date) else "",
         "section": lambda number: words["sections"].split()[number - 1] + ("" if lang == "zh" else " "),
         "backup_text": lambda backup: _backup_text(backup, words),
+        "release_text": lambda line: release_text(line, words),
         # A check's summary may quote what a server answered: text like any other.
         "said": lambda value: text(render_phrase(value, lang)[:SAID_LIMIT]),
         # Why a go-live item is open: a blocked item's reason (a person's words, cleaned with
@@ -100,7 +115,7 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
     }
     where = templates_dir(workspace_root)
     try:
-        template = _environment(where, fmt).get_template(name)
+        template = _environment(where, fmt, clean_every_value).get_template(name)
         return template.render({**helpers, **context})
     except TemplateNotFound:
         known = sorted(_environment(where).list_templates(filter_func=lambda n: n.endswith(".j2")))
@@ -153,6 +168,19 @@ def _backup_text(backup: Any, words: dict[str, str]) -> str:
     )
 
 
+def release_text(line: Any, words: dict[str, str]) -> str:
+    """One release: version, window, where it stands, owner, reviewer and the issues it fixes.
+    Its words were cleaned for the format by `people_text` before they reach here."""
+    text = (f"{line.version} {line.window} {words['rel_' + line.status]}"
+            f"{words['sep']}{words['release_owner']} {line.owner}")
+    if line.approved_by:
+        text += f"{words['sep']}{words['release_reviewed']} {line.approved_by}"
+    if line.fixes:
+        text += words["sep"] + words["release_fixes"] + " " + words["semi"].join(
+            f"#{issue.id} {issue.title}".strip() for issue in line.fixes)
+    return text
+
+
 def render_daily(report: Any, fmt: str, lang: str, workspace_root: Path | None = None) -> str:
     """The daily report as text (WeChat), Markdown (robots) or HTML."""
     if fmt not in FORMATS:
@@ -187,7 +215,12 @@ def people_text(report: DailyReport, text: Callable[[str], str]) -> DailyReport:
         runs=[replace(run, title=text(run.title), operator=text(run.operator),
                       failures=tuple(text(failure) for failure in run.failures)) for run in report.runs],
         checks=[replace(check, title=text(check.title)) for check in report.checks],
+        monitoring=[replace(line, checks=tuple(replace(check, title=text(check.title)) for check in line.checks))
+                    for line in report.monitoring],
         plan=[text(item) for item in report.plan],
+        releases=[replace(line, version=text(line.version), owner=text(line.owner), approved_by=each(line.approved_by),
+                          fixes=tuple(replace(issue, title=each(issue.title)) for issue in line.fixes))
+                  for line in report.releases],
         golive=None if report.golive is None else replace(
             report.golive, version=text(report.golive.version),
             stoppers=[golive_line(line) for line in report.golive.stoppers],

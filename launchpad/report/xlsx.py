@@ -22,6 +22,7 @@ from launchpad.phrases import render as render_phrase
 from launchpad.report.activity import RunLine
 from launchpad.report.daily import DailyReport, IssueLine
 from launchpad.report.labels import labels
+from launchpad.report.render import release_text
 from launchpad.safetext import formula_like, spreadsheet
 
 ISSUE_COLUMNS = ("id", "severity", "title", "module", "type", "status", "owner", "due", "overdue",
@@ -132,6 +133,16 @@ def _summary_rows(report: DailyReport, lang: str) -> list[tuple[str, Any]]:
                                         passed=run.steps_passed, total=run.steps_total)
         text += "".join(words["semi"] + note for note in _step_notes(run, words, lang))
         rows.append((f"{words['runs']} #{run.id}", f"{run.started} {text}"))
+    for release in report.releases:
+        rows.append((f"{words['releases']} #{release.id}", release_text(release, words)))
+    for line in report.monitoring:
+        head = words["monitoring_line"].format(environment=line.environment, at=line.finished,
+                                               status=words.get(line.status, line.status))
+        rows.append((f"{words['checks']}: {words['monitoring_title']} ({line.environment})",
+                     head + (words["lp"] + words["monitoring_not_today"] + words["rp"] if not line.this_day else "")))
+        for check in line.checks:
+            rows.append((f"{words['checks']}: {check.title} ({check.environment})",
+                         f"{words.get(check.status, check.status)} {render_phrase(check.summary, lang)}".strip()))
     for check in report.checks:
         rows.append((f"{words['checks']}: {check.title} ({check.environment})",
                      f"{words.get(check.status, check.status)} {render_phrase(check.summary, lang)}".strip()))

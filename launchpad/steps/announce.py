@@ -9,6 +9,9 @@ resumed step never posts it twice: it finds the queued or sent message and goes 
 there. With `require_delivery` (the default) the step fails while the notice is only queued,
 because a release should not start before the group was told. A notice that did not go is
 copied to the clipboard (`report.publish.send_text`), as `report notice --send` and the TUI do.
+
+`channels:` sends the one notice to several channels — the client's group robot and a mail to
+the client — each in the format it takes best; the step passes when every one has it.
 """
 
 from __future__ import annotations
@@ -17,10 +20,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from launchpad.events import Notice
-from launchpad.phrases import phrase
+from launchpad.phrases import parts, phrase
+from launchpad.run.events import Notice
+from launchpad.run.templating import render
 from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
-from launchpad.templating import render
 
 
 class AnnounceStep(StepSpec):
@@ -31,16 +34,27 @@ class AnnounceStep(StepSpec):
                                    description="Values for the notice (change, when, impact, contact, …); "
                                    "may use {{ vars.X }}, {{ env.name }}.")
     channel: str | None = Field(None, description="Channel in site.yaml; none: print and copy to the clipboard.")
+    channels: list[str] = Field(default_factory=list,
+                                description="Several channels (a group's robot and a mail), instead of channel.")
     format: Literal["text", "markdown"] | None = Field(None, description="Default: what the channel renders best.")
     lang: Literal["zh", "en"] | None = Field(None, description="Default: the site's language.")
     require_delivery: bool = Field(True, description="Fail while the notice is only queued (no network).")
 
+    def targets(self) -> list[str]:
+        return list(self.channels) or ([self.channel] if self.channel is not None else [])
+
     def references(self) -> list[Reference]:
+        if self.channels:
+            return [*super().references(), Reference("channels", "channel", tuple(self.channels))]
         named = (self.channel,) if self.channel is not None else ()
         return [*super().references(), Reference("channel", "channel", named)]
 
     def own_problems(self) -> list[tuple[str, str]]:
-        if self.critical and self.channel is None:
+        if self.channel is not None and self.channels:
+            return [("channels", "give channel or channels, not both")]
+        if len(set(self.channels)) != len(self.channels):
+            return [("channels", "a channel is named twice: it would get the notice twice")]
+        if self.critical and not self.targets():
             return [("critical", "a critical announce step needs a channel: printed is not sent, "
                      "so without one it can never pass")]
         return []
@@ -49,7 +63,7 @@ class AnnounceStep(StepSpec):
         return {f"fields[{name}]": value for name, value in self.fields.items()}
 
     def describe(self) -> str:
-        return f"{self.template} → {self.channel or 'clipboard'}"
+        return f"{self.template} → {', '.join(self.targets()) or 'clipboard'}"
 
 
 def announce(step: AnnounceStep, ctx: StepContext) -> StepOutcome:
@@ -58,9 +72,12 @@ def announce(step: AnnounceStep, ctx: StepContext) -> StepOutcome:
     lang = step.lang or ctx.site.site.language
     fields = {name: render(value, ctx.values) for name, value in step.fields.items()}
     try:
-        if step.channel is None:
+        if not step.targets():
             return _show(step, ctx, fields, lang)
-        return _send(step, ctx, fields, lang)
+        if step.channel is not None:  # one channel: the key of runs made before `channels:`
+            return _send(step, ctx, fields, lang, step.channel, f"run {ctx.run_id} step {ctx.step_id}")
+        return _all_of([_send(step, ctx, fields, lang, name, f"run {ctx.run_id} step {ctx.step_id} to {name}")
+                        for name in step.channels], step.channels)
     except NoticeRefused as refused:
         return StepOutcome("failed", phrase("announce.refused", reason=refused.reason),
                            evidence={"hint": refused.hint})
@@ -82,35 +99,41 @@ def _show(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: st
     return StepOutcome("passed", said, evidence=evidence)
 
 
-def _send(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: str) -> StepOutcome:
+def _all_of(outcomes: list[StepOutcome], channels: list[str]) -> StepOutcome:
+    """Passed when every channel has the notice; the evidence of each by its channel."""
+    failed = [outcome for outcome in outcomes if outcome.status == "failed"]
+    return StepOutcome("failed" if failed else "passed", parts([outcome.summary for outcome in failed or outcomes]),
+                       evidence={"channels": dict(zip(channels, (o.evidence for o in outcomes), strict=True))})
+
+
+def _send(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: str, channel: str,
+          dedupe_key: str) -> StepOutcome:
     from launchpad.notify.deliver import ContentRefused, DeliveryUncertain
     from launchpad.notify.send import format_for
     from launchpad.report.notice import render_notice
     from launchpad.report.publish import send_text
 
-    assert step.channel is not None
-    fmt = format_for(ctx.site, step.channel, step.format)
+    fmt = format_for(ctx.site, channel, step.format)
     text = render_notice(step.template, fields, ctx.values, fmt, lang, ctx.workspace_root)
     if ctx.store is None:
         return StepOutcome("failed", phrase("announce.no_store"))
-    outcome = send_text(ctx.store, ctx.site, step.channel, text, fmt, title=step.name, lang=lang,
-                        dedupe_key=f"run {ctx.run_id} step {ctx.step_id}")
+    outcome = send_text(ctx.store, ctx.site, channel, text, fmt, title=step.name, lang=lang, dedupe_key=dedupe_key)
     delivery = outcome.delivery
     if delivery is None:  # refused before it was queued: a channel that cannot work
         assert outcome.error is not None
         raise outcome.error
-    ctx.audit("announced", step.channel, {"step": ctx.step_id, "batch": delivery.batch,
-                                          "delivered": delivery.delivered})
-    evidence = {"channel": step.channel, "batch": delivery.batch, "parts": delivery.parts,
+    ctx.audit("announced", channel, {"step": ctx.step_id, "batch": delivery.batch,
+                                     "delivered": delivery.delivered})
+    evidence = {"channel": channel, "batch": delivery.batch, "parts": delivery.parts,
                 "sent": delivery.sent, "text": text}
     if delivery.delivered:
-        return StepOutcome("passed", phrase("announce.sent", channel=step.channel, parts=delivery.parts),
+        return StepOutcome("passed", phrase("announce.sent", channel=channel, parts=delivery.parts),
                            evidence=evidence)
     evidence["copied"] = outcome.copied  # not sent: the person can paste it into the group
     reason = delivery.error.message if delivery.error else "not sent"
     fate = ("announce.robot_refused" if isinstance(delivery.error, ContentRefused)
             else "announce.unknown" if isinstance(delivery.error, DeliveryUncertain) else "announce.queued")
-    summary = phrase(fate, channel=step.channel, reason=reason)
+    summary = phrase(fate, channel=channel, reason=reason)
     return StepOutcome("failed" if step.require_delivery else "passed", summary, evidence=evidence)
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from launchpad.errors import UsageError
-from launchpad.events import OutputLine
+from launchpad.run.events import OutputLine
 from launchpad.steps.base import StepContext
 
 if TYPE_CHECKING:  # the step registry imports every module here: the backup code loads when used

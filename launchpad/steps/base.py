@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from launchpad.errors import LaunchpadError
-from launchpad.events import EventSink
 from launchpad.phrases import Phrase, Said, parts, phrase
-from launchpad.prompter import Prompter
+from launchpad.run.events import EventSink
+from launchpad.run.prompter import Prompter
 
 if TYPE_CHECKING:
-    from launchpad.remote.base import Transport
-    from launchpad.site import Environment, Host, Site
-    from launchpad.store import Store
-    from launchpad.workspace import Workspace
+    from launchpad.hosts.base import Transport
+    from launchpad.store.db import Store
+    from launchpad.workspace.folder import Workspace
+    from launchpad.workspace.site import Environment, Host, Site
 
 # `not_checked`: the step ran but had nothing to check (e.g. no ports configured); it is done,
 # but never reads as passed.
@@ -130,10 +130,12 @@ class StepOutcome:
     evidence: dict[str, Any] = field(default_factory=dict)
     # The step kind already asked the person and recorded the answer (sign-off, approval).
     decision: tuple[str, str, dict[str, Any]] | None = None
+    # Hosts a stopped rollout left as they were: a retry of the failed hosts must include them.
+    untouched: tuple[str, ...] = ()
 
     @property
     def failed_hosts(self) -> tuple[str, ...]:
-        return tuple(h.host for h in self.hosts if h.status == "failed")
+        return tuple(h.host for h in self.hosts if h.status == "failed") + self.untouched
 
 
 @dataclass

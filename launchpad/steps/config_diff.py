@@ -17,10 +17,10 @@ from pydantic import Field
 from launchpad.configdiff.collect import diff_environments
 from launchpad.configdiff.expectations import EXPECTATIONS_FILE, ConfigFile, load_plan
 from launchpad.errors import UsageError
-from launchpad.events import CommandSent
-from launchpad.remote.base import Transport
-from launchpad.site import Host
+from launchpad.hosts.base import Transport
+from launchpad.run.events import CommandSent
 from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
+from launchpad.workspace.site import Host
 
 
 class ConfigDiffStep(StepSpec):
@@ -43,7 +43,7 @@ class ConfigDiffStep(StepSpec):
 
 
 def run_config_diff(step: ConfigDiffStep, ctx: StepContext) -> StepOutcome:
-    from launchpad.connect import HostConnections
+    from launchpad.hosts.connect import HostConnections
 
     if step.against == ctx.env_name:
         raise UsageError(f"the step compares {ctx.env_name} with itself",

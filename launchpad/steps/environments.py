@@ -22,12 +22,12 @@ from typing import Any, Literal
 from pydantic import Field
 
 from launchpad.errors import LaunchpadError
+from launchpad.hosts.base import HostSpec
+from launchpad.hosts.pool import in_parallel
+from launchpad.hosts.sshconfig import SshConfigResolver
 from launchpad.phrases import Said, parts, phrase
-from launchpad.remote.base import HostSpec
-from launchpad.remote.pool import in_parallel
-from launchpad.remote.sshconfig import SshConfigResolver
-from launchpad.site import Database, Environment, Site
 from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec, hosts_said
+from launchpad.workspace.site import Database, Environment, Site
 
 Check = Literal["separate_databases", "reachable", "same_groups"]
 ALL_CHECKS: tuple[Check, ...] = ("separate_databases", "reachable", "same_groups")

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from launchpad.backup.freshness import AGE_PATTERN, parse_age
 from launchpad.phrases import phrase, status_word
-from launchpad.prompter import ApprovalRequest
+from launchpad.run.prompter import ApprovalRequest
 from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
 
 

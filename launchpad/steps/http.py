@@ -3,15 +3,29 @@ up and shows the on-site contact, an interface answers within its limit)."""
 
 from __future__ import annotations
 
+import re
 import time
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from launchpad.phrases import Said, parts, phrase
+from launchpad.run.templating import render
 from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec
-from launchpad.templating import render
+from launchpad.workspace.site import valid_regex
+
+
+class Extract(BaseModel):
+    """A value read from the page (the version the login page shows), kept as evidence and,
+    with `expect`, compared: `{pattern: 'v([0-9.]+)', label: version, expect: '{{ vars.version }}'}`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    pattern: str = Field(description="Regex; its first group (or the whole match) is the value.")
+    label: str = "value"
+    expect: str | None = Field(None, description="The value it must be; may use {{ vars.NAME }}.")
+
+    _check = field_validator("pattern")(valid_regex)
 
 
 class HttpStep(StepSpec):
@@ -25,12 +39,15 @@ class HttpStep(StepSpec):
     max_latency_ms: float | None = Field(None, gt=0)
     verify_tls: bool = True
     follow_redirects: bool = True
+    extract: Extract | None = None
 
     def templates(self) -> dict[str, str]:
         fields = {"url": self.url, **{f"contains[{i}]": c for i, c in enumerate(self.contains)},
                   **{f"headers[{name}]": value for name, value in self.headers.items()}}
         if self.body:
             fields["body"] = self.body
+        if self.extract is not None and self.extract.expect is not None:
+            fields["extract.expect"] = self.extract.expect
         return fields
 
     def describe(self) -> str:
@@ -76,7 +93,14 @@ def check_http(step: HttpStep, ctx: StepContext) -> StepOutcome:
             problems.append(phrase("http.missing_text", text=wanted))
     if step.max_latency_ms is not None and latency_ms > step.max_latency_ms:
         problems.append(phrase("http.slow", ms=f"{latency_ms:.0f}", limit=f"{step.max_latency_ms:.0f}"))
+    extracted: dict[str, Any] = {}
+    if step.extract is not None:
+        problem, extracted = _extract(step.extract, text, ctx)
+        if problem is not None:
+            problems.append(problem)
     message = parts(problems) if problems else phrase("http.ok", status=response.status_code, ms=f"{latency_ms:.0f}")
+    if extracted and not problems:
+        message = parts([message, phrase("http.extracted", label=extracted["label"], value=extracted["value"])])
     outcome = HostOutcome(
         label,
         "failed" if problems else "passed",
@@ -87,7 +111,23 @@ def check_http(step: HttpStep, ctx: StepContext) -> StepOutcome:
     )
     ctx.report_host(outcome)
     evidence = {"url": url, "status": response.status_code, "latency_ms": round(latency_ms, 1)}
+    if extracted:
+        evidence[extracted["label"]] = extracted["value"]
     return StepOutcome(outcome.status, phrase("http.summary", url=url, message=message), (outcome,), evidence)
+
+
+def _extract(extract: Extract, text: str, ctx: StepContext) -> tuple[Said | None, dict[str, Any]]:
+    """(why the page fails the extraction or None, {label, value} when a value was found)."""
+    match = re.search(extract.pattern, text)
+    if match is None:
+        return phrase("http.extract_missing", label=extract.label, pattern=extract.pattern), {}
+    value = (match.group(1) if match.groups() else match.group(0)).strip()
+    found = {"label": extract.label, "value": value}
+    if extract.expect is not None:
+        expected = render(extract.expect, ctx.values).strip()
+        if value != expected:
+            return phrase("http.extract_wrong", label=extract.label, value=value, expected=expected), found
+    return None, found
 
 
 STEP_KIND = StepKind("http", HttpStep, check_http, idempotent=True)

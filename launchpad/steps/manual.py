@@ -11,9 +11,9 @@ from typing import Literal
 from pydantic import Field
 
 from launchpad.phrases import phrase
-from launchpad.prompter import SignOffRequest
+from launchpad.run.prompter import SignOffRequest
+from launchpad.run.templating import render
 from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
-from launchpad.templating import render
 
 
 class ManualStep(StepSpec):

@@ -1,5 +1,7 @@
 """`restore`: put a target back as a backup has it — by default the backup this same run took
-of the target earlier (what a phase's `rollback:` wants), or the newest verified one.
+of the target earlier (what a phase's `rollback:` wants), or the newest verified one. Without a
+target, every target the run backed up is restored (a release's rollback, whatever the site's
+targets are called).
 
 The restore verifies the file's sha256, asks (on production: the environment's name typed,
 unless the step already asked through `confirm: true`), takes a safety backup, then restores.
@@ -7,28 +9,36 @@ Not safe to repeat blindly after an interruption: the engine asks first."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
-from launchpad.phrases import phrase
+from launchpad.phrases import parts, phrase
 from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
 
 
 class RestoreStep(StepSpec):
     kind: Literal["restore"]
-    target: str = Field(description="The backup target to restore.")
+    target: str | None = Field(
+        None, description="The backup target to restore; none: every target the run backed up (source: run)."
+    )
     source: Literal["run", "latest_verified"] = Field(
         "run", description="run: the backup this run took of the target; latest_verified: the newest verified one."
     )
     from_step: str | None = Field(None, description="Id of the backup step whose backup to restore (source: run).")
 
     def references(self) -> list[Reference]:
-        return [*super().references(), Reference("target", "backup target", (self.target,))]
+        named = (self.target,) if self.target is not None else ()
+        return [*super().references(), Reference("target", "backup target", named)]
+
+    def own_problems(self) -> list[tuple[str, str]]:
+        if self.target is None and self.source != "run":
+            return [("target", "name the target: only a run's own backups can be restored without one")]
+        return []
 
     def describe(self) -> str:
         whence = "taken earlier in this run" if self.source == "run" else "newest verified"
-        return self.description or f"restore {self.target} from the backup {whence}"
+        return self.description or f"restore {self.target or 'every target'} from the backup {whence}"
 
 
 def run_restore(step: RestoreStep, ctx: StepContext) -> StepOutcome:
@@ -37,21 +47,47 @@ def run_restore(step: RestoreStep, ctx: StepContext) -> StepOutcome:
     from launchpad.steps.backup_session import step_session
 
     with step_session(ctx) as session:
-        candidates = records.list_backups(session.store, ctx.env_name, step.target)
-        if step.source == "run":
-            chosen = next((b for b in candidates if b.run_id == ctx.run_id and b.purpose == "playbook"
-                           and (step.from_step is None or b.step_id == step.from_step)), None)
-        else:
-            chosen = next((b for b in candidates if b.verified), None)
-        if chosen is None:
-            key = "restore.none_from_run" if step.source == "run" else "restore.none_verified"
-            return StepOutcome("failed", phrase(key, target=step.target))
-        result = restore_backup(session, chosen.id, ctx.env_name, ctx.prompter, already_confirmed=step.confirm)
-    safety = result.safety_backup
-    evidence = {"backup": chosen.id, "file": chosen.file, "restore": result.restore_id,
-                "safety_backup": safety.id if safety else None}
-    return StepOutcome("passed", phrase("restore.done", detail=result.detail, safety=safety.id if safety else "-"),
-                       evidence=evidence)
+        targets = [step.target] if step.target is not None else _targets_backed_up(session.store, step, ctx)
+        if not targets:
+            return StepOutcome("failed", phrase("restore.none_from_run", target="*"))
+        chosen_all = []
+        for target in targets:
+            candidates = records.list_backups(session.store, ctx.env_name, target)
+            if step.source == "run":
+                chosen = next((b for b in candidates if b.run_id == ctx.run_id and b.purpose == "playbook"
+                               and (step.from_step is None or b.step_id == step.from_step)), None)
+            else:
+                chosen = next((b for b in candidates if b.verified), None)
+            if chosen is None:
+                key = "restore.none_from_run" if step.source == "run" else "restore.none_verified"
+                return StepOutcome("failed", phrase(key, target=target))
+            chosen_all.append(chosen)
+        results = [restore_backup(session, chosen.id, ctx.env_name, ctx.prompter, already_confirmed=step.confirm)
+                   for chosen in chosen_all]
+    if len(results) == 1:
+        chosen, result = chosen_all[0], results[0]
+        safety = result.safety_backup
+        evidence = {"backup": chosen.id, "file": chosen.file, "restore": result.restore_id,
+                    "safety_backup": safety.id if safety else None}
+        return StepOutcome("passed", phrase("restore.done", detail=result.detail, safety=safety.id if safety else "-"),
+                           evidence=evidence)
+    said = parts([phrase("restore.done", detail=r.detail, safety=r.safety_backup.id if r.safety_backup else "-")
+                  for r in results])
+    evidence = {"backups": [c.id for c in chosen_all], "restores": [r.restore_id for r in results]}
+    return StepOutcome("passed", said, evidence=evidence)
+
+
+def _targets_backed_up(store: Any, step: RestoreStep, ctx: StepContext) -> list[str]:
+    """The targets this run backed up (in `from_step`, when named), in the order they were taken."""
+    from launchpad.backup import records
+
+    found: list[str] = []
+    for target in ctx.environment.backups:
+        if any(b.run_id == ctx.run_id and b.purpose == "playbook"
+               and (step.from_step is None or b.step_id == step.from_step)
+               for b in records.list_backups(store, ctx.env_name, target)):
+            found.append(target)
+    return found
 
 
 STEP_KIND = StepKind("restore", RestoreStep, run_restore, idempotent=False)

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from launchpad.deploy.probe import ask_http, ask_shell, poll, waited_said
+from launchpad.deploy.rolling import Rolling, batches, roll
 from launchpad.errors import LaunchpadError
-from launchpad.events import CommandSent, OutputLine
-from launchpad.phrases import Phrase, Said, phrase
-from launchpad.remote.base import CommandResult, Stream, chunks_to_lines
-from launchpad.remote.pool import in_parallel
-from launchpad.site import Host, valid_regex
+from launchpad.hosts.base import CommandResult, Stream, chunks_to_lines
+from launchpad.hosts.pool import in_parallel
+from launchpad.phrases import Phrase, Said, parts, phrase
+from launchpad.run.events import CommandSent, OutputLine
+from launchpad.run.templating import render
 from launchpad.steps.base import (
     HostOutcome,
     StepContext,
@@ -28,7 +31,8 @@ from launchpad.steps.base import (
     failed_on,
     hosts_said,
 )
-from launchpad.templating import render
+from launchpad.steps.hostvalues import host_values
+from launchpad.workspace.site import Host, valid_regex
 
 # Output kept per host in the store: enough evidence for a report, bounded for 40 hosts.
 KEPT_OUTPUT = 16 * 1024
@@ -73,15 +77,23 @@ class ShellStep(StepSpec):
     hosts: str = Field("all", description="Host group (or host name) to run on.")
     run: str = Field(description="Command; {{ values }} are shell-quoted when substituted.")
     expect: ShellExpect = Field(default_factory=ShellExpect)
-    shell_fields: ClassVar[tuple[str, ...]] = ("run",)
+    rolling: Rolling | None = Field(
+        None, description="Run on the hosts in batches, each checked healthy before the next (a version switch)."
+    )
+    shell_fields: ClassVar[tuple[str, ...]] = ("run", "rolling.check.run")
 
     def hosts_group(self) -> str | None:
         return self.hosts
 
     def templates(self) -> dict[str, str]:
-        return {"run": self.run}
+        found = {"run": self.run}
+        if self.rolling is not None and self.rolling.check is not None:
+            found.update(self.rolling.check.templates("rolling.check."))
+        return found
 
     def describe(self) -> str:
+        if self.rolling is not None:
+            return f"{self.run.strip()} (rolling, {self.rolling.batch} host(s) at a time)"
         return self.run.strip()
 
 
@@ -120,17 +132,19 @@ def _judge_number(check: NumberCheck, stdout: str) -> Phrase | None:
 
 
 def run_shell(step: ShellStep, ctx: StepContext) -> StepOutcome:
-    command = render(step.run, ctx.values, shell=True)
+    if not ctx.hosts:
+        return StepOutcome("failed", phrase("shell.no_hosts", group=step.hosts))
+    command = render(step.run, host_values(ctx.values, ctx.hosts[0]), shell=True)
     timeout = step.timeout or 600.0
+    if step.rolling is not None:
+        return _rolling(step, step.rolling, ctx, timeout)
 
     def on_host(host: Host) -> HostOutcome:
-        outcome = _run_on_host(step, ctx, host, command, timeout)
+        outcome = _run_on_host(step, ctx, host, render(step.run, host_values(ctx.values, host), shell=True), timeout)
         ctx.report_host(outcome)
         return outcome
 
     outcomes = tuple(in_parallel(on_host, ctx.hosts, name="shell"))
-    if not outcomes:
-        return StepOutcome("failed", phrase("shell.no_hosts", group=step.hosts))
     failed = [o for o in outcomes if o.status == "failed"]
     unchecked = [o for o in outcomes if o.status == "not_checked"]
     evidence = {"command": command}
@@ -147,6 +161,50 @@ def run_shell(step: ShellStep, ctx: StepContext) -> StepOutcome:
         )
         return StepOutcome("not_checked", why, outcomes, evidence)
     return StepOutcome("passed", phrase("shell.all_passed", count=len(outcomes)), outcomes, evidence)
+
+
+def _rolling(step: ShellStep, rolling: Rolling, ctx: StepContext, timeout: float) -> StepOutcome:
+    """The command on one batch of hosts at a time, each host of a batch checked healthy
+    before the next batch; the first failing batch ends the rollout."""
+    check = rolling.check
+
+    def switch(host: Host) -> HostOutcome:
+        values = host_values(ctx.values, host)
+        switched = _run_on_host(step, ctx, host, render(step.run, values, shell=True), timeout)
+        if switched.status != "passed" or check is None:
+            ctx.report_host(switched)
+            return switched
+        transport = ctx.transport_for(host)
+        if check.run is not None:
+            ctx.audit("remote_command", host.name, {"command": render(check.run, values, shell=True),
+                                                    "step": ctx.step_id, "health_check": True})
+        waited = poll((lambda: ask_http(check, values)) if check.url is not None
+                      else (lambda: ask_shell(check, values, transport)),
+                      every=check.every, within=check.within, cancel=ctx.cancel)
+        said = waited_said(waited)
+        healthy = replace(switched, status="passed" if said.ok else "failed",
+                          message=phrase("rolling.healthy" if said.ok else "rolling.unhealthy", answer=said.said))
+        ctx.report_host(healthy)
+        return healthy
+
+    done, untouched, failed_batch = roll(ctx.hosts, rolling.batch, switch, lambda o: o.status != "passed")
+    count = len(batches(ctx.hosts, rolling.batch))
+    evidence = {"command": step.run, "batch": rolling.batch, "batches": count, "failed_batch": failed_batch,
+                "untouched": [h.name for h in untouched]}
+    if failed_batch is None:
+        return StepOutcome("passed", phrase("rolling.all_passed", count=len(done), batches=count),
+                           tuple(done), evidence)
+    left = []
+    for host in untouched:
+        outcome = HostOutcome(host.name, "not_checked", message=phrase("rolling.untouched", batch=failed_batch))
+        ctx.report_host(outcome)
+        left.append(outcome)
+    ctx.audit("rollout_stopped", ctx.step_id, {"step": ctx.step_id, "failed_batch": failed_batch,
+                                              "untouched": evidence["untouched"]})
+    failed = [o for o in done if o.status != "passed"]
+    stopped = "rolling.batch_failed" if untouched else "rolling.last_batch_failed"
+    summary = parts([phrase(stopped, batch=failed_batch, batches=count), hosts_said(failed[:3])])
+    return StepOutcome("failed", summary, (*done, *left), evidence, untouched=tuple(h.name for h in untouched))
 
 
 def _run_on_host(step: ShellStep, ctx: StepContext, host: Host, command: str, timeout: float) -> HostOutcome:

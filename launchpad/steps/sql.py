@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from launchpad.events import CommandSent
 from launchpad.phrases import Phrase, phrase
+from launchpad.run.events import CommandSent
 from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
 
 KEPT_ROWS = 50
@@ -97,7 +97,7 @@ def run_sql(step: SqlStep, ctx: StepContext) -> StepOutcome:
     from launchpad.backup.sqlclient import DbAccess
     from launchpad.backup.sqlquery import run_query, secret_files
     from launchpad.backup.targets import transport_for_host
-    from launchpad.secrets import resolve_secret
+    from launchpad.workspace.secrets import resolve_secret
 
     database = ctx.environment.databases.get(step.database)
     if database is None:

@@ -18,8 +18,8 @@ from typing import Any, Literal
 from pydantic import Field
 
 from launchpad.phrases import phrase
+from launchpad.run.templating import render
 from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
-from launchpad.templating import render
 from launchpad.users.apply import ImportTarget
 
 

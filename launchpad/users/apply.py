@@ -12,6 +12,11 @@ A later `apply` into the same environment finds an `applying` import whose proce
 continues it under the same id: the plan is computed afresh from the target, so rows the killed
 process committed are now unchanged and are not written again. Their passwords died with that
 process, so they are listed for `launchpad users handout ID --reset`.
+
+A stop the person asks for (`should_stop`, the TUI's stop key) is honoured between batches and
+between hashes: the import stays `applying`, resumable exactly like a killed one, but the
+passwords of the users already written are still in memory, so their hand-out is written (in a
+`stopped-…` folder of the import's hand-out) before `ImportStopped` is raised.
 """
 
 from __future__ import annotations
@@ -19,12 +24,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
-from launchpad.errors import UsageError
-from launchpad.store import Store
+from launchpad.errors import LaunchpadError, UsageError
+from launchpad.sitetime import utc_now
+from launchpad.store.db import Store
 from launchpad.users import records
 from launchpad.users.annotate import CannotWrite
 from launchpad.users.guard import ImportRefused
@@ -32,12 +37,12 @@ from launchpad.users.handout import handout_dir, handouts_root, write_handouts
 from launchpad.users.operations import Planned
 from launchpad.users.passwords import ForUser, choose, hash_all
 from launchpad.users.plan import PlannedUser
-from launchpad.users.ruoyi_writes import ALREADY_THERE, Staged, apply_script, staged_inserts, undo_script
+from launchpad.users.profile import TARGETS_DIR, TargetProfile, load_profile
+from launchpad.users.state import live
 from launchpad.users.target import TargetFailed, TargetSession
+from launchpad.users.writes import ALREADY_THERE, apply_script, undo_script
 
-# Rows per transaction. New users go through the bulk loader, where a batch costs one command on
-# the host whatever its size: big batches keep the apply near the loader's own rate.
-BATCH = 10_000
+BATCH = 500
 AuditFn = Callable[[str, str, dict[str, Any]], None]
 
 
@@ -47,9 +52,37 @@ class ApplyProgress:
     done: int
     total: int
     elapsed: float
+    phase_elapsed: float = 0.0  # since this phase began: what its rate and time left come from
 
     def describe(self) -> str:
         return f"{self.phase} {self.done}/{self.total} ({self.elapsed:.0f} s)"
+
+    @property
+    def rate(self) -> float:
+        """Rows (or hashes) a second in this phase; 0 before the first is done."""
+        return self.done / self.phase_elapsed if self.done and self.phase_elapsed > 0 else 0.0
+
+    @property
+    def left(self) -> float | None:
+        """Seconds this phase still needs at its rate so far; None until there is a rate."""
+        return (self.total - self.done) / self.rate if self.rate else None
+
+
+class ImportStopped(LaunchpadError):
+    """The person stopped an apply between batches: what was written stays, recorded, and the
+    same import run again continues it."""
+
+    title = "import stopped"
+    exit_code = 1
+
+    def __init__(self, message: str, *, import_id: int, done: int, total: int, handouts: list[Path],
+                 hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.import_id, self.done, self.total, self.handouts = import_id, done, total, handouts
+
+
+class _StopAsked(Exception):
+    """Raised from the hashing callback to leave the pool at once."""
 
 
 @dataclass
@@ -83,16 +116,25 @@ def _batches(users: list[PlannedUser], size: int) -> Iterator[list[PlannedUser]]
 
 def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: str, mapping_name: str,
                allow_rejected: bool = False, batch_size: int = BATCH,
-               progress: Callable[[ApplyProgress], None] | None = None) -> ApplyOutcome:
+               progress: Callable[[ApplyProgress], None] | None = None,
+               should_stop: Callable[[], bool] = lambda: False) -> ApplyOutcome:
     counts = planned.plan.counts()
     if counts["rejected"] and not allow_rejected:
         raise ImportRefused(f"{counts['rejected']} row(s) of {file.name} are rejected; nothing was written",
                             hint="fix them (see `launchpad users check`), or pass --skip-rejected to import the rest")
     started = time.monotonic()
+    phase_started: dict[str, float] = {}
 
     def report(phase: str, done: int, total: int) -> None:
         if progress is not None:
-            progress(ApplyProgress(phase, done, total, time.monotonic() - started))
+            now = time.monotonic()
+            began = phase_started.setdefault(phase, now)
+            progress(ApplyProgress(phase, done, total, now - started, now - began))
+
+    def hashed_one(done: int) -> None:
+        if should_stop():
+            raise _StopAsked
+        report("hashing", done, len(inserts))
 
     if counts["insert"]:  # the passwords must have somewhere to go before any user gets one
         _writable(handouts_root(to.workspace_root))
@@ -104,20 +146,22 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
     import_id, resumed = _import_record(to, planned, file, file_sha256, mapping_name)
     mark = records.mark(import_id)
     folder = handout_dir(to.workspace_root, import_id)
-    issued = hash_all(chosen, policy, on_done=lambda n: report("hashing", n, len(inserts)))
+    if inserts:
+        report("hashing", 0, len(inserts))
+    try:
+        issued = hash_all(chosen, policy, on_done=hashed_one)
+    except _StopAsked:
+        _stopped(to, import_id, [], [], 0, len(writes))
     hashes = {i.key: i.hashed for i in issued}
     salts = {i.key: i.salt for i in issued if i.salt is not None}
     done = 0
+    report("writing", 0, len(writes))
     for number, batch in enumerate(_batches(writes, batch_size), 1):
+        if should_stop():
+            _stopped(to, import_id, issued, writes[:done], done, len(writes))
         records.record_rows(to.store, import_id, number, [_row(u) for u in batch])
-        new = [u for u in batch if u.action == "insert"] if to.session.bulk else []
-        rest = batch
-        if new and _load(to, import_id, number, staged_inserts(to.session.sql, new, hashes, mark, salts,
-                                                               policy.salt_column)):
-            rest = [u for u in batch if u.action != "insert"]
-        if rest:
-            script = apply_script(to.session.sql, rest, hashes, mark, salts, policy.salt_column)
-            _send(to, import_id, number, partial(to.session.script, script))
+        _send(to, import_id, number, apply_script(to.session.sql, batch, hashes, mark, salts, policy.salt_column,
+                                                  planned.mapping.profile))
         records.rows_done(to.store, import_id, [u.key for u in batch])
         done += len(batch)
         report("writing", done, len(writes))
@@ -128,17 +172,37 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
     if resumed:
         outcome.without_password = _inserted_earlier(to, import_id, {u.key for u in inserts})
     if issued:
-        names = {u.key: (u.unit, u.values.get("nick_name", "")) for u in inserts}
-        people = [{"unit": names[i.key][0], "key": i.key, "name": names[i.key][1], "password": i.password}
-                  for i in issued]
         try:
-            outcome.handouts = write_handouts(folder, people, to.audit)
+            outcome.handouts = write_handouts(folder, _people(inserts, issued), to.audit)
         except (CannotWrite, OSError) as exc:
             raise CannotWrite(f"import {import_id} was applied, but its hand-out could not be written ({exc}); "
                               "the new users' initial passwords are lost",
                               hint=f"launchpad users handout {import_id} --reset LOGIN for each of: "
                                    f"{', '.join(u.key for u in inserts[:20])}") from None
     return outcome
+
+
+def _people(inserts: list[PlannedUser], issued: list[Any]) -> list[dict[str, str]]:
+    names = {u.key: (u.unit, u.values.get("nick_name", "")) for u in inserts}
+    return [{"unit": names[i.key][0], "key": i.key, "name": names[i.key][1], "password": i.password}
+            for i in issued if i.key in names]
+
+
+def _stopped(to: ImportTarget, import_id: int, issued: list[Any], written: list[PlannedUser], done: int,
+             total: int) -> None:
+    """Leave the import resumable; hand out the passwords of the users already inserted."""
+    inserted = [u for u in written if u.action == "insert"]
+    handouts: list[Path] = []
+    if inserted:
+        stamp = utc_now().replace(":", "").replace("-", "").replace(".", "")[:22]
+        handouts = write_handouts(handout_dir(to.workspace_root, import_id) / f"stopped-{stamp}",
+                                  _people(inserted, issued), to.audit)
+        records.handed_out(to.store, import_id, [u.key for u in inserted])
+    to.audit("user_import_stopped", f"{to.environment}/{to.database}",
+             {"import": import_id, "done": done, "total": total})
+    raise ImportStopped(f"import {import_id} stopped after {done} of {total} row(s); what was written stays",
+                        import_id=import_id, done=done, total=total, handouts=handouts,
+                        hint="run the same import again to continue it, or roll it back")
 
 
 def _writable(folder: Path) -> None:
@@ -152,24 +216,9 @@ def _writable(folder: Path) -> None:
                           hint="make the workspace writable and run the import again") from None
 
 
-def _load(to: ImportTarget, import_id: int, number: int, staged: Staged) -> bool:
-    """The batch's new users through the bulk loader; False when the server refuses loading
-    from the client (a site's `local_infile = OFF`): then they go as a script, like the rest."""
+def _send(to: ImportTarget, import_id: int, number: int, script: str) -> None:
     try:
-        _send(to, import_id, number, partial(to.session.load, staged))
-    except TargetFailed as exc:
-        if "local" not in exc.message.lower():
-            raise
-        to.session.bulk = False
-        to.audit("user_import_bulk_refused", f"{to.environment}/{to.database}", {"import": import_id,
-                                                                                "batch": number})
-        return False
-    return True
-
-
-def _send(to: ImportTarget, import_id: int, number: int, send: Callable[[], object]) -> None:
-    try:
-        send()
+        to.session.script(script)
     except TargetFailed as exc:
         if ALREADY_THERE not in exc.message:
             raise
@@ -209,7 +258,7 @@ def _row(user: PlannedUser) -> dict[str, Any]:
 
 def _inserted_earlier(to: ImportTarget, import_id: int, now_inserted: set[str]) -> list[str]:
     return [r["key"] for r in records.import_rows(to.store, import_id)
-            if r["action"] == "insert" and r["key"] not in now_inserted]
+            if r["action"] == "insert" and r["key"] not in now_inserted and r["done"] != records.HANDED_OUT]
 
 
 @dataclass
@@ -232,12 +281,14 @@ def rollback_import(to: ImportTarget, import_id: int, *, batch_size: int = BATCH
     rows = records.import_rows(to.store, import_id)
     mark = records.mark(import_id)
     updated = [r["key"] for r in rows if r["action"] == "update" and r["before"]]
-    still = _still_marked(to.session, updated, mark)
+    profile = load_profile(found["target"], to.workspace_root / TARGETS_DIR)
+    still = _still_marked(to.session, profile, updated, mark)
     left_alone = [k for k in updated if k.casefold() not in still]
     to.audit("user_import_rollback_started", f"{to.environment}/{to.database}",
              {"import": import_id, "rows": len(rows), "left_alone": len(left_alone)})
     for start in range(0, len(rows), batch_size):
-        to.session.script(undo_script(to.session.sql, rows[start:start + batch_size], mark, f"rollback:{import_id}"))
+        to.session.script(undo_script(to.session.sql, rows[start:start + batch_size], mark, f"rollback:{import_id}",
+                                      profile))
     records.finish_import(to.store, import_id, "rolled_back")
     outcome = RollbackOutcome(import_id, sum(r["action"] == "insert" for r in rows), len(updated) - len(left_alone),
                               left_alone)
@@ -247,8 +298,11 @@ def rollback_import(to: ImportTarget, import_id: int, *, batch_size: int = BATCH
     return outcome
 
 
-def _still_marked(session: TargetSession, keys: list[str], mark: str) -> set[str]:
+def _still_marked(session: TargetSession, profile: TargetProfile, keys: list[str], mark: str) -> set[str]:
     if not keys:
         return set()
-    rows = session.query("SELECT user_name FROM sys_user WHERE update_by = :mark AND del_flag = '0'", {"mark": mark})
+    users = profile.users
+    where, params = live(users.soft_delete, users.tenant)
+    rows = session.query(f"SELECT {profile.column(users.key)} FROM {users.table} WHERE {users.mark.updated_by} = "
+                         f":mark AND {where}", {"mark": mark, **params})
     return {str(r[0]).casefold() for r in rows.rows}

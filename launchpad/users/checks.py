@@ -258,11 +258,10 @@ def effective_specs(mapping: ImportMapping) -> dict[str, FieldSpec]:
     """The mapping's fields, each limited to the size of the target column it fills (RuoYi's
     nick_name holds 30 characters): a value that cannot fit is found by `check`, not by the
     database in the middle of an apply."""
-    from launchpad.users.ruoyi import USER_COLUMNS
-
+    sizes = mapping.profile.user_columns
     specs = {}
     for name, spec in mapping.fields.items():
-        limit = USER_COLUMNS.get(name)
+        limit = sizes.get(name)
         if limit is not None and (spec.max_length is None or spec.max_length > limit):
             spec = spec.model_copy(update={"max_length": limit})
         specs[name] = spec

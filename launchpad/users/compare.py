@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from launchpad.users.ruoyi import USER_COLUMNS, TargetState
-
-COMPARED = [c for c in USER_COLUMNS if c != "user_name"]
+from launchpad.users.state import UNIT, TargetState
 
 
 @dataclass(frozen=True)
@@ -20,10 +18,11 @@ class UserDifference:
 
 def _profile(state: TargetState) -> dict[str, dict[str, str]]:
     paths = {str(d.id): "/".join(d.path) for d in state.departments}
+    compared = [f for f in state.profile.user_columns if f != state.profile.users.key]
     result = {}
     for key, user in state.users.items():
-        values = {c: user.values.get(c, "") for c in COMPARED}
-        values["dept"] = paths.get(user.values.get("dept_id", ""), user.values.get("dept_id", ""))
+        values = {c: user.values.get(c, "") for c in compared}
+        values["dept"] = paths.get(user.values.get(UNIT, ""), user.values.get(UNIT, ""))
         values["roles"] = ",".join(sorted(user.roles))
         values["posts"] = ",".join(sorted(user.posts))
         result[key] = values

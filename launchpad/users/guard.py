@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.errors import LaunchpadError
-from launchpad.prompter import ConfirmRequest, TypeNameRequest
-from launchpad.site import Environment
-from launchpad.store import Store
+from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
+from launchpad.store.db import Store
+from launchpad.workspace.site import Environment
 
 DEFAULT_BACKUP_AGE = "2h"
 
@@ -44,8 +44,11 @@ def confirm_import(prompter: Any, audit: Any, env_name: str, production: bool, c
 
 
 def require_fresh_backup(store: Store, backups_dir: Path, environment: Environment, env_name: str, database: str,
-                         audit: Any, age: str = DEFAULT_BACKUP_AGE, now: datetime | None = None) -> int:
-    """The id of a verified backup of `database` younger than `age` whose file is still there."""
+                         audit: Any, age: str = DEFAULT_BACKUP_AGE, now: datetime | None = None,
+                         action: str = "user_import", refusal: type[LaunchpadError] = ImportRefused,
+                         production: bool = True) -> int:
+    """The id of a verified backup of `database` younger than `age` whose file is still there.
+    `action` prefixes the audit entries and `refusal` is raised: a baseline fix shares the rule."""
     from launchpad.backup.freshness import fresh_backup, parse_age
 
     targets = [name for name, target in environment.backups.items() if target.database == database]
@@ -54,12 +57,12 @@ def require_fresh_backup(store: Store, backups_dir: Path, environment: Environme
     for name in targets:
         record = fresh_backup(store, backups_dir, env_name, name, moment, limit)
         if record is not None:
-            audit("user_import_gate_passed", f"{env_name}/{database}", {"backup": record.id, "age": age})
+            audit(f"{action}_gate_passed", f"{env_name}/{database}", {"backup": record.id, "age": age})
             return record.id
-    audit("user_import_gate_refused", f"{env_name}/{database}", {"age": age, "targets": targets})
+    audit(f"{action}_gate_refused", f"{env_name}/{database}", {"age": age, "targets": targets})
+    said = f"{env_name} is production and" if production else f"{env_name}:"
     if not targets:
-        raise ImportRefused(f"{env_name} is production and no backup target covers database {database!r}",
-                            hint=f"add a backup target with `database: {database}` to {env_name} in site.yaml")
-    raise ImportRefused(f"{env_name} is production and {', '.join(targets)} has no verified backup younger "
-                        f"than {age}; nothing was written",
-                        hint=f"launchpad backup --env {env_name} {targets[0]}")
+        raise refusal(f"{said} no backup target covers database {database!r}",
+                      hint=f"add a backup target with `database: {database}` to {env_name} in site.yaml")
+    raise refusal(f"{said} {', '.join(targets)} has no verified backup younger than {age}; nothing was written",
+                  hint=f"launchpad backup --env {env_name} {targets[0]}")

@@ -64,6 +64,11 @@ def _text(ws: Any, value: str) -> Any:
     return cell
 
 
+def list_handouts(folder: Path) -> list[Path]:
+    """An import's hand-out files: its own, and those of stops and password resets."""
+    return sorted(folder.rglob("*.xlsx")) if folder.is_dir() else []
+
+
 def remove_handouts(folder: Path, audit: AuditFn) -> list[Path]:
     removed = []
     for path in sorted(folder.rglob("*.xlsx")) if folder.is_dir() else []:

@@ -1,7 +1,7 @@
 """The mapping file, `imports/NAME.yaml`: how the client's sheet becomes the target's users.
 
 ```yaml
-target: ruoyi                 # the target profile
+target: ruoyi                 # the target profile: bundled, or imports/targets/NAME.yaml (profile.py)
 key: user_name                # the natural key: re-importing the same person updates, never duplicates
 fields:
   user_name: {headers: [账号, 用户名, 登录名], required: true, transforms: [trim, halfwidth, lower]}
@@ -30,13 +30,16 @@ the same pydantic models as its JSON Schema (`launchpad schema import-mapping`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
-from launchpad.secrets import SecretRef
 from launchpad.users.passwords import PasswordPolicy, rule_fields
-from launchpad.yamlsource import read_yaml, validate
+from launchpad.workspace.secrets import SecretRef
+from launchpad.workspace.yamlsource import read_yaml, validate
+
+if TYPE_CHECKING:
+    from launchpad.users.profile import TargetProfile
 
 FieldName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Transform = Literal["trim", "halfwidth", "upper", "lower", "no_spaces"]
@@ -119,7 +122,7 @@ class ApiSource(Model):
 
 
 class ImportMapping(Model):
-    target: Literal["ruoyi"] = Field(description="The target profile.")
+    target: FieldName = Field(description="The target profile: ruoyi (bundled), or NAME for imports/targets/NAME.yaml.")
     database: str | None = Field(None, description="A key of the environment's databases (default: the only one).")
     key: FieldName = Field(description="The natural key field: the same person in a later import is updated.")
     sheets: list[str] | None = Field(None, description="Sheets to read (default: every sheet with a header).")
@@ -165,6 +168,17 @@ class ImportMapping(Model):
                              "true field), so users would share passwords")
         return policy
 
+    _profile: Any = PrivateAttr(None)
+
+    @property
+    def profile(self) -> TargetProfile:
+        """The target's profile: the one found when the mapping was loaded, else a bundled one."""
+        from launchpad.users.profile import load_profile
+
+        if self._profile is None:
+            self._profile = load_profile(self.target, None)
+        return cast("TargetProfile", self._profile)
+
     def header_index(self) -> dict[str, str]:
         """Normalised header text → field name."""
         return {normalise_header(h): name for name, spec in self.fields.items() for h in spec.headers}
@@ -182,8 +196,23 @@ def normalise_header(text: str) -> str:
 
 
 def load_mapping(path: Path, display: str | None = None) -> ImportMapping:
+    """The mapping and its target's profile (imports/targets/NAME.yaml beside it, or bundled)."""
+    from launchpad.users.profile import load_profile
+
     document = read_yaml(path, display or str(path))
-    return validate(ImportMapping, document)
+    mapping = validate(ImportMapping, document)
+    profile = load_profile(mapping.target, path.parent / "targets")
+    # The target's scheme and salt column, unless the mapping names its own.
+    given, password = mapping.passwords.model_fields_set, profile.users.password
+    update: dict[str, Any] = {}
+    if password.scheme is not None and "scheme" not in given:
+        update["scheme"] = password.scheme
+    if password.salt is not None and "salt_column" not in given:
+        update["salt_column"] = password.salt
+    if update:
+        mapping = mapping.model_copy(update={"passwords": mapping.passwords.model_copy(update=update)})
+    mapping._profile = profile
+    return mapping
 
 
 def mapping_json_schema() -> dict[str, Any]:

@@ -15,12 +15,25 @@ from launchpad.errors import UsageError
 from launchpad.users.checks import CheckResult, check_workbook
 from launchpad.users.mapping import ApiSource, ImportMapping, load_mapping
 from launchpad.users.plan import Plan, build_plan, check_roles, check_target
-from launchpad.users.ruoyi import TargetState, read_state
-from launchpad.users.sources import UnreadableSheet, Workbook, read_workbook
+from launchpad.users.sources import EXCEL_SUFFIXES, TEXT_SUFFIXES, UnreadableSheet, Workbook, read_workbook
+from launchpad.users.state import TargetState, read_state
 from launchpad.users.target import AuditFn, TargetSession, choose_database, open_target
-from launchpad.workspace import Workspace
+from launchpad.workspace.folder import Workspace
 
 IMPORTS_DIR = "imports"
+SHEET_SUFFIXES = (*EXCEL_SUFFIXES, *TEXT_SUFFIXES)
+ANNOTATED_SUFFIX = ".checked.xlsx"
+
+
+def import_files(root: Path) -> tuple[list[Path], list[Path]]:
+    """The workspace's `imports/` folder: (the sheets in it, its mapping files). Annotated
+    copies written for the client are not sheets to import."""
+    folder = root / IMPORTS_DIR
+    if not folder.is_dir():
+        return [], []
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    sheets = [p for p in files if p.suffix.lower() in SHEET_SUFFIXES and not p.name.endswith(ANNOTATED_SUFFIX)]
+    return sheets, [p for p in files if p.suffix in (".yaml", ".yml")]
 
 
 def find_mapping(root: Path | None, given: str | None) -> Path:
@@ -80,7 +93,7 @@ def read_rows(file: Path | None, mapping: ImportMapping, mapping_path: Path, wor
         if file is None:
             raise UsageError(f"{mapping_path.name} names no source: give the FILE to import",
                              hint="launchpad users check FILE, or add source: to the mapping")
-        return Rows(read_workbook(file), file.name, file_sha256(file), file.with_name(f"{file.stem}.checked.xlsx"))
+        return Rows(read_workbook(file), file.name, file_sha256(file), file.with_name(f"{file.stem}{ANNOTATED_SUFFIX}"))
     if file is not None:
         raise UsageError(f"{mapping_path.name} reads its users from its source ({source.kind}); "
                          f"{file} would be ignored", hint="give no FILE, or a mapping without source:")
@@ -94,15 +107,15 @@ def read_rows(file: Path | None, mapping: ImportMapping, mapping_path: Path, wor
             store.audit(actor, action, target, detail)
 
     if isinstance(source, ApiSource):
-        from launchpad.secrets import resolve_secret
         from launchpad.users.apisource import read_api
+        from launchpad.workspace.secrets import resolve_secret
 
         token = None
         if source.token is not None:
             token = resolve_secret(source.token, ask=ask_secret, label=f"the token of {source.url}")
         sheet = read_api(source, token, audit)
     else:
-        from launchpad.connect import HostConnections
+        from launchpad.hosts.connect import HostConnections
         from launchpad.users.dbsource import read_query
 
         with HostConnections(workspace, source.environment, store=store, actor=actor) as connections, \
@@ -130,7 +143,7 @@ def plan_file(file: Path, mapping_path: Path, session: TargetSession, where: str
 
 
 def plan_workbook(workbook: Workbook, mapping: ImportMapping, session: TargetSession, where: str) -> Planned:
-    state = read_state(session)
+    state = read_state(session, mapping.profile)
     check_roles(mapping, state, where)
     result = check_workbook(workbook, mapping, check_target(state, mapping))
     return Planned(workbook, mapping, result, state, build_plan(result, mapping, state))
@@ -155,5 +168,5 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-__all__ = ["target_session", "Checked", "Planned", "Rows", "check_file", "file_sha256", "find_mapping", "plan_file",
-           "read_rows"]
+__all__ = ["target_session", "Checked", "Planned", "Rows", "check_file", "file_sha256", "find_mapping",
+           "import_files", "plan_file", "read_rows"]

@@ -89,7 +89,7 @@ class PasswordPolicy(Model):
     pbkdf2: Pbkdf2 = Field(default_factory=Pbkdf2)
     salt_column: str | None = Field(
         "salt", pattern=r"^[a-z_][a-z0-9_]{0,62}$",
-        description="sys_user's column for the salt of shiro_md5 and sm3 (null: sm3 without salt).")
+        description="The users table's column for the salt of shiro_md5 and sm3 (null: sm3 without salt).")
     rule: str | None = Field(
         None, min_length=1, max_length=200,
         description="A site rule instead of random passwords: text with {field} or {field[-6:]} from the row.")
@@ -241,14 +241,18 @@ def choose(users: Sequence[ForUser], policy: PasswordPolicy) -> list[tuple[ForUs
 
 def hash_all(chosen: Sequence[tuple[ForUser, str]], policy: PasswordPolicy,
              on_done: Callable[[int], None] | None = None) -> list[Issued]:
-    """The chosen passwords hashed on every core."""
+    """The chosen passwords hashed on every core. An exception from `on_done` (a stop asked
+    for) drops the hashes not yet started instead of waiting hours for them."""
     results = []
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+    try:
         hashed = pool.map(lambda item: hash_password(policy, item[0].login, item[1]), chosen)
         for (user, password), one in zip(chosen, hashed, strict=True):
             results.append(Issued(user.key, password, one.text, one.salt))
             if on_done is not None:
                 on_done(len(results))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return results
 
 

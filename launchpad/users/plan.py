@@ -22,7 +22,7 @@ from launchpad.users.bulk import building_rows
 from launchpad.users.checks import CheckedRow, CheckResult, RowProblem, Target
 from launchpad.users.mapping import ImportMapping
 from launchpad.users.passwords import rule_fields
-from launchpad.users.ruoyi import POST_FIELD, USER_COLUMNS, TargetState
+from launchpad.users.state import POST_FIELD, UNIT, TargetState
 
 Action = Literal["insert", "update", "unchanged", "rejected"]
 ACTIONS: tuple[Action, ...] = ("insert", "update", "unchanged", "rejected")
@@ -35,7 +35,7 @@ class PlannedUser:
     sheet: str
     row: int
     unit: str  # the account's unit path, for the counts
-    values: dict[str, str] = field(default_factory=dict)  # sys_user columns to write (dept_id included)
+    values: dict[str, str] = field(default_factory=dict)  # the profile's fields to write, and UNIT
     changes: dict[str, tuple[str, str]] = field(default_factory=dict)  # column → (old, new)
     roles_added: list[str] = field(default_factory=list)
     posts_added: list[str] = field(default_factory=list)
@@ -81,8 +81,9 @@ def _shown(user: PlannedUser) -> dict[str, object]:
 
 def check_target(state: TargetState, mapping: ImportMapping) -> Target:
     """What the row checks need from the target: its units and its users' unique values."""
-    columns = [name for name in mapping.fields if name in USER_COLUMNS]
-    users = {user.values["user_name"]: {name: user.values[name] for name in columns} for user in state.users.values()}
+    columns = [name for name in mapping.fields if name in state.profile.user_columns]
+    key = state.profile.users.key
+    users = {user.values[key]: {name: user.values[name] for name in columns} for user in state.users.values()}
     return Target(state.departments, users)
 
 
@@ -104,18 +105,19 @@ def roles_for(row: CheckedRow, mapping: ImportMapping) -> list[str]:
 
 
 def build_plan(result: CheckResult, mapping: ImportMapping, state: TargetState) -> Plan:
-    # Decided once per file, not per row: the sys_user columns the mapping fills, the units'
-    # paths as text, the default roles when no rule can add one.
-    columns = [name for name in mapping.fields if name in USER_COLUMNS]
-    paths: dict[int, str] = {}  # department id → its path
-    ids: dict[int, str] = {}  # department id → as text
+    # Decided once per file, not per row: the user columns the mapping fills, the units' paths
+    # and ids as text, the fields a password rule reads.
+    held = state.profile.user_columns
+    columns = [name for name in mapping.fields if name in held]
+    paths: dict[int | str, str] = {}  # department id → its path
+    ids: dict[int | str, str] = {}  # department id → as text
     rules = rule_fields(mapping.passwords.rule) if mapping.passwords.rule is not None else None
     with building_rows():
         return Plan([_plan_row(row, mapping, state, columns, paths, ids, rules) for row in result.rows])
 
 
 def _plan_row(row: CheckedRow, mapping: ImportMapping, state: TargetState, columns: list[str],
-              paths: dict[int, str], ids: dict[int, str], rule_inputs: list[str] | None) -> PlannedUser:
+              paths: dict[int | str, str], ids: dict[int | str, str], rule_inputs: list[str] | None) -> PlannedUser:
     given = row.values
     key = given.get(mapping.key, "")
     department = row.department
@@ -137,19 +139,19 @@ def _plan_row(row: CheckedRow, mapping: ImportMapping, state: TargetState, colum
     if row.problems:
         return PlannedUser(key, "rejected", row.sheet, row.row, unit, problems=row.problems)
     if department is not None:
-        values["dept_id"] = ids.get(department.id) or ids.setdefault(department.id, str(department.id))
+        values[UNIT] = ids.get(department.id) or ids.setdefault(department.id, str(department.id))
     roles = roles_for(row, mapping) if mapping.roles.rules else list(mapping.roles.default)
     existing = state.users.get(key.casefold())
     if existing is None:
         inputs = {name: given.get(name, "") for name in rule_inputs} if rule_inputs is not None else {}
         return PlannedUser(key, "insert", row.sheet, row.row, unit, values=values, roles_added=roles,
                            posts_added=posts, problems=row.problems, rule_inputs=inputs)
-    old = existing.values
+    old, natural = existing.values, state.profile.users.key
     changes = {name: (old.get(name, ""), value) for name, value in values.items()
-               if name != "user_name" and old.get(name, "") != value}
+               if name != natural and old.get(name, "") != value}
     roles_added = [r for r in roles if r not in existing.roles]
     posts_added = [p for p in posts if p not in existing.posts]
     action: Action = "update" if changes or roles_added or posts_added else "unchanged"
-    return PlannedUser(old["user_name"], action, row.sheet, row.row, unit,
+    return PlannedUser(old[natural], action, row.sheet, row.row, unit,
                        values={name: new for name, (_, new) in changes.items()}, changes=changes,
                        roles_added=roles_added, posts_added=posts_added, problems=row.problems)

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from launchpad.sitetime import utc_now
-from launchpad.store import Store
+from launchpad.store.db import Store
 from launchpad.users.plan import Plan
 
 SHOWN = 20

@@ -14,11 +14,15 @@ import json
 from typing import Any
 
 from launchpad.errors import UsageError
-from launchpad.owner import owner_of, this_process
 from launchpad.sitetime import utc_now
-from launchpad.store import Store
+from launchpad.store.db import Store
+from launchpad.store.owner import owner_of, this_process
 
 STATUSES = ("applying", "applied", "rolled_back")
+# A row's `done`: 0 recorded, 1 committed in the target, HANDED_OUT committed and its initial
+# password already in a hand-out (written when the person stopped the apply), so a resume does
+# not list the user as one whose password was lost.
+HANDED_OUT = 2
 
 
 def mark(import_id: int) -> str:
@@ -75,6 +79,13 @@ def rows_done(store: Store, import_id: int, keys: list[str]) -> None:
     with store.transaction():
         store.db.conn.executemany("UPDATE user_import_rows SET done = 1 WHERE import_id = ? AND key = ?",
                                   [(import_id, key) for key in keys])
+
+
+def handed_out(store: Store, import_id: int, keys: list[str]) -> None:
+    with store.transaction():
+        for key in keys:
+            store.db.execute("UPDATE user_import_rows SET done = ? WHERE import_id = ? AND key = ?",
+                             [HANDED_OUT, import_id, key])
 
 
 def finish_import(store: Store, import_id: int, status: str) -> None:

@@ -1,8 +1,9 @@
 """New initial passwords for users an import inserted whose hand-out was lost — the users a
 killed apply had inserted before it died, whose passwords died with it.
 
-Only a user this import inserted (create_by still `import:ID`) whose password was never changed
-(`pwd_update_date` still NULL) is reset: a password a person already chose is never replaced.
+Only a user this import inserted (the profile's created_by still `import:ID`) whose password was
+never changed (RuoYi: `pwd_update_date` still NULL; other profiles: their force-change flag
+still set) is reset: a password a person already chose is never replaced.
 The new passwords go to a fresh hand-out folder, like the apply's."""
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from launchpad.users import records
 from launchpad.users.apply import ImportTarget
 from launchpad.users.handout import handout_dir, write_handouts
 from launchpad.users.passwords import ForUser, PasswordPolicy, issue
+from launchpad.users.profile import TARGETS_DIR, TargetProfile, load_profile
+from launchpad.users.state import live
+from launchpad.users.writes import Writer, constant_sql
 
 
 def reset_passwords(to: ImportTarget, import_id: int, keys: list[str],
@@ -29,21 +33,26 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str],
         raise UsageError(f"import {import_id} did not insert {', '.join(unknown)}",
                          hint="only users an import inserted get their initial password from it")
     mark = records.mark(import_id)
+    profile = load_profile(found["target"], to.workspace_root / TARGETS_DIR)
+    users = profile.users
+    initial = _still_initial(profile)
+    where, params = live(users.soft_delete, users.tenant)
+    own = f"{users.mark.created_by} = :mark AND {where} AND {initial}"
     untouched = {str(r[0]) for r in to.session.query(
-        "SELECT user_name FROM sys_user WHERE create_by = :mark AND del_flag = '0' AND pwd_update_date IS NULL",
-        {"mark": mark}).rows}
+        f"SELECT {profile.column(users.key)} FROM {users.table} WHERE {own}", {"mark": mark, **params}).rows}
     chosen = [k for k in keys if k in untouched]
     left = [k for k in keys if k not in untouched]
     # A lost hand-out gets random passwords even under a site rule: a rule's password is one
     # anybody who knows the rule and the row could work out, and the row is no longer at hand.
     issued = issue([ForUser(k, k) for k in chosen], policy.model_copy(update={"rule": None}))
     sql = to.session.sql
-    lines = ["SET NAMES utf8mb4;", "START TRANSACTION;"] if sql.mysql else ["BEGIN;"]
+    writer = Writer(sql, profile)
+    lines = list(sql.begin)
     for one in issued:
         salt = f", {policy.salt_column} = {sql.text(one.salt)}" if one.salt is not None else ""
-        lines.append(f"UPDATE sys_user SET password = {sql.text(one.hashed)}{salt} "
-                     f"WHERE user_name = {sql.text(one.key)} AND create_by = {sql.text(mark)} AND del_flag = '0' "
-                     "AND pwd_update_date IS NULL;")
+        lines.append(f"UPDATE {users.table} SET {users.password.column} = {sql.text(one.hashed)}{salt} "
+                     f"WHERE {writer.keyed([one.key])} AND {users.mark.created_by} = {sql.text(mark)} "
+                     f"AND {writer.user_live()} AND {initial};")
     lines.append("COMMIT;")
     if issued:
         to.session.script("\n".join(lines) + "\n")
@@ -55,3 +64,16 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str],
     stamp = utc_now().replace(":", "").replace("-", "")[:15]
     files = write_handouts(folder / f"reset-{stamp}", people, to.audit) if people else []
     return files, left
+
+
+def _still_initial(profile: TargetProfile) -> str:
+    """The condition a user's password is still the initial one: the profile's `changed_at`
+    still NULL, or its force-change columns still set."""
+    password = profile.users.password
+    if password.changed_at is not None:
+        return f"{password.changed_at} IS NULL"
+    if password.force_change:
+        return " AND ".join(f"{column} = {constant_sql(value)}" for column, value in password.force_change.items())
+    raise UsageError(f"target {profile.name} says neither when a password was changed nor how a new one is forced, "
+                     "so a password someone chose could be replaced; nothing was reset",
+                     hint="add password: {changed_at: COLUMN} or {force_change: {COLUMN: VALUE}} to its profile")

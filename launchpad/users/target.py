@@ -1,8 +1,9 @@
 """The live target database, reached as the `sql` step reaches it: the database's own client
 on the host named by `via`, credentials in 0600 files in a private folder on that host, every
-command audited. Queries with parameters go through `launchpad.backup.sqlquery`; the apply's
-scripts carry their values as hex literals the server decodes (`SqlText`), so no value from
-the client's sheet can end a string or start a statement."""
+command audited (SQLite: Python's sqlite3 on the host that holds the file). Queries with
+parameters go through `launchpad.backup.sqlquery`; the apply's scripts carry their values as hex
+literals the database decodes (`SqlText`), so no value from the client's sheet can end a string
+or start a statement."""
 
 from __future__ import annotations
 
@@ -10,17 +11,14 @@ import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from launchpad.backup.sqlclient import DbAccess, MySqlClient, PostgresClient, ResultSet, hex_literal
+from launchpad.backup.sqlclient import DbAccess, MySqlClient, PostgresClient, ResultSet, SqliteClient, hex_literal
 from launchpad.errors import LaunchpadError, UsageError
-from launchpad.site import Database, Environment
-
-if TYPE_CHECKING:
-    from launchpad.users.ruoyi_writes import Staged
+from launchpad.workspace.site import Database, Environment
 
 AuditFn = Callable[[str, str, dict[str, Any]], None]
-SUPPORTED = ("mysql", "mariadb", "postgresql")
+SUPPORTED = ("mysql", "mariadb", "postgresql", "sqlite")
 
 
 @dataclass(frozen=True)
@@ -33,11 +31,17 @@ class SqlText:
     def mysql(self) -> bool:
         return self.engine in ("mysql", "mariadb")
 
+    @property
+    def sqlite(self) -> bool:
+        return self.engine == "sqlite"
+
     def text(self, value: str | None) -> str:
         if value is None:
             return "NULL"
         if self.mysql:
             return f"CONVERT(X'{hex_literal(value)}' USING utf8mb4)"
+        if self.sqlite:  # a blob cast to text is read as the database's encoding (UTF-8)
+            return f"CAST(X'{hex_literal(value)}' AS TEXT)"
         return f"convert_from(decode('{hex_literal(value)}', 'hex'), 'UTF8')"
 
     def number(self, value: int) -> str:
@@ -45,7 +49,17 @@ class SqlText:
 
     @property
     def now(self) -> str:
+        if self.sqlite:
+            return "datetime('now', 'localtime')"  # RuoYi keeps local time, as NOW() does
         return "NOW()" if self.mysql else "now()"
+
+    @property
+    def begin(self) -> list[str]:
+        """A transaction's first lines. SQLite takes the write lock at once (IMMEDIATE), so a
+        reader that started first cannot make the batch fail half-way with 'database is locked'."""
+        if self.mysql:
+            return ["SET NAMES utf8mb4;", "START TRANSACTION;"]
+        return ["BEGIN IMMEDIATE;"] if self.sqlite else ["BEGIN;"]
 
 
 def choose_database(environment: Environment, env_name: str, wanted: str | None) -> tuple[str, Database]:
@@ -74,9 +88,6 @@ class TargetSession:
         self.shell, self.tmp, self.access = shell, tmp, access
         self.key = key  # the environment's name for this database (site.yaml)
         self.sql = SqlText(access.engine)
-        # New users go through the bulk loader where the client's loader can be counted on:
-        # MariaDB's allows LOCAL INFILE unless a site turned it off, MySQL 8's refuses it by default.
-        self.bulk = access.engine in ("mariadb", "postgresql")
 
     def query(self, query: str, params: dict[str, Any] | None = None) -> ResultSet:
         from launchpad.backup.sqlquery import run_query
@@ -84,35 +95,30 @@ class TargetSession:
         with _as_target_error():
             return run_query(self.shell, self.tmp, self.access, query, params or {})
 
+    def query_all(self, queries: list[str], prelude: str = "", no_nulls: bool = False) -> list[ResultSet]:
+        """Several SELECTs without parameters, in one invocation of the client where it can;
+        `prelude`, a MySQL session setting that prints nothing, runs first. `no_nulls`: no
+        column can be NULL, so MySQL's cheaper text output can carry them."""
+        with _as_target_error():
+            if self.sql.mysql and no_nulls:
+                return MySqlClient(self.access).query_text(self.shell, self.tmp, queries, prelude)
+            if self.sql.mysql:
+                script = "".join(f"{q};\n" for q in [prelude, *queries] if q)
+                sets = MySqlClient(self.access).query(self.shell, self.tmp, script)
+                if len(sets) == len(queries):
+                    return sets
+            elif self.access.engine == "postgresql":
+                return PostgresClient(self.access).query_all(self.shell, self.tmp, queries)
+        return [self.query(q) for q in queries]
+
     def script(self, text: str) -> list[ResultSet]:
         """A whole script (a transaction); it stops at the first error, which rolls it back."""
         with _as_target_error():
             if self.sql.mysql:
                 return MySqlClient(self.access).query(self.shell, self.tmp, text)
+            if self.sql.sqlite:
+                return SqliteClient(self.access).script(self.shell, self.tmp, text)
             return [PostgresClient(self.access).query(self.shell, self.tmp, text)]
-
-
-    def load(self, staged: Staged) -> None:
-        """A batch through the database's own bulk loader, as one transaction in one command: the
-        statements (no value from the sheet among them) on the command line, the rows on stdin."""
-        import shlex
-
-        from launchpad.backup.hostshell import tail
-
-        if self.sql.mysql:
-            statements = " ".join([*staged.before, staged.load, *staged.after])
-            command = MySqlClient(self.access).command(self.tmp, None, f"--local-infile=1 --batch -e "
-                                                                       f"{shlex.quote(statements)}")
-        else:
-            client = PostgresClient(self.access)
-            parts = (" ".join(staged.before), staged.load, " ".join(staged.after))
-            command = (f"{client.env(self.tmp)}psql -X -q -v ON_ERROR_STOP=1 --single-transaction "
-                       f"{client.connection()} " + " ".join(f"-c {shlex.quote(p)}" for p in parts))
-        result = self.shell.run(command, stdin=staged.data)
-        if not result.ok:
-            raise TargetFailed(f"{self.shell.name}: the bulk load failed: {tail(result.stderr)}",
-                               hint="nothing of this batch was written; fix and re-run: rows already written "
-                                    "are recognised")
 
 
 class TargetFailed(LaunchpadError):
@@ -141,7 +147,7 @@ def open_target(environment: Environment, database: Database, transport_for: Any
     from launchpad.backup.hostshell import HostShell
     from launchpad.backup.sqlquery import secret_files
     from launchpad.backup.targets import transport_for_host
-    from launchpad.secrets import resolve_secret
+    from launchpad.workspace.secrets import resolve_secret
 
     password = None
     if database.password is not None:

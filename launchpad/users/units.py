@@ -17,7 +17,7 @@ from launchpad.users.mapping import Units
 
 @dataclass(frozen=True)
 class Department:
-    id: int
+    id: int | str  # as the target numbers it (RuoYi: a number; some systems: a UUID)
     name: str
     path: tuple[str, ...]  # names from the root down to this department
 

@@ -7,9 +7,9 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label
 
-from launchpad.prompter import Approval, ApprovalRequest
+from launchpad.run.prompter import Approval, ApprovalRequest
 from screens.dialogs.base import BaseDialog
-from screens.i18n import t
+from screens.support.i18n import t
 
 
 class ApprovalDialog(BaseDialog[Approval | None]):

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.widgets import Button
 
 from screens.dialogs.base import BaseDialog
-from screens.i18n import t
+from screens.support.i18n import t
 
 
 class ErrorDialog(BaseDialog[None]):

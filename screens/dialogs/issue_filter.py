@@ -18,7 +18,7 @@ from launchpad.issues.labels import field_label, value_label
 from launchpad.issues.model import CHANNELS, SEVERITIES, STATUSES, TYPES
 from launchpad.issues.query import SORTS, IssueFilter
 from screens.dialogs.base import BaseDialog
-from screens.i18n import current_language, t
+from screens.support.i18n import current_language, t
 
 ANY = "*"
 

@@ -27,8 +27,8 @@ from launchpad.session import Session
 from launchpad.sitetime import local_text
 from screens.dialogs.base import BaseDialog
 from screens.dialogs.issue_filter import form_row
-from screens.i18n import current_language, t
-from screens.messages import IssueChanged, IssueWriteFailed
+from screens.support.i18n import current_language, t
+from screens.support.messages import IssueChanged, IssueWriteFailed
 
 EDIT_ONLY = ("resolution", "fixed_in", "attachments", "note")
 

@@ -19,7 +19,7 @@ from launchpad.issues.model import RESOLVED_STATUSES, Issue
 from launchpad.issues.workflow import TRANSITIONS
 from launchpad.session import Session
 from screens.dialogs.base import BaseDialog
-from screens.i18n import current_language, t
+from screens.support.i18n import current_language, t
 
 
 class StatusDialog(BaseDialog[str | None]):

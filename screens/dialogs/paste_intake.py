@@ -29,8 +29,8 @@ from launchpad.issues.model import CHANNELS, Issue
 from launchpad.phrases import phrase
 from launchpad.session import Session
 from screens.dialogs.base import BaseDialog
-from screens.i18n import current_language, said, t
-from screens.messages import ChatParsed, IssuesAdded
+from screens.support.i18n import current_language, said, t
+from screens.support.messages import ChatParsed, IssuesAdded
 
 PARSE_PAUSE = 0.15  # a paste arrives in one event; typing by hand pauses between keys
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual.widgets import Button, Input
 
 from screens.dialogs.base import OneLineDialog
-from screens.i18n import t
+from screens.support.i18n import t
 
 
 class ReasonDialog(OneLineDialog):

@@ -12,8 +12,8 @@ from textual.widgets import Button, OptionList
 from textual.widgets.option_list import Option
 
 from screens.dialogs.base import BaseDialog
-from screens.display import stored_time
-from screens.i18n import status_word, t
+from screens.support.display import stored_time
+from screens.support.i18n import status_word, t
 
 
 class ResumeDialog(BaseDialog[int | None]):

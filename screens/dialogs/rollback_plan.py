@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widgets import Button
 
 from screens.dialogs.base import BaseDialog
-from screens.i18n import t
+from screens.support.i18n import t
 from screens.widgets.playbook_preview import describe_step
 
 

@@ -14,10 +14,10 @@ from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
-from launchpad.prompter import SignOff, SignOffRequest
+from launchpad.run.prompter import SignOff, SignOffRequest
 from screens.dialogs.base import BaseDialog
 from screens.dialogs.reason import ReasonDialog
-from screens.i18n import t
+from screens.support.i18n import t
 
 
 class SignOffDialog(BaseDialog[SignOff]):

@@ -19,7 +19,7 @@ from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
 from launchpad.backup.progress import BackupProgress, human_size
-from screens.i18n import MESSAGES, t
+from screens.support.i18n import MESSAGES, t
 from screens.widgets.backup_table import drill_rows_text
 
 

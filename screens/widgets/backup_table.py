@@ -19,8 +19,8 @@ from textual.widgets import DataTable
 from launchpad.backup.freshness import finished_at
 from launchpad.backup.progress import human_size
 from launchpad.backup.records import BackupRecord
-from screens.display import age_text, stored_time
-from screens.i18n import said, t
+from screens.support.display import age_text, stored_time
+from screens.support.i18n import said, t
 from screens.widgets.tables import fill_table
 
 CHECKSUM = {"ok": ("✓", "bk.verified", "green"), "failed": ("✗", "bk.verify_failed", "bold red")}

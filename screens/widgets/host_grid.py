@@ -20,9 +20,9 @@ from rich.text import Text
 from textual.events import Resize
 from textual.widgets import DataTable
 
-from screens.display import duration_text, status_text
-from screens.i18n import t
-from screens.run_events import HostRow
+from screens.support.display import duration_text, status_text
+from screens.support.i18n import t
+from screens.support.run_events import HostRow
 
 # What a host row can show: the engine reports passed or failed, the run screen adds the rest.
 HOST_STATUSES = ("running", "passed", "failed", "aborted")

@@ -30,7 +30,7 @@ from textual.strip import Strip
 from launchpad.issues.labels import value_label
 from launchpad.issues.model import STATUSES, Issue
 from launchpad.sitetime import local_text
-from screens.i18n import current_language, t
+from screens.support.i18n import current_language, t
 
 PAGE = 200  # issues per read: one read fills several screens
 KEPT_PAGES = 64  # pages kept in memory (12,800 issues), least recently read dropped first

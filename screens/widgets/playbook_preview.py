@@ -13,10 +13,10 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from screens.i18n import t
+from screens.support.i18n import t
 
 if TYPE_CHECKING:
-    from launchpad.playbook_list import PlaybookEntry
+    from launchpad.run.playbook_list import PlaybookEntry
 
 COMMAND_LINES = 4  # lines of a command shown in the preview; the rest is elided
 

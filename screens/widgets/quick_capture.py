@@ -23,7 +23,7 @@ from launchpad.issues.capture import parse_quick_capture
 from launchpad.issues.labels import field_label
 from launchpad.issues.model import IssueDraft
 from launchpad.session import Session
-from screens.i18n import current_language, t
+from screens.support.i18n import current_language, t
 
 
 class CaptureInput(Input):

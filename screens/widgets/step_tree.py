@@ -13,8 +13,8 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from screens.display import status_glyph
-from screens.i18n import t
+from screens.support.display import status_glyph
+from screens.support.i18n import t
 
 # Worst first: what a phase shows when its steps differ.
 SEVERITY = ("failed", "aborted", "refused", "waiting", "running", "interrupted", "pending", "not_checked", "skipped",

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Select, Static
 
-from screens.i18n import t
+from screens.support.i18n import t
 
 
 def prefill(variable: Any, env_name: str | None) -> str:

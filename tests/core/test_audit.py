@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from launchpad import audit
-from launchpad.audit import (
+from launchpad.store import audit
+from launchpad.store.audit import (
     GENESIS_HASH,
     AuditReport,
     append_audit,
@@ -28,7 +28,7 @@ from launchpad.audit import (
     iter_audit,
     verify_audit,
 )
-from launchpad.store import Store
+from launchpad.store.db import Store
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -176,7 +176,7 @@ def test_iter_audit_since(store: Store) -> None:
 APPEND_MANY = """
 import sys
 from pathlib import Path
-from launchpad.store import Store
+from launchpad.store.db import Store
 store = Store.open(Path(sys.argv[1]))
 print("ready", flush=True)
 sys.stdin.readline()

@@ -22,10 +22,10 @@ from launchpad.backup.restore import restore_backup
 from launchpad.backup.session import BackupSession
 from launchpad.backup.take import take_backup
 from launchpad.backup.verify import verify_backup
-from launchpad.connect import HostConnections
+from launchpad.hosts.connect import HostConnections
 from launchpad.phrases import render
-from launchpad.store import Store
-from launchpad.workspace import load_workspace
+from launchpad.store.db import Store
+from launchpad.workspace.folder import load_workspace
 from tests.scripted import ScriptedPrompter
 
 ROWS = [(1, "张三", "第一行\n第二行"), (2, "tab\there", None), (3, "", "引号 ' \" ; DROP TABLE t; --")]

@@ -14,7 +14,7 @@ from typing import Any
 
 from launchpad.backup.drivers.sqlite import SqliteDriver
 from launchpad.backup.hostshell import HostShell
-from launchpad.remote.local import LocalTransport
+from launchpad.hosts.local import LocalTransport
 
 SECRET = "pw with \"quotes\" 'and' %s \\ and\nnewline 口令"
 

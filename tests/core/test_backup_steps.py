@@ -19,14 +19,14 @@ from launchpad.backup.errors import BackupFailed, RestoreRefused
 from launchpad.backup.records import BackupRecord
 from launchpad.backup.retention import plan_retention
 from launchpad.backup.sqlquery import find_placeholders, mysql_script, psql_script
-from launchpad.connect import HostConnections
-from launchpad.engine import Engine, RunResult
+from launchpad.hosts.connect import HostConnections
 from launchpad.phrases import render
-from launchpad.playbook import BUNDLED_DIR, check_against_site, load_playbook
-from launchpad.prompter import ConfirmRequest, FailureChoice
-from launchpad.site import BackupRetention
-from launchpad.store import Store
-from launchpad.workspace import load_workspace
+from launchpad.run.engine import Engine, RunResult
+from launchpad.run.playbook import BUNDLED_DIR, check_against_site, load_playbook
+from launchpad.run.prompter import ConfirmRequest, FailureChoice
+from launchpad.store.db import Store
+from launchpad.workspace.folder import load_workspace
+from launchpad.workspace.site import BackupRetention
 from tests.core.test_backup import ROWS, SITE, rows_of
 from tests.scripted import ScriptedPrompter
 

@@ -64,7 +64,7 @@ def test_a_merge_key_with_an_override_is_yaml_not_a_duplicate(tmp_path: Path) ->
 
 
 def test_merge_keys_follow_yaml_precedence() -> None:
-    from launchpad.yamlsource import load_yaml
+    from launchpad.workspace.yamlsource import load_yaml
 
     text = "a: &a {x: 1, y: 1}\nb: &b {x: 2, z: 2}\nc:\n  <<: [*a, *b]\n  y: 3\n"
     assert load_yaml(text, "f.yaml").data["c"] == {"x": 1, "y": 3, "z": 2}
@@ -72,7 +72,7 @@ def test_merge_keys_follow_yaml_precedence() -> None:
 
 def test_a_duplicate_key_beside_a_merge_is_still_refused() -> None:
     from launchpad.errors import InvalidInput
-    from launchpad.yamlsource import load_yaml
+    from launchpad.workspace.yamlsource import load_yaml
 
     with pytest.raises(InvalidInput, match="f.yaml:5:3: duplicate key 'y'"):
         load_yaml("a: &a {x: 1}\nc:\n  <<: *a\n  y: 3\n  y: 4\n", "f.yaml")
@@ -293,7 +293,7 @@ def test_a_read_only_backups_folder_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_a_backups_folder_in_the_way_fails_the_step_which_a_retry_then_passes(tmp_path: Path) -> None:
-    from launchpad.prompter import FailureChoice
+    from launchpad.run.prompter import FailureChoice
     from tests.core.test_backup_steps import Runner
     from tests.scripted import ScriptedPrompter
 
@@ -328,8 +328,8 @@ def test_a_workspace_template_misusing_a_helper_is_located(tmp_path: Path, call:
 def test_only_a_robot_on_this_machine_may_have_its_webhook_written_as_is() -> None:
     from pydantic import ValidationError
 
-    from launchpad.secrets import resolve_secret
-    from launchpad.site import Channel
+    from launchpad.workspace.secrets import resolve_secret
+    from launchpad.workspace.site import Channel
 
     local = Channel(kind="wecom", webhook="http://127.0.0.1:8080/robot/send?key=demo")
     assert resolve_secret(local.webhook) == "http://127.0.0.1:8080/robot/send?key=demo"
@@ -350,7 +350,7 @@ def test_an_init_that_fails_half_way_leaves_nothing_behind(tmp_path: Path, monke
         (destination / "environment-readiness.yaml").write_text("name: env", encoding="utf-8")
         raise OSError(errno.ENOSPC, "No space left on device", str(destination / "onsite-acceptance.yaml"))
 
-    monkeypatch.setattr("launchpad.scaffold.copy_bundled_playbooks", disk_full)
+    monkeypatch.setattr("launchpad.workspace.scaffold.copy_bundled_playbooks", disk_full)
     target = tmp_path / "site-a"
     with pytest.raises(SystemExit) as exited:
         main(["init", str(target)])

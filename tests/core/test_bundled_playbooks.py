@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 
 from launchpad.demo import build_demo
-from launchpad.playbook import BUNDLED_DIR, Playbook, check_against_site, load_playbook
-from launchpad.remote.base import HostSpec
-from launchpad.remote.local import LocalTransport
-from launchpad.scaffold import init_workspace
-from launchpad.site import Host, Site
+from launchpad.hosts.base import HostSpec
+from launchpad.hosts.local import LocalTransport
+from launchpad.run.playbook import BUNDLED_DIR, Playbook, check_against_site, load_playbook
 from launchpad.steps.base import HostOutcome, StepContext, StepOutcome
 from launchpad.steps.shell import ShellStep, run_shell
-from launchpad.workspace import load_workspace
+from launchpad.workspace.folder import load_workspace
+from launchpad.workspace.scaffold import init_workspace
+from launchpad.workspace.site import Host, Site
 
 BUNDLED = sorted(BUNDLED_DIR.glob("*.yaml"))
 
@@ -179,3 +179,17 @@ def test_values_reach_the_shell_as_single_words(readiness: Playbook, tmp_path: P
     outcome = run_step(readiness, "hosts.disk", values)
     assert outcome.status == "failed"
     assert not marker.exists()
+
+
+def test_the_playbook_list_reads_in_the_order_a_site_goes_live(tmp_path: Path) -> None:
+    from launchpad.run.playbook_list import GO_LIVE_ORDER, read_playbooks
+
+    root = build_demo(tmp_path / "demo")
+    (root / "playbooks" / "aaa-site-check.yaml").write_text(
+        "name: aaa-site-check\ntitle: 现场自查\nphases:\n  - id: p\n    name: 阶段\n    steps:\n"
+        "      - {id: p.s, name: 自查, kind: manual, instructions: 看一眼}\n", encoding="utf-8")
+    names = [entry.name for entry in read_playbooks(load_workspace(root))]
+    bundled = [name for name in names if name in GO_LIVE_ORDER]
+    assert names[0] == "environment-readiness" and names[-1] == "aaa-site-check"
+    assert bundled == sorted(bundled, key=GO_LIVE_ORDER.index)
+    assert {path.stem for path in BUNDLED} <= set(GO_LIVE_ORDER), "a bundled playbook without its place"

@@ -15,8 +15,8 @@ from launchpad.configdiff.compare import Reading, compare
 from launchpad.configdiff.expectations import ConfigFile, KeyRule, Plan, load_plan
 from launchpad.errors import InvalidInput, UsageError
 from launchpad.phrases import render
-from launchpad.site import Site
 from launchpad.steps import step_kinds
+from launchpad.workspace.site import Site
 from tests.workspaces import LOCAL_SITE, write_workspace
 
 ENVS = ("test", "prod")
@@ -339,11 +339,11 @@ phases:
 
 
 def run_inline(root: Path, against: str, file: str | None = None) -> tuple[str, dict[str, Any]]:
-    from launchpad.connect import HostConnections
-    from launchpad.engine import Engine
-    from launchpad.playbook import load_playbook
-    from launchpad.store import Store
-    from launchpad.workspace import load_workspace
+    from launchpad.hosts.connect import HostConnections
+    from launchpad.run.engine import Engine
+    from launchpad.run.playbook import load_playbook
+    from launchpad.store.db import Store
+    from launchpad.workspace.folder import load_workspace
     from tests.scripted import ScriptedPrompter
 
     path = root / "playbooks" / "inline.yaml"

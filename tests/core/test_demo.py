@@ -19,12 +19,12 @@ import pytest
 from launchpad.demo import build_demo, start_demo_webapp, stop_demo_webapp
 from launchpad.demo.launcher import PID_FILE, health, read_demo_config
 from launchpad.errors import LaunchpadError, UsageError
-from launchpad.playbook import BUNDLED_DIR, load_playbook
-from launchpad.site import Site
+from launchpad.run.playbook import BUNDLED_DIR, load_playbook
 from launchpad.steps.base import StepContext
 from launchpad.steps.environments import EnvironmentsStep, compare_environments
 from launchpad.steps.http import HttpStep, check_http
-from launchpad.workspace import load_workspace
+from launchpad.workspace.folder import load_workspace
+from launchpad.workspace.site import Site
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_demo_databases_are_two_separate_user_tables(demo_root: Path) -> None:
     for env_name in ("test", "prod"):
         path = demo_root / site.environments[env_name].databases["main"].name
         with sqlite3.connect(path) as connection:
-            names.append({row[0] for row in connection.execute("SELECT name FROM users")})
+            names.append({row[0] for row in connection.execute("SELECT nick_name FROM sys_user")})
         connection.close()
     assert "周敏" in names[1] and names[0] != names[1]
     step = EnvironmentsStep(name="环境对比", kind="environments")
@@ -95,14 +95,14 @@ def test_rebuilding_keeps_data_and_ports_and_rewrites_site_yaml(demo_root: Path)
     ports = read_demo_config(demo_root)["environments"]
     database = demo_root / "data" / "test-users.db"
     with sqlite3.connect(database) as connection:
-        connection.execute("DELETE FROM users WHERE account = 'yanshou03'")
+        connection.execute("DELETE FROM sys_user WHERE user_name = 'yanshou03'")
     connection.close()
     (demo_root / "site.yaml").write_text("broken: [", encoding="utf-8")
     assert build_demo(demo_root) == demo_root
     assert read_demo_config(demo_root)["environments"] == ports
     load_workspace(demo_root)
     with sqlite3.connect(database) as connection:
-        accounts = {row[0] for row in connection.execute("SELECT account FROM users")}
+        accounts = {row[0] for row in connection.execute("SELECT user_name FROM sys_user")}
     connection.close()
     assert "yanshou03" not in accounts
 
@@ -131,6 +131,26 @@ def test_login_page_shows_todays_duty_contact(running_demo: Path) -> None:
         assert site.site.name in page.text
         answer = get(site.environments[env_name].urls["health"]).json()
         assert answer["status"] == "ok" and answer["environment"] == env_name
+
+
+def test_the_login_page_signs_in_against_the_environments_sys_user(running_demo: Path) -> None:
+    from launchpad.demo.clientdb import SEEDED_PASSWORD
+
+    site = load_workspace(running_demo).site
+
+    def sign_in(env_name: str, account: str, password: str) -> str:
+        page = httpx.post(site.environments[env_name].urls["login"], data={"account": account, "password": password},
+                          trust_env=False, timeout=10)
+        assert page.status_code == 200
+        return page.text
+
+    assert "登录成功：周敏（窗口管理科）" in sign_in("prod", "zhoumin", SEEDED_PASSWORD)
+    assert "账号或密码错误" in sign_in("prod", "zhoumin", "wrong-password")
+    assert "账号或密码错误" in sign_in("prod", "nobody", SEEDED_PASSWORD)  # no hint who exists
+    assert "登录成功：验收测试一" in sign_in("test", "yanshou01", SEEDED_PASSWORD)
+    assert "账号或密码错误" in sign_in("prod", "yanshou01", SEEDED_PASSWORD)  # test's account only
+    shown = sign_in("test", "<script>", "x")
+    assert "<script>" not in shown.split("<main>")[1]
 
 
 def test_the_playbooks_login_check_passes_against_the_demo(running_demo: Path) -> None:

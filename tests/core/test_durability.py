@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from launchpad.store import Store
+from launchpad.store.db import Store
 from tests.workspaces import write_workspace
 
 PLAYBOOK = """\

@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from launchpad.events import Notice
 from launchpad.phrases import render
-from launchpad.playbook import check_against_site, load_playbook
 from launchpad.report.notice import NoticeRefused, render_notice, site_values
-from launchpad.workspace import load_workspace
+from launchpad.run.events import Notice
+from launchpad.run.playbook import check_against_site, load_playbook
+from launchpad.workspace.folder import load_workspace
 from tests.core.test_engine import Harness, playbook_text
 from tests.core.test_inputs import GOOD_PLAYBOOK, launchpad, line_of
 from tests.scripted import ScriptedPrompter

@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from launchpad.connect import HostConnections
-from launchpad.engine import Engine, RunResult
-from launchpad.events import CommandSent, Event, GateRefused, Notice, OutputLine, StepFinished
+from launchpad.hosts.connect import HostConnections
 from launchpad.phrases import render
-from launchpad.playbook import load_playbook
-from launchpad.prompter import FailureChoice, Prompter, SignOff
-from launchpad.store import Store
-from launchpad.workspace import load_workspace
+from launchpad.run.engine import Engine, RunResult
+from launchpad.run.events import CommandSent, Event, GateRefused, Notice, OutputLine, StepFinished
+from launchpad.run.playbook import load_playbook
+from launchpad.run.prompter import FailureChoice, Prompter, SignOff
+from launchpad.store.db import Store
+from launchpad.workspace.folder import load_workspace
 from tests.scripted import ScriptedPrompter
 from tests.workspaces import write_workspace
 
@@ -164,7 +164,7 @@ def test_manual_sign_off_is_recorded(tmp_path: Path) -> None:
 
 
 def test_window_gate_override_needs_a_reason_and_is_audited(tmp_path: Path) -> None:
-    from launchpad.audit import iter_audit
+    from launchpad.store.audit import iter_audit
 
     h = Harness(tmp_path / "ws", playbook_text("- {id: window, name: 发布窗口, kind: gate, window: never_today}"))
     refused = h.run(ScriptedPrompter())
@@ -177,7 +177,7 @@ def test_window_gate_override_needs_a_reason_and_is_audited(tmp_path: Path) -> N
 
 
 def test_approval_gate_records_form_and_approver(tmp_path: Path) -> None:
-    from launchpad.prompter import Approval
+    from launchpad.run.prompter import Approval
 
     h = Harness(
         tmp_path / "ws", playbook_text("- {id: form, name: 数据变更审批, kind: gate, approval: {form: 数据变更单}}")

@@ -7,14 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from launchpad.audit import iter_audit
-from launchpad.connect import HostConnections
-from launchpad.engine import Engine, RunResult
-from launchpad.events import Event, RunFinished, StepFinished
-from launchpad.playbook import load_playbook
-from launchpad.prompter import PromptCancelled
-from launchpad.store import Store
-from launchpad.workspace import load_workspace
+from launchpad.hosts.connect import HostConnections
+from launchpad.run.engine import Engine, RunResult
+from launchpad.run.events import Event, RunFinished, StepFinished
+from launchpad.run.playbook import load_playbook
+from launchpad.run.prompter import PromptCancelled
+from launchpad.store.audit import iter_audit
+from launchpad.store.db import Store
+from launchpad.workspace.folder import load_workspace
 from tests.scripted import ScriptedPrompter
 from tests.workspaces import write_workspace
 

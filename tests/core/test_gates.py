@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.audit import iter_audit
-from launchpad.prompter import Approval, FailureChoice, FailureRequest, SignOff
-from launchpad.scaffold import copy_bundled_playbooks
+from launchpad.run.prompter import Approval, FailureChoice, FailureRequest, SignOff
+from launchpad.store.audit import iter_audit
+from launchpad.workspace.scaffold import copy_bundled_playbooks
 from tests.core.test_engine import Harness, playbook_text
 from tests.scripted import ScriptedPrompter
 from tests.workspaces import write_workspace

@@ -22,11 +22,11 @@ from launchpad.cli import main
 from launchpad.demo import build_demo
 from launchpad.golive.checklist import CHECKLIST_FILE, load_checklist
 from launchpad.golive.progress import evaluate, summary_text
-from launchpad.playbook import BUNDLED_DIR
-from launchpad.scaffold import init_workspace
+from launchpad.run.playbook import BUNDLED_DIR
 from launchpad.sitetime import site_today, to_stamp
-from launchpad.store import Store
-from launchpad.workspace import load_workspace
+from launchpad.store.db import Store
+from launchpad.workspace.folder import load_workspace
+from launchpad.workspace.scaffold import init_workspace
 from tests.workspaces import LOCAL_SITE, write_workspace
 
 

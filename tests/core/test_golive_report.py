@@ -13,8 +13,8 @@ from launchpad.golive.checklist import CHECKLIST_FILE
 from launchpad.report.daily import collect_daily
 from launchpad.report.render import render_daily
 from launchpad.report.xlsx import write_daily_xlsx
-from launchpad.store import Store
-from launchpad.workspace import load_workspace
+from launchpad.store.db import Store
+from launchpad.workspace.folder import load_workspace
 from tests.workspaces import LOCAL_SITE, write_workspace
 
 DAY = date(2026, 12, 10)

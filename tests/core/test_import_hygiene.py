@@ -20,7 +20,7 @@ def core_modules() -> list[str]:
 
 def test_core_never_imports_the_ui() -> None:
     modules = core_modules()
-    assert "launchpad.engine" in modules and "launchpad.cli" in modules
+    assert "launchpad.run.engine" in modules and "launchpad.cli" in modules
     probe = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"

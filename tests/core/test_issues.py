@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from launchpad.audit import iter_audit, verify_audit
 from launchpad.errors import UsageError
 from launchpad.issues.log import IssueLog
 from launchpad.issues.model import IssueDraft
 from launchpad.issues.query import IssueFilter
-from launchpad.store import Store
+from launchpad.store.audit import iter_audit, verify_audit
+from launchpad.store.db import Store
 from tests.workspaces import write_workspace
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -124,7 +124,7 @@ def test_two_processes_adding_at_once_lose_nothing(tmp_path: Path) -> None:
     root = write_workspace(tmp_path / "ws")
     Store.open(root / ".launchpad" / "launchpad.db").close()
     adder = ("import sys\nfrom pathlib import Path\nfrom zoneinfo import ZoneInfo\n"
-             "from launchpad.store import Store\nfrom launchpad.issues.log import IssueLog\n"
+             "from launchpad.store.db import Store\nfrom launchpad.issues.log import IssueLog\n"
              "from launchpad.issues.model import IssueDraft\n"
              "log = IssueLog(Store.open(Path(sys.argv[1])), ZoneInfo('Asia/Shanghai'), sys.argv[2])\n"
              "for n in range(40):\n    log.add(IssueDraft(f'{sys.argv[2]} 的问题 {n}'))\n")

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from launchpad.audit import iter_audit
 from launchpad.errors import UsageError
 from launchpad.issues.incident import Incidents
 from launchpad.issues.log import IssueLog
 from launchpad.issues.model import IssueDraft
 from launchpad.report.postmortem import render_postmortem
-from launchpad.store import Store
+from launchpad.store.audit import iter_audit
+from launchpad.store.db import Store
 from tests.core.test_issues import run_cli
 from tests.workspaces import write_workspace
 

@@ -14,7 +14,7 @@ from launchpad.issues.log import IssueLog
 from launchpad.issues.model import IssueDraft
 from launchpad.issues.query import IssueFilter
 from launchpad.issues.search import grams_of, rebuild_search_index
-from launchpad.store import Store
+from launchpad.store.db import Store
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from launchpad.errors import InvalidInput
-from launchpad.playbook import Playbook, _validate
-from launchpad.site import Site
-from launchpad.yamlsource import load_yaml, validate
+from launchpad.run.playbook import Playbook, _validate
+from launchpad.workspace.site import Site
+from launchpad.workspace.yamlsource import load_yaml, validate
 
 keys = st.sampled_from(
     ["name", "title", "phases", "id", "steps", "kind", "run", "hosts", "expect", "site", "client",

@@ -13,14 +13,14 @@ from pathlib import Path
 import click
 import pytest
 
-from launchpad.engine import PARTIAL_EXIT
 from launchpad.errors import InvalidInput
-from launchpad.playbook import load_playbook
-from launchpad.prompter import FailureChoice, SignOff
 from launchpad.report.daily import collect_daily
 from launchpad.report.render import render_daily
-from launchpad.runreport import collect_run, render_run
-from launchpad.scaffold import copy_bundled_playbooks
+from launchpad.report.run import collect_run, render_run
+from launchpad.run.engine import PARTIAL_EXIT
+from launchpad.run.playbook import load_playbook
+from launchpad.run.prompter import FailureChoice, SignOff
+from launchpad.workspace.scaffold import copy_bundled_playbooks
 from tests.core.test_engine import Harness, playbook_text
 from tests.scripted import ScriptedPrompter
 from tests.workspaces import write_workspace

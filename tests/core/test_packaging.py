@@ -37,5 +37,6 @@ def test_wheel_carries_the_data_files(tmp_path: Path) -> None:
     templates = {str(p.relative_to(ROOT)) for p in (ROOT / "launchpad").rglob("*.j2")}
     assert templates and templates <= names
     assert "launchpad/demo/login.html" in names
+    assert "launchpad/users/profiles/ruoyi.yaml" in names  # the bundled target profile
     assert "screens/launchpad.tcss" in names
     assert any(n.endswith("entry_points.txt") for n in names)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from launchpad.phrases import CATALOG, Phrase, dumps, loads, parts, phrase, render
-from launchpad.runreport import collect_run, render_run
-from launchpad.store import Store
+from launchpad.report.run import collect_run, render_run
+from launchpad.store.db import Store
 from tests.core.test_engine import Harness, playbook_text
 from tests.scripted import ScriptedPrompter
 

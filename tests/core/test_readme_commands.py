@@ -128,3 +128,118 @@ def test_quitting_the_app_stops_the_demo_web_app(tmp_path: Path, monkeypatch: py
         assert health(read_demo_config(root)["environments"]["test"]["port"]) is None
     finally:
         stop_demo_webapp(root)
+
+
+def tour_lines(prefix: str) -> list[list[str]]:
+    """The README tour's commands starting with `prefix`, in order, as arguments."""
+    import re
+    import shlex
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    tour = readme[readme.index("## A short tour"):]
+    block = re.search(r"```bash\n(.*?)```", tour, re.DOTALL)
+    assert block is not None
+    lines = [line.split("  #")[0].strip() for line in block.group(1).splitlines()]
+    return [shlex.split(line)[1:] for line in lines if line.startswith(prefix)]
+
+
+def sign_in_with_the_handout(demo: Path) -> str:
+    """A new user signs in to the demo's client system with the password from the hand-out."""
+    from openpyxl import load_workbook
+
+    from launchpad.demo.launcher import read_demo_config
+
+    handed = next((demo / "handouts" / "import-1").glob("*.xlsx"))
+    _, _, (unit, login, name, password), *_ = load_workbook(handed).active.iter_rows(values_only=True)
+    port = read_demo_config(demo)["environments"]["test"]["port"]
+    page = httpx.post(f"http://127.0.0.1:{port}/login", data={"account": login, "password": password},
+                      trust_env=False, timeout=10)
+    assert f"登录成功：{name}（{str(unit).split('/')[-1]}）" in page.text, page.text
+    return page.text
+
+
+def test_the_tour_imports_the_demos_sheet_hands_out_compares_and_rolls_back(demo: Path) -> None:
+    import sqlite3
+
+    def users_in_test() -> list[tuple[object, ...]]:
+        with sqlite3.connect(demo / "data" / "test-users.db") as db:
+            return list(db.execute("SELECT user_id, user_name, dept_id, phonenumber, remark FROM sys_user "
+                                   "ORDER BY user_id"))
+
+    before = users_in_test()
+    commands = tour_lines("launchpad users ")
+    assert [c[1] for c in commands] == ["check", "plan", "import", "import", "imports", "handout", "compare",
+                                        "rollback"]
+    done = [launchpad(*args, cwd=demo) for args in commands[:4]]  # up to the second import
+    signed_in = sign_in_with_the_handout(demo)
+    done += [launchpad(*args, cwd=demo) for args in commands[4:]]
+    for result in done:
+        assert "Traceback" not in result.stderr
+    check, plan, first, second, imports, handout, compare, rollback = done
+    assert check.returncode == 1 and "身份证号 '370102" in check.stdout and "annotated copy" in check.stderr
+    assert "数据资源科" in check.stdout and "与第" in check.stdout
+    assert plan.returncode == 1 and "plan: 60 insert, 2 update, 3 unchanged, 6 rejected" in plan.stderr
+    assert first.returncode == 0, first.stderr
+    assert "✓ import 1 applied: 60 inserted, 2 updated, 3 unchanged, 6 rejected" in first.stdout
+    assert first.stdout.count("hand-out (initial passwords, 0600)") == len(list((demo / "handouts").rglob("*.xlsx")))
+    assert "；这是初始密码，请立即修改" in signed_in
+    assert second.returncode == 0 and "Nothing to write" in second.stdout
+    assert imports.returncode == 0 and "applied" in imports.stdout and "+60 ~2 =3 ✗6" in imports.stdout
+    assert handout.returncode == 0 and ".xlsx" in handout.stdout
+    assert compare.returncode == 1 and "yanshou01: only in test" in compare.stdout
+    assert rollback.returncode == 0, rollback.stderr
+    assert "✓ import 1 rolled back: 60 user(s) deleted, 2 restored" in rollback.stdout
+    after = users_in_test()
+    assert [row[1:] for row in after] == [row[1:] for row in before]
+
+
+def test_the_client_fixes_the_sheet_and_it_imports_whole_once(demo: Path) -> None:
+    """The engineer's round trip: check finds the planted mistakes, the client corrects them,
+    the corrected copy plans clean, applies to test once, a second run writes nothing, and the
+    rollback leaves test as it was."""
+    import sqlite3
+
+    from openpyxl import load_workbook
+
+    from launchpad.demo.sheet import MAPPING_FILE, SHEET_FILE, build_rows
+
+    _, planted = build_rows()
+    book = load_workbook(demo / SHEET_FILE)
+    ws = book.active
+    columns = {str(cell.value): cell.column for row in ws.iter_rows(min_row=3, max_row=4) for cell in row
+               if cell.value}
+    for mistake in planted:
+        cell = ws.cell(mistake.row, columns[mistake.header])
+        # The number Excel kept is a double: 15 digits of the 18 typed.
+        assert cell.value == (float(mistake.value) if isinstance(mistake.value, int) else mistake.value), mistake
+        cell.value = mistake.fixed
+        cell.number_format = "@"
+    fixed = demo / "imports" / "新员工名单-已改.xlsx"
+    book.save(fixed)
+    mapping = demo / MAPPING_FILE  # the fastest bcrypt cost: this test is about the rows, not the hashing
+    mapping.write_text(mapping.read_text(encoding="utf-8").replace("cost: 10", "cost: 4"), encoding="utf-8")
+
+    def users_in_test() -> list[tuple[object, ...]]:
+        with sqlite3.connect(demo / "data" / "test-users.db") as db:
+            return list(db.execute("SELECT user_name, dept_id, phonenumber, remark FROM sys_user ORDER BY user_id"))
+
+    before = users_in_test()
+    checked = launchpad("users", "check", str(fixed), "--env", "test", cwd=demo)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "71 row(s), no problems." in checked.stderr
+    planned = launchpad("users", "plan", str(fixed), "--env", "test", cwd=demo)
+    assert planned.returncode == 0, planned.stderr
+    assert "plan: 66 insert, 2 update, 3 unchanged, 0 rejected" in planned.stderr
+    # The seconded person's account is in the attached unit; full-width and padded cells are clean.
+    assert "+ wuguilei (新进人员!20) into 某市大数据管理局/数据资源处/数据共享科" in planned.stdout
+    assert "+ zhengbo (新进人员!8)" in planned.stdout
+    imported = launchpad("users", "import", str(fixed), "--env", "test", "--yes", cwd=demo)
+    assert imported.returncode == 0, imported.stderr
+    assert "the same as plan 1" in imported.stderr
+    assert "✓ import 1 applied: 66 inserted, 2 updated, 3 unchanged, 0 rejected" in imported.stdout
+    assert len(users_in_test()) == len(before) + 66
+    again = launchpad("users", "import", str(fixed), "--env", "test", "--yes", cwd=demo)
+    assert again.returncode == 0 and "Nothing to write" in again.stdout
+    rolled = launchpad("users", "rollback", "1", "--yes", cwd=demo)
+    assert rolled.returncode == 0, rolled.stderr
+    assert users_in_test() == before

@@ -9,7 +9,7 @@ import paramiko
 import pytest
 
 from launchpad.errors import ChangedHostKey, RemoteError, UnknownHostKey, UsageError
-from launchpad.remote.hostkeys import KnownHosts, fingerprint, known_hosts_name
+from launchpad.hosts.hostkeys import KnownHosts, fingerprint, known_hosts_name
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +158,7 @@ def test_the_default_files_are_the_users_and_a_missing_file_is_empty(
 def test_a_hosts_own_known_hosts_files_replace_the_users_and_receive_new_keys(
     tmp_path: Path, key: paramiko.PKey, other_key: paramiko.PKey
 ) -> None:
-    from launchpad.remote.sshconfig import SshTarget
+    from launchpad.hosts.sshconfig import SshTarget
 
     users, ours, first, second, system = (tmp_path / n for n in ("users", "ours", "first", "second", "global"))
     users.write_text(line("app2", key))

@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 import pytest
 
 from launchpad.errors import CommandTimeout, RemoteError
-from launchpad.remote.base import CommandResult, HostSpec, Stream, Timeouts
-from launchpad.remote.local import LocalTransport
+from launchpad.hosts.base import CommandResult, HostSpec, Stream, Timeouts
+from launchpad.hosts.local import LocalTransport
 
 T = TypeVar("T")
 TEN_MIB = 10 * 1024 * 1024

@@ -9,9 +9,9 @@ import threading
 import pytest
 
 from launchpad.errors import CommandTimeout, LaunchpadError, RunAborted
-from launchpad.remote.base import HostSpec, Transport
-from launchpad.remote.local import LocalTransport
-from launchpad.remote.pool import ConnectionPool, default_parallelism, fan_out
+from launchpad.hosts.base import HostSpec, Transport
+from launchpad.hosts.local import LocalTransport
+from launchpad.hosts.pool import ConnectionPool, default_parallelism, fan_out
 
 HOSTS = [HostSpec(name=f"h{n}", address="localhost") for n in range(6)]
 
@@ -102,8 +102,8 @@ def test_default_parallelism_is_bounded(hosts: int, workers: int) -> None:
 
 def test_importing_the_transports_does_not_load_paramiko() -> None:
     probe = (
-        "import sys, launchpad.remote as remote\n"
-        "from launchpad.remote import ConnectionPool, LocalTransport, fan_out\n"
+        "import sys, launchpad.hosts as remote\n"
+        "from launchpad.hosts import ConnectionPool, LocalTransport, fan_out\n"
         "before = 'paramiko' in sys.modules\n"
         "remote.SshTransport\n"
         "print(before, 'paramiko' in sys.modules)\n"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from launchpad.remote.ssh_inbox import GATHER, LINGER, STDERR, STDOUT, ChannelInbox
+from launchpad.hosts.ssh_inbox import GATHER, LINGER, STDERR, STDOUT, ChannelInbox
 
 SETTLED = 10.0  # a bound for the test's own threads, never reached when all is well
 

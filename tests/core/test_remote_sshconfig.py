@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from launchpad.errors import UsageError
-from launchpad.remote.base import HostSpec
-from launchpad.remote.sshconfig import SshConfigResolver, parse_proxy_jump
+from launchpad.hosts.base import HostSpec
+from launchpad.hosts.sshconfig import SshConfigResolver, parse_proxy_jump
 
 CONFIG = """
 Host app1

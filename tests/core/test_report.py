@@ -15,8 +15,8 @@ from launchpad.report import daily
 from launchpad.report.daily import DailyReport, collect_daily
 from launchpad.report.render import render_daily
 from launchpad.report.xlsx import write_daily_xlsx
-from launchpad.store import Store
-from launchpad.workspace import Workspace, load_workspace
+from launchpad.store.db import Store
+from launchpad.workspace.folder import Workspace, load_workspace
 from tests.core.test_issues import run_cli
 from tests.workspaces import write_workspace
 

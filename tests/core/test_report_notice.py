@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from launchpad.events import Notice
-from launchpad.playbook import check_against_site, load_playbook
 from launchpad.report.notice import render_notice, site_values
-from launchpad.workspace import load_workspace
+from launchpad.run.events import Notice
+from launchpad.run.playbook import check_against_site, load_playbook
+from launchpad.workspace.folder import load_workspace
 from tests.core.test_engine import Harness, playbook_text
 from tests.core.test_issues import run_cli
 from tests.scripted import ScriptedPrompter

@@ -3,17 +3,18 @@ tests/integration/test_notify*.py): queued → sending → sent, in order, each 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from launchpad.errors import UsageError
 from launchpad.notify.deliver import ContentRefused, DeliveryFailed, DeliveryUncertain
-from launchpad.notify.outbox import Outbox
+from launchpad.notify.outbox import Attachment, Outbox, OutboxMessage
 from launchpad.notify.send import RobotFactory, flush, queue_message
-from launchpad.site import Site
-from launchpad.store import Store
-from launchpad.workspace import load_workspace
+from launchpad.store.db import Store
+from launchpad.workspace.folder import load_workspace
+from launchpad.workspace.site import Site
 from tests.workspaces import LOCAL_SITE, write_workspace
 
 CHANNELS = "channels:\n  group: {kind: wecom, webhook: env:X}\n  ding: {kind: dingtalk, webhook: env:Y}\n"
@@ -32,6 +33,10 @@ class StandInRobot:
 
     def close(self) -> None:
         pass
+
+    def deliver(self, message: OutboxMessage, attachments: Sequence[Attachment]) -> str:
+        self.post(message.format, message.title, message.body)
+        return ""
 
     def post(self, fmt: str, title: str, body: str) -> None:
         if body in self.interrupting:
@@ -88,10 +93,10 @@ def test_an_interrupted_send_is_unknown_until_a_person_decides(site_and_store: t
     assert message.status == "unknown" and "check the group" in message.last_error
     assert flush(store, site, robot_for=robots(posted)).sent == []  # never re-sent by itself
     outbox.requeue(message.id)  # a person looked at the group: it never arrived
-    with pytest.raises(UsageError, match="only unknown, failed or dropped"):
+    with pytest.raises(UsageError, match="only unknown, failed, dropped or drafted"):
         outbox.requeue(message.id)
     assert [m.body for m in flush(store, site, robot_for=robots(posted)).sent] == ["日报"]
-    with pytest.raises(UsageError, match="only queued, unknown or failed"):
+    with pytest.raises(UsageError, match="only queued, unknown, failed or drafted"):
         outbox.drop(message.id)
 
 

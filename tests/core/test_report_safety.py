@@ -19,11 +19,11 @@ from launchpad.issues.model import IssueDraft
 from launchpad.report.daily import collect_daily
 from launchpad.report.notice import render_notice
 from launchpad.report.render import render_daily
+from launchpad.report.run import render_run
 from launchpad.report.xlsx import write_daily_xlsx
-from launchpad.runreport import render_run
 from launchpad.safetext import clean, markdown, markdown_block, one_line
-from launchpad.store import Store
-from launchpad.workspace import load_workspace
+from launchpad.store.db import Store
+from launchpad.workspace.folder import load_workspace
 from tests.core.test_report import DAY, Clock, at
 from tests.workspaces import write_workspace
 

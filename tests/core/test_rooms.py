@@ -15,10 +15,10 @@ import pytest
 import launchpad
 from launchpad.backup.hostshell import HostShell
 from launchpad.errors import StoreError
-from launchpad.remote.base import CommandResult, Readable
-from launchpad.remote.local import LocalTransport
+from launchpad.hosts.base import CommandResult, Readable
+from launchpad.hosts.local import LocalTransport
 from launchpad.report.activity import backups_on, runs_on
-from launchpad.store import Store
+from launchpad.store.db import Store
 
 CORE = Path(launchpad.__file__).parent
 

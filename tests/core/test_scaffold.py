@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from launchpad.errors import UsageError
-from launchpad.playbook import BUNDLED_DIR
-from launchpad.scaffold import init_workspace
-from launchpad.workspace import load_workspace
+from launchpad.run.playbook import BUNDLED_DIR
+from launchpad.workspace.folder import load_workspace
+from launchpad.workspace.scaffold import init_workspace
 
 
 def test_init_creates_a_workspace_that_loads(tmp_path: Path) -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.shellcontext import contexts, marker
-from launchpad.templating import TemplateProblem, check_syntax, render
+from launchpad.run.shellcontext import contexts, marker
+from launchpad.run.templating import TemplateProblem, check_syntax, render
 from tests.core.test_engine import Harness, playbook_text
 from tests.core.test_issues import run_cli
 from tests.scripted import ScriptedPrompter

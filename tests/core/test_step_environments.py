@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from launchpad.remote.sshconfig import SshConfigResolver
-from launchpad.site import Site
+from launchpad.hosts.sshconfig import SshConfigResolver
 from launchpad.steps import step_kinds
 from launchpad.steps.base import HostOutcome, StepContext
 from launchpad.steps.environments import (
@@ -22,6 +21,7 @@ from launchpad.steps.environments import (
     probes_for,
     shared_databases,
 )
+from launchpad.workspace.site import Site
 
 # Tests must not depend on the ~/.ssh/config of whoever runs them.
 NO_SSH_CONFIG = SshConfigResolver(None)

@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from launchpad.playbook import LoadedPlaybook, Phase, Playbook, check_against_site
-from launchpad.site import Site
+from launchpad.run.playbook import LoadedPlaybook, Phase, Playbook, check_against_site
 from launchpad.steps import step_kinds
 from launchpad.steps.base import Reference, StepSpec
-from launchpad.yamlsource import SourceMap
+from launchpad.workspace.site import Site
+from launchpad.workspace.yamlsource import SourceMap
 
 SITE = Site.model_validate({
     "site": {"name": "某系统", "client": "某局"},
@@ -53,7 +53,7 @@ def test_a_new_kind_is_checked_by_what_it_says_it_references() -> None:
 
 def test_the_playbook_loader_names_no_step_kind() -> None:
     """Each kind's own module says what it references and what cannot work; the loader asks."""
-    source = (Path(__file__).parents[2] / "launchpad" / "playbook.py").read_text(encoding="utf-8")
+    source = (Path(__file__).parents[2] / "launchpad" / "run" / "playbook.py").read_text(encoding="utf-8")
     named = [kind for kind in step_kinds() if kind not in StepSpec.model_fields and f'"{kind}"' in source]
     assert named == []
     assert "getattr(step" not in source

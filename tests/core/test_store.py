@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from launchpad.errors import StoreError
-from launchpad.migrations import MIGRATIONS, OUTPUT_TAIL_BYTES
-from launchpad.store import Store
+from launchpad.store.db import Store
+from launchpad.store.migrations import MIGRATIONS, OUTPUT_TAIL_BYTES
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[2]
 CHILD_PRELUDE = """
 import sys
 from pathlib import Path
-from launchpad.store import Store
+from launchpad.store.db import Store
 path = Path(sys.argv[1])
 print("ready", flush=True)
 sys.stdin.readline()

@@ -16,8 +16,8 @@ import pytest
 from launchpad.errors import StoreDamaged, StoreError, StoreGone
 from launchpad.issues.log import IssueLog
 from launchpad.issues.model import IssueDraft
-from launchpad.migrations import store_failure
-from launchpad.store import Store
+from launchpad.store.db import Store
+from launchpad.store.migrations import store_failure
 from tests.core.test_store import new_run
 from tests.workspaces import write_workspace
 

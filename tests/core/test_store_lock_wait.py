@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from launchpad import migrations
 from launchpad.errors import StoreError, UsageError
 from launchpad.issues import log as issue_log
 from launchpad.issues.log import IssueLog
 from launchpad.issues.model import IssueDraft
-from launchpad.store import Store
+from launchpad.store import migrations
+from launchpad.store.db import Store
 from tests.core.test_store import new_run
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from launchpad.playbook import BUNDLED_DIR, load_playbook
-from launchpad.template_refs import unresolved_references
-from launchpad.workspace import load_workspace
+from launchpad.run.playbook import BUNDLED_DIR, load_playbook
+from launchpad.run.template_refs import unresolved_references
+from launchpad.workspace.folder import load_workspace
 from tests.core.test_engine import playbook_text
 from tests.core.test_inputs import launchpad, line_of
 from tests.workspaces import LOCAL_SITE, write_workspace
@@ -79,7 +79,7 @@ def test_each_undefined_name_is_located_and_run_time_values_raise_no_alarm(tmp_p
 
 def test_the_bundled_playbooks_resolve_on_the_demo_and_init_sites(tmp_path: Path) -> None:
     from launchpad.demo import build_demo
-    from launchpad.scaffold import init_workspace
+    from launchpad.workspace.scaffold import init_workspace
 
     init_root = tmp_path / "init"
     init_workspace(init_root)
@@ -92,7 +92,7 @@ def test_the_bundled_playbooks_resolve_on_the_demo_and_init_sites(tmp_path: Path
 
 
 def test_first_undefined_names_the_reference_and_leaves_guarded_lookups_alone() -> None:
-    from launchpad.templating import UndefinedName, first_undefined
+    from launchpad.run.templating import UndefinedName, first_undefined
 
     values = {"env": {"urls": {}, "hosts": [{"name": "app1"}]}, "duty": {"primary": None}}
     assert first_undefined("a\nb {{ env.urls.login }}", values) == UndefinedName(

@@ -16,11 +16,11 @@ from launchpad.backup.freshness import FRESH_FOR, fresh_backup, read_freshness
 from launchpad.backup.records import insert_backup
 from launchpad.backup.session import open_backup_session
 from launchpad.cli.door import Door, pass_session
-from launchpad.engine import resumable_run
 from launchpad.errors import UsageError
+from launchpad.run.engine import resumable_run
 from launchpad.session import Session, open_session
-from launchpad.store import Store
-from launchpad.workspace import load_workspace
+from launchpad.store.db import Store
+from launchpad.workspace.folder import load_workspace
 from tests.core.test_inputs import GOOD_PLAYBOOK
 from tests.core.test_issues import run_cli
 from tests.workspaces import LOCAL_SITE, write_workspace

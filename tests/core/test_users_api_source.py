@@ -19,13 +19,13 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from launchpad.errors import InvalidInput, UsageError
-from launchpad.store import Store
+from launchpad.store.db import Store
 from launchpad.users.apisource import ApiSourceFailed, read_api
 from launchpad.users.layout import locate
 from launchpad.users.mapping import ApiSource, load_mapping
 from launchpad.users.operations import read_rows
 from launchpad.users.sources import UnreadableSheet, records_sheet
-from launchpad.workspace import load_workspace
+from launchpad.workspace.folder import load_workspace
 from tests.core.users_sheets import MAPPING, write_mapping
 from tests.workspaces import write_workspace
 

@@ -11,13 +11,13 @@ import pytest
 
 from launchpad.users.passwords import CLASSES, ForUser, PasswordPolicy, bcrypt_2a, generate, issue
 from launchpad.users.plan import PlannedUser
-from launchpad.users.ruoyi_writes import apply_script, staged_inserts, undo_script
 from launchpad.users.target import SqlText
+from launchpad.users.writes import apply_script, undo_script
 
 HOSTILE = "张三'); DROP TABLE sys_user; -- \\ \" $$ x"
 
 
-@pytest.mark.parametrize("engine", ["mariadb", "postgresql"])
+@pytest.mark.parametrize("engine", ["mariadb", "postgresql", "sqlite"])
 def test_values_from_the_sheet_reach_the_script_only_as_hex(engine: str) -> None:
     sql = SqlText(engine)
     insert = PlannedUser(HOSTILE, "insert", "s", 2, "u", values={"user_name": HOSTILE, "nick_name": HOSTILE,
@@ -32,7 +32,8 @@ def test_values_from_the_sheet_reach_the_script_only_as_hex(engine: str) -> None
         assert "DROP TABLE" not in text and "张三" not in text and "lisi" not in text
         assert HOSTILE.encode().hex() in text
         # Outside hex literals, the only quoted strings are launchpad's own constants.
-        assert set(re.findall(r"'([^']*)'", text)) <= {"0", "hex", "UTF8", *re.findall(r"X'([0-9a-f]*)'", text),
+        own = {"0", "hex", "UTF8", "now", "localtime"}
+        assert set(re.findall(r"'([^']*)'", text)) <= {*own, *re.findall(r"X'([0-9a-f]*)'", text),
                                                       *re.findall(r"decode\('([0-9a-f]*)'", text)}
     assert script.splitlines()[-1] == "COMMIT;" and undo.splitlines()[-1] == "COMMIT;"
 
@@ -97,7 +98,7 @@ def test_handouts_are_private_audited_and_removed_with_their_reset_folders(tmp_p
 
 
 def test_a_new_workspace_keeps_handouts_out_of_git(tmp_path: Path) -> None:
-    from launchpad.scaffold import init_workspace
+    from launchpad.workspace.scaffold import init_workspace
 
     init_workspace(tmp_path)
     assert "handouts/" in (tmp_path / ".gitignore").read_text(encoding="utf-8").splitlines()
@@ -123,25 +124,8 @@ def test_an_annotated_copy_that_cannot_be_written_is_a_clear_error(tmp_path: Pat
     assert caught.value.exit_code == 2 and "u.checked.xlsx" in caught.value.message
 
 
-@pytest.mark.parametrize("engine", ["mariadb", "postgresql"])
-def test_new_users_reach_the_bulk_loader_as_hex_data_and_never_as_sql(engine: str) -> None:
-    sql = SqlText(engine)
-    users = [PlannedUser(HOSTILE, "insert", "s", 2, "u", values={"user_name": HOSTILE, "nick_name": HOSTILE,
-                                                                 "dept_id": "101"}, roles_added=["common", HOSTILE],
-                         posts_added=[HOSTILE]),
-             PlannedUser("zs", "insert", "s", 3, "u", values={"user_name": "zs", "nick_name": "张三",
-                                                             "email": "zs@example.cn"}, roles_added=["common"])]
-    staged = staged_inserts(sql, users, {HOSTILE: "$2a$04$hash", "zs": "$2a$04$h2"}, "import:1")
-    statements = " ".join([*staged.before, staged.load, *staged.after])
-    assert "DROP TABLE" not in statements and "张三" not in statements and "zs@" not in statements
-    # The data is hex, decimal unit ids and \N between tabs: nothing a loader could take for a
-    # delimiter, an escape or a quote.
-    assert re.fullmatch(r"[0-9a-f\\N\t\nurp-]*", staged.data.decode("ascii"))
-    assert HOSTILE.encode().hex() in staged.data.decode("ascii")
-    # One INSERT per set of filled columns (zs has an e-mail, the other user a unit): each
-    # leaves the columns it does not name to their DEFAULT, as the script does.
-    assert statements.count("INSERT INTO sys_user (") == 2
-    assert statements.count("INSERT INTO sys_user_role") == 2 and statements.count("INSERT INTO sys_user_post") == 1
-    assert statements.count("INSERT INTO launchpad_guard") == 2
-    assert ("START TRANSACTION;" in staged.before and staged.after[-1] == "COMMIT;") if sql.mysql else \
-        "ANALYZE launchpad_stage;" in staged.after
+def test_an_undone_update_gives_ruoyis_null_columns_their_null_back() -> None:
+    undo = undo_script(SqlText("sqlite"), [{"key": "lisi", "action": "update", "roles_added": [], "posts_added": [],
+                                            "before": {"remark": "", "email": "", "dept_id": ""}}],
+                       "import:1", "rollback:1")
+    assert "SET remark = NULL, email = '', dept_id = NULL," in undo

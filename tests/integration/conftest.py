@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.remote.base import Timeouts
-from launchpad.remote.hostkeys import KnownHosts
-from launchpad.remote.pool import ConnectionPool
+from launchpad.hosts.base import Timeouts
+from launchpad.hosts.hostkeys import KnownHosts
+from launchpad.hosts.pool import ConnectionPool
 
 # The database servers are registered here, once, so every module shares the same two
 # session servers (a fixture imported into each test module would start its own per module).

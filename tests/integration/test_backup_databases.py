@@ -26,11 +26,11 @@ from launchpad.backup.restore import restore_backup
 from launchpad.backup.session import BackupSession
 from launchpad.backup.take import take_backup
 from launchpad.backup.verify import verify_backup
-from launchpad.connect import HostConnections
-from launchpad.engine import Engine
-from launchpad.playbook import load_playbook
-from launchpad.store import Store
-from launchpad.workspace import Workspace, load_workspace
+from launchpad.hosts.connect import HostConnections
+from launchpad.run.engine import Engine
+from launchpad.run.playbook import load_playbook
+from launchpad.store.db import Store
+from launchpad.workspace.folder import Workspace, load_workspace
 from tests.integration.databases import PASSWORD, MariaDbServer, PostgresServer
 from tests.integration.sshd import SshdHost, SshLab
 from tests.scripted import ScriptedPrompter

@@ -25,9 +25,9 @@ from launchpad.backup.errors import BackupFailed
 from launchpad.backup.session import BackupSession
 from launchpad.backup.take import take_backup
 from launchpad.backup.writer import StreamingFile
-from launchpad.connect import HostConnections
-from launchpad.store import Store
-from launchpad.workspace import load_workspace
+from launchpad.hosts.connect import HostConnections
+from launchpad.store.db import Store
+from launchpad.workspace.folder import load_workspace
 from tests.integration.sshd import SshdHost, SshLab
 
 pytestmark = pytest.mark.integration

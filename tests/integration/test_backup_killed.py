@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.audit import iter_audit
 from launchpad.backup import records
-from launchpad.store import Store
+from launchpad.store.audit import iter_audit
+from launchpad.store.db import Store
 from tests.integration.sshd import SshdHost, SshLab
 
 pytestmark = pytest.mark.integration

@@ -21,12 +21,12 @@ import pytest
 from launchpad.backup.session import BackupSession
 from launchpad.backup.take import take_backup
 from launchpad.backup.verify import verify_backup
-from launchpad.connect import HostConnections
-from launchpad.remote.base import Timeouts
-from launchpad.remote.pool import ConnectionPool
-from launchpad.remote.ssh import SshTransport
-from launchpad.store import Store
-from launchpad.workspace import load_workspace
+from launchpad.hosts.base import Timeouts
+from launchpad.hosts.connect import HostConnections
+from launchpad.hosts.pool import ConnectionPool
+from launchpad.hosts.ssh import SshTransport
+from launchpad.store.db import Store
+from launchpad.workspace.folder import load_workspace
 from tests.integration.sshd import SshdHost, SshLab, finish_within
 
 pytestmark = pytest.mark.integration

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.connect import HostConnections
-from launchpad.engine import Engine, RunResult
-from launchpad.playbook import load_playbook
-from launchpad.remote.base import Timeouts
-from launchpad.store import Store
-from launchpad.workspace import load_workspace
+from launchpad.hosts.base import Timeouts
+from launchpad.hosts.connect import HostConnections
+from launchpad.run.engine import Engine, RunResult
+from launchpad.run.playbook import load_playbook
+from launchpad.store.db import Store
+from launchpad.workspace.folder import load_workspace
 from tests.integration.sshd import SshdHost, SshLab
 from tests.scripted import ScriptedPrompter
 

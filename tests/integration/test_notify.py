@@ -22,9 +22,9 @@ import pytest
 
 from launchpad.notify.deliver import ChannelConfigError, DeliveryFailed, Robot, channel_of
 from launchpad.notify.send import send_message
-from launchpad.site import Site
-from launchpad.store import Store
-from launchpad.workspace import load_workspace
+from launchpad.store.db import Store
+from launchpad.workspace.folder import load_workspace
+from launchpad.workspace.site import Site
 from tests.workspaces import LOCAL_SITE, write_workspace
 
 pytestmark = pytest.mark.integration

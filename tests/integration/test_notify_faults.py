@@ -18,7 +18,7 @@ import pytest
 from launchpad.notify.deliver import ContentRefused, DeliveryUncertain, Robot, channel_of
 from launchpad.notify.outbox import Outbox
 from launchpad.notify.send import flush, queue_message
-from launchpad.site import Site
+from launchpad.workspace.site import Site
 from tests.core.test_issues import run_cli
 from tests.integration.test_notify import CHANNELS, WECOM_KEY, RobotLab, notify_workspace, point_channels, start_robots
 from tests.integration.test_notify_outbox import free_port
@@ -147,8 +147,8 @@ class Stuck(importlib.abc.MetaPathFinder):
             while True:
                 time.sleep(1)
 sys.meta_path.insert(0, Stuck())
-from launchpad.workspace import load_workspace
-from launchpad.store import Store
+from launchpad.workspace.folder import load_workspace
+from launchpad.store.db import Store
 from launchpad.notify.send import flush
 ws = load_workspace(Path(sys.argv[1]))
 flush(Store.open(ws.store_path), ws.site)

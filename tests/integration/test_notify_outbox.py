@@ -17,8 +17,8 @@ import pytest
 
 from launchpad.notify.outbox import Outbox
 from launchpad.notify.send import flush, queue_message, send_message
-from launchpad.prompter import FailureChoice
-from launchpad.store import Store
+from launchpad.run.prompter import FailureChoice
+from launchpad.store.db import Store
 from tests.core.test_engine import Harness, playbook_text
 from tests.core.test_issues import run_cli
 from tests.integration.test_notify import CHANNELS, RobotLab, notify_workspace, point_channels, start_robots
@@ -78,8 +78,8 @@ def test_two_senders_at_once_deliver_each_message_once(tmp_path: Path, monkeypat
 
 
 _SENDER = (
-    "import sys\nfrom pathlib import Path\nfrom launchpad.workspace import load_workspace\n"
-    "from launchpad.store import Store\nfrom launchpad.notify.send import flush\n"
+    "import sys\nfrom pathlib import Path\nfrom launchpad.workspace.folder import load_workspace\n"
+    "from launchpad.store.db import Store\nfrom launchpad.notify.send import flush\n"
     "ws = load_workspace(Path(sys.argv[1]))\nflush(Store.open(ws.store_path), ws.site)\n"
 )
 
@@ -151,7 +151,7 @@ def test_announce_retried_after_the_network_returns_posts_once(tmp_path: Path, m
             "fields: {change: 考勤模块, when: '今晚 19:00', impact: 期间无法登录}}")
     h = Harness(tmp_path / "ws", playbook_text(step))
     (h.root / "site.yaml").write_text(LOCAL_SITE + CHANNELS, encoding="utf-8")
-    h.workspace = __import__("launchpad.workspace", fromlist=["load_workspace"]).load_workspace(h.root)
+    h.workspace = __import__("launchpad.workspace.folder", fromlist=["load_workspace"]).load_workspace(h.root)
     lab = RobotLab()
     servers = []
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.workspace import load_workspace
+from launchpad.workspace.folder import load_workspace
 from tests.core.test_engine import Harness, playbook_text
 from tests.core.test_issues import run_cli
 from tests.integration.test_notify import CHANNELS, point_channels

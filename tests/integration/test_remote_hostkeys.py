@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from launchpad.errors import ChangedHostKey, RemoteError, UnknownHostKey
-from launchpad.remote.hostkeys import KnownHosts
-from launchpad.remote.hosttrust import fetch_host_key, trust_host_key
-from launchpad.remote.ssh import SshTransport
-from launchpad.remote.sshconfig import SshConfigResolver
+from launchpad.hosts.hostkeys import KnownHosts
+from launchpad.hosts.hosttrust import fetch_host_key, trust_host_key
+from launchpad.hosts.ssh import SshTransport
+from launchpad.hosts.sshconfig import SshConfigResolver
 from tests.integration.conftest import TEST_TIMEOUTS
 from tests.integration.sshd import SshdHost
 

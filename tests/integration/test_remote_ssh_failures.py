@@ -18,9 +18,9 @@ from launchpad.errors import (
     HostUnreachable,
     LaunchpadError,
 )
-from launchpad.remote.base import HostSpec, Stream, Transport
-from launchpad.remote.hostkeys import KnownHosts
-from launchpad.remote.pool import ConnectionPool, fan_out
+from launchpad.hosts.base import HostSpec, Stream, Transport
+from launchpad.hosts.hostkeys import KnownHosts
+from launchpad.hosts.pool import ConnectionPool, fan_out
 from tests.integration.conftest import TEST_TIMEOUTS
 from tests.integration.sshd import SshdHost, finish_within, free_port, generate_key
 

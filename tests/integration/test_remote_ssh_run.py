@@ -13,10 +13,10 @@ import paramiko
 import pytest
 
 from launchpad.errors import CommandTimeout, RemoteError
-from launchpad.remote.base import HostSpec, Stream
-from launchpad.remote.hostkeys import KnownHosts
-from launchpad.remote.pool import ConnectionPool, fan_out
-from launchpad.remote.ssh import SshTransport
+from launchpad.hosts.base import HostSpec, Stream
+from launchpad.hosts.hostkeys import KnownHosts
+from launchpad.hosts.pool import ConnectionPool, fan_out
+from launchpad.hosts.ssh import SshTransport
 from tests.integration.conftest import TEST_TIMEOUTS
 from tests.integration.sshd import SshdHost, finish_within
 

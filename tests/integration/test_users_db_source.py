@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.store import Store
+from launchpad.store.db import Store
 from tests.core.users_sheets import write_mapping
 from tests.integration.databases import PASSWORD, MariaDbServer, PostgresServer
 from tests.integration.ruoyi import RuoYiLab

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.connect import HostConnections
 from launchpad.errors import UsageError
-from launchpad.store import Store
+from launchpad.hosts.connect import HostConnections
+from launchpad.store.db import Store
 from launchpad.users import records
 from launchpad.users.annotate import CannotWrite
 from launchpad.users.apply import (

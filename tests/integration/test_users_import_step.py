@@ -11,11 +11,11 @@ from typing import Any
 import bcrypt
 import pytest
 
-from launchpad.connect import HostConnections
-from launchpad.engine import Engine, RunResult
-from launchpad.playbook import BUNDLED_DIR, load_playbook
-from launchpad.prompter import SignOff
-from launchpad.store import Store
+from launchpad.hosts.connect import HostConnections
+from launchpad.run.engine import Engine, RunResult
+from launchpad.run.playbook import BUNDLED_DIR, load_playbook
+from launchpad.run.prompter import SignOff
+from launchpad.store.db import Store
 from launchpad.users import records
 from tests.core.users_sheets import GOOD, HEADER, write_mapping, write_xlsx
 from tests.integration.ruoyi import RuoYiLab

@@ -12,7 +12,7 @@ import pytest
 from gmssl import func, sm3
 
 from launchpad.errors import UsageError
-from launchpad.store import Store
+from launchpad.store.db import Store
 from tests.core.users_sheets import GOOD
 from tests.integration.ruoyi import RuoYiLab
 from tests.integration.test_users_import import FAST_HASH, GOOD_SHEET, SHEET, apply, users_table

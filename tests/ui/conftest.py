@@ -13,7 +13,7 @@ import pytest
 
 from launchpad.issues.log import IssueLog
 from launchpad.issues.model import IssueDraft
-from launchpad.store import Store
+from launchpad.store.db import Store
 from tests.workspaces import write_workspace
 
 # A Monday, 17:00 at the site: the after-hours window is closed and opens at 18:30.
@@ -238,12 +238,12 @@ def log_sample_issues(root: Path) -> None:
 def issues_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The UI site with a WeCom channel and the sample issues; no bundled playbooks."""
     (tmp_path / "no-bundled").mkdir()
-    monkeypatch.setattr("launchpad.playbook.BUNDLED_DIR", tmp_path / "no-bundled")
+    monkeypatch.setattr("launchpad.run.playbook.BUNDLED_DIR", tmp_path / "no-bundled")
     # No clipboard program, whatever this machine has: the fallback message is what is tested.
     monkeypatch.setattr("launchpad.notify.clipboard._commands", lambda: [])
     # Audit entries stamped at a fixed time, so the report's audit-chain footer is the same
     # on every run (the chain itself is unchanged: ids and hashes still link).
-    monkeypatch.setattr("launchpad.audit.utc_now", lambda: "2024-01-01T09:00:00.000000+00:00")
+    monkeypatch.setattr("launchpad.store.audit.utc_now", lambda: "2024-01-01T09:00:00.000000+00:00")
     root = write_workspace(tmp_path / "ws", UI_SITE + CHANNELS)
     log_sample_issues(root)
     return root

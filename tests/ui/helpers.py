@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
 
-from launchpad.playbook import load_playbook
+from launchpad.run.playbook import load_playbook
 
 DEADLINE = 60.0
 ScreenT = TypeVar("ScreenT", bound=Screen[Any])

@@ -20,7 +20,7 @@ from textual.widgets import Input, Static
 
 from launchpad.backup.progress import BackupProgress
 from launchpad.backup.records import insert_backup, list_backups, restores
-from launchpad.store import Store
+from launchpad.store.db import Store
 from screens.app import LaunchpadApp
 from screens.backups import BackupsScreen
 from screens.dialogs.confirm import ConfirmDialog
@@ -52,7 +52,7 @@ def store_of(root: Path) -> Store:
 
 def users_in(root: Path, env_name: str) -> int:
     with sqlite3.connect(root / "data" / f"{env_name}-users.db") as db:
-        return int(db.execute("SELECT count(*) FROM users").fetchone()[0])
+        return int(db.execute("SELECT count(*) FROM sys_user").fetchone()[0])
 
 
 def activity(screen: BackupsScreen) -> str:
@@ -164,13 +164,16 @@ async def test_drill_shows_the_row_counts(demo: Path) -> None:
         screen = await open_backups(pilot)
         await operate(pilot, screen, "t", "✓ 已备份")
         await operate(pilot, screen, "d", "✓ 备份 #1 演练通过")
-        assert "users 4→4（当前 4）" in activity(screen) and "about 1→1（当前 1）" in activity(screen)
+        users = users_in(demo, "test")
+        assert f"sys_user {users}→{users}（当前 {users}）" in activity(screen)
+        assert "about 1→1（当前 1）" in activity(screen)
         assert str(screen.table.get_row_at(0)[5]) == "✓ 通过"
-        assert "演练" in detail(screen) and "users 4→4" in detail(screen)
+        assert "演练" in detail(screen) and f"sys_user {users}→{users}" in detail(screen)
     with store_of(demo) as store:
         (record,) = list_backups(store, "test")
     assert record.drill_status == "passed" and record.drill_detail is not None
-    assert {row["table"]: row["restored"] for row in record.drill_detail["rows"]} == {"about": 1, "users": 4}
+    restored = {row["table"]: row["restored"] for row in record.drill_detail["rows"]}
+    assert restored["about"] == 1 and restored["sys_user"] == users_in(demo, "test") > 200
 
 
 @pytest.mark.anyio
@@ -184,7 +187,7 @@ async def test_restore_on_production_needs_its_name_typed(demo: Path) -> None:
         await operate(pilot, screen, "t", "✓ Backup #1 of prod/users")
         before = users_in(demo, "prod")
         with sqlite3.connect(demo / "data" / "prod-users.db") as db:
-            db.execute("DELETE FROM users")  # the bad release
+            db.execute("DELETE FROM sys_user")  # the bad release
         await pilot.press("r")
         dialog = await wait_for_screen(pilot, TypeNameDialog)
         assert "restore backup #1 of users" in dialog.dialog_title and "safety backup" in str(dialog.body)
@@ -352,7 +355,7 @@ SAMPLE_BACKUPS = [
 @pytest.fixture
 def backups_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "no-bundled").mkdir()
-    monkeypatch.setattr("launchpad.playbook.BUNDLED_DIR", tmp_path / "no-bundled")
+    monkeypatch.setattr("launchpad.run.playbook.BUNDLED_DIR", tmp_path / "no-bundled")
     site = UI_SITE.split("environments:")[0] + BACKUP_ENVIRONMENTS
     return seed_sample_backups(write_workspace(tmp_path / "ws", site))
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from launchpad.errors import UsageError
-from launchpad.store import Store
+from launchpad.store.db import Store
 from screens.app import LaunchpadApp
 from screens.dialogs.approval import ApprovalDialog
 from screens.dialogs.error import ErrorDialog

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, OptionList, Static
 
-from launchpad.playbook import load_playbook
-from launchpad.store import Store
+from launchpad.run.playbook import load_playbook
+from launchpad.store.db import Store
 from screens.app import LaunchpadApp
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.reason import ReasonDialog

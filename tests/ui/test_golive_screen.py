@@ -13,9 +13,10 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from launchpad.golive.checklist import CHECKLIST_FILE
-from launchpad.store import Store
+from launchpad.store.db import Store
 from screens.app import LaunchpadApp
 from screens.golive import GoliveScreen, GoliveSignDialog
+from tests.core.test_golive import launch
 from tests.ui.conftest import FIXED_NOW, UI_SITE
 from tests.ui.helpers import wait_for_screen, wait_opened, wait_until
 from tests.workspaces import write_workspace
@@ -124,3 +125,74 @@ async def test_a_workspace_without_a_checklist_says_how_to_get_one(tmp_path: Pat
         dialog = await wait_for_screen(pilot, ErrorDialog)
         shown = " ".join(str(widget.render()) for widget in dialog.query(Static))
         assert "no golive.yaml" in shown and "launchpad init" in shown and "Traceback" not in shown
+
+
+HELLO = """\
+name: hello
+title: 问候
+phases:
+  - id: p
+    name: 阶段
+    steps:
+      - {id: p.echo, name: 主机问候, kind: shell, hosts: app1, run: echo 你好}
+"""
+
+
+@pytest.mark.anyio
+async def test_b_blocks_an_item_with_a_reason_and_reopens_it_and_o_opens_the_proving_run(tmp_path: Path) -> None:
+    from screens.dialogs.confirm import ConfirmDialog
+    from screens.dialogs.reason import ReasonDialog
+    from screens.run_report import RunReportScreen
+
+    root = write_workspace(tmp_path / "ws", UI_SITE, {"hello": HELLO})
+    proved = "  - id: hello\n    title: 测试环境问候\n    owner: zhang\n    due: 2024-01-09\n" \
+             "    proof: {playbook: hello, env: test}\n"
+    (root / CHECKLIST_FILE).write_text(CHECKLIST.replace("  - id: dict\n", proved + "  - id: dict\n"), encoding="utf-8")
+    ran = launch(root, "run", "hello", "--env", "test", "--yes")
+    assert ran.exit_code == 0, ran.output
+
+    app = LaunchpadApp(root, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_opened(pilot)
+        await pilot.press("ctrl+g")
+        screen = await wait_for_screen(pilot, GoliveScreen)
+        await wait_until(pilot, lambda: screen.progress is not None, "the checklist")
+        await pilot.pause()
+        order = [p.item.id for p in screen.progress.items] if screen.progress else []
+        assert "hello" in order
+
+        # Block the open sign-off item: a blank reason is refused in the dialog.
+        while screen.highlighted() is not None and screen.highlighted().item.id != "accept":  # type: ignore[union-attr]
+            await pilot.press("down")
+        await pilot.press("b")
+        dialog = await wait_for_screen(pilot, ReasonDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog
+        dialog.query_one(Input).value = "等甲方点验 =1+1"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: rows(screen).get("accept", [""])[0].startswith("受阻"), "accept blocked")
+        assert "status: blocked" in (root / CHECKLIST_FILE).read_text(encoding="utf-8")
+
+        # b on a blocked item asks, then opens it again.
+        while screen.highlighted().item.id != "group":  # type: ignore[union-attr]
+            await pilot.press("up" if order.index("group") < order.index("accept") else "down")
+        await pilot.press("b")
+        await wait_for_screen(pilot, ConfirmDialog)
+        await pilot.click("#yes")
+        await wait_until(pilot, lambda: rows(screen).get("group", [""])[0].startswith("未完成"), "group open")
+
+        with Store.open(root / ".launchpad" / "launchpad.db") as store:
+            marks = [(r["target"], json.loads(r["detail"])["to"]) for r in
+                     store.read("SELECT target, detail FROM audit WHERE action = 'golive_marked' ORDER BY id", [])]
+        assert marks == [("accept", "blocked"), ("group", "todo")]
+
+        # o on the item a run proves opens that run's report.
+        while screen.highlighted().item.id != "hello":  # type: ignore[union-attr]
+            await pilot.press("down")
+        await pilot.press("o")
+        report = await wait_for_screen(pilot, RunReportScreen)
+        await wait_until(pilot, lambda: "主机问候" in report.text, "the run report")
+        assert "问候" in str(report.query_one("#run-report-text", Static).render())
+        await pilot.press("escape")
+        await wait_for_screen(pilot, GoliveScreen)

@@ -13,8 +13,8 @@ from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
 from screens.app import LaunchpadApp
-from screens.i18n import current_language, set_language
-from screens.run_events import HostRow
+from screens.support.i18n import current_language, set_language
+from screens.support.run_events import HostRow
 from screens.widgets.host_grid import HostGrid
 from tests.ui.conftest import FIXED_NOW
 from tests.ui.helpers import run_screen, wait_opened, wait_run_ended

@@ -19,7 +19,7 @@ from textual.widgets import Input, SelectionList, Static, TextArea
 from launchpad.issues.log import IssueLog
 from launchpad.issues.model import Issue, IssueDraft
 from launchpad.issues.query import IssueFilter
-from launchpad.store import Store
+from launchpad.store.db import Store
 from screens.app import LaunchpadApp
 from screens.dialogs.issue_form import IssueFormDialog
 from screens.dialogs.issue_status import StatusDetailsDialog, StatusDialog

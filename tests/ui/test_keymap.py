@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from screens.app import LaunchpadApp
-from screens.keymap import KEYMAP_FILE
 from screens.playbooks import PlaybooksScreen
+from screens.support.keymap import KEYMAP_FILE
 from tests.ui.conftest import FIXED_NOW
 from tests.ui.helpers import wait_for_screen, wait_opened
 
@@ -61,8 +61,8 @@ async def test_a_sound_keymap_is_applied(ui_workspace: Path) -> None:
 
 
 def test_the_apps_own_keys_pass_the_check() -> None:
-    from screens.i18n import set_language
-    from screens.keymap import binding_scopes, check_keymap
+    from screens.support.i18n import set_language
+    from screens.support.keymap import binding_scopes, check_keymap
 
     set_language("en")
     scopes = binding_scopes(LaunchpadApp)

@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static, TextArea
 
 from launchpad.notify.outbox import Outbox
-from launchpad.store import Store
+from launchpad.store.db import Store
 from screens.app import LaunchpadApp
 from screens.dialogs.confirm import ConfirmDialog
 from screens.report import ReportScreen
@@ -198,3 +198,75 @@ async def test_log_issues_during_a_call_then_send_the_report(issues_workspace: P
     (received,) = robot.texts("wecom")
     assert all(title in received for title in ("登录后首页空白", "月报导出超时", "培训资料发群里"))
     assert "今日新增 6 项" in received
+
+
+def test_every_channel_kind_has_a_name_on_screen() -> None:
+    """The report screen names the channel's kind ("发送到 mail（邮件）"): a kind without words
+    would show its key."""
+    from typing import get_args
+
+    from launchpad.workspace.site import Channel, MailChannel
+    from screens.support.i18n import MESSAGES
+
+    kinds = [*get_args(Channel.model_fields["kind"].annotation), *get_args(MailChannel.model_fields["kind"].annotation)]
+    assert "email" in kinds and [kind for kind in kinds if f"kind.{kind}" not in MESSAGES] == []
+
+
+async def test_sending_to_a_mail_channel_attaches_the_workbook(issues_workspace: Path) -> None:
+    """The screen's send goes to a mail channel as it goes to a robot: the same use case, the
+    workbook attached, the mail received by a real SMTP server on loopback."""
+    from tests.integration.smtp import MailLab, start_smtp
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    mail_channel_only(issues_workspace, port)
+    lab = MailLab()
+    controller = start_smtp(lab, port, security="none", auth=False)
+    try:
+        app = make_app(issues_workspace)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_report(pilot)
+            await send(pilot, screen)
+            assert screen.outcome is not None and screen.outcome.result == "sent"
+            assert "已发送到 mail" in result(screen)
+    finally:
+        controller.stop()
+    (mail,) = (received.message for received in lab.received)
+    assert mail["Subject"] == "【某市政务服务平台】试运行日报 2024-01-01（周一）"
+    (workbook,) = mail.iter_attachments()
+    assert workbook.get_filename() == "日报-2024-01-01.xlsx"
+
+
+def mail_channel_only(root: Path, port: int) -> None:
+    """The workspace's channels become one mail channel, to a server on loopback `port`."""
+    site = root / "site.yaml"
+    text = site.read_text(encoding="utf-8")
+    site.write_text(text[:text.index("channels:")] + (
+        f"channels:\n  mail: {{kind: email, host: 127.0.0.1, port: {port}, security: none, "
+        "from: notice@example.gov.cn, to: [it@client.example.gov.cn]}\n"), encoding="utf-8")
+
+
+async def test_a_mail_server_out_of_reach_then_a_draft_for_the_mail_client(issues_workspace: Path) -> None:
+    from email import message_from_bytes
+    from email.policy import default
+
+    with socket.socket() as probe:  # a port nobody listens on: the mail server is out of reach
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    mail_channel_only(issues_workspace, port)
+    app = make_app(issues_workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_report(pilot)
+        await send(pilot, screen)
+        assert screen.outcome is not None and screen.outcome.result == "queued"
+        assert "按 e 写成邮件草稿" in result(screen)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: "已写成邮件草稿" in result(screen), "the draft")
+        said = result(screen)
+    draft, = (issues_workspace / "outbox" / "drafts").iterdir()
+    assert draft.name.startswith("00001-") and draft.name in said
+    mail = message_from_bytes(draft.read_bytes(), policy=default)
+    assert str(mail["To"]) == "it@client.example.gov.cn" and mail["X-Unsent"] == "1"
+    with Store.open(issues_workspace / ".launchpad" / "launchpad.db") as store:
+        assert [m.status for m in Outbox(store).messages(limit=10)] == ["drafted"]  # not also sent later

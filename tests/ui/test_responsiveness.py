@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from launchpad.events import OutputLine
+from launchpad.run.events import OutputLine
 from screens.app import LaunchpadApp
 from screens.help import HelpScreen
 from screens.run import RunScreen

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.store import Store
+from launchpad.store.db import Store
 from screens.app import LaunchpadApp
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.reason import ReasonDialog
@@ -78,7 +78,7 @@ async def test_abort_stops_at_a_safe_point_and_the_run_resumes(ui_workspace: Pat
 async def test_stopping_while_a_question_is_open_stops_the_engine_itself(ui_workspace: Path) -> None:
     """Quitting with a confirmation open: the run screen calls `Engine.cancel`, the question is
     withdrawn unanswered, and the engine records the run interrupted (and audits it)."""
-    from launchpad.audit import iter_audit
+    from launchpad.store.audit import iter_audit
 
     app = LaunchpadApp(ui_workspace, watch_hosts=False, now=lambda: FIXED_NOW)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Log
 
-from launchpad.events import OutputLine
+from launchpad.run.events import OutputLine
 from screens.app import LaunchpadApp
-from screens.run_events import OUTPUT_LINES_PER_STEP, RunView
+from screens.support.run_events import OUTPUT_LINES_PER_STEP, RunView
 from tests.ui.conftest import FIXED_NOW, UI_SITE
 from tests.ui.helpers import run_screen, wait_opened, wait_run_ended
 from tests.workspaces import write_workspace
@@ -30,7 +30,7 @@ phases:
 
 
 def test_output_lines_are_marked_by_stream_and_bounded_per_step(tmp_path: Path) -> None:
-    from launchpad.playbook import load_playbook
+    from launchpad.run.playbook import load_playbook
 
     root = write_workspace(tmp_path / "ws", UI_SITE, {"talk": TALK})
     view = RunView(load_playbook(root / "playbooks" / "talk.yaml").playbook, "test")

@@ -12,8 +12,8 @@ from textual.widgets import Input
 from launchpad.errors import SecretUnavailable
 from screens.app import LaunchpadApp
 from screens.dialogs.secret import SecretDialog
-from screens.prompter import TuiPrompter
-from screens.run_control import RunControl
+from screens.support.prompter import TuiPrompter
+from screens.support.run_control import RunControl
 from tests.ui.conftest import FIXED_NOW
 from tests.ui.helpers import wait_for_screen, wait_opened, wait_until
 

@@ -16,7 +16,7 @@ import pytest
 from textual.widgets import Input
 
 from launchpad.golive.checklist import CHECKLIST_FILE
-from launchpad.store import Store
+from launchpad.store.db import Store
 from screens.app import LaunchpadApp
 from screens.dashboard import DashboardScreen
 from screens.dialogs.sign_off import SignOffDialog
@@ -44,7 +44,7 @@ LANGUAGES = ["zh", "en"]
 def snapshot_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # Bundled playbooks change with the product; the pictures show the test's own only.
     (tmp_path / "no-bundled").mkdir()
-    monkeypatch.setattr("launchpad.playbook.BUNDLED_DIR", tmp_path / "no-bundled")
+    monkeypatch.setattr("launchpad.run.playbook.BUNDLED_DIR", tmp_path / "no-bundled")
     root = write_workspace(tmp_path / "ws", UI_SITE, {"release-check": RELEASE_CHECK})
     (root / CHECKLIST_FILE).write_text(CHECKLIST, encoding="utf-8")
     with Store.open(root / ".launchpad" / "launchpad.db") as store:

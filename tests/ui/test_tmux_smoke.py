@@ -106,7 +106,7 @@ def test_issues_are_logged_from_a_real_terminal(terminal: Terminal, tmp_path: Pa
 
     from launchpad.issues.log import IssueLog
     from launchpad.issues.query import IssueFilter
-    from launchpad.store import Store
+    from launchpad.store.db import Store
     from tests.ui.conftest import UI_SITE
     from tests.workspaces import write_workspace
 

@@ -1,0 +1,128 @@
+"""The use cases the command line and the `baseline` step share: read an environment, compare
+it with the baseline or with another environment (recorded and audited), and fix chosen
+differences behind the same gates as a user import (confirmation, the environment's name typed
+on production, a fresh verified backup of the database), then compare again."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from launchpad.baseline.drift import Difference, Drift, compare
+from launchpad.baseline.files import find_baseline, load_baseline
+from launchpad.baseline.fix import Statement, statements_for, transaction_script
+from launchpad.baseline.model import Baseline
+from launchpad.baseline.records import record_comparison, record_fix
+from launchpad.baseline.ruoyi import LiveState, read_live
+from launchpad.errors import LaunchpadError
+from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
+from launchpad.sitetime import utc_now
+from launchpad.store.db import Store
+from launchpad.users.target import AuditFn, TargetSession
+from launchpad.workspace.folder import Workspace
+
+DEFAULT_BACKUP_AGE = "2h"
+
+
+class FixRefused(LaunchpadError):
+    """A fix launchpad will not start: not confirmed, the name typed wrong, no fresh backup."""
+
+    title = "fix refused"
+    exit_code = 1
+
+
+@contextlib.contextmanager
+def environment_session(workspace: Workspace, env_name: str, transport_for: Any, audit: AuditFn,
+                        ask_secret: Callable[[str], str] | None = None,
+                        database: str | None = None) -> Iterator[TargetSession]:
+    """ENV's database (the only one, or `database`), open for queries."""
+    from launchpad.users.operations import target_session
+
+    with target_session(workspace, env_name, database, transport_for, audit, ask_secret) as session:
+        yield session
+
+
+def read_environment(session: TargetSession, env_name: str) -> LiveState:
+    return read_live(session, f"{env_name}@{utc_now()[:19]}", env_name)
+
+
+def baseline_for(workspace: Workspace, given: str | None) -> Baseline:
+    path = find_baseline(workspace.root, given)
+    return load_baseline(path, _display(path, workspace.root), workspace.root / ".launchpad" / "baselines")
+
+
+def compared(store: Store, reference: Baseline, target: LiveState, env_name: str, actor: str,
+             audit: AuditFn) -> tuple[Drift, int]:
+    """The drift of `target` from `reference`, recorded in the store and audited."""
+    drift = compare(reference, target.baseline, env_name)
+    comparison = record_comparison(store, drift, actor)
+    audit("baseline_compared", env_name, {"comparison": comparison, "reference": drift.reference,
+                                          "version": drift.reference_version, **drift.counts()})
+    return drift, comparison
+
+
+@dataclass
+class FixOutcome:
+    fix_id: int
+    applied: list[Difference]
+    backup_id: int | None
+    after: Drift  # the re-diff
+
+
+def plan_fix(reference: Baseline, target: LiveState, chosen: list[Difference], actor: str) -> list[Statement]:
+    return statements_for(chosen, reference, target.baseline, target.menu_ids, actor)
+
+
+def confirm_fix(prompter: Any, audit: AuditFn, env_name: str, production: bool, chosen: list[Difference]) -> None:
+    title = f"fix {len(chosen)} difference(s) of {env_name} from the baseline"
+    where = f"{env_name}/baseline"
+    if not prompter.confirm(ConfirmRequest("baseline-fix", title, env_name, production,
+                                           ", ".join(d.id for d in chosen[:10]))):
+        audit("baseline_fix_declined", where, {"reason": "not confirmed", "differences": len(chosen)})
+        raise FixRefused("the fix was not confirmed; nothing was written")
+    if production:
+        typed = prompter.type_environment(TypeNameRequest("baseline-fix", title, env_name)).strip()
+        if typed != env_name:
+            audit("baseline_fix_declined", where, {"reason": "environment name typed wrong", "typed": typed})
+            raise FixRefused(f"{env_name} is production: its name was not typed ({typed!r}); nothing was written",
+                             hint=f"type {env_name}, or pass --confirm {env_name}")
+    audit("baseline_fix_confirmed", where, {"production": production, "differences": [d.id for d in chosen]})
+
+
+def apply_fix(workspace: Workspace, store: Store, session: TargetSession, drift: Drift, reference: Baseline,
+              chosen: list[Difference], statements: list[Statement], env_name: str, actor: str, audit: AuditFn,
+              backup_age: str = DEFAULT_BACKUP_AGE) -> FixOutcome:
+    """The gate (a verified backup of the database younger than `backup_age`), then every
+    statement in one transaction, each applied change recorded and audited, then a re-diff."""
+    from launchpad.users.guard import require_fresh_backup
+    from launchpad.users.target import TargetFailed
+
+    environment = workspace.environment(env_name)
+    backup_id = require_fresh_backup(store, workspace.backups_dir, environment, env_name, session.key, audit,
+                                     backup_age, action="baseline_fix", refusal=FixRefused,
+                                     production=environment.production)
+    script = transaction_script(session.access.engine, statements)
+    try:
+        session.script(script)
+    except TargetFailed as exc:
+        record_fix(store, drift, session.key, chosen, statements, actor, backup_id, "failed", None)
+        audit("baseline_fix_failed", env_name, {"error": exc.message, "differences": [d.id for d in chosen]})
+        raise
+    after_state = read_environment(session, env_name)
+    after, _ = compared(store, reference, after_state, env_name, actor, audit)
+    fix_id = record_fix(store, drift, session.key, chosen, statements, actor, backup_id, "applied",
+                        len(after.differences))
+    for d in chosen:
+        audit("baseline_fix_applied", f"{env_name}/{d.id}", {"fix": fix_id, "change": d.change,
+                                                              "severity": d.severity})
+    return FixOutcome(fix_id, chosen, backup_id, after)
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)

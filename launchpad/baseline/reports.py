@@ -1,0 +1,124 @@
+"""A drift as people read it: the terminal's table, and Markdown, HTML and xlsx reports a client
+or HQ can read, in the site's language. Item names, labels and values come from people (a
+dictionary label typed on site): they stay text in every format (launchpad.safetext), and the
+templates are the report package's (a workspace may replace them, like the daily report's)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from launchpad.baseline.drift import Difference, Drift
+from launchpad.phrases import phrase, render
+from launchpad.safetext import formula_like, one_line, spreadsheet
+
+FORMATS = ("md", "html", "xlsx")
+COLUMNS = ("id", "severity", "kind", "change", "item", "fields")
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "Y" if value else "N"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def details(d: Difference) -> str:
+    """`field: expected → actual` for a change, the item's values for a missing or extra one."""
+    if d.fields:
+        return "; ".join(f"{name}: {_value(a)!s} → {_value(b)!s}" for name, (a, b) in d.fields.items())
+    shown = {k: v for k, v in d.detail.items() if k not in ("role", "permission", "type", "value")}
+    text = "; ".join(f"{k}: {_value(v)}" for k, v in shown.items())
+    return f"{text} ({d.note})" if d.note else text
+
+
+def row(d: Difference, lang: str) -> list[str]:
+    return [d.id, render(phrase(f"baseline.severity.{d.severity}"), lang),
+            render(phrase(f"baseline.kind.{d.kind}"), lang), render(phrase(f"baseline.change.{d.change}"), lang),
+            d.item, details(d)]
+
+
+def headers(lang: str) -> list[str]:
+    return [render(phrase(f"baseline.col.{c}"), lang) for c in COLUMNS]
+
+
+def summary(drift: Drift) -> Any:
+    counts = drift.counts()
+    if not drift.differences:
+        return phrase("baseline.clean", target=drift.target, reference=drift.reference,
+                      version=drift.reference_version)
+    return phrase("baseline.drift", target=drift.target, reference=drift.reference,
+                  version=drift.reference_version, **counts)
+
+
+def table_lines(drift: Drift, lang: str, limit: int | None = None) -> list[str]:
+    """The terminal's table: one line per difference, on one line whatever the values hold."""
+    shown = drift.differences if limit is None else drift.differences[:limit]
+    rows = [[one_line(cell) for cell in row(d, lang)] for d in shown]
+    if not rows:
+        return []
+    widths = [min(40, max(len(r[i]) for r in rows)) for i in range(len(COLUMNS) - 1)]
+    lines = ["  ".join(cell.ljust(widths[i]) if i < len(widths) else cell for i, cell in enumerate(r)) for r in rows]
+    if limit is not None and len(drift.differences) > limit:
+        lines.append(f"… {len(drift.differences) - limit} more (--json, or a report, lists all)")
+    return lines
+
+
+def write_report(drift: Drift, path: Path, lang: str, actor: str, at: str, workspace_root: Path | None) -> Path:
+    """`path`'s suffix picks the format: .md, .html or .xlsx. Written beside, then moved."""
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        from launchpad.errors import UsageError
+
+        raise UsageError(f"{path.name}: a report is .md, .html or .xlsx", hint="name the file with one of these")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    if fmt == "xlsx":
+        _write_xlsx(drift, partial, lang, actor, at)
+    else:
+        from launchpad.report.render import render_template
+
+        context = {"title": render(phrase("baseline.title", target=drift.target, reference=drift.reference), lang),
+                   "said": render(summary(drift), lang),
+                   "stamp": render(phrase("baseline.compared_at", at=at, actor=actor,
+                                          version=drift.reference_version), lang),
+                   "none": render(phrase("baseline.none"), lang),
+                   "headers": headers(lang), "rows": [row(d, lang) for d in drift.differences]}
+        text = render_template(f"baseline_drift.{fmt}.j2", context, lang, workspace_root)
+        partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+    return path
+
+
+def _write_xlsx(drift: Drift, path: Path, lang: str, actor: str, at: str) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "drift"
+    sheet.append([_cell(render(phrase("baseline.title", target=drift.target, reference=drift.reference), lang))])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append([_cell(render(summary(drift), lang))])
+    sheet.append([_cell(render(phrase("baseline.compared_at", at=at, actor=actor,
+                                      version=drift.reference_version), lang))])
+    sheet.append([])
+    sheet.append(headers(lang))
+    for cell in sheet[5]:
+        cell.font = Font(bold=True)
+    for d in drift.differences:
+        sheet.append([_cell(v) for v in row(d, lang)])
+    for r in sheet.iter_rows(min_row=6):
+        for cell in r:
+            if isinstance(cell.value, str) and formula_like(cell.value):
+                # Stored as text with the quote prefix: a label typed `=1+1` stays a label.
+                cell.data_type = "s"
+                cell.quotePrefix = True
+    for letter, width in zip("ABCDEF", (36, 8, 12, 8, 30, 60), strict=True):
+        sheet.column_dimensions[letter].width = width
+    book.save(path)
+
+
+def _cell(value: str) -> str:
+    return spreadsheet(value)

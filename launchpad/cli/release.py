@@ -1,0 +1,261 @@
+"""`launchpad release`: the release record (`new`, `list`, `show`), its way through planned →
+approved → in progress → released / rolled back / cancelled (`approve`, `status`), the test
+report the client reviews (`report`) and the notices before and after (`notice`). Every rule
+lives in `launchpad.release`; this module parses, asks and shows."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from launchpad.cli.door import pass_session
+from launchpad.cli.params import LIMIT, STORE_ID, FormatChoice
+
+if TYPE_CHECKING:
+    from launchpad.release.record import Release
+    from launchpad.session import Session
+
+# What `release new` asks for when an option is missing and a person is at a terminal.
+_ASKED = (("version", "Version"), ("changes", "What changes"), ("impact", "Expected impact"),
+          ("start", "Window start (YYYY-MM-DD HH:MM, site time)"), ("end", "Window end (HH:MM or YYYY-MM-DD HH:MM)"),
+          ("rollback", "Rollback plan"), ("owner", "Owner"))
+_STATUS_NAMES = {"in-progress": "in_progress", "released": "released", "rolled-back": "rolled_back",
+                 "cancelled": "cancelled"}
+
+
+def has_terminal() -> bool:
+    """Whether a person can answer questions (tests replace this to answer from input)."""
+    return sys.stdin.isatty()
+
+
+@click.group("release")
+def release() -> None:
+    """Releases: the record, the client's test report and approval, the notices before and after."""
+
+
+@release.command("new")
+@click.option("--version", "version", help="The version going out, e.g. v2.3.1.")
+@click.option("--changes", help="What changes, as the client will read it.")
+@click.option("--impact", help="The expected impact (what is unavailable, for how long).")
+@click.option("--start", help="Planned start, site time: YYYY-MM-DD HH:MM.")
+@click.option("--end", help="Planned end: HH:MM (past midnight is the next day) or YYYY-MM-DD HH:MM.")
+@click.option("--window", metavar="NAME", help="The window of site.yaml it must fit in (default: any).")
+@click.option("--fixes", metavar="IDS", multiple=True, help="Feedback issue ids it fixes: 3,7 (repeatable).")
+@click.option("--rollback", help="How the release is rolled back.")
+@click.option("--owner", help="Who owns the release.")
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+@pass_session
+def release_new(session: Session, as_json: bool, window: str | None, fixes: tuple[str, ...],
+                **given: str | None) -> None:
+    """Record a release. Missing options are asked for at a terminal; a script gives them all."""
+    from launchpad.errors import UsageError
+    from launchpad.release.operations import new_release
+
+    missing = [name for name, _ in _ASKED if given.get(name) is None]
+    if missing and not has_terminal():
+        raise UsageError(f"release new needs {', '.join('--' + n for n in missing)}",
+                         hint="give every option (no terminal to ask at), e.g. --version v2.3.1 --start "
+                              "'2026-12-04 19:00' --end 21:00")
+    for name, question in _ASKED:
+        if given.get(name) is None:
+            given[name] = click.prompt(question, default=session.actor if name == "owner" else None)
+    made = new_release(session, version=given["version"] or "", changes=given["changes"] or "",
+                       impact=given["impact"] or "", start=given["start"] or "", end=given["end"] or "",
+                       rollback_plan=given["rollback"] or "", owner=given["owner"] or "",
+                       fixes=_issue_ids(fixes), window=window)
+    if as_json:
+        click.echo(json.dumps(made.as_dict(session.site), ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"recorded release {made.id}: {_line(session, made)}")
+
+
+def _issue_ids(values: tuple[str, ...]) -> tuple[int, ...]:
+    from launchpad.errors import UsageError
+
+    ids = []
+    for value in values:
+        for part in value.replace("，", ",").split(","):
+            text = part.strip().lstrip("#")
+            if not text:
+                continue
+            if not text.isdigit() or not 0 < int(text) < 2**63:
+                raise UsageError(f"--fixes {value!r}: {part.strip()!r} is not an issue id",
+                                 hint="give issue ids as in `launchpad issue list`, e.g. --fixes 3,7")
+            ids.append(int(text))
+    return tuple(ids)
+
+
+@release.command("list")
+@click.option("--limit", type=LIMIT, default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_session
+def release_list(session: Session, limit: int, as_json: bool) -> None:
+    """Releases, latest window first: version, window, status, owner, reviewer."""
+    from launchpad.release.record import list_releases
+
+    rows = list_releases(session.store(), limit)
+    if as_json:
+        click.echo(json.dumps([r.as_dict(session.site) for r in rows], ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No releases yet. Record one with `launchpad release new`.")
+    for made in rows:
+        click.echo(f"#{made.id:<4} {_line(session, made)}")
+
+
+@release.command("show")
+@click.argument("release_id", type=STORE_ID)
+@click.option("--json", "as_json", is_flag=True)
+@pass_session
+def release_show(session: Session, release_id: int, as_json: bool) -> None:
+    """One release in full: its record, its changes of status and its attached test reports."""
+    from launchpad.release.record import get_release, history
+    from launchpad.release.testreport import attachments
+    from launchpad.safetext import clean, one_line
+    from launchpad.sitetime import local_text
+
+    store = session.store()
+    made = get_release(store, release_id)
+    changes = history(store, release_id)
+    reports = attachments(store, release_id)
+    if as_json:
+        click.echo(json.dumps({**made.as_dict(session.site), "history": changes, "reports": reports},
+                              ensure_ascii=False, indent=2))
+        return
+    zone = session.site.tz
+    click.echo(f"release {made.id}: {_line(session, made)}")
+    for label, value in (("what changes", made.changes), ("impact", made.impact),
+                         ("rollback plan", made.rollback_plan)):
+        click.echo(f"  {label}:")
+        for text in clean(value).splitlines() or [""]:
+            click.echo(f"    {text}")
+    if made.fixes:
+        click.echo("  fixes: " + ", ".join(f"#{n}" for n in made.fixes))
+    click.echo("  history:")
+    for row in changes:
+        note = f"  {one_line(row['note'])}" if row["note"] else ""
+        click.echo(f"    {local_text(row['at'], zone)}  {row['from_status'] or '—'} → {row['to_status']}  "
+                   f"{one_line(row['actor'])}{note}")
+    for row in reports:
+        click.echo(f"  test report (run {row['run_id']}, {row['format']}): {row['path']}  sha256 {row['sha256'][:16]}…")
+
+
+def _line(session: Session, made: Release) -> str:
+    from launchpad.phrases import phrase, render
+    from launchpad.safetext import one_line
+
+    status = render(phrase(f"release.status.{made.status}"), session.language)
+    reviewer = f" · reviewed by {one_line(made.approved_by)}" if made.approved_by else ""
+    return (f"{one_line(made.version)}  {made.window_text(session.site)} ({made.window_name})  {status}  "
+            f"owner {one_line(made.owner)}{reviewer}")
+
+
+@release.command("approve")
+@click.argument("release_id", type=STORE_ID)
+@click.option("--by", "by", required=True, help="The client's reviewer who approved the test report.")
+@click.option("--note", default="", help="What was reviewed (e.g. the form number).")
+@pass_session
+def release_approve(session: Session, release_id: int, by: str, note: str) -> None:
+    """Record the client's reviewer: the release may start only once approved. Refused (exit 1)
+    while no test report is attached or its file changed since."""
+    from launchpad.release.operations import approve_release
+
+    made = approve_release(session, release_id, by, note)
+    click.echo(f"release {made.id} approved by {by.strip()}")
+
+
+@release.command("status")
+@click.argument("release_id", type=STORE_ID)
+@click.argument("status", type=click.Choice(list(_STATUS_NAMES)))
+@click.option("--note", default="", help="Why (a rollback's cause, a cancellation's reason).")
+@pass_session
+def release_status(session: Session, release_id: int, status: str, note: str) -> None:
+    """Move a release on: in-progress (only once approved), released, rolled-back, cancelled.
+    A release that went out marks the issues it fixes as fixed in it."""
+    from launchpad.release.operations import set_status
+
+    made, marked = set_status(session, release_id, _STATUS_NAMES[status], note)
+    click.echo(f"release {made.id} is now {status}")
+    notice = {"released": "done", "rolled-back": "rolled-back"}.get(status)
+    if notice is not None:
+        click.echo(f"  tell the client's group: launchpad release notice {made.id} --kind {notice} --send")
+    for issue in marked:
+        said = "fixed" if issue.result == "fixed" else f"fixed in {made.version} noted ({issue.why})"
+        click.echo(f"  issue #{issue.issue_id}: {said}")
+
+
+@release.command("report")
+@click.argument("release_id", type=STORE_ID)
+@click.option("--run", "run_id", type=STORE_ID, required=True, help="The acceptance or regression run on test.")
+@click.option("--format", "fmt", type=FormatChoice("markdown", "html", "xlsx"), default="markdown",
+              show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Report language (default: site.yaml's).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: reports/release-ID/发布测试报告-VERSION-runRUN.FMT).")
+@pass_session
+def release_report(session: Session, release_id: int, run_id: int, fmt: str, lang: str | None,
+                   out: Path | None) -> None:
+    """Write the release test report (the release's content and the test run's steps and
+    results) and attach it to the release, with its sha256."""
+    from launchpad.release.operations import write_report
+
+    attached = write_report(session, release_id, run_id, fmt, lang or session.language, out)
+    click.echo(f"wrote {attached.path} (sha256 {attached.sha256}); attached to release {release_id}")
+
+
+@release.command("notice")
+@click.argument("release_id", type=STORE_ID)
+@click.option("--kind", type=click.Choice(["before", "done", "rolled-back"]), required=True)
+@click.option("--send", "send", is_flag=True, help="Send it (default: show it only).")
+@click.option("--channel", "channels", multiple=True, metavar="C",
+              help="Channel of site.yaml to send to (repeatable; default: every channel).")
+@click.option("--format", "fmt", type=FormatChoice("text", "markdown"), default="text", show_default=True,
+              help="Format of the preview.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language (default: site.yaml's).")
+@pass_session
+def release_notice(session: Session, release_id: int, kind: str, send: bool, channels: tuple[str, ...],
+                   fmt: str, lang: str | None) -> None:
+    """The release notice (before) or the completion / rollback notice, from the record: a
+    preview by default, sent through the outbox with --send (never twice to one channel)."""
+    from launchpad.errors import UsageError
+    from launchpad.release.notice import render_release_notice, send_release_notice
+    from launchpad.release.record import get_release
+
+    made = get_release(session.store(), release_id)
+    language = lang or session.language
+    if not send:
+        click.echo(render_release_notice(session, made, kind, fmt, language), nl=False)
+        return
+    names = list(channels) or list(session.site.channels)
+    if not names:
+        raise UsageError("site.yaml has no channels to send to",
+                         hint="add the client group's robot under `channels:`, or preview without --send and paste it")
+    unknown = [name for name in names if name not in session.site.channels]
+    if unknown:
+        raise UsageError(f"site.yaml has no channel {unknown[0]!r}",
+                         hint=f"channels: {', '.join(session.site.channels)}")
+    sent = send_release_notice(session, made, kind, names, language)
+    failed = False
+    for outcome in sent.outcomes:
+        failed |= _shown(outcome)
+    if failed:
+        raise SystemExit(1)
+
+
+def _shown(outcome: Any) -> bool:
+    """Print how one send ended; True when it did not go."""
+    if outcome.sent:
+        click.echo(f"sent to {outcome.channel} ({outcome.parts} part(s))")
+        return False
+    why = outcome.error.message if outcome.error is not None else outcome.result
+    where = f"; copied with {outcome.copied} for pasting" if outcome.copied else ""
+    waits = "; it waits in the outbox (`launchpad report outbox --send`)" if outcome.queued else ""
+    click.echo(click.style(f"not sent to {outcome.channel}: {why}{waits}{where}", fg="red"), err=True)
+    return True
+
+
+COMMANDS = [release]

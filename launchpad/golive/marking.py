@@ -1,0 +1,160 @@
+"""Marking an item of `golive.yaml` blocked (with the reason) or open again, from the command
+line or the TUI alike.
+
+The checklist is a file the team edits and keeps in git, with comments that explain it, so the
+mark is a small edit of that item's `status:` and `reason:` lines and nothing else: every other
+line, comment and blank stays as the team wrote it. The edited text is read back and checked as
+`launchpad check` would before it replaces the file (written beside it, then renamed), so a
+mark can never leave a checklist that no longer loads. Every mark goes to the audit log.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from launchpad.errors import InvalidInput, UsageError
+from launchpad.golive.checklist import CHECKLIST_FILE, Checklist, Item, checklist_problems
+from launchpad.workspace.site import Site
+from launchpad.workspace.yamlsource import Document, SourceMap, load_yaml, read_yaml, validate
+
+if TYPE_CHECKING:
+    from launchpad.session import Session
+
+MARKED = "golive_marked"
+Mark = Literal["blocked", "todo", "in_progress", "not_applicable"]
+MARKS: tuple[Mark, ...] = ("blocked", "todo", "in_progress", "not_applicable")
+
+
+def mark_item(session: Session, item_id: str, status: Mark, reason: str = "") -> Item:
+    """Give item `item_id` the status `status` (blocked and not applicable need a reason) and
+    return it as it now reads. Refused (UsageError) and nothing written: an unknown item, a
+    missing reason, a status the item already has with the same reason."""
+    from launchpad.golive.progress import playbook_names
+
+    root, site = session.workspace.root, session.workspace.site
+    path = root / CHECKLIST_FILE
+    text = path.read_text(encoding="utf-8")
+    document = read_yaml(path, CHECKLIST_FILE)
+    checklist = validate(Checklist, document)
+    index, item = _find(checklist, item_id)
+    reason = " ".join(reason.split())  # one line: a reason is a sentence, not a document
+    if status in ("blocked", "not_applicable") and not reason:
+        raise UsageError(f"marking {item_id} {status} needs a reason: say why, for the team and the PM",
+                         hint="add --reason TEXT")
+    if item.status == status and item.reason == reason:
+        raise UsageError(f"{item_id} is already {status}" + (f": {reason}" if reason else ""))
+    edited = _edit(text, document, index, status, reason)
+    changed = _checked(edited, site, playbook_names(root))
+    _replace(path, edited)
+    session.store().audit(session.actor, MARKED, item_id,
+                          {"from": item.status, "to": status, "reason": reason, "old_reason": item.reason,
+                           "version": checklist.version, "title": item.title})
+    return changed.items[index]
+
+
+def _find(checklist: Checklist, item_id: str) -> tuple[int, Item]:
+    for index, item in enumerate(checklist.items):
+        if item.id == item_id:
+            return index, item
+    raise UsageError(f"no item {item_id!r} in {CHECKLIST_FILE}",
+                     hint=f"items: {', '.join(i.id for i in checklist.items) or 'none'}")
+
+
+def _edit(text: str, document: Document, index: int, status: str, reason: str) -> str:
+    """`text` with item `index`'s status and reason lines replaced, added or (an open item's
+    reason) removed. A line is found through the source map, so flow-style items
+    (`- {id: x, …}`) cannot be edited this way and are refused."""
+    lines = text.splitlines(keepends=True)
+    source = document.source
+    item_path: tuple[str | int, ...] = ("items", index)
+    keys = {key[2]: position for key, position in source.keys.items()
+            if len(key) == 3 and key[:2] == item_path and isinstance(key[2], str)}
+    if "id" not in keys or lines[keys["id"][0] - 1].lstrip().startswith(("{", "- {")):
+        raise UsageError(f"{CHECKLIST_FILE}: item {index + 1} is written on one line; "
+                         "write it as one key per line to mark it here, or edit the file by hand")
+    indent = " " * (keys["id"][1] - 1)
+    end = _item_end(lines, source, index, keys)
+    spans = {name: _span(lines, keys, name, end) for name in ("status", "reason") if name in keys}
+    wanted = {"status": f"{indent}status: {status}\n"}
+    if reason:  # an item opened again without a reason loses its old one
+        wanted["reason"] = f"{indent}reason: {json.dumps(reason, ensure_ascii=False)}\n"
+    # Edit from the bottom up, so the line numbers of what is above stay true.
+    edits: list[tuple[int, int, str]] = []
+    for name in ("status", "reason"):
+        if name in spans:
+            first, last = spans[name]
+            prefix = lines[first][:keys[name][1] - 1]
+            # A key on the item's first line keeps its `- `.
+            new = wanted.get(name, "")
+            if new and prefix.strip() == "-":
+                new = prefix + new.lstrip()
+            elif not new and prefix.strip() == "-":
+                raise UsageError(f"{CHECKLIST_FILE}: item {index + 1} starts with `{name}:`; "
+                                 "put `id:` first to mark it here")
+            edits.append((first, last, new))
+    missing = "".join(wanted[name] for name in ("status", "reason") if name in wanted and name not in spans)
+    if missing:
+        after = max(spans["status"][1] if "status" in spans else keys["id"][0] - 1, keys["id"][0] - 1)
+        edits.append((after + 1, after, missing))
+    for first, last, new in sorted(edits, key=lambda e: e[0], reverse=True):
+        lines[first:last + 1] = [new] if new else []
+    text = "".join(lines)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _item_end(lines: list[str], source: SourceMap, index: int, keys: dict[str, tuple[int, int]]) -> int:
+    """The 0-based line after item `index`'s last line: the next item's line, the next key of
+    the top level, or the end of the file."""
+    next_item = source.values.get(("items", index + 1))
+    if next_item is not None:
+        return int(next_item[0]) - 1
+    first = min(position[0] for position in keys.values())
+    item_indent = keys["id"][1] - 1
+    for number in range(first, len(lines)):
+        line = lines[number]
+        if line.strip() and not line.lstrip().startswith("#") and len(line) - len(line.lstrip()) < item_indent - 2:
+            return number
+    return len(lines)
+
+
+def _span(lines: list[str], keys: dict[str, tuple[int, int]], name: str, end: int) -> tuple[int, int]:
+    """The 0-based first and last line of key `name`'s entry: up to the next key of the item,
+    without the blank and comment lines that lead to it."""
+    first = keys[name][0] - 1
+    later = [position[0] - 1 for key, position in keys.items() if position[0] - 1 > first]
+    stop = min([*later, end])
+    last = stop - 1
+    while last > first and (not lines[last].strip() or lines[last].lstrip().startswith("#")):
+        last -= 1
+    return first, last
+
+
+def _checked(text: str, site: Site, playbook_names: set[str]) -> Checklist:
+    try:
+        document = load_yaml(text, CHECKLIST_FILE)
+        checklist = validate(Checklist, document)
+    except InvalidInput as exc:
+        raise UsageError(f"{CHECKLIST_FILE} could not be edited safely ({exc.problems[0].message}); "
+                         "nothing was changed", hint="edit the item's status and reason by hand") from None
+    if checklist_problems(checklist, document, site, playbook_names):
+        raise UsageError(f"{CHECKLIST_FILE} has problems; nothing was changed",
+                         hint="run `launchpad check` and fix them first")
+    return checklist
+
+
+def _replace(path: Path, text: str) -> None:
+    """Written beside the file and renamed over it, with the file's own mode."""
+    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(partial, path.stat().st_mode & 0o7777)
+        os.replace(partial, path)
+    except OSError as exc:
+        Path(partial).unlink(missing_ok=True)
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}; nothing was changed",
+                         hint="check the folder's permissions and free space") from None

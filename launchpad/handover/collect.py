@@ -1,0 +1,162 @@
+"""What the next engineer must know when the shift changes, read from the store and the
+workspace as they are now: runs still going or interrupted (to resume or to explain), what waits
+for a person's sign-off or a reviewer's approval, today's and tonight's releases, open P0/P1
+issues, backups older than a day (or none at all), and late go-live items.
+
+One use case both front ends call (`collect_handover`); each entry carries a phrase for people
+and the plain facts for `--json`. Titles, owners and versions are people's words: they stay
+inside the phrase's parameters, and each writer makes them inert for its format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from launchpad.phrases import Phrase, phrase, render
+
+if TYPE_CHECKING:
+    from launchpad.session import Session
+    from launchpad.store.db import Store
+
+SECTIONS = ("runs", "pending", "releases", "issues", "backups", "golive")
+URGENT = ("P0", "P1")
+
+
+@dataclass(frozen=True)
+class Entry:
+    said: Phrase
+    facts: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Handover:
+    site: str
+    at: datetime  # site time
+    actor: str
+    sections: dict[str, list[Entry]] = field(default_factory=dict)
+
+    @property
+    def clear(self) -> bool:
+        return not any(self.sections.values())
+
+    def as_dict(self, lang: str) -> dict[str, Any]:
+        return {"site": self.site, "at": self.at.isoformat(timespec="minutes"), "actor": self.actor,
+                "sections": {name: [{"text": render(e.said, lang), **e.facts} for e in entries]
+                             for name, entries in self.sections.items()}}
+
+
+def collect_handover(session: Session, lang: str | None = None) -> Handover:
+    """Everything the next engineer must know now; `lang` names issue statuses (default: the site's)."""
+    store = session.store()
+    now = session.now().astimezone(session.site.tz)
+    sections = {
+        "runs": _runs(session, store),
+        "pending": _pending(session, store, now),
+        "releases": _releases(session, store),
+        "issues": _issues(store, lang or session.language),
+        "backups": _backups(session, store, now),
+        "golive": [],
+    }
+    golive_pending, golive_late = _golive(session, store, now)
+    sections["pending"] += golive_pending
+    sections["golive"] = golive_late
+    return Handover(session.site.site.name, now, session.actor, sections)
+
+
+def _runs(session: Session, store: Store) -> list[Entry]:
+    from launchpad.sitetime import local_text
+    from launchpad.store.db import as_shown
+
+    rows = [as_shown(row) for row in store.read(
+        "SELECT * FROM runs WHERE status IN ('running', 'interrupted') ORDER BY id", [])]
+    return [Entry(phrase("handover.run", id=row["id"], playbook=row["playbook"], env=row["environment"],
+                         status=phrase(f"status.{row['status']}"), started=local_text(row["started"], session.site.tz),
+                         operator=row["operator"] or ""),
+                  {"run": row["id"], "playbook": row["playbook"], "environment": row["environment"],
+                   "status": row["status"]}) for row in rows]
+
+
+def _pending(session: Session, store: Store, now: datetime) -> list[Entry]:
+    """Releases still waiting for the client's reviewer, whose window has not ended."""
+    from launchpad.release.record import Release
+    from launchpad.sitetime import to_stamp
+
+    rows = store.read("SELECT * FROM releases WHERE status = 'planned' AND window_end > ? ORDER BY window_start",
+                      [to_stamp(now)])
+    entries = []
+    for release in map(Release.from_row, rows):
+        entries.append(Entry(phrase("handover.pending_release", id=release.id, version=release.version,
+                                    window=release.window_text(session.site)),
+                             {"release": release.id, "version": release.version, "status": release.status}))
+    return entries
+
+
+def _releases(session: Session, store: Store) -> list[Entry]:
+    from launchpad.release.record import releases_between
+    from launchpad.sitetime import day_bounds
+
+    start, end = day_bounds(session.today(), session.site.tz)
+    return [Entry(phrase("handover.release", id=r.id, version=r.version, window=r.window_text(session.site),
+                         status=phrase(f"release.status.{r.status}"), owner=r.owner),
+                  {"release": r.id, "version": r.version, "status": r.status, "window": r.window_text(session.site)})
+            for r in releases_between(store, start, end)]
+
+
+def _issues(store: Store, lang: str) -> list[Entry]:
+    from launchpad.issues.labels import value_label
+    from launchpad.issues.query import OPEN_SQL
+
+    rows = store.read(f"SELECT id, severity, title, owner, due, status FROM issues WHERE status IN {OPEN_SQL} "
+                      "AND severity IN ('P0', 'P1') ORDER BY severity, due IS NULL, due, id", [])
+    return [Entry(phrase("handover.issue", id=row["id"], severity=row["severity"], title=row["title"],
+                         owner=row["owner"] or "—", due=row["due"] or "—", status=value_label(row["status"], lang)),
+                  {"issue": row["id"], "severity": row["severity"], "status": row["status"]}) for row in rows]
+
+
+def _backups(session: Session, store: Store, now: datetime) -> list[Entry]:
+    """Every backup target whose newest usable backup is older than a day, or missing."""
+    from launchpad.backup.freshness import FRESH_FOR, finished_at, newest_usable
+
+    entries = []
+    for env_name, environment in session.site.environments.items():
+        for target in environment.backups:
+            newest = newest_usable(store, session.workspace.backups_dir, env_name, target)
+            if newest is None:
+                entries.append(Entry(phrase("handover.backup_none", env=env_name, target=target),
+                                     {"environment": env_name, "target": target, "backup": None}))
+                continue
+            age = now - finished_at(newest)
+            if age >= FRESH_FOR:
+                entries.append(Entry(phrase("handover.backup_old", env=env_name, target=target, id=newest.id,
+                                            hours=int(age.total_seconds() // 3600)),
+                                     {"environment": env_name, "target": target, "backup": newest.id,
+                                      "hours": int(age.total_seconds() // 3600)}))
+    return entries
+
+
+def _golive(session: Session, store: Store, now: datetime) -> tuple[list[Entry], list[Entry]]:
+    """Go-live items waiting for a sign-off, and late items; none without golive.yaml."""
+    from launchpad.golive.checklist import CHECKLIST_FILE, SignOffProof, load_checklist
+    from launchpad.golive.progress import evaluate, owner_name
+    from launchpad.run.playbook import list_playbooks
+
+    root = session.workspace.root
+    if not (root / CHECKLIST_FILE).is_file():
+        return [], []
+    names = {path.stem for path in list_playbooks(root)}
+    checklist = load_checklist(root, session.site, names)
+    today = now.date()
+    progress = evaluate(checklist, session.site, store, session.workspace.backups_dir, today=today, now=now)
+    pending, late = [], []
+    for p in progress.items:
+        owner = owner_name(session.site, p.item.owner)
+        facts = {"item": p.item.id, "state": p.state, "due": p.item.due.isoformat()}
+        if isinstance(p.item.proof, SignOffProof) and p.state == "open":
+            pending.append(Entry(phrase("handover.pending_golive", item=p.item.id, title=p.item.title, owner=owner,
+                                        due=p.item.due.isoformat()), facts))
+        if p.late:
+            late.append(Entry(phrase("handover.golive_item", item=p.item.id, title=p.item.title, owner=owner,
+                                     due=p.item.due.isoformat(), days=(today - p.item.due).days), facts))
+    return pending, late

@@ -1,0 +1,119 @@
+"""`launchpad hosts check`: is each host reachable, and how are its uptime, disk, memory and
+clock? One small portable command per host, parsed here, so it works on any Linux server
+without installing anything."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from launchpad.errors import LaunchpadError
+from launchpad.hosts.pool import in_parallel
+from launchpad.workspace.site import Host
+
+PROBE = (
+    "cut -d' ' -f1 /proc/uptime; "
+    "df -P / | awk 'NR==2{print $5}'; "
+    "awk '/^MemTotal:/{t=$2} /^MemAvailable:/{a=$2} END{print t; print a}' /proc/meminfo; "
+    "date +%s.%N"
+)
+DISK_LIMIT = 90  # percent used above which a host is reported unhealthy
+CLOCK_LIMIT = 5.0  # seconds of offset above which clocks are out of sync
+MEMORY_MIN_MB = 256
+
+
+@dataclass(frozen=True)
+class HostHealth:
+    host: str
+    reachable: bool
+    uptime_days: float | None = None
+    disk_used_percent: int | None = None
+    memory_available_mb: int | None = None
+    memory_total_mb: int | None = None
+    clock_offset: float | None = None
+    error: str = ""
+    # What to do about `error` (e.g. trust the host's key), from launchpad's error.
+    hint: str = ""
+
+    @property
+    def problems(self) -> list[str]:
+        found = []
+        if not self.reachable:
+            found.append(self.error or "unreachable")
+        if self.disk_used_percent is not None and self.disk_used_percent >= DISK_LIMIT:
+            found.append(f"disk {self.disk_used_percent}% used")
+        if self.memory_available_mb is not None and self.memory_available_mb < MEMORY_MIN_MB:
+            found.append(f"only {self.memory_available_mb} MB memory free")
+        if self.clock_offset is not None and abs(self.clock_offset) > CLOCK_LIMIT:
+            found.append(f"clock off by {self.clock_offset:+.1f}s")
+        return found
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems
+
+    def table_row(self) -> str:
+        def show(value: Any, fmt: str) -> str:
+            return "-" if value is None else format(value, fmt)
+
+        note = "; ".join(self.problems) or "ok"
+        return (
+            f"{self.host:<20} {'yes' if self.reachable else 'NO':<6} "
+            f"{show(self.uptime_days, '.1f'):>7}d {show(self.disk_used_percent, 'd'):>5}% "
+            f"{show(self.memory_available_mb, 'd'):>7}MB {show(self.clock_offset, '+.2f'):>7}s  {note}"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "healthy": self.healthy, "problems": self.problems}
+
+
+def parse_probe(host: str, stdout: str, sent: float, received: float) -> HostHealth:
+    """Read the probe's output; the clock offset is measured against the midpoint of the
+    round trip, which bounds the error by half the latency."""
+    lines = stdout.split()
+    try:
+        uptime, disk, mem_total, mem_avail, epoch = lines[:5]
+        offset = float(epoch) - (sent + received) / 2
+        return HostHealth(
+            host,
+            True,
+            uptime_days=float(uptime) / 86400,
+            disk_used_percent=int(disk.rstrip("%")),
+            memory_total_mb=int(mem_total) // 1024,
+            memory_available_mb=int(mem_avail) // 1024,
+            clock_offset=offset,
+        )
+    except ValueError:
+        return HostHealth(host, True, error=f"unexpected probe output: {stdout.strip()[:80]!r}")
+
+
+def check_host(connections: Any, host: Host) -> HostHealth:
+    try:
+        transport = connections.transport_for(host)
+        sent = time.time()
+        result = transport.run(PROBE, timeout=30)
+        received = time.time()
+    except LaunchpadError as exc:
+        return HostHealth(host.name, False, error=exc.message_for(host.name), hint=exc.hint)
+    if result.exit_code != 0:
+        return HostHealth(
+            host.name, True, error=f"probe exited {result.exit_code}: {result.text('stderr').strip()[:80]}"
+        )
+    return parse_probe(host.name, result.text(), sent, received)
+
+
+def check_hosts(connections: Any, hosts: list[Host]) -> list[HostHealth]:
+    """Probe every host at once. With a store on `connections` (the CLI), the probe is written
+    to the audit log first, like every remote command; the dashboard's periodic background
+    probe passes none, so a read-only check every two minutes does not bury the log."""
+    if not hosts:
+        return []
+    if connections.store is not None:
+        connections.store.audit(
+            connections.actor,
+            "hosts_check",
+            connections.env_name,
+            {"command": PROBE, "hosts": [h.name for h in hosts]},
+        )
+    return in_parallel(lambda host: check_host(connections, host), hosts, name="check")

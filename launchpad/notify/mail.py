@@ -1,0 +1,345 @@
+"""E-mail: a notice or report as a mail (a plain-text part and an HTML part rendered from the
+same text, the notice's files attached), sent through SMTP from the outbox.
+
+The outbox's rules hold for mail as for robots, and SMTP lets them be kept exactly:
+`Mailer.prepare()` does everything before the SMTP transaction — resolve the password, connect,
+STARTTLS or TLS, log in — so a message is claimed only when its transaction starts (MAIL FROM).
+How a transaction ends says what the server has:
+- anything before the end of the data (the final dot) fails → the server has nothing: a 4xx,
+  a dropped connection, a refused sender or every recipient refused → DeliveryFailed (or
+  ChannelConfigError), the message stays queued;
+- the data went out and the connection was lost before the server's answer → DeliveryUncertain:
+  the server may have taken it, so it is `unknown`, sent again only when a person says so;
+- 250 → sent; 4xx → queued for a retry; 5xx → ContentRefused (`failed`, with the server's reason).
+
+The password is resolved at send time and is never in an error, the store, the mail or a draft.
+smtplib is imported on first use.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import re
+import ssl
+from collections.abc import Sequence
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import format_datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from launchpad.errors import LaunchpadError
+from launchpad.notify.deliver import ChannelConfigError, ContentRefused, DeliveryFailed, DeliveryUncertain
+from launchpad.notify.outbox import Attachment, OutboxMessage
+from launchpad.workspace.secrets import resolve_secret
+from launchpad.workspace.site import MailChannel, Site
+
+if TYPE_CHECKING:
+    import smtplib
+
+TIMEOUT = 30.0
+FORMATS = ("text", "markdown")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_SUBJECT_MAX = 120
+# WeCom's Markdown colours text with <font color="…">: a tag of the template, not of the mail.
+_FONT_TAG = re.compile(r"</?font(?:\s[^>]*)?>")
+_HEADING_MARKS = re.compile(r"^(?:#{1,6}\s+|>\s*|[-*+]\s+)")
+_HTML_PAGE = """<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head>
+<body style="font-family: sans-serif; font-size: 14px; line-height: 1.6">
+{body}
+</body></html>
+"""
+
+
+def plain_text(body: str, fmt: str) -> str:
+    return _FONT_TAG.sub("", body) if fmt == "markdown" else body
+
+
+def subject_of(body: str, fmt: str, fallback: str) -> str:
+    """A notice's first line is its heading (【系统】发布通知, the daily report's title): the
+    subject, without Markdown's marks."""
+    for line in plain_text(body, fmt).splitlines():
+        line = line.strip()
+        if fmt == "markdown":
+            line = _HEADING_MARKS.sub("", line).replace("**", "").replace("\\", "")
+        if line:
+            return line if len(line) <= _SUBJECT_MAX else line[:_SUBJECT_MAX - 1] + "…"
+    return fallback
+
+
+def html_of(body: str, fmt: str, subject: str, lang: str) -> str:
+    """The HTML part, from the same text: everything in it is escaped (text from people stays
+    text); Markdown's own marks become headings, lists and bold, raw HTML is not let through."""
+    if fmt == "markdown":
+        from markdown_it import MarkdownIt
+
+        inner = MarkdownIt("commonmark", {"html": False}).render(plain_text(body, fmt))
+    else:
+        inner = f'<div style="white-space: pre-wrap">{html.escape(body)}</div>'
+    return _HTML_PAGE.format(lang="zh-CN" if lang == "zh" else "en", title=html.escape(subject), body=inner)
+
+
+def compose(*, body: str, fmt: str, title: str, lang: str, message_id: str, when: datetime,
+            sender: Address | None = None, to: Sequence[Address] = (), cc: Sequence[Address] = (),
+            attachments: Sequence[Attachment] = (), draft: bool = False) -> EmailMessage:
+    """The mail: UTF-8 throughout (headers RFC 2047, parts base64, file names RFC 2231)."""
+    subject = subject_of(body, fmt, title)
+    mail = EmailMessage()
+    mail["Subject"] = subject
+    if sender is not None:
+        mail["From"] = sender
+    if to:
+        mail["To"] = tuple(to)
+    if cc:
+        mail["Cc"] = tuple(cc)
+    mail["Date"] = format_datetime(when)
+    mail["Message-ID"] = message_id
+    mail["Content-Language"] = "zh-CN" if lang == "zh" else "en"
+    if draft:
+        mail["X-Unsent"] = "1"  # Outlook opens it as a draft to send, not as a received mail
+    mail.set_content(plain_text(body, fmt), charset="utf-8", cte="base64")
+    mail.add_alternative(html_of(body, fmt, subject, lang), subtype="html", charset="utf-8", cte="base64")
+    for attachment in attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        mail.add_attachment(attachment.data, maintype=maintype, subtype=subtype or "octet-stream",
+                            filename=attachment.name)
+    return mail
+
+
+def as_bytes(mail: EmailMessage) -> bytes:
+    return mail.as_bytes(policy=SMTP_POLICY)
+
+
+def addresses(site: Site, channel: MailChannel) -> tuple[Address, list[Address], list[Address]]:
+    """From, To and Cc of a mail channel, contacts by their names."""
+    to, cc = site.mail_recipients(channel)
+
+    def address(name: str, spec: str) -> Address:
+        return Address(display_name=name, addr_spec=spec)
+
+    return (address(channel.from_name, channel.sender), [address(*pair) for pair in to],
+            [address(*pair) for pair in cc])
+
+
+def _dot_stuffed(data: bytes) -> bytes:
+    """The DATA payload: a line starting with a dot gets another, and the final dot ends it."""
+    data = re.sub(rb"(?m)^\.", b"..", data)
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    return data + b".\r\n"
+
+
+class Mailer:
+    """One mail channel's SMTP connection, kept open across the messages of one flush."""
+
+    def __init__(self, name: str, channel: MailChannel, site: Site, *, timeout: float = TIMEOUT) -> None:
+        self.name, self.channel, self.site, self.timeout = name, channel, site, timeout
+        self._smtp: smtplib.SMTP | None = None
+
+    @property
+    def _where(self) -> str:
+        return f"the mail server {self.channel.host}:{self.channel.smtp_port} (channel {self.name})"
+
+    def _context(self) -> ssl.SSLContext:
+        try:
+            return ssl.create_default_context(
+                cafile=str(Path(self.channel.ca_file).expanduser()) if self.channel.ca_file else None)
+        except (OSError, ssl.SSLError) as exc:
+            raise ChannelConfigError(f"cannot read ca_file of channel {self.name}: {exc}",
+                                     hint=f"a PEM file with the CA's certificate (channels.{self.name}.ca_file)",
+                                     ) from None
+
+    def prepare(self) -> None:
+        """Connect, secure and log in: everything before a message's transaction. Raises
+        ChannelConfigError (settings to fix), SecretUnavailable or DeliveryFailed (try later);
+        nothing has been sent either way."""
+        if self._smtp is not None:
+            return
+        import smtplib
+
+        password = (resolve_secret(self.channel.password, label=f"channel {self.name} password")
+                    if self.channel.password else None)
+        context = self._context() if self.channel.security != "none" else None
+        host, port = self.channel.host, self.channel.smtp_port
+        smtp: smtplib.SMTP | None = None
+        try:
+            if self.channel.security == "ssl":
+                smtp = smtplib.SMTP_SSL(host, port, timeout=self.timeout, context=context)
+            else:
+                smtp = smtplib.SMTP(host, port, timeout=self.timeout)
+            smtp.ehlo()
+            if self.channel.security == "starttls":
+                if not smtp.has_extn("starttls"):
+                    raise ChannelConfigError(f"{self._where} does not offer STARTTLS",
+                                             hint="never sent in clear: use security: ssl if it takes TLS on "
+                                             "port 465, or ask for STARTTLS")
+                smtp.starttls(context=context)
+                smtp.ehlo()
+            if self.channel.user is not None and password is not None:
+                _login(smtp, self.channel.user, password)
+        except LaunchpadError:
+            _quietly_close(smtp)
+            raise
+        except smtplib.SMTPAuthenticationError as exc:
+            _quietly_close(smtp)
+            raise ChannelConfigError(f"{self._where} refused the login of {self.channel.user}: {_reply(exc)}",
+                                     hint=f"check the user and what {self.channel.password} holds") from None
+        except smtplib.SMTPNotSupportedError:
+            _quietly_close(smtp)
+            raise ChannelConfigError(f"{self._where} does not offer login (AUTH)",
+                                     hint="leave user and password out if it takes mail without login") from None
+        except ssl.SSLCertVerificationError as exc:
+            _quietly_close(smtp)
+            raise ChannelConfigError(f"the certificate of {self._where} is not trusted: {exc.verify_message}",
+                                     hint="an intranet CA? name its PEM file in ca_file") from None
+        except ssl.SSLError as exc:
+            _quietly_close(smtp)
+            raise ChannelConfigError(f"TLS with {self._where} failed: {exc.reason or exc}",
+                                     hint="security: ssl is for port 465, starttls for 587 (or 25)") from None
+        except smtplib.SMTPResponseException as exc:
+            _quietly_close(smtp)
+            if 400 <= exc.smtp_code < 500:
+                raise DeliveryFailed(f"{self._where} is busy: {_reply(exc)}", hint=_LATER) from None
+            raise ChannelConfigError(f"{self._where} refused the connection: {_reply(exc)}",
+                                     hint=f"check channels.{self.name} in site.yaml") from None
+        except (OSError, smtplib.SMTPException) as exc:
+            _quietly_close(smtp)
+            raise DeliveryFailed(f"cannot reach {self._where}: {type(exc).__name__}",
+                                 hint="no network? " + _LATER) from None
+        self._smtp = smtp
+
+    def close(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except Exception:  # the mail went or did not: a failed goodbye changes neither
+                _quietly_close(smtp)
+
+    def deliver(self, message: OutboxMessage, attachments: Sequence[Attachment]) -> str:
+        """Send one claimed message; returns a note (recipients the server refused) or ""."""
+        import smtplib
+
+        self.prepare()
+        assert self._smtp is not None
+        smtp = self._smtp
+        sender, to, cc = addresses(self.site, self.channel)
+        mail = compose(body=message.body, fmt=message.format, title=message.title, lang=self.site.site.language,
+                       message_id=message.message_id or f"<{message.batch}.{message.part}@{self.channel.domain}>",
+                       when=self.site.now(), sender=sender, to=to, cc=cc, attachments=attachments)
+        data = as_bytes(mail)
+        limit = int(smtp.esmtp_features.get("size", "0") or 0) if smtp.has_extn("size") else 0
+        if limit and len(data) > limit:
+            raise ContentRefused(f"{self._where} takes mails of at most {limit} bytes; this one has {len(data)}",
+                                 hint="send the attachment another way, or ask for a higher limit")
+        try:
+            self._command(smtp.mail, sender.addr_spec, "the sender " + sender.addr_spec)
+            refused: dict[str, str] = {}
+            for address in [*to, *cc]:
+                code, reply = smtp.rcpt(address.addr_spec)
+                if code not in (250, 251):
+                    refused[address.addr_spec] = f"{code} {_text(reply)}"
+            if len(refused) == len(to) + len(cc):
+                self._reset()
+                said = "; ".join(f"{who}: {why}" for who, why in refused.items())
+                if all(why.startswith("4") for why in refused.values()):
+                    raise DeliveryFailed(f"{self._where} did not take the recipients for now: {said}", hint=_LATER)
+                raise ChannelConfigError(f"{self._where} refused every recipient: {said}",
+                                         hint=f"check the addresses of channels.{self.name} and the contacts")
+            smtp.putcmd("data")
+            code, reply = smtp.getreply()
+            if code != 354:
+                self._reset()
+                raise self._refusal(code, reply)
+            smtp.send(_dot_stuffed(data))
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            # The final dot never left: a server keeps nothing of an unfinished message.
+            self._lost()
+            raise DeliveryFailed(f"{self._where} dropped the connection before the mail was complete: "
+                                 f"{type(exc).__name__}", hint=_LATER) from None
+        try:
+            code, reply = smtp.getreply()
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            self._lost()
+            raise DeliveryUncertain(f"sent to {self._where}, but no answer came back: {type(exc).__name__}",
+                                    hint=f"the server may have taken it: search the recipients' mailboxes for "
+                                    f"{message.message_id or 'the subject'}, then `launchpad report outbox --requeue "
+                                    f"{message.id}` if it is not there, else --drop {message.id}") from None
+        if code != 250:
+            raise self._refusal(code, reply)
+        return "; ".join(f"not taken for {who}: {why}" for who, why in refused.items())
+
+    def _command(self, command: Any, argument: str, what: str) -> None:
+        code, reply = command(argument)
+        if code == 250:
+            return
+        self._reset()
+        if 400 <= code < 500:
+            raise DeliveryFailed(f"{self._where} did not take {what} for now: {code} {_text(reply)}", hint=_LATER)
+        raise ChannelConfigError(f"{self._where} refused {what}: {code} {_text(reply)}",
+                                 hint=f"check from: in channels.{self.name} (the server may allow only its own users)")
+
+    def _refusal(self, code: int, reply: bytes) -> DeliveryFailed:
+        if 400 <= code < 500:
+            return DeliveryFailed(f"{self._where} did not take the mail for now: {code} {_text(reply)}", hint=_LATER)
+        return ContentRefused(f"{self._where} refused the mail: {code} {_text(reply)}",
+                              hint="it will not be sent again as it is: change it, or send it by hand "
+                              "(`launchpad report outbox --draft ID` writes it for your mail client)")
+
+    def _reset(self) -> None:
+        try:
+            assert self._smtp is not None
+            self._smtp.rset()
+        except Exception:  # a server that cannot reset is reconnected next time
+            self._lost()
+
+    def _lost(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        _quietly_close(smtp)
+
+
+_LATER = "it stays in the outbox: `launchpad report outbox --send` to retry"
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in; a password in Chinese too. smtplib encodes credentials as ASCII (and its error
+    would quote the password), so others go as UTF-8 (RFC 4616) by PLAIN, else LOGIN."""
+    import base64
+    import smtplib
+
+    if (user + password).isascii():
+        smtp.login(user, password)
+        return
+
+    def encoded(value: str) -> str:
+        return base64.b64encode(value.encode("utf-8")).decode("ascii")
+
+    methods = (smtp.esmtp_features.get("auth") or "").upper().split()
+    if "PLAIN" in methods:
+        code, reply = smtp.docmd("AUTH", "PLAIN " + encoded(f"\0{user}\0{password}"))
+    elif "LOGIN" in methods:
+        code, reply = smtp.docmd("AUTH", "LOGIN " + encoded(user))
+        if code == 334:
+            code, reply = smtp.docmd(encoded(password))
+    else:
+        raise smtplib.SMTPNotSupportedError("no AUTH method that takes UTF-8")
+    if code not in (235, 503):  # 503: already logged in
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+
+def _reply(exc: Any) -> str:
+    return f"{exc.smtp_code} {_text(exc.smtp_error)}"
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
+def _quietly_close(smtp: Any) -> None:
+    if smtp is not None:
+        with contextlib.suppress(OSError):
+            smtp.close()

@@ -1,0 +1,59 @@
+"""A release's notices, their content taken from the record: before (what changes, the
+window, the impact, who to call — the duty contact of the release's day and the backup, from
+site.yaml's roster), and after, done or rolled back.
+
+Sending goes through the outbox's public door (`report.publish.send_text`) to every channel
+asked for, each with a key made of the release, the kind and the channel: a notice repeated
+(a second `--send`, a retry after no network) finds the copy queued or sent and never posts it
+twice. Any channel kind the outbox learns to deliver (mail) works here unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from launchpad.release.record import Release
+
+if TYPE_CHECKING:
+    from launchpad.report.publish import SendOutcome
+    from launchpad.session import Session
+
+KINDS = {"before": "release_notice", "done": "release_done", "rolled-back": "release_rolled_back"}
+
+
+@dataclass(frozen=True)
+class NoticeSent:
+    kind: str
+    outcomes: list[SendOutcome]
+
+
+def notice_fields(session: Session, release: Release) -> dict[str, str]:
+    return {"change": release.changes, "when": release.window_text(session.site), "impact": release.impact,
+            "version": release.version, "rollback": release.rollback_plan}
+
+
+def render_release_notice(session: Session, release: Release, kind: str, fmt: str, lang: str) -> str:
+    """The notice as text or Markdown; refused (NoticeRefused) when nobody could be called."""
+    from launchpad.report.notice import render_notice, site_values
+
+    values = site_values(session.site, release.start(session.site).date())
+    return render_notice(KINDS[kind], notice_fields(session, release), values, fmt, lang, session.workspace.root)
+
+
+def send_release_notice(session: Session, release: Release, kind: str, channels: list[str], lang: str) -> NoticeSent:
+    from launchpad.notify.send import format_for
+    from launchpad.report.publish import send_text
+
+    outcomes = []
+    store = session.store()
+    for channel in channels:
+        fmt = format_for(session.site, channel)
+        text = render_release_notice(session, release, kind, fmt, lang)
+        outcome = send_text(store, session.site, channel, text, fmt, title=f"{release.version} {kind}", lang=lang,
+                            dedupe_key=f"release {release.id} {kind} to {channel}")
+        store.audit(session.actor, "release_notice", f"release {release.id}",
+                    {"kind": kind, "channel": channel, "result": outcome.result,
+                     "batch": outcome.delivery.batch if outcome.delivery else None})
+        outcomes.append(outcome)
+    return NoticeSent(kind, outcomes)

@@ -1,0 +1,195 @@
+"""The release record: what a release changes, when (a planned window inside the client's
+window), its impact, the feedback issues it fixes, how it is rolled back and who owns it — and
+where it stands: planned → approved → in progress → released / rolled back, or cancelled.
+
+Every change of status is a row of `release_changes` and an audit entry, written in one
+transaction with the record itself, so the store and the audit log never disagree about where a
+release stands. People's words (changes, impact, the rollback plan) are kept as typed; every
+writer that shows them goes through `launchpad.safetext`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from launchpad.errors import LaunchpadError, UsageError
+from launchpad.release.window import PlannedWindow
+from launchpad.sitetime import local_moment, to_stamp, utc_now
+from launchpad.store.db import Store
+from launchpad.workspace.site import Site
+
+STATUSES = ("planned", "approved", "in_progress", "released", "rolled_back", "cancelled")
+FINISHED = ("released", "rolled_back", "cancelled")
+# Where a release may go next. Approval comes only through `approve_release` (it records the
+# reviewer); `in_progress` only from `approved`, so an unreviewed release never starts.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "planned": ("approved", "cancelled"),
+    "approved": ("in_progress", "cancelled"),
+    "in_progress": ("released", "rolled_back"),
+    "released": (),
+    "rolled_back": (),
+    "cancelled": (),
+}
+REQUIRED = ("version", "changes", "impact", "rollback_plan", "owner")
+
+
+class ReleaseRefused(LaunchpadError):
+    """A release moved where its state does not allow (started without a reviewer, approved
+    without a test report): refused, never an ordinary failure."""
+
+    title = "release refused"
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class ReleaseDraft:
+    version: str
+    changes: str
+    impact: str
+    rollback_plan: str
+    owner: str
+    window: PlannedWindow
+    fixes: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Release:
+    id: int
+    version: str
+    changes: str
+    impact: str
+    window_name: str
+    window_start: str  # UTC stamps
+    window_end: str
+    fixes: tuple[int, ...]
+    rollback_plan: str
+    owner: str
+    status: str
+    created: str
+    created_by: str
+    updated: str
+    approved_by: str | None = None
+    approved_at: str | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Release:
+        values = {name: row[name] for name in cls.__dataclass_fields__ if name in row and name != "fixes"}
+        return cls(**values, fixes=tuple(json.loads(row["fixes"] or "[]")))
+
+    def start(self, site: Site) -> datetime:
+        return local_moment(self.window_start, site.tz)
+
+    def end(self, site: Site) -> datetime:
+        return local_moment(self.window_end, site.tz)
+
+    def window_text(self, site: Site) -> str:
+        return PlannedWindow(self.window_name, self.start(site), self.end(site)).text()
+
+    def as_dict(self, site: Site) -> dict[str, Any]:
+        data = asdict(self)
+        data["fixes"] = list(self.fixes)
+        data["window"] = self.window_text(site)
+        return data
+
+
+def check_draft(store: Store, draft: ReleaseDraft) -> None:
+    """Refuse a record that would mislead: a blank field, or a fixed issue the log lacks."""
+    blank = [name.replace("_", " ") for name in REQUIRED if not str(getattr(draft, name)).strip()]
+    if blank:
+        raise UsageError(f"a release needs {', '.join(blank)}", hint="give each with its option, e.g. --version v2.3.1")
+    if draft.fixes:
+        marks = ", ".join("?" for _ in draft.fixes)
+        known = {row["id"] for row in store.read(f"SELECT id FROM issues WHERE id IN ({marks})", list(draft.fixes))}
+        missing = [str(n) for n in draft.fixes if n not in known]
+        if missing:
+            raise UsageError(f"the feedback log has no issue {', '.join(missing)}",
+                             hint="see `launchpad issue list`; --fixes takes issue ids, e.g. --fixes 3,7")
+
+
+def create_release(store: Store, actor: str, draft: ReleaseDraft) -> Release:
+    check_draft(store, draft)
+    now = utc_now()
+    row = {
+        "version": draft.version.strip(), "changes": draft.changes.strip(), "impact": draft.impact.strip(),
+        "window_name": draft.window.name, "window_start": to_stamp(draft.window.start),
+        "window_end": to_stamp(draft.window.end), "fixes": json.dumps(list(draft.fixes)),
+        "rollback_plan": draft.rollback_plan.strip(), "owner": draft.owner.strip(), "status": "planned",
+        "created": now, "created_by": actor, "updated": now,
+    }
+    with store.transaction():
+        release_id = int(store.db.table("releases").insert(row).last_pk or 0)
+        _change(store, release_id, None, "planned", actor, "", now)
+        store.audit(actor, "release_recorded", f"release {release_id}",
+                    {"version": row["version"], "window": draft.window.text(), "window_name": draft.window.name,
+                     "fixes": list(draft.fixes), "owner": row["owner"]})
+    return get_release(store, release_id)
+
+
+def get_release(store: Store, release_id: int) -> Release:
+    rows = store.read("SELECT * FROM releases WHERE id = ?", [release_id])
+    if not rows:
+        raise UsageError(f"no release {release_id} in this workspace", hint="see `launchpad release list`")
+    return Release.from_row(rows[0])
+
+
+def list_releases(store: Store, limit: int = 50) -> list[Release]:
+    rows = store.read("SELECT * FROM releases ORDER BY window_start DESC, id DESC LIMIT ?", [limit])
+    return [Release.from_row(row) for row in rows]
+
+
+def releases_between(store: Store, start: str, end: str) -> list[Release]:
+    """Releases whose planned window overlaps [start, end) (UTC stamps), earliest first."""
+    rows = store.read("SELECT * FROM releases WHERE window_start < ? AND window_end > ? "
+                      "ORDER BY window_start, id", [end, start])
+    return [Release.from_row(row) for row in rows]
+
+
+def history(store: Store, release_id: int) -> list[dict[str, Any]]:
+    return store.read("SELECT * FROM release_changes WHERE release_id = ? ORDER BY id", [release_id])
+
+
+def move_release(store: Store, actor: str, release_id: int, target: str, note: str = "",
+                 extra: dict[str, Any] | None = None) -> Release:
+    """Move a release to `target`, if its state allows; recorded and audited in one go."""
+    if target not in STATUSES:
+        raise UsageError(f"no release status {target!r}", hint=f"statuses: {', '.join(STATUSES)}")
+    refused: Release | None = None
+    with store.transaction():
+        current = get_release(store, release_id)
+        if target in TRANSITIONS[current.status]:
+            now = utc_now()
+            store.db.table("releases").update(release_id, {"status": target, "updated": now, **(extra or {})})
+            _change(store, release_id, current.status, target, actor, note.strip(), now)
+            store.audit(actor, "release_status", f"release {release_id}",
+                        {"from": current.status, "to": target, "note": note.strip(), **(extra or {})})
+        else:
+            refused = current
+    if refused is not None:
+        # Audited outside the transaction above: a refusal is a decision that stays on record.
+        refuse(store, actor, refused, target)
+    return get_release(store, release_id)
+
+
+def refuse(store: Store, actor: str, release: Release, target: str, why: str = "") -> None:
+    """Audit a refused move and raise it."""
+    store.audit(actor, "release_refused", f"release {release.id}",
+                {"from": release.status, "to": target, **({"why": why} if why else {})})
+    raise ReleaseRefused(why or f"release {release.id} is {release.status.replace('_', ' ')}: it cannot become "
+                         f"{target.replace('_', ' ')}", hint=_next_hint(release))
+
+
+def _next_hint(release: Release) -> str:
+    if release.status == "planned":
+        return (f"the client's reviewer approves it first: `launchpad release approve {release.id} --by NAME` "
+                "(after `launchpad release report` attached the test report)")
+    allowed = TRANSITIONS[release.status]
+    return f"from {release.status.replace('_', ' ')} it can become: {', '.join(allowed)}" if allowed \
+        else "it is finished; record a new release for another attempt"
+
+
+def _change(store: Store, release_id: int, source: str | None, target: str, actor: str, note: str, at: str) -> None:
+    store.db.table("release_changes").insert({"release_id": release_id, "from_status": source, "to_status": target,
+                                              "actor": actor, "note": note, "at": at})

@@ -1,0 +1,94 @@
+"""A release's planned window, in site time, held against site.yaml's named windows.
+
+The client allows changes only in its windows (`after_hours: mon-fri 18:30–23:30`): a release
+planned at 17:00, or running past the window's close, is refused when it is recorded, not
+discovered on the night. The plan names the window it fits in; without a name, the first
+window of site.yaml that holds it is taken.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from launchpad.errors import UsageError
+from launchpad.workspace.site import Site
+
+_MOMENT = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})[ T](\d{1,2}:\d{2})\s*$")
+_CLOCK = re.compile(r"^\s*(\d{1,2}:\d{2})\s*$")
+
+
+@dataclass(frozen=True)
+class PlannedWindow:
+    name: str
+    start: datetime  # aware, site time
+    end: datetime
+
+    def text(self) -> str:
+        """`2026-12-04 19:00–21:00` (the end's date shown only when it is another day)."""
+        end = f"{self.end:%H:%M}" if self.end.date() == self.start.date() else f"{self.end:%Y-%m-%d %H:%M}"
+        return f"{self.start:%Y-%m-%d %H:%M}–{end}"
+
+
+def parse_moment(text: str, site: Site, what: str) -> datetime:
+    """`2026-12-04 19:00` as an aware site-time moment."""
+    match = _MOMENT.match(text)
+    if match is None:
+        raise UsageError(f"{what} {text!r} is not a date and time",
+                         hint="write YYYY-MM-DD HH:MM in site time, e.g. 2026-12-04 19:00")
+    try:
+        moment = datetime.strptime(f"{match.group(1)} {match.group(2)}", "%Y-%m-%d %H:%M")
+    except ValueError as exc:
+        raise UsageError(f"{what} {text!r}: {exc}", hint="write YYYY-MM-DD HH:MM, e.g. 2026-12-04 19:00") from None
+    if not 1970 <= moment.year <= 2999:
+        raise UsageError(f"{what} {text!r} is outside 1970–2999", hint="check the year")
+    return moment.replace(tzinfo=site.tz)
+
+
+def parse_end(text: str, start: datetime, site: Site) -> datetime:
+    """The end as a date and time, or as a clock time after the start (past midnight: the next day)."""
+    clock = _CLOCK.match(text)
+    if clock is None:
+        return parse_moment(text, site, "end")
+    try:
+        hour, minute = (int(part) for part in clock.group(1).split(":"))
+        end = start.replace(hour=hour, minute=minute)
+    except ValueError:
+        raise UsageError(f"end {text!r} is not a time of day", hint="write HH:MM, e.g. 21:00") from None
+    return end if end > start else end + timedelta(days=1)
+
+
+def plan_window(site: Site, start_text: str, end_text: str, window: str | None = None) -> PlannedWindow:
+    """The planned window, refused unless it lies inside one opening of a named window."""
+    start = parse_moment(start_text, site, "start")
+    end = parse_end(end_text, start, site)
+    if end <= start:
+        raise UsageError(f"the window ends ({end:%Y-%m-%d %H:%M}) before it starts ({start:%Y-%m-%d %H:%M})",
+                         hint="give an end after the start")
+    if not site.windows:
+        raise UsageError("site.yaml names no time windows, so no release can be placed in one",
+                         hint="add the client's change window under `windows:` in site.yaml "
+                              "(e.g. after_hours: {days: mon-fri, start: '18:30', end: '23:30'})")
+    if window is not None and window not in site.windows:
+        raise UsageError(f"site.yaml has no window {window!r}", hint=f"windows: {', '.join(site.windows)}")
+    names = [window] if window is not None else list(site.windows)
+    for name in names:
+        span = site.windows[name].schedule().open_span(start)
+        if span is not None and end <= span[1]:
+            return PlannedWindow(name, start, end)
+    described = "; ".join(f"{n} {_describe(site, n)}" for n in names)
+    raise UsageError(f"{start:%Y-%m-%d %H:%M}–{end:%H:%M} ({start:%a}) is not inside "
+                     f"{'the window' if window else 'any window of site.yaml'}: {described}",
+                     hint="plan the release inside the window (the client allows changes only then)")
+
+
+def _describe(site: Site, name: str) -> str:
+    window = site.windows[name]
+    days = window.days if isinstance(window.days, str) else ",".join(window.days)
+    return f"({days} {window.start}–{window.end})"
+
+
+def on_day(start: datetime, end: datetime, day: date) -> bool:
+    """Whether a window touches `day`: it starts on it, or runs into it from the night before."""
+    return start.date() == day or end.date() == day and end.time() > datetime.min.time()

@@ -1,0 +1,162 @@
+"""A run as a report the client can read (the release test report): who ran what, when, on
+which environment, and each step's result with its evidence, in Chinese or English."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from launchpad.errors import UsageError
+from launchpad.phrases import loads
+from launchpad.phrases import render as render_phrase
+from launchpad.report.render import render_template
+from launchpad.sitetime import local_text
+from launchpad.workspace.site import Site
+
+LABELS = {
+    "zh": {
+        "title": "执行报告",
+        "site": "项目",
+        "client": "客户",
+        "playbook": "操作手册",
+        "environment": "环境",
+        "production": "生产环境",
+        "operator": "执行人",
+        "started": "开始时间",
+        "finished": "结束时间",
+        "status": "结果",
+        "phase": "阶段",
+        "step": "步骤",
+        "host": "主机",
+        "exit": "退出码",
+        "duration": "耗时(秒)",
+        "message": "说明",
+        "decisions": "确认与决定",
+        "who": "人员",
+        "kind": "类型",
+        "reason": "原因",
+        "at": "时间",
+        "evidence": "证据",
+        "variables": "变量",
+        "summary": "概要",
+        "none": "无",
+        "passed": "通过",
+        "failed": "失败",
+        "skipped": "跳过",
+        "aborted": "中止",
+        "interrupted": "中断",
+        "running": "进行中",
+        "refused": "拒绝",
+        "not_checked": "未检查",
+        "partial": "已结束，有跳过或未检查的步骤",
+        "hosts_passed": "{passed}/{total} 台主机通过",
+    },
+    "en": {
+        "title": "Run report",
+        "site": "Project",
+        "client": "Client",
+        "playbook": "Playbook",
+        "environment": "Environment",
+        "production": "production",
+        "operator": "Operator",
+        "started": "Started",
+        "finished": "Finished",
+        "status": "Result",
+        "phase": "Phase",
+        "step": "Step",
+        "host": "Host",
+        "exit": "Exit",
+        "duration": "Seconds",
+        "message": "Detail",
+        "decisions": "Confirmations and decisions",
+        "who": "Who",
+        "kind": "Kind",
+        "reason": "Reason",
+        "at": "At",
+        "evidence": "Evidence",
+        "variables": "Variables",
+        "summary": "Summary",
+        "none": "none",
+        "passed": "passed",
+        "failed": "failed",
+        "skipped": "skipped",
+        "aborted": "aborted",
+        "interrupted": "interrupted",
+        "running": "running",
+        "refused": "refused",
+        "not_checked": "not checked",
+        "partial": "finished with steps skipped or not checked",
+        "hosts_passed": "{passed}/{total} hosts passed",
+    },
+}
+
+
+# Steps whose own summary, not a count of hosts, tells the client what happened.
+UNPASSED_SAYS_WHY = ("not_checked", "skipped", "refused")
+
+
+def collect_run(store: Any, site: Site, run_id: int) -> dict[str, Any]:
+    """Everything a report shows, as plain data (also what `--format json` prints)."""
+    run = store.get_run(run_id)
+    if run is None:
+        raise UsageError(f"no run {run_id} in this workspace", hint="see `launchpad runs`")
+    titles = _step_titles(run.get("playbook_snapshot") or {})
+    steps = []
+    for row in store.step_rows(run_id):
+        hosts = [h for h in store.host_rows(run_id, row["step_id"]) if h["attempt"] == row["attempt"]]
+        steps.append({**row, "title": titles.get(row["step_id"], row["step_id"]), "hosts": hosts})
+    latest: dict[str, dict[str, Any]] = {}
+    for step in steps:  # keep the latest attempt of each step, in first-seen order
+        latest[step["step_id"]] = step
+    return {
+        "site": site.site.model_dump(),
+        "run": run,
+        "steps": list(latest.values()),
+        "attempts": steps,
+        "decisions": store.decisions(run_id),
+    }
+
+
+def _step_titles(snapshot: dict[str, Any]) -> dict[str, str]:
+    # Rollback steps too: a rolled-back release's report names what the rollback did.
+    return {
+        step["id"]: f"{phase.get('name', '')} / {step.get('name', step['id'])}"
+        for phase in snapshot.get("phases", [])
+        for step in [*phase.get("steps", []), *phase.get("rollback", [])]
+    }
+
+
+def render_run(report: dict[str, Any], fmt: str, lang: str, timezone: str = "Asia/Shanghai",
+               workspace_root: Path | None = None) -> str:
+    """The run report in `fmt` (text, md, html). A workspace's `templates/run_report.md.j2`
+    replaces the bundled one, as for the daily report. Everything the templates print — step
+    titles, the operator, a host's output, a person's reason — is text from people or servers,
+    so every value passes through that format's cleaner (launchpad.safetext) on its way out."""
+    suffix = {"text": "txt", "md": "md", "html": "html"}[fmt]
+    context = {"r": report, **run_helpers(lang, timezone)}
+    return render_template(f"run_report.{suffix}.j2", context, lang, workspace_root, clean_every_value=True)
+
+
+def run_helpers(lang: str, timezone: str) -> dict[str, Any]:
+    """What the run report's templates call — labels `t`, status words `s`, site-time `local`,
+    `said` and `hosts_summary` — for other reports that show a run (the release test report)."""
+    labels = LABELS.get(lang, LABELS["zh"])
+    zone = ZoneInfo(timezone)
+
+    def local(stamp: str | None) -> str:
+        """Store times are UTC; the client reads the site's wall-clock time."""
+        return local_text(stamp, zone, with_seconds=True)
+
+    def said(row: dict[str, Any], column: str) -> str:
+        """A stored summary or host message in the report's language (see phrases.py)."""
+        return render_phrase(loads(row.get(column), row.get(f"{column}_phrase")), lang)
+
+    def hosts_summary(step: dict[str, Any]) -> str:
+        if step["status"] in UNPASSED_SAYS_WHY:
+            return said(step, "summary")  # why it was not checked, skipped or refused
+        passed = sum(1 for h in step["hosts"] if h["status"] == "passed")
+        return labels["hosts_passed"].format(passed=passed, total=len(step["hosts"]))
+
+    return {"t": labels, "s": lambda status: labels.get(status, status), "local": local,
+            "hosts_summary": hosts_summary, "said": said}

@@ -1,0 +1,59 @@
+"""`release_approved`: a gate that refuses a release until the client's reviewer is recorded
+(`launchpad release approve ID --by NAME`, after the test report was attached). The seed: a
+release went out with no test report given to the client first.
+
+The release is named by id, usually through a variable (`release: "{{ vars.release }}"`).
+Refused while the release is planned (no reviewer), cancelled or already finished; it passes
+for an approved release or one already in progress (a resumed run). Like every gate, a refusal
+stops the run and cannot be overridden or skipped: a missing approval is never a formality.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from launchpad.phrases import phrase
+from launchpad.run.templating import render
+from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
+
+_PASSES = ("approved", "in_progress")
+
+
+class ReleaseApprovedStep(StepSpec):
+    kind: Literal["release_approved"]
+    release: str = Field(description="The release's id (launchpad release list); may use {{ vars.release }}.")
+
+    def templates(self) -> dict[str, str]:
+        return {"release": self.release}
+
+    def describe(self) -> str:
+        return f"release {self.release} approved by the client's reviewer"
+
+
+def check_release_approved(step: ReleaseApprovedStep, ctx: StepContext) -> StepOutcome:
+    from launchpad.errors import UsageError
+    from launchpad.release.record import get_release
+
+    value = render(step.release, ctx.values).strip()
+    if not value.isdigit():
+        return StepOutcome("refused", phrase("release.gate_no_id", value=value))
+    if ctx.store is None:
+        return StepOutcome("refused", phrase("release.gate_unknown", id=value))
+    try:
+        release = get_release(ctx.store, int(value))
+    except UsageError:
+        return StepOutcome("refused", phrase("release.gate_unknown", id=value))
+    status = phrase(f"release.status.{release.status}")
+    evidence = {"release": release.id, "version": release.version, "status": release.status,
+                "approved_by": release.approved_by, "approved_at": release.approved_at}
+    if release.status in _PASSES and release.approved_by:
+        return StepOutcome("passed", phrase("release.gate_approved", id=release.id, version=release.version,
+                                            by=release.approved_by), evidence=evidence)
+    key = "release.gate_not_approved" if release.status == "planned" else "release.gate_finished"
+    return StepOutcome("refused", phrase(key, id=release.id, version=release.version, status=status),
+                       evidence=evidence)
+
+
+STEP_KIND = StepKind("release_approved", ReleaseApprovedStep, check_release_approved, idempotent=True, gate=True)

@@ -1,0 +1,177 @@
+"""The import and the rollback as a person does them, once for both front ends: the CLI
+(`launchpad users import|rollback`) and the TUI's import screen call these and only show,
+ask and print.
+
+An import goes in two calls, so the front end can show what the person is about to approve
+between them: `prepare_import` (what changed in the target since the recorded plan, rejected
+rows refused, nothing to write, the hashing estimate) and `run_import` (the confirmation
+through the front end's Prompter — on production the typed environment name — the fresh-backup
+gate on production, then the apply with its progress and its stop).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from launchpad.store.db import Store
+from launchpad.users.apply import (
+    BATCH,
+    ApplyOutcome,
+    ApplyProgress,
+    ImportTarget,
+    RollbackOutcome,
+    apply_plan,
+    rollback_import,
+)
+from launchpad.users.guard import DEFAULT_BACKUP_AGE, ImportRefused, confirm_import, require_fresh_backup
+from launchpad.users.operations import Planned, Rows, target_session
+from launchpad.workspace.folder import Workspace
+from launchpad.workspace.site import Environment
+
+
+@contextlib.contextmanager
+def connect_target(workspace: Workspace, store: Store, actor: str, env_name: str, database: str | None,
+                   ask_secret: Callable[[str], str] | None = None) -> Iterator[ImportTarget]:
+    """env_name's database (the mapping's `database`, or the only one), open for the import,
+    every command audited in `store` under `actor`."""
+    from launchpad.hosts.connect import HostConnections
+
+    workspace.environment(env_name)
+
+    def audit(action: str, target: str, detail: dict[str, Any]) -> None:
+        store.audit(actor, action, target, detail)
+
+    with HostConnections(workspace, env_name, store=store, actor=actor) as connections, \
+            target_session(workspace, env_name, database, connections.transport_for, audit, ask_secret) as session:
+        yield ImportTarget(store, session, workspace.root, env_name, session.key, actor)
+
+
+@dataclass(frozen=True)
+class SincePlan:
+    """How what is about to be written differs from the last plan of this file a person read."""
+
+    plan_id: int | None  # None: no plan of this file was recorded for the environment
+    planned_at: str = ""
+    differences: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HashingEstimate:
+    count: int
+    cost: int
+    seconds: float
+    cores: int
+    per_hash_ms: float
+
+
+@dataclass
+class ImportReady:
+    """A plan checked for what would stop it, and what the person reads before saying yes."""
+
+    planned: Planned
+    rows: Rows
+    since_plan: SincePlan
+    nothing_to_write: bool
+    hashing: HashingEstimate | None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.planned.plan.counts()
+
+
+def prepare_import(to: ImportTarget, planned: Planned, rows: Rows, *, skip_rejected: bool = False) -> ImportReady:
+    from launchpad.users.records import unfinished_import
+
+    since = since_plan(to, rows.sha256, planned)
+    counts = planned.plan.counts()
+    if counts["rejected"] and not skip_rejected:
+        to.audit("user_import_refused", to.environment, {"file": rows.name, "rejected": counts["rejected"]})
+        raise ImportRefused(f"{counts['rejected']} row(s) of {rows.name} are rejected; nothing was written",
+                            hint="fix them (`launchpad users check`), or pass --skip-rejected")
+    # An interrupted import of this file is finished (and closed) even when the batches it
+    # sent before it died turned out to hold everything.
+    nothing = not planned.plan.writes() and unfinished_import(to.store, to.environment) is None
+    passwords = planned.mapping.passwords
+    hashing = None
+    if counts["insert"] and passwords.scheme == "bcrypt":  # the others take microseconds a hash
+        hashing = hashing_estimate(counts["insert"], passwords.cost)
+    return ImportReady(planned, rows, since, nothing, hashing)
+
+
+def since_plan(to: ImportTarget, sha: str, planned: Planned) -> SincePlan:
+    from launchpad.users.planlog import differences, latest_plan
+
+    recorded = latest_plan(to.store, to.environment, sha)
+    if recorded is None:
+        return SincePlan(None)
+    changed = differences(recorded, planned.plan)
+    if changed:
+        to.audit("user_import_plan_changed", to.environment, {"plan": recorded["id"], "differences": len(changed)})
+    return SincePlan(recorded["id"], recorded["planned"][:19], changed)
+
+
+def hashing_estimate(count: int, cost: int) -> HashingEstimate:
+    """One hash timed here, spread over every core as the apply does."""
+    from launchpad.users.passwords import bcrypt_2a
+
+    started = time.monotonic()
+    bcrypt_2a("estimate-only", cost)
+    one = time.monotonic() - started
+    cores = os.cpu_count() or 1
+    return HashingEstimate(count, cost, one * count / cores, cores, one * 1000)
+
+
+@dataclass(frozen=True)
+class ImportGates:
+    """Where the import goes and what production asks of it."""
+
+    environment: Environment
+    backups_dir: Path
+    backup_age: str = DEFAULT_BACKUP_AGE
+
+
+def run_import(to: ImportTarget, ready: ImportReady, gates: ImportGates, prompter: Any, *, mapping_name: str,
+               skip_rejected: bool = False, batch_size: int = BATCH,
+               progress: Callable[[ApplyProgress], None] | None = None,
+               should_stop: Callable[[], bool] = lambda: False,
+               backup_passed: Callable[[int], None] = lambda _id: None) -> ApplyOutcome:
+    """Confirmed by the person (production: its name typed), production's fresh-backup gate
+    passed, then applied. Every refusal is audited and raised as `ImportRefused`."""
+    production = gates.environment.production
+    confirm_import(prompter, to.audit, to.environment, production, ready.counts, ready.rows.name)
+    if production:
+        backup_passed(require_fresh_backup(to.store, gates.backups_dir, gates.environment, to.environment,
+                                           to.database, to.audit, gates.backup_age))
+    return apply_plan(to, ready.planned, file=Path(ready.rows.name), file_sha256=ready.rows.sha256,
+                      mapping_name=mapping_name, allow_rejected=skip_rejected, batch_size=batch_size,
+                      progress=progress, should_stop=should_stop)
+
+
+def run_rollback(to: ImportTarget, record: dict[str, Any], environment: Environment, prompter: Any) -> RollbackOutcome:
+    """Import `record` undone once the person confirms it (production: its name typed)."""
+    from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
+
+    import_id, env_name = record["id"], to.environment
+    title = f"roll back user import {import_id} ({record['file_name']})"
+    counts = record["planned"]
+    detail = f"delete {counts['insert']} inserted user(s), restore {counts['update']} updated"
+    if not prompter.confirm(ConfirmRequest("user-rollback", title, env_name, environment.production, detail)):
+        to.audit("user_import_rollback_declined", env_name, {"import": import_id})
+        raise ImportRefused("the rollback was not confirmed; nothing was changed")
+    if environment.production:
+        typed = prompter.type_environment(TypeNameRequest("user-rollback", title, env_name)).strip()
+        if typed != env_name:
+            to.audit("user_import_rollback_declined", env_name, {"import": import_id, "typed": typed})
+            raise ImportRefused(f"{env_name} is production: its name was not typed ({typed!r}); nothing was "
+                                "changed", hint=f"type {env_name}, or pass --confirm {env_name}")
+    return rollback_import(to, import_id)
+
+
+__all__ = ["HashingEstimate", "ImportGates", "ImportReady", "SincePlan", "connect_target", "prepare_import",
+           "run_import", "run_rollback"]

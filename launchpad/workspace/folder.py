@@ -1,0 +1,110 @@
+"""Finding and loading a workspace: the folder with `site.yaml`, `playbooks/`, `backups/`,
+`data/` and the store in `.launchpad/`.
+
+A workspace is found the way git finds a repository (the nearest ancestor holding
+`site.yaml`), unless `--workspace DIR` or `LAUNCHPAD_WORKSPACE` names one.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from launchpad.errors import WorkspaceNotFound
+from launchpad.workspace.site import Environment, Site
+from launchpad.workspace.yamlsource import SourceMap, read_yaml, validate
+
+SITE_FILE = "site.yaml"
+ENV_VARIABLE = "LAUNCHPAD_WORKSPACE"
+
+
+@dataclass
+class Workspace:
+    root: Path
+    site: Site
+    source: SourceMap
+
+    @property
+    def site_file(self) -> Path:
+        return self.root / SITE_FILE
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / ".launchpad"
+
+    @property
+    def store_path(self) -> Path:
+        return self.state_dir / "launchpad.db"
+
+    @property
+    def known_hosts(self) -> Path:
+        """Host keys the person trusted through launchpad (the user's own file is read too)."""
+        return self.state_dir / "known_hosts"
+
+    @property
+    def playbooks_dir(self) -> Path:
+        return self.root / "playbooks"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.root / "backups"
+
+    def environment(self, name: str) -> Environment:
+        from launchpad.errors import UsageError
+
+        env = self.site.environments.get(name)
+        if env is None:
+            raise UsageError(
+                f"no environment {name!r} in {self.site_file}",
+                hint=f"environments: {', '.join(self.site.environments) or 'none defined'}",
+            )
+        return env
+
+    @cached_property
+    def display_root(self) -> str:
+        try:
+            return str(self.root.relative_to(Path.cwd()))
+        except ValueError:
+            return str(self.root)
+
+
+def find_root(start: Path | None = None, explicit: str | Path | None = None) -> Path:
+    """The workspace folder: explicit, else $LAUNCHPAD_WORKSPACE, else the nearest ancestor."""
+    named = explicit or os.environ.get(ENV_VARIABLE)
+    if named:
+        root = Path(named).expanduser().resolve()
+        if not (root / SITE_FILE).is_file():
+            raise WorkspaceNotFound(
+                f"{root} has no {SITE_FILE}",
+                hint=f"create one with `launchpad init {root}`",
+            )
+        return root
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / SITE_FILE).is_file():
+            return folder
+    raise WorkspaceNotFound(
+        f"no {SITE_FILE} in {here} or any folder above it",
+        hint="run `launchpad init DIR` to create a workspace, `launchpad demo` to try one, or pass --workspace DIR",
+    )
+
+
+def load_workspace(root: Path) -> Workspace:
+    site_file = root / SITE_FILE
+    display = _display(site_file)
+    document = read_yaml(site_file, display)
+    site = validate(Site, document)
+    return Workspace(root, site, document.source)
+
+
+def open_workspace(explicit: str | Path | None = None) -> Workspace:
+    return load_workspace(find_root(explicit=explicit))
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,51 @@
+"""Holes in the duty roster, found before the night they matter.
+
+A release notice names the person on duty, and the client calls that number when something
+breaks; a day with nobody on the roster, or with no one to stand in, leaves them with an empty
+"联系人：". `launchpad check` warns about each such day of the coming week (site time), and
+about people on the roster who have no phone to be called on.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from launchpad.errors import Problem
+from launchpad.workspace.site import Site
+from launchpad.workspace.yamlsource import SourceMap
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def roster_warnings(site: Site, source: SourceMap, today: date, days: int = 7) -> list[Problem]:
+    """Warnings, located in site.yaml, for `days` days from `today` (site time)."""
+    warnings = []
+    for offset in range(days):
+        day = today + timedelta(days=offset)
+        missing = _missing(site, day)
+        if missing:
+            label = f"{day.isoformat()} ({WEEKDAYS[day.weekday()]})"
+            message = f"duty roster: {label} has {missing}; add a date or weekday entry with a primary and a backup"
+            warnings.append(source.problem(("duty",), message, at_key=True))
+    return warnings + _unreachable(site, source)
+
+
+def _missing(site: Site, day: date) -> str:
+    """What the roster lacks on `day`, in words, or ''."""
+    primary, backup = site.on_duty(day)
+    if primary is None:
+        return "no primary and no backup on duty"
+    if backup is None or backup.id == primary.id:
+        return f"no backup for {primary.name} ({primary.id})"
+    return ""
+
+
+def _unreachable(site: Site, source: SourceMap) -> list[Problem]:
+    """People on the roster with no phone: a notice naming them would be refused."""
+    on_roster = {who for entry in site.duty for who in (entry.primary, entry.backup)}
+    return [
+        source.problem(("contacts", index, "phone"),
+                       f"contact {contact.id!r} ({contact.name}) is on the duty roster but has no phone")
+        for index, contact in enumerate(site.contacts)
+        if contact.id in on_roster and not contact.phone.strip()
+    ]

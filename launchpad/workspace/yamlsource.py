@@ -1,0 +1,295 @@
+"""Load YAML while remembering where every value came from.
+
+Validation errors are only useful to a field engineer if they point at the line to fix, so the
+loaders build plain Python data from PyYAML's node tree and keep a map from each value's path
+(`("environments", "prod", "hosts", 0, "address")`) to its line and column. Pydantic's error
+locations are the same paths, which turns every validation error into `file:line:col: message`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from launchpad.errors import InvalidInput, Problem
+
+PathKey = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class SourceMap:
+    """Line and column (1-based) of each value, and of each mapping key, in one file."""
+
+    file: str
+    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Iterable[str | int], *, at_key: bool = False) -> tuple[int, int]:
+        """The position of the deepest known prefix of `path`; of its key when `at_key`
+        (an unknown key is best reported at the key itself, not at its value)."""
+        path = tuple(path)
+        for cut in range(len(path), -1, -1):
+            prefix = path[:cut]
+            if at_key and prefix in self.keys and cut == len(path):
+                return self.keys[prefix]
+            if prefix in self.values:
+                return self.values[prefix]
+        return (1, 1)
+
+    def problem(self, path: Iterable[str | int], message: str, *, at_key: bool = False) -> Problem:
+        line, col = self.locate(path, at_key=at_key)
+        return Problem(self.file, line, col, message)
+
+
+@dataclass
+class Document:
+    data: Any
+    source: SourceMap
+
+
+# No real site.yaml or playbook comes near these. The size is checked before parsing: PyYAML
+# spends about a minute and a gigabyte of memory on a few megabytes of YAML. The depth is
+# checked while composing, since PyYAML composes nested values by recursion and would
+# otherwise die of Python's recursion limit at a few hundred levels.
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        self.mark = mark
+
+
+class _DepthLimitedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing values nested more than MAX_DEPTH deep."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+class _Recursive(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
+class _TooLarge(_Recursive):
+    pass
+
+
+class _BadScalar(Exception):
+    def __init__(self, node: yaml.Node, reason: str) -> None:
+        self.node, self.reason = node, reason
+
+
+def _position(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    """Turns a composed node tree into Python data, recording positions and rejecting
+    duplicate keys (PyYAML silently keeps the last one, which hides mistakes)."""
+
+    # Aliases can make a small file expand enormously ("billion laughs"); no real site.yaml
+    # or playbook comes near this many values.
+    MAX_VALUES = 200_000
+
+    def __init__(self, source: SourceMap) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+        self._constructor = yaml.SafeLoader("")
+        self._open: set[int] = set()  # collections being built: an alias back to one is a cycle
+        self._count = 0
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        self.source.values[path] = _position(node)
+        self._count += 1
+        if self._count > self.MAX_VALUES:
+            raise _TooLarge(node)
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            if id(node) in self._open:
+                raise _Recursive(node)
+            self._open.add(id(node))
+            try:
+                if isinstance(node, yaml.MappingNode):
+                    return self._mapping(node, path)
+                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+            finally:
+                self._open.discard(id(node))
+        return self._construct(node)
+
+    def _construct(self, node: yaml.Node) -> Any:
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError) as exc:
+            # PyYAML's timestamp and number constructors raise plain errors on odd input.
+            raise _BadScalar(node, str(exc)) from None
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
+        own = [pair for pair in node.value if pair[0].tag != "tag:yaml.org,2002:merge"]
+        # flatten_mapping puts the pairs of `<<: *anchor` before the mapping's own pairs.
+        self._constructor.flatten_mapping(node)
+        merged = node.value[: len(node.value) - len(own)]
+        result: dict[Any, Any] = {}
+        for key_node, value_node in own:
+            key = self._key(key_node)
+            if key is None:
+                continue
+            if key in result:
+                line, col = _position(key_node)
+                self.problems.append(Problem(self.source.file, line, col, f"duplicate key {key!r}"))
+                continue
+            self.source.keys[(*path, key)] = _position(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        # YAML's merge key: the mapping's own keys override merged ones, and of several merged
+        # mappings the first named wins (flatten_mapping lists it last).
+        for key_node, value_node in reversed(merged):
+            key = self._key(key_node)
+            if key is None or key in result:
+                continue
+            self.source.keys[(*path, key)] = _position(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+    def _key(self, key_node: yaml.Node) -> str | None:
+        key = self._construct(key_node)
+        if not isinstance(key, str | int | bool | float) or key is None:
+            line, col = _position(key_node)
+            self.problems.append(Problem(self.source.file, line, col, "a key must be a plain word or number"))
+            return None
+        return str(key) if not isinstance(key, str) else key
+
+
+def load_yaml(text: str, file: str, limit: int = MAX_BYTES) -> Document:
+    """Parse `text`; raise InvalidInput with the position of any syntax error. `limit`: a
+    baseline of thousands of grants is larger than any site.yaml or playbook."""
+    source = SourceMap(file)
+    if len(text) > limit:
+        raise _too_big(file, len(text.encode("utf-8", "surrogatepass")), limit)
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_DepthLimitedLoader))
+    except _TooDeep as exc:
+        raise InvalidInput([Problem(file, exc.mark.line + 1, exc.mark.column + 1,
+                                    f"values nested more than {MAX_DEPTH} levels deep")]) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = exc.problem or exc.context or "invalid YAML"
+        raise InvalidInput([Problem(file, line, col, f"YAML syntax: {reason}")]) from None
+    except yaml.YAMLError as exc:
+        raise InvalidInput([Problem(file, 1, 1, f"YAML syntax: {exc}")]) from None
+    except ValueError as exc:  # e.g. invalid characters the reader rejects
+        raise InvalidInput([Problem(file, 1, 1, f"unreadable YAML: {exc}")]) from None
+    if len(nodes) > 1:
+        line, col = _position(nodes[1])
+        raise InvalidInput([Problem(file, line, col, "expected one YAML document, found more")])
+    if not nodes or nodes[0] is None:
+        return Document({}, source)
+    builder = _Builder(source)
+    try:
+        data = builder.build(nodes[0], ())
+    except _TooLarge as exc:
+        line, col = _position(exc.node)
+        raise InvalidInput([Problem(file, line, col, "too many values (aliases expand too far)")]) from None
+    except _Recursive as exc:
+        line, col = _position(exc.node)
+        raise InvalidInput([Problem(file, line, col, "an alias refers to the value that contains it")]) from None
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise InvalidInput([Problem(file, line, col, f"YAML value: {exc.problem}")]) from None
+    except _BadScalar as exc:
+        line, col = _position(exc.node)
+        raise InvalidInput([Problem(file, line, col, f"YAML value: {exc.reason}")]) from None
+    if builder.problems:
+        raise InvalidInput(builder.problems)
+    return Document(data, source)
+
+
+def read_yaml(path: Path, display: str | None = None, limit: int = MAX_BYTES) -> Document:
+    display = display or str(path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
+            if len(raw) > limit:
+                raise _too_big(display, os.fstat(handle.fileno()).st_size, limit)
+        text = raw.decode("utf-8")
+    except FileNotFoundError:
+        raise InvalidInput([Problem(display, 1, 1, "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            [Problem(display, 1, 1, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
+        ) from None
+    except OSError as exc:
+        raise InvalidInput([Problem(display, 1, 1, f"cannot read: {exc.strerror}")]) from None
+    return load_yaml(text, display, limit)
+
+
+def _too_big(file: str, size: int, limit: int = MAX_BYTES) -> InvalidInput:
+    # Said in the problem itself: `check` lists problems and keeps only its own hint.
+    return InvalidInput([Problem(file, 1, 1, f"the file is {size / 1024 / 1024:.1f} MiB, more than the "
+                                             f"{limit // 1024 // 1024} MiB launchpad reads; is it the "
+                                             "right file? Split a playbook that large")])
+
+
+def _describe(error: Any) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key {error['loc'][-1]!r}"
+    if kind == "missing":
+        return f"missing required key {error['loc'][-1]!r}"
+    message = str(error["msg"])
+    # Pydantic prefixes errors raised by our validators; the prefix means nothing to a user.
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    field = error["loc"][-1] if error["loc"] else None
+    if isinstance(field, str) and not kind.startswith(("value_error", "assertion")):
+        return f"{field}: {message[:1].lower()}{message[1:]}"
+    return message
+
+
+def problems_from_validation(exc: ValidationError, source: SourceMap) -> list[Problem]:
+    problems = {
+        source.problem(
+            _file_path(error["loc"], source),
+            _describe(error),
+            at_key=error["type"] in ("extra_forbidden", "missing"),
+        )
+        for error in exc.errors()
+    }
+    return sorted(problems, key=lambda p: (p.line, p.col, p.message))
+
+
+def _file_path(loc: tuple[Any, ...], source: SourceMap) -> PathKey:
+    """Pydantic's location, less the segments that are not in the file (union tags and
+    validator names), so that it can be looked up in the source map."""
+    kept: PathKey = ()
+    for i, part in enumerate(loc):
+        candidate = (*kept, part)
+        if candidate in source.values or candidate in source.keys or i == len(loc) - 1:
+            kept = candidate
+    return kept
+
+
+def validate(model: type[M], document: Document, **context: Any) -> M:
+    """Validate a loaded document into `model`, or raise InvalidInput with positions."""
+    try:
+        return model.model_validate(document.data, context=context or None)
+    except ValidationError as exc:
+        raise InvalidInput(problems_from_validation(exc, document.source)) from None

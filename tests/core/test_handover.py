@@ -1,0 +1,147 @@
+"""`launchpad handover` on a real workspace with a fixed clock: an interrupted run, a release
+tonight still waiting for its reviewer, open P0/P1 issues (and not the P2), a backup older than
+a day and a target with none, a go-live item late and one waiting for its sign-off — in text,
+Markdown and JSON, with people's words kept as text."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner
+
+from launchpad.backup.records import insert_backup
+from launchpad.cli import main
+from launchpad.handover.collect import collect_handover
+from launchpad.handover.render import render_handover
+from launchpad.issues.model import IssueDraft
+from launchpad.release.operations import new_release
+from launchpad.session import Session, open_session
+from launchpad.sitetime import to_stamp
+from tests.workspaces import write_workspace
+
+NOW = datetime(2026, 12, 7, 17, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday, before the window
+SITE = """\
+site: {name: 政务平台, client: 某市数据局, language: zh, timezone: Asia/Shanghai}
+contacts:
+  - {id: zhang, name: 张三, phone: "13800000001"}
+  - {id: li, name: 李四, phone: "13800000002"}
+duty:
+  - {weekdays: daily, primary: zhang, backup: li}
+windows:
+  after_hours: {days: mon-fri, start: "18:30", end: "23:30"}
+environments:
+  test:
+    transport: local
+    hosts:
+      - {name: app1, address: 127.0.0.1, groups: [app]}
+    databases:
+      main: {engine: sqlite, name: data/test.db}
+    backups:
+      users: {database: main, host: app1}
+      logs: {database: main, host: app1}
+"""
+CHECKLIST = """\
+date: 2026-12-20
+version: V1.0
+items:
+  - {id: accept, title: "# 现场点验", owner: zhang, due: 2026-12-10, proof: {sign_off: true}}
+  - {id: group, title: 建群, owner: li, due: 2026-12-01}
+"""
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Any:
+    root = write_workspace(tmp_path / "ws", SITE)
+    (root / "golive.yaml").write_text(textwrap.dedent(CHECKLIST), encoding="utf-8")
+    session = open_session(root, now=lambda: NOW, actor="张工")
+    yield session
+    session.close()
+
+
+def populate(session: Session) -> None:
+    store = session.store()
+    log = session.issue_log()
+    log.add(IssueDraft(title="登录页 <@all> [点我](http://evil)", severity="P0").checked())
+    log.add(IssueDraft(title="报表导出慢", severity="P2").checked())
+    log.add(IssueDraft(title="验证码不显示", severity="P1").checked())
+    run_id = store.create_run(playbook="after-hours-release", playbook_path="p.yaml", playbook_hash="x",
+                              playbook_snapshot={}, environment="test", production=False, variables={},
+                              operator="李工")
+    store.db.execute("UPDATE runs SET pid = 999999999 WHERE id = ?", [run_id])  # its process is gone
+    store.db.conn.commit()
+    finished = NOW - timedelta(days=2)
+    (session.workspace.backups_dir).mkdir(parents=True, exist_ok=True)
+    (session.workspace.backups_dir / "test-users-1.db").write_bytes(b"data")
+    insert_backup(store, {"uid": "u1", "environment": "test", "target": "users", "driver": "sqlite", "host": "app1",
+                          "file": "test-users-1.db", "compression": "none", "started": to_stamp(finished),
+                          "finished": to_stamp(finished), "size": 4, "sha256": "0" * 64, "tool_versions": {},
+                          "purpose": "manual", "actor": "tester", "verified_at": to_stamp(finished),
+                          "verify_status": "ok"})
+    new_release(session, version="v2.3.1", changes="修复登录", impact="登录中断", start="2026-12-07 19:00",
+                end="20:00", rollback_plan="切回", owner="张工")
+    new_release(session, version="v2.4", changes="下周", impact="无", start="2026-12-14 19:00",
+                end="20:00", rollback_plan="切回", owner="张工")
+
+
+def test_the_handover_names_what_the_next_engineer_must_know(session: Session) -> None:
+    populate(session)
+    handover = collect_handover(session)
+    facts = handover.as_dict("zh")["sections"]
+    assert [(e["run"], e["status"]) for e in facts["runs"]] == [(1, "interrupted")]
+    assert [e["release"] for e in facts["releases"]] == [1]  # tonight's, not next week's
+    assert [e.get("release") or e.get("item") for e in facts["pending"]] == [1, 2, "accept"]
+    assert [(e["issue"], e["severity"]) for e in facts["issues"]] == [(1, "P0"), (3, "P1")]
+    assert [(e["target"], e["backup"]) for e in facts["backups"]] == [("users", 1), ("logs", None)]
+    assert facts["backups"][0]["hours"] == 48
+    assert [e["item"] for e in facts["golive"]] == ["group"]
+    text = render_handover(handover, "text", "zh")
+    assert "#1 after-hours-release（test）：已中断" in text
+    assert "发布 1 v2.3.1 2026-12-07 19:00–20:00：计划中，负责人 张工" in text
+    assert "test/users：最新可用备份 #1 已有 48 小时" in text and "test/logs：没有可用备份" in text
+    assert "group：建群（李四，2026-12-01 到期，逾期 6 天）" in text
+
+
+def test_an_empty_handover_says_nothing_waits(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "quiet", SITE.split("    databases:")[0])
+    quiet = open_session(root, now=lambda: NOW, actor="张工")
+    try:
+        handover = collect_handover(quiet)
+    finally:
+        quiet.close()
+    assert handover.clear
+    text = render_handover(handover, "text", "en")
+    assert "Nothing waits for the next engineer." in text and "Open P0/P1 issues (0)" in text
+
+
+def launch(root: Path, *args: str) -> tuple[int, str]:
+    with CliRunner().isolation() as streams:
+        try:
+            main(["--workspace", str(root), *args])
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        output = streams[2].getvalue().decode()
+    assert "Traceback" not in output
+    return code, output
+
+
+def test_the_command_prints_text_markdown_and_json(session: Session) -> None:
+    populate(session)
+    root = session.workspace.root
+    code, text = launch(root, "handover")
+    assert code == 0 and "未解决的 P0/P1 问题（2）" in text
+    code, markdown = launch(root, "handover", "--format", "md")
+    assert code == 0 and markdown.startswith("# 政务平台 交接")
+    assert "## 未解决的 P0/P1 问题（2）" in markdown
+    # An issue title cannot link, mention or open a section of its own.
+    assert "<@all>" not in markdown and "](http://evil)" not in markdown.replace("\\](http://evil)", "")
+    assert not any(line.startswith("# 现场点验") for line in markdown.splitlines())
+    code, raw = launch(root, "handover", "--json")
+    shown = json.loads(raw)
+    assert code == 0 and set(shown["sections"]) == {"runs", "pending", "releases", "issues", "backups", "golive"}
+    assert shown["sections"]["issues"][0]["text"].startswith("#1 [P0] 登录页 <@all>")

@@ -1,0 +1,447 @@
+"""The release record, end to end on a real workspace through the command line: a window
+checked against site.yaml, issues checked to exist, prompts at a terminal and refusals without
+one, the way through approved → in progress → released with its refusals audited, the test
+report written from a real run and attached with its checksum, the release_approved gate, the
+daily report's releases in Markdown and xlsx, and the notices sent to a loopback robot once."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from launchpad.cli import main
+from launchpad.report.daily import collect_daily
+from launchpad.store.db import Store
+from launchpad.workspace.folder import load_workspace
+from tests.workspaces import write_workspace
+
+# 2026-12-07 is a Monday; the client allows changes on weekdays after 18:30.
+SITE = """\
+site:
+  name: 政务平台
+  client: 某市数据局
+  language: zh
+  timezone: Asia/Shanghai
+contacts:
+  - {id: zhang, name: 张三, phone: "13800000001"}
+  - {id: li, name: 李四, phone: "13800000002"}
+duty:
+  - {weekdays: daily, primary: zhang, backup: li}
+windows:
+  after_hours: {days: mon-fri, start: "18:30", end: "23:30"}
+environments:
+  test:
+    transport: local
+    hosts:
+      - {name: app1, address: 127.0.0.1, groups: [app]}
+  prod:
+    production: true
+    transport: local
+    hosts:
+      - {name: prod1, address: 127.0.0.1, groups: [app]}
+"""
+ACCEPTANCE = """\
+name: acceptance
+title: 验收测试
+phases:
+  - id: check
+    name: 验收
+    steps:
+      - {id: login, name: 登录页可访问, kind: shell, hosts: app, run: 'echo ok'}
+"""
+GATED = """\
+name: gated-release
+title: 发布
+vars:
+  release: {prompt: 发布编号, default: ''}
+phases:
+  - id: release
+    name: 发布
+    steps:
+      - {id: approved, name: 甲方已审核, kind: release_approved, release: "{{ vars.release }}"}
+      - {id: deploy, name: 部署, kind: shell, hosts: app, run: 'touch deployed'}
+"""
+# Words a person could type that would forge lines, links, mentions or formulas downstream.
+HOSTILE = "=HYPERLINK(\"http://x\")\n## 伪造章节 [点我](http://evil) <@all> <script>x</script>"
+
+
+@dataclass
+class Result:
+    exit_code: int
+    output: str
+
+
+def launch(root: Path, *args: str, input: str | None = None) -> Result:
+    """The command as a person runs it: through `main`, whose error handling gives exit codes."""
+    with CliRunner().isolation(input=input) as streams:
+        try:
+            main(["--workspace", str(root), *args])
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        output = streams[2].getvalue().decode()
+    assert "Traceback" not in output and "internal error" not in output, output
+    return Result(code, output)
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Path:
+    root = write_workspace(tmp_path / "ws", SITE, {"acceptance": ACCEPTANCE, "gated-release": GATED})
+    assert launch(root, "issue", "add", "P1 @张三 !2026-12-20 登录页验证码不显示").exit_code == 0
+    return root
+
+
+def record(root: Path, *extra: str, changes: str = "修复登录验证码") -> Result:
+    return launch(root, "release", "new", "--version", "v2.3.1", "--changes", changes, "--impact", "登录中断 10 分钟",
+                  "--start", "2026-12-07 19:00", "--end", "21:00", "--rollback", "切回 v2.3.0",
+                  "--owner", "张三", *extra)
+
+
+def store_of(root: Path) -> Store:
+    return Store.open(root / ".launchpad" / "launchpad.db")
+
+
+def audit_actions(root: Path) -> list[str]:
+    with store_of(root) as store:
+        return [row["action"] for row in store.read("SELECT action FROM audit ORDER BY id", [])]
+
+
+def release_row(root: Path, release_id: int = 1) -> dict[str, Any]:
+    result = launch(root, "release", "show", str(release_id), "--json")
+    assert result.exit_code == 0, result.output
+    return dict(json.loads(result.output))
+
+
+def accepted_run(root: Path, env: str = "test") -> int:
+    extra = ["--confirm", "prod"] if env == "prod" else []
+    result = launch(root, "run", "acceptance", "--env", env, "--yes", *extra)
+    assert result.exit_code == 0, result.output
+    with store_of(root) as store:
+        return int(store.read("SELECT MAX(id) AS id FROM runs", [])[0]["id"])
+
+
+# -- the record ----------------------------------------------------------------------------------
+
+
+def test_a_release_is_recorded_listed_shown_and_audited(ws: Path) -> None:
+    made = record(ws, "--fixes", "1")
+    assert made.exit_code == 0, made.output
+    assert "recorded release 1" in made.output
+    shown = release_row(ws)
+    assert (shown["version"], shown["status"], shown["window_name"], shown["fixes"]) == (
+        "v2.3.1", "planned", "after_hours", [1])
+    assert shown["window"] == "2026-12-07 19:00–21:00"
+    assert [(h["from_status"], h["to_status"]) for h in shown["history"]] == [(None, "planned")]
+    listed = launch(ws, "release", "list", "--json")
+    assert [r["id"] for r in json.loads(listed.output)] == [1]
+    assert "release_recorded" in audit_actions(ws)
+
+
+@pytest.mark.parametrize(("start", "end", "said"), [
+    ("2026-12-07 17:00", "18:00", "not inside any window"),       # before 18:30
+    ("2026-12-07 22:00", "23:45", "not inside any window"),       # past the window's close
+    ("2026-12-05 19:00", "20:00", "not inside any window"),       # a Saturday
+    ("2026-12-07 21:00", "20:00", "not inside any window"),       # an end before the start is the next day
+    ("12/07 19:00", "20:00", "is not a date and time"),
+    ("2026-02-30 19:00", "20:00", "2026-02-30 19:00"),
+])
+def test_a_window_outside_the_clients_window_is_refused_and_nothing_recorded(
+        ws: Path, start: str, end: str, said: str) -> None:
+    result = launch(ws, "release", "new", "--version", "v2", "--changes", "a", "--impact", "b", "--start", start,
+                    "--end", end, "--rollback", "c", "--owner", "d")
+    assert result.exit_code == 2
+    assert said in result.output
+    assert "release_recorded" not in audit_actions(ws)
+
+
+def test_a_named_window_that_site_yaml_lacks_is_refused(ws: Path) -> None:
+    result = record(ws, "--window", "weekend")
+    assert result.exit_code == 2
+    assert "no window 'weekend'" in result.output and "after_hours" in result.output
+
+
+def test_a_release_fixing_an_issue_the_log_lacks_is_refused(ws: Path) -> None:
+    result = record(ws, "--fixes", "1,9")
+    assert result.exit_code == 2
+    assert "no issue 9" in result.output
+    assert launch(ws, "release", "list", "--json").output.strip() == "[]"
+    assert record(ws, "--fixes", "x1").exit_code == 2
+
+
+def test_without_a_terminal_missing_options_are_named_not_asked(ws: Path) -> None:
+    result = launch(ws, "release", "new", "--version", "v2")
+    assert result.exit_code == 2
+    assert "--changes" in result.output and "--rollback" in result.output and "--version" not in result.output.split(
+        "needs")[1].split("\n")[0]
+    assert launch(ws, "release", "list", "--json").output.strip() == "[]"
+
+
+def test_at_a_terminal_missing_options_are_asked(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("launchpad.cli.release.has_terminal", lambda: True)
+    answers = "修复验证码\n无\n2026-12-07 19:30\n20:30\n回退到上一版\n\n"  # the owner defaults to the actor
+    result = launch(ws, "release", "new", "--version", "v3", input=answers)
+    assert result.exit_code == 0, result.output
+    shown = release_row(ws)
+    assert (shown["changes"], shown["rollback_plan"], shown["owner"]) == ("修复验证码", "回退到上一版", "tester")
+    assert shown["window"] == "2026-12-07 19:30–20:30"
+
+
+def test_blank_answers_are_refused(ws: Path) -> None:
+    result = record(ws, changes="   ")
+    assert result.exit_code == 2 and "a release needs changes" in result.output
+
+
+# -- status, report, approval ----------------------------------------------------------------------
+
+
+def test_a_release_starts_only_after_its_reviewer_approved_a_report_left_as_written(ws: Path) -> None:
+    assert record(ws, "--fixes", "1").exit_code == 0
+    early = launch(ws, "release", "status", "1", "in-progress")
+    assert early.exit_code == 1 and "release refused" in early.output
+    unread = launch(ws, "release", "approve", "1", "--by", "王强")
+    assert unread.exit_code == 1 and "no test report" in unread.output
+    assert release_row(ws)["status"] == "planned"
+    assert audit_actions(ws).count("release_refused") == 2
+
+    run_id = accepted_run(ws)
+    written = launch(ws, "release", "report", "1", "--run", str(run_id), "--format", "md")
+    assert written.exit_code == 0, written.output
+    report_path = Path(release_row(ws)["reports"][0]["path"])
+    report_path.write_text(report_path.read_text(encoding="utf-8") + "\n改过\n", encoding="utf-8")
+    changed = launch(ws, "release", "approve", "1", "--by", "王强")
+    assert changed.exit_code == 1 and "changed since" in changed.output
+
+    assert launch(ws, "release", "report", "1", "--run", str(run_id), "--format", "html").exit_code == 0
+    assert launch(ws, "release", "approve", "1", "--by", "  ").exit_code == 2
+    approved = launch(ws, "release", "approve", "1", "--by", "王强", "--note", "表单 88")
+    assert approved.exit_code == 0, approved.output
+    assert launch(ws, "release", "status", "1", "in-progress").exit_code == 0
+    released = launch(ws, "release", "status", "1", "released")
+    assert released.exit_code == 0 and "issue #1: fixed" in released.output
+    assert "launchpad release notice 1 --kind done --send" in released.output
+
+    shown = release_row(ws)
+    assert (shown["status"], shown["approved_by"]) == ("released", "王强")
+    assert [h["to_status"] for h in shown["history"]] == ["planned", "approved", "in_progress", "released"]
+    issue = json.loads(launch(ws, "issue", "show", "1", "--json").output)
+    assert (issue["status"], issue["fixed_in"]) == ("fixed", "v2.3.1")
+    again = launch(ws, "release", "status", "1", "rolled-back")
+    assert again.exit_code == 1 and "cannot become rolled back" in again.output
+
+
+def test_the_test_report_comes_from_a_test_run_and_is_attached_with_its_checksum(ws: Path) -> None:
+    import hashlib
+
+    from openpyxl import load_workbook
+
+    assert record(ws, "--fixes", "1", changes=HOSTILE).exit_code == 0
+    prod_run = accepted_run(ws, "prod")
+    refused = launch(ws, "release", "report", "1", "--run", str(prod_run))
+    assert refused.exit_code == 2 and "production" in refused.output
+    assert launch(ws, "release", "report", "1", "--run", "99").exit_code == 2
+    assert release_row(ws)["reports"] == []
+
+    run_id = accepted_run(ws)
+    for fmt in ("markdown", "html", "xlsx"):
+        assert launch(ws, "release", "report", "1", "--run", str(run_id), "--format", fmt).exit_code == 0
+    reports = {row["format"]: row for row in release_row(ws)["reports"]}
+    assert set(reports) == {"markdown", "html", "xlsx"}
+    for row in reports.values():
+        assert hashlib.sha256(Path(row["path"]).read_bytes()).hexdigest() == row["sha256"]
+        assert row["run_id"] == run_id
+
+    markdown = Path(reports["markdown"]["path"]).read_text(encoding="utf-8")
+    assert "发布测试报告" in markdown and "登录页可访问" in markdown and "#1 [P1] 登录页验证码不显示" in markdown
+    assert "测试通过" in markdown
+    # The person's words stay text: no forged heading, link, mention or tag.
+    assert not any(line.startswith("## 伪造章节") for line in markdown.splitlines())
+    assert " [点我](http://evil)" not in markdown and "\\[点我\\](http://evil)" in markdown
+    assert "<@all>" not in markdown and "<script>" not in markdown
+    html = Path(reports["html"]["path"]).read_text(encoding="utf-8")
+    assert "<script>x" not in html and "&lt;script&gt;" in html
+    book = load_workbook(reports["xlsx"]["path"])
+    cells = {row[0].value: row[1] for row in book.worksheets[0].iter_rows() if row[0].value}
+    assert cells["发布内容"].value.startswith("=HYPERLINK") and cells["发布内容"].data_type == "s"
+    assert cells["发布内容"].quotePrefix
+    assert [c.value for c in book.worksheets[1][2]][:2] == ["验收 / 登录页可访问", "通过"]
+    assert audit_actions(ws).count("release_report_attached") == 3
+
+
+def test_a_report_to_a_missing_folder_is_refused_and_nothing_is_attached(ws: Path, tmp_path: Path) -> None:
+    assert record(ws).exit_code == 0
+    run_id = accepted_run(ws)
+    result = launch(ws, "release", "report", "1", "--run", str(run_id), "--out", str(tmp_path / "no" / "r.md"))
+    assert result.exit_code == 2 and "does not exist" in result.output
+    assert release_row(ws)["reports"] == []
+
+
+# -- the gate --------------------------------------------------------------------------------------
+
+
+def test_the_release_approved_gate_refuses_until_a_reviewer_is_recorded(ws: Path) -> None:
+    assert record(ws).exit_code == 0
+    refused = launch(ws, "run", "gated-release", "--env", "test", "--yes", "--var", "release=1")
+    assert refused.exit_code == 1
+    with store_of(ws) as store:
+        run = store.read("SELECT * FROM runs ORDER BY id DESC LIMIT 1", [])[0]
+        steps = {row["step_id"]: row for row in store.step_rows(run["id"])}
+        assert run["status"] == "refused"
+        assert steps["approved"]["status"] == "refused" and "no reviewer recorded" in steps["approved"]["summary"]
+        assert "deploy" not in steps
+        assert [d["kind"] for d in store.decisions(run["id"])] == ["refused"]
+    unknown = launch(ws, "run", "gated-release", "--env", "test", "--yes", "--var", "release=7")
+    assert unknown.exit_code == 1
+
+    run_id = accepted_run(ws)
+    assert launch(ws, "release", "report", "1", "--run", str(run_id)).exit_code == 0
+    assert launch(ws, "release", "approve", "1", "--by", "王强").exit_code == 0
+    passed = launch(ws, "run", "gated-release", "--env", "test", "--yes", "--var", "release=1")
+    assert passed.exit_code == 0, passed.output
+
+
+# -- the daily report ----------------------------------------------------------------------------
+
+
+def test_the_daily_report_lists_the_days_releases_with_their_result(ws: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    assert record(ws, "--fixes", "1").exit_code == 0
+    assert launch(ws, "release", "new", "--version", "v9<@all>", "--changes", "次日", "--impact", "无",
+                  "--start", "2026-12-08 19:00", "--end", "20:00", "--rollback", "无", "--owner", "李四").exit_code == 0
+    assert launch(ws, "release", "status", "1", "cancelled", "--note", "甲方推迟").exit_code == 0
+    markdown = launch(ws, "report", "daily", "--date", "2026-12-07", "--format", "md")
+    assert markdown.exit_code == 0, markdown.output
+    assert "**今日及今晚发布**（1）" in markdown.output
+    assert "v2.3.1 2026-12-07 19:00–21:00 已取消｜负责人 张三｜修复问题 #1 登录页验证码不显示" in markdown.output
+    assert "v9" not in markdown.output
+    tomorrow = launch(ws, "report", "daily", "--date", "2026-12-08", "--format", "md", "--lang", "en")
+    assert "v9\\\\" not in tomorrow.output and "<@all>" not in tomorrow.output and "v9＜@all＞" in tomorrow.output
+    assert "planned" in tomorrow.output
+
+    text = launch(ws, "report", "daily", "--date", "2026-12-08", "--format", "text")
+    assert "· 今日及今晚发布（1）" in text.output and "1) v9<@all> 2026-12-08 19:00–20:00 计划中" in text.output
+    html = launch(ws, "report", "daily", "--date", "2026-12-08", "--format", "html")
+    assert '<li class="release-planned">v9&lt;@all&gt; 2026-12-08 19:00–20:00 计划中' in html.output
+
+    out = tmp_path / "日报.xlsx"
+    assert launch(ws, "report", "daily", "--date", "2026-12-07", "--format", "xlsx", "--out", str(out)).exit_code == 0
+    summary = {row[0].value: row[1].value for row in load_workbook(out).worksheets[0].iter_rows()}
+    assert summary["今日及今晚发布 #1"].startswith("v2.3.1 2026-12-07 19:00–21:00 已取消")
+
+
+def test_a_window_past_midnight_counts_on_both_days(ws: Path) -> None:
+    site = SITE.replace('end: "23:30"', 'end: "02:00"')
+    (ws / "site.yaml").write_text(site, encoding="utf-8")
+    assert launch(ws, "release", "new", "--version", "v5", "--changes", "a", "--impact", "b", "--start",
+                  "2026-12-07 23:00", "--end", "01:00", "--rollback", "c", "--owner", "d").exit_code == 0
+    workspace = load_workspace(ws)
+    with store_of(ws) as store:
+        for day, listed in ((date(2026, 12, 7), 1), (date(2026, 12, 8), 1), (date(2026, 12, 9), 0)):
+            report = collect_daily(store, workspace.site, day, plan=[], workspace_root=ws)
+            assert len(report.releases) == listed, day
+
+
+# -- notices ---------------------------------------------------------------------------------------
+
+
+class Robot:
+    """A loopback WeCom robot that keeps what it received."""
+
+    def __init__(self) -> None:
+        self.received: list[dict[str, Any]] = []
+        robot = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers["Content-Length"])
+                robot.received.append(json.loads(self.rfile.read(length)))
+                body = b'{"errcode": 0, "errmsg": "ok"}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+
+
+@pytest.fixture
+def robot() -> Iterator[Robot]:
+    robot = Robot()
+    thread = threading.Thread(target=robot.server.serve_forever, daemon=True)
+    thread.start()
+    yield robot
+    robot.server.shutdown()
+    robot.server.server_close()
+
+
+def test_notices_take_their_content_from_the_record_and_go_out_once(ws: Path, robot: Robot) -> None:
+    site = SITE + f"channels:\n  group: {{kind: wecom, webhook: 'http://127.0.0.1:{robot.port}/send'}}\n"
+    (ws / "site.yaml").write_text(site, encoding="utf-8")
+    assert record(ws).exit_code == 0
+    preview = launch(ws, "release", "notice", "1", "--kind", "before")
+    assert preview.exit_code == 0
+    for expected in ("发布通知", "v2.3.1", "修复登录验证码", "2026-12-07 19:00–21:00", "登录中断 10 分钟",
+                     "张三 13800000001", "李四 13800000002"):
+        assert expected in preview.output
+    assert robot.received == []  # a preview sends nothing
+
+    for _ in range(2):
+        sent = launch(ws, "release", "notice", "1", "--kind", "rolled-back", "--send")
+        assert sent.exit_code == 0, sent.output
+    assert len(robot.received) == 1
+    text = robot.received[0]["markdown"]["content"]
+    assert "发布回退通知" in text and "已回退到发布前版本" in text and "张三 13800000001" in text
+    assert audit_actions(ws).count("release_notice") == 2
+
+    assert launch(ws, "release", "notice", "1", "--kind", "done", "--send", "--channel", "nope").exit_code == 2
+
+
+def test_a_notice_with_nobody_to_call_is_refused(ws: Path) -> None:
+    nobody = SITE.replace("duty:\n  - {weekdays: daily, primary: zhang, backup: li}\n", "duty: []\n")
+    (ws / "site.yaml").write_text(nobody, encoding="utf-8")
+    assert record(ws).exit_code == 0
+    result = launch(ws, "release", "notice", "1", "--kind", "before")
+    assert result.exit_code == 2 and "notice refused" in result.output
+
+
+def test_the_readme_tour_of_releases_works_on_the_demo(tmp_path: Path) -> None:
+    import shlex
+
+    from launchpad.demo import build_demo
+
+    root = build_demo(tmp_path / "demo")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    lines = [line.split("  #")[0].strip() for line in readme.splitlines()
+             if line.startswith(("launchpad issue add", "launchpad run environment-readiness --env test",
+                                 "launchpad release ", "launchpad handover"))]
+    assert sum(line.startswith("launchpad release ") for line in lines) >= 5
+    for line in lines:
+        result = launch(root, *shlex.split(line)[1:])
+        expected = 1 if line.startswith("launchpad run") else 0  # the demo's readiness run is partial
+        assert result.exit_code == expected, f"{line}: {result.output}"
+    shown = release_row(root)
+    assert (shown["status"], shown["approved_by"], shown["fixes"]) == ("approved", "王强", [1])
+
+
+def test_a_workspace_template_replaces_the_bundled_test_report(ws: Path) -> None:
+    assert record(ws, changes="第一行\n第二行").exit_code == 0
+    (ws / "templates").mkdir()
+    (ws / "templates" / "release_test_report.md.j2").write_text(
+        "# 项目代号 XM-7 {{ rel.version }}\n{{ rel.changes | block }}\n{{ verdict }}\n", encoding="utf-8")
+    run_id = accepted_run(ws)
+    assert launch(ws, "release", "report", "1", "--run", str(run_id)).exit_code == 0
+    text = Path(release_row(ws)["reports"][0]["path"]).read_text(encoding="utf-8")
+    assert text.startswith("# 项目代号 XM-7 v2.3.1\n第一行\n第二行\n测试通过")

@@ -1,0 +1,153 @@
+"""A real SMTP server on loopback (aiosmtpd) for the mail tests: plain, STARTTLS or implicit
+TLS with a certificate signed by a CA the test makes, AUTH with a password, and answers on
+demand — a 4xx or 5xx after the data, or the connection dropped before answering it."""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import ssl
+import threading
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+SMTP_USER, SMTP_PASSWORD = "notice@example.gov.cn", "Smtp-s3cret-口令"
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        parsed = message_from_bytes(self.data, policy=default_policy)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
+
+    @property
+    def text(self) -> str:
+        part = self.message.get_body(("plain",))
+        assert part is not None
+        return str(part.get_content())
+
+
+@dataclass
+class MailLab:
+    """What the server received, and how it answers the next messages' data."""
+
+    received: list[Received] = field(default_factory=list)
+    answers: list[str] = field(default_factory=list)  # "drop", or an SMTP reply like "554 5.7.1 …"
+    data_seen: int = 0  # messages whose data arrived whole, whatever the answer
+    logins: list[tuple[str, str]] = field(default_factory=list)
+    drop_at_recipient: int = 0  # the next N transactions lose the connection at RCPT TO
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          rcpt_options: list[str]) -> str:
+        with self.lock:
+            drop = self.drop_at_recipient > 0
+            self.drop_at_recipient -= 1 if drop else 0
+        if drop:
+            server.transport.abort()
+            return "250 OK never heard"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            self.data_seen += 1
+            answer = self.answers.pop(0) if self.answers else "250 2.0.0 OK queued"
+        if answer == "drop":
+            server.transport.abort()  # the data is in; the answer never leaves
+            return "250 2.0.0 never heard"
+        if answer.startswith("250"):
+            with self.lock:
+                self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return answer
+
+    def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
+        if not isinstance(auth_data, LoginPassword):
+            return AuthResult(success=False, handled=False)
+        user, password = auth_data.login.decode(), auth_data.password.decode()
+        with self.lock:
+            self.logins.append((user, mechanism))
+        return AuthResult(success=(user, password) == (SMTP_USER, SMTP_PASSWORD), handled=False)
+
+
+@dataclass(frozen=True)
+class Certificates:
+    ca: Path  # what the client trusts (ca_file)
+    chain: Path
+    key: Path
+
+    def server_context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(self.chain, self.key)
+        return context
+
+
+def make_certificates(folder: Path) -> Certificates:
+    """An intranet CA and a server certificate it signed for 127.0.0.1 and localhost."""
+    now = datetime.datetime.now(datetime.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "测试内网 CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+          .not_valid_after(now + datetime.timedelta(days=30))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+          .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
+                                       data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                       crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+          .sign(ca_key, hashes.SHA256()))
+    key = ec.generate_private_key(ec.SECP256R1())
+    server = (x509.CertificateBuilder()
+              .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+              .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+              .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
+              .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
+                                                          x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                             critical=False)
+              .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+              .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+              .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+              .sign(ca_key, hashes.SHA256()))
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = Certificates(folder / "ca.pem", folder / "server.pem", folder / "server.key")
+    paths.ca.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    paths.chain.write_bytes(server.public_bytes(serialization.Encoding.PEM))
+    paths.key.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                            serialization.NoEncryption()))
+    return paths
+
+
+def start_smtp(lab: MailLab, port: int, *, security: str = "starttls", certs: Certificates | None = None,
+               auth: bool = True, data_size_limit: int | None = None) -> Controller:
+    """A server on 127.0.0.1:`port`: `starttls` (STARTTLS required before AUTH), `ssl`
+    (TLS from the first byte) or `none` (plain, AUTH allowed in clear: loopback only)."""
+    # aiosmtpd counts only STARTTLS as TLS: with `ssl` the whole connection is TLS already.
+    options: dict[str, Any] = {"authenticator": lab.authenticate if auth else None, "auth_required": auth,
+                               "auth_require_tls": security == "starttls"}
+    if data_size_limit is not None:
+        options["data_size_limit"] = data_size_limit  # advertised as SIZE
+    if security == "starttls":
+        assert certs is not None
+        options.update(tls_context=certs.server_context(), require_starttls=True)
+    controller = Controller(lab, hostname="127.0.0.1", port=port,
+                            ssl_context=certs.server_context() if security == "ssl" and certs else None,
+                            server_hostname="mail.test", **options)
+    controller.start()
+    return controller

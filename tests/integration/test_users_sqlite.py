@@ -1,0 +1,166 @@
+"""User import into SQLite: Python's sqlite3 on the host that holds the file, over the local
+transport and over a real sshd. The request travels on stdin, never on the command line."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from launchpad.hosts.connect import HostConnections
+from launchpad.store.db import Store
+from launchpad.users.apply import ApplyOutcome, ImportRefused, ImportTarget, apply_plan, rollback_import
+from launchpad.users.mapping import load_mapping
+from launchpad.users.operations import Planned, file_sha256, plan_file, target_session
+from launchpad.users.target import TargetFailed, TargetSession
+from launchpad.workspace.folder import Workspace, load_workspace
+from tests.core.users_sheets import GOOD, HEADER, MAPPING, write_mapping, write_xlsx
+from tests.integration.ruoyi import sqlite_ruoyi
+from tests.integration.sshd import SshdHost, SshLab
+
+pytestmark = pytest.mark.integration
+FAST_HASH = MAPPING + "passwords: {cost: 4, length: 10}\n"
+# 'other' is in the target exactly as here; the nick name is text no SQL may read as SQL.
+TRICKY = "');DELETE/**/FROM/**/sys_user;"  # 30 characters, no spaces: what the mapping lets through
+SHEET = [HEADER, GOOD[0], GOOD[1], ["other", "别人", "", "13700137000", "", "", "办公室", ""],
+         ["obrien", TRICKY, "", "13600136000", "", "男", "信息中心", ""]]
+
+
+class SqliteLab:
+    def __init__(self, root: Path, host: SshdHost) -> None:
+        self.local_db = sqlite_ruoyi(root / "data" / "ry.db")
+        self.remote_db = sqlite_ruoyi(root / "remote" / "ry.db")  # the sshd host is this machine
+        (root / ".launchpad").mkdir(parents=True)
+        (root / ".launchpad" / "known_hosts").write_text(host.known_hosts_line())
+        (root / "site.yaml").write_text(textwrap.dedent(f"""\
+            site: {{name: 用户导入, client: 客户}}
+            environments:
+              test:
+                transport: local
+                hosts: [{{name: app1, address: 127.0.0.1}}]
+                databases: {{app: {{engine: sqlite, name: data/ry.db}}}}
+              remote:
+                hosts: [{{name: app1, address: {host.address}, port: {host.port}}}]
+                databases: {{app: {{engine: sqlite, name: {self.remote_db}, via: app1}}}}
+            """), encoding="utf-8")
+        self.root = root
+        self.workspace: Workspace = load_workspace(root)
+        write_mapping(root, FAST_HASH)
+
+    def db(self, env: str) -> Path:
+        return self.local_db if env == "test" else self.remote_db
+
+    def rows(self, env: str, query: str) -> list[tuple[object, ...]]:
+        with contextlib.closing(sqlite3.connect(self.db(env))) as connection:
+            return list(connection.execute(query))
+
+
+@pytest.fixture
+def lab(tmp_path: Path, sshd_lab: SshLab, ssh_hosts: list[SshdHost]) -> SqliteLab:
+    sshd_lab.write_user_ssh_config()
+    return SqliteLab(tmp_path / "ws", ssh_hosts[0])
+
+
+@contextlib.contextmanager
+def session(lab: SqliteLab, env: str) -> Iterator[tuple[Store, TargetSession]]:
+    mapping = load_mapping(lab.root / "imports" / "ruoyi.yaml")
+    with Store.open(lab.workspace.store_path) as store, HostConnections(lab.workspace, env) as connections, \
+            target_session(lab.workspace, env, mapping.database, connections.transport_for,
+                           lambda action, target, detail: _audit(store, action, target, detail)) as target:
+        yield store, target
+
+
+def _audit(store: Store, action: str, target: str, detail: dict[str, object]) -> None:
+    store.audit("tester", action, target, detail)
+
+
+def plan(lab: SqliteLab, env: str, target: TargetSession) -> tuple[Path, Planned]:
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": SHEET})
+    return sheet, plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, env)
+
+
+def apply(lab: SqliteLab, env: str) -> ApplyOutcome:
+    with session(lab, env) as (store, target):
+        sheet, planned = plan(lab, env, target)
+        to = ImportTarget(store, target, lab.root, env, "app", "tester")
+        return apply_plan(to, planned, file=sheet, file_sha256=file_sha256(sheet), mapping_name="ruoyi.yaml")
+
+
+def users(lab: SqliteLab, env: str) -> list[tuple[object, ...]]:
+    return lab.rows(env, "SELECT user_name, nick_name, email, phonenumber, sex, dept_id, create_by FROM sys_user "
+                         "ORDER BY user_id")
+
+
+def links(lab: SqliteLab, env: str) -> list[tuple[object, ...]]:
+    return lab.rows(env, "SELECT u.user_name, r.role_key FROM sys_user_role ur JOIN sys_user u USING (user_id) "
+                         "JOIN sys_role r USING (role_id) ORDER BY 1, 2")
+
+
+@pytest.mark.parametrize("env", ["test", "remote"])
+def test_plan_apply_again_and_rollback_in_sqlite(lab: SqliteLab, env: str) -> None:
+    before, links_before = users(lab, env), links(lab, env)
+    with session(lab, env) as (_, target):
+        planned = plan(lab, env, target)[1]
+    assert [(u.key, u.action) for u in planned.plan.users] == [
+        ("zhangsan", "insert"), ("lisi", "update"), ("other", "unchanged"), ("obrien", "insert")]
+    assert planned.plan.users[1].changes == {"email": ("", "ls@example.cn"), "sex": ("0", "1"),
+                                             "dept_id": ("101", "102")}
+
+    first = apply(lab, env)
+    assert first.counts == {"insert": 2, "update": 1, "unchanged": 1, "rejected": 0}
+    after = users(lab, env)
+    mark = f"import:{first.import_id}"
+    assert after[-2:] == [("zhangsan", "张三", "zs@example.cn", "13800138000", "0", 101, mark),
+                          ("obrien", TRICKY, "", "13600136000", "0", 102, mark)]
+    assert after[1] == ("lisi", "李四", "ls@example.cn", "13900139000", "1", 102, "admin")
+    [(hashed, changed)] = lab.rows(env, "SELECT password, pwd_update_date FROM sys_user WHERE user_name = 'zhangsan'")
+    assert str(hashed).startswith("$2a$04$") and changed is None
+    assert ("zhangsan", "leader") in links(lab, env)
+
+    second = apply(lab, env)
+    assert second.counts == {"insert": 0, "update": 0, "unchanged": 4, "rejected": 0}
+    assert users(lab, env) == after
+
+    with session(lab, env) as (store, target):
+        undone = rollback_import(ImportTarget(store, target, lab.root, env, "app", "tester"), first.import_id)
+    assert (undone.deleted, undone.restored, undone.left_alone) == (2, 1, [])
+    assert [row[:6] for row in users(lab, env)] == [row[:6] for row in before]
+    assert links(lab, env) == links_before
+
+
+def test_a_user_added_after_the_plan_stops_the_batch_and_writes_nothing(lab: SqliteLab) -> None:
+    with session(lab, "test") as (store, target):
+        sheet, planned = plan(lab, "test", target)
+        with contextlib.closing(sqlite3.connect(lab.local_db)) as connection, connection:
+            connection.execute("INSERT INTO sys_user (user_name, nick_name, dept_id) VALUES ('zhangsan', '张三', 101)")
+        before = users(lab, "test")
+        to = ImportTarget(store, target, lab.root, "test", "app", "tester")
+        with pytest.raises(ImportRefused, match="were added to test after the plan was made; nothing of this batch"):
+            apply_plan(to, planned, file=sheet, file_sha256=file_sha256(sheet), mapping_name="ruoyi.yaml")
+    assert users(lab, "test") == before  # lisi's update, in the same batch, was rolled back too
+
+
+def test_a_missing_file_is_an_error_and_is_not_created(lab: SqliteLab) -> None:
+    lab.local_db.unlink()
+    with session(lab, "test") as (_, target), pytest.raises(TargetFailed, match="no database file data/ry.db"):
+        target.query("SELECT 1")
+    assert not lab.local_db.exists()
+
+
+def test_the_request_travels_on_stdin_not_the_command_line(lab: SqliteLab) -> None:
+    seen: list[str] = []
+    with session(lab, "test") as (_, target):
+        real = target.shell.run
+
+        def spy(command: str, *args: object, **kwargs: object) -> object:
+            seen.append(command)
+            return real(command, *args, **kwargs)
+
+        target.shell.run = spy
+        found = target.query("SELECT nick_name FROM sys_user WHERE user_name = :name", {"name": "lisi"})
+    assert found.rows == (("李四",),)
+    assert seen and all("lisi" not in command for command in seen)

@@ -1,0 +1,308 @@
+"""The user-import screen, driven from the keyboard: a bad sheet's problems listed with sheet,
+row, column letter, header, value and why, filtered, and written to the annotated copy (no
+database needed); then against real MariaDB and PostgreSQL holding a RuoYi-shaped schema,
+reached through a real sshd (the integration fixtures): the plan's counts and the rows of each
+kind, an import into test whose progress reaches 100% and a rollback from the list of past
+imports, a stop that leaves the import resumable and a resume that finishes it, and production,
+which asks for its name and refuses without a fresh backup. Snapshots of the problems view at
+80x24 and 120x40, in Chinese and English (update with `pytest tests/ui --snapshot-update` after
+checking the new pictures)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable, Input, Static, TabbedContent
+
+from launchpad.store.db import Store
+from screens.app import LaunchpadApp
+from screens.dialogs.confirm import ConfirmDialog
+from screens.dialogs.error import ErrorDialog
+from screens.dialogs.type_name import TypeNameDialog
+from screens.user_import import UserImportScreen
+from tests.core.users_sheets import GOOD, HEADER, MAPPING, write_mapping, write_xlsx
+from tests.integration.conftest import _private_ssh_home, ssh_hosts, sshd_lab  # noqa: F401
+from tests.integration.databases import (  # noqa: F401
+    PASSWORD,
+    MariaDbServer,
+    PostgresServer,
+    mariadb_server_fixture,
+    postgres_server_fixture,
+)
+from tests.integration.ruoyi import RuoYiLab
+from tests.integration.sshd import SshdHost, SshLab
+from tests.integration.test_users_import import launchpad
+from tests.ui.conftest import FIXED_NOW, UI_SITE
+from tests.ui.helpers import type_line, wait_for_screen, wait_opened, wait_until
+from tests.workspaces import write_workspace
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+LANGUAGES = ["zh", "en"]
+FAST_HASH = MAPPING + "passwords: {cost: 4, length: 10}\n"
+
+BAD_SHEET = [
+    HEADER,
+    GOOD[0],
+    ["lisi", "李四", "110105199003071238", "13900139000", "ls@example.cn", "女", "信息中心", "科员"],  # check digit
+    ["wangwu", "王五", "", "1390013900", "[bold]x[/bold]", "男", "办公室", ""],  # phone, e-mail
+]
+# Against the RuoYi lab: zhangsan new, lisi updated, other unchanged, wangwu rejected.
+PLAN_SHEET = [
+    HEADER,
+    GOOD[0],
+    GOOD[1],
+    ["other", "别人", "", "13700137000", "", "", "办公室", ""],
+    ["wangwu", "王五", "", "15888888888", "", "", "信息中", "处长"],
+]
+
+
+def make_app(root: Path, language: str = "zh") -> LaunchpadApp:
+    return LaunchpadApp(root, now=lambda: FIXED_NOW, language=language, watch_hosts=False)
+
+
+@pytest.fixture
+def bad_sheet_workspace(tmp_path: Path) -> Path:
+    root = write_workspace(tmp_path / "ws", UI_SITE)
+    write_mapping(root)
+    write_xlsx(root / "imports" / "名单.xlsx", {"名单": BAD_SHEET})
+    return root
+
+
+async def open_import(pilot: Any) -> UserImportScreen:
+    await wait_opened(pilot)
+    await pilot.press("u")
+    screen = await wait_for_screen(pilot, UserImportScreen)
+    await wait_until(pilot, lambda: screen.ready and screen.checked is not None, "the sheet checked")
+    await pilot.pause()
+    return screen
+
+
+def table_rows(screen: UserImportScreen, table_id: str) -> list[list[str]]:
+    table = screen.query_one(f"#{table_id}", DataTable)
+    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
+
+
+def summary(screen: UserImportScreen) -> str:
+    return str(screen.query_one("#import-summary", Static).render())
+
+
+@pytest.mark.anyio
+async def test_a_bad_sheets_problems_are_listed_filtered_and_annotated(bad_sheet_workspace: Path) -> None:
+    app = make_app(bad_sheet_workspace)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_import(pilot)
+        assert "共 3 行：2 行有 3 个问题" in summary(screen)
+        rows = table_rows(screen, "problems")
+        assert rows[0][:5] == ["名单", "3", "C", "身份证号", "110105199003071238"]
+        assert rows[0][5] == "校验位为 8，按前 17 位应为 9"
+        assert [row[:5] for row in rows[1:]] == [["名单", "4", "D", "手机号码", "1390013900"],
+                                                 ["名单", "4", "E", "邮箱", "[bold]x[/bold]"]]
+
+        await pilot.press("slash")
+        await type_line(pilot, "邮箱")
+        await wait_until(pilot, lambda: len(table_rows(screen, "problems")) == 1, "the filtered problems")
+        assert table_rows(screen, "problems")[0][3] == "邮箱"
+        await pilot.press("enter")  # back to the table, so keys are the screen's again
+
+        await pilot.press("w")
+        annotated = bad_sheet_workspace / "imports" / "名单.checked.xlsx"
+        await wait_until(pilot, lambda: screen.ready and annotated.is_file(), "the annotated copy")
+        assert str(annotated) in screen.activity.text
+
+        await pilot.press("ctrl+t")  # the screen's words follow the language, the sheet's stay
+        await wait_until(pilot, lambda: "3 row(s): 2 with 3 problem(s)" in summary(screen), "English")
+        assert table_rows(screen, "problems")[0][5] == "not an e-mail address"  # still filtered on 邮箱
+        assert str(screen.query_one(TabbedContent).get_tab("tab-plan").label) == "Plan"
+
+
+@pytest.mark.anyio
+async def test_the_palette_opens_it_and_a_sheet_is_chosen_from_imports_or_typed(bad_sheet_workspace: Path) -> None:
+    from screens.dialogs.import_source import ImportSourceDialog
+
+    write_xlsx(bad_sheet_workspace / "imports" / "好名单.xlsx", {"名单": [HEADER, GOOD[0]]})
+    (bad_sheet_workspace / "imports" / "名单.checked.xlsx").write_bytes(b"")  # a copy for the client: not offered
+    app = make_app(bad_sheet_workspace, "en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_opened(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"users: import", "enter")
+        dialog = await wait_for_screen(pilot, ImportSourceDialog)  # two sheets: the person chooses
+        assert [p.name for p in dialog.sheets] == ["名单.xlsx", "好名单.xlsx"]
+        typed = dialog.query_one("#choose-path", Input)
+        typed.focus()
+        typed.value = "imports/nothing.xlsx"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "imports/nothing.xlsx is not a file" in str(dialog.query_one("#dialog-problem", Static).render())
+        typed.value = "imports/好名单.xlsx"
+        await pilot.press("enter")
+        screen = await wait_for_screen(pilot, UserImportScreen)
+        await wait_until(pilot, lambda: screen.ready and screen.checked is not None, "the sheet checked")
+        # No target was read: the screen says so rather than "no problems" alone.
+        assert "1 row(s), no problems (not checked against a target" in summary(screen)
+        assert table_rows(screen, "problems") == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("size", SIZES)
+def test_user_import_screen(snap_compare: Any, bad_sheet_workspace: Path, size: tuple[int, int],
+                            language: str) -> None:
+    app = make_app(bad_sheet_workspace, language)
+
+    async def ready(pilot: Any) -> None:
+        await open_import(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+# -- against real databases ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def lab(tmp_path: Path, sshd_lab: SshLab, ssh_hosts: list[SshdHost],  # noqa: F811
+        mariadb_server: MariaDbServer, postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> RuoYiLab:
+    sshd_lab.write_user_ssh_config()
+    monkeypatch.setenv("LP_TEST_DB_PW", PASSWORD)
+    ruoyi = RuoYiLab(tmp_path / "ws", ssh_hosts[0], mariadb_server, postgres_server)
+    write_mapping(ruoyi.root, FAST_HASH)
+    write_xlsx(ruoyi.root / "imports" / "名单.xlsx", {"名单": PLAN_SHEET})
+    return ruoyi
+
+
+def users_named(ruoyi: RuoYiLab, env: str, login: str) -> str:
+    return ruoyi.sql(env, f"SELECT COUNT(*) FROM sys_user WHERE user_name = '{login}'")[0][0]
+
+
+def audit_actions(root: Path) -> list[str]:
+    with Store.open(root / ".launchpad" / "launchpad.db") as store:
+        return [str(row["action"]) for row in store.db.query("SELECT action FROM audit ORDER BY id")]
+
+
+async def plan_on(pilot: Any, screen: UserImportScreen) -> None:
+    await pilot.press("p")
+    await wait_until(pilot, lambda: screen.ready and screen.planned is not None, "the plan", timeout=120)
+    await pilot.pause()
+
+
+async def answer_yes(pilot: Any) -> None:
+    dialog = await wait_for_screen(pilot, ConfirmDialog)
+    await pilot.click("#yes")
+    await wait_until(pilot, lambda: pilot.app.screen is not dialog, "the dialog closed")
+
+
+@pytest.mark.integration
+@pytest.mark.anyio
+async def test_plan_counts_an_import_to_100_percent_and_its_rollback(lab: RuoYiLab) -> None:
+    app = make_app(lab.root)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_import(pilot)
+        assert app.environment == "test"
+        await plan_on(pilot, screen)
+        assert "test 的计划：新增 1 · 更新 1 · 不变 1 · 拒绝 1" in summary(screen)
+        assert table_rows(screen, "plan-units") == [["-", "0", "0", "0", "1"], ["某某局/信息中心", "0", "1", "0", "0"],
+                                                    ["某某局/办公室", "1", "0", "1", "0"]]
+        assert [row[:3] for row in table_rows(screen, "plan-rows")] == [["名单!2", "zhangsan", "某某局/办公室"]]
+        await pilot.press("k")  # the updates: old → new
+        [update] = table_rows(screen, "plan-rows")
+        assert update[1] == "lisi" and "email: ∅ → ls@example.cn" in update[3] and "dept_id: 101 → 102" in update[3]
+        # The target's own problems join the sheet's: an unknown unit, a phone taken, an unknown post.
+        assert [row[3] for row in table_rows(screen, "problems")] == ["单位", "手机号码", "岗位"]
+
+        await pilot.press("a")
+        await answer_yes(pilot)
+        await wait_until(pilot, lambda: screen.ready and screen.last_import is not None, "the import", timeout=120)
+        progress = screen.last_progress
+        assert progress.phase == "writing" and progress.done == progress.total == 2
+        assert screen.activity.bar.percentage == 1.0
+        assert "✓ 导入 1 已完成：新增 1，更新 1，不变 1，拒绝 1" in screen.activity.text
+        assert users_named(lab, "test", "zhangsan") == "1"
+        assert (lab.root / "handouts" / "import-1").is_dir()
+
+        from screens.dialogs.import_source import HandoutDialog
+
+        await pilot.press("o")  # the hand-out of the import just made, removed once handed out
+        handout = await wait_for_screen(pilot, HandoutDialog)
+        assert "handouts/import-1/某某局_办公室.xlsx" in str(handout.body)
+        await pilot.click("#remove")
+        await wait_until(pilot, lambda: not list((lab.root / "handouts").rglob("*.xlsx")), "the hand-out removed")
+
+        await pilot.press("l")
+        await wait_until(pilot, lambda: len(screen.imports) == 1, "the past imports")
+        await pilot.press("r")
+        dialog = await wait_for_screen(pilot, ConfirmDialog)
+        assert "删除它新增的 1 个用户" in str(dialog.body)
+        await pilot.click("#yes")
+        await wait_until(pilot, lambda: screen.ready and screen.imports and screen.imports[0]["status"] ==
+                         "rolled_back", "the rollback", timeout=120)
+        assert "✓ 导入 1 已回滚：删除 1 个用户，恢复 1 个" in screen.activity.text
+        assert users_named(lab, "test", "zhangsan") == "0"
+    assert {"user_import_confirmed", "user_import_applied", "user_handout_removed",
+            "user_import_rolled_back"} <= set(audit_actions(lab.root))
+
+
+@pytest.mark.integration
+@pytest.mark.anyio
+async def test_a_stopped_import_is_offered_and_resumed(lab: RuoYiLab) -> None:
+    app = make_app(lab.root)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_import(pilot)
+        await pilot.press("a")
+        await wait_for_screen(pilot, ConfirmDialog)
+        screen.action_stop()  # x, pressed while the question is open: the import stops at its first hash
+        await pilot.click("#yes")
+        await wait_until(pilot, lambda: screen.ready and screen.last_import is not None, "the stop", timeout=120)
+        assert "导入 1 已停止：2 行中已写入 0 行" in screen.activity.text
+        await wait_until(pilot, lambda: "导入 1（名单.xlsx → test）未完成：按 a 继续导入" in summary(screen),
+                         "the offer to resume")
+        assert users_named(lab, "test", "zhangsan") == "0"
+
+        await pilot.press("a")
+        await answer_yes(pilot)
+        await wait_until(pilot, lambda: screen.ready and "已继续完成" in screen.activity.text, "the resume",
+                         timeout=120)
+        assert screen.last_progress.done == screen.last_progress.total
+        assert users_named(lab, "test", "zhangsan") == "1"
+        await wait_until(pilot, lambda: "未完成" not in summary(screen), "the offer withdrawn")
+    assert "user_import_stopped" in audit_actions(lab.root) and "user_import_resumed" in audit_actions(lab.root)
+
+
+@pytest.mark.integration
+@pytest.mark.anyio
+async def test_production_asks_for_its_name_and_refuses_without_a_fresh_backup(lab: RuoYiLab) -> None:
+    app = make_app(lab.root)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_import(pilot)
+        app.action_select_environment("prod")
+        await pilot.pause()
+        assert "prod" in str(screen.query_one("#import-bar", Static).render())
+        await pilot.press("a")
+        dialog = await wait_for_screen(pilot, TypeNameDialog)
+        assert "将 名单.xlsx 中的用户导入 prod" in dialog.dialog_title
+        await type_line(pilot, "test")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog  # a wrong name is refused in the dialog
+        dialog.query_one(Input).value = "prod"
+        await pilot.press("enter")
+        error = await wait_for_screen(pilot, ErrorDialog, timeout=120)
+        assert "prod is production and app has no verified backup younger than 2h" in str(error.body)
+        await wait_until(pilot, lambda: screen.ready, "the refusal")
+        assert users_named(lab, "prod", "zhangsan") == "0"
+        assert "user_import_gate_refused" in audit_actions(lab.root)
+        assert "user_import_started" not in audit_actions(lab.root)
+        await pilot.press("escape")
+
+        backed_up = launchpad(lab, "backup", "--env", "prod", "app")  # the backup the gate asks for
+        assert backed_up.returncode == 0, backed_up.stderr
+        await pilot.press("a")
+        dialog = await wait_for_screen(pilot, TypeNameDialog)
+        await type_line(pilot, "prod")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.ready and screen.last_import is not None, "the import", timeout=120)
+        assert "✓ 导入 1 已完成：新增 1，更新 1，不变 1，拒绝 1" in screen.activity.text
+        assert users_named(lab, "prod", "zhangsan") == "1"  # PostgreSQL
+        store = app.session.store()  # type: ignore[union-attr]
+        actions = [str(row["action"]) for row in store.db.query("SELECT action FROM audit ORDER BY id")]
+        assert {"user_import_gate_passed", "user_import_applied"} <= set(actions)
