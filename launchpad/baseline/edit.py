@@ -12,12 +12,20 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from launchpad.baseline.files import DictionarySpec, ItemSpec, PostSpec, RoleSpec
 from launchpad.errors import UsageError
 
 # The list each kind of item lives in, and the field that names an item there.
 PLACES: dict[str, tuple[str, str]] = {"role": ("roles", "key"), "dictionary": ("dictionaries", "type"),
                                       "post": ("posts", "code")}
 _LISTS = ("permissions", "items")  # a role's or a dictionary's own list: never rewritten as a field
+_SPECS = {"role": RoleSpec, "dictionary": DictionarySpec, "dict_item": ItemSpec, "post": PostSpec}
+
+
+def _defaults(kind: str) -> dict[str, Any]:
+    """What a field left out of the file reads as: such a field is not written in for nothing."""
+    spec = _SPECS.get(kind)
+    return {name: f.default for name, f in spec.model_fields.items()} if spec is not None else {}
 
 
 def set_item(text: str, shown: str, kind: str, key: list[str], value: Any | None) -> str:
@@ -38,12 +46,13 @@ def set_item(text: str, shown: str, kind: str, key: list[str], value: Any | None
         if not isinstance(dictionary, MappingNode):
             raise UsageError(f"{shown} has no dictionary {key[0]!r} for item {key[1]!r}",
                              hint=f"accept the on-site change of dictionary/{key[0]} first")
-        return _set(lines, dictionary, "items", "value", key[1], value)
+        return _set(lines, dictionary, "items", "value", key[1], value, _defaults(kind))
     list_name, field = PLACES[kind]
-    return _set(lines, root, list_name, field, key[0], value)
+    return _set(lines, root, list_name, field, key[0], value, _defaults(kind))
 
 
-def _set(lines: list[str], owner: MappingNode, list_name: str, field: str | None, name: str, value: Any) -> str:
+def _set(lines: list[str], owner: MappingNode, list_name: str, field: str | None, name: str, value: Any,
+         defaults: dict[str, Any] | None = None) -> str:
     sequence = _list(owner, list_name)
     found = _element(sequence, field, name) if sequence is not None else None
     if found is None and value is None:
@@ -54,7 +63,7 @@ def _set(lines: list[str], owner: MappingNode, list_name: str, field: str | None
         first, last = _span(lines, sequence, found)
         return "".join(lines[:first] + lines[last + 1:])
     if isinstance(found, MappingNode) and isinstance(value, dict):
-        return "".join(_rewrite_fields(lines, found, value))
+        return "".join(_rewrite_fields(lines, found, value, defaults or {}))
     return "".join(lines)  # a permission already granted
 
 
@@ -135,9 +144,10 @@ def _scalar(value: Any) -> str:
         "\n...").removesuffix("...").strip()
 
 
-def _rewrite_fields(lines: list[str], element: MappingNode, value: dict[str, Any]) -> list[str]:
+def _rewrite_fields(lines: list[str], element: MappingNode, value: dict[str, Any],
+                    defaults: dict[str, Any]) -> list[str]:
     """Each field whose value differs is rewritten in place; a field the file leaves out is added
-    under the element's first one."""
+    under the element's first one, unless what it reads as without it is already right."""
     out = list(lines)
     added: list[str] = []
     # From the bottom up, so the columns of fields not yet rewritten stay right.
@@ -156,7 +166,7 @@ def _rewrite_fields(lines: list[str], element: MappingNode, value: dict[str, Any
         out[row] = line[:node.start_mark.column] + _scalar(wanted) + line[node.end_mark.column:]
     indent = element.value[0][0].start_mark.column
     for name, wanted in fields:
-        if _get(element, name) is None:
+        if _get(element, name) is None and (name not in defaults or defaults[name] != wanted):
             added.append(" " * indent + f"{name}: {_scalar(wanted)}\n")
     if added:
         at = _last_line(element.value[0][1]) + 1

@@ -220,8 +220,12 @@ YAML = textwrap.dedent("""\
 
 
 def test_an_item_set_in_the_text_changes_only_its_lines(tmp_path: Path) -> None:
-    relabeled = set_item(YAML, "b.yaml", "dict_item", ["sex", "1"], {"value": "1", "label": "女性", "order": 2})
-    assert relabeled == YAML.replace("label: 女", "label: 女性")
+    site = {"value": "1", "label": "女性", "order": 2, "default": False, "status": "0", "css_class": "",
+            "list_class": ""}
+    relabeled = set_item(YAML, "b.yaml", "dict_item", ["sex", "1"], site)
+    assert relabeled == YAML.replace("label: 女", "label: 女性")  # the fields left out already read right
+    disabled = set_item(YAML, "b.yaml", "dict_item", ["sex", "1"], {**site, "label": "女", "status": "1"})
+    assert disabled == YAML.replace("- value: '1'\n", "- value: '1'\n    status: '1'\n")
     renamed = set_item(YAML, "b.yaml", "role", ["common"], {"key": "common", "name": "普通: #角色", "sort": 2})
     assert renamed == YAML.replace("普通角色   #", "'普通: #角色'   #")
     removed = set_item(YAML, "b.yaml", "dict_item", ["sex", "1"], None)
@@ -230,7 +234,7 @@ def test_an_item_set_in_the_text_changes_only_its_lines(tmp_path: Path) -> None:
     assert granted == YAML.replace("  permissions: []\n", "  permissions:\n  - system:user:list\n")
     posted = set_item(YAML, "b.yaml", "post", ["ky"], {"code": "ky", "name": "科员", "sort": 1, "status": "0"})
     assert posted.endswith("posts:\n- code: ky\n  name: 科员\n  sort: 1\n  status: '0'\n")
-    for text in (relabeled, renamed, removed, granted, posted):
+    for text in (relabeled, disabled, renamed, removed, granted, posted):
         (tmp_path / "b.yaml").write_text(text, encoding="utf-8")
         read = load_baseline(tmp_path / "b.yaml")  # every result is still a good baseline
     (tmp_path / "b.yaml").write_text(renamed, encoding="utf-8")
