@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from launchpad.baseline.files import DictionarySpec, ItemSpec, PostSpec, RoleSpec
@@ -19,7 +20,8 @@ from launchpad.errors import UsageError
 PLACES: dict[str, tuple[str, str]] = {"role": ("roles", "key"), "dictionary": ("dictionaries", "type"),
                                       "post": ("posts", "code")}
 _LISTS = ("permissions", "items")  # a role's or a dictionary's own list: never rewritten as a field
-_SPECS = {"role": RoleSpec, "dictionary": DictionarySpec, "dict_item": ItemSpec, "post": PostSpec}
+_SPECS: dict[str, type[BaseModel]] = {"role": RoleSpec, "dictionary": DictionarySpec, "dict_item": ItemSpec,
+                                      "post": PostSpec}
 
 
 def _defaults(kind: str) -> dict[str, Any]:
