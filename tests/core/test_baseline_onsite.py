@@ -120,6 +120,28 @@ def test_an_added_option_goes_back_to_hq_and_once_accepted_is_no_longer_drift(de
     assert launchpad(demo, "audit", "verify").returncode == 0
 
 
+def test_a_permission_removed_on_site_is_removed_from_the_baseline_once_accepted(demo: Path) -> None:
+    from datetime import timedelta
+
+    from launchpad.sitetime import site_today
+
+    issue = add_issue(demo, "P2 甲方要求审批岗不再有审批权限")
+    removed = "permission/approver/affair:case:approve"
+    assert launchpad(demo, "baseline", "change", "record", "--env", "prod", "--item", removed, "--why", "甲方要求",
+                     "--issue", str(issue)).returncode == 0
+    today = site_today(load_workspace(demo).site.tz)
+    for day, count in ((today, 1), (today + timedelta(days=1), 0)):
+        since = launchpad(demo, "baseline", "changes", "--since", day.isoformat(), "--format", "json")
+        assert len(json.loads(since.stdout)) == count, since.stderr
+    path = demo / "baselines" / "baseline.yaml"
+    before = path.read_text(encoding="utf-8")
+    assert launchpad(demo, "baseline", "change", "accept", "1").returncode == 0
+    changed = [line for line in difflib.ndiff(before.splitlines(), path.read_text(encoding="utf-8").splitlines())
+               if line[:1] in "+-?"]
+    assert changed == ["-   - affair:case:approve"]
+    assert diff_ids(demo) == (1, PROD_DRIFT - {removed})
+
+
 def test_bad_on_site_changes_are_refused_with_exit_2_and_nothing_written(demo: Path) -> None:
     issue = add_issue(demo)
     path = demo / "baselines" / "baseline.yaml"
