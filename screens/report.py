@@ -73,7 +73,6 @@ class ReportScreen(LaunchpadScreen):
     def __init__(self, session: Session, then: str = "") -> None:
         super().__init__()
         self.then = then
-        self.session = session
         self.day: date = session.today()
         self.lang = spoken(session.site.site.language)
         self.fmt = "txt"

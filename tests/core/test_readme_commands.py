@@ -243,3 +243,49 @@ def test_the_client_fixes_the_sheet_and_it_imports_whole_once(demo: Path) -> Non
     rolled = launchpad("users", "rollback", "1", "--yes", cwd=demo)
     assert rolled.returncode == 0, rolled.stderr
     assert users_in_test() == before
+
+
+def test_the_tour_previews_the_demos_role_rules_then_they_apply_and_roll_back(demo: Path) -> None:
+    import sqlite3
+
+    def links() -> list[tuple[object, ...]]:
+        with sqlite3.connect(demo / "data" / "test-users.db") as db:
+            return list(db.execute("SELECT user_id, role_id FROM sys_user_role ORDER BY 1, 2"))
+
+    before = links()
+    [args] = tour_lines("launchpad roles ")
+    shown = launchpad(*args, cwd=demo)
+    assert shown.returncode == 0, shown.stderr
+    assert "Preview 1: 52 user(s) of test change roles (roles/rules.yaml):" in shown.stdout
+    assert "  政务服务中心副科长兼审批: 3 changed, 3 matched" in shown.stdout
+    assert "  各运维科科长兼运维: 2 changed, 2 matched" in shown.stdout  # by a glob on the path
+    assert "  工勤人员不持业务角色: 19 changed, 49 matched" in shown.stdout
+    assert links() == before
+    applied = launchpad("roles", "apply", "--env", "test", "--yes", cwd=demo)
+    assert applied.returncode == 0, applied.stderr
+    assert "✓ role assignment 1 applied: 52 user(s)" in applied.stdout and links() != before
+    assert launchpad("roles", "rollback", "1", "--yes", cwd=demo).returncode == 0
+    assert links() == before
+
+
+def test_the_tour_finds_prods_drift_records_the_clients_option_for_hq_and_fixes_the_rest(demo: Path) -> None:
+    adds = tour_lines("launchpad issue add ")
+    commands = tour_lines("launchpad baseline ")
+    assert [c[1] for c in commands] == ["diff", "change", "changes", "change", "fix"]
+    for args in adds:  # the option's feedback issue is the tour's second
+        assert launchpad(*args, cwd=demo).returncode == 0
+    # The tour backed prod up a few lines earlier (pre-release-backup): the fix needs it fresh.
+    assert launchpad("backup", "--env", "prod", "all", cwd=demo).returncode == 0
+    done = [launchpad(*args, cwd=demo) for args in commands]
+    for result in done:
+        assert "Traceback" not in result.stderr
+    diff, record, changes, accept, fix = done
+    assert diff.returncode == 1 and "共 3 处，高 1、中 1、低 1" in diff.stdout
+    assert "dict_item/gov_channel/hotline" in diff.stdout
+    assert record.returncode == 0 and "现场变更 #1" in record.stdout and "反馈问题 #2" in record.stdout, record.stderr
+    assert changes.returncode == 0 and (demo / "现场变更.xlsx").is_file(), changes.stderr
+    assert accept.returncode == 0 and "baselines/baseline.yaml" in accept.stdout, accept.stderr
+    assert fix.returncode == 0, fix.stdout + fix.stderr
+    assert "2 difference(s) fixed" in fix.stdout and "一致" in fix.stdout.splitlines()[-1]
+    again = launchpad("baseline", "diff", "--env", "prod", cwd=demo)
+    assert again.returncode == 0, again.stdout
