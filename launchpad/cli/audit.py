@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from launchpad.cli.door import pass_session
+from launchpad.cli.door import pass_session, say
 from launchpad.cli.params import LIMIT
 
 if TYPE_CHECKING:
@@ -31,25 +31,23 @@ def audit_verify(session: Session) -> None:
     try:
         store = session.store()
     except StoreDamaged as exc:
-        _damaged(exc.message, "nothing of the audit log could be read")
+        _damaged(exc.message, say("cli.audit.nothing_read"))
     damage = store_damage(store.db)
     report = verify_audit(store.db)
     if report.damaged or (damage and report.ok):
-        _damaged(damage or report.reason, f"{report.entries} entries read and verified"
-                 + (f", from {report.first_bad} on unreadable" if report.damaged else " (the whole log)"))
+        _damaged(damage or report.reason,
+                 say("cli.audit.read_up_to", entries=report.entries, first_bad=report.first_bad) if report.damaged
+                 else say("cli.audit.read_whole", entries=report.entries))
     if damage:
-        click.echo(click.style(f"STORE DAMAGED: {damage}", fg="red", bold=True), err=True)
+        click.echo(click.style(say("cli.audit.store_damaged", detail=damage), fg="red", bold=True), err=True)
     if report.ok and not damage:
-        click.echo(f"audit log intact: {report.entries} entries, hash chain verified.")
+        click.echo(say("cli.audit.intact", entries=report.entries))
         return
     click.echo(
-        click.style(f"AUDIT LOG BROKEN at entry {report.first_bad}: {report.reason}", fg="red", bold=True), err=True
-    )
-    click.echo(
-        f"  {report.entries} entries checked. Entries from {report.first_bad} on cannot be trusted; "
-        "keep a copy of .launchpad/launchpad.db and tell the team lead.",
+        click.style(say("cli.audit.broken", first_bad=report.first_bad, reason=report.reason), fg="red", bold=True),
         err=True,
     )
+    click.echo("  " + say("cli.audit.broken_hint", entries=report.entries, first_bad=report.first_bad), err=True)
     raise SystemExit(1)
 
 
@@ -71,18 +69,18 @@ def audit_show(session: Session, limit: int, as_json: bool) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
     # Site time, as everywhere else on screen (the JSON keeps the stored UTC).
-    heading = f"AT ({workspace.site.site.timezone})"
+    heading = say("cli.audit.at", zone=workspace.site.site.timezone)
     width = max(19, len(heading))
-    click.echo(f"{'ID':>6}  {heading:<{width}}  {'ACTOR':<10} {'ACTION':<22} TARGET")
+    click.echo(f"{say('cli.audit.id'):>6}  {heading:<{width}}  {say('cli.audit.actor'):<10} "
+               f"{say('cli.audit.action'):<22} {say('cli.audit.target')}")
     for e in entries:
         at = local_text(str(e.at), workspace.site.tz, with_seconds=True)
         click.echo(f"{e.id:>6}  {at:<{width}}  {e.actor:<10} {e.action:<22} {e.target}")
 
 
 def _damaged(detail: str, how_far: str) -> NoReturn:
-    click.echo(click.style(f"STORE DAMAGED: {detail}", fg="red", bold=True), err=True)
-    click.echo(f"  {how_far}. Keep a copy of .launchpad/launchpad.db (and any -wal beside it) before "
-               "anything else, and tell the team lead.", err=True)
+    click.echo(click.style(say("cli.audit.store_damaged", detail=detail), fg="red", bold=True), err=True)
+    click.echo("  " + say("cli.audit.damaged_hint", how_far=how_far), err=True)
     raise SystemExit(1)
 
 

@@ -17,6 +17,30 @@ ENTRIES: dict[str, tuple[str, str]] = {
                           "请把终端设为 UTF-8（例如 LANG=zh_CN.UTF-8）后重新输入"),
     "cli.actor_not_utf8_hint": ("set LAUNCHPAD_ACTOR to your name in UTF-8, or unset it",
                                 "请把 LAUNCHPAD_ACTOR 设为 UTF-8 的姓名，或取消该变量"),
+    # audit
+    "cli.audit.intact": ("audit log intact: {entries} entries, hash chain verified.",
+                         "审计日志完整：{entries} 条记录，哈希链校验通过。"),
+    "cli.audit.broken": ("AUDIT LOG BROKEN at entry {first_bad}: {reason}",
+                         "审计日志在第 {first_bad} 条处断裂：{reason}"),
+    "cli.audit.broken_hint": ("{entries} entries checked. Entries from {first_bad} on cannot be trusted; "
+                              "keep a copy of .launchpad/launchpad.db and tell the team lead.",
+                              "已检查 {entries} 条记录。第 {first_bad} 条起的记录不可信；"
+                              "请保留 .launchpad/launchpad.db 的副本并告知组长。"),
+    "cli.audit.store_damaged": ("STORE DAMAGED: {detail}", "存储已损坏：{detail}"),
+    "cli.audit.damaged_hint": ("{how_far}. Keep a copy of .launchpad/launchpad.db (and any -wal beside it) before "
+                               "anything else, and tell the team lead.",
+                               "{how_far}。请先保留 .launchpad/launchpad.db（及旁边的 -wal 文件）的副本，"
+                               "再做其他操作，并告知组长。"),
+    "cli.audit.nothing_read": ("nothing of the audit log could be read", "审计日志一条也读不出"),
+    "cli.audit.read_whole": ("{entries} entries read and verified (the whole log)",
+                             "已读取并校验 {entries} 条记录（整个日志）"),
+    "cli.audit.read_up_to": ("{entries} entries read and verified, from {first_bad} on unreadable",
+                             "已读取并校验 {entries} 条记录，第 {first_bad} 条起无法读取"),
+    "cli.audit.id": ("ID", "编号"),
+    "cli.audit.at": ("AT ({zone})", "时间（{zone}）"),
+    "cli.audit.actor": ("ACTOR", "操作人"),
+    "cli.audit.action": ("ACTION", "动作"),
+    "cli.audit.target": ("TARGET", "对象"),
     # run and runs
     "cli.run.started": ("Run {id}: {playbook} on {where}", "运行 {id}：{playbook}，环境 {where}"),
     "cli.run.resuming": ("Resuming {id}: {playbook} on {where}", "恢复运行 {id}：{playbook}，环境 {where}"),

@@ -49,6 +49,8 @@ FAMILIES = [
     (["backups"], "还没有备份。", "No backups yet."),
     (["issue", "list"], "没有符合条件的问题。", "No issues match."),
     (["report", "daily"], "试运行日报", "Trial operation daily report"),
+    (["audit", "verify"], "审计日志完整：", "audit log intact:"),
+    (["audit", "show"], "操作人", "ACTOR"),
 ]
 
 
