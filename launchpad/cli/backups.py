@@ -13,10 +13,29 @@ import click
 from launchpad.cli.door import language, pass_session, say, session_of
 from launchpad.cli.params import STORE_ID
 from launchpad.errors import UsageError
-from launchpad.phrases import Said, phrase, render
+from launchpad.phrases import CATALOG, Said, phrase, render
 
 if TYPE_CHECKING:
     from launchpad.session import Session
+
+
+def _drill_head(key: str) -> str:
+    """The drill table's header; `key` is what its rows count, a table's or a file's."""
+    heads = [say(f"cli.drill.{name}") for name in (key, "at_backup", "restored", "source_now")]
+    return f"  {heads[0]:<40} {heads[1]:>12} {heads[2]:>12} {heads[3]:>12}"
+
+
+def _progress_text(progress: Any) -> str:
+    """The progress line in the command line's language (`describe()` is the step log's English)."""
+    from launchpad.backup.progress import human_size
+
+    phase_key = f"cli.backup.phase_{progress.phase}"
+    done = human_size(progress.bytes)
+    if progress.total:
+        done = say("cli.backup.progress_of", done=done, total=human_size(progress.total))
+    return say("cli.backup.progress", env=progress.environment, target=progress.target,
+               phase=say(phase_key) if phase_key in CATALOG else progress.phase, done=done,
+               rate=human_size(progress.rate))
 
 
 class _ProgressLine:
@@ -28,10 +47,10 @@ class _ProgressLine:
 
     def __call__(self, progress: Any) -> None:
         if self.tty:
-            click.echo(f"\r  {progress.describe():<78}", nl=False, err=True)
+            click.echo(f"\r  {_progress_text(progress):<78}", nl=False, err=True)
         elif progress.elapsed - self._last >= 10:
             self._last = progress.elapsed
-            click.echo(f"  {progress.describe()}", err=True)
+            click.echo(f"  {_progress_text(progress)}", err=True)
 
     def done(self) -> None:
         if self.tty:
@@ -166,7 +185,7 @@ def backups_drill(session: Session, backup_id: int, as_json: bool) -> None:
     else:
         if outcome.rows:
             key = "table" if "table" in outcome.rows[0] else "file"
-            click.echo(f"  {key.upper():<40} {'AT BACKUP':>12} {'RESTORED':>12} {'SOURCE NOW':>12}")
+            click.echo(_drill_head(key))
             for row in outcome.rows:
                 cells = [_cell(row.get(k)) for k in ("at_backup", "restored", "source_now")]
                 click.echo(f"  {row[key]:<40} {cells[0]:>12} {cells[1]:>12} {cells[2]:>12}")

@@ -294,6 +294,7 @@ def issue_paste(session: Session, source: Any, take: str | None, dry_run: bool, 
 def issue_incident(session: Session, issue_id: int, kind: str | None, event: str | None, at_text: str | None,
                    note: str, **write_up: str | None) -> None:
     """Raise an issue to an incident, fill in its write-up, record timeline events."""
+    from launchpad.issues.display import value_label
     from launchpad.issues.incident import Incidents
 
     s = _Desk(session)
@@ -304,7 +305,8 @@ def issue_incident(session: Session, issue_id: int, kind: str | None, event: str
         current = incidents.raise_incident(issue_id, kind or (current.kind if current else "complaint"), **given)
     if event:
         incidents.record(issue_id, event, note, s.moment(at_text) if at_text else None)
-    click.echo(f"incident #{issue_id} ({current.kind}): {len(incidents.timeline(issue_id))} timeline entries")
+    click.echo(word("cli.issue.incident", s.lang, id=issue_id, kind=value_label(current.kind, s.lang),
+                    count=len(incidents.timeline(issue_id))))
 
 
 @issue.command("postmortem")

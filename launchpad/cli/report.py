@@ -308,7 +308,8 @@ def report_outbox(session: Session, send_now: bool, channel: str | None, requeue
             why = f"  ({m.last_error[:80]})" if m.last_error and (m.status != "sent" or m.kind == "email") else ""
             # A mail is named by its Message-ID, what a mailbox can be searched for.
             mail = f"  {m.message_id}" if m.kind == "email" and m.message_id else ""
-            click.echo(f"#{m.id:<5} {m.status:<8} {m.channel:<12} {m.part}/{m.parts}  {first}{mail}{why}")
+            state = say(f"cli.outbox.state_{m.status}")
+            click.echo(f"#{m.id:<5} {state:<8} {m.channel:<12} {m.part}/{m.parts}  {first}{mail}{why}")
     if failed:
         raise SystemExit(1)
 

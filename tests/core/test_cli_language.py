@@ -4,6 +4,7 @@ or LAUNCHPAD_LANG, Chinese outside a workspace — in what it prints and in its 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -119,3 +120,30 @@ def test_a_production_prompt_refused_without_a_terminal_speaks_chinese(site: Pat
     assert "prod 是生产环境：需输入其名称才能继续" in chinese.stderr and "请加上 --confirm prod" in chinese.stderr
     english = launchpad_process(site, "--lang", "en", "exec", "--env", "prod", "--", "true")
     assert "prod is production: type its name to go on" in english.stderr
+
+
+def test_an_incident_summary_speaks_the_sites_language(site: Path) -> None:
+    assert launchpad(site, "issue", "add", "P2 登录报错").exit_code == 0
+    chinese = launchpad(site, "issue", "incident", "1", "--kind", "complaint").output
+    assert "事件 #1（投诉）：时间线" in chinese and "timeline entries" not in chinese, chinese
+    english = launchpad(site, "--lang", "en", "issue", "incident", "1").output
+    assert "incident #1 (complaint):" in english and "timeline entries" in english, english
+
+
+@pytest.mark.parametrize(("lang", "progress_line", "drill_head"), [
+    ("zh", "test/db 恢复：1.0 KiB / 2.0 KiB，", ["表", "备份时", "恢复后", "源库现在"]),
+    ("en", "test/db restore: 1.0 KiB of 2.0 KiB at ", ["TABLE", "AT BACKUP", "RESTORED", "SOURCE NOW"]),
+])
+def test_the_backup_progress_line_and_the_drill_header_speak_the_language(
+        lang: str, progress_line: str, drill_head: list[str]) -> None:
+    from launchpad.backup.progress import BackupProgress
+    from launchpad.cli import backups, door
+
+    door.speak(lang)
+    try:
+        line = backups._progress_text(BackupProgress("test", "db", "restore", 1024, 2.0, total=2048))
+        head = re.split(r"\s{2,}", backups._drill_head("table").strip())
+    finally:
+        door.speak(None)
+    assert line.startswith(progress_line), line
+    assert head == drill_head

@@ -125,7 +125,7 @@ def test_cli_daily_send_then_outbox_flush(tmp_path: Path, monkeypatch: pytest.Mo
     assert "no clipboard program" in offline.stderr or "剪贴板" in offline.stderr
     assert "试运行日报" in offline.stdout  # the text to paste by hand, when no clipboard exists
     listed = run_cli(root, "report", "outbox")
-    assert "queued" in listed.stdout and "cannot reach" in listed.stdout
+    assert "排队中" in listed.stdout and "queued" not in listed.stdout and "cannot reach" in listed.stdout
 
     lab = RobotLab()
     server = start_robots(lab, port)
@@ -136,8 +136,8 @@ def test_cli_daily_send_then_outbox_flush(tmp_path: Path, monkeypatch: pytest.Mo
     finally:
         server.shutdown()
         server.server_close()
-    assert sent.returncode == 0 and "sent #1 → group" in sent.stdout
-    assert again.returncode == 0 and "outbox empty" in again.stdout
+    assert sent.returncode == 0 and "已发送 #1 → group" in sent.stdout
+    assert again.returncode == 0 and "待发队列为空" in again.stdout
     assert online.returncode == 0 and "sent to ding (1 part(s))" in online.stdout
     wecom, = lab.texts("wecom")
     assert wecom.startswith("## 测试项目 试运行日报") and "登录页白屏" in wecom
