@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from launchpad.cli.door import say
+
 if TYPE_CHECKING:
     from launchpad.cli.door import Door
 
@@ -88,7 +90,7 @@ def roles_preview(door: Door, env_name: str, rules_name: str | None, as_json: bo
 
     door.session().workspace.environment(env_name)
     if xlsx is not None and xlsx.suffix.lower() != ".xlsx":  # said before anything is read or recorded
-        raise UsageError(f"{xlsx.name}: the preview's spreadsheet is .xlsx", hint="name the file FILE.xlsx")
+        raise UsageError(say("cli.roles.not_xlsx", file=xlsx.name), hint=say("cli.roles.not_xlsx_hint"))
     loaded = _rules(door, rules_name)
     with _opened(door, env_name, loaded.rules.database) as to:
         _, shown = preview_live(to.workspace, to.session, loaded)
@@ -97,20 +99,20 @@ def roles_preview(door: Door, env_name: str, rules_name: str | None, as_json: bo
     words = lang or to.workspace.site.site.language
     if xlsx is not None:
         title = render(phrase("roles.title", env=env_name, rules=loaded.display), words)
-        click.echo(f"  spreadsheet: {write_xlsx(shown, xlsx, words, title, env_name)}", err=True)
+        click.echo("  " + say("cli.roles.spreadsheet", path=write_xlsx(shown, xlsx, words, title, env_name)), err=True)
     if as_json:
         click.echo(json.dumps({**shown.as_json(), "environment": env_name, "rules": loaded.display,
                                "preview": assignment}, ensure_ascii=False, indent=2))
         return
     if not shown.changes:
-        click.echo(f"No user's roles change on {env_name} ({loaded.display}).")
+        click.echo(say("cli.roles.no_change", env=env_name, rules=loaded.display))
         return
-    click.echo(f"Preview {assignment}: {len(shown.changes)} user(s) of {env_name} change roles ({loaded.display}):")
+    click.echo(say("cli.roles.previewed", id=assignment, count=len(shown.changes), env=env_name, rules=loaded.display))
     for line in table_lines(shown, limit):
         click.echo(line)
     for line in counts_lines(shown):
         click.echo(line)
-    click.echo(f"Apply it with: launchpad roles apply --env {env_name}")
+    click.echo(say("cli.roles.apply_with", env=env_name))
 
 
 @roles.command("apply")
@@ -134,12 +136,11 @@ def roles_apply(door: Door, env_name: str, rules_name: str | None, yes: bool, co
         outcome = apply_preview(to, loaded, CliPrompter(to.actor, yes=yes, confirm_env=confirm_env),
                                 backup_age=backup_age, batch_size=batch_size)
     if outcome.assignment is None:
-        click.echo(f"Nothing to change: the rules already hold on {env_name}.")
+        click.echo(say("cli.roles.nothing_to_change", env=env_name))
         return
-    how = "continued" if outcome.resumed else "applied"
-    backup = f", backup {outcome.backup_id}" if outcome.backup_id is not None else ""
-    click.echo(f"✓ role assignment {outcome.assignment} {how}: {outcome.users} user(s) in {outcome.batches} "
-               f"batch(es){backup}. Undo with: launchpad roles rollback {outcome.assignment}")
+    backup = say("cli.roles.backup", id=outcome.backup_id) if outcome.backup_id is not None else ""
+    click.echo("✓ " + say("cli.roles.continued" if outcome.resumed else "cli.roles.applied", id=outcome.assignment,
+                          users=outcome.users, batches=outcome.batches, backup=backup))
 
 
 @roles.command("rollback")
@@ -155,8 +156,7 @@ def roles_rollback(door: Door, assignment: int, yes: bool, confirm_env: str | No
     found = role_records.get(door.session().store(), assignment)
     with _opened(door, found["environment"], found["database"]) as to:
         outcome = rollback(to, assignment, CliPrompter(to.actor, yes=yes, confirm_env=confirm_env))
-    click.echo(f"✓ role assignment {outcome.assignment} rolled back: {outcome.users} user(s) have their roles "
-               "as before")
+    click.echo("✓ " + say("cli.roles.rolled_back", id=outcome.assignment, users=outcome.users))
 
 
 @roles.command("list")
@@ -164,13 +164,17 @@ def roles_rollback(door: Door, assignment: int, yes: bool, confirm_env: str | No
 @click.pass_obj
 def roles_list(door: Door, limit: int) -> None:
     """Role previews and assignments, newest first: id, environment, status, users, rules."""
+    from launchpad.phrases import CATALOG
     from launchpad.users import role_records
 
     rows = role_records.listed(door.session().store(), limit)
     if not rows:
-        click.echo("No role previews or assignments yet.")
+        click.echo(say("cli.roles.none"))
     for row in rows:
-        click.echo(f"  {row['id']}  {row['environment']}  {row['status']}  {row['counts']['users']} user(s)  "
+        state_key = f"cli.roles.state_{row['status']}"
+        state = say(state_key) if state_key in CATALOG else row["status"]
+        users = say("cli.roles.users", count=row["counts"]["users"])
+        click.echo(f"  {row['id']}  {row['environment']}  {state}  {users}  "
                    f"{row['rules_file']}  {row['previewed'][:19]}  {row['operator'] or ''}")
 
 

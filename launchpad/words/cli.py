@@ -41,6 +41,35 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.audit.actor": ("ACTOR", "操作人"),
     "cli.audit.action": ("ACTION", "动作"),
     "cli.audit.target": ("TARGET", "对象"),
+    # roles
+    "cli.roles.not_xlsx": ("{file}: the preview's spreadsheet is .xlsx", "{file}：预览表格须为 .xlsx"),
+    "cli.roles.not_xlsx_hint": ("name the file FILE.xlsx", "请把文件命名为 文件名.xlsx"),
+    "cli.roles.spreadsheet": ("spreadsheet: {path}", "表格：{path}"),
+    "cli.roles.no_change": ("No user's roles change on {env} ({rules}).",
+                            "{env} 上没有用户的角色需要变化（{rules}）。"),
+    "cli.roles.previewed": ("Preview {id}: {count} user(s) of {env} change roles ({rules}):",
+                            "预览 {id}：{env} 上有 {count} 个用户的角色变化（{rules}）："),
+    "cli.roles.apply_with": ("Apply it with: launchpad roles apply --env {env}",
+                             "执行：launchpad roles apply --env {env}"),
+    "cli.roles.nothing_to_change": ("Nothing to change: the rules already hold on {env}.",
+                                    "无需变更：{env} 上已符合规则。"),
+    "cli.roles.backup": (", backup {id}", "，备份 {id}"),
+    "cli.roles.applied": ("role assignment {id} applied: {users} user(s) in {batches} batch(es){backup}. "
+                          "Undo with: launchpad roles rollback {id}",
+                          "角色分配 {id} 已执行：{users} 个用户，分 {batches} 批{backup}。"
+                          "撤销：launchpad roles rollback {id}"),
+    "cli.roles.continued": ("role assignment {id} continued: {users} user(s) in {batches} batch(es){backup}. "
+                            "Undo with: launchpad roles rollback {id}",
+                            "角色分配 {id} 已续完：{users} 个用户，分 {batches} 批{backup}。"
+                            "撤销：launchpad roles rollback {id}"),
+    "cli.roles.rolled_back": ("role assignment {id} rolled back: {users} user(s) have their roles as before",
+                              "角色分配 {id} 已回滚：{users} 个用户的角色已恢复原样"),
+    "cli.roles.none": ("No role previews or assignments yet.", "还没有角色预览或分配记录。"),
+    "cli.roles.users": ("{count} user(s)", "{count} 个用户"),
+    "cli.roles.state_previewed": ("previewed", "已预览"),
+    "cli.roles.state_applying": ("being applied", "执行中"),
+    "cli.roles.state_applied": ("applied", "已执行"),
+    "cli.roles.state_rolled_back": ("rolled back", "已回滚"),
     # run and runs
     "cli.run.started": ("Run {id}: {playbook} on {where}", "运行 {id}：{playbook}，环境 {where}"),
     "cli.run.resuming": ("Resuming {id}: {playbook} on {where}", "恢复运行 {id}：{playbook}，环境 {where}"),

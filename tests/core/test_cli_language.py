@@ -52,6 +52,8 @@ FAMILIES = [
     (["report", "daily"], "试运行日报", "Trial operation daily report"),
     (["audit", "verify"], "审计日志完整：", "audit log intact:"),
     (["audit", "show"], "操作人", "ACTOR"),
+    (["roles", "list"], "还没有角色预览或分配记录。", "No role previews or assignments yet."),
+    (["handover"], "进行中或中断的运行", "Runs in progress or interrupted"),
 ]
 
 

@@ -256,14 +256,14 @@ def test_the_tour_previews_the_demos_role_rules_then_they_apply_and_roll_back(de
     [args] = tour_lines("launchpad roles ")
     shown = launchpad(*args, cwd=demo)
     assert shown.returncode == 0, shown.stderr
-    assert "Preview 1: 52 user(s) of test change roles (roles/rules.yaml):" in shown.stdout
+    assert "预览 1：test 上有 52 个用户的角色变化（roles/rules.yaml）：" in shown.stdout
     assert "  政务服务中心副科长兼审批: 3 changed, 3 matched" in shown.stdout
     assert "  各运维科科长兼运维: 2 changed, 2 matched" in shown.stdout  # by a glob on the path
     assert "  工勤人员不持业务角色: 19 changed, 49 matched" in shown.stdout
     assert links() == before
     applied = launchpad("roles", "apply", "--env", "test", "--yes", cwd=demo)
     assert applied.returncode == 0, applied.stderr
-    assert "✓ role assignment 1 applied: 52 user(s)" in applied.stdout and links() != before
+    assert "✓ 角色分配 1 已执行：52 个用户" in applied.stdout and links() != before
     assert launchpad("roles", "rollback", "1", "--yes", cwd=demo).returncode == 0
     assert links() == before
 

@@ -112,7 +112,7 @@ def test_the_command_line_names_a_bad_rules_file_or_spreadsheet_before_connectin
     assert bad_file.returncode == 2 and "Traceback" not in bad_file.stderr
     assert "roles/rules.yaml:3:5" in bad_file.stderr and "levle" in bad_file.stderr
     bad_sheet = preview("--xlsx", "a.csv")
-    assert bad_sheet.returncode == 2 and "a.csv: the preview's spreadsheet is .xlsx" in bad_sheet.stderr
+    assert bad_sheet.returncode == 2 and "a.csv：预览表格须为 .xlsx" in bad_sheet.stderr
     missing = preview("--rules", "no.yaml")
     assert missing.returncode == 2 and "no rules file no.yaml" in missing.stderr
     assert not (root / "data").exists()  # nothing was connected to or created

@@ -115,13 +115,13 @@ def test_preview_is_what_apply_writes_a_second_apply_changes_nothing_and_rollbac
 
     applied = launchpad(lab, "roles", "apply", "--env", env, "--yes", "--batch", "2")
     assert applied.returncode == 0, applied.stderr
-    assert "3 user(s) in 2 batch(es)" in applied.stdout
+    assert "3 个用户，分 2 批" in applied.stdout
     assert links(lab, db) == AFTER
-    assignment = int(applied.stdout.split("role assignment ")[1].split()[0])
+    assignment = int(applied.stdout.split("角色分配 ")[1].split()[0])
 
     again = launchpad(lab, "roles", "apply", "--env", env, "--yes")
     assert again.returncode == 0, again.stderr
-    assert "Nothing to change" in again.stdout
+    assert "无需变更" in again.stdout
     assert links(lab, db) == AFTER
     assert preview_json(lab, env)["changes"] == []
 
@@ -237,12 +237,12 @@ def test_the_same_rules_in_sqlite(tmp_path: Path) -> None:
     applied = launchpad(lab, "roles", "apply", "--env", "test", "--yes")
     assert applied.returncode == 0, applied.stderr
     assert sqlite_links() == AFTER
-    assert "Nothing to change" in launchpad(lab, "roles", "apply", "--env", "test", "--yes").stdout
-    assignment = applied.stdout.split("role assignment ")[1].split()[0]
+    assert "无需变更" in launchpad(lab, "roles", "apply", "--env", "test", "--yes").stdout
+    assignment = applied.stdout.split("角色分配 ")[1].split()[0]
     assert launchpad(lab, "roles", "rollback", assignment, "--yes").returncode == 0
     assert sqlite_links() == BEFORE
     listed = launchpad(lab, "roles", "list")
-    assert listed.returncode == 0 and f"  {assignment}  test  rolled_back  3 user(s)  roles/rules.yaml" in listed.stdout
+    assert listed.returncode == 0 and f"  {assignment}  test  已回滚  3 个用户  roles/rules.yaml" in listed.stdout
 
 
 def test_an_apply_killed_between_batches_is_continued_by_the_next(tmp_path: Path,
