@@ -12,17 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from launchpad.cli.door import pass_session
+from launchpad.cli.door import pass_session, say
 from launchpad.cli.params import LIMIT, STORE_ID, FormatChoice
 
 if TYPE_CHECKING:
     from launchpad.release.record import Release
     from launchpad.session import Session
 
-# What `release new` asks for when an option is missing and a person is at a terminal.
-_ASKED = (("version", "Version"), ("changes", "What changes"), ("impact", "Expected impact"),
-          ("start", "Window start (YYYY-MM-DD HH:MM, site time)"), ("end", "Window end (HH:MM or YYYY-MM-DD HH:MM)"),
-          ("rollback", "Rollback plan"), ("owner", "Owner"))
+# What `release new` asks for when an option is missing and a person is at a terminal (the
+# question is the word-book's `cli.release.ask_<name>`).
+_ASKED = ("version", "changes", "impact", "start", "end", "rollback", "owner")
 _STATUS_NAMES = {"in-progress": "in_progress", "released": "released", "rolled-back": "rolled_back",
                  "cancelled": "cancelled"}
 
@@ -55,14 +54,14 @@ def release_new(session: Session, as_json: bool, window: str | None, fixes: tupl
     from launchpad.errors import UsageError
     from launchpad.release.operations import new_release
 
-    missing = [name for name, _ in _ASKED if given.get(name) is None]
+    missing = [name for name in _ASKED if given.get(name) is None]
     if missing and not has_terminal():
-        raise UsageError(f"release new needs {', '.join('--' + n for n in missing)}",
-                         hint="give every option (no terminal to ask at), e.g. --version v2.3.1 --start "
-                              "'2026-12-04 19:00' --end 21:00")
-    for name, question in _ASKED:
+        raise UsageError(say("cli.release.needs", options=", ".join("--" + n for n in missing)),
+                         hint=say("cli.release.needs_hint"))
+    for name in _ASKED:
         if given.get(name) is None:
-            given[name] = click.prompt(question, default=session.actor if name == "owner" else None)
+            given[name] = click.prompt(say(f"cli.release.ask_{name}"),
+                                       default=session.actor if name == "owner" else None)
     made = new_release(session, version=given["version"] or "", changes=given["changes"] or "",
                        impact=given["impact"] or "", start=given["start"] or "", end=given["end"] or "",
                        rollback_plan=given["rollback"] or "", owner=given["owner"] or "",
@@ -70,7 +69,7 @@ def release_new(session: Session, as_json: bool, window: str | None, fixes: tupl
     if as_json:
         click.echo(json.dumps(made.as_dict(session.site), ensure_ascii=False, indent=2))
     else:
-        click.echo(f"recorded release {made.id}: {_line(session, made)}")
+        click.echo(say("cli.release.recorded", id=made.id, line=_line(session, made)))
 
 
 def _issue_ids(values: tuple[str, ...]) -> tuple[int, ...]:
@@ -83,8 +82,8 @@ def _issue_ids(values: tuple[str, ...]) -> tuple[int, ...]:
             if not text:
                 continue
             if not text.isdigit() or not 0 < int(text) < 2**63:
-                raise UsageError(f"--fixes {value!r}: {part.strip()!r} is not an issue id",
-                                 hint="give issue ids as in `launchpad issue list`, e.g. --fixes 3,7")
+                raise UsageError(say("cli.release.not_an_issue", value=value, part=part.strip()),
+                                 hint=say("cli.release.not_an_issue_hint"))
             ids.append(int(text))
     return tuple(ids)
 
@@ -102,7 +101,7 @@ def release_list(session: Session, limit: int, as_json: bool) -> None:
         click.echo(json.dumps([r.as_dict(session.site) for r in rows], ensure_ascii=False, indent=2))
         return
     if not rows:
-        click.echo("No releases yet. Record one with `launchpad release new`.")
+        click.echo(say("cli.release.none"))
     for made in rows:
         click.echo(f"#{made.id:<4} {_line(session, made)}")
 
@@ -127,31 +126,34 @@ def release_show(session: Session, release_id: int, as_json: bool) -> None:
                               ensure_ascii=False, indent=2))
         return
     zone = session.site.tz
-    click.echo(f"release {made.id}: {_line(session, made)}")
-    for label, value in (("what changes", made.changes), ("impact", made.impact),
-                         ("rollback plan", made.rollback_plan)):
-        click.echo(f"  {label}:")
+    click.echo(say("cli.release.shown", id=made.id, line=_line(session, made)))
+    for label, value in (("changes", made.changes), ("impact", made.impact), ("rollback_plan", made.rollback_plan)):
+        click.echo("  " + say(f"cli.release.field_{label}"))
         for text in clean(value).splitlines() or [""]:
             click.echo(f"    {text}")
     if made.fixes:
-        click.echo("  fixes: " + ", ".join(f"#{n}" for n in made.fixes))
-    click.echo("  history:")
+        click.echo("  " + say("cli.release.fixes", ids=", ".join(f"#{n}" for n in made.fixes)))
+    click.echo("  " + say("cli.release.history"))
     for row in changes:
         note = f"  {one_line(row['note'])}" if row["note"] else ""
-        click.echo(f"    {local_text(row['at'], zone)}  {row['from_status'] or '—'} → {row['to_status']}  "
+        before = _status(row["from_status"]) if row["from_status"] else "—"
+        click.echo(f"    {local_text(row['at'], zone)}  {before} → {_status(row['to_status'])}  "
                    f"{one_line(row['actor'])}{note}")
     for row in reports:
-        click.echo(f"  test report (run {row['run_id']}, {row['format']}): {row['path']}  sha256 {row['sha256'][:16]}…")
+        click.echo("  " + say("cli.release.test_report", run=row["run_id"], format=row["format"], path=row["path"],
+                              sha=row["sha256"][:16]))
+
+
+def _status(status: str) -> str:
+    return say(f"release.status.{status}")
 
 
 def _line(session: Session, made: Release) -> str:
-    from launchpad.phrases import phrase, render
     from launchpad.safetext import one_line
 
-    status = render(phrase(f"release.status.{made.status}"), session.language)
-    reviewer = f" · reviewed by {one_line(made.approved_by)}" if made.approved_by else ""
-    return (f"{one_line(made.version)}  {made.window_text(session.site)} ({made.window_name})  {status}  "
-            f"owner {one_line(made.owner)}{reviewer}")
+    reviewer = say("cli.release.reviewed_by", name=one_line(made.approved_by)) if made.approved_by else ""
+    return (f"{one_line(made.version)}  {made.window_text(session.site)} ({made.window_name})  "
+            f"{_status(made.status)}  {say('cli.release.owner', name=one_line(made.owner))}{reviewer}")
 
 
 @release.command("approve")
@@ -165,7 +167,7 @@ def release_approve(session: Session, release_id: int, by: str, note: str) -> No
     from launchpad.release.operations import approve_release
 
     made = approve_release(session, release_id, by, note)
-    click.echo(f"release {made.id} approved by {by.strip()}")
+    click.echo(say("cli.release.approved", id=made.id, name=by.strip()))
 
 
 @release.command("status")
@@ -179,13 +181,14 @@ def release_status(session: Session, release_id: int, status: str, note: str) ->
     from launchpad.release.operations import set_status
 
     made, marked = set_status(session, release_id, _STATUS_NAMES[status], note)
-    click.echo(f"release {made.id} is now {status}")
+    click.echo(say("cli.release.now", id=made.id, status=_status(_STATUS_NAMES[status])))
     notice = {"released": "done", "rolled-back": "rolled-back"}.get(status)
     if notice is not None:
-        click.echo(f"  tell the client's group: launchpad release notice {made.id} --kind {notice} --send")
+        click.echo("  " + say("cli.release.tell_group", id=made.id, kind=notice))
     for issue in marked:
-        said = "fixed" if issue.result == "fixed" else f"fixed in {made.version} noted ({issue.why})"
-        click.echo(f"  issue #{issue.issue_id}: {said}")
+        said = say("cli.release.issue_fixed") if issue.result == "fixed" else \
+            say("cli.release.issue_noted", version=made.version, why=issue.why)
+        click.echo("  " + say("cli.release.issue", id=issue.issue_id, said=said))
 
 
 @release.command("report")
@@ -204,7 +207,7 @@ def release_report(session: Session, release_id: int, run_id: int, fmt: str, lan
     from launchpad.release.operations import write_report
 
     attached = write_report(session, release_id, run_id, fmt, lang or session.language, out)
-    click.echo(f"wrote {attached.path} (sha256 {attached.sha256}); attached to release {release_id}")
+    click.echo(say("cli.release.report_written", path=attached.path, sha=attached.sha256, id=release_id))
 
 
 @release.command("notice")
@@ -232,12 +235,11 @@ def release_notice(session: Session, release_id: int, kind: str, send: bool, cha
         return
     names = list(channels) or list(session.site.channels)
     if not names:
-        raise UsageError("site.yaml has no channels to send to",
-                         hint="add the client group's robot under `channels:`, or preview without --send and paste it")
+        raise UsageError(say("cli.release.no_channels"), hint=say("cli.release.no_channels_hint"))
     unknown = [name for name in names if name not in session.site.channels]
     if unknown:
-        raise UsageError(f"site.yaml has no channel {unknown[0]!r}",
-                         hint=f"channels: {', '.join(session.site.channels)}")
+        raise UsageError(say("cli.release.no_channel", name=unknown[0]),
+                         hint=say("cli.release.no_channel_hint", names=", ".join(session.site.channels)))
     sent = send_release_notice(session, made, kind, names, language)
     failed = False
     for outcome in sent.outcomes:
@@ -249,12 +251,13 @@ def release_notice(session: Session, release_id: int, kind: str, send: bool, cha
 def _shown(outcome: Any) -> bool:
     """Print how one send ended; True when it did not go."""
     if outcome.sent:
-        click.echo(f"sent to {outcome.channel} ({outcome.parts} part(s))")
+        click.echo(say("cli.release.sent", channel=outcome.channel, parts=outcome.parts))
         return False
     why = outcome.error.message if outcome.error is not None else outcome.result
-    where = f"; copied with {outcome.copied} for pasting" if outcome.copied else ""
-    waits = "; it waits in the outbox (`launchpad report outbox --send`)" if outcome.queued else ""
-    click.echo(click.style(f"not sent to {outcome.channel}: {why}{waits}{where}", fg="red"), err=True)
+    where = say("cli.release.copied", tool=outcome.copied) if outcome.copied else ""
+    waits = say("cli.release.waits") if outcome.queued else ""
+    click.echo(click.style(say("cli.release.not_sent", channel=outcome.channel, why=why, waits=waits, where=where),
+                           fg="red"), err=True)
     return True
 
 

@@ -134,7 +134,7 @@ def accepted_run(root: Path, env: str = "test") -> int:
 def test_a_release_is_recorded_listed_shown_and_audited(ws: Path) -> None:
     made = record(ws, "--fixes", "1")
     assert made.exit_code == 0, made.output
-    assert "recorded release 1" in made.output
+    assert "已记录发布 1：v2.3.1" in made.output and "计划中  负责人 张三" in made.output
     shown = release_row(ws)
     assert (shown["version"], shown["status"], shown["window_name"], shown["fixes"]) == (
         "v2.3.1", "planned", "after_hours", [1])
@@ -180,7 +180,7 @@ def test_without_a_terminal_missing_options_are_named_not_asked(ws: Path) -> Non
     result = launch(ws, "release", "new", "--version", "v2")
     assert result.exit_code == 2
     assert "--changes" in result.output and "--rollback" in result.output and "--version" not in result.output.split(
-        "needs")[1].split("\n")[0]
+        "缺少")[1].split("\n")[0]
     assert launch(ws, "release", "list", "--json").output.strip() == "[]"
 
 
@@ -225,7 +225,7 @@ def test_a_release_starts_only_after_its_reviewer_approved_a_report_left_as_writ
     assert approved.exit_code == 0, approved.output
     assert launch(ws, "release", "status", "1", "in-progress").exit_code == 0
     released = launch(ws, "release", "status", "1", "released")
-    assert released.exit_code == 0 and "issue #1: fixed" in released.output
+    assert released.exit_code == 0 and "问题 #1：已修复" in released.output
     assert "launchpad release notice 1 --kind done --send" in released.output
 
     shown = release_row(ws)
@@ -445,3 +445,15 @@ def test_a_workspace_template_replaces_the_bundled_test_report(ws: Path) -> None
     assert launch(ws, "release", "report", "1", "--run", str(run_id)).exit_code == 0
     text = Path(release_row(ws)["reports"][0]["path"]).read_text(encoding="utf-8")
     assert text.startswith("# 项目代号 XM-7 v2.3.1\n第一行\n第二行\n测试通过")
+
+
+def test_the_release_commands_speak_english_when_asked(ws: Path) -> None:
+    made = launch(ws, "--lang", "en", "release", "new", "--version", "v2")
+    assert made.exit_code == 2 and "release new needs --changes" in made.output, made.output
+    assert record(ws).exit_code == 0
+    listed = launch(ws, "--lang", "en", "release", "list").output
+    assert "planned  owner 张三" in listed and "计划中" not in listed, listed
+    shown = launch(ws, "release", "show", "1").output
+    assert "变更内容：" in shown and "状态变化：" in shown and "what changes" not in shown, shown
+    shown = launch(ws, "--lang", "en", "release", "show", "1").output
+    assert "what changes:" in shown and "history:" in shown and "变更内容" not in shown, shown
