@@ -79,11 +79,11 @@ def baseline_export(door: Door, env_name: str, out: Path | None, version: str | 
     store.audit(actor, "baseline_exported", env_name, {"file": str(path), "version": live.version,
                                                       "roles": len(live.roles), "dictionaries": len(live.dictionaries),
                                                       "posts": len(live.posts)})
-    click.echo(f"✓ {path}: {len(live.roles)} role(s), "
-               f"{sum(len(r.permissions) for r in live.roles.values())} grant(s), "
-               f"{len(live.dictionaries)} dictionar(ies), "
-               f"{sum(len(d.items) for d in live.dictionaries.values())} item(s), {len(live.posts)} post(s); "
-               f"version {live.version}")
+    click.echo("✓ " + _say(None, "cli.baseline.exported", path=path, roles=len(live.roles),
+                          grants=sum(len(r.permissions) for r in live.roles.values()),
+                          dictionaries=len(live.dictionaries),
+                          items=sum(len(d.items) for d in live.dictionaries.values()), posts=len(live.posts),
+                          version=live.version))
 
 
 @baseline.command("diff")
@@ -108,10 +108,9 @@ def baseline_diff(door: Door, env_names: tuple[str, ...], baseline_name: str | N
     from launchpad.sitetime import utc_now
 
     if len(env_names) > 2 or (len(env_names) == 2 and baseline_name):
-        raise UsageError("diff compares ENV with the baseline, or two environments (--env A --env B)",
-                         hint="give one --env (and --baseline), or two --env")
+        raise UsageError(_say(lang, "cli.baseline.diff_what"), hint=_say(lang, "cli.baseline.diff_what_hint"))
     if len(env_names) == 2 and env_names[0] == env_names[1]:
-        raise UsageError(f"--env {env_names[0]} twice: name two different environments")
+        raise UsageError(_say(lang, "cli.baseline.env_twice", env=env_names[0]))
     workspace = door.session().workspace
     for name in env_names:
         workspace.environment(name)  # an unknown name is named before the baseline is read
@@ -124,7 +123,7 @@ def baseline_diff(door: Door, env_names: tuple[str, ...], baseline_name: str | N
     words = lang or language()
     for path in reports:
         written = write_report(drift, path, words, actor, utc_now()[:19], workspace.root)
-        click.echo(f"  report: {written}", err=True)
+        click.echo("  " + _say(lang, "cli.baseline.report", path=written), err=True)
     if as_json:
         click.echo(json.dumps({**drift.as_json(), "comparison": comparison}, ensure_ascii=False, indent=2))
     else:
@@ -180,26 +179,26 @@ def baseline_fix(door: Door, env_name: str, baseline_name: str | None, database:
         drift, _ = compared(store, reference, state, env_name, actor, audit)
         chosen = choose(drift, everything=everything, kinds=set(kinds) or None, items=set(items) or None)
         if not chosen:
-            click.echo(f"Nothing to fix: {env_name} has no difference of those chosen "
-                       f"({len(drift.differences)} in all).")
+            click.echo(_say(lang, "cli.baseline.nothing_to_fix", env=env_name, count=len(drift.differences)))
             return
         statements = plan_fix(reference, state, chosen, actor)
-        click.echo(f"{len(chosen)} difference(s), {len(statements)} statement(s), in one transaction:")
+        click.echo(_say(lang, "cli.baseline.fix_plan", differences=len(chosen), statements=len(statements)))
         for line in table_lines(type(drift)(drift.reference, drift.reference_version, env_name, chosen), words):
             click.echo(f"  {line}")
         for statement in statements:
             click.echo(f"  {statement.shown()}")
         if dry_run:
             audit("baseline_fix_dry_run", env_name, {"differences": [d.id for d in chosen]})
-            click.echo("(dry run: nothing was written)")
+            click.echo(_say(lang, "cli.baseline.dry_run"))
             return
         environment = workspace.environment(env_name)
         confirm_fix(CliPrompter(actor, yes=yes, confirm_env=confirm_env), audit, env_name, environment.production,
                     chosen)
         outcome = apply_fix(workspace, store, session, drift, reference, chosen, statements, env_name, actor, audit,
                             backup_age)
-    click.echo(f"✓ fix {outcome.fix_id}: {len(outcome.applied)} difference(s) fixed (backup {outcome.backup_id})")
-    click.echo("Compared again:")
+    click.echo("✓ " + _say(lang, "cli.baseline.fixed", id=outcome.fix_id, count=len(outcome.applied),
+                          backup=outcome.backup_id))
+    click.echo(_say(lang, "cli.baseline.compared_again"))
     for line in table_lines(outcome.after, words, 50):
         click.echo(f"  {line}")
     click.echo(render(summary(outcome.after), words))
@@ -233,7 +232,7 @@ def baseline_change_record(door: Door, env_name: str, item: str, why: str, issue
     workspace = door.session().workspace
     workspace.environment(env_name)  # an unknown name is named before the baseline is read
     if not why.strip():
-        raise UsageError("an on-site change needs the reason the client gave", hint="add --why TEXT")
+        raise UsageError(_say(lang, "cli.baseline.needs_why"), hint=_say(lang, "cli.baseline.needs_why_hint"))
     issue_title(door.session().store(), issue_id)  # an unknown issue is named before anything connects
     reference = baseline_for(workspace, baseline_name)
     with _opened(door, [env_name], database) as (workspace, store, actor, (session,)):
@@ -306,7 +305,8 @@ def baseline_changes(door: Door, since: Any, everything: bool, fmt: str, as_patc
                           count=len(changes)), words)
     if fmt in ("md", "xlsx"):
         if fmt == "xlsx" and out is None:
-            raise UsageError("an xlsx export needs a file", hint="add --out 现场变更.xlsx")
+            raise UsageError(_say(words, "cli.baseline.xlsx_needs_file"),
+                             hint=_say(words, "cli.baseline.xlsx_needs_file_hint"))
         if out is not None:
             click.echo(f"✓ {onsite_report.write(rows, out, fmt, words, stamp)}")
         else:
@@ -314,6 +314,14 @@ def baseline_changes(door: Door, since: Any, everything: bool, fmt: str, as_patc
         return
     for line in onsite_report.table_lines(rows) or [render(phrase("baseline.onsite.none"), words)]:
         click.echo(line)
+
+
+def _say(lang: str | None, key: str, /, **values: Any) -> str:
+    """Word-book entry `key` in the command's --lang, else the command line's language: the
+    messages around a drift table read in the table's language."""
+    from launchpad.phrases import word
+
+    return word(key, lang or language(), **values)
 
 
 def _emit(text: str, out: Path | None) -> None:

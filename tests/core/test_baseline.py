@@ -234,7 +234,7 @@ def test_the_command_line_names_a_bad_baseline_and_exits_2(tmp_path: Path) -> No
     assert bad.returncode == 2
     assert "baselines/baseline.yaml:6:11: sort: input should be a valid integer" in bad.stderr
     two = launchpad(root, "baseline", "diff", "--env", "test", "--env", "test")
-    assert two.returncode == 2 and "--env test twice" in two.stderr
+    assert two.returncode == 2 and "--env test 出现了两次" in two.stderr
     unknown = launchpad(root, "baseline", "fix", "--env", "nowhere", "--all")
     assert unknown.returncode == 2 and "nowhere" in unknown.stderr
     for done in (bad, two, unknown):

@@ -153,11 +153,11 @@ def test_bad_on_site_changes_are_refused_with_exit_2_and_nothing_written(demo: P
         (launchpad(demo, *record, "--item", HOTLINE, "--why", "x", "--issue", "99"),
          "no feedback issue #99"),
         (launchpad(demo, *record, "--item", HOTLINE, "--why", "  ", "--issue", str(issue)),
-         "needs the reason the client gave"),
+         "现场变更需要写明客户给出的原因"),
         (launchpad(demo, *record[:3], "--env", "uat", "--item", HOTLINE, "--why", "x", "--issue", str(issue)),
          "uat"),
         (launchpad(demo, "baseline", "change", "accept", "7"), "no on-site change #7"),
-        (launchpad(demo, "baseline", "changes", "--format", "xlsx"), "an xlsx export needs a file"),
+        (launchpad(demo, "baseline", "changes", "--format", "xlsx"), "导出 xlsx 需要指定文件"),
     ]
     for done, said in cases:
         assert done.returncode == 2, done.stdout + done.stderr
@@ -191,7 +191,7 @@ def test_prod_is_fixed_from_the_keyboard_on_sqlite_behind_its_name_and_a_fresh_b
     done = launchpad(demo, *fix[:4], "--yes", "--confirm", "prod", "--item", "dict_item/gov_review_level/3",
                      "--item", "permission/approver/affair:case:approve")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "2 difference(s) fixed" in done.stdout and label() == "基本满意"
+    assert "已修正 2 处差异" in done.stdout and label() == "基本满意"
     assert diff_ids(demo) == (1, {HOTLINE})  # the client's option stays until HQ decides
 
 

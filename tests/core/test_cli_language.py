@@ -149,3 +149,12 @@ def test_the_backup_progress_line_and_the_drill_header_speak_the_language(
         door.speak(None)
     assert line.startswith(progress_line), line
     assert head == drill_head
+
+
+def test_baseline_refusals_speak_the_sites_language_or_the_commands_lang(site: Path) -> None:
+    chinese = launchpad_process(site, "baseline", "diff", "--env", "test", "--env", "test")
+    assert chinese.returncode == 2 and "--env test 出现了两次：请给出两个不同的环境" in chinese.stderr, chinese.stderr
+    for english in (launchpad_process(site, "--lang", "en", "baseline", "diff", "--env", "test", "--env", "test"),
+                    launchpad_process(site, "baseline", "diff", "--env", "test", "--env", "test", "--lang", "en")):
+        assert english.returncode == 2
+        assert "--env test twice: name two different environments" in english.stderr, english.stderr

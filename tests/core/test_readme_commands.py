@@ -286,6 +286,6 @@ def test_the_tour_finds_prods_drift_records_the_clients_option_for_hq_and_fixes_
     assert changes.returncode == 0 and (demo / "现场变更.xlsx").is_file(), changes.stderr
     assert accept.returncode == 0 and "baselines/baseline.yaml" in accept.stdout, accept.stderr
     assert fix.returncode == 0, fix.stdout + fix.stderr
-    assert "2 difference(s) fixed" in fix.stdout and "一致" in fix.stdout.splitlines()[-1]
+    assert "已修正 2 处差异" in fix.stdout and "一致" in fix.stdout.splitlines()[-1]
     again = launchpad("baseline", "diff", "--env", "prod", cwd=demo)
     assert again.returncode == 0, again.stdout

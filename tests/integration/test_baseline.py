@@ -118,7 +118,7 @@ def test_every_kind_of_drift_is_reported_then_fixed_behind_the_gates(lab: RuoYiL
     assert "sys_menu m WHERE r.role_key = :key AND r.del_flag = '0' AND m.menu_id IN (:m0);" in dry.stdout
     assert "-- :m0 = 1001, :key = 'leader'" in dry.stdout
     assert "SET dict_label = :label, dict_sort = :sort" in dry.stdout and "-- :label = '女', :sort = 2" in dry.stdout
-    assert "(dry run: nothing was written)" in dry.stdout
+    assert "（演练：没有写入任何内容）" in dry.stdout
     assert diff_json(lab, "--env", env)[0] == 1  # … and nothing was written
 
     no_backup = launchpad(lab, "baseline", "fix", "--env", env, "--all", "--confirm", env, "--yes")
