@@ -54,7 +54,7 @@ def approve_release(session: Session, release_id: int, by: str, note: str = "") 
     store = session.store()
     release = get_release(store, release_id)
     if not by.strip():
-        raise UsageError("an approval names the client's reviewer", hint="give --by NAME")
+        raise UsageError(phrase("error.release_no_reviewer"), hint=phrase("error.release_no_reviewer_hint"))
     if release.status == "planned" and not intact_attachments(store, release_id):
         refuse(store, session.actor, release, "approved",
                why=f"release {release_id} has no test report the reviewer could have read (none attached, "
@@ -67,7 +67,7 @@ def set_status(session: Session, release_id: int, status: str, note: str = "") -
     """Move a release on (in_progress, released, rolled_back, cancelled); a release that went
     out marks the issues it fixes as fixed in it."""
     if status == "approved":
-        raise UsageError("a release is approved by its reviewer", hint="use `launchpad release approve ID --by NAME`")
+        raise UsageError(phrase("error.release_approve_apart"), hint=phrase("error.release_approve_apart_hint"))
     release = move_release(session.store(), session.actor, release_id, status, note)
     marked = mark_fixed(session, release) if status == "released" else []
     return release, marked

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from launchpad.errors import LaunchpadError, UsageError
+from launchpad.phrases import phrase
 from launchpad.release.window import PlannedWindow
 from launchpad.sitetime import local_moment, to_stamp, utc_now
 from launchpad.store.db import Store
@@ -99,14 +100,15 @@ def check_draft(store: Store, draft: ReleaseDraft) -> None:
     """Refuse a record that would mislead: a blank field, or a fixed issue the log lacks."""
     blank = [name.replace("_", " ") for name in REQUIRED if not str(getattr(draft, name)).strip()]
     if blank:
-        raise UsageError(f"a release needs {', '.join(blank)}", hint="give each with its option, e.g. --version v2.3.1")
+        raise UsageError(phrase("error.release_needs", fields=", ".join(blank)),
+                         hint=phrase("error.release_needs_hint"))
     if draft.fixes:
         marks = ", ".join("?" for _ in draft.fixes)
         known = {row["id"] for row in store.read(f"SELECT id FROM issues WHERE id IN ({marks})", list(draft.fixes))}
         missing = [str(n) for n in draft.fixes if n not in known]
         if missing:
-            raise UsageError(f"the feedback log has no issue {', '.join(missing)}",
-                             hint="see `launchpad issue list`; --fixes takes issue ids, e.g. --fixes 3,7")
+            raise UsageError(phrase("error.release_no_issue", ids=", ".join(missing)),
+                             hint=phrase("error.release_no_issue_hint"))
 
 
 def create_release(store: Store, actor: str, draft: ReleaseDraft) -> Release:
@@ -131,7 +133,7 @@ def create_release(store: Store, actor: str, draft: ReleaseDraft) -> Release:
 def get_release(store: Store, release_id: int) -> Release:
     rows = store.read("SELECT * FROM releases WHERE id = ?", [release_id])
     if not rows:
-        raise UsageError(f"no release {release_id} in this workspace", hint="see `launchpad release list`")
+        raise UsageError(phrase("error.no_release", id=release_id), hint=phrase("error.no_release_hint"))
     return Release.from_row(rows[0])
 
 

@@ -84,6 +84,20 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.key_unknown_hint": (
         "compare the fingerprint with the server's, then run `launchpad hosts trust --env ENV` to record it",
         "与服务器上的指纹核对后，运行 `launchpad hosts trust --env ENV` 记录它"),
+    # the release record's refusals
+    "error.release_needs": ("a release needs {fields}", "发布记录缺少 {fields}"),
+    "error.release_needs_hint": ("give each with its option, e.g. --version v2.3.1",
+                                 "请用对应的选项给出每一项，例如 --version v2.3.1"),
+    "error.release_no_issue": ("the feedback log has no issue {ids}", "反馈问题记录中没有问题 {ids}"),
+    "error.release_no_issue_hint": ("see `launchpad issue list`; --fixes takes issue ids, e.g. --fixes 3,7",
+                                    "请查看 `launchpad issue list`；--fixes 填问题编号，例如 --fixes 3,7"),
+    "error.no_release": ("no release {id} in this workspace", "本工作区没有发布 {id}"),
+    "error.no_release_hint": ("see `launchpad release list`", "请查看 `launchpad release list`"),
+    "error.release_no_reviewer": ("an approval names the client's reviewer", "审核须写明客户的审核人"),
+    "error.release_no_reviewer_hint": ("give --by NAME", "请加上 --by 姓名"),
+    "error.release_approve_apart": ("a release is approved by its reviewer", "发布须由其审核人审核通过"),
+    "error.release_approve_apart_hint": ("use `launchpad release approve ID --by NAME`",
+                                         "请使用 `launchpad release approve 编号 --by 姓名`"),
     # what the command line says when it stops
     "error.aborted": ("aborted", "已取消"),
     "error.interrupted": ("interrupted; what was done so far is stored (resume with --resume)",

@@ -158,3 +158,12 @@ def test_baseline_refusals_speak_the_sites_language_or_the_commands_lang(site: P
                     launchpad_process(site, "baseline", "diff", "--env", "test", "--env", "test", "--lang", "en")):
         assert english.returncode == 2
         assert "--env test twice: name two different environments" in english.stderr, english.stderr
+
+
+def test_the_release_records_refusals_speak_the_sites_language(site: Path) -> None:
+    chinese = launchpad_process(site, "release", "show", "99")
+    assert chinese.returncode == 2 and "本工作区没有发布 99" in chinese.stderr, chinese.stderr
+    assert "请查看 `launchpad release list`" in chinese.stderr
+    english = launchpad_process(site, "--lang", "en", "release", "show", "99")
+    assert english.returncode == 2 and "no release 99 in this workspace" in english.stderr, english.stderr
+    assert "→ see `launchpad release list`" in english.stderr

@@ -171,7 +171,7 @@ def test_a_named_window_that_site_yaml_lacks_is_refused(ws: Path) -> None:
 def test_a_release_fixing_an_issue_the_log_lacks_is_refused(ws: Path) -> None:
     result = record(ws, "--fixes", "1,9")
     assert result.exit_code == 2
-    assert "no issue 9" in result.output
+    assert "没有问题 9" in result.output
     assert launch(ws, "release", "list", "--json").output.strip() == "[]"
     assert record(ws, "--fixes", "x1").exit_code == 2
 
@@ -196,7 +196,7 @@ def test_at_a_terminal_missing_options_are_asked(ws: Path, monkeypatch: pytest.M
 
 def test_blank_answers_are_refused(ws: Path) -> None:
     result = record(ws, changes="   ")
-    assert result.exit_code == 2 and "a release needs changes" in result.output
+    assert result.exit_code == 2 and "发布记录缺少 changes" in result.output
 
 
 # -- status, report, approval ----------------------------------------------------------------------
