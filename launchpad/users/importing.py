@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from launchpad.phrases import phrase
 from launchpad.store.db import Store
 from launchpad.users.apply import (
     BATCH,
@@ -92,8 +93,8 @@ def prepare_import(to: ImportTarget, planned: Planned, rows: Rows, *, skip_rejec
     counts = planned.plan.counts()
     if counts["rejected"] and not skip_rejected:
         to.audit("user_import_refused", to.environment, {"file": rows.name, "rejected": counts["rejected"]})
-        raise ImportRefused(f"{counts['rejected']} row(s) of {rows.name} are rejected; nothing was written",
-                            hint="fix them (`launchpad users check`), or pass --skip-rejected")
+        raise ImportRefused(phrase("error.import_rows_rejected", count=counts["rejected"], file=rows.name),
+                            hint=phrase("error.import_rows_rejected_hint"))
     # An interrupted import of this file is finished (and closed) even when the batches it
     # sent before it died turned out to hold everything.
     nothing = not planned.plan.writes() and unfinished_import(to.store, to.environment) is None
@@ -163,13 +164,13 @@ def run_rollback(to: ImportTarget, record: dict[str, Any], environment: Environm
     detail = f"delete {counts['insert']} inserted user(s), restore {counts['update']} updated"
     if not prompter.confirm(ConfirmRequest("user-rollback", title, env_name, environment.production, detail)):
         to.audit("user_import_rollback_declined", env_name, {"import": import_id})
-        raise ImportRefused("the rollback was not confirmed; nothing was changed")
+        raise ImportRefused(phrase("error.import_rollback_not_confirmed"))
     if environment.production:
         typed = prompter.type_environment(TypeNameRequest("user-rollback", title, env_name)).strip()
         if typed != env_name:
             to.audit("user_import_rollback_declined", env_name, {"import": import_id, "typed": typed})
-            raise ImportRefused(f"{env_name} is production: its name was not typed ({typed!r}); nothing was "
-                                "changed", hint=f"type {env_name}, or pass --confirm {env_name}")
+            raise ImportRefused(phrase("error.import_rollback_not_named", env=env_name, typed=typed),
+                                hint=phrase("error.import_rollback_not_named_hint", env=env_name))
     return rollback_import(to, import_id)
 
 

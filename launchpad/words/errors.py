@@ -84,6 +84,17 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.key_unknown_hint": (
         "compare the fingerprint with the server's, then run `launchpad hosts trust --env ENV` to record it",
         "与服务器上的指纹核对后，运行 `launchpad hosts trust --env ENV` 记录它"),
+    # the user import's refusals
+    "error.import_rows_rejected": ("{count} row(s) of {file} are rejected; nothing was written",
+                                   "{file} 中有 {count} 行被拒绝；什么都没有写入"),
+    "error.import_rows_rejected_hint": ("fix them (`launchpad users check`), or pass --skip-rejected",
+                                        "请改正这些行（`launchpad users check`），或加上 --skip-rejected"),
+    "error.import_rollback_not_confirmed": ("the rollback was not confirmed; nothing was changed",
+                                            "回滚未获确认；什么都没有改动"),
+    "error.import_rollback_not_named": ("{env} is production: its name was not typed ({typed!r}); nothing was changed",
+                                        "{env} 是生产环境：没有输入其名称（输入的是“{typed}”）；什么都没有改动"),
+    "error.import_rollback_not_named_hint": ("type {env}, or pass --confirm {env}",
+                                             "请输入 {env}，或加上 --confirm {env}"),
     # the release record's refusals
     "error.release_needs": ("a release needs {fields}", "发布记录缺少 {fields}"),
     "error.release_needs_hint": ("give each with its option, e.g. --version v2.3.1",

@@ -224,6 +224,12 @@ def test_the_client_fixes_the_sheet_and_it_imports_whole_once(demo: Path) -> Non
             return list(db.execute("SELECT user_name, dept_id, phonenumber, remark FROM sys_user ORDER BY user_id"))
 
     before = users_in_test()
+    # The sheet as the client sent it is refused, in the site's language (or the one asked for).
+    refused = launchpad("users", "import", str(demo / SHEET_FILE), "--env", "test", "--yes", cwd=demo)
+    assert refused.returncode == 1 and "行被拒绝；什么都没有写入" in refused.stderr, refused.stderr
+    assert "或加上 --skip-rejected" in refused.stderr
+    refused = launchpad("--lang", "en", "users", "import", str(demo / SHEET_FILE), "--env", "test", "--yes", cwd=demo)
+    assert "are rejected; nothing was written" in refused.stderr and users_in_test() == before
     checked = launchpad("users", "check", str(fixed), "--env", "test", cwd=demo)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "71 行，没有问题。" in checked.stderr  # the demo site speaks Chinese
