@@ -22,6 +22,7 @@ from launchpad.baseline.edit import set_item
 from launchpad.baseline.files import dictionary_data, item_data, load_baseline, post_data, role_data
 from launchpad.baseline.model import Baseline
 from launchpad.errors import LaunchpadError, UsageError
+from launchpad.phrases import phrase
 from launchpad.sitetime import day_bounds, utc_now
 from launchpad.store.db import Store
 from launchpad.users.target import AuditFn
@@ -85,9 +86,7 @@ def site_value(site: Baseline, kind: str, key: list[str]) -> Any:
 def issue_title(store: Store, issue_id: int) -> str:
     rows = store.read("SELECT title FROM issues WHERE id = ?", [issue_id])
     if not rows:
-        raise UsageError(f"no feedback issue #{issue_id} in this workspace's issue log",
-                         hint="record the client's request first (`launchpad issue add`), "
-                              "or see `launchpad issue list`")
+        raise UsageError(phrase("error.onsite_no_issue", id=issue_id), hint=phrase("error.onsite_no_issue_hint"))
     return str(rows[0]["title"])
 
 
@@ -161,7 +160,7 @@ def get_change(store: Store, change_id: int) -> OnsiteChange:
     rows = store.read(f"SELECT c.*, i.title AS issue_title FROM {TABLE} c LEFT JOIN issues i ON i.id = c.issue_id "
                       "WHERE c.id = ?", [change_id])
     if not rows:
-        raise UsageError(f"no on-site change #{change_id}", hint="see `launchpad baseline changes`")
+        raise UsageError(phrase("error.onsite_no_change", id=change_id), hint=phrase("error.onsite_no_change_hint"))
     return _from_row(rows[0], {rows[0]["issue_id"]: rows[0]["issue_title"] or ""})
 
 

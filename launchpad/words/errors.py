@@ -95,6 +95,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                         "{env} 是生产环境：没有输入其名称（输入的是“{typed}”）；什么都没有改动"),
     "error.import_rollback_not_named_hint": ("type {env}, or pass --confirm {env}",
                                              "请输入 {env}，或加上 --confirm {env}"),
+    # the on-site changes' refusals
+    "error.onsite_no_issue": ("no feedback issue #{id} in this workspace's issue log",
+                              "本工作区的反馈问题记录中没有问题 #{id}"),
+    "error.onsite_no_issue_hint": ("record the client's request first (`launchpad issue add`), or see "
+                                   "`launchpad issue list`",
+                                   "请先记录客户的要求（`launchpad issue add`），或查看 `launchpad issue list`"),
+    "error.onsite_no_change": ("no on-site change #{id}", "没有现场变更 #{id}"),
+    "error.onsite_no_change_hint": ("see `launchpad baseline changes`", "请查看 `launchpad baseline changes`"),
     # the release record's refusals
     "error.release_needs": ("a release needs {fields}", "发布记录缺少 {fields}"),
     "error.release_needs_hint": ("give each with its option, e.g. --version v2.3.1",

@@ -151,12 +151,12 @@ def test_bad_on_site_changes_are_refused_with_exit_2_and_nothing_written(demo: P
         (launchpad(demo, *record, "--item", "dict_item/gov_channel/nope", "--why", "x", "--issue", str(issue)),
          "no difference dict_item/gov_channel/nope in the diff of prod"),
         (launchpad(demo, *record, "--item", HOTLINE, "--why", "x", "--issue", "99"),
-         "no feedback issue #99"),
+         "反馈问题记录中没有问题 #99"),
         (launchpad(demo, *record, "--item", HOTLINE, "--why", "  ", "--issue", str(issue)),
          "现场变更需要写明客户给出的原因"),
         (launchpad(demo, *record[:3], "--env", "uat", "--item", HOTLINE, "--why", "x", "--issue", str(issue)),
          "uat"),
-        (launchpad(demo, "baseline", "change", "accept", "7"), "no on-site change #7"),
+        (launchpad(demo, "baseline", "change", "accept", "7"), "没有现场变更 #7"),
         (launchpad(demo, "baseline", "changes", "--format", "xlsx"), "导出 xlsx 需要指定文件"),
     ]
     for done, said in cases:

@@ -167,3 +167,11 @@ def test_the_release_records_refusals_speak_the_sites_language(site: Path) -> No
     english = launchpad_process(site, "--lang", "en", "release", "show", "99")
     assert english.returncode == 2 and "no release 99 in this workspace" in english.stderr, english.stderr
     assert "→ see `launchpad release list`" in english.stderr
+
+
+def test_an_unknown_on_site_change_is_refused_in_both_languages(site: Path) -> None:
+    chinese = launchpad_process(site, "baseline", "change", "accept", "7")
+    assert chinese.returncode == 2 and "没有现场变更 #7" in chinese.stderr, chinese.stderr
+    english = launchpad_process(site, "--lang", "en", "baseline", "change", "accept", "7")
+    assert english.returncode == 2 and "no on-site change #7" in english.stderr, english.stderr
+    assert "→ see `launchpad baseline changes`" in english.stderr
