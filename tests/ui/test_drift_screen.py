@@ -22,6 +22,19 @@ from screens.dashboard import DashboardScreen
 from screens.dialogs.compare_choice import CompareChoiceDialog
 from screens.dialogs.type_name import TypeNameDialog
 from screens.drift import DriftScreen
+from tests.integration.conftest import _private_ssh_home, ssh_hosts, sshd_lab  # noqa: F401
+from tests.integration.databases import (  # noqa: F401
+    PASSWORD,
+    MariaDbServer,
+    PostgresServer,
+    mariadb_server_fixture,
+    postgres_server_fixture,
+)
+from tests.integration.ruoyi import RuoYiLab
+from tests.integration.ruoyi_baseline import add_baseline_tables, run_sql
+from tests.integration.sshd import SshdHost, SshLab
+from tests.integration.test_baseline import export
+from tests.integration.test_users_import import launchpad
 from tests.ui.conftest import FIXED_NOW
 from tests.ui.helpers import type_line, wait_for_screen, wait_opened, wait_until
 
@@ -58,13 +71,13 @@ def make_app(root: Path, language: str = "zh") -> LaunchpadApp:
     return LaunchpadApp(root, now=lambda: FIXED_NOW, language=language, watch_hosts=False, offer_resume=False)
 
 
-async def open_drift(pilot: Any) -> DriftScreen:
+async def open_drift(pilot: Any, timeout: float = 60.0) -> DriftScreen:
     await wait_opened(pilot)
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, DashboardScreen) and pilot.app.screen.filled,
                      "the dashboard")
     await pilot.press("f")
     screen = await wait_for_screen(pilot, DriftScreen)
-    await wait_until(pilot, lambda: screen.ready and screen.compared is not None, "the comparison")
+    await wait_until(pilot, lambda: screen.ready and screen.compared is not None, "the comparison", timeout)
     await pilot.pause()
     return screen
 
@@ -226,3 +239,53 @@ def test_drift_screen(snap_compare: Any, drifted_demo: Path, size: tuple[int, in
         await pilot.press("space")
 
     assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+# -- against real databases ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def lab(tmp_path: Path, sshd_lab: SshLab, ssh_hosts: list[SshdHost],  # noqa: F811
+        mariadb_server: MariaDbServer, postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> RuoYiLab:
+    sshd_lab.write_user_ssh_config()
+    monkeypatch.setenv("LP_TEST_DB_PW", PASSWORD)
+    made = RuoYiLab(tmp_path / "ws", ssh_hosts[0], mariadb_server, postgres_server)
+    add_baseline_tables(made)
+    return made
+
+
+@pytest.mark.integration
+@pytest.mark.anyio
+async def test_production_fixed_from_the_screen_and_compared_again(lab: RuoYiLab) -> None:
+    export(lab, "prod")
+    run_sql(lab, "prod", "DELETE FROM sys_role_menu WHERE role_id = 3 AND menu_id = 1001")
+    run_sql(lab, "prod", "UPDATE sys_dict_data SET dict_label = '女性' WHERE dict_type = 'sys_user_sex' "
+                         "AND dict_value = '1'")
+    assert launchpad(lab, "backup", "--env", "prod", "app").returncode == 0
+
+    app = make_app(lab.root)
+    async with app.run_test(size=(140, 44)) as pilot:
+        await wait_opened(pilot)
+        app.environment = "prod"
+        screen = await open_drift(pilot, timeout=120)
+        assert screen.compared is not None and len(screen.compared.drift.differences) == 2
+        assert headers(screen, "drift-sides")[:2] == ["字段", "基线"] and "prod ◀" in headers(screen, "drift-sides")
+        await highlight(pilot, screen, "permission/leader/system:user:add")
+        await pilot.press("space", "k", "k", "a")  # the grant, then every dictionary item
+        assert screen.picked == {"permission/leader/system:user:add", "dict_item/sys_user_sex/1"}
+        await pilot.press("f")
+        await wait_for_screen(pilot, TypeNameDialog, timeout=120)
+        await type_line(pilot, "prod")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.ready and screen.last_fix is not None
+                         and "剩余 0 处" in activity(screen), "the fix and the re-diff", timeout=180)
+        assert "✓ 修正 1：已修正 2 处" in activity(screen)
+        assert "prod 与 baselines/baseline.yaml（版本 hq-1）一致" in activity(screen)
+        assert all(r[-1] == "0" for r in rows(screen, "drift-kinds"))
+    assert lab.sql("prod", "SELECT dict_label FROM sys_dict_data WHERE dict_type = 'sys_user_sex' "
+                           "AND dict_value = '1'") == [["女"]]
+    with Store.open(lab.workspace.store_path) as store:
+        fixes = list(store.db.query("SELECT status, remaining FROM baseline_fixes"))
+        actions = [r["action"] for r in store.db.query("SELECT action FROM audit")]
+    assert fixes == [{"status": "applied", "remaining": 0}]
+    assert {"baseline_fix_confirmed", "baseline_fix_gate_passed", "baseline_fix_applied"} <= set(actions)
