@@ -226,6 +226,33 @@ async def test_two_environments_compared_and_the_report_written(drifted_demo: Pa
     assert "基本满意 → 一般" in text and "12345热线" in text  # the site's language: the client reads it
 
 
+@pytest.mark.anyio
+async def test_the_palette_opens_it_and_a_missing_baseline_says_what_to_do(tmp_path: Path) -> None:
+    from launchpad.demo import build_demo
+    from screens.dialogs.error import ErrorDialog
+
+    root = build_demo(tmp_path / "demo")  # no baseline exported yet
+    app = make_app(root, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_opened(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"drift")
+        await pilot.press("enter")
+        error = await wait_for_screen(pilot, ErrorDialog)
+        [screen] = [s for s in app.screen_stack if isinstance(s, DriftScreen)]
+        assert screen.ready and screen.compared is None
+        assert "✗" in activity(screen) and "holds no baseline" in activity(screen)
+        assert "launchpad baseline export" in str(error.body)  # the way out, not a traceback
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen, "the error closed")
+        await pilot.press("c")
+        await wait_for_screen(pilot, CompareChoiceDialog)
+        await pilot.press("down", "down", "enter")  # two environments need no baseline
+        await wait_until(pilot, lambda: screen.ready and screen.compared is not None, "prod against test")
+        assert headers(screen, "drift-sides")[1:] == ["test", "prod ◀"]  # no baseline column
+        assert len(screen.compared.drift.differences) == 3
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("size", SIZES)
 def test_drift_screen(snap_compare: Any, drifted_demo: Path, size: tuple[int, int], language: str) -> None:
