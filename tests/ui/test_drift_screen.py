@@ -250,7 +250,7 @@ async def test_the_palette_opens_it_and_a_missing_baseline_says_what_to_do(tmp_p
         await pilot.press("down", "down", "enter")  # two environments need no baseline
         await wait_until(pilot, lambda: screen.ready and screen.compared is not None, "prod against test")
         assert headers(screen, "drift-sides")[1:] == ["test", "prod ◀"]  # no baseline column
-        assert len(screen.compared.drift.differences) == 3
+        assert screen.compared is not None and len(screen.compared.drift.differences) == 3
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
