@@ -257,6 +257,19 @@ CATALOG: dict[str, tuple[str, str]] = {
                        "导入 {id}：新增 {insert}，更新 {update}，不变 {unchanged}，拒绝 {rejected}；"
                        "初始密码交接文件 {handouts} 个"),
     "import.refused": ("import refused: {reason}", "拒绝导入：{reason}"),
+    # roles assigned by rule (roles/rules.yaml)
+    "roles.title": ("Roles by rule: {env} ({rules})", "按规则分配角色：{env}（{rules}）"),
+    "roles.summary": ("{users} user(s) of {env} change roles", "{env} 共 {users} 个用户的角色将变化"),
+    "roles.none": ("no user's roles change", "没有用户的角色需要变化"),
+    "roles.col.account": ("Account", "账号"),
+    "roles.col.name": ("Name", "姓名"),
+    "roles.col.unit": ("Unit", "部门"),
+    "roles.col.posts": ("Posts", "岗位"),
+    "roles.col.before": ("Roles now", "现有角色"),
+    "roles.col.after": ("Roles after", "调整后角色"),
+    "roles.col.rules": ("Rules", "规则"),
+    "roles.col.rule": ("Rule", "规则"),
+    "roles.col.users": ("Users changed", "变化用户数"),
     # baseline (roles, permissions, dictionaries, posts against HQ's baseline)
     "baseline.clean": ("{target} matches {reference} (version {version})",
                        "{target} 与 {reference}（版本 {version}）一致"),

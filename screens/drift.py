@@ -35,7 +35,6 @@ from launchpad.baseline.drift import SEVERITIES, Difference, Drift
 from launchpad.baseline.model import KINDS, Baseline
 from launchpad.errors import LaunchpadError
 from launchpad.phrases import phrase
-from launchpad.session import Session
 from screens.base import LaunchpadScreen
 from screens.support.i18n import said, t
 from screens.widgets.tables import fill_table
@@ -121,12 +120,6 @@ class DriftScreen(LaunchpadScreen):
 
     def screen_title(self) -> str:
         return t("drift.subtitle")
-
-    @property
-    def session(self) -> Session:
-        session = self.launchpad.session
-        assert session is not None, "the drift screen opens on an open workspace"
-        return session
 
     @property
     def operation_in_progress(self) -> bool:

@@ -72,7 +72,6 @@ class ReportScreen(LaunchpadScreen):
     def __init__(self, session: Session, then: str = "") -> None:
         super().__init__()
         self.then = then
-        self.session = session
         self.day: date = session.today()
         self.lang = "en" if session.site.site.language == "en" else "zh"
         self.fmt = "txt"

@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from launchpad.baseline.model import Baseline, Dictionary, DictItem, Post, Role
 from launchpad.errors import InvalidInput, LaunchpadError, Problem, UsageError
+from launchpad.users.layout import column_letter
 from launchpad.workspace.yamlsource import Document, read_yaml, validate
 
 BASELINES_DIR = "baselines"
@@ -336,7 +337,7 @@ def _records(shown: str, sheet: Any, columns: tuple[str, ...], problems: list[st
     header = [c.strip().lower() for c in sheet.rows[0]]
     for c, name in enumerate(header):
         if name and name not in columns:
-            problems.append(f"{shown}, sheet {sheet.name}, row 1, column {_letter(c)}: unknown column {name!r} "
+            problems.append(f"{shown}, sheet {sheet.name}, row 1, column {column_letter(c)}: unknown column {name!r} "
                             f"(known: {', '.join(columns)})")
     out = []
     for r, values in enumerate(sheet.rows[1:], start=2):
@@ -366,7 +367,7 @@ def _sheet_problem(error: Any, spec: dict[str, Any], where: dict[tuple[str, int]
     elif loc == ("version",):
         place = f"{shown}, sheet meta, row 2"
     sheet_columns = next((cols for cols in SHEETS.values() if field in cols), ())
-    column = f", column {_letter(sheet_columns.index(field))} ({field})" if field in sheet_columns else ""
+    column = f", column {column_letter(sheet_columns.index(field))} ({field})" if field in sheet_columns else ""
     return f"{place}{column}: {error['msg']}"
 
 
@@ -381,15 +382,6 @@ def _sheet_duplicates(spec: BaselineSpec, shown: str) -> None:
             seen.add(key)
     if problems:
         raise BadBaseline("\n".join(problems), hint="a natural key names one item; remove the second")
-
-
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def dump_baseline(baseline: Baseline) -> str:

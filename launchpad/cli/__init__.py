@@ -137,13 +137,14 @@ def _register() -> None:
         issues,
         release,
         report,
+        roles,
         run,
         users,
         workspace_cmds,
     )
 
     for module in (workspace_cmds, run, hosts, backups, issues, report, audit, config, users, golive, release,
-                   handover, baseline):
+                   handover, baseline, roles):
         for command in module.COMMANDS:
             cli.add_command(command)
 

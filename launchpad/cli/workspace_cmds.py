@@ -114,6 +114,9 @@ def check(door: Door, playbooks: tuple[str, ...]) -> None:
         from launchpad.golive.checklist import checklist_file_problems
 
         problems += checklist_file_problems(root, site, {p.stem for p in list_playbooks(root)})
+    from launchpad.users.role_rules import rules_file_problems
+
+    problems += rules_file_problems(root)
     for warning in warnings:
         click.echo(click.style(f"{warning.file}:{warning.line}:{warning.col}: warning: {warning.message}",
                                fg="yellow"), err=True)
@@ -125,11 +128,15 @@ def check(door: Door, playbooks: tuple[str, ...]) -> None:
 
 @click.command()
 @click.argument("what", type=click.Choice(["site", "playbook", "answers", "import-mapping", "target-profile",
-                                           "golive", "baseline"]))
+                                           "golive", "baseline", "role-rules"]))
 def schema(what: str) -> None:
     """Print the JSON Schema of site.yaml, a playbook, an answers file, a user-import mapping, a
-    user-import target profile, golive.yaml or a baseline (for editors)."""
-    if what == "baseline":
+    user-import target profile, golive.yaml, a baseline or roles/rules.yaml (for editors)."""
+    if what == "role-rules":
+        from launchpad.users.role_rules import rules_json_schema
+
+        document = rules_json_schema()
+    elif what == "baseline":
         from launchpad.baseline.files import json_schema
 
         document = json_schema()

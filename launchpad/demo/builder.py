@@ -24,6 +24,7 @@ from launchpad.demo.content import CHAT_TEMPLATE, README, SITE_TEMPLATE
 from launchpad.demo.launcher import CONFIG_FILE, DEMO_KIND, health, port_is_free
 from launchpad.demo.release import write_demo_release
 from launchpad.demo.robot import robot_page_url, robot_webhook
+from launchpad.demo.roles import write_role_rules
 from launchpad.demo.sheet import write_import_files
 from launchpad.errors import UsageError
 from launchpad.golive.checklist import CHECKLIST_FILE
@@ -64,6 +65,7 @@ def build_demo(target: Path) -> Path:
     for env_name, relative in DATABASES.items():
         create_client_database(root / relative, env_name, ENVIRONMENTS[env_name][0])
     write_import_files(root)
+    write_role_rules(root)
     site = load_workspace(root).site  # what was written must load, or the demo is broken
     checklist = root / CHECKLIST_FILE
     if not checklist.exists():  # a rebuilt demo keeps the list someone has been working on

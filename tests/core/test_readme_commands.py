@@ -243,3 +243,26 @@ def test_the_client_fixes_the_sheet_and_it_imports_whole_once(demo: Path) -> Non
     rolled = launchpad("users", "rollback", "1", "--yes", cwd=demo)
     assert rolled.returncode == 0, rolled.stderr
     assert users_in_test() == before
+
+
+def test_the_tour_previews_the_demos_role_rules_then_they_apply_and_roll_back(demo: Path) -> None:
+    import sqlite3
+
+    def links() -> list[tuple[object, ...]]:
+        with sqlite3.connect(demo / "data" / "test-users.db") as db:
+            return list(db.execute("SELECT user_id, role_id FROM sys_user_role ORDER BY 1, 2"))
+
+    before = links()
+    [args] = tour_lines("launchpad roles ")
+    shown = launchpad(*args, cwd=demo)
+    assert shown.returncode == 0, shown.stderr
+    assert "Preview 1: 52 user(s) of test change roles (roles/rules.yaml):" in shown.stdout
+    assert "  政务服务中心副科长兼审批: 3 changed, 3 matched" in shown.stdout
+    assert "  各运维科科长兼运维: 2 changed, 2 matched" in shown.stdout  # by a glob on the path
+    assert "  工勤人员不持业务角色: 19 changed, 49 matched" in shown.stdout
+    assert links() == before
+    applied = launchpad("roles", "apply", "--env", "test", "--yes", cwd=demo)
+    assert applied.returncode == 0, applied.stderr
+    assert "✓ role assignment 1 applied: 52 user(s)" in applied.stdout and links() != before
+    assert launchpad("roles", "rollback", "1", "--yes", cwd=demo).returncode == 0
+    assert links() == before
