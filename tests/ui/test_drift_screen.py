@@ -20,6 +20,7 @@ from launchpad.store.db import Store
 from screens.app import LaunchpadApp
 from screens.dashboard import DashboardScreen
 from screens.dialogs.compare_choice import CompareChoiceDialog
+from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.type_name import TypeNameDialog
 from screens.drift import DriftScreen
 from tests.integration.conftest import _private_ssh_home, ssh_hosts, sshd_lab  # noqa: F401
@@ -220,10 +221,30 @@ async def test_two_environments_compared_and_the_report_written(drifted_demo: Pa
         assert {r[0]: r[-1] for r in rows(screen, "drift-kinds")}["permission"] == "1"
         await pilot.press("w")
         await wait_until(pilot, lambda: screen.ready and "Report written" in activity(screen), "the report")
+
+        # test against prod: a test environment asks Yes/No, and No writes nothing.
+        await pilot.press("c")
+        await wait_for_screen(pilot, CompareChoiceDialog)
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: screen.ready and screen.compared is not None
+                         and screen.compared.comparison.target == "test", "test against prod")
+        assert not app.production
+        await highlight(pilot, screen, "permission/approver/affair:case:approve")
+        assert rows(screen, "drift-items")[0][2] == "extra"  # test holds the grant prod lost
+        await pilot.press("space", "f")
+        dialog = await wait_for_screen(pilot, ConfirmDialog)
+        assert "Fix 1 difference(s) on test?" in dialog.dialog_title
+        assert "permission/approver/affair:case:approve" in str(dialog.body)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: screen.ready and "Cancelled" in activity(screen), "the no")
     written = sorted(p.name for p in (drifted_demo / "reports").iterdir() if p.name.startswith("baseline-prod"))
     assert [Path(n).suffix for n in written] == [".md", ".xlsx"]
     text = (drifted_demo / "reports" / written[0]).read_text(encoding="utf-8")
     assert "基本满意 → 一般" in text and "12345热线" in text  # the site's language: the client reads it
+    with Store.open(drifted_demo / ".launchpad" / "launchpad.db") as store:
+        actions = [r["action"] for r in store.db.query("SELECT action FROM audit ORDER BY id")]
+    assert "baseline_report_written" in actions and "baseline_fix_declined" in actions
+    assert "baseline_fix_confirmed" not in actions
 
 
 @pytest.mark.anyio
