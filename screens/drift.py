@@ -123,7 +123,9 @@ class DriftScreen(LaunchpadScreen):
 
     @property
     def operation_in_progress(self) -> bool:
-        return self.operation is not None
+        # Only a fix is worth a question on quitting: a comparison or a report left halfway
+        # changes nothing.
+        return self.operation == "fix"
 
     @property
     def ready(self) -> bool:
@@ -564,7 +566,6 @@ class DriftScreen(LaunchpadScreen):
         if not view.fields:
             rows = [(None, [Text(t("drift.absent"), style="dim"), *(Text("") for _ in names)])]
         fill_table(table, headers, rows)
-        table.border_title = d.item
 
     def _side_title(self, side: str) -> str:
         """The baseline, or the environment's name; ◀ marks the one compared (the target)."""
