@@ -107,6 +107,7 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         "section": lambda number: words["sections"].split()[number - 1] + ("" if lang == "zh" else " "),
         "backup_text": lambda backup: _backup_text(backup, words),
         "release_text": lambda line: release_text(line, words),
+        "onsite_text": lambda line: onsite_text(line, words),
         # A check's summary may quote what a server answered: text like any other.
         "said": lambda value: text(render_phrase(value, lang)[:SAID_LIMIT]),
         # Why a go-live item is open: a blocked item's reason (a person's words, cleaned with
@@ -181,6 +182,15 @@ def release_text(line: Any, words: dict[str, str]) -> str:
     return text
 
 
+def onsite_text(line: Any, words: dict[str, str]) -> str:
+    """One on-site change: environment, item, what was done, why, the feedback issue, who.
+    Its words were cleaned for the format by `people_text` before they reach here."""
+    text = (f"#{line.id} {line.environment} {line.item} {words['onsite_' + line.change]}{words['sep']}{line.why}"
+            f"{words['sep']}{words['onsite_issue']} #{line.issue_id} {line.issue_title}".rstrip()
+            + f"{words['sep']}{words['operator']} {line.operator}")
+    return text + (f"{words['sep']}{words['onsite_accepted']}" if line.accepted else "")
+
+
 def render_daily(report: Any, fmt: str, lang: str, workspace_root: Path | None = None) -> str:
     """The daily report as text (WeChat), Markdown (robots) or HTML."""
     if fmt not in FORMATS:
@@ -221,6 +231,9 @@ def people_text(report: DailyReport, text: Callable[[str], str]) -> DailyReport:
         releases=[replace(line, version=text(line.version), owner=text(line.owner), approved_by=each(line.approved_by),
                           fixes=tuple(replace(issue, title=each(issue.title)) for issue in line.fixes))
                   for line in report.releases],
+        onsite_changes=[replace(line, environment=text(line.environment), item=text(line.item), why=text(line.why),
+                                issue_title=each(line.issue_title), operator=text(line.operator))
+                        for line in report.onsite_changes],
         golive=None if report.golive is None else replace(
             report.golive, version=text(report.golive.version),
             stoppers=[golive_line(line) for line in report.golive.stoppers],

@@ -22,7 +22,7 @@ from launchpad.phrases import render as render_phrase
 from launchpad.report.activity import RunLine
 from launchpad.report.daily import DailyReport, IssueLine
 from launchpad.report.labels import labels
-from launchpad.report.render import release_text
+from launchpad.report.render import onsite_text, release_text
 from launchpad.safetext import formula_like, spreadsheet
 
 ISSUE_COLUMNS = ("id", "severity", "title", "module", "type", "status", "owner", "due", "overdue",
@@ -135,6 +135,8 @@ def _summary_rows(report: DailyReport, lang: str) -> list[tuple[str, Any]]:
         rows.append((f"{words['runs']} #{run.id}", f"{run.started} {text}"))
     for release in report.releases:
         rows.append((f"{words['releases']} #{release.id}", release_text(release, words)))
+    for change in report.onsite_changes:
+        rows.append((f"{words['onsite_changes']} #{change.id}", onsite_text(change, words)))
     for line in report.monitoring:
         head = words["monitoring_line"].format(environment=line.environment, at=line.finished,
                                                status=words.get(line.status, line.status))

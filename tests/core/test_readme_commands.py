@@ -266,3 +266,26 @@ def test_the_tour_previews_the_demos_role_rules_then_they_apply_and_roll_back(de
     assert "✓ role assignment 1 applied: 52 user(s)" in applied.stdout and links() != before
     assert launchpad("roles", "rollback", "1", "--yes", cwd=demo).returncode == 0
     assert links() == before
+
+
+def test_the_tour_finds_prods_drift_records_the_clients_option_for_hq_and_fixes_the_rest(demo: Path) -> None:
+    adds = tour_lines("launchpad issue add ")
+    commands = tour_lines("launchpad baseline ")
+    assert [c[1] for c in commands] == ["diff", "change", "changes", "change", "fix"]
+    for args in adds:  # the option's feedback issue is the tour's second
+        assert launchpad(*args, cwd=demo).returncode == 0
+    # The tour backed prod up a few lines earlier (pre-release-backup): the fix needs it fresh.
+    assert launchpad("backup", "--env", "prod", "all", cwd=demo).returncode == 0
+    done = [launchpad(*args, cwd=demo) for args in commands]
+    for result in done:
+        assert "Traceback" not in result.stderr
+    diff, record, changes, accept, fix = done
+    assert diff.returncode == 1 and "共 3 处，高 1、中 1、低 1" in diff.stdout
+    assert "dict_item/gov_channel/hotline" in diff.stdout
+    assert record.returncode == 0 and "现场变更 #1" in record.stdout and "反馈问题 #2" in record.stdout, record.stderr
+    assert changes.returncode == 0 and (demo / "现场变更.xlsx").is_file(), changes.stderr
+    assert accept.returncode == 0 and "baselines/baseline.yaml" in accept.stdout, accept.stderr
+    assert fix.returncode == 0, fix.stdout + fix.stderr
+    assert "2 difference(s) fixed" in fix.stdout and "一致" in fix.stdout.splitlines()[-1]
+    again = launchpad("baseline", "diff", "--env", "prod", cwd=demo)
+    assert again.returncode == 0, again.stdout
