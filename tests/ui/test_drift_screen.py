@@ -10,6 +10,9 @@ checking the new pictures)."""
 
 from __future__ import annotations
 
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -200,11 +203,33 @@ async def test_a_fix_is_picked_its_sql_shown_and_production_asks_for_its_name(dr
         assert isinstance(app.screen, DriftScreen)  # no error dialog
         assert screen.picked == {"permission/approver/affair:case:approve"}  # kept, to try again
 
+        backed_up = subprocess.run([sys.executable, "-m", "launchpad", "backup", "--env", "prod", "users"],
+                                   cwd=drifted_demo, capture_output=True, text=True, timeout=120, check=False)
+        assert backed_up.returncode == 0, backed_up.stderr
+        await pilot.press("f")
+        await wait_for_screen(pilot, TypeNameDialog)
+        await type_line(pilot, "prod")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.ready and screen.last_fix is not None
+                         and "剩余 2 处" in activity(screen), "the fix and the re-diff")
+        assert "✓ 修正 1：已修正 1 处" in activity(screen)
+        assert {r[0]: r[-1] for r in rows(screen, "drift-kinds")}["权限"] == "0"  # compared again
+        assert screen.picked == set()
+
+    with sqlite3.connect(drifted_demo / "data" / "prod-users.db") as db:
+        granted = db.execute("SELECT COUNT(*) FROM sys_role_menu rm JOIN sys_role r ON r.role_id = rm.role_id "
+                             "JOIN sys_menu m ON m.menu_id = rm.menu_id WHERE r.role_key = 'approver' "
+                             "AND m.perms = 'affair:case:approve'").fetchone()[0]
+    assert granted == 1
+    assert app.session is not None
+    app.session.close()
     with Store.open(drifted_demo / ".launchpad" / "launchpad.db") as store:
+        fixes = list(store.db.query("SELECT status, remaining FROM baseline_fixes"))
         actions = [r["action"] for r in store.db.query("SELECT action FROM audit ORDER BY id")]
-        fixes = list(store.db.query("SELECT * FROM baseline_fixes"))
-    assert "baseline_fix_confirmed" in actions and "baseline_fix_gate_refused" in actions
-    assert "baseline_fix_applied" not in actions and fixes == []
+    assert fixes == [{"status": "applied", "remaining": 2}]
+    refused = actions.index("baseline_fix_gate_refused")  # first refused, then passed and applied
+    assert "baseline_fix_confirmed" in actions[:refused]
+    assert actions.index("baseline_fix_gate_passed") > refused and "baseline_fix_applied" in actions
 
 
 @pytest.mark.anyio
@@ -252,7 +277,8 @@ async def test_the_palette_opens_it_and_a_missing_baseline_says_what_to_do(tmp_p
     from launchpad.demo import build_demo
     from screens.dialogs.error import ErrorDialog
 
-    root = build_demo(tmp_path / "demo")  # no baseline exported yet
+    root = build_demo(tmp_path / "demo")
+    (root / "baselines" / "baseline.yaml").unlink()  # as on a site where none was exported yet
     app = make_app(root, "en")
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_opened(pilot)
