@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from launchpad.cli.door import language
 from launchpad.errors import UsageError
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ def baseline_diff(door: Door, env_names: tuple[str, ...], baseline_name: str | N
     audit = _audit_fn(store, actor)
     ref = reference if reference is not None else states[0].baseline
     drift, comparison = compared(store, ref, states[-1], env_names[-1], actor, audit)
-    words = lang or workspace.site.site.language
+    words = lang or language()
     for path in reports:
         written = write_report(drift, path, words, actor, utc_now()[:19], workspace.root)
         click.echo(f"  report: {written}", err=True)
@@ -154,7 +155,7 @@ def baseline_fix(door: Door, env_name: str, baseline_name: str | None, database:
     workspace = door.session().workspace
     workspace.environment(env_name)  # an unknown name is named before the baseline is read
     reference = baseline_for(workspace, baseline_name)
-    words = lang or workspace.site.site.language
+    words = lang or language()
     with _opened(door, [env_name], database) as (workspace, store, actor, (session,)):
         audit = _audit_fn(store, actor)
         prepared = prepare_fix(store, reference, session, env_name, actor, audit, everything=everything,

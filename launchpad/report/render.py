@@ -28,11 +28,11 @@ from jinja2 import (
 from jinja2.sandbox import SandboxedEnvironment
 
 from launchpad.errors import UsageError
-from launchpad.issues.labels import field_label, value_label
+from launchpad.issues.display import field_label, value_label
 from launchpad.phrases import render as render_phrase
+from launchpad.phrases import section, word
 from launchpad.report.daily import DailyReport, IssueLine
 from launchpad.report.golive_section import GoliveLine
-from launchpad.report.labels import labels
 from launchpad.safetext import block_for_format, for_format
 
 FORMATS = ("txt", "md", "html")
@@ -95,7 +95,7 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
     `fmt(key, **values)` (a label with values filled in), and the filters `text` and `block`,
     which make a person's text (one line, or several) inert in the template's format (see
     launchpad.safetext)."""
-    words = labels(lang)
+    words = section("daily", lang)
     fmt = _format_of(name)
     text = for_format(fmt)
     helpers = {
@@ -103,8 +103,8 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         "v": lambda code: value_label(code, lang),
         "f": lambda name: field_label(name, lang),
         "fmt": lambda key, **values: words[key].format(**values),
-        "weekday": lambda day: words["weekday"].split()[day.weekday()] if isinstance(day, date) else "",
-        "section": lambda number: words["sections"].split()[number - 1] + ("" if lang == "zh" else " "),
+        "weekday": lambda day: word(f"weekday.{day.weekday()}", lang) if isinstance(day, date) else "",
+        "section": lambda number: word("daily.section_mark", lang, mark=words["sections"].split()[number - 1]),
         "backup_text": lambda backup: _backup_text(backup, words),
         "release_text": lambda line: release_text(line, words),
         "onsite_text": lambda line: onsite_text(line, words),
