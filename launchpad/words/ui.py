@@ -803,7 +803,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "key.drift_fix": ("Fix", "修正"),
     "key.drift_kind": ("Next kind", "下一类"),
     "key.drift_severity": ("Severity", "严重程度"),
-    "key.drift_sql": ("SQL", "SQL"),
+    "key.drift_sql": ("SQL of the picks", "看 SQL"),
     "key.drift_report": ("Report", "导出报告"),
     "key.drift_again": ("Compare again", "重新比较"),
     "drift.subtitle": ("Baseline drift", "基线差异"),
