@@ -540,6 +540,16 @@ CATALOG: dict[str, tuple[str, str]] = {
     "release.gate_finished": ("release {id} ({version}) is {status}: it cannot be released again",
                               "发布 {id}（{version}）{status}：不能再次发布"),
     "release.gate_no_id": ("{value!r} is not a release id", "“{value}”不是发布编号"),
+    "release.gate_other_version": ("release {id} is for {recorded}, but this run releases {given}: record a "
+                                   "release of {given}, or give version={recorded}",
+                                   "发布 {id} 登记的版本是 {recorded}，本次运行发布的是 {given}：请为 {given} "
+                                   "登记发布，或填写 version={recorded}"),
+    "release.moved": ("release {id} ({version}): {source} → {target}", "发布 {id}（{version}）：{source} → {target}"),
+    "release.already": ("release {id} ({version}) is already {status}", "发布 {id}（{version}）已是{status}"),
+    "release.move_refused": ("release {id} ({version}) is {status}: it cannot become {target}",
+                             "发布 {id}（{version}）{status}：不能改为{target}"),
+    "announce.no_release": ("notice not sent: no release {id} in this workspace",
+                            "通知未发出：本工作区没有发布 {id}"),
     "release.fixed_note": ("fixed in release {id} ({version})", "已在发布 {id}（{version}）中修复"),
     "handover.title": ("Handover", "交接"),
     "handover.runs": ("Runs in progress or interrupted", "进行中或中断的运行"),
