@@ -75,6 +75,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     # shell
     "shell.no_hosts": ("no hosts in group {group!r}", "主机组“{group}”中没有主机"),
     "shell.all_passed": ("{count} host(s) passed", "{count} 台主机通过"),
+    "shell.rolling_confirm": ("{command}\n(rolling: {batch} host(s) at a time, each batch health-checked)",
+                              "{command}\n（逐批切换：每批 {batch} 台，每批切换后做健康检查）"),
     "shell.hosts_not_checked": ("not checked on {unchecked} of {count} host(s): {details}",
                                 "{count} 台主机中 {unchecked} 台未检查：{details}"),
     "shell.no_reason_given": ("the command said there was nothing to check", "命令表示没有需要检查的内容"),

@@ -19,6 +19,7 @@ import pytest
 from launchpad.demo import build_demo, start_demo_webapp, stop_demo_webapp
 from launchpad.demo.robot import received
 from launchpad.hosts.connect import HostConnections
+from launchpad.phrases import render
 from launchpad.release.operations import approve_release, new_release, write_report
 from launchpad.release.record import Release, get_release, history
 from launchpad.report.daily import collect_daily
@@ -26,7 +27,7 @@ from launchpad.report.render import render_daily
 from launchpad.report.run import collect_run, render_run
 from launchpad.run.engine import Engine, RunResult
 from launchpad.run.playbook import load_playbook
-from launchpad.run.prompter import FailureChoice
+from launchpad.run.prompter import ConfirmRequest, FailureChoice
 from launchpad.session import open_session
 from launchpad.store.audit import iter_audit
 from launchpad.store.db import Store
@@ -102,8 +103,8 @@ def decisions(root: Path) -> list[tuple[str, str]]:
 def test_a_good_release_goes_out_verified_announced_and_recorded(demo: Path) -> None:
     assert "版本 v1.0.0" in login_page(demo)
     release_id = recorded(demo, "v1.1.0")  # a record written with the v names the same version
-    result = release(demo, ScriptedPrompter(), EVENING, release=str(release_id), version="1.1.0",
-                     previous_version="1.0.0")
+    prompter = ScriptedPrompter()
+    result = release(demo, prompter, EVENING, release=str(release_id), version="1.1.0", previous_version="1.0.0")
     done = steps(demo, result.run_id)
     assert result.status == "passed", {k: (v["status"], v["summary"]) for k, v in done.items()}
     assert "版本 v1.1.0" in login_page(demo)
@@ -112,6 +113,10 @@ def test_a_good_release_goes_out_verified_announced_and_recorded(demo: Path) -> 
     assert "sent to 1 host(s)" in str(done["deploy.upload"]["summary"])
     assert "1 host(s) switched in 1 batch(es)" in str(done["deploy.switch"]["summary"])
     assert done["verify.log"]["status"] == "passed"
+    # The switch was confirmed as the command it ran, with this run's values, not its template.
+    asked = next(r for r in prompter.asked if isinstance(r, ConfirmRequest) and r.step_id == "deploy.switch")
+    assert "ln -sfn releases/1.1.0 current" in str(asked.detail) and "{{" not in str(asked.detail)
+    assert "每批 1 台" in render(asked.detail, "zh")
     # The record moved with the run: in progress when the deploy started, released once verified.
     record, moves = record_of(demo, release_id)
     assert (record.status, moves) == ("released", ["planned", "approved", "in_progress", "released"])
