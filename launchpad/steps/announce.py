@@ -77,37 +77,49 @@ def announce(step: AnnounceStep, ctx: StepContext) -> StepOutcome:
 
     lang = step.lang or ctx.site.site.language
     fields = {name: render(value, ctx.values) for name, value in step.fields.items()}
+    keyed = f"run {ctx.run_id} step {ctx.step_id}"
     if step.release is not None:
-        recorded = _record_fields(step.release, ctx)
+        release_id = render(step.release, ctx.values).strip()
+        recorded = _record_fields(release_id, ctx)
         if recorded is None:
-            return StepOutcome("failed", phrase("announce.no_release", id=render(step.release, ctx.values).strip()))
+            return StepOutcome("failed", phrase("announce.no_release", id=release_id))
         fields = {**recorded, **fields}
+        # The release's own key (as `launchpad release notice --send` uses): a second run for
+        # the same release, after one that stopped, does not tell the group twice.
+        keyed = f"release {release_id} {_notice_kind(step.template)}"
     try:
         if not step.targets():
             return _show(step, ctx, fields, lang)
         if step.channel is not None:  # one channel: the key of runs made before `channels:`
-            return _send(step, ctx, fields, lang, step.channel, f"run {ctx.run_id} step {ctx.step_id}")
-        return _all_of([_send(step, ctx, fields, lang, name, f"run {ctx.run_id} step {ctx.step_id} to {name}")
+            key = f"{keyed} to {step.channel}" if step.release is not None else keyed
+            return _send(step, ctx, fields, lang, step.channel, key)
+        return _all_of([_send(step, ctx, fields, lang, name, f"{keyed} to {name}")
                         for name in step.channels], step.channels)
     except NoticeRefused as refused:
         return StepOutcome("failed", phrase("announce.refused", reason=refused.reason),
                            evidence={"hint": refused.hint})
 
 
-def _record_fields(release: str, ctx: StepContext) -> dict[str, str] | None:
+def _record_fields(value: str, ctx: StepContext) -> dict[str, str] | None:
     """The notice's content from the release record, so the group reads what the client's
     reviewer approved; None when the workspace has no such release."""
     from launchpad.errors import UsageError
     from launchpad.release.notice import notice_fields
     from launchpad.release.record import get_release
 
-    value = render(release, ctx.values).strip()
     if not value.isdigit() or ctx.store is None:
         return None
     try:
         return notice_fields(ctx.site, get_release(ctx.store, int(value)))
     except UsageError:
         return None
+
+
+def _notice_kind(template: str) -> str:
+    """The kind `launchpad release notice` names a release notice's template with."""
+    from launchpad.release.notice import KINDS
+
+    return next((kind for kind, name in KINDS.items() if name == template), template)
 
 
 def _show(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: str) -> StepOutcome:

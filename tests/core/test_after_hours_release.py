@@ -191,6 +191,21 @@ def test_the_window_gate_refuses_outside_the_window_and_is_overridden_only_with_
     assert record_of(demo, int(release_id))[0].status == "planned"
 
 
+def test_a_second_run_for_the_same_release_does_not_tell_the_group_twice(demo: Path) -> None:
+    release_id = recorded(demo, "1.1.0")
+    # The first run stops at the switch's confirmation, after the notice went out.
+    stopped = release(demo, ScriptedPrompter(confirm_answer=False), EVENING, release=str(release_id),
+                      version="1.1.0", previous_version="1.0.0")
+    assert stopped.status == "aborted" and record_of(demo, release_id)[0].status == "in_progress"
+    sent = [m["content"] for m in received(demo / ".launchpad") if "发布通知" in m["content"]]
+    assert len(sent) == 1
+    # The second run releases the record still in progress; the group hears the notice once.
+    again = release(demo, ScriptedPrompter(), EVENING, release=str(release_id), version="1.1.0",
+                    previous_version="1.0.0")
+    assert again.status == "passed" and record_of(demo, release_id)[0].status == "released"
+    assert [m["content"] for m in received(demo / ".launchpad") if "发布通知" in m["content"]] == sent
+
+
 def test_the_approval_gate_refuses_a_version_the_record_does_not_name(demo: Path) -> None:
     release_id = recorded(demo, "1.1.0")
     result = release(demo, ScriptedPrompter(), EVENING, release=str(release_id), version="1.2.0",
