@@ -191,7 +191,11 @@ def _rolling(step: ShellStep, rolling: Rolling, ctx: StepContext, timeout: float
                       else (lambda: ask_shell(check, values, transport)),
                       every=check.every, within=check.within, cancel=ctx.cancel)
         said = waited_said(waited)
+        # The host's row covers the switch and the wait; an unhealthy host shows no exit code,
+        # since the switch's 0 beside "failed" would read as if nothing went wrong.
         healthy = replace(switched, status="passed" if said.ok else "failed",
+                          exit_code=switched.exit_code if said.ok else None,
+                          duration=switched.duration + waited.seconds,
                           message=phrase("rolling.healthy" if said.ok else "rolling.unhealthy", answer=said.said))
         ctx.report_host(healthy)
         return healthy

@@ -152,6 +152,11 @@ def test_a_broken_build_fails_its_health_check_is_rolled_back_and_so_is_its_reco
     assert "health check failed" in str(done["deploy.switch"]["summary"])
     assert "the last batch (1 of 1) failed" in str(done["deploy.switch"]["summary"])  # no host left untouched
     assert "verify.version" not in done  # nothing after the failed switch ran
+    with Store.open(demo / ".launchpad" / "launchpad.db") as store:
+        (host,) = store.host_rows(result.run_id, "deploy.switch")
+    # The unhealthy host's row shows no exit code (the switch's 0 would read as fine), and the
+    # time it took includes the wait for its health.
+    assert (host["status"], host["exit_code"]) == ("failed", None) and host["duration"] >= 1
     for step_id in ("deploy.switch-back", "deploy.back-ready", "deploy.rolled-back", "deploy.rollback-notice",
                     "deploy.restore"):
         assert done[step_id]["status"] == "passed", (step_id, done[step_id]["summary"])
