@@ -213,7 +213,9 @@ async def test_variables_are_checked_before_a_run_starts(ui_workspace: Path) -> 
         await wait_until(pilot, lambda: playbooks.entries, "the playbook list")
         index = [e.name for e in playbooks.entries].index("release-check")
         playbooks.query_one("#pb-list", OptionList).highlighted = index
+        # The form of the playbook highlighted before (it has a #var-0 too) is replaced first.
         await wait_until(pilot, lambda: playbooks.query("#var-0"), "the variables form")
+        await pilot.pause()
         playbooks.query_one("#var-0", Input).value = "not-a-version"
         await pilot.press("r")
         await pilot.pause()
