@@ -26,7 +26,6 @@ from launchpad.backup.progress import BackupProgress
 from launchpad.backup.records import BackupRecord, list_backups
 from launchpad.backup.session import open_backup_session
 from launchpad.errors import LaunchpadError
-from launchpad.session import Session
 from screens.base import LaunchpadScreen
 from screens.support.display import age_text
 from screens.support.i18n import t
@@ -69,12 +68,6 @@ class BackupsScreen(LaunchpadScreen):
 
     def screen_title(self) -> str:
         return t("bk.subtitle")
-
-    @property
-    def session(self) -> Session:
-        session = self.launchpad.session
-        assert session is not None, "the backups screen opens on an open workspace"
-        return session
 
     @property
     def table(self) -> BackupTable:

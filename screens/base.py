@@ -22,6 +22,7 @@ from screens.support.i18n import t
 from screens.widgets.production_banner import ProductionBanner
 
 if TYPE_CHECKING:
+    from launchpad.session import Session
     from screens.app import LaunchpadApp
 
 # Narrower than this, the footer drops the spaces around its keys and leaves Ctrl+P (listed by
@@ -55,6 +56,14 @@ class LaunchpadScreen(TranslatedBindings, Screen[Any]):
         # Textual types `app` as App[object]; every launchpad screen runs inside LaunchpadApp,
         # which imports this module, so the type is named rather than checked at run time.
         return cast("LaunchpadApp", self.app)
+
+    @property
+    def session(self) -> Session:
+        """The open workspace's session. Every screen but the dashboard and the opening error
+        is reached only once a workspace is open, so its absence is a bug, not a state."""
+        session = self.launchpad.session
+        assert session is not None, f"{type(self).__name__} opens on an open workspace"
+        return session
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")

@@ -25,7 +25,6 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from launchpad.golive.checklist import Checklist, Item, SignOffProof
 from launchpad.golive.marking import Mark
 from launchpad.golive.progress import ItemProgress, Progress, owner_name, read_progress
-from launchpad.session import Session
 from screens.base import LaunchpadScreen
 from screens.dialogs.base import BaseDialog
 from screens.dialogs.confirm import ConfirmDialog
@@ -65,12 +64,6 @@ class GoliveScreen(LaunchpadScreen):
 
     def screen_title(self) -> str:
         return t("gl.subtitle")
-
-    @property
-    def session(self) -> Session:
-        session = self.launchpad.session
-        assert session is not None, "the checklist screen opens on an open workspace"
-        return session
 
     @property
     def table(self) -> DataTable[Any]:

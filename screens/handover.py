@@ -19,7 +19,6 @@ from textual.message import Message
 from textual.widgets import Static
 
 from launchpad.handover.collect import Handover
-from launchpad.session import Session
 from screens.base import LaunchpadScreen
 from screens.support.i18n import current_language, t
 
@@ -47,12 +46,6 @@ class HandoverScreen(LaunchpadScreen):
 
     def screen_title(self) -> str:
         return t("ho.subtitle")
-
-    @property
-    def session(self) -> Session:
-        session = self.launchpad.session
-        assert session is not None, "the handover screen opens on an open workspace"
-        return session
 
     def on_mount(self) -> None:
         super().on_mount()

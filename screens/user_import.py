@@ -30,7 +30,6 @@ from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from launchpad.errors import LaunchpadError
-from launchpad.session import Session
 from launchpad.users.plan import ACTIONS
 from screens.base import LaunchpadScreen
 from screens.support.i18n import t
@@ -148,12 +147,6 @@ class UserImportScreen(LaunchpadScreen):
 
     def screen_title(self) -> str:
         return t("ui.subtitle")
-
-    @property
-    def session(self) -> Session:
-        session = self.launchpad.session
-        assert session is not None, "the import screen opens on an open workspace"
-        return session
 
     @property
     def env_name(self) -> str:

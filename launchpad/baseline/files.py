@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from launchpad.baseline.model import Baseline, Dictionary, DictItem, Post, Role
 from launchpad.errors import InvalidInput, LaunchpadError, Problem, UsageError
+from launchpad.users.layout import column_letter
 from launchpad.workspace.yamlsource import Document, read_yaml, validate
 
 BASELINES_DIR = "baselines"
@@ -332,7 +333,7 @@ def _records(shown: str, sheet: Any, columns: tuple[str, ...], problems: list[st
     header = [c.strip().lower() for c in sheet.rows[0]]
     for c, name in enumerate(header):
         if name and name not in columns:
-            problems.append(f"{shown}, sheet {sheet.name}, row 1, column {_letter(c)}: unknown column {name!r} "
+            problems.append(f"{shown}, sheet {sheet.name}, row 1, column {column_letter(c)}: unknown column {name!r} "
                             f"(known: {', '.join(columns)})")
     out = []
     for r, values in enumerate(sheet.rows[1:], start=2):
@@ -362,7 +363,7 @@ def _sheet_problem(error: Any, spec: dict[str, Any], where: dict[tuple[str, int]
     elif loc == ("version",):
         place = f"{shown}, sheet meta, row 2"
     sheet_columns = next((cols for cols in SHEETS.values() if field in cols), ())
-    column = f", column {_letter(sheet_columns.index(field))} ({field})" if field in sheet_columns else ""
+    column = f", column {column_letter(sheet_columns.index(field))} ({field})" if field in sheet_columns else ""
     return f"{place}{column}: {error['msg']}"
 
 
@@ -379,29 +380,32 @@ def _sheet_duplicates(spec: BaselineSpec, shown: str) -> None:
         raise BadBaseline("\n".join(problems), hint="a natural key names one item; remove the second")
 
 
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+def role_data(role: Role) -> dict[str, Any]:
+    """A role as a baseline file writes it (and an on-site change carries it)."""
+    return {"key": role.key, "name": role.name, "status": role.status, "data_scope": role.data_scope,
+            "sort": role.sort, "permissions": sorted(role.permissions)}
+
+
+def item_data(item: DictItem) -> dict[str, Any]:
+    return {"value": item.value, "label": item.label, "order": item.order, "default": item.default,
+            "status": item.status, "css_class": item.css_class, "list_class": item.list_class}
+
+
+def dictionary_data(dictionary: Dictionary) -> dict[str, Any]:
+    return {"type": dictionary.type, "name": dictionary.name, "status": dictionary.status,
+            "items": [item_data(i) for i in sorted(dictionary.items.values(), key=lambda i: (i.order, i.value))]}
+
+
+def post_data(post: Post) -> dict[str, Any]:
+    return {"code": post.code, "name": post.name, "sort": post.sort, "status": post.status}
 
 
 def dump_baseline(baseline: Baseline) -> str:
     """The baseline as YAML, sorted by natural key: the same state gives the same bytes."""
     data: dict[str, Any] = {"version": baseline.version}
-    data["roles"] = [{"key": r.key, "name": r.name, "status": r.status, "data_scope": r.data_scope,
-                      "sort": r.sort, "permissions": sorted(r.permissions)}
-                     for r in sorted(baseline.roles.values(), key=lambda r: (r.sort, r.key))]
-    data["dictionaries"] = [
-        {"type": d.type, "name": d.name, "status": d.status,
-         "items": [{"value": i.value, "label": i.label, "order": i.order, "default": i.default,
-                    "status": i.status, "css_class": i.css_class, "list_class": i.list_class}
-                   for i in sorted(d.items.values(), key=lambda i: (i.order, i.value))]}
-        for d in sorted(baseline.dictionaries.values(), key=lambda d: d.type)]
-    data["posts"] = [{"code": p.code, "name": p.name, "sort": p.sort, "status": p.status}
-                     for p in sorted(baseline.posts.values(), key=lambda p: (p.sort, p.code))]
+    data["roles"] = [role_data(r) for r in sorted(baseline.roles.values(), key=lambda r: (r.sort, r.key))]
+    data["dictionaries"] = [dictionary_data(d) for d in sorted(baseline.dictionaries.values(), key=lambda d: d.type)]
+    data["posts"] = [post_data(p) for p in sorted(baseline.posts.values(), key=lambda p: (p.sort, p.code))]
     header = ("# A baseline of roles, permissions, dictionaries and posts (launchpad baseline export).\n"
               "# Natural keys only: compare it with any environment (launchpad baseline diff).\n")
     return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120,

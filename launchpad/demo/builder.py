@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from launchpad.demo.baseline import write_demo_baseline
 from launchpad.demo.checklist import demo_checklist
 from launchpad.demo.clientdb import create_client_database
 from launchpad.demo.configs import write_demo_configs
@@ -24,6 +25,7 @@ from launchpad.demo.content import CHAT_TEMPLATE, README, SITE_TEMPLATE
 from launchpad.demo.launcher import CONFIG_FILE, DEMO_KIND, health, port_is_free
 from launchpad.demo.release import write_demo_release
 from launchpad.demo.robot import robot_page_url, robot_webhook
+from launchpad.demo.roles import write_role_rules
 from launchpad.demo.sheet import write_import_files
 from launchpad.errors import UsageError
 from launchpad.golive.checklist import CHECKLIST_FILE
@@ -63,7 +65,9 @@ def build_demo(target: Path) -> Path:
     write_demo_release(root, list(ENVIRONMENTS))
     for env_name, relative in DATABASES.items():
         create_client_database(root / relative, env_name, ENVIRONMENTS[env_name][0])
+    write_demo_baseline(root, root / DATABASES["test"])
     write_import_files(root)
+    write_role_rules(root)
     site = load_workspace(root).site  # what was written must load, or the demo is broken
     checklist = root / CHECKLIST_FILE
     if not checklist.exists():  # a rebuilt demo keeps the list someone has been working on

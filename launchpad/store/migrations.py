@@ -29,13 +29,13 @@ from typing import Any
 from sqlite_utils import Database
 
 from launchpad.backup.schema import BACKUPS_V1
-from launchpad.baseline.schema import BASELINES_V1
+from launchpad.baseline.schema import BASELINES_V1, ONSITE_CHANGES_V1
 from launchpad.errors import StoreDamaged, StoreError
 from launchpad.issues.schema import create_issue_tables
 from launchpad.notify.schema import OUTBOX_MAIL, OUTBOX_SUPERSEDES, OUTBOX_V1
 from launchpad.release.schema import RELEASES_V1
 from launchpad.sitetime import utc_now
-from launchpad.users.schema import USER_IMPORT_PLANS_V1, USER_IMPORTS_V1
+from launchpad.users.schema import ROLE_ASSIGNMENTS_V1, USER_IMPORT_PLANS_V1, USER_IMPORTS_V1
 
 BUSY_TIMEOUT_MS = 10_000
 # How long a write waits for another process's lock, in busy timeouts, before it gives up.
@@ -220,6 +220,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(12, "releases, their changes of status and attached test reports", RELEASES_V1),
     Migration(13, "outbox: e-mail message ids, drafts and attached files", OUTBOX_MAIL),
     Migration(14, "baseline comparisons and the fixes applied", BASELINES_V1),
+    Migration(15, "role assignments by rule and the users each changed", ROLE_ASSIGNMENTS_V1),
+    Migration(16, "on-site changes to the baseline, for HQ", ONSITE_CHANGES_V1),
 )
 
 _LEDGER = ("CREATE TABLE IF NOT EXISTS migrations "

@@ -9,16 +9,21 @@ did not run, so "no problems" never means more than was checked.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import datetime
+import operator
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import repeat
+from typing import cast
 
 from launchpad.errors import LaunchpadError
 from launchpad.phrases import Phrase, phrase
+from launchpad.users.bulk import building_rows
 from launchpad.users.layout import Column, Table, locate
 from launchpad.users.mapping import UNIT_FIELDS, FieldSpec, ImportMapping
 from launchpad.users.sources import Workbook
 from launchpad.users.units import Department, UnitResolver
-from launchpad.users.values import check_value, transform
+from launchpad.users.validators import Bad, CompiledColumn, compile_column
 
 
 class SheetDoesNotFit(LaunchpadError):
@@ -45,7 +50,7 @@ class RowProblem:
         return f"{self.sheet}!{self.column}{self.row}"
 
 
-@dataclass
+@dataclass(slots=True)
 class CheckedRow:
     sheet: str
     row: int
@@ -137,29 +142,116 @@ def check_workbook(workbook: Workbook, mapping: ImportMapping, target: Target | 
     tables, notes = lay_out(workbook, mapping)
     resolver = UnitResolver(target.departments, mapping.units) if target is not None else None
     specs = effective_specs(mapping)
-    rows = []
-    for table in tables:
-        columns = table.by_field
-        for number, cells in table.records():
-            row = CheckedRow(table.sheet.name, number, {}, columns)
-            for name, column in columns.items():
-                spec = specs[name]
-                raw = cells[column.index] if column.index < len(cells) else ""
-                value, problem = check_value(transform(raw, spec), spec)
-                row.values[name] = value
-                if (number - table.sheet.first_number, column.index) in table.sheet.lossy and spec.check == "id_number":
-                    problem = phrase("users.id_lossy")
-                if problem is not None:
-                    row.flag(name, problem, raw)
-            if resolver is not None:
-                _check_units(row, resolver, mapping)
-            rows.append(row)
-    _check_duplicates(rows, mapping)
-    if target is not None:
-        _check_taken(rows, mapping, target)
-    else:
+    today = datetime.date.today()
+    checks = {name: compile_column(spec, today) for name, spec in specs.items()}
+    rows: list[CheckedRow] = []
+    with building_rows():
+        for table in tables:
+            rows += _check_table(table, specs, checks, resolver, mapping)
+        _check_duplicates(rows, mapping)
+        if target is not None:
+            _check_taken(rows, mapping, target)
+    if target is None:
         notes.append(phrase("users.not_against_target"))
     return CheckResult(tables, rows, notes, target is not None)
+
+
+def _check_table(table: Table, specs: dict[str, FieldSpec], checks: dict[str, CompiledColumn],
+                 resolver: UnitResolver | None, mapping: ImportMapping) -> list[CheckedRow]:
+    """The table's rows checked a column at a time (one compiled check mapped over 100,000
+    cells costs a fraction of a call chain per cell); each row's problems still come in the
+    order of its columns, then its units."""
+    columns = table.by_field
+    names = list(columns)
+    numbers: list[int] = []
+    lines: list[list[str]] = []
+    for number, cells in table.records():
+        numbers.append(number)
+        lines.append(cells)
+    found: dict[int, list[tuple[str, Phrase, str]]] = {}  # row position → (field, problem, raw cell)
+    checked: list[list[str | Bad]] = []
+    shortest = min(map(len, lines), default=0)
+    for name in names:
+        raws = _column(lines, columns[name].index, shortest)
+        values = checks[name](raws)
+        if specs[name].check == "id_number" and table.sheet.lossy:
+            _mark_lossy(values, numbers, table, columns[name].index)
+        bad_cells = [i for i, value in enumerate(values) if type(value) is Bad] if Bad in set(map(type, values)) else ()
+        for i in bad_cells:
+            bad = cast(Bad, values[i])
+            values[i] = bad.value
+            found.setdefault(i, []).append((name, bad.problem, raws[i]))
+        checked.append(values)
+    del lines
+    texts = cast(list[list[str]], checked)  # every Bad was replaced by its value above
+    units = _units(names, texts, resolver) if resolver is not None else None
+    first = "attached_dept" if mapping.units.account_in == "attached" else "dept"
+    sheet = table.sheet.name
+    count = len(numbers)
+    by_row = map(dict, map(zip, repeat(names), zip(*texts, strict=True)))
+    rows = list(map(CheckedRow, repeat(sheet, count), numbers, by_row, repeat(columns, count)))
+    for i, problems in found.items():
+        for name, problem, raw in problems:
+            rows[i].flag(name, problem, raw)
+    if units is not None:
+        _place(rows, units, first)
+    return rows
+
+
+def _column(lines: list[list[str]], index: int, shortest: int) -> list[str]:
+    """Column `index` of every row, '' where a row ends before it."""
+    if index < shortest:
+        return list(map(operator.itemgetter(index), lines))
+    return [cells[index] if index < len(cells) else "" for cells in lines]
+
+
+def _mark_lossy(values: list[str | Bad], numbers: list[int], table: Table, index: int) -> None:
+    """An ID number Excel kept as a number lost its last digits: that, not the check digit, is
+    what its cell is told."""
+    first = table.sheet.first_number
+    wanted = {r + first for r, c in table.sheet.lossy if c == index}
+    for i, number in enumerate(numbers):
+        if number in wanted:
+            value = values[i]
+            values[i] = Bad(value.value if isinstance(value, Bad) else value, phrase("users.id_lossy"))
+
+
+Resolved = tuple[Department | None, Phrase | None]
+
+
+def _units(names: list[str], checked: list[list[str]],
+           resolver: UnitResolver) -> list[tuple[str, list[Resolved | None]]]:
+    """Each unit column's cells resolved (each distinct name once, by the resolver), in the
+    order a row's unit problems are told."""
+    at = {name: checked[names.index(name)] for name in UNIT_FIELDS if name in names}
+    return [(name, [resolver.resolve(unit) if unit else None for unit in cells]) for name, cells in at.items()]
+
+
+def _place(rows: list[CheckedRow], units: list[tuple[str, list[Resolved | None]]], first: str) -> None:
+    """Each row's unit problems (after its other problems), and the department its account
+    belongs to."""
+    if len(units) == 1:  # one unit column, the usual sheet
+        name, resolved = units[0]
+        for row, answer in zip(rows, resolved, strict=True):
+            if answer is not None:
+                if answer[1] is not None:
+                    row.flag(name, answer[1])
+                else:
+                    row.department = answer[0]
+        return
+    for i, row in enumerate(rows):
+        found: dict[str, Department] = {}
+        for name, resolved in units:
+            answer = resolved[i]
+            if answer is None:
+                continue
+            department, problem = answer
+            if problem is not None:
+                row.flag(name, problem)
+            elif department is not None:
+                found[name] = department
+        if found:
+            row.department = found.get(first) or found.get("dept") or found.get("attached_dept")
 
 
 def effective_specs(mapping: ImportMapping) -> dict[str, FieldSpec]:
@@ -176,35 +268,28 @@ def effective_specs(mapping: ImportMapping) -> dict[str, FieldSpec]:
     return specs
 
 
-def _check_units(row: CheckedRow, resolver: UnitResolver, mapping: ImportMapping) -> None:
-    found: dict[str, Department] = {}
-    for name in UNIT_FIELDS:
-        if row.values.get(name):
-            department, problem = resolver.resolve(row.values[name])
-            if problem is not None:
-                row.flag(name, problem)
-            elif department is not None:
-                found[name] = department
-    first = "attached_dept" if mapping.units.account_in == "attached" else "dept"
-    row.department = found.get(first) or found.get("dept") or found.get("attached_dept")
-
-
 def _unique_fields(mapping: ImportMapping) -> list[str]:
     return [name for name, spec in mapping.fields.items() if spec.unique or name == mapping.key]
 
 
 def _check_duplicates(rows: list[CheckedRow], mapping: ImportMapping) -> None:
     for name in _unique_fields(mapping):
-        seen: dict[str, list[CheckedRow]] = defaultdict(list)
+        # Counted in C first: a column without a value twice (the usual case) needs no more.
+        counts = Counter(map(str.casefold, filter(None, [row.values.get(name, "") for row in rows])))
+        if not counts or max(counts.values()) < 2:
+            continue
+        first: dict[str, CheckedRow] = {}
+        same: dict[str, list[CheckedRow]] = {}  # only values more than one row holds
         for row in rows:
             value = row.values.get(name, "")
             if value and not (row.problems and any(p.column == row.columns[name].letter for p in row.problems)):
-                seen[value.casefold()].append(row)
-        for same in seen.values():
-            if len(same) < 2:
-                continue
-            for row in same:
-                others = [f"{o.sheet}!{o.row}" if o.sheet != row.sheet else str(o.row) for o in same if o is not row]
+                key = value.casefold()
+                earlier = first.setdefault(key, row)
+                if earlier is not row:
+                    same.setdefault(key, [earlier]).append(row)
+        for group in same.values():
+            for row in group:
+                others = [f"{o.sheet}!{o.row}" if o.sheet != row.sheet else str(o.row) for o in group if o is not row]
                 row.flag(name, phrase("users.duplicate", rows=others))
 
 

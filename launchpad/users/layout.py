@@ -48,10 +48,11 @@ class Table:
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """(sheet row number, cells) of each non-blank row below the header."""
+        first = self.sheet.first_number
         for r in range(self.header_rows[-1] + 1, len(self.sheet.rows)):
             cells = self.sheet.rows[r]
-            if any(cell.strip() for cell in cells):
-                yield r + self.sheet.first_number, cells
+            if "".join(cells).strip():  # some cell holds more than spaces
+                yield r + first, cells
 
 
 def column_letter(index: int) -> str:

@@ -18,6 +18,7 @@ from typing import Literal
 
 from launchpad.errors import UsageError
 from launchpad.phrases import phrase
+from launchpad.users.bulk import building_rows
 from launchpad.users.checks import CheckedRow, CheckResult, RowProblem, Target
 from launchpad.users.mapping import ImportMapping
 from launchpad.users.passwords import rule_fields
@@ -27,7 +28,7 @@ Action = Literal["insert", "update", "unchanged", "rejected"]
 ACTIONS: tuple[Action, ...] = ("insert", "update", "unchanged", "rejected")
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedUser:
     key: str
     action: Action
@@ -104,44 +105,53 @@ def roles_for(row: CheckedRow, mapping: ImportMapping) -> list[str]:
 
 
 def build_plan(result: CheckResult, mapping: ImportMapping, state: TargetState) -> Plan:
-    return Plan([_plan_row(row, mapping, state) for row in result.rows])
-
-
-def _plan_row(row: CheckedRow, mapping: ImportMapping, state: TargetState) -> PlannedUser:
-    key = row.values.get(mapping.key, "")
-    unit = "/".join(row.department.path) if row.department else ""
-    # Problems only the target can reveal join the row's own, so `check --env` and the
-    # annotated copy show them too.
-    planned = PlannedUser(key, "rejected", row.sheet, row.row, unit, problems=row.problems)
+    # Decided once per file, not per row: the user columns the mapping fills, the units' paths
+    # and ids as text, the fields a password rule reads.
     held = state.profile.user_columns
-    values = {name: row.values[name] for name in mapping.fields if name in held and row.values.get(name)}
+    columns = [name for name in mapping.fields if name in held]
+    paths: dict[int | str, str] = {}  # department id → its path
+    ids: dict[int | str, str] = {}  # department id → as text
+    rules = rule_fields(mapping.passwords.rule) if mapping.passwords.rule is not None else None
+    with building_rows():
+        return Plan([_plan_row(row, mapping, state, columns, paths, ids, rules) for row in result.rows])
+
+
+def _plan_row(row: CheckedRow, mapping: ImportMapping, state: TargetState, columns: list[str],
+              paths: dict[int | str, str], ids: dict[int | str, str], rule_inputs: list[str] | None) -> PlannedUser:
+    given = row.values
+    key = given.get(mapping.key, "")
+    department = row.department
+    if department is None:
+        unit = ""
+    else:
+        unit = paths.get(department.id) or paths.setdefault(department.id, "/".join(department.path))
+    values = {name: given[name] for name in columns if given.get(name)}
     posts = []
-    if row.values.get(POST_FIELD) and POST_FIELD in row.columns:
-        code = state.posts.get(row.values[POST_FIELD].casefold())
+    if given.get(POST_FIELD) and POST_FIELD in row.columns:
+        code = state.posts.get(given[POST_FIELD].casefold())
         if code is None:
-            closest = difflib.get_close_matches(row.values[POST_FIELD], list(state.posts), n=3, cutoff=0.3)
-            row.flag(POST_FIELD, phrase("users.unknown_post", post=row.values[POST_FIELD], closest=closest or "-"))
+            closest = difflib.get_close_matches(given[POST_FIELD], list(state.posts), n=3, cutoff=0.3)
+            row.flag(POST_FIELD, phrase("users.unknown_post", post=given[POST_FIELD], closest=closest or "-"))
         else:
             posts.append(code)
-    if planned.problems:
-        return planned
-    if row.department is not None:
-        values[UNIT] = str(row.department.id)
-    roles = roles_for(row, mapping)
+    # Problems only the target can reveal join the row's own (the same list), so `check --env`
+    # and the annotated copy show them too.
+    if row.problems:
+        return PlannedUser(key, "rejected", row.sheet, row.row, unit, problems=row.problems)
+    if department is not None:
+        values[UNIT] = ids.get(department.id) or ids.setdefault(department.id, str(department.id))
+    roles = roles_for(row, mapping) if mapping.roles.rules else list(mapping.roles.default)
     existing = state.users.get(key.casefold())
     if existing is None:
-        planned.action, planned.values = "insert", values
-        if mapping.passwords.rule is not None:
-            planned.rule_inputs = {name: row.values.get(name, "") for name in rule_fields(mapping.passwords.rule)}
-        planned.roles_added, planned.posts_added = roles, posts
-        return planned
-    planned.key = existing.values[state.profile.users.key]
-    for name, value in values.items():
-        if name != state.profile.users.key and existing.values.get(name, "") != value:
-            planned.changes[name] = (existing.values.get(name, ""), value)
-    planned.values = {name: new for name, (_, new) in planned.changes.items()}
-    planned.roles_added = [r for r in roles if r not in existing.roles]
-    planned.posts_added = [p for p in posts if p not in existing.posts]
-    changed = planned.changes or planned.roles_added or planned.posts_added
-    planned.action = "update" if changed else "unchanged"
-    return planned
+        inputs = {name: given.get(name, "") for name in rule_inputs} if rule_inputs is not None else {}
+        return PlannedUser(key, "insert", row.sheet, row.row, unit, values=values, roles_added=roles,
+                           posts_added=posts, problems=row.problems, rule_inputs=inputs)
+    old, natural = existing.values, state.profile.users.key
+    changes = {name: (old.get(name, ""), value) for name, value in values.items()
+               if name != natural and old.get(name, "") != value}
+    roles_added = [r for r in roles if r not in existing.roles]
+    posts_added = [p for p in posts if p not in existing.posts]
+    action: Action = "update" if changes or roles_added or posts_added else "unchanged"
+    return PlannedUser(old[natural], action, row.sheet, row.row, unit,
+                       values={name: new for name, (_, new) in changes.items()}, changes=changes,
+                       roles_added=roles_added, posts_added=posts_added, problems=row.problems)

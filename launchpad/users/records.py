@@ -59,18 +59,26 @@ def adopt_import(store: Store, import_id: int) -> None:
                          [*this_process().values(), import_id])
 
 
+ROW_COLUMNS = ("import_id", "key", "action", "unit", "batch", "before", "after", "roles_added", "posts_added", "done")
+# One statement for a whole batch of 10,000 rows (a row recorded again on a resume takes its new
+# batch and values, keeping its place).
+QUOTED = [f'"{c}"' for c in ROW_COLUMNS]
+RECORD_ROW = (f"INSERT INTO user_import_rows ({', '.join(QUOTED)}) VALUES ({', '.join('?' for _ in QUOTED)}) "
+              "ON CONFLICT (import_id, key) DO UPDATE SET "
+              + ", ".join(f"{q} = excluded.{q}" for c, q in zip(ROW_COLUMNS, QUOTED, strict=True)
+                          if c not in ("import_id", "key")))
+
+
 def record_rows(store: Store, import_id: int, batch: int, rows: list[dict[str, Any]]) -> None:
+    recorded = [_json({"import_id": import_id, "batch": batch, "done": 0, **row}) for row in rows]
     with store.transaction():
-        store.db.table("user_import_rows").upsert_all(
-            [{"import_id": import_id, "batch": batch, "done": 0, **_json(row)} for row in rows],
-            pk=("import_id", "key"))
+        store.db.conn.executemany(RECORD_ROW, [[row.get(c) for c in ROW_COLUMNS] for row in recorded])
 
 
 def rows_done(store: Store, import_id: int, keys: list[str]) -> None:
     with store.transaction():
-        for key in keys:
-            store.db.execute("UPDATE user_import_rows SET done = 1 WHERE import_id = ? AND key = ?",
-                             [import_id, key])
+        store.db.conn.executemany("UPDATE user_import_rows SET done = 1 WHERE import_id = ? AND key = ?",
+                                  [(import_id, key) for key in keys])
 
 
 def handed_out(store: Store, import_id: int, keys: list[str]) -> None:

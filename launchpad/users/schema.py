@@ -50,3 +50,40 @@ CREATE TABLE user_import_plans (
 );
 CREATE INDEX user_import_plans_by_file ON user_import_plans(environment, file_sha256);
 """
+
+# Migration 15: role assignments by rule (`role_records.py`). A preview is recorded; applying it
+# turns the same record into the assignment, so its id is what `roles rollback` takes.
+ROLE_ASSIGNMENTS_V1 = """
+CREATE TABLE role_assignments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    environment TEXT NOT NULL,
+    database TEXT NOT NULL,
+    target TEXT NOT NULL,         -- the profile (ruoyi)
+    rules_file TEXT NOT NULL,
+    rules_sha256 TEXT NOT NULL,
+    digest TEXT NOT NULL,         -- of the users' roles before and after
+    counts TEXT NOT NULL,         -- JSON: users changed per rule and per unit
+    status TEXT NOT NULL,         -- previewed, applying, applied, rolled_back
+    backup_id INTEGER,            -- production: the fresh backup the gate found
+    operator TEXT,
+    previewed TEXT NOT NULL,
+    applied TEXT,
+    rolled_back TEXT,
+    pid INTEGER,
+    hostname TEXT,
+    boot_id TEXT
+);
+CREATE INDEX role_assignments_by_env ON role_assignments(environment, id);
+CREATE TABLE role_assignment_users (
+    assignment_id INTEGER NOT NULL REFERENCES role_assignments(id),
+    user_id TEXT NOT NULL,
+    account TEXT NOT NULL,
+    before TEXT NOT NULL,         -- JSON: role keys as they were
+    after TEXT NOT NULL,          -- JSON: role keys as the rules make them
+    rules TEXT NOT NULL,          -- JSON: the rules that changed them
+    unit TEXT NOT NULL,
+    batch INTEGER NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (assignment_id, user_id)
+);
+"""

@@ -19,13 +19,16 @@ import csv
 import datetime
 import io
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from launchpad.errors import LaunchpadError
+from launchpad.users.bulk import building_rows
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
+TEXT_ONLY = frozenset({str})
 FLOAT_DIGITS = 15  # what a double keeps of an integer typed into Excel
 
 
@@ -96,8 +99,16 @@ def _read_excel(path: Path) -> list[Sheet]:
         for name in book.sheet_names:
             raw = book.get_sheet_by_name(name)
             sheet = Sheet(name, [], [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in raw.merged_cell_ranges or ()])
-            for r, values in enumerate(raw.to_python(skip_empty_area=False)):
-                sheet.rows.append([_cell_text(value, r, c, sheet) for c, value in enumerate(values)])
+            with building_rows():
+                cells = raw.to_python(skip_empty_area=False)
+            if set(map(type, chain.from_iterable(cells))) <= TEXT_ONLY:
+                sheet.rows = cast(list[list[str]], cells)  # every cell text already ('' when empty): taken as is
+            else:
+                for r, values in enumerate(cells):
+                    if set(map(type, values)) <= TEXT_ONLY:
+                        sheet.rows.append(cast(list[str], values))
+                    else:
+                        sheet.rows.append([_cell_text(value, r, c, sheet) for c, value in enumerate(values)])
             sheets.append(sheet)
     except PasswordError:
         raise UnreadableSheet(f"{path} is protected by a password", hint="ask the client for a copy without "

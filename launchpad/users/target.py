@@ -120,6 +120,12 @@ class TargetSession:
                 return SqliteClient(self.access).script(self.shell, self.tmp, text)
             return [PostgresClient(self.access).query(self.shell, self.tmp, text)]
 
+    def transaction(self, statements: list[tuple[str, dict[str, Any]]]) -> None:
+        """SQLite: parameterised statements in one transaction, bound by SQLite itself (its
+        runner takes no script with parameters)."""
+        with _as_target_error():
+            SqliteClient(self.access).transaction(self.shell, statements)
+
 
 class TargetFailed(LaunchpadError):
     """The target database refused a query or a batch (which it then rolled back)."""

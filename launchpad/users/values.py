@@ -38,14 +38,15 @@ def transform(value: str, spec: FieldSpec) -> str:
     return value
 
 
-def check_value(value: str, spec: FieldSpec) -> tuple[str, Phrase | None]:
-    """`value` after transforms: empty values are only a problem when required."""
+def check_value(value: str, spec: FieldSpec, today: datetime.date | None = None) -> tuple[str, Phrase | None]:
+    """`value` after transforms: empty values are only a problem when required. `today` bounds
+    an ID number's birth date (the system's date when not given)."""
     if not value:
         return value, phrase("users.required") if spec.required else None
     if spec.check == "text" and spec.codes is None and spec.max_length is None:
         return value, None
     if spec.check == "id_number":
-        value, problem = check_id_number(value)
+        value, problem = check_id_number(value, today)
     elif spec.check == "mobile":
         value, problem = check_mobile(value)
     elif spec.check == "email":

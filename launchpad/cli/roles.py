@@ -1,0 +1,177 @@
+"""`launchpad roles preview|apply|rollback|list`: roles assigned by the rules in
+`roles/rules.yaml`, a thin layer over `launchpad.users.role_rules` and `role_apply`. Exit 0
+when done (or nothing changes), 1 for a refused assignment, 2 for rules launchpad cannot use (a
+bad file, a role key, unit or post the target does not have)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from launchpad.cli.door import Door
+
+RULES = click.option("--rules", "rules_name", metavar="FILE", help="The rules (default: the workspace's "
+                     "roles/rules.yaml).")
+CONFIRMING = [click.option("--yes", "-y", is_flag=True, help="Confirm without asking (production still needs "
+                           "its name)."),
+              click.option("--confirm", "confirm_env", metavar="ENV", help="Production's name, typed in advance "
+                           "(scripts).")]
+
+
+def _confirming(command: Any) -> Any:
+    for option in reversed(CONFIRMING):
+        command = option(command)
+    return command
+
+
+@contextlib.contextmanager
+def _opened(door: Door, env_name: str, database: str | None) -> Iterator[Any]:
+    """A `RolesTarget` on ENV's database, the store and connections open."""
+    from launchpad.cli.users import _ask_secret
+    from launchpad.hosts.connect import HostConnections
+    from launchpad.users.role_apply import RolesTarget, rules_target
+
+    session = door.session()
+    workspace, actor = session.workspace, session.actor
+    workspace.environment(env_name)  # an unknown name fails before anything connects
+    store = session.store()
+
+    def audit(action: str, target: str, detail: dict[str, Any]) -> None:
+        store.audit(actor, action, target, detail)
+
+    with HostConnections(workspace, env_name, store=store, actor=actor) as connections, \
+            rules_target(workspace, env_name, database, connections.transport_for, audit, _ask_secret) as target:
+        yield RolesTarget(workspace, store, target, env_name, actor)
+
+
+def _rules(door: Door, given: str | None) -> Any:
+    from launchpad.users.role_rules import find_rules, load_rules
+
+    root = door.session().workspace.root
+    path = find_rules(root, given)
+    try:
+        shown = str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        shown = str(path)
+    return load_rules(path, shown)
+
+
+@click.group("roles")
+def roles() -> None:
+    """Roles that follow unit, level and post: rules previewed per user, applied, rolled back."""
+
+
+@roles.command("preview")
+@click.option("--env", "env_name", required=True, metavar="ENV", help="The environment whose users are read.")
+@RULES
+@click.option("--json", "as_json", is_flag=True, help="Print the preview as JSON.")
+@click.option("--xlsx", "xlsx", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="Also write the preview as FILE.xlsx.")
+@click.option("--limit", default=200, show_default=True, help="Users printed in the table.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the spreadsheet (default: site.yaml's).")
+@click.pass_obj
+def roles_preview(door: Door, env_name: str, rules_name: str | None, as_json: bool, xlsx: Path | None, limit: int,
+                  lang: str | None) -> None:
+    """Per user whose roles change: account, name, unit, posts, roles now → roles after; then
+    the users changed per rule and per unit. The preview is recorded: `roles apply` writes
+    exactly it."""
+    from launchpad.errors import UsageError
+    from launchpad.phrases import phrase, render
+    from launchpad.users.role_apply import preview_live, record_preview
+    from launchpad.users.role_report import counts_lines, table_lines, write_xlsx
+
+    door.session().workspace.environment(env_name)
+    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":  # said before anything is read or recorded
+        raise UsageError(f"{xlsx.name}: the preview's spreadsheet is .xlsx", hint="name the file FILE.xlsx")
+    loaded = _rules(door, rules_name)
+    with _opened(door, env_name, loaded.rules.database) as to:
+        _, shown = preview_live(to.workspace, to.session, loaded)
+        assignment = record_preview(to.store, to.session, loaded, shown, env_name, to.actor, to.audit) \
+            if shown.changes else None
+    words = lang or to.workspace.site.site.language
+    if xlsx is not None:
+        title = render(phrase("roles.title", env=env_name, rules=loaded.display), words)
+        click.echo(f"  spreadsheet: {write_xlsx(shown, xlsx, words, title, env_name)}", err=True)
+    if as_json:
+        click.echo(json.dumps({**shown.as_json(), "environment": env_name, "rules": loaded.display,
+                               "preview": assignment}, ensure_ascii=False, indent=2))
+        return
+    if not shown.changes:
+        click.echo(f"No user's roles change on {env_name} ({loaded.display}).")
+        return
+    click.echo(f"Preview {assignment}: {len(shown.changes)} user(s) of {env_name} change roles ({loaded.display}):")
+    for line in table_lines(shown, limit):
+        click.echo(line)
+    for line in counts_lines(shown):
+        click.echo(line)
+    click.echo(f"Apply it with: launchpad roles apply --env {env_name}")
+
+
+@roles.command("apply")
+@click.option("--env", "env_name", required=True, metavar="ENV", help="The environment to change.")
+@RULES
+@_confirming
+@click.option("--backup-age", default="2h", show_default=True, help="On production: the newest backup's maximum age.")
+@click.option("--batch", "batch_size", default=500, show_default=True, help="Users per transaction.")
+@click.pass_obj
+def roles_apply(door: Door, env_name: str, rules_name: str | None, yes: bool, confirm_env: str | None,
+                backup_age: str, batch_size: int) -> None:
+    """Write the newest preview of ENV: the rules are evaluated again on the live target and must
+    give the same users and roles (what changed since is said, and nothing is written); on
+    production a fresh verified backup and the typed name; in batches, one transaction each."""
+    from launchpad.cli.prompter import CliPrompter
+    from launchpad.users.role_apply import apply_preview
+
+    door.session().workspace.environment(env_name)
+    loaded = _rules(door, rules_name)
+    with _opened(door, env_name, loaded.rules.database) as to:
+        outcome = apply_preview(to, loaded, CliPrompter(to.actor, yes=yes, confirm_env=confirm_env),
+                                backup_age=backup_age, batch_size=batch_size)
+    if outcome.assignment is None:
+        click.echo(f"Nothing to change: the rules already hold on {env_name}.")
+        return
+    how = "continued" if outcome.resumed else "applied"
+    backup = f", backup {outcome.backup_id}" if outcome.backup_id is not None else ""
+    click.echo(f"✓ role assignment {outcome.assignment} {how}: {outcome.users} user(s) in {outcome.batches} "
+               f"batch(es){backup}. Undo with: launchpad roles rollback {outcome.assignment}")
+
+
+@roles.command("rollback")
+@click.argument("assignment", type=int)
+@_confirming
+@click.pass_obj
+def roles_rollback(door: Door, assignment: int, yes: bool, confirm_env: str | None) -> None:
+    """Put back the role links assignment ID changed, for each user it recorded."""
+    from launchpad.cli.prompter import CliPrompter
+    from launchpad.users import role_records
+    from launchpad.users.role_apply import rollback
+
+    found = role_records.get(door.session().store(), assignment)
+    with _opened(door, found["environment"], found["database"]) as to:
+        outcome = rollback(to, assignment, CliPrompter(to.actor, yes=yes, confirm_env=confirm_env))
+    click.echo(f"✓ role assignment {outcome.assignment} rolled back: {outcome.users} user(s) have their roles "
+               "as before")
+
+
+@roles.command("list")
+@click.option("--limit", default=20, show_default=True, help="How many, newest first.")
+@click.pass_obj
+def roles_list(door: Door, limit: int) -> None:
+    """Role previews and assignments, newest first: id, environment, status, users, rules."""
+    from launchpad.users import role_records
+
+    rows = role_records.listed(door.session().store(), limit)
+    if not rows:
+        click.echo("No role previews or assignments yet.")
+    for row in rows:
+        click.echo(f"  {row['id']}  {row['environment']}  {row['status']}  {row['counts']['users']} user(s)  "
+                   f"{row['rules_file']}  {row['previewed'][:19]}  {row['operator'] or ''}")
+
+
+COMMANDS = [roles]

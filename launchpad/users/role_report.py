@@ -1,0 +1,84 @@
+"""A role preview as people read it: the terminal's table and an xlsx for the client's
+administrator, in the site's language. Accounts, names, unit and role names come from the
+target (typed by people): they stay text in every format (launchpad.safetext)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from launchpad.errors import UsageError
+from launchpad.phrases import phrase, render
+from launchpad.safetext import formula_like, one_line, spreadsheet
+from launchpad.users.role_rules import Preview, RoleChange
+
+COLUMNS = ("account", "name", "unit", "posts", "before", "after", "rules")
+
+
+def headers(lang: str) -> list[str]:
+    return [render(phrase(f"roles.col.{c}"), lang) for c in COLUMNS]
+
+
+def cells(change: RoleChange) -> list[str]:
+    return [change.account, change.name, change.unit, ", ".join(change.posts), ", ".join(change.before),
+            ", ".join(change.after), ", ".join(change.rules)]
+
+
+def table_lines(shown: Preview, limit: int | None = None) -> list[str]:
+    """One line per changed user: `account  name  unit  [posts]  now → after  (rules)`."""
+    lines = []
+    for change in shown.changes[:limit]:
+        account, name, unit, posts, before, after, rules = (one_line(c) for c in cells(change))
+        lines.append(f"  {account}  {name}  {unit}  [{posts}]  {before or '-'} → {after or '-'}  ({rules})")
+    if limit is not None and len(shown.changes) > limit:
+        lines.append(f"  … {len(shown.changes) - limit} more (--json or --xlsx lists all)")
+    return lines
+
+
+def counts_lines(shown: Preview) -> list[str]:
+    lines = ["by rule:"] + [f"  {one_line(name)}: {count} changed, {shown.matched.get(name, 0)} matched"
+                            for name, count in shown.per_rule.items()]
+    lines += ["by unit:"] + [f"  {one_line(unit) or '-'}: {count}" for unit, count in shown.per_unit.items()]
+    return lines
+
+
+def write_xlsx(shown: Preview, path: Path, lang: str, title: str, env: str) -> Path:
+    """Users sheet and counts sheet; written beside, then moved, so no half file is left."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    if path.suffix.lower() != ".xlsx":
+        raise UsageError(f"{path.name}: the preview's spreadsheet is .xlsx", hint="name the file FILE.xlsx")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "users"
+    sheet.append([spreadsheet(title)])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append([render(phrase("roles.summary", users=len(shown.changes), env=env) if shown.changes
+                         else phrase("roles.none"), lang)])
+    sheet.append([])
+    sheet.append(headers(lang))
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+    for change in shown.changes:
+        sheet.append([spreadsheet(v) for v in cells(change)])
+    counts = book.create_sheet("counts")
+    counts.append([render(phrase("roles.col.rule"), lang), render(phrase("roles.col.users"), lang)])
+    for name, count in shown.per_rule.items():
+        counts.append([spreadsheet(name), count])
+    counts.append([])
+    counts.append([render(phrase("roles.col.unit"), lang), render(phrase("roles.col.users"), lang)])
+    for unit, count in shown.per_unit.items():
+        counts.append([spreadsheet(unit), count])
+    for ws in (sheet, counts):
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and formula_like(cell.value):
+                    cell.data_type = "s"  # a name typed `=1+1` stays a name
+                    cell.quotePrefix = True
+    for letter, width in zip("ABCDEFG", (16, 12, 30, 16, 30, 30, 24), strict=True):
+        sheet.column_dimensions[letter].width = width
+    book.save(partial)
+    partial.replace(path)
+    return path

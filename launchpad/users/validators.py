@@ -1,0 +1,163 @@
+"""Each field's check compiled once per file, for a whole column at a time.
+
+`check_value(transform(raw, spec), spec)` is the rule; what is compiled here gives exactly its
+answers, only faster on the 100,000 cells of a column: the spec's branches are decided once,
+not per cell; the common shapes (an 11-digit mobile, an 18-digit ASCII ID number, a
+YYYY-MM-DD date) are recognised without regular expressions and anything else falls back to
+the rule itself; columns whose values repeat (units, codes, dates, posts) remember each
+distinct cell's answer.
+
+A compiled check returns the stored value for a good cell and a `Bad` for a cell with a
+problem, so a column checks with one `map` and its problems are the few `Bad`s in it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import operator
+import re
+from collections.abc import Callable
+from functools import partial
+from typing import NamedTuple, cast
+
+from launchpad.phrases import Phrase, phrase
+from launchpad.users.idnumber import CHECK_CHARS, PROVINCES, WEIGHTS
+from launchpad.users.mapping import FieldSpec
+from launchpad.users.values import EMAIL, FULL_WIDTH, SPACES, check_value, transform
+
+# A cache stops growing at this many distinct cells: a column of unique values (names) gains
+# nothing from one, and memory stays flat however long the sheet is.
+REMEMBERED = 4096
+ASCII_ZERO_WEIGHT = ord("0") * sum(WEIGHTS)
+MOBILE_SECOND = frozenset("3456789")
+
+
+class Bad(NamedTuple):
+    """A cell with a problem: the value as far as it was understood, and why it is wrong."""
+
+    value: str
+    problem: Phrase
+
+
+Compiled = Callable[[str], "str | Bad"]
+CompiledColumn = Callable[[list[str]], "list[str | Bad]"]
+# Each transform as a function of one value that runs in C, for a whole column at once.
+STEPS: dict[str, Callable[[str], str]] = {
+    "trim": str.strip, "lower": str.lower, "upper": str.upper,
+    "halfwidth": operator.methodcaller("translate", FULL_WIDTH), "no_spaces": partial(SPACES.sub, ""),
+}
+
+
+def compile_column(spec: FieldSpec, today: datetime.date) -> CompiledColumn:
+    """`compile_check` for a whole column. A text or e-mail column is first taken whole: every
+    cell transformed, then asked at once (in C) whether any is empty, too long or no e-mail;
+    only when one is does each cell go through the check, which then says which and why."""
+    cell = compile_check(spec, today)
+
+    def cells(raws: list[str]) -> list[str | Bad]:
+        return list(map(cell, raws))
+
+    if spec.codes is not None or spec.check not in ("text", "email"):
+        return cells
+    steps = [STEPS[step] for step in spec.transforms]
+    required, limit = spec.required, spec.max_length
+    pattern = EMAIL.fullmatch if spec.check == "email" else None
+
+    def column(raws: list[str]) -> list[str | Bad]:
+        values: list[str] = raws
+        for step in steps:
+            values = list(map(step, values))
+        if values is raws:
+            values = list(raws)
+        if (required and "" in values) or (limit is not None and max(map(len, values), default=0) > limit) \
+                or (pattern is not None and not all(map(pattern, filter(None, values)))):
+            return cells(raws)
+        return cast(list[str | Bad], values)  # every cell good: its value is the transformed text
+
+    return column
+
+
+def compile_check(spec: FieldSpec, today: datetime.date) -> Compiled:
+    """The spec's transforms and check as one function of the raw cell text."""
+
+    def rule(raw: str) -> str | Bad:
+        value, problem = check_value(transform(raw, spec), spec, today)
+        return value if problem is None else Bad(value, problem)
+
+    trim_only = spec.transforms == ["trim"]
+    required = Bad("", phrase("users.required")) if spec.required else None
+    limit = spec.max_length
+    if spec.codes is None and spec.check in ("text", "email"):
+        shaped: Callable[[str], str] = str.strip if trim_only else partial(transform, spec=spec)
+        return _text(shaped, required, limit, EMAIL if spec.check == "email" else None)
+    if spec.codes is None and trim_only:
+        if spec.check == "mobile" and (limit is None or limit >= 11):
+            return _mobile(rule)
+        if spec.check == "id_number" and (limit is None or limit >= 18):
+            return _id_number(rule, today)
+    if spec.check in ("text", "date") or spec.codes is not None:
+        return _remembered(rule)  # few distinct values in a column: units, codes, dates, posts
+    return rule
+
+
+def _text(shaped: Callable[[str], str], required: Bad | None, limit: int | None,
+          pattern: re.Pattern[str] | None) -> Compiled:
+    """Text and e-mail fields: the transforms, required, the pattern, the length."""
+    wrong = phrase("users.email")
+
+    def text(raw: str) -> str | Bad:
+        value = shaped(raw)
+        if not value:
+            return required or value
+        if pattern is not None and pattern.fullmatch(value) is None:
+            return Bad(value, wrong)
+        if limit is not None and len(value) > limit:
+            return Bad(value, phrase("users.too_long", length=len(value), limit=limit))
+        return value
+
+    return text
+
+
+def _mobile(rule: Compiled) -> Compiled:
+    def mobile(raw: str) -> str | Bad:
+        # 1[3-9] and nine more ASCII digits, with nothing to trim, is the rule's answer as is.
+        if len(raw) == 11 and raw.isascii() and raw.isdigit() and raw[0] == "1" and raw[1] in MOBILE_SECOND:
+            return raw
+        return rule(raw)
+
+    return mobile
+
+
+def _id_number(rule: Compiled, today: datetime.date) -> Compiled:
+    weights, chars, provinces, mul = WEIGHTS, CHECK_CHARS, PROVINCES, operator.mul
+    earliest = datetime.date(1900, 1, 1)
+
+    def id_number(raw: str) -> str | Bad:
+        # 17 ASCII digits and a right check digit (X in upper case) from a known province, born
+        # on a real day between 1900 and today: good as it stands. Anything else: the rule.
+        if len(raw) == 18 and raw.isascii() and raw[:17].isdigit() and raw[:2] in provinces:
+            digits = raw.encode()
+            if chars[(sum(map(mul, digits, weights)) - ASCII_ZERO_WEIGHT) % 11] == raw[17]:
+                try:
+                    born = datetime.date(int(raw[6:10]), int(raw[10:12]), int(raw[12:14]))
+                except ValueError:
+                    return rule(raw)
+                if earliest <= born <= today:
+                    return raw
+        return rule(raw)
+
+    return id_number
+
+
+def _remembered(rule: Compiled) -> Compiled:
+    seen: dict[str, str | Bad] = {}
+
+    def remembered(raw: str) -> str | Bad:
+        found = seen.get(raw)
+        if found is None:
+            found = rule(raw)
+            if len(seen) < REMEMBERED:
+                seen[raw] = found
+        return found
+
+    return remembered

@@ -1,0 +1,86 @@
+"""The compiled column checks give exactly the rule's answers: `check_value(transform(raw))`
+for every cell, whatever the shortcut they take (an 11-digit mobile, an ASCII ID number, a
+remembered unit name)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from launchpad.phrases import Phrase
+from launchpad.users.idnumber import check_digit
+from launchpad.users.mapping import FieldSpec
+from launchpad.users.validators import REMEMBERED, Bad, compile_check, compile_column
+from launchpad.users.values import check_value, transform
+
+TODAY = datetime.date(2026, 1, 1)
+SPECS = {
+    "text": FieldSpec(headers=["姓名"]),
+    "required text, 30": FieldSpec(headers=["姓名"], required=True, max_length=30),
+    "lower, halfwidth": FieldSpec(headers=["账号"], required=True, transforms=["trim", "halfwidth", "lower"],
+                                  max_length=30),
+    "id_number": FieldSpec(headers=["身份证号"], check="id_number", unique=True),
+    "id_number, required, 17": FieldSpec(headers=["身份证号"], check="id_number", required=True, max_length=17),
+    "mobile, 11": FieldSpec(headers=["手机"], check="mobile", max_length=11),
+    "mobile, 10": FieldSpec(headers=["手机"], check="mobile", max_length=10),
+    "mobile, no_spaces": FieldSpec(headers=["手机"], check="mobile", transforms=["no_spaces"]),
+    "email, 50": FieldSpec(headers=["邮箱"], check="email", max_length=50),
+    "date": FieldSpec(headers=["入职日期"], check="date", required=True),
+    "codes": FieldSpec(headers=["性别"], codes={"男": "0", "女": "1"}, max_length=1),
+}
+
+
+def _good_id(first17: str) -> str:
+    return first17 + check_digit(first17)
+
+
+# Cells near every edge the shortcuts decide on, and some from far away.
+EDGES = [
+    "", " ", "　", "13800138000", "12800138000", " 13800138000", "138 0013 8000", "+8613800138000",
+    "１３８００１３８０００", "1380013800", "138001380000", "١٣٨٠٠١٣٨٠٠٠",
+    _good_id("11010519491231002"), _good_id("11010519491231002").lower(), "11010519491231002x",
+    _good_id("99010519491231002"), _good_id("11010518991231002"), _good_id("11010520270101002"),
+    _good_id("11010519490230002"), "11010519491231002Y", "110105491231002", "11010519491231002",
+    " " + _good_id("11010519491231002"), _good_id("11010519491231002")[:17] + "0",
+    "a@b.cn", "A@B", "zs@example.cn ", "2020-01-02", "2020/1/2", "20200102", "2020年1月2日", "2020-02-30",
+    "男", " 女 ", "未知", "张三", "Ｚｈａｎｇ", "x" * 31, "ZhangSan",
+]
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_compiled_checks_answer_as_the_rule_on_the_edges(name: str) -> None:
+    spec = SPECS[name]
+    compiled = compile_check(spec, TODAY)
+    for raw in EDGES:
+        assert _answer(compiled(raw)) == check_value(transform(raw, spec), spec, TODAY), (name, raw)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(list(SPECS)), st.text(alphabet="0123456789X x-+()@.年月日/１３８男女中", max_size=20))
+def test_compiled_checks_answer_as_the_rule_on_any_cell(name: str, raw: str) -> None:
+    spec = SPECS[name]
+    assert _answer(compile_check(spec, TODAY)(raw)) == check_value(transform(raw, spec), spec, TODAY)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(list(SPECS)),
+       st.lists(st.sampled_from(EDGES) | st.text(alphabet="0123456789 x@.-Ｚ张", max_size=12), max_size=8))
+def test_a_column_checked_whole_answers_as_each_cell_would(name: str, raws: list[str]) -> None:
+    spec = SPECS[name]
+    assert [_answer(v) for v in compile_column(spec, TODAY)(raws)] == \
+        [check_value(transform(raw, spec), spec, TODAY) for raw in raws]
+
+
+def test_a_remembering_check_answers_past_what_it_remembers() -> None:
+    spec = SPECS["date"]
+    compiled = compile_check(spec, TODAY)
+    days = [(datetime.date(2000, 1, 1) + datetime.timedelta(days=n)).isoformat() for n in range(REMEMBERED + 50)]
+    assert [compiled(d) for d in days] == days
+    assert compiled("2020-02-30") == Bad("2020-02-30", Phrase("users.date_invalid"))
+
+
+def _answer(result: str | Bad) -> tuple[str, Phrase | None]:
+    return (result.value, result.problem) if isinstance(result, Bad) else (result, None)
