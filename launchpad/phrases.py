@@ -304,6 +304,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "baseline.onsite.title": ("On-site changes for HQ to take into the baseline",
                               "现场变更（需由总部同步回基线）"),
     "baseline.onsite.none": ("No on-site changes.", "没有现场变更。"),
+    "baseline.onsite.exported": ("{count} on-site change(s) waiting for HQ written to {path}",
+                                 "待总部同步的现场变更 {count} 项，已写入 {path}"),
     "baseline.onsite.stamp": ("Exported {at} by {actor}: {count} change(s)", "{actor} 于 {at} 导出，共 {count} 项"),
     "baseline.onsite.col.id": ("No.", "编号"),
     "baseline.onsite.col.recorded": ("Recorded", "记录时间"),

@@ -99,3 +99,18 @@ def write(rows: list[list[str]], path: Path, fmt: str, lang: str, stamp: str) ->
         partial.write_text(markdown_text(rows, lang, stamp), encoding="utf-8")
     partial.replace(path)
     return path
+
+
+def export_pending(store: Any, site: Any, path: Path, lang: str, actor: str) -> int:
+    """The on-site changes waiting for HQ, written to `path` (.md or .xlsx), for a playbook's
+    last step; how many there were."""
+    from launchpad.baseline.onsite import list_changes
+    from launchpad.sitetime import local_text, utc_now
+
+    zone = site.tz
+    changes = list_changes(store, zone, status="pending")
+    rows = [row(c, lang, local_text(c.recorded, zone)) for c in changes]
+    stamp = render(phrase("baseline.onsite.stamp", at=local_text(utc_now(), zone), actor=actor, count=len(changes)),
+                   lang)
+    write(rows, path, "xlsx" if path.suffix.lower() == ".xlsx" else "md", lang, stamp)
+    return len(changes)

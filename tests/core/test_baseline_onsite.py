@@ -296,3 +296,26 @@ def test_the_daily_report_lists_todays_on_site_changes_as_text_in_every_format(d
     rows = list(load_workbook(tmp_path / "日报.xlsx").worksheets[0].iter_rows(values_only=True))
     shown = [row[1] for row in rows if row[0] and str(row[0]).startswith("今日现场变更")]
     assert len(shown) == 1 and "gov_channel = hotline" in shown[0] and "\n" not in shown[0].split("｜")[1][:40]
+
+
+def test_a_playbook_step_exports_the_changes_waiting_for_hq(demo: Path) -> None:
+    issue = add_issue(demo)
+    assert launchpad(demo, "baseline", "change", "record", "--env", "prod", "--item", HOTLINE, "--why", "甲方要求",
+                     "--issue", str(issue)).returncode == 0
+    (demo / "playbooks" / "handback.yaml").write_text(
+        "name: handback\ntitle: 现场变更交回总部\nphases:\n  - id: p\n    name: 交回\n    steps:\n"
+        "      - {id: p.export, name: 导出现场变更, kind: baseline, action: changes,\n"
+        "         report: 'reports/现场变更-{{ env.name }}.xlsx'}\n", encoding="utf-8")
+    ran = launchpad(demo, "run", "handback", "--env", "test", "--yes")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "待总部同步的现场变更 1 项，已写入 reports/现场变更-test.xlsx" in ran.stdout
+    cells = [c for row in load_workbook(demo / "reports" / "现场变更-test.xlsx").active.iter_rows(values_only=True)
+             for c in row]
+    assert "gov_channel = hotline" in cells and "甲方要求" in cells
+
+    # An export without a report file is a playbook mistake, found before anything runs.
+    (demo / "playbooks" / "handback.yaml").write_text(
+        "name: handback\ntitle: 现场变更交回总部\nphases:\n  - id: p\n    name: 交回\n    steps:\n"
+        "      - {id: p.export, name: 导出现场变更, kind: baseline, action: changes}\n", encoding="utf-8")
+    checked = launchpad(demo, "check")
+    assert checked.returncode == 2 and "needs report:" in checked.stdout + checked.stderr
