@@ -17,6 +17,9 @@ from launchpad.backup.sqlclient import DbAccess, MySqlClient, PostgresClient, Re
 from launchpad.errors import LaunchpadError, UsageError
 from launchpad.workspace.site import Database, Environment
 
+# A batch of 10,000 rows takes seconds; a loaded host or a slow link may take minutes.
+LOAD_TIMEOUT = 600.0
+
 if TYPE_CHECKING:
     from launchpad.users.staged import Staged
 
@@ -147,7 +150,7 @@ class TargetSession:
             parts = (" ".join(staged.before), staged.load, " ".join(staged.after))
             command = (f"{client.env(self.tmp)}psql -X -q -v ON_ERROR_STOP=1 {client.connection()} "
                        + " ".join(f"-c {shlex.quote(p)}" for p in parts))
-        result = self.shell.run(command, stdin=staged.data)
+        result = self.shell.run(command, stdin=staged.data, timeout=LOAD_TIMEOUT)
         if not result.ok:
             raise TargetFailed(f"{self.shell.name}: the bulk load failed: {tail(result.stderr)}",
                                hint="nothing of this batch was written; fix and re-run: rows already written "
