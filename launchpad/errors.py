@@ -3,12 +3,19 @@
 Each error carries a short title (what failed), a message (where, and why), and a hint (what
 to do next). The CLI prints the three and exits with the error's exit code; the TUI shows them
 in a notification or a dialog. A traceback reaching the user is a bug, never the design.
+
+The title, message and hint a person reads come from the word-book (launchpad/phrases.py):
+the title by the class's English title (`error.<title>`), the message and hint when given as
+phrases. `str(error)`, `.message` and `.hint` stay English for logs and the audit trail;
+`render(lang)` is what the command line prints in its language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from launchpad.phrases import CATALOG, Said, phrase, render, word
 
 
 class LaunchpadError(Exception):
@@ -17,17 +24,24 @@ class LaunchpadError(Exception):
     title = "launchpad error"
     exit_code = 2
 
-    def __init__(self, message: str, *, hint: str = "", title: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+    def __init__(self, message: Said, *, hint: Said = "", title: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+        self.hint = str(hint)
+        self.said, self.said_hint = message, hint
         if title is not None:
             self.title = title
 
-    def render(self) -> str:
-        text = f"{self.title}: {self.message}"
+    def title_in(self, lang: str) -> str:
+        """The title in `lang`; a title the word-book does not know (one given at the raise)
+        stays as written."""
+        key = "error." + self.title.lower().replace(" ", "_")
+        return word(key, lang) if key in CATALOG else self.title
+
+    def render(self, lang: str = "en") -> str:
+        text = word("error.says", lang, title=self.title_in(lang), message=render(self.said, lang))
         if self.hint:
-            text += f"\n  → {self.hint}"
+            text += f"\n  → {render(self.said_hint, lang)}"
         return text
 
     def message_for(self, host: str) -> str:
@@ -53,14 +67,14 @@ class InvalidInput(LaunchpadError):
 
     title = "invalid input"
 
-    def __init__(self, problems: list[Problem], *, hint: str = "") -> None:
+    def __init__(self, problems: list[Problem], *, hint: Said = "") -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems), hint=hint)
 
-    def render(self) -> str:
+    def render(self, lang: str = "en") -> str:
         text = "\n".join(str(p) for p in self.problems)
         if self.hint:
-            text += f"\n  → {self.hint}"
+            text += f"\n  → {render(self.said_hint, lang)}"
         return text
 
 
@@ -84,10 +98,10 @@ class RemoteError(LaunchpadError):
     title = "remote error"
     exit_code = 1
 
-    def __init__(self, host: str, message: str, *, hint: str = "") -> None:
+    def __init__(self, host: str, message: Said, *, hint: Said = "") -> None:
         self.host = host
-        self.detail = message
-        super().__init__(f"{host}: {message}", hint=hint)
+        self.detail = str(message)
+        super().__init__(phrase("host.said", host=host, message=message), hint=hint)
 
     def message_for(self, host: str) -> str:
         # Said about another host (the jump host on the way), the name must stay.
@@ -114,11 +128,10 @@ class UnknownHostKey(RemoteError):
         self.key_type = key_type
         self.fingerprint = fingerprint
         self.searched = list(searched)
-        looked_in = f"; searched {', '.join(self.searched)}" if self.searched else ""
+        looked_in = phrase("error.key_unknown_searched", files=", ".join(self.searched)) if self.searched else ""
         super().__init__(
-            host,
-            f"the host key is not known ({key_type} {fingerprint}){looked_in}",
-            hint="compare the fingerprint with the server's, then run `launchpad hosts trust --env ENV` to record it",
+            host, phrase("error.key_unknown", key_type=key_type, fingerprint=fingerprint, looked_in=looked_in),
+            hint=phrase("error.key_unknown_hint"),
         )
 
 
@@ -133,12 +146,8 @@ class ChangedHostKey(RemoteError):
         self.fingerprint = fingerprint
         self.known_fingerprint = known_fingerprint
         super().__init__(
-            host,
-            f"the host key has CHANGED: known_hosts has {known_fingerprint}, "
-            f"the host now offers {key_type} {fingerprint}. Someone may be intercepting "
-            "the connection, or the server was reinstalled",
-            hint="do not continue; confirm with the client's administrator, then remove the "
-            "old entry (ssh-keygen -R HOST) and trust the new key explicitly",
+            host, phrase("error.key_changed", known=known_fingerprint, key_type=key_type, fingerprint=fingerprint),
+            hint=phrase("error.key_changed_hint"),
         )
 
 

@@ -1,11 +1,16 @@
-"""What steps and the engine say about a result, kept as a key and its parameters so each
-reader gets it in their own language.
+"""The word-book: every word a person reads, in Chinese and English, and the one lookup.
 
-A step's summary is read in three places: the engineer's terminal (English), the TUI (the
-site's language, usually Chinese) and the client-facing run report (Chinese by default). A
-sentence composed in English at the moment the step ends could only ever be English, so steps
-return a `Phrase` instead: `phrase("shell.all_passed", count=3)`. `str(p)` is the English text
-(what the CLI prints, what the store's `summary` column and the audit log hold); `render(p,
+One catalog, keyed by dotted ids, each entry `(English, 中文)` with the same placeholders
+(tests/core/test_wordbook.py checks both, that every key is used, and that no module outside
+this one branches on the language). The steps' and the engine's phrases are written below; the
+other areas keep their entries in launchpad/words/ (statuses, the UI, the daily report, the run
+report, issues, the command line), merged here into `CATALOG`. `word(key, lang, **values)` is
+the lookup every front end and report uses: the command line in the site's language (or
+`--lang`), the TUI through screens/i18n.t in its current language, the reports in theirs.
+
+What steps and the engine say about a result is kept as a key and its parameters, a `Phrase`,
+so each reader gets it in their own language: `phrase("shell.all_passed", count=3)`. `str(p)`
+is the English text (what the store's `summary` column and the audit log hold); `render(p,
 "zh")` is the Chinese one. The store keeps the phrase as JSON beside the English text, so a run
 report written tomorrow still speaks the report's language.
 
@@ -20,9 +25,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+from launchpad.words import cli, daily, errors, issues, runreport, statuses, ui
 
 Lang = str  # "en" | "zh"
+Spoken = Literal["zh", "en"]
+LANGUAGES: tuple[Spoken, ...] = ("zh", "en")
+DEFAULT_LANGUAGE: Spoken = "zh"  # the client's and the field team's language
 
 # key → (English, Chinese). str.format templates; `!r` quotes a value in English, and the
 # Chinese templates quote with “” instead.
@@ -32,22 +42,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     # an error from a host and what to do about it, both as launchpad's error gives them
     "host.error_hint": ("{error} → {hint}", "{error} → 建议：{hint}"),
     "more": ("{text} (+{count} more)", "{text}（另有 {count} 项）"),
-    "status.applying": ("being applied", "导入中"),
-    "status.rolled_back": ("rolled back", "已回滚"),
-    "status.passed": ("passed", "通过"),
-    "status.failed": ("failed", "失败"),
-    "status.skipped": ("skipped", "已跳过"),
-    "status.refused": ("refused", "被拒绝"),
-    "status.running": ("running", "进行中"),
-    "status.interrupted": ("interrupted", "已中断"),
-    "status.aborted": ("aborted", "已中止"),
-    "status.incomplete": ("incomplete", "未完成"),
-    "status.not_run": ("not run", "未运行"),
-    "status.not_checked": ("not checked", "未检查"),
-    "status.partial": ("finished with steps skipped or not checked", "已结束，有跳过或未检查的步骤"),
-    **{f"weekday.{n}": (en, zh) for n, (en, zh) in enumerate(zip(
-        ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-        ("周一", "周二", "周三", "周四", "周五", "周六", "周日"), strict=True))},
     # engine
     "engine.not_for_env": ("not for {env}", "不适用于 {env}"),
     "engine.skipped_after_failure": ("skipped after failure: {reason}", "失败后跳过：{reason}"),
@@ -305,6 +299,32 @@ CATALOG: dict[str, tuple[str, str]] = {
     "baseline.compared_at": ("Compared {at} by {actor}; baseline version {version}",
                              "{actor} 于 {at} 比对；基线版本 {version}"),
     "baseline.none": ("No differences.", "没有差异。"),
+    "baseline.onsite.title": ("On-site changes for HQ to take into the baseline",
+                              "现场变更（需由总部同步回基线）"),
+    "baseline.onsite.none": ("No on-site changes.", "没有现场变更。"),
+    "baseline.onsite.exported": ("{count} on-site change(s) waiting for HQ written to {path}",
+                                 "待总部同步的现场变更 {count} 项，已写入 {path}"),
+    "baseline.onsite.stamp": ("Exported {at} by {actor}: {count} change(s)", "{actor} 于 {at} 导出，共 {count} 项"),
+    "baseline.onsite.col.id": ("No.", "编号"),
+    "baseline.onsite.col.recorded": ("Recorded", "记录时间"),
+    "baseline.onsite.col.environment": ("Environment", "环境"),
+    "baseline.onsite.col.kind": ("Kind", "类别"),
+    "baseline.onsite.col.item": ("Item", "条目"),
+    "baseline.onsite.col.change": ("On site", "现场变更"),
+    "baseline.onsite.col.value": ("Baseline → site", "基线 → 现场"),
+    "baseline.onsite.col.why": ("Why", "原因"),
+    "baseline.onsite.col.issue": ("Feedback issue", "反馈问题"),
+    "baseline.onsite.col.operator": ("Recorded by", "记录人"),
+    "baseline.onsite.col.status": ("Status", "状态"),
+    "baseline.onsite.change.extra": ("added", "现场新增"),
+    "baseline.onsite.change.missing": ("removed", "现场删除"),
+    "baseline.onsite.change.changed": ("changed", "现场修改"),
+    "baseline.onsite.status.pending": ("waiting for HQ", "待总部同步"),
+    "baseline.onsite.status.accepted": ("in the baseline", "已纳入基线"),
+    "baseline.onsite.recorded": ("on-site change #{id}: {item} of {env} ({change}), issue #{issue}",
+                                 "现场变更 #{id}：{env} 的 {item}（{change}），反馈问题 #{issue}"),
+    "baseline.onsite.accepted": ("on-site change #{id} is in {file}: only {item}'s lines changed",
+                                 "现场变更 #{id} 已写入 {file}：仅改动 {item} 所在行"),
     # messages to chat robots: the marker on each part of a message split to fit the robot
     "notify.part": ("(part {part}/{parts})", "（第 {part}/{parts} 部分）"),
     # e-mail: drafts for the engineer's mail client, the test message of `notify test`
@@ -366,6 +386,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "envs.timeout": ("{where} did not answer within {seconds} s", "{where} 在 {seconds} 秒内没有响应"),
     "envs.refused": ("{where}: {error}", "{where}：{error}"),
     "envs.accepts": ("{where} accepts connections", "{where} 可以连接"),
+    # hosts check: a host's health, in `launchpad hosts check`'s table
+    "hosts.ok": ("ok", "正常"),
+    "hosts.reachable": ("yes   ", "可达  "),
+    "hosts.not_reachable": ("NO    ", "不可达"),
+    "hosts.unreachable": ("unreachable", "不可达"),
+    "hosts.disk_full": ("disk {percent}% used", "磁盘已用 {percent}%"),
+    "hosts.low_memory": ("only {mb} MB memory free", "可用内存仅 {mb} MB"),
+    "hosts.clock_off": ("clock off by {seconds:+.1f}s", "时钟偏差 {seconds:+.1f} 秒"),
     # config_diff
     "config.differs": ("{file}: {key} differs: {values}", "{file}：{key} 不一致：{values}"),
     "config.missing": ("{file}: {key} is missing in one environment: {values}",
@@ -502,6 +530,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "golive.days_late": ("{days} day(s) late", "逾期 {days} 天"),
     "golive.waiting_on": ("waiting on {items}", "等待 {items}"),
     "golive.exported": ("wrote {path}", "已写入 {path}"),
+    "golive.file_name": ("golive-checklist-{version}.xlsx", "上线清单-{version}.xlsx"),
     "golive.no_import": ("no user import into {env} yet", "尚未向 {env} 导入用户"),
     "golive.no_import_of": ("no import of {file} into {env} yet", "尚未向 {env} 导入 {file}"),
     "golive.import_not_applied": ("{env}: newest user import #{id} ({file}) {status}",
@@ -511,6 +540,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "golive.no_release": ("no release of {version} recorded yet", "尚未登记 {version} 的发布"),
     "golive.release_not_done": ("release #{id} of {version} is {status}", "{version} 的发布 #{id} {status}"),
     "golive.release_done": ("{version} released (release #{id})", "{version} 已发布（发布 #{id}）"),
+    "golive.no_baseline_diff": ("{env} not yet compared with the baseline", "{env} 尚未与基线比对"),
+    "golive.baseline_drift": ("{env}: comparison #{id} with baseline {version} found {count} difference(s)",
+                              "{env}：与基线 {version} 的比对 #{id} 发现 {count} 处差异"),
+    "golive.baseline_clean": ("{env} matches baseline {version} (comparison #{id})",
+                              "{env} 与基线 {version} 一致（比对 #{id}）"),
     "golive.marked": ("{item}: now {status}", "{item}：已标记为{status}"),
     "golive.status.blocked": ("blocked", "受阻"),
     "golive.status.todo": ("to do", "待办"),
@@ -576,10 +610,22 @@ CATALOG: dict[str, tuple[str, str]] = {
     "handover.golive": ("Late go-live items", "逾期的上线事项"),
     "handover.golive_item": ("{item}: {title} ({owner}, due {due}, {days} day(s) late)",
                              "{item}：{title}（{owner}，{due} 到期，逾期 {days} 天）"),
+    "handover.count": (" ({count})", "（{count}）"),
     "handover.nothing": ("nothing", "无"),
     "handover.head": ("{site} handover, {at} (by {actor})", "{site} 交接，{at}（{actor}）"),
     "handover.clear": ("Nothing waits for the next engineer.", "没有需要交接的事项。"),
 }
+
+
+def _merge(*areas: dict[str, tuple[str, str]]) -> None:
+    for area in areas:
+        twice = CATALOG.keys() & area.keys()
+        if twice:  # two areas saying one key differently is the drift this catalog exists to end
+            raise KeyError(f"keys in two places of the word-book: {sorted(twice)}")
+        CATALOG.update(area)
+
+
+_merge(statuses.ENTRIES, ui.ENTRIES, daily.ENTRIES, runreport.ENTRIES, issues.ENTRIES, cli.ENTRIES, errors.ENTRIES)
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}
 PARTS_SEPARATOR = {"en": "; ", "zh": "；"}
@@ -624,11 +670,44 @@ def status_word(status: str | None) -> Phrase | str:
     return Phrase(key) if key in CATALOG else (status or "")
 
 
+def spoken(language: str | None) -> Spoken:
+    """`language` as one the catalog speaks: anything but English is Chinese, the default."""
+    return "en" if language == "en" else DEFAULT_LANGUAGE
+
+
+def other_language(language: str) -> Spoken:
+    return LANGUAGES[1 - LANGUAGES.index(spoken(language))]
+
+
+def word(key: str, lang: Lang, /, **values: Any) -> str:
+    """The text of catalog entry `key` in `lang`, its placeholders filled (a value may itself be
+    a phrase or a list, rendered in the same language). An unknown key raises KeyError."""
+    return render(Phrase(key, values), lang)
+
+
+def status_text(status: str | None, lang: Lang) -> str:
+    """A run's or a step's status as a person reads it; a status the catalog does not know stays
+    as it is."""
+    return render(status_word(status), lang)
+
+
+def section(area: str, lang: Lang) -> dict[str, str]:
+    """The unfilled texts of one area (`daily`, `runreport`) by their short names, with every
+    status by its own name beside them: what a report template reads as `t.<name>`."""
+    prefix, chosen = f"{area}.", _column(lang)
+    texts = {key.removeprefix("status."): pair[chosen] for key, pair in CATALOG.items() if key.startswith("status.")}
+    texts.update({key.removeprefix(prefix): pair[chosen] for key, pair in CATALOG.items() if key.startswith(prefix)})
+    return texts
+
+
+def _column(lang: Lang) -> int:
+    return 1 if spoken(lang) == "zh" else 0  # entries are (English, 中文)
+
+
 def render(value: Any, lang: Lang) -> str:
     """The text of a phrase (or of plain words, which stay as they are) in `lang`."""
     if isinstance(value, Phrase):
-        english, chinese = CATALOG[value.key]
-        template = chinese if lang == "zh" else english
+        template = CATALOG[value.key][_column(lang)]
         return template.format_map({name: _format_param(param, lang) for name, param in value.params.items()})
     if isinstance(value, _Parts):
         return PARTS_SEPARATOR.get(lang, "; ").join(render(item, lang) for item in value.items)

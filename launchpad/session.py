@@ -41,6 +41,7 @@ class Session:
     workspace: Workspace
     now: Clock
     actor: str
+    chosen_language: str | None = None  # `--lang` or LAUNCHPAD_LANG, over site.yaml's
     _store: Store | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _issue_log: IssueLog | None = field(default=None, repr=False)
@@ -52,8 +53,9 @@ class Session:
 
     @property
     def language(self) -> str:
-        """The language the client reads (site.yaml's), for reports and issue listings."""
-        return self.site.site.language
+        """The language the person reads: the one chosen for this command (`--lang`,
+        LAUNCHPAD_LANG), else site.yaml's — the client's, for reports and issue listings."""
+        return self.chosen_language or self.site.site.language
 
     def store(self) -> Store:
         """The workspace store, opened on first use (in the TUI from a worker: it may migrate)."""

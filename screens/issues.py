@@ -23,8 +23,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from launchpad.errors import LaunchpadError
-from launchpad.issues.display import summary_line
-from launchpad.issues.labels import field_label, value_label
+from launchpad.issues.display import field_label, summary_line, value_label
 from launchpad.issues.log import IssueLog
 from launchpad.issues.model import OPEN_STATUSES, Issue, IssueDraft
 from launchpad.issues.query import IssueFilter

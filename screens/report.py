@@ -25,6 +25,7 @@ from textual.widgets import Input, Label, Static, TextArea
 
 from launchpad.errors import LaunchpadError
 from launchpad.issues.dates import parse_day
+from launchpad.phrases import other_language, spoken
 from launchpad.report.publish import (
     PREVIEWED,
     REPORT_FORMATS,
@@ -40,7 +41,7 @@ from launchpad.report.publish import (
 )
 from launchpad.session import Session
 from screens.base import LaunchpadScreen
-from screens.support.i18n import t
+from screens.support.i18n import current_language, t
 from screens.support.messages import (
     PlanRead,
     ReportCopied,
@@ -73,7 +74,7 @@ class ReportScreen(LaunchpadScreen):
         super().__init__()
         self.then = then
         self.day: date = session.today()
-        self.lang = "en" if session.site.site.language == "en" else "zh"
+        self.lang = spoken(session.site.site.language)
         self.fmt = "txt"
         self.channels = list(session.site.channels)
         self.channel = self.channels[0] if self.channels else None
@@ -173,7 +174,8 @@ class ReportScreen(LaunchpadScreen):
     def on_report_failed(self, message: ReportFailed) -> None:
         self.busy = False
         self.shown_generation = self.generation
-        self._say(str(message.error) if isinstance(message.error, OSError) else message.error.render(), "bold red")
+        error = message.error
+        self._say(str(error) if isinstance(error, OSError) else error.render(current_language()), "bold red")
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if self._plan_timer is not None:
@@ -198,7 +200,7 @@ class ReportScreen(LaunchpadScreen):
     # -- keys ---------------------------------------------------------------------------------
 
     def action_language(self) -> None:
-        self.lang = "en" if self.lang == "zh" else "zh"
+        self.lang = other_language(self.lang)
         self._changed()
 
     def action_format(self) -> None:

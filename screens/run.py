@@ -27,7 +27,7 @@ from launchpad.run.events import CommandSent, Event, OutputLine
 from launchpad.run.prompter import FailureRequest
 from screens.base import LaunchpadScreen
 from screens.support.display import status_glyph
-from screens.support.i18n import status_word, t
+from screens.support.i18n import current_language, status_word, t
 from screens.support.messages import (
     OutputReceived,
     RunEnded,
@@ -228,7 +228,7 @@ class RunScreen(RunKeys, LaunchpadScreen):
         self._end("interrupted", t("run.stopped", id=message.run_id or "…"))
 
     def on_run_failed_to_start(self, message: RunFailedToStart) -> None:
-        self._end("failed", message.error.render())
+        self._end("failed", message.error.render(current_language()))
         self.launchpad.show_error(message.error)
 
     def worker_failed(self, error: BaseException) -> None:

@@ -18,10 +18,18 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.delenv("LAUNCHPAD_WORKSPACE", raising=False)
+    monkeypatch.delenv("LAUNCHPAD_LANG", raising=False)  # the command line speaks the site's language
     monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
     monkeypatch.setenv("LAUNCHPAD_ACTOR", "tester")
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
     return home
+
+
+@pytest.fixture
+def english_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line in English (LAUNCHPAD_LANG=en, as `--lang en`), for tests that read
+    its English words; the sites the tests write speak Chinese."""
+    monkeypatch.setenv("LAUNCHPAD_LANG", "en")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -217,7 +217,8 @@ def hex_literal(text: str) -> str:
 
 # SQLite has no server and often no `sqlite3` shell on the host, but Python's sqlite3 module is
 # nearly always there. The request travels on stdin as JSON — a script, or one statement with
-# its parameters, bound by SQLite itself — and the answer comes back as JSON (null is NULL).
+# its parameters, or several statements with theirs run as one transaction, bound by SQLite
+# itself — and the answer comes back as JSON (null is NULL).
 # A missing file is an error, never a new empty database; a script that fails is rolled back.
 _SQLITE_RUNNER = """
 import json, os, sqlite3, sys
@@ -229,6 +230,12 @@ c = sqlite3.connect(path, timeout=30, isolation_level=None)
 try:
     if "script" in request:
         c.executescript(request["script"])
+        answer = {"columns": [], "rows": []}
+    elif "statements" in request:
+        c.execute("BEGIN IMMEDIATE")
+        for query, params in request["statements"]:
+            c.execute(query, params)
+        c.execute("COMMIT")
         answer = {"columns": [], "rows": []}
     else:
         cursor = c.execute(request["query"], request["params"])
@@ -274,3 +281,8 @@ class SqliteClient:
         """Statements one after the other (their own BEGIN … COMMIT); an error stops and rolls back."""
         self._run(shell, {"script": script})
         return []
+
+    def transaction(self, shell: HostShell, statements: list[tuple[str, dict[str, object]]]) -> None:
+        """Statements with their `:name` parameters (bound by SQLite) in one transaction, taken
+        with the write lock at once; an error stops and rolls all of them back."""
+        self._run(shell, {"statements": [[query, params] for query, params in statements]})

@@ -380,20 +380,32 @@ def _sheet_duplicates(spec: BaselineSpec, shown: str) -> None:
         raise BadBaseline("\n".join(problems), hint="a natural key names one item; remove the second")
 
 
+def role_data(role: Role) -> dict[str, Any]:
+    """A role as a baseline file writes it (and an on-site change carries it)."""
+    return {"key": role.key, "name": role.name, "status": role.status, "data_scope": role.data_scope,
+            "sort": role.sort, "permissions": sorted(role.permissions)}
+
+
+def item_data(item: DictItem) -> dict[str, Any]:
+    return {"value": item.value, "label": item.label, "order": item.order, "default": item.default,
+            "status": item.status, "css_class": item.css_class, "list_class": item.list_class}
+
+
+def dictionary_data(dictionary: Dictionary) -> dict[str, Any]:
+    return {"type": dictionary.type, "name": dictionary.name, "status": dictionary.status,
+            "items": [item_data(i) for i in sorted(dictionary.items.values(), key=lambda i: (i.order, i.value))]}
+
+
+def post_data(post: Post) -> dict[str, Any]:
+    return {"code": post.code, "name": post.name, "sort": post.sort, "status": post.status}
+
+
 def dump_baseline(baseline: Baseline) -> str:
     """The baseline as YAML, sorted by natural key: the same state gives the same bytes."""
     data: dict[str, Any] = {"version": baseline.version}
-    data["roles"] = [{"key": r.key, "name": r.name, "status": r.status, "data_scope": r.data_scope,
-                      "sort": r.sort, "permissions": sorted(r.permissions)}
-                     for r in sorted(baseline.roles.values(), key=lambda r: (r.sort, r.key))]
-    data["dictionaries"] = [
-        {"type": d.type, "name": d.name, "status": d.status,
-         "items": [{"value": i.value, "label": i.label, "order": i.order, "default": i.default,
-                    "status": i.status, "css_class": i.css_class, "list_class": i.list_class}
-                   for i in sorted(d.items.values(), key=lambda i: (i.order, i.value))]}
-        for d in sorted(baseline.dictionaries.values(), key=lambda d: d.type)]
-    data["posts"] = [{"code": p.code, "name": p.name, "sort": p.sort, "status": p.status}
-                     for p in sorted(baseline.posts.values(), key=lambda p: (p.sort, p.code))]
+    data["roles"] = [role_data(r) for r in sorted(baseline.roles.values(), key=lambda r: (r.sort, r.key))]
+    data["dictionaries"] = [dictionary_data(d) for d in sorted(baseline.dictionaries.values(), key=lambda d: d.type)]
+    data["posts"] = [post_data(p) for p in sorted(baseline.posts.values(), key=lambda p: (p.sort, p.code))]
     header = ("# A baseline of roles, permissions, dictionaries and posts (launchpad baseline export).\n"
               "# Natural keys only: compare it with any environment (launchpad baseline diff).\n")
     return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120,

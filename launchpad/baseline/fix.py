@@ -1,6 +1,7 @@
 """Chosen differences as SQL that makes the target match the reference: every value a
 parameter (`:name`, bound by `launchpad.backup.sqlquery` — never spliced into the text), all of
-them run as one transaction through the database's own client, so a fix is whole or nothing.
+them run as one transaction through the database's own client (SQLite: Python's sqlite3 on the
+host, which binds them), so a fix is whole or nothing.
 
 What each difference becomes (RuoYi):
 - role missing: the role inserted, then its grants; extra: its grants removed and the role
@@ -167,8 +168,8 @@ def transaction_script(engine: str, statements: list[Statement]) -> str:
         return "START TRANSACTION;\n" + "".join(mysql_script(s.sql, s.params) for s in statements) + "COMMIT;\n"
     if engine == "postgresql":
         return "BEGIN;\n" + "".join(psql_script(s.sql, s.params) for s in statements) + "COMMIT;\n"
-    raise UsageError(f"baseline fix writes to mysql, mariadb and postgresql databases, not {engine}",
-                     hint="fix this environment by hand from the statements --dry-run prints")
+    raise UsageError(f"baseline fix writes a script to mysql, mariadb and postgresql databases, not {engine}",
+                     hint="SQLite takes the statements themselves (TargetSession.transaction)")
 
 
 def describe(statements: list[Statement]) -> list[dict[str, Any]]:

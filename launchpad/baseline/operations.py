@@ -104,9 +104,11 @@ def apply_fix(workspace: Workspace, store: Store, session: TargetSession, drift:
     backup_id = require_fresh_backup(store, workspace.backups_dir, environment, env_name, session.key, audit,
                                      backup_age, action="baseline_fix", refusal=FixRefused,
                                      production=environment.production)
-    script = transaction_script(session.access.engine, statements)
     try:
-        session.script(script)
+        if session.access.engine == "sqlite":
+            session.transaction([(s.sql, dict(s.params)) for s in statements])
+        else:
+            session.script(transaction_script(session.access.engine, statements))
     except TargetFailed as exc:
         record_fix(store, drift, session.key, chosen, statements, actor, backup_id, "failed", None)
         audit("baseline_fix_failed", env_name, {"error": exc.message, "differences": [d.id for d in chosen]})

@@ -35,3 +35,28 @@ CREATE TABLE baseline_fix_changes (
     PRIMARY KEY (fix_id, difference)
 );
 """
+
+# Migration 16: changes made on site (the client asked) that HQ's baseline must take back.
+ONSITE_CHANGES_V1 = """
+CREATE TABLE baseline_onsite_changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    environment TEXT NOT NULL,
+    difference TEXT NOT NULL,         -- the difference's id in the diff (kind/key)
+    kind TEXT NOT NULL,
+    change TEXT NOT NULL,             -- as the diff saw the site: extra (added), missing (removed), changed
+    item TEXT NOT NULL,               -- the natural key as people read it
+    item_key TEXT NOT NULL,           -- JSON: the natural key's parts
+    site_value TEXT,                  -- JSON: the item as the site holds it; NULL when removed there
+    fields TEXT NOT NULL,             -- JSON: changed fields, baseline → site
+    why TEXT NOT NULL,
+    issue_id INTEGER NOT NULL REFERENCES issues(id),
+    baseline TEXT NOT NULL,           -- the baseline file compared with, relative to the workspace
+    baseline_version TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    recorded TEXT NOT NULL,
+    status TEXT NOT NULL,             -- pending, accepted
+    accepted_by TEXT,
+    accepted TEXT
+);
+CREATE INDEX baseline_onsite_changes_by_time ON baseline_onsite_changes(recorded);
+"""

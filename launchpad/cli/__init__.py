@@ -13,8 +13,9 @@ from pathlib import Path
 
 import click
 
-from launchpad.cli.door import Door
+from launchpad.cli.door import Door, language, say, speak
 from launchpad.errors import LaunchpadError, UsageError
+from launchpad.phrases import phrase
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,11 +26,17 @@ from launchpad.errors import LaunchpadError, UsageError
     metavar="DIR",
     help="Workspace folder (default: the nearest folder above with site.yaml).",
 )
+@click.option(
+    "--lang",
+    envvar="LAUNCHPAD_LANG",
+    type=click.Choice(["zh", "en"]),
+    help="Language of what launchpad says (default: site.yaml's language, else zh).",
+)
 @click.version_option(package_name="launchpad", message="launchpad %(version)s")
 @click.pass_context
-def cli(ctx: click.Context, workspace: str | None) -> None:
+def cli(ctx: click.Context, workspace: str | None, lang: str | None) -> None:
     """launchpad — on-site go-live operations: playbooks, remote checks, backups, issues."""
-    ctx.obj = Door(workspace)
+    ctx.obj = Door(workspace, lang)
     if ctx.invoked_subcommand is None:
         from launchpad.cli.tui import open_tui
 
@@ -41,12 +48,12 @@ def _refuse_bytes_that_are_not_text(argv: list[str]) -> None:
     from where they came in (the store, the audit log, the terminal). Refuse them at the door."""
     for position, arg in enumerate(argv, 1):
         if not _is_text(arg):
-            raise UsageError(f"argument {position} is not UTF-8 text: {_shown(arg)}",
-                             hint="set the terminal to UTF-8 (e.g. LANG=zh_CN.UTF-8) and type it again")
+            raise UsageError(phrase("cli.not_utf8", what=phrase("cli.argument", position=position),
+                                    shown=_shown(arg)), hint=phrase("cli.not_utf8_hint"))
     actor = os.environ.get("LAUNCHPAD_ACTOR")
     if actor and not _is_text(actor):
-        raise UsageError(f"LAUNCHPAD_ACTOR is not UTF-8 text: {_shown(actor)}",
-                         hint="set LAUNCHPAD_ACTOR to your name in UTF-8, or unset it")
+        raise UsageError(phrase("cli.not_utf8", what="LAUNCHPAD_ACTOR", shown=_shown(actor)),
+                         hint=phrase("cli.actor_not_utf8_hint"))
 
 
 def _is_text(value: str) -> bool:
@@ -67,6 +74,8 @@ def _shown(value: str) -> str:
 
 
 def _run(argv: list[str] | None) -> None:
+    # Before the options are read (an argument that is not text), LAUNCHPAD_LANG speaks.
+    speak(os.environ.get("LAUNCHPAD_LANG"))
     _refuse_bytes_that_are_not_text(sys.argv[1:] if argv is None else argv)
     try:
         cli.main(args=argv, prog_name="launchpad", standalone_mode=False)
@@ -82,16 +91,16 @@ def main(argv: list[str] | None = None) -> None:
     try:
         _run(argv)
     except LaunchpadError as exc:
-        click.echo(click.style(exc.render(), fg="red"), err=True)
+        click.echo(click.style(exc.render(language()), fg="red"), err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+        click.echo(say("error.aborted"), err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
         sys.exit(2)
     except KeyboardInterrupt:
-        click.echo("\ninterrupted; what was done so far is stored (resume with --resume)", err=True)
+        click.echo("\n" + say("error.interrupted"), err=True)
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
@@ -107,8 +116,8 @@ def _report_crash() -> None:
     try:
         where = _log_crash()
     except Exception:
-        where = "the details could not be saved"
-    message = f"internal error: {sys.exc_info()[1]!r} — this is a bug in launchpad; {where}"
+        where = say("error.crash_not_logged")
+    message = say("error.crash", error=repr(sys.exc_info()[1]), where=where)
     with contextlib.suppress(Exception):
         click.echo(message.encode("utf-8", "backslashreplace").decode("utf-8"), err=True)
 
@@ -120,8 +129,8 @@ def _log_crash() -> str:
             handle.write(f"--- {datetime.now().isoformat()} {' '.join(sys.argv)}\n")
             handle.write(traceback.format_exc())
     except OSError:
-        return "the details could not be saved"
-    return f"details in {log}"
+        return say("error.crash_not_logged")
+    return say("error.crash_logged", log=str(log))
 
 
 def _register() -> None:

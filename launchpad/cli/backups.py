@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from launchpad.cli.door import pass_session, session_of
+from launchpad.cli.door import language, pass_session, say, session_of
 from launchpad.cli.params import STORE_ID
 from launchpad.errors import UsageError
+from launchpad.phrases import Said, phrase, render
 
 if TYPE_CHECKING:
     from launchpad.session import Session
@@ -55,7 +56,8 @@ def _ask_secret(label: str) -> str:
     if not sys.stdin.isatty():
         from launchpad.errors import SecretUnavailable
 
-        raise SecretUnavailable(f"{label} is set to prompt, but there is no terminal", hint="use env:NAME")
+        raise SecretUnavailable(phrase("cli.backup.no_terminal", label=label),
+                                hint=phrase("cli.backup.no_terminal_hint"))
     return str(click.prompt(f"  {label}", hide_input=True, err=True))
 
 
@@ -77,14 +79,15 @@ def backup(session: Session, env_name: str, as_json: bool, targets: tuple[str, .
     with _backup_session(session, env_name) as job:
         names = list(session.workspace.environment(env_name).backups) if targets == ("all",) else list(targets)
         if not names:
-            raise UsageError(f"environment {env_name!r} has no backup targets", hint="add backups: to site.yaml")
+            raise UsageError(phrase("cli.backup.no_targets", env=env_name), hint=phrase("cli.backup.no_targets_hint"))
         taken = []
         for name in names:
             record = take_backup(job, env_name, name)
             job.progress.done()
             taken.append(record)
             if not as_json:
-                click.echo(f"✓ backup {record.id}: {record.file} ({_size(record.size)}, sha256 {record.sha256[:16]}…)")
+                click.echo("✓ " + say("cli.backup.taken", id=record.id, file=record.file, size=_size(record.size),
+                                      sha=record.sha256[:16]))
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in taken], ensure_ascii=False, indent=2))
 
@@ -111,22 +114,23 @@ def backups(click_ctx: click.Context, env_name: str | None, target: str | None, 
     rows = list_backups(store, env_name, target, include_deleted=include_deleted)
     unrecorded = find_unrecorded(store, workspace.backups_dir, check=False)
     if unrecorded:
-        click.echo(click.style(f"! {len(unrecorded)} backup file(s) are not recorded (a backup stopped before it was "
-                               "recorded): see `launchpad backups adopt`", fg="yellow"), err=True)
+        click.echo(click.style("! " + say("cli.backups.unrecorded", count=len(unrecorded)), fg="yellow"), err=True)
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
         return
     if not rows:
-        click.echo("No backups yet. Take one with `launchpad backup --env ENV TARGET`.")
+        click.echo(say("cli.backups.none"))
         return
-    click.echo(f"{'ID':>5}  {'FINISHED (UTC)':<19}  {'ENV/TARGET':<22} {'SIZE':>10}  "
-               f"{'VERIFIED':<9} {'DRILL':<8} PURPOSE")
+    from launchpad.issues.display import fit
+
+    click.echo(say("cli.backups.head"))
     for r in rows:
-        verified = {"ok": "ok", "failed": "FAILED"}.get(r.verify_status or "", "-")
-        drill = r.drill_status or "-"
-        gone = "  (deleted)" if r.deleted_at else ""
+        verified = say("cli.backups.verified") if r.verify_status == "ok" else (
+            say("cli.backups.verify_failed") if r.verify_status == "failed" else "-")
+        drill = say(f"status.{r.drill_status}") if r.drill_status in ("passed", "failed") else (r.drill_status or "-")
+        gone = say("cli.backups.deleted") if r.deleted_at else ""
         click.echo(f"{r.id:>5}  {r.finished[:19].replace('T', ' '):<19}  {r.environment + '/' + r.target:<22} "
-                   f"{_size(r.size):>10}  {verified:<9} {drill:<8} {r.purpose}{gone}")
+                   f"{_size(r.size):>10}  {fit(verified, 9)} {fit(drill, 8)} {r.purpose}{gone}")
 
 
 @backups.command("verify")
@@ -139,9 +143,10 @@ def backups_verify(session: Session, backup_id: int) -> None:
     with _backup_session(session, _env_of(session, backup_id)) as job:
         report = verify_backup(job, backup_id)
     if report.ok:
-        click.echo(f"✓ backup {backup_id} verifies: sha256 as recorded; {report.detail}")
+        click.echo("✓ " + say("cli.backups.verifies", id=backup_id, detail=_said(report.detail)))
         return
-    click.echo(click.style(f"✗ backup {backup_id} does NOT verify: {report.detail}", fg="red", bold=True), err=True)
+    click.echo(click.style("✗ " + say("cli.backups.does_not_verify", id=backup_id, detail=_said(report.detail)),
+                           fg="red", bold=True), err=True)
     raise SystemExit(1)
 
 
@@ -166,7 +171,7 @@ def backups_drill(session: Session, backup_id: int, as_json: bool) -> None:
                 cells = [_cell(row.get(k)) for k in ("at_backup", "restored", "source_now")]
                 click.echo(f"  {row[key]:<40} {cells[0]:>12} {cells[1]:>12} {cells[2]:>12}")
         mark = click.style("✓", fg="green") if outcome.passed else click.style("✗", fg="red", bold=True)
-        click.echo(f"{mark} drill of backup {backup_id}: {outcome.summary}")
+        click.echo(f"{mark} " + say("cli.backups.drilled", id=backup_id, summary=_said(outcome.summary)))
     if not outcome.passed:
         raise SystemExit(1)
 
@@ -183,11 +188,11 @@ def backups_prune(session: Session, env_name: str | None, dry_run: bool) -> None
         decisions = prune(job, env_name, dry_run=dry_run)
     deleted = [d for d in decisions if d.delete]
     for d in deleted:
-        verb = "would delete" if dry_run else "deleted"
-        click.echo(f"  {verb} backup {d.record.id} ({d.record.environment}/{d.record.target}, "
-                   f"{d.record.finished[:10]}): {d.reason}")
+        click.echo("  " + say("cli.backups.would_delete" if dry_run else "cli.backups.deleted_one", id=d.record.id,
+                              where=f"{d.record.environment}/{d.record.target}", day=d.record.finished[:10],
+                              reason=_said(d.reason)))
     kept = len(decisions) - len(deleted)
-    click.echo(f"{len(deleted)} backup(s) {'to delete' if dry_run else 'deleted'}, {kept} kept.")
+    click.echo(say("cli.backups.pruned_dry" if dry_run else "cli.backups.pruned", count=len(deleted), kept=kept))
 
 
 @backups.command("adopt")
@@ -200,13 +205,15 @@ def backups_adopt(session: Session) -> None:
         found = find_unrecorded(job.store, job.backups_dir)
         for item in found:
             if item.problem:
-                click.echo(click.style(f"  ✗ {item.relative}: not adopted: {item.problem}", fg="red"), err=True)
+                click.echo(click.style("  ✗ " + say("cli.backups.not_adopted", file=item.relative,
+                                                     problem=_said(item.problem)), fg="red"), err=True)
                 continue
             record = adopt(job, item)
-            click.echo(f"  ✓ {item.relative}: recorded as backup {record.id} ({record.environment}/{record.target})")
+            click.echo("  ✓ " + say("cli.backups.adopted_one", file=item.relative, id=record.id,
+                                    where=f"{record.environment}/{record.target}"))
     refused = sum(1 for item in found if item.problem)
-    click.echo(f"{len(found) - refused} file(s) adopted, {refused} left for you to look at."
-               if found else "Every backup file is recorded.")
+    click.echo(say("cli.backups.adopted", count=len(found) - refused, left=refused)
+               if found else say("cli.backups.all_recorded"))
     if refused:
         raise SystemExit(1)
 
@@ -226,7 +233,11 @@ def restore(session: Session, backup_id: int, env_name: str, confirm_env: str | 
     with _backup_session(session, env_name, prompter.actor) as job:
         result = restore_backup(job, backup_id, env_name, prompter)
     safety = result.safety_backup
-    click.echo(f"✓ {result.detail}" + (f"; the state before is safety backup {safety.id}" if safety else ""))
+    click.echo(f"✓ {_said(result.detail)}" + (say("cli.restore.safety", id=safety.id) if safety else ""))
+
+
+def _said(value: Said) -> str:
+    return render(value, language())
 
 
 def _size(size: float) -> str:

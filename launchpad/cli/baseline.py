@@ -1,6 +1,6 @@
-"""`launchpad baseline export|diff|fix`: a thin layer over `launchpad.baseline`. Exit 0
-when the environment matches, 1 on drift or a refused fix, 2 for input launchpad cannot use (a
-bad baseline file, an unknown environment or difference)."""
+"""`launchpad baseline export|diff|fix|change record|change accept|changes`: a thin layer over
+`launchpad.baseline`. Exit 0 when the environment matches, 1 on drift or a refused fix, 2 for
+input launchpad cannot use (a bad baseline file, an unknown environment, difference or issue)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from launchpad.cli.door import language
 from launchpad.errors import UsageError
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ def baseline_diff(door: Door, env_names: tuple[str, ...], baseline_name: str | N
     audit = _audit_fn(store, actor)
     ref = reference if reference is not None else states[0].baseline
     drift, comparison = compared(store, ref, states[-1], env_names[-1], actor, audit)
-    words = lang or workspace.site.site.language
+    words = lang or language()
     for path in reports:
         written = write_report(drift, path, words, actor, utc_now()[:19], workspace.root)
         click.echo(f"  report: {written}", err=True)
@@ -172,7 +173,7 @@ def baseline_fix(door: Door, env_name: str, baseline_name: str | None, database:
     workspace = door.session().workspace
     workspace.environment(env_name)  # an unknown name is named before the baseline is read
     reference = baseline_for(workspace, baseline_name)
-    words = lang or workspace.site.site.language
+    words = lang or language()
     with _opened(door, [env_name], database) as (workspace, store, actor, (session,)):
         audit = _audit_fn(store, actor)
         state = read_environment(session, env_name)
@@ -202,6 +203,133 @@ def baseline_fix(door: Door, env_name: str, baseline_name: str | None, database:
     for line in table_lines(outcome.after, words, 50):
         click.echo(f"  {line}")
     click.echo(render(summary(outcome.after), words))
+
+
+
+@baseline.group("change")
+def baseline_change() -> None:
+    """On-site changes: a difference the client asked for, recorded for HQ and taken into the baseline."""
+
+
+@baseline_change.command("record")
+@click.option("--env", "env_name", required=True, metavar="ENV", help="The environment changed on site.")
+@click.option("--item", "item", required=True, metavar="ID", help="The difference, by the id the diff shows "
+              "(e.g. dict_item/gov_channel/hotline).")
+@click.option("--why", required=True, metavar="TEXT", help="Why the client asked for it.")
+@click.option("--issue", "issue_id", required=True, type=int, metavar="N",
+              help="The feedback issue it came from (launchpad issue list).")
+@BASELINE
+@DATABASE
+@LANG
+@click.pass_obj
+def baseline_change_record(door: Door, env_name: str, item: str, why: str, issue_id: int,
+                           baseline_name: str | None, database: str | None, lang: str | None) -> None:
+    """Record a difference of ENV from the baseline as a change made on site: who, when, why
+    and the feedback issue, with the item as ENV holds it now, for HQ to copy back."""
+    from launchpad.baseline.onsite import issue_title, record_change
+    from launchpad.baseline.operations import baseline_for, compared, read_environment
+    from launchpad.phrases import phrase, render
+
+    workspace = door.session().workspace
+    workspace.environment(env_name)  # an unknown name is named before the baseline is read
+    if not why.strip():
+        raise UsageError("an on-site change needs the reason the client gave", hint="add --why TEXT")
+    issue_title(door.session().store(), issue_id)  # an unknown issue is named before anything connects
+    reference = baseline_for(workspace, baseline_name)
+    with _opened(door, [env_name], database) as (workspace, store, actor, (session,)):
+        state = read_environment(session, env_name)
+    audit = _audit_fn(store, actor)
+    drift, _ = compared(store, reference, state, env_name, actor, audit)
+    change = record_change(store, drift, state.baseline, item, why, issue_id, actor, audit)
+    words = lang or workspace.site.site.language
+    click.echo("✓ " + render(phrase("baseline.onsite.recorded", id=change.id, item=change.item, env=env_name,
+                                    change=phrase(f"baseline.onsite.change.{change.change}"), issue=issue_id), words))
+
+
+@baseline_change.command("accept")
+@click.argument("change_id", type=int, metavar="ID")
+@click.option("--baseline", "-b", "baseline_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="The YAML baseline to write it into (default: the one it was recorded against).")
+@LANG
+@click.pass_obj
+def baseline_change_accept(door: Door, change_id: int, baseline_file: Path | None, lang: str | None) -> None:
+    """Take on-site change ID into the workspace's baseline file — only that item's lines
+    change — and mark it accepted. The environment then no longer drifts on that item."""
+    from launchpad.baseline.onsite import accept_change
+    from launchpad.phrases import phrase, render
+
+    session = door.session()
+    store, actor = session.store(), session.actor
+    change, path = accept_change(store, session.workspace.root, change_id, actor, _audit_fn(store, actor),
+                                 baseline_file)
+    words = lang or session.workspace.site.site.language
+    shown = path.relative_to(session.workspace.root) if path.is_relative_to(session.workspace.root) else path
+    click.echo("✓ " + render(phrase("baseline.onsite.accepted", id=change.id, file=str(shown), item=change.item),
+                             words))
+
+
+@baseline.command("changes")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="Recorded on or after this day (site time).")
+@click.option("--all", "everything", is_flag=True, help="Accepted changes too (default: those waiting for HQ).")
+@click.option("--format", "fmt", type=click.Choice(["table", "md", "xlsx", "json"]), default="table",
+              show_default=True, help="How to show them (xlsx needs --out).")
+@click.option("--patch", "as_patch", is_flag=True, help="Print (or --out) a unified diff that takes the waiting "
+              "changes into the baseline files (git apply, patch -p1).")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="Write to FILE.")
+@LANG
+@click.pass_obj
+def baseline_changes(door: Door, since: Any, everything: bool, fmt: str, as_patch: bool, out: Path | None,
+                     lang: str | None) -> None:
+    """What HQ must copy back: the on-site changes, with who, when, why and the feedback
+    issue, as a table, Markdown or xlsx, or as a patch to the baseline files."""
+    from launchpad.baseline import onsite_report
+    from launchpad.baseline.onsite import list_changes, patch
+    from launchpad.phrases import phrase, render
+    from launchpad.sitetime import utc_now
+
+    session = door.session()
+    workspace, store = session.workspace, session.store()
+    zone = workspace.site.tz
+    changes = list_changes(store, zone, since.date() if since else None,
+                           status=None if everything and not as_patch else "pending")
+    words = lang or workspace.site.site.language
+    if as_patch:
+        text = patch(workspace.root, changes)
+        _emit(text, out)
+        return
+    if fmt == "json":
+        _emit(json.dumps([c.as_json() for c in changes], ensure_ascii=False, indent=2) + "\n", out)
+        return
+    rows = [onsite_report.row(c, words, _site_time(c.recorded, zone)) for c in changes]
+    stamp = render(phrase("baseline.onsite.stamp", at=_site_time(utc_now(), zone), actor=session.actor,
+                          count=len(changes)), words)
+    if fmt in ("md", "xlsx"):
+        if fmt == "xlsx" and out is None:
+            raise UsageError("an xlsx export needs a file", hint="add --out 现场变更.xlsx")
+        if out is not None:
+            click.echo(f"✓ {onsite_report.write(rows, out, fmt, words, stamp)}")
+        else:
+            click.echo(onsite_report.markdown_text(rows, words, stamp), nl=False)
+        return
+    for line in onsite_report.table_lines(rows) or [render(phrase("baseline.onsite.none"), words)]:
+        click.echo(line)
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    partial = out.with_name(f".{out.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(out)
+    click.echo(f"✓ {out}", err=True)
+
+
+def _site_time(stamp: str, zone: Any) -> str:
+    from datetime import datetime
+
+    return datetime.fromisoformat(stamp).astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 COMMANDS = [baseline]

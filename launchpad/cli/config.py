@@ -33,13 +33,14 @@ def config() -> None:
 def config_diff(session: Session, env_names: tuple[str, ...], sections: tuple[str, ...], expectations: str,
                 as_json: bool, show_all: bool) -> None:
     """Compare configuration key by key; exit 1 on any difference not declared as expected."""
+    from launchpad.cli.door import language
     from launchpad.configdiff.collect import diff_environments
     from launchpad.configdiff.expectations import load_plan
     from launchpad.hosts.connect import HostConnections
-    from launchpad.phrases import phrase
+    from launchpad.phrases import phrase, render
 
     if len(env_names) != 2 or env_names[0] == env_names[1]:
-        raise UsageError("compare two different environments", hint="e.g. --env test --env prod")
+        raise UsageError(phrase("cli.config.two_envs"), hint=phrase("cli.config.two_envs_hint"))
     workspace = session.workspace
     for name in env_names:
         workspace.environment(name)  # an unknown name stops here, listing the known ones
@@ -65,12 +66,13 @@ def config_diff(session: Session, env_names: tuple[str, ...], sections: tuple[st
         click.echo(json.dumps(diff.as_dict(), ensure_ascii=False, indent=2))
     else:
         for finding in diff.undeclared:
-            click.echo(click.style("✗ ", fg="red", bold=True) + str(finding.said()))
+            click.echo(click.style("✗ ", fg="red", bold=True) + render(finding.said(), language()))
         for finding in diff.declared if show_all else []:
-            click.echo(click.style("✓ ", fg="green") + str(finding.said()))
+            click.echo(click.style("✓ ", fg="green") + render(finding.said(), language()))
         # The summary would repeat the findings listed above; a failure ends with their count.
-        click.echo(str(diff.summary() if diff.passed else
-                       phrase("config.undeclared_count", count=len(diff.undeclared), env=first, other=second)))
+        click.echo(render(diff.summary() if diff.passed else
+                          phrase("config.undeclared_count", count=len(diff.undeclared), env=first, other=second),
+                          language()))
     if not diff.passed:
         raise SystemExit(1)
 

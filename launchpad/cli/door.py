@@ -1,7 +1,12 @@
 """How a command gets the typed session: `@pass_session` hands it the `Session` the whole
 command works on — the workspace found once, its store opened once and closed when the command
 ends, the site's clock and the person at the keyboard — opened only for commands that need a
-workspace (`init` and `--help` do not)."""
+workspace (`init` and `--help` do not).
+
+And the language the command line speaks: `--lang`, else LAUNCHPAD_LANG, else site.yaml's
+`language` once the workspace is open, else Chinese — a field engineer at a Chinese site
+outside any workspace (`init`, a typo in --workspace) reads Chinese like everywhere else.
+`say(key, …)` is every command's way to the word-book in that language."""
 
 from __future__ import annotations
 
@@ -11,18 +16,39 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from launchpad.phrases import DEFAULT_LANGUAGE, spoken, word
+
 if TYPE_CHECKING:
     from launchpad.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# One command per process: the language it speaks is process-wide, like the TUI's.
+_language: str = DEFAULT_LANGUAGE
+
+
+def speak(language: str | None) -> None:
+    global _language
+    _language = spoken(language)
+
+
+def language() -> str:
+    return _language
+
+
+def say(key: str, /, **values: Any) -> str:
+    """Word-book entry `key` in the command line's language."""
+    return word(key, _language, **values)
+
 
 class Door:
     """The root command's object: the `--workspace` given, and the session once opened."""
 
-    def __init__(self, workspace_arg: str | None) -> None:
+    def __init__(self, workspace_arg: str | None, lang_arg: str | None = None) -> None:
         self.workspace_arg = workspace_arg
+        self.lang_arg = lang_arg
         self._session: Session | None = None
+        speak(lang_arg)
 
     def session(self, click_ctx: click.Context | None = None) -> Session:
         """The command's session, opened on first call (for a command whose workspace is
@@ -34,13 +60,14 @@ class Door:
 
             on_lock_wait(_say_waiting)
             self._session = open_session(self.workspace_arg)
+            self._session.chosen_language = self.lang_arg
+            speak(self._session.language)
             click_ctx.find_root().call_on_close(self._session.close)
         return self._session
 
 
 def _say_waiting() -> None:
-    click.echo("waiting: another launchpad is writing to this workspace's store; "
-               "this write goes in as soon as it is done", err=True)
+    click.echo(say("cli.store_waiting"), err=True)
 
 
 def session_of(click_ctx: click.Context) -> Session:

@@ -33,7 +33,7 @@ def golive(click_ctx: click.Context, as_json: bool, lang: str | None) -> None:
 
     session = session_of(click_ctx)
     site = session.workspace.site
-    lang = lang or site.site.language
+    lang = lang or session.language
     progress = read_progress(session)
     if as_json:
         click.echo(json.dumps(progress.as_dict(site, lang), ensure_ascii=False, indent=2))
@@ -68,10 +68,11 @@ def sign(session: Session, item_id: str, by: str, note: str) -> None:
     """Sign off ITEM, an item proved by a sign-off; the sign-off goes to the audit log."""
     from launchpad.golive.progress import open_checklist
     from launchpad.golive.proofs import sign_item
+    from launchpad.phrases import word
 
     checklist = open_checklist(session)
     sign_item(session.store(), session.actor, checklist, item_id, by, note)
-    click.echo(f"{item_id}: signed off by {by.strip()} for {checklist.version}")
+    click.echo(word("cli.golive.signed", session.language, item=item_id, by=by.strip(), version=checklist.version))
 
 
 @golive.command("mark")
@@ -88,7 +89,7 @@ def mark(session: Session, item_id: str, status: str, reason: str) -> None:
     wanted = next(m for m in MARKS if m == status)  # click already refused any other
     item = mark_item(session, item_id, wanted, reason)
     said = phrase("golive.marked", item=item.id, status=phrase(f"golive.status.{item.status}"))
-    click.echo(render(said, session.workspace.site.site.language))
+    click.echo(render(said, session.language))
 
 
 @golive.command("export")
@@ -103,15 +104,15 @@ def export(session: Session, out: Path | None, lang: str | None) -> None:
     from launchpad.cli.params import write_output
     from launchpad.golive.progress import read_progress
     from launchpad.golive.workbook import write_checklist_xlsx
-    from launchpad.phrases import phrase, render
+    from launchpad.phrases import phrase, render, word
 
     site = session.workspace.site
-    language = lang or site.site.language
+    language = lang or session.language
     progress = read_progress(session)
     checklist = progress.checklist
     # The version is a person's words; in a file name it keeps only what every system accepts.
     version = "".join(c if c.isalnum() or c in ".-_" else "_" for c in checklist.version)
-    target = out or Path(f"上线清单-{version}.xlsx" if language == "zh" else f"golive-checklist-{version}.xlsx")
+    target = out or Path(word("golive.file_name", language, version=version))
     write_output(target, lambda partial: write_checklist_xlsx(progress, site, language, partial))
     click.echo(render(phrase("golive.exported", path=target), language))
 

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from launchpad.cli.door import pass_session
+from launchpad.cli.door import language, pass_session, say
 
 if TYPE_CHECKING:
     from launchpad.session import Session
 
 from launchpad.errors import UsageError
+from launchpad.phrases import phrase
 
 
 @click.command("exec", context_settings={"ignore_unknown_options": True})
@@ -42,9 +43,8 @@ def exec_(
     environment = workspace.environment(env_name)
     hosts = environment.hosts_in(group)
     if not hosts:
-        raise UsageError(
-            f"no hosts in group {group!r} of {env_name}", hint=f"groups: {', '.join(sorted(environment.groups()))}"
-        )
+        raise UsageError(phrase("cli.hosts.no_hosts", group=group, env=env_name),
+                         hint=phrase("cli.hosts.groups", groups=sorted(environment.groups())))
     text = " ".join(command)
     if environment.production:
         _require_typed_name(env_name, confirm_env)
@@ -60,11 +60,12 @@ def exec_(
         for r in results:
             mark = click.style("✓", fg="green") if r.ok else click.style("✗", fg="red", bold=True)
             code = "-" if r.exit_code is None else str(r.exit_code)
-            click.echo(f"{mark} {r.host:<20} exit {code:>3}  {r.duration:6.2f}s  {r.first_line}")
+            exit_code = say("cli.run.exit", code=f"{code:>3}")
+            click.echo(f"{mark} {r.host:<20} {exit_code}  {r.duration:6.2f}s  {r.first_line}")
             if show_output and r.output:
                 click.echo("\n".join(f"    {line}" for line in r.output.rstrip().splitlines()))
         _echo_hints([(r.host, r.hint) for r in results])
-        click.echo(f"{len(results) - failed}/{len(results)} host(s) succeeded.")
+        click.echo(say("cli.hosts.succeeded", ok=len(results) - failed, total=len(results)))
     if failed:
         raise SystemExit(1)
 
@@ -84,11 +85,12 @@ def _require_typed_name(env_name: str, confirm_env: str | None) -> None:
 
     if confirm_env is None:
         if not sys.stdin.isatty():
-            raise UsageError(f"{env_name} is production: type its name to go on", hint=f"add --confirm {env_name}")
-        click.echo(click.style(f"{env_name} is PRODUCTION.", fg="red", bold=True), err=True)
-        confirm_env = click.prompt("Type the environment's name to go on", default="", show_default=False, err=True)
+            raise UsageError(phrase("cli.hosts.production", env=env_name),
+                             hint=phrase("cli.hosts.production_hint", env=env_name))
+        click.echo(click.style(say("cli.ask.is_production", env=env_name), fg="red", bold=True), err=True)
+        confirm_env = click.prompt(say("cli.ask.type_name"), default="", show_default=False, err=True)
     if confirm_env != env_name:
-        raise UsageError(f"typed {confirm_env!r}, not {env_name!r}: nothing was run")
+        raise UsageError(phrase("cli.hosts.typed_wrong", typed=confirm_env, env=env_name))
 
 
 @click.group()
@@ -114,9 +116,9 @@ def hosts_check(session: Session, env_name: str, group: str, as_json: bool) -> N
     if as_json:
         click.echo(json.dumps([h.as_dict() for h in health], ensure_ascii=False, indent=2))
     else:
-        click.echo(f"{'HOST':<20} {'REACH':<6} {'UPTIME':>8} {'DISK/':>6} {'MEM FREE':>9} {'CLOCK':>8}  NOTE")
+        click.echo(say("cli.hosts.check_head"))
         for h in health:
-            click.echo(h.table_row())
+            click.echo(h.table_row(language()))
         _echo_hints([(h.host, h.hint) for h in health])
     if any(not h.healthy for h in health):
         raise SystemExit(1)
@@ -139,10 +141,7 @@ def hosts_trust(session: Session, env_name: str, accept: tuple[str, ...]) -> Non
 
     for given in accept:
         if not given.startswith("SHA256:"):
-            raise UsageError(
-                f"--accept {given!r} is not a SHA256 fingerprint",
-                hint="give it as ssh-keygen -lf prints it, e.g. SHA256:AbC…; nothing was recorded",
-            )
+            raise UsageError(phrase("cli.trust.not_sha256", given=given), hint=phrase("cli.trust.not_sha256_hint"))
     workspace = session.workspace
     store = session.store()
     actor = session.actor
@@ -150,7 +149,7 @@ def hosts_trust(session: Session, env_name: str, accept: tuple[str, ...]) -> Non
     matched: set[str] = set()
     with HostConnections(workspace, env_name, store=store, actor=actor) as connections:
         if connections.environment.transport == "local":
-            click.echo(f"{env_name} runs on this machine (transport: local); there are no host keys to trust.")
+            click.echo(say("cli.trust.local", env=env_name))
             return
         for offer in connections.offered_keys():
             if offer.fingerprint in accept:
@@ -158,25 +157,23 @@ def hosts_trust(session: Session, env_name: str, accept: tuple[str, ...]) -> Non
             if not _settle_key(connections, offer, accept, store=store, actor=actor):
                 not_trusted.append(offer.host)
     for unused in sorted(set(accept) - matched):
-        click.echo(click.style(f"  --accept {unused} matched no host's key", fg="yellow"))
+        click.echo(click.style("  " + say("cli.trust.unmatched", fingerprint=unused), fg="yellow"))
     if not_trusted:
-        click.echo(
-            click.style(f"{len(not_trusted)} host(s) not trusted: {', '.join(not_trusted)}", fg="red"),
-            err=True,
-        )
+        click.echo(click.style(say("cli.trust.not_trusted", count=len(not_trusted), hosts=not_trusted), fg="red"),
+                   err=True)
         raise SystemExit(1)
 
 
 def _settle_key(connections: Any, offer: Any, accept: tuple[str, ...], *, store: Any, actor: str) -> bool:
     """Show one host's key and record it if a person accepts it; True when it is trusted."""
-    role = "jump host, " if offer.is_jump else ""
-    label = f"{offer.host} ({role}{offer.address})"
+    label = say("cli.trust.jump_label" if offer.is_jump else "cli.trust.label", host=offer.host,
+                address=offer.address)
     subject = f"{connections.env_name}/{offer.host}"
     if offer.state == "known":
-        click.echo(f"  known    {label}  {offer.key_type} {offer.fingerprint}")
+        click.echo("  " + say("cli.trust.known", label=label, key=f"{offer.key_type} {offer.fingerprint}"))
         return True
     if offer.state == "error":
-        click.echo(click.style(f"  ERROR    {label}: {offer.error}", fg="red"))
+        click.echo(click.style("  " + say("cli.trust.error", label=label, error=offer.error), fg="red"))
         if offer.hint:
             click.echo(f"    → {offer.hint}")
         return False
@@ -184,25 +181,24 @@ def _settle_key(connections: Any, offer: Any, accept: tuple[str, ...], *, store:
     if offer.state in ("changed", "revoked"):
         click.echo(
             click.style(
-                f"  CHANGED  {label}: offers {offer.key_type} {offer.fingerprint}, known as "
-                f"{offer.known_fingerprint or '@revoked'}. Refused: confirm with the server's "
-                "administrator and remove the old entry (ssh-keygen -R) before trusting.",
+                "  " + say("cli.trust.changed", label=label, key=f"{offer.key_type} {offer.fingerprint}",
+                           known=offer.known_fingerprint or "@revoked"),
                 fg="red",
                 bold=True,
             )
         )
         store.audit(actor, "host_key_refused", subject, {**details, "reason": offer.state})
         return False
-    click.echo(f"  unknown  {label}  {offer.key_type} {offer.fingerprint}")
+    click.echo("  " + say("cli.trust.unknown", label=label, key=f"{offer.key_type} {offer.fingerprint}"))
     refusal = _refusal(offer.fingerprint, accept)
     if refusal is not None:
         reason, said = refusal
-        click.echo(f"    not trusted: {said}")
+        click.echo("    " + say("cli.trust.refused", said=said))
         store.audit(actor, "host_key_refused", subject, {**details, "reason": reason})
         return False
     path = connections.trust(offer)
     store.audit(actor, "host_key_trusted", subject, {**details, "known_hosts": str(path)})
-    click.echo(f"    recorded in {path}")
+    click.echo("    " + say("cli.trust.recorded", path=str(path)))
     return True
 
 
@@ -214,12 +210,12 @@ def _refusal(fingerprint: str, accept: tuple[str, ...]) -> tuple[str, str] | Non
         return None
     if accept:
         # --accept says the person checked the keys out of band: nothing else is trusted.
-        return "fingerprint_mismatch", f"the fingerprint did not match --accept {', '.join(accept)}"
+        return "fingerprint_mismatch", say("cli.trust.mismatch", accepted=list(accept))
     if not sys.stdin.isatty():
-        return "no_terminal", "no terminal to ask; pass --accept FINGERPRINT after checking it"
-    if click.confirm("    Does this fingerprint match the server's? Trust it", default=False):
+        return "no_terminal", say("cli.trust.no_terminal")
+    if click.confirm("    " + say("cli.trust.ask"), default=False):
         return None
-    return "declined", "you said no"
+    return "declined", say("cli.trust.declined")
 
 
 COMMANDS = [exec_, hosts]

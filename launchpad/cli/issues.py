@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from launchpad.cli.door import pass_session
+from launchpad.cli.door import pass_session, say
 from launchpad.cli.params import LIMIT, STORE_ID, write_output_text
+from launchpad.phrases import word
 
 if TYPE_CHECKING:
     from launchpad.session import Session
@@ -137,14 +138,14 @@ def issue_list(session: Session, status: tuple[str, ...], severity: tuple[str, .
                               ensure_ascii=False, indent=2))
         return
     if not found:
-        click.echo("没有符合条件的问题。" if s.lang == "zh" else "No issues match.")
+        click.echo(word("cli.issue.none", s.lang))
         return
     for line, is_overdue in table_rows(found, s.today, s.lang):
         click.echo(click.style(line, fg="red") if is_overdue else line)
     total = s.log.count(wanted)
     if total > len(found):
         more = total - len(found)
-        click.echo(f"……另有 {more} 条，用 --limit 显示更多" if s.lang == "zh" else f"… {more} more (--limit)")
+        click.echo(word("cli.issue.more", s.lang, count=more))
 
 
 @issue.command("show")
@@ -243,7 +244,7 @@ def issue_paste(session: Session, source: Any, take: str | None, dry_run: bool, 
         for line in set_aside_listing(paste, s.lang):
             click.echo(line, err=as_json)
     if not paste.messages:
-        raise click.UsageError("the paste holds no messages")
+        raise click.UsageError(say("cli.issue.no_messages"))
     if take is None:
         if as_json:
             click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
@@ -252,7 +253,7 @@ def issue_paste(session: Session, source: Any, take: str | None, dry_run: bool, 
             click.echo(render(phrase("chat.dry_run"), s.lang))
             return
         if not sys.stdin.isatty() or source.name == "<stdin>":
-            click.echo("choose with --take 1,3,5+6", err=True)
+            click.echo(say("cli.issue.take"), err=True)
             return
         take = click.prompt("log which (e.g. 1,3,5+6; empty: none)", default="", show_default=False)
         if not take.strip():
@@ -319,7 +320,7 @@ def issue_postmortem(session: Session, issue_id: int, out: Path | None, lang: st
     text = render_postmortem(s.log, issue_id, s.lang, s.workspace.root)
     if out:
         write_output_text(out, text)
-        click.echo(f"wrote {out}")
+        click.echo(say("cli.wrote", path=out))
     else:
         click.echo(text)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from launchpad.errors import UsageError
+from launchpad.phrases import phrase
 
 SQLITE_MAX = 2**63 - 1
 
@@ -46,14 +47,14 @@ def write_output(path: Path, write: Callable[[Path], object]) -> None:
     """Call `write` with a temporary path beside `path`, then move the result to `path`."""
     folder = path.parent
     if not folder.is_dir():
-        why = "is not a folder" if folder.exists() else "does not exist"
-        raise UsageError(f"cannot write {path}: {folder} {why}",
-                         hint="create the folder first, or give another --out path")
+        why = phrase("cli.out.not_a_folder" if folder.exists() else "cli.out.no_folder", folder=str(folder))
+        raise UsageError(phrase("cli.cannot_write", where=str(path), reason=why), hint=phrase("cli.out.no_folder_hint"))
     if path.is_dir():
-        raise UsageError(f"cannot write {path}: it is a folder", hint="give a file name with --out")
+        raise UsageError(phrase("cli.cannot_write", where=str(path), reason=phrase("cli.out.is_folder")),
+                         hint=phrase("cli.out.is_folder_hint"))
     if path.exists() and not os.access(path, os.W_OK):
-        raise UsageError(f"cannot write {path}: the file is read-only",
-                         hint="give another --out path, or make the file writable")
+        raise UsageError(phrase("cli.cannot_write", where=str(path), reason=phrase("cli.out.read_only")),
+                         hint=phrase("cli.out.read_only_hint"))
     try:
         handle, partial_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=folder)
     except OSError as exc:
@@ -78,5 +79,5 @@ def write_output_text(path: Path, text: str) -> None:
 
 
 def _cannot_write(path: Path, exc: OSError) -> UsageError:
-    return UsageError(f"cannot write {path}: {exc.strerror or exc}",
-                      hint="check the folder's permissions and free space, or give another --out path")
+    return UsageError(phrase("cli.cannot_write", where=str(path), reason=exc.strerror or str(exc)),
+                      hint=phrase("cli.out.failed_hint"))

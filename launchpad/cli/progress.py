@@ -7,7 +7,8 @@ import threading
 
 import click
 
-from launchpad.phrases import status_word
+from launchpad.cli.door import language, say
+from launchpad.phrases import CATALOG, render, status_word
 from launchpad.run import events as ev
 
 MARKS = {
@@ -35,29 +36,34 @@ class ProgressPrinter:
     def _format(self, event: ev.Event) -> str | None:
         match event:
             case ev.RunStarted(run_id=run_id, playbook=playbook, environment=env, production=prod, resumed=resumed):
-                where = click.style(f"{env} (PRODUCTION)", fg="red", bold=True) if prod else env
-                return f"{'Resuming' if resumed else 'Run'} {run_id}: {playbook} on {where}"
+                where = click.style(say("cli.run.production", env=env), fg="red", bold=True) if prod else env
+                return say("cli.run.resuming" if resumed else "cli.run.started", id=run_id, playbook=playbook,
+                           where=where)
             case ev.PhaseStarted(title=title, phase_id=phase_id):
                 return click.style(f"\n▸ {title} [{phase_id}]", bold=True)
             case ev.StepStarted(title=title, step_id=step_id, hosts=hosts, attempt=attempt):
-                on = f" on {len(hosts)} host(s)" if hosts else ""
-                again = f" (attempt {attempt})" if attempt > 1 else ""
+                on = say("cli.run.on_hosts", count=len(hosts)) if hosts else ""
+                again = say("cli.run.attempt", attempt=attempt) if attempt > 1 else ""
                 return f"  • {title} [{step_id}]{on}{again}"
             case ev.HostFinished(host=host, status=status, exit_code=code, duration=duration, message=message):
-                code_text = "" if code is None else f"exit {code}  "
-                return f"      {MARKS.get(status, status)} {host:<20} {code_text}{duration:6.2f}s  {message}"
+                code_text = "" if code is None else say("cli.run.exit", code=code) + "  "
+                said = render(message, language())
+                return f"      {MARKS.get(status, status)} {host:<20} {code_text}{duration:6.2f}s  {said}"
             case ev.OutputLine(host=host, stream=stream, line=text) if self.verbose:
                 return click.style(f"        {host} {stream[3]}| {text}", dim=True)
             case ev.StepFinished(status=status, summary=summary):
-                said = f"not checked: {summary}" if status == "not_checked" else summary
+                said = render(summary, language())
+                said = say("cli.run.not_checked", summary=summary) if status == "not_checked" else said
                 return f"    {MARKS.get(status, status)} {said}"
             case ev.GateRefused(reason=reason):
-                return click.style(f"    gate refused: {reason}", fg="red")
+                return click.style("    " + say("cli.run.gate_refused", reason=reason), fg="red")
             case ev.DecisionRecorded(kind=kind, actor=actor, reason=reason) if kind not in ("confirmed",):
-                return f"    recorded: {kind} by {actor}" + (f" — {reason}" if reason else "")
+                decision = say(f"cli.decision.{kind}") if f"cli.decision.{kind}" in CATALOG else kind
+                return "    " + say("cli.run.recorded", kind=decision, actor=actor) + (f" — {reason}" if reason else "")
             case ev.Notice(text=text):
-                return click.style(f"  ! {text}", fg="yellow")
+                return click.style(f"  ! {render(text, language())}", fg="yellow")
             case ev.RunFinished(run_id=run_id, status=status):
                 colour = {"passed": "green", "partial": "yellow"}.get(status, "red")
-                return click.style(f"\nRun {run_id} {status_word(status)}.", fg=colour, bold=True)
+                return click.style("\n" + say("cli.run.finished", id=run_id, status=status_word(status)), fg=colour,
+                                   bold=True)
         return None

@@ -13,7 +13,9 @@ from collections.abc import Callable
 
 import click
 
+from launchpad.cli.door import language, say
 from launchpad.errors import UsageError
+from launchpad.phrases import Said, phrase, render
 from launchpad.run.answers import Answers
 from launchpad.run.prompter import (
     Approval,
@@ -31,14 +33,19 @@ from launchpad.run.prompter import (
 
 
 def _required(what: str) -> Callable[[str], str]:
-    """A click `value_proc` that asks again while the answer is blank."""
+    """A click `value_proc` that asks again while the answer is blank (`what`: a catalog key)."""
 
     def check(value: str) -> str:
         if not str(value).strip():
-            raise click.UsageError(f"{what} is needed")
+            raise click.UsageError(say("cli.ask.needed", what=say(what)))
         return str(value).strip()
 
     return check
+
+
+def _in_language(said: Said) -> str:
+    """A step's detail or a gate's refusal, in the command line's language."""
+    return render(said, language())
 
 
 class CliPrompter:
@@ -66,11 +73,12 @@ class CliPrompter:
         if request.production and self.confirm_env == request.environment:
             return True  # `--confirm prod` names production on purpose: a stronger yes than --yes
         if not self.interactive:
-            self._say(f"  ✗ {request.title}: needs confirmation (answer it in a terminal, --yes or --answers)")
+            self._say("  ✗ " + say("cli.ask.needs_confirmation", title=request.title))
             return False
-        where = "PRODUCTION " if request.production else ""
-        self._say(f"\n  {request.title} on {where}{request.environment}:\n    {request.detail}")
-        return click.confirm("  Run it?", default=False, err=True)
+        where = say("cli.run.production", env=request.environment) if request.production else request.environment
+        self._say("\n  " + say("cli.ask.confirm", title=request.title, where=where,
+                                 detail=_in_language(request.detail)))
+        return click.confirm("  " + say("cli.ask.run_it"), default=False, err=True)
 
     def type_environment(self, request: TypeNameRequest) -> str:
         if self.confirm_env is not None:
@@ -78,12 +86,10 @@ class CliPrompter:
         if self.answers.environment_name is not None:
             return self.answers.environment_name
         if not self.interactive:
-            self._say(
-                f"  ✗ {request.title}: production needs the environment's name typed (--confirm {request.environment})"
-            )
+            self._say("  ✗ " + say("cli.ask.needs_name", title=request.title, env=request.environment))
             return ""
-        self._say(click.style(f"  {request.environment} is PRODUCTION.", fg="red", bold=True))
-        return str(click.prompt("  Type the environment's name to go on", default="", show_default=False, err=True))
+        self._say(click.style("  " + say("cli.ask.is_production", env=request.environment), fg="red", bold=True))
+        return str(click.prompt("  " + say("cli.ask.type_name"), default="", show_default=False, err=True))
 
     def sign_off(self, request: SignOffRequest) -> SignOff:
         answer = self.answers.sign_off.get(request.step_id)
@@ -94,30 +100,31 @@ class CliPrompter:
         if self.yes and not request.critical:
             return SignOff(True, by=self.actor, note="signed with --yes")
         if not self.interactive:
-            need = "a critical step needs a person's sign-off" if request.critical else "needs a sign-off"
-            self._say(f"  ✗ {request.title}: {need} (answer it in a terminal or in --answers)")
+            need = "cli.ask.needs_critical_sign_off" if request.critical else "cli.ask.needs_sign_off"
+            self._say("  ✗ " + say(need, title=request.title))
             return SignOff(False)
-        self._say(f"\n  {request.title}\n    {request.instructions}")
+        self._say(f"\n  {request.title}\n    {_in_language(request.instructions)}")
         choices = ["y", "n"] if request.critical else ["y", "n", "s"]
         answer_key = click.prompt(
-            "  Done? y = sign off, n = not done" + ("" if request.critical else ", s = skip"),
+            "  " + say("cli.ask.done_critical" if request.critical else "cli.ask.done"),
             type=click.Choice(choices),
             default="n",
             err=True,
         )
         if answer_key == "s":
-            reason = click.prompt("  Reason for skipping", err=True, value_proc=_required("a reason"))
+            reason = click.prompt("  " + say("cli.ask.skip_reason"), err=True, value_proc=_required("cli.ask.a_reason"))
             return SignOff(False, by=self.actor, skip_reason=reason)
         if answer_key == "n":
             return SignOff(False)
-        by = click.prompt("  Signed by", default=self.actor or None, err=True, value_proc=_required("a name"))
+        by = click.prompt("  " + say("cli.ask.signed_by"), default=self.actor or None, err=True,
+                          value_proc=_required("cli.ask.a_name"))
         note = (
-            click.prompt("  Note (what was checked)", err=True, value_proc=_required("a note"))
+            click.prompt("  " + say("cli.ask.note_checked"), err=True, value_proc=_required("cli.ask.a_note"))
             if request.critical
-            else click.prompt("  Note", default="", show_default=False, err=True)
+            else click.prompt("  " + say("cli.ask.note"), default="", show_default=False, err=True)
         )
         evidence = (
-            click.prompt("  Evidence (file or form number)", default="", show_default=False, err=True)
+            click.prompt("  " + say("cli.ask.evidence"), default="", show_default=False, err=True)
             if request.evidence
             else ""
         )
@@ -128,11 +135,11 @@ class CliPrompter:
         if answer is not None:
             return Approval(answer.form_number, answer.approver)
         if not self.interactive:
-            self._say(f"  ✗ {request.title}: needs a form number and approver (in a terminal or --answers)")
+            self._say("  ✗ " + say("cli.ask.needs_approval", title=request.title))
             return None
-        self._say(f"\n  {request.title}: {request.description}")
-        form = click.prompt("  Form number", default="", show_default=False, err=True)
-        approver = click.prompt("  Approved by", default="", show_default=False, err=True)
+        self._say("\n  " + say("cli.ask.titled", title=request.title, text=_in_language(request.description)))
+        form = click.prompt("  " + say("cli.ask.form"), default="", show_default=False, err=True)
+        approver = click.prompt("  " + say("cli.ask.approver"), default="", show_default=False, err=True)
         return Approval(form, approver) if form and approver else None
 
     def on_failure(self, request: FailureRequest) -> FailureChoice:
@@ -141,11 +148,12 @@ class CliPrompter:
             return FailureChoice(answer.action, answer.reason)
         if not self.interactive:
             return FailureChoice("abort", "no one to ask (not a terminal)", unanswered=True)
-        options = "r = retry all, f = retry failed hosts, " + ("" if request.critical else "s = skip, ") + "a = abort"
+        options = say("cli.ask.on_failure_critical" if request.critical else "cli.ask.on_failure")
         keys = ["r", "f", "a"] if request.critical else ["r", "f", "s", "a"]
-        key = click.prompt(f"  {request.title} failed. {options}", type=click.Choice(keys), default="a", err=True)
+        key = click.prompt("  " + say("cli.ask.failed", title=request.title, options=options),
+                           type=click.Choice(keys), default="a", err=True)
         if key == "s":
-            reason = click.prompt("  Reason for skipping", err=True, value_proc=_required("a reason"))
+            reason = click.prompt("  " + say("cli.ask.skip_reason"), err=True, value_proc=_required("cli.ask.a_reason"))
             return FailureChoice("skip", reason)
         return FailureChoice({"r": "retry_all", "f": "retry_failed", "a": "abort"}[key])  # type: ignore[arg-type]
 
@@ -155,25 +163,22 @@ class CliPrompter:
             return reason
         if not self.interactive:
             return ""
-        self._say(f"  {request.title} refused: {request.refusal}")
-        if not click.confirm("  Override it (the reason goes to the audit log)?", default=False, err=True):
+        self._say("  " + say("cli.ask.refused", title=request.title, refusal=_in_language(request.refusal)))
+        if not click.confirm("  " + say("cli.ask.override"), default=False, err=True):
             return ""
-        reason = str(click.prompt("  Reason", default="", show_default=False, err=True)).strip()
+        reason = str(click.prompt("  " + say("cli.ask.reason"), default="", show_default=False, err=True)).strip()
         if not reason:
-            self._say("  No reason given: the refusal stands.")
+            self._say("  " + say("cli.ask.no_reason"))
         return reason
 
     def rerun_interrupted(self, request: RerunRequest) -> bool:
         if self.answers.reruns(request.step_id):
             return True
         if not self.interactive:
-            self._say(
-                f"  ✗ {request.title} was interrupted and is not safe to repeat blindly; "
-                f"check the host, then answer in a terminal or with rerun_interrupted in --answers"
-            )
+            self._say("  ✗ " + say("cli.ask.not_safe_to_repeat", title=request.title))
             return False
-        self._say(f"  {request.title} was running when the last session died; it may have half-run.")
-        return click.confirm("  Run it again?", default=False, err=True)
+        self._say("  " + say("cli.ask.half_run", title=request.title))
+        return click.confirm("  " + say("cli.ask.run_again"), default=False, err=True)
 
     def variable(self, request: VariableRequest) -> str:
         if request.name in self.answers.variables:
@@ -181,6 +186,7 @@ class CliPrompter:
         if request.default is not None and (self.yes or not self.interactive):
             return request.default
         if not self.interactive:
-            raise UsageError(f"variable {request.name} needs a value", hint=f"pass --var {request.name}=…")
+            raise UsageError(phrase("cli.ask.variable_needed", name=request.name),
+                             hint=phrase("cli.ask.variable_hint", name=request.name))
         choices = click.Choice(list(request.choices)) if request.choices else None
         return str(click.prompt(f"  {request.prompt}", default=request.default, type=choices, err=True))

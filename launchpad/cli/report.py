@@ -10,37 +10,19 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from launchpad.cli.door import pass_session
+from launchpad.cli.door import language, pass_session, say
 from launchpad.cli.params import STORE_ID, FormatChoice, write_output, write_output_text
+from launchpad.phrases import render, word
 
 if TYPE_CHECKING:
     from launchpad.session import Session
-
-_SAY = {
-    "zh": {"sent": "已发送到 {channel}（{parts} 段）", "queued": "未发送：{reason}\n已放入待发队列，恢复网络后运行 "
-           "`launchpad report outbox --send`", "copied": "已复制到剪贴板（{tool}），可直接粘贴到群里",
-           "wrote": "已写入 {path}", "no_clip": "没有可用的剪贴板程序，以下为全文：",
-           "refused": "机器人拒收了这条消息：{reason}\n不会自动重发：请手动粘贴到群里，或修改后重新发送",
-           "unknown": "消息已发出但没有收到机器人的答复：{reason}\n请先查看群里是否已收到，再运行 "
-           "`launchpad report outbox --requeue ID` 或 `--drop ID`",
-           "config_queued": "已放入待发队列，修正配置后运行 `launchpad report outbox --send`"},
-    "en": {"sent": "sent to {channel} ({parts} part(s))", "queued": "not sent: {reason}\nqueued in the outbox: "
-           "`launchpad report outbox --send` once online", "copied": "copied to the clipboard ({tool}): paste it "
-           "into the group", "wrote": "wrote {path}", "no_clip": "no clipboard program; the full text follows:",
-           "refused": "the robot refused the message: {reason}\nit will not be sent again by itself: paste it "
-           "into the group by hand, or change it and send it again",
-           "unknown": "the message went out but the robot did not answer: {reason}\ncheck the group first, then "
-           "`launchpad report outbox --requeue ID` or `--drop ID`",
-           "config_queued": "it stays queued: `launchpad report outbox --send` once the setting is fixed"},
-}
-
 
 # The daily report's templates are named daily.txt.j2 and daily.md.j2.
 _TEMPLATE_SUFFIX = {"text": "txt", "markdown": "md"}
 
 
 def _say(lang: str, key: str, **values: Any) -> str:
-    return _SAY.get(lang, _SAY["zh"])[key].format(**values)
+    return word(f"cli.report.{key}", lang, **values)
 
 
 @click.group("report")
@@ -303,22 +285,23 @@ def report_outbox(session: Session, send_now: bool, channel: str | None, requeue
     if send_now:
         result = flush(store, workspace.site, channel=channel)
         for message in result.sent:
-            click.echo(f"sent #{message.id} → {message.channel} ({message.part}/{message.parts})")
+            click.echo(say("cli.outbox.sent", id=message.id, channel=message.channel, part=message.part,
+                           parts=message.parts))
         for message, error in result.failed:
-            click.echo(click.style(f"not sent #{message.id} → {message.channel}: {error.message}", fg="red"), err=True)
+            click.echo(click.style(say("cli.outbox.not_sent", id=message.id, channel=message.channel,
+                                       error=render(error.said, language())), fg="red"), err=True)
         for message, error in result.unknown:
-            click.echo(click.style(f"#{message.id} → {message.channel}: {error.message}; check the group, then "
-                                   f"--requeue {message.id} or --drop {message.id}", fg="yellow"), err=True)
+            click.echo(click.style(say("cli.outbox.unknown", id=message.id, channel=message.channel,
+                                       error=render(error.said, language())), fg="yellow"), err=True)
         for message_id in result.abandoned:
-            click.echo(click.style(f"#{message_id}: its sender stopped mid-send; check the group, then "
-                                   f"--requeue {message_id} or --drop {message_id}", fg="yellow"), err=True)
+            click.echo(click.style(say("cli.outbox.abandoned", id=message_id), fg="yellow"), err=True)
         failed = len(result.failed) + len(result.unknown)
     statuses = () if show_all else WAITING
     rows = [m for m in outbox.messages(statuses, limit=500) if channel is None or m.channel == channel]
     if as_json:
         click.echo(json.dumps([asdict(m) for m in rows], ensure_ascii=False, indent=2))
     elif not rows:
-        click.echo("outbox empty: nothing waiting.")
+        click.echo(say("cli.outbox.empty"))
     else:
         for m in rows:
             first = m.body.strip().splitlines()[0][:40] if m.body.strip() else ""

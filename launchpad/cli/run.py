@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from launchpad.cli.door import pass_session, session_of
+from launchpad.cli.door import language, pass_session, say, session_of
 from launchpad.cli.params import LIMIT, STORE_ID, FormatChoice, write_output_text
 from launchpad.errors import UsageError
+from launchpad.phrases import phrase, status_text
 
 if TYPE_CHECKING:
     from launchpad.session import Session
@@ -21,7 +22,7 @@ def _parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise UsageError(f"--var {pair!r} is not NAME=VALUE")
+            raise UsageError(phrase("cli.run.bad_var", pair=pair))
         values[name.strip()] = value
     return values
 
@@ -67,7 +68,7 @@ def run(
 
     problems = check_against_site(loaded, workspace.site)
     if problems:
-        raise InvalidInput(problems, hint="fix the playbook, then run again")
+        raise InvalidInput(problems, hint=phrase("cli.run.fix_playbook"))
     prompter = CliPrompter(
         actor or session.actor,
         answers=load_answers(answers) if answers else None,
@@ -78,7 +79,8 @@ def run(
     if resume_id is not None:
         env_name = resumable_run(store, resume_id, env_name)["environment"]
     if not env_name:
-        raise UsageError("which environment?", hint=f"add --env ENV ({', '.join(workspace.site.environments)})")
+        raise UsageError(phrase("cli.run.which_env"),
+                         hint=phrase("cli.run.which_env_hint", envs=list(workspace.site.environments)))
     with HostConnections(workspace, env_name, store=store, actor=prompter.actor) as connections:
         engine = Engine(workspace, store, prompter, connections.transport_for, emit=ProgressPrinter(verbose=verbose))
         if resume_id is not None:
@@ -104,19 +106,24 @@ def runs(click_ctx: click.Context, as_json: bool, limit: int) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
     if not rows:
-        click.echo("No runs yet. Start one with `launchpad run PLAYBOOK --env ENV`.")
+        click.echo(say("cli.runs.none"))
         return
+    from launchpad.issues.display import fit, width
     from launchpad.sitetime import local_text
 
     # Site time, like every other time launchpad shows; the zone is said once, in the header.
     zone = workspace.site.tz
-    heading = f"STARTED ({workspace.site.site.timezone})"
-    width = max(19, len(heading))
-    click.echo(f"{'RUN':>5}  {heading:<{width}}  {'ENV':<10} {'STATUS':<12} PLAYBOOK")
-    for row in rows:
+    heading = say("cli.runs.started", zone=workspace.site.site.timezone)
+    columns = max(19, width(heading))
+    statuses = [status_text(row["status"], language()) for row in rows]
+    status_columns = max(12, *(width(s) + 1 for s in statuses))
+    run_head = say("cli.runs.run")
+    click.echo(f"{' ' * (5 - width(run_head))}{run_head}  {fit(heading, columns)}  {fit(say('cli.runs.env'), 10)} "
+               f"{fit(say('cli.runs.status'), status_columns)} {say('cli.runs.playbook')}")
+    for row, status in zip(rows, statuses, strict=True):
         started = local_text(row["started"], zone, with_seconds=True)
-        click.echo(f"{row['id']:>5}  {started:<{width}}  {row['environment']:<10} {row['status']:<12} "
-                   f"{row['playbook']}")
+        click.echo(f"{row['id']:>5}  {fit(started, columns)}  {fit(row['environment'], 10)} "
+                   f"{fit(status, status_columns)} {row['playbook']}")
 
 
 @runs.command("show")
@@ -135,12 +142,12 @@ def runs_show(session: Session, run_id: int, fmt: str, lang: str | None, out: Pa
     text = (
         json.dumps(report, ensure_ascii=False, indent=2, default=str)
         if fmt == "json"
-        else render_run(report, "md" if fmt == "markdown" else fmt, lang or workspace.site.site.language,
+        else render_run(report, "md" if fmt == "markdown" else fmt, lang or session.language,
                         workspace.site.site.timezone, workspace.root)
     )
     if out:
         write_output_text(out, text)
-        click.echo(f"wrote {out}")
+        click.echo(say("cli.wrote", path=out))
     else:
         click.echo(text)
 

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from launchpad.cli.door import say
 from launchpad.errors import UsageError
+from launchpad.phrases import word
 
 if TYPE_CHECKING:
     from launchpad.cli.door import Door
@@ -36,14 +38,18 @@ def _workspace(door: Door, required: bool) -> Any:
 
 
 def _lang(workspace: Any, lang: str | None) -> str:
-    return lang or (workspace.site.site.language if workspace is not None else "zh")
+    from launchpad.cli.door import language
+
+    return lang or language()
 
 
 def _ask_secret(label: str) -> str:
     if not sys.stdin.isatty():
         from launchpad.errors import SecretUnavailable
+        from launchpad.phrases import phrase
 
-        raise SecretUnavailable(f"{label} is set to prompt, but there is no terminal", hint="use env:NAME")
+        raise SecretUnavailable(phrase("cli.backup.no_terminal", label=label),
+                                hint=phrase("cli.backup.no_terminal_hint"))
     return str(click.prompt(f"  {label}", hide_input=True, err=True))
 
 
@@ -71,7 +77,7 @@ def _print_notes(notes: list[Any], lang: str) -> None:
     from launchpad.phrases import render
 
     for note in notes:
-        click.echo(f"  note: {render(note, lang)}", err=True)
+        click.echo("  " + word("cli.users.note", lang, note=render(note, lang)), err=True)
 
 
 def _print_problems(problems: list[Any], lang: str, limit: int) -> None:
@@ -82,7 +88,7 @@ def _print_problems(problems: list[Any], lang: str, limit: int) -> None:
         click.echo(f"  {problem.place}{header} {problem.value!r}: "
                    f"{render(problem.reason, lang)}")
     if len(problems) > limit:
-        click.echo(f"  … {len(problems) - limit} more (all of them in the annotated copy, or --limit)")
+        click.echo("  " + word("cli.users.more_problems", lang, count=len(problems) - limit))
 
 
 @click.group("users")
@@ -135,10 +141,12 @@ def users_check(door: Door, file: Path | None, mapping: str | None, env_name: st
     if problems:
         out = annotated or rows_read.annotated
         write_annotated(workbook, result, out, lang)
-        click.echo(f"{rows} row(s): {bad_rows} with {len(problems)} problem(s); annotated copy: {out}", err=True)
+        click.echo(word("import.check_problems", lang, rows=rows, bad=bad_rows, problems=len(problems), out=str(out)),
+                   err=True)
         raise SystemExit(1)
-    checked_what = "" if result.against_target else " (not checked against a target: pass --env ENV)"
-    click.echo(f"{rows} row(s), no problems{checked_what}.", err=True)
+    checked_what = "" if result.against_target else word("cli.users.not_against_target", lang)
+    click.echo(word("cli.users.checked", lang, said=word("import.checked", lang, rows=rows), noted=checked_what),
+               err=True)
 
 
 @users.command("plan")
@@ -170,8 +178,7 @@ def users_plan(door: Door, file: Path | None, mapping: str | None, env_name: str
     else:
         _print_notes(planned.result.notes, lang)
         _print_plan(plan, lang, limit)
-        click.echo(f"plan {plan_id} recorded: `launchpad users import` says what changed in {env_name} since",
-                   err=True)
+        click.echo(word("cli.users.plan_recorded", lang, id=plan_id, env=env_name), err=True)
     if plan.counts()["rejected"]:
         raise SystemExit(1)
 
@@ -191,7 +198,9 @@ def users_compare(door: Door, env_names: tuple[str, ...], database: str | None, 
     from launchpad.users.state import read_state
 
     if len(env_names) != 2 or env_names[0] == env_names[1]:
-        raise UsageError("compare needs two different environments", hint="--env test --env prod")
+        from launchpad.phrases import phrase
+
+        raise UsageError(phrase("cli.users.two_envs"), hint=phrase("cli.users.two_envs_hint"))
     workspace = _workspace(door, required=True)
     profile = load_profile(target_name, workspace.root / IMPORTS_DIR / "targets")
     states = []
@@ -202,14 +211,14 @@ def users_compare(door: Door, env_names: tuple[str, ...], database: str | None, 
     found = compare_states(left, states[0], right, states[1])
     for difference in found[:limit]:
         if difference.only_in:
-            click.echo(f"  {difference.key}: only in {difference.only_in}")
+            click.echo("  " + say("cli.users.only_in", key=difference.key, env=difference.only_in))
         else:
             changed = ", ".join(f"{f}: {a!r} ({left}) ≠ {b!r} ({right})" for f, (a, b) in difference.fields.items())
             click.echo(f"  {difference.key}: {changed}")
     if len(found) > limit:
-        click.echo(f"  … {len(found) - limit} more (--limit)")
-    click.echo(f"{len(states[0].users)} user(s) in {left}, {len(states[1].users)} in {right}; "
-               f"{len(found)} differ.", err=True)
+        click.echo("  " + say("cli.users.more", count=len(found) - limit))
+    click.echo(say("cli.users.compared", left_count=len(states[0].users), left=left, right_count=len(states[1].users),
+                   right=right, differ=len(found)), err=True)
     if found:
         raise SystemExit(1)
 
@@ -224,23 +233,25 @@ def _print_plan(plan: Any, lang: str, limit: int) -> None:
             continue
         where = f"{user.sheet}!{user.row}"
         if user.action == "insert":
-            click.echo(f"  + {user.key} ({where}) into {user.unit}; roles {', '.join(user.roles_added) or '-'}")
+            click.echo("  + " + word("cli.users.insert", lang, key=user.key, where=where, unit=user.unit,
+                                     roles=", ".join(user.roles_added) or "-"))
         elif user.action == "update":
             changes = ", ".join(f"{c}: {old!r} → {new!r}" for c, (old, new) in user.changes.items())
-            extra = [f"roles +{', '.join(user.roles_added)}"] if user.roles_added else []
-            extra += [f"posts +{', '.join(user.posts_added)}"] if user.posts_added else []
+            roles, posts = ", ".join(user.roles_added), ", ".join(user.posts_added)
+            extra = [word("cli.users.roles_added", lang, roles=roles)] if roles else []
+            extra += [word("cli.users.posts_added", lang, posts=posts)] if posts else []
             click.echo(f"  ~ {user.key} ({where}): {', '.join(filter(None, [changes, *extra]))}")
         else:
-            click.echo(f"  ✗ {user.key or '?'} ({where}): rejected")
+            click.echo("  ✗ " + word("cli.users.rejected", lang, key=user.key or "?", where=where))
             _print_problems(user.problems, lang, 20)
     if shown > limit:
-        click.echo(f"  … {shown - limit} more (--limit, or --json)")
-    click.echo("  unit: insert / update / unchanged / rejected")
+        click.echo("  " + word("cli.users.more_plan", lang, count=shown - limit))
+    click.echo("  " + word("cli.users.unit_head", lang))
     for unit, counts in plan.counts_by_unit().items():
         click.echo(f"  {unit}: {counts['insert']} / {counts['update']} / {counts['unchanged']} / {counts['rejected']}")
     total = plan.counts()
-    click.echo(f"plan: {total['insert']} insert, {total['update']} update, {total['unchanged']} unchanged, "
-               f"{total['rejected']} rejected", err=True)
+    click.echo(word("cli.users.plan_total", lang, insert=total["insert"], update=total["update"],
+                    unchanged=total["unchanged"], rejected=total["rejected"]), err=True)
 
 
 def _register() -> None:

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from launchpad.cli.door import language, say
+from launchpad.phrases import render
+
 if TYPE_CHECKING:
     from launchpad.cli.door import Door
 
@@ -69,7 +72,7 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
     loaded = load_mapping(mapping_path)
     rows_read = _read_rows(door, workspace, file, loaded, mapping_path)
     environment = workspace.environment(env_name)
-    lang = workspace.site.site.language
+    lang = language()
     progress = _ProgressLine()
     with _target(door, workspace, env_name, loaded.database) as (store, session, actor):
         planned = plan_workbook(rows_read.workbook, loaded, session, env_name)
@@ -80,7 +83,7 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
         ready = prepare_import(to, planned, rows_read, skip_rejected=skip_rejected)
         _print_since_plan(ready.since_plan, env_name)
         if ready.nothing_to_write:
-            click.echo("Nothing to write: the target already holds every row as the file says.")
+            click.echo(say("cli.import.nothing"))
             return
         if ready.hashing is not None:
             click.echo(f"  {_hashing_estimate(ready.hashing)}", err=True)
@@ -89,14 +92,16 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
         try:
             outcome = run_import(to, ready, gates, prompter, mapping_name=mapping_path.name,
                                  skip_rejected=skip_rejected, batch_size=batch_size, progress=progress,
-                                 backup_passed=lambda backup: click.echo(f"  fresh backup: {backup}", err=True))
+                                 backup_passed=lambda backup: click.echo(
+                                     "  " + say("cli.import.fresh_backup", backup=render(backup, language())),
+                                     err=True))
         finally:
             progress.done()
-    verb = "finished (resumed)" if outcome.resumed else "applied"
-    click.echo(f"✓ import {outcome.import_id} {verb}: {counts['insert']} inserted, {counts['update']} updated, "
-               f"{counts['unchanged']} unchanged, {counts['rejected']} rejected")
+    click.echo("✓ " + say("cli.import.resumed" if outcome.resumed else "cli.import.applied", id=outcome.import_id,
+                          insert=counts["insert"], update=counts["update"], unchanged=counts["unchanged"],
+                          rejected=counts["rejected"]))
     for path in outcome.handouts:
-        click.echo(f"  hand-out (initial passwords, 0600): {path}")
+        click.echo("  " + say("cli.import.handout", path=str(path)))
     if outcome.without_password:
         click.echo(f"  {len(outcome.without_password)} user(s) inserted before the interruption have no handed-out "
                    f"password: {', '.join(outcome.without_password[:10])}; give them one with `launchpad users "
@@ -108,15 +113,14 @@ def _print_since_plan(since: Any, env_name: str) -> None:
     from launchpad.users.planlog import SHOWN
 
     if since.plan_id is None:
-        click.echo(f"  no plan of this file was recorded for {env_name}: what is shown above is what will be "
-                   "written", err=True)
+        click.echo("  " + say("cli.import.no_plan", env=env_name), err=True)
         return
     changed = since.differences
     if not changed:
-        click.echo(f"  the same as plan {since.plan_id} ({since.planned_at})", err=True)
+        click.echo("  " + say("cli.import.same_plan", id=since.plan_id, at=since.planned_at), err=True)
         return
-    click.echo(click.style(f"  the target changed since plan {since.plan_id} ({since.planned_at}); "
-                           f"{len(changed)} row(s) now differ:", fg="yellow"), err=True)
+    click.echo(click.style("  " + say("cli.import.plan_changed", id=since.plan_id, at=since.planned_at,
+                                      count=len(changed)), fg="yellow"), err=True)
     for line in changed[:SHOWN]:
         click.echo(f"    {line}", err=True)
     if len(changed) > SHOWN:
@@ -136,13 +140,13 @@ def users_imports(door: Door, as_json: bool) -> None:
         click.echo(json.dumps(found, ensure_ascii=False, indent=2))
         return
     if not found:
-        click.echo("No user imports yet.")
+        click.echo(say("cli.imports.none"))
         return
     for row in found:
         counts = row["planned"]
         click.echo(f"  {row['id']:>4}  {row['started'][:19]}  {row['environment']:<8} {row['status']:<12} "
                    f"{row['file_name']} ({row['file_sha256'][:12]}): +{counts['insert']} ~{counts['update']} "
-                   f"={counts['unchanged']} ✗{counts['rejected']}  by {row['operator']}")
+                   f"={counts['unchanged']} ✗{counts['rejected']}  " + say("cli.imports.by", operator=row["operator"]))
 
 
 @click.command("rollback")
@@ -167,10 +171,9 @@ def users_rollback(door: Door, import_id: int, yes: bool, confirm_env: str | Non
         to = ImportTarget(store, session, workspace.root, env_name, record["database"], actor)
         prompter = CliPrompter(actor, yes=yes, confirm_env=confirm_env)
         outcome = run_rollback(to, record, environment, prompter)
-    click.echo(f"✓ import {import_id} rolled back: {outcome.deleted} user(s) deleted, {outcome.restored} restored")
+    click.echo("✓ " + say("cli.rollback.done", id=import_id, deleted=outcome.deleted, restored=outcome.restored))
     if outcome.left_alone:
-        click.echo(f"  changed in the target since the import, left as they are: {', '.join(outcome.left_alone)}",
-                   err=True)
+        click.echo("  " + say("cli.rollback.left_alone", users=", ".join(outcome.left_alone)), err=True)
 
 
 @click.command("handout")
@@ -196,7 +199,7 @@ def users_handout(door: Door, import_id: int, remove: bool, reset_keys: tuple[st
             store.audit(actor, action, target, detail)
 
         removed = remove_handouts(folder, audit)
-        click.echo(f"{len(removed)} hand-out file(s) removed.")
+        click.echo(say("cli.handout.removed", count=len(removed)))
         return
     if reset_keys:
         _reset(door, workspace, record, list(reset_keys), mapping)
@@ -204,8 +207,8 @@ def users_handout(door: Door, import_id: int, remove: bool, reset_keys: tuple[st
     files = list_handouts(folder)
     for path in files:
         click.echo(f"  {path}")
-    click.echo(f"{len(files)} hand-out file(s) for import {import_id}." if files
-               else f"Import {import_id} has no hand-out files (none were needed, or they were removed).")
+    click.echo(say("cli.handout.listed", count=len(files), id=import_id) if files
+               else say("cli.handout.none", id=import_id))
 
 
 def _reset(door: Door, workspace: Any, record: dict[str, Any], keys: list[str], mapping: str | None) -> None:
@@ -221,10 +224,9 @@ def _reset(door: Door, workspace: Any, record: dict[str, Any], keys: list[str], 
         to = ImportTarget(store, session, workspace.root, env_name, record["database"], actor)
         files, left = reset_passwords(to, record["id"], keys, policy)
     for path in files:
-        click.echo(f"  hand-out (initial passwords, 0600): {path}")
+        click.echo("  " + say("cli.import.handout", path=str(path)))
     if left:
-        click.echo(f"  left alone (the password was already changed, or the user is gone): {', '.join(left)}",
-                   err=True)
+        click.echo("  " + say("cli.handout.left_alone", users=", ".join(left)), err=True)
         raise SystemExit(1)
 
 

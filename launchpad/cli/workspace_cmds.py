@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from launchpad.cli.door import say
 from launchpad.errors import InvalidInput, LaunchpadError, Problem, UsageError
+from launchpad.phrases import phrase
 
 if TYPE_CHECKING:
     from launchpad.cli.door import Door
@@ -36,19 +38,19 @@ def demo(directory: Path | None, no_tui: bool, stop: bool) -> None:
     if stop:
         read_demo_config(directory.expanduser().resolve())  # refuses a folder that is no demo
         stopped = stop_demo_webapp(directory)
-        click.echo("demo web app stopped." if stopped else "the demo web app was not running.")
+        click.echo(say("cli.demo.stopped" if stopped else "cli.demo.not_running"))
         return
     with _writing(directory, "demo --dir"):
         root = build_demo(directory)
     urls = start_demo_webapp(root)
     if no_tui:
-        click.echo(f"Demo workspace: {root}")
+        click.echo(say("cli.demo.workspace", root=str(root)))
         for url in urls:
-            click.echo(f"  client system: {url}")
-        click.echo(f"  group robot (stand-in, shows what it received): "
-                   f"{robot_page_url(read_demo_config(root)['environments']['test']['port'])}")
-        click.echo(f"Try: cd {root} && launchpad run environment-readiness --env test --yes")
-        click.echo(f"Stop the web app when done: launchpad demo --stop --dir {root}")
+            click.echo("  " + say("cli.demo.client", url=url))
+        robot = robot_page_url(read_demo_config(root)["environments"]["test"]["port"])
+        click.echo("  " + say("cli.demo.robot", url=robot))
+        click.echo(say("cli.demo.try", root=str(root)))
+        click.echo(say("cli.demo.stop", root=str(root)))
         return
     from launchpad.cli.tui import open_tui
 
@@ -67,8 +69,8 @@ def init(directory: Path) -> None:
     with _writing(directory, "init"):
         created = init_workspace(directory)
     for path in created:
-        click.echo(f"  created {path}")
-    click.echo(f"Edit {directory / 'site.yaml'}, then run `launchpad check` there.")
+        click.echo("  " + say("cli.init.created", path=str(path)))
+    click.echo(say("cli.init.next", site=str(directory / "site.yaml")))
 
 
 @click.command()
@@ -118,12 +120,12 @@ def check(door: Door, playbooks: tuple[str, ...]) -> None:
 
     problems += rules_file_problems(root)
     for warning in warnings:
-        click.echo(click.style(f"{warning.file}:{warning.line}:{warning.col}: warning: {warning.message}",
-                               fg="yellow"), err=True)
+        click.echo(click.style(say("cli.check.warning", where=f"{warning.file}:{warning.line}:{warning.col}",
+                                   message=warning.message), fg="yellow"), err=True)
     if problems:
-        raise InvalidInput(problems, hint=f"{len(problems)} problem(s); fix them and run `launchpad check` again")
-    noted = f" ({len(warnings)} warning(s) above)" if warnings else ""
-    click.echo(f"site.yaml and {len(paths)} playbook(s) are valid{noted}.")
+        raise InvalidInput(problems, hint=phrase("error.problems", count=len(problems)))
+    noted = say("cli.check.warnings_above", count=len(warnings)) if warnings else ""
+    click.echo(say("cli.check.valid", count=len(paths), noted=noted))
 
 
 @click.command()
@@ -175,8 +177,8 @@ def _writing(directory: Path, command: str) -> Iterator[None]:
         yield
     except OSError as exc:
         where = exc.filename or directory
-        raise UsageError(f"cannot write {where}: {exc.strerror or exc}",
-                         hint=f"choose a folder you can write to: `launchpad {command} DIR`") from None
+        raise UsageError(phrase("cli.cannot_write", where=str(where), reason=exc.strerror or str(exc)),
+                         hint=phrase("cli.cannot_write_hint", command=command)) from None
 
 
 def _display(path: Path) -> str:

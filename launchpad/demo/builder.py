@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from launchpad.demo.baseline import write_demo_baseline
 from launchpad.demo.checklist import demo_checklist
 from launchpad.demo.clientdb import create_client_database
 from launchpad.demo.configs import write_demo_configs
@@ -64,6 +65,7 @@ def build_demo(target: Path) -> Path:
     write_demo_release(root, list(ENVIRONMENTS))
     for env_name, relative in DATABASES.items():
         create_client_database(root / relative, env_name, ENVIRONMENTS[env_name][0])
+    write_demo_baseline(root, root / DATABASES["test"])
     write_import_files(root)
     write_role_rules(root)
     site = load_workspace(root).site  # what was written must load, or the demo is broken

@@ -158,6 +158,8 @@ README = Template("""\
 - `playbooks/`：内置剧本的副本（环境就绪检查、现场验收等），可以直接修改；
 - `data/`：两个 SQLite 数据库，代表客户系统（若依）的测试库与生产库：部门、用户、角色、菜单权限、
   字典和参数；生产库里有几处现场改动（见 launchpad/demo/drift.py）；
+- `baselines/baseline.yaml`：总部下发的角色、权限、字典基线；生产库在现场加了一个字典选项、
+  少了一项角色权限、改了一个标签，`launchpad baseline diff --env prod` 能找出这三处；
 - `imports/新员工名单.xlsx`：人事处发来的新员工名单，带着常见的错误；`imports/新员工名单.yaml`
   说明它怎样导入若依；
 - `backups/`：备份存放处；
@@ -179,6 +181,8 @@ README = Template("""\
     launchpad users check imports/新员工名单.xlsx --env test
     launchpad users import imports/新员工名单.xlsx --env test --skip-rejected
     launchpad users compare --env test --env prod
+    launchpad baseline diff --env prod
+    launchpad baseline changes
 
 用完后停止本机小网站和替身机器人：`launchpad demo --stop --dir .`
 """)

@@ -79,6 +79,15 @@ class ReleaseProof(Model):
     release: str = Field(min_length=1, description="The version whose release proves the item, e.g. V1.0.")
 
 
+class BaselineProof(Model):
+    """The newest comparison of `baseline` (an environment) against the baseline found no
+    drift of the kinds named (default: any) (`launchpad baseline diff`)."""
+
+    baseline: Name = Field(description="Environment whose comparison with the baseline proves the item.")
+    kinds: list[Literal["role", "permission", "dictionary", "dict_item", "post"]] | None = Field(
+        None, min_length=1, description="Only drift of these kinds reopens the item (default: any).")
+
+
 class SignOffProof(Model):
     """Done only when a named person signs it off (`launchpad golive sign`)."""
 
@@ -89,20 +98,21 @@ def _proof_kind(value: object) -> str | None:
     """Which proof a mapping is, by its leading key, so a mistake in one is reported against
     that kind alone rather than as every kind's missing keys."""
     if isinstance(value, dict):
-        return next((key for key in ("playbook", "backup", "import", "release", "sign_off") if key in value), None)
+        return next((key for key in ("playbook", "backup", "import", "release", "baseline", "sign_off")
+                     if key in value), None)
     return next((key for key, kind in _KINDS.items() if isinstance(value, kind)), None)
 
 
 Proof = Annotated[
     Annotated[PlaybookProof, Tag("playbook")] | Annotated[BackupProof, Tag("backup")]
     | Annotated[ImportProof, Tag("import")] | Annotated[ReleaseProof, Tag("release")]
-    | Annotated[SignOffProof, Tag("sign_off")],
+    | Annotated[BaselineProof, Tag("baseline")] | Annotated[SignOffProof, Tag("sign_off")],
     Discriminator(_proof_kind, custom_error_type="proof_kind",
                   custom_error_message="a proof is {playbook: NAME, env: ENV}, {backup: ENV, max_age: 1d}, "
-                                       "{import: ENV}, {release: VERSION} or {sign_off: true}"),
+                                       "{import: ENV}, {release: VERSION}, {baseline: ENV} or {sign_off: true}"),
 ]
 _KINDS: dict[str, type[BaseModel]] = {"playbook": PlaybookProof, "backup": BackupProof, "import": ImportProof,
-                                      "release": ReleaseProof, "sign_off": SignOffProof}
+                                      "release": ReleaseProof, "baseline": BaselineProof, "sign_off": SignOffProof}
 
 
 class Item(Model):
@@ -203,6 +213,8 @@ def _proof_problems(item: Item, where: tuple[str | int, ...], document: Document
                 for i, name in enumerate(proof.targets or []) if name not in env.backups]
     if isinstance(proof, ImportProof) and proof.import_ not in site.environments:
         return [source.problem((*where, "import"), f"environment {proof.import_!r} is not in site.yaml")]
+    if isinstance(proof, BaselineProof) and proof.baseline not in site.environments:
+        return [source.problem((*where, "baseline"), f"environment {proof.baseline!r} is not in site.yaml")]
     return []
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from launchpad.golive.checklist import (
     BackupProof,
+    BaselineProof,
     Checklist,
     ImportProof,
     Item,
@@ -55,6 +56,8 @@ def find_proof(item: Item, store: Store, version: str, now: datetime, backups_di
         return _import_proof(proof, store)
     if isinstance(proof, ReleaseProof):
         return _release_proof(proof, store)
+    if isinstance(proof, BaselineProof):
+        return _baseline_proof(proof, store)
     if isinstance(proof, SignOffProof):
         return _sign_off(item.id, store, version)
     return None
@@ -135,6 +138,24 @@ def _release_proof(proof: ReleaseProof, store: Store) -> Finding:
         return Finding(False, phrase("golive.release_not_done", version=proof.release, id=newest["id"],
                                      status=phrase(f"release.status.{newest['status']}")), evidence)
     return Finding(True, phrase("golive.release_done", version=proof.release, id=newest["id"]), evidence)
+
+
+def _baseline_proof(proof: BaselineProof, store: Store) -> Finding:
+    """The newest comparison of the environment against the baseline decides (one between two
+    environments, whose reference version reads `ENV@time`, is not against the baseline)."""
+    env, kinds = proof.baseline, proof.kinds
+    rows = store.read("SELECT id, reference_version, differences FROM baseline_comparisons WHERE environment = ? "
+                      "AND reference_version NOT LIKE reference || '@%' ORDER BY id DESC LIMIT 1", [env])
+    if not rows:
+        return Finding(False, phrase("golive.no_baseline_diff", env=env))
+    newest = rows[0]
+    found = [d for d in json.loads(newest["differences"]) if kinds is None or d.get("kind") in kinds]
+    evidence = {"comparison": newest["id"], "version": newest["reference_version"], "differences": len(found)}
+    if found:
+        return Finding(False, phrase("golive.baseline_drift", env=env, id=newest["id"], count=len(found),
+                                     version=newest["reference_version"]), evidence)
+    return Finding(True, phrase("golive.baseline_clean", env=env, id=newest["id"],
+                                version=newest["reference_version"]), evidence)
 
 
 def _sign_off(item_id: str, store: Store, version: str) -> Finding:

@@ -105,7 +105,7 @@ def _releases(session: Session, store: Store) -> list[Entry]:
 
 
 def _issues(store: Store, lang: str) -> list[Entry]:
-    from launchpad.issues.labels import value_label
+    from launchpad.issues.display import value_label
     from launchpad.issues.query import OPEN_SQL
 
     rows = store.read(f"SELECT id, severity, title, owner, due, status FROM issues WHERE status IN {OPEN_SQL} "

@@ -23,7 +23,7 @@ def render_handover(handover: Handover, fmt: str, lang: str) -> str:
     for name in SECTIONS:
         entries = handover.sections.get(name, [])
         title = render(phrase(f"handover.{name}"), lang)
-        count = f"（{len(entries)}）" if lang == "zh" else f" ({len(entries)})"
+        count = render(phrase("handover.count", count=len(entries)), lang)
         lines.append(f"## {title}{count}" if fmt == "markdown" else f"{title}{count}")
         if fmt == "markdown":
             lines.append("")

@@ -10,6 +10,7 @@ from typing import Any
 
 from launchpad.errors import LaunchpadError
 from launchpad.hosts.pool import in_parallel
+from launchpad.phrases import Said, parts, phrase, render, word
 from launchpad.workspace.site import Host
 
 PROBE = (
@@ -37,29 +38,36 @@ class HostHealth:
     hint: str = ""
 
     @property
-    def problems(self) -> list[str]:
-        found = []
+    def findings(self) -> list[Said]:
+        """What is wrong with the host, as phrases (a host's own error stays as it said it)."""
+        found: list[Said] = []
         if not self.reachable:
-            found.append(self.error or "unreachable")
+            found.append(self.error or phrase("hosts.unreachable"))
         if self.disk_used_percent is not None and self.disk_used_percent >= DISK_LIMIT:
-            found.append(f"disk {self.disk_used_percent}% used")
+            found.append(phrase("hosts.disk_full", percent=self.disk_used_percent))
         if self.memory_available_mb is not None and self.memory_available_mb < MEMORY_MIN_MB:
-            found.append(f"only {self.memory_available_mb} MB memory free")
+            found.append(phrase("hosts.low_memory", mb=self.memory_available_mb))
         if self.clock_offset is not None and abs(self.clock_offset) > CLOCK_LIMIT:
-            found.append(f"clock off by {self.clock_offset:+.1f}s")
+            found.append(phrase("hosts.clock_off", seconds=self.clock_offset))
         return found
+
+    @property
+    def problems(self) -> list[str]:
+        return [str(finding) for finding in self.findings]
 
     @property
     def healthy(self) -> bool:
         return not self.problems
 
-    def table_row(self) -> str:
+    def table_row(self, lang: str = "en") -> str:
         def show(value: Any, fmt: str) -> str:
             return "-" if value is None else format(value, fmt)
 
-        note = "; ".join(self.problems) or "ok"
+        findings = self.findings
+        note = render(parts(findings), lang) if findings else word("hosts.ok", lang)
+        reach = word("hosts.reachable" if self.reachable else "hosts.not_reachable", lang)
         return (
-            f"{self.host:<20} {'yes' if self.reachable else 'NO':<6} "
+            f"{self.host:<20} {reach} "
             f"{show(self.uptime_days, '.1f'):>7}d {show(self.disk_used_percent, 'd'):>5}% "
             f"{show(self.memory_available_mb, 'd'):>7}MB {show(self.clock_offset, '+.2f'):>7}s  {note}"
         )

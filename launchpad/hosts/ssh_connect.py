@@ -32,6 +32,7 @@ from launchpad.hosts.heartbeat import Heartbeat
 from launchpad.hosts.hostkeys import KnownHosts, StrictHostKeyPolicy, fingerprint
 from launchpad.hosts.ssh_inbox import ChannelInbox, channel_handlers, routed_handlers
 from launchpad.hosts.sshconfig import SshTarget
+from launchpad.phrases import phrase
 
 # paramiko logs connection failures (with tracebacks) at ERROR; with no logging configured
 # Python would print them on the terminal. launchpad reports those failures itself.
@@ -121,21 +122,21 @@ def open_socket(target: SshTarget, timeouts: Timeouts) -> socket.socket:
         sock = socket.create_connection((target.hostname, target.port), timeout=timeouts.connect)
     except socket.gaierror as exc:
         raise HostUnreachable(
-            target.name,
-            f"cannot resolve {target.hostname}: {exc.strerror or exc}",
-            hint="check the host's address in site.yaml or HostName in ~/.ssh/config",
+            target.name, phrase("error.cannot_resolve", host=target.hostname, reason=exc.strerror or str(exc)),
+            hint=phrase("error.cannot_resolve_hint"),
         ) from None
     except TimeoutError:
         raise HostUnreachable(
             target.name,
-            f"no answer from {target.hostname}:{target.port} within {timeouts.connect:g}s",
-            hint="check the VPN or bastion, the address and the firewall",
+            phrase("error.no_answer", address=f"{target.hostname}:{target.port}", seconds=timeouts.connect),
+            hint=phrase("error.no_answer_hint"),
         ) from None
     except OSError as exc:
         raise HostUnreachable(
             target.name,
-            f"cannot connect to {target.hostname}:{target.port}: {exc.strerror or exc}",
-            hint="check that sshd runs there and the port is right",
+            phrase("error.cannot_connect", address=f"{target.hostname}:{target.port}",
+                   reason=exc.strerror or str(exc)),
+            hint=phrase("error.cannot_connect_hint"),
         ) from None
     # Small command exchanges should not wait for Nagle's algorithm.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

@@ -12,11 +12,24 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from launchpad.issues.labels import field_label, value_label
 from launchpad.issues.model import Issue
+from launchpad.phrases import CATALOG, word
 from launchpad.sitetime import local_text
 
 TITLE_WIDTH = 40
+
+
+def value_label(value: str | None, lang: str) -> str:
+    """How an issue value (a status, a severity, a type …) reads; the store keeps the code."""
+    if not value:
+        return "—"
+    key = f"issue.value.{value}"
+    return word(key, lang) if key in CATALOG else value
+
+
+def field_label(name: str, lang: str) -> str:
+    key = f"issue.field.{name}"
+    return word(key, lang) if key in CATALOG else name
 
 
 def width(text: str) -> int:
@@ -39,7 +52,7 @@ def overdue_mark(issue: Issue, today: date, lang: str) -> str:
     if not issue.overdue_on(today):
         return ""
     days = (today - date.fromisoformat(issue.due or today.isoformat())).days
-    return f"⚠{field_label('overdue', lang)} {days}{'天' if lang == 'zh' else 'd'}"
+    return word("issue.overdue_days", lang, days=days)
 
 
 def summary_line(issue: Issue, today: date, lang: str) -> str:
@@ -53,7 +66,7 @@ def summary_line(issue: Issue, today: date, lang: str) -> str:
     mark = overdue_mark(issue, today, lang)
     if mark:
         parts.append(mark)
-    return (" | " if lang == "en" else "｜").join(parts)
+    return word("issue.separator", lang).join(parts)
 
 
 def table_rows(issues: list[Issue], today: date, lang: str) -> list[tuple[str, bool]]:

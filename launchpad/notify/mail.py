@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from launchpad.errors import LaunchpadError
 from launchpad.notify.deliver import ChannelConfigError, ContentRefused, DeliveryFailed, DeliveryUncertain
 from launchpad.notify.outbox import Attachment, OutboxMessage
+from launchpad.phrases import word
 from launchpad.workspace.secrets import resolve_secret
 from launchpad.workspace.site import MailChannel, Site
 
@@ -80,7 +81,7 @@ def html_of(body: str, fmt: str, subject: str, lang: str) -> str:
         inner = MarkdownIt("commonmark", {"html": False}).render(plain_text(body, fmt))
     else:
         inner = f'<div style="white-space: pre-wrap">{html.escape(body)}</div>'
-    return _HTML_PAGE.format(lang="zh-CN" if lang == "zh" else "en", title=html.escape(subject), body=inner)
+    return _HTML_PAGE.format(lang=word("language.tag", lang), title=html.escape(subject), body=inner)
 
 
 def compose(*, body: str, fmt: str, title: str, lang: str, message_id: str, when: datetime,
@@ -98,7 +99,7 @@ def compose(*, body: str, fmt: str, title: str, lang: str, message_id: str, when
         mail["Cc"] = tuple(cc)
     mail["Date"] = format_datetime(when)
     mail["Message-ID"] = message_id
-    mail["Content-Language"] = "zh-CN" if lang == "zh" else "en"
+    mail["Content-Language"] = word("language.tag", lang)
     if draft:
         mail["X-Unsent"] = "1"  # Outlook opens it as a draft to send, not as a received mail
     mail.set_content(plain_text(body, fmt), charset="utf-8", cte="base64")

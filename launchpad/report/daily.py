@@ -20,6 +20,7 @@ from launchpad.issues.query import OPEN_SQL
 from launchpad.report.activity import BackupLine, CheckLine, RunLine, backups_on, checks_on, runs_on
 from launchpad.report.golive_section import GoliveSection, golive_section
 from launchpad.report.monitoring import MONITORING_PLAYBOOK, MonitoringLine, monitoring_status
+from launchpad.report.onsite_section import OnsiteLine, onsite_changes_on
 from launchpad.report.release_section import ReleaseLine, releases_on
 from launchpad.sitetime import day_bounds, local_text
 from launchpad.store.audit import audit_head
@@ -92,6 +93,8 @@ class DailyReport:
     releases: list[ReleaseLine] = field(default_factory=list)
     # 系统与接口检查 opens with the newest daily-monitoring run of each environment.
     monitoring: list[MonitoringLine] = field(default_factory=list)
+    # Baseline items changed on site today because the client asked (for HQ to copy back).
+    onsite_changes: list[OnsiteLine] = field(default_factory=list)
 
     def unlisted(self, section: str) -> int:
         """How many of a section's issues the chat message leaves out."""
@@ -143,6 +146,7 @@ def collect_daily(store: Store, site: Site, day: date, plan: list[str] | None = 
         backups=backups_on(store, start, end, zone),
         golive=golive_section(store, site, day, workspace_root, now),
         releases=releases_on(store, site, day),
+        onsite_changes=onsite_changes_on(store, site, day),
     )
     if with_all_issues:
         everything = lines(f"(reported_at >= ? AND reported_at < ?) OR (resolved_at >= ? AND resolved_at < ?) "

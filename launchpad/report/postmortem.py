@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.errors import UsageError
+from launchpad.issues.display import value_label
 from launchpad.issues.incident import MILESTONES, Incidents, TimelineEntry
-from launchpad.issues.labels import value_label
 from launchpad.issues.log import IssueLog
 from launchpad.report.render import render_template
 from launchpad.sitetime import local_text

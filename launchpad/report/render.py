@@ -28,11 +28,11 @@ from jinja2 import (
 from jinja2.sandbox import SandboxedEnvironment
 
 from launchpad.errors import UsageError
-from launchpad.issues.labels import field_label, value_label
+from launchpad.issues.display import field_label, value_label
 from launchpad.phrases import render as render_phrase
+from launchpad.phrases import section, word
 from launchpad.report.daily import DailyReport, IssueLine
 from launchpad.report.golive_section import GoliveLine
-from launchpad.report.labels import labels
 from launchpad.safetext import block_for_format, for_format
 
 FORMATS = ("txt", "md", "html")
@@ -95,7 +95,7 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
     `fmt(key, **values)` (a label with values filled in), and the filters `text` and `block`,
     which make a person's text (one line, or several) inert in the template's format (see
     launchpad.safetext)."""
-    words = labels(lang)
+    words = section("daily", lang)
     fmt = _format_of(name)
     text = for_format(fmt)
     helpers = {
@@ -103,10 +103,11 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         "v": lambda code: value_label(code, lang),
         "f": lambda name: field_label(name, lang),
         "fmt": lambda key, **values: words[key].format(**values),
-        "weekday": lambda day: words["weekday"].split()[day.weekday()] if isinstance(day, date) else "",
-        "section": lambda number: words["sections"].split()[number - 1] + ("" if lang == "zh" else " "),
+        "weekday": lambda day: word(f"weekday.{day.weekday()}", lang) if isinstance(day, date) else "",
+        "section": lambda number: word("daily.section_mark", lang, mark=words["sections"].split()[number - 1]),
         "backup_text": lambda backup: _backup_text(backup, words),
         "release_text": lambda line: release_text(line, words),
+        "onsite_text": lambda line: onsite_text(line, words),
         # A check's summary may quote what a server answered: text like any other.
         "said": lambda value: text(render_phrase(value, lang)[:SAID_LIMIT]),
         # Why a go-live item is open: a blocked item's reason (a person's words, cleaned with
@@ -181,6 +182,15 @@ def release_text(line: Any, words: dict[str, str]) -> str:
     return text
 
 
+def onsite_text(line: Any, words: dict[str, str]) -> str:
+    """One on-site change: environment, item, what was done, why, the feedback issue, who.
+    Its words were cleaned for the format by `people_text` before they reach here."""
+    text = (f"#{line.id} {line.environment} {line.item} {words['onsite_' + line.change]}{words['sep']}{line.why}"
+            f"{words['sep']}{words['onsite_issue']} #{line.issue_id} {line.issue_title}".rstrip()
+            + f"{words['sep']}{words['operator']} {line.operator}")
+    return text + (f"{words['sep']}{words['onsite_accepted']}" if line.accepted else "")
+
+
 def render_daily(report: Any, fmt: str, lang: str, workspace_root: Path | None = None) -> str:
     """The daily report as text (WeChat), Markdown (robots) or HTML."""
     if fmt not in FORMATS:
@@ -221,6 +231,9 @@ def people_text(report: DailyReport, text: Callable[[str], str]) -> DailyReport:
         releases=[replace(line, version=text(line.version), owner=text(line.owner), approved_by=each(line.approved_by),
                           fixes=tuple(replace(issue, title=each(issue.title)) for issue in line.fixes))
                   for line in report.releases],
+        onsite_changes=[replace(line, environment=text(line.environment), item=text(line.item), why=text(line.why),
+                                issue_title=each(line.issue_title), operator=text(line.operator))
+                        for line in report.onsite_changes],
         golive=None if report.golive is None else replace(
             report.golive, version=text(report.golive.version),
             stoppers=[golive_line(line) for line in report.golive.stoppers],

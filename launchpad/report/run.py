@@ -8,89 +8,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from launchpad.errors import UsageError
-from launchpad.phrases import loads
+from launchpad.phrases import loads, section
 from launchpad.phrases import render as render_phrase
 from launchpad.report.render import render_template
 from launchpad.sitetime import local_text
 from launchpad.workspace.site import Site
-
-LABELS = {
-    "zh": {
-        "title": "执行报告",
-        "site": "项目",
-        "client": "客户",
-        "playbook": "操作手册",
-        "environment": "环境",
-        "production": "生产环境",
-        "operator": "执行人",
-        "started": "开始时间",
-        "finished": "结束时间",
-        "status": "结果",
-        "phase": "阶段",
-        "step": "步骤",
-        "host": "主机",
-        "exit": "退出码",
-        "duration": "耗时(秒)",
-        "message": "说明",
-        "decisions": "确认与决定",
-        "who": "人员",
-        "kind": "类型",
-        "reason": "原因",
-        "at": "时间",
-        "evidence": "证据",
-        "variables": "变量",
-        "summary": "概要",
-        "none": "无",
-        "passed": "通过",
-        "failed": "失败",
-        "skipped": "跳过",
-        "aborted": "中止",
-        "interrupted": "中断",
-        "running": "进行中",
-        "refused": "拒绝",
-        "not_checked": "未检查",
-        "partial": "已结束，有跳过或未检查的步骤",
-        "hosts_passed": "{passed}/{total} 台主机通过",
-    },
-    "en": {
-        "title": "Run report",
-        "site": "Project",
-        "client": "Client",
-        "playbook": "Playbook",
-        "environment": "Environment",
-        "production": "production",
-        "operator": "Operator",
-        "started": "Started",
-        "finished": "Finished",
-        "status": "Result",
-        "phase": "Phase",
-        "step": "Step",
-        "host": "Host",
-        "exit": "Exit",
-        "duration": "Seconds",
-        "message": "Detail",
-        "decisions": "Confirmations and decisions",
-        "who": "Who",
-        "kind": "Kind",
-        "reason": "Reason",
-        "at": "At",
-        "evidence": "Evidence",
-        "variables": "Variables",
-        "summary": "Summary",
-        "none": "none",
-        "passed": "passed",
-        "failed": "failed",
-        "skipped": "skipped",
-        "aborted": "aborted",
-        "interrupted": "interrupted",
-        "running": "running",
-        "refused": "refused",
-        "not_checked": "not checked",
-        "partial": "finished with steps skipped or not checked",
-        "hosts_passed": "{passed}/{total} hosts passed",
-    },
-}
-
 
 # Steps whose own summary, not a count of hosts, tells the client what happened.
 UNPASSED_SAYS_WHY = ("not_checked", "skipped", "refused")
@@ -141,7 +63,7 @@ def render_run(report: dict[str, Any], fmt: str, lang: str, timezone: str = "Asi
 def run_helpers(lang: str, timezone: str) -> dict[str, Any]:
     """What the run report's templates call — labels `t`, status words `s`, site-time `local`,
     `said` and `hosts_summary` — for other reports that show a run (the release test report)."""
-    labels = LABELS.get(lang, LABELS["zh"])
+    labels = section("runreport", lang)
     zone = ZoneInfo(timezone)
 
     def local(stamp: str | None) -> str:

@@ -17,12 +17,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from launchpad.issues.labels import field_label, value_label
+from launchpad.issues.display import field_label, value_label
 from launchpad.phrases import render as render_phrase
+from launchpad.phrases import section
 from launchpad.report.activity import RunLine
 from launchpad.report.daily import DailyReport, IssueLine
-from launchpad.report.labels import labels
-from launchpad.report.render import release_text
+from launchpad.report.render import onsite_text, release_text
 from launchpad.safetext import formula_like, spreadsheet
 
 ISSUE_COLUMNS = ("id", "severity", "title", "module", "type", "status", "owner", "due", "overdue",
@@ -40,7 +40,7 @@ def write_daily_xlsx(report: DailyReport, lang: str, path: Path) -> Path:
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import Font, PatternFill
 
-    words = labels(lang)
+    words = section("daily", lang)
     book = Workbook(write_only=True)
     bold = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="DDDDDD")
@@ -115,7 +115,7 @@ def _letter(index: int) -> str:
 
 
 def _summary_rows(report: DailyReport, lang: str) -> list[tuple[str, Any]]:
-    words = labels(lang)
+    words = section("daily", lang)
     counts = report.counts
     rows: list[tuple[str, Any]] = [
         (words["client"], report.client),
@@ -135,6 +135,8 @@ def _summary_rows(report: DailyReport, lang: str) -> list[tuple[str, Any]]:
         rows.append((f"{words['runs']} #{run.id}", f"{run.started} {text}"))
     for release in report.releases:
         rows.append((f"{words['releases']} #{release.id}", release_text(release, words)))
+    for change in report.onsite_changes:
+        rows.append((f"{words['onsite_changes']} #{change.id}", onsite_text(change, words)))
     for line in report.monitoring:
         head = words["monitoring_line"].format(environment=line.environment, at=line.finished,
                                                status=words.get(line.status, line.status))
@@ -183,7 +185,7 @@ def _issue_values(line: IssueLine, lang: str) -> list[Any]:
     values: list[Any] = []
     for column in ISSUE_COLUMNS:
         if column == "overdue":
-            words = labels(lang)
+            words = section("daily", lang)
             values.append(words["days_overdue"].format(days=line.days_overdue) if line.overdue else "")
         elif column in _CODED:
             values.append(value_label(getattr(line, column), lang))

@@ -7,7 +7,9 @@ names (none: it reports and passes, for a review before a sign-off). `action: fi
 run's own environment match the baseline for those kinds — only after the engine's confirmation
 (`confirm: true` is required: production's name is typed) and a verified backup of the
 database younger than `backup_age` (a missing one is a refusal, never an ordinary failure) —
-then compares again and fails if anything of those kinds remains."""
+then compares again and fails if anything of those kinds remains. `action: changes` writes the
+on-site changes waiting for HQ (`launchpad baseline changes`) to `report` — the workbook HQ
+copies back — and never connects to a database."""
 
 from __future__ import annotations
 
@@ -28,7 +30,9 @@ ALL_KINDS: tuple[Kind, ...] = ("role", "permission", "dictionary", "dict_item", 
 
 class BaselineStep(StepSpec):
     kind: Literal["baseline"]
-    action: Literal["diff", "fix"] = Field(description="diff: compare and fail on drift; fix: make it match.")
+    action: Literal["diff", "fix", "changes"] = Field(
+        description="diff: compare and fail on drift; fix: make it match; changes: export the on-site "
+                    "changes waiting for HQ to `report`.")
     env: str | None = Field(None, description="diff: the environment to compare (default: the run's).")
     against: str | None = Field(None, description="diff: compare with this environment instead of the baseline.")
     baseline: str | None = Field(None, description="The baseline file (default: baselines/baseline.*).")
@@ -55,6 +59,11 @@ class BaselineStep(StepSpec):
                                            "remove env: and against:"))
             if not self.kinds:
                 problems.append(("kinds", "a fix needs at least one kind to fix"))
+        if self.action == "changes" and (self.env or self.against or not self.report):
+            problems.append(("action", "an export of on-site changes needs report: (.md or .xlsx) and no "
+                                       "env: or against:"))
+        if self.action == "changes" and self.report and Path(self.report).suffix.lower() == ".html":
+            problems.append(("report", "on-site changes are exported as .md or .xlsx"))
         if self.baseline and self.against:
             problems.append(("against", "compare with the baseline or with another environment, not both"))
         if self.report and Path(self.report).suffix.lower() not in (".md", ".html", ".xlsx"):
@@ -67,6 +76,8 @@ class BaselineStep(StepSpec):
         target = self.env or "this environment"
         if self.action == "fix":
             return f"fix {', '.join(self.kinds)} of {target} from the baseline"
+        if self.action == "changes":
+            return f"export the on-site changes waiting for HQ to {self.report}"
         return f"compare {target} with {self.against or 'the baseline'}"
 
 
@@ -83,6 +94,8 @@ def run_baseline(step: BaselineStep, ctx: StepContext) -> StepOutcome:
 
     if ctx.workspace is None or ctx.store is None:
         return StepOutcome("failed", phrase("baseline.refused", reason="the step needs the run's workspace"))
+    if step.action == "changes":
+        return _export_changes(step, ctx)
     workspace, store, actor = ctx.workspace, ctx.store, ctx.prompter.actor
     target_env = step.env or ctx.env_name
 
@@ -143,6 +156,20 @@ def _write_report(step: BaselineStep, ctx: StepContext, drift: Any, actor: str) 
     path = Path(render(step.report, ctx.values))
     path = path if path.is_absolute() else ctx.workspace.root / path
     write_report(drift, path, ctx.site.site.language, actor, ctx.now().isoformat()[:19], ctx.workspace.root)
+
+
+def _export_changes(step: BaselineStep, ctx: StepContext) -> StepOutcome:
+    from launchpad.baseline.onsite_report import export_pending
+    from launchpad.run.templating import render
+
+    assert ctx.workspace is not None and ctx.store is not None and step.report is not None
+    path = Path(render(step.report, ctx.values))
+    path = path if path.is_absolute() else ctx.workspace.root / path
+    count = export_pending(ctx.store, ctx.site, path, ctx.site.site.language, ctx.prompter.actor)
+    ctx.audit("baseline_changes_exported", str(path), {"count": count, "step": ctx.step_id})
+    shown = str(path.relative_to(ctx.workspace.root)) if path.is_relative_to(ctx.workspace.root) else str(path)
+    return StepOutcome("passed", phrase("baseline.onsite.exported", count=count, path=shown),
+                       evidence={"path": shown, "count": count})
 
 
 @contextlib.contextmanager

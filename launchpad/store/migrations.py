@@ -29,7 +29,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from launchpad.backup.schema import BACKUPS_V1
-from launchpad.baseline.schema import BASELINES_V1
+from launchpad.baseline.schema import BASELINES_V1, ONSITE_CHANGES_V1
 from launchpad.errors import StoreDamaged, StoreError
 from launchpad.issues.schema import create_issue_tables
 from launchpad.notify.schema import OUTBOX_MAIL, OUTBOX_SUPERSEDES, OUTBOX_V1
@@ -221,6 +221,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(13, "outbox: e-mail message ids, drafts and attached files", OUTBOX_MAIL),
     Migration(14, "baseline comparisons and the fixes applied", BASELINES_V1),
     Migration(15, "role assignments by rule and the users each changed", ROLE_ASSIGNMENTS_V1),
+    Migration(16, "on-site changes to the baseline, for HQ", ONSITE_CHANGES_V1),
 )
 
 _LEDGER = ("CREATE TABLE IF NOT EXISTS migrations "

@@ -130,6 +130,12 @@ class TargetSession:
                 return SqliteClient(self.access).script(self.shell, self.tmp, text)
             return [PostgresClient(self.access).query(self.shell, self.tmp, text)]
 
+    def transaction(self, statements: list[tuple[str, dict[str, Any]]]) -> None:
+        """SQLite: parameterised statements in one transaction, bound by SQLite itself (its
+        runner takes no script with parameters)."""
+        with _as_target_error():
+            SqliteClient(self.access).transaction(self.shell, statements)
+
 
     def load(self, staged: Staged) -> None:
         """A batch through the database's own bulk loader, as one transaction in one command: the

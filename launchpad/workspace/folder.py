@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from launchpad.errors import WorkspaceNotFound
+from launchpad.phrases import phrase
 from launchpad.workspace.site import Environment, Site
 from launchpad.workspace.yamlsource import SourceMap, read_yaml, validate
 
@@ -57,8 +58,8 @@ class Workspace:
         env = self.site.environments.get(name)
         if env is None:
             raise UsageError(
-                f"no environment {name!r} in {self.site_file}",
-                hint=f"environments: {', '.join(self.site.environments) or 'none defined'}",
+                phrase("error.unknown_env", name=name, file=str(self.site_file)),
+                hint=phrase("error.unknown_env_hint", names=list(self.site.environments) or phrase("error.no_envs")),
             )
         return env
 
@@ -76,19 +77,15 @@ def find_root(start: Path | None = None, explicit: str | Path | None = None) -> 
     if named:
         root = Path(named).expanduser().resolve()
         if not (root / SITE_FILE).is_file():
-            raise WorkspaceNotFound(
-                f"{root} has no {SITE_FILE}",
-                hint=f"create one with `launchpad init {root}`",
-            )
+            raise WorkspaceNotFound(phrase("error.no_site_file", root=str(root), file=SITE_FILE),
+                                    hint=phrase("error.no_site_file_hint", root=str(root)))
         return root
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / SITE_FILE).is_file():
             return folder
-    raise WorkspaceNotFound(
-        f"no {SITE_FILE} in {here} or any folder above it",
-        hint="run `launchpad init DIR` to create a workspace, `launchpad demo` to try one, or pass --workspace DIR",
-    )
+    raise WorkspaceNotFound(phrase("error.no_site_file_here", file=SITE_FILE, here=str(here)),
+                            hint=phrase("error.no_site_file_here_hint"))
 
 
 def load_workspace(root: Path) -> Workspace:

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.widgets import Button
 
 from screens.dialogs.base import BaseDialog
-from screens.support.i18n import t
+from screens.support.i18n import current_language, t
 
 
 class ErrorDialog(BaseDialog[None]):
@@ -37,5 +37,5 @@ def describe_error(error: BaseException) -> tuple[str, str]:
     from launchpad.errors import LaunchpadError
 
     if isinstance(error, LaunchpadError):
-        return error.title, error.render()
+        return error.title_in(current_language()), error.render(current_language())
     return t("error.title"), t("error.internal", error=f"{type(error).__name__}: {error}")

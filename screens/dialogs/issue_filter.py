@@ -14,7 +14,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from launchpad.errors import LaunchpadError
 from launchpad.issues.dates import parse_day
-from launchpad.issues.labels import field_label, value_label
+from launchpad.issues.display import field_label, value_label
 from launchpad.issues.model import CHANNELS, SEVERITIES, STATUSES, TYPES
 from launchpad.issues.query import SORTS, IssueFilter
 from screens.dialogs.base import BaseDialog

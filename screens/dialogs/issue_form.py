@@ -21,7 +21,7 @@ from textual.widgets import Button, Input, Label, Select, TextArea
 
 from launchpad.errors import LaunchpadError
 from launchpad.issues.dates import parse_day, parse_moment
-from launchpad.issues.labels import field_label, value_label
+from launchpad.issues.display import field_label, value_label
 from launchpad.issues.model import CHANNELS, SEVERITIES, TYPES, Issue, IssueDraft
 from launchpad.session import Session
 from launchpad.sitetime import local_text

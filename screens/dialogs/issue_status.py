@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from launchpad.errors import LaunchpadError
 from launchpad.issues.dates import parse_day
-from launchpad.issues.labels import field_label, value_label
+from launchpad.issues.display import field_label, value_label
 from launchpad.issues.model import RESOLVED_STATUSES, Issue
 from launchpad.issues.workflow import TRANSITIONS
 from launchpad.session import Session

@@ -24,7 +24,7 @@ from textual.widgets.selection_list import Selection
 from launchpad.errors import LaunchpadError
 from launchpad.issues.chat import ChatMessage, SetAsideLine, draft_from_messages, parse_chat
 from launchpad.issues.chat_display import visible, when
-from launchpad.issues.labels import field_label, value_label
+from launchpad.issues.display import field_label, value_label
 from launchpad.issues.model import CHANNELS, Issue
 from launchpad.phrases import phrase
 from launchpad.session import Session

@@ -15,6 +15,7 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from launchpad.phrases import LANGUAGES, word
 from screens.support import i18n
 from screens.support.i18n import t
 
@@ -32,9 +33,10 @@ class PaletteCommand:
     @property
     def both_titles(self) -> str:
         """Both languages' titles, so a search in either finds the command."""
-        english, chinese = i18n.MESSAGES.get(self.key, (self.key, self.key))
         values = dict(self.values)
-        return f"{english.format(**values)} {chinese.format(**values)}"
+        if not i18n.known(self.key):
+            return self.key
+        return " ".join(word(self.key, lang, **values) for lang in LANGUAGES[::-1])
 
 
 def app_commands(app: Any) -> Iterator[PaletteCommand]:

@@ -92,7 +92,7 @@ def stored_time(value: str | None, tz: ZoneInfo) -> str:
 
 
 def weekday_name(moment: datetime) -> str:
-    return t(f"day.{moment.weekday()}")
+    return t(f"weekday.{moment.weekday()}")
 
 
 def production_tag() -> Text:

@@ -19,7 +19,7 @@ from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
 from launchpad.backup.progress import BackupProgress, human_size
-from screens.support.i18n import MESSAGES, t
+from screens.support.i18n import known, t
 from screens.widgets.backup_table import drill_rows_text
 
 
@@ -79,7 +79,7 @@ class BackupActivity(Horizontal):
         else:
             self.bar.update(total=None)
         key = f"bk.phase_{progress.phase}"
-        phase = t(key) if key in MESSAGES else progress.phase
+        phase = t(key) if known(key) else progress.phase
         text = t("bk.progress", op=self.operation, where=f"{progress.environment}/{progress.target}",
                  phase=phase, done=done, rate=human_size(progress.rate))
         self._say(Text(text, style="bold"))

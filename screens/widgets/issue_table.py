@@ -27,7 +27,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from launchpad.issues.labels import value_label
+from launchpad.issues.display import value_label
 from launchpad.issues.model import STATUSES, Issue
 from launchpad.sitetime import local_text
 from screens.support.i18n import current_language, t

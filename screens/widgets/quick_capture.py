@@ -20,7 +20,7 @@ from textual.widgets import Input, Static
 
 from launchpad.errors import LaunchpadError
 from launchpad.issues.capture import parse_quick_capture
-from launchpad.issues.labels import field_label
+from launchpad.issues.display import field_label
 from launchpad.issues.model import IssueDraft
 from launchpad.session import Session
 from screens.support.i18n import current_language, t
@@ -135,7 +135,7 @@ def describe_draft(draft: IssueDraft) -> Text:
             text.append(value, style="bold")
     if draft.due is not None:
         text.append(f" · {field_label('due', lang)} ")
-        text.append(f"{draft.due:%m-%d} {t(f'day.{draft.due.weekday()}')}", style="bold")
+        text.append(f"{draft.due:%m-%d} {t(f'weekday.{draft.due.weekday()}')}", style="bold")
     text.append(" · ")
     text.append(draft.title, style="cyan")
     return text

@@ -30,6 +30,9 @@ from launchpad.workspace.site import BackupRetention
 from tests.core.test_backup import ROWS, SITE, rows_of
 from tests.scripted import ScriptedPrompter
 
+# These tests read the command line's English words.
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 
 class Runner:
     """A workspace (the SITE of test_backup) and the engine on it."""

@@ -14,6 +14,9 @@ import pytest
 from tests.core.test_inputs import GOOD_PLAYBOOK, assert_problem, launchpad
 from tests.workspaces import LOCAL_SITE, write_workspace
 
+# These tests read the command line's English words.
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 
 def assert_clear_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
     assert result.returncode == 2, (result.stdout, result.stderr)
@@ -188,7 +191,9 @@ def test_an_actor_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
 def test_the_crash_handler_survives_what_it_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     from launchpad import cli
+    from launchpad.cli import door
 
+    monkeypatch.setattr(door, "_language", "zh")  # what a command on a Chinese site speaks
     monkeypatch.setattr(Path, "home", lambda: tmp_path)
     monkeypatch.setattr(sys, "argv", ["launchpad", "issue", "add", "\udcb5\udcc7"])
     try:
@@ -196,8 +201,8 @@ def test_the_crash_handler_survives_what_it_reports(tmp_path: Path, monkeypatch:
     except RuntimeError:
         cli._report_crash()
     said = capsys.readouterr().err
-    assert said.startswith("internal error: RuntimeError(")
-    assert f"details in {tmp_path / '.launchpad-crash.log'}" in said
+    assert said.startswith("内部错误（internal error）：RuntimeError(")
+    assert f"详情见 {tmp_path / '.launchpad-crash.log'}" in said
     logged = (tmp_path / ".launchpad-crash.log").read_text(encoding="utf-8")
     assert "issue add \\udcb5\\udcc7" in logged
     assert "RuntimeError: a title of" in logged

@@ -178,7 +178,7 @@ def test_a_fix_carries_values_as_parameters_never_in_the_sql() -> None:
         assert hostile not in script and "DROP TABLE" not in script
         assert script.splitlines()[0] in ("START TRANSACTION;", "BEGIN;") and script.endswith("COMMIT;\n")
     with pytest.raises(UsageError, match="not sqlite"):
-        transaction_script("sqlite", statements)
+        transaction_script("sqlite", statements)  # SQLite binds the statements' own parameters
 
 
 def test_choosing_differences_names_unknown_ids() -> None:

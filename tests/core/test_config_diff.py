@@ -19,6 +19,9 @@ from launchpad.steps import step_kinds
 from launchpad.workspace.site import Site
 from tests.workspaces import LOCAL_SITE, write_workspace
 
+# These tests read the command line's English words.
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 ENVS = ("test", "prod")
 
 

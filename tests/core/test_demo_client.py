@@ -21,6 +21,9 @@ from launchpad.demo.clientdb import SEEDED_PASSWORD
 from launchpad.demo.clientorg import DICTIONARIES, ROLES
 from launchpad.demo.sheet import SHEET_FILE, build_rows
 
+# These tests read the command line's English words.
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 TABLES = {"sys_dept", "sys_user", "sys_post", "sys_role", "sys_menu", "sys_user_role", "sys_role_menu",
           "sys_role_dept", "sys_user_post", "sys_dict_type", "sys_dict_data", "sys_config", "about"}
 

@@ -11,8 +11,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from launchpad.store.db import Store
 from tests.workspaces import write_workspace
+
+# These tests read the command line's English words.
+pytestmark = pytest.mark.usefixtures("english_cli")
 
 PLAYBOOK = """\
 name: t

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from launchpad.phrases import render
 from launchpad.report.notice import NoticeRefused, render_notice, site_values
 from launchpad.run.events import Notice
@@ -16,6 +18,9 @@ from tests.core.test_engine import Harness, playbook_text
 from tests.core.test_inputs import GOOD_PLAYBOOK, launchpad, line_of
 from tests.scripted import ScriptedPrompter
 from tests.workspaces import LOCAL_SITE, write_workspace
+
+# These tests read the command line's English words.
+pytestmark = pytest.mark.usefixtures("english_cli")
 
 DAILY = "duty:\n  - {weekdays: daily, primary: zhang, backup: li}\n"
 WEEKDAYS_ONLY = ("duty:\n  - {weekdays: mon-fri, primary: zhang, backup: li}\n"

@@ -16,6 +16,9 @@ from tests.core.test_engine import Harness, playbook_text
 from tests.scripted import ScriptedPrompter
 from tests.workspaces import write_workspace
 
+# These tests read the command line's English words.
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 GATES = {
     "window": "window: never_today",
     "approval": "approval: {form: 数据变更单}",

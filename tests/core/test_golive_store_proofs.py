@@ -120,3 +120,55 @@ def test_a_released_version_proves_the_item_and_a_later_rollback_of_it_reopens_i
     with Store.open(load_workspace(root).store_path) as store:
         again = create_release(store, "tester", draft).id  # the same version again, not yet out
     assert _states(root)["users"] == ("open", f"V1.0 的发布 #{again} 计划中")
+
+
+def _compared(store: Store, env: str, differences: list[tuple[str, str]], reference: str = "baselines/baseline.yaml",
+              version: str = "V1.0") -> int:
+    from launchpad.baseline.drift import Difference, Drift
+    from launchpad.baseline.records import record_comparison
+
+    found = [Difference(f"{kind}/{key}", kind, "changed", key, "low") for kind, key in differences]
+    return record_comparison(store, Drift(reference, version, env, found), "tester")
+
+
+def test_a_comparison_without_drift_proves_the_item_and_a_newer_one_with_drift_reopens_it(root: Path) -> None:
+    (root / CHECKLIST_FILE).write_text(CHECKLIST.replace("{import: prod}", "{baseline: prod}"), encoding="utf-8")
+    assert _states(root)["users"] == ("open", "prod 尚未与基线比对")
+    with Store.open(load_workspace(root).store_path) as store:
+        drifted = _compared(store, "prod", [("dict_item", "gov_channel/hotline")])
+    assert _states(root)["users"] == ("open", f"prod：与基线 V1.0 的比对 #{drifted} 发现 1 处差异")
+    with Store.open(load_workspace(root).store_path) as store:
+        clean = _compared(store, "prod", [])
+        _compared(store, "test", [("role", "approver")])  # another environment proves nothing here
+        # Two environments compared with each other: not a comparison against the baseline.
+        _compared(store, "prod", [("role", "approver")], reference="test", version="test@2030-01-01T00:00:00")
+    assert _states(root)["users"] == ("done", f"prod 与基线 V1.0 一致（比对 #{clean}）")
+    with Store.open(load_workspace(root).store_path) as store:
+        again = _compared(store, "prod", [("permission", "approver/affair:case:approve")])
+    assert _states(root)["users"] == ("open", f"prod：与基线 V1.0 的比对 #{again} 发现 1 处差异")
+
+
+def test_a_baseline_proof_with_kinds_is_reopened_only_by_drift_of_those_kinds(root: Path) -> None:
+    proof = "{baseline: prod, kinds: [role, permission]}"
+    (root / CHECKLIST_FILE).write_text(CHECKLIST.replace("{import: prod}", proof), encoding="utf-8")
+    with Store.open(load_workspace(root).store_path) as store:
+        label_only = _compared(store, "prod", [("dict_item", "gov_review_level/3")])
+    assert _states(root)["users"] == ("done", f"prod 与基线 V1.0 一致（比对 #{label_only}）")
+    with Store.open(load_workspace(root).store_path) as store:
+        role = _compared(store, "prod", [("dict_item", "gov_review_level/3"), ("role", "approver")])
+    assert _states(root)["users"] == ("open", f"prod：与基线 V1.0 的比对 #{role} 发现 1 处差异")
+
+
+@pytest.mark.parametrize(("proof", "line", "said"), [
+    ("{baseline: uat}", 8, "'uat' is not in site.yaml"),
+    ("{baseline: prod, kinds: [label]}", 8, "role"),
+])
+def test_a_bad_baseline_proof_is_located(root: Path, proof: str, line: int, said: str) -> None:
+    from launchpad.errors import InvalidInput
+
+    (root / CHECKLIST_FILE).write_text(CHECKLIST.replace("{import: prod}", proof), encoding="utf-8")
+    workspace = load_workspace(root)
+    with pytest.raises(InvalidInput) as caught:
+        load_checklist(root, workspace.site, set())
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.line) == ("golive.yaml", line) and said in problem.message

@@ -11,6 +11,9 @@ import pytest
 
 from tests.workspaces import LOCAL_SITE, write_workspace
 
+# These tests read the command line's English words.
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 GOOD_PLAYBOOK = """\
 name: hello
 title: 你好

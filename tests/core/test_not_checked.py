@@ -93,7 +93,7 @@ def test_the_run_report_says_not_checked_and_skipped(partial_run: tuple[Harness,
     h, run_id = partial_run
     text = render_run(collect_run(h.store, h.workspace.site, run_id), fmt, lang)
     if lang == "zh":
-        assert "已结束，有跳过或未检查的步骤" in text
+        assert "已结束，有跳过或未检查" in text
         assert "未检查" in text and "未配置需检查的端口" in text
         assert "失败后跳过：客户要求明早再发通知" in text
         ports_line = next(line for line in text.splitlines() if "应用端口正在监听" in line)
@@ -101,7 +101,7 @@ def test_the_run_report_says_not_checked_and_skipped(partial_run: tuple[Harness,
     else:
         assert "[not checked] 阶段 / 应用端口正在监听: 未配置需检查的端口" in text
         assert "skipped after failure: 客户要求明早再发通知" in text
-        assert "Result: finished with steps skipped or not checked" in text
+        assert "Result: finished with skips or unchecked steps" in text
 
 
 @pytest.mark.parametrize("fmt", ["txt", "md", "html"])
@@ -115,7 +115,7 @@ def test_the_daily_report_names_skips_and_unchecked_steps(partial_run: tuple[Har
     assert [(n.title, n.reason) for n in line.skipped] == [("发布通知", "客户要求明早再发通知")]
     assert [n.title for n in line.not_checked] == ["应用端口正在监听"]
     text = render_daily(report, fmt, "zh").replace("**", "")  # Markdown bolds the status
-    assert "有跳过或未检查的步骤，1/3 步通过" in text
+    assert "已结束，有跳过或未检查，1/3 步通过" in text
     assert "跳过“发布通知”：客户要求明早再发通知" in text
     assert "未检查“应用端口正在监听”：未配置需检查的端口（变量 ports 为空），本项不检查" in text
     checks = [row for row in text.splitlines() if "应用端口正在监听（test）" in row or "应用端口正在监听 (test)" in row]
@@ -130,7 +130,7 @@ def test_the_daily_report_names_a_refused_gate(tmp_path: Path) -> None:
     assert run is not None
     day = datetime.fromisoformat(run["started"]).astimezone(h.workspace.site.tz).date()
     text = render_daily(collect_daily(h.store, h.workspace.site, day, plan=[]), "txt", "zh")
-    assert "测试（test）拒绝，0/1 步通过" in text
+    assert "测试（test）被拒绝，0/1 步通过" in text
     assert "⊘ “数据变更审批”被拒绝：未填写数据变更单编号和审批人" in text
 
 
@@ -146,7 +146,7 @@ def test_bundled_readiness_with_no_ports_or_services_is_not_a_pass(tmp_path: Pat
     # what matters here is that the port and service steps do not read as passed.
     out = run.stdout + run.stderr
     assert "Traceback" not in out
-    assert "? not checked: 未配置需检查的端口（变量 ports 为空），本项不检查" in click.unstyle(run.stdout)
+    assert "? 未检查：未配置需检查的端口（变量 ports 为空），本项不检查" in click.unstyle(run.stdout)
     listed = subprocess.run(
         [sys.executable, "-m", "launchpad", "--workspace", str(root), "runs", "show", "1", "--format", "json"],
         capture_output=True, text=True, timeout=60,

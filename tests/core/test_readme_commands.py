@@ -42,21 +42,21 @@ def test_demo_readiness_runs_and_reports(demo: Path) -> None:
     # The demo configures no ports or services to check: those steps are not checked, so the
     # run is not a clean pass (exit 1), and says so.
     assert run.returncode == 1, run.stdout + run.stderr
-    assert "Run 1 finished with steps skipped or not checked." in run.stdout
+    assert "运行 1 已结束，有跳过或未检查。" in run.stdout  # the demo site speaks Chinese
     runs = launchpad("runs", "--json", cwd=demo)
     assert '"status": "partial"' in runs.stdout
     html = launchpad("runs", "show", "1", "--format", "html", "--out", "report.html", cwd=demo)
     assert html.returncode == 0
     page = (demo / "report.html").read_text(encoding="utf-8")
     assert "执行报告" in page and "登录页" in page and "通过" in page
-    assert "有跳过或未检查的步骤" in page and "未配置需检查的端口" in page
+    assert "已结束，有跳过或未检查" in page and "未配置需检查的端口" in page
     assert launchpad("audit", "verify", cwd=demo).returncode == 0
 
 
 def test_acceptance_needs_people_and_stops_safely_without_them(demo: Path) -> None:
     run = launchpad("run", "onsite-acceptance", "--env", "test", "--yes", cwd=demo)
     assert run.returncode == 1
-    assert "critical step needs a person's sign-off" in run.stderr
+    assert "关键步骤需要有人签字确认" in run.stderr
     assert "Traceback" not in run.stderr
 
 
@@ -65,7 +65,7 @@ def test_production_is_marked_in_the_run(demo: Path) -> None:
     # confirmation; a confirmed step would stop here without --confirm prod.
     run = launchpad("run", "environment-readiness", "--env", "prod", "--yes", cwd=demo)
     assert run.returncode == 1, run.stdout + run.stderr
-    assert "PRODUCTION" in run.stdout
+    assert "prod（生产环境）" in run.stdout
 
 
 def test_the_tour_pastes_the_sample_chat_and_sends_to_the_stand_in_robot(demo: Path) -> None:
@@ -101,7 +101,7 @@ def test_demo_is_built_outside_the_repository_and_stops_when_asked(tmp_path: Pat
         assert health(port) is not None
         stopped = launchpad("demo", "--stop", cwd=root)
         assert stopped.returncode == 0, stopped.stderr
-        assert "stopped" in stopped.stdout
+        assert "演示网站已停止" in stopped.stdout
         assert health(port) is None
     finally:
         stop_demo_webapp(root)
@@ -176,19 +176,19 @@ def test_the_tour_imports_the_demos_sheet_hands_out_compares_and_rolls_back(demo
     for result in done:
         assert "Traceback" not in result.stderr
     check, plan, first, second, imports, handout, compare, rollback = done
-    assert check.returncode == 1 and "身份证号 '370102" in check.stdout and "annotated copy" in check.stderr
+    assert check.returncode == 1 and "身份证号 '370102" in check.stdout and "标注副本：" in check.stderr
     assert "数据资源科" in check.stdout and "与第" in check.stdout
-    assert plan.returncode == 1 and "plan: 60 insert, 2 update, 3 unchanged, 6 rejected" in plan.stderr
+    assert plan.returncode == 1 and "计划：新增 60，更新 2，不变 3，拒绝 6" in plan.stderr
     assert first.returncode == 0, first.stderr
-    assert "✓ import 1 applied: 60 inserted, 2 updated, 3 unchanged, 6 rejected" in first.stdout
-    assert first.stdout.count("hand-out (initial passwords, 0600)") == len(list((demo / "handouts").rglob("*.xlsx")))
+    assert "✓ 导入 1 已完成：新增 60，更新 2，不变 3，拒绝 6" in first.stdout
+    assert first.stdout.count("初始密码交接文件（0600）") == len(list((demo / "handouts").rglob("*.xlsx")))
     assert "；这是初始密码，请立即修改" in signed_in
-    assert second.returncode == 0 and "Nothing to write" in second.stdout
+    assert second.returncode == 0 and "无需写入" in second.stdout
     assert imports.returncode == 0 and "applied" in imports.stdout and "+60 ~2 =3 ✗6" in imports.stdout
     assert handout.returncode == 0 and ".xlsx" in handout.stdout
-    assert compare.returncode == 1 and "yanshou01: only in test" in compare.stdout
+    assert compare.returncode == 1 and "yanshou01：只在 test 中" in compare.stdout
     assert rollback.returncode == 0, rollback.stderr
-    assert "✓ import 1 rolled back: 60 user(s) deleted, 2 restored" in rollback.stdout
+    assert "✓ 导入 1 已回滚：删除 60 个用户，恢复 2 个" in rollback.stdout
     after = users_in_test()
     assert [row[1:] for row in after] == [row[1:] for row in before]
 
@@ -226,20 +226,20 @@ def test_the_client_fixes_the_sheet_and_it_imports_whole_once(demo: Path) -> Non
     before = users_in_test()
     checked = launchpad("users", "check", str(fixed), "--env", "test", cwd=demo)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "71 row(s), no problems." in checked.stderr
+    assert "71 行，没有问题。" in checked.stderr  # the demo site speaks Chinese
     planned = launchpad("users", "plan", str(fixed), "--env", "test", cwd=demo)
     assert planned.returncode == 0, planned.stderr
-    assert "plan: 66 insert, 2 update, 3 unchanged, 0 rejected" in planned.stderr
+    assert "计划：新增 66，更新 2，不变 3，拒绝 0" in planned.stderr
     # The seconded person's account is in the attached unit; full-width and padded cells are clean.
-    assert "+ wuguilei (新进人员!20) into 某市大数据管理局/数据资源处/数据共享科" in planned.stdout
-    assert "+ zhengbo (新进人员!8)" in planned.stdout
+    assert "+ wuguilei（新进人员!20）新增到 某市大数据管理局/数据资源处/数据共享科" in planned.stdout
+    assert "+ zhengbo（新进人员!8）" in planned.stdout
     imported = launchpad("users", "import", str(fixed), "--env", "test", "--yes", cwd=demo)
     assert imported.returncode == 0, imported.stderr
-    assert "the same as plan 1" in imported.stderr
-    assert "✓ import 1 applied: 66 inserted, 2 updated, 3 unchanged, 0 rejected" in imported.stdout
+    assert "与计划 1（" in imported.stderr
+    assert "✓ 导入 1 已完成：新增 66，更新 2，不变 3，拒绝 0" in imported.stdout
     assert len(users_in_test()) == len(before) + 66
     again = launchpad("users", "import", str(fixed), "--env", "test", "--yes", cwd=demo)
-    assert again.returncode == 0 and "Nothing to write" in again.stdout
+    assert again.returncode == 0 and "无需写入" in again.stdout
     rolled = launchpad("users", "rollback", "1", "--yes", cwd=demo)
     assert rolled.returncode == 0, rolled.stderr
     assert users_in_test() == before
@@ -266,3 +266,26 @@ def test_the_tour_previews_the_demos_role_rules_then_they_apply_and_roll_back(de
     assert "✓ role assignment 1 applied: 52 user(s)" in applied.stdout and links() != before
     assert launchpad("roles", "rollback", "1", "--yes", cwd=demo).returncode == 0
     assert links() == before
+
+
+def test_the_tour_finds_prods_drift_records_the_clients_option_for_hq_and_fixes_the_rest(demo: Path) -> None:
+    adds = tour_lines("launchpad issue add ")
+    commands = tour_lines("launchpad baseline ")
+    assert [c[1] for c in commands] == ["diff", "change", "changes", "change", "fix"]
+    for args in adds:  # the option's feedback issue is the tour's second
+        assert launchpad(*args, cwd=demo).returncode == 0
+    # The tour backed prod up a few lines earlier (pre-release-backup): the fix needs it fresh.
+    assert launchpad("backup", "--env", "prod", "all", cwd=demo).returncode == 0
+    done = [launchpad(*args, cwd=demo) for args in commands]
+    for result in done:
+        assert "Traceback" not in result.stderr
+    diff, record, changes, accept, fix = done
+    assert diff.returncode == 1 and "共 3 处，高 1、中 1、低 1" in diff.stdout
+    assert "dict_item/gov_channel/hotline" in diff.stdout
+    assert record.returncode == 0 and "现场变更 #1" in record.stdout and "反馈问题 #2" in record.stdout, record.stderr
+    assert changes.returncode == 0 and (demo / "现场变更.xlsx").is_file(), changes.stderr
+    assert accept.returncode == 0 and "baselines/baseline.yaml" in accept.stdout, accept.stderr
+    assert fix.returncode == 0, fix.stdout + fix.stderr
+    assert "2 difference(s) fixed" in fix.stdout and "一致" in fix.stdout.splitlines()[-1]
+    again = launchpad("baseline", "diff", "--env", "prod", cwd=demo)
+    assert again.returncode == 0, again.stdout

@@ -205,7 +205,7 @@ def test_blank_answers_are_refused(ws: Path) -> None:
 def test_a_release_starts_only_after_its_reviewer_approved_a_report_left_as_written(ws: Path) -> None:
     assert record(ws, "--fixes", "1").exit_code == 0
     early = launch(ws, "release", "status", "1", "in-progress")
-    assert early.exit_code == 1 and "release refused" in early.output
+    assert early.exit_code == 1 and "发布被拒绝：" in early.output  # the site speaks Chinese
     unread = launch(ws, "release", "approve", "1", "--by", "王强")
     assert unread.exit_code == 1 and "no test report" in unread.output
     assert release_row(ws)["status"] == "planned"
@@ -414,7 +414,7 @@ def test_a_notice_with_nobody_to_call_is_refused(ws: Path) -> None:
     (ws / "site.yaml").write_text(nobody, encoding="utf-8")
     assert record(ws).exit_code == 0
     result = launch(ws, "release", "notice", "1", "--kind", "before")
-    assert result.exit_code == 2 and "notice refused" in result.output
+    assert result.exit_code == 2 and "通知被拒绝：" in result.output  # the site speaks Chinese
 
 
 def test_the_readme_tour_of_releases_works_on_the_demo(tmp_path: Path) -> None:

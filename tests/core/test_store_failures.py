@@ -21,6 +21,9 @@ from launchpad.store.migrations import store_failure
 from tests.core.test_store import new_run
 from tests.workspaces import write_workspace
 
+# These tests read the command line's English words.
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 PLAYBOOK = """\
 name: t
 title: 删库测试

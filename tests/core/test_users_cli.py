@@ -36,12 +36,12 @@ def test_check_of_a_clean_file_exits_0_and_says_what_was_not_checked(tmp_path: P
     sheet = write_xlsx(tmp_path / "u.xlsx", {"名单": [HEADER, *GOOD]})
     done = users("check", str(sheet), "--mapping", str(write_mapping(tmp_path)))
     assert done.returncode == 0, done.stderr
-    assert "2 row(s), no problems (not checked against a target: pass --env ENV)." in done.stderr
+    assert "2 行，没有问题（未对照目标系统检查：请加 --env 环境）。" in done.stderr  # the site speaks Chinese
     assert not (tmp_path / "u.checked.xlsx").exists()
 
 
 @pytest.mark.parametrize(("name", "content", "says"), [
-    ("empty.csv", b"", "cannot read the sheet: "),
+    ("empty.csv", b"", "无法读取表格："),
     ("fake.xlsx", b"PK\x03\x04 not really", "is not a readable Excel workbook"),
     ("header.csv", b"a,b\n1,2\n", "no sheet has a header the mapping knows"),
     ("title-only.csv", "人员名单\n".encode("gbk"), "no sheet has a header the mapping knows"),

@@ -95,18 +95,18 @@ def test_unknown_keys_are_refused_until_trusted(workspace: Path, ssh_hosts: list
         assert "not known" in line and host.fingerprint() in line
 
     unanswered = launchpad(workspace, "hosts", "trust", "--env", "lab")
-    assert "not trusted" in unanswered.stdout
+    assert "未信任" in unanswered.stdout  # the site speaks Chinese
     assert not (workspace / ".launchpad" / "known_hosts").exists()
 
     trusted = trust_all(workspace, ssh_hosts)
     assert trusted.returncode == 0, trusted.stderr
-    assert trusted.stdout.count("recorded in") == len(ssh_hosts)
+    assert trusted.stdout.count("已记录到") == len(ssh_hosts)
     ran = launchpad(workspace, "exec", "--env", "lab", "--", "echo", "你好")
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert ran.stdout.count("你好") == len(ssh_hosts)
-    assert f"{len(ssh_hosts)}/{len(ssh_hosts)} host(s) succeeded" in ran.stdout
+    assert f"{len(ssh_hosts)}/{len(ssh_hosts)} 台主机成功" in ran.stdout
     again = trust_all(workspace, ssh_hosts)
-    assert again.stdout.count("known ") == len(ssh_hosts)
+    assert again.stdout.count("已知 ") == len(ssh_hosts)
 
 
 def test_playbook_across_hosts_one_connection_each(workspace: Path, ssh_hosts: list[SshdHost]) -> None:
@@ -150,7 +150,7 @@ def test_changed_key_is_refused(
     assert result.returncode == 1
     assert "CHANGED" in result.stdout and host.fingerprint() in result.stdout
     retrust = trust_all(workspace, [host])
-    assert "CHANGED" in retrust.stdout and "recorded in" not in retrust.stdout
+    assert "已改变" in retrust.stdout and "已记录到" not in retrust.stdout
 
 
 def test_production_exec_needs_the_typed_name(workspace: Path, ssh_hosts: list[SshdHost]) -> None:
@@ -176,7 +176,7 @@ def test_hosts_check_table(workspace: Path, ssh_hosts: list[SshdHost]) -> None:
     assert all(r["reachable"] and r["disk_used_percent"] is not None for r in rows)
     assert all(abs(r["clock_offset"]) < 5 for r in rows)  # same machine: clocks agree
     table = launchpad(workspace, "hosts", "check", "--env", "lab")
-    assert re.search(r"app2\s+yes", table.stdout)
+    assert re.search(r"app2\s+可达", table.stdout)  # the site speaks Chinese
     audit = json.loads(launchpad(workspace, "audit", "show", "--json").stdout)
     assert [e["action"] for e in audit].count("hosts_check") == 2
 

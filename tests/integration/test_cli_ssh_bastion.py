@@ -17,7 +17,8 @@ import pytest
 
 from tests.integration.sshd import SshdHost, SshLab
 
-pytestmark = pytest.mark.integration
+# These tests read the command line's English words.
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("english_cli")]
 
 PLAYBOOK = """\
 name: check

@@ -166,13 +166,13 @@ def test_command_reads_both_environments_and_names_a_malformed_file(workspace: P
     prod_file(workspace).write_text(prod_yaml("http://gw-test.group.cn/api"), encoding="utf-8")
     failed = launchpad(workspace, "config", "diff", "--env", "test", "--env", "prod")
     assert failed.returncode == 1
-    assert "group.gateway.url is the same in both environments and must differ" in failed.stdout
+    assert "group.gateway.url 在两个环境中相同，但必须不同" in failed.stdout  # the site speaks Chinese
 
     prod_file(workspace).write_text("spring:\n  datasource:\n    url: [unclosed\nserver: 1\n", encoding="utf-8")
     broken = launchpad(workspace, "config", "diff", "--env", "test", "--env", "prod")
     assert broken.returncode == 1
     for host in ("prod/app2", "prod/app3"):
-        assert f"{host}: {prod_file(workspace)}:4: YAML" in broken.stdout, broken.stdout
+        assert f"{host}：{prod_file(workspace)} 第 4 行：YAML" in broken.stdout, broken.stdout
     audit = json.loads(launchpad(workspace, "audit", "show", "--json").stdout)
     results = [e["detail"] for e in audit if e["action"] == "config_diff"]
     assert [(r["passed"], r["undeclared"]) for r in results] == [(True, 0), (False, 1), (False, 2)]

@@ -34,7 +34,8 @@ from tests.integration.databases import PASSWORD, MariaDbServer, PostgresServer
 from tests.integration.ruoyi import RuoYiLab
 from tests.integration.sshd import SshdHost, SshLab
 
-pytestmark = pytest.mark.integration
+# These tests read the command line's English words.
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("english_cli")]
 
 SHEET = [
     HEADER,

@@ -213,7 +213,10 @@ async def test_variables_are_checked_before_a_run_starts(ui_workspace: Path) -> 
         await wait_until(pilot, lambda: playbooks.entries, "the playbook list")
         index = [e.name for e in playbooks.entries].index("release-check")
         playbooks.query_one("#pb-list", OptionList).highlighted = index
-        await wait_until(pilot, lambda: playbooks.query("#var-0"), "the variables form")
+        # The form is rebuilt for the highlighted playbook, and the first one in the list has
+        # variables too: wait for release-check's own (its version defaults to 1.2.0).
+        await wait_until(pilot, lambda: playbooks.query("#var-0")
+                         and playbooks.query_one("#var-0", Input).value == "1.2.0", "the variables form")
         playbooks.query_one("#var-0", Input).value = "not-a-version"
         await pilot.press("r")
         await pilot.pause()

@@ -205,11 +205,11 @@ def test_every_channel_kind_has_a_name_on_screen() -> None:
     would show its key."""
     from typing import get_args
 
+    from launchpad.phrases import CATALOG
     from launchpad.workspace.site import Channel, MailChannel
-    from screens.support.i18n import MESSAGES
 
     kinds = [*get_args(Channel.model_fields["kind"].annotation), *get_args(MailChannel.model_fields["kind"].annotation)]
-    assert "email" in kinds and [kind for kind in kinds if f"kind.{kind}" not in MESSAGES] == []
+    assert "email" in kinds and [kind for kind in kinds if f"kind.{kind}" not in CATALOG] == []
 
 
 async def test_sending_to_a_mail_channel_attaches_the_workbook(issues_workspace: Path) -> None:

@@ -1,0 +1,34 @@
+"""The words of the run report (the release test report the client reads), read by its
+templates as `t.<name>` (the key without `runreport.`), statuses as `s(status)`."""
+
+from __future__ import annotations
+
+# key: (English, 中文)
+ENTRIES: dict[str, tuple[str, str]] = {
+    "runreport.title": ("Run report", "执行报告"),
+    "runreport.site": ("Project", "项目"),
+    "runreport.client": ("Client", "客户"),
+    "runreport.playbook": ("Playbook", "操作手册"),
+    "runreport.environment": ("Environment", "环境"),
+    "runreport.production": ("production", "生产环境"),
+    "runreport.operator": ("Operator", "执行人"),
+    "runreport.started": ("Started", "开始时间"),
+    "runreport.finished": ("Finished", "结束时间"),
+    "runreport.status": ("Result", "结果"),
+    "runreport.phase": ("Phase", "阶段"),
+    "runreport.step": ("Step", "步骤"),
+    "runreport.host": ("Host", "主机"),
+    "runreport.exit": ("Exit", "退出码"),
+    "runreport.duration": ("Seconds", "耗时(秒)"),
+    "runreport.message": ("Detail", "说明"),
+    "runreport.decisions": ("Confirmations and decisions", "确认与决定"),
+    "runreport.who": ("Who", "人员"),
+    "runreport.kind": ("Kind", "类型"),
+    "runreport.reason": ("Reason", "原因"),
+    "runreport.at": ("At", "时间"),
+    "runreport.evidence": ("Evidence", "证据"),
+    "runreport.variables": ("Variables", "变量"),
+    "runreport.summary": ("Summary", "概要"),
+    "runreport.none": ("none", "无"),
+    "runreport.hosts_passed": ("{passed}/{total} hosts passed", "{passed}/{total} 台主机通过"),
+}
