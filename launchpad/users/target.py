@@ -136,7 +136,6 @@ class TargetSession:
         with _as_target_error():
             SqliteClient(self.access).transaction(self.shell, statements)
 
-
     def load(self, staged: Staged) -> None:
         """A batch through the database's own bulk loader, as one transaction in one command: the
         statements (no value from the sheet among them) on the command line, the rows on stdin."""
