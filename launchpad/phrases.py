@@ -69,6 +69,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     # shell
     "shell.no_hosts": ("no hosts in group {group!r}", "主机组“{group}”中没有主机"),
     "shell.all_passed": ("{count} host(s) passed", "{count} 台主机通过"),
+    "shell.rolling_confirm": ("{command}\n(rolling: {batch} host(s) at a time, each batch health-checked)",
+                              "{command}\n（逐批切换：每批 {batch} 台，每批切换后做健康检查）"),
     "shell.hosts_not_checked": ("not checked on {unchecked} of {count} host(s): {details}",
                                 "{count} 台主机中 {unchecked} 台未检查：{details}"),
     "shell.no_reason_given": ("the command said there was nothing to check", "命令表示没有需要检查的内容"),
@@ -344,6 +346,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "announce.printed": ("notice ready to paste (no clipboard program: printed above)",
                          "通知已就绪（没有剪贴板程序：已打印在上方）"),
     "announce.no_store": ("no workspace store to queue the notice in", "没有工作区存储，无法排队发送通知"),
+    "announce.no_release": ("notice not sent: no release {id} in this workspace",
+                            "通知未发出：本工作区没有发布 {id}"),
     "announce.sent": ("notice sent to {channel} ({parts} part(s))", "通知已发送到 {channel}（{parts} 条）"),
     "announce.queued": ("notice queued for {channel}, not delivered: {reason}",
                         "通知已排队发往 {channel}，尚未送达：{reason}"),
@@ -587,6 +591,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "release.gate_finished": ("release {id} ({version}) is {status}: it cannot be released again",
                               "发布 {id}（{version}）{status}：不能再次发布"),
     "release.gate_no_id": ("{value!r} is not a release id", "“{value}”不是发布编号"),
+    "release.gate_other_version": ("release {id} is for {recorded}, but this run releases {given}: record a "
+                                   "release of {given}, or give version={recorded}",
+                                   "发布 {id} 登记的版本是 {recorded}，本次运行发布的是 {given}：请为 {given} "
+                                   "登记发布，或填写 version={recorded}"),
+    "release.moved": ("release {id} ({version}): {source} → {target}", "发布 {id}（{version}）：{source} → {target}"),
+    "release.already": ("release {id} ({version}) is already {status}", "发布 {id}（{version}）已是{status}"),
+    "release.move_refused": ("release {id} ({version}) is {status}: it cannot become {target}",
+                             "发布 {id}（{version}）{status}：不能改为{target}"),
     "release.fixed_note": ("fixed in release {id} ({version})", "已在发布 {id}（{version}）中修复"),
     "handover.title": ("Handover", "交接"),
     "handover.runs": ("Runs in progress or interrupted", "进行中或中断的运行"),

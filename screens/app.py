@@ -306,6 +306,12 @@ class LaunchpadApp(App[None]):
         if self.session is not None and not isinstance(self.screen, UserImportScreen):
             self.push_screen(UserImportScreen())
 
+    def action_drift(self) -> None:
+        from screens.drift import DriftScreen
+
+        if self.session is not None and not isinstance(self.screen, DriftScreen):
+            self.push_screen(DriftScreen())
+
     def action_resume(self) -> None:
         from screens.dialogs.resume import ResumeDialog
 

@@ -47,6 +47,7 @@ class DashboardScreen(LaunchpadScreen):
         Binding("o", "app.handover", "key.handover", id="dashboard.handover", show=False),
         # Not in the footer either: help (?) and the palette ("users: import") list it.
         Binding("u", "app.user_import", "key.users_import", id="dashboard.user_import", show=False),
+        Binding("f", "app.drift", "key.drift", id="dashboard.drift", show=False),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

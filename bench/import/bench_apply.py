@@ -31,7 +31,7 @@ from pathlib import Path
 from launchpad.backup.sqlclient import MySqlClient, PostgresClient
 from launchpad.hosts.connect import HostConnections
 from launchpad.store.db import Store
-from launchpad.users.apply import BATCH, ApplyProgress, ImportTarget, apply_plan
+from launchpad.users.apply import ApplyProgress, ImportTarget, apply_plan
 from launchpad.users.operations import file_sha256, plan_file, target_session
 from launchpad.users.plan import PlannedUser
 from launchpad.users.profile import bundled_profile
@@ -56,6 +56,7 @@ class ApplyFigures:
     apply_seconds: float  # writing only: from the last hash to the last batch
     hashing_seconds: float
     batches: int
+    batch_size: int
 
     @property
     def ratio(self) -> float:
@@ -88,11 +89,12 @@ def servers(folder: Path) -> Iterator[RuoYiLab]:
             shutil.rmtree(directory, ignore_errors=True)
 
 
-def measure(lab: RuoYiLab, env: str, sheet: Path, mapping_text: str) -> ApplyFigures:
+def measure(lab: RuoYiLab, env: str, sheet: Path, mapping_text: str, batch_size: int) -> ApplyFigures:
     mapping = lab.root / "imports" / "bench.yaml"
     mapping.parent.mkdir(exist_ok=True)
     mapping.write_text(mapping_text, encoding="utf-8")
     _copy_table(lab, env)
+    _remove_imported(lab, env)
     with Store.open(lab.workspace.store_path) as store, HostConnections(lab.workspace, env) as connections, \
             target_session(lab.workspace, env, None, connections.transport_for,
                            lambda action, target, detail: store.audit("bench", action, target, detail)) as session:
@@ -107,13 +109,27 @@ def measure(lab: RuoYiLab, env: str, sheet: Path, mapping_text: str) -> ApplyFig
 
         started = time.monotonic()
         apply_plan(ImportTarget(store, session, lab.root, env, "app", "bench"), planned, file=sheet,
-                   file_sha256=file_sha256(sheet), mapping_name=mapping.name, progress=progress)
+                   file_sha256=file_sha256(sheet), mapping_name=mapping.name, progress=progress,
+                   batch_size=batch_size)
     hashed = marks.get("hashing", started)
     count = int(lab.sql(env, "SELECT count(*) FROM sys_user WHERE create_by LIKE 'import:%'")[0][0])
     if count != len(inserts):
         raise RuntimeError(f"{ENGINES[env]}: the apply wrote {count} users, the plan had {len(inserts)}")
     return ApplyFigures(ENGINES[env], len(inserts), loader, marks["writing"] - hashed, hashed - started,
-                        -(-len(inserts) // BATCH))
+                        -(-len(inserts) // batch_size), batch_size)
+
+
+def _remove_imported(lab: RuoYiLab, env: str) -> None:
+    """The users an earlier measure (another batch size) imported, so each starts from the same target."""
+    imported = "SELECT user_id FROM sys_user WHERE create_by LIKE 'import:%'"
+    statements = [f"DELETE FROM sys_user_role WHERE user_id IN ({imported})",
+                  f"DELETE FROM sys_user_post WHERE user_id IN ({imported})",
+                  "DELETE FROM sys_user WHERE create_by LIKE 'import:%'"]
+    for statement in statements:
+        if env == "test":
+            lab.maria.root_sql(statement, lab.name)
+        else:
+            lab.pg.sql(statement, lab.name)
 
 
 def _copy_table(lab: RuoYiLab, env: str) -> None:
@@ -149,6 +165,6 @@ def _bulk_load(session: TargetSession, users: list[PlannedUser]) -> float:
     return seconds
 
 
-def run(sheet: Path, mapping_text: str) -> list[ApplyFigures]:
+def run(sheet: Path, mapping_text: str, batch_sizes: list[int]) -> list[ApplyFigures]:
     with tempfile.TemporaryDirectory(prefix="lp-bench-import-") as folder, servers(Path(folder)) as lab:
-        return [measure(lab, env, sheet, mapping_text) for env in ENGINES]
+        return [measure(lab, env, sheet, mapping_text, size) for env in ENGINES for size in batch_sizes]

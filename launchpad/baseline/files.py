@@ -115,8 +115,12 @@ def find_baseline(root: Path | None, given: str | None) -> Path:
     named = [p for p in found if p.stem == "baseline"]
     if len(named) == 1:
         return named[0]
+    if not found:
+        raise UsageError(f"{folder} holds no baseline",
+                         hint="export one from the environment HQ's setup lives on (`launchpad baseline export "
+                              "--env test`), review it, and save it as baselines/baseline.yaml")
     if len(found) != 1:
-        names = ", ".join(p.name for p in found) or "none"
+        names = ", ".join(p.name for p in found)
         raise UsageError(f"{folder} holds {len(found)} baselines ({names})",
                          hint="name one with --baseline, or call the one to compare against baseline.yaml")
     return found[0]

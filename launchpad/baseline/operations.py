@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from launchpad.baseline.drift import Difference, Drift, compare
+from launchpad.baseline.drift import Difference, Drift, choose, compare
 from launchpad.baseline.files import find_baseline, load_baseline
 from launchpad.baseline.fix import Statement, statements_for, transaction_script
 from launchpad.baseline.model import Baseline
@@ -45,6 +45,28 @@ def environment_session(workspace: Workspace, env_name: str, transport_for: Any,
         yield session
 
 
+@contextlib.contextmanager
+def environment_sessions(workspace: Workspace, store: Store, actor: str, env_names: list[str],
+                         ask_secret: Callable[[str], str] | None = None,
+                         database: str | None = None) -> Iterator[list[TargetSession]]:
+    """A target session on each environment's database, all open together over the
+    workspace's own host connections (strict host keys), every command audited."""
+    from launchpad.hosts.connect import HostConnections
+
+    def audit(action: str, target: str, detail: dict[str, Any]) -> None:
+        store.audit(actor, action, target, detail)
+
+    for name in env_names:
+        workspace.environment(name)  # an unknown name fails before anything connects
+    with contextlib.ExitStack() as stack:
+        targets = []
+        for name in env_names:
+            connections = stack.enter_context(HostConnections(workspace, name, store=store, actor=actor))
+            targets.append(stack.enter_context(environment_session(workspace, name, connections.transport_for,
+                                                                   audit, ask_secret, database)))
+        yield targets
+
+
 def read_environment(session: TargetSession, env_name: str) -> LiveState:
     return read_live(session, f"{env_name}@{utc_now()[:19]}", env_name)
 
@@ -74,6 +96,27 @@ class FixOutcome:
 
 def plan_fix(reference: Baseline, target: LiveState, chosen: list[Difference], actor: str) -> list[Statement]:
     return statements_for(chosen, reference, target.baseline, target.menu_ids, actor)
+
+
+@dataclass
+class PreparedFix:
+    """A fix planned against the environment as it is now: read again, compared (recorded),
+    the differences chosen, their statements — what is shown before anything is asked."""
+
+    state: LiveState
+    drift: Drift
+    chosen: list[Difference]
+    statements: list[Statement]
+
+
+def prepare_fix(store: Store, reference: Baseline, session: TargetSession, env_name: str, actor: str,
+                audit: AuditFn, *, everything: bool = False, kinds: set[str] | None = None,
+                items: set[str] | None = None) -> PreparedFix:
+    state = read_environment(session, env_name)
+    drift, _ = compared(store, reference, state, env_name, actor, audit)
+    chosen = choose(drift, everything=everything, kinds=kinds, items=items)
+    statements = plan_fix(reference, state, chosen, actor) if chosen else []
+    return PreparedFix(state, drift, chosen, statements)
 
 
 def confirm_fix(prompter: Any, audit: AuditFn, env_name: str, production: bool, chosen: list[Difference]) -> None:

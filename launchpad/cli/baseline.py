@@ -29,25 +29,15 @@ LANG = click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of
 @contextlib.contextmanager
 def _opened(door: Door, env_names: list[str], database: str | None) -> Iterator[tuple[Any, Any, str, list[Any]]]:
     """(workspace, store, actor, [target session per environment]), all open together."""
-    from launchpad.baseline.operations import environment_session
+    from launchpad.baseline.operations import environment_sessions
     from launchpad.cli.users import _ask_secret
-    from launchpad.hosts.connect import HostConnections
 
     session = door.session()
     workspace, actor = session.workspace, session.actor
     for name in env_names:
         workspace.environment(name)  # an unknown name fails before anything connects
     store = session.store()
-
-    def audit(action: str, target: str, detail: dict[str, Any]) -> None:
-        store.audit(actor, action, target, detail)
-
-    with contextlib.ExitStack() as stack:
-        targets = []
-        for name in env_names:
-            connections = stack.enter_context(HostConnections(workspace, name, store=store, actor=actor))
-            targets.append(stack.enter_context(environment_session(workspace, name, connections.transport_for,
-                                                                   audit, _ask_secret, database)))
+    with environment_sessions(workspace, store, actor, env_names, _ask_secret, database) as targets:
         yield workspace, store, actor, targets
 
 
@@ -156,15 +146,7 @@ def baseline_fix(door: Door, env_name: str, baseline_name: str | None, database:
     """Make ENV match the baseline for the chosen differences: the SQL is shown first, then
     applied in one transaction after a fresh verified backup (and, on production, its name
     typed); the environment is compared again and the result printed."""
-    from launchpad.baseline.drift import choose
-    from launchpad.baseline.operations import (
-        apply_fix,
-        baseline_for,
-        compared,
-        confirm_fix,
-        plan_fix,
-        read_environment,
-    )
+    from launchpad.baseline.operations import apply_fix, baseline_for, confirm_fix, prepare_fix
     from launchpad.baseline.reports import summary, table_lines
     from launchpad.cli.prompter import CliPrompter
     from launchpad.phrases import render
@@ -175,13 +157,12 @@ def baseline_fix(door: Door, env_name: str, baseline_name: str | None, database:
     words = lang or language()
     with _opened(door, [env_name], database) as (workspace, store, actor, (session,)):
         audit = _audit_fn(store, actor)
-        state = read_environment(session, env_name)
-        drift, _ = compared(store, reference, state, env_name, actor, audit)
-        chosen = choose(drift, everything=everything, kinds=set(kinds) or None, items=set(items) or None)
+        prepared = prepare_fix(store, reference, session, env_name, actor, audit, everything=everything,
+                               kinds=set(kinds) or None, items=set(items) or None)
+        drift, chosen, statements = prepared.drift, prepared.chosen, prepared.statements
         if not chosen:
             click.echo(_say(lang, "cli.baseline.nothing_to_fix", env=env_name, count=len(drift.differences)))
             return
-        statements = plan_fix(reference, state, chosen, actor)
         click.echo(_say(lang, "cli.baseline.fix_plan", differences=len(chosen), statements=len(statements)))
         for line in table_lines(type(drift)(drift.reference, drift.reference_version, env_name, chosen), words):
             click.echo(f"  {line}")

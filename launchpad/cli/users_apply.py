@@ -51,10 +51,11 @@ def _hashing_estimate(estimate: Any) -> str:
 @click.option("--yes", "-y", is_flag=True, help="Confirm without asking (production still needs its name).")
 @click.option("--confirm", "confirm_env", metavar="ENV", help="Production's name, typed in advance (scripts).")
 @click.option("--backup-age", default="2h", show_default=True, help="On production: the newest backup's maximum age.")
-@click.option("--batch", "batch_size", default=500, show_default=True, help="Rows per transaction.")
+@click.option("--batch", "batch_size", type=int, default=None,
+              help="Rows per transaction [default: 10,000 through the bulk loader, 500 as scripts].")
 @click.pass_obj
 def users_import(door: Door, file: Path | None, mapping: str | None, env_name: str, skip_rejected: bool, yes: bool,
-                 confirm_env: str | None, backup_age: str, batch_size: int) -> None:
+                 confirm_env: str | None, backup_age: str, batch_size: int | None) -> None:
     """Plan FILE (or the mapping's source) against ENV, confirm, then apply it; new users'
     passwords go to hand-out files."""
     from launchpad.cli.prompter import CliPrompter
@@ -64,7 +65,7 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
     from launchpad.users.mapping import load_mapping
     from launchpad.users.operations import find_mapping, plan_workbook
 
-    if batch_size < 1:
+    if batch_size is not None and batch_size < 1:
         raise click.BadParameter("must be at least 1", param_hint="--batch")
     workspace = _workspace(door, required=True)
     mapping_path = find_mapping(workspace.root, mapping)

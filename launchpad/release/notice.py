@@ -18,6 +18,7 @@ from launchpad.release.record import Release
 if TYPE_CHECKING:
     from launchpad.report.publish import SendOutcome
     from launchpad.session import Session
+    from launchpad.workspace.site import Site
 
 KINDS = {"before": "release_notice", "done": "release_done", "rolled-back": "release_rolled_back"}
 
@@ -28,8 +29,10 @@ class NoticeSent:
     outcomes: list[SendOutcome]
 
 
-def notice_fields(session: Session, release: Release) -> dict[str, str]:
-    return {"change": release.changes, "when": release.window_text(session.site), "impact": release.impact,
+def notice_fields(site: Site, release: Release) -> dict[str, str]:
+    """What a notice says, from the record: also what the playbook's `announce` step sends
+    when it names the release."""
+    return {"change": release.changes, "when": release.window_text(site), "impact": release.impact,
             "version": release.version, "rollback": release.rollback_plan}
 
 
@@ -38,7 +41,7 @@ def render_release_notice(session: Session, release: Release, kind: str, fmt: st
     from launchpad.report.notice import render_notice, site_values
 
     values = site_values(session.site, release.start(session.site).date())
-    return render_notice(KINDS[kind], notice_fields(session, release), values, fmt, lang, session.workspace.root)
+    return render_notice(KINDS[kind], notice_fields(session.site, release), values, fmt, lang, session.workspace.root)
 
 
 def send_release_notice(session: Session, release: Release, kind: str, channels: list[str], lang: str) -> NoticeSent:

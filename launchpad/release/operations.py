@@ -25,6 +25,7 @@ from launchpad.release.window import plan_window
 from launchpad.sitetime import utc_now
 
 if TYPE_CHECKING:
+    from launchpad.issues.log import IssueLog
     from launchpad.session import Session
 
 REPORTS_FOLDER = "reports"
@@ -74,7 +75,12 @@ def set_status(session: Session, release_id: int, status: str, note: str = "") -
 
 
 def mark_fixed(session: Session, release: Release) -> list[IssueMarked]:
-    log = session.issue_log()
+    return mark_fixed_in(session.issue_log(), release)
+
+
+def mark_fixed_in(log: IssueLog, release: Release) -> list[IssueMarked]:
+    """The issues a release fixes, marked fixed in its version (the CLI's `release set` and
+    the playbook's `release_status` step both end here)."""
     said = str(phrase("release.fixed_note", id=release.id, version=release.version))
     results = []
     for issue_id in release.fixes:

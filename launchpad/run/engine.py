@@ -271,7 +271,7 @@ class Engine:
             # Left interrupted, so it can be resumed once someone has looked at the host.
             raise _Stop("interrupted")
         if step.confirm:
-            self._confirm(run_id, step, env_name, environment.production)
+            self._confirm(run_id, step, env_name, environment.production, values)
         group = step.hosts_group()
         all_hosts = environment.hosts_in(group) if kind.runs_on_hosts and group else []
         hosts = all_hosts
@@ -405,9 +405,11 @@ class Engine:
 
     # -- people ---------------------------------------------------------------------------
 
-    def _confirm(self, run_id: int, step: StepSpec, env_name: str, production: bool) -> None:
+    def _confirm(self, run_id: int, step: StepSpec, env_name: str, production: bool,
+                 values: dict[str, Any]) -> None:
         assert step.id is not None
-        request = ConfirmRequest(step.id, step.name, env_name, production, step.describe())
+        # What will run with this run's values: a person confirms the command, not its template.
+        request = ConfirmRequest(step.id, step.name, env_name, production, step.describe_with(values))
         if not self.prompter.confirm(request):
             self._decide(run_id, step.id, "declined", "not confirmed", {})
             raise _Stop("aborted")

@@ -10,6 +10,9 @@ there. With `require_delivery` (the default) the step fails while the notice is 
 because a release should not start before the group was told. A notice that did not go is
 copied to the clipboard (`report.publish.send_text`), as `report notice --send` and the TUI do.
 
+`release:` names a release record: the notice's content (version, what changes, the window,
+the impact, the rollback plan) is the record's, as `launchpad release notice` sends it.
+
 `channels:` sends the one notice to several channels — the client's group robot and a mail to
 the client — each in the format it takes best; the step passes when every one has it.
 """
@@ -39,6 +42,8 @@ class AnnounceStep(StepSpec):
     format: Literal["text", "markdown"] | None = Field(None, description="Default: what the channel renders best.")
     lang: Literal["zh", "en"] | None = Field(None, description="Default: the site's language.")
     require_delivery: bool = Field(True, description="Fail while the notice is only queued (no network).")
+    release: str | None = Field(None, description="A release's id (e.g. {{ vars.release }}): the notice's version, "
+                                "change, when, impact and rollback come from its record; `fields` add to them.")
 
     def targets(self) -> list[str]:
         return list(self.channels) or ([self.channel] if self.channel is not None else [])
@@ -60,7 +65,8 @@ class AnnounceStep(StepSpec):
         return []
 
     def templates(self) -> dict[str, str]:
-        return {f"fields[{name}]": value for name, value in self.fields.items()}
+        named = {"release": self.release} if self.release is not None else {}
+        return {**named, **{f"fields[{name}]": value for name, value in self.fields.items()}}
 
     def describe(self) -> str:
         return f"{self.template} → {', '.join(self.targets()) or 'clipboard'}"
@@ -71,16 +77,49 @@ def announce(step: AnnounceStep, ctx: StepContext) -> StepOutcome:
 
     lang = step.lang or ctx.site.site.language
     fields = {name: render(value, ctx.values) for name, value in step.fields.items()}
+    keyed = f"run {ctx.run_id} step {ctx.step_id}"
+    if step.release is not None:
+        release_id = render(step.release, ctx.values).strip()
+        recorded = _record_fields(release_id, ctx)
+        if recorded is None:
+            return StepOutcome("failed", phrase("announce.no_release", id=release_id))
+        fields = {**recorded, **fields}
+        # The release's own key (as `launchpad release notice --send` uses): a second run for
+        # the same release, after one that stopped, does not tell the group twice.
+        keyed = f"release {release_id} {_notice_kind(step.template)}"
     try:
         if not step.targets():
             return _show(step, ctx, fields, lang)
         if step.channel is not None:  # one channel: the key of runs made before `channels:`
-            return _send(step, ctx, fields, lang, step.channel, f"run {ctx.run_id} step {ctx.step_id}")
-        return _all_of([_send(step, ctx, fields, lang, name, f"run {ctx.run_id} step {ctx.step_id} to {name}")
+            key = f"{keyed} to {step.channel}" if step.release is not None else keyed
+            return _send(step, ctx, fields, lang, step.channel, key)
+        return _all_of([_send(step, ctx, fields, lang, name, f"{keyed} to {name}")
                         for name in step.channels], step.channels)
     except NoticeRefused as refused:
         return StepOutcome("failed", phrase("announce.refused", reason=refused.reason),
                            evidence={"hint": refused.hint})
+
+
+def _record_fields(value: str, ctx: StepContext) -> dict[str, str] | None:
+    """The notice's content from the release record, so the group reads what the client's
+    reviewer approved; None when the workspace has no such release."""
+    from launchpad.errors import UsageError
+    from launchpad.release.notice import notice_fields
+    from launchpad.release.record import get_release
+
+    if not value.isdigit() or ctx.store is None:
+        return None
+    try:
+        return notice_fields(ctx.site, get_release(ctx.store, int(value)))
+    except UsageError:
+        return None
+
+
+def _notice_kind(template: str) -> str:
+    """The kind `launchpad release notice` names a release notice's template with."""
+    from launchpad.release.notice import KINDS
+
+    return next((kind for kind, name in KINDS.items() if name == template), template)
 
 
 def _show(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: str) -> StepOutcome:

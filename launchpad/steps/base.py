@@ -91,6 +91,11 @@ class StepSpec(BaseModel):
         """One line saying what will happen, for previews and confirmations."""
         return self.description or self.name
 
+    def describe_with(self, values: dict[str, Any]) -> Said:
+        """What will happen with a run's values, for the confirmation before the step runs;
+        kinds whose `describe` shows templates render them here."""
+        return self.describe()
+
 
 @dataclass(frozen=True)
 class HostOutcome:

@@ -4,7 +4,9 @@ release went out with no test report given to the client first.
 
 The release is named by id, usually through a variable (`release: "{{ vars.release }}"`).
 Refused while the release is planned (no reviewer), cancelled or already finished; it passes
-for an approved release or one already in progress (a resumed run). Like every gate, a refusal
+for an approved release or one already in progress (a resumed run). With `version`, it also
+refuses when the run would deploy another version than the one the record (and its reviewer)
+names. Like every gate, a refusal
 stops the run and cannot be overridden or skipped: a missing approval is never a formality.
 """
 
@@ -24,9 +26,11 @@ _PASSES = ("approved", "in_progress")
 class ReleaseApprovedStep(StepSpec):
     kind: Literal["release_approved"]
     release: str = Field(description="The release's id (launchpad release list); may use {{ vars.release }}.")
+    version: str | None = Field(None, description="The version this run releases (e.g. {{ vars.version }}): "
+                                "refused when the record is for another one. A leading v is ignored.")
 
     def templates(self) -> dict[str, str]:
-        return {"release": self.release}
+        return {"release": self.release, **({"version": self.version} if self.version is not None else {})}
 
     def describe(self) -> str:
         return f"release {self.release} approved by the client's reviewer"
@@ -48,12 +52,24 @@ def check_release_approved(step: ReleaseApprovedStep, ctx: StepContext) -> StepO
     status = phrase(f"release.status.{release.status}")
     evidence = {"release": release.id, "version": release.version, "status": release.status,
                 "approved_by": release.approved_by, "approved_at": release.approved_at}
+    if step.version is not None:
+        # The reviewer approved one version: deploying another under its record would be
+        # releasing something nobody reviewed.
+        given = render(step.version, ctx.values).strip()
+        if _bare(given) != _bare(release.version):
+            return StepOutcome("refused", phrase("release.gate_other_version", id=release.id,
+                                                 recorded=release.version, given=given), evidence=evidence)
     if release.status in _PASSES and release.approved_by:
         return StepOutcome("passed", phrase("release.gate_approved", id=release.id, version=release.version,
                                             by=release.approved_by), evidence=evidence)
     key = "release.gate_not_approved" if release.status == "planned" else "release.gate_finished"
     return StepOutcome("refused", phrase(key, id=release.id, version=release.version, status=status),
                        evidence=evidence)
+
+
+def _bare(version: str) -> str:
+    """v1.1.0 and 1.1.0 name the same version: records are often written with the v."""
+    return version[1:] if version[:1] in ("v", "V") else version
 
 
 STEP_KIND = StepKind("release_approved", ReleaseApprovedStep, check_release_approved, idempotent=True, gate=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import replace
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -21,7 +21,7 @@ from launchpad.hosts.base import CommandResult, Stream, chunks_to_lines
 from launchpad.hosts.pool import in_parallel
 from launchpad.phrases import Phrase, Said, parts, phrase
 from launchpad.run.events import CommandSent, OutputLine
-from launchpad.run.templating import render
+from launchpad.run.templating import TemplateProblem, render
 from launchpad.steps.base import (
     HostOutcome,
     StepContext,
@@ -95,6 +95,15 @@ class ShellStep(StepSpec):
         if self.rolling is not None:
             return f"{self.run.strip()} (rolling, {self.rolling.batch} host(s) at a time)"
         return self.run.strip()
+
+    def describe_with(self, values: dict[str, Any]) -> Said:
+        try:
+            command = render(self.run, values, shell=True).strip()
+        except TemplateProblem:  # a per-host value: each host's command differs, show the template
+            command = self.run.strip()
+        if self.rolling is not None:
+            return phrase("shell.rolling_confirm", command=command, batch=self.rolling.batch)
+        return command
 
 
 def judge(expect: ShellExpect, result: CommandResult) -> Phrase | None:
@@ -182,7 +191,11 @@ def _rolling(step: ShellStep, rolling: Rolling, ctx: StepContext, timeout: float
                       else (lambda: ask_shell(check, values, transport)),
                       every=check.every, within=check.within, cancel=ctx.cancel)
         said = waited_said(waited)
+        # The host's row covers the switch and the wait; an unhealthy host shows no exit code,
+        # since the switch's 0 beside "failed" would read as if nothing went wrong.
         healthy = replace(switched, status="passed" if said.ok else "failed",
+                          exit_code=switched.exit_code if said.ok else None,
+                          duration=switched.duration + waited.seconds,
                           message=phrase("rolling.healthy" if said.ok else "rolling.unhealthy", answer=said.said))
         ctx.report_host(healthy)
         return healthy

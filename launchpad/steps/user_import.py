@@ -31,7 +31,8 @@ class ImportStep(StepSpec):
     skip_rejected: bool = Field(False, description="Plan and apply the good rows even when others are rejected.")
     backup_age: str = Field("2h", pattern=r"^\d+[smhd]$",
                             description="On production, apply needs a verified backup younger than this.")
-    batch: int = Field(500, ge=1, le=100_000, description="Rows per transaction.")
+    batch: int | None = Field(None, ge=1, le=100_000, description="Rows per transaction (default: 10,000 through "
+                              "the bulk loader, 500 as scripts).")
 
     def templates(self) -> dict[str, str]:
         return {"file": self.file}

@@ -22,7 +22,6 @@ from typing import Any
 from launchpad.phrases import phrase
 from launchpad.store.db import Store
 from launchpad.users.apply import (
-    BATCH,
     ApplyOutcome,
     ApplyProgress,
     ImportTarget,
@@ -138,7 +137,7 @@ class ImportGates:
 
 
 def run_import(to: ImportTarget, ready: ImportReady, gates: ImportGates, prompter: Any, *, mapping_name: str,
-               skip_rejected: bool = False, batch_size: int = BATCH,
+               skip_rejected: bool = False, batch_size: int | None = None,
                progress: Callable[[ApplyProgress], None] | None = None,
                should_stop: Callable[[], bool] = lambda: False,
                backup_passed: Callable[[int], None] = lambda _id: None) -> ApplyOutcome:

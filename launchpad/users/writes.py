@@ -75,7 +75,7 @@ def apply_script(sql: SqlText, writes: Iterable[Any], hashes: dict[str, str], ma
     inserts = [u for u in batch if u.action == "insert"]
     if inserts:
         lines += _guard(w, [u.key for u in inserts])
-        lines += _id_base(w)
+        lines += id_base(w)
         salted = [salt_column] if salts and salt_column else []
         constant = dict(users.on_insert) | dict(users.password.force_change or {})
         if users.soft_delete is not None:
@@ -101,26 +101,40 @@ def apply_script(sql: SqlText, writes: Iterable[Any], hashes: dict[str, str], ma
                      sql.text(hashes[u.key]), *(sql.text((salts or {})[u.key]) for _ in salted),
                      *(constant_sql(v) for v in constant.values()), sql.text(mark), *(sql.now for _ in stamp)]) + ")")
             lines.append(f"INSERT INTO {users.table} ({names}) VALUES\n  " + ",\n  ".join(rows) + ";")
+    lines += update_statements(w, batch, mark)
+    lines += links_by_key(w, batch)
+    lines.append("COMMIT;")
+    return "\n".join(lines) + "\n"
+
+
+def update_statements(w: Writer, batch: list[Any], mark: str) -> list[str]:
+    """The batch's updates, each stamped with the import's mark."""
+    sql, users = w.sql, w.users
     updated_at = f", {users.mark.updated_at} = {sql.now}" if users.mark.updated_at else ""
+    lines = []
     for user in batch:
         if user.action == "update" and user.values:
             sets = ", ".join(f"{w.column(f)} = {w.value(f, v)}" for f, v in user.values.items())
             lines.append(f"UPDATE {users.table} SET {sets}, {users.mark.updated_by} = {sql.text(mark)}{updated_at} "
                          f"WHERE {w.keyed([user.key])} AND {w.user_live()};")
-    roles = w.profile.roles
+    return lines
+
+
+def links_by_key(w: Writer, batch: list[Any]) -> list[str]:
+    """The roles and posts the batch's users gain, one statement per role or post key."""
+    sql, roles, posts = w.sql, w.profile.roles, w.profile.posts
+    lines = []
     for role in sorted({r for u in batch for r in u.roles_added}):
         keys = [u.key for u in batch if role in u.roles_added]
         wanted = f"r.{roles.key} = {sql.text(role)} AND {w.live(roles.soft_delete, roles.tenant, 'r')}"
-        lines.append(_link(w, roles.link, f"{roles.table} r", wanted, f"r.{roles.id}", keys))
-    posts = w.profile.posts
+        lines.append(link_statement(w, roles.link, f"{roles.table} r", wanted, f"r.{roles.id}", keys))
     for post in sorted({p for u in batch for p in u.posts_added}):
         if posts is None:
             raise UsageError(f"target {w.profile.name} has no posts, yet the plan adds post {post}")
         keys = [u.key for u in batch if post in u.posts_added]
-        lines.append(_link(w, posts.link, f"{posts.table} r", f"r.{posts.key} = {sql.text(post)}",
-                           f"r.{posts.id}", keys))
-    lines.append("COMMIT;")
-    return "\n".join(lines) + "\n"
+        lines.append(link_statement(w, posts.link, f"{posts.table} r", f"r.{posts.key} = {sql.text(post)}",
+                                    f"r.{posts.id}", keys))
+    return lines
 
 
 def constant_sql(value: str) -> str:
@@ -136,7 +150,7 @@ def _by_columns(users: list[Any]) -> list[list[Any]]:
     return list(groups.values())
 
 
-def _id_base(w: Writer) -> list[str]:
+def id_base(w: Writer) -> list[str]:
     """max+1: the largest id, read once per batch under a lock no other writer gets past."""
     users = w.users
     if users.id.generate == "sequence" and w.sql.sqlite:
@@ -179,7 +193,7 @@ def _guard(w: Writer, keys: list[str]) -> list[str]:
             f"INSERT INTO {GUARD_TABLE} (k) VALUES ({mark});"]
 
 
-def _link(w: Writer, link: Link, source: str, condition: str, picked: str, keys: list[str]) -> str:
+def link_statement(w: Writer, link: Link, source: str, condition: str, picked: str, keys: list[str]) -> str:
     users = w.users
     return (f"INSERT INTO {link.table} ({link.user}, {link.to}) SELECT u.{users.id.column}, {picked} "
             f"FROM {users.table} u, {source} WHERE {w.user_live('u')} AND {w.keyed(keys, 'u')} AND {condition} "

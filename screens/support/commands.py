@@ -57,6 +57,7 @@ def app_commands(app: Any) -> Iterator[PaletteCommand]:
     yield PaletteCommand("cmd.golive", app.action_golive)
     yield PaletteCommand("cmd.handover", app.action_handover)
     yield PaletteCommand("cmd.users_import", app.action_user_import)
+    yield PaletteCommand("cmd.drift", app.action_drift)
     yield PaletteCommand("cmd.language", app.action_switch_language)
     if app.session is not None:
         for env_name in app.session.site.environments:

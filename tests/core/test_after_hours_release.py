@@ -1,8 +1,10 @@
 """The bundled after-hours-release playbook on the demo's test environment (local transport,
-the demo's web app and robot running): a good release end to end; a broken build whose health
-check fails mid-rollout, aborted and rolled back to the old version with the backup restored;
-the window gate refused outside the window, overridden only with a reason, and the approval
-gate never overridable."""
+the demo's web app and robot running), run for a release record: a good release end to end,
+the record moved to released, its notices taken from the record and the daily report showing
+the result; a broken build whose health check fails mid-rollout, aborted and rolled back to the
+old version with the backup restored and the record rolled back; the window gate refused
+outside the window, overridden only with a reason, and the approval gate (the record's
+reviewer) never overridable."""
 
 from __future__ import annotations
 
@@ -17,10 +19,16 @@ import pytest
 from launchpad.demo import build_demo, start_demo_webapp, stop_demo_webapp
 from launchpad.demo.robot import received
 from launchpad.hosts.connect import HostConnections
+from launchpad.phrases import render
+from launchpad.release.operations import approve_release, new_release, write_report
+from launchpad.release.record import Release, get_release, history
+from launchpad.report.daily import collect_daily
+from launchpad.report.render import render_daily
 from launchpad.report.run import collect_run, render_run
 from launchpad.run.engine import Engine, RunResult
 from launchpad.run.playbook import load_playbook
-from launchpad.run.prompter import Approval, FailureChoice
+from launchpad.run.prompter import ConfirmRequest, FailureChoice
+from launchpad.session import open_session
 from launchpad.store.audit import iter_audit
 from launchpad.store.db import Store
 from launchpad.workspace.folder import load_workspace
@@ -31,7 +39,32 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # In the past, so the backups the run takes are "fresh" for the fresh_backup gate.
 EVENING = datetime(2026, 12, 2, 19, 0, tzinfo=SHANGHAI)
 AFTERNOON = datetime(2026, 12, 2, 15, 0, tzinfo=SHANGHAI)
-APPROVED = Approval("FB-2026-118", "王强")
+
+def recorded(root: Path, version: str, *, approve: bool = True) -> int:
+    """A release record of `version` in the demo's window tonight, its test report attached (a
+    finished run of the release itself is enough for the report) and, unless told otherwise,
+    approved by the client's reviewer."""
+    session = open_session(root, now=lambda: EVENING, actor="李工")
+    try:
+        record = new_release(session, version=version, changes=f"门户 {version}：登录页改版",
+                             impact="登录中断约 10 分钟", start="2026-12-02 19:00", end="21:00",
+                             rollback_plan="切回 1.0.0", owner="张伟")
+        if approve:
+            store = session.store()
+            run_id = store.create_run(playbook="onsite-acceptance", playbook_path="p.yaml", playbook_hash="x",
+                                      playbook_snapshot={}, environment="test", production=False, variables={},
+                                      operator="李工")
+            store.set_run_status(run_id, "passed", finished=True)
+            write_report(session, record.id, run_id, "markdown", "zh")
+            approve_release(session, record.id, "王强")
+        return record.id
+    finally:
+        session.close()
+
+
+def record_of(root: Path, release_id: int) -> tuple[Release, list[str]]:
+    with Store.open(root / ".launchpad" / "launchpad.db") as store:
+        return get_release(store, release_id), [row["to_status"] for row in history(store, release_id)]
 
 
 @pytest.fixture
@@ -67,64 +100,123 @@ def decisions(root: Path) -> list[tuple[str, str]]:
                 if e.action.startswith("decision:")]
 
 
-def test_a_good_release_goes_out_verified_and_announced(demo: Path) -> None:
+def test_a_good_release_goes_out_verified_announced_and_recorded(demo: Path) -> None:
     assert "版本 v1.0.0" in login_page(demo)
-    result = release(demo, ScriptedPrompter(approval=APPROVED), EVENING, version="1.1.0", previous_version="1.0.0")
+    release_id = recorded(demo, "v1.1.0")  # a record written with the v names the same version
+    prompter = ScriptedPrompter()
+    result = release(demo, prompter, EVENING, release=str(release_id), version="1.1.0", previous_version="1.0.0")
     done = steps(demo, result.run_id)
     assert result.status == "passed", {k: (v["status"], v["summary"]) for k, v in done.items()}
     assert "版本 v1.1.0" in login_page(demo)
+    assert done["prepare.approval"]["evidence"]["approved_by"] == "王强"  # type: ignore[index]
     assert done["verify.version"]["evidence"]["版本"] == "1.1.0"  # type: ignore[index]
     assert "sent to 1 host(s)" in str(done["deploy.upload"]["summary"])
     assert "1 host(s) switched in 1 batch(es)" in str(done["deploy.switch"]["summary"])
     assert done["verify.log"]["status"] == "passed"
+    # The switch was confirmed as the command it ran, with this run's values, not its template.
+    asked = next(r for r in prompter.asked if isinstance(r, ConfirmRequest) and r.step_id == "deploy.switch")
+    assert "ln -sfn releases/1.1.0 current" in str(asked.detail) and "{{" not in str(asked.detail)
+    assert "每批 1 台" in render(asked.detail, "zh")
+    # The record moved with the run: in progress when the deploy started, released once verified.
+    record, moves = record_of(demo, release_id)
+    assert (record.status, moves) == ("released", ["planned", "approved", "in_progress", "released"])
+    # Both notices say what the record says, not what someone typed into the run.
     texts = [m["content"] for m in received(demo / ".launchpad")]
-    assert any("portal 1.1.0：功能优化与问题修复" in t for t in texts)
-    assert any("portal 1.1.0 已发布完成，验证通过" in t for t in texts)
-    # Released again: the artifact is already on the host, and nothing changes.
-    again = release(demo, ScriptedPrompter(approval=APPROVED), EVENING, version="1.1.0", previous_version="1.0.0")
-    assert again.status == "passed"
-    assert "already there on 1" in str(steps(demo, again.run_id)["deploy.upload"]["summary"])
+    before = [t for t in texts if "发布通知" in t and "门户 v1.1.0：登录页改版" in t]
+    assert before and "登录中断约 10 分钟" in before[0] and "2026-12-02 19:00–21:00" in before[0]
+    assert any("v1.1.0" in t and "发布完成" in t for t in texts), texts
+    # The daily report shows the result, nobody typed it.
+    with Store.open(demo / ".launchpad" / "launchpad.db") as store:
+        daily = render_daily(collect_daily(store, load_workspace(demo).site, EVENING.date()), "txt", "zh")
+    assert "v1.1.0" in daily and "已发布" in daily
+    # The same record cannot go out twice: released is finished, and the approval gate says so.
+    again = release(demo, ScriptedPrompter(), EVENING, release=str(release_id), version="1.1.0",
+                    previous_version="1.0.0")
+    assert again.status == "refused"
+    assert "不能再次发布" in str(steps(demo, again.run_id)["prepare.approval"]["summary"]) or \
+        "cannot be released again" in str(steps(demo, again.run_id)["prepare.approval"]["summary"])
 
 
-def test_a_broken_build_fails_its_health_check_and_is_rolled_back(demo: Path) -> None:
+def test_a_broken_build_fails_its_health_check_is_rolled_back_and_so_is_its_record(demo: Path) -> None:
     playbook = demo / "playbooks" / "after-hours-release.yaml"
     # The health check is given a second instead of a minute: the broken build never gets well.
     text = playbook.read_text(encoding="utf-8")
     text = text.replace("every: 2\n            within: 60", "every: 0.2\n            within: 1")
     playbook.write_text(text, encoding="utf-8")
-    prompter = ScriptedPrompter(approval=APPROVED, failures=[FailureChoice("abort", "健康检查未通过")])
-    result = release(demo, prompter, EVENING, version="1.2.0", previous_version="1.0.0")
+    release_id = recorded(demo, "1.2.0")
+    prompter = ScriptedPrompter(failures=[FailureChoice("abort", "健康检查未通过")])
+    result = release(demo, prompter, EVENING, release=str(release_id), version="1.2.0", previous_version="1.0.0")
     assert result.status == "aborted"
     done = steps(demo, result.run_id)
     assert done["deploy.switch"]["status"] == "failed"
     assert "health check failed" in str(done["deploy.switch"]["summary"])
     assert "the last batch (1 of 1) failed" in str(done["deploy.switch"]["summary"])  # no host left untouched
     assert "verify.version" not in done  # nothing after the failed switch ran
-    for step_id in ("deploy.switch-back", "deploy.back-ready", "deploy.rollback-notice", "deploy.restore"):
+    with Store.open(demo / ".launchpad" / "launchpad.db") as store:
+        (host,) = store.host_rows(result.run_id, "deploy.switch")
+    # The unhealthy host's row shows no exit code (the switch's 0 would read as fine), and the
+    # time it took includes the wait for its health.
+    assert (host["status"], host["exit_code"]) == ("failed", None) and host["duration"] >= 1
+    for step_id in ("deploy.switch-back", "deploy.back-ready", "deploy.rolled-back", "deploy.rollback-notice",
+                    "deploy.restore"):
         assert done[step_id]["status"] == "passed", (step_id, done[step_id]["summary"])
+    assert "done.released" not in done
     assert "版本 v1.0.0" in login_page(demo)
     assert ("decision:confirmed", "rollback") in decisions(demo)
-    assert any("已回滚到 1.0.0" in m["content"] for m in received(demo / ".launchpad"))
+    record, moves = record_of(demo, release_id)
+    assert (record.status, moves) == ("rolled_back", ["planned", "approved", "in_progress", "rolled_back"])
+    assert any("1.2.0" in m["content"] and "发布回退通知" in m["content"] for m in received(demo / ".launchpad"))
     with Store.open(demo / ".launchpad" / "launchpad.db") as store:
         report = render_run(collect_run(store, load_workspace(demo).site, result.run_id), "md", "zh")
+        daily = render_daily(collect_daily(store, load_workspace(demo).site, EVENING.date()), "txt", "zh")
     assert "部署 / 切回旧版本并重启" in report and "部署 / 恢复发布前的备份（仅当本次发布修改了数据）" in report
+    assert "1.2.0" in daily and "已回退" in daily
 
 
 def test_the_window_gate_refuses_outside_the_window_and_is_overridden_only_with_a_reason(demo: Path) -> None:
-    refused = release(demo, ScriptedPrompter(approval=APPROVED), AFTERNOON, version="1.1.0", previous_version="1.0.0")
+    release_id = str(recorded(demo, "1.1.0", approve=False))
+    refused = release(demo, ScriptedPrompter(), AFTERNOON, release=release_id, version="1.1.0",
+                      previous_version="1.0.0")
     assert refused.status == "refused"
     assert set(steps(demo, refused.run_id)) == {"prepare.window"}
     assert ("decision:refused", "override declined") in decisions(demo)
     assert "版本 v1.0.0" in login_page(demo)
 
     # With a reason, the window is overridden, and the reason is in the audit log; the approval
-    # gate after it is never overridable, whatever reason is given.
-    prompter = ScriptedPrompter(approval=None, override_reason="甲方要求今天下午紧急修复")
-    overridden = release(demo, prompter, AFTERNOON, version="1.1.0", previous_version="1.0.0")
+    # gate after it (no reviewer on the record) is never overridable, whatever reason is given.
+    prompter = ScriptedPrompter(override_reason="甲方要求今天下午紧急修复")
+    overridden = release(demo, prompter, AFTERNOON, release=release_id, version="1.1.0", previous_version="1.0.0")
     assert overridden.status == "refused"
     done = steps(demo, overridden.run_id)
     assert done["prepare.window"]["status"] == "passed"
     assert done["prepare.approval"]["status"] == "refused"
     assert ("decision:overrode", "甲方要求今天下午紧急修复") in decisions(demo)
     assert ("decision:refused", "gate refused; it cannot be overridden") in decisions(demo)
+    assert "版本 v1.0.0" in login_page(demo)
+    assert record_of(demo, int(release_id))[0].status == "planned"
+
+
+def test_a_second_run_for_the_same_release_does_not_tell_the_group_twice(demo: Path) -> None:
+    release_id = recorded(demo, "1.1.0")
+    # The first run stops at the switch's confirmation, after the notice went out.
+    stopped = release(demo, ScriptedPrompter(confirm_answer=False), EVENING, release=str(release_id),
+                      version="1.1.0", previous_version="1.0.0")
+    assert stopped.status == "aborted" and record_of(demo, release_id)[0].status == "in_progress"
+    sent = [m["content"] for m in received(demo / ".launchpad") if "发布通知" in m["content"]]
+    assert len(sent) == 1
+    # The second run releases the record still in progress; the group hears the notice once.
+    again = release(demo, ScriptedPrompter(), EVENING, release=str(release_id), version="1.1.0",
+                    previous_version="1.0.0")
+    assert again.status == "passed" and record_of(demo, release_id)[0].status == "released"
+    assert [m["content"] for m in received(demo / ".launchpad") if "发布通知" in m["content"]] == sent
+
+
+def test_the_approval_gate_refuses_a_version_the_record_does_not_name(demo: Path) -> None:
+    release_id = recorded(demo, "1.1.0")
+    result = release(demo, ScriptedPrompter(), EVENING, release=str(release_id), version="1.2.0",
+                     previous_version="1.0.0")
+    assert result.status == "refused"
+    summary = str(steps(demo, result.run_id)["prepare.approval"]["summary"])
+    assert "1.1.0" in summary and "1.2.0" in summary
+    assert record_of(demo, release_id)[0].status == "approved"
     assert "版本 v1.0.0" in login_page(demo)

@@ -295,3 +295,52 @@ def test_the_tour_finds_prods_drift_records_the_clients_option_for_hq_and_fixes_
     assert "已修正 2 处差异" in fix.stdout and "一致" in fix.stdout.splitlines()[-1]
     again = launchpad("baseline", "diff", "--env", "prod", cwd=demo)
     assert again.returncode == 0, again.stdout
+
+
+def release_lines() -> list[list[str]]:
+    """The README's release walk, line by line, as arguments."""
+    import re
+    import shlex
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    walk = readme[readme.index("A release goes out for its"):]
+    block = re.search(r"```bash\n(.*?)```", walk, re.DOTALL)
+    assert block is not None
+    return [shlex.split(line.split("  #")[0])[1:] for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_the_readme_release_walk_releases_then_rolls_back_through_the_record(demo: Path) -> None:
+    """Every line of the README's release paragraph as written; the two runs, which ask at a
+    terminal, get the same answers from a file (override the window with a reason, yes to the
+    switch and to the rollback, abort the failed switch, no to the restore)."""
+    from launchpad.demo.launcher import read_demo_config
+
+    # The broken build's health check is given a second instead of a minute.
+    playbook = demo / "playbooks" / "after-hours-release.yaml"
+    text = playbook.read_text(encoding="utf-8")
+    playbook.write_text(text.replace("every: 2\n            within: 60", "every: 0.2\n            within: 1"),
+                        encoding="utf-8")
+    (demo / "answers.yaml").write_text(
+        "override: {prepare.window: 演练}\nconfirm: [deploy.switch, rollback]\non_failure: {default: abort}\n",
+        encoding="utf-8")
+    port = read_demo_config(demo)["environments"]["test"]["port"]
+    lines = release_lines()
+    assert [line[:2] for line in lines] == [
+        ["run", "pre-release-backup"], ["release", "new"], ["release", "report"], ["release", "approve"],
+        ["run", "after-hours-release"], ["release", "new"], ["release", "report"], ["release", "approve"],
+        ["run", "after-hours-release"], ["release", "list"], ["report", "daily"]]
+    done = []
+    for args in lines:
+        extra = ["--answers", "answers.yaml"] if args[:2] == ["run", "after-hours-release"] else []
+        done.append(launchpad(*args, *extra, cwd=demo))
+        assert "Traceback" not in done[-1].stderr, done[-1].stderr
+        if len(done) == 5:
+            assert done[-1].returncode == 0, done[-1].stdout + done[-1].stderr
+            page = httpx.get(f"http://127.0.0.1:{port}/login", trust_env=False, timeout=5).text
+            assert "版本 v1.1.0" in page
+    assert [r.returncode for r in done] == [0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0], [r.stderr for r in done]
+    assert "版本 v1.1.0" in httpx.get(f"http://127.0.0.1:{port}/login", trust_env=False, timeout=5).text
+    listed = done[9].stdout
+    assert "1.1.0" in listed and "已发布" in listed and "1.2.0" in listed and "已回退" in listed
+    assert "1.1.0 2026-12-07 19:00–21:00 已发布" in done[10].stdout
+    assert "1.2.0 2026-12-07 19:00–21:00 已回退" in done[10].stdout

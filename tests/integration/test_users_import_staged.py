@@ -1,0 +1,113 @@
+"""The apply's bulk-loader path against real MariaDB and PostgreSQL through a real sshd: a
+batch's new users go through `LOAD DATA LOCAL INFILE` / psql's `\\copy` into a temporary table
+and are merged from there, one command per batch; a server refusing LOCAL INFILE gets scripts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import pytest
+
+from launchpad.store.db import Store
+from launchpad.users.apply import ApplyOutcome, ImportTarget, apply_plan
+from launchpad.users.operations import file_sha256, plan_file
+from tests.core.users_sheets import HEADER, write_xlsx
+from tests.integration.ruoyi import RuoYiLab
+from tests.integration.test_users_import import FAST_HASH, lab, links, rollback, session, users_table
+
+__all__ = ["lab"]  # the fixture, shared with the script-path tests
+
+pytestmark = pytest.mark.integration
+
+# Values a loader's text format would misread unescaped: a backslash, a literal \N (NULL in
+# both formats), \t, quotes and a semicolon. The mapping's no_spaces takes real tabs out.
+TRICKY = "王\\N'\"五;\\t"
+SHEET = [
+    HEADER,
+    ["zhaoliu", TRICKY, "", "13600136000", "", "男", "办公室", "科长"],
+    ["sunqi", "孙七", "", "13500135000", "", "", "信息中心", ""],
+    ["zhouba", "周八", "", "13400134000", "zb@example.cn", "女", "办公室", "科员"],
+    ["wujiu", "吴九", "", "13300133000", "", "", "办公室", ""],
+    ["zhengshi", "郑十", "", "13200132000", "", "", "信息中心", "科长"],
+]
+LOADER = {"test": "LOAD DATA LOCAL INFILE", "prod": "\\copy launchpad_stage"}
+
+
+def apply(lab: RuoYiLab, env: str, rows: Sequence[Sequence[object]], batch_size: int | None = None) -> ApplyOutcome:
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": rows})
+    with session(lab, env, FAST_HASH) as (store, target):
+        planned = plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, env)
+        to = ImportTarget(store, target, lab.root, env, "app", "tester")
+        return apply_plan(to, planned, file=sheet, file_sha256=file_sha256(sheet), mapping_name="ruoyi.yaml",
+                          batch_size=batch_size)
+
+
+def audited(lab: RuoYiLab, action: str) -> list[dict[str, object]]:
+    with Store.open(lab.workspace.store_path) as store:
+        return [json.loads(e["detail"] or "{}") for e in store.db.query("SELECT detail FROM audit WHERE action = ?",
+                                                                         [action])]
+
+
+def nick_name(lab: RuoYiLab, env: str, login: str) -> str:
+    """As stored, byte for byte (the clients' text output would escape the backslashes)."""
+    hexed = "HEX(nick_name)" if env == "test" else "encode(convert_to(nick_name, 'UTF8'), 'hex')"
+    [[value]] = lab.sql(env, f"SELECT {hexed} FROM sys_user WHERE user_name = '{login}'")
+    return bytes.fromhex(value).decode()
+
+
+@pytest.mark.parametrize("env", ["test", "prod"])
+def test_new_users_go_through_the_bulk_loader_one_command_per_batch(lab: RuoYiLab, env: str) -> None:
+    before, links_before = users_table(lab, env), links(lab, env)
+    first = apply(lab, env, SHEET, batch_size=2)
+    assert first.counts == {"insert": 5, "update": 0, "unchanged": 0, "rejected": 0}
+    loads = [c for c in audited(lab, "remote_command") if LOADER[env] in str(c["command"])]
+    assert len(loads) == 3  # 5 rows in batches of 2: one command each, load + merge + links together
+    assert all(TRICKY not in str(c["command"]) and "zhaoliu" not in str(c["command"]) for c in loads)
+    after = users_table(lab, env)
+    assert nick_name(lab, env, "zhaoliu") == TRICKY
+    assert [row[:6] for row in after[len(before):]][1:] == [
+        ["sunqi", "孙七", "", "13500135000", "0", "102"],
+        ["zhouba", "周八", "zb@example.cn", "13400134000", "1", "101"],
+        ["wujiu", "吴九", "", "13300133000", "0", "101"],
+        ["zhengshi", "郑十", "", "13200132000", "0", "102"],
+    ]
+    assert {row[6] for row in after[len(before):]} == {f"import:{first.import_id}"}
+    added = [row for row in links(lab, env) if row not in links_before]
+    assert sorted(added) == sorted([
+        ["zhaoliu", "common"], ["zhaoliu", "leader"], ["sunqi", "common"], ["zhouba", "common"],
+        ["wujiu", "common"], ["zhengshi", "common"], ["zhengshi", "leader"],
+        ["zhaoliu", "kz"], ["zhouba", "ky"], ["zhengshi", "kz"]])
+    assert lab.sql(env, "SELECT COUNT(*) FROM sys_user WHERE password LIKE '$2a$04$%' AND create_by = "
+                        f"'import:{first.import_id}'") == [["5"]]
+
+    second = apply(lab, env, SHEET, batch_size=2)
+    assert second.counts == {"insert": 0, "update": 0, "unchanged": 5, "rejected": 0}
+    assert users_table(lab, env) == after
+
+    undone = rollback(lab, env, first.import_id)
+    assert undone.deleted == 5
+    assert users_table(lab, env) == before and links(lab, env) == links_before
+
+
+def test_a_server_refusing_local_infile_gets_the_script_for_every_batch(lab: RuoYiLab) -> None:
+    lab.maria.root_sql("SET GLOBAL local_infile = 0")
+    try:
+        outcome = apply(lab, "test", SHEET, batch_size=2)
+    finally:
+        lab.maria.root_sql("SET GLOBAL local_infile = 1")
+    assert outcome.counts["insert"] == 5
+    assert audited(lab, "user_import_bulk_refused") == [{"import": outcome.import_id, "batch": 1}]
+    commands = [str(c["command"]) for c in audited(lab, "remote_command")]
+    assert sum("LOAD DATA LOCAL INFILE" in c for c in commands) == 1  # refused once, not tried again
+    assert nick_name(lab, "test", "zhaoliu") == TRICKY
+    assert lab.sql("test", f"SELECT COUNT(*) FROM sys_user WHERE create_by = 'import:{outcome.import_id}'") == [["5"]]
+
+
+def test_a_batch_of_only_updates_goes_as_a_script(lab: RuoYiLab) -> None:
+    apply(lab, "prod", SHEET)
+    changed = [SHEET[0], [*SHEET[2][:4], "sq@example.cn", *SHEET[2][5:]]]
+    outcome = apply(lab, "prod", changed)
+    assert outcome.counts == {"insert": 0, "update": 1, "unchanged": 0, "rejected": 0}
+    assert sum(LOADER["prod"] in str(c["command"]) for c in audited(lab, "remote_command")) == 1
+    assert lab.sql("prod", "SELECT email FROM sys_user WHERE user_name = 'sunqi'") == [["sq@example.cn"]]
