@@ -266,7 +266,7 @@ def baseline_changes(door: Door, since: Any, everything: bool, fmt: str, as_patc
     from launchpad.baseline import onsite_report
     from launchpad.baseline.onsite import list_changes, patch
     from launchpad.phrases import phrase, render
-    from launchpad.sitetime import utc_now
+    from launchpad.sitetime import local_text, utc_now
 
     session = door.session()
     workspace, store = session.workspace, session.store()
@@ -281,8 +281,8 @@ def baseline_changes(door: Door, since: Any, everything: bool, fmt: str, as_patc
     if fmt == "json":
         _emit(json.dumps([c.as_json() for c in changes], ensure_ascii=False, indent=2) + "\n", out)
         return
-    rows = [onsite_report.row(c, words, _site_time(c.recorded, zone)) for c in changes]
-    stamp = render(phrase("baseline.onsite.stamp", at=_site_time(utc_now(), zone), actor=session.actor,
+    rows = [onsite_report.row(c, words, local_text(c.recorded, zone)) for c in changes]
+    stamp = render(phrase("baseline.onsite.stamp", at=local_text(utc_now(), zone), actor=session.actor,
                           count=len(changes)), words)
     if fmt in ("md", "xlsx"):
         if fmt == "xlsx" and out is None:
@@ -313,12 +313,6 @@ def _emit(text: str, out: Path | None) -> None:
     partial.write_text(text, encoding="utf-8")
     partial.replace(out)
     click.echo(f"✓ {out}", err=True)
-
-
-def _site_time(stamp: str, zone: Any) -> str:
-    from datetime import datetime
-
-    return datetime.fromisoformat(stamp).astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 COMMANDS = [baseline]

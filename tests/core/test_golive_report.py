@@ -137,7 +137,8 @@ def test_golive_export_writes_the_checklist_as_text_cells(root: Path, tmp_path: 
     assert "暂不具备上线条件" in book["上线结论"]["A1"].value
 
 
-def test_golive_export_to_a_missing_folder_exits_2_and_writes_nothing(root: Path, tmp_path: Path) -> None:
+def test_golive_export_to_a_missing_folder_exits_2_and_writes_nothing(root: Path, tmp_path: Path,
+                                                                    english_cli: None) -> None:
     from tests.core.test_golive import launch
 
     result = launch(root, "golive", "export", "--out", str(tmp_path / "nowhere" / "x.xlsx"))

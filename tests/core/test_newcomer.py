@@ -12,7 +12,7 @@ from tests.core.test_inputs import GOOD_PLAYBOOK, launchpad
 from tests.workspaces import write_workspace
 
 
-def test_runs_shows_site_time_and_says_which_zone(tmp_path: Path) -> None:
+def test_runs_shows_site_time_and_says_which_zone(tmp_path: Path, english_cli: None) -> None:
     root = write_workspace(tmp_path / "ws", playbooks={"hello": GOOD_PLAYBOOK})
     assert launchpad(root, "run", "hello", "--env", "test", "--yes").returncode == 0
     stored = json.loads(launchpad(root, "runs", "--json").stdout)[0]["started"]
@@ -44,7 +44,7 @@ def test_format_names_are_one_set_and_the_old_spellings_still_work(tmp_path: Pat
     assert notice.stdout == launchpad(root, "report", "notice", "--format", "markdown").stdout
 
 
-def test_audit_show_uses_site_time_and_says_which_zone(tmp_path: Path) -> None:
+def test_audit_show_uses_site_time_and_says_which_zone(tmp_path: Path, english_cli: None) -> None:
     root = write_workspace(tmp_path / "ws", playbooks={"hello": GOOD_PLAYBOOK})
     assert launchpad(root, "run", "hello", "--env", "test", "--yes").returncode == 0
     newest = json.loads(launchpad(root, "audit", "show", "--json", "--limit", "1").stdout)[0]

@@ -41,7 +41,7 @@ def lab(tmp_path: Path, sshd_lab: SshLab, ssh_hosts: list[SshdHost], mariadb_ser
     return RuoYiLab(tmp_path / "ws", ssh_hosts[0], mariadb_server, postgres_server)
 
 
-def test_rows_of_a_query_are_checked_by_row_number_and_column_then_imported(lab: RuoYiLab) -> None:
+def test_rows_of_a_query_are_checked_by_row_number_and_column_then_imported(lab: RuoYiLab, english_cli: None) -> None:
     lab.pg.sql(HR, lab.name)
     write_mapping(lab.root, FAST_HASH + SOURCE)
 
@@ -68,7 +68,7 @@ def test_rows_of_a_query_are_checked_by_row_number_and_column_then_imported(lab:
     assert reads == ["app@test-pg"] * 3  # check, import, import again
 
 
-def test_a_query_the_database_refuses_is_bad_input_naming_the_source(lab: RuoYiLab) -> None:
+def test_a_query_the_database_refuses_is_bad_input_naming_the_source(lab: RuoYiLab, english_cli: None) -> None:
     write_mapping(lab.root, FAST_HASH + SOURCE)  # hr_people does not exist
     checked = launchpad(lab, "users", "check")
     assert checked.returncode == 2, checked.stderr
