@@ -64,7 +64,8 @@ def build_demo(target: Path) -> Path:
     write_demo_configs(root, ports)
     write_demo_release(root, list(ENVIRONMENTS))
     for env_name, relative in DATABASES.items():
-        create_client_database(root / relative, env_name, ENVIRONMENTS[env_name][0])
+        create_client_database(root / relative, env_name, ENVIRONMENTS[env_name][0],
+                               site_today(ZoneInfo(DEMO_TIMEZONE)))
     write_demo_baseline(root, root / DATABASES["test"])
     write_import_files(root)
     write_role_rules(root)

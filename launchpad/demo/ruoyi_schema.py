@@ -54,5 +54,9 @@ CREATE TABLE sys_config (
   config_key VARCHAR(100) DEFAULT '', config_value VARCHAR(500) DEFAULT '', config_type CHAR(1) DEFAULT 'N',
   create_by VARCHAR(64) DEFAULT '', create_time DATETIME, update_by VARCHAR(64) DEFAULT '',
   update_time DATETIME, remark VARCHAR(500) DEFAULT NULL);
+CREATE TABLE sys_job_log (
+  job_log_id INTEGER PRIMARY KEY AUTOINCREMENT, job_name VARCHAR(64) NOT NULL,
+  job_group VARCHAR(64) NOT NULL, invoke_target VARCHAR(500) NOT NULL, job_message VARCHAR(500),
+  status CHAR(1) DEFAULT '0', exception_info VARCHAR(2000) DEFAULT '', create_time DATETIME);
 CREATE TABLE about (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """

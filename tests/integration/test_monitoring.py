@@ -112,3 +112,17 @@ def test_the_monitoring_message_reaches_the_group(root: Path, robots: RobotLab) 
 def test_an_unknown_environment_is_refused(root: Path) -> None:
     result = launch(root, "report", "monitoring", "--env", "uat")
     assert result.exit_code == 2 and "no environment 'uat'" in result.output
+
+
+def test_the_demos_monitoring_counts_todays_pushes_and_finds_the_failed_one_in_prod(tmp_path: Path) -> None:
+    from launchpad.demo import build_demo
+
+    demo = build_demo(tmp_path / "demo")
+    test = launch(demo, "run", MONITORING_PLAYBOOK, "--env", "test", "--yes")
+    assert test.exit_code == 1, test.output  # the interfaces and the log are not configured: not checked
+    prod = launch(demo, "run", MONITORING_PLAYBOOK, "--env", "prod", "--yes", "--confirm", "prod")
+    assert prod.exit_code == 1
+    message = launch(demo, "report", "monitoring").output
+    prod_part, test_part = message.split("日常监控（test）")
+    assert "✗ 今日定时推送无失败：值为 1，应为 0" in prod_part
+    assert "✓ 今日定时推送次数：1 行，第一个值 12" in test_part and "✓ 今日定时推送无失败" in test_part
