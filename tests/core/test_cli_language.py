@@ -175,3 +175,54 @@ def test_an_unknown_on_site_change_is_refused_in_both_languages(site: Path) -> N
     english = launchpad_process(site, "--lang", "en", "baseline", "change", "accept", "7")
     assert english.returncode == 2 and "no on-site change #7" in english.stderr, english.stderr
     assert "→ see `launchpad baseline changes`" in english.stderr
+
+
+class _Refusing:
+    """A person who declines the plan, or types the wrong environment's name."""
+
+    def __init__(self, confirm: bool, typed: str = "") -> None:
+        self.said_yes, self.typed = confirm, typed
+
+    def confirm(self, request: object) -> bool:
+        return self.said_yes
+
+    def type_environment(self, request: object) -> str:
+        return self.typed
+
+
+@pytest.mark.parametrize(("prompter", "chinese", "english"), [
+    (_Refusing(False), "导入被拒绝：导入未获确认；什么都没有写入", "import refused: the import was not confirmed"),
+    (_Refusing(True, "test"),
+     "prod 是生产环境：没有输入其名称（输入的是“test”）；什么都没有写入\n  → 请输入 prod，或加上 --confirm prod",
+     "prod is production: its name was not typed ('test'); nothing was written\n  → type prod, or pass --confirm prod"),
+])
+def test_the_write_guards_confirmation_refusals_speak_both_languages(
+        prompter: _Refusing, chinese: str, english: str) -> None:
+    """What `users import`, `baseline fix` and `roles apply` print when the plan is not confirmed."""
+    from launchpad.users.guard import ImportRefused, confirm_import
+
+    counts = {"insert": 1, "update": 0, "unchanged": 0, "rejected": 0}
+    with pytest.raises(ImportRefused) as refused:
+        confirm_import(prompter, lambda *entry: None, "prod", True, counts, "名单.xlsx")
+    assert chinese in refused.value.render("zh") and english not in refused.value.render("zh")
+    assert english in refused.value.render("en")
+
+
+def test_the_write_guards_fresh_backup_refusals_speak_both_languages(site: Path, tmp_path: Path) -> None:
+    from launchpad.store.db import Store
+    from launchpad.users.guard import ImportRefused, require_fresh_backup
+    from launchpad.workspace.folder import load_workspace
+
+    environment = load_workspace(site).site.environments["prod"]
+    store = Store.open(tmp_path / "store.db")
+    for production, chinese, english in [
+        (True, "prod 是生产环境，但没有备份目标覆盖数据库“app”",
+         "prod is production and no backup target covers database 'app'"),
+        (False, "prod：没有备份目标覆盖数据库“app”", "prod: no backup target covers database 'app'"),
+    ]:
+        with pytest.raises(ImportRefused) as refused:
+            require_fresh_backup(store, tmp_path, environment, "prod", "app", lambda *entry: None,
+                                 production=production)
+        assert chinese in refused.value.render("zh")
+        assert "请在 site.yaml 中为 prod 添加一个 `database: app` 的备份目标" in refused.value.render("zh")
+        assert english in refused.value.render("en") and "备份" not in refused.value.render("en")

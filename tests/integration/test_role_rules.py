@@ -161,7 +161,7 @@ def test_production_needs_its_name_typed_and_a_fresh_backup(lab: RuoYiLab) -> No
     assert unnamed.returncode == 1
     assert "prod is production: its name was not typed" in unnamed.stderr
     no_backup = launchpad(lab, "roles", "apply", "--env", "prod", "--yes", "--confirm", "prod")
-    assert no_backup.returncode == 1 and "no verified backup younger than 2h" in no_backup.stderr
+    assert no_backup.returncode == 1 and "没有 2h 内经过校验的备份" in no_backup.stderr
     assert links(lab, "prod") == BEFORE
     assert launchpad(lab, "backup", "--env", "prod", "app").returncode == 0
     done = launchpad(lab, "roles", "apply", "--env", "prod", "--yes", "--confirm", "prod")
