@@ -226,3 +226,21 @@ def test_the_write_guards_fresh_backup_refusals_speak_both_languages(site: Path,
         assert chinese in refused.value.render("zh")
         assert "请在 site.yaml 中为 prod 添加一个 `database: app` 的备份目标" in refused.value.render("zh")
         assert english in refused.value.render("en") and "备份" not in refused.value.render("en")
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("zh", ["  … 另有 1 个（--json 或 --xlsx 列出全部）", "按规则：", "  科长任负责人：变化 2 个，匹配 3 个",
+            "按部门：", "  某局/办公室：2 个"]),
+    ("en", ["  … 1 more (--json or --xlsx lists all)", "by rule:", "  科长任负责人: 2 changed, 3 matched",
+            "by unit:", "  某局/办公室: 2"]),
+])
+def test_the_role_previews_count_lines_speak_the_language(lang: str, expected: list[str]) -> None:
+    """What `roles preview` prints under its table (the CLI passes its language)."""
+    from launchpad.users.role_report import counts_lines, table_lines
+    from launchpad.users.role_rules import Preview, RoleChange
+
+    changes = [RoleChange(str(n), f"u{n}", "王", "某局/办公室", ("kz",), ("common",), ("leader",), ("科长任负责人",))
+               for n in (1, 2)]
+    shown = Preview(changes, {"科长任负责人": 2}, {"某局/办公室": 2}, {"科长任负责人": 3})
+    lines = table_lines(shown, lang, limit=1)[1:] + counts_lines(shown, lang)
+    assert lines == expected
