@@ -244,3 +244,39 @@ def test_the_role_previews_count_lines_speak_the_language(lang: str, expected: l
     shown = Preview(changes, {"科长任负责人": 2}, {"某局/办公室": 2}, {"科长任负责人": 3})
     lines = table_lines(shown, lang, limit=1)[1:] + counts_lines(shown, lang)
     assert lines == expected
+
+
+RELEASE = ["release", "new", "--version", "v2", "--changes", "修复", "--impact", "无", "--start", "2026-12-07 19:00",
+           "--end", "21:00", "--rollback", "回退", "--owner", "张三"]
+
+
+def test_the_release_windows_refusals_speak_the_sites_language(site: Path) -> None:
+    chinese = launchpad_process(site, *RELEASE, "--window", "never_today")
+    assert chinese.returncode == 2, chinese.stderr
+    assert "2026-12-07 19:00–21:00（周一）不在该窗口内：never_today" in chinese.stderr, chinese.stderr
+    assert "请把发布安排在窗口内" in chinese.stderr
+    english = launchpad_process(site, "--lang", "en", *RELEASE, "--window", "never_today")
+    assert "2026-12-07 19:00–21:00 (Mon) is not inside the window: never_today" in english.stderr, english.stderr
+    assert "→ plan the release inside the window" in english.stderr
+    chinese = launchpad_process(site, *RELEASE, "--window", "weekend")
+    assert "site.yaml 中没有窗口“weekend”" in chinese.stderr and "已有窗口：always、never_today" in chinese.stderr
+    english = launchpad_process(site, "--lang", "en", *RELEASE[:11], "nope", *RELEASE[12:])
+    assert "end 'nope' is not a date and time" in english.stderr, english.stderr
+    assert "结束时间“nope”不是日期和时间" in launchpad_process(site, *RELEASE[:11], "nope", *RELEASE[12:]).stderr
+
+
+def test_the_release_test_reports_refusals_speak_the_sites_language(site: Path, tmp_path: Path) -> None:
+    assert launchpad(site, *RELEASE, "--window", "always").exit_code == 0
+    assert launchpad(site, "run", "hello", "--env", "prod", "--yes", "--confirm", "prod").exit_code == 0
+    assert launchpad(site, "run", "hello", "--env", "test", "--yes").exit_code == 0
+    chinese = launchpad_process(site, "release", "report", "1", "--run", "1")
+    assert chinese.returncode == 2 and "运行 1 是在生产环境 prod 上执行的" in chinese.stderr, chinese.stderr
+    assert "测试报告应来自测试环境上的验收或回归运行" in chinese.stderr
+    english = launchpad_process(site, "--lang", "en", "release", "report", "1", "--run", "1")
+    assert "run 1 ran on prod, a production environment" in english.stderr, english.stderr
+    missing = tmp_path / "no" / "r.md"
+    chinese = launchpad_process(site, "release", "report", "1", "--run", "2", "--out", str(missing))
+    assert chinese.returncode == 2 and f"无法写入 {missing}：{missing.parent} 不存在" in chinese.stderr, chinese.stderr
+    assert "请先创建该文件夹，或用 --out 指定其他位置" in chinese.stderr
+    english = launchpad_process(site, "--lang", "en", "release", "report", "1", "--run", "2", "--out", str(missing))
+    assert f"cannot write {missing}: {missing.parent} does not exist" in english.stderr, english.stderr
