@@ -280,3 +280,25 @@ def test_the_release_test_reports_refusals_speak_the_sites_language(site: Path, 
     assert "请先创建该文件夹，或用 --out 指定其他位置" in chinese.stderr
     english = launchpad_process(site, "--lang", "en", "release", "report", "1", "--run", "2", "--out", str(missing))
     assert f"cannot write {missing}: {missing.parent} does not exist" in english.stderr, english.stderr
+
+
+def test_the_report_commands_usage_errors_speak_the_sites_language(site: Path) -> None:
+    from launchpad.notify.outbox import Outbox
+    from launchpad.store.db import Store
+
+    chinese = launchpad_process(site, "report", "notice", "--set", "版本")
+    assert chinese.returncode == 2 and "--set “版本”不是 NAME=VALUE 的形式" in chinese.stderr, chinese.stderr
+    assert "请写成 --set 名称=值" in chinese.stderr
+    english = launchpad_process(site, "--lang", "en", "report", "notice", "--set", "版本")
+    assert english.returncode == 2 and "--set '版本' is not NAME=VALUE" in english.stderr, english.stderr
+    chinese = launchpad_process(site, "report", "monitoring", "--env", "nope")
+    assert chinese.returncode == 2 and "中没有环境“nope”" in chinese.stderr and "已有环境：test、prod" in chinese.stderr
+    english = launchpad_process(site, "--lang", "en", "report", "monitoring", "--env", "nope")
+    assert "no environment 'nope' in" in english.stderr and "environments: test, prod" in english.stderr
+    with Store.open(site / ".launchpad" / "launchpad.db") as store:
+        Outbox(store).enqueue("ops", "wecom", "markdown", "日报", ["正文"])
+    chinese = launchpad_process(site, "report", "outbox", "--draft", "1")
+    assert chinese.returncode == 2, chinese.stderr
+    assert "待发消息 1 是发给 ops 的 wecom 机器人的：只有邮件能写成草稿" in chinese.stderr, chinese.stderr
+    english = launchpad_process(site, "--lang", "en", "report", "outbox", "--draft", "1")
+    assert "outbox message 1 is for the wecom robot of ops: only mail is written as a draft" in english.stderr
