@@ -180,6 +180,27 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.write_is_folder_hint": ("give a file name with --out", "请用 --out 给出文件名"),
     "error.write_failed": ("cannot write {path}: {reason}", "无法写入 {path}：{reason}"),
     "error.write_failed_hint": ("check the folder, or give another --out", "请检查该文件夹，或用 --out 指定其他位置"),
+    # the baseline's refusals
+    "error.baseline_no_workspace": ("no baseline given and no workspace to look in",
+                                    "没有给出基线，也没有可查找的工作区"),
+    "error.baseline_no_workspace_hint": ("pass --baseline FILE", "请加上 --baseline 文件"),
+    "error.baseline_none": ("{folder} holds no baseline", "{folder} 中没有基线"),
+    "error.baseline_none_hint": ("export one from the environment HQ's setup lives on (`launchpad baseline export "
+                                 "--env test`), review it, and save it as baselines/baseline.yaml",
+                                 "请从存放总部配置的环境导出一份（`launchpad baseline export --env test`），"
+                                 "核对后保存为 baselines/baseline.yaml"),
+    "error.baseline_several": ("{folder} holds {count} baselines ({names})", "{folder} 中有 {count} 份基线（{names}）"),
+    "error.baseline_several_hint": ("name one with --baseline, or call the one to compare against baseline.yaml",
+                                    "请用 --baseline 指定一份，或把要对照的那份命名为 baseline.yaml"),
+    "error.baseline_bare_folder": ("{file} is a folder without CSV files", "{file} 是文件夹，但其中没有 CSV 文件"),
+    "error.baseline_bare_folder_hint": ("give a baseline .yaml, .xlsx or CSV folder",
+                                        "请给出基线的 .yaml、.xlsx 文件或 CSV 文件夹"),
+    "error.fix_unknown_difference": ("no difference {ids} in the diff of {target}", "{target} 的差异中没有 {ids}"),
+    "error.fix_unknown_difference_hint": ("run `launchpad baseline diff` and copy an id from its first column",
+                                          "请运行 `launchpad baseline diff`，从第一列复制编号"),
+    "error.fix_choose": ("say which differences to fix", "请说明要修正哪些差异"),
+    "error.fix_choose_hint": ("--all, --kind KIND or --item ID (from the diff)",
+                              "--all、--kind 类别 或 --item 编号（取自差异列表）"),
     # what the command line says when it stops
     "error.aborted": ("aborted", "已取消"),
     "error.interrupted": ("interrupted; what was done so far is stored (resume with --resume)",

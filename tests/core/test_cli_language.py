@@ -302,3 +302,18 @@ def test_the_report_commands_usage_errors_speak_the_sites_language(site: Path) -
     assert "待发消息 1 是发给 ops 的 wecom 机器人的：只有邮件能写成草稿" in chinese.stderr, chinese.stderr
     english = launchpad_process(site, "--lang", "en", "report", "outbox", "--draft", "1")
     assert "outbox message 1 is for the wecom robot of ops: only mail is written as a draft" in english.stderr
+
+
+def test_the_baselines_file_and_fix_refusals_speak_the_sites_language(site: Path) -> None:
+    (site / "baselines").mkdir()
+    chinese = launchpad_process(site, "baseline", "diff", "--env", "test")
+    assert chinese.returncode == 2 and "baselines 中没有基线" in chinese.stderr, chinese.stderr
+    assert "核对后保存为 baselines/baseline.yaml" in chinese.stderr
+    english = launchpad_process(site, "--lang", "en", "baseline", "diff", "--env", "test")
+    assert english.returncode == 2 and "baselines holds no baseline" in english.stderr, english.stderr
+    (site / "baselines" / "empty").mkdir()
+    chinese = launchpad_process(site, "baseline", "diff", "--env", "test", "--baseline", "baselines/empty")
+    assert "baselines/empty 是文件夹，但其中没有 CSV 文件" in chinese.stderr, chinese.stderr
+    english = launchpad_process(site, "--lang", "en", "baseline", "diff", "--env", "test",
+                                "--baseline", "baselines/empty")
+    assert "baselines/empty is a folder without CSV files" in english.stderr, english.stderr
