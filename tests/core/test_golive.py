@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import textwrap
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from launchpad.sitetime import site_today, to_stamp
 from launchpad.store.db import Store
 from launchpad.workspace.folder import load_workspace
 from launchpad.workspace.scaffold import init_workspace
+from tests.loopback import serving
 from tests.workspaces import LOCAL_SITE, write_workspace
 
 
@@ -49,19 +49,16 @@ class LoginPage:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
+        self.handler = Handler
+        self.port = 0
 
 
 @pytest.fixture
 def login_page() -> Iterator[LoginPage]:
     page = LoginPage()
-    thread = threading.Thread(target=page.server.serve_forever, daemon=True)
-    thread.start()
-    yield page
-    page.server.shutdown()
-    page.server.server_close()
-    thread.join()
+    with serving(page.handler) as server:
+        page.port = server.server_address[1]
+        yield page
 
 
 def _readiness_without_services() -> str:

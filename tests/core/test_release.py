@@ -7,11 +7,10 @@ daily report's releases in Markdown and xlsx, and the notices sent to a loopback
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from launchpad.cli import main
 from launchpad.report.daily import collect_daily
 from launchpad.store.db import Store
 from launchpad.workspace.folder import load_workspace
+from tests.loopback import serving
 from tests.workspaces import write_workspace
 
 # 2026-12-07 is a Monday; the client allows changes on weekdays after 18:30.
@@ -373,18 +373,16 @@ class Robot:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
+        self.handler = Handler
+        self.port = 0
 
 
 @pytest.fixture
 def robot() -> Iterator[Robot]:
     robot = Robot()
-    thread = threading.Thread(target=robot.server.serve_forever, daemon=True)
-    thread.start()
-    yield robot
-    robot.server.shutdown()
-    robot.server.server_close()
+    with serving(robot.handler) as server:
+        robot.port = server.server_address[1]
+        yield robot
 
 
 def test_notices_take_their_content_from_the_record_and_go_out_once(ws: Path, robot: Robot) -> None:
