@@ -166,8 +166,8 @@ def test_production_needs_its_name_typed_and_a_fresh_backup(lab: RuoYiLab) -> No
     assert launchpad(lab, "backup", "--env", "prod", "app").returncode == 0
     done = launchpad(lab, "roles", "apply", "--env", "prod", "--yes", "--confirm", "prod")
     assert done.returncode == 0, done.stderr
-    assert ", backup " in done.stdout and links(lab, "prod") == AFTER
-    assignment = done.stdout.split("role assignment ")[1].split()[0]
+    assert "，备份 " in done.stdout and links(lab, "prod") == AFTER  # the site speaks Chinese
+    assignment = done.stdout.split("角色分配 ")[1].split()[0]
     unnamed_undo = launchpad(lab, "roles", "rollback", assignment, "--yes")
     assert unnamed_undo.returncode == 1 and "prod is production: its name was not typed" in unnamed_undo.stderr
     assert links(lab, "prod") == AFTER
