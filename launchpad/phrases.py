@@ -266,6 +266,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "roles.col.rules": ("Rules", "规则"),
     "roles.col.rule": ("Rule", "规则"),
     "roles.col.users": ("Users changed", "变化用户数"),
+    "roles.more": ("… {count} more (--json or --xlsx lists all)", "… 另有 {count} 个（--json 或 --xlsx 列出全部）"),
+    "roles.by_rule": ("by rule:", "按规则："),
+    "roles.rule_counts": ("{rule}: {changed} changed, {matched} matched",
+                          "{rule}：变化 {changed} 个，匹配 {matched} 个"),
+    "roles.by_unit": ("by unit:", "按部门："),
+    "roles.unit_count": ("{unit}: {count}", "{unit}：{count} 个"),
     # baseline (roles, permissions, dictionaries, posts against HQ's baseline)
     "baseline.clean": ("{target} matches {reference} (version {version})",
                        "{target} 与 {reference}（版本 {version}）一致"),

@@ -166,14 +166,15 @@ def choose(drift: Drift, *, everything: bool = False, kinds: set[str] | None = N
            items: set[str] | None = None) -> list[Difference]:
     """The differences a fix was asked for: all, those of `kinds`, or those whose id is in `items`."""
     from launchpad.errors import UsageError
+    from launchpad.phrases import phrase
 
     if items:
         known = {d.id for d in drift.differences}
         unknown = sorted(items - known)
         if unknown:
-            raise UsageError(f"no difference {', '.join(unknown)} in the diff of {drift.target}",
-                             hint="run `launchpad baseline diff` and copy an id from its first column")
+            raise UsageError(phrase("error.fix_unknown_difference", ids=unknown, target=drift.target),
+                             hint=phrase("error.fix_unknown_difference_hint"))
     if not (everything or kinds or items):
-        raise UsageError("say which differences to fix", hint="--all, --kind KIND or --item ID (from the diff)")
+        raise UsageError(phrase("error.fix_choose"), hint=phrase("error.fix_choose_hint"))
     return [d for d in drift.differences
             if everything or (kinds and d.kind in kinds) or (items and d.id in items)]

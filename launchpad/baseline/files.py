@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from launchpad.baseline.model import Baseline, Dictionary, DictItem, Post, Role
 from launchpad.errors import InvalidInput, LaunchpadError, Problem, UsageError
+from launchpad.phrases import phrase
 from launchpad.users.layout import column_letter
 from launchpad.workspace.yamlsource import Document, read_yaml, validate
 
@@ -110,19 +111,16 @@ def find_baseline(root: Path | None, given: str | None) -> Path:
             path = folder / given
         return path
     if folder is None:
-        raise UsageError("no baseline given and no workspace to look in", hint="pass --baseline FILE")
+        raise UsageError(phrase("error.baseline_no_workspace"), hint=phrase("error.baseline_no_workspace_hint"))
     found = sorted(p for p in folder.glob("*") if p.suffix.lower() in SUFFIXES or _csv_folder(p))
     named = [p for p in found if p.stem == "baseline"]
     if len(named) == 1:
         return named[0]
     if not found:
-        raise UsageError(f"{folder} holds no baseline",
-                         hint="export one from the environment HQ's setup lives on (`launchpad baseline export "
-                              "--env test`), review it, and save it as baselines/baseline.yaml")
+        raise UsageError(phrase("error.baseline_none", folder=str(folder)), hint=phrase("error.baseline_none_hint"))
     if len(found) != 1:
-        names = ", ".join(p.name for p in found)
-        raise UsageError(f"{folder} holds {len(found)} baselines ({names})",
-                         hint="name one with --baseline, or call the one to compare against baseline.yaml")
+        raise UsageError(phrase("error.baseline_several", folder=str(folder), count=len(found),
+                                names=[p.name for p in found]), hint=phrase("error.baseline_several_hint"))
     return found[0]
 
 
@@ -139,7 +137,8 @@ def load_baseline(path: Path, display: str | None = None, cache: Path | None = N
     if _csv_folder(path) or path.suffix.lower() in (".xlsx", ".xls"):
         return _from_sheets(path, shown)
     if path.is_dir():
-        raise UsageError(f"{shown} is a folder without CSV files", hint="give a baseline .yaml, .xlsx or CSV folder")
+        raise UsageError(phrase("error.baseline_bare_folder", file=shown),
+                         hint=phrase("error.baseline_bare_folder_hint"))
     cached = _cached(path, cache, shown)
     if cached is not None:
         return cached

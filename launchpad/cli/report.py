@@ -12,7 +12,7 @@ import click
 
 from launchpad.cli.door import language, pass_session, say
 from launchpad.cli.params import STORE_ID, FormatChoice, write_output, write_output_text
-from launchpad.phrases import render, word
+from launchpad.phrases import phrase, render, word
 
 if TYPE_CHECKING:
     from launchpad.session import Session
@@ -83,11 +83,9 @@ def _mail_channel(session: Session, channel: str | None) -> None:
     """A draft is a mail: --send may name a mail channel (its recipients), or nothing."""
     from launchpad.errors import UsageError
     from launchpad.notify.deliver import channel_of
-    from launchpad.phrases import phrase, render
 
     if channel is not None and (kind := channel_of(session.site, channel).kind) != "email":
-        raise UsageError(render(phrase("mail.not_mail", channel=channel, kind=kind), session.language),
-                         hint="--draft with a mail channel, or with no --send")
+        raise UsageError(phrase("mail.not_mail", channel=channel, kind=kind), hint=phrase("cli.report.draft_hint"))
 
 
 def _drafted(session: Session, path: Path, lang: str) -> str:
@@ -188,7 +186,7 @@ def report_notice(session: Session, template: str, pairs: tuple[str, ...], fmt: 
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise UsageError(f"--set {pair!r} is not NAME=VALUE")
+            raise UsageError(phrase("cli.report.bad_set", pair=pair), hint=phrase("cli.report.bad_set_hint"))
         fields[name.strip()] = value
     if draft:
         _mail_channel(session, channel)
@@ -221,7 +219,6 @@ def report_monitoring(session: Session, environment: str | None, day_text: str |
                       lang: str | None, channel: str | None, copy: bool) -> None:
     """The short daily monitoring message for the client's group, from the newest run of the
     daily-monitoring playbook on each environment: when it ran and what each check found."""
-    from launchpad.errors import UsageError
     from launchpad.issues.dates import parse_day
     from launchpad.notify.send import format_for
     from launchpad.report.monitoring import monitoring_message
@@ -229,9 +226,8 @@ def report_monitoring(session: Session, environment: str | None, day_text: str |
 
     workspace = session.workspace
     site = workspace.site
-    if environment is not None and environment not in site.environments:
-        raise UsageError(f"no environment {environment!r} in site.yaml",
-                         hint=f"environments: {', '.join(site.environments)}")
+    if environment is not None:
+        workspace.environment(environment)  # an unknown one is refused, in the site's language
     lang = lang or session.language
     day = parse_day(day_text, session.today()) if day_text else session.today()
     chosen = format_for(site, channel, fmt) if channel else (fmt or "text")
@@ -278,8 +274,8 @@ def report_outbox(session: Session, send_now: bool, channel: str | None, requeue
 
         if outbox.get(draft).kind != "email":
             message = outbox.get(draft)
-            raise UsageError(f"outbox message {draft} is for the {message.kind} robot of {message.channel}: only "
-                             "mail is written as a draft")
+            raise UsageError(phrase("cli.report.not_mail_draft", id=draft, kind=message.kind, channel=message.channel),
+                             hint=phrase("cli.report.not_mail_draft_hint"))
         click.echo(_drafted(session, write_draft(store, workspace.site, workspace.root, draft), session.language))
     failed = 0
     if send_now:

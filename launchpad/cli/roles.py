@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from launchpad.cli.door import say
+from launchpad.cli.door import language, say
 
 if TYPE_CHECKING:
     from launchpad.cli.door import Door
@@ -108,9 +108,9 @@ def roles_preview(door: Door, env_name: str, rules_name: str | None, as_json: bo
         click.echo(say("cli.roles.no_change", env=env_name, rules=loaded.display))
         return
     click.echo(say("cli.roles.previewed", id=assignment, count=len(shown.changes), env=env_name, rules=loaded.display))
-    for line in table_lines(shown, limit):
+    for line in table_lines(shown, language(), limit):
         click.echo(line)
-    for line in counts_lines(shown):
+    for line in counts_lines(shown, language()):
         click.echo(line)
     click.echo(say("cli.roles.apply_with", env=env_name))
 

@@ -116,10 +116,10 @@ def write_report(session: Session, release_id: int, run_id: int, fmt: str, lang:
 def _write_whole(path: Path, write: Callable[[Path], object]) -> None:
     folder = path.parent
     if not folder.is_dir():
-        raise UsageError(f"cannot write {path}: {folder} does not exist",
-                         hint="create the folder, or give another --out")
+        raise UsageError(phrase("error.write_no_folder", path=str(path), folder=str(folder)),
+                         hint=phrase("error.write_no_folder_hint"))
     if path.is_dir():
-        raise UsageError(f"cannot write {path}: it is a folder", hint="give a file name with --out")
+        raise UsageError(phrase("error.write_is_folder", path=str(path)), hint=phrase("error.write_is_folder_hint"))
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=folder)
     os.close(handle)
     partial = Path(name)
@@ -128,7 +128,7 @@ def _write_whole(path: Path, write: Callable[[Path], object]) -> None:
         partial.chmod(0o644)
         partial.replace(path)
     except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}",
-                         hint="check the folder, or give another --out") from None
+        raise UsageError(phrase("error.write_failed", path=str(path), reason=str(exc.strerror or exc)),
+                         hint=phrase("error.write_failed_hint")) from None
     finally:
         partial.unlink(missing_ok=True)

@@ -56,11 +56,10 @@ def test_run(store: Store, site: Site, run_id: int) -> dict[str, Any]:
     report = collect_run(store, site, run_id)
     run = as_shown(report["run"])
     if run["production"]:
-        raise UsageError(f"run {run_id} ran on {run['environment']}, a production environment",
-                         hint="the test report comes from the acceptance or regression run on a test "
-                              "environment; see `launchpad runs`")
+        raise UsageError(phrase("error.report_run_production", id=run_id, env=run["environment"]),
+                         hint=phrase("error.report_run_production_hint"))
     if run["status"] == "running":
-        raise UsageError(f"run {run_id} is still running", hint="wait for it to finish, then write the report")
+        raise UsageError(phrase("error.report_run_running", id=run_id), hint=phrase("error.report_run_running_hint"))
     report["run"] = run
     return report
 

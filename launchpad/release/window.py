@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from launchpad.errors import UsageError
+from launchpad.phrases import phrase
 from launchpad.workspace.site import Site
 
 _MOMENT = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})[ T](\d{1,2}:\d{2})\s*$")
@@ -33,16 +34,18 @@ class PlannedWindow:
 
 def parse_moment(text: str, site: Site, what: str) -> datetime:
     """`2026-12-04 19:00` as an aware site-time moment."""
+    said = phrase(f"error.window_what_{what}")
     match = _MOMENT.match(text)
     if match is None:
-        raise UsageError(f"{what} {text!r} is not a date and time",
-                         hint="write YYYY-MM-DD HH:MM in site time, e.g. 2026-12-04 19:00")
+        raise UsageError(phrase("error.window_not_moment", what=said, text=text),
+                         hint=phrase("error.window_not_moment_hint"))
     try:
         moment = datetime.strptime(f"{match.group(1)} {match.group(2)}", "%Y-%m-%d %H:%M")
     except ValueError as exc:
-        raise UsageError(f"{what} {text!r}: {exc}", hint="write YYYY-MM-DD HH:MM, e.g. 2026-12-04 19:00") from None
+        raise UsageError(phrase("error.window_bad_moment", what=said, text=text, reason=str(exc)),
+                         hint=phrase("error.window_bad_moment_hint")) from None
     if not 1970 <= moment.year <= 2999:
-        raise UsageError(f"{what} {text!r} is outside 1970–2999", hint="check the year")
+        raise UsageError(phrase("error.window_year", what=said, text=text), hint=phrase("error.window_year_hint"))
     return moment.replace(tzinfo=site.tz)
 
 
@@ -55,7 +58,8 @@ def parse_end(text: str, start: datetime, site: Site) -> datetime:
         hour, minute = (int(part) for part in clock.group(1).split(":"))
         end = start.replace(hour=hour, minute=minute)
     except ValueError:
-        raise UsageError(f"end {text!r} is not a time of day", hint="write HH:MM, e.g. 21:00") from None
+        raise UsageError(phrase("error.window_not_clock", text=text), hint=phrase("error.window_not_clock_hint")) \
+            from None
     return end if end > start else end + timedelta(days=1)
 
 
@@ -64,23 +68,23 @@ def plan_window(site: Site, start_text: str, end_text: str, window: str | None =
     start = parse_moment(start_text, site, "start")
     end = parse_end(end_text, start, site)
     if end <= start:
-        raise UsageError(f"the window ends ({end:%Y-%m-%d %H:%M}) before it starts ({start:%Y-%m-%d %H:%M})",
-                         hint="give an end after the start")
+        raise UsageError(phrase("error.window_backwards", end=f"{end:%Y-%m-%d %H:%M}", start=f"{start:%Y-%m-%d %H:%M}"),
+                         hint=phrase("error.window_backwards_hint"))
     if not site.windows:
-        raise UsageError("site.yaml names no time windows, so no release can be placed in one",
-                         hint="add the client's change window under `windows:` in site.yaml "
-                              "(e.g. after_hours: {days: mon-fri, start: '18:30', end: '23:30'})")
+        raise UsageError(phrase("error.window_none"), hint=phrase("error.window_none_hint"))
     if window is not None and window not in site.windows:
-        raise UsageError(f"site.yaml has no window {window!r}", hint=f"windows: {', '.join(site.windows)}")
+        raise UsageError(phrase("error.window_unknown", window=window),
+                         hint=phrase("error.window_unknown_hint", names=list(site.windows)))
     names = [window] if window is not None else list(site.windows)
     for name in names:
         span = site.windows[name].schedule().open_span(start)
         if span is not None and end <= span[1]:
             return PlannedWindow(name, start, end)
     described = "; ".join(f"{n} {_describe(site, n)}" for n in names)
-    raise UsageError(f"{start:%Y-%m-%d %H:%M}–{end:%H:%M} ({start:%a}) is not inside "
-                     f"{'the window' if window else 'any window of site.yaml'}: {described}",
-                     hint="plan the release inside the window (the client allows changes only then)")
+    raise UsageError(phrase("error.window_outside" if window else "error.window_outside_any",
+                            start=f"{start:%Y-%m-%d %H:%M}", end=f"{end:%H:%M}",
+                            weekday=phrase(f"weekday.{start.weekday()}"), described=described),
+                     hint=phrase("error.window_outside_hint"))
 
 
 def _describe(site: Site, name: str) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.errors import LaunchpadError
+from launchpad.phrases import phrase
 from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
 from launchpad.store.db import Store
 from launchpad.workspace.site import Environment
@@ -32,14 +33,14 @@ def confirm_import(prompter: Any, audit: Any, env_name: str, production: bool, c
     where = f"{env_name}/users"
     if not prompter.confirm(ConfirmRequest("user-import", title, env_name, production, detail)):
         audit("user_import_declined", where, {"file": file_name, "reason": "not confirmed"})
-        raise ImportRefused("the import was not confirmed; nothing was written")
+        raise ImportRefused(phrase("error.import_not_confirmed"))
     if production:
         typed = prompter.type_environment(TypeNameRequest("user-import", title, env_name)).strip()
         if typed != env_name:
             audit("user_import_declined", where, {"file": file_name, "reason": "environment name typed wrong",
                                                   "typed": typed})
-            raise ImportRefused(f"{env_name} is production: its name was not typed ({typed!r}); nothing was written",
-                                hint=f"type {env_name}, or pass --confirm {env_name}")
+            raise ImportRefused(phrase("error.write_not_named", env=env_name, typed=typed),
+                                hint=phrase("error.import_rollback_not_named_hint", env=env_name))
     audit("user_import_confirmed", where, {"file": file_name, "production": production, **counts})
 
 
@@ -60,9 +61,9 @@ def require_fresh_backup(store: Store, backups_dir: Path, environment: Environme
             audit(f"{action}_gate_passed", f"{env_name}/{database}", {"backup": record.id, "age": age})
             return record.id
     audit(f"{action}_gate_refused", f"{env_name}/{database}", {"age": age, "targets": targets})
-    said = f"{env_name} is production and" if production else f"{env_name}:"
+    here = "" if production else "_here"
     if not targets:
-        raise refusal(f"{said} no backup target covers database {database!r}",
-                      hint=f"add a backup target with `database: {database}` to {env_name} in site.yaml")
-    raise refusal(f"{said} {', '.join(targets)} has no verified backup younger than {age}; nothing was written",
-                  hint=f"launchpad backup --env {env_name} {targets[0]}")
+        raise refusal(phrase(f"error.backup_gate_no_target{here}", env=env_name, database=database),
+                      hint=phrase("error.backup_gate_no_target_hint", env=env_name, database=database))
+    raise refusal(phrase(f"error.backup_gate_stale{here}", env=env_name, targets=targets, age=age),
+                  hint=phrase("error.backup_gate_stale_hint", env=env_name, target=targets[0]))

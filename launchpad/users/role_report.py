@@ -23,21 +23,25 @@ def cells(change: RoleChange) -> list[str]:
             ", ".join(change.after), ", ".join(change.rules)]
 
 
-def table_lines(shown: Preview, limit: int | None = None) -> list[str]:
+def table_lines(shown: Preview, lang: str, limit: int | None = None) -> list[str]:
     """One line per changed user: `account  name  unit  [posts]  now → after  (rules)`."""
     lines = []
     for change in shown.changes[:limit]:
         account, name, unit, posts, before, after, rules = (one_line(c) for c in cells(change))
         lines.append(f"  {account}  {name}  {unit}  [{posts}]  {before or '-'} → {after or '-'}  ({rules})")
     if limit is not None and len(shown.changes) > limit:
-        lines.append(f"  … {len(shown.changes) - limit} more (--json or --xlsx lists all)")
+        lines.append("  " + render(phrase("roles.more", count=len(shown.changes) - limit), lang))
     return lines
 
 
-def counts_lines(shown: Preview) -> list[str]:
-    lines = ["by rule:"] + [f"  {one_line(name)}: {count} changed, {shown.matched.get(name, 0)} matched"
-                            for name, count in shown.per_rule.items()]
-    lines += ["by unit:"] + [f"  {one_line(unit) or '-'}: {count}" for unit, count in shown.per_unit.items()]
+def counts_lines(shown: Preview, lang: str) -> list[str]:
+    lines = [render(phrase("roles.by_rule"), lang)]
+    lines += ["  " + render(phrase("roles.rule_counts", rule=one_line(name), changed=count,
+                                   matched=shown.matched.get(name, 0)), lang)
+              for name, count in shown.per_rule.items()]
+    lines += [render(phrase("roles.by_unit"), lang)]
+    lines += ["  " + render(phrase("roles.unit_count", unit=one_line(unit) or "-", count=count), lang)
+              for unit, count in shown.per_unit.items()]
     return lines
 
 

@@ -412,6 +412,15 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.issue.none": ("No issues match.", "没有符合条件的问题。"),
     "cli.issue.more": ("… {count} more (--limit)", "……另有 {count} 条，用 --limit 显示更多"),
     # report
+    "cli.report.bad_set": ("--set {pair!r} is not NAME=VALUE", "--set “{pair}”不是 NAME=VALUE 的形式"),
+    "cli.report.bad_set_hint": ("write --set NAME=VALUE, e.g. --set version=v2.3.1",
+                                "请写成 --set 名称=值，例如 --set version=v2.3.1"),
+    "cli.report.not_mail_draft": ("outbox message {id} is for the {kind} robot of {channel}: only mail is written "
+                                  "as a draft",
+                                  "待发消息 {id} 是发给 {channel} 的 {kind} 机器人的：只有邮件能写成草稿"),
+    "cli.report.draft_hint": ("--draft with a mail channel, or with no --send",
+                              "--draft 请配合邮件通道使用，或不加 --send"),
+    "cli.report.not_mail_draft_hint": ("see `launchpad report outbox`", "请查看 `launchpad report outbox`"),
     "cli.report.sent": ("sent to {channel} ({parts} part(s))", "已发送到 {channel}（{parts} 段）"),
     "cli.report.queued": ("not sent: {reason}\nqueued in the outbox: `launchpad report outbox --send` once online",
                           "未发送：{reason}\n已放入待发队列，恢复网络后运行 `launchpad report outbox --send`"),

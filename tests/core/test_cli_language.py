@@ -175,3 +175,145 @@ def test_an_unknown_on_site_change_is_refused_in_both_languages(site: Path) -> N
     english = launchpad_process(site, "--lang", "en", "baseline", "change", "accept", "7")
     assert english.returncode == 2 and "no on-site change #7" in english.stderr, english.stderr
     assert "→ see `launchpad baseline changes`" in english.stderr
+
+
+class _Refusing:
+    """A person who declines the plan, or types the wrong environment's name."""
+
+    def __init__(self, confirm: bool, typed: str = "") -> None:
+        self.said_yes, self.typed = confirm, typed
+
+    def confirm(self, request: object) -> bool:
+        return self.said_yes
+
+    def type_environment(self, request: object) -> str:
+        return self.typed
+
+
+@pytest.mark.parametrize(("prompter", "chinese", "english"), [
+    (_Refusing(False), "导入被拒绝：导入未获确认；什么都没有写入", "import refused: the import was not confirmed"),
+    (_Refusing(True, "test"),
+     "prod 是生产环境：没有输入其名称（输入的是“test”）；什么都没有写入\n  → 请输入 prod，或加上 --confirm prod",
+     "prod is production: its name was not typed ('test'); nothing was written\n  → type prod, or pass --confirm prod"),
+])
+def test_the_write_guards_confirmation_refusals_speak_both_languages(
+        prompter: _Refusing, chinese: str, english: str) -> None:
+    """What `users import`, `baseline fix` and `roles apply` print when the plan is not confirmed."""
+    from launchpad.users.guard import ImportRefused, confirm_import
+
+    counts = {"insert": 1, "update": 0, "unchanged": 0, "rejected": 0}
+    with pytest.raises(ImportRefused) as refused:
+        confirm_import(prompter, lambda *entry: None, "prod", True, counts, "名单.xlsx")
+    assert chinese in refused.value.render("zh") and english not in refused.value.render("zh")
+    assert english in refused.value.render("en")
+
+
+def test_the_write_guards_fresh_backup_refusals_speak_both_languages(site: Path, tmp_path: Path) -> None:
+    from launchpad.store.db import Store
+    from launchpad.users.guard import ImportRefused, require_fresh_backup
+    from launchpad.workspace.folder import load_workspace
+
+    environment = load_workspace(site).site.environments["prod"]
+    store = Store.open(tmp_path / "store.db")
+    for production, chinese, english in [
+        (True, "prod 是生产环境，但没有备份目标覆盖数据库“app”",
+         "prod is production and no backup target covers database 'app'"),
+        (False, "prod：没有备份目标覆盖数据库“app”", "prod: no backup target covers database 'app'"),
+    ]:
+        with pytest.raises(ImportRefused) as refused:
+            require_fresh_backup(store, tmp_path, environment, "prod", "app", lambda *entry: None,
+                                 production=production)
+        assert chinese in refused.value.render("zh")
+        assert "请在 site.yaml 中为 prod 添加一个 `database: app` 的备份目标" in refused.value.render("zh")
+        assert english in refused.value.render("en") and "备份" not in refused.value.render("en")
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("zh", ["  … 另有 1 个（--json 或 --xlsx 列出全部）", "按规则：", "  科长任负责人：变化 2 个，匹配 3 个",
+            "按部门：", "  某局/办公室：2 个"]),
+    ("en", ["  … 1 more (--json or --xlsx lists all)", "by rule:", "  科长任负责人: 2 changed, 3 matched",
+            "by unit:", "  某局/办公室: 2"]),
+])
+def test_the_role_previews_count_lines_speak_the_language(lang: str, expected: list[str]) -> None:
+    """What `roles preview` prints under its table (the CLI passes its language)."""
+    from launchpad.users.role_report import counts_lines, table_lines
+    from launchpad.users.role_rules import Preview, RoleChange
+
+    changes = [RoleChange(str(n), f"u{n}", "王", "某局/办公室", ("kz",), ("common",), ("leader",), ("科长任负责人",))
+               for n in (1, 2)]
+    shown = Preview(changes, {"科长任负责人": 2}, {"某局/办公室": 2}, {"科长任负责人": 3})
+    lines = table_lines(shown, lang, limit=1)[1:] + counts_lines(shown, lang)
+    assert lines == expected
+
+
+RELEASE = ["release", "new", "--version", "v2", "--changes", "修复", "--impact", "无", "--start", "2026-12-07 19:00",
+           "--end", "21:00", "--rollback", "回退", "--owner", "张三"]
+
+
+def test_the_release_windows_refusals_speak_the_sites_language(site: Path) -> None:
+    chinese = launchpad_process(site, *RELEASE, "--window", "never_today")
+    assert chinese.returncode == 2, chinese.stderr
+    assert "2026-12-07 19:00–21:00（周一）不在该窗口内：never_today" in chinese.stderr, chinese.stderr
+    assert "请把发布安排在窗口内" in chinese.stderr
+    english = launchpad_process(site, "--lang", "en", *RELEASE, "--window", "never_today")
+    assert "2026-12-07 19:00–21:00 (Mon) is not inside the window: never_today" in english.stderr, english.stderr
+    assert "→ plan the release inside the window" in english.stderr
+    chinese = launchpad_process(site, *RELEASE, "--window", "weekend")
+    assert "site.yaml 中没有窗口“weekend”" in chinese.stderr and "已有窗口：always、never_today" in chinese.stderr
+    english = launchpad_process(site, "--lang", "en", *RELEASE[:11], "nope", *RELEASE[12:])
+    assert "end 'nope' is not a date and time" in english.stderr, english.stderr
+    assert "结束时间“nope”不是日期和时间" in launchpad_process(site, *RELEASE[:11], "nope", *RELEASE[12:]).stderr
+
+
+def test_the_release_test_reports_refusals_speak_the_sites_language(site: Path, tmp_path: Path) -> None:
+    assert launchpad(site, *RELEASE, "--window", "always").exit_code == 0
+    assert launchpad(site, "run", "hello", "--env", "prod", "--yes", "--confirm", "prod").exit_code == 0
+    assert launchpad(site, "run", "hello", "--env", "test", "--yes").exit_code == 0
+    chinese = launchpad_process(site, "release", "report", "1", "--run", "1")
+    assert chinese.returncode == 2 and "运行 1 是在生产环境 prod 上执行的" in chinese.stderr, chinese.stderr
+    assert "测试报告应来自测试环境上的验收或回归运行" in chinese.stderr
+    english = launchpad_process(site, "--lang", "en", "release", "report", "1", "--run", "1")
+    assert "run 1 ran on prod, a production environment" in english.stderr, english.stderr
+    missing = tmp_path / "no" / "r.md"
+    chinese = launchpad_process(site, "release", "report", "1", "--run", "2", "--out", str(missing))
+    assert chinese.returncode == 2 and f"无法写入 {missing}：{missing.parent} 不存在" in chinese.stderr, chinese.stderr
+    assert "请先创建该文件夹，或用 --out 指定其他位置" in chinese.stderr
+    english = launchpad_process(site, "--lang", "en", "release", "report", "1", "--run", "2", "--out", str(missing))
+    assert f"cannot write {missing}: {missing.parent} does not exist" in english.stderr, english.stderr
+
+
+def test_the_report_commands_usage_errors_speak_the_sites_language(site: Path) -> None:
+    from launchpad.notify.outbox import Outbox
+    from launchpad.store.db import Store
+
+    chinese = launchpad_process(site, "report", "notice", "--set", "版本")
+    assert chinese.returncode == 2 and "--set “版本”不是 NAME=VALUE 的形式" in chinese.stderr, chinese.stderr
+    assert "请写成 --set 名称=值" in chinese.stderr
+    english = launchpad_process(site, "--lang", "en", "report", "notice", "--set", "版本")
+    assert english.returncode == 2 and "--set '版本' is not NAME=VALUE" in english.stderr, english.stderr
+    chinese = launchpad_process(site, "report", "monitoring", "--env", "nope")
+    assert chinese.returncode == 2 and "中没有环境“nope”" in chinese.stderr and "已有环境：test、prod" in chinese.stderr
+    english = launchpad_process(site, "--lang", "en", "report", "monitoring", "--env", "nope")
+    assert "no environment 'nope' in" in english.stderr and "environments: test, prod" in english.stderr
+    with Store.open(site / ".launchpad" / "launchpad.db") as store:
+        Outbox(store).enqueue("ops", "wecom", "markdown", "日报", ["正文"])
+    chinese = launchpad_process(site, "report", "outbox", "--draft", "1")
+    assert chinese.returncode == 2, chinese.stderr
+    assert "待发消息 1 是发给 ops 的 wecom 机器人的：只有邮件能写成草稿" in chinese.stderr, chinese.stderr
+    english = launchpad_process(site, "--lang", "en", "report", "outbox", "--draft", "1")
+    assert "outbox message 1 is for the wecom robot of ops: only mail is written as a draft" in english.stderr
+
+
+def test_the_baselines_file_and_fix_refusals_speak_the_sites_language(site: Path) -> None:
+    (site / "baselines").mkdir()
+    chinese = launchpad_process(site, "baseline", "diff", "--env", "test")
+    assert chinese.returncode == 2 and "baselines 中没有基线" in chinese.stderr, chinese.stderr
+    assert "核对后保存为 baselines/baseline.yaml" in chinese.stderr
+    english = launchpad_process(site, "--lang", "en", "baseline", "diff", "--env", "test")
+    assert english.returncode == 2 and "baselines holds no baseline" in english.stderr, english.stderr
+    (site / "baselines" / "empty").mkdir()
+    chinese = launchpad_process(site, "baseline", "diff", "--env", "test", "--baseline", "baselines/empty")
+    assert "baselines/empty 是文件夹，但其中没有 CSV 文件" in chinese.stderr, chinese.stderr
+    english = launchpad_process(site, "--lang", "en", "baseline", "diff", "--env", "test",
+                                "--baseline", "baselines/empty")
+    assert "baselines/empty is a folder without CSV files" in english.stderr, english.stderr

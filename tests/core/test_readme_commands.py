@@ -263,9 +263,9 @@ def test_the_tour_previews_the_demos_role_rules_then_they_apply_and_roll_back(de
     shown = launchpad(*args, cwd=demo)
     assert shown.returncode == 0, shown.stderr
     assert "预览 1：test 上有 52 个用户的角色变化（roles/rules.yaml）：" in shown.stdout
-    assert "  政务服务中心副科长兼审批: 3 changed, 3 matched" in shown.stdout
-    assert "  各运维科科长兼运维: 2 changed, 2 matched" in shown.stdout  # by a glob on the path
-    assert "  工勤人员不持业务角色: 19 changed, 49 matched" in shown.stdout
+    assert "  政务服务中心副科长兼审批：变化 3 个，匹配 3 个" in shown.stdout
+    assert "  各运维科科长兼运维：变化 2 个，匹配 2 个" in shown.stdout  # by a glob on the path
+    assert "  工勤人员不持业务角色：变化 19 个，匹配 49 个" in shown.stdout
     assert links() == before
     applied = launchpad("roles", "apply", "--env", "test", "--yes", cwd=demo)
     assert applied.returncode == 0, applied.stderr

@@ -146,11 +146,11 @@ def test_a_release_is_recorded_listed_shown_and_audited(ws: Path) -> None:
 
 
 @pytest.mark.parametrize(("start", "end", "said"), [
-    ("2026-12-07 17:00", "18:00", "not inside any window"),       # before 18:30
-    ("2026-12-07 22:00", "23:45", "not inside any window"),       # past the window's close
-    ("2026-12-05 19:00", "20:00", "not inside any window"),       # a Saturday
-    ("2026-12-07 21:00", "20:00", "not inside any window"),       # an end before the start is the next day
-    ("12/07 19:00", "20:00", "is not a date and time"),
+    ("2026-12-07 17:00", "18:00", "不在 site.yaml 的任何窗口内"),       # before 18:30
+    ("2026-12-07 22:00", "23:45", "不在 site.yaml 的任何窗口内"),       # past the window's close
+    ("2026-12-05 19:00", "20:00", "（周六）不在 site.yaml 的任何窗口内"),  # a Saturday
+    ("2026-12-07 21:00", "20:00", "不在 site.yaml 的任何窗口内"),       # an end before the start is the next day
+    ("12/07 19:00", "20:00", "开始时间“12/07 19:00”不是日期和时间"),
     ("2026-02-30 19:00", "20:00", "2026-02-30 19:00"),
 ])
 def test_a_window_outside_the_clients_window_is_refused_and_nothing_recorded(
@@ -165,7 +165,7 @@ def test_a_window_outside_the_clients_window_is_refused_and_nothing_recorded(
 def test_a_named_window_that_site_yaml_lacks_is_refused(ws: Path) -> None:
     result = record(ws, "--window", "weekend")
     assert result.exit_code == 2
-    assert "no window 'weekend'" in result.output and "after_hours" in result.output
+    assert "没有窗口“weekend”" in result.output and "已有窗口：after_hours" in result.output
 
 
 def test_a_release_fixing_an_issue_the_log_lacks_is_refused(ws: Path) -> None:
@@ -245,7 +245,7 @@ def test_the_test_report_comes_from_a_test_run_and_is_attached_with_its_checksum
     assert record(ws, "--fixes", "1", changes=HOSTILE).exit_code == 0
     prod_run = accepted_run(ws, "prod")
     refused = launch(ws, "release", "report", "1", "--run", str(prod_run))
-    assert refused.exit_code == 2 and "production" in refused.output
+    assert refused.exit_code == 2 and f"运行 {prod_run} 是在生产环境 prod 上执行的" in refused.output
     assert launch(ws, "release", "report", "1", "--run", "99").exit_code == 2
     assert release_row(ws)["reports"] == []
 
@@ -279,7 +279,7 @@ def test_a_report_to_a_missing_folder_is_refused_and_nothing_is_attached(ws: Pat
     assert record(ws).exit_code == 0
     run_id = accepted_run(ws)
     result = launch(ws, "release", "report", "1", "--run", str(run_id), "--out", str(tmp_path / "no" / "r.md"))
-    assert result.exit_code == 2 and "does not exist" in result.output
+    assert result.exit_code == 2 and "r.md：" in result.output and "不存在" in result.output
     assert release_row(ws)["reports"] == []
 
 

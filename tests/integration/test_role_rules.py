@@ -105,7 +105,7 @@ def test_preview_is_what_apply_writes_a_second_apply_changes_nothing_and_rollbac
     assert table.returncode == 0, table.stderr
     assert "  wang  王科长  某某局/办公室/综合科  [kz]  common → common, leader  (科长任科室负责人)" in table.stdout
     assert "  zhao  赵科员  某某局/信息中心/综合科  [ky]  common → -  (综合科科员不再用普通角色)" in table.stdout
-    assert "  信息中心主任: 1 changed, 1 matched" in table.stdout
+    assert "  信息中心主任：变化 1 个，匹配 1 个" in table.stdout and "按部门：" in table.stdout
     from openpyxl import load_workbook
 
     sheet = load_workbook(lab.root / "预览.xlsx")["users"]
@@ -161,7 +161,7 @@ def test_production_needs_its_name_typed_and_a_fresh_backup(lab: RuoYiLab) -> No
     assert unnamed.returncode == 1
     assert "prod is production: its name was not typed" in unnamed.stderr
     no_backup = launchpad(lab, "roles", "apply", "--env", "prod", "--yes", "--confirm", "prod")
-    assert no_backup.returncode == 1 and "no verified backup younger than 2h" in no_backup.stderr
+    assert no_backup.returncode == 1 and "没有 2h 内经过校验的备份" in no_backup.stderr
     assert links(lab, "prod") == BEFORE
     assert launchpad(lab, "backup", "--env", "prod", "app").returncode == 0
     done = launchpad(lab, "roles", "apply", "--env", "prod", "--yes", "--confirm", "prod")

@@ -287,7 +287,7 @@ async def test_production_asks_for_its_name_and_refuses_without_a_fresh_backup(l
         dialog.query_one(Input).value = "prod"
         await pilot.press("enter")
         error = await wait_for_screen(pilot, ErrorDialog, timeout=120)
-        assert "prod is production and app has no verified backup younger than 2h" in str(error.body)
+        assert "prod 是生产环境，但 app 没有 2h 内经过校验的备份" in str(error.body)
         await wait_until(pilot, lambda: screen.ready, "the refusal")
         assert users_named(lab, "prod", "zhangsan") == "0"
         assert "user_import_gate_refused" in audit_actions(lab.root)
