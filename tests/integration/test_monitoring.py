@@ -111,7 +111,7 @@ def test_the_monitoring_message_reaches_the_group(root: Path, robots: RobotLab) 
 
 def test_an_unknown_environment_is_refused(root: Path) -> None:
     result = launch(root, "report", "monitoring", "--env", "uat")
-    assert result.exit_code == 2 and "no environment 'uat'" in result.output
+    assert result.exit_code == 2 and "没有环境“uat”" in result.output and "test、prod" in result.output
 
 
 def test_the_demos_monitoring_counts_todays_pushes_and_finds_the_failed_one_in_prod(tmp_path: Path) -> None:
