@@ -216,9 +216,11 @@ class Mailer:
     def close(self) -> None:
         smtp, self._smtp = self._smtp, None
         if smtp is not None:
+            import smtplib
+
             try:
                 smtp.quit()
-            except Exception:  # the mail went or did not: a failed goodbye changes neither
+            except (smtplib.SMTPException, OSError):  # the mail went or did not: a failed goodbye changes neither
                 _quietly_close(smtp)
 
     def deliver(self, message: OutboxMessage, attachments: Sequence[Attachment]) -> str:
@@ -292,10 +294,12 @@ class Mailer:
                               "(`launchpad report outbox --draft ID` writes it for your mail client)")
 
     def _reset(self) -> None:
+        import smtplib
+
         try:
             assert self._smtp is not None
             self._smtp.rset()
-        except Exception:  # a server that cannot reset is reconnected next time
+        except (smtplib.SMTPException, OSError):  # a server that cannot reset is reconnected next time
             self._lost()
 
     def _lost(self) -> None:

@@ -99,7 +99,7 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
     fmt = _format_of(name)
     text = for_format(fmt)
     helpers = {
-        "t": words, "lang": lang,
+        "t": words, "lang": lang, "html_lang": word("language.tag", lang),
         "v": lambda code: value_label(code, lang),
         "f": lambda name: field_label(name, lang),
         "fmt": lambda key, **values: words[key].format(**values),
