@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from launchpad.errors import LaunchpadError, UsageError
+from launchpad.phrases import phrase
 from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
 from launchpad.store.db import Store
 from launchpad.users import role_records
@@ -181,17 +182,17 @@ def apply_preview(to: RolesTarget, loaded: LoadedRules, prompter: Any, *, backup
 
 
 def _confirm(prompter: Any, to: RolesTarget, assignment: int, production: bool, users: int) -> None:
-    title = f"change the roles of {users} user(s) of {to.environment} (preview {assignment})"
+    title = phrase("error.roles_title", users=users, env=to.environment, id=assignment)
     if not prompter.confirm(ConfirmRequest("role-assignment", title, to.environment, production, "")):
         to.audit("role_assignment_declined", to.where, {"assignment": assignment, "reason": "not confirmed"})
-        raise RolesRefused("the role assignment was not confirmed; nothing was written")
+        raise RolesRefused(phrase("error.roles_not_confirmed"))
     if production:
         typed = prompter.type_environment(TypeNameRequest("role-assignment", title, to.environment)).strip()
         if typed != to.environment:
             to.audit("role_assignment_declined", to.where, {"assignment": assignment,
                                                             "reason": "environment name typed wrong", "typed": typed})
-            raise RolesRefused(f"{to.environment} is production: its name was not typed ({typed!r}); "
-                               "nothing was written", hint=f"type {to.environment}, or pass --confirm {to.environment}")
+            raise RolesRefused(phrase("error.write_not_named", env=to.environment, typed=typed),
+                               hint=phrase("error.import_rollback_not_named_hint", env=to.environment))
     to.audit("role_assignment_confirmed", to.where, {"assignment": assignment, "production": production})
 
 
@@ -259,17 +260,17 @@ def rollback(to: RolesTarget, assignment: int, prompter: Any) -> RollbackOutcome
     role_records.refuse_if_running(found)
     rows = role_records.users(to.store, assignment)
     production = to.workspace.environment(to.environment).production
-    title = f"roll back role assignment {assignment}: {len(rows)} user(s) of {to.environment}"
+    title = phrase("error.roles_rollback_title", id=assignment, users=len(rows), env=to.environment)
     if not prompter.confirm(ConfirmRequest("role-rollback", title, to.environment, production, "")):
         to.audit("role_rollback_declined", to.where, {"assignment": assignment, "reason": "not confirmed"})
-        raise RolesRefused("the rollback was not confirmed; nothing was written")
+        raise RolesRefused(phrase("error.roles_rollback_not_confirmed"))
     if production:
         typed = prompter.type_environment(TypeNameRequest("role-rollback", title, to.environment)).strip()
         if typed != to.environment:
             to.audit("role_rollback_declined", to.where, {"assignment": assignment,
                                                           "reason": "environment name typed wrong", "typed": typed})
-            raise RolesRefused(f"{to.environment} is production: its name was not typed ({typed!r}); "
-                               "nothing was written", hint=f"type {to.environment}, or pass --confirm {to.environment}")
+            raise RolesRefused(phrase("error.write_not_named", env=to.environment, typed=typed),
+                               hint=phrase("error.import_rollback_not_named_hint", env=to.environment))
     to.audit("role_rollback_started", to.where, {"assignment": assignment, "users": len(rows)})
     profile = load_profile(found["target"], to.workspace.root / TARGETS_DIR)
     _send_all(to, assignment, profile, only_undone=False, undo=True)

@@ -159,7 +159,7 @@ def test_production_needs_its_name_typed_and_a_fresh_backup(lab: RuoYiLab) -> No
     preview_json(lab, "prod")
     unnamed = launchpad(lab, "roles", "apply", "--env", "prod", "--yes")
     assert unnamed.returncode == 1
-    assert "prod is production: its name was not typed" in unnamed.stderr
+    assert "prod 是生产环境：没有输入其名称" in unnamed.stderr
     no_backup = launchpad(lab, "roles", "apply", "--env", "prod", "--yes", "--confirm", "prod")
     assert no_backup.returncode == 1 and "没有 2h 内经过校验的备份" in no_backup.stderr
     assert links(lab, "prod") == BEFORE
@@ -169,7 +169,7 @@ def test_production_needs_its_name_typed_and_a_fresh_backup(lab: RuoYiLab) -> No
     assert "，备份 " in done.stdout and links(lab, "prod") == AFTER  # the site speaks Chinese
     assignment = done.stdout.split("角色分配 ")[1].split()[0]
     unnamed_undo = launchpad(lab, "roles", "rollback", assignment, "--yes")
-    assert unnamed_undo.returncode == 1 and "prod is production: its name was not typed" in unnamed_undo.stderr
+    assert unnamed_undo.returncode == 1 and "prod 是生产环境：没有输入其名称" in unnamed_undo.stderr
     assert links(lab, "prod") == AFTER
     assert launchpad(lab, "roles", "rollback", assignment, "--yes", "--confirm", "prod").returncode == 0
     assert links(lab, "prod") == BEFORE
