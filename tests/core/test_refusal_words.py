@@ -205,7 +205,7 @@ def test_a_restore_not_confirmed_or_not_named_is_refused_in_both_languages(
 
     session, record = _restoring()
     with pytest.raises(RestoreRefused) as refused:
-        _confirm(session, person, record, True)
+        _confirm(session, person, record, True)  # type: ignore[arg-type]
     assert chinese in refused.value.render("zh") and english in refused.value.render("en")
     asked = person.asked[0]
     assert render(asked.title, "zh") == "恢复备份 #3（users）"
