@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from launchpad.errors import InvalidInput, Problem
+from launchpad.phrases import CATALOG, Phrase, Said, phrase
 
 PathKey = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -43,7 +44,7 @@ class SourceMap:
                 return self.values[prefix]
         return (1, 1)
 
-    def problem(self, path: Iterable[str | int], message: str, *, at_key: bool = False) -> Problem:
+    def problem(self, path: Iterable[str | int], message: Said, *, at_key: bool = False) -> Problem:
         line, col = self.locate(path, at_key=at_key)
         return Problem(self.file, line, col, message)
 
@@ -248,20 +249,52 @@ def _too_big(file: str, size: int, limit: int = MAX_BYTES) -> InvalidInput:
                                              "right file? Split a playbook that large")])
 
 
-def _describe(error: Any) -> str:
+# The error types whose context fills a word-book sentence (`valid.<type>`); any other type
+# keeps pydantic's English message.
+_CONTEXT_LISTS = ("expected", "expected_schemes")
+
+
+def _describe(error: Any) -> Said:
+    """Pydantic's error as a sentence in the word-book, or its own English for a type the book
+    does not know. A ValueError raised with a phrase (our validators) stays that phrase."""
     kind = error["type"]
-    if kind == "extra_forbidden":
-        return f"unknown key {error['loc'][-1]!r}"
-    if kind == "missing":
-        return f"missing required key {error['loc'][-1]!r}"
-    message = str(error["msg"])
-    # Pydantic prefixes errors raised by our validators; the prefix means nothing to a user.
-    for prefix in ("Value error, ", "Assertion failed, "):
-        message = message.removeprefix(prefix)
+    if kind in ("extra_forbidden", "missing"):
+        return Phrase(f"valid.{kind}", {"key": error["loc"][-1]})
+    raised = (error.get("ctx") or {}).get("error")
+    if isinstance(raised, Exception) and raised.args and isinstance(raised.args[0], Phrase):
+        return raised.args[0]
+    message: Said
+    if f"valid.{kind}" in CATALOG:
+        message = phrase(f"valid.{kind}", **_context(error.get("ctx") or {}))
+    else:
+        english = str(error["msg"])
+        # Pydantic prefixes errors raised by our validators; the prefix means nothing to a user.
+        for prefix in ("Value error, ", "Assertion failed, "):
+            english = english.removeprefix(prefix)
+        ours = kind.startswith(("value_error", "assertion"))
+        message = english if ours else english[:1].lower() + english[1:]
     field = error["loc"][-1] if error["loc"] else None
     if isinstance(field, str) and not kind.startswith(("value_error", "assertion")):
-        return f"{field}: {message[:1].lower()}{message[1:]}"
+        return phrase("valid.field", field=field, message=message)
     return message
+
+
+def _context(ctx: dict[str, Any]) -> dict[str, Any]:
+    """The error's context as the sentence's values: pydantic's "'a', 'b' or 'c'" as a list
+    each language joins its own way; other values as they are."""
+    values: dict[str, Any] = {}
+    for name, value in ctx.items():
+        if name in _CONTEXT_LISTS and isinstance(value, str):
+            head, joined, last = value.rpartition(" or ")
+            value = phrase("valid.alternatives", items=head.split(", "), last=last) if joined else value
+        elif name == "expected_tags" and isinstance(value, str):
+            value = value.split(", ")
+        elif name == "discriminator" and isinstance(value, str):
+            value = value.strip("'")
+        elif not isinstance(value, int | float | str):
+            value = str(value)
+        values[name] = value
+    return values
 
 
 def problems_from_validation(exc: ValidationError, source: SourceMap) -> list[Problem]:

@@ -1,0 +1,60 @@
+"""What a file's checker says at file:line:col: pydantic's own messages by their error type
+(`valid.<type>`, filled from the error's context; a type not entered here keeps pydantic's
+English), and the messages of launchpad's own validators."""
+
+from __future__ import annotations
+
+# key: (English, 中文)
+ENTRIES: dict[str, tuple[str, str]] = {
+    "valid.field": ("{field}: {message}", "{field}：{message}"),
+    "valid.extra_forbidden": ("unknown key {key!r}", "未知的键“{key}”"),
+    "valid.missing": ("missing required key {key!r}", "缺少必填的键“{key}”"),
+    # `'a', 'b' or 'c'` as pydantic lists what it expected
+    "valid.alternatives": ("{items} or {last}", "{items} 或 {last}"),
+    "valid.literal_error": ("input should be {expected}", "应为 {expected}"),
+    "valid.enum": ("input should be {expected}", "应为 {expected}"),
+    "valid.string_type": ("input should be a valid string", "应为文本"),
+    "valid.int_type": ("input should be a valid integer", "应为整数"),
+    "valid.int_parsing": ("input should be a valid integer, unable to parse string as an integer",
+                          "应为整数，所填的文本不是整数"),
+    "valid.int_from_float": ("input should be a valid integer, got a number with a fractional part",
+                             "应为整数，所填的数带有小数"),
+    "valid.float_type": ("input should be a valid number", "应为数字"),
+    "valid.float_parsing": ("input should be a valid number, unable to parse string as a number",
+                            "应为数字，所填的文本不是数字"),
+    "valid.bool_type": ("input should be a valid boolean", "应为布尔值（true 或 false）"),
+    "valid.bool_parsing": ("input should be a valid boolean, unable to interpret input",
+                           "应为布尔值（true 或 false），无法识别所填的值"),
+    "valid.list_type": ("input should be a valid list", "应为列表"),
+    "valid.dict_type": ("input should be a valid dictionary", "应为映射（键: 值）"),
+    "valid.model_type": ("input should be a valid dictionary or instance of {class_name}",
+                         "应为映射（键: 值），即一个 {class_name}"),
+    "valid.model_attributes_type": ("input should be a valid dictionary or object to extract fields from",
+                                    "应为映射（键: 值）"),
+    "valid.greater_than": ("input should be greater than {gt}", "应大于 {gt}"),
+    "valid.greater_than_equal": ("input should be greater than or equal to {ge}", "应大于或等于 {ge}"),
+    "valid.less_than": ("input should be less than {lt}", "应小于 {lt}"),
+    "valid.less_than_equal": ("input should be less than or equal to {le}", "应小于或等于 {le}"),
+    "valid.string_too_short": ("string should have at least {min_length} character(s)",
+                               "至少应有 {min_length} 个字符"),
+    "valid.string_too_long": ("string should have at most {max_length} character(s)",
+                              "最多只能有 {max_length} 个字符"),
+    "valid.too_short": ("should have at least {min_length} item(s), not {actual_length}",
+                        "至少应有 {min_length} 项，实有 {actual_length} 项"),
+    "valid.too_long": ("should have at most {max_length} item(s), not {actual_length}",
+                       "最多只能有 {max_length} 项，实有 {actual_length} 项"),
+    "valid.string_pattern_mismatch": ("string should match pattern '{pattern}'", "格式不对，应符合规则 {pattern}"),
+    "valid.url_parsing": ("input should be a valid URL, {error}", "应为有效的网址（{error}）"),
+    "valid.url_scheme": ("URL scheme should be {expected_schemes}", "网址应以 {expected_schemes} 开头"),
+    "valid.url_type": ("URL input should be a string or URL", "网址应为文本"),
+    "valid.union_tag_invalid": ("{discriminator} {tag!r} is not one of the kinds launchpad knows: {expected_tags}",
+                                "{discriminator}“{tag}”不是 launchpad 认识的类别；可用的有：{expected_tags}"),
+    "valid.union_tag_not_found": ("{discriminator} is missing: every entry here says which kind it is",
+                                  "缺少 {discriminator}：这里的每一项都要写明它是哪一类"),
+    "valid.date_from_datetime_parsing": ("input should be a valid date, {error}", "应为有效的日期（{error}）"),
+    "valid.time_parsing": ("input should be in a valid time format, {error}", "应为有效的时间（{error}）"),
+    # a playbook variable's value
+    "valid.var_choices": ("must be one of {choices}", "须为以下之一：{choices}"),
+    "valid.var_pattern": ("does not have the form this playbook asks for (pattern {pattern})",
+                          "不符合操作手册要求的格式（规则 {pattern}）"),
+}
