@@ -46,13 +46,13 @@ class Variable(Model):
 
     _regex = field_validator("pattern")(valid_regex)
 
-    def problem_with(self, value: str) -> str:
-        """Why `value` is not acceptable, or ''."""
+    def problem_with(self, value: str) -> Phrase | None:
+        """Why `value` is not acceptable, or None: a sentence, the pattern shown as its detail."""
         if self.choices and value not in self.choices:
-            return f"must be one of {', '.join(self.choices)}"
+            return phrase("valid.var_choices", choices=list(self.choices))
         if self.pattern and not re.fullmatch(self.pattern, value):
-            return f"must match {self.pattern}"
-        return ""
+            return phrase("valid.var_pattern", pattern=self.pattern)
+        return None
 
 
 def _any_step() -> Any:
