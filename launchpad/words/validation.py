@@ -57,4 +57,53 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "valid.var_choices": ("must be one of {choices}", "须为以下之一：{choices}"),
     "valid.var_pattern": ("does not have the form this playbook asks for (pattern {pattern})",
                           "不符合操作手册要求的格式（规则 {pattern}）"),
+    # launchpad's own checks of site.yaml
+    "rule.regex": ("invalid regular expression: {error}", "正则表达式无效：{error}"),
+    "rule.timezone": ("unknown time zone {name!r}: use an IANA name such as Asia/Shanghai",
+                      "未知的时区“{name}”：请使用 IANA 名称，例如 Asia/Shanghai"),
+    "rule.duty_date_or_days": ("give either date or weekdays", "date 和 weekdays 二选一"),
+    "rule.backup_source": ("a backup target needs either paths, or a database (with an optional command)",
+                           "备份目标需要 paths，或 database（可带 command），二选一"),
+    "rule.backup_paths_mixed": ("paths must be all absolute or all relative (to the login or workspace directory)",
+                                "paths 须全部为绝对路径，或全部为相对路径（相对登录目录或工作区目录）"),
+    "rule.backup_paths_bad": ("paths must not be empty or contain '..'", "paths 不能为空，也不能包含 '..'"),
+    "rule.backup_no_database": ("backup target {name!r} names database {database!r}, which is not in databases "
+                                "({known})",
+                                "备份目标“{name}”指定的数据库“{database}”不在 databases 中（已有：{known}）"),
+    "rule.backup_no_host": ("backup target {name!r} runs on host {host!r}, which is not in hosts",
+                            "备份目标“{name}”所在的主机“{host}”不在 hosts 中"),
+    "rule.backup_which_host": ("backup target {name!r}: say which host runs it (host: NAME)",
+                               "备份目标“{name}”：请写明在哪台主机上执行（host: 主机名）"),
+    "rule.backup_needs_command": ("backup target {name!r}: a {engine} database needs a command: driver "
+                                  "(dump, restore, extension)",
+                                  "备份目标“{name}”：{engine} 数据库需要 command: 驱动（dump、restore、extension）"),
+    "rule.host_twice": ("host name {name!r} is used twice", "主机名“{name}”重复使用"),
+    "rule.not_address": ("{value!r} is not an e-mail address such as notice@example.gov.cn",
+                         "“{value}”不是电子邮件地址（例如 notice@example.gov.cn）"),
+    "rule.one_line": ("must be one line without control characters", "须为一行，且不含控制字符"),
+    "rule.mail_clear": ("security: none sends the password and the mail in clear: it is allowed only for a server "
+                        "on this machine (127.0.0.1); use starttls or ssl",
+                        "security: none 会明文发送密码和邮件，只允许用于本机的服务器（127.0.0.1）；"
+                        "请使用 starttls 或 ssl"),
+    "rule.mail_login": ("user and password go together: give both to log in, or neither",
+                        "user 和 password 须同时给出（登录时），或都不写"),
+    "rule.mail_ca": ("ca_file must be an absolute path (or start with ~)", "ca_file 须为绝对路径（或以 ~ 开头）"),
+    "rule.no_contact_with": ("no contact has {what} {value!r}", "没有联系人的 {what} 是“{value}”"),
+    "rule.not_recipient": ("{spec!r} is neither a contact's id or name, role:ROLE, org:ORG nor an e-mail address",
+                           "“{spec}”既不是联系人的 id 或姓名，也不是 role:角色、org:单位 或电子邮件地址"),
+    "rule.no_email": ("{spec!r}: contact {ids} has no valid email in contacts",
+                      "“{spec}”：联系人 {ids} 在 contacts 中没有有效的 email"),
+    "rule.duty_unknown": ("duty roster names {who!r}, who is not in contacts", "值班表中的“{who}”不在 contacts 中"),
+    "rule.no_days": ("no days given", "没有给出日期"),
+    "rule.unknown_day": ("unknown day {name!r}: use mon, tue, wed, thu, fri, sat, sun",
+                         "未知的星期“{name}”：请用 mon、tue、wed、thu、fri、sat、sun"),
+    "rule.not_time": ("{text!r} is not a time of day: write HH:MM, e.g. 18:30",
+                      "“{text}”不是一天中的时刻：请写成 HH:MM，例如 18:30"),
+    "rule.secret_value": ("a secret must be a reference, not the value itself: write env:NAME, keyring:SERVICE/NAME "
+                          "or prompt",
+                          "密码须写成引用，而不是密码本身：请写 env:变量名、keyring:服务/名称 或 prompt"),
+    "rule.webhook_value": ("a webhook URL holds the robot's key: write env:NAME, keyring:SERVICE/NAME or prompt "
+                           "(only a robot on this machine, http://127.0.0.1:PORT/…, may be written as is)",
+                           "webhook 地址中含有机器人的密钥：请写 env:变量名、keyring:服务/名称 或 prompt"
+                           "（只有本机上的机器人 http://127.0.0.1:端口/… 可以直接写）"),
 }

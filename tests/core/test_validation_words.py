@@ -162,3 +162,19 @@ def test_a_bad_variable_on_the_command_line_is_refused_in_the_sites_language(tmp
     english = launchpad_process(root, *args, env={"LAUNCHPAD_LANG": "en"})
     assert "variable version='二' does not have the form this playbook asks for (pattern ^\\d+\\.\\d+$)" \
         in english.stderr, english.stderr
+
+
+def test_the_site_files_own_rules_speak_the_sites_language(tmp_path: Path) -> None:
+    site = (LOCAL_SITE.replace("timezone: Asia/Shanghai", "timezone: Mars/Base")
+            .replace('end: "23:59"', 'end: "25:00"'))
+    root = write_workspace(tmp_path / "ws", site=site)
+    chinese, english = _both(root, "check")
+    said_zh, said_en = {said for _, said in chinese}, {said for _, said in english}
+    assert "未知的时区“Mars/Base”：请使用 IANA 名称，例如 Asia/Shanghai" in said_zh, said_zh
+    assert "unknown time zone 'Mars/Base': use an IANA name such as Asia/Shanghai" in said_en, said_en
+    duty = write_workspace(tmp_path / "duty", site=LOCAL_SITE.replace("primary: zhang", "primary: wang"))
+    chinese, english = _both(duty, "check")
+    assert [said for _, said in chinese] == ["值班表中的“wang”不在 contacts 中"]
+    assert [said for _, said in english] == ["duty roster names 'wang', who is not in contacts"]
+    assert any("“25:00”不是一天中的时刻：请写成 HH:MM，例如 18:30" in said for said in said_zh), said_zh
+    assert any("'25:00' is not a time of day: write HH:MM, e.g. 18:30" in said for said in said_en), said_en
