@@ -299,9 +299,9 @@ def test_init_writes_the_bundled_checklist_and_it_loads(tmp_path: Path) -> None:
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, depends_on: [b]}\n"
      "- {id: b, title: B, owner: zhang, due: 2026-01-01, depends_on: [a]}\n",
      "golive.yaml:5:", "dependency cycle: a → b → a"),
-    ("- {id: a, title: A, owner: zhang, due: 2026-01-01, status: blocked}\n", "golive.yaml:4:", "needs a reason"),
+    ("- {id: a, title: A, owner: zhang, due: 2026-01-01, status: blocked}\n", "golive.yaml:4:", "blocked 需要原因"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, status: done, proof: {sign_off: true}}\n",
-     "golive.yaml:4:", "done when its proof holds"),
+     "golive.yaml:4:", "此项在其证明成立时才算完成"),
     ("- {id: a, title: A, owner: zhang, due: 2026-13-01}\n", "golive.yaml:4:42:", "month must be in 1..12"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, proof: {playbook: nope, env: test}}\n",
      "golive.yaml:4:", "no playbook named 'nope'"),

@@ -177,7 +177,7 @@ def test_production_needs_its_name_typed_and_a_fresh_backup(lab: RuoYiLab) -> No
 
 @pytest.mark.parametrize(("text", "where", "said"), [
     ("rules:\n  - name: x\n    levle: 2\n    add: [leader]\n", "roles/rules.yaml:3:5", "levle"),
-    ("rules:\n  - name: x\n    level: 2\n", "roles/rules.yaml:2:5", "adds or removes"),
+    ("rules:\n  - name: x\n    level: 2\n", "roles/rules.yaml:2:5", "规则须至少添加或移除一个角色"),
     ("rules:\n  - name: x\n    level: 2\n    add: [leader, 审计员]\n", "roles/rules.yaml:4:19",
      "the target has no role '审计员'"),
     ("rules:\n  - name: x\n    unit: 某某局/财务处\n    add: [leader]\n", "roles/rules.yaml:3:11",
