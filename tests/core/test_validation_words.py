@@ -178,3 +178,27 @@ def test_the_site_files_own_rules_speak_the_sites_language(tmp_path: Path) -> No
     assert [said for _, said in english] == ["duty roster names 'wang', who is not in contacts"]
     assert any("“25:00”不是一天中的时刻：请写成 HH:MM，例如 18:30" in said for said in said_zh), said_zh
     assert any("'25:00' is not a time of day: write HH:MM, e.g. 18:30" in said for said in said_en), said_en
+
+
+@pytest.mark.parametrize(("step", "chinese", "english"), [
+    ("{id: g, name: 关, kind: gate, backup_targets: [app]}",
+     "关卡须且只能有 window、phase_passed、approval、fresh_backup 之一",
+     "a gate needs exactly one of window, phase_passed, approval, fresh_backup"),
+    ("{id: w, name: 等, kind: wait, url: 'http://127.0.0.1/', hosts: app}", "hosts 须与 run 一起使用",
+     "hosts goes with run"),
+    ("{id: s, name: 查, kind: shell, hosts: app, run: 'true', expect: {exit: [0, 3], not_checked_exit: 3}}",
+     "not_checked_exit 3 同时也是接受的退出码", "not_checked_exit 3 is also an accepted exit code"),
+])
+def test_a_steps_own_rules_speak_both_languages_at_the_step(
+        tmp_path: Path, step: str, chinese: str, english: str) -> None:
+    from launchpad.run.playbook import load_playbook
+
+    path = tmp_path / "p.yaml"
+    path.write_text("name: p\ntitle: 甲\nphases:\n  - id: main\n    name: 主\n    steps:\n      - " + step + "\n",
+                    encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        load_playbook(path, "p.yaml")
+    where = caught.value.problems[0]
+    assert (where.file, where.line) == ("p.yaml", 7)
+    assert caught.value.render("zh") == f"p.yaml:7:{where.col}: {chinese}"
+    assert caught.value.render("en") == f"p.yaml:7:{where.col}: {english}"
