@@ -23,7 +23,7 @@ def resolve_variables(playbook: Playbook, env_name: str, given: dict[str, str], 
     fall back to the default); each value is checked against its pattern or choices."""
     unknown = sorted(set(given) - set(playbook.vars))
     if unknown:
-        known = list(playbook.vars) or phrase("error.no_envs")
+        known = list(playbook.vars) or phrase("rule.none")
         raise UsageError(phrase("error.variable_unknown", playbook=playbook.name, names=unknown),
                          hint=phrase("error.variable_unknown_hint", names=known))
     values = {}

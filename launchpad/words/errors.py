@@ -283,6 +283,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.import_title": ("import users from {file} into {env}", "把 {file} 中的用户导入 {env}"),
     "error.import_counts": ("insert {insert}, update {update}, unchanged {unchanged}, rejected {rejected}",
                             "新增 {insert}，更新 {update}，不变 {unchanged}，拒绝 {rejected}"),
+    "error.no_playbook": ("no playbook named {name!r}", "没有名为“{name}”的操作手册"),
+    "error.no_playbook_hint": ("known playbooks: {names}", "已有操作手册：{names}"),
     # a playbook's variables
     "error.variable_unknown": ("playbook {playbook} has no variable {names}", "操作手册 {playbook} 没有变量 {names}"),
     "error.variable_unknown_hint": ("its variables: {names}", "它的变量：{names}"),

@@ -206,7 +206,7 @@ class Environment(Model):
         for name, target in self.backups.items():
             if target.database is not None and target.database not in self.databases:
                 raise ValueError(phrase("rule.backup_no_database", name=name, database=target.database,
-                                        known=list(self.databases) or phrase("error.no_envs")))
+                                        known=list(self.databases) or phrase("rule.none")))
             database = self.databases.get(target.database or "")
             for host in (target.host, database.via if database else None):
                 if host is not None and host not in hosts:

@@ -202,3 +202,22 @@ def test_a_steps_own_rules_speak_both_languages_at_the_step(
     assert (where.file, where.line) == ("p.yaml", 7)
     assert caught.value.render("zh") == f"p.yaml:7:{where.col}: {chinese}"
     assert caught.value.render("en") == f"p.yaml:7:{where.col}: {english}"
+
+
+def test_a_playbook_against_the_site_is_refused_in_the_sites_language(tmp_path: Path) -> None:
+    playbook = ("name: p\ntitle: 甲\nphases:\n  - id: main\n    name: 主\n    steps:\n"
+                "      - {id: a, name: 甲, kind: shell, hosts: web, run: 'true'}\n"
+                "      - {id: a, name: 乙, kind: gate, window: night}\n")
+    root = write_workspace(tmp_path / "ws", playbooks={"p": playbook})
+    chinese, english = _both(root, "check", "p")
+    assert {said for _, said in chinese} >= {"步骤编号“a”重复使用"}, chinese
+    assert {said for _, said in english} >= {"step id 'a' is used twice"}, english
+    duplicate_free = playbook.replace("{id: a, name: 乙", "{id: b, name: 乙")
+    root = write_workspace(tmp_path / "ws2", playbooks={"p": duplicate_free})
+    chinese, english = _both(root, "check", "p")
+    assert {said for _, said in chinese} == {
+        "site.yaml 的任何环境中都没有定义主机组“web”",
+        "site.yaml 中没有定义窗口“night”（已有窗口：always、never_today）"}, chinese
+    assert {said for _, said in english} == {
+        "host group 'web' is not defined in any environment of site.yaml",
+        "window 'night' is not defined in site.yaml (windows: always, never_today)"}, english
