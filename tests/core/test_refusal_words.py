@@ -226,3 +226,44 @@ def test_the_user_imports_question_is_put_in_the_persons_language() -> None:
     assert render(asked.detail, "zh") == "新增 2，更新 1，不变 5，拒绝 0"
     assert render(asked.title, "en") == "import users from 名单.xlsx into prod"
     assert render(asked.detail, "en") == "insert 2, update 1, unchanged 5, rejected 0"
+
+
+# -- the issue log, resuming a run -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("current", "target", "owner", "due", "chinese", "english"), [
+    ("closed", "fixed", "李娜", "2026-12-05", "“已关闭”的问题不能改为“已修复”\n  → “已关闭”可以改为：处理中",
+     "an issue that is closed cannot become fixed\n  → from closed it can become: in progress"),
+    ("new", "in_progress", "", None, "问题离开新建状态前需要负责人和截止日期\n  → 请在同一条命令中加上 --owner 姓名",
+     "an issue leaving new needs an owner and a due date\n  → add --owner NAME --due DATE"),
+    ("new", "in_progress", "李娜", None, "问题离开新建状态前需要截止日期", "an issue leaving new needs a due date"),
+])
+def test_the_issue_workflows_refusals_speak_both_languages(
+        current: str, target: str, owner: str, due: str | None, chinese: str, english: str) -> None:
+    from launchpad.issues.workflow import check_transition
+
+    with pytest.raises(UsageError) as refused:
+        check_transition(current, target, owner, due)
+    assert chinese in refused.value.render("zh"), refused.value.render("zh")
+    assert english in refused.value.render("en"), refused.value.render("en")
+
+
+def test_an_unknown_issue_and_a_bad_date_are_refused_in_the_sites_language(tmp_path: Path) -> None:
+    from tests.core.test_cli_language import HELLO, launchpad_process
+    from tests.workspaces import write_workspace
+
+    root = write_workspace(tmp_path / "ws", playbooks={"hello": HELLO})
+    for args, chinese, english in [
+        (("issue", "show", "9"), "用法有误：本工作区没有问题 9\n  → 请查看 `launchpad issue list`",
+         "usage: no issue 9 in this workspace\n  → see `launchpad issue list`"),
+        (("issue", "list", "--since", "下个月"), "无法把“下个月”解读为日期\n  → 可以写：明天、周五、下周一",
+         "cannot read '下个月' as a date\n  → write e.g. 明天, 周五, 下周一"),
+        (("run", "hello", "--resume", "42"), "用法有误：本工作区没有运行 42", "usage: no run 42 in this workspace"),
+        (("run", "nope"), "没有名为“nope”的操作手册\n  → 已有操作手册：after-hours-release、",
+         "no playbook named 'nope'\n  → known playbooks: after-hours-release, "),
+    ]:
+        said_zh = launchpad_process(root, *args)
+        said_en = launchpad_process(root, *args, env={"LAUNCHPAD_LANG": "en"})
+        assert said_zh.returncode == said_en.returncode == 2
+        assert chinese in said_zh.stderr, said_zh.stderr
+        assert english in said_en.stderr, said_en.stderr
