@@ -148,9 +148,8 @@ def apply_preview(to: RolesTarget, loaded: LoadedRules, prompter: Any, *, backup
         return AssignOutcome(None, 0)
     if recorded is None or recorded["status"] != "previewed":
         to.audit("role_assignment_refused", to.where, {"reason": "no preview", "users": len(live.changes)})
-        raise RolesRefused(f"{len(live.changes)} user(s) of {to.environment} would change, but no preview of "
-                           "them is waiting; nothing was written",
-                           hint=f"launchpad roles preview --env {to.environment}, read it, then apply")
+        raise RolesRefused(phrase("error.roles_no_preview", users=len(live.changes), env=to.environment),
+                           hint=phrase("error.roles_preview_hint", env=to.environment))
     rows = role_records.users(to.store, recorded["id"])
     said = since_preview(recorded, rows, loaded, live)
     if said:
@@ -252,11 +251,11 @@ class RollbackOutcome:
 def rollback(to: RolesTarget, assignment: int, prompter: Any) -> RollbackOutcome:
     found = role_records.get(to.store, assignment)
     if found["environment"] != to.environment:
-        raise UsageError(f"role assignment {assignment} went into {found['environment']}, not {to.environment}")
+        raise UsageError(phrase("error.roles_other_env", id=assignment, env=found["environment"], given=to.environment))
     if found["status"] == "previewed":
-        raise UsageError(f"role assignment {assignment} is a preview that was never applied: nothing to roll back")
+        raise UsageError(phrase("error.roles_never_applied", id=assignment))
     if found["status"] == "rolled_back":
-        raise UsageError(f"role assignment {assignment} was already rolled back ({found['rolled_back']})")
+        raise UsageError(phrase("error.roles_rolled_back", id=assignment, at=found["rolled_back"]))
     role_records.refuse_if_running(found)
     rows = role_records.users(to.store, assignment)
     production = to.workspace.environment(to.environment).production

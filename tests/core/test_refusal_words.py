@@ -267,3 +267,31 @@ def test_an_unknown_issue_and_a_bad_date_are_refused_in_the_sites_language(tmp_p
         assert said_zh.returncode == said_en.returncode == 2
         assert chinese in said_zh.stderr, said_zh.stderr
         assert english in said_en.stderr, said_en.stderr
+
+
+def test_a_backup_target_not_in_the_environment_is_refused_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.backup.targets import resolve_target
+    from launchpad.workspace.folder import load_workspace
+    from tests.workspaces import write_workspace
+
+    workspace = load_workspace(write_workspace(tmp_path / "ws"))
+    no_transport: Any = lambda host: None  # noqa: E731 - never reached: the name is refused first
+    with pytest.raises(UsageError) as refused:
+        resolve_target(workspace.environment("test"), "test", "db", no_transport, workspace.root)
+    chinese, english = _both(refused.value)
+    assert "环境“test”中没有备份目标“db”\n  → 已有备份目标：未定义（site.yaml 的 backups:）" in chinese, chinese
+    assert "no backup target 'db' in environment 'test'\n  → targets: none defined (backups: in site.yaml)" in english
+
+
+def test_a_role_assignment_that_cannot_be_rolled_back_says_why_in_both_languages(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from launchpad.users import role_apply
+
+    previewed = {"id": 7, "environment": "prod", "status": "previewed", "rolled_back": None}
+    monkeypatch.setattr(role_apply.role_records, "get", lambda store, assignment: previewed)
+    target: Any = SimpleNamespace(store=None, environment="prod")
+    with pytest.raises(UsageError) as refused:
+        role_apply.rollback(target, 7, _Person(True))
+    chinese, english = _both(refused.value)
+    assert "角色分配 7 只是预览，从未执行：没有可回滚的" in chinese
+    assert "role assignment 7 is a preview that was never applied: nothing to roll back" in english
