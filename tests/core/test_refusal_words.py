@@ -295,3 +295,16 @@ def test_a_role_assignment_that_cannot_be_rolled_back_says_why_in_both_languages
     chinese, english = _both(refused.value)
     assert "角色分配 7 只是预览，从未执行：没有可回滚的" in chinese
     assert "role assignment 7 is a preview that was never applied: nothing to roll back" in english
+
+
+def test_a_channel_not_in_the_site_is_refused_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.notify.deliver import channel_of
+    from launchpad.workspace.folder import load_workspace
+    from tests.workspaces import write_workspace
+
+    site = load_workspace(write_workspace(tmp_path / "ws")).site
+    with pytest.raises(LaunchpadError) as refused:
+        channel_of(site, "群")
+    chinese, english = _both(refused.value)
+    assert "渠道配置有误：site.yaml 中没有渠道“群”\n  → 已有渠道：未定义（请在 site.yaml 的" in chinese, chinese
+    assert "channel configuration: no channel '群' in site.yaml\n  → channels: none defined" in english
