@@ -308,3 +308,21 @@ def test_a_channel_not_in_the_site_is_refused_in_both_languages(tmp_path: Path) 
     chinese, english = _both(refused.value)
     assert "渠道配置有误：site.yaml 中没有渠道“群”\n  → 已有渠道：未定义（请在 site.yaml 的" in chinese, chinese
     assert "channel configuration: no channel '群' in site.yaml\n  → channels: none defined" in english
+
+
+@pytest.mark.parametrize(("requested", "tools", "chinese", "english"), [
+    ("zstd", {"gzip"},
+     "备份失败：该目标要求 zstd，但主机上没有 zstd\n  → 请在主机上安装 zstd，或设置 compression: auto",
+     "backup failed: the target asks for zstd, but the host has no zstd\n  → install zstd on the host"),
+    ("auto", set(), "备份失败：主机上既没有 zstd 也没有 gzip\n  → 请为该目标设置 compression: none",
+     "backup failed: the host has neither zstd nor gzip\n  → set compression: none for this target"),
+])
+def test_a_compression_the_host_cannot_give_is_refused_in_both_languages(
+        requested: str, tools: set[str], chinese: str, english: str) -> None:
+    from launchpad.backup.compress import choose
+    from launchpad.backup.errors import BackupFailed
+
+    with pytest.raises(BackupFailed) as refused:
+        choose(requested, tools)
+    assert refused.value.render("zh") == chinese
+    assert english in refused.value.render("en")
