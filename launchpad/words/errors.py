@@ -304,6 +304,18 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.zstd_to_read_hint": ("install zstd (apt-get install zstd)", "请安装 zstd（apt-get install zstd）"),
     "error.client_failed": ("{host}: {client} failed: {tail}", "{host}：{client} 执行失败：{tail}"),
     # sending to a chat robot
+    "error.outbox_draft_only": ("outbox message {id} was written as a draft with no mail channel: send it from your "
+                                "mail client ({draft})",
+                                "待发消息 {id} 已存为草稿，没有邮件渠道：请用邮件客户端发送（{draft}）"),
+    "error.outbox_no_requeue": ("outbox message {id} is {status}; only unknown, failed, dropped or drafted messages "
+                                "can be requeued",
+                                "待发消息 {id} 的状态是“{status}”；"
+                                "只有不确定、失败、已丢弃或已成草稿的消息可以重新排队"),
+    "error.outbox_no_drop": ("outbox message {id} is {status}; only queued, unknown, failed or drafted messages can "
+                             "be dropped",
+                             "待发消息 {id} 的状态是“{status}”；只有排队中、不确定、失败或已成草稿的消息可以丢弃"),
+    "error.no_outbox_message": ("no outbox message {id}", "没有待发消息 {id}"),
+    "error.no_outbox_message_hint": ("see `launchpad report outbox`", "请查看 `launchpad report outbox`"),
     "error.no_channel": ("no channel {name!r} in site.yaml", "site.yaml 中没有渠道“{name}”"),
     "error.no_channel_hint": ("channels: {known} (add one under `channels:` in site.yaml)",
                               "已有渠道：{known}（请在 site.yaml 的 `channels:` 下添加）"),

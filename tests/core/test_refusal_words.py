@@ -326,3 +326,21 @@ def test_a_compression_the_host_cannot_give_is_refused_in_both_languages(
         choose(requested, tools)
     assert refused.value.render("zh") == chinese
     assert english in refused.value.render("en")
+
+
+def test_an_outbox_message_that_cannot_be_requeued_says_its_state_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.notify.outbox import Outbox
+    from launchpad.store.db import Store
+
+    with Store.open(tmp_path / "store.db") as store:
+        outbox = Outbox(store)
+        with pytest.raises(UsageError) as missing:
+            outbox.get(5)
+        outbox.enqueue("群", "wecom", "text", "日报", ["今日无事"])
+        message_id = store.read("SELECT id FROM outbox", [])[0]["id"]
+        with pytest.raises(UsageError) as queued:
+            outbox.requeue(message_id)
+    assert "没有待发消息 5\n  → 请查看 `launchpad report outbox`" in missing.value.render("zh")
+    assert "no outbox message 5\n  → see `launchpad report outbox`" in missing.value.render("en")
+    assert f"待发消息 {message_id} 的状态是“排队中”；只有不确定" in queued.value.render("zh")
+    assert f"outbox message {message_id} is queued; only unknown" in queued.value.render("en")
