@@ -303,6 +303,15 @@ ENTRIES: dict[str, tuple[str, str]] = {
                            "{file} 用 zstd 压缩，但本机没有 zstd"),
     "error.zstd_to_read_hint": ("install zstd (apt-get install zstd)", "请安装 zstd（apt-get install zstd）"),
     "error.client_failed": ("{host}: {client} failed: {tail}", "{host}：{client} 执行失败：{tail}"),
+    # report templates
+    "error.no_template": ("no template {name!r}", "没有模板“{name}”"),
+    "error.no_template_hint": ("templates: {names}", "已有模板：{names}"),
+    "error.template_fix_hint": ("fix the template, or delete it to use the bundled one",
+                                "请修改该模板，或删除它以使用自带的模板"),
+    "error.template_helpers_hint": ("check how the template calls the helpers (see the bundled template), or delete "
+                                    "it to use the bundled one",
+                                    "请检查模板调用辅助函数的方式（参照自带模板），或删除它以使用自带的模板"),
+    "error.daily_format": ("the daily report has no {fmt!r} text format", "日报没有“{fmt}”文本格式"),
     # sending to a chat robot
     "error.outbox_draft_only": ("outbox message {id} was written as a draft with no mail channel: send it from your "
                                 "mail client ({draft})",

@@ -344,3 +344,13 @@ def test_an_outbox_message_that_cannot_be_requeued_says_its_state_in_both_langua
     assert "no outbox message 5\n  → see `launchpad report outbox`" in missing.value.render("en")
     assert f"待发消息 {message_id} 的状态是“排队中”；只有不确定" in queued.value.render("zh")
     assert f"outbox message {message_id} is queued; only unknown" in queued.value.render("en")
+
+
+def test_a_template_the_report_does_not_have_is_refused_in_both_languages() -> None:
+    from launchpad.report.render import render_template
+
+    with pytest.raises(UsageError) as refused:
+        render_template("nosuch.txt.j2", {}, "zh")
+    chinese, english = _both(refused.value)
+    assert "用法有误：没有模板“nosuch.txt.j2”\n  → 已有模板：" in chinese and "daily.md.j2、" in chinese
+    assert "usage: no template 'nosuch.txt.j2'\n  → templates: " in english and "daily.md.j2, " in english
