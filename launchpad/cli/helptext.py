@@ -20,7 +20,7 @@ import click
 
 from launchpad.cli.door import say, settle_language
 
-ROOT_KEY = "help.launchpad"
+ROOT_KEY = "cli.help.launchpad"
 
 # Click's section headings, by the name click gives them.
 _HEADINGS = {"Options": "click.options", "Commands": "click.commands", "Positional arguments": "click.arguments"}
@@ -62,12 +62,12 @@ class SpokenRoot(click.Group):
 
 
 def command_key(path: Sequence[str]) -> str:
-    return "help." + ".".join(path) if path else ROOT_KEY
+    return "cli.help." + ".".join(path) if path else ROOT_KEY
 
 
 def param_key(path: Sequence[str], param: click.Parameter) -> str:
-    """`help.users.import.--env` for an option (by its first long name), `help.users.import.FILE`
-    for an argument (by its name)."""
+    """`cli.help.users.import.--env` for an option (by its first long name),
+    `cli.help.users.import.FILE` for an argument (by its name)."""
     if isinstance(param, click.Argument):
         name = (param.name or "").upper()
     else:
