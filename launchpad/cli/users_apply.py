@@ -51,7 +51,7 @@ def _hashing_estimate(estimate: Any) -> str:
 @click.option("--yes", "-y", is_flag=True)
 @click.option("--confirm", "confirm_env", metavar="ENV")
 @click.option("--backup-age", default="2h", show_default=True)
-@click.option("--batch", "batch_size", type=int, default=None)
+@click.option("--batch", "batch_size", type=click.IntRange(min=1), default=None)
 @click.pass_obj
 def users_import(door: Door, file: Path | None, mapping: str | None, env_name: str, skip_rejected: bool, yes: bool,
                  confirm_env: str | None, backup_age: str, batch_size: int | None) -> None:
@@ -62,8 +62,6 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
     from launchpad.users.mapping import load_mapping
     from launchpad.users.operations import find_mapping, plan_workbook
 
-    if batch_size is not None and batch_size < 1:
-        raise click.BadParameter("must be at least 1", param_hint="--batch")
     workspace = _workspace(door, required=True)
     mapping_path = find_mapping(workspace.root, mapping)
     loaded = load_mapping(mapping_path)

@@ -177,6 +177,8 @@ USAGE_ERRORS = [
      "Invalid value for '--limit': 'x' is not a valid integer."),
     (["runs", "--limit", "-1"], "--limit 的值无效：-1 不在范围 0<=x<=9223372036854775807 内。",
      "Invalid value for '--limit': -1 is not in the range 0<=x<=9223372036854775807."),
+    (["users", "import", "--env", "test", "--batch", "0"], "--batch 的值无效：0 不在范围 x>=1 内。",
+     "Invalid value for '--batch': 0 is not in the range x>=1."),
     (["run", "x", "--env"], "选项 --env 后面需要一个值。", "Option '--env' requires an argument."),
     (["runs", "--json=yes"], "选项 --json 不接受值。", "Option '--json' does not take a value."),
     (["init", "a", "b"], "多出了参数：b", "Got unexpected extra argument(s) (b)"),
