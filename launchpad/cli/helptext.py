@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from launchpad.cli.door import say, settle_language
+from launchpad.cli.widetext import fit
 
 ROOT_KEY = "cli.help.launchpad"
 
@@ -40,8 +41,15 @@ class SpokenFormatter(click.HelpFormatter):
         name = say(key) if key else heading
         self.write(f"{'':>{self.current_indent}}{say('click.heading', name=name)}\n")
 
+    def write_text(self, text: str) -> None:
+        super().write_text(fit(text, max(self.width - self.current_indent, 11)))
+
     def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
-        super().write_dl([(term, _spoken_extras(text)) for term, text in rows], col_max, col_spacing)
+        rows = [(term, _spoken_extras(text)) for term, text in rows]
+        # the width click gives the second column (HelpFormatter.write_dl)
+        first_column = min(click.formatting.measure_table(rows)[0], col_max) + col_spacing
+        width = max(self.width - first_column - 2, 10)
+        super().write_dl([(term, fit(text, width)) for term, text in rows], col_max, col_spacing)
 
 
 class SpokenContext(click.Context):
