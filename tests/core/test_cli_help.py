@@ -153,7 +153,7 @@ def test_a_usage_error_speaks_the_language_exits_2_and_shows_no_traceback(tmp_pa
     assert chinese.returncode == 2 and chinese.stdout == ""
     assert chinese.stderr == ("用法：launchpad users import [OPTIONS] [FILE]\n"
                               "查看帮助：launchpad users import --help\n\n"
-                              "错误：没有选项 --bogus。\n"), chinese.stderr
+                              "错误：没有这个选项：--bogus。\n"), chinese.stderr
     english = launchpad_process(tmp_path, "--lang", "en", "users", "import", "--bogus")
     assert english.returncode == 2
     assert english.stderr == ("Usage: launchpad users import [OPTIONS] [FILE]\n"
@@ -174,9 +174,9 @@ def _refusal(*args: str) -> click.ClickException:
 
 # (arguments, the message in Chinese, and in English)
 USAGE_ERRORS = [
-    (["users", "import", "--env-name", "x"], "没有选项 --env-name。是不是要用 --env？",
+    (["users", "import", "--env-name", "x"], "没有这个选项：--env-name。是不是要用 --env？",
      "No such option '--env-name'. Did you mean --env?"),
-    (["users", "imprt"], "没有这个命令：“imprt”。是不是要用 import、imports？",
+    (["users", "imprt"], "没有这个命令：imprt。是不是要用 import、imports？",
      "No such command 'imprt'. Did you mean import, imports?"),
     (["run"], "缺少参数 PLAYBOOK。", "Missing argument 'PLAYBOOK'."),
     (["users", "plan"], "缺少选项 --env。", "Missing option '--env'."),
@@ -192,7 +192,7 @@ USAGE_ERRORS = [
      "Invalid value for '--batch': 0 is not in the range x>=1."),
     (["run", "x", "--env"], "选项 --env 后面需要一个值。", "Option '--env' requires an argument."),
     (["runs", "--json=yes"], "选项 --json 不接受值。", "Option '--json' does not take a value."),
-    (["init", "a", "b"], "多出了参数：b", "Got unexpected extra argument(s) (b)"),
+    (["init", "a", "b"], "多余的参数：b", "Got unexpected extra argument(s) (b)"),
 ]
 
 
