@@ -46,6 +46,8 @@ class SpokenFormatter(click.HelpFormatter):
 
     def write_dl(self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
         rows = [(term, _spoken_extras(text)) for term, text in rows]
+        if not rows:
+            return
         # the width click gives the second column (HelpFormatter.write_dl)
         first_column = min(click.formatting.measure_table(rows)[0], col_max) + col_spacing
         width = max(self.width - first_column - 2, 10)
