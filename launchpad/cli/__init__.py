@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from launchpad.cli import usage_errors
-from launchpad.cli.door import Door, language, say, speak
+from launchpad.cli.door import Door, language, say, settle_language
 from launchpad.cli.helptext import SpokenRoot, dress
 from launchpad.errors import LaunchpadError, UsageError
 from launchpad.phrases import phrase
@@ -75,9 +75,11 @@ def _shown(value: str) -> str:
 
 
 def _run(argv: list[str] | None) -> None:
-    # Before the options are read (an argument that is not text), LAUNCHPAD_LANG speaks.
-    speak(os.environ.get("LAUNCHPAD_LANG"))
-    _refuse_bytes_that_are_not_text(sys.argv[1:] if argv is None else argv)
+    # Before the options are read (an argument that is not text), the language settled from
+    # the raw arguments, LAUNCHPAD_LANG or site.yaml speaks, as it does for `--help`.
+    args = sys.argv[1:] if argv is None else argv
+    settle_language(args)
+    _refuse_bytes_that_are_not_text(args)
     try:
         cli.main(args=argv, prog_name="launchpad", standalone_mode=False)
     finally:

@@ -221,3 +221,14 @@ def test_no_decorator_carries_help_prose() -> None:
     assert not prose, prose
     documented = [key for key, command, param in walk(cli) if param is None and inspect.getdoc(command.callback)]
     assert not documented, f"commands whose function still has a docstring (the help is the word-book's): {documented}"
+
+
+def test_an_argument_that_is_not_text_is_refused_in_the_sites_language(english_site: Path) -> None:
+    """The refusal comes before click parses, so it speaks the language settled from the raw
+    arguments and site.yaml, like `--help`."""
+    clean = {name: value for name, value in os.environb.items()
+             if name not in (b"LAUNCHPAD_LANG", b"LAUNCHPAD_WORKSPACE")}
+    result = subprocess.run([sys.executable.encode(), b"-m", b"launchpad", b"-w", str(english_site).encode(),
+                             b"issue", b"add", "登录".encode("gbk")], capture_output=True, timeout=60, env=clean)
+    stderr = result.stderr.decode("utf-8")
+    assert result.returncode == 2 and "argument 5 is not UTF-8 text" in stderr, stderr
