@@ -365,6 +365,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.mark_already_why": ("{item} is already {status}: {reason}", "{item} 已经是 {status}：{reason}"),
     "error.mark_no_item": ("no item {item!r} in {file}", "{file} 中没有检查项“{item}”"),
     "error.mark_no_item_hint": ("items: {items}", "已有检查项：{items}"),
+    # signing off a go-live item
+    "error.sign_no_proof": ("item {item!r} is not proved by a sign-off", "检查项“{item}”不是用签字来证明的"),
+    "error.sign_not_sign_off_proved": ("item {item!r} is not proved by a sign-off: a run or a backup proves it",
+                                       "检查项“{item}”不是用签字来证明的：由一次运行或备份证明"),
+    "error.sign_no_proof_hint": ("give it `proof: {{sign_off: true}}` in {file}, or set its status there",
+                                 "请在 {file} 中给它写上 `proof: {{sign_off: true}}`，或在那里设置它的状态"),
+    "error.sign_by_hint": ("add --by NAME", "请加上 --by 姓名"),
+    "error.sign_critical": ("{item} is critical: its sign-off needs a note saying what was checked",
+                            "{item} 是关键项：签字确认需要备注写明检查了什么"),
+    "error.sign_critical_hint": ("add --note TEXT", "请加上 --note 说明"),
     # the restore's refusals
     "error.restore_other_env": ("backup {id} is of environment {env!r}, not {wanted!r}",
                                 "备份 {id} 属于环境“{env}”，不是“{wanted}”"),

@@ -173,11 +173,11 @@ def test_a_readiness_run_proves_its_item_and_a_later_failure_reopens_it(workspac
 
 def test_sign_offs_need_a_signer_and_go_to_the_audit_log(workspace: Path, login_page: LoginPage) -> None:
     refused = launch(workspace, "golive", "sign", "user-data", "--by", "  ", "--note", "已核对")
-    assert refused.exit_code == 2 and "name of the person signing" in refused.output
+    assert refused.exit_code == 2 and "签字确认需要写明签字人姓名" in refused.output  # the site speaks Chinese
     no_note = launch(workspace, "golive", "sign", "user-data", "--by", "王强")
-    assert no_note.exit_code == 2 and "critical" in no_note.output
+    assert no_note.exit_code == 2 and "user-data 是关键项：签字确认需要备注写明检查了什么" in no_note.output
     by_run = launch(workspace, "golive", "sign", "test-env", "--by", "王强", "--note", "看过了")
-    assert by_run.exit_code == 2 and "not proved by a sign-off" in by_run.output
+    assert by_run.exit_code == 2 and "检查项“test-env”不是用签字来证明的：由一次运行或备份证明" in by_run.output
     unknown = launch(workspace, "golive", "sign", "nothing", "--by", "王强")
     assert unknown.exit_code == 2 and "user-data" in unknown.output
     _, shown = items(workspace)

@@ -354,3 +354,21 @@ def test_a_template_the_report_does_not_have_is_refused_in_both_languages() -> N
     chinese, english = _both(refused.value)
     assert "用法有误：没有模板“nosuch.txt.j2”\n  → 已有模板：" in chinese and "daily.md.j2、" in chinese
     assert "usage: no template 'nosuch.txt.j2'\n  → templates: " in english and "daily.md.j2, " in english
+
+
+def test_a_critical_go_live_sign_off_without_a_note_is_refused_in_both_languages(tmp_path: Path) -> None:
+    from datetime import date
+
+    from launchpad.golive.checklist import CHECKLIST_FILE
+    from tests.core.test_cli_language import launchpad_process
+    from tests.core.test_golive import _checklist
+    from tests.workspaces import write_workspace
+
+    root = write_workspace(tmp_path / "ws")
+    body = "- {id: a, title: A, owner: zhang, due: 2026-01-01, critical: true, proof: {sign_off: true}}\n"
+    (root / CHECKLIST_FILE).write_text(_checklist(body, golive=date(2026, 2, 1)), encoding="utf-8")
+    chinese = launchpad_process(root, "golive", "sign", "a", "--by", "王强")
+    assert chinese.returncode == 2
+    assert "a 是关键项：签字确认需要备注写明检查了什么\n  → 请加上 --note 说明" in chinese.stderr, chinese.stderr
+    english = launchpad_process(root, "golive", "sign", "a", "--by", "王强", env={"LAUNCHPAD_LANG": "en"})
+    assert "a is critical: its sign-off needs a note saying what was checked\n  → add --note TEXT" in english.stderr
