@@ -21,14 +21,15 @@ from functools import partial
 from typing import NamedTuple, cast
 
 from launchpad.phrases import Phrase, phrase
-from launchpad.users.idnumber import CHECK_CHARS, PROVINCES, WEIGHTS
+from launchpad.users.idnumber import CHECK_CHARS, PROVINCES
 from launchpad.users.mapping import FieldSpec
 from launchpad.users.values import EMAIL, FULL_WIDTH, SPACES, check_value, transform
 
 # A cache stops growing at this many distinct cells: a column of unique values (names) gains
 # nothing from one, and memory stays flat however long the sheet is.
 REMEMBERED = 4096
-ASCII_ZERO_WEIGHT = ord("0") * sum(WEIGHTS)
+# Birth dates remembered per column: 1900 to today is some 46,000 days, so the memo stays bounded.
+BIRTH_DAYS = 50_000
 MOBILE_SECOND = frozenset("3456789")
 
 
@@ -129,21 +130,29 @@ def _mobile(rule: Compiled) -> Compiled:
 
 
 def _id_number(rule: Compiled, today: datetime.date) -> Compiled:
-    weights, chars, provinces, mul = WEIGHTS, CHECK_CHARS, PROVINCES, operator.mul
+    chars, provinces = CHECK_CHARS, PROVINCES
     earliest = datetime.date(1900, 1, 1)
+    births: dict[str, bool] = {}  # YYYYMMDD → a real day between 1900 and today
+
+    def born_well(digits: str) -> bool:
+        known = births.get(digits)
+        if known is None:
+            try:
+                known = earliest <= datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:])) <= today
+            except ValueError:
+                known = False
+            if len(births) < BIRTH_DAYS:
+                births[digits] = known
+        return known
 
     def id_number(raw: str) -> str | Bad:
         # 17 ASCII digits and a right check digit (X in upper case) from a known province, born
         # on a real day between 1900 and today: good as it stands. Anything else: the rule.
-        if len(raw) == 18 and raw.isascii() and raw[:17].isdigit() and raw[:2] in provinces:
-            digits = raw.encode()
-            if chars[(sum(map(mul, digits, weights)) - ASCII_ZERO_WEIGHT) % 11] == raw[17]:
-                try:
-                    born = datetime.date(int(raw[6:10]), int(raw[10:12]), int(raw[12:14]))
-                except ValueError:
-                    return rule(raw)
-                if earliest <= born <= today:
-                    return raw
+        # The weights of GB 11643 are 2^k mod 11 and 13 ≡ 2 (mod 11), so the weighted sum is
+        # twice the 17 digits read in base 13, mod 11: one int() in C instead of 17 products.
+        if len(raw) == 18 and raw.isascii() and raw[:17].isdigit() and raw[:2] in provinces \
+                and chars[2 * int(raw[:17], 13) % 11] == raw[17] and born_well(raw[6:14]):
+            return raw
         return rule(raw)
 
     return id_number

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from launchpad.phrases import Phrase
 from launchpad.users.idnumber import check_digit
 from launchpad.users.mapping import FieldSpec
-from launchpad.users.validators import REMEMBERED, Bad, compile_check, compile_column
+from launchpad.users.validators import BIRTH_DAYS, REMEMBERED, Bad, compile_check, compile_column
 from launchpad.users.values import check_value, transform
 
 TODAY = datetime.date(2026, 1, 1)
@@ -84,3 +84,30 @@ def test_a_remembering_check_answers_past_what_it_remembers() -> None:
 
 def _answer(result: str | Bad) -> tuple[str, Phrase | None]:
     return (result.value, result.problem) if isinstance(result, Bad) else (result, None)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["11", "44", "99", "00"]), st.text(alphabet="0123456789", min_size=4, max_size=4),
+       st.integers(1890, 2030), st.integers(0, 13), st.integers(0, 32), st.text(alphabet="0123456789", min_size=3,
+                                                                                  max_size=3),
+       st.sampled_from("0123456789Xx"))
+def test_an_id_number_shaped_cell_gets_the_rules_answer(province: str, region: str, year: int, month: int, day: int,
+                                                        sequence: str, last: str) -> None:
+    """18 ASCII digits reach the shortcut's check digit (read in base 13) and its remembered
+    birth days: any check character, real and unreal days, the same day asked twice."""
+    spec = SPECS["id_number"]
+    compiled = compile_check(spec, TODAY)
+    raw = f"{province}{region}{year:04d}{month:02d}{day:02d}{sequence}{last}"
+    for cell in (raw, _good_id(raw[:17]), raw):
+        assert _answer(compiled(cell)) == check_value(transform(cell, spec), spec, TODAY), cell
+
+
+def test_the_remembered_birth_days_stay_bounded_and_right() -> None:
+    """1900 to 2099 is more days than are remembered: past the bound, and for days after today,
+    the answers are still the rule's."""
+    spec = SPECS["id_number"]
+    compiled = compile_check(spec, TODAY)
+    days = [datetime.date(1900, 1, 1) + datetime.timedelta(days=n) for n in range(200 * 366)]
+    assert len(days) > BIRTH_DAYS
+    cells = [_good_id(f"110105{d:%Y%m%d}002") for d in days if d.year < 2100]
+    assert [_answer(compiled(c)) for c in cells] == [check_value(c, spec, TODAY) for c in cells]
