@@ -18,6 +18,8 @@ import operator
 import re
 from collections.abc import Callable
 from functools import partial
+from itertools import repeat
+from operator import itemgetter
 from typing import NamedTuple, cast
 
 from launchpad.phrases import Phrase, phrase
@@ -58,10 +60,18 @@ def compile_column(spec: FieldSpec, today: datetime.date) -> CompiledColumn:
     def cells(raws: list[str]) -> list[str | Bad]:
         return list(map(cell, raws))
 
-    if spec.codes is not None or spec.check not in ("text", "email"):
+    limit = spec.max_length
+    if spec.codes is None and spec.transforms == ["trim"]:
+        if spec.check == "mobile" and (limit is None or limit >= 11):
+            return _whole(_all_mobiles(spec.required), cells)
+        if spec.check == "id_number" and (limit is None or limit >= 18):
+            return _whole(_all_id_numbers(today, spec.required), cells)
+    if spec.codes is not None or spec.check == "date":
+        return _distinct(cell)
+    if spec.check not in ("text", "email"):
         return cells
     steps = [STEPS[step] for step in spec.transforms]
-    required, limit = spec.required, spec.max_length
+    required = spec.required
     pattern = EMAIL.fullmatch if spec.check == "email" else None
 
     def column(raws: list[str]) -> list[str | Bad]:
@@ -74,6 +84,75 @@ def compile_column(spec: FieldSpec, today: datetime.date) -> CompiledColumn:
                 or (pattern is not None and not all(map(pattern, filter(None, values)))):
             return cells(raws)
         return cast(list[str | Bad], values)  # every cell good: its value is the transformed text
+
+    return column
+
+
+def _whole(fast: Callable[[list[str]], list[str] | None], cells: CompiledColumn) -> CompiledColumn:
+    """A column answered at once when every cell is good as it stands, else cell by cell."""
+
+    def column(raws: list[str]) -> list[str | Bad]:
+        good = fast(raws)
+        return cells(raws) if good is None else cast(list[str | Bad], good)
+
+    return column
+
+
+def _lines(raws: list[str]) -> str | None:
+    """The cells one a line, or None when a cell holds a line break itself (its lines would
+    pass for cells of their own)."""
+    joined = "\n".join(raws) + "\n" if raws else ""
+    return joined if joined.count("\n") == len(raws) else None
+
+
+def _all_mobiles(required: bool) -> Callable[[list[str]], list[str] | None]:
+    """Every cell 1[3-9] and nine ASCII digits with nothing to trim (or empty, when the field
+    may be): one regular expression over the whole column."""
+    shape = re.compile(r"(?:1[3-9][0-9]{9}\n)*" if required else r"(?:(?:1[3-9][0-9]{9})?\n)*")
+
+    def good(raws: list[str]) -> list[str] | None:
+        lines = _lines(raws)
+        return list(raws) if lines is not None and shape.fullmatch(lines) else None
+
+    return good
+
+
+def _all_id_numbers(today: datetime.date, required: bool) -> Callable[[list[str]], list[str] | None]:
+    """Every cell an 18-digit ID number good as it stands (or empty, when the field may be): the
+    shape by one regular expression, then provinces, check digits (see `_id_number`) and
+    birth days a column at a time, each distinct day once."""
+    shape = re.compile(r"(?:[0-9]{17}[0-9X]\n)*" if required else r"(?:(?:[0-9]{17}[0-9X])?\n)*")
+    born_well = _birth_days(today)
+    first2, first17, last, born = itemgetter(slice(0, 2)), itemgetter(slice(0, 17)), itemgetter(17), \
+        itemgetter(slice(6, 14))
+
+    def good(raws: list[str]) -> list[str] | None:
+        lines = _lines(raws)
+        if lines is None or not shape.fullmatch(lines):
+            return None
+        ids = raws if required else list(filter(None, raws))
+        if not all(map(PROVINCES.__contains__, map(first2, ids))):
+            return None
+        weighed = map(operator.mod, map(operator.mul, map(int, map(first17, ids), repeat(13)), repeat(2)), repeat(11))
+        if not all(map(operator.eq, map(CHECK_CHARS.__getitem__, weighed), map(last, ids))):
+            return None
+        if not all(map(born_well, set(map(born, ids)))):
+            return None
+        return list(raws)
+
+    return good
+
+
+def _distinct(cell: Compiled) -> CompiledColumn:
+    """A column of few distinct cells (units, codes, dates): each distinct cell checked once,
+    the column answered from them in C."""
+
+    def column(raws: list[str]) -> list[str | Bad]:
+        distinct = set(raws)
+        if len(distinct) > REMEMBERED and len(distinct) * 2 > len(raws):
+            return list(map(cell, raws))
+        answers = {raw: cell(raw) for raw in distinct}
+        return list(map(answers.__getitem__, raws))
 
     return column
 
@@ -129,10 +208,10 @@ def _mobile(rule: Compiled) -> Compiled:
     return mobile
 
 
-def _id_number(rule: Compiled, today: datetime.date) -> Compiled:
-    chars, provinces = CHECK_CHARS, PROVINCES
+def _birth_days(today: datetime.date) -> Callable[[str], bool]:
+    """Whether YYYYMMDD is a real day between 1900 and today, each day's answer remembered."""
     earliest = datetime.date(1900, 1, 1)
-    births: dict[str, bool] = {}  # YYYYMMDD → a real day between 1900 and today
+    births: dict[str, bool] = {}
 
     def born_well(digits: str) -> bool:
         known = births.get(digits)
@@ -144,6 +223,13 @@ def _id_number(rule: Compiled, today: datetime.date) -> Compiled:
             if len(births) < BIRTH_DAYS:
                 births[digits] = known
         return known
+
+    return born_well
+
+
+def _id_number(rule: Compiled, today: datetime.date) -> Compiled:
+    chars, provinces = CHECK_CHARS, PROVINCES
+    born_well = _birth_days(today)
 
     def id_number(raw: str) -> str | Bad:
         # 17 ASCII digits and a right check digit (X in upper case) from a known province, born

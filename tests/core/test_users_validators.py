@@ -111,3 +111,39 @@ def test_the_remembered_birth_days_stay_bounded_and_right() -> None:
     assert len(days) > BIRTH_DAYS
     cells = [_good_id(f"110105{d:%Y%m%d}002") for d in days if d.year < 2100]
     assert [_answer(compiled(c)) for c in cells] == [check_value(c, spec, TODAY) for c in cells]
+
+
+GOOD_IDS = [_good_id(f"{p}0105{y}{m:02d}{d:02d}00{n}") for p, y, m, d, n in
+            [("11", 1949, 12, 31, 2), ("44", 1980, 2, 29, 7), ("65", 2000, 1, 1, 3), ("83", 1999, 9, 9, 1)]]
+GOOD_MOBILES = ["13800138000", "19912345678", "15000000000", "17700001111"]
+# One bad cell among good ones: each reason the column shortcut must notice and leave to the cells.
+PLANTED = ["", " 13800138000", "12800138000", "1380013800", "13800138000\n13800138001", "１３８００１３８０００",
+           _good_id("11010519491231002").lower(), _good_id("99010519491231002"), _good_id("11010520270101002"),
+           _good_id("11010519490230002"), _good_id("11010518991231002"), GOOD_IDS[0][:17] + "0",
+           GOOD_IDS[0] + "\n" + GOOD_IDS[1], "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["id_number", "id_number, required, 17", "mobile, 11", "mobile, 10"]),
+       st.lists(st.sampled_from(GOOD_IDS + GOOD_MOBILES), min_size=1, max_size=12),
+       st.sampled_from([None, *PLANTED]), st.integers(0, 12))
+def test_a_column_of_good_numbers_answers_at_once_as_each_cell_would(name: str, raws: list[str], planted: str | None,
+                                                                     at: int) -> None:
+    """Mobile and ID-number columns are answered whole when every cell is good as it stands; one
+    bad, empty or two-line cell anywhere sends the column back to the cells."""
+    spec = SPECS[name]
+    kind = GOOD_IDS if spec.check == "id_number" else GOOD_MOBILES
+    raws = [raw for raw in raws if raw in kind]
+    if planted is not None:
+        raws.insert(min(at, len(raws)), planted)
+    assert [_answer(v) for v in compile_column(spec, TODAY)(raws)] == \
+        [check_value(transform(raw, spec), spec, TODAY) for raw in raws]
+
+
+def test_a_column_of_many_distinct_dates_answers_as_each_cell_would() -> None:
+    """Past the cells a column remembers, and with most cells distinct, dates are asked one by one."""
+    spec = SPECS["date"]
+    days = [(datetime.date(2000, 1, 1) + datetime.timedelta(days=n)).isoformat() for n in range(REMEMBERED + 50)]
+    raws = [*days, "2020-02-30", "下周", days[0]]
+    assert [_answer(v) for v in compile_column(spec, TODAY)(raws)] == \
+        [check_value(transform(raw, spec), spec, TODAY) for raw in raws]
