@@ -10,7 +10,6 @@ did not run, so "no problems" never means more than was checked.
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from typing import cast
@@ -22,7 +21,7 @@ from launchpad.users.layout import Column, Table, locate
 from launchpad.users.mapping import UNIT_FIELDS, FieldSpec, ImportMapping
 from launchpad.users.sources import Workbook
 from launchpad.users.units import Department, UnitResolver
-from launchpad.users.validators import Bad, CompiledColumn, compile_column
+from launchpad.users.validators import AllGood, Bad, CompiledColumn, compile_column
 
 CHUNK = 256  # rows turned into columns at a time: a chunk's cells stay in the processor's cache
 
@@ -199,9 +198,12 @@ def _check_table(table: Table, specs: dict[str, FieldSpec], checks: dict[str, Co
     for name in names:
         raws = raw_columns[columns[name].index]
         values = checks[name](raws)
-        if specs[name].check == "id_number" and table.sheet.lossy:
+        lossy = specs[name].check == "id_number" and bool(table.sheet.lossy)
+        if lossy:
             _mark_lossy(values, numbers, table, columns[name].index)
-        bad_cells = [i for i, value in enumerate(values) if type(value) is Bad] if Bad in set(map(type, values)) else ()
+        # A column its check answered whole (`AllGood`) holds no Bad: not looked at again.
+        bad_cells = () if type(values) is AllGood and not lossy else \
+            [i for i, value in enumerate(values) if type(value) is Bad] if Bad in set(map(type, values)) else ()
         for i in bad_cells:
             bad = cast(Bad, values[i])
             values[i] = bad.value
@@ -270,7 +272,12 @@ def _units(names: list[str], checked: list[list[str]],
     """Each unit column's cells resolved (each distinct name once, by the resolver), in the
     order a row's unit problems are told."""
     at = {name: checked[names.index(name)] for name in UNIT_FIELDS if name in names}
-    return [(name, [resolver.resolve(unit) if unit else None for unit in cells]) for name, cells in at.items()]
+    found = []
+    for name, cells in at.items():
+        answers: dict[str, Resolved | None] = {unit: resolver.resolve(unit) for unit in set(cells) if unit}
+        answers[""] = None
+        found.append((name, list(map(answers.__getitem__, cells))))
+    return found
 
 
 def _place(rows: list[CheckedRow], units: list[tuple[str, list[Resolved | None]]], first: str) -> None:
@@ -329,9 +336,12 @@ def _field_values(parts: list[tuple[CheckedCells, int]], name: str) -> list[str]
 def _check_duplicates(rows: list[CheckedRow], parts: list[tuple[CheckedCells, int]], mapping: ImportMapping) -> None:
     for name in _unique_fields(mapping):
         values = _field_values(parts, name)
-        # Counted in C first: a column without a value twice (the usual case) needs no more.
-        counts = Counter(map(str.casefold, filter(None, values)))
-        if not counts or max(counts.values()) < 2:
+        # Asked in C first: a column without a value twice (the usual case) needs no more.
+        # ASCII text with no capitals (ID numbers, phones, lower-cased accounts) is its own casefold.
+        joined = "".join(values)
+        filled = list(filter(None, values if joined.isascii() and joined.lower() == joined else
+                             map(str.casefold, values)))
+        if len(set(filled)) == len(filled):
             continue
         first: dict[str, CheckedRow] = {}
         same: dict[str, list[CheckedRow]] = {}  # only values more than one row holds

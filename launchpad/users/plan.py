@@ -139,14 +139,15 @@ class _Planner:
         values = _written(cells, self.columns, count)
         posts = self._posts(rows) if POST_FIELD in rows[0].columns else repeat([])
         planned = []
+        paths, ids, default_roles, by_rules, inputs_of = self.paths, self.ids, self.default_roles, self.by_rules, \
+            self.rule_inputs
         for row, posted in zip(rows, posts, strict=False):  # `posts` may be endless
             at = row.at
             department = row.department
             if department is None:
                 unit = ""
             else:
-                unit = self.paths.get(department.id) or self.paths.setdefault(department.id,
-                                                                              "/".join(department.path))
+                unit = paths.get(department.id) or paths.setdefault(department.id, "/".join(department.path))
             # Problems only the target can reveal join the row's own (the same list), so `check
             # --env` and the annotated copy show them too.
             if row.problems:
@@ -154,11 +155,11 @@ class _Planner:
                 continue
             written = values[at]
             if department is not None:
-                written[UNIT] = self.ids.get(department.id) or self.ids.setdefault(department.id, str(department.id))
-            roles = roles_for(row, self.mapping) if self.by_rules else self.default_roles.copy()
+                written[UNIT] = ids.get(department.id) or ids.setdefault(department.id, str(department.id))
+            roles = roles_for(row, self.mapping) if by_rules else default_roles.copy()
             old = existing[at]
             if old is None:
-                inputs = {name: row.value(name) for name in self.rule_inputs} if self.rule_inputs is not None else {}
+                inputs = {name: row.value(name) for name in inputs_of} if inputs_of is not None else {}
                 planned.append(PlannedUser(keys[at], "insert", row.sheet, row.row, unit, values=written,
                                            roles_added=roles, posts_added=posted, problems=row.problems,
                                            rule_inputs=inputs))

@@ -33,6 +33,7 @@ REMEMBERED = 4096
 # Birth dates remembered per column: 1900 to today is some 46,000 days, so the memo stays bounded.
 BIRTH_DAYS = 50_000
 MOBILE_SECOND = frozenset("3456789")
+DIGITS_AND_X = frozenset("0123456789X")
 
 
 class Bad(NamedTuple):
@@ -40,6 +41,10 @@ class Bad(NamedTuple):
 
     value: str
     problem: Phrase
+
+
+class AllGood(list):
+    """A column's answers when its check answered it whole: every cell good, no Bad among them."""
 
 
 Compiled = Callable[[str], "str | Bad"]
@@ -72,18 +77,19 @@ def compile_column(spec: FieldSpec, today: datetime.date) -> CompiledColumn:
         return cells
     steps = [STEPS[step] for step in spec.transforms]
     required = spec.required
-    pattern = EMAIL.fullmatch if spec.check == "email" else None
+    # Every non-empty cell an e-mail address: one expression over the column's lines.
+    emails = re.compile(rf"(?:(?:{EMAIL.pattern})?\n)*").fullmatch if spec.check == "email" else None
 
     def column(raws: list[str]) -> list[str | Bad]:
         values: list[str] = raws
         for step in steps:
-            values = list(map(step, values))
+            values = AllGood(map(step, values))
         if values is raws:
-            values = list(raws)
+            values = AllGood(raws)
         if (required and "" in values) or (limit is not None and max(map(len, values), default=0) > limit) \
-                or (pattern is not None and not all(map(pattern, filter(None, values)))):
+                or (emails is not None and not _all_lines(emails, values)):
             return cells(raws)
-        return cast(list[str | Bad], values)  # every cell good: its value is the transformed text
+        return cast(list[str | Bad], values)  # every cell good (an AllGood): its value is the transformed text
 
     return column
 
@@ -93,7 +99,7 @@ def _whole(fast: Callable[[list[str]], list[str] | None], cells: CompiledColumn)
 
     def column(raws: list[str]) -> list[str | Bad]:
         good = fast(raws)
-        return cells(raws) if good is None else cast(list[str | Bad], good)
+        return cells(raws) if good is None else AllGood(good)
 
     return column
 
@@ -105,6 +111,11 @@ def _lines(raws: list[str]) -> str | None:
     return joined if joined.count("\n") == len(raws) else None
 
 
+def _all_lines(matches: Callable[[str], object], values: list[str]) -> bool:
+    lines = _lines(values)
+    return lines is not None and bool(matches(lines))
+
+
 def _all_mobiles(required: bool) -> Callable[[list[str]], list[str] | None]:
     """Every cell 1[3-9] and nine ASCII digits with nothing to trim (or empty, when the field
     may be): one regular expression over the whole column."""
@@ -112,33 +123,37 @@ def _all_mobiles(required: bool) -> Callable[[list[str]], list[str] | None]:
 
     def good(raws: list[str]) -> list[str] | None:
         lines = _lines(raws)
-        return list(raws) if lines is not None and shape.fullmatch(lines) else None
+        return raws if lines is not None and shape.fullmatch(lines) else None
 
     return good
 
 
 def _all_id_numbers(today: datetime.date, required: bool) -> Callable[[list[str]], list[str] | None]:
     """Every cell an 18-digit ID number good as it stands (or empty, when the field may be): the
-    shape by one regular expression, then provinces, check digits (see `_id_number`) and
-    birth days a column at a time, each distinct day once."""
-    shape = re.compile(r"(?:[0-9]{17}[0-9X]\n)*" if required else r"(?:(?:[0-9]{17}[0-9X])?\n)*")
+    shape, provinces, check digits (see `_id_number`) and birth days a column at a time, in C,
+    each distinct birth day once."""
     born_well = _birth_days(today)
     first2, first17, last, born = itemgetter(slice(0, 2)), itemgetter(slice(0, 17)), itemgetter(17), \
         itemgetter(slice(6, 14))
 
     def good(raws: list[str]) -> list[str] | None:
-        lines = _lines(raws)
-        if lines is None or not shape.fullmatch(lines):
-            return None
         ids = raws if required else list(filter(None, raws))
+        if not ids:
+            return raws if not required or not raws else None
+        if set(map(len, ids)) != {18}:
+            return None
+        leading = list(map(first17, ids))
+        digits = "".join(leading)
+        if not (digits.isascii() and digits.isdigit() and set(map(last, ids)) <= DIGITS_AND_X):
+            return None
         if not all(map(PROVINCES.__contains__, map(first2, ids))):
             return None
-        weighed = map(operator.mod, map(operator.mul, map(int, map(first17, ids), repeat(13)), repeat(2)), repeat(11))
+        weighed = map(operator.mod, map(operator.mul, map(int, leading, repeat(13)), repeat(2)), repeat(11))
         if not all(map(operator.eq, map(CHECK_CHARS.__getitem__, weighed), map(last, ids))):
             return None
         if not all(map(born_well, set(map(born, ids)))):
             return None
-        return list(raws)
+        return raws
 
     return good
 
@@ -152,7 +167,9 @@ def _distinct(cell: Compiled) -> CompiledColumn:
         if len(distinct) > REMEMBERED and len(distinct) * 2 > len(raws):
             return list(map(cell, raws))
         answers = {raw: cell(raw) for raw in distinct}
-        return list(map(answers.__getitem__, raws))
+        if Bad in set(map(type, answers.values())):
+            return list(map(answers.__getitem__, raws))
+        return AllGood(map(answers.__getitem__, raws))
 
     return column
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from launchpad.phrases import Phrase
-from launchpad.users.idnumber import check_digit
+from launchpad.users.idnumber import CHECK_CHARS, check_digit
 from launchpad.users.mapping import FieldSpec
 from launchpad.users.validators import BIRTH_DAYS, REMEMBERED, Bad, compile_check, compile_column
 from launchpad.users.values import check_value, transform
@@ -116,11 +116,19 @@ def test_the_remembered_birth_days_stay_bounded_and_right() -> None:
 GOOD_IDS = [_good_id(f"{p}0105{y}{m:02d}{d:02d}00{n}") for p, y, m, d, n in
             [("11", 1949, 12, 31, 2), ("44", 1980, 2, 29, 7), ("65", 2000, 1, 1, 3), ("83", 1999, 9, 9, 1)]]
 GOOD_MOBILES = ["13800138000", "19912345678", "15000000000", "17700001111"]
+# 17 characters int(…, 13) reads although they are not 17 ASCII digits, given the check digit that reading gives.
+NOT_DIGITS = ["1101051949123100a", "110105_1949123100", "1101051949123100١", "11010519491231 02"]
+
+
+def _base13_id(first17: str) -> str:
+    return first17 + CHECK_CHARS[2 * int(first17.replace(" ", "0"), 13) % 11]
+
+
 # One bad cell among good ones: each reason the column shortcut must notice and leave to the cells.
 PLANTED = ["", " 13800138000", "12800138000", "1380013800", "13800138000\n13800138001", "１３８００１３８０００",
            _good_id("11010519491231002").lower(), _good_id("99010519491231002"), _good_id("11010520270101002"),
            _good_id("11010519490230002"), _good_id("11010518991231002"), GOOD_IDS[0][:17] + "0",
-           GOOD_IDS[0] + "\n" + GOOD_IDS[1], "x"]
+           GOOD_IDS[0] + "\n" + GOOD_IDS[1], "x", *(_base13_id(first17) for first17 in NOT_DIGITS)]
 
 
 @settings(max_examples=300, deadline=None)
