@@ -137,11 +137,11 @@ class _Planner:
         keys = cells.columns.get(self.key) or list(repeat("", count))
         existing = list(map(self.state.users.get, map(str.casefold, keys)))
         values = _written(cells, self.columns, count)
-        posts = self._posts(rows) if POST_FIELD in rows[0].columns else repeat([])
+        posts = self._posts(rows) if POST_FIELD in rows[0].columns else map(list, repeat((), len(rows)))
         planned = []
         paths, ids, default_roles, by_rules, inputs_of = self.paths, self.ids, self.default_roles, self.by_rules, \
             self.rule_inputs
-        for row, posted in zip(rows, posts, strict=False):  # `posts` may be endless
+        for row, posted in zip(rows, posts, strict=True):  # each row its own list of posts
             at = row.at
             department = row.department
             if department is None:

@@ -49,7 +49,8 @@ def test_each_row_is_planned_as_apply_will_write_it(tmp_path: Path) -> None:
     assert list(inserted.values.items()) == [("user_name", "zhangsan"), ("nick_name", "张三"),
                                              ("phonenumber", "13800138000"), ("email", "zs@example.cn"),
                                              ("sex", "0"), (UNIT, "101")]
-    assert (inserted.roles_added, inserted.posts_added, inserted.unit) == (["common", "leader"], ["kz"], "某某局/办公室")
+    assert (inserted.roles_added, inserted.posts_added) == (["common", "leader"], ["kz"])
+    assert inserted.unit == "某某局/办公室"
     assert no_email.values == {"user_name": "zhou", "nick_name": "周", "phonenumber": "13600136000", "sex": "1",
                                UNIT: "102"}
     assert (no_email.roles_added, no_email.posts_added) == (["common"], ["ky"])
@@ -60,6 +61,18 @@ def test_each_row_is_planned_as_apply_will_write_it(tmp_path: Path) -> None:
     assert [(p.column, p.value) for p in unknown.problems] == [("H", "处长")]
     assert [p.value for p in result.problems] == ["13700137000", "处长"]  # the post's problem joins the check's
     assert plan.counts() == {"insert": 2, "update": 1, "unchanged": 1, "rejected": 2}
+
+
+def test_rows_without_a_post_column_each_hold_their_own_lists(tmp_path: Path) -> None:
+    header = ["账号", "姓名", "单位"]
+    rows = [header, ["a", "甲", "办公室"], ["b", "乙", "办公室"]]
+    book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"名单": rows}))
+    mapping = load_mapping(write_mapping(tmp_path))
+    target = state()
+    first, second = build_plan(check_workbook(book, mapping, check_target(target, mapping)), mapping, target).users
+    assert (first.action, second.action) == ("insert", "insert")
+    assert first.posts_added == [] and first.posts_added is not second.posts_added
+    assert first.roles_added == ["common"] and first.roles_added is not second.roles_added
 
 
 def test_rows_built_with_the_collector_off_go_straight_to_the_oldest_generation() -> None:
