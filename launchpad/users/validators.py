@@ -77,8 +77,9 @@ def compile_column(spec: FieldSpec, today: datetime.date) -> CompiledColumn:
         return cells
     steps = [STEPS[step] for step in spec.transforms]
     required = spec.required
-    # Every non-empty cell an e-mail address: one expression over the column's lines.
-    emails = re.compile(rf"(?:(?:{EMAIL.pattern})?\n)*").fullmatch if spec.check == "email" else None
+    # Every non-empty cell an e-mail address, asked cell by cell in C (one expression over the
+    # column's lines was measured twice as slow: the address's backtracking is per line anyway).
+    pattern = EMAIL.fullmatch if spec.check == "email" else None
 
     def column(raws: list[str]) -> list[str | Bad]:
         values: list[str] = raws
@@ -87,7 +88,7 @@ def compile_column(spec: FieldSpec, today: datetime.date) -> CompiledColumn:
         if values is raws:
             values = AllGood(raws)
         if (required and "" in values) or (limit is not None and max(map(len, values), default=0) > limit) \
-                or (emails is not None and not _all_lines(emails, values)):
+                or (pattern is not None and not all(map(pattern, filter(None, values)))):
             return cells(raws)
         return cast(list[str | Bad], values)  # every cell good (an AllGood): its value is the transformed text
 
@@ -109,11 +110,6 @@ def _lines(raws: list[str]) -> str | None:
     pass for cells of their own)."""
     joined = "\n".join(raws) + "\n" if raws else ""
     return joined if joined.count("\n") == len(raws) else None
-
-
-def _all_lines(matches: Callable[[str], object], values: list[str]) -> bool:
-    lines = _lines(values)
-    return lines is not None and bool(matches(lines))
 
 
 def _all_mobiles(required: bool) -> Callable[[list[str]], list[str] | None]:
