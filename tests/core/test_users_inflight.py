@@ -11,11 +11,15 @@ from launchpad.users.inflight import InFlight
 
 
 def test_the_work_runs_while_the_caller_goes_on_and_then_runs_on_the_callers_thread() -> None:
-    release, seen = threading.Event(), []
+    release, seen = threading.Event(), list[object]()
     caller = threading.get_ident()
+
+    def send() -> None:
+        release.wait(30)
+        seen.append("sent")
+
     with InFlight() as flight:
-        flight.start(lambda: (release.wait(30), seen.append("sent")),
-                     lambda: seen.append(("done", threading.get_ident() == caller)))
+        flight.start(send, lambda: seen.append(("done", threading.get_ident() == caller)))
         seen.append("next recorded")  # the caller is not held up by the batch in flight
         release.set()
         flight.drain()

@@ -29,7 +29,7 @@ def test_recorded_rows_read_back_as_they_were_and_are_marked_done() -> None:
     import_id = records.start_import(store, environment="test", database="app", target="ruoyi", file_name="名单.xlsx",
                                      file_sha256="0" * 64, mapping="ruoyi.yaml", rows=2, planned={"insert": 1},
                                      plan_digest="d", operator="tester")
-    rows = [{"key": "zhangsan", "action": "insert", "unit": "办公室", "before": None,
+    rows: list[dict[str, Any]] = [{"key": "zhangsan", "action": "insert", "unit": "办公室", "before": None,
              "after": {"nick_name": "张\"三\\\n", "email": ""}, "roles_added": ["common"], "posts_added": []},
             {"key": "lisi", "action": "update", "unit": "信息中心", "before": {"email": ""},
              "after": {"email": "ls@example.cn"}, "roles_added": [], "posts_added": ["kz"]}]
