@@ -78,7 +78,8 @@ def test_escaping_is_the_loaders_text_format() -> None:
 
 def test_postgresql_analyses_the_stage_and_mariadb_types_the_key_as_the_users() -> None:
     pg = staged_batch(SqlText("postgresql"), [user("a1", "甲")], {"a1": "h"}, "import:1", RUOYI)
-    assert "ANALYZE launchpad_stage;" in pg.after and pg.load.startswith("\\copy launchpad_stage (")
+    assert "ANALYZE launchpad_stage (k);" in pg.after and pg.load.startswith("\\copy launchpad_stage (")
+    assert not any(s.startswith("CREATE INDEX") for s in pg.after)  # the planner hashes the stage
     maria = staged_batch(SqlText("mariadb"), [user("a1", "甲")], {"a1": "h"}, "import:1", RUOYI)
     assert any("SELECT user_name AS k FROM sys_user WHERE 1 = 0" in s for s in maria.before)
     assert maria.load.startswith("LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE launchpad_stage")
