@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from launchpad.words import cli, daily, errors, issues, runreport, statuses, ui
+from launchpad.words import cli, daily, errors, help, issues, runreport, statuses, ui
 
 Lang = str  # "en" | "zh"
 Spoken = Literal["zh", "en"]
@@ -643,7 +643,8 @@ def _merge(*areas: dict[str, tuple[str, str]]) -> None:
         CATALOG.update(area)
 
 
-_merge(statuses.ENTRIES, ui.ENTRIES, daily.ENTRIES, runreport.ENTRIES, issues.ENTRIES, cli.ENTRIES, errors.ENTRIES)
+_merge(statuses.ENTRIES, ui.ENTRIES, daily.ENTRIES, runreport.ENTRIES, issues.ENTRIES, cli.ENTRIES, errors.ENTRIES,
+       help.ENTRIES)
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}
 PARTS_SEPARATOR = {"en": "; ", "zh": "；"}

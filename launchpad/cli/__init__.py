@@ -13,29 +13,30 @@ from pathlib import Path
 
 import click
 
-from launchpad.cli.door import Door, language, say, speak
+from launchpad.cli import usage_errors
+from launchpad.cli.door import Door, language, say, settle_language
+from launchpad.cli.helptext import SpokenRoot, dress
 from launchpad.errors import LaunchpadError, UsageError
 from launchpad.phrases import phrase
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+# The help texts of every command, option and argument are in the word-book
+# (launchpad/words/help.py), put on the tree in the language spoken (cli/helptext.py).
+@click.group(cls=SpokenRoot, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--workspace",
     "-w",
     envvar="LAUNCHPAD_WORKSPACE",
     metavar="DIR",
-    help="Workspace folder (default: the nearest folder above with site.yaml).",
 )
 @click.option(
     "--lang",
     envvar="LAUNCHPAD_LANG",
     type=click.Choice(["zh", "en"]),
-    help="Language of what launchpad says (default: site.yaml's language, else zh).",
 )
 @click.version_option(package_name="launchpad", message="launchpad %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, workspace: str | None, lang: str | None) -> None:
-    """launchpad — on-site go-live operations: playbooks, remote checks, backups, issues."""
     ctx.obj = Door(workspace, lang)
     if ctx.invoked_subcommand is None:
         from launchpad.cli.tui import open_tui
@@ -74,9 +75,11 @@ def _shown(value: str) -> str:
 
 
 def _run(argv: list[str] | None) -> None:
-    # Before the options are read (an argument that is not text), LAUNCHPAD_LANG speaks.
-    speak(os.environ.get("LAUNCHPAD_LANG"))
-    _refuse_bytes_that_are_not_text(sys.argv[1:] if argv is None else argv)
+    # Before the options are read (an argument that is not text), the language settled from
+    # the raw arguments, LAUNCHPAD_LANG or site.yaml speaks, as it does for `--help`.
+    args = sys.argv[1:] if argv is None else argv
+    settle_language(args)
+    _refuse_bytes_that_are_not_text(args)
     try:
         cli.main(args=argv, prog_name="launchpad", standalone_mode=False)
     finally:
@@ -97,7 +100,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(say("error.aborted"), err=True)
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        usage_errors.show(exc)
         sys.exit(2)
     except KeyboardInterrupt:
         click.echo("\n" + say("error.interrupted"), err=True)
@@ -156,6 +159,7 @@ def _register() -> None:
                    handover, baseline, roles):
         for command in module.COMMANDS:
             cli.add_command(command)
+    dress(cli)  # in the default language; each invocation dresses it again in its own
 
 
 _register()

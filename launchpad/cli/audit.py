@@ -18,13 +18,12 @@ if TYPE_CHECKING:
 
 @click.group()
 def audit() -> None:
-    """The append-only, hash-chained audit log."""
+    pass
 
 
 @audit.command("verify")
 @pass_session
 def audit_verify(session: Session) -> None:
-    """Recompute the hash chain; name the first entry that was altered or removed."""
     from launchpad.errors import StoreDamaged
     from launchpad.store.audit import store_damage, verify_audit
 
@@ -56,7 +55,6 @@ def audit_verify(session: Session) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_session
 def audit_show(session: Session, limit: int, as_json: bool) -> None:
-    """The latest audit entries."""
     from launchpad.sitetime import local_text
     from launchpad.store.audit import iter_audit
 

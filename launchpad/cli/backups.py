@@ -87,12 +87,11 @@ def _env_of(session: Session, backup_id: int) -> str:
 
 
 @click.command("backup")
-@click.option("--env", "env_name", required=True, metavar="ENV", help="Environment (from site.yaml).")
-@click.option("--json", "as_json", is_flag=True, help="Print the backup's record as JSON.")
+@click.option("--env", "env_name", required=True, metavar="ENV")
+@click.option("--json", "as_json", is_flag=True)
 @click.argument("targets", nargs=-1, required=True, metavar="TARGET...")
 @pass_session
 def backup(session: Session, env_name: str, as_json: bool, targets: tuple[str, ...]) -> None:
-    """Back up TARGET (or `all` targets) of an environment into the workspace's backups/."""
     from launchpad.backup.take import take_backup
 
     with _backup_session(session, env_name) as job:
@@ -112,14 +111,13 @@ def backup(session: Session, env_name: str, as_json: bool, targets: tuple[str, .
 
 
 @click.group("backups", invoke_without_command=True)
-@click.option("--env", "env_name", metavar="ENV", help="Only this environment.")
-@click.option("--target", metavar="TARGET", help="Only this target.")
-@click.option("--all", "include_deleted", is_flag=True, help="Include backups deleted by retention.")
-@click.option("--json", "as_json", is_flag=True, help="Print the backups as JSON.")
+@click.option("--env", "env_name", metavar="ENV")
+@click.option("--target", metavar="TARGET")
+@click.option("--all", "include_deleted", is_flag=True)
+@click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def backups(click_ctx: click.Context, env_name: str | None, target: str | None, include_deleted: bool,
             as_json: bool) -> None:
-    """List backups, newest first (`backups verify|drill|prune` for the rest)."""
     if click_ctx.invoked_subcommand is not None:
         return
     from launchpad.backup.adopt import find_unrecorded
@@ -156,7 +154,6 @@ def backups(click_ctx: click.Context, env_name: str | None, target: str | None, 
 @click.argument("backup_id", type=STORE_ID, metavar="ID")
 @pass_session
 def backups_verify(session: Session, backup_id: int) -> None:
-    """Re-check a backup's sha256 and its structure."""
     from launchpad.backup.verify import verify_backup
 
     with _backup_session(session, _env_of(session, backup_id)) as job:
@@ -174,7 +171,6 @@ def backups_verify(session: Session, backup_id: int) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_session
 def backups_drill(session: Session, backup_id: int, as_json: bool) -> None:
-    """Restore a backup into a scratch database or directory and compare it with its source."""
     from launchpad.backup.drill import drill_backup
 
     with _backup_session(session, _env_of(session, backup_id)) as job:
@@ -196,11 +192,10 @@ def backups_drill(session: Session, backup_id: int, as_json: bool) -> None:
 
 
 @backups.command("prune")
-@click.option("--env", "env_name", metavar="ENV", help="Only this environment.")
-@click.option("--dry-run", is_flag=True, help="Say what would be deleted, delete nothing.")
+@click.option("--env", "env_name", metavar="ENV")
+@click.option("--dry-run", is_flag=True)
 @pass_session
 def backups_prune(session: Session, env_name: str | None, dry_run: bool) -> None:
-    """Delete backups beyond each target's retention (never the newest verified one)."""
     from launchpad.backup.retention import prune
 
     with _backup_session(session, env_name) as job:
@@ -217,7 +212,6 @@ def backups_prune(session: Session, env_name: str | None, dry_run: bool) -> None
 @backups.command("adopt")
 @pass_session
 def backups_adopt(session: Session) -> None:
-    """Record complete backup files the store lacks (a backup stopped between its last two steps)."""
     from launchpad.backup.adopt import adopt, find_unrecorded
 
     with _backup_session(session, None) as job:
@@ -239,12 +233,11 @@ def backups_adopt(session: Session) -> None:
 
 @click.command("restore")
 @click.argument("backup_id", type=STORE_ID, metavar="ID")
-@click.option("--env", "env_name", required=True, metavar="ENV", help="The environment to restore (the backup's).")
-@click.option("--confirm", "confirm_env", metavar="ENV", help="Production's name, typed in advance (scripts).")
-@click.option("--yes", "-y", is_flag=True, help="Confirm without asking (production still needs its name).")
+@click.option("--env", "env_name", required=True, metavar="ENV")
+@click.option("--confirm", "confirm_env", metavar="ENV")
+@click.option("--yes", "-y", is_flag=True)
 @pass_session
 def restore(session: Session, backup_id: int, env_name: str, confirm_env: str | None, yes: bool) -> None:
-    """Restore backup ID: verify it, take a safety backup, then restore (asks first)."""
     from launchpad.backup.restore import restore_backup
     from launchpad.cli.prompter import CliPrompter
 

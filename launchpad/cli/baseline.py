@@ -19,11 +19,9 @@ from launchpad.errors import UsageError
 if TYPE_CHECKING:
     from launchpad.cli.door import Door
 
-BASELINE = click.option("--baseline", "-b", "baseline_name", metavar="FILE",
-                        help="The baseline (default: baselines/baseline.*, or the only one there).")
-DATABASE = click.option("--database", metavar="NAME", help="The environment's database (default: its only one).")
-LANG = click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the table and reports "
-                    "(default: site.yaml's).")
+BASELINE = click.option("--baseline", "-b", "baseline_name", metavar="FILE")
+DATABASE = click.option("--database", metavar="NAME")
+LANG = click.option("--lang", type=click.Choice(["zh", "en"]))
 
 
 @contextlib.contextmanager
@@ -47,18 +45,16 @@ def _audit_fn(store: Any, actor: str) -> Any:
 
 @click.group("baseline")
 def baseline() -> None:
-    """Roles, permissions, dictionaries and posts: HQ's baseline against each environment."""
+    pass
 
 
 @baseline.command("export")
-@click.option("--env", "env_name", required=True, metavar="ENV", help="The environment to read.")
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
-              help="Where ENV.yaml goes (default: the workspace's baselines/).")
-@click.option("--version", "version", metavar="TEXT", help="The baseline's version (default: ENV-YYYYMMDD).")
+@click.option("--env", "env_name", required=True, metavar="ENV")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), metavar="DIR")
+@click.option("--version", "version", metavar="TEXT")
 @DATABASE
 @click.pass_obj
 def baseline_export(door: Door, env_name: str, out: Path | None, version: str | None, database: str | None) -> None:
-    """Write ENV's roles, permissions, dictionaries and posts as a baseline (natural keys only)."""
     from launchpad.baseline.files import BASELINES_DIR, write_baseline
     from launchpad.baseline.operations import read_environment
 
@@ -77,21 +73,17 @@ def baseline_export(door: Door, env_name: str, out: Path | None, version: str | 
 
 
 @baseline.command("diff")
-@click.option("--env", "env_names", required=True, multiple=True, metavar="ENV",
-              help="The environment to compare with the baseline; twice: the second against the first.")
+@click.option("--env", "env_names", required=True, multiple=True, metavar="ENV")
 @BASELINE
 @DATABASE
-@click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
+@click.option("--json", "as_json", is_flag=True)
 @click.option("--report", "reports", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
-              metavar="FILE", help="Also write a report: FILE.md, FILE.html or FILE.xlsx (repeatable).")
-@click.option("--limit", default=200, show_default=True, help="Differences printed in the table.")
+              metavar="FILE")
+@click.option("--limit", default=200, show_default=True)
 @LANG
 @click.pass_obj
 def baseline_diff(door: Door, env_names: tuple[str, ...], baseline_name: str | None, database: str | None,
                   as_json: bool, reports: tuple[Path, ...], limit: int, lang: str | None) -> None:
-    """Compare ENV with the baseline (or a second ENV with the first): missing, extra and
-    changed roles, permissions, dictionaries, items and posts, each with its severity. Exit 1
-    on drift."""
     from launchpad.baseline.operations import baseline_for, compared, read_environment
     from launchpad.baseline.reports import summary, table_lines, write_report
     from launchpad.phrases import render
@@ -125,27 +117,22 @@ def baseline_diff(door: Door, env_names: tuple[str, ...], baseline_name: str | N
 
 
 @baseline.command("fix")
-@click.option("--env", "env_name", required=True, metavar="ENV", help="The environment to fix.")
+@click.option("--env", "env_name", required=True, metavar="ENV")
 @BASELINE
 @DATABASE
-@click.option("--all", "everything", is_flag=True, help="Fix every difference.")
+@click.option("--all", "everything", is_flag=True)
 @click.option("--kind", "kinds", multiple=True,
-              type=click.Choice(["role", "permission", "dictionary", "dict_item", "post"]),
-              help="Fix the differences of this kind (repeatable).")
-@click.option("--item", "items", multiple=True, metavar="ID", help="Fix this difference, by the id the diff "
-              "shows (repeatable).")
-@click.option("--dry-run", is_flag=True, help="Print the SQL and stop; nothing is written.")
-@click.option("--yes", "-y", is_flag=True, help="Confirm without asking (production still needs its name).")
-@click.option("--confirm", "confirm_env", metavar="ENV", help="Production's name, typed in advance (scripts).")
-@click.option("--backup-age", default="2h", show_default=True, help="The newest verified backup's maximum age.")
+              type=click.Choice(["role", "permission", "dictionary", "dict_item", "post"]))
+@click.option("--item", "items", multiple=True, metavar="ID")
+@click.option("--dry-run", is_flag=True)
+@click.option("--yes", "-y", is_flag=True)
+@click.option("--confirm", "confirm_env", metavar="ENV")
+@click.option("--backup-age", default="2h", show_default=True)
 @LANG
 @click.pass_obj
 def baseline_fix(door: Door, env_name: str, baseline_name: str | None, database: str | None, everything: bool,
                  kinds: tuple[str, ...], items: tuple[str, ...], dry_run: bool, yes: bool, confirm_env: str | None,
                  backup_age: str, lang: str | None) -> None:
-    """Make ENV match the baseline for the chosen differences: the SQL is shown first, then
-    applied in one transaction after a fresh verified backup (and, on production, its name
-    typed); the environment is compared again and the result printed."""
     from launchpad.baseline.operations import apply_fix, baseline_for, confirm_fix, prepare_fix
     from launchpad.baseline.reports import summary, table_lines
     from launchpad.cli.prompter import CliPrompter
@@ -188,24 +175,20 @@ def baseline_fix(door: Door, env_name: str, baseline_name: str | None, database:
 
 @baseline.group("change")
 def baseline_change() -> None:
-    """On-site changes: a difference the client asked for, recorded for HQ and taken into the baseline."""
+    pass
 
 
 @baseline_change.command("record")
-@click.option("--env", "env_name", required=True, metavar="ENV", help="The environment changed on site.")
-@click.option("--item", "item", required=True, metavar="ID", help="The difference, by the id the diff shows "
-              "(e.g. dict_item/gov_channel/hotline).")
-@click.option("--why", required=True, metavar="TEXT", help="Why the client asked for it.")
-@click.option("--issue", "issue_id", required=True, type=int, metavar="N",
-              help="The feedback issue it came from (launchpad issue list).")
+@click.option("--env", "env_name", required=True, metavar="ENV")
+@click.option("--item", "item", required=True, metavar="ID")
+@click.option("--why", required=True, metavar="TEXT")
+@click.option("--issue", "issue_id", required=True, type=int, metavar="N")
 @BASELINE
 @DATABASE
 @LANG
 @click.pass_obj
 def baseline_change_record(door: Door, env_name: str, item: str, why: str, issue_id: int,
                            baseline_name: str | None, database: str | None, lang: str | None) -> None:
-    """Record a difference of ENV from the baseline as a change made on site: who, when, why
-    and the feedback issue, with the item as ENV holds it now, for HQ to copy back."""
     from launchpad.baseline.onsite import issue_title, record_change
     from launchpad.baseline.operations import baseline_for, compared, read_environment
     from launchpad.phrases import phrase, render
@@ -228,13 +211,10 @@ def baseline_change_record(door: Door, env_name: str, item: str, why: str, issue
 
 @baseline_change.command("accept")
 @click.argument("change_id", type=int, metavar="ID")
-@click.option("--baseline", "-b", "baseline_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
-              help="The YAML baseline to write it into (default: the one it was recorded against).")
+@click.option("--baseline", "-b", "baseline_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE")
 @LANG
 @click.pass_obj
 def baseline_change_accept(door: Door, change_id: int, baseline_file: Path | None, lang: str | None) -> None:
-    """Take on-site change ID into the workspace's baseline file — only that item's lines
-    change — and mark it accepted. The environment then no longer drifts on that item."""
     from launchpad.baseline.onsite import accept_change
     from launchpad.phrases import phrase, render
 
@@ -249,20 +229,16 @@ def baseline_change_accept(door: Door, change_id: int, baseline_file: Path | Non
 
 
 @baseline.command("changes")
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
-              help="Recorded on or after this day (site time).")
-@click.option("--all", "everything", is_flag=True, help="Accepted changes too (default: those waiting for HQ).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD")
+@click.option("--all", "everything", is_flag=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "md", "xlsx", "json"]), default="table",
-              show_default=True, help="How to show them (xlsx needs --out).")
-@click.option("--patch", "as_patch", is_flag=True, help="Print (or --out) a unified diff that takes the waiting "
-              "changes into the baseline files (git apply, patch -p1).")
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE", help="Write to FILE.")
+              show_default=True)
+@click.option("--patch", "as_patch", is_flag=True)
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE")
 @LANG
 @click.pass_obj
 def baseline_changes(door: Door, since: Any, everything: bool, fmt: str, as_patch: bool, out: Path | None,
                      lang: str | None) -> None:
-    """What HQ must copy back: the on-site changes, with who, when, why and the feedback
-    issue, as a table, Markdown or xlsx, or as a patch to the baseline files."""
     from launchpad.baseline import onsite_report
     from launchpad.baseline.onsite import list_changes, patch
     from launchpad.phrases import phrase, render

@@ -17,22 +17,18 @@ if TYPE_CHECKING:
 
 @click.group("config")
 def config() -> None:
-    """Configuration files across environments."""
+    pass
 
 
 @config.command("diff")
-@click.option("--env", "env_names", multiple=True, required=True, metavar="ENV",
-              help="Give it twice: the reference first (test), then the one to check (prod).")
-@click.option("--section", "sections", multiple=True, metavar="NAME",
-              help="Section(s) of the expectations file to compare (default: all).")
-@click.option("--expectations", default="config-expect.yaml", show_default=True, metavar="FILE",
-              help="Files to compare and declared differences, relative to the workspace.")
-@click.option("--json", "as_json", is_flag=True, help="Print the whole comparison as JSON.")
-@click.option("--all", "show_all", is_flag=True, help="Also list the declared differences.")
+@click.option("--env", "env_names", multiple=True, required=True, metavar="ENV")
+@click.option("--section", "sections", multiple=True, metavar="NAME")
+@click.option("--expectations", default="config-expect.yaml", show_default=True, metavar="FILE")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--all", "show_all", is_flag=True)
 @pass_session
 def config_diff(session: Session, env_names: tuple[str, ...], sections: tuple[str, ...], expectations: str,
                 as_json: bool, show_all: bool) -> None:
-    """Compare configuration key by key; exit 1 on any difference not declared as expected."""
     from launchpad.cli.door import language
     from launchpad.configdiff.collect import diff_environments
     from launchpad.configdiff.expectations import load_plan

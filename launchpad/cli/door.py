@@ -4,14 +4,17 @@ ends, the site's clock and the person at the keyboard — opened only for comman
 workspace (`init` and `--help` do not).
 
 And the language the command line speaks: `--lang`, else LAUNCHPAD_LANG, else site.yaml's
-`language` once the workspace is open, else Chinese — a field engineer at a Chinese site
-outside any workspace (`init`, a typo in --workspace) reads Chinese like everywhere else.
-`say(key, …)` is every command's way to the word-book in that language."""
+`language`, else Chinese — a field engineer at a Chinese site outside any workspace (`init`, a
+typo in --workspace) reads Chinese like everywhere else. It is settled before click parses
+(`settle_language`), since click answers `--help` and refuses a bad option while parsing, and
+again from the session once the workspace is open. `say(key, …)` is every command's way to
+the word-book in that language."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -36,6 +39,33 @@ def language() -> str:
     return _language
 
 
+def settle_language(args: Sequence[str]) -> None:
+    """The language of `--help` and of click's usage errors, chosen before click parses `args`:
+    `--lang` anywhere before `--`, else LAUNCHPAD_LANG, else the workspace's site.yaml (found as
+    every command finds it, by `--workspace`/`-w`, LAUNCHPAD_WORKSPACE or the folders above),
+    else Chinese. A workspace that cannot be read leaves the help in Chinese, never failing it."""
+    from launchpad.workspace.folder import site_language
+
+    chosen = _given(args, ("--lang",)) or os.environ.get("LAUNCHPAD_LANG")
+    speak(chosen or site_language(_given(args, ("--workspace", "-w"))))
+
+
+def _given(args: Sequence[str], names: tuple[str, ...]) -> str | None:
+    """The value of the last option named `names` in `args` (`--lang en`, `--lang=en`, `-wDIR`)."""
+    found = None
+    for position, arg in enumerate(args):
+        if arg == "--":
+            break
+        for name in names:
+            if arg == name and position + 1 < len(args):
+                found = args[position + 1]
+            elif arg.startswith(name + "=") and name.startswith("--"):
+                found = arg.removeprefix(name + "=")
+            elif arg.startswith(name) and len(arg) > len(name) and not name.startswith("--"):
+                found = arg.removeprefix(name)
+    return found
+
+
 def say(key: str, /, **values: Any) -> str:
     """Word-book entry `key` in the command line's language."""
     return word(key, _language, **values)
@@ -48,7 +78,8 @@ class Door:
         self.workspace_arg = workspace_arg
         self.lang_arg = lang_arg
         self._session: Session | None = None
-        speak(lang_arg)
+        if lang_arg:  # else the language settled before parsing stands until the session opens
+            speak(lang_arg)
 
     def session(self, click_ctx: click.Context | None = None) -> Session:
         """The command's session, opened on first call (for a command whose workspace is

@@ -18,13 +18,10 @@ if TYPE_CHECKING:
 
 
 @click.group("golive", invoke_without_command=True)
-@click.option("--json", "as_json", is_flag=True, help="Print every item and the summary as JSON.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Language of the table and summary (default: the site's).")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None)
 @click.pass_context
 def golive(click_ctx: click.Context, as_json: bool, lang: str | None) -> None:
-    """The go-live checklist: done, open, late and blocked items per owner, the critical items
-    that stop go-live, and a go/no-go summary to paste. Exit 1 when it is a no-go."""
     if click_ctx.invoked_subcommand is not None:
         return
     from launchpad.golive.progress import owner_name, read_progress, state_word, summary_text
@@ -61,11 +58,10 @@ def golive(click_ctx: click.Context, as_json: bool, lang: str | None) -> None:
 
 @golive.command("sign")
 @click.argument("item_id", metavar="ITEM")
-@click.option("--by", "by", required=True, help="Name of the person signing off.")
-@click.option("--note", default="", help="What was checked (needed for a critical item).")
+@click.option("--by", "by", required=True)
+@click.option("--note", default="")
 @pass_session
 def sign(session: Session, item_id: str, by: str, note: str) -> None:
-    """Sign off ITEM, an item proved by a sign-off; the sign-off goes to the audit log."""
     from launchpad.golive.progress import open_checklist
     from launchpad.golive.proofs import sign_item
     from launchpad.phrases import word
@@ -78,11 +74,9 @@ def sign(session: Session, item_id: str, by: str, note: str) -> None:
 @golive.command("mark")
 @click.argument("item_id", metavar="ITEM")
 @click.argument("status", type=click.Choice(["blocked", "todo", "in_progress", "not_applicable"]))
-@click.option("--reason", default="", help="Why (needed for blocked and not_applicable).")
+@click.option("--reason", default="")
 @pass_session
 def mark(session: Session, item_id: str, status: str, reason: str) -> None:
-    """Mark ITEM blocked (with --reason), not applicable, in progress or open again (todo).
-    Only that item's status and reason lines of golive.yaml change; the mark is audited."""
     from launchpad.golive.marking import MARKS, mark_item
     from launchpad.phrases import phrase, render
 
@@ -93,14 +87,10 @@ def mark(session: Session, item_id: str, status: str, reason: str) -> None:
 
 
 @golive.command("export")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Workbook to write (default: 上线清单-VERSION.xlsx, or golive-checklist-VERSION.xlsx in English).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Language of the sheets (default: the site's).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None)
 @pass_session
 def export(session: Session, out: Path | None, lang: str | None) -> None:
-    """Write the checklist as an xlsx workbook: every item with owner, due date, state, why it
-    is not done and what proves it, and the go/no-go summary. Written whole or not at all."""
     from launchpad.cli.params import write_output
     from launchpad.golive.progress import read_progress
     from launchpad.golive.workbook import write_checklist_xlsx

@@ -16,13 +16,10 @@ if TYPE_CHECKING:
 
 @click.command("handover")
 @click.option("--format", "fmt", type=FormatChoice("text", "markdown", "json"), default="text", show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language (default: site.yaml's).")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]))
 @pass_session
 def handover(session: Session, fmt: str, as_json: bool, lang: str | None) -> None:
-    """What the next engineer must know: runs in progress or interrupted, sign-offs and approvals
-    waiting, today's and tonight's releases, open P0/P1 issues, backups older than a day, late
-    go-live items."""
     from launchpad.handover.collect import collect_handover
     from launchpad.handover.render import render_handover
 

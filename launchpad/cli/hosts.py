@@ -18,10 +18,10 @@ from launchpad.phrases import phrase
 
 @click.command("exec", context_settings={"ignore_unknown_options": True})
 @click.option("--env", "env_name", required=True, metavar="ENV")
-@click.option("--group", "-g", default="all", show_default=True, help="Host group or host name.")
-@click.option("--timeout", type=float, default=120.0, show_default=True, help="Seconds per host.")
-@click.option("--confirm", "confirm_env", metavar="ENV", help="Production's name, typed in advance.")
-@click.option("--output", "-o", "show_output", is_flag=True, help="Print each host's whole output.")
+@click.option("--group", "-g", default="all", show_default=True)
+@click.option("--timeout", type=float, default=120.0, show_default=True)
+@click.option("--confirm", "confirm_env", metavar="ENV")
+@click.option("--output", "-o", "show_output", is_flag=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.argument("command", nargs=-1, required=True)
 @pass_session
@@ -35,7 +35,6 @@ def exec_(
     as_json: bool,
     command: tuple[str, ...],
 ) -> None:
-    """Run COMMAND on every host of a group (after `--`); one line per host."""
     from launchpad.hosts.adhoc import run_everywhere
     from launchpad.hosts.connect import HostConnections
 
@@ -95,7 +94,7 @@ def _require_typed_name(env_name: str, confirm_env: str | None) -> None:
 
 @click.group()
 def hosts() -> None:
-    """Reachability, health and host keys of an environment's hosts."""
+    pass
 
 
 @hosts.command("check")
@@ -104,7 +103,6 @@ def hosts() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_session
 def hosts_check(session: Session, env_name: str, group: str, as_json: bool) -> None:
-    """Reachability, uptime, disk, memory and clock offset of each host."""
     from launchpad.hosts.connect import HostConnections
     from launchpad.hosts.hostcheck import check_hosts
 
@@ -130,13 +128,9 @@ def hosts_check(session: Session, env_name: str, group: str, as_json: bool) -> N
     "--accept",
     multiple=True,
     metavar="SHA256:…",
-    help="Accept a key with this fingerprint without asking (checked out of band).",
 )
 @pass_session
 def hosts_trust(session: Session, env_name: str, accept: tuple[str, ...]) -> None:
-    """Show each host's key (jump hosts first) and record it only when you say yes.
-
-    Exits 1 when any host's key ends up not trusted: refused, changed, or not read."""
     from launchpad.hosts.connect import HostConnections
 
     for given in accept:

@@ -21,8 +21,8 @@ from launchpad.phrases import word
 if TYPE_CHECKING:
     from launchpad.session import Session
 
-LANG = click.option("--lang", type=click.Choice(["zh", "en"]), help="Language (default: site.yaml's).")
-AS_JSON = click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+LANG = click.option("--lang", type=click.Choice(["zh", "en"]))
+AS_JSON = click.option("--json", "as_json", is_flag=True)
 
 
 class _Desk:
@@ -58,22 +58,22 @@ class _Desk:
 
 @click.group("issue")
 def issue() -> None:
-    """Feedback issues: add, list, show, update, paste, incident, postmortem."""
+    pass
 
 
 @issue.command("add")
 @click.argument("text", nargs=-1, required=True)
 @click.option("--severity", "-s", metavar="P0..P3")
-@click.option("--owner", "-o", metavar="NAME", help="Who fixes it (a name or a contact id).")
-@click.option("--due", "-d", metavar="DATE", help="明天, 周五, 11-25, 2025-11-25, +3 …")
-@click.option("--channel", "-c", metavar="C", help="group, phone, wechat, email, onsite (or 群, 电话 …).")
-@click.option("--reporter", "-r", metavar="NAME", help="The client's person who reported it.")
+@click.option("--owner", "-o", metavar="NAME")
+@click.option("--due", "-d", metavar="DATE")
+@click.option("--channel", "-c", metavar="C")
+@click.option("--reporter", "-r", metavar="NAME")
 @click.option("--module", "-m", metavar="M")
-@click.option("--type", "-t", "type_", metavar="T", help="defect, config, data, usage, requirement, question.")
+@click.option("--type", "-t", "type_", metavar="T")
 @click.option("--description", metavar="TEXT")
-@click.option("--reported-at", metavar="TIME", help="When it was reported (default: now), e.g. 09:15.")
-@click.option("--attach", multiple=True, metavar="PATH", help="A screenshot or file path (repeatable).")
-@click.option("--raw", is_flag=True, help="Take TEXT as the title as is, without reading tokens.")
+@click.option("--reported-at", metavar="TIME")
+@click.option("--attach", multiple=True, metavar="PATH")
+@click.option("--raw", is_flag=True)
 @AS_JSON
 @LANG
 @pass_session
@@ -81,8 +81,6 @@ def issue_add(session: Session, text: tuple[str, ...], severity: str | None, own
               channel: str | None, reporter: str | None, module: str | None, type_: str | None,
               description: str | None, reported_at: str | None, attach: tuple[str, ...], raw: bool,
               as_json: bool, lang: str | None) -> None:
-    """Log an issue. TEXT may carry tokens: P1 @owner #module !due, e.g.
-    `launchpad issue add P1 @张三 #登录 !明天 登录页点提交后白屏`."""
     from dataclasses import replace
 
     from launchpad.issues.capture import parse_quick_capture
@@ -101,17 +99,17 @@ def issue_add(session: Session, text: tuple[str, ...], severity: str | None, own
 
 
 @issue.command("list")
-@click.option("--status", multiple=True, metavar="S", help="A status, or `open` (repeatable).")
+@click.option("--status", multiple=True, metavar="S")
 @click.option("--severity", multiple=True, metavar="P")
 @click.option("--owner", multiple=True)
 @click.option("--module", multiple=True)
 @click.option("--channel", multiple=True)
 @click.option("--type", "types", multiple=True)
-@click.option("--since", metavar="DATE", help="Reported on or after this day.")
-@click.option("--until", metavar="DATE", help="Reported on or before this day.")
-@click.option("--overdue", is_flag=True, help="Only open issues past their due date.")
-@click.option("--incidents", is_flag=True, help="Only issues raised to incidents.")
-@click.option("--search", "-q", "text", default="", metavar="TEXT", help="Full text; 1–2 Chinese characters work.")
+@click.option("--since", metavar="DATE")
+@click.option("--until", metavar="DATE")
+@click.option("--overdue", is_flag=True)
+@click.option("--incidents", is_flag=True)
+@click.option("--search", "-q", "text", default="", metavar="TEXT")
 @click.option("--sort", default="newest", show_default=True,
               type=click.Choice(["newest", "oldest", "severity", "due", "updated", "owner", "status"]))
 @click.option("--limit", type=LIMIT, default=100, show_default=True)
@@ -122,7 +120,6 @@ def issue_list(session: Session, status: tuple[str, ...], severity: tuple[str, .
                module: tuple[str, ...], channel: tuple[str, ...], types: tuple[str, ...], since: str | None,
                until: str | None, overdue: bool, incidents: bool, text: str, sort: str, limit: int,
                as_json: bool, lang: str | None) -> None:
-    """List issues, newest first; overdue ones in red."""
     from launchpad.issues.display import table_rows
     from launchpad.issues.query import IssueFilter
 
@@ -154,7 +151,6 @@ def issue_list(session: Session, status: tuple[str, ...], severity: tuple[str, .
 @LANG
 @pass_session
 def issue_show(session: Session, issue_id: int, as_json: bool, lang: str | None) -> None:
-    """One issue with its whole history."""
     from launchpad.issues.display import detail_lines
 
     s = _Desk(session, lang)
@@ -168,7 +164,7 @@ def issue_show(session: Session, issue_id: int, as_json: bool, lang: str | None)
 
 @issue.command("update")
 @click.argument("issue_id", type=STORE_ID)
-@click.option("--status", metavar="S", help="new, in_progress, fixed, verified, closed, wontfix, by_design, duplicate.")
+@click.option("--status", metavar="S")
 @click.option("--owner", "-o")
 @click.option("--due", "-d", metavar="DATE")
 @click.option("--severity", "-s")
@@ -179,17 +175,16 @@ def issue_show(session: Session, issue_id: int, as_json: bool, lang: str | None)
 @click.option("--reporter", "-r")
 @click.option("--channel", "-c")
 @click.option("--reported-at", metavar="TIME")
-@click.option("--resolution", help="How it was resolved, for the client.")
-@click.option("--fixed-in", metavar="RELEASE", help="The release or run that fixed it (e.g. v1.3 or run 12).")
-@click.option("--attach", multiple=True, metavar="PATH", help="Add a screenshot or file path.")
-@click.option("--note", "-n", default="", help="A note for the history (a call, a finding).")
+@click.option("--resolution")
+@click.option("--fixed-in", metavar="RELEASE")
+@click.option("--attach", multiple=True, metavar="PATH")
+@click.option("--note", "-n", default="")
 @AS_JSON
 @LANG
 @pass_session
 def issue_update(session: Session, issue_id: int, note: str, attach: tuple[str, ...], due: str | None,
                  reported_at: str | None, owner: str | None, type_: str | None, as_json: bool,
                  lang: str | None, **fields: str | None) -> None:
-    """Change an issue. Leaving `new` needs an owner and a due date (give them here too)."""
     s = _Desk(session, lang)
     changes: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
     if owner is not None:
@@ -207,8 +202,8 @@ def issue_update(session: Session, issue_id: int, note: str, attach: tuple[str, 
 
 @issue.command("paste")
 @click.argument("source", type=click.File("rb"), default="-")
-@click.option("--take", metavar="SPEC", help="Messages to log: 1,3,5+6 (5 and 6 become one issue).")
-@click.option("--dry-run", is_flag=True, help="Show every message whole (and what --take would log); log nothing.")
+@click.option("--take", metavar="SPEC")
+@click.option("--dry-run", is_flag=True)
 @click.option("--channel", "-c", default="group", show_default=True)
 @click.option("--severity", "-s")
 @click.option("--owner", "-o")
@@ -219,9 +214,6 @@ def issue_update(session: Session, issue_id: int, note: str, attach: tuple[str, 
 @pass_session
 def issue_paste(session: Session, source: Any, take: str | None, dry_run: bool, channel: str, severity: str | None,
                 owner: str | None, due: str | None, module: str | None, as_json: bool, lang: str | None) -> None:
-    """Turn text copied from a WeChat/WeCom/DingTalk/Feishu chat (a file, or stdin) into issues:
-    lists the messages with sender and time, and the lines that are in no message; `--take` (or
-    the prompt) chooses which become issues. `--json` without `--take` prints the messages whole."""
     from dataclasses import replace
     from datetime import datetime
 
@@ -281,19 +273,17 @@ def issue_paste(session: Session, source: Any, take: str | None, dry_run: bool, 
 
 @issue.command("incident")
 @click.argument("issue_id", type=STORE_ID)
-@click.option("--kind", type=click.Choice(["complaint", "outage"]), help="Raise (or re-class) as this.")
+@click.option("--kind", type=click.Choice(["complaint", "outage"]))
 @click.option("--root-cause")
-@click.option("--short-term", "short_term_fix", help="What was done at once.")
-@click.option("--long-term", "long_term_fix", help="The lasting fix.")
+@click.option("--short-term", "short_term_fix")
+@click.option("--long-term", "long_term_fix")
 @click.option("--prevention")
-@click.option("--event", type=click.Choice(["responded", "reproduced", "mitigated", "resolved", "note"]),
-              help="Record a timeline event.")
-@click.option("--at", "at_text", metavar="TIME", help="When the event happened (default: now).")
+@click.option("--event", type=click.Choice(["responded", "reproduced", "mitigated", "resolved", "note"]))
+@click.option("--at", "at_text", metavar="TIME")
 @click.option("--note", "-n", default="")
 @pass_session
 def issue_incident(session: Session, issue_id: int, kind: str | None, event: str | None, at_text: str | None,
                    note: str, **write_up: str | None) -> None:
-    """Raise an issue to an incident, fill in its write-up, record timeline events."""
     from launchpad.issues.display import value_label
     from launchpad.issues.incident import Incidents
 
@@ -311,11 +301,10 @@ def issue_incident(session: Session, issue_id: int, kind: str | None, event: str
 
 @issue.command("postmortem")
 @click.argument("issue_id", type=STORE_ID)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
 @LANG
 @pass_session
 def issue_postmortem(session: Session, issue_id: int, out: Path | None, lang: str | None) -> None:
-    """An incident's postmortem as Markdown."""
     from launchpad.report.postmortem import render_postmortem
 
     s = _Desk(session, lang)

@@ -33,24 +33,23 @@ def has_terminal() -> bool:
 
 @click.group("release")
 def release() -> None:
-    """Releases: the record, the client's test report and approval, the notices before and after."""
+    pass
 
 
 @release.command("new")
-@click.option("--version", "version", help="The version going out, e.g. v2.3.1.")
-@click.option("--changes", help="What changes, as the client will read it.")
-@click.option("--impact", help="The expected impact (what is unavailable, for how long).")
-@click.option("--start", help="Planned start, site time: YYYY-MM-DD HH:MM.")
-@click.option("--end", help="Planned end: HH:MM (past midnight is the next day) or YYYY-MM-DD HH:MM.")
-@click.option("--window", metavar="NAME", help="The window of site.yaml it must fit in (default: any).")
-@click.option("--fixes", metavar="IDS", multiple=True, help="Feedback issue ids it fixes: 3,7 (repeatable).")
-@click.option("--rollback", help="How the release is rolled back.")
-@click.option("--owner", help="Who owns the release.")
-@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+@click.option("--version", "version")
+@click.option("--changes")
+@click.option("--impact")
+@click.option("--start")
+@click.option("--end")
+@click.option("--window", metavar="NAME")
+@click.option("--fixes", metavar="IDS", multiple=True)
+@click.option("--rollback")
+@click.option("--owner")
+@click.option("--json", "as_json", is_flag=True)
 @pass_session
 def release_new(session: Session, as_json: bool, window: str | None, fixes: tuple[str, ...],
                 **given: str | None) -> None:
-    """Record a release. Missing options are asked for at a terminal; a script gives them all."""
     from launchpad.errors import UsageError
     from launchpad.release.operations import new_release
 
@@ -93,7 +92,6 @@ def _issue_ids(values: tuple[str, ...]) -> tuple[int, ...]:
 @click.option("--json", "as_json", is_flag=True)
 @pass_session
 def release_list(session: Session, limit: int, as_json: bool) -> None:
-    """Releases, latest window first: version, window, status, owner, reviewer."""
     from launchpad.release.record import list_releases
 
     rows = list_releases(session.store(), limit)
@@ -111,7 +109,6 @@ def release_list(session: Session, limit: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_session
 def release_show(session: Session, release_id: int, as_json: bool) -> None:
-    """One release in full: its record, its changes of status and its attached test reports."""
     from launchpad.release.record import get_release, history
     from launchpad.release.testreport import attachments
     from launchpad.safetext import clean, one_line
@@ -158,12 +155,10 @@ def _line(session: Session, made: Release) -> str:
 
 @release.command("approve")
 @click.argument("release_id", type=STORE_ID)
-@click.option("--by", "by", required=True, help="The client's reviewer who approved the test report.")
-@click.option("--note", default="", help="What was reviewed (e.g. the form number).")
+@click.option("--by", "by", required=True)
+@click.option("--note", default="")
 @pass_session
 def release_approve(session: Session, release_id: int, by: str, note: str) -> None:
-    """Record the client's reviewer: the release may start only once approved. Refused (exit 1)
-    while no test report is attached or its file changed since."""
     from launchpad.release.operations import approve_release
 
     made = approve_release(session, release_id, by, note)
@@ -173,11 +168,9 @@ def release_approve(session: Session, release_id: int, by: str, note: str) -> No
 @release.command("status")
 @click.argument("release_id", type=STORE_ID)
 @click.argument("status", type=click.Choice(list(_STATUS_NAMES)))
-@click.option("--note", default="", help="Why (a rollback's cause, a cancellation's reason).")
+@click.option("--note", default="")
 @pass_session
 def release_status(session: Session, release_id: int, status: str, note: str) -> None:
-    """Move a release on: in-progress (only once approved), released, rolled-back, cancelled.
-    A release that went out marks the issues it fixes as fixed in it."""
     from launchpad.release.operations import set_status
 
     made, marked = set_status(session, release_id, _STATUS_NAMES[status], note)
@@ -193,17 +186,14 @@ def release_status(session: Session, release_id: int, status: str, note: str) ->
 
 @release.command("report")
 @click.argument("release_id", type=STORE_ID)
-@click.option("--run", "run_id", type=STORE_ID, required=True, help="The acceptance or regression run on test.")
+@click.option("--run", "run_id", type=STORE_ID, required=True)
 @click.option("--format", "fmt", type=FormatChoice("markdown", "html", "xlsx"), default="markdown",
               show_default=True)
-@click.option("--lang", type=click.Choice(["zh", "en"]), help="Report language (default: site.yaml's).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (default: reports/release-ID/发布测试报告-VERSION-runRUN.FMT).")
+@click.option("--lang", type=click.Choice(["zh", "en"]))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
 @pass_session
 def release_report(session: Session, release_id: int, run_id: int, fmt: str, lang: str | None,
                    out: Path | None) -> None:
-    """Write the release test report (the release's content and the test run's steps and
-    results) and attach it to the release, with its sha256."""
     from launchpad.release.operations import write_report
 
     attached = write_report(session, release_id, run_id, fmt, lang or session.language, out)
@@ -213,17 +203,13 @@ def release_report(session: Session, release_id: int, run_id: int, fmt: str, lan
 @release.command("notice")
 @click.argument("release_id", type=STORE_ID)
 @click.option("--kind", type=click.Choice(["before", "done", "rolled-back"]), required=True)
-@click.option("--send", "send", is_flag=True, help="Send it (default: show it only).")
-@click.option("--channel", "channels", multiple=True, metavar="C",
-              help="Channel of site.yaml to send to (repeatable; default: every channel).")
-@click.option("--format", "fmt", type=FormatChoice("text", "markdown"), default="text", show_default=True,
-              help="Format of the preview.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language (default: site.yaml's).")
+@click.option("--send", "send", is_flag=True)
+@click.option("--channel", "channels", multiple=True, metavar="C")
+@click.option("--format", "fmt", type=FormatChoice("text", "markdown"), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]))
 @pass_session
 def release_notice(session: Session, release_id: int, kind: str, send: bool, channels: tuple[str, ...],
                    fmt: str, lang: str | None) -> None:
-    """The release notice (before) or the completion / rollback notice, from the record: a
-    preview by default, sent through the outbox with --send (never twice to one channel)."""
     from launchpad.errors import UsageError
     from launchpad.release.notice import render_release_notice, send_release_notice
     from launchpad.release.record import get_release

@@ -27,27 +27,22 @@ def _say(lang: str, key: str, **values: Any) -> str:
 
 @click.group("report")
 def report() -> None:
-    """Daily report, notices, and the outbox of unsent messages."""
+    pass
 
 
 @report.command("daily")
-@click.option("--date", "day_text", metavar="D", help="The day (default: today, site time): 2025-11-20, 昨天 …")
+@click.option("--date", "day_text", metavar="D")
 @click.option("--format", "fmt", type=FormatChoice("text", "markdown", "html", "xlsx"), default="text",
               show_default=True)
-@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language (default: site.yaml's).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
-@click.option("--send", "channel", metavar="CHANNEL", help="Send to a chat channel from site.yaml.")
-@click.option("--plan", multiple=True, metavar="TEXT",
-              help="Tomorrow's plan, one item each (default: data/plan.txt in the workspace).")
-@click.option("--copy", is_flag=True, help="Also copy the text to the clipboard.")
-@click.option("--draft", is_flag=True, help="Write a mail draft (.eml, workbook attached) instead of sending: to "
-              "--send's mail channel, or unaddressed.")
+@click.option("--lang", type=click.Choice(["zh", "en"]))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--send", "channel", metavar="CHANNEL")
+@click.option("--plan", multiple=True, metavar="TEXT")
+@click.option("--copy", is_flag=True)
+@click.option("--draft", is_flag=True)
 @pass_session
 def report_daily(session: Session, day_text: str | None, fmt: str, lang: str | None, out: Path | None,
                  channel: str | None, plan: tuple[str, ...], copy: bool, draft: bool) -> None:
-    """The end-of-day summary for the client: counts, new, resolved, open with owner and due,
-    overdue, runs and checks, tomorrow's plan. An xlsx goes to the workspace's reports/ unless
-    --out names the file."""
     from launchpad.issues.dates import parse_day
     from launchpad.report.publish import ReportRequest, export_path, export_report, render_report, send_report
 
@@ -163,17 +158,15 @@ def _show_sent(outcome: Any, lang: str, draft_hint: Any = None) -> None:
 
 @report.command("notice")
 @click.argument("template", default="release_notice")
-@click.option("--set", "pairs", multiple=True, metavar="K=V", help="A field: change=…, when=…, impact=…, contact=…")
-@click.option("--format", "fmt", type=FormatChoice("text", "markdown"), help="Default: the channel's, else text.")
+@click.option("--set", "pairs", multiple=True, metavar="K=V")
+@click.option("--format", "fmt", type=FormatChoice("text", "markdown"))
 @click.option("--lang", type=click.Choice(["zh", "en"]))
 @click.option("--send", "channel", metavar="CHANNEL")
 @click.option("--copy", is_flag=True)
-@click.option("--draft", is_flag=True, help="Write a mail draft (.eml) instead of sending: to --send's mail "
-              "channel, or unaddressed.")
+@click.option("--draft", is_flag=True)
 @pass_session
 def report_notice(session: Session, template: str, pairs: tuple[str, ...], fmt: str | None, lang: str | None,
                   channel: str | None, copy: bool, draft: bool) -> None:
-    """Render a notice (default: the release notice) and print, copy or send it."""
     from launchpad.errors import UsageError
     from launchpad.notify.send import format_for
     from launchpad.report.notice import render_notice, site_values
@@ -208,17 +201,15 @@ def report_notice(session: Session, template: str, pairs: tuple[str, ...], fmt: 
 
 
 @report.command("monitoring")
-@click.option("--env", "environment", metavar="ENV", help="One environment (default: each that ran it).")
-@click.option("--date", "day_text", metavar="D", help="The day (default: today, site time).")
-@click.option("--format", "fmt", type=FormatChoice("text", "markdown"), help="Default: the channel's, else text.")
+@click.option("--env", "environment", metavar="ENV")
+@click.option("--date", "day_text", metavar="D")
+@click.option("--format", "fmt", type=FormatChoice("text", "markdown"))
 @click.option("--lang", type=click.Choice(["zh", "en"]))
-@click.option("--send", "channel", metavar="CHANNEL", help="Send to a chat channel from site.yaml.")
+@click.option("--send", "channel", metavar="CHANNEL")
 @click.option("--copy", is_flag=True)
 @pass_session
 def report_monitoring(session: Session, environment: str | None, day_text: str | None, fmt: str | None,
                       lang: str | None, channel: str | None, copy: bool) -> None:
-    """The short daily monitoring message for the client's group, from the newest run of the
-    daily-monitoring playbook on each environment: when it ran and what each check found."""
     from launchpad.issues.dates import parse_day
     from launchpad.notify.send import format_for
     from launchpad.report.monitoring import monitoring_message
@@ -243,19 +234,16 @@ def report_monitoring(session: Session, environment: str | None, day_text: str |
 
 
 @report.command("outbox")
-@click.option("--send", "send_now", is_flag=True, help="Send what is queued, oldest first.")
-@click.option("--channel", metavar="C", help="Only this channel.")
-@click.option("--requeue", type=STORE_ID, metavar="ID",
-              help="Send an `unknown` message again (after checking the group).")
-@click.option("--drop", type=STORE_ID, metavar="ID", help="Give up on a queued or unknown message.")
-@click.option("--draft", type=STORE_ID, metavar="ID",
-              help="Write a mail that cannot go (no server in reach) as an .eml draft for your mail client.")
-@click.option("--all", "show_all", is_flag=True, help="List sent, dropped and drafted messages too.")
+@click.option("--send", "send_now", is_flag=True)
+@click.option("--channel", metavar="C")
+@click.option("--requeue", type=STORE_ID, metavar="ID")
+@click.option("--drop", type=STORE_ID, metavar="ID")
+@click.option("--draft", type=STORE_ID, metavar="ID")
+@click.option("--all", "show_all", is_flag=True)
 @click.option("--json", "as_json", is_flag=True)
 @pass_session
 def report_outbox(session: Session, send_now: bool, channel: str | None, requeue: int | None, drop: int | None,
                   draft: int | None, show_all: bool, as_json: bool) -> None:
-    """Messages waiting to be sent (no network on site, a rate limit, a bad key)."""
     from dataclasses import asdict
 
     from launchpad.notify.outbox import WAITING, Outbox
@@ -312,15 +300,13 @@ def report_outbox(session: Session, send_now: bool, channel: str | None, requeue
 
 @click.group("notify")
 def notify() -> None:
-    """The channels of site.yaml: chat robots and mail."""
+    pass
 
 
 @notify.command("test")
 @click.argument("channel")
 @pass_session
 def notify_test(session: Session, channel: str) -> None:
-    """Send a short test message to CHANNEL (a robot, or a mail to its recipients) through the
-    outbox, as notices and daily reports go."""
     from launchpad.notify.send import format_for
     from launchpad.phrases import phrase, render
     from launchpad.report.publish import send_text

@@ -18,12 +18,9 @@ from launchpad.cli.door import language, say
 if TYPE_CHECKING:
     from launchpad.cli.door import Door
 
-RULES = click.option("--rules", "rules_name", metavar="FILE", help="The rules (default: the workspace's "
-                     "roles/rules.yaml).")
-CONFIRMING = [click.option("--yes", "-y", is_flag=True, help="Confirm without asking (production still needs "
-                           "its name)."),
-              click.option("--confirm", "confirm_env", metavar="ENV", help="Production's name, typed in advance "
-                           "(scripts).")]
+RULES = click.option("--rules", "rules_name", metavar="FILE")
+CONFIRMING = [click.option("--yes", "-y", is_flag=True),
+              click.option("--confirm", "confirm_env", metavar="ENV")]
 
 
 def _confirming(command: Any) -> Any:
@@ -66,23 +63,19 @@ def _rules(door: Door, given: str | None) -> Any:
 
 @click.group("roles")
 def roles() -> None:
-    """Roles that follow unit, level and post: rules previewed per user, applied, rolled back."""
+    pass
 
 
 @roles.command("preview")
-@click.option("--env", "env_name", required=True, metavar="ENV", help="The environment whose users are read.")
+@click.option("--env", "env_name", required=True, metavar="ENV")
 @RULES
-@click.option("--json", "as_json", is_flag=True, help="Print the preview as JSON.")
-@click.option("--xlsx", "xlsx", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
-              help="Also write the preview as FILE.xlsx.")
-@click.option("--limit", default=200, show_default=True, help="Users printed in the table.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the spreadsheet (default: site.yaml's).")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--xlsx", "xlsx", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE")
+@click.option("--limit", default=200, show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]))
 @click.pass_obj
 def roles_preview(door: Door, env_name: str, rules_name: str | None, as_json: bool, xlsx: Path | None, limit: int,
                   lang: str | None) -> None:
-    """Per user whose roles change: account, name, unit, posts, roles now → roles after; then
-    the users changed per rule and per unit. The preview is recorded: `roles apply` writes
-    exactly it."""
     from launchpad.errors import UsageError
     from launchpad.phrases import phrase, render
     from launchpad.users.role_apply import preview_live, record_preview
@@ -116,17 +109,14 @@ def roles_preview(door: Door, env_name: str, rules_name: str | None, as_json: bo
 
 
 @roles.command("apply")
-@click.option("--env", "env_name", required=True, metavar="ENV", help="The environment to change.")
+@click.option("--env", "env_name", required=True, metavar="ENV")
 @RULES
 @_confirming
-@click.option("--backup-age", default="2h", show_default=True, help="On production: the newest backup's maximum age.")
-@click.option("--batch", "batch_size", default=500, show_default=True, help="Users per transaction.")
+@click.option("--backup-age", default="2h", show_default=True)
+@click.option("--batch", "batch_size", default=500, show_default=True)
 @click.pass_obj
 def roles_apply(door: Door, env_name: str, rules_name: str | None, yes: bool, confirm_env: str | None,
                 backup_age: str, batch_size: int) -> None:
-    """Write the newest preview of ENV: the rules are evaluated again on the live target and must
-    give the same users and roles (what changed since is said, and nothing is written); on
-    production a fresh verified backup and the typed name; in batches, one transaction each."""
     from launchpad.cli.prompter import CliPrompter
     from launchpad.users.role_apply import apply_preview
 
@@ -148,7 +138,6 @@ def roles_apply(door: Door, env_name: str, rules_name: str | None, yes: bool, co
 @_confirming
 @click.pass_obj
 def roles_rollback(door: Door, assignment: int, yes: bool, confirm_env: str | None) -> None:
-    """Put back the role links assignment ID changed, for each user it recorded."""
     from launchpad.cli.prompter import CliPrompter
     from launchpad.users import role_records
     from launchpad.users.role_apply import rollback
@@ -160,10 +149,9 @@ def roles_rollback(door: Door, assignment: int, yes: bool, confirm_env: str | No
 
 
 @roles.command("list")
-@click.option("--limit", default=20, show_default=True, help="How many, newest first.")
+@click.option("--limit", default=20, show_default=True)
 @click.pass_obj
 def roles_list(door: Door, limit: int) -> None:
-    """Role previews and assignments, newest first: id, environment, status, users, rules."""
     from launchpad.phrases import CATALOG
     from launchpad.users import role_records
 

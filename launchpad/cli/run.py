@@ -29,18 +29,17 @@ def _parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
 
 @click.command()
 @click.argument("playbook")
-@click.option("--env", "env_name", metavar="ENV", help="Environment to run on (from site.yaml).")
-@click.option("--var", "variables", multiple=True, metavar="K=V", help="A playbook variable.")
+@click.option("--env", "env_name", metavar="ENV")
+@click.option("--var", "variables", multiple=True, metavar="K=V")
 @click.option(
     "--answers",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="Answers file for confirmations, sign-offs, approvals, failures.",
 )
-@click.option("--yes", "-y", is_flag=True, help="Confirm plain confirmations; never signs critical steps.")
-@click.option("--confirm", "confirm_env", metavar="ENV", help="The production environment's name, typed in advance.")
-@click.option("--resume", "resume_id", type=STORE_ID, metavar="RUN", help="Continue an interrupted run.")
-@click.option("--as", "actor", metavar="NAME", help="Who is running this (default: your login).")
-@click.option("--verbose", "-v", is_flag=True, help="Show every output line.")
+@click.option("--yes", "-y", is_flag=True)
+@click.option("--confirm", "confirm_env", metavar="ENV")
+@click.option("--resume", "resume_id", type=STORE_ID, metavar="RUN")
+@click.option("--as", "actor", metavar="NAME")
+@click.option("--verbose", "-v", is_flag=True)
 @pass_session
 def run(
     session: Session,
@@ -54,7 +53,6 @@ def run(
     actor: str | None,
     verbose: bool,
 ) -> None:
-    """Run PLAYBOOK on an environment, step by step, storing every result."""
     from launchpad.cli.progress import ProgressPrinter
     from launchpad.cli.prompter import CliPrompter
     from launchpad.hosts.connect import HostConnections
@@ -92,11 +90,10 @@ def run(
 
 
 @click.group(invoke_without_command=True)
-@click.option("--json", "as_json", is_flag=True, help="Print runs as JSON.")
+@click.option("--json", "as_json", is_flag=True)
 @click.option("--limit", type=LIMIT, default=30, show_default=True)
 @click.pass_context
 def runs(click_ctx: click.Context, as_json: bool, limit: int) -> None:
-    """List recent runs (`runs show RUN` for one run's report)."""
     if click_ctx.invoked_subcommand is not None:
         return
     session = session_of(click_ctx)
@@ -130,11 +127,10 @@ def runs(click_ctx: click.Context, as_json: bool, limit: int) -> None:
 @click.argument("run_id", type=STORE_ID)
 @click.option("--format", "fmt", type=FormatChoice("text", "markdown", "html", "json"), default="text",
               show_default=True)
-@click.option("--lang", type=click.Choice(["zh", "en"]), help="Report language (default: site.yaml).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+@click.option("--lang", type=click.Choice(["zh", "en"]))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
 @pass_session
 def runs_show(session: Session, run_id: int, fmt: str, lang: str | None, out: Path | None) -> None:
-    """Show one run: who, when, where, each step's result and evidence."""
     from launchpad.report.run import collect_run, render_run
 
     workspace = session.workspace

@@ -20,8 +20,8 @@ from launchpad.phrases import word
 if TYPE_CHECKING:
     from launchpad.cli.door import Door
 
-LANG = click.option("--lang", type=click.Choice(["zh", "en"]), help="Language of the reasons (default: site.yaml's).")
-MAPPING = click.option("--mapping", "-m", metavar="FILE", help="The mapping (default: the workspace's imports/*.yaml).")
+LANG = click.option("--lang", type=click.Choice(["zh", "en"]))
+MAPPING = click.option("--mapping", "-m", metavar="FILE")
 # No FILE when the mapping names a `source:` (a database query or an HTTP API).
 FILE = click.argument("file", type=click.Path(path_type=Path, dir_okay=False), required=False)
 
@@ -93,23 +93,20 @@ def _print_problems(problems: list[Any], lang: str, limit: int) -> None:
 
 @click.group("users")
 def users() -> None:
-    """Import users from the client's sheet: check, plan, import, roll back, hand out passwords."""
+    pass
 
 
 @users.command("check")
 @FILE
 @MAPPING
-@click.option("--env", "env_name", metavar="ENV", help="Also check against ENV's target (units, values taken).")
-@click.option("--annotated", type=click.Path(path_type=Path, dir_okay=False), metavar="PATH",
-              help="Where the annotated copy goes (default: FILE's name + .checked.xlsx beside it).")
-@click.option("--limit", default=200, show_default=True, help="Problems printed.")
-@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+@click.option("--env", "env_name", metavar="ENV")
+@click.option("--annotated", type=click.Path(path_type=Path, dir_okay=False), metavar="PATH")
+@click.option("--limit", default=200, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
 @LANG
 @click.pass_obj
 def users_check(door: Door, file: Path | None, mapping: str | None, env_name: str | None, annotated: Path | None,
                 limit: int, as_json: bool, lang: str | None) -> None:
-    """Check every row of FILE (or of the mapping's source); list every problem and write an
-    annotated copy for the client."""
     from launchpad.phrases import render
     from launchpad.users.annotate import write_annotated
     from launchpad.users.checks import check_workbook
@@ -152,14 +149,13 @@ def users_check(door: Door, file: Path | None, mapping: str | None, env_name: st
 @users.command("plan")
 @FILE
 @MAPPING
-@click.option("--env", "env_name", required=True, metavar="ENV", help="The environment to plan against.")
-@click.option("--json", "as_json", is_flag=True, help="Print the whole plan as JSON.")
-@click.option("--limit", default=200, show_default=True, help="Rows printed.")
+@click.option("--env", "env_name", required=True, metavar="ENV")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--limit", default=200, show_default=True)
 @LANG
 @click.pass_obj
 def users_plan(door: Door, file: Path | None, mapping: str | None, env_name: str, as_json: bool, limit: int,
                lang: str | None) -> None:
-    """What `users import` would do to ENV, row by row, with counts per unit. Writes nothing."""
     from launchpad.users.mapping import load_mapping
     from launchpad.users.operations import find_mapping, plan_workbook
     from launchpad.users.planlog import record_plan
@@ -184,14 +180,12 @@ def users_plan(door: Door, file: Path | None, mapping: str | None, env_name: str
 
 
 @users.command("compare")
-@click.option("--env", "env_names", required=True, multiple=True, metavar="ENV", help="Two environments.")
-@click.option("--database", metavar="KEY", help="The databases' key in site.yaml (default: each one's only one).")
-@click.option("--target", "target_name", default="ruoyi", show_default=True, metavar="NAME",
-              help="The target profile (bundled, or imports/targets/NAME.yaml).")
-@click.option("--limit", default=200, show_default=True, help="Differences printed.")
+@click.option("--env", "env_names", required=True, multiple=True, metavar="ENV")
+@click.option("--database", metavar="KEY")
+@click.option("--target", "target_name", default="ruoyi", show_default=True, metavar="NAME")
+@click.option("--limit", default=200, show_default=True)
 @click.pass_obj
 def users_compare(door: Door, env_names: tuple[str, ...], database: str | None, target_name: str, limit: int) -> None:
-    """Users present in one environment and not the other, or different (test and production alike)."""
     from launchpad.users.compare import compare_states
     from launchpad.users.operations import IMPORTS_DIR
     from launchpad.users.profile import load_profile

@@ -45,19 +45,16 @@ def _hashing_estimate(estimate: Any) -> str:
 
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False), required=False)
-@click.option("--mapping", "-m", metavar="FILE", help="The mapping (default: the workspace's imports/*.yaml).")
-@click.option("--env", "env_name", required=True, metavar="ENV", help="The environment to import into.")
-@click.option("--skip-rejected", is_flag=True, help="Import the good rows even when others are rejected.")
-@click.option("--yes", "-y", is_flag=True, help="Confirm without asking (production still needs its name).")
-@click.option("--confirm", "confirm_env", metavar="ENV", help="Production's name, typed in advance (scripts).")
-@click.option("--backup-age", default="2h", show_default=True, help="On production: the newest backup's maximum age.")
-@click.option("--batch", "batch_size", type=int, default=None,
-              help="Rows per transaction [default: 10,000 through the bulk loader, 500 as scripts].")
+@click.option("--mapping", "-m", metavar="FILE")
+@click.option("--env", "env_name", required=True, metavar="ENV")
+@click.option("--skip-rejected", is_flag=True)
+@click.option("--yes", "-y", is_flag=True)
+@click.option("--confirm", "confirm_env", metavar="ENV")
+@click.option("--backup-age", default="2h", show_default=True)
+@click.option("--batch", "batch_size", type=click.IntRange(min=1), default=None)
 @click.pass_obj
 def users_import(door: Door, file: Path | None, mapping: str | None, env_name: str, skip_rejected: bool, yes: bool,
                  confirm_env: str | None, backup_age: str, batch_size: int | None) -> None:
-    """Plan FILE (or the mapping's source) against ENV, confirm, then apply it; new users'
-    passwords go to hand-out files."""
     from launchpad.cli.prompter import CliPrompter
     from launchpad.cli.users import _print_notes, _print_plan, _read_rows, _target, _workspace
     from launchpad.users.apply import ImportTarget
@@ -65,8 +62,6 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
     from launchpad.users.mapping import load_mapping
     from launchpad.users.operations import find_mapping, plan_workbook
 
-    if batch_size is not None and batch_size < 1:
-        raise click.BadParameter("must be at least 1", param_hint="--batch")
     workspace = _workspace(door, required=True)
     mapping_path = find_mapping(workspace.root, mapping)
     loaded = load_mapping(mapping_path)
@@ -128,10 +123,9 @@ def _print_since_plan(since: Any, env_name: str) -> None:
 
 
 @click.command("imports")
-@click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
+@click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def users_imports(door: Door, as_json: bool) -> None:
-    """The imports recorded in this workspace, newest first."""
     from launchpad.users.records import list_imports
 
     store = door.session().store()
@@ -151,11 +145,10 @@ def users_imports(door: Door, as_json: bool) -> None:
 
 @click.command("rollback")
 @click.argument("import_id", type=int, metavar="ID")
-@click.option("--yes", "-y", is_flag=True, help="Confirm without asking (production still needs its name).")
-@click.option("--confirm", "confirm_env", metavar="ENV", help="Production's name, typed in advance (scripts).")
+@click.option("--yes", "-y", is_flag=True)
+@click.option("--confirm", "confirm_env", metavar="ENV")
 @click.pass_obj
 def users_rollback(door: Door, import_id: int, yes: bool, confirm_env: str | None) -> None:
-    """Undo import ID: delete the users it inserted, restore the fields it updated."""
     from launchpad.cli.prompter import CliPrompter
     from launchpad.cli.users import _target
     from launchpad.users.apply import ImportTarget
@@ -178,13 +171,11 @@ def users_rollback(door: Door, import_id: int, yes: bool, confirm_env: str | Non
 
 @click.command("handout")
 @click.argument("import_id", type=int, metavar="ID")
-@click.option("--remove", is_flag=True, help="Delete the hand-out files (after handing them out).")
-@click.option("--reset", "reset_keys", multiple=True, metavar="LOGIN",
-              help="Give LOGIN (inserted by import ID, password never changed) a new initial password.")
-@click.option("--mapping", "-m", metavar="FILE", help="Its password policy (default: the workspace's mapping).")
+@click.option("--remove", is_flag=True)
+@click.option("--reset", "reset_keys", multiple=True, metavar="LOGIN")
+@click.option("--mapping", "-m", metavar="FILE")
 @click.pass_obj
 def users_handout(door: Door, import_id: int, remove: bool, reset_keys: tuple[str, ...], mapping: str | None) -> None:
-    """List (or remove) the initial-password hand-out files of import ID, or reset lost ones."""
     from launchpad.users.handout import handout_dir, list_handouts, remove_handouts
     from launchpad.users.records import get_import
 

@@ -23,13 +23,10 @@ if TYPE_CHECKING:
     "--dir",
     "directory",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Where to build the demo (default: ~/launchpad-demo, outside any repository).",
 )
-@click.option("--no-tui", is_flag=True, help="Build the demo and start its web app; do not open the UI.")
-@click.option("--stop", is_flag=True, help="Stop the demo's web app and robot (started by --no-tui).")
+@click.option("--no-tui", is_flag=True)
+@click.option("--stop", is_flag=True)
 def demo(directory: Path | None, no_tui: bool, stop: bool) -> None:
-    """Build a complete demo workspace on this machine and open it; the demo's web app stops
-    when the app is closed."""
     from launchpad.demo import build_demo, start_demo_webapp, stop_demo_webapp
     from launchpad.demo.launcher import read_demo_config
     from launchpad.demo.robot import robot_page_url
@@ -63,7 +60,6 @@ def demo(directory: Path | None, no_tui: bool, stop: bool) -> None:
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
-    """Create a workspace in DIRECTORY: a commented site.yaml and the bundled playbooks."""
     from launchpad.workspace.scaffold import init_workspace
 
     with _writing(directory, "init"):
@@ -77,11 +73,6 @@ def init(directory: Path) -> None:
 @click.argument("playbooks", nargs=-1)
 @click.pass_obj
 def check(door: Door, playbooks: tuple[str, ...]) -> None:
-    """Validate site.yaml and the playbooks; print every problem as file:line:col.
-
-    Templates are rendered for every environment, so a value a step reads that an environment
-    lacks is a problem here rather than at run time; days of the coming week with nobody (or
-    no backup) on the duty roster are warnings."""
     from launchpad.run.playbook import check_against_site, find_playbook, list_playbooks, load_playbook
     from launchpad.run.template_refs import unresolved_references
     from launchpad.sitetime import site_today
@@ -132,8 +123,6 @@ def check(door: Door, playbooks: tuple[str, ...]) -> None:
 @click.argument("what", type=click.Choice(["site", "playbook", "answers", "import-mapping", "target-profile",
                                            "golive", "baseline", "role-rules"]))
 def schema(what: str) -> None:
-    """Print the JSON Schema of site.yaml, a playbook, an answers file, a user-import mapping, a
-    user-import target profile, golive.yaml, a baseline or roles/rules.yaml (for editors)."""
     if what == "role-rules":
         from launchpad.users.role_rules import rules_json_schema
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from launchpad.errors import WorkspaceNotFound
+from launchpad.errors import LaunchpadError, WorkspaceNotFound
 from launchpad.phrases import phrase
 from launchpad.workspace.site import Environment, Site
 from launchpad.workspace.yamlsource import SourceMap, read_yaml, validate
@@ -86,6 +86,19 @@ def find_root(start: Path | None = None, explicit: str | Path | None = None) -> 
             return folder
     raise WorkspaceNotFound(phrase("error.no_site_file_here", file=SITE_FILE, here=str(here)),
                             hint=phrase("error.no_site_file_here_hint"))
+
+
+def site_language(explicit: str | Path | None = None) -> str | None:
+    """The `language` site.yaml sets, read without checking the rest of the file: what the
+    command line speaks before it has parsed its options (`--help`). None when there is no
+    workspace, or its site.yaml cannot be read: the help must come whatever the file holds."""
+    try:
+        data = read_yaml(find_root(explicit=explicit) / SITE_FILE).data
+    except (LaunchpadError, OSError, ValueError):
+        return None
+    site = data.get("site") if isinstance(data, dict) else None
+    language = site.get("language") if isinstance(site, dict) else None
+    return language if isinstance(language, str) else None
 
 
 def load_workspace(root: Path) -> Workspace:

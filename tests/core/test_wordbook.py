@@ -30,6 +30,7 @@ LANGUAGE_NEUTRAL = {
 SECTIONS = ("daily.", "runreport.", "cli.report.")
 BUILT_ELSEWHERE = {
     "status.": "phrases.status_word and section(): every status a run or step can have",
+    "cli.help.": "cli/helptext.py, by command path: test_every_command_option_and_argument_has_its_help…",
 }
 
 
@@ -80,6 +81,20 @@ def test_no_entry_is_unused() -> None:
         elif key not in quoted and not key.startswith(tuple(prefixes)):
             unused.append(key)
     assert not unused, f"entries nobody reads (remove them, or build them where the test can see): {unused}"
+
+
+def test_every_command_option_and_argument_has_its_help_and_every_help_entry_has_its_place() -> None:
+    """The help entries are read by walking the command tree, so the rule for them is the tree:
+    each command, option and argument has an entry, and each entry names one of them."""
+    from launchpad.cli import cli
+    from launchpad.cli.helptext import walk
+
+    keys = [key for key, _, _ in walk(cli)]
+    assert len(keys) == len(set(keys)), "two options of one command read the same entry"
+    missing = sorted(set(keys) - CATALOG.keys())
+    assert not missing, f"without their help in the word-book: {missing}"
+    unused = sorted({key for key in CATALOG if key.startswith("cli.help.")} - set(keys))
+    assert not unused, f"help for no command, option or argument (a renamed option?): {unused}"
 
 
 def test_the_keys_built_at_run_time_are_found() -> None:

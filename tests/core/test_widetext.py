@@ -1,0 +1,47 @@
+"""Chinese help fits the terminal: lines measured in columns (a Chinese character takes two),
+broken between characters or at spaces, never before a closing mark, never inside a word."""
+
+from __future__ import annotations
+
+import pytest
+
+from launchpad.cli.widetext import columns, fit, lines
+
+TEXT = ("执行 ENV 最新的一次预览；规则会在目标系统上重新计算，结果必须与预览的用户和角色完全一致"
+        "（否则说明此后的变化，且不写入任何内容）。用 roles/rules.yaml 和 --backup-age 控制。")
+
+
+@pytest.mark.parametrize("width", [20, 33, 50, 78])
+def test_every_line_fits_and_no_line_starts_with_a_closing_mark(width: int) -> None:
+    found = lines(TEXT, width)
+    assert len(found) > 1
+    for line in found:
+        assert columns(line) <= width, (line, columns(line))
+        assert line[0] not in "，。；）、", line
+    assert "".join(found).replace(" ", "") == TEXT.replace(" ", "")
+
+
+def test_closing_marks_at_the_edge_take_their_character_along() -> None:
+    assert lines("不询问直接确认（生产环境仍须输入其名称）。", 42) == ["不询问直接确认（生产环境仍须输入其名称）。"]
+    assert lines("不询问直接确认（生产环境仍须输入其名称）。", 41) == ["不询问直接确认（生产环境仍须输入其名", "称）。"]
+
+
+def test_a_word_a_path_or_an_option_is_never_cut() -> None:
+    found = lines(TEXT, 20)
+    for word in ("roles/rules.yaml", "--backup-age", "ENV"):
+        assert any(word in line for line in found), found
+
+
+def test_a_chinese_character_counts_two_columns() -> None:
+    assert columns("预览") == 4 and columns("ENV") == 3 and columns("（") == 2
+
+
+def test_text_without_chinese_is_left_to_click() -> None:
+    english = "Write the newest preview of ENV:\nthe rules are evaluated again."
+    assert fit(english, 20) == english
+
+
+def test_paragraphs_stay_paragraphs_and_click_keeps_the_lines_as_they_are() -> None:
+    fitted = fit("第一段，很短。\n\n第二段。", 20)
+    assert fitted.split("\n\n") == ["\b\n第一段，很短。", "\b\n第二段。"]
+    assert "  " in fit("要修改的环境。  [必填]", 40)  # the gap click puts before its brackets
