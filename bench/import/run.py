@@ -223,6 +223,7 @@ def main() -> None:
     parser.add_argument("--apply-batches", default=str(BULK_BATCH),
                         help="rows per batch of the apply, comma-separated to compare several (e.g. 5000,10000,20000)")
     parser.add_argument("--no-apply", action="store_true", help="skip what needs sshd, MariaDB and PostgreSQL")
+    parser.add_argument("--parts", action="store_true", help="apply: time the store, Python, SSH and each statement")
     parser.add_argument("--cost", type=int, default=10)
     parser.add_argument("--hashes", type=int, default=16)
     parser.add_argument("--memory-probe", type=Path, help=argparse.SUPPRESS)
@@ -263,7 +264,8 @@ def main() -> None:
               lambda: write_annotated(bad_book, bad_result, folder / "bad.checked.xlsx"))
 
         if not args.no_apply:
-            apply_rates(folder, args.apply_rows, [int(b) for b in args.apply_batches.split(",")], figures, targets)
+            apply_rates(folder, args.apply_rows, [int(b) for b in args.apply_batches.split(",")], figures, targets,
+                        args.parts)
     hashing(args.rows, args.cost, args.hashes)
     print("Targets:")
     for label, met in targets.items():
@@ -300,7 +302,7 @@ def memory_figures(folder: Path, sizes: list[int], figures: dict[str, str], targ
 
 
 def apply_rates(folder: Path, rows: int, batch_sizes: list[int], figures: dict[str, str],
-                targets: dict[str, bool]) -> None:
+                targets: dict[str, bool], parts: bool = False) -> None:
     import yaml
     from bench_apply import run as run_apply
 
@@ -309,12 +311,17 @@ def apply_rates(folder: Path, rows: int, batch_sizes: list[int], figures: dict[s
     # The lowest bcrypt cost: hashing is timed apart and left out of the rate.
     text = yaml.safe_dump({**MAPPING, "passwords": {"cost": 4}}, allow_unicode=True)
     print(f"applying {rows} new users over SSH, against the bulk loader, same rows, same link:")
-    for f in run_apply(sheet, text, batch_sizes):
+    for f in run_apply(sheet, text, batch_sizes, parts):
         print(f"  {f.engine:<10} batches of {f.batch_size:>6}: "
               f"loader {f.loader_seconds:6.2f} s ({f.rows / f.loader_seconds:7.0f} rows/s); "
               f"apply {f.apply_seconds:6.2f} s ({f.rows / f.apply_seconds:7.0f} rows/s, {f.batches} batch(es)); "
               f"apply / loader rate {f.ratio:.2f}   (target ≥ 0.5); bcrypt cost 4 apart: {f.hashing_seconds:.1f} s")
         figures[f"apply_rate_ratio_{f.engine.lower()}_batch_{f.batch_size}"] = f"{f.ratio:.2f}"
+        for part, seconds in [*f.parts.items(), *((f"alone, one command: {k}", v) for k, v in f.alone.items())]:
+            print(f"      {part:<52} {seconds:7.3f} s")
+        if f.parts:
+            print(f"      {'the rest of the apply (plan rows, Python between)':<52} "
+                  f"{f.apply_seconds - sum(v for k, v in f.parts.items() if not k.startswith(' ')):7.3f} s")
         if f.batch_size == BULK_BATCH or len(batch_sizes) == 1:  # the target is judged at the default size
             targets[f"{f.engine}: apply ≥ half the bulk loader's rate (batches of {f.batch_size})"] = f.ratio >= 0.5
 
