@@ -10,31 +10,44 @@ For each database:
 1. the sheet is planned against the live target (every row a new user);
 2. the bulk loader loads the rows the plan would insert — the same columns, with a bcrypt
    hash of the same length — into an empty copy of sys_user: `LOAD DATA LOCAL INFILE` from the
-   client's stdin for MariaDB, `\\copy … FROM pstdin` for psql, one SSH command each;
+   client's stdin for MariaDB, `\\copy … FROM pstdin` for psql, one SSH command each; twice
+   before the apply and once after, the fastest counting;
 3. `apply_plan` writes the plan (batches in transactions, every row recorded in the store
    first and marked done after, each new user given its role). Its hashing is timed apart
    (the progress callback says when the last hash is done) and left out of the write rate.
+
+With `parts` (run.py's `--parts`) the apply is timed piece by piece: the store's writes, the
+batch's data built in Python, the audit log, the remote command's wall time, and inside it, on
+the host, each statement's time from timestamps the same client prints between the statements
+(`NOW(6)` / `clock_timestamp()`); then, apart, what the SSH channel, the client's start and
+the bytes on stdin cost alone. The marks add a few statements to each command, so a run with
+`--parts` is a little slower than one without: its apply / loader ratio is not the figure.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shlex
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from launchpad.backup.sqlclient import MySqlClient, PostgresClient
 from launchpad.hosts.connect import HostConnections
 from launchpad.store.db import Store
+from launchpad.users import apply as apply_module
+from launchpad.users import records
 from launchpad.users.apply import ApplyProgress, ImportTarget, apply_plan
 from launchpad.users.operations import file_sha256, plan_file, target_session
 from launchpad.users.plan import PlannedUser
 from launchpad.users.profile import bundled_profile
+from launchpad.users.staged import Staged
 from launchpad.users.state import UNIT
 from launchpad.users.target import TargetSession
 from launchpad.users.writes import Writer
@@ -44,6 +57,9 @@ from tests.integration.sshd import SshLab
 
 ENGINES = {"test": "MariaDB", "test-pg": "PostgreSQL"}  # the lab's environments
 COPY_TABLE = "bench_user"
+# The loader is timed this many times, all but one before the apply and one after, and the
+# fastest counts: on a shared machine a single slow measure would flatter the apply's ratio.
+LOADER_ROUNDS = 3
 # As long as a real `$2a$10$` hash, so the loader moves as many bytes as the apply.
 SAMPLE_HASH = "$2a$10$7JB720yubVSZvUI0rEqK/.VqGOZTH.ulu33dHOiBE8ByOhJIrdAu2"
 
@@ -57,6 +73,8 @@ class ApplyFigures:
     hashing_seconds: float
     batches: int
     batch_size: int
+    parts: dict[str, float] = field(default_factory=dict)  # seconds, summed over the batches
+    alone: dict[str, float] = field(default_factory=dict)  # seconds of one command, measured apart
 
     @property
     def ratio(self) -> float:
@@ -89,34 +107,39 @@ def servers(folder: Path) -> Iterator[RuoYiLab]:
             shutil.rmtree(directory, ignore_errors=True)
 
 
-def measure(lab: RuoYiLab, env: str, sheet: Path, mapping_text: str, batch_size: int) -> ApplyFigures:
+def measure(lab: RuoYiLab, env: str, sheet: Path, mapping_text: str, batch_size: int,
+            parts: bool = False) -> ApplyFigures:
     mapping = lab.root / "imports" / "bench.yaml"
     mapping.parent.mkdir(exist_ok=True)
     mapping.write_text(mapping_text, encoding="utf-8")
-    _copy_table(lab, env)
     _remove_imported(lab, env)
     with Store.open(lab.workspace.store_path) as store, HostConnections(lab.workspace, env) as connections, \
             target_session(lab.workspace, env, None, connections.transport_for,
                            lambda action, target, detail: store.audit("bench", action, target, detail)) as session:
         planned = plan_file(sheet, mapping, session, env)
         inserts = [u for u in planned.plan.writes() if u.action == "insert"]
-        loader = _bulk_load(session, inserts)
+        loaded = [_bulk_load(lab, env, session, inserts) for _ in range(LOADER_ROUNDS - 1)]
         marks: dict[str, float] = {}
 
         def progress(step: ApplyProgress) -> None:
             if step.done == step.total:
                 marks[step.phase] = time.monotonic()
 
+        timer = PartTimer(session, store) if parts else None
         started = time.monotonic()
-        apply_plan(ImportTarget(store, session, lab.root, env, "app", "bench"), planned, file=sheet,
-                   file_sha256=file_sha256(sheet), mapping_name=mapping.name, progress=progress,
-                   batch_size=batch_size)
+        with timer or contextlib.nullcontext():
+            apply_plan(ImportTarget(store, session, lab.root, env, "app", "bench"), planned, file=sheet,
+                       file_sha256=file_sha256(sheet), mapping_name=mapping.name, progress=progress,
+                       batch_size=batch_size)
+        loaded.append(_bulk_load(lab, env, session, inserts))  # one after: the machine's load drifts
+        loader = min(loaded)
+        alone = _alone(session, inserts[:batch_size]) if parts else {}
     hashed = marks.get("hashing", started)
     count = int(lab.sql(env, "SELECT count(*) FROM sys_user WHERE create_by LIKE 'import:%'")[0][0])
     if count != len(inserts):
         raise RuntimeError(f"{ENGINES[env]}: the apply wrote {count} users, the plan had {len(inserts)}")
     return ApplyFigures(ENGINES[env], len(inserts), loader, marks["writing"] - hashed, hashed - started,
-                        -(-len(inserts) // batch_size), batch_size)
+                        -(-len(inserts) // batch_size), batch_size, timer.seconds if timer else {}, alone)
 
 
 def _remove_imported(lab: RuoYiLab, env: str) -> None:
@@ -140,13 +163,14 @@ def _copy_table(lab: RuoYiLab, env: str) -> None:
                    lab.name)
 
 
-def _bulk_load(session: TargetSession, users: list[PlannedUser]) -> float:
-    """Seconds the database's own loader takes for `users`, sent as one SSH command."""
+def _bulk_load(lab: RuoYiLab, env: str, session: TargetSession, users: list[PlannedUser]) -> float:
+    """Seconds the database's own loader takes for `users` into an empty copy of sys_user, sent
+    as one SSH command."""
+    _copy_table(lab, env)
     writer = Writer(session.sql, bundled_profile("ruoyi"))
     fields = [f for f in (*writer.users.fields, UNIT) if any(f in u.values for u in users)]
     names = [*(writer.column(f) for f in fields), "password", "status", "del_flag", "create_by"]
-    data = "".join("\t".join([*(u.values.get(f, "") for f in fields), SAMPLE_HASH, "0", "0", "import:bench"])
-                   + "\n" for u in users).encode("utf-8")
+    data = _loader_data(session, users)
     if session.sql.mysql:
         statement = (f"LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE {COPY_TABLE} CHARACTER SET utf8mb4 "
                      f"FIELDS TERMINATED BY '\\t' ({', '.join(names)}) SET create_time = NOW()")
@@ -165,6 +189,127 @@ def _bulk_load(session: TargetSession, users: list[PlannedUser]) -> float:
     return seconds
 
 
-def run(sheet: Path, mapping_text: str, batch_sizes: list[int]) -> list[ApplyFigures]:
+def run(sheet: Path, mapping_text: str, batch_sizes: list[int], parts: bool = False) -> list[ApplyFigures]:
     with tempfile.TemporaryDirectory(prefix="lp-bench-import-") as folder, servers(Path(folder)) as lab:
-        return [measure(lab, env, sheet, mapping_text, size) for env in ENGINES for size in batch_sizes]
+        return [measure(lab, env, sheet, mapping_text, size, parts) for env in ENGINES for size in batch_sizes]
+
+
+# What each statement of a batch's command is, by how it begins; the host's time between two
+# marks goes to the statement before the second.
+_KINDS = [("START TRANSACTION", "begin + temporary tables"), ("SET NAMES", "begin + temporary tables"),
+          ("BEGIN", "begin + temporary tables"), ("CREATE TEMP", "begin + temporary tables"),
+          ("LOAD DATA", "load (loader)"), ("\\copy", "load (loader)"),
+          ("CREATE INDEX", "stage index"), ("ANALYZE", "analyze the stage"),
+          ("INSERT INTO launchpad_guard", "guard"), ("SELECT COALESCE(MAX", "id base"), ("LOCK TABLE", "id base"),
+          ("INSERT INTO sys_user_role", "links"), ("INSERT INTO sys_user_post", "links"),
+          ("INSERT INTO sys_user ", "merge (INSERT … SELECT)"), ("UPDATE", "updates"), ("COMMIT", "commit")]
+_MARK = "lp_mark"
+
+
+def _kind(statement: str) -> str:
+    return next((kind for start, kind in _KINDS if statement.lstrip().startswith(start)), statement[:30])
+
+
+class PartTimer:
+    """Times the apply's parts by wrapping, for the benchmark only, the functions that do them."""
+
+    def __init__(self, session: TargetSession, store: Store) -> None:
+        self.session, self.store = session, store
+        self.seconds: dict[str, float] = {}
+        self._undo: list[Callable[[], None]] = []
+
+    def add(self, part: str, seconds: float) -> None:
+        self.seconds[part] = self.seconds.get(part, 0.0) + seconds
+
+    def _wrap(self, owner: Any, name: str, part: str) -> None:
+        original = getattr(owner, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.monotonic()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.add(part, time.monotonic() - started)
+
+        setattr(owner, name, timed)
+        self._undo.append(lambda: setattr(owner, name, original))
+
+    def __enter__(self) -> PartTimer:
+        self._wrap(records, "record_rows", "store: record_rows")
+        self._wrap(records, "rows_done", "store: rows_done")
+        self._wrap(apply_module, "staged_batch", "build the batch (Python)")
+        self._wrap(self.store, "audit", "  audit log (within the remote command)")
+        original = self.session.load
+
+        def load(staged: Staged) -> Any:
+            started = time.monotonic()
+            result = original(_marked(staged, self.session.sql.mysql))
+            wall = time.monotonic() - started
+            self.add("remote command (wall)", wall)
+            on_host = _marks(result.stdout.decode("utf-8", errors="replace"))
+            for kind, seconds in on_host.items():
+                self.add(f"  on the host: {kind}", seconds)
+            self.add("  SSH + client start/exit (wall − host)", wall - sum(on_host.values()))
+            return result
+
+        self.session.load = load  # type: ignore[method-assign]
+        self._undo.append(lambda: delattr(self.session, "load"))
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for undo in reversed(self._undo):
+            undo()
+
+
+def _marked(staged: Staged, mysql: bool) -> Staged:
+    """The same batch with a timestamp printed before the first statement and after each."""
+    def mark(kind: str) -> str:
+        label = kind.replace("'", "")
+        if mysql:
+            return f"SELECT CONCAT('{_MARK}|{label}|', UNIX_TIMESTAMP(NOW(6))) AS m;"
+        return f"SELECT '{_MARK}|{label}|' || extract(epoch FROM clock_timestamp()) AS m;"
+
+    def each(statements: list[str]) -> list[str]:
+        return [part for s in statements for part in (s, mark(_kind(s)))]
+
+    return replace(staged, before=[mark("start"), *each(staged.before)],
+                   after=[mark(_kind(staged.load)), *each(staged.after)])
+
+
+def _marks(output: str) -> dict[str, float]:
+    """Seconds per kind of statement from the marks in the client's output."""
+    found = [(m.group(1), float(m.group(2))) for m in re.finditer(rf"{_MARK}\|([^|]*)\|([0-9.]+)", output)]
+    spent: dict[str, float] = {}
+    for (_, before), (kind, after) in zip(found, found[1:], strict=False):
+        spent[kind] = spent.get(kind, 0.0) + after - before
+    return spent
+
+
+def _alone(session: TargetSession, users: list[PlannedUser]) -> dict[str, float]:
+    """What one command costs without the database's work: an empty command through the SSH
+    channel (with the private folder's envelope), the same bytes as a batch into `cat`, and the
+    client started for `SELECT 1`. Best of three each."""
+    data = b"x" * len(_loader_data(session, users))
+    if session.sql.mysql:
+        select = MySqlClient(session.access).command(session.tmp, None, "--batch -e 'SELECT 1'")
+    else:
+        client = PostgresClient(session.access)
+        select = f"{client.env(session.tmp)}psql -X -q {client.connection()} -c 'SELECT 1'"
+    measures = {"empty command (true)": ("true", None), f"{len(data) // 1024} KiB to cat": ("cat >/dev/null", data),
+                "client start + SELECT 1": (select, None)}
+    alone = {}
+    for label, (command, stdin) in measures.items():
+        times = []
+        for _ in range(3):
+            started = time.monotonic()
+            session.shell.run(command, stdin=stdin, timeout=600)
+            times.append(time.monotonic() - started)
+        alone[label] = min(times)
+    return alone
+
+
+def _loader_data(session: TargetSession, users: list[PlannedUser]) -> bytes:
+    writer = Writer(session.sql, bundled_profile("ruoyi"))
+    fields = [f for f in (*writer.users.fields, UNIT) if any(f in u.values for u in users)]
+    return "".join("\t".join([*(u.values.get(f, "") for f in fields), SAMPLE_HASH, "0", "0", "import:bench"])
+                   + "\n" for u in users).encode("utf-8")

@@ -8,12 +8,15 @@ rate into MariaDB and PostgreSQL over SSH against their own bulk loaders; bcrypt
    GB 11643 ID numbers and mobiles, three units, dates, code lists — every row clean, so the
    figures are the checks' own cost and not the cost of reporting problems.
 2. In turns, `--rounds` times, best of each: calamine's `to_python()` of the sheet (the
-   anchor), then launchpad's `read_workbook`, `check_workbook` against an in-memory target of
-   500 departments and ROWS/10 existing users, and `build_plan`. Prints the ratio
-   (read + check + plan) / calamine; the issue's target is 2×.
-3. Memory: for each of `--memory-sizes`, a fresh process reads (calamine alone, then launchpad
-   reads, checks and plans) and prints its peak RSS above what it held before; MiB per 1,000
-   rows shows whether memory grows with the rows held and nothing more.
+   anchor; before launchpad in even rounds, after it in odd ones), and launchpad's
+   `read_workbook`, `check_workbook` against an in-memory target of 500 departments and ROWS/10
+   existing users, and `build_plan`. Prints the ratio (read + check + plan) / calamine; the
+   issue's target is 2×, the aim 1.6× (a busy machine's margin).
+3. Memory: for each of `--memory-sizes`, fresh processes hold calamine's parsed sheet alone (its
+   Rust-side cells), calamine's `to_python()` read, and launchpad's read + check + plan, and
+   print their peak RSS above what they held before; the growth per 1,000 rows between the
+   smallest and largest size, launchpad's next to calamine's read, shows what launchpad holds
+   beyond the reader.
 4. Writes the annotated copy of a sheet where one row in ten has a bad phone number.
 5. Apply (bench_apply.py; needs sshd, MariaDB and PostgreSQL, started as the integration tests
    start them): `--apply-rows` new users applied into each database through SSH against
@@ -115,11 +118,18 @@ def check_and_plan(sheet: Path, rows: int, rounds: int) -> dict[str, float]:
     mapping = ImportMapping.model_validate(MAPPING)
     target = state(rows)
     best: dict[str, float] = {}
-    for _ in range(rounds):
-        seconds: dict[str, float] = {}
+
+    def anchor() -> float:
         started = time.perf_counter()
         CalamineWorkbook.from_path(str(sheet)).get_sheet_by_name("名单").to_python()
-        seconds["calamine"] = time.perf_counter() - started
+        return time.perf_counter() - started
+
+    for turn in range(rounds):
+        seconds: dict[str, float] = {}
+        # Whichever goes second reads into memory the first has just freed (fewer page faults):
+        # the order changes every round so that neither side always has that advantage.
+        if turn % 2 == 0:
+            seconds["calamine"] = anchor()
         started = time.perf_counter()
         workbook = read_workbook(sheet)
         seconds["read"] = time.perf_counter() - started
@@ -130,14 +140,18 @@ def check_and_plan(sheet: Path, rows: int, rounds: int) -> dict[str, float]:
         plan = build_plan(result, mapping, target)
         seconds["plan"] = time.perf_counter() - started
         seconds["launchpad"] = seconds["read"] + seconds["check"] + seconds["plan"]
+        del workbook, result, plan
+        if turn % 2 == 1:
+            seconds["calamine"] = anchor()
         for name, value in seconds.items():
             best[name] = min(best.get(name, value), value)
-        del workbook, result, plan
     return best
 
 
-def memory_probe(sheet: Path, rows: int, calamine_only: bool) -> None:
-    """Run in a process of its own: read (and check and plan) `sheet`, print the peak RSS."""
+def memory_probe(sheet: Path, rows: int, what: str) -> None:
+    """Run in a process of its own: read (and check and plan) `sheet`, print the peak RSS.
+    `what`: "range" holds calamine's parsed sheet only (its Rust-side cells, before any Python
+    object), "calamine" also its `to_python()` lists, "launchpad" reads, checks and plans."""
     from python_calamine import CalamineWorkbook
 
     from launchpad.users.plan import check_target
@@ -145,13 +159,15 @@ def memory_probe(sheet: Path, rows: int, calamine_only: bool) -> None:
     mapping = ImportMapping.model_validate(MAPPING)
     target = state(rows)
     before = high_water_kib()
-    if calamine_only:
-        cells = CalamineWorkbook.from_path(str(sheet)).get_sheet_by_name("名单").to_python()
+    held: object
+    if what == "range":
+        held = CalamineWorkbook.from_path(str(sheet)).get_sheet_by_name("名单")
+    elif what == "calamine":
+        held = CalamineWorkbook.from_path(str(sheet)).get_sheet_by_name("名单").to_python()
     else:
         workbook = read_workbook(sheet)
-        plan = build_plan(check_workbook(workbook, mapping, check_target(target, mapping)), mapping, target)
-        cells = [workbook, plan]
-    print(before, high_water_kib(), len(cells))
+        held = [workbook, build_plan(check_workbook(workbook, mapping, check_target(target, mapping)), mapping, target)]
+    print(before, high_water_kib(), id(held))
 
 
 def high_water_kib() -> int:
@@ -163,21 +179,21 @@ def high_water_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def memory(folder: Path, sizes: list[int]) -> list[tuple[int, float, float]]:
-    """(rows, calamine's growth, launchpad's growth) in MiB: peak RSS minus the RSS with the
-    modules imported and the target built, each size and tool in a fresh process."""
+def memory(folder: Path, sizes: list[int]) -> list[tuple[int, float, float, float]]:
+    """(rows, calamine's parsed range, calamine's read, launchpad's read + check + plan) in MiB:
+    peak RSS minus the RSS with the modules imported and the target built, each size and tool
+    in a fresh process."""
     figures = []
     for rows in sizes:
         sheet = folder / f"users-{rows}.xlsx"
         if not sheet.exists():
             write_sheet(sheet, rows)
         grown = []
-        for calamine_only in (True, False):
+        for what in ("range", "calamine", "launchpad"):
             out = subprocess.run([sys.executable, __file__, "--memory-probe", str(sheet), "--rows", str(rows),
-                                  *(["--calamine-only"] if calamine_only else [])],
-                                 check=True, capture_output=True, text=True).stdout.split()
+                                  "--probe", what], check=True, capture_output=True, text=True).stdout.split()
             grown.append((int(out[1]) - int(out[0])) / 1024)
-        figures.append((rows, grown[0], grown[1]))
+        figures.append((rows, grown[0], grown[1], grown[2]))
     return figures
 
 
@@ -202,18 +218,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3, help="check and plan: the best of this many rounds")
-    parser.add_argument("--memory-sizes", default="25000,50000,100000", help="rows of each memory measure")
+    parser.add_argument("--memory-sizes", default="25000,50000,100000,200000", help="rows of each memory measure")
     parser.add_argument("--apply-rows", type=int, default=20_000, help="rows applied into each database")
     parser.add_argument("--apply-batches", default=str(BULK_BATCH),
                         help="rows per batch of the apply, comma-separated to compare several (e.g. 5000,10000,20000)")
     parser.add_argument("--no-apply", action="store_true", help="skip what needs sshd, MariaDB and PostgreSQL")
+    parser.add_argument("--parts", action="store_true", help="apply: time the store, Python, SSH and each statement")
     parser.add_argument("--cost", type=int, default=10)
     parser.add_argument("--hashes", type=int, default=16)
     parser.add_argument("--memory-probe", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--calamine-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--probe", choices=("range", "calamine", "launchpad"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_probe is not None:
-        memory_probe(args.memory_probe, args.rows, args.calamine_only)
+        memory_probe(args.memory_probe, args.rows, args.probe or "launchpad")
         return
     figures: dict[str, str] = {}
     targets: dict[str, bool] = {}
@@ -228,9 +245,12 @@ def main() -> None:
         for label in ("calamine", "read", "check", "plan"):
             print(f"  {label:<34} {best[label]:8.2f} s")
         ratio = best["launchpad"] / best["calamine"]
-        print(f"  read + check + plan / calamine     {ratio:8.2f} ×   (target ≤ 2×)")
+        print(f"  read / calamine                    {best['read'] / best['calamine']:8.2f} ×")
+        print(f"  (check + plan) / calamine          {(best['check'] + best['plan']) / best['calamine']:8.2f} ×")
+        print(f"  read + check + plan / calamine     {ratio:8.2f} ×   (target ≤ 2×, aim ≤ 1.6×)")
         figures["check_plan_ratio"] = f"{ratio:.2f}"
         targets["read + check + plan ≤ 2× calamine's read"] = ratio <= 2
+        targets["read + check + plan ≤ 1.6× calamine's read (the margin under 2× for a busy machine)"] = ratio <= 1.6
 
         sizes = [int(n) for n in args.memory_sizes.split(",") if n]
         if sizes:
@@ -244,7 +264,8 @@ def main() -> None:
               lambda: write_annotated(bad_book, bad_result, folder / "bad.checked.xlsx"))
 
         if not args.no_apply:
-            apply_rates(folder, args.apply_rows, [int(b) for b in args.apply_batches.split(",")], figures, targets)
+            apply_rates(folder, args.apply_rows, [int(b) for b in args.apply_batches.split(",")], figures, targets,
+                        args.parts)
     hashing(args.rows, args.cost, args.hashes)
     print("Targets:")
     for label, met in targets.items():
@@ -257,19 +278,31 @@ def main() -> None:
 def memory_figures(folder: Path, sizes: list[int], figures: dict[str, str], targets: dict[str, bool]) -> None:
     print("peak RSS above the start (a process per size and tool):")
     grown = memory(folder, sizes)
-    for rows, calamine, launchpad in grown:
-        print(f"  {rows:>7} rows: calamine's read {calamine:6.0f} MiB, launchpad read + check + plan "
-              f"{launchpad:6.0f} MiB ({launchpad / rows * 1000:.2f} MiB per 1,000 rows, "
-              f"{launchpad / max(calamine, 1):.1f}× calamine's)")
-    per_row = [max(launchpad, 1) / rows for rows, _, launchpad in grown]
-    spread = max(per_row) / min(per_row)
-    print(f"  MiB per row, largest / smallest size: {spread:.2f} (1.00 is linear: the rows held and nothing more)")
-    figures["memory_per_1000_rows_mib"] = f"{per_row[-1] * 1000:.2f}"
-    targets["memory per row flat across sizes (within 1.25×)"] = spread <= 1.25
+    for rows, parsed, calamine, launchpad in grown:
+        print(f"  {rows:>7} rows: calamine's parsed range {parsed:5.0f} MiB, its read (to_python) {calamine:5.0f} MiB;"
+              f" launchpad read + check + plan {launchpad:5.0f} MiB ({launchpad / rows * 1000:.2f} MiB per 1,000 rows,"
+              f" {launchpad / max(calamine, 1):.2f}× calamine's read; its own beyond that read"
+              f" {launchpad - calamine:5.0f} MiB)")
+    (small, _, small_read, small_lp), (large, _, large_read, large_lp) = grown[0], grown[-1]
+    if large > small:
+        rate = 1000 / (large - small)
+        own = ((large_lp - large_read) - (small_lp - small_read)) * rate
+        print(f"  growth per 1,000 rows, {small} → {large}: launchpad {(large_lp - small_lp) * rate:.2f} MiB, "
+              f"calamine's read {(large_read - small_read) * rate:.2f} MiB, launchpad's own beyond the read "
+              f"{own:.2f} MiB")
+        figures["memory_growth_per_1000_rows_mib"] = f"{(large_lp - small_lp) * rate:.2f}"
+        figures["calamine_read_growth_per_1000_rows_mib"] = f"{(large_read - small_read) * rate:.2f}"
+        figures["launchpad_own_growth_per_1000_rows_mib"] = f"{own:.2f}"
+        # Flat would be no growth at all. What grows, and why, is in the README: the sheet's
+        # text as calamine gives it (held for the annotated copy), one checked row and one
+        # planned user per row (apply's input).
+        targets["memory flat as rows grow (launchpad's own beyond calamine's read: < 0.1 MiB per 1,000 rows)"] = \
+            own < 0.1
+    figures["memory_per_1000_rows_mib"] = f"{grown[-1][3] / grown[-1][0] * 1000:.2f}"
 
 
 def apply_rates(folder: Path, rows: int, batch_sizes: list[int], figures: dict[str, str],
-                targets: dict[str, bool]) -> None:
+                targets: dict[str, bool], parts: bool = False) -> None:
     import yaml
     from bench_apply import run as run_apply
 
@@ -278,12 +311,17 @@ def apply_rates(folder: Path, rows: int, batch_sizes: list[int], figures: dict[s
     # The lowest bcrypt cost: hashing is timed apart and left out of the rate.
     text = yaml.safe_dump({**MAPPING, "passwords": {"cost": 4}}, allow_unicode=True)
     print(f"applying {rows} new users over SSH, against the bulk loader, same rows, same link:")
-    for f in run_apply(sheet, text, batch_sizes):
+    for f in run_apply(sheet, text, batch_sizes, parts):
         print(f"  {f.engine:<10} batches of {f.batch_size:>6}: "
               f"loader {f.loader_seconds:6.2f} s ({f.rows / f.loader_seconds:7.0f} rows/s); "
               f"apply {f.apply_seconds:6.2f} s ({f.rows / f.apply_seconds:7.0f} rows/s, {f.batches} batch(es)); "
               f"apply / loader rate {f.ratio:.2f}   (target ≥ 0.5); bcrypt cost 4 apart: {f.hashing_seconds:.1f} s")
         figures[f"apply_rate_ratio_{f.engine.lower()}_batch_{f.batch_size}"] = f"{f.ratio:.2f}"
+        for part, seconds in [*f.parts.items(), *((f"alone, one command: {k}", v) for k, v in f.alone.items())]:
+            print(f"      {part:<52} {seconds:7.3f} s")
+        if f.parts:
+            print(f"      {'the rest of the apply (plan rows, Python between)':<52} "
+                  f"{f.apply_seconds - sum(v for k, v in f.parts.items() if not k.startswith(' ')):7.3f} s")
         if f.batch_size == BULK_BATCH or len(batch_sizes) == 1:  # the target is judged at the default size
             targets[f"{f.engine}: apply ≥ half the bulk loader's rate (batches of {f.batch_size})"] = f.ratio >= 0.5
 

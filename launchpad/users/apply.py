@@ -5,7 +5,8 @@ Order of writes, so that a kill -9 at any point loses nothing and doubles nothin
 2. new users' passwords are generated and hashed (on every core), in memory only;
 3. for each batch: its rows are recorded in the store, the batch is sent as one transaction
    (inserts guarded by NOT EXISTS, every row marked `import:ID` in create_by/update_by), and
-   the rows are marked done;
+   the rows are marked done. Batch N+1 is recorded and built while batch N is on the host
+   (`inflight.py`): one batch in flight at a time, each sent only after its rows are recorded;
 4. the import becomes `applied`, and the hand-out files are written.
 
 A later `apply` into the same environment finds an `applying` import whose process is gone and
@@ -35,11 +36,12 @@ from launchpad.users import records
 from launchpad.users.annotate import CannotWrite
 from launchpad.users.guard import ImportRefused
 from launchpad.users.handout import handout_dir, handouts_root, write_handouts
+from launchpad.users.inflight import InFlight
 from launchpad.users.operations import Planned
 from launchpad.users.passwords import ForUser, choose, hash_all
 from launchpad.users.plan import PlannedUser
 from launchpad.users.profile import TARGETS_DIR, TargetProfile, load_profile
-from launchpad.users.staged import can_stage, staged_batch
+from launchpad.users.staged import Staged, can_stage, staged_batch
 from launchpad.users.state import live
 from launchpad.users.target import TargetFailed, TargetSession, refused_local_load
 from launchpad.users.writes import ALREADY_THERE, apply_script, undo_script
@@ -164,19 +166,26 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
     profile = planned.mapping.profile
     staging = to.session.bulk and can_stage(to.session.sql, profile)
     report("writing", 0, len(writes))
-    for number, batch in enumerate(_batches(writes, batch_size or (BULK_BATCH if staging else BATCH)), 1):
-        if should_stop():
-            _stopped(to, import_id, issued, writes[:done], done, len(writes))
-        records.record_rows(to.store, import_id, number, [_row(u) for u in batch])
-        loaded = staging and any(u.action == "insert" for u in batch) and \
-            _load(to, import_id, number, batch, hashes, mark, salts, policy.salt_column, profile)
-        staging = staging and to.session.bulk  # a refusal holds for the rest of the import
-        if not loaded:
-            script = apply_script(to.session.sql, batch, hashes, mark, salts, policy.salt_column, profile)
-            _send(to, import_id, number, partial(to.session.script, script))
+
+    def committed(batch: list[PlannedUser]) -> None:
+        nonlocal done
         records.rows_done(to.store, import_id, [u.key for u in batch])
         done += len(batch)
         report("writing", done, len(writes))
+
+    # Batch N is on the host while batch N+1 is recorded and built here (see inflight.py).
+    with InFlight() as flight:
+        for number, batch in enumerate(_batches(writes, batch_size or (BULK_BATCH if staging else BATCH)), 1):
+            records.record_rows(to.store, import_id, number, [_row(u) for u in batch])
+            staged = staged_batch(to.session.sql, batch, hashes, mark, profile, salts, policy.salt_column) \
+                if staging and to.session.bulk and any(u.action == "insert" for u in batch) else None
+            flight.drain()  # the batch before: committed, its rows marked done
+            if should_stop():  # recorded and not sent: as after a kill, the resume plans it afresh
+                _stopped(to, import_id, issued, writes[:done], done, len(writes))
+            flight.start(partial(_write_batch, to, import_id, number, batch, staged,
+                                partial(apply_script, to.session.sql, batch, hashes, mark, salts, policy.salt_column,
+                                        profile)),
+                        partial(committed, batch))
     records.finish_import(to.store, import_id, "applied")
     to.audit("user_import_applied", f"{to.environment}/{to.database}",
              {"import": import_id, "file": file.name, "sha256": file_sha256, **planned.plan.counts()})
@@ -228,17 +237,24 @@ def _writable(folder: Path) -> None:
                           hint="make the workspace writable and run the import again") from None
 
 
-def _load(to: ImportTarget, import_id: int, number: int, batch: list[PlannedUser], hashes: dict[str, str],
-          mark: str, salts: dict[str, str], salt_column: str | None, profile: TargetProfile) -> bool:
+def _write_batch(to: ImportTarget, import_id: int, number: int, batch: list[PlannedUser], staged: Staged | None,
+                 script: Callable[[], str]) -> None:
+    """One batch, on the worker thread: through the bulk loader when it was staged and the
+    server still loads from the client, else as a script."""
+    if staged is not None and to.session.bulk and _load(to, import_id, number, staged):
+        return
+    _send(to, import_id, number, partial(to.session.script, script()))
+
+
+def _load(to: ImportTarget, import_id: int, number: int, staged: Staged) -> bool:
     """The batch through the bulk loader; False when the server refuses loading from the client
     (a site's `local_infile = OFF`): then this batch and the rest go as scripts."""
-    staged = staged_batch(to.session.sql, batch, hashes, mark, profile, salts, salt_column)
     try:
         _send(to, import_id, number, partial(to.session.load, staged))
     except TargetFailed as exc:
         if not refused_local_load(exc.message):
             raise
-        to.session.bulk = False
+        to.session.bulk = False  # a refusal holds for the rest of the import
         to.audit("user_import_bulk_refused", f"{to.environment}/{to.database}", {"import": import_id,
                                                                                 "batch": number})
         return False

@@ -21,6 +21,7 @@ from launchpad.workspace.site import Database, Environment
 LOAD_TIMEOUT = 600.0
 
 if TYPE_CHECKING:
+    from launchpad.hosts.base import CommandResult
     from launchpad.users.staged import Staged
 
 AuditFn = Callable[[str, str, dict[str, Any]], None]
@@ -136,9 +137,10 @@ class TargetSession:
         with _as_target_error():
             SqliteClient(self.access).transaction(self.shell, statements)
 
-    def load(self, staged: Staged) -> None:
+    def load(self, staged: Staged) -> CommandResult:
         """A batch through the database's own bulk loader, as one transaction in one command: the
-        statements (no value from the sheet among them) on the command line, the rows on stdin."""
+        statements (no value from the sheet among them) on the command line, the rows on stdin.
+        The client's output comes back (the benchmark reads its timing marks from it)."""
         import shlex
 
         from launchpad.backup.hostshell import tail
@@ -160,6 +162,7 @@ class TargetSession:
             raise TargetFailed(f"{self.shell.name}: the bulk load failed: {tail(result.stderr)}",
                                hint="nothing of this batch was written; fix and re-run: rows already written "
                                     "are recognised")
+        return result
 
 
 def refused_local_load(message: str) -> bool:

@@ -7,7 +7,7 @@ import pytest
 
 from launchpad.users.plan import PlannedUser
 from launchpad.users.profile import TargetProfile, bundled_profile
-from launchpad.users.staged import NULL, can_stage, escaped, staged_batch
+from launchpad.users.staged import NULL, Staged, can_stage, escaped, staged_batch
 from launchpad.users.state import UNIT
 from launchpad.users.target import SqlText
 
@@ -27,13 +27,47 @@ def test_values_travel_only_as_escaped_data(engine: str) -> None:
     statements = " ".join([*staged.before, staged.load, *staged.after])
     assert "DROP TABLE" not in statements and "a1" not in statements and "乙" not in statements
     rows = staged.data.decode().split("\n")
-    assert rows[-1] == "" and len(rows) == 1 + 2 * 3  # each user: a row, a role link, a post link
+    assert rows[-1] == "" and len(rows) == 1 + 2  # one row per user: its role and post travel as bits
     assert "x');DROP TABLE sys_user;--\\t\\\\N\\n\\r" in rows[0].split("\t")
-    assert rows[0].split("\t").count(NULL) == 2  # the link column, and the e-mail the first user has not
+    assert rows[0].split("\t").count(NULL) == 1  # the e-mail the first user has not
+    assert loaded(staged)["rm0"] == ["1", "1"] and loaded(staged)["pm0"] == ["1", "1"]
     assert staged.after[-1] == "COMMIT;"
     # two sets of filled columns (with and without e-mail): two INSERT … SELECT
     assert sum(s.startswith("INSERT INTO sys_user (") for s in staged.after) == 2
     assert sum(s.startswith("INSERT INTO sys_user_role") for s in staged.after) == 1
+
+
+def loaded(staged: Staged) -> dict[str, list[str]]:
+    """The staged rows by the loader's column names."""
+    names = staged.load[staged.load.index("(") + 1:staged.load.index(")")].split(", ")
+    rows = [line.split("\t") for line in staged.data.decode().splitlines()]
+    return {name: [row[i] for row in rows] for i, name in enumerate(names)}
+
+
+def test_roles_and_posts_are_bits_of_the_users_row_62_to_a_column() -> None:
+    many = [f"r{i:02d}" for i in range(70)]
+    first = PlannedUser("a1", "insert", "名单", 2, "某某局", {"user_name": "a1", UNIT: "101"},
+                        roles_added=["r00", "r61", "r62"], posts_added=[])
+    second = PlannedUser("b2", "insert", "名单", 3, "某某局", {"user_name": "b2", UNIT: "101"},
+                         roles_added=many, posts_added=["kz"])
+    staged = staged_batch(SqlText("mariadb"), [first, second], {"a1": "h", "b2": "h"}, "import:1", RUOYI)
+    columns = loaded(staged)
+    assert columns["rm0"] == [str(1 | 1 << 61), str((1 << 62) - 1)]
+    assert columns["rm1"] == ["1", str(sum(1 << i for i in range(8)))]  # r62 … r69
+    assert columns["pm0"] == [NULL, "1"]
+    links = [s for s in staged.after if s.startswith("INSERT INTO sys_user_role")]
+    assert len(links) == 70 and "(s.rm1 & 128) <> 0" in links[69] and "(s.rm0 & 1) <> 0" in links[0]
+
+
+def test_a_batch_without_special_characters_is_sent_as_it_is_else_every_value_is_escaped() -> None:
+    plain = staged_batch(SqlText("postgresql"), [user("a1", "甲"), user("b2", "乙")], {"a1": "h", "b2": "h"},
+                         "import:1", RUOYI)
+    assert loaded(plain)["f1"] == ["甲", "乙"]
+    tricky = staged_batch(SqlText("postgresql"), [user("a1", "甲\\乙"), user("b2", "C:\\x")],
+                          {"a1": "h", "b2": "h"}, "import:1", RUOYI)
+    assert loaded(tricky)["f1"] == ["甲\\\\乙", "C:\\\\x"]
+    hashed = staged_batch(SqlText("postgresql"), [user("a1", "甲")], {"a1": "h\\1"}, "import:1", RUOYI)
+    assert loaded(hashed)["pw"] == ["h\\\\1"]
 
 
 def test_escaping_is_the_loaders_text_format() -> None:
@@ -44,7 +78,8 @@ def test_escaping_is_the_loaders_text_format() -> None:
 
 def test_postgresql_analyses_the_stage_and_mariadb_types_the_key_as_the_users() -> None:
     pg = staged_batch(SqlText("postgresql"), [user("a1", "甲")], {"a1": "h"}, "import:1", RUOYI)
-    assert "ANALYZE launchpad_stage;" in pg.after and pg.load.startswith("\\copy launchpad_stage (")
+    assert "ANALYZE launchpad_stage (k);" in pg.after and pg.load.startswith("\\copy launchpad_stage (")
+    assert not any(s.startswith("CREATE INDEX") for s in pg.after)  # the planner hashes the stage
     maria = staged_batch(SqlText("mariadb"), [user("a1", "甲")], {"a1": "h"}, "import:1", RUOYI)
     assert any("SELECT user_name AS k FROM sys_user WHERE 1 = 0" in s for s in maria.before)
     assert maria.load.startswith("LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE launchpad_stage")
@@ -59,7 +94,7 @@ def test_ids_by_the_profiles_rule() -> None:
 
     batch = [user("a1", "甲"), user("b2", "乙")]
     made = staged_batch(SqlText("postgresql"), batch, {"a1": "h", "b2": "h"}, "import:1", profile("uuid"))
-    ids = [line.split("\t")[-1] for line in made.data.decode().split("\n") if line.startswith("u\t")]
+    ids = loaded(made)["new_id"]
     assert len(set(ids)) == 2 and all(len(i) == 36 for i in ids)
     assert any("s.new_id" in s for s in made.after)
     made = staged_batch(SqlText("postgresql"), batch, {"a1": "h", "b2": "h"}, "import:1", profile("sequence"))

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from launchpad.phrases import Phrase
-from launchpad.users.idnumber import check_digit
+from launchpad.users.idnumber import CHECK_CHARS, check_digit
 from launchpad.users.mapping import FieldSpec
-from launchpad.users.validators import REMEMBERED, Bad, compile_check, compile_column
+from launchpad.users.validators import BIRTH_DAYS, REMEMBERED, Bad, compile_check, compile_column
 from launchpad.users.values import check_value, transform
 
 TODAY = datetime.date(2026, 1, 1)
@@ -84,3 +84,74 @@ def test_a_remembering_check_answers_past_what_it_remembers() -> None:
 
 def _answer(result: str | Bad) -> tuple[str, Phrase | None]:
     return (result.value, result.problem) if isinstance(result, Bad) else (result, None)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["11", "44", "99", "00"]), st.text(alphabet="0123456789", min_size=4, max_size=4),
+       st.integers(1890, 2030), st.integers(0, 13), st.integers(0, 32), st.text(alphabet="0123456789", min_size=3,
+                                                                                  max_size=3),
+       st.sampled_from("0123456789Xx"))
+def test_an_id_number_shaped_cell_gets_the_rules_answer(province: str, region: str, year: int, month: int, day: int,
+                                                        sequence: str, last: str) -> None:
+    """18 ASCII digits reach the shortcut's check digit (read in base 13) and its remembered
+    birth days: any check character, real and unreal days, the same day asked twice."""
+    spec = SPECS["id_number"]
+    compiled = compile_check(spec, TODAY)
+    raw = f"{province}{region}{year:04d}{month:02d}{day:02d}{sequence}{last}"
+    for cell in (raw, _good_id(raw[:17]), raw):
+        assert _answer(compiled(cell)) == check_value(transform(cell, spec), spec, TODAY), cell
+
+
+def test_the_remembered_birth_days_stay_bounded_and_right() -> None:
+    """1900 to 2099 is more days than are remembered: past the bound, and for days after today,
+    the answers are still the rule's."""
+    spec = SPECS["id_number"]
+    compiled = compile_check(spec, TODAY)
+    days = [datetime.date(1900, 1, 1) + datetime.timedelta(days=n) for n in range(200 * 366)]
+    assert len(days) > BIRTH_DAYS
+    cells = [_good_id(f"110105{d:%Y%m%d}002") for d in days if d.year < 2100]
+    assert [_answer(compiled(c)) for c in cells] == [check_value(c, spec, TODAY) for c in cells]
+
+
+GOOD_IDS = [_good_id(f"{p}0105{y}{m:02d}{d:02d}00{n}") for p, y, m, d, n in
+            [("11", 1949, 12, 31, 2), ("44", 1980, 2, 29, 7), ("65", 2000, 1, 1, 3), ("83", 1999, 9, 9, 1)]]
+GOOD_MOBILES = ["13800138000", "19912345678", "15000000000", "17700001111"]
+# 17 characters int(…, 13) reads although they are not 17 ASCII digits, given the check digit that reading gives.
+NOT_DIGITS = ["1101051949123100a", "110105_1949123100", "1101051949123100١", "11010519491231 02"]
+
+
+def _base13_id(first17: str) -> str:
+    return first17 + CHECK_CHARS[2 * int(first17.replace(" ", "0"), 13) % 11]
+
+
+# One bad cell among good ones: each reason the column shortcut must notice and leave to the cells.
+PLANTED = ["", " 13800138000", "12800138000", "1380013800", "13800138000\n13800138001", "１３８００１３８０００",
+           _good_id("11010519491231002").lower(), _good_id("99010519491231002"), _good_id("11010520270101002"),
+           _good_id("11010519490230002"), _good_id("11010518991231002"), GOOD_IDS[0][:17] + "0",
+           GOOD_IDS[0] + "\n" + GOOD_IDS[1], "x", *(_base13_id(first17) for first17 in NOT_DIGITS)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["id_number", "id_number, required, 17", "mobile, 11", "mobile, 10"]),
+       st.lists(st.sampled_from(GOOD_IDS + GOOD_MOBILES), min_size=1, max_size=12),
+       st.sampled_from([None, *PLANTED]), st.integers(0, 12))
+def test_a_column_of_good_numbers_answers_at_once_as_each_cell_would(name: str, raws: list[str], planted: str | None,
+                                                                     at: int) -> None:
+    """Mobile and ID-number columns are answered whole when every cell is good as it stands; one
+    bad, empty or two-line cell anywhere sends the column back to the cells."""
+    spec = SPECS[name]
+    kind = GOOD_IDS if spec.check == "id_number" else GOOD_MOBILES
+    raws = [raw for raw in raws if raw in kind]
+    if planted is not None:
+        raws.insert(min(at, len(raws)), planted)
+    assert [_answer(v) for v in compile_column(spec, TODAY)(raws)] == \
+        [check_value(transform(raw, spec), spec, TODAY) for raw in raws]
+
+
+def test_a_column_of_many_distinct_dates_answers_as_each_cell_would() -> None:
+    """Past the cells a column remembers, and with most cells distinct, dates are asked one by one."""
+    spec = SPECS["date"]
+    days = [(datetime.date(2000, 1, 1) + datetime.timedelta(days=n)).isoformat() for n in range(REMEMBERED + 50)]
+    raws = [*days, "2020-02-30", "下周", days[0]]
+    assert [_answer(v) for v in compile_column(spec, TODAY)(raws)] == \
+        [check_value(transform(raw, spec), spec, TODAY) for raw in raws]

@@ -5,6 +5,9 @@ and are merged from there, one command per batch; a server refusing LOCAL INFILE
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import threading
 from collections.abc import Sequence
 
 import pytest
@@ -13,8 +16,9 @@ from launchpad.store.db import Store
 from launchpad.users.apply import ApplyOutcome, ImportTarget, apply_plan
 from launchpad.users.operations import file_sha256, plan_file
 from tests.core.users_sheets import HEADER, write_xlsx
+from tests.integration.databases import PASSWORD
 from tests.integration.ruoyi import RuoYiLab
-from tests.integration.test_users_import import FAST_HASH, lab, links, rollback, session, users_table
+from tests.integration.test_users_import import FAST_HASH, lab, links, rollback, session, users_table, wait_until
 
 __all__ = ["lab"]  # the fixture, shared with the script-path tests
 
@@ -111,3 +115,49 @@ def test_a_batch_of_only_updates_goes_as_a_script(lab: RuoYiLab) -> None:
     assert outcome.counts == {"insert": 0, "update": 1, "unchanged": 0, "rejected": 0}
     assert sum(LOADER["prod"] in str(c["command"]) for c in audited(lab, "remote_command")) == 1
     assert lab.sql("prod", "SELECT email FROM sys_user WHERE user_name = 'sunqi'") == [["sq@example.cn"]]
+
+
+def test_the_next_batch_is_recorded_while_the_one_before_is_on_the_host(lab: RuoYiLab) -> None:
+    """Batch 1 waits on the host behind a lock the test holds on sys_user. Meanwhile batch 2 is
+    recorded in the store (not done) and built, but not sent: one batch in flight at a time."""
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": SHEET})
+    env = {**os.environ, "PGPASSWORD": PASSWORD}
+    outcomes: list[ApplyOutcome] = []
+    with session(lab, "test-pg", FAST_HASH) as (store, target):
+        planned = plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, "test-pg")
+        holder = subprocess.Popen([lab.pg.psql, "-X", "-q", "-At", "-h", "127.0.0.1", "-p", str(lab.pg.port), "-U",
+                                   "lp", "-d", lab.name], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                  env=env)
+        assert holder.stdin is not None and holder.stdout is not None
+        holder.stdin.write("BEGIN;\nLOCK TABLE sys_user IN ACCESS EXCLUSIVE MODE;\nSELECT 'held';\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "held"
+        to = ImportTarget(store, target, lab.root, "test-pg", "app", "tester")
+        worker = threading.Thread(target=lambda: outcomes.append(apply_plan(
+            to, planned, file=sheet, file_sha256=file_sha256(sheet), mapping_name="ruoyi.yaml", batch_size=2)))
+        worker.start()
+        try:
+            wait_until(lambda: recorded(lab) == {1: [0, 0], 2: [0, 0]} and lab.sql(
+                "test-pg", f"SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '{lab.name}' "
+                           "AND wait_event_type = 'Lock'") == [["1"]])
+            loads = [c for c in audited(lab, "remote_command") if LOADER["prod"] in str(c["command"])]
+            assert len(loads) == 1  # batch 2 waits here, recorded, until batch 1 committed
+        finally:
+            holder.stdin.write("ROLLBACK;\n")
+            holder.stdin.close()
+            holder.wait(30)
+            worker.join(120)
+    [outcome] = outcomes
+    assert outcome.counts["insert"] == 5
+    assert recorded(lab) == {1: [1, 1], 2: [1, 1], 3: [1]}
+    assert lab.sql("test-pg", f"SELECT COUNT(*) FROM sys_user WHERE create_by = 'import:{outcome.import_id}'") \
+        == [["5"]]
+
+
+def recorded(lab: RuoYiLab) -> dict[int, list[int]]:
+    """Each batch's rows in the store, by their `done`."""
+    found: dict[int, list[int]] = {}
+    with Store.open(lab.workspace.store_path) as store:
+        for row in store.db.query("SELECT batch, done FROM user_import_rows ORDER BY batch, rowid"):
+            found.setdefault(row["batch"], []).append(row["done"])
+    return found
