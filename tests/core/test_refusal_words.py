@@ -372,3 +372,16 @@ def test_a_critical_go_live_sign_off_without_a_note_is_refused_in_both_languages
     assert "a 是关键项：签字确认需要备注写明检查了什么\n  → 请加上 --note 说明" in chinese.stderr, chinese.stderr
     english = launchpad_process(root, "golive", "sign", "a", "--by", "王强", env={"LAUNCHPAD_LANG": "en"})
     assert "a is critical: its sign-off needs a note saying what was checked\n  → add --note TEXT" in english.stderr
+
+
+@pytest.mark.parametrize(("spec", "chinese", "english"), [
+    ("1,x", "无法识别选择“1,x”中的“x”\n  → 请写消息编号，例如 1,3,5+6", "cannot read 'x' in the selection '1,x'"),
+    ("4", "没有消息 4：粘贴的内容共 3 条消息", "no message 4: the paste has 3 messages"),
+])
+def test_a_paste_selection_that_cannot_be_read_is_refused_in_both_languages(
+        spec: str, chinese: str, english: str) -> None:
+    from launchpad.issues.chat import parse_selection
+
+    with pytest.raises(UsageError) as refused:
+        parse_selection(spec, 3)
+    assert chinese in refused.value.render("zh") and english in refused.value.render("en")
