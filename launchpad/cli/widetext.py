@@ -10,7 +10,8 @@ from __future__ import annotations
 import unicodedata
 
 # Marks a line must not start with: they stay with the character before them.
-_NO_LINE_START = frozenset("，。、；：？！）】》」』”’,.;:?!)]")
+# (Not ASCII "!" or "?": in help they open a word, as `!due` does.)
+_NO_LINE_START = frozenset("，。、；：？！）】》」』”’,.;:)]")
 _KEEP_AS_IS = "\b"  # click's marker for a paragraph it does not rewrap
 
 
@@ -20,6 +21,10 @@ def columns(text: str) -> int:
 
 def _is_wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in "WF"
+
+
+def _closing(token: str) -> bool:
+    return all(char in _NO_LINE_START for char in token)
 
 
 def fit(text: str, width: int) -> str:
@@ -41,14 +46,17 @@ def lines(paragraph: str, width: int) -> list[str]:
             continue
         if columns("".join(line)) + columns(token) > width and "".join(line).strip():
             carried: list[str] = []
-            if token[0] in _NO_LINE_START:
-                # a closing mark takes the character before it along to the next line
-                while line and line[-1][0] in _NO_LINE_START:
+            if _closing(token):
+                # a closing mark takes the character or word before it along to the next line
+                while line and _closing(line[-1]):
                     carried.insert(0, line.pop())
-                if len(line) > 1 and _is_wide(line[-1]):
+                if len(line) > 1 and line[-1] != " ":
                     carried.insert(0, line.pop())
                 else:
-                    line, carried = line + carried, []
+                    # nothing to take along without leaving an empty line: the mark stays,
+                    # a column or two past the edge, rather than open the next line
+                    line += [*carried, token]
+                    continue
             if line:
                 found.append("".join(line).rstrip())
                 line = carried

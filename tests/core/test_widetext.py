@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from launchpad.cli.widetext import columns, fit, lines
+from launchpad.cli.widetext import _closing, _is_wide, _tokens, columns, fit, lines
+from launchpad.phrases import CATALOG
 
 TEXT = ("执行 ENV 最新的一次预览；规则会在目标系统上重新计算，结果必须与预览的用户和角色完全一致"
         "（否则说明此后的变化，且不写入任何内容）。用 roles/rules.yaml 和 --backup-age 控制。")
@@ -45,3 +46,36 @@ def test_paragraphs_stay_paragraphs_and_click_keeps_the_lines_as_they_are() -> N
     fitted = fit("第一段，很短。\n\n第二段。", 20)
     assert fitted.split("\n\n") == ["\b\n第一段，很短。", "\b\n第二段。"]
     assert "  " in fit("要修改的环境。  [必填]", 40)  # the gap click puts before its brackets
+
+
+def test_a_closing_mark_after_a_word_takes_the_word_along() -> None:
+    assert lines("默认：site.yaml 中的 language，否则为 zh", 30) == ["默认：site.yaml 中的", "language，否则为 zh"]
+
+
+def test_a_closing_mark_after_a_lone_word_stays_on_its_line() -> None:
+    assert lines("language，否则", 8) == ["language，", "否则"]
+
+
+MARKS = "，。、；：？！）】》」』”’,.;:)]"
+
+
+@pytest.mark.parametrize("width", [11, 24, 40, 52, 66, 80])
+def test_every_help_text_fits_in_both_languages(width: int) -> None:
+    """All the help the command line can show, at widths from a split pane to a full terminal:
+    nothing lost, no line opening with a closing mark, and a line wider than the terminal only
+    where one word (or one character) and its closing marks are wider on their own."""
+    for key, (english, chinese) in CATALOG.items():
+        if not key.startswith("cli.help."):
+            continue
+        for text in (english, chinese):
+            fitted = fit(text, width)
+            if fitted == text:
+                continue  # no wide characters: click wraps it
+            found = fitted.replace("\b\n", "")
+            assert found.replace("\n", "").replace(" ", "") == text.replace("\n", "").replace(" ", ""), key
+            for line in found.split("\n"):
+                assert not line or not _closing(_tokens(line)[0]), (key, width, line)
+                if columns(line) > width:
+                    body = line.rstrip(MARKS)
+                    assert " " not in body and (len(body) == 1 or not any(_is_wide(c) for c in body)), \
+                        (key, width, line)
