@@ -91,3 +91,75 @@ def test_a_part_left_waiting_says_its_state_in_the_readers_words() -> None:
 
     said = phrase("send.part_waiting_error", part=2, parts=3, status=Phrase("cli.outbox.state_queued"), error="451")
     assert render(said, "zh") == "第 2/3 部分排队中：451" and str(said) == "part 2 of 3 is queued: 451"
+
+
+# -- the users' API source, operations and records -----------------------------------------------
+
+
+def test_an_api_answer_of_the_wrong_shape_is_named_by_url_and_page_in_both_languages() -> None:
+    from launchpad.users.apisource import ApiSourceFailed, _items
+
+    with pytest.raises(ApiSourceFailed) as shape:
+        _items({"data": {"rows": {}}}, "data.rows", "http://hr.example/users", 2)
+    chinese, english = _both(shape.value)
+    assert "http://hr.example/users（第 2 页）：data.rows 是 dict，不是用户列表" in chinese, chinese
+    assert "→ 请改正映射中的 list:（用点分隔的路径，例如 data.rows）" in chinese
+    assert "http://hr.example/users (page 2): data.rows is dict, not a list of users" in english
+    with pytest.raises(ApiSourceFailed) as missing:
+        _items({"data": []}, "data.rows", "http://hr.example/users", 1)
+    assert "应答中没有“data.rows”（停在“rows”）" in missing.value.render("zh")
+    assert "the answer has no 'data.rows' (stopped at 'rows')" in missing.value.render("en")
+    with pytest.raises(ApiSourceFailed) as item:
+        _items([1], "", "http://hr.example/users", 1)
+    assert "（第 1 页）：应答 的第 0 项是 int，不是对象" in item.value.render("zh")
+    assert "item 0 of the answer is int, not an object" in item.value.render("en")
+
+
+def test_a_workspace_with_several_mappings_asks_for_one_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.errors import UsageError
+    from launchpad.users.operations import find_mapping
+
+    (tmp_path / "imports").mkdir()
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / "imports" / name).write_text("{}\n", encoding="utf-8")
+    with pytest.raises(UsageError) as several:
+        find_mapping(tmp_path, None)
+    chinese, english = _both(several.value)
+    assert "中有 2 个映射文件（a.yaml、b.yaml）\n  → 请用 --mapping FILE 指定一个" in chinese, chinese
+    assert "holds 2 mapping files (a.yaml, b.yaml)\n  → name one with --mapping FILE" in english
+    (tmp_path / "imports" / "a.yaml").unlink()
+    (tmp_path / "imports" / "b.yaml").unlink()
+    with pytest.raises(UsageError) as none:
+        find_mapping(tmp_path, None)
+    assert "中有 0 个映射文件（无）" in none.value.render("zh") and "0 mapping files (none)" in none.value.render("en")
+    with pytest.raises(UsageError) as nowhere:
+        find_mapping(None, None)
+    assert "没有给出映射文件，也没有可查找的工作区" in nowhere.value.render("zh")
+
+
+def test_an_unknown_user_import_is_refused_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.errors import UsageError
+    from launchpad.store.db import Store
+    from launchpad.users.records import get_import
+
+    store = Store.open(tmp_path / "launchpad.db")
+    with pytest.raises(UsageError) as unknown:
+        get_import(store, 7)
+    chinese, english = _both(unknown.value)
+    assert "没有用户导入 7\n  → `launchpad users imports` 会列出所有导入" in chinese, chinese
+    assert "no user import 7\n  → `launchpad users imports` lists them" in english
+
+
+def test_what_changed_since_a_preview_is_read_one_change_a_line_in_both_languages() -> None:
+    from launchpad.phrases import Phrase, lines, phrase
+
+    changes = [phrase("roles.no_longer", account="wang", before="[common]", after="[common, leader]"),
+               phrase("roles.now_too", account="zhao", before="[]", after="[common]")]
+    said = phrase("roles.changed_since", env="test", id="3", changes=lines(changes))
+    assert render(said, "zh") == ("test 在预览 3 之后有了变化；没有写入任何内容：\n"
+                                  "  wang：不再变化（预览时为 [common] → [common, leader]）\n"
+                                  "  zhao：现在也要变化（[] → [common]）")
+    assert str(said) == ("test changed since preview 3; nothing was written:\n"
+                         "  wang: no longer changes (previewed [common] → [common, leader])\n"
+                         "  zhao: now changes too ([] → [common])")
+    assert Phrase.from_json(said.to_json()) == said  # the lines survive the store
