@@ -163,3 +163,96 @@ def test_what_changed_since_a_preview_is_read_one_change_a_line_in_both_language
                          "  wang: no longer changes (previewed [common] → [common, leader])\n"
                          "  zhao: now changes too ([] → [common])")
     assert Phrase.from_json(said.to_json()) == said  # the lines survive the store
+
+
+# -- the database drivers' host shell, the config diff, the go-live file, the issue log -----------
+
+
+def test_a_failed_command_on_a_backup_host_is_said_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.backup.errors import BackupFailed
+    from launchpad.backup.hostshell import HostShell
+    from launchpad.hosts.local import LocalTransport
+
+    shell = HostShell(LocalTransport(cwd=str(tmp_path)), lambda *entry: None, local=True)
+    with pytest.raises(BackupFailed) as failed:
+        shell.check("echo 没有这个库 >&2; exit 3")
+    chinese, english = _both(failed.value)
+    assert "备份失败：local：一条命令失败：没有这个库" in chinese, chinese
+    assert "backup failed: local: a command failed: 没有这个库" in english, english
+
+
+@pytest.mark.parametrize(("parse", "text", "chinese", "english"), [
+    ("parse_json", '{"a": NaN}', "第 1 行：NaN 不是 JSON", "line 1: NaN is not JSON"),
+    ("parse_json", '{"a": 1,\n "a": 2}', "第 2 行：重复的键“a”", "line 2: duplicate key 'a'"),
+    ("parse_ini", "[db]\nurl = a\nurl = b\n", "第 3 行：[db] 中有重复的选项“url”",
+     "line 3: duplicate option 'url' in [db]"),
+    ("parse_ini", "url = a\n", "第 1 行：文件必须以 [section] 节标题开头",
+     "line 1: the file must start with a [section]"),
+    ("parse_yaml", "a: &x\n  b: *x\n", "别名引用了包含它自身的值", "an alias refers to the value that contains it"),
+])
+def test_a_configuration_file_that_cannot_be_read_is_said_in_both_languages(
+        parse: str, text: str, chinese: str, english: str) -> None:
+    from launchpad.configdiff import structured
+    from launchpad.configdiff.formats import ConfigSyntaxError
+
+    with pytest.raises(ConfigSyntaxError) as malformed:
+        getattr(structured, parse)(text)
+    assert chinese in malformed.value.render("zh"), malformed.value.render("zh")
+    assert english in malformed.value.render("en") and english in malformed.value.reason + str(malformed.value)
+
+
+def test_a_dotenv_line_that_cannot_be_read_is_said_in_both_languages() -> None:
+    from launchpad.configdiff.formats import ConfigSyntaxError, parse_config
+
+    with pytest.raises(ConfigSyntaxError) as malformed:
+        parse_config('A=1\nB="open\n', "env")
+    assert "第 2 行：值的 \" 引号没有闭合" in malformed.value.render("zh"), malformed.value.render("zh")
+    assert "line 2: the value's \" quote is never closed" in malformed.value.render("en")
+
+
+def test_a_go_live_item_that_cannot_be_marked_is_refused_in_the_sites_language(tmp_path: Path) -> None:
+    from launchpad.demo import build_demo
+    from launchpad.golive.checklist import CHECKLIST_FILE
+    from tests.core.test_cli_language import launchpad_process
+
+    root = build_demo(tmp_path / "demo")
+    checklist = root / CHECKLIST_FILE
+    text = checklist.read_text(encoding="utf-8")
+    broken = text[:text.index("  - id: sms")] + "  - {id: sms, title: 短信, owner: wangqiang, due: 2030-01-01}\n"
+    checklist.write_text(broken, encoding="utf-8")
+    chinese = launchpad_process(root, "golive", "mark", "sms", "blocked", "--reason", "等通道")
+    assert chinese.returncode == 2, chinese.stderr
+    assert "golive.yaml：第 11 项写在一行里；请改成每行一个键" in chinese.stderr, chinese.stderr
+    english = launchpad_process(root, "golive", "mark", "sms", "blocked", "--reason", "等通道",
+                                env={"LAUNCHPAD_LANG": "en"})
+    assert "golive.yaml: item 11 is written on one line; write it as one key per line" in english.stderr
+    assert checklist.read_text(encoding="utf-8") == broken
+
+
+def test_a_paste_that_fails_between_chunks_says_what_was_added_in_both_languages(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from zoneinfo import ZoneInfo
+
+    from launchpad.errors import StoreError
+    from launchpad.issues import log as issue_log
+    from launchpad.issues.log import IssueLog
+    from launchpad.issues.model import IssueDraft
+    from launchpad.phrases import phrase
+    from launchpad.store.db import Store
+
+    log = IssueLog(Store.memory(), ZoneInfo("Asia/Shanghai"), "pm")
+    monkeypatch.setattr(issue_log, "ADD_CHUNK", 10)
+    original = log._insert_issue
+
+    def failing(draft: IssueDraft) -> int:
+        if draft.title == "第15条反馈":
+            raise StoreError(phrase("issues.partly_added_hint", next=99))  # any phrase: it must stay a phrase
+        return original(draft)
+
+    monkeypatch.setattr(log, "_insert_issue", failing)
+    with pytest.raises(StoreError) as raised:
+        log.add_many([IssueDraft(title=f"第{n}条反馈") for n in range(1, 26)])
+    chinese, english = _both(raised.value)
+    assert "请从第 99 条起重新添加其余的问题；在此之前已添加问题 1–10（共 25 条中的 10 条）" in chinese, chinese
+    assert "→ 请从第 11 条起重新添加其余的问题" in chinese
+    assert "add the rest again, from number 99 on; issues 1–10 (10 of 25) were added before it" in english
