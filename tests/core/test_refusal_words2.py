@@ -6,6 +6,7 @@ English (`--lang en` or LAUNCHPAD_LANG=en)."""
 from __future__ import annotations
 
 import socket
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -256,3 +257,82 @@ def test_a_paste_that_fails_between_chunks_says_what_was_added_in_both_languages
     assert "请从第 99 条起重新添加其余的问题；在此之前已添加问题 1–10（共 25 条中的 10 条）" in chinese, chinese
     assert "→ 请从第 11 条起重新添加其余的问题" in chinese
     assert "add the rest again, from number 99 on; issues 1–10 (10 of 25) were added before it" in english
+
+
+# -- the store -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("error", "chinese", "english"), [
+    (sqlite3.OperationalError("database or disk is full"),
+     "无法写入工作区存储：.launchpad/launchpad.db 所在的磁盘已满；这次改动没有写入任何内容\n  → 请清理那块磁盘的空间",
+     "could not write to the workspace store: the disk holding .launchpad/launchpad.db is full"),
+    (sqlite3.DatabaseError("file is not a database"),
+     "存储已损坏：无法写入工作区存储：工作区存储 .launchpad/launchpad.db 已损坏（file is not a database）",
+     "store damaged: could not write to the workspace store: the workspace store .launchpad/launchpad.db is damaged"),
+    (sqlite3.OperationalError("database is locked"),
+     "无法写入工作区存储：database is locked\n  → 另一个 launchpad 正在使用这个工作区：请重试",
+     "could not write to the workspace store: database is locked\n  → another launchpad is busy on this workspace"),
+    (sqlite3.OperationalError("no such table: x"),
+     "→ 这是 launchpad 工作区吗？磁盘是否正常？", "→ is this a launchpad workspace, and is the disk healthy?"),
+])
+def test_what_sqlite_said_is_explained_in_both_languages(error: sqlite3.Error, chinese: str, english: str) -> None:
+    from launchpad.phrases import phrase
+    from launchpad.store.migrations import store_failure
+
+    explained = store_failure(error, phrase("store.writing"))
+    assert chinese in explained.render("zh"), explained.render("zh")
+    assert english in explained.render("en"), explained.render("en")
+
+
+def test_a_disk_error_is_explained_in_both_languages() -> None:
+    from launchpad.phrases import phrase
+    from launchpad.store.migrations import store_failure
+
+    error = sqlite3.OperationalError("disk I/O error")
+    error.sqlite_errorcode = 10  # type: ignore[attr-defined]  # SQLITE_IOERR, as sqlite3 sets it
+    chinese, english = _both(store_failure(error, phrase("store.reading"), "/ws/.launchpad/launchpad.db"))
+    assert "无法读取工作区存储：磁盘在 /ws/.launchpad/launchpad.db 上报告了错误（disk I/O error）" in chinese, chinese
+    assert "→ 请检查磁盘（`dmesg`、`df -h`），以及工作区目录是否还在" in chinese
+    assert "could not read the workspace store: the disk reported an error on /ws/.launchpad/launchpad.db" in english
+
+
+def test_a_store_that_cannot_be_created_is_refused_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.errors import StoreError
+    from launchpad.store.db import Store
+
+    (tmp_path / "ws").write_text("a file where the workspace folder should be\n", encoding="utf-8")
+    with pytest.raises(StoreError) as unwritable:
+        Store.open(tmp_path / "ws" / "launchpad.db")
+    chinese, english = _both(unwritable.value)
+    assert "无法创建工作区存储" in chinese and "→ 请检查工作区目录是否可写" in chinese, chinese
+    assert "cannot create the workspace store" in english
+
+
+def test_a_store_from_a_newer_launchpad_is_refused_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.errors import StoreError
+    from launchpad.store.db import Store
+    from launchpad.store.migrations import MIGRATIONS
+
+    path = tmp_path / "launchpad.db"
+    Store.open(path).close()
+    newest = MIGRATIONS[-1].number
+    with sqlite3.connect(path) as raw:
+        raw.execute("INSERT INTO migrations (number, name, applied) VALUES (?, 'future', '2030-01-01')", [newest + 1])
+    with pytest.raises(StoreError) as newer:
+        Store.open(path)
+    chinese, english = _both(newer.value)
+    assert f"工作区存储有结构迁移 {newest + 1}，这个版本的 launchpad 不认识（它只认识到 {newest}）" in chinese, chinese
+    assert "→ 这个工作区是由更新版本的 launchpad 写入的：请升级 launchpad 后再使用" in chinese
+    assert f"the workspace store has schema migration {newest + 1}, which this launchpad does not know" in english
+
+
+def test_a_store_deleted_under_a_run_is_said_in_the_sites_language(tmp_path: Path) -> None:
+    from tests.core.test_cli_language import launchpad_process
+    from tests.core.test_store_failures import PLAYBOOK
+    from tests.workspaces import write_workspace
+
+    root = write_workspace(tmp_path / "ws", playbooks={"t": PLAYBOOK})
+    chinese = launchpad_process(root, "run", "t", "--env", "test", "--yes", env={"LAUNCHPAD_LANG": "zh"})
+    assert chinese.returncode != 0
+    assert "存储文件不见了：工作区存储 " in chinese.stderr and "在 launchpad 使用期间被删除或替换" in chinese.stderr
+    assert "→ 如有副本请把文件放回" in chinese.stderr and "Traceback" not in chinese.stderr
