@@ -289,7 +289,7 @@ def test_a_disk_error_is_explained_in_both_languages() -> None:
     from launchpad.store.migrations import store_failure
 
     error = sqlite3.OperationalError("disk I/O error")
-    error.sqlite_errorcode = 10  # type: ignore[attr-defined]  # SQLITE_IOERR, as sqlite3 sets it
+    error.sqlite_errorcode = 10  # SQLITE_IOERR, as sqlite3 sets it
     chinese, english = _both(store_failure(error, phrase("store.reading"), "/ws/.launchpad/launchpad.db"))
     assert "无法读取工作区存储：磁盘在 /ws/.launchpad/launchpad.db 上报告了错误（disk I/O error）" in chinese, chinese
     assert "→ 请检查磁盘（`dmesg`、`df -h`），以及工作区目录是否还在" in chinese
