@@ -244,4 +244,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
                     "工作区存储有结构迁移 {number}，这个版本的 launchpad 不认识（它只认识到 {known}）"),
     "store.newer_hint": ("a newer launchpad wrote this workspace: upgrade launchpad to use it",
                          "这个工作区是由更新版本的 launchpad 写入的：请升级 launchpad 后再使用"),
+    # run/templating.py, run/shellcontext.py: our sentence, Jinja's own English kept as the detail
+    "template.undefined": ("undefined name in template: {detail}", "模板中有未定义的名字：{detail}"),
+    "template.error": ("template error: {detail}", "模板出错：{detail}"),
+    "template.syntax": ("template syntax: {detail}", "模板语法有误：{detail}"),
+    "template.unquotable": ("line {line} of the command: a value {where} cannot be quoted safely; {hint}",
+                            "命令第 {line} 行：{where}的值无法安全地加引号；{hint}"),
+    "template.in_backquote": ("inside backquotes `…`", "反引号 `…` 中"),
+    "template.in_brace": ("inside ${{…}}", "${{…}} 中"),
+    "template.in_heredoc": ("inside a here-document", "here-document 中"),
+    "template.unquotable_hint": ('use "$(…)" instead of backquotes, or assign the value to a variable first '
+                                 '(note={{{{ … }}}}) and use "$note"',
+                                 '请用 "$(…)" 代替反引号，或先把值赋给变量（note={{{{ … }}}}）再用 "$note"'),
 }

@@ -336,3 +336,26 @@ def test_a_store_deleted_under_a_run_is_said_in_the_sites_language(tmp_path: Pat
     assert chinese.returncode != 0
     assert "存储文件不见了：工作区存储 " in chinese.stderr and "在 launchpad 使用期间被删除或替换" in chinese.stderr
     assert "→ 如有副本请把文件放回" in chinese.stderr and "Traceback" not in chinese.stderr
+
+
+# -- the templates -------------------------------------------------------------------------------
+
+
+def test_a_template_that_cannot_be_rendered_frames_jinjas_words_in_both_languages() -> None:
+    from launchpad.run.templating import TemplateProblem, check_syntax
+    from launchpad.run.templating import render as render_template
+
+    with pytest.raises(TemplateProblem) as undefined:
+        render_template("echo {{ env.nosuch }}", {"env": {}}, shell=True)
+    assert render(undefined.value.said, "zh") == "模板中有未定义的名字：'dict object' has no attribute 'nosuch'"
+    assert str(undefined.value) == "undefined name in template: 'dict object' has no attribute 'nosuch'"
+    syntax = check_syntax("{{ oops")
+    assert render(syntax, "zh").startswith("模板语法有误：") and "unexpected end of template" in render(syntax, "zh")
+    assert render(syntax, "en").startswith("template syntax: ")
+    with pytest.raises(TemplateProblem) as unquotable:
+        render_template("echo `echo {{ v }}`", {"v": "x"}, shell=True)
+    chinese = render(unquotable.value.said, "zh")
+    assert chinese.startswith("命令第 1 行：反引号 `…` 中的值无法安全地加引号；请用 \"$(…)\""), chinese
+    assert "（note={{ … }}）" in chinese
+    assert str(unquotable.value).startswith("line 1 of the command: a value inside backquotes `…` cannot be quoted")
+
