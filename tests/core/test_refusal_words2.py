@@ -359,3 +359,17 @@ def test_a_template_that_cannot_be_rendered_frames_jinjas_words_in_both_language
     assert "（note={{ … }}）" in chinese
     assert str(unquotable.value).startswith("line 1 of the command: a value inside backquotes `…` cannot be quoted")
 
+
+
+def test_a_config_diff_with_nothing_to_compare_is_refused_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.configdiff.expectations import load_plan
+    from launchpad.errors import UsageError
+    from launchpad.workspace.folder import load_workspace
+    from tests.workspaces import write_workspace
+
+    site = load_workspace(write_workspace(tmp_path / "ws")).site
+    with pytest.raises(UsageError) as missing:
+        load_plan(tmp_path / "nowhere.yaml", "config-diff.yaml", site, ("test", "test"), [])
+    chinese, english = _both(missing.value)
+    assert "没有 config-diff.yaml：没有写明要比较哪些配置文件\n  → 请创建 config-diff.yaml" in chinese, chinese
+    assert "no config-diff.yaml: nothing says which configuration files to compare" in english
