@@ -279,4 +279,21 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "config.envs_hint": ("environments: {names}", "已有的环境：{names}"),
     "config.needs_workspace": ("this step needs the run's workspace", "这个步骤需要运行所在的工作区"),
     "config.needs_workspace_hint": ("run it through `launchpad run`", "请通过 `launchpad run` 运行它"),
+    # backup/sqlquery.py: the sql step's query
+    "sql.two_statements": ("the query holds more than one statement; a sql step runs exactly one",
+                           "查询中有不止一条语句；一个 sql 步骤只执行一条"),
+    "sql.unterminated": ("the query has an unterminated quoted string or identifier",
+                         "查询中有未闭合的引号字符串或标识符"),
+    "sql.missing_params": ("the query uses {names}, which params does not give",
+                           "查询用到了 {names}，但 params 中没有给出"),
+    "sql.not_finite": ("parameter {name} is {value}, which SQL cannot hold",
+                       "参数 {name} 的值是 {value}，SQL 无法保存"),
+    "sql.engine": ("the sql step does not support {engine} databases", "sql 步骤不支持 {engine} 数据库"),
+    "sql.engine_hint": ("use a shell step with the database's own client", "请用 shell 步骤调用该数据库自己的客户端"),
+    # backup/compress.py
+    "compress.unknown": ("{name}: unknown compression {compression!r}", "{name}：未知的压缩方式“{compression}”"),
+    "compress.bad_gzip": ("{name} is not valid gzip: {error}", "{name} 不是有效的 gzip：{error}"),
+    "compress.truncated": ("{name}: the gzip stream ends early (truncated)", "{name}：gzip 数据提前结束（被截断）"),
+    "compress.zstd_failed": ("{name} does not decompress: {reason}", "{name} 无法解压：{reason}"),
+    "compress.zstd_exit": ("{name} does not decompress (zstd exit {code})", "{name} 无法解压（zstd 退出码 {code}）"),
 }

@@ -373,3 +373,37 @@ def test_a_config_diff_with_nothing_to_compare_is_refused_in_both_languages(tmp_
     chinese, english = _both(missing.value)
     assert "没有 config-diff.yaml：没有写明要比较哪些配置文件\n  → 请创建 config-diff.yaml" in chinese, chinese
     assert "no config-diff.yaml: nothing says which configuration files to compare" in english
+
+
+# -- the sql step's query and a backup's compression ---------------------------------------------
+
+
+def test_a_query_the_sql_step_cannot_run_is_refused_in_both_languages() -> None:
+    from launchpad.backup.errors import BackupFailed
+    from launchpad.backup.sqlquery import find_placeholders, mysql_script
+
+    with pytest.raises(BackupFailed) as two:
+        find_placeholders("SELECT 1; DELETE FROM sys_user", "mysql")
+    assert "查询中有不止一条语句；一个 sql 步骤只执行一条" in two.value.render("zh")
+    assert "the query holds more than one statement; a sql step runs exactly one" in two.value.render("en")
+    with pytest.raises(BackupFailed) as missing:
+        mysql_script("SELECT * FROM sys_user WHERE dept_id = :dept AND status = :status", {})
+    assert "查询用到了 :dept、:status，但 params 中没有给出" in missing.value.render("zh"), missing.value.render("zh")
+    assert "the query uses :dept, :status, which params does not give" in missing.value.render("en")
+
+
+def test_a_backup_that_does_not_decompress_is_said_in_both_languages(tmp_path: Path) -> None:
+    import gzip
+
+    from launchpad.backup.compress import decompressed_chunks
+    from launchpad.backup.errors import BackupFailed
+
+    cut = tmp_path / "db.sql.gz"
+    rows = "".join(f"INSERT INTO t VALUES ({n * 7919 % 100003});\n" for n in range(20000)).encode()
+    whole = gzip.compress(rows)
+    cut.write_bytes(whole[:len(whole) // 2])
+    with pytest.raises(BackupFailed) as truncated:
+        b"".join(decompressed_chunks(cut, "gzip"))
+    chinese, english = _both(truncated.value)
+    assert "备份失败：db.sql.gz：gzip 数据提前结束（被截断）" in chinese, chinese
+    assert "backup failed: db.sql.gz: the gzip stream ends early (truncated)" in english
