@@ -407,3 +407,44 @@ def test_a_backup_that_does_not_decompress_is_said_in_both_languages(tmp_path: P
     chinese, english = _both(truncated.value)
     assert "备份失败：db.sql.gz：gzip 数据提前结束（被截断）" in chinese, chinese
     assert "backup failed: db.sql.gz: the gzip stream ends early (truncated)" in english
+
+
+# -- a quick capture, a sort, a release status, a checklist, a folder in the way ------------------
+
+
+def test_a_quick_capture_with_two_owners_is_refused_in_both_languages() -> None:
+    from datetime import date
+
+    from launchpad.errors import UsageError
+    from launchpad.issues.capture import parse_quick_capture
+
+    with pytest.raises(UsageError) as twice:
+        parse_quick_capture("@张三 @李四 登录慢", date(2025, 11, 19))
+    chinese, english = _both(twice.value)
+    assert "“@张三 @李四 登录慢”给出了两个负责人：张三 和 李四" in chinese, chinese
+    assert "'@张三 @李四 登录慢' gives two owners: 张三 and 李四" in english
+
+
+def test_a_workspace_without_a_checklist_is_told_in_the_sites_language(tmp_path: Path) -> None:
+    from tests.core.test_cli_language import launchpad_process
+    from tests.workspaces import write_workspace
+
+    root = write_workspace(tmp_path / "ws")
+    (root / "golive.yaml").unlink(missing_ok=True)
+    chinese = launchpad_process(root, "golive")
+    assert chinese.returncode == 2, chinese.stderr
+    assert "中没有 golive.yaml：这个工作区没有上线检查清单" in chinese.stderr, chinese.stderr
+    english = launchpad_process(root, "golive", env={"LAUNCHPAD_LANG": "en"})
+    assert "this workspace has no go-live checklist" in english.stderr
+
+
+def test_a_file_where_the_demo_goes_is_refused_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.demo import build_demo
+    from launchpad.errors import UsageError
+
+    (tmp_path / "taken").write_text("x\n", encoding="utf-8")
+    with pytest.raises(UsageError) as taken:
+        build_demo(tmp_path / "taken")
+    chinese, english = _both(taken.value)
+    assert "taken 是文件，不是目录\n  → 请换一个 --dir" in chinese, chinese
+    assert "taken is a file, not a folder\n  → choose another --dir" in english
