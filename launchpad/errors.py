@@ -56,10 +56,22 @@ class Problem:
     file: str
     line: int
     col: int
-    message: str
+    said: Said  # a phrase reads in the reader's language
+
+    @property
+    def message(self) -> str:
+        """The English text, as logs and the audit trail keep it."""
+        return str(self.said)
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+        return self.render("en")
+
+    def __hash__(self) -> int:  # a phrase's values are a dict: the English text stands for it
+        return hash((self.file, self.line, self.col, self.message))
+
+    def render(self, lang: str) -> str:
+        """`file:line:col: message`, the location as editors read it in every language."""
+        return f"{self.file}:{self.line}:{self.col}: {render(self.said, lang)}"
 
 
 class InvalidInput(LaunchpadError):
@@ -72,7 +84,7 @@ class InvalidInput(LaunchpadError):
         super().__init__("\n".join(str(p) for p in problems), hint=hint)
 
     def render(self, lang: str = "en") -> str:
-        text = "\n".join(str(p) for p in self.problems)
+        text = "\n".join(p.render(lang) for p in self.problems)
         if self.hint:
             text += f"\n  → {render(self.said_hint, lang)}"
         return text

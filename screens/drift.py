@@ -36,7 +36,7 @@ from launchpad.baseline.model import KINDS, Baseline
 from launchpad.errors import LaunchpadError
 from launchpad.phrases import phrase
 from screens.base import LaunchpadScreen
-from screens.support.i18n import said, t
+from screens.support.i18n import current_language, said, t
 from screens.widgets.tables import fill_table
 
 BASELINE_SIDE = ""  # the sides' key of the baseline file (environment names are never empty)
@@ -219,8 +219,7 @@ class DriftScreen(LaunchpadScreen):
             assert reference is not None
             drift, _ = compared(store, reference, states[comparison.target], comparison.target, actor, audit)
         except LaunchpadError as error:
-            self.post_message(DriftEnded("compare", t("drift.failed", title=error.title, message=error.message),
-                                         False, error=error))
+            self.post_message(DriftEnded("compare", _failed(error), False, error=error))
             return
         sides = ({BASELINE_SIDE: baseline} if baseline is not None else {}) | {n: s.baseline for n, s in states.items()}
         self.post_message(DriftRead(Compared(comparison, drift, reference, states[comparison.target], sides)))
@@ -304,7 +303,7 @@ class DriftScreen(LaunchpadScreen):
         try:
             statements = plan_fix(self.compared.reference, self.compared.target_state, chosen, self.session.actor)
         except Unfixable as error:
-            return Text(error.message, style="bold red")
+            return Text(error.render(current_language()), style="bold red")
         text = Text(t("drift.sql_head", count=len(chosen), statements=len(statements),
                       env=self.compared.comparison.target) + "\n", style="bold")
         for statement in statements:
@@ -354,12 +353,11 @@ class DriftScreen(LaunchpadScreen):
         except PromptCancelled:  # the screen or the app closed while a question was open
             return
         except FixRefused as refused:
-            text = t("drift.declined") if prompter.declined else t("drift.refused", reason=refused.message)
+            text = t("drift.declined") if prompter.declined else t("drift.refused", reason=refused.said)
             self.post_message(DriftEnded("fix", text, False, refused=True))
             return
         except LaunchpadError as error:
-            self.post_message(DriftEnded("fix", t("drift.failed", title=error.title, message=error.message), False,
-                                         error=error))
+            self.post_message(DriftEnded("fix", _failed(error), False, error=error))
             return
         self.post_message(DriftEnded("fix", "", True, error=None))
         self.app.call_from_thread(self._fixed, outcome)
@@ -608,3 +606,8 @@ def confirm_detail(prepared: Any, production: bool) -> str:
         lines.append(f"  … {len(prepared.chosen) - 10}")
     lines.append(t("drift.confirm_gate", age=DEFAULT_BACKUP_AGE))
     return "\n".join(lines)
+
+
+def _failed(error: LaunchpadError) -> str:
+    """What failed, in the UI's language: the error's title and its message as the word-book says them."""
+    return t("drift.failed", title=error.title_in(current_language()), message=error.said)

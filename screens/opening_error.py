@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from screens.base import LaunchpadScreen
 from screens.dialogs.error import describe_error
-from screens.support.i18n import t
+from screens.support.i18n import said, t
 
 
 class OpeningErrorScreen(LaunchpadScreen):
@@ -63,9 +63,9 @@ class OpeningErrorScreen(LaunchpadScreen):
             text.append(t("open.fix") + "\n", style="bold")
             for problem in self.error.problems:
                 text.append(f"  {problem.file}:{problem.line}:{problem.col}", style="bold yellow")
-                text.append(f"  {problem.message}\n")
+                text.append(f"  {said(problem.said)}\n")
             if self.error.hint:
-                text.append(f"  → {self.error.hint}\n")
+                text.append(f"  → {said(self.error.said_hint)}\n")
         else:
             _title, message = describe_error(self.error)
             text.append(f"{message}\n")

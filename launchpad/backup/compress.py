@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from launchpad.backup.errors import BackupFailed
+from launchpad.phrases import phrase
 
 Compression = Literal["zstd", "gzip", "none"]
 SUFFIX: dict[str, str] = {"zstd": ".zst", "gzip": ".gz", "none": ""}
@@ -33,14 +34,12 @@ def choose(requested: str, host_tools: set[str]) -> Compression:
         return "none"
     if requested == "zstd" or (requested == "auto" and "zstd" in host_tools and local_zstd):
         if "zstd" not in host_tools:
-            raise BackupFailed("the target asks for zstd, but the host has no zstd",
-                               hint="install zstd on the host, or set compression: auto")
+            raise BackupFailed(phrase("error.zstd_host"), hint=phrase("error.zstd_host_hint"))
         if not local_zstd:
-            raise BackupFailed("the target asks for zstd, but this machine has no zstd to check it",
-                               hint="install zstd here (apt-get install zstd), or set compression: auto")
+            raise BackupFailed(phrase("error.zstd_here"), hint=phrase("error.zstd_here_hint"))
         return "zstd"
     if "gzip" not in host_tools:
-        raise BackupFailed("the host has neither zstd nor gzip", hint="set compression: none for this target")
+        raise BackupFailed(phrase("error.no_compressor"), hint=phrase("error.no_compressor_hint"))
     return "gzip"
 
 
@@ -128,8 +127,7 @@ def _output_of(process: subprocess.Popen[bytes], helper: threading.Thread) -> It
 def _unzstd(path: Path) -> Iterator[bytes]:
     tool = shutil.which("zstd")
     if tool is None:
-        raise BackupFailed(f"{path.name} is zstd-compressed and this machine has no zstd",
-                           hint="install zstd (apt-get install zstd)")
+        raise BackupFailed(phrase("error.zstd_to_read", file=path.name), hint=phrase("error.zstd_to_read_hint"))
     process = subprocess.Popen([tool, "-q", "-d", "-c", str(path)], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
     assert process.stdout is not None and process.stderr is not None
@@ -147,8 +145,7 @@ def _unzstd_fed(chunks: Iterator[bytes], name: str) -> Iterator[bytes]:
     """zstd reading from `chunks` through its stdin; a failed read stops it and is raised."""
     tool = shutil.which("zstd")
     if tool is None:
-        raise BackupFailed(f"{name} is zstd-compressed and this machine has no zstd",
-                           hint="install zstd (apt-get install zstd)")
+        raise BackupFailed(phrase("error.zstd_to_read", file=name), hint=phrase("error.zstd_to_read_hint"))
     process = subprocess.Popen([tool, "-q", "-d", "-c"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL)
     assert process.stdin is not None and process.stdout is not None

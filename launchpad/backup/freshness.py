@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from launchpad.phrases import phrase
+
 if TYPE_CHECKING:  # kept light: the dashboard imports this before the models are loaded
     from launchpad.backup.records import BackupRecord
     from launchpad.store.db import Store
@@ -26,7 +28,7 @@ def parse_age(text: str) -> timedelta:
     """`90m`, `2h`, `1d` as a timedelta."""
     match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([smhd])", text.strip())
     if match is None:
-        raise ValueError(f"not an age: {text!r} (write 90m, 2h or 1d)")
+        raise ValueError(phrase("rule.not_age", text=text))
     return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
 
 

@@ -28,7 +28,9 @@ from launchpad.backup.verified import VerifiedReader
 from launchpad.backup.verify import checksum_problem
 from launchpad.errors import LaunchpadError
 from launchpad.hosts.base import CommandResult
+from launchpad.phrases import phrase
 from launchpad.run.prompter import ConfirmRequest, Prompter, TypeNameRequest
+from launchpad.sitetime import local_text
 
 RESTORE_TIMEOUT = 12 * 3600.0
 
@@ -105,10 +107,10 @@ def restore_backup(session: BackupSession, backup_id: int, env_name: str, prompt
     record = records.require_backup(session.store, backup_id)
     environment = session.workspace.environment(env_name)
     if record.environment != env_name:
-        raise RestoreRefused(f"backup {backup_id} is of environment {record.environment!r}, not {env_name!r}",
-                             hint="environments never share data: restore a backup of this environment")
+        raise RestoreRefused(phrase("error.restore_other_env", id=backup_id, env=record.environment, wanted=env_name),
+                             hint=phrase("error.restore_other_env_hint"))
     if record.deleted_at:
-        raise RestoreRefused(f"backup {backup_id} was deleted ({record.deleted_reason})")
+        raise RestoreRefused(phrase("error.restore_deleted", id=backup_id, reason=record.deleted_reason))
     # Held open from the check to the stream: a file renamed or replaced in between changes
     # nothing, and one rewritten in place is caught as it streams (verified.py).
     try:
@@ -130,8 +132,8 @@ def _verify_and_restore(session: BackupSession, record: BackupRecord, env_name: 
     if problem:
         records.set_verified(session.store, backup_id, False, problem)
         session.audit("restore_refused", where, {"backup": backup_id, "reason": problem})
-        raise RestoreRefused(f"backup {backup_id} does not verify: {problem}; nothing was changed",
-                             hint="choose another backup (`launchpad backups --env ENV`)")
+        raise RestoreRefused(phrase("error.restore_not_verified", id=backup_id, problem=problem),
+                             hint=phrase("error.restore_not_verified_hint"))
     if not already_confirmed:
         _confirm(session, prompter, record, production)
     for dead in records.close_dead_restores(session.store):
@@ -146,8 +148,7 @@ def _verify_and_restore(session: BackupSession, record: BackupRecord, env_name: 
         try:
             safety = take_backup(session, env_name, record.target, purpose="safety")
         except LaunchpadError as exc:
-            raise BackupFailed(f"the safety backup of the current state failed, so nothing was restored: "
-                               f"{exc.message}") from None
+            raise BackupFailed(phrase("error.restore_safety_failed", error=exc.said)) from None
         assert opened is not None  # it verified
         detail = _restore(session, record, opened)
     except LaunchpadError as exc:
@@ -162,21 +163,20 @@ def _verify_and_restore(session: BackupSession, record: BackupRecord, env_name: 
 
 def _confirm(session: BackupSession, prompter: Prompter, record: BackupRecord, production: bool) -> None:
     step = session.step_id or "restore"
-    title = f"restore backup {record.id} of {record.target}"
-    detail = (f"replace {record.target} on {record.environment} with the backup taken {record.finished[:19]} "
-              f"({record.file}); a safety backup of the current state is taken first")
+    title = phrase("bk.restore_title", id=record.id, target=record.target)
+    detail = phrase("bk.restore_detail", id=record.id, target=record.target, env=record.environment,
+                    at=local_text(record.finished, session.workspace.site.tz), file=record.file)
     where = f"{record.environment}/{record.target}"
     if not prompter.confirm(ConfirmRequest(step, title, record.environment, production, detail)):
         session.audit("restore_declined", where, {"backup": record.id, "reason": "not confirmed"})
-        raise RestoreRefused("the restore was not confirmed; nothing was changed")
+        raise RestoreRefused(phrase("error.restore_not_confirmed"))
     if production:
         typed = prompter.type_environment(TypeNameRequest(step, title, record.environment)).strip()
         if typed != record.environment:
             session.audit("restore_declined", where, {"backup": record.id, "reason": "environment name typed wrong",
                                                       "typed": typed})
-            raise RestoreRefused(f"{record.environment} is production: its name was not typed "
-                                 f"({typed!r}); nothing was changed",
-                                 hint=f"type {record.environment}, or pass --confirm {record.environment}")
+            raise RestoreRefused(phrase("error.import_rollback_not_named", env=record.environment, typed=typed),
+                                 hint=phrase("error.import_rollback_not_named_hint", env=record.environment))
     session.audit("restore_confirmed", where, {"backup": record.id, "production": production})
 
 
@@ -186,12 +186,12 @@ def _restore(session: BackupSession, record: BackupRecord, opened: BinaryIO) -> 
                             session.workspace.root, ask_secret=session.ask_secret)
     driver = driver_for(target)
     if driver.name != record.driver:
-        raise RestoreRefused(f"backup {record.id} was taken by the {record.driver} driver, but the target now uses "
-                             f"{driver.name}", hint="restore it by hand, or put the target back as it was")
+        raise RestoreRefused(phrase("error.restore_driver", id=record.id, was=record.driver, now=driver.name),
+                             hint=phrase("error.restore_driver_hint"))
     shell = HostShell(target.transport, session.audit, local=target.local)
     with shell.private_dir(driver.secret_files()) as tmp:
         result = feed_backup(session, shell, record, driver.restore_command(tmp), opened=opened)
     if not result.ok:
-        raise BackupFailed(f"{shell.name}: the restore failed (exit {result.exit_code}): {tail(result.stderr)}",
-                           hint="the safety backup holds the state before this restore")
+        raise BackupFailed(phrase("error.restore_failed", host=shell.name, code=result.exit_code,
+                                  tail=tail(result.stderr)), hint=phrase("error.restore_failed_hint"))
     return f"restored backup {record.id} ({record.file}) on {shell.name}"

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from launchpad.backup.errors import BackupFailed
 from launchpad.backup.hostshell import HostShell, tail
+from launchpad.phrases import phrase
 
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 Value = str | None
@@ -78,7 +79,7 @@ class MySqlClient:
     def query(self, shell: HostShell, tmp: str, script: str, database: str | None = None) -> list[ResultSet]:
         result = shell.run(self.command(tmp, database, "--xml --batch"), stdin=script.encode("utf-8"))
         if not result.ok:
-            raise BackupFailed(f"{shell.name}: mysql failed: {tail(result.stderr)}")
+            raise BackupFailed(phrase("error.client_failed", host=shell.name, client="mysql", tail=tail(result.stderr)))
         return parse_mysql_xml(result.stdout)
 
     def query_text(self, shell: HostShell, tmp: str, queries: list[str], prelude: str = "") -> list[ResultSet]:
@@ -91,7 +92,7 @@ class MySqlClient:
         text = f"{prelude};\n{script}" if prelude else script
         result = shell.run(self.command(tmp, extra="--batch"), stdin=text.encode())
         if not result.ok:
-            raise BackupFailed(f"{shell.name}: mysql failed: {tail(result.stderr)}")
+            raise BackupFailed(phrase("error.client_failed", host=shell.name, client="mysql", tail=tail(result.stderr)))
         sets: list[ResultSet] = []
         lines: list[str] = []
         for line in result.stdout.decode("utf-8").split("\n"):
@@ -152,7 +153,7 @@ class PostgresClient:
                    f"{self.connection(database)} -f -")
         result = shell.run(command, stdin=script.encode("utf-8"))
         if not result.ok:
-            raise BackupFailed(f"{shell.name}: psql failed: {tail(result.stderr)}")
+            raise BackupFailed(phrase("error.client_failed", host=shell.name, client="psql", tail=tail(result.stderr)))
         return parse_psql_csv(result.stdout.decode("utf-8"), sentinel)
 
     def query_all(self, shell: HostShell, tmp: str, queries: list[str], database: str | None = None
@@ -166,7 +167,7 @@ class PostgresClient:
                    f"{self.connection(database)} -f -")
         result = shell.run(command, stdin=script.encode("utf-8"))
         if not result.ok:
-            raise BackupFailed(f"{shell.name}: psql failed: {tail(result.stderr)}")
+            raise BackupFailed(phrase("error.client_failed", host=shell.name, client="psql", tail=tail(result.stderr)))
         parts = result.stdout.decode("utf-8").split(f"{mark}\n")
         return [parse_psql_csv(part, sentinel) for part in parts[:len(queries)]]
 

@@ -72,8 +72,8 @@ def _take(session: BackupSession, target: ResolvedTarget, driver: Driver, shell:
     tools = shell.tools([*needed, "zstd", "gzip"])
     for alternatives in driver.host_tools:
         if not set(alternatives) & tools:
-            raise BackupFailed(f"{shell.name}: {' or '.join(alternatives)} is not installed",
-                               hint="install the database's client tools on the host that runs the dump")
+            raise BackupFailed(phrase("error.dump_tool_missing", host=shell.name, tools=_either(list(alternatives))),
+                               hint=phrase("error.dump_tool_missing_hint"))
     compression = choose(target.spec.compression, tools)
     versions = shell.versions({**driver.version_commands,
                                **({compression: f"{compression} --version"} if compression != "none" else {})})
@@ -121,9 +121,10 @@ def _stream_and_check(shell: HostShell, driver: Driver, sink: StreamingFile, com
     except OSError as exc:  # the local disk (full, removed): the sink raised it
         raise explain_os_error(exc, sink.final) from None
     if result.exit_code != 0:
-        status = "was killed" if result.exit_code < 0 else f"exited {result.exit_code}"
-        raise BackupFailed(f"{shell.name}: the dump {status}: {tail(result.stderr)}; nothing was recorded",
-                           hint="fix the cause on the host, then take the backup again")
+        status = phrase("error.dump_killed") if result.exit_code < 0 else phrase("error.dump_exited",
+                                                                                  code=result.exit_code)
+        raise BackupFailed(phrase("error.dump_failed", host=shell.name, status=status, tail=tail(result.stderr)),
+                           hint=phrase("error.dump_failed_hint"))
     try:
         sink.finish()
     except OSError as exc:
@@ -131,8 +132,8 @@ def _stream_and_check(shell: HostShell, driver: Driver, sink: StreamingFile, com
     only_end = TAIL if driver.tail_check else None
     check = driver.check(lambda: decompressed_chunks(sink.partial, compression, tail=only_end))
     if not check.ok:
-        raise BackupFailed(f"{shell.name}: the dump is incomplete and was rejected: {check.detail}",
-                           hint="look at the host (disk space, the dump tool's log), then take it again")
+        raise BackupFailed(phrase("error.dump_incomplete", host=shell.name, detail=check.detail),
+                           hint=phrase("error.dump_incomplete_hint"))
     return check.detail, driver.dump_inventory(result.stderr) or check.inventory or inventory
 
 
@@ -152,3 +153,8 @@ def manifest_json(row: dict[str, Any], check_detail: Said) -> bytes:
     manifest = {"format": MANIFEST_FORMAT, "launchpad": launchpad.__version__, **row, "file": Path(row["file"]).name,
                 "check": str(check_detail)}
     return json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8") + b"\n"
+
+
+def _either(tools: list[str]) -> Said:
+    """`a or b` in the reader's language (one tool: its name)."""
+    return phrase("valid.alternatives", items=tools[:-1], last=tools[-1]) if len(tools) > 1 else tools[0]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from launchpad.errors import UsageError
 from launchpad.hosts.base import HostSpec, Transport
+from launchpad.phrases import phrase
 from launchpad.workspace.secrets import resolve_secret
 from launchpad.workspace.site import BackupTarget, Database, Environment, Host
 
@@ -59,9 +60,9 @@ def resolve_target(
 ) -> ResolvedTarget:
     spec = environment.backups.get(name)
     if spec is None:
-        known = ", ".join(environment.backups) or "none defined"
-        raise UsageError(f"no backup target {name!r} in environment {env_name!r}",
-                         hint=f"targets: {known} (backups: in site.yaml)")
+        known = list(environment.backups) or phrase("error.no_envs")
+        raise UsageError(phrase("error.no_backup_target", name=name, env=env_name),
+                         hint=phrase("error.no_backup_target_hint", known=known))
     database = environment.databases.get(spec.database) if spec.database else None
     host_name = spec.host or (database.via if database else None)
     if host_name is None and database is None and environment.hosts:
@@ -83,5 +84,5 @@ def transport_for_host(environment: Environment, host_name: str | None, transpor
         return LocalTransport(HostSpec(name="local", address="localhost"), cwd=str(workspace_root)), True
     host = next((h for h in environment.hosts if h.name == host_name), None)
     if host is None:
-        raise UsageError(f"host {host_name!r} is not in this environment")
+        raise UsageError(phrase("error.host_not_here", host=host_name))
     return transport_for(host), environment.transport == "local"

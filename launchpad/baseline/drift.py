@@ -27,6 +27,7 @@ from launchpad.baseline.model import (
     post_fields,
     role_fields,
 )
+from launchpad.phrases import Said, phrase
 
 SEVERITIES = ("high", "medium", "low")
 CHANGES = ("missing", "extra", "changed")
@@ -51,13 +52,13 @@ class Difference:
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # changed: field → (reference, target)
     detail: dict[str, Any] = field(default_factory=dict)  # missing/extra: the item's values
     fixable: bool = True
-    note: str = ""
+    note: Said = ""  # why it cannot be fixed, read in the reader's language
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "change": self.change, "item": self.item,
                 "severity": self.severity, "fields": {k: {"expected": a, "actual": b} for k, (a, b)
                                                       in self.fields.items()},
-                "detail": self.detail, "fixable": self.fixable, "note": self.note}
+                "detail": self.detail, "fixable": self.fixable, "note": str(self.note)}
 
 
 @dataclass
@@ -103,7 +104,7 @@ def compare(reference: Baseline, target: Baseline, target_name: str) -> Drift:
             unknown = sorted(want.permissions - menus) if menus is not None else []
             out.append(Difference(f"role/{key}", "role", "missing", key, PRESENCE["role"],
                                   detail={**role_fields(want), "permissions": sorted(want.permissions)},
-                                  note=f"no menu for {', '.join(unknown)}" if unknown else ""))
+                                  note=phrase("error.fix_no_menus", permissions=unknown) if unknown else ""))
         elif want is None and have is not None:
             out.append(Difference(f"role/{key}", "role", "extra", key, PRESENCE["role"],
                                   detail={**role_fields(have), "permissions": sorted(have.permissions)}))
@@ -115,9 +116,10 @@ def compare(reference: Baseline, target: Baseline, target_name: str) -> Drift:
         want_perms, have_perms = reference.roles[key].permissions, target.roles[key].permissions
         for perm in sorted(want_perms - have_perms):
             known = menus is None or perm in menus
+            note = "" if known else phrase("error.fix_target_no_menu", target=target_name, permission=perm)
             out.append(Difference(f"permission/{key}/{perm}", "permission", "missing", f"{key} → {perm}",
                                   PRESENCE["permission"], detail={"role": key, "permission": perm},
-                                  fixable=known, note="" if known else f"{target_name} has no menu for {perm}"))
+                                  fixable=known, note=note))
         for perm in sorted(have_perms - want_perms):
             out.append(Difference(f"permission/{key}/{perm}", "permission", "extra", f"{key} → {perm}",
                                   PRESENCE["permission"], detail={"role": key, "permission": perm}))
@@ -166,7 +168,6 @@ def choose(drift: Drift, *, everything: bool = False, kinds: set[str] | None = N
            items: set[str] | None = None) -> list[Difference]:
     """The differences a fix was asked for: all, those of `kinds`, or those whose id is in `items`."""
     from launchpad.errors import UsageError
-    from launchpad.phrases import phrase
 
     if items:
         known = {d.id for d in drift.differences}

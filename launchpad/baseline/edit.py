@@ -15,6 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from launchpad.baseline.files import DictionarySpec, ItemSpec, PostSpec, RoleSpec
 from launchpad.errors import UsageError
+from launchpad.phrases import phrase
 
 # The list each kind of item lives in, and the field that names an item there.
 PLACES: dict[str, tuple[str, str]] = {"role": ("roles", "key"), "dictionary": ("dictionaries", "type"),
@@ -35,19 +36,19 @@ def set_item(text: str, shown: str, kind: str, key: list[str], value: Any | None
     as `dump_baseline` writes the item (a permission: its code)."""
     root = yaml.compose(text, Loader=yaml.SafeLoader)
     if not isinstance(root, MappingNode):
-        raise UsageError(f"{shown} is not a baseline (no mapping at its top)")
+        raise UsageError(phrase("error.edit_not_baseline", file=shown))
     lines = text.splitlines(keepends=True)
     if kind == "permission":
         role = _element(_list(root, "roles"), "key", key[0])
         if not isinstance(role, MappingNode):
-            raise UsageError(f"{shown} has no role {key[0]!r} to grant {key[1]} to",
-                             hint=f"accept the on-site change of role/{key[0]} first")
+            raise UsageError(phrase("error.edit_no_role", file=shown, role=key[0], permission=key[1]),
+                             hint=phrase("error.edit_no_role_hint", role=key[0]))
         return _set(lines, role, "permissions", None, key[1], key[1] if value is not None else None)
     if kind == "dict_item":
         dictionary = _element(_list(root, "dictionaries"), "type", key[0])
         if not isinstance(dictionary, MappingNode):
-            raise UsageError(f"{shown} has no dictionary {key[0]!r} for item {key[1]!r}",
-                             hint=f"accept the on-site change of dictionary/{key[0]} first")
+            raise UsageError(phrase("error.edit_no_dictionary", file=shown, type=key[0], value=key[1]),
+                             hint=phrase("error.edit_no_dictionary_hint", type=key[0]))
         return _set(lines, dictionary, "items", "value", key[1], value, _defaults(kind))
     list_name, field = PLACES[kind]
     return _set(lines, root, list_name, field, key[0], value, _defaults(kind))
@@ -161,8 +162,8 @@ def _rewrite_fields(lines: list[str], element: MappingNode, value: dict[str, Any
         if yaml.safe_load(yaml.serialize(node)) == wanted:
             continue
         if node.start_mark.line != node.end_mark.line:
-            raise UsageError(f"line {node.start_mark.line + 1}: a value over several lines is not rewritten",
-                             hint="write it on one line, then accept again")
+            raise UsageError(phrase("error.edit_multiline", line=node.start_mark.line + 1),
+                             hint=phrase("error.edit_multiline_hint"))
         row = node.start_mark.line
         line = out[row]
         out[row] = line[:node.start_mark.column] + _scalar(wanted) + line[node.end_mark.column:]

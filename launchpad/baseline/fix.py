@@ -20,6 +20,7 @@ from launchpad.backup.sqlquery import Param, mysql_script, psql_script
 from launchpad.baseline.drift import Difference
 from launchpad.baseline.model import Baseline, DictItem
 from launchpad.errors import UsageError
+from launchpad.phrases import parts, phrase
 
 NOW = "CURRENT_TIMESTAMP"  # MySQL, PostgreSQL and SQLite all know it
 
@@ -45,8 +46,8 @@ def statements_for(differences: list[Difference], reference: Baseline, target: B
     anything runs, for a difference no SQL can fix (a grant of a menu the target lacks)."""
     blocked = [d for d in differences if not d.fixable]
     if blocked:
-        raise Unfixable("; ".join(f"{d.id}: {d.note}" for d in blocked),
-                        hint="leave these out (--item), or add the menus to the target first")
+        raise Unfixable(parts([phrase("error.fix_unfixable_item", id=d.id, note=d.note) for d in blocked]),
+                        hint=phrase("error.fix_unfixable_hint"))
     by = actor[:64]
     out: list[Statement] = []
     for d in differences:
@@ -168,8 +169,7 @@ def transaction_script(engine: str, statements: list[Statement]) -> str:
         return "START TRANSACTION;\n" + "".join(mysql_script(s.sql, s.params) for s in statements) + "COMMIT;\n"
     if engine == "postgresql":
         return "BEGIN;\n" + "".join(psql_script(s.sql, s.params) for s in statements) + "COMMIT;\n"
-    raise UsageError(f"baseline fix writes a script to mysql, mariadb and postgresql databases, not {engine}",
-                     hint="SQLite takes the statements themselves (TargetSession.transaction)")
+    raise UsageError(phrase("error.fix_engine", engine=engine), hint=phrase("error.fix_engine_hint"))
 
 
 def describe(statements: list[Statement]) -> list[dict[str, Any]]:

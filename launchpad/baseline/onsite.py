@@ -97,18 +97,18 @@ def record_change(store: Store, drift: Drift, site: Baseline, difference_id: str
     not in the log, the same difference already waiting for HQ."""
     found = next((d for d in drift.differences if d.id == difference_id), None)
     if found is None:
-        raise UsageError(f"no difference {difference_id} in the diff of {drift.target} against {drift.reference}",
-                         hint=f"run `launchpad baseline diff --env {drift.target}` and copy an id from its first "
-                              "column")
+        raise UsageError(phrase("error.onsite_no_difference", id=difference_id, target=drift.target,
+                                reference=drift.reference),
+                         hint=phrase("error.onsite_no_difference_hint", target=drift.target))
     if not why.strip():
-        raise UsageError("an on-site change needs the reason the client gave", hint="add --why TEXT")
+        raise UsageError(phrase("cli.baseline.needs_why"), hint=phrase("cli.baseline.needs_why_hint"))
     issue_title(store, issue_id)  # an issue not in the log is refused
     waiting = store.read(f"SELECT id FROM {TABLE} WHERE environment = ? AND difference = ? AND status = 'pending'",
                          [drift.target, difference_id])
     if waiting:
-        raise UsageError(f"{difference_id} of {drift.target} is already on-site change #{waiting[0]['id']}, "
-                         "waiting for HQ", hint=f"see `launchpad baseline changes`; accept it with "
-                                                f"`launchpad baseline change accept {waiting[0]['id']}`")
+        raise UsageError(phrase("error.onsite_waiting", id=difference_id, target=drift.target,
+                                change=waiting[0]["id"]),
+                         hint=phrase("error.onsite_waiting_hint", change=waiting[0]["id"]))
     key = natural_key(found)
     value = site_value(site, found.kind, key)
     fields = {name: {"baseline": a, "site": b} for name, (a, b) in found.fields.items()}
@@ -174,8 +174,7 @@ def applied_text(text: str, shown: str, changes: list[OnsiteChange]) -> str:
 def baseline_file(root: Path, change: OnsiteChange, given: Path | None) -> Path:
     path = given if given is not None else root / change.baseline
     if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
-        raise UsageError(f"{path}: on-site changes are written into a YAML baseline file",
-                         hint="name the workspace's baseline with --baseline baselines/baseline.yaml")
+        raise UsageError(phrase("error.onsite_not_yaml", path=str(path)), hint=phrase("error.onsite_not_yaml_hint"))
     return path
 
 
@@ -207,8 +206,8 @@ def accept_change(store: Store, root: Path, change_id: int, actor: str, audit: A
     file back; then the change is marked accepted and audited."""
     change = get_change(store, change_id)
     if change.status == "accepted":
-        raise UsageError(f"on-site change #{change_id} was accepted by {change.accepted_by} at {change.accepted}",
-                         hint="nothing to do")
+        raise UsageError(phrase("error.onsite_accepted", id=change_id, by=change.accepted_by, at=change.accepted),
+                         hint=phrase("error.onsite_accepted_hint"))
     path = baseline_file(root, change, given)
     shown = _relative(path, root)
     before = path.read_text(encoding="utf-8")
@@ -218,9 +217,9 @@ def accept_change(store: Store, root: Path, change_id: int, actor: str, audit: A
     try:
         taken = load_baseline(partial, shown)
         if site_value(taken, change.kind, change.key) != change.site_value:
-            raise AcceptFailed(f"{shown}: the edited file does not hold {change.difference} as {change.environment} "
-                               "does; it was left as it was", hint="take the change by hand from "
-                                                                  "`launchpad baseline changes --patch`")
+            raise AcceptFailed(phrase("error.onsite_not_held", file=shown, id=change.difference,
+                                      env=change.environment),
+                               hint=phrase("error.onsite_not_held_hint"))
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

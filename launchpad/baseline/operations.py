@@ -18,6 +18,7 @@ from launchpad.baseline.model import Baseline
 from launchpad.baseline.records import record_comparison, record_fix
 from launchpad.baseline.ruoyi import LiveState, read_live
 from launchpad.errors import LaunchpadError
+from launchpad.phrases import phrase
 from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
 from launchpad.sitetime import utc_now
 from launchpad.store.db import Store
@@ -120,18 +121,18 @@ def prepare_fix(store: Store, reference: Baseline, session: TargetSession, env_n
 
 
 def confirm_fix(prompter: Any, audit: AuditFn, env_name: str, production: bool, chosen: list[Difference]) -> None:
-    title = f"fix {len(chosen)} difference(s) of {env_name} from the baseline"
+    title = phrase("error.fix_title", count=len(chosen), env=env_name)
     where = f"{env_name}/baseline"
     if not prompter.confirm(ConfirmRequest("baseline-fix", title, env_name, production,
                                            ", ".join(d.id for d in chosen[:10]))):
         audit("baseline_fix_declined", where, {"reason": "not confirmed", "differences": len(chosen)})
-        raise FixRefused("the fix was not confirmed; nothing was written")
+        raise FixRefused(phrase("error.fix_not_confirmed"))
     if production:
         typed = prompter.type_environment(TypeNameRequest("baseline-fix", title, env_name)).strip()
         if typed != env_name:
             audit("baseline_fix_declined", where, {"reason": "environment name typed wrong", "typed": typed})
-            raise FixRefused(f"{env_name} is production: its name was not typed ({typed!r}); nothing was written",
-                             hint=f"type {env_name}, or pass --confirm {env_name}")
+            raise FixRefused(phrase("error.write_not_named", env=env_name, typed=typed),
+                             hint=phrase("error.import_rollback_not_named_hint", env=env_name))
     audit("baseline_fix_confirmed", where, {"production": production, "differences": [d.id for d in chosen]})
 
 

@@ -24,19 +24,19 @@ def _value(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def details(d: Difference) -> str:
+def details(d: Difference, lang: str = "en") -> str:
     """`field: expected → actual` for a change, the item's values for a missing or extra one."""
     if d.fields:
         return "; ".join(f"{name}: {_value(a)!s} → {_value(b)!s}" for name, (a, b) in d.fields.items())
     shown = {k: v for k, v in d.detail.items() if k not in ("role", "permission", "type", "value")}
     text = "; ".join(f"{k}: {_value(v)}" for k, v in shown.items())
-    return f"{text} ({d.note})" if d.note else text
+    return f"{text} ({render(d.note, lang)})" if d.note else text
 
 
 def row(d: Difference, lang: str) -> list[str]:
     return [d.id, render(phrase(f"baseline.severity.{d.severity}"), lang),
             render(phrase(f"baseline.kind.{d.kind}"), lang), render(phrase(f"baseline.change.{d.change}"), lang),
-            d.item, details(d)]
+            d.item, details(d, lang)]
 
 
 def headers(lang: str) -> list[str]:

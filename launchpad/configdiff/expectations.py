@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
 from launchpad.configdiff.formats import Format, format_for
 from launchpad.errors import InvalidInput, Problem, UsageError
+from launchpad.phrases import phrase
 from launchpad.workspace.site import Site
 from launchpad.workspace.yamlsource import Document, read_yaml, validate
 
@@ -45,10 +46,9 @@ class ConfigFile(BaseModel):
     def _format_known(self) -> ConfigFile:
         paths = [self.path] if isinstance(self.path, str) else list(self.path.values())
         if not paths or any(not p.strip() for p in paths):
-            raise ValueError("path: give the file's path")
+            raise ValueError(phrase("rule.expect_path"))
         if self.format is None and any(format_for(p) is None for p in paths):
-            raise ValueError("format: the file's name does not say its format; add format: properties, "
-                             "yaml, json, ini or env")
+            raise ValueError(phrase("rule.expect_format"))
         return self
 
     def path_in(self, env_name: str) -> str | None:
@@ -81,7 +81,7 @@ class KeyRule(BaseModel):
     @model_validator(mode="after")
     def _one_verdict(self) -> KeyRule:
         if (self.may is None) == (self.must is None):
-            raise ValueError("say either may: differ | be_missing | differ_between_hosts, or must: differ")
+            raise ValueError(phrase("rule.expect_verdict"))
         return self
 
     @property

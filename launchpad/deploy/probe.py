@@ -38,9 +38,9 @@ class Probe(BaseModel):
     @model_validator(mode="after")
     def _one_question(self) -> Probe:
         if (self.url is None) == (self.run is None):
-            raise ValueError("a check needs exactly one of url and run")
+            raise ValueError(phrase("rule.probe_one"))
         if self.run is not None and (self.contains or self.status != 200):
-            raise ValueError("status and contains go with url, not run")
+            raise ValueError(phrase("rule.probe_url"))
         return self
 
     def templates(self, prefix: str) -> dict[str, str]:

@@ -35,6 +35,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from launchpad.errors import InvalidInput, Problem, UsageError
+from launchpad.phrases import phrase
 from launchpad.workspace.site import Name, Site
 from launchpad.workspace.yamlsource import Document, read_yaml, validate
 
@@ -131,10 +132,9 @@ class Item(Model):
     @model_validator(mode="after")
     def _status_fits(self) -> Item:
         if self.status in ("blocked", "not_applicable") and not self.reason.strip():
-            raise ValueError(f"status {self.status} needs a reason: say why in `reason:`")
+            raise ValueError(phrase("rule.golive_reason", status=self.status))
         if self.status == "done" and self.proof is not None:
-            raise ValueError("this item is done when its proof holds, not by hand: remove `status: done` "
-                             "(a sign-off proof is given with `launchpad golive sign`)")
+            raise ValueError(phrase("rule.golive_proof_done"))
         return self
 
 

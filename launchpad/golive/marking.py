@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from launchpad.errors import InvalidInput, UsageError
 from launchpad.golive.checklist import CHECKLIST_FILE, Checklist, Item, checklist_problems
+from launchpad.phrases import phrase
 from launchpad.workspace.site import Site
 from launchpad.workspace.yamlsource import Document, SourceMap, load_yaml, read_yaml, validate
 
@@ -43,10 +44,11 @@ def mark_item(session: Session, item_id: str, status: Mark, reason: str = "") ->
     index, item = _find(checklist, item_id)
     reason = " ".join(reason.split())  # one line: a reason is a sentence, not a document
     if status in ("blocked", "not_applicable") and not reason:
-        raise UsageError(f"marking {item_id} {status} needs a reason: say why, for the team and the PM",
-                         hint="add --reason TEXT")
+        raise UsageError(phrase("error.mark_needs_reason", item=item_id, status=status),
+                         hint=phrase("error.mark_needs_reason_hint"))
     if item.status == status and item.reason == reason:
-        raise UsageError(f"{item_id} is already {status}" + (f": {reason}" if reason else ""))
+        raise UsageError(phrase("error.mark_already_why", item=item_id, status=status, reason=reason) if reason
+                         else phrase("error.mark_already", item=item_id, status=status))
     edited = _edit(text, document, index, status, reason)
     changed = _checked(edited, site, playbook_names(root))
     _replace(path, edited)
@@ -60,8 +62,9 @@ def _find(checklist: Checklist, item_id: str) -> tuple[int, Item]:
     for index, item in enumerate(checklist.items):
         if item.id == item_id:
             return index, item
-    raise UsageError(f"no item {item_id!r} in {CHECKLIST_FILE}",
-                     hint=f"items: {', '.join(i.id for i in checklist.items) or 'none'}")
+    items = [i.id for i in checklist.items] or phrase("rule.none")
+    raise UsageError(phrase("error.mark_no_item", item=item_id, file=CHECKLIST_FILE),
+                     hint=phrase("error.mark_no_item_hint", items=items))
 
 
 def _edit(text: str, document: Document, index: int, status: str, reason: str) -> str:

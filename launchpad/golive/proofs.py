@@ -188,18 +188,17 @@ def sign_item(store: Store, actor: str, checklist: Checklist, item_id: str, by: 
 
     item = checklist.item(item_id)
     if item is None:
-        raise UsageError(f"no item {item_id!r} in {CHECKLIST_FILE}",
-                         hint=f"items: {', '.join(i.id for i in checklist.items) or 'none'}")
+        items = [i.id for i in checklist.items] or phrase("rule.none")
+        raise UsageError(phrase("error.mark_no_item", item=item_id, file=CHECKLIST_FILE),
+                         hint=phrase("error.mark_no_item_hint", items=items))
     if not isinstance(item.proof, SignOffProof):
-        raise UsageError(f"item {item_id!r} is not proved by a sign-off" +
-                         (": a run or a backup proves it" if item.proof is not None else ""),
-                         hint=f"give it `proof: {{sign_off: true}}` in {CHECKLIST_FILE}, or set its status there")
+        raise UsageError(phrase("error.sign_not_sign_off_proved" if item.proof is not None else "error.sign_no_proof",
+                                item=item_id),
+                         hint=phrase("error.sign_no_proof_hint", file=CHECKLIST_FILE))
     if not by.strip():
-        raise UsageError("a sign-off needs the name of the person signing; none was given",
-                         hint="add --by NAME")
+        raise UsageError(phrase("manual.no_signer"), hint=phrase("error.sign_by_hint"))
     if item.critical and not note.strip():
-        raise UsageError(f"{item_id} is critical: its sign-off needs a note saying what was checked",
-                         hint="add --note TEXT")
+        raise UsageError(phrase("error.sign_critical", item=item_id), hint=phrase("error.sign_critical_hint"))
     record_sign_off(store, actor, item, checklist.version, by.strip(), note.strip())
     return item
 

@@ -153,13 +153,14 @@ def draft_from_messages(messages: list[ChatMessage], zone: ZoneInfo, channel: st
     the title is the first real line; every message is quoted with its sender and time.
     Messages without a word (only `[图片]`) are refused alone: an issue needs a title."""
     if not messages:
-        raise UsageError("no messages chosen")
+        raise UsageError(phrase("error.chat_none_chosen"))
     first = messages[0]
     title = next((message.title for message in messages if message.title), "")
     if not title:
         numbers = "+".join(str(message.number) for message in messages)
-        raise UsageError(f"message {numbers} has no words to make an issue of ({first.first_line or 'empty'})",
-                         hint="merge it with a message that says what happened (join their numbers with +)")
+        raise UsageError(phrase("error.chat_no_words", numbers=numbers,
+                                line=first.first_line or phrase("error.chat_empty")),
+                         hint=phrase("error.chat_no_words_hint"))
     quoted = [_quote(message, zone) for message in messages]
     return IssueDraft(title=title, description="\n\n".join(quoted),
                       reporter=first.sender, channel=channel, reported_at=first.sent_at)
@@ -187,9 +188,9 @@ def parse_selection(spec: str, count: int) -> list[list[int]]:
             else:
                 groups.append([int(part)])
         except ValueError:
-            raise UsageError(f"cannot read {part!r} in the selection {spec!r}",
-                             hint="write message numbers like 1,3,5+6 (5 and 6 merged into one issue)") from None
+            raise UsageError(phrase("error.chat_selection", part=part, spec=spec),
+                             hint=phrase("error.chat_selection_hint")) from None
     wrong = sorted({n for group in groups for n in group if not 1 <= n <= count})
     if wrong:
-        raise UsageError(f"no message {wrong[0]}: the paste has {count} messages")
+        raise UsageError(phrase("error.chat_no_message", number=wrong[0], count=count))
     return groups

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from launchpad.errors import UsageError
+from launchpad.phrases import phrase
 
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6,
              "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
@@ -41,15 +42,14 @@ def parse_day(text: str, today: date) -> date:
         return today + timedelta(days=_RELATIVE_DAYS[typed])
     found = _parse_weekday(typed, today) or _parse_numeric(typed, today)
     if found is None:
-        raise UsageError(f"cannot read {text!r} as a date",
-                         hint="write e.g. 明天, 周五, 下周一, 11-25, 2025-11-25 or +3")
+        raise UsageError(phrase("error.date_unread", text=text), hint=phrase("error.date_unread_hint"))
     return _within_range(found, text)
 
 
 def _within_range(day: date, text: str) -> date:
     if not EARLIEST <= day <= LATEST:
-        raise UsageError(f"{text!r} is out of range",
-                         hint=f"give a day between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
+        raise UsageError(phrase("error.date_range", text=text),
+                         hint=phrase("error.date_range_hint", first=EARLIEST.isoformat(), last=LATEST.isoformat()))
     return day
 
 
@@ -83,7 +83,7 @@ def _parse_numeric(typed: str, today: date) -> date | None:
                 candidate = date(today.year + (month == 1), month, day)
             return candidate
     except ValueError:
-        raise UsageError(f"{typed!r} is not a real date") from None
+        raise UsageError(phrase("error.date_not_real", text=typed)) from None
     if match := _IN_DAYS.match(typed):
         return today + timedelta(days=int(match[1] or match[2]))
     return None
@@ -113,7 +113,7 @@ def parse_moment(text: str, zone: ZoneInfo, today: date) -> datetime:
         try:
             parsed = datetime.combine(day, time(hour, minute, second))
         except ValueError:
-            raise UsageError(f"{text!r} is not a real time of day") from None
+            raise UsageError(phrase("error.time_not_real", text=text)) from None
     _within_range(parsed.date(), text)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)

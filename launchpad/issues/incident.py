@@ -18,6 +18,7 @@ from typing import Any
 from launchpad.errors import UsageError
 from launchpad.issues.log import IssueLog
 from launchpad.issues.model import canonical
+from launchpad.phrases import phrase
 from launchpad.sitetime import to_stamp
 
 MILESTONES = ("reported", "responded", "reproduced", "mitigated", "resolved")
@@ -60,7 +61,8 @@ class Incidents:
         kind = canonical("kind", kind)
         unknown = sorted(set(write_up) - set(WRITE_UP_FIELDS))
         if unknown:
-            raise UsageError(f"incidents have no field {unknown[0]!r}")
+            raise UsageError(phrase("error.incident_no_field", field=unknown[0]),
+                             hint=phrase("error.issue_fields", fields=list(WRITE_UP_FIELDS)))
         with self.store.transaction():
             self.log.get(issue_id)  # refuses an unknown id
             existing = self.get(issue_id)
@@ -84,10 +86,11 @@ class Incidents:
     def record(self, issue_id: int, kind: str, note: str = "", at: datetime | None = None) -> None:
         """Record a milestone or a note on the timeline, at the time it happened."""
         if kind not in EVENT_KINDS:
-            raise UsageError(f"{kind!r} is not a timeline event", hint=f"one of: {', '.join(EVENT_KINDS)}")
+            raise UsageError(phrase("error.incident_not_event", kind=kind),
+                             hint=phrase("error.issue_one_of", values=list(EVENT_KINDS)))
         if self.get(issue_id) is None:
-            raise UsageError(f"issue {issue_id} is not an incident",
-                             hint=f"raise it first: launchpad issue incident {issue_id}")
+            raise UsageError(phrase("error.not_incident", id=issue_id),
+                             hint=phrase("error.not_incident_hint", id=issue_id))
         when = to_stamp(at) if at else self.log.clock()
         with self.store.transaction():
             self.store.db.table("incident_events").insert({

@@ -22,6 +22,7 @@ from launchpad.issues.model import Issue, IssueDraft, canonical
 from launchpad.issues.query import IssueFilter, count_sql, select_sql
 from launchpad.issues.search import SEARCHED_FIELDS, has_trigram_index, search_columns
 from launchpad.issues.workflow import check_transition, resolved_at_after
+from launchpad.phrases import phrase
 from launchpad.sitetime import local_day, to_stamp, utc_now
 from launchpad.store.db import Store
 
@@ -100,7 +101,8 @@ class IssueLog:
         forbids; writes nothing when nothing changes and there is no note."""
         unknown = sorted(set(changes) - set(EDITABLE))
         if unknown:
-            raise UsageError(f"issues have no field {unknown[0]!r}", hint=f"fields: {', '.join(EDITABLE)}")
+            raise UsageError(phrase("error.issue_no_field", field=unknown[0]),
+                             hint=phrase("error.issue_fields", fields=list(EDITABLE)))
         with self.store.transaction():
             current = self.get(issue_id)
             new_values = {name: self._stored(name, value) for name, value in changes.items()}
@@ -137,12 +139,12 @@ class IssueLog:
         if name == "reported_at":
             moment = datetime.fromisoformat(value) if isinstance(value, str) else value
             if not isinstance(moment, datetime) or moment.tzinfo is None:
-                raise UsageError(f"reported_at needs a time with its zone, not {value!r}")
+                raise UsageError(phrase("error.issue_reported_at", value=str(value)))
             return to_stamp(moment)
         if name == "attachments":
             return json.dumps([str(path) for path in value], ensure_ascii=False)
         if name == "title" and not str(value).strip():
-            raise UsageError("an issue's title cannot be empty")
+            raise UsageError(phrase("error.issue_empty_title"))
         return str(value).strip() if value is not None else ""
 
     def _check_workflow(self, current: Issue, new_values: dict[str, Any]) -> None:
@@ -152,7 +154,7 @@ class IssueLog:
         if target != current.status:
             check_transition(current.status, target, owner, due)
         elif target != "new" and not (owner and due):
-            raise UsageError(f"issue {current.id} has left new: its owner and due date cannot be removed")
+            raise UsageError(phrase("error.issue_keeps_owner", id=current.id))
 
     def _history(self, issue_id: int, field: str, old: Any, new: Any, note: str) -> None:
         self.store.db.table("issue_history").insert({
@@ -166,7 +168,7 @@ class IssueLog:
     def get(self, issue_id: int) -> Issue:
         rows = self.store.read("SELECT * FROM issues WHERE id = ?", [issue_id])
         if not rows:
-            raise UsageError(f"no issue {issue_id} in this workspace", hint="see `launchpad issue list`")
+            raise UsageError(phrase("error.no_issue", id=issue_id), hint=phrase("error.no_issue_hint"))
         return Issue.from_row(rows[0])
 
     def find(self, wanted: IssueFilter | None = None) -> list[Issue]:
@@ -191,5 +193,5 @@ def _due_text(value: Any) -> str | None:
     try:
         return date.fromisoformat(str(value)).isoformat()
     except ValueError:
-        raise UsageError(f"{value!r} is not a date (YYYY-MM-DD)",
-                         hint="words like 明天 are read by launchpad.issues.dates.parse_day") from None
+        raise UsageError(phrase("error.issue_not_date", value=str(value)),
+                         hint=phrase("error.issue_not_date_hint")) from None

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from launchpad.errors import UsageError
+from launchpad.phrases import phrase
 
 SEVERITIES = ("P0", "P1", "P2", "P3")
 STATUSES = ("new", "in_progress", "fixed", "verified", "closed", "wontfix", "by_design", "duplicate")
@@ -64,7 +65,8 @@ def canonical(field_name: str, value: str) -> str:
     alias = _ALIASES.get(field_name, {}).get(lowered) or _ALIASES.get(field_name, {}).get(typed)
     if alias:
         return alias
-    raise UsageError(f"{typed!r} is not a known {field_name}", hint=f"one of: {', '.join(allowed)}")
+    raise UsageError(phrase("error.issue_not_known", value=typed, field=field_name),
+                     hint=phrase("error.issue_one_of", values=list(allowed)))
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ class IssueDraft:
     def checked(self) -> IssueDraft:
         """The draft with every coded field in its stored spelling; refuses an empty title."""
         if not self.title.strip():
-            raise UsageError("an issue needs a title", hint="type what the user reported")
+            raise UsageError(phrase("error.issue_needs_title"), hint=phrase("error.issue_needs_title_hint"))
         return IssueDraft(
             title=self.title.strip(), description=self.description.strip(),
             reporter=self.reporter.strip(), channel=canonical("channel", self.channel),

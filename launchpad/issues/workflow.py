@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from launchpad.errors import UsageError
 from launchpad.issues.model import OPEN_STATUSES, RESOLVED_STATUSES
+from launchpad.phrases import Phrase, phrase
 
 _ENDINGS = ("wontfix", "by_design", "duplicate")
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -29,14 +30,15 @@ def check_transition(current: str, target: str, owner: str, due: str | None) -> 
     """Refuse a status change the workflow does not allow. `owner` and `due` are the values
     the issue will have after the same update, so one command can assign and start work."""
     if target != current and target not in TRANSITIONS[current]:
-        allowed = ", ".join(TRANSITIONS[current])
-        raise UsageError(f"an issue that is {current} cannot become {target}",
-                         hint=f"from {current} it can become: {allowed}")
+        raise UsageError(phrase("error.issue_transition", current=_status(current), target=_status(target)),
+                         hint=phrase("error.issue_transition_hint", current=_status(current),
+                                     allowed=[_status(s) for s in TRANSITIONS[current]]))
     if target != "new":
-        missing = [name for name, value in (("an owner", owner), ("a due date", due)) if not value]
+        missing = {(False, True): "error.issue_an_owner", (True, False): "error.issue_a_due_date",
+                   (False, False): "error.issue_owner_and_due"}.get((bool(owner), bool(due)))
         if missing:
-            raise UsageError(f"an issue leaving new needs {' and '.join(missing)}",
-                             hint="add --owner NAME --due DATE (e.g. --due 明天) in the same command")
+            raise UsageError(phrase("error.issue_leaving_new", missing=phrase(missing)),
+                             hint=phrase("error.issue_leaving_new_hint"))
 
 
 def resolved_at_after(current: str, target: str, resolved_at: str | None, now: str) -> str | None:
@@ -47,3 +49,8 @@ def resolved_at_after(current: str, target: str, resolved_at: str | None, now: s
     if target in RESOLVED_STATUSES and (current in OPEN_STATUSES or resolved_at is None):
         return now
     return resolved_at
+
+
+def _status(code: str) -> Phrase:
+    """A status as a person reads it (the stored code, in the reader's language)."""
+    return Phrase("issue.value." + code)

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from launchpad.errors import LaunchpadError
 from launchpad.notify.robots import build_request, classify
+from launchpad.phrases import phrase
 from launchpad.workspace.secrets import resolve_secret
 from launchpad.workspace.site import AnyChannel, Channel, Site
 
@@ -72,9 +73,9 @@ _NEVER_SENT = ("ConnectError", "ConnectTimeout", "PoolTimeout")
 def channel_of(site: Site, name: str) -> AnyChannel:
     channel = site.channels.get(name)
     if channel is None:
-        known = ", ".join(site.channels) or "none defined"
-        raise ChannelConfigError(f"no channel {name!r} in site.yaml",
-                                 hint=f"channels: {known} (add one under `channels:` in site.yaml)")
+        known = list(site.channels) or phrase("error.no_envs")
+        raise ChannelConfigError(phrase("error.no_channel", name=name),
+                                 hint=phrase("error.no_channel_hint", known=known))
     return channel
 
 
@@ -84,7 +85,7 @@ class Robot:
     def __init__(self, name: str, channel: AnyChannel, *, sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.time, client: Any = None, timeout: float = TIMEOUT) -> None:
         if not isinstance(channel, Channel):
-            raise ChannelConfigError(f"channel {name} is a mail channel, not a chat robot")
+            raise ChannelConfigError(phrase("error.channel_is_mail", name=name))
         self.name, self.channel = name, channel
         self.sleep, self.clock, self.client, self.timeout = sleep, clock, client, timeout
         self._ready: tuple[str, str | None, str, Any] | None = None
@@ -109,21 +110,21 @@ class Robot:
         holds the robot's key)."""
         import httpx
 
-        hint = f"check what {self.channel.webhook} holds (channels.{self.name} in site.yaml)"
+        hint = phrase("error.webhook_hint", reference=self.channel.webhook, name=self.name)
         if not webhook.startswith(("https://", "http://")):
-            raise ChannelConfigError(f"the webhook of channel {self.name} is not an http(s) URL", hint=hint)
+            raise ChannelConfigError(phrase("error.webhook_not_http", name=self.name), hint=hint)
         if any(char.isspace() or ord(char) < 0x20 or ord(char) == 0x7F for char in webhook):
             # A trailing \r from a file edited on Windows is the usual one.
-            raise ChannelConfigError(f"the webhook of channel {self.name} contains a space or control character",
-                                     hint=hint + "; a trailing \\r or newline?")
+            raise ChannelConfigError(phrase("error.webhook_space", name=self.name),
+                                     hint=phrase("error.webhook_space_hint", hint=hint))
         try:
             host = urlsplit(webhook).hostname
             httpx.URL(webhook)
         except (ValueError, httpx.InvalidURL):
-            raise ChannelConfigError(f"the webhook of channel {self.name} is not a valid URL",
-                                     hint=hint + "; an IPv6 address goes in [brackets]") from None
+            raise ChannelConfigError(phrase("error.webhook_invalid", name=self.name),
+                                     hint=phrase("error.webhook_invalid_hint", hint=hint)) from None
         if not host:
-            raise ChannelConfigError(f"the webhook of channel {self.name} names no host", hint=hint)
+            raise ChannelConfigError(phrase("error.webhook_no_host", name=self.name), hint=hint)
         return host
 
     def close(self) -> None:
@@ -157,21 +158,19 @@ class Robot:
             if answer.verdict == "sent":
                 return
             if answer.verdict == "config":
-                raise ChannelConfigError(f"channel {self.name} ({self.channel.kind}): {answer.message}",
-                                         hint=f"check channels.{self.name} in site.yaml and the robot's settings")
+                raise ChannelConfigError(phrase("error.robot_config", name=self.name, kind=self.channel.kind,
+                                                message=answer.message),
+                                         hint=phrase("error.robot_config_hint", name=self.name))
             if answer.verdict == "rejected":
-                raise ContentRefused(f"channel {self.name} ({self.channel.kind}) refused the message: "
-                                     f"{answer.message}",
-                                     hint="it will not be sent again as it is: paste it into the group by hand, "
-                                     "or change it and send it again")
+                raise ContentRefused(phrase("error.robot_refused", name=self.name, kind=self.channel.kind,
+                                            message=answer.message), hint=phrase("error.robot_refused_hint"))
             if answer.verdict != "rate_limited" or attempt == RATE_LIMIT_ATTEMPTS:
-                raise DeliveryFailed(f"channel {self.name} ({self.channel.kind}) did not take the message: "
-                                     f"{answer.message}",
-                                     hint="it stays in the outbox: `launchpad report outbox --send` to retry")
+                raise DeliveryFailed(phrase("error.robot_failed", name=self.name, kind=self.channel.kind,
+                                            message=answer.message), hint=phrase("error.robot_failed_hint"))
             pause = min(answer.retry_after or 2.0 ** attempt * 2, MAX_WAIT - waited)
             if pause <= 0:
-                raise DeliveryFailed(f"channel {self.name} is rate limited ({answer.message})",
-                                     hint="wait a minute, then `launchpad report outbox --send`")
+                raise DeliveryFailed(phrase("error.robot_limited", name=self.name, message=answer.message),
+                                     hint=phrase("error.robot_limited_hint"))
             self.sleep(pause)
             waited += pause
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from launchpad.errors import UsageError
+from launchpad.phrases import Phrase, phrase
 from launchpad.sitetime import utc_now
 from launchpad.store.db import Store
 from launchpad.store.owner import owner_of, this_process
@@ -228,18 +229,15 @@ class Outbox:
         """A person checked the group: send an `unknown` (or failed, or dropped) message again."""
         message = self.get(message_id)
         if message.channel == UNADDRESSED:
-            raise UsageError(f"outbox message {message_id} was written as a draft with no mail channel: "
-                             f"send it from your mail client ({message.draft})")
+            raise UsageError(phrase("error.outbox_draft_only", id=message_id, draft=message.draft))
         if message.status not in ("unknown", "failed", "dropped", "drafted"):
-            raise UsageError(f"outbox message {message_id} is {message.status}; only unknown, failed, dropped or "
-                             "drafted messages can be requeued")
+            raise UsageError(phrase("error.outbox_no_requeue", id=message_id, status=_state(message.status)))
         self._move(message_id, message.status, "queued", "", mine=False)
 
     def drop(self, message_id: int) -> None:
         message = self.get(message_id)
         if message.status not in ("queued", "unknown", "failed", "drafted"):
-            raise UsageError(f"outbox message {message_id} is {message.status}; only queued, unknown, failed or "
-                             "drafted messages can be dropped")
+            raise UsageError(phrase("error.outbox_no_drop", id=message_id, status=_state(message.status)))
         self._move(message_id, message.status, "dropped", "dropped by a person", mine=False)
 
     def queued_channels(self) -> list[str]:
@@ -251,7 +249,8 @@ class Outbox:
     def get(self, message_id: int) -> OutboxMessage:
         rows = self.store.read("SELECT * FROM outbox WHERE id = ?", [message_id])
         if not rows:
-            raise UsageError(f"no outbox message {message_id}", hint="see `launchpad report outbox`")
+            raise UsageError(phrase("error.no_outbox_message", id=message_id),
+                             hint=phrase("error.no_outbox_message_hint"))
         return OutboxMessage.from_row(rows[0])
 
     def messages(self, statuses: tuple[str, ...] = (), batch: str | None = None,
@@ -266,3 +265,8 @@ class Outbox:
             params.append(batch)
         sql = "SELECT * FROM outbox" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id LIMIT ?"
         return [OutboxMessage.from_row(row) for row in self.store.read(sql, [*params, limit])]
+
+
+def _state(status: str) -> Phrase:
+    """A message's status as the outbox listing shows it, in the reader's language."""
+    return Phrase("cli.outbox.state_" + status)

@@ -14,6 +14,7 @@ from launchpad.errors import UsageError
 from launchpad.issues.display import value_label
 from launchpad.issues.incident import MILESTONES, Incidents, TimelineEntry
 from launchpad.issues.log import IssueLog
+from launchpad.phrases import phrase
 from launchpad.report.render import render_template
 from launchpad.sitetime import local_text
 
@@ -29,8 +30,8 @@ def collect_postmortem(log: IssueLog, issue_id: int, lang: str = "zh") -> dict[s
     incidents = Incidents(log)
     incident = incidents.get(issue_id)
     if incident is None:
-        raise UsageError(f"issue {issue_id} is not an incident",
-                         hint=f"raise it first: launchpad issue incident {issue_id} --kind outage")
+        raise UsageError(phrase("error.not_incident", id=issue_id),
+                         hint=phrase("error.not_incident_hint", id=issue_id))
     issue = log.get(issue_id)
     timeline = incidents.timeline(issue_id)
     reported = datetime.fromisoformat(issue.reported_at)

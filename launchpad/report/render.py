@@ -29,8 +29,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from launchpad.errors import UsageError
 from launchpad.issues.display import field_label, value_label
+from launchpad.phrases import phrase, section, word
 from launchpad.phrases import render as render_phrase
-from launchpad.phrases import section, word
 from launchpad.report.daily import DailyReport, IssueLine
 from launchpad.report.golive_section import GoliveLine
 from launchpad.safetext import block_for_format, for_format
@@ -120,12 +120,13 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         return template.render({**helpers, **context})
     except TemplateNotFound:
         known = sorted(_environment(where).list_templates(filter_func=lambda n: n.endswith(".j2")))
-        raise UsageError(f"no template {name!r}", hint=f"templates: {', '.join(known)}") from None
+        raise UsageError(phrase("error.no_template", name=name),
+                         hint=phrase("error.no_template_hint", names=known)) from None
     except TemplateError as exc:
         source = where / name if where is not None and (where / name).is_file() else f"bundled {name}"
         line = getattr(exc, "lineno", None)
         raise UsageError(f"{source}{f':{line}' if line else ''}: {exc.message or exc}",
-                         hint="fix the template, or delete it to use the bundled one") from None
+                         hint=phrase("error.template_fix_hint")) from None
     except Exception as exc:
         # A workspace template calling a helper wrongly (`fmt('no_such_label')`, `section(9)`)
         # fails inside the helper; that is the template's mistake, not launchpad's.
@@ -133,8 +134,7 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         if written is None or not written.is_file():
             raise
         raise UsageError(f"{written}{_template_line(exc, written)}: {type(exc).__name__}: {exc}",
-                         hint="check how the template calls the helpers (see the bundled template), "
-                              "or delete it to use the bundled one") from None
+                         hint=phrase("error.template_helpers_hint")) from None
 
 
 def _template_line(exc: BaseException, template: Path) -> str:
@@ -194,7 +194,8 @@ def onsite_text(line: Any, words: dict[str, str]) -> str:
 def render_daily(report: Any, fmt: str, lang: str, workspace_root: Path | None = None) -> str:
     """The daily report as text (WeChat), Markdown (robots) or HTML."""
     if fmt not in FORMATS:
-        raise UsageError(f"the daily report has no {fmt!r} text format", hint=f"one of: {', '.join(FORMATS)}, xlsx")
+        raise UsageError(phrase("error.daily_format", fmt=fmt),
+                         hint=phrase("error.issue_one_of", values=[*FORMATS, "xlsx"]))
     safe = people_text(report, for_format(fmt)) if isinstance(report, DailyReport) else report
     text = render_template(f"daily.{fmt}.j2", {"r": safe}, lang, workspace_root)
     return _tidy(text) if fmt != "html" else text

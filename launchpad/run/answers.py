@@ -28,6 +28,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from launchpad.phrases import phrase
 from launchpad.workspace.yamlsource import read_yaml, validate
 
 
@@ -44,7 +45,7 @@ class SignOffAnswer(_Model):
     @model_validator(mode="after")
     def _names_a_person(self) -> SignOffAnswer:
         if not self.skip.strip() and not self.by.strip():
-            raise ValueError("a sign-off needs the signer's name in `by`")
+            raise ValueError(phrase("rule.answer_by"))
         return self
 
 
@@ -60,7 +61,7 @@ class FailureAnswer(_Model):
     @model_validator(mode="after")
     def _skip_has_a_reason(self) -> FailureAnswer:
         if self.action == "skip" and not self.reason.strip():
-            raise ValueError("skipping a failed step needs a reason")
+            raise ValueError(phrase("rule.answer_skip"))
         return self
 
 
@@ -88,7 +89,7 @@ class Answers(_Model):
     def _override_has_a_reason(cls, value: dict[str, str]) -> dict[str, str]:
         for reason in value.values():
             if not reason.strip():
-                raise ValueError("an override needs a reason (it goes to the audit log)")
+                raise ValueError(phrase("rule.answer_override"))
         return value
 
     def confirms(self, step_id: str) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from launchpad.errors import UsageError
+from launchpad.phrases import phrase
 from launchpad.run.playbook import Playbook
 from launchpad.store.db import Store
 from launchpad.workspace.site import Site
@@ -53,15 +54,14 @@ def plan_arming(playbook: Playbook, site: Site, environment: str, now: datetime)
     open already (start the run now)."""
     name = window_of(playbook)
     if name is None:
-        raise UsageError(f"{playbook.name} has no window gate: there is nothing to wait for",
-                         hint="start it now, or add a `kind: gate` step with `window:` before its changes")
+        raise UsageError(phrase("error.arm_no_window", playbook=playbook.name), hint=phrase("error.arm_no_window_hint"))
     window = site.windows.get(name)
     if window is None:
-        raise UsageError(f"{playbook.name} waits for window {name!r}, which site.yaml does not define",
-                         hint="run `launchpad check`")
+        raise UsageError(phrase("error.arm_window_unknown", playbook=playbook.name, window=name),
+                         hint=phrase("error.arm_window_unknown_hint"))
     schedule = window.schedule()
     if schedule.is_open(now):
-        raise UsageError(f"the {name} window is open now: start the run", hint="no need to arm it")
+        raise UsageError(phrase("error.arm_open", window=name), hint=phrase("error.arm_open_hint"))
     return Arming(playbook.name, environment, name, window.description or name, schedule.next_opening(now))
 
 

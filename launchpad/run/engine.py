@@ -75,12 +75,12 @@ def resumable_run(store: Store, run_id: int, env_name: str | None = None) -> dic
     UsageError saying why not — no such run, another environment, already passed."""
     run = store.get_run(run_id)
     if run is None:
-        raise UsageError(f"no run {run_id} in this workspace", hint="see `launchpad runs`")
+        raise UsageError(phrase("error.no_run", id=run_id), hint=phrase("error.no_run_hint"))
     if env_name and env_name != run["environment"]:
-        raise UsageError(f"run {run_id} was on {run['environment']!r}, not {env_name!r}",
-                         hint=f"leave out --env, or give --env {run['environment']}")
+        raise UsageError(phrase("error.run_other_env", id=run_id, env=run["environment"], given=env_name),
+                         hint=phrase("error.run_other_env_hint", env=run["environment"]))
     if run["status"] == "passed":
-        raise UsageError(f"run {run_id} already passed; nothing to resume")
+        raise UsageError(phrase("error.run_passed", id=run_id))
     return run
 
 

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Union
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from launchpad.errors import InvalidInput, Problem, UsageError
-from launchpad.phrases import Phrase, phrase
+from launchpad.phrases import Phrase, Said, phrase
 from launchpad.run.templating import check_syntax
 from launchpad.steps import step_kinds
 from launchpad.steps.base import Declared, StepSpec
@@ -46,13 +46,13 @@ class Variable(Model):
 
     _regex = field_validator("pattern")(valid_regex)
 
-    def problem_with(self, value: str) -> str:
-        """Why `value` is not acceptable, or ''."""
+    def problem_with(self, value: str) -> Phrase | None:
+        """Why `value` is not acceptable, or None: a sentence, the pattern shown as its detail."""
         if self.choices and value not in self.choices:
-            return f"must be one of {', '.join(self.choices)}"
+            return phrase("valid.var_choices", choices=list(self.choices))
         if self.pattern and not re.fullmatch(self.pattern, value):
-            return f"must match {self.pattern}"
-        return ""
+            return phrase("valid.var_pattern", pattern=self.pattern)
+        return None
 
 
 def _any_step() -> Any:
@@ -155,12 +155,12 @@ def _duplicate_ids(playbook: Playbook, source: SourceMap) -> list[Problem]:
     problems, seen_phases, seen_steps = [], set(), set()
     for p, phase in enumerate(playbook.phases):
         if phase.id in seen_phases:
-            problems.append(source.problem(("phases", p, "id"), f"phase id {phase.id!r} is used twice"))
+            problems.append(source.problem(("phases", p, "id"), phrase("rule.phase_twice", id=phase.id)))
         seen_phases.add(phase.id)
         for key in ("steps", "rollback"):
             for s, step in enumerate(getattr(phase, key)):
                 if step.id in seen_steps:
-                    problems.append(source.problem(("phases", p, key, s, "id"), f"step id {step.id!r} is used twice"))
+                    problems.append(source.problem(("phases", p, key, s, "id"), phrase("rule.step_twice", id=step.id)))
                 seen_steps.add(step.id)
     return problems
 
@@ -180,13 +180,13 @@ def check_against_site(loaded: LoadedPlaybook, site: Site) -> list[Problem]:
     return problems
 
 
-def _step_problems(step: StepSpec, site: Site, groups: set[str], earlier_phases: set[str]) -> list[tuple[str, str]]:
+def _step_problems(step: StepSpec, site: Site, groups: set[str], earlier_phases: set[str]) -> list[tuple[str, Said]]:
     """(field, message) for each reference in a step that the site does not define. The step
     says what it references (`StepSpec.references`), so a new kind needs nothing here."""
-    found = []
+    found: list[tuple[str, Said]] = []
     for env_name in step.environments or []:
         if env_name not in site.environments:
-            found.append(("environments", f"environment {env_name!r} is not in site.yaml"))
+            found.append(("environments", phrase("rule.env_not_in_site", name=env_name)))
     declared = _declared(step, site, groups, earlier_phases)
     for reference in step.references():
         for name in reference.names:
@@ -214,15 +214,16 @@ def _declared(step: StepSpec, site: Site, groups: set[str], earlier_phases: set[
     }
 
 
-def _undeclared(what: Declared, name: str, declared: set[str]) -> str:
+def _undeclared(what: Declared, name: str, declared: set[str]) -> Phrase:
     """Why `name` is a typo, worded so it shows at `launchpad check` rather than at 23:00."""
     if what == "host group":
-        return f"host group {name!r} is not defined in any environment of site.yaml"
+        return phrase("rule.no_host_group", name=name)
     if what == "phase":
-        return f"phase {name!r} is not an earlier phase of this playbook"
+        return phrase("rule.no_earlier_phase", name=name)
+    known = sorted(declared) or phrase("rule.none")
     if what == "window":
-        return f"window {name!r} is not defined in site.yaml (windows: {', '.join(sorted(declared)) or 'none'})"
-    return f"{what} {name!r} is not declared in site.yaml ({what}s: {', '.join(sorted(declared)) or 'none'})"
+        return phrase("rule.no_window", name=name, known=known)
+    return phrase("rule.undeclared", what=phrase("rule.what_" + what.replace(" ", "_")), name=name, known=known)
 
 
 def playbook_dirs(workspace_root: Path | None) -> list[Path]:
@@ -241,10 +242,8 @@ def find_playbook(name_or_path: str, workspace_root: Path | None) -> Path:
             if path.exists():
                 return path
     known = sorted({p.stem for d in playbook_dirs(workspace_root) if d.is_dir() for p in d.glob("*.y*ml")})
-    raise UsageError(
-        f"no playbook named {name_or_path!r}",
-        hint=f"known playbooks: {', '.join(known) or 'none'}",
-    )
+    raise UsageError(phrase("error.no_playbook", name=name_or_path),
+                     hint=phrase("error.no_playbook_hint", names=known or phrase("rule.none")))
 
 
 def list_playbooks(workspace_root: Path | None) -> list[Path]:

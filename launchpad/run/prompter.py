@@ -33,7 +33,7 @@ class TypeNameRequest:
     """Production safety: the person types the environment's name to go on."""
 
     step_id: str
-    title: str
+    title: Said
     environment: str
 
 

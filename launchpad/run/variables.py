@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from launchpad.errors import UsageError
+from launchpad.phrases import phrase
 from launchpad.run.playbook import Playbook
 from launchpad.run.prompter import Prompter, VariableRequest
 from launchpad.workspace.site import Environment, Site
@@ -22,10 +23,9 @@ def resolve_variables(playbook: Playbook, env_name: str, given: dict[str, str], 
     fall back to the default); each value is checked against its pattern or choices."""
     unknown = sorted(set(given) - set(playbook.vars))
     if unknown:
-        raise UsageError(
-            f"playbook {playbook.name} has no variable {', '.join(unknown)}",
-            hint=f"its variables: {', '.join(playbook.vars) or 'none'}",
-        )
+        known = list(playbook.vars) or phrase("rule.none")
+        raise UsageError(phrase("error.variable_unknown", playbook=playbook.name, names=unknown),
+                         hint=phrase("error.variable_unknown_hint", names=known))
     values = {}
     for name, var in playbook.vars.items():
         value = given.get(name, var.per_env.get(env_name))
@@ -33,8 +33,8 @@ def resolve_variables(playbook: Playbook, env_name: str, given: dict[str, str], 
             request = VariableRequest(name, var.prompt or name, var.default, tuple(var.choices or ()), var.pattern)
             value = prompter.variable(request)
         problem = var.problem_with(value)
-        if problem:
-            raise UsageError(f"variable {name}={value!r} {problem}")
+        if problem is not None:
+            raise UsageError(phrase("error.variable_bad", name=name, value=value, problem=problem))
         values[name] = value
     return values
 

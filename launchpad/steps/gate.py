@@ -39,9 +39,9 @@ class GateStep(StepSpec):
     def _exactly_one_condition(self) -> GateStep:
         given = [n for n in ("window", "phase_passed", "approval", "fresh_backup") if getattr(self, n) is not None]
         if len(given) != 1:
-            raise ValueError("a gate needs exactly one of window, phase_passed, approval, fresh_backup")
+            raise ValueError(phrase("rule.gate_one"))
         if self.backup_targets is not None and self.fresh_backup is None:
-            raise ValueError("backup_targets goes with fresh_backup")
+            raise ValueError(phrase("rule.gate_targets"))
         return self
 
     def overridable(self) -> bool:

@@ -68,7 +68,7 @@ class ShellExpect(BaseModel):
     def _not_checked_is_not_accepted(self) -> ShellExpect:
         accepted = self.exit if isinstance(self.exit, list) else [self.exit]
         if self.not_checked_exit is not None and self.not_checked_exit in accepted:
-            raise ValueError(f"not_checked_exit {self.not_checked_exit} is also an accepted exit code")
+            raise ValueError(phrase("rule.not_checked_exit", code=self.not_checked_exit))
         return self
 
 

@@ -47,7 +47,7 @@ class SqlStep(StepSpec):
 
         for name in params:
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,40}", name):
-                raise ValueError(f"parameter name {name!r} must be letters, digits and _")
+                raise ValueError(phrase("rule.sql_param", name=name))
         return params
 
     def describe(self) -> str:

@@ -34,9 +34,9 @@ class WaitStep(StepSpec):
     @model_validator(mode="after")
     def _hosts_with_run(self) -> WaitStep:
         if self.run is not None and self.hosts is None:
-            raise ValueError("run needs hosts: the group to run it on")
+            raise ValueError(phrase("rule.wait_run_hosts"))
         if self.run is None and self.hosts is not None:
-            raise ValueError("hosts goes with run")
+            raise ValueError(phrase("rule.wait_hosts_run"))
         self.probe()  # exactly one of url and run; status and contains only with url
         return self
 

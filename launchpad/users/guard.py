@@ -27,9 +27,9 @@ class ImportRefused(LaunchpadError):
 
 def confirm_import(prompter: Any, audit: Any, env_name: str, production: bool, counts: dict[str, int],
                    file_name: str) -> None:
-    title = f"import users from {file_name} into {env_name}"
-    detail = (f"insert {counts['insert']}, update {counts['update']}, unchanged {counts['unchanged']}, "
-              f"rejected {counts['rejected']}")
+    title = phrase("error.import_title", file=file_name, env=env_name)
+    detail = phrase("error.import_counts", insert=counts["insert"], update=counts["update"],
+                    unchanged=counts["unchanged"], rejected=counts["rejected"])
     where = f"{env_name}/users"
     if not prompter.confirm(ConfirmRequest("user-import", title, env_name, production, detail)):
         audit("user_import_declined", where, {"file": file_name, "reason": "not confirmed"})

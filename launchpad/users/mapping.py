@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
+from launchpad.phrases import phrase
 from launchpad.users.passwords import PasswordPolicy, rule_fields
 from launchpad.workspace.secrets import SecretRef
 from launchpad.workspace.yamlsource import read_yaml, validate
@@ -106,7 +107,7 @@ class Paging(Model):
     @model_validator(mode="after")
     def _one_style(self) -> Paging:
         if self.next is not None and self.page_param is not None:
-            raise ValueError("page by page_param or by next, not both")
+            raise ValueError(phrase("rule.paging"))
         return self
 
 
@@ -136,19 +137,19 @@ class ImportMapping(Model):
     @model_validator(mode="after")
     def _consistent(self) -> ImportMapping:
         if self.key not in self.fields:
-            raise ValueError(f"key {self.key!r} is not one of the fields ({', '.join(self.fields)})")
+            raise ValueError(phrase("rule.key_not_field", field=self.key, fields=list(self.fields)))
         if not self.fields[self.key].required:
-            raise ValueError(f"the key field {self.key!r} must be required: true")
+            raise ValueError(phrase("rule.key_required", field=self.key))
         seen: dict[str, str] = {}
         for name, spec in self.fields.items():
             for header in spec.headers:
                 other = seen.setdefault(normalise_header(header), name)
                 if other != name:
-                    raise ValueError(f"header {header!r} is listed for both {other!r} and {name!r}")
+                    raise ValueError(phrase("rule.header_twice", header=header, first=other, second=name))
         for rule in self.roles.rules:
             unknown = sorted(set(rule.when) - set(self.fields))
             if unknown:
-                raise ValueError(f"a role rule names {', '.join(unknown)}, which is not a field")
+                raise ValueError(phrase("rule.role_rule_field", names=unknown))
         return self
 
     @field_validator("passwords")
@@ -161,11 +162,10 @@ class ImportMapping(Model):
         used = rule_fields(policy.rule)
         unknown = sorted(set(used) - set(fields))
         if unknown:
-            raise ValueError(f"the password rule names {', '.join(unknown)}, which is not a field")
+            raise ValueError(phrase("rule.password_rule_field", names=unknown))
         # A field no two rows may share (key, unique) makes the passwords differ between users.
         if not any(name == key or fields[name].unique for name in used):
-            raise ValueError("the password rule uses no field that differs between users (the key or a unique: "
-                             "true field), so users would share passwords")
+            raise ValueError(phrase("rule.password_shared"))
         return policy
 
     _profile: Any = PrivateAttr(None)

@@ -41,6 +41,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from launchpad.errors import UsageError
+from launchpad.phrases import phrase
 
 # Characters a person can read off paper without confusing them (no 0/O, 1/l/I).
 ClassName = Literal["lower", "upper", "digit", "symbol"]
@@ -73,9 +74,9 @@ class Pbkdf2(Model):
     def _format(self) -> Pbkdf2:
         found = set(PBKDF2_PART.findall(self.format))
         if not {"salt", "hash"} <= found:
-            raise ValueError("format must hold {salt} and {hash}, or the password can never be checked")
+            raise ValueError(phrase("rule.format_parts"))
         if "{" in PBKDF2_PART.sub("", self.format) or "}" in PBKDF2_PART.sub("", self.format):
-            raise ValueError("format may only use {algorithm}, {iterations}, {salt} and {hash}")
+            raise ValueError(phrase("rule.format_only"))
         return self
 
 
@@ -97,7 +98,7 @@ class PasswordPolicy(Model):
     @model_validator(mode="after")
     def _consistent(self) -> PasswordPolicy:
         if self.scheme == "shiro_md5" and self.salt_column is None:
-            raise ValueError("shiro_md5 needs salt_column: RuoYi's Shiro edition keeps each user's salt there")
+            raise ValueError(phrase("rule.shiro_salt"))
         if self.rule is not None:
             rule_fields(self.rule)
         return self
@@ -108,13 +109,13 @@ def rule_fields(rule: str) -> list[str]:
     parts = list(RULE_PART.finditer(rule))
     rest = RULE_PART.sub("", rule)
     if "{" in rest or "}" in rest:
-        raise ValueError(f"rule {rule!r}: only {{field}} or {{field[start:stop]}} may stand in braces")
+        raise ValueError(phrase("rule.password_braces", rule=rule))
     if not parts:
-        raise ValueError(f"rule {rule!r} uses no field of the row, so every user would get the same password")
+        raise ValueError(phrase("rule.password_no_field", rule=rule))
     for part in parts:
         start, stop = part.group(2), part.group(3)
         if start is not None and stop is not None and int(start) * int(stop) >= 0 and int(stop) <= int(start):
-            raise ValueError(f"rule {rule!r}: {part.group(0)} is always empty")
+            raise ValueError(phrase("rule.password_empty", rule=rule, part=part.group(0)))
     return [part.group(1) for part in parts]
 
 

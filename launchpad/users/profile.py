@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from launchpad.errors import UsageError
+from launchpad.phrases import phrase
 from launchpad.users.passwords import Scheme
 from launchpad.workspace.yamlsource import read_yaml, validate
 
@@ -49,7 +50,7 @@ class IdRule(Model):
     @model_validator(mode="after")
     def _sequence_named(self) -> IdRule:
         if (self.generate == "sequence") != (self.sequence is not None):
-            raise ValueError("sequence: is given exactly when generate: sequence")
+            raise ValueError(phrase("rule.sequence"))
         return self
 
 
@@ -108,7 +109,7 @@ class UsersTable(Model):
     @model_validator(mode="after")
     def _key_is_a_field(self) -> UsersTable:
         if self.key not in self.fields:
-            raise ValueError(f"key {self.key!r} is not one of the fields ({', '.join(self.fields)})")
+            raise ValueError(phrase("rule.key_not_field", field=self.key, fields=list(self.fields)))
         return self
 
 
@@ -131,7 +132,7 @@ class UnitsTable(Model):
     @model_validator(mode="after")
     def _parent_or_path(self) -> UnitsTable:
         if (self.parent is None) == (self.path is None):
-            raise ValueError("give the units' parent: column or their path: column (one of them)")
+            raise ValueError(phrase("rule.units_parent"))
         return self
 
 

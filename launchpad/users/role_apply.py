@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from launchpad.errors import LaunchpadError, UsageError
+from launchpad.phrases import phrase
 from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
 from launchpad.store.db import Store
 from launchpad.users import role_records
@@ -147,9 +148,8 @@ def apply_preview(to: RolesTarget, loaded: LoadedRules, prompter: Any, *, backup
         return AssignOutcome(None, 0)
     if recorded is None or recorded["status"] != "previewed":
         to.audit("role_assignment_refused", to.where, {"reason": "no preview", "users": len(live.changes)})
-        raise RolesRefused(f"{len(live.changes)} user(s) of {to.environment} would change, but no preview of "
-                           "them is waiting; nothing was written",
-                           hint=f"launchpad roles preview --env {to.environment}, read it, then apply")
+        raise RolesRefused(phrase("error.roles_no_preview", users=len(live.changes), env=to.environment),
+                           hint=phrase("error.roles_preview_hint", env=to.environment))
     rows = role_records.users(to.store, recorded["id"])
     said = since_preview(recorded, rows, loaded, live)
     if said:
@@ -181,17 +181,17 @@ def apply_preview(to: RolesTarget, loaded: LoadedRules, prompter: Any, *, backup
 
 
 def _confirm(prompter: Any, to: RolesTarget, assignment: int, production: bool, users: int) -> None:
-    title = f"change the roles of {users} user(s) of {to.environment} (preview {assignment})"
+    title = phrase("error.roles_title", users=users, env=to.environment, id=assignment)
     if not prompter.confirm(ConfirmRequest("role-assignment", title, to.environment, production, "")):
         to.audit("role_assignment_declined", to.where, {"assignment": assignment, "reason": "not confirmed"})
-        raise RolesRefused("the role assignment was not confirmed; nothing was written")
+        raise RolesRefused(phrase("error.roles_not_confirmed"))
     if production:
         typed = prompter.type_environment(TypeNameRequest("role-assignment", title, to.environment)).strip()
         if typed != to.environment:
             to.audit("role_assignment_declined", to.where, {"assignment": assignment,
                                                             "reason": "environment name typed wrong", "typed": typed})
-            raise RolesRefused(f"{to.environment} is production: its name was not typed ({typed!r}); "
-                               "nothing was written", hint=f"type {to.environment}, or pass --confirm {to.environment}")
+            raise RolesRefused(phrase("error.write_not_named", env=to.environment, typed=typed),
+                               hint=phrase("error.import_rollback_not_named_hint", env=to.environment))
     to.audit("role_assignment_confirmed", to.where, {"assignment": assignment, "production": production})
 
 
@@ -251,25 +251,25 @@ class RollbackOutcome:
 def rollback(to: RolesTarget, assignment: int, prompter: Any) -> RollbackOutcome:
     found = role_records.get(to.store, assignment)
     if found["environment"] != to.environment:
-        raise UsageError(f"role assignment {assignment} went into {found['environment']}, not {to.environment}")
+        raise UsageError(phrase("error.roles_other_env", id=assignment, env=found["environment"], given=to.environment))
     if found["status"] == "previewed":
-        raise UsageError(f"role assignment {assignment} is a preview that was never applied: nothing to roll back")
+        raise UsageError(phrase("error.roles_never_applied", id=assignment))
     if found["status"] == "rolled_back":
-        raise UsageError(f"role assignment {assignment} was already rolled back ({found['rolled_back']})")
+        raise UsageError(phrase("error.roles_rolled_back", id=assignment, at=found["rolled_back"]))
     role_records.refuse_if_running(found)
     rows = role_records.users(to.store, assignment)
     production = to.workspace.environment(to.environment).production
-    title = f"roll back role assignment {assignment}: {len(rows)} user(s) of {to.environment}"
+    title = phrase("error.roles_rollback_title", id=assignment, users=len(rows), env=to.environment)
     if not prompter.confirm(ConfirmRequest("role-rollback", title, to.environment, production, "")):
         to.audit("role_rollback_declined", to.where, {"assignment": assignment, "reason": "not confirmed"})
-        raise RolesRefused("the rollback was not confirmed; nothing was written")
+        raise RolesRefused(phrase("error.roles_rollback_not_confirmed"))
     if production:
         typed = prompter.type_environment(TypeNameRequest("role-rollback", title, to.environment)).strip()
         if typed != to.environment:
             to.audit("role_rollback_declined", to.where, {"assignment": assignment,
                                                           "reason": "environment name typed wrong", "typed": typed})
-            raise RolesRefused(f"{to.environment} is production: its name was not typed ({typed!r}); "
-                               "nothing was written", hint=f"type {to.environment}, or pass --confirm {to.environment}")
+            raise RolesRefused(phrase("error.write_not_named", env=to.environment, typed=typed),
+                               hint=phrase("error.import_rollback_not_named_hint", env=to.environment))
     to.audit("role_rollback_started", to.where, {"assignment": assignment, "users": len(rows)})
     profile = load_profile(found["target"], to.workspace.root / TARGETS_DIR)
     _send_all(to, assignment, profile, only_undone=False, undo=True)

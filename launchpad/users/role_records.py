@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from launchpad.errors import UsageError
+from launchpad.phrases import phrase
 from launchpad.sitetime import utc_now
 from launchpad.store.db import Store
 from launchpad.store.owner import owner_of, this_process
@@ -43,7 +44,8 @@ def latest(store: Store, environment: str, statuses: tuple[str, ...]) -> dict[st
 def get(store: Store, assignment: int) -> dict[str, Any]:
     rows = list(store.db.query("SELECT * FROM role_assignments WHERE id = ?", [assignment]))
     if not rows:
-        raise UsageError(f"no role assignment {assignment}", hint="`launchpad roles list` shows them")
+        raise UsageError(phrase("error.no_role_assignment", id=assignment),
+                         hint=phrase("error.no_role_assignment_hint"))
     return _loaded(rows[0])
 
 
@@ -62,8 +64,8 @@ def users(store: Store, assignment: int) -> list[dict[str, Any]]:
 
 def refuse_if_running(record: dict[str, Any]) -> None:
     if record["status"] == "applying" and owner_of(record) in ("alive", "remote"):
-        raise UsageError(f"role assignment {record['id']} is being applied by process {record['pid']} on "
-                         f"{record['hostname']}", hint="wait for it to finish")
+        raise UsageError(phrase("error.roles_busy", id=record["id"], pid=record["pid"], host=record["hostname"]),
+                         hint=phrase("error.roles_busy_hint"))
 
 
 def set_status(store: Store, assignment: int, status: str, **fields: Any) -> None:

@@ -51,7 +51,7 @@ def write_xlsx(shown: Preview, path: Path, lang: str, title: str, env: str) -> P
     from openpyxl.styles import Font
 
     if path.suffix.lower() != ".xlsx":
-        raise UsageError(f"{path.name}: the preview's spreadsheet is .xlsx", hint="name the file FILE.xlsx")
+        raise UsageError(phrase("cli.roles.not_xlsx", file=path.name), hint=phrase("cli.roles.not_xlsx_hint"))
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
     book = Workbook()

@@ -21,6 +21,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from launchpad.errors import InvalidInput, Problem, UsageError
+from launchpad.phrases import phrase
 from launchpad.users.profile import FieldName
 from launchpad.users.state import UNIT, TargetState
 from launchpad.workspace.yamlsource import SourceMap, read_yaml, validate
@@ -57,14 +58,14 @@ class Rule(_Model):
     @model_validator(mode="after")
     def _does_something(self) -> Rule:
         if not self.add and not self.remove:
-            raise ValueError("a rule adds or removes at least one role (add: / remove:)")
+            raise ValueError(phrase("rule.roles_does_nothing"))
         both = set(self.add) & set(self.remove)
         if both:
-            raise ValueError(f"role {sorted(both)[0]!r} is both added and removed")
+            raise ValueError(phrase("rule.roles_both", role=sorted(both)[0]))
         if self.unit is None and self.level is None and self.post is None and self.has_role is None:
-            raise ValueError("a rule matches by unit:, level:, post: or has_role: (else it would match everyone)")
+            raise ValueError(phrase("rule.roles_matches_all"))
         if any(n < 1 for n in ([self.level] if isinstance(self.level, int) else self.level or [])):
-            raise ValueError("level: counts from 1 (the root unit)")
+            raise ValueError(phrase("rule.roles_level"))
         return self
 
     @property
@@ -94,7 +95,7 @@ class RulesFile(_Model):
         seen: set[str] = set()
         for rule in self.rules:
             if rule.name in seen:
-                raise ValueError(f"two rules are named {rule.name!r}")
+                raise ValueError(phrase("rule.roles_twice", name=rule.name))
             seen.add(rule.name)
         return self
 

@@ -15,15 +15,14 @@ from typing import Annotated
 from pydantic import AfterValidator
 
 from launchpad.errors import SecretUnavailable
+from launchpad.phrases import phrase
 
 _REFERENCE = re.compile(r"^(env:[A-Za-z_][A-Za-z0-9_]*|keyring:[^/\s]+/[^/\s]+|prompt)$")
 
 
 def _check_reference(value: str) -> str:
     if not _REFERENCE.match(value):
-        raise ValueError(
-            "a secret must be a reference, not the value itself: write env:NAME, keyring:SERVICE/NAME or prompt"
-        )
+        raise ValueError(phrase("rule.secret_value"))
     return value
 
 
@@ -38,8 +37,7 @@ def _check_webhook(value: str) -> str:
     if _LOOPBACK_WEBHOOK.match(value):
         return value
     if value.startswith(("http://", "https://")):
-        raise ValueError("a webhook URL holds the robot's key: write env:NAME, keyring:SERVICE/NAME or prompt "
-                         "(only a robot on this machine, http://127.0.0.1:PORT/…, may be written as is)")
+        raise ValueError(phrase("rule.webhook_value"))
     return _check_reference(value)
 
 

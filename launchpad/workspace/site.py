@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from launchpad.phrases import phrase
 from launchpad.workspace.secrets import SecretRef, WebhookRef
 from launchpad.workspace.windows import WindowSchedule, parse_days, parse_time
 
@@ -41,7 +42,7 @@ def valid_regex(value: str | None) -> str | None:
         try:
             re.compile(value)
         except re.error as exc:
-            raise ValueError(f"invalid regular expression: {exc}") from None
+            raise ValueError(phrase("rule.regex", error=str(exc))) from None
     return value
 
 
@@ -49,7 +50,7 @@ def _check_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {name!r}: use an IANA name such as Asia/Shanghai") from None
+        raise ValueError(phrase("rule.timezone", name=name)) from None
     return name
 
 
@@ -80,7 +81,7 @@ class DutyEntry(Model):
     @model_validator(mode="after")
     def _one_of_date_or_weekdays(self) -> DutyEntry:
         if (self.date is None) == (self.weekdays is None):
-            raise ValueError("give either date or weekdays")
+            raise ValueError(phrase("rule.duty_date_or_days"))
         if self.weekdays is not None:
             parse_days(self.weekdays)
         return self
@@ -174,13 +175,13 @@ class BackupTarget(Model):
     @model_validator(mode="after")
     def _one_source(self) -> BackupTarget:
         if (self.database is None and self.command is None) == (self.paths is None):
-            raise ValueError("a backup target needs either paths, or a database (with an optional command)")
+            raise ValueError(phrase("rule.backup_source"))
         if self.paths is not None:
             kinds = {p.startswith("/") for p in self.paths}
             if len(kinds) > 1:
-                raise ValueError("paths must be all absolute or all relative (to the login or workspace directory)")
+                raise ValueError(phrase("rule.backup_paths_mixed"))
             if any(not p.strip() or ".." in p.split("/") for p in self.paths):
-                raise ValueError("paths must not be empty or contain '..'")
+                raise ValueError(phrase("rule.backup_paths_bad"))
         return self
 
 
@@ -204,17 +205,16 @@ class Environment(Model):
         hosts = {h.name for h in self.hosts}
         for name, target in self.backups.items():
             if target.database is not None and target.database not in self.databases:
-                raise ValueError(f"backup target {name!r} names database {target.database!r}, "
-                                 f"which is not in databases ({', '.join(self.databases) or 'none'})")
+                raise ValueError(phrase("rule.backup_no_database", name=name, database=target.database,
+                                        known=list(self.databases) or phrase("rule.none")))
             database = self.databases.get(target.database or "")
             for host in (target.host, database.via if database else None):
                 if host is not None and host not in hosts:
-                    raise ValueError(f"backup target {name!r} runs on host {host!r}, which is not in hosts")
+                    raise ValueError(phrase("rule.backup_no_host", name=name, host=host))
             if database is None and target.host is None and len(hosts) > 1 and self.transport == "ssh":
-                raise ValueError(f"backup target {name!r}: say which host runs it (host: NAME)")
+                raise ValueError(phrase("rule.backup_which_host", name=name))
             if database is not None and target.command is None and database.engine in ("dm", "kingbase", "other"):
-                raise ValueError(f"backup target {name!r}: a {database.engine} database needs a command: "
-                                 "driver (dump, restore, extension)")
+                raise ValueError(phrase("rule.backup_needs_command", name=name, engine=database.engine))
         return self
 
     @field_validator("hosts")
@@ -223,7 +223,7 @@ class Environment(Model):
         seen: set[str] = set()
         for host in hosts:
             if host.name in seen:
-                raise ValueError(f"host name {host.name!r} is used twice")
+                raise ValueError(phrase("rule.host_twice", name=host.name))
             seen.add(host.name)
         return hosts
 
@@ -260,14 +260,14 @@ def is_address(value: str) -> bool:
 
 def _check_address(value: str) -> str:
     if not is_address(value):
-        raise ValueError(f"{value!r} is not an e-mail address such as notice@example.gov.cn")
+        raise ValueError(phrase("rule.not_address", value=value))
     return value
 
 
 def _one_line(value: str) -> str:
     # A line break in a header would start a header of its own (a forged Bcc, say).
     if any(ord(char) < 0x20 or ord(char) == 0x7F for char in value):
-        raise ValueError("must be one line without control characters")
+        raise ValueError(phrase("rule.one_line"))
     return value
 
 
@@ -294,12 +294,11 @@ class MailChannel(Model):
     @model_validator(mode="after")
     def _safe_settings(self) -> MailChannel:
         if self.security == "none" and self.host not in LOOPBACK_HOSTS:
-            raise ValueError("security: none sends the password and the mail in clear: it is allowed only for a "
-                             "server on this machine (127.0.0.1); use starttls or ssl")
+            raise ValueError(phrase("rule.mail_clear"))
         if (self.user is None) != (self.password is None):
-            raise ValueError("user and password go together: give both to log in, or neither")
+            raise ValueError(phrase("rule.mail_login"))
         if self.ca_file is not None and not self.ca_file.startswith(("/", "~")):
-            raise ValueError("ca_file must be an absolute path (or start with ~)")
+            raise ValueError(phrase("rule.mail_ca"))
         return self
 
     @property
@@ -323,15 +322,15 @@ def recipients(spec: str, contacts: list[Contact]) -> list[tuple[str, str]]:
     if sep and what in ("role", "org"):
         chosen = [c for c in contacts if getattr(c, what) == value]
         if not chosen:
-            raise ValueError(f"no contact has {what} {value!r}")
+            raise ValueError(phrase("rule.no_contact_with", what=what, value=value))
     else:
         found = [c for c in contacts if spec in (c.id, c.name)]
         if not found:
-            raise ValueError(f"{spec!r} is neither a contact's id or name, role:ROLE, org:ORG nor an e-mail address")
+            raise ValueError(phrase("rule.not_recipient", spec=spec))
         chosen = found[:1]
     missing = [c.id for c in chosen if not is_address(c.email)]
     if missing:
-        raise ValueError(f"{spec!r}: contact {', '.join(missing)} has no valid email in contacts")
+        raise ValueError(phrase("rule.no_email", spec=spec, ids=missing))
     return [(c.name, c.email) for c in chosen]
 
 
@@ -360,7 +359,7 @@ class Site(Model):
                     try:
                         recipients(spec, site.contacts)
                     except ValueError as exc:
-                        error = PydanticCustomError("recipient", "{reason}", {"reason": str(exc)})
+                        error = PydanticCustomError("recipient", "{reason}", {"reason": str(exc), "error": exc})
                         problems.append(InitErrorDetails(type=error, loc=("channels", name, field, index),
                                                          input=spec))
         if problems:
@@ -387,7 +386,7 @@ class Site(Model):
         for entry in self.duty:
             for who in (entry.primary, entry.backup):
                 if who not in known:
-                    raise ValueError(f"duty roster names {who!r}, who is not in contacts")
+                    raise ValueError(phrase("rule.duty_unknown", who=who))
         return self
 
     @property

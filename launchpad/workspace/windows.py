@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta
 
+from launchpad.phrases import phrase
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -30,21 +32,21 @@ def parse_days(spec: str | list[str]) -> frozenset[int]:
         else:
             days.add(_day(part))
     if not days:
-        raise ValueError("no days given")
+        raise ValueError(phrase("rule.no_days"))
     return frozenset(days)
 
 
 def _day(name: str) -> int:
     short = name.strip().lower()[:3]
     if short not in WEEKDAYS:
-        raise ValueError(f"unknown day {name!r}: use mon, tue, wed, thu, fri, sat, sun")
+        raise ValueError(phrase("rule.unknown_day", name=name))
     return WEEKDAYS.index(short)
 
 
 def parse_time(text: str) -> time:
     match = _TIME.match(text.strip())
     if not match:
-        raise ValueError(f"{text!r} is not a time of day: write HH:MM, e.g. 18:30")
+        raise ValueError(phrase("rule.not_time", text=text))
     return time(int(match.group(1)), int(match.group(2)))
 
 

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from launchpad.errors import InvalidInput, Problem
+from launchpad.phrases import CATALOG, Phrase, Said, phrase
 
 PathKey = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -43,7 +44,7 @@ class SourceMap:
                 return self.values[prefix]
         return (1, 1)
 
-    def problem(self, path: Iterable[str | int], message: str, *, at_key: bool = False) -> Problem:
+    def problem(self, path: Iterable[str | int], message: Said, *, at_key: bool = False) -> Problem:
         line, col = self.locate(path, at_key=at_key)
         return Problem(self.file, line, col, message)
 
@@ -153,7 +154,7 @@ class _Builder:
                 continue
             if key in result:
                 line, col = _position(key_node)
-                self.problems.append(Problem(self.source.file, line, col, f"duplicate key {key!r}"))
+                self.problems.append(Problem(self.source.file, line, col, phrase("rule.yaml_duplicate_key", name=key)))
                 continue
             self.source.keys[(*path, key)] = _position(key_node)
             result[key] = self.build(value_node, (*path, key))
@@ -171,7 +172,7 @@ class _Builder:
         key = self._construct(key_node)
         if not isinstance(key, str | int | bool | float) or key is None:
             line, col = _position(key_node)
-            self.problems.append(Problem(self.source.file, line, col, "a key must be a plain word or number"))
+            self.problems.append(Problem(self.source.file, line, col, phrase("rule.yaml_plain_key")))
             return None
         return str(key) if not isinstance(key, str) else key
 
@@ -186,19 +187,19 @@ def load_yaml(text: str, file: str, limit: int = MAX_BYTES) -> Document:
         nodes = list(yaml.compose_all(text, Loader=_DepthLimitedLoader))
     except _TooDeep as exc:
         raise InvalidInput([Problem(file, exc.mark.line + 1, exc.mark.column + 1,
-                                    f"values nested more than {MAX_DEPTH} levels deep")]) from None
+                                    phrase("rule.yaml_too_deep", depth=MAX_DEPTH))]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = exc.problem or exc.context or "invalid YAML"
-        raise InvalidInput([Problem(file, line, col, f"YAML syntax: {reason}")]) from None
+        raise InvalidInput([Problem(file, line, col, phrase("rule.yaml_syntax", reason=reason))]) from None
     except yaml.YAMLError as exc:
-        raise InvalidInput([Problem(file, 1, 1, f"YAML syntax: {exc}")]) from None
+        raise InvalidInput([Problem(file, 1, 1, phrase("rule.yaml_syntax", reason=str(exc)))]) from None
     except ValueError as exc:  # e.g. invalid characters the reader rejects
-        raise InvalidInput([Problem(file, 1, 1, f"unreadable YAML: {exc}")]) from None
+        raise InvalidInput([Problem(file, 1, 1, phrase("rule.yaml_unreadable", reason=str(exc)))]) from None
     if len(nodes) > 1:
         line, col = _position(nodes[1])
-        raise InvalidInput([Problem(file, line, col, "expected one YAML document, found more")])
+        raise InvalidInput([Problem(file, line, col, phrase("rule.yaml_documents"))])
     if not nodes or nodes[0] is None:
         return Document({}, source)
     builder = _Builder(source)
@@ -206,17 +207,17 @@ def load_yaml(text: str, file: str, limit: int = MAX_BYTES) -> Document:
         data = builder.build(nodes[0], ())
     except _TooLarge as exc:
         line, col = _position(exc.node)
-        raise InvalidInput([Problem(file, line, col, "too many values (aliases expand too far)")]) from None
+        raise InvalidInput([Problem(file, line, col, phrase("rule.yaml_aliases"))]) from None
     except _Recursive as exc:
         line, col = _position(exc.node)
-        raise InvalidInput([Problem(file, line, col, "an alias refers to the value that contains it")]) from None
+        raise InvalidInput([Problem(file, line, col, phrase("rule.yaml_recursive"))]) from None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise InvalidInput([Problem(file, line, col, f"YAML value: {exc.problem}")]) from None
+        raise InvalidInput([Problem(file, line, col, phrase("rule.yaml_value", reason=str(exc.problem)))]) from None
     except _BadScalar as exc:
         line, col = _position(exc.node)
-        raise InvalidInput([Problem(file, line, col, f"YAML value: {exc.reason}")]) from None
+        raise InvalidInput([Problem(file, line, col, phrase("rule.yaml_value", reason=str(exc.reason)))]) from None
     if builder.problems:
         raise InvalidInput(builder.problems)
     return Document(data, source)
@@ -231,37 +232,68 @@ def read_yaml(path: Path, display: str | None = None, limit: int = MAX_BYTES) ->
                 raise _too_big(display, os.fstat(handle.fileno()).st_size, limit)
         text = raw.decode("utf-8")
     except FileNotFoundError:
-        raise InvalidInput([Problem(display, 1, 1, "file not found")]) from None
+        raise InvalidInput([Problem(display, 1, 1, phrase("rule.file_not_found"))]) from None
     except UnicodeDecodeError as exc:
         raise InvalidInput(
-            [Problem(display, 1, 1, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
+            [Problem(display, 1, 1, phrase("rule.not_utf8", byte=exc.start))]
         ) from None
     except OSError as exc:
-        raise InvalidInput([Problem(display, 1, 1, f"cannot read: {exc.strerror}")]) from None
+        raise InvalidInput([Problem(display, 1, 1, phrase("rule.cannot_read", reason=exc.strerror))]) from None
     return load_yaml(text, display, limit)
 
 
 def _too_big(file: str, size: int, limit: int = MAX_BYTES) -> InvalidInput:
     # Said in the problem itself: `check` lists problems and keeps only its own hint.
-    return InvalidInput([Problem(file, 1, 1, f"the file is {size / 1024 / 1024:.1f} MiB, more than the "
-                                             f"{limit // 1024 // 1024} MiB launchpad reads; is it the "
-                                             "right file? Split a playbook that large")])
+    return InvalidInput([Problem(file, 1, 1, phrase("rule.file_too_big", size=f"{size / 1024 / 1024:.1f}",
+                                                    limit=limit // 1024 // 1024))])
 
 
-def _describe(error: Any) -> str:
+# The error types whose context fills a word-book sentence (`valid.<type>`); any other type
+# keeps pydantic's English message.
+_CONTEXT_LISTS = ("expected", "expected_schemes")
+
+
+def _describe(error: Any) -> Said:
+    """Pydantic's error as a sentence in the word-book, or its own English for a type the book
+    does not know. A ValueError raised with a phrase (our validators) stays that phrase."""
     kind = error["type"]
-    if kind == "extra_forbidden":
-        return f"unknown key {error['loc'][-1]!r}"
-    if kind == "missing":
-        return f"missing required key {error['loc'][-1]!r}"
-    message = str(error["msg"])
-    # Pydantic prefixes errors raised by our validators; the prefix means nothing to a user.
-    for prefix in ("Value error, ", "Assertion failed, "):
-        message = message.removeprefix(prefix)
+    if kind in ("extra_forbidden", "missing"):
+        return Phrase(f"valid.{kind}", {"key": error["loc"][-1]})
+    raised = (error.get("ctx") or {}).get("error")
+    if isinstance(raised, Exception) and raised.args and isinstance(raised.args[0], Phrase):
+        return raised.args[0]
+    message: Said
+    if f"valid.{kind}" in CATALOG:
+        message = phrase(f"valid.{kind}", **_context(error.get("ctx") or {}))
+    else:
+        english = str(error["msg"])
+        # Pydantic prefixes errors raised by our validators; the prefix means nothing to a user.
+        for prefix in ("Value error, ", "Assertion failed, "):
+            english = english.removeprefix(prefix)
+        ours = kind.startswith(("value_error", "assertion"))
+        message = english if ours else english[:1].lower() + english[1:]
     field = error["loc"][-1] if error["loc"] else None
     if isinstance(field, str) and not kind.startswith(("value_error", "assertion")):
-        return f"{field}: {message[:1].lower()}{message[1:]}"
+        return phrase("valid.field", field=field, message=message)
     return message
+
+
+def _context(ctx: dict[str, Any]) -> dict[str, Any]:
+    """The error's context as the sentence's values: pydantic's "'a', 'b' or 'c'" as a list
+    each language joins its own way; other values as they are."""
+    values: dict[str, Any] = {}
+    for name, value in ctx.items():
+        if name in _CONTEXT_LISTS and isinstance(value, str):
+            head, joined, last = value.rpartition(" or ")
+            value = phrase("valid.alternatives", items=head.split(", "), last=last) if joined else value
+        elif name == "expected_tags" and isinstance(value, str):
+            value = value.split(", ")
+        elif name == "discriminator" and isinstance(value, str):
+            value = value.strip("'")
+        elif not isinstance(value, int | float | str):
+            value = str(value)
+        values[name] = value
+    return values
 
 
 def problems_from_validation(exc: ValidationError, source: SourceMap) -> list[Problem]:

@@ -14,7 +14,7 @@ from typing import Any
 from textual.app import App
 
 from launchpad.run.prompter import ConfirmRequest
-from screens.support.i18n import t
+from screens.support.i18n import said, t
 from screens.support.import_prompter import _NoStepFailures
 from screens.support.prompter import TuiPrompter
 from screens.support.run_control import RunControl
@@ -35,7 +35,7 @@ class FixPrompter(TuiPrompter):
         else:
             from screens.dialogs.confirm import ConfirmDialog
 
-            confirmed = bool(self._dialog(lambda: ConfirmDialog(str(request.title), str(request.detail),
+            confirmed = bool(self._dialog(lambda: ConfirmDialog(said(request.title), said(request.detail),
                                                                 yes_label=t("key.drift_fix"))))
         self.declined = not confirmed
         return confirmed

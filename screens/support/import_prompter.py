@@ -14,7 +14,7 @@ from typing import Any
 from textual.app import App
 
 from launchpad.run.prompter import ConfirmRequest, FailureChoice, FailureRequest
-from screens.support.i18n import t
+from screens.support.i18n import said, t
 from screens.support.prompter import Answer, TuiPrompter
 from screens.support.run_control import RunControl
 
@@ -43,7 +43,7 @@ class ImportPrompter(TuiPrompter):
             from screens.dialogs.confirm import ConfirmDialog
 
             yes = t("key.ui_rollback") if request.step_id == "user-rollback" else t("key.ui_apply")
-            confirmed = bool(self._dialog(lambda: ConfirmDialog(str(request.title), str(request.detail),
+            confirmed = bool(self._dialog(lambda: ConfirmDialog(said(request.title), said(request.detail),
                                                                 yes_label=yes)))
         self.declined, self.confirmed = not confirmed, confirmed
         return confirmed

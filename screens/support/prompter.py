@@ -108,7 +108,7 @@ class TuiPrompter:
             return typed
         from screens.dialogs.type_name import TypeNameDialog
 
-        return str(self._dialog(lambda: TypeNameDialog(request.title, request.environment)) or "")
+        return str(self._dialog(lambda: TypeNameDialog(said(request.title), request.environment)) or "")
 
     def sign_off(self, request: SignOffRequest) -> SignOff:
         from screens.dialogs.sign_off import SignOffDialog

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from screens.support.i18n import t
+from screens.support.i18n import said, t
 
 if TYPE_CHECKING:
     from launchpad.run.playbook_list import PlaybookEntry
@@ -52,7 +52,7 @@ def describe_playbook(entry: PlaybookEntry, env_name: str | None) -> Text:
         text.append(f"\n{t('pb.problems')}\n", style="bold red")
         for problem in entry.problems:
             text.append(f"  {problem.file}:{problem.line}:{problem.col}", style="bold yellow")
-            text.append(f"  {problem.message}\n")
+            text.append(f"  {said(problem.said)}\n")
     if entry.loaded is None:
         return text
     playbook = entry.loaded.playbook

@@ -71,7 +71,7 @@ class VariablesForm(Vertical):
         found = []
         for name, value in self.values().items():
             problem = self.variables[name].problem_with(value)
-            if problem:
+            if problem is not None:
                 found.append(t("pb.bad_variable", name=name, problem=problem))
         return found
 

@@ -232,7 +232,7 @@ def test_the_command_line_names_a_bad_baseline_and_exits_2(tmp_path: Path) -> No
                                                       encoding="utf-8")
     bad = launchpad(root, "baseline", "diff", "--env", "test")
     assert bad.returncode == 2
-    assert "baselines/baseline.yaml:6:11: sort: input should be a valid integer" in bad.stderr
+    assert "baselines/baseline.yaml:6:11: sort：应为整数" in bad.stderr, bad.stderr  # the site speaks Chinese
     two = launchpad(root, "baseline", "diff", "--env", "test", "--env", "test")
     assert two.returncode == 2 and "--env test 出现了两次" in two.stderr
     unknown = launchpad(root, "baseline", "fix", "--env", "nowhere", "--all")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -29,9 +30,9 @@ HOTLINE = "dict_item/gov_channel/hotline"
 PROD_DRIFT = {HOTLINE, "permission/approver/affair:case:approve", "dict_item/gov_review_level/3"}
 
 
-def launchpad(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def launchpad(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "launchpad", "--workspace", str(root), *args], capture_output=True,
-                          text=True, timeout=120, stdin=subprocess.DEVNULL)
+                          text=True, timeout=120, stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})})
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +150,7 @@ def test_bad_on_site_changes_are_refused_with_exit_2_and_nothing_written(demo: P
     record = ("baseline", "change", "record", "--env", "prod")
     cases = [
         (launchpad(demo, *record, "--item", "dict_item/gov_channel/nope", "--why", "x", "--issue", str(issue)),
-         "no difference dict_item/gov_channel/nope in the diff of prod"),
+         "prod 与 baselines/baseline.yaml 的差异中没有 dict_item/gov_channel/nope"),
         (launchpad(demo, *record, "--item", HOTLINE, "--why", "x", "--issue", "99"),
          "反馈问题记录中没有问题 #99"),
         (launchpad(demo, *record, "--item", HOTLINE, "--why", "  ", "--issue", str(issue)),
@@ -159,6 +160,9 @@ def test_bad_on_site_changes_are_refused_with_exit_2_and_nothing_written(demo: P
         (launchpad(demo, "baseline", "change", "accept", "7"), "没有现场变更 #7"),
         (launchpad(demo, "baseline", "changes", "--format", "xlsx"), "导出 xlsx 需要指定文件"),
     ]
+    english = launchpad(demo, *record, "--item", "dict_item/gov_channel/nope", "--why", "x", "--issue", str(issue),
+                        env={"LAUNCHPAD_LANG": "en"})
+    cases.append((english, "usage: no difference dict_item/gov_channel/nope in the diff of prod against "))
     for done, said in cases:
         assert done.returncode == 2, done.stdout + done.stderr
         assert said in done.stderr and "Traceback" not in done.stderr and "internal error" not in done.stderr
@@ -166,10 +170,10 @@ def test_bad_on_site_changes_are_refused_with_exit_2_and_nothing_written(demo: P
     once = launchpad(demo, *record, "--item", HOTLINE, "--why", "x", "--issue", str(issue))
     assert once.returncode == 0, once.stderr
     twice = launchpad(demo, *record, "--item", HOTLINE, "--why", "x", "--issue", str(issue))
-    assert twice.returncode == 2 and "already on-site change #1" in twice.stderr
+    assert twice.returncode == 2 and "已是现场变更 #1，正等待总部处理" in twice.stderr
     assert launchpad(demo, "baseline", "change", "accept", "1").returncode == 0
     again = launchpad(demo, "baseline", "change", "accept", "1")
-    assert again.returncode == 2 and "was accepted by" in again.stderr
+    assert again.returncode == 2 and "现场变更 #1 已由" in again.stderr
     assert path.read_bytes() != before
 
 
@@ -183,7 +187,7 @@ def test_prod_is_fixed_from_the_keyboard_on_sqlite_behind_its_name_and_a_fresh_b
 
     fix = ("baseline", "fix", "--env", "prod", "--kind", "permission", "--kind", "dict_item", "--yes")
     wrong = launchpad(demo, *fix, "--confirm", "test")
-    assert wrong.returncode == 1 and "prod is production" in wrong.stderr
+    assert wrong.returncode == 1 and "prod 是生产环境" in wrong.stderr
     no_backup = launchpad(demo, *fix, "--confirm", "prod")
     assert no_backup.returncode == 1 and "backup" in no_backup.stderr.lower()
     assert label() == "一般" and diff_ids(demo)[1] == PROD_DRIFT

@@ -253,7 +253,7 @@ def test_variable_validation(tmp_path: Path, bad: str) -> None:
             "- {id: a, name: a, kind: shell, run: 'true'}", vars_="vars:\n  version: {pattern: '\\d+\\.\\d+\\.\\d+'}\n"
         ),
     )
-    with pytest.raises(UsageError, match="must match"):
+    with pytest.raises(UsageError, match="does not have the form this playbook asks for"):
         h.run(ScriptedPrompter(), variables={"version": bad})
 
 

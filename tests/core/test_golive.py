@@ -173,11 +173,11 @@ def test_a_readiness_run_proves_its_item_and_a_later_failure_reopens_it(workspac
 
 def test_sign_offs_need_a_signer_and_go_to_the_audit_log(workspace: Path, login_page: LoginPage) -> None:
     refused = launch(workspace, "golive", "sign", "user-data", "--by", "  ", "--note", "已核对")
-    assert refused.exit_code == 2 and "name of the person signing" in refused.output
+    assert refused.exit_code == 2 and "签字确认需要写明签字人姓名" in refused.output  # the site speaks Chinese
     no_note = launch(workspace, "golive", "sign", "user-data", "--by", "王强")
-    assert no_note.exit_code == 2 and "critical" in no_note.output
+    assert no_note.exit_code == 2 and "user-data 是关键项：签字确认需要备注写明检查了什么" in no_note.output
     by_run = launch(workspace, "golive", "sign", "test-env", "--by", "王强", "--note", "看过了")
-    assert by_run.exit_code == 2 and "not proved by a sign-off" in by_run.output
+    assert by_run.exit_code == 2 and "检查项“test-env”不是用签字来证明的：由一次运行或备份证明" in by_run.output
     unknown = launch(workspace, "golive", "sign", "nothing", "--by", "王强")
     assert unknown.exit_code == 2 and "user-data" in unknown.output
     _, shown = items(workspace)
@@ -299,22 +299,22 @@ def test_init_writes_the_bundled_checklist_and_it_loads(tmp_path: Path) -> None:
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, depends_on: [b]}\n"
      "- {id: b, title: B, owner: zhang, due: 2026-01-01, depends_on: [a]}\n",
      "golive.yaml:5:", "dependency cycle: a → b → a"),
-    ("- {id: a, title: A, owner: zhang, due: 2026-01-01, status: blocked}\n", "golive.yaml:4:", "needs a reason"),
+    ("- {id: a, title: A, owner: zhang, due: 2026-01-01, status: blocked}\n", "golive.yaml:4:", "blocked 需要原因"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, status: done, proof: {sign_off: true}}\n",
-     "golive.yaml:4:", "done when its proof holds"),
+     "golive.yaml:4:", "此项在其证明成立时才算完成"),
     ("- {id: a, title: A, owner: zhang, due: 2026-13-01}\n", "golive.yaml:4:42:", "month must be in 1..12"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, proof: {playbook: nope, env: test}}\n",
      "golive.yaml:4:", "no playbook named 'nope'"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, proof: {playbook: environment-readiness, env: uat}}\n",
      "golive.yaml:4:", "environment 'uat' is not in site.yaml"),
-    ("- {id: a, title: A, owner: zhang, due: 2026-01-01, colour: red}\n", "golive.yaml:4:", "unknown key 'colour'"),
+    ("- {id: a, title: A, owner: zhang, due: 2026-01-01, colour: red}\n", "golive.yaml:4:", "未知的键“colour”"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01}\n- {id: a, title: B, owner: zhang, due: 2026-01-01}\n",
      "golive.yaml:5:", "used twice"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, proof: {playbook: environment-readiness}}\n",
-     "golive.yaml:4:", "missing required key 'env'"),
+     "golive.yaml:4:", "缺少必填的键“env”"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, proof: {run: environment-readiness}}\n",
      "golive.yaml:4:", "a proof is {playbook: NAME, env: ENV}"),
-    ("- {id: a, title: [unclosed\n", "golive.yaml:", "YAML syntax"),
+    ("- {id: a, title: [unclosed\n", "golive.yaml:", "YAML 语法错误"),
 ])
 def test_bad_checklists_are_located_and_exit_2(tmp_path: Path, body: str, where: str, message: str) -> None:
     root = write_workspace(tmp_path / "ws")

@@ -154,7 +154,7 @@ def test_cli_add_list_update_show(tmp_path: Path) -> None:
     shown = run_cli(root, "issue", "show", "2")
     assert "备注: 已回电" in shown.stdout and "状态: 新建 → 处理中" in shown.stdout
     missing = run_cli(root, "issue", "show", "9")
-    assert missing.returncode == 2 and "no issue 9" in missing.stderr
+    assert missing.returncode == 2 and "本工作区没有问题 9" in missing.stderr
 
 
 def test_cli_paste_takes_chosen_messages(tmp_path: Path) -> None:

@@ -86,6 +86,8 @@ def test_postmortem_markdown_in_both_languages(outage: tuple[IssueLog, Clock, in
     assert "## 临时措施\n\n待补充" in chinese
     english = render_postmortem(log, issue_id, "en")
     assert "# Postmortem" in english and "| mitigated |" in english and "Root cause" in english
+    assert "| Milestone | At | After report |" in english and "## Short-term fix\n\nto be written" in english
+    assert "| 节点 | 时间 | 距报告 |" in chinese and "## 时间线" in chinese and "Timeline" not in chinese
 
 
 def test_cli_incident_and_postmortem(tmp_path: Path) -> None:

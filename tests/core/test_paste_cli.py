@@ -70,7 +70,7 @@ def test_a_message_without_words_is_refused_alone_and_nothing_is_half_logged(tmp
     sample = str(CHAT / "dingtalk_desktop.txt")
     refused = run_cli(root, "issue", "paste", sample, "--take", "1,3")
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
-    assert "message 3 has no words" in refused.stderr and "+" in refused.stderr
+    assert "消息 3 没有可作为问题的文字" in refused.stderr and "+" in refused.stderr
     assert logged(root) == []  # not even message 1
     merged = run_cli(root, "issue", "paste", sample, "--take", "3+4")
     assert merged.returncode == 0, merged.stderr

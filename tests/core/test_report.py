@@ -215,7 +215,7 @@ def test_cli_daily_in_every_format(dataset: tuple[Workspace, Store], tmp_path: P
                     str(tmp_path / "d.xlsx"))
     assert sheet.returncode == 0 and (tmp_path / "d.xlsx").stat().st_size > 0
     bad = run_cli(root, "report", "daily", "--date", "下个月")
-    assert bad.returncode == 2 and "cannot read" in bad.stderr
+    assert bad.returncode == 2 and "无法把“下个月”解读为日期" in bad.stderr
 
 
 def test_an_xlsx_report_of_a_workspace_without_issues_is_written(tmp_path: Path) -> None:

@@ -134,7 +134,8 @@ def test_the_cli_and_the_tui_ask_the_engine_whether_a_run_can_resume(tmp_path: P
     store.set_run_status(run_id, "interrupted", finished=True)
     store.close()
     wrong = run_cli(root, "run", "hello", "--resume", str(run_id), "--env", "prod")  # the CLI asks the same
-    assert wrong.returncode == 2 and "was on 'test', not 'prod'" in wrong.stderr and "leave out --env" in wrong.stderr
+    assert wrong.returncode == 2 and f"运行 {run_id} 是在“test”上，不是“prod”" in wrong.stderr
+    assert "请去掉 --env" in wrong.stderr
 
 
 def test_the_session_names_the_person_and_measures_today_in_the_sites_zone(tmp_path: Path,

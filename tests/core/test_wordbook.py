@@ -103,10 +103,11 @@ def test_the_keys_built_at_run_time_are_found() -> None:
     assert {"bk.op_", "kind.", "issue.value.", "config.rule.", "nav.", "gl.state_"} <= found, found
 
 
-# `lang == "zh"`, `"zh" if …`, `if zh:` and friends: a module choosing words by language itself.
+# `lang == "zh"`, `"zh" if …`, `if zh:` and friends: a module (or a report template) choosing
+# words by language itself.
 INLINE_BRANCH = re.compile(
     r"""(\b(lang|language|_current|self\.lang)\s*[!=]=\s*["'](zh|en)["'])"""
-    r"""|(["'](zh|en)["']\s+if\b)|(\bif\s+(not\s+)?zh\b)|(\bzh\s*=\s*\w+\s*==)"""
+    r"""|(["'](zh|en|zh-CN)["']\s+if\b)|(\bif\s+(not\s+)?zh\b)|(\bzh\s*=\s*\w+\s*==)"""
 )
 
 # Where a branch on the language is the point, with the reason.
@@ -117,7 +118,7 @@ BRANCH_ALLOWED = {
 
 def test_no_module_branches_on_the_language_outside_the_catalog() -> None:
     found = []
-    for path in SOURCES:
+    for path in [*SOURCES, *TEMPLATES]:
         where = path.relative_to(ROOT).as_posix()
         if where in BRANCH_ALLOWED:
             continue
@@ -129,7 +130,8 @@ def test_no_module_branches_on_the_language_outside_the_catalog() -> None:
 
 def test_the_branch_finder_finds_the_branches_it_forbids() -> None:
     for line in ('x = "天" if lang == "zh" else "d"', 'return "、" if zh else ", "', "if language != 'en':",
-                 'self.lang = "en" if self.lang == "zh" else "zh"', 'zh = lang == "zh"'):
+                 'self.lang = "en" if self.lang == "zh" else "zh"', 'zh = lang == "zh"',
+                 '{% set zh = lang == "zh" %}', """<html lang="{{ 'zh-CN' if t.title == '执行报告' else 'en' }}">"""):
         assert INLINE_BRANCH.search(line), line
     assert not INLINE_BRANCH.search('word("status.passed", lang)')
 

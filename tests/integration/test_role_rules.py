@@ -159,7 +159,7 @@ def test_production_needs_its_name_typed_and_a_fresh_backup(lab: RuoYiLab) -> No
     preview_json(lab, "prod")
     unnamed = launchpad(lab, "roles", "apply", "--env", "prod", "--yes")
     assert unnamed.returncode == 1
-    assert "prod is production: its name was not typed" in unnamed.stderr
+    assert "prod 是生产环境：没有输入其名称" in unnamed.stderr
     no_backup = launchpad(lab, "roles", "apply", "--env", "prod", "--yes", "--confirm", "prod")
     assert no_backup.returncode == 1 and "没有 2h 内经过校验的备份" in no_backup.stderr
     assert links(lab, "prod") == BEFORE
@@ -169,7 +169,7 @@ def test_production_needs_its_name_typed_and_a_fresh_backup(lab: RuoYiLab) -> No
     assert "，备份 " in done.stdout and links(lab, "prod") == AFTER  # the site speaks Chinese
     assignment = done.stdout.split("角色分配 ")[1].split()[0]
     unnamed_undo = launchpad(lab, "roles", "rollback", assignment, "--yes")
-    assert unnamed_undo.returncode == 1 and "prod is production: its name was not typed" in unnamed_undo.stderr
+    assert unnamed_undo.returncode == 1 and "prod 是生产环境：没有输入其名称" in unnamed_undo.stderr
     assert links(lab, "prod") == AFTER
     assert launchpad(lab, "roles", "rollback", assignment, "--yes", "--confirm", "prod").returncode == 0
     assert links(lab, "prod") == BEFORE
@@ -177,7 +177,7 @@ def test_production_needs_its_name_typed_and_a_fresh_backup(lab: RuoYiLab) -> No
 
 @pytest.mark.parametrize(("text", "where", "said"), [
     ("rules:\n  - name: x\n    levle: 2\n    add: [leader]\n", "roles/rules.yaml:3:5", "levle"),
-    ("rules:\n  - name: x\n    level: 2\n", "roles/rules.yaml:2:5", "adds or removes"),
+    ("rules:\n  - name: x\n    level: 2\n", "roles/rules.yaml:2:5", "规则须至少添加或移除一个角色"),
     ("rules:\n  - name: x\n    level: 2\n    add: [leader, 审计员]\n", "roles/rules.yaml:4:19",
      "the target has no role '审计员'"),
     ("rules:\n  - name: x\n    unit: 某某局/财务处\n    add: [leader]\n", "roles/rules.yaml:3:11",

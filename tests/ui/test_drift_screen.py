@@ -199,7 +199,8 @@ async def test_a_fix_is_picked_its_sql_shown_and_production_asks_for_its_name(dr
         await pilot.press("enter")
         # The demo keeps no backup: the fresh-backup gate refuses, a refusal, not a failure.
         await wait_until(pilot, lambda: screen.ready and "⛔" in activity(screen), "the gate's refusal")
-        assert "已拒绝" in activity(screen) and "no verified backup" in activity(screen)
+        assert "已拒绝" in activity(screen) and "没有 2h 内经过校验的备份" in activity(screen), activity(screen)
+        assert "no verified backup" not in activity(screen)  # the refusal in the screen's language
         assert isinstance(app.screen, DriftScreen)  # no error dialog
         assert screen.picked == {"permission/approver/affair:case:approve"}  # kept, to try again
 
@@ -363,3 +364,21 @@ async def test_production_fixed_from_the_screen_and_compared_again(lab: RuoYiLab
         actions = [r["action"] for r in store.db.query("SELECT action FROM audit")]
     assert fixes == [{"status": "applied", "remaining": 0}]
     assert {"baseline_fix_confirmed", "baseline_fix_gate_passed", "baseline_fix_applied"} <= set(actions)
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("zh", "✗ 无法修正：web1 没有 a:add 对应的菜单"),
+    ("en", "✗ cannot fix: web1 has no menu for a:add"),
+])
+def test_a_failure_on_the_drift_screen_reads_in_the_uis_language(language: str, said: str) -> None:
+    from launchpad.baseline.fix import Unfixable
+    from launchpad.phrases import phrase
+    from screens.drift import _failed
+    from screens.support import i18n
+
+    i18n.set_language(language)
+    try:
+        shown = _failed(Unfixable(phrase("error.fix_target_no_menu", target="web1", permission="a:add")))
+    finally:
+        i18n.set_language("zh")
+    assert shown == said

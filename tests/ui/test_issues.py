@@ -139,7 +139,7 @@ async def test_a_workflow_refusal_is_explained(issues_workspace: Path) -> None:
         screen = await open_issues(pilot)
         screen.update_issue(2, {"status": "fixed"})  # closed issues only reopen
         dialog = await wait_for_screen(pilot, ErrorDialog)
-        assert "cannot become fixed" in dialog.text and "in_progress" in dialog.text
+        assert "cannot become fixed" in dialog.text and "from closed it can become: in progress" in dialog.text
 
 
 async def test_search_and_filters_narrow_the_table(issues_workspace: Path) -> None:
