@@ -174,8 +174,8 @@ class RevokedHostKey(RemoteError):
         self.fingerprint = fingerprint
         super().__init__(
             host,
-            f"the host offers {key_type} {fingerprint}, which known_hosts marks @revoked",
-            hint="do not connect; ask the client's administrator for the host's new key",
+            phrase("hostkeys.revoked", key_type=key_type, fingerprint=fingerprint),
+            hint=phrase("hostkeys.revoked_hint"),
         )
 
 

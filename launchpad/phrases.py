@@ -28,7 +28,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from launchpad.words import cli, daily, errors, help, issues, refusals, runreport, statuses, ui, validation
+from launchpad.words import (
+    cli,
+    daily,
+    errors,
+    help,
+    issues,
+    refusals,
+    refusals_hosts,
+    runreport,
+    statuses,
+    ui,
+    validation,
+)
 
 Lang = str  # "en" | "zh"
 Spoken = Literal["zh", "en"]
@@ -647,6 +659,7 @@ def _merge(*areas: dict[str, tuple[str, str]]) -> None:
 
 _merge(statuses.ENTRIES, ui.ENTRIES, daily.ENTRIES, runreport.ENTRIES, issues.ENTRIES, cli.ENTRIES, errors.ENTRIES,
        help.ENTRIES, validation.ENTRIES, refusals.ENTRIES)
+_merge(refusals_hosts.ENTRIES)
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}
 PARTS_SEPARATOR = {"en": "; ", "zh": "；"}

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Literal
 import paramiko
 
 from launchpad.errors import ChangedHostKey, RevokedHostKey, UnknownHostKey, UsageError
+from launchpad.phrases import phrase
 
 if TYPE_CHECKING:
     from launchpad.hosts.sshconfig import SshTarget
@@ -210,8 +211,7 @@ class KnownHosts:
         """Record `key` for the host in the writable file (hashed, as `HashKnownHosts` does)."""
         if self.writable is None:
             raise UsageError(
-                "no writable known_hosts file is configured, so the key cannot be recorded",
-                hint="open a workspace; launchpad keeps its known_hosts under .launchpad/",
+                phrase("hostkeys.no_writable"), hint=phrase("hostkeys.no_writable_hint"),
             )
         path = self.writable
         hashed = _hash_name(known_hosts_name(hostname, port), os.urandom(20))
@@ -221,8 +221,8 @@ class KnownHosts:
                 line = _append_line(path, line)
             except OSError as exc:
                 raise UsageError(
-                    f"cannot write known_hosts file {path}: {exc.strerror or exc}",
-                    hint="check the folder and the file's permissions; nothing was recorded",
+                    phrase("hostkeys.cannot_write", path=str(path), reason=exc.strerror or str(exc)),
+                    hint=phrase("hostkeys.cannot_write_hint"),
                 ) from None
             entry = _parse_line(line.strip(), f"{path}:new")
             self._cache.append(path, entry)
@@ -295,8 +295,8 @@ def _read_file(path: Path) -> list[_Entry]:
         return []
     except OSError as exc:
         raise UsageError(
-            f"cannot read known_hosts file {path}: {exc.strerror or exc}",
-            hint="check the file's permissions",
+            phrase("hostkeys.cannot_read", path=str(path), reason=exc.strerror or str(exc)),
+            hint=phrase("hostkeys.cannot_read_hint"),
         ) from None
     entries = []
     for number, line in enumerate(text.splitlines(), 1):

@@ -32,7 +32,7 @@ from launchpad.hosts.heartbeat import Heartbeat
 from launchpad.hosts.hostkeys import KnownHosts, StrictHostKeyPolicy, fingerprint
 from launchpad.hosts.ssh_inbox import ChannelInbox, channel_handlers, routed_handlers
 from launchpad.hosts.sshconfig import SshTarget
-from launchpad.phrases import phrase
+from launchpad.phrases import Said, phrase
 
 # paramiko logs connection failures (with tracebacks) at ERROR; with no logging configured
 # Python would print them on the terminal. launchpad reports those failures itself.
@@ -57,10 +57,10 @@ class Connection:
     def is_alive(self) -> bool:
         return self.transport.is_active() and not self.heartbeat.silent_too_long()
 
-    def why_dead(self) -> str:
+    def why_dead(self) -> Said:
         if self.heartbeat.silent_too_long():
-            return f"no answer from the host for {self.heartbeat.silent_for():.0f}s"
-        return "the connection was closed"
+            return phrase("ssh.silent", seconds=f"{self.heartbeat.silent_for():.0f}")
+        return phrase("ssh.closed")
 
     def close(self) -> None:
         self.heartbeat.stop()
@@ -152,35 +152,33 @@ def connect_error(target: SshTarget, exc: BaseException) -> RemoteError:
     if isinstance(exc, paramiko.PasswordRequiredException):
         return AuthenticationFailed(
             target.name,
-            f"the key for {target.address} is protected by a passphrase",
-            hint="load it into the agent first: ssh-add KEYFILE",
+            phrase("ssh.passphrase", address=target.address),
+            hint=phrase("ssh.passphrase_hint"),
         )
     if isinstance(exc, paramiko.AuthenticationException):
-        keys = ", ".join(
-            path if os.path.isfile(path) else f"{path} (missing)" for path in target.identity_files
-        )
+        keys: list[Said] = [
+            path if os.path.isfile(path) else phrase("ssh.key_missing", path=path) for path in target.identity_files
+        ]
         if not target.identities_only:
-            keys = f"{keys}, the agent's and ~/.ssh/id_*" if keys else "the agent's and ~/.ssh/id_*"
+            keys.append(phrase("ssh.agent_keys"))
         return AuthenticationFailed(
-            target.name,
-            f"{target.address} refused every key tried ({keys})",
-            hint="check the user and IdentityFile, and that the public key is in the host's "
-            "authorized_keys (ssh-add -l lists the agent's keys)",
+            target.name, phrase("ssh.keys_refused", address=target.address, keys=keys),
+            hint=phrase("ssh.keys_refused_hint"),
         )
     if isinstance(exc, TimeoutError | socket.timeout):
         return HostUnreachable(
             target.name,
-            f"{target.address} did not complete the SSH handshake in time",
-            hint="the host or the network is overloaded, or the port is not an SSH server",
+            phrase("ssh.handshake_slow", address=target.address),
+            hint=phrase("ssh.handshake_slow_hint"),
         )
     if isinstance(exc, paramiko.SSHException | EOFError | OSError):
         detail = str(exc) or type(exc).__name__
         return HostUnreachable(
             target.name,
-            f"SSH to {target.address} failed: {detail}",
-            hint="check that the port belongs to an SSH server and that it accepts launchpad",
+            phrase("ssh.failed", address=target.address, detail=detail),
+            hint=phrase("ssh.failed_hint"),
         )
-    return RemoteError(target.name, f"SSH to {target.address} failed: {exc!r}")
+    return RemoteError(target.name, phrase("ssh.failed", address=target.address, detail=repr(exc)))
 
 
 def _identity_files(target: SshTarget) -> list[str]:
@@ -190,8 +188,8 @@ def _identity_files(target: SshTarget) -> list[str]:
     if target.identity_files and not present and target.identities_only:
         raise AuthenticationFailed(
             target.name,
-            f"none of the key files exists: {', '.join(target.identity_files)}",
-            hint="check IdentityFile in ~/.ssh/config or the host's identity_file",
+            phrase("ssh.no_key_file", files=list(target.identity_files)),
+            hint=phrase("ssh.no_key_file_hint"),
         )
     return present
 

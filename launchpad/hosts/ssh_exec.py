@@ -22,6 +22,7 @@ from launchpad.hosts.base import Readable
 from launchpad.hosts.capture import short
 from launchpad.hosts.ssh_connect import Connection
 from launchpad.hosts.ssh_inbox import STDOUT, ChannelInbox, Chunk, acknowledge
+from launchpad.phrases import phrase
 
 READ_SIZE = 256 * 1024
 # The longest any wait lasts before the deadline and the connection's health are looked at.
@@ -71,8 +72,8 @@ def run_command(
     if feeder is not None and feeder.read_error is not None:
         raise RemoteError(
             connection.target.name,
-            f"reading the input of `{short(command)}` failed: {feeder.read_error}",
-            hint="check the local file",
+            phrase("ssh.input_failed", command=short(command), error=str(feeder.read_error)),
+            hint=phrase("ssh.check_local_file"),
         )
     return status
 
@@ -90,10 +91,8 @@ class _Checker:
         if time.monotonic() >= self.deadline:
             raise CommandTimeout(
                 self.connection.target.name,
-                f"`{short(self.command)}` did not finish within {self.timeout:g}s; "
-                "launchpad closed its channel",
-                hint="the command may still be running on the host: check before running it "
-                "again, or raise the step's timeout",
+                phrase("ssh.timeout", command=short(self.command), seconds=f"{self.timeout:g}"),
+                hint=phrase("ssh.timeout_hint"),
             )
         if not self.connection.is_alive():
             raise _lost(self.connection, self.command)
@@ -167,8 +166,8 @@ def _open_session(connection: Connection, timeout: float, command: str) -> param
         if connection.is_alive() and "timeout" in str(exc).lower():
             raise RemoteError(
                 connection.target.name,
-                f"the host did not open a session for `{short(command)}` within {timeout:g}s",
-                hint="the host may be overloaded, or the network to it failing",
+                phrase("ssh.no_session", command=short(command), seconds=f"{timeout:g}"),
+                hint=phrase("ssh.no_session_hint"),
             ) from None
         raise _refused(connection, command, exc) from None
 
@@ -178,18 +177,16 @@ def _refused(connection: Connection, command: str, exc: BaseException) -> Remote
         return _lost(connection, command)
     return RemoteError(
         connection.target.name,
-        f"the host refused to run `{short(command)}`: {exc or type(exc).__name__}",
-        hint="the host may limit sessions per connection (MaxSessions in sshd_config) or "
-        "force a command for this key",
+        phrase("ssh.refused_command", command=short(command), error=str(exc) or type(exc).__name__),
+        hint=phrase("ssh.refused_command_hint"),
     )
 
 
 def _lost(connection: Connection, command: str) -> ConnectionLost:
     return ConnectionLost(
         connection.target.name,
-        f"the connection broke while `{short(command)}` ran ({connection.why_dead()})",
-        hint="the command's outcome on the host is unknown: check it there before running it "
-        "again",
+        phrase("ssh.lost", command=short(command), why=connection.why_dead()),
+        hint=phrase("ssh.lost_hint"),
     )
 
 

@@ -1,0 +1,150 @@
+"""The refusals of reaching and talking to hosts in the site's language: a revoked host key, the
+known_hosts files, the SSH login and handshake, and a command's timeout, refusal or lost
+connection. Each one read in Chinese (what a `language: zh` site prints) and in English."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import paramiko
+import pytest
+
+from launchpad.errors import LaunchpadError, UsageError
+from launchpad.hosts.hostkeys import KnownHosts, fingerprint
+from launchpad.hosts.sshconfig import SshTarget
+
+
+def _both(error: LaunchpadError) -> tuple[str, str]:
+    return error.render("zh"), error.render("en")
+
+
+@pytest.fixture(scope="module")
+def key() -> paramiko.PKey:
+    return paramiko.ECDSAKey.generate()
+
+
+# -- host keys ----------------------------------------------------------------------------------
+
+
+def test_a_revoked_host_key_is_said_in_both_languages(tmp_path: Path, key: paramiko.PKey) -> None:
+    from launchpad.errors import RevokedHostKey
+
+    path = tmp_path / "known_hosts"
+    path.write_text(f"app1 {key.get_name()} {key.get_base64()}\n@revoked * {key.get_name()} {key.get_base64()}\n")
+    with pytest.raises(RevokedHostKey) as refused:
+        KnownHosts(read_only=(path,)).verify("应用服务器", "app1", 22, key)
+    chinese, english = _both(refused.value)
+    offered = f"{key.get_name()} {fingerprint(key)}"
+    assert f"主机出示的密钥 {offered} 在 known_hosts 中被标记为 @revoked（已吊销）" in chinese, chinese
+    assert "→ 不要连接；请向客户的管理员索取这台主机的新密钥" in chinese and "主机密钥已吊销" in chinese
+    assert f"the host offers {offered}, which known_hosts marks @revoked" in english
+    assert "→ do not connect; ask the client's administrator for the host's new key" in english
+    assert refused.value.message.endswith("which known_hosts marks @revoked")  # the audit keeps English
+
+
+def test_a_key_that_cannot_be_recorded_is_said_in_both_languages(tmp_path: Path, key: paramiko.PKey) -> None:
+    with pytest.raises(UsageError) as nowhere:
+        KnownHosts(read_only=()).trust("app1", 22, key)
+    chinese, english = _both(nowhere.value)
+    assert "没有可写入的 known_hosts 文件，无法记录这个密钥" in chinese and "→ 请打开一个工作区" in chinese
+    assert "no writable known_hosts file is configured" in english
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(UsageError) as unwritable:
+        KnownHosts(read_only=(), writable=blocker / "known_hosts").trust("app1", 22, key)
+    chinese, english = _both(unwritable.value)
+    assert f"无法写入 known_hosts 文件 {blocker / 'known_hosts'}：" in chinese and "什么都没有记录" in chinese, chinese
+    assert f"cannot write known_hosts file {blocker / 'known_hosts'}: " in english
+    assert "nothing was recorded" in english
+
+
+def test_an_unreadable_known_hosts_path_is_said_in_both_languages(tmp_path: Path, key: paramiko.PKey) -> None:
+    folder = tmp_path / "known_hosts"
+    folder.mkdir()  # a folder where the file should be: unreadable even for root
+    with pytest.raises(UsageError) as unreadable:
+        KnownHosts(read_only=(folder,)).check("app1", 22, key)
+    chinese, english = _both(unreadable.value)
+    assert f"无法读取 known_hosts 文件 {folder}：" in chinese and "→ 请检查文件的权限" in chinese, chinese
+    assert f"cannot read known_hosts file {folder}: " in english and "→ check the file's permissions" in english
+
+
+# -- the SSH login and handshake ----------------------------------------------------------------
+
+
+def _target(tmp_path: Path, *, only: bool) -> SshTarget:
+    present = tmp_path / "id_ed25519"
+    present.write_text("")
+    return SshTarget(name="数据库服务器", hostname="db1", port=2222, user="ops",
+                     identity_files=(str(present), str(tmp_path / "id_gone")), identities_only=only)
+
+
+def test_every_key_refused_is_said_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.hosts.ssh_connect import connect_error
+
+    refused = connect_error(_target(tmp_path, only=False), paramiko.AuthenticationException("no"))
+    chinese, english = _both(refused)
+    gone = tmp_path / "id_gone"
+    assert f"ops@db1:2222 拒绝了尝试过的所有密钥（{tmp_path / 'id_ed25519'}、{gone}（不存在）、" \
+           "ssh-agent 中的密钥和 ~/.ssh/id_*）" in chinese, chinese
+    assert chinese.startswith("认证失败") and english.startswith("authentication failed")
+    assert "→ 请检查用户名和 IdentityFile" in chinese
+    assert f"ops@db1:2222 refused every key tried ({tmp_path / 'id_ed25519'}, {gone} (missing), " \
+           "the agent's and ~/.ssh/id_*)" in english
+    only = connect_error(_target(tmp_path, only=True), paramiko.AuthenticationException("no"))
+    assert "ssh-agent 中的密钥和" not in only.render("zh") and "agent's" not in only.message
+
+
+def test_a_passphrase_a_slow_handshake_and_a_failed_ssh_are_said_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.hosts.ssh_connect import connect_error
+
+    target = _target(tmp_path, only=True)
+    chinese, english = _both(connect_error(target, paramiko.PasswordRequiredException("x")))
+    assert "连接 ops@db1:2222 用的私钥有口令保护" in chinese and "→ 请先把它加载到 ssh-agent" in chinese, chinese
+    assert "the key for ops@db1:2222 is protected by a passphrase" in english
+    chinese, english = _both(connect_error(target, TimeoutError()))
+    assert "ops@db1:2222 未能及时完成 SSH 握手" in chinese and "不是 SSH 服务" in chinese
+    assert "ops@db1:2222 did not complete the SSH handshake in time" in english
+    chinese, english = _both(connect_error(target, EOFError()))
+    assert "SSH 连接 ops@db1:2222 失败：EOFError" in chinese and "→ 请确认这个端口是 SSH 服务" in chinese
+    assert "SSH to ops@db1:2222 failed: EOFError" in english
+
+
+def test_no_key_file_at_all_is_said_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.errors import AuthenticationFailed
+    from launchpad.hosts.ssh_connect import _identity_files
+
+    target = SshTarget(name="db", hostname="db1", port=22, user="ops",
+                       identity_files=(str(tmp_path / "a"), str(tmp_path / "b")), identities_only=True)
+    with pytest.raises(AuthenticationFailed) as none:
+        _identity_files(target)
+    chinese, english = _both(none.value)
+    assert f"所有密钥文件都不存在：{tmp_path / 'a'}、{tmp_path / 'b'}" in chinese, chinese
+    assert f"none of the key files exists: {tmp_path / 'a'}, {tmp_path / 'b'}" in english
+
+
+# -- a command on the host ----------------------------------------------------------------------
+
+
+def _connection(silent: bool) -> object:
+    heartbeat = SimpleNamespace(silent_too_long=lambda: silent, silent_for=lambda: 42.0)
+    from launchpad.hosts.ssh_connect import Connection
+
+    stand_in = SimpleNamespace(target=SimpleNamespace(name="app"), heartbeat=heartbeat,
+                               transport=SimpleNamespace(is_active=lambda: True))
+    stand_in.why_dead = lambda: Connection.why_dead(stand_in)  # type: ignore[arg-type]
+    return stand_in
+
+
+def test_a_lost_connection_and_a_refused_command_are_said_in_both_languages() -> None:
+    from launchpad.hosts.ssh_exec import _lost, _refused
+
+    chinese, english = _both(_lost(_connection(silent=True), "systemctl restart 应用"))  # type: ignore[arg-type]
+    assert "`systemctl restart 应用` 运行时连接断开了（主机已 42 秒没有应答）" in chinese, chinese
+    assert "→ 命令在主机上的结果未知" in chinese
+    assert "the connection broke while `systemctl restart 应用` ran (no answer from the host for 42s)" in english
+    chinese, english = _both(_lost(_connection(silent=False), "ls"))  # type: ignore[arg-type]
+    assert "（连接已被关闭）" in chinese and "(the connection was closed)" in english
+    chinese, english = _both(_refused(_connection(False), "ls", paramiko.SSHException("administratively prohibited")))  # type: ignore[arg-type]
+    assert "主机拒绝执行 `ls`：administratively prohibited" in chinese and "MaxSessions" in chinese, chinese
+    assert "the host refused to run `ls`: administratively prohibited" in english
