@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from launchpad.errors import UsageError
 from launchpad.hosts.base import HostSpec
+from launchpad.phrases import phrase
 
 if TYPE_CHECKING:
     import paramiko
@@ -69,10 +70,8 @@ class SshConfigResolver:
     def _resolve(self, spec: HostSpec, *, hops: int) -> SshTarget:
         if hops > MAX_JUMP_HOPS:
             raise UsageError(
-                f"{spec.name}: more than {MAX_JUMP_HOPS} jump hosts; the ProxyJump settings "
-                "form a loop",
-                hint=f"check the ProxyJump lines of {self.path} (a `Host *` block applies to "
-                "the jump host too)",
+                phrase("sshconfig.jump_loop", host=spec.name, most=MAX_JUMP_HOPS),
+                hint=phrase("sshconfig.jump_loop_hint", path=str(self.path)),
             )
         options = self._lookup(spec.address)
         identity_files = ((spec.identity_file,) if spec.identity_file else ()) + tuple(
@@ -106,10 +105,8 @@ class SshConfigResolver:
             return self._resolve(parse_proxy_jump(value, where=str(self.path)), hops=hops + 1)
         if options.get("proxycommand", "none").lower() != "none":
             raise UsageError(
-                f"{spec.name}: {self.path} reaches {spec.address} with ProxyCommand, which "
-                "launchpad does not run",
-                hint="use `ProxyJump bastion` instead, or give the environment a jump host "
-                "in site.yaml",
+                phrase("sshconfig.proxy_command", host=spec.name, path=str(self.path), address=spec.address),
+                hint=phrase("sshconfig.proxy_command_hint"),
             )
         return None
 
@@ -118,8 +115,9 @@ class SshConfigResolver:
             return int(options.get("port", 22))
         except ValueError:
             raise UsageError(
-                f"{spec.name}: {self.path} gives port {options['port']!r} for {spec.address}",
-                hint="a port is a number between 1 and 65535",
+                phrase("sshconfig.bad_port", host=spec.name, path=str(self.path), port=repr(options["port"]),
+                       address=spec.address),
+                hint=phrase("sshconfig.bad_port_hint"),
             ) from None
 
     def _lookup(self, alias: str) -> dict[str, Any]:
@@ -143,8 +141,8 @@ def parse_proxy_jump(value: str, *, where: str = "ProxyJump") -> HostSpec:
         match = _JUMP_HOP.match(hop.strip())
         if match is None:
             raise UsageError(
-                f"ProxyJump {hop.strip()!r} in {where} is not [user@]host[:port]",
-                hint="write e.g. `ProxyJump ops@bastion.example.com:2222`",
+                phrase("sshconfig.bad_jump", hop=repr(hop.strip()), where=where),
+                hint=phrase("sshconfig.bad_jump_hint"),
             )
         host = match["bracketed"] or match["host"]
         previous = HostSpec(
@@ -176,9 +174,8 @@ class KnownHostsFiles:
             words = [value] if self._quoted_whole(value) else shlex.split(value)
         except ValueError:
             raise UsageError(
-                f"{self.spec.name}: {self.config} has an unbalanced quote in its known_hosts "
-                f"file setting {value!r}",
-                hint="quote each path whole, e.g. UserKnownHostsFile \"~/my hosts/known_hosts\"",
+                phrase("sshconfig.unbalanced_quote", host=self.spec.name, path=str(self.config), value=repr(value)),
+                hint=phrase("sshconfig.unbalanced_quote_hint"),
             ) from None
         if [w.lower() for w in words] == ["none"]:
             return ()
@@ -219,6 +216,6 @@ def _parse_file(path: Path) -> paramiko.SSHConfig:
         return paramiko.SSHConfig()
     except (OSError, paramiko.SSHException) as exc:
         raise UsageError(
-            f"cannot use ssh config {path}: {exc}",
-            hint="fix the file, or point launchpad at another one",
+            phrase("sshconfig.unusable", path=str(path), error=str(exc)),
+            hint=phrase("sshconfig.unusable_hint"),
         ) from None

@@ -148,3 +148,51 @@ def test_a_lost_connection_and_a_refused_command_are_said_in_both_languages() ->
     chinese, english = _both(_refused(_connection(False), "ls", paramiko.SSHException("administratively prohibited")))  # type: ignore[arg-type]
     assert "主机拒绝执行 `ls`：administratively prohibited" in chinese and "MaxSessions" in chinese, chinese
     assert "the host refused to run `ls`: administratively prohibited" in english
+
+
+# -- ssh_config ---------------------------------------------------------------------------------
+
+
+def _resolved(tmp_path: Path, text: str, address: str) -> UsageError:
+    from launchpad.hosts.base import HostSpec
+    from launchpad.hosts.sshconfig import SshConfigResolver
+
+    path = tmp_path / "config"
+    path.write_text(text)
+    with pytest.raises(UsageError) as refused:
+        SshConfigResolver(path).resolve(HostSpec(name="应用", address=address))
+    return refused.value
+
+
+def test_ssh_config_refusals_are_said_in_both_languages(tmp_path: Path) -> None:
+    path = tmp_path / "config"
+    chinese, english = _both(_resolved(tmp_path, "Host loop\n    ProxyJump loop\n", "loop"))
+    assert "：跳板机超过 8 层；ProxyJump 设置形成了循环" in chinese, chinese
+    assert f"→ 请检查 {path} 中的 ProxyJump 行" in chinese
+    assert ": more than 8 jump hosts; the ProxyJump settings form a loop" in english
+    chinese, english = _both(_resolved(tmp_path, "Host legacy\n    ProxyCommand nc %h %p\n", "legacy"))
+    assert f"应用：{path} 通过 ProxyCommand 连接 legacy，launchpad 不执行 ProxyCommand" in chinese, chinese
+    assert "→ 请改用 `ProxyJump 跳板机`" in chinese
+    assert f"应用: {path} reaches legacy with ProxyCommand, which launchpad does not run" in english
+    chinese, english = _both(_resolved(tmp_path, "Host p\n    Port twenty\n", "p"))
+    assert f"应用：{path} 为 p 给出的端口 'twenty' 无效" in chinese and "1 到 65535" in chinese, chinese
+    assert f"应用: {path} gives port 'twenty' for p" in english
+    chinese, english = _both(_resolved(tmp_path, "Host j\n    ProxyJump ops@:x:y\n", "j"))
+    assert f"{path} 中的 ProxyJump 'ops@:x:y' 不是 [用户@]主机[:端口] 的格式" in chinese, chinese
+    assert f"ProxyJump 'ops@:x:y' in {path} is not [user@]host[:port]" in english
+    chinese, english = _both(_resolved(tmp_path, 'Host q\n    UserKnownHostsFile ~/a "~/b\n', "q"))
+    assert f"应用：{path} 的 known_hosts 文件设置 " in chinese and "中引号不成对" in chinese, chinese
+    assert "has an unbalanced quote in its known_hosts file setting" in english
+
+
+def test_an_unusable_ssh_config_is_said_in_both_languages(tmp_path: Path) -> None:
+    folder = tmp_path / "config"
+    folder.mkdir()  # a folder where the file should be
+    from launchpad.hosts.base import HostSpec
+    from launchpad.hosts.sshconfig import SshConfigResolver
+
+    with pytest.raises(UsageError) as refused:
+        SshConfigResolver(folder).resolve(HostSpec(name="a", address="a"))
+    chinese, english = _both(refused.value)
+    assert f"无法使用 ssh 配置文件 {folder}：" in chinese and "→ 请修正这个文件" in chinese, chinese
+    assert f"cannot use ssh config {folder}: " in english
