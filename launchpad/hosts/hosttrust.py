@@ -22,6 +22,7 @@ from launchpad.hosts.hostkeys import HostKeyStatus, KnownHosts, fingerprint, kno
 from launchpad.hosts.ssh import SshTransport, spec_of
 from launchpad.hosts.ssh_connect import open_socket, put_first
 from launchpad.hosts.sshconfig import SshConfigResolver, SshTarget
+from launchpad.phrases import phrase
 
 
 @dataclass(frozen=True)
@@ -183,8 +184,8 @@ def _jump_transport(
 def _behind_untrusted(hop: SshTarget, jump_name: str) -> HostUnreachable:
     return HostUnreachable(
         hop.name,
-        f"not reached: it is behind jump host {jump_name}, whose key is not trusted",
-        hint=f"trust {jump_name}'s key first (answer yes for it, or --accept its fingerprint)",
+        phrase("hosttrust.behind_untrusted", jump=jump_name),
+        hint=phrase("hosttrust.behind_untrusted_hint", jump=jump_name),
     )
 
 
@@ -223,8 +224,8 @@ def scan_host_key(
     except (paramiko.SSHException, EOFError, OSError) as exc:
         raise RemoteError(
             host,
-            f"the SSH handshake failed: {exc or type(exc).__name__}",
-            hint="check that the address and port belong to an SSH server",
+            phrase("hosttrust.handshake_failed", error=str(exc) or type(exc).__name__),
+            hint=phrase("hosttrust.handshake_failed_hint"),
         ) from None
     finally:
         transport.close()

@@ -31,6 +31,7 @@ from launchpad.hosts.base import (
     Timeouts,
 )
 from launchpad.hosts.capture import DEFAULT_CAPTURE_LIMIT, OutputCapture, StreamCapture, short
+from launchpad.phrases import phrase
 
 _READ_SIZE = 256 * 1024
 # Written to a pipe per wake-up; a pipe holds 64 KiB, so larger writes would only block.
@@ -107,8 +108,8 @@ class LocalTransport:
                 partial.unlink()
             raise RemoteError(
                 self.host.name,
-                f"cannot copy {local_path} to {remote_path}: {exc.strerror or exc}",
-                hint="check that both paths exist and are writable",
+                phrase("local.cannot_copy", source=local_path, target=remote_path, reason=exc.strerror or str(exc)),
+                hint=phrase("local.cannot_copy_hint"),
             ) from None
 
     @contextlib.contextmanager
@@ -140,8 +141,8 @@ class LocalTransport:
         except OSError as exc:
             raise RemoteError(
                 self.host.name,
-                f"cannot start /bin/sh: {exc.strerror or exc}",
-                hint="check the working directory and that /bin/sh exists",
+                phrase("local.no_shell", reason=exc.strerror or str(exc)),
+                hint=phrase("local.no_shell_hint"),
             ) from None
         finished = False
         try:
@@ -157,8 +158,8 @@ class LocalTransport:
         if not finished:
             raise CommandTimeout(
                 self.host.name,
-                f"`{short(command)}` did not finish within {limit:g}s and was killed",
-                hint="raise the step's timeout if the command is slow but healthy",
+                phrase("local.timeout", command=short(command), seconds=f"{limit:g}"),
+                hint=phrase("local.timeout_hint"),
             )
         return process.returncode
 

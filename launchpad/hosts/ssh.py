@@ -43,11 +43,11 @@ from launchpad.hosts.ssh_connect import Connection, connect
 from launchpad.hosts.ssh_exec import ChunkSink, StdinSource, run_command
 from launchpad.hosts.sshconfig import SshConfigResolver, SshTarget
 from launchpad.hosts.tunnel import PortForward
+from launchpad.phrases import Said, phrase
 
 _CHANNEL_REFUSALS = {
-    paramiko.common.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED: "the host forbids forwarding "
-    "(AllowTcpForwarding no in its sshd_config)",
-    paramiko.common.OPEN_FAILED_CONNECT_FAILED: "nothing answers at that address from there",
+    paramiko.common.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED: phrase("ssh.no_forwarding"),
+    paramiko.common.OPEN_FAILED_CONNECT_FAILED: phrase("ssh.nothing_answers"),
 }
 
 
@@ -166,8 +166,8 @@ class SshTransport:
         except OSError as exc:
             raise RemoteError(
                 self.host.name,
-                f"cannot read {local_path}: {exc.strerror or exc}",
-                hint="check the local file",
+                phrase("ssh.cannot_read", path=local_path, reason=exc.strerror or str(exc)),
+                hint=phrase("ssh.check_local_file"),
             ) from None
         if exit_code != 0:
             with contextlib.suppress(RemoteError):
@@ -175,8 +175,9 @@ class SshTransport:
             reason = stderr.bytes_of("stderr").decode("utf-8", "replace").strip()
             raise RemoteError(
                 self.host.name,
-                f"cannot write {remote_path}: {reason or f'exit code {exit_code}'}",
-                hint="check that the directory exists and that the user may write there",
+                phrase("ssh.cannot_write", path=remote_path,
+                       reason=reason or phrase("ssh.exit_code", code=exit_code)),
+                hint=phrase("ssh.cannot_write_hint"),
             )
 
     @contextlib.contextmanager
@@ -202,18 +203,18 @@ class SshTransport:
                 "direct-tcpip", (hostname, port), origin, timeout=self.timeouts.channel
             )
         except paramiko.ChannelException as exc:
-            reason = _CHANNEL_REFUSALS.get(exc.code, exc.text)
+            reason: Said = _CHANNEL_REFUSALS.get(exc.code, exc.text)
             raise HostUnreachable(
                 self.host.name,
-                f"cannot reach {hostname}:{port} from this host: {reason}",
-                hint="check the address and port as seen from this host",
+                phrase("ssh.channel_unreachable", address=f"{hostname}:{port}", reason=reason),
+                hint=phrase("ssh.channel_unreachable_hint"),
             ) from None
         except (paramiko.SSHException, EOFError, OSError) as exc:
             self._discard(connection)
             raise ConnectionLost(
                 self.host.name,
-                f"the connection broke while opening a channel to {hostname}:{port} ({exc})",
-                hint="check the network to the host, then try again",
+                phrase("ssh.channel_lost", address=f"{hostname}:{port}", error=str(exc)),
+                hint=phrase("ssh.channel_lost_hint"),
             ) from None
 
     def close(self) -> None:

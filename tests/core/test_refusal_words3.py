@@ -196,3 +196,50 @@ def test_an_unusable_ssh_config_is_said_in_both_languages(tmp_path: Path) -> Non
     chinese, english = _both(refused.value)
     assert f"无法使用 ssh 配置文件 {folder}：" in chinese and "→ 请修正这个文件" in chinese, chinese
     assert f"cannot use ssh config {folder}: " in english
+
+
+# -- this machine's shell and the host trust ----------------------------------------------------
+
+
+def test_the_local_shells_refusals_are_said_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.errors import CommandTimeout, RemoteError
+    from launchpad.hosts.local import LocalTransport
+
+    shell = LocalTransport(cwd=str(tmp_path))
+    with pytest.raises(RemoteError) as uncopied:
+        shell.put(str(tmp_path / "gone.sql"), str(tmp_path / "copy.sql"))
+    chinese, english = _both(uncopied.value)
+    assert f"无法把 {tmp_path / 'gone.sql'} 复制到 {tmp_path / 'copy.sql'}：" in chinese, chinese
+    assert "→ 请确认两个路径都存在且可写" in chinese
+    assert f"cannot copy {tmp_path / 'gone.sql'} to {tmp_path / 'copy.sql'}: " in english
+    with pytest.raises(CommandTimeout) as late:
+        shell.run("sleep 30", timeout=0.2)
+    chinese, english = _both(late.value)
+    assert "`sleep 30` 在 0.2 秒内没有结束，已被终止" in chinese and "→ 如果命令只是慢但运行正常" in chinese, chinese
+    assert "`sleep 30` did not finish within 0.2s and was killed" in english
+    with pytest.raises(RemoteError) as no_shell:
+        LocalTransport(cwd=str(tmp_path / "no-such-folder")).run("true")
+    chinese, english = _both(no_shell.value)
+    assert "无法启动 /bin/sh：" in chinese and "→ 请检查工作目录，并确认 /bin/sh 存在" in chinese, chinese
+    assert "cannot start /bin/sh: " in english
+
+
+def test_a_host_behind_an_untrusted_jump_host_and_a_failed_handshake_are_said_in_both_languages() -> None:
+    import socket
+
+    from launchpad.errors import RemoteError
+    from launchpad.hosts.hosttrust import _behind_untrusted, scan_host_key
+
+    hop = SshTarget(name="数据库", hostname="db1", port=22, user="ops")
+    chinese, english = _both(_behind_untrusted(hop, "跳板机"))
+    assert "未连接：它在跳板机 跳板机 之后，而跳板机的密钥尚未信任" in chinese, chinese
+    assert "→ 请先信任 跳板机 的密钥（对它回答 yes，或用 --accept 加它的指纹）" in chinese
+    assert "not reached: it is behind jump host 跳板机, whose key is not trusted" in english
+    ours, theirs = socket.socketpair()
+    theirs.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+    theirs.close()  # not an SSH server: the handshake ends at once
+    with pytest.raises(RemoteError) as failed:
+        scan_host_key("网关", ours, timeout=5)
+    chinese, english = _both(failed.value)
+    assert "SSH 握手失败：" in chinese and "→ 请确认这个地址和端口是 SSH 服务" in chinese, chinese
+    assert "the SSH handshake failed: " in english
