@@ -19,6 +19,7 @@ from pathlib import Path
 from launchpad.backup.diskwriter import DumpWriter
 from launchpad.backup.errors import BackupFailed, BackupFolderUnusable
 from launchpad.backup.progress import ProgressMeter
+from launchpad.phrases import Said, phrase
 
 # Kept free beyond the expected size: the store and its journal must still be writable.
 FREE_SPACE_MARGIN = 64 * 1024 * 1024
@@ -123,16 +124,16 @@ def _unusable_folder(path: Path, exc: OSError) -> BackupFolderUnusable:
     """Which part of the way to `path` is in the way: a link to nowhere, a file, no permission."""
     for part in (*reversed(path.parents), path):
         if part.is_symlink() and not part.exists():
-            why = f"{part} is a link to {os.readlink(part)}, which does not exist"
+            why: Said = phrase("backup.dangling_link", path=str(part), target=os.readlink(part))
             break
         if part.exists() and not part.is_dir():
-            why = f"{part} is a file, not a folder"
+            why = phrase("backup.file_not_folder", path=str(part))
             break
     else:
-        why = f"cannot create or write {exc.filename or path}: {exc.strerror or exc}"
+        why = phrase("backup.folder_unwritable", path=str(exc.filename or path), reason=exc.strerror or str(exc))
     return BackupFolderUnusable(
         why,
-        hint="make the workspace's backups/ a folder launchpad can write (or a link to one), then try again",
+        hint=phrase("backup.folder_unusable_hint"),
     )
 
 
@@ -143,11 +144,11 @@ def check_free_space(directory: Path, expected: int) -> None:
     if free < needed:
         from launchpad.backup.progress import human_size
 
-        needs = (f"the last backup of this target took {human_size(expected)}" if expected
-                 else f"launchpad keeps at least {human_size(FREE_SPACE_MARGIN)} free")
+        needs = (phrase("backup.last_took", size=human_size(expected)) if expected
+                 else phrase("backup.margin", size=human_size(FREE_SPACE_MARGIN)))
         raise BackupFailed(
-            f"only {human_size(free)} free in {directory}; {needs}",
-            hint="free some space (`launchpad backups prune`), or move the workspace to a larger disk",
+            phrase("backup.low_space", free=human_size(free), directory=str(directory), needs=needs),
+            hint=phrase("backup.low_space_hint"),
         )
 
 
@@ -177,6 +178,6 @@ def _alive(pid: int) -> bool:
 
 def explain_os_error(exc: OSError, path: Path) -> BackupFailed:
     if exc.errno == errno.ENOSPC:
-        return BackupFailed(f"the disk holding {path.parent} is full; the partial backup was removed",
-                            hint="free some space (`launchpad backups prune`) and take the backup again")
-    return BackupFailed(f"cannot write {path}: {exc.strerror or exc}", hint="check the workspace's disk")
+        return BackupFailed(phrase("backup.disk_full", folder=str(path.parent)), hint=phrase("backup.disk_full_hint"))
+    return BackupFailed(phrase("backup.cannot_write", path=str(path), reason=exc.strerror or str(exc)),
+                        hint=phrase("backup.cannot_write_hint"))

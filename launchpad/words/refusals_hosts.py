@@ -122,4 +122,24 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ssh.closed": ("the connection was closed", "连接已被关闭"),
     "ssh.lost_hint": ("the command's outcome on the host is unknown: check it there before running it again",
                       "命令在主机上的结果未知：再次执行前请先到主机上检查"),
+    # backup/writer.py
+    "backup.dangling_link": ("{path} is a link to {target}, which does not exist",
+                             "{path} 是指向 {target} 的链接，而它不存在"),
+    "backup.file_not_folder": ("{path} is a file, not a folder", "{path} 是文件，不是文件夹"),
+    "backup.folder_unwritable": ("cannot create or write {path}: {reason}", "无法创建或写入 {path}：{reason}"),
+    "backup.folder_unusable_hint": ("make the workspace's backups/ a folder launchpad can write (or a link to one), "
+                                    "then try again",
+                                    "请让工作区的 backups/ 成为 launchpad 能写入的文件夹（或指向这样文件夹的链接），"
+                                    "然后重试"),
+    "backup.last_took": ("the last backup of this target took {size}", "这个目标上次的备份占用了 {size}"),
+    "backup.margin": ("launchpad keeps at least {size} free", "launchpad 至少要保留 {size} 的空闲空间"),
+    "backup.low_space": ("only {free} free in {directory}; {needs}", "{directory} 只剩 {free} 空闲空间；{needs}"),
+    "backup.low_space_hint": ("free some space (`launchpad backups prune`), or move the workspace to a larger disk",
+                              "请腾出空间（`launchpad backups prune`），或把工作区移到更大的磁盘上"),
+    "backup.disk_full": ("the disk holding {folder} is full; the partial backup was removed",
+                         "{folder} 所在的磁盘已满；未完成的备份文件已删除"),
+    "backup.disk_full_hint": ("free some space (`launchpad backups prune`) and take the backup again",
+                              "请腾出空间（`launchpad backups prune`）后重新备份"),
+    "backup.cannot_write": ("cannot write {path}: {reason}", "无法写入 {path}：{reason}"),
+    "backup.cannot_write_hint": ("check the workspace's disk", "请检查工作区所在的磁盘"),
 }

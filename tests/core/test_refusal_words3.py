@@ -243,3 +243,54 @@ def test_a_host_behind_an_untrusted_jump_host_and_a_failed_handshake_are_said_in
     chinese, english = _both(failed.value)
     assert "SSH 握手失败：" in chinese and "→ 请确认这个地址和端口是 SSH 服务" in chinese, chinese
     assert "the SSH handshake failed: " in english
+
+
+# -- the backup file on this machine ------------------------------------------------------------
+
+
+def test_a_backups_folder_in_the_way_is_said_in_chinese_by_a_real_process(tmp_path: Path) -> None:
+    from tests.core.test_backup_steps import Runner
+    from tests.core.test_bad_input import TAKE_BACKUP, _block_backups
+    from tests.core.test_inputs import launchpad
+
+    runner = Runner(tmp_path / "ws", TAKE_BACKUP)
+    _block_backups(runner.root, "file")
+    result = launchpad(runner.root, "--lang", "zh", "backup", "--env", "test", "app")
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert f"{runner.root / 'backups'} 是文件，不是文件夹" in result.stderr, result.stderr
+    assert "→ 请让工作区的 backups/ 成为 launchpad 能写入的文件夹" in result.stderr
+
+
+def test_the_backup_folders_and_disks_refusals_are_said_in_both_languages(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import shutil
+
+    from launchpad.backup.errors import BackupFailed
+    from launchpad.backup.writer import _unusable_folder, check_free_space, explain_os_error
+
+    gone = tmp_path / "backups"
+    gone.symlink_to(tmp_path / "elsewhere")
+    chinese, english = _both(_unusable_folder(gone, OSError(errno.ENOENT, "No such file")))
+    assert f"{gone} 是指向 {tmp_path / 'elsewhere'} 的链接，而它不存在" in chinese, chinese
+    assert f"{gone} is a link to {tmp_path / 'elsewhere'}, which does not exist" in english
+    chinese, english = _both(_unusable_folder(tmp_path / "ro", OSError(errno.EROFS, "Read-only file system")))
+    assert f"无法创建或写入 {tmp_path / 'ro'}：Read-only file system" in chinese, chinese
+    assert f"cannot create or write {tmp_path / 'ro'}: Read-only file system" in english
+    full = explain_os_error(OSError(errno.ENOSPC, "No space left on device"), tmp_path / "app.sql.gz")
+    chinese, english = _both(full)
+    assert f"{tmp_path} 所在的磁盘已满；未完成的备份文件已删除" in chinese and "→ 请腾出空间" in chinese, chinese
+    assert f"the disk holding {tmp_path} is full; the partial backup was removed" in english
+    chinese, english = _both(explain_os_error(OSError(errno.EIO, "I/O error"), tmp_path / "a.gz"))
+    assert f"无法写入 {tmp_path / 'a.gz'}：I/O error" in chinese and "→ 请检查工作区所在的磁盘" in chinese
+    assert f"cannot write {tmp_path / 'a.gz'}: I/O error" in english
+    # A disk with 1 KiB free: the free space the statvfs call reports is the only thing made up.
+    monkeypatch.setattr(shutil, "disk_usage", lambda _path: shutil._ntuple_diskusage(1 << 30, 1 << 30, 1024))
+    with pytest.raises(BackupFailed) as low:
+        check_free_space(tmp_path, 5 << 20)
+    chinese, english = _both(low.value)
+    assert f"{tmp_path} 只剩 1.0 KiB 空闲空间；这个目标上次的备份占用了 5.0 MiB" in chinese, chinese
+    assert f"only 1.0 KiB free in {tmp_path}; the last backup of this target took 5.0 MiB" in english
+    with pytest.raises(BackupFailed) as margin:
+        check_free_space(tmp_path, 0)
+    assert "launchpad 至少要保留" in margin.value.render("zh") and "launchpad keeps at least" in margin.value.message
