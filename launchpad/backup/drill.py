@@ -19,7 +19,7 @@ from launchpad.backup.session import BackupSession
 from launchpad.backup.targets import resolve_target
 from launchpad.backup.verify import checksum_problem
 from launchpad.errors import LaunchpadError
-from launchpad.phrases import dumps
+from launchpad.phrases import dumps, phrase
 
 
 def drill_backup(session: BackupSession, backup_id: int) -> DrillOutcome:
@@ -28,7 +28,7 @@ def drill_backup(session: BackupSession, backup_id: int) -> DrillOutcome:
     problem = checksum_problem(record, session.backups_dir, session.progress)
     if problem:
         records.set_verified(session.store, backup_id, False, problem)
-        raise BackupFailed(f"backup {backup_id} does not verify, so it cannot be drilled: {problem}")
+        raise BackupFailed(phrase("backup.drill_unverified", id=backup_id, problem=problem))
     environment = session.workspace.environment(record.environment)
     target = resolve_target(environment, record.environment, record.target, session.transport_for,
                             session.workspace.root, ask_secret=session.ask_secret)

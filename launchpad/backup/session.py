@@ -11,6 +11,7 @@ from typing import Any
 
 from launchpad.backup.progress import ProgressSink, ignore_progress
 from launchpad.hosts.base import Transport
+from launchpad.phrases import phrase
 from launchpad.store.db import Store
 from launchpad.workspace.folder import Workspace
 from launchpad.workspace.site import Host
@@ -52,7 +53,7 @@ def open_backup_session(workspace: Workspace, store: Store, actor: str, env_name
 
     name = env_name or next(iter(workspace.site.environments), None)
     if name is None:
-        raise UsageError("site.yaml defines no environments")
+        raise UsageError(phrase("backup.no_environments"))
     with HostConnections(workspace, name, store=store, actor=actor) as connections:
         yield BackupSession(workspace, store, connections.transport_for, actor, progress, ask_secret, run_id,
                             step_id)

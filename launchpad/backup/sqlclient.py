@@ -191,7 +191,7 @@ def parse_mysql_xml(output: bytes) -> list[ResultSet]:
         try:
             root = ElementTree.fromstring(document)
         except ElementTree.ParseError as exc:
-            raise BackupFailed(f"cannot read mysql's answer: {exc}") from None
+            raise BackupFailed(phrase("backup.mysql_answer", error=str(exc))) from None
         columns: tuple[str, ...] = ()
         rows = []
         for row in root.iter("row"):
@@ -266,13 +266,14 @@ class SqliteClient:
         payload = json.dumps(request, ensure_ascii=False).encode("utf-8")
         result = shell.run(self.command(), stdin=payload)
         if not result.ok:
-            raise BackupFailed(f"{shell.name}: {tail(result.stderr)}")
+            raise BackupFailed(phrase("host.said", host=shell.name, message=tail(result.stderr)))
         try:
             answer = json.loads(result.stdout.decode("utf-8"))
             rows = tuple(tuple(row) for row in answer["rows"])
             return ResultSet(tuple(answer["columns"]), rows)
         except (ValueError, KeyError, TypeError) as exc:
-            raise BackupFailed(f"{shell.name}: cannot read the sqlite runner's answer: {exc}") from None
+            raise BackupFailed(phrase("host.said", host=shell.name,
+                                      message=phrase("backup.sqlite_answer", error=str(exc)))) from None
 
     def query(self, shell: HostShell, tmp: str, query: str, params: dict[str, object]) -> ResultSet:
         """One statement, its `:name` parameters bound by SQLite."""

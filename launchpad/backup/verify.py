@@ -113,7 +113,7 @@ def _command_pattern(record: BackupRecord, site: Site | None) -> str | None:
 def verify_backup(session: BackupSession, backup_id: int) -> VerifyReport:
     record = records.require_backup(session.store, backup_id)
     if record.deleted_at:
-        raise BackupFailed(f"backup {backup_id} was deleted ({record.deleted_reason})")
+        raise BackupFailed(phrase("backup.deleted", id=backup_id, reason=record.deleted_reason))
     problem = checksum_problem(record, session.backups_dir, session.progress)
     if problem:
         report = VerifyReport(backup_id, False, False, False, problem)

@@ -142,4 +142,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
                               "请腾出空间（`launchpad backups prune`）后重新备份"),
     "backup.cannot_write": ("cannot write {path}: {reason}", "无法写入 {path}：{reason}"),
     "backup.cannot_write_hint": ("check the workspace's disk", "请检查工作区所在的磁盘"),
+    # backup/drill.py, verify.py, session.py, sqlclient.py, drivers/
+    "backup.drill_unverified": ("backup {id} does not verify, so it cannot be drilled: {problem}",
+                                "备份 {id} 校验不通过，无法演练：{problem}"),
+    "backup.deleted": ("backup {id} was deleted ({reason})", "备份 {id} 已被删除（{reason}）"),
+    "backup.no_environments": ("site.yaml defines no environments", "site.yaml 中没有定义任何环境"),
+    "backup.mysql_answer": ("cannot read mysql's answer: {error}", "无法读取 mysql 的返回结果：{error}"),
+    "backup.sqlite_answer": ("cannot read the sqlite runner's answer: {error}",
+                              "无法读取 sqlite 执行器的返回结果：{error}"),
+    "backup.cannot_hash": ("cannot hash the files: {error}", "无法计算文件的校验值：{error}"),
+    "backup.cannot_count": ("cannot count the rows of {path}: {error}", "无法统计 {path} 的行数：{error}"),
 }

@@ -294,3 +294,48 @@ def test_the_backup_folders_and_disks_refusals_are_said_in_both_languages(
     with pytest.raises(BackupFailed) as margin:
         check_free_space(tmp_path, 0)
     assert "launchpad 至少要保留" in margin.value.render("zh") and "launchpad keeps at least" in margin.value.message
+
+
+# -- the backup's database clients and drivers --------------------------------------------------
+
+
+def _shell(tmp_path: Path) -> object:
+    from launchpad.backup.hostshell import HostShell
+    from launchpad.hosts.local import LocalTransport
+
+    return HostShell(LocalTransport(cwd=str(tmp_path)), lambda *entry: None, local=True)
+
+
+def test_a_sqlite_drivers_failed_inventory_is_said_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.backup.drivers.sqlite import SqliteDriver
+    from launchpad.backup.errors import BackupFailed
+
+    broken = tmp_path / "app.db"
+    broken.write_text("not a database")
+    driver = SqliteDriver(SimpleNamespace(database=SimpleNamespace(name=str(broken))))  # type: ignore[arg-type]
+    with pytest.raises(BackupFailed) as uncounted:
+        driver.inventory(_shell(tmp_path), str(tmp_path))  # type: ignore[arg-type]
+    chinese, english = _both(uncounted.value)
+    assert f"备份失败：local：无法统计 {broken} 的行数：" in chinese, chinese
+    assert f"backup failed: local: cannot count the rows of {broken}: " in english
+
+
+def test_an_unreadable_client_answer_and_no_environment_are_said_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.backup.errors import BackupFailed
+    from launchpad.backup.session import open_backup_session
+    from launchpad.backup.sqlclient import parse_mysql_xml
+    from launchpad.store.db import Store
+    from launchpad.workspace.folder import load_workspace
+    from tests.workspaces import LOCAL_SITE, write_workspace
+
+    with pytest.raises(BackupFailed) as cut:
+        parse_mysql_xml(b'<?xml version="1.0"?>\n<resultset><row><field name="a">1')
+    chinese, english = _both(cut.value)
+    assert "无法读取 mysql 的返回结果：" in chinese and "cannot read mysql's answer: " in english, chinese
+    empty = load_workspace(write_workspace(tmp_path / "empty", LOCAL_SITE.split("environments:")[0]
+                                           + "environments: {}\n"))
+    with (Store.open(empty.store_path) as store, pytest.raises(UsageError) as none,
+          open_backup_session(empty, store, "张伟")):
+        pass
+    chinese, english = _both(none.value)
+    assert "site.yaml 中没有定义任何环境" in chinese and "site.yaml defines no environments" in english, chinese

@@ -63,7 +63,8 @@ class FilesDriver(Driver):
         names = " ".join(shlex.quote(m) for m in self.members)
         result = shell.run(f"cd {shlex.quote(self.base)} && find {names} -type f -print0 | xargs -0 -r sha256sum")
         if not result.ok:
-            raise BackupFailed(f"{shell.name}: cannot hash the files: {tail(result.stderr)}")
+            raise BackupFailed(phrase("host.said", host=shell.name,
+                                      message=phrase("backup.cannot_hash", error=tail(result.stderr))))
         files = {}
         for line in result.text().splitlines():
             digest, _, name = line.partition("  ")

@@ -112,7 +112,8 @@ class SqliteDriver(Driver):
     def inventory(self, shell: HostShell, tmp: str) -> dict[str, Any] | None:
         result = shell.run(python(_INVENTORY, self.path))
         if not result.ok:
-            raise BackupFailed(f"{shell.name}: cannot count the rows of {self.path}: {tail(result.stderr)}")
+            raise BackupFailed(phrase("host.said", host=shell.name, message=phrase(
+                "backup.cannot_count", path=self.path, error=tail(result.stderr))))
         return dict(json.loads(result.text()))
 
     def drill(self, shell: HostShell, tmp: str, feed: FeedBackup, recorded: dict[str, Any] | None,
