@@ -339,3 +339,29 @@ def test_an_unreadable_client_answer_and_no_environment_are_said_in_both_languag
         pass
     chinese, english = _both(none.value)
     assert "site.yaml 中没有定义任何环境" in chinese and "site.yaml defines no environments" in english, chinese
+
+
+def test_a_drill_of_a_damaged_backup_and_a_deleted_backup_are_said_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.backup import records
+    from launchpad.backup.drill import drill_backup
+    from launchpad.backup.errors import BackupFailed
+    from launchpad.backup.verify import verify_backup
+    from tests.core.test_backup import Lab
+
+    lab = Lab(tmp_path / "ws")
+    record = lab.take("app")
+    path = record.path(lab.workspace.backups_dir)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    with lab.session() as session, pytest.raises(BackupFailed) as damaged:
+        drill_backup(session, record.id)
+    chinese, english = _both(damaged.value)
+    assert f"备份 {record.id} 校验不通过，无法演练：" in chinese, chinese
+    assert f"backup {record.id} does not verify, so it cannot be drilled: " in english
+    records.mark_deleted(lab.store, record.id, "按保留策略清理")
+    with lab.session() as session, pytest.raises(BackupFailed) as deleted:
+        verify_backup(session, record.id)
+    chinese, english = _both(deleted.value)
+    assert f"备份 {record.id} 已被删除（按保留策略清理）" in chinese, chinese
+    assert f"backup {record.id} was deleted (按保留策略清理)" in english
