@@ -27,6 +27,7 @@ from typing import Literal
 
 from launchpad.errors import LaunchpadError, RemoteError
 from launchpad.hosts.base import Readable, Transport
+from launchpad.phrases import Said, phrase
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # The exit code by which the receiving command says the bytes that arrived are not the artifact.
@@ -56,8 +57,8 @@ def artifact_at(path: Path, sha256: str | None = None) -> Artifact:
             with path.open("rb") as source:
                 sha256 = hashlib.file_digest(source, "sha256").hexdigest()
     except OSError as exc:
-        raise LaunchpadError(f"cannot read the artifact {path}: {exc.strerror or exc}",
-                             hint="check the path (relative paths are relative to the workspace)") from None
+        raise LaunchpadError(phrase("upload.unreadable", path=str(path), reason=exc.strerror or str(exc)),
+                             hint=phrase("upload.unreadable_hint")) from None
     return Artifact(path, size, sha256.lower())
 
 
@@ -132,14 +133,14 @@ def deliver(
         found = result.text("stderr").split(MISMATCH_MARK, 1)[1].split()[:1] or ["?"]
         raise ChecksumMismatch(
             host,
-            f"the file written to {destination} has sha256 {found[0][:12]}…, expected "
-            f"{artifact.sha256[:12]}…; it was removed",
-            hint="check the artifact (and the sha256 published with it), then upload again",
+            phrase("upload.mismatch", destination=destination, found=found[0][:12], expected=artifact.sha256[:12]),
+            hint=phrase("upload.mismatch_hint"),
         )
     if not result.ok:
-        reason = result.text("stderr").strip().splitlines()[-1:] or [f"exit code {result.exit_code}"]
-        raise RemoteError(host, f"cannot write {destination}: {reason[0][:300]}",
-                          hint="check that the user may write there and that the disk has room")
+        said = result.text("stderr").strip().splitlines()[-1:]
+        reason: Said = said[0][:300] if said else phrase("ssh.exit_code", code=result.exit_code)
+        raise RemoteError(host, phrase("ssh.cannot_write", path=destination, reason=reason),
+                          hint=phrase("upload.cannot_write_hint"))
     return Delivery(host, "sent", time.monotonic() - started, counter.sent)
 
 

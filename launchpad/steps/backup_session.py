@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from launchpad.errors import UsageError
+from launchpad.phrases import phrase
 from launchpad.run.events import OutputLine
 from launchpad.steps.base import StepContext
 
@@ -24,8 +25,7 @@ def step_session(ctx: StepContext) -> Iterator[BackupSession]:
     from launchpad.backup.session import open_backup_session
 
     if ctx.workspace is None or ctx.store is None:
-        raise UsageError("this step needs the run's workspace and its store",
-                         hint="run it through `launchpad run`, which opens both")
+        raise UsageError(phrase("backup.step_needs_run"), hint=phrase("backup.step_needs_run_hint"))
     last = {"at": -PROGRESS_EVERY}
 
     def progress(event: BackupProgress) -> None:

@@ -53,8 +53,8 @@ def resolve_secret(reference: str, *, ask: Callable[[str], str] | None = None, l
         value = os.environ.get(rest)
         if value is None:
             raise SecretUnavailable(
-                f"environment variable {rest} is not set (needed for {label or 'a secret'})",
-                hint=f"export {rest}=… in this shell before running launchpad",
+                phrase("secret.env_unset", name=rest, label=label or phrase("secret.a_secret")),
+                hint=phrase("secret.env_unset_hint", name=rest),
             )
         return value
     if kind == "keyring":
@@ -63,21 +63,20 @@ def resolve_secret(reference: str, *, ask: Callable[[str], str] | None = None, l
             import keyring  # optional: only sites that use it need it installed
         except ImportError:
             raise SecretUnavailable(
-                f"{reference} needs the 'keyring' package, which is not installed",
-                hint="pip install keyring, or use env:NAME instead",
+                phrase("secret.no_keyring", reference=reference), hint=phrase("secret.no_keyring_hint"),
             ) from None
         value = keyring.get_password(service, name)
         if value is None:
             raise SecretUnavailable(
-                f"no keyring entry {service}/{name}",
-                hint=f"store it with: keyring set {service} {name}",
+                phrase("secret.no_entry", service=service, name=name),
+                hint=phrase("secret.no_entry_hint", service=service, name=name),
             )
         return str(value)
     if reference == "prompt":
         if ask is None:
             raise SecretUnavailable(
-                f"{label or 'a secret'} is set to prompt, but nobody can be asked here",
-                hint="run interactively, or use env:NAME",
+                phrase("secret.nobody_to_ask", label=label or phrase("secret.a_secret")),
+                hint=phrase("secret.nobody_to_ask_hint"),
             )
         return ask(label)
-    raise SecretUnavailable(f"not a secret reference: {reference!r}")
+    raise SecretUnavailable(phrase("secret.not_a_reference", reference=repr(reference)))

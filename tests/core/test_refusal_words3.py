@@ -365,3 +365,67 @@ def test_a_drill_of_a_damaged_backup_and_a_deleted_backup_are_said_in_both_langu
     chinese, english = _both(deleted.value)
     assert f"备份 {record.id} 已被删除（按保留策略清理）" in chinese, chinese
     assert f"backup {record.id} was deleted (按保留策略清理)" in english
+
+
+# -- secrets, the upload and a backup step outside a run ---------------------------------------
+
+
+def test_an_unavailable_secret_is_said_in_both_languages(monkeypatch: pytest.MonkeyPatch) -> None:
+    from launchpad.errors import SecretUnavailable
+    from launchpad.workspace.secrets import resolve_secret
+
+    monkeypatch.delenv("LP_NO_SUCH_PASSWORD", raising=False)
+    with pytest.raises(SecretUnavailable) as unset:
+        resolve_secret("env:LP_NO_SUCH_PASSWORD")
+    chinese, english = _both(unset.value)
+    assert "环境变量 LP_NO_SUCH_PASSWORD 未设置（用于 一项密钥）" in chinese, chinese
+    assert "→ 请先在这个终端中执行 export LP_NO_SUCH_PASSWORD=…，再运行 launchpad" in chinese
+    assert "environment variable LP_NO_SUCH_PASSWORD is not set (needed for a secret)" in english
+    assert "→ export LP_NO_SUCH_PASSWORD=… in this shell before running launchpad" in english
+    with pytest.raises(SecretUnavailable) as nobody:
+        resolve_secret("prompt", label="数据库口令")
+    chinese, english = _both(nobody.value)
+    assert "数据库口令 设置为 prompt（现场询问），但这里没有人可以回答" in chinese, chinese
+    assert "数据库口令 is set to prompt, but nobody can be asked here" in english
+    with pytest.raises(SecretUnavailable) as wrong:
+        resolve_secret("vault:db")
+    assert "不是有效的密钥引用：'vault:db'" in wrong.value.render("zh")
+    assert "not a secret reference: 'vault:db'" in wrong.value.render("en")
+    with pytest.raises(SecretUnavailable) as no_keyring:  # the package is not installed here
+        resolve_secret("keyring:launchpad/db")
+    chinese, english = _both(no_keyring.value)
+    assert "keyring:launchpad/db 需要 keyring 软件包，但它没有安装" in chinese, chinese
+    assert "keyring:launchpad/db needs the 'keyring' package, which is not installed" in english
+
+
+def test_an_upload_that_cannot_read_or_write_is_said_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.deploy.upload import artifact_at, deliver
+    from launchpad.errors import RemoteError
+    from launchpad.hosts.base import HostSpec
+    from launchpad.hosts.local import LocalTransport
+
+    with pytest.raises(LaunchpadError) as unreadable:
+        artifact_at(tmp_path / "portal.tar.gz")
+    chinese, english = _both(unreadable.value)
+    assert f"无法读取制品 {tmp_path / 'portal.tar.gz'}：" in chinese and "→ 请检查路径" in chinese, chinese
+    assert f"cannot read the artifact {tmp_path / 'portal.tar.gz'}: " in english
+    artifact = tmp_path / "portal.tar.gz"
+    artifact.write_bytes(b"portal")
+    (tmp_path / "dest").write_text("a file where a folder should be")
+    transport = LocalTransport(HostSpec("app1", "127.0.0.1"), cwd=str(tmp_path))
+    with pytest.raises(RemoteError) as unwritable:
+        deliver(transport, artifact_at(artifact), str(tmp_path / "dest" / "portal.tar.gz"))
+    chinese, english = _both(unwritable.value)
+    assert f"app1：无法写入 {tmp_path / 'dest' / 'portal.tar.gz'}：" in chinese, chinese
+    assert "→ 请确认该用户有写入权限，并且磁盘有空间" in chinese
+    assert f"app1: cannot write {tmp_path / 'dest' / 'portal.tar.gz'}: " in english
+
+
+def test_a_backup_step_outside_a_run_is_said_in_both_languages() -> None:
+    from launchpad.steps.backup_session import step_session
+
+    with pytest.raises(UsageError) as outside, step_session(SimpleNamespace(workspace=None, store=None)):  # type: ignore[arg-type]
+        pass
+    chinese, english = _both(outside.value)
+    assert "这一步需要运行所在的工作区及其数据库" in chinese and "→ 请通过 `launchpad run` 运行" in chinese, chinese
+    assert "this step needs the run's workspace and its store" in english
