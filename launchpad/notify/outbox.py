@@ -181,8 +181,7 @@ class Outbox:
                 "WHERE id = ? AND status IN ('queued', 'unknown', 'failed', 'drafted')",
                 [path, f"written as a draft: {path}", utc_now(), message_id])
         if moved.rowcount != 1:
-            raise UsageError(f"outbox message {message_id} is {self.get(message_id).status}; only queued, unknown "
-                             "or failed messages can be written as a draft")
+            raise UsageError(phrase("outbox.no_draft", id=message_id, status=_state(self.get(message_id).status)))
 
     def release(self, message_id: int, error: str) -> None:
         """Back to queued after a failed attempt, with the reason for `outbox` to show."""
@@ -210,7 +209,8 @@ class Outbox:
                 f"sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE {condition}",
                 [target, error, now, target, now, *params])
         if moved.rowcount != 1:
-            raise UsageError(f"outbox message {message_id} is not {source}" + (" (claimed here)" if mine else ""))
+            raise UsageError(phrase("outbox.claimed_moved" if mine else "outbox.moved", id=message_id,
+                                    status=_state(source)))
 
     def recover_abandoned(self) -> list[int]:
         """Messages left `sending` by a process that is gone become `unknown`; returns them."""

@@ -182,4 +182,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
                              "请检查制品（以及随它发布的 sha256），然后重新上传"),
     "upload.cannot_write_hint": ("check that the user may write there and that the disk has room",
                                  "请确认该用户有写入权限，并且磁盘有空间"),
+    # notify/outbox.py
+    "outbox.no_draft": ("outbox message {id} is {status}; only queued, unknown or failed messages can be written "
+                        "as a draft", "发件箱消息 {id} 的状态是“{status}”；只有排队中、不确定或失败的消息可以存为草稿"),
+    "outbox.moved": ("outbox message {id} is not {status}", "发件箱消息 {id} 的状态不是“{status}”"),
+    "outbox.claimed_moved": ("outbox message {id} is not {status} (claimed here)",
+                             "发件箱消息 {id} 的状态不是“{status}”（由本进程领取）"),
 }

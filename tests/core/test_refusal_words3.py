@@ -429,3 +429,26 @@ def test_a_backup_step_outside_a_run_is_said_in_both_languages() -> None:
     chinese, english = _both(outside.value)
     assert "这一步需要运行所在的工作区及其数据库" in chinese and "→ 请通过 `launchpad run` 运行" in chinese, chinese
     assert "this step needs the run's workspace and its store" in english
+
+
+def test_an_outbox_message_that_moved_on_is_said_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.notify.outbox import Outbox
+    from launchpad.store.db import Store
+
+    with Store.open(tmp_path / "store.db") as store:
+        outbox = Outbox(store)
+        outbox.enqueue("group", "daily", "markdown", "日报", ["第一段"])
+        message_id = outbox.messages()[0].id
+        assert outbox.claim(message_id)
+        outbox.mark_sent(message_id)
+        with pytest.raises(UsageError) as sent:
+            outbox.mark_drafted(message_id, str(tmp_path / "draft.md"))
+        chinese, english = _both(sent.value)
+        assert f"发件箱消息 {message_id} 的状态是“已发送”；只有排队中、不确定或失败的消息可以存为草稿" \
+            in chinese, chinese
+        assert f"outbox message {message_id} is sent; only queued, unknown or failed messages" in english
+        with pytest.raises(UsageError) as again:
+            outbox.mark_sent(message_id)
+        chinese, english = _both(again.value)
+        assert f"发件箱消息 {message_id} 的状态不是“发送中”（由本进程领取）" in chinese, chinese
+        assert f"outbox message {message_id} is not sending (claimed here)" in english
