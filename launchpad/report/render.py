@@ -123,9 +123,11 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         raise UsageError(phrase("error.no_template", name=name),
                          hint=phrase("error.no_template_hint", names=known)) from None
     except TemplateError as exc:
-        source = where / name if where is not None and (where / name).is_file() else f"bundled {name}"
+        source = str(where / name) if where is not None and (where / name).is_file() else phrase(
+            "report.bundled_template", name=name)
         line = getattr(exc, "lineno", None)
-        raise UsageError(f"{source}{f':{line}' if line else ''}: {exc.message or exc}",
+        raise UsageError(phrase("report.template_failed", source=source, line=f":{line}" if line else "",
+                                detail=exc.message or str(exc)),
                          hint=phrase("error.template_fix_hint")) from None
     except Exception as exc:
         # A workspace template calling a helper wrongly (`fmt('no_such_label')`, `section(9)`)
@@ -133,7 +135,8 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         written = where / name if where is not None else None
         if written is None or not written.is_file():
             raise
-        raise UsageError(f"{written}{_template_line(exc, written)}: {type(exc).__name__}: {exc}",
+        raise UsageError(phrase("report.template_failed", source=str(written), line=_template_line(exc, written),
+                                detail=f"{type(exc).__name__}: {exc}"),
                          hint=phrase("error.template_helpers_hint")) from None
 
 

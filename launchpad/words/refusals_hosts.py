@@ -188,4 +188,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "outbox.moved": ("outbox message {id} is not {status}", "发件箱消息 {id} 的状态不是“{status}”"),
     "outbox.claimed_moved": ("outbox message {id} is not {status} (claimed here)",
                              "发件箱消息 {id} 的状态不是“{status}”（由本进程领取）"),
+    # report/render.py: Jinja's own English stays as the detail
+    "report.bundled_template": ("bundled {name}", "内置模板 {name}"),
+    "report.template_failed": ("{source}{line}: {detail}", "{source}{line}：模板出错：{detail}"),
 }

@@ -452,3 +452,25 @@ def test_an_outbox_message_that_moved_on_is_said_in_both_languages(tmp_path: Pat
         chinese, english = _both(again.value)
         assert f"发件箱消息 {message_id} 的状态不是“发送中”（由本进程领取）" in chinese, chinese
         assert f"outbox message {message_id} is not sending (claimed here)" in english
+
+
+# -- report templates ---------------------------------------------------------------------------
+
+
+def test_a_broken_workspace_report_template_is_said_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.report.render import render_template
+
+    (tmp_path / "templates").mkdir()
+    written = tmp_path / "templates" / "daily.txt.j2"
+    written.write_text("第一行\n{% if r %}\n", encoding="utf-8")
+    with pytest.raises(UsageError) as broken:
+        render_template("daily.txt.j2", {"r": 1}, "zh", tmp_path)
+    chinese, english = _both(broken.value)
+    assert f"{written}:2：模板出错：Unexpected end of template" in chinese, chinese
+    assert f"{written}:2: Unexpected end of template" in english
+    written.write_text("第一行\n{{ fmt('no_such_label') }}\n", encoding="utf-8")
+    with pytest.raises(UsageError) as misused:
+        render_template("daily.txt.j2", {"r": 1}, "zh", tmp_path)
+    chinese, english = _both(misused.value)
+    assert f"{written}:2：模板出错：" in chinese, chinese
+    assert f"{written}:2: " in english and "Error" in english
