@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from launchpad.words import cli, daily, errors, help, issues, runreport, statuses, ui, validation
+from launchpad.words import cli, daily, errors, help, issues, runreport, statuses, ui, users, validation
 
 Lang = str  # "en" | "zh"
 Spoken = Literal["zh", "en"]
@@ -644,7 +644,7 @@ def _merge(*areas: dict[str, tuple[str, str]]) -> None:
 
 
 _merge(statuses.ENTRIES, ui.ENTRIES, daily.ENTRIES, runreport.ENTRIES, issues.ENTRIES, cli.ENTRIES, errors.ENTRIES,
-       help.ENTRIES, validation.ENTRIES)
+       help.ENTRIES, validation.ENTRIES, users.ENTRIES)
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}
 PARTS_SEPARATOR = {"en": "; ", "zh": "；"}

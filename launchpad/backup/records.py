@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.errors import UsageError
-from launchpad.phrases import Said, dumps, loads
+from launchpad.phrases import Said, dumps, loads, phrase
 from launchpad.sitetime import utc_now
 from launchpad.store.db import Store, as_shown, process_gone
 from launchpad.store.migrations import to_json
@@ -102,7 +102,7 @@ def get_backup(store: Store, backup_id: int) -> BackupRecord | None:
 def require_backup(store: Store, backup_id: int) -> BackupRecord:
     record = get_backup(store, backup_id)
     if record is None:
-        raise UsageError(f"no backup {backup_id} in this workspace", hint="see `launchpad backups`")
+        raise UsageError(phrase("error.no_backup", id=backup_id), hint=phrase("error.no_backup_hint"))
     return record
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from launchpad.errors import UsageError
-from launchpad.phrases import loads, section
+from launchpad.phrases import loads, phrase, section
 from launchpad.phrases import render as render_phrase
 from launchpad.report.render import render_template
 from launchpad.sitetime import local_text
@@ -22,7 +22,7 @@ def collect_run(store: Any, site: Site, run_id: int) -> dict[str, Any]:
     """Everything a report shows, as plain data (also what `--format json` prints)."""
     run = store.get_run(run_id)
     if run is None:
-        raise UsageError(f"no run {run_id} in this workspace", hint="see `launchpad runs`")
+        raise UsageError(phrase("error.no_run", id=run_id), hint=phrase("error.no_run_hint"))
     titles = _step_titles(run.get("playbook_snapshot") or {})
     steps = []
     for row in store.step_rows(run_id):

@@ -42,9 +42,9 @@ def test_check_of_a_clean_file_exits_0_and_says_what_was_not_checked(tmp_path: P
 
 @pytest.mark.parametrize(("name", "content", "says"), [
     ("empty.csv", b"", "无法读取表格："),
-    ("fake.xlsx", b"PK\x03\x04 not really", "is not a readable Excel workbook"),
-    ("header.csv", b"a,b\n1,2\n", "no sheet has a header the mapping knows"),
-    ("title-only.csv", "人员名单\n".encode("gbk"), "no sheet has a header the mapping knows"),
+    ("fake.xlsx", b"PK\x03\x04 not really", "不是可读取的 Excel 工作簿"),
+    ("header.csv", b"a,b\n1,2\n", "没有任何工作表带有映射认识的表头"),
+    ("title-only.csv", "人员名单\n".encode("gbk"), "没有任何工作表带有映射认识的表头"),
 ])
 def test_bad_input_exits_2_with_a_clear_message(tmp_path: Path, name: str, content: bytes, says: str) -> None:
     (tmp_path / name).write_bytes(content)
