@@ -98,9 +98,8 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
     for path in outcome.handouts:
         click.echo("  " + say("cli.import.handout", path=str(path)))
     if outcome.without_password:
-        click.echo(f"  {len(outcome.without_password)} user(s) inserted before the interruption have no handed-out "
-                   f"password: {', '.join(outcome.without_password[:10])}; give them one with `launchpad users "
-                   f"handout {outcome.import_id} --reset LOGIN`", err=True)
+        click.echo("  " + say("users.without_password", count=len(outcome.without_password),
+                              users=", ".join(outcome.without_password[:10]), id=outcome.import_id), err=True)
 
 
 def _print_since_plan(since: Any, env_name: str) -> None:

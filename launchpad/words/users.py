@@ -48,6 +48,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                "on {cores} core(s) ({per_hash} ms per hash)",
                                "{count} 个新用户：bcrypt 成本 {cost} 的密码哈希约需 {seconds} 秒"
                                "（{cores} 核，每个哈希 {per_hash} 毫秒）"),
+    "users.without_password": ("{count} user(s) inserted before the interruption have no handed-out password: "
+                               "{users}; give them one with `launchpad users handout {id} --reset LOGIN`",
+                               "中断前新增的 {count} 个用户没有交接初始密码：{users}；"
+                               "请用 `launchpad users handout {id} --reset 账号` 为他们生成"),
     "users.more": ("… {count} more", "……另有 {count} 条"),
     "users.rollback_title": ("roll back user import {id} ({file})", "回滚用户导入 {id}（{file}）"),
     "users.rollback_detail": ("delete {insert} inserted user(s), restore {update} updated",
