@@ -16,7 +16,8 @@ report written tomorrow still speaks the report's language.
 
 Parameters are plain JSON values (text, numbers, None), other phrases, or lists of them. A list
 renders as an enumeration ("a, b" / "a、b"); the `parts` phrase joins its items with "; " /
-"；" for several findings in one line. Words that come from people or from programs (a skip
+"；" for several findings in one line, and the `lines` phrase puts each item on a line of its own
+under the sentence it ends. Words that come from people or from programs (a skip
 reason, a host name, an error from sshd) stay as they were written.
 """
 
@@ -27,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from launchpad.words import cli, daily, errors, help, issues, runreport, statuses, ui, users, validation
+from launchpad.words import cli, daily, errors, help, issues, refusals, runreport, statuses, ui, users, validation
 
 Lang = str  # "en" | "zh"
 Spoken = Literal["zh", "en"]
@@ -38,6 +39,7 @@ DEFAULT_LANGUAGE: Spoken = "zh"  # the client's and the field team's language
 # Chinese templates quote with “” instead.
 CATALOG: dict[str, tuple[str, str]] = {
     "parts": ("{items}", "{items}"),
+    "lines": ("{items}", "{items}"),
     "host.said": ("{host}: {message}", "{host}：{message}"),
     # an error from a host and what to do about it, both as launchpad's error gives them
     "host.error_hint": ("{error} → {hint}", "{error} → 建议：{hint}"),
@@ -644,10 +646,11 @@ def _merge(*areas: dict[str, tuple[str, str]]) -> None:
 
 
 _merge(statuses.ENTRIES, ui.ENTRIES, daily.ENTRIES, runreport.ENTRIES, issues.ENTRIES, cli.ENTRIES, errors.ENTRIES,
-       help.ENTRIES, validation.ENTRIES, users.ENTRIES)
+       help.ENTRIES, validation.ENTRIES, refusals.ENTRIES, users.ENTRIES)
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}
 PARTS_SEPARATOR = {"en": "; ", "zh": "；"}
+LINE_SEPARATOR = "\n  "  # each item under the sentence that ends with ":\n  "
 
 
 @dataclass(frozen=True)
@@ -682,6 +685,11 @@ def phrase(key: str, **params: Any) -> Phrase:
 def parts(items: Sequence[Said]) -> Phrase:
     """Several findings in one line, joined by "; " (English) or "；" (Chinese)."""
     return Phrase("parts", {"items": _Parts(items)})
+
+
+def lines(items: Sequence[Said]) -> Phrase:
+    """A list read one item a line (a refusal's "what changed"), in every language alike."""
+    return Phrase("lines", {"items": _Lines(items)})
 
 
 def status_word(status: str | None) -> Phrase | str:
@@ -730,6 +738,8 @@ def render(value: Any, lang: Lang) -> str:
         return template.format_map({name: _format_param(param, lang) for name, param in value.params.items()})
     if isinstance(value, _Parts):
         return PARTS_SEPARATOR.get(lang, "; ").join(render(item, lang) for item in value.items)
+    if isinstance(value, _Lines):
+        return LINE_SEPARATOR.join(render(item, lang) for item in value.items)
     if isinstance(value, list | tuple):
         return LIST_SEPARATOR.get(lang, ", ").join(render(item, lang) for item in value)
     return "" if value is None else str(value)
@@ -755,6 +765,11 @@ class _Parts:
     items: Sequence[Said]
 
 
+@dataclass(frozen=True)
+class _Lines:
+    items: Sequence[Said]
+
+
 def _format_param(value: Any, lang: Lang) -> Any:
     # Numbers keep their type so templates may format them; everything else becomes text.
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -767,6 +782,8 @@ def _param_to_json(value: Any) -> Any:
         return {"phrase": value.to_json()}
     if isinstance(value, _Parts):
         return {"parts": [_param_to_json(item) for item in value.items]}
+    if isinstance(value, _Lines):
+        return {"lines": [_param_to_json(item) for item in value.items]}
     if isinstance(value, list | tuple):
         return [_param_to_json(item) for item in value]
     return value
@@ -778,6 +795,8 @@ def _param_from_json(value: Any) -> Any:
             return Phrase.from_json(value["phrase"])
         if "parts" in value:
             return _Parts([_param_from_json(item) for item in value["parts"]])
+        if "lines" in value:
+            return _Lines([_param_from_json(item) for item in value["lines"]])
     if isinstance(value, list):
         return [_param_from_json(item) for item in value]
     return value

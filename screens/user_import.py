@@ -647,11 +647,14 @@ class UserImportScreen(LaunchpadScreen):
         result = self._result()
         if result is not None:
             rows = len(result.rows)
+            # Units and values taken in the target are checked only against an environment: said
+            # with problems too, or the list reads as every problem when some are still to come.
+            scope = "" if result.against_target else t("ui.not_against_target")
             if result.problems:
                 bad = rows - len(result.good_rows)
                 parts.append((t("ui.checked_bad", rows=rows, bad=bad, count=len(result.problems)), "bold red"))
+                parts.append((scope, "dim"))
             else:
-                scope = "" if result.against_target else t("ui.not_against_target")
                 parts.append((t("ui.checked_ok", rows=rows, scope=scope), "green"))
         if self.planned is not None and self.planned_env is not None:
             counts = self.planned.plan.counts()

@@ -62,7 +62,7 @@ def decompressed_chunks(path: Path, compression: str, *, tail: int | None = None
     elif compression == "zstd":
         yield from _unzstd(path)
     else:
-        raise BackupFailed(f"{path.name}: unknown compression {compression!r}")
+        raise BackupFailed(phrase("compress.unknown", name=path.name, compression=compression))
 
 
 def decompressed_from(source: BinaryIO, compression: str, name: str) -> Iterator[bytes]:
@@ -76,7 +76,7 @@ def decompressed_from(source: BinaryIO, compression: str, name: str) -> Iterator
     elif compression == "zstd":
         yield from _unzstd_fed(chunks, name)
     else:
-        raise BackupFailed(f"{name}: unknown compression {compression!r}")
+        raise BackupFailed(phrase("compress.unknown", name=name, compression=compression))
 
 
 def _file_chunks(path: Path, tail: int | None = None) -> Iterator[bytes]:
@@ -94,7 +94,7 @@ def _gunzip(chunks: Iterator[bytes], name: str) -> Iterator[bytes]:
             try:
                 out = decompressor.decompress(chunk, READ_SIZE * 4)
             except zlib.error as exc:
-                raise BackupFailed(f"{name} is not valid gzip: {exc}") from None
+                raise BackupFailed(phrase("compress.bad_gzip", name=name, error=str(exc))) from None
             if out:
                 yield out
             chunk = decompressor.unconsumed_tail
@@ -103,7 +103,7 @@ def _gunzip(chunks: Iterator[bytes], name: str) -> Iterator[bytes]:
                 chunk = decompressor.unused_data
                 decompressor = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
     if not decompressor.eof:
-        raise BackupFailed(f"{name}: the gzip stream ends early (truncated)")
+        raise BackupFailed(phrase("compress.truncated", name=name))
 
 
 def _output_of(process: subprocess.Popen[bytes], helper: threading.Thread) -> Iterator[bytes]:
@@ -138,7 +138,8 @@ def _unzstd(path: Path) -> Iterator[bytes]:
     yield from _output_of(process, reader)
     if process.returncode != 0:
         reason = b"".join(errors).decode("utf-8", "replace").strip()
-        raise BackupFailed(f"{path.name} does not decompress: {reason or f'zstd exit {process.returncode}'}")
+        raise BackupFailed(phrase("compress.zstd_failed", name=path.name, reason=reason) if reason
+                           else phrase("compress.zstd_exit", name=path.name, code=process.returncode))
 
 
 def _unzstd_fed(chunks: Iterator[bytes], name: str) -> Iterator[bytes]:
@@ -171,4 +172,4 @@ def _unzstd_fed(chunks: Iterator[bytes], name: str) -> Iterator[bytes]:
     if failure:
         raise failure[0]
     if process.returncode != 0:
-        raise BackupFailed(f"{name} does not decompress (zstd exit {process.returncode})")
+        raise BackupFailed(phrase("compress.zstd_exit", name=name, code=process.returncode))

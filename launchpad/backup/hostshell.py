@@ -17,6 +17,7 @@ from typing import Any
 from launchpad.backup.envelope import Envelope
 from launchpad.backup.errors import BackupFailed
 from launchpad.hosts.base import CommandResult, Readable, StreamResult, Transport
+from launchpad.phrases import Said, phrase
 
 AuditFn = Callable[[str, str, dict[str, Any]], None]
 SHORT_TIMEOUT = 120.0
@@ -41,11 +42,12 @@ class HostShell:
                                   timeout=timeout)
 
     def check(self, command: str, *, stdin: bytes | None = None, timeout: float = SHORT_TIMEOUT,
-              what: str = "") -> CommandResult:
+              what: Said = "") -> CommandResult:
         """Run, and raise BackupFailed with the command's own words when it fails."""
         result = self.run(command, stdin=stdin, timeout=timeout)
         if not result.ok:
-            raise BackupFailed(f"{self.name}: {what or 'a command'} failed: {tail(result.stderr or result.stdout)}")
+            raise BackupFailed(phrase("backup.host_failed", host=self.name, what=what or phrase("backup.a_command"),
+                                      said=tail(result.stderr or result.stdout)))
         return result
 
     def stream(self, command: str, sink: Any, *, timeout: float) -> StreamResult:
@@ -106,10 +108,10 @@ class HostShell:
     def tmp_base(self) -> str:
         """The host's temporary folder (its TMPDIR, else /tmp), asked once."""
         if self._tmp_base is None:
-            path = self.check('printf %s "${TMPDIR:-/tmp}"', what="finding the temporary folder").text()
+            path = self.check('printf %s "${TMPDIR:-/tmp}"', what=phrase("backup.finding_tmp")).text()
             if not path.startswith("/") or "\n" in path:
-                raise BackupFailed(f"{self.name}: the temporary folder is {path!r}, not an absolute path",
-                                   hint="set TMPDIR on the host to an absolute path, or unset it")
+                raise BackupFailed(phrase("backup.tmp_relative", host=self.name, path=path),
+                                   hint=phrase("backup.tmp_relative_hint"))
             self._tmp_base = path
         return self._tmp_base
 

@@ -102,7 +102,7 @@ def get_backup(store: Store, backup_id: int) -> BackupRecord | None:
 def require_backup(store: Store, backup_id: int) -> BackupRecord:
     record = get_backup(store, backup_id)
     if record is None:
-        raise UsageError(phrase("error.no_backup", id=backup_id), hint=phrase("error.no_backup_hint"))
+        raise UsageError(phrase("records.no_backup", id=backup_id), hint=phrase("records.see_backups"))
     return record
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from launchpad.backup.errors import BackupFailed
 from launchpad.backup.hostshell import HostShell
 from launchpad.backup.sqlclient import DbAccess, MySqlClient, PostgresClient, ResultSet, SqliteClient, hex_literal
+from launchpad.phrases import phrase
 
 Param = str | int | float | bool | None
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -52,7 +53,7 @@ def find_placeholders(sql: str, dialect: str) -> list[Placeholder]:
             i = name.end()
         elif c == ";":
             if sql[i + 1:].strip():
-                raise BackupFailed("the query holds more than one statement; a sql step runs exactly one")
+                raise BackupFailed(phrase("sql.two_statements"))
             i = n
         else:
             i += 1
@@ -71,7 +72,7 @@ def _skip_quoted(sql: str, i: int, backslash: bool) -> int:
                 continue
             return j + 1
         j += 1
-    raise BackupFailed("the query has an unterminated quoted string or identifier")
+    raise BackupFailed(phrase("sql.unterminated"))
 
 
 def _after(sql: str, token: str, start: int) -> int:
@@ -83,10 +84,10 @@ def _after(sql: str, token: str, start: int) -> int:
 def _check_params(placeholders: list[Placeholder], params: dict[str, Param]) -> None:
     missing = sorted({p.name for p in placeholders} - set(params))
     if missing:
-        raise BackupFailed(f"the query uses :{', :'.join(missing)}, which params does not give")
+        raise BackupFailed(phrase("sql.missing_params", names=[f":{name}" for name in missing]))
     for name, value in params.items():
         if isinstance(value, float) and not math.isfinite(value):
-            raise BackupFailed(f"parameter {name} is {value}, which SQL cannot hold")
+            raise BackupFailed(phrase("sql.not_finite", name=name, value=str(value)))
 
 
 def mysql_script(query: str, params: dict[str, Param]) -> str:
@@ -144,8 +145,7 @@ def run_query(shell: HostShell, tmp: str, access: DbAccess, query: str, params: 
     if access.engine == "sqlite":
         find_placeholders(query, "sqlite")  # one statement only
         return SqliteClient(access).query(shell, tmp, query, dict(params))
-    raise BackupFailed(f"the sql step does not support {access.engine} databases",
-                       hint="use a shell step with the database's own client")
+    raise BackupFailed(phrase("sql.engine", engine=access.engine), hint=phrase("sql.engine_hint"))
 
 
 def secret_files(access: DbAccess) -> dict[str, str]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from launchpad.cli.door import language
+from launchpad.cli.params import AGE, LIMIT, STORE_ID
 from launchpad.errors import UsageError
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def baseline_export(door: Door, env_name: str, out: Path | None, version: str | 
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--report", "reports", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
               metavar="FILE")
-@click.option("--limit", default=200, show_default=True)
+@click.option("--limit", type=LIMIT, default=200, show_default=True)
 @LANG
 @click.pass_obj
 def baseline_diff(door: Door, env_names: tuple[str, ...], baseline_name: str | None, database: str | None,
@@ -127,7 +128,7 @@ def baseline_diff(door: Door, env_names: tuple[str, ...], baseline_name: str | N
 @click.option("--dry-run", is_flag=True)
 @click.option("--yes", "-y", is_flag=True)
 @click.option("--confirm", "confirm_env", metavar="ENV")
-@click.option("--backup-age", default="2h", show_default=True)
+@click.option("--backup-age", type=AGE, default="2h", show_default=True)
 @LANG
 @click.pass_obj
 def baseline_fix(door: Door, env_name: str, baseline_name: str | None, database: str | None, everything: bool,
@@ -182,7 +183,7 @@ def baseline_change() -> None:
 @click.option("--env", "env_name", required=True, metavar="ENV")
 @click.option("--item", "item", required=True, metavar="ID")
 @click.option("--why", required=True, metavar="TEXT")
-@click.option("--issue", "issue_id", required=True, type=int, metavar="N")
+@click.option("--issue", "issue_id", required=True, type=STORE_ID, metavar="N")
 @BASELINE
 @DATABASE
 @LANG
@@ -210,7 +211,7 @@ def baseline_change_record(door: Door, env_name: str, item: str, why: str, issue
 
 
 @baseline_change.command("accept")
-@click.argument("change_id", type=int, metavar="ID")
+@click.argument("change_id", type=STORE_ID, metavar="ID")
 @click.option("--baseline", "-b", "baseline_file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE")
 @LANG
 @click.pass_obj

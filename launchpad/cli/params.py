@@ -18,6 +18,8 @@ from pathlib import Path
 
 import click
 
+from launchpad.backup.freshness import parse_age
+from launchpad.cli.door import say
 from launchpad.errors import UsageError
 from launchpad.phrases import phrase
 
@@ -27,6 +29,25 @@ STORE_ID = click.IntRange(1, SQLITE_MAX)
 LIMIT = click.IntRange(0, SQLITE_MAX)
 
 FORMAT_ALIASES = {"txt": "text", "md": "markdown"}
+
+
+class AgeType(click.ParamType):
+    """An age such as `90m`, `2h` or `1d` (`--backup-age`), checked when the command line is
+    read: a wrong one used to pass until the backup gate, after the plan, and end there as an
+    internal error. The value stays the text the gates name in their messages and audit."""
+
+    name = "age"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        try:
+            parse_age(text)
+        except ValueError:
+            self.fail(say("cli.bad_age", value=text), param, ctx)
+        return text
+
+
+AGE = AgeType()
 
 
 class FormatChoice(click.Choice):

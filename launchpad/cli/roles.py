@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from launchpad.cli.door import language, say
+from launchpad.cli.params import AGE, LIMIT, STORE_ID
 
 if TYPE_CHECKING:
     from launchpad.cli.door import Door
@@ -71,7 +72,7 @@ def roles() -> None:
 @RULES
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--xlsx", "xlsx", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE")
-@click.option("--limit", default=200, show_default=True)
+@click.option("--limit", type=LIMIT, default=200, show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]))
 @click.pass_obj
 def roles_preview(door: Door, env_name: str, rules_name: str | None, as_json: bool, xlsx: Path | None, limit: int,
@@ -112,8 +113,8 @@ def roles_preview(door: Door, env_name: str, rules_name: str | None, as_json: bo
 @click.option("--env", "env_name", required=True, metavar="ENV")
 @RULES
 @_confirming
-@click.option("--backup-age", default="2h", show_default=True)
-@click.option("--batch", "batch_size", default=500, show_default=True)
+@click.option("--backup-age", type=AGE, default="2h", show_default=True)
+@click.option("--batch", "batch_size", type=click.IntRange(min=1), default=500, show_default=True)
 @click.pass_obj
 def roles_apply(door: Door, env_name: str, rules_name: str | None, yes: bool, confirm_env: str | None,
                 backup_age: str, batch_size: int) -> None:
@@ -134,7 +135,7 @@ def roles_apply(door: Door, env_name: str, rules_name: str | None, yes: bool, co
 
 
 @roles.command("rollback")
-@click.argument("assignment", type=int)
+@click.argument("assignment", type=STORE_ID)
 @_confirming
 @click.pass_obj
 def roles_rollback(door: Door, assignment: int, yes: bool, confirm_env: str | None) -> None:
@@ -149,7 +150,7 @@ def roles_rollback(door: Door, assignment: int, yes: bool, confirm_env: str | No
 
 
 @roles.command("list")
-@click.option("--limit", default=20, show_default=True)
+@click.option("--limit", type=LIMIT, default=20, show_default=True)
 @click.pass_obj
 def roles_list(door: Door, limit: int) -> None:
     from launchpad.phrases import CATALOG

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from launchpad.cli.door import say
+from launchpad.cli.params import LIMIT
 from launchpad.errors import UsageError
 from launchpad.phrases import word
 
@@ -101,7 +102,7 @@ def users() -> None:
 @MAPPING
 @click.option("--env", "env_name", metavar="ENV")
 @click.option("--annotated", type=click.Path(path_type=Path, dir_okay=False), metavar="PATH")
-@click.option("--limit", default=200, show_default=True)
+@click.option("--limit", type=LIMIT, default=200, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @LANG
 @click.pass_obj
@@ -151,7 +152,7 @@ def users_check(door: Door, file: Path | None, mapping: str | None, env_name: st
 @MAPPING
 @click.option("--env", "env_name", required=True, metavar="ENV")
 @click.option("--json", "as_json", is_flag=True)
-@click.option("--limit", default=200, show_default=True)
+@click.option("--limit", type=LIMIT, default=200, show_default=True)
 @LANG
 @click.pass_obj
 def users_plan(door: Door, file: Path | None, mapping: str | None, env_name: str, as_json: bool, limit: int,
@@ -183,7 +184,7 @@ def users_plan(door: Door, file: Path | None, mapping: str | None, env_name: str
 @click.option("--env", "env_names", required=True, multiple=True, metavar="ENV")
 @click.option("--database", metavar="KEY")
 @click.option("--target", "target_name", default="ruoyi", show_default=True, metavar="NAME")
-@click.option("--limit", default=200, show_default=True)
+@click.option("--limit", type=LIMIT, default=200, show_default=True)
 @click.pass_obj
 def users_compare(door: Door, env_names: tuple[str, ...], database: str | None, target_name: str, limit: int) -> None:
     from launchpad.users.compare import compare_states

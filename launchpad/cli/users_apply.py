@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from launchpad.cli.door import language, say
+from launchpad.cli.params import AGE, STORE_ID
 from launchpad.phrases import render
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def _hashing_estimate(estimate: Any) -> str:
 @click.option("--skip-rejected", is_flag=True)
 @click.option("--yes", "-y", is_flag=True)
 @click.option("--confirm", "confirm_env", metavar="ENV")
-@click.option("--backup-age", default="2h", show_default=True)
+@click.option("--backup-age", type=AGE, default="2h", show_default=True)
 @click.option("--batch", "batch_size", type=click.IntRange(min=1), default=None)
 @click.pass_obj
 def users_import(door: Door, file: Path | None, mapping: str | None, env_name: str, skip_rejected: bool, yes: bool,
@@ -156,7 +157,7 @@ def users_imports(door: Door, as_json: bool) -> None:
 
 
 @click.command("rollback")
-@click.argument("import_id", type=int, metavar="ID")
+@click.argument("import_id", type=STORE_ID, metavar="ID")
 @click.option("--yes", "-y", is_flag=True)
 @click.option("--confirm", "confirm_env", metavar="ENV")
 @click.pass_obj
@@ -182,7 +183,7 @@ def users_rollback(door: Door, import_id: int, yes: bool, confirm_env: str | Non
 
 
 @click.command("handout")
-@click.argument("import_id", type=int, metavar="ID")
+@click.argument("import_id", type=STORE_ID, metavar="ID")
 @click.option("--remove", is_flag=True)
 @click.option("--reset", "reset_keys", multiple=True, metavar="LOGIN")
 @click.option("--mapping", "-m", metavar="FILE")

@@ -89,5 +89,6 @@ def _parsed(env: str, host: str, index: int, path: str, fmt: Format, result: Com
     try:
         keys = parse_config(decode(result.stdout), fmt)
     except ConfigSyntaxError as exc:
-        return Reading(env, host, index, error=phrase("config.malformed", path=path, line=exc.line, error=exc.reason))
+        return Reading(env, host, index,
+                       error=phrase("config.malformed", path=path, line=exc.line, error=exc.said_reason))
     return Reading(env, host, index, keys=keys)

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
 from launchpad.configdiff.formats import Format, format_for
 from launchpad.errors import InvalidInput, Problem, UsageError
-from launchpad.phrases import phrase
+from launchpad.phrases import Phrase, parts, phrase
 from launchpad.workspace.site import Site
 from launchpad.workspace.yamlsource import Document, read_yaml, validate
 
@@ -123,13 +123,13 @@ def load_plan(
     and no files are given directly), then files given directly (a step's own). The file is
     needed unless files are given; every mistake in it is located as file:line:col."""
     if not path.exists() and not files:
-        raise UsageError(f"no {display}: nothing says which configuration files to compare",
-                         hint=f"create {display} with a section listing the files (see docs/architecture.md)")
+        raise UsageError(phrase("config.no_plan", file=display), hint=phrase("config.no_plan_hint", file=display))
     read = _read(path, display) if (path.exists() or sections) else None
     known = read[0].root if read is not None else {}
     for name in sections:
         if name not in known:
-            raise UsageError(f"no section {name!r} in {display}", hint=f"sections: {', '.join(known) or 'none'}")
+            raise UsageError(phrase("config.no_section_named", name=name, file=display),
+                             hint=phrase("config.sections_hint", names=list(known) or phrase("config.none")))
     chosen = sections or ([] if files else list(known))
     if read is not None:
         problems = [p for name in chosen for p in _section_problems(*read, name, site, envs)]
@@ -137,24 +137,24 @@ def load_plan(
             raise InvalidInput(problems)
     own = _own_file_problems(files or [], site, envs)
     if own:
-        raise UsageError("; ".join(own), hint="each of the step's files needs hosts and a path in both environments")
+        raise UsageError(parts(own), hint=phrase("config.own_hint"))
     plan_files = [f for name in chosen for f in known[name].files] + list(files or [])
     if not plan_files:
-        raise UsageError(f"nothing to compare: no files in {display}",
-                         hint="list the configuration files under a section's files: (see docs/architecture.md)")
+        raise UsageError(phrase("config.nothing", file=display), hint=phrase("config.nothing_hint"))
     return Plan(files=plan_files, rules=[r for name in chosen for r in known[name].expect])
 
 
-def _own_file_problems(files: list[ConfigFile], site: Site, envs: tuple[str, str]) -> list[str]:
+def _own_file_problems(files: list[ConfigFile], site: Site, envs: tuple[str, str]) -> list[Phrase]:
     """A step's own files, checked as a section's are (the playbook's own check cannot know
     which two environments will meet)."""
-    problems = []
+    problems: list[Phrase] = []
     for index, file in enumerate(files):
         for env_name in envs:
             if not site.environments[env_name].hosts_in(file.hosts):
-                problems.append(f"files[{index}] ({file.label}): {env_name} has no host in group {file.hosts!r}")
+                problems.append(phrase("config.own_no_host", index=index, label=file.label, env=env_name,
+                                       group=file.hosts))
             if file.path_in(env_name) is None:
-                problems.append(f"files[{index}] ({file.label}): no path for {env_name}")
+                problems.append(phrase("config.own_no_path", index=index, label=file.label, env=env_name))
     return problems
 
 

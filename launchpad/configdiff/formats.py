@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 from typing import Literal
 
 from launchpad.errors import LaunchpadError
+from launchpad.phrases import Said, phrase
 
 Format = Literal["properties", "yaml", "json", "ini", "env"]
 FORMATS: tuple[Format, ...] = ("properties", "yaml", "json", "ini", "env")
@@ -34,9 +35,11 @@ class ConfigSyntaxError(LaunchpadError):
 
     title = "malformed configuration file"
 
-    def __init__(self, line: int, reason: str) -> None:
-        self.line, self.reason = line, reason
-        super().__init__(f"line {line}: {reason}")
+    def __init__(self, line: int, reason: Said) -> None:
+        # `reason` is the English text; `said_reason` reads in the reader's language (a parser's
+        # own words, YAML's or JSON's, stay as they came)
+        self.line, self.reason, self.said_reason = line, str(reason), reason
+        super().__init__(phrase("config.at_line", line=line, reason=reason))
 
 
 def format_for(path: str) -> Format | None:
@@ -113,7 +116,7 @@ def _unescape(text: str, line: int) -> str:
         if code == "u":
             digits = text[i + 2 : i + 6]
             if not re.fullmatch(r"[0-9A-Fa-f]{4}", digits):
-                raise ConfigSyntaxError(line, f"malformed \\uXXXX escape: \\u{digits}")
+                raise ConfigSyntaxError(line, phrase("config.bad_escape", digits=digits))
             out.append(chr(int(digits, 16)))
             i += 6
             continue
@@ -171,9 +174,9 @@ def parse_env(text: str) -> Flat:
         key, sep, value = line.partition("=")
         key = key.strip()
         if not sep:
-            raise ConfigSyntaxError(number, f"expected KEY=VALUE, found {line[:60]!r}")
+            raise ConfigSyntaxError(number, phrase("config.not_assignment", line=line[:60]))
         if not _ENV_KEY.fullmatch(key):
-            raise ConfigSyntaxError(number, f"{key[:60]!r} is not a variable name")
+            raise ConfigSyntaxError(number, phrase("config.not_variable", name=key[:60]))
         value = value.lstrip()
         if value[:1] in ("'", '"'):
             value, i = _quoted(value, lines, i, number)
@@ -191,11 +194,11 @@ def _quoted(value: str, lines: list[str], i: int, number: int) -> tuple[str, int
         if end >= 0:
             tail = body[end + 1:].strip()
             if tail and not tail.startswith("#"):
-                raise ConfigSyntaxError(number, f"unexpected text after the closing quote: {tail[:40]!r}")
+                raise ConfigSyntaxError(number, phrase("config.after_quote", text=tail[:40]))
             inner = body[:end]
             return (inner if quote == "'" else _unescape_double(inner)), i
         if i >= len(lines):
-            raise ConfigSyntaxError(number, f"the value's {quote} quote is never closed")
+            raise ConfigSyntaxError(number, phrase("config.quote_open", quote=quote))
         body += "\n" + lines[i]
         i += 1
 

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from launchpad.configdiff.formats import ConfigSyntaxError, Flat
+from launchpad.phrases import phrase
 
 # Aliases can expand a small file enormously; no configuration file comes near this.
 MAX_VALUES = 100_000
@@ -56,12 +57,12 @@ class _YamlFlattener:
         self.count += 1
         line = node.start_mark.line + 1
         if self.count > MAX_VALUES:
-            raise ConfigSyntaxError(line, "too many values (aliases expand too far)")
+            raise ConfigSyntaxError(line, phrase("config.aliases_too_far"))
         if isinstance(node, yaml.ScalarNode):
             self._set(key, "" if node.tag.endswith(":null") else str(node.value), line)
             return
         if id(node) in self.open:
-            raise ConfigSyntaxError(line, "an alias refers to the value that contains it")
+            raise ConfigSyntaxError(line, phrase("config.alias_loop"))
         self.open.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
@@ -85,16 +86,16 @@ class _YamlFlattener:
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                raise ConfigSyntaxError(key_line, "a key must be a plain word or number")
+                raise ConfigSyntaxError(key_line, phrase("config.key_not_plain"))
             name = str(key_node.value)
             if name in seen:
-                raise ConfigSyntaxError(key_line, f"duplicate key {name!r}")
+                raise ConfigSyntaxError(key_line, phrase("config.duplicate_key", name=name))
             seen.add(name)
             self.add(value_node, _join(key, name))
 
     def _set(self, key: str, value: str, line: int) -> None:
         if key in self.result:  # `a.b: 1` next to `a: {b: 2}` names one key twice
-            raise ConfigSyntaxError(line, f"key {key!r} is given twice")
+            raise ConfigSyntaxError(line, phrase("config.key_twice", name=key))
         self.result[key] = value
 
 
@@ -103,6 +104,10 @@ class _YamlFlattener:
 
 class _DuplicateKey(Exception):
     pass
+
+
+class _NotJson(Exception):
+    """NaN or Infinity: Python's json takes them, the JSON a program reads does not."""
 
 
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -121,9 +126,11 @@ def parse_json(text: str) -> Flat:
             parse_constant=_no_constant,
         )
     except json.JSONDecodeError as exc:
-        raise ConfigSyntaxError(exc.lineno, f"JSON: {exc.msg} (column {exc.colno})") from None
+        raise ConfigSyntaxError(exc.lineno, phrase("config.json_column", error=exc.msg, column=exc.colno)) from None
     except _DuplicateKey as exc:
-        raise ConfigSyntaxError(_line_of_key(text, str(exc)), f"duplicate key {str(exc)!r}") from None
+        raise ConfigSyntaxError(_line_of_key(text, str(exc)), phrase("config.duplicate_key", name=str(exc))) from None
+    except _NotJson as exc:
+        raise ConfigSyntaxError(1, phrase("config.not_json", name=str(exc))) from None
     except ValueError as exc:
         raise ConfigSyntaxError(1, f"JSON: {exc}") from None
     result: Flat = {}
@@ -132,7 +139,7 @@ def parse_json(text: str) -> Flat:
 
 
 def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+    raise _NotJson(name)
 
 
 def _line_of_key(text: str, key: str) -> int:
@@ -174,13 +181,15 @@ def parse_ini(text: str) -> Flat:
     try:
         parser.read_string(text.lstrip("\ufeff"))
     except configparser.MissingSectionHeaderError as exc:
-        raise ConfigSyntaxError(exc.lineno, "the file must start with a [section] header") from None
+        raise ConfigSyntaxError(exc.lineno, phrase("config.no_section")) from None
     except (configparser.DuplicateSectionError, configparser.DuplicateOptionError) as exc:
-        what = f"option {exc.option!r}" if isinstance(exc, configparser.DuplicateOptionError) else "section"
-        raise ConfigSyntaxError(exc.lineno or 1, f"duplicate {what} in [{exc.section}]") from None
+        what = (phrase("config.option", option=exc.option) if isinstance(exc, configparser.DuplicateOptionError)
+                else phrase("config.section"))
+        said = phrase("config.duplicate_in_section", what=what, section=exc.section)
+        raise ConfigSyntaxError(exc.lineno or 1, said) from None
     except configparser.ParsingError as exc:
         line, content = exc.errors[0]
-        raise ConfigSyntaxError(line, f"not a key = value line: {content.strip()[:60]!r}") from None
+        raise ConfigSyntaxError(line, phrase("config.not_key_value", line=content.strip()[:60])) from None
     except configparser.Error as exc:
         raise ConfigSyntaxError(1, f"INI: {exc}") from None
     return {

@@ -29,6 +29,7 @@ from launchpad.demo.roles import write_role_rules
 from launchpad.demo.sheet import write_import_files
 from launchpad.errors import UsageError
 from launchpad.golive.checklist import CHECKLIST_FILE
+from launchpad.phrases import phrase
 from launchpad.sitetime import site_today
 from launchpad.workspace.folder import SITE_FILE, load_workspace
 from launchpad.workspace.scaffold import copy_bundled_playbooks
@@ -89,7 +90,7 @@ def _previous_demo(root: Path) -> dict[str, Any]:
     """The config of the demo already in `root`, {} for a new or empty folder; refuses a
     folder holding anything else."""
     if root.exists() and not root.is_dir():
-        raise UsageError(f"{root} is a file, not a folder", hint="choose another --dir")
+        raise UsageError(phrase("folder.is_file", path=str(root)), hint=phrase("folder.choose_another_dir"))
     if not root.exists() or not any(root.iterdir()):
         return {}
     try:

@@ -158,8 +158,8 @@ def load_checklist(root: Path, site: Site, playbook_names: set[str]) -> Checklis
     """The workspace's checklist, checked against the site and the playbooks it names."""
     path = root / CHECKLIST_FILE
     if not path.exists():
-        raise UsageError(phrase("error.golive_no_checklist", file=CHECKLIST_FILE, root=str(root)),
-                         hint=phrase("error.golive_no_checklist_hint", file=CHECKLIST_FILE))
+        raise UsageError(phrase("golive.no_checklist", file=CHECKLIST_FILE, root=str(root)),
+                         hint=phrase("golive.no_checklist_hint", file=CHECKLIST_FILE))
     checklist, document = read_checklist(path)
     problems = checklist_problems(checklist, document, site, playbook_names)
     if problems:

@@ -77,8 +77,7 @@ def _edit(text: str, document: Document, index: int, status: str, reason: str) -
     keys = {key[2]: position for key, position in source.keys.items()
             if len(key) == 3 and key[:2] == item_path and isinstance(key[2], str)}
     if "id" not in keys or lines[keys["id"][0] - 1].lstrip().startswith(("{", "- {")):
-        raise UsageError(f"{CHECKLIST_FILE}: item {index + 1} is written on one line; "
-                         "write it as one key per line to mark it here, or edit the file by hand")
+        raise UsageError(phrase("golive.item_one_line", file=CHECKLIST_FILE, number=index + 1))
     indent = " " * (keys["id"][1] - 1)
     end = _item_end(lines, source, index, keys)
     spans = {name: _span(lines, keys, name, end) for name in ("status", "reason") if name in keys}
@@ -96,8 +95,7 @@ def _edit(text: str, document: Document, index: int, status: str, reason: str) -
             if new and prefix.strip() == "-":
                 new = prefix + new.lstrip()
             elif not new and prefix.strip() == "-":
-                raise UsageError(f"{CHECKLIST_FILE}: item {index + 1} starts with `{name}:`; "
-                                 "put `id:` first to mark it here")
+                raise UsageError(phrase("golive.item_starts_with", file=CHECKLIST_FILE, number=index + 1, name=name))
             edits.append((first, last, new))
     missing = "".join(wanted[name] for name in ("status", "reason") if name in wanted and name not in spans)
     if missing:
@@ -141,11 +139,10 @@ def _checked(text: str, site: Site, playbook_names: set[str]) -> Checklist:
         document = load_yaml(text, CHECKLIST_FILE)
         checklist = validate(Checklist, document)
     except InvalidInput as exc:
-        raise UsageError(f"{CHECKLIST_FILE} could not be edited safely ({exc.problems[0].message}); "
-                         "nothing was changed", hint="edit the item's status and reason by hand") from None
+        raise UsageError(phrase("golive.not_safe", file=CHECKLIST_FILE, problem=exc.problems[0].said),
+                         hint=phrase("golive.not_safe_hint")) from None
     if checklist_problems(checklist, document, site, playbook_names):
-        raise UsageError(f"{CHECKLIST_FILE} has problems; nothing was changed",
-                         hint="run `launchpad check` and fix them first")
+        raise UsageError(phrase("golive.has_problems", file=CHECKLIST_FILE), hint=phrase("golive.has_problems_hint"))
     return checklist
 
 
@@ -159,5 +156,5 @@ def _replace(path: Path, text: str) -> None:
         os.replace(partial, path)
     except OSError as exc:
         Path(partial).unlink(missing_ok=True)
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}; nothing was changed",
-                         hint="check the folder's permissions and free space") from None
+        raise UsageError(phrase("golive.cannot_write", path=str(path), error=exc.strerror or str(exc)),
+                         hint=phrase("golive.cannot_write_hint")) from None

@@ -19,6 +19,7 @@ from datetime import date
 from launchpad.errors import UsageError
 from launchpad.issues.dates import parse_day
 from launchpad.issues.model import IssueDraft
+from launchpad.phrases import phrase
 
 _MARKERS = "@＠#＃!！"
 _TOKEN = re.compile(rf"([Pp][0-3])(?=[{_MARKERS}]|$)|([{_MARKERS}])([^{_MARKERS}]+)")
@@ -63,11 +64,12 @@ def parse_quick_capture(line: str, today: date, people: Mapping[str, str] | None
             continue
         for key, value in tokens:
             if key in found and found[key] != value:
-                raise UsageError(f"{line!r} gives two {_NAMES[key]}s: {found[key]} and {value}")
+                raise UsageError(phrase("capture.twice", line=line, what=phrase(_NAMES[key]), first=found[key],
+                                        second=value))
             found[key] = value
     title = " ".join(title_parts)
     if not title:
-        raise UsageError(f"{line!r} has no title", hint="after the tokens, type what the user reported")
+        raise UsageError(phrase("capture.no_title", line=line), hint=phrase("capture.no_title_hint"))
     owner = found.get("owner")
     if owner and people:
         owner = people.get(owner, owner)
@@ -76,7 +78,7 @@ def parse_quick_capture(line: str, today: date, people: Mapping[str, str] | None
                         module=found.get("module"), due=due)
 
 
-_NAMES = {"severity": "severity", "owner": "owner", "module": "module", "due": "due date"}
+_NAMES = {"severity": "capture.severity", "owner": "capture.owner", "module": "capture.module", "due": "capture.due"}
 _KEY_OF_MARKER = {"@": "owner", "＠": "owner", "#": "module", "＃": "module", "!": "due", "！": "due"}
 
 

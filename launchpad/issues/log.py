@@ -69,8 +69,9 @@ class IssueLog:
         except StoreError as exc:
             if not ids:
                 raise
-            raise StoreError(f"{exc.message}; issues {ids[0]}–{ids[-1]} ({len(ids)} of {len(checked)}) were added "
-                             "before it", hint=f"add the rest again, from number {len(ids) + 1} on") from exc
+            raise StoreError(phrase("issues.partly_added", error=exc.said, first=ids[0], last=ids[-1], added=len(ids),
+                                    count=len(checked)),
+                             hint=phrase("issues.partly_added_hint", next=len(ids) + 1)) from exc
         return [self.get(issue_id) for issue_id in ids]
 
     def _insert_issue(self, draft: IssueDraft) -> int:

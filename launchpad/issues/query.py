@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from launchpad.errors import UsageError
 from launchpad.issues.model import OPEN_STATUSES, canonical
 from launchpad.issues.search import search_condition, search_matches
+from launchpad.phrases import phrase
 from launchpad.sitetime import day_bounds
 
 SORTS = {
@@ -49,7 +50,7 @@ class IssueFilter:
 
     def checked(self) -> IssueFilter:
         if self.sort not in SORTS:
-            raise UsageError(f"cannot sort by {self.sort!r}", hint=f"one of: {', '.join(SORTS)}")
+            raise UsageError(phrase("query.sort", sort=self.sort), hint=phrase("query.sort_hint", names=list(SORTS)))
         statuses: list[str] = []
         for status in self.statuses:
             statuses.extend(OPEN_STATUSES if status.strip().lower() in ("open", "未完成", "未关闭")

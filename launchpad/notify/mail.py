@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from launchpad.errors import LaunchpadError
 from launchpad.notify.deliver import ChannelConfigError, ContentRefused, DeliveryFailed, DeliveryUncertain
 from launchpad.notify.outbox import Attachment, OutboxMessage
-from launchpad.phrases import word
+from launchpad.phrases import Phrase, phrase, word
 from launchpad.workspace.secrets import resolve_secret
 from launchpad.workspace.site import MailChannel, Site
 
@@ -142,17 +142,16 @@ class Mailer:
         self._smtp: smtplib.SMTP | None = None
 
     @property
-    def _where(self) -> str:
-        return f"the mail server {self.channel.host}:{self.channel.smtp_port} (channel {self.name})"
+    def _where(self) -> Phrase:
+        return phrase("mail.where", host=self.channel.host, port=str(self.channel.smtp_port), channel=self.name)
 
     def _context(self) -> ssl.SSLContext:
         try:
             return ssl.create_default_context(
                 cafile=str(Path(self.channel.ca_file).expanduser()) if self.channel.ca_file else None)
         except (OSError, ssl.SSLError) as exc:
-            raise ChannelConfigError(f"cannot read ca_file of channel {self.name}: {exc}",
-                                     hint=f"a PEM file with the CA's certificate (channels.{self.name}.ca_file)",
-                                     ) from None
+            raise ChannelConfigError(phrase("mail.no_ca_file", channel=self.name, error=str(exc)),
+                                     hint=phrase("mail.no_ca_file_hint", channel=self.name)) from None
 
     def prepare(self) -> None:
         """Connect, secure and log in: everything before a message's transaction. Raises
@@ -175,9 +174,8 @@ class Mailer:
             smtp.ehlo()
             if self.channel.security == "starttls":
                 if not smtp.has_extn("starttls"):
-                    raise ChannelConfigError(f"{self._where} does not offer STARTTLS",
-                                             hint="never sent in clear: use security: ssl if it takes TLS on "
-                                             "port 465, or ask for STARTTLS")
+                    raise ChannelConfigError(phrase("mail.no_starttls", where=self._where),
+                                             hint=phrase("mail.no_starttls_hint"))
                 smtp.starttls(context=context)
                 smtp.ehlo()
             if self.channel.user is not None and password is not None:
@@ -187,30 +185,31 @@ class Mailer:
             raise
         except smtplib.SMTPAuthenticationError as exc:
             _quietly_close(smtp)
-            raise ChannelConfigError(f"{self._where} refused the login of {self.channel.user}: {_reply(exc)}",
-                                     hint=f"check the user and what {self.channel.password} holds") from None
+            raise ChannelConfigError(phrase("mail.login_refused", where=self._where, user=self.channel.user,
+                                            reply=_reply(exc)),
+                                     hint=phrase("mail.login_refused_hint", password=self.channel.password)) from None
         except smtplib.SMTPNotSupportedError:
             _quietly_close(smtp)
-            raise ChannelConfigError(f"{self._where} does not offer login (AUTH)",
-                                     hint="leave user and password out if it takes mail without login") from None
+            raise ChannelConfigError(phrase("mail.no_auth", where=self._where),
+                                     hint=phrase("mail.no_auth_hint")) from None
         except ssl.SSLCertVerificationError as exc:
             _quietly_close(smtp)
-            raise ChannelConfigError(f"the certificate of {self._where} is not trusted: {exc.verify_message}",
-                                     hint="an intranet CA? name its PEM file in ca_file") from None
+            raise ChannelConfigError(phrase("mail.untrusted", where=self._where, error=exc.verify_message),
+                                     hint=phrase("mail.untrusted_hint")) from None
         except ssl.SSLError as exc:
             _quietly_close(smtp)
-            raise ChannelConfigError(f"TLS with {self._where} failed: {exc.reason or exc}",
-                                     hint="security: ssl is for port 465, starttls for 587 (or 25)") from None
+            raise ChannelConfigError(phrase("mail.tls_failed", where=self._where, error=str(exc.reason or exc)),
+                                     hint=phrase("mail.tls_failed_hint")) from None
         except smtplib.SMTPResponseException as exc:
             _quietly_close(smtp)
             if 400 <= exc.smtp_code < 500:
-                raise DeliveryFailed(f"{self._where} is busy: {_reply(exc)}", hint=_LATER) from None
-            raise ChannelConfigError(f"{self._where} refused the connection: {_reply(exc)}",
-                                     hint=f"check channels.{self.name} in site.yaml") from None
+                raise DeliveryFailed(phrase("mail.busy", where=self._where, reply=_reply(exc)), hint=_LATER) from None
+            raise ChannelConfigError(phrase("mail.connection_refused", where=self._where, reply=_reply(exc)),
+                                     hint=phrase("mail.check_channel", channel=self.name)) from None
         except (OSError, smtplib.SMTPException) as exc:
             _quietly_close(smtp)
-            raise DeliveryFailed(f"cannot reach {self._where}: {type(exc).__name__}",
-                                 hint="no network? " + _LATER) from None
+            raise DeliveryFailed(phrase("mail.unreachable", where=self._where, error=type(exc).__name__),
+                                 hint=phrase("mail.unreachable_hint", later=_LATER)) from None
         self._smtp = smtp
 
     def close(self) -> None:
@@ -237,10 +236,10 @@ class Mailer:
         data = as_bytes(mail)
         limit = int(smtp.esmtp_features.get("size", "0") or 0) if smtp.has_extn("size") else 0
         if limit and len(data) > limit:
-            raise ContentRefused(f"{self._where} takes mails of at most {limit} bytes; this one has {len(data)}",
-                                 hint="send the attachment another way, or ask for a higher limit")
+            raise ContentRefused(phrase("mail.too_big", where=self._where, limit=limit, size=len(data)),
+                                 hint=phrase("mail.too_big_hint"))
         try:
-            self._command(smtp.mail, sender.addr_spec, "the sender " + sender.addr_spec)
+            self._command(smtp.mail, sender.addr_spec, phrase("mail.the_sender", address=sender.addr_spec))
             refused: dict[str, str] = {}
             for address in [*to, *cc]:
                 code, reply = smtp.rcpt(address.addr_spec)
@@ -250,9 +249,9 @@ class Mailer:
                 self._reset()
                 said = "; ".join(f"{who}: {why}" for who, why in refused.items())
                 if all(why.startswith("4") for why in refused.values()):
-                    raise DeliveryFailed(f"{self._where} did not take the recipients for now: {said}", hint=_LATER)
-                raise ChannelConfigError(f"{self._where} refused every recipient: {said}",
-                                         hint=f"check the addresses of channels.{self.name} and the contacts")
+                    raise DeliveryFailed(phrase("mail.recipients_later", where=self._where, said=said), hint=_LATER)
+                raise ChannelConfigError(phrase("mail.recipients_refused", where=self._where, said=said),
+                                         hint=phrase("mail.recipients_refused_hint", channel=self.name))
             smtp.putcmd("data")
             code, reply = smtp.getreply()
             if code != 354:
@@ -262,36 +261,37 @@ class Mailer:
         except (smtplib.SMTPServerDisconnected, OSError) as exc:
             # The final dot never left: a server keeps nothing of an unfinished message.
             self._lost()
-            raise DeliveryFailed(f"{self._where} dropped the connection before the mail was complete: "
-                                 f"{type(exc).__name__}", hint=_LATER) from None
+            raise DeliveryFailed(phrase("mail.dropped", where=self._where, error=type(exc).__name__),
+                                 hint=_LATER) from None
         try:
             code, reply = smtp.getreply()
         except (smtplib.SMTPServerDisconnected, OSError) as exc:
             self._lost()
-            raise DeliveryUncertain(f"sent to {self._where}, but no answer came back: {type(exc).__name__}",
-                                    hint=f"the server may have taken it: search the recipients' mailboxes for "
-                                    f"{message.message_id or 'the subject'}, then `launchpad report outbox --requeue "
-                                    f"{message.id}` if it is not there, else --drop {message.id}") from None
+            raise DeliveryUncertain(phrase("mail.no_answer", where=self._where, error=type(exc).__name__),
+                                    hint=phrase("mail.no_answer_hint", id=message.id,
+                                                what=message.message_id or phrase("mail.the_subject"))) from None
         if code != 250:
             raise self._refusal(code, reply)
         return "; ".join(f"not taken for {who}: {why}" for who, why in refused.items())
 
-    def _command(self, command: Any, argument: str, what: str) -> None:
+    def _command(self, command: Any, argument: str, what: Phrase) -> None:
         code, reply = command(argument)
         if code == 250:
             return
         self._reset()
         if 400 <= code < 500:
-            raise DeliveryFailed(f"{self._where} did not take {what} for now: {code} {_text(reply)}", hint=_LATER)
-        raise ChannelConfigError(f"{self._where} refused {what}: {code} {_text(reply)}",
-                                 hint=f"check from: in channels.{self.name} (the server may allow only its own users)")
+            raise DeliveryFailed(phrase("mail.command_later", where=self._where, what=what,
+                                        reply=f"{code} {_text(reply)}"), hint=_LATER)
+        raise ChannelConfigError(phrase("mail.command_refused", where=self._where, what=what,
+                                        reply=f"{code} {_text(reply)}"),
+                                 hint=phrase("mail.command_refused_hint", channel=self.name))
 
     def _refusal(self, code: int, reply: bytes) -> DeliveryFailed:
         if 400 <= code < 500:
-            return DeliveryFailed(f"{self._where} did not take the mail for now: {code} {_text(reply)}", hint=_LATER)
-        return ContentRefused(f"{self._where} refused the mail: {code} {_text(reply)}",
-                              hint="it will not be sent again as it is: change it, or send it by hand "
-                              "(`launchpad report outbox --draft ID` writes it for your mail client)")
+            return DeliveryFailed(phrase("mail.later_refused", where=self._where, reply=f"{code} {_text(reply)}"),
+                                  hint=_LATER)
+        return ContentRefused(phrase("mail.refused", where=self._where, reply=f"{code} {_text(reply)}"),
+                              hint=phrase("mail.refused_hint"))
 
     def _reset(self) -> None:
         import smtplib
@@ -307,7 +307,7 @@ class Mailer:
         _quietly_close(smtp)
 
 
-_LATER = "it stays in the outbox: `launchpad report outbox --send` to retry"
+_LATER = phrase("mail.later")
 
 
 def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:

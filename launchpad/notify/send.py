@@ -23,7 +23,7 @@ from launchpad.notify.mail import Mailer
 from launchpad.notify.outbox import Attachment, Outbox, OutboxMessage
 from launchpad.notify.robots import LIMITS, PREFERRED_FORMAT
 from launchpad.notify.split import split_message
-from launchpad.phrases import phrase, render
+from launchpad.phrases import Phrase, phrase, render
 from launchpad.store.db import Store
 from launchpad.workspace.site import MailChannel, Site
 
@@ -91,12 +91,12 @@ def queue_message(store: Store, site: Site, channel: str, body: str, fmt: str, t
     spec = channel_of(site, channel)
     if isinstance(spec, MailChannel):
         if fmt not in MAIL_FORMATS:
-            raise ChannelConfigError(f"a mail is text or markdown, not {fmt!r}")
+            raise ChannelConfigError(phrase("send.mail_format", format=fmt))
         return Outbox(store).enqueue(channel, spec.kind, fmt, title, [body], dedupe_key, supersedes,
                                      attachments=attachments, mail_domain=spec.domain)
     kind = spec.kind
     if fmt not in LIMITS[kind]:
-        raise ChannelConfigError(f"{kind} robots take text or markdown, not {fmt!r}")
+        raise ChannelConfigError(phrase("send.robot_format", kind=kind, format=fmt))
     parts = split_message(body, LIMITS[kind][fmt],
                           marker=lambda part, total: render(phrase("notify.part", part=part, parts=total), lang))
     return Outbox(store).enqueue(channel, kind, fmt, title, parts, dedupe_key, supersedes)
@@ -192,7 +192,8 @@ def send_message(store: Store, site: Site, channel: str, body: str, fmt: str | N
     error = errors[0] if errors else None
     if error is None and any(p.status != "sent" for p in parts):
         waiting = next(p for p in parts if p.status != "sent")
-        error = LaunchpadError(f"part {waiting.part} of {waiting.parts} is {waiting.status}"
-                               + (f": {waiting.last_error}" if waiting.last_error else ""),
-                               hint="see `launchpad report outbox`")
+        error = LaunchpadError(phrase("send.part_waiting_error" if waiting.last_error else "send.part_waiting",
+                                      part=waiting.part, parts=waiting.parts,
+                                      status=Phrase("cli.outbox.state_" + waiting.status), error=waiting.last_error),
+                               hint=phrase("send.see_outbox"))
     return Delivery(channel, batch, len(parts), sum(1 for p in parts if p.status == "sent"), error)

@@ -157,7 +157,8 @@ def move_release(store: Store, actor: str, release_id: int, target: str, note: s
                  extra: dict[str, Any] | None = None) -> Release:
     """Move a release to `target`, if its state allows; recorded and audited in one go."""
     if target not in STATUSES:
-        raise UsageError(f"no release status {target!r}", hint=f"statuses: {', '.join(STATUSES)}")
+        raise UsageError(phrase("release.no_status", status=target),
+                         hint=phrase("release.statuses_hint", names=list(STATUSES)))
     refused: Release | None = None
     with store.transaction():
         current = get_release(store, release_id)

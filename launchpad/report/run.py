@@ -22,7 +22,7 @@ def collect_run(store: Any, site: Site, run_id: int) -> dict[str, Any]:
     """Everything a report shows, as plain data (also what `--format json` prints)."""
     run = store.get_run(run_id)
     if run is None:
-        raise UsageError(phrase("error.no_run", id=run_id), hint=phrase("error.no_run_hint"))
+        raise UsageError(phrase("error.no_run", id=run_id), hint=phrase("store.see_runs"))
     titles = _step_titles(run.get("playbook_snapshot") or {})
     steps = []
     for row in store.step_rows(run_id):

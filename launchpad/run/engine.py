@@ -389,7 +389,7 @@ class Engine:
         try:
             outcome = kind.execute(step, context)
         except (LaunchpadError, TemplateProblem) as exc:
-            message = exc.message if isinstance(exc, LaunchpadError) else str(exc)
+            message = exc.said
             outcome = StepOutcome("failed", message)
         if kind.gate and outcome.status == "failed":
             # A gate that could not be checked has not been met.

@@ -24,21 +24,24 @@ import re
 import shlex
 from dataclasses import dataclass
 
+from launchpad.phrases import Phrase, phrase
+
 MARK = "\x00"  # a NUL cannot occur in a command sh runs, so it cannot clash with the text
 _MARKER = re.compile("\x00(\\d+)\x00")
 REFUSED = {
-    "backquote": "inside backquotes `…`",
-    "brace": "inside ${…}",
-    "heredoc": "inside a here-document",
+    "backquote": phrase("template.in_backquote"),
+    "brace": phrase("template.in_brace"),
+    "heredoc": phrase("template.in_heredoc"),
 }
-HINT = "use \"$(…)\" instead of backquotes, or assign the value to a variable first (note={{ … }}) and use \"$note\""
+HINT = phrase("template.unquotable_hint")
 
 
 class ShellContextError(ValueError):
     """A value placed where no quoting makes it data; `line` is the command's line (from 1)."""
 
     def __init__(self, context: str, line: int) -> None:
-        super().__init__(f"line {line} of the command: a value {REFUSED[context]} cannot be quoted safely; {HINT}")
+        self.said = phrase("template.unquotable", line=line, where=REFUSED[context], hint=HINT)
+        super().__init__(str(self.said))
         self.context, self.line = context, line
 
 
@@ -206,7 +209,7 @@ def fill(text: str, values: list[str]) -> str:
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
 
-def check_template(template: str) -> str | None:
+def check_template(template: str) -> Phrase | None:
     """Why `template` (a command, before rendering) puts a value where it cannot be quoted,
     or None. Statements (`{% if %}`) are read as if every branch were taken."""
     count = 0
@@ -221,7 +224,7 @@ def check_template(template: str) -> str | None:
     try:
         fill(_TAG.sub(replaced, template), [""] * count)
     except ShellContextError as exc:
-        return str(exc)
+        return exc.said
     except ValueError:
         return None  # an unterminated marker cannot happen in a template; nothing to say
     return None

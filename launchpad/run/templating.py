@@ -19,6 +19,7 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError, Undefined, UndefinedError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from launchpad.phrases import Said, phrase
 from launchpad.run.shellcontext import ShellContextError, check_template, fill, marker
 
 
@@ -27,7 +28,12 @@ class Raw(str):
 
 
 class TemplateProblem(ValueError):
-    """A template that cannot be rendered; the message says which name or syntax failed."""
+    """A template that cannot be rendered; the message says which name or syntax failed.
+    `str()` is the English text; `said` reads in the reader's language."""
+
+    def __init__(self, said: Said) -> None:
+        super().__init__(str(said))
+        self.said = said
 
 
 # The values of the command being rendered: each `{{ … }}` leaves a marker in the text and
@@ -69,16 +75,16 @@ def render(template: str, context: dict[str, Any], *, shell: bool = False) -> st
         text = _environment(shell).from_string(template).render(context)
         return fill(text, _values.get()) if shell else text
     except UndefinedError as exc:
-        raise TemplateProblem(f"undefined name in template: {exc.message}") from None
+        raise TemplateProblem(phrase("template.undefined", detail=exc.message or str(exc))) from None
     except TemplateError as exc:
-        raise TemplateProblem(f"template error: {exc.message or exc}") from None
+        raise TemplateProblem(phrase("template.error", detail=exc.message or str(exc))) from None
     except ShellContextError as exc:
-        raise TemplateProblem(str(exc)) from None
+        raise TemplateProblem(exc.said) from None
     finally:
         _values.reset(token)
 
 
-def check_syntax(template: str, *, shell: bool = False) -> str | None:
+def check_syntax(template: str, *, shell: bool = False) -> Said | None:
     """The syntax error of a template, or None; used by `launchpad check`. With `shell=True`
     also a value placed where it cannot be quoted (inside backquotes, a here-document)."""
     if "{" not in template:
@@ -86,7 +92,7 @@ def check_syntax(template: str, *, shell: bool = False) -> str | None:
     try:
         _environment(False).parse(template)
     except TemplateError as exc:
-        return f"template syntax: {exc.message or exc}"
+        return phrase("template.syntax", detail=exc.message or str(exc))
     return check_template(template) if shell else None
 
 

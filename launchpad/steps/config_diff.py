@@ -18,6 +18,7 @@ from launchpad.configdiff.collect import diff_environments
 from launchpad.configdiff.expectations import EXPECTATIONS_FILE, ConfigFile, load_plan
 from launchpad.errors import UsageError
 from launchpad.hosts.base import Transport
+from launchpad.phrases import phrase
 from launchpad.run.events import CommandSent
 from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
 from launchpad.workspace.site import Host
@@ -46,13 +47,12 @@ def run_config_diff(step: ConfigDiffStep, ctx: StepContext) -> StepOutcome:
     from launchpad.hosts.connect import HostConnections
 
     if step.against == ctx.env_name:
-        raise UsageError(f"the step compares {ctx.env_name} with itself",
-                         hint="name another environment in against:")
+        raise UsageError(phrase("config.itself", env=ctx.env_name), hint=phrase("config.itself_hint"))
     if step.against not in ctx.site.environments:
-        raise UsageError(f"no environment {step.against!r} in site.yaml",
-                         hint=f"environments: {', '.join(ctx.site.environments)}")
+        raise UsageError(phrase("config.no_env", name=step.against),
+                         hint=phrase("config.envs_hint", names=list(ctx.site.environments)))
     if ctx.workspace is None:
-        raise UsageError("this step needs the run's workspace", hint="run it through `launchpad run`")
+        raise UsageError(phrase("config.needs_workspace"), hint=phrase("config.needs_workspace_hint"))
     root = ctx.workspace.root
     envs = (step.against, ctx.env_name)
     plan = load_plan(root / step.expectations, step.expectations, ctx.site, envs,

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sqlite_utils import Database
 
 from launchpad.errors import StoreError, StoreGone
-from launchpad.phrases import Said, dumps
+from launchpad.phrases import Said, dumps, phrase, status_word
 from launchpad.sitetime import utc_now
 from launchpad.store.migrations import (
     DECISION_KINDS,
@@ -60,14 +60,11 @@ class Store:
         into the open, unlinked file, and a run would pass with nothing of it kept. Refuse too
         when the store could only be opened for reading."""
         if self.read_only is not None:
-            raise StoreError(self.read_only.message, hint=self.read_only.hint)
+            raise StoreError(self.read_only.said, hint=self.read_only.said_hint)
         if self.path is None:
             return
         if _file_identity(self.path) != self._identity:
-            raise StoreGone(f"the workspace store {self.path} was deleted or replaced while launchpad was using it; "
-                            "what happened since is not recorded",
-                            hint="put the file back from a copy if there is one, and write down what was done "
-                                 "since: its results and audit entries are lost")
+            raise StoreGone(phrase("store.gone", path=str(self.path)), hint=phrase("store.gone_hint"))
 
     @classmethod
     def open(cls, path: Path) -> Store:
@@ -122,7 +119,7 @@ class Store:
             try:
                 return list(self.db.query(sql, params))
             except sqlite3.Error as exc:
-                raise store_failure(exc, "could not read the workspace store", self.path) from exc
+                raise store_failure(exc, phrase("store.reading"), self.path) from exc
 
     def _rows(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
         rows = self.read(sql, params)
@@ -169,7 +166,7 @@ class Store:
         with self.transaction():
             run = self._existing_run(run_id)
             if run["status"] not in ("running", "interrupted"):
-                raise StoreError(f"run {run_id} already ended ({run['status']})")
+                raise StoreError(phrase("store.run_ended", id=run_id, status=status_word(run["status"])))
             interrupted = self.mark_interrupted(run_id)  # refuses a run alive elsewhere
             self.set_run_status(run_id, "running", finished=False)
         return interrupted
@@ -200,7 +197,7 @@ class Store:
     def _existing_run(self, run_id: int) -> dict[str, Any]:
         rows = list(self.db.query("SELECT * FROM runs WHERE id = ?", [run_id]))
         if not rows:
-            raise StoreError(f"no run {run_id} in this workspace", hint="see `launchpad runs`")
+            raise StoreError(phrase("error.no_run", id=run_id), hint=phrase("store.see_runs"))
         return rows[0]
 
     # -- steps, host results, decisions ------------------------------------------------------
@@ -325,8 +322,5 @@ def as_shown(record: dict[str, Any]) -> dict[str, Any]:
 
 def _refuse_if_owned_elsewhere(run: dict[str, Any]) -> None:
     if run["status"] == "running" and owner_of(run) in ("alive", "remote"):
-        raise StoreError(
-            f"run {run['id']} is still running (process {run['pid']} on {run['hostname']})",
-            hint="wait for it to finish or stop that launchpad; a run owned by another computer "
-            "can only be resumed there",
-        )
+        raise StoreError(phrase("store.run_elsewhere", id=str(run["id"]), pid=str(run["pid"]), host=run["hostname"]),
+                         hint=phrase("store.run_elsewhere_hint"))

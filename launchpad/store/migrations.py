@@ -33,6 +33,7 @@ from launchpad.baseline.schema import BASELINES_V1, ONSITE_CHANGES_V1
 from launchpad.errors import StoreDamaged, StoreError
 from launchpad.issues.schema import create_issue_tables
 from launchpad.notify.schema import OUTBOX_MAIL, OUTBOX_SUPERSEDES, OUTBOX_V1
+from launchpad.phrases import Said, phrase
 from launchpad.release.schema import RELEASES_V1
 from launchpad.sitetime import utc_now
 from launchpad.users.schema import ROLE_ASSIGNMENTS_V1, USER_IMPORT_PLANS_V1, USER_IMPORTS_V1
@@ -288,10 +289,10 @@ def _explained_write_errors() -> Iterator[None]:
     try:
         yield
     except sqlite3.Error as exc:
-        raise store_failure(exc, "could not write to the workspace store") from exc
+        raise store_failure(exc, phrase("store.writing")) from exc
 
 
-def store_failure(exc: sqlite3.Error, doing: str, path: Path | str | None = None) -> StoreError:
+def store_failure(exc: sqlite3.Error, doing: Said, path: Path | str | None = None) -> StoreError:
     """The error a person reads for what SQLite said: a full disk, a damaged file, a disk
     error and a lock each say so and what to do (a full disk is not "is the disk healthy?")."""
     code = getattr(exc, "sqlite_errorcode", None)
@@ -299,18 +300,16 @@ def store_failure(exc: sqlite3.Error, doing: str, path: Path | str | None = None
     where = path or ".launchpad/launchpad.db"
     # Opening needs a few KiB for the -shm file: on a full disk that fails as an I/O error.
     if primary == 13 or "disk is full" in str(exc) or (path is not None and disk_full(Path(path))):  # SQLITE_FULL
-        return StoreError(f"{doing}: the disk holding {where} is full; nothing of this change was written",
-                          hint="free space on that disk (`df -h` shows it), then do it again")
+        return StoreError(phrase("store.full", doing=doing, where=str(where)), hint=phrase("store.full_hint"))
     if primary in (11, 26) or "malformed" in str(exc) or "not a database" in str(exc):  # CORRUPT, NOTADB
-        return StoreDamaged(f"{doing}: the workspace store {where} is damaged ({exc})",
-                            hint="copy the file (with any -wal beside it) before anything else, then tell the "
-                                 "team lead; `launchpad audit verify` says what can still be read")
+        return StoreDamaged(phrase("store.damaged", doing=doing, where=str(where), error=str(exc)),
+                            hint=phrase("store.damaged_hint"))
     if primary == 10:  # SQLITE_IOERR
-        return StoreError(f"{doing}: the disk reported an error on {where} ({exc})",
-                          hint="check the disk (`dmesg`, `df -h`) and that the workspace folder still exists")
+        return StoreError(phrase("store.disk_error", doing=doing, where=str(where), error=str(exc)),
+                          hint=phrase("store.disk_error_hint"))
     if _is_locked(exc):
-        return StoreError(f"{doing}: {exc}", hint="another launchpad is busy on this workspace: retry")
-    return StoreError(f"{doing}: {exc}", hint="is this a launchpad workspace, and is the disk healthy?")
+        return StoreError(phrase("store.failed", doing=doing, error=str(exc)), hint=phrase("store.locked_hint"))
+    return StoreError(phrase("store.failed", doing=doing, error=str(exc)), hint=phrase("store.other_hint"))
 
 
 def _switch_to_wal(db: Database) -> str:
@@ -337,15 +336,15 @@ def open_database(path: Path | None) -> Database:
         conn = sqlite3.connect(path or ":memory:", timeout=BUSY_TIMEOUT_MS / 1000,
                                check_same_thread=False)  # the Store's lock serializes threads
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot open the workspace store {path}: {exc}") from exc
+        raise StoreError(phrase("store.cannot_open", path=str(path), error=str(exc))) from exc
     db = Database(conn)
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if path is not None:
             mode = _switch_to_wal(db)
             if mode != "wal":
-                raise StoreError(f"{path}: the file system refused WAL mode ({mode})",
-                                 hint="keep the workspace on a local disk")
+                raise StoreError(phrase("store.no_wal", path=str(path), mode=mode),
+                                 hint=phrase("store.no_wal_hint"))
         # A confirmed step must survive power loss, not only a crash: fsync every commit.
         db.execute("PRAGMA synchronous = FULL")
         db.execute("PRAGMA foreign_keys = ON")
@@ -356,7 +355,7 @@ def open_database(path: Path | None) -> Database:
         conn.close()
         if isinstance(exc, StoreError):
             raise
-        raise store_failure(exc, "cannot open the workspace store", path) from exc
+        raise store_failure(exc, phrase("store.opening"), path) from exc
     return db
 
 
@@ -400,8 +399,8 @@ def _create_private(path: Path) -> None:
             if file.exists() and stat.S_IMODE(file.stat().st_mode) & 0o077:
                 os.chmod(file, 0o600)
     except OSError as exc:
-        raise StoreError(f"cannot create the workspace store {path}: {exc.strerror}",
-                         hint="check that the workspace directory is writable") from exc
+        raise StoreError(phrase("store.cannot_create", path=str(path), error=exc.strerror or str(exc)),
+                         hint=phrase("store.cannot_create_hint")) from exc
 
 
 def applied_numbers(db: Database) -> list[int]:
@@ -416,11 +415,8 @@ def pending(db: Database) -> list[Migration]:
     applied = set(applied_numbers(db))
     unknown = sorted(applied - {migration.number for migration in MIGRATIONS})
     if unknown:
-        raise StoreError(
-            f"the workspace store has schema migration {unknown[-1]}, which this launchpad "
-            f"does not know (it knows up to {MIGRATIONS[-1].number})",
-            hint="a newer launchpad wrote this workspace: upgrade launchpad to use it",
-        )
+        raise StoreError(phrase("store.newer", number=unknown[-1], known=MIGRATIONS[-1].number),
+                         hint=phrase("store.newer_hint"))
     return [migration for migration in MIGRATIONS if migration.number not in applied]
 
 

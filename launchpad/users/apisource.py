@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from launchpad.errors import LaunchpadError
+from launchpad.phrases import Phrase, phrase
 from launchpad.users.mapping import ApiSource
 from launchpad.users.sources import Sheet, records_sheet
 
@@ -53,8 +54,8 @@ def read_api(source: ApiSource, token: str | None, audit: AuditFn) -> Sheet:
             if following is None:
                 break
             if page >= limit:
-                raise ApiSourceFailed(f"{source.url}: still more users after {page} page(s)",
-                                      hint="raise paging.max_pages in the mapping if the list is that long")
+                raise ApiSourceFailed(phrase("api.more_pages", url=source.url, pages=page),
+                                      hint=phrase("api.more_pages_hint"))
             url, number, page = following or url, number + 1, page + 1
     audit("user_source_read", source.url, {"kind": "api", "pages": page, "records": len(records)})
     columns: dict[str, None] = {}
@@ -76,13 +77,13 @@ def _following(paging: Any, answer: Any, items: list[dict[str, Any]], url: str, 
         if link in (None, ""):
             return None
         if not isinstance(link, str):
-            raise ApiSourceFailed(f"{url} (page {page}): {paging.next} is not a link ({type(link).__name__})",
-                                  hint="correct paging.next in the mapping")
+            raise ApiSourceFailed(phrase("api.not_a_link", where=_where(url, page), path=paging.next,
+                                         kind=type(link).__name__), hint=phrase("api.not_a_link_hint"))
         joined = httpx.URL(url).join(link)
         if joined.host != httpx.URL(url).host or joined.scheme != httpx.URL(url).scheme:
             # The token goes with every page: never to a host the mapping does not name.
-            raise ApiSourceFailed(f"{url} (page {page}): the next link leads to another server ({joined.host})",
-                                  hint="ask the system's owner; launchpad sends the token to the mapping's url only")
+            raise ApiSourceFailed(phrase("api.other_server", where=_where(url, page), host=joined.host),
+                                  hint=phrase("api.other_server_hint"))
         return str(joined)
     if paging.page_param is None or not items or len(items) < paging.size:
         return None  # a short page is the last one
@@ -92,27 +93,30 @@ def _following(paging: Any, answer: Any, items: list[dict[str, Any]], url: str, 
 def _fetch(client: Any, url: str, params: dict[str, Any], page: int, token: str | None) -> Any:
     import httpx
 
-    where = f"{url} (page {page})"
+    where = _where(url, page)
     try:
         response = client.get(url, params=params or None)  # an empty dict would drop a next link's query
     except httpx.TimeoutException:
-        raise ApiSourceFailed(f"{where}: no answer within {client.timeout.read} s",
-                              hint="check the address, or raise timeout: in the mapping") from None
+        raise ApiSourceFailed(phrase("api.timeout", where=where, seconds=client.timeout.read),
+                              hint=phrase("api.timeout_hint")) from None
     except httpx.HTTPError as exc:
-        raise ApiSourceFailed(f"{where}: {_blot(str(exc) or type(exc).__name__, token)}",
-                              hint="check the address and that this machine reaches it") from None
+        raise ApiSourceFailed(phrase("api.failed", where=where, error=_blot(str(exc) or type(exc).__name__, token)),
+                              hint=phrase("api.failed_hint")) from None
     if response.status_code >= 300:
         body = _blot(response.text[:SHOWN_BODY], token)
-        hint = ("check the token the mapping's token: names" if response.status_code in (401, 403)
-                else "ask the system's owner; nothing was imported")
-        raise ApiSourceFailed(f"{where}: answered {response.status_code} {response.reason_phrase}: {body!r}",
-                              hint=hint)
+        hint = phrase("api.token_hint" if response.status_code in (401, 403) else "api.owner_hint")
+        raise ApiSourceFailed(phrase("api.answered", where=where, status=response.status_code,
+                                     reason=response.reason_phrase, body=body), hint=hint)
     try:
         return json.loads(response.content)
     except ValueError:
         body = _blot(response.text[:SHOWN_BODY], token)
-        raise ApiSourceFailed(f"{where}: the answer is not JSON: {body!r}",
-                              hint="check the address: it should be the interface, not a web page") from None
+        raise ApiSourceFailed(phrase("api.not_json", where=where, body=body),
+                              hint=phrase("api.not_json_hint")) from None
+
+
+def _where(url: str, page: int) -> Phrase:
+    return phrase("api.where", url=url, page=page)
 
 
 def _at(answer: Any, path: str, url: str, page: int, missing_ok: bool = False) -> Any:
@@ -126,21 +130,22 @@ def _at(answer: Any, path: str, url: str, page: int, missing_ok: bool = False) -
         elif missing_ok:
             return None
         else:
-            raise ApiSourceFailed(f"{url} (page {page}): the answer has no {path!r} (stopped at {part!r})",
-                                  hint="correct list: or paging.next: in the mapping")
+            raise ApiSourceFailed(phrase("api.no_path", where=_where(url, page), path=path, part=part),
+                                  hint=phrase("api.no_path_hint"))
     return value
 
 
 def _items(answer: Any, path: str, url: str, page: int) -> list[dict[str, Any]]:
     items = _at(answer, path, url, page)
-    where = f"{url} (page {page})"
+    where, what = _where(url, page), path or phrase("api.the_answer")
     if not isinstance(items, list):
-        raise ApiSourceFailed(f"{where}: {path or 'the answer'} is {type(items).__name__}, not a list of users",
-                              hint="correct list: in the mapping (a dotted path such as data.rows)")
+        raise ApiSourceFailed(phrase("api.not_a_list", where=where, path=what, kind=type(items).__name__),
+                              hint=phrase("api.not_a_list_hint"))
     for i, item in enumerate(items):
         if not isinstance(item, dict):
-            raise ApiSourceFailed(f"{where}: item {i} of {path or 'the answer'} is {type(item).__name__}, "
-                                  "not an object", hint="correct list: in the mapping")
+            raise ApiSourceFailed(phrase("api.not_an_object", where=where, index=i, path=what,
+                                         kind=type(item).__name__),
+                                  hint=phrase("api.list_hint"))
     return items
 
 

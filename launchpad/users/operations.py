@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.errors import UsageError
+from launchpad.phrases import phrase
 from launchpad.users.checks import CheckResult, check_workbook
 from launchpad.users.mapping import ApiSource, ImportMapping, load_mapping
 from launchpad.users.plan import Plan, build_plan, check_roles, check_target
@@ -44,13 +45,12 @@ def find_mapping(root: Path | None, given: str | None) -> Path:
             path = root / IMPORTS_DIR / given
         return path
     if root is None:
-        raise UsageError("no mapping file given and no workspace to look in",
-                         hint="pass --mapping FILE (an imports/*.yaml)")
+        raise UsageError(phrase("users.no_mapping"), hint=phrase("users.no_mapping_hint"))
     found = sorted((root / IMPORTS_DIR).glob("*.yaml"))
     if len(found) != 1:
-        names = ", ".join(p.name for p in found) or "none"
-        raise UsageError(f"{root / IMPORTS_DIR} holds {len(found)} mapping files ({names})",
-                         hint="name one with --mapping FILE")
+        names = [p.name for p in found] or phrase("users.none")
+        raise UsageError(phrase("users.mappings", folder=str(root / IMPORTS_DIR), count=len(found), names=names),
+                         hint=phrase("users.mappings_hint"))
     return found[0]
 
 
@@ -91,15 +91,14 @@ def read_rows(file: Path | None, mapping: ImportMapping, mapping_path: Path, wor
     source = mapping.source
     if source is None:
         if file is None:
-            raise UsageError(f"{mapping_path.name} names no source: give the FILE to import",
-                             hint="launchpad users check FILE, or add source: to the mapping")
+            raise UsageError(phrase("users.no_source", mapping=mapping_path.name), hint=phrase("users.no_source_hint"))
         return Rows(read_workbook(file), file.name, file_sha256(file), file.with_name(f"{file.stem}{ANNOTATED_SUFFIX}"))
     if file is not None:
-        raise UsageError(f"{mapping_path.name} reads its users from its source ({source.kind}); "
-                         f"{file} would be ignored", hint="give no FILE, or a mapping without source:")
+        raise UsageError(phrase("users.file_ignored", mapping=mapping_path.name, kind=source.kind, file=str(file)),
+                         hint=phrase("users.file_ignored_hint"))
     if workspace is None:
-        raise UsageError(f"{mapping_path.name} reads from a {source.kind} source, which needs a workspace",
-                         hint="run in the workspace, or pass --workspace")
+        raise UsageError(phrase("users.source_needs_workspace", mapping=mapping_path.name, kind=source.kind),
+                         hint=phrase("users.source_needs_workspace_hint"))
     name = f"{mapping_path.stem}-{source.kind}"
 
     def audit(action: str, target: str, detail: dict[str, Any]) -> None:
@@ -124,8 +123,8 @@ def read_rows(file: Path | None, mapping: ImportMapping, mapping_path: Path, wor
             sheet = read_query(session, source.query, source.params, f"{session.key}@{source.environment}")
         audit("user_source_read", sheet.name, {"kind": "database", "records": len(sheet.rows) - 1})
     if len(sheet.rows) < 2:
-        raise UnreadableSheet(f"{name}: the {source.kind} source gave no users",
-                              hint="check source: in the mapping (the query's WHERE, the API's list: path)")
+        raise UnreadableSheet(phrase("users.source_empty", name=name, kind=source.kind),
+                              hint=phrase("users.source_empty_hint"))
     digest = hashlib.sha256(json.dumps([name, sheet.rows], ensure_ascii=False).encode("utf-8")).hexdigest()
     return Rows(Workbook(Path(name), [sheet]), name, digest, mapping_path.with_name(f"{name}.checked.xlsx"))
 

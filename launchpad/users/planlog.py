@@ -30,8 +30,13 @@ def record_plan(store: Store, environment: str, file_name: str, sha: str, plan: 
 
 
 def latest_plan(store: Store, environment: str, sha: str) -> dict[str, Any] | None:
-    rows = list(store.db.query("SELECT * FROM user_import_plans WHERE environment = ? AND file_sha256 = ? "
-                               "ORDER BY id DESC LIMIT 1", [environment, sha]))
+    """The newest plan of this file on this environment made since an import of it last
+    finished or was rolled back: that import changed the target by itself, so comparing with a
+    plan made before it listed every row it wrote as "changed since the plan"."""
+    rows = list(store.db.query(
+        "SELECT * FROM user_import_plans WHERE environment = ? AND file_sha256 = ? AND planned > "
+        "(SELECT COALESCE(MAX(MAX(COALESCE(finished, ''), COALESCE(rolled_back, ''))), '') FROM user_imports "
+        " WHERE environment = ? AND file_sha256 = ?) ORDER BY id DESC LIMIT 1", [environment, sha, environment, sha]))
     if not rows:
         return None
     found = rows[0]

@@ -15,6 +15,7 @@ from json.encoder import encode_basestring as _STRING
 from typing import Any
 
 from launchpad.errors import UsageError
+from launchpad.phrases import phrase
 from launchpad.sitetime import utc_now
 from launchpad.store.db import Store
 from launchpad.store.owner import owner_of, this_process
@@ -49,8 +50,8 @@ def unfinished_import(store: Store, environment: str) -> dict[str, Any] | None:
         return None
     found = rows[0]
     if owner_of(found) in ("alive", "remote"):
-        raise UsageError(f"import {found['id']} into {environment} is being applied by process {found['pid']} "
-                         f"on {found['hostname']}", hint="wait for it to finish")
+        raise UsageError(phrase("users.import_busy", id=str(found["id"]), env=environment, pid=str(found["pid"]),
+                                host=found["hostname"]), hint=phrase("users.import_busy_hint"))
     return found
 
 
@@ -102,7 +103,7 @@ def finish_import(store: Store, import_id: int, status: str) -> None:
 def get_import(store: Store, import_id: int) -> dict[str, Any]:
     rows = list(store.db.query("SELECT * FROM user_imports WHERE id = ?", [import_id]))
     if not rows:
-        raise UsageError(f"no user import {import_id}", hint="`launchpad users imports` lists them")
+        raise UsageError(phrase("users.no_import", id=import_id), hint=phrase("users.no_import_hint"))
     found = rows[0]
     found["planned"] = json.loads(found["planned"])
     return found

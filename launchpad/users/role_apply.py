@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from launchpad.errors import LaunchpadError, UsageError
-from launchpad.phrases import phrase
+from launchpad.phrases import Phrase, Said, lines, phrase
 from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
 from launchpad.store.db import Store
 from launchpad.users import role_records
@@ -73,25 +73,25 @@ def record_preview(store: Store, session: TargetSession, loaded: LoadedRules, sh
 
 
 def since_preview(recorded: dict[str, Any], rows: list[dict[str, Any]], loaded: LoadedRules,
-                  live: Preview) -> list[str]:
+                  live: Preview) -> list[Phrase]:
     """What differs between the recorded preview and the same rules on the live target now."""
-    said: list[str] = []
+    said: list[Phrase] = []
     if recorded["rules_sha256"] != loaded.sha256:
-        said.append(f"{loaded.display} was edited after preview {recorded['id']}")
+        said.append(phrase("roles.rules_edited", rules=loaded.display, id=str(recorded["id"])))
     then = {r["user_id"]: (r["account"], tuple(r["before"]), tuple(r["after"])) for r in rows}
     now = {c.user_id: (c.account, c.before, c.after) for c in live.changes}
     for user_id in sorted(set(then) | set(now), key=lambda u: (then.get(u) or now[u])[0]):
         if user_id not in now:
             account, before, after = then[user_id]
-            said.append(f"{account}: no longer changes (previewed {_roles(before)} → {_roles(after)})")
+            said.append(phrase("roles.no_longer", account=account, before=_roles(before), after=_roles(after)))
         elif user_id not in then:
             account, before, after = now[user_id]
-            said.append(f"{account}: now changes too ({_roles(before)} → {_roles(after)})")
+            said.append(phrase("roles.now_too", account=account, before=_roles(before), after=_roles(after)))
         elif then[user_id] != now[user_id]:
             account, before, after = now[user_id]
             _, was_before, was_after = then[user_id]
-            said.append(f"{account}: previewed {_roles(was_before)} → {_roles(was_after)}, now "
-                        f"{_roles(before)} → {_roles(after)}")
+            said.append(phrase("roles.differs", account=account, was_before=_roles(was_before),
+                               was_after=_roles(was_after), before=_roles(before), after=_roles(after)))
     return said
 
 
@@ -154,10 +154,13 @@ def apply_preview(to: RolesTarget, loaded: LoadedRules, prompter: Any, *, backup
     said = since_preview(recorded, rows, loaded, live)
     if said:
         to.audit("role_assignment_refused", to.where, {"assignment": recorded["id"], "reason": "target changed",
-                                                       "changes": said[:50]})
-        raise RolesRefused(f"{to.environment} changed since preview {recorded['id']}; nothing was written:\n  "
-                           + "\n  ".join(said[:30]) + (f"\n  … {len(said) - 30} more" if len(said) > 30 else ""),
-                           hint=f"launchpad roles preview --env {to.environment} again, read it, then apply")
+                                                       "changes": [str(change) for change in said[:50]]})
+        shown: list[Said] = [*said[:30]]
+        if len(said) > 30:
+            shown.append(phrase("roles.more_changes", count=len(said) - 30))
+        raise RolesRefused(phrase("roles.changed_since", env=to.environment, id=str(recorded["id"]),
+                                  changes=lines(shown)),
+                           hint=phrase("roles.changed_since_hint", env=to.environment))
     assignment = int(recorded["id"])
     production = to.workspace.environment(to.environment).production
     _confirm(prompter, to, assignment, production, len(rows))

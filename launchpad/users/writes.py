@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from launchpad.errors import UsageError
+from launchpad.phrases import phrase
 from launchpad.users.profile import Flag, Link, TargetProfile, Tenant
 from launchpad.users.state import UNIT
 from launchpad.users.target import SqlText
@@ -130,7 +131,7 @@ def links_by_key(w: Writer, batch: list[Any]) -> list[str]:
         lines.append(link_statement(w, roles.link, f"{roles.table} r", wanted, f"r.{roles.id}", keys))
     for post in sorted({p for u in batch for p in u.posts_added}):
         if posts is None:
-            raise UsageError(f"target {w.profile.name} has no posts, yet the plan adds post {post}")
+            raise UsageError(phrase("users.target_no_posts", target=w.profile.name, post=post))
         keys = [u.key for u in batch if post in u.posts_added]
         lines.append(link_statement(w, posts.link, f"{posts.table} r", f"r.{posts.key} = {sql.text(post)}",
                                     f"r.{posts.id}", keys))
@@ -154,8 +155,8 @@ def id_base(w: Writer) -> list[str]:
     """max+1: the largest id, read once per batch under a lock no other writer gets past."""
     users = w.users
     if users.id.generate == "sequence" and w.sql.sqlite:
-        raise UsageError(f"target {w.profile.name}: SQLite has no sequences",
-                         hint="use generate: auto_increment or max_plus_one for a SQLite target")
+        raise UsageError(phrase("users.sqlite_sequences", target=w.profile.name),
+                         hint=phrase("users.sqlite_sequences_hint"))
     if users.id.generate != "max_plus_one":
         return []
     largest = f"SELECT COALESCE(MAX({users.id.column}), 0) AS n FROM {users.table}"

@@ -437,4 +437,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
                            "`launchpad report outbox --requeue ID` 或 `--drop ID`"),
     "cli.report.config_queued": ("it stays queued: `launchpad report outbox --send` once the setting is fixed",
                                  "已放入待发队列，修正配置后运行 `launchpad report outbox --send`"),
+    "cli.bad_age": ("{value!r} is not an age: write it as 90m, 2h or 1d",
+                    "“{value}”不是时长：请写成 90m、2h 或 1d 这样的形式"),
 }

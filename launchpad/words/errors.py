@@ -456,16 +456,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     # resuming and arming a run
     "error.no_run": ("no run {id} in this workspace", "本工作区没有运行 {id}"),
     "error.no_run_hint": ("see `launchpad runs`", "请查看 `launchpad runs`"),
-    "error.no_backup": ("no backup {id} in this workspace", "本工作区没有备份 {id}"),
-    "error.no_backup_hint": ("see `launchpad backups`", "请查看 `launchpad backups`"),
     # a go-live checklist's proofs naming what the site does not have
     "error.golive_no_playbook": ("no playbook named {name!r} (known: {known})",
                                  "没有名为“{name}”的操作手册（已有：{known}）"),
     "error.golive_none": ("none", "无"),
-    "error.golive_no_checklist": ("no {file} in {root}: this workspace has no go-live checklist",
-                                  "{root} 中没有 {file}：本工作区没有上线检查清单"),
-    "error.golive_no_checklist_hint": ("`launchpad init` writes one; copy its {file} here and edit it",
-                                       "`launchpad init` 会生成一份；把其中的 {file} 复制到这里再修改"),
     "error.golive_fix_checklist": ("fix {file} and run the command again", "请修改 {file} 后重新运行该命令"),
     "error.golive_id_twice": ("item id {id!r} is used twice", "条目编号“{id}”用了两次"),
     "error.golive_not_contact": ("owner {owner!r} is not a contact in site.yaml (contacts: {contacts})",

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from launchpad.errors import UsageError
 from launchpad.golive.checklist import CHECKLIST_FILE
 from launchpad.golive.template import Owners, checklist_template
+from launchpad.phrases import phrase
 from launchpad.run.playbook import BUNDLED_DIR
 from launchpad.sitetime import site_today
 from launchpad.workspace.folder import SITE_FILE
@@ -203,7 +204,7 @@ def init_workspace(target: Path) -> list[Path]:
     root = target.expanduser().resolve()
     site_file = root / SITE_FILE
     if root.exists() and not root.is_dir():
-        raise UsageError(f"{root} is a file, not a folder", hint="choose another folder")
+        raise UsageError(phrase("folder.is_file", path=str(root)), hint=phrase("folder.choose_another"))
     if site_file.exists():
         raise UsageError(
             f"{site_file} already exists; init does not overwrite a workspace",

@@ -98,8 +98,40 @@ def test_a_date_at_the_ends_of_the_calendar_is_out_of_range(tmp_path: Path, day:
     ("backups", "drill", "99999999999999999999"),
     ("audit", "show", "--limit", "99999999999999999999"),
     ("report", "outbox", "--drop", "99999999999999999999"),
+    ("users", "rollback", "99999999999999999999", "--yes"),
+    ("users", "handout", "99999999999999999999"),
+    ("users", "check", "名单.xlsx", "--limit", "99999999999999999999"),
+    ("roles", "rollback", "99999999999999999999", "--yes"),
+    ("roles", "preview", "--env", "test", "--limit", "99999999999999999999"),
+    ("baseline", "change", "accept", "99999999999999999999"),
+    ("baseline", "change", "record", "--issue", "99999999999999999999"),
 ])
 def test_numbers_beyond_sqlite_integers_are_refused(tmp_path: Path, args: tuple[str, ...]) -> None:
+    root = write_workspace(tmp_path / "ws")
+    assert_clear_error(launchpad(root, *args), "is not in the range")
+
+
+@pytest.mark.parametrize("args", [
+    ("users", "import", "名单.xlsx", "--env", "test", "--yes"),
+    ("roles", "apply", "--env", "test", "--yes"),
+    ("baseline", "fix", "--env", "test", "--all", "--yes"),
+])
+@pytest.mark.parametrize("age", ["xyz", "0", "2 hours"])
+def test_a_backup_age_that_is_not_an_age_is_refused_before_anything_runs(tmp_path: Path, args: tuple[str, ...],
+                                                                           age: str) -> None:
+    root = write_workspace(tmp_path / "ws")
+    assert_clear_error(launchpad(root, *args, "--backup-age", age), "--backup-age", f"{age!r} is not an age",
+                       "90m, 2h or 1d")
+
+
+@pytest.mark.parametrize("args", [
+    ("roles", "apply", "--env", "test", "--yes", "--batch", "0"),
+    ("users", "check", "名单.xlsx", "--limit", "-5"),
+    ("users", "plan", "名单.xlsx", "--env", "test", "--limit", "-1"),
+    ("roles", "preview", "--env", "test", "--limit", "-1"),
+    ("baseline", "diff", "--env", "test", "--limit", "-1"),
+])
+def test_a_batch_or_limit_below_its_range_is_refused(tmp_path: Path, args: tuple[str, ...]) -> None:
     root = write_workspace(tmp_path / "ws")
     assert_clear_error(launchpad(root, *args), "is not in the range")
 

@@ -343,4 +343,4 @@ def test_check_locates_the_checklists_mistakes_too(tmp_path: Path) -> None:
 def test_a_workspace_without_a_checklist_is_told_how_to_get_one(tmp_path: Path) -> None:
     root = write_workspace(tmp_path / "ws")
     result = launch(root, "golive")
-    assert result.exit_code == 2 and "没有 golive.yaml" in result.output and "launchpad init" in result.output
+    assert result.exit_code == 2 and "中没有 golive.yaml" in result.output and "launchpad init" in result.output

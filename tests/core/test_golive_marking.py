@@ -105,6 +105,6 @@ def test_an_item_written_on_one_line_is_refused_with_what_to_do(demo: Path) -> N
     one_line = text[:start] + "  - {id: sms, title: 短信, owner: wangqiang, due: 2030-01-01}\n"
     checklist.write_text(one_line, encoding="utf-8")
     result = launch(demo, "golive", "mark", "sms", "blocked", "--reason", "等通道")
-    assert result.exit_code == 2 and "one line" in result.output
+    assert result.exit_code == 2 and "写在一行里；请改成每行一个键" in result.output
     assert checklist.read_text(encoding="utf-8") == one_line
     assert end > start

@@ -67,7 +67,7 @@ def test_without_a_mapping_or_workspace_the_command_says_what_to_pass(tmp_path: 
     sheet = write_xlsx(tmp_path / "u.xlsx", {"名单": [HEADER, *GOOD]})
     done = users("check", str(sheet))
     assert done.returncode == 2
-    assert "pass --mapping FILE" in done.stderr
+    assert "请用 --mapping FILE 指定" in done.stderr
 
 
 def test_the_mapping_has_a_json_schema_for_editors() -> None:

@@ -20,7 +20,7 @@ TEMPLATES = [*sorted((ROOT / "launchpad").rglob("*.j2"))]
 # Entries that read the same in both languages on purpose: placeholders and punctuation only,
 # names of things (launchpad, 中文/English), or a programme's own syntax.
 LANGUAGE_NEUTRAL = {
-    "parts", "gate.backup_ref", "app.title", "key.language", "key.report_language", "report.lang_zh",
+    "parts", "lines", "gate.backup_ref", "app.title", "key.language", "key.report_language", "report.lang_zh",
     "report.lang_en", "move.title", "move.to", "bk.starting", "bk.progress",
 }
 

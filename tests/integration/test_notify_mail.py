@@ -256,7 +256,7 @@ def test_without_a_server_the_mail_becomes_a_draft_for_the_mail_client(tmp_path:
     attached, = report.iter_attachments()
     assert str(attached.get_filename()).endswith(".xlsx") and stat.S_IMODE(report_path.stat().st_mode) == 0o600
     requeued = run_cli(root, "report", "outbox", "--requeue", "2")  # nowhere to send it from here
-    assert requeued.returncode == 2 and "send it from your mail client" in requeued.stderr
+    assert requeued.returncode == 2 and "没有邮件渠道：请用邮件客户端发送" in requeued.stderr  # the site speaks Chinese
     never_anywhere(password, root, offline.stderr, drafted.stdout)
 
 

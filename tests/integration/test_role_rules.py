@@ -145,14 +145,13 @@ def test_apply_refuses_when_the_target_changed_since_the_preview(lab: RuoYiLab) 
     run_sql(lab, "test", "DELETE FROM sys_user_post WHERE user_id = 11")  # zhao is no longer 科员
     refused = launchpad(lab, "roles", "apply", "--env", "test", "--yes")
     assert refused.returncode == 1
-    assert "test changed since preview" in refused.stderr
-    assert "wang: no longer changes (previewed [common] → [common, leader])" in refused.stderr
-    assert "zhao: no longer changes" in refused.stderr
+    assert "test 在预览" in refused.stderr and "之后有了变化；没有写入任何内容：\n  " in refused.stderr
+    assert "\n  wang：不再变化（预览时为 [common] → [common, leader]）\n  zhao：不再变化" in refused.stderr
     assert links(lab, "test") == [*BEFORE[:4], ("wang", "common"), ("wang", "leader"), ("zhao", "common")]
 
     write_rules(lab.root, RULES + "  - {name: 全员, level: [1, 2, 3], add: [common]}\n")
     edited = launchpad(lab, "roles", "apply", "--env", "test", "--yes")
-    assert edited.returncode == 1 and "roles/rules.yaml was edited after preview" in edited.stderr
+    assert edited.returncode == 1 and "roles/rules.yaml 在预览" in edited.stderr and "之后被修改过" in edited.stderr
 
 
 def test_production_needs_its_name_typed_and_a_fresh_backup(lab: RuoYiLab) -> None:

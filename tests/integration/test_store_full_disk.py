@@ -71,8 +71,8 @@ def test_a_full_disk_is_reported_as_such_and_reads_still_work(small_disk: Path, 
 
     added = launchpad(root, "issue", "add", "P1 第二个问题")
     assert added.returncode == 2, added.stderr
-    assert "is full" in added.stderr and "internal error" not in added.stderr
-    assert "is the disk healthy" not in added.stderr
+    assert "所在的磁盘已满；这次改动没有写入任何内容" in added.stderr and "internal error" not in added.stderr
+    assert "磁盘是否正常" not in added.stderr  # the site speaks Chinese
     listed = launchpad(root, "issue", "list")
     assert listed.returncode == 0, listed.stderr
     assert "登录页报错" in listed.stdout and "第二个问题" not in listed.stdout

@@ -93,7 +93,8 @@ async def test_a_bad_sheets_problems_are_listed_filtered_and_annotated(bad_sheet
     app = make_app(bad_sheet_workspace)
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_import(pilot)
-        assert "共 3 行：2 行有 3 个问题" in summary(screen)
+        # Units and users already in the target come with the plan: the list says it is not all yet.
+        assert "共 3 行：2 行有 3 个问题（尚未对照目标库检查：按 p 对照环境生成计划）" in summary(screen)
         rows = table_rows(screen, "problems")
         assert rows[0][:5] == ["名单", "3", "C", "身份证号", "110105199003071238"]
         assert rows[0][5] == "校验位为 8，按前 17 位应为 9"

@@ -17,6 +17,7 @@ from launchpad.backup.errors import BackupFailed
 from launchpad.backup.hostshell import HostShell, tail
 from launchpad.backup.sqlclient import MySqlClient
 from launchpad.backup.structure import CheckResult, check_mysqldump
+from launchpad.phrases import phrase
 
 _COUNTS = """
 SET SESSION group_concat_max_len = 16777216;
@@ -71,7 +72,7 @@ class MySqlDriver(Driver):
         try:
             result = feed(self.restore_command(tmp, scratch))
             if not result.ok:
-                raise BackupFailed(f"restoring into the scratch database {scratch} failed: {tail(result.stderr)}")
+                raise BackupFailed(phrase("backup.scratch_failed", scratch=scratch, said=tail(result.stderr)))
             restored = self.inventory(shell, tmp, scratch)["tables"]
             now = self.inventory(shell, tmp)["tables"]
         finally:

@@ -16,6 +16,7 @@ from launchpad.backup.errors import BackupFailed
 from launchpad.backup.hostshell import HostShell, tail
 from launchpad.backup.sqlclient import PostgresClient
 from launchpad.backup.structure import CheckResult, check_pg_custom
+from launchpad.phrases import phrase
 
 _COUNTS = """
 SELECT format('%I.%I', n.nspname, c.relname) AS t,
@@ -41,8 +42,7 @@ class PostgresDriver(Driver):
 
     def local_prerequisites(self) -> None:
         if shutil.which("pg_restore") is None:
-            raise BackupFailed("checking a PostgreSQL archive needs pg_restore on this machine",
-                               hint="install the PostgreSQL client here (apt-get install postgresql-client)")
+            raise BackupFailed(phrase("backup.no_pg_restore"), hint=phrase("backup.no_pg_restore_hint"))
 
     def secret_files(self) -> dict[str, str]:
         return self.client.secret_files()
@@ -70,7 +70,7 @@ class PostgresDriver(Driver):
                        f"--no-privileges {self.client.connection(scratch)}")
             result = feed(command)
             if not result.ok:
-                raise BackupFailed(f"restoring into the scratch database {scratch} failed: {tail(result.stderr)}")
+                raise BackupFailed(phrase("backup.scratch_failed", scratch=scratch, said=tail(result.stderr)))
             restored = self.inventory(shell, tmp, scratch)["tables"]
             now = self.inventory(shell, tmp)["tables"]
         finally:
