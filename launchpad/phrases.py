@@ -39,6 +39,7 @@ from launchpad.words import (
     runreport,
     statuses,
     ui,
+    users,
     validation,
 )
 
@@ -658,7 +659,7 @@ def _merge(*areas: dict[str, tuple[str, str]]) -> None:
 
 
 _merge(statuses.ENTRIES, ui.ENTRIES, daily.ENTRIES, runreport.ENTRIES, issues.ENTRIES, cli.ENTRIES, errors.ENTRIES,
-       help.ENTRIES, validation.ENTRIES, refusals.ENTRIES)
+       help.ENTRIES, validation.ENTRIES, refusals.ENTRIES, users.ENTRIES)
 _merge(refusals_hosts.ENTRIES)
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}

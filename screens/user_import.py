@@ -32,7 +32,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from launchpad.errors import LaunchpadError
 from launchpad.users.plan import ACTIONS
 from screens.base import LaunchpadScreen
-from screens.support.i18n import t
+from screens.support.i18n import said, t
 from screens.widgets.import_tables import (
     ImportActivity,
     import_headers,
@@ -713,7 +713,7 @@ def confirm_detail(ready: Any, env_name: str, production: bool) -> str:
         lines.append(t("ui.since_same", plan=since.plan_id, at=since.planned_at))
     else:
         lines.append(t("ui.since_changed", plan=since.plan_id, at=since.planned_at, count=len(since.differences)))
-        lines += [f"  {line}" for line in since.differences[:SHOWN]]
+        lines += [f"  {said(line)}" for line in since.differences[:SHOWN]]
     if ready.counts["rejected"]:
         lines.append(t("ui.skip_rejected"))
     if ready.hashing is not None:

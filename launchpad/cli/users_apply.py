@@ -26,8 +26,8 @@ class _ProgressLine:
         self._last = -10.0
 
     def __call__(self, progress: Any) -> None:
-        left = "" if progress.left is None else f", about {progress.left:.0f} s left"
-        line = f"{progress.describe()}{left}"
+        left = "" if progress.left is None else say("users.progress.left", seconds=f"{progress.left:.0f}")
+        line = render(progress.describe(), language()) + left
         if self.tty:
             click.echo(f"\r  {line:<78}", nl=False, err=True)
         elif progress.elapsed - self._last >= 10 or progress.done == progress.total:
@@ -40,8 +40,8 @@ class _ProgressLine:
 
 
 def _hashing_estimate(estimate: Any) -> str:
-    return (f"{estimate.count} new user(s): hashing at bcrypt cost {estimate.cost} takes about "
-            f"{estimate.seconds:.0f} s on {estimate.cores} core(s) ({estimate.per_hash_ms:.0f} ms per hash)")
+    return say("users.hashing_estimate", count=estimate.count, cost=estimate.cost, seconds=f"{estimate.seconds:.0f}",
+               cores=estimate.cores, per_hash=f"{estimate.per_hash_ms:.0f}")
 
 
 @click.command("import")
@@ -99,9 +99,8 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
     for path in outcome.handouts:
         click.echo("  " + say("cli.import.handout", path=str(path)))
     if outcome.without_password:
-        click.echo(f"  {len(outcome.without_password)} user(s) inserted before the interruption have no handed-out "
-                   f"password: {', '.join(outcome.without_password[:10])}; give them one with `launchpad users "
-                   f"handout {outcome.import_id} --reset LOGIN`", err=True)
+        click.echo("  " + say("users.without_password", count=len(outcome.without_password),
+                              users=", ".join(outcome.without_password[:10]), id=outcome.import_id), err=True)
 
 
 def _print_since_plan(since: Any, env_name: str) -> None:
@@ -118,9 +117,9 @@ def _print_since_plan(since: Any, env_name: str) -> None:
     click.echo(click.style("  " + say("cli.import.plan_changed", id=since.plan_id, at=since.planned_at,
                                       count=len(changed)), fg="yellow"), err=True)
     for line in changed[:SHOWN]:
-        click.echo(f"    {line}", err=True)
+        click.echo(f"    {render(line, language())}", err=True)
     if len(changed) > SHOWN:
-        click.echo(f"    … {len(changed) - SHOWN} more", err=True)
+        click.echo("    " + say("users.more", count=len(changed) - SHOWN), err=True)
 
 
 @click.command("imports")
@@ -137,9 +136,22 @@ def users_imports(door: Door, as_json: bool) -> None:
     if not found:
         click.echo(say("cli.imports.none"))
         return
+    from launchpad.issues.display import fit, width
+    from launchpad.phrases import status_word
+    from launchpad.sitetime import local_text
+
+    # Site time, like every other time launchpad shows; the zone is said once, in the heading.
+    site = door.session().workspace.site
+    started_head = say("cli.runs.started", zone=site.site.timezone)
+    columns = max(19, width(started_head))
+    id_head = say("users.imports.id")
+    click.echo(f"  {' ' * (4 - width(id_head))}{id_head}  {fit(started_head, columns)}  {fit(say('cli.runs.env'), 8)} "
+               f"{fit(say('users.imports.status'), 12)} {say('users.imports.file')}")
     for row in found:
         counts = row["planned"]
-        click.echo(f"  {row['id']:>4}  {row['started'][:19]}  {row['environment']:<8} {row['status']:<12} "
+        started = local_text(row["started"], site.tz, with_seconds=True)
+        status = render(status_word(row["status"]), language())
+        click.echo(f"  {row['id']:>4}  {fit(started, columns)}  {fit(row['environment'], 8)} {fit(status, 12)} "
                    f"{row['file_name']} ({row['file_sha256'][:12]}): +{counts['insert']} ~{counts['update']} "
                    f"={counts['unchanged']} ✗{counts['rejected']}  " + say("cli.imports.by", operator=row["operator"]))
 
@@ -162,7 +174,7 @@ def users_rollback(door: Door, import_id: int, yes: bool, confirm_env: str | Non
     env_name = record["environment"]
     environment = workspace.environment(env_name)
     with _target(door, workspace, env_name, record["database"]) as (store, session, actor):
-        to = ImportTarget(store, session, workspace.root, env_name, record["database"], actor)
+        to = ImportTarget(store, session, workspace.root, env_name, record["database"], actor, workspace.site.tz)
         prompter = CliPrompter(actor, yes=yes, confirm_env=confirm_env)
         outcome = run_rollback(to, record, environment, prompter)
     click.echo("✓ " + say("cli.rollback.done", id=import_id, deleted=outcome.deleted, restored=outcome.restored))

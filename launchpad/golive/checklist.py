@@ -163,7 +163,7 @@ def load_checklist(root: Path, site: Site, playbook_names: set[str]) -> Checklis
     checklist, document = read_checklist(path)
     problems = checklist_problems(checklist, document, site, playbook_names)
     if problems:
-        raise InvalidInput(problems, hint=f"fix {CHECKLIST_FILE} and run the command again")
+        raise InvalidInput(problems, hint=phrase("error.golive_fix_checklist", file=CHECKLIST_FILE))
     return checklist
 
 
@@ -178,18 +178,19 @@ def checklist_problems(checklist: Checklist, document: Document, site: Site,
     for index, item in enumerate(checklist.items):
         where = ("items", index)
         if item.id in seen:
-            problems.append(source.problem((*where, "id"), f"item id {item.id!r} is used twice"))
+            problems.append(source.problem((*where, "id"), phrase("error.golive_id_twice", id=item.id)))
         seen.add(item.id)
         if item.owner not in contacts:
-            problems.append(source.problem((*where, "owner"), f"owner {item.owner!r} is not a contact in site.yaml "
-                                                              f"(contacts: {', '.join(sorted(contacts)) or 'none'})"))
+            known = sorted(contacts) or phrase("error.golive_none")
+            problems.append(source.problem((*where, "owner"),
+                                           phrase("error.golive_not_contact", owner=item.owner, contacts=known)))
         problems += _proof_problems(item, (*where, "proof"), document, site, playbook_names)
     ids = {i.id for i in checklist.items}
     for index, item in enumerate(checklist.items):
         for position, other in enumerate(item.depends_on):
             if other not in ids:
                 problems.append(source.problem(("items", index, "depends_on", position),
-                                               f"depends on {other!r}, which is not an item of this checklist"))
+                                               phrase("error.golive_unknown_dependency", item=other)))
     problems += _cycle_problems(checklist, document)
     return problems
 
@@ -200,21 +201,23 @@ def _proof_problems(item: Item, where: tuple[str | int, ...], document: Document
     if isinstance(proof, PlaybookProof):
         found = []
         if proof.playbook not in playbook_names:
-            found.append(source.problem((*where, "playbook"), f"no playbook named {proof.playbook!r} "
-                                        f"(known: {', '.join(sorted(playbook_names)) or 'none'})"))
+            known = sorted(playbook_names) or phrase("error.golive_none")
+            found.append(source.problem((*where, "playbook"),
+                                        phrase("error.golive_no_playbook", name=proof.playbook, known=known)))
         if proof.env not in site.environments:
-            found.append(source.problem((*where, "env"), f"environment {proof.env!r} is not in site.yaml"))
+            found.append(source.problem((*where, "env"), phrase("error.env_not_in_site", env=proof.env)))
         return found
     if isinstance(proof, BackupProof):
         env = site.environments.get(proof.backup)
         if env is None:
-            return [source.problem((*where, "backup"), f"environment {proof.backup!r} is not in site.yaml")]
-        return [source.problem((*where, "targets", i), f"{proof.backup} has no backup target {name!r}")
+            return [source.problem((*where, "backup"), phrase("error.env_not_in_site", env=proof.backup))]
+        return [source.problem((*where, "targets", i),
+                               phrase("error.golive_no_backup_target", env=proof.backup, name=name))
                 for i, name in enumerate(proof.targets or []) if name not in env.backups]
     if isinstance(proof, ImportProof) and proof.import_ not in site.environments:
-        return [source.problem((*where, "import"), f"environment {proof.import_!r} is not in site.yaml")]
+        return [source.problem((*where, "import"), phrase("error.env_not_in_site", env=proof.import_))]
     if isinstance(proof, BaselineProof) and proof.baseline not in site.environments:
-        return [source.problem((*where, "baseline"), f"environment {proof.baseline!r} is not in site.yaml")]
+        return [source.problem((*where, "baseline"), phrase("error.env_not_in_site", env=proof.baseline))]
     return []
 
 
@@ -235,7 +238,7 @@ def _cycle_problems(checklist: Checklist, document: Document) -> list[Problem]:
                     reported.add(key)
                     problems.append(document.source.problem(
                         ("items", index_of[node], "depends_on", position),
-                        f"dependency cycle: {' → '.join(cycle)}"))
+                        phrase("error.golive_cycle", items=" → ".join(cycle))))
             elif other in depends:
                 visit(other, [*trail, node])
         finished.add(node)

@@ -108,7 +108,7 @@ def _against_target(step: ImportStep, ctx: StepContext, file: Path, mapping_path
         recorded = latest_plan(ctx.store, ctx.env_name, sha)
         if recorded is not None:
             changed = differences(recorded, planned.plan)
-            evidence.update(plan=recorded["id"], changed_since_plan=changed[:SHOWN])
+            evidence.update(plan=recorded["id"], changed_since_plan=[str(line) for line in changed[:SHOWN]])
             if changed:
                 to.audit("user_import_plan_changed", ctx.env_name,
                          {"plan": recorded["id"], "differences": len(changed)})

@@ -97,7 +97,8 @@ def save_private(book: object, out: Path) -> None:
     try:
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     except OSError as exc:
-        raise CannotWrite(f"{out}: {exc.strerror}", hint="choose a folder you can write to") from None
+        raise CannotWrite(phrase("users.os_error", path=str(out), reason=exc.strerror),
+                          hint=phrase("users.cannot_write_hint")) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             book.save(handle)  # type: ignore[attr-defined]

@@ -28,9 +28,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from launchpad.errors import LaunchpadError, UsageError
-from launchpad.sitetime import utc_now
+from launchpad.phrases import Phrase, phrase
+from launchpad.sitetime import local_text, utc_now
 from launchpad.store.db import Store
 from launchpad.users import records
 from launchpad.users.annotate import CannotWrite
@@ -62,8 +64,8 @@ class ApplyProgress:
     elapsed: float
     phase_elapsed: float = 0.0  # since this phase began: what its rate and time left come from
 
-    def describe(self) -> str:
-        return f"{self.phase} {self.done}/{self.total} ({self.elapsed:.0f} s)"
+    def describe(self) -> Phrase:
+        return phrase(f"users.progress.{self.phase}", done=self.done, total=self.total, seconds=f"{self.elapsed:.0f}")
 
     @property
     def rate(self) -> float:
@@ -112,6 +114,7 @@ class ImportTarget:
     environment: str
     database: str
     actor: str
+    zone: ZoneInfo = ZoneInfo("UTC")  # the site's, for the times a refusal shows
 
     def audit(self, action: str, target: str, detail: dict[str, Any]) -> None:
         self.store.audit(self.actor, action, target, detail)
@@ -317,10 +320,11 @@ class RollbackOutcome:
 def rollback_import(to: ImportTarget, import_id: int, *, batch_size: int = BATCH) -> RollbackOutcome:
     found = records.get_import(to.store, import_id)
     if found["environment"] != to.environment:
-        raise UsageError(f"import {import_id} went into {found['environment']}, not {to.environment}",
-                         hint=f"use --env {found['environment']}")
+        raise UsageError(phrase("users.import_other_env", id=import_id, env=found["environment"], given=to.environment),
+                         hint=phrase("users.import_other_env_hint", env=found["environment"]))
     if found["status"] == "rolled_back":
-        raise UsageError(f"import {import_id} was already rolled back ({found['rolled_back']})")
+        at = f"{local_text(found['rolled_back'], to.zone, with_seconds=True)} {to.zone.key}"
+        raise UsageError(phrase("users.already_rolled_back", id=import_id, at=at))
     if found["status"] == "applying":
         records.unfinished_import(to.store, to.environment)  # refuses while its process lives
     rows = records.import_rows(to.store, import_id)

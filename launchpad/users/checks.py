@@ -15,7 +15,7 @@ from itertools import compress, repeat
 from typing import cast
 
 from launchpad.errors import LaunchpadError
-from launchpad.phrases import Phrase, phrase
+from launchpad.phrases import Phrase, parts, phrase
 from launchpad.users.bulk import building_rows
 from launchpad.users.layout import Column, Table, locate
 from launchpad.users.mapping import UNIT_FIELDS, FieldSpec, ImportMapping
@@ -150,10 +150,10 @@ def lay_out(workbook: Workbook, mapping: ImportMapping) -> tuple[list[Table], li
         raise SheetDoesNotFit("\n".join(unfit), hint="add the sheet's header to the field's headers: in the mapping,"
                                                      " or correct the header in the sheet")
     if not tables:
-        said = "; ".join(str(n) for n in notes) or "no sheets"
-        headers = ", ".join(h for spec in mapping.fields.values() for h in spec.headers[:1])
-        raise SheetDoesNotFit(f"{workbook.path}: no sheet has a header the mapping knows ({said})",
-                              hint=f"the mapping looks for headers such as {headers}")
+        headers = [h for spec in mapping.fields.values() for h in spec.headers[:1]]
+        raise SheetDoesNotFit(phrase("users.no_known_header", path=str(workbook.path),
+                                     notes=parts(notes) if notes else phrase("users.no_sheets")),
+                              hint=phrase("users.no_known_header_hint", headers=headers))
     return tables, notes
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from launchpad.phrases import phrase
+from launchpad.phrases import Phrase, phrase
 from launchpad.store.db import Store
 from launchpad.users.apply import (
     ApplyOutcome,
@@ -33,6 +33,8 @@ from launchpad.users.guard import DEFAULT_BACKUP_AGE, ImportRefused, confirm_imp
 from launchpad.users.operations import Planned, Rows, target_session
 from launchpad.workspace.folder import Workspace
 from launchpad.workspace.site import Environment
+
+ROLLBACK_REFUSED = "rollback refused"  # the refusal's title: an import's rollback, not an import
 
 
 @contextlib.contextmanager
@@ -49,7 +51,7 @@ def connect_target(workspace: Workspace, store: Store, actor: str, env_name: str
 
     with HostConnections(workspace, env_name, store=store, actor=actor) as connections, \
             target_session(workspace, env_name, database, connections.transport_for, audit, ask_secret) as session:
-        yield ImportTarget(store, session, workspace.root, env_name, session.key, actor)
+        yield ImportTarget(store, session, workspace.root, env_name, session.key, actor, workspace.site.tz)
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class SincePlan:
 
     plan_id: int | None  # None: no plan of this file was recorded for the environment
     planned_at: str = ""
-    differences: list[str] = field(default_factory=list)
+    differences: list[Phrase] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -158,18 +160,19 @@ def run_rollback(to: ImportTarget, record: dict[str, Any], environment: Environm
     from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
 
     import_id, env_name = record["id"], to.environment
-    title = f"roll back user import {import_id} ({record['file_name']})"
+    title = phrase("users.rollback_title", id=import_id, file=record["file_name"])
     counts = record["planned"]
-    detail = f"delete {counts['insert']} inserted user(s), restore {counts['update']} updated"
+    detail = phrase("users.rollback_detail", insert=counts["insert"], update=counts["update"])
     if not prompter.confirm(ConfirmRequest("user-rollback", title, env_name, environment.production, detail)):
         to.audit("user_import_rollback_declined", env_name, {"import": import_id})
-        raise ImportRefused(phrase("error.import_rollback_not_confirmed"))
+        raise ImportRefused(phrase("error.import_rollback_not_confirmed"), title=ROLLBACK_REFUSED)
     if environment.production:
         typed = prompter.type_environment(TypeNameRequest("user-rollback", title, env_name)).strip()
         if typed != env_name:
             to.audit("user_import_rollback_declined", env_name, {"import": import_id, "typed": typed})
             raise ImportRefused(phrase("error.import_rollback_not_named", env=env_name, typed=typed),
-                                hint=phrase("error.import_rollback_not_named_hint", env=env_name))
+                                hint=phrase("error.import_rollback_not_named_hint", env=env_name),
+                                title=ROLLBACK_REFUSED)
     return rollback_import(to, import_id)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from launchpad.phrases import CATALOG, Phrase, parts, phrase
 from launchpad.sitetime import utc_now
 from launchpad.store.db import Store
 from launchpad.users.plan import Plan
@@ -43,8 +44,9 @@ def latest_plan(store: Store, environment: str, sha: str) -> dict[str, Any] | No
     return found
 
 
-def differences(recorded: dict[str, Any], plan: Plan) -> list[str]:
-    """Per key, how the plan now differs from the recorded one (empty when they agree)."""
+def differences(recorded: dict[str, Any], plan: Plan) -> list[Phrase]:
+    """Per key, how the plan now differs from the recorded one (empty when they agree), in the
+    reader's words (`str()` is the English the audit and a run's evidence keep)."""
     if recorded["digest"] == plan.digest():
         return []
     before, now = recorded["actions"], _actions(plan)
@@ -54,14 +56,23 @@ def differences(recorded: dict[str, Any], plan: Plan) -> list[str]:
         if old == new:
             continue
         if old is None or new is None or old[0] != new[0]:
-            found.append(f"{key}: {old[0] if old else 'absent'} → {new[0] if new else 'absent'}")
+            found.append(phrase("users.since.action", login=key, before=_action(old), after=_action(new)))
         else:
-            found.append(f"{key}: {new[0]} with other values ({_changes(old)} → {_changes(new)})")
+            found.append(phrase("users.since.values", login=key, action=_action(new), before=_changes(old),
+                                after=_changes(new)))
     return found
 
 
-def _changes(entry: list[Any]) -> str:
-    parts = [f"{c} {new!r}" for c, (_, new) in entry[1].items()]
-    parts += [f"roles +{','.join(entry[2])}"] if entry[2] else []
-    parts += [f"posts +{','.join(entry[3])}"] if entry[3] else []
-    return "; ".join(parts) or "nothing"
+def _action(entry: list[Any] | None) -> Phrase | str:
+    if entry is None:
+        return phrase("users.since.absent")
+    key = f"users.action.{entry[0]}"
+    return phrase(key) if key in CATALOG else str(entry[0])
+
+
+def _changes(entry: list[Any]) -> Phrase:
+    # a column's name stays as the target's table spells it
+    said: list[Phrase | str] = [f"{c} {new!r}" for c, (_, new) in entry[1].items()]
+    said += [phrase("users.since.roles", names=",".join(entry[2]))] if entry[2] else []
+    said += [phrase("users.since.posts", names=",".join(entry[3]))] if entry[3] else []
+    return parts(said) if said else phrase("users.since.nothing")

@@ -197,10 +197,10 @@ def load_profile(name: str, targets: Path | None) -> TargetProfile:
             return profile
     if (BUNDLED / f"{name}.yaml").is_file():
         return bundled_profile(name)
-    bundled = ", ".join(sorted(p.stem for p in BUNDLED.glob("*.yaml")))
-    raise UsageError(f"no target profile {name!r}: not bundled ({bundled}) and no {name}.yaml"
-                     + (f" in {_display(targets)}" if targets else ""),
-                     hint=f"describe the system in {TARGETS_DIR}/{name}.yaml (`launchpad schema target-profile`)")
+    bundled = sorted(p.stem for p in BUNDLED.glob("*.yaml"))
+    where = phrase("users.no_profile_in", folder=_display(targets)) if targets else ""
+    raise UsageError(phrase("users.no_profile", name=name, bundled=bundled, where=where),
+                     hint=phrase("users.no_profile_hint", folder=TARGETS_DIR, name=name))
 
 
 def _display(path: Path) -> str:

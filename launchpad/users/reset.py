@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from launchpad.errors import UsageError
+from launchpad.phrases import phrase
 from launchpad.sitetime import utc_now
 from launchpad.users import records
 from launchpad.users.apply import ImportTarget
@@ -26,12 +27,13 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str],
     """(hand-out files, keys left alone because their password was already changed)."""
     found = records.get_import(to.store, import_id)
     if found["environment"] != to.environment:
-        raise UsageError(f"import {import_id} went into {found['environment']}, not {to.environment}")
+        raise UsageError(phrase("users.import_other_env", id=import_id, env=found["environment"], given=to.environment),
+                         hint=phrase("users.import_other_env_hint", env=found["environment"]))
     inserted = {r["key"]: r for r in records.import_rows(to.store, import_id) if r["action"] == "insert"}
     unknown = [k for k in keys if k not in inserted]
     if unknown:
-        raise UsageError(f"import {import_id} did not insert {', '.join(unknown)}",
-                         hint="only users an import inserted get their initial password from it")
+        raise UsageError(phrase("users.not_inserted", id=import_id, keys=unknown),
+                         hint=phrase("users.not_inserted_hint"))
     mark = records.mark(import_id)
     profile = load_profile(found["target"], to.workspace_root / TARGETS_DIR)
     users = profile.users

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from launchpad.errors import LaunchpadError
+from launchpad.phrases import phrase
 from launchpad.users.bulk import building_rows
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -75,19 +76,19 @@ def read_workbook(path: Path) -> Workbook:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise UnreadableSheet(f"{path}: no such file") from None
+        raise UnreadableSheet(phrase("users.no_such_file", path=str(path))) from None
     except OSError as exc:
-        raise UnreadableSheet(f"{path}: {exc.strerror}") from None
+        raise UnreadableSheet(phrase("users.os_error", path=str(path), reason=exc.strerror)) from None
     if not path.is_file():
-        raise UnreadableSheet(f"{path} is not a file")
+        raise UnreadableSheet(phrase("users.not_a_file", path=str(path)))
     if size == 0:
-        raise UnreadableSheet(f"{path} is empty (0 bytes)", hint="ask the client to send the file again")
+        raise UnreadableSheet(phrase("users.file_empty", path=str(path)), hint=phrase("users.file_empty_hint"))
     if suffix in EXCEL_SUFFIXES:
         return Workbook(path, _read_excel(path))
     if suffix in TEXT_SUFFIXES:
         return _read_text(path, delimiter="\t" if suffix == ".tsv" else None)
-    raise UnreadableSheet(f"{path}: {suffix or 'no suffix'} is not a sheet launchpad reads",
-                          hint="save it as .xlsx, .xls or .csv")
+    raise UnreadableSheet(phrase("users.not_a_sheet", path=str(path), suffix=suffix or phrase("users.no_suffix")),
+                          hint=phrase("users.not_a_sheet_hint"))
 
 
 def _read_excel(path: Path) -> list[Sheet]:
@@ -111,11 +112,11 @@ def _read_excel(path: Path) -> list[Sheet]:
                         sheet.rows.append([_cell_text(value, r, c, sheet) for c, value in enumerate(values)])
             sheets.append(sheet)
     except PasswordError:
-        raise UnreadableSheet(f"{path} is protected by a password", hint="ask the client for a copy without "
-                              "the password (WPS/Excel: File → Info → Protect Workbook)") from None
+        raise UnreadableSheet(phrase("users.password_protected", path=str(path)),
+                              hint=phrase("users.password_protected_hint")) from None
     except (CalamineError, ValueError, OSError) as exc:
-        raise UnreadableSheet(f"{path} is not a readable Excel workbook ({type(exc).__name__}: {exc})",
-                              hint="open it in Excel or WPS and save it again as .xlsx") from None
+        raise UnreadableSheet(phrase("users.not_excel", path=str(path), error=f"{type(exc).__name__}: {exc}"),
+                              hint=phrase("users.not_excel_hint")) from None
     return sheets
 
 

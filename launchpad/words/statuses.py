@@ -10,6 +10,7 @@ _WEEKDAYS = zip(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
 # key: (English, 中文)
 ENTRIES: dict[str, tuple[str, str]] = {
     "status.applying": ("being applied", "导入中"),
+    "status.applied": ("applied", "已导入"),
     "status.rolled_back": ("rolled back", "已回滚"),
     "status.passed": ("passed", "通过"),
     "status.failed": ("failed", "失败"),

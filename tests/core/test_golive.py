@@ -293,23 +293,24 @@ def test_init_writes_the_bundled_checklist_and_it_loads(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("body", "where", "message"), [
-    ("- {id: a, title: A, owner: nobody, due: 2026-01-01}\n", "golive.yaml:4:", "owner 'nobody' is not a contact"),
+    ("- {id: a, title: A, owner: nobody, due: 2026-01-01}\n", "golive.yaml:4:",
+     "负责人“nobody”不是 site.yaml 中的联系人"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, depends_on: [b]}\n", "golive.yaml:4:",
-     "depends on 'b', which is not an item"),
+     "依赖的“b”不是本清单中的条目"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, depends_on: [b]}\n"
      "- {id: b, title: B, owner: zhang, due: 2026-01-01, depends_on: [a]}\n",
-     "golive.yaml:5:", "dependency cycle: a → b → a"),
+     "golive.yaml:5:", "依赖成环：a → b → a"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, status: blocked}\n", "golive.yaml:4:", "blocked 需要原因"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, status: done, proof: {sign_off: true}}\n",
      "golive.yaml:4:", "此项在其证明成立时才算完成"),
     ("- {id: a, title: A, owner: zhang, due: 2026-13-01}\n", "golive.yaml:4:42:", "month must be in 1..12"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, proof: {playbook: nope, env: test}}\n",
-     "golive.yaml:4:", "no playbook named 'nope'"),
+     "golive.yaml:4:", "没有名为“nope”的操作手册"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, proof: {playbook: environment-readiness, env: uat}}\n",
-     "golive.yaml:4:", "environment 'uat' is not in site.yaml"),
+     "golive.yaml:4:", "环境“uat”不在 site.yaml 中"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, colour: red}\n", "golive.yaml:4:", "未知的键“colour”"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01}\n- {id: a, title: B, owner: zhang, due: 2026-01-01}\n",
-     "golive.yaml:5:", "used twice"),
+     "golive.yaml:5:", "条目编号“a”用了两次"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, proof: {playbook: environment-readiness}}\n",
      "golive.yaml:4:", "缺少必填的键“env”"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, proof: {run: environment-readiness}}\n",
@@ -332,7 +333,7 @@ def test_check_locates_the_checklists_mistakes_too(tmp_path: Path) -> None:
     (root / CHECKLIST_FILE).write_text(_checklist("- {id: a, title: A, owner: nobody, due: 2026-01-01}\n",
                                                   golive=date(2026, 2, 1)), encoding="utf-8")
     result = launch(root, "check")
-    assert result.exit_code == 2 and "golive.yaml:4:" in result.output and "'nobody'" in result.output
+    assert result.exit_code == 2 and "golive.yaml:4:" in result.output and "“nobody”" in result.output
     (root / CHECKLIST_FILE).write_text(_checklist("- {id: a, title: A, owner: li, due: 2026-01-01}\n",
                                                   golive=date(2026, 2, 1)), encoding="utf-8")
     # (the bundled playbooks still miss this site's login URL; the checklist is now clean)

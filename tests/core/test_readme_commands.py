@@ -184,7 +184,7 @@ def test_the_tour_imports_the_demos_sheet_hands_out_compares_and_rolls_back(demo
     assert first.stdout.count("初始密码交接文件（0600）") == len(list((demo / "handouts").rglob("*.xlsx")))
     assert "；这是初始密码，请立即修改" in signed_in
     assert second.returncode == 0 and "无需写入" in second.stdout
-    assert imports.returncode == 0 and "applied" in imports.stdout and "+60 ~2 =3 ✗6" in imports.stdout
+    assert imports.returncode == 0 and "已导入" in imports.stdout and "+60 ~2 =3 ✗6" in imports.stdout
     assert handout.returncode == 0 and ".xlsx" in handout.stdout
     assert compare.returncode == 1 and "yanshou01：只在 test 中" in compare.stdout
     assert rollback.returncode == 0, rollback.stderr

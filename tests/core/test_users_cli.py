@@ -42,9 +42,9 @@ def test_check_of_a_clean_file_exits_0_and_says_what_was_not_checked(tmp_path: P
 
 @pytest.mark.parametrize(("name", "content", "says"), [
     ("empty.csv", b"", "无法读取表格："),
-    ("fake.xlsx", b"PK\x03\x04 not really", "is not a readable Excel workbook"),
-    ("header.csv", b"a,b\n1,2\n", "no sheet has a header the mapping knows"),
-    ("title-only.csv", "人员名单\n".encode("gbk"), "no sheet has a header the mapping knows"),
+    ("fake.xlsx", b"PK\x03\x04 not really", "不是可读取的 Excel 工作簿"),
+    ("header.csv", b"a,b\n1,2\n", "没有任何工作表带有映射认识的表头"),
+    ("title-only.csv", "人员名单\n".encode("gbk"), "没有任何工作表带有映射认识的表头"),
 ])
 def test_bad_input_exits_2_with_a_clear_message(tmp_path: Path, name: str, content: bytes, says: str) -> None:
     (tmp_path / name).write_bytes(content)
@@ -67,7 +67,7 @@ def test_without_a_mapping_or_workspace_the_command_says_what_to_pass(tmp_path: 
     sheet = write_xlsx(tmp_path / "u.xlsx", {"名单": [HEADER, *GOOD]})
     done = users("check", str(sheet))
     assert done.returncode == 2
-    assert "pass --mapping FILE" in done.stderr
+    assert "请用 --mapping FILE 指定" in done.stderr
 
 
 def test_the_mapping_has_a_json_schema_for_editors() -> None:

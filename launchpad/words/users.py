@@ -1,0 +1,75 @@
+"""What the `users` commands say about their files, their progress and their records: a
+sheet that cannot be read, the import's phases, how a plan changed since a person read it."""
+
+from __future__ import annotations
+
+# key: (English, 中文)
+ENTRIES: dict[str, tuple[str, str]] = {
+    # a sheet that cannot be read
+    "users.no_such_file": ("{path}: no such file", "{path}：文件不存在"),
+    "users.not_a_file": ("{path} is not a file", "{path} 不是文件"),
+    "users.os_error": ("{path}: {reason}", "{path}：{reason}"),
+    "users.file_empty": ("{path} is empty (0 bytes)", "{path} 是空文件（0 字节）"),
+    "users.file_empty_hint": ("ask the client to send the file again", "请让客户重新发送该文件"),
+    "users.not_a_sheet": ("{path}: {suffix} is not a sheet launchpad reads", "{path}：launchpad 不读取 {suffix} 文件"),
+    "users.no_suffix": ("no suffix", "无扩展名"),
+    "users.not_a_sheet_hint": ("save it as .xlsx, .xls or .csv", "请另存为 .xlsx、.xls 或 .csv"),
+    "users.password_protected": ("{path} is protected by a password", "{path} 设有密码保护"),
+    "users.password_protected_hint": ("ask the client for a copy without the password "
+                                      "(WPS/Excel: File → Info → Protect Workbook)",
+                                      "请让客户提供不带密码的副本（WPS/Excel：文件 → 信息 → 保护工作簿）"),
+    "users.not_excel": ("{path} is not a readable Excel workbook ({error})",
+                        "{path} 不是可读取的 Excel 工作簿（{error}）"),
+    "users.not_excel_hint": ("open it in Excel or WPS and save it again as .xlsx",
+                             "请用 Excel 或 WPS 打开并重新另存为 .xlsx"),
+    "users.no_known_header": ("{path}: no sheet has a header the mapping knows ({notes})",
+                              "{path}：没有任何工作表带有映射认识的表头（{notes}）"),
+    "users.no_sheets": ("no sheets", "没有工作表"),
+    "users.no_known_header_hint": ("the mapping looks for headers such as {headers}", "映射查找的表头例如：{headers}"),
+    "users.cannot_write_hint": ("choose a folder you can write to", "请选择有写入权限的文件夹"),
+    # the target system's description
+    "users.no_profile": ("no target profile {name!r}: not bundled ({bundled}) and no {name}.yaml{where}",
+                         "没有目标系统描述“{name}”：既非内置（{bundled}），也没有 {name}.yaml{where}"),
+    "users.no_profile_in": (" in {folder}", "（在 {folder} 中）"),
+    "users.no_profile_hint": ("describe the system in {folder}/{name}.yaml (`launchpad schema target-profile`)",
+                              "请在 {folder}/{name}.yaml 中描述该系统（`launchpad schema target-profile`）"),
+    # an import's record
+    "users.import_other_env": ("import {id} went into {env}, not {given}", "导入 {id} 写入的是 {env}，不是 {given}"),
+    "users.import_other_env_hint": ("use --env {env}", "请用 --env {env}"),
+    "users.not_inserted": ("import {id} did not insert {keys}", "导入 {id} 没有新增 {keys}"),
+    "users.not_inserted_hint": ("only users an import inserted get their initial password from it",
+                                "只有导入新增的用户才从该导入获得初始密码"),
+    "users.already_rolled_back": ("import {id} was already rolled back ({at})", "导入 {id} 已回滚过（{at}）"),
+    # the import's progress, and what is asked before a rollback
+    "users.progress.hashing": ("hashing {done}/{total} ({seconds} s)", "计算密码哈希 {done}/{total}（{seconds} 秒）"),
+    "users.progress.writing": ("writing {done}/{total} ({seconds} s)", "写入 {done}/{total}（{seconds} 秒）"),
+    "users.progress.left": (", about {seconds} s left", "，约剩 {seconds} 秒"),
+    "users.hashing_estimate": ("{count} new user(s): hashing at bcrypt cost {cost} takes about {seconds} s "
+                               "on {cores} core(s) ({per_hash} ms per hash)",
+                               "{count} 个新用户：bcrypt 成本 {cost} 的密码哈希约需 {seconds} 秒"
+                               "（{cores} 核，每个哈希 {per_hash} 毫秒）"),
+    "users.without_password": ("{count} user(s) inserted before the interruption have no handed-out password: "
+                               "{users}; give them one with `launchpad users handout {id} --reset LOGIN`",
+                               "中断前新增的 {count} 个用户没有交接初始密码：{users}；"
+                               "请用 `launchpad users handout {id} --reset 账号` 为他们生成"),
+    "users.more": ("… {count} more", "……另有 {count} 条"),
+    "users.rollback_title": ("roll back user import {id} ({file})", "回滚用户导入 {id}（{file}）"),
+    "users.rollback_detail": ("delete {insert} inserted user(s), restore {update} updated",
+                              "删除 {insert} 个新增用户，恢复 {update} 个被更新的用户"),
+    # `users imports`
+    "users.imports.id": ("ID", "编号"),
+    "users.imports.status": ("STATUS", "状态"),
+    "users.imports.file": ("FILE", "文件"),
+    # how the plan changed since it was shown (`users import`)
+    "users.since.action": ("{login}: {before} → {after}", "{login}：{before} → {after}"),
+    "users.since.values": ("{login}: {action} with other values ({before} → {after})",
+                           "{login}：{action}，取值不同（{before} → {after}）"),
+    "users.since.absent": ("absent", "无"),
+    "users.since.roles": ("roles +{names}", "角色 +{names}"),
+    "users.since.posts": ("posts +{names}", "岗位 +{names}"),
+    "users.since.nothing": ("nothing", "无变化"),
+    "users.action.insert": ("insert", "新增"),
+    "users.action.update": ("update", "更新"),
+    "users.action.unchanged": ("unchanged", "不变"),
+    "users.action.rejected": ("rejected", "拒绝"),
+}
