@@ -129,4 +129,4 @@ def test_check_refuses_a_health_check_value_no_quoting_can_hold(tmp_path: Path, 
     root = write_workspace(tmp_path / "ws", playbooks={"t": playbook})
     checked = run_cli(root, "check")
     output = checked.stdout + checked.stderr
-    assert checked.returncode == 2 and "t.yaml:" in output and "反引号" in output  # the site speaks Chinese, output
+    assert checked.returncode == 2 and "t.yaml:" in output and "反引号" in output, output  # the site speaks Chinese
