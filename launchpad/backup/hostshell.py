@@ -16,7 +16,7 @@ from typing import Any
 
 from launchpad.backup.envelope import Envelope
 from launchpad.backup.errors import BackupFailed
-from launchpad.hosts.base import CommandResult, Readable, StreamResult, Transport
+from launchpad.hosts.base import CommandResult, OutputCallback, Readable, StreamResult, Transport
 from launchpad.phrases import Said, phrase
 
 AuditFn = Callable[[str, str, dict[str, Any]], None]
@@ -57,13 +57,16 @@ class HostShell:
         return self.transport.stream(self.envelope.wrap(command), sink, timeout=timeout,
                                      stdin=self.envelope.stdin_prefix() or None)
 
-    def feed(self, command: str, source: Readable, *, timeout: float) -> CommandResult:
-        """Run `command` with `source` streamed into its stdin."""
+    def feed(self, command: str, source: Readable, *, timeout: float,
+             on_output: OutputCallback | None = None) -> CommandResult:
+        """Run `command` with `source` streamed into its stdin; `on_output` sees its output as
+        it arrives."""
         self._audit_command(command)
+        listening: dict[str, Any] = {"on_output": on_output} if on_output is not None else {}
         if self.envelope is None:
-            return self.transport.feed(command, source, timeout=timeout)
+            return self.transport.feed(command, source, timeout=timeout, **listening)
         return self.transport.feed(self.envelope.wrap(command), _Prefixed(self.envelope.stdin_prefix(), source),
-                                   timeout=timeout)
+                                   timeout=timeout, **listening)
 
     def _audit_command(self, command: str) -> None:
         detail = {"command": command}

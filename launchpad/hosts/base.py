@@ -118,10 +118,12 @@ class Transport(Protocol):
         the command's input (a dump's credentials)."""
         ...
 
-    def feed(self, command: str, source: Readable, *, timeout: float | None = None) -> CommandResult:
+    def feed(self, command: str, source: Readable, *, timeout: float | None = None,
+             on_output: OutputCallback | None = None) -> CommandResult:
         """Run `command` with `source` streamed into its stdin as the command takes it (a
         restore): no copy of the input on either side. A failure to read `source` fails the
-        command with a RemoteError that says so."""
+        command with a RemoteError that says so. `on_output` gets each chunk as it arrives (a
+        conversation: the next input may wait for what the command said)."""
         ...
 
     def put(self, local_path: str, remote_path: str, *, mode: int = 0o600) -> None:

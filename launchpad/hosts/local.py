@@ -84,11 +84,12 @@ class LocalTransport:
         exit_code = self._execute(command, timeout, stdin, {"stdout": capture.stdout, "stderr": capture.stderr})
         return capture.result(self.host.name, command, exit_code)
 
-    def feed(self, command: str, source: Readable, *, timeout: float | None = None) -> CommandResult:
+    def feed(self, command: str, source: Readable, *, timeout: float | None = None,
+             on_output: OutputCallback | None = None) -> CommandResult:
         from launchpad.hosts.local_feed import feed_local
 
         limit = self.timeouts.command if timeout is None else timeout
-        return feed_local(self.host.name, self.cwd, command, source, limit)
+        return feed_local(self.host.name, self.cwd, command, source, limit, on_output)
 
     def put(self, local_path: str, remote_path: str, *, mode: int = 0o600) -> None:
         target = Path(remote_path)

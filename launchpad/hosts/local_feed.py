@@ -17,13 +17,14 @@ import time
 from typing import Any
 
 from launchpad.errors import CommandTimeout, LaunchpadError, RemoteError
-from launchpad.hosts.base import FEED_KEEPS, CommandResult, Readable
+from launchpad.hosts.base import FEED_KEEPS, CommandResult, OutputCallback, Readable, Stream
 from launchpad.hosts.capture import short
 
 READ_SIZE = 256 * 1024
 
 
-def feed_local(host: str, cwd: str | None, command: str, source: Readable, timeout: float) -> CommandResult:
+def feed_local(host: str, cwd: str | None, command: str, source: Readable, timeout: float,
+               on_output: OutputCallback | None = None) -> CommandResult:
     started = time.monotonic()
     process = subprocess.Popen(["/bin/sh", "-c", command], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, cwd=cwd, start_new_session=True)
@@ -44,8 +45,11 @@ def feed_local(host: str, cwd: str | None, command: str, source: Readable, timeo
             with contextlib.suppress(OSError):
                 process.stdin.close()
 
-    def drain(name: str, pipe: Any) -> None:
-        while chunk := pipe.read(64 * 1024):
+    def drain(name: Stream, pipe: Any) -> None:
+        # read1: what has arrived, at once (read(n) would wait for n bytes or the end).
+        while chunk := pipe.read1(64 * 1024):
+            if on_output is not None:
+                on_output(name, chunk)
             kept = outputs[name]
             kept.extend(chunk)
             del kept[: max(0, len(kept) - FEED_KEEPS)]

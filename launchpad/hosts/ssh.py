@@ -139,8 +139,9 @@ class SshTransport:
         exit_code = self._execute(command, timeout, stdin, capture.stdout, capture.stderr)
         return capture.result(self.host.name, command, exit_code)
 
-    def feed(self, command: str, source: Readable, *, timeout: float | None = None) -> CommandResult:
-        capture = OutputCapture(FEED_KEEPS)
+    def feed(self, command: str, source: Readable, *, timeout: float | None = None,
+             on_output: OutputCallback | None = None) -> CommandResult:
+        capture = OutputCapture(FEED_KEEPS, on_output)
         started = time.monotonic()
         exit_code = self._execute(command, timeout, source,
                                   lambda chunk: capture.feed("stdout", chunk),

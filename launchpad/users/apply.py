@@ -22,6 +22,7 @@ passwords of the users already written are still in memory, so their hand-out is
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from launchpad.users.plan import PlannedUser
 from launchpad.users.profile import TARGETS_DIR, TargetProfile, load_profile
 from launchpad.users.staged import Staged, can_stage, staged_batch
 from launchpad.users.state import live
+from launchpad.users.stream import BatchStream
 from launchpad.users.target import TargetFailed, TargetSession, refused_local_load
 from launchpad.users.writes import ALREADY_THERE, apply_script, undo_script
 
@@ -176,16 +178,19 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
         done += len(batch)
         report("writing", done, len(writes))
 
-    # Batch N is on the host while batch N+1 is recorded and built here (see inflight.py).
-    with InFlight() as flight:
-        for number, batch in enumerate(_batches(writes, batch_size or (BULK_BATCH if staging else BATCH)), 1):
+    size = batch_size or (BULK_BATCH if staging else BATCH)
+    # The bulk-loaded batches share one command on the host, opened now so that its SSH, shell
+    # and private folder are ready by the time the first batch is (see stream.py); batch N is
+    # on the host while batch N+1 is recorded and built here (see inflight.py).
+    with _stream(to, staging and bool(inserts), -(-len(writes) // size)) as stream, InFlight() as flight:
+        for number, batch in enumerate(_batches(writes, size), 1):
             records.record_rows(to.store, import_id, number, [_row(u) for u in batch])
             staged = staged_batch(to.session.sql, batch, hashes, mark, profile, salts, policy.salt_column) \
-                if staging and to.session.bulk and any(u.action == "insert" for u in batch) else None
+                if stream is not None and to.session.bulk and any(u.action == "insert" for u in batch) else None
             flight.drain()  # the batch before: committed, its rows marked done
             if should_stop():  # recorded and not sent: as after a kill, the resume plans it afresh
                 _stopped(to, import_id, issued, writes[:done], done, len(writes))
-            flight.start(partial(_write_batch, to, import_id, number, batch, staged,
+            flight.start(partial(_write_batch, to, import_id, number, batch, stream, staged,
                                 partial(apply_script, to.session.sql, batch, hashes, mark, salts, policy.salt_column,
                                         profile)),
                         partial(committed, batch))
@@ -240,20 +245,32 @@ def _writable(folder: Path) -> None:
                           hint="make the workspace writable and run the import again") from None
 
 
-def _write_batch(to: ImportTarget, import_id: int, number: int, batch: list[PlannedUser], staged: Staged | None,
-                 script: Callable[[], str]) -> None:
+@contextlib.contextmanager
+def _stream(to: ImportTarget, wanted: bool, batches: int) -> Iterator[BatchStream | None]:
+    if not wanted:
+        yield None
+        return
+    stream = BatchStream(to.session, batches).open()
+    try:
+        yield stream
+    finally:
+        stream.close()
+
+
+def _write_batch(to: ImportTarget, import_id: int, number: int, batch: list[PlannedUser],
+                 stream: BatchStream | None, staged: Staged | None, script: Callable[[], str]) -> None:
     """One batch, on the worker thread: through the bulk loader when it was staged and the
     server still loads from the client, else as a script."""
-    if staged is not None and to.session.bulk and _load(to, import_id, number, staged):
+    if stream is not None and staged is not None and to.session.bulk and _load(to, import_id, number, stream, staged):
         return
     _send(to, import_id, number, partial(to.session.script, script()))
 
 
-def _load(to: ImportTarget, import_id: int, number: int, staged: Staged) -> bool:
+def _load(to: ImportTarget, import_id: int, number: int, stream: BatchStream, staged: Staged) -> bool:
     """The batch through the bulk loader; False when the server refuses loading from the client
     (a site's `local_infile = OFF`): then this batch and the rest go as scripts."""
     try:
-        _send(to, import_id, number, partial(to.session.load, staged))
+        _send(to, import_id, number, partial(stream.run, number, staged))
     except TargetFailed as exc:
         if not refused_local_load(exc.message):
             raise

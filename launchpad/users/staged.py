@@ -1,11 +1,16 @@
-"""A batch through the database's own bulk loader (MariaDB's `LOAD DATA LOCAL INFILE`, psql's
-`\\copy`): the batch's new users travel as data in the loader's text format, escaped by the
+"""A batch through the database's own bulk loader (MariaDB's `LOAD DATA LOCAL INFILE`,
+PostgreSQL's `COPY … FROM STDIN`): the batch's new users travel as data in the loader's text format, escaped by the
 loader's own rules (so no byte of a value is SQL or a delimiter), into a temporary table; then
 a handful of set-wise statements write them, written through the target's profile exactly as
 `writes.apply_script` writes them: the same "already in the target" guard, the same import
 mark and constants, the role and post links joined on the staged keys (one statement per
 role or post key, not one per user). The batch's updates follow in the same transaction, so
-the whole batch is one command on the host.
+the whole batch is one run of the database's client on the host (`stream.py` sends them all
+through one command).
+
+The rows end with one more line, numbered one past the batch: the first statement after the
+load counts the rows and finds that line whole, or stops the batch — so rows cut short on their
+way (a stream that ended early) never reach a commit.
 
 SQLite has no such loader and keeps the script path; so does a server that refuses loading
 from the client (`local_infile = OFF`): the caller falls back to the script for the rest.
@@ -34,6 +39,10 @@ from launchpad.users.writes import (
 )
 
 STAGE_TABLE = "launchpad_stage"
+# What the completeness check makes the guard table say when the rows arrived cut short.
+INCOMPLETE = "the-rows-of-this-batch-arrived-incomplete"
+# The closing line's shape: no set of filled columns has it, so no statement writes it.
+CLOSING_SHAPE = -1
 NULL = "\\N"  # how both loaders' text format writes NULL
 # Both loaders read a backslash as an escape: these four are all a value needs.
 _ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -45,13 +54,16 @@ MASK_BITS = 62
 
 @dataclass(frozen=True)
 class Staged:
-    """One batch for the bulk loader: statements before the load, the load itself (reading the
-    client's stdin), the rows it reads, and the statements after (ending with the commit)."""
+    """One batch for the bulk loader: statements before the load, the load itself (MariaDB's
+    reads the client's stdin; PostgreSQL's `COPY … FROM STDIN` the rows that follow it in the
+    script), the rows it reads (with the closing line), and the statements after (the
+    completeness check first, the commit last)."""
 
     before: list[str]
     load: str
     data: bytes
     after: list[str]
+    rows: int = 0  # the batch's new users, without the closing line
 
 
 def can_stage(sql: SqlText, profile: TargetProfile) -> bool:
@@ -123,16 +135,17 @@ def staged_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
                              for i, c in enumerate(value_columns)), *(f"{m} BIGINT" for m in masks)])
         before = [*begin, f"CREATE TEMP TABLE {GUARD_TABLE} (k VARCHAR(100) PRIMARY KEY) ON COMMIT DROP;",
                   f"CREATE TEMP TABLE {STAGE_TABLE} (n INT, shape INT, k TEXT, {typed}) ON COMMIT DROP;"]
-        load = f"\\copy {STAGE_TABLE} ({', '.join(columns)}) FROM pstdin"
+        load = f"COPY {STAGE_TABLE} ({', '.join(columns)}) FROM STDIN;"
         # A temporary table has no statistics until it is analysed: without them the planner
         # joins 10,000 staged keys against the users row by row. The key's statistics are enough
         # for it to hash the stage; an index on it, or the other columns' statistics, cost more
         # than they save (bench/import: 0.15 s a batch against 0.03 s).
         prepare = [f"ANALYZE {STAGE_TABLE} (k);"]
     there = sql.text(ALREADY_THERE)
-    after = [*prepare,
+    closing = len(inserts) + 1
+    after = [*_complete(sql, closing), *prepare,
              f"INSERT INTO {GUARD_TABLE} (k) SELECT {there} FROM {users.table} u JOIN {STAGE_TABLE} s "
-             f"ON u.{key_column} = s.k WHERE {w.user_live('u')};",
+             f"ON u.{key_column} = s.k WHERE {w.user_live('u')} AND s.shape >= 0;",
              f"INSERT INTO {GUARD_TABLE} (k) VALUES ({there});",
              *id_base(w)]
     after += _inserts(w, shapes, fields, salt_column if salted else None, mark)
@@ -149,8 +162,20 @@ def staged_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
     after += update_statements(w, rest, mark)
     after += links_by_key(w, rest)
     after.append("COMMIT;")
+    lines.append("\t".join([str(closing), str(CLOSING_SHAPE), "", *[NULL] * (len(columns) - 3)]))
     data = "".join(line + "\n" for line in lines).encode("utf-8")
-    return Staged(before, load, data, after)
+    return Staged(before, load, data, after, len(inserts))
+
+
+def _complete(sql: SqlText, closing: int) -> list[str]:
+    """Stop the batch unless every row arrived: as many lines as were sent, the last (numbered
+    `closing`, one past the rows) among them. A number cut short is smaller, so a stream cut
+    anywhere before the closing line's number ended fails here; a duplicate key in the guard
+    table stops the script as the guard does."""
+    cut = sql.text(INCOMPLETE)
+    return [f"INSERT INTO {GUARD_TABLE} (k) SELECT {cut} FROM {STAGE_TABLE} "
+            f"HAVING COUNT(*) <> {int(closing)} OR MAX(n) <> {int(closing)};",
+            f"INSERT INTO {GUARD_TABLE} (k) VALUES ({cut});"]
 
 
 def _inserts(w: Writer, shapes: dict[tuple[str, ...], int], fields: list[str], salt_column: str | None,

@@ -11,18 +11,15 @@ import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from launchpad.backup.sqlclient import DbAccess, MySqlClient, PostgresClient, ResultSet, SqliteClient, hex_literal
 from launchpad.errors import LaunchpadError, UsageError
 from launchpad.workspace.site import Database, Environment
 
-# A batch of 10,000 rows takes seconds; a loaded host or a slow link may take minutes.
+# How long one batch may take on the host: a batch of 10,000 rows takes seconds; a loaded host
+# or a slow link may take minutes.
 LOAD_TIMEOUT = 600.0
-
-if TYPE_CHECKING:
-    from launchpad.hosts.base import CommandResult
-    from launchpad.users.staged import Staged
 
 AuditFn = Callable[[str, str, dict[str, Any]], None]
 SUPPORTED = ("mysql", "mariadb", "postgresql", "sqlite")
@@ -136,33 +133,6 @@ class TargetSession:
         runner takes no script with parameters)."""
         with _as_target_error():
             SqliteClient(self.access).transaction(self.shell, statements)
-
-    def load(self, staged: Staged) -> CommandResult:
-        """A batch through the database's own bulk loader, as one transaction in one command: the
-        statements (no value from the sheet among them) on the command line, the rows on stdin.
-        The client's output comes back (the benchmark reads its timing marks from it)."""
-        import shlex
-
-        from launchpad.backup.hostshell import tail
-
-        if self.sql.mysql:
-            statements = " ".join([*staged.before, staged.load, *staged.after])
-            command = MySqlClient(self.access).command(self.tmp, None, f"--local-infile=1 --batch -e "
-                                                                       f"{shlex.quote(statements)}")
-        else:
-            # Each -c is one command of the same session: the transaction opened by the first
-            # is committed by the last; ON_ERROR_STOP ends the session (and so rolls back) at
-            # the first error.
-            client = PostgresClient(self.access)
-            parts = (" ".join(staged.before), staged.load, " ".join(staged.after))
-            command = (f"{client.env(self.tmp)}psql -X -q -v ON_ERROR_STOP=1 {client.connection()} "
-                       + " ".join(f"-c {shlex.quote(p)}" for p in parts))
-        result = self.shell.run(command, stdin=staged.data, timeout=LOAD_TIMEOUT)
-        if not result.ok:
-            raise TargetFailed(f"{self.shell.name}: the bulk load failed: {tail(result.stderr)}",
-                               hint="nothing of this batch was written; fix and re-run: rows already written "
-                                    "are recognised")
-        return result
 
 
 def refused_local_load(message: str) -> bool:

@@ -1,6 +1,7 @@
 """The apply's bulk-loader path against real MariaDB and PostgreSQL through a real sshd: a
-batch's new users go through `LOAD DATA LOCAL INFILE` / psql's `\\copy` into a temporary table
-and are merged from there, one command per batch; a server refusing LOCAL INFILE gets scripts."""
+batch's new users go through `LOAD DATA LOCAL INFILE` / `COPY … FROM STDIN` into a temporary
+table and are merged from there, one run of the client per batch, all the batches through one
+command on the host; a server refusing LOCAL INFILE gets scripts."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ SHEET = [
     ["wujiu", "吴九", "", "13300133000", "", "", "办公室", ""],
     ["zhengshi", "郑十", "", "13200132000", "", "", "信息中心", "科长"],
 ]
-LOADER = {"test": "LOAD DATA LOCAL INFILE", "prod": "\\copy launchpad_stage"}
+LOADER = {"test": "LOAD DATA LOCAL INFILE", "prod": "COPY launchpad_stage"}
 
 
 def apply(lab: RuoYiLab, env: str, rows: Sequence[Sequence[object]], batch_size: int | None = None) -> ApplyOutcome:
@@ -61,13 +62,16 @@ def nick_name(lab: RuoYiLab, env: str, login: str) -> str:
 
 
 @pytest.mark.parametrize("env", ["test", "prod"])
-def test_new_users_go_through_the_bulk_loader_one_command_per_batch(lab: RuoYiLab, env: str) -> None:
+def test_new_users_go_through_the_bulk_loader_in_one_command_a_client_run_per_batch(lab: RuoYiLab, env: str) -> None:
     before, links_before = users_table(lab, env), links(lab, env)
     first = apply(lab, env, SHEET, batch_size=2)
     assert first.counts == {"insert": 5, "update": 0, "unchanged": 0, "rejected": 0}
-    loads = [c for c in audited(lab, "remote_command") if LOADER[env] in str(c["command"])]
-    assert len(loads) == 3  # 5 rows in batches of 2: one command each, load + merge + links together
-    assert all(TRICKY not in str(c["command"]) and "zhaoliu" not in str(c["command"]) for c in loads)
+    streams = [c for c in audited(lab, "remote_command") if "head -c" in str(c["command"])]
+    assert len(streams) == 1  # every batch through one command on the host
+    loads = [c for c in audited(lab, "remote_sql") if LOADER[env] in str(c["statements"])]
+    assert [c["batch"] for c in loads] == [1, 2, 3]  # 5 rows in batches of 2: load + merge + links together
+    sent = [str(c["command"]) for c in streams] + [str(c["statements"]) for c in loads]
+    assert all(TRICKY not in text and "zhaoliu" not in text for text in sent)
     after = users_table(lab, env)
     assert nick_name(lab, env, "zhaoliu") == TRICKY
     assert [row[:6] for row in after[len(before):]][1:] == [
@@ -102,8 +106,8 @@ def test_a_server_refusing_local_infile_gets_the_script_for_every_batch(lab: Ruo
         lab.maria.root_sql("SET GLOBAL local_infile = 1")
     assert outcome.counts["insert"] == 5
     assert audited(lab, "user_import_bulk_refused") == [{"import": outcome.import_id, "batch": 1}]
-    commands = [str(c["command"]) for c in audited(lab, "remote_command")]
-    assert sum("LOAD DATA LOCAL INFILE" in c for c in commands) == 1  # refused once, not tried again
+    batches = [str(c["statements"]) for c in audited(lab, "remote_sql")]
+    assert sum("LOAD DATA LOCAL INFILE" in c for c in batches) == 1  # refused once, not tried again
     assert nick_name(lab, "test", "zhaoliu") == TRICKY
     assert lab.sql("test", f"SELECT COUNT(*) FROM sys_user WHERE create_by = 'import:{outcome.import_id}'") == [["5"]]
 
@@ -113,7 +117,7 @@ def test_a_batch_of_only_updates_goes_as_a_script(lab: RuoYiLab) -> None:
     changed = [SHEET[0], [*SHEET[2][:4], "sq@example.cn", *SHEET[2][5:]]]
     outcome = apply(lab, "prod", changed)
     assert outcome.counts == {"insert": 0, "update": 1, "unchanged": 0, "rejected": 0}
-    assert sum(LOADER["prod"] in str(c["command"]) for c in audited(lab, "remote_command")) == 1
+    assert sum(LOADER["prod"] in str(c["statements"]) for c in audited(lab, "remote_sql")) == 1
     assert lab.sql("prod", "SELECT email FROM sys_user WHERE user_name = 'sunqi'") == [["sq@example.cn"]]
 
 
@@ -140,7 +144,7 @@ def test_the_next_batch_is_recorded_while_the_one_before_is_on_the_host(lab: Ruo
             wait_until(lambda: recorded(lab) == {1: [0, 0], 2: [0, 0]} and lab.sql(
                 "test-pg", f"SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '{lab.name}' "
                            "AND wait_event_type = 'Lock'") == [["1"]])
-            loads = [c for c in audited(lab, "remote_command") if LOADER["prod"] in str(c["command"])]
+            loads = [c for c in audited(lab, "remote_sql") if LOADER["prod"] in str(c["statements"])]
             assert len(loads) == 1  # batch 2 waits here, recorded, until batch 1 committed
         finally:
             holder.stdin.write("ROLLBACK;\n")

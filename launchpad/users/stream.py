@@ -1,0 +1,203 @@
+"""Every bulk-loaded batch of an import through one command on the database's host.
+
+A command costs a fixed time before the database sees a byte — the SSH channel, the host's
+login shell (a site's `~/.bashrc`), the private folder: 0.13 s on a quiet machine, up to 0.5 s
+on a busy one — and paid once per batch it was much of the apply's time (bench/import). So
+the import opens one command before its first batch is ready, and a small loop on the host
+runs the database's client once per batch as the batches arrive on the command's stdin. Each
+batch is framed by a header line `BATCH SQL-BYTES INPUT-BYTES`, then the statements for the
+client's command line (MariaDB's `-e`; none for psql), then the client's input: for MariaDB
+the rows `LOAD DATA LOCAL INFILE '/dev/stdin'` reads; for psql the whole script, its rows
+in-band after `COPY … FROM STDIN` as pg_dump writes them. `head -c` hands each client exactly
+its bytes, so nothing of the rows is ever written to the host's disk.
+
+A batch is done when the client prints the batch's mark, which it does only after its COMMIT
+succeeded (the mark is the last statement, and the client stops at the first error, which also
+ends the loop with the client's status). Rows cut short on their way — the stream ended
+mid-batch because launchpad died or the link did — fail the batch's completeness check
+(staged.py) or never reach its COMMIT: nothing of that batch is committed.
+
+The command is audited when it starts (`remote_command`); each batch's statements, which are
+what the host is asked to do, are audited as they are sent (`remote_sql`); the rows are not.
+"""
+
+from __future__ import annotations
+
+import queue
+import secrets
+import threading
+import time
+
+from launchpad.backup.hostshell import tail
+from launchpad.backup.sqlclient import MySqlClient, PostgresClient
+from launchpad.hosts.base import CommandResult, Stream
+from launchpad.phrases import phrase
+from launchpad.users.staged import Staged
+from launchpad.users.target import LOAD_TIMEOUT, TargetFailed, TargetSession
+
+DONE = "launchpad-batch-done"
+# The loop on the host: a damaged header ends it before any client starts; a client that fails
+# ends it with the client's status (the batch's error is on stderr).
+_LOOP = """while IFS=' ' read -r lp_batch lp_sql_bytes lp_in_bytes; do
+  case "$lp_batch:$lp_sql_bytes:$lp_in_bytes" in
+    *[!0-9:]*|:*|*::*|*:) echo "launchpad: a batch header is damaged" >&2; exit 2;;
+  esac
+  lp_sql=$(head -c "$lp_sql_bytes")
+  head -c "$lp_in_bytes" | {client} || exit $?
+done"""
+
+
+class BatchStream:
+    """One command on the database's host that loads the import's batches one after the other."""
+
+    def __init__(self, session: TargetSession, batches: int) -> None:
+        self.session = session
+        self.batches = batches
+        self.token = secrets.token_hex(8)
+        self._input = _Pipe()
+        self._changed = threading.Condition()
+        self._done: dict[int, str] = {}  # batch → what the client printed before its mark
+        self._said: list[str] = []
+        self._partial = b""
+        self._ended: CommandResult | BaseException | None = None
+        self._sent: set[int] = set()
+        self._answered: set[int] = set()
+        self._thread: threading.Thread | None = None
+
+    def open(self) -> BatchStream:
+        """Start the command (SSH, the shell, the private folder) while the first batch is made."""
+        self._thread = threading.Thread(target=self._run, name="import-stream", daemon=True)
+        self._thread.start()
+        return self
+
+    def run(self, number: int, staged: Staged) -> str:
+        """Send batch `number` and wait until the client committed it; what the client printed
+        for it comes back (the benchmark reads its timing marks from it)."""
+        sql, data = self.framed(number, staged)
+        self.session.shell.audit("remote_sql", self.session.shell.name,
+                                 {"batch": number, "statements": self.statements(number, staged),
+                                  "private_dir": self.session.tmp})
+        self._sent.add(number)
+        self.send(f"{int(number)} {len(sql)} {len(data)}\n".encode() + sql + data)
+        return self.wait(number)
+
+    def send(self, chunk: bytes) -> None:
+        self._input.put(chunk)
+
+    def wait(self, number: int) -> str:
+        deadline = time.monotonic() + LOAD_TIMEOUT
+        with self._changed:
+            while number not in self._done and self._ended is None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    host = self.session.shell.name
+                    raise TargetFailed(phrase("users.stream.silent", host=host, batch=number,
+                                              seconds=f"{LOAD_TIMEOUT:g}"),
+                                       hint=phrase("users.stream.silent_hint", host=host))
+                self._changed.wait(left)
+            if number in self._done:
+                return self._done.pop(number)
+            ended = self._ended
+        if isinstance(ended, BaseException):
+            raise ended
+        assert ended is not None
+        said = tail(ended.stderr if ended.stderr.strip() else ended.stdout)
+        raise TargetFailed(phrase("users.stream.failed", host=self.session.shell.name, said=said),
+                           hint=phrase("users.stream.failed_hint"))
+
+    def close(self) -> None:
+        """End the command: the end of its input when every batch sent was answered (the loop
+        ends there), else the channel is closed under it (a batch still on the host ends
+        without its input's end, so it commits nothing more than what it already holds)."""
+        with self._changed:
+            answered = self._sent <= self._answered
+        if answered:
+            self._input.end()
+        else:
+            self._input.abort()
+        if self._thread is not None:
+            self._thread.join()
+
+    def framed(self, number: int, staged: Staged) -> tuple[bytes, bytes]:
+        """The batch's statements for the client's command line and its input."""
+        mark = f"{DONE} {self.token} {int(number)}"
+        if self.session.sql.mysql:
+            statements = " ".join([*staged.before, staged.load, *staged.after, f"SELECT '{mark}';"])
+            return statements.encode("utf-8"), staged.data
+        script = "\n".join([*staged.before, staged.load]) + "\n"
+        rest = "\\.\n" + "\n".join(staged.after) + f"\n\\echo {mark}\n"
+        return b"", script.encode("utf-8") + staged.data + rest.encode("utf-8")
+
+    def statements(self, number: int, staged: Staged) -> str:
+        """What the audit log keeps of a batch: its statements, not its rows."""
+        return "\n".join([*staged.before, staged.load, *staged.after])
+
+    def command(self) -> str:
+        access, tmp = self.session.access, self.session.tmp
+        if self.session.sql.mysql:
+            client = MySqlClient(access).command(tmp, None, '--local-infile=1 --batch --skip-column-names -e "$lp_sql"')
+        else:
+            pg = PostgresClient(access)
+            client = f"{pg.env(tmp)}psql -X -q -v ON_ERROR_STOP=1 {pg.connection()} -f -"
+        return _LOOP.replace("{client}", client)
+
+    def _run(self) -> None:
+        outcome: CommandResult | BaseException
+        try:
+            outcome = self.session.shell.feed(self.command(), self._input, on_output=self._heard,
+                                              timeout=LOAD_TIMEOUT * (self.batches + 1))
+        except BaseException as exc:  # handed to the batch waiting for its mark, on its own thread
+            outcome = exc
+        with self._changed:
+            self._ended = outcome
+            self._changed.notify_all()
+
+    def _heard(self, stream: Stream, chunk: bytes) -> None:
+        if stream != "stdout":
+            return
+        lines = (self._partial + chunk).split(b"\n")
+        self._partial = lines.pop()
+        prefix = f"{DONE} {self.token} "
+        with self._changed:
+            for raw in lines:
+                line = raw.decode("utf-8", errors="replace")
+                if line.startswith(prefix) and line[len(prefix):].isdigit():
+                    number = int(line[len(prefix):])
+                    self._done[number] = "\n".join(self._said)
+                    self._answered.add(number)
+                    self._said = []
+                    self._changed.notify_all()
+                else:
+                    self._said.append(line)
+
+
+class _Pipe:
+    """The command's input, handed over by the import as its batches are ready."""
+
+    def __init__(self) -> None:
+        self._chunks: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._rest = b""
+        self._ended = False
+
+    def put(self, chunk: bytes) -> None:
+        self._chunks.put(chunk)
+
+    def end(self) -> None:
+        self._chunks.put(b"")
+
+    def abort(self) -> None:
+        self._chunks.put(None)
+
+    def read(self, size: int = -1, /) -> bytes:
+        if not self._rest and not self._ended:
+            chunk = self._chunks.get()
+            if chunk is None:  # the transport closes the channel on a failed read
+                raise OSError(str(phrase("users.stream.ended")))
+            self._ended = not chunk
+            self._rest = chunk
+        if size < 0 or size >= len(self._rest):
+            chunk, self._rest = self._rest, b""
+        else:
+            chunk, self._rest = self._rest[:size], self._rest[size:]
+        return chunk
+
