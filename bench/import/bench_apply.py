@@ -43,6 +43,7 @@ from launchpad.hosts.connect import HostConnections
 from launchpad.store.db import Store
 from launchpad.users import apply as apply_module
 from launchpad.users import records
+from launchpad.users import stream as stream_module
 from launchpad.users.apply import ApplyProgress, ImportTarget, apply_plan
 from launchpad.users.operations import file_sha256, plan_file, target_session
 from launchpad.users.plan import PlannedUser
@@ -198,7 +199,7 @@ def run(sheet: Path, mapping_text: str, batch_sizes: list[int], parts: bool = Fa
 # marks goes to the statement before the second.
 _KINDS = [("START TRANSACTION", "begin + temporary tables"), ("SET NAMES", "begin + temporary tables"),
           ("BEGIN", "begin + temporary tables"), ("CREATE TEMP", "begin + temporary tables"),
-          ("LOAD DATA", "load (loader)"), ("\\copy", "load (loader)"),
+          ("LOAD DATA", "load (loader)"), ("COPY", "load (loader)"),
           ("CREATE INDEX", "stage index"), ("ANALYZE", "analyze the stage"),
           ("INSERT INTO launchpad_guard", "guard"), ("SELECT COALESCE(MAX", "id base"), ("LOCK TABLE", "id base"),
           ("INSERT INTO sys_user_role", "links"), ("INSERT INTO sys_user_post", "links"),
@@ -238,22 +239,22 @@ class PartTimer:
         self._wrap(records, "record_rows", "store: record_rows")
         self._wrap(records, "rows_done", "store: rows_done")
         self._wrap(apply_module, "staged_batch", "build the batch (Python)")
-        self._wrap(self.store, "audit", "  audit log (within the remote command)")
-        original = self.session.load
+        self._wrap(self.store, "audit", "  audit log (within the batch's wall)")
+        original = stream_module.BatchStream.run
 
-        def load(staged: Staged) -> Any:
+        def run(stream: stream_module.BatchStream, number: int, staged: Staged) -> str:
             started = time.monotonic()
-            result = original(_marked(staged, self.session.sql.mysql))
+            said = original(stream, number, _marked(staged, self.session.sql.mysql))
             wall = time.monotonic() - started
-            self.add("remote command (wall)", wall)
-            on_host = _marks(result.stdout.decode("utf-8", errors="replace"))
+            self.add("batch on the host, sent to committed (wall)", wall)
+            on_host = _marks(said)
             for kind, seconds in on_host.items():
                 self.add(f"  on the host: {kind}", seconds)
-            self.add("  SSH + client start/exit (wall − host)", wall - sum(on_host.values()))
-            return result
+            self.add("  client start/exit + the rows' travel (wall − host)", wall - sum(on_host.values()))
+            return said
 
-        self.session.load = load  # type: ignore[method-assign]
-        self._undo.append(lambda: delattr(self.session, "load"))
+        stream_module.BatchStream.run = run  # type: ignore[method-assign]
+        self._undo.append(lambda: setattr(stream_module.BatchStream, "run", original))
         return self
 
     def __exit__(self, *exc_info: object) -> None:

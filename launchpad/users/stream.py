@@ -3,19 +3,21 @@
 A command costs a fixed time before the database sees a byte — the SSH channel, the host's
 login shell (a site's `~/.bashrc`), the private folder: 0.13 s on a quiet machine, up to 0.5 s
 on a busy one — and paid once per batch it was much of the apply's time (bench/import). So
-the import opens one command before its first batch is ready, and a small loop on the host
-runs the database's client once per batch as the batches arrive on the command's stdin. Each
-batch is framed by a header line `BATCH SQL-BYTES INPUT-BYTES`, then the statements for the
-client's command line (MariaDB's `-e`; none for psql), then the client's input: for MariaDB
-the rows `LOAD DATA LOCAL INFILE '/dev/stdin'` reads; for psql the whole script, its rows
-in-band after `COPY … FROM STDIN` as pg_dump writes them. `head -c` hands each client exactly
-its bytes, so nothing of the rows is ever written to the host's disk.
+the import opens one command before its first batch is ready and sends the batches into its
+stdin as they are ready:
+
+- PostgreSQL: one psql reads the batches as one script, each batch's rows in-band after its
+  `COPY … FROM STDIN` (ended by `\\.`), as pg_dump writes them: one session for the import.
+- MariaDB has no in-band load, so a small loop on the host runs the client once per batch:
+  each batch is framed by a header line `BATCH SQL-BYTES ROW-BYTES`, then the statements for
+  the client's `-e`, then the rows `LOAD DATA LOCAL INFILE '/dev/stdin'` reads; `head -c`
+  hands each client exactly its bytes. Nothing of the rows is ever written to the host's disk.
 
 A batch is done when the client prints the batch's mark, which it does only after its COMMIT
-succeeded (the mark is the last statement, and the client stops at the first error, which also
-ends the loop with the client's status). Rows cut short on their way — the stream ended
-mid-batch because launchpad died or the link did — fail the batch's completeness check
-(staged.py) or never reach its COMMIT: nothing of that batch is committed.
+succeeded: the mark is the last statement, and the client stops at the first error (which
+ends the command). Rows cut short on their way — the stream ended mid-batch because launchpad
+died or the link did — fail the batch's completeness check (staged.py) or never reach its
+COMMIT: nothing of that batch is committed.
 
 The command is audited when it starts (`remote_command`); each batch's statements, which are
 what the host is asked to do, are audited as they are sent (`remote_sql`); the rows are not.
@@ -36,7 +38,7 @@ from launchpad.users.staged import Staged
 from launchpad.users.target import LOAD_TIMEOUT, TargetFailed, TargetSession
 
 DONE = "launchpad-batch-done"
-# The loop on the host: a damaged header ends it before any client starts; a client that fails
+# MariaDB's loop on the host: a damaged header ends it before any client starts; a client that fails
 # ends it with the client's status (the batch's error is on stderr).
 _LOOP = """while IFS=' ' read -r lp_batch lp_sql_bytes lp_in_bytes; do
   case "$lp_batch:$lp_sql_bytes:$lp_in_bytes" in
@@ -73,12 +75,11 @@ class BatchStream:
     def run(self, number: int, staged: Staged) -> str:
         """Send batch `number` and wait until the client committed it; what the client printed
         for it comes back (the benchmark reads its timing marks from it)."""
-        sql, data = self.framed(number, staged)
         self.session.shell.audit("remote_sql", self.session.shell.name,
-                                 {"batch": number, "statements": self.statements(number, staged),
+                                 {"batch": number, "statements": self.statements(staged),
                                   "private_dir": self.session.tmp})
         self._sent.add(number)
-        self.send(f"{int(number)} {len(sql)} {len(data)}\n".encode() + sql + data)
+        self.send(self.framed(number, staged))
         return self.wait(number)
 
     def send(self, chunk: bytes) -> None:
@@ -118,17 +119,17 @@ class BatchStream:
         if self._thread is not None:
             self._thread.join()
 
-    def framed(self, number: int, staged: Staged) -> tuple[bytes, bytes]:
-        """The batch's statements for the client's command line and its input."""
+    def framed(self, number: int, staged: Staged) -> bytes:
+        """What the command reads for batch `number`."""
         mark = f"{DONE} {self.token} {int(number)}"
         if self.session.sql.mysql:
-            statements = " ".join([*staged.before, staged.load, *staged.after, f"SELECT '{mark}';"])
-            return statements.encode("utf-8"), staged.data
+            sql = " ".join([*staged.before, staged.load, *staged.after, f"SELECT '{mark}';"]).encode("utf-8")
+            return f"{int(number)} {len(sql)} {len(staged.data)}\n".encode() + sql + staged.data
         script = "\n".join([*staged.before, staged.load]) + "\n"
         rest = "\\.\n" + "\n".join(staged.after) + f"\n\\echo {mark}\n"
-        return b"", script.encode("utf-8") + staged.data + rest.encode("utf-8")
+        return script.encode("utf-8") + staged.data + rest.encode("utf-8")
 
-    def statements(self, number: int, staged: Staged) -> str:
+    def statements(self, staged: Staged) -> str:
         """What the audit log keeps of a batch: its statements, not its rows."""
         return "\n".join([*staged.before, staged.load, *staged.after])
 
@@ -136,10 +137,9 @@ class BatchStream:
         access, tmp = self.session.access, self.session.tmp
         if self.session.sql.mysql:
             client = MySqlClient(access).command(tmp, None, '--local-infile=1 --batch --skip-column-names -e "$lp_sql"')
-        else:
-            pg = PostgresClient(access)
-            client = f"{pg.env(tmp)}psql -X -q -v ON_ERROR_STOP=1 {pg.connection()} -f -"
-        return _LOOP.replace("{client}", client)
+            return _LOOP.replace("{client}", client)
+        pg = PostgresClient(access)
+        return f"{pg.env(tmp)}psql -X -q -v ON_ERROR_STOP=1 {pg.connection()} -f -"
 
     def _run(self) -> None:
         outcome: CommandResult | BaseException
