@@ -121,12 +121,14 @@ def staged_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
     begin = list(sql.begin)
     if sql.mysql:
         # k takes the key column's own type and collation (so comparing them is allowed and the
-        # stage's index serves the join); the loader reads the rows as utf8mb4.
+        # stage's index serves the join); the loader reads the rows as utf8mb4. n is the key the
+        # rows are stored by, so the merge's ORDER BY n reads them in order instead of sorting
+        # 10,000 rows of text (bench/import: 0.35 s a batch down to 0.09 s).
         typed = ", ".join([*(f"{c} BIGINT" if i == unit_at and numeric_unit else f"{c} LONGTEXT CHARACTER SET utf8mb4"
                              for i, c in enumerate(value_columns)), *(f"{m} BIGINT" for m in masks)])
         before = [*begin, f"CREATE TEMPORARY TABLE {GUARD_TABLE} (k VARCHAR(100) PRIMARY KEY);",
-                  f"CREATE TEMPORARY TABLE {STAGE_TABLE} (n INT, shape INT, {typed}, "
-                  f"KEY (k)) SELECT {key_column} AS k FROM {users.table} WHERE 1 = 0;"]
+                  f"CREATE TEMPORARY TABLE {STAGE_TABLE} (n INT NOT NULL DEFAULT 0, shape INT, {typed}, "
+                  f"PRIMARY KEY (n), KEY (k)) SELECT {key_column} AS k FROM {users.table} WHERE 1 = 0;"]
         load = (f"LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE {STAGE_TABLE} CHARACTER SET utf8mb4 "
                 f"FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ({', '.join(columns)});")
         prepare: list[str] = []
