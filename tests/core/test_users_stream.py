@@ -1,0 +1,86 @@
+"""The batch stream's marks: a batch is answered only by its own mark with this stream's token,
+wherever the chunks split it; a command that ends without the mark fails the batch with what
+the client said."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from launchpad.backup.sqlclient import DbAccess
+from launchpad.hosts.base import CommandResult, Readable
+from launchpad.users.staged import Staged
+from launchpad.users.stream import BatchStream
+from launchpad.users.target import SqlText, TargetFailed
+
+BATCH = Staged(["BEGIN;"], "COPY launchpad_stage (n) FROM STDIN;", b"1\n2\n", ["COMMIT;"], 1)
+
+
+@dataclass
+class Shell:
+    """Says `chunks` as the command's output, then reads its input to the end (or `reads` chunks
+    of it, then ends as a client that failed on them)."""
+
+    chunks: list[bytes]
+    exit_code: int = 0
+    stderr: bytes = b""
+    reads: int = -1
+    name: str = "db1"
+    read: bytearray = field(default_factory=bytearray)
+    audited: list[dict[str, Any]] = field(default_factory=list)
+
+    def audit(self, action: str, target: str, detail: dict[str, Any]) -> None:
+        self.audited.append({"action": action, **detail})
+
+    def feed(self, command: str, source: Readable, *, timeout: float,
+             on_output: Callable[[str, bytes], None] | None = None) -> CommandResult:
+        assert on_output is not None
+        for chunk in self.chunks:
+            on_output("stdout", chunk)
+        while self.reads != 0 and (chunk := source.read(65536)):
+            self.read.extend(chunk)
+            self.reads -= 1
+        return CommandResult(self.name, command, self.exit_code, b"", self.stderr, 0.0)
+
+
+@dataclass
+class Session:
+    shell: Shell
+    sql: SqlText = SqlText("postgresql")
+    access: DbAccess = DbAccess("postgresql", "ry")
+    tmp: str = "/tmp/launchpad.0"
+
+
+def opened(shell: Shell) -> BatchStream:
+    stream = BatchStream(Session(shell), 2)  # type: ignore[arg-type]
+    stream.token = "t0k"
+    return stream.open()
+
+
+def test_a_batch_is_answered_by_its_own_mark_however_the_output_is_cut() -> None:
+    shell = Shell([b"said first\nlaunchpad-batch-do", b"ne t0k 1\nlaunchpad-batch-done other 2\n",
+                   b"launchpad-batch-done t0k 2\n"])
+    stream = opened(shell)
+    try:
+        assert stream.run(1, BATCH) == "said first"
+        assert stream.run(2, BATCH) == "launchpad-batch-done other 2"  # another token is output, not a mark
+    finally:
+        stream.close()
+    assert bytes(shell.read).count(b"\\echo launchpad-batch-done t0k") == 2
+    assert [a["batch"] for a in shell.audited if a["action"] == "remote_sql"] == [1, 2]
+    assert all(b"2\n" not in a["statements"].encode() for a in shell.audited)  # the rows are not audited
+
+
+def test_a_command_that_ends_without_the_mark_fails_the_batch_with_the_clients_words() -> None:
+    shell = Shell([b"launchpad-batch-done t0k 1\n"], exit_code=3, reads=2,
+                  stderr=b"ERROR:  duplicate key value violates unique constraint\n")
+    stream = opened(shell)
+    try:
+        stream.run(1, BATCH)
+        with pytest.raises(TargetFailed, match="db1: the bulk load failed: ERROR:  duplicate key value"):
+            stream.run(2, BATCH)
+    finally:
+        stream.close()

@@ -1,0 +1,108 @@
+"""The import's batch stream against real MariaDB and PostgreSQL through a real sshd: one
+command carries every bulk-loaded batch; a batch whose rows arrive cut short commits nothing,
+whether its statements still arrive (the closing row's check stops it) or the stream ends with
+it (it never reaches its COMMIT); the same import run again then writes every user once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from launchpad.users.operations import plan_file
+from launchpad.users.plan import PlannedUser
+from launchpad.users.staged import INCOMPLETE, Staged, staged_batch
+from launchpad.users.stream import BatchStream
+from launchpad.users.target import TargetFailed, TargetSession
+from tests.core.users_sheets import write_xlsx
+from tests.integration.ruoyi import RuoYiLab
+from tests.integration.test_users_import import FAST_HASH, lab, session
+from tests.integration.test_users_import_staged import SHEET, apply
+
+__all__ = ["lab"]
+
+pytestmark = pytest.mark.integration
+
+HASH = "$2a$04$7JB720yubVSZvUI0rEqK/.VqGOZTH.ulu33dHOiBE8ByOhJIrdAu2"
+MARK = "import:99"
+ENVS = ["test", "test-pg"]  # MariaDB, PostgreSQL
+
+
+def batches(lab: RuoYiLab, target: TargetSession, env: str, size: int) -> list[tuple[list[PlannedUser], Staged]]:
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": SHEET})
+    planned = plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, env)
+    writes = planned.plan.writes()
+    found = []
+    for start in range(0, len(writes), size):
+        batch = writes[start:start + size]
+        found.append((batch, staged_batch(target.sql, batch, {u.key: HASH for u in batch}, MARK,
+                                          planned.mapping.profile)))
+    return found
+
+
+def marked(lab: RuoYiLab, env: str) -> list[list[str]]:
+    return lab.sql(env, f"SELECT user_name FROM sys_user WHERE create_by = '{MARK}' ORDER BY user_name")
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_rows_cut_short_before_the_statements_stop_the_batch_at_the_closing_row_check(lab: RuoYiLab,
+                                                                                        env: str) -> None:
+    with session(lab, env, FAST_HASH) as (_, target):
+        [(first, staged), *_] = batches(lab, target, env, 3)
+        lines = staged.data.split(b"\n")
+        for cut in (lines[:-2], lines[:2], [*lines[:-3], lines[-2]]):  # no closing line; half; one row lost
+            stream = BatchStream(target, 1).open()
+            try:
+                with pytest.raises(TargetFailed, match=INCOMPLETE):
+                    stream.run(1, replace(staged, data=b"\n".join(cut) + b"\n"))
+            finally:
+                stream.close()
+        assert marked(lab, env) == []
+        stream = BatchStream(target, 1).open()
+        try:
+            stream.run(1, staged)  # the same batch whole goes in
+        finally:
+            stream.close()
+    assert marked(lab, env) == sorted([u.key] for u in first)
+
+
+@pytest.mark.parametrize("env", ENVS)
+@pytest.mark.parametrize("where", ["in the rows", "before the commit"])
+def test_a_stream_cut_mid_batch_commits_nothing_of_it_and_the_same_import_finishes(lab: RuoYiLab, env: str,
+                                                                                   where: str) -> None:
+    with session(lab, env, FAST_HASH) as (_, target):
+        (first, staged_first), (_second, staged_second), *_ = batches(lab, target, env, 2)
+        stream = BatchStream(target, 2).open()
+        try:
+            stream.run(1, staged_first)
+            framed = stream.framed(2, staged_second)
+            end = framed.index(staged_second.data) + (len(staged_second.data) // 2 if where == "in the rows" else
+                                                      len(staged_second.data))
+            if where == "before the commit":
+                end = framed.rindex(b"COMMIT;")
+            stream.send(framed[:end])  # then the stream ends, as when launchpad or the link dies
+        finally:
+            stream.close()
+        with pytest.raises(TargetFailed):
+            stream.wait(2)
+    assert marked(lab, env) == sorted([u.key] for u in first)
+
+    finished = apply(lab, env, SHEET, batch_size=2)
+    assert finished.counts == {"insert": 3, "update": 0, "unchanged": 2, "rejected": 0}
+    assert lab.sql(env, "SELECT COUNT(*), COUNT(DISTINCT user_name) FROM sys_user WHERE user_name IN "
+                        "('zhaoliu', 'sunqi', 'zhouba', 'wujiu', 'zhengshi')") == [["5", "5"]]
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_every_batch_goes_through_one_command_and_is_answered_after_its_commit(lab: RuoYiLab, env: str) -> None:
+    with session(lab, env, FAST_HASH) as (_, target):
+        staged = batches(lab, target, env, 2)
+        stream = BatchStream(target, len(staged)).open()
+        try:
+            for number, (batch, one) in enumerate(staged, 1):
+                stream.run(number, one)
+                # answered: the batch is committed, seen from another session
+                assert len(marked(lab, env)) == sum(len(b) for b, _ in staged[:number])
+                assert all([u.key] in marked(lab, env) for u in batch)
+        finally:
+            stream.close()
