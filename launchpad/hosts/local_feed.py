@@ -36,6 +36,7 @@ def feed_local(host: str, cwd: str | None, command: str, source: Readable, timeo
         try:
             while chunk := source.read(READ_SIZE):
                 process.stdin.write(chunk)
+                process.stdin.flush()  # the command gets each chunk now: it may answer before the next
         except BrokenPipeError:
             pass  # the command stopped reading: its exit status says why
         except BaseException as exc:  # a local read error must fail the command, not hang it

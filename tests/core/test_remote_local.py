@@ -232,3 +232,29 @@ def test_feed_fails_with_the_hosts_name_when_its_input_cannot_be_read(local: Loc
         local.feed("cat > /dev/null", _Unreadable(), timeout=60)
     assert raised.value.host == local.host.name
     assert "reading the input" in raised.value.message and "Input/output error" in raised.value.message
+
+
+class _Conversation:
+    """Input that waits for the command's answer to each line before giving the next."""
+
+    def __init__(self) -> None:
+        self.lines = [b"one\n", b"two\n"]
+        self.answered = threading.Event()
+        self.answered.set()
+
+    def heard(self, stream: str, chunk: bytes) -> None:
+        if stream == "stdout" and b"got" in chunk:
+            self.answered.set()
+
+    def read(self, size: int = -1, /) -> bytes:
+        if not self.lines:
+            return b""
+        assert self.answered.wait(30), "the command's answer never reached on_output before its input ended"
+        self.answered.clear()
+        return self.lines.pop(0)
+
+
+def test_feed_hands_the_output_over_as_it_arrives_while_the_input_still_flows(local: LocalTransport) -> None:
+    talk = _Conversation()
+    result = local.feed('while read -r line; do echo "got $line"; done', talk, timeout=60, on_output=talk.heard)
+    assert result.ok and result.text() == "got one\ngot two\n"
