@@ -74,6 +74,14 @@ class HostShell:
             detail["private_dir"] = self.envelope.path
         self.audit("remote_command", self.name, detail)
 
+    def beside(self) -> HostShell:
+        """Another shell on the same connection, for a command that runs while this shell's
+        own commands come and go: it takes its own private directory (each command makes and
+        removes the directory of its envelope, so two at once cannot share one)."""
+        other = HostShell(self.transport, self.audit, local=self.local)
+        other._tmp_base = self._tmp_base
+        return other
+
     def tools(self, names: list[str]) -> set[str]:
         """Which of `names` the host has on its PATH."""
         probe = "; ".join(f"command -v {shlex.quote(n)} >/dev/null 2>&1 && echo {shlex.quote(n)}" for n in names)

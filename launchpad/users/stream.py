@@ -25,6 +25,7 @@ what the host is asked to do, are audited as they are sent (`remote_sql`); the r
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import secrets
 import threading
@@ -65,9 +66,17 @@ class BatchStream:
         self._sent: set[int] = set()
         self._answered: set[int] = set()
         self._thread: threading.Thread | None = None
+        self.tmp = ""  # the command's private folder on the host, once it is opened
+        self._folder = contextlib.ExitStack()
 
     def open(self) -> BatchStream:
         """Start the command (SSH, the shell, the private folder) while the first batch is made."""
+        from launchpad.backup.sqlquery import secret_files
+
+        # Its own private folder: batches of updates go as scripts, the session's own commands,
+        # while this one runs.
+        self._shell = self.session.shell.beside()
+        self.tmp = self._folder.enter_context(self._shell.private_dir(secret_files(self.session.access)))
         self._thread = threading.Thread(target=self._run, name="import-stream", daemon=True)
         self._thread.start()
         return self
@@ -77,7 +86,7 @@ class BatchStream:
         for it comes back (the benchmark reads its timing marks from it)."""
         self.session.shell.audit("remote_sql", self.session.shell.name,
                                  {"batch": number, "statements": self.statements(staged),
-                                  "private_dir": self.session.tmp})
+                                  "private_dir": self.tmp})
         self._sent.add(number)
         self.send(self.framed(number, staged))
         return self.wait(number)
@@ -133,8 +142,8 @@ class BatchStream:
         """What the audit log keeps of a batch: its statements, not its rows."""
         return "\n".join([*staged.before, staged.load, *staged.after])
 
-    def command(self) -> str:
-        access, tmp = self.session.access, self.session.tmp
+    def command(self, tmp: str) -> str:
+        access = self.session.access
         if self.session.sql.mysql:
             client = MySqlClient(access).command(tmp, None, '--local-infile=1 --batch --skip-column-names -e "$lp_sql"')
             return _LOOP.replace("{client}", client)
@@ -144,10 +153,12 @@ class BatchStream:
     def _run(self) -> None:
         outcome: CommandResult | BaseException
         try:
-            outcome = self.session.shell.feed(self.command(), self._input, on_output=self._heard,
-                                              timeout=LOAD_TIMEOUT * (self.batches + 1))
+            outcome = self._shell.feed(self.command(self.tmp), self._input, on_output=self._heard,
+                                       timeout=LOAD_TIMEOUT * (self.batches + 1))
         except BaseException as exc:  # handed to the batch waiting for its mark, on its own thread
             outcome = exc
+        finally:
+            self._folder.close()
         with self._changed:
             self._ended = outcome
             self._changed.notify_all()

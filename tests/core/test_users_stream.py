@@ -4,7 +4,8 @@ the client said."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,13 @@ class Shell:
     name: str = "db1"
     read: bytearray = field(default_factory=bytearray)
     audited: list[dict[str, Any]] = field(default_factory=list)
+
+    def beside(self) -> Shell:
+        return self
+
+    @contextlib.contextmanager
+    def private_dir(self, secret_files: dict[str, str]) -> Iterator[str]:
+        yield "/tmp/launchpad.1"
 
     def audit(self, action: str, target: str, detail: dict[str, Any]) -> None:
         self.audited.append({"action": action, **detail})
@@ -70,7 +78,8 @@ def test_a_batch_is_answered_by_its_own_mark_however_the_output_is_cut() -> None
     finally:
         stream.close()
     assert bytes(shell.read).count(b"\\echo launchpad-batch-done t0k") == 2
-    assert [a["batch"] for a in shell.audited if a["action"] == "remote_sql"] == [1, 2]
+    assert [(a["batch"], a["private_dir"]) for a in shell.audited if a["action"] == "remote_sql"] == \
+        [(1, "/tmp/launchpad.1"), (2, "/tmp/launchpad.1")]
     assert all(b"2\n" not in a["statements"].encode() for a in shell.audited)  # the rows are not audited
 
 
