@@ -7,7 +7,7 @@ import pytest
 
 from launchpad.users.plan import PlannedUser
 from launchpad.users.profile import TargetProfile, bundled_profile
-from launchpad.users.staged import NULL, Staged, can_stage, escaped, staged_batch
+from launchpad.users.staged import INCOMPLETE, NULL, Staged, can_stage, escaped, staged_batch
 from launchpad.users.state import UNIT
 from launchpad.users.target import SqlText
 
@@ -27,7 +27,8 @@ def test_values_travel_only_as_escaped_data(engine: str) -> None:
     statements = " ".join([*staged.before, staged.load, *staged.after])
     assert "DROP TABLE" not in statements and "a1" not in statements and "乙" not in statements
     rows = staged.data.decode().split("\n")
-    assert rows[-1] == "" and len(rows) == 1 + 2  # one row per user: its role and post travel as bits
+    # one row per user (its role and post travel as bits), then the closing row
+    assert rows[-1] == "" and len(rows) == 1 + 2 + 1
     assert "x');DROP TABLE sys_user;--\\t\\\\N\\n\\r" in rows[0].split("\t")
     assert rows[0].split("\t").count(NULL) == 1  # the e-mail the first user has not
     assert loaded(staged)["rm0"] == ["1", "1"] and loaded(staged)["pm0"] == ["1", "1"]
@@ -40,7 +41,7 @@ def test_values_travel_only_as_escaped_data(engine: str) -> None:
 def loaded(staged: Staged) -> dict[str, list[str]]:
     """The staged rows by the loader's column names."""
     names = staged.load[staged.load.index("(") + 1:staged.load.index(")")].split(", ")
-    rows = [line.split("\t") for line in staged.data.decode().splitlines()]
+    rows = [line.split("\t") for line in staged.data.decode().splitlines()][:-1]  # not the closing row
     return {name: [row[i] for row in rows] for i, name in enumerate(names)}
 
 
@@ -78,10 +79,12 @@ def test_escaping_is_the_loaders_text_format() -> None:
 
 def test_postgresql_analyses_the_stage_and_mariadb_types_the_key_as_the_users() -> None:
     pg = staged_batch(SqlText("postgresql"), [user("a1", "甲")], {"a1": "h"}, "import:1", RUOYI)
-    assert "ANALYZE launchpad_stage (k);" in pg.after and pg.load.startswith("\\copy launchpad_stage (")
+    assert "ANALYZE launchpad_stage (k);" in pg.after and pg.load.startswith("COPY launchpad_stage (")
+    assert pg.load.endswith(" FROM STDIN;")
     assert not any(s.startswith("CREATE INDEX") for s in pg.after)  # the planner hashes the stage
     maria = staged_batch(SqlText("mariadb"), [user("a1", "甲")], {"a1": "h"}, "import:1", RUOYI)
     assert any("SELECT user_name AS k FROM sys_user WHERE 1 = 0" in s for s in maria.before)
+    assert any("PRIMARY KEY (n)" in s for s in maria.before)  # stored in the order the merge reads
     assert maria.load.startswith("LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE launchpad_stage")
 
 
@@ -103,3 +106,19 @@ def test_ids_by_the_profiles_rule() -> None:
     assert any("@launchpad_id_base + s.n" in s for s in made.after)
     assert not can_stage(SqlText("mariadb"), profile("sequence"))
     assert not can_stage(SqlText("sqlite"), RUOYI) and can_stage(SqlText("postgresql"), RUOYI)
+
+
+@pytest.mark.parametrize("engine", ["mariadb", "postgresql"])
+def test_the_rows_end_with_a_closing_row_the_first_statement_after_the_load_checks(engine: str) -> None:
+    staged = staged_batch(SqlText(engine), [user("a1", "甲"), user("b2", "乙")], {"a1": "h", "b2": "h"}, "import:1",
+                          RUOYI)
+    closing = staged.data.decode().splitlines()[-1].split("\t")
+    assert closing[:3] == ["3", "-1", ""] and set(closing[3:]) == {NULL}  # numbered one past the rows
+    assert staged.rows == 2
+    check, stop = staged.after[:2]
+    assert check.startswith("INSERT INTO launchpad_guard (k) SELECT ") and check.endswith(
+        "FROM launchpad_stage HAVING COUNT(*) <> 3 OR MAX(n) <> 3;")
+    assert stop.startswith("INSERT INTO launchpad_guard (k) VALUES (")
+    assert SqlText(engine).text(INCOMPLETE) in check and SqlText(engine).text(INCOMPLETE) in stop
+    assert all("shape = -1" not in s for s in staged.after)  # no statement writes the closing row
+    assert any("AND s.shape >= 0;" in s for s in staged.after if "JOIN launchpad_stage s" in s)  # nor guards it
