@@ -320,9 +320,10 @@ def test_the_list_of_imports_names_each_status_as_the_command_line_does(lang: st
 
     counts = {"insert": 1, "update": 0, "unchanged": 0, "rejected": 0}
     statuses = ("applying", "applied", "rolled_back")
-    records: list[dict[str, Any]] = [{"id": n, "started": None, "environment": "test", "status": status, "file_name": "名单.xlsx",
-                "planned": counts, "operator": "张工"}
-               for n, status in enumerate(statuses, start=1)]
+    records: list[dict[str, Any]] = [
+        {"id": n, "started": None, "environment": "test", "status": status, "file_name": "名单.xlsx",
+         "planned": counts, "operator": "张工"}
+        for n, status in enumerate(statuses, start=1)]
     before = current_language()
     set_language(lang)
     try:
