@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import threading
+from datetime import datetime
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -18,7 +20,8 @@ from launchpad.hosts.hostcheck import check_host, parse_probe
 from launchpad.hosts.local import LocalTransport
 from launchpad.hosts.pool import ConnectionPool, fan_out
 from launchpad.phrases import phrase, render
-from launchpad.workspace.site import Host
+from launchpad.steps.base import StepContext
+from launchpad.workspace.site import Host, Site
 
 HOST = HostSpec(name="app1", address="localhost")
 
@@ -132,3 +135,25 @@ def test_a_local_command_fed_past_its_timeout_or_from_a_broken_input_reads_in_bo
     assert render(broken.value.said_for("app1"), "zh").startswith("读取 `cat > /dev/null` 的输入失败：")
     assert render(broken.value.said_hint, "zh") == "请检查本地文件"
     assert "reading the input of `cat > /dev/null` failed" in broken.value.message
+
+
+def test_an_upload_whose_artifact_cannot_be_read_fails_in_the_readers_language(tmp_path: Path) -> None:
+    from launchpad.steps.upload import UploadStep, run_upload
+
+    site = Site.model_validate({"site": {"name": "某系统", "client": "某局"}, "environments": {"test": {
+        "transport": "local", "hosts": [{"name": "app1", "address": "127.0.0.1", "groups": ["app"]}]}}})
+    environment = site.environments["test"]
+    context = StepContext(
+        run_id=1, phase_id="p", step_id="p.up", attempt=1, site=site, env_name="test", environment=environment,
+        values={}, prompter=None,  # type: ignore[arg-type]  # the step never asks anyone
+        emit=lambda _event: None, hosts=list(environment.hosts),
+        transport_for=lambda _host: LocalTransport(HOST), report_host=lambda _outcome: None,
+        audit=lambda *_args: None, phase_status=lambda _phase: None, now=datetime.now,
+    )
+    step = UploadStep.model_validate({"name": "上传", "kind": "upload", "artifact": str(tmp_path / "gone.jar"),
+                                      "to": "/tmp/gone.jar"})
+    outcome = run_upload(step, context)
+    assert outcome.status == "failed"
+    chinese = render(outcome.summary, "zh")
+    assert chinese.startswith(f"无法读取制品 {tmp_path / 'gone.jar'}："), chinese
+    assert str(outcome.summary).startswith(f"cannot read the artifact {tmp_path / 'gone.jar'}: ")
