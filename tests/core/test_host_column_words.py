@@ -157,3 +157,12 @@ def test_an_upload_whose_artifact_cannot_be_read_fails_in_the_readers_language(t
     chinese = render(outcome.summary, "zh")
     assert chinese.startswith(f"无法读取制品 {tmp_path / 'gone.jar'}："), chinese
     assert str(outcome.summary).startswith(f"cannot read the artifact {tmp_path / 'gone.jar'}: ")
+
+
+def test_a_shell_probe_that_cannot_run_answers_in_the_readers_language() -> None:
+    from launchpad.deploy.probe import Probe, ask_shell
+
+    answer = ask_shell(Probe(run="sleep 5"), {}, LocalTransport(HOST), timeout=0.3)
+    assert not answer.ok
+    assert render(answer.said, "zh") == "app1：`sleep 5` 在 0.3 秒内没有结束，已被终止"
+    assert str(answer.said) == "app1: `sleep 5` did not finish within 0.3s and was killed"
