@@ -165,13 +165,18 @@ def test_a_changed_key_reads_in_the_sites_language(workspace: Path, fresh_sshd: 
         assert "do not continue; confirm with the client's administrator" in en.stdout
     assert_json_kind(workspace, ("exec", "--env", "lab", "--", "true"), "host_key_changed", "主机密钥已改变",
                      "the host key has CHANGED")
+    zh, en = in_both(workspace, "hosts", "trust", "--env", "lab")
+    assert zh.returncode == en.returncode == 1
+    assert f"已改变   {host.name}（" in zh.stdout and "已拒绝" in zh.stdout and "Refused" not in zh.stdout, zh.stdout
+    assert f"CHANGED  {host.name} (" in en.stdout and "Refused" in en.stdout, en.stdout
 
 
 def test_a_failed_host_step_reads_in_the_sites_language(workspace: Path, ssh_hosts: list[SshdHost]) -> None:
     host, stranger = ssh_hosts[0], ssh_hosts[1]
     write_site(workspace, (host.name, host.port, None))
     trust(workspace, host)
-    write_site(workspace, (host.name, host.port, None), (stranger.name, stranger.port, None))  # its key unknown
+    port = free_port()  # nothing answers there
+    write_site(workspace, (host.name, host.port, None), (stranger.name, stranger.port, None), ("gone", port, None))
     ran = launchpad(workspace, "run", "slow", "--env", "lab", "--yes")
     assert ran.returncode != 0
     assert "`sleep 5` 在 0.5 秒内没有结束" in ran.stdout + ran.stderr, ran.stdout + ran.stderr
@@ -181,6 +186,7 @@ def test_a_failed_host_step_reads_in_the_sites_language(workspace: Path, ssh_hos
         zh, en = in_both(workspace, "runs", "show", "1", "--format", fmt)
         assert "5` 在 0.5 秒内没有结束；launchpad 已关闭它的通道" in zh.stdout.replace("\\`", "`"), zh.stdout
         assert "建议：命令可能仍在主机上运行" in zh.stdout and "主机密钥未知（" in zh.stdout
+        assert f"无法连接 127.0.0.1:{port}：" in zh.stdout and "建议：请确认该主机上 sshd 正在运行" in zh.stdout
         assert "did not finish" not in zh.stdout and "not known" not in zh.stdout
         assert "5` did not finish within 0.5s; launchpad closed its channel" in en.stdout.replace("\\`", "`"), en.stdout
-        assert "the host key is not known (" in en.stdout
+        assert "the host key is not known (" in en.stdout and f"cannot connect to 127.0.0.1:{port}: " in en.stdout
