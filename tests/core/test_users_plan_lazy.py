@@ -100,3 +100,11 @@ def test_counting_the_plan_agrees_with_its_users_one_by_one(tmp_path: Path) -> N
     assert [plan.users[i] for i in range(len(users))] == users == list(plan.users)  # the same each time
     assert plan.users[-1] == users[-1] and plan.users[3:7] == users[3:7]
 
+
+def test_a_users_lists_are_its_own(tmp_path: Path) -> None:
+    plan = planned(tmp_path)
+    first, second = plan.users[0], plan.users[0]
+    assert first == second and first is not second
+    first.roles_added.append("x")
+    first.values["nick_name"] = "改"
+    assert plan.users[0] == second  # what one reader changes is not what the next one reads
