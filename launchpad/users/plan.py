@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from itertools import islice
 
 from launchpad.errors import UsageError
+from launchpad.users.bulk import building_rows
 from launchpad.users.checks import CheckResult, Target
 from launchpad.users.mapping import ImportMapping
 from launchpad.users.plan_rows import PlannedRows, Planner, roles_for
@@ -58,7 +59,8 @@ class Plan:
         return {unit: {a: table[unit].get(a, 0) for a in ACTIONS} for unit in sorted(table)}
 
     def writes(self) -> list[PlannedUser]:
-        return list(self._writing())
+        with building_rows():  # kept: 100,000 new users need not be walked by each young pass
+            return list(self._writing())
 
     def digest(self) -> str:
         """What apply would write, as one hash: equal digests, equal writes. The hash of the

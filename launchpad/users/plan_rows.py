@@ -15,7 +15,6 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from itertools import accumulate, compress, repeat
-from operator import itemgetter
 from typing import overload
 
 from launchpad.phrases import phrase
@@ -26,6 +25,7 @@ from launchpad.users.planned import ACTIONS, Action, PlannedUser
 from launchpad.users.state import POST_FIELD, UNIT, ExistingUser, TargetState
 from launchpad.users.units import Department
 
+CHUNK = 256  # users made at a time when the plan is read in order
 INSERT, UPDATE, UNCHANGED, REJECTED = range(4)  # a row's action: its place in ACTIONS
 WRITES = bytes.maketrans(bytes(range(4)), bytes((1, 1, 0, 0)))  # action → 1 when apply writes the row
 
@@ -81,45 +81,60 @@ class Planner:
         for at in compress(range(count), existing):  # only the rows whose user is there already
             old = existing[at]
             if old is not None and actions[at] != REJECTED:
-                actions[at] = ACTIONS.index(self._update(planned, at, old).action)
+                written = self._unit_id(self._written(planned, at, at + 1)[0], table.department(at))
+                actions[at] = ACTIONS.index(self._update(planned, at, old, written).action)
         return planned
 
     def user(self, planned: PlannedTable, at: int) -> PlannedUser:
         """Row `at` of `planned` as the plan's user."""
+        return self.users(planned, at, at + 1)[0]
+
+    def users(self, planned: PlannedTable, start: int, stop: int) -> list[PlannedUser]:
+        """Rows `start` to `stop` of `planned` as the plan's users: their values made a chunk
+        of rows at a time, in C, as the eager plan made them for the whole table."""
+        stop = min(stop, len(planned.actions))
+        return list(map(self._user, repeat(planned), range(start, stop), self._written(planned, start, stop)))
+
+    def _user(self, planned: PlannedTable, at: int, written: dict[str, str]) -> PlannedUser:
         table, action = planned.checked, planned.actions[at]
         department = table.department(at)
         if action == REJECTED:
             return PlannedUser(planned.keys[at], "rejected", table.sheet, table.numbers[at], self._path(department),
                                problems=table.problems[at])
+        self._unit_id(written, department)
         if action == INSERT:
             inputs = {name: table.cells.value(name, at) for name in self.rule_inputs} \
                 if self.rule_inputs is not None else {}
             return PlannedUser(planned.keys[at], "insert", table.sheet, table.numbers[at], self._path(department),
-                               values=self._written(planned, at, department), roles_added=self._roles(table, at),
-                               posts_added=self._posted(table, at), rule_inputs=inputs)
-        return self._update(planned, at, self.state.users[planned.keys[at].casefold()])
+                               values=written, roles_added=self._roles(table, at), posts_added=self._posted(table, at),
+                               rule_inputs=inputs)
+        return self._update(planned, at, self.state.users[planned.keys[at].casefold()], written)
 
-    def _update(self, planned: PlannedTable, at: int, existing: ExistingUser) -> PlannedUser:
+    def _update(self, planned: PlannedTable, at: int, existing: ExistingUser, written: dict[str, str]) -> PlannedUser:
         table = planned.checked
-        department = table.department(at)
         old, natural = existing.values, self.natural
-        changes = {name: (old.get(name, ""), value) for name, value in self._written(planned, at, department).items()
+        changes = {name: (old.get(name, ""), value) for name, value in written.items()
                    if name != natural and old.get(name, "") != value}
         roles_added = [r for r in self._roles(table, at) if r not in existing.roles]
         posts_added = [p for p in self._posted(table, at) if p not in existing.posts]
         action: Action = "update" if changes or roles_added or posts_added else "unchanged"
-        return PlannedUser(old[natural], action, table.sheet, table.numbers[at], self._path(department),
+        return PlannedUser(old[natural], action, table.sheet, table.numbers[at], self._path(table.department(at)),
                            values={name: new for name, (_, new) in changes.items()}, changes=changes,
                            roles_added=roles_added, posts_added=posts_added)
 
-    def _written(self, planned: PlannedTable, at: int, department: Department | None) -> dict[str, str]:
-        """The row's values of the user columns the mapping fills, empty cells left out (an
-        update never blanks a field), and its unit's id."""
-        cell = itemgetter(at)
+    @staticmethod
+    def _written(planned: PlannedTable, start: int, stop: int) -> list[dict[str, str]]:
+        """Each row's values of the user columns the mapping fills, empty cells left out (an
+        update never blanks a field); the unit's id is added per row."""
+        names = [name for name, _ in planned.filled]
+        if not names:
+            return [{} for _ in range(start, stop)]
+        across = zip(*(column[start:stop] for _, column in planned.filled), strict=True)
         if planned.dense:
-            written = {name: cell(column) for name, column in planned.filled}
-        else:
-            written = {name: value for name, column in planned.filled if (value := cell(column))}
+            return list(map(dict, map(zip, repeat(names), across)))
+        return [{name: value for name, value in zip(names, row, strict=True) if value} for row in across]
+
+    def _unit_id(self, written: dict[str, str], department: Department | None) -> dict[str, str]:
         if department is not None:
             ids = self.ids
             written[UNIT] = ids.get(department.id) or ids.setdefault(department.id, str(department.id))
@@ -186,16 +201,18 @@ class PlannedRows(Sequence[PlannedUser]):
         return self.planner.user(self.tables[which], index - self._starts[which])
 
     def __iter__(self) -> Iterator[PlannedUser]:
-        user = self.planner.user
         for table in self.tables:
-            yield from map(user, repeat(table, len(table.actions)), range(len(table.actions)))
+            for start in range(0, len(table.actions), CHUNK):
+                yield from self.planner.users(table, start, start + CHUNK)
 
     def writes(self) -> Iterator[PlannedUser]:
-        """The users apply writes (inserts and updates), in order; no other user is made."""
-        user = self.planner.user
+        """The users apply writes (inserts and updates), in order."""
         for table in self.tables:
-            chosen = compress(range(len(table.actions)), table.actions.translate(WRITES))
-            yield from map(user, repeat(table), chosen)
+            writing = table.actions.translate(WRITES)
+            for start in range(0, len(writing), CHUNK):
+                if any(writing[start:start + CHUNK]):
+                    chunk = self.planner.users(table, start, start + CHUNK)
+                    yield from compress(chunk, writing[start:start + CHUNK])
 
     def tally(self) -> Counter[tuple[str, str]]:
         found: Counter[tuple[str, str]] = Counter()
