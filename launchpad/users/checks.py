@@ -383,7 +383,7 @@ def _place(table: CheckedTable, units: list[tuple[str, list[str], dict[str, Reso
                 if problem is not None:
                     table.flag(at, name, problem)
         return
-    at_units = array("i", bytes(4 * len(table)))
+    at_units = array("i", [0]) * len(table)
     for at in range(len(table)):
         found: dict[str, Department] = {}
         for name, cells, answers in units:
