@@ -412,3 +412,18 @@ def test_dashboard_with_backup_ages(snap_compare: Any, backups_workspace: Path, 
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+@pytest.mark.anyio
+async def test_a_refused_operation_reads_in_the_screens_language(demo: Path) -> None:
+    app = make_app(demo, "zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backups(pilot)
+        await operate(pilot, screen, "t", "✓ 已备份 test/users：#1")
+        with (demo / "backups" / screen.table.records[0].file).open("ab") as damaged:
+            damaged.write(b"\0")
+        await pilot.press("d")
+        await wait_for_screen(pilot, ErrorDialog)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: screen.ready and "✗ 备份失败：" in activity(screen), "the failure")
+        assert "无法演练" in activity(screen) and "cannot be drilled" not in activity(screen)
