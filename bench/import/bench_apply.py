@@ -21,8 +21,9 @@ batch's data built in Python, the audit log, each batch's wall time from sent in
 one command (launchpad/users/stream.py) to its mark, and inside it, on the host, each
 statement's time from timestamps the same client prints between the statements (`NOW(6)` /
 `clock_timestamp()`); then, apart, what the SSH channel, the client's start and the bytes on
-stdin cost alone for one command (what the loader pays once, and the import's command once). The marks add a few statements to each command, so a run with
-`--parts` is a little slower than one without: its apply / loader ratio is not the figure.
+stdin cost alone for one command (what the loader pays once, and the import's command once).
+The marks add a few statements to each batch, so a run with `--parts` is a little slower than
+one without: its apply / loader ratio is not the figure.
 """
 
 from __future__ import annotations
