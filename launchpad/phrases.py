@@ -38,6 +38,7 @@ from launchpad.words import (
     refusals_hosts,
     runreport,
     statuses,
+    sweep,
     ui,
     users,
     validation,
@@ -661,6 +662,7 @@ def _merge(*areas: dict[str, tuple[str, str]]) -> None:
 _merge(statuses.ENTRIES, ui.ENTRIES, daily.ENTRIES, runreport.ENTRIES, issues.ENTRIES, cli.ENTRIES, errors.ENTRIES,
        help.ENTRIES, validation.ENTRIES, refusals.ENTRIES, users.ENTRIES)
 _merge(refusals_hosts.ENTRIES)
+_merge(sweep.ENTRIES)
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}
 PARTS_SEPARATOR = {"en": "; ", "zh": "；"}

@@ -241,7 +241,7 @@ def _no_duplicates(spec: BaselineSpec, document: Document) -> None:
     once([p.code for p in spec.posts], ("posts",), "code", "post")
     if problems:
         raise InvalidInput(sorted(problems, key=lambda p: (p.line, p.col)),
-                           hint="a natural key names one item; remove or rename the second")
+                           hint=phrase("baseline.key_twice_hint"))
 
 
 def _from_spec(spec: BaselineSpec, source: str) -> Baseline:
@@ -317,14 +317,14 @@ def _from_sheets(path: Path, shown: str) -> Baseline:
         where[("posts", len(spec["posts"]))] = f"{shown}, sheet posts, row {row}"
         spec["posts"].append(_present(record))
     if problems:
-        raise BadBaseline("\n".join(problems), hint="fix the cells named above")
+        raise BadBaseline("\n".join(problems), hint=phrase("baseline.fix_cells_hint"))
     from pydantic import ValidationError
 
     try:
         checked = BaselineSpec.model_validate(spec)
     except ValidationError as exc:
         raise BadBaseline("\n".join(_sheet_problem(e, spec, where, shown) for e in exc.errors()),
-                          hint="fix the cells named above") from None
+                          hint=phrase("baseline.fix_cells_hint")) from None
     _sheet_duplicates(checked, shown)
     return _from_spec(checked, shown)
 
@@ -380,7 +380,7 @@ def _sheet_duplicates(spec: BaselineSpec, shown: str) -> None:
                 problems.append(f"{shown}: {what} {key!r} appears twice")
             seen.add(key)
     if problems:
-        raise BadBaseline("\n".join(problems), hint="a natural key names one item; remove the second")
+        raise BadBaseline("\n".join(problems), hint=phrase("baseline.key_twice_remove_hint"))
 
 
 def role_data(role: Role) -> dict[str, Any]:

@@ -161,7 +161,7 @@ def _own_file_problems(files: list[ConfigFile], site: Site, envs: tuple[str, str
 def _read(path: Path, display: str) -> tuple[Expectations, Document]:
     document = read_yaml(path, display)
     if not isinstance(document.data, dict):
-        raise InvalidInput([Problem(display, 1, 1, "expected sections by name (app: {files: …, expect: …})")])
+        raise InvalidInput([Problem(display, 1, 1, phrase("config.expected_sections"))])
     return validate(Expectations, document), document
 
 

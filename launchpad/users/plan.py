@@ -92,9 +92,9 @@ def check_roles(mapping: ImportMapping, state: TargetState, where: str) -> None:
     wanted = set(mapping.roles.default) | {key for rule in mapping.roles.rules for key in rule.roles}
     missing = sorted(wanted - set(state.roles))
     if missing:
-        raise UsageError(f"role key(s) {', '.join(missing)} of the mapping are not in sys_role of {where} "
-                         f"(it has {', '.join(sorted(state.roles)) or 'none'})",
-                         hint="correct roles: in the mapping, or create the roles in the target first")
+        raise UsageError(phrase("users.roles_missing", missing=missing, where=where,
+                                roles=sorted(state.roles) or phrase("sweep.none")),
+                         hint=phrase("users.roles_missing_hint"))
 
 
 def roles_for(row: CheckedRow, mapping: ImportMapping) -> list[str]:

@@ -118,11 +118,11 @@ def find_rules(root: Path | None, given: str | None) -> Path:
         if not path.is_file() and root is not None and (root / given).is_file():
             path = root / given
         if not path.is_file():
-            raise UsageError(f"no rules file {given}", hint=f"write one at {RULES_FILE} (`launchpad schema "
-                                                            "role-rules` prints its schema)")
+            raise UsageError(phrase("users.no_rules_file", file=str(given)),
+                             hint=phrase("users.no_rules_file_hint", default=RULES_FILE))
         return path
     if root is None or not (root / RULES_FILE).is_file():
-        raise UsageError(f"no {RULES_FILE} in the workspace", hint="write the rules there, or pass --rules FILE")
+        raise UsageError(phrase("users.no_rules_here", file=RULES_FILE), hint=phrase("users.no_rules_here_hint"))
     return root / RULES_FILE
 
 
@@ -229,8 +229,7 @@ def check_rules(loaded: LoadedRules, state: TargetState) -> None:
                 problems.append(loaded.source.problem(at, f"rule {rule.name!r}: the target has no post {post!r} "
                                                           f"({', '.join(codes) or 'none'})"))
     if problems:
-        raise InvalidInput(problems, hint="correct the rules to the target's role keys, unit paths and posts "
-                                          "(`launchpad roles preview` checks them again)")
+        raise InvalidInput(problems, hint=phrase("users.rules_fix_hint"))
 
 
 def _some(names: dict[str, str]) -> str:
