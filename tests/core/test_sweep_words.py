@@ -211,6 +211,23 @@ def test_init_on_a_workspace_refuses_in_the_sites_language(tmp_path: Path) -> No
     assert f"{root / 'site.yaml'} already exists; init does not overwrite a workspace" in said_en.stderr, said_en.stderr
 
 
+def test_resuming_a_run_with_another_playbook_is_refused_in_both_languages(tmp_path: Path) -> None:
+    from tests.core.test_engine import Harness, playbook_text
+    from tests.scripted import ScriptedPrompter
+
+    h = Harness(tmp_path / "ws", playbook_text("- {id: a, name: a, kind: shell, run: 'false'}"))
+    first = h.run(ScriptedPrompter())
+    h.store.set_run_status(first.run_id, "interrupted", finished=False)
+    (h.root / "playbooks" / "t.yaml").write_text(
+        playbook_text("- {id: a, name: a, kind: shell, run: 'true'}").replace("name: t\n", "name: patrol\n"))
+    with pytest.raises(UsageError) as refused:
+        h.run(ScriptedPrompter(), resume=first.run_id)
+    chinese, english = _both(refused.value)
+    assert f"运行 {first.run_id} 属于操作手册“t”，不是“patrol”\n  → 请用 `launchpad run t --resume {first.run_id}` 继续它" \
+        in chinese, chinese
+    assert f"run {first.run_id} is of playbook 't', not 'patrol'" in english
+
+
 def test_the_template_check_says_what_is_undefined_in_the_sites_language(tmp_path: Path) -> None:
     from tests.core.test_template_refs import PLAYBOOK, SITE
 
