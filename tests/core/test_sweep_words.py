@@ -223,8 +223,8 @@ def test_resuming_a_run_with_another_playbook_is_refused_in_both_languages(tmp_p
     with pytest.raises(UsageError) as refused:
         h.run(ScriptedPrompter(), resume=first.run_id)
     chinese, english = _both(refused.value)
-    assert f"运行 {first.run_id} 属于操作手册“t”，不是“patrol”\n  → 请用 `launchpad run t --resume {first.run_id}` 继续它" \
-        in chinese, chinese
+    assert f"运行 {first.run_id} 属于操作手册“t”，不是“patrol”" in chinese, chinese
+    assert f"\n  → 请用 `launchpad run t --resume {first.run_id}` 继续它" in chinese
     assert f"run {first.run_id} is of playbook 't', not 'patrol'" in english
 
 
