@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from launchpad.baseline.model import Baseline, Dictionary, DictItem, Post, Role
 from launchpad.errors import InvalidInput, LaunchpadError, Problem, UsageError
-from launchpad.phrases import phrase
+from launchpad.phrases import Phrase, phrase
 from launchpad.users.layout import column_letter
 from launchpad.workspace.yamlsource import Document, read_yaml, validate
 
@@ -224,21 +224,22 @@ def _has_duplicates(spec: BaselineSpec) -> bool:
 def _no_duplicates(spec: BaselineSpec, document: Document) -> None:
     problems: list[Problem] = []
 
-    def once(keys: list[str], path: tuple[str | int, ...], field: str, what: str) -> None:
+    def once(keys: list[str], path: tuple[str | int, ...], field: str, what: Phrase) -> None:
         seen: set[str] = set()
         for i, key in enumerate(keys):
             if key in seen:
-                problems.append(document.source.problem((*path, i, field), f"{what} {key!r} appears twice"))
+                problems.append(document.source.problem((*path, i, field),
+                                                        phrase("baseline.twice", what=what, name=key)))
             seen.add(key)
 
-    once([r.key for r in spec.roles], ("roles",), "key", "role")
+    once([r.key for r in spec.roles], ("roles",), "key", phrase("baseline.role"))
     for r, role in enumerate(spec.roles):
-        once(list(role.permissions), ("roles", r, "permissions"), "", "permission")
-    once([d.type for d in spec.dictionaries], ("dictionaries",), "type", "dictionary")
+        once(list(role.permissions), ("roles", r, "permissions"), "", phrase("baseline.permission"))
+    once([d.type for d in spec.dictionaries], ("dictionaries",), "type", phrase("baseline.dictionary"))
     for d, dictionary in enumerate(spec.dictionaries):
         once([i.value for i in dictionary.items], ("dictionaries", d, "items"), "value",
-             f"item of {dictionary.type}:")
-    once([p.code for p in spec.posts], ("posts",), "code", "post")
+             phrase("baseline.item_of", type=dictionary.type))
+    once([p.code for p in spec.posts], ("posts",), "code", phrase("baseline.post"))
     if problems:
         raise InvalidInput(sorted(problems, key=lambda p: (p.line, p.col)),
                            hint=phrase("baseline.key_twice_hint"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from launchpad.errors import Problem
+from launchpad.phrases import phrase
 from launchpad.workspace.site import Site
 from launchpad.workspace.yamlsource import SourceMap
 
@@ -45,7 +46,7 @@ def _unreachable(site: Site, source: SourceMap) -> list[Problem]:
     on_roster = {who for entry in site.duty for who in (entry.primary, entry.backup)}
     return [
         source.problem(("contacts", index, "phone"),
-                       f"contact {contact.id!r} ({contact.name}) is on the duty roster but has no phone")
+                       phrase("roster.no_phone", id=contact.id, name=contact.name))
         for index, contact in enumerate(site.contacts)
         if contact.id in on_roster and not contact.phone.strip()
     ]

@@ -2,11 +2,12 @@
 
 Every error a person may read carries a phrase of the word-book (launchpad/phrases.py), so a
 `language: zh` site reads it in Chinese and `--lang en` in English. An AST scan finds each call
-to a LaunchpadError subclass or to Problem whose message, hint, reason or said is a text literal
-(or an f-string) with words in it, and each title given at the raise that the word-book does not
-know. Exceptions no person should ever read (ValueError, RuntimeError … raised on a broken
-invariant, caught and turned into a refusal, or kept English for the audit log) are not
-LaunchpadErrors; those raised with words are listed below, each with why it may stay English.
+to a LaunchpadError subclass, to Problem or to a source map's `problem` whose message, hint,
+reason or said is a text literal (or an f-string) with words in it, and each title given at the
+raise that the word-book does not know. Exceptions no person should ever read (ValueError,
+RuntimeError … raised on a broken invariant, caught and turned into a refusal, or kept English
+for the audit log) are not LaunchpadErrors; those raised with words are listed below, each with
+why it may stay English.
 """
 
 from __future__ import annotations
@@ -138,10 +139,17 @@ def english_refusals(source: str, file: str, refusals: Mapping[str, inspect.Sign
     """The refusals in `source` said in words of one language."""
     found = []
     for node in ast.walk(ast.parse(source)):
-        if not isinstance(node, ast.Call) or _called(node) not in refusals:
+        if not isinstance(node, ast.Call):
             continue
         name = _called(node)
-        for argument, value in _arguments(node, refusals[name]):
+        if isinstance(node.func, ast.Attribute) and name == "problem":  # SourceMap.problem(path, message)
+            arguments = [("message", value) for value in node.args[1:2]]
+            arguments += [(k.arg, k.value) for k in node.keywords if k.arg == "message"]
+        elif name in refusals:
+            arguments = list(_arguments(node, refusals[name]))
+        else:
+            continue
+        for argument, value in arguments:
             if argument == "title" and _known_title(value):
                 continue  # a title the word-book knows reads in the reader's language
             if has_words(value):
@@ -222,6 +230,8 @@ def refusals(name, exc, display):
     raise UsageError(phrase("folder.is_file", path=name), title="demo web app")                  # known title
     raise UsageError(phrase("folder.is_file", path=name), title="made up here")                  # 13: title
     return errors.UsageError(message=f"{name} is wrong")                                          # 14: message
+    problems.append(source.problem(("rules", 0), f"rule {name!r}: no such role"))                 # 15: message
+    problems.append(source.problem(("rules", 0), phrase("folder.is_file", path=name)))           # said well
 """
 
 
@@ -229,7 +239,7 @@ def test_the_scanner_finds_each_refusal_in_words_of_one_language(refusals: dict[
     found = {(f.line, f.raised, f.argument) for f in english_refusals(SAMPLE, "sample.py", refusals)}
     assert found == {(5, "UsageError", "message"), (6, "UsageError", "hint"), (9, "RemoteError", "message"),
                      (10, "Problem", "said"), (11, "InvalidInput", "hint"), (13, "UsageError", "title"),
-                     (14, "UsageError", "message")}
+                     (14, "UsageError", "message"), (15, "problem", "message")}
 
 
 def test_the_scanner_would_have_found_the_refusals_it_was_written_for(refusals: dict[str, inspect.Signature]) -> None:
