@@ -148,6 +148,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
                            "没有 {env} 的路径：请添加 `{env}: /文件/的/路径`"),
     "config.group_nowhere": ("host group {group!r} is not defined in any environment of site.yaml",
                              "主机组“{group}”在 site.yaml 的任何环境中都没有定义"),
+    "roster.gap": ("duty roster: {day} ({weekday}) has {missing}; add a date or weekday entry with a primary and "
+                   "a backup", "值班表：{day}（{weekday}）{missing}；请添加一条写明主值班和备岗的日期或星期条目"),
+    "roster.nobody": ("no primary and no backup on duty", "既没有主值班，也没有备岗"),
+    "roster.no_backup": ("no backup for {name} ({id})", "{name}（{id}）没有备岗"),
     "roster.no_phone": ("contact {id!r} ({name}) is on the duty roster but has no phone",
                         "联系人“{id}”（{name}）在值班表上，但没有电话"),
     # cli/tui.py

@@ -243,6 +243,22 @@ def test_the_template_check_says_what_is_undefined_in_the_sites_language(tmp_pat
         in said_en.stderr, said_en.stderr
 
 
+def test_check_warns_about_the_duty_roster_in_the_sites_language(tmp_path: Path) -> None:
+    from tests.core.test_duty_contact import DAILY, NO_PHONE, WEEKDAYS_ONLY
+    from tests.core.test_inputs import GOOD_PLAYBOOK
+
+    site = NO_PHONE.replace(DAILY, WEEKDAYS_ONLY)
+    root = write_workspace(tmp_path / "ws", site=site, playbooks={"hello": GOOD_PLAYBOOK})
+    said_zh = launchpad_process(root, "check", "hello")
+    said_en = launchpad_process(root, "check", "hello", env={"LAUNCHPAD_LANG": "en"})
+    assert said_zh.returncode == said_en.returncode == 0, said_zh.stderr
+    assert "（周六）李四（li）没有备岗；请添加一条写明主值班和备岗的日期或星期条目" in said_zh.stderr, said_zh.stderr
+    assert "（周日）既没有主值班，也没有备岗" in said_zh.stderr
+    assert "警告：联系人“zhang”（张三）在值班表上，但没有电话" in said_zh.stderr
+    assert "(Sat) has no backup for 李四 (li); add a date or weekday entry" in said_en.stderr, said_en.stderr
+    assert "warning: contact 'zhang' (张三) is on the duty roster but has no phone" in said_en.stderr
+
+
 # -- files a person hands over ------------------------------------------------------------------------
 
 
