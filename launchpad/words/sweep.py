@@ -136,6 +136,21 @@ ENTRIES: dict[str, tuple[str, str]] = {
                            "规则“{rule}”：目标系统没有与“{pattern}”匹配的部门"),
     "users.rule_no_post": ("rule {rule!r}: the target has no post {post!r} ({known})",
                            "规则“{rule}”：目标系统没有岗位“{post}”（现有：{known}）"),
+    "baseline.no_sheet": ("{file}: no sheet {sheet!r} (columns: {columns})",
+                          "{file}：没有工作表“{sheet}”（列：{columns}）"),
+    "baseline.sheet_row": ("{file}, sheet {sheet}, row {row}", "{file}，工作表 {sheet}，第 {row} 行"),
+    "baseline.permissions_of": ("{file}, sheet permissions (role {role})", "{file}，工作表 permissions（角色 {role}）"),
+    "baseline.column": ("{place}, column {column} ({field})", "{place}，{column} 列（{field}）"),
+    "baseline.problem_at": ("{place}: {message}", "{place}：{message}"),
+    "baseline.no_role_for": ("{file}, sheet permissions, row {row}, column A (role): no role {role!r} in sheet roles",
+                             "{file}，工作表 permissions，第 {row} 行，A 列（role）：工作表 roles 中没有角色“{role}”"),
+    "baseline.no_dictionary_for": ("{file}, sheet items, row {row}, column A (type): no dictionary {type!r} in sheet "
+                                   "dictionaries",
+                                   "{file}，工作表 items，第 {row} 行，A 列（type）："
+                                   "工作表 dictionaries 中没有字典“{type}”"),
+    "baseline.unknown_column": ("{file}, sheet {sheet}, row 1, column {column}: unknown column {name!r} "
+                                "(known: {known})",
+                                "{file}，工作表 {sheet}，第 1 行，{column} 列：未知的列“{name}”（已知：{known}）"),
     "baseline.twice": ("{what} {name!r} appears twice", "{what}“{name}”出现了两次"),
     "baseline.role": ("role", "角色"),
     "baseline.dictionary": ("dictionary", "字典"),

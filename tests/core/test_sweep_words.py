@@ -314,6 +314,24 @@ def test_a_checklist_and_a_config_expectation_of_the_wrong_shape_are_located_in_
         "config/expect.yaml:1:1: expected sections by name (app: {files: …, expect: …})"
 
 
+def test_a_baseline_sheet_with_bad_cells_is_located_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.baseline.files import BadBaseline, load_baseline
+    from tests.core.test_baseline import sheets, write_xlsx
+
+    broken: dict[str, list[list[object]]] = {**sheets(permission_role="nobody"),
+                                             "posts": [["code", "name", "rank"], ["kz", "科长", 1]]}
+    with pytest.raises(BadBaseline) as refused:
+        load_baseline(write_xlsx(tmp_path / "基线.xlsx", broken), "基线.xlsx")
+    chinese, english = _both(refused.value)
+    assert "基线.xlsx，工作表 permissions，第 2 行，A 列（role）：工作表 roles 中没有角色“nobody”" in chinese, chinese
+    assert "基线.xlsx，工作表 posts，第 1 行，C 列：未知的列“rank”（已知：code、name、sort、status）" in chinese
+    assert "→ 请改正上面列出的单元格" in chinese
+    assert "基线.xlsx, sheet permissions, row 2, column A (role): no role 'nobody' in sheet roles" in english
+    with pytest.raises(BadBaseline) as refused:
+        load_baseline(write_xlsx(tmp_path / "b.xlsx", sheets(roles_sort="二")), "b.xlsx")
+    assert "b.xlsx，工作表 roles，第 2 行，E 列（sort）：Input should be a valid integer" in refused.value.render("zh")
+
+
 # -- notices and robots -------------------------------------------------------------------------------
 
 
