@@ -28,7 +28,7 @@ from launchpad.backup.session import open_backup_session
 from launchpad.errors import LaunchpadError
 from screens.base import LaunchpadScreen
 from screens.support.display import age_text
-from screens.support.i18n import t
+from screens.support.i18n import current_language, said, t
 from screens.support.messages import BackupOperationEnded, BackupOperationFailed, BackupProgressed, BackupsRead
 from screens.widgets.backup_activity import BackupActivity, describe_outcome
 from screens.widgets.backup_table import BackupTable, backup_detail
@@ -302,8 +302,9 @@ class BackupsScreen(LaunchpadScreen):
             self.notify(t("bk.declined"), severity="warning")
             return
         error = message.error
-        title = error.title if isinstance(error, LaunchpadError) else type(error).__name__
-        summary = error.message if isinstance(error, LaunchpadError) else str(error)
+        # in the app's language, as the error dialog says it; a bug's own words as they came
+        title = error.title_in(current_language()) if isinstance(error, LaunchpadError) else type(error).__name__
+        summary = said(error.said) if isinstance(error, LaunchpadError) else str(error)
         self._finished(f"✗ {title}: {summary}", "bold red")
         self.launchpad.show_error(error)
 

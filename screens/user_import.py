@@ -32,7 +32,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from launchpad.errors import LaunchpadError
 from launchpad.users.plan import ACTIONS
 from screens.base import LaunchpadScreen
-from screens.support.i18n import said, t
+from screens.support.i18n import current_language, said, t
 from screens.widgets.import_tables import (
     ImportActivity,
     import_headers,
@@ -542,8 +542,9 @@ class UserImportScreen(LaunchpadScreen):
             self.notify(t("ui.declined"), severity="warning")
             return
         error = message.error
-        title = error.title if isinstance(error, LaunchpadError) else type(error).__name__
-        text = error.message if isinstance(error, LaunchpadError) else str(error)
+        # in the app's language, as the error dialog says it; a bug's own words as they came
+        title = error.title_in(current_language()) if isinstance(error, LaunchpadError) else type(error).__name__
+        text = said(error.said) if isinstance(error, LaunchpadError) else str(error)
         self._finish(t("ui.failed", title=title, message=text), "bold red")
         if message.kind == "check":
             self.checked = None

@@ -201,6 +201,38 @@ def test_a_folder_that_is_no_demo_is_refused_in_both_languages(tmp_path: Path) -
     assert "is not a launchpad demo config" in english
 
 
+def test_a_demo_port_in_use_is_refused_in_both_languages(tmp_path: Path) -> None:
+    import socket
+
+    from launchpad.demo.launcher import CONFIG_FILE, DEMO_KIND, start_demo_webapp
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))  # bound, not listening: the port is taken and nothing answers
+        port = holder.getsockname()[1]
+        (tmp_path / CONFIG_FILE).parent.mkdir()
+        (tmp_path / CONFIG_FILE).write_text(json.dumps({"kind": DEMO_KIND, "instance": "x",
+                                                        "environments": {"test": {"port": port}}}))
+        with pytest.raises(LaunchpadError) as refused:
+            start_demo_webapp(tmp_path)
+    chinese, english = _both(refused.value)
+    assert chinese.startswith(f"演示 Web 应用：端口 {port}（演示的 test 环境）被其他程序占用"), chinese
+    assert f"→ 请停止监听 127.0.0.1:{port} 的程序，或再次运行 `launchpad demo --dir {tmp_path}`" in chinese
+    assert english.startswith(f"demo web app: port {port} (the demo's test environment) is in use"), english
+
+
+def test_a_build_without_the_terminal_app_says_so_in_both_languages(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from launchpad.cli.tui import open_tui
+
+    monkeypatch.setitem(sys.modules, "screens.app", None)  # as a build without screens/ has it
+    with pytest.raises(UsageError) as refused:
+        open_tui(None)
+    chinese, english = _both(refused.value)
+    assert "此版本不含终端界面\n  → 请使用命令：launchpad --help" in chinese, chinese
+    assert "the terminal app is not available in this version" in english
+
+
 def test_init_on_a_workspace_refuses_in_the_sites_language(tmp_path: Path) -> None:
     root = write_workspace(tmp_path / "ws")
     said_zh = launchpad_process(tmp_path, "init", str(root))
