@@ -32,10 +32,16 @@ class LaunchpadError(Exception):
         if title is not None:
             self.title = title
 
+    @property
+    def kind(self) -> str:
+        """What failed as a name that stays the same in every language (`unknown_host_key`),
+        for scripts reading `--json`."""
+        return self.title.lower().replace(" ", "_")
+
     def title_in(self, lang: str) -> str:
         """The title in `lang`; a title the word-book does not know (one given at the raise)
         stays as written."""
-        key = "error." + self.title.lower().replace(" ", "_")
+        key = "error." + self.kind
         return word(key, lang) if key in CATALOG else self.title
 
     def render(self, lang: str = "en") -> str:
@@ -44,9 +50,14 @@ class LaunchpadError(Exception):
             text += f"\n  → {render(self.said_hint, lang)}"
         return text
 
+    def said_for(self, host: str) -> Said:
+        """What was said, for a line that already names `host` (a host's row in a table),
+        to be rendered in the reader's language where it is shown."""
+        return self.said
+
     def message_for(self, host: str) -> str:
-        """The message for a line that already names `host` (a host's row in a table)."""
-        return self.message
+        """`said_for` in English, as logs and the audit trail keep it."""
+        return str(self.said_for(host))
 
 
 @dataclass(frozen=True)
@@ -113,11 +124,12 @@ class RemoteError(LaunchpadError):
     def __init__(self, host: str, message: Said, *, hint: Said = "") -> None:
         self.host = host
         self.detail = str(message)
+        self.said_detail = message
         super().__init__(phrase("host.said", host=host, message=message), hint=hint)
 
-    def message_for(self, host: str) -> str:
+    def said_for(self, host: str) -> Said:
         # Said about another host (the jump host on the way), the name must stay.
-        return self.detail if host == self.host else self.message
+        return self.said_detail if host == self.host else self.said
 
 
 class HostUnreachable(RemoteError):

@@ -33,6 +33,7 @@ from launchpad.words import (
     daily,
     errors,
     help,
+    hosts_column,
     issues,
     refusals,
     refusals_hosts,
@@ -662,6 +663,7 @@ def _merge(*areas: dict[str, tuple[str, str]]) -> None:
 _merge(statuses.ENTRIES, ui.ENTRIES, daily.ENTRIES, runreport.ENTRIES, issues.ENTRIES, cli.ENTRIES, errors.ENTRIES,
        help.ENTRIES, validation.ENTRIES, refusals.ENTRIES, users.ENTRIES)
 _merge(refusals_hosts.ENTRIES)
+_merge(hosts_column.ENTRIES)
 _merge(sweep.ENTRIES)
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}

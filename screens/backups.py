@@ -28,7 +28,7 @@ from launchpad.backup.session import open_backup_session
 from launchpad.errors import LaunchpadError
 from screens.base import LaunchpadScreen
 from screens.support.display import age_text
-from screens.support.i18n import current_language, said, t
+from screens.support.i18n import current_language, t
 from screens.support.messages import BackupOperationEnded, BackupOperationFailed, BackupProgressed, BackupsRead
 from screens.widgets.backup_activity import BackupActivity, describe_outcome
 from screens.widgets.backup_table import BackupTable, backup_detail
@@ -302,10 +302,10 @@ class BackupsScreen(LaunchpadScreen):
             self.notify(t("bk.declined"), severity="warning")
             return
         error = message.error
-        # in the app's language, as the error dialog says it; a bug's own words as they came
+        # A host's refusal (a dump over SSH) reads in the screen's language like the dialog's.
         title = error.title_in(current_language()) if isinstance(error, LaunchpadError) else type(error).__name__
-        summary = said(error.said) if isinstance(error, LaunchpadError) else str(error)
-        self._finished(f"✗ {title}: {summary}", "bold red")
+        summary = error.said if isinstance(error, LaunchpadError) else str(error)
+        self._finished("✗ " + t("error.says", title=title, message=summary), "bold red")
         self.launchpad.show_error(error)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -392,8 +392,9 @@ class DriftScreen(LaunchpadScreen):
                 written.append(write_report(drift, path, session.site.site.language, session.actor,
                                             utc_now()[:19], session.workspace.root))
         except (LaunchpadError, OSError) as error:
-            self.post_message(DriftEnded("report", t("drift.failed", title=type(error).__name__, message=str(error)),
-                                         False, error=error))
+            failed = _failed(error) if isinstance(error, LaunchpadError) else \
+                t("drift.failed", title=type(error).__name__, message=str(error))
+            self.post_message(DriftEnded("report", failed, False, error=error))
             return
         session.store().audit(session.actor, "baseline_report_written", drift.target,
                               {"files": [str(p) for p in written]})

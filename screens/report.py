@@ -41,7 +41,7 @@ from launchpad.report.publish import (
 )
 from launchpad.session import Session
 from screens.base import LaunchpadScreen
-from screens.support.i18n import current_language, t
+from screens.support.i18n import current_language, said, t
 from screens.support.messages import (
     PlanRead,
     ReportCopied,
@@ -310,13 +310,13 @@ class ReportScreen(LaunchpadScreen):
             self._say(t("report.sent", channel=outcome.channel, parts=outcome.parts), "bold green")
             return
         error = outcome.error
-        reason = error.message if error else "?"
+        reason = said(error.said) if error else "?"
         if outcome.result in ("queued", "refused", "unknown"):
             head, style = t(f"report.{outcome.result}", reason=reason), "bold yellow"
             if self.session.site.channels[outcome.channel].kind == "email":
                 head += "\n" + t("report.draft_hint")
         else:
-            hint = f"\n→ {error.hint}" if error and error.hint else ""
+            hint = f"\n→ {said(error.said_hint)}" if error and error.hint else ""
             head, style = t("report.config", channel=outcome.channel, reason=reason) + hint, "bold red"
         self._say(f"{head}\n{self._copied_line(message.copied, outcome.text or self.text)}", style)
 

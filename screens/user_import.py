@@ -542,9 +542,8 @@ class UserImportScreen(LaunchpadScreen):
             self.notify(t("ui.declined"), severity="warning")
             return
         error = message.error
-        # in the app's language, as the error dialog says it; a bug's own words as they came
         title = error.title_in(current_language()) if isinstance(error, LaunchpadError) else type(error).__name__
-        text = said(error.said) if isinstance(error, LaunchpadError) else str(error)
+        text = error.said if isinstance(error, LaunchpadError) else str(error)
         self._finish(t("ui.failed", title=title, message=text), "bold red")
         if message.kind == "check":
             self.checked = None

@@ -35,11 +35,11 @@ from launchpad.backup.writer import (
     explain_os_error,
     private_directory,
     remove_stale_partials,
-    write_durably,
 )
 from launchpad.errors import LaunchpadError
 from launchpad.phrases import Said, dumps, phrase
 from launchpad.sitetime import utc_now
+from launchpad.workspace.durable import write_complete
 
 DUMP_TIMEOUT = 12 * 3600.0  # a dead connection is caught by the heartbeat long before this
 MANIFEST_FORMAT = "launchpad-backup/1"
@@ -103,7 +103,7 @@ def _take(session: BackupSession, target: ResolvedTarget, driver: Driver, shell:
         "verified_at": utc_now(), "verify_status": "ok", "verify_detail": str(checked), "verify_phrase": dumps(checked),
     }
     try:
-        write_durably(manifest_path_for(final), manifest_json(row, check_detail))
+        write_complete(manifest_path_for(final), manifest_json(row, check_detail))
         record = records.insert_backup(session.store, row)
     except BaseException:
         for leftover in (final, manifest_path_for(final)):

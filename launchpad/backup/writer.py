@@ -20,6 +20,7 @@ from launchpad.backup.diskwriter import DumpWriter
 from launchpad.backup.errors import BackupFailed, BackupFolderUnusable
 from launchpad.backup.progress import ProgressMeter
 from launchpad.phrases import Said, phrase
+from launchpad.workspace.durable import sync_directory
 
 # Kept free beyond the expected size: the store and its journal must still be writable.
 FREE_SPACE_MARGIN = 64 * 1024 * 1024
@@ -78,33 +79,6 @@ class StreamingFile:
                 os.close(fd)
         with contextlib.suppress(FileNotFoundError):
             self.partial.unlink()
-
-
-def sync_directory(directory: Path) -> None:
-    """A rename is durable only once its directory is synced."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_durably(path: Path, data: bytes) -> None:
-    """Write a small file (a manifest) complete or not at all."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(partial, path)
-        sync_directory(path.parent)
-    except OSError:
-        with contextlib.suppress(FileNotFoundError):
-            partial.unlink()
-        raise
 
 
 def private_directory(path: Path) -> Path:

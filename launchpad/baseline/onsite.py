@@ -26,6 +26,7 @@ from launchpad.phrases import phrase
 from launchpad.sitetime import day_bounds, utc_now
 from launchpad.store.db import Store
 from launchpad.users.target import AuditFn
+from launchpad.workspace.durable import write_complete
 
 TABLE = "baseline_onsite_changes"
 
@@ -212,18 +213,19 @@ def accept_change(store: Store, root: Path, change_id: int, actor: str, audit: A
     shown = _relative(path, root)
     before = path.read_text(encoding="utf-8")
     after = applied_text(before, shown, [change])
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(after, encoding="utf-8")
-    try:
-        taken = load_baseline(partial, shown)
+
+    def holds_the_change(written: Path) -> None:
+        taken = load_baseline(written, shown)
         if site_value(taken, change.kind, change.key) != change.site_value:
             raise AcceptFailed(phrase("error.onsite_not_held", file=shown, id=change.difference,
                                       env=change.environment),
                                hint=phrase("error.onsite_not_held_hint"))
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    partial.replace(path)
+
+    try:
+        write_complete(path, after.encode("utf-8"), mode=path.stat().st_mode & 0o777, check=holds_the_change)
+    except OSError as exc:
+        raise AcceptFailed(phrase("error.onsite_cannot_write", file=shown, reason=exc.strerror or str(exc)),
+                           hint=phrase("error.onsite_cannot_write_hint")) from None
     with store.transaction():
         store.db.execute(f"UPDATE {TABLE} SET status = 'accepted', accepted_by = ?, accepted = ? WHERE id = ?",
                          [actor, utc_now(), change_id])

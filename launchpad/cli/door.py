@@ -91,7 +91,10 @@ class Door:
 
             on_lock_wait(_say_waiting)
             self._session = open_session(self.workspace_arg)
-            self._session.chosen_language = self.lang_arg
+            # A sub-command's own `--lang` (`users check FILE --lang en`) is the language of
+            # its refusals too, not only of its report.
+            own = click_ctx.params.get("lang")
+            self._session.chosen_language = own if isinstance(own, str) and own else self.lang_arg
             speak(self._session.language)
             click_ctx.find_root().call_on_close(self._session.close)
         return self._session

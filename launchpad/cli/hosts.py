@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from launchpad.session import Session
 
 from launchpad.errors import UsageError
-from launchpad.phrases import phrase
+from launchpad.phrases import Said, phrase, render
 
 
 @click.command("exec", context_settings={"ignore_unknown_options": True})
@@ -54,13 +54,13 @@ def exec_(
         results = run_everywhere(connections, hosts, text, timeout=timeout)
     failed = sum(1 for r in results if not r.ok)
     if as_json:
-        click.echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([r.as_dict(language()) for r in results], ensure_ascii=False, indent=2))
     else:
         for r in results:
             mark = click.style("✓", fg="green") if r.ok else click.style("✗", fg="red", bold=True)
             code = "-" if r.exit_code is None else str(r.exit_code)
             exit_code = say("cli.run.exit", code=f"{code:>3}")
-            click.echo(f"{mark} {r.host:<20} {exit_code}  {r.duration:6.2f}s  {r.first_line}")
+            click.echo(f"{mark} {r.host:<20} {exit_code}  {r.duration:6.2f}s  {r.first_line(language())}")
             if show_output and r.output:
                 click.echo("\n".join(f"    {line}" for line in r.output.rstrip().splitlines()))
         _echo_hints([(r.host, r.hint) for r in results])
@@ -69,12 +69,12 @@ def exec_(
         raise SystemExit(1)
 
 
-def _echo_hints(hints: list[tuple[str, str]]) -> None:
+def _echo_hints(hints: list[tuple[str, Said]]) -> None:
     """Each distinct hint once, under the table, with the hosts it is for."""
     hosts_by_hint: dict[str, list[str]] = {}
     for host, hint in hints:
         if hint:
-            hosts_by_hint.setdefault(hint, []).append(host)
+            hosts_by_hint.setdefault(render(hint, language()), []).append(host)
     for hint, names in hosts_by_hint.items():
         click.echo(f"  → {', '.join(names)}: {hint}")
 
@@ -112,7 +112,7 @@ def hosts_check(session: Session, env_name: str, group: str, as_json: bool) -> N
     with HostConnections(workspace, env_name, store=store, actor=session.actor) as connections:
         health = check_hosts(connections, hosts_)
     if as_json:
-        click.echo(json.dumps([h.as_dict() for h in health], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([h.as_dict(language()) for h in health], ensure_ascii=False, indent=2))
     else:
         click.echo(say("cli.hosts.check_head"))
         for h in health:
@@ -169,7 +169,7 @@ def _settle_key(connections: Any, offer: Any, accept: tuple[str, ...], *, store:
     if offer.state == "error":
         click.echo(click.style("  " + say("cli.trust.error", label=label, error=offer.error), fg="red"))
         if offer.hint:
-            click.echo(f"    → {offer.hint}")
+            click.echo(f"    → {render(offer.hint, language())}")
         return False
     details = {"fingerprint": offer.fingerprint, "key_type": offer.key_type}
     if offer.state in ("changed", "revoked"):

@@ -140,6 +140,7 @@ def roles_apply(door: Door, env_name: str, rules_name: str | None, yes: bool, co
 @click.pass_obj
 def roles_rollback(door: Door, assignment: int, yes: bool, confirm_env: str | None) -> None:
     from launchpad.cli.prompter import CliPrompter
+    from launchpad.phrases import lines
     from launchpad.users import role_records
     from launchpad.users.role_apply import rollback
 
@@ -147,6 +148,9 @@ def roles_rollback(door: Door, assignment: int, yes: bool, confirm_env: str | No
     with _opened(door, found["environment"], found["database"]) as to:
         outcome = rollback(to, assignment, CliPrompter(to.actor, yes=yes, confirm_env=confirm_env))
     click.echo("✓ " + say("cli.roles.rolled_back", id=outcome.assignment, users=outcome.users))
+    if outcome.changed_since:
+        click.echo("  " + say("roles.rollback_changed_since", id=outcome.assignment, count=len(outcome.changed_since),
+                              users=lines(outcome.changed_since)), err=True)
 
 
 @roles.command("list")

@@ -108,7 +108,10 @@ def _print_since_plan(since: Any, env_name: str) -> None:
     from launchpad.users.planlog import SHOWN
 
     if since.plan_id is None:
-        click.echo("  " + say("cli.import.no_plan", env=env_name), err=True)
+        if since.after_import is not None:
+            click.echo("  " + say("cli.import.no_plan_since", env=env_name, id=since.after_import), err=True)
+        else:
+            click.echo("  " + say("cli.import.no_plan", env=env_name), err=True)
         return
     changed = since.differences
     if not changed:

@@ -73,7 +73,7 @@ def _read_host(
         try:
             result = transport_for(env, host).run(command, timeout=timeout)
         except LaunchpadError as exc:
-            broken = exc.message
+            broken = exc.said  # read in the reader's language, as the other readings' errors are
             readings.append(Reading(env, host.name, index, error=broken))
             continue
         readings.append(_parsed(env, host.name, index, path, file.format_of(path), result))

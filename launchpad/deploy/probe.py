@@ -96,7 +96,7 @@ def ask_shell(probe: Probe, values: dict[str, Any], transport: Transport, timeou
     try:
         result = transport.run(command, timeout=timeout)
     except LaunchpadError as exc:
-        return Answer(False, exc.message)
+        return Answer(False, exc.said)  # read in the reader's language, as the other answers are
     last = (result.text().strip().splitlines() or result.text("stderr").strip().splitlines() or [""])[-1][:200]
     if result.ok:
         return Answer(True, phrase("probe.shell_ok", line=last) if last else phrase("shell.ok"), result.text())

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from launchpad.errors import HostKeyRefused
 from launchpad.hosts.base import HostSpec, Timeouts, Transport
+from launchpad.phrases import Said, phrase
 from launchpad.workspace.folder import Workspace
 from launchpad.workspace.site import Environment, Host
 
@@ -53,9 +54,10 @@ class OfferedKey:
     key_type: str = ""
     fingerprint: str = ""
     known_fingerprint: str = ""
-    error: str = ""
+    error: Said = ""  # shown in the reader's language
     offer: Any = None
-    hint: str = ""
+    hint: Said = ""
+    error_kind: str = ""  # the error's kind, the same in every language
     # A jump host (bastion): the hosts behind it are read through it once it is trusted.
     is_jump: bool = False
 
@@ -129,6 +131,7 @@ class HostConnections:
         if self.environment.transport == "local":
             return
         from launchpad.errors import LaunchpadError
+        from launchpad.hosts.column import error_fields
         from launchpad.hosts.hostkeys import known_hosts_name
         from launchpad.hosts.hosttrust import scan_in_order
         from launchpad.hosts.sshconfig import SshConfigResolver
@@ -139,18 +142,17 @@ class HostConnections:
             try:
                 targets.append(resolver.resolve(host_spec(self.environment, host)))
             except LaunchpadError as exc:
-                yield OfferedKey(host.name, host.address, "error", error=exc.message, hint=exc.hint)
+                yield OfferedKey(host.name, host.address, "error", **error_fields(host.name, exc))
         scans = scan_in_order(targets, known_hosts=self._known_hosts(), timeouts=self.timeouts)
         for scan in scans:
             offer = scan.offer
             if offer is None:
-                error = scan.error or LaunchpadError("no key was read")
+                error = scan.error or LaunchpadError(phrase("hosttrust.no_key_read"))
                 yield OfferedKey(
                     scan.target.name,
                     known_hosts_name(scan.target.hostname, scan.target.port),
                     "error",
-                    error=error.message_for(scan.target.name),
-                    hint=error.hint,
+                    **error_fields(scan.target.name, error),
                     is_jump=scan.is_jump,
                 )
                 continue

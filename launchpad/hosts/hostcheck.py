@@ -5,10 +5,11 @@ without installing anything."""
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from launchpad.errors import LaunchpadError
+from launchpad.hosts.column import error_fields, error_json
 from launchpad.hosts.pool import in_parallel
 from launchpad.phrases import Said, parts, phrase, render, word
 from launchpad.workspace.site import Host
@@ -33,22 +34,29 @@ class HostHealth:
     memory_available_mb: int | None = None
     memory_total_mb: int | None = None
     clock_offset: float | None = None
-    error: str = ""
+    error: Said = ""
     # What to do about `error` (e.g. trust the host's key), from launchpad's error.
-    hint: str = ""
+    hint: Said = ""
+    error_kind: str = ""  # the error's kind, the same in every language
 
     @property
     def findings(self) -> list[Said]:
         """What is wrong with the host, as phrases (a host's own error stays as it said it)."""
-        found: list[Said] = []
+        return [said for _kind, said in self._findings()]
+
+    def _findings(self) -> list[tuple[str, Said]]:
+        # Each finding with a name scripts can read whatever the language.
+        found: list[tuple[str, Said]] = []
         if not self.reachable:
-            found.append(self.error or phrase("hosts.unreachable"))
+            found.append((self.error_kind or "host_unreachable", self.error or phrase("hosts.unreachable")))
+        elif self.error:
+            found.append((self.error_kind, self.error))
         if self.disk_used_percent is not None and self.disk_used_percent >= DISK_LIMIT:
-            found.append(phrase("hosts.disk_full", percent=self.disk_used_percent))
+            found.append(("disk_full", phrase("hosts.disk_full", percent=self.disk_used_percent)))
         if self.memory_available_mb is not None and self.memory_available_mb < MEMORY_MIN_MB:
-            found.append(phrase("hosts.low_memory", mb=self.memory_available_mb))
+            found.append(("low_memory", phrase("hosts.low_memory", mb=self.memory_available_mb)))
         if self.clock_offset is not None and abs(self.clock_offset) > CLOCK_LIMIT:
-            found.append(phrase("hosts.clock_off", seconds=self.clock_offset))
+            found.append(("clock_off", phrase("hosts.clock_off", seconds=self.clock_offset)))
         return found
 
     @property
@@ -72,8 +80,14 @@ class HostHealth:
             f"{show(self.memory_available_mb, 'd'):>7}MB {show(self.clock_offset, '+.2f'):>7}s  {note}"
         )
 
-    def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "healthy": self.healthy, "problems": self.problems}
+    def as_dict(self, lang: str) -> dict[str, Any]:
+        """The check for `--json`: its words in `lang`, each problem's kind beside them."""
+        words = ("error", "hint", "error_kind")
+        measured = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in words}
+        found = self._findings()
+        return {**measured, **error_json(self.error, self.hint, self.error_kind, lang), "healthy": self.healthy,
+                "problems": [render(said, lang) for _kind, said in found],
+                "problem_kinds": [kind for kind, _said in found]}
 
 
 def parse_probe(host: str, stdout: str, sent: float, received: float) -> HostHealth:
@@ -93,7 +107,8 @@ def parse_probe(host: str, stdout: str, sent: float, received: float) -> HostHea
             clock_offset=offset,
         )
     except ValueError:
-        return HostHealth(host, True, error=f"unexpected probe output: {stdout.strip()[:80]!r}")
+        return HostHealth(host, True, error=phrase("hostcheck.unexpected_output", output=stdout.strip()[:80]),
+                          hint=phrase("hostcheck.probe_hint"), error_kind="probe_unreadable")
 
 
 def check_host(connections: Any, host: Host) -> HostHealth:
@@ -103,11 +118,11 @@ def check_host(connections: Any, host: Host) -> HostHealth:
         result = transport.run(PROBE, timeout=30)
         received = time.time()
     except LaunchpadError as exc:
-        return HostHealth(host.name, False, error=exc.message_for(host.name), hint=exc.hint)
+        return HostHealth(host.name, False, **error_fields(host.name, exc))
     if result.exit_code != 0:
-        return HostHealth(
-            host.name, True, error=f"probe exited {result.exit_code}: {result.text('stderr').strip()[:80]}"
-        )
+        return HostHealth(host.name, True, error=phrase("hostcheck.probe_exited", code=result.exit_code,
+                                                        stderr=result.text("stderr").strip()[:80]),
+                          hint=phrase("hostcheck.probe_hint"), error_kind="probe_failed")
     return parse_probe(host.name, result.text(), sent, received)
 
 

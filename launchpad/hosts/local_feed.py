@@ -19,6 +19,7 @@ from typing import Any
 from launchpad.errors import CommandTimeout, LaunchpadError, RemoteError
 from launchpad.hosts.base import FEED_KEEPS, CommandResult, Readable
 from launchpad.hosts.capture import short
+from launchpad.phrases import phrase
 
 READ_SIZE = 256 * 1024
 
@@ -59,14 +60,15 @@ def feed_local(host: str, cwd: str | None, command: str, source: Readable, timeo
         process.wait(timeout)
     except subprocess.TimeoutExpired:
         _kill_group(process)
-        raise CommandTimeout(host, f"`{short(command)}` did not finish within {timeout:g}s") from None
+        raise CommandTimeout(host, phrase("local.timeout", command=short(command), seconds=f"{timeout:g}"),
+                             hint=phrase("local.timeout_hint")) from None
     for thread in threads:
         thread.join()
     if failure:
         if isinstance(failure[0], LaunchpadError):
             raise failure[0]
-        raise RemoteError(host, f"reading the input of `{short(command)}` failed: {failure[0]}",
-                          hint="check the local file")
+        raise RemoteError(host, phrase("ssh.input_failed", command=short(command), error=str(failure[0])),
+                          hint=phrase("ssh.check_local_file"))
     return CommandResult(host, command, process.returncode, bytes(outputs["stdout"]),
                          bytes(outputs["stderr"]), time.monotonic() - started)
 

@@ -21,6 +21,7 @@ from launchpad.hosts.base import HostSpec, Timeouts, Transport
 from launchpad.hosts.capture import DEFAULT_CAPTURE_LIMIT
 from launchpad.hosts.local import LocalTransport
 from launchpad.hosts.sshconfig import DEFAULT_SSH_CONFIG, SshConfigResolver, SshTarget
+from launchpad.phrases import phrase
 
 if TYPE_CHECKING:
     from launchpad.hosts.hostkeys import KnownHosts
@@ -161,18 +162,15 @@ def fan_out(
 
     def on_host(host: HostSpec) -> T | LaunchpadError:
         if cancel is not None and cancel.is_set():
-            return RunAborted(f"{host.name}: not started, the run was cancelled")
+            return RunAborted(phrase("host.said", host=host.name, message=phrase("pool.not_started")))
         try:
             return fn(pool.get(host))
         except LaunchpadError as exc:
             return exc
         except Exception as exc:  # a bug must not take the other hosts' results with it
             log.exception("unexpected error on %s", host.name)
-            return RemoteError(
-                host.name,
-                f"internal error: {type(exc).__name__}: {exc}",
-                hint="this is a launchpad bug; please report it with the log",
-            )
+            return RemoteError(host.name, phrase("pool.unexpected", error=f"{type(exc).__name__}: {exc}"),
+                               hint=phrase("pool.unexpected_hint"))
 
     results = in_parallel(on_host, hosts, name="fan-out", max_workers=max_workers)
     return list(zip(hosts, results, strict=True))

@@ -10,15 +10,14 @@ and its outbox row becomes `drafted`, naming the file: the message will not also
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from launchpad.notify.mail import addresses, as_bytes, compose, subject_of
 from launchpad.notify.outbox import UNADDRESSED, Attachment, Outbox, OutboxMessage, mail_message_id
 from launchpad.store.db import Store
+from launchpad.workspace.durable import write_complete
 from launchpad.workspace.site import MailChannel, Site
 
 DRAFTS = Path("outbox") / "drafts"
@@ -70,17 +69,7 @@ def draft_message(store: Store, site: Site, root: Path, body: str, fmt: str, *, 
 def _write_private(path: Path, data: bytes) -> None:
     """Owner-only (0600, in a 0700 folder), complete or absent."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".draft-", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_complete(path, data)
 
 
 def _actor() -> str:

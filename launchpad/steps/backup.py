@@ -58,7 +58,7 @@ def run_backup(step: BackupStep, ctx: StepContext) -> StepOutcome:
                               "sha256": record.sha256})
                 outcome = HostOutcome(name, "passed" if ok else "failed", message=parts(notes))
             except LaunchpadError as exc:
-                outcome = HostOutcome(name, "failed", message=exc.message)
+                outcome = HostOutcome(name, "failed", message=exc.said)
             ctx.report_host(outcome)
             outcomes.append(outcome)
     failed = [o for o in outcomes if o.status == "failed"]

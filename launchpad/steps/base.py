@@ -110,9 +110,9 @@ class HostOutcome:
 
 def failed_on(host: str, exc: LaunchpadError, duration: float = 0.0) -> HostOutcome:
     """A host that failed with a launchpad error: what failed, without the host's name (its row
-    names it), and what to do next."""
-    error = exc.message_for(host)
-    message = phrase("host.error_hint", error=error, hint=exc.hint) if exc.hint else error
+    names it), and what to do next, both in the language of whoever reads the run."""
+    error = exc.said_for(host)
+    message = phrase("host.error_hint", error=error, hint=exc.said_hint) if exc.hint else error
     return HostOutcome(host, "failed", None, duration, message=message)
 
 
@@ -123,7 +123,8 @@ def hosts_said(outcomes: Sequence[HostOutcome]) -> Phrase:
 
 def _without_hint(message: Said) -> Said:
     if isinstance(message, Phrase) and message.key == "host.error_hint":
-        return str(message.params["error"])
+        error: Said = message.params["error"]
+        return error
     return message
 
 

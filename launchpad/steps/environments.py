@@ -133,7 +133,7 @@ def probes_for(
             try:
                 target = resolver.resolve(spec)
             except LaunchpadError as exc:
-                notes.append(phrase("envs.not_probed", label=label, error=exc.message))
+                notes.append(phrase("envs.not_probed", label=label, error=exc.said))
                 continue
             if target.jump is not None:
                 notes.append(phrase("envs.via_jump", label=label, jump=target.jump.hostname))

@@ -57,7 +57,7 @@ def run_upload(step: UploadStep, ctx: StepContext) -> StepOutcome:
     try:
         artifact = artifact_at(path, declared)
     except LaunchpadError as exc:
-        return StepOutcome("failed", exc.message)
+        return StepOutcome("failed", exc.said)
     timeout = step.timeout or 3600.0
 
     def on_host(host: Host) -> HostOutcome:

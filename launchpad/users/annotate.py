@@ -10,8 +10,6 @@ numbers: it is created 0600 and appears complete or not at all.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from launchpad.errors import LaunchpadError
 from launchpad.phrases import Lang, phrase, render
 from launchpad.users.checks import CheckResult, RowProblem
 from launchpad.users.sources import Workbook
+from launchpad.workspace.durable import write_complete
 
 BAD_FILL = "FFC7CE"
 
@@ -93,22 +92,12 @@ class CannotWrite(LaunchpadError):
 
 
 def save_private(book: object, out: Path) -> None:
-    partial = out.with_name(f".{out.name}.partial")
+    """The workbook, owner-only (it names people; a hand-out holds passwords), complete or absent."""
     try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        write_complete(out, lambda handle: book.save(handle))  # type: ignore[attr-defined]
     except OSError as exc:
-        raise CannotWrite(phrase("users.os_error", path=str(out), reason=exc.strerror),
+        raise CannotWrite(phrase("users.os_error", path=str(out), reason=exc.strerror or str(exc)),
                           hint=phrase("users.cannot_write_hint")) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            book.save(handle)  # type: ignore[attr-defined]
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, out)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise
 
 
 def _cell(problem: RowProblem) -> str:

@@ -62,6 +62,8 @@ class SincePlan:
     plan_id: int | None  # None: no plan of this file was recorded for the environment
     planned_at: str = ""
     differences: list[Phrase] = field(default_factory=list)
+    # With no plan: the import of this file a plan would have had to come after, if any.
+    after_import: int | None = None
 
 
 @dataclass(frozen=True)
@@ -108,11 +110,11 @@ def prepare_import(to: ImportTarget, planned: Planned, rows: Rows, *, skip_rejec
 
 
 def since_plan(to: ImportTarget, sha: str, planned: Planned) -> SincePlan:
-    from launchpad.users.planlog import differences, latest_plan
+    from launchpad.users.planlog import differences, last_import, latest_plan
 
     recorded = latest_plan(to.store, to.environment, sha)
     if recorded is None:
-        return SincePlan(None)
+        return SincePlan(None, after_import=last_import(to.store, to.environment, sha))
     changed = differences(recorded, planned.plan)
     if changed:
         to.audit("user_import_plan_changed", to.environment, {"plan": recorded["id"], "differences": len(changed)})

@@ -44,6 +44,17 @@ def latest_plan(store: Store, environment: str, sha: str) -> dict[str, Any] | No
     return found
 
 
+def last_import(store: Store, environment: str, sha: str) -> int | None:
+    """The newest import of this file on this environment that finished or was rolled back:
+    the one a plan must come after to count (`latest_plan`)."""
+    row = store.db.execute(
+        "SELECT id FROM user_imports WHERE environment = ? AND file_sha256 = ? AND "
+        "(finished IS NOT NULL OR rolled_back IS NOT NULL) "
+        "ORDER BY MAX(COALESCE(finished, ''), COALESCE(rolled_back, '')) DESC, id DESC LIMIT 1",
+        [environment, sha]).fetchone()
+    return None if row is None else int(row[0])
+
+
 def differences(recorded: dict[str, Any], plan: Plan) -> list[Phrase]:
     """Per key, how the plan now differs from the recorded one (empty when they agree), in the
     reader's words (`str()` is the English the audit and a run's evidence keep)."""

@@ -250,6 +250,24 @@ def _ids(sql: SqlText, ids: list[str]) -> str:
 class RollbackOutcome:
     assignment: int
     users: int
+    # Users whose roles are no longer what the assignment left: changed by hand since.
+    changed_since: list[Phrase] = field(default_factory=list)
+
+
+def changed_by_hand(rows: list[dict[str, Any]], state: TargetState) -> list[Phrase]:
+    """Users whose roles now differ from what the assignment left them with. The rollback
+    still only takes back its own changes (a role someone granted by hand since stays), but a
+    person about to roll back should know that others have worked on these users."""
+    now = {user.id: user for user in state.users.values()}
+    said: list[Phrase] = []
+    for row in sorted(rows, key=lambda r: r["account"]):
+        user = now.get(str(row["user_id"]))
+        if user is None:
+            said.append(phrase("roles.rollback_user_gone", account=row["account"]))
+        elif sorted(user.roles) != sorted(row["after"]):
+            said.append(phrase("roles.rollback_user_changed", account=row["account"], after=_roles(row["after"]),
+                               now=_roles(sorted(user.roles))))
+    return said
 
 
 def rollback(to: RolesTarget, assignment: int, prompter: Any) -> RollbackOutcome:
@@ -262,9 +280,17 @@ def rollback(to: RolesTarget, assignment: int, prompter: Any) -> RollbackOutcome
         raise UsageError(phrase("error.roles_rolled_back", id=assignment, at=found["rolled_back"]))
     role_records.refuse_if_running(found)
     rows = role_records.users(to.store, assignment)
+    profile = load_profile(found["target"], to.workspace.root / TARGETS_DIR)
+    changed = changed_by_hand(rows, read_state(to.session, profile))
     production = to.workspace.environment(to.environment).production
     title = phrase("error.roles_rollback_title", id=assignment, users=len(rows), env=to.environment)
-    if not prompter.confirm(ConfirmRequest("role-rollback", title, to.environment, production, "")):
+    detail: Said = ""
+    if changed:
+        shown: list[Said] = [*changed[:30]]
+        if len(changed) > 30:
+            shown.append(phrase("roles.more_changes", count=len(changed) - 30))
+        detail = phrase("roles.rollback_changed_since", id=assignment, count=len(changed), users=lines(shown))
+    if not prompter.confirm(ConfirmRequest("role-rollback", title, to.environment, production, detail)):
         to.audit("role_rollback_declined", to.where, {"assignment": assignment, "reason": "not confirmed"})
         raise RolesRefused(phrase("error.roles_rollback_not_confirmed"))
     if production:
@@ -274,12 +300,12 @@ def rollback(to: RolesTarget, assignment: int, prompter: Any) -> RollbackOutcome
                                                           "reason": "environment name typed wrong", "typed": typed})
             raise RolesRefused(phrase("error.write_not_named", env=to.environment, typed=typed),
                                hint=phrase("error.import_rollback_not_named_hint", env=to.environment))
-    to.audit("role_rollback_started", to.where, {"assignment": assignment, "users": len(rows)})
-    profile = load_profile(found["target"], to.workspace.root / TARGETS_DIR)
+    to.audit("role_rollback_started", to.where, {"assignment": assignment, "users": len(rows),
+                                                 "changed_since": [str(line) for line in changed[:50]]})
     _send_all(to, assignment, profile, only_undone=False, undo=True)
     role_records.set_status(to.store, assignment, "rolled_back")
     to.audit("role_assignment_rolled_back", to.where, {"assignment": assignment, "users": len(rows)})
-    return RollbackOutcome(assignment, len(rows))
+    return RollbackOutcome(assignment, len(rows), changed)
 
 
 def environment_of(store: Store, assignment: int) -> str:

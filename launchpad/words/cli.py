@@ -360,7 +360,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
                            "导入 {id} 已续完：新增 {insert}，更新 {update}，不变 {unchanged}，拒绝 {rejected}"),
     "cli.import.handout": ("hand-out (initial passwords, 0600): {path}", "初始密码交接文件（0600）：{path}"),
     "cli.import.no_plan": ("no plan of this file was recorded for {env}: what is shown above is what will be written",
-                           "{env} 没有记录过此文件的计划：上方所示即将写入的内容"),
+                           "此前未在 {env} 上对此文件做过计划；上方所列即为将要写入的内容"),
+    # A plan made before the file's last import does not count: that import changed the target.
+    "cli.import.no_plan_since": ("no plan of this file for {env} since import {id}: what is shown above is what "
+                                 "will be written",
+                                 "导入 {id} 之后未在 {env} 上对此文件做过计划；上方所列即为将要写入的内容"),
     "cli.import.same_plan": ("the same as plan {id} ({at})", "与计划 {id}（{at}）相同"),
     "cli.import.plan_changed": ("the target changed since plan {id} ({at}); {count} row(s) now differ:",
                                 "自计划 {id}（{at}）以来目标系统有变化；现有 {count} 行不同："),

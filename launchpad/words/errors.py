@@ -249,6 +249,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
                               "{file}：修改后的文件与 {env} 的 {id} 不一致；文件保持原样"),
     "error.onsite_not_held_hint": ("take the change by hand from `launchpad baseline changes --patch`",
                                    "请按 `launchpad baseline changes --patch` 手工修改"),
+    "error.onsite_cannot_write": ("cannot write {file}: {reason}; the baseline was left as it was and the change "
+                                  "stays open",
+                                  "无法写入 {file}：{reason}；基线文件保持原样，该变更仍未采纳"),
+    "error.onsite_cannot_write_hint": ("check the disk's free space and the file's permissions, then accept again",
+                                       "请检查磁盘剩余空间和文件权限，然后重新采纳"),
     # the role assignment's refusals
     "error.roles_title": ("change the roles of {users} user(s) of {env} (preview {id})",
                           "修改 {env} 的 {users} 个用户的角色（预览 {id}）"),

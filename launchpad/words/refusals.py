@@ -146,6 +146,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
                       "{account}：现在也要变化（{before} → {after}）"),
     "roles.differs": ("{account}: previewed {was_before} → {was_after}, now {before} → {after}",
                       "{account}：预览时为 {was_before} → {was_after}，现在为 {before} → {after}"),
+    "roles.rollback_changed_since": (
+        "since assignment {id}, the roles of {count} user(s) were changed by other hands; the rollback takes back "
+        "only what assignment {id} changed, and their other roles stay:\n{users}",
+        "角色分配 {id} 之后，有 {count} 个用户的角色被他人改动过；"
+        "回滚只撤回角色分配 {id} 所做的变更，其余角色保持不变：\n{users}"),
+    "roles.rollback_user_changed": ("{account}: the assignment left {after}, now {now}",
+                                    "{account}：分配后为 {after}，现在为 {now}"),
+    "roles.rollback_user_gone": ("{account}: no longer in the target", "{account}：目标系统中已没有该用户"),
     # backup/hostshell.py, backup/drivers/
     "backup.host_failed": ("{host}: {what} failed: {said}", "{host}：{what}失败：{said}"),
     "backup.a_command": ("a command", "一条命令"),

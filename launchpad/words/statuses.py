@@ -9,7 +9,9 @@ _WEEKDAYS = zip(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
 
 # key: (English, 中文)
 ENTRIES: dict[str, tuple[str, str]] = {
-    "status.applying": ("being applied", "导入中"),
+    # An import being applied, or cut off and waiting to be resumed or rolled back: the list
+    # cannot tell the two apart, and either way it is not finished.
+    "status.applying": ("unfinished", "未完成"),
     "status.applied": ("applied", "已导入"),
     "status.rolled_back": ("rolled back", "已回滚"),
     "status.passed": ("passed", "通过"),

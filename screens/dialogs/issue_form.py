@@ -27,7 +27,7 @@ from launchpad.session import Session
 from launchpad.sitetime import local_text
 from screens.dialogs.base import BaseDialog
 from screens.dialogs.issue_filter import form_row
-from screens.support.i18n import current_language, t
+from screens.support.i18n import current_language, said, t
 from screens.support.messages import IssueChanged, IssueWriteFailed
 
 EDIT_ONLY = ("resolution", "fixed_in", "attachments", "note")
@@ -154,4 +154,4 @@ class IssueFormDialog(BaseDialog[Issue | None]):
         message.stop()
         self.query_one("#save", Button).disabled = False
         error = message.error
-        self.say_problem(f"{error.message}\n{error.hint}" if error.hint else error.message)
+        self.say_problem(f"{said(error.said)}\n{said(error.said_hint)}" if error.hint else said(error.said))

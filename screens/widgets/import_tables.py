@@ -115,7 +115,7 @@ def import_rows(found: Sequence[dict[str, Any]], zone: Any, production: set[str]
             Text(f"#{record['id']}"),
             Text(stored_time(record.get("started"), zone)),
             Text(record["environment"], style="bold red" if record["environment"] in production else ""),
-            Text(t(f"ui.status_{status}"), style=STATUS_STYLE.get(status, "")),
+            Text(t(f"status.{status}"), style=STATUS_STYLE.get(status, "")),
             _one_line(record["file_name"]),
             Text(f"+{counts['insert']} ~{counts['update']} ={counts['unchanged']} ✗{counts['rejected']}"),
             _one_line(record.get("operator") or ""),

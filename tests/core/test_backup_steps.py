@@ -340,3 +340,26 @@ def test_a_target_must_name_a_known_database(tmp_path: Path) -> None:
                                     encoding="utf-8")
     with pytest.raises(InvalidInput, match="names database 'nope'"):
         load_workspace(root)
+
+
+def test_a_target_that_cannot_be_backed_up_reads_in_the_reports_language(tmp_path: Path) -> None:
+    from launchpad.phrases import loads
+
+    playbook = """\
+name: t
+title: 备份
+phases:
+  - id: release
+    name: 发布
+    steps:
+      - {id: take, name: 发布前备份, kind: backup, targets: [app]}
+"""
+    runner = Runner(tmp_path / "ws", playbook)
+    runner.db.unlink()
+    result = runner.run(ScriptedPrompter(failures=[FailureChoice("abort", "no database")]))
+    assert result.status == "aborted" and runner.states(result.run_id)["take"] == "failed"
+    (row,) = runner.store.host_rows(result.run_id, "take")
+    said = loads(row["message"], row["message_phrase"])
+    assert render(said, "en") == row["message"] and row["message"]
+    assert render(said, "zh").startswith("app1：导出失败（退出码 1）：") and "没有记录任何备份" in render(said, "zh")
+    assert row["message"].startswith("app1: the dump exited 1: ")

@@ -107,6 +107,18 @@ def test_an_unknown_environment_is_refused_in_both_languages(site: Path) -> None
     assert "usage: no environment 'nope' in" in english.stderr and "environments: test, prod" in english.stderr
 
 
+@pytest.mark.parametrize("args", [["users", "check", "名单.xlsx", "--lang", "en"],
+                                  ["baseline", "diff", "--env", "nope", "--lang", "en"]])
+def test_a_sub_commands_own_lang_is_the_language_of_its_refusals_too(site: Path, args: list[str]) -> None:
+    """`--lang en` after the command, as its help lists it, speaks English in what goes wrong
+    too, over the site's Chinese and over LAUNCHPAD_LANG."""
+    said = launchpad_process(site, *args, env={"LAUNCHPAD_LANG": "zh"})
+    chinese = launchpad_process(site, *args[:-2])
+    assert said.returncode == chinese.returncode
+    assert re.search(r"[\u4e00-\u9fff]", chinese.stdout + chinese.stderr), chinese.stderr
+    assert not re.search(r"[\u4e00-\u9fff]", (said.stdout + said.stderr).replace("名单", "")), said.stderr
+
+
 def test_bad_input_says_how_many_problems_in_both_languages(tmp_path: Path) -> None:
     root = write_workspace(tmp_path / "ws", playbooks={"bad": "name: bad\ntitle: 坏\nphases: 3\n"})
     chinese = launchpad_process(root, "check", "bad")

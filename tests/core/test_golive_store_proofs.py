@@ -74,7 +74,7 @@ def test_an_applied_import_proves_the_item_and_a_rollback_reopens_it(root: Path)
     assert _states(root)["users"] == ("open", f"prod：最近一次用户导入 #{first}（名单.xlsx）已回滚")
     with Store.open(store_path) as store:
         again = _import(store, "prod", "名单.xlsx", "applying")
-    assert _states(root)["users"] == ("open", f"prod：最近一次用户导入 #{again}（名单.xlsx）导入中")
+    assert _states(root)["users"] == ("open", f"prod：最近一次用户导入 #{again}（名单.xlsx）未完成")
 
 
 def test_a_named_file_is_proved_only_by_an_import_of_that_file(root: Path) -> None:

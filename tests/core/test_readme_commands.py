@@ -247,7 +247,7 @@ def test_the_client_fixes_the_sheet_and_it_imports_whole_once(demo: Path) -> Non
     again = launchpad("users", "import", str(fixed), "--env", "test", "--yes", cwd=demo)
     assert again.returncode == 0 and "无需写入" in again.stdout
     # Plan 1 came before import 1: what import 1 wrote is not "changed in the target since".
-    assert "有变化" not in again.stderr and "没有记录过此文件的计划" in again.stderr, again.stderr
+    assert "有变化" not in again.stderr and "导入 1 之后未在 test 上对此文件做过计划" in again.stderr, again.stderr
     rolled = launchpad("users", "rollback", "1", "--yes", cwd=demo)
     assert rolled.returncode == 0, rolled.stderr
     assert users_in_test() == before

@@ -204,3 +204,16 @@ def test_a_single_environment_has_nothing_to_compare() -> None:
     outcome = compare_environments(step(), make_context(site, []))
     assert outcome.status == "passed"
     assert "nothing to compare" in str(outcome.summary)
+
+
+def test_a_host_ssh_config_cannot_resolve_is_noted_in_the_readers_language(tmp_path: Path) -> None:
+    from launchpad.phrases import render
+
+    config = tmp_path / "ssh_config"
+    config.write_text("Host loop-a\n  ProxyJump loop-b\nHost loop-b\n  ProxyJump loop-a\n")
+    site = make_site({"prod": {"hosts": [{"name": "app1", "address": "loop-a", "groups": ["app"]}]}})
+    probes, notes = probes_for(site, SshConfigResolver(config))
+    assert probes == [] and len(notes) == 1
+    chinese = render(notes[0], "zh")
+    assert chinese.startswith("prod/app1 未探测：") and "ProxyJump 设置形成了循环" in chinese
+    assert str(notes[0]).startswith("prod/app1 was not probed: ") and "form a loop" in str(notes[0])

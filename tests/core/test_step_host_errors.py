@@ -5,7 +5,7 @@ hints to the rows."""
 from __future__ import annotations
 
 from launchpad.errors import HostUnreachable, UnknownHostKey
-from launchpad.phrases import render
+from launchpad.phrases import dumps, loads, phrase, render
 from launchpad.steps.base import failed_on, hosts_said
 
 
@@ -16,12 +16,27 @@ def test_a_hosts_row_names_it_once_and_says_what_to_do() -> None:
     row = str(outcome.message)
     assert row.startswith("the host key is not known (ssh-ed25519 SHA256:abc); searched /ws/")
     assert row.endswith("→ " + error.hint) and "hosts trust" in row
-    # The words of launchpad's errors stay as written in a Chinese report.
-    assert render(outcome.message, "zh") == row.replace("→ ", "→ 建议：")
+    # A Chinese report reads the error and its hint in Chinese; the store's English stays.
+    assert render(outcome.message, "zh") == (
+        "主机密钥未知（ssh-ed25519 SHA256:abc）；已查找 /ws/.launchpad/known_hosts (absent)"
+        " → 建议：与服务器上的指纹核对后，运行 `launchpad hosts trust --env ENV` 记录它")
 
-    summary = str(hosts_said([outcome, failed_on("app2", error)]))
+    said = hosts_said([outcome, failed_on("app2", error)])
+    summary = str(said)
     assert summary.startswith("app1: the host key is not known") and "app2: app1: the host key" in summary
     assert "app1: app1" not in summary and "→" not in summary
+    chinese = render(said, "zh")
+    assert chinese.startswith("app1：主机密钥未知（ssh-ed25519") and "app2：app1：主机密钥未知" in chinese
+
+
+def test_a_hosts_row_outlives_the_store_in_both_languages() -> None:
+    """What the store keeps beside the English text reads in Chinese tomorrow."""
+    outcome = failed_on("app1", HostUnreachable("app1", phrase("error.no_answer", address="10.0.0.1:22", seconds=5),
+                                                hint=phrase("error.no_answer_hint")))
+    kept = loads(str(outcome.message), dumps(outcome.message))
+    assert render(kept, "en") == str(outcome.message) and "no answer from 10.0.0.1:22" in render(kept, "en")
+    assert "10.0.0.1:22" in render(kept, "zh") and "建议：" in render(kept, "zh")
+    assert not any("a" <= ch <= "z" for ch in render(kept, "zh").replace("10.0.0.1:22", "").replace("ssh", ""))
 
 
 def test_an_error_about_the_jump_host_keeps_its_name() -> None:

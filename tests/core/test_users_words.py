@@ -232,6 +232,26 @@ def test_more_changes_than_shown_are_counted_in_the_command_lines_language(
     assert "u0：无 → insert" in said and "……另有 3 条" in said and "more" not in said, said
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_with_no_plan_to_compare_the_import_says_why_in_the_command_lines_language(
+        cli_speaks: Any, capsys: pytest.CaptureFixture[str], lang: str) -> None:
+    """Never planned, or planned only before the file's last import (which changed the target
+    itself, so that plan does not count): each is said as it is."""
+    from launchpad.cli.users_apply import _print_since_plan
+    from launchpad.users.importing import SincePlan
+
+    cli_speaks(lang)
+    _print_since_plan(SincePlan(None), "test")
+    _print_since_plan(SincePlan(None, after_import=3), "test")
+    never, since = capsys.readouterr().err.splitlines()
+    assert never.strip() == {"zh": "此前未在 test 上对此文件做过计划；上方所列即为将要写入的内容",
+                             "en": "no plan of this file was recorded for test: what is shown above is what "
+                                   "will be written"}[lang]
+    assert since.strip() == {"zh": "导入 3 之后未在 test 上对此文件做过计划；上方所列即为将要写入的内容",
+                             "en": "no plan of this file for test since import 3: what is shown above is what "
+                                   "will be written"}[lang]
+
+
 # -- a refused rollback ------------------------------------------------------------------------------
 
 

@@ -92,7 +92,7 @@ def test_unknown_keys_are_refused_until_trusted(workspace: Path, ssh_hosts: list
     assert refused.returncode == 1
     for host in ssh_hosts:
         line = next(x for x in refused.stdout.splitlines() if host.name in x)
-        assert "not known" in line and host.fingerprint() in line
+        assert "主机密钥未知" in line and host.fingerprint() in line  # the site speaks Chinese
 
     unanswered = launchpad(workspace, "hosts", "trust", "--env", "lab")
     assert "未信任" in unanswered.stdout  # the site speaks Chinese
@@ -148,7 +148,7 @@ def test_changed_key_is_refused(
     host.restart(new_host_key=True)
     result = launchpad(workspace, "exec", "--env", "lab", "--", "touch", "/tmp/launchpad-should-not-exist")
     assert result.returncode == 1
-    assert "CHANGED" in result.stdout and host.fingerprint() in result.stdout
+    assert "主机密钥已改变" in result.stdout and host.fingerprint() in result.stdout  # the site speaks Chinese
     retrust = trust_all(workspace, [host])
     assert "已改变" in retrust.stdout and "已记录到" not in retrust.stdout
 

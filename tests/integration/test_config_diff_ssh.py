@@ -194,3 +194,5 @@ def test_a_host_that_cannot_be_reached_fails_the_comparison(workspace: Path, ssh
     assert [f["file"] for f in unread] == ["application.yml", ".env"]
     assert all(list(f["values"]) == ["prod/app9"] for f in unread)
     assert not comparison["passed"]
+    table = launchpad(workspace, "config", "diff", "--env", "test", "--env", "prod")
+    assert "无法连接 127.0.0.1:" in table.stdout and "cannot connect" not in table.stdout, table.stdout

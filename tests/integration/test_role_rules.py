@@ -125,14 +125,22 @@ def test_preview_is_what_apply_writes_a_second_apply_changes_nothing_and_rollbac
     assert links(lab, db) == AFTER
     assert preview_json(lab, env)["changes"] == []
 
+    # By hand, after the assignment: qian also gets admin. The rollback says so and keeps it.
+    run_sql(lab, db, "INSERT INTO sys_user_role (user_id, role_id) VALUES (12, 1)")
     undone = launchpad(lab, "roles", "rollback", str(assignment), "--yes")
     assert undone.returncode == 0, undone.stderr
-    assert links(lab, db) == BEFORE
+    assert f"角色分配 {assignment} 之后，有 1 个用户的角色被他人改动过" in undone.stderr, undone.stderr
+    assert "qian：分配后为 [common, leader]，现在为 [admin, common, leader]" in undone.stderr
+    assert "wang：" not in undone.stderr and "zhao：" not in undone.stderr
+    assert links(lab, db) == sorted([*BEFORE, ("qian", "admin")])
     with Store.open(lab.workspace.store_path) as store:
         actions = [r["action"] for r in store.db.query("SELECT action FROM audit ORDER BY id")]
         status = [r["status"] for r in store.db.query("SELECT status FROM role_assignments WHERE id = ?",
                                                        [assignment])]
+        started = [json.loads(r["detail"]) for r in store.db.query(
+            "SELECT detail FROM audit WHERE action = 'role_rollback_started' ORDER BY id")]
     assert status == ["rolled_back"]
+    assert started[-1]["changed_since"] == ["qian: the assignment left [common, leader], now [admin, common, leader]"]
     for expected in ("role_rules_previewed", "role_assignment_confirmed", "role_assignment_started",
                      "role_assignment_batch", "role_assignment_applied", "role_assignment_nothing",
                      "role_rollback_started", "role_assignment_rolled_back"):

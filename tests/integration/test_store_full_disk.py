@@ -6,6 +6,7 @@ normal open needs. Freeing space makes writing work again."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import subprocess
@@ -81,3 +82,37 @@ def test_a_full_disk_is_reported_as_such_and_reads_still_work(small_disk: Path, 
     filler.unlink()
     again = launchpad(root, "issue", "add", "P1 第二个问题")
     assert again.returncode == 0, again.stderr
+
+
+def test_accepting_an_onsite_change_on_a_full_disk_changes_nothing_and_works_once_there_is_room(
+        small_disk: Path, tmp_path: Path) -> None:
+    """The baseline file is rewritten complete or not at all: on a full disk the accept is
+    refused in the site's words, the file and the change stay as they were, and no temporary
+    file is left beside it."""
+    from launchpad.demo.builder import build_demo
+
+    root = build_demo(tmp_path / "demo")
+    added = launchpad(root, "issue", "add", "P3 #字典 甲方要求办件渠道增加12345热线", "--reporter", "王科长")
+    assert added.returncode == 0, added.stderr
+    issue = added.stdout.split("#")[1].split()[0]
+    recorded = launchpad(root, "baseline", "change", "record", "--env", "prod", "--issue", issue,
+                         "--item", "dict_item/gov_channel/hotline", "--why", "甲方要求增加12345热线")
+    assert recorded.returncode == 0, recorded.stderr
+    baseline = small_disk / "baseline.yaml"
+    baseline.write_bytes((root / "baselines" / "baseline.yaml").read_bytes())
+    before = baseline.read_bytes()
+    filler = fill(small_disk)
+
+    refused = launchpad(root, "baseline", "change", "accept", "1", "--baseline", str(baseline))
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "无法写入" in refused.stderr and "基线文件保持原样" in refused.stderr, refused.stderr
+    assert "Traceback" not in refused.stderr and "internal error" not in refused.stderr
+    assert baseline.read_bytes() == before
+    assert sorted(p.name for p in small_disk.iterdir()) == ["baseline.yaml", "filler"]
+    pending = launchpad(root, "baseline", "changes", "--format", "json")
+    assert [c["status"] for c in json.loads(pending.stdout)] == ["pending"]
+
+    filler.unlink()
+    accepted = launchpad(root, "baseline", "change", "accept", "1", "--baseline", str(baseline))
+    assert accepted.returncode == 0, accepted.stderr
+    assert "hotline" in baseline.read_text(encoding="utf-8") and baseline.read_bytes() != before

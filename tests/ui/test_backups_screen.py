@@ -141,24 +141,6 @@ async def test_verify_and_a_damaged_file(demo: Path) -> None:
 
 
 @pytest.mark.anyio
-async def test_a_failed_operation_is_said_in_the_apps_language(demo: Path) -> None:
-    app = make_app(demo)  # a `language: zh` site's app
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_backups(pilot)
-        await operate(pilot, screen, "t", "✓ 已备份 test/users")
-        record = screen.table.records[0]
-        with (demo / "backups" / record.file).open("ab") as damaged:
-            damaged.write(b"\0")
-        await operate(pilot, screen, "v", "✗ 备份 #1 校验未通过")
-        await pilot.press("d")
-        dialog = await wait_for_screen(pilot, ErrorDialog)
-        await pilot.press("escape")
-        await wait_until(pilot, lambda: screen.ready and "✗ 备份失败: 备份 1 校验不通过，无法演练" in activity(screen),
-                         "the failure in Chinese")
-        assert dialog.dialog_title == "备份失败"
-
-
-@pytest.mark.anyio
 async def test_a_bug_is_a_dialog_and_the_keys_work_again(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_args: Any) -> None:
         raise RuntimeError("a bug")
@@ -430,3 +412,18 @@ def test_dashboard_with_backup_ages(snap_compare: Any, backups_workspace: Path, 
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+@pytest.mark.anyio
+async def test_a_refused_operation_reads_in_the_screens_language(demo: Path) -> None:
+    app = make_app(demo, "zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backups(pilot)
+        await operate(pilot, screen, "t", "✓ 已备份 test/users：#1")
+        with (demo / "backups" / screen.table.records[0].file).open("ab") as damaged:
+            damaged.write(b"\0")
+        await pilot.press("d")
+        await wait_for_screen(pilot, ErrorDialog)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: screen.ready and "✗ 备份失败：" in activity(screen), "the failure")
+        assert "无法演练" in activity(screen) and "cannot be drilled" not in activity(screen)

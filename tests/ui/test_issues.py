@@ -369,3 +369,25 @@ async def test_help_lists_launchpad_keys_first_and_the_widgets_keys_translated(u
     assert ours and max(ours) < moving  # every launchpad key above the widgets' own
     assert any("下一个区域" in line for line in lines[moving:])  # tab, Textual's own key, in Chinese
     assert not any("Focus Next" in line or "Scroll Left" in line for line in lines)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_a_refused_save_is_said_in_the_forms_language(issues_workspace: Path, language: str) -> None:
+    from launchpad.errors import UsageError
+    from launchpad.phrases import phrase
+    from screens.support.messages import IssueWriteFailed
+
+    app = make_app(issues_workspace, language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_issues(pilot)
+        await pilot.press("down", "enter")
+        dialog = await wait_for_screen(pilot, IssueFormDialog)
+        refused = UsageError(phrase("error.issue_transition", current="closed", target="fixed"),
+                             hint=phrase("error.onsite_cannot_write_hint"))
+        dialog.post_message(IssueWriteFailed(refused))
+        problem = dialog.query_one("#dialog-problem", Static)
+        await wait_until(pilot, lambda: str(problem.render()).strip() != "", "the problem said")
+        shown = str(problem.render())
+    expected = {"zh": ("请检查磁盘剩余空间和文件权限", "的问题不能改为"),
+                "en": ("check the disk's free space", "cannot become")}
+    assert all(part in shown for part in expected[language]), shown

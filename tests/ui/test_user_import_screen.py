@@ -307,3 +307,28 @@ async def test_production_asks_for_its_name_and_refuses_without_a_fresh_backup(l
         store = app.session.store()  # type: ignore[union-attr]
         actions = [str(row["action"]) for row in store.db.query("SELECT action FROM audit ORDER BY id")]
         assert {"user_import_gate_passed", "user_import_applied"} <= set(actions)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_list_of_imports_names_each_status_as_the_command_line_does(lang: str) -> None:
+    """One word per status wherever it is read: `users imports` and the screen's list."""
+    from zoneinfo import ZoneInfo
+
+    from launchpad.phrases import render, status_word
+    from screens.support.i18n import current_language, set_language
+    from screens.widgets.import_tables import import_rows
+
+    counts = {"insert": 1, "update": 0, "unchanged": 0, "rejected": 0}
+    statuses = ("applying", "applied", "rolled_back")
+    records: list[dict[str, Any]] = [
+        {"id": n, "started": None, "environment": "test", "status": status, "file_name": "名单.xlsx",
+         "planned": counts, "operator": "张工"}
+        for n, status in enumerate(statuses, start=1)]
+    before = current_language()
+    set_language(lang)
+    try:
+        shown = [cells[3].plain for _, cells in import_rows(records, ZoneInfo("Asia/Shanghai"), set())]
+    finally:
+        set_language(before)
+    assert shown == [render(status_word(status), lang) for status in statuses]
+    assert shown[0] == {"zh": "未完成", "en": "unfinished"}[lang]
