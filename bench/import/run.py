@@ -293,9 +293,11 @@ def memory_figures(folder: Path, sizes: list[int], figures: dict[str, str], targ
         figures["memory_growth_per_1000_rows_mib"] = f"{(large_lp - small_lp) * rate:.2f}"
         figures["calamine_read_growth_per_1000_rows_mib"] = f"{(large_read - small_read) * rate:.2f}"
         figures["launchpad_own_growth_per_1000_rows_mib"] = f"{own:.2f}"
-        # Flat would be no growth at all. What grows, and why, is in the README: the sheet's
-        # text as calamine gives it (held for the annotated copy), one checked row and one
-        # planned user per row (apply's input).
+        # Flat: launchpad's peak beyond calamine's read does not grow with the rows. The
+        # sheet's text is calamine's read itself; beyond it launchpad holds a pointer per
+        # checked cell, a unit index and an action byte per row, no object per row (the plan's
+        # users are made when read), and that fits into what calamine's parsed range frees
+        # once the read is done (README: "memory").
         targets["memory flat as rows grow (launchpad's own beyond calamine's read: < 0.1 MiB per 1,000 rows)"] = \
             own < 0.1
     figures["memory_per_1000_rows_mib"] = f"{grown[-1][3] / grown[-1][0] * 1000:.2f}"

@@ -10,9 +10,12 @@ did not run, so "no problems" never means more than was checked.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
-from itertools import compress, repeat
-from typing import cast
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import accumulate, compress, repeat
+from typing import cast, overload
 
 from launchpad.errors import LaunchpadError
 from launchpad.phrases import Phrase, lines, parts, phrase
@@ -67,29 +70,107 @@ class CheckedCells:
         return "" if column is None else column[at]
 
 
-@dataclass(slots=True)
+class CheckedTable:
+    """A table's rows as checked, held by the table and not by the row: its checked cells,
+    each row's sheet number and unit (compact arrays), and problems only for the rows that have
+    some. 100,000 rows made 100,000 row objects with a list each, most of them empty."""
+
+    __slots__ = ("sheet", "columns", "cells", "numbers", "problems", "units", "unit_at")
+
+    def __init__(self, sheet: str, columns: dict[str, Column], cells: CheckedCells, numbers: Sequence[int]) -> None:
+        self.sheet, self.columns, self.cells, self.numbers = sheet, columns, cells, numbers
+        self.problems: dict[int, list[RowProblem]] = {}  # row position → its problems, in the order found
+        self.units: list[Department | None] = [None]  # each account unit once; index 0: none
+        self.unit_at: array[int] | None = None  # each row's index in `units` (None: no target)
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def flag(self, at: int, name: str, reason: Phrase, value: str | None = None) -> None:
+        column = self.columns[name]
+        shown = self.cells.value(name, at) if value is None else value
+        self.problems.setdefault(at, []).append(RowProblem(self.sheet, self.numbers[at], column.letter, column.header,
+                                                           shown, reason, column.named))
+
+    def department(self, at: int) -> Department | None:
+        return None if self.unit_at is None else self.units[self.unit_at[at]]
+
+
 class CheckedRow:
-    sheet: str
-    row: int
-    cells: CheckedCells  # the table's checked values
-    at: int  # this row's position in them
-    columns: dict[str, Column]
-    problems: list[RowProblem] = field(default_factory=list)
-    department: Department | None = None  # the account's unit, when the target was read
+    """One row of a checked table, made when someone asks for it: a position in the table."""
+
+    __slots__ = ("table", "at")
+
+    def __init__(self, table: CheckedTable, at: int) -> None:
+        self.table, self.at = table, at
+
+    @property
+    def sheet(self) -> str:
+        return self.table.sheet
+
+    @property
+    def row(self) -> int:
+        return self.table.numbers[self.at]
+
+    @property
+    def cells(self) -> CheckedCells:
+        return self.table.cells
+
+    @property
+    def columns(self) -> dict[str, Column]:
+        return self.table.columns
+
+    @property
+    def problems(self) -> list[RowProblem]:
+        """The row's problems (a new empty list when it has none: problems join by `flag`)."""
+        return self.table.problems.get(self.at) or []
+
+    @property
+    def department(self) -> Department | None:
+        """The account's unit, when the target was read."""
+        return self.table.department(self.at)
 
     @property
     def values(self) -> dict[str, str]:
         """Field → value as the target will store it (made on each call: for one value, `value`)."""
-        return self.cells.row(self.at)
+        return self.table.cells.row(self.at)
 
     def value(self, name: str) -> str:
-        return self.cells.value(name, self.at)
+        return self.table.cells.value(name, self.at)
 
     def flag(self, name: str, reason: Phrase, value: str | None = None) -> None:
-        column = self.columns[name]
-        shown = self.value(name) if value is None else value
-        self.problems.append(RowProblem(self.sheet, self.row, column.letter, column.header, shown, reason,
-                                        column.named))
+        self.table.flag(self.at, name, reason, value)
+
+
+class CheckedRows(Sequence[CheckedRow]):
+    """Every checked row of every table, in order; each made on demand."""
+
+    def __init__(self, tables: list[CheckedTable]) -> None:
+        self.tables = tables
+        self._starts = list(accumulate((len(t) for t in tables), initial=0))
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    @overload
+    def __getitem__(self, index: int) -> CheckedRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[CheckedRow]: ...
+
+    def __getitem__(self, index: int | slice) -> CheckedRow | list[CheckedRow]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        which = bisect_right(self._starts, index) - 1
+        return CheckedRow(self.tables[which], index - self._starts[which])
+
+    def __iter__(self) -> Iterator[CheckedRow]:
+        for table in self.tables:
+            yield from map(CheckedRow, repeat(table, len(table)), range(len(table)))
 
 
 @dataclass(frozen=True)
@@ -104,17 +185,18 @@ class Target:
 @dataclass
 class CheckResult:
     tables: list[Table]
-    rows: list[CheckedRow]
+    rows: CheckedRows
     notes: list[Phrase]
     against_target: bool
 
     @property
     def problems(self) -> list[RowProblem]:
-        return [p for row in self.rows for p in row.problems]
+        return [p for table in self.rows.tables for at in sorted(table.problems) for p in table.problems[at]]
 
     @property
     def good_rows(self) -> list[CheckedRow]:
-        return [row for row in self.rows if not row.problems]
+        return [CheckedRow(table, at) for table in self.rows.tables for at in range(len(table))
+                if at not in table.problems]
 
 
 def lay_out(workbook: Workbook, mapping: ImportMapping) -> tuple[list[Table], list[Phrase]]:
@@ -168,23 +250,18 @@ def check_workbook(workbook: Workbook, mapping: ImportMapping, target: Target | 
     specs = effective_specs(mapping)
     today = datetime.date.today()
     checks = {name: compile_column(spec, today) for name, spec in specs.items()}
-    rows: list[CheckedRow] = []
-    parts: list[tuple[CheckedCells, int]] = []  # each table's values and its number of rows, in order
     with building_rows():
-        for table in tables:
-            cells, checked = _check_table(table, specs, checks, resolver, mapping)
-            rows += checked
-            parts.append((cells, len(checked)))
-        _check_duplicates(rows, parts, mapping)
+        rows = CheckedRows([_check_table(table, specs, checks, resolver, mapping) for table in tables])
+        _check_duplicates(rows, mapping)
         if target is not None:
-            _check_taken(rows, parts, mapping, target)
+            _check_taken(rows, mapping, target)
     if target is None:
         notes.append(phrase("users.not_against_target"))
     return CheckResult(tables, rows, notes, target is not None)
 
 
 def _check_table(table: Table, specs: dict[str, FieldSpec], checks: dict[str, CompiledColumn],
-                 resolver: UnitResolver | None, mapping: ImportMapping) -> tuple[CheckedCells, list[CheckedRow]]:
+                 resolver: UnitResolver | None, mapping: ImportMapping) -> CheckedTable:
     """The table's rows checked a column at a time (one compiled check mapped over 100,000
     cells costs a fraction of a call chain per cell); each row's problems still come in the
     order of its columns, then its units."""
@@ -209,19 +286,19 @@ def _check_table(table: Table, specs: dict[str, FieldSpec], checks: dict[str, Co
         checked.append(values)
     del raw_columns
     texts = cast(list[list[str]], checked)  # every Bad was replaced by its value above
-    units = _units(names, texts, resolver) if resolver is not None else None
-    first = "attached_dept" if mapping.units.account_in == "attached" else "dept"
-    sheet = table.sheet.name
-    count = len(numbers)
     cells = CheckedCells(tuple(names), dict(zip(names, texts, strict=True)))
-    rows = list(map(CheckedRow, repeat(sheet, count), numbers, repeat(cells, count), range(count),
-                    repeat(columns, count)))
-    for i, problems in found.items():
-        for name, problem, raw in problems:
-            rows[i].flag(name, problem, raw)
-    if units is not None:
-        _place(rows, units, first)
-    return cells, rows
+    # The usual sheet has no blank row: its numbers are a range, not a number per row.
+    held: Sequence[int] = range(numbers[0], numbers[-1] + 1) if numbers and numbers[-1] - numbers[0] == \
+        len(numbers) - 1 else array("i", numbers)
+    del numbers
+    checked_table = CheckedTable(table.sheet.name, columns, cells, held)
+    for i in sorted(found):
+        for name, problem, raw in found[i]:
+            checked_table.flag(i, name, problem, raw)
+    if resolver is not None:
+        first = "attached_dept" if mapping.units.account_in == "attached" else "dept"
+        _place(checked_table, _units(names, texts, resolver), first)
+    return checked_table
 
 
 def _body(table: Table, wanted: list[int]) -> tuple[list[int], dict[int, list[str]]]:
@@ -266,43 +343,59 @@ Resolved = tuple[Department | None, Phrase | None]
 
 
 def _units(names: list[str], checked: list[list[str]],
-           resolver: UnitResolver) -> list[tuple[str, list[Resolved | None]]]:
-    """Each unit column's cells resolved (each distinct name once, by the resolver), in the
-    order a row's unit problems are told."""
+           resolver: UnitResolver) -> list[tuple[str, list[str], dict[str, Resolved | None]]]:
+    """Each unit column: its cells and each distinct cell's answer (asked of the resolver
+    once), in the order a row's unit problems are told."""
     at = {name: checked[names.index(name)] for name in UNIT_FIELDS if name in names}
     found = []
     for name, cells in at.items():
         answers: dict[str, Resolved | None] = {unit: resolver.resolve(unit) for unit in set(cells) if unit}
         answers[""] = None
-        found.append((name, list(map(answers.__getitem__, cells))))
+        found.append((name, cells, answers))
     return found
 
 
-def _place(rows: list[CheckedRow], units: list[tuple[str, list[Resolved | None]]], first: str) -> None:
+def _place(table: CheckedTable, units: list[tuple[str, list[str], dict[str, Resolved | None]]], first: str) -> None:
     """Each row's unit problems (after its other problems), and the department its account
-    belongs to."""
-    if len(units) == 1:  # one unit column, the usual sheet
-        name, resolved = units[0]
-        for row, answer in zip(rows, resolved, strict=True):
-            if answer is not None:
-                if answer[1] is not None:
-                    row.flag(name, answer[1])
-                else:
-                    row.department = answer[0]
+    belongs to: an index per row into the table's distinct departments."""
+    index: dict[int, int] = {}  # id of a department → its place in table.units
+
+    def place(department: Department | None) -> int:
+        if department is None:
+            return 0
+        found = index.get(id(department))
+        if found is None:
+            found = index[id(department)] = len(table.units)
+            table.units.append(department)
+        return found
+
+    if len(units) == 1:  # one unit column, the usual sheet: each distinct cell's answer once
+        name, cells, answers = units[0]
+        places = {cell: place(answer[0] if answer is not None and answer[1] is None else None)
+                  for cell, answer in answers.items()}
+        table.unit_at = array("i", map(places.__getitem__, cells))
+        problems = {cell: answer[1] for cell, answer in answers.items() if answer is not None and answer[1] is not None}
+        if problems:
+            for at, cell in enumerate(cells):
+                problem = problems.get(cell)
+                if problem is not None:
+                    table.flag(at, name, problem)
         return
-    for i, row in enumerate(rows):
+    at_units = array("i", [0]) * len(table)
+    for at in range(len(table)):
         found: dict[str, Department] = {}
-        for name, resolved in units:
-            answer = resolved[i]
+        for name, cells, answers in units:
+            answer = answers[cells[at]]
             if answer is None:
                 continue
             department, problem = answer
             if problem is not None:
-                row.flag(name, problem)
+                table.flag(at, name, problem)
             elif department is not None:
                 found[name] = department
         if found:
-            row.department = found.get(first) or found.get("dept") or found.get("attached_dept")
+            at_units[at] = place(found.get(first) or found.get("dept") or found.get("attached_dept"))
+    table.unit_at = at_units
 
 
 def effective_specs(mapping: ImportMapping) -> dict[str, FieldSpec]:
@@ -323,17 +416,19 @@ def _unique_fields(mapping: ImportMapping) -> list[str]:
     return [name for name, spec in mapping.fields.items() if spec.unique or name == mapping.key]
 
 
-def _field_values(parts: list[tuple[CheckedCells, int]], name: str) -> list[str]:
+def _field_values(rows: CheckedRows, name: str) -> list[str]:
     """Field `name` of every row of every table, in the rows' order ('' where a table lacks it)."""
+    if len(rows.tables) == 1 and name in rows.tables[0].cells.columns:
+        return rows.tables[0].cells.columns[name]  # the one table's own column: read, not copied
     values: list[str] = []
-    for cells, count in parts:
-        values += cells.columns.get(name) or repeat("", count)
+    for table in rows.tables:
+        values += table.cells.columns.get(name) or repeat("", len(table))
     return values
 
 
-def _check_duplicates(rows: list[CheckedRow], parts: list[tuple[CheckedCells, int]], mapping: ImportMapping) -> None:
+def _check_duplicates(rows: CheckedRows, mapping: ImportMapping) -> None:
     for name in _unique_fields(mapping):
-        values = _field_values(parts, name)
+        values = _field_values(rows, name)
         # Asked in C first: a column without a value twice (the usual case) needs no more.
         # ASCII text with no capitals (ID numbers, phones, lower-cased accounts) is its own casefold.
         joined = "".join(values)
@@ -355,8 +450,7 @@ def _check_duplicates(rows: list[CheckedRow], parts: list[tuple[CheckedCells, in
                 row.flag(name, phrase("users.duplicate", rows=others))
 
 
-def _check_taken(rows: list[CheckedRow], parts: list[tuple[CheckedCells, int]], mapping: ImportMapping,
-                 target: Target) -> None:
+def _check_taken(rows: CheckedRows, mapping: ImportMapping, target: Target) -> None:
     """A unique value (a phone number) that belongs to another user already in the target."""
     keys: list[str] | None = None
     for name in _unique_fields(mapping):
@@ -366,10 +460,10 @@ def _check_taken(rows: list[CheckedRow], parts: list[tuple[CheckedCells, int]], 
         if not owners:
             continue
         # Every cell looked up in C; only the rows whose value someone owns are looked at.
-        found = list(map(owners.get, map(str.casefold, _field_values(parts, name))))
+        found = list(map(owners.get, map(str.casefold, _field_values(rows, name))))
         if found.count(None) == len(found):
             continue
-        keys = _field_values(parts, mapping.key) if keys is None else keys
+        keys = _field_values(rows, mapping.key) if keys is None else keys
         for i, owner in enumerate(found):
             if owner is not None and owner.casefold() != keys[i].casefold():
                 rows[i].flag(name, phrase("users.taken", owner=owner))

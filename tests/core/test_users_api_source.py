@@ -184,9 +184,12 @@ def test_the_command_line_checks_an_api_by_row_and_column_and_the_token_shows_no
     write_mapping(root, API_FIELDS + f"source: {{kind: api, url: '{api}/broken', list: data.rows, "
                                      "token: env:HR_TOKEN, paging: {page_param: page, size: 2}}\n")
     broken = subprocess.run(run, capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL)
-    assert broken.returncode == 2 and f"{api}/broken（第 2 页）：返回 500" in broken.stderr  # the site speaks Chinese
+    # The command's own --lang speaks its refusals too; the site, without it, speaks Chinese.
+    assert broken.returncode == 2 and f"{api}/broken (page 2): answered 500" in broken.stderr, broken.stderr
+    chinese = subprocess.run(run[:-2], capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL)
+    assert chinese.returncode == 2 and f"{api}/broken（第 2 页）：返回 500" in chinese.stderr, chinese.stderr
     assert "Traceback" not in broken.stderr
-    for output in (done.stdout, done.stderr, broken.stdout, broken.stderr):
+    for output in (done.stdout, done.stderr, broken.stdout, broken.stderr, chinese.stdout, chinese.stderr):
         assert TOKEN not in output
     with Store.open(load_workspace(root).store_path) as store:
         read = [row["target"] for row in store.db.query("SELECT target FROM audit WHERE action = 'user_source_read'")]

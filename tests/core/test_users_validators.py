@@ -155,3 +155,12 @@ def test_a_column_of_many_distinct_dates_answers_as_each_cell_would() -> None:
     raws = [*days, "2020-02-30", "下周", days[0]]
     assert [_answer(v) for v in compile_column(spec, TODAY)(raws)] == \
         [check_value(transform(raw, spec), spec, TODAY) for raw in raws]
+
+
+def test_a_column_no_transform_changes_keeps_its_own_cells() -> None:
+    spec = SPECS["lower, halfwidth"]
+    kept = [f"user{i}" for i in range(50)]
+    assert all(answer is raw for answer, raw in zip(compile_column(spec, TODAY)(kept), kept, strict=True))
+    for changed in (kept[:-1] + ["User49"], kept[:-1] + ["ｕｓｅｒ49"], ["ΟΔΟΣ", "ΣΑ", "σ"]):  # final sigma: per cell
+        assert [_answer(v) for v in compile_column(spec, TODAY)(changed)] == \
+            [check_value(transform(raw, spec), spec, TODAY) for raw in changed]
