@@ -136,6 +136,28 @@ def test_a_csv_that_is_not_text_is_refused_in_both_languages(
     assert str(path) + english in said_en, said_en
 
 
+def test_a_sheet_the_mapping_cannot_lay_out_is_refused_in_both_languages(tmp_path: Path) -> None:
+    from launchpad.users.checks import SheetDoesNotFit, lay_out
+    from launchpad.users.mapping import load_mapping
+    from launchpad.users.sources import read_workbook
+    from tests.core.users_sheets import MAPPING, write_mapping, write_xlsx
+
+    book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"名单": [["账号", "名子", "单位"], ["a", "b", "c"]]}))
+    with pytest.raises(SheetDoesNotFit) as unfit:
+        lay_out(book, load_mapping(write_mapping(tmp_path)))
+    chinese, english = _both(unfit.value)
+    assert "工作表“名单”：必填字段 nick_name (姓名/用户姓名/名字) 没有对应的列" in chinese, chinese
+    assert "；未匹配任何字段的表头：B '名子'" in chinese
+    assert "→ 请把工作表的表头加到映射中该字段的 headers:" in chinese
+    assert "sheet '名单': no column for the required field(s) nick_name (姓名/用户姓名/名字)" in english
+    named = load_mapping(write_mapping(tmp_path, MAPPING.replace("key: user_name", "key: user_name\nsheets: [丙]")))
+    with pytest.raises(SheetDoesNotFit) as missing:
+        lay_out(book, named)
+    chinese, english = _both(missing.value)
+    assert "u.xlsx：没有名为“丙”的工作表（现有工作表：名单）\n  → 请改正映射中的 `sheets:`" in chinese, chinese
+    assert "u.xlsx: no sheet named '丙' (sheets: 名单)" in english
+
+
 def test_rules_files_that_are_not_there_are_refused_in_both_languages(tmp_path: Path) -> None:
     from launchpad.users.role_rules import find_rules
 
