@@ -39,6 +39,7 @@ from launchpad.words import (
     refusals_hosts,
     runreport,
     statuses,
+    sweep,
     ui,
     users,
     validation,
@@ -663,6 +664,7 @@ _merge(statuses.ENTRIES, ui.ENTRIES, daily.ENTRIES, runreport.ENTRIES, issues.EN
        help.ENTRIES, validation.ENTRIES, refusals.ENTRIES, users.ENTRIES)
 _merge(refusals_hosts.ENTRIES)
 _merge(hosts_column.ENTRIES)
+_merge(sweep.ENTRIES)
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}
 PARTS_SEPARATOR = {"en": "; ", "zh": "；"}
