@@ -37,6 +37,7 @@ from launchpad.words import (
     issues,
     refusals,
     refusals_hosts,
+    robots,
     runreport,
     statuses,
     sweep,
@@ -665,6 +666,7 @@ _merge(statuses.ENTRIES, ui.ENTRIES, daily.ENTRIES, runreport.ENTRIES, issues.EN
 _merge(refusals_hosts.ENTRIES)
 _merge(hosts_column.ENTRIES)
 _merge(sweep.ENTRIES)
+_merge(robots.ENTRIES)
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}
 PARTS_SEPARATOR = {"en": "; ", "zh": "；"}
