@@ -38,8 +38,10 @@ from launchpad.words import (
     issues,
     refusals,
     refusals_hosts,
+    robots,
     runreport,
     statuses,
+    sweep,
     ui,
     users,
     validation,
@@ -664,6 +666,8 @@ _merge(statuses.ENTRIES, ui.ENTRIES, daily.ENTRIES, runreport.ENTRIES, issues.EN
        help.ENTRIES, validation.ENTRIES, refusals.ENTRIES, users.ENTRIES)
 _merge(refusals_hosts.ENTRIES)
 _merge(hosts_column.ENTRIES)
+_merge(sweep.ENTRIES)
+_merge(robots.ENTRIES)
 _merge(import_stream.ENTRIES)
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}

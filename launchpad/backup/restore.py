@@ -83,9 +83,9 @@ def feed_backup(session: BackupSession, shell: HostShell, record: BackupRecord, 
             result = None
         if verified.problem is not None:
             records.set_verified(session.store, record.id, False, verified.problem)
-            raise BackupFailed(f"backup {record.id} changed after it was verified ({verified.problem}); its end "
-                               f"was never sent, so {record.target} was not restored from it",
-                               hint="find out who changed the backups folder, then verify the backup again")
+            raise BackupFailed(phrase("backup.changed_after_verify", id=record.id, problem=verified.problem,
+                                      target=record.target),
+                               hint=phrase("backup.changed_after_verify_hint"))
     assert result is not None
     meter.report()
     return result

@@ -14,6 +14,7 @@ from launchpad.hosts.base import Transport
 from launchpad.phrases import phrase
 from launchpad.store.db import Store
 from launchpad.workspace.folder import Workspace
+from launchpad.workspace.secrets import AskSecret
 from launchpad.workspace.site import Host
 
 
@@ -24,7 +25,7 @@ class BackupSession:
     transport_for: Callable[[Host], Transport]
     actor: str
     progress: ProgressSink = ignore_progress
-    ask_secret: Callable[[str], str] | None = None
+    ask_secret: AskSecret | None = None
     run_id: int | None = None
     step_id: str | None = None
 
@@ -40,7 +41,7 @@ class BackupSession:
 @contextmanager
 def open_backup_session(workspace: Workspace, store: Store, actor: str, env_name: str | None = None, *,
                         transport_for: Callable[[Host], Transport] | None = None,
-                        progress: ProgressSink = ignore_progress, ask_secret: Callable[[str], str] | None = None,
+                        progress: ProgressSink = ignore_progress, ask_secret: AskSecret | None = None,
                         run_id: int | None = None, step_id: str | None = None) -> Iterator[BackupSession]:
     """A BackupSession for the CLI, the TUI and the playbook steps alike. A step passes its
     run's `transport_for`; the front ends get connections to `env_name`'s hosts (default: the

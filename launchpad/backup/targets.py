@@ -11,7 +11,7 @@ from pathlib import Path
 from launchpad.errors import UsageError
 from launchpad.hosts.base import HostSpec, Transport
 from launchpad.phrases import phrase
-from launchpad.workspace.secrets import resolve_secret
+from launchpad.workspace.secrets import AskSecret, resolve_secret
 from launchpad.workspace.site import BackupTarget, Database, Environment, Host
 
 TransportFor = Callable[[Host], Transport]
@@ -56,7 +56,7 @@ def resolve_target(
     transport_for: TransportFor,
     workspace_root: Path,
     *,
-    ask_secret: Callable[[str], str] | None = None,
+    ask_secret: AskSecret | None = None,
 ) -> ResolvedTarget:
     spec = environment.backups.get(name)
     if spec is None:
@@ -71,7 +71,7 @@ def resolve_target(
     password = None
     if database is not None and database.password is not None:
         password = resolve_secret(database.password, ask=ask_secret,
-                                  label=f"the password of database {spec.database} ({env_name})")
+                                  label=phrase("secret.database_password", name=spec.database, env=env_name))
     return ResolvedTarget(env_name, environment, name, spec, transport, local, spec.database, database, password)
 
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from launchpad.baseline.model import Baseline, Dictionary, DictItem, Post, Role
 from launchpad.errors import InvalidInput, LaunchpadError, Problem, UsageError
-from launchpad.phrases import phrase
+from launchpad.phrases import Phrase, Said, lines, phrase
 from launchpad.users.layout import column_letter
 from launchpad.workspace.yamlsource import Document, read_yaml, validate
 
@@ -224,24 +224,25 @@ def _has_duplicates(spec: BaselineSpec) -> bool:
 def _no_duplicates(spec: BaselineSpec, document: Document) -> None:
     problems: list[Problem] = []
 
-    def once(keys: list[str], path: tuple[str | int, ...], field: str, what: str) -> None:
+    def once(keys: list[str], path: tuple[str | int, ...], field: str, what: Phrase) -> None:
         seen: set[str] = set()
         for i, key in enumerate(keys):
             if key in seen:
-                problems.append(document.source.problem((*path, i, field), f"{what} {key!r} appears twice"))
+                problems.append(document.source.problem((*path, i, field),
+                                                        phrase("baseline.twice", what=what, name=key)))
             seen.add(key)
 
-    once([r.key for r in spec.roles], ("roles",), "key", "role")
+    once([r.key for r in spec.roles], ("roles",), "key", phrase("baseline.role"))
     for r, role in enumerate(spec.roles):
-        once(list(role.permissions), ("roles", r, "permissions"), "", "permission")
-    once([d.type for d in spec.dictionaries], ("dictionaries",), "type", "dictionary")
+        once(list(role.permissions), ("roles", r, "permissions"), "", phrase("baseline.permission"))
+    once([d.type for d in spec.dictionaries], ("dictionaries",), "type", phrase("baseline.dictionary"))
     for d, dictionary in enumerate(spec.dictionaries):
         once([i.value for i in dictionary.items], ("dictionaries", d, "items"), "value",
-             f"item of {dictionary.type}:")
-    once([p.code for p in spec.posts], ("posts",), "code", "post")
+             phrase("baseline.item_of", type=dictionary.type))
+    once([p.code for p in spec.posts], ("posts",), "code", phrase("baseline.post"))
     if problems:
         raise InvalidInput(sorted(problems, key=lambda p: (p.line, p.col)),
-                           hint="a natural key names one item; remove or rename the second")
+                           hint=phrase("baseline.key_twice_hint"))
 
 
 def _from_spec(spec: BaselineSpec, source: str) -> Baseline:
@@ -269,75 +270,77 @@ def _from_sheets(path: Path, shown: str) -> Baseline:
     except UnreadableSheet as exc:
         raise BadBaseline(exc.message, hint=exc.hint) from None
     by_name: dict[str, Sheet] = {s.name.strip().lower(): s for s in sheets}
-    problems: list[str] = []
+    problems: list[Said] = []
     records: dict[str, list[tuple[int, dict[str, str]]]] = {}
     for name, columns in SHEETS.items():
         sheet = by_name.get(name)
         if sheet is None:
             if name in ("meta", "roles"):
-                problems.append(f"{shown}: no sheet {name!r} (columns: {', '.join(columns)})")
+                problems.append(phrase("baseline.no_sheet", file=shown, sheet=name, columns=list(columns)))
             records[name] = []
             continue
         records[name] = _records(shown, sheet, columns, problems)
     spec: dict[str, Any] = {"version": "", "roles": [], "dictionaries": [], "posts": []}
-    where: dict[tuple[str, int], str] = {}  # (list, index) → place, for validation problems
+    where: dict[tuple[str, int], Phrase] = {}  # (list, index) → place, for validation problems
     for _, record in records["meta"][:1]:
         spec["version"] = record["version"]
     roles: dict[str, dict[str, Any]] = {}
     for row, record in records["roles"]:
-        where[("roles", len(spec["roles"]))] = f"{shown}, sheet roles, row {row}"
+        where[("roles", len(spec["roles"]))] = _row(shown, "roles", row)
         role = {**_present(record), "permissions": []}
         spec["roles"].append(role)
         roles.setdefault(record.get("key", ""), role)
     for row, record in records["permissions"]:
         owner = roles.get(record.get("role", ""))
         if owner is None:
-            problems.append(f"{shown}, sheet permissions, row {row}, column A (role): no role "
-                            f"{record.get('role', '')!r} in sheet roles")
+            problems.append(phrase("baseline.no_role_for", file=shown, row=row, role=record.get("role", "")))
         else:
             owner["permissions"].append(record.get("permission", ""))
     dictionaries: dict[str, dict[str, Any]] = {}
     for row, record in records["dictionaries"]:
-        where[("dictionaries", len(spec["dictionaries"]))] = f"{shown}, sheet dictionaries, row {row}"
+        where[("dictionaries", len(spec["dictionaries"]))] = _row(shown, "dictionaries", row)
         dictionary = {**_present(record), "items": []}
         spec["dictionaries"].append(dictionary)
         dictionaries.setdefault(record.get("type", ""), dictionary)
     for row, record in records["items"]:
         holder = dictionaries.get(record.get("type", ""))
         if holder is None:
-            problems.append(f"{shown}, sheet items, row {row}, column A (type): no dictionary "
-                            f"{record.get('type', '')!r} in sheet dictionaries")
+            problems.append(phrase("baseline.no_dictionary_for", file=shown, row=row, type=record.get("type", "")))
             continue
         item = {k: v for k, v in _present(record).items() if k != "type"}
         if "default" in item:
             item["default"] = item["default"].strip().upper() in ("Y", "YES", "TRUE", "1", "是")
-        where[("items", id(item))] = f"{shown}, sheet items, row {row}"
+        where[("items", id(item))] = _row(shown, "items", row)
         holder["items"].append(item)
     for row, record in records["posts"]:
-        where[("posts", len(spec["posts"]))] = f"{shown}, sheet posts, row {row}"
+        where[("posts", len(spec["posts"]))] = _row(shown, "posts", row)
         spec["posts"].append(_present(record))
     if problems:
-        raise BadBaseline("\n".join(problems), hint="fix the cells named above")
+        raise BadBaseline(lines(problems), hint=phrase("baseline.fix_cells_hint"))
     from pydantic import ValidationError
 
     try:
         checked = BaselineSpec.model_validate(spec)
     except ValidationError as exc:
-        raise BadBaseline("\n".join(_sheet_problem(e, spec, where, shown) for e in exc.errors()),
-                          hint="fix the cells named above") from None
+        raise BadBaseline(lines([_sheet_problem(e, spec, where, shown) for e in exc.errors()]),
+                          hint=phrase("baseline.fix_cells_hint")) from None
     _sheet_duplicates(checked, shown)
     return _from_spec(checked, shown)
 
 
-def _records(shown: str, sheet: Any, columns: tuple[str, ...], problems: list[str]
+def _row(shown: str, sheet: str, row: int) -> Phrase:
+    return phrase("baseline.sheet_row", file=shown, sheet=sheet, row=row)
+
+
+def _records(shown: str, sheet: Any, columns: tuple[str, ...], problems: list[Said]
              ) -> list[tuple[int, dict[str, str]]]:
     if not sheet.rows:
         return []
     header = [c.strip().lower() for c in sheet.rows[0]]
     for c, name in enumerate(header):
         if name and name not in columns:
-            problems.append(f"{shown}, sheet {sheet.name}, row 1, column {column_letter(c)}: unknown column {name!r} "
-                            f"(known: {', '.join(columns)})")
+            problems.append(phrase("baseline.unknown_column", file=shown, sheet=sheet.name, column=column_letter(c),
+                                   name=name, known=list(columns)))
     out = []
     for r, values in enumerate(sheet.rows[1:], start=2):
         if not any(v.strip() for v in values):
@@ -351,36 +354,39 @@ def _present(record: dict[str, str]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if v != "" or k in ("css_class", "list_class")}
 
 
-def _sheet_problem(error: Any, spec: dict[str, Any], where: dict[tuple[str, int], str], shown: str) -> str:
+def _sheet_problem(error: Any, spec: dict[str, Any], where: dict[tuple[str, int], Phrase], shown: str) -> Phrase:
     loc = error["loc"]
     field = loc[-1] if loc else ""
-    place = shown
+    place: Said = shown
     if len(loc) >= 2 and loc[0] in ("roles", "dictionaries", "posts") and isinstance(loc[1], int):
         place = where.get((str(loc[0]), loc[1]), shown)
         if loc[0] == "dictionaries" and len(loc) >= 4 and loc[2] == "items" and isinstance(loc[3], int):
             item = spec["dictionaries"][loc[1]]["items"][loc[3]]
             place = where.get(("items", id(item)), place)
         if loc[0] == "roles" and len(loc) >= 3 and loc[2] == "permissions":
-            place = f"{shown}, sheet permissions (role {spec['roles'][loc[1]].get('key', '')})"
+            place = phrase("baseline.permissions_of", file=shown, role=spec["roles"][loc[1]].get("key", ""))
             field = "permission"
     elif loc == ("version",):
-        place = f"{shown}, sheet meta, row 2"
+        place = _row(shown, "meta", 2)
     sheet_columns = next((cols for cols in SHEETS.values() if field in cols), ())
-    column = f", column {column_letter(sheet_columns.index(field))} ({field})" if field in sheet_columns else ""
-    return f"{place}{column}: {error['msg']}"
+    if field in sheet_columns:
+        place = phrase("baseline.column", place=place, column=column_letter(sheet_columns.index(field)), field=field)
+    return phrase("baseline.problem_at", place=place, message=error["msg"])  # pydantic's own words stay English
 
 
 def _sheet_duplicates(spec: BaselineSpec, shown: str) -> None:
     problems = []
-    for what, keys in (("role", [r.key for r in spec.roles]), ("dictionary", [d.type for d in spec.dictionaries]),
-                       ("post", [p.code for p in spec.posts])):
+    for what, keys in ((phrase("baseline.role"), [r.key for r in spec.roles]),
+                       (phrase("baseline.dictionary"), [d.type for d in spec.dictionaries]),
+                       (phrase("baseline.post"), [p.code for p in spec.posts])):
         seen: set[str] = set()
         for key in keys:
             if key in seen:
-                problems.append(f"{shown}: {what} {key!r} appears twice")
+                problems.append(phrase("baseline.problem_at", place=shown,
+                                       message=phrase("baseline.twice", what=what, name=key)))
             seen.add(key)
     if problems:
-        raise BadBaseline("\n".join(problems), hint="a natural key names one item; remove the second")
+        raise BadBaseline(lines(problems), hint=phrase("baseline.key_twice_remove_hint"))
 
 
 def role_data(role: Role) -> dict[str, Any]:

@@ -6,7 +6,7 @@ on production, a fresh verified backup of the database), then compare again."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from launchpad.sitetime import utc_now
 from launchpad.store.db import Store
 from launchpad.users.target import AuditFn, TargetSession
 from launchpad.workspace.folder import Workspace
+from launchpad.workspace.secrets import AskSecret
 
 DEFAULT_BACKUP_AGE = "2h"
 
@@ -37,7 +38,7 @@ class FixRefused(LaunchpadError):
 
 @contextlib.contextmanager
 def environment_session(workspace: Workspace, env_name: str, transport_for: Any, audit: AuditFn,
-                        ask_secret: Callable[[str], str] | None = None,
+                        ask_secret: AskSecret | None = None,
                         database: str | None = None) -> Iterator[TargetSession]:
     """ENV's database (the only one, or `database`), open for queries."""
     from launchpad.users.operations import target_session
@@ -48,7 +49,7 @@ def environment_session(workspace: Workspace, env_name: str, transport_for: Any,
 
 @contextlib.contextmanager
 def environment_sessions(workspace: Workspace, store: Store, actor: str, env_names: list[str],
-                         ask_secret: Callable[[str], str] | None = None,
+                         ask_secret: AskSecret | None = None,
                          database: str | None = None) -> Iterator[list[TargetSession]]:
     """A target session on each environment's database, all open together over the
     workspace's own host connections (strict host keys), every command audited."""

@@ -71,7 +71,7 @@ def write_report(drift: Drift, path: Path, lang: str, actor: str, at: str, works
     if fmt not in FORMATS:
         from launchpad.errors import UsageError
 
-        raise UsageError(f"{path.name}: a report is .md, .html or .xlsx", hint="name the file with one of these")
+        raise UsageError(phrase("baseline.report_suffix", file=path.name), hint=phrase("baseline.report_suffix_hint"))
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
     if fmt == "xlsx":

@@ -71,13 +71,13 @@ def _backup_session(session: Session, env_name: str | None, actor: str | None = 
         progress.done()
 
 
-def _ask_secret(label: str) -> str:
+def _ask_secret(label: Said) -> str:
     if not sys.stdin.isatty():
         from launchpad.errors import SecretUnavailable
 
         raise SecretUnavailable(phrase("cli.backup.no_terminal", label=label),
                                 hint=phrase("cli.backup.no_terminal_hint"))
-    return str(click.prompt(f"  {label}", hide_input=True, err=True))
+    return str(click.prompt("  " + render(label, language()), hide_input=True, err=True))
 
 
 def _env_of(session: Session, backup_id: int) -> str:

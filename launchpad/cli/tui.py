@@ -5,14 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from launchpad.errors import UsageError
+from launchpad.phrases import phrase
 
 
 def open_tui(workspace: str | Path | None) -> None:
     try:
         from screens.app import run_app
     except ImportError:
-        raise UsageError(
-            "the terminal app is not available in this version",
-            hint="use the commands: launchpad --help (e.g. launchpad run, launchpad runs)",
-        ) from None
+        raise UsageError(phrase("cli.no_tui"), hint=phrase("cli.no_tui_hint")) from None
     run_app(workspace)

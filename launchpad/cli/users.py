@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from launchpad.cli.door import say
+from launchpad.cli.door import language, say
 from launchpad.cli.params import LIMIT
 from launchpad.errors import UsageError
-from launchpad.phrases import word
+from launchpad.phrases import Said, render, word
 
 if TYPE_CHECKING:
     from launchpad.cli.door import Door
@@ -44,14 +44,14 @@ def _lang(workspace: Any, lang: str | None) -> str:
     return lang or language()
 
 
-def _ask_secret(label: str) -> str:
+def _ask_secret(label: Said) -> str:
     if not sys.stdin.isatty():
         from launchpad.errors import SecretUnavailable
         from launchpad.phrases import phrase
 
         raise SecretUnavailable(phrase("cli.backup.no_terminal", label=label),
                                 hint=phrase("cli.backup.no_terminal_hint"))
-    return str(click.prompt(f"  {label}", hide_input=True, err=True))
+    return str(click.prompt("  " + render(label, language()), hide_input=True, err=True))
 
 
 @contextlib.contextmanager

@@ -112,7 +112,7 @@ def check(door: Door, playbooks: tuple[str, ...]) -> None:
     problems += rules_file_problems(root)
     for warning in warnings:
         click.echo(click.style(say("cli.check.warning", where=f"{warning.file}:{warning.line}:{warning.col}",
-                                   message=warning.message), fg="yellow"), err=True)
+                                   message=warning.said), fg="yellow"), err=True)
     if problems:
         raise InvalidInput(problems, hint=phrase("error.problems", count=len(problems)))
     noted = say("cli.check.warnings_above", count=len(warnings)) if warnings else ""

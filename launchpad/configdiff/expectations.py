@@ -161,7 +161,7 @@ def _own_file_problems(files: list[ConfigFile], site: Site, envs: tuple[str, str
 def _read(path: Path, display: str) -> tuple[Expectations, Document]:
     document = read_yaml(path, display)
     if not isinstance(document.data, dict):
-        raise InvalidInput([Problem(display, 1, 1, "expected sections by name (app: {files: …, expect: …})")])
+        raise InvalidInput([Problem(display, 1, 1, phrase("config.expected_sections"))])
     return validate(Expectations, document), document
 
 
@@ -173,16 +173,16 @@ def _section_problems(
         where = (name, "files", index)
         if isinstance(file.path, dict):
             problems += [
-                document.source.problem((*where, "path", env), f"environment {env!r} is not in site.yaml", at_key=True)
+                document.source.problem((*where, "path", env), phrase("config.env_not_in_site", env=env), at_key=True)
                 for env in file.path if env not in site.environments
             ]
         for env_name in envs:
             if not site.environments[env_name].hosts_in(file.hosts):
                 problems.append(document.source.problem(
-                    (*where, "hosts"), f"{env_name} has no host in group {file.hosts!r}"))
+                    (*where, "hosts"), phrase("config.no_host_in_group", env=env_name, group=file.hosts)))
             if file.path_in(env_name) is None:
                 problems.append(document.source.problem(
-                    (*where, "path"), f"no path for {env_name}: add `{env_name}: /path/to/its/file`"))
+                    (*where, "path"), phrase("config.no_path_for", env=env_name)))
     return problems
 
 
@@ -202,9 +202,9 @@ def expectation_problems(path: Path, display: str, site: Site) -> list[Problem]:
             where = (name, "files", index)
             if file.hosts not in groups:
                 problems.append(document.source.problem(
-                    (*where, "hosts"), f"host group {file.hosts!r} is not defined in any environment of site.yaml"))
+                    (*where, "hosts"), phrase("config.group_nowhere", group=file.hosts)))
             for env in file.path if isinstance(file.path, dict) else {}:
                 if env not in site.environments:
                     problems.append(document.source.problem(
-                        (*where, "path", env), f"environment {env!r} is not in site.yaml", at_key=True))
+                        (*where, "path", env), phrase("config.env_not_in_site", env=env), at_key=True))
     return problems

@@ -35,9 +35,10 @@ def parse_yaml(text: str) -> Flat:
         documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise ConfigSyntaxError(mark.line + 1 if mark else 1, f"YAML: {exc.problem or exc.context}") from None
+        said = phrase("config.yaml_error", error=exc.problem or exc.context)  # YAML's own words stay English
+        raise ConfigSyntaxError(mark.line + 1 if mark else 1, said) from None
     except (yaml.YAMLError, ValueError) as exc:
-        raise ConfigSyntaxError(1, f"YAML: {exc}") from None
+        raise ConfigSyntaxError(1, phrase("config.yaml_error", error=str(exc))) from None
     result: Flat = {}
     flattener = _YamlFlattener(result)
     documents = [d for d in documents if d is not None]
@@ -132,7 +133,7 @@ def parse_json(text: str) -> Flat:
     except _NotJson as exc:
         raise ConfigSyntaxError(1, phrase("config.not_json", name=str(exc))) from None
     except ValueError as exc:
-        raise ConfigSyntaxError(1, f"JSON: {exc}") from None
+        raise ConfigSyntaxError(1, phrase("config.json_error", error=str(exc))) from None
     result: Flat = {}
     _flatten_json(data, "", result)
     return result
@@ -191,7 +192,7 @@ def parse_ini(text: str) -> Flat:
         line, content = exc.errors[0]
         raise ConfigSyntaxError(line, phrase("config.not_key_value", line=content.strip()[:60])) from None
     except configparser.Error as exc:
-        raise ConfigSyntaxError(1, f"INI: {exc}") from None
+        raise ConfigSyntaxError(1, phrase("config.ini_error", error=str(exc))) from None
     return {
         f"{section}.{key}": value or ""
         for section in parser.sections()

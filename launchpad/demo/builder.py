@@ -98,10 +98,7 @@ def _previous_demo(root: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         config = None
     if not isinstance(config, dict) or config.get("kind") != DEMO_KIND:
-        raise UsageError(
-            f"{root} is not empty and is not a launchpad demo; the demo would overwrite its files",
-            hint="choose an empty or new folder with `launchpad demo --dir DIR`",
-        )
+        raise UsageError(phrase("demo.not_a_demo_folder", root=str(root)), hint=phrase("demo.not_a_demo_folder_hint"))
     return config
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.errors import LaunchpadError, UsageError
+from launchpad.phrases import phrase
 
 CONFIG_FILE = Path(".launchpad") / "demo.json"
 PID_FILE = Path(".launchpad") / "demo-webapp.pid"
@@ -39,13 +40,10 @@ def read_demo_config(root: Path) -> dict[str, Any]:
     try:
         config: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        raise UsageError(
-            f"{root} is not a launchpad demo (no readable {CONFIG_FILE})",
-            hint="build one with `launchpad demo --dir DIR`",
-        ) from None
+        raise UsageError(phrase("demo.no_config", root=str(root), file=CONFIG_FILE),
+                         hint=phrase("demo.no_config_hint")) from None
     if config.get("kind") != DEMO_KIND:
-        raise UsageError(f"{path} is not a launchpad demo config",
-                         hint="build the demo again with `launchpad demo --dir DIR`")
+        raise UsageError(phrase("demo.bad_config", path=str(path)), hint=phrase("demo.bad_config_hint"))
     return config
 
 
@@ -101,9 +99,8 @@ def start_demo_webapp(root: Path) -> list[str]:
         port = environment["port"]
         if not port_is_free(port):
             raise LaunchpadError(
-                f"port {port} (the demo's {env_name} environment) is in use by another program",
-                hint=f"stop the program listening on 127.0.0.1:{port}, or run `launchpad demo "
-                f"--dir {root}` again: rebuilding picks free ports",
+                phrase("demo.port_busy", port=port, env=env_name),
+                hint=phrase("demo.port_busy_hint", port=port, root=str(root)),
                 title="demo web app",
             )
     process = _spawn(root)
@@ -152,14 +149,14 @@ def _wait_ready(root: Path, config: dict[str, Any], process: subprocess.Popen[by
             _children.pop(process.pid, None)
             (root / PID_FILE).unlink(missing_ok=True)
             raise LaunchpadError(
-                f"the demo web app exited at start (code {process.returncode}): {_log_tail(root)}",
-                hint=f"see {root / LOG_FILE}", title="demo web app",
+                phrase("demo.webapp_exited", code=process.returncode, log=_log_tail(root)),
+                hint=phrase("demo.see_log", path=str(root / LOG_FILE)), title="demo web app",
             )
         if time.monotonic() > deadline:
             stop_demo_webapp(root)
             raise LaunchpadError(
-                f"the demo web app did not answer within {READY_TIMEOUT:g} s",
-                hint=f"see {root / LOG_FILE}", title="demo web app",
+                phrase("demo.webapp_silent", seconds=f"{READY_TIMEOUT:g}"),
+                hint=phrase("demo.see_log", path=str(root / LOG_FILE)), title="demo web app",
             )
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=0.05)  # wakes at once if it dies

@@ -108,6 +108,7 @@ Proof = Annotated[
     Annotated[PlaybookProof, Tag("playbook")] | Annotated[BackupProof, Tag("backup")]
     | Annotated[ImportProof, Tag("import")] | Annotated[ReleaseProof, Tag("release")]
     | Annotated[BaselineProof, Tag("baseline")] | Annotated[SignOffProof, Tag("sign_off")],
+    # the message a person reads is the word-book's valid.proof_kind; pydantic's own stays English
     Discriminator(_proof_kind, custom_error_type="proof_kind",
                   custom_error_message="a proof is {playbook: NAME, env: ENV}, {backup: ENV, max_age: 1d}, "
                                        "{import: ENV}, {release: VERSION}, {baseline: ENV} or {sign_off: true}"),
@@ -150,7 +151,7 @@ class Checklist(Model):
 def read_checklist(path: Path, display: str = CHECKLIST_FILE) -> tuple[Checklist, Document]:
     document = read_yaml(path, display)
     if not isinstance(document.data, dict):
-        raise InvalidInput([Problem(display, 1, 1, "expected date:, version: and items:")])
+        raise InvalidInput([Problem(display, 1, 1, phrase("golive.expected_top"))])
     return validate(Checklist, document), document
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 
 from launchpad.errors import UsageError
+from launchpad.phrases import Phrase, phrase
 
 # Text a person copied holds few control characters (a vertical tab from Word, an ESC);
 # a binary file decoded by GB18030, which accepts most byte pairs, holds many.
@@ -24,7 +25,7 @@ def decode_pasted(raw: bytes, name: str) -> str:
     text = _decode(raw, name)
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in _ALLOWED_CONTROLS or ch == "\x7f")
     if controls > _FEW_CONTROLS and controls / len(text) > _MAX_CONTROL_SHARE:
-        raise _not_text(name, f"{controls} of its {len(text)} characters are control characters")
+        raise _not_text(name, phrase("issues.controls", count=controls, total=len(text)))
     return text
 
 
@@ -33,17 +34,16 @@ def _decode(raw: bytes, name: str) -> str:
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
-            raise _not_text(name, "it starts like UTF-16 text but is not") from None
+            raise _not_text(name, phrase("issues.utf16_broken")) from None
     if b"\x00" in raw:
-        raise _not_text(name, "it holds NUL bytes")
+        raise _not_text(name, phrase("issues.nul_bytes"))
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise _not_text(name, "it is neither UTF-8 nor GBK text")
+    raise _not_text(name, phrase("issues.not_utf8_gbk"))
 
 
-def _not_text(name: str, why: str) -> UsageError:
-    return UsageError(f"{name} is not a chat copied as text: {why}",
-                      hint="copy the messages from WeChat/WeCom, save them as text (UTF-8 or GBK) and paste again")
+def _not_text(name: str, why: Phrase) -> UsageError:
+    return UsageError(phrase("issues.not_chat_text", name=name, why=why), hint=phrase("issues.not_chat_text_hint"))

@@ -97,9 +97,9 @@ class Robot:
             return
         import httpx
 
-        label = f"channel {self.name}"
-        webhook = resolve_secret(self.channel.webhook, label=f"{label} webhook")
-        secret = resolve_secret(self.channel.secret, label=f"{label} secret") if self.channel.secret else None
+        webhook = resolve_secret(self.channel.webhook, label=phrase("secret.channel_webhook", channel=self.name))
+        secret = (resolve_secret(self.channel.secret, label=phrase("secret.channel_secret", channel=self.name))
+                  if self.channel.secret else None)
         host = self._checked_host(webhook)
         loopback = host in ("127.0.0.1", "localhost", "::1")
         client = self.client or httpx.Client(timeout=self.timeout, trust_env=not loopback)
@@ -176,14 +176,12 @@ class Robot:
 
     def _transport_error(self, exc: Exception, host: str) -> DeliveryFailed:
         # The exception's text may quote the URL, key included: name the host only.
-        what = f"the {self.channel.kind} robot at {host} (channel {self.name})"
+        what = phrase("robot.where", kind=self.channel.kind, host=host, channel=self.name)
         if type(exc).__name__ in _NEVER_SENT:
-            return DeliveryFailed(f"cannot reach {what}: {type(exc).__name__}",
-                                  hint="no network? it stays in the outbox: "
-                                  "`launchpad report outbox --send` when back online")
-        return DeliveryUncertain(f"sent to {what}, but no answer came back: {type(exc).__name__}",
-                                 hint="the robot may have posted it: check the group, then "
-                                 "`launchpad report outbox --requeue ID` if it is not there, else --drop ID")
+            return DeliveryFailed(phrase("robot.unreachable", where=what, error=type(exc).__name__),
+                                  hint=phrase("robot.unreachable_hint"))
+        return DeliveryUncertain(phrase("robot.no_answer", where=what, error=type(exc).__name__),
+                                 hint=phrase("robot.no_answer_hint"))
 
 
 def _json(response: Any) -> Any:

@@ -161,7 +161,7 @@ class Mailer:
             return
         import smtplib
 
-        password = (resolve_secret(self.channel.password, label=f"channel {self.name} password")
+        password = (resolve_secret(self.channel.password, label=phrase("secret.channel_password", channel=self.name))
                     if self.channel.password else None)
         context = self._context() if self.channel.security != "none" else None
         host, port = self.channel.host, self.channel.smtp_port

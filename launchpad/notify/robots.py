@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote_plus
 
+from launchpad.phrases import Said, phrase
+
 # Bytes of UTF-8 per message. WeCom's are documented; DingTalk and Feishu cap the request at
 # about 20 KB, so the body keeps a margin for the JSON around it.
 LIMITS: dict[str, dict[str, int]] = {
@@ -39,7 +41,7 @@ Verdict = Literal["sent", "rate_limited", "config", "rejected", "transient"]
 class RobotAnswer:
     verdict: Verdict
     code: int | None
-    message: str
+    message: Said  # ours in the reader's language, the robot's own words as it sent them
     retry_after: float | None = None
 
 
@@ -81,14 +83,10 @@ def build_request(kind: str, webhook: str, secret: str | None, fmt: str, title: 
 # Codes whose meaning is a setting to fix, per robot (a sample of the documented ones).
 _RATE_CODES = {"wecom": {45009}, "dingtalk": {130101, 130102}, "feishu": {11232, 9499}}
 _CONFIG_CODES = {
-    "wecom": {93000: "the webhook key is wrong or the robot was removed", 40001: "the webhook key is wrong",
-              93004: "the robot was disabled"},
-    "dingtalk": {300001: "the access_token is wrong or the robot was removed",
-                 400101: "the access_token is wrong", 310000: "the robot's security settings refused it"},
-    "feishu": {19001: "the webhook token is wrong or the bot was removed",
-               19021: "the signature was refused (secret wrong, or this computer's clock is off)",
-               19022: "this computer's IP address is not on the bot's allow list",
-               19024: "the message lacks the bot's required keyword"},
+    "wecom": {93000: "key_wrong_or_removed", 40001: "key_wrong", 93004: "disabled"},
+    "dingtalk": {300001: "token_wrong_or_removed", 400101: "token_wrong", 310000: "security_refused"},
+    "feishu": {19001: "bot_token_wrong_or_removed", 19021: "signature_refused", 19022: "ip_not_allowed",
+               19024: "keyword_missing"},
 }
 
 
@@ -96,12 +94,12 @@ def classify(kind: str, status: int, reply: Any, retry_after: str | None) -> Rob
     """Read an HTTP answer. `reply` is the decoded JSON body, or None when it was not JSON."""
     wait = _seconds(retry_after)
     if status == 429:
-        return RobotAnswer("rate_limited", None, "HTTP 429 too many requests", wait)
+        return RobotAnswer("rate_limited", None, phrase("robot.answer.http_429"), wait)
     if status >= 500:
-        return RobotAnswer("transient", None, f"the robot's server answered HTTP {status}")
+        return RobotAnswer("transient", None, phrase("robot.answer.server_error", status=status))
     if not isinstance(reply, dict):
         # A captive portal or a proxy's error page answers too: that is not the robot.
-        return RobotAnswer("transient", None, f"HTTP {status} with an answer that is not the robot's")
+        return RobotAnswer("transient", None, phrase("robot.answer.not_the_robot", status=status))
     code_value = reply.get("errcode", reply.get("code", reply.get("StatusCode")))
     message = str(reply.get("errmsg") or reply.get("msg") or reply.get("StatusMessage") or "")
     code = int(code_value) if isinstance(code_value, int | str) and str(code_value).lstrip("-").isdigit() else None
@@ -112,9 +110,10 @@ def classify(kind: str, status: int, reply: Any, retry_after: str | None) -> Rob
     if code in _RATE_CODES[kind]:
         return RobotAnswer("rate_limited", code, f"{code}: {message}", wait)
     if code in _CONFIG_CODES[kind]:
-        return RobotAnswer("config", code, f"{_CONFIG_CODES[kind][code]} ({code}: {message})")
+        meaning = phrase(f"robot.code.{_CONFIG_CODES[kind][code]}")
+        return RobotAnswer("config", code, phrase("robot.answer.setting", meaning=meaning, code=code, message=message))
     if status in (401, 403, 404):
-        return RobotAnswer("config", code, f"HTTP {status}: the webhook address is wrong ({message})")
+        return RobotAnswer("config", code, phrase("robot.answer.wrong_address", status=status, message=message))
     return RobotAnswer("rejected", code, f"{code}: {message}" if code is not None else f"HTTP {status}: {message}")
 
 

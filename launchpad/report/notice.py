@@ -28,8 +28,8 @@ class NoticeRefused(LaunchpadError):
 
     title = "notice refused"
 
-    def __init__(self, reason: Phrase, *, hint: str) -> None:
-        super().__init__(str(reason), hint=hint)
+    def __init__(self, reason: Phrase, *, hint: Phrase) -> None:
+        super().__init__(reason, hint=hint)
         self.reason = reason
 
 
@@ -71,12 +71,11 @@ def _require_contact(fields: dict[str, str], primary: dict[str, Any] | None) -> 
     if "contact" in fields:
         if not fields["contact"].strip():
             raise NoticeRefused(phrase("notice.blank_contact"),
-                                hint="give a name and a phone (contact=…), or leave it out to name the person on duty")
+                                hint=phrase("notice.blank_contact_hint"))
         return
     if primary is None:
         raise NoticeRefused(phrase("notice.nobody_on_duty"),
-                            hint="add today to the duty roster in site.yaml, or give the contact field (contact=…)")
+                            hint=phrase("notice.nobody_on_duty_hint"))
     if not str(primary.get("name", "")).strip() or not str(primary.get("phone", "")).strip():
         raise NoticeRefused(phrase("notice.no_phone", name=primary.get("name") or primary.get("id", "?")),
-                            hint=f"add a phone to contact {primary.get('id', '?')!r} in site.yaml, "
-                            "or give the contact field (contact=…)")
+                            hint=phrase("notice.no_phone_hint", id=primary.get("id", "?")))

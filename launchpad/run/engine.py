@@ -141,8 +141,8 @@ class Engine:
         playbook = loaded.playbook
         if run["playbook"] != playbook.name:
             raise UsageError(
-                f"run {run_id} is of playbook {run['playbook']!r}, not {playbook.name!r}",
-                hint=f"resume it with `launchpad run {run['playbook']} --resume {run_id}`",
+                phrase("engine.resume_other_playbook", id=run_id, actual=run["playbook"], given=playbook.name),
+                hint=phrase("engine.resume_other_playbook_hint", id=run_id, actual=run["playbook"]),
             )
         env_name = run["environment"]
         environment = self.workspace.environment(env_name)

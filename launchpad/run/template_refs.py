@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from launchpad.errors import Problem
+from launchpad.phrases import Phrase, Said, phrase
 from launchpad.run.playbook import LoadedPlaybook, Playbook
 from launchpad.run.templating import UndefinedName, check_syntax, first_undefined
 from launchpad.run.variables import template_values
@@ -30,6 +31,7 @@ def unresolved_references(loaded: LoadedPlaybook, site: Site) -> list[Problem]:
     """Each template that would stop a run on an undefined name, with the environments where
     it would (one problem for all of them when the reason is the same)."""
     found: dict[tuple[int, int, str], list[str]] = {}
+    said: dict[str, Said] = {}  # a reason's phrase by its English text, which groups the environments
     lines = _file_lines(loaded)
     for env_name in site.environments:
         values = check_values(site, env_name, loaded.playbook)
@@ -39,9 +41,12 @@ def unresolved_references(loaded: LoadedPlaybook, site: Site) -> list[Problem]:
             undefined = first_undefined(template, values)
             if undefined is not None:
                 line, col, within = _position(lines, loaded.source.locate(path), undefined.line, template)
-                reason = _reason(env_name, undefined, loaded.playbook, values) + within
-                found.setdefault((line, col, reason), []).append(env_name)
-    return [Problem(loaded.source.file, line, col, f"{_environments(envs)}: {reason}")
+                reason = _reason(env_name, undefined, loaded.playbook, values)
+                if within:
+                    reason = phrase("refs.within", reason=reason, line=within)
+                said.setdefault(str(reason), reason)
+                found.setdefault((line, col, str(reason)), []).append(env_name)
+    return [Problem(loaded.source.file, line, col, phrase("refs.where", envs=_environments(envs), reason=said[reason]))
             for (line, col, reason), envs in found.items()]
 
 
@@ -56,8 +61,10 @@ def _templates(playbook: Playbook) -> Iterator[tuple[tuple[str | int, ...], Step
                         yield ("phases", p, key, s, *_field_path(field_name)), step, template
 
 
-def _environments(names: list[str]) -> str:
-    return f"environment {names[0]!r}" if len(names) == 1 else f"environments {', '.join(map(repr, names))}"
+def _environments(names: list[str]) -> Phrase:
+    if len(names) == 1:
+        return phrase("refs.environment", name=names[0])
+    return phrase("refs.environments", names=[phrase("refs.quoted", name=name) for name in names])
 
 
 def _file_lines(loaded: LoadedPlaybook) -> list[str]:
@@ -67,18 +74,19 @@ def _file_lines(loaded: LoadedPlaybook) -> list[str]:
         return []
 
 
-def _position(lines: list[str], at: tuple[int, int], line_in_template: int, template: str) -> tuple[int, int, str]:
+def _position(lines: list[str], at: tuple[int, int], line_in_template: int, template: str) -> tuple[int, int, int]:
     """Where the failing template line is in the file. In a literal block (`|`) template line
-    N is N lines below the `|`; elsewhere the value's position is given, with the line named."""
+    N is N lines below the `|`; elsewhere the value's position is given, with the line named
+    (the third value; 0 when the position itself is the line)."""
     line, col = at
     indicator = lines[line - 1][col - 1:col] if 0 < line <= len(lines) else ""
     target = line + line_in_template
     if indicator == "|" and target <= len(lines):
         text = lines[target - 1]
-        return target, len(text) - len(text.lstrip()) + 1, ""
+        return target, len(text) - len(text.lstrip()) + 1, 0
     if "\n" not in template.strip():
-        return line, col, ""
-    return line, col, f" (line {line_in_template} of the template)"
+        return line, col, 0
+    return line, col, line_in_template
 
 
 def check_values(site: Site, env_name: str, playbook: Playbook) -> dict[str, Any]:
@@ -109,22 +117,20 @@ def _field_path(field_name: str) -> tuple[str | int, ...]:
     return (match["name"], int(key) if key.isdigit() else key)
 
 
-def _reason(env_name: str, found: UndefinedName, playbook: Playbook, values: dict[str, Any]) -> str:
+def _reason(env_name: str, found: UndefinedName, playbook: Playbook, values: dict[str, Any]) -> Phrase:
     """Which name is undefined, and where a person would define it."""
     reference = found.reference
     if reference is None:
-        return f"the template cannot be rendered: {found.message}"
-    said = f"{{{{ {reference} }}}} is undefined"
+        return phrase("refs.unrenderable", error=found.message)  # Jinja's own words stay as they came
+    said = phrase("refs.undefined", reference=reference)
     root, _, rest = reference.partition(".")
     first = re.split(r"[.\[]", rest)[0]
     if root == "env" and rest:
-        return (f"{said}: site.yaml has no environments.{env_name}.{rest}; add it there, "
-                "or name the environments this step runs on (environments: [...])")
+        return phrase("refs.no_env_value", said=said, env=env_name, rest=rest)
     if root == "environments" and rest:
-        return f"{said}: site.yaml has no environments.{rest}"
+        return phrase("refs.no_environment", said=said, rest=rest)
     if root == "vars" and first not in playbook.vars:
-        known = ", ".join(playbook.vars) or "none"
-        return f"{said}: the playbook declares no variable {first!r} (vars: {known})"
+        return phrase("refs.no_variable", said=said, name=first, known=list(playbook.vars) or phrase("sweep.none"))
     if root == "contacts" and first not in values["contacts"]:
-        return f"{said}: site.yaml has no contact {first!r}"
-    return f"{said}: {found.message}"
+        return phrase("refs.no_contact", said=said, name=first)
+    return phrase("refs.other", said=said, error=found.message)

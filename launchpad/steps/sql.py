@@ -106,7 +106,7 @@ def run_sql(step: SqlStep, ctx: StepContext) -> StepOutcome:
     password = None
     if database.password is not None:
         password = resolve_secret(database.password, ask=getattr(ctx.prompter, "secret", None),
-                                  label=f"the password of database {step.database} ({ctx.env_name})")
+                                  label=phrase("secret.database_password", name=step.database, env=ctx.env_name))
     access = DbAccess(database.engine, database.name, database.host, database.port, database.user, password)
     root = ctx.workspace_root or Path.cwd()
     transport, local = transport_for_host(ctx.environment, database.via, ctx.transport_for, root)

@@ -32,7 +32,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from launchpad.errors import LaunchpadError, UsageError
-from launchpad.phrases import Phrase, phrase
+from launchpad.phrases import Phrase, Said, phrase
 from launchpad.sitetime import local_text, utc_now
 from launchpad.store.db import Store
 from launchpad.users import records
@@ -87,8 +87,8 @@ class ImportStopped(LaunchpadError):
     title = "import stopped"
     exit_code = 1
 
-    def __init__(self, message: str, *, import_id: int, done: int, total: int, handouts: list[Path],
-                 hint: str = "") -> None:
+    def __init__(self, message: Said, *, import_id: int, done: int, total: int, handouts: list[Path],
+                 hint: Said = "") -> None:
         super().__init__(message, hint=hint)
         self.import_id, self.done, self.total, self.handouts = import_id, done, total, handouts
 
@@ -133,8 +133,8 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
                should_stop: Callable[[], bool] = lambda: False) -> ApplyOutcome:
     counts = planned.plan.counts()
     if counts["rejected"] and not allow_rejected:
-        raise ImportRefused(f"{counts['rejected']} row(s) of {file.name} are rejected; nothing was written",
-                            hint="fix them (see `launchpad users check`), or pass --skip-rejected to import the rest")
+        raise ImportRefused(phrase("users.rejected_rows", count=counts["rejected"], file=file.name),
+                            hint=phrase("users.rejected_rows_hint"))
     started = time.monotonic()
     phase_started: dict[str, float] = {}
 
@@ -204,10 +204,9 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
         try:
             outcome.handouts = write_handouts(folder, _people(inserts, issued), to.audit)
         except (CannotWrite, OSError) as exc:
-            raise CannotWrite(f"import {import_id} was applied, but its hand-out could not be written ({exc}); "
-                              "the new users' initial passwords are lost",
-                              hint=f"launchpad users handout {import_id} --reset LOGIN for each of: "
-                                   f"{', '.join(u.key for u in inserts[:20])}") from None
+            raise CannotWrite(phrase("users.handout_lost", id=import_id, error=str(exc)),
+                              hint=phrase("users.handout_lost_hint", id=import_id,
+                                          logins=[u.key for u in inserts[:20]])) from None
     return outcome
 
 
@@ -229,9 +228,9 @@ def _stopped(to: ImportTarget, import_id: int, issued: list[Any], written: list[
         records.handed_out(to.store, import_id, [u.key for u in inserted])
     to.audit("user_import_stopped", f"{to.environment}/{to.database}",
              {"import": import_id, "done": done, "total": total})
-    raise ImportStopped(f"import {import_id} stopped after {done} of {total} row(s); what was written stays",
+    raise ImportStopped(phrase("users.import_stopped", id=import_id, done=done, total=total),
                         import_id=import_id, done=done, total=total, handouts=handouts,
-                        hint="run the same import again to continue it, or roll it back")
+                        hint=phrase("users.import_stopped_hint"))
 
 
 def _writable(folder: Path) -> None:
@@ -241,8 +240,8 @@ def _writable(folder: Path) -> None:
         probe.touch(mode=0o600)
         probe.unlink()
     except OSError as exc:
-        raise CannotWrite(f"the hand-out folder {folder} cannot be written: {exc.strerror}; nothing was imported",
-                          hint="make the workspace writable and run the import again") from None
+        raise CannotWrite(phrase("users.handout_folder", folder=str(folder), error=exc.strerror),
+                          hint=phrase("users.handout_folder_hint")) from None
 
 
 @contextlib.contextmanager
@@ -289,20 +288,17 @@ def _send(to: ImportTarget, import_id: int, number: int, send: Callable[[], obje
             raise
         to.audit("user_import_target_changed", f"{to.environment}/{to.database}", {"import": import_id,
                                                                                   "batch": number})
-        raise ImportRefused(f"batch {number} of import {import_id}: some of its users were added to "
-                            f"{to.environment} after the plan was made; nothing of this batch was written",
-                            hint="run the same import again: it plans afresh and continues import "
-                                 f"{import_id}") from None
+        raise ImportRefused(phrase("users.batch_raced", batch=number, id=import_id, env=to.environment),
+                            hint=phrase("users.batch_raced_hint", id=import_id)) from None
 
 
 def _import_record(to: ImportTarget, planned: Planned, file: Path, sha: str, mapping_name: str) -> tuple[int, bool]:
     unfinished = records.unfinished_import(to.store, to.environment)
     if unfinished is not None:
         if unfinished["file_sha256"] != sha:
-            raise ImportRefused(f"import {unfinished['id']} of {unfinished['file_name']} into {to.environment} "
-                                "was interrupted; finish it before importing another file",
-                                hint=f"run the same import again to finish it, or `launchpad users rollback "
-                                     f"{unfinished['id']}`")
+            raise ImportRefused(phrase("users.unfinished_other", id=unfinished["id"], file=unfinished["file_name"],
+                                       env=to.environment),
+                                hint=phrase("users.unfinished_other_hint", id=unfinished["id"]))
         records.adopt_import(to.store, unfinished["id"])
         to.audit("user_import_resumed", f"{to.environment}/{to.database}", {"import": unfinished["id"]})
         return int(unfinished["id"]), True

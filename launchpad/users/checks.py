@@ -18,7 +18,7 @@ from itertools import accumulate, compress, repeat
 from typing import cast, overload
 
 from launchpad.errors import LaunchpadError
-from launchpad.phrases import Phrase, parts, phrase
+from launchpad.phrases import Phrase, lines, parts, phrase
 from launchpad.users.bulk import building_rows
 from launchpad.users.layout import Column, Table, locate
 from launchpad.users.mapping import UNIT_FIELDS, FieldSpec, ImportMapping
@@ -205,8 +205,8 @@ def lay_out(workbook: Workbook, mapping: ImportMapping) -> tuple[list[Table], li
     names = [s.name for s in workbook.sheets]
     for wanted in mapping.sheets or ():
         if wanted not in names:
-            raise SheetDoesNotFit(f"{workbook.path}: no sheet named {wanted!r} (sheets: {', '.join(names)})",
-                                  hint="correct `sheets:` in the mapping")
+            raise SheetDoesNotFit(phrase("users.no_sheet_named", path=str(workbook.path), sheet=wanted, sheets=names),
+                                  hint=phrase("users.no_sheet_named_hint"))
     for sheet in workbook.sheets:
         if mapping.sheets is not None and sheet.name not in mapping.sheets:
             continue
@@ -229,8 +229,7 @@ def lay_out(workbook: Workbook, mapping: ImportMapping) -> tuple[list[Table], li
                                 header=second.header, field=first.field, first=first.letter))
         tables.append(table)
     if unfit:
-        raise SheetDoesNotFit("\n".join(unfit), hint="add the sheet's header to the field's headers: in the mapping,"
-                                                     " or correct the header in the sheet")
+        raise SheetDoesNotFit(lines(unfit), hint=phrase("users.unfit_hint"))
     if not tables:
         headers = [h for spec in mapping.fields.values() for h in spec.headers[:1]]
         raise SheetDoesNotFit(phrase("users.no_known_header", path=str(workbook.path),
@@ -239,11 +238,10 @@ def lay_out(workbook: Workbook, mapping: ImportMapping) -> tuple[list[Table], li
     return tables, notes
 
 
-def _missing(table: Table, missing: list[str], mapping: ImportMapping) -> str:
-    wanted = "; ".join(f"{name} ({'/'.join(mapping.fields[name].headers)})" for name in missing)
-    spare = ", ".join(f"{c.letter} {c.header!r}" for c, _ in table.unmapped) or "none"
-    return (f"sheet {table.sheet.name!r}: no column for the required field(s) {wanted}; "
-            f"headers that matched nothing: {spare}")
+def _missing(table: Table, missing: list[str], mapping: ImportMapping) -> Phrase:
+    wanted = parts([f"{name} ({'/'.join(mapping.fields[name].headers)})" for name in missing])
+    spare = [f"{c.letter} {c.header!r}" for c, _ in table.unmapped] or phrase("sweep.none")
+    return phrase("users.no_column", sheet=table.sheet.name, wanted=wanted, spare=spare)
 
 
 def check_workbook(workbook: Workbook, mapping: ImportMapping, target: Target | None = None) -> CheckResult:

@@ -9,6 +9,7 @@ numbered from 1 in the order the query returns them.
 from __future__ import annotations
 
 from launchpad.errors import LaunchpadError
+from launchpad.phrases import phrase
 from launchpad.users.sources import Sheet, records_sheet
 from launchpad.users.target import TargetFailed, TargetSession
 
@@ -24,6 +25,6 @@ def read_query(session: TargetSession, query: str, params: dict[str, str | int |
     try:
         result = session.query(query, dict(params))
     except TargetFailed as exc:
-        raise SourceQueryFailed(f"{name}: {exc.message}", hint="correct source.query in the mapping "
-                                "(one SELECT; values as :name placeholders with source.params)") from None
+        raise SourceQueryFailed(phrase("users.source_said", name=name, message=exc.said),
+                                hint=phrase("users.source_query_hint")) from None
     return records_sheet(name, list(result.columns), [[value or "" for value in row] for row in result.rows])

@@ -32,6 +32,7 @@ from launchpad.users.apply import (
 from launchpad.users.guard import DEFAULT_BACKUP_AGE, ImportRefused, confirm_import, require_fresh_backup
 from launchpad.users.operations import Planned, Rows, target_session
 from launchpad.workspace.folder import Workspace
+from launchpad.workspace.secrets import AskSecret
 from launchpad.workspace.site import Environment
 
 ROLLBACK_REFUSED = "rollback refused"  # the refusal's title: an import's rollback, not an import
@@ -39,7 +40,7 @@ ROLLBACK_REFUSED = "rollback refused"  # the refusal's title: an import's rollba
 
 @contextlib.contextmanager
 def connect_target(workspace: Workspace, store: Store, actor: str, env_name: str, database: str | None,
-                   ask_secret: Callable[[str], str] | None = None) -> Iterator[ImportTarget]:
+                   ask_secret: AskSecret | None = None) -> Iterator[ImportTarget]:
     """env_name's database (the mapping's `database`, or the only one), open for the import,
     every command audited in `store` under `actor`."""
     from launchpad.hosts.connect import HostConnections

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from launchpad.users.sources import EXCEL_SUFFIXES, TEXT_SUFFIXES, UnreadableShe
 from launchpad.users.state import TargetState, read_state
 from launchpad.users.target import AuditFn, TargetSession, choose_database, open_target
 from launchpad.workspace.folder import Workspace
+from launchpad.workspace.secrets import AskSecret
 
 IMPORTS_DIR = "imports"
 SHEET_SUFFIXES = (*EXCEL_SUFFIXES, *TEXT_SUFFIXES)
@@ -86,7 +87,7 @@ class Rows:
 
 
 def read_rows(file: Path | None, mapping: ImportMapping, mapping_path: Path, workspace: Workspace | None,
-              store: Any = None, actor: str = "", ask_secret: Callable[[str], str] | None = None) -> Rows:
+              store: Any = None, actor: str = "", ask_secret: AskSecret | None = None) -> Rows:
     """FILE, or the mapping's source when it has one (then FILE must not be given)."""
     source = mapping.source
     if source is None:
@@ -111,7 +112,7 @@ def read_rows(file: Path | None, mapping: ImportMapping, mapping_path: Path, wor
 
         token = None
         if source.token is not None:
-            token = resolve_secret(source.token, ask=ask_secret, label=f"the token of {source.url}")
+            token = resolve_secret(source.token, ask=ask_secret, label=phrase("secret.api_token", url=source.url))
         sheet = read_api(source, token, audit)
     else:
         from launchpad.hosts.connect import HostConnections
@@ -150,13 +151,13 @@ def plan_workbook(workbook: Workbook, mapping: ImportMapping, session: TargetSes
 
 @contextlib.contextmanager
 def target_session(workspace: Workspace, env_name: str, database: str | None, transport_for: Any,
-                   audit: AuditFn, ask_secret: Callable[[str], str] | None = None) -> Iterator[TargetSession]:
+                   audit: AuditFn, ask_secret: AskSecret | None = None) -> Iterator[TargetSession]:
     """The environment's database (the mapping's `database`, or the only one), open for queries
     and scripts."""
     environment = workspace.environment(env_name)
     key, chosen = choose_database(environment, env_name, database)
     with open_target(environment, chosen, transport_for, workspace.root, audit, ask_secret,
-                     label=f"database {key} ({env_name})", key=key) as session:
+                     label=phrase("secret.database", database=key, env=env_name), key=key) as session:
         yield session
 
 

@@ -229,13 +229,13 @@ def choose(users: Sequence[ForUser], policy: PasswordPolicy) -> list[tuple[ForUs
     for user in users:
         missing = [name for name in needed if not user.fields.get(name)]
         if missing:
-            raise UsageError(f"the password rule uses {', '.join(missing)}, which user {user.key} lacks; "
-                             "nothing was written", hint="fill it in the sheet, or use random passwords")
+            raise UsageError(phrase("users.rule_field_missing", fields=missing, user=user.key),
+                             hint=phrase("users.rule_field_missing_hint"))
         password = apply_rule(policy.rule, user.fields)
         other = owner.setdefault(password, user.key)
         if other != user.key:
-            raise UsageError(f"the password rule gives {other} and {user.key} the same password; nothing was written",
-                             hint="use a rule on a field no two users share, or random passwords")
+            raise UsageError(phrase("users.rule_same_password", other=other, user=user.key),
+                             hint=phrase("users.rule_same_password_hint"))
         chosen.append((user, password))
     return chosen
 

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from itertools import islice
 
 from launchpad.errors import UsageError
+from launchpad.phrases import phrase
 from launchpad.users.bulk import building_rows
 from launchpad.users.checks import CheckResult, Target
 from launchpad.users.mapping import ImportMapping
@@ -100,9 +101,9 @@ def check_roles(mapping: ImportMapping, state: TargetState, where: str) -> None:
     wanted = set(mapping.roles.default) | {key for rule in mapping.roles.rules for key in rule.roles}
     missing = sorted(wanted - set(state.roles))
     if missing:
-        raise UsageError(f"role key(s) {', '.join(missing)} of the mapping are not in sys_role of {where} "
-                         f"(it has {', '.join(sorted(state.roles)) or 'none'})",
-                         hint="correct roles: in the mapping, or create the roles in the target first")
+        raise UsageError(phrase("users.roles_missing", missing=missing, where=where,
+                                roles=sorted(state.roles) or phrase("sweep.none")),
+                         hint=phrase("users.roles_missing_hint"))
 
 
 def build_plan(result: CheckResult, mapping: ImportMapping, state: TargetState) -> Plan:

@@ -192,8 +192,8 @@ def load_profile(name: str, targets: Path | None) -> TargetProfile:
             shown = _display(path)
             profile = validate(TargetProfile, read_yaml(path, shown))
             if profile.name != name:
-                raise UsageError(f"{shown} describes target {profile.name!r}, not {name!r}",
-                                 hint="the file's name and its name: must agree")
+                raise UsageError(phrase("users.profile_other_name", file=shown, inner=profile.name, name=name),
+                                 hint=phrase("users.profile_other_name_hint"))
             return profile
     if (BUNDLED / f"{name}.yaml").is_file():
         return bundled_profile(name)

@@ -76,6 +76,4 @@ def _still_initial(profile: TargetProfile) -> str:
         return f"{password.changed_at} IS NULL"
     if password.force_change:
         return " AND ".join(f"{column} = {constant_sql(value)}" for column, value in password.force_change.items())
-    raise UsageError(f"target {profile.name} says neither when a password was changed nor how a new one is forced, "
-                     "so a password someone chose could be replaced; nothing was reset",
-                     hint="add password: {changed_at: COLUMN} or {force_change: {COLUMN: VALUE}} to its profile")
+    raise UsageError(phrase("users.reset_unsafe", name=profile.name), hint=phrase("users.reset_unsafe_hint"))

@@ -15,7 +15,7 @@ again. A rollback puts back, for each recorded user, the links the assignment ad
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +30,7 @@ from launchpad.users.state import TargetState, read_state
 from launchpad.users.target import AuditFn, SqlText, TargetSession
 from launchpad.users.writes import Writer
 from launchpad.workspace.folder import Workspace
+from launchpad.workspace.secrets import AskSecret
 
 BATCH = 500
 DEFAULT_BACKUP_AGE = "2h"
@@ -45,7 +46,7 @@ class RolesRefused(LaunchpadError):
 
 @contextlib.contextmanager
 def rules_target(workspace: Workspace, env_name: str, database: str | None, transport_for: Any, audit: AuditFn,
-                 ask_secret: Callable[[str], str] | None = None) -> Iterator[TargetSession]:
+                 ask_secret: AskSecret | None = None) -> Iterator[TargetSession]:
     from launchpad.users.operations import target_session
 
     with target_session(workspace, env_name, database, transport_for, audit, ask_secret) as session:

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from launchpad.errors import InvalidInput, Problem, UsageError
-from launchpad.phrases import phrase
+from launchpad.phrases import Phrase, phrase
 from launchpad.users.profile import FieldName
 from launchpad.users.state import UNIT, TargetState
 from launchpad.workspace.yamlsource import SourceMap, read_yaml, validate
@@ -118,11 +118,11 @@ def find_rules(root: Path | None, given: str | None) -> Path:
         if not path.is_file() and root is not None and (root / given).is_file():
             path = root / given
         if not path.is_file():
-            raise UsageError(f"no rules file {given}", hint=f"write one at {RULES_FILE} (`launchpad schema "
-                                                            "role-rules` prints its schema)")
+            raise UsageError(phrase("users.no_rules_file", file=str(given)),
+                             hint=phrase("users.no_rules_file_hint", default=RULES_FILE))
         return path
     if root is None or not (root / RULES_FILE).is_file():
-        raise UsageError(f"no {RULES_FILE} in the workspace", hint="write the rules there, or pass --rules FILE")
+        raise UsageError(phrase("users.no_rules_here", file=RULES_FILE), hint=phrase("users.no_rules_here_hint"))
     return root / RULES_FILE
 
 
@@ -215,27 +215,28 @@ def check_rules(loaded: LoadedRules, state: TargetState) -> None:
             for j, key in enumerate(keys):
                 if key not in state.roles:
                     at = (*where, kind, j) if isinstance(getattr(rule, kind), list) else (*where, kind)
-                    problems.append(loaded.source.problem(at, f"rule {rule.name!r}: the target has no role "
-                                                              f"{key!r} ({_some(state.roles)})"))
+                    problems.append(loaded.source.problem(at, phrase("users.rule_no_role", rule=rule.name, role=key,
+                                                                     known=_some(state.roles))))
         for j, pattern in enumerate(rule.units):
             if not any(unit_matches(pattern, p) for p in paths):
                 at = (*where, "unit", j) if isinstance(rule.unit, list) else (*where, "unit")
-                problems.append(loaded.source.problem(at, f"rule {rule.name!r}: no unit of the target matches "
-                                                          f"{pattern!r}"))
+                problems.append(loaded.source.problem(at, phrase("users.rule_no_unit", rule=rule.name,
+                                                                 pattern=pattern)))
         for j, post in enumerate(rule.posts):
             if post.casefold() not in state.posts:
                 at = (*where, "post", j) if isinstance(rule.post, list) else (*where, "post")
                 codes = sorted(set(state.posts.values()))
-                problems.append(loaded.source.problem(at, f"rule {rule.name!r}: the target has no post {post!r} "
-                                                          f"({', '.join(codes) or 'none'})"))
+                problems.append(loaded.source.problem(at, phrase("users.rule_no_post", rule=rule.name, post=post,
+                                                                 known=codes or phrase("sweep.none"))))
     if problems:
-        raise InvalidInput(problems, hint="correct the rules to the target's role keys, unit paths and posts "
-                                          "(`launchpad roles preview` checks them again)")
+        raise InvalidInput(problems, hint=phrase("users.rules_fix_hint"))
 
 
-def _some(names: dict[str, str]) -> str:
+def _some(names: dict[str, str]) -> Phrase | list[str]:
     shown = sorted(names)
-    return ", ".join(shown[:12]) + (" …" if len(shown) > 12 else "") if shown else "none"
+    if not shown:
+        return phrase("sweep.none")
+    return phrase("more", text=shown[:12], count=len(shown) - 12) if len(shown) > 12 else shown
 
 
 def preview(loaded: LoadedRules, state: TargetState) -> Preview:

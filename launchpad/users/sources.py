@@ -146,8 +146,8 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
-                raise UnreadableSheet(f"{path}: starts like {encoding} but byte {exc.start} is not",
-                                      hint="save it again as CSV UTF-8") from None
+                raise UnreadableSheet(phrase("users.bad_bom", path=str(path), encoding=encoding, byte=exc.start),
+                                      hint=phrase("users.bad_bom_hint")) from None
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding), encoding
@@ -157,16 +157,14 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
 
     best = from_bytes(data).best()
     if best is None:
-        raise UnreadableSheet(f"{path}: not text in any encoding launchpad recognises",
-                              hint="if it is an Excel file, give it its .xlsx or .xls name")
+        raise UnreadableSheet(phrase("users.no_encoding", path=str(path)), hint=phrase("users.excel_name_hint"))
     return str(best), best.encoding
 
 
 def _read_text(path: Path, delimiter: str | None) -> Workbook:
     data = path.read_bytes()
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise UnreadableSheet(f"{path} holds binary data, not CSV text",
-                              hint="if it is an Excel file, give it its .xlsx or .xls name")
+        raise UnreadableSheet(phrase("users.binary_csv", path=str(path)), hint=phrase("users.excel_name_hint"))
     text, encoding = decode_text(data, path)
     if delimiter is None:
         first = next((line for line in text.splitlines() if line.strip()), "")
@@ -175,5 +173,5 @@ def _read_text(path: Path, delimiter: str | None) -> Workbook:
         rows = [[cell.strip("\ufeff") for cell in row]
                 for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
-        raise UnreadableSheet(f"{path}: not valid CSV ({exc})") from None
+        raise UnreadableSheet(phrase("users.bad_csv", path=str(path), error=str(exc))) from None
     return Workbook(path, [Sheet(path.stem, rows)], encoding=encoding)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from launchpad.errors import UsageError
+from launchpad.phrases import phrase
 from launchpad.users.profile import TargetProfile
 from launchpad.users.state import UNIT
 from launchpad.users.target import SqlText
@@ -154,7 +155,7 @@ def staged_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
     for mask, keys, table in (("rm", roles, w.profile.roles), ("pm", posts, w.profile.posts)):
         for number, key in enumerate(keys):
             if table is None:
-                raise UsageError(f"target {w.profile.name} has no posts, yet the plan adds post {key}")
+                raise UsageError(phrase("users.target_no_posts", target=w.profile.name, post=key))
             wanted = f"r.{table.key} = {sql.text(key)}"
             if mask == "rm":
                 wanted += f" AND {w.live(w.profile.roles.soft_delete, w.profile.roles.tenant, 'r')}"

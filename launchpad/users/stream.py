@@ -112,8 +112,8 @@ class BatchStream:
             raise ended
         assert ended is not None
         said = tail(ended.stderr if ended.stderr.strip() else ended.stdout)
-        raise TargetFailed(phrase("users.stream.failed", host=self.session.shell.name, said=said),
-                           hint=phrase("users.stream.failed_hint"))
+        raise TargetFailed(phrase("users.bulk_load_failed", shell=self.session.shell.name, error=said),
+                           hint=phrase("users.bulk_load_failed_hint"))
 
     def close(self) -> None:
         """End the command: the end of its input when every batch sent was answered (the loop

@@ -15,6 +15,8 @@ from typing import Any
 
 from launchpad.backup.sqlclient import DbAccess, MySqlClient, PostgresClient, ResultSet, SqliteClient, hex_literal
 from launchpad.errors import LaunchpadError, UsageError
+from launchpad.phrases import Said, phrase
+from launchpad.workspace.secrets import AskSecret
 from launchpad.workspace.site import Database, Environment
 
 # How long one batch may take on the host: a batch of 10,000 rows takes seconds; a loaded host
@@ -71,16 +73,17 @@ def choose_database(environment: Environment, env_name: str, wanted: str | None)
     names = list(environment.databases)
     if wanted is None:
         if len(names) != 1:
-            raise UsageError(f"environment {env_name} has {len(names)} databases ({', '.join(names) or 'none'})",
-                             hint="name one with `database:` in the mapping file")
+            raise UsageError(phrase("users.databases_many", env=env_name, count=len(names),
+                                    names=names or phrase("sweep.none")),
+                             hint=phrase("users.databases_many_hint"))
         wanted = names[0]
     database = environment.databases.get(wanted)
     if database is None:
-        raise UsageError(f"environment {env_name} has no database {wanted!r} ({', '.join(names) or 'none'})",
-                         hint="correct `database:` in the mapping file or the environment's databases: in site.yaml")
+        raise UsageError(phrase("users.no_database", env=env_name, name=wanted, names=names or phrase("sweep.none")),
+                         hint=phrase("users.no_database_hint"))
     if database.engine not in SUPPORTED:
-        raise UsageError(f"database {wanted!r} of {env_name} is {database.engine}; user import supports "
-                         f"{', '.join(SUPPORTED)}")
+        raise UsageError(phrase("users.engine_unsupported", name=wanted, env=env_name, engine=database.engine,
+                                supported=list(SUPPORTED)))
     return wanted, database
 
 
@@ -163,7 +166,7 @@ def _as_target_error() -> Iterator[None]:
 
 @contextlib.contextmanager
 def open_target(environment: Environment, database: Database, transport_for: Any, root: Path, audit: AuditFn,
-                ask_secret: Callable[[str], str] | None = None, label: str = "", key: str = ""
+                ask_secret: AskSecret | None = None, label: Said = "", key: str = ""
                 ) -> Iterator[TargetSession]:
     from launchpad.backup.hostshell import HostShell
     from launchpad.backup.sqlquery import secret_files
@@ -172,7 +175,8 @@ def open_target(environment: Environment, database: Database, transport_for: Any
 
     password = None
     if database.password is not None:
-        password = resolve_secret(database.password, ask=ask_secret, label=f"the password of {label or database.name}")
+        password = resolve_secret(database.password, ask=ask_secret,
+                                  label=phrase("secret.password_of", name=label or database.name))
     access = DbAccess(database.engine, database.name, database.host, database.port, database.user, password)
     transport, local = transport_for_host(environment, database.via, transport_for, root)
     shell = HostShell(transport, audit, local=local)

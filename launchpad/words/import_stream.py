@@ -1,13 +1,10 @@
-"""What the import's batch stream says when a batch fails or goes unanswered on the host."""
+"""What the import's batch stream says when a batch goes unanswered on the host (a failed batch
+says `users.bulk_load_failed`, in sweep.py)."""
 
 from __future__ import annotations
 
 # key: (English, 中文)
 ENTRIES: dict[str, tuple[str, str]] = {
-    "users.stream.failed": ("{host}: the bulk load failed: {said}", "{host}：批量装载失败：{said}"),
-    "users.stream.failed_hint": ("nothing of this batch was written; fix and re-run: rows already written are "
-                                 "recognised",
-                                 "本批次未写入任何内容；修正后重新运行：已写入的行会被识别"),
     "users.stream.silent": ("{host}: batch {batch} got no answer from the database's client within {seconds} s",
                             "{host}：第 {batch} 批在 {seconds} 秒内未得到数据库客户端的应答"),
     "users.stream.silent_hint": ("look at the database on {host} (a lock held by someone else?); run the same "

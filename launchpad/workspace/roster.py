@@ -11,10 +11,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from launchpad.errors import Problem
+from launchpad.phrases import Phrase, phrase
 from launchpad.workspace.site import Site
 from launchpad.workspace.yamlsource import SourceMap
-
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def roster_warnings(site: Site, source: SourceMap, today: date, days: int = 7) -> list[Problem]:
@@ -24,20 +23,20 @@ def roster_warnings(site: Site, source: SourceMap, today: date, days: int = 7) -
         day = today + timedelta(days=offset)
         missing = _missing(site, day)
         if missing:
-            label = f"{day.isoformat()} ({WEEKDAYS[day.weekday()]})"
-            message = f"duty roster: {label} has {missing}; add a date or weekday entry with a primary and a backup"
-            warnings.append(source.problem(("duty",), message, at_key=True))
+            said = phrase("roster.gap", day=day.isoformat(), weekday=phrase(f"weekday.{day.weekday()}"),
+                          missing=missing)
+            warnings.append(source.problem(("duty",), said, at_key=True))
     return warnings + _unreachable(site, source)
 
 
-def _missing(site: Site, day: date) -> str:
-    """What the roster lacks on `day`, in words, or ''."""
+def _missing(site: Site, day: date) -> Phrase | None:
+    """What the roster lacks on `day`, in words, or None."""
     primary, backup = site.on_duty(day)
     if primary is None:
-        return "no primary and no backup on duty"
+        return phrase("roster.nobody")
     if backup is None or backup.id == primary.id:
-        return f"no backup for {primary.name} ({primary.id})"
-    return ""
+        return phrase("roster.no_backup", name=primary.name, id=primary.id)
+    return None
 
 
 def _unreachable(site: Site, source: SourceMap) -> list[Problem]:
@@ -45,7 +44,7 @@ def _unreachable(site: Site, source: SourceMap) -> list[Problem]:
     on_roster = {who for entry in site.duty for who in (entry.primary, entry.backup)}
     return [
         source.problem(("contacts", index, "phone"),
-                       f"contact {contact.id!r} ({contact.name}) is on the duty roster but has no phone")
+                       phrase("roster.no_phone", id=contact.id, name=contact.name))
         for index, contact in enumerate(site.contacts)
         if contact.id in on_roster and not contact.phone.strip()
     ]

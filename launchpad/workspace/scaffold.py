@@ -206,10 +206,7 @@ def init_workspace(target: Path) -> list[Path]:
     if root.exists() and not root.is_dir():
         raise UsageError(phrase("folder.is_file", path=str(root)), hint=phrase("folder.choose_another"))
     if site_file.exists():
-        raise UsageError(
-            f"{site_file} already exists; init does not overwrite a workspace",
-            hint="edit that site.yaml, or run `launchpad init` on a new folder",
-        )
+        raise UsageError(phrase("folder.site_exists", path=str(site_file)), hint=phrase("folder.site_exists_hint"))
     created: list[Path] = []
     try:
         for folder in (root, root / "playbooks", root / "backups", root / "data"):

@@ -15,7 +15,7 @@ from typing import Annotated
 from pydantic import AfterValidator
 
 from launchpad.errors import SecretUnavailable
-from launchpad.phrases import phrase
+from launchpad.phrases import Said, phrase
 
 _REFERENCE = re.compile(r"^(env:[A-Za-z_][A-Za-z0-9_]*|keyring:[^/\s]+/[^/\s]+|prompt)$")
 
@@ -44,8 +44,13 @@ def _check_webhook(value: str) -> str:
 WebhookRef = Annotated[str, AfterValidator(_check_webhook)]
 
 
-def resolve_secret(reference: str, *, ask: Callable[[str], str] | None = None, label: str = "") -> str:
-    """Fetch the secret a reference names. `ask` is used for `prompt` references."""
+# Asks a person for a `prompt` secret; the label (which secret) reads in the asker's language.
+AskSecret = Callable[[Said], str]
+
+
+def resolve_secret(reference: str, *, ask: AskSecret | None = None, label: Said = "") -> str:
+    """Fetch the secret a reference names. `ask` is used for `prompt` references; `label` names
+    the secret, as a phrase, for the question and for the refusal when it cannot be had."""
     if _LOOPBACK_WEBHOOK.match(reference):
         return reference
     kind, _, rest = reference.partition(":")

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from textual.widgets import Button, Input
 
+from launchpad.phrases import Said
 from screens.dialogs.base import OneLineDialog
 from screens.support.i18n import t
 
 
 class SecretDialog(OneLineDialog):
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: Said) -> None:
         super().__init__(t("secret.title", label=label), t("secret.body"))
 
     def text_field(self) -> Input:

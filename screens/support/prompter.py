@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from launchpad.errors import SecretUnavailable
+from launchpad.phrases import Said, phrase
 from launchpad.run.prompter import (
     Approval,
     ApprovalRequest,
@@ -161,13 +162,12 @@ class TuiPrompter:
         answer = self._dialog(make)
         return str(answer) if answer else (request.default or "")
 
-    def secret(self, label: str) -> str:
+    def secret(self, label: Said) -> str:
         """A `prompt` secret (a database password), typed into a hidden field: for backup,
         restore and sql steps and the backups screen alike. Never stored, never logged."""
         from screens.dialogs.secret import SecretDialog
 
         value = str(self._dialog(lambda: SecretDialog(label)) or "")
         if not value:
-            raise SecretUnavailable(f"{label} is set to prompt, and no value was given; nothing was done",
-                                    hint="start again and type the password")
+            raise SecretUnavailable(phrase("secret.not_given", label=label), hint=phrase("secret.not_given_hint"))
         return value

@@ -282,8 +282,11 @@ def test_a_restore_streams_exactly_what_it_verified(lab: Lab, monkeypatch: pytes
             restore_backup(session, record.id, "test", ScriptedPrompter())
             assert rows_of(lab.db) == ROWS
             return
-        with pytest.raises(BackupFailed, match="changed after it was verified"):
+        with pytest.raises(BackupFailed, match="changed after it was verified") as refused:
             restore_backup(session, record.id, "test", ScriptedPrompter())
+    chinese = refused.value.render("zh")  # what a `language: zh` site prints
+    assert f"备份 {record.id} 在校验之后被改动（" in chinese and "所以 app 没有用它恢复" in chinese, chinese
+    assert "→ 请查明是谁改动了备份文件夹，然后重新校验这个备份" in chinese
     assert rows_of(lab.db) == before  # neither backup reached the database
     assert records.restores(lab.store, record.id)[0]["status"] == "failed"
     assert records.require_backup(lab.store, record.id).verify_status == "failed"

@@ -314,7 +314,7 @@ def test_init_writes_the_bundled_checklist_and_it_loads(tmp_path: Path) -> None:
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, proof: {playbook: environment-readiness}}\n",
      "golive.yaml:4:", "缺少必填的键“env”"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, proof: {run: environment-readiness}}\n",
-     "golive.yaml:4:", "a proof is {playbook: NAME, env: ENV}"),
+     "golive.yaml:4:", "proof：证明须为 {playbook: 名称, env: 环境}"),
     ("- {id: a, title: [unclosed\n", "golive.yaml:", "YAML 语法错误"),
 ])
 def test_bad_checklists_are_located_and_exit_2(tmp_path: Path, body: str, where: str, message: str) -> None:

@@ -82,6 +82,7 @@ def test_a_message_without_words_is_refused_alone_and_nothing_is_half_logged(tmp
 def test_a_paste_of_only_system_lines_says_so(tmp_path: Path) -> None:
     root = write_workspace(tmp_path / "ws")
     refused = run_cli(root, "issue", "paste", "--lang", "en", stdin="以上是历史消息\n[图片]\n王芳撤回了一条消息\n")
-    assert refused.returncode == 2 and "粘贴的内容中没有消息" in refused.stderr  # the site speaks Chinese
+    # The command's own --lang speaks its refusal too.
+    assert refused.returncode == 2 and "the paste holds no messages" in refused.stderr, refused.stderr
     assert "3 of the 3 line(s) are in no message:" in refused.stdout
     assert "line 2  image or file with no sender: [图片]" in refused.stdout

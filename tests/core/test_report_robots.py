@@ -33,6 +33,27 @@ def test_replies_are_read_by_their_code_not_their_status(kind: str, status: int,
     assert classify(kind, status, reply, None).verdict == verdict
 
 
+@pytest.mark.parametrize("kind, status, reply, chinese, english", [
+    ("wecom", 200, {"errcode": 93000, "errmsg": "invalid webhook url"},
+     "webhook 的 key 有误，或机器人已被移除（93000：invalid webhook url）",
+     "the webhook key is wrong or the robot was removed (93000: invalid webhook url)"),
+    ("feishu", 200, {"code": 19021, "msg": "sign match fail"},
+     "签名被拒绝（密钥有误，或本机时钟不准）（19021：sign match fail）",
+     "the signature was refused (secret wrong, or this computer's clock is off) (19021: sign match fail)"),
+    ("wecom", 404, {"errmsg": "not found"}, "HTTP 404：webhook 地址有误（not found）",
+     "HTTP 404: the webhook address is wrong (not found)"),
+    ("wecom", 502, None, "机器人服务器返回 HTTP 502", "the robot's server answered HTTP 502"),
+    ("wecom", 200, None, "HTTP 200，应答不是机器人的", "HTTP 200 with an answer that is not the robot's"),
+    ("dingtalk", 429, None, "HTTP 429：请求过于频繁", "HTTP 429 too many requests"),
+])
+def test_what_a_reply_means_is_said_in_the_readers_language_beside_the_robots_own_words(
+        kind: str, status: int, reply: object, chinese: str, english: str) -> None:
+    from launchpad.phrases import render
+
+    said = classify(kind, status, reply, None).message
+    assert chinese in render(said, "zh") and english == render(said, "en") == str(said)
+
+
 def test_retry_after_is_honoured() -> None:
     assert classify("wecom", 429, None, "7").retry_after == 7.0
     assert classify("wecom", 429, None, "soon").retry_after is None

@@ -114,7 +114,7 @@ def test_the_command_line_names_a_bad_rules_file_or_spreadsheet_before_connectin
     bad_sheet = preview("--xlsx", "a.csv")
     assert bad_sheet.returncode == 2 and "a.csv：预览表格须为 .xlsx" in bad_sheet.stderr
     missing = preview("--rules", "no.yaml")
-    assert missing.returncode == 2 and "no rules file no.yaml" in missing.stderr
+    assert missing.returncode == 2 and "没有规则文件 no.yaml" in missing.stderr
     assert not (root / "data").exists()  # nothing was connected to or created
 
 

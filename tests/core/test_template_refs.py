@@ -30,7 +30,8 @@ def problem_lines(stderr: str, location: str) -> list[str]:
     return [line for line in stderr.splitlines() if location in line]
 
 
-def test_a_missing_login_url_is_caught_by_check_at_the_template_of_environment_readiness(tmp_path: Path) -> None:
+def test_a_missing_login_url_is_caught_by_check_at_the_template_of_environment_readiness(
+        tmp_path: Path, english_cli: None) -> None:
     root = write_workspace(tmp_path / "ws", site=SITE)
     result = launchpad(root, "check", "environment-readiness")
     assert result.returncode == 2, result.stderr
@@ -59,7 +60,7 @@ PLAYBOOK = playbook_text("""
 """, vars_="vars:\n  version: {prompt: 版本号}\n  tier: {per_env: {test: t1, prod: p1}}\n")
 
 
-def test_each_undefined_name_is_located_and_run_time_values_raise_no_alarm(tmp_path: Path) -> None:
+def test_each_undefined_name_is_located_and_run_time_values_raise_no_alarm(tmp_path: Path, english_cli: None) -> None:
     root = write_workspace(tmp_path / "ws", site=SITE, playbooks={"t": PLAYBOOK})
     result = launchpad(root, "check", "t")
     assert result.returncode == 2, result.stderr

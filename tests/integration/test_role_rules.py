@@ -186,18 +186,18 @@ def test_production_needs_its_name_typed_and_a_fresh_backup(lab: RuoYiLab) -> No
     ("rules:\n  - name: x\n    levle: 2\n    add: [leader]\n", "roles/rules.yaml:3:5", "levle"),
     ("rules:\n  - name: x\n    level: 2\n", "roles/rules.yaml:2:5", "规则须至少添加或移除一个角色"),
     ("rules:\n  - name: x\n    level: 2\n    add: [leader, 审计员]\n", "roles/rules.yaml:4:19",
-     "the target has no role '审计员'"),
+     "规则“x”：目标系统没有角色“审计员”（现有："),
     ("rules:\n  - name: x\n    unit: 某某局/财务处\n    add: [leader]\n", "roles/rules.yaml:3:11",
-     "no unit of the target matches '某某局/财务处'"),
+     "规则“x”：目标系统没有与“某某局/财务处”匹配的部门"),
     ("rules:\n  - name: x\n    post: [kz, 处长]\n    add: [leader]\n", "roles/rules.yaml:3:16",
-     "the target has no post '处长'"),
+     "规则“x”：目标系统没有岗位“处长”（现有："),
 ])
 def test_a_bad_rules_file_is_located_and_nothing_is_previewed(lab: RuoYiLab, text: str, where: str,
                                                               said: str) -> None:
     write_rules(lab.root, text)
     done = launchpad(lab, "roles", "preview", "--env", "test")
     assert done.returncode == 2, done.stderr
-    assert where in done.stderr and said in done.stderr
+    assert where in done.stderr and said in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
     with Store.open(lab.workspace.store_path) as store:
         assert list(store.db.query("SELECT id FROM role_assignments")) == []

@@ -98,8 +98,11 @@ def test_the_plan_is_computed_from_the_live_target(lab: RuoYiLab, env: str) -> N
 def test_a_role_the_target_lacks_stops_before_any_row(lab: RuoYiLab) -> None:
     sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": SHEET})
     with session(lab, "test", MAPPING.replace("roles: [leader]", "roles: [chief]")) as (_, target), \
-            pytest.raises(UsageError, match="role key.s. chief of the mapping are not in sys_role of test"):
+            pytest.raises(UsageError, match="role key.s. chief of the mapping are not in sys_role of test") as refused:
         plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, "test")
+    chinese = refused.value.render("zh")  # what a `language: zh` site prints
+    assert "映射中的角色标识 chief 不在 test 的 sys_role 中（现有：" in chinese, chinese
+    assert "→ 请改正映射中的 roles:，或先在目标系统中创建这些角色" in chinese
 
 
 FAST_HASH = MAPPING + "passwords: {cost: 4, length: 10}\n"
@@ -194,8 +197,10 @@ def test_a_plain_password_is_found_nowhere_but_the_handout(lab: RuoYiLab) -> Non
 
 
 def test_rejected_rows_stop_the_import_unless_skipped(lab: RuoYiLab) -> None:
-    with pytest.raises(ImportRefused, match="1 row.s. of 名单.xlsx are rejected; nothing was written"):
+    with pytest.raises(ImportRefused, match="1 row.s. of 名单.xlsx are rejected; nothing was written") as refused:
         apply(lab, "test", SHEET)
+    assert "名单.xlsx 中有 1 行被拒绝；什么都没有写入\n  → 请改正这些行（见 `launchpad users check`）" \
+        in refused.value.render("zh"), refused.value.render("zh")
     assert lab.sql("test", "SELECT COUNT(*) FROM sys_user") == [["3"]]
     outcome = apply(lab, "test", SHEET, allow_rejected=True)
     assert outcome.counts["rejected"] == 1 and outcome.counts["insert"] == 1
@@ -399,8 +404,11 @@ def test_users_added_after_the_plan_stop_their_batch_before_it_writes(lab: RuoYi
 
 def test_no_user_is_inserted_when_the_handout_folder_cannot_be_written(lab: RuoYiLab) -> None:
     (lab.root / "handouts").write_text("a file where the folder should be")
-    with pytest.raises(CannotWrite, match="cannot be written: .*; nothing was imported"):
+    with pytest.raises(CannotWrite, match="cannot be written: .*; nothing was imported") as refused:
         apply(lab, "test", GOOD_SHEET)
+    chinese = refused.value.render("zh")
+    assert f"无法写入发放单文件夹 {lab.root / 'handouts'}" in chinese and "；什么都没有导入" in chinese, chinese
+    assert "→ 请让工作区可写，然后再次运行导入" in chinese
     assert lab.sql("test", "SELECT COUNT(*) FROM sys_user") == [["3"]]
     with Store.open(lab.workspace.store_path) as store:
         assert records.list_imports(store) == []

@@ -139,8 +139,11 @@ def test_a_user_added_after_the_plan_stops_the_batch_and_writes_nothing(lab: Sql
             connection.execute("INSERT INTO sys_user (user_name, nick_name, dept_id) VALUES ('zhangsan', '张三', 101)")
         before = users(lab, "test")
         to = ImportTarget(store, target, lab.root, "test", "app", "tester")
-        with pytest.raises(ImportRefused, match="were added to test after the plan was made; nothing of this batch"):
+        with pytest.raises(ImportRefused, match="were added to test after the plan was made; nothing of this batch") \
+                as refused:
             apply_plan(to, planned, file=sheet, file_sha256=file_sha256(sheet), mapping_name="ruoyi.yaml")
+        assert "：制定计划之后，test 中又新增了其中的部分用户；这一批什么都没有写入" in refused.value.render("zh")
+        assert "→ 请再次运行同一导入：它会重新制定计划并继续导入" in refused.value.render("zh")
     assert users(lab, "test") == before  # lisi's update, in the same batch, was rolled back too
 
 

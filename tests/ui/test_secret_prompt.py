@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import Input
 
 from launchpad.errors import SecretUnavailable
+from launchpad.phrases import phrase
 from screens.app import LaunchpadApp
 from screens.dialogs.secret import SecretDialog
 from screens.support.prompter import TuiPrompter
@@ -30,7 +31,7 @@ def ask_in_a_worker_thread(app: LaunchpadApp, answers: list[object]) -> threadin
 
     def ask() -> None:
         try:
-            answers.append(prompter.secret("the password of database main (prod)"))
+            answers.append(prompter.secret(phrase("secret.database_password", name="main", env="prod")))
         except SecretUnavailable as exc:
             answers.append(exc)
 
@@ -46,6 +47,7 @@ async def test_a_typed_secret_reaches_the_operation_and_is_not_shown(ui_workspac
         answers: list[object] = []
         thread = ask_in_a_worker_thread(app, answers)
         dialog = await wait_for_screen(pilot, SecretDialog)
+        assert dialog.dialog_title == "密码：prod 的数据库 main 的密码", "which secret, in the app's language"
         field = dialog.query_one("#secret", Input)
         assert field.password, "typed hidden"
         await pilot.press(*"s3cr3t", "enter")
@@ -65,3 +67,5 @@ async def test_escape_refuses_instead_of_running_without_the_secret(ui_workspace
         await wait_until(pilot, lambda: bool(answers), "the answer")
         thread.join(timeout=10)
         assert isinstance(answers[0], SecretUnavailable) and "no value was given" in answers[0].message
+        assert "prod 的数据库 main 的密码 设为运行时输入（prompt），但没有输入任何值" in answers[0].render("zh")
+        assert "→ 请重新开始并输入密码" in answers[0].render("zh")
