@@ -63,6 +63,17 @@ CATALOG: dict[str, tuple[str, str]] = {
     "more": ("{text} (+{count} more)", "{text}（另有 {count} 项）"),
     # engine
     "engine.not_for_env": ("not for {env}", "不适用于 {env}"),
+    # Why a decision was taken, as the run's decisions keep it (English) and its report says it.
+    "engine.reason.not_confirmed": ("not confirmed", "未确认"),
+    "engine.reason.name_typed_wrong": ("environment name typed wrong", "环境名称输入错误"),
+    "engine.reason.playbook_changed": ("playbook changed", "操作手册已变更"),
+    "engine.reason.continue_changed": ("continue with changed playbook", "按变更后的操作手册继续"),
+    "engine.reason.rollback_not_run": ("rollback not run", "未执行回滚"),
+    "engine.reason.rollback": ("rollback", "执行回滚"),
+    "engine.reason.override_declined": ("override declined", "未越过"),
+    "engine.reason.not_overridable": ("gate refused; it cannot be overridden", "关卡未通过，且不可越过"),
+    "engine.reason.interrupted_not_rerun": ("interrupted step not re-run", "中断的步骤未重做"),
+    "engine.reason.no_one_to_ask": ("no one to ask (not a terminal)", "无人可询问（不是终端）"),
     "engine.skipped_after_failure": ("skipped after failure: {reason}", "失败后跳过：{reason}"),
     "engine.critical_no_skip": ("{step} is critical and cannot be skipped: the run stops here",
                                 "“{step}”是关键步骤，不能跳过：运行到此停止"),

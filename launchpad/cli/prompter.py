@@ -147,7 +147,7 @@ class CliPrompter:
         if answer is not None:
             return FailureChoice(answer.action, answer.reason)
         if not self.interactive:
-            return FailureChoice("abort", "no one to ask (not a terminal)", unanswered=True)
+            return FailureChoice("abort", phrase("engine.reason.no_one_to_ask"), unanswered=True)
         options = say("cli.ask.on_failure_critical" if request.critical else "cli.ask.on_failure")
         keys = ["r", "f", "a"] if request.critical else ["r", "f", "s", "a"]
         key = click.prompt("  " + say("cli.ask.failed", title=request.title, options=options),

@@ -145,6 +145,7 @@ def _write_xlsx(store: Store, site: Site, release: Release, run_id: int, lang: s
     report = test_run(store, site, run_id)
     helpers = run_helpers(lang, site.site.timezone)
     t, s, local, said, hosts = (helpers[k] for k in ("t", "s", "local", "said", "hosts_summary"))
+    decision = helpers["decision"]
     w = words(lang)
     run = report["run"]
     book = Workbook()
@@ -172,7 +173,8 @@ def _write_xlsx(store: Store, site: Site, release: Release, run_id: int, lang: s
         steps.column_dimensions[column].width = width
     decisions = book.create_sheet(render(phrase("release.sheet.decisions"), lang))
     _rows(decisions, [(t["at"], t["step"], t["kind"], t["who"], t["reason"])] + [
-        (local(d["at"]), d["step_id"] or "—", d["kind"], d["actor"], d["reason"] or "") for d in report["decisions"]],
+        (local(d["at"]), d["step_id"] or "—", decision(d["kind"]), d["actor"], said(d, "reason"))
+        for d in report["decisions"]],
         Font(bold=True))
     book.save(path)
     return path

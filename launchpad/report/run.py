@@ -80,5 +80,8 @@ def run_helpers(lang: str, timezone: str) -> dict[str, Any]:
         passed = sum(1 for h in step["hosts"] if h["status"] == "passed")
         return labels["hosts_passed"].format(passed=passed, total=len(step["hosts"]))
 
+    def decision(kind: str) -> str:
+        return labels.get("decision_" + kind, kind)
+
     return {"t": labels, "s": lambda status: labels.get(status, status), "local": local,
-            "hosts_summary": hosts_summary, "said": said}
+            "hosts_summary": hosts_summary, "said": said, "decision": decision}

@@ -20,7 +20,7 @@ from typing import Any
 
 from launchpad.errors import LaunchpadError, UsageError
 from launchpad.hosts.base import Transport
-from launchpad.phrases import Phrase, parts, phrase, status_word
+from launchpad.phrases import Phrase, Said, parts, phrase, status_word
 from launchpad.run.events import (
     DecisionRecorded,
     EventSink,
@@ -162,9 +162,9 @@ class Engine:
             except PromptCancelled:
                 return self._interrupted(run_id)
             if not going_on:
-                self._decide(run_id, "", "declined", "playbook changed", {"changes": listed})
+                self._decide(run_id, "", "declined", phrase("engine.reason.playbook_changed"), {"changes": listed})
                 return self._finish(run_id, "aborted")
-            self._decide(run_id, "", "confirmed", "continue with changed playbook", {"changes": listed})
+            self._decide(run_id, "", "confirmed", phrase("engine.reason.continue_changed"), {"changes": listed})
         return self._execute(run_id, playbook, env_name, run["variables"])
 
     # -- the run itself -------------------------------------------------------------------
@@ -229,9 +229,9 @@ class Engine:
         production = self.workspace.site.environments[env_name].production
         request = ConfirmRequest("rollback", phrase("engine.roll_back"), env_name, production, plan)
         if not self.prompter.confirm(request):
-            self._decide(run_id, "rollback", "declined", "rollback not run", {"plan": str(plan)})
+            self._decide(run_id, "rollback", "declined", phrase("engine.reason.rollback_not_run"), {"plan": str(plan)})
             return
-        self._decide(run_id, "rollback", "confirmed", "rollback", {"plan": str(plan)})
+        self._decide(run_id, "rollback", "confirmed", phrase("engine.reason.rollback"), {"plan": str(plan)})
         try:
             for phase in phases:
                 self.emit(PhaseStarted(run_id, phase.id, f"rollback: {phase.name}"))
@@ -307,16 +307,16 @@ class Engine:
             return choice.action
         after = {"after": str(outcome.summary)}
         if choice.action == "skip":
-            refusal = self._skip_refusal(step, choice.reason)
+            refusal = self._skip_refusal(step, str(choice.reason))
             if refusal is None:
-                self._decide(run_id, step.id, "skipped", choice.reason.strip(), after)
-                summary = phrase("engine.skipped_after_failure", reason=choice.reason.strip())
+                self._decide(run_id, step.id, "skipped", str(choice.reason).strip(), after)
+                summary = phrase("engine.skipped_after_failure", reason=str(choice.reason).strip())
                 self.store.step_finished(run_id, step.id, attempt, "skipped", summary, {})
                 self.emit(StepFinished(run_id, step.id, "skipped", summary))
                 return "skipped"
             # The person's words are not recorded as a reason for a skip that did not happen.
             self.emit(Notice(run_id, refusal))
-            self._decide(run_id, step.id, "aborted", str(refusal), after)
+            self._decide(run_id, step.id, "aborted", refusal, after)
             raise _Stop("failed", after_failure=True)
         self._decide(run_id, step.id, "aborted", choice.reason, after)
         raise _Stop("failed" if choice.unanswered else "aborted", after_failure=True)
@@ -411,12 +411,12 @@ class Engine:
         # What will run with this run's values: a person confirms the command, not its template.
         request = ConfirmRequest(step.id, step.name, env_name, production, step.describe_with(values))
         if not self.prompter.confirm(request):
-            self._decide(run_id, step.id, "declined", "not confirmed", {})
+            self._decide(run_id, step.id, "declined", phrase("engine.reason.not_confirmed"), {})
             raise _Stop("aborted")
         if production:
             typed = self.prompter.type_environment(TypeNameRequest(step.id, step.name, env_name))
             if typed.strip() != env_name:
-                self._decide(run_id, step.id, "declined", "environment name typed wrong", {"typed": typed})
+                self._decide(run_id, step.id, "declined", phrase("engine.reason.name_typed_wrong"), {"typed": typed})
                 self.emit(Notice(run_id, phrase("engine.typed_wrong", typed=typed, env=env_name)))
                 raise _Stop("aborted")
         self._decide(run_id, step.id, "confirmed", "", {"production": production})
@@ -432,7 +432,7 @@ class Engine:
         if overridable:
             reason = self.prompter.override_gate(OverrideRequest(step.id, step.name, outcome.summary)).strip()
         if not reason:
-            why = "override declined" if overridable else "gate refused; it cannot be overridden"
+            why = phrase("engine.reason.override_declined" if overridable else "engine.reason.not_overridable")
             self._decide(run_id, step.id, "refused", why, refusal)
             return StepOutcome("refused", outcome.summary, outcome.hosts, outcome.evidence)
         self._decide(run_id, step.id, "overrode", reason, refusal)
@@ -452,14 +452,14 @@ class Engine:
         if self.prompter.rerun_interrupted(RerunRequest(step.id, step.name, idempotent)):
             self._decide(run_id, step.id, "rerun_interrupted", "", {})
             return True
-        self._decide(run_id, step.id, "declined", "interrupted step not re-run", {})
+        self._decide(run_id, step.id, "declined", phrase("engine.reason.interrupted_not_rerun"), {})
         return False
 
-    def _decide(self, run_id: int, step_id: str, kind: str, reason: str, detail: dict[str, Any]) -> None:
+    def _decide(self, run_id: int, step_id: str, kind: str, reason: Said, detail: dict[str, Any]) -> None:
         actor = detail.get("by") or self.prompter.actor
         self.store.record_decision(run_id, step_id, kind, actor, reason, detail)
-        self._audit(f"decision:{kind}", f"run {run_id} step {step_id}", {"reason": reason, **detail})
-        self.emit(DecisionRecorded(run_id, step_id, kind, actor, reason))
+        self._audit(f"decision:{kind}", f"run {run_id} step {step_id}", {"reason": str(reason), **detail})
+        self.emit(DecisionRecorded(run_id, step_id, kind, actor, str(reason)))
 
     def _audit(self, action: str, target: str, detail: dict[str, Any]) -> None:
         self.store.audit(self.prompter.actor, action, target, detail)

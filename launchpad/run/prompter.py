@@ -85,7 +85,7 @@ FailureAction = Literal["retry_all", "retry_failed", "skip", "abort"]
 @dataclass(frozen=True)
 class FailureChoice:
     action: FailureAction
-    reason: str = ""
+    reason: Said = ""  # a person's words, or ours when no person answered
     # No person was there to answer (no terminal, no answer written down): the run then ends
     # `failed` rather than `aborted`, which is a person's choice.
     unanswered: bool = False

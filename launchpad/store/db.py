@@ -279,10 +279,13 @@ class Store:
         return [{**row, "status": "interrupted"} if row["status"] == "running" else row for row in rows]
 
     def record_decision(self, run_id: int, step_id: str | None, kind: str, actor: str,
-                        reason: str, detail: dict[str, Any] | None = None) -> int:
+                        reason: Said, detail: dict[str, Any] | None = None) -> int:
+        """The reason is kept in English (`reason`) and, when launchpad said it, as a phrase
+        beside it (`reason_phrase`) that a report renders in its language."""
         check_allowed(kind, DECISION_KINDS, "decision kind")
         row = {"run_id": run_id, "step_id": step_id, "kind": kind, "actor": actor,
-               "reason": reason, "detail": to_json(detail or {}), "at": utc_now()}
+               "reason": str(reason), "reason_phrase": dumps(reason), "detail": to_json(detail or {}),
+               "at": utc_now()}
         with self.transaction():
             return int(self._insert("decisions", row))
 

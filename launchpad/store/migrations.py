@@ -199,6 +199,12 @@ def _add_verify_phrase(db: Database) -> None:
     db.execute("ALTER TABLE backups ADD COLUMN verify_phrase TEXT")
 
 
+def _add_decision_reason_phrase(db: Database) -> None:
+    """A reason launchpad gave for a decision (a refused gate, no one to ask), as a phrase beside
+    its English, so the run report says it in the client's language."""
+    db.execute("ALTER TABLE decisions ADD COLUMN reason_phrase TEXT")
+
+
 def _add_restore_owner(db: Database) -> None:
     """The process running a restore (owner.py), so one killed mid-way is known as interrupted
     rather than `running` for ever."""
@@ -223,6 +229,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(14, "baseline comparisons and the fixes applied", BASELINES_V1),
     Migration(15, "role assignments by rule and the users each changed", ROLE_ASSIGNMENTS_V1),
     Migration(16, "on-site changes to the baseline, for HQ", ONSITE_CHANGES_V1),
+    Migration(17, "decision reasons as phrases", _add_decision_reason_phrase),
 )
 
 _LEDGER = ("CREATE TABLE IF NOT EXISTS migrations "

@@ -30,5 +30,17 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "runreport.variables": ("Variables", "变量"),
     "runreport.summary": ("Summary", "概要"),
     "runreport.none": ("none", "无"),
+    # The kinds of decision a run records (store DECISION_KINDS), as its report names them.
+    "runreport.decision_confirmed": ("confirmed", "已确认"),
+    "runreport.decision_signed_off": ("signed off", "已签字"),
+    "runreport.decision_skipped": ("skipped", "跳过"),
+    "runreport.decision_retried": ("retried", "重试"),
+    "runreport.decision_retried_failed": ("retried the failed hosts", "重试失败主机"),
+    "runreport.decision_aborted": ("stopped", "中止"),
+    "runreport.decision_overrode": ("overrode", "越过"),
+    "runreport.decision_approved": ("approved", "已批准"),
+    "runreport.decision_rerun_interrupted": ("re-ran the interrupted step", "重做中断的步骤"),
+    "runreport.decision_declined": ("declined", "未同意"),
+    "runreport.decision_refused": ("refused", "被拒绝"),
     "runreport.hosts_passed": ("{passed}/{total} hosts passed", "{passed}/{total} 台主机通过"),
 }

@@ -224,3 +224,27 @@ def test_a_placeholder_may_be_called_key() -> None:
         "known    app1  ssh-ed25519 SHA256:x"
     speak("zh")
     assert say("cli.trust.known", label="app1", key="k") == "已知     app1  k"
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "html"])
+def test_a_runs_decisions_read_in_the_reports_language_and_a_persons_reason_as_typed(tmp_path: Path, fmt: str) -> None:
+    """The kind of each decision and the reasons launchpad gave are the word-book's; what a
+    person typed stays as typed; a row kept before reasons were phrases keeps its English."""
+    from launchpad.report.run import collect_run, render_run
+    from launchpad.run.prompter import FailureChoice
+    from tests.core.test_engine import Harness, playbook_text
+    from tests.scripted import ScriptedPrompter
+
+    steps = ("- {id: boom, name: 出错, kind: shell, hosts: app, run: 'exit 3'}\n"
+             "- {id: ask, name: 确认, kind: shell, hosts: app, run: 'true', confirm: true}")
+    h = Harness(tmp_path / "ws", playbook_text(steps))
+    result = h.run(ScriptedPrompter(confirm_answer=False, failures=[FailureChoice("skip", "甲方说=先跳过")]))
+    h.store.record_decision(result.run_id, "old", "aborted", "tester", "an old English reason")
+    report = collect_run(h.store, h.workspace.site, result.run_id)
+    assert [d["kind"] for d in report["decisions"]] == ["skipped", "declined", "aborted"]
+    chinese, english = render_run(report, fmt, "zh"), render_run(report, fmt, "en")
+    for said in ("跳过", "甲方说=先跳过", "未同意", "未确认", "中止", "an old English reason"):
+        assert said in chinese, chinese
+    for said in ("skipped", "甲方说=先跳过", "declined", "not confirmed", "stopped", "an old English reason"):
+        assert said in english, english
+    assert "not confirmed" not in chinese and "declined" not in chinese
