@@ -32,8 +32,10 @@ _BREAKS = re.compile(r"[ \t]*[\n\t][ \t\n]*")
 # Inline Markdown that a value could use to become a link, emphasis, code or an entity.
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]~|&])")
 _ANGLES = str.maketrans({"<": "\uff1c", ">": "\uff1e"})
-# A line starting like this would open a Markdown block (heading, quote, list, rule, table).
-_BLOCK_START = re.compile(r"^(\d{1,9}(?=[.)])|[#>+\-=*|])")
+# A line starting like this would open a Markdown block (heading, quote, list, rule, table). A
+# number opens a list only when a space or the line's end follows its `.` or `)`: a version
+# such as 1.2.0 at the start of a value is left as typed (a robot would show the backslash).
+_BLOCK_START = re.compile(r"^(\d{1,9}(?=[.)](?:\s|$))|[#>+\-=*|])")
 # What makes a spreadsheet cell a formula (or a DDE call) when a person edits or imports it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 

@@ -62,6 +62,8 @@ ALLOWED: dict[tuple[str, str, str], str] = {
         "fails at import, in the tests, never on site",
     ("phrases.py", "KeyError", "no phrase {} in the catalog"): "a typo in a key fails in the tests",
     ("users/inflight.py", "RuntimeError", "a batch is already in flight"): "the import's own call order",
+    ("users/records.py", "TypeError", "{} is not JSON"): "the JSON encoder's default: a record holds text, lists and "
+                                                       "dicts only",
     ("workspace/windows.py", "AssertionError", "a window with at least one day opens wit"):
         "an invariant of the parser",
 }

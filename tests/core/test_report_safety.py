@@ -143,3 +143,13 @@ def test_one_helper_per_format() -> None:
     assert one_line(" 第一行\n\n\t第二行 ") == "第一行 第二行"
     assert markdown("[x](y) <@all> *a_b*") == "\\[x\\](y) ＜@all＞ \\*a\\_b\\*"
     assert markdown_block("# 标题\n1. 项\n正文") == "\\# 标题\n1\\. 项\n正文"
+
+
+@pytest.mark.parametrize("value", ["1.2.0 发布", "2026.12 上线", "3)", "7. 第七项", "1.", "10) 回滚"])
+def test_a_number_at_the_start_is_escaped_only_where_it_would_open_a_list(value: str) -> None:
+    from markdown_it import MarkdownIt
+
+    said = markdown(value)
+    html = MarkdownIt("commonmark").render(f"{said}\n")
+    assert "<ol" not in html and f"<p>{value}</p>" in html, (said, html)
+    assert ("\\" in said) == (value in ("3)", "7. 第七项", "1.", "10) 回滚")), said
