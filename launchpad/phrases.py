@@ -38,6 +38,7 @@ from launchpad.words import (
     issues,
     refusals,
     refusals_hosts,
+    release,
     robots,
     runreport,
     statuses,
@@ -679,6 +680,7 @@ _merge(refusals_hosts.ENTRIES)
 _merge(hosts_column.ENTRIES)
 _merge(sweep.ENTRIES)
 _merge(robots.ENTRIES)
+_merge(release.ENTRIES)
 _merge(import_stream.ENTRIES)
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from launchpad.errors import UsageError
-from launchpad.phrases import phrase
+from launchpad.phrases import Phrase, Said, phrase
 from launchpad.release.record import Release, ReleaseDraft, create_release, get_release, move_release, refuse
 from launchpad.release.testreport import (
     Attachment,
@@ -38,7 +38,7 @@ class IssueMarked:
 
     issue_id: int
     result: str
-    why: str = ""
+    why: Said = ""
 
 
 def new_release(session: Session, *, version: str, changes: str, impact: str, start: str, end: str,
@@ -57,9 +57,7 @@ def approve_release(session: Session, release_id: int, by: str, note: str = "") 
     if not by.strip():
         raise UsageError(phrase("error.release_no_reviewer"), hint=phrase("error.release_no_reviewer_hint"))
     if release.status == "planned" and not intact_attachments(store, release_id):
-        refuse(store, session.actor, release, "approved",
-               why=f"release {release_id} has no test report the reviewer could have read (none attached, "
-                   "or its file changed since)")
+        refuse(store, session.actor, release, "approved", why=phrase("release.no_test_report", id=release_id))
     return move_release(store, session.actor, release_id, "approved", note,
                         extra={"approved_by": by.strip(), "approved_at": utc_now()})
 
@@ -91,9 +89,9 @@ def mark_fixed_in(log: IssueLog, release: Release) -> list[IssueMarked]:
                 results.append(IssueMarked(issue_id, "fixed"))
                 continue
             except UsageError as refused:  # no owner or due date: the workflow keeps it open
-                why = refused.message
+                why: Said = refused.said
         else:
-            why = f"already {issue.status}"
+            why = phrase("release.issue_already", status=Phrase("issue.value." + issue.status))
         log.update(issue_id, {"fixed_in": release.version}, note=said)
         results.append(IssueMarked(issue_id, "noted", why))
     return results

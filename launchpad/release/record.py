@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from launchpad.errors import LaunchpadError, UsageError
-from launchpad.phrases import phrase
+from launchpad.phrases import Phrase, Said, parts, phrase
 from launchpad.release.window import PlannedWindow
 from launchpad.sitetime import local_moment, to_stamp, utc_now
 from launchpad.store.db import Store
@@ -176,21 +176,26 @@ def move_release(store: Store, actor: str, release_id: int, target: str, note: s
     return get_release(store, release_id)
 
 
-def refuse(store: Store, actor: str, release: Release, target: str, why: str = "") -> None:
+def refuse(store: Store, actor: str, release: Release, target: str, why: Said = "") -> None:
     """Audit a refused move and raise it."""
     store.audit(actor, "release_refused", f"release {release.id}",
-                {"from": release.status, "to": target, **({"why": why} if why else {})})
-    raise ReleaseRefused(why or f"release {release.id} is {release.status.replace('_', ' ')}: it cannot become "
-                         f"{target.replace('_', ' ')}", hint=_next_hint(release))
+                {"from": release.status, "to": target, **({"why": str(why)} if why else {})})
+    cannot = phrase("release.cannot_become", id=release.id, status=_named(release.status), target=_named(target))
+    raise ReleaseRefused(why or cannot, hint=_next_hint(release))
 
 
-def _next_hint(release: Release) -> str:
+def _named(status: str) -> Phrase:
+    return phrase(f"release.status.{status}")
+
+
+def _next_hint(release: Release) -> Phrase:
     if release.status == "planned":
-        return (f"the client's reviewer approves it first: `launchpad release approve {release.id} --by NAME` "
-                "(after `launchpad release report` attached the test report)")
+        return phrase("release.approve_first_hint", id=release.id)
     allowed = TRANSITIONS[release.status]
-    return f"from {release.status.replace('_', ' ')} it can become: {', '.join(allowed)}" if allowed \
-        else "it is finished; record a new release for another attempt"
+    if allowed:
+        return phrase("release.can_become_hint", status=_named(release.status),
+                      allowed=parts([_named(status) for status in allowed]))
+    return phrase("release.finished_hint")
 
 
 def _change(store: Store, release_id: int, source: str | None, target: str, actor: str, note: str, at: str) -> None:

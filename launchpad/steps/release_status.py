@@ -61,7 +61,8 @@ def move_release_status(step: ReleaseStatusStep, ctx: StepContext) -> StepOutcom
                            evidence=evidence)
     if step.to == "released":
         log = IssueLog(ctx.store, ctx.site.tz, actor, clock=lambda: to_stamp(ctx.now()))
-        evidence["issues"] = [{"id": m.issue_id, "result": m.result, "why": m.why} for m in mark_fixed_in(log, moved)]
+        evidence["issues"] = [{"id": m.issue_id, "result": m.result, "why": str(m.why)}
+                              for m in mark_fixed_in(log, moved)]
     return StepOutcome("passed", phrase("release.moved", id=moved.id, version=moved.version,
                                         source=phrase(f"release.status.{before.status}"), target=target),
                        evidence=evidence)

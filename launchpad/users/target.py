@@ -160,8 +160,7 @@ def _as_target_error() -> Iterator[None]:
     try:
         yield
     except BackupFailed as exc:
-        raise TargetFailed(exc.message, hint=exc.hint or "nothing of this batch was written; fix and re-run: "
-                           "rows already written are recognised") from None
+        raise TargetFailed(exc.said, hint=exc.said_hint or phrase("users.batch_not_written_hint")) from None
 
 
 @contextlib.contextmanager

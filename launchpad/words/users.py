@@ -5,6 +5,8 @@ from __future__ import annotations
 
 # key: (English, 中文)
 ENTRIES: dict[str, tuple[str, str]] = {
+    "users.batch_not_written_hint": ("nothing of this batch was written; fix and re-run: rows already written are "
+                                     "recognised", "这一批什么都没有写入；改正后重新运行即可，已写入的行会被识别出来"),
     # a sheet that cannot be read
     "users.no_such_file": ("{path}: no such file", "{path}：文件不存在"),
     "users.not_a_file": ("{path} is not a file", "{path} 不是文件"),

@@ -106,6 +106,10 @@ def has_words(node: ast.expr) -> bool:
         return any(has_words(part) for part in node.values if isinstance(part, ast.Constant))
     if isinstance(node, ast.BinOp):  # "…" + "…", "…" % values
         return has_words(node.left) or has_words(node.right)
+    if isinstance(node, ast.BoolOp):  # why or "…"
+        return any(has_words(value) for value in node.values)
+    if isinstance(node, ast.IfExp):  # "…" if x else phrase(…)
+        return has_words(node.body) or has_words(node.orelse)
     return False
 
 
@@ -227,6 +231,8 @@ def refusals(name, exc, display):
     return errors.UsageError(message=f"{name} is wrong")                                          # 14: message
     problems.append(source.problem(("rules", 0), f"rule {name!r}: no such role"))                 # 15: message
     problems.append(source.problem(("rules", 0), phrase("folder.is_file", path=name)))           # said well
+    raise UsageError(exc or f"release {name} is done", hint=exc.hint or "make another one")        # 17: both
+    raise UsageError(phrase("folder.is_file", path=name) if exc else "no such folder")           # 18: message
 """
 
 
@@ -234,7 +240,8 @@ def test_the_scanner_finds_each_refusal_in_words_of_one_language(refusals: dict[
     found = {(f.line, f.raised, f.argument) for f in english_refusals(SAMPLE, "sample.py", refusals)}
     assert found == {(5, "UsageError", "message"), (6, "UsageError", "hint"), (9, "RemoteError", "message"),
                      (10, "Problem", "said"), (11, "InvalidInput", "hint"), (13, "UsageError", "title"),
-                     (14, "UsageError", "message"), (15, "problem", "message")}
+                     (14, "UsageError", "message"), (15, "problem", "message"), (17, "UsageError", "message"),
+                     (17, "UsageError", "hint"), (18, "UsageError", "message")}
 
 
 def test_the_scanner_would_have_found_the_refusals_it_was_written_for(refusals: dict[str, inspect.Signature]) -> None:

@@ -207,7 +207,7 @@ def test_a_release_starts_only_after_its_reviewer_approved_a_report_left_as_writ
     early = launch(ws, "release", "status", "1", "in-progress")
     assert early.exit_code == 1 and "发布被拒绝：" in early.output  # the site speaks Chinese
     unread = launch(ws, "release", "approve", "1", "--by", "王强")
-    assert unread.exit_code == 1 and "no test report" in unread.output
+    assert unread.exit_code == 1 and "没有审核人能看到的测试报告" in unread.output
     assert release_row(ws)["status"] == "planned"
     assert audit_actions(ws).count("release_refused") == 2
 
@@ -217,7 +217,7 @@ def test_a_release_starts_only_after_its_reviewer_approved_a_report_left_as_writ
     report_path = Path(release_row(ws)["reports"][0]["path"])
     report_path.write_text(report_path.read_text(encoding="utf-8") + "\n改过\n", encoding="utf-8")
     changed = launch(ws, "release", "approve", "1", "--by", "王强")
-    assert changed.exit_code == 1 and "changed since" in changed.output
+    assert changed.exit_code == 1 and "报告文件此后被改动过" in changed.output
 
     assert launch(ws, "release", "report", "1", "--run", str(run_id), "--format", "html").exit_code == 0
     assert launch(ws, "release", "approve", "1", "--by", "  ").exit_code == 2
@@ -234,7 +234,11 @@ def test_a_release_starts_only_after_its_reviewer_approved_a_report_left_as_writ
     issue = json.loads(launch(ws, "issue", "show", "1", "--json").output)
     assert (issue["status"], issue["fixed_in"]) == ("fixed", "v2.3.1")
     again = launch(ws, "release", "status", "1", "rolled-back")
-    assert again.exit_code == 1 and "cannot become rolled back" in again.output
+    assert again.exit_code == 1 and "发布 1 当前为已发布，不能改为已回退" in again.output, again.output
+    assert "该发布已结束；如需再次发布，请新建一条发布记录" in again.output
+    english = launch(ws, "--lang", "en", "release", "status", "1", "rolled-back")
+    assert "release 1 is released: it cannot become rolled back" in english.output, english.output
+    assert "it is finished; record a new release for another attempt" in english.output
 
 
 def test_the_test_report_comes_from_a_test_run_and_is_attached_with_its_checksum(ws: Path) -> None:

@@ -1,0 +1,20 @@
+"""A release record's refused moves and what to do next (release/record.py, operations.py)."""
+
+from __future__ import annotations
+
+# key: (English, 中文)
+ENTRIES: dict[str, tuple[str, str]] = {
+    "release.cannot_become": ("release {id} is {status}: it cannot become {target}",
+                              "发布 {id} 当前为{status}，不能改为{target}"),
+    "release.approve_first_hint": ("the client's reviewer approves it first: `launchpad release approve {id} --by "
+                                   "NAME` (after `launchpad release report` attached the test report)",
+                                   "请先由甲方审核人批准：`launchpad release approve {id} --by 姓名`"
+                                   "（在 `launchpad release report` 附上测试报告之后）"),
+    "release.can_become_hint": ("from {status} it can become: {allowed}", "{status}的发布可以改为：{allowed}"),
+    "release.finished_hint": ("it is finished; record a new release for another attempt",
+                              "该发布已结束；如需再次发布，请新建一条发布记录"),
+    "release.no_test_report": ("release {id} has no test report the reviewer could have read (none attached, or its "
+                               "file changed since)",
+                               "发布 {id} 没有审核人能看到的测试报告（未附报告，或报告文件此后被改动过）"),
+    "release.issue_already": ("already {status}", "已是“{status}”"),
+}
