@@ -231,8 +231,9 @@ def refusals(name, exc, display):
     return errors.UsageError(message=f"{name} is wrong")                                          # 14: message
     problems.append(source.problem(("rules", 0), f"rule {name!r}: no such role"))                 # 15: message
     problems.append(source.problem(("rules", 0), phrase("folder.is_file", path=name)))           # said well
-    raise UsageError(exc or f"release {name} is done", hint=exc.hint or "make another one")        # 17: both
-    raise UsageError(phrase("folder.is_file", path=name) if exc else "no such folder")           # 18: message
+    raise UsageError(exc or f"release {name} is done", hint=exc.hint)                             # 17: message
+    raise UsageError(exc, hint=exc.hint or "make another one")                                    # 18: hint
+    raise UsageError(phrase("folder.is_file", path=name) if exc else "no such folder")           # 19: message
 """
 
 
@@ -241,7 +242,7 @@ def test_the_scanner_finds_each_refusal_in_words_of_one_language(refusals: dict[
     assert found == {(5, "UsageError", "message"), (6, "UsageError", "hint"), (9, "RemoteError", "message"),
                      (10, "Problem", "said"), (11, "InvalidInput", "hint"), (13, "UsageError", "title"),
                      (14, "UsageError", "message"), (15, "problem", "message"), (17, "UsageError", "message"),
-                     (17, "UsageError", "hint"), (18, "UsageError", "message")}
+                     (18, "UsageError", "hint"), (19, "UsageError", "message")}
 
 
 def test_the_scanner_would_have_found_the_refusals_it_was_written_for(refusals: dict[str, inspect.Signature]) -> None:
