@@ -31,6 +31,7 @@ from typing import Any, Literal
 from launchpad.words import (
     cli,
     daily,
+    describe,
     errors,
     help,
     hosts_column,
@@ -681,6 +682,7 @@ _merge(hosts_column.ENTRIES)
 _merge(sweep.ENTRIES)
 _merge(robots.ENTRIES)
 _merge(release.ENTRIES)
+_merge(describe.ENTRIES)
 _merge(import_stream.ENTRIES)
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}

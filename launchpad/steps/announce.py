@@ -23,7 +23,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from launchpad.phrases import parts, phrase
+from launchpad.phrases import Said, parts, phrase
 from launchpad.run.events import Notice
 from launchpad.run.templating import render
 from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
@@ -68,8 +68,9 @@ class AnnounceStep(StepSpec):
         named = {"release": self.release} if self.release is not None else {}
         return {**named, **{f"fields[{name}]": value for name, value in self.fields.items()}}
 
-    def describe(self) -> str:
-        return f"{self.template} → {', '.join(self.targets()) or 'clipboard'}"
+    def describe(self) -> Said:
+        return phrase("describe.announce", template=self.template,
+                      to=", ".join(self.targets()) or phrase("describe.clipboard"))
 
 
 def announce(step: AnnounceStep, ctx: StepContext) -> StepOutcome:

@@ -24,9 +24,9 @@ class BackupStep(StepSpec):
     verify: bool = Field(True, description="Re-read the stored file's sha256 and structure after taking it.")
     drill: bool = Field(False, description="Also restore it into a scratch database and compare.")
 
-    def describe(self) -> str:
-        what = "all backup targets" if self.targets == "all" else ", ".join(self.targets)
-        return self.description or f"back up {what}"
+    def describe(self) -> Said:
+        what: Said = phrase("describe.all_backup_targets") if self.targets == "all" else ", ".join(self.targets)
+        return self.description or phrase("describe.backup", what=what)
 
 
 def run_backup(step: BackupStep, ctx: StepContext) -> StepOutcome:

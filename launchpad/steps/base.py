@@ -87,8 +87,9 @@ class StepSpec(BaseModel):
         """Templated fields by name, for `launchpad check` to verify their syntax."""
         return {}
 
-    def describe(self) -> str:
-        """One line saying what will happen, for previews and confirmations."""
+    def describe(self) -> Said:
+        """One line saying what will happen, for previews and confirmations (the reader's
+        language: a phrase, or the playbook's own words)."""
         return self.description or self.name
 
     def describe_with(self, values: dict[str, Any]) -> Said:

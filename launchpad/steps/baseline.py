@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from launchpad.phrases import phrase
+from launchpad.phrases import Said, phrase
 from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
 
 Kind = Literal["role", "permission", "dictionary", "dict_item", "post"]
@@ -70,15 +70,16 @@ class BaselineStep(StepSpec):
             problems.append(("report", "a report is .md, .html or .xlsx"))
         return problems
 
-    def describe(self) -> str:
+    def describe(self) -> Said:
         if self.description:
             return self.description
-        target = self.env or "this environment"
+        target: Said = self.env or phrase("describe.this_environment")
         if self.action == "fix":
-            return f"fix {', '.join(self.kinds)} of {target} from the baseline"
+            return phrase("describe.baseline_fix", kinds=", ".join(self.kinds), target=target)
         if self.action == "changes":
-            return f"export the on-site changes waiting for HQ to {self.report}"
-        return f"compare {target} with {self.against or 'the baseline'}"
+            return phrase("describe.baseline_changes", report=self.report)
+        return phrase("describe.baseline_compare", target=target,
+                      against=self.against or phrase("describe.the_baseline"))
 
 
 def run_baseline(step: BaselineStep, ctx: StepContext) -> StepOutcome:

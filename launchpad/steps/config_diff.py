@@ -18,7 +18,7 @@ from launchpad.configdiff.collect import diff_environments
 from launchpad.configdiff.expectations import EXPECTATIONS_FILE, ConfigFile, load_plan
 from launchpad.errors import UsageError
 from launchpad.hosts.base import Transport
-from launchpad.phrases import phrase
+from launchpad.phrases import Said, phrase
 from launchpad.run.events import CommandSent
 from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
 from launchpad.workspace.site import Host
@@ -38,9 +38,9 @@ class ConfigDiffStep(StepSpec):
     def references(self) -> list[Reference]:
         return [*super().references(), Reference("against", "environment", (self.against,))]
 
-    def describe(self) -> str:
-        what = f"section {self.section}" if self.section else self.expectations
-        return self.description or f"compare configuration with {self.against} ({what})"
+    def describe(self) -> Said:
+        what: Said = phrase("describe.section", section=self.section) if self.section else self.expectations
+        return self.description or phrase("describe.config_diff", against=self.against, what=what)
 
 
 def run_config_diff(step: ConfigDiffStep, ctx: StepContext) -> StepOutcome:

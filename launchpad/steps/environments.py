@@ -44,8 +44,8 @@ class EnvironmentsStep(StepSpec):
         "warn", description="Whether different host groups only warn or fail the step."
     )
 
-    def describe(self) -> str:
-        return "compare all environments: " + ", ".join(self.checks)
+    def describe(self) -> Said:
+        return phrase("describe.environments", checks=", ".join(self.checks))
 
 
 # -- separate databases ---------------------------------------------------------------------

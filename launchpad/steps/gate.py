@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from launchpad.backup.freshness import AGE_PATTERN, parse_age
-from launchpad.phrases import phrase, status_word
+from launchpad.phrases import Said, phrase, status_word
 from launchpad.run.prompter import ApprovalRequest
 from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
 
@@ -57,14 +57,14 @@ class GateStep(StepSpec):
             found.append(Reference("backup_targets", "backup target", tuple(self.backup_targets)))
         return found
 
-    def describe(self) -> str:
+    def describe(self) -> Said:
         if self.window:
-            return f"inside the {self.window} window"
+            return phrase("describe.gate_window", window=self.window)
         if self.phase_passed:
-            return f"phase {self.phase_passed} passed"
+            return phrase("describe.gate_phase", phase=self.phase_passed)
         if self.fresh_backup:
-            return f"a verified backup younger than {self.fresh_backup}"
-        return f"approval ({self.approval.form if self.approval else ''})"
+            return phrase("describe.gate_backup", age=self.fresh_backup)
+        return phrase("describe.gate_approval", form=self.approval.form if self.approval else "")
 
 
 def check_gate(step: GateStep, ctx: StepContext) -> StepOutcome:

@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from launchpad.phrases import phrase
+from launchpad.phrases import Said, phrase
 from launchpad.run.templating import render
 from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
 
@@ -32,8 +32,8 @@ class ReleaseApprovedStep(StepSpec):
     def templates(self) -> dict[str, str]:
         return {"release": self.release, **({"version": self.version} if self.version is not None else {})}
 
-    def describe(self) -> str:
-        return f"release {self.release} approved by the client's reviewer"
+    def describe(self) -> Said:
+        return phrase("describe.release_approved", release=self.release)
 
 
 def check_release_approved(step: ReleaseApprovedStep, ctx: StepContext) -> StepOutcome:

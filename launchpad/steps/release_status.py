@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from launchpad.phrases import phrase
+from launchpad.phrases import Said, phrase
 from launchpad.run.templating import render
 from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
 
@@ -29,8 +29,8 @@ class ReleaseStatusStep(StepSpec):
     def templates(self) -> dict[str, str]:
         return {"release": self.release}
 
-    def describe(self) -> str:
-        return f"release {self.release} → {self.to}"
+    def describe(self) -> Said:
+        return phrase("describe.release_status", release=self.release, status=phrase(f"release.status.{self.to}"))
 
 
 def move_release_status(step: ReleaseStatusStep, ctx: StepContext) -> StepOutcome:

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from launchpad.phrases import parts, phrase
+from launchpad.phrases import Said, parts, phrase
 from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
 
 
@@ -36,9 +36,10 @@ class RestoreStep(StepSpec):
             return [("target", "name the target: only a run's own backups can be restored without one")]
         return []
 
-    def describe(self) -> str:
-        whence = "taken earlier in this run" if self.source == "run" else "newest verified"
-        return self.description or f"restore {self.target or 'every target'} from the backup {whence}"
+    def describe(self) -> Said:
+        whence = phrase("describe.restore_from_run" if self.source == "run" else "describe.restore_newest")
+        what: Said = self.target or phrase("describe.every_target")
+        return self.description or phrase("describe.restore", target=what, whence=whence)
 
 
 def run_restore(step: RestoreStep, ctx: StepContext) -> StepOutcome:

@@ -91,9 +91,9 @@ class ShellStep(StepSpec):
             found.update(self.rolling.check.templates("rolling.check."))
         return found
 
-    def describe(self) -> str:
+    def describe(self) -> Said:
         if self.rolling is not None:
-            return f"{self.run.strip()} (rolling, {self.rolling.batch} host(s) at a time)"
+            return phrase("shell.rolling_confirm", command=self.run.strip(), batch=self.rolling.batch)
         return self.run.strip()
 
     def describe_with(self, values: dict[str, Any]) -> Said:

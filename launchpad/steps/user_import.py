@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from launchpad.phrases import phrase
+from launchpad.phrases import Said, phrase
 from launchpad.run.templating import render
 from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
 from launchpad.users.apply import ImportTarget
@@ -37,8 +37,8 @@ class ImportStep(StepSpec):
     def templates(self) -> dict[str, str]:
         return {"file": self.file}
 
-    def describe(self) -> str:
-        return self.description or f"{self.stage} {self.file}"
+    def describe(self) -> Said:
+        return self.description or phrase(f"describe.import_{self.stage}", file=self.file)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from pydantic import Field, model_validator
 
 from launchpad.deploy.probe import Probe, Waited, ask_http, ask_shell, poll, waited_said
 from launchpad.hosts.pool import in_parallel
-from launchpad.phrases import phrase
+from launchpad.phrases import Said, phrase
 from launchpad.run.templating import render
 from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec, hosts_said
 from launchpad.steps.hostvalues import host_values
@@ -50,8 +50,9 @@ class WaitStep(StepSpec):
     def templates(self) -> dict[str, str]:
         return self.probe().templates("")
 
-    def describe(self) -> str:
-        return f"{self.probe().describe()} (every {self.every:g}s, up to {self.timeout or DEFAULT_TIMEOUT:g}s)"
+    def describe(self) -> Said:
+        return phrase("describe.wait", probe=self.probe().describe(), every=f"{self.every:g}",
+                      within=f"{self.timeout or DEFAULT_TIMEOUT:g}")
 
 
 def run_wait(step: WaitStep, ctx: StepContext) -> StepOutcome:

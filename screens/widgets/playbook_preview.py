@@ -35,7 +35,7 @@ def describe_step(number: str, step: Any, env_name: str | None) -> Text:
         skipped = env_name is not None and env_name not in step.environments
         line.append(f"  {t('pb.only_on', envs=', '.join(step.environments))}", style="dim" if skipped else "yellow")
     # A manual step's "what" is what the person will be asked to do.
-    what = (getattr(step, "instructions", "") or step.describe()).strip().splitlines()
+    what = (getattr(step, "instructions", "") or said(step.describe())).strip().splitlines()
     shown = what[:COMMAND_LINES] + (["…"] if len(what) > COMMAND_LINES else [])
     for command_line in shown:
         line.append(f"\n       {command_line}", style="dim")

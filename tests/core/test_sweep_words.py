@@ -435,3 +435,36 @@ def test_a_baseline_report_of_an_unknown_kind_is_refused_in_both_languages(tmp_p
     chinese, english = _both(refused.value)
     assert "基线.txt：报告只能是 .md、.html 或 .xlsx\n  → 请用其中一种扩展名命名文件" in chinese, chinese
     assert "基线.txt: a report is .md, .html or .xlsx" in english
+
+
+# -- what a step will do, as its preview and confirmation say it ---------------------------------------
+
+COMMAND_KINDS = {"shell", "sql", "http", "log_scan", "upload", "manual"}  # their "what" is the command itself
+
+
+def test_every_bundled_steps_own_description_reads_in_the_readers_language() -> None:
+    """The playbook preview and the confirmation before a step show `describe()`: said by
+    launchpad (not a command the playbook wrote), it reads in Chinese and in English."""
+    import re
+    from pathlib import Path
+
+    import launchpad
+    from launchpad.phrases import render
+    from launchpad.run.playbook import load_playbook
+
+    bundled = Path(launchpad.__file__).parent.parent / "playbooks"
+    seen = set()
+    for path in sorted(bundled.glob("*.yaml")):
+        playbook = load_playbook(path).playbook
+        for phase in playbook.phases:
+            for step in [*phase.steps, *phase.rollback]:
+                if step.kind in COMMAND_KINDS or getattr(step, "description", ""):
+                    continue
+                said = step.describe()
+                chinese, english = render(said, "zh"), render(said, "en")
+                assert not re.search(r"\b[a-z]{3,} [a-z]{3,} [a-z]{3,}\b", chinese), (path.name, step.id, chinese)
+                if step.kind != "announce":  # a template's and a channel's names only: no words
+                    assert re.search(r"[\u4e00-\u9fff]", chinese), (path.name, step.id, chinese)
+                assert english == str(said) and re.search(r"[a-z]{3,}", english), (path.name, step.id, english)
+                seen.add(step.kind)
+    assert {"gate", "backup", "release_status", "announce", "wait", "baseline", "import"} <= seen, seen

@@ -21,7 +21,7 @@ TEMPLATES = [*sorted((ROOT / "launchpad").rglob("*.j2"))]
 # names of things (launchpad, 中文/English), or a programme's own syntax.
 LANGUAGE_NEUTRAL = {
     "parts", "lines", "gate.backup_ref", "app.title", "key.language", "key.report_language", "report.lang_zh",
-    "report.lang_en", "move.title", "move.to", "bk.starting", "bk.progress",
+    "report.lang_en", "move.title", "move.to", "bk.starting", "bk.progress", "describe.announce",
 }
 
 # Keys built while the program runs (f"status.{status}", "kind." + kind) are found by their
