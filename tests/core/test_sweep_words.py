@@ -458,7 +458,8 @@ def test_every_bundled_steps_own_description_reads_in_the_readers_language() -> 
         playbook = load_playbook(path).playbook
         for phase in playbook.phases:
             for step in [*phase.steps, *phase.rollback]:
-                if step.kind in COMMAND_KINDS or getattr(step, "description", ""):
+                own: object = getattr(step, "description", None)
+                if step.kind in COMMAND_KINDS or own:
                     continue
                 said = step.describe()
                 chinese, english = render(said, "zh"), render(said, "en")
