@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime
 from array import array
-from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, compress, repeat
-from typing import cast, overload
+from itertools import compress, repeat
+from typing import cast
 
 from launchpad.errors import LaunchpadError
 from launchpad.phrases import Phrase, lines, parts, phrase
+from launchpad.users.across import RowsAcross
 from launchpad.users.bulk import building_rows
 from launchpad.users.layout import Column, Table, locate
 from launchpad.users.mapping import UNIT_FIELDS, FieldSpec, ImportMapping
@@ -142,31 +142,15 @@ class CheckedRow:
         self.table.flag(self.at, name, reason, value)
 
 
-class CheckedRows(Sequence[CheckedRow]):
+class CheckedRows(RowsAcross[CheckedRow]):
     """Every checked row of every table, in order; each made on demand."""
 
     def __init__(self, tables: list[CheckedTable]) -> None:
+        super().__init__(len(t) for t in tables)
         self.tables = tables
-        self._starts = list(accumulate((len(t) for t in tables), initial=0))
 
-    def __len__(self) -> int:
-        return self._starts[-1]
-
-    @overload
-    def __getitem__(self, index: int) -> CheckedRow: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[CheckedRow]: ...
-
-    def __getitem__(self, index: int | slice) -> CheckedRow | list[CheckedRow]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
-        which = bisect_right(self._starts, index) - 1
-        return CheckedRow(self.tables[which], index - self._starts[which])
+    def _make(self, table: int, at: int) -> CheckedRow:
+        return CheckedRow(self.tables[table], at)
 
     def __iter__(self) -> Iterator[CheckedRow]:
         for table in self.tables:

@@ -11,13 +11,12 @@ columns when asked: the same user each time, with lists of its own.
 from __future__ import annotations
 
 import difflib
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from itertools import accumulate, compress, repeat
-from typing import overload
+from itertools import compress, repeat
 
 from launchpad.phrases import phrase
+from launchpad.users.across import RowsAcross
 from launchpad.users.checks import CheckedRow, CheckedTable
 from launchpad.users.mapping import ImportMapping
 from launchpad.users.passwords import rule_fields
@@ -174,31 +173,15 @@ class Planner:
                         Counter(zip(table.unit_at, planned.actions, strict=True)).items()})
 
 
-class PlannedRows(Sequence[PlannedUser]):
+class PlannedRows(RowsAcross[PlannedUser]):
     """The plan's users, in the rows' order, each made on demand (see the module's doc)."""
 
     def __init__(self, planner: Planner, tables: list[PlannedTable]) -> None:
+        super().__init__(len(t.actions) for t in tables)
         self.planner, self.tables = planner, tables
-        self._starts = list(accumulate((len(t.actions) for t in tables), initial=0))
 
-    def __len__(self) -> int:
-        return self._starts[-1]
-
-    @overload
-    def __getitem__(self, index: int) -> PlannedUser: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[PlannedUser]: ...
-
-    def __getitem__(self, index: int | slice) -> PlannedUser | list[PlannedUser]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
-        which = bisect_right(self._starts, index) - 1
-        return self.planner.user(self.tables[which], index - self._starts[which])
+    def _make(self, table: int, at: int) -> PlannedUser:
+        return self.planner.user(self.tables[table], at)
 
     def __iter__(self) -> Iterator[PlannedUser]:
         for table in self.tables:
