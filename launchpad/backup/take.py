@@ -103,7 +103,7 @@ def _take(session: BackupSession, target: ResolvedTarget, driver: Driver, shell:
         "verified_at": utc_now(), "verify_status": "ok", "verify_detail": str(checked), "verify_phrase": dumps(checked),
     }
     try:
-        write_complete(manifest_path_for(final), manifest_json(row, check_detail))
+        _write_manifest(manifest_path_for(final), manifest_json(row, check_detail))
         record = records.insert_backup(session.store, row)
     except BaseException:
         for leftover in (final, manifest_path_for(final)):
@@ -112,6 +112,14 @@ def _take(session: BackupSession, target: ResolvedTarget, driver: Driver, shell:
     session.audit("backup_taken", f"{target.env_name}/{target.name}",
                   {"backup": record.id, "file": record.file, "size": record.size, "sha256": record.sha256})
     return record
+
+
+def _write_manifest(path: Path, data: bytes) -> None:
+    # A full disk here is said like one during the dump; the caller removes the dump with it.
+    try:
+        write_complete(path, data)
+    except OSError as exc:
+        raise explain_os_error(exc, path) from None
 
 
 def _stream_and_check(shell: HostShell, driver: Driver, sink: StreamingFile, command: str, compression: str,

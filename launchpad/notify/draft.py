@@ -14,8 +14,10 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from launchpad.errors import LaunchpadError
 from launchpad.notify.mail import addresses, as_bytes, compose, subject_of
 from launchpad.notify.outbox import UNADDRESSED, Attachment, Outbox, OutboxMessage, mail_message_id
+from launchpad.phrases import phrase
 from launchpad.store.db import Store
 from launchpad.workspace.durable import write_complete
 from launchpad.workspace.site import MailChannel, Site
@@ -66,10 +68,18 @@ def draft_message(store: Store, site: Site, root: Path, body: str, fmt: str, *, 
         return write_draft(store, site, root, message.id)
 
 
+class DraftNotWritten(LaunchpadError):
+    title = "draft not written"
+
+
 def _write_private(path: Path, data: bytes) -> None:
     """Owner-only (0600, in a 0700 folder), complete or absent."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    write_complete(path, data)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_complete(path, data)
+    except OSError as exc:
+        raise DraftNotWritten(phrase("mail.draft_not_written", path=str(path), reason=exc.strerror or str(exc)),
+                              hint=phrase("mail.draft_not_written_hint")) from None
 
 
 def _actor() -> str:

@@ -155,7 +155,7 @@ class BatchStream:
         try:
             outcome = self._shell.feed(self.command(self.tmp), self._input, on_output=self._heard,
                                        timeout=LOAD_TIMEOUT * (self.batches + 1))
-        except BaseException as exc:  # handed to the batch waiting for its mark, on its own thread
+        except BaseException as exc:  # re-raised by wait() on the thread waiting for a batch, never lost
             outcome = exc
         finally:
             self._folder.close()

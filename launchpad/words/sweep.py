@@ -6,6 +6,12 @@ from __future__ import annotations
 
 # key: (English, 中文)
 ENTRIES: dict[str, tuple[str, str]] = {
+    "mail.draft_not_written": ("cannot write the mail draft {path}: {reason}; the message stays in the outbox",
+                               "无法写入邮件草稿 {path}：{reason}；该消息仍留在发件箱中"),
+    "mail.draft_not_written_hint": ("free some space or fix the folder's permissions, then draft it again "
+                                    "(`launchpad report outbox`)",
+                                    "请腾出磁盘空间或修正文件夹权限后重新生成草稿（`launchpad report outbox`）"),
+    "error.draft_not_written": ("draft not written", "草稿未写入"),
     "sweep.none": ("none", "无"),
     # the names of secrets, as the prompt asking for one and the refusal without one say them
     "secret.database": ("database {database} ({env})", "{env} 的数据库 {database}"),

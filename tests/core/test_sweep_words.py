@@ -469,3 +469,28 @@ def test_every_bundled_steps_own_description_reads_in_the_readers_language() -> 
                 assert english == str(said) and re.search(r"[a-z]{3,}", english), (path.name, step.id, english)
                 seen.add(step.kind)
     assert {"gate", "backup", "release_status", "announce", "wait", "baseline", "import"} <= seen, seen
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_draft_that_cannot_be_written_is_refused_and_the_message_stays_queued(tmp_path: Path, lang: str) -> None:
+    """The drafts folder is a file (or the disk is full): said with the path, nothing marked drafted."""
+    import os
+    import subprocess
+    import sys
+
+    from launchpad.notify.outbox import Outbox
+    from launchpad.store.db import Store
+    from tests.workspaces import write_workspace
+
+    root = write_workspace(tmp_path / "ws")
+    (root / "outbox").mkdir()
+    (root / "outbox" / "drafts").write_text("not a folder", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "launchpad", "--workspace", str(root), "--lang", lang, "report",
+                           "daily", "--draft"], capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL, env={**os.environ, "HOME": str(tmp_path)})
+    assert done.returncode == 2, done.stdout + done.stderr
+    said = {"zh": "无法写入邮件草稿", "en": "cannot write the mail draft"}[lang]
+    assert said in done.stderr and "outbox/drafts" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+    with Store.open(root / ".launchpad" / "launchpad.db") as store:
+        assert "drafted" not in [m.status for m in Outbox(store).messages(limit=10)]
