@@ -36,7 +36,12 @@ from launchpad.notify.schema import OUTBOX_MAIL, OUTBOX_SUPERSEDES, OUTBOX_V1
 from launchpad.phrases import Said, phrase
 from launchpad.release.schema import RELEASES_V1
 from launchpad.sitetime import utc_now
-from launchpad.users.schema import ROLE_ASSIGNMENTS_V1, USER_IMPORT_PLANS_V1, USER_IMPORTS_V1
+from launchpad.users.schema import (
+    ROLE_ASSIGNMENTS_V1,
+    USER_IMPORT_BATCHES_V1,
+    USER_IMPORT_PLANS_V1,
+    USER_IMPORTS_V1,
+)
 
 BUSY_TIMEOUT_MS = 10_000
 # How long a write waits for another process's lock, in busy timeouts, before it gives up.
@@ -205,6 +210,30 @@ def _add_decision_reason_phrase(db: Database) -> None:
     db.execute("ALTER TABLE decisions ADD COLUMN reason_phrase TEXT")
 
 
+def _import_rows_by_batch(db: Database) -> None:
+    """Each import's rows move from a row per user to a row per batch (users/records.py), in
+    the order they were recorded; a batch whose rows were marked done apart (a resumed import)
+    becomes one record per state, and the users already in a hand-out are listed apart."""
+    for statement in USER_IMPORT_BATCHES_V1.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    groups: dict[tuple[int, int, int], list[list[Any]]] = {}
+    handed: list[tuple[int, str]] = []
+    for row in db.execute("SELECT import_id, key, action, unit, batch, before, after, roles_added, posts_added, "
+                          "done FROM user_import_rows ORDER BY import_id, batch, rowid").fetchall():
+        import_id, key, action, unit, batch, before, after, roles, posts, done = row
+        cells = [key, action, unit, *(json.loads(c) if c else None for c in (before, after)),
+                 json.loads(roles), json.loads(posts)]
+        groups.setdefault((import_id, batch, int(bool(done))), []).append(cells)
+        if done == 2:
+            handed.append((import_id, key))
+    for (import_id, batch, done), rows in groups.items():
+        db.execute("INSERT INTO user_import_batches (import_id, batch, rows, done) VALUES (?, ?, ?, ?)",
+                   [import_id, batch, json.dumps(rows, ensure_ascii=False), done])
+    db.conn.executemany("INSERT INTO user_import_handed_out (import_id, key) VALUES (?, ?)", handed)
+    db.execute("DROP TABLE user_import_rows")
+
+
 def _add_restore_owner(db: Database) -> None:
     """The process running a restore (owner.py), so one killed mid-way is known as interrupted
     rather than `running` for ever."""
@@ -230,6 +259,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(15, "role assignments by rule and the users each changed", ROLE_ASSIGNMENTS_V1),
     Migration(16, "on-site changes to the baseline, for HQ", ONSITE_CHANGES_V1),
     Migration(17, "decision reasons as phrases", _add_decision_reason_phrase),
+    Migration(18, "an import's rows recorded a batch at a time", _import_rows_by_batch),
 )
 
 _LEDGER = ("CREATE TABLE IF NOT EXISTS migrations "

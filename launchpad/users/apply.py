@@ -172,9 +172,9 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
     staging = to.session.bulk and can_stage(to.session.sql, profile)
     report("writing", 0, len(writes))
 
-    def committed(batch: list[PlannedUser]) -> None:
+    def committed(batch: list[PlannedUser], record: int) -> None:
         nonlocal done
-        records.rows_done(to.store, import_id, [u.key for u in batch])
+        records.rows_done(to.store, import_id, record)
         done += len(batch)
         report("writing", done, len(writes))
 
@@ -184,7 +184,7 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
     # on the host while batch N+1 is recorded and built here (see inflight.py).
     with _stream(to, staging and bool(inserts), -(-len(writes) // size)) as stream, InFlight() as flight:
         for number, batch in enumerate(_batches(writes, size), 1):
-            records.record_rows(to.store, import_id, number, [_row(u) for u in batch])
+            record = records.record_rows(to.store, import_id, number, [_row(u) for u in batch])
             staged = staged_batch(to.session.sql, batch, hashes, mark, profile, salts, policy.salt_column) \
                 if stream is not None and to.session.bulk and any(u.action == "insert" for u in batch) else None
             flight.drain()  # the batch before: committed, its rows marked done
@@ -193,7 +193,7 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
             flight.start(partial(_write_batch, to, import_id, number, batch, stream, staged,
                                 partial(apply_script, to.session.sql, batch, hashes, mark, salts, policy.salt_column,
                                         profile)),
-                        partial(committed, batch))
+                        partial(committed, batch, record))
     records.finish_import(to.store, import_id, "applied")
     to.audit("user_import_applied", f"{to.environment}/{to.database}",
              {"import": import_id, "file": file.name, "sha256": file_sha256, **planned.plan.counts()})
@@ -311,10 +311,9 @@ def _import_record(to: ImportTarget, planned: Planned, file: Path, sha: str, map
     return import_id, False
 
 
-def _row(user: PlannedUser) -> dict[str, Any]:
+def _row(user: PlannedUser) -> records.RecordedRow:
     before = {c: old for c, (old, _) in user.changes.items()} if user.action == "update" else None
-    return {"key": user.key, "action": user.action, "unit": user.unit, "before": before,
-            "after": dict(user.values), "roles_added": list(user.roles_added), "posts_added": list(user.posts_added)}
+    return user.key, user.action, user.unit, before, user.values, user.roles_added, user.posts_added
 
 
 def _inserted_earlier(to: ImportTarget, import_id: int, now_inserted: set[str]) -> list[str]:

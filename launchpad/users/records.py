@@ -2,7 +2,8 @@
 killed apply can be resumed.
 
 A row is recorded — key, action, the fields as they were and as they become, the roles and
-posts added — before the batch holding it is sent, and marked done after the batch commits.
+posts added — before the batch holding it is sent, and marked done after the batch commits;
+both a batch at a time (one store row per batch, see schema.py's migration 18).
 The target's own `create_by`/`update_by` carry the import's mark, so after a kill -9 between
 the commit and the mark the target still tells which rows this import wrote. No password,
 plain or hashed, is ever recorded here.
@@ -61,36 +62,34 @@ def adopt_import(store: Store, import_id: int) -> None:
                          [*this_process().values(), import_id])
 
 
-ROW_COLUMNS = ("import_id", "key", "action", "unit", "batch", "before", "after", "roles_added", "posts_added", "done")
-# One statement for a whole batch of 10,000 rows (a row recorded again on a resume takes its new
-# batch and values, keeping its place).
-QUOTED = [f'"{c}"' for c in ROW_COLUMNS]
-RECORD_ROW = (f"INSERT INTO user_import_rows ({', '.join(QUOTED)}) VALUES ({', '.join('?' for _ in QUOTED)}) "
-              "ON CONFLICT (import_id, key) DO UPDATE SET "
-              + ", ".join(f"{q} = excluded.{q}" for c, q in zip(ROW_COLUMNS, QUOTED, strict=True)
-                          if c not in ("import_id", "key")))
+# What a recorded row holds, in this order (its JSON is a list, not an object: a batch of
+# 10,000 rows is one JSON text, and the names would be most of it).
+ROW_FIELDS = ("key", "action", "unit", "before", "after", "roles_added", "posts_added")
+RecordedRow = tuple[str, str, str | None, dict[str, str] | None, dict[str, str] | None, list[str], list[str]]
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def record_rows(store: Store, import_id: int, batch: int, rows: list[dict[str, Any]]) -> None:
-    recorded = [(import_id, row["key"], row["action"], row.get("unit"), batch, _text(row.get("before")),
-                 _text(row.get("after")), _text(row.get("roles_added", [])), _text(row.get("posts_added", [])), 0)
-                for row in rows]
+def record_rows(store: Store, import_id: int, batch: int, rows: list[RecordedRow]) -> int:
+    """Record a batch's rows (ROW_FIELDS, in order) before it is sent; returns the record's id,
+    which `rows_done` takes once the batch committed."""
+    text = _text(rows)
     with store.transaction():
-        store.db.conn.executemany(RECORD_ROW, recorded)
+        store.db.conn.execute("INSERT INTO user_import_batches (import_id, batch, rows) VALUES (?, ?, ?)",
+                              [import_id, batch, text])
+        return int(store.db.execute("SELECT last_insert_rowid()").fetchone()[0])
 
 
-def rows_done(store: Store, import_id: int, keys: list[str]) -> None:
+def rows_done(store: Store, import_id: int, record: int) -> None:
+    """The batch recorded as `record` committed in the target."""
     with store.transaction():
-        store.db.conn.executemany("UPDATE user_import_rows SET done = 1 WHERE import_id = ? AND key = ?",
-                                  [(import_id, key) for key in keys])
+        store.db.conn.execute("UPDATE user_import_batches SET done = 1 WHERE id = ? AND import_id = ?",
+                              [record, import_id])
 
 
 def handed_out(store: Store, import_id: int, keys: list[str]) -> None:
     with store.transaction():
-        for key in keys:
-            store.db.execute("UPDATE user_import_rows SET done = ? WHERE import_id = ? AND key = ?",
-                             [HANDED_OUT, import_id, key])
+        store.db.conn.executemany("INSERT OR IGNORE INTO user_import_handed_out (import_id, key) VALUES (?, ?)",
+                                  [(import_id, key) for key in keys])
 
 
 def finish_import(store: Store, import_id: int, status: str) -> None:
@@ -117,16 +116,23 @@ def list_imports(store: Store, limit: int = 50) -> list[dict[str, Any]]:
 
 
 def import_rows(store: Store, import_id: int) -> list[dict[str, Any]]:
-    rows = list(store.db.query("SELECT * FROM user_import_rows WHERE import_id = ? ORDER BY batch, rowid",
-                               [import_id]))
-    for row in rows:
-        for column in ("before", "after", "roles_added", "posts_added"):
-            row[column] = json.loads(row[column]) if row[column] else None
-    return rows
+    """Every row the import recorded, each as its latest record says (a resumed import records
+    again the rows its killed attempt had not committed), in the order first recorded; `done`
+    is 0, 1 or HANDED_OUT."""
+    found: dict[str, dict[str, Any]] = {}
+    for record in store.db.query("SELECT batch, rows, done FROM user_import_batches WHERE import_id = ? "
+                                 "ORDER BY id", [import_id]):
+        for cells in json.loads(record["rows"]):
+            row = dict(zip(ROW_FIELDS, cells, strict=True))
+            found[row["key"]] = {"import_id": import_id, **row, "batch": record["batch"], "done": record["done"]}
+    for handed in store.db.query("SELECT key FROM user_import_handed_out WHERE import_id = ?", [import_id]):
+        if handed["key"] in found:
+            found[handed["key"]]["done"] = HANDED_OUT
+    return list(found.values())
 
 
 def _text(value: Any) -> Any:
-    """A cell's JSON, as `json.dumps(value, ensure_ascii=False)` writes it, from the C encoder
+    """A value's JSON, as `json.dumps(value, ensure_ascii=False)` writes it, from the C encoder
     made once (`json.dumps` makes one per call, which was most of the time a batch of 10,000
     took to record)."""
     if isinstance(value, dict | list):

@@ -87,3 +87,25 @@ CREATE TABLE role_assignment_users (
     PRIMARY KEY (assignment_id, user_id)
 );
 """
+
+
+# Migration 18: an import's rows are recorded a batch at a time (`records.py`): one row per
+# batch holding its rows as JSON, marked done by one statement when the batch commits. A row a
+# record per user cost ~15 µs each to write and mark (bench/import), more than loading it into
+# the target. `id` orders the records across a resumed import's attempts (each starts its
+# batches at 1 again): a later record of a key is what that key's row now says.
+USER_IMPORT_BATCHES_V1 = """
+CREATE TABLE user_import_batches (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    import_id INTEGER NOT NULL REFERENCES user_imports(id),
+    batch INTEGER NOT NULL,       -- the batch's number in its attempt, as the audit log says it
+    rows TEXT NOT NULL,           -- JSON: [key, action, unit, before, after, roles_added, posts_added] per row
+    done INTEGER NOT NULL DEFAULT 0   -- 1 once the batch committed in the target
+);
+CREATE INDEX user_import_batches_by_import ON user_import_batches(import_id, id);
+CREATE TABLE user_import_handed_out (  -- users whose initial password is already in a hand-out
+    import_id INTEGER NOT NULL REFERENCES user_imports(id),
+    key TEXT NOT NULL,
+    PRIMARY KEY (import_id, key)
+);
+"""

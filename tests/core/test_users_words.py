@@ -100,8 +100,7 @@ def test_a_password_reset_for_another_environment_or_user_is_refused_in_both_lan
 
     store = Store.memory()
     import_id = _an_import(store)
-    records.record_rows(store, import_id, 1, [{"key": "zhangsan", "action": "insert", "unit": "办公室",
-                                               "before": None, "after": {}, "roles_added": [], "posts_added": []}])
+    records.record_rows(store, import_id, 1, [("zhangsan", "insert", "办公室", None, {}, [], [])])
     other_env: Any = SimpleNamespace(store=store, environment="prod")
     with pytest.raises(UsageError) as refused:
         reset_passwords(other_env, import_id, ["zhangsan"], None)  # type: ignore[arg-type]

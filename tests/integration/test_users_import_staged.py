@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import pytest
 
 from launchpad.store.db import Store
+from launchpad.users import records
 from launchpad.users.apply import ApplyOutcome, ImportTarget, apply_plan
 from launchpad.users.operations import file_sha256, plan_file
 from tests.core.users_sheets import HEADER, write_xlsx
@@ -163,6 +164,7 @@ def recorded(lab: RuoYiLab) -> dict[int, list[int]]:
     """Each batch's rows in the store, by their `done`."""
     found: dict[int, list[int]] = {}
     with Store.open(lab.workspace.store_path) as store:
-        for row in store.db.query("SELECT batch, done FROM user_import_rows ORDER BY batch, rowid"):
-            found.setdefault(row["batch"], []).append(row["done"])
+        for import_id in [row["id"] for row in store.db.query("SELECT id FROM user_imports")]:
+            for row in records.import_rows(store, import_id):
+                found.setdefault(row["batch"], []).append(row["done"])
     return found
