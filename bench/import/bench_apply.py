@@ -46,7 +46,7 @@ from launchpad.store.db import Store
 from launchpad.users import apply as apply_module
 from launchpad.users import records
 from launchpad.users import stream as stream_module
-from launchpad.users.apply import ApplyProgress, ImportTarget, apply_plan
+from launchpad.users.apply import ApplyProgress, ImportTarget, apply_plan, in_batches
 from launchpad.users.operations import file_sha256, plan_file, target_session
 from launchpad.users.plan import PlannedUser
 from launchpad.users.profile import bundled_profile
@@ -133,16 +133,19 @@ def measure(lab: RuoYiLab, env: str, sheet: Path, mapping_text: str, batch_size:
         with timer or contextlib.nullcontext():
             apply_plan(ImportTarget(store, session, lab.root, env, "app", "bench"), planned, file=sheet,
                        file_sha256=file_sha256(sheet), mapping_name=mapping.name, progress=progress,
-                       batch_size=batch_size)
+                       batch_size=None if batch_size == apply_module.BULK_BATCH else batch_size)
         loaded.append(_bulk_load(lab, env, session, inserts))  # one after: the machine's load drifts
         loader = min(loaded)
         alone = _alone(session, inserts[:batch_size]) if parts else {}
     hashed = marks.get("hashing", started)
+    # The default size is what `users import` does: a small first batch, then batches of it.
+    first = min(batch_size, apply_module.BULK_FIRST) if batch_size == apply_module.BULK_BATCH else batch_size
     count = int(lab.sql(env, "SELECT count(*) FROM sys_user WHERE create_by LIKE 'import:%'")[0][0])
     if count != len(inserts):
         raise RuntimeError(f"{ENGINES[env]}: the apply wrote {count} users, the plan had {len(inserts)}")
     return ApplyFigures(ENGINES[env], len(inserts), loader, marks["writing"] - hashed, hashed - started,
-                        -(-len(inserts) // batch_size), batch_size, timer.seconds if timer else {}, alone)
+                        len(list(in_batches(inserts, batch_size, first))), batch_size,
+                        timer.seconds if timer else {}, alone)
 
 
 def _remove_imported(lab: RuoYiLab, env: str) -> None:
@@ -205,7 +208,11 @@ _KINDS = [("START TRANSACTION", "begin + temporary tables"), ("SET NAMES", "begi
           ("CREATE INDEX", "stage index"), ("ANALYZE", "analyze the stage"),
           ("INSERT INTO launchpad_guard", "guard"), ("SELECT COALESCE(MAX", "id base"), ("LOCK TABLE", "id base"),
           ("INSERT INTO sys_user_role", "links"), ("INSERT INTO sys_user_post", "links"),
-          ("INSERT INTO sys_user ", "merge (INSERT … SELECT)"), ("UPDATE", "updates"), ("COMMIT", "commit")]
+          ("INSERT INTO sys_user ", "merge (INSERT … SELECT)"), ("WITH launchpad_new", "merge and links"),
+          ("SET @launchpad", "new users' ids"),
+          ("UPDATE launchpad_stage s JOIN sys_user u ON u.user_id", "new users' ids"),
+          ("UPDATE launchpad_stage s JOIN sys_user u ON u.user_name", "new users' ids by key (when needed)"),
+          ("UPDATE", "updates"), ("COMMIT", "commit")]
 _MARK = "lp_mark"
 
 
@@ -241,10 +248,10 @@ class PartTimer:
         self._wrap(records, "record_rows", "store: record_rows")
         self._wrap(records, "rows_done", "store: rows_done")
         self._wrap(apply_module, "staged_batch", "build the batch (Python)")
-        self._wrap(self.store, "audit", "  audit log (within the batch's wall)")
-        original = stream_module.BatchStream.run
+        self._wrap(self.store, "audit", "store: audit log (the batch's statements)")
+        original = stream_module.BatchStream.load
 
-        def run(stream: stream_module.BatchStream, number: int, staged: Staged) -> str:
+        def load(stream: stream_module.BatchStream, number: int, staged: Staged) -> str:
             started = time.monotonic()
             said = original(stream, number, _marked(staged, self.session.sql.mysql))
             wall = time.monotonic() - started
@@ -255,8 +262,8 @@ class PartTimer:
             self.add("  client start/exit + the rows' travel (wall − host)", wall - sum(on_host.values()))
             return said
 
-        stream_module.BatchStream.run = run  # type: ignore[method-assign]
-        self._undo.append(lambda: setattr(stream_module.BatchStream, "run", original))
+        stream_module.BatchStream.load = load  # type: ignore[method-assign]
+        self._undo.append(lambda: setattr(stream_module.BatchStream, "load", original))
         return self
 
     def __exit__(self, *exc_info: object) -> None:

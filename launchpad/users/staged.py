@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,8 @@ from launchpad.users.writes import (
 STAGE_TABLE = "launchpad_stage"
 # What the completeness check makes the guard table say when the rows arrived cut short.
 INCOMPLETE = "the-rows-of-this-batch-arrived-incomplete"
+# What MariaDB's merge makes it say when a new user's id could not be found to link its roles.
+IDS_UNFOUND = "the-ids-of-new-users-of-this-batch-were-not-found"
 # The closing line's shape: no set of filled columns has it, so no statement writes it.
 CLOSING_SHAPE = -1
 NULL = "\\N"  # how both loaders' text format writes NULL
@@ -101,22 +104,43 @@ def staged_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
     plain = not _SPECIAL.search("".join(v for u in inserts for v in u.values.values()) +
                                 "".join(u.key for u in inserts) + "".join(hashes[u.key] for u in inserts) +
                                 ("".join((salts or {}).values()) if salted else ""))
-    text = _as_is if plain else escaped
     lines = []
+    # Most rows share their filled fields and their roles and posts: each set is worked out once.
+    shape_of: dict[tuple[str, ...], str] = {}
+    masks_of: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
+    nulls = [NULL] * len(fields)
+    # MariaDB gives an INSERT … SELECT's rows consecutive auto-increment ids in the order it
+    # inserts them: a row's rank among its shape's rows finds its id (see _merge).
+    ranked = sql.mysql and users.id.generate == "auto_increment"
+    ranks: dict[str, int] = {}
     for n, user in enumerate(inserts, 1):
         values = user.values
-        shape = shapes.setdefault(tuple(f for f in fields if f in values), len(shapes))
-        cells = [str(n), str(shape), text(user.key), *[text(values.get(f)) for f in fields], text(hashes[user.key])]
+        shape = shape_of.get(tuple(values))
+        if shape is None:
+            shape = shape_of[tuple(values)] = str(shapes.setdefault(tuple(f for f in fields if f in values),
+                                                                   len(shapes)))
+        if plain:  # a missing field is NULL; no value needs escaping
+            cells = [str(n), shape, user.key, *map(values.get, fields, nulls), hashes[user.key]]
+        else:
+            cells = [str(n), shape, escaped(user.key), *[escaped(values.get(f)) for f in fields],
+                     escaped(hashes[user.key])]
         if salted:
             cells.append(escaped((salts or {})[user.key]))
         if own_uuid:
             cells.append(str(uuid.uuid4()))
         if masks:
-            cells += _masks(user.roles_added, role_bit, len(roles)) + _masks(user.posts_added, post_bit, len(posts))
+            held = (tuple(user.roles_added), tuple(user.posts_added))
+            bits = masks_of.get(held)
+            if bits is None:
+                bits = masks_of[held] = _masks(held[0], role_bit, len(roles)) + _masks(held[1], post_bit, len(posts))
+            cells += bits
+        if ranked:
+            ranks[shape] = rank = ranks.get(shape, 0) + 1
+            cells.append(str(rank))
         lines.append("\t".join(cells))
     value_columns = [f"f{i}" for i in range(len(fields))] + ["pw"] + (["salt"] if salted else []) + \
         (["new_id"] if own_uuid else [])
-    columns = ["n", "shape", "k", *value_columns, *masks]
+    columns = ["n", "shape", "k", *value_columns, *masks, *(["r"] if ranked else [])]
     unit_at = fields.index(UNIT) if UNIT in fields else -1
     key_column = w.column(users.key)
     begin = list(sql.begin)
@@ -126,7 +150,8 @@ def staged_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
         # rows are stored by, so the merge's ORDER BY n reads them in order instead of sorting
         # 10,000 rows of text (bench/import: 0.35 s a batch down to 0.09 s).
         typed = ", ".join([*(f"{c} BIGINT" if i == unit_at and numeric_unit else f"{c} LONGTEXT CHARACTER SET utf8mb4"
-                             for i, c in enumerate(value_columns)), *(f"{m} BIGINT" for m in masks)])
+                             for i, c in enumerate(value_columns)), *(f"{m} BIGINT" for m in masks),
+                           *(["r INT", "uid BIGINT NULL"] if ranked else [])])
         before = [*begin, f"CREATE TEMPORARY TABLE {GUARD_TABLE} (k VARCHAR(100) PRIMARY KEY);",
                   f"CREATE TEMPORARY TABLE {STAGE_TABLE} (n INT NOT NULL DEFAULT 0, shape INT, {typed}, "
                   f"PRIMARY KEY (n), KEY (k)) SELECT {key_column} AS k FROM {users.table} WHERE 1 = 0;"]
@@ -143,7 +168,7 @@ def staged_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
         # joins 10,000 staged keys against the users row by row. The key's statistics are enough
         # for it to hash the stage; an index on it, or the other columns' statistics, cost more
         # than they save (bench/import: 0.15 s a batch against 0.03 s).
-        prepare = [f"ANALYZE {STAGE_TABLE} (k);"]
+        prepare = [f"ANALYZE {STAGE_TABLE} (k, shape);"]
     there = sql.text(ALREADY_THERE)
     closing = len(inserts) + 1
     after = [*_complete(sql, closing), *prepare,
@@ -151,16 +176,12 @@ def staged_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
              f"ON u.{key_column} = s.k WHERE {w.user_live('u')} AND s.shape >= 0;",
              f"INSERT INTO {GUARD_TABLE} (k) VALUES ({there});",
              *id_base(w)]
-    after += _inserts(w, shapes, fields, salt_column if salted else None, mark)
-    for mask, keys, table in (("rm", roles, w.profile.roles), ("pm", posts, w.profile.posts)):
-        for number, key in enumerate(keys):
-            if table is None:
-                raise UsageError(phrase("users.target_no_posts", target=w.profile.name, post=key))
-            wanted = f"r.{table.key} = {sql.text(key)}"
-            if mask == "rm":
-                wanted += f" AND {w.live(w.profile.roles.soft_delete, w.profile.roles.tenant, 'r')}"
-            has = f"(s.{mask}{number // MASK_BITS} & {1 << number % MASK_BITS}) <> 0"
-            after.append(_staged_link(w, table.link, f"{table.table} r", f"r.{table.id}", has, wanted))
+    links = _links(w, roles, posts)
+    inserts_sql = _inserts(w, shapes, fields, salt_column if salted else None, mark)
+    if sql.mysql:
+        after += _mysql_merge(w, inserts_sql, links, mark, ranked)
+    else:
+        after += [_pg_merge(w, statement, number, links) for statement, number in inserts_sql]
     rest = [u for u in batch if u.action != "insert"]
     after += update_statements(w, rest, mark)
     after += links_by_key(w, rest)
@@ -181,8 +202,92 @@ def _complete(sql: SqlText, closing: int) -> list[str]:
             f"INSERT INTO {GUARD_TABLE} (k) VALUES ({cut});"]
 
 
+@dataclass(frozen=True)
+class _Link:
+    """The links a role or post key gives the staged rows whose bit for it is set."""
+
+    table: Any  # the profile's link table
+    picked: str  # the role's or post's id, from `source` aliased r
+    source: str
+    has: str  # the staged row (s) has the bit
+    wanted: str  # r is the key, live
+
+
+def _links(w: Writer, roles: list[str], posts: list[str]) -> list[_Link]:
+    found = []
+    for mask, keys, table in (("rm", roles, w.profile.roles), ("pm", posts, w.profile.posts)):
+        for number, key in enumerate(keys):
+            if table is None:
+                raise UsageError(phrase("users.target_no_posts", target=w.profile.name, post=key))
+            wanted = f"r.{table.key} = {w.sql.text(key)}"
+            if mask == "rm":
+                wanted += f" AND {w.live(w.profile.roles.soft_delete, w.profile.roles.tenant, 'r')}"
+            has = f"(s.{mask}{number // MASK_BITS} & {1 << number % MASK_BITS}) <> 0"
+            found.append(_Link(table.link, f"r.{table.id}", f"{table.table} r", has, wanted))
+    return found
+
+
+def _link_insert(link: _Link, user_id: str, rows: str) -> str:
+    """`INSERT … SELECT` of the links from `rows` (which name the staged row s), the new user's
+    id being `user_id`: no statement joins the users table on its key, which RuoYi does not
+    index (each such join read the whole table, once per role and post key and batch)."""
+    target = link.table
+    return (f"INSERT INTO {target.table} ({target.user}, {target.to}) SELECT {user_id}, {link.picked} "
+            f"FROM {rows}, {link.source} WHERE {link.has} AND {link.wanted} "
+            f"AND NOT EXISTS (SELECT 1 FROM {target.table} x WHERE x.{target.user} = {user_id} "
+            f"AND x.{target.to} = {link.picked})")
+
+
+def _pg_merge(w: Writer, statement: str, shape: int, links: list[_Link]) -> str:
+    """PostgreSQL: a shape's users inserted and linked in one statement, the links taking the
+    new ids from the insert's RETURNING (exact whatever makes the ids)."""
+    if not links:
+        return f"{statement};"
+    users = w.users
+    key_column = w.column(users.key)
+    rows = f"launchpad_new made JOIN {STAGE_TABLE} s ON s.k = made.{key_column} AND s.shape = {int(shape)}"
+    linked = [_link_insert(link, f"made.{users.id.column}", rows) for link in links]
+    ctes = [f"launchpad_new AS ({statement} RETURNING {users.id.column}, {key_column})",
+            *(f"launchpad_link{i} AS ({one})" for i, one in enumerate(linked[:-1]))]
+    return f"WITH {', '.join(ctes)} {linked[-1]};"
+
+
+def _mysql_merge(w: Writer, inserts: list[tuple[str, int]], links: list[_Link], mark: str, ranked: bool) -> list[str]:
+    """MariaDB: each shape's users inserted, then their links from the staged rows. With
+    auto-increment ids, each staged row finds its id by its rank (consecutive from the
+    statement's LAST_INSERT_ID(), in steps of auto_increment_increment), checked against the
+    row's key and the import's mark; rows not found so (ids not consecutive: another writer
+    with innodb_autoinc_lock_mode = 2) are found by key, and a row still without an id stops
+    the batch rather than leave a user without the links it was given."""
+    users = w.users
+    statements: list[str] = []
+    if not ranked:  # the ids are known before the insert: a UUID made here, or max+1
+        new_id = "s.new_id" if users.id.generate == "uuid" else f"@{BASE_TABLE} + s.n"
+        statements += [f"{statement};" for statement, _ in inserts]
+        return statements + [f"{_link_insert(link, new_id, f'{STAGE_TABLE} s')};" for link in links]
+    key_column = w.column(users.key)
+    made_by = f"u.{users.mark.created_by} = {w.sql.text(mark)}"
+    for statement, shape in inserts:
+        statements += [
+            f"{statement};",
+            "SET @launchpad_first = LAST_INSERT_ID();",
+            f"UPDATE {STAGE_TABLE} s JOIN {users.table} u ON u.{users.id.column} = "
+            f"@launchpad_first + (s.r - 1) * @@auto_increment_increment SET s.uid = u.{users.id.column} "
+            f"WHERE s.shape = {int(shape)} AND u.{key_column} = s.k AND {made_by};"]
+    unfound = w.sql.text(IDS_UNFOUND)
+    statements += [
+        f"SET @launchpad_unfound = (SELECT COUNT(*) FROM {STAGE_TABLE} WHERE shape >= 0 AND uid IS NULL);",
+        f"UPDATE {STAGE_TABLE} s JOIN {users.table} u ON u.{key_column} = s.k SET s.uid = u.{users.id.column} "
+        f"WHERE @launchpad_unfound > 0 AND s.uid IS NULL AND s.shape >= 0 AND {made_by} AND {w.user_live('u')};",
+        f"INSERT INTO {GUARD_TABLE} (k) SELECT {unfound} FROM {STAGE_TABLE} WHERE shape >= 0 AND uid IS NULL "
+        f"LIMIT 1;",
+        f"INSERT INTO {GUARD_TABLE} (k) VALUES ({unfound});"]
+    return statements + [f"{_link_insert(link, 's.uid', f'{STAGE_TABLE} s')};" for link in links]
+
+
 def _inserts(w: Writer, shapes: dict[tuple[str, ...], int], fields: list[str], salt_column: str | None,
-             mark: str) -> list[str]:
+             mark: str) -> list[tuple[str, int]]:
+    """Each shape's INSERT … SELECT (without its semicolon), and the shape."""
     sql, users = w.sql, w.users
     constant = dict(users.on_insert) | dict(users.password.force_change or {})
     if users.soft_delete is not None:
@@ -205,28 +310,15 @@ def _inserts(w: Writer, shapes: dict[tuple[str, ...], int], fields: list[str], s
         picked = ", ".join([*([new_id] if own_id else []), *(f"s.f{fields.index(f)}" for f in filled), "s.pw",
                             *(["s.salt"] if salt_column else []), *(constant_sql(v) for v in constant.values()),
                             sql.text(mark), *(sql.now for _ in stamp)])
-        statements.append(f"INSERT INTO {users.table} ({names}) SELECT {picked} FROM {STAGE_TABLE} s "
-                          f"WHERE s.shape = {int(number)} ORDER BY s.n;")
+        statements.append((f"INSERT INTO {users.table} ({names}) SELECT {picked} FROM {STAGE_TABLE} s "
+                           f"WHERE s.shape = {int(number)} ORDER BY s.n", number))
     return statements
 
 
-def _staged_link(w: Writer, link: Any, source: str, picked: str, has: str, wanted: str) -> str:
-    users = w.users
-    key_column = w.column(users.key)
-    return (f"INSERT INTO {link.table} ({link.user}, {link.to}) SELECT u.{users.id.column}, {picked} "
-            f"FROM {STAGE_TABLE} s JOIN {users.table} u ON u.{key_column} = s.k, {source} "
-            f"WHERE {has} AND {w.user_live('u')} AND {wanted} "
-            f"AND NOT EXISTS (SELECT 1 FROM {link.table} x WHERE x.{link.user} = u.{users.id.column} "
-            f"AND x.{link.to} = {picked});")
-
-
-def _masks(keys: list[str], bit: dict[str, int], count: int) -> list[str]:
+def _masks(keys: Sequence[str], bit: dict[str, int], count: int) -> list[str]:
     """The row's roles (or posts) as bits of BIGINTs, MASK_BITS keys each; NULL for none."""
     words = [0] * -(-count // MASK_BITS)
     for key in keys:
         words[bit[key] // MASK_BITS] |= 1 << bit[key] % MASK_BITS
     return [str(word) if word else NULL for word in words]
 
-
-def _as_is(value: str | None) -> str:
-    return NULL if value is None else value

@@ -20,7 +20,8 @@ died or the link did — fail the batch's completeness check (staged.py) or neve
 COMMIT: nothing of that batch is committed.
 
 The command is audited when it starts (`remote_command`); each batch's statements, which are
-what the host is asked to do, are audited as they are sent (`remote_sql`); the rows are not.
+what the host is asked to do, are audited just before they are sent (`remote_sql`); the rows
+are not.
 """
 
 from __future__ import annotations
@@ -82,11 +83,21 @@ class BatchStream:
         return self
 
     def run(self, number: int, staged: Staged) -> str:
-        """Send batch `number` and wait until the client committed it; what the client printed
-        for it comes back (the benchmark reads its timing marks from it)."""
+        """Audit batch `number`, send it and wait until the client committed it."""
+        self.announce(number, staged)
+        return self.load(number, staged)
+
+    def announce(self, number: int, staged: Staged) -> None:
+        """The batch's statements into the audit log, before it is sent. The import does this on
+        its own thread, which also writes the store's records: done from the thread waiting on
+        the host, it waited for the next batch's record to let go of the store."""
         self.session.shell.audit("remote_sql", self.session.shell.name,
                                  {"batch": number, "statements": self.statements(staged),
                                   "private_dir": self.tmp})
+
+    def load(self, number: int, staged: Staged) -> str:
+        """Send an announced batch and wait until the client committed it; what the client
+        printed for it comes back (the benchmark reads its timing marks from it)."""
         self._sent.add(number)
         self.send(self.framed(number, staged))
         return self.wait(number)

@@ -1,0 +1,91 @@
+"""How a bulk-loaded batch links its new users to their roles and posts, against real MariaDB
+and PostgreSQL through a real sshd: no statement joins sys_user on its unindexed user_name;
+MariaDB finds each new user's id by its rank among the rows its INSERT … SELECT wrote, checked
+against the user's key and the import's mark, and by key when the rank does not give it; a
+user whose id cannot be found stops the batch instead of going in without its links."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from launchpad.users.staged import IDS_UNFOUND, Staged
+from launchpad.users.stream import BatchStream
+from launchpad.users.target import TargetFailed
+from tests.integration.ruoyi import RuoYiLab
+from tests.integration.test_users_import import FAST_HASH, lab, links, session
+from tests.integration.test_users_import_staged import SHEET, apply
+from tests.integration.test_users_import_stream import MARK, batches, marked
+
+__all__ = ["lab"]
+
+pytestmark = pytest.mark.integration
+
+NEW = ("zhaoliu", "sunqi", "zhouba", "wujiu", "zhengshi")
+
+
+def new_links(lab: RuoYiLab, env: str) -> list[list[str]]:
+    return [row for row in links(lab, env) if row[0] in NEW]
+
+
+def _ranks_reversed(staged: Staged) -> Staged:
+    """The same batch with each row's rank among its shape's rows turned around: the rank then
+    points at another new user (or none), as when another writer's rows took ids in between."""
+    lines = staged.data.rstrip(b"\n").split(b"\n")
+    rows, closing = lines[:-1], lines[-1]
+    by_shape: dict[bytes, list[int]] = {}
+    for i, line in enumerate(rows):
+        by_shape.setdefault(line.split(b"\t")[1], []).append(i)
+    turned = list(rows)
+    for positions in by_shape.values():
+        for i, j in zip(positions, reversed(positions), strict=True):
+            turned[i] = b"\t".join([*rows[i].split(b"\t")[:-1], rows[j].split(b"\t")[-1]])
+    assert turned != rows
+    return replace(staged, data=b"\n".join([*turned, closing]) + b"\n")
+
+
+@pytest.mark.parametrize("env", ["test", "test-pg"])
+def test_every_new_user_gets_exactly_the_roles_and_posts_the_plan_gave_it(lab: RuoYiLab, env: str) -> None:
+    with session(lab, env, FAST_HASH) as (_, target):
+        planned = [u for batch, _ in batches(lab, target, env, 10) for u in batch]
+    expected = sorted([u.key, key] for u in planned for key in (*u.roles_added, *u.posts_added))
+    assert {key for key, _ in expected} >= {"zhaoliu", "zhouba", "zhengshi"}  # the three with a post, at least
+    apply(lab, env, SHEET, batch_size=2)  # three batches, each finding its own users' ids
+    assert sorted(new_links(lab, env)) == expected
+
+
+def test_mariadb_finds_by_key_the_users_whose_rank_does_not_give_their_id(lab: RuoYiLab) -> None:
+    env = "test"
+    apply(lab, "test-pg", SHEET)
+    expected = new_links(lab, "test-pg")  # the same sheet, linked through RETURNING
+    with session(lab, env, FAST_HASH) as (_, target):
+        [(_batch, staged)] = batches(lab, target, env, 10)
+        assert "LAST_INSERT_ID()" in " ".join(staged.after)
+        stream = BatchStream(target, 1).open()
+        try:
+            stream.run(1, _ranks_reversed(staged))
+        finally:
+            stream.close()
+    assert marked(lab, env) == sorted([key] for key in NEW)
+    assert new_links(lab, env) == expected
+
+
+def test_a_new_user_whose_id_cannot_be_found_stops_the_batch_with_nothing_written(lab: RuoYiLab) -> None:
+    env = "test"
+    # A site's trigger that rewrites the login name: the new rows no longer carry the staged key.
+    lab.maria.root_sql("CREATE TRIGGER lp_rename BEFORE INSERT ON sys_user FOR EACH ROW "
+                       "SET NEW.user_name = CONCAT(NEW.user_name, '_x')", lab.name)
+    try:
+        with session(lab, env, FAST_HASH) as (_, target):
+            [(_batch, staged)] = batches(lab, target, env, 10)
+            stream = BatchStream(target, 1).open()
+            try:
+                with pytest.raises(TargetFailed, match=IDS_UNFOUND):
+                    stream.run(1, staged)
+            finally:
+                stream.close()
+    finally:
+        lab.maria.root_sql("DROP TRIGGER lp_rename", lab.name)
+    assert lab.sql(env, f"SELECT COUNT(*) FROM sys_user WHERE create_by = '{MARK}'") == [["0"]]
+    assert new_links(lab, env) == []
