@@ -3,8 +3,10 @@ PostgreSQL's `COPY … FROM STDIN`): the batch's new users travel as data in the
 loader's own rules (so no byte of a value is SQL or a delimiter), into a temporary table; then
 a handful of set-wise statements write them, written through the target's profile exactly as
 `writes.apply_script` writes them: the same "already in the target" guard, the same import
-mark and constants, the role and post links joined on the staged keys (one statement per
-role or post key, not one per user). The batch's updates follow in the same transaction, so
+mark and constants, the role and post links one statement per role or post key (not one per
+user), each new user taken by its id, never by joining the users table on its key, which
+RuoYi does not index (such a join read the whole table once per key and batch, so the import
+slowed as the table grew). The batch's updates follow in the same transaction, so
 the whole batch is one run of the database's client on the host (`stream.py` sends them all
 through one command).
 
