@@ -249,21 +249,32 @@ class PartTimer:
         self._wrap(records, "rows_done", "store: rows_done")
         self._wrap(apply_module, "staged_batch", "build the batch (Python)")
         self._wrap(self.store, "audit", "store: audit log (the batch's statements)")
-        original = stream_module.BatchStream.load
+        stream_class = stream_module.BatchStream
+        send_batch, wait = stream_class.send_batch, stream_class.wait
+        sent: dict[int, float] = {}
+        answered = [0.0]
 
-        def load(stream: stream_module.BatchStream, number: int, staged: Staged) -> str:
-            started = time.monotonic()
-            said = original(stream, number, _marked(staged, self.session.sql.mysql))
-            wall = time.monotonic() - started
-            self.add("batch on the host, sent to committed (wall)", wall)
+        def timed_send(stream: stream_module.BatchStream, number: int, staged: Staged) -> None:
+            sent[number] = time.monotonic()
+            send_batch(stream, number, _marked(staged, self.session.sql.mysql))
+
+        def timed_wait(stream: stream_module.BatchStream, number: int) -> str:
+            said = wait(stream, number)
+            # From when the host could take it: sent, and the batch before it answered.
+            now = time.monotonic()
+            wall = now - max(sent.get(number, now), answered[0])
+            answered[0] = now
+            self.add("batch on the host, sent (or the one before answered) to committed", wall)
             on_host = _marks(said)
             for kind, seconds in on_host.items():
                 self.add(f"  on the host: {kind}", seconds)
             self.add("  client start/exit + the rows' travel (wall − host)", wall - sum(on_host.values()))
             return said
 
-        stream_module.BatchStream.load = load  # type: ignore[method-assign]
-        self._undo.append(lambda: setattr(stream_module.BatchStream, "load", original))
+        stream_class.send_batch = timed_send  # type: ignore[method-assign,assignment]
+        stream_class.wait = timed_wait  # type: ignore[method-assign,assignment]
+        self._undo.append(lambda: setattr(stream_class, "send_batch", send_batch))
+        self._undo.append(lambda: setattr(stream_class, "wait", wait))
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -6,7 +6,8 @@ Order of writes, so that a kill -9 at any point loses nothing and doubles nothin
 3. for each batch: its rows are recorded in the store, the batch is sent as one transaction
    (inserts guarded by NOT EXISTS, every row marked `import:ID` in create_by/update_by), and
    the rows are marked done. Batch N+1 is recorded and built while batch N is on the host
-   (`inflight.py`): one batch in flight at a time, each sent only after its rows are recorded;
+   (`inflight.py`), each sent only after its rows are recorded, and sent before N committed
+   only through the import's one command, which runs them in order;
 4. the import becomes `applied`, and the hand-out files are written.
 
 A later `apply` into the same environment finds an `applying` import whose process is gone and
@@ -44,7 +45,7 @@ from launchpad.users.operations import Planned
 from launchpad.users.passwords import ForUser, choose, hash_all
 from launchpad.users.plan import PlannedUser
 from launchpad.users.profile import TARGETS_DIR, TargetProfile, load_profile
-from launchpad.users.staged import Staged, can_stage, staged_batch
+from launchpad.users.staged import can_stage, staged_batch
 from launchpad.users.state import live
 from launchpad.users.stream import BatchStream
 from launchpad.users.target import TargetFailed, TargetSession, refused_local_load
@@ -190,20 +191,31 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
     # The bulk-loaded batches share one command on the host, opened now so that its SSH, shell
     # and private folder are ready by the time the first batch is (see stream.py); batch N is
     # on the host while batch N+1 is recorded and built here (see inflight.py).
-    with _stream(to, staging and bool(inserts), 1 + -(-len(writes) // size)) as stream, InFlight() as flight:
+    with _stream(to, staging and bool(inserts), 1 + -(-len(writes) // size)) as stream, InFlight(2) as flight:
+        streamed_before = False
         for number, batch in enumerate(in_batches(writes, size, first), 1):
             record = records.record_rows(to.store, import_id, number, [_row(u) for u in batch])
             staged = staged_batch(to.session.sql, batch, hashes, mark, profile, salts, policy.salt_column) \
                 if stream is not None and to.session.bulk and any(u.action == "insert" for u in batch) else None
-            flight.drain()  # the batch before: committed, its rows marked done
+            # A batch through the import's command may be sent while the one before it is still
+            # on the host through the same command, once that command has committed a batch (so
+            # the server loads from the client): the host runs them in order and stops at the
+            # first that fails, so the rows travel while the batch before is written. Anything
+            # else waits until the batch before committed and its rows are marked done.
+            flight.drain(keep=1 if staged is not None and streamed_before and stream is not None and stream.answered
+                         else 0)
+            streamed = stream is not None and staged is not None and to.session.bulk  # after a refusal: False
             if should_stop():  # recorded and not sent: as after a kill, the resume plans it afresh
+                flight.drain()  # one already sent still commits, and its users are handed out
                 _stopped(to, import_id, issued, writes[:done], done, len(writes))
-            if stream is not None and staged is not None and to.session.bulk:
+            if streamed and stream is not None and staged is not None:
                 stream.announce(number, staged)
-            flight.start(partial(_write_batch, to, import_id, number, batch, stream, staged,
+                stream.send_batch(number, staged)
+            flight.start(partial(_write_batch, to, import_id, number, stream if streamed else None,
                                 partial(apply_script, to.session.sql, batch, hashes, mark, salts, policy.salt_column,
                                         profile)),
                         partial(committed, batch, record))
+            streamed_before = streamed
     records.finish_import(to.store, import_id, "applied")
     to.audit("user_import_applied", f"{to.environment}/{to.database}",
              {"import": import_id, "file": file.name, "sha256": file_sha256, **planned.plan.counts()})
@@ -266,26 +278,28 @@ def _stream(to: ImportTarget, wanted: bool, batches: int) -> Iterator[BatchStrea
         stream.close()
 
 
-def _write_batch(to: ImportTarget, import_id: int, number: int, batch: list[PlannedUser],
-                 stream: BatchStream | None, staged: Staged | None, script: Callable[[], str]) -> None:
-    """One batch, on the worker thread: through the bulk loader when it was staged and the
-    server still loads from the client, else as a script."""
-    if stream is not None and staged is not None and to.session.bulk and _load(to, import_id, number, stream, staged):
+def _write_batch(to: ImportTarget, import_id: int, number: int, stream: BatchStream | None,
+                 script: Callable[[], str]) -> None:
+    """One batch, on the worker thread: the wait for it when it was sent through the import's
+    command and the server loads from the client, else as a script."""
+    if stream is not None and _loaded(to, import_id, number, stream):
         return
     _send(to, import_id, number, partial(to.session.script, script()))
 
 
-def _load(to: ImportTarget, import_id: int, number: int, stream: BatchStream, staged: Staged) -> bool:
-    """The batch through the bulk loader; False when the server refuses loading from the client
-    (a site's `local_infile = OFF`): then this batch and the rest go as scripts."""
+def _loaded(to: ImportTarget, import_id: int, number: int, stream: BatchStream) -> bool:
+    """Whether the batch sent through the import's command committed; False when the server
+    refuses loading from the client (a site's `local_infile = OFF`): then this batch and the
+    rest go as scripts."""
     try:
-        _send(to, import_id, number, partial(stream.load, number, staged))
+        _send(to, import_id, number, partial(stream.wait, number))
     except TargetFailed as exc:
         if not refused_local_load(exc.message):
             raise
-        to.session.bulk = False  # a refusal holds for the rest of the import
-        to.audit("user_import_bulk_refused", f"{to.environment}/{to.database}", {"import": import_id,
-                                                                                "batch": number})
+        if to.session.bulk:  # a refusal holds for the rest of the import, and is said once
+            to.session.bulk = False
+            to.audit("user_import_bulk_refused", f"{to.environment}/{to.database}", {"import": import_id,
+                                                                                    "batch": number})
         return False
     return True
 

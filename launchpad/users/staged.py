@@ -181,7 +181,8 @@ def staged_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
     links = _links(w, roles, posts)
     inserts_sql = _inserts(w, shapes, fields, salt_column if salted else None, mark)
     if sql.mysql:
-        after += _mysql_merge(w, inserts_sql, links, mark, ranked)
+        after += _mysql_merge(w, inserts_sql, links, mark,
+                              {int(shape): count for shape, count in ranks.items()} if ranked else None)
     else:
         after += [_pg_merge(w, statement, number, links) for statement, number in inserts_sql]
     rest = [u for u in batch if u.action != "insert"]
@@ -254,37 +255,45 @@ def _pg_merge(w: Writer, statement: str, shape: int, links: list[_Link]) -> str:
     return f"WITH {', '.join(ctes)} {linked[-1]};"
 
 
-def _mysql_merge(w: Writer, inserts: list[tuple[str, int]], links: list[_Link], mark: str, ranked: bool) -> list[str]:
+def _mysql_merge(w: Writer, inserts: list[tuple[str, int]], links: list[_Link], mark: str,
+                 ranked: dict[int, int] | None) -> list[str]:
     """MariaDB: each shape's users inserted, then their links from the staged rows. With
-    auto-increment ids, each staged row finds its id by its rank (consecutive from the
-    statement's LAST_INSERT_ID(), in steps of auto_increment_increment), checked against the
-    row's key and the import's mark; rows not found so (ids not consecutive: another writer
-    with innodb_autoinc_lock_mode = 2) are found by key, and a row still without an id stops
-    the batch rather than leave a user without the links it was given."""
+    auto-increment ids (`ranked`: each shape's row count), a shape's rows took consecutive ids
+    from the statement's LAST_INSERT_ID(), in steps of auto_increment_increment, in the order
+    inserted: one read counts the staged rows whose rank finds a user with their key and the
+    import's mark there, and when that is all of them the links take the ids so. A shape whose
+    rows are not all found so (another writer's ids in between, innodb_autoinc_lock_mode = 2)
+    has its rows' ids looked up by key instead; a row still without an id stops the batch
+    rather than leave a user without the links it was given."""
     users = w.users
     statements: list[str] = []
-    if not ranked:  # the ids are known before the insert: a UUID made here, or max+1
+    if ranked is None:  # the ids are known before the insert: a UUID made here, or max+1
         new_id = "s.new_id" if users.id.generate == "uuid" else f"@{BASE_TABLE} + s.n"
         statements += [f"{statement};" for statement, _ in inserts]
         return statements + [f"{_link_insert(link, new_id, f'{STAGE_TABLE} s')};" for link in links]
-    key_column = w.column(users.key)
+    key_column, id_column = w.column(users.key), users.id.column
     made_by = f"u.{users.mark.created_by} = {w.sql.text(mark)}"
+    step = "(s.r - 1) * @@auto_increment_increment"
     for statement, shape in inserts:
         statements += [
             f"{statement};",
-            "SET @launchpad_first = LAST_INSERT_ID();",
-            f"UPDATE {STAGE_TABLE} s JOIN {users.table} u ON u.{users.id.column} = "
-            f"@launchpad_first + (s.r - 1) * @@auto_increment_increment SET s.uid = u.{users.id.column} "
-            f"WHERE s.shape = {int(shape)} AND u.{key_column} = s.k AND {made_by};"]
+            f"SET @launchpad_first{shape} = LAST_INSERT_ID();",
+            f"SET @launchpad_ranked{shape} = ((SELECT COUNT(*) FROM {STAGE_TABLE} s JOIN {users.table} u "
+            f"ON u.{id_column} = @launchpad_first{shape} + {step} WHERE s.shape = {int(shape)} "
+            f"AND u.{key_column} = s.k AND {made_by}) = {int(ranked[shape])});"]
+    shapes = [shape for _, shape in inserts]
+    by_rank = "CASE s.shape " + " ".join(f"WHEN {int(x)} THEN @launchpad_first{x}" for x in shapes) + f" END + {step}"
+    unranked = "CASE s.shape " + " ".join(f"WHEN {int(x)} THEN @launchpad_ranked{x}" for x in shapes) + " END = 0"
     unfound = w.sql.text(IDS_UNFOUND)
     statements += [
-        f"SET @launchpad_unfound = (SELECT COUNT(*) FROM {STAGE_TABLE} WHERE shape >= 0 AND uid IS NULL);",
-        f"UPDATE {STAGE_TABLE} s JOIN {users.table} u ON u.{key_column} = s.k SET s.uid = u.{users.id.column} "
-        f"WHERE @launchpad_unfound > 0 AND s.uid IS NULL AND s.shape >= 0 AND {made_by} AND {w.user_live('u')};",
-        f"INSERT INTO {GUARD_TABLE} (k) SELECT {unfound} FROM {STAGE_TABLE} WHERE shape >= 0 AND uid IS NULL "
-        f"LIMIT 1;",
+        f"SET @launchpad_unranked = {len(shapes)}" + "".join(f" - @launchpad_ranked{x}" for x in shapes) + ";",
+        f"UPDATE {STAGE_TABLE} s JOIN {users.table} u ON u.{key_column} = s.k SET s.uid = u.{id_column} "
+        f"WHERE @launchpad_unranked > 0 AND s.shape >= 0 AND {unranked} AND {made_by} AND {w.user_live('u')};",
+        f"INSERT INTO {GUARD_TABLE} (k) SELECT {unfound} FROM {STAGE_TABLE} s WHERE @launchpad_unranked > 0 "
+        f"AND s.shape >= 0 AND {unranked} AND s.uid IS NULL LIMIT 1;",
         f"INSERT INTO {GUARD_TABLE} (k) VALUES ({unfound});"]
-    return statements + [f"{_link_insert(link, 's.uid', f'{STAGE_TABLE} s')};" for link in links]
+    return statements + [f"{_link_insert(link, f'COALESCE(s.uid, {by_rank})', f'{STAGE_TABLE} s')};"
+                         for link in links]
 
 
 def _inserts(w: Writer, shapes: dict[tuple[str, ...], int], fields: list[str], salt_column: str | None,

@@ -98,9 +98,21 @@ class BatchStream:
     def load(self, number: int, staged: Staged) -> str:
         """Send an announced batch and wait until the client committed it; what the client
         printed for it comes back (the benchmark reads its timing marks from it)."""
+        self.send_batch(number, staged)
+        return self.wait(number)
+
+    def send_batch(self, number: int, staged: Staged) -> None:
+        """Queue an announced batch behind those already sent: the host takes it once the one
+        before it committed, and never if that one failed (the client stops at its first
+        error, and the command with it)."""
         self._sent.add(number)
         self.send(self.framed(number, staged))
-        return self.wait(number)
+
+    @property
+    def answered(self) -> bool:
+        """Whether the host committed a batch of this command yet (so it loads from the client)."""
+        with self._changed:
+            return bool(self._answered)
 
     def send(self, chunk: bytes) -> None:
         self._input.put(chunk)

@@ -60,3 +60,33 @@ def test_leaving_normally_drains_the_batch_in_flight() -> None:
     with InFlight() as flight:
         flight.start(lambda: None, lambda: done.append("1"))
     assert done == ["1"]
+
+
+def test_two_in_flight_run_in_order_and_drain_down_to_what_the_caller_keeps() -> None:
+    release, seen = threading.Event(), list[str]()
+    with InFlight(2) as flight:
+        flight.start(lambda: (release.wait(30), seen.append("1 committed")), lambda: seen.append("1 done"))
+        flight.start(lambda: seen.append("2 committed"), lambda: seen.append("2 done"))
+        with pytest.raises(RuntimeError, match="2 batches are already in flight"):
+            flight.start(lambda: None, lambda: None)
+        release.set()
+        flight.drain(keep=1)
+        assert "1 done" in seen and "2 done" not in seen
+        flight.drain()
+    assert [s for s in seen if "committed" in s] == ["1 committed", "2 committed"]
+    assert [s for s in seen if "done" in s] == ["1 done", "2 done"]
+
+
+def test_leaving_on_an_error_marks_done_only_the_batches_that_committed() -> None:
+    done: list[str] = []
+
+    def refused() -> None:
+        raise ValueError("batch 2 failed")
+
+    with pytest.raises(KeyError), InFlight(2) as flight:
+        flight.start(lambda: None, lambda: done.append("1"))
+        flight.drain()
+        flight.start(refused, lambda: done.append("2"))
+        flight.start(lambda: None, lambda: done.append("3"))
+        raise KeyError("the caller stopped")
+    assert done == ["1", "3"]  # each by its own outcome (on the stream, 3 fails when 2 did)
