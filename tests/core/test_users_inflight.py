@@ -64,8 +64,13 @@ def test_leaving_normally_drains_the_batch_in_flight() -> None:
 
 def test_two_in_flight_run_in_order_and_drain_down_to_what_the_caller_keeps() -> None:
     release, seen = threading.Event(), list[str]()
+
+    def first() -> None:
+        release.wait(30)
+        seen.append("1 committed")
+
     with InFlight(2) as flight:
-        flight.start(lambda: (release.wait(30), seen.append("1 committed")), lambda: seen.append("1 done"))
+        flight.start(first, lambda: seen.append("1 done"))
         flight.start(lambda: seen.append("2 committed"), lambda: seen.append("2 done"))
         with pytest.raises(RuntimeError, match="2 batches are already in flight"):
             flight.start(lambda: None, lambda: None)
