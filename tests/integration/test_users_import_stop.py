@@ -21,14 +21,15 @@ from tests.integration.test_users_import import FAST_HASH, GOOD_SHEET, lab, sess
 pytestmark = pytest.mark.integration
 
 
-def apply_stopping(lab: RuoYiLab, stop_when: Callable[[list[ApplyProgress]], bool]) -> ApplyOutcome:  # noqa: F811
+def apply_stopping(lab: RuoYiLab, stop_when: Callable[[list[ApplyProgress]], bool],  # noqa: F811
+                   rows: list[list[str]] = GOOD_SHEET, env: str = "test") -> ApplyOutcome:
     sheet = lab.root / "名单.xlsx"
     if not sheet.exists():  # written once: the same bytes, the same import to continue
-        write_xlsx(sheet, {"名单": GOOD_SHEET})
+        write_xlsx(sheet, {"名单": rows})
     seen: list[ApplyProgress] = []
-    with session(lab, "test", FAST_HASH) as (store, target):
-        planned = plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, "test")
-        to = ImportTarget(store, target, lab.root, "test", "app", "tester")
+    with session(lab, env, FAST_HASH) as (store, target):
+        planned = plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, env)
+        to = ImportTarget(store, target, lab.root, env, "app", "tester")
         return apply_plan(to, planned, file=sheet, file_sha256=file_sha256(sheet), mapping_name="ruoyi.yaml",
                           batch_size=1, progress=seen.append, should_stop=lambda: stop_when(seen))
 
@@ -90,3 +91,32 @@ def test_a_stop_while_hashing_writes_nothing_and_stays_resumable(lab: RuoYiLab) 
     resumed = apply_stopping(lab, never)
     assert resumed.resumed and resumed.counts["insert"] == 1 and resumed.without_password == []
     assert count(lab, "zhangsan") == "1" and len(resumed.handouts) == 1
+
+
+@pytest.mark.parametrize("env", ["test", "test-pg"])
+def test_a_stop_with_the_next_batch_already_on_the_host_hands_out_both(lab: RuoYiLab,  # noqa: F811
+                                                                     env: str) -> None:
+    """Five new users in batches of one through the import's command: once it has committed one,
+    the next batch is sent while the one before is still on the host. A stop asked for once two
+    are done finds batch 3 already sent: it commits, and every user written is handed out."""
+    from openpyxl import load_workbook
+
+    from tests.integration.test_users_import_staged import SHEET
+
+    def after_second_batch(seen: list[ApplyProgress]) -> bool:
+        return any(p.phase == "writing" and p.done >= 2 for p in seen)
+
+    with pytest.raises(ImportStopped) as stopped:
+        apply_stopping(lab, after_second_batch, SHEET, env)
+    error = stopped.value
+    assert (error.done, error.total) == (3, 5)
+    written = [row[0] for row in lab.sql(env, f"SELECT user_name FROM sys_user WHERE create_by = "
+                                              f"'import:{error.import_id}' ORDER BY user_id")]
+    assert written == [row[0] for row in SHEET[1:4]]
+    handed = [row[1] for handout in error.handouts
+              for row in list(load_workbook(handout).active.iter_rows(values_only=True))[2:]]
+    assert sorted(handed) == sorted(written)
+
+    resumed = apply_stopping(lab, never, SHEET, env)
+    assert resumed.counts["insert"] == 2 and resumed.without_password == []
+    assert lab.sql(env, f"SELECT COUNT(*) FROM sys_user WHERE create_by = 'import:{error.import_id}'") == [["5"]]
