@@ -45,7 +45,7 @@ from launchpad.users.operations import Planned
 from launchpad.users.passwords import ForUser, choose, hash_all
 from launchpad.users.plan import PlannedUser
 from launchpad.users.profile import TARGETS_DIR, TargetProfile, load_profile
-from launchpad.users.staged import can_stage, staged_batch
+from launchpad.users.staged import IDS_UNFOUND, can_stage, staged_batch
 from launchpad.users.state import live
 from launchpad.users.stream import BatchStream
 from launchpad.users.target import TargetFailed, TargetSession, refused_local_load
@@ -308,6 +308,11 @@ def _send(to: ImportTarget, import_id: int, number: int, send: Callable[[], obje
     try:
         send()
     except TargetFailed as exc:
+        if IDS_UNFOUND in exc.message:
+            to.audit("user_import_ids_unfound", f"{to.environment}/{to.database}", {"import": import_id,
+                                                                                   "batch": number})
+            raise TargetFailed(phrase("users.stream.ids_unfound", batch=number, id=import_id, env=to.environment),
+                               hint=phrase("users.stream.ids_unfound_hint", env=to.environment)) from None
         if ALREADY_THERE not in exc.message:
             raise
         to.audit("user_import_target_changed", f"{to.environment}/{to.database}", {"import": import_id,

@@ -1,5 +1,5 @@
-"""What the import's batch stream says when a batch goes unanswered on the host (a failed batch
-says `users.bulk_load_failed`, in sweep.py)."""
+"""What the import's batch stream says when a batch goes unanswered on the host, or its new users
+cannot be found to link (any other failed batch says `users.bulk_load_failed`, in sweep.py)."""
 
 from __future__ import annotations
 
@@ -12,4 +12,13 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                  "请检查 {host} 上的数据库（是否有他人持有的锁？）；再次运行同一导入即可继续："
                                  "已写入的行会被识别"),
     "users.stream.ended": ("the import stopped sending", "导入已停止发送"),
+    "users.stream.ids_unfound": ("batch {batch} of import {id}: the new users could not be found again by their "
+                                 "login names once written in {env}, so their roles and posts could "
+                                 "not be linked; nothing of this batch was written",
+                                 "导入 {id} 的第 {batch} 批：新用户写入 {env} 后无法按登录名找回，"
+                                 "因而无法关联其角色和岗位；这一批什么都没有写入"),
+    "users.stream.ids_unfound_hint": ("does a trigger or a default on the users table change the login name? "
+                                      "Add one user by hand in {env} and compare its login name with the sheet's",
+                                      "用户表上是否有触发器或默认值改写登录名？请在 {env} 中手工新增一个用户，"
+                                      "核对其登录名与表格中的是否一致"),
 }

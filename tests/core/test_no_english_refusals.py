@@ -61,7 +61,7 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("phrases.py", "KeyError", "keys in two places of the word-book: {}"):
         "fails at import, in the tests, never on site",
     ("phrases.py", "KeyError", "no phrase {} in the catalog"): "a typo in a key fails in the tests",
-    ("users/inflight.py", "RuntimeError", "a batch is already in flight"): "the import's own call order",
+    ("users/inflight.py", "RuntimeError", "{} batches are already in flight"): "the import's own call order",
     ("users/records.py", "TypeError", "{} is not JSON"): "the JSON encoder's default: a record holds text, lists and "
                                                        "dicts only",
     ("workspace/windows.py", "AssertionError", "a window with at least one day opens wit"):
