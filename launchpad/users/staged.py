@@ -184,7 +184,7 @@ def staged_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
         after += _mysql_merge(w, inserts_sql, links, mark,
                               {int(shape): count for shape, count in ranks.items()} if ranked else None)
     else:
-        after += [_pg_merge(w, statement, number, links) for statement, number in inserts_sql]
+        after += _pg_merge(w, inserts_sql, links)
     rest = [u for u in batch if u.action != "insert"]
     after += update_statements(w, rest, mark)
     after += links_by_key(w, rest)
@@ -241,18 +241,26 @@ def _link_insert(link: _Link, user_id: str, rows: str) -> str:
             f"AND x.{target.to} = {link.picked})")
 
 
-def _pg_merge(w: Writer, statement: str, shape: int, links: list[_Link]) -> str:
-    """PostgreSQL: a shape's users inserted and linked in one statement, the links taking the
-    new ids from the insert's RETURNING (exact whatever makes the ids)."""
+def _pg_merge(w: Writer, inserts: list[tuple[str, int]], links: list[_Link]) -> list[str]:
+    """PostgreSQL: each shape's users inserted and linked in one statement, the links taking the
+    new ids from the insert's RETURNING (exact whatever makes the ids), matched to their staged
+    rows by key. A new user whose key no staged row has (a trigger rewrote it) stops the batch
+    as on MariaDB, rather than go in without the links it was given."""
     if not links:
-        return f"{statement};"
+        return [f"{statement};" for statement, _ in inserts]
     users = w.users
     key_column = w.column(users.key)
-    rows = f"launchpad_new made JOIN {STAGE_TABLE} s ON s.k = made.{key_column} AND s.shape = {int(shape)}"
-    linked = [_link_insert(link, f"made.{users.id.column}", rows) for link in links]
-    ctes = [f"launchpad_new AS ({statement} RETURNING {users.id.column}, {key_column})",
-            *(f"launchpad_link{i} AS ({one})" for i, one in enumerate(linked[:-1]))]
-    return f"WITH {', '.join(ctes)} {linked[-1]};"
+    unfound = w.sql.text(IDS_UNFOUND)
+    statements = []
+    for statement, shape in inserts:
+        rows = f"launchpad_new made JOIN {STAGE_TABLE} s ON s.k = made.{key_column} AND s.shape = {int(shape)}"
+        linked = [_link_insert(link, f"made.{users.id.column}", rows) for link in links]
+        ctes = [f"launchpad_new AS ({statement} RETURNING {users.id.column}, {key_column})",
+                f"launchpad_found AS (INSERT INTO {GUARD_TABLE} (k) SELECT {unfound} WHERE "
+                f"(SELECT COUNT(*) FROM launchpad_new) <> (SELECT COUNT(*) FROM {rows}))",
+                *(f"launchpad_link{i} AS ({one})" for i, one in enumerate(linked[:-1]))]
+        statements.append(f"WITH {', '.join(ctes)} {linked[-1]};")
+    return [*statements, f"INSERT INTO {GUARD_TABLE} (k) VALUES ({unfound});"]
 
 
 def _mysql_merge(w: Writer, inserts: list[tuple[str, int]], links: list[_Link], mark: str,

@@ -2,7 +2,8 @@
 and PostgreSQL through a real sshd: no statement joins sys_user on its unindexed user_name;
 MariaDB finds each new user's id by its rank among the rows its INSERT … SELECT wrote, checked
 against the user's key and the import's mark, and by key when the rank does not give it; a
-user whose id cannot be found stops the batch instead of going in without its links."""
+user whose id cannot be found (on either database) stops the batch instead of going in without
+its links."""
 
 from __future__ import annotations
 
@@ -71,11 +72,22 @@ def test_mariadb_finds_by_key_the_users_whose_rank_does_not_give_their_id(lab: R
     assert new_links(lab, env) == expected
 
 
-def test_a_new_user_whose_id_cannot_be_found_stops_the_batch_with_nothing_written(lab: RuoYiLab) -> None:
-    env = "test"
-    # A site's trigger that rewrites the login name: the new rows no longer carry the staged key.
-    lab.maria.root_sql("CREATE TRIGGER lp_rename BEFORE INSERT ON sys_user FOR EACH ROW "
-                       "SET NEW.user_name = CONCAT(NEW.user_name, '_x')", lab.name)
+# A site's trigger that rewrites the login name: the new rows no longer carry the staged key.
+RENAME = {
+    "test": ["CREATE TRIGGER lp_rename BEFORE INSERT ON sys_user FOR EACH ROW "
+             "SET NEW.user_name = CONCAT(NEW.user_name, '_x')"],
+    "test-pg": ["CREATE FUNCTION lp_rename() RETURNS trigger AS $$ BEGIN NEW.user_name := NEW.user_name || '_x'; "
+                "RETURN NEW; END $$ LANGUAGE plpgsql",
+                "CREATE TRIGGER lp_rename BEFORE INSERT ON sys_user FOR EACH ROW EXECUTE FUNCTION lp_rename()"],
+}
+UNRENAME = {"test": ["DROP TRIGGER lp_rename"],
+            "test-pg": ["DROP TRIGGER lp_rename ON sys_user", "DROP FUNCTION lp_rename()"]}
+
+
+@pytest.mark.parametrize("env", ["test", "test-pg"])
+def test_a_new_user_whose_id_cannot_be_found_stops_the_batch_with_nothing_written(lab: RuoYiLab, env: str) -> None:
+    for statement in RENAME[env]:
+        lab.sql(env, statement)
     try:
         with session(lab, env, FAST_HASH) as (_, target):
             [(_batch, staged)] = batches(lab, target, env, 10)
@@ -88,10 +100,11 @@ def test_a_new_user_whose_id_cannot_be_found_stops_the_batch_with_nothing_writte
         with pytest.raises(TargetFailed) as failed:  # through the import, said in the person's words
             apply(lab, env, SHEET)
     finally:
-        lab.maria.root_sql("DROP TRIGGER lp_rename", lab.name)
-    assert failed.value.render("zh").startswith("目标数据库出错：导入 1 的第 1 批：新用户写入 test 后无法按登录名找回，"
-                                                "因而无法关联其角色和岗位；这一批什么都没有写入\n"
+        for statement in UNRENAME[env]:
+            lab.sql(env, statement)
+    assert failed.value.render("zh").startswith(f"目标数据库出错：导入 1 的第 1 批：新用户写入 {env} 后"
+                                                "无法按登录名找回，因而无法关联其角色和岗位；这一批什么都没有写入\n"
                                                 "  → 用户表上是否有触发器")
-    assert "could not be found again by their login names once written in test" in failed.value.render("en")
+    assert f"could not be found again by their login names once written in {env}" in failed.value.render("en")
     assert lab.sql(env, "SELECT COUNT(*) FROM sys_user WHERE create_by LIKE 'import:%'") == [["0"]]
     assert new_links(lab, env) == []
