@@ -34,6 +34,7 @@ import time
 
 from launchpad.backup.hostshell import tail
 from launchpad.backup.sqlclient import MySqlClient, PostgresClient
+from launchpad.errors import LaunchpadError
 from launchpad.hosts.base import CommandResult, Stream
 from launchpad.phrases import phrase
 from launchpad.users.staged import Staged
@@ -63,7 +64,7 @@ class BatchStream:
         self._done: dict[int, str] = {}  # batch → what the client printed before its mark
         self._said: list[str] = []
         self._partial = b""
-        self._ended: CommandResult | BaseException | None = None
+        self._ended: CommandResult | Exception | None = None
         self._sent: set[int] = set()
         self._answered: set[int] = set()
         self._thread: threading.Thread | None = None
@@ -131,10 +132,11 @@ class BatchStream:
             if number in self._done:
                 return self._done.pop(number)
             ended = self._ended
-        if isinstance(ended, BaseException):
+        if isinstance(ended, LaunchpadError):  # the link's own error already says host, what and what next
             raise ended
         assert ended is not None
-        said = tail(ended.stderr if ended.stderr.strip() else ended.stdout)
+        said = str(ended) if isinstance(ended, Exception) else tail(ended.stderr if ended.stderr.strip() else
+                                                                   ended.stdout)
         raise TargetFailed(phrase("users.bulk_load_failed", shell=self.session.shell.name, error=said),
                            hint=phrase("users.bulk_load_failed_hint"))
 
@@ -174,11 +176,11 @@ class BatchStream:
         return f"{pg.env(tmp)}psql -X -q -v ON_ERROR_STOP=1 {pg.connection()} -f -"
 
     def _run(self) -> None:
-        outcome: CommandResult | BaseException
+        outcome: CommandResult | Exception
         try:
             outcome = self._shell.feed(self.command(self.tmp), self._input, on_output=self._heard,
                                        timeout=LOAD_TIMEOUT * (self.batches + 1))
-        except BaseException as exc:  # re-raised by wait() on the thread waiting for a batch, never lost
+        except Exception as exc:  # said by wait() on the thread waiting for a batch, never lost
             outcome = exc
         finally:
             self._folder.close()

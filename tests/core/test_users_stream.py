@@ -93,3 +93,18 @@ def test_a_command_that_ends_without_the_mark_fails_the_batch_with_the_clients_w
             stream.run(2, BATCH)
     finally:
         stream.close()
+
+
+def test_a_failure_of_the_link_itself_is_said_as_the_batch_failing_on_its_host() -> None:
+    class Broken(Shell):
+        def feed(self, command: str, source: Readable, *, timeout: float,
+                 on_output: Callable[[str, bytes], None] | None = None) -> CommandResult:
+            raise OSError("connection reset by peer")
+
+    stream = opened(Broken([]))
+    try:
+        with pytest.raises(TargetFailed) as failed:
+            stream.run(1, BATCH)
+    finally:
+        stream.close()
+    assert "db1：批量装载失败：connection reset by peer" in failed.value.render("zh")
