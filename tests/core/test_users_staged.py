@@ -85,8 +85,9 @@ def test_postgresql_analyses_the_stage_and_mariadb_types_the_key_as_the_users() 
     assert pg.load.endswith(" FROM STDIN;")
     assert not any(s.startswith("CREATE INDEX") for s in pg.after)  # the planner hashes the stage
     maria = staged_batch(SqlText("mariadb"), [user("a1", "甲")], {"a1": "h"}, "import:1", RUOYI)
-    assert any("SELECT user_name AS k FROM sys_user WHERE 1 = 0" in s for s in maria.before)
-    assert any("PRIMARY KEY (n)" in s for s in maria.before)  # stored in the order the merge reads
+    # k is the key column itself (its collation, so the join uses the stage's index), cut to the longest key
+    assert any("SELECT LEFT(user_name, 2) AS k FROM sys_user WHERE 1 = 0" in s for s in maria.before)
+    assert any("PRIMARY KEY USING BTREE (n)" in s for s in maria.before)  # read in the order the merge reads
     assert maria.load.startswith("LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE launchpad_stage")
 
 
@@ -124,3 +125,32 @@ def test_the_rows_end_with_a_closing_row_the_first_statement_after_the_load_chec
     assert SqlText(engine).text(INCOMPLETE) in check and SqlText(engine).text(INCOMPLETE) in stop
     assert all("shape = -1" not in s for s in staged.after)  # no statement writes the closing row
     assert any("AND s.shape >= 0;" in s for s in staged.after if "JOIN launchpad_stage s" in s)  # nor guards it
+
+
+def stage_of(batch: list[PlannedUser]) -> str:
+    staged = staged_batch(SqlText("mariadb"), batch, {u.key: "$2a$04$" + "h" * 53 for u in batch}, "import:1", RUOYI)
+    [create] = [s for s in staged.before if "CREATE TEMPORARY TABLE launchpad_stage" in s]
+    return create
+
+
+def test_mariadb_keeps_a_small_stage_in_memory_each_column_as_wide_as_its_longest_value() -> None:
+    """Widths in characters, as MariaDB counts them (a CJK or astral character is one): the
+    loader would cut a longer value with only a warning."""
+    create = stage_of([user("a1", "甲"), user("b22", "𠮷野家🙂", email="b@x.cn")])
+    assert "ENGINE=MEMORY" in create and "LONGTEXT" not in create
+    assert "f1 VARCHAR(4) CHARACTER SET utf8mb4" in create  # nick_name: 𠮷野家🙂
+    assert "f2 VARCHAR(6) CHARACTER SET utf8mb4" in create  # e-mail
+    assert "f3 BIGINT" in create  # the unit, a number
+    assert "pw VARCHAR(60) CHARACTER SET utf8mb4" in create
+    assert "LEFT(user_name, 3)" in create
+    assert "KEY USING HASH (k)" in create
+
+
+@pytest.mark.parametrize(("rows", "remark"), [
+    (1, 1025),  # one long value would make every row that wide
+    (15_000, 1000),  # rows past the budget
+], ids=["a long value", "a large batch"])
+def test_mariadb_stages_a_wide_or_large_batch_in_innodb(rows: int, remark: int) -> None:
+    create = stage_of([user(f"u{i}", "甲" * 30, remark="长" * remark) for i in range(rows)])
+    assert "ENGINE=MEMORY" not in create and "max_heap_table_size" not in create
+    assert "LONGTEXT CHARACTER SET utf8mb4" in create and "SELECT user_name AS k" in create

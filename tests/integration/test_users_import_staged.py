@@ -15,6 +15,7 @@ import pytest
 
 from launchpad.store.db import Store
 from launchpad.users import records
+from launchpad.users import staged as staged_module
 from launchpad.users.apply import ApplyOutcome, ImportTarget, apply_plan
 from launchpad.users.operations import file_sha256, plan_file
 from tests.core.users_sheets import HEADER, write_xlsx
@@ -98,6 +99,30 @@ def test_new_users_go_through_the_bulk_loader_in_one_command_a_client_run_per_ba
     undone = rollback(lab, env, first.import_id)
     assert undone.deleted == 5
     assert users_table(lab, env) == before and links(lab, env) == links_before
+
+
+# Values at their columns' full width in characters MariaDB counts as one each (CJK, astral):
+# the in-memory stage is exactly that wide, and a value it cut would be cut with only a warning.
+WIDE = [
+    HEADER,
+    ["wide" + "x" * 26, "𠮷" * 15 + "王" * 14 + "🙂", "", "13100131000", "w@" + "e" * 45 + ".cn", "男", "办公室", "科长"],
+    ["narrow", "甲", "", "13000130000", "", "", "信息中心", ""],
+]
+
+
+@pytest.mark.parametrize("in_memory", [True, False], ids=["stage in memory", "stage in InnoDB"])
+def test_mariadb_stages_values_whole_in_memory_or_innodb(lab: RuoYiLab, in_memory: bool,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    if not in_memory:  # as a batch past the memory budget
+        monkeypatch.setattr(staged_module, "MEMORY_STAGE_BYTES", 0)
+    outcome = apply(lab, "test", WIDE)
+    statements = [str(c["statements"]) for c in audited(lab, "remote_sql") if LOADER["test"] in str(c["statements"])][-1]
+    assert ("ENGINE=MEMORY" in statements) is in_memory
+    assert nick_name(lab, "test", WIDE[1][0]) == WIDE[1][1] and nick_name(lab, "test", "narrow") == "甲"
+    assert lab.sql("test", f"SELECT user_name, email FROM sys_user WHERE create_by = 'import:{outcome.import_id}' "
+                           "ORDER BY user_id") == [[WIDE[1][0], WIDE[1][4]], ["narrow", ""]]
+    assert {"narrow", WIDE[1][0]} <= {login for login, role in links(lab, "test") if role == "common"}
+    rollback(lab, "test", outcome.import_id)
 
 
 def test_a_server_refusing_local_infile_gets_the_script_for_every_batch(lab: RuoYiLab) -> None:
