@@ -198,12 +198,10 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
             staged = staged_batch(to.session.sql, batch, hashes, mark, profile, salts, policy.salt_column) \
                 if stream is not None and to.session.bulk and any(u.action == "insert" for u in batch) else None
             # A batch through the import's command may be sent while the one before it is still
-            # on the host through the same command, once that command has committed a batch (so
-            # the server loads from the client): the host runs them in order and stops at the
+            # on the host through the same command: the host runs them in order and stops at the
             # first that fails, so the rows travel while the batch before is written. Anything
             # else waits until the batch before committed and its rows are marked done.
-            flight.drain(keep=1 if staged is not None and streamed_before and stream is not None and stream.answered
-                         else 0)
+            flight.drain(keep=1 if staged is not None and streamed_before else 0)
             streamed = stream is not None and staged is not None and to.session.bulk  # after a refusal: False
             if should_stop():  # recorded and not sent: as after a kill, the resume plans it afresh
                 flight.drain()  # one already sent still commits, and its users are handed out
@@ -298,8 +296,10 @@ def _loaded(to: ImportTarget, import_id: int, number: int, stream: BatchStream) 
             raise
         if to.session.bulk:  # a refusal holds for the rest of the import, and is said once
             to.session.bulk = False
-            to.audit("user_import_bulk_refused", f"{to.environment}/{to.database}", {"import": import_id,
-                                                                                    "batch": number})
+            # with the batch already sent behind this one, which the host never ran (its command
+            # stopped at the refusal): it goes as a script too
+            to.audit("user_import_bulk_refused", f"{to.environment}/{to.database}",
+                     {"import": import_id, "batch": number, "sent_not_run": stream.sent_after(number)})
         return False
     return True
 

@@ -106,14 +106,14 @@ class BatchStream:
         """Queue an announced batch behind those already sent: the host takes it once the one
         before it committed, and never if that one failed (the client stops at its first
         error, and the command with it)."""
-        self._sent.add(number)
+        with self._changed:
+            self._sent.add(number)
         self.send(self.framed(number, staged))
 
-    @property
-    def answered(self) -> bool:
-        """Whether the host committed a batch of this command yet (so it loads from the client)."""
+    def sent_after(self, number: int) -> list[int]:
+        """The batches sent behind batch `number`."""
         with self._changed:
-            return bool(self._answered)
+            return sorted(n for n in self._sent if n > number)
 
     def send(self, chunk: bytes) -> None:
         self._input.put(chunk)
