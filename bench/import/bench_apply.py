@@ -144,7 +144,8 @@ def measure(lab: RuoYiLab, env: str, sheet: Path, mapping_text: str, batch_size:
     if count != len(inserts):
         raise RuntimeError(f"{ENGINES[env]}: the apply wrote {count} users, the plan had {len(inserts)}")
     return ApplyFigures(ENGINES[env], len(inserts), loader, marks["writing"] - hashed, hashed - started,
-                        len(list(in_batches(inserts, batch_size, first))), batch_size,
+                        len(list(in_batches(inserts, batch_size, first, apply_module.BULK_MOST
+                                            if batch_size == apply_module.BULK_BATCH else None))), batch_size,
                         timer.seconds if timer else {}, alone)
 
 

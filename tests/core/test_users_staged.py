@@ -82,6 +82,8 @@ def test_escaping_is_the_loaders_text_format() -> None:
 def test_postgresql_analyses_the_stage_and_mariadb_types_the_key_as_the_users() -> None:
     pg = staged_batch(SqlText("postgresql"), [user("a1", "甲")], {"a1": "h"}, "import:1", RUOYI)
     assert "ANALYZE launchpad_stage (k, shape);" in pg.after and pg.load.startswith("COPY launchpad_stage (")
+    # every batch of the import's one session asks for the same room, before its first temporary table
+    assert pg.before[0] == "SET temp_buffers = '256MB';" and pg.before[1] == "BEGIN;"
     assert pg.load.endswith(" FROM STDIN;")
     assert not any(s.startswith("CREATE INDEX") for s in pg.after)  # the planner hashes the stage
     maria = staged_batch(SqlText("mariadb"), [user("a1", "甲")], {"a1": "h"}, "import:1", RUOYI)
