@@ -78,9 +78,11 @@ class Staged:
 
 
 def can_stage(sql: SqlText, profile: TargetProfile) -> bool:
-    """The engines with a loader the client drives; a sequence id on MariaDB is left to the
-    script (NEXTVAL inside INSERT … SELECT reads one value per statement there)."""
-    if sql.sqlite or sql.engine not in ("mariadb", "mysql", "postgresql"):
+    """The engines whose loader the import drives, as the session's `bulk` says (MySQL 8
+    refuses loading from the client by default, so MySQL gets the script); a sequence id on
+    MariaDB is left to the script (NEXTVAL inside INSERT … SELECT reads one value per
+    statement there)."""
+    if sql.engine not in ("mariadb", "postgresql"):
         return False
     return not (sql.mysql and profile.users.id.generate == "sequence")
 

@@ -111,6 +111,7 @@ def test_ids_by_the_profiles_rule() -> None:
     assert any("@launchpad_id_base + s.n" in s for s in made.after)
     assert not can_stage(SqlText("mariadb"), profile("sequence"))
     assert not can_stage(SqlText("sqlite"), RUOYI) and can_stage(SqlText("postgresql"), RUOYI)
+    assert not can_stage(SqlText("mysql"), RUOYI) and can_stage(SqlText("mariadb"), RUOYI)  # as the session's bulk
 
 
 @pytest.mark.parametrize("engine", ["mariadb", "postgresql"])
