@@ -140,7 +140,7 @@ def in_batches(users: list[Any], size: int, first: int, most: int | None = None)
     while start < len(users):
         yield users[start:start + step]
         start += step
-        step = size if step == first and start == first else min(int(step * BULK_GROWTH), most or size)
+        step = size if start == first else min(int(step * BULK_GROWTH), most or size)
 
 
 def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: str, mapping_name: str,
@@ -195,14 +195,14 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
         report("writing", done, len(writes))
 
     size = batch_size or (BULK_BATCH if staging else BATCH)
-    first = min(size, BULK_FIRST) if staging and not batch_size else size
+    ramped = staging and not batch_size  # a size asked for is kept for every batch
+    first = min(size, BULK_FIRST) if ramped else size
     # The bulk-loaded batches share one command on the host, opened now so that its SSH, shell
     # and private folder are ready by the time the first batch is (see stream.py); batch N is
     # on the host while batch N+1 is recorded and built here (see inflight.py).
     with _stream(to, staging and bool(inserts), 1 + -(-len(writes) // size)) as stream, InFlight(2) as flight:
         streamed_before = False
-        for number, batch in enumerate(in_batches(writes, size, first, BULK_MOST if staging and not batch_size
-                                                  else None), 1):
+        for number, batch in enumerate(in_batches(writes, size, first, BULK_MOST if ramped else None), 1):
             record = records.record_rows(to.store, import_id, number, [_row(u) for u in batch])
             staged = staged_batch(to.session.sql, batch, hashes, mark, profile, salts, policy.salt_column) \
                 if stream is not None and to.session.bulk and any(u.action == "insert" for u in batch) else None

@@ -135,8 +135,10 @@ class BatchStream:
         if isinstance(ended, LaunchpadError):  # the link's own error already says host, what and what next
             raise ended
         assert ended is not None
-        said = str(ended) if isinstance(ended, Exception) else tail(ended.stderr if ended.stderr.strip() else
-                                                                   ended.stdout)
+        if isinstance(ended, Exception):  # paramiko's EOFError on a closed link says nothing: its name does
+            said = str(ended) or type(ended).__name__
+        else:
+            said = tail(ended.stderr if ended.stderr.strip() else ended.stdout)
         raise TargetFailed(phrase("users.bulk_load_failed", shell=self.session.shell.name, error=said),
                            hint=phrase("users.bulk_load_failed_hint"))
 
@@ -180,8 +182,8 @@ class BatchStream:
         try:
             outcome = self._shell.feed(self.command(self.tmp), self._input, on_output=self._heard,
                                        timeout=LOAD_TIMEOUT * (self.batches + 1))
-        except Exception as exc:  # said by wait() on the thread waiting for a batch, never lost
-            outcome = exc
+        except Exception as exc:  # said by wait() to the thread waiting for a batch (once every batch
+            outcome = exc  # was answered, none is left for it to spoil)
         finally:
             self._folder.close()
         with self._changed:

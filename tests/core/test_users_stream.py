@@ -95,11 +95,13 @@ def test_a_command_that_ends_without_the_mark_fails_the_batch_with_the_clients_w
         stream.close()
 
 
-def test_a_failure_of_the_link_itself_is_said_as_the_batch_failing_on_its_host() -> None:
+@pytest.mark.parametrize(("failure", "said"), [(OSError("connection reset by peer"), "connection reset by peer"),
+                                             (EOFError(), "EOFError")], ids=["with words", "without words"])
+def test_a_failure_of_the_link_itself_is_said_as_the_batch_failing_on_its_host(failure: Exception, said: str) -> None:
     class Broken(Shell):
         def feed(self, command: str, source: Readable, *, timeout: float,
                  on_output: Callable[[str, bytes], None] | None = None) -> CommandResult:
-            raise OSError("connection reset by peer")
+            raise failure
 
     stream = opened(Broken([]))
     try:
@@ -107,4 +109,4 @@ def test_a_failure_of_the_link_itself_is_said_as_the_batch_failing_on_its_host()
             stream.run(1, BATCH)
     finally:
         stream.close()
-    assert "db1：批量装载失败：connection reset by peer" in failed.value.render("zh")
+    assert f"db1：批量装载失败：{said}" in failed.value.render("zh")
