@@ -20,10 +20,11 @@ from the client (`local_infile = OFF`): the caller falls back to the script for 
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter
 from typing import Any
 
 from launchpad.errors import UsageError
@@ -57,7 +58,8 @@ MEMORY_TEXT_CHARS = 1024  # a longer value would make every row of the stage tha
 PG_TEMP_BUFFERS = "256MB"  # room for the largest batch's stage (apply.BULK_MOST rows), taken as used
 # Both loaders read a backslash as an escape: these four are all a value needs.
 _ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_SPECIAL = re.compile("[\\\\\t\n\r]")
+_SPECIAL = ("\\", "\t", "\n", "\r")
+_APART = "\x1f"  # between a row's role keys, to find rows with the same set
 # A batch's roles and posts travel as bits on the user's own row (not a row per link): keys
 # 0..61 in the first BIGINT of each kind, and so on; bit 63 stays clear of the sign.
 MASK_BITS = 62
@@ -98,7 +100,6 @@ def staged_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
     users = w.users
     inserts = [u for u in batch if u.action == "insert"]
     fields = [f for f in (*users.fields, UNIT) if any(f in u.values for u in inserts)]
-    numeric_unit = all(u.values[UNIT].lstrip("-").isdigit() for u in inserts if UNIT in u.values)
     salted = bool(salts and salt_column)
     own_uuid = users.id.generate == "uuid"
     roles = sorted({r for u in inserts for r in u.roles_added})
@@ -108,45 +109,17 @@ def staged_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
     masks = [f"rm{g}" for g in range(-(-len(roles) // MASK_BITS))] + \
         [f"pm{g}" for g in range(-(-len(posts) // MASK_BITS))]
     shapes: dict[tuple[str, ...], int] = {}  # the fields a row fills: the others keep their DEFAULT
-    # Most batches hold no backslash, tab or line break in any value: then no value is escaped
-    # one by one (the check is one pass over the batch's text).
-    plain = not _SPECIAL.search("".join(v for u in inserts for v in u.values.values()) +
-                                "".join(u.key for u in inserts) + "".join(hashes[u.key] for u in inserts) +
-                                ("".join((salts or {}).values()) if salted else ""))
-    lines = []
-    # Most rows share their filled fields and their roles and posts: each set is worked out once.
-    shape_of: dict[tuple[str, ...], str] = {}
-    masks_of: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
-    nulls = [NULL] * len(fields)
     # MariaDB gives an INSERT … SELECT's rows consecutive auto-increment ids in the order it
     # inserts them: a row's rank among its shape's rows finds its id (see _merge).
     ranked = sql.mysql and users.id.generate == "auto_increment"
-    ranks: dict[str, int] = {}
-    for n, user in enumerate(inserts, 1):
-        values = user.values
-        shape = shape_of.get(tuple(values))
-        if shape is None:
-            shape = shape_of[tuple(values)] = str(shapes.setdefault(tuple(f for f in fields if f in values),
-                                                                   len(shapes)))
-        if plain:  # a missing field is NULL; no value needs escaping
-            cells = [str(n), shape, user.key, *map(values.get, fields, nulls), hashes[user.key]]
-        else:
-            cells = [str(n), shape, escaped(user.key), *[escaped(values.get(f)) for f in fields],
-                     escaped(hashes[user.key])]
-        if salted:
-            cells.append(escaped((salts or {})[user.key]))
-        if own_uuid:
-            cells.append(str(uuid.uuid4()))
-        if masks:
-            held = (tuple(user.roles_added), tuple(user.posts_added))
-            bits = masks_of.get(held)
-            if bits is None:
-                bits = masks_of[held] = _masks(held[0], role_bit, len(roles)) + _masks(held[1], post_bit, len(posts))
-            cells += bits
-        if ranked:
-            ranks[shape] = rank = ranks.get(shape, 0) + 1
-            cells.append(str(rank))
-        lines.append("\t".join(cells))
+    cells = _StageCells(inserts, fields, hashes, salts if salted else None, own_uuid)
+    numeric_unit = UNIT in fields and all(unit.lstrip("-").isdigit() for unit in cells.distinct(UNIT))
+    row_shapes, row_ranks, ranks = cells.shapes(shapes, ranked)
+    row_masks = cells.masks(role_bit, post_bit, len(roles), len(posts)) if masks else []
+    # The rows are put together a column at a time, and each line by one join in C.
+    by_column = [list(map(str, range(1, len(inserts) + 1))), row_shapes, *cells.texts(), *row_masks,
+                 *([list(map(str, row_ranks))] if ranked else [])]
+    lines = list(map("\t".join, zip(*by_column, strict=True)))
     value_columns = [f"f{i}" for i in range(len(fields))] + ["pw"] + (["salt"] if salted else []) + \
         (["new_id"] if own_uuid else [])
     columns = ["n", "shape", "k", *value_columns, *masks, *(["r"] if ranked else [])]
@@ -154,8 +127,7 @@ def staged_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
     key_column = w.column(users.key)
     begin = list(sql.begin)
     if sql.mysql:
-        texts = {c: width for c, width in zip(value_columns, _widths(inserts, fields, hashes, salts if salted else None,
-                                                                      own_uuid), strict=True)}
+        texts = dict(zip(value_columns, cells.widths(), strict=True))
         if unit_at >= 0 and numeric_unit:
             del texts[value_columns[unit_at]]
         before = [*begin, f"CREATE TEMPORARY TABLE {GUARD_TABLE} (k VARCHAR(100) PRIMARY KEY);",
@@ -202,21 +174,81 @@ def staged_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
     after += links_by_key(w, rest)
     after.append("COMMIT;")
     lines.append("\t".join([str(closing), str(CLOSING_SHAPE), "", *[NULL] * (len(columns) - 3)]))
-    data = "".join(line + "\n" for line in lines).encode("utf-8")
+    data = ("\n".join(lines) + "\n").encode("utf-8")
     return Staged(before, load, data, after, len(inserts))
 
 
-def _widths(inserts: list[Any], fields: list[str], hashes: dict[str, str], salts: dict[str, str] | None,
-            own_uuid: bool) -> list[int]:
-    """The longest value, in characters, of each value column of the stage (as `value_columns`)."""
-    values = [u.values for u in inserts]
-    widths = [max(map(len, [v.get(f, "") for v in values]), default=0) for f in fields]
-    widths.append(max(map(len, [hashes[u.key] for u in inserts]), default=0))
-    if salts is not None:
-        widths.append(max(map(len, [salts[u.key] for u in inserts]), default=0))
-    if own_uuid:
-        widths.append(36)
-    return widths
+class _StageCells:
+    """The stage's cells of a batch's new users, a column at a time: the key, each field (None
+    where the row leaves it out), the hash, the salt and a made id."""
+
+    def __init__(self, inserts: list[Any], fields: list[str], hashes: dict[str, str], salts: dict[str, str] | None,
+                 own_uuid: bool) -> None:
+        self.inserts, self.fields = inserts, fields
+        self.values = [u.values for u in inserts]
+        keys = [u.key for u in inserts]
+        count = len(inserts)
+        self.raw: list[list[str | None]] = [list(keys)]
+        self.raw += [list(map(dict.get, self.values, repeat(f, count))) for f in fields]
+        self.raw.append(list(map(hashes.__getitem__, keys)))
+        if salts is not None:
+            self.raw.append(list(map(salts.__getitem__, keys)))
+        self.made = [str(uuid.uuid4()) for _ in keys] if own_uuid else None
+
+    def texts(self) -> list[list[str]]:
+        """The columns in the loader's text format. Most batches hold no backslash, tab or line
+        break in any value: then no value is escaped one by one (the check is one search a column)."""
+        joined = ["".join(filter(None, column)) for column in self.raw]
+        plain = not any(char in text for text in joined for char in _SPECIAL)
+        if plain:  # a missing field is NULL
+            found = [[NULL if value is None else value for value in column] for column in self.raw]
+        else:
+            found = [list(map(escaped, column)) for column in self.raw]
+        return found + ([self.made] if self.made is not None else [])
+
+    def distinct(self, field: str) -> set[str]:
+        """The values of `field` in the batch, each once."""
+        return set(filter(None, self.raw[1 + self.fields.index(field)]))
+
+    def widths(self) -> list[int]:
+        """The longest value, in characters, of each value column (the key's apart)."""
+        return [max(map(len, filter(None, column)), default=0) for column in self.raw[1:]] + \
+            ([36] if self.made is not None else [])
+
+    def shapes(self, shapes: dict[tuple[str, ...], int],
+               ranked: bool) -> tuple[list[str], list[int], dict[str, int]]:
+        """Each row's shape (its number in `shapes`, which gains the batch's new shapes) and,
+        when `ranked`, its rank among its shape's rows and each shape's count."""
+        shape_of: dict[tuple[str, ...], str] = {}  # by the row's own field order
+
+        def new(names: tuple[str, ...]) -> str:
+            filled = tuple(f for f in self.fields if f in names)
+            shape_of[names] = found = str(shapes.setdefault(filled, len(shapes)))
+            return found
+
+        row_shapes = [shape_of.get(names) or new(names) for names in map(tuple, self.values)]
+        if not ranked:
+            return row_shapes, [], {}
+        counted: dict[str, int] = {}
+        ranks = []
+        for shape in row_shapes:
+            counted[shape] = rank = counted.get(shape, 0) + 1
+            ranks.append(rank)
+        return row_shapes, ranks, counted
+
+    def masks(self, role_bit: dict[str, int], post_bit: dict[str, int], roles: int,
+              posts: int) -> list[tuple[str, ...]]:
+        """The mask columns: each row's roles and posts as bits, worked out once per set."""
+        role_lists = list(map(attrgetter("roles_added"), self.inserts))
+        post_lists = list(map(attrgetter("posts_added"), self.inserts))
+        # Rows with the same roles and posts are found by a text of them: a join costs less
+        # than a tuple, and tells the sets apart while no key holds the separator.
+        same = tuple if any(_APART in key for key in (*role_bit, *post_bit)) else _APART.join
+        held: list[Any] = list(zip(map(same, role_lists), map(same, post_lists), strict=True))
+        bits = {one: _masks(user.roles_added, role_bit, roles) + _masks(user.posts_added, post_bit, posts)
+                for one, user in dict(zip(held, self.inserts, strict=True)).items()}
+        rows = list(map(bits.__getitem__, held))
+        return list(zip(*rows, strict=True))
 
 
 def _mysql_stage(w: Writer, value_columns: list[str], texts: dict[str, int], masks: list[str], ranked: bool,

@@ -62,6 +62,27 @@ def test_roles_and_posts_are_bits_of_the_users_row_62_to_a_column() -> None:
     assert len(links) == 70 and "(s.rm1 & 128) <> 0" in links[69] and "(s.rm0 & 1) <> 0" in links[0]
 
 
+def test_rows_with_the_same_roles_share_their_bits_and_a_key_holding_the_separator_is_still_told_apart() -> None:
+    def one(key: str, roles: list[str], posts: list[str]) -> PlannedUser:
+        return PlannedUser(key, "insert", "名单", 2, "某某局", {"user_name": key, UNIT: "101"},
+                           roles_added=roles, posts_added=posts)
+
+    usual = staged_batch(SqlText("postgresql"), [one("a1", ["x", "y"], []), one("b2", ["y"], ["p"]),
+                                                 one("c3", ["x", "y"], []), one("d4", [], ["p"])],
+                         {k: "h" for k in ("a1", "b2", "c3", "d4")}, "import:1", RUOYI)
+    assert loaded(usual)["rm0"] == ["3", "2", "3", NULL] and loaded(usual)["pm0"] == [NULL, "1", NULL, "1"]
+    # "x\x1fy" is one role key; joined with that separator, ["x", "y"] would read the same
+    odd = staged_batch(SqlText("postgresql"), [one("a1", ["x", "y"], []), one("b2", ["x\x1fy"], [])],
+                       {"a1": "h", "b2": "h"}, "import:1", RUOYI)
+    assert loaded(odd)["rm0"] == ["5", "2"]  # sorted x, x\x1fy, y: bits 0, 1 and 2
+
+
+def test_a_value_that_reads_as_null_is_escaped_even_in_a_plain_batch() -> None:
+    staged = staged_batch(SqlText("mariadb"), [user("a1", "\\N"), user("b2", "乙")], {"a1": "h", "b2": "h"},
+                          "import:1", RUOYI)
+    assert loaded(staged)["f1"] == ["\\\\N", "乙"]  # escaped: the loader reads a bare \\N as NULL
+
+
 def test_a_batch_without_special_characters_is_sent_as_it_is_else_every_value_is_escaped() -> None:
     plain = staged_batch(SqlText("postgresql"), [user("a1", "甲"), user("b2", "乙")], {"a1": "h", "b2": "h"},
                          "import:1", RUOYI)
