@@ -45,7 +45,7 @@ from launchpad.users.operations import Planned
 from launchpad.users.passwords import ForUser, choose, hash_all
 from launchpad.users.plan import PlannedUser
 from launchpad.users.profile import TARGETS_DIR, TargetProfile, load_profile
-from launchpad.users.staged import IDS_UNFOUND, can_stage, staged_batch
+from launchpad.users.staged import IDS_UNFOUND, can_stage, stage_full, staged_batch
 from launchpad.users.state import live
 from launchpad.users.stream import BatchStream
 from launchpad.users.target import TargetFailed, TargetSession, refused_local_load
@@ -296,18 +296,20 @@ def _write_batch(to: ImportTarget, import_id: int, number: int, stream: BatchStr
 
 def _loaded(to: ImportTarget, import_id: int, number: int, stream: BatchStream) -> bool:
     """Whether the batch sent through the import's command committed; False when the server
-    refuses loading from the client (a site's `local_infile = OFF`): then this batch and the
-    rest go as scripts."""
+    refuses loading from the client (a site's `local_infile = OFF`), or MariaDB found the
+    batch's stage in memory past its cap: then this batch and the rest go as scripts."""
     try:
         _send(to, import_id, number, partial(stream.wait, number))
     except TargetFailed as exc:
-        if not refused_local_load(exc.message):
+        refused = refused_local_load(exc.message)
+        if not refused and not stage_full(exc.message):
             raise
-        if to.session.bulk:  # a refusal holds for the rest of the import, and is said once
+        if to.session.bulk:  # it holds for the rest of the import, and is said once
             to.session.bulk = False
             # with the batch already sent behind this one, which the host never ran (its command
-            # stopped at the refusal): it goes as a script too
-            to.audit("user_import_bulk_refused", f"{to.environment}/{to.database}",
+            # stopped at the failure): it goes as a script too
+            to.audit("user_import_bulk_refused" if refused else "user_import_stage_full",
+                     f"{to.environment}/{to.database}",
                      {"import": import_id, "batch": number, "sent_not_run": stream.sent_after(number)})
         return False
     return True

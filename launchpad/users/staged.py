@@ -20,6 +20,7 @@ from the client (`local_infile = OFF`): the caller falls back to the script for 
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,6 +55,10 @@ NULL = "\\N"  # how both loaders' text format writes NULL
 # MariaDB keeps a batch's stage in memory up to this size (see _mysql_stage): 10,000 rows of a
 # dozen short columns take ≈ 6 MiB.
 MEMORY_STAGE_BYTES = 48 << 20
+# Its cap is the rows' size this many times (room for the indexes besides), and never below
+# the server's own default of 16 MiB.
+MEMORY_ROOM = 2
+MEMORY_FLOOR = 16 << 20
 MEMORY_TEXT_CHARS = 1024  # a longer value would make every row of the stage that wide
 PG_TEMP_BUFFERS = "256MB"  # room for the largest batch's stage (apply.BULK_MOST rows), taken as used
 # Both loaders read a backslash as an escape: these four are all a value needs.
@@ -87,6 +92,12 @@ def can_stage(sql: SqlText, profile: TargetProfile) -> bool:
     if sql.engine not in ("mariadb", "postgresql"):
         return False
     return not (sql.mysql and profile.users.id.generate == "sequence")
+
+
+def stage_full(message: str) -> bool:
+    """MariaDB's error for the stage past its cap in memory, in any language the server speaks
+    (`ERROR 1114 (HY000) … The table 'launchpad_stage' is full`)."""
+    return re.search(rf"ERROR 1114 \(\w+\)[^/]*{STAGE_TABLE}", message) is not None
 
 
 def escaped(value: str | None) -> str:
@@ -272,9 +283,9 @@ def _mysql_stage(w: Writer, value_columns: list[str], texts: dict[str, int], mas
     if not in_memory:
         return [f"CREATE TEMPORARY TABLE {STAGE_TABLE} (n INT NOT NULL DEFAULT 0, shape INT, {typed}, "
                 f"PRIMARY KEY (n), KEY (k)) SELECT {key_column} AS k FROM {table} WHERE 1 = 0;"]
-    # The session's cap on a MEMORY table (16 MiB by default) raised to twice the rows' size:
-    # the indexes' room besides.
-    cap = max(16 << 20, 2 * rows * row_bytes)
+    # The session's cap on a MEMORY table raised to hold the rows and their indexes. Should it
+    # ever fall short, the batch fails whole and the import goes on with scripts (stage_full).
+    cap = max(MEMORY_FLOOR, MEMORY_ROOM * rows * row_bytes)
     return [f"SET SESSION max_heap_table_size = {int(cap)};",
             f"CREATE TEMPORARY TABLE {STAGE_TABLE} (n INT NOT NULL DEFAULT 0, shape INT, {typed}, "
             f"PRIMARY KEY USING BTREE (n), KEY USING HASH (k)) ENGINE=MEMORY "

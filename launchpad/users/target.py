@@ -8,6 +8,7 @@ or start a statement."""
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,9 +141,14 @@ class TargetSession:
 
 def refused_local_load(message: str) -> bool:
     """The server (or its client) will not load from the client's side: MariaDB's `local_infile
-    = OFF` (errors 1148 and 4166), MySQL 8's default (3948)."""
-    text = message.lower()
-    return any(words in text for words in ("local infile", "local data", "used command is not allowed"))
+    = OFF` (errors 1148 and 4166), MySQL 8's default (3948), a client that refuses (2068). Told
+    by the error's number, in any language the server speaks, and never by the words: the
+    client repeats the statement that failed, and a failed load's statement always says LOCAL
+    INFILE."""
+    return _LOCAL_REFUSED.search(message) is not None
+
+
+_LOCAL_REFUSED = re.compile(r"ERROR (1148|2068|3948|4166) ")
 
 
 class TargetFailed(LaunchpadError):

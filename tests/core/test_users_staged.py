@@ -7,9 +7,9 @@ import pytest
 
 from launchpad.users.plan import PlannedUser
 from launchpad.users.profile import TargetProfile, bundled_profile
-from launchpad.users.staged import INCOMPLETE, NULL, Staged, can_stage, escaped, staged_batch
+from launchpad.users.staged import INCOMPLETE, NULL, Staged, can_stage, escaped, stage_full, staged_batch
 from launchpad.users.state import UNIT
-from launchpad.users.target import SqlText
+from launchpad.users.target import SqlText, refused_local_load
 
 RUOYI = bundled_profile("ruoyi")
 
@@ -178,3 +178,26 @@ def test_mariadb_stages_a_wide_or_large_batch_in_innodb(rows: int, remark: int) 
     create = stage_of([user(f"u{i}", "甲" * 30, remark="长" * remark) for i in range(rows)])
     assert "ENGINE=MEMORY" not in create and "max_heap_table_size" not in create
     assert "LONGTEXT CHARACTER SET utf8mb4" in create and "SELECT user_name AS k" in create
+
+
+# What MariaDB's client prints for a failed load, as the stream says it: the statement it ran
+# (always naming LOCAL INFILE), then the error.
+ECHOED = ("app1: the bulk load failed: LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE launchpad_stage CHARACTER SET "
+          "utf8mb4 (n, shape, k) / -------------- / ")
+
+
+@pytest.mark.parametrize(("error", "refused", "full"), [
+    ("ERROR 4166 (HY000) at line 1: Loading local data is disabled; this must be enabled on both the client and "
+     "server sides", True, False),
+    ("ERROR 1148 (42000) at line 1: The used command is not allowed with this MariaDB version", True, False),
+    ("ERROR 3948 (42000) at line 1: 加载本地数据已禁用", True, False),
+    ("ERROR 1114 (HY000) at line 1: The table 'launchpad_stage' is full", False, True),
+    ("ERROR 1114 (HY000) at line 1: 表 'launchpad_stage' 已满", False, True),
+    ("ERROR 1114 (HY000) at line 1: The table 'sys_user' is full", False, False),
+    ("ERROR 1366 (22007) at line 1: Incorrect string value for column `f1` at row 2", False, False),
+    ("ERROR 2013 (HY000) at line 1: Lost connection to server during query", False, False),
+])
+def test_a_failed_load_is_told_by_its_error_number_not_by_the_statement_the_client_repeats(
+        error: str, refused: bool, full: bool) -> None:
+    assert refused_local_load(ECHOED + error) is refused
+    assert stage_full(ECHOED + error) is full

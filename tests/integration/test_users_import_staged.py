@@ -127,6 +127,26 @@ def test_mariadb_stages_values_whole_in_memory_or_innodb(lab: RuoYiLab, in_memor
     rollback(lab, "test", outcome.import_id)
 
 
+def test_a_stage_past_its_room_in_memory_is_said_and_the_import_goes_on_as_scripts(
+        lab: RuoYiLab, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The in-memory stage's cap is an estimate: were it short, MariaDB says the table is full,
+    the batch is rolled back whole, and it and the rest go as scripts, as after a refusal.
+    Forced here with the smallest cap MariaDB takes (16 KiB) for 300 rows."""
+    many = [HEADER, *([f"room{i:03d}", "王" * 20, "", f"13{i:09d}", f"r{i}@example.cn", "男", "办公室", "科长"]
+                      for i in range(300))]
+    monkeypatch.setattr(staged_module, "MEMORY_FLOOR", 16384)
+    monkeypatch.setattr(staged_module, "MEMORY_ROOM", 0)
+    outcome = apply(lab, "test", many, batch_size=200)
+    assert outcome.counts["insert"] == 300 and not audited(lab, "user_import_bulk_refused")
+    [full] = audited(lab, "user_import_stage_full")
+    assert full["import"] == outcome.import_id and full["batch"] == 1 and full["sent_not_run"] in ([], [2])
+    loads = [str(c["statements"]) for c in audited(lab, "remote_sql") if LOADER["test"] in str(c["statements"])]
+    assert len(loads) == 1 + len(full["sent_not_run"]) and "max_heap_table_size = 16384" in loads[0]
+    assert lab.sql("test", f"SELECT COUNT(*) FROM sys_user WHERE create_by = 'import:{outcome.import_id}'") == [["300"]]
+    assert {login for login, role in links(lab, "test") if role == "common"} >= {f"room{i:03d}" for i in range(300)}
+    rollback(lab, "test", outcome.import_id)
+
+
 def test_a_server_refusing_local_infile_gets_the_script_for_every_batch(lab: RuoYiLab) -> None:
     lab.maria.root_sql("SET GLOBAL local_infile = 0")
     try:
