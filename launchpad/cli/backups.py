@@ -139,14 +139,17 @@ def backups(click_ctx: click.Context, env_name: str | None, target: str | None, 
         click.echo(say("cli.backups.none"))
         return
     from launchpad.issues.display import fit
+    from launchpad.sitetime import local_text
 
     click.echo(say("cli.backups.head"))
+    zone = workspace.site.tz
     for r in rows:
         verified = say("cli.backups.verified") if r.verify_status == "ok" else (
             say("cli.backups.verify_failed") if r.verify_status == "failed" else "-")
         drill = say(f"status.{r.drill_status}") if r.drill_status in ("passed", "failed") else (r.drill_status or "-")
         gone = say("cli.backups.deleted") if r.deleted_at else ""
-        click.echo(f"{r.id:>5}  {r.finished[:19].replace('T', ' '):<19}  {r.environment + '/' + r.target:<22} "
+        finished = local_text(r.finished, zone, with_seconds=True)
+        click.echo(f"{r.id:>5}  {finished:<19}  {r.environment + '/' + r.target:<22} "
                    f"{_size(r.size):>10}  {fit(verified, 9)} {fit(drill, 8)} {r.purpose}{gone}")
 
 
@@ -197,13 +200,15 @@ def backups_drill(session: Session, backup_id: int, as_json: bool) -> None:
 @pass_session
 def backups_prune(session: Session, env_name: str | None, dry_run: bool) -> None:
     from launchpad.backup.retention import prune
+    from launchpad.sitetime import local_day
 
     with _backup_session(session, env_name) as job:
         decisions = prune(job, env_name, dry_run=dry_run)
     deleted = [d for d in decisions if d.delete]
+    zone = session.workspace.site.tz
     for d in deleted:
         click.echo("  " + say("cli.backups.would_delete" if dry_run else "cli.backups.deleted_one", id=d.record.id,
-                              where=f"{d.record.environment}/{d.record.target}", day=d.record.finished[:10],
+                              where=f"{d.record.environment}/{d.record.target}", day=local_day(d.record.finished, zone),
                               reason=_said(d.reason)))
     kept = len(decisions) - len(deleted)
     click.echo(say("cli.backups.pruned_dry" if dry_run else "cli.backups.pruned", count=len(deleted), kept=kept))

@@ -158,17 +158,20 @@ def roles_rollback(door: Door, assignment: int, yes: bool, confirm_env: str | No
 @click.pass_obj
 def roles_list(door: Door, limit: int) -> None:
     from launchpad.phrases import CATALOG
+    from launchpad.sitetime import local_text
     from launchpad.users import role_records
 
-    rows = role_records.listed(door.session().store(), limit)
+    session = door.session()
+    rows = role_records.listed(session.store(), limit)
     if not rows:
         click.echo(say("cli.roles.none"))
     for row in rows:
         state_key = f"cli.roles.state_{row['status']}"
         state = say(state_key) if state_key in CATALOG else row["status"]
         users = say("cli.roles.users", count=row["counts"]["users"])
+        previewed = local_text(row["previewed"], session.workspace.site.tz)
         click.echo(f"  {row['id']}  {row['environment']}  {state}  {users}  "
-                   f"{row['rules_file']}  {row['previewed'][:19]}  {row['operator'] or ''}")
+                   f"{row['rules_file']}  {previewed}  {row['operator'] or ''}")
 
 
 COMMANDS = [roles]

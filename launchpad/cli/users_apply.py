@@ -75,7 +75,7 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
         _print_notes(planned.result.notes, lang)
         _print_plan(planned.plan, lang, 50)
         counts = planned.plan.counts()
-        to = ImportTarget(store, session, workspace.root, env_name, session.key, actor)
+        to = ImportTarget(store, session, workspace.root, env_name, session.key, actor, workspace.site.tz)
         ready = prepare_import(to, planned, rows_read, skip_rejected=skip_rejected)
         _print_since_plan(ready.since_plan, env_name)
         if ready.nothing_to_write:
@@ -228,7 +228,7 @@ def _reset(door: Door, workspace: Any, record: dict[str, Any], keys: list[str], 
     policy = load_mapping(find_mapping(workspace.root, mapping)).passwords
     env_name = record["environment"]
     with _target(door, workspace, env_name, record["database"]) as (store, session, actor):
-        to = ImportTarget(store, session, workspace.root, env_name, record["database"], actor)
+        to = ImportTarget(store, session, workspace.root, env_name, record["database"], actor, workspace.site.tz)
         files, left = reset_passwords(to, record["id"], keys, policy)
     for path in files:
         click.echo("  " + say("cli.import.handout", path=str(path)))

@@ -200,9 +200,10 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
     # The bulk-loaded batches share one command on the host, opened now so that its SSH, shell
     # and private folder are ready by the time the first batch is (see stream.py); batch N is
     # on the host while batch N+1 is recorded and built here (see inflight.py).
-    with _stream(to, staging and bool(inserts), 1 + -(-len(writes) // size)) as stream, InFlight(2) as flight:
+    batches = list(in_batches(writes, size, first, BULK_MOST if ramped else None))
+    with _stream(to, staging and bool(inserts), len(batches)) as stream, InFlight(2) as flight:
         streamed_before = False
-        for number, batch in enumerate(in_batches(writes, size, first, BULK_MOST if ramped else None), 1):
+        for number, batch in enumerate(batches, 1):
             record = records.record_rows(to.store, import_id, number, [_row(u) for u in batch])
             staged = staged_batch(to.session.sql, batch, hashes, mark, profile, salts, policy.salt_column) \
                 if stream is not None and to.session.bulk and any(u.action == "insert" for u in batch) else None

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.phrases import Phrase, phrase
+from launchpad.sitetime import local_text
 from launchpad.store.db import Store
 from launchpad.users.apply import (
     ApplyOutcome,
@@ -118,7 +119,7 @@ def since_plan(to: ImportTarget, sha: str, planned: Planned) -> SincePlan:
     changed = differences(recorded, planned.plan)
     if changed:
         to.audit("user_import_plan_changed", to.environment, {"plan": recorded["id"], "differences": len(changed)})
-    return SincePlan(recorded["id"], recorded["planned"][:19], changed)
+    return SincePlan(recorded["id"], local_text(recorded["planned"], to.zone, with_seconds=True), changed)
 
 
 def hashing_estimate(count: int, cost: int) -> HashingEstimate:

@@ -198,10 +198,12 @@ def test_the_client_fixes_the_sheet_and_it_imports_whole_once(demo: Path) -> Non
     the corrected copy plans clean, applies to test once, a second run writes nothing, and the
     rollback leaves test as it was."""
     import sqlite3
+    from zoneinfo import ZoneInfo
 
     from openpyxl import load_workbook
 
     from launchpad.demo.sheet import MAPPING_FILE, SHEET_FILE, build_rows
+    from launchpad.sitetime import local_text
 
     _, planted = build_rows()
     book = load_workbook(demo / SHEET_FILE)
@@ -241,7 +243,10 @@ def test_the_client_fixes_the_sheet_and_it_imports_whole_once(demo: Path) -> Non
     assert "+ zhengbo（新进人员!8）" in planned.stdout
     imported = launchpad("users", "import", str(fixed), "--env", "test", "--yes", cwd=demo)
     assert imported.returncode == 0, imported.stderr
-    assert "与计划 1（" in imported.stderr
+    # when plan 1 was made, on the site's clock (Asia/Shanghai), not the store's UTC
+    with sqlite3.connect(demo / ".launchpad" / "launchpad.db") as db:
+        planned_at = db.execute("SELECT planned FROM user_import_plans WHERE id = 1").fetchone()[0]
+    assert f"与计划 1（{local_text(planned_at, ZoneInfo('Asia/Shanghai'), with_seconds=True)}）相同" in imported.stderr
     assert "✓ 导入 1 已完成：新增 66，更新 2，不变 3，拒绝 0" in imported.stdout
     assert len(users_in_test()) == len(before) + 66
     again = launchpad("users", "import", str(fixed), "--env", "test", "--yes", cwd=demo)
