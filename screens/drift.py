@@ -329,6 +329,7 @@ class DriftScreen(LaunchpadScreen):
             apply_fix,
             confirm_fix,
             environment_sessions,
+            fix_gate,
             prepare_fix,
         )
         from launchpad.run.prompter import PromptCancelled
@@ -345,11 +346,12 @@ class DriftScreen(LaunchpadScreen):
             environment = workspace.environment(env_name)
             with environment_sessions(workspace, store, actor, [env_name], prompter.secret) as (target,):
                 prepared = prepare_fix(store, reference, target, env_name, actor, audit, items=set(picked))
+                backup_id = fix_gate(workspace, store, target, env_name, audit)
                 prompter.question = (t("drift.confirm_title", count=len(prepared.chosen), env=env_name),
-                                     confirm_detail(prepared, environment.production))
+                                     confirm_detail(prepared, backup_id))
                 confirm_fix(prompter, audit, env_name, environment.production, prepared.chosen)
-                outcome = apply_fix(workspace, store, target, prepared.drift, reference, prepared.chosen,
-                                    prepared.statements, env_name, actor, audit)
+                outcome = apply_fix(store, target, prepared.drift, reference, prepared.chosen, prepared.statements,
+                                    env_name, actor, audit, backup_id)
         except PromptCancelled:  # the screen or the app closed while a question was open
             return
         except FixRefused as refused:
@@ -596,16 +598,16 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def confirm_detail(prepared: Any, production: bool) -> str:
+def confirm_detail(prepared: Any, backup_id: int) -> str:
     """What the person approves: the differences picked, the statements they became, and the
-    backup rule the gate applies next."""
+    backup that passed the gate."""
     from launchpad.baseline.operations import DEFAULT_BACKUP_AGE
 
     lines = [t("drift.confirm_counts", count=len(prepared.chosen), statements=len(prepared.statements))]
     lines += [f"  {d.id}" for d in prepared.chosen[:10]]
     if len(prepared.chosen) > 10:
         lines.append(f"  … {len(prepared.chosen) - 10}")
-    lines.append(t("drift.confirm_gate", age=DEFAULT_BACKUP_AGE))
+    lines.append(t("drift.confirm_backup", backup=backup_id, age=DEFAULT_BACKUP_AGE))
     return "\n".join(lines)
 
 

@@ -358,10 +358,16 @@ class UserImportScreen(LaunchpadScreen):
                     self.post_message(ImportEnded("apply", t("ui.nothing"), True))
                     return
                 prompter.question = (t("ui.confirm_title", file=rows.name, env=env_name),
-                                     confirm_detail(ready, env_name, environment.production))
+                                     confirm_detail(ready, env_name))
                 gates = ImportGates(environment, session.workspace.backups_dir)
+
+                def backup_passed(backup: int) -> None:  # production's gate, before the question
+                    title, detail = prompter.question
+                    prompter.question = (title, detail + "\n" + t("ui.production_backup", backup=backup,
+                                                                   age=gates.backup_age))
+
                 outcome = run_import(to, ready, gates, prompter, mapping_name=chosen.mapping.name,
-                                     skip_rejected=True, progress=progress,
+                                     skip_rejected=True, progress=progress, backup_passed=backup_passed,
                                      should_stop=lambda: self.stop_asked or worker.is_cancelled)
         except PromptCancelled:  # the screen or the app closed while a question was open
             return
@@ -700,9 +706,9 @@ class UserImportScreen(LaunchpadScreen):
         fill_table(table, import_headers(), rows)
 
 
-def confirm_detail(ready: Any, env_name: str, production: bool) -> str:
-    """What the person approves: the counts, what changed since the recorded plan, the hashing
-    time, and on production the backup rule."""
+def confirm_detail(ready: Any, env_name: str) -> str:
+    """What the person approves: the counts, what changed since the recorded plan and the hashing
+    time (on production, the backup that passed its gate follows)."""
     from launchpad.users.planlog import SHOWN
 
     lines = [t("ui.confirm_counts", **ready.counts)]
@@ -719,8 +725,4 @@ def confirm_detail(ready: Any, env_name: str, production: bool) -> str:
     if ready.hashing is not None:
         h = ready.hashing
         lines.append(t("ui.hashing", count=h.count, cost=h.cost, seconds=f"{h.seconds:.0f}", cores=h.cores))
-    if production:
-        from launchpad.users.guard import DEFAULT_BACKUP_AGE
-
-        lines.append(t("ui.production_gate", age=DEFAULT_BACKUP_AGE))
     return "\n".join(lines)

@@ -137,18 +137,24 @@ def confirm_fix(prompter: Any, audit: AuditFn, env_name: str, production: bool, 
     audit("baseline_fix_confirmed", where, {"production": production, "differences": [d.id for d in chosen]})
 
 
-def apply_fix(workspace: Workspace, store: Store, session: TargetSession, drift: Drift, reference: Baseline,
-              chosen: list[Difference], statements: list[Statement], env_name: str, actor: str, audit: AuditFn,
-              backup_age: str = DEFAULT_BACKUP_AGE) -> FixOutcome:
-    """The gate (a verified backup of the database younger than `backup_age`), then every
-    statement in one transaction, each applied change recorded and audited, then a re-diff."""
+def fix_gate(workspace: Workspace, store: Store, session: TargetSession, env_name: str, audit: AuditFn,
+             backup_age: str = DEFAULT_BACKUP_AGE) -> int:
+    """The fix's gate, before anybody is asked anything: a verified backup of the database
+    younger than `backup_age`; its id, or `FixRefused`."""
     from launchpad.users.guard import require_fresh_backup
-    from launchpad.users.target import TargetFailed
 
     environment = workspace.environment(env_name)
-    backup_id = require_fresh_backup(store, workspace.backups_dir, environment, env_name, session.key, audit,
-                                     backup_age, action="baseline_fix", refusal=FixRefused,
-                                     production=environment.production)
+    return require_fresh_backup(store, workspace.backups_dir, environment, env_name, session.key, audit,
+                                backup_age, action="baseline_fix", refusal=FixRefused,
+                                production=environment.production)
+
+
+def apply_fix(store: Store, session: TargetSession, drift: Drift, reference: Baseline, chosen: list[Difference],
+              statements: list[Statement], env_name: str, actor: str, audit: AuditFn, backup_id: int) -> FixOutcome:
+    """Every statement in one transaction (after `fix_gate` passed with `backup_id`), each
+    applied change recorded and audited, then a re-diff."""
+    from launchpad.users.target import TargetFailed
+
     try:
         if session.access.engine == "sqlite":
             session.transaction([(s.sql, dict(s.params)) for s in statements])

@@ -134,7 +134,7 @@ def baseline_diff(door: Door, env_names: tuple[str, ...], baseline_name: str | N
 def baseline_fix(door: Door, env_name: str, baseline_name: str | None, database: str | None, everything: bool,
                  kinds: tuple[str, ...], items: tuple[str, ...], dry_run: bool, yes: bool, confirm_env: str | None,
                  backup_age: str, lang: str | None) -> None:
-    from launchpad.baseline.operations import apply_fix, baseline_for, confirm_fix, prepare_fix
+    from launchpad.baseline.operations import apply_fix, baseline_for, confirm_fix, fix_gate, prepare_fix
     from launchpad.baseline.reports import summary, table_lines
     from launchpad.cli.prompter import CliPrompter
     from launchpad.phrases import render
@@ -161,10 +161,10 @@ def baseline_fix(door: Door, env_name: str, baseline_name: str | None, database:
             click.echo(_say(lang, "cli.baseline.dry_run"))
             return
         environment = workspace.environment(env_name)
+        backup_id = fix_gate(workspace, store, session, env_name, audit, backup_age)
         confirm_fix(CliPrompter(actor, yes=yes, confirm_env=confirm_env), audit, env_name, environment.production,
                     chosen)
-        outcome = apply_fix(workspace, store, session, drift, reference, chosen, statements, env_name, actor, audit,
-                            backup_age)
+        outcome = apply_fix(store, session, drift, reference, chosen, statements, env_name, actor, audit, backup_id)
     click.echo("✓ " + _say(lang, "cli.baseline.fixed", id=outcome.fix_id, count=len(outcome.applied),
                           backup=outcome.backup_id))
     click.echo(_say(lang, "cli.baseline.compared_again"))

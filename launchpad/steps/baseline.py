@@ -89,6 +89,7 @@ def run_baseline(step: BaselineStep, ctx: StepContext) -> StepOutcome:
         apply_fix,
         baseline_for,
         compared,
+        fix_gate,
         plan_fix,
         read_environment,
     )
@@ -131,8 +132,9 @@ def run_baseline(step: BaselineStep, ctx: StepContext) -> StepOutcome:
             return StepOutcome("passed", phrase("baseline.nothing_to_fix", target=target_env), evidence=evidence)
         statements = plan_fix(reference, states[-1], chosen, actor)
         try:
-            outcome = apply_fix(workspace, store, sessions[-1], drift, reference, chosen, statements, target_env,
-                                actor, audit, step.backup_age)
+            backup_id = fix_gate(workspace, store, sessions[-1], target_env, audit, step.backup_age)
+            outcome = apply_fix(store, sessions[-1], drift, reference, chosen, statements, target_env, actor, audit,
+                                backup_id)
         except FixRefused as refused:
             return StepOutcome("refused", phrase("baseline.refused", reason=refused.message), evidence=evidence)
     remaining = outcome.after.of_kinds(kinds)

@@ -147,13 +147,14 @@ def run_import(to: ImportTarget, ready: ImportReady, gates: ImportGates, prompte
                progress: Callable[[ApplyProgress], None] | None = None,
                should_stop: Callable[[], bool] = lambda: False,
                backup_passed: Callable[[int], None] = lambda _id: None) -> ApplyOutcome:
-    """Confirmed by the person (production: its name typed), production's fresh-backup gate
-    passed, then applied. Every refusal is audited and raised as `ImportRefused`."""
+    """Production's fresh-backup gate passed, confirmed by the person (production: its name
+    typed), then applied. The gate comes first, so nobody types the environment's name only to
+    be told there is no backup. Every refusal is audited and raised as `ImportRefused`."""
     production = gates.environment.production
-    confirm_import(prompter, to.audit, to.environment, production, ready.counts, ready.rows.name)
     if production:
         backup_passed(require_fresh_backup(to.store, gates.backups_dir, gates.environment, to.environment,
                                            to.database, to.audit, gates.backup_age))
+    confirm_import(prompter, to.audit, to.environment, production, ready.counts, ready.rows.name)
     return apply_plan(to, ready.planned, file=Path(ready.rows.name), file_sha256=ready.rows.sha256,
                       mapping_name=mapping_name, allow_rejected=skip_rejected, batch_size=batch_size,
                       progress=progress, should_stop=should_stop)

@@ -164,14 +164,14 @@ def apply_preview(to: RolesTarget, loaded: LoadedRules, prompter: Any, *, backup
                            hint=phrase("roles.changed_since_hint", env=to.environment))
     assignment = int(recorded["id"])
     production = to.workspace.environment(to.environment).production
-    _confirm(prompter, to, assignment, production, len(rows))
     backup_id = None
-    if production:
+    if production:  # the gate before the question: nobody types the name only to hear there is no backup
         from launchpad.users.guard import require_fresh_backup
 
         backup_id = require_fresh_backup(to.store, to.workspace.backups_dir, to.workspace.environment(to.environment),
                                          to.environment, to.session.key, to.audit, backup_age,
                                          action="role_assignment", refusal=RolesRefused)
+    _confirm(prompter, to, assignment, production, len(rows))
     role_records.set_batches(to.store, assignment, batch_size)
     role_records.set_status(to.store, assignment, "applying", backup_id=backup_id)
     to.audit("role_assignment_started", to.where, {"assignment": assignment, "users": len(rows),

@@ -162,15 +162,17 @@ def test_apply_refuses_when_the_target_changed_since_the_preview(lab: RuoYiLab) 
     assert edited.returncode == 1 and "roles/rules.yaml 在预览" in edited.stderr and "之后被修改过" in edited.stderr
 
 
-def test_production_needs_its_name_typed_and_a_fresh_backup(lab: RuoYiLab) -> None:
+def test_production_needs_a_fresh_backup_and_its_name_typed(lab: RuoYiLab) -> None:
     preview_json(lab, "prod")
-    unnamed = launchpad(lab, "roles", "apply", "--env", "prod", "--yes")
-    assert unnamed.returncode == 1
-    assert "prod 是生产环境：没有输入其名称" in unnamed.stderr
+    # the backup gate first, before anybody is asked to type the name
     no_backup = launchpad(lab, "roles", "apply", "--env", "prod", "--yes", "--confirm", "prod")
     assert no_backup.returncode == 1 and "没有 2h 内经过校验的备份" in no_backup.stderr
     assert links(lab, "prod") == BEFORE
     assert launchpad(lab, "backup", "--env", "prod", "app").returncode == 0
+    unnamed = launchpad(lab, "roles", "apply", "--env", "prod", "--yes")
+    assert unnamed.returncode == 1
+    assert "prod 是生产环境：没有输入其名称" in unnamed.stderr
+    assert links(lab, "prod") == BEFORE
     done = launchpad(lab, "roles", "apply", "--env", "prod", "--yes", "--confirm", "prod")
     assert done.returncode == 0, done.stderr
     assert "，备份 " in done.stdout and links(lab, "prod") == AFTER  # the site speaks Chinese

@@ -264,17 +264,20 @@ def test_the_command_line_plans_imports_lists_rolls_back_and_hands_out(lab: RuoY
         assert expected in actions
 
 
-def test_production_needs_its_name_and_a_fresh_backup(lab: RuoYiLab) -> None:
+def test_production_needs_a_fresh_backup_and_its_name(lab: RuoYiLab) -> None:
     write_mapping(lab.root, FAST_HASH)
     sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": GOOD_SHEET})
-    yes_only = launchpad(lab, "users", "import", str(sheet), "--env", "prod", "--yes")
-    assert yes_only.returncode == 1 and "prod is production: its name was not typed" in yes_only.stderr
+    # the backup gate first, before anybody is asked to type the name
     no_backup = launchpad(lab, "users", "import", str(sheet), "--env", "prod", "--confirm", "prod")
     assert no_backup.returncode == 1
     assert "import refused: prod is production and app has no verified backup younger than 2h" in no_backup.stderr
     assert lab.sql("prod", "SELECT COUNT(*) FROM sys_user") == [["3"]]
     backed_up = launchpad(lab, "backup", "--env", "prod", "app")
     assert backed_up.returncode == 0, backed_up.stderr
+    yes_only = launchpad(lab, "users", "import", str(sheet), "--env", "prod", "--yes")
+    assert yes_only.returncode == 1 and "prod is production: its name was not typed" in yes_only.stderr
+    assert "fresh backup: 1" in yes_only.stderr  # the backup that passed, said before the question
+    assert lab.sql("prod", "SELECT COUNT(*) FROM sys_user") == [["3"]]
     imported = launchpad(lab, "users", "import", str(sheet), "--env", "prod", "--confirm", "prod")
     assert imported.returncode == 0, imported.stderr
     assert lab.sql("prod", "SELECT COUNT(*) FROM sys_user") == [["4"]]

@@ -187,28 +187,27 @@ async def test_a_fix_is_picked_its_sql_shown_and_production_asks_for_its_name(dr
         assert screen.picked == {"permission/approver/affair:case:approve"}
 
         await pilot.press("f")
-        dialog = await wait_for_screen(pilot, TypeNameDialog)
-        assert "在 prod 上修正 1 处差异？" in dialog.dialog_title
-        await type_line(pilot, "test")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.screen is dialog  # a wrong name is refused in the dialog
-        for _ in range(4):
-            await pilot.press("backspace")
-        await type_line(pilot, "prod")
-        await pilot.press("enter")
-        # The demo keeps no backup: the fresh-backup gate refuses, a refusal, not a failure.
+        # The demo keeps no backup: the fresh-backup gate refuses before anything is asked, a
+        # refusal, not a failure.
         await wait_until(pilot, lambda: screen.ready and "⛔" in activity(screen), "the gate's refusal")
         assert "已拒绝" in activity(screen) and "没有 2h 内经过校验的备份" in activity(screen), activity(screen)
         assert "no verified backup" not in activity(screen)  # the refusal in the screen's language
-        assert isinstance(app.screen, DriftScreen)  # no error dialog
+        assert isinstance(app.screen, DriftScreen)  # no dialog, no name typed for nothing
         assert screen.picked == {"permission/approver/affair:case:approve"}  # kept, to try again
 
         backed_up = subprocess.run([sys.executable, "-m", "launchpad", "backup", "--env", "prod", "users"],
                                    cwd=drifted_demo, capture_output=True, text=True, timeout=120, check=False)
         assert backed_up.returncode == 0, backed_up.stderr
         await pilot.press("f")
-        await wait_for_screen(pilot, TypeNameDialog)
+        dialog = await wait_for_screen(pilot, TypeNameDialog)
+        assert "在 prod 上修正 1 处差异？" in dialog.dialog_title
+        assert "数据库的备份 1 已在 2h 内校验，出问题时从它恢复。" in str(dialog.body)
+        await type_line(pilot, "test")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog  # a wrong name is refused in the dialog
+        for _ in range(4):
+            await pilot.press("backspace")
         await type_line(pilot, "prod")
         await pilot.press("enter")
         await wait_until(pilot, lambda: screen.ready and screen.last_fix is not None
@@ -228,9 +227,10 @@ async def test_a_fix_is_picked_its_sql_shown_and_production_asks_for_its_name(dr
         fixes = list(store.db.query("SELECT status, remaining FROM baseline_fixes"))
         actions = [r["action"] for r in store.db.query("SELECT action FROM audit ORDER BY id")]
     assert fixes == [{"status": "applied", "remaining": 2}]
-    refused = actions.index("baseline_fix_gate_refused")  # first refused, then passed and applied
-    assert "baseline_fix_confirmed" in actions[:refused]
-    assert actions.index("baseline_fix_gate_passed") > refused and "baseline_fix_applied" in actions
+    refused = actions.index("baseline_fix_gate_refused")  # first refused, asking nothing; then passed and applied
+    assert "baseline_fix_confirmed" not in actions[:refused]
+    passed = actions.index("baseline_fix_gate_passed")
+    assert refused < passed < actions.index("baseline_fix_confirmed") < actions.index("baseline_fix_applied")
 
 
 @pytest.mark.anyio
@@ -248,7 +248,11 @@ async def test_two_environments_compared_and_the_report_written(drifted_demo: Pa
         await pilot.press("w")
         await wait_until(pilot, lambda: screen.ready and "Report written" in activity(screen), "the report")
 
-        # test against prod: a test environment asks Yes/No, and No writes nothing.
+        # test against prod: a test environment asks Yes/No (once its backup passed the gate),
+        # and No writes nothing.
+        backed_up = subprocess.run([sys.executable, "-m", "launchpad", "backup", "--env", "test", "users"],
+                                   cwd=drifted_demo, capture_output=True, text=True, timeout=120, check=False)
+        assert backed_up.returncode == 0, backed_up.stderr
         await pilot.press("c")
         await wait_for_screen(pilot, CompareChoiceDialog)
         await pilot.press("down", "enter")

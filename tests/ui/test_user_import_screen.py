@@ -271,7 +271,7 @@ async def test_a_stopped_import_is_offered_and_resumed(lab: RuoYiLab) -> None:
 
 @pytest.mark.integration
 @pytest.mark.anyio
-async def test_production_asks_for_its_name_and_refuses_without_a_fresh_backup(lab: RuoYiLab) -> None:
+async def test_production_refuses_without_a_fresh_backup_before_asking_for_its_name(lab: RuoYiLab) -> None:
     app = make_app(lab.root)
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_import(pilot)
@@ -279,14 +279,7 @@ async def test_production_asks_for_its_name_and_refuses_without_a_fresh_backup(l
         await pilot.pause()
         assert "prod" in str(screen.query_one("#import-bar", Static).render())
         await pilot.press("a")
-        dialog = await wait_for_screen(pilot, TypeNameDialog)
-        assert "将 名单.xlsx 中的用户导入 prod" in dialog.dialog_title
-        await type_line(pilot, "test")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.screen is dialog  # a wrong name is refused in the dialog
-        dialog.query_one(Input).value = "prod"
-        await pilot.press("enter")
+        # no backup: refused at once, nobody types the name for nothing
         error = await wait_for_screen(pilot, ErrorDialog, timeout=120)
         assert "prod 是生产环境，但 app 没有 2h 内经过校验的备份" in str(error.body)
         await wait_until(pilot, lambda: screen.ready, "the refusal")
@@ -299,7 +292,13 @@ async def test_production_asks_for_its_name_and_refuses_without_a_fresh_backup(l
         assert backed_up.returncode == 0, backed_up.stderr
         await pilot.press("a")
         dialog = await wait_for_screen(pilot, TypeNameDialog)
-        await type_line(pilot, "prod")
+        assert "将 名单.xlsx 中的用户导入 prod" in dialog.dialog_title
+        assert "生产环境：备份 1 已在 2h 内校验，出问题时从它恢复。" in str(dialog.body)
+        await type_line(pilot, "test")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog  # a wrong name is refused in the dialog
+        dialog.query_one(Input).value = "prod"
         await pilot.press("enter")
         await wait_until(pilot, lambda: screen.ready and screen.last_import is not None, "the import", timeout=120)
         assert "✓ 导入 1 已完成：新增 1，更新 1，不变 1，拒绝 1" in screen.activity.text
