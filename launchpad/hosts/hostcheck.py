@@ -14,6 +14,9 @@ from launchpad.hosts.pool import in_parallel
 from launchpad.phrases import Said, parts, phrase, render, word
 from launchpad.workspace.site import Host
 
+# A probe is five reads of /proc and df: a host still silent after this long (a hung NFS mount
+# under df, a shell waiting on input) is reported as not answering, not waited for.
+PROBE_TIMEOUT = 30
 PROBE = (
     "cut -d' ' -f1 /proc/uptime; "
     "df -P / | awk 'NR==2{print $5}'; "
@@ -115,7 +118,7 @@ def check_host(connections: Any, host: Host) -> HostHealth:
     try:
         transport = connections.transport_for(host)
         sent = time.time()
-        result = transport.run(PROBE, timeout=30)
+        result = transport.run(PROBE, timeout=PROBE_TIMEOUT)
         received = time.time()
     except LaunchpadError as exc:
         return HostHealth(host.name, False, **error_fields(host.name, exc))

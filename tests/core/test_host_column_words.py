@@ -166,3 +166,17 @@ def test_a_shell_probe_that_cannot_run_answers_in_the_readers_language() -> None
     assert not answer.ok
     assert render(answer.said, "zh") == "app1：`sleep 5` 在 0.3 秒内没有结束，已被终止"
     assert str(answer.said) == "app1: `sleep 5` did not finish within 0.3s and was killed"
+
+
+def test_a_probe_that_hangs_is_given_up_after_its_timeout_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real process that does not answer (as df on a hung NFS mount): the host is reported
+    with the timeout, and the check goes on."""
+    from launchpad.hosts import hostcheck
+
+    monkeypatch.setattr(hostcheck, "PROBE", "sleep 30")
+    monkeypatch.setattr(hostcheck, "PROBE_TIMEOUT", 0.5)
+    health = check_host(_connections(LocalTransport(HOST)), Host(name="app1", address="localhost"))
+    assert not health.healthy
+    chinese, english = health.as_dict("zh"), health.as_dict("en")
+    assert chinese["problem_kinds"] == english["problem_kinds"] == ["command_timed_out"], chinese
+    assert "0.5" in english["error"] and "0.5" in chinese["error"], (english, chinese)
