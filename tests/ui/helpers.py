@@ -83,3 +83,19 @@ async def help_text(pilot: Pilot[Any]) -> str:
     console.print(help_screen.key_table())
     return console.export_text()
 
+
+
+async def production_question(pilot: Pilot[Any], key: str, title: str, said: str) -> Any:
+    """Press `key` and get production's type-name question, titled `title` and saying `said`
+    (what passed its gate); a wrong name typed into it is refused there. The dialog, still open."""
+    from screens.dialogs.type_name import TypeNameDialog
+
+    await pilot.press(key)
+    dialog = await wait_for_screen(pilot, TypeNameDialog)
+    assert title in dialog.dialog_title, dialog.dialog_title
+    assert said in str(dialog.body), dialog.body
+    await type_line(pilot, "test")
+    await pilot.press("enter")
+    await pilot.pause()
+    assert pilot.app.screen is dialog  # a wrong name is refused in the dialog
+    return dialog

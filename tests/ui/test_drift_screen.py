@@ -40,7 +40,7 @@ from tests.integration.sshd import SshdHost, SshLab
 from tests.integration.test_baseline import export
 from tests.integration.test_users_import import launchpad
 from tests.ui.conftest import FIXED_NOW
-from tests.ui.helpers import type_line, wait_for_screen, wait_opened, wait_until
+from tests.ui.helpers import production_question, type_line, wait_for_screen, wait_opened, wait_until
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 LANGUAGES = ["zh", "en"]
@@ -198,14 +198,8 @@ async def test_a_fix_is_picked_its_sql_shown_and_production_asks_for_its_name(dr
         backed_up = subprocess.run([sys.executable, "-m", "launchpad", "backup", "--env", "prod", "users"],
                                    cwd=drifted_demo, capture_output=True, text=True, timeout=120, check=False)
         assert backed_up.returncode == 0, backed_up.stderr
-        await pilot.press("f")
-        dialog = await wait_for_screen(pilot, TypeNameDialog)
-        assert "在 prod 上修正 1 处差异？" in dialog.dialog_title
-        assert "数据库的备份 1 已在 2h 内校验，出问题时从它恢复。" in str(dialog.body)
-        await type_line(pilot, "test")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.screen is dialog  # a wrong name is refused in the dialog
+        await production_question(pilot, "f", "在 prod 上修正 1 处差异？",
+                                  "数据库的备份 1 已在 2h 内校验，出问题时从它恢复。")
         for _ in range(4):
             await pilot.press("backspace")
         await type_line(pilot, "prod")

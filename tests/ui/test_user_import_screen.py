@@ -20,7 +20,6 @@ from launchpad.store.db import Store
 from screens.app import LaunchpadApp
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.error import ErrorDialog
-from screens.dialogs.type_name import TypeNameDialog
 from screens.user_import import UserImportScreen
 from tests.core.users_sheets import GOOD, HEADER, MAPPING, write_mapping, write_xlsx
 from tests.integration.conftest import _private_ssh_home, ssh_hosts, sshd_lab  # noqa: F401
@@ -35,7 +34,7 @@ from tests.integration.ruoyi import RuoYiLab
 from tests.integration.sshd import SshdHost, SshLab
 from tests.integration.test_users_import import launchpad
 from tests.ui.conftest import FIXED_NOW, UI_SITE
-from tests.ui.helpers import type_line, wait_for_screen, wait_opened, wait_until
+from tests.ui.helpers import production_question, type_line, wait_for_screen, wait_opened, wait_until
 from tests.workspaces import write_workspace
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -290,14 +289,8 @@ async def test_production_refuses_without_a_fresh_backup_before_asking_for_its_n
 
         backed_up = launchpad(lab, "backup", "--env", "prod", "app")  # the backup the gate asks for
         assert backed_up.returncode == 0, backed_up.stderr
-        await pilot.press("a")
-        dialog = await wait_for_screen(pilot, TypeNameDialog)
-        assert "将 名单.xlsx 中的用户导入 prod" in dialog.dialog_title
-        assert "生产环境：备份 1 已在 2h 内校验，出问题时从它恢复。" in str(dialog.body)
-        await type_line(pilot, "test")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.screen is dialog  # a wrong name is refused in the dialog
+        dialog = await production_question(pilot, "a", "将 名单.xlsx 中的用户导入 prod",
+                                           "生产环境：备份 1 已在 2h 内校验，出问题时从它恢复。")
         dialog.query_one(Input).value = "prod"
         await pilot.press("enter")
         await wait_until(pilot, lambda: screen.ready and screen.last_import is not None, "the import", timeout=120)
