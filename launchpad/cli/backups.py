@@ -138,10 +138,12 @@ def backups(click_ctx: click.Context, env_name: str | None, target: str | None, 
     if not rows:
         click.echo(say("cli.backups.none"))
         return
-    from launchpad.issues.display import fit
+    from launchpad.issues.display import fit, width
     from launchpad.sitetime import local_text
 
-    click.echo(say("cli.backups.head"))
+    finished_head = say("cli.backups.finished", zone=workspace.site.site.timezone)
+    columns = max(19, width(finished_head))  # the site's wall clock, to the second
+    click.echo(say("cli.backups.head", finished=fit(finished_head, columns)))
     zone = workspace.site.tz
     for r in rows:
         verified = say("cli.backups.verified") if r.verify_status == "ok" else (
@@ -149,7 +151,7 @@ def backups(click_ctx: click.Context, env_name: str | None, target: str | None, 
         drill = say(f"status.{r.drill_status}") if r.drill_status in ("passed", "failed") else (r.drill_status or "-")
         gone = say("cli.backups.deleted") if r.deleted_at else ""
         finished = local_text(r.finished, zone, with_seconds=True)
-        click.echo(f"{r.id:>5}  {finished:<19}  {r.environment + '/' + r.target:<22} "
+        click.echo(f"{r.id:>5}  {fit(finished, columns)}  {r.environment + '/' + r.target:<22} "
                    f"{_size(r.size):>10}  {fit(verified, 9)} {fit(drill, 8)} {r.purpose}{gone}")
 
 

@@ -31,6 +31,7 @@ def test_backups_list_when_each_was_taken_on_the_site_clock(tmp_path: Path) -> N
     listed = launchpad(root, "backups")
     assert listed.exit_code == 0, listed.output
     assert "2026-12-05 23:30:07" in listed.output and "15:30" not in listed.output, listed.output
+    assert "完成时间（Asia/Shanghai）" in listed.output.splitlines()[0]
 
 
 def test_role_previews_list_when_each_was_made_on_the_site_clock(tmp_path: Path) -> None:
