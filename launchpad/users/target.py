@@ -20,8 +20,8 @@ from launchpad.phrases import Said, phrase
 from launchpad.workspace.secrets import AskSecret
 from launchpad.workspace.site import Database, Environment
 
-# How long one batch may take on the host: a batch of 10,000 rows takes seconds; a loaded host
-# or a slow link may take minutes.
+# How long one batch may take on the host: a batch of up to 40,000 rows (apply.BULK_MOST) takes
+# seconds; a loaded host or a slow link may take minutes. The import's one command gets this per batch.
 LOAD_TIMEOUT = 600.0
 
 AuditFn = Callable[[str, str, dict[str, Any]], None]
