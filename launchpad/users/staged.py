@@ -21,16 +21,13 @@ from the client (`local_infile = OFF`): the caller falls back to the script for 
 from __future__ import annotations
 
 import re
-import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import repeat
-from operator import attrgetter
 from typing import Any
 
 from launchpad.errors import UsageError
 from launchpad.phrases import phrase
 from launchpad.users.profile import TargetProfile
+from launchpad.users.stage_rows import MASK_BITS, NULL, StageCells
 from launchpad.users.state import UNIT
 from launchpad.users.target import SqlText
 from launchpad.users.writes import (
@@ -51,7 +48,6 @@ INCOMPLETE = "the-rows-of-this-batch-arrived-incomplete"
 IDS_UNFOUND = "the-ids-of-new-users-of-this-batch-were-not-found"
 # The closing line's shape: no set of filled columns has it, so no statement writes it.
 CLOSING_SHAPE = -1
-NULL = "\\N"  # how both loaders' text format writes NULL
 # MariaDB keeps a batch's stage in memory up to this size (see _mysql_stage): 10,000 rows of a
 # dozen short columns take ≈ 6 MiB.
 MEMORY_STAGE_BYTES = 48 << 20
@@ -61,13 +57,6 @@ MEMORY_ROOM = 2
 MEMORY_FLOOR = 16 << 20
 MEMORY_TEXT_CHARS = 1024  # a longer value would make every row of the stage that wide
 PG_TEMP_BUFFERS = "256MB"  # room for the largest batch's stage (apply.BULK_MOST rows), taken as used
-# Both loaders read a backslash as an escape: these four are all a value needs.
-_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_SPECIAL = ("\\", "\t", "\n", "\r")
-_APART = "\x1f"  # between a row's role keys, to find rows with the same set
-# A batch's roles and posts travel as bits on the user's own row (not a row per link): keys
-# 0..61 in the first BIGINT of each kind, and so on; bit 63 stays clear of the sign.
-MASK_BITS = 62
 
 
 @dataclass(frozen=True)
@@ -100,10 +89,6 @@ def stage_full(message: str) -> bool:
     return re.search(rf"ERROR 1114 \(\w+\)[^/]*{STAGE_TABLE}", message) is not None
 
 
-def escaped(value: str | None) -> str:
-    return NULL if value is None else value.translate(_ESCAPE)
-
-
 def staged_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: str, profile: TargetProfile,
                  salts: dict[str, str] | None = None, salt_column: str | None = None) -> Staged:
     """The batch's inserts staged and merged; its updates and their links as in the script."""
@@ -123,7 +108,7 @@ def staged_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
     # MariaDB gives an INSERT … SELECT's rows consecutive auto-increment ids in the order it
     # inserts them: a row's rank among its shape's rows finds its id (see _merge).
     ranked = sql.mysql and users.id.generate == "auto_increment"
-    cells = _StageCells(inserts, fields, hashes, salts if salted else None, own_uuid)
+    cells = StageCells(inserts, fields, hashes, salts if salted else None, own_uuid)
     numeric_unit = UNIT in fields and all(unit.lstrip("-").isdigit() for unit in cells.distinct(UNIT))
     row_shapes, row_ranks, ranks = cells.shapes(shapes, ranked)
     row_masks = cells.masks(role_bit, post_bit, len(roles), len(posts)) if masks else []
@@ -187,79 +172,6 @@ def staged_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
     lines.append("\t".join([str(closing), str(CLOSING_SHAPE), "", *[NULL] * (len(columns) - 3)]))
     data = ("\n".join(lines) + "\n").encode("utf-8")
     return Staged(before, load, data, after, len(inserts))
-
-
-class _StageCells:
-    """The stage's cells of a batch's new users, a column at a time: the key, each field (None
-    where the row leaves it out), the hash, the salt and a made id."""
-
-    def __init__(self, inserts: list[Any], fields: list[str], hashes: dict[str, str], salts: dict[str, str] | None,
-                 own_uuid: bool) -> None:
-        self.inserts, self.fields = inserts, fields
-        self.values = [u.values for u in inserts]
-        keys = [u.key for u in inserts]
-        count = len(inserts)
-        self.raw: list[list[str | None]] = [list(keys)]
-        self.raw += [list(map(dict.get, self.values, repeat(f, count))) for f in fields]
-        self.raw.append(list(map(hashes.__getitem__, keys)))
-        if salts is not None:
-            self.raw.append(list(map(salts.__getitem__, keys)))
-        self.made = [str(uuid.uuid4()) for _ in keys] if own_uuid else None
-
-    def texts(self) -> list[list[str]]:
-        """The columns in the loader's text format. Most batches hold no backslash, tab or line
-        break in any value: then no value is escaped one by one (the check is one search a column)."""
-        joined = ["".join(filter(None, column)) for column in self.raw]
-        plain = not any(char in text for text in joined for char in _SPECIAL)
-        if plain:  # a missing field is NULL
-            found = [[NULL if value is None else value for value in column] for column in self.raw]
-        else:
-            found = [list(map(escaped, column)) for column in self.raw]
-        return found + ([self.made] if self.made is not None else [])
-
-    def distinct(self, field: str) -> set[str]:
-        """The values of `field` in the batch, each once."""
-        return set(filter(None, self.raw[1 + self.fields.index(field)]))
-
-    def widths(self) -> list[int]:
-        """The longest value, in characters, of each value column (the key's apart)."""
-        return [max(map(len, filter(None, column)), default=0) for column in self.raw[1:]] + \
-            ([36] if self.made is not None else [])
-
-    def shapes(self, shapes: dict[tuple[str, ...], int],
-               ranked: bool) -> tuple[list[str], list[int], dict[str, int]]:
-        """Each row's shape (its number in `shapes`, which gains the batch's new shapes) and,
-        when `ranked`, its rank among its shape's rows and each shape's count."""
-        shape_of: dict[tuple[str, ...], str] = {}  # by the row's own field order
-
-        def new(names: tuple[str, ...]) -> str:
-            filled = tuple(f for f in self.fields if f in names)
-            shape_of[names] = found = str(shapes.setdefault(filled, len(shapes)))
-            return found
-
-        row_shapes = [shape_of.get(names) or new(names) for names in map(tuple, self.values)]
-        if not ranked:
-            return row_shapes, [], {}
-        counted: dict[str, int] = {}
-        ranks = []
-        for shape in row_shapes:
-            counted[shape] = rank = counted.get(shape, 0) + 1
-            ranks.append(rank)
-        return row_shapes, ranks, counted
-
-    def masks(self, role_bit: dict[str, int], post_bit: dict[str, int], roles: int,
-              posts: int) -> list[tuple[str, ...]]:
-        """The mask columns: each row's roles and posts as bits, worked out once per set."""
-        role_lists = list(map(attrgetter("roles_added"), self.inserts))
-        post_lists = list(map(attrgetter("posts_added"), self.inserts))
-        # Rows with the same roles and posts are found by a text of them: a join costs less
-        # than a tuple, and tells the sets apart while no key holds the separator.
-        same = tuple if any(_APART in key for key in (*role_bit, *post_bit)) else _APART.join
-        held: list[Any] = list(zip(map(same, role_lists), map(same, post_lists), strict=True))
-        bits = {one: _masks(user.roles_added, role_bit, roles) + _masks(user.posts_added, post_bit, posts)
-                for one, user in dict(zip(held, self.inserts, strict=True)).items()}
-        rows = list(map(bits.__getitem__, held))
-        return list(zip(*rows, strict=True))
 
 
 def _mysql_stage(w: Writer, value_columns: list[str], texts: dict[str, int], masks: list[str], ranked: bool,
@@ -430,12 +342,3 @@ def _inserts(w: Writer, shapes: dict[tuple[str, ...], int], fields: list[str], s
         statements.append((f"INSERT INTO {users.table} ({names}) SELECT {picked} FROM {STAGE_TABLE} s "
                            f"WHERE s.shape = {int(number)} ORDER BY s.n", number))
     return statements
-
-
-def _masks(keys: Sequence[str], bit: dict[str, int], count: int) -> list[str]:
-    """The row's roles (or posts) as bits of BIGINTs, MASK_BITS keys each; NULL for none."""
-    words = [0] * -(-count // MASK_BITS)
-    for key in keys:
-        words[bit[key] // MASK_BITS] |= 1 << bit[key] % MASK_BITS
-    return [str(word) if word else NULL for word in words]
-

@@ -7,7 +7,8 @@ import pytest
 
 from launchpad.users.plan import PlannedUser
 from launchpad.users.profile import TargetProfile, bundled_profile
-from launchpad.users.staged import INCOMPLETE, NULL, Staged, can_stage, escaped, stage_full, staged_batch
+from launchpad.users.stage_rows import NULL, escaped
+from launchpad.users.staged import INCOMPLETE, Staged, can_stage, stage_full, staged_batch
 from launchpad.users.state import UNIT
 from launchpad.users.target import SqlText, refused_local_load
 
