@@ -309,3 +309,19 @@ def test_users_left_without_a_password_by_an_interruption_are_named_in_both_lang
         "请用 `launchpad users handout 4 --reset 账号` 为他们生成")
     assert word("users.without_password", "en", **said).startswith(
         "2 user(s) inserted before the interruption have no handed-out password: zhangsan, lisi; ")
+
+
+def test_a_reset_on_a_target_that_cannot_tell_a_chosen_password_is_refused_in_both_languages() -> None:
+    from launchpad.users.profile import bundled_profile
+    from launchpad.users.reset import _still_initial
+
+    ruoyi = bundled_profile("ruoyi")
+    blind = ruoyi.users.password.model_copy(update={"changed_at": None, "force_change": None})
+    profile = ruoyi.model_copy(update={"users": ruoyi.users.model_copy(update={"password": blind})})
+    with pytest.raises(UsageError) as refused:
+        _still_initial(profile)
+    chinese, english = _both(refused.value)
+    assert "目标系统 ruoyi 既没有说明何时改过密码" in chinese and "什么都没有重置" in chinese, chinese
+    assert "password: {changed_at: 列名}" in chinese, chinese
+    assert "target ruoyi says neither when a password was changed" in english and "nothing was reset" in english
+    assert "add password: {changed_at: COLUMN}" in english, english

@@ -60,6 +60,9 @@ def test_a_stop_between_batches_hands_out_what_was_written_and_the_same_import_f
         apply_stopping(lab, after_first_batch)
     error = stopped.value
     assert (error.done, error.total) == (1, 2)  # zhangsan inserted; lisi's update not sent
+    assert f"导入 {error.import_id} 在 2 行中写完 1 行后停止；已写入的内容保留" in error.render("zh")
+    assert "再次运行同一导入即可继续" in error.render("zh")
+    assert f"import {error.import_id} stopped after 1 of 2 row(s); what was written stays" in error.render("en")
     assert count(lab, "zhangsan") == "1"
     assert lab.sql("test", "SELECT COUNT(*) FROM sys_user WHERE user_name = 'lisi' AND email <> ''") == [["0"]]
     assert status(lab, error.import_id) == "applying"
