@@ -8,6 +8,7 @@ rules file is located."""
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -250,6 +251,9 @@ def test_the_same_rules_in_sqlite(tmp_path: Path) -> None:
     assignment = applied.stdout.split("角色分配 ")[1].split()[0]
     assert launchpad(lab, "roles", "rollback", assignment, "--yes").returncode == 0
     assert sqlite_links() == BEFORE
+    again = launchpad(lab, "roles", "rollback", assignment, "--yes")  # when, on the site's clock
+    assert again.returncode == 2 and f"角色分配 {assignment} 已回滚（" in again.stderr, again.stderr
+    assert re.search(r"已回滚（\d{4}-\d\d-\d\d \d\d:\d\d:\d\d Asia/Shanghai）", again.stderr), again.stderr
     listed = launchpad(lab, "roles", "list")
     assert listed.returncode == 0 and f"  {assignment}  test  已回滚  3 个用户  roles/rules.yaml" in listed.stdout
 
