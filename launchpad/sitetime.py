@@ -31,6 +31,12 @@ def local_text(stamp: str | None, zone: ZoneInfo, with_seconds: bool = False) ->
     return datetime.fromisoformat(stamp).astimezone(zone).strftime(pattern)
 
 
+def zoned_text(stamp: str | None, zone: ZoneInfo) -> str:
+    """`local_text` to the second with the zone's name, for a message that may be read away
+    from the site (a refusal copied into a chat)."""
+    return f"{local_text(stamp, zone, with_seconds=True)} {zone.key}"
+
+
 def local_moment(stamp: str, zone: ZoneInfo) -> datetime:
     """A stored UTC time as an aware moment on the site's wall clock (a release's window)."""
     return datetime.fromisoformat(stamp).astimezone(zone)

@@ -141,10 +141,10 @@ def backups(click_ctx: click.Context, env_name: str | None, target: str | None, 
     from launchpad.issues.display import fit, width
     from launchpad.sitetime import local_text
 
-    finished_head = say("cli.backups.finished", zone=workspace.site.site.timezone)
+    zone = workspace.site.tz
+    finished_head = say("cli.backups.finished", zone=zone.key)
     columns = max(19, width(finished_head))  # the site's wall clock, to the second
     click.echo(say("cli.backups.head", finished=fit(finished_head, columns)))
-    zone = workspace.site.tz
     for r in rows:
         verified = say("cli.backups.verified") if r.verify_status == "ok" else (
             say("cli.backups.verify_failed") if r.verify_status == "failed" else "-")

@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 from launchpad.errors import LaunchpadError, UsageError
 from launchpad.phrases import Phrase, Said, phrase
-from launchpad.sitetime import local_text, utc_now
+from launchpad.sitetime import utc_now, zoned_text
 from launchpad.store.db import Store
 from launchpad.users import records
 from launchpad.users.annotate import CannotWrite
@@ -376,8 +376,8 @@ def rollback_import(to: ImportTarget, import_id: int, *, batch_size: int = BATCH
         raise UsageError(phrase("users.import_other_env", id=import_id, env=found["environment"], given=to.environment),
                          hint=phrase("users.import_other_env_hint", env=found["environment"]))
     if found["status"] == "rolled_back":
-        at = f"{local_text(found['rolled_back'], to.zone, with_seconds=True)} {to.zone.key}"
-        raise UsageError(phrase("users.already_rolled_back", id=import_id, at=at))
+        raise UsageError(phrase("users.already_rolled_back", id=import_id,
+                                at=zoned_text(found["rolled_back"], to.zone)))
     if found["status"] == "applying":
         records.unfinished_import(to.store, to.environment)  # refuses while its process lives
     rows = records.import_rows(to.store, import_id)

@@ -22,7 +22,7 @@ from typing import Any
 from launchpad.errors import LaunchpadError, UsageError
 from launchpad.phrases import Phrase, Said, lines, phrase
 from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
-from launchpad.sitetime import local_text
+from launchpad.sitetime import zoned_text
 from launchpad.store.db import Store
 from launchpad.users import role_records
 from launchpad.users.profile import TARGETS_DIR, TargetProfile, load_profile
@@ -278,9 +278,8 @@ def rollback(to: RolesTarget, assignment: int, prompter: Any) -> RollbackOutcome
     if found["status"] == "previewed":
         raise UsageError(phrase("error.roles_never_applied", id=assignment))
     if found["status"] == "rolled_back":
-        zone = to.workspace.site.tz  # when, on the site's clock
-        at = f"{local_text(found['rolled_back'], zone, with_seconds=True)} {zone.key}"
-        raise UsageError(phrase("error.roles_rolled_back", id=assignment, at=at))
+        raise UsageError(phrase("error.roles_rolled_back", id=assignment,
+                                at=zoned_text(found["rolled_back"], to.workspace.site.tz)))
     role_records.refuse_if_running(found)
     rows = role_records.users(to.store, assignment)
     profile = load_profile(found["target"], to.workspace.root / TARGETS_DIR)

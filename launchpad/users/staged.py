@@ -86,6 +86,7 @@ def can_stage(sql: SqlText, profile: TargetProfile) -> bool:
 def stage_full(message: str) -> bool:
     """MariaDB's error for the stage past its cap in memory, in any language the server speaks
     (`ERROR 1114 (HY000) … The table 'launchpad_stage' is full`)."""
+    # the number and the table on one of the client's lines, which the stream's message joins with " / "
     return re.search(rf"ERROR 1114 \(\w+\)[^/]*{STAGE_TABLE}", message) is not None
 
 

@@ -139,6 +139,9 @@ class TargetSession:
             SqliteClient(self.access).transaction(self.shell, statements)
 
 
+_LOCAL_REFUSED = re.compile(r"ERROR (1148|2068|3948|4166) ")
+
+
 def refused_local_load(message: str) -> bool:
     """The server (or its client) will not load from the client's side: MariaDB's `local_infile
     = OFF` (errors 1148 and 4166), MySQL 8's default (3948), a client that refuses (2068). Told
@@ -146,9 +149,6 @@ def refused_local_load(message: str) -> bool:
     client repeats the statement that failed, and a failed load's statement always says LOCAL
     INFILE."""
     return _LOCAL_REFUSED.search(message) is not None
-
-
-_LOCAL_REFUSED = re.compile(r"ERROR (1148|2068|3948|4166) ")
 
 
 class TargetFailed(LaunchpadError):
