@@ -76,6 +76,7 @@ class ApplyFigures:
     hashing_seconds: float
     batches: int
     batch_size: int
+    floor_seconds: float = 0.0  # the loader fed the users and their links: the least any apply writes
     parts: dict[str, float] = field(default_factory=dict)  # seconds, summed over the batches
     alone: dict[str, float] = field(default_factory=dict)  # seconds of one command, measured apart
 
@@ -83,6 +84,13 @@ class ApplyFigures:
     def ratio(self) -> float:
         """The apply's rate over the loader's: 1.0 is as fast, the target is ≥ 0.5."""
         return self.loader_seconds / self.apply_seconds
+
+    @property
+    def floor_ratio(self) -> float:
+        """The best ratio any apply could show: the loader's rate over its own rate for the rows
+        every apply must write (the users and their role and post links), with no guard, no record,
+        no build, no hashing."""
+        return self.loader_seconds / self.floor_seconds if self.floor_seconds else 0.0
 
 
 @contextlib.contextmanager
@@ -136,6 +144,7 @@ def measure(lab: RuoYiLab, env: str, sheet: Path, mapping_text: str, batch_size:
                        batch_size=None if batch_size == apply_module.BULK_BATCH else batch_size)
         loaded.append(_bulk_load(lab, env, session, inserts))  # one after: the machine's load drifts
         loader = min(loaded)
+        floor = min(_floor_load(lab, env, session, inserts) for _ in range(LOADER_ROUNDS))
         alone = _alone(session, inserts[:batch_size]) if parts else {}
     hashed = marks.get("hashing", started)
     # The default size is what `users import` does: a small first batch, then batches of it.
@@ -146,7 +155,7 @@ def measure(lab: RuoYiLab, env: str, sheet: Path, mapping_text: str, batch_size:
     return ApplyFigures(ENGINES[env], len(inserts), loader, marks["writing"] - hashed, hashed - started,
                         len(list(in_batches(inserts, batch_size, first, apply_module.BULK_MOST
                                             if batch_size == apply_module.BULK_BATCH else None))), batch_size,
-                        timer.seconds if timer else {}, alone)
+                        floor, timer.seconds if timer else {}, alone)
 
 
 def _remove_imported(lab: RuoYiLab, env: str) -> None:
@@ -193,6 +202,60 @@ def _bulk_load(lab: RuoYiLab, env: str, session: TargetSession, users: list[Plan
     seconds = time.monotonic() - started
     if not result.ok:
         raise RuntimeError(f"the bulk loader failed: {result.stderr.decode(errors='replace')[-2000:]}")
+    return seconds
+
+
+LINK_COPIES = {"sys_user_role": "bench_user_role", "sys_user_post": "bench_user_post"}
+
+
+def _floor_load(lab: RuoYiLab, env: str, session: TargetSession, users: list[PlannedUser]) -> float:
+    """Seconds the database's own loader takes, as one SSH command and one client, for what every
+    apply of `users` must write at the least: the users (numbered 1.. as their ids) into an empty
+    copy of sys_user, as `_bulk_load`, and their role and post links by those ids into empty
+    copies of sys_user_role and sys_user_post (primary keys as RuoYi's). No guard, no record in
+    the store, no id or role looked up on the host: a floor, not a way to import."""
+    _copy_table(lab, env)
+    for table, copy in LINK_COPIES.items():
+        ddl = (f"DROP TABLE IF EXISTS {copy}; CREATE TABLE {copy} LIKE {table};" if env == "test" else
+               f"DROP TABLE IF EXISTS {copy}; CREATE TABLE {copy} (LIKE {table} INCLUDING ALL);")
+        lab.maria.root_sql(ddl, lab.name) if env == "test" else lab.pg.sql(ddl, lab.name)
+    role_ids = dict(lab.sql(env, "SELECT role_key, role_id FROM sys_role"))
+    post_ids = dict(lab.sql(env, "SELECT post_code, post_id FROM sys_post"))
+    writer = Writer(session.sql, bundled_profile("ruoyi"))
+    fields = [f for f in (*writer.users.fields, UNIT) if any(f in u.values for u in users)]
+    names = ["user_id", *(writer.column(f) for f in fields), "password", "status", "del_flag", "create_by"]
+    lines = _loader_data(session, users).decode().splitlines(keepends=True)
+    people = "".join(f"{n}\t{line}" for n, line in enumerate(lines, 1))
+    roles = "".join(f"{n}\t{role_ids[r]}\n" for n, u in enumerate(users, 1) for r in u.roles_added)
+    posts = "".join(f"{n}\t{post_ids[p]}\n" for n, u in enumerate(users, 1) for p in u.posts_added)
+    parts = [(COPY_TABLE, names, people), ("bench_user_role", ["user_id", "role_id"], roles),
+             ("bench_user_post", ["user_id", "post_id"], posts)]
+    if session.sql.mysql:
+        # A client per table, each reading its part of the command's stdin (`head -c` reads no
+        # further than its count): two client starts more than the apply's one a batch.
+        runs = []
+        for table, columns, text in parts:
+            load = (f"LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE {table} CHARACTER SET utf8mb4 "
+                    f"FIELDS TERMINATED BY '\\t' ({', '.join(columns)})"
+                    f"{' SET create_time = NOW()' if table == COPY_TABLE else ''}")
+            client = MySqlClient(session.access).command(session.tmp, None, f"--local-infile=1 -e {shlex.quote(load)}")
+            runs.append(f"head -c {len(text.encode())} | {client}")
+        command = "set -o pipefail; " + " && ".join(runs)
+        data = "".join(text for _, _, text in parts).encode("utf-8")
+    else:
+        client = PostgresClient(session.access)
+        command = f"{client.env(session.tmp)}psql -X -q -v ON_ERROR_STOP=1 {client.connection()}"
+        data = "".join(f"COPY {table} ({', '.join(columns)}) FROM STDIN;\n{text}\\.\n"
+                       for table, columns, text in parts).encode("utf-8")
+    started = time.monotonic()
+    result = session.shell.run(command, stdin=data, timeout=600)
+    seconds = time.monotonic() - started
+    if not result.ok:
+        raise RuntimeError(f"the floor's loader failed: {result.stderr.decode(errors='replace')[-2000:]}")
+    counts = [int(lab.sql(env, f"SELECT count(*) FROM {table}")[0][0]) for table, _, _ in parts]
+    wanted = [len(users), roles.count("\n"), posts.count("\n")]
+    if counts != wanted:
+        raise RuntimeError(f"the floor's loader wrote {counts} rows, not {wanted}")
     return seconds
 
 

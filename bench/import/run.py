@@ -319,6 +319,9 @@ def apply_rates(folder: Path, rows: int, batch_sizes: list[int], figures: dict[s
               f"apply {f.apply_seconds:6.2f} s ({f.rows / f.apply_seconds:7.0f} rows/s, {f.batches} batch(es)); "
               f"apply / loader rate {f.ratio:.2f}   (target ≥ 0.5); bcrypt cost 4 apart: {f.hashing_seconds:.1f} s")
         figures[f"apply_rate_ratio_{f.engine.lower()}_batch_{f.batch_size}"] = f"{f.ratio:.2f}"
+        print(f"      the floor: the loader fed the users and their links {f.floor_seconds:6.2f} s; "
+              f"loader / floor rate {f.floor_ratio:.2f} (the best any apply could show)")
+        figures[f"floor_rate_ratio_{f.engine.lower()}"] = f"{f.floor_ratio:.2f}"
         for part, seconds in [*f.parts.items(), *((f"alone, one command: {k}", v) for k, v in f.alone.items())]:
             print(f"      {part:<52} {seconds:7.3f} s")
         if f.parts:
