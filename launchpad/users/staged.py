@@ -165,7 +165,7 @@ def staged_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
         after += _mysql_merge(w, inserts_sql, links, mark,
                               {int(shape): count for shape, count in ranks.items()} if ranked else None)
     else:
-        after += _pg_merge(w, inserts_sql, links)
+        after += _pg_merge(w, inserts_sql, links, masks)
     rest = [u for u in batch if u.action != "insert"]
     after += update_statements(w, rest, mark)
     after += links_by_key(w, rest)
@@ -241,34 +241,53 @@ def _links(w: Writer, roles: list[str], posts: list[str]) -> list[_Link]:
     return found
 
 
-def _link_insert(link: _Link, user_id: str, rows: str) -> str:
+def _link_insert(link: _Link, user_id: str, rows: str, lowest_new: str | None = None) -> str:
     """`INSERT … SELECT` of the links from `rows` (which name the staged row s), the new user's
     id being `user_id`: no statement joins the users table on its key, which RuoYi does not
-    index (each such join read the whole table, once per role and post key and batch)."""
+    index (each such join read the whole table, once per role and post key and batch).
+
+    A link the table already holds is not written twice (a stale row naming a new user's id:
+    RuoYi's primary key would stop the batch, a custom table without one would get a copy).
+    Finding them is an anti-join that reads the whole link table, every batch, so the import
+    slowed as the client's table grew. With `lowest_new`, the batch's lowest new id, one probe
+    first asks whether the table names any user at or above it — no is the usual answer: new
+    ids are above every id given out so far — and only when it does are the links written by
+    the anti-join. Exact either way: every new id is at or above the lowest. The probe is the
+    table's largest user id, read once per statement (a one-time filter): on RuoYi's primary
+    key the last entry of its index, on a table without one a single scan."""
     target = link.table
-    return (f"INSERT INTO {target.table} ({target.user}, {target.to}) SELECT {user_id}, {link.picked} "
-            f"FROM {rows}, {link.source} WHERE {link.has} AND {link.wanted} "
-            f"AND NOT EXISTS (SELECT 1 FROM {target.table} x WHERE x.{target.user} = {user_id} "
-            f"AND x.{target.to} = {link.picked})")
+    pairs = f"SELECT {user_id}, {link.picked} FROM {rows}, {link.source} WHERE {link.has} AND {link.wanted}"
+    absent = (f"NOT EXISTS (SELECT 1 FROM {target.table} x WHERE x.{target.user} = {user_id} "
+              f"AND x.{target.to} = {link.picked})")
+    into = f"INSERT INTO {target.table} ({target.user}, {target.to}) "
+    if lowest_new is None:
+        return f"{into}{pairs} AND {absent}"
+    # the largest id the table names (a backward step on RuoYi's primary key), below the lowest new
+    clear = f"COALESCE((SELECT MAX(x.{target.user}) FROM {target.table} x) < {lowest_new}, TRUE)"
+    return f"{into}{pairs} AND {clear} UNION ALL {pairs} AND NOT {clear} AND {absent}"
 
 
-def _pg_merge(w: Writer, inserts: list[tuple[str, int]], links: list[_Link]) -> list[str]:
+def _pg_merge(w: Writer, inserts: list[tuple[str, int]], links: list[_Link], masks: list[str]) -> list[str]:
     """PostgreSQL: each shape's users inserted and linked in one statement, the links taking the
     new ids from the insert's RETURNING (exact whatever makes the ids), matched to their staged
-    rows by key. A new user whose key no staged row has (a trigger rewrote it) stops the batch
-    as on MariaDB, rather than go in without the links it was given."""
+    rows by key once (`launchpad_made`, read by the count and by every link). A new user whose
+    key no staged row has (a trigger rewrote it) stops the batch as on MariaDB, rather than go
+    in without the links it was given."""
     if not links:
         return [f"{statement};" for statement, _ in inserts]
     users = w.users
     key_column = w.column(users.key)
     unfound = w.sql.text(IDS_UNFOUND)
+    lowest = None if users.id.generate == "uuid" else "(SELECT MIN(launchpad_id) FROM launchpad_made)"
     statements = []
     for statement, shape in inserts:
-        rows = f"launchpad_new made JOIN {STAGE_TABLE} s ON s.k = made.{key_column} AND s.shape = {int(shape)}"
-        linked = [_link_insert(link, f"made.{users.id.column}", rows) for link in links]
+        linked = [_link_insert(link, "s.launchpad_id", "launchpad_made s", lowest) for link in links]
         ctes = [f"launchpad_new AS ({statement} RETURNING {users.id.column}, {key_column})",
+                f"launchpad_made AS (SELECT made.{users.id.column} AS launchpad_id, "
+                f"{', '.join(f's.{m}' for m in masks)} FROM launchpad_new made JOIN {STAGE_TABLE} s "
+                f"ON s.k = made.{key_column} AND s.shape = {int(shape)})",
                 f"launchpad_found AS (INSERT INTO {GUARD_TABLE} (k) SELECT {unfound} WHERE "
-                f"(SELECT COUNT(*) FROM launchpad_new) <> (SELECT COUNT(*) FROM {rows}))",
+                f"(SELECT COUNT(*) FROM launchpad_new) <> (SELECT COUNT(*) FROM launchpad_made))",
                 *(f"launchpad_link{i} AS ({one})" for i, one in enumerate(linked[:-1]))]
         statements.append(f"WITH {', '.join(ctes)} {linked[-1]};")
     return [*statements, f"INSERT INTO {GUARD_TABLE} (k) VALUES ({unfound});"]
@@ -287,9 +306,11 @@ def _mysql_merge(w: Writer, inserts: list[tuple[str, int]], links: list[_Link], 
     users = w.users
     statements: list[str] = []
     if ranked is None:  # the ids are known before the insert: a UUID made here, or max+1
-        new_id = "s.new_id" if users.id.generate == "uuid" else f"@{BASE_TABLE} + s.n"
+        own_uuid = users.id.generate == "uuid"
+        new_id = "s.new_id" if own_uuid else f"@{BASE_TABLE} + s.n"
         statements += [f"{statement};" for statement, _ in inserts]
-        return statements + [f"{_link_insert(link, new_id, f'{STAGE_TABLE} s')};" for link in links]
+        lowest = None if own_uuid else f"@{BASE_TABLE} + 1"
+        return statements + [f"{_link_insert(link, new_id, f'{STAGE_TABLE} s', lowest)};" for link in links]
     key_column, id_column = w.column(users.key), users.id.column
     made_by = f"u.{users.mark.created_by} = {w.sql.text(mark)}"
     step = "(s.r - 1) * @@auto_increment_increment"
@@ -311,7 +332,10 @@ def _mysql_merge(w: Writer, inserts: list[tuple[str, int]], links: list[_Link], 
         f"INSERT INTO {GUARD_TABLE} (k) SELECT {unfound} FROM {STAGE_TABLE} s WHERE @launchpad_unranked > 0 "
         f"AND s.shape >= 0 AND {unranked} AND s.uid IS NULL LIMIT 1;",
         f"INSERT INTO {GUARD_TABLE} (k) VALUES ({unfound});"]
-    return statements + [f"{_link_insert(link, f'COALESCE(s.uid, {by_rank})', f'{STAGE_TABLE} s')};"
+    # Every id an INSERT … SELECT made is at or above its LAST_INSERT_ID(), ranked or found by key.
+    firsts = [f"@launchpad_first{x}" for x in shapes]
+    lowest = firsts[0] if len(firsts) == 1 else f"LEAST({', '.join(firsts)})"
+    return statements + [f"{_link_insert(link, f'COALESCE(s.uid, {by_rank})', f'{STAGE_TABLE} s', lowest)};"
                          for link in links]
 
 
