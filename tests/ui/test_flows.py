@@ -202,6 +202,10 @@ async def test_language_switch_and_production_banner(ui_workspace: Path) -> None
         assert playbooks.query_one("ProductionBanner").has_class("-production")
         await pilot.press("question_mark")
         await wait_until(pilot, lambda: type(app.screen).__name__ == "HelpScreen", "help")
+        await pilot.pause()
+        # The dialog's banner lies exactly over the dimmed screen's: one banner, not two rows of it.
+        above = app.screen.query_one("ProductionBanner")
+        assert above.has_class("-production") and above.region == playbooks.query_one("ProductionBanner").region
 
 
 async def test_variables_are_checked_before_a_run_starts(ui_workspace: Path) -> None:
