@@ -203,10 +203,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
                             "again: rebuilding picks free ports",
                             "请停止监听 127.0.0.1:{port} 的程序，或再次运行 `launchpad demo --dir {root}`："
                             "重新生成时会选用空闲端口"),
-    "demo.webapp_exited": ("the demo web app exited at start (code {code}): {log}",
-                           "演示 Web 应用启动时退出（退出码 {code}）：{log}"),
-    "demo.webapp_silent": ("the demo web app did not answer within {seconds} s",
-                           "演示 Web 应用在 {seconds} 秒内没有应答"),
+    # said after the error's title, "demo web app: " / "演示 Web 应用："
+    "demo.webapp_exited": ("exited at start (code {code}): {log}", "启动时就退出了（退出码 {code}）：{log}"),
+    "demo.webapp_silent": ("did not answer within {seconds} s", "{seconds} 秒内没有应答"),
     "demo.see_log": ("see {path}", "请查看 {path}"),
     # golive/checklist.py
     "golive.expected_top": ("expected date:, version: and items:", "应包含 date:、version: 和 items:"),
