@@ -242,35 +242,36 @@ def test_a_demo_port_in_use_is_refused_in_both_languages(tmp_path: Path) -> None
     assert english.startswith(f"demo web app: port {port} (the demo's test environment) is in use"), english
 
 
-def _demo_config(root: Path) -> None:
+def _demo_started_as(root: Path, script: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A demo whose one port is free, and whose web app is started as `script` (a shell script
+    standing in for the interpreter the launcher runs it with)."""
     import socket
 
-    from launchpad.demo.launcher import CONFIG_FILE, DEMO_KIND
+    from launchpad.demo import launcher
 
-    with socket.socket() as probe:  # a port free now, for the web app that never listens on it
+    with socket.socket() as probe:  # a port free now, for a web app that never listens on it
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    (root / CONFIG_FILE).parent.mkdir()
-    (root / CONFIG_FILE).write_text(json.dumps({"kind": DEMO_KIND, "instance": "x",
-                                                "environments": {"test": {"port": port}}}))
+    (root / launcher.CONFIG_FILE).parent.mkdir()
+    (root / launcher.CONFIG_FILE).write_text(json.dumps({"kind": launcher.DEMO_KIND, "instance": "x",
+                                                         "environments": {"test": {"port": port}}}))
+    stand_in = root / "stand-in.sh"
+    stand_in.write_text(f"#!/bin/sh\n{script}\n")
+    stand_in.chmod(0o755)
+    monkeypatch.setattr(launcher.sys, "executable", str(stand_in))
 
 
 def test_a_demo_web_app_that_dies_at_start_is_said_with_its_log_in_both_languages(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from launchpad.demo import launcher
 
-    _demo_config(tmp_path)
-    dies = tmp_path / "dies.sh"
-    dies.write_text("#!/bin/sh\necho 'Traceback: no module named 示例' >&2\nexit 3\n")
-    dies.chmod(0o755)
-    monkeypatch.setattr(launcher.sys, "executable", str(dies))  # the interpreter the child runs
+    _demo_started_as(tmp_path, "echo 'Traceback: no module named 示例' >&2; exit 3", monkeypatch)
     with pytest.raises(LaunchpadError) as died:
         launcher.start_demo_webapp(tmp_path)
     chinese, english = _both(died.value)
-    log = tmp_path / launcher.LOG_FILE
     # the subject once: the title says it, the message goes on from it
     assert chinese.startswith("演示 Web 应用：启动时就退出了（退出码 3）：Traceback: no module named 示例"), chinese
-    assert f"→ 请查看 {log}" in chinese
+    assert f"→ 请查看 {tmp_path / launcher.LOG_FILE}" in chinese
     assert english.startswith("demo web app: exited at start (code 3): Traceback: no module named 示例"), english
     assert not (tmp_path / launcher.PID_FILE).exists()
 
@@ -279,11 +280,7 @@ def test_a_demo_web_app_that_never_answers_is_said_in_both_languages(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from launchpad.demo import launcher
 
-    _demo_config(tmp_path)
-    silent = tmp_path / "silent.sh"
-    silent.write_text("#!/bin/sh\nexec sleep 60\n")
-    silent.chmod(0o755)
-    monkeypatch.setattr(launcher.sys, "executable", str(silent))
+    _demo_started_as(tmp_path, "exec sleep 60", monkeypatch)
     monkeypatch.setattr(launcher, "READY_TIMEOUT", 0.3)
     before = set(launcher._children)
     try:
