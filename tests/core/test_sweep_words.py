@@ -288,7 +288,9 @@ def test_a_demo_web_app_that_never_answers_is_said_in_both_languages(
             launcher.start_demo_webapp(tmp_path)
     finally:
         for pid in set(launcher._children) - before:  # not a demo web app: the launcher leaves it be
-            launcher._children.pop(pid).kill()
+            stand_in = launcher._children.pop(pid)
+            stand_in.kill()
+            stand_in.wait()
     chinese, english = _both(silence.value)
     assert chinese.startswith("演示 Web 应用：0.3 秒内没有应答"), chinese
     assert f"→ 请查看 {tmp_path / launcher.LOG_FILE}" in chinese
