@@ -171,21 +171,31 @@ def _remove_imported(lab: RuoYiLab, env: str) -> None:
             lab.pg.sql(statement, lab.name)
 
 
-def _copy_table(lab: RuoYiLab, env: str) -> None:
+def _copy_table(lab: RuoYiLab, env: str, table: str = "sys_user", copy: str = COPY_TABLE) -> None:
+    """An empty copy of `table` (its keys too) named `copy`, made anew."""
     if env == "test":
-        lab.maria.root_sql(f"DROP TABLE IF EXISTS {COPY_TABLE}; CREATE TABLE {COPY_TABLE} LIKE sys_user;", lab.name)
+        lab.maria.root_sql(f"DROP TABLE IF EXISTS {copy}; CREATE TABLE {copy} LIKE {table};", lab.name)
     else:
-        lab.pg.sql(f"DROP TABLE IF EXISTS {COPY_TABLE}; CREATE TABLE {COPY_TABLE} (LIKE sys_user INCLUDING ALL);",
-                   lab.name)
+        lab.pg.sql(f"DROP TABLE IF EXISTS {copy}; CREATE TABLE {copy} (LIKE {table} INCLUDING ALL);", lab.name)
+
+
+def _loader_fields(session: TargetSession, users: list[PlannedUser]) -> tuple[Writer, list[str]]:
+    """The fields any of `users` fills, in the profile's order, and the writer naming their columns."""
+    writer = Writer(session.sql, bundled_profile("ruoyi"))
+    return writer, [f for f in (*writer.users.fields, UNIT) if any(f in u.values for u in users)]
+
+
+def _loader_columns(session: TargetSession, users: list[PlannedUser]) -> list[str]:
+    """The columns `_loader_data`'s lines fill, in order."""
+    writer, fields = _loader_fields(session, users)
+    return [*(writer.column(f) for f in fields), "password", "status", "del_flag", "create_by"]
 
 
 def _bulk_load(lab: RuoYiLab, env: str, session: TargetSession, users: list[PlannedUser]) -> float:
     """Seconds the database's own loader takes for `users` into an empty copy of sys_user, sent
     as one SSH command."""
     _copy_table(lab, env)
-    writer = Writer(session.sql, bundled_profile("ruoyi"))
-    fields = [f for f in (*writer.users.fields, UNIT) if any(f in u.values for u in users)]
-    names = [*(writer.column(f) for f in fields), "password", "status", "del_flag", "create_by"]
+    names = _loader_columns(session, users)
     data = _loader_data(session, users)
     if session.sql.mysql:
         statement = (f"LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE {COPY_TABLE} CHARACTER SET utf8mb4 "
@@ -216,20 +226,16 @@ def _floor_load(lab: RuoYiLab, env: str, session: TargetSession, users: list[Pla
     the store, no id or role looked up on the host: a floor, not a way to import."""
     _copy_table(lab, env)
     for table, copy in LINK_COPIES.items():
-        ddl = (f"DROP TABLE IF EXISTS {copy}; CREATE TABLE {copy} LIKE {table};" if env == "test" else
-               f"DROP TABLE IF EXISTS {copy}; CREATE TABLE {copy} (LIKE {table} INCLUDING ALL);")
-        lab.maria.root_sql(ddl, lab.name) if env == "test" else lab.pg.sql(ddl, lab.name)
+        _copy_table(lab, env, table, copy)
     role_ids = dict(lab.sql(env, "SELECT role_key, role_id FROM sys_role"))
     post_ids = dict(lab.sql(env, "SELECT post_code, post_id FROM sys_post"))
-    writer = Writer(session.sql, bundled_profile("ruoyi"))
-    fields = [f for f in (*writer.users.fields, UNIT) if any(f in u.values for u in users)]
-    names = ["user_id", *(writer.column(f) for f in fields), "password", "status", "del_flag", "create_by"]
+    names = ["user_id", *_loader_columns(session, users)]
     lines = _loader_data(session, users).decode().splitlines(keepends=True)
     people = "".join(f"{n}\t{line}" for n, line in enumerate(lines, 1))
     roles = "".join(f"{n}\t{role_ids[r]}\n" for n, u in enumerate(users, 1) for r in u.roles_added)
     posts = "".join(f"{n}\t{post_ids[p]}\n" for n, u in enumerate(users, 1) for p in u.posts_added)
-    parts = [(COPY_TABLE, names, people), ("bench_user_role", ["user_id", "role_id"], roles),
-             ("bench_user_post", ["user_id", "post_id"], posts)]
+    parts = [(COPY_TABLE, names, people), (LINK_COPIES["sys_user_role"], ["user_id", "role_id"], roles),
+             (LINK_COPIES["sys_user_post"], ["user_id", "post_id"], posts)]
     if session.sql.mysql:
         # A client per table, each reading its part of the command's stdin (`head -c` reads no
         # further than its count): two client starts more than the apply's one a batch.
@@ -394,7 +400,6 @@ def _alone(session: TargetSession, users: list[PlannedUser]) -> dict[str, float]
 
 
 def _loader_data(session: TargetSession, users: list[PlannedUser]) -> bytes:
-    writer = Writer(session.sql, bundled_profile("ruoyi"))
-    fields = [f for f in (*writer.users.fields, UNIT) if any(f in u.values for u in users)]
+    _, fields = _loader_fields(session, users)
     return "".join("\t".join([*(u.values.get(f, "") for f in fields), SAMPLE_HASH, "0", "0", "import:bench"])
                    + "\n" for u in users).encode("utf-8")
