@@ -17,6 +17,7 @@ NULL = "\\N"  # how both loaders' text format writes NULL
 _ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _SPECIAL = ("\\", "\t", "\n", "\r")
 _APART = "\x1f"  # between a row's role keys, to find rows with the same set
+_SETS = "\x1e"  # between its roles and its posts
 # A batch's roles and posts travel as bits on the user's own row (not a row per link): keys
 # 0..61 in the first BIGINT of each kind, and so on; bit 63 stays clear of the sign.
 MASK_BITS = 62
@@ -77,6 +78,8 @@ class StageCells:
         row_shapes = [shape_of.get(names) or new(names) for names in map(tuple, self.values)]
         if not ranked:
             return row_shapes, [], {}
+        if len(set(shape_of.values())) == 1:  # one shape, the usual sheet: the ranks are the rows' order
+            return row_shapes, list(range(1, len(row_shapes) + 1)), {row_shapes[0]: len(row_shapes)}
         counted: dict[str, int] = {}
         ranks = []
         for shape in row_shapes:
@@ -85,18 +88,24 @@ class StageCells:
         return row_shapes, ranks, counted
 
     def masks(self, role_bit: dict[str, int], post_bit: dict[str, int], roles: int,
-              posts: int) -> list[tuple[str, ...]]:
-        """The mask columns: each row's roles and posts as bits, worked out once per set."""
+              posts: int) -> list[list[str]]:
+        """The mask columns: each row's roles and posts as bits, worked out once per set, and
+        each column then one lookup a row (not a row's list of words turned into columns)."""
         role_lists = list(map(attrgetter("roles_added"), self.inserts))
         post_lists = list(map(attrgetter("posts_added"), self.inserts))
         # Rows with the same roles and posts are found by a text of them: a join costs less
-        # than a tuple, and tells the sets apart while no key holds the separator.
-        same = tuple if any(_APART in key for key in (*role_bit, *post_bit)) else _APART.join
-        held: list[Any] = list(zip(map(same, role_lists), map(same, post_lists), strict=True))
-        bits = {one: _masks(user.roles_added, role_bit, roles) + _masks(user.posts_added, post_bit, posts)
-                for one, user in dict(zip(held, self.inserts, strict=True)).items()}
-        rows = list(map(bits.__getitem__, held))
-        return list(zip(*rows, strict=True))
+        # than a tuple, and tells the sets apart while no key holds either separator.
+        held: list[Any]
+        if any(_APART in key or _SETS in key for key in (*role_bit, *post_bit)):
+            held = list(zip(map(tuple, role_lists), map(tuple, post_lists), strict=True))
+        else:
+            held = list(map(_SETS.join, zip(map(_APART.join, role_lists), map(_APART.join, post_lists), strict=True)))
+        first = dict(zip(held, range(len(held)), strict=False))  # each set, at a row that has it
+        words = {one: _masks(role_lists[at], role_bit, roles) + _masks(post_lists[at], post_bit, posts)
+                 for one, at in first.items()}
+        width = -(-roles // MASK_BITS) + -(-posts // MASK_BITS)  # words of each kind, as _masks makes them
+        return [list(map({one: word[column] for one, word in words.items()}.__getitem__, held))
+                for column in range(width)]
 
 
 def _masks(keys: Sequence[str], bit: dict[str, int], count: int) -> list[str]:
