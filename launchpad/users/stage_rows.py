@@ -35,7 +35,7 @@ class StageCells:
                  own_uuid: bool) -> None:
         self.inserts, self.fields = inserts, fields
         self.values = [u.values for u in inserts]
-        keys = [u.key for u in inserts]
+        self.keys = keys = [u.key for u in inserts]
         count = len(inserts)
         self.raw: list[list[str | None]] = [list(keys)]
         self.raw += [list(map(dict.get, self.values, repeat(f, count))) for f in fields]

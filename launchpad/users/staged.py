@@ -129,7 +129,7 @@ def staged_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
             del texts[value_columns[unit_at]]
         before = [*begin, f"CREATE TEMPORARY TABLE {GUARD_TABLE} (k VARCHAR(100) PRIMARY KEY);",
                   *_mysql_stage(w, value_columns, texts, masks, ranked,
-                                max(map(len, cells.raw[0]), default=0), len(lines) + 1)]
+                                max(map(len, cells.keys), default=0), len(lines) + 1)]
         load = (f"LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE {STAGE_TABLE} CHARACTER SET utf8mb4 "
                 f"FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ({', '.join(columns)});")
         prepare: list[str] = []
