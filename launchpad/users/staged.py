@@ -298,9 +298,9 @@ def _mysql_merge(w: Writer, inserts: list[tuple[str, int]], links: list[_Link], 
     """MariaDB: each shape's users inserted, then their links from the staged rows. With
     auto-increment ids (`ranked`: each shape's row count), a shape's rows took consecutive ids
     from the statement's LAST_INSERT_ID(), in steps of auto_increment_increment, in the order
-    inserted: one read counts the staged rows whose rank finds a user with their key and the
-    import's mark there, and when that is all of them the links take the ids so. A shape whose
-    rows are not all found so (another writer's ids in between, innodb_autoinc_lock_mode = 2)
+    inserted: when the shape's slots of ids hold rows with the import's mark, as many as the
+    shape has, and its first and last rank find their keys there, the links take the ids so. A
+    shape whose rows are not found so (another writer's ids in between, innodb_autoinc_lock_mode = 2)
     has its rows' ids looked up by key instead; a row still without an id stops the batch
     rather than leave a user without the links it was given."""
     users = w.users
@@ -315,12 +315,21 @@ def _mysql_merge(w: Writer, inserts: list[tuple[str, int]], links: list[_Link], 
     made_by = f"u.{users.mark.created_by} = {w.sql.text(mark)}"
     step = "(s.r - 1) * @@auto_increment_increment"
     for statement, shape in inserts:
+        count = int(ranked[shape])
+        last = f"@launchpad_first{shape} + {count - 1} * @@auto_increment_increment"
+        ends = "1" if count == 1 else f"1, {count}"
         statements += [
             f"{statement};",
             f"SET @launchpad_first{shape} = LAST_INSERT_ID();",
-            f"SET @launchpad_ranked{shape} = ((SELECT COUNT(*) FROM {STAGE_TABLE} s JOIN {users.table} u "
-            f"ON u.{id_column} = @launchpad_first{shape} + {step} WHERE s.shape = {int(shape)} "
-            f"AND u.{key_column} = s.k AND {made_by}) = {int(ranked[shape])});"]
+            # Ranked when the shape's slots of ids hold its rows and no other (a range of the
+            # primary key, not a lookup a row): ids are given in the order inserted, so the range
+            # holding all of them holds them in rank order. Its first and last row are checked by
+            # key besides, against an order not the stage's.
+            f"SET @launchpad_ranked{shape} = ((SELECT COUNT(*) FROM {users.table} u WHERE u.{id_column} "
+            f"BETWEEN @launchpad_first{shape} AND {last} AND {made_by}) = {count} "
+            f"AND (SELECT COUNT(*) FROM {STAGE_TABLE} s JOIN {users.table} u "
+            f"ON u.{id_column} = @launchpad_first{shape} + {step} WHERE s.shape = {int(shape)} AND s.r IN ({ends}) "
+            f"AND u.{key_column} = s.k AND {made_by}) = {min(count, 2)});"]
     shapes = [shape for _, shape in inserts]
     by_rank = "CASE s.shape " + " ".join(f"WHEN {int(x)} THEN @launchpad_first{x}" for x in shapes) + f" END + {step}"
     unranked = "CASE s.shape " + " ".join(f"WHEN {int(x)} THEN @launchpad_ranked{x}" for x in shapes) + " END = 0"
