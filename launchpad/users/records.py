@@ -1,8 +1,9 @@
 """What each import did, in the workspace store, so `users rollback ID` can undo it and a
 killed apply can be resumed.
 
-A row is recorded — key, action, the fields as they were and as they become, the roles and
-posts added — before the batch holding it is sent, and marked done after the batch commits;
+A row is recorded — key, action, unit, the fields an update changes as they were and as they
+become (of a new user only its name, for the hand-out), the roles and posts added — before the
+batch holding it is sent, and marked done after the batch commits;
 both a batch at a time (one store row per batch, see schema.py's migration 18).
 The target's own `create_by`/`update_by` carry the import's mark, so after a kill -9 between
 the commit and the mark the target still tells which rows this import wrote. No password,

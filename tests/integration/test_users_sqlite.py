@@ -13,6 +13,7 @@ import pytest
 
 from launchpad.hosts.connect import HostConnections
 from launchpad.store.db import Store
+from launchpad.users import records
 from launchpad.users.apply import ApplyOutcome, ImportRefused, ImportTarget, apply_plan, rollback_import
 from launchpad.users.mapping import load_mapping
 from launchpad.users.operations import Planned, file_sha256, plan_file, target_session
@@ -130,6 +131,20 @@ def test_plan_apply_again_and_rollback_in_sqlite(lab: SqliteLab, env: str) -> No
     assert (undone.deleted, undone.restored, undone.left_alone) == (2, 1, [])
     assert [row[:6] for row in users(lab, env)] == [row[:6] for row in before]
     assert links(lab, env) == links_before
+
+
+def test_the_import_record_keeps_what_undo_and_hand_out_need_not_the_new_users_personal_data(
+        lab: SqliteLab) -> None:
+    done = apply(lab, "test")
+    with Store.open(lab.workspace.store_path) as store:
+        found = {row["key"]: row for row in records.import_rows(store, done.import_id)}
+        text = "".join(r["rows"] for r in store.db.query("SELECT rows FROM user_import_batches"))
+    assert found["zhangsan"]["after"] == {"nick_name": "张三"} and found["zhangsan"]["before"] is None
+    assert found["zhangsan"]["unit"] == "某某局/办公室" and "leader" in found["zhangsan"]["roles_added"]
+    assert "13800138000" not in text and "zs@example.cn" not in text  # the new user's phone and e-mail
+    # an update: the fields it changed, as they were and became (what rollback restores)
+    assert found["lisi"]["before"] == {"email": "", "sex": "0", "dept_id": "101"}
+    assert found["lisi"]["after"] == {"email": "ls@example.cn", "sex": "1", "dept_id": "102"}
 
 
 def test_a_user_added_after_the_plan_stops_the_batch_and_writes_nothing(lab: SqliteLab) -> None:
