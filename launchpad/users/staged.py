@@ -323,10 +323,13 @@ def _mysql_merge(w: Writer, inserts: list[tuple[str, int]], links: list[_Link], 
             f"SET @launchpad_first{shape} = LAST_INSERT_ID();",
             # Ranked when the shape's slots of ids hold its rows and no other (a range of the
             # primary key, not a lookup a row): ids are given in the order inserted, so the range
-            # holding all of them holds them in rank order. Its first and last row are checked by
-            # key besides, against an order not the stage's.
-            f"SET @launchpad_ranked{shape} = ((SELECT COUNT(*) FROM {users.table} u WHERE u.{id_column} "
-            f"BETWEEN @launchpad_first{shape} AND {last} AND {made_by}) = {count} "
+            # holding all of them holds them in rank order. InnoDB's lock modes 0 and 1 hold the
+            # table's AUTO-INC lock for the whole of an INSERT … SELECT, so its ids are
+            # consecutive and the range need not be read; mode 2 (interleaved, Galera's) reads it.
+            # The first and last row are checked by key besides, against an order not the stage's.
+            f"SET @launchpad_ranked{shape} = ((@@innodb_autoinc_lock_mode < 2 OR (SELECT COUNT(*) "
+            f"FROM {users.table} u WHERE u.{id_column} "
+            f"BETWEEN @launchpad_first{shape} AND {last} AND {made_by}) = {count}) "
             f"AND (SELECT COUNT(*) FROM {STAGE_TABLE} s JOIN {users.table} u "
             f"ON u.{id_column} = @launchpad_first{shape} + {step} WHERE s.shape = {int(shape)} AND s.r IN ({ends}) "
             f"AND u.{key_column} = s.k AND {made_by}) = {min(count, 2)});"]
