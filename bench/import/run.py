@@ -21,7 +21,8 @@ rate into MariaDB and PostgreSQL over SSH against their own bulk loaders; bcrypt
 5. Apply (bench_apply.py; needs sshd, MariaDB and PostgreSQL, started as the integration tests
    start them): `--apply-rows` new users applied into each database through SSH against
    `LOAD DATA LOCAL INFILE` / psql's `\\copy` of the same rows over the same link; hashing
-   (at bcrypt's lowest cost, 4) timed apart and left out of the rate.
+   (at bcrypt's lowest cost, 4) timed apart and left out of the rate; with `--apply-rounds N`
+   the fastest of N applies counts, as the loader's fastest of three does.
 6. Hashes `--hashes` passwords at `--cost` on one thread, then on a thread per core,
    extrapolates ROWS new users, and prints the estimate the CLI shows before an import.
 
