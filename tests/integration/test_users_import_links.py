@@ -3,9 +3,8 @@ and PostgreSQL through a real sshd: no statement joins sys_user on its unindexed
 MariaDB finds each new user's id by its rank among the rows its INSERT … SELECT wrote (the
 shape's first and last rank checked against their keys and the import's mark), and by key when
 the rank does not give it; a stale link row at a new user's id is neither written twice nor
-stops the batch; a
-user whose id cannot be found (on either database) stops the batch instead of going in without
-its links."""
+stops the batch; a user whose id cannot be found (on either database) stops the batch instead
+of going in without its links."""
 
 from __future__ import annotations
 
