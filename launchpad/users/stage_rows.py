@@ -100,9 +100,9 @@ class StageCells:
             held = list(zip(map(tuple, role_lists), map(tuple, post_lists), strict=True))
         else:
             held = list(map(_SETS.join, zip(map(_APART.join, role_lists), map(_APART.join, post_lists), strict=True)))
-        first = dict(zip(held, range(len(held)), strict=False))  # each set, at a row that has it
+        at_row = dict(zip(held, range(len(held)), strict=True))  # each set, and a row that has it
         words = {one: _masks(role_lists[at], role_bit, roles) + _masks(post_lists[at], post_bit, posts)
-                 for one, at in first.items()}
+                 for one, at in at_row.items()}
         width = -(-roles // MASK_BITS) + -(-posts // MASK_BITS)  # words of each kind, as _masks makes them
         return [list(map({one: word[column] for one, word in words.items()}.__getitem__, held))
                 for column in range(width)]
