@@ -93,11 +93,12 @@ class ImportSourceDialog(BaseDialog[tuple[Path, Path] | None]):
 
 
 class HandoutDialog(BaseDialog[bool]):
-    """An import's hand-out files listed; the person may remove them once handed out."""
+    """An import's hand-out files listed, their count first (a site with many units scrolls the
+    list); the person may remove them once handed out."""
 
     def __init__(self, import_id: int, files: list[Path], root: Path) -> None:
         shown = "\n".join(f"  {_relative(p, root)}" for p in files)
-        super().__init__(t("ui.handout_title", id=import_id), f"{t('ui.handout_files')}\n{shown}")
+        super().__init__(t("ui.handout_title", id=import_id), f"{t('ui.handout_files', count=len(files))}\n{shown}")
 
     def buttons(self) -> list[Button]:
         return [Button(t("ui.handout_remove"), id="remove", variant="error"), Button(t("dlg.close"), id="close")]

@@ -225,6 +225,7 @@ async def test_plan_counts_an_import_to_100_percent_and_its_rollback(lab: RuoYiL
         await pilot.press("o")  # the hand-out of the import just made, removed once handed out
         handout = await wait_for_screen(pilot, HandoutDialog)
         assert "handouts/import-1/某某局_办公室.xlsx" in str(handout.body)
+        assert "初始密码共 1 个文件" in str(handout.body)  # the count: a long list scrolls
         await pilot.click("#remove")
         await wait_until(pilot, lambda: not list((lab.root / "handouts").rglob("*.xlsx")), "the hand-out removed")
 
