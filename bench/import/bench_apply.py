@@ -47,7 +47,7 @@ from launchpad.users import apply as apply_module
 from launchpad.users import records
 from launchpad.users import stream as stream_module
 from launchpad.users.apply import ApplyProgress, ImportTarget, apply_plan, in_batches
-from launchpad.users.operations import file_sha256, plan_file, target_session
+from launchpad.users.operations import Planned, file_sha256, plan_file, target_session
 from launchpad.users.plan import PlannedUser
 from launchpad.users.profile import bundled_profile
 from launchpad.users.staged import Staged
@@ -153,7 +153,7 @@ def measure(lab: RuoYiLab, env: str, sheet: Path, mapping_text: str, batch_size:
                         floor, timed, alone, [one[0] for one in applied])
 
 
-def _apply_once(lab: RuoYiLab, env: str, store: Store, session: TargetSession, planned: Any, sheet: Path,
+def _apply_once(lab: RuoYiLab, env: str, store: Store, session: TargetSession, planned: Planned, sheet: Path,
                 mapping: Path, batch_size: int, parts: bool) -> tuple[float, float, dict[str, float]]:
     """One apply: seconds writing (from the last hash to the last batch), seconds hashing, and
     with `parts` its parts."""

@@ -103,7 +103,7 @@ class StageCells:
         at_row = dict(zip(held, range(len(held)), strict=True))  # each set, and a row that has it
         words = {one: _masks(role_lists[at], role_bit, roles) + _masks(post_lists[at], post_bit, posts)
                  for one, at in at_row.items()}
-        width = -(-roles // MASK_BITS) + -(-posts // MASK_BITS)  # words of each kind, as _masks makes them
+        width = len(next(iter(words.values()), []))  # every set has as many words
         return [list(map({one: word[column] for one, word in words.items()}.__getitem__, held))
                 for column in range(width)]
 
