@@ -42,6 +42,9 @@ from launchpad.users.writes import (
 )
 
 STAGE_TABLE = "launchpad_stage"
+# MariaDB's LOAD DATA reads a batch's rows from this named pipe, in the folder its client runs in
+# (the import's command's private folder, stream.py).
+ROWS_PIPE = "launchpad-rows"
 # What the completeness check makes the guard table say when the rows arrived cut short.
 INCOMPLETE = "the-rows-of-this-batch-arrived-incomplete"
 # What MariaDB's merge makes it say when a new user's id could not be found to link its roles.
@@ -127,10 +130,12 @@ def staged_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
         texts = dict(zip(value_columns, cells.widths(), strict=True))
         if unit_at >= 0 and numeric_unit:
             del texts[value_columns[unit_at]]
-        before = [*begin, f"CREATE TEMPORARY TABLE {GUARD_TABLE} (k VARCHAR(100) PRIMARY KEY);",
+        # One session loads every batch of the import (stream.py): the batch before's tables go first.
+        before = [f"DROP TEMPORARY TABLE IF EXISTS {GUARD_TABLE}, {STAGE_TABLE};", *begin,
+                  f"CREATE TEMPORARY TABLE {GUARD_TABLE} (k VARCHAR(100) PRIMARY KEY);",
                   *_mysql_stage(w, value_columns, texts, masks, ranked,
                                 max(map(len, cells.keys), default=0), len(lines) + 1)]
-        load = (f"LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE {STAGE_TABLE} CHARACTER SET utf8mb4 "
+        load = (f"LOAD DATA LOCAL INFILE '{ROWS_PIPE}' INTO TABLE {STAGE_TABLE} CHARACTER SET utf8mb4 "
                 f"FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' ({', '.join(columns)});")
         prepare: list[str] = []
     else:

@@ -8,10 +8,13 @@ stdin as they are ready:
 
 - PostgreSQL: one psql reads the batches as one script, each batch's rows in-band after its
   `COPY … FROM STDIN` (ended by `\\.`), as pg_dump writes them: one session for the import.
-- MariaDB has no in-band load, so a small loop on the host runs the client once per batch:
-  each batch is framed by a header line `BATCH SQL-BYTES ROW-BYTES`, then the statements for
-  the client's `-e`, then the rows `LOAD DATA LOCAL INFILE '/dev/stdin'` reads; `head -c`
-  hands each client exactly its bytes. Nothing of the rows is ever written to the host's disk.
+- MariaDB has no in-band load, so one client on the host reads the batches' statements from a
+  named pipe in the command's private folder, and each batch's `LOAD DATA LOCAL INFILE` reads
+  its rows from a second one: a small loop frames them — a header line `BATCH SQL-BYTES
+  ROW-BYTES`, then the statements, then the rows; `head -c` takes each part's exact bytes, and
+  a batch whose statements arrived cut short never reaches the client. One session for the
+  import (a client's start cost 0.04 s a batch, bench/import). Nothing of the rows is ever
+  written to the host's disk.
 
 A batch is done when the client prints the batch's mark, which it does only after its COMMIT
 succeeded: the mark is the last statement, and the client stops at the first error (which
@@ -37,19 +40,31 @@ from launchpad.backup.sqlclient import MySqlClient, PostgresClient
 from launchpad.errors import LaunchpadError
 from launchpad.hosts.base import CommandResult, Stream
 from launchpad.phrases import phrase
-from launchpad.users.staged import Staged
+from launchpad.users.staged import ROWS_PIPE, Staged
 from launchpad.users.target import LOAD_TIMEOUT, TargetFailed, TargetSession
 
 DONE = "launchpad-batch-done"
-# MariaDB's loop on the host: a damaged header ends it before any client starts; a client that fails
-# ends it with the client's status (the batch's error is on stderr).
-_LOOP = """while IFS=' ' read -r lp_batch lp_sql_bytes lp_in_bytes; do
+# MariaDB's loop on the host. The client runs in the private folder (its LOAD DATA names the rows'
+# pipe by name there) and reads the statements' pipe; the loop hands it each batch's statements
+# whole, then its rows. A client that fails ends the command's whole process group — the loop
+# may be waiting for it to open the rows' pipe, which it never will — and its error is on stderr.
+# A damaged header or statements cut short end the loop before the batch reaches the client,
+# which then sees its input end and stops.
+_LOOP = """lp_statements="$lp_tmp/launchpad-statements"
+mkfifo "$lp_statements" "$lp_tmp/{rows}" || exit 125
+{ cd "$lp_tmp" && {client} <"$lp_statements"; lp_status=$?; [ "$lp_status" -eq 0 ] || kill -TERM 0; exit "$lp_status"; } &
+lp_client=$!
+while IFS=' ' read -r lp_batch lp_sql_bytes lp_in_bytes; do
   case "$lp_batch:$lp_sql_bytes:$lp_in_bytes" in
     *[!0-9:]*|:*|*::*|*:) echo "launchpad: a batch header is damaged" >&2; exit 2;;
   esac
   lp_sql=$(head -c "$lp_sql_bytes")
-  head -c "$lp_in_bytes" | {client} || exit $?
-done"""
+  [ "$(printf %s "$lp_sql" | wc -c)" -eq "$lp_sql_bytes" ] || { echo "launchpad: batch $lp_batch arrived cut short" >&2; exit 2; }
+  printf '%s\\n' "$lp_sql"
+  head -c "$lp_in_bytes" >"$lp_tmp/{rows}"
+done >"$lp_statements"
+wait "$lp_client"
+"""
 
 
 class BatchStream:
@@ -172,8 +187,8 @@ class BatchStream:
     def command(self, tmp: str) -> str:
         access = self.session.access
         if self.session.sql.mysql:
-            client = MySqlClient(access).command(tmp, None, '--local-infile=1 --batch --skip-column-names -e "$lp_sql"')
-            return _LOOP.replace("{client}", client)
+            client = MySqlClient(access).command(tmp, None, "--local-infile=1 --batch --skip-column-names --unbuffered")
+            return _LOOP.replace("{client}", client).replace("{rows}", ROWS_PIPE)
         pg = PostgresClient(access)
         return f"{pg.env(tmp)}psql -X -q -v ON_ERROR_STOP=1 {pg.connection()} -f -"
 
