@@ -39,7 +39,6 @@ from launchpad.store.db import Store
 from launchpad.users import records
 from launchpad.users.annotate import CannotWrite
 from launchpad.users.bulk import building_rows
-from launchpad.users.direct import BatchLoader, can_load_direct, prepare
 from launchpad.users.guard import ImportRefused
 from launchpad.users.handout import handout_dir, handouts_root, write_handouts
 from launchpad.users.inflight import InFlight
@@ -47,7 +46,7 @@ from launchpad.users.operations import Planned
 from launchpad.users.passwords import ForUser, choose, hash_all
 from launchpad.users.plan import PlannedUser
 from launchpad.users.profile import TARGETS_DIR, TargetProfile, load_profile
-from launchpad.users.staged import IDS_UNFOUND, can_stage, stage_full
+from launchpad.users.staged import IDS_UNFOUND, can_stage, stage_full, staged_batch
 from launchpad.users.state import live
 from launchpad.users.stream import BatchStream
 from launchpad.users.target import TargetFailed, TargetSession, refused_local_load
@@ -208,15 +207,10 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
     # they started full passes over the whole plan (0.4 s of 1.0 at 100,000 rows, bench/import).
     with building_rows(), _stream(to, staging and bool(inserts), len(batches)) as stream, \
             InFlight(2) as flight:
-        # PostgreSQL loads the new users straight into the users table when it can (direct.py):
-        # what that needs is read now, while the command's SSH, shell and psql start.
-        direct = prepare(to.session, profile, inserts) \
-            if stream is not None and can_load_direct(to.session.sql, profile) else None
-        loader = BatchLoader(to.session.sql, hashes, mark, profile, salts, policy.salt_column, direct)
         streamed_before = False
         for number, batch in enumerate(batches, 1):
             record = records.record_rows(to.store, import_id, number, [_row(u) for u in batch])
-            staged = loader.batch(batch) \
+            staged = staged_batch(to.session.sql, batch, hashes, mark, profile, salts, policy.salt_column) \
                 if stream is not None and to.session.bulk and any(u.action == "insert" for u in batch) else None
             # A batch through the import's command may be sent while the one before it is still
             # on the host through the same command: the host runs them in order and stops at the

@@ -74,7 +74,6 @@ class Staged:
     data: bytes
     after: list[str]
     rows: int = 0  # the batch's new users, without the closing line
-    more: tuple[tuple[str, bytes], ...] = ()  # PostgreSQL's further loads and their rows (direct.py)
 
 
 def can_stage(sql: SqlText, profile: TargetProfile) -> bool:

@@ -52,17 +52,14 @@ DONE = "launchpad-batch-done"
 # which then sees its input end and stops.
 _LOOP = """lp_statements="$lp_tmp/launchpad-statements"
 mkfifo "$lp_statements" "$lp_tmp/{rows}" || exit 125
-{ cd "$lp_tmp" && {client} <"$lp_statements"; lp_status=$?
-  [ "$lp_status" -eq 0 ] || kill -TERM 0; exit "$lp_status"; } &
+{ cd "$lp_tmp" && {client} <"$lp_statements"; lp_status=$?; [ "$lp_status" -eq 0 ] || kill -TERM 0; exit "$lp_status"; } &
 lp_client=$!
 while IFS=' ' read -r lp_batch lp_sql_bytes lp_in_bytes; do
   case "$lp_batch:$lp_sql_bytes:$lp_in_bytes" in
     *[!0-9:]*|:*|*::*|*:) echo "launchpad: a batch header is damaged" >&2; exit 2;;
   esac
   lp_sql=$(head -c "$lp_sql_bytes")
-  if [ "$(printf %s "$lp_sql" | wc -c)" -ne "$lp_sql_bytes" ]; then
-    echo "launchpad: batch $lp_batch arrived cut short" >&2; exit 2
-  fi
+  [ "$(printf %s "$lp_sql" | wc -c)" -eq "$lp_sql_bytes" ] || { echo "launchpad: batch $lp_batch arrived cut short" >&2; exit 2; }
   printf '%s\\n' "$lp_sql"
   head -c "$lp_in_bytes" >"$lp_tmp/{rows}"
 done >"$lp_statements"
@@ -177,17 +174,15 @@ class BatchStream:
         """What the command reads for batch `number`."""
         mark = f"{DONE} {self.token} {int(number)}"
         if self.session.sql.mysql:
-            assert not staged.more, "MariaDB's batch loads its one stage"
             sql = " ".join([*staged.before, staged.load, *staged.after, f"SELECT '{mark}';"]).encode("utf-8")
             return f"{int(number)} {len(sql)} {len(staged.data)}\n".encode() + sql + staged.data
-        framed = [("\n".join([*staged.before, staged.load]) + "\n").encode("utf-8"), staged.data, b"\\.\n"]
-        for load, data in staged.more:
-            framed += [f"{load}\n".encode(), data, b"\\.\n"]
-        return b"".join([*framed, ("\n".join(staged.after) + f"\n\\echo {mark}\n").encode("utf-8")])
+        script = "\n".join([*staged.before, staged.load]) + "\n"
+        rest = "\\.\n" + "\n".join(staged.after) + f"\n\\echo {mark}\n"
+        return script.encode("utf-8") + staged.data + rest.encode("utf-8")
 
     def statements(self, staged: Staged) -> str:
         """What the audit log keeps of a batch: its statements, not its rows."""
-        return "\n".join([*staged.before, staged.load, *(load for load, _ in staged.more), *staged.after])
+        return "\n".join([*staged.before, staged.load, *staged.after])
 
     def command(self, tmp: str) -> str:
         access = self.session.access
