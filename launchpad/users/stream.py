@@ -52,14 +52,17 @@ DONE = "launchpad-batch-done"
 # which then sees its input end and stops.
 _LOOP = """lp_statements="$lp_tmp/launchpad-statements"
 mkfifo "$lp_statements" "$lp_tmp/{rows}" || exit 125
-{ cd "$lp_tmp" && {client} <"$lp_statements"; lp_status=$?; [ "$lp_status" -eq 0 ] || kill -TERM 0; exit "$lp_status"; } &
+{ cd "$lp_tmp" && {client} <"$lp_statements"; lp_status=$?
+  [ "$lp_status" -eq 0 ] || kill -TERM 0; exit "$lp_status"; } &
 lp_client=$!
 while IFS=' ' read -r lp_batch lp_sql_bytes lp_in_bytes; do
   case "$lp_batch:$lp_sql_bytes:$lp_in_bytes" in
     *[!0-9:]*|:*|*::*|*:) echo "launchpad: a batch header is damaged" >&2; exit 2;;
   esac
   lp_sql=$(head -c "$lp_sql_bytes")
-  [ "$(printf %s "$lp_sql" | wc -c)" -eq "$lp_sql_bytes" ] || { echo "launchpad: batch $lp_batch arrived cut short" >&2; exit 2; }
+  if [ "$(printf %s "$lp_sql" | wc -c)" -ne "$lp_sql_bytes" ]; then
+    echo "launchpad: batch $lp_batch arrived cut short" >&2; exit 2
+  fi
   printf '%s\\n' "$lp_sql"
   head -c "$lp_in_bytes" >"$lp_tmp/{rows}"
 done >"$lp_statements"

@@ -149,7 +149,7 @@ def test_the_rows_end_with_a_closing_row_the_first_statement_after_the_load_chec
     assert stop.startswith("INSERT INTO launchpad_guard (k) VALUES (")
     assert SqlText(engine).text(INCOMPLETE) in check and SqlText(engine).text(INCOMPLETE) in stop
     assert all("shape = -1" not in s for s in staged.after)  # no statement writes the closing row
-    assert any("AND s.shape >= 0;" in s for s in staged.after if "JOIN launchpad_stage s" in s)  # nor guards it
+    assert any("AND s.shape >= 0" in s for s in staged.after if "JOIN launchpad_stage s" in s)  # nor guards it
 
 
 def stage_of(batch: list[PlannedUser]) -> str:
@@ -202,3 +202,18 @@ def test_a_failed_load_is_told_by_its_error_number_not_by_the_statement_the_clie
         error: str, refused: bool, full: bool) -> None:
     assert refused_local_load(ECHOED + error) is refused
     assert stage_full(ECHOED + error) is full
+
+
+def test_mariadbs_guard_skips_the_span_of_the_imports_own_ids_which_only_a_ranked_shape_gives() -> None:
+    def statements(engine: str, batch: list[PlannedUser]) -> list[str]:
+        return staged_batch(SqlText(engine), batch, {u.key: "h" for u in batch}, "import:1", RUOYI).after
+
+    one_shape = statements("mariadb", [user("a1", "甲"), user("b2", "乙")])
+    [guard] = [s for s in one_shape if s.startswith("INSERT INTO launchpad_guard") and "JOIN launchpad_stage s" in s]
+    assert guard.endswith("(@launchpad_ours_hi IS NULL OR u.user_id < @launchpad_ours_lo "
+                          "OR u.user_id > @launchpad_ours_hi);")
+    [span] = [s for s in one_shape if s.startswith("SET @launchpad_ours_lo")]
+    assert "@launchpad_ranked0 AND @@auto_increment_increment = 1" in span and "@launchpad_first0 + 1, NULL);" in span
+    two_shapes = statements("mariadb", [user("a1", "甲"), user("b2", "乙", email="b@x.cn")])
+    assert "SET @launchpad_ours_lo = NULL, @launchpad_ours_hi = NULL;" in two_shapes  # never a span
+    assert not any("@launchpad_ours" in s for s in statements("postgresql", [user("a1", "甲")]))

@@ -39,7 +39,8 @@ SHEET = [
     ["zhengshi", "郑十", "", "13200132000", "", "", "信息中心", "科长"],
 ]
 LOADER = {"test": "LOAD DATA LOCAL INFILE", "prod": "COPY launchpad_stage"}
-STREAM = {"test": "launchpad-statements", "prod": "psql -X -q -v ON_ERROR_STOP=1"}  # the command every batch goes through
+# the command every batch goes through
+STREAM = {"test": "launchpad-statements", "prod": "psql -X -q -v ON_ERROR_STOP=1"}
 
 
 def apply(lab: RuoYiLab, env: str, rows: Sequence[Sequence[object]], batch_size: int | None = None) -> ApplyOutcome:
