@@ -362,20 +362,31 @@ def _mysql_merge(w: Writer, inserts: list[tuple[str, int]], links: list[_Link], 
     lowest = firsts[0] if len(firsts) == 1 else f"LEAST({', '.join(firsts)})"
     statements += [f"{_link_insert(link, f'COALESCE(s.uid, {by_rank})', f'{STAGE_TABLE} s', lowest)};"
                    for link in links]
-    return [*statements, _our_span(shapes, ranked)]
+    return [*statements, _our_span(w, shapes, ranked)]
 
 
-def _our_span(shapes: list[int], ranked: dict[int, int]) -> str:
+def _our_span(w: Writer, shapes: list[int], ranked: dict[int, int]) -> str:
     """The span of ids holding only this import's new users, for the next batch's guard: the
-    batch's one shape's ids when ranked (consecutive, its own), with the span before when they
-    follow on from it; else unknown (the next guard reads every user). Two shapes, or steps of
-    more than one (other servers' ids in between, as in a Galera cluster), are never a span."""
-    if len(shapes) != 1:
-        return f"SET {SPAN_LO} = NULL, {SPAN_HI} = NULL;"
-    x = shapes[0]
-    first, ours = f"@launchpad_first{x}", f"@launchpad_ranked{x} AND @@auto_increment_increment = 1"
-    return (f"SET {SPAN_LO} = IF({ours}, IF({first} = {SPAN_HI} + 1, {SPAN_LO}, {first}), NULL), "
-            f"{SPAN_HI} = IF({ours}, {first} + {int(ranked[x]) - 1}, NULL);")
+    batch's ids when every shape's are ranked (consecutive, its own) and nothing lies between
+    one shape's and the next's, joined to the span before when nothing lies between them
+    either; else unknown (the next guard reads every user). Between two statements InnoDB
+    leaves ids it reserved for the first and did not use (its AUTO-INC lock modes 1 and 2), so
+    the ids do not follow on: that nothing lies in such a gap is read (a range of the primary
+    key: a few ids), and no other writer is given one. Ids in steps of more than one (other
+    servers' ids in between, as in a Galera cluster) are never a span."""
+    table, id_column = w.users.table, w.users.id.column
+
+    def nothing_between(low: str, high: str) -> str:
+        return (f"{high} > {low} AND (SELECT COUNT(*) FROM {table} g WHERE g.{id_column} > {low} "
+                f"AND g.{id_column} < {high}) = 0")
+
+    firsts = [f"@launchpad_first{x}" for x in shapes]
+    lasts = [f"{first} + {int(ranked[x]) - 1}" for first, x in zip(firsts, shapes, strict=True)]
+    gaps = [f"({nothing_between(last, first)})" for last, first in zip(lasts, firsts[1:], strict=False)]
+    ours = " AND ".join([*(f"@launchpad_ranked{x}" for x in shapes), "@@auto_increment_increment = 1", *gaps])
+    joined = f"{SPAN_HI} IS NOT NULL AND {nothing_between(SPAN_HI, firsts[0])}"
+    return (f"SET {SPAN_LO} = IF({ours}, IF({joined}, {SPAN_LO}, {firsts[0]}), NULL), "
+            f"{SPAN_HI} = IF({ours}, {lasts[-1]}, NULL);")
 
 
 def _inserts(w: Writer, shapes: dict[tuple[str, ...], int], fields: list[str], salt_column: str | None,

@@ -204,7 +204,7 @@ def test_a_failed_load_is_told_by_its_error_number_not_by_the_statement_the_clie
     assert stage_full(ECHOED + error) is full
 
 
-def test_mariadbs_guard_skips_the_span_of_the_imports_own_ids_which_only_a_ranked_shape_gives() -> None:
+def test_mariadbs_guard_skips_the_span_of_the_imports_own_ids_which_only_ranked_shapes_give() -> None:
     def statements(engine: str, batch: list[PlannedUser]) -> list[str]:
         return staged_batch(SqlText(engine), batch, {u.key: "h" for u in batch}, "import:1", RUOYI).after
 
@@ -214,6 +214,14 @@ def test_mariadbs_guard_skips_the_span_of_the_imports_own_ids_which_only_a_ranke
                           "OR u.user_id > @launchpad_ours_hi);")
     [span] = [s for s in one_shape if s.startswith("SET @launchpad_ours_lo")]
     assert "@launchpad_ranked0 AND @@auto_increment_increment = 1" in span and "@launchpad_first0 + 1, NULL);" in span
+    # joined to the span before when no row lies between (InnoDB leaves reserved ids unused)
+    assert ("@launchpad_ours_hi IS NOT NULL AND @launchpad_first0 > @launchpad_ours_hi AND (SELECT COUNT(*) FROM "
+            "sys_user g WHERE g.user_id > @launchpad_ours_hi AND g.user_id < @launchpad_first0) = 0") in span
     two_shapes = statements("mariadb", [user("a1", "甲"), user("b2", "乙", email="b@x.cn")])
-    assert "SET @launchpad_ours_lo = NULL, @launchpad_ours_hi = NULL;" in two_shapes  # never a span
+    [span] = [s for s in two_shapes if s.startswith("SET @launchpad_ours_lo")]
+    # a span when no row lies between the first shape's ids and the second's
+    assert "@launchpad_ranked0 AND @launchpad_ranked1 AND @@auto_increment_increment = 1 AND " \
+           "(@launchpad_first1 > @launchpad_first0 + 0 AND (SELECT COUNT(*) FROM sys_user g WHERE " \
+           "g.user_id > @launchpad_first0 + 0 AND g.user_id < @launchpad_first1) = 0)" in span
+    assert span.endswith("@launchpad_first1 + 0, NULL);")
     assert not any("@launchpad_ours" in s for s in statements("postgresql", [user("a1", "甲")]))

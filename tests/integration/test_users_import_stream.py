@@ -127,3 +127,22 @@ def test_a_user_added_between_two_batches_stops_the_second_though_its_guard_skip
         finally:
             stream.close()
     assert marked(lab, env) == sorted([u.key] for u in first)
+
+
+def test_a_user_added_between_two_batches_is_read_by_every_later_batchs_guard(lab: RuoYiLab) -> None:
+    # The span of the import's own ids joins the next batch's only when no row lies between
+    # them: the user someone adds after batch 1, whose login name batch 3 has, lies there.
+    env = "test"
+    with session(lab, env, FAST_HASH) as (_, target):
+        (first, staged_first), (second, staged_second), (third, staged_third) = batches(lab, target, env, 2)
+        stream = BatchStream(target, 3).open()
+        try:
+            stream.run(1, staged_first)
+            lab.sql(env, "INSERT INTO sys_user (user_name, nick_name, create_by) "
+                         f"VALUES ('{third[0].key}', '先到', 'admin')")
+            stream.run(2, staged_second)
+            with pytest.raises(TargetFailed, match=ALREADY_THERE):
+                stream.run(3, staged_third)
+        finally:
+            stream.close()
+    assert marked(lab, env) == sorted([u.key] for u in (*first, *second))
