@@ -259,7 +259,7 @@ def _floor_load(lab: RuoYiLab, env: str, session: TargetSession, users: list[Pla
              (LINK_COPIES["sys_user_post"], ["user_id", "post_id"], posts)]
     if session.sql.mysql:
         # A client per table, each reading its part of the command's stdin (`head -c` reads no
-        # further than its count): two client starts more than the apply's one a batch.
+        # further than its count): two client starts more than the apply's one for the import.
         runs = []
         for table, columns, text in parts:
             load = (f"LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE {table} CHARACTER SET utf8mb4 "
