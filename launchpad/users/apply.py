@@ -2,7 +2,8 @@
 
 Order of writes, so that a kill -9 at any point loses nothing and doubles nothing:
 1. the import is recorded (`applying`, with this process as owner);
-2. new users' passwords are generated and hashed (on every core), in memory only;
+2. new users' passwords are generated and hashed (on every core), each kept as it is hashed in
+   the import's hand-out folder and synced before step 3 (hashing_progress.py);
 3. for each batch: its rows are recorded in the store, the batch is sent as one transaction
    (inserts guarded by NOT EXISTS, every row marked `import:ID` in create_by/update_by), and
    the rows are marked done. Batch N+1 is recorded and built while batch N is on the host
@@ -12,8 +13,10 @@ Order of writes, so that a kill -9 at any point loses nothing and doubles nothin
 
 A later `apply` into the same environment finds an `applying` import whose process is gone and
 continues it under the same id: the plan is computed afresh from the target, so rows the killed
-process committed are now unchanged and are not written again. Their passwords died with that
-process, so they are listed for `launchpad users handout ID --reset`.
+process committed are now unchanged and are not written again. Their passwords were kept with
+their hashes before the first batch was sent (hashing_progress.py), so they are handed out with
+the rest; only those whose kept passwords are gone (the policy changed since) are listed for
+`launchpad users handout ID --reset`. The users it had hashed are not hashed again.
 
 A stop the person asks for (`should_stop`, the TUI's stop key) is honoured between batches and
 between hashes: the import stays `applying`, resumable exactly like a killed one, but the
@@ -41,6 +44,7 @@ from launchpad.users.annotate import CannotWrite
 from launchpad.users.bulk import building_rows
 from launchpad.users.guard import ImportRefused
 from launchpad.users.handout import handout_dir, handouts_root, write_handouts
+from launchpad.users.hashing_progress import HashingProgress, remove_progress
 from launchpad.users.inflight import InFlight
 from launchpad.users.operations import Planned
 from launchpad.users.passwords import ForUser, choose, hash_all
@@ -177,12 +181,26 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
     import_id, resumed = _import_record(to, planned, file, file_sha256, mapping_name)
     mark = records.mark(import_id)
     folder = handout_dir(to.workspace_root, import_id)
+    # Hours of bcrypt are not thrown away by a kill or a stop: the users an earlier attempt of
+    # this import hashed are kept (hashing_progress.py), and only the rest are hashed.
+    hashed_so_far = HashingProgress(folder, policy, to.audit)
+    kept = hashed_so_far.kept() if inserts else {}
+    wanted = [(user, password) for user, password in chosen if user.key not in kept]
+    if kept:
+        to.audit("user_import_hashing_resumed", f"{to.environment}/{to.database}",
+                 {"import": import_id, "kept": len(chosen) - len(wanted), "to_hash": len(wanted)})
     if inserts:
-        report("hashing", 0, len(inserts))
+        report("hashing", len(chosen) - len(wanted), len(inserts))
     try:
-        issued = hash_all(chosen, policy, on_done=hashed_one)
+        fresh = hash_all(wanted, policy, on_done=lambda n: hashed_one(len(chosen) - len(wanted) + n),
+                         keep=hashed_so_far.keep)
     except _StopAsked:
+        hashed_so_far.flush()
         _stopped(to, import_id, [], [], 0, len(writes))
+    # Synced before the first batch is sent: every user written has its password in the file.
+    hashed_so_far.flush()
+    by_key = {i.key: i for i in fresh} | kept
+    issued = [by_key[user.key] for user, _ in chosen]
     hashes = {i.key: i.hashed for i in issued}
     salts = {i.key: i.salt for i in issued if i.salt is not None}
     done = 0
@@ -233,15 +251,21 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
     to.audit("user_import_applied", f"{to.environment}/{to.database}",
              {"import": import_id, "file": file.name, "sha256": file_sha256, **planned.plan.counts()})
     outcome = ApplyOutcome(import_id, counts, resumed=resumed)
+    people = _people(inserts, issued)
     if resumed:
-        outcome.without_password = _inserted_earlier(to, import_id, {u.key for u in inserts})
-    if issued:
+        earlier = _inserted_earlier(to, import_id, {u.key for u in inserts})
+        # A killed attempt's users whose passwords were kept are handed out with the rest.
+        people += [{"unit": row["unit"] or "", "key": row["key"], "name": (row["after"] or {}).get(HANDOUT_NAME, ""),
+                    "password": kept[row["key"]].password} for row in earlier if row["key"] in kept]
+        outcome.without_password = [row["key"] for row in earlier if row["key"] not in kept]
+    if people:
         try:
-            outcome.handouts = write_handouts(folder, _people(inserts, issued), to.audit)
+            outcome.handouts = write_handouts(folder, people, to.audit)
         except (CannotWrite, OSError) as exc:
             raise CannotWrite(phrase("users.handout_lost", id=import_id, error=str(exc)),
                               hint=phrase("users.handout_lost_hint", id=import_id,
                                           logins=[u.key for u in inserts[:20]])) from None
+    hashed_so_far.remove("handed_out")
     return outcome
 
 
@@ -371,8 +395,9 @@ def _row(user: PlannedUser) -> records.RecordedRow:
             user.roles_added, user.posts_added)
 
 
-def _inserted_earlier(to: ImportTarget, import_id: int, now_inserted: set[str]) -> list[str]:
-    return [r["key"] for r in records.import_rows(to.store, import_id)
+def _inserted_earlier(to: ImportTarget, import_id: int, now_inserted: set[str]) -> list[dict[str, Any]]:
+    """The recorded rows of users an earlier attempt inserted and did not hand out."""
+    return [r for r in records.import_rows(to.store, import_id)
             if r["action"] == "insert" and r["key"] not in now_inserted and r["done"] != records.HANDED_OUT]
 
 
@@ -406,6 +431,8 @@ def rollback_import(to: ImportTarget, import_id: int, *, batch_size: int = BATCH
         to.session.script(undo_script(to.session.sql, rows[start:start + batch_size], mark, f"rollback:{import_id}",
                                       profile))
     records.finish_import(to.store, import_id, "rolled_back")
+    # An import rolled back before it finished: the passwords it hashed will never be used.
+    remove_progress(handout_dir(to.workspace_root, import_id), to.audit, "rolled_back")
     outcome = RollbackOutcome(import_id, sum(r["action"] == "insert" for r in rows), len(updated) - len(left_alone),
                               left_alone)
     to.audit("user_import_rolled_back", f"{to.environment}/{to.database}",

@@ -15,6 +15,7 @@ from typing import Any
 
 from launchpad.phrases import Lang, phrase, render
 from launchpad.users.annotate import save_private
+from launchpad.users.hashing_progress import remove_progress
 
 AuditFn = Callable[[str, str, dict[str, Any]], None]
 
@@ -70,6 +71,9 @@ def list_handouts(folder: Path) -> list[Path]:
 
 
 def remove_handouts(folder: Path, audit: AuditFn) -> list[Path]:
+    """Every file of the import's folder that holds plain passwords: the hand-outs, and the
+    passwords hashed so far of an import not finished."""
+    remove_progress(folder, audit, "handouts_removed")
     removed = []
     for path in sorted(folder.rglob("*.xlsx")) if folder.is_dir() else []:
         with contextlib.suppress(FileNotFoundError):

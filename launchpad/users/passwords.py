@@ -1,7 +1,8 @@
 """Initial passwords: random per user or a site rule, hashed in the target's scheme, handed out once.
 
-A plain password lives only in this process's memory and in the hand-out file: never in the
-store, the audit log, a log line, a report or a file on the target's host.
+A plain password lives only in this process's memory and in the import's hand-out folder (the
+hand-out, and while the import is unfinished the passwords hashed so far, hashing_progress.py):
+never in the store, the audit log, a log line, a report or a file on the target's host.
 
 Schemes (`passwords.scheme` in the mapping):
 - `bcrypt` (RuoYi-Vue): Spring's BCryptPasswordEncoder expects `$2a$`; the bcrypt library
@@ -241,15 +242,19 @@ def choose(users: Sequence[ForUser], policy: PasswordPolicy) -> list[tuple[ForUs
 
 
 def hash_all(chosen: Sequence[tuple[ForUser, str]], policy: PasswordPolicy,
-             on_done: Callable[[int], None] | None = None) -> list[Issued]:
-    """The chosen passwords hashed on every core. An exception from `on_done` (a stop asked
-    for) drops the hashes not yet started instead of waiting hours for them."""
+             on_done: Callable[[int], None] | None = None,
+             keep: Callable[[Issued], None] | None = None) -> list[Issued]:
+    """The chosen passwords hashed on every core, each handed to `keep` as it is done (before
+    `on_done`). An exception from `on_done` (a stop asked for) drops the hashes not yet started
+    instead of waiting hours for them."""
     results = []
     pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
     try:
         hashed = pool.map(lambda item: hash_password(policy, item[0].login, item[1]), chosen)
         for (user, password), one in zip(chosen, hashed, strict=True):
             results.append(Issued(user.key, password, one.text, one.salt))
+            if keep is not None:
+                keep(results[-1])
             if on_done is not None:
                 on_done(len(results))
     finally:

@@ -1,5 +1,5 @@
-"""New initial passwords for users an import inserted whose hand-out was lost — the users a
-killed apply had inserted before it died, whose passwords died with it.
+"""New initial passwords for users an import inserted whose hand-out was lost or removed — or
+whose passwords a killed apply had kept under a password policy changed since (hashing_progress.py).
 
 Only a user this import inserted (the profile's created_by still `import:ID`) whose password was
 never changed (RuoYi: `pwd_update_date` still NULL; other profiles: their force-change flag

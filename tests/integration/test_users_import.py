@@ -26,6 +26,7 @@ from launchpad.users.apply import (
     apply_plan,
     rollback_import,
 )
+from launchpad.users.handout import list_handouts
 from launchpad.users.mapping import load_mapping
 from launchpad.users.operations import Planned, file_sha256, plan_file, target_session
 from launchpad.users.target import TargetSession
@@ -288,7 +289,8 @@ def test_kill_9_mid_apply_then_resume_finishes_without_a_double_insert(lab: RuoY
     importing process is killed with SIGKILL there, before batch 3 (wangwu) is sent. The psql
     on the host already holds batch 2 whole, so it commits once the lock is gone: a batch sent
     is recorded before it is sent for exactly this reason. The next import of the same file
-    continues import 1: zhangsan is not inserted again, wangwu is, and rollback undoes all."""
+    continues import 1: zhangsan is not inserted again, wangwu is, both are handed out, and
+    rollback undoes all."""
     write_mapping(lab.root, FAST_HASH)
     wangwu = ["wangwu", "王五", "", "13600136000", "", "男", "信息中心", ""]
     sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": [*GOOD_SHEET, wangwu]})
@@ -322,7 +324,12 @@ def test_kill_9_mid_apply_then_resume_finishes_without_a_double_insert(lab: RuoY
     resumed = launchpad(lab, "users", "import", str(sheet), "--env", "test-pg", "--yes")
     assert resumed.returncode == 0, resumed.stderr
     assert "✓ import 1 finished (resumed): 1 inserted, 0 updated, 3 unchanged" in resumed.stdout
-    assert "1 user(s) inserted before the interruption have no handed-out password: zhangsan" in resumed.stderr
+    # zhangsan's password was kept with its hash before any batch was sent: handed out now, no reset needed
+    assert "no handed-out password" not in resumed.stderr
+    folder = lab.root / "handouts" / "import-1"
+    assert not (folder / "hashing-in-progress.jsonl").exists()
+    for login in ("zhangsan", "wangwu"):
+        verify_handout(lab, "test-pg", handout_of(folder, login), login)
     assert lab.sql("test-pg", "SELECT user_name, COUNT(*) FROM sys_user WHERE create_by = 'import:1' "
                               "GROUP BY user_name ORDER BY user_name") == [["wangwu", "1"], ["zhangsan", "1"]]
     with Store.open(lab.workspace.store_path) as store:
@@ -351,6 +358,15 @@ def verify_handout(lab: RuoYiLab, env: str, handout: Path, login: str) -> None:
     rows = {row[1]: row[3] for row in load_workbook(handout).active.iter_rows(min_row=3, values_only=True)}
     [[hashed]] = lab.sql(env, f"SELECT password FROM sys_user WHERE user_name = '{login}'")
     assert bcrypt.checkpw(rows[login].encode(), ("$2b$" + hashed[4:]).encode())
+
+
+def handout_of(folder: Path, login: str) -> Path:
+    """The one hand-out file in `folder` that lists `login`."""
+    from openpyxl import load_workbook
+
+    [found] = [path for path in list_handouts(folder)
+               if login in {row[1] for row in load_workbook(path).active.iter_rows(min_row=3, values_only=True)}]
+    return found
 
 
 def wait_until(condition: Callable[[], bool], deadline: float = 60.0) -> None:

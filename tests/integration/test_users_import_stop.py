@@ -123,3 +123,55 @@ def test_a_stop_with_the_next_batch_already_on_the_host_hands_out_both(lab: RuoY
     resumed = apply_stopping(lab, never, SHEET, env)
     assert resumed.counts["insert"] == 2 and resumed.without_password == []
     assert lab.sql(env, f"SELECT COUNT(*) FROM sys_user WHERE create_by = 'import:{error.import_id}'") == [["5"]]
+
+
+@pytest.mark.parametrize("env", ["test", "test-pg"])
+def test_a_stop_while_hashing_keeps_the_passwords_hashed_so_far_and_the_resume_hashes_only_the_rest(
+        lab: RuoYiLab, env: str, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """Hours of bcrypt are not thrown away: the users hashed before the stop are kept (0600, in the
+    import's hand-out folder), the resume hashes the others only, every hand-out password is the
+    one the target's hash was made from, and the kept file is gone (audited) once handed out."""
+    import json
+    import os
+    import stat
+
+    from launchpad.store.db import Store
+    from launchpad.users import passwords
+    from launchpad.users.hashing_progress import FILE_NAME
+    from tests.integration.test_users_import import handout_of, verify_handout
+    from tests.integration.test_users_import_staged import SHEET
+
+    hashed: list[str] = []
+    real = passwords.hash_password
+
+    def counted(policy: passwords.PasswordPolicy, login: str, password: str) -> passwords.Hashed:
+        hashed.append(login)
+        return real(policy, login, password)
+
+    monkeypatch.setattr(passwords, "hash_password", counted)
+
+    def after_two_hashes(seen: list[ApplyProgress]) -> bool:
+        return any(p.phase == "hashing" and p.done >= 2 for p in seen)
+
+    with pytest.raises(ImportStopped) as stopped:
+        apply_stopping(lab, after_two_hashes, SHEET, env)
+    import_id = stopped.value.import_id
+    folder = lab.root / "handouts" / f"import-{import_id}"
+    kept = folder / FILE_NAME
+    assert stat.S_IMODE(os.stat(kept).st_mode) == 0o600 and stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    logins = [row[0] for row in SHEET[1:]]
+    kept_logins = [json.loads(line)["key"] for line in kept.read_text(encoding="utf-8").splitlines()[1:]]
+    assert 2 <= len(kept_logins) < 5 and set(kept_logins) < set(logins)
+    assert lab.sql(env, f"SELECT COUNT(*) FROM sys_user WHERE create_by = 'import:{import_id}'") == [["0"]]
+
+    hashed.clear()
+    resumed = apply_stopping(lab, never, SHEET, env)
+    assert resumed.import_id == import_id and resumed.counts["insert"] == 5
+    assert sorted(hashed) == sorted(set(logins) - set(kept_logins))  # the kept were not hashed again
+    for login in logins:
+        verify_handout(lab, env, handout_of(folder, login), login)
+    assert not kept.exists()
+    with Store.open(lab.workspace.store_path) as store:
+        actions = [row["action"] for row in store.db.query("SELECT action FROM audit ORDER BY id")]
+    assert "user_import_hashing_resumed" in actions
+    assert actions.index("user_import_hashing_progress_removed") > actions.index("user_handout_written")
