@@ -175,3 +175,23 @@ def test_a_stop_while_hashing_keeps_the_passwords_hashed_so_far_and_the_resume_h
         actions = [row["action"] for row in store.db.query("SELECT action FROM audit ORDER BY id")]
     assert "user_import_hashing_resumed" in actions
     assert actions.index("user_import_hashing_progress_removed") > actions.index("user_handout_written")
+
+
+def test_rolling_back_an_import_stopped_while_hashing_removes_the_passwords_it_kept(lab: RuoYiLab) -> None:  # noqa: F811
+    from launchpad.users.apply import rollback_import
+    from launchpad.users.hashing_progress import FILE_NAME
+    from tests.integration.test_users_import import session
+    from tests.integration.test_users_import_staged import SHEET
+
+    with pytest.raises(ImportStopped) as stopped:
+        apply_stopping(lab, lambda seen: any(p.phase == "hashing" and p.done >= 2 for p in seen), SHEET)
+    import_id = stopped.value.import_id
+    kept = lab.root / "handouts" / f"import-{import_id}" / FILE_NAME
+    assert kept.exists()
+    with session(lab, "test", FAST_HASH) as (store, target):
+        rollback_import(ImportTarget(store, target, lab.root, "test", "app", "tester"), import_id)
+        removed = [row["detail"] for row in store.db.query(
+            "SELECT detail FROM audit WHERE action = 'user_import_hashing_progress_removed'")]
+    assert not kept.exists()
+    assert len(removed) == 1 and '"rolled_back"' in removed[0]
+    assert status(lab, import_id) == "rolled_back"
