@@ -725,4 +725,6 @@ def confirm_detail(ready: Any, env_name: str) -> str:
     if ready.hashing is not None:
         h = ready.hashing
         lines.append(t("ui.hashing", count=h.count, cost=h.cost, seconds=f"{h.seconds:.0f}", cores=h.cores))
+        if h.kept:
+            lines.append(t("users.hashing_kept", kept=h.kept))
     return "\n".join(lines)

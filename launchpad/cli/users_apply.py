@@ -83,6 +83,8 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
             return
         if ready.hashing is not None:
             click.echo(f"  {_hashing_estimate(ready.hashing)}", err=True)
+            if ready.hashing.kept:
+                click.echo("  " + say("users.hashing_kept", kept=ready.hashing.kept), err=True)
         prompter = CliPrompter(actor, yes=yes, confirm_env=confirm_env)
         gates = ImportGates(environment, workspace.backups_dir, backup_age)
         try:

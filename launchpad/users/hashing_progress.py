@@ -13,7 +13,8 @@ Its first line is a digest of the password policy it was hashed under: a resume 
 policy (the mapping changed the scheme, the cost or the rule) hashes afresh. A kept user is never
 hashed again, so a user has one password in the file: the one its hash was written with, since
 hashing ends (and the file is synced) before the first batch is sent. That is why a resume can
-hand out the users a killed apply had already inserted.
+hand out the users a killed apply had already inserted, and why the estimate a person reads
+before the resume counts only the users still to hash (importing.prepare_import).
 """
 
 from __future__ import annotations
@@ -43,9 +44,10 @@ class HashingProgress:
         self.audit = audit
         self._held: list[Issued] = []
 
-    def kept(self) -> dict[str, Issued]:
+    def kept(self, *, discard_other: bool = True) -> dict[str, Issued]:
         """The users hashed by an earlier attempt of this import under this policy, by key. A
-        file of another policy is removed (audited) and nothing is kept."""
+        file of another policy keeps nothing, and is removed (audited) unless `discard_other`
+        is False (the estimate before the person says yes only looks)."""
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -54,7 +56,8 @@ class HashingProgress:
         complete = lines[:-1]  # after the last newline: a line a kill cut short, or nothing
         header = _parsed(complete[0]) if complete else None
         if header is None or header.get("policy") != self.policy:
-            self.remove("another_policy")
+            if discard_other:
+                self.remove("another_policy")
             return {}
         found: dict[str, Issued] = {}
         for line in complete[1:]:

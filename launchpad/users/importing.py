@@ -31,7 +31,10 @@ from launchpad.users.apply import (
     rollback_import,
 )
 from launchpad.users.guard import DEFAULT_BACKUP_AGE, ImportRefused, confirm_import, require_fresh_backup
+from launchpad.users.handout import handout_dir
+from launchpad.users.hashing_progress import HashingProgress
 from launchpad.users.operations import Planned, Rows, target_session
+from launchpad.users.records import applying_import
 from launchpad.workspace.folder import Workspace
 from launchpad.workspace.secrets import AskSecret
 from launchpad.workspace.site import Environment
@@ -69,11 +72,12 @@ class SincePlan:
 
 @dataclass(frozen=True)
 class HashingEstimate:
-    count: int
+    count: int  # the new users still to hash
     cost: int
     seconds: float
     cores: int
     per_hash_ms: float
+    kept: int = 0  # hashed by an interrupted attempt of this import and kept (hashing_progress.py)
 
 
 @dataclass
@@ -106,7 +110,8 @@ def prepare_import(to: ImportTarget, planned: Planned, rows: Rows, *, skip_rejec
     passwords = planned.mapping.passwords
     hashing = None
     if counts["insert"] and passwords.scheme == "bcrypt":  # the others take microseconds a hash
-        hashing = hashing_estimate(counts["insert"], passwords.cost)
+        kept = _kept_hashes(to, planned)
+        hashing = hashing_estimate(counts["insert"] - kept, passwords.cost, kept)
     return ImportReady(planned, rows, since, nothing, hashing)
 
 
@@ -122,7 +127,18 @@ def since_plan(to: ImportTarget, sha: str, planned: Planned) -> SincePlan:
     return SincePlan(recorded["id"], local_text(recorded["planned"], to.zone, with_seconds=True), changed)
 
 
-def hashing_estimate(count: int, cost: int) -> HashingEstimate:
+def _kept_hashes(to: ImportTarget, planned: Planned) -> int:
+    """How many of the plan's new users an interrupted attempt of the import it continues hashed
+    under this policy already (the apply hashes only the others)."""
+    continued = applying_import(to.store, to.environment)
+    if continued is None:
+        return 0
+    kept = HashingProgress(handout_dir(to.workspace_root, continued), planned.mapping.passwords, to.audit)
+    keys = kept.kept(discard_other=False).keys()
+    return sum(1 for user in planned.plan.writes() if user.action == "insert" and user.key in keys)
+
+
+def hashing_estimate(count: int, cost: int, kept: int = 0) -> HashingEstimate:
     """One hash timed here, spread over every core as the apply does."""
     from launchpad.users.passwords import bcrypt_2a
 
@@ -130,7 +146,7 @@ def hashing_estimate(count: int, cost: int) -> HashingEstimate:
     bcrypt_2a("estimate-only", cost)
     one = time.monotonic() - started
     cores = os.cpu_count() or 1
-    return HashingEstimate(count, cost, one * count / cores, cores, one * 1000)
+    return HashingEstimate(count, cost, one * count / cores, cores, one * 1000, kept)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,13 @@ def unfinished_import(store: Store, environment: str) -> dict[str, Any] | None:
     return found
 
 
+def applying_import(store: Store, environment: str) -> int | None:
+    """The id of the latest import of `environment` still applying, whoever holds it."""
+    row = store.db.execute("SELECT id FROM user_imports WHERE environment = ? AND status = 'applying' "
+                           "ORDER BY id DESC LIMIT 1", [environment]).fetchone()
+    return None if row is None else int(row[0])
+
+
 def adopt_import(store: Store, import_id: int) -> None:
     with store.transaction():
         store.db.execute("UPDATE user_imports SET pid = ?, hostname = ?, boot_id = ? WHERE id = ?",

@@ -50,6 +50,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                "on {cores} core(s) ({per_hash} ms per hash)",
                                "{count} 个新用户：bcrypt 成本 {cost} 的密码哈希约需 {seconds} 秒"
                                "（{cores} 核，每个哈希 {per_hash} 毫秒）"),
+    "users.hashing_kept": ("{kept} password(s) hashed before the interruption are kept, not hashed again",
+                           "中断前已算好的 {kept} 个密码哈希予以保留，不再重算"),
     "users.without_password": ("{count} user(s) inserted before the interruption have no handed-out password: "
                                "{users}; give them one with `launchpad users handout {id} --reset LOGIN`",
                                "中断前新增的 {count} 个用户没有交接初始密码：{users}；"

@@ -138,6 +138,8 @@ def test_a_stop_while_hashing_keeps_the_passwords_hashed_so_far_and_the_resume_h
     from launchpad.store.db import Store
     from launchpad.users import passwords
     from launchpad.users.hashing_progress import FILE_NAME
+    from launchpad.users.importing import prepare_import
+    from launchpad.users.operations import read_rows
     from tests.integration.test_users_import import handout_of, verify_handout
     from tests.integration.test_users_import_staged import SHEET
 
@@ -163,6 +165,15 @@ def test_a_stop_while_hashing_keeps_the_passwords_hashed_so_far_and_the_resume_h
     kept_logins = [json.loads(line)["key"] for line in kept.read_text(encoding="utf-8").splitlines()[1:]]
     assert 2 <= len(kept_logins) < 5 and set(kept_logins) < set(logins)
     assert lab.sql(env, f"SELECT COUNT(*) FROM sys_user WHERE create_by = 'import:{import_id}'") == [["0"]]
+    # what the person reads before saying yes to the resume: only the users left to hash
+    mapping = lab.root / "imports" / "ruoyi.yaml"
+    with session(lab, env, FAST_HASH) as (store, target):
+        planned = plan_file(lab.root / "名单.xlsx", mapping, target, env)
+        ready = prepare_import(ImportTarget(store, target, lab.root, env, "app", "tester"), planned,
+                               read_rows(lab.root / "名单.xlsx", planned.mapping, mapping, None))
+    assert ready.hashing is not None
+    assert (ready.hashing.count, ready.hashing.kept) == (5 - len(kept_logins), len(kept_logins))
+    assert kept.exists()  # only looked at
 
     hashed.clear()
     resumed = apply_stopping(lab, never, SHEET, env)
