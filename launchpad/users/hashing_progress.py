@@ -5,8 +5,9 @@ bcrypt at cost 10 takes ~95 ms a hash: 100,000 users are more than an hour on tw
 laptop going to sleep, a closed terminal or a kill would otherwise throw away. Each password is
 kept with its hash in the import's hand-out folder (0700), in a file of its own (0600) beside
 the hand-out that will hold it anyway: never in the store, the audit log or a log line. The
-file is written a chunk at a time and synced, so a kill loses at most the chunk in hand (a line
-it cut short is left out). It is removed, audited, once the hand-out is written or the import
+file is appended to and synced every FLUSH_SECONDS, so a kill loses at most that much hashing
+(a line it cut short is left out), and a fast scheme (microseconds a hash) syncs a few times,
+not once a user. It is removed, audited, once the hand-out is written or the import
 is rolled back.
 
 Its first line is a digest of the password policy it was hashed under: a resume under another
@@ -23,6 +24,7 @@ import contextlib
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,7 @@ from typing import Any
 from launchpad.users.passwords import Issued, PasswordPolicy
 
 FILE_NAME = "hashing-in-progress.jsonl"
-CHUNK = 256  # ≈ 12 s of bcrypt at cost 10 on two cores: what a kill can cost
+FLUSH_SECONDS = 2.0  # the most hashing a kill can cost
 
 AuditFn = Callable[[str, str, dict[str, Any]], None]
 
@@ -43,6 +45,7 @@ class HashingProgress:
         self.policy = hashlib.sha256(policy.model_dump_json().encode("utf-8")).hexdigest()
         self.audit = audit
         self._held: list[Issued] = []
+        self._flushed = time.monotonic()
 
     def kept(self, *, discard_other: bool = True) -> dict[str, Issued]:
         """The users hashed by an earlier attempt of this import under this policy, by key. A
@@ -67,13 +70,15 @@ class HashingProgress:
         return found
 
     def keep(self, issued: Issued) -> None:
-        """One user hashed; written with its chunk."""
+        """One user hashed; written with those hashed since the last write, once FLUSH_SECONDS
+        have passed."""
         self._held.append(issued)
-        if len(self._held) >= CHUNK:
+        if time.monotonic() - self._flushed >= FLUSH_SECONDS:
             self.flush()
 
     def flush(self) -> None:
         """Write the users held and sync the file."""
+        self._flushed = time.monotonic()
         if not self._held:
             return
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -24,16 +24,18 @@ def progress(folder: Path, policy: PasswordPolicy = POLICY) -> tuple[HashingProg
     return HashingProgress(folder, policy, lambda action, target, detail: said.append((action, target, detail))), said
 
 
-def test_users_are_written_a_chunk_at_a_time_private_and_read_back_by_key(tmp_path: Path,
-                                                                          monkeypatch: Any) -> None:
-    monkeypatch.setattr(hashing_progress, "CHUNK", 3)
+def test_users_are_written_once_the_interval_passed_private_and_read_back_by_key(tmp_path: Path,
+                                                                                 monkeypatch: Any) -> None:
+    monkeypatch.setattr(hashing_progress, "FLUSH_SECONDS", 3600.0)
     folder = tmp_path / "handouts" / "import-7"
     kept, _ = progress(folder)
     for n in range(2):
         kept.keep(issued(n))
-    assert not (folder / FILE_NAME).exists()  # a chunk not yet full is held
+    assert not (folder / FILE_NAME).exists()  # held until the interval passed
+    monkeypatch.setattr(hashing_progress, "FLUSH_SECONDS", 0.0)
     kept.keep(issued(2))
     assert set(progress(folder)[0].kept()) == {"user0", "user1", "user2"}
+    monkeypatch.setattr(hashing_progress, "FLUSH_SECONDS", 3600.0)
     kept.keep(issued(3))
     kept.flush()
     again = progress(folder)[0].kept()

@@ -350,6 +350,49 @@ def test_kill_9_mid_apply_then_resume_finishes_without_a_double_insert(lab: RuoY
         ["admin", "100"], ["lisi", "101"], ["other", "101"]]
 
 
+def test_kill_9_while_hashing_then_resume_hashes_only_the_users_not_kept(lab: RuoYiLab) -> None:
+    """Hours of bcrypt are not thrown away by a kill: the import is killed with SIGKILL once the
+    passwords it hashed so far are on disk (bcrypt cost 10, 100 users: ≈ 5 s of hashing on two
+    cores, written every 2 s); nothing was written to the target. The next import of the same
+    file continues it, hashes only the users not kept, writes each user once, and the hand-out
+    gives kept and fresh users alike the password their hash was made from."""
+    import json
+
+    write_mapping(lab.root, MAPPING + "passwords: {cost: 10, length: 10}\n")
+    many = [HEADER, *([f"slow{i:03d}", f"慢{i}", "", f"13{i:09d}", "", "男", "办公室", ""] for i in range(100))]
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": many})
+    kept = lab.root / "handouts" / "import-1" / "hashing-in-progress.jsonl"
+    victim = subprocess.Popen([sys.executable, "-m", "launchpad", "--workspace", str(lab.root), "users", "import",
+                               str(sheet), "--env", "test", "--yes"],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        # the header and at least one user
+        wait_until(lambda: kept.exists() and kept.read_text(encoding="utf-8").count("\n") >= 2)
+    finally:
+        victim.kill()  # SIGKILL: no handler, no cleanup
+        victim.wait()
+    lines = kept.read_text(encoding="utf-8").split("\n")[1:]
+    kept_logins = [json.loads(line)["key"] for line in lines if line.endswith("}")]
+    assert 1 <= len(kept_logins) < 100
+    assert lab.sql("test", "SELECT COUNT(*) FROM sys_user WHERE user_name LIKE 'slow%'") == [["0"]]
+
+    resumed = launchpad(lab, "users", "import", str(sheet), "--env", "test", "--yes")
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{len(kept_logins)} password(s) hashed before the interruption are kept" in resumed.stderr
+    assert "✓ import 1 finished (resumed): 100 inserted" in resumed.stdout
+    assert lab.sql("test", "SELECT COUNT(*), COUNT(DISTINCT user_name) FROM sys_user WHERE create_by = 'import:1'") \
+        == [["100", "100"]]
+    with Store.open(lab.workspace.store_path) as store:
+        [detail] = [json.loads(row["detail"]) for row in store.db.query(
+            "SELECT detail FROM audit WHERE action = 'user_import_hashing_resumed'")]
+    assert (detail["kept"], detail["to_hash"]) == (len(kept_logins), 100 - len(kept_logins))
+    assert not kept.exists()
+    folder = kept.parent
+    fresh = next(login for login in (f"slow{i:03d}" for i in range(100)) if login not in kept_logins)
+    for login in (kept_logins[0], fresh):
+        verify_handout(lab, "test", handout_of(folder, login), login)
+
+
 def verify_handout(lab: RuoYiLab, env: str, handout: Path, login: str) -> None:
     """The hand-out's password for `login` is the one the target's hash was made from."""
     import bcrypt
