@@ -25,6 +25,7 @@ from launchpad.hosts.ssh_inbox import STDOUT, ChannelInbox, Chunk, acknowledge
 from launchpad.phrases import phrase
 
 READ_SIZE = 256 * 1024
+SEND_SIZE = 32 * 1024  # paramiko's largest packet: one sendall, one packet
 # The longest any wait lasts before the deadline and the connection's health are looked at.
 TICK = 0.25
 # What the exit code is when the server sent none: the command was killed by a signal.
@@ -203,7 +204,7 @@ class _StdinFeeder:
     def _feed(self) -> None:
         try:
             if isinstance(self._stdin, bytes):
-                self._channel.sendall(self._stdin)
+                self._send(self._stdin)
             else:
                 self._send_file(self._stdin)
             self._channel.shutdown_write()
@@ -222,4 +223,12 @@ class _StdinFeeder:
                 return
             if not chunk:
                 return
-            self._channel.sendall(chunk)
+            self._send(chunk)
+
+    def _send(self, data: bytes) -> None:
+        """paramiko's sendall copies what is left of its argument after each packet it sends,
+        which is quadratic in the argument's size (20 MiB of input: 0.4 s of CPU): it is given a
+        packet's worth at a time."""
+        view = memoryview(data)
+        for start in range(0, len(view), SEND_SIZE):
+            self._channel.sendall(view[start:start + SEND_SIZE].tobytes())

@@ -232,7 +232,8 @@ class _Pipe:
 
     def __init__(self) -> None:
         self._chunks: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-        self._rest = b""
+        self._chunk = b""
+        self._at = 0  # how much of _chunk was read: a batch is megabytes, never copied whole again
         self._ended = False
 
     def put(self, chunk: bytes) -> None:
@@ -245,15 +246,13 @@ class _Pipe:
         self._chunks.put(None)
 
     def read(self, size: int = -1, /) -> bytes:
-        if not self._rest and not self._ended:
+        if self._at >= len(self._chunk) and not self._ended:
             chunk = self._chunks.get()
             if chunk is None:  # the transport closes the channel on a failed read
                 raise OSError(str(phrase("users.stream.ended")))
             self._ended = not chunk
-            self._rest = chunk
-        if size < 0 or size >= len(self._rest):
-            chunk, self._rest = self._rest, b""
-        else:
-            chunk, self._rest = self._rest[:size], self._rest[size:]
-        return chunk
-
+            self._chunk, self._at = chunk, 0
+        end = len(self._chunk) if size < 0 else min(len(self._chunk), self._at + size)
+        piece = self._chunk[self._at:end]  # the whole chunk itself when read at once
+        self._at = end
+        return piece
