@@ -260,6 +260,9 @@ async def test_a_stopped_import_is_offered_and_resumed(lab: RuoYiLab) -> None:
         assert users_named(lab, "test", "zhangsan") == "0"
 
         await pilot.press("a")
+        question = await wait_for_screen(pilot, ConfirmDialog)
+        # zhangsan's password was hashed before the stop: kept, not hashed again
+        assert "中断前已算好的 1 个密码哈希予以保留，不再重算" in str(question.body)
         await answer_yes(pilot)
         await wait_until(pilot, lambda: screen.ready and "已继续完成" in screen.activity.text, "the resume",
                          timeout=120)
