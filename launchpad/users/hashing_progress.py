@@ -29,6 +29,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from launchpad.phrases import phrase
+from launchpad.users.annotate import CannotWrite
 from launchpad.users.passwords import Issued, PasswordPolicy
 
 FILE_NAME = "hashing-in-progress.jsonl"
@@ -52,11 +54,10 @@ class HashingProgress:
         file of another policy keeps nothing, and is removed (audited) unless `discard_other`
         is False (the estimate before the person says yes only looks)."""
         try:
-            text = self.path.read_text(encoding="utf-8")
+            data = self.path.read_bytes()
         except FileNotFoundError:
             return {}
-        lines = text.split("\n")
-        complete = lines[:-1]  # after the last newline: a line a kill cut short, or nothing
+        complete = data.split(b"\n")[:-1]  # after the last newline: a line a kill cut short, or nothing
         header = _parsed(complete[0]) if complete else None
         if header is None or header.get("policy") != self.policy:
             if discard_other:
@@ -77,21 +78,29 @@ class HashingProgress:
             self.flush()
 
     def flush(self) -> None:
-        """Write the users held and sync the file."""
+        """Write the users held and sync the file. It is written before any batch is sent, so a
+        full disk or a folder that cannot be written stops the import with nothing imported."""
         self._flushed = time.monotonic()
         if not self._held:
             return
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         new = not self.path.exists()
         lines = [json.dumps({"policy": self.policy})] if new else []
-        lines += [json.dumps({"key": i.key, "password": i.password, "hashed": i.hashed, "salt": i.salt},
-                             ensure_ascii=False) for i in self._held]
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        lines += [json.dumps({"key": i.key, "password": i.password, "hashed": i.hashed, "salt": i.salt})
+                  for i in self._held]
         try:
-            os.write(fd, ("\n".join(lines) + "\n").encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                payload = memoryview(("\n".join(lines) + "\n").encode("ascii"))
+                while payload:  # a write cut short by a full disk says so on the next one
+                    payload = payload[os.write(fd, payload):]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise CannotWrite(phrase("users.handout_folder", folder=str(self.path.parent),
+                                     error=exc.strerror or str(exc)),
+                              hint=phrase("users.handout_folder_hint")) from None
         self._held = []
 
     def remove(self, why: str) -> None:
@@ -107,9 +116,9 @@ def remove_progress(folder: Path, audit: AuditFn, why: str) -> None:
         audit("user_import_hashing_progress_removed", str(path), {"why": why})
 
 
-def _parsed(line: str) -> dict[str, Any] | None:
+def _parsed(line: bytes) -> dict[str, Any] | None:
     try:
         value = json.loads(line)
-    except ValueError:
+    except ValueError:  # UnicodeDecodeError too
         return None
     return value if isinstance(value, dict) else None

@@ -8,7 +8,10 @@ import stat
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from launchpad.users import hashing_progress
+from launchpad.users.annotate import CannotWrite
 from launchpad.users.hashing_progress import FILE_NAME, HashingProgress, remove_progress
 from launchpad.users.passwords import Issued, PasswordPolicy
 
@@ -74,3 +77,23 @@ def test_removing_audits_only_a_file_that_was_there(tmp_path: Path) -> None:
     kept.flush()
     remove_progress(tmp_path, lambda action, target, detail: said.append(detail["why"]), "rolled_back")
     assert said == ["rolled_back"] and not (tmp_path / FILE_NAME).exists()
+
+
+def test_a_folder_that_cannot_be_written_says_so_and_that_nothing_was_imported(tmp_path: Path) -> None:
+    (tmp_path / "handouts").write_text("a file where the hand-out folder should be")
+    kept, _ = progress(tmp_path / "handouts" / "import-3")
+    kept.keep(issued(1))
+    with pytest.raises(CannotWrite) as failed:
+        kept.flush()
+    assert "handouts/import-3" in failed.value.render("en") and "nothing was imported" in failed.value.render("en")
+
+
+def test_a_line_that_is_not_text_is_left_out(tmp_path: Path) -> None:
+    kept, _ = progress(tmp_path)
+    kept.keep(issued(1))
+    kept.flush()
+    with open(tmp_path / FILE_NAME, "ab") as damaged:
+        damaged.write(b'{"key": "\xe5\xbc\n')  # a UTF-8 character cut in two
+    kept.keep(issued(2))
+    kept.flush()
+    assert sorted(progress(tmp_path)[0].kept()) == ["user1", "user2"]
