@@ -184,7 +184,7 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
     # Hours of bcrypt are not thrown away by a kill or a stop: the users an earlier attempt of
     # this import hashed are kept (hashing_progress.py), and only the rest are hashed.
     hashed_so_far = HashingProgress(folder, policy, to.audit)
-    kept = hashed_so_far.kept() if inserts else {}
+    kept = hashed_so_far.kept()  # also when nothing is left to insert: the earlier ones are handed out
     wanted = [(user, password) for user, password in chosen if user.key not in kept]
     if kept:
         to.audit("user_import_hashing_resumed", f"{to.environment}/{to.database}",

@@ -206,3 +206,30 @@ def test_rolling_back_an_import_stopped_while_hashing_removes_the_passwords_it_k
     assert not kept.exists()
     assert len(removed) == 1 and '"rolled_back"' in removed[0]
     assert status(lab, import_id) == "rolled_back"
+
+
+def test_an_import_that_died_after_its_last_batch_hands_everyone_out_when_continued(
+        lab: RuoYiLab, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """Every batch committed, then the process died before the import was closed and its hand-out
+    written: the next run has nothing left to insert, and hands out every user from the
+    passwords kept before the first batch was sent, none listed for --reset."""
+    from tests.integration.test_users_import import handout_of, verify_handout
+    from tests.integration.test_users_import_staged import SHEET
+
+    real = records.finish_import
+
+    def dies(*args: object) -> None:
+        raise RuntimeError("the process died here")
+
+    monkeypatch.setattr(records, "finish_import", dies)
+    with pytest.raises(RuntimeError, match="died here"):
+        apply_stopping(lab, never, SHEET)
+    assert lab.sql("test", "SELECT COUNT(*) FROM sys_user WHERE create_by = 'import:1'") == [["5"]]
+    monkeypatch.setattr(records, "finish_import", real)
+
+    resumed = apply_stopping(lab, never, SHEET)
+    assert resumed.resumed and resumed.counts["insert"] == 0 and resumed.without_password == []
+    folder = lab.root / "handouts" / "import-1"
+    for row in SHEET[1:]:
+        verify_handout(lab, "test", handout_of(folder, str(row[0])), str(row[0]))
+    assert status(lab, 1) == "applied"
