@@ -7,8 +7,8 @@ kept with its hash in the import's hand-out folder (0700), in a file of its own 
 the hand-out that will hold it anyway: never in the store, the audit log or a log line. The
 file is appended to and synced every FLUSH_SECONDS, so a kill loses at most that much hashing
 (a line it cut short is left out), and a fast scheme (microseconds a hash) syncs a few times,
-not once a user. It is removed, audited, once the hand-out is written or the import
-is rolled back.
+not once a user. It is removed, audited, once the hand-out is written, when the import is
+rolled back, or with the hand-outs (`users handout ID --remove`).
 
 Its first line is a digest of the password policy it was hashed under: a resume under another
 policy (the mapping changed the scheme, the cost or the rule) hashes afresh. A kept user is never
@@ -66,8 +66,10 @@ class HashingProgress:
         found: dict[str, Issued] = {}
         for line in complete[1:]:
             one = _parsed(line)
-            if one is not None:
-                found[one["key"]] = Issued(one["key"], one["password"], one["hashed"], one.get("salt"))
+            if one is not None and all(isinstance(one.get(name), str) for name in ("key", "password", "hashed")):
+                salt = one.get("salt")
+                found[one["key"]] = Issued(one["key"], one["password"], one["hashed"],
+                                           salt if isinstance(salt, str) else None)
         return found
 
     def keep(self, issued: Issued) -> None:

@@ -94,6 +94,7 @@ def test_a_line_that_is_not_text_is_left_out(tmp_path: Path) -> None:
     kept.flush()
     with open(tmp_path / FILE_NAME, "ab") as damaged:
         damaged.write(b'{"key": "\xe5\xbc\n')  # a UTF-8 character cut in two
+        damaged.write(b'{"key": "user9"}\n')  # a user without a password
     kept.keep(issued(2))
     kept.flush()
     assert sorted(progress(tmp_path)[0].kept()) == ["user1", "user2"]
