@@ -186,13 +186,14 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
     hashed_so_far = HashingProgress(folder, policy, to.audit)
     kept = hashed_so_far.kept()  # also when nothing is left to insert: the earlier ones are handed out
     wanted = [(user, password) for user, password in chosen if user.key not in kept]
+    already = len(chosen) - len(wanted)
     if kept:
         to.audit("user_import_hashing_resumed", f"{to.environment}/{to.database}",
-                 {"import": import_id, "kept": len(chosen) - len(wanted), "to_hash": len(wanted)})
+                 {"import": import_id, "kept": already, "to_hash": len(wanted)})
     if inserts:
-        report("hashing", len(chosen) - len(wanted), len(inserts))
+        report("hashing", already, len(inserts))
     try:
-        fresh = hash_all(wanted, policy, on_done=lambda n: hashed_one(len(chosen) - len(wanted) + n),
+        fresh = hash_all(wanted, policy, on_done=lambda n: hashed_one(already + n),
                          keep=hashed_so_far.keep)
     except _StopAsked:
         hashed_so_far.flush()

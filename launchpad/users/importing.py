@@ -34,7 +34,7 @@ from launchpad.users.guard import DEFAULT_BACKUP_AGE, ImportRefused, confirm_imp
 from launchpad.users.handout import handout_dir
 from launchpad.users.hashing_progress import HashingProgress
 from launchpad.users.operations import Planned, Rows, target_session
-from launchpad.users.records import applying_import
+from launchpad.users.records import applying_import, unfinished_import
 from launchpad.workspace.folder import Workspace
 from launchpad.workspace.secrets import AskSecret
 from launchpad.workspace.site import Environment
@@ -96,8 +96,6 @@ class ImportReady:
 
 
 def prepare_import(to: ImportTarget, planned: Planned, rows: Rows, *, skip_rejected: bool = False) -> ImportReady:
-    from launchpad.users.records import unfinished_import
-
     since = since_plan(to, rows.sha256, planned)
     counts = planned.plan.counts()
     if counts["rejected"] and not skip_rejected:
@@ -110,7 +108,7 @@ def prepare_import(to: ImportTarget, planned: Planned, rows: Rows, *, skip_rejec
     passwords = planned.mapping.passwords
     hashing = None
     if counts["insert"] and passwords.scheme == "bcrypt":  # the others take microseconds a hash
-        kept = _kept_hashes(to, planned)
+        kept = _kept_hashes(to, planned, rows.sha256)
         hashing = hashing_estimate(counts["insert"] - kept, passwords.cost, kept)
     return ImportReady(planned, rows, since, nothing, hashing)
 
@@ -127,13 +125,14 @@ def since_plan(to: ImportTarget, sha: str, planned: Planned) -> SincePlan:
     return SincePlan(recorded["id"], local_text(recorded["planned"], to.zone, with_seconds=True), changed)
 
 
-def _kept_hashes(to: ImportTarget, planned: Planned) -> int:
-    """How many of the plan's new users an interrupted attempt of the import it continues hashed
-    under this policy already (the apply hashes only the others)."""
+def _kept_hashes(to: ImportTarget, planned: Planned, sha: str) -> int:
+    """How many of the plan's new users an interrupted attempt of the import it continues (the
+    same file's) hashed under this policy already: the apply hashes only the others."""
     continued = applying_import(to.store, to.environment)
-    if continued is None:
+    if continued is None or continued["file_sha256"] != sha:  # another file's is refused, not continued
         return 0
-    kept = HashingProgress(handout_dir(to.workspace_root, continued), planned.mapping.passwords, to.audit)
+    kept = HashingProgress(handout_dir(to.workspace_root, int(continued["id"])), planned.mapping.passwords,
+                           to.audit)
     keys = kept.kept(discard_other=False).keys()
     return sum(1 for user in planned.plan.writes() if user.action == "insert" and user.key in keys)
 

@@ -46,22 +46,20 @@ def start_import(store: Store, **fields: Any) -> int:
 def unfinished_import(store: Store, environment: str) -> dict[str, Any] | None:
     """An import of `environment` still applying: resumed when its process is gone, refused
     while it runs."""
-    rows = list(store.db.query("SELECT * FROM user_imports WHERE environment = ? AND status = 'applying' "
-                               "ORDER BY id DESC LIMIT 1", [environment]))
-    if not rows:
+    found = applying_import(store, environment)
+    if found is None:
         return None
-    found = rows[0]
     if owner_of(found) in ("alive", "remote"):
         raise UsageError(phrase("users.import_busy", id=str(found["id"]), env=environment, pid=str(found["pid"]),
                                 host=found["hostname"]), hint=phrase("users.import_busy_hint"))
     return found
 
 
-def applying_import(store: Store, environment: str) -> int | None:
-    """The id of the latest import of `environment` still applying, whoever holds it."""
-    row = store.db.execute("SELECT id FROM user_imports WHERE environment = ? AND status = 'applying' "
-                           "ORDER BY id DESC LIMIT 1", [environment]).fetchone()
-    return None if row is None else int(row[0])
+def applying_import(store: Store, environment: str) -> dict[str, Any] | None:
+    """The latest import of `environment` still applying, whoever holds it."""
+    rows = list(store.db.query("SELECT * FROM user_imports WHERE environment = ? AND status = 'applying' "
+                               "ORDER BY id DESC LIMIT 1", [environment]))
+    return rows[0] if rows else None
 
 
 def adopt_import(store: Store, import_id: int) -> None:
