@@ -503,6 +503,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "users.taken": ("already belongs to user {owner} in the target", "目标系统中已属于用户 {owner}"),
     "users.unknown_unit": ("no unit {unit!r} in the target; closest: {closest}",
                            "目标系统中没有单位“{unit}”；最接近的：{closest}"),
+    "users.unknown_unit_far": ("no unit {unit!r} in the target, nor one with a name close to it",
+                               "目标系统中没有单位“{unit}”，也没有名称相近的"),
     "users.ambiguous_unit": ("{unit!r} names several units: {paths}; write the path",
                              "“{unit}”对应多个单位：{paths}；请写出完整路径"),
     "users.sheet_empty": ("sheet {sheet!r} is empty", "工作表“{sheet}”为空"),
@@ -511,6 +513,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "users.header_unmapped": ("sheet {sheet!r} column {column} {header!r} matches no field (closest: {closest}): "
                               "not imported", "工作表“{sheet}”第 {column} 列“{header}”不对应任何字段"
                               "（最接近：{closest}）：不导入"),
+    "users.header_unmapped_far": ("sheet {sheet!r} column {column} {header!r} matches no field: not imported",
+                                  "工作表“{sheet}”第 {column} 列“{header}”不对应任何字段：不导入"),
     "users.header_doubled": ("sheet {sheet!r} column {column} {header!r} is a second column for {field} "
                              "(column {first} is used)", "工作表“{sheet}”第 {column} 列“{header}”是 {field} 的"
                              "第二列（使用第 {first} 列）"),
@@ -519,6 +523,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "users.problems_header": ("problems", "问题"),
     "users.cell_problem": ("{cell} {header}: {reason}", "{cell} {header}：{reason}"),
     "users.problem_separator": ("; ", "；"),
+    "users.change": ("{field}: {old} → {new}", "{field}：{old} → {new}"),
+    "users.empty_value": ("(empty)", "（空）"),
+    "users.account_unit": ("unit", "所属单位"),
     "report.daily_file_stem": ("daily-report", "日报"),
     "users.handout_sheet": ("initial passwords", "初始密码"),
     "users.handout_note": ("Initial passwords: hand each person their own; the system asks for a new password at "
@@ -530,6 +537,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "users.handout_password": ("initial password", "初始密码"),
     "users.unknown_post": ("no post {post!r} in the target; closest: {closest}",
                            "目标系统中没有岗位“{post}”；最接近的：{closest}"),
+    "users.unknown_post_far": ("no post {post!r} in the target, nor one with a name close to it",
+                               "目标系统中没有岗位“{post}”，也没有名称相近的"),
     # the go-live checklist (golive/)
     "golive.no_run": ("{playbook} has not run on {env}", "{playbook} 尚未在 {env} 运行"),
     "golive.run_not_passed": ("{playbook} on {env}: newest run #{run} {status}",

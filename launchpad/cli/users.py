@@ -16,7 +16,7 @@ import click
 from launchpad.cli.door import language, say
 from launchpad.cli.params import LIMIT
 from launchpad.errors import UsageError
-from launchpad.phrases import Said, render, word
+from launchpad.phrases import Said, phrase, render, word
 
 if TYPE_CHECKING:
     from launchpad.cli.door import Door
@@ -219,6 +219,8 @@ def users_compare(door: Door, env_names: tuple[str, ...], database: str | None, 
 
 
 def _print_plan(plan: Any, lang: str, limit: int) -> None:
+    from launchpad.users.planned import shown_changes
+
     shown = 0
     for user in plan.users:
         if user.action == "unchanged":
@@ -231,11 +233,12 @@ def _print_plan(plan: Any, lang: str, limit: int) -> None:
             click.echo("  + " + word("cli.users.insert", lang, key=user.key, where=where, unit=user.unit,
                                      roles=", ".join(user.roles_added) or "-"))
         elif user.action == "update":
-            changes = ", ".join(f"{c}: {old!r} → {new!r}" for c, (old, new) in user.changes.items())
             roles, posts = ", ".join(user.roles_added), ", ".join(user.posts_added)
-            extra = [word("cli.users.roles_added", lang, roles=roles)] if roles else []
-            extra += [word("cli.users.posts_added", lang, posts=posts)] if posts else []
-            click.echo(f"  ~ {user.key} ({where}): {', '.join(filter(None, [changes, *extra]))}")
+            parts = [render(change, lang) for change in shown_changes(user)]
+            parts += [word("cli.users.roles_added", lang, roles=roles)] if roles else []
+            parts += [word("cli.users.posts_added", lang, posts=posts)] if posts else []
+            click.echo("  ~ " + word("cli.users.update", lang, key=user.key, where=where,
+                                     changes=render(phrase("users.problem_separator"), lang).join(parts)))
         else:
             click.echo("  ✗ " + word("cli.users.rejected", lang, key=user.key or "?", where=where))
             _print_problems(user.problems, lang, 20)

@@ -1,6 +1,7 @@
 """The annotated copy of the client's sheet: the same sheets, rows and columns (so row 37 is
 still row 37), each bad cell filled red with the reason as its comment, and a last column
-listing every problem of the row. The client fixes it and sends it back.
+listing every problem of the row. The client fixes it and sends it back; checked again, that
+copy's own problems column is written afresh, not a second one added beside it.
 
 Written with openpyxl's write-only mode (a 100,000-row copy in seconds, not minutes); merged
 title cells come back unmerged, their text kept. Every value is written as text, so a
@@ -32,6 +33,8 @@ def write_annotated(workbook: Workbook, result: CheckResult, out: Path, lang: La
     for problem in result.problems:
         by_cell[(problem.sheet, problem.row)][problem.column].append(problem)
     header_rows = {t.sheet.name: t.header_rows for t in result.tables}
+    # an annotated copy sent back: its problems column says this check's problems, or nothing
+    earlier = {t.sheet.name: t.problems.index for t in result.tables if t.problems is not None}
     fill = PatternFill("solid", start_color=BAD_FILL, end_color=BAD_FILL)
     bold = Font(bold=True)
     book = XlsxWorkbook(write_only=True)
@@ -39,8 +42,11 @@ def write_annotated(workbook: Workbook, result: CheckResult, out: Path, lang: La
         ws = book.create_sheet(sheet.name)
         width = max((len(r) for r in sheet.rows), default=0)
         headers = header_rows.get(sheet.name, ())
+        at = earlier.get(sheet.name)
         for r, cells in enumerate(sheet.rows):
             marks = by_cell.get((sheet.name, r + sheet.first_number), {})
+            if at is not None and r not in headers and at < len(cells) and cells[at]:
+                cells = [*cells[:at], "", *cells[at + 1:]]  # what an earlier check said
             if not marks and r not in headers:  # most rows: plain values, a fraction of a cell's cost
                 ws.append([_plain(ws, value) for value in cells])
                 continue
@@ -56,7 +62,7 @@ def write_annotated(workbook: Workbook, result: CheckResult, out: Path, lang: La
                     cell.comment = Comment("\n".join(render(p.reason, lang) for p in problems), "launchpad")
                 out_row.append(cell)
             out_row += [WriteOnlyCell(ws, value=None) for _ in range(width - len(cells))]
-            if headers and r == headers[-1]:
+            if headers and r == headers[-1] and at is None:
                 out_row.append(WriteOnlyCell(ws, value=render(phrase("users.problems_header"), lang)))
             elif marks:
                 summary = WriteOnlyCell(ws, value=render(phrase("users.problem_separator"), lang).join(
@@ -64,7 +70,10 @@ def write_annotated(workbook: Workbook, result: CheckResult, out: Path, lang: La
                                   reason=render(p.reason, lang)), lang)
                     for column in marks.values() for p in column))
                 summary.data_type = "s"
-                out_row.append(summary)
+                if at is None:
+                    out_row.append(summary)
+                else:
+                    out_row[at] = summary
             ws.append(out_row)
     save_private(book, out)
     return out

@@ -207,7 +207,9 @@ def lay_out(workbook: Workbook, mapping: ImportMapping) -> tuple[list[Table], li
             continue
         for column, closest in table.unmapped:
             notes.append(phrase("users.header_unmapped", sheet=sheet.name, column=column.letter,
-                                header=column.header, closest=closest or "-"))
+                                header=column.header, closest=closest) if closest else
+                         phrase("users.header_unmapped_far", sheet=sheet.name, column=column.letter,
+                                header=column.header))
         for first, second in table.doubled:
             notes.append(phrase("users.header_doubled", sheet=sheet.name, column=second.letter,
                                 header=second.header, field=first.field, first=first.letter))

@@ -4,7 +4,9 @@ top one has merged cells (单位 over 实际单位 | 挂职单位).
 The mapping's header synonyms decide: among the first rows of a sheet, the header is the row
 (or pair of rows) whose cells name the most fields. Headers nobody mapped are kept, with the
 closest known header, because a misspelled header silently ignored is how a column of ID
-numbers goes missing.
+numbers goes missing. The one header launchpad knows without the mapping is its own: the
+problems column an earlier check added to its annotated copy (annotate.py), which comes back
+once the client has fixed it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from launchpad.phrases import phrase, render
 from launchpad.users.mapping import ImportMapping, normalise_header
 from launchpad.users.sources import Sheet
 
@@ -41,6 +44,7 @@ class Table:
     columns: list[Column]
     unmapped: list[tuple[Column, str | None]] = field(default_factory=list)  # with the closest header
     doubled: list[tuple[Column, Column]] = field(default_factory=list)  # a second column for one field
+    problems: Column | None = None  # the problems column of an annotated copy sent back
 
     @property
     def by_field(self) -> dict[str, Column]:
@@ -130,7 +134,9 @@ def locate(sheet: Sheet, mapping: ImportMapping) -> Table | None:
     table = Table(sheet, (r, r + 1) if double else (r,), [])
     known = list(index)
     for column in chosen:
-        if column.field is None:
+        if column.field is None and _problems_header(column.header) and not sheet.records:
+            table.problems = column  # the last such column, which the annotated copy writes last
+        elif column.field is None:
             close = difflib.get_close_matches(normalise_header(column.header), known, n=1, cutoff=0.5)
             table.unmapped.append((column, _original(mapping, close[0]) if close else None))
         elif column.field in table.by_field:
@@ -138,6 +144,12 @@ def locate(sheet: Sheet, mapping: ImportMapping) -> Table | None:
         else:
             table.columns.append(column)
     return table
+
+
+def _problems_header(header: str) -> bool:
+    """The header annotate.py gives the problems column, in either language it writes."""
+    return normalise_header(header) in {normalise_header(render(phrase("users.problems_header"), lang))
+                                        for lang in ("zh", "en")}
 
 
 def _original(mapping: ImportMapping, normalised: str) -> str:

@@ -85,7 +85,8 @@ class Plan:
 
 def _shown(user: PlannedUser) -> dict[str, object]:
     shown = asdict(user)
-    del shown["rule_inputs"]
+    del shown["rule_inputs"]  # memory only
+    del shown["changes_said"]  # for people; the JSON has the changes as written
     return shown
 
 

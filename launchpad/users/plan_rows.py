@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from itertools import compress, repeat
 
-from launchpad.phrases import phrase
+from launchpad.phrases import Phrase, phrase
 from launchpad.users.across import RowsAcross
 from launchpad.users.checks import CheckedRow, CheckedTable
 from launchpad.users.mapping import ImportMapping
@@ -59,6 +59,7 @@ class Planner:
         self.mapping, self.state, self.key, self.natural = mapping, state, mapping.key, state.profile.users.key
         self.paths: dict[int | str, str] = {}  # department id → its path
         self.ids: dict[int | str, str] = {}  # department id → as text
+        self._departments: dict[str, Department] | None = None
         self.by_rules = bool(mapping.roles.rules)
         self.default_roles = list(mapping.roles.default)
         self.rule_inputs = rule_fields(mapping.passwords.rule) if mapping.passwords.rule is not None else None
@@ -119,7 +120,30 @@ class Planner:
         action: Action = "update" if changes or roles_added or posts_added else "unchanged"
         return PlannedUser(old[natural], action, table.sheet, table.numbers[at], self._path(table.department(at)),
                            values={name: new for name, (_, new) in changes.items()}, changes=changes,
-                           roles_added=roles_added, posts_added=posts_added)
+                           changes_said=self.shown_changes(changes), roles_added=roles_added, posts_added=posts_added)
+
+    def shown_changes(self, changes: dict[str, tuple[str, str]]) -> list[tuple[str | Phrase, str, str]]:
+        """An update's changes as the sheet says them: each under the header the mapping gives
+        its field first, a code as the sheet's word for it, the unit as its path (`dept_id:
+        104 → 105` told a PM nothing)."""
+        shown: list[tuple[str | Phrase, str, str]] = []
+        for name, (old, new) in changes.items():
+            if name == UNIT:  # the real or the attached unit, whichever holds the account
+                departments = self.departments
+                shown.append((phrase("users.account_unit"), self._path(departments.get(old)) or old,
+                              self._path(departments.get(new)) or new))
+                continue
+            spec = self.mapping.fields.get(name)
+            said = {code: word for word, code in (spec.codes or {}).items()} if spec is not None else {}
+            shown.append((spec.headers[0] if spec is not None else name, said.get(old, old), said.get(new, new)))
+        return shown
+
+    @property
+    def departments(self) -> dict[str, Department]:
+        """The target's departments by their id as text (how the plan holds a unit)."""
+        if self._departments is None:
+            self._departments = {str(d.id): d for d in self.state.departments}
+        return self._departments
 
     @staticmethod
     def _written(planned: PlannedTable, start: int, stop: int) -> list[dict[str, str]]:
@@ -161,7 +185,8 @@ class Planner:
         if unknown:
             for at, post in enumerate(column):
                 if post in unknown:
-                    table.flag(at, POST_FIELD, phrase("users.unknown_post", post=post, closest=unknown[post] or "-"))
+                    table.flag(at, POST_FIELD, phrase("users.unknown_post", post=post, closest=unknown[post])
+                               if unknown[post] else phrase("users.unknown_post_far", post=post))
 
     def tally(self, planned: PlannedTable) -> Counter[tuple[str, str]]:
         """(unit path, action) → rows, without making a user."""

@@ -46,7 +46,7 @@ class UnitResolver:
         wanted = self.map.get(self._fold(unit), unit)
         parts = self._split(wanted)
         if not parts:
-            return None, phrase("users.unknown_unit", unit=unit, closest="-")
+            return None, phrase("users.unknown_unit_far", unit=unit)
         found = [d for d in self.departments
                  if tuple(self._fold(p) for p in d.path[-len(parts):]) == parts and len(d.path) >= len(parts)]
         if len(found) == 1:
@@ -54,7 +54,9 @@ class UnitResolver:
         if found:
             return None, phrase("users.ambiguous_unit", unit=unit,
                                 paths=[self.separator.join(d.path) for d in found])
-        return None, phrase("users.unknown_unit", unit=unit, closest=self.closest(wanted) or "-")
+        closest = self.closest(wanted)
+        return None, phrase("users.unknown_unit", unit=unit, closest=closest) if closest else \
+            phrase("users.unknown_unit_far", unit=unit)
 
     def closest(self, unit: str, count: int = 3) -> list[str]:
         names = {self.separator.join(d.path): d for d in self.departments}

@@ -343,6 +343,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.users.compared": ("{left_count} user(s) in {left}, {right_count} in {right}; {differ} differ.",
                            "{left} 有 {left_count} 个用户，{right} 有 {right_count} 个；{differ} 个不同。"),
     "cli.users.insert": ("{key} ({where}) into {unit}; roles {roles}", "{key}（{where}）新增到 {unit}；角色 {roles}"),
+    "cli.users.update": ("{key} ({where}): {changes}", "{key}（{where}）：{changes}"),
     "cli.users.roles_added": ("roles +{roles}", "角色 +{roles}"),
     "cli.users.posts_added": ("posts +{posts}", "岗位 +{posts}"),
     "cli.users.rejected": ("{key} ({where}): rejected", "{key}（{where}）：拒绝"),

@@ -20,6 +20,7 @@ from textual.widgets import ProgressBar, Static
 from launchpad.users.apply import ApplyProgress
 from launchpad.users.checks import RowProblem
 from launchpad.users.plan import ACTIONS, Plan, PlannedUser
+from launchpad.users.planned import shown_changes
 from screens.support.display import stored_time
 from screens.support.i18n import said, t
 
@@ -81,7 +82,7 @@ def what_happens(user: PlannedUser) -> Text:
     rejected row: its problems."""
     parts: list[str] = []
     if user.action == "update":
-        parts += [f"{column}: {old or '∅'} → {new}" for column, (old, new) in user.changes.items()]
+        parts += [said(change) for change in shown_changes(user)]
     if user.action == "insert":
         parts.append(t("ui.into", unit=user.unit or "-"))
     if user.action in ("insert", "update"):

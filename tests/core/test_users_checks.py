@@ -190,6 +190,38 @@ def test_annotated_copy_marks_the_bad_cells_and_lists_the_problems(tmp_path: Pat
     assert render(result.problems[0].reason, "zh") == "必填，但为空"
 
 
+def test_an_annotated_copy_fixed_and_sent_back_is_checked_with_its_problems_column_written_afresh(
+        tmp_path: Path) -> None:
+    """The client fixes the annotated copy and sends it back: checked again, its problems column
+    is launchpad's own (no note that it matches no field), and says this check's problems only."""
+    from openpyxl import load_workbook
+
+    rows = [GOOD[0], ["zhao", "赵六", "110105194912310021", "", "", "男", "办公室", ""],
+            ["wang", "王", "", "1380", "", "", "办公室", ""]]
+    book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"名单": [["人员名单"], HEADER, *rows]}))
+    mapping = load_mapping(write_mapping(tmp_path))
+    first = write_annotated(book, check_workbook(book, mapping), tmp_path / "u.checked.xlsx")
+    fixed = load_workbook(first)
+    fixed["名单"]["C4"] = "110105194912310038"  # another person's number, whole; row 5's phone is not
+    fixed.save(tmp_path / "sent-back.xlsx")
+
+    again = read_workbook(tmp_path / "sent-back.xlsx")
+    result = check_workbook(again, mapping)
+    assert [(p.row, p.column) for p in result.problems] == [(5, "D")]
+    assert not any("问题" in render(note, "zh") for note in result.notes)
+    ws = load_workbook(write_annotated(again, result, tmp_path / "sent-back.checked.xlsx"))["名单"]
+    assert ws.max_column == 9 and ws["I2"].value == "问题"  # the same column, not a second one
+    assert ws["I4"].value is None and ws["C4"].fill.fill_type is None  # the mended row says nothing now
+    assert ws["I5"].value.startswith("D5 手机号码") and ws["D5"].fill.start_color.rgb.endswith("FFC7CE")
+
+
+def test_a_header_like_no_field_says_so_without_a_closest_dash(tmp_path: Path) -> None:
+    book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"名单": [[*HEADER, "ZZZ"], [*GOOD[0], "x"]]}))
+    result = check_workbook(book, load_mapping(write_mapping(tmp_path)))
+    notes = [render(n, "zh") for n in result.notes]
+    assert "工作表“名单”第 I 列“ZZZ”不对应任何字段：不导入" in notes, notes
+
+
 @pytest.mark.parametrize(("change", "where", "says"), [
     ("key: user_name", "key: login", "key 'login' is not one of the fields"),
     ("  post: {headers: [岗位]}", "  post: {headers: [岗位], check: phone}", "check: input should be"),

@@ -206,7 +206,9 @@ async def test_plan_counts_an_import_to_100_percent_and_its_rollback(lab: RuoYiL
         assert [row[:3] for row in table_rows(screen, "plan-rows")] == [["名单!2", "zhangsan", "某某局/办公室"]]
         await pilot.press("k")  # the updates: old → new
         [update] = table_rows(screen, "plan-rows")
-        assert update[1] == "lisi" and "email: ∅ → ls@example.cn" in update[3] and "dept_id: 101 → 102" in update[3]
+        # each change as the sheet says it: its header, the code's word, the unit's path
+        assert update[1] == "lisi" and "邮箱：（空） → ls@example.cn" in update[3] and "性别：男 → 女" in update[3]
+        assert "所属单位：某某局/办公室 → 某某局/信息中心" in update[3]
         # The target's own problems join the sheet's: an unknown unit, a phone taken, an unknown post.
         assert [row[3] for row in table_rows(screen, "problems")] == ["单位", "手机号码", "岗位"]
 
