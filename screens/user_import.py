@@ -468,6 +468,7 @@ class UserImportScreen(LaunchpadScreen):
 
     def action_handout(self) -> None:
         from launchpad.users.handout import handout_dir, list_handouts
+        from launchpad.users.handout_kept import owed
         from screens.dialogs.import_source import HandoutDialog
 
         record = self._highlighted_import()
@@ -477,6 +478,9 @@ class UserImportScreen(LaunchpadScreen):
             self.notify(t("ui.choose_import"), severity="warning")
             return
         root = self.session.workspace.root
+        if owed(self.session.store(), root, import_id):  # its hand-out could not be written then
+            self.write_kept_handout(import_id)
+            return
         files = list_handouts(handout_dir(root, import_id))
         if not files:
             self.notify(t("ui.handout_none", id=import_id))
@@ -486,6 +490,28 @@ class UserImportScreen(LaunchpadScreen):
                 self.remove_handouts(import_id)
 
         self.app.push_screen(HandoutDialog(import_id, files, root), callback=answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="user-import-handout")
+    def write_kept_handout(self, import_id: int) -> None:
+        """The hand-out of an applied import whose hand-out failed (a full disk), from the
+        passwords it kept; then shown as any hand-out."""
+        from launchpad.users.handout_kept import handout_from_kept
+
+        session = self.session
+        store = session.store()
+
+        def audit(action: str, target: str, detail: dict[str, Any]) -> None:
+            store.audit(session.actor, action, target, detail)
+
+        try:
+            kept = handout_from_kept(store, session.workspace.root, import_id, audit)
+        except LaunchpadError as error:
+            self.post_message(ImportFailed("handout", error))
+            return
+        if kept.without_password:
+            self.app.call_from_thread(self.notify, t("ui.handout_without_password", id=import_id,
+                                                     users=", ".join(kept.without_password)), severity="warning")
+        self.app.call_from_thread(self.action_handout)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="user-import-handout")
     def remove_handouts(self, import_id: int) -> None:

@@ -195,24 +195,31 @@ def users_rollback(door: Door, import_id: int, yes: bool, confirm_env: str | Non
 @click.pass_obj
 def users_handout(door: Door, import_id: int, remove: bool, reset_keys: tuple[str, ...], mapping: str | None) -> None:
     from launchpad.users.handout import handout_dir, list_handouts, remove_handouts
+    from launchpad.users.handout_kept import handout_from_kept, owed
     from launchpad.users.records import get_import
 
     workspace = door.session().workspace
     store = door.session().store()
     record = get_import(store, import_id)
     folder = handout_dir(workspace.root, import_id)
+    actor = door.session().actor
+
+    def audit(action: str, target: str, detail: dict[str, Any]) -> None:
+        store.audit(actor, action, target, detail)
+
     if remove:
-        actor = door.session().actor
-
-        def audit(action: str, target: str, detail: dict[str, Any]) -> None:
-            store.audit(actor, action, target, detail)
-
         removed = remove_handouts(folder, audit)
         click.echo(say("cli.handout.removed", count=len(removed)))
         return
     if reset_keys:
         _reset(door, workspace, record, list(reset_keys), mapping)
         return
+    if owed(store, workspace.root, import_id):  # applied, its hand-out not written then (a full disk)
+        kept = handout_from_kept(store, workspace.root, import_id, audit)
+        click.echo(say("cli.handout.from_kept", count=len(kept.files), id=import_id), err=True)
+        if kept.without_password:
+            click.echo("  " + say("cli.handout.without_password", id=import_id, users=", ".join(kept.without_password)),
+                       err=True)
     files = list_handouts(folder)
     for path in files:
         click.echo(f"  {path}")

@@ -263,9 +263,9 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
         try:
             outcome.handouts = write_handouts(folder, people, to.audit)
         except (CannotWrite, OSError) as exc:
-            raise CannotWrite(phrase("users.handout_lost", id=import_id, error=str(exc)),
-                              hint=phrase("users.handout_lost_hint", id=import_id,
-                                          logins=[u.key for u in inserts[:20]])) from None
+            # The passwords stay kept in the folder until a hand-out is written (handout_kept.py).
+            raise CannotWrite(phrase("users.handout_lost", id=import_id, error=str(exc), folder=str(folder)),
+                              hint=phrase("users.handout_lost_hint", id=import_id)) from None
     hashed_so_far.remove("handed_out")
     return outcome
 

@@ -53,23 +53,13 @@ class HashingProgress:
         """The users hashed by an earlier attempt of this import under this policy, by key. A
         file of another policy keeps nothing, and is removed (audited) unless `discard_other`
         is False (the estimate before the person says yes only looks)."""
-        try:
-            data = self.path.read_bytes()
-        except FileNotFoundError:
+        policy, found = _read(self.path)
+        if policy is None:  # no file
             return {}
-        complete = data.split(b"\n")[:-1]  # after the last newline: a line a kill cut short, or nothing
-        header = _parsed(complete[0]) if complete else None
-        if header is None or header.get("policy") != self.policy:
+        if policy != self.policy:  # another policy's, or a first line that cannot be read
             if discard_other:
                 self.remove("another_policy")
             return {}
-        found: dict[str, Issued] = {}
-        for line in complete[1:]:
-            one = _parsed(line)
-            if one is not None and all(isinstance(one.get(name), str) for name in ("key", "password", "hashed")):
-                salt = one.get("salt")
-                found[one["key"]] = Issued(one["key"], one["password"], one["hashed"],
-                                           salt if isinstance(salt, str) else None)
         return found
 
     def keep(self, issued: Issued) -> None:
@@ -108,6 +98,32 @@ class HashingProgress:
     def remove(self, why: str) -> None:
         self._held = []
         remove_progress(self.path.parent, self.audit, why)
+
+
+def kept_passwords(folder: Path) -> dict[str, Issued]:
+    """The passwords kept in `folder`, whatever policy hashed them: what a hand-out that could
+    not be written after the import (a full disk) is written from later (handout_kept.py)."""
+    return _read(folder / FILE_NAME)[1]
+
+
+def _read(path: Path) -> tuple[str | None, dict[str, Issued]]:
+    """The file's policy digest ("" when its first line cannot be read, None without a file)
+    and its users."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, {}
+    complete = data.split(b"\n")[:-1]  # after the last newline: a line a kill cut short, or nothing
+    header = _parsed(complete[0]) if complete else None
+    policy = header.get("policy") if header is not None else None
+    found: dict[str, Issued] = {}
+    for line in complete[1:]:
+        one = _parsed(line)
+        if one is not None and all(isinstance(one.get(name), str) for name in ("key", "password", "hashed")):
+            salt = one.get("salt")
+            found[one["key"]] = Issued(one["key"], one["password"], one["hashed"],
+                                       salt if isinstance(salt, str) else None)
+    return policy if isinstance(policy, str) else "", found
 
 
 def remove_progress(folder: Path, audit: AuditFn, why: str) -> None:

@@ -407,6 +407,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.rollback.left_alone": ("changed in the target since the import, left as they are: {users}",
                                 "导入后在目标系统中有改动，保持不变：{users}"),
     "cli.handout.removed": ("{count} hand-out file(s) removed.", "已删除 {count} 个初始密码交接文件。"),
+    "cli.handout.from_kept": ("Import {id}'s hand-out written from the passwords kept since the import: "
+                              "{count} file(s).", "已由导入 {id} 保存的密码写出发放单：{count} 个文件。"),
+    "cli.handout.without_password": ("no kept password (give them one with `launchpad users handout {id} --reset "
+                                     "LOGIN`): {users}", "没有保存的密码（请用 `launchpad users handout {id} --reset "
+                                     "登录名` 重置）：{users}"),
     "cli.handout.listed": ("{count} hand-out file(s) for import {id}.", "导入 {id} 有 {count} 个初始密码交接文件。"),
     "cli.handout.none": ("Import {id} has no hand-out files (none were needed, or they were removed).",
                          "导入 {id} 没有初始密码交接文件（无需交接，或已删除）。"),

@@ -29,11 +29,13 @@ ENTRIES: dict[str, tuple[str, str]] = {
                             "{file} 中有 {count} 行被拒绝；什么都没有写入"),
     "users.rejected_rows_hint": ("fix them (see `launchpad users check`), or pass --skip-rejected to import the rest",
                                  "请改正这些行（见 `launchpad users check`），或加 --skip-rejected 导入其余的行"),
-    "users.handout_lost": ("import {id} was applied, but its hand-out could not be written ({error}); "
-                           "the new users' initial passwords are lost",
-                           "导入 {id} 已写入，但无法写出发放单（{error}）；新用户的初始密码已丢失"),
-    "users.handout_lost_hint": ("launchpad users handout {id} --reset LOGIN for each of: {logins}",
-                                "请对以下每个账号运行 launchpad users handout {id} --reset 登录名：{logins}"),
+    "users.handout_lost": ("import {id} was applied, but its hand-out could not be written ({error}); the new "
+                           "users' initial passwords are still kept, owner-only, in {folder}",
+                           "导入 {id} 已写入，但无法写出发放单（{error}）；"
+                           "新用户的初始密码仍保存在 {folder}（仅本人可读）"),
+    "users.handout_lost_hint": ("make room, then `launchpad users handout {id}` writes the hand-out from them: "
+                                "no password needs a reset",
+                                "腾出空间后运行 `launchpad users handout {id}`，由保存的密码写出发放单，无需重置密码"),
     "users.import_stopped": ("import {id} stopped after {done} of {total} row(s); what was written stays",
                              "导入 {id} 在 {total} 行中写完 {done} 行后停止；已写入的内容保留"),
     "users.import_stopped_hint": ("run the same import again to continue it, or roll it back",

@@ -147,6 +147,58 @@ def test_the_import_record_keeps_what_undo_and_hand_out_need_not_the_new_users_p
     assert found["lisi"]["after"] == {"email": "ls@example.cn", "sex": "1", "dept_id": "102"}
 
 
+def test_a_hand_out_that_could_not_be_written_is_written_later_from_the_kept_passwords(
+        lab: SqliteLab, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk filled up between the last batch and the hand-out: the users are in, their
+    passwords are not lost. `users handout ID` writes the hand-out once there is room, every
+    password verifying against the target's hash, and the kept file is gone."""
+    import errno
+    import subprocess
+    import sys
+
+    import bcrypt
+    from openpyxl import load_workbook
+
+    from launchpad.errors import LaunchpadError
+    from launchpad.users import apply as apply_module
+    from launchpad.users.handout import handout_dir
+    from launchpad.users.hashing_progress import FILE_NAME
+    from tests.integration.test_users_import import handout_of
+
+    def disk_full(*_: object, **__: object) -> list[Path]:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(apply_module, "write_handouts", disk_full)
+    with pytest.raises(LaunchpadError) as failed:
+        apply(lab, "test")
+    folder = handout_dir(lab.root, 1)
+    said = failed.value.render("zh")
+    assert f"新用户的初始密码仍保存在 {folder}" in said and "launchpad users handout 1" in said
+    assert "--reset" not in said  # no password needs one
+    assert (folder / FILE_NAME).is_file() and not list(folder.glob("*.xlsx"))
+    monkeypatch.undo()
+
+    done = subprocess.run([sys.executable, "-m", "launchpad", "users", "handout", "1"], cwd=lab.root,
+                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert "已由导入 1 保存的密码写出发放单：2 个文件。" in done.stderr
+    assert not (folder / FILE_NAME).exists()
+    for login in ("zhangsan", "obrien"):
+        [(hashed,)] = lab.rows("test", f"SELECT password FROM sys_user WHERE user_name = '{login}'")
+        rows = load_workbook(handout_of(folder, login)).active.iter_rows(min_row=3, values_only=True)
+        [password] = [row[3] for row in rows if row[1] == login]
+        assert bcrypt.checkpw(password.encode(), ("$2b$" + str(hashed)[4:]).encode())
+    with Store.open(lab.workspace.store_path) as store:
+        assert {r["key"] for r in records.import_rows(store, 1) if r["done"] == records.HANDED_OUT} == \
+            {"zhangsan", "obrien"}
+        actions = [row["action"] for row in store.db.query("SELECT action FROM audit ORDER BY id")]
+    assert "user_handout_written" in actions and "user_import_hashing_progress_removed" in actions
+    again = subprocess.run([sys.executable, "-m", "launchpad", "users", "handout", "1"], cwd=lab.root,
+                           capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert again.returncode == 0 and "保存的密码" not in again.stderr  # written once; now only listed
+    assert "导入 1 有 2 个初始密码交接文件。" in again.stdout
+
+
 def test_a_user_added_after_the_plan_stops_the_batch_and_writes_nothing(lab: SqliteLab) -> None:
     with session(lab, "test") as (store, target):
         sheet, planned = plan(lab, "test", target)

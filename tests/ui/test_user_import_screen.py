@@ -247,6 +247,44 @@ async def test_plan_counts_an_import_to_100_percent_and_its_rollback(lab: RuoYiL
 
 @pytest.mark.integration
 @pytest.mark.anyio
+async def test_a_hand_out_that_failed_after_the_import_is_written_from_the_kept_passwords_by_o(
+        lab: RuoYiLab, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from launchpad.users import apply as apply_module
+    from launchpad.users.hashing_progress import FILE_NAME
+    from screens.dialogs.error import ErrorDialog
+    from screens.dialogs.import_source import HandoutDialog
+
+    def disk_full(*_: object, **__: object) -> list[Path]:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(apply_module, "write_handouts", disk_full)
+    folder = lab.root / "handouts" / "import-1"
+    app = make_app(lab.root)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_import(pilot)
+        await plan_on(pilot, screen)
+        await pilot.press("a")
+        await answer_yes(pilot)
+        failed = await wait_for_screen(pilot, ErrorDialog, timeout=120)
+        assert "新用户的初始密码仍保存在" in failed.text and "launchpad users handout 1" in failed.text
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: screen.ready, "the keys back")
+        assert users_named(lab, "test", "zhangsan") == "1" and (folder / FILE_NAME).is_file()
+        monkeypatch.undo()  # room again
+
+        await pilot.press("l")
+        await wait_until(pilot, lambda: len(screen.imports) == 1, "the past imports")
+        await pilot.press("o")
+        handout = await wait_for_screen(pilot, HandoutDialog, timeout=60)
+        assert "handouts/import-1/某某局_办公室.xlsx" in str(handout.body)
+        assert not (folder / FILE_NAME).exists()
+    assert {"user_handout_written", "user_import_hashing_progress_removed"} <= set(audit_actions(lab.root))
+
+
+@pytest.mark.integration
+@pytest.mark.anyio
 async def test_a_stopped_import_is_offered_and_resumed(lab: RuoYiLab) -> None:
     app = make_app(lab.root)
     async with app.run_test(size=(140, 40)) as pilot:
