@@ -750,7 +750,7 @@ def confirm_detail(ready: Any, env_name: str) -> str:
         lines.append(t("ui.skip_rejected"))
     if ready.hashing is not None:
         h = ready.hashing
-        lines.append(t("ui.hashing", count=h.count, cost=h.cost, seconds=f"{h.seconds:.0f}", cores=h.cores))
+        lines.append(t("ui.hashing", count=h.count, cost=h.cost, took=h.took, cores=h.cores))
         if h.kept:
             lines.append(t("users.hashing_kept", kept=h.kept))
     return "\n".join(lines)

@@ -40,7 +40,7 @@ class _ProgressLine:
 
 
 def _hashing_estimate(estimate: Any) -> str:
-    return say("users.hashing_estimate", count=estimate.count, cost=estimate.cost, seconds=f"{estimate.seconds:.0f}",
+    return say("users.hashing_estimate", count=estimate.count, cost=estimate.cost, took=estimate.took,
                cores=estimate.cores, per_hash=f"{estimate.per_hash_ms:.0f}")
 
 

@@ -131,8 +131,9 @@ def test_the_progress_line_and_the_hashing_estimate_speak_the_command_lines_lang
         cli_speaks: Any, capsys: pytest.CaptureFixture[str]) -> None:
     from launchpad.cli.users_apply import _hashing_estimate, _ProgressLine
     from launchpad.users.apply import ApplyProgress
+    from launchpad.users.importing import HashingEstimate
 
-    estimate = SimpleNamespace(count=66, cost=10, seconds=12.4, cores=2, per_hash_ms=75.2)
+    estimate = HashingEstimate(count=66, cost=10, seconds=12.4, cores=2, per_hash_ms=75.2)
     progress = ApplyProgress("writing", 68, 68, 4.0, phase_elapsed=2.0)
     cli_speaks("zh")
     assert _hashing_estimate(estimate) == "66 个新用户：bcrypt 成本 10 的密码哈希约需 12 秒（2 核，每个哈希 75 毫秒）"
@@ -145,6 +146,20 @@ def test_the_progress_line_and_the_hashing_estimate_speak_the_command_lines_lang
                                            "(75 ms per hash)")
     _ProgressLine()(ApplyProgress("writing", 34, 68, 2.0, phase_elapsed=2.0))
     assert "writing 34/68 (2 s), about 2 s left" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("seconds", "zh", "en"), [
+    (0.07, "不到 1 秒", "under a second"),
+    (12.4, "12 秒", "12 s"),
+    (200, "4 分钟", "4 min"),
+    (100_000 * 0.095 / 2, "1 小时 20 分钟", "1 h 20 min"),  # 100,000 users at cost 10 on two cores
+])
+def test_the_hashing_estimate_says_its_time_as_a_person_plans_by(seconds: float, zh: str, en: str) -> None:
+    from launchpad.phrases import render
+    from launchpad.users.importing import HashingEstimate
+
+    took = HashingEstimate(count=1, cost=10, seconds=seconds, cores=2, per_hash_ms=95).took
+    assert (render(took, "zh"), render(took, "en")) == (zh, en)
 
 
 def test_an_import_rolled_back_twice_is_refused_with_the_time_in_site_time(tmp_path: Path) -> None:
