@@ -738,6 +738,12 @@ def lines(items: Sequence[Said]) -> Phrase:
     return Phrase("lines", {"items": _Lines(items)})
 
 
+def typed_instead(typed: str) -> Phrase | str:
+    """What a person typed instead of a production environment's name, said after the refusal
+    when anything was: without a terminal nothing was, and an empty quote told nobody anything."""
+    return phrase("error.typed_instead", typed=typed) if typed else ""
+
+
 def status_word(status: str | None) -> Phrase | str:
     key = f"status.{status or 'not_run'}"
     return Phrase(key) if key in CATALOG else (status or "")

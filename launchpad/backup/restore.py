@@ -28,7 +28,7 @@ from launchpad.backup.verified import VerifiedReader
 from launchpad.backup.verify import checksum_problem
 from launchpad.errors import LaunchpadError
 from launchpad.hosts.base import CommandResult
-from launchpad.phrases import phrase
+from launchpad.phrases import phrase, typed_instead
 from launchpad.run.prompter import ConfirmRequest, Prompter, TypeNameRequest
 from launchpad.sitetime import local_text
 
@@ -175,7 +175,8 @@ def _confirm(session: BackupSession, prompter: Prompter, record: BackupRecord, p
         if typed != record.environment:
             session.audit("restore_declined", where, {"backup": record.id, "reason": "environment name typed wrong",
                                                       "typed": typed})
-            raise RestoreRefused(phrase("error.import_rollback_not_named", env=record.environment, typed=typed),
+            raise RestoreRefused(phrase("error.import_rollback_not_named", env=record.environment,
+                                        typed=typed_instead(typed)),
                                  hint=phrase("error.import_rollback_not_named_hint", env=record.environment))
     session.audit("restore_confirmed", where, {"backup": record.id, "production": production})
 

@@ -18,7 +18,7 @@ from launchpad.baseline.model import Baseline
 from launchpad.baseline.records import record_comparison, record_fix
 from launchpad.baseline.ruoyi import LiveState, read_live
 from launchpad.errors import LaunchpadError
-from launchpad.phrases import phrase
+from launchpad.phrases import phrase, typed_instead
 from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
 from launchpad.sitetime import utc_now
 from launchpad.store.db import Store
@@ -132,7 +132,7 @@ def confirm_fix(prompter: Any, audit: AuditFn, env_name: str, production: bool, 
         typed = prompter.type_environment(TypeNameRequest("baseline-fix", title, env_name)).strip()
         if typed != env_name:
             audit("baseline_fix_declined", where, {"reason": "environment name typed wrong", "typed": typed})
-            raise FixRefused(phrase("error.write_not_named", env=env_name, typed=typed),
+            raise FixRefused(phrase("error.write_not_named", env=env_name, typed=typed_instead(typed)),
                              hint=phrase("error.import_rollback_not_named_hint", env=env_name))
     audit("baseline_fix_confirmed", where, {"production": production, "differences": [d.id for d in chosen]})
 

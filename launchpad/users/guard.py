@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.errors import LaunchpadError
-from launchpad.phrases import phrase
+from launchpad.phrases import phrase, typed_instead
 from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
 from launchpad.store.db import Store
 from launchpad.workspace.site import Environment
@@ -39,7 +39,7 @@ def confirm_import(prompter: Any, audit: Any, env_name: str, production: bool, c
         if typed != env_name:
             audit("user_import_declined", where, {"file": file_name, "reason": "environment name typed wrong",
                                                   "typed": typed})
-            raise ImportRefused(phrase("error.write_not_named", env=env_name, typed=typed),
+            raise ImportRefused(phrase("error.write_not_named", env=env_name, typed=typed_instead(typed)),
                                 hint=phrase("error.import_rollback_not_named_hint", env=env_name))
     audit("user_import_confirmed", where, {"file": file_name, "production": production, **counts})
 

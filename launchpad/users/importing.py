@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from launchpad.phrases import Phrase, phrase
+from launchpad.phrases import Phrase, phrase, typed_instead
 from launchpad.sitetime import local_text
 from launchpad.store.db import Store
 from launchpad.users.apply import (
@@ -205,7 +205,7 @@ def run_rollback(to: ImportTarget, record: dict[str, Any], environment: Environm
         typed = prompter.type_environment(TypeNameRequest("user-rollback", title, env_name)).strip()
         if typed != env_name:
             to.audit("user_import_rollback_declined", env_name, {"import": import_id, "typed": typed})
-            raise ImportRefused(phrase("error.import_rollback_not_named", env=env_name, typed=typed),
+            raise ImportRefused(phrase("error.import_rollback_not_named", env=env_name, typed=typed_instead(typed)),
                                 hint=phrase("error.import_rollback_not_named_hint", env=env_name),
                                 title=ROLLBACK_REFUSED)
     return rollback_import(to, import_id)

@@ -20,6 +20,9 @@ from launchpad.users.mapping import ImportMapping, normalise_header
 from launchpad.users.sources import Sheet
 
 SEARCHED_ROWS = 30
+# How like a known header an unmapped one must be to be named beside it: two-character headers
+# sharing one character (序号 and 账号: 0.5) are not.
+CLOSE_HEADER = 0.6
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,7 @@ def locate(sheet: Sheet, mapping: ImportMapping) -> Table | None:
         if column.field is None and _problems_header(column.header) and not sheet.records:
             table.problems = column  # the last such column, which the annotated copy writes last
         elif column.field is None:
-            close = difflib.get_close_matches(normalise_header(column.header), known, n=1, cutoff=0.5)
+            close = difflib.get_close_matches(normalise_header(column.header), known, n=1, cutoff=CLOSE_HEADER)
             table.unmapped.append((column, _original(mapping, close[0]) if close else None))
         elif column.field in table.by_field:
             table.doubled.append((table.by_field[column.field], column))

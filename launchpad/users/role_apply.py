@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from launchpad.errors import LaunchpadError, UsageError
-from launchpad.phrases import Phrase, Said, lines, phrase
+from launchpad.phrases import Phrase, Said, lines, phrase, typed_instead
 from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
 from launchpad.sitetime import zoned_text
 from launchpad.store.db import Store
@@ -195,7 +195,7 @@ def _confirm(prompter: Any, to: RolesTarget, assignment: int, production: bool, 
         if typed != to.environment:
             to.audit("role_assignment_declined", to.where, {"assignment": assignment,
                                                             "reason": "environment name typed wrong", "typed": typed})
-            raise RolesRefused(phrase("error.write_not_named", env=to.environment, typed=typed),
+            raise RolesRefused(phrase("error.write_not_named", env=to.environment, typed=typed_instead(typed)),
                                hint=phrase("error.import_rollback_not_named_hint", env=to.environment))
     to.audit("role_assignment_confirmed", to.where, {"assignment": assignment, "production": production})
 
@@ -300,7 +300,7 @@ def rollback(to: RolesTarget, assignment: int, prompter: Any) -> RollbackOutcome
         if typed != to.environment:
             to.audit("role_rollback_declined", to.where, {"assignment": assignment,
                                                           "reason": "environment name typed wrong", "typed": typed})
-            raise RolesRefused(phrase("error.write_not_named", env=to.environment, typed=typed),
+            raise RolesRefused(phrase("error.write_not_named", env=to.environment, typed=typed_instead(typed)),
                                hint=phrase("error.import_rollback_not_named_hint", env=to.environment))
     to.audit("role_rollback_started", to.where, {"assignment": assignment, "users": len(rows),
                                                  "changed_since": [str(line) for line in changed[:50]]})

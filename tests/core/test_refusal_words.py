@@ -120,6 +120,10 @@ def test_the_baseline_files_edit_refusals_speak_both_languages(
     (_Person(True, "test"),
      "prod 是生产环境：没有输入其名称（输入的是“test”）；什么都没有写入\n  → 请输入 prod，或加上 --confirm prod",
      "prod is production: its name was not typed ('test'); nothing was written\n  → type prod, or pass --confirm prod"),
+    # nothing typed (no terminal): no empty quote after it
+    (_Person(True, ""),
+     "prod 是生产环境：没有输入其名称；什么都没有写入\n  → 请输入 prod，或加上 --confirm prod",
+     "prod is production: its name was not typed; nothing was written\n  → type prod, or pass --confirm prod"),
 ])
 def test_an_unconfirmed_or_unnamed_fix_is_refused_in_both_languages(
         person: _Person, chinese: str, english: str) -> None:
