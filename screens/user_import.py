@@ -78,6 +78,9 @@ class ImportEnded(Message):
         self.kind, self.text, self.ok, self.outcome = kind, text, ok, outcome
 
 
+NOTES_SHOWN = 5  # the check's notes above the tables; the rest counted
+
+
 class ImportFailed(Message):
     def __init__(self, kind: str, error: BaseException, declined: bool = False) -> None:
         super().__init__()
@@ -688,6 +691,12 @@ class UserImportScreen(LaunchpadScreen):
                 parts.append((scope, "dim"))
             else:
                 parts.append((t("ui.checked_ok", rows=rows, scope=scope), "green"))
+            # A header that matches no field is a column not imported: said here as the command
+            # line says it, or a misspelled 身份证号 would go unseen.
+            notes = [note for note in result.notes if getattr(note, "key", "") != "users.not_against_target"]
+            parts += [("\n⚠ " + t("ui.note", note=said(note)), "yellow") for note in notes[:NOTES_SHOWN]]
+            if len(notes) > NOTES_SHOWN:
+                parts.append(("\n  " + t("ui.more_notes", count=len(notes) - NOTES_SHOWN), "yellow"))
         if self.planned is not None and self.planned_env is not None:
             counts = self.planned.plan.counts()
             parts.append(("\n" + t("ui.plan_counts", env=self.planned_env, **counts), "bold"))

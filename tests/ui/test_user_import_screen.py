@@ -118,6 +118,21 @@ async def test_a_bad_sheets_problems_are_listed_filtered_and_annotated(bad_sheet
 
 
 @pytest.mark.anyio
+async def test_a_column_that_matches_no_field_is_said_above_the_tables(tmp_path: Path) -> None:
+    """Not silently ignored: a misspelled header is a column of ID numbers not imported."""
+    root = write_workspace(tmp_path / "ws", UI_SITE)
+    write_mapping(root)
+    header = [*HEADER[:2], "身份证号吗", *HEADER[3:]]
+    write_xlsx(root / "imports" / "名单.xlsx", {"名单": [header, GOOD[0]]})
+    app = make_app(root)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_import(pilot)
+        said = summary(screen)
+        assert "共 1 行，没有问题" in said
+        assert "⚠ 注意：工作表“名单”第 C 列“身份证号吗”不对应任何字段（最接近：身份证号）：不导入" in said
+
+
+@pytest.mark.anyio
 async def test_the_palette_opens_it_and_a_sheet_is_chosen_from_imports_or_typed(bad_sheet_workspace: Path) -> None:
     from screens.dialogs.import_source import ImportSourceDialog
 
