@@ -693,7 +693,7 @@ class UserImportScreen(LaunchpadScreen):
                 parts.append((t("ui.checked_ok", rows=rows, scope=scope), "green"))
             # A header that matches no field is a column not imported: said here as the command
             # line says it, or a misspelled 身份证号 would go unseen.
-            notes = [note for note in result.notes if getattr(note, "key", "") != "users.not_against_target"]
+            notes = result.sheet_notes
             parts += [("\n⚠ " + t("ui.note", note=said(note)), "yellow") for note in notes[:NOTES_SHOWN]]
             if len(notes) > NOTES_SHOWN:
                 parts.append(("\n  " + t("ui.more_notes", count=len(notes) - NOTES_SHOWN), "yellow"))

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from launchpad.phrases import Said, phrase
+from launchpad.phrases import Said, parts, phrase
 from launchpad.run.templating import render
 from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
 from launchpad.users.apply import ImportTarget
@@ -67,13 +67,15 @@ def run_import(step: ImportStep, ctx: StepContext) -> StepOutcome:
         checked = check_file(file, mapping_path)
         result = checked.result
         rows, problems = len(result.rows), result.problems
-        evidence = {"rows": rows, "problems": len(problems), "file": file.name, "sha256": file_sha256(file)}
+        notes = result.sheet_notes  # a column not imported is said in the run, not only on the command line
+        evidence = {"rows": rows, "problems": len(problems), "file": file.name, "sha256": file_sha256(file),
+                    "notes": len(notes)}
         if not problems:
-            return StepOutcome("passed", phrase("import.checked", rows=rows), evidence=evidence)
+            return StepOutcome("passed", parts([phrase("import.checked", rows=rows), *notes]), evidence=evidence)
         out = file.with_name(f"{file.stem}.checked.xlsx")
         write_annotated(checked.workbook, result, out, ctx.site.site.language)
-        return StepOutcome("failed", phrase("import.check_problems", rows=rows, bad=rows - len(result.good_rows),
-                                            problems=len(problems), out=str(out)), evidence=evidence)
+        return StepOutcome("failed", parts([phrase("import.check_problems", rows=rows, bad=rows - len(result.good_rows),
+                                                   problems=len(problems), out=str(out)), *notes]), evidence=evidence)
     return _against_target(step, ctx, file, mapping_path)
 
 

@@ -178,6 +178,13 @@ class CheckResult:
         return [p for table in self.rows.tables for at in sorted(table.problems) for p in table.problems[at]]
 
     @property
+    def sheet_notes(self) -> list[Phrase]:
+        """What the check says of the sheets themselves — a header that matches no field, a
+        second column for a field, a sheet skipped — without the note that it was not checked
+        against a target, which the screen and a playbook's plan step say their own way."""
+        return [note for note in self.notes if note.key != "users.not_against_target"]
+
+    @property
     def good_rows(self) -> list[CheckedRow]:
         return [CheckedRow(table, at) for table in self.rows.tables for at in range(len(table))
                 if at not in table.problems]

@@ -91,15 +91,17 @@ def test_the_bundled_playbook_checks_plans_applies_spot_checks_and_hands_out(lab
 def test_a_sheet_with_problems_stops_the_playbook_at_the_check_with_an_annotated_copy(lab: RuoYiLab) -> None:
     write_mapping(lab.root, FAST_HASH)
     bad_id = [*GOOD[0][:2], "110105199003071230", *GOOD[0][3:]]  # wrong check digit
-    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": [HEADER, bad_id, GOOD[1]]})
+    # and a column the mapping does not know: said in the run, not only by `users check`
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": [[*HEADER, "工号"], [*bad_id, "001"], [*GOOD[1], "002"]]})
     before = users_table(lab, "test")
 
     result, states = run(lab, bundled_for_lab(lab), "test", {"file": str(sheet)}, ScriptedPrompter(sign_offs=signed()))
 
     assert result.status != "passed" and list(states) == ["check.sheet"]
     assert states["check.sheet"]["status"] == "failed"
-    assert "1 with 1 problem(s)" in states["check.sheet"]["summary"] or "1 行有 1 个问题" in \
-        states["check.sheet"]["summary"]
+    summary = states["check.sheet"]["summary"]
+    assert "1 with 1 problem(s)" in summary or "1 行有 1 个问题" in summary
+    assert "column I '工号' matches no field" in summary or "第 I 列“工号”不对应任何字段" in summary, summary
     assert (lab.root / "名单.checked.xlsx").is_file()
     assert users_table(lab, "test") == before
 
