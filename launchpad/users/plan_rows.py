@@ -120,9 +120,9 @@ class Planner:
         action: Action = "update" if changes or roles_added or posts_added else "unchanged"
         return PlannedUser(old[natural], action, table.sheet, table.numbers[at], self._path(table.department(at)),
                            values={name: new for name, (_, new) in changes.items()}, changes=changes,
-                           changes_said=self.shown_changes(changes), roles_added=roles_added, posts_added=posts_added)
+                           changes_said=self.said_changes(changes), roles_added=roles_added, posts_added=posts_added)
 
-    def shown_changes(self, changes: dict[str, tuple[str, str]]) -> list[tuple[str | Phrase, str, str]]:
+    def said_changes(self, changes: dict[str, tuple[str, str]]) -> list[tuple[str | Phrase, str, str]]:
         """An update's changes as the sheet says them: each under the header the mapping gives
         its field first, a code as the sheet's word for it, the unit as its path (`dept_id:
         104 → 105` told a PM nothing)."""

@@ -22,7 +22,7 @@ class PlannedUser:
     unit: str  # the account's unit path, for the counts
     values: dict[str, str] = field(default_factory=dict)  # the profile's fields to write, and UNIT
     changes: dict[str, tuple[str, str]] = field(default_factory=dict)  # column → (old, new)
-    # The same changes as a person reads them (planner.shown_changes): the sheet's header, a code
+    # The same changes as a person reads them (plan_rows.Planner.said_changes): the header, a code
     # as the sheet writes it (女, not 1), a unit as its path.
     changes_said: list[tuple[str | Phrase, str, str]] = field(default_factory=list)
     roles_added: list[str] = field(default_factory=list)
