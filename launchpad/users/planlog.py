@@ -16,7 +16,10 @@ SHOWN = 20
 
 
 def _actions(plan: Plan) -> dict[str, Any]:
-    return {u.key: [u.action, {c: list(v) for c, v in u.changes.items()}, u.roles_added, u.posts_added]
+    """Per key: the action, the changes as written, the roles and posts added, and what each
+    change becomes as the sheet says it (its header, or null for the account's unit; the value)."""
+    return {u.key: [u.action, {c: list(v) for c, v in u.changes.items()}, u.roles_added, u.posts_added,
+                    [[label if isinstance(label, str) else None, new] for label, _, new in u.changes_said]]
             for u in plan.users if u.key}
 
 
@@ -82,8 +85,10 @@ def _action(entry: list[Any] | None) -> Phrase | str:
 
 
 def _changes(entry: list[Any]) -> Phrase:
-    # a column's name stays as the target's table spells it
-    said: list[Phrase | str] = [f"{c} {new!r}" for c, (_, new) in entry[1].items()]
+    # as the sheet says it; a plan recorded before that was kept, by the target's column names
+    changed = [(label if label is not None else phrase("users.account_unit"), new) for label, new in entry[4]] \
+        if len(entry) > 4 else [(column, new) for column, (_, new) in entry[1].items()]
+    said: list[Phrase | str] = [phrase("users.since.field", field=label, value=new) for label, new in changed]
     said += [phrase("users.since.roles", names=",".join(entry[2]))] if entry[2] else []
     said += [phrase("users.since.posts", names=",".join(entry[3]))] if entry[3] else []
     return parts(said) if said else phrase("users.since.nothing")

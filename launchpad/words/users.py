@@ -73,6 +73,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "users.since.values": ("{login}: {action} with other values ({before} → {after})",
                            "{login}：{action}，取值不同（{before} → {after}）"),
     "users.since.absent": ("absent", "无"),
+    "users.since.field": ("{field} {value!r}", "{field}“{value}”"),
     "users.since.roles": ("roles +{names}", "角色 +{names}"),
     "users.since.posts": ("posts +{names}", "岗位 +{names}"),
     "users.since.nothing": ("nothing", "无变化"),

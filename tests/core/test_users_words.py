@@ -204,28 +204,41 @@ def test_users_imports_lists_statuses_in_the_word_books_words_and_times_in_site_
 
 
 def test_what_changed_since_the_plan_reads_in_both_languages() -> None:
+    from launchpad.phrases import phrase
     from launchpad.users.planlog import differences
 
     recorded = {"digest": "before", "actions": {
-        "lisi": ["update", {"email": [None, "old@example.cn"]}, [], []],
-        "wangwu": ["insert", {}, [], []],
-        "zhaoliu": ["unchanged", {}, [], []],
+        "lisi": ["update", {"email": ["", "old@example.cn"], "dept_id": ["101", "102"]}, [], [],
+                 [["邮箱", "old@example.cn"], [None, "某某局/信息中心"]]],
+        "wangwu": ["insert", {}, [], [], []],
+        "zhaoliu": ["unchanged", {}, [], [], []],
+        "sun": ["update", {"sex": ["0", "1"]}, [], []],  # recorded before plans kept the sheet's words
     }}
-    now = [SimpleNamespace(key="lisi", action="update", changes={"email": ("", "ls@example.cn")},
+    now = [SimpleNamespace(key="lisi", action="update", changes={"email": ("", "ls@example.cn"),
+                                                                "dept_id": ("101", "102")},
+                           changes_said=[("邮箱", "", "ls@example.cn"),
+                                         (phrase("users.account_unit"), "某某局/办公室", "某某局/信息中心")],
                            roles_added=["common"], posts_added=[]),
-           SimpleNamespace(key="wangwu", action="unchanged", changes={}, roles_added=[], posts_added=[]),
-           SimpleNamespace(key="new", action="update", changes={}, roles_added=[], posts_added=[])]
+           SimpleNamespace(key="wangwu", action="unchanged", changes={}, changes_said=[], roles_added=[],
+                           posts_added=[]),
+           SimpleNamespace(key="new", action="update", changes={}, changes_said=[], roles_added=[], posts_added=[]),
+           SimpleNamespace(key="sun", action="update", changes={"sex": ("0", "0")}, changes_said=[("性别", "男", "男")],
+                           roles_added=[], posts_added=[])]
     plan: Any = SimpleNamespace(users=now, digest=lambda: "now")
     changed = differences(recorded, plan)
     assert [render(line, "zh") for line in changed] == [
-        "lisi：更新，取值不同（email 'old@example.cn' → email 'ls@example.cn'；角色 +common）",
+        "lisi：更新，取值不同（邮箱“old@example.cn”；所属单位“某某局/信息中心” → 邮箱“ls@example.cn”；"
+        "所属单位“某某局/信息中心”；角色 +common）",
         "new：无 → 更新",
+        "sun：更新，取值不同（sex“1” → 性别“男”）",
         "wangwu：新增 → 不变",
         "zhaoliu：不变 → 无",
     ]
     assert [str(line) for line in changed] == [
-        "lisi: update with other values (email 'old@example.cn' → email 'ls@example.cn'; roles +common)",
+        "lisi: update with other values (邮箱 'old@example.cn'; unit '某某局/信息中心' → 邮箱 'ls@example.cn'; "
+        "unit '某某局/信息中心'; roles +common)",
         "new: absent → update",
+        "sun: update with other values (sex '1' → 性别 '男')",
         "wangwu: insert → unchanged",
         "zhaoliu: unchanged → absent",
     ]

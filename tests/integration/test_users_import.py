@@ -238,8 +238,8 @@ def test_the_command_line_plans_imports_lists_rolls_back_and_hands_out(lab: RuoY
     assert imported.returncode == 0, imported.stderr
     assert "1 new user(s): hashing at bcrypt cost 4 takes about" in imported.stderr
     assert "the target changed since plan 1" in imported.stderr and "1 row(s) now differ:" in imported.stderr
-    assert ("    lisi: update with other values (email 'ls@example.cn'; sex '1'; dept_id '102'; posts +ky → "
-            "sex '1'; dept_id '102'; posts +ky)") in imported.stderr
+    assert ("    lisi: update with other values (邮箱 'ls@example.cn'; 性别 '女'; unit '某某局/信息中心'; posts +ky → "
+            "性别 '女'; unit '某某局/信息中心'; posts +ky)") in imported.stderr
     assert "✓ import 1 applied: 1 inserted, 1 updated, 1 unchanged, 0 rejected" in imported.stdout
     again = launchpad(lab, "users", "import", str(sheet), "--env", "test", "--yes")
     assert again.returncode == 0 and "Nothing to write" in again.stdout
