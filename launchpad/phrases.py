@@ -526,6 +526,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "users.change": ("{field}: {old} → {new}", "{field}：{old} → {new}"),
     "users.empty_value": ("(empty)", "（空）"),
     "users.account_unit": ("unit", "所属单位"),
+    "users.roles_label": ("roles", "角色"),
+    "users.posts_label": ("posts", "岗位"),
     "report.daily_file_stem": ("daily-report", "日报"),
     "users.handout_sheet": ("initial passwords", "初始密码"),
     "users.handout_note": ("Initial passwords: hand each person their own; the system asks for a new password at "

@@ -16,7 +16,7 @@ import click
 from launchpad.cli.door import language, say
 from launchpad.cli.params import LIMIT
 from launchpad.errors import UsageError
-from launchpad.phrases import Said, phrase, render, word
+from launchpad.phrases import Said, parts, phrase, render, word
 
 if TYPE_CHECKING:
     from launchpad.cli.door import Door
@@ -187,14 +187,12 @@ def users_plan(door: Door, file: Path | None, mapping: str | None, env_name: str
 @click.option("--limit", type=LIMIT, default=200, show_default=True)
 @click.pass_obj
 def users_compare(door: Door, env_names: tuple[str, ...], database: str | None, target_name: str, limit: int) -> None:
-    from launchpad.users.compare import compare_states
+    from launchpad.users.compare import compare_states, field_label
     from launchpad.users.operations import IMPORTS_DIR
     from launchpad.users.profile import load_profile
     from launchpad.users.state import read_state
 
     if len(env_names) != 2 or env_names[0] == env_names[1]:
-        from launchpad.phrases import phrase
-
         raise UsageError(phrase("cli.users.two_envs"), hint=phrase("cli.users.two_envs_hint"))
     workspace = _workspace(door, required=True)
     profile = load_profile(target_name, workspace.root / IMPORTS_DIR / "targets")
@@ -204,18 +202,32 @@ def users_compare(door: Door, env_names: tuple[str, ...], database: str | None, 
             states.append(read_state(session, profile))
     left, right = env_names
     found = compare_states(left, states[0], right, states[1])
+    mapping = _only_mapping(workspace.root)
     for difference in found[:limit]:
         if difference.only_in:
             click.echo("  " + say("cli.users.only_in", key=difference.key, env=difference.only_in))
         else:
-            changed = ", ".join(f"{f}: {a!r} ({left}) ≠ {b!r} ({right})" for f, (a, b) in difference.fields.items())
-            click.echo(f"  {difference.key}: {changed}")
+            fields = [phrase("cli.users.field_differs", field=field_label(f, mapping), left=left, left_value=a,
+                             right=right, right_value=b) for f, (a, b) in difference.fields.items()]
+            click.echo("  " + say("cli.users.differs", key=difference.key, fields=parts(fields)))
     if len(found) > limit:
         click.echo("  " + say("cli.users.more", count=len(found) - limit))
     click.echo(say("cli.users.compared", left_count=len(states[0].users), left=left, right_count=len(states[1].users),
                    right=right, differ=len(found)), err=True)
     if found:
         raise SystemExit(1)
+
+
+def _only_mapping(root: Path) -> Any:
+    """The workspace's mapping when it has just one (its headers name the compared columns)."""
+    from launchpad.errors import LaunchpadError
+    from launchpad.users.mapping import load_mapping
+    from launchpad.users.operations import find_mapping
+
+    try:
+        return load_mapping(find_mapping(root, None))
+    except LaunchpadError:  # none, several, or one with a mistake: the columns keep their names
+        return None
 
 
 def _print_plan(plan: Any, lang: str, limit: int) -> None:

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from launchpad.phrases import Phrase, phrase
+from launchpad.users.mapping import ImportMapping
 from launchpad.users.state import UNIT, TargetState
+
+# compare's own fields beside the target's columns, as a person reads them
+_OWN_LABELS = {"dept": "users.account_unit", "roles": "users.roles_label", "posts": "users.posts_label"}
 
 
 @dataclass(frozen=True)
@@ -42,3 +47,12 @@ def compare_states(left_name: str, left: TargetState, right_name: str, right: Ta
             if differing:
                 found.append(UserDifference(key, None, differing))
     return found
+
+
+def field_label(field: str, mapping: ImportMapping | None) -> str | Phrase:
+    """How a compared field is named to a person: the unit, roles and posts in words; a column
+    by the first header the workspace's mapping gives it, else as the target spells it."""
+    if field in _OWN_LABELS:
+        return phrase(_OWN_LABELS[field])
+    spec = mapping.fields.get(field) if mapping is not None else None
+    return spec.headers[0] if spec is not None else field

@@ -115,7 +115,7 @@ def test_users_compare_finds_the_users_drift_names(demo: Path) -> None:
     assert {login for login, *_ in drift.TEST_ACCOUNTS} < only_test and len(only_test) == 3 + 2  # + deleted in prod
     assert len(only_prod) == drift.PROD_ONLY_NEWEST
     login, phone = drift.PHONE_CHANGED_IN_PROD
-    assert any(line.startswith(f"{login}: phonenumber:") and f"'{phone}' (prod)" in line for line in lines)
+    assert any(line.startswith(f"{login}: 手机号码:") and f"'{phone}' (prod)" in line for line in lines), lines
     assert len(lines) == 3 + 2 + drift.PROD_ONLY_NEWEST + 1
 
 
