@@ -70,6 +70,7 @@ class MariaDbServer:
     directory: Path
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    options: tuple[str, ...] = ()  # the server's further options (`--innodb-autoinc-lock-mode=2`)
 
     @property
     def socket_path(self) -> Path:
@@ -94,7 +95,7 @@ class MariaDbServer:
                  f"--port={self.port}", "--bind-address=127.0.0.1", f"--user={getpass.getuser()}",
                  f"--pid-file={self.directory / 'mysqld.pid'}", "--skip-log-bin", "--innodb-buffer-pool-size=32M",
                  "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci",
-                 f"--log-error={self.log}"],
+                 f"--log-error={self.log}", *self.options],
                 stdin=subprocess.DEVNULL, stdout=out, stderr=out,
             )
         _wait_for_port(self.port, self.process, self.log)
