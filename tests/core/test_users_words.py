@@ -150,9 +150,9 @@ def test_the_progress_line_and_the_hashing_estimate_speak_the_command_lines_lang
 
 @pytest.mark.parametrize(("seconds", "zh", "en"), [
     (0.07, "不到 1 秒", "under a second"),
-    (12.4, "12 秒", "12 s"),
-    (200, "4 分钟", "4 min"),
-    (100_000 * 0.095 / 2, "1 小时 20 分钟", "1 h 20 min"),  # 100,000 users at cost 10 on two cores
+    (12.4, "约需 12 秒", "about 12 s"),
+    (200, "约需 4 分钟", "about 4 min"),
+    (100_000 * 0.095 / 2, "约需 1 小时 20 分钟", "about 1 h 20 min"),  # 100,000 users at cost 10, two cores
 ])
 def test_the_hashing_estimate_says_its_time_as_a_person_plans_by(seconds: float, zh: str, en: str) -> None:
     from launchpad.phrases import render
