@@ -124,19 +124,20 @@ def import_rows(found: Sequence[dict[str, Any]], zone: Any, production: set[str]
     return rows
 
 
-def duration_text(seconds: float) -> str:
+def time_left_text(seconds: float) -> str:
+    """The time an import has left, in the screen's language: 45 秒, 3 分 05 秒, 1 小时 20 分."""
     seconds = int(round(seconds))
     if seconds < 60:
-        return f"{seconds} s"
+        return t("ui.span_seconds", seconds=seconds)
     minutes, seconds = divmod(seconds, 60)
     if minutes < 60:
-        return f"{minutes} min {seconds:02d} s"
+        return t("ui.span_minutes", minutes=minutes, seconds=f"{seconds:02d}")
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
+    return t("ui.span_hours", hours=hours, minutes=f"{minutes:02d}")
 
 
 def progress_text(progress: ApplyProgress) -> str:
-    left = t("ui.left_unknown") if progress.left is None else t("ui.left", time=duration_text(progress.left))
+    left = t("ui.left_unknown") if progress.left is None else t("ui.left", time=time_left_text(progress.left))
     return t("ui.progress", done=progress.done, total=progress.total, rate=f"{progress.rate:.0f}", left=left,
              phase=t(f"ui.phase_{progress.phase}"))
 

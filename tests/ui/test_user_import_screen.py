@@ -383,3 +383,19 @@ def test_the_list_of_imports_names_each_status_as_the_command_line_does(lang: st
         set_language(before)
     assert shown == [render(status_word(status), lang) for status in statuses]
     assert shown[0] == {"zh": "未完成", "en": "unfinished"}[lang]
+
+
+@pytest.mark.parametrize(("seconds", "zh", "en"), [
+    (45, "45 秒", "45 s"), (185, "3 分 05 秒", "3 min 05 s"), (4_800, "1 小时 20 分", "1 h 20 min")])
+def test_the_time_an_import_has_left_is_said_in_the_screens_language(seconds: int, zh: str, en: str) -> None:
+    from screens.support.i18n import current_language, set_language
+    from screens.widgets.import_tables import time_left_text
+
+    was = current_language()
+    try:
+        set_language("zh")
+        assert time_left_text(seconds) == zh
+        set_language("en")
+        assert time_left_text(seconds) == en
+    finally:
+        set_language(was)
