@@ -733,7 +733,7 @@ class UserImportScreen(LaunchpadScreen):
     def _show_imports(self) -> None:
         session = self.session
         production = {name for name, env in session.site.environments.items() if env.production}
-        rows = import_rows(self.imports, session.site.tz, production)
+        rows = import_rows(self.imports, session.site.tz, production, session.workspace.root)
         table = self.query_one("#imports", DataTable)
         if not rows:
             rows = [(None, [Text(""), Text(""), Text(""), Text(""), Text(t("ui.no_imports"), style="dim"), Text(""),

@@ -131,6 +131,7 @@ def _print_since_plan(since: Any, env_name: str) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def users_imports(door: Door, as_json: bool) -> None:
+    from launchpad.users.handout_kept import handout_owed
     from launchpad.users.records import list_imports
 
     store = door.session().store()
@@ -147,6 +148,7 @@ def users_imports(door: Door, as_json: bool) -> None:
 
     # Site time, like every other time launchpad shows; the zone is said once, in the heading.
     site = door.session().workspace.site
+    site_root = door.session().workspace.root
     started_head = say("cli.runs.started", zone=site.site.timezone)
     columns = max(19, width(started_head))
     id_head = say("users.imports.id")
@@ -159,6 +161,8 @@ def users_imports(door: Door, as_json: bool) -> None:
         click.echo(f"  {row['id']:>4}  {fit(started, columns)}  {fit(row['environment'], 8)} {fit(status, 12)} "
                    f"{row['file_name']} ({row['file_sha256'][:12]}): +{counts['insert']} ~{counts['update']} "
                    f"={counts['unchanged']} ✗{counts['rejected']}  " + say("cli.imports.by", operator=row["operator"]))
+        if handout_owed(site_root, row):
+            click.echo("        " + say("cli.imports.handout_owed", id=row["id"]))
 
 
 @click.command("rollback")

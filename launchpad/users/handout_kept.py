@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from launchpad.phrases import phrase
 from launchpad.store.db import Store
@@ -32,8 +33,12 @@ class KeptHandout:
 def owed(store: Store, root: Path, import_id: int) -> bool:
     """Whether the import was applied and its passwords are still kept, not handed out: the
     hand-out failed after the users went in. (An import still applying keeps them for its resume.)"""
-    return (handout_dir(root, import_id) / FILE_NAME).is_file() and \
-        records.get_import(store, import_id)["status"] == "applied"
+    return handout_owed(root, records.get_import(store, import_id))
+
+
+def handout_owed(root: Path, record: dict[str, Any]) -> bool:
+    """`owed` for an import record already read (a list of imports says it on each line)."""
+    return record["status"] == "applied" and (handout_dir(root, int(record["id"])) / FILE_NAME).is_file()
 
 
 def handout_from_kept(store: Store, root: Path, import_id: int, audit: AuditFn) -> KeptHandout:

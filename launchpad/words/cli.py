@@ -410,6 +410,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.rollback.left_alone": ("changed in the target since the import, left as they are: {users}",
                                 "导入后在目标系统中有改动，保持不变：{users}"),
     "cli.handout.removed": ("{count} hand-out file(s) removed.", "已删除 {count} 个初始密码交接文件。"),
+    "cli.imports.handout_owed": ("⚠ its hand-out was not written: `launchpad users handout {id}` writes it",
+                                 "⚠ 发放单未写出：运行 `launchpad users handout {id}` 写出"),
     "cli.handout.from_kept": ("Import {id}'s hand-out written from the passwords kept since the import: "
                               "{count} file(s).", "已由导入 {id} 保存的密码写出发放单：{count} 个文件。"),
     "cli.handout.without_password": ("no kept password (give them one with `launchpad users handout {id} --reset "

@@ -10,6 +10,7 @@ and the time left, for the hashing phase and the writing phase in turn.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -19,6 +20,7 @@ from textual.widgets import ProgressBar, Static
 
 from launchpad.users.apply import ApplyProgress
 from launchpad.users.checks import RowProblem
+from launchpad.users.handout_kept import handout_owed
 from launchpad.users.plan import ACTIONS, Plan, PlannedUser
 from launchpad.users.planned import shown_changes
 from screens.support.display import stored_time
@@ -107,16 +109,20 @@ def import_headers() -> list[str]:
             t("ui.col_counts"), t("ui.col_operator")]
 
 
-def import_rows(found: Sequence[dict[str, Any]], zone: Any, production: set[str]) -> list[Row]:
+def import_rows(found: Sequence[dict[str, Any]], zone: Any, production: set[str], root: Path) -> list[Row]:
     rows: list[Row] = []
     for record in found:
         counts = record["planned"]
         status = record["status"]
+        # an import whose hand-out could not be written: `o` writes it from the kept passwords
+        said = Text(t(f"status.{status}"), style=STATUS_STYLE.get(status, ""))
+        if handout_owed(root, record):
+            said.append(" " + t("ui.handout_owed"), style="bold yellow")
         rows.append((str(record["id"]), [
             Text(f"#{record['id']}"),
             Text(stored_time(record.get("started"), zone)),
             Text(record["environment"], style="bold red" if record["environment"] in production else ""),
-            Text(t(f"status.{status}"), style=STATUS_STYLE.get(status, "")),
+            said,
             _one_line(record["file_name"]),
             Text(f"+{counts['insert']} ~{counts['update']} ={counts['unchanged']} ✗{counts['rejected']}"),
             _one_line(record.get("operator") or ""),

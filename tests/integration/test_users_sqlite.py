@@ -177,6 +177,9 @@ def test_a_hand_out_that_could_not_be_written_is_written_later_from_the_kept_pas
     assert "--reset" not in said  # no password needs one
     assert (folder / FILE_NAME).is_file() and not list(folder.glob("*.xlsx"))
     monkeypatch.undo()
+    listed = subprocess.run([sys.executable, "-m", "launchpad", "users", "imports"], cwd=lab.root,
+                            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert "⚠ 发放单未写出：运行 `launchpad users handout 1` 写出" in listed.stdout, listed.stdout
 
     done = subprocess.run([sys.executable, "-m", "launchpad", "users", "handout", "1"], cwd=lab.root,
                           capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)

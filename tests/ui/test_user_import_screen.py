@@ -361,8 +361,9 @@ async def test_production_refuses_without_a_fresh_backup_before_asking_for_its_n
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_list_of_imports_names_each_status_as_the_command_line_does(lang: str) -> None:
-    """One word per status wherever it is read: `users imports` and the screen's list."""
+def test_the_list_of_imports_names_each_status_as_the_command_line_does(lang: str, tmp_path: Path) -> None:
+    """One word per status wherever it is read: `users imports` and the screen's list; an import
+    whose hand-out could not be written says so beside its status."""
     from zoneinfo import ZoneInfo
 
     from launchpad.phrases import render, status_word
@@ -375,14 +376,20 @@ def test_the_list_of_imports_names_each_status_as_the_command_line_does(lang: st
         {"id": n, "started": None, "environment": "test", "status": status, "file_name": "名单.xlsx",
          "planned": counts, "operator": "张工"}
         for n, status in enumerate(statuses, start=1)]
+    records.append({**records[1], "id": 4})
+    kept = tmp_path / "handouts" / "import-4" / "hashing-in-progress.jsonl"
+    kept.parent.mkdir(parents=True)
+    kept.write_text('{"policy": "x"}\n')
     before = current_language()
     set_language(lang)
     try:
-        shown = [cells[3].plain for _, cells in import_rows(records, ZoneInfo("Asia/Shanghai"), set())]
+        shown = [cells[3].plain for _, cells in import_rows(records, ZoneInfo("Asia/Shanghai"), set(), tmp_path)]
     finally:
         set_language(before)
-    assert shown == [render(status_word(status), lang) for status in statuses]
+    assert shown[:3] == [render(status_word(status), lang) for status in statuses]
     assert shown[0] == {"zh": "未完成", "en": "unfinished"}[lang]
+    assert shown[3] == {"zh": "已导入 ⚠ 发放单未写出（按 o 写出）",
+                        "en": "applied ⚠ hand-out not written (o writes it)"}[lang]
 
 
 @pytest.mark.parametrize(("seconds", "zh", "en"), [
