@@ -358,7 +358,9 @@ class UserImportScreen(LaunchpadScreen):
                 # Rejected rows are shown on the screen and skipped, as `--skip-rejected` does.
                 ready = prepare_import(to, planned, rows, skip_rejected=True)
                 if ready.nothing_to_write:
-                    self.post_message(ImportEnded("apply", t("ui.nothing"), True))
+                    owed = "" if ready.handout_owed is None else \
+                        " · " + t("ui.handout_owed_of", id=ready.handout_owed)
+                    self.post_message(ImportEnded("apply", t("ui.nothing") + owed, True))
                     return
                 prompter.question = (t("ui.confirm_title", file=rows.name, env=env_name),
                                      confirm_detail(ready, env_name))

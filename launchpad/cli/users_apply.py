@@ -80,6 +80,8 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
         _print_since_plan(ready.since_plan, env_name)
         if ready.nothing_to_write:
             click.echo(say("cli.import.nothing"))
+            if ready.handout_owed is not None:
+                click.echo("  " + say("cli.imports.handout_owed", id=ready.handout_owed), err=True)
             return
         if ready.hashing is not None:
             click.echo(f"  {_hashing_estimate(ready.hashing)}", err=True)

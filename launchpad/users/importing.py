@@ -33,9 +33,11 @@ from launchpad.users.apply import (
 )
 from launchpad.users.guard import DEFAULT_BACKUP_AGE, ImportRefused, confirm_import, require_fresh_backup
 from launchpad.users.handout import handout_dir
+from launchpad.users.handout_kept import handout_owed
 from launchpad.users.hashing_progress import HashingProgress
 from launchpad.users.operations import Planned, Rows, target_session
-from launchpad.users.records import applying_import, unfinished_import
+from launchpad.users.planlog import differences, last_import, latest_plan
+from launchpad.users.records import applying_import, get_import, unfinished_import
 from launchpad.workspace.folder import Workspace
 from launchpad.workspace.secrets import AskSecret
 from launchpad.workspace.site import Environment
@@ -104,6 +106,9 @@ class ImportReady:
     since_plan: SincePlan
     nothing_to_write: bool
     hashing: HashingEstimate | None
+    # With nothing to write: the import of this file whose hand-out could not be written (a
+    # full disk), which `users handout ID` writes from the kept passwords (handout_kept.py).
+    handout_owed: int | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -125,12 +130,15 @@ def prepare_import(to: ImportTarget, planned: Planned, rows: Rows, *, skip_rejec
     if counts["insert"] and passwords.scheme == "bcrypt":  # the others take microseconds a hash
         kept = _kept_hashes(to, planned, rows.sha256)
         hashing = hashing_estimate(counts["insert"] - kept, passwords.cost, kept)
-    return ImportReady(planned, rows, since, nothing, hashing)
+    owed = None
+    if nothing:
+        last = last_import(to.store, to.environment, rows.sha256)
+        if last is not None and handout_owed(to.workspace_root, get_import(to.store, last)):
+            owed = last
+    return ImportReady(planned, rows, since, nothing, hashing, owed)
 
 
 def since_plan(to: ImportTarget, sha: str, planned: Planned) -> SincePlan:
-    from launchpad.users.planlog import differences, last_import, latest_plan
-
     recorded = latest_plan(to.store, to.environment, sha)
     if recorded is None:
         return SincePlan(None, after_import=last_import(to.store, to.environment, sha))

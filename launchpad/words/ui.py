@@ -784,6 +784,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ui.handout_none": ("Import {id} has no hand-out files (none were needed, or they were removed)",
         "导入 {id} 没有交接文件（无需交接，或已删除）"),
     "ui.handout_remove": ("Remove them", "删除交接文件"),
+    "ui.handout_owed_of": ("⚠ import {id}'s hand-out was not written: l, choose it, then o",
+                           "⚠ 导入 {id} 的发放单未写出：按 l 选中它后按 o"),
     "ui.handout_owed": ("⚠ hand-out not written (o writes it)", "⚠ 发放单未写出（按 o 写出）"),
     "ui.handout_without_password": ("no kept password (reset it: `launchpad users handout {id} --reset LOGIN`): "
                                     "{users}",
