@@ -181,8 +181,9 @@ def test_a_hand_out_that_could_not_be_written_is_written_later_from_the_kept_pas
                             capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert "⚠ 发放单未写出：运行 `launchpad users handout 1` 写出" in listed.stdout, listed.stdout
     # the same import run again has nothing to write, and says where the hand-out is
-    again = subprocess.run([sys.executable, "-m", "launchpad", "users", "import", "名单.xlsx", "--env", "test", "--yes"],
-                           cwd=lab.root, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    again = subprocess.run([sys.executable, "-m", "launchpad", "users", "import", "名单.xlsx", "--env", "test",
+                            "--yes"], cwd=lab.root, capture_output=True, text=True, timeout=120,
+                           stdin=subprocess.DEVNULL)
     assert again.returncode == 0 and "无需写入" in again.stdout, again.stderr
     assert "⚠ 发放单未写出：运行 `launchpad users handout 1` 写出" in again.stderr
 
