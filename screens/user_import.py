@@ -473,7 +473,8 @@ class UserImportScreen(LaunchpadScreen):
 
     def action_handout(self) -> None:
         from launchpad.users.handout import handout_dir, list_handouts
-        from launchpad.users.handout_kept import owed
+        from launchpad.users.handout_kept import handout_owed
+        from launchpad.users.records import get_import
         from screens.dialogs.import_source import HandoutDialog
 
         record = self._highlighted_import()
@@ -483,7 +484,8 @@ class UserImportScreen(LaunchpadScreen):
             self.notify(t("ui.choose_import"), severity="warning")
             return
         root = self.session.workspace.root
-        if owed(self.session.store(), root, import_id):  # its hand-out could not be written then
+        # an import whose hand-out could not be written (a full disk): written now from the kept passwords
+        if handout_owed(root, record or get_import(self.session.store(), import_id)):
             self.write_kept_handout(import_id)
             return
         files = list_handouts(handout_dir(root, import_id))

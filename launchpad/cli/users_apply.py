@@ -201,7 +201,7 @@ def users_rollback(door: Door, import_id: int, yes: bool, confirm_env: str | Non
 @click.pass_obj
 def users_handout(door: Door, import_id: int, remove: bool, reset_keys: tuple[str, ...], mapping: str | None) -> None:
     from launchpad.users.handout import handout_dir, list_handouts, remove_handouts
-    from launchpad.users.handout_kept import handout_from_kept, owed
+    from launchpad.users.handout_kept import handout_from_kept, handout_owed
     from launchpad.users.records import get_import
 
     workspace = door.session().workspace
@@ -220,7 +220,7 @@ def users_handout(door: Door, import_id: int, remove: bool, reset_keys: tuple[st
     if reset_keys:
         _reset(door, workspace, record, list(reset_keys), mapping)
         return
-    if owed(store, workspace.root, import_id):  # applied, its hand-out not written then (a full disk)
+    if handout_owed(workspace.root, record):  # applied, its hand-out not written then (a full disk)
         kept = handout_from_kept(store, workspace.root, import_id, audit)
         click.echo(say("cli.handout.from_kept", count=len(kept.files), id=import_id), err=True)
         if kept.without_password:

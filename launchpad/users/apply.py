@@ -43,7 +43,7 @@ from launchpad.users import records
 from launchpad.users.annotate import CannotWrite
 from launchpad.users.bulk import building_rows
 from launchpad.users.guard import ImportRefused
-from launchpad.users.handout import handout_dir, handouts_root, write_handouts
+from launchpad.users.handout import HANDOUT_NAME, handout_dir, handouts_root, people_from_kept, write_handouts
 from launchpad.users.hashing_progress import HashingProgress, remove_progress
 from launchpad.users.inflight import InFlight
 from launchpad.users.operations import Planned
@@ -71,7 +71,6 @@ BULK_FIRST = 1_000
 # built here while the one two before it is written there, at about two thirds of its pace.
 BULK_GROWTH = 1.5
 BULK_MOST = 40_000
-HANDOUT_NAME = "nick_name"  # the field whose value a hand-out shows beside the login
 AuditFn = Callable[[str, str, dict[str, Any]], None]
 
 
@@ -256,9 +255,8 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
     if resumed:
         earlier = _inserted_earlier(to, import_id, {u.key for u in inserts})
         # A killed attempt's users whose passwords were kept are handed out with the rest.
-        people += [{"unit": row["unit"] or "", "key": row["key"], "name": (row["after"] or {}).get(HANDOUT_NAME, ""),
-                    "password": kept[row["key"]].password} for row in earlier if row["key"] in kept]
-        outcome.without_password = [row["key"] for row in earlier if row["key"] not in kept]
+        handed, outcome.without_password = people_from_kept(earlier, kept)
+        people += handed
     if people:
         try:
             outcome.handouts = write_handouts(folder, people, to.audit)

@@ -54,5 +54,4 @@ def field_label(field: str, mapping: ImportMapping | None) -> str | Phrase:
     by the first header the workspace's mapping gives it, else as the target spells it."""
     if field in _OWN_LABELS:
         return phrase(_OWN_LABELS[field])
-    spec = mapping.fields.get(field) if mapping is not None else None
-    return spec.headers[0] if spec is not None else field
+    return mapping.header_of(field) if mapping is not None else field

@@ -18,6 +18,21 @@ from launchpad.users.annotate import save_private
 from launchpad.users.hashing_progress import remove_progress
 
 AuditFn = Callable[[str, str, dict[str, Any]], None]
+HANDOUT_NAME = "nick_name"  # the field whose value a hand-out shows beside the login
+
+
+def recorded_person(row: dict[str, Any], password: str) -> dict[str, str]:
+    """A new user as the import recorded it (records.import_rows: unit, key, name) with the
+    password its hand-out gives."""
+    return {"unit": row["unit"] or "", "key": row["key"], "name": (row["after"] or {}).get(HANDOUT_NAME, ""),
+            "password": password}
+
+
+def people_from_kept(rows: list[dict[str, Any]], kept: dict[str, Any]) -> tuple[list[dict[str, str]], list[str]]:
+    """The recorded new users whose passwords are kept (hashing_progress.py), as a hand-out
+    lists them, and the keys of those without one (for `users handout ID --reset`)."""
+    return ([recorded_person(row, kept[row["key"]].password) for row in rows if row["key"] in kept],
+            [row["key"] for row in rows if row["key"] not in kept])
 
 
 def handouts_root(root: Path) -> Path:

@@ -19,8 +19,7 @@ from launchpad.phrases import phrase
 from launchpad.store.db import Store
 from launchpad.users import records
 from launchpad.users.annotate import CannotWrite
-from launchpad.users.apply import HANDOUT_NAME
-from launchpad.users.handout import AuditFn, handout_dir, write_handouts
+from launchpad.users.handout import AuditFn, handout_dir, people_from_kept, write_handouts
 from launchpad.users.hashing_progress import FILE_NAME, kept_passwords, remove_progress
 
 
@@ -30,14 +29,10 @@ class KeptHandout:
     without_password: list[str] = field(default_factory=list)  # for `users handout ID --reset`
 
 
-def owed(store: Store, root: Path, import_id: int) -> bool:
-    """Whether the import was applied and its passwords are still kept, not handed out: the
-    hand-out failed after the users went in. (An import still applying keeps them for its resume.)"""
-    return handout_owed(root, records.get_import(store, import_id))
-
-
 def handout_owed(root: Path, record: dict[str, Any]) -> bool:
-    """`owed` for an import record already read (a list of imports says it on each line)."""
+    """Whether the import (its record) was applied and its passwords are still kept, not handed
+    out: the hand-out failed after the users went in. An import still applying keeps them for
+    its resume, and is not owed one."""
     return record["status"] == "applied" and (handout_dir(root, int(record["id"])) / FILE_NAME).is_file()
 
 
@@ -45,12 +40,10 @@ def handout_from_kept(store: Store, root: Path, import_id: int, audit: AuditFn) 
     """Write the hand-out of the users import `import_id` inserted and did not hand out yet, from
     the kept passwords; then remove them, as after any hand-out."""
     folder = handout_dir(root, import_id)
-    kept = kept_passwords(folder)
     inserted = [row for row in records.import_rows(store, import_id)
                 if row["action"] == "insert" and row["done"] == 1]  # committed, no hand-out yet
-    people = [{"unit": row["unit"] or "", "key": row["key"], "name": (row["after"] or {}).get(HANDOUT_NAME, ""),
-               "password": kept[row["key"]].password} for row in inserted if row["key"] in kept]
-    outcome = KeptHandout(without_password=[row["key"] for row in inserted if row["key"] not in kept])
+    people, without_password = people_from_kept(inserted, kept_passwords(folder))
+    outcome = KeptHandout(without_password=without_password)
     if people:
         try:
             outcome.files = write_handouts(folder, people, audit)

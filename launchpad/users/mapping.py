@@ -179,6 +179,11 @@ class ImportMapping(Model):
             self._profile = load_profile(self.target, None)
         return cast("TargetProfile", self._profile)
 
+    def header_of(self, field: str) -> str:
+        """How a person knows `field`: the first header the mapping gives it, else its own name."""
+        spec = self.fields.get(field)
+        return spec.headers[0] if spec is not None else field
+
     def header_index(self) -> dict[str, str]:
         """Normalised header text → field name."""
         return {normalise_header(h): name for name, spec in self.fields.items() for h in spec.headers}

@@ -135,7 +135,7 @@ class Planner:
                 continue
             spec = self.mapping.fields.get(name)
             said = {code: word for word, code in (spec.codes or {}).items()} if spec is not None else {}
-            shown.append((spec.headers[0] if spec is not None else name, said.get(old, old), said.get(new, new)))
+            shown.append((self.mapping.header_of(name), said.get(old, old), said.get(new, new)))
         return shown
 
     @property

@@ -14,8 +14,8 @@ from launchpad.errors import UsageError
 from launchpad.phrases import phrase
 from launchpad.sitetime import utc_now
 from launchpad.users import records
-from launchpad.users.apply import HANDOUT_NAME, ImportTarget
-from launchpad.users.handout import handout_dir, write_handouts
+from launchpad.users.apply import ImportTarget
+from launchpad.users.handout import handout_dir, recorded_person, write_handouts
 from launchpad.users.passwords import ForUser, PasswordPolicy, issue
 from launchpad.users.profile import TARGETS_DIR, TargetProfile, load_profile
 from launchpad.users.state import live
@@ -60,8 +60,7 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str],
         to.session.script("\n".join(lines) + "\n")
     to.audit("user_password_reset", f"{to.environment}/{to.database}",
              {"import": import_id, "users": chosen, "left_alone": left})
-    people = [{"unit": inserted[i.key]["unit"] or "", "key": i.key,
-               "name": (inserted[i.key]["after"] or {}).get(HANDOUT_NAME, ""), "password": i.password} for i in issued]
+    people = [recorded_person(inserted[i.key], i.password) for i in issued]
     folder = handout_dir(to.workspace_root, import_id)
     stamp = utc_now().replace(":", "").replace("-", "")[:15]
     files = write_handouts(folder / f"reset-{stamp}", people, to.audit) if people else []

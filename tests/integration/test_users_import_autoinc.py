@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from launchpad.users.apply import ImportTarget, apply_plan
 from launchpad.users.operations import file_sha256, plan_file
 from tests.core.users_sheets import HEADER, write_xlsx
-from tests.integration.databases import PASSWORD, MariaDbServer, PostgresServer, _start, server_directory
+from tests.integration.databases import MariaDbServer, _start, server_directory
 from tests.integration.ruoyi import RuoYiLab
-from tests.integration.sshd import SshdHost, SshLab
-from tests.integration.test_users_import import FAST_HASH, links, rollback, session
+from tests.integration.test_users_import import FAST_HASH, lab, links, rollback, session
+
+__all__ = ["lab"]  # the fixture, shared with the other import tests
 
 pytestmark = pytest.mark.integration
 
@@ -28,21 +28,15 @@ COUNT = 240
 BATCH = 40  # six batches: the span of one batch's ids joins the next's, or is read again
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", name="mariadb_server")
 def interleaved_server() -> Iterator[MariaDbServer]:
-    """A MariaDB server of its own, started in lock mode 2 (a server option, not a variable)."""
+    """This module's MariaDB: a server of its own, started in lock mode 2 (a server option, not a
+    variable). The `lab` fixture shared with the other import tests takes it in place of the
+    session's server."""
     server = MariaDbServer(server_directory("lp-mariadb-mode2-"), options=("--innodb-autoinc-lock-mode=2",))
     for started in _start(server):
         assert isinstance(started, MariaDbServer)
         yield started
-
-
-@pytest.fixture
-def lab(tmp_path: Path, sshd_lab: SshLab, ssh_hosts: list[SshdHost], interleaved_server: MariaDbServer,
-        postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> RuoYiLab:
-    sshd_lab.write_user_ssh_config()
-    monkeypatch.setenv("LP_TEST_DB_PW", PASSWORD)
-    return RuoYiLab(tmp_path / "ws", ssh_hosts[0], interleaved_server, postgres_server)
 
 
 def sheet_rows() -> list[list[str]]:
