@@ -671,6 +671,19 @@ CATALOG: dict[str, tuple[str, str]] = {
     "handover.golive": ("Late go-live items", "逾期的上线事项"),
     "handover.golive_item": ("{item}: {title} ({owner}, due {due}, {days} day(s) late)",
                              "{item}：{title}（{owner}，{due} 到期，逾期 {days} 天）"),
+    "handover.imports": ("User imports not finished or not handed out", "未完成或未发放密码的用户导入"),
+    "handover.import_unfinished": ("import {id} ({file} into {env}) did not finish: run the same import again, "
+                                   "or launchpad users rollback {id}{kept}",
+                                   "导入 {id}（{file} → {env}）未完成：请再次运行同一导入，"
+                                   "或运行 launchpad users rollback {id}{kept}"),
+    "handover.import_running": ("import {id} ({file} into {env}) is being written by process {pid} on {host}{kept}",
+                                "导入 {id}（{file} → {env}）正在写入（{host} 上的进程 {pid}）{kept}"),
+    "handover.passwords_kept": ("; until it finishes or is rolled back, plain initial passwords are kept in {folder}",
+                                "；在完成或回滚之前，初始密码明文暂存于 {folder}"),
+    "handover.import_owed": ("import {id} ({file} into {env}) went in but its hand-out was not written: "
+                             "launchpad users handout {id} writes it from the passwords kept in {folder}",
+                             "导入 {id}（{file} → {env}）已写入，但发放单未写出：运行 launchpad users handout {id}，"
+                             "由 {folder} 中暂存的密码写出"),
     "handover.count": (" ({count})", "（{count}）"),
     "handover.nothing": ("nothing", "无"),
     "handover.head": ("{site} handover, {at} (by {actor})", "{site} 交接，{at}（{actor}）"),

@@ -1,7 +1,7 @@
 """The handover screen: what the next engineer must know — runs in progress or interrupted,
-sign-offs and approvals waiting, today's and tonight's releases, open P0/P1 issues, backups
-older than a day, late go-live items. `o` on the dashboard opens it; `y` copies the Markdown
-for pasting into the team's chat.
+user imports not finished or not handed out, sign-offs and approvals waiting, today's and
+tonight's releases, open P0/P1 issues, backups older than a day, late go-live items. `o` on
+the dashboard opens it; `y` copies the Markdown for pasting into the team's chat.
 
 It shows what `launchpad handover` prints: the same core use case
 (`launchpad.handover.collect.collect_handover`), read in a worker on the session's clock, and

@@ -133,7 +133,7 @@ def _print_since_plan(since: Any, env_name: str) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def users_imports(door: Door, as_json: bool) -> None:
-    from launchpad.users.handout_kept import handout_owed
+    from launchpad.users.handout_kept import handout_owed, passwords_kept
     from launchpad.users.records import list_imports
 
     store = door.session().store()
@@ -165,6 +165,8 @@ def users_imports(door: Door, as_json: bool) -> None:
                    f"={counts['unchanged']} ✗{counts['rejected']}  " + say("cli.imports.by", operator=row["operator"]))
         if handout_owed(site_root, row):
             click.echo("        " + say("cli.imports.handout_owed", id=row["id"]))
+        elif row["status"] == "applying" and (kept := passwords_kept(site_root, row)) is not None:
+            click.echo("        " + say("cli.imports.passwords_kept", id=row["id"], folder=str(kept)))
 
 
 @click.command("rollback")

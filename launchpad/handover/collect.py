@@ -1,5 +1,6 @@
 """What the next engineer must know when the shift changes, read from the store and the
-workspace as they are now: runs still going or interrupted (to resume or to explain), what waits
+workspace as they are now: runs still going or interrupted (to resume or to explain), user
+imports that did not finish or were not handed out (plain passwords kept until then), what waits
 for a person's sign-off or a reviewer's approval, today's and tonight's releases, open P0/P1
 issues, backups older than a day (or none at all), and late go-live items.
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from launchpad.session import Session
     from launchpad.store.db import Store
 
-SECTIONS = ("runs", "pending", "releases", "issues", "backups", "golive")
+SECTIONS = ("runs", "imports", "pending", "releases", "issues", "backups", "golive")
 URGENT = ("P0", "P1")
 
 
@@ -53,6 +54,7 @@ def collect_handover(session: Session, lang: str | None = None) -> Handover:
     now = session.now().astimezone(session.site.tz)
     sections = {
         "runs": _runs(session, store),
+        "imports": _imports(session, store),
         "pending": _pending(session, store, now),
         "releases": _releases(session, store),
         "issues": _issues(store, lang or session.language),
@@ -76,6 +78,31 @@ def _runs(session: Session, store: Store) -> list[Entry]:
                          operator=row["operator"] or ""),
                   {"run": row["id"], "playbook": row["playbook"], "environment": row["environment"],
                    "status": row["status"]}) for row in rows]
+
+
+def _imports(session: Session, store: Store) -> list[Entry]:
+    """User imports that did not finish (to finish or roll back) and applied imports whose
+    hand-out was not written: both keep plain passwords in the import's hand-out folder, which
+    the next engineer must know of and close."""
+    from launchpad.store.owner import owner_of
+    from launchpad.users.handout_kept import passwords_kept
+
+    entries = []
+    for row in store.read("SELECT * FROM user_imports WHERE status IN ('applying', 'applied') ORDER BY id", []):
+        kept = passwords_kept(session.workspace.root, row)
+        facts = {"import": row["id"], "environment": row["environment"], "file": row["file_name"],
+                 "status": row["status"], "passwords_kept": None if kept is None else str(kept)}
+        said = {"id": row["id"], "file": row["file_name"], "env": row["environment"]}
+        if row["status"] == "applied":
+            if kept is not None:
+                entries.append(Entry(phrase("handover.import_owed", **said, folder=str(kept)), facts))
+            continue
+        running = owner_of(row) in ("alive", "remote")
+        said["kept"] = "" if kept is None else phrase("handover.passwords_kept", folder=str(kept))
+        now = phrase("handover.import_running", **said, pid=row["pid"], host=row["hostname"]) if running \
+            else phrase("handover.import_unfinished", **said)
+        entries.append(Entry(now, {**facts, "running": running}))
+    return entries
 
 
 def _pending(session: Session, store: Store, now: datetime) -> list[Entry]:

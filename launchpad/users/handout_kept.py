@@ -29,11 +29,19 @@ class KeptHandout:
     without_password: list[str] = field(default_factory=list)  # for `users handout ID --reset`
 
 
+def passwords_kept(root: Path, record: dict[str, Any]) -> Path | None:
+    """The folder where the import (its record) keeps plain passwords it hashed and has not
+    handed out, or None. An import still applying keeps them for its resume; one applied, when
+    its hand-out could not be written. Rolling back removes them."""
+    folder = handout_dir(root, int(record["id"]))
+    return folder if record["status"] in ("applying", "applied") and (folder / FILE_NAME).is_file() else None
+
+
 def handout_owed(root: Path, record: dict[str, Any]) -> bool:
     """Whether the import (its record) was applied and its passwords are still kept, not handed
     out: the hand-out failed after the users went in. An import still applying keeps them for
     its resume, and is not owed one."""
-    return record["status"] == "applied" and (handout_dir(root, int(record["id"])) / FILE_NAME).is_file()
+    return record["status"] == "applied" and passwords_kept(root, record) is not None
 
 
 def handout_from_kept(store: Store, root: Path, import_id: int, audit: AuditFn) -> KeptHandout:

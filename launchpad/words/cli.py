@@ -412,6 +412,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.handout.removed": ("{count} hand-out file(s) removed.", "已删除 {count} 个初始密码交接文件。"),
     "cli.imports.handout_owed": ("⚠ its hand-out was not written: `launchpad users handout {id}` writes it",
                                  "⚠ 发放单未写出：运行 `launchpad users handout {id}` 写出"),
+    "cli.imports.passwords_kept": ("⚠ unfinished: the passwords hashed so far are kept in {folder} (owner only) "
+                                   "until it finishes; run the same import again, or `launchpad users rollback {id}`",
+                                   "⚠ 未完成：已生成的初始密码暂存于 {folder}（仅本人可读），完成或回滚后删除；"
+                                   "请再次运行同一导入，或运行 `launchpad users rollback {id}`"),
     "cli.handout.from_kept": ("Import {id}'s hand-out written from the passwords kept since the import: "
                               "{count} file(s).", "已由导入 {id} 保存的密码写出发放单：{count} 个文件。"),
     "cli.handout.without_password": ("no kept password (give them one with `launchpad users handout {id} --reset "

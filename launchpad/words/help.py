@@ -498,11 +498,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.help.release.notice.--format": ("Format of the preview.", "预览的格式。"),
     "cli.help.release.notice.--lang": ("Language (default: site.yaml's).", "语言（默认：按 site.yaml）。"),
     # handover
-    "cli.help.handover": ("What the next engineer must know: runs in progress or interrupted, sign-offs and approvals "
-                          "waiting, today's and tonight's releases, open P0/P1 issues, backups older than a day, late "
-                          "go-live items.",
-                          "交接给下一位工程师的要点；包括进行中或中断的运行、待签字和待审批事项、今天和今晚的发布、"
-                          "未关闭的 P0/P1 问题、超过一天的备份、逾期的上线事项。"),
+    "cli.help.handover": ("What the next engineer must know: runs in progress or interrupted, user imports not "
+                          "finished or not handed out, sign-offs and approvals waiting, today's and tonight's "
+                          "releases, open P0/P1 issues, backups older than a day, late go-live items.",
+                          "交接给下一位工程师的要点；包括进行中或中断的运行、未完成或未发放密码的用户导入、待签字和待审批事项、"
+                          "今天和今晚的发布、未关闭的 P0/P1 问题、超过一天的备份、逾期的上线事项。"),
     "cli.help.handover.--format": ("Text, Markdown or JSON.", "文本、Markdown 或 JSON。"),
     "cli.help.handover.--json": ("Same as --format json.", "等同于 --format json。"),
     "cli.help.handover.--lang": ("Language (default: site.yaml's).", "语言（默认：按 site.yaml）。"),

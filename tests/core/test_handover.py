@@ -6,6 +6,7 @@ Markdown and JSON, with people's words kept as text."""
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,6 +24,9 @@ from launchpad.issues.model import IssueDraft
 from launchpad.release.operations import new_release
 from launchpad.session import Session, open_session
 from launchpad.sitetime import to_stamp
+from launchpad.users import records
+from launchpad.users.handout import handout_dir
+from launchpad.users.hashing_progress import FILE_NAME
 from tests.workspaces import write_workspace
 
 NOW = datetime(2026, 12, 7, 17, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday, before the window
@@ -143,5 +147,63 @@ def test_the_command_prints_text_markdown_and_json(session: Session) -> None:
     assert not any(line.startswith("# 现场点验") for line in markdown.splitlines())
     code, raw = launch(root, "handover", "--json")
     shown = json.loads(raw)
-    assert code == 0 and set(shown["sections"]) == {"runs", "pending", "releases", "issues", "backups", "golive"}
+    assert code == 0 and set(shown["sections"]) == {"runs", "imports", "pending", "releases", "issues", "backups",
+                                                    "golive"}
     assert shown["sections"]["issues"][0]["text"].startswith("#1 [P0] 登录页 <@all>")
+
+
+def start_import(session: Session, file_name: str, status: str, *, kept: bool, pid: int | None = None) -> int:
+    """An import's record as `records` writes it, left `status`; with `kept`, its hand-out folder
+    holds the passwords file the import keeps until its hand-out is written."""
+    store = session.store()
+    import_id = records.start_import(store, environment="test", database="main", target="ruoyi",
+                                     file_name=file_name, file_sha256="0" * 64, mapping="名单.yaml", rows=3,
+                                     planned={"insert": 3, "update": 0, "unchanged": 0, "rejected": 0},
+                                     plan_digest="d", operator="李工")
+    if status != "applying":
+        records.finish_import(store, import_id, status)
+    store.db.execute("UPDATE user_imports SET pid = ? WHERE id = ?", [pid or 999999999, import_id])
+    store.db.conn.commit()
+    if kept:
+        folder = handout_dir(session.workspace.root, import_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / FILE_NAME).write_text('{"policy": "p"}\n', encoding="utf-8")
+    return import_id
+
+
+def test_imports_that_keep_plain_passwords_are_handed_over_and_the_others_are_not(session: Session) -> None:
+    """An interrupted import and one whose hand-out was not written both keep plain passwords in
+    the engineer's workspace: the next engineer is told which, where, and what closes them.
+    One still being written by a live process says so; a finished or rolled-back import, or an
+    applied one already handed out, is not listed."""
+    interrupted = start_import(session, "一月名单.xlsx", "applying", kept=True)
+    owed = start_import(session, "二月名单.xlsx", "applied", kept=True)
+    start_import(session, "三月名单.xlsx", "applied", kept=False)
+    start_import(session, "四月名单.xlsx", "rolled_back", kept=True)  # its folder left behind: not the import's
+    running = start_import(session, "五月名单.xlsx", "applying", kept=False, pid=os.getppid())
+    handover = collect_handover(session)
+    facts = handover.as_dict("zh")["sections"]["imports"]
+    assert [(e["import"], e["status"], e.get("running")) for e in facts] == [
+        (interrupted, "applying", False), (owed, "applied", None), (running, "applying", True)]
+    folder = str(handout_dir(session.workspace.root, interrupted))
+    assert facts[0]["passwords_kept"] == folder and facts[2]["passwords_kept"] is None
+    text = render_handover(handover, "text", "zh")
+    assert "未完成或未发放密码的用户导入（3）" in text
+    assert (f"导入 {interrupted}（一月名单.xlsx → test）未完成：请再次运行同一导入，或运行 launchpad users rollback "
+            f"{interrupted}；在完成或回滚之前，初始密码明文暂存于 {folder}") in text
+    owed_folder = handout_dir(session.workspace.root, owed)
+    assert f"运行 launchpad users handout {owed}，由 {owed_folder} 中暂存的密码写出" in text
+    assert f"导入 {running}（五月名单.xlsx → test）正在写入（" in text
+    english = render_handover(handover, "text", "en")
+    assert f"import {owed} (二月名单.xlsx into test) went in but its hand-out was not written" in english
+    assert not handover.clear
+
+
+def test_users_imports_says_where_an_unfinished_import_keeps_its_passwords(session: Session) -> None:
+    interrupted = start_import(session, "一月名单.xlsx", "applying", kept=True)
+    start_import(session, "二月名单.xlsx", "applying", kept=False)  # killed before it hashed anything
+    code, listed = launch(session.workspace.root, "users", "imports")
+    folder = handout_dir(session.workspace.root, interrupted)
+    assert code == 0
+    assert listed.count("初始密码暂存于") == 1
+    assert f"⚠ 未完成：已生成的初始密码暂存于 {folder}（仅本人可读），完成或回滚后删除" in listed
