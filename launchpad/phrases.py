@@ -311,6 +311,14 @@ CATALOG: dict[str, tuple[str, str]] = {
                        "{high} high, {medium} medium, {low} low",
                        "{target} 与 {reference}（版本 {version}）不一致：共 {total} 处，"
                        "高 {high}、中 {medium}、低 {low}"),
+    "baseline.super_admin_kept": ("{role} is {target}'s super administrator role, which RuoYi itself does not let "
+                                  "anyone change or delete; no fix touches it",
+                                  "{role} 是 {target} 的超级管理员角色，若依本身不允许修改或删除，修正不会动它"),
+    "baseline.not_compared": ("not compared (the baseline leaves them out): {sections}",
+                              "未比较（基线中没有这些部分）：{sections}"),
+    "baseline.section.roles": ("roles and permissions", "角色与权限"),
+    "baseline.section.dictionaries": ("dictionaries", "字典"),
+    "baseline.section.posts": ("posts", "岗位"),
     "baseline.drift_ignored": ("{target}: {total} difference(s), none of the kinds checked ({kinds})",
                                "{target}：共 {total} 处差异，但不属于检查的类别（{kinds}）"),
     "baseline.fixed": ("fix {fix}: {applied} difference(s) fixed on {target}; {remaining} remain",

@@ -21,6 +21,7 @@ from typing import Any
 
 from launchpad.baseline.model import (
     KINDS,
+    SECTIONS,
     Baseline,
     dictionary_fields,
     item_fields,
@@ -67,6 +68,7 @@ class Drift:
     reference_version: str
     target: str  # the environment compared
     differences: list[Difference]
+    not_compared: list[str] = field(default_factory=list)  # sections the baseline leaves out (SECTIONS)
 
     def counts(self) -> dict[str, int]:
         by = Counter(d.severity for d in self.differences)
@@ -81,7 +83,7 @@ class Drift:
 
     def as_json(self) -> dict[str, Any]:
         return {"reference": self.reference, "reference_version": self.reference_version, "target": self.target,
-                "counts": self.counts(), "by_kind": self.by_kind(),
+                "counts": self.counts(), "by_kind": self.by_kind(), "not_compared": self.not_compared,
                 "differences": [d.as_json() for d in self.differences]}
 
 
@@ -95,10 +97,13 @@ def _worst(kind: str, changed: dict[str, tuple[Any, Any]]) -> str:
 
 
 def compare(reference: Baseline, target: Baseline, target_name: str) -> Drift:
-    """Every difference of `target` from `reference`, in the order of KINDS, then by key."""
+    """Every difference of `target` from `reference`, in the order of KINDS, then by key, in
+    the sections both hold."""
     out: list[Difference] = []
     menus = target.menus
-    for key in sorted(reference.roles.keys() | target.roles.keys()):
+    held = reference.sections & target.sections
+    kept = phrase("baseline.super_admin_kept", role=target.super_admin or "", target=target_name)
+    for key in sorted(reference.roles.keys() | target.roles.keys() if "roles" in held else ()):
         want, have = reference.roles.get(key), target.roles.get(key)
         if have is None and want is not None:
             unknown = sorted(want.permissions - menus) if menus is not None else []
@@ -106,13 +111,17 @@ def compare(reference: Baseline, target: Baseline, target_name: str) -> Drift:
                                   detail={**role_fields(want), "permissions": sorted(want.permissions)},
                                   note=phrase("error.fix_no_menus", permissions=unknown) if unknown else ""))
         elif want is None and have is not None:
+            admin = key == target.super_admin
             out.append(Difference(f"role/{key}", "role", "extra", key, PRESENCE["role"],
-                                  detail={**role_fields(have), "permissions": sorted(have.permissions)}))
+                                  detail={**role_fields(have), "permissions": sorted(have.permissions)},
+                                  fixable=not admin, note=kept if admin else ""))
         elif want is not None and have is not None:
             changed = _changed("role", role_fields(want), role_fields(have))
             if changed:
-                out.append(Difference(f"role/{key}", "role", "changed", key, _worst("role", changed), changed))
-    for key in sorted(reference.roles.keys() & target.roles.keys()):
+                admin = key == target.super_admin
+                out.append(Difference(f"role/{key}", "role", "changed", key, _worst("role", changed), changed,
+                                      fixable=not admin, note=kept if admin else ""))
+    for key in sorted(reference.roles.keys() & target.roles.keys() if "roles" in held else ()):
         want_perms, have_perms = reference.roles[key].permissions, target.roles[key].permissions
         for perm in sorted(want_perms - have_perms):
             known = menus is None or perm in menus
@@ -123,7 +132,8 @@ def compare(reference: Baseline, target: Baseline, target_name: str) -> Drift:
         for perm in sorted(have_perms - want_perms):
             out.append(Difference(f"permission/{key}/{perm}", "permission", "extra", f"{key} → {perm}",
                                   PRESENCE["permission"], detail={"role": key, "permission": perm}))
-    for key in sorted(reference.dictionaries.keys() | target.dictionaries.keys()):
+    dictionaries = "dictionaries" in held
+    for key in sorted(reference.dictionaries.keys() | target.dictionaries.keys() if dictionaries else ()):
         want_d, have_d = reference.dictionaries.get(key), target.dictionaries.get(key)
         if have_d is None and want_d is not None:
             out.append(Difference(f"dictionary/{key}", "dictionary", "missing", key, PRESENCE["dictionary"],
@@ -131,7 +141,7 @@ def compare(reference: Baseline, target: Baseline, target_name: str) -> Drift:
         elif want_d is None and have_d is not None:
             out.append(Difference(f"dictionary/{key}", "dictionary", "extra", key, PRESENCE["dictionary"],
                                   detail={**dictionary_fields(have_d), "items": len(have_d.items)}))
-    for key in sorted(reference.dictionaries.keys() & target.dictionaries.keys()):
+    for key in sorted(reference.dictionaries.keys() & target.dictionaries.keys() if dictionaries else ()):
         want_d, have_d = reference.dictionaries[key], target.dictionaries[key]
         changed = _changed("dictionary", dictionary_fields(want_d), dictionary_fields(have_d))
         if changed:
@@ -151,7 +161,7 @@ def compare(reference: Baseline, target: Baseline, target_name: str) -> Drift:
                 if changed:
                     out.append(Difference(ident, "dict_item", "changed", shown, _worst("dict_item", changed),
                                           changed, detail={"type": key, "value": value}))
-    for key in sorted(reference.posts.keys() | target.posts.keys()):
+    for key in sorted(reference.posts.keys() | target.posts.keys() if "posts" in held else ()):
         want_p, have_p = reference.posts.get(key), target.posts.get(key)
         if have_p is None and want_p is not None:
             out.append(Difference(f"post/{key}", "post", "missing", key, PRESENCE["post"], detail=post_fields(want_p)))
@@ -161,7 +171,8 @@ def compare(reference: Baseline, target: Baseline, target_name: str) -> Drift:
             changed = _changed("post", post_fields(want_p), post_fields(have_p))
             if changed:
                 out.append(Difference(f"post/{key}", "post", "changed", key, _worst("post", changed), changed))
-    return Drift(reference.source, reference.version, target_name, out)
+    return Drift(reference.source, reference.version, target_name, out,
+                 [section for section in SECTIONS if section not in held])
 
 
 def choose(drift: Drift, *, everything: bool = False, kinds: set[str] | None = None,

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from launchpad.baseline.model import Baseline, Dictionary, DictItem, Post, Role
+from launchpad.baseline.model import SECTIONS, Baseline, Dictionary, DictItem, Post, Role
 from launchpad.errors import InvalidInput, LaunchpadError, Problem, UsageError
 from launchpad.phrases import Phrase, Said, lines, phrase
 from launchpad.users.layout import column_letter
@@ -174,7 +174,8 @@ def _cached(path: Path, cache: Path | None, shown: str) -> Baseline | None:
             dictionaries={d["type"]: Dictionary(d["type"], d["name"], d["status"], {
                 i["value"]: DictItem(i["value"], i["label"], i["order"], i["default"], i["status"], i["css_class"],
                                      i["list_class"]) for i in d["items"]}) for d in data["dictionaries"]},
-            posts={p["code"]: Post(p["code"], p["name"], p["sort"], p["status"]) for p in data["posts"]})
+            posts={p["code"]: Post(p["code"], p["name"], p["sort"], p["status"]) for p in data["posts"]},
+            sections=frozenset(SECTIONS) & frozenset(data["sections"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None  # a damaged copy: the file is read again
 
@@ -188,7 +189,8 @@ def _keep(path: Path, cache: Path | None, spec: BaselineSpec) -> None:
         for old in kept.parent.glob(f"{path.stem}-*.json"):
             old.unlink()
         partial = kept.with_name(f".{kept.name}.partial")
-        partial.write_text(spec.model_dump_json(), encoding="utf-8")
+        partial.write_text(json.dumps({**spec.model_dump(mode="json"), "sections": sorted(_held(spec))},
+                                      ensure_ascii=False), encoding="utf-8")
         partial.replace(kept)
 
 
@@ -245,9 +247,15 @@ def _no_duplicates(spec: BaselineSpec, document: Document) -> None:
                            hint=phrase("baseline.key_twice_hint"))
 
 
-def _from_spec(spec: BaselineSpec, source: str) -> Baseline:
+def _held(spec: BaselineSpec) -> frozenset[str]:
+    """The sections the file writes, empty or not: one it leaves out is not compared."""
+    return frozenset(SECTIONS) & spec.model_fields_set
+
+
+def _from_spec(spec: BaselineSpec, source: str, sections: frozenset[str] | None = None) -> Baseline:
     return Baseline(
         spec.version, source,
+        sections=_held(spec) if sections is None else sections,
         roles={r.key: Role(r.key, r.name, r.status, r.data_scope, r.sort, frozenset(r.permissions))
                for r in spec.roles},
         dictionaries={d.type: Dictionary(d.type, d.name, d.status, {
@@ -272,6 +280,9 @@ def _from_sheets(path: Path, shown: str) -> Baseline:
     by_name: dict[str, Sheet] = {s.name.strip().lower(): s for s in sheets}
     problems: list[Said] = []
     records: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    # A section's sheets left out of the workbook leave it out of the baseline (not compared).
+    held = frozenset(section for section, sheets in (("roles", ("roles",)), ("dictionaries", ("dictionaries", "items")),
+                                                     ("posts", ("posts",))) if any(s in by_name for s in sheets))
     for name, columns in SHEETS.items():
         sheet = by_name.get(name)
         if sheet is None:
@@ -325,7 +336,7 @@ def _from_sheets(path: Path, shown: str) -> Baseline:
         raise BadBaseline(lines([_sheet_problem(e, spec, where, shown) for e in exc.errors()]),
                           hint=phrase("baseline.fix_cells_hint")) from None
     _sheet_duplicates(checked, shown)
-    return _from_spec(checked, shown)
+    return _from_spec(checked, shown, held)
 
 
 def _row(shown: str, sheet: str, row: int) -> Phrase:
@@ -412,9 +423,13 @@ def post_data(post: Post) -> dict[str, Any]:
 def dump_baseline(baseline: Baseline) -> str:
     """The baseline as YAML, sorted by natural key: the same state gives the same bytes."""
     data: dict[str, Any] = {"version": baseline.version}
-    data["roles"] = [role_data(r) for r in sorted(baseline.roles.values(), key=lambda r: (r.sort, r.key))]
-    data["dictionaries"] = [dictionary_data(d) for d in sorted(baseline.dictionaries.values(), key=lambda d: d.type)]
-    data["posts"] = [post_data(p) for p in sorted(baseline.posts.values(), key=lambda p: (p.sort, p.code))]
+    if "roles" in baseline.sections:
+        data["roles"] = [role_data(r) for r in sorted(baseline.roles.values(), key=lambda r: (r.sort, r.key))]
+    if "dictionaries" in baseline.sections:
+        data["dictionaries"] = [dictionary_data(d) for d in sorted(baseline.dictionaries.values(),
+                                                                   key=lambda d: d.type)]
+    if "posts" in baseline.sections:
+        data["posts"] = [post_data(p) for p in sorted(baseline.posts.values(), key=lambda p: (p.sort, p.code))]
     header = ("# A baseline of roles, permissions, dictionaries and posts (launchpad baseline export).\n"
               "# Natural keys only: compare it with any environment (launchpad baseline diff).\n")
     return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120,

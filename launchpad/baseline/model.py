@@ -9,6 +9,11 @@ from dataclasses import dataclass, field
 
 # The kinds of item a baseline holds, in the order reports list them.
 KINDS = ("role", "permission", "dictionary", "dict_item", "post")
+# A baseline's sections and the kinds each holds. A baseline file may hold some of them only
+# (HQ manages dictionaries, not posts): a section it leaves out is not compared, so nothing of
+# it is "extra" and no fix deletes it. A section written empty (`posts: []`) says there are none.
+SECTIONS: dict[str, tuple[str, ...]] = {"roles": ("role", "permission"), "dictionaries": ("dictionary", "dict_item"),
+                                        "posts": ("post",)}
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,10 @@ class Baseline:
     # The permission keys the environment's menus answer to (None for a file): a granted key
     # the target has no menu for cannot be fixed by a grant.
     menus: frozenset[str] | None = None
+    sections: frozenset[str] = frozenset(SECTIONS)  # what it holds (a file: the sections written)
+    # An environment's super administrator role (RuoYi's role_id 1), which RuoYi itself refuses
+    # to change or delete: no fix touches it, whatever the baseline says.
+    super_admin: str | None = None
 
 
 def role_fields(role: Role) -> dict[str, object]:

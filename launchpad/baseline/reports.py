@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.baseline.drift import Difference, Drift
-from launchpad.phrases import phrase, render
+from launchpad.phrases import parts, phrase, render
 from launchpad.safetext import formula_like, one_line, spreadsheet
 
 FORMATS = ("md", "html", "xlsx")
@@ -46,10 +46,15 @@ def headers(lang: str) -> list[str]:
 def summary(drift: Drift) -> Any:
     counts = drift.counts()
     if not drift.differences:
-        return phrase("baseline.clean", target=drift.target, reference=drift.reference,
-                      version=drift.reference_version)
-    return phrase("baseline.drift", target=drift.target, reference=drift.reference,
-                  version=drift.reference_version, **counts)
+        said = phrase("baseline.clean", target=drift.target, reference=drift.reference, version=drift.reference_version)
+    else:
+        said = phrase("baseline.drift", target=drift.target, reference=drift.reference,
+                      version=drift.reference_version, **counts)
+    if not drift.not_compared:
+        return said
+    left_out = phrase("baseline.not_compared",
+                      sections=[phrase(f"baseline.section.{section}") for section in drift.not_compared])
+    return parts([said, left_out])
 
 
 def table_lines(drift: Drift, lang: str, limit: int | None = None) -> list[str]:

@@ -16,6 +16,9 @@ from typing import Any
 from launchpad.backup.sqlclient import ResultSet
 from launchpad.baseline.model import Baseline, Dictionary, DictItem, Post, Role
 
+# RuoYi's super administrator role: its services refuse to change or delete it
+# (SysRole.isAdmin: role_id 1), and its users hold every permission whatever sys_role_menu says.
+SUPER_ADMIN_ID = 1
 # One query per table, so each engine's client (and SQLite's) answers it the same way. A role's
 # grants come as one row of menu ids joined by commas: 50 roles × 800 grants are 50 rows, not
 # 40,000, which the client prints (as XML for MySQL) and launchpad parses several times faster.
@@ -95,9 +98,11 @@ def state_from(results: dict[str, ResultSet], version: str, source: str) -> Live
     for grant in results["grants"].rows:
         ids = _text(grant[1]).replace(" ", "").split(",")
         granted[_int(grant[0])].update(key_of_text[i] for i in ids if i in key_of_text)
-    roles = {}
+    roles, super_admin = {}, None
     for row in results["roles"].rows:
         role_id, key = _int(row[0]), _text(row[1])
+        if role_id == SUPER_ADMIN_ID:
+            super_admin = key
         roles[key] = Role(key, _text(row[2]), _text(row[3]), _text(row[4]), _int(row[5]),
                           frozenset(granted.get(role_id, ())))
     items: dict[str, dict[str, DictItem]] = defaultdict(dict)
@@ -108,5 +113,5 @@ def state_from(results: dict[str, ResultSet], version: str, source: str) -> Live
     dictionaries = {_text(r[0]): Dictionary(_text(r[0]), _text(r[1]), _text(r[2]), items.get(_text(r[0]), {}))
                     for r in results["dictionaries"].rows}
     posts = {_text(r[0]): Post(_text(r[0]), _text(r[1]), _int(r[2]), _text(r[3])) for r in results["posts"].rows}
-    baseline = Baseline(version, source, roles, dictionaries, posts, frozenset(menu_ids))
+    baseline = Baseline(version, source, roles, dictionaries, posts, frozenset(menu_ids), super_admin=super_admin)
     return LiveState(baseline, dict(menu_ids))

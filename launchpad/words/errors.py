@@ -205,8 +205,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.fix_choose_hint": ("--all, --kind KIND or --item ID (from the diff)",
                               "--all、--kind 类别 或 --item 编号（取自差异列表）"),
     "error.fix_unfixable_item": ("{id}: {note}", "{id}：{note}"),
-    "error.fix_unfixable_hint": ("leave these out (--item), or add the menus to the target first",
-                                 "请不选这些差异（--item），或先在目标环境中添加这些菜单"),
+    "error.fix_unfixable_hint": ("choose the others by --item or --kind; a missing menu must be added to the target "
+                                 "first", "请用 --item 或 --kind 只选其他差异；缺少的菜单须先在目标环境中添加"),
     "error.fix_no_menus": ("no menu for {permissions}", "没有 {permissions} 对应的菜单"),
     "error.fix_target_no_menu": ("{target} has no menu for {permission}", "{target} 没有 {permission} 对应的菜单"),
     "error.fix_engine": ("baseline fix writes a script to mysql, mariadb and postgresql databases, not {engine}",

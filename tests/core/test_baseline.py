@@ -284,3 +284,63 @@ def test_mysql_text_output_is_split_per_query_and_unescaped() -> None:
     sets = MySqlClient(DbAccess("mariadb", "ry")).query_text(Shell(), "/tmp/x", ["q1", "q2", "q3"])  # type: ignore[arg-type]
     assert [s.rows for s in sets] == [(("1", "制表\t符\\n"), ("2", "NULL")), (), (("换\n行",),)]
     assert sets[0].columns == ("a", "b")
+
+
+def test_a_section_the_baseline_leaves_out_is_not_compared_and_one_written_empty_is(tmp_path: Path) -> None:
+    """HQ's baseline may hold dictionaries only: the roles and posts it leaves out are not
+    compared (no "extra" role a fix would delete), and the summary says so; `posts: []` says
+    there are none. The parsed copy and the written file keep which sections the file holds."""
+    from launchpad.baseline.reports import summary
+    from launchpad.phrases import render
+
+    path = tmp_path / "baseline.yaml"
+    path.write_text(GOOD.split("roles:")[0] + "dictionaries:" + GOOD.split("dictionaries:")[1].split("posts:")[0],
+                    encoding="utf-8")
+    cache = tmp_path / "cache"
+    for _ in range(2):  # read, then from its parsed copy
+        only = load_baseline(path, cache=cache)
+        assert only.sections == frozenset({"dictionaries"}) and not only.roles
+    assert list(cache.glob("*.json"))
+    live = replace(reference(), source="prod")
+    drift = compare(only, live, "prod")
+    assert [(d.id, d.change) for d in drift.differences] == [("dictionary/sex", "extra"),
+                                                             ("dictionary/sys_user_sex", "missing")]
+    assert drift.not_compared == ["roles", "posts"] and drift.as_json()["not_compared"] == ["roles", "posts"]
+    assert render(summary(drift), "zh").endswith("未比较（基线中没有这些部分）：角色与权限、岗位")
+    assert "posts:" not in dump_baseline(only) and "roles:" not in dump_baseline(only)
+    path.write_text("version: v2\nposts: []\n", encoding="utf-8")
+    empty_posts = load_baseline(path)
+    assert empty_posts.sections == frozenset({"posts"})
+    assert [d.id for d in compare(empty_posts, live, "prod").differences] == ["post/kz"]
+    assert compare(reference(), live, "prod").not_compared == []
+
+
+def test_a_workbook_without_a_sections_sheets_leaves_that_section_out(tmp_path: Path) -> None:
+    book = sheets()
+    del book["posts"]
+    path = tmp_path / "baseline.xlsx"
+    write_xlsx(path, book)
+    loaded = load_baseline(path)
+    assert loaded.sections == frozenset({"roles", "dictionaries"})
+    assert compare(loaded, replace(reference(), source="prod"), "prod").not_compared == ["posts"]
+
+
+def test_the_super_administrator_role_is_never_fixed_whatever_the_baseline_says() -> None:
+    """RuoYi's role_id 1 is its super administrator: its own services refuse to change or
+    delete it. Extra or changed against a baseline, it is reported and no fix touches it."""
+    def rs(*rows: tuple[object, ...]) -> ResultSet:
+        return ResultSet((), tuple(tuple(str(v) for v in r) for r in rows))
+
+    live = state_from({"roles": rs((1, "admin", "超级管理员", "0", "1", 1), (2, "common", "普通角色", "0", "2", 2)),
+                       "menus": rs(), "grants": rs(), "dictionaries": rs(), "items": rs(), "posts": rs()},
+                      "live", "prod").baseline
+    assert live.super_admin == "admin"
+    hq = Baseline("v1", "baseline.yaml", roles={"common": live.roles["common"]}, sections=frozenset({"roles"}))
+    drift = compare(hq, live, "prod")
+    assert [(d.id, d.change, d.fixable) for d in drift.differences] == [("role/admin", "extra", False)]
+    assert "super administrator" in str(drift.differences[0].note)
+    with pytest.raises(Unfixable, match="super administrator"):
+        statements_for(choose(drift, everything=True), hq, live, {}, "tester")
+    renamed = replace(hq, roles={**hq.roles, "admin": Role("admin", "管理员", "1", "1", 1)})
+    changed = compare(renamed, live, "prod").differences
+    assert [(d.id, d.change, d.fixable) for d in changed] == [("role/admin", "changed", False)]

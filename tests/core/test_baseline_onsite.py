@@ -323,3 +323,25 @@ def test_a_playbook_step_exports_the_changes_waiting_for_hq(demo: Path) -> None:
         "      - {id: p.export, name: 导出现场变更, kind: baseline, action: changes}\n", encoding="utf-8")
     checked = launchpad(demo, "check")
     assert checked.returncode == 2 and "needs report:" in checked.stdout + checked.stderr
+
+
+def test_a_baseline_that_holds_no_section_deletes_nothing_on_fix_all(demo: Path) -> None:
+    """A baseline file cut down to its version (a bad merge, a half-copied file) once made
+    `fix --all` delete every role, the super administrator's too, and every post: now a section
+    it leaves out is not compared, and the summary says which."""
+    test_db = demo / "data" / "test-users.db"
+
+    def live_roles() -> list[str]:
+        with sqlite3.connect(test_db) as db:
+            return [r[0] for r in db.execute("SELECT role_key FROM sys_role WHERE del_flag = '0' ORDER BY role_id")]
+
+    before = live_roles()
+    assert "admin" in before
+    (demo / "baselines" / "baseline.yaml").write_text("version: HQ-1.1\n", encoding="utf-8")
+    assert launchpad(demo, "backup", "--env", "test", "all").returncode == 0
+    diff = launchpad(demo, "baseline", "diff", "--env", "test")
+    assert diff.returncode == 0, diff.stdout + diff.stderr
+    assert "未比较（基线中没有这些部分）：角色与权限、字典、岗位" in diff.stdout
+    fixed = launchpad(demo, "baseline", "fix", "--env", "test", "--all", "--yes")
+    assert fixed.returncode == 0 and "test 没有所选的差异（共 0 处差异）" in fixed.stdout
+    assert live_roles() == before
