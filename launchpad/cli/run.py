@@ -79,6 +79,11 @@ def run(
     if not env_name:
         raise UsageError(phrase("cli.run.which_env"),
                          hint=phrase("cli.run.which_env_hint", envs=list(workspace.site.environments)))
+    if confirm_env is not None and confirm_env != env_name:
+        # Said before anything runs: on a run none of whose steps asks for the name, a wrong
+        # name would otherwise pass unread, and the person believes production was confirmed.
+        raise UsageError(phrase("cli.run.confirm_other_env", given=confirm_env, env=env_name),
+                         hint=phrase("cli.run.confirm_other_env_hint", env=env_name))
     with HostConnections(workspace, env_name, store=store, actor=prompter.actor) as connections:
         engine = Engine(workspace, store, prompter, connections.transport_for, emit=ProgressPrinter(verbose=verbose))
         if resume_id is not None:

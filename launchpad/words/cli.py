@@ -158,6 +158,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.run.fix_playbook": ("fix the playbook, then run again", "请修改操作手册后重新运行"),
     "cli.run.which_env": ("which environment?", "在哪个环境运行？"),
     "cli.run.which_env_hint": ("add --env ENV ({envs})", "请加上 --env 环境（{envs}）"),
+    "cli.run.confirm_other_env": ("--confirm {given} names another environment than the run's ({env})",
+                                  "--confirm {given} 与本次运行的环境（{env}）不一致"),
+    "cli.run.confirm_other_env_hint": ("--confirm names the environment the run is on, to say yes to its production "
+                                       "steps: --confirm {env}, or leave it out",
+                                       "--confirm 用于确认本次运行所在的环境：请写 --confirm {env}，或不写"),
     "cli.run.bad_var": ("--var {pair!r} is not NAME=VALUE", "--var “{pair}” 不是 名称=值 的形式"),
     "cli.runs.none": ("No runs yet. Start one with `launchpad run PLAYBOOK --env ENV`.",
                       "还没有运行记录。用 `launchpad run 操作手册 --env 环境` 开始一次运行。"),

@@ -3,6 +3,7 @@ or LAUNCHPAD_LANG, Chinese outside a workspace — in what it prints and in its 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -329,3 +330,15 @@ def test_the_baselines_file_and_fix_refusals_speak_the_sites_language(site: Path
     english = launchpad_process(site, "--lang", "en", "baseline", "diff", "--env", "test",
                                 "--baseline", "baselines/empty")
     assert "baselines/empty is a folder without CSV files" in english.stderr, english.stderr
+
+
+def test_a_confirm_that_names_another_environment_than_the_runs_is_refused_before_anything_runs(site: Path) -> None:
+    """`hello` asks nobody for production's name, so `--confirm test` on prod was read by
+    nothing and the run went ahead: the person thought production was confirmed."""
+    chinese = launchpad_process(site, "run", "hello", "--env", "prod", "--yes", "--confirm", "test")
+    assert chinese.returncode == 2, chinese.stderr
+    assert "--confirm test 与本次运行的环境（prod）不一致" in chinese.stderr
+    assert "请写 --confirm prod，或不写" in chinese.stderr
+    english = launchpad_process(site, "--lang", "en", "run", "hello", "--env", "prod", "--yes", "--confirm", "test")
+    assert "--confirm test names another environment than the run's (prod)" in english.stderr
+    assert json.loads(launchpad_process(site, "runs", "--json").stdout) == []  # nothing ran
