@@ -83,5 +83,15 @@ def run_helpers(lang: str, timezone: str) -> dict[str, Any]:
     def decision(kind: str) -> str:
         return labels.get("decision_" + kind, kind)
 
+    def step_status(step: dict[str, Any]) -> str:
+        """A step's result; a gate that refused and was overridden says so, not "passed"."""
+        return labels["overridden"] if overridden(step) else labels.get(step["status"], step["status"])
+
     return {"t": labels, "s": lambda status: labels.get(status, status), "local": local,
-            "hosts_summary": hosts_summary, "said": said, "decision": decision}
+            "hosts_summary": hosts_summary, "said": said, "decision": decision, "step_status": step_status}
+
+
+def overridden(step: dict[str, Any]) -> bool:
+    """Whether the step is a refused gate a person overrode (the engine records the reason in
+    the step's evidence)."""
+    return step["status"] == "passed" and bool((step.get("evidence") or {}).get("override_reason"))

@@ -38,6 +38,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "runreport.decision_retried_failed": ("retried the failed hosts", "重试失败主机"),
     "runreport.decision_aborted": ("stopped", "中止"),
     "runreport.decision_overrode": ("overrode", "越过"),
+    # A gate that refused and was overridden with a reason: it did not pass, and the client's
+    # report must not say it did.
+    "runreport.overridden": ("overridden", "已越过"),
     "runreport.decision_approved": ("approved", "已批准"),
     "runreport.decision_rerun_interrupted": ("re-ran the interrupted step", "重做中断的步骤"),
     "runreport.decision_declined": ("declined", "未同意"),

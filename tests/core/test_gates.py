@@ -261,3 +261,20 @@ def test_in_a_terminal_a_skip_asks_again_for_a_reason(tmp_path: Path) -> None:
         result = h.run(CliPrompter("张三", interactive=True))
     assert result.status == "partial"
     assert [(d["kind"], d["reason"]) for d in h.decisions(result.run_id)] == [("skipped", "磁盘下周扩容")]
+
+
+def test_an_overridden_gate_reads_overridden_in_the_report_not_passed(tmp_path: Path) -> None:
+    """The client's report must not say a refused window passed: the step reads 已越过 with the
+    refusal and the reason; the run's other steps still read 通过."""
+    from launchpad.report.run import collect_run, render_run
+
+    h = Harness(tmp_path / "ws", gated(GATES["window"], critical="false"))
+    overridden = h.run(ScriptedPrompter(override_reason="客户书面同意延长窗口"), env="prod")
+    report = collect_run(h.store, h.workspace.site, overridden.run_id)
+    text = render_run(report, "text", "zh")
+    gate_line = next(line for line in text.splitlines() if "关卡" in line)
+    assert gate_line.startswith("[已越过]") and "客户书面同意延长窗口" in gate_line
+    assert next(line for line in text.splitlines() if "数据变更" in line).startswith("[通过]")
+    assert "| 已越过 |" in render_run(report, "md", "zh")
+    assert '<td class="overridden">已越过</td>' in render_run(report, "html", "zh")
+    assert "[overridden]" in render_run(report, "text", "en")
