@@ -175,9 +175,10 @@ class GoliveScreen(LaunchpadScreen):
         if p is None:
             return
         item = p.item
-        if item.status == "blocked":
+        if item.status in ("blocked", "not_applicable"):  # set aside either way: b opens it again
+            body = "gl.unblock_body" if item.status == "blocked" else "gl.reopen_not_applicable_body"
             self.app.push_screen(ConfirmDialog(t("gl.unblock_title", title=item.title.replace("\n", " ")),
-                                               t("gl.unblock_body", reason=item.reason), danger=False),
+                                               t(body, reason=item.reason), danger=False),
                                  callback=lambda yes: self._marked(item.id, "todo", "" if yes else None))
             return
         self.app.push_screen(ReasonDialog(t("gl.block_title", title=item.title.replace("\n", " ")),

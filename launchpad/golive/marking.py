@@ -43,12 +43,13 @@ def mark_item(session: Session, item_id: str, status: Mark, reason: str = "") ->
     checklist = validate(Checklist, document)
     index, item = _find(checklist, item_id)
     reason = " ".join(reason.split())  # one line: a reason is a sentence, not a document
+    said = phrase(f"golive.status.{status}")  # the status in words, as `golive` shows it
     if status in ("blocked", "not_applicable") and not reason:
-        raise UsageError(phrase("error.mark_needs_reason", item=item_id, status=status),
+        raise UsageError(phrase("error.mark_needs_reason", item=item_id, status=said),
                          hint=phrase("error.mark_needs_reason_hint"))
     if item.status == status and item.reason == reason:
-        raise UsageError(phrase("error.mark_already_why", item=item_id, status=status, reason=reason) if reason
-                         else phrase("error.mark_already", item=item_id, status=status))
+        raise UsageError(phrase("error.mark_already_why", item=item_id, status=said, reason=reason) if reason
+                         else phrase("error.mark_already", item=item_id, status=said))
     edited = _edit(text, document, index, status, reason)
     changed = _checked(edited, site, playbook_names(root))
     _replace(path, edited)

@@ -367,10 +367,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                  "请等一分钟后运行 `launchpad report outbox --send`"),
     # marking a go-live item
     "error.mark_needs_reason": ("marking {item} {status} needs a reason: say why, for the team and the PM",
-                                "把 {item} 标为 {status} 需要写明原因，供团队和项目经理查看"),
+                                "把 {item} 标为{status}需要写明原因，供团队和项目经理查看"),
     "error.mark_needs_reason_hint": ("add --reason TEXT", "请加上 --reason 原因"),
-    "error.mark_already": ("{item} is already {status}", "{item} 已经是 {status}"),
-    "error.mark_already_why": ("{item} is already {status}: {reason}", "{item} 已经是 {status}：{reason}"),
+    "error.mark_already": ("{item} is already {status}", "{item} 已经是{status}"),
+    "error.mark_already_why": ("{item} is already {status}: {reason}", "{item} 已经是{status}：{reason}"),
     "error.mark_no_item": ("no item {item!r} in {file}", "{file} 中没有检查项“{item}”"),
     "error.mark_no_item_hint": ("items: {items}", "已有检查项：{items}"),
     # signing off a go-live item

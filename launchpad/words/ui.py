@@ -620,6 +620,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "gl.block_go": ("Mark blocked", "标记受阻"),
     "gl.unblock_title": ("Open again: {title}", "重新打开：{title}"),
     "gl.unblock_body": ("It was blocked: {reason}", "原受阻原因：{reason}"),
+    "gl.reopen_not_applicable_body": ("It was set aside as not applicable: {reason}", "原标为不适用的原因：{reason}"),
     "gl.marked_blocked": ("{item} marked blocked", "{item} 已标记为受阻"),
     "gl.marked_todo": ("{item} is open again", "{item} 已重新打开"),
     "gl.marked_in_progress": ("{item} marked in progress", "{item} 已标记为进行中"),

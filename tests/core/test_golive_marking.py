@@ -76,10 +76,10 @@ def test_every_mark_is_audited_with_what_it_was(demo: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "said"), [
-    (("login-contact", "blocked"), "把 login-contact 标为 blocked 需要写明原因"),
+    (("login-contact", "blocked"), "把 login-contact 标为受阻需要写明原因"),
     (("login-contact", "blocked", "--reason", "   "), "需要写明原因"),
     (("nothing", "todo"), "golive.yaml 中没有检查项“nothing”"),
-    (("sms", "not_applicable", "--reason", "V1.0 不含短信功能"), "sms 已经是 not_applicable"),
+    (("sms", "not_applicable", "--reason", "V1.0 不含短信功能"), "sms 已经是不适用：V1.0 不含短信功能"),
 ])
 def test_a_refused_mark_changes_nothing(demo: Path, args: tuple[str, ...], said: str) -> None:
     checklist = demo / CHECKLIST_FILE

@@ -196,3 +196,34 @@ async def test_b_blocks_an_item_with_a_reason_and_reopens_it_and_o_opens_the_pro
         assert "问候" in str(report.query_one("#run-report-text", Static).render())
         await pilot.press("escape")
         await wait_for_screen(pilot, GoliveScreen)
+
+
+@pytest.mark.anyio
+async def test_b_on_an_item_set_aside_as_not_applicable_opens_it_again(tmp_path: Path) -> None:
+    """Not applicable is set aside like blocked: b shows why it was, and yes opens it again
+    (it used to offer only to block it)."""
+    from screens.dialogs.confirm import ConfirmDialog
+
+    root = write_workspace(tmp_path / "ws", UI_SITE)
+    aside = CHECKLIST.replace("status: blocked\n    reason: 等甲方名单",
+                              "status: not_applicable\n    reason: 本期不建群")
+    assert aside != CHECKLIST
+    (root / CHECKLIST_FILE).write_text(aside, encoding="utf-8")
+    app = LaunchpadApp(root, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_opened(pilot)
+        await pilot.press("ctrl+g")
+        screen = await wait_for_screen(pilot, GoliveScreen)
+        await wait_until(pilot, lambda: screen.progress is not None, "the checklist")
+        await pilot.pause()
+        for _ in range(len(rows(screen))):
+            if screen.highlighted() is not None and screen.highlighted().item.id == "group":  # type: ignore[union-attr]
+                break
+            await pilot.press("down")
+        assert screen.highlighted().item.id == "group"  # type: ignore[union-attr]
+        await pilot.press("b")
+        dialog = await wait_for_screen(pilot, ConfirmDialog)
+        assert "原标为不适用的原因：本期不建群" in " ".join(str(s.render()) for s in dialog.query(Static))
+        await pilot.click("#yes")
+        await wait_until(pilot, lambda: rows(screen).get("group", [""])[0].startswith("未完成"), "group open")
+        assert "not_applicable" not in (root / CHECKLIST_FILE).read_text(encoding="utf-8")
