@@ -319,6 +319,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "baseline.section.roles": ("roles and permissions", "角色与权限"),
     "baseline.section.dictionaries": ("dictionaries", "字典"),
     "baseline.section.posts": ("posts", "岗位"),
+    "baseline.drift_reported": ("{target}: {total} difference(s) ({high} high, {medium} medium, {low} low), "
+                                "reported only: this step does not fail on them",
+                                "{target}：共 {total} 处差异（高 {high}、中 {medium}、低 {low}），"
+                                "仅报告，本步骤不因差异失败"),
     "baseline.drift_ignored": ("{target}: {total} difference(s), none of the kinds checked ({kinds})",
                                "{target}：共 {total} 处差异，但不属于检查的类别（{kinds}）"),
     "baseline.fixed": ("fix {fix}: {applied} difference(s) fixed on {target}; {remaining} remain",

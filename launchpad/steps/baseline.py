@@ -121,10 +121,14 @@ def run_baseline(step: BaselineStep, ctx: StepContext) -> StepOutcome:
                 _write_report(step, ctx, drift, actor)
             if not drift.differences:
                 return StepOutcome("passed", _summary(drift), evidence=evidence)
+            if not relevant and not step.kinds:  # `kinds: []`: this diff only reports
+                return StepOutcome("passed", phrase("baseline.drift_reported", target=target_env,
+                                                    **drift.counts()), evidence=evidence)
             if not relevant:
                 return StepOutcome("passed", phrase("baseline.drift_ignored", target=target_env,
                                                     total=len(drift.differences),
-                                                    kinds=", ".join(step.kinds) or "-"), evidence=evidence)
+                                                    kinds=[phrase(f"baseline.kind.{k}") for k in step.kinds]),
+                                   evidence=evidence)
             return StepOutcome("failed", _summary(drift), evidence=evidence)
         assert reference is not None
         chosen = choose(drift, kinds=kinds)

@@ -345,3 +345,19 @@ def test_a_baseline_that_holds_no_section_deletes_nothing_on_fix_all(demo: Path)
     fixed = launchpad(demo, "baseline", "fix", "--env", "test", "--all", "--yes")
     assert fixed.returncode == 0 and "test 没有所选的差异（共 0 处差异）" in fixed.stdout
     assert live_roles() == before
+
+
+def test_a_diff_step_that_only_reports_says_so_with_the_counts(demo: Path) -> None:
+    """The bundled playbook's review steps list drift without failing on it (`kinds: []`):
+    prod's three changes read as reported, with their severities, not as "none of the kinds
+    checked (-)", which read as if nothing had been compared."""
+    launchpad(demo, "run", "roles-and-dictionaries", "--env", "prod", "--yes")  # stops at the sign-off
+    with Store.open(load_workspace(demo).store_path) as store:
+        states = store.latest_step_states(1)
+    here = states["review.here"]
+    assert here["status"] == "passed"
+    assert here["summary"] == "prod: 3 difference(s) (1 high, 1 medium, 1 low), reported only: this step does not " \
+                              "fail on them"
+    shown = launchpad(demo, "runs", "show", "1")
+    assert "prod：共 3 处差异（高 1、中 1、低 1），仅报告，本步骤不因差异失败" in shown.stdout
+    assert "不属于检查的类别" not in shown.stdout
