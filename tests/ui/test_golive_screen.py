@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Input, Static
@@ -57,15 +58,21 @@ def rows(screen: GoliveScreen) -> dict[str, list[str]]:
     return {str(key.value): [str(cell) for cell in table.get_row(key)] for key in table.rows}
 
 
+async def opened_checklist(pilot: Any) -> GoliveScreen:
+    """The checklist opened from the dashboard by its key, read."""
+    await wait_opened(pilot)
+    await pilot.press("ctrl+g")
+    screen = await wait_for_screen(pilot, GoliveScreen)
+    await wait_until(pilot, lambda: screen.progress is not None, "the checklist")
+    await pilot.pause()
+    return screen
+
+
 @pytest.mark.anyio
 async def test_the_checklist_opens_shows_late_items_and_signs_off(root: Path) -> None:
     app = LaunchpadApp(root, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_opened(pilot)
-        await pilot.press("ctrl+g")
-        screen = await wait_for_screen(pilot, GoliveScreen)
-        await wait_until(pilot, lambda: screen.progress is not None, "the checklist")
-        await pilot.pause()
+        screen = await opened_checklist(pilot)
         head = str(screen.query_one("#golive-head", Static).render())
         assert "距上线 9 天" in head and "已完成 1/3 项" in head and "暂不具备上线条件" in head
         shown = rows(screen)
@@ -153,11 +160,7 @@ async def test_b_blocks_an_item_with_a_reason_and_reopens_it_and_o_opens_the_pro
 
     app = LaunchpadApp(root, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_opened(pilot)
-        await pilot.press("ctrl+g")
-        screen = await wait_for_screen(pilot, GoliveScreen)
-        await wait_until(pilot, lambda: screen.progress is not None, "the checklist")
-        await pilot.pause()
+        screen = await opened_checklist(pilot)
         order = [p.item.id for p in screen.progress.items] if screen.progress else []
         assert "hello" in order
 
@@ -211,11 +214,7 @@ async def test_b_on_an_item_set_aside_as_not_applicable_opens_it_again(tmp_path:
     (root / CHECKLIST_FILE).write_text(aside, encoding="utf-8")
     app = LaunchpadApp(root, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_opened(pilot)
-        await pilot.press("ctrl+g")
-        screen = await wait_for_screen(pilot, GoliveScreen)
-        await wait_until(pilot, lambda: screen.progress is not None, "the checklist")
-        await pilot.pause()
+        screen = await opened_checklist(pilot)
         for _ in range(len(rows(screen))):
             if screen.highlighted() is not None and screen.highlighted().item.id == "group":  # type: ignore[union-attr]
                 break
