@@ -17,4 +17,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                "file changed since)",
                                "发布 {id} 没有审核人能看到的测试报告（未附报告，或报告文件此后被改动过）"),
     "release.issue_already": ("already {status}", "已是“{status}”"),
+    "release.notice_misfit": ("release {id} ({version}) is {status}: a '{kind}' notice does not fit it",
+                              "发布 {id}（{version}）当前为{status}，不能发“{kind}”通知"),
+    "release.notice_kind_hint": ("the notice that fits it: `launchpad release notice {id} --kind {kind}`",
+                                 "与之相符的通知：`launchpad release notice {id} --kind {kind}`"),
+    "release.notice_none_hint": ("no notice fits a release that is {status}: before (planned or approved), done "
+                                 "(released), rolled-back (rolled back)",
+                                 "{status}的发布没有相符的通知：before（计划中或已审核）、done（已发布）、"
+                                 "rolled-back（已回退）"),
 }

@@ -401,14 +401,52 @@ def test_notices_take_their_content_from_the_record_and_go_out_once(ws: Path, ro
     assert robot.received == []  # a preview sends nothing
 
     for _ in range(2):
-        sent = launch(ws, "release", "notice", "1", "--kind", "rolled-back", "--send")
+        sent = launch(ws, "release", "notice", "1", "--kind", "before", "--send")
         assert sent.exit_code == 0, sent.output
     assert len(robot.received) == 1
     text = robot.received[0]["markdown"]["content"]
-    assert "发布回退通知" in text and "已回退到发布前版本" in text and "张三 13800000001" in text
+    assert "发布通知" in text and "修复登录验证码" in text and "张三 13800000001" in text
     assert audit_actions(ws).count("release_notice") == 2
 
-    assert launch(ws, "release", "notice", "1", "--kind", "done", "--send", "--channel", "nope").exit_code == 2
+    assert launch(ws, "release", "notice", "1", "--kind", "before", "--send", "--channel", "nope").exit_code == 2
+
+
+def finished(root: Path, status: str) -> None:
+    """Release 1, reviewed and taken to `status` (released or rolled-back) from the command line."""
+    assert launch(root, "release", "report", "1", "--run", str(accepted_run(root))).exit_code == 0
+    assert launch(root, "release", "approve", "1", "--by", "王强").exit_code == 0
+    assert launch(root, "release", "status", "1", "in-progress").exit_code == 0
+    assert launch(root, "release", "status", "1", status).exit_code == 0
+
+
+@pytest.mark.parametrize(("status", "wrong", "right", "said"), [
+    ("rolled-back", "done", "rolled-back", "当前为已回退，不能发“done”通知"),
+    ("released", "rolled-back", "done", "当前为已发布，不能发“rolled-back”通知"),
+    ("released", "before", "done", "当前为已发布，不能发“before”通知"),
+])
+def test_a_notice_must_fit_the_records_status(ws: Path, robot: Robot, status: str, wrong: str, right: str,
+                                              said: str) -> None:
+    site = SITE + f"channels:\n  group: {{kind: wecom, webhook: 'http://127.0.0.1:{robot.port}/send'}}\n"
+    (ws / "site.yaml").write_text(site, encoding="utf-8")
+    assert record(ws).exit_code == 0
+    finished(ws, status)
+    for sending in ((), ("--send",)):
+        refused = launch(ws, "release", "notice", "1", "--kind", wrong, *sending)
+        assert refused.exit_code == 2, refused.output
+        assert said in refused.output and f"launchpad release notice 1 --kind {right}" in refused.output
+    assert robot.received == [] and "release_notice" not in audit_actions(ws)
+    assert launch(ws, "release", "notice", "1", "--kind", right, "--send").exit_code == 0
+    assert len(robot.received) == 1
+
+
+def test_no_notice_fits_a_release_in_progress(ws: Path) -> None:
+    assert record(ws).exit_code == 0
+    assert launch(ws, "release", "report", "1", "--run", str(accepted_run(ws))).exit_code == 0
+    assert launch(ws, "release", "approve", "1", "--by", "王强").exit_code == 0
+    assert launch(ws, "release", "notice", "1", "--kind", "before").exit_code == 0  # approved: not out yet
+    assert launch(ws, "release", "status", "1", "in-progress").exit_code == 0
+    refused = launch(ws, "release", "notice", "1", "--kind", "done")
+    assert refused.exit_code == 2 and "发布中的发布没有相符的通知" in refused.output, refused.output
 
 
 def test_a_notice_with_nobody_to_call_is_refused(ws: Path) -> None:
