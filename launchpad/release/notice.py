@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 
 KINDS = {"before": "release_notice", "done": "release_done", "rolled-back": "release_rolled_back"}
 # Which record a notice may speak for: the group is never told a release went out when its record
-# says it was rolled back, nor announced one that is already over.
-FITS = {"before": ("planned", "approved"), "done": ("released",), "rolled-back": ("rolled_back",)}
+# says it was rolled back, nor announced one that is already over. `before` fits while the
+# release is not out yet — in progress too: a second run of a release that stopped sends it again
+# (the outbox finds the copy already sent).
+FITS = {"before": ("planned", "approved", "in_progress"), "done": ("released",), "rolled-back": ("rolled_back",)}
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
                               "发布 {id}（{version}）当前为{status}，不能发“{kind}”通知"),
     "release.notice_kind_hint": ("the notice that fits it: `launchpad release notice {id} --kind {kind}`",
                                  "与之相符的通知：`launchpad release notice {id} --kind {kind}`"),
-    "release.notice_none_hint": ("no notice fits a release that is {status}: before (planned or approved), done "
+    "release.notice_none_hint": ("no notice fits a release that is {status}: before (not out yet), done "
                                  "(released), rolled-back (rolled back)",
-                                 "{status}的发布没有相符的通知：before（计划中或已审核）、done（已发布）、"
+                                 "{status}的发布没有相符的通知：before（尚未发布完成）、done（已发布）、"
                                  "rolled-back（已回退）"),
 }

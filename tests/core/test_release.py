@@ -439,14 +439,18 @@ def test_a_notice_must_fit_the_records_status(ws: Path, robot: Robot, status: st
     assert len(robot.received) == 1
 
 
-def test_no_notice_fits_a_release_in_progress(ws: Path) -> None:
+def test_a_release_not_out_yet_takes_only_the_before_notice_and_a_cancelled_one_none(ws: Path) -> None:
     assert record(ws).exit_code == 0
     assert launch(ws, "release", "report", "1", "--run", str(accepted_run(ws))).exit_code == 0
     assert launch(ws, "release", "approve", "1", "--by", "王强").exit_code == 0
-    assert launch(ws, "release", "notice", "1", "--kind", "before").exit_code == 0  # approved: not out yet
     assert launch(ws, "release", "status", "1", "in-progress").exit_code == 0
-    refused = launch(ws, "release", "notice", "1", "--kind", "done")
-    assert refused.exit_code == 2 and "发布中的发布没有相符的通知" in refused.output, refused.output
+    assert launch(ws, "release", "notice", "1", "--kind", "before").exit_code == 0  # not out yet
+    early = launch(ws, "release", "notice", "1", "--kind", "done")
+    assert early.exit_code == 2 and "当前为发布中，不能发“done”通知" in early.output, early.output
+    assert "--kind before" in early.output
+    assert record(ws).exit_code == 0 and launch(ws, "release", "status", "2", "cancelled").exit_code == 0
+    refused = launch(ws, "release", "notice", "2", "--kind", "before")
+    assert refused.exit_code == 2 and "已取消的发布没有相符的通知" in refused.output, refused.output
 
 
 def test_a_notice_with_nobody_to_call_is_refused(ws: Path) -> None:
