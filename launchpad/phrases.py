@@ -652,6 +652,10 @@ CATALOG: dict[str, tuple[str, str]] = {
                                    "release of {given}, or give version={recorded}",
                                    "发布 {id} 登记的版本是 {recorded}，本次运行发布的是 {given}：请为 {given} "
                                    "登记发布，或填写 version={recorded}"),
+    "release.gate_version_spelled": ("release {id} is recorded as {recorded}, but this run was given {given}: "
+                                     "give version={var}, as recorded (it names the package file)",
+                                     "发布 {id} 登记的版本是 {recorded}，本次运行填写的是 {given}：请按登记填写 "
+                                     "version={var}（版本号即安装包文件名的一部分）"),
     "release.moved": ("release {id} ({version}): {source} → {target}", "发布 {id}（{version}）：{source} → {target}"),
     "release.already": ("release {id} ({version}) is already {status}", "发布 {id}（{version}）已是{status}"),
     "release.move_refused": ("release {id} ({version}) is {status}: it cannot become {target}",

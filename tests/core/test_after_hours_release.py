@@ -220,3 +220,16 @@ def test_the_approval_gate_refuses_a_version_the_record_does_not_name(demo: Path
     assert "1.1.0" in summary and "1.2.0" in summary
     assert record_of(demo, release_id)[0].status == "approved"
     assert "版本 v1.0.0" in login_page(demo)
+
+
+def test_the_approval_gate_refuses_a_v_the_record_lacks_before_anything_is_announced(demo: Path) -> None:
+    release_id = recorded(demo, "1.1.0")
+    result = release(demo, ScriptedPrompter(), EVENING, release=str(release_id), version="v1.1.0",
+                     previous_version="1.0.0")
+    assert result.status == "refused"
+    done = steps(demo, result.run_id)
+    summary = str(done["prepare.approval"]["summary"])
+    assert "recorded as 1.1.0" in summary and "give version=1.1.0" in summary, summary
+    assert "backup.all" not in done and "notice.start" not in done
+    assert not any("发布通知" in m["content"] for m in received(demo / ".launchpad"))
+    assert record_of(demo, release_id)[0].status == "approved"
