@@ -652,6 +652,16 @@ CATALOG: dict[str, tuple[str, str]] = {
                                    "release of {given}, or give version={recorded}",
                                    "发布 {id} 登记的版本是 {recorded}，本次运行发布的是 {given}：请为 {given} "
                                    "登记发布，或填写 version={recorded}"),
+    "release.window_inside": ("inside release {id}'s planned window {window} (closes {closes})",
+                              "在发布 {id} 计划的窗口 {window} 内（{closes} 结束）"),
+    "release.window_early": ("release {id} ({version}) is planned for {window}, and it is {now}: too early "
+                             "(record the release again for tonight, or override with a reason)",
+                             "发布 {id}（{version}）计划于 {window}，现在是 {now}：尚未到计划时间"
+                             "（请按今晚重新登记发布，或写明原因后强制）"),
+    "release.window_late": ("release {id} ({version}) was planned for {window}, and it is {now}: its window has "
+                            "closed (record the release again for a new window, or override with a reason)",
+                            "发布 {id}（{version}）计划于 {window}，现在是 {now}：计划窗口已结束"
+                            "（请重新登记发布窗口，或写明原因后强制）"),
     "release.gate_version_spelled": ("release {id} is recorded as {recorded}, but this run was given {given}: "
                                      "give version={var}, as recorded (it names the package file)",
                                      "发布 {id} 登记的版本是 {recorded}，本次运行填写的是 {given}：请按登记填写 "

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -21,6 +22,7 @@ from launchpad.cli import main
 from launchpad.report.daily import collect_daily
 from launchpad.store.db import Store
 from launchpad.workspace.folder import load_workspace
+from launchpad.workspace.site import Site
 from tests.loopback import serving
 from tests.workspaces import write_workspace
 
@@ -92,6 +94,16 @@ def launch(root: Path, *args: str, input: str | None = None) -> Result:
     return Result(code, output)
 
 
+# The command line reads the site's clock: pinned to the morning before the releases these tests
+# plan for 2026-12-07 19:00, so that plan stays in the future whenever the tests run.
+MORNING = datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def site_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Site, "now", lambda self: MORNING)
+
+
 @pytest.fixture
 def ws(tmp_path: Path) -> Path:
     root = write_workspace(tmp_path / "ws", SITE, {"acceptance": ACCEPTANCE, "gated-release": GATED})
@@ -160,6 +172,17 @@ def test_a_window_outside_the_clients_window_is_refused_and_nothing_recorded(
     assert result.exit_code == 2
     assert said in result.output
     assert "release_recorded" not in audit_actions(ws)
+
+
+def test_a_window_already_begun_is_refused_and_nothing_recorded(ws: Path) -> None:
+    # 09:00 on Monday: Friday evening is over; tonight is still to come.
+    result = launch(ws, "release", "new", "--version", "v2", "--changes", "a", "--impact", "b",
+                    "--start", "2026-12-04 19:00", "--end", "20:00", "--rollback", "c", "--owner", "d")
+    assert result.exit_code == 2, result.output
+    assert "开始时间 2026-12-04 19:00 已经过去（现场时间现在是 2026-12-07 09:00）" in result.output
+    assert "请登记尚未到来的发布时间" in result.output
+    assert "release_recorded" not in audit_actions(ws)
+    assert record(ws).exit_code == 0  # tonight
 
 
 def test_a_named_window_that_site_yaml_lacks_is_refused(ws: Path) -> None:
