@@ -680,7 +680,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                                  "发布 {id} {version}（{window}）：尚未审核"),
     "handover.pending_golive": ("go-live item {item}: {title} (sign-off, {owner}, due {due})",
                                 "上线事项 {item}：{title}（待签字，{owner}，{due} 到期）"),
-    "handover.releases": ("Releases today and tonight", "今天和今晚的发布"),
+    "handover.releases": ("Releases today and tonight, and any in progress", "今天和今晚的发布，以及发布中的发布"),
     "handover.release": ("release {id} {version} {window}: {status}, owner {owner}",
                          "发布 {id} {version} {window}：{status}，负责人 {owner}"),
     "handover.issues": ("Open P0/P1 issues", "未解决的 P0/P1 问题"),
