@@ -40,7 +40,7 @@ class ReleaseApprovedStep(StepSpec):
 
 def check_release_approved(step: ReleaseApprovedStep, ctx: StepContext) -> StepOutcome:
     from launchpad.errors import UsageError
-    from launchpad.release.record import get_release
+    from launchpad.release.record import get_release, same_version
 
     value = render(step.release, ctx.values).strip()
     if not value.isdigit():
@@ -69,13 +69,6 @@ def check_release_approved(step: ReleaseApprovedStep, ctx: StepContext) -> StepO
     key = "release.gate_not_approved" if release.status == "planned" else "release.gate_finished"
     return StepOutcome("refused", phrase(key, id=release.id, version=release.version, status=status),
                        evidence=evidence)
-
-
-def same_version(given: str, recorded: str) -> bool:
-    """The run's version as recorded, or without the record's leading v (records are often
-    written `v1.1.0`; the package file and the playbook's variable are `1.1.0`). Never a v the
-    record lacks: the playbook would look for `portal-v1.3.0.tar.gz` after the group was told."""
-    return given == recorded or given == _bare(recorded) != recorded
 
 
 def _bare(version: str) -> str:

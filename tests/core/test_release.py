@@ -94,18 +94,14 @@ def launch(root: Path, *args: str, input: str | None = None) -> Result:
     return Result(code, output)
 
 
-# The command line reads the site's clock: pinned to the morning before the releases these tests
-# plan for 2026-12-07 19:00, so that plan stays in the future whenever the tests run.
+# The command line reads the site's clock: pinned, for the workspace below, to the morning before
+# the releases these tests plan for 2026-12-07 19:00, so that plan stays in the future.
 MORNING = datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
-@pytest.fixture(autouse=True)
-def site_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Site, "now", lambda self: MORNING)
-
-
 @pytest.fixture
-def ws(tmp_path: Path) -> Path:
+def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(Site, "now", lambda self: MORNING)
     root = write_workspace(tmp_path / "ws", SITE, {"acceptance": ACCEPTANCE, "gated-release": GATED})
     assert launch(root, "issue", "add", "P1 @张三 !2026-12-20 登录页验证码不显示").exit_code == 0
     return root
@@ -223,6 +219,45 @@ def test_blank_answers_are_refused(ws: Path) -> None:
 
 
 # -- status, report, approval ----------------------------------------------------------------------
+
+
+def finished_run(root: Path, status: str, variables: dict[str, str] | None = None) -> int:
+    """A test run on test that ended `status`, as the store keeps it."""
+    with store_of(root) as store:
+        run_id = store.create_run(playbook="acceptance", playbook_path="p.yaml", playbook_hash="x",
+                                  playbook_snapshot={}, environment="test", production=False,
+                                  variables=variables or {}, operator="李工")
+        store.set_run_status(run_id, status, finished=True)
+    return run_id
+
+
+def test_approving_without_a_report_says_to_attach_one(ws: Path) -> None:
+    assert record(ws).exit_code == 0
+    unread = launch(ws, "release", "approve", "1", "--by", "王强")
+    assert unread.exit_code == 1
+    assert "`launchpad release report 1 --run 编号`" in unread.output, unread.output
+    assert "release approve 1" not in unread.output  # not the command just run
+
+
+@pytest.mark.parametrize(("status", "variables", "said"), [
+    ("failed", {}, "基于运行 1，其结果为“失败”"),
+    ("aborted", {}, "基于运行 1，其结果为“已中止”"),
+    ("passed", {"version": "2.3.0"}, "测试的是版本 2.3.0，不是 v2.3.1"),
+    ("passed", {"version": "v2.3.10"}, "测试的是版本 v2.3.10，不是 v2.3.1"),
+])
+def test_a_report_of_a_test_that_did_not_pass_or_tested_another_version_is_not_approved(
+        ws: Path, status: str, variables: dict[str, str], said: str) -> None:
+    assert record(ws).exit_code == 0
+    run_id = finished_run(ws, status, variables)
+    assert launch(ws, "release", "report", "1", "--run", str(run_id)).exit_code == 0
+    refused = launch(ws, "release", "approve", "1", "--by", "王强")
+    assert refused.exit_code == 1 and said in refused.output, refused.output
+    assert "launchpad release report 1 --run" in refused.output
+    assert release_row(ws)["status"] == "planned" and audit_actions(ws).count("release_refused") == 1
+    # A report of a passing run of the release's version, attached after it, is the one approved.
+    good = finished_run(ws, "passed", {"version": "2.3.1"})
+    assert launch(ws, "release", "report", "1", "--run", str(good)).exit_code == 0
+    assert launch(ws, "release", "approve", "1", "--by", "王强").exit_code == 0
 
 
 def test_a_release_starts_only_after_its_reviewer_approved_a_report_left_as_written(ws: Path) -> None:
@@ -487,7 +522,7 @@ def test_a_notice_with_nobody_to_call_is_refused(ws: Path) -> None:
 def test_the_readme_tour_of_releases_works_on_the_demo(tmp_path: Path) -> None:
     import shlex
 
-    from launchpad.demo import build_demo
+    from launchpad.demo import build_demo, start_demo_webapp, stop_demo_webapp
 
     root = build_demo(tmp_path / "demo")
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
@@ -497,10 +532,18 @@ def test_the_readme_tour_of_releases_works_on_the_demo(tmp_path: Path) -> None:
              if line.startswith(("launchpad issue add", "launchpad run environment-readiness --env test",
                                  "launchpad release ", "launchpad handover"))]
     assert sum(line.startswith("launchpad release ") for line in lines) >= 5
-    for line in lines:
-        result = launch(root, *shlex.split(line)[1:])
-        expected = 1 if line.startswith("launchpad run") else 0  # the demo's readiness run is partial
-        assert result.exit_code == expected, f"{line}: {result.output}"
+    # As `launchpad demo` leaves it, on the real clock (the readiness run compares the host's with it).
+    start_demo_webapp(root)
+    try:
+        for line in lines:
+            result = launch(root, *shlex.split(line)[1:])
+            expected = 1 if line.startswith("launchpad run") else 0  # the demo's readiness run is partial
+            assert result.exit_code == expected, f"{line}: {result.output}"
+    finally:
+        stop_demo_webapp(root)
+    with store_of(root) as store:
+        run = store.get_run(1)
+        assert run is not None and run["status"] == "partial"  # approvable: its skips are in the report
     shown = release_row(root)
     assert (shown["status"], shown["approved_by"], shown["fixes"]) == ("approved", "王强", [1])
 
