@@ -656,6 +656,20 @@ CATALOG: dict[str, tuple[str, str]] = {
                                    "release of {given}, or give version={recorded}",
                                    "发布 {id} 登记的版本是 {recorded}，本次运行发布的是 {given}：请为 {given} "
                                    "登记发布，或填写 version={recorded}"),
+    "release.window_inside": ("inside release {id}'s planned window {window} (closes {closes})",
+                              "在发布 {id} 计划的窗口 {window} 内（{closes} 结束）"),
+    "release.window_early": ("release {id} ({version}) is planned for {window}, and it is {now}: too early "
+                             "(record the release again for tonight, or override with a reason)",
+                             "发布 {id}（{version}）计划于 {window}，现在是 {now}：尚未到计划时间"
+                             "（请按今晚重新登记发布，或写明原因后强制）"),
+    "release.window_late": ("release {id} ({version}) was planned for {window}, and it is {now}: its window has "
+                            "closed (record the release again for a new window, or override with a reason)",
+                            "发布 {id}（{version}）计划于 {window}，现在是 {now}：计划窗口已结束"
+                            "（请重新登记发布窗口，或写明原因后强制）"),
+    "release.gate_version_spelled": ("release {id} is recorded as {recorded}, but this run was given {given}: "
+                                     "give version={var}, as recorded (it names the package file)",
+                                     "发布 {id} 登记的版本是 {recorded}，本次运行填写的是 {given}：请按登记填写 "
+                                     "version={var}（版本号即安装包文件名的一部分）"),
     "release.moved": ("release {id} ({version}): {source} → {target}", "发布 {id}（{version}）：{source} → {target}"),
     "release.already": ("release {id} ({version}) is already {status}", "发布 {id}（{version}）已是{status}"),
     "release.move_refused": ("release {id} ({version}) is {status}: it cannot become {target}",
@@ -670,7 +684,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                                  "发布 {id} {version}（{window}）：尚未审核"),
     "handover.pending_golive": ("go-live item {item}: {title} (sign-off, {owner}, due {due})",
                                 "上线事项 {item}：{title}（待签字，{owner}，{due} 到期）"),
-    "handover.releases": ("Releases today and tonight", "今天和今晚的发布"),
+    "handover.releases": ("Releases today and tonight, and any in progress", "今天和今晚的发布，以及发布中的发布"),
     "handover.release": ("release {id} {version} {window}: {status}, owner {owner}",
                          "发布 {id} {version} {window}：{status}，负责人 {owner}"),
     "handover.issues": ("Open P0/P1 issues", "未解决的 P0/P1 问题"),

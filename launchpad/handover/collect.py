@@ -1,8 +1,8 @@
 """What the next engineer must know when the shift changes, read from the store and the
 workspace as they are now: runs still going or interrupted (to resume or to explain), user
 imports that did not finish or were not handed out (plain passwords kept until then), what waits
-for a person's sign-off or a reviewer's approval, today's and tonight's releases, open P0/P1
-issues, backups older than a day (or none at all), and late go-live items.
+for a person's sign-off or a reviewer's approval, today's and tonight's releases and any still in
+progress, open P0/P1 issues, backups older than a day (or none at all), and late go-live items.
 
 One use case both front ends call (`collect_handover`); each entry carries a phrase for people
 and the plain facts for `--json`. Titles, owners and versions are people's words: they stay
@@ -121,14 +121,20 @@ def _pending(session: Session, store: Store, now: datetime) -> list[Entry]:
 
 
 def _releases(session: Session, store: Store) -> list[Entry]:
-    from launchpad.release.record import releases_between
+    """Today's and tonight's releases, and every release still in progress whatever its window:
+    one left 发布中 (a run that stopped, a rollback not finished) is the next engineer's."""
+    from launchpad.release.record import Release, releases_between
     from launchpad.sitetime import day_bounds
 
     start, end = day_bounds(session.today(), session.site.tz)
+    today = releases_between(store, start, end)
+    listed = {r.id for r in today}
+    going = [r for r in map(Release.from_row, store.read(
+        "SELECT * FROM releases WHERE status = 'in_progress' ORDER BY window_start, id", [])) if r.id not in listed]
     return [Entry(phrase("handover.release", id=r.id, version=r.version, window=r.window_text(session.site),
                          status=phrase(f"release.status.{r.status}"), owner=r.owner),
                   {"release": r.id, "version": r.version, "status": r.status, "window": r.window_text(session.site)})
-            for r in releases_between(store, start, end)]
+            for r in going + today]
 
 
 def _issues(store: Store, lang: str) -> list[Entry]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from launchpad.errors import UsageError
+from launchpad.phrases import phrase
 from launchpad.release.record import Release
 
 if TYPE_CHECKING:
@@ -21,6 +23,11 @@ if TYPE_CHECKING:
     from launchpad.workspace.site import Site
 
 KINDS = {"before": "release_notice", "done": "release_done", "rolled-back": "release_rolled_back"}
+# Which record a notice may speak for: the group is never told a release went out when its record
+# says it was rolled back, nor announced one that is already over. `before` fits while the
+# release is not out yet — in progress too: a second run of a release that stopped sends it again
+# (the outbox finds the copy already sent).
+FITS = {"before": ("planned", "approved", "in_progress"), "done": ("released",), "rolled-back": ("rolled_back",)}
 
 
 @dataclass(frozen=True)
@@ -36,10 +43,24 @@ def notice_fields(site: Site, release: Release) -> dict[str, str]:
             "version": release.version, "rollback": release.rollback_plan}
 
 
+def check_notice_fits(release: Release, kind: str) -> None:
+    """Refuse (UsageError) a notice whose kind does not match where the record stands."""
+    if release.status in FITS[kind]:
+        return
+    fitting = [name for name, statuses in FITS.items() if release.status in statuses]
+    status = phrase(f"release.status.{release.status}")
+    hint = (phrase("release.notice_kind_hint", id=release.id, kind=fitting[0]) if fitting
+            else phrase("release.notice_none_hint", status=status))
+    raise UsageError(phrase("release.notice_misfit", id=release.id, version=release.version, status=status,
+                            kind=kind), hint=hint)
+
+
 def render_release_notice(session: Session, release: Release, kind: str, fmt: str, lang: str) -> str:
-    """The notice as text or Markdown; refused (NoticeRefused) when nobody could be called."""
+    """The notice as text or Markdown; refused when its kind does not fit the record's status
+    (UsageError) or when nobody could be called (NoticeRefused)."""
     from launchpad.report.notice import render_notice, site_values
 
+    check_notice_fits(release, kind)
     values = site_values(session.site, release.start(session.site).date())
     return render_notice(KINDS[kind], notice_fields(session.site, release), values, fmt, lang, session.workspace.root)
 
@@ -48,6 +69,7 @@ def send_release_notice(session: Session, release: Release, kind: str, channels:
     from launchpad.notify.send import format_for
     from launchpad.report.publish import send_text
 
+    check_notice_fits(release, kind)  # before anything is queued on any channel
     outcomes = []
     store = session.store()
     for channel in channels:

@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING
 
 from launchpad.errors import UsageError
 from launchpad.phrases import Phrase, Said, phrase
-from launchpad.release.record import Release, ReleaseDraft, create_release, get_release, move_release, refuse
+from launchpad.release.record import (
+    Release,
+    ReleaseDraft,
+    create_release,
+    get_release,
+    move_release,
+    refuse,
+    same_version,
+)
 from launchpad.release.testreport import (
     Attachment,
     attach_report,
@@ -43,23 +51,49 @@ class IssueMarked:
 
 def new_release(session: Session, *, version: str, changes: str, impact: str, start: str, end: str,
                 rollback_plan: str, owner: str, fixes: tuple[int, ...] = (), window: str | None = None) -> Release:
-    planned = plan_window(session.site, start, end, window)
+    planned = plan_window(session.site, start, end, window, now=session.now())
     draft = ReleaseDraft(version=version, changes=changes, impact=impact, rollback_plan=rollback_plan,
                          owner=owner, window=planned, fixes=tuple(dict.fromkeys(fixes)))
     return create_release(session.store(), session.actor, draft)
 
 
+# The test run results a reviewer may approve on: passed, or finished with skips or unchecked
+# steps (the report names each with its reason, for the reviewer to weigh).
+APPROVABLE_RUNS = ("passed", "partial")
+
+
 def approve_release(session: Session, release_id: int, by: str, note: str = "") -> Release:
     """The client's reviewer approves the release after reading its test report: refused
-    (and audited) while no attached report is intact, or with nobody named."""
+    (and audited) while no attached report is intact, when the latest one rests on a run that
+    failed, was aborted or never finished, or on a run of another version; or with nobody named."""
     store = session.store()
     release = get_release(store, release_id)
     if not by.strip():
         raise UsageError(phrase("error.release_no_reviewer"), hint=phrase("error.release_no_reviewer_hint"))
-    if release.status == "planned" and not intact_attachments(store, release_id):
-        refuse(store, session.actor, release, "approved", why=phrase("release.no_test_report", id=release_id))
+    if release.status == "planned":
+        reports = intact_attachments(store, release_id)
+        if not reports:
+            refuse(store, session.actor, release, "approved", why=phrase("release.no_test_report", id=release_id),
+                   hint=phrase("release.attach_report_hint", id=release_id))
+        _refuse_a_report_not_passed(session, release, int(reports[-1]["run_id"]))
     return move_release(store, session.actor, release_id, "approved", note,
                         extra={"approved_by": by.strip(), "approved_at": utc_now()})
+
+
+def _refuse_a_report_not_passed(session: Session, release: Release, run_id: int) -> None:
+    """The report the reviewer read last must show this release's version passing its test."""
+    store = session.store()
+    run = store.get_run(run_id)
+    hint = phrase("release.attach_report_hint", id=release.id)
+    if run is None or run["status"] not in APPROVABLE_RUNS:
+        status = phrase(f"status.{run['status']}") if run is not None else phrase("release.none")
+        refuse(store, session.actor, release, "approved",
+               why=phrase("release.report_not_passed", id=release.id, run=run_id, status=status), hint=hint)
+    tested = str((run.get("variables") or {}).get("version", "")).strip()
+    if tested and not same_version(tested, release.version):
+        refuse(store, session.actor, release, "approved",
+               why=phrase("release.report_other_version", id=release.id, run=run_id, tested=tested,
+                          version=release.version), hint=hint)
 
 
 def set_status(session: Session, release_id: int, status: str, note: str = "") -> tuple[Release, list[IssueMarked]]:

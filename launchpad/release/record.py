@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from launchpad.errors import LaunchpadError, UsageError
 from launchpad.phrases import Phrase, Said, parts, phrase
@@ -176,12 +176,20 @@ def move_release(store: Store, actor: str, release_id: int, target: str, note: s
     return get_release(store, release_id)
 
 
-def refuse(store: Store, actor: str, release: Release, target: str, why: Said = "") -> None:
-    """Audit a refused move and raise it."""
+def refuse(store: Store, actor: str, release: Release, target: str, why: Said = "", hint: Said = "") -> NoReturn:
+    """Audit a refused move and raise it (`hint`: what to do, when the state's next step is not it)."""
     store.audit(actor, "release_refused", f"release {release.id}",
                 {"from": release.status, "to": target, **({"why": str(why)} if why else {})})
     cannot = phrase("release.cannot_become", id=release.id, status=_named(release.status), target=_named(target))
-    raise ReleaseRefused(why or cannot, hint=_next_hint(release))
+    raise ReleaseRefused(why or cannot, hint=hint or _next_hint(release))
+
+
+def same_version(given: str, recorded: str) -> bool:
+    """`given` names the recorded version: as recorded, or without the record's leading v
+    (records are often written `v1.1.0`; package files and playbook variables are `1.1.0`).
+    Never with a v the record lacks: the playbook would look for `portal-v1.3.0.tar.gz`."""
+    bare = recorded[1:] if recorded[:1] in ("v", "V") else recorded
+    return given == recorded or given == bare != recorded
 
 
 def _named(status: str) -> Phrase:

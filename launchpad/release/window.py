@@ -63,13 +63,25 @@ def parse_end(text: str, start: datetime, site: Site) -> datetime:
     return end if end > start else end + timedelta(days=1)
 
 
-def plan_window(site: Site, start_text: str, end_text: str, window: str | None = None) -> PlannedWindow:
-    """The planned window, refused unless it lies inside one opening of a named window."""
+def plan_window(site: Site, start_text: str, end_text: str, window: str | None = None,
+                now: datetime | None = None) -> PlannedWindow:
+    """The planned window, refused unless it lies inside one opening of a named window and (given
+    `now`) starts no earlier than the current minute: a plan in the past plans nothing."""
     start = parse_moment(start_text, site, "start")
     end = parse_end(end_text, start, site)
     if end <= start:
         raise UsageError(phrase("error.window_backwards", end=f"{end:%Y-%m-%d %H:%M}", start=f"{start:%Y-%m-%d %H:%M}"),
                          hint=phrase("error.window_backwards_hint"))
+    planned = _inside_a_window(site, start, end, window)
+    if now is not None:
+        current = now.astimezone(site.tz).replace(second=0, microsecond=0)
+        if start < current:
+            raise UsageError(phrase("error.window_past", start=f"{start:%Y-%m-%d %H:%M}",
+                                    now=f"{current:%Y-%m-%d %H:%M}"), hint=phrase("error.window_past_hint"))
+    return planned
+
+
+def _inside_a_window(site: Site, start: datetime, end: datetime, window: str | None) -> PlannedWindow:
     if not site.windows:
         raise UsageError(phrase("error.window_none"), hint=phrase("error.window_none_hint"))
     if window is not None and window not in site.windows:

@@ -1,5 +1,7 @@
-"""What ran on a day, for the daily report: each run (a release when it was on production)
-with its result, and the latest result of each system and interface check in those runs.
+"""What ran on a day, for the daily report: each run (a release when it ran a release on
+production: its playbook gates, moves or deploys a release — `RELEASE_KINDS` — so a backup or an
+acceptance run on production is not one) with its result, and the latest result of each system
+and interface check in those runs.
 
 Checks are the `http` steps (interfaces, pages) and `shell` steps (host checks) of the day's
 runs, latest result per environment and step. `launchpad hosts check` prints its findings
@@ -18,6 +20,8 @@ from launchpad.sitetime import local_text
 from launchpad.store.db import Store
 
 CHECK_KINDS = ("http", "shell")
+# The step kinds that make a run a release: the release record's gates and moves, the artifact's upload.
+RELEASE_KINDS = ("release_approved", "release_window", "release_status", "upload")
 MAX_RUNS = 200  # a day; more would be a script in a loop, not a go-live
 
 
@@ -46,6 +50,7 @@ class RunLine:
     skipped: tuple[StepNote, ...] = ()  # skipped by a person, with the person's reason
     not_checked: tuple[StepNote, ...] = ()  # had nothing to check, with why
     refused: tuple[StepNote, ...] = ()  # gates that refused, with the refusal
+    release: bool = False  # a release on production (labelled 发布 in the report)
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,7 @@ def runs_on(store: Store, start: str, end: str, zone: ZoneInfo) -> list[RunLine]
             started=local_text(run["started"], zone), finished=local_text(run["finished"], zone),
             steps_total=len(states), steps_passed=sum(1 for s in states.values() if s["status"] == "passed"),
             failures=failed, skipped=notes["skipped"], not_checked=notes["not_checked"], refused=notes["refused"],
+            release=bool(run["production"]) and is_release(titles),
         ))
     return lines
 
@@ -147,6 +153,11 @@ def checks_on(store: Store, runs: list[RunLine], zone: ZoneInfo) -> list[CheckLi
                 at=local_text(state.get("finished") or state["started"], zone),
             )
     return sorted(latest.values(), key=lambda c: (c.status == "passed", c.environment, c.title))
+
+
+def is_release(info: dict[str, dict[str, Any]]) -> bool:
+    """Whether a playbook (its steps by id, `step_info`) releases something."""
+    return any(step.get("kind") in RELEASE_KINDS for step in info.values())
 
 
 def step_info(snapshot: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -11,7 +11,8 @@ because a release should not start before the group was told. A notice that did 
 copied to the clipboard (`report.publish.send_text`), as `report notice --send` and the TUI do.
 
 `release:` names a release record: the notice's content (version, what changes, the window,
-the impact, the rollback plan) is the record's, as `launchpad release notice` sends it.
+the impact, the rollback plan) is the record's, as `launchpad release notice` sends it, and its
+kind must fit the record's status as there (a done notice only for a released record).
 
 `channels:` sends the one notice to several channels — the client's group robot and a mail to
 the client — each in the format it takes best; the step passes when every one has it.
@@ -19,7 +20,7 @@ the client — each in the format it takes best; the step passes when every one 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -27,6 +28,9 @@ from launchpad.phrases import Said, parts, phrase
 from launchpad.run.events import Notice
 from launchpad.run.templating import render
 from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
+
+if TYPE_CHECKING:
+    from launchpad.release.record import Release
 
 
 class AnnounceStep(StepSpec):
@@ -74,6 +78,7 @@ class AnnounceStep(StepSpec):
 
 
 def announce(step: AnnounceStep, ctx: StepContext) -> StepOutcome:
+    from launchpad.release.notice import FITS, check_notice_fits, notice_fields
     from launchpad.report.notice import NoticeRefused
 
     lang = step.lang or ctx.site.site.language
@@ -81,10 +86,13 @@ def announce(step: AnnounceStep, ctx: StepContext) -> StepOutcome:
     keyed = f"run {ctx.run_id} step {ctx.step_id}"
     if step.release is not None:
         release_id = render(step.release, ctx.values).strip()
-        recorded = _record_fields(release_id, ctx)
+        recorded = _record(release_id, ctx)
         if recorded is None:
             return StepOutcome("failed", phrase("announce.no_release", id=release_id))
-        fields = {**recorded, **fields}
+        kind = _notice_kind(step.template)
+        if kind in FITS:
+            check_notice_fits(recorded, kind)  # refused as `release notice` refuses it: the step fails
+        fields = {**notice_fields(ctx.site, recorded), **fields}
         # The release's own key (as `launchpad release notice --send` uses): a second run for
         # the same release, after one that stopped, does not tell the group twice.
         keyed = f"release {release_id} {_notice_kind(step.template)}"
@@ -101,17 +109,16 @@ def announce(step: AnnounceStep, ctx: StepContext) -> StepOutcome:
                            evidence={"hint": refused.hint})
 
 
-def _record_fields(value: str, ctx: StepContext) -> dict[str, str] | None:
-    """The notice's content from the release record, so the group reads what the client's
+def _record(value: str, ctx: StepContext) -> Release | None:
+    """The release record the notice's content comes from, so the group reads what the client's
     reviewer approved; None when the workspace has no such release."""
     from launchpad.errors import UsageError
-    from launchpad.release.notice import notice_fields
     from launchpad.release.record import get_release
 
     if not value.isdigit() or ctx.store is None:
         return None
     try:
-        return notice_fields(ctx.site, get_release(ctx.store, int(value)))
+        return get_release(ctx.store, int(value))
     except UsageError:
         return None
 

@@ -6,7 +6,8 @@ The release is named by id, usually through a variable (`release: "{{ vars.relea
 Refused while the release is planned (no reviewer), cancelled or already finished; it passes
 for an approved release or one already in progress (a resumed run). With `version`, it also
 refuses when the run would deploy another version than the one the record (and its reviewer)
-names. Like every gate, a refusal
+names — spelled as recorded (a record's leading v may be left out, never added), because the
+version names the package the deploy uploads after the backup and the group's notice. Like every gate, a refusal
 stops the run and cannot be overridden or skipped: a missing approval is never a formality.
 """
 
@@ -27,7 +28,8 @@ class ReleaseApprovedStep(StepSpec):
     kind: Literal["release_approved"]
     release: str = Field(description="The release's id (launchpad release list); may use {{ vars.release }}.")
     version: str | None = Field(None, description="The version this run releases (e.g. {{ vars.version }}): "
-                                "refused when the record is for another one. A leading v is ignored.")
+                                "refused unless it is the record's, as recorded or without the record's "
+                                "leading v.")
 
     def templates(self) -> dict[str, str]:
         return {"release": self.release, **({"version": self.version} if self.version is not None else {})}
@@ -38,7 +40,7 @@ class ReleaseApprovedStep(StepSpec):
 
 def check_release_approved(step: ReleaseApprovedStep, ctx: StepContext) -> StepOutcome:
     from launchpad.errors import UsageError
-    from launchpad.release.record import get_release
+    from launchpad.release.record import get_release, same_version
 
     value = render(step.release, ctx.values).strip()
     if not value.isdigit():
@@ -56,9 +58,11 @@ def check_release_approved(step: ReleaseApprovedStep, ctx: StepContext) -> StepO
         # The reviewer approved one version: deploying another under its record would be
         # releasing something nobody reviewed.
         given = render(step.version, ctx.values).strip()
-        if _bare(given) != _bare(release.version):
-            return StepOutcome("refused", phrase("release.gate_other_version", id=release.id,
-                                                 recorded=release.version, given=given), evidence=evidence)
+        if not same_version(given, release.version):
+            key = "release.gate_version_spelled" if _bare(given) == _bare(release.version) \
+                else "release.gate_other_version"
+            return StepOutcome("refused", phrase(key, id=release.id, recorded=release.version, given=given,
+                                                 var=_bare(release.version)), evidence=evidence)
     if release.status in _PASSES and release.approved_by:
         return StepOutcome("passed", phrase("release.gate_approved", id=release.id, version=release.version,
                                             by=release.approved_by), evidence=evidence)
@@ -68,7 +72,6 @@ def check_release_approved(step: ReleaseApprovedStep, ctx: StepContext) -> StepO
 
 
 def _bare(version: str) -> str:
-    """v1.1.0 and 1.1.0 name the same version: records are often written with the v."""
     return version[1:] if version[:1] in ("v", "V") else version
 
 

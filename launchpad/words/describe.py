@@ -22,6 +22,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "describe.gate_approval": ("approval ({form})", "审批（{form}）"),
     "describe.release_approved": ("release {release} approved by the client's reviewer",
                                   "发布 {release} 已由甲方审核人批准"),
+    "describe.release_window": ("inside the window release {release} is planned for",
+                                "在发布 {release} 计划的时间窗口内"),
     "describe.release_status": ("release {release} → {status}", "发布 {release} → {status}"),
     "describe.restore": ("restore {target} from the backup {whence}", "从{whence}的备份恢复 {target}"),
     "describe.restore_from_run": ("taken earlier in this run", "本次运行较早时做"),

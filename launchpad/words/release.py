@@ -16,5 +16,24 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "release.no_test_report": ("release {id} has no test report the reviewer could have read (none attached, or its "
                                "file changed since)",
                                "发布 {id} 没有审核人能看到的测试报告（未附报告，或报告文件此后被改动过）"),
+    "release.attach_report_hint": ("attach the test report of a passed test run first: `launchpad release report "
+                                   "{id} --run N`, then the client's reviewer approves it",
+                                   "请先附上通过的测试运行的测试报告：`launchpad release report {id} --run 编号`，"
+                                   "再由甲方审核人批准"),
+    "release.report_not_passed": ("release {id}'s test report rests on run {run}, which is {status}: a reviewer "
+                                  "cannot approve a release on a test that did not pass",
+                                  "发布 {id} 的测试报告基于运行 {run}，其结果为“{status}”："
+                                  "测试未通过，不能据此批准发布"),
+    "release.report_other_version": ("release {id}'s test report rests on run {run}, which tested version "
+                                     "{tested}, not {version}",
+                                     "发布 {id} 的测试报告基于运行 {run}，测试的是版本 {tested}，不是 {version}"),
     "release.issue_already": ("already {status}", "已是“{status}”"),
+    "release.notice_misfit": ("release {id} ({version}) is {status}: a '{kind}' notice does not fit it",
+                              "发布 {id}（{version}）当前为{status}，不能发“{kind}”通知"),
+    "release.notice_kind_hint": ("the notice that fits it: `launchpad release notice {id} --kind {kind}`",
+                                 "与之相符的通知：`launchpad release notice {id} --kind {kind}`"),
+    "release.notice_none_hint": ("no notice fits a release that is {status}: before (not out yet), done "
+                                 "(released), rolled-back (rolled back)",
+                                 "{status}的发布没有相符的通知：before（尚未发布完成）、done（已发布）、"
+                                 "rolled-back（已回退）"),
 }

@@ -40,14 +40,14 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 EVENING = datetime(2026, 12, 2, 19, 0, tzinfo=SHANGHAI)
 AFTERNOON = datetime(2026, 12, 2, 15, 0, tzinfo=SHANGHAI)
 
-def recorded(root: Path, version: str, *, approve: bool = True) -> int:
+def recorded(root: Path, version: str, *, approve: bool = True, start: str = "2026-12-02 19:00") -> int:
     """A release record of `version` in the demo's window tonight, its test report attached (a
     finished run of the release itself is enough for the report) and, unless told otherwise,
     approved by the client's reviewer."""
     session = open_session(root, now=lambda: EVENING, actor="李工")
     try:
         record = new_release(session, version=version, changes=f"门户 {version}：登录页改版",
-                             impact="登录中断约 10 分钟", start="2026-12-02 19:00", end="21:00",
+                             impact="登录中断约 10 分钟", start=start, end="21:00",
                              rollback_plan="切回 1.0.0", owner="张伟")
         if approve:
             store = session.store()
@@ -220,3 +220,42 @@ def test_the_approval_gate_refuses_a_version_the_record_does_not_name(demo: Path
     assert "1.1.0" in summary and "1.2.0" in summary
     assert record_of(demo, release_id)[0].status == "approved"
     assert "版本 v1.0.0" in login_page(demo)
+
+
+def test_the_approval_gate_refuses_a_v_the_record_lacks_before_anything_is_announced(demo: Path) -> None:
+    release_id = recorded(demo, "1.1.0")
+    result = release(demo, ScriptedPrompter(), EVENING, release=str(release_id), version="v1.1.0",
+                     previous_version="1.0.0")
+    assert result.status == "refused"
+    done = steps(demo, result.run_id)
+    summary = str(done["prepare.approval"]["summary"])
+    assert "recorded as 1.1.0" in summary and "give version=1.1.0" in summary, summary
+    assert "backup.all" not in done and "notice.start" not in done
+    assert not any("发布通知" in m["content"] for m in received(demo / ".launchpad"))
+    assert record_of(demo, release_id)[0].status == "approved"
+
+
+def test_a_release_waits_for_its_records_own_window_unless_overridden_with_a_reason(demo: Path) -> None:
+    # Planned for tomorrow evening; tonight is inside the site's after_hours window all the same.
+    release_id = recorded(demo, "1.1.0", start="2026-12-03 19:00")
+    early = release(demo, ScriptedPrompter(), EVENING, release=str(release_id), version="1.1.0",
+                    previous_version="1.0.0")
+    assert early.status == "refused"
+    done = steps(demo, early.run_id)
+    assert done["prepare.window"]["status"] == "passed" and done["prepare.approval"]["status"] == "passed"
+    summary = str(done["prepare.planned"]["summary"])
+    assert "planned for 2026-12-03 19:00–21:00" in summary and "2026-12-02 19:00: too early" in summary, summary
+    assert "backup.all" not in done and "notice.start" not in done
+    assert not any("发布通知" in m["content"] for m in received(demo / ".launchpad"))
+    assert ("decision:refused", "override declined") in decisions(demo)
+    assert record_of(demo, release_id)[0].status == "approved"
+
+    # The day after its window closed, too late; a reason gets past it, and goes to the audit log.
+    late = datetime(2026, 12, 3, 21, 30, tzinfo=SHANGHAI)
+    prompter = ScriptedPrompter(override_reason="甲方同意顺延半小时", confirm_answer=False)
+    overridden = release(demo, prompter, late, release=str(release_id), version="1.1.0", previous_version="1.0.0")
+    done = steps(demo, overridden.run_id)
+    assert done["prepare.planned"]["status"] == "passed"
+    assert "甲方同意顺延半小时" in str(done["prepare.planned"]["summary"])
+    assert ("decision:overrode", "甲方同意顺延半小时") in decisions(demo)
+    assert done["notice.start"]["status"] == "passed"  # past the gates, up to the switch it was not given

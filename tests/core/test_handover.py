@@ -111,6 +111,35 @@ def test_the_handover_names_what_the_next_engineer_must_know(session: Session) -
     assert "group：建群（李四，2026-12-01 到期，逾期 6 天）" in text
 
 
+def test_a_release_left_in_progress_is_handed_over_whatever_its_window(session: Session) -> None:
+    from launchpad.release.record import move_release
+
+    store = session.store()
+    stuck = new_release(session, version="v2.2", changes="登录页改版", impact="无", start="2026-12-08 19:00",
+                        end="20:00", rollback_plan="切回", owner="李工")
+    tonight = new_release(session, version="v2.3.1", changes="修复登录", impact="登录中断", start="2026-12-07 19:00",
+                          end="20:00", rollback_plan="切回", owner="张工")
+    for target in ("approved", "in_progress"):
+        move_release(store, "张工", stuck.id, target)
+    later = open_session(session.workspace.root, now=lambda: NOW + timedelta(days=3), actor="王工")
+    try:
+        handover = collect_handover(later)  # three days on: neither window is today
+    finally:
+        later.close()
+    facts = handover.as_dict("zh")["sections"]["releases"]
+    assert [(e["release"], e["status"]) for e in facts] == [(stuck.id, "in_progress")]
+    assert tonight.id not in [e["release"] for e in facts]
+    text = render_handover(handover, "text", "zh")
+    assert "发布 1 v2.2 2026-12-08 19:00–20:00：发布中，负责人 李工" in text
+    # Today: the one in progress first, then tonight's; on its own day, it is listed once.
+    assert [e["release"] for e in collect_handover(session).as_dict("zh")["sections"]["releases"]] == [1, 2]
+    its_day = open_session(session.workspace.root, now=lambda: NOW + timedelta(days=1), actor="王工")
+    try:
+        assert [e["release"] for e in collect_handover(its_day).as_dict("zh")["sections"]["releases"]] == [1]
+    finally:
+        its_day.close()
+
+
 def test_an_empty_handover_says_nothing_waits(tmp_path: Path) -> None:
     root = write_workspace(tmp_path / "quiet", SITE.split("    databases:")[0])
     quiet = open_session(root, now=lambda: NOW, actor="张工")

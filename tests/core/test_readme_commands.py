@@ -318,7 +318,7 @@ def release_lines() -> list[list[str]]:
 
 def test_the_readme_release_walk_releases_then_rolls_back_through_the_record(demo: Path) -> None:
     """Every line of the README's release paragraph as written; the two runs, which ask at a
-    terminal, get the same answers from a file (override the window with a reason, yes to the
+    terminal, get the same answers from a file (override the windows with a reason, yes to the
     switch and to the rollback, abort the failed switch, no to the restore)."""
     from launchpad.demo.launcher import read_demo_config
 
@@ -328,7 +328,8 @@ def test_the_readme_release_walk_releases_then_rolls_back_through_the_record(dem
     playbook.write_text(text.replace("every: 2\n            within: 60", "every: 0.2\n            within: 1"),
                         encoding="utf-8")
     (demo / "answers.yaml").write_text(
-        "override: {prepare.window: 演练}\nconfirm: [deploy.switch, rollback]\non_failure: {default: abort}\n",
+        "override: {prepare.window: 演练, prepare.planned: 演练}\n"
+        "confirm: [deploy.switch, rollback]\non_failure: {default: abort}\n",
         encoding="utf-8")
     port = read_demo_config(demo)["environments"]["test"]["port"]
     lines = release_lines()

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -21,6 +22,7 @@ from launchpad.cli import main
 from launchpad.report.daily import collect_daily
 from launchpad.store.db import Store
 from launchpad.workspace.folder import load_workspace
+from launchpad.workspace.site import Site
 from tests.loopback import serving
 from tests.workspaces import write_workspace
 
@@ -92,8 +94,14 @@ def launch(root: Path, *args: str, input: str | None = None) -> Result:
     return Result(code, output)
 
 
+# The command line reads the site's clock: pinned, for the workspace below, to the morning before
+# the releases these tests plan for 2026-12-07 19:00, so that plan stays in the future.
+MORNING = datetime(2026, 12, 7, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
 @pytest.fixture
-def ws(tmp_path: Path) -> Path:
+def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(Site, "now", lambda self: MORNING)
     root = write_workspace(tmp_path / "ws", SITE, {"acceptance": ACCEPTANCE, "gated-release": GATED})
     assert launch(root, "issue", "add", "P1 @张三 !2026-12-20 登录页验证码不显示").exit_code == 0
     return root
@@ -162,6 +170,17 @@ def test_a_window_outside_the_clients_window_is_refused_and_nothing_recorded(
     assert "release_recorded" not in audit_actions(ws)
 
 
+def test_a_window_already_begun_is_refused_and_nothing_recorded(ws: Path) -> None:
+    # 09:00 on Monday: Friday evening is over; tonight is still to come.
+    result = launch(ws, "release", "new", "--version", "v2", "--changes", "a", "--impact", "b",
+                    "--start", "2026-12-04 19:00", "--end", "20:00", "--rollback", "c", "--owner", "d")
+    assert result.exit_code == 2, result.output
+    assert "开始时间 2026-12-04 19:00 已经过去（现场时间现在是 2026-12-07 09:00）" in result.output
+    assert "请登记尚未到来的发布时间" in result.output
+    assert "release_recorded" not in audit_actions(ws)
+    assert record(ws).exit_code == 0  # tonight
+
+
 def test_a_named_window_that_site_yaml_lacks_is_refused(ws: Path) -> None:
     result = record(ws, "--window", "weekend")
     assert result.exit_code == 2
@@ -200,6 +219,45 @@ def test_blank_answers_are_refused(ws: Path) -> None:
 
 
 # -- status, report, approval ----------------------------------------------------------------------
+
+
+def finished_run(root: Path, status: str, variables: dict[str, str] | None = None) -> int:
+    """A test run on test that ended `status`, as the store keeps it."""
+    with store_of(root) as store:
+        run_id = store.create_run(playbook="acceptance", playbook_path="p.yaml", playbook_hash="x",
+                                  playbook_snapshot={}, environment="test", production=False,
+                                  variables=variables or {}, operator="李工")
+        store.set_run_status(run_id, status, finished=True)
+    return run_id
+
+
+def test_approving_without_a_report_says_to_attach_one(ws: Path) -> None:
+    assert record(ws).exit_code == 0
+    unread = launch(ws, "release", "approve", "1", "--by", "王强")
+    assert unread.exit_code == 1
+    assert "`launchpad release report 1 --run 编号`" in unread.output, unread.output
+    assert "release approve 1" not in unread.output  # not the command just run
+
+
+@pytest.mark.parametrize(("status", "variables", "said"), [
+    ("failed", {}, "基于运行 1，其结果为“失败”"),
+    ("aborted", {}, "基于运行 1，其结果为“已中止”"),
+    ("passed", {"version": "2.3.0"}, "测试的是版本 2.3.0，不是 v2.3.1"),
+    ("passed", {"version": "v2.3.10"}, "测试的是版本 v2.3.10，不是 v2.3.1"),
+])
+def test_a_report_of_a_test_that_did_not_pass_or_tested_another_version_is_not_approved(
+        ws: Path, status: str, variables: dict[str, str], said: str) -> None:
+    assert record(ws).exit_code == 0
+    run_id = finished_run(ws, status, variables)
+    assert launch(ws, "release", "report", "1", "--run", str(run_id)).exit_code == 0
+    refused = launch(ws, "release", "approve", "1", "--by", "王强")
+    assert refused.exit_code == 1 and said in refused.output, refused.output
+    assert "launchpad release report 1 --run" in refused.output
+    assert release_row(ws)["status"] == "planned" and audit_actions(ws).count("release_refused") == 1
+    # A report of a passing run of the release's version, attached after it, is the one approved.
+    good = finished_run(ws, "passed", {"version": "2.3.1"})
+    assert launch(ws, "release", "report", "1", "--run", str(good)).exit_code == 0
+    assert launch(ws, "release", "approve", "1", "--by", "王强").exit_code == 0
 
 
 def test_a_release_starts_only_after_its_reviewer_approved_a_report_left_as_written(ws: Path) -> None:
@@ -401,14 +459,56 @@ def test_notices_take_their_content_from_the_record_and_go_out_once(ws: Path, ro
     assert robot.received == []  # a preview sends nothing
 
     for _ in range(2):
-        sent = launch(ws, "release", "notice", "1", "--kind", "rolled-back", "--send")
+        sent = launch(ws, "release", "notice", "1", "--kind", "before", "--send")
         assert sent.exit_code == 0, sent.output
     assert len(robot.received) == 1
     text = robot.received[0]["markdown"]["content"]
-    assert "发布回退通知" in text and "已回退到发布前版本" in text and "张三 13800000001" in text
+    assert "发布通知" in text and "修复登录验证码" in text and "张三 13800000001" in text
     assert audit_actions(ws).count("release_notice") == 2
 
-    assert launch(ws, "release", "notice", "1", "--kind", "done", "--send", "--channel", "nope").exit_code == 2
+    assert launch(ws, "release", "notice", "1", "--kind", "before", "--send", "--channel", "nope").exit_code == 2
+
+
+def finished(root: Path, status: str) -> None:
+    """Release 1, reviewed and taken to `status` (released or rolled-back) from the command line."""
+    assert launch(root, "release", "report", "1", "--run", str(accepted_run(root))).exit_code == 0
+    assert launch(root, "release", "approve", "1", "--by", "王强").exit_code == 0
+    assert launch(root, "release", "status", "1", "in-progress").exit_code == 0
+    assert launch(root, "release", "status", "1", status).exit_code == 0
+
+
+@pytest.mark.parametrize(("status", "wrong", "right", "said"), [
+    ("rolled-back", "done", "rolled-back", "当前为已回退，不能发“done”通知"),
+    ("released", "rolled-back", "done", "当前为已发布，不能发“rolled-back”通知"),
+    ("released", "before", "done", "当前为已发布，不能发“before”通知"),
+])
+def test_a_notice_must_fit_the_records_status(ws: Path, robot: Robot, status: str, wrong: str, right: str,
+                                              said: str) -> None:
+    site = SITE + f"channels:\n  group: {{kind: wecom, webhook: 'http://127.0.0.1:{robot.port}/send'}}\n"
+    (ws / "site.yaml").write_text(site, encoding="utf-8")
+    assert record(ws).exit_code == 0
+    finished(ws, status)
+    for sending in ((), ("--send",)):
+        refused = launch(ws, "release", "notice", "1", "--kind", wrong, *sending)
+        assert refused.exit_code == 2, refused.output
+        assert said in refused.output and f"launchpad release notice 1 --kind {right}" in refused.output
+    assert robot.received == [] and "release_notice" not in audit_actions(ws)
+    assert launch(ws, "release", "notice", "1", "--kind", right, "--send").exit_code == 0
+    assert len(robot.received) == 1
+
+
+def test_a_release_not_out_yet_takes_only_the_before_notice_and_a_cancelled_one_none(ws: Path) -> None:
+    assert record(ws).exit_code == 0
+    assert launch(ws, "release", "report", "1", "--run", str(accepted_run(ws))).exit_code == 0
+    assert launch(ws, "release", "approve", "1", "--by", "王强").exit_code == 0
+    assert launch(ws, "release", "status", "1", "in-progress").exit_code == 0
+    assert launch(ws, "release", "notice", "1", "--kind", "before").exit_code == 0  # not out yet
+    early = launch(ws, "release", "notice", "1", "--kind", "done")
+    assert early.exit_code == 2 and "当前为发布中，不能发“done”通知" in early.output, early.output
+    assert "--kind before" in early.output
+    assert record(ws).exit_code == 0 and launch(ws, "release", "status", "2", "cancelled").exit_code == 0
+    refused = launch(ws, "release", "notice", "2", "--kind", "before")
+    assert refused.exit_code == 2 and "已取消的发布没有相符的通知" in refused.output, refused.output
 
 
 def test_a_notice_with_nobody_to_call_is_refused(ws: Path) -> None:
@@ -422,7 +522,7 @@ def test_a_notice_with_nobody_to_call_is_refused(ws: Path) -> None:
 def test_the_readme_tour_of_releases_works_on_the_demo(tmp_path: Path) -> None:
     import shlex
 
-    from launchpad.demo import build_demo
+    from launchpad.demo import build_demo, start_demo_webapp, stop_demo_webapp
 
     root = build_demo(tmp_path / "demo")
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
@@ -432,10 +532,18 @@ def test_the_readme_tour_of_releases_works_on_the_demo(tmp_path: Path) -> None:
              if line.startswith(("launchpad issue add", "launchpad run environment-readiness --env test",
                                  "launchpad release ", "launchpad handover"))]
     assert sum(line.startswith("launchpad release ") for line in lines) >= 5
-    for line in lines:
-        result = launch(root, *shlex.split(line)[1:])
-        expected = 1 if line.startswith("launchpad run") else 0  # the demo's readiness run is partial
-        assert result.exit_code == expected, f"{line}: {result.output}"
+    # As `launchpad demo` leaves it, on the real clock (the readiness run compares the host's with it).
+    start_demo_webapp(root)
+    try:
+        for line in lines:
+            result = launch(root, *shlex.split(line)[1:])
+            expected = 1 if line.startswith("launchpad run") else 0  # the demo's readiness run is partial
+            assert result.exit_code == expected, f"{line}: {result.output}"
+    finally:
+        stop_demo_webapp(root)
+    with store_of(root) as store:
+        run = store.get_run(1)
+        assert run is not None and run["status"] == "partial"  # approvable: its skips are in the report
     shown = release_row(root)
     assert (shown["status"], shown["approved_by"], shown["fixes"]) == ("approved", "王强", [1])
 

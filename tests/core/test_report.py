@@ -69,7 +69,8 @@ def _add_release_run(store: Store) -> None:
     snapshot = {"name": "release", "title": "版本发布", "phases": [{"id": "p", "name": "发布", "steps": [
         {"id": "backup", "name": "发布前备份", "kind": "manual"},
         {"id": "login", "name": "登录页可用", "kind": "http"},
-        {"id": "disk", "name": "磁盘空间", "kind": "shell"}]}]}
+        {"id": "disk", "name": "磁盘空间", "kind": "shell"},
+        {"id": "released", "name": "发布记录改为已发布", "kind": "release_status"}]}]}
     run_id = store.create_run(playbook="release", playbook_path="release.yaml", playbook_hash="x",
                               playbook_snapshot=snapshot, environment="prod", production=True,
                               variables={}, operator="张三")
@@ -107,6 +108,31 @@ def test_counts_and_sections(report: DailyReport) -> None:
         ("版本发布", "failed", 2, 3, ("登录页可用",))]
     assert [(c.title, c.status) for c in report.checks] == [("登录页可用", "failed"), ("磁盘空间", "passed")]
     assert sorted(i.id for i in report.all_issues) == [1, 2, 3, 5, 6]
+
+
+def test_only_a_release_run_on_production_is_labelled_a_release(dataset: tuple[Workspace, Store]) -> None:
+    """pre-release-backup on prod backs up and checks freshness: it runs on production, releases nothing."""
+    workspace, store = dataset
+    snapshot = {"name": "pre-release-backup", "title": "上线前备份", "phases": [{"id": "b", "name": "备份", "steps": [
+        {"id": "backup.all", "name": "备份全部目标并校验", "kind": "backup"},
+        {"id": "backup.fresh", "name": "有新鲜备份", "kind": "gate"}]}]}
+    run_id = store.create_run(playbook="pre-release-backup", playbook_path="p.yaml", playbook_hash="x",
+                              playbook_snapshot=snapshot, environment="prod", production=True, variables={},
+                              operator="李四")
+    for step in ("backup.all", "backup.fresh"):
+        store.step_started(run_id, step, "b", 1, [])
+        store.step_finished(run_id, step, 1, "passed", "ok", {})
+    store.set_run_status(run_id, "passed", finished=True)
+    with store.transaction():
+        store.db.execute("UPDATE runs SET started = ?, finished = ? WHERE id = ?",
+                         ["2025-11-20T10:00:00+00:00", "2025-11-20T10:05:00+00:00", run_id])
+    report = collect_daily(store, workspace.site, DAY)
+    assert [(run.playbook, run.release) for run in report.runs] == [("release", True), ("pre-release-backup", False)]
+    text = render_daily(report, "txt", "zh")
+    assert "1. 【发布】版本发布（prod）" in text and "2. 上线前备份（prod）通过，2/2 步通过" in text
+    assert "【发布】上线前备份" not in text
+    assert "**发布** 上线前备份" not in render_daily(report, "md", "zh")
+    assert "[发布] 上线前备份" not in render_daily(report, "html", "zh")
 
 
 def test_text_in_chinese_reads_well_in_wechat(report: DailyReport) -> None:

@@ -48,7 +48,7 @@ async def test_the_dashboard_key_shows_what_the_command_prints(root: Path) -> No
         await wait_until(pilot, lambda: screen.handover is not None, "the handover")
         await pilot.pause()
         text = shown(screen)
-        assert "今天和今晚的发布（1）" in text
+        assert "今天和今晚的发布，以及发布中的发布（1）" in text
         assert "发布 1 v2.3.1 2024-01-01 19:00–20:00：计划中，负责人 张工" in text
         assert "发布 1 v2.3.1（2024-01-01 19:00–20:00）：尚未审核" in text
         assert "[P1] [bold]登录超时[/bold]" in text  # markup-looking words shown as they were typed
