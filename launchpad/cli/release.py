@@ -51,7 +51,9 @@ def release() -> None:
 def release_new(session: Session, as_json: bool, window: str | None, fixes: tuple[str, ...],
                 **given: str | None) -> None:
     from launchpad.errors import UsageError
+    from launchpad.phrases import render
     from launchpad.release.operations import new_release
+    from launchpad.release.window import already_begun
 
     missing = [name for name in _ASKED if given.get(name) is None]
     if missing and not has_terminal():
@@ -69,6 +71,10 @@ def release_new(session: Session, as_json: bool, window: str | None, fixes: tupl
         click.echo(json.dumps(made.as_dict(session.site), ensure_ascii=False, indent=2))
     else:
         click.echo(say("cli.release.recorded", id=made.id, line=_line(session, made)))
+    begun = already_begun(made.start(session.site), session.now())
+    if begun is not None:
+        click.echo(click.style("  ⚠ " + render(begun, session.language), fg="yellow"), err=True)
+        click.echo("  " + say("cli.release.begun_hint"), err=True)
 
 
 def _issue_ids(values: tuple[str, ...]) -> tuple[int, ...]:

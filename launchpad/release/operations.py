@@ -51,7 +51,7 @@ class IssueMarked:
 
 def new_release(session: Session, *, version: str, changes: str, impact: str, start: str, end: str,
                 rollback_plan: str, owner: str, fixes: tuple[int, ...] = (), window: str | None = None) -> Release:
-    planned = plan_window(session.site, start, end, window, now=session.now())
+    planned = plan_window(session.site, start, end, window)
     draft = ReleaseDraft(version=version, changes=changes, impact=impact, rollback_plan=rollback_plan,
                          owner=owner, window=planned, fixes=tuple(dict.fromkeys(fixes)))
     return create_release(session.store(), session.actor, draft)

@@ -156,6 +156,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.run.recorded": ("recorded: {kind} by {actor}", "已记录：{actor} {kind}"),
     "cli.run.finished": ("Run {id} {status}.", "运行 {id} {status}。"),
     "cli.run.fix_playbook": ("fix the playbook, then run again", "请修改操作手册后重新运行"),
+    "cli.release.begun_hint": ("recorded as given: a run outside this window is refused by the release's window gate "
+                               "unless overridden with a reason",
+                               "已按所填时间登记：在此窗口之外运行发布，会被发布窗口关卡拒绝，除非写明原因后强制"),
     "cli.run.which_env": ("which environment?", "在哪个环境运行？"),
     "cli.run.which_env_hint": ("add --env ENV ({envs})", "请加上 --env 环境（{envs}）"),
     "cli.run.confirm_other_env": ("--confirm {given} names another environment than the run's ({env})",

@@ -156,8 +156,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.window_backwards_hint": ("give an end after the start", "请给出晚于开始时间的结束时间"),
     "error.window_past": ("the start {start} is in the past (it is {now} now, site time)",
                           "开始时间 {start} 已经过去（现场时间现在是 {now}）"),
-    "error.window_past_hint": ("plan the release for a time still to come: --start \"YYYY-MM-DD HH:MM\"",
-                               "请登记尚未到来的发布时间：--start \"YYYY-MM-DD HH:MM\""),
     "error.window_none": ("site.yaml names no time windows, so no release can be placed in one",
                           "site.yaml 没有定义时间窗口，发布无处安排"),
     "error.window_none_hint": ("add the client's change window under `windows:` in site.yaml "

@@ -170,15 +170,19 @@ def test_a_window_outside_the_clients_window_is_refused_and_nothing_recorded(
     assert "release_recorded" not in audit_actions(ws)
 
 
-def test_a_window_already_begun_is_refused_and_nothing_recorded(ws: Path) -> None:
+def test_a_window_already_begun_is_recorded_with_a_warning(ws: Path) -> None:
+    """A release written down after the fact (an emergency fix put out first) is still the
+    client's record: it is kept, and the person is told that a run outside that window will be
+    refused by the release's window gate unless overridden."""
     # 09:00 on Monday: Friday evening is over; tonight is still to come.
     result = launch(ws, "release", "new", "--version", "v2", "--changes", "a", "--impact", "b",
                     "--start", "2026-12-04 19:00", "--end", "20:00", "--rollback", "c", "--owner", "d")
-    assert result.exit_code == 2, result.output
-    assert "开始时间 2026-12-04 19:00 已经过去（现场时间现在是 2026-12-07 09:00）" in result.output
-    assert "请登记尚未到来的发布时间" in result.output
-    assert "release_recorded" not in audit_actions(ws)
-    assert record(ws).exit_code == 0  # tonight
+    assert result.exit_code == 0, result.output
+    assert "⚠ 开始时间 2026-12-04 19:00 已经过去（现场时间现在是 2026-12-07 09:00）" in result.output
+    assert "会被发布窗口关卡拒绝" in result.output
+    assert audit_actions(ws).count("release_recorded") == 1
+    tonight = record(ws)
+    assert tonight.exit_code == 0 and "已经过去" not in tonight.output
 
 
 def test_a_named_window_that_site_yaml_lacks_is_refused(ws: Path) -> None:
