@@ -66,6 +66,32 @@ def test_each_command_family_speaks_the_sites_chinese_and_english_with_lang_en(
     assert english in said.output and chinese not in said.output, said.output
 
 
+def tamper_audit(root: Path, sql: str) -> None:
+    """As someone with the file would: the append-only triggers dropped, then the log edited."""
+    from launchpad.store.db import Store
+
+    with Store.open(root / ".launchpad" / "launchpad.db") as store:
+        for n in range(1, 7):
+            store.audit("li.wei", "step_confirmed", f"run 1 step s{n}", {"n": n})
+        store.db.execute("DROP TRIGGER audit_no_update")
+        store.db.execute("DROP TRIGGER audit_no_delete")
+        store.db.execute(sql)
+
+
+@pytest.mark.parametrize(("sql", "chinese", "english"), [
+    ("UPDATE audit SET actor = 'x' WHERE id = 3", "第 3 条记录与其哈希值不符：记录或哈希值被改动过",
+     "entry 3 does not match its hash"),
+    ("DELETE FROM audit WHERE id >= 5", "第 5–6 条记录缺失：已从日志末尾删除", "entries 5–6 are missing"),
+], ids=["altered", "deleted at the end"])
+def test_a_broken_audit_log_is_explained_in_the_sites_language(
+        site: Path, sql: str, chinese: str, english: str) -> None:
+    tamper_audit(site, sql)
+    said = launchpad(site, "audit", "verify")
+    assert said.exit_code == 1 and chinese in said.output and english not in said.output, said.output
+    said = launchpad(site, "--lang", "en", "audit", "verify")
+    assert said.exit_code == 1 and english in said.output, said.output
+
+
 def test_runs_lists_statuses_in_the_sites_language(site: Path) -> None:
     assert launchpad(site, "run", "hello", "--env", "test", "--yes").exit_code == 0
     chinese = launchpad(site, "runs").output
