@@ -204,6 +204,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                               "本次运行没有备份 {target}，无从恢复"),
     "restore.none_verified": ("no backup of {target} verified to restore from",
                               "{target} 没有可用于恢复的已校验备份"),
+    "restore.restored": ("restored backup {id} ({file}) on {host}", "已在 {host} 上恢复备份 {id}（{file}）"),
     "restore.done": ("{detail}; safety backup {safety}", "{detail}；安全备份 {safety}"),
     # backup checks and drills
     "check.empty": ("the dump is empty", "备份内容为空"),
