@@ -93,6 +93,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "engine.details_changed": ("details changed", "细节有改动"),
     "engine.continue_changed": ("continue with the changed playbook", "按改动后的操作手册继续"),
     "engine.roll_back": ("roll back", "回滚"),
+    "engine.rollback_phase_started": ("rollback: {phase}", "回滚：{phase}"),
     "engine.rollback_phase": ("{phase}: {steps}", "{phase}：{steps}"),
     "playbook.step_removed": ("step {step} was removed", "步骤 {step} 已删除"),
     "playbook.step_added": ("step {step} was added", "新增了步骤 {step}"),

@@ -303,6 +303,43 @@ def test_the_release_windows_refusals_speak_the_sites_language(site: Path) -> No
     assert "结束时间“nope”不是日期和时间" in launchpad_process(site, *RELEASE[:11], "nope", *RELEASE[12:]).stderr
 
 
+@pytest.mark.parametrize(("start", "chinese", "english"), [
+    ("2026-13-07 19:00", "开始时间“2026-13-07 19:00”不是真实存在的日期和时间：没有 13 月",
+     "start '2026-13-07 19:00' is not a real date and time: there is no month 13"),
+    ("2026-02-30 19:00", "2026 年 2 月只有 28 天", "2026-2 has 28 days"),
+    ("2026-12-07 25:00", "25:00 不是一天中的时刻", "25:00 is not a time of day"),
+])
+def test_a_start_that_does_not_exist_is_refused_in_the_sites_language(
+        site: Path, start: str, chinese: str, english: str) -> None:
+    given = [*RELEASE[:9], start, *RELEASE[10:]]
+    said = launchpad_process(site, *given)
+    assert said.returncode == 2 and chinese in said.stderr and "does not match" not in said.stderr, said.stderr
+    said = launchpad_process(site, "--lang", "en", *given)
+    assert said.returncode == 2 and english in said.stderr, said.stderr
+
+
+FAILING = """\
+name: failing
+title: 会失败
+phases:
+  - id: main
+    name: 部署
+    steps:
+      - {id: hello, name: 问候, kind: shell, hosts: app, run: "false"}
+    rollback:
+      - {id: undo, name: 撤销, kind: shell, hosts: app, run: "true"}
+"""
+
+
+def test_the_live_run_lines_say_launchpads_reasons_and_the_rollback_in_the_sites_language(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws", playbooks={"failing": FAILING})
+    chinese = launchpad(root, "run", "failing", "--env", "test", "--yes").output
+    assert "中止 — 无人可询问（不是终端）" in chinese and "▸ 回滚：部署 [main]" in chinese, chinese
+    assert "no one to ask" not in chinese and "rollback:" not in chinese, chinese
+    english = launchpad(root, "--lang", "en", "run", "failing", "--env", "test", "--yes").output
+    assert "no one to ask (not a terminal)" in english and "▸ rollback: 部署 [main]" in english, english
+
+
 def test_the_release_test_reports_refusals_speak_the_sites_language(site: Path, tmp_path: Path) -> None:
     assert launchpad(site, *RELEASE, "--window", "always").exit_code == 0
     assert launchpad(site, "run", "hello", "--env", "prod", "--yes", "--confirm", "prod").exit_code == 0
