@@ -64,7 +64,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     # notify/send.py
     "send.mail_format": ("a mail is text or markdown, not {format!r}", "邮件只能是 text 或 markdown，不能是“{format}”"),
     "send.robot_format": ("{kind} robots take text or markdown, not {format!r}",
-                          "{kind} 机器人只接收 text 或 markdown，不能是“{format}”"),
+                          "{kind}机器人只接收 text 或 markdown，不能是“{format}”"),
     "send.part_waiting": ("part {part} of {parts} is {status}", "第 {part}/{parts} 部分{status}"),
     "send.part_waiting_error": ("part {part} of {parts} is {status}: {error}",
                                 "第 {part}/{parts} 部分{status}：{error}"),

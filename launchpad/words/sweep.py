@@ -226,7 +226,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "issues.nul_bytes": ("it holds NUL bytes", "其中含有 NUL 字节"),
     "issues.not_utf8_gbk": ("it is neither UTF-8 nor GBK text", "既不是 UTF-8 也不是 GBK 文本"),
     # notify/deliver.py
-    "robot.where": ("the {kind} robot at {host} (channel {channel})", "{host} 上的 {kind} 机器人（渠道 {channel}）"),
+    "robot.where": ("the {kind} robot at {host} (channel {channel})", "{host} 上的{kind}机器人（渠道 {channel}）"),
     "robot.unreachable": ("cannot reach {where}: {error}", "无法连接{where}：{error}"),
     "robot.unreachable_hint": ("no network? it stays in the outbox: `launchpad report outbox --send` when back online",
                                "没有网络？消息留在发件箱中：联网后运行 `launchpad report outbox --send`"),

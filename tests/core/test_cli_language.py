@@ -374,9 +374,22 @@ def test_the_report_commands_usage_errors_speak_the_sites_language(site: Path) -
         Outbox(store).enqueue("ops", "wecom", "markdown", "日报", ["正文"])
     chinese = launchpad_process(site, "report", "outbox", "--draft", "1")
     assert chinese.returncode == 2, chinese.stderr
-    assert "待发消息 1 是发给 ops 的 wecom 机器人的：只有邮件能写成草稿" in chinese.stderr, chinese.stderr
+    assert "待发消息 1 是发给 ops 的企业微信机器人的：只有邮件能写成草稿" in chinese.stderr, chinese.stderr
     english = launchpad_process(site, "--lang", "en", "report", "outbox", "--draft", "1")
-    assert "outbox message 1 is for the wecom robot of ops: only mail is written as a draft" in english.stderr
+    assert "outbox message 1 is for the WeCom robot of ops: only mail is written as a draft" in english.stderr
+
+
+@pytest.mark.parametrize(("kind", "chinese", "english"), [
+    ("wecom", "企业微信", "WeCom"), ("dingtalk", "钉钉", "DingTalk"), ("feishu", "飞书", "Feishu")])
+def test_a_draft_for_a_robot_names_the_robots_kind_in_words(tmp_path: Path, kind: str, chinese: str,
+                                                            english: str) -> None:
+    channel = f"channels:\n  group: {{kind: {kind}, webhook: env:LP_HOOK}}\n"
+    root = write_workspace(tmp_path / "ws", site=LOCAL_SITE + channel)
+    said = launchpad_process(root, "report", "daily", "--draft", "--send", "group")
+    assert said.returncode == 2, said.stderr
+    assert f"渠道 group 是{chinese}机器人：只有邮件才能写成草稿" in said.stderr, said.stderr
+    said = launchpad_process(root, "--lang", "en", "report", "daily", "--draft", "--send", "group")
+    assert f"channel group is a {english} robot: only mail is written as a draft" in said.stderr, said.stderr
 
 
 def test_the_baselines_file_and_fix_refusals_speak_the_sites_language(site: Path) -> None:
