@@ -437,7 +437,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.issue_leaving_new": ("an issue leaving new needs {missing}", "问题离开新建状态前需要{missing}"),
     "error.issue_leaving_new_hint": ("add --owner NAME --due DATE (e.g. --due 明天) in the same command",
                                      "请在同一条命令中加上 --owner 姓名 --due 日期（例如 --due 明天）"),
-    "error.issue_not_known": ("{value!r} is not a known {field}", "“{value}”不是已知的 {field}"),
+    "error.issue_not_known": ("{field} {value!r} is not known", "“{value}”不是已知的{field}"),
+    # one value a field takes in a list of them: the code that is typed, beside its words
+    "error.issue_choice": ("{code} ({label})", "{code}（{label}）"),
     "error.issue_one_of": ("one of: {values}", "可选：{values}"),
     "error.issue_needs_title": ("an issue needs a title", "问题需要标题"),
     "error.issue_needs_title_hint": ("type what the user reported", "请写下用户反馈的内容"),

@@ -392,6 +392,22 @@ def test_a_draft_for_a_robot_names_the_robots_kind_in_words(tmp_path: Path, kind
     assert f"channel group is a {english} robot: only mail is written as a draft" in said.stderr, said.stderr
 
 
+@pytest.mark.parametrize(("option", "chinese", "listed"), [
+    ("--severity", "“P9”不是已知的严重程度", "可选：P0 紧急、P1 高、P2 中、P3 低"),
+    ("--status", "“P9”不是已知的状态", "可选：new（新建）、in_progress（处理中）、fixed（已修复）"),
+    ("--type", "“P9”不是已知的类型", "可选：defect（缺陷）、config（配置）"),
+    ("--channel", "“P9”不是已知的渠道", "可选：group（群）、phone（电话）、wechat（微信）"),
+])
+def test_an_unknown_issue_value_names_the_field_and_lists_the_values_in_chinese(
+        site: Path, option: str, chinese: str, listed: str) -> None:
+    assert launchpad(site, "issue", "add", "P2 登录报错").exit_code == 0
+    said = launchpad_process(site, "issue", "update", "1", option, "P9")
+    assert said.returncode == 2 and chinese in said.stderr and listed in said.stderr, said.stderr
+    assert "severity" not in said.stderr and "known" not in said.stderr, said.stderr
+    english = launchpad_process(site, "--lang", "en", "issue", "update", "1", option, "P9").stderr
+    assert f"{option[2:].capitalize()} 'P9' is not known" in english, english
+
+
 def test_the_baselines_file_and_fix_refusals_speak_the_sites_language(site: Path) -> None:
     (site / "baselines").mkdir()
     chinese = launchpad_process(site, "baseline", "diff", "--env", "test")
