@@ -93,6 +93,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "engine.details_changed": ("details changed", "细节有改动"),
     "engine.continue_changed": ("continue with the changed playbook", "按改动后的操作手册继续"),
     "engine.roll_back": ("roll back", "回滚"),
+    "engine.rollback_phase_started": ("rollback: {phase}", "回滚：{phase}"),
     "engine.rollback_phase": ("{phase}: {steps}", "{phase}：{steps}"),
     "playbook.step_removed": ("step {step} was removed", "步骤 {step} 已删除"),
     "playbook.step_added": ("step {step} was added", "新增了步骤 {step}"),
@@ -204,6 +205,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                               "本次运行没有备份 {target}，无从恢复"),
     "restore.none_verified": ("no backup of {target} verified to restore from",
                               "{target} 没有可用于恢复的已校验备份"),
+    "restore.restored": ("restored backup {id} ({file}) on {host}", "已在 {host} 上恢复备份 {id}（{file}）"),
     "restore.done": ("{detail}; safety backup {safety}", "{detail}；安全备份 {safety}"),
     # backup checks and drills
     "check.empty": ("the dump is empty", "备份内容为空"),

@@ -29,7 +29,7 @@ from launchpad.issues.model import OPEN_STATUSES, Issue, IssueDraft
 from launchpad.issues.query import IssueFilter
 from launchpad.sitetime import local_text
 from screens.base import LaunchpadScreen
-from screens.support.i18n import current_language, t
+from screens.support.i18n import current_language, error_says, t
 from screens.support.issue_actions import ISSUE_BINDINGS, IssueKeys
 from screens.support.messages import IssueChanged, IssuesAdded, IssuesFound, IssueWriteFailed
 from screens.widgets.issue_table import PAGE, IssueTable
@@ -221,7 +221,7 @@ class IssuesScreen(IssueKeys, LaunchpadScreen):
             if len(message.added) > 1:
                 self.notify(t("issues.added_many", count=len(message.added)))
         for title, error in message.refused:
-            self.capture.show_failed(f"{title}: {error.message}")
+            self.capture.show_failed(f"{title}: {error_says(error)}")
         self.requery()
         self.launchpad.refresh_issue_summary()
         self._write_pending()

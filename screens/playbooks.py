@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from launchpad.run.playbook_list import PlaybookEntry, read_playbooks
 from screens.base import LaunchpadScreen
-from screens.support.i18n import t
+from screens.support.i18n import error_says, t
 from screens.support.messages import PlaybooksRead
 from screens.widgets.playbook_preview import PlaybookPreview
 from screens.widgets.variables_form import VariablesForm
@@ -214,7 +214,7 @@ class PlaybooksScreen(LaunchpadScreen):
         try:
             arming = plan_arming(entry.loaded.playbook, session.site, env_name, session.now())
         except UsageError as refused:
-            self.notify(refused.message + (f"\n{refused.hint}" if refused.hint else ""), severity="warning")
+            self.notify(error_says(refused), severity="warning")
             return
         self._confirm_production(entry, env_name, lambda typed: self._arm(entry, arming, values, typed))
 

@@ -41,7 +41,7 @@ from launchpad.report.publish import (
 )
 from launchpad.session import Session
 from screens.base import LaunchpadScreen
-from screens.support.i18n import current_language, said, t
+from screens.support.i18n import current_language, error_says, said, t
 from screens.support.messages import (
     PlanRead,
     ReportCopied,
@@ -187,7 +187,7 @@ class ReportScreen(LaunchpadScreen):
         try:
             self.day = parse_day(event.value, self.session.today())
         except LaunchpadError as error:
-            self._say(error.message, "bold red")
+            self._say(error_says(error), "bold red")
             return
         event.input.value = self.day.isoformat()
         self.query_one("#report-preview").focus()

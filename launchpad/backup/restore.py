@@ -28,7 +28,7 @@ from launchpad.backup.verified import VerifiedReader
 from launchpad.backup.verify import checksum_problem
 from launchpad.errors import LaunchpadError
 from launchpad.hosts.base import CommandResult
-from launchpad.phrases import phrase, typed_instead
+from launchpad.phrases import Phrase, Said, phrase, typed_instead
 from launchpad.run.prompter import ConfirmRequest, Prompter, TypeNameRequest
 from launchpad.sitetime import local_text
 
@@ -40,7 +40,7 @@ class RestoreResult:
     restore_id: int
     backup: BackupRecord
     safety_backup: BackupRecord | None
-    detail: str
+    detail: Said  # what was restored where: a phrase for the reader, its English text in the store
 
 
 class _MeteredFile:
@@ -156,7 +156,7 @@ def _verify_and_restore(session: BackupSession, record: BackupRecord, env_name: 
         session.audit("restore_failed", where, {"backup": backup_id, "restore": restore_id, "reason": exc.message,
                                                 "safety_backup": safety.id if safety else None})
         raise
-    records.finish_restore(session.store, restore_id, "restored", detail, safety.id)
+    records.finish_restore(session.store, restore_id, "restored", str(detail), safety.id)
     session.audit("restore_finished", where, {"backup": backup_id, "restore": restore_id, "safety_backup": safety.id})
     return RestoreResult(restore_id, record, safety, detail)
 
@@ -181,7 +181,7 @@ def _confirm(session: BackupSession, prompter: Prompter, record: BackupRecord, p
     session.audit("restore_confirmed", where, {"backup": record.id, "production": production})
 
 
-def _restore(session: BackupSession, record: BackupRecord, opened: BinaryIO) -> str:
+def _restore(session: BackupSession, record: BackupRecord, opened: BinaryIO) -> Phrase:
     environment = session.workspace.environment(record.environment)
     target = resolve_target(environment, record.environment, record.target, session.transport_for,
                             session.workspace.root, ask_secret=session.ask_secret)
@@ -195,4 +195,4 @@ def _restore(session: BackupSession, record: BackupRecord, opened: BinaryIO) -> 
     if not result.ok:
         raise BackupFailed(phrase("error.restore_failed", host=shell.name, code=result.exit_code,
                                   tail=tail(result.stderr)), hint=phrase("error.restore_failed_hint"))
-    return f"restored backup {record.id} ({record.file}) on {shell.name}"
+    return phrase("restore.restored", id=record.id, file=record.file, host=shell.name)

@@ -13,6 +13,7 @@ from launchpad.cli.door import pass_session, say
 from launchpad.cli.params import LIMIT
 
 if TYPE_CHECKING:
+    from launchpad.phrases import Said
     from launchpad.session import Session
 
 
@@ -30,7 +31,7 @@ def audit_verify(session: Session) -> None:
     try:
         store = session.store()
     except StoreDamaged as exc:
-        _damaged(exc.message, say("cli.audit.nothing_read"))
+        _damaged(exc.said, say("cli.audit.nothing_read"))
     damage = store_damage(store.db)
     report = verify_audit(store.db)
     if report.damaged or (damage and report.ok):
@@ -76,7 +77,7 @@ def audit_show(session: Session, limit: int, as_json: bool) -> None:
         click.echo(f"{e.id:>6}  {at:<{width}}  {e.actor:<10} {e.action:<22} {e.target}")
 
 
-def _damaged(detail: str, how_far: str) -> NoReturn:
+def _damaged(detail: Said, how_far: str) -> NoReturn:
     click.echo(click.style(say("cli.audit.store_damaged", detail=detail), fg="red", bold=True), err=True)
     click.echo("  " + say("cli.audit.damaged_hint", how_far=how_far), err=True)
     raise SystemExit(1)

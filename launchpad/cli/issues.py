@@ -201,7 +201,7 @@ def issue_update(session: Session, issue_id: int, note: str, attach: tuple[str, 
 
 
 @issue.command("paste")
-@click.argument("source", type=click.File("rb"), default="-")
+@click.argument("source", default="-")
 @click.option("--take", metavar="SPEC")
 @click.option("--dry-run", is_flag=True)
 @click.option("--channel", "-c", default="group", show_default=True)
@@ -212,17 +212,18 @@ def issue_update(session: Session, issue_id: int, note: str, attach: tuple[str, 
 @AS_JSON
 @LANG
 @pass_session
-def issue_paste(session: Session, source: Any, take: str | None, dry_run: bool, channel: str, severity: str | None,
+def issue_paste(session: Session, source: str, take: str | None, dry_run: bool, channel: str, severity: str | None,
                 owner: str | None, due: str | None, module: str | None, as_json: bool, lang: str | None) -> None:
     from dataclasses import replace
     from datetime import datetime
 
     from launchpad.issues.chat import draft_from_messages, parse_chat, parse_selection
     from launchpad.issues.chat_display import message_line, message_whole, set_aside_listing, visible
-    from launchpad.issues.pasted_file import decode_pasted
+    from launchpad.issues.pasted_file import decode_pasted, read_pasted
     from launchpad.phrases import phrase, render
 
-    text = decode_pasted(source.read(), source.name)
+    # Read here, not by click.File: a missing file is refused in the site's language.
+    text = decode_pasted(sys.stdin.buffer.read(), "<stdin>") if source == "-" else read_pasted(Path(source))
     s = _Desk(session, lang)
     zone = s.site.tz
     paste = parse_chat(text, zone, datetime.fromisoformat(s.log.clock()))
@@ -244,7 +245,7 @@ def issue_paste(session: Session, source: Any, take: str | None, dry_run: bool, 
         if dry_run:
             click.echo(render(phrase("chat.dry_run"), s.lang))
             return
-        if not sys.stdin.isatty() or source.name == "<stdin>":
+        if not sys.stdin.isatty() or source == "-":
             click.echo(say("cli.issue.take"), err=True)
             return
         take = click.prompt("log which (e.g. 1,3,5+6; empty: none)", default="", show_default=False)

@@ -40,7 +40,7 @@ class ProgressPrinter:
                 return say("cli.run.resuming" if resumed else "cli.run.started", id=run_id, playbook=playbook,
                            where=where)
             case ev.PhaseStarted(title=title, phase_id=phase_id):
-                return click.style(f"\n▸ {title} [{phase_id}]", bold=True)
+                return click.style(f"\n▸ {render(title, language())} [{phase_id}]", bold=True)
             case ev.StepStarted(title=title, step_id=step_id, hosts=hosts, attempt=attempt):
                 on = say("cli.run.on_hosts", count=len(hosts)) if hosts else ""
                 again = say("cli.run.attempt", attempt=attempt) if attempt > 1 else ""
@@ -59,7 +59,8 @@ class ProgressPrinter:
                 return click.style("    " + say("cli.run.gate_refused", reason=reason), fg="red")
             case ev.DecisionRecorded(kind=kind, actor=actor, reason=reason) if kind not in ("confirmed",):
                 decision = say(f"cli.decision.{kind}") if f"cli.decision.{kind}" in CATALOG else kind
-                return "    " + say("cli.run.recorded", kind=decision, actor=actor) + (f" — {reason}" if reason else "")
+                why = f" — {render(reason, language())}" if reason else ""
+                return "    " + say("cli.run.recorded", kind=decision, actor=actor) + why
             case ev.Notice(text=text):
                 return click.style(f"  ! {render(text, language())}", fg="yellow")
             case ev.RunFinished(run_id=run_id, status=status):

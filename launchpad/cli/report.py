@@ -77,10 +77,11 @@ def report_daily(session: Session, day_text: str | None, fmt: str, lang: str | N
 def _mail_channel(session: Session, channel: str | None) -> None:
     """A draft is a mail: --send may name a mail channel (its recipients), or nothing."""
     from launchpad.errors import UsageError
-    from launchpad.notify.deliver import channel_of
+    from launchpad.notify.deliver import channel_of, kind_said
 
     if channel is not None and (kind := channel_of(session.site, channel).kind) != "email":
-        raise UsageError(phrase("mail.not_mail", channel=channel, kind=kind), hint=phrase("cli.report.draft_hint"))
+        raise UsageError(phrase("mail.not_mail", channel=channel, kind=kind_said(kind)),
+                         hint=phrase("cli.report.draft_hint"))
 
 
 def _drafted(session: Session, path: Path, lang: str) -> str:
@@ -258,11 +259,13 @@ def report_outbox(session: Session, send_now: bool, channel: str | None, requeue
         outbox.drop(drop)
     if draft is not None:
         from launchpad.errors import UsageError
+        from launchpad.notify.deliver import kind_said
         from launchpad.notify.draft import write_draft
 
         if outbox.get(draft).kind != "email":
             message = outbox.get(draft)
-            raise UsageError(phrase("cli.report.not_mail_draft", id=draft, kind=message.kind, channel=message.channel),
+            raise UsageError(phrase("cli.report.not_mail_draft", id=draft, kind=kind_said(message.kind),
+                                    channel=message.channel),
                              hint=phrase("cli.report.not_mail_draft_hint"))
         click.echo(_drafted(session, write_draft(store, workspace.site, workspace.root, draft), session.language))
     failed = 0

@@ -17,7 +17,7 @@ from typing import Any
 
 from launchpad.errors import UsageError
 from launchpad.issues.log import IssueLog
-from launchpad.issues.model import canonical
+from launchpad.issues.model import canonical, choices
 from launchpad.phrases import phrase
 from launchpad.sitetime import to_stamp
 
@@ -87,7 +87,7 @@ class Incidents:
         """Record a milestone or a note on the timeline, at the time it happened."""
         if kind not in EVENT_KINDS:
             raise UsageError(phrase("error.incident_not_event", kind=kind),
-                             hint=phrase("error.issue_one_of", values=list(EVENT_KINDS)))
+                             hint=phrase("error.issue_one_of", values=choices(EVENT_KINDS)))
         if self.get(issue_id) is None:
             raise UsageError(phrase("error.not_incident", id=issue_id),
                              hint=phrase("error.not_incident_hint", id=issue_id))

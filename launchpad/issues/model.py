@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from launchpad.errors import UsageError
-from launchpad.phrases import phrase
+from launchpad.phrases import CATALOG, Phrase, phrase
 
 SEVERITIES = ("P0", "P1", "P2", "P3")
 STATUSES = ("new", "in_progress", "fixed", "verified", "closed", "wontfix", "by_design", "duplicate")
@@ -65,8 +65,19 @@ def canonical(field_name: str, value: str) -> str:
     alias = _ALIASES.get(field_name, {}).get(lowered) or _ALIASES.get(field_name, {}).get(typed)
     if alias:
         return alias
-    raise UsageError(phrase("error.issue_not_known", value=typed, field=field_name),
-                     hint=phrase("error.issue_one_of", values=list(allowed)))
+    raise UsageError(phrase("error.issue_not_known", value=typed, field=phrase(f"issue.field.{field_name}")),
+                     hint=phrase("error.issue_one_of", values=choices(allowed)))
+
+
+def choices(values: tuple[str, ...]) -> list[Phrase]:
+    """Values as a refusal lists them: each code (what is typed) beside its words, `new（新建）`;
+    words that begin with their code in both languages (`P0 紧急`) stand alone."""
+    listed = []
+    for value in values:
+        label = phrase(f"issue.value.{value}")
+        alone = all(text.startswith(value) for text in CATALOG[label.key])
+        listed.append(label if alone else phrase("error.issue_choice", code=value, label=label))
+    return listed
 
 
 @dataclass(frozen=True)

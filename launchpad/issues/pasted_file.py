@@ -8,6 +8,7 @@ UTF-16 with a byte-order mark, not as UTF-8. Those are decoded; a file that is n
 from __future__ import annotations
 
 import codecs
+from pathlib import Path
 
 from launchpad.errors import UsageError
 from launchpad.phrases import Phrase, phrase
@@ -17,6 +18,25 @@ from launchpad.phrases import Phrase, phrase
 _MAX_CONTROL_SHARE = 0.02
 _FEW_CONTROLS = 8
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f")
+
+
+def read_pasted(path: Path) -> str:
+    """The chat saved in the file at `path`, decoded as `decode_pasted` does; a file that is not
+    there or cannot be read is refused in words, never as the system's English."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(phrase("issues.paste_missing", path=str(path)), hint=phrase("issues.paste_where_hint")) \
+            from None
+    except IsADirectoryError:
+        raise UsageError(phrase("issues.paste_folder", path=str(path)), hint=phrase("issues.paste_where_hint")) \
+            from None
+    except OSError as exc:  # a disk's own error (EIO) is the system's words, kept as the detail
+        reason = phrase("issues.paste_no_permission") if isinstance(exc, PermissionError) else \
+            exc.strerror or type(exc).__name__
+        raise UsageError(phrase("issues.paste_unreadable", path=str(path), reason=reason),
+                         hint=phrase("issues.paste_unreadable_hint")) from None
+    return decode_pasted(raw, str(path))
 
 
 def decode_pasted(raw: bytes, name: str) -> str:

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from launchpad.errors import LaunchpadError
 from launchpad.notify.robots import build_request, classify
-from launchpad.phrases import phrase
+from launchpad.phrases import Phrase, phrase
 from launchpad.workspace.secrets import resolve_secret
 from launchpad.workspace.site import AnyChannel, Channel, Site
 
@@ -68,6 +68,11 @@ class DeliveryUncertain(DeliveryFailed):
 # stopped is certainly not in the group. Any other transport error came after the request
 # started going out, so the robot may have the message.
 _NEVER_SENT = ("ConnectError", "ConnectTimeout", "PoolTimeout")
+
+
+def kind_said(kind: str) -> Phrase:
+    """A channel's kind in words (企业微信, 钉钉, 飞书, 邮件), never its site.yaml code."""
+    return phrase(f"kind.{kind}")
 
 
 def channel_of(site: Site, name: str) -> AnyChannel:
@@ -158,14 +163,14 @@ class Robot:
             if answer.verdict == "sent":
                 return
             if answer.verdict == "config":
-                raise ChannelConfigError(phrase("error.robot_config", name=self.name, kind=self.channel.kind,
+                raise ChannelConfigError(phrase("error.robot_config", name=self.name, kind=kind_said(self.channel.kind),
                                                 message=answer.message),
                                          hint=phrase("error.robot_config_hint", name=self.name))
             if answer.verdict == "rejected":
-                raise ContentRefused(phrase("error.robot_refused", name=self.name, kind=self.channel.kind,
+                raise ContentRefused(phrase("error.robot_refused", name=self.name, kind=kind_said(self.channel.kind),
                                             message=answer.message), hint=phrase("error.robot_refused_hint"))
             if answer.verdict != "rate_limited" or attempt == RATE_LIMIT_ATTEMPTS:
-                raise DeliveryFailed(phrase("error.robot_failed", name=self.name, kind=self.channel.kind,
+                raise DeliveryFailed(phrase("error.robot_failed", name=self.name, kind=kind_said(self.channel.kind),
                                             message=answer.message), hint=phrase("error.robot_failed_hint"))
             pause = min(answer.retry_after or 2.0 ** attempt * 2, MAX_WAIT - waited)
             if pause <= 0:
@@ -176,7 +181,7 @@ class Robot:
 
     def _transport_error(self, exc: Exception, host: str) -> DeliveryFailed:
         # The exception's text may quote the URL, key included: name the host only.
-        what = phrase("robot.where", kind=self.channel.kind, host=host, channel=self.name)
+        what = phrase("robot.where", kind=kind_said(self.channel.kind), host=host, channel=self.name)
         if type(exc).__name__ in _NEVER_SENT:
             return DeliveryFailed(phrase("robot.unreachable", where=what, error=type(exc).__name__),
                                   hint=phrase("robot.unreachable_hint"))

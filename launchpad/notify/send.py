@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from launchpad.errors import LaunchpadError, SecretUnavailable
-from launchpad.notify.deliver import ChannelConfigError, ContentRefused, DeliveryUncertain, Robot, channel_of
+from launchpad.notify.deliver import ChannelConfigError, ContentRefused, DeliveryUncertain, Robot, channel_of, kind_said
 from launchpad.notify.mail import FORMATS as MAIL_FORMATS
 from launchpad.notify.mail import Mailer
 from launchpad.notify.outbox import Attachment, Outbox, OutboxMessage
@@ -96,7 +96,7 @@ def queue_message(store: Store, site: Site, channel: str, body: str, fmt: str, t
                                      attachments=attachments, mail_domain=spec.domain)
     kind = spec.kind
     if fmt not in LIMITS[kind]:
-        raise ChannelConfigError(phrase("send.robot_format", kind=kind, format=fmt))
+        raise ChannelConfigError(phrase("send.robot_format", kind=kind_said(kind), format=fmt))
     parts = split_message(body, LIMITS[kind][fmt],
                           marker=lambda part, total: render(phrase("notify.part", part=part, parts=total), lang))
     return Outbox(store).enqueue(channel, kind, fmt, title, parts, dedupe_key, supersedes)

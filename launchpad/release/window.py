@@ -8,6 +8,7 @@ window of site.yaml that holds it is taken.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -39,14 +40,26 @@ def parse_moment(text: str, site: Site, what: str) -> datetime:
     if match is None:
         raise UsageError(phrase("error.window_not_moment", what=said, text=text),
                          hint=phrase("error.window_not_moment_hint"))
+    if not 1970 <= int(match.group(1)[:4]) <= 2999:
+        raise UsageError(phrase("error.window_year", what=said, text=text), hint=phrase("error.window_year_hint"))
     try:
         moment = datetime.strptime(f"{match.group(1)} {match.group(2)}", "%Y-%m-%d %H:%M")
-    except ValueError as exc:
-        raise UsageError(phrase("error.window_bad_moment", what=said, text=text, reason=str(exc)),
+    except ValueError:
+        raise UsageError(phrase("error.window_bad_moment", what=said, text=text,
+                                reason=_what_does_not_exist(match.group(1), match.group(2))),
                          hint=phrase("error.window_bad_moment_hint")) from None
-    if not 1970 <= moment.year <= 2999:
-        raise UsageError(phrase("error.window_year", what=said, text=text), hint=phrase("error.window_year_hint"))
     return moment.replace(tzinfo=site.tz)
+
+
+def _what_does_not_exist(date_text: str, clock: str) -> Phrase:
+    """Which part of a date and time that has the right shape does not exist (month 13, 30 February, 25:00)."""
+    year, month, day = (int(part) for part in date_text.split("-"))
+    if not 1 <= month <= 12:
+        return phrase("error.moment_no_month", month=month)
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return phrase("error.moment_no_day", year=year, month=month, days=days)
+    return phrase("error.moment_no_clock", clock=clock)
 
 
 def parse_end(text: str, start: datetime, site: Site) -> datetime:

@@ -234,7 +234,7 @@ class Engine:
         self._decide(run_id, "rollback", "confirmed", phrase("engine.reason.rollback"), {"plan": str(plan)})
         try:
             for phase in phases:
-                self.emit(PhaseStarted(run_id, phase.id, f"rollback: {phase.name}"))
+                self.emit(PhaseStarted(run_id, phase.id, phrase("engine.rollback_phase_started", phase=phase.name)))
                 for step in phase.rollback:
                     assert step.id is not None
                     if states.get(step.id) not in DONE:
@@ -459,7 +459,7 @@ class Engine:
         actor = detail.get("by") or self.prompter.actor
         self.store.record_decision(run_id, step_id, kind, actor, reason, detail)
         self._audit(f"decision:{kind}", f"run {run_id} step {step_id}", {"reason": str(reason), **detail})
-        self.emit(DecisionRecorded(run_id, step_id, kind, actor, str(reason)))
+        self.emit(DecisionRecorded(run_id, step_id, kind, actor, reason))
 
     def _audit(self, action: str, target: str, detail: dict[str, Any]) -> None:
         self.store.audit(self.prompter.actor, action, target, detail)

@@ -25,7 +25,7 @@ class RunStarted:
 class PhaseStarted:
     run_id: int
     phase_id: str
-    title: str
+    title: Said  # the phase's name as written, or a phrase around it (a rollback's phase)
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class DecisionRecorded:
     step_id: str
     kind: str
     actor: str
-    reason: str
+    reason: Said  # launchpad's own reason as a phrase; a person's words as written
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from launchpad.errors import StoreDamaged, StoreError
+from launchpad.phrases import Said, phrase
 from launchpad.sitetime import to_stamp, utc_now
 from launchpad.store.db import Store
 from launchpad.store.migrations import write_transaction
@@ -55,7 +56,7 @@ class AuditReport:
     ok: bool
     entries: int  # entries found sound: all of them when ok, those before first_bad otherwise
     first_bad: int | None  # id of the first altered entry, or of the first missing one
-    reason: str
+    reason: Said  # a phrase: the command line says it in its language, the English text is str(reason)
     damaged: bool = False  # SQLite could not read the log to its end: the file is damaged
 
 
@@ -125,8 +126,8 @@ def verify_audit(store_or_db: Store | Database) -> AuditReport:
     try:
         return _verify(store_or_db, progress)
     except (sqlite3.DatabaseError, StoreDamaged) as exc:
-        reason = exc.message if isinstance(exc, StoreDamaged) else str(exc)
-        return AuditReport(False, progress[1], progress[0], f"SQLite cannot read it: {reason}", damaged=True)
+        reason = exc.said if isinstance(exc, StoreDamaged) else str(exc)
+        return AuditReport(False, progress[1], progress[0], phrase("audit.unreadable", error=reason), damaged=True)
 
 
 def store_damage(store_or_db: Store | Database) -> str | None:
@@ -145,30 +146,26 @@ def _verify(store_or_db: Store | Database, progress: list[int]) -> AuditReport:
     for entry_id, at, actor, action, target, detail_text, stored_prev, stored_hash in _stream(
             store_or_db, None):
         if entry_id != expected_id:
-            return _bad(sound, expected_id, f"entries {expected_id}–{entry_id - 1} are missing: "
-                        "deleted from the log")
+            return _bad(sound, expected_id, phrase("audit.missing", first=expected_id, last=entry_id - 1))
         if stored_prev != prev_hash:
-            return _bad(sound, entry_id, f"entry {entry_id} does not follow entry "
-                        f"{entry_id - 1}: an entry was removed or the log was reordered")
+            return _bad(sound, entry_id, phrase("audit.not_following", id=entry_id, previous=entry_id - 1))
         try:
             detail = json.loads(detail_text)
         except (TypeError, ValueError):
-            return _bad(sound, entry_id, f"entry {entry_id} has unreadable detail: altered")
+            return _bad(sound, entry_id, phrase("audit.unreadable_detail", id=entry_id))
         if entry_hash(prev_hash, entry_id, at, actor, action, target, detail) != stored_hash:
-            return _bad(sound, entry_id, f"entry {entry_id} does not match its hash: the entry "
-                        "or its hash was altered")
+            return _bad(sound, entry_id, phrase("audit.hash_mismatch", id=entry_id))
         expected_id, prev_hash, sound = entry_id + 1, stored_hash, sound + 1
         progress[:] = [expected_id, sound]
     db, lock = _parts(store_or_db)
     with lock:
         sequence = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").fetchone()
     if sequence and sequence[0] >= expected_id:
-        return _bad(sound, expected_id, f"entries {expected_id}–{sequence[0]} are missing: "
-                    "deleted from the end of the log")
-    return AuditReport(True, sound, None, f"{sound} entries, chain intact")
+        return _bad(sound, expected_id, phrase("audit.missing_at_end", first=expected_id, last=sequence[0]))
+    return AuditReport(True, sound, None, phrase("audit.intact", count=sound))
 
 
-def _bad(sound: int, first_bad: int, reason: str) -> AuditReport:
+def _bad(sound: int, first_bad: int, reason: Said) -> AuditReport:
     return AuditReport(False, sound, first_bad, reason)
 
 

@@ -445,7 +445,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                 "请写成 --set 名称=值，例如 --set version=v2.3.1"),
     "cli.report.not_mail_draft": ("outbox message {id} is for the {kind} robot of {channel}: only mail is written "
                                   "as a draft",
-                                  "待发消息 {id} 是发给 {channel} 的 {kind} 机器人的：只有邮件能写成草稿"),
+                                  "待发消息 {id} 是发给 {channel} 的{kind}机器人的：只有邮件能写成草稿"),
     "cli.report.draft_hint": ("--draft with a mail channel, or with no --send",
                               "--draft 请配合邮件通道使用，或不加 --send"),
     "cli.report.not_mail_draft_hint": ("see `launchpad report outbox`", "请查看 `launchpad report outbox`"),

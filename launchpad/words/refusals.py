@@ -64,7 +64,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     # notify/send.py
     "send.mail_format": ("a mail is text or markdown, not {format!r}", "邮件只能是 text 或 markdown，不能是“{format}”"),
     "send.robot_format": ("{kind} robots take text or markdown, not {format!r}",
-                          "{kind} 机器人只接收 text 或 markdown，不能是“{format}”"),
+                          "{kind}机器人只接收 text 或 markdown，不能是“{format}”"),
     "send.part_waiting": ("part {part} of {parts} is {status}", "第 {part}/{parts} 部分{status}"),
     "send.part_waiting_error": ("part {part} of {parts} is {status}: {error}",
                                 "第 {part}/{parts} 部分{status}：{error}"),
@@ -242,6 +242,19 @@ ENTRIES: dict[str, tuple[str, str]] = {
                           "另一个 launchpad 正在使用这个工作区：请重试"),
     "store.other_hint": ("is this a launchpad workspace, and is the disk healthy?",
                          "这是 launchpad 工作区吗？磁盘是否正常？"),
+    # store/audit.py: what `verify_audit` finds wrong with the chain
+    "audit.missing": ("entries {first}–{last} are missing: deleted from the log",
+                      "第 {first}–{last} 条记录缺失：已从日志中删除"),
+    "audit.missing_at_end": ("entries {first}–{last} are missing: deleted from the end of the log",
+                             "第 {first}–{last} 条记录缺失：已从日志末尾删除"),
+    "audit.not_following": ("entry {id} does not follow entry {previous}: an entry was removed or the log was "
+                            "reordered",
+                            "第 {id} 条记录与第 {previous} 条接不上：有记录被删除，或日志顺序被打乱"),
+    "audit.unreadable_detail": ("entry {id} has unreadable detail: altered", "第 {id} 条记录的详情无法读取：已被改动"),
+    "audit.hash_mismatch": ("entry {id} does not match its hash: the entry or its hash was altered",
+                            "第 {id} 条记录与其哈希值不符：记录或哈希值被改动过"),
+    "audit.intact": ("{count} entries, chain intact", "{count} 条记录，哈希链完整"),
+    "audit.unreadable": ("SQLite cannot read it: {error}", "SQLite 无法读取：{error}"),
     "store.cannot_open": ("cannot open the workspace store {path}: {error}", "无法打开工作区存储 {path}：{error}"),
     "store.no_wal": ("{path}: the file system refused WAL mode ({mode})", "{path}：文件系统不支持 WAL 模式（{mode}）"),
     "store.no_wal_hint": ("keep the workspace on a local disk", "请把工作区放在本地磁盘上"),

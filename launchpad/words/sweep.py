@@ -216,6 +216,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
                          "证明须为 {{playbook: 名称, env: 环境}}、{{backup: 环境, max_age: 1d}}、{{import: 环境}}、"
                          "{{release: 版本}}、{{baseline: 环境}} 或 {{sign_off: true}} 之一"),
     # issues/pasted_file.py
+    "issues.paste_missing": ("{path}: no such file", "{path}：文件不存在"),
+    "issues.paste_folder": ("{path} is a folder, not a file", "{path} 是文件夹，不是文件"),
+    "issues.paste_where_hint": ("check the file's name and folder; without a file, `launchpad issue paste` reads the "
+                                "chat from standard input",
+                                "请检查文件名和所在目录；不给文件时，`launchpad issue paste` 从标准输入读取聊天记录"),
+    "issues.paste_unreadable": ("cannot read {path}: {reason}", "无法读取 {path}：{reason}"),
+    "issues.paste_no_permission": ("no permission to read it", "没有读取权限"),
+    "issues.paste_unreadable_hint": ("check the file's permissions (`ls -l`)", "请检查文件的权限（`ls -l`）"),
     "issues.not_chat_text": ("{name} is not a chat copied as text: {why}",
                              "{name} 不是以文本形式复制的聊天记录：{why}"),
     "issues.not_chat_text_hint": ("copy the messages from WeChat/WeCom, save them as text (UTF-8 or GBK) and paste "
@@ -226,7 +234,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "issues.nul_bytes": ("it holds NUL bytes", "其中含有 NUL 字节"),
     "issues.not_utf8_gbk": ("it is neither UTF-8 nor GBK text", "既不是 UTF-8 也不是 GBK 文本"),
     # notify/deliver.py
-    "robot.where": ("the {kind} robot at {host} (channel {channel})", "{host} 上的 {kind} 机器人（渠道 {channel}）"),
+    "robot.where": ("the {kind} robot at {host} (channel {channel})", "{host} 上的{kind}机器人（渠道 {channel}）"),
     "robot.unreachable": ("cannot reach {where}: {error}", "无法连接{where}：{error}"),
     "robot.unreachable_hint": ("no network? it stays in the outbox: `launchpad report outbox --send` when back online",
                                "没有网络？消息留在发件箱中：联网后运行 `launchpad report outbox --send`"),

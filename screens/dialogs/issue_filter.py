@@ -18,7 +18,7 @@ from launchpad.issues.display import field_label, value_label
 from launchpad.issues.model import CHANNELS, SEVERITIES, STATUSES, TYPES
 from launchpad.issues.query import SORTS, IssueFilter
 from screens.dialogs.base import BaseDialog
-from screens.support.i18n import current_language, t
+from screens.support.i18n import current_language, error_says, t
 
 ANY = "*"
 
@@ -82,7 +82,7 @@ class IssueFilterDialog(BaseDialog[IssueFilter | None]):
         try:
             self.dismiss(self._read())
         except LaunchpadError as error:
-            self.say_problem(error.message)
+            self.say_problem(error_says(error))
 
     def _read(self) -> IssueFilter:
         def chosen(name: str) -> tuple[str, ...]:

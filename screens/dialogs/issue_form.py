@@ -27,7 +27,7 @@ from launchpad.session import Session
 from launchpad.sitetime import local_text
 from screens.dialogs.base import BaseDialog
 from screens.dialogs.issue_filter import form_row
-from screens.support.i18n import current_language, said, t
+from screens.support.i18n import current_language, error_says, t
 from screens.support.messages import IssueChanged, IssueWriteFailed
 
 EDIT_ONLY = ("resolution", "fixed_in", "attachments", "note")
@@ -101,7 +101,7 @@ class IssueFormDialog(BaseDialog[Issue | None]):
         try:
             values = self._values()
         except LaunchpadError as error:
-            self.say_problem(error.message)
+            self.say_problem(error_says(error))
             return
         if not values["title"]:
             self.say_problem(t("form.need_title"))
@@ -153,5 +153,4 @@ class IssueFormDialog(BaseDialog[Issue | None]):
     def on_issue_write_failed(self, message: IssueWriteFailed) -> None:
         message.stop()
         self.query_one("#save", Button).disabled = False
-        error = message.error
-        self.say_problem(f"{said(error.said)}\n{said(error.said_hint)}" if error.hint else said(error.said))
+        self.say_problem(error_says(message.error))

@@ -19,7 +19,7 @@ from launchpad.issues.model import RESOLVED_STATUSES, Issue
 from launchpad.issues.workflow import TRANSITIONS
 from launchpad.session import Session
 from screens.dialogs.base import BaseDialog
-from screens.support.i18n import current_language, t
+from screens.support.i18n import current_language, error_says, t
 
 
 class StatusDialog(BaseDialog[str | None]):
@@ -94,7 +94,7 @@ class StatusDetailsDialog(BaseDialog[dict[str, Any] | None]):
             try:
                 changes["due"] = parse_day(due, self.session.today())
             except LaunchpadError as error:
-                self.say_problem(error.message)
+                self.say_problem(error_says(error))
                 self.query_one("#status-due", Input).focus()
                 return
             changes["owner"] = self.session.people.get(owner, owner)

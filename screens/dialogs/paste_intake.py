@@ -29,7 +29,7 @@ from launchpad.issues.model import CHANNELS, Issue
 from launchpad.phrases import phrase
 from launchpad.session import Session
 from screens.dialogs.base import BaseDialog
-from screens.support.i18n import current_language, said, t
+from screens.support.i18n import current_language, error_says, said, t
 from screens.support.messages import ChatParsed, IssuesAdded
 
 PARSE_PAUSE = 0.15  # a paste arrives in one event; typing by hand pauses between keys
@@ -153,6 +153,6 @@ class PasteIntakeDialog(BaseDialog[list[Issue] | None]):
         if message.refused:
             for button in self.query(Button):
                 button.disabled = False
-            self.say_problem(message.refused[0][1].message)
+            self.say_problem(error_says(message.refused[0][1]))
             return
         self.dismiss(message.added)

@@ -10,8 +10,13 @@ one after another), and every widget, binding and palette entry reads it when it
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from launchpad import phrases
 from launchpad.phrases import CATALOG, Said, Spoken, render
+
+if TYPE_CHECKING:
+    from launchpad.errors import LaunchpadError
 
 Language = Spoken
 
@@ -50,6 +55,16 @@ def known(key: str) -> bool:
 def said(value: Said | None) -> str:
     """What a step or the engine said, in the current language."""
     return render(value, _current)
+
+
+def error_says(error: LaunchpadError, *, hint: bool = True) -> str:
+    """What a launchpad error says in the current language, and on a line of its own what to do
+    next (`hint=False` leaves it out, for a one-line preview). An error's `.message` and `.hint`
+    stay English for logs; a screen shows this instead."""
+    text = said(error.said)
+    if hint and error.hint:
+        text += f"\n→ {said(error.said_hint)}"
+    return text
 
 
 def status_word(status: str) -> str:

@@ -23,7 +23,7 @@ from launchpad.issues.capture import parse_quick_capture
 from launchpad.issues.display import field_label
 from launchpad.issues.model import IssueDraft
 from launchpad.session import Session
-from screens.support.i18n import current_language, t
+from screens.support.i18n import current_language, error_says, t
 
 
 class CaptureInput(Input):
@@ -96,7 +96,7 @@ class QuickCaptureBar(Vertical):
         try:
             draft = self.read(line)
         except LaunchpadError as error:
-            preview.update(Text(f"✗ {error.message}", style="yellow"))
+            preview.update(Text(f"✗ {error_says(error, hint=False)}", style="yellow"))
             return
         preview.update(describe_draft(draft))
 
@@ -118,7 +118,7 @@ class QuickCaptureBar(Vertical):
         try:
             draft = self.read(event.value)
         except LaunchpadError as error:
-            self.show_failed(error.message)
+            self.show_failed(error_says(error))
             self.app.bell()
             return
         self.input.value = ""

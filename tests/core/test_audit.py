@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from launchpad.phrases import phrase
 from launchpad.store import audit
 from launchpad.store.audit import (
     GENESIS_HASH,
@@ -73,7 +74,7 @@ def test_detail_reads_back_as_it_was_hashed(store: Store) -> None:
 
 
 def test_an_empty_log_verifies(store: Store) -> None:
-    assert verify_audit(store) == AuditReport(True, 0, None, "0 entries, chain intact")
+    assert verify_audit(store) == AuditReport(True, 0, None, phrase("audit.intact", count=0))
     assert audit_head(store) is None
 
 
@@ -109,7 +110,7 @@ def test_an_altered_entry_is_named(store: Store) -> None:
     tamper(store, "UPDATE audit SET detail = ? WHERE id = 3", ['{"n":3,"note":"没确认"}'])
     report = verify_audit(store)
     assert (report.ok, report.first_bad, report.entries) == (False, 3, 2)
-    assert "altered" in report.reason
+    assert "altered" in str(report.reason)
 
 
 def test_a_deleted_entry_is_named(store: Store) -> None:
@@ -117,7 +118,7 @@ def test_a_deleted_entry_is_named(store: Store) -> None:
     tamper(store, "DELETE FROM audit WHERE id = 3")
     report = verify_audit(store)
     assert (report.ok, report.first_bad) == (False, 3)
-    assert "missing" in report.reason
+    assert "missing" in str(report.reason)
 
 
 def test_an_edited_hash_is_named(store: Store) -> None:
@@ -132,7 +133,7 @@ def test_a_broken_link_is_named(store: Store) -> None:
     tamper(store, "UPDATE audit SET prev_hash = ? WHERE id = 4", [GENESIS_HASH])
     report = verify_audit(store)
     assert (report.ok, report.first_bad) == (False, 4)
-    assert "removed or the log was reordered" in report.reason
+    assert "removed or the log was reordered" in str(report.reason)
 
 
 def test_reordered_entries_are_named(store: Store) -> None:
@@ -206,7 +207,7 @@ def test_processes_appending_at_once_keep_one_chain(tmp_path: Path) -> None:
         _, err = writer.communicate(timeout=120)
         assert writer.returncode == 0, err
     with Store.open(path) as store:
-        assert verify_audit(store) == AuditReport(True, 240, None, "240 entries, chain intact")
+        assert verify_audit(store) == AuditReport(True, 240, None, phrase("audit.intact", count=240))
         written = {(entry.actor, entry.detail["n"]) for entry in iter_audit(store)}
     assert written == {(f"writer{i}", n) for i in range(4) for n in range(60)}
 

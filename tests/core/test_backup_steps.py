@@ -286,6 +286,17 @@ def test_command_line_backup_list_verify_drill_prune_restore(tmp_path: Path) -> 
     assert rows_of(runner.db) == ROWS and "safety backup" in restored.output
 
 
+def test_a_restore_is_reported_in_the_command_lines_language(tmp_path: Path) -> None:
+    runner = Runner(tmp_path / "ws", SQL)
+    assert cli(runner.root, "backup", "--env", "test", "app").exit_code == 0
+    restored = cli(runner.root, "--lang", "zh", "restore", "1", "--env", "test", "--yes")
+    assert restored.exit_code == 0, restored.output
+    assert "上恢复备份 1（test/app/" in restored.output and "恢复前的状态已存为安全备份 2" in restored.output
+    assert "restored backup" not in restored.output, restored.output
+    english = cli(runner.root, "--lang", "en", "restore", "1", "--env", "test", "--yes").output
+    assert "restored backup 1 (test/app/" in english and "safety backup 3" in english, english
+
+
 def test_a_script_restores_production_by_naming_it_and_nothing_less(tmp_path: Path) -> None:
     runner = Runner(tmp_path / "ws", SQL)
     assert cli(runner.root, "backup", "--env", "prod", "app").exit_code == 0

@@ -267,6 +267,31 @@ def test_a_binary_file_is_refused_not_echoed(tmp_path: Path) -> None:
     assert result.stdout == ""
 
 
+def test_a_chat_file_that_is_not_there_or_is_a_folder_is_refused_in_chinese(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws")
+    missing = launchpad(root, "--lang", "zh", "issue", "paste", "nofile.txt")
+    assert_clear_error(missing, "nofile.txt：文件不存在", "不给文件时，`launchpad issue paste` 从标准输入读取聊天记录")
+    assert "No such file or directory" not in missing.stderr
+    folder = launchpad(root, "--lang", "zh", "issue", "paste", str(tmp_path))
+    assert_clear_error(folder, f"{tmp_path} 是文件夹，不是文件")
+    english = launchpad(root, "--lang", "en", "issue", "paste", "nofile.txt")
+    assert_clear_error(english, "nofile.txt: no such file", "reads the chat from standard input")
+
+
+def test_a_chat_file_that_cannot_be_read_is_refused_in_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from launchpad.errors import UsageError
+    from launchpad.issues.pasted_file import read_pasted
+
+    def refused(self: Path) -> bytes:  # as for a file of another user's, even when the tests run as root
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    with pytest.raises(UsageError) as caught:
+        read_pasted(tmp_path / "chat.txt")
+    assert f"无法读取 {tmp_path / 'chat.txt'}：没有读取权限" in caught.value.render("zh")
+    assert "Permission denied" not in caught.value.render("zh")
+
+
 def test_control_characters_mark_a_file_as_not_text() -> None:
     from launchpad.errors import UsageError
     from launchpad.issues.pasted_file import decode_pasted

@@ -67,6 +67,32 @@ def test_each_command_family_speaks_the_sites_chinese_and_english_with_lang_en(
     assert english in said.output and chinese not in said.output, said.output
 
 
+def tamper_audit(root: Path, sql: str) -> None:
+    """As someone with the file would: the append-only triggers dropped, then the log edited."""
+    from launchpad.store.db import Store
+
+    with Store.open(root / ".launchpad" / "launchpad.db") as store:
+        for n in range(1, 7):
+            store.audit("li.wei", "step_confirmed", f"run 1 step s{n}", {"n": n})
+        store.db.execute("DROP TRIGGER audit_no_update")
+        store.db.execute("DROP TRIGGER audit_no_delete")
+        store.db.execute(sql)
+
+
+@pytest.mark.parametrize(("sql", "chinese", "english"), [
+    ("UPDATE audit SET actor = 'x' WHERE id = 3", "第 3 条记录与其哈希值不符：记录或哈希值被改动过",
+     "entry 3 does not match its hash"),
+    ("DELETE FROM audit WHERE id >= 5", "第 5–6 条记录缺失：已从日志末尾删除", "entries 5–6 are missing"),
+], ids=["altered", "deleted at the end"])
+def test_a_broken_audit_log_is_explained_in_the_sites_language(
+        site: Path, sql: str, chinese: str, english: str) -> None:
+    tamper_audit(site, sql)
+    said = launchpad(site, "audit", "verify")
+    assert said.exit_code == 1 and chinese in said.output and english not in said.output, said.output
+    said = launchpad(site, "--lang", "en", "audit", "verify")
+    assert said.exit_code == 1 and english in said.output, said.output
+
+
 def test_runs_lists_statuses_in_the_sites_language(site: Path) -> None:
     assert launchpad(site, "run", "hello", "--env", "test", "--yes").exit_code == 0
     chinese = launchpad(site, "runs").output
@@ -278,6 +304,43 @@ def test_the_release_windows_refusals_speak_the_sites_language(site: Path) -> No
     assert "结束时间“nope”不是日期和时间" in launchpad_process(site, *RELEASE[:11], "nope", *RELEASE[12:]).stderr
 
 
+@pytest.mark.parametrize(("start", "chinese", "english"), [
+    ("2026-13-07 19:00", "开始时间“2026-13-07 19:00”不是真实存在的日期和时间：没有 13 月",
+     "start '2026-13-07 19:00' is not a real date and time: there is no month 13"),
+    ("2026-02-30 19:00", "2026 年 2 月只有 28 天", "2026-2 has 28 days"),
+    ("2026-12-07 25:00", "25:00 不是一天中的时刻", "25:00 is not a time of day"),
+])
+def test_a_start_that_does_not_exist_is_refused_in_the_sites_language(
+        site: Path, start: str, chinese: str, english: str) -> None:
+    given = [*RELEASE[:9], start, *RELEASE[10:]]
+    said = launchpad_process(site, *given)
+    assert said.returncode == 2 and chinese in said.stderr and "does not match" not in said.stderr, said.stderr
+    said = launchpad_process(site, "--lang", "en", *given)
+    assert said.returncode == 2 and english in said.stderr, said.stderr
+
+
+FAILING = """\
+name: failing
+title: 会失败
+phases:
+  - id: main
+    name: 部署
+    steps:
+      - {id: hello, name: 问候, kind: shell, hosts: app, run: "false"}
+    rollback:
+      - {id: undo, name: 撤销, kind: shell, hosts: app, run: "true"}
+"""
+
+
+def test_the_live_run_lines_say_launchpads_reasons_and_the_rollback_in_the_sites_language(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws", playbooks={"failing": FAILING})
+    chinese = launchpad(root, "run", "failing", "--env", "test", "--yes").output
+    assert "中止 — 无人可询问（不是终端）" in chinese and "▸ 回滚：部署 [main]" in chinese, chinese
+    assert "no one to ask" not in chinese and "rollback:" not in chinese, chinese
+    english = launchpad(root, "--lang", "en", "run", "failing", "--env", "test", "--yes").output
+    assert "no one to ask (not a terminal)" in english and "▸ rollback: 部署 [main]" in english, english
+
+
 def test_the_release_test_reports_refusals_speak_the_sites_language(site: Path, tmp_path: Path) -> None:
     assert launchpad(site, *RELEASE, "--window", "always").exit_code == 0
     assert launchpad(site, "run", "hello", "--env", "prod", "--yes", "--confirm", "prod").exit_code == 0
@@ -312,9 +375,38 @@ def test_the_report_commands_usage_errors_speak_the_sites_language(site: Path) -
         Outbox(store).enqueue("ops", "wecom", "markdown", "日报", ["正文"])
     chinese = launchpad_process(site, "report", "outbox", "--draft", "1")
     assert chinese.returncode == 2, chinese.stderr
-    assert "待发消息 1 是发给 ops 的 wecom 机器人的：只有邮件能写成草稿" in chinese.stderr, chinese.stderr
+    assert "待发消息 1 是发给 ops 的企业微信机器人的：只有邮件能写成草稿" in chinese.stderr, chinese.stderr
     english = launchpad_process(site, "--lang", "en", "report", "outbox", "--draft", "1")
-    assert "outbox message 1 is for the wecom robot of ops: only mail is written as a draft" in english.stderr
+    assert "outbox message 1 is for the WeCom robot of ops: only mail is written as a draft" in english.stderr
+
+
+@pytest.mark.parametrize(("kind", "chinese", "english"), [
+    ("wecom", "企业微信", "WeCom"), ("dingtalk", "钉钉", "DingTalk"), ("feishu", "飞书", "Feishu")])
+def test_a_draft_for_a_robot_names_the_robots_kind_in_words(tmp_path: Path, kind: str, chinese: str,
+                                                            english: str) -> None:
+    channel = f"channels:\n  group: {{kind: {kind}, webhook: env:LP_HOOK}}\n"
+    root = write_workspace(tmp_path / "ws", site=LOCAL_SITE + channel)
+    said = launchpad_process(root, "report", "daily", "--draft", "--send", "group")
+    assert said.returncode == 2, said.stderr
+    assert f"渠道 group 是{chinese}机器人：只有邮件才能写成草稿" in said.stderr, said.stderr
+    said = launchpad_process(root, "--lang", "en", "report", "daily", "--draft", "--send", "group")
+    assert f"channel group is a {english} robot: only mail is written as a draft" in said.stderr, said.stderr
+
+
+@pytest.mark.parametrize(("option", "chinese", "listed"), [
+    ("--severity", "“P9”不是已知的严重程度", "可选：P0 紧急、P1 高、P2 中、P3 低"),
+    ("--status", "“P9”不是已知的状态", "可选：new（新建）、in_progress（处理中）、fixed（已修复）"),
+    ("--type", "“P9”不是已知的类型", "可选：defect（缺陷）、config（配置）"),
+    ("--channel", "“P9”不是已知的渠道", "可选：group（群）、phone（电话）、wechat（微信）"),
+])
+def test_an_unknown_issue_value_names_the_field_and_lists_the_values_in_chinese(
+        site: Path, option: str, chinese: str, listed: str) -> None:
+    assert launchpad(site, "issue", "add", "P2 登录报错").exit_code == 0
+    said = launchpad_process(site, "issue", "update", "1", option, "P9")
+    assert said.returncode == 2 and chinese in said.stderr and listed in said.stderr, said.stderr
+    assert "severity" not in said.stderr and "known" not in said.stderr, said.stderr
+    english = launchpad_process(site, "--lang", "en", "issue", "update", "1", option, "P9").stderr
+    assert f"{option[2:].capitalize()} 'P9' is not known" in english, english
 
 
 def test_the_baselines_file_and_fix_refusals_speak_the_sites_language(site: Path) -> None:

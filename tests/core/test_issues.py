@@ -48,9 +48,9 @@ def test_an_issue_keeps_every_field(log: IssueLog) -> None:
 
 
 def test_coded_fields_refuse_unknown_values(log: IssueLog) -> None:
-    with pytest.raises(UsageError, match="not a known severity") as caught:
+    with pytest.raises(UsageError, match="Severity 'P5' is not known") as caught:
         log.add(IssueDraft("x", severity="P5"))
-    assert "P0, P1, P2, P3" in caught.value.hint
+    assert "P0 critical, P1 high, P2 medium, P3 low" in caught.value.hint
     with pytest.raises(UsageError, match="needs a title"):
         log.add(IssueDraft("   "))
 

@@ -83,8 +83,8 @@ def test_a_message_format_a_channel_does_not_take_is_refused_in_both_languages(
     assert "a mail is text or markdown, not 'html'" in mail.value.render("en")
     with pytest.raises(ChannelConfigError) as robot:
         queue_message(store, workspace.site, "group", "x", "html")  # type: ignore[attr-defined]
-    assert "wecom 机器人只接收 text 或 markdown，不能是“html”" in robot.value.render("zh")
-    assert "wecom robots take text or markdown, not 'html'" in robot.value.render("en")
+    assert "企业微信机器人只接收 text 或 markdown，不能是“html”" in robot.value.render("zh")
+    assert "WeCom robots take text or markdown, not 'html'" in robot.value.render("en")
 
 
 def test_a_part_left_waiting_says_its_state_in_the_readers_words() -> None:

@@ -472,14 +472,14 @@ def test_a_robot_that_cannot_be_reached_or_did_not_answer_is_said_in_both_langua
     robot = Robot("值班群", Channel(kind="wecom", webhook="http://127.0.0.1:9/hook"))
     unreachable = robot._transport_error(httpx.ConnectError("refused"), "127.0.0.1")
     chinese, english = _both(unreachable)
-    assert "无法连接127.0.0.1 上的 wecom 机器人（渠道 值班群）：ConnectError" in chinese, chinese
+    assert "无法连接127.0.0.1 上的企业微信机器人（渠道 值班群）：ConnectError" in chinese, chinese
     assert "→ 没有网络？消息留在发件箱中" in chinese
-    assert "cannot reach the wecom robot at 127.0.0.1 (channel 值班群): ConnectError" in english
+    assert "cannot reach the WeCom robot at 127.0.0.1 (channel 值班群): ConnectError" in english
     silent = robot._transport_error(httpx.ReadTimeout("slow"), "127.0.0.1")
     chinese, english = _both(silent)
     assert isinstance(silent, DeliveryUncertain)
-    assert "已发送到127.0.0.1 上的 wecom 机器人（渠道 值班群），但没有收到回复：ReadTimeout" in chinese, chinese
-    assert "sent to the wecom robot at 127.0.0.1 (channel 值班群), but no answer came back" in english
+    assert "已发送到127.0.0.1 上的企业微信机器人（渠道 值班群），但没有收到回复：ReadTimeout" in chinese, chinese
+    assert "sent to the WeCom robot at 127.0.0.1 (channel 值班群), but no answer came back" in english
 
 
 def test_a_baseline_report_of_an_unknown_kind_is_refused_in_both_languages(tmp_path: Path) -> None:

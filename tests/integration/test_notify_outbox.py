@@ -40,7 +40,7 @@ def test_queued_while_offline_sent_once_after_a_restart(tmp_path: Path, monkeypa
     site, store = notify_workspace(tmp_path / "ws")
     offline = send_message(store, site, "group", "今晚 19:00 发布考勤模块")
     assert offline.error is not None and not offline.delivered
-    assert "cannot reach the wecom robot at 127.0.0.1" in offline.error.message
+    assert "cannot reach the WeCom robot at 127.0.0.1" in offline.error.message
     assert f":{port}" not in offline.error.render()
     store.close()
 

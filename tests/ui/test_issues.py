@@ -76,7 +76,7 @@ async def test_ten_issues_in_a_row_from_the_keyboard(ui_workspace: Path) -> None
         assert app.focused is capture
         await type_line(pilot, "P1 @zhang #登录 !明天")  # key by key: read as it is typed
         preview = str(screen.query_one("#capture-preview", Static).render())
-        assert "title" in preview, preview
+        assert "没有标题" in preview, preview
         await type_line(pilot, " 登录页点提交后白屏")
         preview = str(screen.query_one("#capture-preview", Static).render())
         assert "张伟" in preview and "登录" in preview and "01-02" in preview, preview
@@ -108,6 +108,19 @@ async def test_an_unreadable_date_is_shown_and_nothing_is_logged(ui_workspace: P
     assert stored(ui_workspace) == []
 
 
+async def test_an_impossible_date_is_said_in_chinese_in_the_preview_and_on_enter(ui_workspace: Path) -> None:
+    app = make_app(ui_workspace)
+    async with app.run_test(size=(100, 24)) as pilot:
+        screen = await open_issues(pilot, "c")
+        await type_line(pilot, "P1 @张伟 !2026-02-30 测试")
+        preview = str(screen.query_one("#capture-preview", Static).render())
+        assert "“2026-02-30”不是真实存在的日期" in preview and "not a real date" not in preview, preview
+        await pilot.press("enter")
+        failed = str(screen.query_one("#capture-preview", Static).render())
+        assert "不是真实存在的日期" in failed and "not a real" not in failed, failed
+    assert stored(ui_workspace) == []
+
+
 async def test_leaving_new_asks_for_owner_and_due(issues_workspace: Path) -> None:
     app = make_app(issues_workspace)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -120,6 +133,12 @@ async def test_leaving_new_asks_for_owner_and_due(issues_workspace: Path) -> Non
         await pilot.press("enter", "enter", "enter")  # owner and due left empty: refused in place
         assert app.screen is details
         assert "负责人" in str(details.query_one("#dialog-problem", Static).render())
+        await pilot.press(*"li", "enter", *"2026-02-30", "enter", "enter")  # a day that does not exist
+        problem = str(details.query_one("#dialog-problem", Static).render())
+        assert "“2026-02-30”不是真实存在的日期" in problem, problem
+        details.query_one("#status-owner", Input).value = ""
+        details.query_one("#status-due", Input).value = ""
+        details.query_one("#status-owner", Input).focus()
         await pilot.press(*"li", "enter", *"明天", "enter", *"已电话联系", "enter")
         await wait_until(pilot, lambda: not isinstance(app.screen, StatusDetailsDialog), "the dialog closed")
         await wait_until(pilot, lambda: screen.table.issue is not None and screen.table.issue.status != "new",
@@ -177,6 +196,21 @@ async def test_the_filter_dialog(issues_workspace: Path) -> None:
         await wait_until(pilot, lambda: screen.total == 1, "open issues of 张伟")
         assert screen.wanted.statuses == ("new", "in_progress") and screen.table.issue_at(0).id == 1  # type: ignore[union-attr]
         assert "open" in str(screen.query_one("#issue-filters", Static).render())
+
+
+async def test_the_filter_dialog_says_a_bad_day_in_chinese(issues_workspace: Path) -> None:
+    from screens.dialogs.issue_filter import IssueFilterDialog
+
+    app = make_app(issues_workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_issues(pilot)
+        await pilot.press("f")
+        dialog = await wait_for_screen(pilot, IssueFilterDialog)
+        dialog.query_one("#filter-from", Input).value = "2026-02-30"
+        await pilot.press("ctrl+s")
+        assert app.screen is dialog
+        problem = str(dialog.query_one("#dialog-problem", Static).render())
+        assert "“2026-02-30”不是真实存在的日期" in problem, problem
 
 
 async def paste_chat(pilot: Pilot[Any], app: LaunchpadApp, sample: str, count: int = 5) -> PasteIntakeDialog:
@@ -250,8 +284,8 @@ async def test_paste_intake_refuses_a_message_without_words_alone(ui_workspace: 
         listing = dialog.query_one("#paste-messages", SelectionList)
         assert "[文件] (无文字：不能单独登记)" in str(listing.get_option_at_index(2).prompt)
         await pilot.press("down", "down", "space", "ctrl+s")  # 3: only [文件]
-        await wait_until(pilot, lambda: "no words" in str(dialog.query_one("#dialog-problem", Static).render()),
-                         "the refusal")
+        problem = dialog.query_one("#dialog-problem", Static)
+        await wait_until(pilot, lambda: "没有可作为问题的文字" in str(problem.render()), "the refusal in Chinese")
         assert app.screen is dialog
         await pilot.press("down", "space", "ctrl+g")  # 3+4: the file and what it is about
         await wait_until(pilot, lambda: isinstance(app.screen, IssuesScreen) and screen.total == 1, "one issue")

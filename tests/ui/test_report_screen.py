@@ -88,6 +88,15 @@ async def test_preview_in_both_languages_and_formats_with_the_plan(issues_worksp
         await wait_until(pilot, lambda: screen.ready and "2023-12-31" in screen.text, "another day")
 
 
+async def test_a_day_that_does_not_exist_is_said_in_chinese(issues_workspace: Path) -> None:
+    app = make_app(issues_workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_report(pilot)
+        await pilot.press("d", *"2026-02-30", "enter")
+        await wait_until(pilot, lambda: "2026-02-30" in result(screen), "the refusal")
+        assert "“2026-02-30”不是真实存在的日期" in result(screen), result(screen)
+
+
 async def test_sending_to_the_group_robot(issues_workspace: Path, robot: RobotLab) -> None:
     app = make_app(issues_workspace)
     async with app.run_test(size=(80, 24)) as pilot:
