@@ -436,10 +436,11 @@ def dump_baseline(baseline: Baseline) -> str:
                                    default_flow_style=False)
 
 
-def write_baseline(baseline: Baseline, path: Path) -> Path:
-    """Written beside, then moved into place: never a half-written baseline."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(dump_baseline(baseline), encoding="utf-8")
-    partial.replace(path)
-    return path
+def write_baseline(baseline: Baseline, path: Path, option: str = "--out") -> Path:
+    """Written beside, then moved into place: never a half-written baseline, and a place that
+    cannot be written is said as such (`option` is what the person named it with)."""
+    from launchpad.workspace.durable import write_output
+
+    text = dump_baseline(baseline)
+    return write_output(path, lambda partial: partial.write_text(text, encoding="utf-8"), option=option,
+                        make_folder=True)

@@ -89,16 +89,17 @@ def write_xlsx(rows: list[list[str]], path: Path, lang: str, stamp: str) -> None
     book.save(path)
 
 
-def write(rows: list[list[str]], path: Path, fmt: str, lang: str, stamp: str) -> Path:
-    """Written beside, then moved: never a half-written export."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
+def write(rows: list[list[str]], path: Path, fmt: str, lang: str, stamp: str, option: str = "--out") -> Path:
+    """Written beside, then moved: never a half-written export, and a place that cannot be
+    written is said as such (`option` is what the person named it with)."""
+    from launchpad.workspace.durable import write_output
+
     if fmt == "xlsx":
-        write_xlsx(rows, partial, lang, stamp)
-    else:
-        partial.write_text(markdown_text(rows, lang, stamp), encoding="utf-8")
-    partial.replace(path)
-    return path
+        return write_output(path, lambda partial: write_xlsx(rows, partial, lang, stamp), option=option,
+                            make_folder=True)
+    text = markdown_text(rows, lang, stamp)
+    return write_output(path, lambda partial: partial.write_text(text, encoding="utf-8"), option=option,
+                        make_folder=True)
 
 
 def export_pending(store: Any, site: Any, path: Path, lang: str, actor: str) -> int:
@@ -112,5 +113,5 @@ def export_pending(store: Any, site: Any, path: Path, lang: str, actor: str) -> 
     rows = [row(c, lang, local_text(c.recorded, zone)) for c in changes]
     stamp = render(phrase("baseline.onsite.stamp", at=local_text(utc_now(), zone), actor=actor, count=len(changes)),
                    lang)
-    write(rows, path, "xlsx" if path.suffix.lower() == ".xlsx" else "md", lang, stamp)
+    write(rows, path, "xlsx" if path.suffix.lower() == ".xlsx" else "md", lang, stamp, option="`report:`")
     return len(changes)

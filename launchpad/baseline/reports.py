@@ -70,30 +70,31 @@ def table_lines(drift: Drift, lang: str, limit: int | None = None) -> list[str]:
     return lines
 
 
-def write_report(drift: Drift, path: Path, lang: str, actor: str, at: str, workspace_root: Path | None) -> Path:
-    """`path`'s suffix picks the format: .md, .html or .xlsx. Written beside, then moved."""
+def write_report(drift: Drift, path: Path, lang: str, actor: str, at: str, workspace_root: Path | None,
+                 option: str = "--report") -> Path:
+    """`path`'s suffix picks the format: .md, .html or .xlsx. Written beside, then moved; a
+    place that cannot be written is said as such (`option` is what the person named it with)."""
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         from launchpad.errors import UsageError
 
         raise UsageError(phrase("baseline.report_suffix", file=path.name), hint=phrase("baseline.report_suffix_hint"))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    if fmt == "xlsx":
-        _write_xlsx(drift, partial, lang, actor, at)
-    else:
-        from launchpad.report.render import render_template
+    from launchpad.workspace.durable import write_output
 
-        context = {"title": render(phrase("baseline.title", target=drift.target, reference=drift.reference), lang),
-                   "said": render(summary(drift), lang),
-                   "stamp": render(phrase("baseline.compared_at", at=at, actor=actor,
-                                          version=drift.reference_version), lang),
-                   "none": render(phrase("baseline.none"), lang),
-                   "headers": headers(lang), "rows": [row(d, lang) for d in drift.differences]}
-        text = render_template(f"baseline_drift.{fmt}.j2", context, lang, workspace_root)
-        partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
-    return path
+    if fmt == "xlsx":
+        return write_output(path, lambda partial: _write_xlsx(drift, partial, lang, actor, at), option=option,
+                            make_folder=True)
+    from launchpad.report.render import render_template
+
+    context = {"title": render(phrase("baseline.title", target=drift.target, reference=drift.reference), lang),
+               "said": render(summary(drift), lang),
+               "stamp": render(phrase("baseline.compared_at", at=at, actor=actor,
+                                      version=drift.reference_version), lang),
+               "none": render(phrase("baseline.none"), lang),
+               "headers": headers(lang), "rows": [row(d, lang) for d in drift.differences]}
+    text = render_template(f"baseline_drift.{fmt}.j2", context, lang, workspace_root)
+    return write_output(path, lambda partial: partial.write_text(text, encoding="utf-8"), option=option,
+                        make_folder=True)
 
 
 def _write_xlsx(drift: Drift, path: Path, lang: str, actor: str, at: str) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from launchpad.cli.door import language
-from launchpad.cli.params import AGE, LIMIT, STORE_ID
+from launchpad.cli.params import AGE, LIMIT, STORE_ID, write_output_text
 from launchpad.errors import UsageError
 
 if TYPE_CHECKING:
@@ -286,9 +286,7 @@ def _emit(text: str, out: Path | None) -> None:
     if out is None:
         click.echo(text, nl=False)
         return
-    partial = out.with_name(f".{out.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(out)
+    write_output_text(out, text)
     click.echo(f"✓ {out}", err=True)
 
 

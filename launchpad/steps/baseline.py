@@ -158,7 +158,8 @@ def _write_report(step: BaselineStep, ctx: StepContext, drift: Any, actor: str) 
     assert ctx.workspace is not None and step.report is not None
     path = Path(render(step.report, ctx.values))
     path = path if path.is_absolute() else ctx.workspace.root / path
-    write_report(drift, path, ctx.site.site.language, actor, ctx.now().isoformat()[:19], ctx.workspace.root)
+    write_report(drift, path, ctx.site.site.language, actor, ctx.now().isoformat()[:19], ctx.workspace.root,
+                 option="`report:`")
 
 
 def _export_changes(step: BaselineStep, ctx: StepContext) -> StepOutcome:
