@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from launchpad.baseline.drift import Difference, Drift, choose, compare
 from launchpad.baseline.files import find_baseline, load_baseline
@@ -20,7 +21,7 @@ from launchpad.baseline.ruoyi import LiveState, read_live
 from launchpad.errors import LaunchpadError
 from launchpad.phrases import phrase, typed_instead
 from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
-from launchpad.sitetime import utc_now
+from launchpad.sitetime import utc_now, zoned_text
 from launchpad.store.db import Store
 from launchpad.users.target import AuditFn, TargetSession
 from launchpad.workspace.folder import Workspace
@@ -69,8 +70,10 @@ def environment_sessions(workspace: Workspace, store: Store, actor: str, env_nam
         yield targets
 
 
-def read_environment(session: TargetSession, env_name: str) -> LiveState:
-    return read_live(session, f"{env_name}@{utc_now()[:19]}", env_name)
+def read_environment(session: TargetSession, env_name: str, zone: ZoneInfo | None = None) -> LiveState:
+    """The environment as it is now, labelled `ENV@time` (the site's time and zone, which a
+    two-environment diff shows as the reference's version)."""
+    return read_live(session, f"{env_name}@{zoned_text(utc_now(), zone or ZoneInfo('UTC'))}", env_name)
 
 
 def baseline_for(workspace: Workspace, given: str | None) -> Baseline:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.baseline.drift import Difference, Drift
-from launchpad.phrases import parts, phrase, render
+from launchpad.phrases import CATALOG, parts, phrase, render
 from launchpad.safetext import formula_like, one_line, spreadsheet
 
 FORMATS = ("md", "html", "xlsx")
@@ -24,12 +24,27 @@ def _value(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def field_name(name: str, lang: str) -> str:
+    """A field of an item (`label`, `css_class`) in the words the drift screen uses."""
+    key = f"baseline.field.{name}"
+    return render(phrase(key), lang) if key in CATALOG else name
+
+
+def field_value(name: str, value: str, lang: str) -> str:
+    return render(phrase("baseline.field_value", field=field_name(name, lang), value=value), lang)
+
+
+def field_change(name: str, before: str, after: str, lang: str) -> str:
+    return render(phrase("baseline.field_change", field=field_name(name, lang), before=before, after=after), lang)
+
+
 def details(d: Difference, lang: str = "en") -> str:
     """`field: expected → actual` for a change, the item's values for a missing or extra one."""
     if d.fields:
-        return "; ".join(f"{name}: {_value(a)!s} → {_value(b)!s}" for name, (a, b) in d.fields.items())
-    shown = {k: v for k, v in d.detail.items() if k not in ("role", "permission", "type", "value")}
-    text = "; ".join(f"{k}: {_value(v)}" for k, v in shown.items())
+        return "; ".join(field_change(name, _value(a), _value(b), lang) for name, (a, b) in d.fields.items())
+    # An empty field (no CSS class) says nothing, as in the on-site changes.
+    shown = {k: v for k, v in d.detail.items() if k not in ("role", "permission", "type", "value") and v != ""}
+    text = "; ".join(field_value(k, _value(v), lang) for k, v in shown.items())
     return f"{text} ({render(d.note, lang)})" if d.note else text
 
 
@@ -103,7 +118,7 @@ def _write_xlsx(drift: Drift, path: Path, lang: str, actor: str, at: str) -> Non
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "drift"
+    sheet.title = render(phrase("baseline.sheet"), lang)
     sheet.append([_cell(render(phrase("baseline.title", target=drift.target, reference=drift.reference), lang))])
     sheet["A1"].font = Font(bold=True)
     sheet.append([_cell(render(summary(drift), lang))])

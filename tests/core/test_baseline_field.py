@@ -4,11 +4,13 @@ baseline and the rules. On a copy of the built demo (tests/core/test_baseline_on
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
-from tests.core.test_baseline_onsite import built, demo, launchpad
+from tests.core.test_baseline_onsite import HOTLINE, add_issue, built, demo, launchpad
 
 __all__ = ["built", "demo"]
 
@@ -44,3 +46,37 @@ def test_an_output_that_cannot_be_written_names_the_file_and_why_and_leaves_noth
     assert into_proc.returncode == 2, into_proc.stderr
     assert "无法写入 /proc/" in into_proc.stderr and "内部错误" not in into_proc.stderr
     assert "→" in into_proc.stderr
+
+
+def test_reports_for_the_client_and_hq_name_fields_and_sheets_in_chinese_and_times_in_site_time(
+        demo: Path, tmp_path: Path) -> None:
+    issue = add_issue(demo)
+    recorded = launchpad(demo, "baseline", "change", "record", "--env", "prod", "--item", HOTLINE, "--why", "热线",
+                         "--issue", str(issue))
+    assert recorded.returncode == 0, recorded.stderr
+    diff = launchpad(demo, "baseline", "diff", "--env", "prod", "--report", str(tmp_path / "差异.xlsx"),
+                     "--report", str(tmp_path / "差异.md"))
+    assert diff.returncode == 1, diff.stderr
+    said = [diff.stdout, (tmp_path / "差异.md").read_text(encoding="utf-8")]
+    book = load_workbook(tmp_path / "差异.xlsx")
+    assert book.sheetnames == ["差异"]
+    said.append("\n".join(str(c) for row in book.active.iter_rows(values_only=True) for c in row if c))
+    changes = [launchpad(demo, "baseline", "changes").stdout,
+               launchpad(demo, "baseline", "changes", "--format", "md").stdout]
+    xlsx = launchpad(demo, "baseline", "changes", "--format", "xlsx", "--out", str(tmp_path / "现场.xlsx"))
+    assert xlsx.returncode == 0, xlsx.stderr
+    book = load_workbook(tmp_path / "现场.xlsx")
+    assert book.sheetnames == ["现场变更"]
+    changes.append("\n".join(str(c) for row in book.active.iter_rows(values_only=True) for c in row if c))
+    for text in said + changes:
+        assert "标签：12345热线" in text and "排序：5" in text and "默认：N" in text, text
+        for english in ("label:", "order:", "default:", "status:", "css_class", "list_class"):
+            assert english not in text, (english, text)
+    for text in said[1:]:
+        assert re.search(r"于 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d Asia/Shanghai 比对", text), text
+    assert "标签：基本满意 → 一般" in said[0]
+    for text in changes[1:]:
+        assert re.search(r"于 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d Asia/Shanghai 导出", text), text
+
+    two = launchpad(demo, "baseline", "diff", "--env", "test", "--env", "prod")
+    assert re.search(r"（版本 test@\d{4}-\d\d-\d\d \d\d:\d\d:\d\d Asia/Shanghai）", two.stdout), two.stdout
