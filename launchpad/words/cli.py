@@ -180,8 +180,21 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.ask.a_reason": ("a reason", "原因"),
     "cli.ask.a_name": ("a name", "姓名"),
     "cli.ask.a_note": ("a note", "备注"),
-    "cli.ask.needs_confirmation": ("{title}: needs confirmation (answer it in a terminal, --yes or --answers)",
-                                   "{title}：需要确认（请在终端中回答，或使用 --yes 或 --answers）"),
+    # needs confirmation, naming only what the command offers: --answers is `run`'s; on
+    # production --yes alone is refused, --confirm ENV names the environment on purpose
+    "cli.ask.needs_confirmation": ("{title}: needs confirmation (answer it in a terminal, or give --yes)",
+                                   "{title}：需要确认（请在终端中回答，或使用 --yes）"),
+    "cli.ask.needs_confirmation_answers": ("{title}: needs confirmation (answer it in a terminal, --yes or --answers)",
+                                           "{title}：需要确认（请在终端中回答，或使用 --yes 或 --answers）"),
+    "cli.ask.needs_confirmation_production": ("{title}: needs confirmation (answer it in a terminal, or give "
+                                              "--confirm {env}: on production --yes alone is not enough)",
+                                              "{title}：需要确认（请在终端中回答，或使用 --confirm {env}；"
+                                              "生产环境仅用 --yes 不够）"),
+    "cli.ask.needs_confirmation_production_answers": ("{title}: needs confirmation (answer it in a terminal, "
+                                                      "--confirm {env} or --answers: on production --yes alone "
+                                                      "is not enough)",
+                                                      "{title}：需要确认（请在终端中回答，或使用 --confirm {env} "
+                                                      "或 --answers；生产环境仅用 --yes 不够）"),
     "cli.ask.confirm": ("{title} on {where}:\n    {detail}", "{title}，环境 {where}：\n    {detail}"),
     "cli.ask.run_it": ("Run it?", "执行吗？"),
     "cli.ask.needs_name": ("{title}: production needs the environment's name typed (--confirm {env})",
