@@ -23,7 +23,7 @@ from launchpad.phrases import phrase, typed_instead
 from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
 from launchpad.sitetime import utc_now, zoned_text
 from launchpad.store.db import Store
-from launchpad.users.target import AuditFn, TargetSession
+from launchpad.users.target import AuditFn, NamedBy, TargetSession
 from launchpad.workspace.folder import Workspace
 from launchpad.workspace.secrets import AskSecret
 
@@ -40,11 +40,12 @@ class FixRefused(LaunchpadError):
 @contextlib.contextmanager
 def environment_session(workspace: Workspace, env_name: str, transport_for: Any, audit: AuditFn,
                         ask_secret: AskSecret | None = None,
-                        database: str | None = None) -> Iterator[TargetSession]:
-    """ENV's database (the only one, or `database`), open for queries."""
+                        database: str | None = None, named_by: NamedBy = "option") -> Iterator[TargetSession]:
+    """ENV's database (the only one, or `database`: a command's --database, a step's), open
+    for queries."""
     from launchpad.users.operations import target_session
 
-    with target_session(workspace, env_name, database, transport_for, audit, ask_secret) as session:
+    with target_session(workspace, env_name, database, transport_for, audit, ask_secret, named_by) as session:
         yield session
 
 

@@ -194,7 +194,7 @@ def _sessions(step: BaselineStep, ctx: StepContext, envs: list[str], audit: Any)
             if env != ctx.env_name:
                 transport_for = stack.enter_context(HostConnections(ctx.workspace, env)).transport_for
             sessions.append(stack.enter_context(environment_session(ctx.workspace, env, transport_for, audit,
-                                                                    secret, step.database)))
+                                                                    secret, step.database, "step")))
         yield sessions
 
 

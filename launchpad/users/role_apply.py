@@ -53,7 +53,7 @@ def rules_target(workspace: Workspace, env_name: str, database: str | None, tran
                  ask_secret: AskSecret | None = None) -> Iterator[TargetSession]:
     from launchpad.users.operations import target_session
 
-    with target_session(workspace, env_name, database, transport_for, audit, ask_secret) as session:
+    with target_session(workspace, env_name, database, transport_for, audit, ask_secret, "rules") as session:
         yield session
 
 

@@ -103,3 +103,26 @@ def test_a_confirmation_without_a_terminal_names_only_what_the_command_offers(de
     fix = launchpad(demo, "baseline", "fix", "--env", "prod", "--all")
     assert fix.returncode == 1
     assert "或使用 --confirm prod；生产环境仅用 --yes 不够）" in fix.stderr and "--answers" not in fix.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("baseline", "export", "--env", "test"),
+    ("baseline", "diff", "--env", "prod"),
+    ("baseline", "fix", "--env", "prod", "--all", "--dry-run"),
+], ids=lambda a: " ".join(a[:2]))
+def test_a_database_the_environment_lacks_is_named_with_the_option_and_the_databases_it_has(
+        demo: Path, args: tuple[str, ...]) -> None:
+    done = launchpad(demo, *args, "--database", "nope")
+    assert done.returncode == 2, done.stderr
+    assert "没有数据库“nope”（main）" in done.stderr
+    assert "→ 请用 --database 指定" in done.stderr and "的数据库之一：main" in done.stderr
+    assert "映射文件" not in done.stderr
+
+
+def test_a_database_the_rules_name_wrongly_is_said_as_the_rules_file(demo: Path) -> None:
+    rules = demo / "roles" / "rules.yaml"
+    rules.write_text("database: nope\n" + rules.read_text(encoding="utf-8"), encoding="utf-8")
+    done = launchpad(demo, "roles", "preview", "--env", "test")
+    assert done.returncode == 2, done.stderr
+    assert "→ 请把规则文件中的 `database:` 改为 test 的数据库之一：main" in done.stderr
+    assert "映射文件" not in done.stderr
