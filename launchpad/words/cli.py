@@ -333,8 +333,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
                       "请编辑 {site}，然后在该目录运行 `launchpad check`。"),
     "cli.check.warning": ("{where}: warning: {message}", "{where}：警告：{message}"),
     "cli.check.warnings_above": (" ({count} warning(s) above)", "（上方有 {count} 条警告）"),
-    "cli.check.valid": ("site.yaml and {count} playbook(s) are valid{noted}.",
-                        "site.yaml 和 {count} 个操作手册均无错误{noted}。"),
+    # what `check` read: site.yaml, the playbooks, each baseline in baselines/, roles/rules.yaml
+    "cli.check.valid": ("{checked} and {last} are valid{noted}.", "{checked} 和 {last} 均无错误{noted}。"),
+    "cli.check.playbooks": ("{count} playbook(s)", "{count} 个操作手册"),
+    "cli.check.baseline": ("baseline {file}", "基线 {file}"),
+    "cli.check.rules": ("role rules {file}", "角色规则 {file}"),
     "cli.cannot_write": ("cannot write {where}: {reason}", "无法写入 {where}：{reason}"),
     "cli.cannot_write_hint": ("choose a folder you can write to: `launchpad {command} DIR`",
                               "请选择一个可写的目录：`launchpad {command} 目录`"),

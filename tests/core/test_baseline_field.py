@@ -126,3 +126,30 @@ def test_a_database_the_rules_name_wrongly_is_said_as_the_rules_file(demo: Path)
     assert done.returncode == 2, done.stderr
     assert "→ 请把规则文件中的 `database:` 改为 test 的数据库之一：main" in done.stderr
     assert "映射文件" not in done.stderr
+
+
+def test_check_reads_the_baselines_and_the_role_rules_and_says_so(demo: Path) -> None:
+    clean = launchpad(demo, "check")
+    assert clean.returncode == 0, clean.stderr
+    said = r"基线 \S*baselines/baseline\.yaml 和 角色规则 roles/rules\.yaml 均无错误"
+    assert re.search(said, clean.stdout), clean.stdout
+
+    baseline = demo / "baselines" / "baseline.yaml"
+    good = baseline.read_text(encoding="utf-8")
+    baseline.write_text(good + "roles: {\n", encoding="utf-8")
+    broken = launchpad(demo, "check")
+    assert broken.returncode == 2
+    assert re.search(r"baselines/baseline\.yaml:\d+:\d+: YAML 语法错误", broken.stderr), broken.stderr
+
+    baseline.write_text(good, encoding="utf-8")
+    (demo / "baselines" / "hq.yaml").write_text("- a\n", encoding="utf-8")
+    not_a_mapping = launchpad(demo, "check")
+    assert not_a_mapping.returncode == 2
+    assert "baselines/hq.yaml:1:1: 文件顶层应为映射" in not_a_mapping.stderr, not_a_mapping.stderr
+
+    (demo / "baselines" / "hq.yaml").unlink()
+    rules = demo / "roles" / "rules.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8") + "rules: [\n", encoding="utf-8")
+    bad_rules = launchpad(demo, "check")
+    assert bad_rules.returncode == 2
+    assert re.search(r"roles/rules\.yaml:\d+:\d+: YAML 语法错误", bad_rules.stderr), bad_rules.stderr
