@@ -214,7 +214,8 @@ class DriftScreen(LaunchpadScreen):
                 if name is not None and name not in names:
                     names.append(name)
             with environment_sessions(workspace, store, actor, names, self._prompter().secret) as targets:
-                states = {name: read_environment(target, name) for name, target in zip(names, targets, strict=True)}
+                states = {name: read_environment(target, name, workspace.site.tz)
+                          for name, target in zip(names, targets, strict=True)}
             reference = baseline if comparison.against is None else states[comparison.against].baseline
             assert reference is not None
             drift, _ = compared(store, reference, states[comparison.target], comparison.target, actor, audit)
@@ -556,7 +557,7 @@ class DriftScreen(LaunchpadScreen):
         rows: list[tuple[str | None, list[Any]]] = []
         for name in view.fields:
             hot = name in differing
-            cells: list[Any] = [Text(t(f"drift.field.{name}"), style="bold yellow" if hot else "")]
+            cells: list[Any] = [Text(t(f"baseline.field.{name}"), style="bold yellow" if hot else "")]
             for side in names:
                 held = view.values[side]
                 if held is None:

@@ -124,6 +124,27 @@ def find_baseline(root: Path | None, given: str | None) -> Path:
     return found[0]
 
 
+def workspace_baselines(root: Path) -> list[Path]:
+    """Every baseline in the workspace's `baselines/`: YAML and xlsx files, CSV folders."""
+    folder = root / BASELINES_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if (p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")) or _csv_folder(p))
+
+
+def baseline_file_problems(path: Path, display: str, cache: Path | None = None) -> list[Problem]:
+    """`launchpad check`: the baseline as a file — YAML syntax, the shape of each section, keys
+    written twice — at file:line:col (a sheet's problems name their sheet, row and column)."""
+    try:
+        load_baseline(path, display, cache)
+    except InvalidInput as exc:
+        return list(exc.problems)
+    except LaunchpadError as exc:  # a workbook's problems, said by sheet and row
+        return [Problem(display, 1, 1, exc.said)]
+    return []
+
+
 def _csv_folder(path: Path) -> bool:
     return path.is_dir() and any(path.glob("*.csv"))
 
@@ -436,10 +457,11 @@ def dump_baseline(baseline: Baseline) -> str:
                                    default_flow_style=False)
 
 
-def write_baseline(baseline: Baseline, path: Path) -> Path:
-    """Written beside, then moved into place: never a half-written baseline."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(dump_baseline(baseline), encoding="utf-8")
-    partial.replace(path)
-    return path
+def write_baseline(baseline: Baseline, path: Path, option: str = "--out") -> Path:
+    """Written beside, then moved into place: never a half-written baseline, and a place that
+    cannot be written is said as such (`option` is what the person named it with)."""
+    from launchpad.workspace.durable import write_output
+
+    text = dump_baseline(baseline)
+    return write_output(path, lambda partial: partial.write_text(text, encoding="utf-8"), option=option,
+                        make_folder=True)

@@ -202,13 +202,13 @@ class AcceptFailed(LaunchpadError):
 
 
 def accept_change(store: Store, root: Path, change_id: int, actor: str, audit: AuditFn,
-                  given: Path | None = None) -> tuple[OnsiteChange, Path]:
+                  given: Path | None = None) -> tuple[OnsiteChange, Path | None]:
     """The baseline file takes the site's item (only its lines change), checked by reading the
-    file back; then the change is marked accepted and audited."""
+    file back; then the change is marked accepted and audited. A change accepted before is
+    left as it is: (the change, None), nothing to do, like a fix with nothing to fix."""
     change = get_change(store, change_id)
     if change.status == "accepted":
-        raise UsageError(phrase("error.onsite_accepted", id=change_id, by=change.accepted_by, at=change.accepted),
-                         hint=phrase("error.onsite_accepted_hint"))
+        return change, None
     path = baseline_file(root, change, given)
     shown = _relative(path, root)
     before = path.read_text(encoding="utf-8")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.baseline.onsite import OnsiteChange
+from launchpad.baseline.reports import field_change, field_value
 from launchpad.phrases import phrase, render
 from launchpad.safetext import formula_like, markdown, one_line, spreadsheet
 
@@ -22,20 +23,20 @@ def _plain(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def value_text(change: OnsiteChange) -> str:
+def value_text(change: OnsiteChange, lang: str) -> str:
     """What HQ copies: the changed fields (baseline → site), or the item the site added."""
     if change.fields:
-        return "; ".join(f"{name}: {_plain(pair['baseline'])} → {_plain(pair['site'])}"
+        return "; ".join(field_change(name, _plain(pair["baseline"]), _plain(pair["site"]), lang)
                          for name, pair in change.fields.items())
     if isinstance(change.site_value, dict):
-        return "; ".join(f"{k}: {_plain(v)}" for k, v in change.site_value.items()
+        return "; ".join(field_value(k, _plain(v), lang) for k, v in change.site_value.items()
                          if k not in ("permissions", "items") and v != "")
     return _plain(change.site_value)
 
 
 def row(change: OnsiteChange, lang: str, zone_stamp: str) -> list[str]:
     return [str(change.id), zone_stamp, change.environment, render(phrase(f"baseline.kind.{change.kind}"), lang),
-            change.item, render(phrase(f"baseline.onsite.change.{change.change}"), lang), value_text(change),
+            change.item, render(phrase(f"baseline.onsite.change.{change.change}"), lang), value_text(change, lang),
             change.why, f"#{change.issue_id} {change.issue_title}".strip(), change.operator,
             render(phrase(f"baseline.onsite.status.{change.status}"), lang)]
 
@@ -68,7 +69,7 @@ def write_xlsx(rows: list[list[str]], path: Path, lang: str, stamp: str) -> None
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "onsite-changes"
+    sheet.title = render(phrase("baseline.onsite.sheet"), lang)
     sheet.append([render(phrase("baseline.onsite.title"), lang)])
     sheet["A1"].font = Font(bold=True)
     sheet.append([spreadsheet(stamp)])
@@ -89,28 +90,29 @@ def write_xlsx(rows: list[list[str]], path: Path, lang: str, stamp: str) -> None
     book.save(path)
 
 
-def write(rows: list[list[str]], path: Path, fmt: str, lang: str, stamp: str) -> Path:
-    """Written beside, then moved: never a half-written export."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
+def write(rows: list[list[str]], path: Path, fmt: str, lang: str, stamp: str, option: str = "--out") -> Path:
+    """Written beside, then moved: never a half-written export, and a place that cannot be
+    written is said as such (`option` is what the person named it with)."""
+    from launchpad.workspace.durable import write_output
+
     if fmt == "xlsx":
-        write_xlsx(rows, partial, lang, stamp)
-    else:
-        partial.write_text(markdown_text(rows, lang, stamp), encoding="utf-8")
-    partial.replace(path)
-    return path
+        return write_output(path, lambda partial: write_xlsx(rows, partial, lang, stamp), option=option,
+                            make_folder=True)
+    text = markdown_text(rows, lang, stamp)
+    return write_output(path, lambda partial: partial.write_text(text, encoding="utf-8"), option=option,
+                        make_folder=True)
 
 
 def export_pending(store: Any, site: Any, path: Path, lang: str, actor: str) -> int:
     """The on-site changes waiting for HQ, written to `path` (.md or .xlsx), for a playbook's
     last step; how many there were."""
     from launchpad.baseline.onsite import list_changes
-    from launchpad.sitetime import local_text, utc_now
+    from launchpad.sitetime import local_text, utc_now, zoned_text
 
     zone = site.tz
     changes = list_changes(store, zone, status="pending")
     rows = [row(c, lang, local_text(c.recorded, zone)) for c in changes]
-    stamp = render(phrase("baseline.onsite.stamp", at=local_text(utc_now(), zone), actor=actor, count=len(changes)),
+    stamp = render(phrase("baseline.onsite.stamp", at=zoned_text(utc_now(), zone), actor=actor, count=len(changes)),
                    lang)
-    write(rows, path, "xlsx" if path.suffix.lower() == ".xlsx" else "md", lang, stamp)
+    write(rows, path, "xlsx" if path.suffix.lower() == ".xlsx" else "md", lang, stamp, option="`report:`")
     return len(changes)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from launchpad.baseline.drift import Difference, Drift, choose, compare
 from launchpad.baseline.files import find_baseline, load_baseline
@@ -20,9 +21,9 @@ from launchpad.baseline.ruoyi import LiveState, read_live
 from launchpad.errors import LaunchpadError
 from launchpad.phrases import phrase, typed_instead
 from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
-from launchpad.sitetime import utc_now
+from launchpad.sitetime import utc_now, zoned_text
 from launchpad.store.db import Store
-from launchpad.users.target import AuditFn, TargetSession
+from launchpad.users.target import AuditFn, NamedBy, TargetSession
 from launchpad.workspace.folder import Workspace
 from launchpad.workspace.secrets import AskSecret
 
@@ -39,11 +40,12 @@ class FixRefused(LaunchpadError):
 @contextlib.contextmanager
 def environment_session(workspace: Workspace, env_name: str, transport_for: Any, audit: AuditFn,
                         ask_secret: AskSecret | None = None,
-                        database: str | None = None) -> Iterator[TargetSession]:
-    """ENV's database (the only one, or `database`), open for queries."""
+                        database: str | None = None, named_by: NamedBy = "option") -> Iterator[TargetSession]:
+    """ENV's database (the only one, or `database`: a command's --database, a step's), open
+    for queries."""
     from launchpad.users.operations import target_session
 
-    with target_session(workspace, env_name, database, transport_for, audit, ask_secret) as session:
+    with target_session(workspace, env_name, database, transport_for, audit, ask_secret, named_by) as session:
         yield session
 
 
@@ -69,8 +71,10 @@ def environment_sessions(workspace: Workspace, store: Store, actor: str, env_nam
         yield targets
 
 
-def read_environment(session: TargetSession, env_name: str) -> LiveState:
-    return read_live(session, f"{env_name}@{utc_now()[:19]}", env_name)
+def read_environment(session: TargetSession, env_name: str, zone: ZoneInfo | None = None) -> LiveState:
+    """The environment as it is now, labelled `ENV@time` (the site's time and zone, which a
+    two-environment diff shows as the reference's version)."""
+    return read_live(session, f"{env_name}@{zoned_text(utc_now(), zone or ZoneInfo('UTC'))}", env_name)
 
 
 def baseline_for(workspace: Workspace, given: str | None) -> Baseline:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.baseline.drift import Difference, Drift
-from launchpad.phrases import parts, phrase, render
+from launchpad.phrases import CATALOG, parts, phrase, render
 from launchpad.safetext import formula_like, one_line, spreadsheet
 
 FORMATS = ("md", "html", "xlsx")
@@ -24,12 +24,27 @@ def _value(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def field_name(name: str, lang: str) -> str:
+    """A field of an item (`label`, `css_class`) in the words the drift screen uses."""
+    key = f"baseline.field.{name}"
+    return render(phrase(key), lang) if key in CATALOG else name
+
+
+def field_value(name: str, value: str, lang: str) -> str:
+    return render(phrase("baseline.field_value", field=field_name(name, lang), value=value), lang)
+
+
+def field_change(name: str, before: str, after: str, lang: str) -> str:
+    return render(phrase("baseline.field_change", field=field_name(name, lang), before=before, after=after), lang)
+
+
 def details(d: Difference, lang: str = "en") -> str:
     """`field: expected → actual` for a change, the item's values for a missing or extra one."""
     if d.fields:
-        return "; ".join(f"{name}: {_value(a)!s} → {_value(b)!s}" for name, (a, b) in d.fields.items())
-    shown = {k: v for k, v in d.detail.items() if k not in ("role", "permission", "type", "value")}
-    text = "; ".join(f"{k}: {_value(v)}" for k, v in shown.items())
+        return "; ".join(field_change(name, _value(a), _value(b), lang) for name, (a, b) in d.fields.items())
+    # An empty field (no CSS class) says nothing, as in the on-site changes.
+    shown = {k: v for k, v in d.detail.items() if k not in ("role", "permission", "type", "value") and v != ""}
+    text = "; ".join(field_value(k, _value(v), lang) for k, v in shown.items())
     return f"{text} ({render(d.note, lang)})" if d.note else text
 
 
@@ -70,30 +85,31 @@ def table_lines(drift: Drift, lang: str, limit: int | None = None) -> list[str]:
     return lines
 
 
-def write_report(drift: Drift, path: Path, lang: str, actor: str, at: str, workspace_root: Path | None) -> Path:
-    """`path`'s suffix picks the format: .md, .html or .xlsx. Written beside, then moved."""
+def write_report(drift: Drift, path: Path, lang: str, actor: str, at: str, workspace_root: Path | None,
+                 option: str = "--report") -> Path:
+    """`path`'s suffix picks the format: .md, .html or .xlsx. Written beside, then moved; a
+    place that cannot be written is said as such (`option` is what the person named it with)."""
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         from launchpad.errors import UsageError
 
         raise UsageError(phrase("baseline.report_suffix", file=path.name), hint=phrase("baseline.report_suffix_hint"))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    if fmt == "xlsx":
-        _write_xlsx(drift, partial, lang, actor, at)
-    else:
-        from launchpad.report.render import render_template
+    from launchpad.workspace.durable import write_output
 
-        context = {"title": render(phrase("baseline.title", target=drift.target, reference=drift.reference), lang),
-                   "said": render(summary(drift), lang),
-                   "stamp": render(phrase("baseline.compared_at", at=at, actor=actor,
-                                          version=drift.reference_version), lang),
-                   "none": render(phrase("baseline.none"), lang),
-                   "headers": headers(lang), "rows": [row(d, lang) for d in drift.differences]}
-        text = render_template(f"baseline_drift.{fmt}.j2", context, lang, workspace_root)
-        partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
-    return path
+    if fmt == "xlsx":
+        return write_output(path, lambda partial: _write_xlsx(drift, partial, lang, actor, at), option=option,
+                            make_folder=True)
+    from launchpad.report.render import render_template
+
+    context = {"title": render(phrase("baseline.title", target=drift.target, reference=drift.reference), lang),
+               "said": render(summary(drift), lang),
+               "stamp": render(phrase("baseline.compared_at", at=at, actor=actor,
+                                      version=drift.reference_version), lang),
+               "none": render(phrase("baseline.none"), lang),
+               "headers": headers(lang), "rows": [row(d, lang) for d in drift.differences]}
+    text = render_template(f"baseline_drift.{fmt}.j2", context, lang, workspace_root)
+    return write_output(path, lambda partial: partial.write_text(text, encoding="utf-8"), option=option,
+                        make_folder=True)
 
 
 def _write_xlsx(drift: Drift, path: Path, lang: str, actor: str, at: str) -> None:
@@ -102,7 +118,7 @@ def _write_xlsx(drift: Drift, path: Path, lang: str, actor: str, at: str) -> Non
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "drift"
+    sheet.title = render(phrase("baseline.sheet"), lang)
     sheet.append([_cell(render(phrase("baseline.title", target=drift.target, reference=drift.reference), lang))])
     sheet["A1"].font = Font(bold=True)
     sheet.append([_cell(render(summary(drift), lang))])

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from launchpad.cli.door import language
-from launchpad.cli.params import AGE, LIMIT, STORE_ID
+from launchpad.cli.params import AGE, LIMIT, STORE_ID, write_output_text
 from launchpad.errors import UsageError
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def baseline_diff(door: Door, env_names: tuple[str, ...], baseline_name: str | N
     from launchpad.baseline.operations import baseline_for, compared, read_environment
     from launchpad.baseline.reports import summary, table_lines, write_report
     from launchpad.phrases import render
-    from launchpad.sitetime import utc_now
+    from launchpad.sitetime import utc_now, zoned_text
 
     if len(env_names) > 2 or (len(env_names) == 2 and baseline_name):
         raise UsageError(_say(lang, "cli.baseline.diff_what"), hint=_say(lang, "cli.baseline.diff_what_hint"))
@@ -99,13 +99,13 @@ def baseline_diff(door: Door, env_names: tuple[str, ...], baseline_name: str | N
         workspace.environment(name)  # an unknown name is named before the baseline is read
     reference = baseline_for(workspace, baseline_name) if len(env_names) == 1 else None
     with _opened(door, list(env_names), database) as (workspace, store, actor, sessions):
-        states = [read_environment(s, n) for s, n in zip(sessions, env_names, strict=True)]
+        states = [read_environment(s, n, workspace.site.tz) for s, n in zip(sessions, env_names, strict=True)]
     audit = _audit_fn(store, actor)
     ref = reference if reference is not None else states[0].baseline
     drift, comparison = compared(store, ref, states[-1], env_names[-1], actor, audit)
     words = lang or language()
     for path in reports:
-        written = write_report(drift, path, words, actor, utc_now()[:19], workspace.root)
+        written = write_report(drift, path, words, actor, zoned_text(utc_now(), workspace.site.tz), workspace.root)
         click.echo("  " + _say(lang, "cli.baseline.report", path=written), err=True)
     if as_json:
         click.echo(json.dumps({**drift.as_json(), "comparison": comparison}, ensure_ascii=False, indent=2))
@@ -201,7 +201,7 @@ def baseline_change_record(door: Door, env_name: str, item: str, why: str, issue
     issue_title(door.session().store(), issue_id)  # an unknown issue is named before anything connects
     reference = baseline_for(workspace, baseline_name)
     with _opened(door, [env_name], database) as (workspace, store, actor, (session,)):
-        state = read_environment(session, env_name)
+        state = read_environment(session, env_name, workspace.site.tz)
     audit = _audit_fn(store, actor)
     drift, _ = compared(store, reference, state, env_name, actor, audit)
     change = record_change(store, drift, state.baseline, item, why, issue_id, actor, audit)
@@ -218,12 +218,17 @@ def baseline_change_record(door: Door, env_name: str, item: str, why: str, issue
 def baseline_change_accept(door: Door, change_id: int, baseline_file: Path | None, lang: str | None) -> None:
     from launchpad.baseline.onsite import accept_change
     from launchpad.phrases import phrase, render
+    from launchpad.sitetime import zoned_text
 
     session = door.session()
     store, actor = session.store(), session.actor
     change, path = accept_change(store, session.workspace.root, change_id, actor, _audit_fn(store, actor),
                                  baseline_file)
     words = lang or session.workspace.site.site.language
+    if path is None:
+        click.echo(render(phrase("baseline.onsite.already_accepted", id=change.id, by=change.accepted_by,
+                                 at=zoned_text(change.accepted, session.workspace.site.tz)), words))
+        return
     shown = path.relative_to(session.workspace.root) if path.is_relative_to(session.workspace.root) else path
     click.echo("✓ " + render(phrase("baseline.onsite.accepted", id=change.id, file=str(shown), item=change.item),
                              words))
@@ -243,7 +248,7 @@ def baseline_changes(door: Door, since: Any, everything: bool, fmt: str, as_patc
     from launchpad.baseline import onsite_report
     from launchpad.baseline.onsite import list_changes, patch
     from launchpad.phrases import phrase, render
-    from launchpad.sitetime import local_text, utc_now
+    from launchpad.sitetime import local_text, utc_now, zoned_text
 
     session = door.session()
     workspace, store = session.workspace, session.store()
@@ -259,7 +264,7 @@ def baseline_changes(door: Door, since: Any, everything: bool, fmt: str, as_patc
         _emit(json.dumps([c.as_json() for c in changes], ensure_ascii=False, indent=2) + "\n", out)
         return
     rows = [onsite_report.row(c, words, local_text(c.recorded, zone)) for c in changes]
-    stamp = render(phrase("baseline.onsite.stamp", at=local_text(utc_now(), zone), actor=session.actor,
+    stamp = render(phrase("baseline.onsite.stamp", at=zoned_text(utc_now(), zone), actor=session.actor,
                           count=len(changes)), words)
     if fmt in ("md", "xlsx"):
         if fmt == "xlsx" and out is None:
@@ -286,9 +291,7 @@ def _emit(text: str, out: Path | None) -> None:
     if out is None:
         click.echo(text, nl=False)
         return
-    partial = out.with_name(f".{out.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(out)
+    write_output_text(out, text)
     click.echo(f"✓ {out}", err=True)
 
 

@@ -57,8 +57,10 @@ class CliPrompter:
         yes: bool = False,
         confirm_env: str | None = None,
         interactive: bool | None = None,
+        offers_answers: bool = False,
     ) -> None:
         self.answers = answers or Answers()
+        self.offers_answers = offers_answers  # the command has --answers, so a refusal may name it
         self.actor = self.answers.actor or actor
         self.yes = yes
         self.confirm_env = confirm_env
@@ -73,7 +75,9 @@ class CliPrompter:
         if request.production and self.confirm_env == request.environment:
             return True  # `--confirm prod` names production on purpose: a stronger yes than --yes
         if not self.interactive:
-            self._say("  ✗ " + say("cli.ask.needs_confirmation", title=request.title))
+            need = "cli.ask.needs_confirmation" + ("_production" if request.production else "") + \
+                ("_answers" if self.offers_answers else "")
+            self._say("  ✗ " + say(need, title=request.title, env=request.environment))
             return False
         where = say("cli.run.production", env=request.environment) if request.production else request.environment
         self._say("\n  " + say("cli.ask.confirm", title=request.title, where=where,

@@ -72,6 +72,7 @@ def run(
         answers=load_answers(answers) if answers else None,
         yes=yes,
         confirm_env=confirm_env,
+        offers_answers=True,
     )
     store = session.store()
     if resume_id is not None:

@@ -30,6 +30,11 @@ _SENTENCES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
      lambda m: say("click.out_of_range", value=m["value"], range=m["range"])),
     (re.compile(r"^(?P<kind>File|Directory|Path) '(?P<path>.*)' does not exist\.$", re.S),
      lambda m: say("click.no_such_path", kind=say("click.path_kind_" + m["kind"].lower()), path=m["path"])),
+    *[(re.compile(r"^(?P<kind>File|Directory|Path) '(?P<path>.*)' " + english + r"\.$", re.S),
+       lambda m, key=key: say(key, kind=say("click.path_kind_" + m["kind"].lower()), path=m["path"]))
+      for english, key in (("is a directory", "click.path_is_folder"), ("is a file", "click.path_is_file"),
+                           ("is not readable", "click.path_not_readable"),
+                           ("is not writable", "click.path_not_writable"))],
     (re.compile(r"^Option '(?P<name>.+)' requires an argument\.$"),
      lambda m: say("click.needs_value", name=m["name"])),
     (re.compile(r"^Option '(?P<name>.+)' requires (?P<count>\d+) arguments\.$"),

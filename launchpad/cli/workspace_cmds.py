@@ -107,8 +107,12 @@ def check(door: Door, playbooks: tuple[str, ...]) -> None:
         from launchpad.golive.checklist import checklist_file_problems
 
         problems += checklist_file_problems(root, site, {p.stem for p in list_playbooks(root)})
-    from launchpad.users.role_rules import rules_file_problems
+    from launchpad.baseline.files import baseline_file_problems, workspace_baselines
+    from launchpad.users.role_rules import RULES_FILE, rules_file_problems
 
+    baselines = workspace_baselines(root)
+    for path in baselines:
+        problems += baseline_file_problems(path, _display(path))
     problems += rules_file_problems(root)
     for warning in warnings:
         click.echo(click.style(say("cli.check.warning", where=f"{warning.file}:{warning.line}:{warning.col}",
@@ -116,7 +120,11 @@ def check(door: Door, playbooks: tuple[str, ...]) -> None:
     if problems:
         raise InvalidInput(problems, hint=phrase("error.problems", count=len(problems)))
     noted = say("cli.check.warnings_above", count=len(warnings)) if warnings else ""
-    click.echo(say("cli.check.valid", count=len(paths), noted=noted))
+    checked = ["site.yaml", say("cli.check.playbooks", count=len(paths))]
+    checked += [say("cli.check.baseline", file=_display(path)) for path in baselines]
+    if (root / RULES_FILE).is_file():
+        checked.append(say("cli.check.rules", file=str(RULES_FILE)))
+    click.echo(say("cli.check.valid", checked=checked[:-1], last=checked[-1], noted=noted))
 
 
 @click.command()

@@ -107,7 +107,7 @@ def run_baseline(step: BaselineStep, ctx: StepContext) -> StepOutcome:
     reference = None if step.against else baseline_for(workspace, step.baseline)
     envs = [e for e in (step.against, target_env) if e]
     with _sessions(step, ctx, envs, audit) as sessions:
-        states = [read_environment(s, e) for s, e in zip(sessions, envs, strict=True)]
+        states = [read_environment(s, e, ctx.site.tz) for s, e in zip(sessions, envs, strict=True)]
         ref = reference if reference is not None else states[0].baseline
         drift, comparison = compared(store, ref, states[-1], target_env, actor, audit)
         kinds: set[str] = set(step.kinds)
@@ -158,11 +158,14 @@ def _summary(drift: Any) -> Any:
 def _write_report(step: BaselineStep, ctx: StepContext, drift: Any, actor: str) -> None:
     from launchpad.baseline.reports import write_report
     from launchpad.run.templating import render
+    from launchpad.sitetime import to_stamp, zoned_text
 
     assert ctx.workspace is not None and step.report is not None
     path = Path(render(step.report, ctx.values))
     path = path if path.is_absolute() else ctx.workspace.root / path
-    write_report(drift, path, ctx.site.site.language, actor, ctx.now().isoformat()[:19], ctx.workspace.root)
+    at = zoned_text(to_stamp(ctx.now()), ctx.site.tz)
+    write_report(drift, path, ctx.site.site.language, actor, at, ctx.workspace.root,
+                 option="`report:`")
 
 
 def _export_changes(step: BaselineStep, ctx: StepContext) -> StepOutcome:
@@ -195,7 +198,7 @@ def _sessions(step: BaselineStep, ctx: StepContext, envs: list[str], audit: Any)
             if env != ctx.env_name:
                 transport_for = stack.enter_context(HostConnections(ctx.workspace, env)).transport_for
             sessions.append(stack.enter_context(environment_session(ctx.workspace, env, transport_for, audit,
-                                                                    secret, step.database)))
+                                                                    secret, step.database, "step")))
         yield sessions
 
 

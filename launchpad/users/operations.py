@@ -18,7 +18,7 @@ from launchpad.users.mapping import ApiSource, ImportMapping, load_mapping
 from launchpad.users.plan import Plan, build_plan, check_roles, check_target
 from launchpad.users.sources import EXCEL_SUFFIXES, TEXT_SUFFIXES, UnreadableSheet, Workbook, read_workbook
 from launchpad.users.state import TargetState, read_state
-from launchpad.users.target import AuditFn, TargetSession, choose_database, open_target
+from launchpad.users.target import AuditFn, NamedBy, TargetSession, choose_database, open_target
 from launchpad.workspace.folder import Workspace
 from launchpad.workspace.secrets import AskSecret
 
@@ -151,11 +151,12 @@ def plan_workbook(workbook: Workbook, mapping: ImportMapping, session: TargetSes
 
 @contextlib.contextmanager
 def target_session(workspace: Workspace, env_name: str, database: str | None, transport_for: Any,
-                   audit: AuditFn, ask_secret: AskSecret | None = None) -> Iterator[TargetSession]:
-    """The environment's database (the mapping's `database`, or the only one), open for queries
-    and scripts."""
+                   audit: AuditFn, ask_secret: AskSecret | None = None,
+                   named_by: NamedBy = "mapping") -> Iterator[TargetSession]:
+    """The environment's database (`database`, named by `named_by` — the mapping's, a command's
+    --database, the rules' —, or the only one), open for queries and scripts."""
     environment = workspace.environment(env_name)
-    key, chosen = choose_database(environment, env_name, database)
+    key, chosen = choose_database(environment, env_name, database, named_by)
     with open_target(environment, chosen, transport_for, workspace.root, audit, ask_secret,
                      label=phrase("secret.database", database=key, env=env_name), key=key) as session:
         yield session

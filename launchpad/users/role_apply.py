@@ -45,12 +45,15 @@ class RolesRefused(LaunchpadError):
     exit_code = 1
 
 
+ROLLBACK_REFUSED = "role rollback refused"  # the title of a refused rollback (error.role_rollback_refused)
+
+
 @contextlib.contextmanager
 def rules_target(workspace: Workspace, env_name: str, database: str | None, transport_for: Any, audit: AuditFn,
                  ask_secret: AskSecret | None = None) -> Iterator[TargetSession]:
     from launchpad.users.operations import target_session
 
-    with target_session(workspace, env_name, database, transport_for, audit, ask_secret) as session:
+    with target_session(workspace, env_name, database, transport_for, audit, ask_secret, "rules") as session:
         yield session
 
 
@@ -294,14 +297,15 @@ def rollback(to: RolesTarget, assignment: int, prompter: Any) -> RollbackOutcome
         detail = phrase("roles.rollback_changed_since", id=assignment, count=len(changed), users=lines(shown))
     if not prompter.confirm(ConfirmRequest("role-rollback", title, to.environment, production, detail)):
         to.audit("role_rollback_declined", to.where, {"assignment": assignment, "reason": "not confirmed"})
-        raise RolesRefused(phrase("error.roles_rollback_not_confirmed"))
+        raise RolesRefused(phrase("error.roles_rollback_not_confirmed"), title=ROLLBACK_REFUSED)
     if production:
         typed = prompter.type_environment(TypeNameRequest("role-rollback", title, to.environment)).strip()
         if typed != to.environment:
             to.audit("role_rollback_declined", to.where, {"assignment": assignment,
                                                           "reason": "environment name typed wrong", "typed": typed})
             raise RolesRefused(phrase("error.write_not_named", env=to.environment, typed=typed_instead(typed)),
-                               hint=phrase("error.import_rollback_not_named_hint", env=to.environment))
+                               hint=phrase("error.import_rollback_not_named_hint", env=to.environment),
+                               title=ROLLBACK_REFUSED)
     to.audit("role_rollback_started", to.where, {"assignment": assignment, "users": len(rows),
                                                  "changed_since": [str(line) for line in changed[:50]]})
     _send_all(to, assignment, profile, only_undone=False, undo=True)

@@ -10,6 +10,7 @@ from launchpad.errors import UsageError
 from launchpad.phrases import phrase, render
 from launchpad.safetext import formula_like, one_line, spreadsheet
 from launchpad.users.role_rules import Preview, RoleChange
+from launchpad.workspace.durable import write_output
 
 COLUMNS = ("account", "name", "unit", "posts", "before", "after", "rules")
 
@@ -52,8 +53,6 @@ def write_xlsx(shown: Preview, path: Path, lang: str, title: str, env: str) -> P
 
     if path.suffix.lower() != ".xlsx":
         raise UsageError(phrase("cli.roles.not_xlsx", file=path.name), hint=phrase("cli.roles.not_xlsx_hint"))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
     book = Workbook()
     sheet = book.active
     sheet.title = "users"
@@ -83,6 +82,4 @@ def write_xlsx(shown: Preview, path: Path, lang: str, title: str, env: str) -> P
                     cell.quotePrefix = True
     for letter, width in zip("ABCDEFG", (16, 12, 30, 16, 30, 30, 24), strict=True):
         sheet.column_dimensions[letter].width = width
-    book.save(partial)
-    partial.replace(path)
-    return path
+    return write_output(path, book.save, option="--xlsx", make_folder=True)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from launchpad.backup.sqlclient import DbAccess, MySqlClient, PostgresClient, ResultSet, SqliteClient, hex_literal
 from launchpad.errors import LaunchpadError, UsageError
@@ -69,19 +69,26 @@ class SqlText:
         return ["BEGIN IMMEDIATE;"] if self.sqlite else ["BEGIN;"]
 
 
-def choose_database(environment: Environment, env_name: str, wanted: str | None) -> tuple[str, Database]:
-    """The environment's database the import writes to: the mapping's `database`, or the only one."""
+# Who names the database, for the hint of a wrong or missing name: an import's mapping file, a
+# command's --database, the role rules' `database:`, a playbook step's `database:`.
+NamedBy = Literal["mapping", "option", "rules", "step"]
+
+
+def choose_database(environment: Environment, env_name: str, wanted: str | None,
+                    named_by: NamedBy = "mapping") -> tuple[str, Database]:
+    """The environment's database to work on: the one `wanted` (named by `named_by`), or the only one."""
     names = list(environment.databases)
+    said_names = names or phrase("sweep.none")
+    suffix = "" if named_by == "mapping" else f"_{named_by}"
     if wanted is None:
         if len(names) != 1:
-            raise UsageError(phrase("users.databases_many", env=env_name, count=len(names),
-                                    names=names or phrase("sweep.none")),
-                             hint=phrase("users.databases_many_hint"))
+            raise UsageError(phrase("users.databases_many", env=env_name, count=len(names), names=said_names),
+                             hint=phrase("users.databases_many_hint" + suffix, names=said_names))
         wanted = names[0]
     database = environment.databases.get(wanted)
     if database is None:
-        raise UsageError(phrase("users.no_database", env=env_name, name=wanted, names=names or phrase("sweep.none")),
-                         hint=phrase("users.no_database_hint"))
+        raise UsageError(phrase("users.no_database", env=env_name, name=wanted, names=said_names),
+                         hint=phrase("users.no_database_hint" + suffix, env=env_name, names=said_names))
     if database.engine not in SUPPORTED:
         raise UsageError(phrase("users.engine_unsupported", name=wanted, env=env_name, engine=database.engine,
                                 supported=list(SUPPORTED)))

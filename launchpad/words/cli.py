@@ -188,8 +188,21 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.ask.a_reason": ("a reason", "原因"),
     "cli.ask.a_name": ("a name", "姓名"),
     "cli.ask.a_note": ("a note", "备注"),
-    "cli.ask.needs_confirmation": ("{title}: needs confirmation (answer it in a terminal, --yes or --answers)",
-                                   "{title}：需要确认（请在终端中回答，或使用 --yes 或 --answers）"),
+    # needs confirmation, naming only what the command offers: --answers is `run`'s; on
+    # production --yes alone is refused, --confirm ENV names the environment on purpose
+    "cli.ask.needs_confirmation": ("{title}: needs confirmation (answer it in a terminal, or give --yes)",
+                                   "{title}：需要确认（请在终端中回答，或使用 --yes）"),
+    "cli.ask.needs_confirmation_answers": ("{title}: needs confirmation (answer it in a terminal, --yes or --answers)",
+                                           "{title}：需要确认（请在终端中回答，或使用 --yes 或 --answers）"),
+    "cli.ask.needs_confirmation_production": ("{title}: needs confirmation (answer it in a terminal, or give "
+                                              "--confirm {env}: on production --yes alone is not enough)",
+                                              "{title}：需要确认（请在终端中回答，或使用 --confirm {env}；"
+                                              "生产环境仅用 --yes 不够）"),
+    "cli.ask.needs_confirmation_production_answers": ("{title}: needs confirmation (answer it in a terminal, "
+                                                      "--confirm {env} or --answers: on production --yes alone "
+                                                      "is not enough)",
+                                                      "{title}：需要确认（请在终端中回答，或使用 --confirm {env} "
+                                                      "或 --answers；生产环境仅用 --yes 不够）"),
     "cli.ask.confirm": ("{title} on {where}:\n    {detail}", "{title}，环境 {where}：\n    {detail}"),
     "cli.ask.run_it": ("Run it?", "执行吗？"),
     "cli.ask.needs_name": ("{title}: production needs the environment's name typed (--confirm {env})",
@@ -328,8 +341,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
                       "请编辑 {site}，然后在该目录运行 `launchpad check`。"),
     "cli.check.warning": ("{where}: warning: {message}", "{where}：警告：{message}"),
     "cli.check.warnings_above": (" ({count} warning(s) above)", "（上方有 {count} 条警告）"),
-    "cli.check.valid": ("site.yaml and {count} playbook(s) are valid{noted}.",
-                        "site.yaml 和 {count} 个操作手册均无错误{noted}。"),
+    # what `check` read: site.yaml, the playbooks, each baseline in baselines/, roles/rules.yaml
+    "cli.check.valid": ("{checked} and {last} are valid{noted}.", "{checked} 和 {last} 均无错误{noted}。"),
+    "cli.check.playbooks": ("{count} playbook(s)", "{count} 个操作手册"),
+    "cli.check.baseline": ("baseline {file}", "基线 {file}"),
+    "cli.check.rules": ("role rules {file}", "角色规则 {file}"),
     "cli.cannot_write": ("cannot write {where}: {reason}", "无法写入 {where}：{reason}"),
     "cli.cannot_write_hint": ("choose a folder you can write to: `launchpad {command} DIR`",
                               "请选择一个可写的目录：`launchpad {command} 目录`"),
@@ -385,15 +401,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
     # --out
     "cli.out.not_a_folder": ("{folder} is not a folder", "{folder} 不是文件夹"),
     "cli.out.no_folder": ("{folder} does not exist", "{folder} 不存在"),
-    "cli.out.no_folder_hint": ("create the folder first, or give another --out path",
-                               "请先创建该文件夹，或用 --out 指定其他路径"),
+    "cli.out.no_folder_hint": ("create the folder first, or give another {option} path",
+                               "请先创建该文件夹，或用 {option} 指定其他路径"),
     "cli.out.is_folder": ("it is a folder", "这是一个文件夹"),
-    "cli.out.is_folder_hint": ("give a file name with --out", "请用 --out 指定文件名"),
+    "cli.out.is_folder_hint": ("move the folder away, or give another {option} path",
+                               "请移走该文件夹，或用 {option} 指定其他路径"),
     "cli.out.read_only": ("the file is read-only", "该文件只读"),
-    "cli.out.read_only_hint": ("give another --out path, or make the file writable",
-                               "请用 --out 指定其他路径，或把文件改为可写"),
-    "cli.out.failed_hint": ("check the folder's permissions and free space, or give another --out path",
-                            "请检查文件夹权限和剩余空间，或用 --out 指定其他路径"),
+    "cli.out.read_only_hint": ("give another {option} path, or make the file writable",
+                               "请用 {option} 指定其他路径，或把文件改为可写"),
+    "cli.out.failed_hint": ("check the folder's permissions and free space, or give another {option} path",
+                            "请检查文件夹权限和剩余空间，或用 {option} 指定其他路径"),
     # report outbox
     "cli.outbox.sent": ("sent #{id} → {channel} ({part}/{parts})", "已发送 #{id} → {channel}（{part}/{parts}）"),
     "cli.outbox.not_sent": ("not sent #{id} → {channel}: {error}", "未发送 #{id} → {channel}：{error}"),

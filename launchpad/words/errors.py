@@ -49,6 +49,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.release_refused": ("release refused", "发布被拒绝"),
     "error.change_not_accepted": ("change not accepted", "变更未被采纳"),
     "error.role_assignment_refused": ("role assignment refused", "角色分配被拒绝"),
+    "error.role_rollback_refused": ("role rollback refused", "角色分配回滚被拒绝"),
     # the common errors
     "error.no_site_file_here": ("no {file} in {here} or any folder above it", "{here} 及其上级目录中都没有 {file}"),
     "error.no_site_file_here_hint": (
@@ -250,9 +251,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
                               "{path}：现场变更只能写入 YAML 格式的基线文件"),
     "error.onsite_not_yaml_hint": ("name the workspace's baseline with --baseline baselines/baseline.yaml",
                                    "请用 --baseline baselines/baseline.yaml 指定工作区的基线"),
-    "error.onsite_accepted": ("on-site change #{id} was accepted by {by} at {at}",
-                              "现场变更 #{id} 已由 {by} 于 {at} 采纳"),
-    "error.onsite_accepted_hint": ("nothing to do", "无需再做什么"),
     "error.onsite_not_held": ("{file}: the edited file does not hold {id} as {env} does; it was left as it was",
                               "{file}：修改后的文件与 {env} 的 {id} 不一致；文件保持原样"),
     "error.onsite_not_held_hint": ("take the change by hand from `launchpad baseline changes --patch`",

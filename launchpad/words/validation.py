@@ -27,8 +27,26 @@ ENTRIES: dict[str, tuple[str, str]] = {
                            "应为布尔值（true 或 false），无法识别所填的值"),
     "valid.list_type": ("input should be a valid list", "应为列表"),
     "valid.dict_type": ("input should be a valid dictionary", "应为映射（键: 值）"),
-    "valid.model_type": ("input should be a valid dictionary or instance of {class_name}",
-                         "应为映射（键: 值），即一个 {class_name}"),
+    "valid.model_type": ("input should be a mapping (key: value)", "应为映射（键: 值）"),
+    "valid.model_type_top": ("the file should hold a mapping (key: value) at its top, as the example in the "
+                             "documentation does",
+                             "文件顶层应为映射（键: 值），请对照文档中的示例"),
+    # a field's name as the file spells it; an item of a list by its place
+    "valid.item_of": ("item {number} of {field}", "{field} 的第 {number} 项"),
+    # a value that may take several shapes (`level: 3` or `level: [2, 3]`), each said in words
+    "valid.one_of_shapes": ("input should be {shapes}", "应为{shapes}"),
+    "valid.shape.int": ("a whole number", "整数"),
+    "valid.shape.float": ("a number", "数字"),
+    "valid.shape.str": ("text", "文本"),
+    "valid.shape.bool": ("true or false", "true 或 false"),
+    "valid.shape.mapping": ("a mapping (key: value)", "映射（键: 值）"),
+    "valid.shape.list": ("a list of {shape}", "{shape}列表"),
+    # what a list holds
+    "valid.shapes.int": ("whole numbers", "整数"),
+    "valid.shapes.float": ("numbers", "数字"),
+    "valid.shapes.str": ("texts", "文本"),
+    "valid.shapes.bool": ("true or false", "布尔值"),
+    "valid.shapes.mapping": ("mappings (key: value)", "映射"),
     "valid.model_attributes_type": ("input should be a valid dictionary or object to extract fields from",
                                     "应为映射（键: 值）"),
     "valid.greater_than": ("input should be greater than {gt}", "应大于 {gt}"),

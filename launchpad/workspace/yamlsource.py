@@ -253,9 +253,10 @@ def _too_big(file: str, size: int, limit: int = MAX_BYTES) -> InvalidInput:
 _CONTEXT_LISTS = ("expected", "expected_schemes")
 
 
-def _describe(error: Any) -> Said:
+def _describe(error: Any, at: PathKey = ()) -> Said:
     """Pydantic's error as a sentence in the word-book, or its own English for a type the book
-    does not know. A ValueError raised with a phrase (our validators) stays that phrase."""
+    does not know, led by the field as the file names it (`at`, its place in the file). A
+    ValueError raised with a phrase (our validators) stays that phrase."""
     kind = error["type"]
     if kind in ("extra_forbidden", "missing"):
         return Phrase(f"valid.{kind}", {"key": error["loc"][-1]})
@@ -263,6 +264,8 @@ def _describe(error: Any) -> Said:
     if isinstance(raised, Exception) and raised.args and isinstance(raised.args[0], Phrase):
         return raised.args[0]
     message: Said
+    if kind == "model_type" and not at:
+        return phrase("valid.model_type_top")
     if f"valid.{kind}" in CATALOG:
         message = phrase(f"valid.{kind}", **_context(error.get("ctx") or {}))
     else:
@@ -272,12 +275,39 @@ def _describe(error: Any) -> Said:
             english = english.removeprefix(prefix)
         ours = kind.startswith(("value_error", "assertion"))
         message = english if ours else english[:1].lower() + english[1:]
-    field = error["loc"][-1] if error["loc"] else None
-    if isinstance(field, str) and not kind.startswith(("value_error", "assertion")):
-        return phrase("valid.field", field=field, message=message)
-    return message
+    if kind.startswith(("value_error", "assertion", "union_tag")):  # these name what they speak of
+        return message
+    return _with_field(at, message)
 
 
+def _with_field(at: PathKey, message: Said) -> Said:
+    """`field: message`, the field being the last key of `at` (`level`), or an item of it
+    (`level 的第 2 项`); the message alone for the file's top."""
+    named = [i for i, part in enumerate(at) if isinstance(part, str)]
+    if not named:
+        return message
+    field: Said = str(at[named[-1]])
+    if named[-1] == len(at) - 2 and isinstance(at[-1], int):
+        field = phrase("valid.item_of", field=field, number=at[-1] + 1)
+    return phrase("valid.field", field=field, message=message)
+
+
+# The shapes a union's member may be named by (pydantic's tag for it): `int`, `list[int]`, a model.
+_SHAPES = ("int", "float", "str", "bool")
+
+
+def _shape(tag: str, held: bool = False) -> Said | None:
+    """A union member's shape in words (`held`: as what a list holds), or None for one not
+    said here (then its error is)."""
+    words = "valid.shapes." if held else "valid.shape."
+    if tag in _SHAPES:
+        return phrase(words + tag)
+    if tag.startswith("list[") and tag.endswith("]") and not held:
+        inner = _shape(tag[5:-1], held=True)
+        return None if inner is None else phrase("valid.shape.list", shape=inner)
+    if tag.startswith("dict[") or (tag.isidentifier() and tag[:1].isupper()):
+        return phrase(words + "mapping")  # a mapping, or one of our models
+    return None
 def _context(ctx: dict[str, Any]) -> dict[str, Any]:
     """The error's context as the sentence's values: pydantic's "'a', 'b' or 'c'" as a list
     each language joins its own way; other values as they are."""
@@ -297,26 +327,67 @@ def _context(ctx: dict[str, Any]) -> dict[str, Any]:
 
 
 def problems_from_validation(exc: ValidationError, source: SourceMap) -> list[Problem]:
-    problems = {
-        source.problem(
-            _file_path(error["loc"], source),
-            _describe(error),
-            at_key=error["type"] in ("extra_forbidden", "missing"),
-        )
-        for error in exc.errors()
-    }
+    """Each of pydantic's errors at file:line:col. A value that may take several shapes
+    (`int | list[int]`) fails once per shape: said once, as the shapes it may take, or — when
+    the value has one of them and fails inside it (a list with a word in it) — as that failure."""
+    problems: set[Problem] = set()
+    branches: dict[PathKey, list[tuple[str, Any, PathKey]]] = {}
+    for error in exc.errors():
+        path, at, tag = _located(error["loc"], source, error["type"])
+        if tag is not None:
+            branches.setdefault(at, []).append((tag, error, path))
+        else:
+            problems.add(_problem(error, path, source))
+    for at, found in branches.items():
+        problems |= _union_problems(at, found, source)
     return sorted(problems, key=lambda p: (p.line, p.col, p.message))
 
 
-def _file_path(loc: tuple[Any, ...], source: SourceMap) -> PathKey:
-    """Pydantic's location, less the segments that are not in the file (union tags and
-    validator names), so that it can be looked up in the source map."""
+def _problem(error: Any, path: PathKey, source: SourceMap) -> Problem:
+    return source.problem(path, _describe(error, path), at_key=error["type"] in ("extra_forbidden", "missing"))
+
+
+def _located(loc: tuple[Any, ...], source: SourceMap, kind: str) -> tuple[PathKey, PathKey, str | None]:
+    """Pydantic's location less the segments that are not in the file (union members' names,
+    validators' names), so that it can be looked up in the source map; where the first union
+    member was named, and its name (`int`, `list[int]`)."""
     kept: PathKey = ()
+    at: PathKey = ()
+    tag = None
     for i, part in enumerate(loc):
         candidate = (*kept, part)
-        if candidate in source.values or candidate in source.keys or i == len(loc) - 1:
+        if candidate in source.values or candidate in source.keys or \
+                (i == len(loc) - 1 and kind in ("extra_forbidden", "missing")):
             kept = candidate
-    return kept
+        elif tag is None and isinstance(part, str):
+            at, tag = kept, part
+    return kept, at, tag
+
+
+def _union_problems(at: PathKey, found: list[tuple[str, Any, PathKey]], source: SourceMap) -> set[Problem]:
+    if len(found) == 1:  # a tagged union names its one member: an error like any other
+        _, error, path = found[0]
+        return {_problem(error, path, source)}
+    inside = [(error, path) for _, error, path in found if len(path) > len(at)]
+    if inside:  # the value has the member's shape; what is wrong is inside it
+        return {_problem(error, path, source) for error, path in inside}
+    shapes = [_shape(tag) for tag, _, _ in found]
+    said: list[Said] = [s for s in shapes if s is not None]
+    if len(said) == len(shapes):
+        message: Said = phrase("valid.one_of_shapes", shapes=_either(said))
+    else:
+        message = _either([_describe(error) for _, error, _ in found])
+    return {source.problem(at, _with_field(at, message))}
+
+
+def _either(items: list[Said]) -> Said:
+    unique: list[Said] = []
+    for item in items:
+        if item not in unique:
+            unique.append(item)
+    if len(unique) == 1:
+        return unique[0]
+    return phrase("valid.alternatives", items=unique[:-1], last=unique[-1])
 
 
 def validate(model: type[M], document: Document, **context: Any) -> M:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -172,9 +173,13 @@ def test_bad_on_site_changes_are_refused_with_exit_2_and_nothing_written(demo: P
     twice = launchpad(demo, *record, "--item", HOTLINE, "--why", "x", "--issue", str(issue))
     assert twice.returncode == 2 and "已是现场变更 #1，正等待总部处理" in twice.stderr
     assert launchpad(demo, "baseline", "change", "accept", "1").returncode == 0
+    accepted = path.read_bytes()
+    # Accepted again: nothing to do, said in site time with its zone, like a fix with nothing to fix.
     again = launchpad(demo, "baseline", "change", "accept", "1")
-    assert again.returncode == 2 and "现场变更 #1 已由" in again.stderr
-    assert path.read_bytes() != before
+    assert again.returncode == 0, again.stderr
+    assert re.search(r"现场变更 #1 已由 \S+ 于 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d Asia/Shanghai 采纳，无需再做什么",
+                     again.stdout), again.stdout
+    assert path.read_bytes() == accepted != before
 
 
 def test_prod_is_fixed_from_the_keyboard_on_sqlite_behind_its_name_and_a_fresh_backup(demo: Path) -> None:

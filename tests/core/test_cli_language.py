@@ -44,7 +44,7 @@ def site(tmp_path: Path) -> Path:
 
 # Each family of commands once: (arguments, what it says in Chinese, and in English).
 FAMILIES = [
-    (["check", "hello"], "site.yaml 和 1 个操作手册均无错误。", "site.yaml and 1 playbook(s) are valid."),
+    (["check", "hello"], "site.yaml 和 1 个操作手册 均无错误。", "site.yaml and 1 playbook(s) are valid."),
     (["run", "hello", "--env", "test", "--yes"], "2 台主机通过", "2 host(s) passed"),
     (["exec", "--env", "test", "--group", "app", "--", "true"], "2/2 台主机成功。", "2/2 host(s) succeeded."),
     (["hosts", "check", "--env", "test"], "主机                 可达", "HOST                 REACH"),

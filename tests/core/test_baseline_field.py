@@ -1,0 +1,155 @@
+"""What a field test on a fresh demo found in baselines and role rules: files that cannot be
+written, the words a client reads in the reports, the hints of a refusal, and `check` on the
+baseline and the rules. On a copy of the built demo (tests/core/test_baseline_onsite.py)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.core.test_baseline_onsite import HOTLINE, add_issue, built, demo, launchpad
+
+__all__ = ["built", "demo"]
+
+UNWRITABLE = [
+    ("baseline", "export", "--env", "test", "--out", "{dir}"),
+    ("baseline", "diff", "--env", "prod", "--report", "{file}.md"),
+    ("baseline", "changes", "--patch", "--out", "{file}.patch"),
+    ("baseline", "changes", "--format", "xlsx", "--out", "{file}.xlsx"),
+    ("baseline", "changes", "--format", "md", "--out", "{file}.md"),
+    ("roles", "preview", "--env", "test", "--xlsx", "{file}.xlsx"),
+]
+
+
+@pytest.mark.parametrize("args", UNWRITABLE, ids=lambda a: " ".join(a[:3]))
+def test_an_output_that_cannot_be_written_names_the_file_and_why_and_leaves_nothing(
+        demo: Path, tmp_path: Path, args: tuple[str, ...]) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    # A folder where the file should go: export writes out/test.yaml, the others out/r.*.
+    (out / "test.yaml").mkdir()
+    for suffix in ("md", "patch", "xlsx"):
+        (out / f"r.{suffix}").mkdir()
+    given = [a.format(dir=out, file=out / "r") for a in args]
+    done = launchpad(demo, *given)
+    target = out / "test.yaml" if "export" in args else Path(given[-1])
+    assert done.returncode == 2, done.stderr
+    # Said by the writer, or by the option itself when it takes files only: in Chinese either way.
+    assert f"无法写入 {target}：这是一个文件夹" in done.stderr or f"文件“{target}”是一个文件夹" in done.stderr
+    assert "内部错误" not in done.stderr and "directory" not in done.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["r.md", "r.patch", "r.xlsx", "test.yaml"]
+
+    into_proc = launchpad(demo, *[a.format(dir="/proc", file="/proc/r") for a in args])
+    assert into_proc.returncode == 2, into_proc.stderr
+    assert "无法写入 /proc/" in into_proc.stderr and "内部错误" not in into_proc.stderr
+    assert "→" in into_proc.stderr
+
+
+def test_reports_for_the_client_and_hq_name_fields_and_sheets_in_chinese_and_times_in_site_time(
+        demo: Path, tmp_path: Path) -> None:
+    issue = add_issue(demo)
+    recorded = launchpad(demo, "baseline", "change", "record", "--env", "prod", "--item", HOTLINE, "--why", "热线",
+                         "--issue", str(issue))
+    assert recorded.returncode == 0, recorded.stderr
+    diff = launchpad(demo, "baseline", "diff", "--env", "prod", "--report", str(tmp_path / "差异.xlsx"),
+                     "--report", str(tmp_path / "差异.md"))
+    assert diff.returncode == 1, diff.stderr
+    said = [diff.stdout, (tmp_path / "差异.md").read_text(encoding="utf-8")]
+    book = load_workbook(tmp_path / "差异.xlsx")
+    assert book.sheetnames == ["差异"]
+    said.append("\n".join(str(c) for row in book.active.iter_rows(values_only=True) for c in row if c))
+    changes = [launchpad(demo, "baseline", "changes").stdout,
+               launchpad(demo, "baseline", "changes", "--format", "md").stdout]
+    xlsx = launchpad(demo, "baseline", "changes", "--format", "xlsx", "--out", str(tmp_path / "现场.xlsx"))
+    assert xlsx.returncode == 0, xlsx.stderr
+    book = load_workbook(tmp_path / "现场.xlsx")
+    assert book.sheetnames == ["现场变更"]
+    changes.append("\n".join(str(c) for row in book.active.iter_rows(values_only=True) for c in row if c))
+    for text in said + changes:
+        assert "标签：12345热线" in text and "排序：5" in text and "默认：N" in text, text
+        for english in ("label:", "order:", "default:", "status:", "css_class", "list_class"):
+            assert english not in text, (english, text)
+    for text in said[1:]:
+        assert re.search(r"于 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d Asia/Shanghai 比对", text), text
+    assert "标签：基本满意 → 一般" in said[0]
+    for text in changes[1:]:
+        assert re.search(r"于 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d Asia/Shanghai 导出", text), text
+
+    two = launchpad(demo, "baseline", "diff", "--env", "test", "--env", "prod")
+    assert re.search(r"（版本 test@\d{4}-\d\d-\d\d \d\d:\d\d:\d\d Asia/Shanghai）", two.stdout), two.stdout
+
+
+def test_a_confirmation_without_a_terminal_names_only_what_the_command_offers(demo: Path) -> None:
+    assert launchpad(demo, "roles", "preview", "--env", "test").returncode == 0
+    asked = launchpad(demo, "roles", "apply", "--env", "test")
+    assert asked.returncode == 1
+    assert "需要确认（请在终端中回答，或使用 --yes）" in asked.stderr and "--answers" not in asked.stderr
+
+    assert launchpad(demo, "backup", "--env", "test", "all").returncode == 0
+    applied = launchpad(demo, "roles", "apply", "--env", "test", "--yes")
+    assert applied.returncode == 0, applied.stderr
+    assignment = re.search(r"roles rollback (\d+)", applied.stdout)
+    assert assignment is not None, applied.stdout
+    rollback = launchpad(demo, "roles", "rollback", assignment[1])
+    assert rollback.returncode == 1
+    assert rollback.stderr.splitlines()[-1].startswith("角色分配回滚被拒绝："), rollback.stderr
+    assert "或使用 --yes）" in rollback.stderr and "--answers" not in rollback.stderr
+
+    # Production: --yes alone is refused there, so the hint names --confirm ENV.
+    assert launchpad(demo, "backup", "--env", "prod", "all").returncode == 0
+    fix = launchpad(demo, "baseline", "fix", "--env", "prod", "--all")
+    assert fix.returncode == 1
+    assert "或使用 --confirm prod；生产环境仅用 --yes 不够）" in fix.stderr and "--answers" not in fix.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("baseline", "export", "--env", "test"),
+    ("baseline", "diff", "--env", "prod"),
+    ("baseline", "fix", "--env", "prod", "--all", "--dry-run"),
+], ids=lambda a: " ".join(a[:2]))
+def test_a_database_the_environment_lacks_is_named_with_the_option_and_the_databases_it_has(
+        demo: Path, args: tuple[str, ...]) -> None:
+    done = launchpad(demo, *args, "--database", "nope")
+    assert done.returncode == 2, done.stderr
+    assert "没有数据库“nope”（main）" in done.stderr
+    assert "→ 请用 --database 指定" in done.stderr and "的数据库之一：main" in done.stderr
+    assert "映射文件" not in done.stderr
+
+
+def test_a_database_the_rules_name_wrongly_is_said_as_the_rules_file(demo: Path) -> None:
+    rules = demo / "roles" / "rules.yaml"
+    rules.write_text("database: nope\n" + rules.read_text(encoding="utf-8"), encoding="utf-8")
+    done = launchpad(demo, "roles", "preview", "--env", "test")
+    assert done.returncode == 2, done.stderr
+    assert "→ 请把规则文件中的 `database:` 改为 test 的数据库之一：main" in done.stderr
+    assert "映射文件" not in done.stderr
+
+
+def test_check_reads_the_baselines_and_the_role_rules_and_says_so(demo: Path) -> None:
+    clean = launchpad(demo, "check")
+    assert clean.returncode == 0, clean.stderr
+    said = r"基线 \S*baselines/baseline\.yaml 和 角色规则 roles/rules\.yaml 均无错误"
+    assert re.search(said, clean.stdout), clean.stdout
+
+    baseline = demo / "baselines" / "baseline.yaml"
+    good = baseline.read_text(encoding="utf-8")
+    baseline.write_text(good + "roles: {\n", encoding="utf-8")
+    broken = launchpad(demo, "check")
+    assert broken.returncode == 2
+    assert re.search(r"baselines/baseline\.yaml:\d+:\d+: YAML 语法错误", broken.stderr), broken.stderr
+
+    baseline.write_text(good, encoding="utf-8")
+    (demo / "baselines" / "hq.yaml").write_text("- a\n", encoding="utf-8")
+    not_a_mapping = launchpad(demo, "check")
+    assert not_a_mapping.returncode == 2
+    assert "baselines/hq.yaml:1:1: 文件顶层应为映射" in not_a_mapping.stderr, not_a_mapping.stderr
+
+    (demo / "baselines" / "hq.yaml").unlink()
+    rules = demo / "roles" / "rules.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8") + "rules: [\n", encoding="utf-8")
+    bad_rules = launchpad(demo, "check")
+    assert bad_rules.returncode == 2
+    assert re.search(r"roles/rules\.yaml:\d+:\d+: YAML 语法错误", bad_rules.stderr), bad_rules.stderr
