@@ -151,6 +151,7 @@ def test_cli_add_list_update_show(tmp_path: Path) -> None:
     assert "OVERDUE" in listed.stdout and "P2 不是令牌" in listed.stdout
     data = json.loads(run_cli(root, "issue", "list", "--json", "-q", "登录").stdout)
     assert [(row["id"], row["module"], row["overdue"]) for row in data] == [(1, "登录", False)]
+    assert json.loads(run_cli(root, "issue", "list", "--json", "-q", "%").stdout) == []  # searched, not dropped
     shown = run_cli(root, "issue", "show", "2")
     assert "备注: 已回电" in shown.stdout and "状态: 新建 → 处理中" in shown.stdout
     missing = run_cli(root, "issue", "show", "9")
