@@ -29,8 +29,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
                             "演示工作区放在哪里（默认：~/launchpad-demo，不在任何代码仓库内）。"),
     "cli.help.demo.--no-tui": ("Build the demo and start its web app; do not open the UI.",
                                "搭建演示并启动其网页应用，但不打开界面。"),
-    "cli.help.demo.--stop": ("Stop the demo's web app and robot (started by --no-tui).",
-                             "停止演示的网页应用和机器人（由 --no-tui 启动的）。"),
+    "cli.help.demo.--stop": ("Stop the demo's web app and robot (started by --no-tui): without --dir, the current "
+                             "workspace's when it is a demo, else ~/launchpad-demo's.",
+                             "停止演示的网页应用和机器人（由 --no-tui 启动的）：不带 --dir 时，"
+                             "当前工作区是演示则停止它，否则停止 ~/launchpad-demo 的。"),
     "cli.help.init": ("Create a workspace in DIRECTORY: a commented site.yaml and the bundled playbooks.",
                       "在 DIRECTORY 中创建工作区：一份带注释的 site.yaml 和自带的操作手册。"),
     "cli.help.init.DIRECTORY": ("The folder to create the workspace in.", "要创建工作区的目录。"),

@@ -107,6 +107,24 @@ def test_demo_is_built_outside_the_repository_and_stops_when_asked(tmp_path: Pat
         stop_demo_webapp(root)
 
 
+def test_stop_without_dir_stops_the_demo_of_the_current_workspace(demo: Path, tmp_path: Path) -> None:
+    from launchpad.demo.launcher import health, read_demo_config
+
+    port = read_demo_config(demo)["environments"]["test"]["port"]
+    inside = launchpad("demo", "--stop", cwd=demo / "playbooks")
+    assert inside.returncode == 0, inside.stderr
+    assert "演示网站已停止" in inside.stdout and health(port) is None
+    assert launchpad("demo", "--no-tui", "--dir", str(demo), cwd=tmp_path).returncode == 0
+    named = launchpad("--workspace", str(demo), "demo", "--stop", cwd=tmp_path)
+    assert named.returncode == 0, named.stderr
+    assert "演示网站已停止" in named.stdout and health(port) is None
+    # Outside any demo workspace, the default demo folder is meant (none here: refused, exit 2).
+    elsewhere = launchpad("demo", "--stop", cwd=tmp_path)
+    assert elsewhere.returncode == 2 and "launchpad-demo" in elsewhere.stderr and "Traceback" not in elsewhere.stderr
+    typo = launchpad("--workspace", str(tmp_path / "nowhere"), "demo", "--stop", cwd=demo)
+    assert typo.returncode == 2 and "nowhere" in typo.stderr
+
+
 def test_quitting_the_app_stops_the_demo_web_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
