@@ -3,6 +3,7 @@ readiness playbook on `test`, read the run report, verify the audit log."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -81,6 +82,9 @@ def test_the_tour_pastes_the_sample_chat_and_sends_to_the_stand_in_robot(demo: P
     sent = launchpad("report", "daily", "--send", "group", cwd=demo)
     assert sent.returncode == 0, sent.stdout + sent.stderr
     assert "已发送到 group" in sent.stdout
+    audit = json.loads(launchpad("audit", "show", "--json", cwd=demo).stdout)
+    sends = [entry for entry in audit if entry["action"] == "robot_sent"]
+    assert len(sends) == 1 and sends[0]["detail"]["channel"] == "group", audit
     messages = received(demo / ".launchpad")
     assert len(messages) == 1 and "登录页面点提交后一直转圈" in messages[0]["content"]
     port = read_demo_config(demo)["environments"]["test"]["port"]
