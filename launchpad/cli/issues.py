@@ -204,6 +204,7 @@ def issue_update(session: Session, issue_id: int, note: str, attach: tuple[str, 
 @click.argument("source", type=click.File("rb"), default="-")
 @click.option("--take", metavar="SPEC")
 @click.option("--dry-run", is_flag=True)
+@click.option("--again", is_flag=True)
 @click.option("--channel", "-c", default="group", show_default=True)
 @click.option("--severity", "-s")
 @click.option("--owner", "-o")
@@ -212,13 +213,15 @@ def issue_update(session: Session, issue_id: int, note: str, attach: tuple[str, 
 @AS_JSON
 @LANG
 @pass_session
-def issue_paste(session: Session, source: Any, take: str | None, dry_run: bool, channel: str, severity: str | None,
-                owner: str | None, due: str | None, module: str | None, as_json: bool, lang: str | None) -> None:
+def issue_paste(session: Session, source: Any, take: str | None, dry_run: bool, again: bool, channel: str,
+                severity: str | None, owner: str | None, due: str | None, module: str | None, as_json: bool,
+                lang: str | None) -> None:
     from dataclasses import replace
     from datetime import datetime
 
-    from launchpad.issues.chat import draft_from_messages, parse_chat, parse_selection
+    from launchpad.issues.chat import parse_chat, parse_selection
     from launchpad.issues.chat_display import message_line, message_whole, set_aside_listing, visible
+    from launchpad.issues.chat_logged import drafts_for
     from launchpad.issues.pasted_file import decode_pasted
     from launchpad.phrases import phrase, render
 
@@ -252,14 +255,19 @@ def issue_paste(session: Session, source: Any, take: str | None, dry_run: bool, 
             return
     extra: dict[str, Any] = {"severity": severity, "owner": s.people.get(owner, owner) if owner else None,
              "due": s.day(due) if due else None, "module": module}
-    drafts = [replace(draft_from_messages([paste.messages[n - 1] for n in group], zone, channel),
-                      **{k: v for k, v in extra.items() if v is not None})
-              for group in parse_selection(take, len(paste.messages))]
+    groups = [[paste.messages[n - 1] for n in group] for group in parse_selection(take, len(paste.messages))]
+    chosen = drafts_for(s.log, groups, zone, channel, again=again)
+    for skipped_line in chosen.skipped_lines():
+        click.echo(render(skipped_line, s.lang), err=as_json)
+    if chosen.skipped:
+        click.echo("  " + render(phrase("chat.skipped_again"), s.lang), err=as_json)
+    drafts = [replace(draft, **{k: v for k, v in extra.items() if v is not None}) for draft in chosen.drafts]
     if dry_run and as_json:
         would = [{"title": d.title, "reporter": d.reporter, "description": d.description,
                   "reported_at": d.reported_at.astimezone(zone).isoformat() if d.reported_at else None}
                  for d in drafts]
-        click.echo(json.dumps({**shown, "would_log": would}, ensure_ascii=False, indent=2))
+        skipped = [{"message": number, "issue": issue} for number, issue in chosen.skipped.items()]
+        click.echo(json.dumps({**shown, "would_log": would, "skipped": skipped}, ensure_ascii=False, indent=2))
         return
     if dry_run:
         for draft in drafts:
@@ -267,6 +275,8 @@ def issue_paste(session: Session, source: Any, take: str | None, dry_run: bool, 
             click.echo(render(said, s.lang))
         click.echo(render(phrase("chat.dry_run"), s.lang))
         return
+    if not drafts and not as_json:
+        click.echo(render(phrase("chat.nothing_new"), s.lang))
     for added in s.log.add_many(drafts):
         s.print_issue(added, as_json, "+ ")
 

@@ -215,6 +215,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                     "要登记的消息：1,3,5+6（5 和 6 合并为一个问题）。"),
     "cli.help.issue.paste.--dry-run": ("Show every message whole (and what --take would log); log nothing.",
                                        "完整显示每条消息（以及 --take 会登记哪些）；不登记任何问题。"),
+    "cli.help.issue.paste.--again": ("Log messages already logged as issues (same sender, time and text) again; "
+                                     "without it they are skipped and named.",
+                                     "再次登记已登记过的消息（发送人、时间和内容相同）；不加时跳过并列出。"),
     "cli.help.issue.paste.--channel": ("The channel the chat came from.", "聊天记录来自哪个反馈渠道。"),
     "cli.help.issue.paste.--severity": ("Severity of the issues logged.", "所登记问题的严重程度。"),
     "cli.help.issue.paste.--owner": ("Who fixes them.", "由谁处理。"),

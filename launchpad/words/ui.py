@@ -193,6 +193,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "paste.each": ("Log each", "逐条登记"),
     "paste.merge": ("Merge into one", "合并为一项"),
     "paste.choose": ("Pick messages first (Space).", "请先用空格选择消息。"),
+    "paste.nothing_new": ("Every message picked is already logged: nothing new to log.",
+                          "所选消息均已登记，没有需要新登记的。"),
     "paste.set_aside": ("{count} lines are in no message (greyed, at the end).",
                         "另有 {count} 行不属于任何消息（灰色，列在最后）。"),
     "paste.line": ("line {number}", "第 {number} 行"),

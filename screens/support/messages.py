@@ -135,10 +135,12 @@ class IssuesFound(Message):
 class IssuesAdded(Message):
     """Issues logged (quick capture, the form, a paste), and the drafts the log refused."""
 
-    def __init__(self, added: list[Issue], refused: list[tuple[str, LaunchpadError]]) -> None:
+    def __init__(self, added: list[Issue], refused: list[tuple[str, LaunchpadError]],
+                 skipped: list[str] | None = None) -> None:
         super().__init__()
         self.added = added
         self.refused = refused
+        self.skipped = skipped or []  # pasted messages already logged, each said in a line
 
 
 class IssueChanged(Message):

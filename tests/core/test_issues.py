@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -168,3 +168,28 @@ def test_cli_paste_takes_chosen_messages(tmp_path: Path) -> None:
     issues = json.loads(run_cli(root, "issue", "list", "--json", "--sort", "oldest").stdout)
     assert [(i["reporter"], i["owner"]) for i in issues] == [("王芳@市人社局", "张三")] * 2
     assert "刘建国@市人社局" in issues[0]["description"] and issues[1]["title"].startswith("报表导出的 Excel")
+    # The whole chat copied again: what is logged is skipped and named, the new message is logged.
+    again = run_cli(root, "issue", "paste", "--take", "1+2,4,5", stdin=chat)
+    assert again.returncode == 0, again.stderr
+    assert "已跳过消息 1：已登记为 #1（发送人、时间和内容相同）" in again.stdout
+    assert "已跳过消息 2：已登记为 #1" in again.stdout and "已跳过消息 4：已登记为 #2" in again.stdout
+    assert "--again" in again.stdout and again.stdout.count("+ #") == 1 and "+ #3" in again.stdout
+    nothing = run_cli(root, "issue", "paste", "--take", "5", stdin=chat)
+    assert "已跳过消息 5：已登记为 #3" in nothing.stdout and "没有需要新登记的消息" in nothing.stdout
+    forced = run_cli(root, "issue", "paste", "--take", "5", "--again", stdin=chat)
+    assert forced.returncode == 0 and "+ #4" in forced.stdout and "已跳过" not in forced.stdout
+
+
+def test_a_message_is_logged_only_when_quoted_whole(tmp_path: Path) -> None:
+    from launchpad.issues.chat import parse_chat
+    from launchpad.issues.chat_logged import drafts_for
+
+    log = IssueLog(Store.memory(), SHANGHAI, "pm", clock=lambda: "2025-11-20T02:00:00+00:00")
+    first = parse_chat("王芳 2025/11/20 9:15\n登录失败了\n", SHANGHAI, datetime(2025, 11, 20, 2, tzinfo=UTC))
+    log.add_many(drafts_for(log, [first.messages], SHANGHAI, "group").drafts)
+    shorter = parse_chat("王芳 2025/11/20 9:15\n登录失败\n", SHANGHAI, datetime(2025, 11, 20, 2, tzinfo=UTC))
+    assert drafts_for(log, [shorter.messages], SHANGHAI, "group").skipped == {}
+    later = parse_chat("王芳 2025/11/20 9:16\n登录失败了\n", SHANGHAI, datetime(2025, 11, 20, 2, tzinfo=UTC))
+    assert drafts_for(log, [later.messages], SHANGHAI, "group").skipped == {}
+    chosen = drafts_for(log, [first.messages], SHANGHAI, "group")
+    assert chosen.skipped == {1: 1} and chosen.drafts == []
