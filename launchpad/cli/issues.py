@@ -36,6 +36,17 @@ class _Desk:
         self.today = session.today()
         self.people = session.people
 
+    def owner(self, given: str) -> str:
+        """The owner to store (a contact id becomes the name); one who is no contact is stored
+        too, with a warning on stderr and the close matches."""
+        from launchpad.issues.owners import owner_named
+        from launchpad.phrases import render
+
+        owner = owner_named(self.people, given)
+        if owner.warning is not None:
+            click.echo(click.style("! " + render(owner.warning, self.lang), fg="yellow"), err=True)
+        return owner.name
+
     def day(self, text: str) -> Any:
         from launchpad.issues.dates import parse_day
 
@@ -89,7 +100,9 @@ def issue_add(session: Session, text: tuple[str, ...], severity: str | None, own
     s = _Desk(session, lang)
     line = " ".join(text)
     draft = IssueDraft(title=line) if raw else parse_quick_capture(line, s.today, s.people).to_draft()
-    given: dict[str, Any] = {"severity": severity, "owner": s.people.get(owner, owner) if owner else None,
+    if owner is None and draft.owner:
+        owner = draft.owner  # `@名字` in the text: checked like --owner
+    given: dict[str, Any] = {"severity": severity, "owner": s.owner(owner) if owner else None,
              "due": s.day(due) if due else None, "channel": channel, "reporter": reporter,
              "module": module, "type": type_, "description": description,
              "reported_at": s.moment(reported_at) if reported_at else None,
@@ -188,7 +201,7 @@ def issue_update(session: Session, issue_id: int, note: str, attach: tuple[str, 
     s = _Desk(session, lang)
     changes: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
     if owner is not None:
-        changes["owner"] = s.people.get(owner, owner)
+        changes["owner"] = s.owner(owner)
     if type_ is not None:
         changes["type"] = type_
     if due is not None:
@@ -253,7 +266,7 @@ def issue_paste(session: Session, source: Any, take: str | None, dry_run: bool, 
         take = click.prompt("log which (e.g. 1,3,5+6; empty: none)", default="", show_default=False)
         if not take.strip():
             return
-    extra: dict[str, Any] = {"severity": severity, "owner": s.people.get(owner, owner) if owner else None,
+    extra: dict[str, Any] = {"severity": severity, "owner": s.owner(owner) if owner else None,
              "due": s.day(due) if due else None, "module": module}
     groups = [[paste.messages[n - 1] for n in group] for group in parse_selection(take, len(paste.messages))]
     chosen = drafts_for(s.log, groups, zone, channel, again=again)

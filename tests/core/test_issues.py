@@ -193,3 +193,30 @@ def test_a_message_is_logged_only_when_quoted_whole(tmp_path: Path) -> None:
     assert drafts_for(log, [later.messages], SHANGHAI, "group").skipped == {}
     chosen = drafts_for(log, [first.messages], SHANGHAI, "group")
     assert chosen.skipped == {1: 1} and chosen.drafts == []
+
+
+def test_an_owner_who_is_no_contact_is_stored_with_a_warning_and_the_close_matches(tmp_path: Path) -> None:
+    from launchpad.issues.owners import owner_named
+    from launchpad.phrases import render
+
+    people = {"zhangwei": "张伟", "lina": "李娜"}
+    assert owner_named(people, "lina") == owner_named(people, "李娜") == owner_named(people, " 李娜 ")
+    assert owner_named(people, "lina").name == "李娜" and owner_named(people, "lina").warning is None
+    typo = owner_named(people, "张为")
+    assert typo.name == "张为" and typo.warning is not None
+    assert render(typo.warning, "zh").endswith("是否指：张伟（zhangwei）？")
+    part = owner_named(people, "zhang").warning
+    assert part is not None and "张伟（zhangwei）" in render(part, "en") and "李娜" not in render(part, "en")
+    stranger = owner_named(people, "不存在的人").warning
+    assert stranger is not None and render(stranger, "zh").endswith("联系人：张伟（zhangwei）、李娜（lina）")
+
+    root = write_workspace(tmp_path / "ws")
+    assert run_cli(root, "issue", "add", "--raw", "登录白屏").returncode == 0
+    unknown = run_cli(root, "issue", "update", "1", "--owner", "nobody_id")
+    assert unknown.returncode == 0 and "负责人 nobody_id" in unknown.stdout
+    assert "“nobody_id”不是 site.yaml 中的联系人" in unknown.stderr
+    by_id = run_cli(root, "issue", "update", "1", "--owner", "zhang")
+    assert by_id.returncode == 0 and "负责人 张三" in by_id.stdout and by_id.stderr == ""
+    captured = run_cli(root, "issue", "add", "@张三丰", "报表乱码")
+    assert captured.returncode == 0 and "“张三丰”不是 site.yaml 中的联系人" in captured.stderr
+    assert "张三（zhang）" in captured.stderr
