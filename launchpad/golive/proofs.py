@@ -85,6 +85,7 @@ def _run_proof(proof: PlaybookProof, store: Store, now: datetime, title: str) ->
 
 def _backup_proof(proof: BackupProof, store: Store, now: datetime, backups_dir: Path,
                   backup_targets: list[str]) -> Finding:
+    from launchpad.backup.freshness import usable
     from launchpad.backup.records import list_backups
 
     names = proof.targets if proof.targets is not None else backup_targets
@@ -94,8 +95,7 @@ def _backup_proof(proof: BackupProof, store: Store, now: datetime, backups_dir: 
     found, missing = {}, []
     for name in names:
         fresh = next((b for b in list_backups(store, proof.backup, name)
-                      if b.verified and now - datetime.fromisoformat(b.finished) < limit
-                      and b.path(backups_dir).is_file()), None)
+                      if now - datetime.fromisoformat(b.finished) < limit and usable(b, backups_dir)), None)
         if fresh is None:
             missing.append(name)
         else:
