@@ -23,7 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from launchpad.backup.freshness import finished_at
 from launchpad.backup.operations import count_unrecorded, run_operation
 from launchpad.backup.progress import BackupProgress
-from launchpad.backup.records import BackupRecord, list_backups
+from launchpad.backup.records import BackupRecord, list_backups, standing
 from launchpad.backup.session import open_backup_session
 from launchpad.errors import LaunchpadError
 from screens.base import LaunchpadScreen
@@ -122,14 +122,15 @@ class BackupsScreen(LaunchpadScreen):
     def read_list(self, generation: int, env_name: str, target: str | None) -> None:
         store, workspace = self.session.store(), self.session.workspace
         records = list_backups(store, env_name, target)
-        self.post_message(BackupsRead(generation, records, count_unrecorded(store, workspace, env_name)))
+        standings = {r.id: standing(r, workspace.backups_dir) for r in records}  # a stat each, as the CLI lists
+        self.post_message(BackupsRead(generation, records, count_unrecorded(store, workspace, env_name), standings))
 
     def on_backups_read(self, message: BackupsRead) -> None:
         if message.generation != self.generation:
             return  # an older environment or target, answered after the person moved on
         keep = self._keep if self._keep is not None else self._current_id()
         self._keep = None
-        self.table.show(message.records, self.session.now(), keep=keep)
+        self.table.show(message.records, self.session.now(), keep=keep, standings=message.standings)
         self.shown_generation = message.generation
         self.unrecorded = message.unrecorded
         self._show_bar()

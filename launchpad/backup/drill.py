@@ -12,7 +12,7 @@ from launchpad.backup import records
 from launchpad.backup.compress import decompressed_chunks
 from launchpad.backup.drivers import driver_for
 from launchpad.backup.drivers.base import DrillOutcome
-from launchpad.backup.errors import BackupFailed
+from launchpad.backup.errors import DrillRefused
 from launchpad.backup.hostshell import HostShell
 from launchpad.backup.restore import feed_backup
 from launchpad.backup.session import BackupSession
@@ -28,7 +28,8 @@ def drill_backup(session: BackupSession, backup_id: int) -> DrillOutcome:
     problem = checksum_problem(record, session.backups_dir, session.progress)
     if problem:
         records.set_verified(session.store, backup_id, False, problem)
-        raise BackupFailed(phrase("backup.drill_unverified", id=backup_id, problem=problem))
+        raise DrillRefused(phrase("backup.drill_unverified", id=backup_id, problem=problem),
+                           hint=phrase("backup.not_usable_hint", env=record.environment, target=record.target))
     environment = session.workspace.environment(record.environment)
     target = resolve_target(environment, record.environment, record.target, session.transport_for,
                             session.workspace.root, ask_secret=session.ask_secret)

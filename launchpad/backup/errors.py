@@ -24,6 +24,13 @@ class VerifyFailed(BackupFailed):
     title = "backup does not verify"
 
 
+class DrillRefused(BackupFailed):
+    """A drill not started: the backup's file does not match its record. Nothing failed to back
+    up; the backup is not usable, and the person takes a new one or drills another."""
+
+    title = "drill refused"
+
+
 class RestoreRefused(LaunchpadError):
     """A restore that launchpad will not start: unverifiable file, no confirmation, wrong env."""
 

@@ -39,8 +39,10 @@ def finished_at(record: BackupRecord) -> datetime:
 
 
 def usable(record: BackupRecord, backups_dir: Path) -> bool:
-    """Verified, and its file is still there to restore from."""
-    return record.verified and record.path(backups_dir).is_file()
+    """Verified, and its file is still there, at its recorded size, to restore from."""
+    from launchpad.backup.records import file_problem
+
+    return record.verified and file_problem(record, backups_dir) is None
 
 
 def is_fresh(record: BackupRecord, now: datetime, max_age: timedelta) -> bool:

@@ -74,6 +74,47 @@ class BackupRecord:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Standing:
+    """What a backup can be relied on for now, as the CLI's and the TUI's lists show it.
+
+    `checksum` is the last verification's `ok` or `failed`, None when never verified, or
+    `changed` when the file is missing or its size is not the recorded one — a stat, cheap on
+    every listing, that catches a truncated file before anyone runs a full verify. `drill` is
+    the last drill's status, but a pass is `void` once the file has changed or failed a later
+    verification: the drill proved a file that is no longer there."""
+
+    checksum: str | None
+    drill: str | None
+    problem: Said | None  # why the file is not usable now, when it is not
+
+    @property
+    def usable(self) -> bool:
+        return self.checksum == "ok"
+
+
+def file_problem(record: BackupRecord, backups_dir: Path) -> Said | None:
+    """The file missing, or not the recorded size (a stat, no reading); None otherwise."""
+    path = record.path(backups_dir)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return phrase("check.file_missing", path=str(path))
+    return None if size == record.size else phrase("check.size_differs", size=size, recorded=record.size)
+
+
+def standing(record: BackupRecord, backups_dir: Path) -> Standing:
+    changed = None if record.deleted_at else file_problem(record, backups_dir)
+    failed = record.verify_status == "failed"
+    # A verification that failed after the drill voids it; one that failed before, then a drill
+    # that passed (the drill checks the checksum first), leaves the pass standing.
+    failed_since_drill = failed and (record.drilled_at is None or (record.verified_at or "") >= record.drilled_at)
+    checksum = "changed" if changed is not None and not failed else record.verify_status
+    voided = record.drill_status == "passed" and (changed is not None or failed_since_drill)
+    problem = changed if changed is not None else record.verify_said() if failed else None
+    return Standing(checksum, "void" if voided else record.drill_status, problem)
+
+
 def manifest_path_for(path: Path) -> Path:
     return path.with_name(path.name + ".json")
 

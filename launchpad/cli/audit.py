@@ -11,6 +11,7 @@ import click
 
 from launchpad.cli.door import pass_session, say
 from launchpad.cli.params import LIMIT
+from launchpad.cli.widetext import columns
 
 if TYPE_CHECKING:
     from launchpad.phrases import Said
@@ -67,14 +68,23 @@ def audit_show(session: Session, limit: int, as_json: bool) -> None:
         rows = [asdict(e) for e in entries]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
-    # Site time, as everywhere else on screen (the JSON keeps the stored UTC).
-    heading = say("cli.audit.at", zone=workspace.site.site.timezone)
-    width = max(19, len(heading))
-    click.echo(f"{say('cli.audit.id'):>6}  {heading:<{width}}  {say('cli.audit.actor'):<10} "
-               f"{say('cli.audit.action'):<22} {say('cli.audit.target')}")
-    for e in entries:
-        at = local_text(str(e.at), workspace.site.tz, with_seconds=True)
-        click.echo(f"{e.id:>6}  {at:<{width}}  {e.actor:<10} {e.action:<22} {e.target}")
+    # Newest first, as a person reads a log (the JSON keeps the log's order, as the chain runs);
+    # site time, as everywhere else on screen (the JSON keeps the stored UTC).
+    shown = [(str(e.id), local_text(str(e.at), workspace.site.tz, with_seconds=True), e.actor, e.action, e.target)
+             for e in reversed(entries)]
+    heading = (say("cli.audit.id"), say("cli.audit.at", zone=workspace.site.site.timezone), say("cli.audit.actor"),
+               say("cli.audit.action"), say("cli.audit.target"))
+    # Columns by display width: a Chinese heading or actor takes two cells a character.
+    widths = [max(columns(row[i]) for row in [heading, *shown]) for i in range(4)]
+    for row in [heading, *shown]:
+        cells = [_pad(row[0], widths[0], right=True),
+                 *(_pad(cell, width) for cell, width in zip(row[1:4], widths[1:], strict=True))]
+        click.echo("  ".join([*cells, row[4]]))
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    space = " " * (width - columns(text))
+    return space + text if right else text + space
 
 
 def _damaged(detail: Said, how_far: str) -> NoReturn:

@@ -121,7 +121,7 @@ def backups(click_ctx: click.Context, env_name: str | None, target: str | None, 
     if click_ctx.invoked_subcommand is not None:
         return
     from launchpad.backup.adopt import find_unrecorded
-    from launchpad.backup.records import list_backups
+    from launchpad.backup.records import list_backups, standing
 
     session = session_of(click_ctx)
     workspace = session.workspace
@@ -132,8 +132,14 @@ def backups(click_ctx: click.Context, env_name: str | None, target: str | None, 
     unrecorded = find_unrecorded(store, workspace.backups_dir, check=False)
     if unrecorded:
         click.echo(click.style("! " + say("cli.backups.unrecorded", count=len(unrecorded)), fg="yellow"), err=True)
+    # A stat per file: a backup cut short or removed shows as not usable without a full verify.
+    now = {r.id: standing(r, workspace.backups_dir) for r in rows}
     if as_json:
-        click.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([r.as_dict() | {"usable": now[r.id].usable, "checksum_now": now[r.id].checksum,
+                                              "drill_now": now[r.id].drill,
+                                              "problem": render(now[r.id].problem, session.language)
+                                              if now[r.id].problem is not None else None} for r in rows],
+                              ensure_ascii=False, indent=2))
         return
     if not rows:
         click.echo(say("cli.backups.none"))
@@ -146,13 +152,18 @@ def backups(click_ctx: click.Context, env_name: str | None, target: str | None, 
     columns = max(19, width(finished_head))  # the site's wall clock, to the second
     click.echo(say("cli.backups.head", finished=fit(finished_head, columns)))
     for r in rows:
-        verified = say("cli.backups.verified") if r.verify_status == "ok" else (
-            say("cli.backups.verify_failed") if r.verify_status == "failed" else "-")
-        drill = say(f"status.{r.drill_status}") if r.drill_status in ("passed", "failed") else (r.drill_status or "-")
+        state = now[r.id]
+        verified = say(_CHECKSUM_WORDS[state.checksum]) if state.checksum in _CHECKSUM_WORDS else "-"
+        drill = say(f"status.{state.drill}") if state.drill in ("passed", "failed") else (
+            say("cli.backups.drill_void") if state.drill == "void" else state.drill or "-")
         gone = say("cli.backups.deleted") if r.deleted_at else ""
         finished = local_text(r.finished, zone, with_seconds=True)
         click.echo(f"{r.id:>5}  {fit(finished, columns)}  {r.environment + '/' + r.target:<22} "
                    f"{_size(r.size):>10}  {fit(verified, 9)} {fit(drill, 8)} {r.purpose}{gone}")
+
+
+_CHECKSUM_WORDS = {"ok": "cli.backups.verified", "failed": "cli.backups.verify_failed",
+                   "changed": "cli.backups.file_changed"}
 
 
 @backups.command("verify")
@@ -168,6 +179,11 @@ def backups_verify(session: Session, backup_id: int) -> None:
         return
     click.echo(click.style("✗ " + say("cli.backups.does_not_verify", id=backup_id, detail=_said(report.detail)),
                            fg="red", bold=True), err=True)
+    from launchpad.backup.records import require_backup
+
+    record = require_backup(session.store(), backup_id)
+    click.echo("  → " + render(phrase("backup.not_usable_hint", env=record.environment, target=record.target),
+                               session.language), err=True)
     raise SystemExit(1)
 
 

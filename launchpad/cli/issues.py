@@ -36,6 +36,17 @@ class _Desk:
         self.today = session.today()
         self.people = session.people
 
+    def owner(self, given: str) -> str:
+        """The owner to store (a contact id becomes the name); one who is no contact is stored
+        too, with a warning on stderr and the close matches."""
+        from launchpad.issues.owners import owner_named
+        from launchpad.phrases import render
+
+        owner = owner_named(self.people, given)
+        if owner.warning is not None:
+            click.echo(click.style("! " + render(owner.warning, self.lang), fg="yellow"), err=True)
+        return owner.name
+
     def day(self, text: str) -> Any:
         from launchpad.issues.dates import parse_day
 
@@ -89,7 +100,9 @@ def issue_add(session: Session, text: tuple[str, ...], severity: str | None, own
     s = _Desk(session, lang)
     line = " ".join(text)
     draft = IssueDraft(title=line) if raw else parse_quick_capture(line, s.today, s.people).to_draft()
-    given: dict[str, Any] = {"severity": severity, "owner": s.people.get(owner, owner) if owner else None,
+    if owner is None and draft.owner:
+        owner = draft.owner  # `@名字` in the text: checked like --owner
+    given: dict[str, Any] = {"severity": severity, "owner": s.owner(owner) if owner else None,
              "due": s.day(due) if due else None, "channel": channel, "reporter": reporter,
              "module": module, "type": type_, "description": description,
              "reported_at": s.moment(reported_at) if reported_at else None,
@@ -188,7 +201,7 @@ def issue_update(session: Session, issue_id: int, note: str, attach: tuple[str, 
     s = _Desk(session, lang)
     changes: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
     if owner is not None:
-        changes["owner"] = s.people.get(owner, owner)
+        changes["owner"] = s.owner(owner)
     if type_ is not None:
         changes["type"] = type_
     if due is not None:
@@ -204,6 +217,7 @@ def issue_update(session: Session, issue_id: int, note: str, attach: tuple[str, 
 @click.argument("source", default="-")
 @click.option("--take", metavar="SPEC")
 @click.option("--dry-run", is_flag=True)
+@click.option("--again", is_flag=True)
 @click.option("--channel", "-c", default="group", show_default=True)
 @click.option("--severity", "-s")
 @click.option("--owner", "-o")
@@ -212,13 +226,15 @@ def issue_update(session: Session, issue_id: int, note: str, attach: tuple[str, 
 @AS_JSON
 @LANG
 @pass_session
-def issue_paste(session: Session, source: str, take: str | None, dry_run: bool, channel: str, severity: str | None,
-                owner: str | None, due: str | None, module: str | None, as_json: bool, lang: str | None) -> None:
+def issue_paste(session: Session, source: str, take: str | None, dry_run: bool, again: bool, channel: str,
+                severity: str | None, owner: str | None, due: str | None, module: str | None, as_json: bool,
+                lang: str | None) -> None:
     from dataclasses import replace
     from datetime import datetime
 
-    from launchpad.issues.chat import draft_from_messages, parse_chat, parse_selection
+    from launchpad.issues.chat import parse_chat, parse_selection
     from launchpad.issues.chat_display import message_line, message_whole, set_aside_listing, visible
+    from launchpad.issues.chat_logged import drafts_for
     from launchpad.issues.pasted_file import decode_pasted, read_pasted
     from launchpad.phrases import phrase, render
 
@@ -251,16 +267,21 @@ def issue_paste(session: Session, source: str, take: str | None, dry_run: bool, 
         take = click.prompt("log which (e.g. 1,3,5+6; empty: none)", default="", show_default=False)
         if not take.strip():
             return
-    extra: dict[str, Any] = {"severity": severity, "owner": s.people.get(owner, owner) if owner else None,
+    extra: dict[str, Any] = {"severity": severity, "owner": s.owner(owner) if owner else None,
              "due": s.day(due) if due else None, "module": module}
-    drafts = [replace(draft_from_messages([paste.messages[n - 1] for n in group], zone, channel),
-                      **{k: v for k, v in extra.items() if v is not None})
-              for group in parse_selection(take, len(paste.messages))]
+    groups = [[paste.messages[n - 1] for n in group] for group in parse_selection(take, len(paste.messages))]
+    chosen = drafts_for(s.log, groups, zone, channel, again=again)
+    for skipped_line in chosen.skipped_lines():
+        click.echo(render(skipped_line, s.lang), err=as_json)
+    if chosen.skipped:
+        click.echo("  " + render(phrase("chat.skipped_again"), s.lang), err=as_json)
+    drafts = [replace(draft, **{k: v for k, v in extra.items() if v is not None}) for draft in chosen.drafts]
     if dry_run and as_json:
         would = [{"title": d.title, "reporter": d.reporter, "description": d.description,
                   "reported_at": d.reported_at.astimezone(zone).isoformat() if d.reported_at else None}
                  for d in drafts]
-        click.echo(json.dumps({**shown, "would_log": would}, ensure_ascii=False, indent=2))
+        skipped = [{"message": number, "issue": issue} for number, issue in chosen.skipped.items()]
+        click.echo(json.dumps({**shown, "would_log": would, "skipped": skipped}, ensure_ascii=False, indent=2))
         return
     if dry_run:
         for draft in drafts:
@@ -268,6 +289,8 @@ def issue_paste(session: Session, source: str, take: str | None, dry_run: bool, 
             click.echo(render(said, s.lang))
         click.echo(render(phrase("chat.dry_run"), s.lang))
         return
+    if not drafts and not as_json:
+        click.echo(render(phrase("chat.nothing_new"), s.lang))
     for added in s.log.add_many(drafts):
         s.print_issue(added, as_json, "+ ")
 

@@ -26,11 +26,14 @@ if TYPE_CHECKING:
 )
 @click.option("--no-tui", is_flag=True)
 @click.option("--stop", is_flag=True)
-def demo(directory: Path | None, no_tui: bool, stop: bool) -> None:
+@click.pass_obj
+def demo(door: Door, directory: Path | None, no_tui: bool, stop: bool) -> None:
     from launchpad.demo import build_demo, start_demo_webapp, stop_demo_webapp
-    from launchpad.demo.launcher import read_demo_config
+    from launchpad.demo.launcher import read_demo_config, workspace_demo
     from launchpad.demo.robot import robot_page_url
 
+    if stop and directory is None:
+        directory = workspace_demo(door.workspace_arg)
     directory = directory or Path.home() / "launchpad-demo"
     if stop:
         read_demo_config(directory.expanduser().resolve())  # refuses a folder that is no demo

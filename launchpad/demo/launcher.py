@@ -47,6 +47,26 @@ def read_demo_config(root: Path) -> dict[str, Any]:
     return config
 
 
+def workspace_demo(explicit: str | None) -> Path | None:
+    """The demo `launchpad demo --stop` means without `--dir`: the current workspace (named by
+    `--workspace`, else found from the current folder) when it is a demo; None when it is not,
+    or there is none here, so the default demo folder is meant. A `--workspace` that names no
+    workspace is refused as everywhere else rather than stopping some other demo."""
+    from launchpad.workspace.folder import find_root
+
+    try:
+        root = find_root(explicit=explicit)
+    except LaunchpadError:
+        if explicit:
+            raise
+        return None
+    try:
+        read_demo_config(root)
+    except UsageError:
+        return None
+    return root
+
+
 def login_urls(config: dict[str, Any]) -> list[str]:
     return [f"http://127.0.0.1:{env['port']}/login" for env in config["environments"].values()]
 

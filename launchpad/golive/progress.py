@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from launchpad.golive.checklist import Checklist, Item
+from launchpad.golive.checklist import Checklist, Item, PlaybookProof
 from launchpad.golive.proofs import Finding, find_proof
 from launchpad.phrases import Lang, Phrase, phrase, render
 from launchpad.safetext import one_line
@@ -97,13 +98,14 @@ class Progress:
 
 
 def evaluate(checklist: Checklist, site: Site, store: Store, backups_dir: Path, *,
-             today: date, now: datetime) -> Progress:
-    """Every item's state on `today` (site date) at `now` (aware)."""
+             today: date, now: datetime, titles: Mapping[str, str] | None = None) -> Progress:
+    """Every item's state on `today` (site date) at `now` (aware); `titles` (from
+    `playbook_titles`) names the playbooks a proof rests on the way people know them."""
     states: dict[str, tuple[State, Finding | None]] = {}
     for item in checklist.items:
         env = site.environments.get(getattr(item.proof, "backup", "") or "")
         targets = list(env.backups) if env is not None else []
-        finding = find_proof(item, store, checklist.version, now, backups_dir, targets)
+        finding = find_proof(item, store, checklist.version, now, backups_dir, targets, titles)
         states[item.id] = (_state(item, finding), finding)
     items = []
     for item in checklist.items:
@@ -198,6 +200,29 @@ def playbook_names(root: Path) -> set[str]:
     return {path.stem for path in list_playbooks(root)}
 
 
+def playbook_titles(root: Path, checklist: Checklist) -> dict[str, str]:
+    """The title of each playbook the checklist's proofs name (`现场验收`, not `onsite-acceptance`),
+    for the client's report and the checklist alike; a playbook without a title, or whose file
+    cannot be read, keeps its id."""
+    from launchpad.errors import InvalidInput
+    from launchpad.run.playbook import list_playbooks
+    from launchpad.workspace.yamlsource import read_yaml
+
+    named = {item.proof.playbook for item in checklist.items if isinstance(item.proof, PlaybookProof)}
+    titles = {}
+    for path in list_playbooks(root):
+        if path.stem not in named:
+            continue
+        try:
+            data = read_yaml(path).data
+        except (InvalidInput, OSError):
+            continue
+        title = data.get("title") if isinstance(data, dict) else None
+        if isinstance(title, str) and title.strip():
+            titles[path.stem] = one_line(title.strip())
+    return titles
+
+
 def open_checklist(session: Session) -> Checklist:
     """The session's workspace's checklist, checked against its site and playbooks."""
     from launchpad.golive.checklist import load_checklist
@@ -212,6 +237,7 @@ def read_progress(session: Session) -> Progress:
     checklist = open_checklist(session)
     store = session.store()
     progress = evaluate(checklist, session.workspace.site, store, session.workspace.backups_dir,
-                        today=session.today(), now=session.now())
+                        today=session.today(), now=session.now(),
+                        titles=playbook_titles(session.workspace.root, checklist))
     record_changes(store, session.actor, progress)
     return progress

@@ -11,6 +11,7 @@ is signed again.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -45,11 +46,12 @@ class Finding:
 
 
 def find_proof(item: Item, store: Store, version: str, now: datetime, backups_dir: Path,
-               backup_targets: list[str]) -> Finding | None:
-    """None for an item without a proof: its status is what people wrote."""
+               backup_targets: list[str], titles: Mapping[str, str] | None = None) -> Finding | None:
+    """None for an item without a proof: its status is what people wrote. `titles` names a
+    playbook by its title (the id when it has none)."""
     proof = item.proof
     if isinstance(proof, PlaybookProof):
-        return _run_proof(proof, store, now)
+        return _run_proof(proof, store, now, (titles or {}).get(proof.playbook) or proof.playbook)
     if isinstance(proof, BackupProof):
         return _backup_proof(proof, store, now, backups_dir, backup_targets)
     if isinstance(proof, ImportProof):
@@ -63,26 +65,27 @@ def find_proof(item: Item, store: Store, version: str, now: datetime, backups_di
     return None
 
 
-def _run_proof(proof: PlaybookProof, store: Store, now: datetime) -> Finding:
+def _run_proof(proof: PlaybookProof, store: Store, now: datetime, title: str) -> Finding:
     rows = store.read("SELECT * FROM runs WHERE playbook = ? AND environment = ? ORDER BY id DESC",
                       [proof.playbook, proof.env])
     finished = [r for r in map(as_shown, rows) if r["status"] not in _UNDECIDED]
     if not finished:
-        return Finding(False, phrase("golive.no_run", playbook=proof.playbook, env=proof.env))
+        return Finding(False, phrase("golive.no_run", playbook=title, env=proof.env))
     run = finished[0]
     evidence = {"run": run["id"], "status": run["status"], "finished": run.get("finished")}
     if run["status"] != "passed":
-        return Finding(False, phrase("golive.run_not_passed", playbook=proof.playbook, env=proof.env,
+        return Finding(False, phrase("golive.run_not_passed", playbook=title, env=proof.env,
                                      run=run["id"], status=status_word(run["status"])), evidence)
     if proof.max_age and now - datetime.fromisoformat(run["finished"]) >= parse_age(proof.max_age):
-        return Finding(False, phrase("golive.run_stale", playbook=proof.playbook, env=proof.env,
+        return Finding(False, phrase("golive.run_stale", playbook=title, env=proof.env,
                                      run=run["id"], age=proof.max_age), evidence)
-    return Finding(True, phrase("golive.run_passed", playbook=proof.playbook, env=proof.env, run=run["id"]),
+    return Finding(True, phrase("golive.run_passed", playbook=title, env=proof.env, run=run["id"]),
                    evidence)
 
 
 def _backup_proof(proof: BackupProof, store: Store, now: datetime, backups_dir: Path,
                   backup_targets: list[str]) -> Finding:
+    from launchpad.backup.freshness import usable
     from launchpad.backup.records import list_backups
 
     names = proof.targets if proof.targets is not None else backup_targets
@@ -92,8 +95,7 @@ def _backup_proof(proof: BackupProof, store: Store, now: datetime, backups_dir: 
     found, missing = {}, []
     for name in names:
         fresh = next((b for b in list_backups(store, proof.backup, name)
-                      if b.verified and now - datetime.fromisoformat(b.finished) < limit
-                      and b.path(backups_dir).is_file()), None)
+                      if now - datetime.fromisoformat(b.finished) < limit and usable(b, backups_dir)), None)
         if fresh is None:
             missing.append(name)
         else:

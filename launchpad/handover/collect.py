@@ -172,7 +172,7 @@ def _backups(session: Session, store: Store, now: datetime) -> list[Entry]:
 def _golive(session: Session, store: Store, now: datetime) -> tuple[list[Entry], list[Entry]]:
     """Go-live items waiting for a sign-off, and late items; none without golive.yaml."""
     from launchpad.golive.checklist import CHECKLIST_FILE, SignOffProof, load_checklist
-    from launchpad.golive.progress import evaluate, owner_name
+    from launchpad.golive.progress import evaluate, owner_name, playbook_titles
     from launchpad.run.playbook import list_playbooks
 
     root = session.workspace.root
@@ -181,7 +181,8 @@ def _golive(session: Session, store: Store, now: datetime) -> tuple[list[Entry],
     names = {path.stem for path in list_playbooks(root)}
     checklist = load_checklist(root, session.site, names)
     today = now.date()
-    progress = evaluate(checklist, session.site, store, session.workspace.backups_dir, today=today, now=now)
+    progress = evaluate(checklist, session.site, store, session.workspace.backups_dir, today=today, now=now,
+                        titles=playbook_titles(root, checklist))
     pending, late = [], []
     for p in progress.items:
         owner = owner_name(session.site, p.item.owner)

@@ -161,12 +161,12 @@ def draft_from_messages(messages: list[ChatMessage], zone: ZoneInfo, channel: st
         raise UsageError(phrase("error.chat_no_words", numbers=numbers,
                                 line=first.first_line or phrase("error.chat_empty")),
                          hint=phrase("error.chat_no_words_hint"))
-    quoted = [_quote(message, zone) for message in messages]
+    quoted = [quoted_message(message, zone) for message in messages]
     return IssueDraft(title=title, description="\n\n".join(quoted),
                       reporter=first.sender, channel=channel, reported_at=first.sent_at)
 
 
-def _quote(message: ChatMessage, zone: ZoneInfo) -> str:
+def quoted_message(message: ChatMessage, zone: ZoneInfo) -> str:
     when = message.sent_at.astimezone(zone).strftime("%m-%d %H:%M") if message.sent_at else ""
     head = " ".join(part for part in (message.sender, when) if part)
     return f"{head}:\n{message.text}" if head else message.text

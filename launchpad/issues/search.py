@@ -44,13 +44,18 @@ def search_columns(values: dict[str, Any]) -> dict[str, str]:
     return {"search_text": text, "search_grams": " ".join(sorted(grams_of(text)))}
 
 
+def _like(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def _quoted(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
 def search_matches(query: str, trigram: bool = True) -> tuple[list[tuple[str, str]], list[str]]:
     """How to find every whitespace-separated term of `query` as a substring: (FTS table,
-    MATCH expression) pairs, and LIKE patterns over `search_text` that must hold as well.
+    MATCH expression) pairs, and LIKE patterns over `search_text` that must hold as well. A short
+    term with punctuation in it is matched literally by LIKE (the grams only narrow it first).
 
     Without the trigram index (SQLite before 3.34) a long term is found by all its bigrams,
     then confirmed by LIKE on the few rows they leave: the same answers, a little slower."""
@@ -64,10 +69,14 @@ def search_matches(query: str, trigram: bool = True) -> tuple[list[tuple[str, st
         if len(term) >= 3:
             short_terms.extend(_quoted(gram) for run in _RUN.findall(term)
                                for gram in sorted({run[i: i + 2] for i in range(len(run) - 1)}))
-            patterns.append("%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+            patterns.append(_like(term))
             continue
-        for run in _RUN.findall(term):
-            short_terms.append(_quoted(run) + ("*" if len(run) == 1 else ""))
+        runs = _RUN.findall(term)
+        short_terms.extend(_quoted(run) + ("*" if len(run) == 1 else "") for run in runs)
+        if "".join(runs) != term:
+            # Punctuation the gram index cannot hold (`%`, `-`, a full-width `，`): the term is
+            # still found as it was typed, never dropped, so `-q '%'` cannot list every issue.
+            patterns.append(_like(term))
     matches = []
     if long_terms:
         matches.append(("issues_trigram", " AND ".join(long_terms)))

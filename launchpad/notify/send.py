@@ -6,8 +6,9 @@ A flush sends each channel's messages in order and stops a channel at its first 
 a later part never arrives before an earlier one; other channels go on. What could not go
 stays queued, with its reason, for the next flush. Two endings do not stop the channel for
 ever: a message the robot refused for its content is failed (the rest go on), and one whose
-request went out unanswered is unknown (a person checks the group). What became of each mail
-(its Message-ID, recipients the server refused) also goes to the audit log.
+request went out unanswered is unknown (a person checks the group). What became of every
+message, to a robot or by mail (a mail with its Message-ID and the recipients the server
+refused), goes to the audit log.
 """
 
 from __future__ import annotations
@@ -123,6 +124,7 @@ def flush(store: Store, site: Site, *, channel: str | None = None, batch: str | 
                 error = ChannelConfigError(exc.message, hint=exc.hint) if isinstance(exc, SecretUnavailable) else exc
                 outbox.note(message.id, error.message)
                 report.failed.append((message, error))
+                _audit_send(outbox, message, "not_sent", error.message)
                 stopped.add(message.channel)
                 continue
             if outbox.claim(message.id):
@@ -140,17 +142,17 @@ def _post(outbox: Outbox, robot: ChannelPoster, message: OutboxMessage, report: 
     except ContentRefused as exc:
         outbox.fail(message.id, exc.message)
         report.failed.append((message, exc))
-        _audit_mail(outbox, message, "mail_refused", exc.message)
+        _audit_send(outbox, message, "refused", exc.message)
     except DeliveryUncertain as exc:
         outbox.abandon(message.id, exc.message)
         report.unknown.append((message, exc))
         stopped.add(message.channel)
-        _audit_mail(outbox, message, "mail_unknown", exc.message)
+        _audit_send(outbox, message, "unknown", exc.message)
     except LaunchpadError as exc:
         outbox.release(message.id, exc.message)
         report.failed.append((message, exc))
         stopped.add(message.channel)
-        _audit_mail(outbox, message, "mail_not_sent", exc.message)
+        _audit_send(outbox, message, "not_sent", exc.message)
     except BaseException:
         # Ctrl-C or a bug mid-request: the robot may have the message already.
         outbox.abandon(message.id, "interrupted mid-send: check the group")
@@ -158,17 +160,29 @@ def _post(outbox: Outbox, robot: ChannelPoster, message: OutboxMessage, report: 
     else:
         outbox.mark_sent(message.id, note)
         report.sent.append(message)
-        _audit_mail(outbox, message, "mail_sent", note)
+        _audit_send(outbox, message, "sent", note)
 
 
-def _audit_mail(outbox: Outbox, message: OutboxMessage, action: str, said: str) -> None:
-    """A mail's fate, with its Message-ID, for the record (a robot's answer carries no id)."""
-    if message.kind != "email":
-        return
+def _audit_send(outbox: Outbox, message: OutboxMessage, result: str, said: str) -> None:
+    """Every attempt to send, for the record: what (title, part, first line), to which channel,
+    and how it ended (`robot_sent`, `mail_refused`, `robot_unknown`, `mail_not_sent`…). This is
+    the one place every sender passes — the daily report, release notices, the `announce` step,
+    `outbox flush`, the CLI and the TUI — so none can send unaudited. A mail keeps its Message-ID."""
     from launchpad.session import actor_name
 
-    outbox.store.audit(actor_name(), action, f"outbox {message.id} → {message.channel}",
-                       {"message_id": message.message_id, "batch": message.batch, "said": said})
+    detail = {"channel": message.channel, "kind": message.kind, "title": message.title, "batch": message.batch,
+              "part": message.part, "parts": message.parts, "text": _first_line(message.body),
+              "result": result, "said": said}
+    if message.kind == "email":
+        detail["message_id"] = message.message_id
+    prefix = "mail" if message.kind == "email" else "robot"
+    outbox.store.audit(actor_name(), f"{prefix}_{result}", f"outbox {message.id} → {message.channel}", detail)
+
+
+def _first_line(body: str) -> str:
+    from launchpad.safetext import one_line
+
+    return one_line(next((line for line in body.splitlines() if line.strip()), ""))[:80]
 
 
 def _next(outbox: Outbox, channel: str | None, batch: str | None, stopped: set[str]) -> OutboxMessage | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from launchpad.golive.progress import ItemProgress, evaluate, owner_name, state_word
+from launchpad.golive.progress import ItemProgress, evaluate, owner_name, playbook_titles, state_word
 from launchpad.phrases import Phrase
 from launchpad.store.db import Store
 from launchpad.workspace.site import Site
@@ -55,7 +55,7 @@ def golive_section(store: Store, site: Site, day: date, workspace_root: Path | N
     if day > checklist.date:
         return None
     progress = evaluate(checklist, site, store, workspace_root / "backups", today=day,
-                        now=now or datetime.now(UTC))
+                        now=now or datetime.now(UTC), titles=playbook_titles(workspace_root, checklist))
     counts = progress.counts()
     return GoliveSection(
         date=checklist.date, version=checklist.version, days_to_go=progress.days_to_golive,

@@ -29,8 +29,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
                             "演示工作区放在哪里（默认：~/launchpad-demo，不在任何代码仓库内）。"),
     "cli.help.demo.--no-tui": ("Build the demo and start its web app; do not open the UI.",
                                "搭建演示并启动其网页应用，但不打开界面。"),
-    "cli.help.demo.--stop": ("Stop the demo's web app and robot (started by --no-tui).",
-                             "停止演示的网页应用和机器人（由 --no-tui 启动的）。"),
+    "cli.help.demo.--stop": ("Stop the demo's web app and robot (started by --no-tui): without --dir, the current "
+                             "workspace's when it is a demo, else ~/launchpad-demo's.",
+                             "停止演示的网页应用和机器人（由 --no-tui 启动的）：不带 --dir 时，"
+                             "当前工作区是演示则停止它，否则停止 ~/launchpad-demo 的。"),
     "cli.help.init": ("Create a workspace in DIRECTORY: a commented site.yaml and the bundled playbooks.",
                       "在 DIRECTORY 中创建工作区：一份带注释的 site.yaml 和自带的操作手册。"),
     "cli.help.init.DIRECTORY": ("The folder to create the workspace in.", "要创建工作区的目录。"),
@@ -213,6 +215,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                     "要登记的消息：1,3,5+6（5 和 6 合并为一个问题）。"),
     "cli.help.issue.paste.--dry-run": ("Show every message whole (and what --take would log); log nothing.",
                                        "完整显示每条消息（以及 --take 会登记哪些）；不登记任何问题。"),
+    "cli.help.issue.paste.--again": ("Log messages already logged as issues (same sender, time and text) again; "
+                                     "without it they are skipped and named.",
+                                     "再次登记已登记过的消息（发送人、时间和内容相同）；不加时跳过并列出。"),
     "cli.help.issue.paste.--channel": ("The channel the chat came from.", "聊天记录来自哪个反馈渠道。"),
     "cli.help.issue.paste.--severity": ("Severity of the issues logged.", "所登记问题的严重程度。"),
     "cli.help.issue.paste.--owner": ("Who fixes them.", "由谁处理。"),
@@ -309,7 +314,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
                               "重新计算哈希链；指出第一条被改动或删除的记录。"),
     "cli.help.audit.show": ("The latest audit entries.", "最近的审计记录。"),
     "cli.help.audit.show.--limit": ("How many entries, newest first.", "显示多少条，最新的在前。"),
-    "cli.help.audit.show.--json": ("Print the entries as JSON.", "以 JSON 输出记录。"),
+    "cli.help.audit.show.--json": ("Print the entries as JSON, in the log's order (oldest first).",
+                                   "以 JSON 输出记录，按日志顺序（最早的在前）。"),
     "cli.help.config": ("Configuration files across environments.", "跨环境比对配置文件。"),
     "cli.help.config.diff": ("Compare configuration key by key; exit 1 on any difference not declared as expected.",
                              "逐项比对配置；有未声明为预期的差异时退出码为 1。"),

@@ -206,6 +206,15 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "issues.partly_added": ("{error}; issues {first}–{last} ({added} of {count}) were added before it",
                             "{error}；在此之前已添加问题 {first}–{last}（共 {count} 条中的 {added} 条）"),
     "issues.partly_added_hint": ("add the rest again, from number {next} on", "请从第 {next} 条起重新添加其余的问题"),
+    # issues/owners.py
+    "issues.owner_unknown_close": ("owner '{owner}' is no contact in site.yaml (neither a contact id nor a name); "
+                                   "stored as given. Did you mean: {close}?",
+                                   "负责人“{owner}”不是 site.yaml 中的联系人（既非联系人编号也非姓名），已按原样保存。"
+                                   "是否指：{close}？"),
+    "issues.owner_unknown": ("owner '{owner}' is no contact in site.yaml (neither a contact id nor a name); "
+                             "stored as given. Contacts: {known}",
+                             "负责人“{owner}”不是 site.yaml 中的联系人（既非联系人编号也非姓名），已按原样保存。"
+                             "联系人：{known}"),
     # store/db.py, store/migrations.py
     "store.gone": ("the workspace store {path} was deleted or replaced while launchpad was using it; what happened "
                    "since is not recorded",

@@ -145,6 +145,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     # backup/drill.py, verify.py, session.py, sqlclient.py, drivers/
     "backup.drill_unverified": ("backup {id} does not verify, so it cannot be drilled: {problem}",
                                 "备份 {id} 校验不通过，无法演练：{problem}"),
+    "backup.not_usable_hint": ("take a new backup (`launchpad backup --env {env} {target}`), or use another verified "
+                               "one (`launchpad backups --env {env} --target {target}`)",
+                               "请重新备份（`launchpad backup --env {env} {target}`），或选用另一个已校验的备份"
+                               "（`launchpad backups --env {env} --target {target}`）"),
     "backup.deleted": ("backup {id} was deleted ({reason})", "备份 {id} 已被删除（{reason}）"),
     "backup.no_environments": ("site.yaml defines no environments", "site.yaml 中没有定义任何环境"),
     "backup.mysql_answer": ("cannot read mysql's answer: {error}", "无法读取 mysql 的返回结果：{error}"),

@@ -23,11 +23,12 @@ from launchpad.errors import LaunchpadError
 from launchpad.issues.dates import parse_day, parse_moment
 from launchpad.issues.display import field_label, value_label
 from launchpad.issues.model import CHANNELS, SEVERITIES, TYPES, Issue, IssueDraft
+from launchpad.issues.owners import owner_named
 from launchpad.session import Session
 from launchpad.sitetime import local_text
 from screens.dialogs.base import BaseDialog
 from screens.dialogs.issue_filter import form_row
-from screens.support.i18n import current_language, error_says, t
+from screens.support.i18n import current_language, error_says, said, t
 from screens.support.messages import IssueChanged, IssueWriteFailed
 
 EDIT_ONLY = ("resolution", "fixed_in", "attachments", "note")
@@ -118,7 +119,10 @@ class IssueFormDialog(BaseDialog[Issue | None]):
         values: dict[str, Any] = {name: self._text(name) for name in ("title", "module", "reporter")}
         for name in ("severity", "type", "channel"):
             values[name] = str(self.query_one(f"#form-{name}", Select).value)
-        values["owner"] = people.get(self._text("owner"), self._text("owner"))
+        owner = owner_named(people, self._text("owner"))  # as `issue add --owner` reads it
+        if owner.warning is not None:
+            self.app.notify(said(owner.warning), severity="warning", timeout=10)
+        values["owner"] = owner.name
         values["due"] = parse_day(self._text("due"), today) if self._text("due") else None
         values["description"] = self.query_one("#form-description", TextArea).text.strip()
         reported = self._text("reported_at")

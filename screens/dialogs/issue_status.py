@@ -16,10 +16,11 @@ from launchpad.errors import LaunchpadError
 from launchpad.issues.dates import parse_day
 from launchpad.issues.display import field_label, value_label
 from launchpad.issues.model import RESOLVED_STATUSES, Issue
+from launchpad.issues.owners import owner_named
 from launchpad.issues.workflow import TRANSITIONS
 from launchpad.session import Session
 from screens.dialogs.base import BaseDialog
-from screens.support.i18n import current_language, error_says, t
+from screens.support.i18n import current_language, error_says, said, t
 
 
 class StatusDialog(BaseDialog[str | None]):
@@ -97,7 +98,10 @@ class StatusDetailsDialog(BaseDialog[dict[str, Any] | None]):
                 self.say_problem(error_says(error))
                 self.query_one("#status-due", Input).focus()
                 return
-            changes["owner"] = self.session.people.get(owner, owner)
+            named = owner_named(self.session.people, owner)  # as `issue update --owner` reads it
+            if named.warning is not None:
+                self.app.notify(said(named.warning), severity="warning", timeout=10)
+            changes["owner"] = named.name
         if self.target in RESOLVED_STATUSES:
             changes["resolution"] = self.query_one("#status-resolution", Input).value.strip()
         changes["note"] = self.query_one("#status-note", Input).value.strip()

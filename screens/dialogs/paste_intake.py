@@ -22,8 +22,9 @@ from textual.widgets import Button, Label, Select, SelectionList, Static, TextAr
 from textual.widgets.selection_list import Selection
 
 from launchpad.errors import LaunchpadError
-from launchpad.issues.chat import ChatMessage, SetAsideLine, draft_from_messages, parse_chat
+from launchpad.issues.chat import ChatMessage, SetAsideLine, parse_chat
 from launchpad.issues.chat_display import visible, when
+from launchpad.issues.chat_logged import drafts_for
 from launchpad.issues.display import field_label, value_label
 from launchpad.issues.model import CHANNELS, Issue
 from launchpad.phrases import phrase
@@ -141,12 +142,14 @@ class PasteIntakeDialog(BaseDialog[list[Issue] | None]):
         zone = self.session.site.tz
         by_number = {chat.number: chat for chat in self.messages}
         try:
-            drafts = [draft_from_messages([by_number[n] for n in group], zone, channel) for group in groups]
-            added = self.session.issue_log().add_many(drafts)  # one transaction: all or none
+            log = self.session.issue_log()
+            # Messages already logged (a chat copied again) are skipped, as `issue paste` skips them.
+            chosen = drafts_for(log, [[by_number[n] for n in group] for group in groups], zone, channel)
+            added = log.add_many(chosen.drafts)  # one transaction: all or none
         except LaunchpadError as error:
             self.post_message(IssuesAdded([], [("", error)]))
             return
-        self.post_message(IssuesAdded(added, []))
+        self.post_message(IssuesAdded(added, [], [said(line) for line in chosen.skipped_lines()]))
 
     def on_issues_added(self, message: IssuesAdded) -> None:
         message.stop()
@@ -155,4 +158,11 @@ class PasteIntakeDialog(BaseDialog[list[Issue] | None]):
                 button.disabled = False
             self.say_problem(error_says(message.refused[0][1]))
             return
+        if message.skipped and not message.added:
+            for button in self.query(Button):
+                button.disabled = False
+            self.say_problem("\n".join([*message.skipped, t("paste.nothing_new")]))
+            return
+        if message.skipped:
+            self.app.notify("\n".join(message.skipped), timeout=10)
         self.dismiss(message.added)

@@ -16,7 +16,7 @@ from textual.message import Message
 if TYPE_CHECKING:
     from launchpad.backup.freshness import BackupFreshness
     from launchpad.backup.progress import BackupProgress
-    from launchpad.backup.records import BackupRecord
+    from launchpad.backup.records import BackupRecord, Standing
     from launchpad.errors import LaunchpadError
     from launchpad.golive.progress import Progress
     from launchpad.hosts.hostcheck import HostHealth
@@ -135,10 +135,12 @@ class IssuesFound(Message):
 class IssuesAdded(Message):
     """Issues logged (quick capture, the form, a paste), and the drafts the log refused."""
 
-    def __init__(self, added: list[Issue], refused: list[tuple[str, LaunchpadError]]) -> None:
+    def __init__(self, added: list[Issue], refused: list[tuple[str, LaunchpadError]],
+                 skipped: list[str] | None = None) -> None:
         super().__init__()
         self.added = added
         self.refused = refused
+        self.skipped = skipped or []  # pasted messages already logged, each said in a line
 
 
 class IssueChanged(Message):
@@ -237,10 +239,12 @@ class BackupFreshnessRead(Message):
 
 
 class BackupsRead(Message):
-    def __init__(self, generation: int, records: list[BackupRecord], unrecorded: int = 0) -> None:
+    def __init__(self, generation: int, records: list[BackupRecord], unrecorded: int = 0,
+                 standings: dict[int, Standing] | None = None) -> None:
         super().__init__()
         self.generation = generation
         self.records = records
+        self.standings = standings or {}  # each backup as it stands now (a stat of its file)
         self.unrecorded = unrecorded  # complete backup files the store lacks
 
 

@@ -18,23 +18,28 @@ from textual.widgets import DataTable
 
 from launchpad.backup.freshness import finished_at
 from launchpad.backup.progress import human_size
-from launchpad.backup.records import BackupRecord
+from launchpad.backup.records import BackupRecord, Standing
 from screens.support.display import age_text, stored_time
 from screens.support.i18n import said, t
 from screens.widgets.tables import fill_table
 
-CHECKSUM = {"ok": ("✓", "bk.verified", "green"), "failed": ("✗", "bk.verify_failed", "bold red")}
+CHECKSUM = {"ok": ("✓", "bk.verified", "green"), "failed": ("✗", "bk.verify_failed", "bold red"),
+            "changed": ("✗", "bk.file_changed", "bold red")}
 DRILL = {"passed": ("✓", "bk.drill_passed", "green"), "failed": ("✗", "bk.drill_failed", "bold red"),
-         "unsupported": ("–", "bk.drill_unsupported", "yellow")}
+         "unsupported": ("–", "bk.drill_unsupported", "yellow"), "void": ("✗", "bk.drill_void", "bold red")}
 
 
-def checksum_cell(record: BackupRecord) -> Text:
-    glyph, key, style = CHECKSUM.get(record.verify_status or "", ("·", "bk.unverified", "dim"))
+def checksum_cell(record: BackupRecord, state: Standing | None = None) -> Text:
+    """The last check, or `changed` when the file no longer has its recorded size (`standing`)."""
+    status = state.checksum if state is not None else record.verify_status
+    glyph, key, style = CHECKSUM.get(status or "", ("·", "bk.unverified", "dim"))
     return Text(f"{glyph} {t(key)}", style=style)
 
 
-def drill_cell(record: BackupRecord) -> Text:
-    glyph, key, style = DRILL.get(record.drill_status or "", ("·", "bk.not_drilled", "dim"))
+def drill_cell(record: BackupRecord, state: Standing | None = None) -> Text:
+    """The last drill; a pass is void once the file has changed or failed a later check."""
+    status = state.drill if state is not None else record.drill_status
+    glyph, key, style = DRILL.get(status or "", ("·", "bk.not_drilled", "dim"))
     return Text(f"{glyph} {t(key)}", style=style)
 
 
@@ -94,14 +99,16 @@ class BackupTable(DataTable[Any]):
             return None
         return self.records[self.cursor_row]
 
-    def show(self, records: list[BackupRecord], now: datetime, keep: int | None = None) -> None:
+    def show(self, records: list[BackupRecord], now: datetime, keep: int | None = None,
+             standings: dict[int, Standing] | None = None) -> None:
         """Replace the rows; the cursor stays on backup `keep` when it is still listed."""
         self.records = list(records)
         headers = (t("bk.id"), t("bk.col_target"), t("bk.age"), t("bk.size"), t("bk.checksum"), t("bk.drill"),
                    t("bk.purpose"))
         rows: list[tuple[str | None, tuple[Any, ...]]] = [
             (str(r.id), (f"#{r.id}", r.target, age_text(now - finished_at(r)),
-                         Text(human_size(r.size), justify="right"), checksum_cell(r), drill_cell(r),
+                         Text(human_size(r.size), justify="right"), checksum_cell(r, (standings or {}).get(r.id)),
+                         drill_cell(r, (standings or {}).get(r.id)),
                          purpose_text(r)))
             for r in self.records
         ]

@@ -297,6 +297,34 @@ def test_a_restore_is_reported_in_the_command_lines_language(tmp_path: Path) -> 
     assert "restored backup 1 (test/app/" in english and "safety backup 3" in english, english
 
 
+def test_a_backup_cut_short_is_listed_unusable_its_drill_void_and_a_drill_refused_with_what_to_do(
+        tmp_path: Path) -> None:
+    from launchpad.backup.errors import DrillRefused
+
+    runner = Runner(tmp_path / "ws", SQL)
+    assert cli(runner.root, "backup", "--env", "test", "app").exit_code == 0
+    assert cli(runner.root, "backups", "drill", "1").exit_code == 0
+    row = cli(runner.root, "backups").output.splitlines()[1]
+    assert " ok " in row and " passed " in row
+    file = json.loads(cli(runner.root, "backups", "--json").output)[0]["file"]
+    stored = load_workspace(runner.root).backups_dir / file
+    stored.write_bytes(stored.read_bytes()[:-10])  # cut short: seen by a stat, before any verify
+    listed = json.loads(cli(runner.root, "backups", "--json").output)[0]
+    assert (listed["usable"], listed["checksum_now"], listed["drill_now"]) == (False, "changed", "void")
+    row = cli(runner.root, "backups").output.splitlines()[1]
+    assert " CHANGED " in row and " VOID " in row and " passed " not in row
+    verify = cli(runner.root, "backups", "verify", "1")
+    assert verify.exit_code == 1 and "does NOT verify" in verify.output
+    assert "→ take a new backup (`launchpad backup --env test app`), or use another verified one" in verify.output
+    row = cli(runner.root, "backups").output.splitlines()[1]
+    assert " FAILED " in row and " VOID " in row
+    drill = cli(runner.root, "backups", "drill", "1")
+    assert isinstance(drill.exception, DrillRefused) and drill.exception.exit_code == 1
+    said = drill.exception.render("zh")
+    assert said.startswith("演练未进行：备份 1 校验不通过，无法演练") and "备份失败" not in said
+    assert "→ 请重新备份（`launchpad backup --env test app`）" in said
+
+
 def test_a_script_restores_production_by_naming_it_and_nothing_less(tmp_path: Path) -> None:
     runner = Runner(tmp_path / "ws", SQL)
     assert cli(runner.root, "backup", "--env", "prod", "app").exit_code == 0

@@ -139,7 +139,7 @@ def test_a_readiness_run_proves_its_item_and_a_later_failure_reopens_it(workspac
     code, shown = items(workspace)
     assert code == 1 and shown["_"]["go"] is False
     assert shown["test-env"]["state"] == "open" and shown["test-env"]["late"] is True
-    assert shown["test-env"]["proof"]["said"] == "environment-readiness 尚未在 test 运行"
+    assert shown["test-env"]["proof"]["said"] == "“环境就绪检查”尚未在 test 运行"
 
     # Ports not given: the run ends with steps not checked, which is no proof.
     assert run_readiness(workspace).exit_code == 1

@@ -73,7 +73,7 @@ def test_the_text_report_shows_the_section_with_owner_due_and_why(root: Path) ->
     text = render_daily(_report(root), "txt", "zh")
     assert "【上线准备进度】" in text
     assert "V1.0 <i> 计划于 2026-12-15 上线，距上线 5 天；已完成 1/4 项；暂不具备上线条件" in text
-    assert "✗ 测试环境就绪（张三，截止 2026-12-12，未完成）：environment-readiness 尚未在 test 运行" in text
+    assert "✗ 测试环境就绪（张三，截止 2026-12-12，未完成）：“环境就绪检查”尚未在 test 运行" in text
     assert "⚠ 试运行反馈群（李四，截止 2026-12-08，受阻）（逾期 2 天）：等甲方名单" in text
     # A title's line break cannot start a line of its own in the chat.
     assert not any(line.startswith("伪造一行") for line in text.splitlines())
@@ -128,7 +128,7 @@ def test_golive_export_writes_the_checklist_as_text_cells(root: Path, tmp_path: 
     assert rows[0] == ["编号", "事项", "负责人", "截止日期", "关键", "状态", "逾期", "原因", "证明", "备注"]
     shown = {row[0]: row for row in rows[1:]}
     assert shown["envs"][2:6] == ["张三", "2026-12-12", "是", "未完成"]
-    assert shown["envs"][7] == "environment-readiness 尚未在 test 运行"
+    assert shown["envs"][7] == "“环境就绪检查”尚未在 test 运行"
     assert shown["group"][5:8] == ["受阻", shown["group"][6], "等甲方名单"]
     assert shown["dict"][5] == "已完成"
     title = sheet.cell(row=3, column=2)
@@ -145,3 +145,15 @@ def test_golive_export_to_a_missing_folder_exits_2_and_writes_nothing(root: Path
     assert result.exit_code == 2
     assert "does not exist" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_proof_names_its_playbook_by_title_and_by_id_only_when_the_file_has_none(root: Path) -> None:
+    untitled = root / "playbooks" / "environment-readiness.yaml"
+    untitled.parent.mkdir(exist_ok=True)
+    untitled.write_text("title: ''\nphases: []\n", encoding="utf-8")
+    assert "：“environment-readiness”尚未在 test 运行" in render_daily(_report(root), "txt", "zh")
+    untitled.write_text("title: [unclosed\n", encoding="utf-8")
+    assert "：“environment-readiness”尚未在 test 运行" in render_daily(_report(root), "txt", "zh")
+    untitled.unlink()
+    text = render_daily(_report(root), "txt", "zh")
+    assert "：“环境就绪检查”尚未在 test 运行" in text and "environment-readiness" not in text

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -151,6 +151,7 @@ def test_cli_add_list_update_show(tmp_path: Path) -> None:
     assert "OVERDUE" in listed.stdout and "P2 不是令牌" in listed.stdout
     data = json.loads(run_cli(root, "issue", "list", "--json", "-q", "登录").stdout)
     assert [(row["id"], row["module"], row["overdue"]) for row in data] == [(1, "登录", False)]
+    assert json.loads(run_cli(root, "issue", "list", "--json", "-q", "%").stdout) == []  # searched, not dropped
     shown = run_cli(root, "issue", "show", "2")
     assert "备注: 已回电" in shown.stdout and "状态: 新建 → 处理中" in shown.stdout
     missing = run_cli(root, "issue", "show", "9")
@@ -167,3 +168,55 @@ def test_cli_paste_takes_chosen_messages(tmp_path: Path) -> None:
     issues = json.loads(run_cli(root, "issue", "list", "--json", "--sort", "oldest").stdout)
     assert [(i["reporter"], i["owner"]) for i in issues] == [("王芳@市人社局", "张三")] * 2
     assert "刘建国@市人社局" in issues[0]["description"] and issues[1]["title"].startswith("报表导出的 Excel")
+    # The whole chat copied again: what is logged is skipped and named, the new message is logged.
+    again = run_cli(root, "issue", "paste", "--take", "1+2,4,5", stdin=chat)
+    assert again.returncode == 0, again.stderr
+    assert "已跳过消息 1：已登记为 #1（发送人、时间和内容相同）" in again.stdout
+    assert "已跳过消息 2：已登记为 #1" in again.stdout and "已跳过消息 4：已登记为 #2" in again.stdout
+    assert "--again" in again.stdout and again.stdout.count("+ #") == 1 and "+ #3" in again.stdout
+    nothing = run_cli(root, "issue", "paste", "--take", "5", stdin=chat)
+    assert "已跳过消息 5：已登记为 #3" in nothing.stdout and "没有需要新登记的消息" in nothing.stdout
+    forced = run_cli(root, "issue", "paste", "--take", "5", "--again", stdin=chat)
+    assert forced.returncode == 0 and "+ #4" in forced.stdout and "已跳过" not in forced.stdout
+
+
+def test_a_message_is_logged_only_when_quoted_whole(tmp_path: Path) -> None:
+    from launchpad.issues.chat import parse_chat
+    from launchpad.issues.chat_logged import drafts_for
+
+    log = IssueLog(Store.memory(), SHANGHAI, "pm", clock=lambda: "2025-11-20T02:00:00+00:00")
+    first = parse_chat("王芳 2025/11/20 9:15\n登录失败了\n", SHANGHAI, datetime(2025, 11, 20, 2, tzinfo=UTC))
+    log.add_many(drafts_for(log, [first.messages], SHANGHAI, "group").drafts)
+    shorter = parse_chat("王芳 2025/11/20 9:15\n登录失败\n", SHANGHAI, datetime(2025, 11, 20, 2, tzinfo=UTC))
+    assert drafts_for(log, [shorter.messages], SHANGHAI, "group").skipped == {}
+    later = parse_chat("王芳 2025/11/20 9:16\n登录失败了\n", SHANGHAI, datetime(2025, 11, 20, 2, tzinfo=UTC))
+    assert drafts_for(log, [later.messages], SHANGHAI, "group").skipped == {}
+    chosen = drafts_for(log, [first.messages], SHANGHAI, "group")
+    assert chosen.skipped == {1: 1} and chosen.drafts == []
+
+
+def test_an_owner_who_is_no_contact_is_stored_with_a_warning_and_the_close_matches(tmp_path: Path) -> None:
+    from launchpad.issues.owners import owner_named
+    from launchpad.phrases import render
+
+    people = {"zhangwei": "张伟", "lina": "李娜"}
+    assert owner_named(people, "lina") == owner_named(people, "李娜") == owner_named(people, " 李娜 ")
+    assert owner_named(people, "lina").name == "李娜" and owner_named(people, "lina").warning is None
+    typo = owner_named(people, "张为")
+    assert typo.name == "张为" and typo.warning is not None
+    assert render(typo.warning, "zh").endswith("是否指：张伟（zhangwei）？")
+    part = owner_named(people, "zhang").warning
+    assert part is not None and "张伟（zhangwei）" in render(part, "en") and "李娜" not in render(part, "en")
+    stranger = owner_named(people, "不存在的人").warning
+    assert stranger is not None and render(stranger, "zh").endswith("联系人：张伟（zhangwei）、李娜（lina）")
+
+    root = write_workspace(tmp_path / "ws")
+    assert run_cli(root, "issue", "add", "--raw", "登录白屏").returncode == 0
+    unknown = run_cli(root, "issue", "update", "1", "--owner", "nobody_id")
+    assert unknown.returncode == 0 and "负责人 nobody_id" in unknown.stdout
+    assert "“nobody_id”不是 site.yaml 中的联系人" in unknown.stderr
+    by_id = run_cli(root, "issue", "update", "1", "--owner", "zhang")
+    assert by_id.returncode == 0 and "负责人 张三" in by_id.stdout and by_id.stderr == ""
+    captured = run_cli(root, "issue", "add", "@张三丰", "报表乱码")
+    assert captured.returncode == 0 and "“张三丰”不是 site.yaml 中的联系人" in captured.stderr
+    assert "张三（zhang）" in captured.stderr

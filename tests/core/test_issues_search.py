@@ -47,8 +47,20 @@ def test_substrings_of_any_length(log: IssueLog, query: str, expected: list[int]
     assert ids(log, text=query) == expected
 
 
-def test_punctuation_only_query_filters_nothing(log: IssueLog) -> None:
-    assert ids(log, text="，") == [1, 2, 3, 4]
+@pytest.mark.parametrize("trigram", [True, False])
+def test_punctuation_is_searched_as_typed_and_never_matches_everything(log: IssueLog, trigram: bool) -> None:
+    if not trigram:
+        log.store.db.execute("DROP TABLE issues_trigram")
+        for suffix in ("insert", "delete", "update"):
+            log.store.db.execute(f"DROP TRIGGER issues_trigram_{suffix}")
+        log = IssueLog(log.store, SHANGHAI, "pm")
+        assert not log.trigram
+    for query in ("%", "_", '"', "-", "，", "-_", "%%%"):
+        assert ids(log, text=query) == [], query
+    log.add(IssueDraft("内存占用 95%，磁盘满", description='接口 a-b 返回 "null" 报 _id 错'))
+    for query in ("%", "，", ",", '"', "-", "_", "a-", "5%", "% 内存", "95%，"):
+        assert ids(log, text=query) == [5], query
+    assert ids(log, text="-x") == [] and ids(log, text="% 报表") == []
 
 
 def test_search_follows_edits(log: IssueLog) -> None:

@@ -59,3 +59,27 @@ def test_audit_show_uses_site_time_and_says_which_zone(tmp_path: Path, english_c
     header, *lines = launchpad(root, "audit", "show", "--limit", "1").stdout.splitlines()
     assert "AT (Asia/Shanghai)" in header
     assert f"{site_time:%Y-%m-%d %H:%M:%S}" in lines[0]
+
+
+def test_audit_show_lists_the_newest_first_in_columns_that_line_up_in_chinese(tmp_path: Path) -> None:
+    from launchpad.cli.widetext import columns
+
+    root = write_workspace(tmp_path / "ws", playbooks={"hello": GOOD_PLAYBOOK})
+    for _ in range(2):
+        assert launchpad(root, "run", "hello", "--env", "test", "--yes").returncode == 0
+    logged = [e["id"] for e in json.loads(launchpad(root, "audit", "show", "--json").stdout)]
+    assert logged == sorted(logged)  # the JSON keeps the log's order
+    header, *lines = launchpad(root, "--lang", "zh", "audit", "show", "--limit", "3").stdout.splitlines()
+    assert [int(line.split()[0]) for line in lines] == logged[:-4:-1]  # the newest three, newest first
+
+    def starts(line: str) -> list[int]:
+        """Where each column starts, in display cells (columns are two spaces apart)."""
+        found, at = [], 0
+        for cell in line.strip().split("  "):
+            if cell.strip():
+                found.append(columns(line[:line.index(cell.strip(), at)]))
+                at = line.index(cell.strip(), at) + len(cell.strip())
+        return found
+
+    assert "编号" in header and "操作人" in header
+    assert all(starts(line)[1:] == starts(header)[1:] for line in lines), [header, *lines]

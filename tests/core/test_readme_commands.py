@@ -3,6 +3,7 @@ readiness playbook on `test`, read the run report, verify the audit log."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -81,6 +82,9 @@ def test_the_tour_pastes_the_sample_chat_and_sends_to_the_stand_in_robot(demo: P
     sent = launchpad("report", "daily", "--send", "group", cwd=demo)
     assert sent.returncode == 0, sent.stdout + sent.stderr
     assert "已发送到 group" in sent.stdout
+    audit = json.loads(launchpad("audit", "show", "--json", cwd=demo).stdout)
+    sends = [entry for entry in audit if entry["action"] == "robot_sent"]
+    assert len(sends) == 1 and sends[0]["detail"]["channel"] == "group", audit
     messages = received(demo / ".launchpad")
     assert len(messages) == 1 and "登录页面点提交后一直转圈" in messages[0]["content"]
     port = read_demo_config(demo)["environments"]["test"]["port"]
@@ -105,6 +109,24 @@ def test_demo_is_built_outside_the_repository_and_stops_when_asked(tmp_path: Pat
         assert health(port) is None
     finally:
         stop_demo_webapp(root)
+
+
+def test_stop_without_dir_stops_the_demo_of_the_current_workspace(demo: Path, tmp_path: Path) -> None:
+    from launchpad.demo.launcher import health, read_demo_config
+
+    port = read_demo_config(demo)["environments"]["test"]["port"]
+    inside = launchpad("demo", "--stop", cwd=demo / "playbooks")
+    assert inside.returncode == 0, inside.stderr
+    assert "演示网站已停止" in inside.stdout and health(port) is None
+    assert launchpad("demo", "--no-tui", "--dir", str(demo), cwd=tmp_path).returncode == 0
+    named = launchpad("--workspace", str(demo), "demo", "--stop", cwd=tmp_path)
+    assert named.returncode == 0, named.stderr
+    assert "演示网站已停止" in named.stdout and health(port) is None
+    # Outside any demo workspace, the default demo folder is meant (none here: refused, exit 2).
+    elsewhere = launchpad("demo", "--stop", cwd=tmp_path)
+    assert elsewhere.returncode == 2 and "launchpad-demo" in elsewhere.stderr and "Traceback" not in elsewhere.stderr
+    typo = launchpad("--workspace", str(tmp_path / "nowhere"), "demo", "--stop", cwd=demo)
+    assert typo.returncode == 2 and "nowhere" in typo.stderr
 
 
 def test_quitting_the_app_stops_the_demo_web_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

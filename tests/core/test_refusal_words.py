@@ -56,9 +56,9 @@ def test_an_unfixable_difference_is_refused_in_both_languages() -> None:
         statements_for(drift.differences, base, target, {}, "tester")
     chinese, english = _both(refused.value)
     assert "无法修正：" in chinese and "prod 没有 a:add 对应的菜单" in chinese, chinese
-    assert "→ 请不选这些差异（--item），或先在目标环境中添加这些菜单" in chinese and "menu" not in chinese
+    assert "→ 请用 --item 或 --kind 只选其他差异；缺少的菜单须先在目标环境中添加" in chinese and "menu" not in chinese
     assert "cannot fix: " in english and "prod has no menu for a:add" in english, english
-    assert "→ leave these out (--item)" in english
+    assert "→ choose the others by --item or --kind" in english
 
 
 def test_the_drift_report_gives_an_unfixable_differences_note_in_its_language() -> None:

@@ -184,6 +184,11 @@ def notify_workspace(root: Path) -> tuple[Site, Store]:
     return workspace.site, Store.open(workspace.store_path)
 
 
+def audited_sends(store: Store) -> list[tuple[str, str, dict[str, Any]]]:
+    rows = store.read("SELECT action, target, detail FROM audit WHERE action LIKE 'robot_%' ORDER BY id", [])
+    return [(row["action"], row["target"], json.loads(row["detail"])) for row in rows]
+
+
 class Sleeps(list[float]):
     def __call__(self, seconds: float) -> None:
         self.append(seconds)
@@ -199,6 +204,10 @@ def test_each_robot_receives_a_signed_message(robots: RobotLab, tmp_path: Path, 
     delivery = send_message(store, site, channel, "试运行日报：今日新增 3 项", title="日报")
     assert delivery.delivered and delivery.parts == 1
     assert robots.texts(kind) == ["试运行日报：今日新增 3 项"]
+    (action, target, detail), = audited_sends(store)
+    assert action == "robot_sent" and target.endswith(f"→ {channel}")
+    assert (detail["channel"], detail["kind"], detail["title"], detail["text"], detail["result"]) == (
+        channel, kind, "日报", "试运行日报：今日新增 3 项", "sent")
 
 
 def test_rate_limits_are_waited_out_and_retried(robots: RobotLab, tmp_path: Path) -> None:
@@ -232,6 +241,9 @@ def test_configuration_errors_are_clear_and_keep_the_key_secret(
     assert isinstance(delivery.error, ChannelConfigError) and expected in delivery.error.message
     assert f"channels.{channel}" in delivery.error.hint
     assert "k-forged-1" not in delivery.error.render() and robots.url not in delivery.error.render()
+    (action, _target, detail), = audited_sends(store)
+    assert action == "robot_not_sent" and expected in detail["said"] and detail["channel"] == channel
+    assert "k-forged-1" not in json.dumps(detail, ensure_ascii=False)
 
 
 def test_a_bad_feishu_signature_is_a_configuration_error(robots: RobotLab, tmp_path: Path,
@@ -247,6 +259,8 @@ def test_a_missing_webhook_variable_says_which(tmp_path: Path, monkeypatch: pyte
     site, store = notify_workspace(tmp_path / "ws")
     delivery = send_message(store, site, "group", "没有配置")
     assert delivery.error is not None and "LP_WECOM_HOOK is not set" in delivery.error.message
+    assert [(action, detail["said"]) for action, _target, detail in audited_sends(store)] == [
+        ("robot_not_sent", delivery.error.message)]
 
 
 def test_unknown_channels_are_refused_before_queueing(tmp_path: Path) -> None:

@@ -100,6 +100,11 @@ async def test_take_a_backup_from_the_keyboard(demo: Path, monkeypatch: pytest.M
         assert row[:3] == ["#1", "users", "刚刚"] and row[4] == "✓ 已校验" and row[5] == "· 未演练"
         assert (demo / "backups" / record.file).is_file()
         assert "#1 test/users" in detail(screen) and "尚未演练" in detail(screen)
+        # Cut short on disk: the list sees it by the file's size, before any verify.
+        stored = demo / "backups" / record.file
+        stored.write_bytes(stored.read_bytes()[:-10])
+        await pilot.press("u")
+        await wait_until(pilot, lambda: str(screen.table.get_row_at(0)[4]) == "✗ 文件已变", "the changed file")
 
 
 @pytest.mark.anyio
@@ -135,9 +140,11 @@ async def test_verify_and_a_damaged_file(demo: Path) -> None:
         assert "Checked" in detail(screen) and not screen.table.records[0].verified
         await pilot.press("d")  # a failure is the error dialog, whose text can be copied
         dialog = await wait_for_screen(pilot, ErrorDialog)
-        assert dialog.dialog_title == "backup failed" and "cannot be drilled" in dialog.text
+        # Not a failed backup: a drill refused, with what to do next.
+        assert dialog.dialog_title == "drill refused" and "cannot be drilled" in dialog.text
+        assert "take a new backup (`launchpad backup --env test users`)" in dialog.text
         await pilot.press("escape")
-        await wait_until(pilot, lambda: screen.ready and "✗ backup failed" in activity(screen), "the failure")
+        await wait_until(pilot, lambda: screen.ready and "✗ drill refused" in activity(screen), "the failure")
 
 
 @pytest.mark.anyio
@@ -362,13 +369,15 @@ def backups_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def seed_sample_backups(root: Path) -> Path:
     """The rows of SAMPLE_BACKUPS, as take, verify and drill would have written them, each with
-    its file in backups/ (a stand-in: a backup whose file is gone is never fresh)."""
+    its file in backups/ (a sparse stand-in of the recorded size: a backup whose file is gone, or
+    not its recorded size, is never fresh and lists as changed)."""
     with store_of(root) as store:
         for number, (env, finished, size, purpose, run, verify, drill, drilled) in enumerate(SAMPLE_BACKUPS, 1):
             at = f"{finished}+00:00"
             file = f"{env}/users/{env}-users-{finished.replace('-', '').replace(':', '')}Z.sqlite3.zst"
             (root / "backups" / file).parent.mkdir(parents=True, exist_ok=True)
-            (root / "backups" / file).touch()
+            with (root / "backups" / file).open("wb") as stand_in:
+                stand_in.truncate(size)
             insert_backup(store, {
                 "uid": f"uid-{number}", "environment": env, "target": "users", "driver": "sqlite",
                 "host": "app1" if env == "test" else "prod1", "compression": "zstd",
@@ -425,5 +434,5 @@ async def test_a_refused_operation_reads_in_the_screens_language(demo: Path) -> 
         await pilot.press("d")
         await wait_for_screen(pilot, ErrorDialog)
         await pilot.press("escape")
-        await wait_until(pilot, lambda: screen.ready and "✗ 备份失败：" in activity(screen), "the failure")
+        await wait_until(pilot, lambda: screen.ready and "✗ 演练未进行：" in activity(screen), "the failure")
         assert "无法演练" in activity(screen) and "cannot be drilled" not in activity(screen)

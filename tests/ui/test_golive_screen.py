@@ -163,6 +163,8 @@ async def test_b_blocks_an_item_with_a_reason_and_reopens_it_and_o_opens_the_pro
         screen = await opened_checklist(pilot)
         order = [p.item.id for p in screen.progress.items] if screen.progress else []
         assert "hello" in order
+        # The proof names the playbook by its title, as the daily report does.
+        assert any("“问候”已在 test 通过" in cell for cell in rows(screen)["hello"]), rows(screen)["hello"]
 
         # Block the open sign-off item: a blank reason is refused in the dialog.
         while screen.highlighted() is not None and screen.highlighted().item.id != "accept":  # type: ignore[union-attr]

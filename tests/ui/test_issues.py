@@ -257,6 +257,27 @@ async def test_paste_intake_merges_messages_into_one_issue(ui_workspace: Path) -
     assert "王芳@市人社局 11-20 09:15:" in issue.description and "刘建国@市人社局 11-20 09:16:" in issue.description
 
 
+async def test_pasting_the_same_chat_again_skips_the_messages_already_logged(ui_workspace: Path) -> None:
+    app = make_app(ui_workspace, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_issues(pilot)
+        await pilot.press("v")
+        await paste_chat(pilot, app, "wecom_desktop.txt")
+        await pilot.press("space", "down", "space", "ctrl+g")  # 1+2 as one issue
+        await wait_until(pilot, lambda: isinstance(app.screen, IssuesScreen) and screen.total == 1, "one issue")
+        await pilot.press("v")
+        dialog = await paste_chat(pilot, app, "wecom_desktop.txt")
+        await pilot.press("space", "down", "space", "ctrl+s")  # the same two again: nothing new
+        problem = dialog.query_one("#dialog-problem", Static)
+        await wait_until(pilot, lambda: "nothing new" in str(problem.render()), "told nothing is new")
+        assert "skipped message 2: already logged as #1" in str(problem.render()) and app.screen is dialog
+        await pilot.press("down", "space", "ctrl+s")  # and message 3: only it is logged
+        await wait_until(pilot, lambda: isinstance(app.screen, IssuesScreen) and screen.total == 2, "two issues")
+    first, second = stored(ui_workspace)
+    assert first.reporter == "王芳@市人社局" and "刘建国@市人社局 11-20 09:16:" in first.description
+    assert "刘建国@市人社局 11-20 09:16:" not in second.description
+
+
 async def test_paste_intake_shows_the_lines_in_no_message(ui_workspace: Path) -> None:
     app = make_app(ui_workspace)
     async with app.run_test(size=(80, 24)) as pilot:
