@@ -362,6 +362,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "baseline.field.css_class": ("CSS class", "样式"),
     "baseline.field.list_class": ("list class", "回显样式"),
     "baseline.field_value": ("{field}: {value}", "{field}：{value}"),
+    "baseline.yes": ("Y", "是"),
+    "baseline.no": ("N", "否"),
     "baseline.field_change": ("{field}: {before} → {after}", "{field}：{before} → {after}"),
     "baseline.sheet": ("drift", "差异"),
     "baseline.change.missing": ("missing", "缺少"),

@@ -8,30 +8,30 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.baseline.onsite import OnsiteChange
-from launchpad.baseline.reports import field_change, field_value
-from launchpad.phrases import phrase, render
+from launchpad.baseline.reports import field_change, field_value, shown_value
+from launchpad.phrases import PARTS_SEPARATOR, phrase, render
 from launchpad.safetext import formula_like, markdown, one_line, spreadsheet
 
 COLUMNS = ("id", "recorded", "environment", "kind", "item", "change", "value", "why", "issue", "operator", "status")
 
 
-def _plain(value: Any) -> str:
-    if isinstance(value, bool):
-        return "Y" if value else "N"
+def _plain(value: Any, lang: str) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
-    return "" if value is None else str(value)
+    return shown_value(value, lang)
 
 
 def value_text(change: OnsiteChange, lang: str) -> str:
     """What HQ copies: the changed fields (baseline → site), or the item the site added."""
     if change.fields:
-        return "; ".join(field_change(name, _plain(pair["baseline"]), _plain(pair["site"]), lang)
-                         for name, pair in change.fields.items())
+        return PARTS_SEPARATOR.get(lang, "; ").join(
+            field_change(name, _plain(pair["baseline"], lang), _plain(pair["site"], lang), lang)
+            for name, pair in change.fields.items())
     if isinstance(change.site_value, dict):
-        return "; ".join(field_value(k, _plain(v), lang) for k, v in change.site_value.items()
-                         if k not in ("permissions", "items") and v != "")
-    return _plain(change.site_value)
+        return PARTS_SEPARATOR.get(lang, "; ").join(field_value(k, _plain(v, lang), lang)
+                                                     for k, v in change.site_value.items()
+                                                     if k not in ("permissions", "items") and v != "")
+    return _plain(change.site_value, lang)
 
 
 def row(change: OnsiteChange, lang: str, zone_stamp: str) -> list[str]:

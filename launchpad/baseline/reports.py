@@ -9,16 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.baseline.drift import Difference, Drift
-from launchpad.phrases import CATALOG, parts, phrase, render
+from launchpad.phrases import CATALOG, PARTS_SEPARATOR, parts, phrase, render
 from launchpad.safetext import formula_like, one_line, spreadsheet
 
 FORMATS = ("md", "html", "xlsx")
 COLUMNS = ("id", "severity", "kind", "change", "item", "fields")
 
 
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "Y" if value else "N"
+def shown_value(value: Any, lang: str = "en") -> str:
+    """A field's value as the reports show it."""
+    if isinstance(value, bool):  # is_default: RuoYi's own pages say 是/否 for its Y/N
+        return render(phrase("baseline.yes" if value else "baseline.no"), lang)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return "" if value is None else str(value)
@@ -41,10 +42,11 @@ def field_change(name: str, before: str, after: str, lang: str) -> str:
 def details(d: Difference, lang: str = "en") -> str:
     """`field: expected → actual` for a change, the item's values for a missing or extra one."""
     if d.fields:
-        return "; ".join(field_change(name, _value(a), _value(b), lang) for name, (a, b) in d.fields.items())
+        return PARTS_SEPARATOR.get(lang, "; ").join(field_change(name, shown_value(a, lang), shown_value(b, lang), lang)
+                                                     for name, (a, b) in d.fields.items())
     # An empty field (no CSS class) says nothing, as in the on-site changes.
     shown = {k: v for k, v in d.detail.items() if k not in ("role", "permission", "type", "value") and v != ""}
-    text = "; ".join(field_value(k, _value(v), lang) for k, v in shown.items())
+    text = PARTS_SEPARATOR.get(lang, "; ").join(field_value(k, shown_value(v, lang), lang) for k, v in shown.items())
     return f"{text} ({render(d.note, lang)})" if d.note else text
 
 

@@ -69,7 +69,7 @@ def test_reports_for_the_client_and_hq_name_fields_and_sheets_in_chinese_and_tim
     assert book.sheetnames == ["现场变更"]
     changes.append("\n".join(str(c) for row in book.active.iter_rows(values_only=True) for c in row if c))
     for text in said + changes:
-        assert "标签：12345热线" in text and "排序：5" in text and "默认：N" in text, text
+        assert "标签：12345热线" in text and "排序：5" in text and "默认：否" in text and "；排序" in text, text
         for english in ("label:", "order:", "default:", "status:", "css_class", "list_class"):
             assert english not in text, (english, text)
     for text in said[1:]:
