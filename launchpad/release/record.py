@@ -137,6 +137,19 @@ def get_release(store: Store, release_id: int) -> Release:
     return Release.from_row(rows[0])
 
 
+def release_named(store: Store | None, value: str) -> Release | Phrase:
+    """The release a playbook step names (its `release:` rendered), or why there is none to
+    act on: not a number, or no such record in this workspace."""
+    if not value.isdigit():
+        return phrase("release.gate_no_id", value=value)
+    if store is None:
+        return phrase("release.gate_unknown", id=value)
+    try:
+        return get_release(store, int(value))
+    except UsageError:
+        return phrase("release.gate_unknown", id=value)
+
+
 def list_releases(store: Store, limit: int = 50) -> list[Release]:
     rows = store.read("SELECT * FROM releases ORDER BY window_start DESC, id DESC LIMIT ?", [limit])
     return [Release.from_row(row) for row in rows]

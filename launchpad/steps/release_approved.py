@@ -39,18 +39,11 @@ class ReleaseApprovedStep(StepSpec):
 
 
 def check_release_approved(step: ReleaseApprovedStep, ctx: StepContext) -> StepOutcome:
-    from launchpad.errors import UsageError
-    from launchpad.release.record import get_release, same_version
+    from launchpad.release.record import Release, release_named, same_version
 
-    value = render(step.release, ctx.values).strip()
-    if not value.isdigit():
-        return StepOutcome("refused", phrase("release.gate_no_id", value=value))
-    if ctx.store is None:
-        return StepOutcome("refused", phrase("release.gate_unknown", id=value))
-    try:
-        release = get_release(ctx.store, int(value))
-    except UsageError:
-        return StepOutcome("refused", phrase("release.gate_unknown", id=value))
+    release = release_named(ctx.store, render(step.release, ctx.values).strip())
+    if not isinstance(release, Release):
+        return StepOutcome("refused", release)
     status = phrase(f"release.status.{release.status}")
     evidence = {"release": release.id, "version": release.version, "status": release.status,
                 "approved_by": release.approved_by, "approved_at": release.approved_at}

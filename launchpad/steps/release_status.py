@@ -34,19 +34,16 @@ class ReleaseStatusStep(StepSpec):
 
 
 def move_release_status(step: ReleaseStatusStep, ctx: StepContext) -> StepOutcome:
-    from launchpad.errors import LaunchpadError, UsageError
+    from launchpad.errors import LaunchpadError
     from launchpad.issues.log import IssueLog
     from launchpad.release.operations import mark_fixed_in
-    from launchpad.release.record import get_release, move_release
+    from launchpad.release.record import Release, move_release, release_named
     from launchpad.sitetime import to_stamp
 
-    value = render(step.release, ctx.values).strip()
-    if not value.isdigit() or ctx.store is None:
-        return StepOutcome("failed", phrase("release.gate_no_id", value=value))
-    try:
-        before = get_release(ctx.store, int(value))
-    except UsageError:
-        return StepOutcome("failed", phrase("release.gate_unknown", id=value))
+    before = release_named(ctx.store, render(step.release, ctx.values).strip())
+    if not isinstance(before, Release):
+        return StepOutcome("failed", before)
+    assert ctx.store is not None  # the record was read from it
     target = phrase(f"release.status.{step.to}")
     evidence = {"release": before.id, "version": before.version, "from": before.status, "to": step.to}
     if before.status == step.to:

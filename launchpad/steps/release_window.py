@@ -34,16 +34,11 @@ class ReleaseWindowStep(StepSpec):
 
 
 def check_release_window(step: ReleaseWindowStep, ctx: StepContext) -> StepOutcome:
-    from launchpad.errors import UsageError
-    from launchpad.release.record import get_release
+    from launchpad.release.record import Release, release_named
 
-    value = render(step.release, ctx.values).strip()
-    if not value.isdigit() or ctx.store is None:
-        return StepOutcome("refused", phrase("release.gate_no_id", value=value))
-    try:
-        release = get_release(ctx.store, int(value))
-    except UsageError:
-        return StepOutcome("refused", phrase("release.gate_unknown", id=value))
+    release = release_named(ctx.store, render(step.release, ctx.values).strip())
+    if not isinstance(release, Release):
+        return StepOutcome("refused", release)
     now = ctx.now().astimezone(ctx.site.tz)
     start, end = release.start(ctx.site), release.end(ctx.site)
     window = release.window_text(ctx.site)
