@@ -109,7 +109,8 @@ class BackupsScreen(LaunchpadScreen):
         if self.operation is None and not self._result_shown:
             self.activity.end(t("bk.hint"), "dim")
         if self.shown_generation >= 0:
-            self.table.show(self.table.records, self.session.now(), keep=self._current_id())
+            self.table.show(self.table.records, self.session.now(), keep=self._current_id(),
+                            standings=self.table.standings)
             self._show_detail()
 
     # -- the list -----------------------------------------------------------------------------

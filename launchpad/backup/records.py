@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.errors import UsageError
-from launchpad.phrases import Said, dumps, loads, phrase
+from launchpad.phrases import Phrase, Said, dumps, loads, phrase
 from launchpad.sitetime import utc_now
 from launchpad.store.db import Store, as_shown, process_gone
 from launchpad.store.migrations import to_json
@@ -93,7 +93,7 @@ class Standing:
         return self.checksum == "ok"
 
 
-def file_problem(record: BackupRecord, backups_dir: Path) -> Said | None:
+def file_problem(record: BackupRecord, backups_dir: Path) -> Phrase | None:
     """The file missing, or not the recorded size (a stat, no reading); None otherwise."""
     path = record.path(backups_dir)
     try:

@@ -59,10 +59,11 @@ def checksum_problem(record: BackupRecord, backups_dir: Path, progress: Progress
     """Why the stored file does not match its record, or None when it does. With `opened`
     (the file, held open by a restore), that open file is what is checked."""
     path = record.path(backups_dir)
-    if opened is None and not path.is_file():
-        return phrase("check.file_missing", path=str(path))
-    size = os.fstat(opened.fileno()).st_size if opened is not None else path.stat().st_size
-    if size != record.size:
+    if opened is None:
+        missing_or_cut = records.file_problem(record, backups_dir)
+        if missing_or_cut is not None:
+            return missing_or_cut
+    elif (size := os.fstat(opened.fileno()).st_size) != record.size:
         return phrase("check.size_differs", size=size, recorded=record.size)
     meter = ProgressMeter(progress, record.environment, record.target, "verify", record.size)
     if opened is None:

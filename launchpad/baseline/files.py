@@ -460,8 +460,6 @@ def dump_baseline(baseline: Baseline) -> str:
 def write_baseline(baseline: Baseline, path: Path, option: str = "--out") -> Path:
     """Written beside, then moved into place: never a half-written baseline, and a place that
     cannot be written is said as such (`option` is what the person named it with)."""
-    from launchpad.workspace.durable import write_output
+    from launchpad.workspace.durable import write_output_text
 
-    text = dump_baseline(baseline)
-    return write_output(path, lambda partial: partial.write_text(text, encoding="utf-8"), option=option,
-                        make_folder=True)
+    return write_output_text(path, dump_baseline(baseline), option=option, make_folder=True)

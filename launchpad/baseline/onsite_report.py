@@ -93,14 +93,13 @@ def write_xlsx(rows: list[list[str]], path: Path, lang: str, stamp: str) -> None
 def write(rows: list[list[str]], path: Path, fmt: str, lang: str, stamp: str, option: str = "--out") -> Path:
     """Written beside, then moved: never a half-written export, and a place that cannot be
     written is said as such (`option` is what the person named it with)."""
-    from launchpad.workspace.durable import write_output
+    from launchpad.workspace.durable import write_output, write_output_text
 
     if fmt == "xlsx":
         return write_output(path, lambda partial: write_xlsx(rows, partial, lang, stamp), option=option,
                             make_folder=True)
     text = markdown_text(rows, lang, stamp)
-    return write_output(path, lambda partial: partial.write_text(text, encoding="utf-8"), option=option,
-                        make_folder=True)
+    return write_output_text(path, text, option=option, make_folder=True)
 
 
 def export_pending(store: Any, site: Any, path: Path, lang: str, actor: str) -> int:

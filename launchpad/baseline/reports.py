@@ -96,7 +96,7 @@ def write_report(drift: Drift, path: Path, lang: str, actor: str, at: str, works
         from launchpad.errors import UsageError
 
         raise UsageError(phrase("baseline.report_suffix", file=path.name), hint=phrase("baseline.report_suffix_hint"))
-    from launchpad.workspace.durable import write_output
+    from launchpad.workspace.durable import write_output, write_output_text
 
     if fmt == "xlsx":
         return write_output(path, lambda partial: _write_xlsx(drift, partial, lang, actor, at), option=option,
@@ -110,8 +110,7 @@ def write_report(drift: Drift, path: Path, lang: str, actor: str, at: str, works
                "none": render(phrase("baseline.none"), lang),
                "headers": headers(lang), "rows": [row(d, lang) for d in drift.differences]}
     text = render_template(f"baseline_drift.{fmt}.j2", context, lang, workspace_root)
-    return write_output(path, lambda partial: partial.write_text(text, encoding="utf-8"), option=option,
-                        make_folder=True)
+    return write_output_text(path, text, option=option, make_folder=True)
 
 
 def _write_xlsx(drift: Drift, path: Path, lang: str, actor: str, at: str) -> None:

@@ -12,13 +12,12 @@ the core's own writers use too).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from launchpad.backup.freshness import parse_age
 from launchpad.cli.door import say
 from launchpad.workspace.durable import write_output as write_output
+from launchpad.workspace.durable import write_output_text as write_output_text
 
 SQLITE_MAX = 2**63 - 1
 
@@ -61,5 +60,3 @@ class FormatChoice(click.Choice):
         return str(super().convert(value, param, ctx))
 
 
-def write_output_text(path: Path, text: str) -> None:
-    write_output(path, lambda partial: partial.write_text(text, encoding="utf-8"))

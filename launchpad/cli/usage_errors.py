@@ -28,11 +28,10 @@ _SENTENCES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
      lambda m: say("click.not_a_choice", value=m["value"], choices=re.findall(r"'([^']*)'", m["choices"]))),
     (re.compile(r"^(?P<value>.+) is not in the range (?P<range>.+)\.$", re.S),
      lambda m: say("click.out_of_range", value=m["value"], range=m["range"])),
-    (re.compile(r"^(?P<kind>File|Directory|Path) '(?P<path>.*)' does not exist\.$", re.S),
-     lambda m: say("click.no_such_path", kind=say("click.path_kind_" + m["kind"].lower()), path=m["path"])),
     *[(re.compile(r"^(?P<kind>File|Directory|Path) '(?P<path>.*)' " + english + r"\.$", re.S),
        lambda m, key=key: say(key, kind=say("click.path_kind_" + m["kind"].lower()), path=m["path"]))
-      for english, key in (("is a directory", "click.path_is_folder"), ("is a file", "click.path_is_file"),
+      for english, key in (("does not exist", "click.no_such_path"), ("is a directory", "click.path_is_folder"),
+                           ("is a file", "click.path_is_file"),
                            ("is not readable", "click.path_not_readable"),
                            ("is not writable", "click.path_not_writable"))],
     (re.compile(r"^Option '(?P<name>.+)' requires an argument\.$"),

@@ -197,11 +197,16 @@ def refuse(store: Store, actor: str, release: Release, target: str, why: Said = 
     raise ReleaseRefused(why or cannot, hint=hint or _next_hint(release))
 
 
+def bare_version(version: str) -> str:
+    """`v1.1.0` → `1.1.0`: the version as package files and playbook variables write it."""
+    return version[1:] if version[:1] in ("v", "V") else version
+
+
 def same_version(given: str, recorded: str) -> bool:
     """`given` names the recorded version: as recorded, or without the record's leading v
     (records are often written `v1.1.0`; package files and playbook variables are `1.1.0`).
     Never with a v the record lacks: the playbook would look for `portal-v1.3.0.tar.gz`."""
-    bare = recorded[1:] if recorded[:1] in ("v", "V") else recorded
+    bare = bare_version(recorded)
     return given == recorded or given == bare != recorded
 
 

@@ -88,7 +88,8 @@ def run_helpers(lang: str, timezone: str) -> dict[str, Any]:
         return labels["overridden"] if overridden(step) else labels.get(step["status"], step["status"])
 
     return {"t": labels, "s": lambda status: labels.get(status, status), "local": local,
-            "hosts_summary": hosts_summary, "said": said, "decision": decision, "step_status": step_status}
+            "hosts_summary": hosts_summary, "said": said, "decision": decision, "step_status": step_status,
+            "overridden": overridden}
 
 
 def overridden(step: dict[str, Any]) -> bool:

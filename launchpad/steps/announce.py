@@ -20,7 +20,7 @@ the client — each in the format it takes best; the step passes when every one 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import Field
 
@@ -28,9 +28,6 @@ from launchpad.phrases import Said, parts, phrase
 from launchpad.run.events import Notice
 from launchpad.run.templating import render
 from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
-
-if TYPE_CHECKING:
-    from launchpad.release.record import Release
 
 
 class AnnounceStep(StepSpec):
@@ -79,6 +76,7 @@ class AnnounceStep(StepSpec):
 
 def announce(step: AnnounceStep, ctx: StepContext) -> StepOutcome:
     from launchpad.release.notice import FITS, check_notice_fits, notice_fields
+    from launchpad.release.record import Release, release_named
     from launchpad.report.notice import NoticeRefused
 
     lang = step.lang or ctx.site.site.language
@@ -86,8 +84,8 @@ def announce(step: AnnounceStep, ctx: StepContext) -> StepOutcome:
     keyed = f"run {ctx.run_id} step {ctx.step_id}"
     if step.release is not None:
         release_id = render(step.release, ctx.values).strip()
-        recorded = _record(release_id, ctx)
-        if recorded is None:
+        recorded = release_named(ctx.store, release_id)
+        if not isinstance(recorded, Release):
             return StepOutcome("failed", phrase("announce.no_release", id=release_id))
         kind = _notice_kind(step.template)
         if kind in FITS:
@@ -95,7 +93,7 @@ def announce(step: AnnounceStep, ctx: StepContext) -> StepOutcome:
         fields = {**notice_fields(ctx.site, recorded), **fields}
         # The release's own key (as `launchpad release notice --send` uses): a second run for
         # the same release, after one that stopped, does not tell the group twice.
-        keyed = f"release {release_id} {_notice_kind(step.template)}"
+        keyed = f"release {release_id} {kind}"
     try:
         if not step.targets():
             return _show(step, ctx, fields, lang)
@@ -107,20 +105,6 @@ def announce(step: AnnounceStep, ctx: StepContext) -> StepOutcome:
     except NoticeRefused as refused:
         return StepOutcome("failed", phrase("announce.refused", reason=refused.reason),
                            evidence={"hint": refused.hint})
-
-
-def _record(value: str, ctx: StepContext) -> Release | None:
-    """The release record the notice's content comes from, so the group reads what the client's
-    reviewer approved; None when the workspace has no such release."""
-    from launchpad.errors import UsageError
-    from launchpad.release.record import get_release
-
-    if not value.isdigit() or ctx.store is None:
-        return None
-    try:
-        return get_release(ctx.store, int(value))
-    except UsageError:
-        return None
 
 
 def _notice_kind(template: str) -> str:

@@ -39,7 +39,7 @@ class ReleaseApprovedStep(StepSpec):
 
 
 def check_release_approved(step: ReleaseApprovedStep, ctx: StepContext) -> StepOutcome:
-    from launchpad.release.record import Release, release_named, same_version
+    from launchpad.release.record import Release, bare_version, release_named, same_version
 
     release = release_named(ctx.store, render(step.release, ctx.values).strip())
     if not isinstance(release, Release):
@@ -52,20 +52,16 @@ def check_release_approved(step: ReleaseApprovedStep, ctx: StepContext) -> StepO
         # releasing something nobody reviewed.
         given = render(step.version, ctx.values).strip()
         if not same_version(given, release.version):
-            key = "release.gate_version_spelled" if _bare(given) == _bare(release.version) \
+            key = "release.gate_version_spelled" if bare_version(given) == bare_version(release.version) \
                 else "release.gate_other_version"
             return StepOutcome("refused", phrase(key, id=release.id, recorded=release.version, given=given,
-                                                 var=_bare(release.version)), evidence=evidence)
+                                                 var=bare_version(release.version)), evidence=evidence)
     if release.status in _PASSES and release.approved_by:
         return StepOutcome("passed", phrase("release.gate_approved", id=release.id, version=release.version,
                                             by=release.approved_by), evidence=evidence)
     key = "release.gate_not_approved" if release.status == "planned" else "release.gate_finished"
     return StepOutcome("refused", phrase(key, id=release.id, version=release.version, status=status),
                        evidence=evidence)
-
-
-def _bare(version: str) -> str:
-    return version[1:] if version[:1] in ("v", "V") else version
 
 
 STEP_KIND = StepKind("release_approved", ReleaseApprovedStep, check_release_approved, idempotent=True, gate=True)

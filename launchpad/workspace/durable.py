@@ -66,6 +66,12 @@ def write_complete(path: Path, content: Content, *, mode: int = 0o600,
         raise
 
 
+def write_output_text(path: Path, text: str, *, option: str = "--out", make_folder: bool = False) -> Path:
+    """`text` (UTF-8) written to `path` as `write_output` writes any output."""
+    return write_output(path, lambda partial: partial.write_text(text, encoding="utf-8"), option=option,
+                        make_folder=make_folder)
+
+
 def write_output(path: Path, write: Callable[[Path], object], *, option: str = "--out",
                  make_folder: bool = False) -> Path:
     """Call `write` with a temporary path beside `path`, then move the result to `path`.

@@ -91,6 +91,7 @@ class BackupTable(DataTable[Any]):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
         self.records: list[BackupRecord] = []
+        self.standings: dict[int, Standing] = {}  # each record's file as it stood when read
 
     @property
     def record(self) -> BackupRecord | None:
@@ -103,12 +104,13 @@ class BackupTable(DataTable[Any]):
              standings: dict[int, Standing] | None = None) -> None:
         """Replace the rows; the cursor stays on backup `keep` when it is still listed."""
         self.records = list(records)
+        self.standings = dict(standings or {})
         headers = (t("bk.id"), t("bk.col_target"), t("bk.age"), t("bk.size"), t("bk.checksum"), t("bk.drill"),
                    t("bk.purpose"))
         rows: list[tuple[str | None, tuple[Any, ...]]] = [
             (str(r.id), (f"#{r.id}", r.target, age_text(now - finished_at(r)),
-                         Text(human_size(r.size), justify="right"), checksum_cell(r, (standings or {}).get(r.id)),
-                         drill_cell(r, (standings or {}).get(r.id)),
+                         Text(human_size(r.size), justify="right"), checksum_cell(r, self.standings.get(r.id)),
+                         drill_cell(r, self.standings.get(r.id)),
                          purpose_text(r)))
             for r in self.records
         ]

@@ -105,6 +105,10 @@ async def test_take_a_backup_from_the_keyboard(demo: Path, monkeypatch: pytest.M
         stored.write_bytes(stored.read_bytes()[:-10])
         await pilot.press("u")
         await wait_until(pilot, lambda: str(screen.table.get_row_at(0)[4]) == "✗ 文件已变", "the changed file")
+        # The list redrawn in the other language still says so (it used to fall back to ✓).
+        await pilot.press("ctrl+t")
+        await wait_until(pilot, lambda: str(screen.table.get_row_at(0)[5]) != "· 未演练", "relabelled")
+        assert str(screen.table.get_row_at(0)[4]) == "✗ file changed"
 
 
 @pytest.mark.anyio
