@@ -95,8 +95,9 @@ class ApplyFigures:
 
 
 @contextlib.contextmanager
-def servers(folder: Path) -> Iterator[RuoYiLab]:
-    """sshd, MariaDB and PostgreSQL as the integration tests start them, and a RuoYi lab."""
+def servers(folder: Path, apart: bool = False) -> Iterator[RuoYiLab]:
+    """sshd, MariaDB and PostgreSQL as the integration tests start them, and a RuoYi lab. With
+    `apart`, the servers on the last core and this process on the others (see `keep_apart`)."""
     home = folder / "home"
     home.mkdir()
     os.environ["HOME"] = str(home)  # the lab's ~/.ssh/config; the user's own is never read
@@ -110,6 +111,8 @@ def servers(folder: Path) -> Iterator[RuoYiLab]:
         ssh.write_user_ssh_config()
         maria.start()
         pg.start()
+        if apart:
+            keep_apart([host.directory / "sshd.pid", maria.directory / "mysqld.pid", pg.data / "postmaster.pid"])
         yield RuoYiLab(folder / "ws", host, maria, pg)
     finally:
         ssh.close()
@@ -117,6 +120,35 @@ def servers(folder: Path) -> Iterator[RuoYiLab]:
         pg.stop()
         for directory in (maria.directory, pg.directory):
             shutil.rmtree(directory, ignore_errors=True)
+
+
+def keep_apart(pid_files: list[Path]) -> None:
+    """On a site launchpad runs on the engineer's machine and the database on its host: the
+    Python that records and builds the batches never takes CPU from the server. Here both share
+    this machine's cores, so the servers (sshd, with the shells, clients and sessions it starts
+    from now on, and the databases with every backend they fork) are kept on the last core and
+    this process on the others. The loader and the apply are measured alike, the loader's
+    client being sshd's child too."""
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        raise SystemExit("--apart needs two cores or more")
+    server = {cores[-1]}
+    for pid_file in pid_files:
+        for pid in _with_children(int(pid_file.read_text().split()[0])):  # PostgreSQL's workers too
+            for task in Path(f"/proc/{pid}/task").iterdir():  # every thread of each
+                os.sched_setaffinity(int(task.name), server)
+    os.sched_setaffinity(0, set(cores[:-1]))  # before the apply starts its threads, which inherit it
+
+
+def _with_children(pid: int) -> list[int]:
+    """`pid` and the processes it started (one level: the databases' workers)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            # the parent's pid is the second field after the command's closing parenthesis
+            if int(stat.read_text().rpartition(")")[2].split()[1]) == pid:
+                children.append(int(stat.parent.name))
+    return [pid, *children]
 
 
 def measure(lab: RuoYiLab, env: str, sheet: Path, mapping_text: str, batch_size: int,
@@ -287,8 +319,8 @@ def _floor_load(lab: RuoYiLab, env: str, session: TargetSession, users: list[Pla
 
 
 def run(sheet: Path, mapping_text: str, batch_sizes: list[int], parts: bool = False,
-        rounds: int = 1) -> list[ApplyFigures]:
-    with tempfile.TemporaryDirectory(prefix="lp-bench-import-") as folder, servers(Path(folder)) as lab:
+        rounds: int = 1, apart: bool = False) -> list[ApplyFigures]:
+    with tempfile.TemporaryDirectory(prefix="lp-bench-import-") as folder, servers(Path(folder), apart) as lab:
         return [measure(lab, env, sheet, mapping_text, size, parts, rounds) for env in ENGINES
                 for size in batch_sizes]
 
