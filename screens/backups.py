@@ -159,7 +159,9 @@ class BackupsScreen(LaunchpadScreen):
         elif self.shown_generation >= 0:
             records = self.table.records
             line.append(t("bk.count_one") if len(records) == 1 else t("bk.count", count=len(records)))
-            newest = next((r for r in records if r.verified), None)
+            # The newest a rollback can use, by the list's own standings: not one whose file is cut short.
+            standings = self.table.standings
+            newest = next((r for r in records if r.id in standings and standings[r.id].usable), None)
             if newest is not None:
                 line.append("  ·  " + t("bk.newest", age=age_text(self.session.now() - finished_at(newest))), "dim")
             if self.unrecorded:

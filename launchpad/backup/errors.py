@@ -32,7 +32,10 @@ class DrillRefused(BackupFailed):
 
 
 class RestoreRefused(LaunchpadError):
-    """A restore that launchpad will not start: unverifiable file, no confirmation, wrong env."""
+    """A restore that launchpad will not start: unverifiable file, no confirmation, wrong env.
+    Nothing was changed and the person can put it right (another backup, the right environment,
+    the confirmation), so it is exit 2 like every error a person can cause — not exit 1, the
+    restore that started and failed (BackupFailed)."""
 
     title = "restore refused"
-    exit_code = 1
+    exit_code = 2

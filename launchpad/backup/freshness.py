@@ -1,5 +1,6 @@
 """When a backup counts as fresh — the one rule the `fresh_backup` gate and the dashboard
-both apply: verified, its file still in the workspace, and finished less than an age ago.
+both apply: usable (verified, not deleted, its file still in the workspace at its recorded
+size) and finished less than an age ago.
 
 The gate names its age in the playbook (`fresh_backup: 2h`); the dashboard, which has no
 playbook, measures against FRESH_FOR."""
@@ -39,10 +40,11 @@ def finished_at(record: BackupRecord) -> datetime:
 
 
 def usable(record: BackupRecord, backups_dir: Path) -> bool:
-    """Verified, and its file is still there, at its recorded size, to restore from."""
-    from launchpad.backup.records import file_problem
+    """Verified, not deleted, and its file is still there, at its recorded size, to restore
+    from: the very rule the lists show (`records.standing`), so no two places disagree."""
+    from launchpad.backup.records import standing
 
-    return record.verified and file_problem(record, backups_dir) is None
+    return standing(record, backups_dir).usable
 
 
 def is_fresh(record: BackupRecord, now: datetime, max_age: timedelta) -> bool:

@@ -78,11 +78,13 @@ class BackupRecord:
 class Standing:
     """What a backup can be relied on for now, as the CLI's and the TUI's lists show it.
 
-    `checksum` is the last verification's `ok` or `failed`, None when never verified, or
+    `checksum` is the last verification's `ok` or `failed`, None when never verified,
     `changed` when the file is missing or its size is not the recorded one — a stat, cheap on
-    every listing, that catches a truncated file before anyone runs a full verify. `drill` is
-    the last drill's status, but a pass is `void` once the file has changed or failed a later
-    verification: the drill proved a file that is no longer there."""
+    every listing, that catches a truncated file before anyone runs a full verify — or
+    `deleted` once retention (or a person) deleted the backup, whatever its last check said.
+    `drill` is the last drill's status, but a pass is `void` once the backup is deleted, its
+    file has changed or failed a later verification: the drill proved a file that is no longer
+    there. `usable` is the one answer to "can a rollback use it?" (see `freshness.usable`)."""
 
     checksum: str | None
     drill: str | None
@@ -104,7 +106,12 @@ def file_problem(record: BackupRecord, backups_dir: Path) -> Phrase | None:
 
 
 def standing(record: BackupRecord, backups_dir: Path) -> Standing:
-    changed = None if record.deleted_at else file_problem(record, backups_dir)
+    if record.deleted_at:
+        # Deleted is final: its file is gone (or no longer kept), so no stat and no old check counts.
+        voided = record.drill_status == "passed"
+        return Standing("deleted", "void" if voided else record.drill_status,
+                        phrase("backup.deleted", id=record.id, reason=record.deleted_reason))
+    changed = file_problem(record, backups_dir)
     failed = record.verify_status == "failed"
     # A verification that failed after the drill voids it; one that failed before, then a drill
     # that passed (the drill checks the checksum first), leaves the pass standing.

@@ -1,11 +1,13 @@
 """Restoring a backup, the thing that must work at 23:00 with the client waiting.
 
 In this order, and nothing happens unless every earlier point held: the backup belongs to this
-environment; its file, opened once and held open until it has been streamed, still has the
-recorded sha256; a person confirms (on production by typing
-the environment's name, or `--confirm ENV`); a safety backup of the current state is taken; only
-then is the backup streamed into the restore command. Every outcome is a row in
-`backup_restores` and entries in the audit log.
+environment (never across: no option allows test data onto production) and is not deleted; its
+file, opened once and held open until it has been streamed, still has the recorded sha256; a
+person confirms (on production by typing the environment's name, or `--confirm ENV`); a safety
+backup of the current state is taken; only then is the backup streamed into the restore command.
+Every outcome is a row in `backup_restores` and entries in the audit log. A refusal
+(`RestoreRefused`, exit 2: the person asked for something unsafe and can put it right; nothing
+was changed) is audited too: `restore_refused`, or `restore_declined` when a person said no.
 """
 
 from __future__ import annotations
@@ -107,10 +109,18 @@ def restore_backup(session: BackupSession, backup_id: int, env_name: str, prompt
     record = records.require_backup(session.store, backup_id)
     environment = session.workspace.environment(env_name)
     if record.environment != env_name:
+        # Never across environments (test data onto production): no option allows it.
+        session.audit("restore_refused", f"{env_name}/{record.target}",
+                      {"backup": backup_id, "reason": "a backup of another environment",
+                       "backup_environment": record.environment})
         raise RestoreRefused(phrase("error.restore_other_env", id=backup_id, env=record.environment, wanted=env_name),
-                             hint=phrase("error.restore_other_env_hint"))
+                             hint=phrase("error.restore_other_env_hint", id=backup_id, env=record.environment,
+                                         wanted=env_name))
     if record.deleted_at:
-        raise RestoreRefused(phrase("error.restore_deleted", id=backup_id, reason=record.deleted_reason))
+        session.audit("restore_refused", f"{record.environment}/{record.target}",
+                      {"backup": backup_id, "reason": "the backup was deleted"})
+        raise RestoreRefused(phrase("error.restore_deleted", id=backup_id, reason=record.deleted_reason),
+                             hint=phrase("error.restore_deleted_hint", env=record.environment))
     # Held open from the check to the stream: a file renamed or replaced in between changes
     # nothing, and one rewritten in place is caught as it streams (verified.py).
     try:

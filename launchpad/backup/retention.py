@@ -1,15 +1,15 @@
 """Retention per target: keep the N newest backups and those younger than D days (a backup
-either rule keeps is kept), and never delete the newest verified backup of a target — it may be
-the only one a rollback can trust — nor one taken by a run that has not finished (its rollback
-may still need it)."""
+either rule keeps is kept), and never delete the newest usable backup of a target (verified,
+its file there at its recorded size: `freshness.usable`) — it may be the only one a rollback
+can trust — nor one taken by a run that has not finished (its rollback may still need it)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from launchpad.backup import records
+from launchpad.backup import freshness, records
 from launchpad.backup.records import BackupRecord
 from launchpad.backup.session import BackupSession
 from launchpad.workspace.site import BackupRetention
@@ -23,9 +23,13 @@ class PruneDecision:
 
 
 def plan_retention(backups: list[BackupRecord], retention: BackupRetention, now: datetime,
-                   unfinished_runs: Collection[int] = ()) -> list[PruneDecision]:
-    """One decision per backup of one target (given newest first)."""
-    newest_verified = next((b.id for b in backups if b.verified), None)
+                   unfinished_runs: Collection[int] = (),
+                   usable: Callable[[BackupRecord], bool] | None = None) -> list[PruneDecision]:
+    """One decision per backup of one target (given newest first). `usable` says which a
+    rollback can still use (`prune` stats their files); without it, the verified ones."""
+    can_use = usable or (lambda backup: backup.verified)
+    # Not merely the newest verified: when its file was cut short, the one before is the last good one.
+    newest_usable = next((b.id for b in backups if can_use(b)), None)
     decisions = []
     for position, backup in enumerate(backups):
         age = now - datetime.fromisoformat(backup.finished)
@@ -36,8 +40,8 @@ def plan_retention(backups: list[BackupRecord], retention: BackupRetention, now:
             kept_by.append(f"one of the {retention.keep} newest")
         if retention.keep_days is not None and age < timedelta(days=retention.keep_days):
             kept_by.append(f"younger than {retention.keep_days} days")
-        if backup.id == newest_verified:
-            kept_by.append("the newest verified backup")
+        if backup.id == newest_usable:
+            kept_by.append("the newest usable backup")
         if backup.run_id is not None and backup.run_id in unfinished_runs:
             kept_by.append(f"run {backup.run_id} has not finished")
         if kept_by:
@@ -59,7 +63,8 @@ def prune(session: BackupSession, environment: str | None = None, *, dry_run: bo
             continue
         for target_name, target in env.backups.items():
             backups = records.list_backups(session.store, env_name, target_name)
-            decisions += plan_retention(backups, target.retention, now, unfinished)
+            decisions += plan_retention(backups, target.retention, now, unfinished,
+                                        lambda backup: freshness.usable(backup, session.backups_dir))
     if not dry_run:
         for decision in decisions:
             if decision.delete:

@@ -38,6 +38,7 @@ class VerifyReport:
     checksum_ok: bool
     structure_ok: bool
     detail: Said
+    hint: Said | None = None  # what to do next when it failed: the CLI and the TUI both show it
 
 
 def file_sha256(path: Path, meter: ProgressMeter | None = None) -> str:
@@ -116,11 +117,12 @@ def verify_backup(session: BackupSession, backup_id: int) -> VerifyReport:
     if record.deleted_at:
         raise BackupFailed(phrase("backup.deleted", id=backup_id, reason=record.deleted_reason))
     problem = checksum_problem(record, session.backups_dir, session.progress)
+    next_step = phrase("backup.not_usable_hint", env=record.environment, target=record.target)
     if problem:
-        report = VerifyReport(backup_id, False, False, False, problem)
+        report = VerifyReport(backup_id, False, False, False, problem, next_step)
     else:
         check = structure_check(record, record.path(session.backups_dir), session.workspace.site)
-        report = VerifyReport(backup_id, check.ok, True, check.ok, check.detail)
+        report = VerifyReport(backup_id, check.ok, True, check.ok, check.detail, None if check.ok else next_step)
     records.set_verified(session.store, backup_id, report.ok, report.detail)
     session.audit("backup_verified" if report.ok else "backup_verify_failed",
                   f"{record.environment}/{record.target}", {"backup": backup_id, "detail": report.detail})

@@ -156,14 +156,14 @@ def backups(click_ctx: click.Context, env_name: str | None, target: str | None, 
         verified = say(_CHECKSUM_WORDS[state.checksum]) if state.checksum in _CHECKSUM_WORDS else "-"
         drill = say(f"status.{state.drill}") if state.drill in ("passed", "failed") else (
             say("cli.backups.drill_void") if state.drill == "void" else state.drill or "-")
-        gone = say("cli.backups.deleted") if r.deleted_at else ""
         finished = local_text(r.finished, zone, with_seconds=True)
         click.echo(f"{r.id:>5}  {fit(finished, columns)}  {r.environment + '/' + r.target:<22} "
-                   f"{_size(r.size):>10}  {fit(verified, 9)} {fit(drill, 8)} {r.purpose}{gone}")
+                   f"{_size(r.size):>10}  {fit(verified, 9)} {fit(drill, 8)} {r.purpose}")
 
 
+# A deleted backup reads DELETED where a usable one reads ok: its last check no longer counts.
 _CHECKSUM_WORDS = {"ok": "cli.backups.verified", "failed": "cli.backups.verify_failed",
-                   "changed": "cli.backups.file_changed"}
+                   "changed": "cli.backups.file_changed", "deleted": "cli.backups.deleted"}
 
 
 @backups.command("verify")
@@ -179,11 +179,8 @@ def backups_verify(session: Session, backup_id: int) -> None:
         return
     click.echo(click.style("✗ " + say("cli.backups.does_not_verify", id=backup_id, detail=_said(report.detail)),
                            fg="red", bold=True), err=True)
-    from launchpad.backup.records import require_backup
-
-    record = require_backup(session.store(), backup_id)
-    click.echo("  → " + render(phrase("backup.not_usable_hint", env=record.environment, target=record.target),
-                               session.language), err=True)
+    if report.hint is not None:
+        click.echo("  → " + _said(report.hint), err=True)
     raise SystemExit(1)
 
 

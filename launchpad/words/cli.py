@@ -310,7 +310,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.backups.verify_failed": ("FAILED", "校验失败"),
     "cli.backups.file_changed": ("CHANGED", "文件已变"),
     "cli.backups.drill_void": ("VOID", "已作废"),
-    "cli.backups.deleted": ("  (deleted)", "（已删除）"),
+    "cli.backups.deleted": ("DELETED", "已删除"),
     "cli.backups.verifies": ("backup {id} verifies: sha256 as recorded; {detail}",
                              "备份 {id} 校验通过：sha256 与记录一致；{detail}"),
     "cli.backups.does_not_verify": ("backup {id} does NOT verify: {detail}", "备份 {id} 校验未通过：{detail}"),

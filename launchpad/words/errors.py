@@ -389,11 +389,19 @@ ENTRIES: dict[str, tuple[str, str]] = {
                             "{item} 是关键项：签字确认需要备注写明检查了什么"),
     "error.sign_critical_hint": ("add --note TEXT", "请加上 --note 说明"),
     # the restore's refusals
-    "error.restore_other_env": ("backup {id} is of environment {env!r}, not {wanted!r}",
-                                "备份 {id} 属于环境“{env}”，不是“{wanted}”"),
-    "error.restore_other_env_hint": ("environments never share data: restore a backup of this environment",
-                                     "环境之间从不共用数据：请恢复本环境的备份"),
-    "error.restore_deleted": ("backup {id} was deleted ({reason})", "备份 {id} 已删除（{reason}）"),
+    "error.restore_other_env": ("backup {id} was taken on environment {env!r}: it is not restored onto {wanted!r}; "
+                                "nothing was changed",
+                                "备份 {id} 取自环境“{env}”，不能恢复到“{wanted}”；什么都没有改动"),
+    "error.restore_other_env_hint": ("environments never share data, and no option allows it: to restore {wanted}, "
+                                     "choose one of its own backups (`launchpad backups --env {wanted}`); to use "
+                                     "backup {id}, restore it onto {env} (`launchpad restore {id} --env {env}`)",
+                                     "环境之间从不共用数据，也没有允许这样做的选项：要恢复 {wanted}，请选用它自己的备份"
+                                     "（`launchpad backups --env {wanted}`）；要使用备份 {id}，请恢复到它所属的 {env}"
+                                     "（`launchpad restore {id} --env {env}`）"),
+    "error.restore_deleted": ("backup {id} was deleted ({reason}); nothing was changed",
+                              "备份 {id} 已删除（{reason}）；什么都没有改动"),
+    "error.restore_deleted_hint": ("choose a backup that is still kept (`launchpad backups --env {env}`)",
+                                   "请选用仍保留着的备份（`launchpad backups --env {env}`）"),
     "error.restore_not_verified": ("backup {id} does not verify: {problem}; nothing was changed",
                                    "备份 {id} 校验未通过：{problem}；什么都没有改动"),
     "error.restore_not_verified_hint": ("choose another backup (`launchpad backups --env ENV`)",

@@ -273,6 +273,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "bk.purpose": ("Purpose", "用途"),
     "bk.verified": ("verified", "已校验"),
     "bk.file_changed": ("file changed", "文件已变"),
+    "bk.deleted": ("deleted", "已删除"),
     "bk.drill_void": ("void", "已作废"),
     "bk.verify_failed": ("failed", "校验失败"),
     "bk.unverified": ("unverified", "未校验"),

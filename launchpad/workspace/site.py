@@ -139,7 +139,7 @@ class Database(Model):
 
 
 class BackupRetention(Model):
-    """How many backups of a target to keep; the newest verified one is never deleted."""
+    """How many backups of a target to keep; the newest usable one is never deleted."""
 
     keep: int | None = Field(None, ge=1, description="Keep the N newest backups.")
     keep_days: int | None = Field(None, ge=1, description="Keep backups younger than this many days.")

@@ -19,7 +19,7 @@ from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
 from launchpad.backup.progress import BackupProgress, human_size
-from screens.support.i18n import known, t
+from screens.support.i18n import known, said, t
 from screens.widgets.backup_table import drill_rows_text
 
 
@@ -101,7 +101,9 @@ def describe_outcome(kind: str, backup_id: int | None, outcome: Any) -> tuple[st
         return "\n".join(lines), True
     if kind == "verify":
         key = "bk.verify_ok" if outcome.ok else "bk.verify_bad"
-        return t(key, id=backup_id, detail=outcome.detail), bool(outcome.ok)
+        # A failure says what to do next, the core's own words (VerifyReport.hint), as the CLI does.
+        next_step = f"\n→ {said(outcome.hint)}" if outcome.hint is not None else ""
+        return t(key, id=backup_id, detail=outcome.detail) + next_step, bool(outcome.ok)
     if kind == "drill":
         key = "bk.drill_none" if not outcome.supported else "bk.drill_ok" if outcome.passed else "bk.drill_bad"
         rows = drill_rows_text(list(outcome.rows or []))

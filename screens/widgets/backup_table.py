@@ -24,13 +24,14 @@ from screens.support.i18n import said, t
 from screens.widgets.tables import fill_table
 
 CHECKSUM = {"ok": ("✓", "bk.verified", "green"), "failed": ("✗", "bk.verify_failed", "bold red"),
-            "changed": ("✗", "bk.file_changed", "bold red")}
+            "changed": ("✗", "bk.file_changed", "bold red"), "deleted": ("✗", "bk.deleted", "dim")}
 DRILL = {"passed": ("✓", "bk.drill_passed", "green"), "failed": ("✗", "bk.drill_failed", "bold red"),
          "unsupported": ("–", "bk.drill_unsupported", "yellow"), "void": ("✗", "bk.drill_void", "bold red")}
 
 
 def checksum_cell(record: BackupRecord, state: Standing | None = None) -> Text:
-    """The last check, or `changed` when the file no longer has its recorded size (`standing`)."""
+    """The last check, or, by the file's standing when the list was read (`records.standing`),
+    `changed` when the file no longer has its recorded size or `deleted`: neither reads ✓."""
     status = state.checksum if state is not None else record.verify_status
     glyph, key, style = CHECKSUM.get(status or "", ("·", "bk.unverified", "dim"))
     return Text(f"{glyph} {t(key)}", style=style)

@@ -233,6 +233,9 @@ def test_a_flipped_byte_fails_verify_and_restore_refuses(lab: Lab) -> None:
     with lab.session() as session:
         report = verify_backup(session, record.id)
         assert not report.ok and not report.checksum_ok and "sha256" in str(report.detail)
+        # What to do next comes with the report, for the CLI and the TUI alike.
+        assert str(report.hint).startswith("take a new backup (`launchpad backup --env test app`)")
+        assert report.hint is not None and render(report.hint, "zh").startswith("请重新备份")
         with pytest.raises(RestoreRefused, match="does not verify"):
             restore_backup(session, record.id, "test", ScriptedPrompter())
     assert rows_of(lab.db) == []  # untouched
@@ -313,7 +316,7 @@ def test_verify_rechecks_the_structure(lab: Lab) -> None:
     record = lab.take("blob")
     with lab.session() as session:
         report = verify_backup(session, record.id)
-    assert report.ok and str(report.detail) == "the end matches /END\\n?$/"
+    assert report.ok and str(report.detail) == "the end matches /END\\n?$/" and report.hint is None
     stored = records.require_backup(lab.store, record.id)
     assert stored.verify_detail == str(report.detail)
     assert render(stored.verify_said(), "zh") == "结尾匹配 /END\\n?$/", "the phrase is stored beside the text"
@@ -339,7 +342,7 @@ def test_production_restore_without_the_typed_name_does_nothing(lab: Lab) -> Non
 
 def test_a_backup_is_restored_only_into_its_own_environment(lab: Lab) -> None:
     record = lab.take("app")
-    with lab.session("prod") as session, pytest.raises(RestoreRefused, match="not 'prod'"):
+    with lab.session("prod") as session, pytest.raises(RestoreRefused, match="not restored onto 'prod'"):
         restore_backup(session, record.id, "prod", ScriptedPrompter(typed_name="prod"))
 
 

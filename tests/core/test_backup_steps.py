@@ -325,6 +325,84 @@ def test_a_backup_cut_short_is_listed_unusable_its_drill_void_and_a_drill_refuse
     assert "→ 请重新备份（`launchpad backup --env test app`）" in said
 
 
+def test_a_deleted_backup_never_reads_usable(tmp_path: Path) -> None:
+    from launchpad.backup.freshness import usable
+
+    runner = Runner(tmp_path / "ws", SQL)
+    for _ in range(3):
+        assert cli(runner.root, "backup", "--env", "test", "app").exit_code == 0
+    assert cli(runner.root, "backups", "drill", "1").exit_code == 0
+    assert "deleted backup 1" in cli(runner.root, "backups", "prune").output  # the app target keeps 2
+    listed = {b["id"]: b for b in json.loads(cli(runner.root, "backups", "--all", "--json").output)}
+    gone = listed[1]
+    assert gone["deleted_at"] and gone["verify_status"] == "ok", "its last verify passed, before it was deleted"
+    assert (gone["usable"], gone["checksum_now"], gone["drill_now"]) == (False, "deleted", "void")
+    assert gone["problem"].startswith("backup 1 was deleted (older than the retention rule")
+    assert listed[2]["usable"] and listed[3]["usable"]
+    rows = {line.split()[0]: line for line in cli(runner.root, "backups", "--all").output.splitlines()[1:]}
+    assert " DELETED " in rows["1"] and " ok " not in rows["1"] and " VOID " in rows["1"]
+    assert " ok " in rows["2"]
+    # Deleted by hand with its file left in place: still not usable (gates, proofs, handover).
+    records.mark_deleted(runner.store, 3, "deleted by hand")
+    kept = records.get_backup(runner.store, 3)
+    assert kept is not None and kept.path(runner.workspace.backups_dir).is_file()
+    assert not usable(kept, runner.workspace.backups_dir)
+    assert not json.loads(cli(runner.root, "backups", "--all", "--json").output)[0]["usable"]
+
+
+def test_prune_keeps_the_newest_backup_a_rollback_can_use(tmp_path: Path) -> None:
+    runner = Runner(tmp_path / "ws", SQL)
+    for _ in range(3):
+        assert cli(runner.root, "backup", "--env", "test", "app").exit_code == 0
+    files = {b["id"]: b["file"] for b in json.loads(cli(runner.root, "backups", "--json").output)}
+    for backup_id in (3, 2):  # verified when taken, cut short since: a stat sees it
+        stored = runner.workspace.backups_dir / files[backup_id]
+        stored.write_bytes(stored.read_bytes()[:-10])
+    pruned = cli(runner.root, "backups", "prune")  # the app target keeps 2: backups 3 and 2
+    assert pruned.exit_code == 0 and "0 backup(s) deleted, 3 kept" in pruned.output, pruned.output
+    assert (runner.workspace.backups_dir / files[1]).is_file(), "the only backup a rollback can use is kept"
+    assert [b["id"] for b in json.loads(cli(runner.root, "backups", "--json").output) if b["usable"]] == [1]
+
+
+def launch(root: Path, *args: str) -> tuple[int, str]:
+    """The command as a person runs it, through `main`: its exit code and what it printed."""
+    from launchpad.cli import main
+
+    with CliRunner().isolation() as streams:
+        try:
+            main(["--workspace", str(root), *args])
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        output = streams[2].getvalue().decode()
+    assert "Traceback" not in output, output
+    return code, output
+
+
+def test_a_test_backup_is_refused_on_production_with_exit_2_and_what_to_do(tmp_path: Path) -> None:
+    runner = Runner(tmp_path / "ws", SQL)
+    assert cli(runner.root, "backup", "--env", "test", "app").exit_code == 0
+    with sqlite3.connect(runner.db) as connection:
+        connection.execute("DELETE FROM t")
+    code, said = launch(runner.root, "--lang", "zh", "restore", "1", "--env", "prod", "--confirm", "prod")
+    assert code == 2, said
+    assert "恢复被拒绝：备份 1 取自环境“test”，不能恢复到“prod”；什么都没有改动" in said
+    assert "→ 环境之间从不共用数据，也没有允许这样做的选项：要恢复 prod，请选用它自己的备份" in said
+    assert "（`launchpad backups --env prod`）" in said and "（`launchpad restore 1 --env test`）" in said
+    assert rows_of(runner.db) == [] and records.restores(runner.store) == []
+    refused = runner.store.db.query("SELECT actor, target, detail FROM audit WHERE action = 'restore_refused'")
+    (entry,) = list(refused)
+    assert entry["target"] == "prod/app" and json.loads(entry["detail"])["backup_environment"] == "test"
+    # The other refusals are exit 2 too; a restore that started and failed stays exit 1.
+    code, said = launch(runner.root, "restore", "1", "--env", "test")  # no terminal, no --yes: not confirmed
+    assert code == 2 and "restore refused: the restore was not confirmed; nothing was changed" in said, said
+    records.mark_deleted(runner.store, 1, "deleted by hand")
+    code, said = launch(runner.root, "restore", "1", "--env", "test", "--yes")
+    assert code == 2 and "backup 1 was deleted (deleted by hand); nothing was changed" in said, said
+    assert "→ choose a backup that is still kept (`launchpad backups --env test`)" in said
+    actions = [row["action"] for row in runner.store.db.query("SELECT action FROM audit WHERE action LIKE 'restore_%'")]
+    assert actions == ["restore_refused", "restore_declined", "restore_refused"] and rows_of(runner.db) == []
+
+
 def test_a_script_restores_production_by_naming_it_and_nothing_less(tmp_path: Path) -> None:
     runner = Runner(tmp_path / "ws", SQL)
     assert cli(runner.root, "backup", "--env", "prod", "app").exit_code == 0

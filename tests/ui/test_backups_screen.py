@@ -152,6 +152,24 @@ async def test_verify_and_a_damaged_file(demo: Path) -> None:
 
 
 @pytest.mark.anyio
+async def test_a_failed_verify_says_what_to_do_next_as_the_command_line_does(demo: Path) -> None:
+    from launchpad.phrases import phrase, render
+
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backups(pilot)
+        await operate(pilot, screen, "t", "✓ 已备份 test/users：#1")
+        with (demo / "backups" / screen.table.records[0].file).open("ab") as damaged:
+            damaged.write(b"\0")
+        await operate(pilot, screen, "v", "✗ 备份 #1 校验未通过")
+        # The core's next step (the sentence `launchpad backups verify` prints), in the screen's language.
+        next_step = render(phrase("backup.not_usable_hint", env="test", target="users"), "zh")
+        assert next_step.startswith("请重新备份（`launchpad backup --env test users`）")
+        assert f"→ {next_step}" in activity(screen)
+        assert any("校验未通过" in n.message and f"\n→ {next_step}" in n.message for n in app._notifications)
+
+
+@pytest.mark.anyio
 async def test_a_bug_is_a_dialog_and_the_keys_work_again(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_args: Any) -> None:
         raise RuntimeError("a bug")
@@ -440,3 +458,39 @@ async def test_a_refused_operation_reads_in_the_screens_language(demo: Path) -> 
         await pilot.press("escape")
         await wait_until(pilot, lambda: screen.ready and "✗ 演练未进行：" in activity(screen), "the failure")
         assert "无法演练" in activity(screen) and "cannot be drilled" not in activity(screen)
+
+
+@pytest.mark.anyio
+async def test_only_a_usable_backup_reads_usable_in_the_list_and_the_bar(backups_workspace: Path) -> None:
+    from launchpad.backup.freshness import finished_at
+    from launchpad.backup.records import get_backup, mark_deleted, standing
+    from screens.support.display import age_text
+    from screens.widgets.backup_table import checksum_cell
+
+    app = snapshot_app(backups_workspace, "en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_backups(pilot)
+        await wait_until(pilot, lambda: len(screen.table.records) == 5, "the sample backups")
+        newest, before = screen.table.records[0], screen.table.records[1]  # #6 (08:20 UTC), #5 (06:00)
+
+        def bar() -> str:
+            return str(screen.query_one("#backup-bar", Static).render())
+
+        assert f"newest verified {age_text(FIXED_NOW - finished_at(newest))}" in bar()
+        stored = backups_workspace / "backups" / newest.file
+        with stored.open("r+b") as cut:
+            cut.truncate(newest.size - 10)
+        await pilot.press("u")
+        await wait_until(pilot, lambda: str(screen.table.get_row_at(0)[4]) == "✗ file changed", "the cut file")
+        # The bar names the newest backup a rollback can use, not the one just cut short.
+        assert f"newest verified {age_text(FIXED_NOW - finished_at(before))}" in bar()
+        # Deleted (its file left in place): never ✓, whatever its last verify said.
+        with store_of(backups_workspace) as store:
+            mark_deleted(store, before.id, "older than the retention rule")
+            deleted = get_backup(store, before.id)
+        assert deleted is not None and deleted.verified
+        state = standing(deleted, backups_workspace / "backups")
+        assert not state.usable and str(checksum_cell(deleted, state)) == "✗ deleted"
+        await pilot.press("u")
+        await wait_until(pilot, lambda: before.id not in [r.id for r in screen.table.records], "the deleted backup")
+        assert f"newest verified {age_text(FIXED_NOW - finished_at(before))}" not in bar()
