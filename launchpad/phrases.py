@@ -62,6 +62,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "host.said": ("{host}: {message}", "{host}：{message}"),
     # an error from a host and what to do about it, both as launchpad's error gives them
     "host.error_hint": ("{error} → {hint}", "{error} → 建议：{hint}"),
+    # what to do next after a step that failed with a launchpad error, under its summary
+    "step.hint": ("→ {hint}", "→ 建议：{hint}"),
     "more": ("{text} (+{count} more)", "{text}（另有 {count} 项）"),
     # engine
     "engine.not_for_env": ("not for {env}", "不适用于 {env}"),

@@ -264,6 +264,8 @@ class RunScreen(RunKeys, LaunchpadScreen):
             bar.add_class("-failed")
             headline = t("run.failed_bar", step=request.title, summary=request.summary)
             text = Text.assemble(status_glyph("failed"), " ", (headline, "bold"))
+            if request.hint:  # what to do next, before the keys that answer the failure
+                text.append(f"\n{t('step.hint', hint=request.hint)}")
             keys = t("run.failed_keys_critical") if request.critical else t("run.failed_keys")
             text.append(f"\n{keys}")
         elif self.state == "paused":

@@ -20,12 +20,18 @@ MARKS = {
 }
 
 
+# What the number on a host's line is, by what the step kind's hosts report (StepKind.code).
+CODE_WORDS = {"exit": "cli.run.exit", "http": "cli.run.http_status"}
+
+
 class ProgressPrinter:
     """An event sink; called from worker threads, so printing is serialised."""
 
     def __init__(self, *, verbose: bool = False) -> None:
         self.verbose = verbose
         self._lock = threading.Lock()
+        # The word for each step's host numbers (exit code, HTTP status), from its StepStarted.
+        self._code_words: dict[str, str] = {}
 
     def __call__(self, event: ev.Event) -> None:
         line = self._format(event)
@@ -41,22 +47,29 @@ class ProgressPrinter:
                            where=where)
             case ev.PhaseStarted(title=title, phase_id=phase_id):
                 return click.style(f"\n▸ {render(title, language())} [{phase_id}]", bold=True)
-            case ev.StepStarted(title=title, step_id=step_id, hosts=hosts, attempt=attempt):
+            case ev.StepStarted(title=title, step_id=step_id, kind=kind, hosts=hosts, attempt=attempt):
+                self._code_words[step_id] = _code_word(kind)
                 on = say("cli.run.on_hosts", count=len(hosts)) if hosts else ""
                 again = say("cli.run.attempt", attempt=attempt) if attempt > 1 else ""
                 return f"  • {title} [{step_id}]{on}{again}"
-            case ev.HostFinished(host=host, status=status, exit_code=code, duration=duration, message=message):
-                code_text = "" if code is None else say("cli.run.exit", code=code) + "  "
+            case ev.HostFinished(step_id=step_id, host=host, status=status, exit_code=code, duration=duration,
+                                 message=message):
+                code_word = self._code_words.get(step_id, CODE_WORDS["exit"])
+                code_text = "" if code is None else say(code_word, code=code) + "  "
                 said = render(message, language())
                 return f"      {MARKS.get(status, status)} {host:<20} {code_text}{duration:6.2f}s  {said}"
             case ev.OutputLine(host=host, stream=stream, line=text) if self.verbose:
                 return click.style(f"        {host} {stream[3]}| {text}", dim=True)
-            case ev.StepFinished(status=status, summary=summary):
+            case ev.StepFinished(status=status, summary=summary, hint=hint):
                 said = render(summary, language())
                 said = say("cli.run.not_checked", summary=summary) if status == "not_checked" else said
-                return f"    {MARKS.get(status, status)} {said}"
-            case ev.GateRefused(reason=reason):
-                return click.style("    " + say("cli.run.gate_refused", reason=reason), fg="red")
+                if status == "refused":
+                    said = click.style(say("cli.run.gate_refused", reason=summary), fg="red")
+                line = f"    {MARKS.get(status, status)} {said}"
+                return line + ("\n      " + say("step.hint", hint=hint) if hint else "")
+            case ev.GateRefused():
+                # Said once, on the step's line (StepFinished), with what to do next under it.
+                return None
             case ev.DecisionRecorded(kind=kind, actor=actor, reason=reason) if kind not in ("confirmed",):
                 decision = say(f"cli.decision.{kind}") if f"cli.decision.{kind}" in CATALOG else kind
                 why = f" — {render(reason, language())}" if reason else ""
@@ -68,3 +81,10 @@ class ProgressPrinter:
                 return click.style("\n" + say("cli.run.finished", id=run_id, status=status_word(status)), fg=colour,
                                    bold=True)
         return None
+
+
+def _code_word(kind_name: str) -> str:
+    from launchpad.steps import step_kinds  # already loaded by the run that prints
+
+    kind = step_kinds().get(kind_name)
+    return CODE_WORDS[kind.code if kind is not None else "exit"]

@@ -144,7 +144,7 @@ def _write_xlsx(store: Store, site: Site, release: Release, run_id: int, lang: s
 
     report = test_run(store, site, run_id)
     helpers = run_helpers(lang, site.site.timezone)
-    t, s, local, said, hosts = (helpers[k] for k in ("t", "s", "local", "said", "hosts_summary"))
+    t, s, local, said, result = (helpers[k] for k in ("t", "s", "local", "said", "step_result"))
     decision = helpers["decision"]
     w = words(lang)
     run = report["run"]
@@ -167,7 +167,7 @@ def _write_xlsx(store: Store, site: Site, release: Release, run_id: int, lang: s
     sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 24, 80
     steps = book.create_sheet(render(phrase("release.sheet.steps"), lang))
     _rows(steps, [(t["step"], t["status"], t["summary"])] + [
-        (step["title"], s(step["status"]), hosts(step) if step["hosts"] else said(step, "summary"))
+        (step["title"], s(step["status"]), result(step))
         for step in report["steps"]], Font(bold=True))
     for column, width in zip("ABC", (40, 12, 60), strict=True):
         steps.column_dimensions[column].width = width

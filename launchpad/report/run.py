@@ -16,6 +16,8 @@ from launchpad.workspace.site import Site
 
 # Steps whose own summary, not a count of hosts, tells the client what happened.
 UNPASSED_SAYS_WHY = ("not_checked", "skipped", "refused")
+# What a host's row reads once it answered; the others stopped with the step (aborted, …).
+REPORTED = ("passed", "failed", "not_checked")
 
 
 def collect_run(store: Any, site: Site, run_id: int) -> dict[str, Any]:
@@ -62,7 +64,8 @@ def render_run(report: dict[str, Any], fmt: str, lang: str, timezone: str = "Asi
 
 def run_helpers(lang: str, timezone: str) -> dict[str, Any]:
     """What the run report's templates call — labels `t`, status words `s`, site-time `local`,
-    `said` and `hosts_summary` — for other reports that show a run (the release test report)."""
+    `said`, `hosts_summary` and `step_result` — for other reports that show a run (the release
+    test report)."""
     labels = section("runreport", lang)
     zone = ZoneInfo(timezone)
 
@@ -77,8 +80,17 @@ def run_helpers(lang: str, timezone: str) -> dict[str, Any]:
     def hosts_summary(step: dict[str, Any]) -> str:
         if step["status"] in UNPASSED_SAYS_WHY:
             return said(step, "summary")  # why it was not checked, skipped or refused
+        if step["status"] == "failed" and not any(h["status"] in REPORTED for h in step["hosts"]):
+            return said(step, "summary")  # it failed before any host answered: the count says nothing
         passed = sum(1 for h in step["hosts"] if h["status"] == "passed")
         return labels["hosts_passed"].format(passed=passed, total=len(step["hosts"]))
+
+    def step_result(step: dict[str, Any]) -> str:
+        """A step's cell: its hosts' count or its own summary, then what to do next when the
+        step failed with a launchpad error that says (its hint)."""
+        result = hosts_summary(step) if step["hosts"] else said(step, "summary")
+        hint = loads(step.get("hint"), step.get("hint_phrase"))
+        return f"{result} {render_phrase(phrase('step.hint', hint=hint), lang)}" if hint else result
 
     def decision(kind: str) -> str:
         return labels.get("decision_" + kind, kind)
@@ -88,8 +100,8 @@ def run_helpers(lang: str, timezone: str) -> dict[str, Any]:
         return labels["overridden"] if overridden(step) else labels.get(step["status"], step["status"])
 
     return {"t": labels, "s": lambda status: labels.get(status, status), "local": local,
-            "hosts_summary": hosts_summary, "said": said, "decision": decision, "step_status": step_status,
-            "overridden": overridden}
+            "hosts_summary": hosts_summary, "step_result": step_result, "said": said, "decision": decision,
+            "step_status": step_status, "overridden": overridden}
 
 
 def overridden(step: dict[str, Any]) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -298,7 +298,8 @@ class Engine:
         `retry_all`, `retry_failed` or `skipped`; an abort ends the run."""
         assert step.id is not None
         request = FailureRequest(
-            step.id, step.name, outcome.failed_hosts, tuple(h.name for h in all_hosts), outcome.summary, step.critical
+            step.id, step.name, outcome.failed_hosts, tuple(h.name for h in all_hosts), outcome.summary, step.critical,
+            outcome.hint,
         )
         choice = self.prompter.on_failure(request)
         if choice.action in ("retry_all", "retry_failed"):
@@ -388,19 +389,22 @@ class Engine:
         )
         try:
             outcome = kind.execute(step, context)
-        except (LaunchpadError, TemplateProblem) as exc:
-            message = exc.said
-            outcome = StepOutcome("failed", message)
+        except LaunchpadError as exc:
+            # Every kind alike: what failed, and what the error says to do next.
+            outcome = StepOutcome("failed", exc.said, hint=exc.said_hint)
+        except TemplateProblem as exc:
+            outcome = StepOutcome("failed", exc.said)
         if kind.gate and outcome.status == "failed":
             # A gate that could not be checked has not been met.
-            outcome = StepOutcome("refused", outcome.summary, outcome.hosts, outcome.evidence)
+            outcome = replace(outcome, status="refused")
         if outcome.status == "refused":
             outcome = self._refused(run_id, step, outcome)
         if outcome.decision is not None:
             kind_name, reason, detail = outcome.decision
             self._decide(run_id, step.id, kind_name, reason, detail)
-        self.store.step_finished(run_id, step.id, attempt, outcome.status, outcome.summary, outcome.evidence)
-        self.emit(StepFinished(run_id, step.id, outcome.status, outcome.summary))
+        self.store.step_finished(run_id, step.id, attempt, outcome.status, outcome.summary, outcome.evidence,
+                                 outcome.hint)
+        self.emit(StepFinished(run_id, step.id, outcome.status, outcome.summary, outcome.hint))
         return outcome
 
     # -- people ---------------------------------------------------------------------------
@@ -425,7 +429,7 @@ class Engine:
         """A refused gate stays refused unless the gate allows an override (release windows)
         and the person gives a reason; either way the answer is a recorded decision."""
         assert step.id is not None
-        self.emit(GateRefused(run_id, step.id, outcome.summary))
+        self.emit(GateRefused(run_id, step.id, outcome.summary, outcome.hint))
         refusal = {"refusal": str(outcome.summary)}
         overridable = getattr(step, "overridable", lambda: False)()
         reason = ""
@@ -434,7 +438,7 @@ class Engine:
         if not reason:
             why = phrase("engine.reason.override_declined" if overridable else "engine.reason.not_overridable")
             self._decide(run_id, step.id, "refused", why, refusal)
-            return StepOutcome("refused", outcome.summary, outcome.hosts, outcome.evidence)
+            return StepOutcome("refused", outcome.summary, outcome.hosts, outcome.evidence, hint=outcome.hint)
         self._decide(run_id, step.id, "overrode", reason, refusal)
         return StepOutcome(
             "passed",

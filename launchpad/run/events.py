@@ -74,6 +74,7 @@ class StepFinished:
     step_id: str
     status: str
     summary: Said
+    hint: Said = ""  # what to do next, when the step failed with a launchpad error that says
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class GateRefused:
     run_id: int
     step_id: str
     reason: Said
+    hint: Said = ""  # what to do next, when the gate could not be checked and launchpad says
 
 
 @dataclass(frozen=True)

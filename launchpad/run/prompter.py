@@ -77,6 +77,7 @@ class FailureRequest:
     all_hosts: tuple[str, ...]
     summary: Said
     critical: bool
+    hint: Said = ""  # what to do next, when launchpad knows
 
 
 FailureAction = Literal["retry_all", "retry_failed", "skip", "abort"]

@@ -103,8 +103,7 @@ def announce(step: AnnounceStep, ctx: StepContext) -> StepOutcome:
         return _all_of([_send(step, ctx, fields, lang, name, f"{keyed} to {name}")
                         for name in step.channels], step.channels)
     except NoticeRefused as refused:
-        return StepOutcome("failed", phrase("announce.refused", reason=refused.reason),
-                           evidence={"hint": refused.hint})
+        return StepOutcome("failed", phrase("announce.refused", reason=refused.reason), hint=refused.said_hint)
 
 
 def _notice_kind(template: str) -> str:

@@ -139,6 +139,8 @@ class StepOutcome:
     decision: tuple[str, str, dict[str, Any]] | None = None
     # Hosts a stopped rollout left as they were: a retry of the failed hosts must include them.
     untouched: tuple[str, ...] = ()
+    # What to do next, when launchpad knows (a LaunchpadError's hint): shown under the summary.
+    hint: Said = ""
 
     @property
     def failed_hosts(self) -> tuple[str, ...]:
@@ -188,3 +190,5 @@ class StepKind:
     runs_on_hosts: bool = False
     # A gate's refusal (or failure to check) stops the run: never retried, skipped or answered past.
     gate: bool = False
+    # What the number on each host's row is: a command's exit code, or a page's HTTP status.
+    code: Literal["exit", "http"] = "exit"

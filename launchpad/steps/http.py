@@ -130,4 +130,4 @@ def _extract(extract: Extract, text: str, ctx: StepContext) -> tuple[Said | None
     return None, found
 
 
-STEP_KIND = StepKind("http", HttpStep, check_http, idempotent=True)
+STEP_KIND = StepKind("http", HttpStep, check_http, idempotent=True, code="http")

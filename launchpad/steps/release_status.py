@@ -52,10 +52,10 @@ def move_release_status(step: ReleaseStatusStep, ctx: StepContext) -> StepOutcom
     actor = str(ctx.values.get("run", {}).get("operator") or "unknown")
     try:
         moved = move_release(ctx.store, actor, before.id, step.to, note=f"run {ctx.run_id} step {ctx.step_id}")
-    except LaunchpadError:  # refused and audited by move_release
+    except LaunchpadError as refused:  # refused and audited by move_release
         return StepOutcome("failed", phrase("release.move_refused", id=before.id, version=before.version,
                                             status=phrase(f"release.status.{before.status}"), target=target),
-                           evidence=evidence)
+                           evidence=evidence, hint=refused.said_hint)
     if step.to == "released":
         log = IssueLog(ctx.store, ctx.site.tz, actor, clock=lambda: to_stamp(ctx.now()))
         evidence["issues"] = [{"id": m.issue_id, "result": m.result, "why": str(m.why)}

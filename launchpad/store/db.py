@@ -228,15 +228,17 @@ class Store:
             self.db.table("step_results").upsert(row, pk=("run_id", "step_id", "attempt", "host"))
 
     def step_finished(self, run_id: int, step_id: str, attempt: int, status: str,
-                      summary: Said, evidence: dict[str, Any]) -> None:
+                      summary: Said, evidence: dict[str, Any], hint: Said = "") -> None:
+        """The attempt's result; `hint` (what to do next) is kept as the summary is, or NULL."""
         check_allowed(status, STEP_STATUSES, "step status")
         finished = utc_now()
         key = [run_id, step_id, attempt]
         with self.transaction():
             updated = self.db.execute(
                 "UPDATE run_steps SET status = ?, finished = ?, summary = ?, summary_phrase = ?, "
-                "evidence = ? WHERE run_id = ? AND step_id = ? AND attempt = ?",
-                [status, finished, str(summary), dumps(summary), to_json(evidence), *key])
+                "evidence = ?, hint = ?, hint_phrase = ? WHERE run_id = ? AND step_id = ? AND attempt = ?",
+                [status, finished, str(summary), dumps(summary), to_json(evidence), str(hint) or None,
+                 dumps(hint), *key])
             if updated.rowcount == 0:
                 raise StoreError(f"step {step_id} (attempt {attempt}) of run {run_id} was "
                                  "never started", hint="call step_started first")

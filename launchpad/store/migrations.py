@@ -241,6 +241,13 @@ def _add_restore_owner(db: Database) -> None:
         db.execute(f"ALTER TABLE backup_restores ADD COLUMN {column}")
 
 
+def _add_step_hints(db: Database) -> None:
+    """What to do next after a step that failed with a launchpad error (its hint), kept as the
+    summary is — English in `hint`, the phrase beside it — so the run report says it too."""
+    db.execute("ALTER TABLE run_steps ADD COLUMN hint TEXT")
+    db.execute("ALTER TABLE run_steps ADD COLUMN hint_phrase TEXT")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, steps, host results, decisions, audit", _CORE_TABLES),
     Migration(2, "append-only audit log", _AUDIT_APPEND_ONLY),
@@ -260,6 +267,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(16, "on-site changes to the baseline, for HQ", ONSITE_CHANGES_V1),
     Migration(17, "decision reasons as phrases", _add_decision_reason_phrase),
     Migration(18, "an import's rows recorded a batch at a time", _import_rows_by_batch),
+    Migration(19, "what to do next after a failed step", _add_step_hints),
 )
 
 _LEDGER = ("CREATE TABLE IF NOT EXISTS migrations "

@@ -151,6 +151,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.run.on_hosts": (" on {count} host(s)", "，{count} 台主机"),
     "cli.run.attempt": (" (attempt {attempt})", "（第 {attempt} 次）"),
     "cli.run.exit": ("exit {code}", "退出码 {code}"),
+    "cli.run.http_status": ("HTTP {code}", "HTTP 状态码 {code}"),
     "cli.run.not_checked": ("not checked: {summary}", "未检查：{summary}"),
     "cli.run.gate_refused": ("gate refused: {reason}", "关卡拒绝：{reason}"),
     "cli.run.recorded": ("recorded: {kind} by {actor}", "已记录：{actor} {kind}"),

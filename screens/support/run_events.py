@@ -107,7 +107,8 @@ class RunView:
         if isinstance(event, StepFinished):
             return self._step_finished(event)
         if isinstance(event, GateRefused):
-            return Change(note=t("run.gate_refused", reason=event.reason))
+            hint = f"\n{t('step.hint', hint=event.hint)}" if event.hint else ""
+            return Change(note=t("run.gate_refused", reason=event.reason) + hint)
         if isinstance(event, Notice):
             return Change(note=t("run.notice", text=event.text))
         return Change()

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from launchpad.errors import CommandTimeout, HostUnreachable, RemoteError, RunAborted, UnknownHostKey
+from launchpad.errors import CommandTimeout, HostUnreachable, LaunchpadError, RemoteError, RunAborted, UnknownHostKey
 from launchpad.hosts.adhoc import run_everywhere
 from launchpad.hosts.base import CommandResult, HostSpec, Transport
 from launchpad.hosts.hostcheck import check_host, parse_probe
@@ -152,11 +152,12 @@ def test_an_upload_whose_artifact_cannot_be_read_fails_in_the_readers_language(t
     )
     step = UploadStep.model_validate({"name": "上传", "kind": "upload", "artifact": str(tmp_path / "gone.jar"),
                                       "to": "/tmp/gone.jar"})
-    outcome = run_upload(step, context)
-    assert outcome.status == "failed"
-    chinese = render(outcome.summary, "zh")
+    with pytest.raises(LaunchpadError) as unreadable:  # the engine fails the step with it, hint and all
+        run_upload(step, context)
+    chinese = render(unreadable.value.said, "zh")
     assert chinese.startswith(f"无法读取制品 {tmp_path / 'gone.jar'}："), chinese
-    assert str(outcome.summary).startswith(f"cannot read the artifact {tmp_path / 'gone.jar'}: ")
+    assert str(unreadable.value.said).startswith(f"cannot read the artifact {tmp_path / 'gone.jar'}: ")
+    assert render(unreadable.value.said_hint, "zh") == "请检查路径（相对路径以工作区为起点）"
 
 
 def test_a_shell_probe_that_cannot_run_answers_in_the_readers_language() -> None:

@@ -1,0 +1,76 @@
+"""The lines `launchpad run` prints as it goes (cli/progress.py), from a real run's events: a
+host's number reads as what it is (a command's exit code, a page's HTTP status), a refused
+gate's reason is said once, on the step's line, and a step's hint goes under it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+
+from launchpad.cli import door
+from launchpad.cli.progress import ProgressPrinter
+from launchpad.run.events import Event
+from tests.core.test_engine import Harness, playbook_text
+from tests.core.test_step_http import server  # noqa: F401  (the page the http step reads)
+from tests.scripted import ScriptedPrompter
+
+PLAYBOOK = """\
+- {{id: login, name: 登录页, kind: http, url: '{url}/login'}}
+- {{id: disk, name: 磁盘, kind: shell, hosts: app, run: 'true'}}
+- {{id: window, name: 发布窗口, kind: gate, window: never_today}}
+"""
+REFUSAL = "不在 never_today 窗口内"
+
+
+@pytest.fixture(params=["zh", "en"])
+def spoken(request: pytest.FixtureRequest) -> Iterator[str]:
+    door.speak(request.param)
+    yield str(request.param)
+    door.speak("zh")
+
+
+def printed(h: Harness, capsys: pytest.CaptureFixture[str], env: str = "prod") -> list[str]:
+    """The run's lines as a terminal shows them, colours taken off."""
+    printer = ProgressPrinter()
+
+    class Sink(list[Event]):
+        def append(self, event: Event) -> None:
+            super().append(event)
+            printer(event)
+
+    h.events = Sink()
+    h.run(ScriptedPrompter(override_reason=""), env=env)
+    return [click.unstyle(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_an_http_steps_status_reads_as_http_and_a_commands_as_its_exit_code(
+        tmp_path: Path, server: str, spoken: str, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+    lines = printed(Harness(tmp_path / "ws", playbook_text(PLAYBOOK.format(url=server))), capsys)
+    page = next(line for line in lines if "127.0.0.1:" in line and line.lstrip().startswith("✓ "))
+    command = next(line for line in lines if "prod1" in line)
+    http, exit_code = {"zh": ("HTTP 状态码 200", "退出码 0"), "en": ("HTTP 200", "exit 0")}[spoken]
+    assert http in page and "退出码" not in page and "exit" not in page
+    assert exit_code in command
+
+
+def test_a_refused_gates_reason_is_printed_once_saying_it_is_a_refusal(
+        tmp_path: Path, server: str, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+    door.speak("zh")
+    lines = printed(Harness(tmp_path / "ws", playbook_text(PLAYBOOK.format(url=server))), capsys)
+    said = [line for line in lines if REFUSAL in line]
+    assert len(said) == 1, lines
+    assert re.match(r"\s+⛔ 关卡拒绝：不在 never_today 窗口内", said[0]), said
+    assert lines.index(said[0]) > next(i for i, line in enumerate(lines) if "发布窗口 [window]" in line)
+
+
+def test_a_failed_steps_hint_is_printed_under_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    door.speak("zh")
+    h = Harness(tmp_path / "ws", playbook_text(
+        "- {id: ship, name: 上传, kind: upload, hosts: app, artifact: missing.jar, to: /tmp/x.jar}"))
+    lines = printed(h, capsys, env="test")
+    failed = next(i for i, line in enumerate(lines) if line.lstrip().startswith("✗ "))
+    assert lines[failed + 1].startswith("      → 建议：")
