@@ -143,7 +143,7 @@ def _verify_and_restore(session: BackupSession, record: BackupRecord, env_name: 
         records.set_verified(session.store, backup_id, False, problem)
         session.audit("restore_refused", where, {"backup": backup_id, "reason": problem})
         raise RestoreRefused(phrase("error.restore_not_verified", id=backup_id, problem=problem),
-                             hint=phrase("error.restore_not_verified_hint"))
+                             hint=phrase("error.restore_not_verified_hint", env=record.environment))
     if not already_confirmed:
         _confirm(session, prompter, record, production)
     for dead in records.close_dead_restores(session.store):
