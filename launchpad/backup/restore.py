@@ -119,7 +119,7 @@ def restore_backup(session: BackupSession, backup_id: int, env_name: str, prompt
     if record.deleted_at:
         session.audit("restore_refused", f"{record.environment}/{record.target}",
                       {"backup": backup_id, "reason": "the backup was deleted"})
-        raise RestoreRefused(phrase("error.restore_deleted", id=backup_id, reason=record.deleted_reason),
+        raise RestoreRefused(phrase("error.restore_deleted", id=backup_id, reason=record.deleted_said()),
                              hint=phrase("error.restore_deleted_hint", env=record.environment))
     # Held open from the check to the stream: a file renamed or replaced in between changes
     # nothing, and one rewritten in place is caught as it streams (verified.py).
