@@ -176,6 +176,13 @@ def list_backups(store: Store, environment: str | None = None, target: str | Non
     return [_record(row) for row in store.read(sql, [*params, limit])]
 
 
+def finished_between(store: Store, start: str, end: str, limit: int) -> list[BackupRecord]:
+    """Backups finished in [start, end) (UTC ISO text), deleted ones too, oldest first."""
+    rows = store.read("SELECT * FROM backups WHERE finished >= ? AND finished < ? ORDER BY id LIMIT ?",
+                      [start, end, limit])
+    return [_record(row) for row in rows]
+
+
 def newest_verified(store: Store, environment: str, target: str | None = None) -> BackupRecord | None:
     rows = list_backups(store, environment, target)
     return next((r for r in rows if r.verified), None)
