@@ -51,6 +51,7 @@ class BackupRecord:
     deleted_at: str | None
     deleted_reason: str | None
     verify_phrase: str | None = None  # the verify detail as a phrase (JSON), see phrases.py
+    deleted_phrase: str | None = None  # why it was deleted, as a phrase (JSON)
 
     def path(self, backups_dir: Path) -> Path:
         return backups_dir / self.file
@@ -65,6 +66,11 @@ class BackupRecord:
     def verify_said(self) -> Said:
         """The last verification's detail, to render in the reader's language."""
         return loads(self.verify_detail, self.verify_phrase)
+
+    def deleted_said(self) -> Said:
+        """Why it was deleted, in the reader's language (a row deleted before phrases were kept
+        for it, or by a person's words, says its text as stored)."""
+        return loads(self.deleted_reason, self.deleted_phrase)
 
     def drill_said(self) -> Said:
         detail = self.drill_detail or {}
@@ -110,7 +116,7 @@ def standing(record: BackupRecord, backups_dir: Path) -> Standing:
         # Deleted is final: its file is gone (or no longer kept), so no stat and no old check counts.
         voided = record.drill_status == "passed"
         return Standing("deleted", "void" if voided else record.drill_status,
-                        phrase("backup.deleted", id=record.id, reason=record.deleted_reason))
+                        phrase("backup.deleted", id=record.id, reason=record.deleted_said()))
     changed = file_problem(record, backups_dir)
     failed = record.verify_status == "failed"
     # A verification that failed after the drill voids it; one that failed before, then a drill
@@ -170,6 +176,13 @@ def list_backups(store: Store, environment: str | None = None, target: str | Non
     return [_record(row) for row in store.read(sql, [*params, limit])]
 
 
+def finished_between(store: Store, start: str, end: str, limit: int) -> list[BackupRecord]:
+    """Backups finished in [start, end) (UTC ISO text), deleted ones too, oldest first."""
+    rows = store.read("SELECT * FROM backups WHERE finished >= ? AND finished < ? ORDER BY id LIMIT ?",
+                      [start, end, limit])
+    return [_record(row) for row in rows]
+
+
 def newest_verified(store: Store, environment: str, target: str | None = None) -> BackupRecord | None:
     rows = list_backups(store, environment, target)
     return next((r for r in rows if r.verified), None)
@@ -189,8 +202,9 @@ def set_drilled(store: Store, backup_id: int, status: str, detail: dict[str, Any
     _update(store, backup_id, {"drilled_at": utc_now(), "drill_status": status, "drill_detail": to_json(detail)})
 
 
-def mark_deleted(store: Store, backup_id: int, reason: str) -> None:
-    _update(store, backup_id, {"deleted_at": utc_now(), "deleted_reason": reason})
+def mark_deleted(store: Store, backup_id: int, reason: Said) -> None:
+    _update(store, backup_id, {"deleted_at": utc_now(), "deleted_reason": str(reason),
+                               "deleted_phrase": dumps(reason)})
 
 
 def start_restore(store: Store, backup: BackupRecord, actor: str, run_id: int | None,

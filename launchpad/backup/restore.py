@@ -119,7 +119,7 @@ def restore_backup(session: BackupSession, backup_id: int, env_name: str, prompt
     if record.deleted_at:
         session.audit("restore_refused", f"{record.environment}/{record.target}",
                       {"backup": backup_id, "reason": "the backup was deleted"})
-        raise RestoreRefused(phrase("error.restore_deleted", id=backup_id, reason=record.deleted_reason),
+        raise RestoreRefused(phrase("error.restore_deleted", id=backup_id, reason=record.deleted_said()),
                              hint=phrase("error.restore_deleted_hint", env=record.environment))
     # Held open from the check to the stream: a file renamed or replaced in between changes
     # nothing, and one rewritten in place is caught as it streams (verified.py).
@@ -143,7 +143,7 @@ def _verify_and_restore(session: BackupSession, record: BackupRecord, env_name: 
         records.set_verified(session.store, backup_id, False, problem)
         session.audit("restore_refused", where, {"backup": backup_id, "reason": problem})
         raise RestoreRefused(phrase("error.restore_not_verified", id=backup_id, problem=problem),
-                             hint=phrase("error.restore_not_verified_hint"))
+                             hint=phrase("error.restore_not_verified_hint", env=record.environment))
     if not already_confirmed:
         _confirm(session, prompter, record, production)
     for dead in records.close_dead_restores(session.store):

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from launchpad.backup import freshness, records
 from launchpad.backup.records import BackupRecord
 from launchpad.backup.session import BackupSession
+from launchpad.phrases import Phrase, parts, phrase
 from launchpad.workspace.site import BackupRetention
 
 
@@ -19,7 +20,7 @@ from launchpad.workspace.site import BackupRetention
 class PruneDecision:
     record: BackupRecord
     delete: bool
-    reason: str
+    reason: Phrase  # rendered in the reader's language; kept with the row when it is deleted
 
 
 def plan_retention(backups: list[BackupRecord], retention: BackupRetention, now: datetime,
@@ -33,22 +34,22 @@ def plan_retention(backups: list[BackupRecord], retention: BackupRetention, now:
     decisions = []
     for position, backup in enumerate(backups):
         age = now - datetime.fromisoformat(backup.finished)
-        kept_by = []
+        kept_by: list[Phrase] = []
         if retention.keep is None and retention.keep_days is None:
-            kept_by.append("no retention rule")
+            kept_by.append(phrase("retention.no_rule"))
         if retention.keep is not None and position < retention.keep:
-            kept_by.append(f"one of the {retention.keep} newest")
+            kept_by.append(phrase("retention.newest", keep=retention.keep))
         if retention.keep_days is not None and age < timedelta(days=retention.keep_days):
-            kept_by.append(f"younger than {retention.keep_days} days")
+            kept_by.append(phrase("retention.young", days=retention.keep_days))
         if backup.id == newest_usable:
-            kept_by.append("the newest usable backup")
+            kept_by.append(phrase("retention.newest_usable"))
         if backup.run_id is not None and backup.run_id in unfinished_runs:
-            kept_by.append(f"run {backup.run_id} has not finished")
+            kept_by.append(phrase("retention.run_unfinished", run=backup.run_id))
         if kept_by:
-            decisions.append(PruneDecision(backup, False, "; ".join(kept_by)))
+            decisions.append(PruneDecision(backup, False, parts(kept_by)))
         else:
-            decisions.append(PruneDecision(backup, True, f"older than the retention rule ({age.days} days old, "
-                                                         f"number {position + 1})"))
+            decisions.append(PruneDecision(backup, True, phrase("retention.expired", days=age.days,
+                                                                number=position + 1)))
     return decisions
 
 
@@ -78,4 +79,4 @@ def _delete(session: BackupSession, decision: PruneDecision) -> None:
         path.unlink(missing_ok=True)
     records.mark_deleted(session.store, record.id, decision.reason)
     session.audit("backup_deleted", f"{record.environment}/{record.target}",
-                  {"backup": record.id, "file": record.file, "reason": decision.reason})
+                  {"backup": record.id, "file": record.file, "reason": str(decision.reason)})

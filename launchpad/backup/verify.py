@@ -115,7 +115,7 @@ def _command_pattern(record: BackupRecord, site: Site | None) -> str | None:
 def verify_backup(session: BackupSession, backup_id: int) -> VerifyReport:
     record = records.require_backup(session.store, backup_id)
     if record.deleted_at:
-        raise BackupFailed(phrase("backup.deleted", id=backup_id, reason=record.deleted_reason))
+        raise BackupFailed(phrase("backup.deleted", id=backup_id, reason=record.deleted_said()))
     problem = checksum_problem(record, session.backups_dir, session.progress)
     next_step = phrase("backup.not_usable_hint", env=record.environment, target=record.target)
     if problem:

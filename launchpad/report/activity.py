@@ -12,10 +12,12 @@ probes as steps, do.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from launchpad.phrases import Said, loads
+from launchpad.backup.records import BackupRecord, Standing, finished_between, standing
+from launchpad.phrases import Phrase, Said, loads, phrase
 from launchpad.sitetime import local_text
 from launchpad.store.db import Store
 
@@ -73,25 +75,42 @@ class BackupLine:
     finished: str  # site-local
     size: int
     sha256: str
-    verified: bool
-    drill_status: str | None
+    verified: bool  # a rollback can use it now: verified, kept, its file there and whole
+    drill_status: str | None  # passed, failed, or void once the file it proved changed or went
+    state: Said  # what it is now, rendered in the report's language
 
 
-def backups_on(store: Store, start: str, end: str, zone: ZoneInfo) -> list[BackupLine]:
-    """Complete backups finished in [start, end) (UTC), oldest first. Only complete,
-    checksummed backups have rows at all, so every line here is one a rollback can use."""
+def backups_on(store: Store, start: str, end: str, zone: ZoneInfo, backups_dir: Path | None) -> list[BackupLine]:
+    """Backups finished in [start, end) (UTC), oldest first, each as it stands now by the very
+    rule the backups lists apply (`records.standing`, a stat of its file): one whose file is
+    missing or cut short, whose verification failed or that was deleted since is not called
+    verified, whatever its record said when it was taken. Without a workspace (`backups_dir`
+    None) there are no files to look at, so no backups are listed."""
+    if backups_dir is None:
+        return []
     if not store.read("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'backups'", []):
         return []
-    rows = store.read("SELECT * FROM backups WHERE finished >= ? AND finished < ? AND deleted_at IS NULL "
-                     "ORDER BY id LIMIT ?", [start, end, MAX_RUNS])
-    return [
-        BackupLine(
-            id=row["id"], environment=row["environment"], target=row["target"], purpose=row["purpose"],
-            finished=local_text(row["finished"], zone), size=row["size"], sha256=row["sha256"],
-            verified=row["verify_status"] == "ok", drill_status=row["drill_status"],
-        )
-        for row in rows
-    ]
+    lines = []
+    for record in finished_between(store, start, end, MAX_RUNS):
+        now = standing(record, backups_dir)
+        lines.append(BackupLine(
+            id=record.id, environment=record.environment, target=record.target, purpose=record.purpose,
+            finished=local_text(record.finished, zone), size=record.size, sha256=record.sha256,
+            verified=now.usable, drill_status=now.drill, state=_state(record, now, backups_dir),
+        ))
+    return lines
+
+
+def _state(record: BackupRecord, now: Standing, backups_dir: Path) -> Phrase:
+    if now.checksum == "deleted":
+        return phrase("daily.backup_deleted", reason=record.deleted_said())
+    if now.checksum == "changed":
+        if not record.path(backups_dir).exists():
+            return phrase("daily.backup_missing")  # not its full path: the client reads this
+        return phrase("daily.backup_changed", problem=now.problem)
+    if now.checksum == "failed":
+        return phrase("daily.backup_verify_failed", problem=now.problem)
+    return phrase("daily.verified_ok" if now.usable else "daily.verified_no")
 
 
 def runs_on(store: Store, start: str, end: str, zone: ZoneInfo) -> list[RunLine]:

@@ -25,6 +25,7 @@ from launchpad.report.release_section import ReleaseLine, releases_on
 from launchpad.sitetime import day_bounds, local_text
 from launchpad.store.audit import audit_head
 from launchpad.store.db import Store
+from launchpad.workspace.folder import backups_dir
 from launchpad.workspace.site import Site
 
 LISTED = 50  # per section in the chat message; more would bury the overdue ones
@@ -143,7 +144,7 @@ def collect_daily(store: Store, site: Site, day: date, plan: list[str] | None = 
         plan=plan if plan is not None else read_plan(workspace_root, day),
         due_tomorrow=lines(f"status IN {OPEN_SQL} AND due = ?", [tomorrow], _SEVERITY_ORDER),
         audit_head=audit_head(store),
-        backups=backups_on(store, start, end, zone),
+        backups=backups_on(store, start, end, zone, None if workspace_root is None else backups_dir(workspace_root)),
         golive=golive_section(store, site, day, workspace_root, now),
         releases=releases_on(store, site, day),
         onsite_changes=onsite_changes_on(store, site, day),

@@ -105,7 +105,7 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         "fmt": lambda key, **values: words[key].format(**values),
         "weekday": lambda day: word(f"weekday.{day.weekday()}", lang) if isinstance(day, date) else "",
         "section": lambda number: word("daily.section_mark", lang, mark=words["sections"].split()[number - 1]),
-        "backup_text": lambda backup: _backup_text(backup, words),
+        "backup_text": lambda backup: _backup_text(backup, words, lang, text),
         "release_text": lambda line: release_text(line, words),
         "onsite_text": lambda line: onsite_text(line, words),
         # A check's summary may quote what a server answered: text like any other.
@@ -158,7 +158,9 @@ def _format_of(name: str) -> str:
     return parts[-2] if len(parts) >= 3 and parts[-2] in ("txt", "md", "html") else "txt"
 
 
-def _backup_text(backup: Any, words: dict[str, str]) -> str:
+def _backup_text(backup: Any, words: dict[str, str], lang: str, text: Callable[[str], str]) -> str:
+    """One backup of the day and what it is now; why it is not usable may quote a tool's or a
+    person's words, made inert for the format like a check's summary."""
     size = float(backup.size)
     for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
         if size < 1024 or unit == "TiB":
@@ -167,8 +169,9 @@ def _backup_text(backup: Any, words: dict[str, str]) -> str:
     return words["backup_line"].format(
         environment=backup.environment, target=backup.target, id=backup.id,
         size=f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}", finished=backup.finished,
-        verified=words["verified_ok" if backup.verified else "verified_no"],
-        drill={"passed": words["drill_passed"], "failed": words["drill_failed"]}.get(backup.drill_status or "", ""),
+        state=text(render_phrase(backup.state, lang)[:SAID_LIMIT]),
+        drill={"passed": words["drill_passed"], "failed": words["drill_failed"],
+               "void": words["drill_void"]}.get(backup.drill_status or "", ""),
     )
 
 

@@ -204,6 +204,13 @@ def _add_verify_phrase(db: Database) -> None:
     db.execute("ALTER TABLE backups ADD COLUMN verify_phrase TEXT")
 
 
+def _add_deleted_phrase(db: Database) -> None:
+    """Why a backup was deleted (retention's rule, as a phrase) beside its English text, so the
+    lists, a refused restore and the TUI say it in the reader's language; rows deleted before
+    keep their text alone, which is what they show."""
+    db.execute("ALTER TABLE backups ADD COLUMN deleted_phrase TEXT")
+
+
 def _add_decision_reason_phrase(db: Database) -> None:
     """A reason launchpad gave for a decision (a refused gate, no one to ask), as a phrase beside
     its English, so the run report says it in the client's language."""
@@ -268,6 +275,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(17, "decision reasons as phrases", _add_decision_reason_phrase),
     Migration(18, "an import's rows recorded a batch at a time", _import_rows_by_batch),
     Migration(19, "what to do next after a failed step", _add_step_hints),
+    Migration(20, "why a backup was deleted, as a phrase", _add_deleted_phrase),
 )
 
 _LEDGER = ("CREATE TABLE IF NOT EXISTS migrations "

@@ -21,6 +21,11 @@ SITE_FILE = "site.yaml"
 ENV_VARIABLE = "LAUNCHPAD_WORKSPACE"
 
 
+def backups_dir(root: Path) -> Path:
+    """The workspace's backup files, for readers that have its folder but not the workspace."""
+    return root / "backups"
+
+
 @dataclass
 class Workspace:
     root: Path
@@ -50,7 +55,7 @@ class Workspace:
 
     @property
     def backups_dir(self) -> Path:
-        return self.root / "backups"
+        return backups_dir(self.root)
 
     def environment(self, name: str) -> Environment:
         from launchpad.errors import UsageError

@@ -236,8 +236,11 @@ def test_a_flipped_byte_fails_verify_and_restore_refuses(lab: Lab) -> None:
         # What to do next comes with the report, for the CLI and the TUI alike.
         assert str(report.hint).startswith("take a new backup (`launchpad backup --env test app`)")
         assert report.hint is not None and render(report.hint, "zh").startswith("请重新备份")
-        with pytest.raises(RestoreRefused, match="does not verify"):
+        with pytest.raises(RestoreRefused, match="does not verify") as refused:
             restore_backup(session, record.id, "test", ScriptedPrompter())
+    # The hint names the backup's environment, in both languages, not a placeholder to fill in.
+    assert refused.value.hint == "choose another backup (`launchpad backups --env test`)"
+    assert render(refused.value.said_hint, "zh") == "请换一个备份（`launchpad backups --env test`）"
     assert rows_of(lab.db) == []  # untouched
     assert records.require_backup(lab.store, record.id).verify_status == "failed"
     assert [b.purpose for b in records.list_backups(lab.store)] == ["manual"]  # no safety backup either

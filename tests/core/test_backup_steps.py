@@ -253,6 +253,18 @@ def test_retention_keeps_the_newest_verified_backup() -> None:
     assert not any(d.delete for d in plan_retention(backups, BackupRetention(), now))
 
 
+def test_retentions_reasons_read_in_the_readers_language() -> None:
+    backups = [_record(3, 0.1), _record(2, 0.2, run_id=7), _record(1, 30.5)]
+    now = datetime.now(UTC)
+    decisions = {d.record.id: d for d in plan_retention(backups, BackupRetention(keep=1, keep_days=1), now, {7})}
+    assert render(decisions[3].reason, "zh") == "最新的 1 个之一；不到 1 天；最新的可用备份"
+    assert str(decisions[3].reason) == "one of the 1 newest; younger than 1 days; the newest usable backup"
+    assert render(decisions[2].reason, "zh") == "不到 1 天；运行 7 尚未结束"
+    assert decisions[1].delete and render(decisions[1].reason, "zh") == "超出保留规则：已存 30 天，从新到旧排第 3"
+    assert str(decisions[1].reason) == "older than the retention rule (30 days old, number 3)"
+    assert render(plan_retention(backups, BackupRetention(), now)[0].reason, "zh").startswith("未设保留规则；")
+
+
 def cli(root: Path, *args: str) -> Any:
     from launchpad.cli import cli as group
     from launchpad.cli.backups import COMMANDS
@@ -348,6 +360,35 @@ def test_a_deleted_backup_never_reads_usable(tmp_path: Path) -> None:
     assert kept is not None and kept.path(runner.workspace.backups_dir).is_file()
     assert not usable(kept, runner.workspace.backups_dir)
     assert not json.loads(cli(runner.root, "backups", "--all", "--json").output)[0]["usable"]
+
+
+def test_prune_and_a_deleted_backup_say_why_in_the_readers_language(tmp_path: Path) -> None:
+    runner = Runner(tmp_path / "ws", SQL)
+    for _ in range(3):
+        assert cli(runner.root, "backup", "--env", "test", "app").exit_code == 0
+    dry = cli(runner.root, "--lang", "zh", "backups", "prune", "--dry-run")  # the app target keeps 2
+    assert "将删除备份 1（test/app，" in dry.output and "）：超出保留规则：已存 0 天，从新到旧排第 3" in dry.output
+    assert "older than" not in dry.output, dry.output
+    pruned = cli(runner.root, "--lang", "zh", "backups", "prune")
+    assert "已删除备份 1（test/app，" in pruned.output and "超出保留规则" in pruned.output, pruned.output
+    # Kept as a phrase: every later reader reads why in their own language, whoever pruned.
+    def problems(lang: str) -> dict[int, str]:
+        listed = json.loads(cli(runner.root, "--lang", lang, "backups", "--all", "--json").output)
+        return {b["id"]: b["problem"] for b in listed}
+
+    assert problems("zh")[1] == "备份 1 已被删除（超出保留规则：已存 0 天，从新到旧排第 3）"
+    assert problems("en")[1] == "backup 1 was deleted (older than the retention rule (0 days old, number 3))"
+    code, said = launch(runner.root, "--lang", "zh", "restore", "1", "--env", "test", "--yes")
+    assert code == 2 and "备份 1 已删除（超出保留规则：已存 0 天，从新到旧排第 3）；什么都没有改动" in said, said
+    verify = cli(runner.root, "--lang", "zh", "backups", "verify", "1")
+    assert isinstance(verify.exception, BackupFailed)
+    assert verify.exception.render("zh").startswith("备份失败：备份 1 已被删除（超出保留规则：已存 0 天")
+    # A backup deleted by an older launchpad kept only the English text: that is what shows.
+    with runner.store.transaction():
+        runner.store.db.execute("UPDATE backups SET deleted_at = '2024-01-01T00:00:00+00:00', "
+                                "deleted_reason = 'older than the retention rule (40 days old, number 5)' "
+                                "WHERE id = 2")
+    assert problems("zh")[2] == "备份 2 已被删除（older than the retention rule (40 days old, number 5)）"
 
 
 def test_prune_keeps_the_newest_backup_a_rollback_can_use(tmp_path: Path) -> None:

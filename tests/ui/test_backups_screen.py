@@ -170,6 +170,22 @@ async def test_a_failed_verify_says_what_to_do_next_as_the_command_line_does(dem
 
 
 @pytest.mark.anyio
+async def test_a_backup_deleted_by_retention_says_why_in_the_screens_language(demo: Path) -> None:
+    from launchpad.backup.records import mark_deleted
+    from launchpad.phrases import phrase
+
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backups(pilot)
+        await operate(pilot, screen, "t", "✓ 已备份 test/users：#1")
+        # Pruned from another terminal while this screen still lists it.
+        with store_of(demo) as store:
+            mark_deleted(store, 1, phrase("retention.expired", days=40, number=3))
+        await operate(pilot, screen, "v", "备份 1 已被删除（超出保留规则：已存 40 天，从新到旧排第 3）")
+        assert "older than" not in activity(screen)
+
+
+@pytest.mark.anyio
 async def test_a_bug_is_a_dialog_and_the_keys_work_again(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*_args: Any) -> None:
         raise RuntimeError("a bug")
