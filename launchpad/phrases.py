@@ -63,6 +63,15 @@ CATALOG: dict[str, tuple[str, str]] = {
     # an error from a host and what to do about it, both as launchpad's error gives them
     "host.error_hint": ("{error} → {hint}", "{error} → 建议：{hint}"),
     "more": ("{text} (+{count} more)", "{text}（另有 {count} 项）"),
+    # an age as written in site.yaml or a playbook (`2h`), in words (backup.freshness.said_age)
+    "duration.second": ("{n} second", "{n} 秒"),
+    "duration.seconds": ("{n} seconds", "{n} 秒"),
+    "duration.minute": ("{n} minute", "{n} 分钟"),
+    "duration.minutes": ("{n} minutes", "{n} 分钟"),
+    "duration.hour": ("{n} hour", "{n} 小时"),
+    "duration.hours": ("{n} hours", "{n} 小时"),
+    "duration.day": ("{n} day", "{n} 天"),
+    "duration.days": ("{n} days", "{n} 天"),
     # engine
     "engine.not_for_env": ("not for {env}", "不适用于 {env}"),
     # Why a decision was taken, as the run's decisions keep it (English) and its report says it.
@@ -180,9 +189,9 @@ CATALOG: dict[str, tuple[str, str]] = {
                                "{env} 没有声明备份目标，无从谈起新近备份"),
     "gate.backup_stale": ("no verified backup younger than {age} of: {targets}; take one first "
                           "(`launchpad backup --env ENV TARGET` or pre-release-backup)",
-                          "以下目标没有 {age} 内的已校验备份：{targets}；请先备份"
+                          "以下目标没有 {age}内的已校验备份：{targets}；请先备份"
                           "（`launchpad backup --env ENV TARGET` 或 pre-release-backup）"),
-    "gate.backup_fresh": ("verified backups younger than {age}: {backups}", "{age} 内的已校验备份：{backups}"),
+    "gate.backup_fresh": ("verified backups younger than {age}: {backups}", "{age}内的已校验备份：{backups}"),
     "gate.backup_ref": ("{target} #{id}", "{target} #{id}"),
     # manual
     "manual.signed": ("signed off by {by}", "{by} 已签字确认"),
@@ -592,9 +601,9 @@ CATALOG: dict[str, tuple[str, str]] = {
                          "“{playbook}”（{env}）：运行 #{run} 通过已超过 {age}，请重新运行"),
     "golive.run_passed": ("{playbook} passed on {env} (run #{run})", "“{playbook}”已在 {env} 通过（运行 #{run}）"),
     "golive.backup_missing": ("{env}: no verified backup younger than {age} of: {targets}",
-                              "{env}：以下目标没有 {age} 内的已校验备份：{targets}"),
+                              "{env}：以下目标没有 {age}内的已校验备份：{targets}"),
     "golive.backup_fresh": ("{env}: verified backups younger than {age}: {backups}",
-                            "{env}：{age} 内的已校验备份：{backups}"),
+                            "{env}：{age}内的已校验备份：{backups}"),
     "golive.state.done": ("done", "已完成"),
     "golive.state.open": ("open", "未完成"),
     "golive.state.blocked": ("blocked", "受阻"),

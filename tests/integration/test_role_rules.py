@@ -167,7 +167,7 @@ def test_production_needs_a_fresh_backup_and_its_name_typed(lab: RuoYiLab) -> No
     preview_json(lab, "prod")
     # the backup gate first, before anybody is asked to type the name
     no_backup = launchpad(lab, "roles", "apply", "--env", "prod", "--yes", "--confirm", "prod")
-    assert no_backup.returncode == 1 and "没有 2h 内经过校验的备份" in no_backup.stderr
+    assert no_backup.returncode == 1 and "没有 2 小时内经过校验的备份" in no_backup.stderr
     assert links(lab, "prod") == BEFORE
     assert launchpad(lab, "backup", "--env", "prod", "app").returncode == 0
     unnamed = launchpad(lab, "roles", "apply", "--env", "prod", "--yes")
