@@ -309,6 +309,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "roles.col.rules": ("Rules", "规则"),
     "roles.col.rule": ("Rule", "规则"),
     "roles.col.users": ("Users changed", "变化用户数"),
+    # the preview workbook's sheets, named in the reader's language as the baseline's are
+    "roles.sheet.users": ("users", "用户"),
+    "roles.sheet.counts": ("counts", "统计"),
     "roles.more": ("… {count} more (--json or --xlsx lists all)", "… 另有 {count} 个（--json 或 --xlsx 列出全部）"),
     "roles.by_rule": ("by rule:", "按规则："),
     "roles.rule_counts": ("{rule}: {changed} changed, {matched} matched",

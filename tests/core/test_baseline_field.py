@@ -82,6 +82,18 @@ def test_reports_for_the_client_and_hq_name_fields_and_sheets_in_chinese_and_tim
     assert re.search(r"（版本 test@\d{4}-\d\d-\d\d \d\d:\d\d:\d\d Asia/Shanghai）", two.stdout), two.stdout
 
 
+def test_the_role_preview_workbook_names_its_sheets_in_the_readers_language(demo: Path, tmp_path: Path) -> None:
+    chinese = launchpad(demo, "roles", "preview", "--env", "test", "--xlsx", str(tmp_path / "预览.xlsx"))
+    assert chinese.returncode == 0, chinese.stderr
+    book = load_workbook(tmp_path / "预览.xlsx")
+    assert book.sheetnames == ["用户", "统计"]
+    assert book["统计"]["A1"].value == "规则"
+    english = launchpad(demo, "roles", "preview", "--env", "test", "--xlsx", str(tmp_path / "preview.xlsx"),
+                        "--lang", "en")
+    assert english.returncode == 0, english.stderr
+    assert load_workbook(tmp_path / "preview.xlsx").sheetnames == ["users", "counts"]
+
+
 def test_a_confirmation_without_a_terminal_names_only_what_the_command_offers(demo: Path) -> None:
     assert launchpad(demo, "roles", "preview", "--env", "test").returncode == 0
     asked = launchpad(demo, "roles", "apply", "--env", "test")
