@@ -378,6 +378,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "baseline.no": ("N", "否"),
     "baseline.field_change": ("{field}: {before} → {after}", "{field}：{before} → {after}"),
     "baseline.sheet": ("drift", "差异"),
+    "baseline.more": ("… {count} more (--json, or a report, lists all)", "… 另有 {count} 项（--json 或报告列出全部）"),
     "baseline.change.missing": ("missing", "缺少"),
     "baseline.change.extra": ("extra", "多出"),
     "baseline.change.changed": ("changed", "不同"),

@@ -608,7 +608,7 @@ def confirm_detail(prepared: Any, backup_id: int) -> str:
     lines = [t("drift.confirm_counts", count=len(prepared.chosen), statements=len(prepared.statements))]
     lines += [f"  {d.id}" for d in prepared.chosen[:10]]
     if len(prepared.chosen) > 10:
-        lines.append(f"  … {len(prepared.chosen) - 10}")
+        lines.append("  " + t("drift.confirm_more", count=len(prepared.chosen) - 10))
     lines.append(t("drift.confirm_backup", backup=backup_id, age=said_age(DEFAULT_BACKUP_AGE)))
     return "\n".join(lines)
 

@@ -860,6 +860,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "drift.confirm_title": ("Fix {count} difference(s) on {env}?", "在 {env} 上修正 {count} 处差异？"),
     "drift.confirm_counts": ("{count} difference(s), {statements} statement(s), in one transaction:",
                              "{count} 处差异，{statements} 条语句，一个事务内执行："),
+    "drift.confirm_more": ("… {count} more", "… 另有 {count} 项"),
     "drift.confirm_backup": ("Backup {backup} of the database, verified within {age}, is the one to restore from.",
                              "数据库的备份 {backup} 已在 {age}内校验，出问题时从它恢复。"),
     "drift.declined": ("Cancelled: nothing was written", "已取消，未写入任何内容"),

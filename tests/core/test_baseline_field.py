@@ -4,6 +4,7 @@ baseline and the rules. On a copy of the built demo (tests/core/test_baseline_on
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -92,6 +93,17 @@ def test_the_role_preview_workbook_names_its_sheets_in_the_readers_language(demo
                         "--lang", "en")
     assert english.returncode == 0, english.stderr
     assert load_workbook(tmp_path / "preview.xlsx").sheetnames == ["users", "counts"]
+
+
+def test_the_drift_tables_last_line_counts_what_it_left_out_in_the_readers_language(demo: Path) -> None:
+    total = len(json.loads(launchpad(demo, "baseline", "diff", "--env", "prod", "--json").stdout)["differences"])
+    assert total > 1
+    chinese = launchpad(demo, "baseline", "diff", "--env", "prod", "--limit", "1")
+    assert chinese.returncode == 1, chinese.stderr
+    assert f"… 另有 {total - 1} 项（--json 或报告列出全部）" in chinese.stdout.splitlines(), chinese.stdout
+    assert "more" not in chinese.stdout
+    english = launchpad(demo, "baseline", "diff", "--env", "prod", "--limit", "1", "--lang", "en")
+    assert f"… {total - 1} more (--json, or a report, lists all)" in english.stdout.splitlines(), english.stdout
 
 
 def test_a_confirmation_without_a_terminal_names_only_what_the_command_offers(demo: Path) -> None:

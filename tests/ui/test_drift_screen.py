@@ -380,3 +380,23 @@ def test_a_failure_on_the_drift_screen_reads_in_the_uis_language(language: str, 
     finally:
         i18n.set_language("zh")
     assert shown == said
+
+
+@pytest.mark.parametrize(("language", "more", "backup"), [
+    ("zh", "  … 另有 2 项", "数据库的备份 7 已在 2 小时内校验，出问题时从它恢复。"),
+    ("en", "  … 2 more", "Backup 7 of the database, verified within 2 hours, is the one to restore from."),
+], ids=["zh", "en"])
+def test_the_fix_confirmation_counts_the_differences_it_leaves_out_in_the_uis_language(
+        language: str, more: str, backup: str) -> None:
+    from types import SimpleNamespace
+
+    from screens.drift import confirm_detail
+    from screens.support import i18n
+
+    prepared = SimpleNamespace(chosen=[SimpleNamespace(id=f"role/r{n}") for n in range(12)], statements=["x"] * 12)
+    i18n.set_language(language)
+    try:
+        shown = confirm_detail(prepared, 7).splitlines()
+    finally:
+        i18n.set_language("zh")
+    assert shown[1:] == [f"  role/r{n}" for n in range(10)] + [more, backup]
