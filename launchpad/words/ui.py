@@ -198,6 +198,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "paste.set_aside": ("{count} lines are in no message (greyed, at the end).",
                         "另有 {count} 行不属于任何消息（灰色，列在最后）。"),
     "paste.line": ("line {number}", "第 {number} 行"),
+    # `issue paste --again` in the dialog: log the messages already logged all the same
+    "paste.again": ("Log again if logged", "已登记的也再登记"),
+    "paste.again_hint": ("To log them again, tick “{label}”.", "如确需再次登记，请勾选“{label}”。"),
     # -- daily report -------------------------------------------------------------------------
     "report.subtitle": ("Daily report", "日报"),
     "report.day": ("Day", "日期"),
