@@ -65,6 +65,15 @@ CATALOG: dict[str, tuple[str, str]] = {
     # what to do next after a step that failed with a launchpad error, under its summary
     "step.hint": ("→ {hint}", "→ 建议：{hint}"),
     "more": ("{text} (+{count} more)", "{text}（另有 {count} 项）"),
+    # an age as written in site.yaml or a playbook (`2h`), in words (backup.freshness.said_age)
+    "duration.second": ("{n} second", "{n} 秒"),
+    "duration.seconds": ("{n} seconds", "{n} 秒"),
+    "duration.minute": ("{n} minute", "{n} 分钟"),
+    "duration.minutes": ("{n} minutes", "{n} 分钟"),
+    "duration.hour": ("{n} hour", "{n} 小时"),
+    "duration.hours": ("{n} hours", "{n} 小时"),
+    "duration.day": ("{n} day", "{n} 天"),
+    "duration.days": ("{n} days", "{n} 天"),
     # engine
     "engine.not_for_env": ("not for {env}", "不适用于 {env}"),
     # Why a decision was taken, as the run's decisions keep it (English) and its report says it.
@@ -182,9 +191,9 @@ CATALOG: dict[str, tuple[str, str]] = {
                                "{env} 没有声明备份目标，无从谈起新近备份"),
     "gate.backup_stale": ("no verified backup younger than {age} of: {targets}; take one first "
                           "(`launchpad backup --env ENV TARGET` or pre-release-backup)",
-                          "以下目标没有 {age} 内的已校验备份：{targets}；请先备份"
+                          "以下目标没有 {age}内的已校验备份：{targets}；请先备份"
                           "（`launchpad backup --env ENV TARGET` 或 pre-release-backup）"),
-    "gate.backup_fresh": ("verified backups younger than {age}: {backups}", "{age} 内的已校验备份：{backups}"),
+    "gate.backup_fresh": ("verified backups younger than {age}: {backups}", "{age}内的已校验备份：{backups}"),
     "gate.backup_ref": ("{target} #{id}", "{target} #{id}"),
     # manual
     "manual.signed": ("signed off by {by}", "{by} 已签字确认"),
@@ -310,6 +319,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "roles.col.rules": ("Rules", "规则"),
     "roles.col.rule": ("Rule", "规则"),
     "roles.col.users": ("Users changed", "变化用户数"),
+    # the preview workbook's sheets, named in the reader's language as the baseline's are
+    "roles.sheet.users": ("users", "用户"),
+    "roles.sheet.counts": ("counts", "统计"),
     "roles.more": ("… {count} more (--json or --xlsx lists all)", "… 另有 {count} 个（--json 或 --xlsx 列出全部）"),
     "roles.by_rule": ("by rule:", "按规则："),
     "roles.rule_counts": ("{rule}: {changed} changed, {matched} matched",
@@ -376,6 +388,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "baseline.no": ("N", "否"),
     "baseline.field_change": ("{field}: {before} → {after}", "{field}：{before} → {after}"),
     "baseline.sheet": ("drift", "差异"),
+    "baseline.more": ("… {count} more (--json, or a report, lists all)", "… 另有 {count} 项（--json 或报告列出全部）"),
     "baseline.change.missing": ("missing", "缺少"),
     "baseline.change.extra": ("extra", "多出"),
     "baseline.change.changed": ("changed", "不同"),
@@ -602,9 +615,9 @@ CATALOG: dict[str, tuple[str, str]] = {
                          "“{playbook}”（{env}）：运行 #{run} 通过已超过 {age}，请重新运行"),
     "golive.run_passed": ("{playbook} passed on {env} (run #{run})", "“{playbook}”已在 {env} 通过（运行 #{run}）"),
     "golive.backup_missing": ("{env}: no verified backup younger than {age} of: {targets}",
-                              "{env}：以下目标没有 {age} 内的已校验备份：{targets}"),
+                              "{env}：以下目标没有 {age}内的已校验备份：{targets}"),
     "golive.backup_fresh": ("{env}: verified backups younger than {age}: {backups}",
-                            "{env}：{age} 内的已校验备份：{backups}"),
+                            "{env}：{age}内的已校验备份：{backups}"),
     "golive.state.done": ("done", "已完成"),
     "golive.state.open": ("open", "未完成"),
     "golive.state.blocked": ("blocked", "受阻"),

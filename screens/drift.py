@@ -602,13 +602,14 @@ def _relative(path: Path, root: Path) -> str:
 def confirm_detail(prepared: Any, backup_id: int) -> str:
     """What the person approves: the differences picked, the statements they became, and the
     backup that passed the gate."""
+    from launchpad.backup.freshness import said_age
     from launchpad.baseline.operations import DEFAULT_BACKUP_AGE
 
     lines = [t("drift.confirm_counts", count=len(prepared.chosen), statements=len(prepared.statements))]
     lines += [f"  {d.id}" for d in prepared.chosen[:10]]
     if len(prepared.chosen) > 10:
-        lines.append(f"  … {len(prepared.chosen) - 10}")
-    lines.append(t("drift.confirm_backup", backup=backup_id, age=DEFAULT_BACKUP_AGE))
+        lines.append("  " + t("drift.confirm_more", count=len(prepared.chosen) - 10))
+    lines.append(t("drift.confirm_backup", backup=backup_id, age=said_age(DEFAULT_BACKUP_AGE)))
     return "\n".join(lines)
 
 

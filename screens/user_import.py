@@ -29,6 +29,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from launchpad.backup.freshness import said_age
 from launchpad.errors import LaunchpadError
 from launchpad.users.plan import ACTIONS
 from screens.base import LaunchpadScreen
@@ -369,7 +370,7 @@ class UserImportScreen(LaunchpadScreen):
                 def backup_passed(backup: int) -> None:  # production's gate, before the question
                     title, detail = prompter.question
                     prompter.question = (title, detail + "\n" + t("ui.production_backup", backup=backup,
-                                                                   age=gates.backup_age))
+                                                                   age=said_age(gates.backup_age)))
 
                 outcome = run_import(to, ready, gates, prompter, mapping_name=chosen.mapping.name,
                                      skip_rejected=True, progress=progress, backup_passed=backup_passed,

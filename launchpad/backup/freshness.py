@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from launchpad.phrases import phrase
+from launchpad.phrases import Said, phrase
 
 if TYPE_CHECKING:  # kept light: the dashboard imports this before the models are loaded
     from launchpad.backup.records import BackupRecord
@@ -22,15 +22,33 @@ if TYPE_CHECKING:  # kept light: the dashboard imports this before the models ar
 
 FRESH_FOR = timedelta(hours=24)  # a release should not start on a backup older than this
 AGE_PATTERN = r"^\d+(\.\d+)?\s*[smhd]$"
+_AGE = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# each unit's words for one and for more than one ("1 day", "2 days"; Chinese has one word)
+_UNIT_WORDS = {"s": ("duration.second", "duration.seconds"), "m": ("duration.minute", "duration.minutes"),
+               "h": ("duration.hour", "duration.hours"), "d": ("duration.day", "duration.days")}
 
 
 def parse_age(text: str) -> timedelta:
     """`90m`, `2h`, `1d` as a timedelta."""
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([smhd])", text.strip())
+    match = _AGE.fullmatch(text.strip())
     if match is None:
         raise ValueError(phrase("rule.not_age", text=text))
     return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+
+
+def said_age(text: str) -> Said:
+    """An age as site.yaml, a playbook or `--backup-age` writes it (`90m`, `2h`, `1d`), said in
+    words: "2 小时" in a Chinese sentence, "2 hours" in an English one (a phrase, so each reader
+    gets their own language). The unit stays the one written: `90m` is "90 分钟", not 1.5 hours.
+    Text that is no age stays as written."""
+    match = _AGE.fullmatch(text.strip())
+    if match is None:
+        return text
+    number = float(match.group(1))
+    count: int | float = int(number) if number.is_integer() else number
+    one, many = _UNIT_WORDS[match.group(2)]
+    return phrase(one if count == 1 else many, n=count)
 
 
 def finished_at(record: BackupRecord) -> datetime:

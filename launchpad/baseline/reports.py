@@ -83,7 +83,7 @@ def table_lines(drift: Drift, lang: str, limit: int | None = None) -> list[str]:
     widths = [min(40, max(len(r[i]) for r in rows)) for i in range(len(COLUMNS) - 1)]
     lines = ["  ".join(cell.ljust(widths[i]) if i < len(widths) else cell for i, cell in enumerate(r)) for r in rows]
     if limit is not None and len(drift.differences) > limit:
-        lines.append(f"… {len(drift.differences) - limit} more (--json, or a report, lists all)")
+        lines.append(render(phrase("baseline.more", count=len(drift.differences) - limit), lang))
     return lines
 
 

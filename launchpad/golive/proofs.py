@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from launchpad.backup.freshness import parse_age, said_age
 from launchpad.golive.checklist import (
     BackupProof,
     BaselineProof,
@@ -28,7 +29,6 @@ from launchpad.golive.checklist import (
     SignOffProof,
 )
 from launchpad.phrases import Phrase, phrase, status_word
-from launchpad.steps.gate import parse_age
 from launchpad.store.db import Store, as_shown
 
 SIGNED = "golive_signed"
@@ -78,7 +78,7 @@ def _run_proof(proof: PlaybookProof, store: Store, now: datetime, title: str) ->
                                      run=run["id"], status=status_word(run["status"])), evidence)
     if proof.max_age and now - datetime.fromisoformat(run["finished"]) >= parse_age(proof.max_age):
         return Finding(False, phrase("golive.run_stale", playbook=title, env=proof.env,
-                                     run=run["id"], age=proof.max_age), evidence)
+                                     run=run["id"], age=said_age(proof.max_age)), evidence)
     return Finding(True, phrase("golive.run_passed", playbook=title, env=proof.env, run=run["id"]),
                    evidence)
 
@@ -101,11 +101,11 @@ def _backup_proof(proof: BackupProof, store: Store, now: datetime, backups_dir: 
         else:
             found[name] = fresh.id
     if missing:
-        return Finding(False, phrase("golive.backup_missing", env=proof.backup, age=proof.max_age, targets=missing),
-                       {"backups": found})
+        return Finding(False, phrase("golive.backup_missing", env=proof.backup, age=said_age(proof.max_age),
+                                     targets=missing), {"backups": found})
     listed = [phrase("gate.backup_ref", target=name, id=backup_id) for name, backup_id in found.items()]
-    return Finding(True, phrase("golive.backup_fresh", env=proof.backup, age=proof.max_age, backups=listed),
-                   {"backups": found})
+    return Finding(True, phrase("golive.backup_fresh", env=proof.backup, age=said_age(proof.max_age),
+                                backups=listed), {"backups": found})
 
 
 def _import_proof(proof: ImportProof, store: Store) -> Finding:

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from launchpad.backup.freshness import AGE_PATTERN, parse_age
+from launchpad.backup.freshness import AGE_PATTERN, parse_age, said_age
 from launchpad.phrases import Said, phrase, status_word
 from launchpad.run.prompter import ApprovalRequest
 from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
@@ -63,7 +63,7 @@ class GateStep(StepSpec):
         if self.phase_passed:
             return phrase("describe.gate_phase", phase=self.phase_passed)
         if self.fresh_backup:
-            return phrase("describe.gate_backup", age=self.fresh_backup)
+            return phrase("describe.gate_backup", age=said_age(self.fresh_backup))
         return phrase("describe.gate_approval", form=self.approval.form if self.approval else "")
 
 
@@ -129,9 +129,10 @@ def _fresh_backup(age: str, targets: list[str] | None, ctx: StepContext) -> Step
             else:
                 found[name] = fresh.id
     if missing:
-        return StepOutcome("refused", phrase("gate.backup_stale", age=age, targets=missing))
+        return StepOutcome("refused", phrase("gate.backup_stale", age=said_age(age), targets=missing))
     listed = [phrase("gate.backup_ref", target=name, id=backup_id) for name, backup_id in found.items()]
-    return StepOutcome("passed", phrase("gate.backup_fresh", age=age, backups=listed), evidence={"backups": found})
+    return StepOutcome("passed", phrase("gate.backup_fresh", age=said_age(age), backups=listed),
+                       evidence={"backups": found})
 
 
 STEP_KIND = StepKind("gate", GateStep, check_gate, idempotent=True, gate=True)

@@ -50,7 +50,7 @@ def require_fresh_backup(store: Store, backups_dir: Path, environment: Environme
                          production: bool = True) -> int:
     """The id of a verified backup of `database` younger than `age` whose file is still there.
     `action` prefixes the audit entries and `refusal` is raised: a baseline fix shares the rule."""
-    from launchpad.backup.freshness import fresh_backup, parse_age
+    from launchpad.backup.freshness import fresh_backup, parse_age, said_age
 
     targets = [name for name, target in environment.backups.items() if target.database == database]
     limit = parse_age(age)
@@ -65,5 +65,5 @@ def require_fresh_backup(store: Store, backups_dir: Path, environment: Environme
     if not targets:
         raise refusal(phrase(f"error.backup_gate_no_target{here}", env=env_name, database=database),
                       hint=phrase("error.backup_gate_no_target_hint", env=env_name, database=database))
-    raise refusal(phrase(f"error.backup_gate_stale{here}", env=env_name, targets=targets, age=age),
+    raise refusal(phrase(f"error.backup_gate_stale{here}", env=env_name, targets=targets, age=said_age(age)),
                   hint=phrase("error.backup_gate_stale_hint", env=env_name, target=targets[0]))

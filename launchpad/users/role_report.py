@@ -55,7 +55,7 @@ def write_xlsx(shown: Preview, path: Path, lang: str, title: str, env: str) -> P
         raise UsageError(phrase("cli.roles.not_xlsx", file=path.name), hint=phrase("cli.roles.not_xlsx_hint"))
     book = Workbook()
     sheet = book.active
-    sheet.title = "users"
+    sheet.title = render(phrase("roles.sheet.users"), lang)
     sheet.append([spreadsheet(title)])
     sheet["A1"].font = Font(bold=True)
     sheet.append([render(phrase("roles.summary", users=len(shown.changes), env=env) if shown.changes
@@ -66,7 +66,7 @@ def write_xlsx(shown: Preview, path: Path, lang: str, title: str, env: str) -> P
         cell.font = Font(bold=True)
     for change in shown.changes:
         sheet.append([spreadsheet(v) for v in cells(change)])
-    counts = book.create_sheet("counts")
+    counts = book.create_sheet(render(phrase("roles.sheet.counts"), lang))
     counts.append([render(phrase("roles.col.rule"), lang), render(phrase("roles.col.users"), lang)])
     for name, count in shown.per_rule.items():
         counts.append([spreadsheet(name), count])

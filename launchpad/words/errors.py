@@ -113,9 +113,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                          "请在 site.yaml 中为 {env} 添加一个 `database: {database}` 的备份目标"),
     "error.backup_gate_stale": ("{env} is production and {targets} has no verified backup younger than {age}; "
                                 "nothing was written",
-                                "{env} 是生产环境，但 {targets} 没有 {age} 内经过校验的备份；什么都没有写入"),
+                                "{env} 是生产环境，但 {targets} 没有 {age}内经过校验的备份；什么都没有写入"),
     "error.backup_gate_stale_here": ("{env}: {targets} has no verified backup younger than {age}; nothing was written",
-                                     "{env}：{targets} 没有 {age} 内经过校验的备份；什么都没有写入"),
+                                     "{env}：{targets} 没有 {age}内经过校验的备份；什么都没有写入"),
     "error.backup_gate_stale_hint": ("launchpad backup --env {env} {target}",
                                      "请先备份：launchpad backup --env {env} {target}"),
     # the on-site changes' refusals

@@ -7,6 +7,8 @@ nothing pasted vanishes unseen. A message with no words is marked: it is no issu
 issues; Ctrl+S logs each picked message as its own issue, Ctrl+G merges the picked ones into
 one (a complaint told over three messages is one issue). The issues keep the first sender as
 reporter and the first time as when it was reported, and quote every message in full.
+Messages already logged (the same chat copied again) are skipped, as `issue paste` skips them;
+the box beside the channel logs them again, as `issue paste --again` does.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Button, Label, Select, SelectionList, Static, TextArea
+from textual.widgets import Button, Checkbox, Label, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
 from launchpad.errors import LaunchpadError
@@ -59,6 +61,7 @@ class PasteIntakeDialog(BaseDialog[list[Issue] | None]):
         channels = [(value_label(code, lang), code) for code in CHANNELS]
         yield Horizontal(Label(field_label("channel", lang), classes="form-label"),
                          Select(channels, value="group", allow_blank=False, compact=True, id="paste-channel"),
+                         Checkbox(t("paste.again"), False, id="paste-again", compact=True),
                          classes="form-row")
 
     def buttons(self) -> list[Button]:
@@ -133,18 +136,21 @@ class PasteIntakeDialog(BaseDialog[list[Issue] | None]):
             return
         groups = [chosen] if button_id == "merge" else [[number] for number in chosen]
         channel = str(self.query_one("#paste-channel", Select).value)
+        again = self.query_one("#paste-again", Checkbox).value
         for button in self.query(Button):
             button.disabled = button.id != "cancel"
-        self.log_groups(groups, channel)
+        self.log_groups(groups, channel, again)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="paste-log")
-    def log_groups(self, groups: list[list[int]], channel: str) -> None:
+    def log_groups(self, groups: list[list[int]], channel: str, again: bool) -> None:
         zone = self.session.site.tz
         by_number = {chat.number: chat for chat in self.messages}
         try:
             log = self.session.issue_log()
-            # Messages already logged (a chat copied again) are skipped, as `issue paste` skips them.
-            chosen = drafts_for(log, [[by_number[n] for n in group] for group in groups], zone, channel)
+            # Messages already logged (a chat copied again) are skipped, as `issue paste` skips
+            # them, unless the box asks for them again (`issue paste --again`).
+            chosen = drafts_for(log, [[by_number[n] for n in group] for group in groups], zone, channel,
+                                again=again)
             added = log.add_many(chosen.drafts)  # one transaction: all or none
         except LaunchpadError as error:
             self.post_message(IssuesAdded([], [("", error)]))
@@ -161,8 +167,12 @@ class PasteIntakeDialog(BaseDialog[list[Issue] | None]):
         if message.skipped and not message.added:
             for button in self.query(Button):
                 button.disabled = False
-            self.say_problem("\n".join([*message.skipped, t("paste.nothing_new")]))
+            self.say_problem("\n".join([*message.skipped, t("paste.nothing_new"), self._again_hint()]))
             return
         if message.skipped:
-            self.app.notify("\n".join(message.skipped), timeout=10)
+            self.app.notify("\n".join([*message.skipped, self._again_hint()]), timeout=10)
         self.dismiss(message.added)
+
+    @staticmethod
+    def _again_hint() -> str:
+        return t("paste.again_hint", label=t("paste.again"))

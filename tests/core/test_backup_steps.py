@@ -20,7 +20,7 @@ from launchpad.backup.records import BackupRecord
 from launchpad.backup.retention import plan_retention
 from launchpad.backup.sqlquery import find_placeholders, mysql_script, psql_script
 from launchpad.hosts.connect import HostConnections
-from launchpad.phrases import render
+from launchpad.phrases import loads, render
 from launchpad.run.engine import Engine, RunResult
 from launchpad.run.playbook import BUNDLED_DIR, check_against_site, load_playbook
 from launchpad.run.prompter import ConfirmRequest, FailureChoice
@@ -93,7 +93,9 @@ def test_a_release_refuses_to_start_without_a_fresh_verified_backup(tmp_path: Pa
     result = runner.run(ScriptedPrompter())
     assert result.status == "refused" and runner.states(result.run_id) == {"fresh": "refused"}
     summary = runner.store.latest_step_states(result.run_id)["fresh"]["summary"]
-    assert "no verified backup younger than 2h of: app" in summary
+    assert "no verified backup younger than 2 hours of: app" in summary
+    said = loads(summary, runner.store.latest_step_states(result.run_id)["fresh"]["summary_phrase"])
+    assert render(said, "zh").startswith("以下目标没有 2 小时内的已校验备份：app")
 
 
 def test_rollback_restores_the_backup_taken_earlier_in_the_run(tmp_path: Path) -> None:

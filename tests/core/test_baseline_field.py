@@ -4,6 +4,7 @@ baseline and the rules. On a copy of the built demo (tests/core/test_baseline_on
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -80,6 +81,29 @@ def test_reports_for_the_client_and_hq_name_fields_and_sheets_in_chinese_and_tim
 
     two = launchpad(demo, "baseline", "diff", "--env", "test", "--env", "prod")
     assert re.search(r"（版本 test@\d{4}-\d\d-\d\d \d\d:\d\d:\d\d Asia/Shanghai）", two.stdout), two.stdout
+
+
+def test_the_role_preview_workbook_names_its_sheets_in_the_readers_language(demo: Path, tmp_path: Path) -> None:
+    chinese = launchpad(demo, "roles", "preview", "--env", "test", "--xlsx", str(tmp_path / "预览.xlsx"))
+    assert chinese.returncode == 0, chinese.stderr
+    book = load_workbook(tmp_path / "预览.xlsx")
+    assert book.sheetnames == ["用户", "统计"]
+    assert book["统计"]["A1"].value == "规则"
+    english = launchpad(demo, "roles", "preview", "--env", "test", "--xlsx", str(tmp_path / "preview.xlsx"),
+                        "--lang", "en")
+    assert english.returncode == 0, english.stderr
+    assert load_workbook(tmp_path / "preview.xlsx").sheetnames == ["users", "counts"]
+
+
+def test_the_drift_tables_last_line_counts_what_it_left_out_in_the_readers_language(demo: Path) -> None:
+    total = len(json.loads(launchpad(demo, "baseline", "diff", "--env", "prod", "--json").stdout)["differences"])
+    assert total > 1
+    chinese = launchpad(demo, "baseline", "diff", "--env", "prod", "--limit", "1")
+    assert chinese.returncode == 1, chinese.stderr
+    assert f"… 另有 {total - 1} 项（--json 或报告列出全部）" in chinese.stdout.splitlines(), chinese.stdout
+    assert "more" not in chinese.stdout
+    english = launchpad(demo, "baseline", "diff", "--env", "prod", "--limit", "1", "--lang", "en")
+    assert f"… {total - 1} more (--json, or a report, lists all)" in english.stdout.splitlines(), english.stdout
 
 
 def test_a_confirmation_without_a_terminal_names_only_what_the_command_offers(demo: Path) -> None:

@@ -247,7 +247,7 @@ def test_a_verified_backup_proves_its_item_until_it_grows_stale(tmp_path: Path) 
     assert state["backups"].finding is not None and state["backups"].finding.evidence == {"backups": {"users": 1}}
     later = {p.item.id: p for p in stale.items}
     assert later["backups"].state == "open"
-    assert "没有 1d 内的已校验备份：users" in summary_text(stale, workspace.site, "zh")
+    assert "没有 1 天内的已校验备份：users" in summary_text(stale, workspace.site, "zh")
 
 
 def test_the_demo_checklist_mixes_done_late_blocked_and_open_and_two_runs_prove_items(tmp_path: Path) -> None:

@@ -123,7 +123,7 @@ def test_every_kind_of_drift_is_reported_then_fixed_behind_the_gates(lab: RuoYiL
 
     no_backup = launchpad(lab, "baseline", "fix", "--env", env, "--all", "--confirm", env, "--yes")
     assert no_backup.returncode == 1
-    assert "修正被拒绝：" in no_backup.stderr and "没有 2h 内经过校验的备份" in no_backup.stderr
+    assert "修正被拒绝：" in no_backup.stderr and "没有 2 小时内经过校验的备份" in no_backup.stderr
     backed_up = launchpad(lab, "backup", "--env", env, "app")
     assert backed_up.returncode == 0, backed_up.stderr
     if env == "prod":

@@ -109,7 +109,7 @@ def test_preview_is_what_apply_writes_a_second_apply_changes_nothing_and_rollbac
     assert "  信息中心主任：变化 1 个，匹配 1 个" in table.stdout and "按部门：" in table.stdout
     from openpyxl import load_workbook
 
-    sheet = load_workbook(lab.root / "预览.xlsx")["users"]
+    sheet = load_workbook(lab.root / "预览.xlsx")["用户"]
     rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=4)]
     assert rows[0] == ["账号", "姓名", "部门", "岗位", "现有角色", "调整后角色", "规则"]
     assert ["zhao", "赵科员", "某某局/信息中心/综合科", "ky", "common", None, "综合科科员不再用普通角色"] in rows
@@ -167,7 +167,7 @@ def test_production_needs_a_fresh_backup_and_its_name_typed(lab: RuoYiLab) -> No
     preview_json(lab, "prod")
     # the backup gate first, before anybody is asked to type the name
     no_backup = launchpad(lab, "roles", "apply", "--env", "prod", "--yes", "--confirm", "prod")
-    assert no_backup.returncode == 1 and "没有 2h 内经过校验的备份" in no_backup.stderr
+    assert no_backup.returncode == 1 and "没有 2 小时内经过校验的备份" in no_backup.stderr
     assert links(lab, "prod") == BEFORE
     assert launchpad(lab, "backup", "--env", "prod", "app").returncode == 0
     unnamed = launchpad(lab, "roles", "apply", "--env", "prod", "--yes")

@@ -272,7 +272,8 @@ def test_production_needs_a_fresh_backup_and_its_name(lab: RuoYiLab) -> None:
     # the backup gate first, before anybody is asked to type the name
     no_backup = launchpad(lab, "users", "import", str(sheet), "--env", "prod", "--confirm", "prod")
     assert no_backup.returncode == 1
-    assert "import refused: prod is production and app has no verified backup younger than 2h" in no_backup.stderr
+    assert ("import refused: prod is production and app has no verified backup younger than 2 hours;"
+            in no_backup.stderr)
     assert lab.sql("prod", "SELECT COUNT(*) FROM sys_user") == [["3"]]
     backed_up = launchpad(lab, "backup", "--env", "prod", "app")
     assert backed_up.returncode == 0, backed_up.stderr

@@ -125,7 +125,7 @@ def test_apply_on_production_without_a_fresh_backup_is_refused_even_without_a_ga
     result, states = run(lab, playbook, "prod", {}, ScriptedPrompter())
 
     assert result.status == "refused" and states["write"]["status"] == "refused", states
-    assert "no verified backup younger than 2h" in states["write"]["summary"]
+    assert "no verified backup younger than 2 hours;" in states["write"]["summary"]
     assert users_table(lab, "prod") == before
     with Store.open(lab.workspace.store_path) as store:
         actions = [r["action"] for r in store.db.query("SELECT action FROM audit")]

@@ -190,7 +190,7 @@ async def test_a_fix_is_picked_its_sql_shown_and_production_asks_for_its_name(dr
         # The demo keeps no backup: the fresh-backup gate refuses before anything is asked, a
         # refusal, not a failure.
         await wait_until(pilot, lambda: screen.ready and "⛔" in activity(screen), "the gate's refusal")
-        assert "已拒绝" in activity(screen) and "没有 2h 内经过校验的备份" in activity(screen), activity(screen)
+        assert "已拒绝" in activity(screen) and "没有 2 小时内经过校验的备份" in activity(screen), activity(screen)
         assert "no verified backup" not in activity(screen)  # the refusal in the screen's language
         assert isinstance(app.screen, DriftScreen)  # no dialog, no name typed for nothing
         assert screen.picked == {"permission/approver/affair:case:approve"}  # kept, to try again
@@ -199,7 +199,7 @@ async def test_a_fix_is_picked_its_sql_shown_and_production_asks_for_its_name(dr
                                    cwd=drifted_demo, capture_output=True, text=True, timeout=120, check=False)
         assert backed_up.returncode == 0, backed_up.stderr
         await production_question(pilot, "f", "在 prod 上修正 1 处差异？",
-                                  "数据库的备份 1 已在 2h 内校验，出问题时从它恢复。")
+                                  "数据库的备份 1 已在 2 小时内校验，出问题时从它恢复。")
         for _ in range(4):
             await pilot.press("backspace")
         await type_line(pilot, "prod")
@@ -380,3 +380,23 @@ def test_a_failure_on_the_drift_screen_reads_in_the_uis_language(language: str, 
     finally:
         i18n.set_language("zh")
     assert shown == said
+
+
+@pytest.mark.parametrize(("language", "more", "backup"), [
+    ("zh", "  … 另有 2 项", "数据库的备份 7 已在 2 小时内校验，出问题时从它恢复。"),
+    ("en", "  … 2 more", "Backup 7 of the database, verified within 2 hours, is the one to restore from."),
+], ids=["zh", "en"])
+def test_the_fix_confirmation_counts_the_differences_it_leaves_out_in_the_uis_language(
+        language: str, more: str, backup: str) -> None:
+    from types import SimpleNamespace
+
+    from screens.drift import confirm_detail
+    from screens.support import i18n
+
+    prepared = SimpleNamespace(chosen=[SimpleNamespace(id=f"role/r{n}") for n in range(12)], statements=["x"] * 12)
+    i18n.set_language(language)
+    try:
+        shown = confirm_detail(prepared, 7).splitlines()
+    finally:
+        i18n.set_language("zh")
+    assert shown[1:] == [f"  role/r{n}" for n in range(10)] + [more, backup]

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input, SelectionList, Static, TextArea
+from textual.widgets import Checkbox, Input, SelectionList, Static, TextArea
 
 from launchpad.issues.log import IssueLog
 from launchpad.issues.model import Issue, IssueDraft
@@ -276,6 +276,31 @@ async def test_pasting_the_same_chat_again_skips_the_messages_already_logged(ui_
     first, second = stored(ui_workspace)
     assert first.reporter == "王芳@市人社局" and "刘建国@市人社局 11-20 09:16:" in first.description
     assert "刘建国@市人社局 11-20 09:16:" not in second.description
+
+
+async def test_the_paste_dialog_logs_messages_already_logged_when_its_box_is_ticked(ui_workspace: Path) -> None:
+    """`issue paste --again` in the dialog: the box beside the channel, the same core call."""
+    app = make_app(ui_workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_issues(pilot)
+        await pilot.press("v")
+        await paste_chat(pilot, app, "wecom_desktop.txt")
+        await pilot.press("space", "ctrl+s")  # message 1
+        await wait_until(pilot, lambda: isinstance(app.screen, IssuesScreen) and screen.total == 1, "one issue")
+        await pilot.press("v")
+        dialog = await paste_chat(pilot, app, "wecom_desktop.txt")
+        again = dialog.query_one("#paste-again", Checkbox)
+        assert str(again.label) == "已登记的也再登记" and not again.value
+        await pilot.press("space", "ctrl+s")  # the same message, box not ticked: skipped, and how to log it
+        problem = dialog.query_one("#dialog-problem", Static)
+        await wait_until(pilot, lambda: "没有需要新登记的" in str(problem.render()), "told nothing is new")
+        assert "如确需再次登记，请勾选“已登记的也再登记”。" in str(problem.render()) and app.screen is dialog
+        await pilot.press("tab", "tab")  # past the channel to the box
+        assert app.focused is again
+        await pilot.press("space", "ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, IssuesScreen) and screen.total == 2, "logged again")
+    first, second = stored(ui_workspace)
+    assert (second.reporter, second.reported_at, second.title) == (first.reporter, first.reported_at, first.title)
 
 
 async def test_paste_intake_shows_the_lines_in_no_message(ui_workspace: Path) -> None:

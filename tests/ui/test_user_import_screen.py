@@ -339,7 +339,7 @@ async def test_production_refuses_without_a_fresh_backup_before_asking_for_its_n
         await pilot.press("a")
         # no backup: refused at once, nobody types the name for nothing
         error = await wait_for_screen(pilot, ErrorDialog, timeout=120)
-        assert "prod 是生产环境，但 app 没有 2h 内经过校验的备份" in str(error.body)
+        assert "prod 是生产环境，但 app 没有 2 小时内经过校验的备份" in str(error.body)
         await wait_until(pilot, lambda: screen.ready, "the refusal")
         assert users_named(lab, "prod", "zhangsan") == "0"
         assert "user_import_gate_refused" in audit_actions(lab.root)
@@ -349,7 +349,7 @@ async def test_production_refuses_without_a_fresh_backup_before_asking_for_its_n
         backed_up = launchpad(lab, "backup", "--env", "prod", "app")  # the backup the gate asks for
         assert backed_up.returncode == 0, backed_up.stderr
         dialog = await production_question(pilot, "a", "将 名单.xlsx 中的用户导入 prod",
-                                           "生产环境：备份 1 已在 2h 内校验，出问题时从它恢复。")
+                                           "生产环境：备份 1 已在 2 小时内校验，出问题时从它恢复。")
         dialog.query_one(Input).value = "prod"
         await pilot.press("enter")
         await wait_until(pilot, lambda: screen.ready and screen.last_import is not None, "the import", timeout=120)
