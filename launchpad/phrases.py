@@ -190,9 +190,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "gate.no_backup_targets": ("{env} declares no backup targets, so no backup can be fresh",
                                "{env} 没有声明备份目标，无从谈起新近备份"),
     "gate.backup_stale": ("no verified backup younger than {age} of: {targets}; take one first "
-                          "(`launchpad backup --env ENV TARGET` or pre-release-backup)",
+                          "(`launchpad backup --env {env} {command_targets}` or pre-release-backup)",
                           "以下目标没有 {age}内的已校验备份：{targets}；请先备份"
-                          "（`launchpad backup --env ENV TARGET` 或 pre-release-backup）"),
+                          "（`launchpad backup --env {env} {command_targets}` 或 pre-release-backup）"),
     "gate.backup_fresh": ("verified backups younger than {age}: {backups}", "{age}内的已校验备份：{backups}"),
     "gate.backup_ref": ("{target} #{id}", "{target} #{id}"),
     # manual

@@ -129,7 +129,9 @@ def _fresh_backup(age: str, targets: list[str] | None, ctx: StepContext) -> Step
             else:
                 found[name] = fresh.id
     if missing:
-        return StepOutcome("refused", phrase("gate.backup_stale", age=said_age(age), targets=missing))
+        # The command that takes them, as it can be pasted: this environment, these targets.
+        return StepOutcome("refused", phrase("gate.backup_stale", age=said_age(age), targets=missing,
+                                             env=ctx.env_name, command_targets=" ".join(missing)))
     listed = [phrase("gate.backup_ref", target=name, id=backup_id) for name, backup_id in found.items()]
     return StepOutcome("passed", phrase("gate.backup_fresh", age=said_age(age), backups=listed),
                        evidence={"backups": found})

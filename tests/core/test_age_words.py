@@ -36,7 +36,7 @@ def test_text_that_is_no_age_stays_as_written() -> None:
 
 
 def test_a_gate_sentence_keeps_the_age_in_words_through_the_store() -> None:
-    said = phrase("gate.backup_stale", age=said_age("1d"), targets=["users"])
+    said = phrase("gate.backup_stale", age=said_age("1d"), targets=["users"], env="prod", command_targets="users")
     back = loads(str(said), dumps(said))
     assert render(back, "zh").startswith("以下目标没有 1 天内的已校验备份：users")
     assert str(back).startswith("no verified backup younger than 1 day of: users")

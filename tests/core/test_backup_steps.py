@@ -96,6 +96,8 @@ def test_a_release_refuses_to_start_without_a_fresh_verified_backup(tmp_path: Pa
     assert "no verified backup younger than 2 hours of: app" in summary
     said = loads(summary, runner.store.latest_step_states(result.run_id)["fresh"]["summary_phrase"])
     assert render(said, "zh").startswith("以下目标没有 2 小时内的已校验备份：app")
+    # The command it names can be pasted as it stands: this environment, the targets it lacks.
+    assert "（`launchpad backup --env test app` 或 pre-release-backup）" in render(said, "zh")
 
 
 def test_rollback_restores_the_backup_taken_earlier_in_the_run(tmp_path: Path) -> None:

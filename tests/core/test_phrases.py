@@ -25,7 +25,8 @@ def test_nested_phrases_render_in_one_language() -> None:
 
 
 def test_lists_are_enumerated_per_language() -> None:
-    said = phrase("gate.backup_stale", age="2h", targets=["users", "files"])
+    said = phrase("gate.backup_stale", age="2h", targets=["users", "files"], env="prod",
+                   command_targets="users files")
     assert "of: users, files;" in str(said)
     assert "users、files" in render(said, "zh")
 
