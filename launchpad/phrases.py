@@ -37,6 +37,7 @@ from launchpad.words import (
     hosts_column,
     import_stream,
     issues,
+    oserrors,
     refusals,
     refusals_hosts,
     release,
@@ -767,6 +768,7 @@ _merge(robots.ENTRIES)
 _merge(release.ENTRIES)
 _merge(describe.ENTRIES)
 _merge(import_stream.ENTRIES)
+_merge(oserrors.ENTRIES)
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}
 PARTS_SEPARATOR = {"en": "; ", "zh": "；"}
