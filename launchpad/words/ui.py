@@ -371,6 +371,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "run.status": ("Status", "状态"),
     "run.duration": ("Time", "耗时"),
     "run.exit": ("Exit", "退出码"),
+    "run.http_status": ("HTTP status", "HTTP 状态码"),
     "run.message": ("Message", "说明"),
     "run.paused": (
         "Paused before the next step: n runs it, a runs the rest.",
