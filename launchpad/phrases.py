@@ -37,6 +37,7 @@ from launchpad.words import (
     hosts_column,
     import_stream,
     issues,
+    oserrors,
     refusals,
     refusals_hosts,
     release,
@@ -88,6 +89,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "engine.reason.interrupted_not_rerun": ("interrupted step not re-run", "中断的步骤未重做"),
     "engine.reason.no_one_to_ask": ("no one to ask (not a terminal)", "无人可询问（不是终端）"),
     "engine.skipped_after_failure": ("skipped after failure: {reason}", "失败后跳过：{reason}"),
+    # a step skipped after it failed: the skip and its reason, then what failed
+    "engine.skipped_failed": ("{skipped}; what failed: {failure}", "{skipped}；失败情况：{failure}"),
     "engine.critical_no_skip": ("{step} is critical and cannot be skipped: the run stops here",
                                 "“{step}”是关键步骤，不能跳过：运行到此停止"),
     "engine.skip_needs_reason": ("skipping {step} needs a reason; none was given, so the run stops here",
@@ -788,6 +791,7 @@ _merge(robots.ENTRIES)
 _merge(release.ENTRIES)
 _merge(describe.ENTRIES)
 _merge(import_stream.ENTRIES)
+_merge(oserrors.ENTRIES)
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}
 PARTS_SEPARATOR = {"en": "; ", "zh": "；"}

@@ -284,10 +284,11 @@ class RunScreen(RunKeys, LaunchpadScreen):
         output = self.query_one("#run-output", Log)
         output.clear()
         grid = self.query_one(HostGrid)
+        code = self.view.codes.get(step_id or "", "exit")
         if step_id is None or step_id not in self.view.hosts:
-            grid.show({})
+            grid.show({}, code)
             return
-        grid.show(self.view.hosts[step_id])
+        grid.show(self.view.hosts[step_id], code)
         output.write_lines(list(self.view.output.get(step_id, deque())))
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[str]) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from launchpad.backup.diskwriter import DumpWriter
 from launchpad.backup.errors import BackupFailed, BackupFolderUnusable
 from launchpad.backup.progress import ProgressMeter
+from launchpad.oserrors import os_reason
 from launchpad.phrases import Said, phrase
 from launchpad.workspace.durable import sync_directory
 
@@ -104,7 +105,7 @@ def _unusable_folder(path: Path, exc: OSError) -> BackupFolderUnusable:
             why = phrase("backup.file_not_folder", path=str(part))
             break
     else:
-        why = phrase("backup.folder_unwritable", path=str(exc.filename or path), reason=exc.strerror or str(exc))
+        why = phrase("backup.folder_unwritable", path=str(exc.filename or path), reason=os_reason(exc))
     return BackupFolderUnusable(
         why,
         hint=phrase("backup.folder_unusable_hint"),
@@ -153,5 +154,5 @@ def _alive(pid: int) -> bool:
 def explain_os_error(exc: OSError, path: Path) -> BackupFailed:
     if exc.errno == errno.ENOSPC:
         return BackupFailed(phrase("backup.disk_full", folder=str(path.parent)), hint=phrase("backup.disk_full_hint"))
-    return BackupFailed(phrase("backup.cannot_write", path=str(path), reason=exc.strerror or str(exc)),
+    return BackupFailed(phrase("backup.cannot_write", path=str(path), reason=os_reason(exc)),
                         hint=phrase("backup.cannot_write_hint"))

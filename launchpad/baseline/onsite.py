@@ -22,6 +22,7 @@ from launchpad.baseline.edit import set_item
 from launchpad.baseline.files import dictionary_data, item_data, load_baseline, post_data, role_data
 from launchpad.baseline.model import Baseline
 from launchpad.errors import LaunchpadError, UsageError
+from launchpad.oserrors import os_reason
 from launchpad.phrases import phrase
 from launchpad.sitetime import day_bounds, utc_now
 from launchpad.store.db import Store
@@ -224,7 +225,7 @@ def accept_change(store: Store, root: Path, change_id: int, actor: str, audit: A
     try:
         write_complete(path, after.encode("utf-8"), mode=path.stat().st_mode & 0o777, check=holds_the_change)
     except OSError as exc:
-        raise AcceptFailed(phrase("error.onsite_cannot_write", file=shown, reason=exc.strerror or str(exc)),
+        raise AcceptFailed(phrase("error.onsite_cannot_write", file=shown, reason=os_reason(exc)),
                            hint=phrase("error.onsite_cannot_write_hint")) from None
     with store.transaction():
         store.db.execute(f"UPDATE {TABLE} SET status = 'accepted', accepted_by = ?, accepted = ? WHERE id = ?",

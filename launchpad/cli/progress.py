@@ -10,6 +10,7 @@ import click
 from launchpad.cli.door import language, say
 from launchpad.phrases import CATALOG, render, status_word
 from launchpad.run import events as ev
+from launchpad.steps import host_code
 
 MARKS = {
     "passed": click.style("✓", fg="green"),
@@ -20,7 +21,7 @@ MARKS = {
 }
 
 
-# What the number on a host's line is, by what the step kind's hosts report (StepKind.code).
+# What the number on a host's line is, by what the step kind's hosts report (steps.host_code).
 CODE_WORDS = {"exit": "cli.run.exit", "http": "cli.run.http_status"}
 
 
@@ -48,7 +49,7 @@ class ProgressPrinter:
             case ev.PhaseStarted(title=title, phase_id=phase_id):
                 return click.style(f"\n▸ {render(title, language())} [{phase_id}]", bold=True)
             case ev.StepStarted(title=title, step_id=step_id, kind=kind, hosts=hosts, attempt=attempt):
-                self._code_words[step_id] = _code_word(kind)
+                self._code_words[step_id] = CODE_WORDS[host_code(kind)]
                 on = say("cli.run.on_hosts", count=len(hosts)) if hosts else ""
                 again = say("cli.run.attempt", attempt=attempt) if attempt > 1 else ""
                 return f"  • {title} [{step_id}]{on}{again}"
@@ -82,9 +83,3 @@ class ProgressPrinter:
                                    bold=True)
         return None
 
-
-def _code_word(kind_name: str) -> str:
-    from launchpad.steps import step_kinds  # already loaded by the run that prints
-
-    kind = step_kinds().get(kind_name)
-    return CODE_WORDS[kind.code if kind is not None else "exit"]

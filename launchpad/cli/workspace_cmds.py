@@ -12,6 +12,7 @@ import click
 
 from launchpad.cli.door import say
 from launchpad.errors import InvalidInput, LaunchpadError, Problem, UsageError
+from launchpad.oserrors import os_reason
 from launchpad.phrases import phrase
 
 if TYPE_CHECKING:
@@ -177,7 +178,7 @@ def _writing(directory: Path, command: str) -> Iterator[None]:
         yield
     except OSError as exc:
         where = exc.filename or directory
-        raise UsageError(phrase("cli.cannot_write", where=str(where), reason=exc.strerror or str(exc)),
+        raise UsageError(phrase("cli.cannot_write", where=str(where), reason=os_reason(exc)),
                          hint=phrase("cli.cannot_write_hint", command=command)) from None
 
 

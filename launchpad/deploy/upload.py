@@ -27,6 +27,7 @@ from typing import Literal
 
 from launchpad.errors import LaunchpadError, RemoteError
 from launchpad.hosts.base import Readable, Transport
+from launchpad.oserrors import os_reason
 from launchpad.phrases import Said, phrase
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -57,7 +58,7 @@ def artifact_at(path: Path, sha256: str | None = None) -> Artifact:
             with path.open("rb") as source:
                 sha256 = hashlib.file_digest(source, "sha256").hexdigest()
     except OSError as exc:
-        raise LaunchpadError(phrase("upload.unreadable", path=str(path), reason=exc.strerror or str(exc)),
+        raise LaunchpadError(phrase("upload.unreadable", path=str(path), reason=os_reason(exc)),
                              hint=phrase("upload.unreadable_hint")) from None
     return Artifact(path, size, sha256.lower())
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from launchpad.errors import InvalidInput, UsageError
 from launchpad.golive.checklist import CHECKLIST_FILE, Checklist, Item, checklist_problems
+from launchpad.oserrors import os_reason
 from launchpad.phrases import phrase
 from launchpad.workspace.site import Site
 from launchpad.workspace.yamlsource import Document, SourceMap, load_yaml, read_yaml, validate
@@ -157,5 +158,5 @@ def _replace(path: Path, text: str) -> None:
         os.replace(partial, path)
     except OSError as exc:
         Path(partial).unlink(missing_ok=True)
-        raise UsageError(phrase("golive.cannot_write", path=str(path), error=exc.strerror or str(exc)),
+        raise UsageError(phrase("golive.cannot_write", path=str(path), error=os_reason(exc)),
                          hint=phrase("golive.cannot_write_hint")) from None

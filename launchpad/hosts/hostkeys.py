@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Literal
 import paramiko
 
 from launchpad.errors import ChangedHostKey, RevokedHostKey, UnknownHostKey, UsageError
+from launchpad.oserrors import os_reason
 from launchpad.phrases import phrase
 
 if TYPE_CHECKING:
@@ -221,7 +222,7 @@ class KnownHosts:
                 line = _append_line(path, line)
             except OSError as exc:
                 raise UsageError(
-                    phrase("hostkeys.cannot_write", path=str(path), reason=exc.strerror or str(exc)),
+                    phrase("hostkeys.cannot_write", path=str(path), reason=os_reason(exc)),
                     hint=phrase("hostkeys.cannot_write_hint"),
                 ) from None
             entry = _parse_line(line.strip(), f"{path}:new")
@@ -295,7 +296,7 @@ def _read_file(path: Path) -> list[_Entry]:
         return []
     except OSError as exc:
         raise UsageError(
-            phrase("hostkeys.cannot_read", path=str(path), reason=exc.strerror or str(exc)),
+            phrase("hostkeys.cannot_read", path=str(path), reason=os_reason(exc)),
             hint=phrase("hostkeys.cannot_read_hint"),
         ) from None
     entries = []

@@ -31,6 +31,7 @@ from launchpad.hosts.base import (
     Timeouts,
 )
 from launchpad.hosts.capture import DEFAULT_CAPTURE_LIMIT, OutputCapture, StreamCapture, short
+from launchpad.oserrors import os_reason
 from launchpad.phrases import phrase
 
 _READ_SIZE = 256 * 1024
@@ -109,7 +110,7 @@ class LocalTransport:
                 partial.unlink()
             raise RemoteError(
                 self.host.name,
-                phrase("local.cannot_copy", source=local_path, target=remote_path, reason=exc.strerror or str(exc)),
+                phrase("local.cannot_copy", source=local_path, target=remote_path, reason=os_reason(exc)),
                 hint=phrase("local.cannot_copy_hint"),
             ) from None
 
@@ -142,7 +143,7 @@ class LocalTransport:
         except OSError as exc:
             raise RemoteError(
                 self.host.name,
-                phrase("local.no_shell", reason=exc.strerror or str(exc)),
+                phrase("local.no_shell", reason=os_reason(exc)),
                 hint=phrase("local.no_shell_hint"),
             ) from None
         finished = False

@@ -43,6 +43,7 @@ from launchpad.hosts.ssh_connect import Connection, connect
 from launchpad.hosts.ssh_exec import ChunkSink, StdinSource, run_command
 from launchpad.hosts.sshconfig import SshConfigResolver, SshTarget
 from launchpad.hosts.tunnel import PortForward
+from launchpad.oserrors import os_reason
 from launchpad.phrases import Said, phrase
 
 _CHANNEL_REFUSALS = {
@@ -167,7 +168,7 @@ class SshTransport:
         except OSError as exc:
             raise RemoteError(
                 self.host.name,
-                phrase("ssh.cannot_read", path=local_path, reason=exc.strerror or str(exc)),
+                phrase("ssh.cannot_read", path=local_path, reason=os_reason(exc)),
                 hint=phrase("ssh.check_local_file"),
             ) from None
         if exit_code != 0:

@@ -32,6 +32,7 @@ from launchpad.hosts.heartbeat import Heartbeat
 from launchpad.hosts.hostkeys import KnownHosts, StrictHostKeyPolicy, fingerprint
 from launchpad.hosts.ssh_inbox import ChannelInbox, channel_handlers, routed_handlers
 from launchpad.hosts.sshconfig import SshTarget
+from launchpad.oserrors import os_reason
 from launchpad.phrases import Said, phrase
 
 # paramiko logs connection failures (with tracebacks) at ERROR; with no logging configured
@@ -122,7 +123,7 @@ def open_socket(target: SshTarget, timeouts: Timeouts) -> socket.socket:
         sock = socket.create_connection((target.hostname, target.port), timeout=timeouts.connect)
     except socket.gaierror as exc:
         raise HostUnreachable(
-            target.name, phrase("error.cannot_resolve", host=target.hostname, reason=exc.strerror or str(exc)),
+            target.name, phrase("error.cannot_resolve", host=target.hostname, reason=os_reason(exc)),
             hint=phrase("error.cannot_resolve_hint"),
         ) from None
     except TimeoutError:
@@ -135,7 +136,7 @@ def open_socket(target: SshTarget, timeouts: Timeouts) -> socket.socket:
         raise HostUnreachable(
             target.name,
             phrase("error.cannot_connect", address=f"{target.hostname}:{target.port}",
-                   reason=exc.strerror or str(exc)),
+                   reason=os_reason(exc)),
             hint=phrase("error.cannot_connect_hint"),
         ) from None
     # Small command exchanges should not wait for Nagle's algorithm.

@@ -11,6 +11,7 @@ import codecs
 from pathlib import Path
 
 from launchpad.errors import UsageError
+from launchpad.oserrors import os_reason
 from launchpad.phrases import Phrase, phrase
 
 # Text a person copied holds few control characters (a vertical tab from Word, an ESC);
@@ -31,9 +32,8 @@ def read_pasted(path: Path) -> str:
     except IsADirectoryError:
         raise UsageError(phrase("issues.paste_folder", path=str(path)), hint=phrase("issues.paste_where_hint")) \
             from None
-    except OSError as exc:  # a disk's own error (EIO) is the system's words, kept as the detail
-        reason = phrase("issues.paste_no_permission") if isinstance(exc, PermissionError) else \
-            exc.strerror or type(exc).__name__
+    except OSError as exc:  # a disk's own error (EIO …): why, in the reader's language
+        reason = phrase("issues.paste_no_permission") if isinstance(exc, PermissionError) else os_reason(exc)
         raise UsageError(phrase("issues.paste_unreadable", path=str(path), reason=reason),
                          hint=phrase("issues.paste_unreadable_hint")) from None
     return decode_pasted(raw, str(path))

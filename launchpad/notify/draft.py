@@ -17,6 +17,7 @@ from pathlib import Path
 from launchpad.errors import LaunchpadError
 from launchpad.notify.mail import addresses, as_bytes, compose, subject_of
 from launchpad.notify.outbox import UNADDRESSED, Attachment, Outbox, OutboxMessage, mail_message_id
+from launchpad.oserrors import os_reason
 from launchpad.phrases import phrase
 from launchpad.store.db import Store
 from launchpad.workspace.durable import write_complete
@@ -78,7 +79,7 @@ def _write_private(path: Path, data: bytes) -> None:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         write_complete(path, data)
     except OSError as exc:
-        raise DraftNotWritten(phrase("mail.draft_not_written", path=str(path), reason=exc.strerror or str(exc)),
+        raise DraftNotWritten(phrase("mail.draft_not_written", path=str(path), reason=os_reason(exc)),
                               hint=phrase("mail.draft_not_written_hint")) from None
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from launchpad.errors import UsageError
+from launchpad.oserrors import os_reason
 from launchpad.phrases import Phrase, Said, phrase
 from launchpad.release.record import (
     Release,
@@ -160,7 +161,7 @@ def _write_whole(path: Path, write: Callable[[Path], object]) -> None:
         partial.chmod(0o644)
         partial.replace(path)
     except OSError as exc:
-        raise UsageError(phrase("error.write_failed", path=str(path), reason=str(exc.strerror or exc)),
+        raise UsageError(phrase("error.write_failed", path=str(path), reason=os_reason(exc)),
                          hint=phrase("error.write_failed_hint")) from None
     finally:
         partial.unlink(missing_ok=True)

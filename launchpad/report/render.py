@@ -36,6 +36,11 @@ from launchpad.report.golive_section import GoliveLine
 from launchpad.safetext import block_for_format, for_format
 
 FORMATS = ("txt", "md", "html")
+# Templates launchpad renders under names of its own: the reports (and `_macros.j2`, the pieces
+# their templates share). What a person names — `report notice NAME`, an announce step's
+# `template:` — is any other: a notice, bundled or the workspace's own.
+REPORT_TEMPLATES = ("daily", "daily_monitoring", "run_report", "release_test_report", "baseline_drift",
+                    "postmortem")
 SAID_LIMIT = 200  # a check's summary in the daily report: the gist, not the whole output
 WORKSPACE_TEMPLATES = "templates"
 
@@ -119,9 +124,8 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         template = _environment(where, fmt, clean_every_value).get_template(name)
         return template.render({**helpers, **context})
     except TemplateNotFound:
-        known = sorted(_environment(where).list_templates(filter_func=lambda n: n.endswith(".j2")))
         raise UsageError(phrase("error.no_template", name=name),
-                         hint=phrase("error.no_template_hint", names=known)) from None
+                         hint=phrase("error.no_template_hint", names=notice_names(workspace_root, fmt))) from None
     except TemplateError as exc:
         source = str(where / name) if where is not None and (where / name).is_file() else phrase(
             "report.bundled_template", name=name)
@@ -138,6 +142,15 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         raise UsageError(phrase("report.template_failed", source=str(written), line=_template_line(exc, written),
                                 detail=f"{type(exc).__name__}: {exc}"),
                          hint=phrase("error.template_helpers_hint")) from None
+
+
+def notice_names(workspace_root: Path | None, fmt: str) -> list[str]:
+    """The templates a person can name in `fmt` (txt, md), as they name them (`release_notice`):
+    the bundled notices and the workspace's own, never a report's or a shared piece."""
+    suffix = f".{fmt}.j2"
+    files = _environment(templates_dir(workspace_root)).list_templates(filter_func=lambda n: n.endswith(suffix))
+    names = {file.removesuffix(suffix) for file in files}
+    return sorted(name for name in names - set(REPORT_TEMPLATES) if not name.startswith("_"))
 
 
 def _template_line(exc: BaseException, template: Path) -> str:

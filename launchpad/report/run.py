@@ -12,12 +12,17 @@ from launchpad.phrases import loads, phrase, section
 from launchpad.phrases import render as render_phrase
 from launchpad.report.render import render_template
 from launchpad.sitetime import local_text
+from launchpad.steps import host_code
 from launchpad.workspace.site import Site
 
 # Steps whose own summary, not a count of hosts, tells the client what happened.
 UNPASSED_SAYS_WHY = ("not_checked", "skipped", "refused")
 # What a host's row reads once it answered; the others stopped with the step (aborted, …).
 REPORTED = ("passed", "failed", "not_checked")
+# The host table's number, by what the step kind reports (steps.host_code): its column's
+# heading (md, html) and, where there are no headings (text), the words before it.
+CODE_HEADINGS = {"exit": "exit", "http": "http_status"}
+CODE_CELLS = {"exit": "exit_code", "http": "http_code"}
 
 
 def collect_run(store: Any, site: Site, run_id: int) -> dict[str, Any]:
@@ -25,11 +30,13 @@ def collect_run(store: Any, site: Site, run_id: int) -> dict[str, Any]:
     run = store.get_run(run_id)
     if run is None:
         raise UsageError(phrase("error.no_run", id=run_id), hint=phrase("store.see_runs"))
-    titles = _step_titles(run.get("playbook_snapshot") or {})
+    snapshot = run.get("playbook_snapshot") or {}
+    titles, kinds = _step_titles(snapshot), _step_kinds(snapshot)
     steps = []
     for row in store.step_rows(run_id):
         hosts = [h for h in store.host_rows(run_id, row["step_id"]) if h["attempt"] == row["attempt"]]
-        steps.append({**row, "title": titles.get(row["step_id"], row["step_id"]), "hosts": hosts})
+        steps.append({**row, "title": titles.get(row["step_id"], row["step_id"]), "kind": kinds.get(row["step_id"]),
+                      "hosts": hosts})
     latest: dict[str, dict[str, Any]] = {}
     for step in steps:  # keep the latest attempt of each step, in first-seen order
         latest[step["step_id"]] = step
@@ -51,6 +58,15 @@ def _step_titles(snapshot: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _step_kinds(snapshot: dict[str, Any]) -> dict[str, str]:
+    """Each step's kind, as the run ran it: what its hosts' numbers are."""
+    return {
+        step["id"]: step.get("kind", "")
+        for phase in snapshot.get("phases", [])
+        for step in [*phase.get("steps", []), *phase.get("rollback", [])]
+    }
+
+
 def render_run(report: dict[str, Any], fmt: str, lang: str, timezone: str = "Asia/Shanghai",
                workspace_root: Path | None = None) -> str:
     """The run report in `fmt` (text, md, html). A workspace's `templates/run_report.md.j2`
@@ -64,8 +80,8 @@ def render_run(report: dict[str, Any], fmt: str, lang: str, timezone: str = "Asi
 
 def run_helpers(lang: str, timezone: str) -> dict[str, Any]:
     """What the run report's templates call — labels `t`, status words `s`, site-time `local`,
-    `said`, `hosts_summary` and `step_result` — for other reports that show a run (the release
-    test report)."""
+    `said`, `hosts_summary`, `step_result`, and `code_heading`/`host_code_text` for the hosts'
+    numbers — for other reports that show a run (the release test report)."""
     labels = section("runreport", lang)
     zone = ZoneInfo(timezone)
 
@@ -92,6 +108,14 @@ def run_helpers(lang: str, timezone: str) -> dict[str, Any]:
         hint = loads(step.get("hint"), step.get("hint_phrase"))
         return f"{result} {render_phrase(phrase('step.hint', hint=hint), lang)}" if hint else result
 
+    def code_heading(step: dict[str, Any]) -> str:
+        """The heading over the hosts' numbers: exit code, or HTTP status for an http step."""
+        return labels[CODE_HEADINGS[host_code(step.get("kind"))]]
+
+    def host_code_text(step: dict[str, Any], host: dict[str, Any]) -> str:
+        """A host's number with what it is, where no heading says it (the text report)."""
+        return labels[CODE_CELLS[host_code(step.get("kind"))]].format(code=host["exit_code"])
+
     def decision(kind: str) -> str:
         return labels.get("decision_" + kind, kind)
 
@@ -101,7 +125,8 @@ def run_helpers(lang: str, timezone: str) -> dict[str, Any]:
 
     return {"t": labels, "s": lambda status: labels.get(status, status), "local": local,
             "hosts_summary": hosts_summary, "step_result": step_result, "said": said, "decision": decision,
-            "step_status": step_status, "overridden": overridden}
+            "step_status": step_status, "overridden": overridden, "code_heading": code_heading,
+            "host_code_text": host_code_text}
 
 
 def overridden(step: dict[str, Any]) -> bool:

@@ -310,10 +310,14 @@ class Engine:
         if choice.action == "skip":
             refusal = self._skip_refusal(step, str(choice.reason))
             if refusal is None:
-                self._decide(run_id, step.id, "skipped", str(choice.reason).strip(), after)
-                summary = phrase("engine.skipped_after_failure", reason=str(choice.reason).strip())
-                self.store.step_finished(run_id, step.id, attempt, "skipped", summary, {})
-                self.emit(StepFinished(run_id, step.id, "skipped", summary))
+                reason = str(choice.reason).strip()
+                self._decide(run_id, step.id, "skipped", reason, after)
+                # The skip, its reason, and still what failed and what to do about it: the report
+                # tells the client all of it, and the step's record keeps the failure's evidence.
+                summary = phrase("engine.skipped_failed", skipped=phrase("engine.skipped_after_failure", reason=reason),
+                                 failure=outcome.summary)
+                self.store.step_finished(run_id, step.id, attempt, "skipped", summary, outcome.evidence, outcome.hint)
+                self.emit(StepFinished(run_id, step.id, "skipped", summary, outcome.hint))
                 return "skipped"
             # The person's words are not recorded as a reason for a skip that did not happen.
             self.emit(Notice(run_id, refusal))

@@ -6,7 +6,7 @@ import importlib
 import pkgutil
 from functools import cache
 
-from launchpad.steps.base import StepKind
+from launchpad.steps.base import HostCode, StepKind
 
 
 @cache
@@ -20,3 +20,12 @@ def step_kinds() -> dict[str, StepKind]:
         if isinstance(kind, StepKind):
             kinds[kind.name] = kind
     return kinds
+
+
+def host_code(kind_name: str | None) -> HostCode:
+    """What the number on a host's row of a `kind_name` step is (StepKind.code): a command's
+    exit code, or a page's HTTP status. The one rule every place that shows the number follows
+    (the live run lines, the run report, the TUI's host grid); a kind launchpad no longer has,
+    in an old run, ran commands."""
+    kind = step_kinds().get(kind_name or "")
+    return kind.code if kind is not None else "exit"

@@ -180,6 +180,10 @@ class StepContext:
         return self.workspace.root if self.workspace is not None else None
 
 
+# What the number a host reports for a step is (StepKind.code).
+HostCode = Literal["exit", "http"]
+
+
 @dataclass(frozen=True)
 class StepKind:
     name: str
@@ -191,4 +195,4 @@ class StepKind:
     # A gate's refusal (or failure to check) stops the run: never retried, skipped or answered past.
     gate: bool = False
     # What the number on each host's row is: a command's exit code, or a page's HTTP status.
-    code: Literal["exit", "http"] = "exit"
+    code: HostCode = "exit"

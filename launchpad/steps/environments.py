@@ -25,6 +25,7 @@ from launchpad.errors import LaunchpadError
 from launchpad.hosts.base import HostSpec
 from launchpad.hosts.pool import in_parallel
 from launchpad.hosts.sshconfig import SshConfigResolver
+from launchpad.oserrors import os_reason
 from launchpad.phrases import Said, parts, phrase
 from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec, hosts_said
 from launchpad.workspace.site import Database, Environment, Site
@@ -153,7 +154,7 @@ def probe(target: Probe, timeout: float) -> HostOutcome:
     except TimeoutError:
         problem = phrase("envs.timeout", where=where, seconds=f"{timeout:g}")
     except OSError as exc:
-        problem = phrase("envs.refused", where=where, error=exc.strerror or str(exc))
+        problem = phrase("envs.refused", where=where, error=os_reason(exc))
     else:
         return HostOutcome(target.label, "passed", duration=time.monotonic() - started,
                            message=phrase("envs.accepts", where=where))

@@ -33,6 +33,7 @@ from launchpad.baseline.schema import BASELINES_V1, ONSITE_CHANGES_V1
 from launchpad.errors import StoreDamaged, StoreError
 from launchpad.issues.schema import create_issue_tables
 from launchpad.notify.schema import OUTBOX_MAIL, OUTBOX_SUPERSEDES, OUTBOX_V1
+from launchpad.oserrors import os_reason
 from launchpad.phrases import Said, phrase
 from launchpad.release.schema import RELEASES_V1
 from launchpad.sitetime import utc_now
@@ -452,7 +453,7 @@ def _create_private(path: Path) -> None:
             if file.exists() and stat.S_IMODE(file.stat().st_mode) & 0o077:
                 os.chmod(file, 0o600)
     except OSError as exc:
-        raise StoreError(phrase("store.cannot_create", path=str(path), error=exc.strerror or str(exc)),
+        raise StoreError(phrase("store.cannot_create", path=str(path), error=os_reason(exc)),
                          hint=phrase("store.cannot_create_hint")) from exc
 
 

@@ -15,6 +15,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from launchpad.errors import LaunchpadError
+from launchpad.oserrors import os_reason
 from launchpad.phrases import Lang, phrase, render
 from launchpad.users.checks import CheckResult, RowProblem
 from launchpad.users.sources import Workbook
@@ -105,7 +106,7 @@ def save_private(book: object, out: Path) -> None:
     try:
         write_complete(out, lambda handle: book.save(handle))  # type: ignore[attr-defined]
     except OSError as exc:
-        raise CannotWrite(phrase("users.os_error", path=str(out), reason=exc.strerror or str(exc)),
+        raise CannotWrite(phrase("users.os_error", path=str(out), reason=os_reason(exc)),
                           hint=phrase("users.cannot_write_hint")) from None
 
 

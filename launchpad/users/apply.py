@@ -36,6 +36,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from launchpad.errors import LaunchpadError, UsageError
+from launchpad.oserrors import os_reason
 from launchpad.phrases import Phrase, Said, phrase
 from launchpad.sitetime import utc_now, zoned_text
 from launchpad.store.db import Store
@@ -298,7 +299,7 @@ def _writable(folder: Path) -> None:
         probe.touch(mode=0o600)
         probe.unlink()
     except OSError as exc:
-        raise CannotWrite(phrase("users.handout_folder", folder=str(folder), error=exc.strerror),
+        raise CannotWrite(phrase("users.handout_folder", folder=str(folder), error=os_reason(exc)),
                           hint=phrase("users.handout_folder_hint")) from None
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from launchpad.oserrors import os_reason
 from launchpad.phrases import phrase
 from launchpad.store.db import Store
 from launchpad.users import records
@@ -56,7 +57,7 @@ def handout_from_kept(store: Store, root: Path, import_id: int, audit: AuditFn) 
         try:
             outcome.files = write_handouts(folder, people, audit)
         except OSError as exc:  # still no room: the passwords stay kept for the next try
-            raise CannotWrite(phrase("users.os_error", path=str(folder), reason=exc.strerror or str(exc)),
+            raise CannotWrite(phrase("users.os_error", path=str(folder), reason=os_reason(exc)),
                               hint=phrase("users.cannot_write_hint")) from None
         records.handed_out(store, import_id, [person["key"] for person in people])
     remove_progress(folder, audit, "handed_out")

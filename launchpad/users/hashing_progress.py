@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from launchpad.oserrors import os_reason
 from launchpad.phrases import phrase
 from launchpad.users.annotate import CannotWrite
 from launchpad.users.passwords import Issued, PasswordPolicy
@@ -91,7 +92,7 @@ class HashingProgress:
                 os.close(fd)
         except OSError as exc:
             raise CannotWrite(phrase("users.handout_folder", folder=str(self.path.parent),
-                                     error=exc.strerror or str(exc)),
+                                     error=os_reason(exc)),
                               hint=phrase("users.handout_folder_hint")) from None
         self._held = []
 

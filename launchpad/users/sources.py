@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from launchpad.errors import LaunchpadError
+from launchpad.oserrors import os_reason
 from launchpad.phrases import phrase
 from launchpad.users.bulk import building_rows
 
@@ -78,7 +79,7 @@ def read_workbook(path: Path) -> Workbook:
     except FileNotFoundError:
         raise UnreadableSheet(phrase("users.no_such_file", path=str(path))) from None
     except OSError as exc:
-        raise UnreadableSheet(phrase("users.os_error", path=str(path), reason=exc.strerror)) from None
+        raise UnreadableSheet(phrase("users.os_error", path=str(path), reason=os_reason(exc))) from None
     if not path.is_file():
         raise UnreadableSheet(phrase("users.not_a_file", path=str(path)))
     if size == 0:

@@ -19,6 +19,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "runreport.step": ("Step", "步骤"),
     "runreport.host": ("Host", "主机"),
     "runreport.exit": ("Exit", "退出码"),
+    "runreport.http_status": ("HTTP status", "HTTP 状态码"),
+    # a host's number in the text report, which has no column headings
+    "runreport.exit_code": ("exit {code}", "退出码 {code}"),
+    "runreport.http_code": ("HTTP {code}", "HTTP 状态码 {code}"),
     "runreport.duration": ("Seconds", "耗时(秒)"),
     "runreport.message": ("Detail", "说明"),
     "runreport.decisions": ("Confirmations and decisions", "确认与决定"),

@@ -374,6 +374,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "run.status": ("Status", "状态"),
     "run.duration": ("Time", "耗时"),
     "run.exit": ("Exit", "退出码"),
+    "run.http_status": ("HTTP status", "HTTP 状态码"),
     "run.message": ("Message", "说明"),
     "run.paused": (
         "Paused before the next step: n runs it, a runs the rest.",
@@ -400,7 +401,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "运行将在下一个安全点（当前步骤结束后）停止。已完成的内容都已保存，之后可以恢复运行。",
     ),
     "run.busy": ("A run is in progress: abort it (x) first.", "正在运行：请先中止（x）。"),
-    "run.gate_refused": ("Gate refused: {reason}", "闸门拒绝：{reason}"),
+    "run.gate_refused": ("Gate refused: {reason}", "关卡拒绝：{reason}"),
     "run.notice": ("Note: {text}", "提示：{text}"),
     "run.quit_title": ("Quit while a run is in progress?", "运行尚未结束，确定退出？"),
     "run.quit_body": (
@@ -447,7 +448,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "reason.placeholder": ("reason", "原因"),
     "reason.need": ("A reason is required.", "必须填写原因。"),
     "reason.skip_go": ("Skip", "跳过"),
-    "override.title": ("Gate refused: {step}", "闸门拒绝：{step}"),
+    "override.title": ("Gate refused: {step}", "关卡拒绝：{step}"),
     "override.body": (
         "{refusal}\n\nOverride only with a reason; it goes to the audit log.",
         "{refusal}\n\n只有填写原因才能越过，原因会写入审计日志。",

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from launchpad.errors import UsageError
+from launchpad.oserrors import os_reason
 from launchpad.phrases import phrase
 
 Content = bytes | Callable[[BinaryIO], object]
@@ -114,5 +115,5 @@ def write_output(path: Path, write: Callable[[Path], object], *, option: str = "
 
 
 def _cannot_write(path: Path, exc: OSError, option: str) -> UsageError:
-    return UsageError(phrase("cli.cannot_write", where=str(path), reason=exc.strerror or str(exc)),
+    return UsageError(phrase("cli.cannot_write", where=str(path), reason=os_reason(exc)),
                       hint=phrase("cli.out.failed_hint", option=option))

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from launchpad.errors import InvalidInput, Problem
+from launchpad.oserrors import os_reason
 from launchpad.phrases import CATALOG, Phrase, Said, phrase
 
 PathKey = tuple[str | int, ...]
@@ -238,7 +239,7 @@ def read_yaml(path: Path, display: str | None = None, limit: int = MAX_BYTES) ->
             [Problem(display, 1, 1, phrase("rule.not_utf8", byte=exc.start))]
         ) from None
     except OSError as exc:
-        raise InvalidInput([Problem(display, 1, 1, phrase("rule.cannot_read", reason=exc.strerror))]) from None
+        raise InvalidInput([Problem(display, 1, 1, phrase("rule.cannot_read", reason=os_reason(exc)))]) from None
     return load_yaml(text, display, limit)
 
 

@@ -26,6 +26,8 @@ from launchpad.run.events import (
     StepFinished,
     StepStarted,
 )
+from launchpad.steps import host_code
+from launchpad.steps.base import HostCode
 from screens.support.i18n import said, t
 
 OUTPUT_LINES_PER_STEP = 5000
@@ -60,6 +62,8 @@ class Change:
 class RunView:
     def __init__(self, playbook: Any, env_name: str) -> None:
         self.order = [step.id for _, step in playbook.all_steps()]
+        # What each step's hosts report: an exit code, or an http step's HTTP status.
+        self.codes: dict[str, HostCode] = {step.id: host_code(step.kind) for _, step in playbook.all_steps()}
         self.statuses: dict[str, str] = {step_id: "pending" for step_id in self.order}
         self.summaries: dict[str, str] = {}
         self.hosts: dict[str, dict[str, HostRow]] = {}

@@ -1,4 +1,5 @@
 """Per-host results of one step: host, status, time, exit code and message, one row per host.
+The number's column says what it is for the step shown: an http step's is its HTTP status.
 
 For a step on forty hosts this is where the person sees which hosts failed before choosing to
 retry only those. Rows are updated in place as results arrive, so the cursor and the scroll
@@ -20,6 +21,7 @@ from rich.text import Text
 from textual.events import Resize
 from textual.widgets import DataTable
 
+from launchpad.steps.base import HostCode
 from screens.support.display import duration_text, status_text
 from screens.support.i18n import t
 from screens.support.run_events import HostRow
@@ -29,6 +31,8 @@ HOST_STATUSES = ("running", "passed", "failed", "aborted")
 DURATION_CELLS = len("59m59s")
 EXIT_CELLS = 3  # exit codes up to 255, HTTP status codes, "-15" for a signal
 MIN_HOST_CELLS = 8
+# The number's heading, by what the step kind's hosts report (launchpad.steps.host_code).
+CODE_HEADINGS = {"exit": "run.exit", "http": "run.http_status"}
 
 
 class HostGrid(DataTable[Any]):
@@ -43,6 +47,7 @@ class HostGrid(DataTable[Any]):
         self._columns: list[Any] = []
         self._widths: list[int] = []
         self._hosts: dict[str, HostRow] = {}
+        self._code: HostCode = "exit"
 
     def on_mount(self) -> None:
         self.relabel()
@@ -52,13 +57,13 @@ class HostGrid(DataTable[Any]):
         self._hosts = {}
         self._refill()
 
-    @staticmethod
-    def _headers() -> tuple[str, ...]:
-        return t("run.host"), t("run.status"), t("run.duration"), t("run.exit"), t("run.message")
+    def _headers(self) -> tuple[str, ...]:
+        return t("run.host"), t("run.status"), t("run.duration"), t(CODE_HEADINGS[self._code]), t("run.message")
 
-    def show(self, hosts: dict[str, HostRow]) -> None:
-        # Columns too: their widths must fit this step's hosts, not the previous step's.
-        self._hosts = dict(hosts)
+    def show(self, hosts: dict[str, HostRow], code: HostCode = "exit") -> None:
+        """The hosts of one step; `code` is what their numbers are (launchpad.steps.host_code)."""
+        # Columns too: their headings and widths must fit this step, not the previous one.
+        self._hosts, self._code = dict(hosts), code
         self._refill()
 
     def update_host(self, host: str, row: HostRow) -> None:

@@ -418,5 +418,5 @@ def test_an_init_that_fails_half_way_leaves_nothing_behind(tmp_path: Path, monke
         main(["init", str(target)])
     assert exited.value.code == 2
     said = capsys.readouterr().err
-    assert "cannot write" in said and "No space left on device" in said and "Traceback" not in said
+    assert "cannot write" in said and "no space left on the disk" in said and "Traceback" not in said
     assert not target.exists(), "a failed init leaves nothing, so it can simply be run again"

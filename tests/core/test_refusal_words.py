@@ -356,8 +356,9 @@ def test_a_template_the_report_does_not_have_is_refused_in_both_languages() -> N
     with pytest.raises(UsageError) as refused:
         render_template("nosuch.txt.j2", {}, "zh")
     chinese, english = _both(refused.value)
-    assert "用法有误：没有模板“nosuch.txt.j2”\n  → 已有模板：" in chinese and "daily.md.j2、" in chinese
-    assert "usage: no template 'nosuch.txt.j2'\n  → templates: " in english and "daily.md.j2, " in english
+    assert "用法有误：没有模板“nosuch.txt.j2”\n  → 已有模板：release_done、release_notice、" in chinese, chinese
+    assert "usage: no template 'nosuch.txt.j2'\n  → templates: release_done, release_notice, " in english
+    assert "_macros" not in chinese and "run_report" not in chinese and "daily" not in chinese
 
 
 def test_a_critical_go_live_sign_off_without_a_note_is_refused_in_both_languages(tmp_path: Path) -> None:

@@ -275,15 +275,16 @@ def test_the_backup_folders_and_disks_refusals_are_said_in_both_languages(
     assert f"{gone} 是指向 {tmp_path / 'elsewhere'} 的链接，而它不存在" in chinese, chinese
     assert f"{gone} is a link to {tmp_path / 'elsewhere'}, which does not exist" in english
     chinese, english = _both(_unusable_folder(tmp_path / "ro", OSError(errno.EROFS, "Read-only file system")))
-    assert f"无法创建或写入 {tmp_path / 'ro'}：Read-only file system" in chinese, chinese
-    assert f"cannot create or write {tmp_path / 'ro'}: Read-only file system" in english
+    assert f"无法创建或写入 {tmp_path / 'ro'}：文件系统是只读的" in chinese, chinese
+    assert f"cannot create or write {tmp_path / 'ro'}: the file system is read-only" in english
     full = explain_os_error(OSError(errno.ENOSPC, "No space left on device"), tmp_path / "app.sql.gz")
     chinese, english = _both(full)
     assert f"{tmp_path} 所在的磁盘已满；未完成的备份文件已删除" in chinese and "→ 请腾出空间" in chinese, chinese
     assert f"the disk holding {tmp_path} is full; the partial backup was removed" in english
     chinese, english = _both(explain_os_error(OSError(errno.EIO, "I/O error"), tmp_path / "a.gz"))
-    assert f"无法写入 {tmp_path / 'a.gz'}：I/O error" in chinese and "→ 请检查工作区所在的磁盘" in chinese
-    assert f"cannot write {tmp_path / 'a.gz'}: I/O error" in english
+    assert f"无法写入 {tmp_path / 'a.gz'}：输入/输出错误：磁盘或其连接出了故障" in chinese, chinese
+    assert "→ 请检查工作区所在的磁盘" in chinese
+    assert f"cannot write {tmp_path / 'a.gz'}: input/output error: the disk or its connection failed" in english
     # A disk with 1 KiB free: the free space the statvfs call reports is the only thing made up.
     monkeypatch.setattr(shutil, "disk_usage", lambda _path: shutil._ntuple_diskusage(1 << 30, 1 << 30, 1024))
     with pytest.raises(BackupFailed) as low:

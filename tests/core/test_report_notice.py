@@ -72,3 +72,35 @@ def test_notice_from_the_site_and_the_cli(tmp_path: Path) -> None:
     assert "[测试项目] Release notice" in printed.stdout and "When: 今晚" in printed.stdout
     bad = run_cli(root, "report", "notice", "--set", "nope")
     assert bad.returncode == 2 and "NAME=VALUE" in bad.stderr
+
+
+def test_a_template_that_is_not_there_lists_only_the_notices_a_person_can_name(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws")
+    (root / "templates").mkdir()
+    (root / "templates" / "downtime.txt.j2").write_text("{{ notice.when }}\n", encoding="utf-8")
+    (root / "templates" / "wechat_only.md.j2").write_text("{{ notice.when }}\n", encoding="utf-8")
+    (root / "templates" / "daily.txt.j2").write_text("the team's own daily report\n", encoding="utf-8")
+    refused = run_cli(root, "report", "notice", "nosuch", "--set", "contact=张三")
+    assert refused.returncode == 2, refused.stderr
+    hint = next(line for line in refused.stderr.splitlines() if "→" in line)
+    assert hint.strip() == "→ 已有模板：downtime、release_done、release_notice、release_rolled_back", refused.stderr
+    markdown = run_cli(root, "report", "notice", "nosuch", "--format", "markdown", "--lang", "en")
+    assert "→ templates: release_done, release_notice, release_rolled_back, wechat_only" in markdown.stderr
+
+
+def test_every_bundled_template_is_a_reports_own_or_a_notice_that_renders_when_named(tmp_path: Path) -> None:
+    """A template a person may name (bundled, not one of REPORT_TEMPLATES) works when named,
+    so a report's new template that should not be offered cannot slip into the list."""
+    from datetime import date
+
+    from launchpad.report.render import REPORT_TEMPLATES, notice_names
+
+    bundled = {path.name for path in (Path(__file__).parents[2] / "launchpad" / "report" / "templates").iterdir()}
+    assert all(any(file.startswith(f"{name}.") for file in bundled) for name in REPORT_TEMPLATES), bundled
+    site = load_workspace(write_workspace(tmp_path / "ws")).site
+    fields = {"change": "修复报表", "when": "今晚", "impact": "无", "version": "v2", "rollback": "回退到 v1"}
+    for fmt, suffix in (("text", "txt"), ("markdown", "md")):
+        names = notice_names(None, suffix)
+        assert names and not set(names) & set(REPORT_TEMPLATES)
+        for name in names:
+            assert render_notice(name, fields, site_values(site, date(2025, 11, 20)), fmt, "zh").strip(), name

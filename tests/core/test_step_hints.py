@@ -114,3 +114,30 @@ def test_a_step_failing_without_a_launchpad_error_has_no_hint(tmp_path: Path) ->
     assert h.store.latest_step_states(result.run_id)["broken"]["hint"] is None
     report = render_run(collect_run(h.store, h.workspace.site, result.run_id), "text", "zh")
     assert "建议" not in report and "0/2 台主机通过" in report
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "html"])
+def test_a_failed_step_a_person_skipped_still_says_what_failed_and_what_to_do(tmp_path: Path, fmt: str) -> None:
+    """Skipping records the skip and its reason beside the failure, never instead of it: the
+    stored step and the report keep what failed and its hint."""
+    h = Harness(tmp_path / "ws", playbook_text(
+        "- {id: ship, name: 上传, kind: upload, hosts: app, artifact: missing.jar, to: /tmp/x.jar}\n"
+        "- {id: after, name: 之后, kind: shell, hosts: app, run: 'true'}"))
+    result = h.run(ScriptedPrompter(failures=[FailureChoice("skip", "客户同意明天再传")]))
+    assert result.status == "partial"
+    failure = next(e for e in h.events if isinstance(e, StepFinished) and e.status == "failed")
+    assert failure.hint, "the upload's refusal says what to do"
+    stored = h.store.latest_step_states(result.run_id)["ship"]
+    assert stored["status"] == "skipped" and stored["hint"] == str(failure.hint)
+    assert stored["summary"] == f"skipped after failure: 客户同意明天再传; what failed: {failure.summary}"
+    skipped = next(e for e in h.events if isinstance(e, StepFinished) and e.status == "skipped")
+    assert skipped.hint == failure.hint and str(skipped.summary) == stored["summary"]
+
+    # Markdown escapes the test folder's underscores
+    report = render_run(collect_run(h.store, h.workspace.site, result.run_id), fmt, "zh").replace("\\_", "_")
+    what_failed, hint = render(failure.summary, "zh"), render(failure.hint, "zh")
+    assert f"失败后跳过：客户同意明天再传；失败情况：{what_failed}" in report, report
+    assert hint in report and "建议" in report
+    english = render_run(collect_run(h.store, h.workspace.site, result.run_id), fmt, "en").replace("\\_", "_")
+    assert f"skipped after failure: 客户同意明天再传; what failed: {failure.summary}" in english
+    assert str(failure.hint) in english

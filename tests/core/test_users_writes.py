@@ -119,7 +119,7 @@ def test_an_annotated_copy_that_cannot_be_written_is_a_clear_error(tmp_path: Pat
 
     from launchpad.users.annotate import CannotWrite, save_private
 
-    with pytest.raises(CannotWrite, match="No such file or directory") as caught:
+    with pytest.raises(CannotWrite, match="no such file or folder") as caught:
         save_private(Workbook(write_only=True), tmp_path / "missing" / "u.checked.xlsx")
     assert caught.value.exit_code == 2 and "u.checked.xlsx" in caught.value.message
 

@@ -151,6 +151,13 @@ def test_a_language_the_catalog_does_not_speak_reads_chinese() -> None:
     assert LANGUAGES == ("zh", "en")
 
 
+def test_a_gate_is_one_word_in_every_front_end() -> None:
+    """关卡, as the command line and the playbook's rules say it; never the TUI's own 闸门."""
+    assert not [key for key, (_, chinese) in CATALOG.items() if "闸门" in chinese]
+    assert word("run.gate_refused", "zh", reason="窗口未开") == word("cli.run.gate_refused", "zh", reason="窗口未开")
+    assert word("override.title", "zh", step="发布窗口").startswith("关卡拒绝：")
+
+
 STATUSES = sorted(key.removeprefix("status.") for key in CATALOG if key.startswith("status."))
 
 

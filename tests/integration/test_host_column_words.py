@@ -124,9 +124,10 @@ def test_a_port_nothing_answers_on_reads_in_the_sites_language(workspace: Path) 
     for command in (("exec", "--env", "lab", "--", "true"), ("hosts", "check", "--env", "lab")):
         zh, en = in_both(workspace, *command)
         assert zh.returncode == en.returncode == 1
-        assert f"无法连接 127.0.0.1:{port}：" in row_of(zh.stdout, "gone"), zh.stdout
+        assert f"无法连接 127.0.0.1:{port}：连接被拒绝" in row_of(zh.stdout, "gone"), zh.stdout
+        assert "Connection refused" not in zh.stdout  # the system's English reason, said in Chinese
         assert "→ gone: 请确认该主机上 sshd 正在运行、端口正确" in zh.stdout
-        assert f"cannot connect to 127.0.0.1:{port}: " in row_of(en.stdout, "gone"), en.stdout
+        assert f"cannot connect to 127.0.0.1:{port}: connection refused" in row_of(en.stdout, "gone"), en.stdout
         assert "→ gone: check that sshd runs there" in en.stdout
     zh, en = in_both(workspace, "hosts", "trust", "--env", "lab")
     assert zh.returncode == en.returncode == 1

@@ -16,6 +16,7 @@ from screens.app import LaunchpadApp
 from screens.support.i18n import current_language, set_language
 from screens.support.run_events import HostRow
 from screens.widgets.host_grid import HostGrid
+from tests.core.test_step_http import server  # noqa: F401  (the page the http step reads)
 from tests.ui.conftest import FIXED_NOW
 from tests.ui.helpers import run_screen, wait_opened, wait_run_ended
 from tests.workspaces import write_workspace
@@ -154,3 +155,49 @@ async def test_a_long_host_name_never_pushes_the_status_off_screen(
             assert LONG_HOST in long_row, "given the room, the label is shown whole"
         else:
             assert LONG_HOST not in long_row and "…" in long_row, "a long label is cut with an ellipsis"
+
+
+@pytest.mark.parametrize("language, http, exit_code", [("en", "HTTP status", "Exit"), ("zh", "HTTP 状态码", "退出码")])
+async def test_the_numbers_heading_says_what_the_steps_hosts_report(language: str, http: str, exit_code: str) -> None:
+    set_language(language)
+    app = GridApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        grid = app.query_one(HostGrid)
+        grid.show({"127.0.0.1:8080": HostRow("passed", 0.1, 200, "ok")}, "http")
+        await pilot.pause()
+        assert http in lines(grid)[0] and exit_code not in lines(grid)[0]
+        grid.show({"app1": HostRow("passed", 0.1, 0, "ok")}, "exit")
+        await pilot.pause()
+        assert exit_code in lines(grid)[0] and http not in lines(grid)[0]
+
+
+HTTP_AND_SHELL = """\
+name: check
+title: 检查
+phases:
+  - id: p
+    name: 阶段
+    steps:
+      - {{id: login, name: 登录页, kind: http, url: '{url}/login'}}
+      - {{id: disk, name: 磁盘, kind: shell, hosts: app, run: echo ok}}
+"""
+
+
+async def test_the_run_screens_grid_heads_an_http_steps_numbers_http_status(
+        tmp_path: Path, server: str) -> None:  # noqa: F811
+    root = write_workspace(tmp_path / "ws", SITE, {"check": HTTP_AND_SHELL.format(url=server)})
+    app = LaunchpadApp(root, watch_hosts=False, offer_resume=False, now=lambda: FIXED_NOW, language="zh")
+    async with app.run_test(size=(120, 24)) as pilot:
+        await wait_opened(pilot)
+        screen = run_screen(root, "check", "test")
+        app.push_screen(screen)
+        await wait_run_ended(pilot, screen)
+        assert screen.result_status == "passed", screen.ended_text
+        grid = screen.query_one(HostGrid)
+        screen._show_step("login")
+        await pilot.pause()
+        assert "HTTP 状态码" in lines(grid)[0] and "退出码" not in lines(grid)[0]
+        assert "200" in line_of(grid, "127.0.0.1:")
+        screen._show_step("disk")
+        await pilot.pause()
+        assert "退出码" in lines(grid)[0] and "HTTP" not in lines(grid)[0]

@@ -48,5 +48,5 @@ def test_a_gate_refusal_notice_carries_its_hint() -> None:
     view = RunView(type("Playbook", (), {"all_steps": lambda self: []})(), "test")
     change = view.apply(GateRefused(1, "gate", phrase("error.no_run", id=7), phrase("store.see_runs")))
     first, second = change.note.splitlines()
-    assert first.startswith("闸门拒绝：") and second.startswith("→ 建议：")
-    assert view.apply(GateRefused(1, "gate", "关闭")).note == "闸门拒绝：关闭"
+    assert first.startswith("关卡拒绝：") and second.startswith("→ 建议：")
+    assert view.apply(GateRefused(1, "gate", "关闭")).note == "关卡拒绝：关闭"
