@@ -75,6 +75,22 @@ CATALOG: dict[str, tuple[str, str]] = {
     "duration.hours": ("{n} hours", "{n} 小时"),
     "duration.day": ("{n} day", "{n} 天"),
     "duration.days": ("{n} days", "{n} 天"),
+    # a measured span (launchpad.durations): in words for sentences and reports…
+    "span.days": ("{days} d", "{days} 天"),
+    "span.hours": ("{hours} h", "{hours} 小时"),
+    "span.minutes": ("{minutes} min", "{minutes} 分钟"),
+    "span.seconds": ("{seconds} s", "{seconds} 秒"),
+    "span.days_hours": ("{days} d {hours} h", "{days} 天 {hours} 小时"),
+    "span.hours_minutes": ("{hours} h {minutes} min", "{hours} 小时 {minutes} 分钟"),
+    "span.minutes_seconds": ("{minutes} min {seconds} s", "{minutes} 分钟 {seconds} 秒"),
+    # …and terse, for table cells and tight status lines
+    "span.terse_days": ("{days}d", "{days}天"),
+    "span.terse_hours": ("{hours}h", "{hours}小时"),
+    "span.terse_minutes": ("{minutes}m", "{minutes}分"),
+    "span.terse_seconds": ("{seconds}s", "{seconds}秒"),
+    "span.terse_days_hours": ("{days}d{hours}h", "{days}天{hours}小时"),
+    "span.terse_hours_minutes": ("{hours}h{minutes}m", "{hours}小时{minutes}分"),
+    "span.terse_minutes_seconds": ("{minutes}m{seconds}s", "{minutes}分{seconds}秒"),
     # engine
     "engine.not_for_env": ("not for {env}", "不适用于 {env}"),
     # Why a decision was taken, as the run's decisions keep it (English) and its report says it.
@@ -748,8 +764,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "handover.issue": ("#{id} [{severity}] {title} ({owner}, due {due}, {status})",
                        "#{id} [{severity}] {title}（{owner}，{due} 到期，{status}）"),
     "handover.backups": ("Backups older than a day", "超过一天的备份"),
-    "handover.backup_old": ("{env}/{target}: newest usable backup #{id} is {hours} h old",
-                            "{env}/{target}：最新可用备份 #{id} 已有 {hours} 小时"),
+    "handover.backup_old": ("{env}/{target}: newest usable backup #{id} is {age} old",
+                            "{env}/{target}：最新可用备份 #{id} 已有 {age}"),
     "handover.backup_none": ("{env}/{target}: no usable backup", "{env}/{target}：没有可用备份"),
     "handover.golive": ("Late go-live items", "逾期的上线事项"),
     "handover.golive_item": ("{item}: {title} ({owner}, due {due}, {days} day(s) late)",

@@ -221,10 +221,13 @@ def backups_prune(session: Session, env_name: str | None, dry_run: bool) -> None
         decisions = prune(job, env_name, dry_run=dry_run)
     deleted = [d for d in decisions if d.delete]
     zone = session.workspace.site.tz
-    for d in deleted:
-        click.echo("  " + say("cli.backups.would_delete" if dry_run else "cli.backups.deleted_one", id=d.record.id,
-                              where=f"{d.record.environment}/{d.record.target}", day=local_day(d.record.finished, zone),
-                              reason=_said(d.reason)))
+    # A dry run is where the rules are checked before anything goes: every backup, newest first
+    # per target, with why it would go or stay. Deleting, only what went is news.
+    for d in decisions if dry_run else deleted:
+        key = "cli.backups.deleted_one" if not dry_run else (
+            "cli.backups.would_delete" if d.delete else "cli.backups.would_keep")
+        click.echo("  " + say(key, id=d.record.id, where=f"{d.record.environment}/{d.record.target}",
+                              day=local_day(d.record.finished, zone), reason=_said(d.reason)))
     kept = len(decisions) - len(deleted)
     click.echo(say("cli.backups.pruned_dry" if dry_run else "cli.backups.pruned", count=len(deleted), kept=kept))
 

@@ -35,6 +35,7 @@ def exec_(
     as_json: bool,
     command: tuple[str, ...],
 ) -> None:
+    from launchpad.cli.progress import took_cell
     from launchpad.hosts.adhoc import run_everywhere
     from launchpad.hosts.connect import HostConnections
 
@@ -60,7 +61,7 @@ def exec_(
             mark = click.style("✓", fg="green") if r.ok else click.style("✗", fg="red", bold=True)
             code = "-" if r.exit_code is None else str(r.exit_code)
             exit_code = say("cli.run.exit", code=f"{code:>3}")
-            click.echo(f"{mark} {r.host:<20} {exit_code}  {r.duration:6.2f}s  {r.first_line(language())}")
+            click.echo(f"{mark} {r.host:<20} {exit_code}  {took_cell(r.duration)}  {r.first_line(language())}")
             if show_output and r.output:
                 click.echo("\n".join(f"    {line}" for line in r.output.rstrip().splitlines()))
         _echo_hints([(r.host, r.hint) for r in results])

@@ -8,6 +8,8 @@ import threading
 import click
 
 from launchpad.cli.door import language, say
+from launchpad.cli.widetext import columns
+from launchpad.durations import terse_duration
 from launchpad.phrases import CATALOG, render, status_word
 from launchpad.run import events as ev
 from launchpad.steps import host_code
@@ -58,7 +60,7 @@ class ProgressPrinter:
                 code_word = self._code_words.get(step_id, CODE_WORDS["exit"])
                 code_text = "" if code is None else say(code_word, code=code) + "  "
                 said = render(message, language())
-                return f"      {MARKS.get(status, status)} {host:<20} {code_text}{duration:6.2f}s  {said}"
+                return f"      {MARKS.get(status, status)} {host:<20} {code_text}{took_cell(duration)}  {said}"
             case ev.OutputLine(host=host, stream=stream, line=text) if self.verbose:
                 return click.style(f"        {host} {stream[3]}| {text}", dim=True)
             case ev.StepFinished(status=status, summary=summary, hint=hint):
@@ -83,3 +85,12 @@ class ProgressPrinter:
                                    bold=True)
         return None
 
+
+TOOK_COLUMNS = 7  # "  0.52s", "1m05s", "12.34秒": the host lines' time column, right-aligned
+
+
+def took_cell(seconds: float) -> str:
+    """A host's time on a step or a command, in the command line's language, right-aligned in
+    its column by terminal columns (a Chinese unit takes two)."""
+    text = render(terse_duration(seconds, decimals=2), language())
+    return " " * max(0, TOOK_COLUMNS - columns(text)) + text

@@ -12,6 +12,7 @@ import click
 
 from launchpad.cli.door import language, say
 from launchpad.cli.params import AGE, STORE_ID
+from launchpad.durations import said_duration
 from launchpad.phrases import render
 
 if TYPE_CHECKING:
@@ -26,7 +27,8 @@ class _ProgressLine:
         self._last = -10.0
 
     def __call__(self, progress: Any) -> None:
-        left = "" if progress.left is None else say("users.progress.left", seconds=f"{progress.left:.0f}")
+        left = "" if progress.left is None else say("users.progress.left",
+                                                    time=said_duration(round(progress.left), "second"))
         line = render(progress.describe(), language()) + left
         if self.tty:
             click.echo(f"\r  {line:<78}", nl=False, err=True)

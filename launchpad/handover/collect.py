@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from launchpad.durations import said_duration
 from launchpad.phrases import Phrase, phrase, render
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ def _backups(session: Session, store: Store, now: datetime) -> list[Entry]:
             age = now - finished_at(newest)
             if age >= FRESH_FOR:
                 entries.append(Entry(phrase("handover.backup_old", env=env_name, target=target, id=newest.id,
-                                            hours=int(age.total_seconds() // 3600)),
+                                            age=said_duration(age, "hour")),
                                      {"environment": env_name, "target": target, "backup": newest.id,
                                       "hours": int(age.total_seconds() // 3600)}))
     return entries

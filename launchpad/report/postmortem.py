@@ -10,11 +10,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from launchpad.durations import said_duration
 from launchpad.errors import UsageError
 from launchpad.issues.display import value_label
 from launchpad.issues.incident import MILESTONES, Incidents, TimelineEntry
 from launchpad.issues.log import IssueLog
-from launchpad.phrases import phrase
+from launchpad.phrases import phrase, render
 from launchpad.report.render import render_template
 from launchpad.sitetime import local_text
 
@@ -23,7 +24,7 @@ from launchpad.sitetime import local_text
 class Milestone:
     kind: str
     at: str  # site-local
-    after_report: str  # "1h 20m" after the report, or ""
+    after_report: str  # "1 小时 20 分钟" after the report, in the report's language, or ""
 
 
 def collect_postmortem(log: IssueLog, issue_id: int, lang: str = "zh") -> dict[str, Any]:
@@ -39,7 +40,8 @@ def collect_postmortem(log: IssueLog, issue_id: int, lang: str = "zh") -> dict[s
     for kind in MILESTONES:
         entry = next((e for e in timeline if e.kind == kind), None)
         if entry is not None:
-            elapsed = _duration(datetime.fromisoformat(entry.at) - reported) if kind != "reported" else ""
+            elapsed = "" if kind == "reported" else render(
+                said_duration(datetime.fromisoformat(entry.at) - reported), lang)
             milestones.append(Milestone(kind, local_text(entry.at, log.zone), elapsed))
     return {
         "issue": issue, "incident": incident, "milestones": milestones,
@@ -55,14 +57,6 @@ def _readable(entry: TimelineEntry, log: IssueLog, lang: str) -> dict[str, Any]:
         text = " → ".join(value_label(code, lang) for code in text.split(" → "))
     return {"at": local_text(entry.at, log.zone), "kind": entry.kind, "text": text,
             "actor": entry.actor, "derived": entry.derived}
-
-
-def _duration(delta: Any) -> str:
-    minutes = max(0, int(delta.total_seconds() // 60))
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    return " ".join(part for part in (f"{days}d" if days else "", f"{hours}h" if hours else "",
-                                      f"{minutes}m") if part)
 
 
 def render_postmortem(log: IssueLog, issue_id: int, lang: str, workspace_root: Path | None = None) -> str:

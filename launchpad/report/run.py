@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from launchpad.durations import terse_duration
 from launchpad.errors import UsageError
 from launchpad.phrases import loads, phrase, section
 from launchpad.phrases import render as render_phrase
@@ -80,8 +81,8 @@ def render_run(report: dict[str, Any], fmt: str, lang: str, timezone: str = "Asi
 
 def run_helpers(lang: str, timezone: str) -> dict[str, Any]:
     """What the run report's templates call — labels `t`, status words `s`, site-time `local`,
-    `said`, `hosts_summary`, `step_result`, and `code_heading`/`host_code_text` for the hosts'
-    numbers — for other reports that show a run (the release test report)."""
+    `said`, `hosts_summary`, `step_result`, `code_heading`/`host_code_text` for the hosts' numbers and
+    a host's time `took` — for other reports that show a run (the release test report)."""
     labels = section("runreport", lang)
     zone = ZoneInfo(timezone)
 
@@ -116,6 +117,10 @@ def run_helpers(lang: str, timezone: str) -> dict[str, Any]:
         """A host's number with what it is, where no heading says it (the text report)."""
         return labels[CODE_CELLS[host_code(step.get("kind"))]].format(code=host["exit_code"])
 
+    def took(seconds: float | None) -> str:
+        """A host's time on a step as the command line and the run screen show it: "0.52秒"."""
+        return render_phrase(terse_duration(seconds or 0, decimals=2), lang)
+
     def decision(kind: str) -> str:
         return labels.get("decision_" + kind, kind)
 
@@ -126,7 +131,7 @@ def run_helpers(lang: str, timezone: str) -> dict[str, Any]:
     return {"t": labels, "s": lambda status: labels.get(status, status), "local": local,
             "hosts_summary": hosts_summary, "step_result": step_result, "said": said, "decision": decision,
             "step_status": step_status, "overridden": overridden, "code_heading": code_heading,
-            "host_code_text": host_code_text}
+            "host_code_text": host_code_text, "took": took}
 
 
 def overridden(step: dict[str, Any]) -> bool:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from launchpad.durations import said_duration
 from launchpad.errors import LaunchpadError, UsageError
 from launchpad.oserrors import os_reason
 from launchpad.phrases import Phrase, Said, phrase
@@ -84,7 +85,8 @@ class ApplyProgress:
     phase_elapsed: float = 0.0  # since this phase began: what its rate and time left come from
 
     def describe(self) -> Phrase:
-        return phrase(f"users.progress.{self.phase}", done=self.done, total=self.total, seconds=f"{self.elapsed:.0f}")
+        return phrase(f"users.progress.{self.phase}", done=self.done, total=self.total,
+                      time=said_duration(round(self.elapsed), "second"))
 
     @property
     def rate(self) -> float:

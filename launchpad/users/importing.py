@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from launchpad.durations import said_duration
 from launchpad.phrases import Phrase, phrase, typed_instead
 from launchpad.sitetime import local_text
 from launchpad.store.db import Store
@@ -89,12 +90,9 @@ class HashingEstimate:
         seconds = self.seconds
         if seconds < 1:
             return phrase("users.took_under_a_second")
-        if seconds < 90:
-            return phrase("users.took_seconds", seconds=round(seconds))
-        minutes = math.ceil(seconds / 60)
-        if minutes < 60:
-            return phrase("users.took_minutes", minutes=minutes)
-        return phrase("users.took_hours", hours=minutes // 60, minutes=minutes % 60)
+        if seconds < 90:  # "2 min" for 61 s would be too rough
+            return phrase("users.took", time=said_duration(round(seconds), "second"))
+        return phrase("users.took", time=said_duration(math.ceil(seconds / 60) * 60))  # whole minutes, rounded up
 
 
 @dataclass

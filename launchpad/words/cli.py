@@ -318,6 +318,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.backups.drilled": ("drill of backup {id}: {summary}", "备份 {id} 的恢复演练：{summary}"),
     "cli.backups.would_delete": ("would delete backup {id} ({where}, {day}): {reason}",
                                  "将删除备份 {id}（{where}，{day}）：{reason}"),
+    "cli.backups.would_keep": ("would keep backup {id} ({where}, {day}): {reason}",
+                               "将保留备份 {id}（{where}，{day}）：{reason}"),
     "cli.backups.deleted_one": ("deleted backup {id} ({where}, {day}): {reason}",
                                 "已删除备份 {id}（{where}，{day}）：{reason}"),
     "cli.backups.pruned_dry": ("{count} backup(s) to delete, {kept} kept.", "将删除 {count} 个备份，保留 {kept} 个。"),

@@ -118,8 +118,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.help.backups.prune": ("Delete backups beyond each target's retention (never the newest usable one).",
                                "删除超出各备份目标保留规则的备份（最新一份可用的备份永不删除）。"),
     "cli.help.backups.prune.--env": ("Only this environment.", "只处理这个环境。"),
-    "cli.help.backups.prune.--dry-run": ("Say what would be deleted, delete nothing.",
-                                         "只列出会删除哪些，不实际删除。"),
+    "cli.help.backups.prune.--dry-run": ("Say for each backup whether it would be deleted or kept, and why; "
+                                         "delete nothing.",
+                                         "逐个列出每个备份会被删除还是保留及其原因，不实际删除。"),
     "cli.help.backups.adopt": ("Record complete backup files the store lacks (a backup stopped between its last two "
                                "steps).",
                                "把存储中缺少记录的完整备份文件登记进来（备份在最后两步之间中断时会出现）。"),

@@ -733,9 +733,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ui.progress": ("{done}/{total} · {rate}/s · {left} · {phase}",
         "{done}/{total} · 每秒 {rate} · {left} · {phase}"),
     "ui.left": ("about {time} left", "约剩 {time}"),
-    "ui.span_seconds": ("{seconds} s", "{seconds} 秒"),
-    "ui.span_minutes": ("{minutes} min {seconds} s", "{minutes} 分 {seconds} 秒"),
-    "ui.span_hours": ("{hours} h {minutes} min", "{hours} 小时 {minutes} 分"),
     "ui.left_unknown": ("time left unknown", "剩余时间未知"),
     "ui.stopping": ("Stopping after the current batch…", "正在停止：写完当前这一批后停下…"),
     "ui.stopped": ("Import {id} stopped after {done} of {total} row(s); what was "

@@ -43,18 +43,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                 "只有导入新增的用户才从该导入获得初始密码"),
     "users.already_rolled_back": ("import {id} was already rolled back ({at})", "导入 {id} 已回滚过（{at}）"),
     # the import's progress, and what is asked before a rollback
-    "users.progress.hashing": ("hashing {done}/{total} ({seconds} s)", "计算密码哈希 {done}/{total}（{seconds} 秒）"),
-    "users.progress.writing": ("writing {done}/{total} ({seconds} s)", "写入 {done}/{total}（{seconds} 秒）"),
-    "users.progress.left": (", about {seconds} s left", "，约剩 {seconds} 秒"),
+    "users.progress.hashing": ("hashing {done}/{total} ({time})", "计算密码哈希 {done}/{total}（{time}）"),
+    "users.progress.writing": ("writing {done}/{total} ({time})", "写入 {done}/{total}（{time}）"),
+    "users.progress.left": (", about {time} left", "，约剩 {time}"),
     "users.hashing_estimate": ("{count} new user(s): hashing at bcrypt cost {cost} takes {took} "
                                "on {cores} core(s) ({per_hash} ms per hash)",
                                "{count} 个新用户：bcrypt 成本 {cost} 的密码哈希{took}"
                                "（{cores} 核，每个哈希 {per_hash} 毫秒）"),
     # how long the hashing takes, said after "takes" / "密码哈希"
     "users.took_under_a_second": ("under a second", "不到 1 秒"),
-    "users.took_seconds": ("about {seconds} s", "约需 {seconds} 秒"),
-    "users.took_minutes": ("about {minutes} min", "约需 {minutes} 分钟"),
-    "users.took_hours": ("about {hours} h {minutes} min", "约需 {hours} 小时 {minutes} 分钟"),
+    "users.took": ("about {time}", "约需 {time}"),
     "users.hashing_kept": ("{kept} password(s) hashed before the interruption are kept, not hashed again",
                            "中断前已算好的 {kept} 个密码哈希予以保留，不再重算"),
     "users.without_password": ("{count} user(s) inserted before the interruption have no handed-out password: "

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
-from screens.support.i18n import status_word, t
+from launchpad.durations import terse_duration
+from screens.support.i18n import said, status_word, t
 
 GLYPHS = {
     "passed": ("✓", "green"),
@@ -42,27 +43,15 @@ def status_text(status: str) -> Text:
 
 
 def duration_text(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    if seconds < 60:
-        return f"{seconds:.1f}s"
-    minutes, rest = divmod(int(seconds), 60)
-    return f"{minutes}m{rest:02d}s"
+    """A host's time on a step, for its cell: "0.4秒", "1分05秒" / "0.4s", "1m05s" (the core's
+    terse form, which the command line prints too)."""
+    return "-" if seconds is None else said(terse_duration(seconds, decimals=1))
 
 
 def countdown_text(delta: timedelta) -> str:
-    """A short human countdown: "2h05m", "45m", "30s" (no seconds once past a minute)."""
-    total = max(0, int(delta.total_seconds()))
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if days:
-        return f"{days}d{hours:02d}h"
-    if hours:
-        return f"{hours}h{minutes:02d}m"
-    if minutes:
-        return f"{minutes}m"
-    return f"{seconds}s"
+    """A window's countdown on the dashboard: "2小时05分", "45分", "30秒" / "2h05m", "45m", "30s"
+    (no seconds once past a minute)."""
+    return said(terse_duration(delta, "minute"))
 
 
 def age_text(delta: timedelta) -> str:

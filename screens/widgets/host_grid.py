@@ -28,7 +28,7 @@ from screens.support.run_events import HostRow
 
 # What a host row can show: the engine reports passed or failed, the run screen adds the rest.
 HOST_STATUSES = ("running", "passed", "failed", "aborted")
-DURATION_CELLS = len("59m59s")
+USUAL_LONGEST = 59 * 60 + 59.0  # seconds: the duration column is kept wide enough for "59m59s" / "59分59秒"
 EXIT_CELLS = 3  # exit codes up to 255, HTTP status codes, "-15" for a signal
 MIN_HOST_CELLS = 8
 # The number's heading, by what the step kind's hosts report (launchpad.steps.host_code).
@@ -96,7 +96,8 @@ class HostGrid(DataTable[Any]):
         rows = self._hosts.values()
         statuses = {*HOST_STATUSES, *(row.status for row in rows)}
         status = max([status, *(status_text(s).cell_len for s in statuses)])
-        duration = max([duration, DURATION_CELLS, *(cell_len(duration_text(row.duration)) for row in rows)])
+        duration = max([duration, cell_len(duration_text(USUAL_LONGEST)),
+                        *(cell_len(duration_text(row.duration)) for row in rows)])
         exit_code = max([exit_code, EXIT_CELLS, *(cell_len(self._exit_text(row)) for row in rows)])
         message = max([message, *(cell_len(row.message) for row in rows)])
         host = max([host, *(cell_len(name) for name in self._hosts)])

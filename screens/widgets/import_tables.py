@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
+from launchpad.durations import said_duration
 from launchpad.users.apply import ApplyProgress
 from launchpad.users.checks import RowProblem
 from launchpad.users.handout_kept import handout_owed
@@ -131,15 +132,9 @@ def import_rows(found: Sequence[dict[str, Any]], zone: Any, production: set[str]
 
 
 def time_left_text(seconds: float) -> str:
-    """The time an import has left, in the screen's language: 45 秒, 3 分 05 秒, 1 小时 20 分."""
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return t("ui.span_seconds", seconds=seconds)
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return t("ui.span_minutes", minutes=minutes, seconds=f"{seconds:02d}")
-    hours, minutes = divmod(minutes, 60)
-    return t("ui.span_hours", hours=hours, minutes=f"{minutes:02d}")
+    """The time an import has left, in the screen's language and as the command line says it:
+    45 秒, 3 分钟 5 秒, 1 小时 20 分钟."""
+    return said(said_duration(round(seconds), "second"))
 
 
 def progress_text(progress: ApplyProgress) -> str:

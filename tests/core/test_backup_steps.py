@@ -395,6 +395,25 @@ def test_prune_and_a_deleted_backup_say_why_in_the_readers_language(tmp_path: Pa
     assert problems("zh")[2] == "备份 2 已被删除（older than the retention rule (40 days old, number 5)）"
 
 
+def test_a_dry_run_prune_says_why_each_backup_it_keeps_is_kept(tmp_path: Path) -> None:
+    """Before deleting anything an engineer checks the rules against each backup: the dry run
+    says for every backup, newest first, whether it would go and why, in the reader's language."""
+    runner = Runner(tmp_path / "ws", SQL)
+    for _ in range(3):
+        assert cli(runner.root, "backup", "--env", "test", "app").exit_code == 0
+    dry = cli(runner.root, "--lang", "zh", "backups", "prune", "--dry-run")  # the app target keeps 2
+    said = [line.strip() for line in dry.output.splitlines() if "备份 " in line]
+    assert [line.split("（")[0] for line in said] == ["将保留备份 3", "将保留备份 2", "将删除备份 1"], dry.output
+    assert said[0].endswith("）：最新的 2 个之一；最新的可用备份") and said[1].endswith("）：最新的 2 个之一"), said
+    assert "将删除 1 个备份，保留 2 个。" in dry.output
+    english = cli(runner.root, "--lang", "en", "backups", "prune", "--dry-run").output
+    assert "would keep backup 3 (test/app, " in english
+    assert "): one of the 2 newest; the newest usable backup" in english
+    # Deleting, it says what it deleted, as before: why the rest stay is what the dry run is for.
+    pruned = cli(runner.root, "--lang", "zh", "backups", "prune")
+    assert "已删除备份 1（test/app，" in pruned.output and "保留备份" not in pruned.output, pruned.output
+
+
 def test_prune_keeps_the_newest_backup_a_rollback_can_use(tmp_path: Path) -> None:
     runner = Runner(tmp_path / "ws", SQL)
     for _ in range(3):

@@ -107,7 +107,7 @@ def test_the_handover_names_what_the_next_engineer_must_know(session: Session) -
     text = render_handover(handover, "text", "zh")
     assert "#1 after-hours-release（test）：已中断" in text
     assert "发布 1 v2.3.1 2026-12-07 19:00–20:00：计划中，负责人 张工" in text
-    assert "test/users：最新可用备份 #1 已有 48 小时" in text and "test/logs：没有可用备份" in text
+    assert "test/users：最新可用备份 #1 已有 2 天" in text and "test/logs：没有可用备份" in text
     assert "group：建群（李四，2026-12-01 到期，逾期 6 天）" in text
 
 

@@ -81,11 +81,14 @@ def test_postmortem_markdown_in_both_languages(outage: tuple[IssueLog, Clock, in
     chinese = render_postmortem(log, issue_id, "zh")
     assert chinese.startswith("# 事件复盘：市级接口推送失败（#1）")
     assert "| 故障 |" in chinese and "发布时漏改了接口地址配置" in chinese
-    assert "| 缓解 | 2025-11-20 09:40 | 50m |" in chinese  # 50 minutes after the report
-    assert "| 解决 | 2025-11-20 10:10 | 1h 20m |" in chinese
+    # How long after the report, in the report's language (launchpad.durations)
+    assert "| 缓解 | 2025-11-20 09:40 | 50 分钟 |" in chinese
+    assert "| 解决 | 2025-11-20 10:10 | 1 小时 20 分钟 |" in chinese
     assert "## 临时措施\n\n待补充" in chinese
     english = render_postmortem(log, issue_id, "en")
     assert "# Postmortem" in english and "| mitigated |" in english and "Root cause" in english
+    assert "| mitigated | 2025-11-20 09:40 | 50 min |" in english
+    assert "| resolved | 2025-11-20 10:10 | 1 h 20 min |" in english
     assert "| Milestone | At | After report |" in english and "## Short-term fix\n\nto be written" in english
     assert "| 节点 | 时间 | 距报告 |" in chinese and "## 时间线" in chinese and "Timeline" not in chinese
 

@@ -148,6 +148,21 @@ def test_the_progress_line_and_the_hashing_estimate_speak_the_command_lines_lang
     assert "writing 34/68 (2 s), about 2 s left" in capsys.readouterr().err
 
 
+def test_a_long_import_says_its_time_as_the_import_screen_does(
+        cli_speaks: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    """80 minutes left read "约剩 1 小时 20 分钟" on the command line as on the screen, not "4800 秒"."""
+    from launchpad.cli.users_apply import _ProgressLine
+    from launchpad.users.apply import ApplyProgress
+
+    hours_in = ApplyProgress("hashing", 1_000, 61_000, 3_725.0, phase_elapsed=80.0)  # 12.5 a second
+    cli_speaks("zh")
+    _ProgressLine()(hours_in)
+    assert "计算密码哈希 1000/61000（1 小时 2 分钟），约剩 1 小时 20 分钟" in capsys.readouterr().err
+    cli_speaks("en")
+    _ProgressLine()(hours_in)
+    assert "hashing 1000/61000 (1 h 2 min), about 1 h 20 min left" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(("seconds", "zh", "en"), [
     (0.07, "不到 1 秒", "under a second"),
     (12.4, "约需 12 秒", "about 12 s"),

@@ -148,7 +148,8 @@ async def test_a_long_host_name_never_pushes_the_status_off_screen(
         await wait_run_ended(pilot, screen)
         assert screen.result_status == "passed"
         grid = screen.query_one(HostGrid)
-        long_row, short_row = line_of(grid, LONG_HOST[:12]), line_of(grid, "app1")
+        # found by its first ten characters: at 80 columns the Chinese time column ("59分59秒") leaves it eleven
+        long_row, short_row = line_of(grid, LONG_HOST[:10]), line_of(grid, "app1")
         assert passed in long_row, f"the status is on screen at {width} columns: {long_row!r}"
         assert status_cell(long_row, "✓") == status_cell(short_row, "✓")
         if whole:
@@ -201,3 +202,19 @@ async def test_the_run_screens_grid_heads_an_http_steps_numbers_http_status(
         screen._show_step("disk")
         await pilot.pause()
         assert "退出码" in lines(grid)[0] and "HTTP" not in lines(grid)[0]
+
+
+@pytest.mark.parametrize(("language", "cells", "countdowns"), [
+    ("zh", ["0.4秒", "1分05秒", "-"], ["2小时05分", "45分", "30秒"]),
+    ("en", ["0.4s", "1m05s", "-"], ["2h05m", "45m", "30s"]),
+])
+def test_a_hosts_time_and_a_windows_countdown_stay_terse_in_the_screens_language(
+    language: str, cells: list[str], countdowns: list[str]
+) -> None:
+    from datetime import timedelta
+
+    from screens.support.display import countdown_text, duration_text
+
+    set_language(language)
+    assert [duration_text(0.4), duration_text(65.0), duration_text(None)] == cells
+    assert [countdown_text(timedelta(seconds=s)) for s in (7530, 2730, 30)] == countdowns

@@ -393,7 +393,8 @@ def test_the_list_of_imports_names_each_status_as_the_command_line_does(lang: st
 
 
 @pytest.mark.parametrize(("seconds", "zh", "en"), [
-    (45, "45 秒", "45 s"), (185, "3 分 05 秒", "3 min 05 s"), (4_800, "1 小时 20 分", "1 h 20 min")])
+    (45, "45 秒", "45 s"), (185, "3 分钟 5 秒", "3 min 5 s"), (4_800, "1 小时 20 分钟", "1 h 20 min"),
+    (90_000, "1 天 1 小时", "1 d 1 h")])
 def test_the_time_an_import_has_left_is_said_in_the_screens_language(seconds: int, zh: str, en: str) -> None:
     from screens.support.i18n import current_language, set_language
     from screens.widgets.import_tables import time_left_text
