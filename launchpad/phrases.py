@@ -644,6 +644,18 @@ CATALOG: dict[str, tuple[str, str]] = {
     "golive.late": ("late", "已逾期"),
     "golive.go": ("GO", "具备上线条件"),
     "golive.no_go": ("NO-GO", "暂不具备上线条件"),
+    # a go that rests on critical items marked not applicable says so in its own sentence
+    "golive.go_set_aside": ("GO ({count} critical items marked not applicable: {items})",
+                            "具备上线条件（{count} 项关键事项被标为不适用：{items}）"),
+    "golive.go_set_aside_one": ("GO ({count} critical item marked not applicable: {items})",
+                                "具备上线条件（{count} 项关键事项被标为不适用：{items}）"),
+    "golive.summary_set_aside": ("Critical items marked not applicable:", "被标为不适用的关键事项："),
+    "golive.set_aside": ("{title} (marked not applicable by {by}, {at}): {reason}",
+                         "{title}（{by} 于 {at} 标为不适用）：{reason}"),
+    "golive.set_aside_by_hand": ("{title} (not marked through launchpad, so who and when are not recorded: "
+                                 "golive.yaml was edited by hand): {reason}",
+                                 "{title}（未经 launchpad 标记，不知由谁、何时标为不适用：golive.yaml 被直接修改）："
+                                 "{reason}"),
     "golive.summary_head": ("{system} {version} go-live on {date} ({days} day(s) to go): {verdict}",
                             "{system} {version} 计划于 {date} 上线（距上线 {days} 天）：{verdict}"),
     "golive.summary_counts": ("{done} of {total} items done; {open} open, {blocked} blocked, {late} late",
@@ -768,6 +780,7 @@ CATALOG: dict[str, tuple[str, str]] = {
                             "{env}/{target}：最新可用备份 #{id} 已有 {age}"),
     "handover.backup_none": ("{env}/{target}: no usable backup", "{env}/{target}：没有可用备份"),
     "handover.golive": ("Late go-live items", "逾期的上线事项"),
+    "handover.set_aside": ("Critical go-live items marked not applicable", "被标为不适用的关键上线事项"),
     "handover.golive_item": ("{item}: {title} ({owner}, due {due}, {days} day(s) late)",
                              "{item}：{title}（{owner}，{due} 到期，逾期 {days} 天）"),
     "handover.imports": ("User imports not finished or not handed out", "未完成或未发放密码的用户导入"),

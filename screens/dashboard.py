@@ -26,9 +26,18 @@ from textual.widgets import DataTable, Static
 from launchpad.backup.freshness import BackupFreshness
 from launchpad.errors import InvalidInput, UsageError
 from launchpad.golive.progress import Progress, owner_name
+from launchpad.golive.set_aside import set_aside_said
 from screens.base import LaunchpadScreen
-from screens.support.display import age_text, countdown_text, production_tag, status_text, stored_time, weekday_name
-from screens.support.i18n import t
+from screens.support.display import (
+    age_text,
+    countdown_text,
+    production_tag,
+    status_text,
+    stored_time,
+    verdict_style,
+    weekday_name,
+)
+from screens.support.i18n import said, t
 from screens.support.messages import GoliveRead
 from screens.widgets.tables import fill_table
 
@@ -172,7 +181,9 @@ class DashboardScreen(LaunchpadScreen):
 
     def _show_golive(self) -> None:
         """Two lines under the top panels: version, days to go-live, done/total, late count and
-        the verdict; then the first late items with their owners. Nothing without a checklist."""
+        the verdict; then the first late items with their owners. Critical items set aside as
+        not applicable take a line between them (a go resting on them starts it). Nothing
+        without a checklist."""
         session = self.launchpad.session
         if session is None or not self.filled:
             return
@@ -371,9 +382,21 @@ def golive_lines(progress: Progress, title: tuple[str, str], site: Any) -> Text:
         title, progress.checklist.version, " · ",
         t("dash.golive_days", days=progress.days_to_golive), " · ",
         t("dash.golive_done", done=counts["done"], total=counts["total"] - counts["not_applicable"]), " · ",
-        ((("⚠ " if late else "") + t("dash.overdue", count=len(late))), "bold red" if late else "green"), "  ",
-        (t("gl.go") if progress.go else t("gl.no_go"), "bold green" if progress.go else "bold red"),
+        ((("⚠ " if late else "") + t("dash.overdue", count=len(late))), "bold red" if late else "green"),
     )
+    aside = progress.set_aside
+    if progress.go and aside:
+        # A go that rests on critical items set aside starts a line of its own, so no ellipsis
+        # can cut the sentence that says so; who, when and why follow it.
+        text.append("\n  ")
+        text.append(said(progress.verdict()), verdict_style(progress))
+    else:
+        text.append("  ")
+        text.append(said(progress.verdict()), verdict_style(progress))
+        if aside:
+            text.append("\n  ⚠ " + t("dash.golive_set_aside"), "yellow")
+    if aside:
+        text.append(" " + t("dash.golive_sep").join(said(set_aside_said(item, why)) for item, why in aside), "yellow")
     if late:
         # Titles and owners are people's words: plain Text, never markup.
         shown = [t("dash.golive_item", title=p.item.title.replace("\n", " "), owner=owner_name(site, p.item.owner))

@@ -1,8 +1,10 @@
 """The go-live checklist screen: every item of golive.yaml by state — blocked and open first,
-late ones marked with how late — with owner, due date and why it is not done, the progress
-and days to go-live on top; s signs off the highlighted item when a sign-off proves it, b marks
-it blocked with a reason (or open again), and o opens what proves it: the run's report, or the
-backups.
+late ones marked with how late — with owner, due date and why it is not done, the progress,
+days to go-live and the verdict on top, with every critical item set aside as not applicable
+under it (who, when, why); s signs off the highlighted item when a sign-off proves it, b marks
+it blocked with a reason (or open again), n marks it not applicable with a reason (a critical
+one only after a dialog that names it and says it is critical), and o opens what proves it: the
+run's report, or the backups.
 
 States come from the same core as `launchpad golive` (`golive.progress.evaluate`, read in a
 worker on the session's clock), and a sign-off goes through `golive.proofs.sign_item`, the
@@ -25,11 +27,13 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from launchpad.golive.checklist import Checklist, Item, SignOffProof
 from launchpad.golive.marking import Mark
 from launchpad.golive.progress import ItemProgress, Progress, owner_name, read_progress
+from launchpad.golive.set_aside import set_aside_said
 from screens.base import LaunchpadScreen
 from screens.dialogs.base import BaseDialog
 from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.reason import ReasonDialog
 from screens.run_report import RunReportScreen
+from screens.support.display import verdict_style
 from screens.support.i18n import said, t
 from screens.widgets.tables import fill_table
 
@@ -48,6 +52,7 @@ class GoliveScreen(LaunchpadScreen):
     BINDINGS = [
         Binding("s", "sign", "key.gl_sign", id="golive.sign"),
         Binding("b", "block", "key.gl_block", id="golive.block"),
+        Binding("n", "not_applicable", "key.gl_not_applicable", id="golive.not_applicable"),
         Binding("o", "open_proof", "key.gl_proof", id="golive.proof"),
         Binding("u", "refresh", "key.refresh", id="golive.refresh"),
         Binding("escape", "back", "key.back", id="golive.back"),
@@ -91,11 +96,13 @@ class GoliveScreen(LaunchpadScreen):
         if progress is None:
             return
         counts = progress.counts()
-        verdict = t("gl.go") if progress.go else t("gl.no_go")
         head = Text(t("gl.head", version=progress.checklist.version, date=progress.checklist.date.isoformat(),
                       days=progress.days_to_golive, done=counts["done"],
                       total=counts["total"] - counts["not_applicable"], late=counts["late"]) + "  ")
-        head.append(verdict, style="bold green" if progress.go else "bold red")
+        head.append(said(progress.verdict()), style=verdict_style(progress))
+        # A go without a critical item is someone's decision: who, when and why, under the verdict.
+        for item, aside in progress.set_aside:
+            head.append("\n⚠ " + said(set_aside_said(item, aside)), style="yellow")
         self.query_one("#golive-head", Static).update(head)
         site = self.session.site
         rows = [(p.item.id, self._cells(p, site)) for p in ordered(progress)]
@@ -111,10 +118,12 @@ class GoliveScreen(LaunchpadScreen):
         state = Text(t(f"gl.state_{p.state}"), style=_STYLE[p.state])
         if p.stops_golive:
             state.append(" ✗", style="bold red")
+        elif p.set_aside is not None:
+            state.append(" ⚠", style="bold yellow")
         due = Text(p.item.due.isoformat())
         if p.late:
-            due.append(" " + t("gl.late", days=(self.progress.today - p.item.due).days  # type: ignore[union-attr]
-                               ), style="bold red")
+            days = (self.progress.today - p.item.due).days  # type: ignore[union-attr]
+            due.append(" " + (t("gl.late_one", days=days) if days == 1 else t("gl.late", days=days)), style="bold red")
         return [state, Text(p.item.title.replace("\n", " ")), Text(owner_name(site, p.item.owner)), due,
                 Text(why_text(p).replace("\n", " "))]
 
@@ -131,7 +140,7 @@ class GoliveScreen(LaunchpadScreen):
         text = Text()
         if p is not None:
             text.append(f"{p.item.id}  ", style="bold")
-            text.append(why_text(p) or "—")
+            text.append(said(set_aside_said(p.item, p.set_aside)) if p.set_aside is not None else why_text(p) or "—")
             if p.waiting_on:
                 text.append("  " + t("gl.waiting", items=", ".join(p.waiting_on)), style="yellow")
             if isinstance(p.item.proof, SignOffProof) and p.state != "done":
@@ -185,17 +194,47 @@ class GoliveScreen(LaunchpadScreen):
                                           t("gl.block_body"), go_label=t("gl.block_go"), danger=False),
                              callback=lambda reason: self._marked(item.id, "blocked", reason or None))
 
+    def action_not_applicable(self) -> None:
+        p = self.highlighted()
+        if p is None:
+            return
+        item = p.item
+        if item.status == "not_applicable":  # b opens it again; here it would only be refused
+            self.notify(t("gl.already_not_applicable", item=item.id), severity="warning")
+            return
+        title = item.title.replace("\n", " ")
+        self.app.push_screen(ReasonDialog(t("gl.na_title", title=title),
+                                          t("gl.na_body_critical" if item.critical else "gl.na_body"),
+                                          go_label=t("gl.na_go"), danger=item.critical),
+                             callback=lambda reason: self._not_applicable(item, reason or None))
+
+    def _not_applicable(self, item: Item, reason: str | None) -> None:
+        """The reason given; a critical item is confirmed in a dialog of its own that names it,
+        as `golive mark` asks for its id to be typed."""
+        if reason is None:
+            return
+        if not item.critical:
+            self.mark(item.id, "not_applicable", reason)
+            return
+        confirm = ConfirmDialog(t("gl.na_confirm_title", item=item.id, title=item.title.replace("\n", " ")),
+                                t("gl.na_confirm_body", item=item.id, reason=reason), yes_label=t("gl.na_confirm_go"))
+        self.app.push_screen(confirm, callback=lambda yes: self._set_aside_confirmed(item.id, reason, yes))
+
+    def _set_aside_confirmed(self, item_id: str, reason: str, yes: bool | None) -> None:
+        if yes:
+            self.mark(item_id, "not_applicable", reason, "dialog")
+
     def _marked(self, item_id: str, status: Mark, reason: str | None) -> None:
         """A dialog's answer: None when the person went back."""
         if reason is not None:
             self.mark(item_id, status, reason)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="golive-mark")
-    def mark(self, item_id: str, status: Mark, reason: str) -> None:
+    def mark(self, item_id: str, status: Mark, reason: str, confirmed: str = "") -> None:
         from launchpad.golive.marking import mark_item
 
         session = self.session
-        mark_item(session, item_id, status, reason)
+        mark_item(session, item_id, status, reason, confirmed=confirmed)
         self.app.call_from_thread(self.notify, t(f"gl.marked_{status}", item=item_id))
         self.post_message(ChecklistRead(read_progress(session)))
 

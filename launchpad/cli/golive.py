@@ -1,6 +1,7 @@
 """`launchpad golive`: how far the site is from go-live, from the checklist in `golive.yaml`,
 `launchpad golive sign ITEM`: a named person signs off an item proved by a sign-off,
-`launchpad golive mark ITEM STATUS`: an item blocked (with the reason) or open again, and
+`launchpad golive mark ITEM STATUS`: an item blocked (with the reason) or open again, or set
+aside as not applicable (a critical one only once confirmed: its id typed, or --yes), and
 `launchpad golive export`: the checklist as a workbook for the client's project office."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import click
 from launchpad.cli.door import pass_session, session_of
 
 if TYPE_CHECKING:
+    from launchpad.golive.marking import SetAsideNotConfirmed
     from launchpad.session import Session
 
 
@@ -36,8 +38,9 @@ def golive(click_ctx: click.Context, as_json: bool, lang: str | None) -> None:
         click.echo(json.dumps(progress.as_dict(site, lang), ensure_ascii=False, indent=2))
     else:
         for p in progress.items:
-            mark, colour = ("✓", "green") if p.state == "done" else ("–", None) if p.state == "not_applicable" else \
-                ("✗", "red") if p.stops_golive else ("!", "yellow") if p.late else ("·", None)
+            mark, colour = ("✓", "green") if p.state == "done" else ("⚠", "yellow") if p.set_aside else \
+                ("–", None) if p.state == "not_applicable" else ("✗", "red") if p.stops_golive else \
+                ("!", "yellow") if p.late else ("·", None)
             state = render(state_word(p), lang) + (f" · {render(phrase('golive.late'), lang)}" if p.late else "")
             # People's words (titles, reasons, notes) stay one line each, and carry no escapes
             # that would recolour or rewrite the terminal.
@@ -75,15 +78,47 @@ def sign(session: Session, item_id: str, by: str, note: str) -> None:
 @click.argument("item_id", metavar="ITEM")
 @click.argument("status", type=click.Choice(["blocked", "todo", "in_progress", "not_applicable"]))
 @click.option("--reason", default="")
+@click.option("--yes", "-y", is_flag=True)
 @pass_session
-def mark(session: Session, item_id: str, status: str, reason: str) -> None:
-    from launchpad.golive.marking import MARKS, mark_item
+def mark(session: Session, item_id: str, status: str, reason: str, yes: bool) -> None:
+    from launchpad.golive.marking import MARKS, SetAsideNotConfirmed, mark_item
     from launchpad.phrases import phrase, render
 
     wanted = next(m for m in MARKS if m == status)  # click already refused any other
-    item = mark_item(session, item_id, wanted, reason)
+    try:
+        item = mark_item(session, item_id, wanted, reason, confirmed="--yes" if yes else "")
+    except SetAsideNotConfirmed as refusal:
+        # A critical item set aside: at a terminal its id is typed, as a production
+        # environment's name is; without one, --yes says it on purpose.
+        _type_item_id(refusal)
+        item = mark_item(session, item_id, wanted, reason, confirmed="typed")
     said = phrase("golive.marked", item=item.id, status=phrase(f"golive.status.{item.status}"))
     click.echo(render(said, session.language))
+
+
+def has_terminal() -> bool:
+    """Whether a person can type the item's id (tests replace this to answer from input)."""
+    import sys
+
+    return sys.stdin.isatty()
+
+
+def _type_item_id(refusal: SetAsideNotConfirmed) -> None:
+    """The item's id typed at the terminal, or the refusal (what to do included) raised again."""
+    from launchpad.cli.door import say
+    from launchpad.errors import UsageError
+    from launchpad.phrases import phrase
+    from launchpad.safetext import one_line
+
+    if not has_terminal():
+        raise refusal
+    item = refusal.item
+    click.echo(click.style(say("cli.golive.is_critical", item=item.id, title=one_line(item.title)),
+                           fg="red", bold=True), err=True)
+    typed = str(click.prompt(say("cli.golive.type_item"), default="", show_default=False, err=True)).strip()
+    if typed != item.id:
+        raise UsageError(phrase("error.set_aside_typed_wrong", typed=typed, item=item.id),
+                         hint=refusal.said_hint) from None
 
 
 @golive.command("export")

@@ -6,6 +6,11 @@ mark is a small edit of that item's `status:` and `reason:` lines and nothing el
 line, comment and blank stays as the team wrote it. The edited text is read back and checked as
 `launchpad check` would before it replaces the file (written beside it, then renamed), so a
 mark can never leave a checklist that no longer loads. Every mark goes to the audit log.
+
+Marking a critical item not applicable turns what would stop go-live into what does not, so it
+takes the care a critical sign-off takes: refused (`SetAsideNotConfirmed`) until the person has
+confirmed it — a typed item id or `--yes` on the command line, a dialog in the TUI — and the
+confirmation is in the audit entry.
 """
 
 from __future__ import annotations
@@ -14,12 +19,13 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from launchpad.errors import InvalidInput, UsageError
 from launchpad.golive.checklist import CHECKLIST_FILE, Checklist, Item, checklist_problems
 from launchpad.oserrors import os_reason
 from launchpad.phrases import phrase
+from launchpad.safetext import one_line
 from launchpad.workspace.site import Site
 from launchpad.workspace.yamlsource import Document, SourceMap, load_yaml, read_yaml, validate
 
@@ -31,10 +37,22 @@ Mark = Literal["blocked", "todo", "in_progress", "not_applicable"]
 MARKS: tuple[Mark, ...] = ("blocked", "todo", "in_progress", "not_applicable")
 
 
-def mark_item(session: Session, item_id: str, status: Mark, reason: str = "") -> Item:
+class SetAsideNotConfirmed(UsageError):
+    """A critical item marked not applicable without the person confirming it; nothing written."""
+
+    def __init__(self, item: Item) -> None:
+        super().__init__(phrase("error.set_aside_critical", item=item.id, title=one_line(item.title)),
+                         hint=phrase("error.set_aside_critical_hint", item=item.id))
+        self.item = item
+
+
+def mark_item(session: Session, item_id: str, status: Mark, reason: str = "", *, confirmed: str = "") -> Item:
     """Give item `item_id` the status `status` (blocked and not applicable need a reason) and
     return it as it now reads. Refused (UsageError) and nothing written: an unknown item, a
-    missing reason, a status the item already has with the same reason."""
+    missing reason, a status the item already has with the same reason, and a critical item
+    marked not applicable without `confirmed` (how the person confirmed it: `typed`, `--yes`,
+    `dialog`), which is refused last, so a person is never asked to confirm a mark that would
+    be refused anyway."""
     from launchpad.golive.progress import playbook_names
 
     root, site = session.workspace.root, session.workspace.site
@@ -53,10 +71,15 @@ def mark_item(session: Session, item_id: str, status: Mark, reason: str = "") ->
                          else phrase("error.mark_already", item=item_id, status=said))
     edited = _edit(text, document, index, status, reason)
     changed = _checked(edited, site, playbook_names(root))
+    setting_aside = status == "not_applicable" and item.critical
+    if setting_aside and not confirmed:
+        raise SetAsideNotConfirmed(item)
     _replace(path, edited)
-    session.store().audit(session.actor, MARKED, item_id,
-                          {"from": item.status, "to": status, "reason": reason, "old_reason": item.reason,
-                           "version": checklist.version, "title": item.title})
+    detail: dict[str, Any] = {"from": item.status, "to": status, "reason": reason, "old_reason": item.reason,
+                              "version": checklist.version, "title": item.title}
+    if setting_aside:
+        detail |= {"critical": True, "confirmed": confirmed}
+    session.store().audit(session.actor, MARKED, item_id, detail)
     return changed.items[index]
 
 

@@ -2,7 +2,9 @@
 late on the site's today, the critical items still open, and the go/no-go a PM pastes.
 
 Go-live is a go when no critical item is open (done or not applicable); everything else open
-is listed but does not stop it. An item is late when it is not done and its due date has passed.
+is listed but does not stop it. A go that rests on a critical item set aside as not applicable
+says so in the verdict itself, and every such item is listed with who set it aside, when and
+why (`set_aside.py`). An item is late when it is not done and its due date has passed.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from launchpad.golive.checklist import Checklist, Item, PlaybookProof
 from launchpad.golive.proofs import Finding, find_proof
+from launchpad.golive.set_aside import SetAside, go_set_aside, set_aside_said, who_set_aside
 from launchpad.phrases import Lang, Phrase, phrase, render
 from launchpad.safetext import one_line
 from launchpad.store.db import Store
@@ -35,6 +38,7 @@ class ItemProgress:
     late: bool
     finding: Finding | None  # None: no proof, the status is what people wrote
     waiting_on: list[str]  # items it depends on that are not done
+    set_aside: SetAside | None = None  # a critical item marked not applicable: who and when
 
     @property
     def stops_golive(self) -> bool:
@@ -47,6 +51,7 @@ class ItemProgress:
             "due": item.due.isoformat(), "critical": item.critical, "state": self.state, "late": self.late,
             "written_status": item.status, "reason": item.reason, "notes": item.notes,
             "depends_on": item.depends_on, "waiting_on": self.waiting_on,
+            "set_aside": None if self.set_aside is None else self.set_aside.as_dict(item),
             "proof": None if self.finding is None else {
                 "holds": self.finding.holds, "said": render(self.finding.said, lang),
                 "evidence": self.finding.evidence},
@@ -71,6 +76,19 @@ class Progress:
     def go(self) -> bool:
         return not self.stoppers
 
+    @property
+    def set_aside(self) -> list[tuple[Item, SetAside]]:
+        """Critical items marked not applicable: a go without them is a decision someone took."""
+        return [(p.item, p.set_aside) for p in self.items if p.set_aside is not None]
+
+    def verdict(self) -> Phrase:
+        """GO or NO-GO; a GO that rests on critical items set aside names them in the same sentence."""
+        if not self.go:
+            return phrase("golive.no_go")
+        if self.set_aside:
+            return go_set_aside([item.title for item, _ in self.set_aside])
+        return phrase("golive.go")
+
     def counts(self) -> dict[str, int]:
         counted = Counter(p.state for p in self.items)
         return {"done": counted["done"], "open": counted["open"], "blocked": counted["blocked"],
@@ -90,8 +108,9 @@ class Progress:
         return {
             "date": self.checklist.date.isoformat(), "version": self.checklist.version,
             "today": self.today.isoformat(), "days_to_golive": self.days_to_golive,
-            "go": self.go, "counts": self.counts(), "by_owner": self.by_owner(),
-            "stoppers": [p.item.id for p in self.stoppers],
+            "go": self.go, "verdict": render(self.verdict(), lang), "counts": self.counts(),
+            "by_owner": self.by_owner(), "stoppers": [p.item.id for p in self.stoppers],
+            "set_aside": [aside.as_dict(item) for item, aside in self.set_aside],
             "items": [p.as_dict(site, lang) for p in self.items],
             "summary": summary_text(self, site, lang),
         }
@@ -112,7 +131,8 @@ def evaluate(checklist: Checklist, site: Site, store: Store, backups_dir: Path, 
         state, finding = states[item.id]
         waiting = [d for d in item.depends_on if states.get(d, ("open", None))[0] not in ("done", "not_applicable")]
         late = state in ("open", "blocked") and item.due < today
-        items.append(ItemProgress(item, state, late, finding, waiting))
+        aside = who_set_aside(store, item, site.tz) if item.critical and state == "not_applicable" else None
+        items.append(ItemProgress(item, state, late, finding, waiting, aside))
     return Progress(checklist, today, items)
 
 
@@ -139,17 +159,21 @@ def state_word(p: ItemProgress) -> Phrase:
 
 def summary_text(progress: Progress, site: Site, lang: Lang) -> str:
     """The go/no-go for the date, to paste to the client: one heading line, the counts, then
-    every item that stops go-live and every late one, each with its owner and due date."""
+    every item that stops go-live, every critical item set aside (who, when, why) and every late
+    one, each with its owner and due date."""
     c = progress.counts()
     lines = [render(phrase("golive.summary_head", system=one_line(site.site.name),
                            version=one_line(progress.checklist.version),
                            date=progress.checklist.date.isoformat(), days=progress.days_to_golive,
-                           verdict=phrase("golive.go" if progress.go else "golive.no_go")), lang),
+                           verdict=progress.verdict()), lang),
              render(phrase("golive.summary_counts", done=c["done"], total=c["total"] - c["not_applicable"],
                            open=c["open"], blocked=c["blocked"], late=c["late"]), lang)]
     if progress.stoppers:
         lines.append(render(phrase("golive.summary_stoppers"), lang))
         lines += [_line(p, site, lang) for p in progress.stoppers]
+    if progress.set_aside:
+        lines.append(render(phrase("golive.summary_set_aside"), lang))
+        lines += ["- " + render(set_aside_said(item, aside), lang) for item, aside in progress.set_aside]
     late = [p for p in progress.items if p.late and not p.stops_golive]
     if late:
         lines.append(render(phrase("golive.summary_late"), lang))

@@ -2,7 +2,9 @@
 workspace as they are now: runs still going or interrupted (to resume or to explain), user
 imports that did not finish or were not handed out (plain passwords kept until then), what waits
 for a person's sign-off or a reviewer's approval, today's and tonight's releases and any still in
-progress, open P0/P1 issues, backups older than a day (or none at all), and late go-live items.
+progress, open P0/P1 issues, backups older than a day (or none at all), late go-live items, and
+critical go-live items set aside as not applicable (who, when, why: go-live no longer waits for
+them, and the next engineer answers for that decision too).
 
 One use case both front ends call (`collect_handover`); each entry carries a phrase for people
 and the plain facts for `--json`. Titles, owners and versions are people's words: they stay
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
     from launchpad.session import Session
     from launchpad.store.db import Store
 
-SECTIONS = ("runs", "imports", "pending", "releases", "issues", "backups", "golive")
+SECTIONS = ("runs", "imports", "pending", "releases", "issues", "backups", "golive", "set_aside")
 URGENT = ("P0", "P1")
 
 
@@ -61,10 +63,12 @@ def collect_handover(session: Session, lang: str | None = None) -> Handover:
         "issues": _issues(store, lang or session.language),
         "backups": _backups(session, store, now),
         "golive": [],
+        "set_aside": [],
     }
-    golive_pending, golive_late = _golive(session, store, now)
+    golive_pending, golive_late, set_aside = _golive(session, store, now)
     sections["pending"] += golive_pending
     sections["golive"] = golive_late
+    sections["set_aside"] = set_aside
     return Handover(session.site.site.name, now, session.actor, sections)
 
 
@@ -170,15 +174,17 @@ def _backups(session: Session, store: Store, now: datetime) -> list[Entry]:
     return entries
 
 
-def _golive(session: Session, store: Store, now: datetime) -> tuple[list[Entry], list[Entry]]:
-    """Go-live items waiting for a sign-off, and late items; none without golive.yaml."""
+def _golive(session: Session, store: Store, now: datetime) -> tuple[list[Entry], list[Entry], list[Entry]]:
+    """Go-live items waiting for a sign-off, late items, and critical items set aside as not
+    applicable; none without golive.yaml."""
     from launchpad.golive.checklist import CHECKLIST_FILE, SignOffProof, load_checklist
     from launchpad.golive.progress import evaluate, owner_name, playbook_titles
+    from launchpad.golive.set_aside import set_aside_said
     from launchpad.run.playbook import list_playbooks
 
     root = session.workspace.root
     if not (root / CHECKLIST_FILE).is_file():
-        return [], []
+        return [], [], []
     names = {path.stem for path in list_playbooks(root)}
     checklist = load_checklist(root, session.site, names)
     today = now.date()
@@ -194,4 +200,7 @@ def _golive(session: Session, store: Store, now: datetime) -> tuple[list[Entry],
         if p.late:
             late.append(Entry(phrase("handover.golive_item", item=p.item.id, title=p.item.title, owner=owner,
                                      due=p.item.due.isoformat(), days=(today - p.item.due).days), facts))
-    return pending, late
+    set_aside = [Entry(set_aside_said(item, aside),
+                       {"item": item.id, "state": "not_applicable", "reason": item.reason, "by": aside.by,
+                        "at": aside.as_dict(item)["at"]}) for item, aside in progress.set_aside]
+    return pending, late, set_aside

@@ -1,6 +1,7 @@
 """The daily report's 上线准备进度: how far the site is from go-live, read from the workspace's
 `golive.yaml` the same way `launchpad golive` reads it, shown on every day up to the go-live
-date and no longer after it.
+date and no longer after it. A go that rests on critical items set aside as not applicable says
+so in its verdict, and lists each with who set it aside, when (site time) and why.
 
 Titles, owners and reasons are people's words: they stay plain strings here and go through the
 report's `people_text` like the issues do, so every format shows them as text.
@@ -8,11 +9,12 @@ report's `people_text` like the issues do, so every format shows them as text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from launchpad.golive.progress import ItemProgress, evaluate, owner_name, playbook_titles, state_word
+from launchpad.golive.set_aside import AT
 from launchpad.phrases import Phrase
 from launchpad.store.db import Store
 from launchpad.workspace.site import Site
@@ -29,6 +31,17 @@ class GoliveLine:
 
 
 @dataclass(frozen=True)
+class GoliveSetAside:
+    """A critical item marked not applicable: by and at (site time) are None when golive.yaml
+    was edited by hand, so no mark through launchpad recorded them."""
+
+    title: str
+    reason: str
+    by: str | None
+    at: str | None
+
+
+@dataclass(frozen=True)
 class GoliveSection:
     date: date
     version: str
@@ -38,6 +51,7 @@ class GoliveSection:
     go: bool
     stoppers: list[GoliveLine]  # critical items still open or blocked
     late: list[GoliveLine]  # late items that do not stop go-live
+    set_aside: list[GoliveSetAside] = field(default_factory=list)  # critical items not applicable
 
 
 def golive_section(store: Store, site: Site, day: date, workspace_root: Path | None,
@@ -61,7 +75,9 @@ def golive_section(store: Store, site: Site, day: date, workspace_root: Path | N
         date=checklist.date, version=checklist.version, days_to_go=progress.days_to_golive,
         done=counts["done"], total=counts["total"] - counts["not_applicable"], go=progress.go,
         stoppers=[_line(p, site, day) for p in progress.stoppers],
-        late=[_line(p, site, day) for p in progress.items if p.late and not p.stops_golive])
+        late=[_line(p, site, day) for p in progress.items if p.late and not p.stops_golive],
+        set_aside=[GoliveSetAside(item.title, item.reason, aside.by, f"{aside.at:{AT}}" if aside.at else None)
+                   for item, aside in progress.set_aside])
 
 
 def _line(p: ItemProgress, site: Site, day: date) -> GoliveLine:

@@ -32,7 +32,7 @@ from launchpad.issues.display import field_label, value_label
 from launchpad.phrases import phrase, section, word
 from launchpad.phrases import render as render_phrase
 from launchpad.report.daily import DailyReport, IssueLine
-from launchpad.report.golive_section import GoliveLine
+from launchpad.report.golive_section import GoliveLine, GoliveSection, GoliveSetAside
 from launchpad.safetext import block_for_format, for_format
 
 FORMATS = ("txt", "md", "html")
@@ -97,7 +97,8 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
                     *, clean_every_value: bool = False) -> str:
     """Render template `name` (e.g. `daily.txt.j2`) with `context`, the labels of `lang` as
     `t`, and the helpers `v(code)` (a value's label), `f(field)` (a field's label),
-    `fmt(key, **values)` (a label with values filled in), and the filters `text` and `block`,
+    `fmt(key, **values)` (a label with values filled in), `overdue(days)`, `golive_verdict(g)`
+    and `set_aside_text(s)` (the go-live section's words), and the filters `text` and `block`,
     which make a person's text (one line, or several) inert in the template's format (see
     launchpad.safetext)."""
     words = section("daily", lang)
@@ -113,6 +114,9 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         "backup_text": lambda backup: _backup_text(backup, words, lang, text),
         "release_text": lambda line: release_text(line, words),
         "onsite_text": lambda line: onsite_text(line, words),
+        "overdue": lambda days: days_overdue(days, words),
+        "golive_verdict": lambda section: golive_verdict(section, words),
+        "set_aside_text": lambda aside: set_aside_text(aside, words),
         # A check's summary may quote what a server answered: text like any other.
         "said": lambda value: text(render_phrase(value, lang)[:SAID_LIMIT]),
         # Why a go-live item is open: a blocked item's reason (a person's words, cleaned with
@@ -188,6 +192,31 @@ def _backup_text(backup: Any, words: dict[str, str], lang: str, text: Callable[[
     )
 
 
+def days_overdue(days: int, words: dict[str, str]) -> str:
+    """“3 days overdue”, “1 day overdue”: English says the day in words."""
+    return words["days_overdue_one" if days == 1 else "days_overdue"].format(days=days)
+
+
+def golive_verdict(section: GoliveSection, words: dict[str, str]) -> str:
+    """GO or NO-GO; a GO that rests on critical items set aside names them in the same sentence.
+    Their titles were cleaned for the format by `people_text` before they reach here."""
+    if not section.go:
+        return words["golive_no_go"]
+    if not section.set_aside:
+        return words["golive_go"]
+    count = len(section.set_aside)
+    return words["golive_go_set_aside_one" if count == 1 else "golive_go_set_aside"].format(
+        count=count, items=words["semi"].join(aside.title for aside in section.set_aside))
+
+
+def set_aside_text(aside: GoliveSetAside, words: dict[str, str]) -> str:
+    """A critical item set aside: who and when (site time), and why; cleaned by `people_text`."""
+    if aside.by is None or aside.at is None:
+        return words["golive_set_aside_by_hand"].format(title=aside.title, reason=aside.reason or "—")
+    return words["golive_set_aside_item"].format(title=aside.title, by=aside.by, at=aside.at,
+                                                 reason=aside.reason or "—")
+
+
 def release_text(line: Any, words: dict[str, str]) -> str:
     """One release: version, window, where it stands, owner, reviewer and the issues it fixes.
     Its words were cleaned for the format by `people_text` before they reach here."""
@@ -257,7 +286,9 @@ def people_text(report: DailyReport, text: Callable[[str], str]) -> DailyReport:
         golive=None if report.golive is None else replace(
             report.golive, version=text(report.golive.version),
             stoppers=[golive_line(line) for line in report.golive.stoppers],
-            late=[golive_line(line) for line in report.golive.late]))
+            late=[golive_line(line) for line in report.golive.late],
+            set_aside=[replace(aside, title=text(aside.title), reason=text(aside.reason),
+                               by=None if aside.by is None else text(aside.by)) for aside in report.golive.set_aside]))
 
 
 def _tidy(text: str) -> str:

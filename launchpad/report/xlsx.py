@@ -22,7 +22,8 @@ from launchpad.phrases import render as render_phrase
 from launchpad.phrases import section
 from launchpad.report.activity import RunLine
 from launchpad.report.daily import DailyReport, IssueLine
-from launchpad.report.render import onsite_text, release_text
+from launchpad.report.golive_section import GoliveLine
+from launchpad.report.render import days_overdue, golive_verdict, onsite_text, release_text, set_aside_text
 from launchpad.safetext import formula_like, spreadsheet
 
 ISSUE_COLUMNS = ("id", "severity", "title", "module", "type", "status", "owner", "due", "overdue",
@@ -155,22 +156,30 @@ def _summary_rows(report: DailyReport, lang: str) -> list[tuple[str, Any]]:
 
 
 def _golive_rows(report: DailyReport, words: dict[str, str], lang: str) -> list[tuple[str, Any]]:
-    """上线准备进度: the head line, then each stopping item and each late one, as the chat has them."""
+    """上线准备进度: the head line, then each stopping item, each critical item set aside (who,
+    when, why) and each late one, as the chat has them."""
     g = report.golive
     if g is None:
         return []
     rows: list[tuple[str, Any]] = [(words["golive"], words["golive_line"].format(
         version=g.version, date=g.date.isoformat(), days=g.days_to_go, done=g.done, total=g.total,
-        verdict=words["golive_go" if g.go else "golive_no_go"]))]
-    for key, lines in (("golive_stoppers", g.stoppers), ("golive_late", g.late)):
-        for number, line in enumerate(lines, 1):
-            text = words["golive_item"].format(title=line.title, owner=line.owner, due=line.due,
-                                               state=render_phrase(line.state, lang))
-            if line.days_late:
-                text += words["lp"] + words["days_overdue"].format(days=line.days_late) + words["rp"]
-            why = render_phrase(line.why, lang)
-            rows.append((f"{words[key]} {number}", text + (words["colon"] + why if why else "")))
+        verdict=golive_verdict(g, words)))]
+    for number, line in enumerate(g.stoppers, 1):
+        rows.append((f"{words['golive_stoppers']} {number}", _golive_item(line, words, lang)))
+    for number, aside in enumerate(g.set_aside, 1):
+        rows.append((f"{words['golive_set_aside']} {number}", set_aside_text(aside, words)))
+    for number, line in enumerate(g.late, 1):
+        rows.append((f"{words['golive_late']} {number}", _golive_item(line, words, lang)))
     return rows
+
+
+def _golive_item(line: GoliveLine, words: dict[str, str], lang: str) -> str:
+    text = words["golive_item"].format(title=line.title, owner=line.owner, due=line.due,
+                                       state=render_phrase(line.state, lang))
+    if line.days_late:
+        text += words["lp"] + days_overdue(line.days_late, words) + words["rp"]
+    why = render_phrase(line.why, lang)
+    return text + (words["colon"] + why if why else "")
 
 
 def _step_notes(run: RunLine, words: dict[str, str], lang: str) -> list[str]:
@@ -186,7 +195,7 @@ def _issue_values(line: IssueLine, lang: str) -> list[Any]:
     for column in ISSUE_COLUMNS:
         if column == "overdue":
             words = section("daily", lang)
-            values.append(words["days_overdue"].format(days=line.days_overdue) if line.overdue else "")
+            values.append(days_overdue(line.days_overdue, words) if line.overdue else "")
         elif column in _CODED:
             values.append(value_label(getattr(line, column), lang))
         else:

@@ -403,6 +403,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.import.plan_changed": ("the target changed since plan {id} ({at}); {count} row(s) now differ:",
                                 "自计划 {id}（{at}）以来目标系统有变化；现有 {count} 行不同："),
     "cli.golive.signed": ("{item}: signed off by {by} for {version}", "{item}：已由 {by} 为 {version} 签字确认"),
+    "cli.golive.is_critical": ("{item} ({title}) is CRITICAL: marked not applicable, it no longer stops go-live.",
+                               "{item}（{title}）是关键事项：标为不适用后，它将不再阻止上线。"),
+    "cli.golive.type_item": ("Type the item's id to mark it not applicable", "输入事项编号以标为不适用"),
     # --out
     "cli.out.not_a_folder": ("{folder} is not a folder", "{folder} 不是文件夹"),
     "cli.out.no_folder": ("{folder} does not exist", "{folder} 不存在"),

@@ -30,7 +30,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "daily.reporter": ("reported by", "报告人"),
     "daily.resolution": ("resolution", "处理"),
     "daily.fixed_in": ("fixed in", "修复于"),
-    "daily.days_overdue": ("{days}d overdue", "逾期 {days} 天"),
+    "daily.days_overdue": ("{days} days overdue", "逾期 {days} 天"),
+    "daily.days_overdue_one": ("{days} day overdue", "逾期 {days} 天"),
     "daily.more": ("{count} more not listed: see the Excel list", "另有 {count} 项未列出，详见 Excel 清单"),
     "daily.none": ("none", "无"),
     "daily.unassigned": ("unassigned", "未指派"),
@@ -80,6 +81,18 @@ ENTRIES: dict[str, tuple[str, str]] = {
                           "{version} 计划于 {date} 上线，距上线 {days} 天；已完成 {done}/{total} 项；{verdict}"),
     "daily.golive_go": ("GO", "具备上线条件"),
     "daily.golive_no_go": ("NO-GO", "暂不具备上线条件"),
+    # a go that rests on critical items marked not applicable says so in its own sentence
+    "daily.golive_go_set_aside": ("GO ({count} critical items marked not applicable: {items})",
+                                  "具备上线条件（{count} 项关键事项被标为不适用：{items}）"),
+    "daily.golive_go_set_aside_one": ("GO ({count} critical item marked not applicable: {items})",
+                                      "具备上线条件（{count} 项关键事项被标为不适用：{items}）"),
+    "daily.golive_set_aside": ("Critical items marked not applicable", "被标为不适用的关键事项"),
+    "daily.golive_set_aside_item": ("{title} (marked not applicable by {by}, {at}): {reason}",
+                                    "{title}（{by} 于 {at} 标为不适用）：{reason}"),
+    "daily.golive_set_aside_by_hand": ("{title} (not marked through launchpad, so who and when are not recorded: "
+                                       "golive.yaml was edited by hand): {reason}",
+                                       "{title}（未经 launchpad 标记，不知由谁、何时标为不适用："
+                                       "golive.yaml 被直接修改）：{reason}"),
     "daily.golive_stoppers": ("Stopping go-live", "影响上线的关键事项"),
     "daily.golive_late": ("Late", "逾期事项"),
     "daily.golive_item": ("{title} ({owner}, due {due}, {state})", "{title}（{owner}，截止 {due}，{state}）"),

@@ -378,6 +378,15 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.mark_already_why": ("{item} is already {status}: {reason}", "{item} 已经是{status}：{reason}"),
     "error.mark_no_item": ("no item {item!r} in {file}", "{file} 中没有检查项“{item}”"),
     "error.mark_no_item_hint": ("items: {items}", "已有检查项：{items}"),
+    # a critical item marked not applicable no longer stops go-live: confirmed, as a critical sign-off is noted
+    "error.set_aside_critical": ("{item} ({title}) is critical: marked not applicable, it no longer stops go-live, "
+                                 "and every go/no-go will name it with who marked it; nothing was changed",
+                                 "{item}（{title}）是关键事项：标为不适用后，它不再阻止上线，每份上线结论都会列出它和标记人；"
+                                 "尚未做任何改动"),
+    "error.set_aside_critical_hint": ("to mark it, confirm: type {item} when asked at a terminal, or add --yes",
+                                      "确需标记请确认：在终端中按提示输入 {item}，或加上 --yes"),
+    "error.set_aside_typed_wrong": ("typed {typed!r}, not {item!r}: nothing was changed",
+                                    "输入的是“{typed}”，不是“{item}”：未做任何改动"),
     # signing off a go-live item
     "error.sign_no_proof": ("item {item!r} is not proved by a sign-off", "检查项“{item}”不是用签字来证明的"),
     "error.sign_not_sign_off_proved": ("item {item!r} is not proved by a sign-off: a run or a backup proves it",

@@ -422,13 +422,20 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.help.golive.sign.--by": ("Name of the person signing off.", "签字人姓名。"),
     "cli.help.golive.sign.--note": ("What was checked (needed for a critical item).", "检查了什么（关键事项必填）。"),
     "cli.help.golive.mark": ("Mark ITEM blocked (with --reason), not applicable, in progress or open again (todo). "
-                             "Only that item's status and reason lines of golive.yaml change; the mark is audited.",
+                             "Only that item's status and reason lines of golive.yaml change; the mark is audited.\n\n"
+                             "A critical item marked not applicable no longer stops go-live, so it is confirmed: its "
+                             "id typed at the terminal, or --yes; every go/no-go then names it with who marked it, "
+                             "when and why.",
                              "把事项 ITEM 标为受阻（须带 --reason）、不适用、进行中或重新打开（todo）。golive.yaml "
-                             "中只改动该事项的状态和原因两行；标记记入审计日志。"),
+                             "中只改动该事项的状态和原因两行；标记记入审计日志。\n\n"
+                             "关键事项标为不适用后不再阻止上线，因此须确认：在终端中输入其编号，或加上 --yes；"
+                             "此后每份上线结论都会列出它、标记人、时间和原因。"),
     "cli.help.golive.mark.ITEM_ID": ("The item's id in golive.yaml.", "golive.yaml 中的事项编号。"),
     "cli.help.golive.mark.STATUS": ("The item's new status.", "事项的新状态。"),
     "cli.help.golive.mark.--reason": ("Why (needed for blocked and not_applicable).",
                                       "原因（blocked 和 not_applicable 必填）。"),
+    "cli.help.golive.mark.--yes": ("Confirm marking a critical item not applicable without typing its id.",
+                                   "确认把关键事项标为不适用，无需输入其编号。"),
     "cli.help.golive.export": ("Write the checklist as an xlsx workbook: every item with owner, due date, state, why "
                                "it is not done and what proves it, and the go/no-go summary. Written whole or not at "
                                "all.",

@@ -9,12 +9,16 @@ still lines up.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
 from launchpad.durations import terse_duration
 from screens.support.i18n import said, status_word, t
+
+if TYPE_CHECKING:
+    from launchpad.golive.progress import Progress
 
 GLYPHS = {
     "passed": ("✓", "green"),
@@ -86,3 +90,9 @@ def weekday_name(moment: datetime) -> str:
 
 def production_tag() -> Text:
     return Text(f" {t('production.tag')} ", style="bold white on red")
+
+
+def verdict_style(progress: Progress) -> str:
+    """The go/no-go's colour: red for a no-go, yellow for a go that rests on critical items set
+    aside as not applicable, green for a go."""
+    return "bold red" if not progress.go else "bold yellow" if progress.set_aside else "bold green"

@@ -177,7 +177,7 @@ def test_the_command_prints_text_markdown_and_json(session: Session) -> None:
     code, raw = launch(root, "handover", "--json")
     shown = json.loads(raw)
     assert code == 0 and set(shown["sections"]) == {"runs", "imports", "pending", "releases", "issues", "backups",
-                                                    "golive"}
+                                                    "golive", "set_aside"}
     assert shown["sections"]["issues"][0]["text"].startswith("#1 [P0] 登录页 <@all>")
 
 

@@ -154,7 +154,7 @@ def test_text_in_english(report: DailyReport) -> None:
     text = render_daily(report, "txt", "en")
     assert text.startswith("[测试项目] Trial operation daily report 2025-11-20 (Thu)\nClient: 测试客户\n")
     assert "· 3 reported today, 2 resolved today" in text
-    assert "4. Overdue (1) ⚠\n1. ⚠[P2] 报表导出乱码\n   owner 李四 | due 11-19 (1d overdue) | in progress" in text
+    assert "4. Overdue (1) ⚠\n1. ⚠[P2] 报表导出乱码\n   owner 李四 | due 11-19 (1 day overdue) | in progress" in text
     assert "[release] 版本发布 (prod) failed, 2/3 steps passed" in text
     assert "（" not in text.replace("（周", "")
 
@@ -190,7 +190,7 @@ def test_xlsx_summary_and_issues_sheets(report: DailyReport, tmp_path: Path, lan
     assert [cell.value for cell in rows[0][:3]] == header
     by_id = {row[0].value: row for row in rows[1:]}
     assert sorted(by_id) == [1, 2, 3, 5, 6]
-    assert by_id[2][8].value == ("逾期 1 天" if lang == "zh" else "1d overdue")
+    assert by_id[2][8].value == ("逾期 1 天" if lang == "zh" else "1 day overdue")
     formats = list(book[sheets[1]].conditional_formatting)
     assert str(formats[0].sqref) == "A2:O6"
     rule = formats[0].rules[0]

@@ -85,3 +85,26 @@ async def test_late_items_past_the_first_two_are_counted(tmp_path: Path) -> None
         lines = [line.strip() for line in str(panel.render()).splitlines()]
         assert "⚠ 逾期 4" in lines[0] and lines[0].endswith("  具备上线条件")  # no critical item: a GO
         assert lines[1] == "逾期：事项1（李娜）；事项2（李娜） 另有 2 项"  # the oldest first
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_a_go_resting_on_a_critical_item_set_aside_says_so_on_a_line_of_its_own(
+        tmp_path: Path, size: tuple[int, int]) -> None:
+    """Never a bare go: the sentence that says the go rests on a critical item set aside starts
+    its line, so no ellipsis at 80 columns can cut it, and who set it aside and why follow."""
+    root = write_workspace(tmp_path / "ws", UI_SITE)
+    (root / CHECKLIST_FILE).write_text(
+        "date: 2024-01-10\nversion: V1.0\nitems:\n"
+        "  - {id: sms, title: 短信通道, owner: li, due: 2024-01-05, critical: true, status: not_applicable,"
+        " reason: 本期不含短信}\n"
+        "  - {id: a, title: 事项甲, owner: li, due: 2023-12-21}\n", encoding="utf-8")
+    app = LaunchpadApp(root, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
+    async with app.run_test(size=size) as pilot:
+        await wait_opened(pilot)
+        panel = await golive_panel(pilot, app)
+        lines = [line.strip() for line in str(panel.render()).splitlines()]
+        assert not lines[0].endswith("具备上线条件")
+        assert lines[1].startswith("具备上线条件（1 项关键事项被标为不适用：短信通道） 短信通道（未经 launchpad 标记")
+        assert lines[2] == "逾期：事项甲（李娜）"
+        assert panel.region.height == 3  # every line shows

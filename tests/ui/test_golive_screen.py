@@ -228,3 +228,60 @@ async def test_b_on_an_item_set_aside_as_not_applicable_opens_it_again(tmp_path:
         await pilot.click("#yes")
         await wait_until(pilot, lambda: rows(screen).get("group", [""])[0].startswith("未完成"), "group open")
         assert "not_applicable" not in (root / CHECKLIST_FILE).read_text(encoding="utf-8")
+
+
+@pytest.mark.anyio
+async def test_n_sets_a_critical_item_aside_only_through_a_dialog_that_names_it(root: Path) -> None:
+    """n asks why, then — the item being critical — asks again in a dialog naming it; No writes
+    nothing. Once set aside, the verdict says the go rests on it, and who, when and why."""
+    from screens.dialogs.confirm import ConfirmDialog
+    from screens.dialogs.reason import ReasonDialog
+
+    checklist = root / CHECKLIST_FILE
+    checklist.write_text(CHECKLIST.replace("status: blocked\n", "status: in_progress\n").replace(
+        "    reason: 等甲方名单\n", ""), encoding="utf-8")
+    before = checklist.read_text(encoding="utf-8")
+    app = LaunchpadApp(root, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await opened_checklist(pilot)
+        while screen.highlighted().item.id != "accept":  # type: ignore[union-attr]
+            await pilot.press("down")
+
+        async def asked_to_set_aside() -> ConfirmDialog:
+            await pilot.press("n")
+            reason = await wait_for_screen(pilot, ReasonDialog)
+            assert "这是关键事项" in " ".join(str(s.render()) for s in reason.query(Static))
+            reason.query_one(Input).value = "本期由甲方自行点验"
+            await pilot.press("enter")
+            return await wait_for_screen(pilot, ConfirmDialog)
+
+        confirm = await asked_to_set_aside()
+        said = " ".join(str(s.render()) for s in confirm.query(Static))
+        assert "确认把关键事项 accept（现场点验主流程）标为不适用？" in said and "accept 是关键事项" in said
+        await pilot.click("#no")
+        await pilot.pause()
+        assert isinstance(app.screen, GoliveScreen) and checklist.read_text(encoding="utf-8") == before
+
+        await asked_to_set_aside()
+        await pilot.click("#yes")
+        await wait_until(pilot, lambda: rows(screen).get("accept", [""])[0] == "不适用 ⚠", "accept set aside")
+        head = str(screen.query_one("#golive-head", Static).render())
+        assert "具备上线条件（1 项关键事项被标为不适用：现场点验主流程）" in head
+        assert "⚠ 现场点验主流程（tester 于 " in head and " 标为不适用）：本期由甲方自行点验" in head
+
+    with Store.open(root / ".launchpad" / "launchpad.db") as store:
+        marked = [json.loads(r["detail"]) for r in
+                  store.read("SELECT detail FROM audit WHERE action = 'golive_marked' ORDER BY id", [])]
+    assert [(m["to"], m["critical"], m["confirmed"]) for m in marked] == [("not_applicable", True, "dialog")]
+
+
+@pytest.mark.anyio
+async def test_how_late_reads_in_words_in_english(root: Path) -> None:
+    checklist = root / CHECKLIST_FILE
+    checklist.write_text(CHECKLIST.replace("due: 2023-12-20\n    status: done", "due: 2023-12-31\n    status: todo"),
+                         encoding="utf-8")
+    app = LaunchpadApp(root, now=lambda: FIXED_NOW, language="en", watch_hosts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await opened_checklist(pilot)
+        shown = rows(screen)
+        assert shown["group"][3] == "2023-12-28 4 days late" and shown["dict"][3] == "2023-12-31 1 day late"
