@@ -6,12 +6,17 @@ the errors a field engineer meets (a missing file, no permission, a full disk, a
 connection, a name DNS does not know …), to pass as the `reason` of the sentence that names
 the file or the address: a phrase inside a phrase renders in that sentence's language. Any
 other error keeps the system's own words, which are still the best detail there is.
+
+TLS errors are OSErrors too, but their numbers are OpenSSL's, not errno's (a certificate that
+fails verification has number 1, which errno calls "permission denied"): they are said by what
+went wrong with the certificate or the handshake instead.
 """
 
 from __future__ import annotations
 
 import errno
 import socket
+import sys
 
 from launchpad.phrases import Said, phrase
 
@@ -53,8 +58,33 @@ BY_CLASS: dict[type[OSError], int] = {
 }
 
 
+# OpenSSL's verification codes (X509_V_ERR_…) → the word-book's key for them
+CERTIFICATE_REASONS: dict[int, str] = {
+    9: "os.tls_not_yet_valid",  # CERT_NOT_YET_VALID
+    10: "os.tls_expired",  # CERT_HAS_EXPIRED
+    18: "os.tls_self_signed",  # DEPTH_ZERO_SELF_SIGNED_CERT
+    2: "os.tls_untrusted",  # UNABLE_TO_GET_ISSUER_CERT
+    19: "os.tls_untrusted",  # SELF_SIGNED_CERT_IN_CHAIN: an intranet CA this computer was not given
+    20: "os.tls_untrusted",  # UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+    21: "os.tls_untrusted",  # UNABLE_TO_VERIFY_LEAF_SIGNATURE
+    62: "os.tls_wrong_name",  # HOSTNAME_MISMATCH
+    64: "os.tls_wrong_name",  # IP_ADDRESS_MISMATCH
+}
+# OpenSSL's reasons for a failed handshake or certificate file → the word-book's key for them
+TLS_REASONS: dict[str, str] = {
+    "WRONG_VERSION_NUMBER": "os.tls_not_tls",  # https:// to a port that speaks plain HTTP
+    "HTTP_REQUEST": "os.tls_not_tls",
+    "UNEXPECTED_EOF_WHILE_READING": "os.tls_closed",
+    "NO_CERTIFICATE_OR_CRL_FOUND": "os.tls_no_certificate",  # a ca_file that is not PEM
+    "NO_START_LINE": "os.tls_no_certificate",
+}
+
+
 def os_reason(exc: OSError) -> Said:
     """Why `exc` happened, as the reason inside a sentence that says what could not be done."""
+    said = _tls_reason(exc)
+    if said is not None:
+        return said
     if isinstance(exc, socket.gaierror):
         if exc.errno in UNKNOWN_NAME:
             return phrase("os.unknown_name")
@@ -66,3 +96,23 @@ def os_reason(exc: OSError) -> Said:
         return phrase(key)
     # The system's own words; a bare class name rather than nothing when it gave none.
     return exc.strerror or str(exc) or type(exc).__name__
+
+
+def _tls_reason(exc: OSError) -> Said | None:
+    """What went wrong with TLS, when `exc` is an ssl error; None for any other error. ssl is
+    looked up, not imported: no ssl error can exist before something imported it."""
+    ssl = sys.modules.get("ssl")
+    if ssl is None or not isinstance(exc, ssl.SSLError):
+        return None
+    # OpenSSL fills these attributes; an SSLError raised by Python code may lack them.
+    reason, library = getattr(exc, "reason", None), getattr(exc, "library", None)
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        key = CERTIFICATE_REASONS.get(getattr(exc, "verify_code", None) or 0)
+        detail = getattr(exc, "verify_message", None) or reason or str(exc)
+        return phrase(key) if key is not None else phrase("os.tls_certificate", detail=detail)
+    if isinstance(exc, ssl.SSLEOFError | ssl.SSLZeroReturnError):
+        return phrase("os.tls_closed")
+    key = TLS_REASONS.get(reason or "")
+    if key is None and library in ("PEM", "X509"):
+        key = "os.tls_no_certificate"  # loading a certificate file: what is in it is not one
+    return phrase(key) if key is not None else phrase("os.tls_failed", detail=reason or str(exc))

@@ -35,6 +35,7 @@ from launchpad.words import (
     errors,
     help,
     hosts_column,
+    httperrors,
     import_stream,
     issues,
     oserrors,
@@ -821,6 +822,7 @@ _merge(release.ENTRIES)
 _merge(describe.ENTRIES)
 _merge(import_stream.ENTRIES)
 _merge(oserrors.ENTRIES)
+_merge(httperrors.ENTRIES)
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}
 PARTS_SEPARATOR = {"en": "; ", "zh": "；"}

@@ -10,7 +10,7 @@ import click
 from launchpad.cli.door import language, say
 from launchpad.cli.widetext import columns
 from launchpad.durations import terse_duration
-from launchpad.phrases import CATALOG, render, status_word
+from launchpad.phrases import CATALOG, Said, render, status_word
 from launchpad.run import events as ev
 from launchpad.steps import host_code
 
@@ -35,6 +35,9 @@ class ProgressPrinter:
         self._lock = threading.Lock()
         # The word for each step's host numbers (exit code, HTTP status), from its StepStarted.
         self._code_words: dict[str, str] = {}
+        # The hint last printed under each step's failure: a skip after it carries the same
+        # hint (the stored step and the report keep it), which is said once, under the failure.
+        self._hints_shown: dict[str, Said] = {}
 
     def __call__(self, event: ev.Event) -> None:
         line = self._format(event)
@@ -63,13 +66,20 @@ class ProgressPrinter:
                 return f"      {MARKS.get(status, status)} {host:<20} {code_text}{took_cell(duration)}  {said}"
             case ev.OutputLine(host=host, stream=stream, line=text) if self.verbose:
                 return click.style(f"        {host} {stream[3]}| {text}", dim=True)
-            case ev.StepFinished(status=status, summary=summary, hint=hint):
+            case ev.StepFinished(step_id=step_id, status=status, summary=summary, hint=hint):
                 said = render(summary, language())
                 said = say("cli.run.not_checked", summary=summary) if status == "not_checked" else said
                 if status == "refused":
                     said = click.style(say("cli.run.gate_refused", reason=summary), fg="red")
                 line = f"    {MARKS.get(status, status)} {said}"
-                return line + ("\n      " + say("step.hint", hint=hint) if hint else "")
+                shown = self._hints_shown.pop(step_id, None)
+                if status == "failed" and hint:
+                    self._hints_shown[step_id] = hint
+                # A skip's hint is the failure's, printed a few lines up already (unless this
+                # terminal did not see the failure: a resumed run).
+                if not hint or (status == "skipped" and hint == shown):
+                    return line
+                return line + "\n      " + say("step.hint", hint=hint)
             case ev.GateRefused():
                 # Said once, on the step's line (StepFinished), with what to do next under it.
                 return None

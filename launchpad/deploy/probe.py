@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from launchpad.errors import LaunchpadError
 from launchpad.hosts.base import Transport
+from launchpad.httperrors import http_reason
 from launchpad.phrases import Said, parts, phrase
 from launchpad.run.templating import render
 
@@ -75,8 +76,8 @@ def ask_http(probe: Probe, values: dict[str, Any], timeout: float = 10.0) -> Ans
     try:
         with httpx.Client(timeout=timeout, trust_env=False, follow_redirects=True) as client:
             response = client.get(url)
-    except httpx.HTTPError as exc:
-        return Answer(False, phrase("http.request_failed", url=url, error=f"{type(exc).__name__}: {exc}"))
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:  # a rendered URL may not be one: not an HTTPError
+        return Answer(False, phrase("http.request_failed", url=url, error=http_reason(exc)))
     problems: list[Said] = []
     if response.status_code not in accepted:
         expected = str(accepted[0]) if len(accepted) == 1 else str(accepted)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from launchpad.errors import UsageError
 from launchpad.hosts.base import HostSpec
+from launchpad.oserrors import os_reason
 from launchpad.phrases import phrase
 
 if TYPE_CHECKING:
@@ -215,7 +216,9 @@ def _parse_file(path: Path) -> paramiko.SSHConfig:
     except FileNotFoundError:
         return paramiko.SSHConfig()
     except (OSError, paramiko.SSHException) as exc:
+        # Why the system refused the file in the reader's words; paramiko's own stay as they are.
+        why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
         raise UsageError(
-            phrase("sshconfig.unusable", path=str(path), error=str(exc)),
+            phrase("sshconfig.unusable", path=str(path), error=why),
             hint=phrase("sshconfig.unusable_hint"),
         ) from None

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from launchpad.errors import LaunchpadError
+from launchpad.httperrors import http_reason
 from launchpad.notify.robots import build_request, classify
 from launchpad.phrases import Phrase, phrase
 from launchpad.workspace.secrets import resolve_secret
@@ -180,13 +181,14 @@ class Robot:
             waited += pause
 
     def _transport_error(self, exc: Exception, host: str) -> DeliveryFailed:
-        # The exception's text may quote the URL, key included: name the host only.
+        # The exception's text may quote the URL, key included: name the host only, and say why
+        # in words of the word-book, never httpx's own.
         what = phrase("robot.where", kind=kind_said(self.channel.kind), host=host, channel=self.name)
+        why = http_reason(exc, quote=False)
         if type(exc).__name__ in _NEVER_SENT:
-            return DeliveryFailed(phrase("robot.unreachable", where=what, error=type(exc).__name__),
+            return DeliveryFailed(phrase("robot.unreachable", where=what, error=why),
                                   hint=phrase("robot.unreachable_hint"))
-        return DeliveryUncertain(phrase("robot.no_answer", where=what, error=type(exc).__name__),
-                                 hint=phrase("robot.no_answer_hint"))
+        return DeliveryUncertain(phrase("robot.no_answer", where=what, error=why), hint=phrase("robot.no_answer_hint"))
 
 
 def _json(response: Any) -> Any:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from launchpad.errors import LaunchpadError
 from launchpad.notify.deliver import ChannelConfigError, ContentRefused, DeliveryFailed, DeliveryUncertain
 from launchpad.notify.outbox import Attachment, OutboxMessage
+from launchpad.oserrors import os_reason
 from launchpad.phrases import Phrase, phrase, word
 from launchpad.workspace.secrets import resolve_secret
 from launchpad.workspace.site import MailChannel, Site
@@ -150,7 +151,7 @@ class Mailer:
             return ssl.create_default_context(
                 cafile=str(Path(self.channel.ca_file).expanduser()) if self.channel.ca_file else None)
         except (OSError, ssl.SSLError) as exc:
-            raise ChannelConfigError(phrase("mail.no_ca_file", channel=self.name, error=str(exc)),
+            raise ChannelConfigError(phrase("mail.no_ca_file", channel=self.name, error=os_reason(exc)),
                                      hint=phrase("mail.no_ca_file_hint", channel=self.name)) from None
 
     def prepare(self) -> None:
@@ -208,7 +209,7 @@ class Mailer:
                                      hint=phrase("mail.check_channel", channel=self.name)) from None
         except (OSError, smtplib.SMTPException) as exc:
             _quietly_close(smtp)
-            raise DeliveryFailed(phrase("mail.unreachable", where=self._where, error=type(exc).__name__),
+            raise DeliveryFailed(phrase("mail.unreachable", where=self._where, error=os_reason(exc)),
                                  hint=phrase("mail.unreachable_hint", later=_LATER)) from None
         self._smtp = smtp
 

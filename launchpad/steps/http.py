@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from launchpad.httperrors import http_reason
 from launchpad.phrases import Said, parts, phrase
 from launchpad.run.templating import render
 from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec
@@ -58,7 +59,7 @@ def check_http(step: HttpStep, ctx: StepContext) -> StepOutcome:
     import httpx  # imported on first use: it costs start-up time for every other command
 
     url = render(step.url, ctx.values)
-    label = urlsplit(url).netloc or url
+    label = _host_label(url)
     expected = step.status if isinstance(step.status, list) else [step.status]
     started = time.monotonic()
     try:
@@ -74,10 +75,10 @@ def check_http(step: HttpStep, ctx: StepContext) -> StepOutcome:
                 headers={k: render(v, ctx.values) for k, v in step.headers.items()},
                 content=render(step.body, ctx.values) if step.body else None,
             )
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:  # a rendered URL may not be one: not an HTTPError
         outcome = HostOutcome(
             label, "failed", None, time.monotonic() - started,
-            message=phrase("http.request_failed", url=url, error=f"{type(exc).__name__}: {exc}"),
+            message=phrase("http.request_failed", url=url, error=http_reason(exc)),
         )
         ctx.report_host(outcome)
         return StepOutcome("failed", outcome.message, (outcome,))
@@ -114,6 +115,15 @@ def check_http(step: HttpStep, ctx: StepContext) -> StepOutcome:
     if extracted:
         evidence[extracted["label"]] = extracted["value"]
     return StepOutcome(outcome.status, phrase("http.summary", url=url, message=message), (outcome,), evidence)
+
+
+def _host_label(url: str) -> str:
+    """What the host's row is called: the URL's host and port, or the URL when it is not one
+    (the request then fails and says so, rather than the step crashing here)."""
+    try:
+        return urlsplit(url).netloc or url
+    except ValueError:  # `http://[::1/x`
+        return url
 
 
 def _extract(extract: Extract, text: str, ctx: StepContext) -> tuple[Said | None, dict[str, Any]]:

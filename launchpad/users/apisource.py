@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from launchpad.errors import LaunchpadError
+from launchpad.httperrors import http_reason
 from launchpad.phrases import Phrase, phrase
 from launchpad.users.mapping import ApiSource
 from launchpad.users.sources import Sheet, records_sheet
@@ -99,9 +100,10 @@ def _fetch(client: Any, url: str, params: dict[str, Any], page: int, token: str 
     except httpx.TimeoutException:
         raise ApiSourceFailed(phrase("api.timeout", where=where, seconds=client.timeout.read),
                               hint=phrase("api.timeout_hint")) from None
-    except httpx.HTTPError as exc:
-        raise ApiSourceFailed(phrase("api.failed", where=where, error=_blot(str(exc) or type(exc).__name__, token)),
-                              hint=phrase("api.failed_hint")) from None
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:  # `http://[::1/x` passes the mapping's pattern
+        reason = http_reason(exc)
+        raise ApiSourceFailed(phrase("api.failed", where=where, error=_blot(reason, token) if isinstance(reason, str)
+                                     else reason), hint=phrase("api.failed_hint")) from None
     if response.status_code >= 300:
         body = _blot(response.text[:SHOWN_BODY], token)
         hint = phrase("api.token_hint" if response.status_code in (401, 403) else "api.owner_hint")

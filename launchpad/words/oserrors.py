@@ -1,6 +1,7 @@
 """Why the system refused a file or a connection, by the error's number (errno), in words a
 field engineer reads in their own language: read by launchpad/oserrors.os_reason. Each
-(English, 中文) with no placeholders: the sentence around it names the file or the address."""
+(English, 中文), without placeholders but for OpenSSL's own words as the detail of a TLS
+failure it has no entry for: the sentence around it names the file or the address."""
 
 from __future__ import annotations
 
@@ -28,4 +29,21 @@ ENTRIES: dict[str, tuple[str, str]] = {
                         "没有这个名称：DNS 和 /etc/hosts 中都查不到"),
     "os.dns_no_answer": ("no DNS server answered", "DNS 服务器没有应答"),
     "os.name_unresolved": ("the name could not be resolved", "名称无法解析"),
+    # ssl.SSLError: TLS, said by what went wrong with the certificate or the handshake
+    "os.tls_expired": ("TLS certificate problem: it has expired (or this computer's clock is wrong)",
+                       "TLS 证书问题：证书已过期（或本机时钟不对）"),
+    "os.tls_not_yet_valid": ("TLS certificate problem: it is not valid yet (or this computer's clock is wrong)",
+                             "TLS 证书问题：证书尚未生效（或本机时钟不对）"),
+    "os.tls_self_signed": ("TLS certificate problem: it is self-signed, and this computer does not trust it",
+                           "TLS 证书问题：证书是自签名的，本机不信任它"),
+    "os.tls_untrusted": ("TLS certificate problem: it is signed by a CA this computer does not trust",
+                         "TLS 证书问题：签发证书的 CA 不受本机信任"),
+    "os.tls_wrong_name": ("TLS certificate problem: it is issued for another name than this address",
+                          "TLS 证书问题：证书签发给的名称与该地址不符"),
+    "os.tls_certificate": ("TLS certificate problem: {detail}", "TLS 证书问题：{detail}"),
+    "os.tls_not_tls": ("the other side does not speak TLS on that port", "对方在该端口上不使用 TLS"),
+    "os.tls_closed": ("the other side closed the connection during TLS", "对方在 TLS 连接过程中关闭了连接"),
+    "os.tls_no_certificate": ("no certificate can be read from it: a PEM file is expected",
+                              "无法从中读取证书：应为 PEM 格式的文件"),
+    "os.tls_failed": ("TLS failed: {detail}", "TLS 失败：{detail}"),
 }

@@ -195,4 +195,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     # report/render.py: Jinja's own English stays as the detail
     "report.bundled_template": ("bundled {name}", "内置模板 {name}"),
     "report.template_failed": ("{source}{line}: {detail}", "{source}{line}：模板出错：{detail}"),
+    # a template that includes, imports or extends one that is not there
+    "report.template_includes_missing": (
+        "{source}{line}: it refers to {missing}, which is neither in {folder} nor bundled",
+        "{source}{line}：模板引用了 {missing}，但 {folder} 和内置模板中都没有它"),
+    "report.template_includes_missing_hint": ("put {missing} in {folder}, or correct the name the template refers to",
+                                              "请把 {missing} 放进 {folder}，或改正模板中引用的名称"),
 }

@@ -115,3 +115,35 @@ def test_a_report_written_where_no_file_can_be_says_why_in_chinese(tmp_path: Pat
     assert done.returncode == 2, done.stderr
     assert "无法写入 /proc/daily.txt：文件或目录不存在" in done.stderr, done.stderr
     assert not any(english in done.stderr for english in ENGLISH_REASONS), done.stderr
+
+
+@pytest.mark.parametrize(("code", "zh"), [
+    (10, "TLS 证书问题：证书已过期（或本机时钟不对）"),
+    (18, "TLS 证书问题：证书是自签名的，本机不信任它"),
+    (20, "TLS 证书问题：签发证书的 CA 不受本机信任"),
+    (62, "TLS 证书问题：证书签发给的名称与该地址不符"),
+    (50, "TLS 证书问题：application verification failure"),  # one the word-book has no words for
+])
+def test_a_certificate_that_fails_verification_is_said_by_why_never_by_its_number(code: int, zh: str) -> None:
+    """OpenSSL's error number 1 is errno's EPERM: read as errno, every certificate problem was
+    "permission denied"."""
+    import ssl
+
+    failed = ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
+    failed.verify_code, failed.verify_message = code, "application verification failure"
+    said = os_reason(failed)
+    assert render(said, "zh") == zh
+    assert "permission" not in render(said, "en")
+
+
+def test_a_tls_handshake_that_fails_is_said_by_what_went_wrong() -> None:
+    import ssl
+
+    not_tls = ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number")
+    not_tls.reason = "WRONG_VERSION_NUMBER"
+    assert render(os_reason(not_tls), "zh") == "对方在该端口上不使用 TLS"
+    assert render(os_reason(ssl.SSLEOFError(8, "EOF occurred in violation of protocol")), "zh") == \
+        "对方在 TLS 连接过程中关闭了连接"
+    other = ssl.SSLError(1, "[SSL: TLSV1_ALERT_PROTOCOL_VERSION] alert protocol version")
+    other.reason = "TLSV1_ALERT_PROTOCOL_VERSION"
+    assert render(os_reason(other), "en") == "TLS failed: TLSV1_ALERT_PROTOCOL_VERSION"

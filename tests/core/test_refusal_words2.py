@@ -48,11 +48,37 @@ def test_a_mail_server_out_of_reach_is_said_in_both_languages(tmp_path: Path, mo
     with pytest.raises(DeliveryFailed) as refused:
         Mailer("mail", site.channels["mail"], site).prepare()
     chinese, english = _both(refused.value)
-    assert f"无法连接邮件服务器 127.0.0.1:{port}（渠道 mail）：ConnectionRefusedError" in chinese, chinese
+    assert f"无法连接邮件服务器 127.0.0.1:{port}（渠道 mail）：连接被拒绝：该端口上没有服务在监听" in chinese, chinese
     assert "→ 没有网络？邮件留在发件箱中：可用 `launchpad report outbox --send` 重试" in chinese
-    assert f"cannot reach the mail server 127.0.0.1:{port} (channel mail): ConnectionRefusedError" in english
+    assert (f"cannot reach the mail server 127.0.0.1:{port} (channel mail): connection refused: nothing listens on "
+            "that port") in english
+    assert "ConnectionRefusedError" not in chinese + english
     assert "→ no network? it stays in the outbox: `launchpad report outbox --send` to retry" in english
     assert refused.value.message.startswith("cannot reach the mail server")  # the outbox keeps English
+
+
+@pytest.mark.parametrize(("ca_file", "chinese", "english"), [
+    ("missing.pem", "文件或目录不存在", "no such file or folder"),
+    (".", "这是目录，不是文件", "it is a folder, not a file"),
+    ("site.yaml", "无法从中读取证书：应为 PEM 格式的文件",
+     "no certificate can be read from it: a PEM file is expected"),
+])
+def test_a_ca_file_that_cannot_be_used_says_why_in_both_languages(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ca_file: str, chinese: str, english: str) -> None:
+    """The system's reason (Python's "[Errno 2] No such file or directory", OpenSSL's "[X509:
+    NO_CERTIFICATE_OR_CRL_FOUND] …") said in the reader's words; nothing is connected."""
+    from launchpad.notify.deliver import ChannelConfigError
+    from launchpad.notify.mail import Mailer
+
+    workspace = _mail_site(tmp_path, monkeypatch, _closed_port())
+    site = workspace.site  # type: ignore[attr-defined]
+    channel = site.channels["mail"].model_copy(update={"ca_file": str(tmp_path / "ws" / ca_file)})
+    with pytest.raises(ChannelConfigError) as refused:
+        Mailer("mail", channel, site).prepare()
+    said_zh, said_en = _both(refused.value)
+    assert f"无法读取渠道 mail 的 ca_file：{chinese}" in said_zh, said_zh
+    assert f"cannot read ca_file of channel mail: {english}" in said_en, said_en
+    assert not any(words in said_zh for words in ("Errno", "No such file", "Is a directory", "X509")), said_zh
 
 
 def test_a_mail_the_server_refuses_is_said_in_both_languages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -150,3 +150,13 @@ def test_an_unbalanced_quote_in_a_known_hosts_setting_is_explained(tmp_path: Pat
     with pytest.raises(UsageError, match="unbalanced quote") as caught:
         SshConfigResolver(path).resolve(HostSpec(name="q", address="q"))
     assert str(path) in caught.value.message
+
+
+def test_an_ssh_config_that_is_a_folder_says_why_in_the_readers_language(tmp_path: Path) -> None:
+    from launchpad.phrases import render
+
+    with pytest.raises(UsageError) as refused:
+        SshConfigResolver(tmp_path).resolve(HostSpec(name="app", address="app1"))
+    said = refused.value.said
+    assert render(said, "zh") == f"无法使用 ssh 配置文件 {tmp_path}：这是目录，不是文件"
+    assert render(said, "en") == f"cannot use ssh config {tmp_path}: it is a folder, not a file"

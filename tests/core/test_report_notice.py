@@ -104,3 +104,33 @@ def test_every_bundled_template_is_a_reports_own_or_a_notice_that_renders_when_n
         assert names and not set(names) & set(REPORT_TEMPLATES)
         for name in names:
             assert render_notice(name, fields, site_values(site, date(2025, 11, 20)), fmt, "zh").strip(), name
+
+
+def test_a_notice_that_includes_a_template_that_is_not_there_is_that_notices_own_error(tmp_path: Path) -> None:
+    """Not "no template '_header.txt.j2'" with the notices listed: the notice is there, and
+    what it includes is not. Said as the notice's error, at its line, with what to do."""
+    root = write_workspace(tmp_path / "ws")
+    templates = root / "templates"
+    templates.mkdir()
+    (templates / "downtime.txt.j2").write_text("停机通知\n{{ notice.when }}\n{% include '_header.txt.j2' %}\n",
+                                               encoding="utf-8")
+    (templates / "imports.txt.j2").write_text("{% from '_parts.j2' import line %}\n{{ line() }}\n", encoding="utf-8")
+    (templates / "extends.txt.j2").write_text("{% extends 'base.txt.j2' %}\n", encoding="utf-8")
+    refused = run_cli(root, "report", "notice", "downtime", "--set", "when=今晚")
+    assert refused.returncode == 2, refused.stderr
+    assert f"{templates / 'downtime.txt.j2'}:3：模板引用了 _header.txt.j2，但 {templates} 和内置模板中都没有它" \
+        in refused.stderr, refused.stderr
+    assert f"→ 请把 _header.txt.j2 放进 {templates}，或改正模板中引用的名称" in refused.stderr
+    assert "没有模板" not in refused.stderr and "已有模板" not in refused.stderr
+    english = run_cli(root, "report", "notice", "imports", "--lang", "en")
+    assert f"{templates / 'imports.txt.j2'}:1: it refers to _parts.j2, which is neither in {templates} nor bundled" \
+        in english.stderr, english.stderr
+    assert f"→ put _parts.j2 in {templates}, or correct the name the template refers to" in english.stderr
+    extends = run_cli(root, "report", "notice", "extends", "--lang", "en")
+    assert f"{templates / 'extends.txt.j2'}:1: it refers to base.txt.j2" in extends.stderr, extends.stderr
+
+
+def test_a_template_that_is_not_there_is_still_said_so_when_named(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws")
+    refused = run_cli(root, "report", "notice", "nosuch", "--lang", "en")
+    assert "no template 'nosuch.txt.j2'" in refused.stderr and "→ templates: release_done" in refused.stderr

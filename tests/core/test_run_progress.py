@@ -13,7 +13,9 @@ import pytest
 
 from launchpad.cli import door
 from launchpad.cli.progress import ProgressPrinter
-from launchpad.run.events import Event
+from launchpad.phrases import loads, phrase, render
+from launchpad.run.events import Event, StepFinished
+from launchpad.run.prompter import FailureChoice
 from tests.core.test_engine import Harness, playbook_text
 from tests.core.test_step_http import server  # noqa: F401  (the page the http step reads)
 from tests.scripted import ScriptedPrompter
@@ -33,7 +35,8 @@ def spoken(request: pytest.FixtureRequest) -> Iterator[str]:
     door.speak("zh")
 
 
-def printed(h: Harness, capsys: pytest.CaptureFixture[str], env: str = "prod") -> list[str]:
+def printed(h: Harness, capsys: pytest.CaptureFixture[str], env: str = "prod",
+            prompter: ScriptedPrompter | None = None) -> list[str]:
     """The run's lines as a terminal shows them, colours taken off."""
     printer = ProgressPrinter()
 
@@ -43,7 +46,7 @@ def printed(h: Harness, capsys: pytest.CaptureFixture[str], env: str = "prod") -
             printer(event)
 
     h.events = Sink()
-    h.run(ScriptedPrompter(override_reason=""), env=env)
+    h.run(prompter or ScriptedPrompter(override_reason=""), env=env)
     return [click.unstyle(line) for line in capsys.readouterr().out.splitlines()]
 
 
@@ -74,3 +77,32 @@ def test_a_failed_steps_hint_is_printed_under_it(tmp_path: Path, capsys: pytest.
     lines = printed(h, capsys, env="test")
     failed = next(i for i, line in enumerate(lines) if line.lstrip().startswith("✗ "))
     assert lines[failed + 1].startswith("      → 建议：")
+
+
+def test_a_skipped_failures_hint_is_printed_once_under_the_failure(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The skip's event carries the failure's hint (the stored step and the report keep it);
+    the terminal says it once, under the failure, where the person reads it before choosing."""
+    door.speak("zh")
+    h = Harness(tmp_path / "ws", playbook_text(
+        "- {id: ship, name: 上传, kind: upload, hosts: app, artifact: missing.jar, to: /tmp/x.jar}\n"
+        "- {id: after, name: 之后, kind: shell, hosts: app, run: 'true'}"))
+    lines = printed(h, capsys, env="test",
+                    prompter=ScriptedPrompter(failures=[FailureChoice("skip", "客户同意明天再传")]))
+    hints = [i for i, line in enumerate(lines) if "→ 建议：" in line]
+    failed = next(i for i, line in enumerate(lines) if line.lstrip().startswith("✗ "))
+    skipped = next(i for i, line in enumerate(lines) if line.lstrip().startswith("↷ 失败后跳过：客户同意明天再传"))
+    assert hints == [failed + 1], lines
+    assert skipped > failed + 1
+    # still kept with the skipped step, for the report
+    stored = h.store.latest_step_states(h.store.read("SELECT max(id) AS id FROM runs", [])[0]["id"])["ship"]
+    kept = render(loads(stored["hint"], stored["hint_phrase"]), "zh")
+    assert stored["status"] == "skipped" and lines[hints[0]].strip() == f"→ 建议：{kept}"
+
+
+def test_a_skip_whose_failure_this_terminal_did_not_show_keeps_its_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    door.speak("zh")
+    hint = phrase("step.hint", hint="x")  # any phrase: what the failure said to do
+    ProgressPrinter()(StepFinished(1, "ship", "skipped", phrase("engine.skipped_after_failure", reason="明天"), hint))
+    lines = click.unstyle(capsys.readouterr().out).splitlines()
+    assert lines[0].strip() == "↷ 失败后跳过：明天" and lines[1].strip() == f"→ 建议：{render(hint, 'zh')}"

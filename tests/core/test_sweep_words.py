@@ -464,22 +464,30 @@ def test_a_notice_nobody_could_be_called_about_is_refused_in_both_languages(
 
 
 def test_a_robot_that_cannot_be_reached_or_did_not_answer_is_said_in_both_languages() -> None:
-    import httpx
-
-    from launchpad.notify.deliver import DeliveryUncertain, Robot
+    """Against real servers on loopback: a port nothing listens on, and a robot that answers
+    after the sender stopped waiting. Why is said in words, never httpx's class name."""
+    from launchpad.notify.deliver import DeliveryFailed, DeliveryUncertain, Robot
     from launchpad.workspace.site import Channel
+    from tests.loopback import answering_late, closed_port
 
-    robot = Robot("值班群", Channel(kind="wecom", webhook="http://127.0.0.1:9/hook"))
-    unreachable = robot._transport_error(httpx.ConnectError("refused"), "127.0.0.1")
-    chinese, english = _both(unreachable)
-    assert "无法连接127.0.0.1 上的企业微信机器人（渠道 值班群）：ConnectError" in chinese, chinese
+    robot = Robot("值班群", Channel(kind="wecom", webhook=f"http://127.0.0.1:{closed_port()}/hook?key=k-7a"))
+    with pytest.raises(DeliveryFailed) as refused:
+        robot.post("text", "标题", "正文")
+    chinese, english = _both(refused.value)
+    assert "无法连接127.0.0.1 上的企业微信机器人（渠道 值班群）：连接被拒绝：该端口上没有服务在监听" in chinese, chinese
     assert "→ 没有网络？消息留在发件箱中" in chinese
-    assert "cannot reach the WeCom robot at 127.0.0.1 (channel 值班群): ConnectError" in english
-    silent = robot._transport_error(httpx.ReadTimeout("slow"), "127.0.0.1")
-    chinese, english = _both(silent)
-    assert isinstance(silent, DeliveryUncertain)
-    assert "已发送到127.0.0.1 上的企业微信机器人（渠道 值班群），但没有收到回复：ReadTimeout" in chinese, chinese
-    assert "sent to the WeCom robot at 127.0.0.1 (channel 值班群), but no answer came back" in english
+    assert ("cannot reach the WeCom robot at 127.0.0.1 (channel 值班群): connection refused: nothing listens on "
+            "that port") in english
+    with answering_late() as url:
+        late = Robot("值班群", Channel(kind="wecom", webhook=f"{url}/hook?key=k-7a"), timeout=0.3)
+        with pytest.raises(DeliveryUncertain) as silent:
+            late.post("text", "标题", "正文")
+    chinese, english = _both(silent.value)
+    assert ("已发送到127.0.0.1 上的企业微信机器人（渠道 值班群），但没有收到回复：等待应答超时：服务器收下了请求，"
+            "但没有按时应答") in chinese, chinese
+    assert ("sent to the WeCom robot at 127.0.0.1 (channel 值班群), but no answer came back: timed out waiting for "
+            "the answer") in english
+    assert not any(word in chinese + english for word in ("ConnectError", "ReadTimeout", "Errno", "k-7a"))
 
 
 def test_a_baseline_report_of_an_unknown_kind_is_refused_in_both_languages(tmp_path: Path) -> None:

@@ -147,6 +147,17 @@ def test_an_api_that_does_not_answer_in_time_is_named(api: str) -> None:
         read_api(source(url=f"{api}/silent", timeout=0.2), TOKEN, lambda *entry: None)
 
 
+def test_an_api_nothing_listens_for_says_why_in_the_readers_language() -> None:
+    from launchpad.phrases import render
+    from tests.loopback import closed_port
+
+    url = f"http://127.0.0.1:{closed_port()}/users"
+    with pytest.raises(ApiSourceFailed) as raised:
+        read_api(source(url=url), TOKEN, lambda *entry: None)
+    assert render(raised.value.said, "zh") == f"{url}（第 1 页）：连接被拒绝：该端口上没有服务在监听"
+    assert "ConnectError" not in str(raised.value) and "Errno" not in str(raised.value)
+
+
 def test_a_wrong_token_is_refused_without_showing_it(api: str) -> None:
     with pytest.raises(ApiSourceFailed) as raised:
         read_api(source(url=f"{api}/paged", list="data.rows"), "wrong-" + TOKEN, lambda *entry: None)

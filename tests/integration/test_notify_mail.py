@@ -24,9 +24,10 @@ from launchpad.notify.send import flush, queue_message
 from launchpad.store.db import Store
 from launchpad.workspace.folder import load_workspace
 from launchpad.workspace.site import Site
+from tests.certificates import Certificates, make_certificates
 from tests.core.test_engine import Harness, playbook_text
 from tests.core.test_issues import run_cli
-from tests.integration.smtp import SMTP_PASSWORD, SMTP_USER, Certificates, MailLab, make_certificates, start_smtp
+from tests.integration.smtp import SMTP_PASSWORD, SMTP_USER, MailLab, start_smtp
 from tests.integration.test_notify_outbox import free_port
 from tests.scripted import ScriptedPrompter
 from tests.workspaces import LOCAL_SITE, write_workspace
