@@ -76,6 +76,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
                             "若名单确实这么长，请调高映射中的 paging.max_pages"),
     "api.not_a_link": ("{where}: {path} is not a link ({kind})", "{where}：{path} 不是链接（{kind}）"),
     "api.not_a_link_hint": ("correct paging.next in the mapping", "请改正映射中的 paging.next"),
+    "api.bad_link": ("{where}: the next link at {path} is not a URL: {link!r}",
+                     "{where}：{path} 处的下一页链接不是有效的 URL：“{link}”"),
     "api.other_server": ("{where}: the next link leads to another server ({host})",
                          "{where}：下一页链接指向了另一台服务器（{host}）"),
     "api.other_server_hint": ("ask the system's owner; launchpad sends the token to the mapping's url only",
