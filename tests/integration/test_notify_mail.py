@@ -220,8 +220,50 @@ def test_an_untrusted_certificate_is_a_configuration_error_and_the_mail_stays_qu
     queue_message(store, site, "mail", "不应发出", "text")
     result = flush(store, site)
     (message, error), = result.failed
-    assert isinstance(error, ChannelConfigError) and "not trusted" in error.message and "ca_file" in error.hint
+    assert isinstance(error, ChannelConfigError) and "ca_file" in error.hint
+    # Said in the reader's language, not OpenSSL's English ("unable to get local issuer certificate").
+    chinese, english = error.render("zh"), error.render("en")
+    assert "的证书未通过校验：TLS 证书问题：签发证书的 CA 不受本机信任" in chinese, chinese
+    assert "issuer" not in chinese and "→ 是内网 CA 吗？请在 ca_file 中写明它的 PEM 文件" in chinese
+    assert "was refused: TLS certificate problem: it is signed by a CA this computer does not trust" in english
     assert Outbox(store).get(message.id).status == "queued" and lab.logins == [] and lab.data_seen == 0
+
+
+@pytest.mark.parametrize(("made", "chinese_reason", "chinese_hint", "english_reason"), [
+    ({"expired": True}, "TLS 证书问题：证书已过期（或本机时钟不对）", "请检查本机的日期和时间",
+     "TLS certificate problem: it has expired"),
+    ({"names": ("mail.example.cn",)}, "TLS 证书问题：证书签发给的名称与该地址不符", "请把 host: 写成证书签发给的名称",
+     "TLS certificate problem: it is issued for another name than this address"),
+])
+def test_a_certificate_expired_or_for_another_name_is_said_in_the_readers_language(
+        tmp_path: Path, password: str, server: Server, made: dict[str, object], chinese_reason: str,
+        chinese_hint: str, english_reason: str) -> None:
+    certs = make_certificates(tmp_path / "certs", **made)  # type: ignore[arg-type]
+    lab, port = MailLab(), closed_port()
+    server.start(lab, port, security="starttls", certs=certs)
+    site, store = workspace(tmp_path / "ws", mail_site(port, ca=certs.ca))  # the CA is trusted: not the problem
+    queue_message(store, site, "mail", "不应发出", "text")
+    (message, error), = flush(store, site).failed
+    assert isinstance(error, ChannelConfigError)
+    chinese, english = error.render("zh"), error.render("en")
+    assert f"的证书未通过校验：{chinese_reason}" in chinese and chinese_hint in chinese, chinese
+    assert "ca_file" not in chinese and english_reason in english, english
+    assert Outbox(store).get(message.id).status == "queued" and lab.logins == [] and lab.data_seen == 0
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_implicit_tls_to_a_plain_server_says_it_does_not_speak_tls(tmp_path: Path, password: str,
+                                                                   server: Server) -> None:
+    lab, port = MailLab(), closed_port()
+    server.start(lab, port, security="none")
+    site, store = workspace(tmp_path / "ws", mail_site(port, security="ssl"))
+    queue_message(store, site, "mail", "不应发出", "text")
+    (message, error), = flush(store, site).failed
+    assert isinstance(error, ChannelConfigError)
+    chinese, english = error.render("zh"), error.render("en")
+    assert "的 TLS 连接失败：对方在该端口上不使用 TLS" in chinese and "WRONG_VERSION" not in chinese, chinese
+    assert "failed: the other side does not speak TLS on that port" in english, english
+    assert Outbox(store).get(message.id).status == "queued" and lab.logins == []
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
