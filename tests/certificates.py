@@ -27,9 +27,13 @@ class Certificates:
         return context
 
 
-def make_certificates(folder: Path) -> Certificates:
-    """An intranet CA and a server certificate it signed for 127.0.0.1 and localhost."""
+def make_certificates(folder: Path, *, expired: bool = False,
+                      names: tuple[str, ...] = ("localhost", "127.0.0.1")) -> Certificates:
+    """An intranet CA and a server certificate it signed for `names` (DNS names or IP addresses),
+    valid from yesterday for 30 days, or, `expired`, for the 30 days that ended yesterday."""
     now = datetime.datetime.now(datetime.UTC)
+    start, end = ((now - datetime.timedelta(days=31), now - datetime.timedelta(days=1)) if expired
+                  else (now - datetime.timedelta(days=1), now + datetime.timedelta(days=30)))
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "测试内网 CA")])
     ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
@@ -45,10 +49,8 @@ def make_certificates(folder: Path) -> Certificates:
     server = (x509.CertificateBuilder()
               .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
               .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
-              .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
-              .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
-                                                          x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                             critical=False)
+              .not_valid_before(start).not_valid_after(end)
+              .add_extension(x509.SubjectAlternativeName([_alternative_name(name) for name in names]), critical=False)
               .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
               .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
@@ -60,3 +62,10 @@ def make_certificates(folder: Path) -> Certificates:
     paths.key.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                             serialization.NoEncryption()))
     return paths
+
+
+def _alternative_name(name: str) -> x509.GeneralName:
+    try:
+        return x509.IPAddress(ipaddress.ip_address(name))
+    except ValueError:
+        return x509.DNSName(name)

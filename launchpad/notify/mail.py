@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from launchpad.errors import LaunchpadError
 from launchpad.notify.deliver import ChannelConfigError, ContentRefused, DeliveryFailed, DeliveryUncertain
 from launchpad.notify.outbox import Attachment, OutboxMessage
-from launchpad.oserrors import os_reason
+from launchpad.oserrors import CERTIFICATE_REASONS, os_reason
 from launchpad.phrases import Phrase, phrase, word
 from launchpad.workspace.secrets import resolve_secret
 from launchpad.workspace.site import MailChannel, Site
@@ -195,11 +195,11 @@ class Mailer:
                                      hint=phrase("mail.no_auth_hint")) from None
         except ssl.SSLCertVerificationError as exc:
             _quietly_close(smtp)
-            raise ChannelConfigError(phrase("mail.untrusted", where=self._where, error=exc.verify_message),
-                                     hint=phrase("mail.untrusted_hint")) from None
+            raise ChannelConfigError(phrase("mail.untrusted", where=self._where, error=os_reason(exc)),
+                                     hint=phrase(_certificate_hint(exc))) from None
         except ssl.SSLError as exc:
             _quietly_close(smtp)
-            raise ChannelConfigError(phrase("mail.tls_failed", where=self._where, error=str(exc.reason or exc)),
+            raise ChannelConfigError(phrase("mail.tls_failed", where=self._where, error=os_reason(exc)),
                                      hint=phrase("mail.tls_failed_hint")) from None
         except smtplib.SMTPResponseException as exc:
             _quietly_close(smtp)
@@ -343,6 +343,17 @@ def _reply(exc: Any) -> str:
 
 def _text(reply: bytes | str) -> str:
     return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
+# What to do about a refused certificate, by what was wrong with it: a CA this computer was not
+# given is the usual case on an intranet, and ca_file is its answer; a date or a name is not.
+_CERTIFICATE_HINTS = {"os.tls_expired": "mail.clock_hint", "os.tls_not_yet_valid": "mail.clock_hint",
+                      "os.tls_wrong_name": "mail.wrong_name_hint"}
+
+
+def _certificate_hint(exc: ssl.SSLCertVerificationError) -> str:
+    said = CERTIFICATE_REASONS.get(exc.verify_code or 0, "")
+    return _CERTIFICATE_HINTS.get(said, "mail.untrusted_hint")
 
 
 def _quietly_close(smtp: Any) -> None:

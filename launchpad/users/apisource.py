@@ -51,7 +51,7 @@ def read_api(source: ApiSource, token: str | None, audit: AuditFn) -> Sheet:
             answer = _fetch(client, url, params, page, token)
             items = _items(answer, source.list, url, page)
             records.extend(items)
-            following = _following(paging, answer, items, url, page)
+            following = _following(paging, answer, items, url, page, token)
             if following is None:
                 break
             if page >= limit:
@@ -67,7 +67,8 @@ def read_api(source: ApiSource, token: str | None, audit: AuditFn) -> Sheet:
     return records_sheet("api", names, rows)
 
 
-def _following(paging: Any, answer: Any, items: list[dict[str, Any]], url: str, page: int) -> str | None:
+def _following(paging: Any, answer: Any, items: list[dict[str, Any]], url: str, page: int,
+               token: str | None) -> str | None:
     """The next page's URL ("" for the same URL with the next page number), or None at the end."""
     import httpx
 
@@ -80,7 +81,11 @@ def _following(paging: Any, answer: Any, items: list[dict[str, Any]], url: str, 
         if not isinstance(link, str):
             raise ApiSourceFailed(phrase("api.not_a_link", where=_where(url, page), path=paging.next,
                                          kind=type(link).__name__), hint=phrase("api.not_a_link_hint"))
-        joined = httpx.URL(url).join(link)
+        try:
+            joined = httpx.URL(url).join(link)
+        except httpx.InvalidURL:  # `http://[::1/x`: the server's link, not the mapping, is wrong
+            raise ApiSourceFailed(phrase("api.bad_link", where=_where(url, page), path=paging.next,
+                                         link=_blot(link, token)), hint=phrase("api.owner_hint")) from None
         if joined.host != httpx.URL(url).host or joined.scheme != httpx.URL(url).scheme:
             # The token goes with every page: never to a host the mapping does not name.
             raise ApiSourceFailed(phrase("api.other_server", where=_where(url, page), host=joined.host),

@@ -5,7 +5,6 @@ English (`--lang en` or LAUNCHPAD_LANG=en)."""
 
 from __future__ import annotations
 
-import socket
 import sqlite3
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 
 from launchpad.errors import LaunchpadError
 from launchpad.phrases import render
+from tests.loopback import closed_port
 
 
 def _both(error: LaunchpadError) -> tuple[str, str]:
@@ -32,17 +32,11 @@ def _mail_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, port: int) -> ob
     return load_workspace(write_workspace(tmp_path / "ws", text))
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:  # bound and closed: nothing listens there any more
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_a_mail_server_out_of_reach_is_said_in_both_languages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from launchpad.notify.deliver import DeliveryFailed
     from launchpad.notify.mail import Mailer
 
-    port = _closed_port()
+    port = closed_port()
     workspace = _mail_site(tmp_path, monkeypatch, port)
     site = workspace.site  # type: ignore[attr-defined]
     with pytest.raises(DeliveryFailed) as refused:
@@ -70,7 +64,7 @@ def test_a_ca_file_that_cannot_be_used_says_why_in_both_languages(
     from launchpad.notify.deliver import ChannelConfigError
     from launchpad.notify.mail import Mailer
 
-    workspace = _mail_site(tmp_path, monkeypatch, _closed_port())
+    workspace = _mail_site(tmp_path, monkeypatch, closed_port())
     site = workspace.site  # type: ignore[attr-defined]
     channel = site.channels["mail"].model_copy(update={"ca_file": str(tmp_path / "ws" / ca_file)})
     with pytest.raises(ChannelConfigError) as refused:

@@ -22,6 +22,7 @@ from launchpad.steps.environments import (
     shared_databases,
 )
 from launchpad.workspace.site import Site
+from tests import loopback
 
 # Tests must not depend on the ~/.ssh/config of whoever runs them.
 NO_SSH_CONFIG = SshConfigResolver(None)
@@ -67,10 +68,7 @@ def listening_port() -> Iterator[int]:
 
 @pytest.fixture
 def closed_port() -> int:
-    # A port that was just free: bound, then released without listening.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    return loopback.closed_port()
 
 
 def test_step_kind_is_registered() -> None:

@@ -61,6 +61,8 @@ class _Api(BaseHTTPRequestHandler):
             return self._send(200, json.dumps({"items": PEOPLE[at: at + 2], "links": more}))
         if url.path == "/elsewhere":
             return self._send(200, json.dumps({"items": PEOPLE[:1], "links": {"next": "http://other.example/x"}}))
+        if url.path == "/unlinkable":  # a next link no URL parser takes (an unclosed IPv6 bracket)
+            return self._send(200, json.dumps({"items": PEOPLE[:1], "links": {"next": "http://[::1/x"}}))
         if url.path == "/empty":
             return self._send(200, json.dumps({"data": {"rows": []}}))
         if url.path == "/silent":
@@ -125,6 +127,17 @@ def test_next_links_are_followed_and_the_page_count_is_bounded(api: str) -> None
     with pytest.raises(ApiSourceFailed, match="the next link leads to another server"):
         read_api(source(url=f"{api}/elsewhere", list="items", paging={"next": "links.next"}), TOKEN,
                  lambda *entry: None)
+
+
+def test_a_next_link_that_is_not_a_url_is_named_by_source_and_page(api: str) -> None:
+    with pytest.raises(ApiSourceFailed) as refused:
+        read_api(source(url=f"{api}/unlinkable", list="items", paging={"next": "links.next"}), TOKEN,
+                 lambda *entry: None)
+    assert refused.value.exit_code == 2
+    english, chinese = refused.value.render("en"), refused.value.render("zh")
+    assert f"{api}/unlinkable (page 1): the next link at links.next is not a URL: 'http://[::1/x'" in english, english
+    assert f"{api}/unlinkable（第 1 页）：links.next 处的下一页链接不是有效的 URL" in chinese, chinese
+    assert "ask the system's owner" in english
 
 
 @pytest.mark.parametrize(("mode", "says"), [

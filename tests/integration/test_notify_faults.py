@@ -21,7 +21,7 @@ from launchpad.notify.send import flush, queue_message
 from launchpad.workspace.site import Site
 from tests.core.test_issues import run_cli
 from tests.integration.test_notify import CHANNELS, WECOM_KEY, RobotLab, notify_workspace, point_channels, start_robots
-from tests.integration.test_notify_outbox import free_port
+from tests.loopback import closed_port
 from tests.workspaces import LOCAL_SITE, write_workspace
 
 pytestmark = pytest.mark.integration
@@ -62,7 +62,7 @@ def test_an_answer_after_the_timeout_is_unknown_and_never_sent_again(
 
 def test_a_newer_copy_of_the_daily_report_replaces_the_queued_one(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    port = free_port()
+    port = closed_port()
     point_channels(monkeypatch, f"http://127.0.0.1:{port}")  # offline: nothing listens yet
     root = write_workspace(tmp_path / "ws", LOCAL_SITE + CHANNELS)
     assert run_cli(root, "issue", "add", "P1 @张三 登录页白屏").returncode == 0

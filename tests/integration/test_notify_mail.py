@@ -28,7 +28,7 @@ from tests.certificates import Certificates, make_certificates
 from tests.core.test_engine import Harness, playbook_text
 from tests.core.test_issues import run_cli
 from tests.integration.smtp import SMTP_PASSWORD, SMTP_USER, MailLab, start_smtp
-from tests.integration.test_notify_outbox import free_port
+from tests.loopback import closed_port
 from tests.scripted import ScriptedPrompter
 from tests.workspaces import LOCAL_SITE, write_workspace
 
@@ -106,7 +106,7 @@ def never_anywhere(secret: str, root: Path, *texts: str) -> None:
 
 def test_a_daily_report_mailed_over_starttls_arrives_whole(tmp_path: Path, certs: Certificates, password: str,
                                                             server: Server) -> None:
-    lab, port = MailLab(), free_port()
+    lab, port = MailLab(), closed_port()
     server.start(lab, port, security="starttls", certs=certs)
     root = write_workspace(tmp_path / "ws", mail_site(port, ca=certs.ca))
     assert run_cli(root, "issue", "add", "P1 @张三 登录页<b>白屏</b>").returncode == 0
@@ -143,7 +143,7 @@ def test_a_daily_report_mailed_over_starttls_arrives_whole(tmp_path: Path, certs
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # loopback: what `none` is for
 def test_plain_on_loopback_the_announce_step_and_the_test_message(tmp_path: Path, password: str,
                                                                    server: Server) -> None:
-    lab, port = MailLab(), free_port()
+    lab, port = MailLab(), closed_port()
     server.start(lab, port, security="none")
     step = ("- {id: notice, name: 发布通知, kind: announce, channel: mail, "
             "fields: {change: '考勤模块 <script>alert(1)</script>', when: '今晚 19:00', impact: 期间无法登录}}")
@@ -164,7 +164,7 @@ def test_plain_on_loopback_the_announce_step_and_the_test_message(tmp_path: Path
 
 def test_a_mail_refused_after_its_data_fails_with_the_reason_and_the_next_goes(
         tmp_path: Path, certs: Certificates, password: str, server: Server) -> None:
-    lab, port = MailLab(answers=["554 5.7.1 内容含敏感词，拒收"]), free_port()
+    lab, port = MailLab(answers=["554 5.7.1 内容含敏感词，拒收"]), closed_port()
     server.start(lab, port, security="starttls", certs=certs)
     site, store = workspace(tmp_path / "ws", mail_site(port, ca=certs.ca))
     queue_message(store, site, "mail", "第一封", "text")
@@ -180,7 +180,7 @@ def test_a_mail_refused_after_its_data_fails_with_the_reason_and_the_next_goes(
 
 def test_a_busy_server_keeps_the_mail_queued_and_it_goes_once(tmp_path: Path, certs: Certificates, password: str,
                                                              server: Server) -> None:
-    lab, port = MailLab(answers=["451 4.3.0 暂时无法处理"]), free_port()
+    lab, port = MailLab(answers=["451 4.3.0 暂时无法处理"]), closed_port()
     server.start(lab, port, security="starttls", certs=certs)
     site, store = workspace(tmp_path / "ws", mail_site(port, ca=certs.ca))
     queue_message(store, site, "mail", "稍后再发", "text")
@@ -195,7 +195,7 @@ def test_a_busy_server_keeps_the_mail_queued_and_it_goes_once(tmp_path: Path, ce
 
 def test_a_connection_dropped_after_the_data_is_unknown_and_never_sent_again(
         tmp_path: Path, certs: Certificates, password: str, server: Server) -> None:
-    lab, port = MailLab(answers=["drop"]), free_port()
+    lab, port = MailLab(answers=["drop"]), closed_port()
     server.start(lab, port, security="starttls", certs=certs)
     site, store = workspace(tmp_path / "ws", mail_site(port, ca=certs.ca))
     queue_message(store, site, "mail", "今晚发布", "text")
@@ -214,20 +214,62 @@ def test_a_connection_dropped_after_the_data_is_unknown_and_never_sent_again(
 
 def test_an_untrusted_certificate_is_a_configuration_error_and_the_mail_stays_queued(
         tmp_path: Path, certs: Certificates, password: str, server: Server) -> None:
-    lab, port = MailLab(), free_port()
+    lab, port = MailLab(), closed_port()
     server.start(lab, port, security="starttls", certs=certs)
     site, store = workspace(tmp_path / "ws", mail_site(port))  # no ca_file: the system's CAs
     queue_message(store, site, "mail", "不应发出", "text")
     result = flush(store, site)
     (message, error), = result.failed
-    assert isinstance(error, ChannelConfigError) and "not trusted" in error.message and "ca_file" in error.hint
+    assert isinstance(error, ChannelConfigError) and "ca_file" in error.hint
+    # Said in the reader's language, not OpenSSL's English ("unable to get local issuer certificate").
+    chinese, english = error.render("zh"), error.render("en")
+    assert "的证书未通过校验：TLS 证书问题：签发证书的 CA 不受本机信任" in chinese, chinese
+    assert "issuer" not in chinese and "→ 是内网 CA 吗？请在 ca_file 中写明它的 PEM 文件" in chinese
+    assert "was refused: TLS certificate problem: it is signed by a CA this computer does not trust" in english
     assert Outbox(store).get(message.id).status == "queued" and lab.logins == [] and lab.data_seen == 0
+
+
+@pytest.mark.parametrize(("made", "chinese_reason", "chinese_hint", "english_reason"), [
+    ({"expired": True}, "TLS 证书问题：证书已过期（或本机时钟不对）", "请检查本机的日期和时间",
+     "TLS certificate problem: it has expired"),
+    ({"names": ("mail.example.cn",)}, "TLS 证书问题：证书签发给的名称与该地址不符", "请把 host: 写成证书签发给的名称",
+     "TLS certificate problem: it is issued for another name than this address"),
+])
+def test_a_certificate_expired_or_for_another_name_is_said_in_the_readers_language(
+        tmp_path: Path, password: str, server: Server, made: dict[str, object], chinese_reason: str,
+        chinese_hint: str, english_reason: str) -> None:
+    certs = make_certificates(tmp_path / "certs", **made)  # type: ignore[arg-type]
+    lab, port = MailLab(), closed_port()
+    server.start(lab, port, security="starttls", certs=certs)
+    site, store = workspace(tmp_path / "ws", mail_site(port, ca=certs.ca))  # the CA is trusted: not the problem
+    queue_message(store, site, "mail", "不应发出", "text")
+    (message, error), = flush(store, site).failed
+    assert isinstance(error, ChannelConfigError)
+    chinese, english = error.render("zh"), error.render("en")
+    assert f"的证书未通过校验：{chinese_reason}" in chinese and chinese_hint in chinese, chinese
+    assert "ca_file" not in chinese and english_reason in english, english
+    assert Outbox(store).get(message.id).status == "queued" and lab.logins == [] and lab.data_seen == 0
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_implicit_tls_to_a_plain_server_says_it_does_not_speak_tls(tmp_path: Path, password: str,
+                                                                   server: Server) -> None:
+    lab, port = MailLab(), closed_port()
+    server.start(lab, port, security="none")
+    site, store = workspace(tmp_path / "ws", mail_site(port, security="ssl"))
+    queue_message(store, site, "mail", "不应发出", "text")
+    (message, error), = flush(store, site).failed
+    assert isinstance(error, ChannelConfigError)
+    chinese, english = error.render("zh"), error.render("en")
+    assert "的 TLS 连接失败：对方在该端口上不使用 TLS" in chinese and "WRONG_VERSION" not in chinese, chinese
+    assert "failed: the other side does not speak TLS on that port" in english, english
+    assert Outbox(store).get(message.id).status == "queued" and lab.logins == []
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 def test_without_a_server_the_mail_becomes_a_draft_for_the_mail_client(tmp_path: Path, password: str,
                                                                         server: Server) -> None:
-    port = free_port()  # nothing listens there
+    port = closed_port()  # nothing listens there
     root = write_workspace(tmp_path / "ws", mail_site(port, security="none"))
     offline = run_cli(root, "report", "notice", "--set", "change=考勤模块", "--set", "when=今晚 19:00",
                       "--send", "mail")
@@ -266,7 +308,7 @@ def test_one_announce_step_tells_the_group_and_mails_the_client(tmp_path: Path, 
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.integration.test_notify import RobotLab, point_channels, start_robots
 
-    lab, port = MailLab(), free_port()
+    lab, port = MailLab(), closed_port()
     server.start(lab, port, security="starttls", certs=certs)
     robots = RobotLab()
     robot_server = start_robots(robots)
@@ -295,7 +337,7 @@ def test_one_announce_step_tells_the_group_and_mails_the_client(tmp_path: Path, 
 
 def test_a_mail_larger_than_the_server_takes_fails_before_its_data(tmp_path: Path, certs: Certificates,
                                                                     password: str, server: Server) -> None:
-    lab, port = MailLab(), free_port()
+    lab, port = MailLab(), closed_port()
     server.start(lab, port, security="starttls", certs=certs, data_size_limit=4096)
     site, store = workspace(tmp_path / "ws", mail_site(port, ca=certs.ca))
     queue_message(store, site, "mail", "【测试项目】日报\n" + "很长。" * 2000, "text")
@@ -324,7 +366,7 @@ def test_notify_test_reaches_a_robot_too(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_a_connection_lost_before_the_data_leaves_the_mail_queued_and_it_goes_once(
         tmp_path: Path, certs: Certificates, password: str, server: Server) -> None:
-    lab, port = MailLab(drop_at_recipient=1), free_port()
+    lab, port = MailLab(drop_at_recipient=1), closed_port()
     server.start(lab, port, security="starttls", certs=certs)
     site, store = workspace(tmp_path / "ws", mail_site(port, ca=certs.ca))
     queue_message(store, site, "mail", "今晚发布", "text")
@@ -338,7 +380,7 @@ def test_a_connection_lost_before_the_data_leaves_the_mail_queued_and_it_goes_on
 def test_a_refused_login_leaves_the_mail_unclaimed(tmp_path: Path, certs: Certificates, server: Server,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LP_SMTP_PASSWORD", "wrong-口令-9f1")
-    lab, port = MailLab(), free_port()
+    lab, port = MailLab(), closed_port()
     server.start(lab, port, security="starttls", certs=certs)
     site, store = workspace(tmp_path / "ws", mail_site(port, ca=certs.ca))
     queue_message(store, site, "mail", "不应发出", "text")
@@ -351,7 +393,7 @@ def test_a_refused_login_leaves_the_mail_unclaimed(tmp_path: Path, certs: Certif
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # TLS from the first byte
 def test_implicit_tls_on_its_own_port(tmp_path: Path, certs: Certificates, password: str, server: Server) -> None:
-    lab, port = MailLab(), free_port()
+    lab, port = MailLab(), closed_port()
     server.start(lab, port, security="ssl", certs=certs)
     root = write_workspace(tmp_path / "ws", mail_site(port, security="ssl", ca=certs.ca))
     tested = run_cli(root, "notify", "test", "mail")

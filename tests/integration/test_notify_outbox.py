@@ -6,7 +6,6 @@ step go through it too."""
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -22,20 +21,15 @@ from launchpad.store.db import Store
 from tests.core.test_engine import Harness, playbook_text
 from tests.core.test_issues import run_cli
 from tests.integration.test_notify import CHANNELS, RobotLab, notify_workspace, point_channels, start_robots
+from tests.loopback import closed_port
 from tests.scripted import ScriptedPrompter
 from tests.workspaces import LOCAL_SITE, write_workspace
 
 pytestmark = pytest.mark.integration
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_queued_while_offline_sent_once_after_a_restart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    port = free_port()
+    port = closed_port()
     point_channels(monkeypatch, f"http://127.0.0.1:{port}")  # nothing listens there yet
     site, store = notify_workspace(tmp_path / "ws")
     offline = send_message(store, site, "group", "今晚 19:00 发布考勤模块")
@@ -116,7 +110,7 @@ def test_a_sender_killed_mid_send_leaves_the_message_unknown(tmp_path: Path, mon
 
 
 def test_cli_daily_send_then_outbox_flush(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    port = free_port()
+    port = closed_port()
     point_channels(monkeypatch, f"http://127.0.0.1:{port}")
     root = write_workspace(tmp_path / "ws", LOCAL_SITE + CHANNELS)
     assert run_cli(root, "issue", "add", "P1 @张三 !明天 登录页白屏").returncode == 0
@@ -145,7 +139,7 @@ def test_cli_daily_send_then_outbox_flush(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_announce_retried_after_the_network_returns_posts_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    port = free_port()
+    port = closed_port()
     point_channels(monkeypatch, f"http://127.0.0.1:{port}")
     step = ("- {id: notice, name: 发布通知, kind: announce, channel: group, "
             "fields: {change: 考勤模块, when: '今晚 19:00', impact: 期间无法登录}}")

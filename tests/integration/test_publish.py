@@ -11,7 +11,7 @@ from launchpad.workspace.folder import load_workspace
 from tests.core.test_engine import Harness, playbook_text
 from tests.core.test_issues import run_cli
 from tests.integration.test_notify import CHANNELS, point_channels
-from tests.integration.test_notify_outbox import free_port
+from tests.loopback import closed_port
 from tests.scripted import ScriptedPrompter
 from tests.workspaces import LOCAL_SITE
 
@@ -31,7 +31,7 @@ def clipboard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_an_announce_that_could_not_be_sent_is_copied_like_the_cli_and_the_tui_copy(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clipboard: Path) -> None:
-    point_channels(monkeypatch, f"http://127.0.0.1:{free_port()}")  # nothing listens: offline
+    point_channels(monkeypatch, f"http://127.0.0.1:{closed_port()}")  # nothing listens: offline
     h = Harness(tmp_path / "ws", playbook_text(NOTICE))
     (h.root / "site.yaml").write_text(LOCAL_SITE + CHANNELS, encoding="utf-8")
     h.workspace = load_workspace(h.root)
@@ -44,7 +44,7 @@ def test_an_announce_that_could_not_be_sent_is_copied_like_the_cli_and_the_tui_c
 
 
 def test_the_cli_notice_copies_the_same_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    point_channels(monkeypatch, f"http://127.0.0.1:{free_port()}")
+    point_channels(monkeypatch, f"http://127.0.0.1:{closed_port()}")
     for display in ("DISPLAY", "WAYLAND_DISPLAY"):  # no clipboard program reachable: printed instead
         monkeypatch.delenv(display, raising=False)
     h = Harness(tmp_path / "ws", playbook_text(NOTICE))
