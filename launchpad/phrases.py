@@ -666,7 +666,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "golive.summary_item": ("- {title} ({owner}, due {due}, {state}): {why}",
                             "- {title}（负责人 {owner}，截止 {due}，{state}）：{why}"),
     "golive.sheet_items": ("Go-live checklist", "上线清单"),
-    "golive.sheet_summary": ("Go/no-go", "上线结论"),
+    "golive.sheet_summary": ("Go or no-go", "上线结论"),  # "/" cannot be in a sheet title
     "golive.col.id": ("Item", "编号"),
     "golive.col.title": ("What", "事项"),
     "golive.col.owner": ("Owner", "负责人"),

@@ -137,6 +137,21 @@ def test_golive_export_writes_the_checklist_as_text_cells(root: Path, tmp_path: 
     assert "暂不具备上线条件" in book["上线结论"]["A1"].value
 
 
+def test_the_english_checklist_workbook_names_its_sheets_as_excel_allows(root: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from launchpad.golive.checklist import load_checklist
+    from launchpad.golive.progress import evaluate
+    from launchpad.golive.workbook import write_checklist_xlsx
+
+    workspace = load_workspace(root)
+    checklist = load_checklist(root, workspace.site, {"environment-readiness"})
+    with Store.open(workspace.store_path) as store:
+        progress = evaluate(checklist, workspace.site, store, workspace.backups_dir, today=DAY, now=NOW)
+    book = load_workbook(write_checklist_xlsx(progress, workspace.site, "en", tmp_path / "checklist.xlsx"))
+    assert book.sheetnames == ["Go-live checklist", "Go or no-go"]
+
+
 def test_golive_export_to_a_missing_folder_exits_2_and_writes_nothing(root: Path, tmp_path: Path,
                                                                     english_cli: None) -> None:
     from tests.core.test_golive import launch
