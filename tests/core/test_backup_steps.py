@@ -262,11 +262,22 @@ def test_retentions_reasons_read_in_the_readers_language() -> None:
     now = datetime.now(UTC)
     decisions = {d.record.id: d for d in plan_retention(backups, BackupRetention(keep=1, keep_days=1), now, {7})}
     assert render(decisions[3].reason, "zh") == "最新的 1 个之一；不到 1 天；最新的可用备份"
-    assert str(decisions[3].reason) == "one of the 1 newest; younger than 1 days; the newest usable backup"
+    assert str(decisions[3].reason) == "the newest backup (keep: 1); younger than 1 day; the newest usable backup"
     assert render(decisions[2].reason, "zh") == "不到 1 天；运行 7 尚未结束"
     assert decisions[1].delete and render(decisions[1].reason, "zh") == "超出保留规则：已存 30 天，从新到旧排第 3"
     assert str(decisions[1].reason) == "older than the retention rule (30 days old, number 3)"
     assert render(plan_retention(backups, BackupRetention(), now)[0].reason, "zh").startswith("未设保留规则；")
+
+
+def test_retentions_reasons_say_one_in_the_singular_and_more_in_the_plural() -> None:
+    backups = [_record(3, 0.1), _record(2, 1.5), _record(1, 3.5)]
+    now = datetime.now(UTC)
+    several = {d.record.id: str(d.reason) for d in plan_retention(backups, BackupRetention(keep=2, keep_days=3), now)}
+    assert several[3] == "one of the 2 newest; younger than 3 days; the newest usable backup"
+    assert several[1] == "older than the retention rule (3 days old, number 3)"
+    one = {d.record.id: d for d in plan_retention(backups, BackupRetention(keep=1, keep_days=1), now)}
+    assert one[2].delete and str(one[2].reason) == "older than the retention rule (1 day old, number 2)"
+    assert render(one[2].reason, "zh") == "超出保留规则：已存 1 天，从新到旧排第 2"
 
 
 def cli(root: Path, *args: str) -> Any:
