@@ -377,6 +377,31 @@ def test_a_deleted_backup_never_reads_usable(tmp_path: Path) -> None:
     assert not json.loads(cli(runner.root, "backups", "--all", "--json").output)[0]["usable"]
 
 
+def test_the_json_listing_says_why_in_the_commands_language_as_plain_text(tmp_path: Path) -> None:
+    runner = Runner(tmp_path / "ws", SQL)
+    taken = json.loads(cli(runner.root, "--lang", "zh", "backup", "--env", "test", "app", "--json").output)[0]
+    assert "verify_phrase" not in taken and "deleted_phrase" not in taken
+    assert taken["verify_detail"].startswith("备份时已检查：SQLite 数据库"), taken["verify_detail"]
+    for _ in range(2):
+        assert cli(runner.root, "backup", "--env", "test", "app").exit_code == 0
+    drilled = cli(runner.root, "--lang", "zh", "backups", "drill", "1", "--json")
+    assert drilled.exit_code == 0, drilled.output
+    assert json.loads(drilled.output)["summary"].startswith("恢复了 1 张表、3 行"), drilled.output
+    assert cli(runner.root, "backups", "prune").exit_code == 0  # the app target keeps 2: backup 1 goes
+
+    def listed(lang: str) -> dict[str, Any]:
+        shown = json.loads(cli(runner.root, "--lang", lang, "backups", "--all", "--json").output)
+        return {b["id"]: b for b in shown}[1]
+
+    zh, en = listed("zh"), listed("en")
+    assert zh["deleted_reason"] == "超出保留规则：已存 0 天，从新到旧排第 3"
+    assert en["deleted_reason"] == "older than the retention rule (0 days old, number 3)"
+    assert zh["verify_detail"] == taken["verify_detail"] and en["verify_detail"].startswith("checked when taken")
+    assert zh["drill_detail"]["summary"].startswith("恢复了 1 张表、3 行")
+    assert "summary_phrase" not in zh["drill_detail"]
+    assert not {"verify_phrase", "deleted_phrase"} & (set(zh) | set(en))
+
+
 def test_prune_and_a_deleted_backup_say_why_in_the_readers_language(tmp_path: Path) -> None:
     runner = Runner(tmp_path / "ws", SQL)
     for _ in range(3):
