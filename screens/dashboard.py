@@ -380,7 +380,8 @@ def golive_lines(progress: Progress, title: tuple[str, str], site: Any) -> Text:
     late = [p for p in progress.items if p.late]
     text = Text.assemble(
         title, progress.checklist.version, " · ",
-        t("dash.golive_days", days=progress.days_to_golive), " · ",
+        t("dash.golive_days_one" if progress.days_to_golive == 1 else "dash.golive_days",
+          days=progress.days_to_golive), " · ",
         t("dash.golive_done", done=counts["done"], total=counts["total"] - counts["not_applicable"]), " · ",
         ((("⚠ " if late else "") + t("dash.overdue", count=len(late))), "bold red" if late else "green"),
     )

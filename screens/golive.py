@@ -96,7 +96,8 @@ class GoliveScreen(LaunchpadScreen):
         if progress is None:
             return
         counts = progress.counts()
-        head = Text(t("gl.head", version=progress.checklist.version, date=progress.checklist.date.isoformat(),
+        key = "gl.head_one" if progress.days_to_golive == 1 else "gl.head"
+        head = Text(t(key, version=progress.checklist.version, date=progress.checklist.date.isoformat(),
                       days=progress.days_to_golive, done=counts["done"],
                       total=counts["total"] - counts["not_applicable"], late=counts["late"]) + "  ")
         head.append(said(progress.verdict()), style=verdict_style(progress))

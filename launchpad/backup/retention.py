@@ -38,9 +38,11 @@ def plan_retention(backups: list[BackupRecord], retention: BackupRetention, now:
         if retention.keep is None and retention.keep_days is None:
             kept_by.append(phrase("retention.no_rule"))
         if retention.keep is not None and position < retention.keep:
-            kept_by.append(phrase("retention.newest", keep=retention.keep))
+            newest = "retention.newest_one" if retention.keep == 1 else "retention.newest"
+            kept_by.append(phrase(newest, keep=retention.keep))
         if retention.keep_days is not None and age < timedelta(days=retention.keep_days):
-            kept_by.append(phrase("retention.young", days=retention.keep_days))
+            young = "retention.young_one" if retention.keep_days == 1 else "retention.young"
+            kept_by.append(phrase(young, days=retention.keep_days))
         if backup.id == newest_usable:
             kept_by.append(phrase("retention.newest_usable"))
         if backup.run_id is not None and backup.run_id in unfinished_runs:
@@ -48,8 +50,8 @@ def plan_retention(backups: list[BackupRecord], retention: BackupRetention, now:
         if kept_by:
             decisions.append(PruneDecision(backup, False, parts(kept_by)))
         else:
-            decisions.append(PruneDecision(backup, True, phrase("retention.expired", days=age.days,
-                                                                number=position + 1)))
+            expired = "retention.expired_one" if age.days == 1 else "retention.expired"
+            decisions.append(PruneDecision(backup, True, phrase(expired, days=age.days, number=position + 1)))
     return decisions
 
 

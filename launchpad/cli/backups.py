@@ -16,6 +16,7 @@ from launchpad.errors import UsageError
 from launchpad.phrases import CATALOG, Said, phrase, render
 
 if TYPE_CHECKING:
+    from launchpad.backup.records import BackupRecord
     from launchpad.session import Session
 
 
@@ -86,6 +87,25 @@ def _env_of(session: Session, backup_id: int) -> str:
     return require_backup(session.store(), backup_id).environment
 
 
+def record_json(record: BackupRecord, lang: str) -> dict[str, Any]:
+    """A backup as `--json` gives it: the stored fields, with why it was deleted, what its last
+    verification and drill said in the command's language as plain text. The phrases the store
+    keeps them as (`deleted_phrase`, `verify_phrase`, the drill's `summary_phrase`) are for
+    launchpad to re-render, not for a JSON consumer to parse, so they are left out."""
+    shown = record.as_dict()
+    del shown["verify_phrase"], shown["deleted_phrase"]
+    if record.verify_detail is not None or record.verify_phrase is not None:
+        shown["verify_detail"] = render(record.verify_said(), lang)
+    if record.deleted_reason is not None or record.deleted_phrase is not None:
+        shown["deleted_reason"] = render(record.deleted_said(), lang)
+    if record.drill_detail is not None:
+        drill = {key: value for key, value in record.drill_detail.items() if key != "summary_phrase"}
+        if "summary" in drill or "summary_phrase" in record.drill_detail:
+            drill["summary"] = render(record.drill_said(), lang)
+        shown["drill_detail"] = drill
+    return shown
+
+
 @click.command("backup")
 @click.option("--env", "env_name", required=True, metavar="ENV")
 @click.option("--json", "as_json", is_flag=True)
@@ -107,7 +127,7 @@ def backup(session: Session, env_name: str, as_json: bool, targets: tuple[str, .
                 click.echo("✓ " + say("cli.backup.taken", id=record.id, file=record.file, size=_size(record.size),
                                       sha=record.sha256[:16]))
     if as_json:
-        click.echo(json.dumps([r.as_dict() for r in taken], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([record_json(r, session.language) for r in taken], ensure_ascii=False, indent=2))
 
 
 @click.group("backups", invoke_without_command=True)
@@ -135,10 +155,11 @@ def backups(click_ctx: click.Context, env_name: str | None, target: str | None, 
     # A stat per file: a backup cut short or removed shows as not usable without a full verify.
     now = {r.id: standing(r, workspace.backups_dir) for r in rows}
     if as_json:
-        click.echo(json.dumps([r.as_dict() | {"usable": now[r.id].usable, "checksum_now": now[r.id].checksum,
-                                              "drill_now": now[r.id].drill,
-                                              "problem": render(now[r.id].problem, session.language)
-                                              if now[r.id].problem is not None else None} for r in rows],
+        lang = session.language
+        click.echo(json.dumps([record_json(r, lang) | {"usable": now[r.id].usable, "checksum_now": now[r.id].checksum,
+                                                       "drill_now": now[r.id].drill,
+                                                       "problem": render(now[r.id].problem, lang)
+                                                       if now[r.id].problem is not None else None} for r in rows],
                               ensure_ascii=False, indent=2))
         return
     if not rows:
@@ -194,7 +215,8 @@ def backups_drill(session: Session, backup_id: int, as_json: bool) -> None:
     with _backup_session(session, _env_of(session, backup_id)) as job:
         outcome = drill_backup(job, backup_id)
     if as_json:
-        click.echo(json.dumps({"passed": outcome.passed, "summary": outcome.summary, "rows": outcome.rows,
+        click.echo(json.dumps({"passed": outcome.passed, "summary": render(outcome.summary, session.language),
+                               "rows": outcome.rows,
                                "supported": outcome.supported}, ensure_ascii=False, indent=2))
     else:
         if outcome.rows:

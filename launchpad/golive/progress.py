@@ -162,7 +162,8 @@ def summary_text(progress: Progress, site: Site, lang: Lang) -> str:
     every item that stops go-live, every critical item set aside (who, when, why) and every late
     one, each with its owner and due date."""
     c = progress.counts()
-    lines = [render(phrase("golive.summary_head", system=one_line(site.site.name),
+    head = "golive.summary_head_one" if progress.days_to_golive == 1 else "golive.summary_head"
+    lines = [render(phrase(head, system=one_line(site.site.name),
                            version=one_line(progress.checklist.version),
                            date=progress.checklist.date.isoformat(), days=progress.days_to_golive,
                            verdict=progress.verdict()), lang),

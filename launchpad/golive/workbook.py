@@ -63,8 +63,13 @@ def _values(p: ItemProgress, today: date, site: Site, lang: Lang) -> list[str]:
     return [item.id, item.title, owner_name(site, item.owner), item.due.isoformat(),
             render(phrase("golive.yes"), lang) if item.critical else "",
             render(state_word(p), lang),
-            render(phrase("golive.days_late", days=(today - item.due).days), lang) if p.late else "",
+            _days_late(today, item.due, lang) if p.late else "",
             why, render(finding.said, lang) if finding is not None and finding.holds else "", item.notes]
+
+
+def _days_late(today: date, due: date, lang: Lang) -> str:
+    days = (today - due).days
+    return render(phrase("golive.days_late_one" if days == 1 else "golive.days_late", days=days), lang)
 
 
 def _put(cell: Any, value: str) -> None:

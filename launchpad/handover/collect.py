@@ -198,8 +198,10 @@ def _golive(session: Session, store: Store, now: datetime) -> tuple[list[Entry],
             pending.append(Entry(phrase("handover.pending_golive", item=p.item.id, title=p.item.title, owner=owner,
                                         due=p.item.due.isoformat()), facts))
         if p.late:
-            late.append(Entry(phrase("handover.golive_item", item=p.item.id, title=p.item.title, owner=owner,
-                                     due=p.item.due.isoformat(), days=(today - p.item.due).days), facts))
+            days = (today - p.item.due).days
+            key = "handover.golive_item_one" if days == 1 else "handover.golive_item"
+            late.append(Entry(phrase(key, item=p.item.id, title=p.item.title, owner=owner,
+                                     due=p.item.due.isoformat(), days=days), facts))
     set_aside = [Entry(set_aside_said(item, aside),
                        {"item": item.id, "state": "not_applicable", "reason": item.reason, "by": aside.by,
                         "at": aside.as_dict(item)["at"]}) for item, aside in progress.set_aside]

@@ -98,7 +98,7 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
                     *, clean_every_value: bool = False) -> str:
     """Render template `name` (e.g. `daily.txt.j2`) with `context`, the labels of `lang` as
     `t`, and the helpers `v(code)` (a value's label), `f(field)` (a field's label),
-    `fmt(key, **values)` (a label with values filled in), `overdue(days)`, `golive_verdict(g)`
+    `fmt(key, **values)` (a label with values filled in), `overdue(days)`, `golive_headline(g)`, `golive_verdict(g)`
     and `set_aside_text(s)` (the go-live section's words), and the filters `text` and `block`,
     which make a person's text (one line, or several) inert in the template's format (see
     launchpad.safetext)."""
@@ -117,6 +117,7 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         "onsite_text": lambda line: onsite_text(line, words),
         "overdue": lambda days: days_overdue(days, words),
         "golive_verdict": lambda section: golive_verdict(section, words),
+        "golive_headline": lambda section: golive_headline(section, words),
         "set_aside_text": lambda aside: set_aside_text(aside, words),
         # A check's summary may quote what a server answered: text like any other.
         "said": lambda value: text(render_phrase(value, lang)[:SAID_LIMIT]),
@@ -222,6 +223,13 @@ def _backup_text(backup: Any, words: dict[str, str], lang: str, text: Callable[[
 def days_overdue(days: int, words: dict[str, str]) -> str:
     """“3 days overdue”, “1 day overdue”: English says the day in words."""
     return words["days_overdue_one" if days == 1 else "days_overdue"].format(days=days)
+
+
+def golive_headline(section: GoliveSection, words: dict[str, str]) -> str:
+    """The section's head line: version, date, “5 days to go” / “1 day to go”, done, verdict."""
+    return words["golive_line_one" if section.days_to_go == 1 else "golive_line"].format(
+        version=section.version, date=section.date.isoformat(), days=section.days_to_go, done=section.done,
+        total=section.total, verdict=golive_verdict(section, words))
 
 
 def golive_verdict(section: GoliveSection, words: dict[str, str]) -> str:

@@ -23,7 +23,7 @@ from launchpad.phrases import section
 from launchpad.report.activity import RunLine
 from launchpad.report.daily import DailyReport, IssueLine
 from launchpad.report.golive_section import GoliveLine
-from launchpad.report.render import days_overdue, golive_verdict, onsite_text, release_text, set_aside_text
+from launchpad.report.render import days_overdue, golive_headline, onsite_text, release_text, set_aside_text
 from launchpad.safetext import formula_like, spreadsheet
 
 ISSUE_COLUMNS = ("id", "severity", "title", "module", "type", "status", "owner", "due", "overdue",
@@ -161,9 +161,7 @@ def _golive_rows(report: DailyReport, words: dict[str, str], lang: str) -> list[
     g = report.golive
     if g is None:
         return []
-    rows: list[tuple[str, Any]] = [(words["golive"], words["golive_line"].format(
-        version=g.version, date=g.date.isoformat(), days=g.days_to_go, done=g.done, total=g.total,
-        verdict=golive_verdict(g, words)))]
+    rows: list[tuple[str, Any]] = [(words["golive"], golive_headline(g, words))]
     for number, line in enumerate(g.stoppers, 1):
         rows.append((f"{words['golive_stoppers']} {number}", _golive_item(line, words, lang)))
     for number, aside in enumerate(g.set_aside, 1):

@@ -77,8 +77,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
     # a section number and the space after it (Chinese numbering ends in 、 and needs none)
     "daily.section_mark": ("{mark} ", "{mark}"),
     "daily.golive": ("Go-live readiness", "上线准备进度"),
-    "daily.golive_line": ("{version} goes live on {date}, {days} day(s) to go; {done} of {total} items done; {verdict}",
+    "daily.golive_line": ("{version} goes live on {date}, {days} days to go; {done} of {total} items done; {verdict}",
                           "{version} 计划于 {date} 上线，距上线 {days} 天；已完成 {done}/{total} 项；{verdict}"),
+    "daily.golive_line_one": ("{version} goes live on {date}, {days} day to go; {done} of {total} items done; "
+                              "{verdict}",
+                              "{version} 计划于 {date} 上线，距上线 {days} 天；已完成 {done}/{total} 项；{verdict}"),
     "daily.golive_go": ("GO", "具备上线条件"),
     "daily.golive_no_go": ("NO-GO", "暂不具备上线条件"),
     # a go that rests on critical items marked not applicable says so in its own sentence

@@ -262,11 +262,22 @@ def test_retentions_reasons_read_in_the_readers_language() -> None:
     now = datetime.now(UTC)
     decisions = {d.record.id: d for d in plan_retention(backups, BackupRetention(keep=1, keep_days=1), now, {7})}
     assert render(decisions[3].reason, "zh") == "最新的 1 个之一；不到 1 天；最新的可用备份"
-    assert str(decisions[3].reason) == "one of the 1 newest; younger than 1 days; the newest usable backup"
+    assert str(decisions[3].reason) == "the newest backup (keep: 1); younger than 1 day; the newest usable backup"
     assert render(decisions[2].reason, "zh") == "不到 1 天；运行 7 尚未结束"
     assert decisions[1].delete and render(decisions[1].reason, "zh") == "超出保留规则：已存 30 天，从新到旧排第 3"
     assert str(decisions[1].reason) == "older than the retention rule (30 days old, number 3)"
     assert render(plan_retention(backups, BackupRetention(), now)[0].reason, "zh").startswith("未设保留规则；")
+
+
+def test_retentions_reasons_say_one_in_the_singular_and_more_in_the_plural() -> None:
+    backups = [_record(3, 0.1), _record(2, 1.5), _record(1, 3.5)]
+    now = datetime.now(UTC)
+    several = {d.record.id: str(d.reason) for d in plan_retention(backups, BackupRetention(keep=2, keep_days=3), now)}
+    assert several[3] == "one of the 2 newest; younger than 3 days; the newest usable backup"
+    assert several[1] == "older than the retention rule (3 days old, number 3)"
+    one = {d.record.id: d for d in plan_retention(backups, BackupRetention(keep=1, keep_days=1), now)}
+    assert one[2].delete and str(one[2].reason) == "older than the retention rule (1 day old, number 2)"
+    assert render(one[2].reason, "zh") == "超出保留规则：已存 1 天，从新到旧排第 2"
 
 
 def cli(root: Path, *args: str) -> Any:
@@ -364,6 +375,31 @@ def test_a_deleted_backup_never_reads_usable(tmp_path: Path) -> None:
     assert kept is not None and kept.path(runner.workspace.backups_dir).is_file()
     assert not usable(kept, runner.workspace.backups_dir)
     assert not json.loads(cli(runner.root, "backups", "--all", "--json").output)[0]["usable"]
+
+
+def test_the_json_listing_says_why_in_the_commands_language_as_plain_text(tmp_path: Path) -> None:
+    runner = Runner(tmp_path / "ws", SQL)
+    taken = json.loads(cli(runner.root, "--lang", "zh", "backup", "--env", "test", "app", "--json").output)[0]
+    assert "verify_phrase" not in taken and "deleted_phrase" not in taken
+    assert taken["verify_detail"].startswith("备份时已检查：SQLite 数据库"), taken["verify_detail"]
+    for _ in range(2):
+        assert cli(runner.root, "backup", "--env", "test", "app").exit_code == 0
+    drilled = cli(runner.root, "--lang", "zh", "backups", "drill", "1", "--json")
+    assert drilled.exit_code == 0, drilled.output
+    assert json.loads(drilled.output)["summary"].startswith("恢复了 1 张表、3 行"), drilled.output
+    assert cli(runner.root, "backups", "prune").exit_code == 0  # the app target keeps 2: backup 1 goes
+
+    def listed(lang: str) -> dict[str, Any]:
+        shown = json.loads(cli(runner.root, "--lang", lang, "backups", "--all", "--json").output)
+        return {b["id"]: b for b in shown}[1]
+
+    zh, en = listed("zh"), listed("en")
+    assert zh["deleted_reason"] == "超出保留规则：已存 0 天，从新到旧排第 3"
+    assert en["deleted_reason"] == "older than the retention rule (0 days old, number 3)"
+    assert zh["verify_detail"] == taken["verify_detail"] and en["verify_detail"].startswith("checked when taken")
+    assert zh["drill_detail"]["summary"].startswith("恢复了 1 张表、3 行")
+    assert "summary_phrase" not in zh["drill_detail"]
+    assert not {"verify_phrase", "deleted_phrase"} & (set(zh) | set(en))
 
 
 def test_prune_and_a_deleted_backup_say_why_in_the_readers_language(tmp_path: Path) -> None:

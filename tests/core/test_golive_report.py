@@ -89,7 +89,7 @@ def test_the_html_report_escapes_a_title(root: Path) -> None:
     text = render_daily(_report(root), "html", "en")
     assert "<h2 class=\"failed\">Go-live readiness</h2>" in text
     assert "<b>名单</b>" not in text and "&lt;b&gt;名单&lt;/b&gt;" in text
-    assert "V1.0 &lt;i&gt; goes live on 2026-12-15, 5 day(s) to go; 1 of 4 items done; NO-GO" in text
+    assert "V1.0 &lt;i&gt; goes live on 2026-12-15, 5 days to go; 1 of 4 items done; NO-GO" in text
 
 
 def test_the_workbook_carries_the_section_as_text(root: Path, tmp_path: Path) -> None:
@@ -102,6 +102,39 @@ def test_the_workbook_carries_the_section_as_text(root: Path, tmp_path: Path) ->
     late = rows["逾期事项 1"]
     assert late.data_type == "s" and late.value.startswith("=HYPERLINK") and "（逾期 3 天）" in late.value
     assert late.quotePrefix
+
+
+def test_the_day_before_go_live_is_one_day_to_go_in_every_format(root: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    report = _report(root, date(2026, 12, 14))
+    head = "V1.0 <i> goes live on 2026-12-15, 1 day to go; 1 of 4 items done; NO-GO"
+    assert head in render_daily(report, "txt", "en")
+    assert head.replace("<i>", "&lt;i&gt;") in render_daily(report, "html", "en")
+    assert "V1.0 <i> 计划于 2026-12-15 上线，距上线 1 天" in render_daily(report, "txt", "zh")
+    path = write_daily_xlsx(report, "en", tmp_path / "daily.xlsx")
+    assert head in [row[1].value for row in load_workbook(path).worksheets[0].iter_rows() if len(row) > 1]
+
+
+def test_the_checklists_summary_and_workbook_say_one_day_in_the_singular(root: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from launchpad.golive.checklist import load_checklist
+    from launchpad.golive.progress import evaluate, summary_text
+    from launchpad.golive.workbook import write_checklist_xlsx
+
+    workspace = load_workspace(root)
+    checklist = load_checklist(root, workspace.site, {"environment-readiness"})
+    with Store.open(workspace.store_path) as store:
+        day_before = evaluate(checklist, workspace.site, store, workspace.backups_dir,
+                              today=date(2026, 12, 14), now=NOW)
+        envs_one_day_late = evaluate(checklist, workspace.site, store, workspace.backups_dir,
+                                     today=date(2026, 12, 13), now=NOW)
+    assert "go-live on 2026-12-15 (1 day to go): NO-GO" in summary_text(day_before, workspace.site, "en")
+    assert "go-live on 2026-12-15 (2 days to go): NO-GO" in summary_text(envs_one_day_late, workspace.site, "en")
+    sheet = load_workbook(write_checklist_xlsx(envs_one_day_late, workspace.site, "en", tmp_path / "c.xlsx")).active
+    late = {row[0]: row[6] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert (late["envs"], late["group"], late["dict"]) == ("1 day late", "5 days late", None)
 
 
 def test_no_section_after_go_live_or_without_a_checklist(root: Path) -> None:
@@ -135,6 +168,21 @@ def test_golive_export_writes_the_checklist_as_text_cells(root: Path, tmp_path: 
     assert title.data_type == "s" and title.value.startswith("=HYPERLINK") and title.quotePrefix
     assert all(cell.data_type == "s" for row in sheet.iter_rows() for cell in row if cell.value is not None)
     assert "暂不具备上线条件" in book["上线结论"]["A1"].value
+
+
+def test_the_english_checklist_workbook_names_its_sheets_as_excel_allows(root: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from launchpad.golive.checklist import load_checklist
+    from launchpad.golive.progress import evaluate
+    from launchpad.golive.workbook import write_checklist_xlsx
+
+    workspace = load_workspace(root)
+    checklist = load_checklist(root, workspace.site, {"environment-readiness"})
+    with Store.open(workspace.store_path) as store:
+        progress = evaluate(checklist, workspace.site, store, workspace.backups_dir, today=DAY, now=NOW)
+    book = load_workbook(write_checklist_xlsx(progress, workspace.site, "en", tmp_path / "checklist.xlsx"))
+    assert book.sheetnames == ["Go-live checklist", "Go or no-go"]
 
 
 def test_golive_export_to_a_missing_folder_exits_2_and_writes_nothing(root: Path, tmp_path: Path,

@@ -111,6 +111,18 @@ def test_the_handover_names_what_the_next_engineer_must_know(session: Session) -
     assert "group：建群（李四，2026-12-01 到期，逾期 6 天）" in text
 
 
+def test_a_late_go_live_item_says_its_days_late_in_the_readers_grammar(session: Session) -> None:
+    assert "group: 建群 (李四, due 2026-12-01, 6 days late)" in render_handover(collect_handover(session), "text", "en")
+    next_day = open_session(session.workspace.root, now=lambda: datetime(2026, 12, 2, 17, 0, tzinfo=NOW.tzinfo),
+                            actor="王工")
+    try:
+        handover = collect_handover(next_day)
+        assert "group: 建群 (李四, due 2026-12-01, 1 day late)" in render_handover(handover, "text", "en")
+        assert "group：建群（李四，2026-12-01 到期，逾期 1 天）" in render_handover(handover, "text", "zh")
+    finally:
+        next_day.close()
+
+
 def test_a_release_left_in_progress_is_handed_over_whatever_its_window(session: Session) -> None:
     from launchpad.release.record import move_release
 

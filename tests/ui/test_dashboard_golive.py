@@ -33,7 +33,7 @@ async def golive_panel(pilot: Any, app: LaunchpadApp) -> Static:
 @pytest.mark.parametrize(("language", "expected"), [
     ("zh", ["上线（ctrl+g） V1.0 · 距上线 7 天 · 已完成 2/10 · ⚠ 逾期 2  暂不具备上线条件",
             "逾期：用户数据（账号、组织机构）已导入生产（王强）；登录页显示现场联系人及电话（李娜）"]),
-    ("en", ["Go-live (ctrl+g) V1.0 · 7 day(s) to go · 2/10 done · ⚠ 2 overdue  NO-GO",
+    ("en", ["Go-live (ctrl+g) V1.0 · 7 days to go · 2/10 done · ⚠ 2 overdue  NO-GO",
             "late: 用户数据（账号、组织机构）已导入生产 (王强); 登录页显示现场联系人及电话 (李娜)"]),
 ])
 async def test_the_demo_checklist_on_the_dashboard(tmp_path: Path, language: str, expected: list[str]) -> None:

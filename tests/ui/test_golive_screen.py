@@ -285,3 +285,20 @@ async def test_how_late_reads_in_words_in_english(root: Path) -> None:
         screen = await opened_checklist(pilot)
         shown = rows(screen)
         assert shown["group"][3] == "2023-12-28 4 days late" and shown["dict"][3] == "2023-12-31 1 day late"
+
+
+@pytest.mark.anyio
+async def test_the_day_before_go_live_reads_one_day_to_go_in_english(root: Path) -> None:
+    (root / CHECKLIST_FILE).write_text(CHECKLIST.replace("date: 2024-01-10", "date: 2024-01-02"), encoding="utf-8")
+    app = LaunchpadApp(root, now=lambda: FIXED_NOW, language="en", watch_hosts=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_opened(pilot)
+        dashboard = app.screen.query_one("#dash-golive", Static)
+        await wait_until(pilot, lambda: "to go" in str(dashboard.render()), "the dashboard's go-live line")
+        assert "V1.0 · 1 day to go · " in str(dashboard.render())
+        await pilot.press("ctrl+g")
+        screen = await wait_for_screen(pilot, GoliveScreen)
+        await wait_until(pilot, lambda: screen.progress is not None, "the checklist")
+        await pilot.pause()
+        head = str(screen.query_one("#golive-head", Static).render())
+        assert head.startswith("V1.0 goes live on 2024-01-02, 1 day to go · 1/3 done · 1 late"), head
