@@ -27,6 +27,7 @@ from launchpad.run.prompter import ConfirmRequest, FailureChoice
 from launchpad.store.db import Store
 from launchpad.workspace.folder import load_workspace
 from launchpad.workspace.site import BackupRetention
+from tests.commandline import launch
 from tests.core.test_backup import ROWS, SITE, rows_of
 from tests.scripted import ScriptedPrompter
 
@@ -462,20 +463,6 @@ def test_prune_keeps_the_newest_backup_a_rollback_can_use(tmp_path: Path) -> Non
     assert pruned.exit_code == 0 and "0 backup(s) deleted, 3 kept" in pruned.output, pruned.output
     assert (runner.workspace.backups_dir / files[1]).is_file(), "the only backup a rollback can use is kept"
     assert [b["id"] for b in json.loads(cli(runner.root, "backups", "--json").output) if b["usable"]] == [1]
-
-
-def launch(root: Path, *args: str) -> tuple[int, str]:
-    """The command as a person runs it, through `main`: its exit code and what it printed."""
-    from launchpad.cli import main
-
-    with CliRunner().isolation() as streams:
-        try:
-            main(["--workspace", str(root), *args])
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        output = streams[2].getvalue().decode()
-    assert "Traceback" not in output, output
-    return code, output
 
 
 def test_a_test_backup_is_refused_on_production_with_exit_2_and_what_to_do(tmp_path: Path) -> None:

@@ -14,10 +14,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from click.testing import CliRunner
 
 from launchpad.backup.records import insert_backup
-from launchpad.cli import main
 from launchpad.handover.collect import collect_handover
 from launchpad.handover.render import render_handover
 from launchpad.issues.model import IssueDraft
@@ -27,6 +25,7 @@ from launchpad.sitetime import to_stamp
 from launchpad.users import records
 from launchpad.users.handout import handout_dir
 from launchpad.users.hashing_progress import FILE_NAME
+from tests.commandline import launch
 from tests.workspaces import write_workspace
 
 NOW = datetime(2026, 12, 7, 17, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # a Monday, before the window
@@ -162,17 +161,6 @@ def test_an_empty_handover_says_nothing_waits(tmp_path: Path) -> None:
     assert handover.clear
     text = render_handover(handover, "text", "en")
     assert "Nothing waits for the next engineer." in text and "Open P0/P1 issues (0)" in text
-
-
-def launch(root: Path, *args: str) -> tuple[int, str]:
-    with CliRunner().isolation() as streams:
-        try:
-            main(["--workspace", str(root), *args])
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        output = streams[2].getvalue().decode()
-    assert "Traceback" not in output
-    return code, output
 
 
 def test_the_command_prints_text_markdown_and_json(session: Session) -> None:
