@@ -29,10 +29,11 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from launchpad.errors import UsageError
 from launchpad.issues.display import field_label, value_label
-from launchpad.phrases import Said, phrase, section, word
+from launchpad.phrases import phrase, section, word
 from launchpad.phrases import render as render_phrase
 from launchpad.report.daily import DailyReport, IssueLine
 from launchpad.report.golive_section import GoliveLine, GoliveSection, GoliveSetAside
+from launchpad.report.template_errors import template_failed, template_places
 from launchpad.safetext import block_for_format, for_format
 
 FORMATS = ("txt", "md", "html")
@@ -43,7 +44,6 @@ REPORT_TEMPLATES = ("daily", "daily_monitoring", "run_report", "release_test_rep
                     "postmortem")
 SAID_LIMIT = 200  # a check's summary in the daily report: the gist, not the whole output
 WORKSPACE_TEMPLATES = "templates"
-BUNDLED_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 @cache
@@ -130,33 +130,26 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         template = _environment(where, fmt, clean_every_value).get_template(name)
         return template.render({**helpers, **context})
     except TemplateNotFound as exc:
-        including = _including_template(exc, where)
-        if including is not None:
+        places = template_places(exc, where)
+        if places:
             # `name` is there; a template it renders includes, imports or extends one that is not.
             missing = [str(each) for each in exc.templates]
             folder = str(workspace_root / WORKSPACE_TEMPLATES) if workspace_root else WORKSPACE_TEMPLATES
-            raise UsageError(phrase("report.template_includes_missing", source=including[0], line=including[1],
-                                    missing=missing, folder=folder),
+            raise UsageError(phrase("report.template_includes_missing", source=places[-1].source,
+                                    line=places[-1].line, missing=missing, folder=folder),
                              hint=phrase("report.template_includes_missing_hint", missing=missing,
                                          folder=folder)) from None
         raise UsageError(phrase("error.no_template", name=name),
                          hint=phrase("error.no_template_hint", names=notice_names(workspace_root, fmt))) from None
     except TemplateError as exc:
-        source = str(where / name) if where is not None and (where / name).is_file() else phrase(
-            "report.bundled_template", name=name)
-        line = getattr(exc, "lineno", None)
-        raise UsageError(phrase("report.template_failed", source=source, line=f":{line}" if line else "",
-                                detail=exc.message or str(exc)),
-                         hint=phrase("error.template_fix_hint")) from None
+        raise template_failed(exc, name, where, exc.message or str(exc), phrase("error.template_fix_hint")) from None
     except Exception as exc:
         # A workspace template calling a helper wrongly (`fmt('no_such_label')`, `section(9)`)
         # fails inside the helper; that is the template's mistake, not launchpad's.
-        written = where / name if where is not None else None
-        if written is None or not written.is_file():
+        if not any(place.in_workspace for place in template_places(exc, where)):
             raise
-        raise UsageError(phrase("report.template_failed", source=str(written), line=_template_line(exc, written),
-                                detail=f"{type(exc).__name__}: {exc}"),
-                         hint=phrase("error.template_helpers_hint")) from None
+        raise template_failed(exc, name, where, f"{type(exc).__name__}: {exc}",
+                              phrase("error.template_helpers_hint")) from None
 
 
 def notice_names(workspace_root: Path | None, fmt: str) -> list[str]:
@@ -166,35 +159,6 @@ def notice_names(workspace_root: Path | None, fmt: str) -> list[str]:
     files = _environment(templates_dir(workspace_root)).list_templates(filter_func=lambda n: n.endswith(suffix))
     names = {file.removesuffix(suffix) for file in files}
     return sorted(name for name in names - set(REPORT_TEMPLATES) if not name.startswith("_"))
-
-
-def _including_template(exc: BaseException, where: Path | None) -> tuple[Said, str] | None:
-    """(the template, `:LINE`) whose `{% include %}`, `{% import %}` or `{% extends %}` asked for
-    a template that is not there: the innermost template frame of the traceback (Jinja maps a
-    template's frames to its file and lines). None when no template was running: the name
-    asked for itself is not there."""
-    found: tuple[Said, str] | None = None
-    frame = exc.__traceback__
-    while frame is not None:
-        file, line = Path(frame.tb_frame.f_code.co_filename).resolve(), f":{frame.tb_lineno}"
-        if where is not None and file.is_relative_to(where.resolve()):
-            found = str(where / file.relative_to(where.resolve())), line  # the file as the folder is named
-        elif file.is_relative_to(BUNDLED_TEMPLATES):
-            found = phrase("report.bundled_template", name=file.relative_to(BUNDLED_TEMPLATES).as_posix()), line
-        frame = frame.tb_next
-    return found
-
-
-def _template_line(exc: BaseException, template: Path) -> str:
-    """`:LINE` of the template's innermost frame in the traceback (Jinja maps frames to the
-    template's own lines), or nothing."""
-    line = ""
-    frame = exc.__traceback__
-    while frame is not None:
-        if Path(frame.tb_frame.f_code.co_filename) == template:
-            line = f":{frame.tb_lineno}"
-        frame = frame.tb_next
-    return line
 
 
 def _format_of(name: str) -> str:

@@ -195,6 +195,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
     # report/render.py: Jinja's own English stays as the detail
     "report.bundled_template": ("bundled {name}", "内置模板 {name}"),
     "report.template_failed": ("{source}{line}: {detail}", "{source}{line}：模板出错：{detail}"),
+    # the mistake is in a template another one includes, imports or extends: named with the one that did
+    "report.template_failed_referred": ("{source}{line}: {detail} (referred to by {by}{by_line})",
+                                        "{source}{line}：模板出错：{detail}（由 {by}{by_line} 引用）"),
     # a template that includes, imports or extends one that is not there
     "report.template_includes_missing": (
         "{source}{line}: it refers to {missing}, which is neither in {folder} nor bundled",

@@ -130,6 +130,37 @@ def test_a_notice_that_includes_a_template_that_is_not_there_is_that_notices_own
     assert f"{templates / 'extends.txt.j2'}:1: it refers to base.txt.j2" in extends.stderr, extends.stderr
 
 
+def test_a_mistake_in_an_included_template_is_said_in_that_file_at_its_line(tmp_path: Path) -> None:
+    """Not the including template's name with the included one's line: the file the mistake is
+    in, at its own line, and which template referred to it, at the line that did."""
+    root = write_workspace(tmp_path / "ws")
+    templates = root / "templates"
+    templates.mkdir()
+    (templates / "daily.txt.j2").write_text("日报\n{{ r.site_name }}\n\n{% include '_header.txt.j2' %}\n",
+                                            encoding="utf-8")
+    (templates / "_header.txt.j2").write_text("项目\n\n{% if %}\n", encoding="utf-8")
+    refused = run_cli(root, "report", "daily")
+    assert refused.returncode == 2, refused.stderr
+    assert (f"{templates / '_header.txt.j2'}:3：模板出错：Expected an expression, got 'end of statement block'"
+            f"（由 {templates / 'daily.txt.j2'}:4 引用）") in refused.stderr, refused.stderr
+    assert "→ 请修改该模板，或删除它以使用自带的模板" in refused.stderr
+    assert "daily.txt.j2:3" not in refused.stderr
+    english = run_cli(root, "report", "daily", "--lang", "en")
+    assert (f"{templates / '_header.txt.j2'}:3: Expected an expression, got 'end of statement block' "
+            f"(referred to by {templates / 'daily.txt.j2'}:4)") in english.stderr, english.stderr
+    # A mistake found while rendering (an undefined name) is located the same way.
+    (templates / "_header.txt.j2").write_text("项目\n{{ r.no_such_field }}\n", encoding="utf-8")
+    undefined = run_cli(root, "report", "daily", "--lang", "en")
+    assert f"{templates / '_header.txt.j2'}:2: " in undefined.stderr, undefined.stderr
+    assert f"no_such_field' (referred to by {templates / 'daily.txt.j2'}:4)" in undefined.stderr
+    # The bundled daily report including a workspace's own `_macros.j2` names that file.
+    (templates / "daily.txt.j2").unlink()
+    (templates / "_macros.j2").write_text("\n{% macro %}\n", encoding="utf-8")
+    bundled = run_cli(root, "report", "daily", "--lang", "en")
+    assert f"{templates / '_macros.j2'}:2: " in bundled.stderr, bundled.stderr
+    assert "(referred to by bundled daily.txt.j2:" in bundled.stderr
+
+
 def test_a_template_that_is_not_there_is_still_said_so_when_named(tmp_path: Path) -> None:
     root = write_workspace(tmp_path / "ws")
     refused = run_cli(root, "report", "notice", "nosuch", "--lang", "en")
