@@ -15,6 +15,7 @@ went wrong with the certificate or the handshake instead.
 from __future__ import annotations
 
 import errno
+import re
 import socket
 import sys
 
@@ -99,20 +100,47 @@ def os_reason(exc: OSError) -> Said:
 
 
 def _tls_reason(exc: OSError) -> Said | None:
-    """What went wrong with TLS, when `exc` is an ssl error; None for any other error. ssl is
-    looked up, not imported: no ssl error can exist before something imported it."""
-    ssl = sys.modules.get("ssl")
-    if ssl is None or not isinstance(exc, ssl.SSLError):
+    """What went wrong with TLS, when `exc` is an ssl error; None for any other error."""
+    if not _is_ssl_error(exc):
         return None
+    known = tls_known_reason(exc)
+    return known if known is not None else phrase("os.tls_failed", detail=openssl_detail(exc) or type(exc).__name__)
+
+
+def tls_known_reason(exc: OSError) -> Said | None:
+    """The word-book's words for why TLS failed (a certificate problem, not TLS on that port,
+    the connection closed …), without saying again that TLS failed: for a sentence that already
+    does. None when `exc` is no ssl error, or OpenSSL gave a reason the word-book does not know
+    (`openssl_detail` gives OpenSSL's own words then)."""
+    if not _is_ssl_error(exc):
+        return None
+    ssl = sys.modules["ssl"]  # there: `exc` is one of its errors
+
     # OpenSSL fills these attributes; an SSLError raised by Python code may lack them.
     reason, library = getattr(exc, "reason", None), getattr(exc, "library", None)
     if isinstance(exc, ssl.SSLCertVerificationError):
         key = CERTIFICATE_REASONS.get(getattr(exc, "verify_code", None) or 0)
-        detail = getattr(exc, "verify_message", None) or reason or str(exc)
+        detail = getattr(exc, "verify_message", None) or reason or openssl_detail(exc)
         return phrase(key) if key is not None else phrase("os.tls_certificate", detail=detail)
     if isinstance(exc, ssl.SSLEOFError | ssl.SSLZeroReturnError):
         return phrase("os.tls_closed")
     key = TLS_REASONS.get(reason or "")
     if key is None and library in ("PEM", "X509"):
         key = "os.tls_no_certificate"  # loading a certificate file: what is in it is not one
-    return phrase(key) if key is not None else phrase("os.tls_failed", detail=reason or str(exc))
+    return phrase(key) if key is not None else None
+
+
+def openssl_detail(exc: OSError) -> str:
+    """OpenSSL's own name for what went wrong (`SSLV3_ALERT_HANDSHAKE_FAILURE`), or else its
+    message without the `(_ssl.c:1006)` of Python's source; "" when it said nothing."""
+    reason = getattr(exc, "reason", None)
+    if reason:
+        return str(reason)
+    said = exc.strerror or (str(exc.args[0]) if len(exc.args) == 1 else "")
+    return re.sub(r"\s*\(_ssl\.c:\d+\)$", "", said).strip()
+
+
+def _is_ssl_error(exc: OSError) -> bool:
+    """ssl is looked up, not imported: no ssl error can exist before something imported it."""
+    ssl = sys.modules.get("ssl")
+    return ssl is not None and isinstance(exc, ssl.SSLError)

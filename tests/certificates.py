@@ -21,9 +21,14 @@ class Certificates:
     chain: Path
     key: Path
 
-    def server_context(self) -> ssl.SSLContext:
+    def server_context(self, *, old_ciphers: bool = False) -> ssl.SSLContext:
+        """`old_ciphers`: TLS 1.2 at most with a SHA-1 cipher only, as a server set up years ago;
+        today's clients share no cipher with it and OpenSSL says so by its own reason."""
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(self.chain, self.key)
+        if old_ciphers:
+            context.maximum_version = ssl.TLSVersion.TLSv1_2
+            context.set_ciphers("ECDHE-ECDSA-AES128-SHA")
         return context
 
 

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from launchpad.errors import LaunchpadError
 from launchpad.notify.deliver import ChannelConfigError, ContentRefused, DeliveryFailed, DeliveryUncertain
 from launchpad.notify.outbox import Attachment, OutboxMessage
-from launchpad.oserrors import CERTIFICATE_REASONS, os_reason
+from launchpad.oserrors import CERTIFICATE_REASONS, openssl_detail, os_reason, tls_known_reason
 from launchpad.phrases import Phrase, phrase, word
 from launchpad.workspace.secrets import resolve_secret
 from launchpad.workspace.site import MailChannel, Site
@@ -199,8 +199,7 @@ class Mailer:
                                      hint=phrase(_certificate_hint(exc))) from None
         except ssl.SSLError as exc:
             _quietly_close(smtp)
-            raise ChannelConfigError(phrase("mail.tls_failed", where=self._where, error=os_reason(exc)),
-                                     hint=phrase("mail.tls_failed_hint")) from None
+            raise ChannelConfigError(_tls_failed(self._where, exc), hint=phrase("mail.tls_failed_hint")) from None
         except smtplib.SMTPResponseException as exc:
             _quietly_close(smtp)
             if 400 <= exc.smtp_code < 500:
@@ -354,6 +353,17 @@ _CERTIFICATE_HINTS = {"os.tls_expired": "mail.clock_hint", "os.tls_not_yet_valid
 def _certificate_hint(exc: ssl.SSLCertVerificationError) -> str:
     said = CERTIFICATE_REASONS.get(exc.verify_code or 0, "")
     return _CERTIFICATE_HINTS.get(said, "mail.untrusted_hint")
+
+
+def _tls_failed(where: Phrase, exc: ssl.SSLError) -> Phrase:
+    """A failed handshake, saying once that TLS failed: then why in the word-book's words, or
+    OpenSSL's own reason when the word-book has none for it (an old server's ciphers, say)."""
+    known = tls_known_reason(exc)
+    if known is not None:
+        return phrase("mail.tls_failed", where=where, error=known)
+    detail = openssl_detail(exc)
+    return phrase("mail.tls_failed_openssl", where=where, detail=detail) if detail else phrase(
+        "mail.tls_failed_unsaid", where=where)
 
 
 def _quietly_close(smtp: Any) -> None:

@@ -30,6 +30,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "mail.wrong_name_hint": ("write host: as a name the certificate is issued for",
                              "请把 host: 写成证书签发给的名称"),
     "mail.tls_failed": ("TLS with {where} failed: {error}", "与{where}的 TLS 连接失败：{error}"),
+    # a reason the word-book has no words for: OpenSSL's own, once, after the sentence
+    "mail.tls_failed_openssl": ("TLS with {where} failed: OpenSSL says {detail}",
+                                "与{where}的 TLS 连接失败：OpenSSL 报告 {detail}"),
+    "mail.tls_failed_unsaid": ("TLS with {where} failed", "与{where}的 TLS 连接失败"),
     "mail.tls_failed_hint": ("security: ssl is for port 465, starttls for 587 (or 25)",
                              "security: ssl 用于 465 端口，starttls 用于 587（或 25）端口"),
     "mail.busy": ("{where} is busy: {reply}", "{where}正忙：{reply}"),

@@ -147,3 +147,37 @@ def test_a_tls_handshake_that_fails_is_said_by_what_went_wrong() -> None:
     other = ssl.SSLError(1, "[SSL: TLSV1_ALERT_PROTOCOL_VERSION] alert protocol version")
     other.reason = "TLSV1_ALERT_PROTOCOL_VERSION"
     assert render(os_reason(other), "en") == "TLS failed: TLSV1_ALERT_PROTOCOL_VERSION"
+
+
+def test_a_sentence_that_already_says_tls_failed_gets_the_reason_without_saying_it_again() -> None:
+    """`mail.tls_failed` says "TLS with … failed: "; its reason must not begin "TLS failed" too.
+    A reason the word-book knows is its words; one it does not is OpenSSL's own, said once."""
+    import ssl
+
+    from launchpad.notify.mail import _tls_failed
+    from launchpad.oserrors import openssl_detail, tls_known_reason
+
+    where = phrase("mail.where", host="smtp.example.cn", port="587", channel="mail")
+    not_tls = ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)")
+    not_tls.reason = "WRONG_VERSION_NUMBER"
+    said = _tls_failed(where, not_tls)
+    assert render(said, "zh") == ("与邮件服务器 smtp.example.cn:587（渠道 mail）的 TLS 连接失败："
+                                  "对方在该端口上不使用 TLS")
+    unknown = ssl.SSLError(1, "[SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 alert protocol version (_ssl.c:1006)")
+    unknown.reason = "TLSV1_ALERT_PROTOCOL_VERSION"
+    assert tls_known_reason(unknown) is None
+    said = _tls_failed(where, unknown)
+    assert render(said, "zh") == ("与邮件服务器 smtp.example.cn:587（渠道 mail）的 TLS 连接失败："
+                                  "OpenSSL 报告 TLSV1_ALERT_PROTOCOL_VERSION")
+    assert render(said, "en") == ("TLS with the mail server smtp.example.cn:587 (channel mail) failed: "
+                                  "OpenSSL says TLSV1_ALERT_PROTOCOL_VERSION")
+    # Without OpenSSL's name for it, its message, less the line of Python's source it came from.
+    assert openssl_detail(ssl.SSLError(1, "[SSL] internal error (_ssl.c:1006)")) == "[SSL] internal error"
+    # Nothing said at all: the sentence ends where it has something to say.
+    assert render(_tls_failed(where, ssl.SSLError()), "zh") == \
+        "与邮件服务器 smtp.example.cn:587（渠道 mail）的 TLS 连接失败"
+    assert render(_tls_failed(where, ssl.SSLError()), "en") == \
+        "TLS with the mail server smtp.example.cn:587 (channel mail) failed"
+    # Where the sentence around does not say TLS (an https check), the reason still does.
+    assert render(os_reason(unknown), "en") == "TLS failed: TLSV1_ALERT_PROTOCOL_VERSION"
+    assert render(os_reason(ssl.SSLError()), "zh") == "TLS 失败：SSLError"

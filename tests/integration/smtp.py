@@ -1,10 +1,14 @@
 """A real SMTP server on loopback (aiosmtpd) for the mail tests: plain, STARTTLS or implicit
 TLS with a certificate signed by a CA the test makes, AUTH with a password, and answers on
-demand — a 4xx or 5xx after the data, or the connection dropped before answering it."""
+demand — a 4xx or 5xx after the data, or the connection dropped before answering it. And a
+server set up years ago, whose STARTTLS offers only a cipher today's clients refuse."""
 
 from __future__ import annotations
 
+import contextlib
+import socketserver
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -98,3 +102,34 @@ def start_smtp(lab: MailLab, port: int, *, security: str = "starttls", certs: Ce
                             server_hostname="mail.test", **options)
     controller.start()
     return controller
+
+
+@contextlib.contextmanager
+def old_tls_server(certs: Certificates) -> Iterator[int]:
+    """The port of a server that greets, offers STARTTLS and then shakes hands with TLS 1.2 and a
+    SHA-1 cipher only. Python's blocking TLS answers a handshake it cannot complete with an
+    alert, as a real server does; aiosmtpd's (asyncio's) only closes the connection."""
+    context = certs.server_context(old_ciphers=True)
+
+    class OldServer(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            self.wfile.write(b"220 old.example ESMTP\r\n")
+            while line := self.rfile.readline():
+                if line.upper().startswith(b"STARTTLS"):
+                    self.wfile.write(b"220 2.0.0 ready to start TLS\r\n")
+                    with contextlib.suppress(OSError):  # no shared cipher: the alert is sent, the client gone
+                        context.wrap_socket(self.request, server_side=True)
+                    return
+                self.wfile.write(b"250-old.example\r\n250 STARTTLS\r\n" if line.upper().startswith(b"EHLO")
+                                 else b"250 OK\r\n")
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), OldServer)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

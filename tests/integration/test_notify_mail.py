@@ -27,7 +27,7 @@ from launchpad.workspace.site import Site
 from tests.certificates import Certificates, make_certificates
 from tests.core.test_engine import Harness, playbook_text
 from tests.core.test_issues import run_cli
-from tests.integration.smtp import SMTP_PASSWORD, SMTP_USER, MailLab, start_smtp
+from tests.integration.smtp import SMTP_PASSWORD, SMTP_USER, MailLab, old_tls_server, start_smtp
 from tests.loopback import closed_port
 from tests.scripted import ScriptedPrompter
 from tests.workspaces import LOCAL_SITE, write_workspace
@@ -264,6 +264,24 @@ def test_implicit_tls_to_a_plain_server_says_it_does_not_speak_tls(tmp_path: Pat
     assert "的 TLS 连接失败：对方在该端口上不使用 TLS" in chinese and "WRONG_VERSION" not in chinese, chinese
     assert "failed: the other side does not speak TLS on that port" in english, english
     assert Outbox(store).get(message.id).status == "queued" and lab.logins == []
+
+
+def test_a_handshake_failing_for_a_reason_without_words_says_tls_failed_once_with_openssls_reason(
+        tmp_path: Path, password: str, certs: Certificates) -> None:
+    """Not "TLS with … failed: TLS failed: …": the sentence says TLS failed, then OpenSSL's reason."""
+    with old_tls_server(certs) as port:
+        site, store = workspace(tmp_path / "ws", mail_site(port, ca=certs.ca))
+        queue_message(store, site, "mail", "不应发出", "text")
+        (message, error), = flush(store, site).failed
+    assert isinstance(error, ChannelConfigError)
+    chinese, english = error.render("zh"), error.render("en")
+    assert (f"与邮件服务器 127.0.0.1:{port}（渠道 mail）的 TLS 连接失败：OpenSSL 报告 SSLV3_ALERT_HANDSHAKE_FAILURE"
+            in chinese), chinese
+    assert chinese.count("TLS") == 1 and "失败" not in chinese.split("失败", 1)[1].split("→")[0], chinese
+    assert (f"TLS with the mail server 127.0.0.1:{port} (channel mail) failed: OpenSSL says "
+            "SSLV3_ALERT_HANDSHAKE_FAILURE") in english, english
+    assert english.count("failed") == 1, english
+    assert Outbox(store).get(message.id).status == "queued"
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
