@@ -235,7 +235,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     # why retention keeps a backup, or deletes it (kept as a phrase with the deleted row)
     "retention.no_rule": ("no retention rule", "未设保留规则"),
     "retention.newest": ("one of the {keep} newest", "最新的 {keep} 个之一"),
-    "retention.newest_one": ("the newest backup (keep: {keep})", "最新的 {keep} 个之一"),
+    "retention.newest_one": ("the newest backup (keep: {keep})", "最新的一个备份（保留 {keep} 个）"),
     "retention.young": ("younger than {days} days", "不到 {days} 天"),
     "retention.young_one": ("younger than {days} day", "不到 {days} 天"),
     "retention.newest_usable": ("the newest usable backup", "最新的可用备份"),

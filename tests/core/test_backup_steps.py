@@ -262,8 +262,14 @@ def test_retentions_reasons_read_in_the_readers_language() -> None:
     backups = [_record(3, 0.1), _record(2, 0.2, run_id=7), _record(1, 30.5)]
     now = datetime.now(UTC)
     decisions = {d.record.id: d for d in plan_retention(backups, BackupRetention(keep=1, keep_days=1), now, {7})}
-    assert render(decisions[3].reason, "zh") == "最新的 1 个之一；不到 1 天；最新的可用备份"
+    # Keeping one, it is the newest, not "one of the 1 newest" (最新的 1 个之一) in either language.
+    assert render(decisions[3].reason, "zh") == "最新的一个备份（保留 1 个）；不到 1 天；最新的可用备份"
     assert str(decisions[3].reason) == "the newest backup (keep: 1); younger than 1 day; the newest usable backup"
+    keep_two = plan_retention(backups, BackupRetention(keep=2), now, {7})
+    assert [render(d.reason, "zh") for d in keep_two[:2]] == ["最新的 2 个之一；最新的可用备份",
+                                                              "最新的 2 个之一；运行 7 尚未结束"]
+    assert [str(d.reason) for d in keep_two[:2]] == ["one of the 2 newest; the newest usable backup",
+                                                    "one of the 2 newest; run 7 has not finished"]
     assert render(decisions[2].reason, "zh") == "不到 1 天；运行 7 尚未结束"
     assert decisions[1].delete and render(decisions[1].reason, "zh") == "超出保留规则：已存 30 天，从新到旧排第 3"
     assert str(decisions[1].reason) == "older than the retention rule (30 days old, number 3)"
