@@ -10,7 +10,7 @@ import click
 from launchpad.cli.door import language, say
 from launchpad.cli.widetext import columns
 from launchpad.durations import terse_duration
-from launchpad.phrases import CATALOG, Said, render, status_word
+from launchpad.phrases import CATALOG, Phrase, Said, render, status_word
 from launchpad.run import events as ev
 from launchpad.steps import host_code
 
@@ -35,8 +35,9 @@ class ProgressPrinter:
         self._lock = threading.Lock()
         # The word for each step's host numbers (exit code, HTTP status), from its StepStarted.
         self._code_words: dict[str, str] = {}
-        # The hint last printed under each step's failure: a skip after it carries the same
-        # hint (the stored step and the report keep it), which is said once, under the failure.
+        # The summary and hint last printed for each step's failure: a skip after it carries
+        # both (the stored step and the report keep them), which are said once, on the failure.
+        self._failures_shown: dict[str, Said] = {}
         self._hints_shown: dict[str, Said] = {}
 
     def __call__(self, event: ev.Event) -> None:
@@ -67,14 +68,19 @@ class ProgressPrinter:
             case ev.OutputLine(host=host, stream=stream, line=text) if self.verbose:
                 return click.style(f"        {host} {stream[3]}| {text}", dim=True)
             case ev.StepFinished(step_id=step_id, status=status, summary=summary, hint=hint):
+                failure_shown = self._failures_shown.pop(step_id, None)
+                if status == "skipped":
+                    summary = skip_alone(summary, failure_shown)
                 said = render(summary, language())
                 said = say("cli.run.not_checked", summary=summary) if status == "not_checked" else said
                 if status == "refused":
                     said = click.style(say("cli.run.gate_refused", reason=summary), fg="red")
                 line = f"    {MARKS.get(status, status)} {said}"
                 shown = self._hints_shown.pop(step_id, None)
-                if status == "failed" and hint:
-                    self._hints_shown[step_id] = hint
+                if status == "failed":
+                    self._failures_shown[step_id] = summary
+                    if hint:
+                        self._hints_shown[step_id] = hint
                 # A skip's hint is the failure's, printed a few lines up already (unless this
                 # terminal did not see the failure: a resumed run).
                 if not hint or (status == "skipped" and hint == shown):
@@ -94,6 +100,18 @@ class ProgressPrinter:
                 return click.style("\n" + say("cli.run.finished", id=run_id, status=status_word(status)), fg=colour,
                                    bold=True)
         return None
+
+
+def skip_alone(summary: Said, failure_shown: Said | None) -> Said:
+    """A skipped step's summary says the skip, its reason and what failed (`engine.skipped_failed`),
+    for the stored step and the report. Right under the failure's own line, what failed is said
+    already: the skip's line says the skip and its reason alone. A terminal that did not show
+    the failure (a resumed run) still gets all of it."""
+    if (isinstance(summary, Phrase) and summary.key == "engine.skipped_failed" and failure_shown is not None
+            and summary.params.get("failure") == failure_shown):
+        skipped: Said = summary.params["skipped"]
+        return skipped
+    return summary
 
 
 TOOK_COLUMNS = 7  # "  0.52s", "1m05s", "12.34秒": the host lines' time column, right-aligned

@@ -106,3 +106,37 @@ def test_a_skip_whose_failure_this_terminal_did_not_show_keeps_its_hint(capsys: 
     ProgressPrinter()(StepFinished(1, "ship", "skipped", phrase("engine.skipped_after_failure", reason="明天"), hint))
     lines = click.unstyle(capsys.readouterr().out).splitlines()
     assert lines[0].strip() == "↷ 失败后跳过：明天" and lines[1].strip() == f"→ 建议：{render(hint, 'zh')}"
+
+
+def test_a_skipped_failures_line_says_the_skip_without_repeating_what_failed(
+        tmp_path: Path, spoken: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """What failed is on the failure's line, its hint under it; the skip's line a few lines down
+    says the skip and its reason alone. The stored step keeps all of it, for the report."""
+    h = Harness(tmp_path / "ws", playbook_text(
+        "- {id: ship, name: 上传, kind: upload, hosts: app, artifact: missing.jar, to: /tmp/x.jar}\n"
+        "- {id: after, name: 之后, kind: shell, hosts: app, run: 'true'}"))
+    lines = printed(h, capsys, env="test",
+                    prompter=ScriptedPrompter(failures=[FailureChoice("skip", "客户同意明天再传")]))
+    failure = next(e for e in h.events if isinstance(e, StepFinished) and e.status == "failed")
+    what_failed = render(failure.summary, spoken)
+    assert [line.strip() for line in lines if what_failed in line] == [f"✗ {what_failed}"], lines
+    skip = {"zh": "↷ 失败后跳过：客户同意明天再传", "en": "↷ skipped after failure: 客户同意明天再传"}[spoken]
+    assert [line.strip() for line in lines if line.lstrip().startswith("↷ ")] == [skip], lines
+    stored = h.store.latest_step_states(h.store.read("SELECT max(id) AS id FROM runs", [])[0]["id"])["ship"]
+    assert what_failed in render(loads(stored["summary"], stored["summary_phrase"]), spoken)
+
+
+def test_a_skip_whose_failure_this_terminal_did_not_show_says_what_failed(capsys: pytest.CaptureFixture[str]) -> None:
+    """A resumed run's terminal never printed the failure: the skip's line keeps it."""
+    door.speak("zh")
+    failed = phrase("upload.unreadable", path="/x.jar", reason=phrase("os.no_such_file"))
+    skipped = phrase("engine.skipped_failed", skipped=phrase("engine.skipped_after_failure", reason="明天"),
+                     failure=failed)
+    ProgressPrinter()(StepFinished(1, "ship", "skipped", skipped))
+    line, = click.unstyle(capsys.readouterr().out).splitlines()
+    assert line.strip() == "↷ 失败后跳过：明天；失败情况：无法读取制品 /x.jar：文件或目录不存在"
+    # Nor does another step's failure count as this one's.
+    printer = ProgressPrinter()
+    printer(StepFinished(1, "other", "failed", failed))
+    printer(StepFinished(1, "ship", "skipped", skipped))
+    assert click.unstyle(capsys.readouterr().out).splitlines()[-1].strip() == line.strip()
