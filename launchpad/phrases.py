@@ -715,6 +715,17 @@ CATALOG: dict[str, tuple[str, str]] = {
     "release.status.released": ("released", "已发布"),
     "release.status.rolled_back": ("rolled back", "已回退"),
     "release.status.cancelled": ("cancelled", "已取消"),
+    # Read from the run, not the record (release/standing.py): in progress, but its run stopped
+    # because a person declined a step — a decision, never 发布中.
+    "release.status.declined_switch": ("stopped, not switched (the switch was declined)",
+                                       "已停止，未切换（切换被拒绝）"),
+    "release.status.declined": ("stopped (a step was declined)", "已停止（确认被拒绝）"),
+    "release.declined_by": ("{who} declined {step} at {at} (run {run}); {next}",
+                            "{who} 于 {at} 拒绝执行「{step}」（运行 #{run}）；{next}"),
+    "release.declined_next": ("to switch after all, run the release again: {command}; "
+                              "to give it up: launchpad release status {id} rolled-back --note REASON",
+                              "如仍要切换，请再次运行本次发布：{command}；"
+                              "放弃本次发布：launchpad release status {id} rolled-back --note 原因"),
     "release.report_title": ("Release test report", "发布测试报告"),
     "release.report_file_stem": ("release-test-report", "发布测试报告"),
     "release.label.version": ("Version", "版本"),
@@ -780,6 +791,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "handover.releases": ("Releases today and tonight, and any in progress", "今天和今晚的发布，以及发布中的发布"),
     "handover.release": ("release {id} {version} {window}: {status}, owner {owner}",
                          "发布 {id} {version} {window}：{status}，负责人 {owner}"),
+    "handover.release_stopped": ("release {id} {version} {window}: {status}, owner {owner}: {declined}",
+                                 "发布 {id} {version} {window}：{status}，负责人 {owner}：{declined}"),
     "handover.issues": ("Open P0/P1 issues", "未解决的 P0/P1 问题"),
     "handover.issue": ("#{id} [{severity}] {title} ({owner}, due {due}, {status})",
                        "#{id} [{severity}] {title}（{owner}，{due} 到期，{status}）"),
