@@ -808,13 +808,16 @@ CATALOG: dict[str, tuple[str, str]] = {
                                  "{item}：{title}（{owner}，{due} 到期，逾期 {days} 天）"),
     "handover.imports": ("User imports not finished or not handed out", "未完成或未发放密码的用户导入"),
     "handover.import_unfinished": ("import {id} ({file} into {env}) did not finish: run the same import again, "
-                                   "or launchpad users rollback {id}{kept}",
+                                   "or launchpad users rollback {id}, or give it up with launchpad users abandon {id}"
+                                   "{kept}",
                                    "导入 {id}（{file} → {env}）未完成：请再次运行同一导入，"
-                                   "或运行 launchpad users rollback {id}{kept}"),
+                                   "或运行 launchpad users rollback {id}，"
+                                   "或运行 launchpad users abandon {id} 放弃{kept}"),
     "handover.import_running": ("import {id} ({file} into {env}) is being written by process {pid} on {host}{kept}",
                                 "导入 {id}（{file} → {env}）正在写入（{host} 上的进程 {pid}）{kept}"),
-    "handover.passwords_kept": ("; until it finishes or is rolled back, plain initial passwords are kept in {folder}",
-                                "；在完成或回滚之前，初始密码明文暂存于 {folder}"),
+    "handover.passwords_kept": ("; until it finishes, is rolled back or abandoned, {count} plain initial password(s) "
+                                "are kept in {file}",
+                                "；在完成、回滚或放弃之前，{count} 个初始密码明文暂存于 {file}"),
     "handover.import_owed": ("import {id} ({file} into {env}) went in but its hand-out was not written: "
                              "launchpad users handout {id} writes it from the passwords kept in {folder}",
                              "导入 {id}（{file} → {env}）已写入，但发放单未写出：运行 launchpad users handout {id}，"

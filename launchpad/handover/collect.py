@@ -91,6 +91,7 @@ def _imports(session: Session, store: Store) -> list[Entry]:
     the next engineer must know of and close."""
     from launchpad.store.owner import owner_of
     from launchpad.users.handout_kept import passwords_kept
+    from launchpad.users.hashing_progress import FILE_NAME, kept_passwords
 
     entries = []
     for row in store.read("SELECT * FROM user_imports WHERE status IN ('applying', 'applied') ORDER BY id", []):
@@ -103,7 +104,10 @@ def _imports(session: Session, store: Store) -> list[Entry]:
                 entries.append(Entry(phrase("handover.import_owed", **said, folder=str(kept)), facts))
             continue
         running = owner_of(row) in ("alive", "remote")
-        said["kept"] = "" if kept is None else phrase("handover.passwords_kept", folder=str(kept))
+        # What is kept, exactly: the plain passwords hashed so far, in one file; `users abandon`
+        # discards them when nobody will finish the import.
+        said["kept"] = "" if kept is None else phrase("handover.passwords_kept", file=str(kept / FILE_NAME),
+                                                        count=len(kept_passwords(kept)))
         now = phrase("handover.import_running", **said, pid=row["pid"], host=row["hostname"]) if running \
             else phrase("handover.import_unfinished", **said)
         entries.append(Entry(now, {**facts, "running": running}))
