@@ -715,6 +715,17 @@ CATALOG: dict[str, tuple[str, str]] = {
     "release.status.released": ("released", "已发布"),
     "release.status.rolled_back": ("rolled back", "已回退"),
     "release.status.cancelled": ("cancelled", "已取消"),
+    # Read from the run, not the record (release/standing.py): in progress, but its run stopped
+    # because a person declined a step — a decision, never 发布中.
+    "release.status.declined_switch": ("stopped, not switched (the switch was declined)",
+                                       "已停止，未切换（切换被拒绝）"),
+    "release.status.declined": ("stopped (a step was declined)", "已停止（确认被拒绝）"),
+    "release.declined_by": ("{who} declined {step} at {at} (run {run}); {next}",
+                            "{who} 于 {at} 拒绝执行「{step}」（运行 #{run}）；{next}"),
+    "release.declined_next": ("to switch after all, run the release again: {command}; "
+                              "to give it up: launchpad release status {id} rolled-back --note REASON",
+                              "如仍要切换，请再次运行本次发布：{command}；"
+                              "放弃本次发布：launchpad release status {id} rolled-back --note 原因"),
     "release.report_title": ("Release test report", "发布测试报告"),
     "release.report_file_stem": ("release-test-report", "发布测试报告"),
     "release.label.version": ("Version", "版本"),
@@ -780,6 +791,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "handover.releases": ("Releases today and tonight, and any in progress", "今天和今晚的发布，以及发布中的发布"),
     "handover.release": ("release {id} {version} {window}: {status}, owner {owner}",
                          "发布 {id} {version} {window}：{status}，负责人 {owner}"),
+    "handover.release_stopped": ("release {id} {version} {window}: {status}, owner {owner}: {declined}",
+                                 "发布 {id} {version} {window}：{status}，负责人 {owner}：{declined}"),
     "handover.issues": ("Open P0/P1 issues", "未解决的 P0/P1 问题"),
     "handover.issue": ("#{id} [{severity}] {title} ({owner}, due {due}, {status})",
                        "#{id} [{severity}] {title}（{owner}，{due} 到期，{status}）"),
@@ -795,13 +808,16 @@ CATALOG: dict[str, tuple[str, str]] = {
                                  "{item}：{title}（{owner}，{due} 到期，逾期 {days} 天）"),
     "handover.imports": ("User imports not finished or not handed out", "未完成或未发放密码的用户导入"),
     "handover.import_unfinished": ("import {id} ({file} into {env}) did not finish: run the same import again, "
-                                   "or launchpad users rollback {id}{kept}",
+                                   "or launchpad users rollback {id}, or give it up with launchpad users abandon {id}"
+                                   "{kept}",
                                    "导入 {id}（{file} → {env}）未完成：请再次运行同一导入，"
-                                   "或运行 launchpad users rollback {id}{kept}"),
+                                   "或运行 launchpad users rollback {id}，"
+                                   "或运行 launchpad users abandon {id} 放弃{kept}"),
     "handover.import_running": ("import {id} ({file} into {env}) is being written by process {pid} on {host}{kept}",
                                 "导入 {id}（{file} → {env}）正在写入（{host} 上的进程 {pid}）{kept}"),
-    "handover.passwords_kept": ("; until it finishes or is rolled back, plain initial passwords are kept in {folder}",
-                                "；在完成或回滚之前，初始密码明文暂存于 {folder}"),
+    "handover.passwords_kept": ("; until it finishes, is rolled back or abandoned, {count} plain initial password(s) "
+                                "are kept in {file}",
+                                "；在完成、回滚或放弃之前，{count} 个初始密码明文暂存于 {file}"),
     "handover.import_owed": ("import {id} ({file} into {env}) went in but its hand-out was not written: "
                              "launchpad users handout {id} writes it from the passwords kept in {folder}",
                              "导入 {id}（{file} → {env}）已写入，但发放单未写出：运行 launchpad users handout {id}，"

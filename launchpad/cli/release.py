@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from launchpad.cli.door import pass_session, say
+from launchpad.cli.door import language, pass_session, say
 from launchpad.cli.params import LIMIT, STORE_ID, FormatChoice
 
 if TYPE_CHECKING:
@@ -102,12 +102,13 @@ def release_list(session: Session, limit: int, as_json: bool) -> None:
 
     rows = list_releases(session.store(), limit)
     if as_json:
-        click.echo(json.dumps([r.as_dict(session.site) for r in rows], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([_as_dict(session, r) for r in rows], ensure_ascii=False, indent=2))
         return
     if not rows:
         click.echo(say("cli.release.none"))
     for made in rows:
         click.echo(f"#{made.id:<4} {_line(session, made)}")
+        _next_steps(session, made, "      ")
 
 
 @release.command("show")
@@ -125,11 +126,12 @@ def release_show(session: Session, release_id: int, as_json: bool) -> None:
     changes = history(store, release_id)
     reports = attachments(store, release_id)
     if as_json:
-        click.echo(json.dumps({**made.as_dict(session.site), "history": changes, "reports": reports},
+        click.echo(json.dumps({**_as_dict(session, made), "history": changes, "reports": reports},
                               ensure_ascii=False, indent=2))
         return
     zone = session.site.tz
     click.echo(say("cli.release.shown", id=made.id, line=_line(session, made)))
+    _next_steps(session, made, "  ")
     for label, value in (("changes", made.changes), ("impact", made.impact), ("rollback_plan", made.rollback_plan)):
         click.echo("  " + say(f"cli.release.field_{label}"))
         for text in clean(value).splitlines() or [""]:
@@ -152,11 +154,33 @@ def _status(status: str) -> str:
 
 
 def _line(session: Session, made: Release) -> str:
+    from launchpad.phrases import render
+    from launchpad.release.standing import release_standing
     from launchpad.safetext import one_line
 
     reviewer = say("cli.release.reviewed_by", name=one_line(made.approved_by)) if made.approved_by else ""
+    # Where it stands as people read it: a release whose switch was declined is not 发布中.
+    standing = render(release_standing(session.store(), made).word, language())
     return (f"{one_line(made.version)}  {made.window_text(session.site)} ({made.window_name})  "
-            f"{_status(made.status)}  {say('cli.release.owner', name=one_line(made.owner))}{reviewer}")
+            f"{standing}  {say('cli.release.owner', name=one_line(made.owner))}{reviewer}")
+
+
+def _next_steps(session: Session, made: Release, indent: str) -> None:
+    """Under a release whose run stopped on a declined step: who declined what, and both ways on."""
+    from launchpad.phrases import render
+    from launchpad.release.standing import release_standing
+    from launchpad.safetext import one_line
+
+    declined = release_standing(session.store(), made).declined_by(session.site.tz)
+    if declined is not None:
+        click.echo(indent + one_line(render(declined, language())))
+
+
+def _as_dict(session: Session, made: Release) -> dict[str, Any]:
+    """The record as stored (`status`), and where it stands as people read it (`standing`)."""
+    from launchpad.release.standing import release_standing
+
+    return {**made.as_dict(session.site), **release_standing(session.store(), made).facts()}
 
 
 @release.command("approve")

@@ -1,4 +1,4 @@
-"""`launchpad users import|imports|rollback|handout`: the commands that write, registered on
+"""`launchpad users import|imports|rollback|abandon|handout`: the commands that write, registered on
 the `users` group of `launchpad.cli.users`."""
 
 from __future__ import annotations
@@ -136,6 +136,7 @@ def _print_since_plan(since: Any, env_name: str) -> None:
 @click.pass_obj
 def users_imports(door: Door, as_json: bool) -> None:
     from launchpad.users.handout_kept import handout_owed, passwords_kept
+    from launchpad.users.hashing_progress import FILE_NAME, kept_passwords
     from launchpad.users.records import list_imports
 
     store = door.session().store()
@@ -168,7 +169,8 @@ def users_imports(door: Door, as_json: bool) -> None:
         if handout_owed(site_root, row):
             click.echo("        " + say("cli.imports.handout_owed", id=row["id"]))
         elif row["status"] == "applying" and (kept := passwords_kept(site_root, row)) is not None:
-            click.echo("        " + say("cli.imports.passwords_kept", id=row["id"], folder=str(kept)))
+            click.echo("        " + say("cli.imports.passwords_kept", id=row["id"], file=str(kept / FILE_NAME),
+                                        count=len(kept_passwords(kept))))
 
 
 @click.command("rollback")
@@ -195,6 +197,43 @@ def users_rollback(door: Door, import_id: int, yes: bool, confirm_env: str | Non
     click.echo("✓ " + say("cli.rollback.done", id=import_id, deleted=outcome.deleted, restored=outcome.restored))
     if outcome.left_alone:
         click.echo("  " + say("cli.rollback.left_alone", users=", ".join(outcome.left_alone)), err=True)
+
+
+@click.command("abandon")
+@click.argument("import_id", type=STORE_ID, metavar="ID")
+@click.option("--yes", "-y", is_flag=True)
+@click.pass_obj
+def users_abandon(door: Door, import_id: int, yes: bool) -> None:
+    from launchpad.users.abandon import BY_YES, AbandonNotConfirmed, abandon_import, pending_passwords
+    from launchpad.users.records import get_import
+
+    session = door.session()
+    store, root, actor = session.store(), session.workspace.root, session.actor
+    try:
+        pending = abandon_import(store, root, actor, import_id, confirmed=BY_YES if yes else "")
+    except AbandonNotConfirmed:
+        if not has_terminal():
+            raise
+        # At a terminal the import's id is typed, as production's name is before it is written.
+        record = get_import(store, import_id)
+        about = pending_passwords(store, root, record)
+        click.echo(click.style(say("cli.abandon.about", id=import_id, file=record["file_name"],
+                                   env=record["environment"], kept=str(about.file), count=about.passwords),
+                               fg="red", bold=True), err=True)
+        typed = str(click.prompt(say("cli.abandon.type_id"), default="", show_default=False, err=True)).strip()
+        pending = abandon_import(store, root, actor, import_id, confirmed=typed)
+    click.echo("✓ " + say("cli.abandon.done", id=import_id, count=pending.passwords))
+    if pending.written_without_handout:
+        shown = pending.written_without_handout
+        click.echo("  " + say("cli.abandon.without_password", id=import_id, count=len(shown),
+                              users=", ".join(shown[:10]) + (" …" if len(shown) > 10 else "")), err=True)
+    if pending.handouts:
+        click.echo("  " + say("cli.abandon.handouts_left", id=import_id, count=len(pending.handouts)), err=True)
+
+
+def has_terminal() -> bool:
+    """Whether a person can type the import's id (tests replace this to answer from input)."""
+    return sys.stdin.isatty()
 
 
 @click.command("handout")
@@ -256,4 +295,4 @@ def _reset(door: Door, workspace: Any, record: dict[str, Any], keys: list[str], 
         raise SystemExit(1)
 
 
-COMMANDS = [users_import, users_imports, users_rollback, users_handout]
+COMMANDS = [users_import, users_imports, users_rollback, users_abandon, users_handout]

@@ -137,8 +137,13 @@ def _release_proof(proof: ReleaseProof, store: Store) -> Finding:
     newest = rows[0]
     evidence = {"release": newest["id"], "status": newest["status"]}
     if newest["status"] != "released":
+        from launchpad.release.record import get_release
+        from launchpad.release.standing import release_standing
+
+        # As people read it: a release whose switch was declined is stopped, not 发布中.
+        standing = release_standing(store, get_release(store, int(newest["id"])))
         return Finding(False, phrase("golive.release_not_done", version=proof.release, id=newest["id"],
-                                     status=phrase(f"release.status.{newest['status']}")), evidence)
+                                     status=standing.word), evidence)
     return Finding(True, phrase("golive.release_done", version=proof.release, id=newest["id"]), evidence)
 
 

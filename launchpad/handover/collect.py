@@ -91,6 +91,7 @@ def _imports(session: Session, store: Store) -> list[Entry]:
     the next engineer must know of and close."""
     from launchpad.store.owner import owner_of
     from launchpad.users.handout_kept import passwords_kept
+    from launchpad.users.hashing_progress import FILE_NAME, kept_passwords
 
     entries = []
     for row in store.read("SELECT * FROM user_imports WHERE status IN ('applying', 'applied') ORDER BY id", []):
@@ -103,7 +104,10 @@ def _imports(session: Session, store: Store) -> list[Entry]:
                 entries.append(Entry(phrase("handover.import_owed", **said, folder=str(kept)), facts))
             continue
         running = owner_of(row) in ("alive", "remote")
-        said["kept"] = "" if kept is None else phrase("handover.passwords_kept", folder=str(kept))
+        # What is kept, exactly: the plain passwords hashed so far, in one file; `users abandon`
+        # discards them when nobody will finish the import.
+        said["kept"] = "" if kept is None else phrase("handover.passwords_kept", file=str(kept / FILE_NAME),
+                                                        count=len(kept_passwords(kept)))
         now = phrase("handover.import_running", **said, pid=row["pid"], host=row["hostname"]) if running \
             else phrase("handover.import_unfinished", **said)
         entries.append(Entry(now, {**facts, "running": running}))
@@ -127,8 +131,11 @@ def _pending(session: Session, store: Store, now: datetime) -> list[Entry]:
 
 def _releases(session: Session, store: Store) -> list[Entry]:
     """Today's and tonight's releases, and every release still in progress whatever its window:
-    one left 发布中 (a run that stopped, a rollback not finished) is the next engineer's."""
+    one left 发布中 (a run that stopped, a rollback not finished) is the next engineer's. Each
+    reads where it stands (release/standing.py): one whose switch was declined says so, who
+    declined it and when, and how to go on or give it up."""
     from launchpad.release.record import Release, releases_between
+    from launchpad.release.standing import release_standing
     from launchpad.sitetime import day_bounds
 
     start, end = day_bounds(session.today(), session.site.tz)
@@ -136,10 +143,17 @@ def _releases(session: Session, store: Store) -> list[Entry]:
     listed = {r.id for r in today}
     going = [r for r in map(Release.from_row, store.read(
         "SELECT * FROM releases WHERE status = 'in_progress' ORDER BY window_start, id", [])) if r.id not in listed]
-    return [Entry(phrase("handover.release", id=r.id, version=r.version, window=r.window_text(session.site),
-                         status=phrase(f"release.status.{r.status}"), owner=r.owner),
-                  {"release": r.id, "version": r.version, "status": r.status, "window": r.window_text(session.site)})
-            for r in going + today]
+    entries = []
+    for r in going + today:
+        standing = release_standing(store, r)
+        declined = standing.declined_by(session.site.tz)
+        said = {"id": r.id, "version": r.version, "window": r.window_text(session.site), "status": standing.word,
+                "owner": r.owner}
+        entries.append(Entry(phrase("handover.release", **said) if declined is None
+                             else phrase("handover.release_stopped", **said, declined=declined),
+                             {"release": r.id, "version": r.version, "status": r.status,
+                              "window": r.window_text(session.site), **standing.facts()}))
+    return entries
 
 
 def _issues(store: Store, lang: str) -> list[Entry]:

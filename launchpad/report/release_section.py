@@ -1,7 +1,7 @@
 """The daily report's releases: every release whose planned window touches the day — today's
 and tonight's, a window past midnight included — with where it stands (planned, approved, in
-progress, released, rolled back, cancelled), who owns it, who reviewed it and the feedback
-issues it fixes.
+progress, released, rolled back, cancelled; or stopped, its switch declined: release/standing.py),
+who owns it, who reviewed it and the feedback issues it fixes.
 
 Versions, owners, reviewers and issue titles are people's words: they stay plain strings here
 and go through the report's `people_text`, so every format shows them as text.
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from launchpad.release.record import releases_between
+from launchpad.release.standing import release_standing
 from launchpad.sitetime import day_bounds
 from launchpad.store.db import Store
 from launchpad.workspace.site import Site
@@ -45,7 +46,8 @@ def releases_on(store: Store, site: Site, day: date) -> list[ReleaseLine]:
             titles = {row["id"]: row["title"] for row in store.read(
                 f"SELECT id, title FROM issues WHERE id IN ({marks})", list(release.fixes))}
         lines.append(ReleaseLine(
-            id=release.id, version=release.version, window=release.window_text(site), status=release.status,
+            id=release.id, version=release.version, window=release.window_text(site),
+            status=release_standing(store, release).status,
             owner=release.owner, approved_by=release.approved_by or "",
             fixes=tuple(FixedIssue(n, titles.get(n, "")) for n in release.fixes)))
     return lines

@@ -365,6 +365,9 @@ def _send(to: ImportTarget, import_id: int, number: int, send: Callable[[], obje
 
 
 def _import_record(to: ImportTarget, planned: Planned, file: Path, sha: str, mapping_name: str) -> tuple[int, bool]:
+    from launchpad.users.abandon import refuse_abandoned
+
+    refuse_abandoned(to.store, to.environment, sha)
     unfinished = records.unfinished_import(to.store, to.environment)
     if unfinished is not None:
         if unfinished["file_sha256"] != sha:

@@ -114,6 +114,9 @@ class ImportReady:
 
 
 def prepare_import(to: ImportTarget, planned: Planned, rows: Rows, *, skip_rejected: bool = False) -> ImportReady:
+    from launchpad.users.abandon import refuse_abandoned
+
+    refuse_abandoned(to.store, to.environment, rows.sha256)  # before anything is estimated or asked
     since = since_plan(to, rows.sha256, planned)
     counts = planned.plan.counts()
     if counts["rejected"] and not skip_rejected:

@@ -22,7 +22,9 @@ from launchpad.sitetime import utc_now
 from launchpad.store.db import Store
 from launchpad.store.owner import owner_of, this_process
 
-STATUSES = ("applying", "applied", "rolled_back")
+# `abandoned`: unfinished, its pending passwords discarded on purpose (abandon.py); never resumed,
+# still rolled back.
+STATUSES = ("applying", "applied", "rolled_back", "abandoned")
 # A row's `done`: 0 recorded, 1 committed in the target, HANDED_OUT committed and its initial
 # password already in a hand-out (written when the person stopped the apply), so a resume does
 # not list the user as one whose password was lost.

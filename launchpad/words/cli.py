@@ -445,10 +445,31 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.handout.removed": ("{count} hand-out file(s) removed.", "已删除 {count} 个初始密码交接文件。"),
     "cli.imports.handout_owed": ("⚠ its hand-out was not written: `launchpad users handout {id}` writes it",
                                  "⚠ 发放单未写出：运行 `launchpad users handout {id}` 写出"),
-    "cli.imports.passwords_kept": ("⚠ unfinished: the passwords hashed so far are kept in {folder} (owner only) "
-                                   "until it finishes; run the same import again, or `launchpad users rollback {id}`",
-                                   "⚠ 未完成：已生成的初始密码暂存于 {folder}（仅本人可读），完成或回滚后删除；"
-                                   "请再次运行同一导入，或运行 `launchpad users rollback {id}`"),
+    "cli.imports.passwords_kept": ("⚠ unfinished: {count} plain initial password(s) hashed so far are kept in {file} "
+                                   "(owner only) until it finishes; run the same import again to finish it, "
+                                   "`launchpad users rollback {id}` to undo it, or `launchpad users abandon {id}` "
+                                   "to give it up and discard them",
+                                   "⚠ 未完成：已生成的 {count} 个初始密码明文暂存于 {file}（仅本人可读），"
+                                   "完成或回滚后删除；请再次运行同一导入以完成，运行 `launchpad users rollback {id}` "
+                                   "回滚，或运行 `launchpad users abandon {id}` 放弃导入并删除这些密码"),
+    "cli.abandon.about": ("Import {id} ({file} into {env}) did not finish. Abandoning it deletes {kept} "
+                          "({count} plain initial password(s) kept for its resume): it can then no longer be "
+                          "resumed, only rolled back.",
+                          "导入 {id}（{file} → {env}）未完成。放弃将删除 {kept}（为继续导入暂存的 {count} 个"
+                          "初始密码明文）：之后不能再继续，只能回滚。"),
+    "cli.abandon.type_id": ("Type the import's id to abandon it", "输入导入编号以放弃"),
+    "cli.abandon.done": ("import {id} abandoned: {count} kept password(s) discarded",
+                         "导入 {id} 已放弃：已删除暂存的 {count} 个初始密码"),
+    "cli.abandon.without_password": ("{count} user(s) it already wrote have no known password now: "
+                                     "`launchpad users rollback {id}` removes them, or `launchpad users handout {id} "
+                                     "--reset LOGIN` gives them new ones: {users}",
+                                     "它已写入的 {count} 个用户现在没有可用的初始密码：运行 `launchpad users rollback "
+                                     "{id}` 删除它们，或运行 `launchpad users handout {id} --reset 登录名` 重新生成："
+                                     "{users}"),
+    "cli.abandon.handouts_left": ("{count} hand-out file(s) already written stay: `launchpad users handout {id}` "
+                                  "lists them, `--remove` deletes them",
+                                  "已写出的 {count} 个发放单保留：`launchpad users handout {id}` 列出，"
+                                  "加 `--remove` 删除"),
     "cli.handout.from_kept": ("Import {id}'s hand-out written from the passwords kept since the import: "
                               "{count} file(s).", "已由导入 {id} 保存的密码写出发放单：{count} 个文件。"),
     "cli.handout.without_password": ("no kept password (give them one with `launchpad users handout {id} --reset "

@@ -124,6 +124,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "daily.rel_released": ("released", "已发布"),
     "daily.rel_rolled_back": ("rolled back", "已回退"),
     "daily.rel_cancelled": ("cancelled", "已取消"),
+    "daily.rel_declined_switch": ("stopped, not switched (the switch was declined)", "已停止，未切换（切换被拒绝）"),
+    "daily.rel_declined": ("stopped (a step was declined)", "已停止（确认被拒绝）"),
     "daily.onsite_changes": ("On-site changes today (for HQ's baseline)", "今日现场变更（需同步回总部基线）"),
     "daily.onsite_issue": ("issue", "反馈问题"),
     "daily.onsite_accepted": ("in the baseline", "已纳入基线"),

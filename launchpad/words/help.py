@@ -397,6 +397,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                       "不询问直接确认（生产环境仍须输入其名称）。"),
     "cli.help.users.rollback.--confirm": ("Production's name, typed in advance (scripts).",
                                           "预先输入的生产环境名称（供脚本使用）。"),
+    "cli.help.users.abandon": ("Give up unfinished import ID: delete the plain initial passwords it keeps for its "
+                               "resume; it can then only be rolled back. Asks for the import's id to be typed.",
+                               "放弃未完成的导入 ID：删除它为继续导入暂存的初始密码明文；之后只能回滚。"
+                               "需输入导入编号确认。"),
+    "cli.help.users.abandon.IMPORT_ID": ("The import's number (from `users imports`).",
+                                         "导入编号（见 `users imports`）。"),
+    "cli.help.users.abandon.--yes": ("Confirm without a terminal to type the import's id at (scripts).",
+                                     "没有终端输入导入编号时直接确认（供脚本使用）。"),
     "cli.help.users.handout": ("List (or remove) the initial-password hand-out files of import ID, or reset lost ones.",
                                "列出（或删除）导入 ID 的初始密码分发文件，或为丢失密码的用户重置。"),
     "cli.help.users.handout.IMPORT_ID": ("The import's number (from `users imports`).",

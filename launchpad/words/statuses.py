@@ -14,6 +14,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "status.applying": ("unfinished", "未完成"),
     "status.applied": ("applied", "已导入"),
     "status.rolled_back": ("rolled back", "已回滚"),
+    # An unfinished import given up, its pending passwords discarded (users/abandon.py).
+    "status.abandoned": ("abandoned", "已放弃"),
     "status.passed": ("passed", "通过"),
     "status.failed": ("failed", "失败"),
     "status.skipped": ("skipped", "已跳过"),

@@ -52,8 +52,33 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                "请再次运行同一导入：它会重新制定计划并继续导入 {id}"),
     "users.unfinished_other": ("import {id} of {file} into {env} was interrupted; finish it before importing "
                                "another file", "导入 {id}（{file} 写入 {env}）曾中断；请先完成它，再导入其他文件"),
-    "users.unfinished_other_hint": ("run the same import again to finish it, or `launchpad users rollback {id}`",
-                                    "请再次运行同一导入以完成它，或运行 `launchpad users rollback {id}`"),
+    "users.unfinished_other_hint": ("run the same import again to finish it, or `launchpad users rollback {id}`, "
+                                    "or give it up with `launchpad users abandon {id}`",
+                                    "请再次运行同一导入以完成它，或运行 `launchpad users rollback {id}`，"
+                                    "或运行 `launchpad users abandon {id}` 放弃它"),
+    # users/abandon.py: an unfinished import given up, its pending passwords discarded
+    "users.abandon_not_confirmed": ("import {id} not abandoned: nobody confirmed it",
+                                    "导入 {id} 未放弃：未经确认"),
+    "users.abandon_not_confirmed_hint": ("type the import's id at a terminal, or give --yes without one: "
+                                         "launchpad users abandon {id} --yes",
+                                         "请在终端输入导入编号确认；没有终端时加 --yes："
+                                         "launchpad users abandon {id} --yes"),
+    "users.abandon_typed_wrong": ("typed {typed!r}, not {id}: nothing was discarded",
+                                  "输入的是“{typed}”，不是“{id}”：未删除任何内容"),
+    "users.abandon_not_unfinished": ("import {id} is {status}: only an unfinished import can be abandoned",
+                                     "导入 {id} {status}：只有未完成的导入可以放弃"),
+    "users.abandon_not_unfinished_hint": ("an import that went in is undone with launchpad users rollback {id}; "
+                                          "its hand-outs are deleted with launchpad users handout {id} --remove",
+                                          "已导入的用 launchpad users rollback {id} 回滚；"
+                                          "发放单用 launchpad users handout {id} --remove 删除"),
+    "users.import_abandoned": ("import {id} of {file} into {env} was abandoned (its pending passwords discarded): "
+                               "it cannot be resumed",
+                               "导入 {id}（{file} 写入 {env}）已放弃（暂存的初始密码已删除）：不能再继续"),
+    "users.import_abandoned_hint": ("roll it back first (launchpad users rollback {id}), then import the file again; "
+                                    "or give the users it wrote new passwords: "
+                                    "launchpad users handout {id} --reset LOGIN",
+                                    "请先回滚（launchpad users rollback {id}），再重新导入该文件；"
+                                    "或为它已写入的用户重新生成密码：launchpad users handout {id} --reset 登录名"),
     # users/checks.py, users/sources.py, users/dbsource.py
     "users.no_sheet_named": ("{path}: no sheet named {sheet!r} (sheets: {sheets})",
                              "{path}：没有名为“{sheet}”的工作表（现有工作表：{sheets}）"),

@@ -30,7 +30,7 @@ from screens.support.i18n import said, t
 Row = tuple[str | None, Sequence[Any]]
 
 ACTION_STYLE = {"insert": "green", "update": "yellow", "unchanged": "dim", "rejected": "bold red"}
-STATUS_STYLE = {"applying": "bold yellow", "applied": "green", "rolled_back": "dim"}
+STATUS_STYLE = {"applying": "bold yellow", "applied": "green", "rolled_back": "dim", "abandoned": "dim"}
 SHOWN_ROWS = 2000  # a table of 100,000 rows helps nobody: the filter narrows it, the copy has all
 
 

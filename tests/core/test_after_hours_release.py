@@ -8,6 +8,7 @@ reviewer) never overridable."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -259,3 +260,56 @@ def test_a_release_waits_for_its_records_own_window_unless_overridden_with_a_rea
     assert "甲方同意顺延半小时" in str(done["prepare.planned"]["summary"])
     assert ("decision:overrode", "甲方同意顺延半小时") in decisions(demo)
     assert done["notice.start"]["status"] == "passed"  # past the gates, up to the switch it was not given
+
+
+def test_a_declined_switch_reads_as_stopped_not_switched_everywhere_until_resumed(demo: Path) -> None:
+    """The engineer answers no to the switch: the record stays in progress (the run can be
+    resumed), but every place that shows the release says it stopped before the switch, who
+    declined it and when, and how to go on or give it up — never 发布中."""
+    from tests.commandline import launch
+
+    release_id = recorded(demo, "1.1.0")
+    stopped = release(demo, ScriptedPrompter(actor="李工", confirm_answer=False), EVENING, release=str(release_id),
+                      version="1.1.0", previous_version="1.0.0")
+    assert stopped.status == "aborted"
+    assert "deploy.switch" not in steps(demo, stopped.run_id)  # nothing switched
+    assert record_of(demo, release_id)[0].status == "in_progress"
+    # The decision is the run's and the audit log's.
+    with Store.open(demo / ".launchpad" / "launchpad.db") as store:
+        declined = [e for e in iter_audit(store) if e.action == "decision:declined"]
+    assert [(e.actor, e.target, e.detail["reason"]) for e in declined] == [
+        ("李工", f"run {stopped.run_id} step deploy.switch", "not confirmed")]
+
+    resume = ("launchpad run after-hours-release --env test --var package=portal --var previous_version=1.0.0 "
+              f"--var release={release_id} --var version=1.1.0")
+    give_up = f"launchpad release status {release_id} rolled-back"
+    code, listed = launch(demo, "release", "list")
+    assert code == 0 and "发布中" not in listed
+    assert "已停止，未切换（切换被拒绝）" in listed
+    assert "李工 于 " in listed and "拒绝执行「逐台切换到新版本并重启（每台切换后做健康检查）」" in listed
+    assert resume in listed and give_up in listed
+    code, shown = launch(demo, "--lang", "en", "release", "show", str(release_id))
+    assert code == 0 and "stopped, not switched (the switch was declined)" in shown and resume in shown
+    code, as_json = launch(demo, "release", "list", "--json")
+    (row,) = json.loads(as_json)
+    assert (row["status"], row["standing"]) == ("in_progress", "declined_switch")
+    assert row["declined"]["run"] == stopped.run_id and row["declined"]["step"] == "deploy.switch"
+
+    code, handover = launch(demo, "handover")
+    assert code == 0
+    line = next(text for text in handover.splitlines() if f"发布 {release_id} v1.1.0" in text or
+                f"发布 {release_id} 1.1.0" in text)
+    assert "已停止，未切换（切换被拒绝）" in line and resume in line and give_up in line and "发布中" not in line
+    code, facts = launch(demo, "handover", "--json")
+    (entry,) = json.loads(facts)["sections"]["releases"]
+    assert (entry["status"], entry["standing"]) == ("in_progress", "declined_switch")
+    with Store.open(demo / ".launchpad" / "launchpad.db") as store:
+        daily = render_daily(collect_daily(store, load_workspace(demo).site, EVENING.date()), "txt", "zh")
+    assert "已停止，未切换（切换被拒绝）" in daily and "发布中" not in daily
+
+    # Run again as it says, and switched this time, it is released.
+    again = release(demo, ScriptedPrompter(), EVENING, release=str(release_id), package="portal", version="1.1.0",
+                    previous_version="1.0.0")
+    assert again.status == "passed"
+    code, listed = launch(demo, "release", "list")
+    assert "已发布" in listed and "已停止" not in listed

@@ -219,7 +219,8 @@ def test_imports_that_keep_plain_passwords_are_handed_over_and_the_others_are_no
     text = render_handover(handover, "text", "zh")
     assert "未完成或未发放密码的用户导入（3）" in text
     assert (f"导入 {interrupted}（一月名单.xlsx → test）未完成：请再次运行同一导入，或运行 launchpad users rollback "
-            f"{interrupted}；在完成或回滚之前，初始密码明文暂存于 {folder}") in text
+            f"{interrupted}，或运行 launchpad users abandon {interrupted} 放弃；在完成、回滚或放弃之前，"
+            f"0 个初始密码明文暂存于 {folder}/{FILE_NAME}") in text
     owed_folder = handout_dir(session.workspace.root, owed)
     assert f"运行 launchpad users handout {owed}，由 {owed_folder} 中暂存的密码写出" in text
     assert f"导入 {running}（五月名单.xlsx → test）正在写入（" in text
@@ -234,5 +235,7 @@ def test_users_imports_says_where_an_unfinished_import_keeps_its_passwords(sessi
     code, listed = launch(session.workspace.root, "users", "imports")
     folder = handout_dir(session.workspace.root, interrupted)
     assert code == 0
-    assert listed.count("初始密码暂存于") == 1
-    assert f"⚠ 未完成：已生成的初始密码暂存于 {folder}（仅本人可读），完成或回滚后删除" in listed
+    assert listed.count("初始密码明文暂存于") == 1
+    assert (f"⚠ 未完成：已生成的 0 个初始密码明文暂存于 {folder / FILE_NAME}（仅本人可读），完成或回滚后删除；"
+            f"请再次运行同一导入以完成，运行 `launchpad users rollback {interrupted}` 回滚，"
+            f"或运行 `launchpad users abandon {interrupted}` 放弃导入并删除这些密码") in listed

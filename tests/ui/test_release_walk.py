@@ -84,3 +84,43 @@ async def test_a_release_and_a_rolled_back_one_walked_in_the_app(demo_workspace:
         record, moves = record_of(root, broken)
         assert (record.status, moves[-1]) == ("rolled_back", "rolled_back")
         assert any("1.2.0" in m["content"] and "发布回退通知" in m["content"] for m in received(root / ".launchpad"))
+
+
+async def test_a_declined_switch_reads_as_stopped_on_the_handover_screen(demo_workspace: Path) -> None:
+    """The switch declined in the app (n on its confirmation): the handover the dashboard's `o`
+    opens says the release stopped before the switch and what to run next, never 发布中."""
+    from screens.handover import HandoverScreen
+    from tests.ui.test_handover_screen import shown
+
+    root = demo_workspace
+    release_id = recorded(root, "1.1.0")
+    app = LaunchpadApp(root, watch_hosts=False, now=lambda: EVENING)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_opened(pilot)
+        await pilot.press("p")
+        playbooks = await wait_for_screen(pilot, PlaybooksScreen)
+        await wait_until(pilot, lambda: playbooks.entries, "the playbook list")
+        names = [entry.name for entry in playbooks.entries]
+        playbooks.query_one("#pb-list", OptionList).highlighted = names.index("after-hours-release")
+        await wait_until(pilot, lambda: playbooks.query("#var-3"), "the release's variables")
+        await pilot.pause()
+        for index, value in ((0, str(release_id)), (2, "1.1.0"), (3, "1.0.0")):
+            playbooks.query_one(f"#var-{index}", Input).value = value
+        playbooks.query_one("#pb-list", OptionList).focus()
+        await pilot.press("r")
+        await wait_for_screen(pilot, ConfirmDialog)
+        await pilot.click("#no")  # the switch declined
+        screen = await wait_for_screen(pilot, RunScreen)
+        await wait_run_ended(pilot, screen)
+        assert screen.result_status == "aborted"
+        assert record_of(root, release_id)[0].status == "in_progress"
+        await pilot.press("escape")
+        await pilot.press("escape")
+        await pilot.press("o")
+        handover = await wait_for_screen(pilot, HandoverScreen)
+        await wait_until(pilot, lambda: handover.handover is not None, "the handover")
+        await pilot.pause()
+        text = shown(handover)
+    line = next(line for line in text.splitlines() if f"发布 {release_id} 1.1.0" in line)
+    assert "已停止，未切换（切换被拒绝）" in line and "发布中" not in line
+    assert f"launchpad release status {release_id} rolled-back" in line
