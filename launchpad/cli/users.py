@@ -233,6 +233,7 @@ def _only_mapping(root: Path) -> Any:
 def _print_plan(plan: Any, lang: str, limit: int, listed_by: Callable[[int], str] | None = None) -> None:
     """The plan's rows up to `limit`; `listed_by(count)`: a command that lists all `count` of them,
     said instead of options the running command does not have (`users import` has no --limit)."""
+    from launchpad.users.plan import NO_UNIT
     from launchpad.users.planned import shown_changes
 
     shown = 0
@@ -262,6 +263,7 @@ def _print_plan(plan: Any, lang: str, limit: int, listed_by: Callable[[int], str
         click.echo("  " + word("cli.users.more_plan", lang, count=shown - limit))
     click.echo("  " + word("cli.users.unit_head", lang))
     for unit, counts in plan.counts_by_unit().items():
+        unit = word("cli.users.no_unit", lang) if unit == NO_UNIT else unit
         click.echo(f"  {unit}: {counts['insert']} / {counts['update']} / {counts['unchanged']} / {counts['rejected']}")
     total = plan.counts()
     click.echo(word("cli.users.plan_total", lang, insert=total["insert"], update=total["update"],

@@ -382,6 +382,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.users.more_plan": ("… {count} more (--limit, or --json)", "……另有 {count} 项（--limit 或 --json）"),
     "cli.users.more_import": ("… {count} more: `{command}` lists them all",
                               "……另有 {count} 项：`{command}` 会全部列出"),
+    # the rows whose unit could not be found (unknown, or a name several units share)
+    "cli.users.no_unit": ("(unit not found)", "（单位未能确定）"),
     "cli.users.unit_head": ("unit: insert / update / unchanged / rejected", "单位：新增 / 更新 / 不变 / 拒绝"),
     "cli.users.plan_total": ("plan: {insert} insert, {update} update, {unchanged} unchanged, {rejected} rejected",
                              "计划：新增 {insert}，更新 {update}，不变 {unchanged}，拒绝 {rejected}"),

@@ -48,3 +48,10 @@ def test_the_rows_an_import_does_not_list_are_listed_by_a_command_that_works(dem
     assert code == 1 and "另有" not in planned
     assert len([line for line in planned.splitlines() if line.startswith(("  + ", "  ~ ", "  ✗ "))]) == 68
     assert "计划：新增 60，更新 2，不变 3，拒绝 6" in planned
+
+
+def test_the_rows_whose_unit_was_not_found_are_counted_under_words_not_a_dash(demo: Path) -> None:
+    code, said = launch(demo, "users", "plan", str(demo / SHEET_FILE), "--env", "test")
+    assert code == 1
+    assert "  （单位未能确定）: 0 / 0 / 0 / 2" in said.splitlines(), said  # 数据资源科, and 综合科 of two units
+    assert not any(line.startswith("  -:") for line in said.splitlines())
