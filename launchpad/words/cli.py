@@ -389,7 +389,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
                              "计划：新增 {insert}，更新 {update}，不变 {unchanged}，拒绝 {rejected}"),
     "cli.import.nothing": ("Nothing to write: the target already holds every row as the file says.",
                            "无需写入：目标系统中的每一行都已与文件一致。"),
-    "cli.import.fresh_backup": ("fresh backup: {backup}", "新近备份：{backup}"),
+    "cli.import.fresh_backup": ("backup {backup} is verified and fresh enough", "备份 {backup} 已校验，且足够新"),
     "cli.import.applied": ("import {id} applied: {insert} inserted, {update} updated, {unchanged} unchanged, "
                            "{rejected} rejected",
                            "导入 {id} 已完成：新增 {insert}，更新 {update}，不变 {unchanged}，拒绝 {rejected}"),

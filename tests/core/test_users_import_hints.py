@@ -55,3 +55,13 @@ def test_the_rows_whose_unit_was_not_found_are_counted_under_words_not_a_dash(de
     assert code == 1
     assert "  （单位未能确定）: 0 / 0 / 0 / 2" in said.splitlines(), said  # 数据资源科, and 综合科 of two units
     assert not any(line.startswith("  -:") for line in said.splitlines())
+
+
+def test_a_production_import_says_which_backup_passed_its_gate(demo: Path) -> None:
+    code, said = launch(demo, "backup", "--env", "prod", "users")
+    assert code == 0, said
+    backup = re.search(r"备份 (\d+)：", said)
+    assert backup is not None, said
+    code, said = launch(demo, "users", "import", str(demo / SHEET_FILE), "--env", "prod", "--yes", "--skip-rejected")
+    assert code == 1 and "prod 是生产环境：没有输入其名称" in said, said  # refused before anything is written
+    assert f"  备份 {backup[1]} 已校验，且足够新\n" in said, said
