@@ -16,6 +16,8 @@ that may change what the report says or does. Each format gets one function:
   open a list item's content (`1. {{ item }}`).
 - `markdown_block`: for a value that is a text of several lines (a description, a root
   cause): each line as `markdown`; the lines and paragraphs stay.
+- `shell_word`: a word of a command line a person is told to paste (a file name), quoted only
+  when a shell would split or expand it, so a Chinese file name stays readable.
 - `spreadsheet`: `clean`; the xlsx writer also stores every value as text, with a quote
   prefix on those Excel would read as a formula (see `formula_like`).
 """
@@ -23,6 +25,7 @@ that may change what the report says or does. Each format gets one function:
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable
 
 # C0 controls but tab and line feed (CR is turned into a line feed first), DEL, C1 controls,
@@ -36,6 +39,8 @@ _ANGLES = str.maketrans({"<": "\uff1c", ">": "\uff1e"})
 # number opens a list only when a space or the line's end follows its `.` or `)`: a version
 # such as 1.2.0 at the start of a value is left as typed (a robot would show the backslash).
 _BLOCK_START = re.compile(r"^(\d{1,9}(?=[.)](?:\s|$))|[#>+\-=*|])")
+# A word a shell passes as it is: nothing that splits, quotes, expands or comments.
+_SHELL_PLAIN = re.compile(r"[^\s'\"\\$`!*?&|;<>(){}\[\]#~]+")
 # What makes a spreadsheet cell a formula (or a DDE call) when a person edits or imports it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -66,6 +71,11 @@ def markdown_block(text: str) -> str:
 
 def _escape_block(mark: str) -> str:
     return mark + "\\" if mark[0].isdigit() else "\\" + mark
+
+
+def shell_word(text: str) -> str:
+    """`text` as one word of a command line to paste: as it is when a shell leaves it alone."""
+    return text if _SHELL_PLAIN.fullmatch(text) else shlex.quote(text)
 
 
 def spreadsheet(text: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -230,7 +230,10 @@ def _only_mapping(root: Path) -> Any:
         return None
 
 
-def _print_plan(plan: Any, lang: str, limit: int) -> None:
+def _print_plan(plan: Any, lang: str, limit: int, listed_by: Callable[[int], str] | None = None) -> None:
+    """The plan's rows up to `limit`; `listed_by(count)`: a command that lists all `count` of them,
+    said instead of options the running command does not have (`users import` has no --limit)."""
+    from launchpad.users.plan import NO_UNIT
     from launchpad.users.planned import shown_changes
 
     shown = 0
@@ -254,10 +257,13 @@ def _print_plan(plan: Any, lang: str, limit: int) -> None:
         else:
             click.echo("  ✗ " + word("cli.users.rejected", lang, key=user.key or "?", where=where))
             _print_problems(user.problems, lang, 20)
-    if shown > limit:
+    if shown > limit and listed_by is not None:
+        click.echo("  " + word("cli.users.more_import", lang, count=shown - limit, command=listed_by(shown)))
+    elif shown > limit:
         click.echo("  " + word("cli.users.more_plan", lang, count=shown - limit))
     click.echo("  " + word("cli.users.unit_head", lang))
     for unit, counts in plan.counts_by_unit().items():
+        unit = word("cli.users.no_unit", lang) if unit == NO_UNIT else unit
         click.echo(f"  {unit}: {counts['insert']} / {counts['update']} / {counts['unchanged']} / {counts['rejected']}")
     total = plan.counts()
     click.echo(word("cli.users.plan_total", lang, insert=total["insert"], update=total["update"],

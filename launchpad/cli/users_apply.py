@@ -75,7 +75,8 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
     with _target(door, workspace, env_name, loaded.database) as (store, session, actor):
         planned = plan_workbook(rows_read.workbook, loaded, session, env_name)
         _print_notes(planned.result.notes, lang)
-        _print_plan(planned.plan, lang, 50)
+        _print_plan(planned.plan, lang, 50,
+                    lambda count: rows_read.command("plan", env_name, "--limit", str(count)))
         counts = planned.plan.counts()
         to = ImportTarget(store, session, workspace.root, env_name, session.key, actor, workspace.site.tz)
         ready = prepare_import(to, planned, rows_read, skip_rejected=skip_rejected)

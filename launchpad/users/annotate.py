@@ -5,7 +5,9 @@ copy's own problems column is written afresh, not a second one added beside it.
 
 Written with openpyxl's write-only mode (a 100,000-row copy in seconds, not minutes); merged
 title cells come back unmerged, their text kept. Every value is written as text, so a
-formula-looking value stays what the person typed. The file holds ID numbers and phone
+formula-looking value stays what the person typed — except a number Excel had already rounded
+(an 18-digit ID number kept as a number): it stays that number, so the copy checked again still
+says the digits were lost instead of blaming the check digit. The file holds ID numbers and phone
 numbers: it is created 0600 and appears complete or not at all.
 """
 
@@ -44,17 +46,25 @@ def write_annotated(workbook: Workbook, result: CheckResult, out: Path, lang: La
         width = max((len(r) for r in sheet.rows), default=0)
         headers = header_rows.get(sheet.name, ())
         at = earlier.get(sheet.name)
+        rounded: dict[int, set[int]] = defaultdict(set)  # row → its columns Excel had rounded
+        for r, c in sheet.lossy:
+            rounded[r].add(c)
         for r, cells in enumerate(sheet.rows):
             marks = by_cell.get((sheet.name, r + sheet.first_number), {})
+            numbers = rounded.get(r, ())
             if at is not None and r not in headers and at < len(cells) and cells[at]:
                 cells = [*cells[:at], "", *cells[at + 1:]]  # what an earlier check said
             if not marks and r not in headers:  # most rows: plain values, a fraction of a cell's cost
-                ws.append([_plain(ws, value) for value in cells])
+                ws.append([float(value) if c in numbers else _plain(ws, value) for c, value in enumerate(cells)]
+                          if numbers else [_plain(ws, value) for value in cells])
                 continue
             out_row = []
             for c, value in enumerate(cells):
-                cell = WriteOnlyCell(ws, value=value or None)
-                cell.data_type = "s"  # text, never a formula
+                if c in numbers:
+                    cell = WriteOnlyCell(ws, value=float(value))  # the number Excel kept, as it kept it
+                else:
+                    cell = WriteOnlyCell(ws, value=value or None)
+                    cell.data_type = "s"  # text, never a formula
                 if r in headers:
                     cell.font = bold
                 problems = marks.get(sheet.rows[0][c] if sheet.records else _letter(c))

@@ -121,8 +121,9 @@ def prepare_import(to: ImportTarget, planned: Planned, rows: Rows, *, skip_rejec
     counts = planned.plan.counts()
     if counts["rejected"] and not skip_rejected:
         to.audit("user_import_refused", to.environment, {"file": rows.name, "rejected": counts["rejected"]})
+        check = rows.command("check", to.environment)  # lists every problem, marks a copy for the client
         raise ImportRefused(phrase("error.import_rows_rejected", count=counts["rejected"], file=rows.name),
-                            hint=phrase("error.import_rows_rejected_hint"))
+                            hint=phrase("error.import_rows_rejected_hint", command=check))
     # An interrupted import of this file is finished (and closed) even when the batches it
     # sent before it died turned out to hold everything.
     nothing = not planned.plan.writes() and unfinished_import(to.store, to.environment) is None

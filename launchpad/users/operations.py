@@ -13,6 +13,7 @@ from typing import Any
 
 from launchpad.errors import UsageError
 from launchpad.phrases import phrase
+from launchpad.safetext import shell_word
 from launchpad.users.checks import CheckResult, check_workbook
 from launchpad.users.mapping import ApiSource, ImportMapping, load_mapping
 from launchpad.users.plan import Plan, build_plan, check_roles, check_target
@@ -84,6 +85,13 @@ class Rows:
     name: str  # the file's name, or "MAPPING-database" / "MAPPING-api"
     sha256: str  # of the file's bytes, or of the rows read
     annotated: Path  # where the annotated copy goes by default
+    file: Path | None = None  # as the person gave it; None for the mapping's source
+
+    def command(self, verb: str, env_name: str, *more: str) -> str:
+        """`launchpad users VERB FILE --env ENV …` for these rows, as a person pastes it."""
+        words = ["launchpad", "users", verb, *([str(self.file)] if self.file is not None else []), "--env",
+                 env_name, *more]
+        return " ".join(map(shell_word, words))
 
 
 def read_rows(file: Path | None, mapping: ImportMapping, mapping_path: Path, workspace: Workspace | None,
@@ -93,7 +101,8 @@ def read_rows(file: Path | None, mapping: ImportMapping, mapping_path: Path, wor
     if source is None:
         if file is None:
             raise UsageError(phrase("users.no_source", mapping=mapping_path.name), hint=phrase("users.no_source_hint"))
-        return Rows(read_workbook(file), file.name, file_sha256(file), file.with_name(f"{file.stem}{ANNOTATED_SUFFIX}"))
+        return Rows(read_workbook(file), file.name, file_sha256(file), file.with_name(f"{file.stem}{ANNOTATED_SUFFIX}"),
+                    file)
     if file is not None:
         raise UsageError(phrase("users.file_ignored", mapping=mapping_path.name, kind=source.kind, file=str(file)),
                          hint=phrase("users.file_ignored_hint"))

@@ -26,6 +26,7 @@ from launchpad.users.planned import ACTIONS, WRITTEN, Action, PlannedUser
 from launchpad.users.state import TargetState
 
 __all__ = ["ACTIONS", "Action", "Plan", "PlannedUser", "build_plan", "check_roles", "check_target", "roles_for"]
+NO_UNIT = "-"  # counts_by_unit's key for rows whose unit was not found (front ends say it in words)
 DIGESTED = 1024  # users hashed at a time: the digest never holds every write's JSON at once
 
 
@@ -56,7 +57,7 @@ class Plan:
     def counts_by_unit(self) -> dict[str, dict[str, int]]:
         table: dict[str, Counter[str]] = defaultdict(Counter)
         for (unit, action), n in self._tally().items():
-            table[unit or "-"][action] += n
+            table[unit or NO_UNIT][action] += n
         return {unit: {a: table[unit].get(a, 0) for a in ACTIONS} for unit in sorted(table)}
 
     def writes(self) -> list[PlannedUser]:

@@ -25,13 +25,14 @@ from typing import Any, cast
 
 from launchpad.errors import LaunchpadError
 from launchpad.oserrors import os_reason
-from launchpad.phrases import phrase
+from launchpad.phrases import Said, phrase
 from launchpad.users.bulk import building_rows
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 TEXT_ONLY = frozenset({str})
 FLOAT_DIGITS = 15  # what a double keeps of an integer typed into Excel
+SHEETS_NAMED = 5  # of a folder's sheets, when the file named is not there
 
 
 class UnreadableSheet(LaunchpadError):
@@ -77,7 +78,7 @@ def read_workbook(path: Path) -> Workbook:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise UnreadableSheet(phrase("users.no_such_file", path=str(path))) from None
+        raise UnreadableSheet(phrase("users.no_such_file", path=str(path)), hint=_sheets_beside(path)) from None
     except OSError as exc:
         raise UnreadableSheet(phrase("users.os_error", path=str(path), reason=os_reason(exc))) from None
     if not path.is_file():
@@ -90,6 +91,22 @@ def read_workbook(path: Path) -> Workbook:
         return _read_text(path, delimiter="\t" if suffix == ".tsv" else None)
     raise UnreadableSheet(phrase("users.not_a_sheet", path=str(path), suffix=suffix or phrase("users.no_suffix")),
                           hint=phrase("users.not_a_sheet_hint"))
+
+
+def _sheets_beside(path: Path) -> Said:
+    """What to do about a path with no file: the sheets in its folder, the likeliest first (a
+    name mistyped, .xls for .xlsx), or where a relative path is read from."""
+    import difflib
+
+    try:
+        names = sorted(p.name for p in path.parent.iterdir()
+                       if p.suffix.lower() in EXCEL_SUFFIXES | TEXT_SUFFIXES and p.is_file())
+    except OSError:  # no such folder either
+        names = []
+    if not names:
+        return "" if path.is_absolute() else phrase("users.no_such_file_hint", cwd=str(Path.cwd()))
+    likely = difflib.get_close_matches(path.name, names, n=len(names), cutoff=0)
+    return phrase("users.sheets_beside_hint", folder=str(path.parent), names=likely[:SHEETS_NAMED])
 
 
 def _read_excel(path: Path) -> list[Sheet]:

@@ -380,12 +380,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.users.posts_added": ("posts +{posts}", "岗位 +{posts}"),
     "cli.users.rejected": ("{key} ({where}): rejected", "{key}（{where}）：拒绝"),
     "cli.users.more_plan": ("… {count} more (--limit, or --json)", "……另有 {count} 项（--limit 或 --json）"),
+    "cli.users.more_import": ("… {count} more: `{command}` lists them all",
+                              "……另有 {count} 项：`{command}` 会全部列出"),
+    # the rows whose unit could not be found (unknown, or a name several units share)
+    "cli.users.no_unit": ("(unit not found)", "（单位未能确定）"),
     "cli.users.unit_head": ("unit: insert / update / unchanged / rejected", "单位：新增 / 更新 / 不变 / 拒绝"),
     "cli.users.plan_total": ("plan: {insert} insert, {update} update, {unchanged} unchanged, {rejected} rejected",
                              "计划：新增 {insert}，更新 {update}，不变 {unchanged}，拒绝 {rejected}"),
     "cli.import.nothing": ("Nothing to write: the target already holds every row as the file says.",
                            "无需写入：目标系统中的每一行都已与文件一致。"),
-    "cli.import.fresh_backup": ("fresh backup: {backup}", "新近备份：{backup}"),
+    "cli.import.fresh_backup": ("backup {backup} is verified and fresh enough", "备份 {backup} 已校验，且足够新"),
     "cli.import.applied": ("import {id} applied: {insert} inserted, {update} updated, {unchanged} unchanged, "
                            "{rejected} rejected",
                            "导入 {id} 已完成：新增 {insert}，更新 {update}，不变 {unchanged}，拒绝 {rejected}"),

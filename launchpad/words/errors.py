@@ -90,8 +90,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     # the user import's refusals
     "error.import_rows_rejected": ("{count} row(s) of {file} are rejected; nothing was written",
                                    "{file} 中有 {count} 行被拒绝；什么都没有写入"),
-    "error.import_rows_rejected_hint": ("fix them (`launchpad users check`), or pass --skip-rejected",
-                                        "请改正这些行（`launchpad users check`），或加上 --skip-rejected"),
+    "error.import_rows_rejected_hint": ("fix them (`{command}` lists them and writes a copy marked for the "
+                                        "client), or pass --skip-rejected",
+                                        "请改正这些行（`{command}` 会列出它们并写出给客户的标注副本），"
+                                        "或加上 --skip-rejected"),
     "error.import_rollback_not_confirmed": ("the rollback was not confirmed; nothing was changed",
                                             "回滚未获确认；什么都没有改动"),
     "error.import_rollback_not_named": ("{env} is production: its name was not typed{typed}; nothing was changed",

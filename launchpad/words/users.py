@@ -9,6 +9,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                      "recognised", "这一批什么都没有写入；改正后重新运行即可，已写入的行会被识别出来"),
     # a sheet that cannot be read
     "users.no_such_file": ("{path}: no such file", "{path}：文件不存在"),
+    "users.sheets_beside_hint": ("sheets in {folder}: {names}", "{folder} 中的表格：{names}"),
+    "users.no_such_file_hint": ("a relative path is read from the current folder, {cwd}",
+                                "相对路径从当前目录 {cwd} 算起"),
     "users.not_a_file": ("{path} is not a file", "{path} 不是文件"),
     "users.os_error": ("{path}: {reason}", "{path}：{reason}"),
     "users.file_empty": ("{path} is empty (0 bytes)", "{path} 是空文件（0 字节）"),

@@ -215,6 +215,19 @@ def test_an_annotated_copy_fixed_and_sent_back_is_checked_with_its_problems_colu
     assert ws["I5"].value.startswith("D5 手机号码") and ws["D5"].fill.start_color.rgb.endswith("FFC7CE")
 
 
+def test_an_id_number_excel_rounded_stays_a_number_in_the_annotated_copy(tmp_path: Path) -> None:
+    """Checked again unchanged, the annotated copy still says Excel lost the digits: were it
+    written as text, the check would blame the check digit, and the client would 'fix' it."""
+    rows = [["a", "甲", 110105194912310021, "", "", "", "办公室", ""]]
+    book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"名单": [HEADER, *rows]}))
+    mapping = load_mapping(write_mapping(tmp_path))
+    copy = write_annotated(book, check_workbook(book, mapping), tmp_path / "u.checked.xlsx")
+    again = check_workbook(read_workbook(copy), mapping)
+    assert [(p.row, p.column, str(p.reason)) for p in again.problems] == [
+        (2, "C", "stored by Excel as a number, so the last digits are lost; format the column as text "
+                 "and type it again")]
+
+
 def test_a_header_like_no_field_says_so_without_a_closest_dash(tmp_path: Path) -> None:
     book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"名单": [[*HEADER, "ZZZ"], [*GOOD[0], "x"]]}))
     result = check_workbook(book, load_mapping(write_mapping(tmp_path)))

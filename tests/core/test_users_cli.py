@@ -79,3 +79,16 @@ def test_the_mapping_has_a_json_schema_for_editors() -> None:
     schema = json.loads(done.stdout)
     assert set(schema["required"]) == {"target", "key", "fields"}
     assert "FieldSpec" in schema["$defs"] and "PasswordPolicy" in schema["$defs"]
+
+
+def test_a_file_not_there_names_the_sheets_beside_it_the_likeliest_first(tmp_path: Path) -> None:
+    mapping = write_mapping(tmp_path)
+    write_xlsx(tmp_path / "名单.xlsx", {"名单": [HEADER, *GOOD]})
+    write_csv(tmp_path / "其他.csv", [HEADER, *GOOD])
+    done = users("check", str(tmp_path / "名单.xls"), "--mapping", str(mapping))
+    assert done.returncode == 2
+    assert f"名单.xls：文件不存在\n  → {tmp_path} 中的表格：名单.xlsx、其他.csv\n" in done.stderr, done.stderr
+    elsewhere = subprocess.run([sys.executable, "-m", "launchpad", "users", "check", "没有/名单.xlsx", "--mapping",
+                                str(mapping)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert elsewhere.returncode == 2 and f"相对路径从当前目录 {tmp_path} 算起" in elsewhere.stderr, elsewhere.stderr
+    assert "Traceback" not in done.stderr + elsewhere.stderr

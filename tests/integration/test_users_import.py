@@ -279,7 +279,7 @@ def test_production_needs_a_fresh_backup_and_its_name(lab: RuoYiLab) -> None:
     assert backed_up.returncode == 0, backed_up.stderr
     yes_only = launchpad(lab, "users", "import", str(sheet), "--env", "prod", "--yes")
     assert yes_only.returncode == 1 and "prod is production: its name was not typed" in yes_only.stderr
-    assert "fresh backup: 1" in yes_only.stderr  # the backup that passed, said before the question
+    assert "backup 1 is verified and fresh enough" in yes_only.stderr  # said before the question
     assert lab.sql("prod", "SELECT COUNT(*) FROM sys_user") == [["3"]]
     imported = launchpad(lab, "users", "import", str(sheet), "--env", "prod", "--confirm", "prod")
     assert imported.returncode == 0, imported.stderr
