@@ -49,6 +49,7 @@ from launchpad.words import (
     ui,
     users,
     validation,
+    yamlerrors,
 )
 
 Lang = str  # "en" | "zh"
@@ -847,6 +848,7 @@ _merge(release.ENTRIES)
 _merge(describe.ENTRIES)
 _merge(import_stream.ENTRIES)
 _merge(oserrors.ENTRIES)
+_merge(yamlerrors.ENTRIES)
 _merge(httperrors.ENTRIES)
 
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}

@@ -36,8 +36,8 @@ class ConfigSyntaxError(LaunchpadError):
     title = "malformed configuration file"
 
     def __init__(self, line: int, reason: Said) -> None:
-        # `reason` is the English text; `said_reason` reads in the reader's language (a parser's
-        # own words, YAML's or JSON's, stay as they came)
+        # `reason` is the English text; `said_reason` reads in the reader's language (YAML's
+        # mistakes in the word-book's words, yamlreasons.py; JSON's parser's own words as they came)
         self.line, self.reason, self.said_reason = line, str(reason), reason
         super().__init__(phrase("config.at_line", line=line, reason=reason))
 

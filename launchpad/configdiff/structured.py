@@ -18,6 +18,7 @@ import yaml
 
 from launchpad.configdiff.formats import ConfigSyntaxError, Flat
 from launchpad.phrases import phrase
+from launchpad.yamlreasons import yaml_reason
 
 # Aliases can expand a small file enormously; no configuration file comes near this.
 MAX_VALUES = 100_000
@@ -35,9 +36,11 @@ def parse_yaml(text: str) -> Flat:
         documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        said = phrase("config.yaml_error", error=exc.problem or exc.context)  # YAML's own words stay English
+        said = phrase("config.yaml_error", error=yaml_reason(exc.problem or exc.context or ""))
         raise ConfigSyntaxError(mark.line + 1 if mark else 1, said) from None
-    except (yaml.YAMLError, ValueError) as exc:
+    except yaml.YAMLError as exc:  # the reader's: a character YAML does not allow
+        raise ConfigSyntaxError(1, phrase("config.yaml_error", error=yaml_reason(str(exc)))) from None
+    except ValueError as exc:
         raise ConfigSyntaxError(1, phrase("config.yaml_error", error=str(exc))) from None
     result: Flat = {}
     flattener = _YamlFlattener(result)

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from launchpad.errors import InvalidInput, Problem
 from launchpad.oserrors import os_reason
 from launchpad.phrases import CATALOG, Phrase, Said, phrase
+from launchpad.yamlreasons import yaml_reason
 
 PathKey = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -98,6 +99,12 @@ class _TooLarge(_Recursive):
 class _BadScalar(Exception):
     def __init__(self, node: yaml.Node, reason: str) -> None:
         self.node, self.reason = node, reason
+
+
+def _line_col(text: str, position: int) -> tuple[int, int]:
+    """The 1-based line and column of the character at `position` in `text`."""
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
 
 
 def _position(node: yaml.Node) -> tuple[int, int]:
@@ -192,10 +199,12 @@ def load_yaml(text: str, file: str, limit: int = MAX_BYTES) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        reason = exc.problem or exc.context or "invalid YAML"
+        reason = yaml_reason(exc.problem or exc.context or "")
         raise InvalidInput([Problem(file, line, col, phrase("rule.yaml_syntax", reason=reason))]) from None
-    except yaml.YAMLError as exc:
-        raise InvalidInput([Problem(file, 1, 1, phrase("rule.yaml_syntax", reason=str(exc)))]) from None
+    except yaml.YAMLError as exc:  # the reader's: a character YAML does not allow, at its place
+        line, col = _line_col(text, getattr(exc, "position", 0))
+        said = phrase("rule.yaml_syntax", reason=yaml_reason(str(exc)))
+        raise InvalidInput([Problem(file, line, col, said)]) from None
     except ValueError as exc:  # e.g. invalid characters the reader rejects
         raise InvalidInput([Problem(file, 1, 1, phrase("rule.yaml_unreadable", reason=str(exc)))]) from None
     if len(nodes) > 1:
@@ -215,7 +224,8 @@ def load_yaml(text: str, file: str, limit: int = MAX_BYTES) -> Document:
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise InvalidInput([Problem(file, line, col, phrase("rule.yaml_value", reason=str(exc.problem)))]) from None
+        said = phrase("rule.yaml_value", reason=yaml_reason(str(exc.problem)))
+        raise InvalidInput([Problem(file, line, col, said)]) from None
     except _BadScalar as exc:
         line, col = _position(exc.node)
         raise InvalidInput([Problem(file, line, col, phrase("rule.yaml_value", reason=str(exc.reason)))]) from None
