@@ -26,7 +26,6 @@ passwords of the users already written are still in memory, so their hand-out is
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from launchpad.store.db import Store
 from launchpad.users import records
 from launchpad.users.annotate import CannotWrite
 from launchpad.users.bulk import building_rows
+from launchpad.users.early_stream import EarlyStream
 from launchpad.users.guard import ImportRefused
 from launchpad.users.handout import HANDOUT_NAME, handout_dir, handouts_root, people_from_kept, write_handouts
 from launchpad.users.hashing_progress import HashingProgress, remove_progress
@@ -171,6 +171,8 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
     def hashed_one(done: int) -> None:
         if should_stop():
             raise _StopAsked
+        this_run = done - already  # hashed by this attempt, at its pace so far
+        early.hashing_left((len(wanted) - this_run) * (time.monotonic() - hashing_began) / this_run)
         report("hashing", done, len(inserts))
 
     if counts["insert"]:  # the passwords must have somewhere to go before any user gets one
@@ -192,64 +194,71 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
     if kept:
         to.audit("user_import_hashing_resumed", f"{to.environment}/{to.database}",
                  {"import": import_id, "kept": already, "to_hash": len(wanted)})
-    if inserts:
-        report("hashing", already, len(inserts))
-    try:
-        fresh = hash_all(wanted, policy, on_done=lambda n: hashed_one(already + n),
-                         keep=hashed_so_far.keep)
-    except _StopAsked:
-        hashed_so_far.flush()
-        _stopped(to, import_id, [], [], 0, len(writes))
-    # Synced before the first batch is sent: every user written has its password in the file.
-    hashed_so_far.flush()
-    by_key = {i.key: i for i in fresh} | kept
-    issued = [by_key[user.key] for user, _ in chosen]
-    hashes = {i.key: i.hashed for i in issued}
-    salts = {i.key: i.salt for i in issued if i.salt is not None}
-    done = 0
     profile = planned.mapping.profile
     staging = to.session.bulk and can_stage(to.session.sql, profile)
-    report("writing", 0, len(writes))
-
-    def committed(batch: list[PlannedUser], record: int) -> None:
-        nonlocal done
-        records.rows_done(to.store, import_id, record)
-        done += len(batch)
-        report("writing", done, len(writes))
-
     size = batch_size or (BULK_BATCH if staging else BATCH)
     ramped = staging and not batch_size  # a size asked for is kept for every batch
     first = min(size, BULK_FIRST) if ramped else size
-    # The bulk-loaded batches share one command on the host, opened now so that its SSH, shell
-    # and private folder are ready by the time the first batch is (see stream.py); batch N is
-    # on the host while batch N+1 is recorded and built here (see inflight.py).
     batches = list(in_batches(writes, size, first, BULK_MOST if ramped else None))
-    # Each batch's record and data are tens of thousands of new objects: with the collector on,
-    # they started full passes over the whole plan (0.4 s of 1.0 at 100,000 rows, bench/import).
-    with building_rows(), _stream(to, staging and bool(inserts), len(batches)) as stream, \
-            InFlight(2) as flight:
-        streamed_before = False
-        for number, batch in enumerate(batches, 1):
-            record = records.record_rows(to.store, import_id, number, [_row(u) for u in batch])
-            staged = staged_batch(to.session.sql, batch, hashes, mark, profile, salts, policy.salt_column) \
-                if stream is not None and to.session.bulk and any(u.action == "insert" for u in batch) else None
-            # A batch through the import's command may be sent while the one before it is still
-            # on the host through the same command: the host runs them in order and stops at the
-            # first that fails, so the rows travel while the batch before is written. Anything
-            # else waits until the batch before committed and its rows are marked done.
-            flight.drain(keep=1 if staged is not None and streamed_before else 0)
-            streamed = stream is not None and staged is not None and to.session.bulk  # after a refusal: False
-            if should_stop():  # recorded and not sent: as after a kill, the resume plans it afresh
-                flight.drain()  # one already sent still commits, and its users are handed out
-                _stopped(to, import_id, issued, writes[:done], done, len(writes))
-            if streamed and stream is not None and staged is not None:
-                stream.announce(number, staged)
-                stream.send_batch(number, staged)
-            flight.start(partial(_write_batch, to, import_id, number, stream if streamed else None,
-                                partial(apply_script, to.session.sql, batch, hashes, mark, salts, policy.salt_column,
-                                        profile)),
-                        partial(committed, batch, record))
-            streamed_before = streamed
+    # The bulk-loaded batches share one command on the host, opened while the last passwords are
+    # hashed so that its SSH, shell and private folder are ready by the time the first batch is
+    # (early_stream.py); batch N is on the host while batch N+1 is recorded and built here (see
+    # inflight.py).
+    early = EarlyStream(to.session, staging and bool(inserts), len(batches))
+    if inserts:
+        report("hashing", already, len(inserts))
+    if not wanted:
+        early.open_soon()
+    hashing_began = time.monotonic()
+    try:
+        try:
+            fresh = hash_all(wanted, policy, on_done=lambda n: hashed_one(already + n),
+                             keep=hashed_so_far.keep)
+        except _StopAsked:
+            hashed_so_far.flush()
+            _stopped(to, import_id, [], [], 0, len(writes))
+        # Synced before the first batch is sent: every user written has its password in the file.
+        hashed_so_far.flush()
+        by_key = {i.key: i for i in fresh} | kept
+        issued = [by_key[user.key] for user, _ in chosen]
+        hashes = {i.key: i.hashed for i in issued}
+        salts = {i.key: i.salt for i in issued if i.salt is not None}
+        done = 0
+        report("writing", 0, len(writes))
+
+        def committed(batch: list[PlannedUser], record: int) -> None:
+            nonlocal done
+            records.rows_done(to.store, import_id, record)
+            done += len(batch)
+            report("writing", done, len(writes))
+
+        # Each batch's record and data are tens of thousands of new objects: with the collector on,
+        # they started full passes over the whole plan (0.4 s of 1.0 at 100,000 rows, bench/import).
+        with building_rows(), early.ready() as stream, InFlight(2) as flight:
+            streamed_before = False
+            for number, batch in enumerate(batches, 1):
+                record = records.record_rows(to.store, import_id, number, [_row(u) for u in batch])
+                staged = staged_batch(to.session.sql, batch, hashes, mark, profile, salts, policy.salt_column) \
+                    if stream is not None and to.session.bulk and any(u.action == "insert" for u in batch) else None
+                # A batch through the import's command may be sent while the one before it is still
+                # on the host through the same command: the host runs them in order and stops at the
+                # first that fails, so the rows travel while the batch before is written. Anything
+                # else waits until the batch before committed and its rows are marked done.
+                flight.drain(keep=1 if staged is not None and streamed_before else 0)
+                streamed = stream is not None and staged is not None and to.session.bulk  # after a refusal: False
+                if should_stop():  # recorded and not sent: as after a kill, the resume plans it afresh
+                    flight.drain()  # one already sent still commits, and its users are handed out
+                    _stopped(to, import_id, issued, writes[:done], done, len(writes))
+                if streamed and stream is not None and staged is not None:
+                    stream.announce(number, staged)
+                    stream.send_batch(number, staged)
+                script = partial(apply_script, to.session.sql, batch, hashes, mark, salts, policy.salt_column,
+                                 profile)
+                flight.start(partial(_write_batch, to, import_id, number, stream if streamed else None, script),
+                             partial(committed, batch, record))
+                streamed_before = streamed
+    finally:
+        early.close()
     records.finish_import(to.store, import_id, "applied")
     to.audit("user_import_applied", f"{to.environment}/{to.database}",
              {"import": import_id, "file": file.name, "sha256": file_sha256, **planned.plan.counts()})
@@ -303,18 +312,6 @@ def _writable(folder: Path) -> None:
     except OSError as exc:
         raise CannotWrite(phrase("users.handout_folder", folder=str(folder), error=os_reason(exc)),
                           hint=phrase("users.handout_folder_hint")) from None
-
-
-@contextlib.contextmanager
-def _stream(to: ImportTarget, wanted: bool, batches: int) -> Iterator[BatchStream | None]:
-    if not wanted:
-        yield None
-        return
-    stream = BatchStream(to.session, batches).open()
-    try:
-        yield stream
-    finally:
-        stream.close()
 
 
 def _write_batch(to: ImportTarget, import_id: int, number: int, stream: BatchStream | None,
