@@ -523,15 +523,14 @@ class UserImportScreen(LaunchpadScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="user-import-handout")
     def remove_handouts(self, import_id: int) -> None:
-        from launchpad.users.handout import handout_dir, remove_handouts
+        from launchpad.users.handout_removal import remove_import_handouts
 
         session = self.session
-        store = session.store()
-
-        def audit(action: str, target: str, detail: dict[str, Any]) -> None:
-            store.audit(session.actor, action, target, detail)
-
-        removed = remove_handouts(handout_dir(session.workspace.root, import_id), audit)
+        try:  # an unfinished import's are refused: its kept passwords go only by abandoning it
+            removed = remove_import_handouts(session.store(), session.workspace.root, session.actor, import_id)
+        except LaunchpadError as error:
+            self.post_message(ImportFailed("handout", error))
+            return
         self.app.call_from_thread(self.notify, t("ui.handout_removed", count=len(removed)))
 
     # -- the annotated copy ---------------------------------------------------------------------
