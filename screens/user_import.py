@@ -10,7 +10,8 @@ kind (k), an update showing old → new. a imports: the same core as `launchpad 
 environment name — passes production's fresh-backup gate, then applies with a progress bar
 (rows done, rate, time left; hashing, then writing). x stops it between batches: what was
 written stays and a continues it. Afterwards the import's id, o for its hand-out files, l for
-the past imports and r to roll one back (asked for first).
+the past imports, r to roll one back (asked for first) and d to abandon an unfinished one (its id
+typed, as `users abandon ID` asks).
 
 Every read and write runs in a thread worker; the UI only shows what the workers post.
 """
@@ -115,6 +116,7 @@ class UserImportScreen(LaunchpadScreen):
         Binding("l", "imports", "key.ui_imports", id="user_import.imports", show=False),
         Binding("r", "rollback", "key.ui_rollback", id="user_import.rollback", show=False),
         Binding("o", "handout", "key.ui_handout", id="user_import.handout", show=False),
+        Binding("d", "abandon", "key.ui_abandon", id="user_import.abandon", show=False),
         Binding("escape", "back", "key.back", id="user_import.back"),
     ]
 
@@ -472,6 +474,58 @@ class UserImportScreen(LaunchpadScreen):
             text += " · " + t("ui.left_alone", keys=", ".join(outcome.left_alone))
         self.post_message(ImportEnded("rollback", text, True, outcome))
 
+    def action_abandon(self) -> None:
+        """The highlighted unfinished import given up (users/abandon.py), its id typed first."""
+        from launchpad.users.abandon import AbandonNotConfirmed, abandon_import, pending_passwords
+        from screens.dialogs.abandon_import import AbandonImportDialog
+
+        if not self._idle():
+            return
+        record = self._highlighted_import()
+        if record is None:
+            self.action_imports()
+            self.notify(t("ui.choose_unfinished"), severity="warning")
+            return
+        session = self.session
+        store, root = session.store(), session.workspace.root
+        import_id = int(record["id"])
+        # Asked unconfirmed first, as the command line asks: the core refuses an import that is not
+        # unfinished or that a live process still writes; only then is the id asked for.
+        try:
+            abandon_import(store, root, session.actor, import_id, confirmed="")
+        except AbandonNotConfirmed:
+            pass
+        except LaunchpadError as error:
+            self.launchpad.show_error(error)
+            return
+        about = pending_passwords(store, root, record)
+        body = t("ui.abandon_body", id=import_id, file=record["file_name"], env=record["environment"],
+                 kept=str(about.file), count=about.passwords)
+
+        def typed(answer: str | None) -> None:
+            if answer:
+                self._start("abandon", t("ui.op_abandon"))
+                self.abandon(import_id, answer)
+
+        self.app.push_screen(AbandonImportDialog(import_id, body), callback=typed)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="user-import")
+    def abandon(self, import_id: int, typed: str) -> None:
+        from launchpad.users.abandon import abandon_import
+
+        session = self.session
+        try:  # what was typed is the core's to judge: a wrong id is refused and audited there
+            pending = abandon_import(session.store(), session.workspace.root, session.actor, import_id,
+                                     confirmed=typed)
+        except LaunchpadError as error:
+            self.post_message(ImportFailed("abandon", error))
+            return
+        text = t("ui.abandoned", id=import_id, count=pending.passwords)
+        if pending.written_without_handout:
+            text += " · " + t("ui.abandoned_without_password", id=import_id,
+                              count=len(pending.written_without_handout))
+        self.post_message(ImportEnded("abandon", text, True, pending))
+
     def action_handout(self) -> None:
         from launchpad.users.handout import handout_dir, list_handouts
         from launchpad.users.handout_kept import handout_owed
@@ -523,15 +577,14 @@ class UserImportScreen(LaunchpadScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="user-import-handout")
     def remove_handouts(self, import_id: int) -> None:
-        from launchpad.users.handout import handout_dir, remove_handouts
+        from launchpad.users.handout_removal import remove_import_handouts
 
         session = self.session
-        store = session.store()
-
-        def audit(action: str, target: str, detail: dict[str, Any]) -> None:
-            store.audit(session.actor, action, target, detail)
-
-        removed = remove_handouts(handout_dir(session.workspace.root, import_id), audit)
+        try:  # an unfinished import's are refused: its kept passwords go only by abandoning it
+            removed = remove_import_handouts(session.store(), session.workspace.root, session.actor, import_id)
+        except LaunchpadError as error:
+            self.post_message(ImportFailed("handout", error))
+            return
         self.app.call_from_thread(self.notify, t("ui.handout_removed", count=len(removed)))
 
     # -- the annotated copy ---------------------------------------------------------------------
@@ -575,6 +628,8 @@ class UserImportScreen(LaunchpadScreen):
             self.planned = None  # the target moved: plan again to see it
             self.read_imports()
             self._show_all()
+        if message.kind == "abandon":
+            self.read_imports()
 
     def on_import_failed(self, message: ImportFailed) -> None:
         if message.declined:

@@ -244,8 +244,9 @@ def has_terminal() -> bool:
 @click.option("--mapping", "-m", metavar="FILE")
 @click.pass_obj
 def users_handout(door: Door, import_id: int, remove: bool, reset_keys: tuple[str, ...], mapping: str | None) -> None:
-    from launchpad.users.handout import handout_dir, list_handouts, remove_handouts
+    from launchpad.users.handout import handout_dir, list_handouts
     from launchpad.users.handout_kept import handout_from_kept, handout_owed
+    from launchpad.users.handout_removal import remove_import_handouts
     from launchpad.users.records import get_import
 
     workspace = door.session().workspace
@@ -258,7 +259,7 @@ def users_handout(door: Door, import_id: int, remove: bool, reset_keys: tuple[st
         store.audit(actor, action, target, detail)
 
     if remove:
-        removed = remove_handouts(folder, audit)
+        removed = remove_import_handouts(store, workspace.root, actor, import_id)
         click.echo(say("cli.handout.removed", count=len(removed)))
         return
     if reset_keys:

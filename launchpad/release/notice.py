@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from launchpad.errors import UsageError
 from launchpad.phrases import phrase
 from launchpad.release.record import Release
+from launchpad.release.standing import release_standing
+from launchpad.store.db import Store
 
 if TYPE_CHECKING:
     from launchpad.report.publish import SendOutcome
@@ -43,12 +45,14 @@ def notice_fields(site: Site, release: Release) -> dict[str, str]:
             "version": release.version, "rollback": release.rollback_plan}
 
 
-def check_notice_fits(release: Release, kind: str) -> None:
-    """Refuse (UsageError) a notice whose kind does not match where the record stands."""
+def check_notice_fits(store: Store | None, release: Release, kind: str) -> None:
+    """Refuse (UsageError) a notice whose kind does not match where the record stands; the
+    refusal names where it stands as people read it (release/standing.py): a release whose
+    switch was declined is 已停止，未切换, not 发布中 (the record's own status without a store)."""
     if release.status in FITS[kind]:
         return
     fitting = [name for name, statuses in FITS.items() if release.status in statuses]
-    status = phrase(f"release.status.{release.status}")
+    status = release_standing(store, release).word if store is not None else phrase(f"release.status.{release.status}")
     hint = (phrase("release.notice_kind_hint", id=release.id, kind=fitting[0]) if fitting
             else phrase("release.notice_none_hint", status=status))
     raise UsageError(phrase("release.notice_misfit", id=release.id, version=release.version, status=status,
@@ -60,7 +64,7 @@ def render_release_notice(session: Session, release: Release, kind: str, fmt: st
     (UsageError) or when nobody could be called (NoticeRefused)."""
     from launchpad.report.notice import render_notice, site_values
 
-    check_notice_fits(release, kind)
+    check_notice_fits(session.store(), release, kind)
     values = site_values(session.site, release.start(session.site).date())
     return render_notice(KINDS[kind], notice_fields(session.site, release), values, fmt, lang, session.workspace.root)
 
@@ -69,7 +73,7 @@ def send_release_notice(session: Session, release: Release, kind: str, channels:
     from launchpad.notify.send import format_for
     from launchpad.report.publish import send_text
 
-    check_notice_fits(release, kind)  # before anything is queued on any channel
+    check_notice_fits(session.store(), release, kind)  # before anything is queued on any channel
     outcomes = []
     store = session.store()
     for channel in channels:

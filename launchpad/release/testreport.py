@@ -19,6 +19,7 @@ from typing import Any
 from launchpad.errors import UsageError
 from launchpad.phrases import Phrase, phrase, render
 from launchpad.release.record import Release
+from launchpad.release.standing import release_standing
 from launchpad.report.render import render_template
 from launchpad.report.run import collect_run, run_helpers
 from launchpad.safetext import formula_like, spreadsheet
@@ -47,8 +48,10 @@ def words(lang: str) -> dict[str, str]:
             for name in _WORDS}
 
 
-def release_status(status: str, lang: str) -> str:
-    return render(phrase(f"release.status.{status}"), lang)
+def release_status(store: Store, release: Release, lang: str) -> str:
+    """Where the release stands as people read it (release/standing.py): one whose switch was
+    declined reads 已停止，未切换, as in `release list` and the handover, not its record's 发布中."""
+    return render(release_standing(store, release).word, lang)
 
 
 def test_run(store: Store, site: Site, run_id: int) -> dict[str, Any]:
@@ -85,7 +88,7 @@ def render_test_report(store: Store, site: Site, release: Release, run_id: int, 
     report = test_run(store, site, run_id)
     suffix = SUFFIX[fmt]
     context = {"r": report, "rel": release, "w": words(lang), "lang": lang, "window": release.window_text(site),
-               "release_status": release_status(release.status, lang), "verdict": verdict(report["run"], lang),
+               "release_status": release_status(store, release, lang), "verdict": verdict(report["run"], lang),
                "fixes": fixed_issues(store, release), **run_helpers(lang, site.site.timezone)}
     return render_template(f"release_test_report.{suffix}.j2", context, lang, workspace_root, clean_every_value=True)
 
@@ -155,7 +158,7 @@ def _write_xlsx(store: Store, site: Site, release: Release, run_id: int, lang: s
     rows: list[tuple[str, Any]] = [
         (w["report_title"], f"{site.site.name} {release.version}"), (t["client"], site.site.client),
         (w["version"], release.version), (w["window"], release.window_text(site)), (w["owner"], release.owner),
-        (w["status"], release_status(release.status, lang)), (w["approved_by"], release.approved_by or w["none"]),
+        (w["status"], release_status(store, release, lang)), (w["approved_by"], release.approved_by or w["none"]),
         (w["changes"], release.changes), (w["impact"], release.impact), (w["fixes"], fixes or w["none"]),
         (w["rollback"], release.rollback_plan),
         (w["test_run"], f"{run['playbook']} #{run['id']}"), (t["environment"], run["environment"]),

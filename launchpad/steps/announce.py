@@ -89,7 +89,7 @@ def announce(step: AnnounceStep, ctx: StepContext) -> StepOutcome:
             return StepOutcome("failed", phrase("announce.no_release", id=release_id))
         kind = _notice_kind(step.template)
         if kind in FITS:
-            check_notice_fits(recorded, kind)  # refused as `release notice` refuses it: the step fails
+            check_notice_fits(ctx.store, recorded, kind)  # refused as `release notice` refuses it: the step fails
         fields = {**notice_fields(ctx.site, recorded), **fields}
         # The release's own key (as `launchpad release notice --send` uses): a second run for
         # the same release, after one that stopped, does not tell the group twice.

@@ -409,8 +409,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                "列出（或删除）导入 ID 的初始密码分发文件，或为丢失密码的用户重置。"),
     "cli.help.users.handout.IMPORT_ID": ("The import's number (from `users imports`).",
                                          "导入编号（见 `users imports`）。"),
-    "cli.help.users.handout.--remove": ("Delete the hand-out files (after handing them out).",
-                                        "删除分发文件（分发完之后）。"),
+    "cli.help.users.handout.--remove": ("Delete the hand-out files (after handing them out); an unfinished "
+                                        "import's are refused: abandon it first.",
+                                        "删除分发文件（分发完之后）；未完成的导入不删除，请先放弃它。"),
     "cli.help.users.handout.--reset": ("Give LOGIN (inserted by import ID, password never changed) a new initial "
                                        "password.",
                                        "给账号 LOGIN（由导入 ID 新增、从未改过密码）重新生成初始密码。"),

@@ -71,6 +71,17 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                           "its hand-outs are deleted with launchpad users handout {id} --remove",
                                           "已导入的用 launchpad users rollback {id} 回滚；"
                                           "发放单用 launchpad users handout {id} --remove 删除"),
+    # users/handout_removal.py: an unfinished import's folder keeps what its resume needs
+    "users.handout_remove_unfinished": ("import {id} did not finish ({count} plain initial password(s) kept for its "
+                                        "resume): its hand-outs are not removed, nothing was deleted",
+                                        "导入 {id} 未完成（为继续导入暂存了 {count} 个初始密码明文）："
+                                        "不删除它的发放单，未删除任何内容"),
+    "users.handout_remove_unfinished_hint": ("finish it (run the same import again), roll it back (launchpad users "
+                                             "rollback {id}) or give it up and discard the kept passwords (launchpad "
+                                             "users abandon {id}); then its hand-outs can be removed",
+                                             "请先完成它（再次运行同一导入）、回滚（launchpad users rollback {id}），"
+                                             "或放弃并删除暂存的密码（launchpad users abandon {id}）；"
+                                             "之后才能删除发放单"),
     "users.import_abandoned": ("import {id} of {file} into {env} was abandoned (its pending passwords discarded): "
                                "it cannot be resumed",
                                "导入 {id}（{file} 写入 {env}）已放弃（暂存的初始密码已删除）：不能再继续"),

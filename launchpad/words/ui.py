@@ -694,6 +694,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "key.ui_imports": ("Past imports", "导入记录"),
     "key.ui_rollback": ("Roll back", "回滚"),
     "key.ui_handout": ("Hand-out", "密码交接"),
+    "key.ui_abandon": ("Abandon", "放弃导入"),
     "ui.subtitle": ("User import", "用户导入"),
     "ui.bar": ("File {file} (f) · mapping {mapping} · environment ", "文件 {file}（f）· 映射 {mapping} · 环境 "),
     "ui.no_file": ("none", "未选择"),
@@ -759,8 +760,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
                    "written stays. a continues it, r rolls it back",
         "导入 {id} 已停止：{total} 行中已写入 {done} 行，已写入的保留。按 a 继续导入，按 r 回滚"),
     "ui.unfinished": ("Import {id} of {file} into {env} did not finish: a continues "
-                      "it (the same file), r rolls it back",
-        "导入 {id}（{file} → {env}）未完成：按 a 继续导入（同一文件），按 r 回滚"),
+                      "it (the same file), r rolls it back, d abandons it",
+        "导入 {id}（{file} → {env}）未完成：按 a 继续导入（同一文件），按 r 回滚，按 d 放弃"),
     "ui.done": ("✓ Import {id} {how}: {insert} inserted, {update} updated, {unchanged} unchanged, {rejected} rejected",
         "✓ 导入 {id} {how}：新增 {insert}，更新 {update}，不变 {unchanged}，拒绝 {rejected}"),
     "ui.done_applied": ("applied", "已完成"),
@@ -818,6 +819,26 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                     "{users}",
                                     "没有保存的密码（请重置：`launchpad users handout {id} --reset 登录名`）：{users}"),
     "ui.handout_removed": ("{count} hand-out file(s) removed", "已删除 {count} 个交接文件"),
+    # d on an unfinished import: users/abandon.py, its id typed as `users abandon ID` asks it
+    "ui.choose_unfinished": ("Choose the unfinished import in the list (l), then press d",
+                             "请在导入记录（l）中选中未完成的导入，再按 d"),
+    "ui.op_abandon": ("abandoning", "放弃导入"),
+    "ui.abandon_title": ("Abandon unfinished import {id}", "放弃未完成的导入 {id}"),
+    "ui.abandon_body": ("Import {id} ({file} into {env}) did not finish. Abandoning it deletes {kept} ({count} plain "
+                        "initial password(s) kept for its resume): it can then no longer be continued, only rolled "
+                        "back (r). Type {id} to abandon it.",
+                        "导入 {id}（{file} → {env}）未完成。放弃将删除 {kept}"
+                        "（为继续导入暂存的 {count} 个初始密码明文）：之后不能再继续，只能回滚（r）。"
+                        "输入 {id} 以放弃。"),
+    "ui.abandon_placeholder": ("The import's id", "导入编号"),
+    "ui.abandon_go": ("Abandon it", "放弃导入"),
+    "ui.abandon_need_id": ("Type the import's id, or Esc to keep it", "请输入导入编号；不放弃请按 Esc"),
+    "ui.abandoned": ("✓ Import {id} abandoned: {count} kept password(s) discarded",
+                     "✓ 导入 {id} 已放弃：已删除暂存的 {count} 个初始密码"),
+    "ui.abandoned_without_password": ("{count} user(s) it wrote have no known password: r rolls them back, or "
+                                      "launchpad users handout {id} --reset LOGIN",
+                                      "它已写入的 {count} 个用户没有可用的初始密码：按 r 回滚，或运行 "
+                                      "launchpad users handout {id} --reset 登录名"),
     "ui.choose_title": ("Choose the sheet to import", "选择要导入的名单"),
     "ui.choose_sheets": ("Sheets in imports/", "imports/ 中的名单"),
     "ui.choose_mappings": ("Mapping", "映射文件"),

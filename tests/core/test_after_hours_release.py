@@ -306,6 +306,24 @@ def test_a_declined_switch_reads_as_stopped_not_switched_everywhere_until_resume
     with Store.open(demo / ".launchpad" / "launchpad.db") as store:
         daily = render_daily(collect_daily(store, load_workspace(demo).site, EVENING.date()), "txt", "zh")
     assert "已停止，未切换（切换被拒绝）" in daily and "发布中" not in daily
+    # The release's test report, written now, says the same in its status row (Markdown and xlsx).
+    from openpyxl import load_workbook
+
+    from launchpad.release.testreport import words
+
+    session = open_session(demo, now=lambda: EVENING, actor="李工")
+    try:
+        markdown = write_report(session, release_id, stopped.run_id, "markdown", "zh").path.read_text(encoding="utf-8")
+        book = write_report(session, release_id, stopped.run_id, "xlsx", "en").path
+    finally:
+        session.close()
+    assert f"| {words('zh')['status']} | 已停止，未切换（切换被拒绝） |" in markdown
+    sheet = load_workbook(book).worksheets[0]
+    rows = {row[0]: row[1] for row in sheet.iter_rows(values_only=True)}
+    assert rows[words("en")["status"]] == "stopped, not switched (the switch was declined)"
+    # A notice that does not fit names it the same way.
+    code, refused = launch(demo, "release", "notice", str(release_id), "--kind", "done")
+    assert code == 2 and "当前为已停止，未切换（切换被拒绝），不能发“done”通知" in refused
 
     # Run again as it says, and switched this time, it is released.
     again = release(demo, ScriptedPrompter(), EVENING, release=str(release_id), package="portal", version="1.1.0",

@@ -129,3 +129,28 @@ def test_abandoning_asks_nothing_of_a_script_given_yes_and_refuses_a_finished_im
     assert rolled.returncode == 0, rolled.stderr
     finished = launchpad(lab, "--lang", "en", "users", "abandon", str(import_id), "--yes")
     assert finished.returncode == 2 and f"import {import_id} is rolled back" in finished.stderr
+
+
+def test_removing_the_hand_outs_of_an_unfinished_import_is_refused_until_it_is_abandoned(
+        lab: RuoYiLab, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    import_id = died_before_closing(lab, monkeypatch)
+    kept = lab.root / "handouts" / f"import-{import_id}" / FILE_NAME
+
+    # --remove would have deleted the kept passwords unasked, the import still resumable.
+    refused = launchpad(lab, "--lang", "en", "users", "handout", str(import_id), "--remove")
+    assert refused.returncode == 2, refused.stderr
+    assert (f"import {import_id} did not finish (5 plain initial password(s) kept for its resume): its hand-outs "
+            "are not removed, nothing was deleted") in refused.stderr
+    assert f"launchpad users abandon {import_id}" in refused.stderr and "Traceback" not in refused.stderr
+    assert kept.exists() and status(lab, import_id) == "applying"
+    assert audit_of(lab, "user_handout_removed") == [] and audit_of(lab, "user_import_hashing_progress_removed") == []
+    zh = launchpad(lab, "--lang", "zh", "users", "handout", str(import_id), "--remove")
+    assert zh.returncode == 2 and f"导入 {import_id} 未完成（为继续导入暂存了 5 个初始密码明文）" in zh.stderr
+
+    # Abandoned, the import is closed: --remove removes what is left of its folder, audited.
+    assert launchpad(lab, "users", "abandon", str(import_id), "--yes").returncode == 0
+    removed = launchpad(lab, "--lang", "en", "users", "handout", str(import_id), "--remove")
+    assert removed.returncode == 0, removed.stderr
+    assert "0 hand-out file(s) removed." in removed.stdout
+    assert not (lab.root / "handouts" / f"import-{import_id}").exists()
+    assert len(audit_of(lab, "user_handout_removed")) == 1

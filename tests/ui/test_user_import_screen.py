@@ -329,6 +329,65 @@ async def test_a_stopped_import_is_offered_and_resumed(lab: RuoYiLab) -> None:
 
 @pytest.mark.integration
 @pytest.mark.anyio
+async def test_an_unfinished_import_is_abandoned_by_d_once_its_id_is_typed(lab: RuoYiLab) -> None:
+    """d on an unfinished import: what abandoning deletes is said, its id typed (a wrong one is
+    refused and audited by the core, as `users abandon ID` refuses it), then its kept passwords
+    are gone and it reads abandoned. Its hand-outs' removal is refused while it is unfinished."""
+    from launchpad.users.hashing_progress import FILE_NAME
+    from screens.dialogs.abandon_import import AbandonImportDialog
+
+    kept = lab.root / "handouts" / "import-1" / FILE_NAME
+    app = make_app(lab.root)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_import(pilot)
+        await pilot.press("a")
+        await wait_for_screen(pilot, ConfirmDialog)
+        screen.action_stop()  # the import stops at its first hash: unfinished, one password kept
+        await pilot.click("#yes")
+        await wait_until(pilot, lambda: screen.ready and screen.last_import is not None, "the stop", timeout=120)
+        await wait_until(pilot, lambda: "按 d 放弃" in summary(screen), "the offer to abandon")
+        assert kept.is_file()
+
+        # o's remove, for an unfinished import: refused, nothing deleted.
+        screen.remove_handouts(1)
+        refused = await wait_for_screen(pilot, ErrorDialog)
+        assert "导入 1 未完成（为继续导入暂存了 1 个初始密码明文）" in refused.text
+        assert "launchpad users abandon 1" in refused.text and kept.is_file()
+        await pilot.press("escape")
+
+        await pilot.press("l")
+        await wait_until(pilot, lambda: len(screen.imports) == 1, "the past imports")
+        await pilot.press("d")
+        dialog = await wait_for_screen(pilot, AbandonImportDialog)
+        assert f"放弃将删除 {kept}（为继续导入暂存的 1 个初始密码明文）" in str(dialog.body)
+        await pilot.press("enter")  # nothing typed: asked again, in the dialog
+        assert pilot.app.screen is dialog and kept.is_file()
+        await type_line(pilot, "9")
+        await pilot.press("enter")
+        wrong = await wait_for_screen(pilot, ErrorDialog)
+        assert "输入的是“9”，不是“1”：未删除任何内容" in wrong.text
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: screen.ready, "the keys back")
+        assert kept.is_file() and screen.imports[0]["status"] == "applying"
+
+        await pilot.press("d")
+        await wait_for_screen(pilot, AbandonImportDialog)
+        await type_line(pilot, "1")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.ready and screen.imports[0]["status"] == "abandoned", "abandoned")
+        assert "✓ 导入 1 已放弃：已删除暂存的 1 个初始密码" in screen.activity.text
+        assert not kept.exists() and "已放弃" in table_rows(screen, "imports")[0][3]
+        await wait_until(pilot, lambda: "未完成" not in summary(screen), "the offer withdrawn")
+
+        await pilot.press("d")  # abandoned now: the core says why not, no id is asked for
+        again = await wait_for_screen(pilot, ErrorDialog)
+        assert "导入 1 已放弃：只有未完成的导入可以放弃" in again.text
+    actions = audit_actions(lab.root)
+    assert "user_import_abandon_refused" in actions and "user_import_abandoned" in actions
+
+
+@pytest.mark.integration
+@pytest.mark.anyio
 async def test_production_refuses_without_a_fresh_backup_before_asking_for_its_name(lab: RuoYiLab) -> None:
     app = make_app(lab.root)
     async with app.run_test(size=(140, 40)) as pilot:
