@@ -242,8 +242,12 @@ def has_terminal() -> bool:
 @click.option("--remove", is_flag=True)
 @click.option("--reset", "reset_keys", multiple=True, metavar="LOGIN")
 @click.option("--mapping", "-m", metavar="FILE")
+@click.option("--yes", "-y", is_flag=True)
+@click.option("--confirm", "confirm_env", metavar="ENV")
 @click.pass_obj
-def users_handout(door: Door, import_id: int, remove: bool, reset_keys: tuple[str, ...], mapping: str | None) -> None:
+def users_handout(door: Door, import_id: int, remove: bool, reset_keys: tuple[str, ...], mapping: str | None,
+                  yes: bool, confirm_env: str | None) -> None:
+    from launchpad.cli.prompter import CliPrompter
     from launchpad.users.handout import handout_dir, list_handouts
     from launchpad.users.handout_kept import handout_from_kept, handout_owed
     from launchpad.users.handout_removal import remove_import_handouts
@@ -263,7 +267,8 @@ def users_handout(door: Door, import_id: int, remove: bool, reset_keys: tuple[st
         click.echo(say("cli.handout.removed", count=len(removed)))
         return
     if reset_keys:
-        _reset(door, workspace, record, list(reset_keys), mapping)
+        prompter = CliPrompter(actor, yes=yes, confirm_env=confirm_env)
+        _reset(door, workspace, record, list(reset_keys), mapping, prompter)
         return
     if handout_owed(workspace.root, record):  # applied, its hand-out not written then (a full disk)
         kept = handout_from_kept(store, workspace.root, import_id, audit)
@@ -278,18 +283,19 @@ def users_handout(door: Door, import_id: int, remove: bool, reset_keys: tuple[st
                else say("cli.handout.none", id=import_id))
 
 
-def _reset(door: Door, workspace: Any, record: dict[str, Any], keys: list[str], mapping: str | None) -> None:
+def _reset(door: Door, workspace: Any, record: dict[str, Any], keys: list[str], mapping: str | None,
+           prompter: Any) -> None:
     from launchpad.cli.users import _target
     from launchpad.users.apply import ImportTarget
+    from launchpad.users.importing import run_reset
     from launchpad.users.mapping import load_mapping
     from launchpad.users.operations import find_mapping
-    from launchpad.users.reset import reset_passwords
 
     policy = load_mapping(find_mapping(workspace.root, mapping)).passwords
     env_name = record["environment"]
     with _target(door, workspace, env_name, record["database"]) as (store, session, actor):
         to = ImportTarget(store, session, workspace.root, env_name, record["database"], actor, workspace.site.tz)
-        files, left = reset_passwords(to, record["id"], keys, policy)
+        files, left = run_reset(to, record, workspace.environment(env_name), prompter, keys, policy)
     for path in files:
         click.echo("  " + say("cli.import.handout", path=str(path)))
     if left:

@@ -37,6 +37,7 @@ from launchpad.users.handout import handout_dir
 from launchpad.users.handout_kept import handout_owed
 from launchpad.users.hashing_progress import HashingProgress
 from launchpad.users.operations import Planned, Rows, target_session
+from launchpad.users.passwords import PasswordPolicy
 from launchpad.users.planlog import differences, last_import, latest_plan
 from launchpad.users.records import applying_import, get_import, unfinished_import
 from launchpad.workspace.folder import Workspace
@@ -44,6 +45,7 @@ from launchpad.workspace.secrets import AskSecret
 from launchpad.workspace.site import Environment
 
 ROLLBACK_REFUSED = "rollback refused"  # the refusal's title: an import's rollback, not an import
+RESET_REFUSED = "password reset refused"  # and of new initial passwords for users an import wrote
 
 
 @contextlib.contextmanager
@@ -221,5 +223,29 @@ def run_rollback(to: ImportTarget, record: dict[str, Any], environment: Environm
     return rollback_import(to, import_id)
 
 
+def run_reset(to: ImportTarget, record: dict[str, Any], environment: Environment, prompter: Any, keys: list[str],
+              policy: PasswordPolicy) -> tuple[list[Path], list[str]]:
+    """New initial passwords for `keys` of import `record` once the person confirms it
+    (production: its name typed): the passwords handed out before stop working, in the
+    client's live system. (hand-out files, keys left alone.)"""
+    from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
+    from launchpad.users.reset import reset_passwords
+
+    import_id, env_name = record["id"], to.environment
+    title = phrase("users.reset_title", id=import_id, count=len(keys), env=env_name)
+    detail = phrase("users.reset_detail", users=", ".join(keys))
+    if not prompter.confirm(ConfirmRequest("user-password-reset", title, env_name, environment.production, detail)):
+        to.audit("user_password_reset_declined", env_name, {"import": import_id, "users": keys})
+        raise ImportRefused(phrase("error.password_reset_not_confirmed"), title=RESET_REFUSED)
+    if environment.production:
+        typed = prompter.type_environment(TypeNameRequest("user-password-reset", title, env_name)).strip()
+        if typed != env_name:
+            to.audit("user_password_reset_declined", env_name, {"import": import_id, "users": keys, "typed": typed})
+            raise ImportRefused(phrase("error.password_reset_not_named", env=env_name, typed=typed_instead(typed)),
+                                hint=phrase("error.import_rollback_not_named_hint", env=env_name),
+                                title=RESET_REFUSED)
+    return reset_passwords(to, import_id, keys, policy)
+
+
 __all__ = ["HashingEstimate", "ImportGates", "ImportReady", "SincePlan", "connect_target", "prepare_import",
-           "run_import", "run_rollback"]
+           "run_import", "run_reset", "run_rollback"]

@@ -98,6 +98,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                             "回滚未获确认；什么都没有改动"),
     "error.import_rollback_not_named": ("{env} is production: its name was not typed{typed}; nothing was changed",
                                         "{env} 是生产环境：没有输入其名称{typed}；什么都没有改动"),
+    "error.password_reset_not_confirmed": ("the password reset was not confirmed; nothing was changed",
+                                           "重置密码未获确认；什么都没有改动"),
+    "error.password_reset_not_named": ("{env} is production: its name was not typed{typed}; no password was changed",
+                                       "{env} 是生产环境：没有输入其名称{typed}；没有改动任何密码"),
     # what was typed instead of the name, when anything was (without a terminal nothing is)
     "error.typed_instead": (" ({typed!r})", "（输入的是“{typed}”）"),
     "error.import_rollback_not_named_hint": ("type {env}, or pass --confirm {env}",

@@ -417,6 +417,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                        "给账号 LOGIN（由导入 ID 新增、从未改过密码）重新生成初始密码。"),
     "cli.help.users.handout.--mapping": ("Its password policy (default: the workspace's mapping).",
                                          "取其中的密码规则（默认：工作区的映射文件）。"),
+    "cli.help.users.handout.--yes": ("With --reset: confirm without asking (production still needs its name).",
+                                     "与 --reset 一起用：不询问直接确认（生产环境仍须输入其名称）。"),
+    "cli.help.users.handout.--confirm": ("With --reset: production's name, typed in advance (scripts).",
+                                         "与 --reset 一起用：预先输入的生产环境名称（供脚本使用）。"),
     # go-live
     "cli.help.golive": ("The go-live checklist: done, open, late and blocked items per owner, the critical items that "
                         "stop go-live, and a go/no-go summary to paste. Exit 1 when it is a no-go.",

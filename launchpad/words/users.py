@@ -64,6 +64,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                "请用 `launchpad users handout {id} --reset 账号` 为他们生成"),
     "users.more": ("… {count} more", "……另有 {count} 条"),
     "users.rollback_title": ("roll back user import {id} ({file})", "回滚用户导入 {id}（{file}）"),
+    "users.reset_title": ("new initial passwords in {env} for {count} user(s) of import {id}",
+                          "在 {env} 中为导入 {id} 的 {count} 个用户重新生成初始密码"),
+    "users.reset_detail": ("{users}: the passwords handed out to them stop working; the new ones go to a "
+                           "hand-out file",
+                           "{users}：已交给他们的初始密码将失效；新密码写入交接文件"),
     "users.rollback_detail": ("delete {insert} inserted user(s), restore {update} updated",
                               "删除 {insert} 个新增用户，恢复 {update} 个被更新的用户"),
     # `users imports`

@@ -15,6 +15,7 @@ import pytest
 
 from launchpad.errors import UsageError
 from launchpad.hosts.connect import HostConnections
+from launchpad.store.audit import iter_audit
 from launchpad.store.db import Store
 from launchpad.users import records
 from launchpad.users.annotate import CannotWrite
@@ -284,6 +285,19 @@ def test_production_needs_a_fresh_backup_and_its_name(lab: RuoYiLab) -> None:
     imported = launchpad(lab, "users", "import", str(sheet), "--env", "prod", "--confirm", "prod")
     assert imported.returncode == 0, imported.stderr
     assert lab.sql("prod", "SELECT COUNT(*) FROM sys_user") == [["4"]]
+    # new initial passwords change production too: its name typed, as for the import
+    handed = "SELECT password FROM sys_user WHERE user_name = 'zhangsan'"
+    before = lab.sql("prod", handed)
+    reset_yes = launchpad(lab, "users", "handout", "1", "--reset", "zhangsan", "--yes")
+    assert reset_yes.returncode == 1 and "prod is production: its name was not typed; no password was changed" \
+        in reset_yes.stderr
+    assert lab.sql("prod", handed) == before
+    reset = launchpad(lab, "users", "handout", "1", "--reset", "zhangsan", "--confirm", "prod")
+    assert reset.returncode == 0, reset.stderr
+    assert lab.sql("prod", handed) != before
+    with Store.open(lab.workspace.store_path) as store:
+        actions = [entry.action for entry in iter_audit(store)]
+    assert actions.count("user_password_reset_declined") == 1 and actions.count("user_password_reset") == 1
 
 
 def test_kill_9_mid_apply_then_resume_finishes_without_a_double_insert(lab: RuoYiLab) -> None:
@@ -336,15 +350,17 @@ def test_kill_9_mid_apply_then_resume_finishes_without_a_double_insert(lab: RuoY
                               "GROUP BY user_name ORDER BY user_name") == [["wangwu", "1"], ["zhangsan", "1"]]
     with Store.open(lab.workspace.store_path) as store:
         assert [r["status"] for r in records.list_imports(store)] == ["applied"]
-    reset = launchpad(lab, "users", "handout", "1", "--reset", "zhangsan")
+    unconfirmed = launchpad(lab, "users", "handout", "1", "--reset", "zhangsan")
+    assert unconfirmed.returncode == 1 and "the password reset was not confirmed" in unconfirmed.stderr
+    reset = launchpad(lab, "users", "handout", "1", "--reset", "zhangsan", "--yes")
     assert reset.returncode == 0, reset.stderr
     [handout] = [Path(line.split(": ", 1)[1]) for line in reset.stdout.splitlines() if "hand-out" in line]
     assert handout.parent.name.startswith("reset-") and stat.S_IMODE(os.stat(handout).st_mode) == 0o600
     verify_handout(lab, "test-pg", handout, "zhangsan")
     lab.pg.sql("UPDATE sys_user SET pwd_update_date = now() WHERE user_name = 'wangwu'", lab.name)
-    refused = launchpad(lab, "users", "handout", "1", "--reset", "wangwu")
+    refused = launchpad(lab, "users", "handout", "1", "--reset", "wangwu", "--yes")
     assert refused.returncode == 1 and "left alone (the password was already changed" in refused.stderr
-    unknown = launchpad(lab, "users", "handout", "1", "--reset", "lisi")
+    unknown = launchpad(lab, "users", "handout", "1", "--reset", "lisi", "--yes")
     assert unknown.returncode == 2 and "import 1 did not insert lisi" in unknown.stderr
     rolled = launchpad(lab, "users", "rollback", "1", "--yes")
     assert "2 user(s) deleted, 1 restored" in rolled.stdout, rolled.stderr
