@@ -48,7 +48,7 @@ from launchpad.users.guard import ImportRefused
 from launchpad.users.handout import HANDOUT_NAME, handout_dir, handouts_root, people_from_kept, write_handouts
 from launchpad.users.hashing_progress import HashingProgress, remove_progress
 from launchpad.users.inflight import InFlight
-from launchpad.users.operations import Planned
+from launchpad.users.operations import Planned, users_command
 from launchpad.users.passwords import ForUser, choose, hash_all
 from launchpad.users.plan import PlannedUser
 from launchpad.users.profile import TARGETS_DIR, TargetProfile, load_profile
@@ -154,11 +154,14 @@ def in_batches(users: list[Any], size: int, first: int, most: int | None = None)
 def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: str, mapping_name: str,
                allow_rejected: bool = False, batch_size: int | None = None,
                progress: Callable[[ApplyProgress], None] | None = None,
-               should_stop: Callable[[], bool] = lambda: False) -> ApplyOutcome:
+               should_stop: Callable[[], bool] = lambda: False, check_command: str | None = None) -> ApplyOutcome:
+    """`check_command`: what lists the rejected rows, as a person pastes it (by default the check
+    of `file` on this environment; rows from a mapping's source have no file to name)."""
     counts = planned.plan.counts()
     if counts["rejected"] and not allow_rejected:
-        raise ImportRefused(phrase("users.rejected_rows", count=counts["rejected"], file=file.name),
-                            hint=phrase("users.rejected_rows_hint"))
+        check = check_command or users_command("check", file, to.environment)
+        raise ImportRefused(phrase("error.import_rows_rejected", count=counts["rejected"], file=file.name),
+                            hint=phrase("error.import_rows_rejected_hint", command=check))
     started = time.monotonic()
     phase_started: dict[str, float] = {}
 

@@ -197,7 +197,8 @@ def run_import(to: ImportTarget, ready: ImportReady, gates: ImportGates, prompte
     confirm_import(prompter, to.audit, to.environment, production, ready.counts, ready.rows.name)
     return apply_plan(to, ready.planned, file=Path(ready.rows.name), file_sha256=ready.rows.sha256,
                       mapping_name=mapping_name, allow_rejected=skip_rejected, batch_size=batch_size,
-                      progress=progress, should_stop=should_stop)
+                      progress=progress, should_stop=should_stop,
+                      check_command=ready.rows.command("check", to.environment))
 
 
 def run_rollback(to: ImportTarget, record: dict[str, Any], environment: Environment, prompter: Any) -> RollbackOutcome:

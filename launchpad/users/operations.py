@@ -89,9 +89,13 @@ class Rows:
 
     def command(self, verb: str, env_name: str, *more: str) -> str:
         """`launchpad users VERB FILE --env ENV …` for these rows, as a person pastes it."""
-        words = ["launchpad", "users", verb, *([str(self.file)] if self.file is not None else []), "--env",
-                 env_name, *more]
-        return " ".join(map(shell_word, words))
+        return users_command(verb, self.file, env_name, *more)
+
+
+def users_command(verb: str, file: Path | None, env_name: str, *more: str) -> str:
+    """`launchpad users VERB FILE --env ENV …` as a person pastes it (no FILE: the mapping's source)."""
+    words = ["launchpad", "users", verb, *([str(file)] if file is not None else []), "--env", env_name, *more]
+    return " ".join(map(shell_word, words))
 
 
 def read_rows(file: Path | None, mapping: ImportMapping, mapping_path: Path, workspace: Workspace | None,
