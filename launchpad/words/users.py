@@ -54,6 +54,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "users.not_inserted_hint": ("only users an import inserted get their initial password from it",
                                 "只有导入新增的用户才从该导入获得初始密码"),
     "users.already_rolled_back": ("import {id} was already rolled back ({at})", "导入 {id} 已回滚过（{at}）"),
+    "users.already_rolled_back_by": ("import {id} was already rolled back ({at}, by {actor})",
+                                     "导入 {id} 已回滚过（{at}，执行人 {actor}）"),
+    "users.already_rolled_back_hint": ("nothing was changed; `launchpad users imports` lists the imports and their "
+                                       "states", "未做任何改动；`launchpad users imports` 列出各次导入及其状态"),
     # the import's progress, and what is asked before a rollback
     "users.progress.hashing": ("hashing {done}/{total} ({time})", "计算密码哈希 {done}/{total}（{time}）"),
     "users.progress.writing": ("writing {done}/{total} ({time})", "写入 {done}/{total}（{time}）"),
