@@ -334,7 +334,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.demo.stopped": ("demo web app stopped.", "演示网站已停止。"),
     "cli.demo.not_running": ("the demo web app was not running.", "演示网站没有在运行。"),
     "cli.demo.workspace": ("Demo workspace: {root}", "演示工作区：{root}"),
-    "cli.demo.client": ("client system: {url}", "客户系统：{url}"),
+    "cli.demo.client": ("client system, {env}: {url}", "客户系统（{env}）：{url}"),
     "cli.demo.robot": ("group robot (stand-in, shows what it received): {url}",
                        "群机器人（替身，显示收到的内容）：{url}"),
     "cli.demo.try": ("Try: cd {root} && launchpad run environment-readiness --env test --yes",
