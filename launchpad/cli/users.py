@@ -109,24 +109,21 @@ def users() -> None:
 def users_check(door: Door, file: Path | None, mapping: str | None, env_name: str | None, annotated: Path | None,
                 limit: int, as_json: bool, lang: str | None) -> None:
     from launchpad.phrases import render
-    from launchpad.users.annotate import write_annotated
-    from launchpad.users.checks import check_workbook
     from launchpad.users.mapping import load_mapping
-    from launchpad.users.operations import find_mapping, plan_workbook
+    from launchpad.users.operations import check_users, find_mapping
 
     workspace = _workspace(door, required=env_name is not None)
     mapping_path = find_mapping(workspace.root if workspace else None, mapping)
     lang = _lang(workspace, lang)
     loaded = load_mapping(mapping_path)
     rows_read = _read_rows(door, workspace, file, loaded, mapping_path)
-    workbook = rows_read.workbook
+    out = annotated or rows_read.annotated
     if env_name is None:
-        result = check_workbook(workbook, loaded)
+        report = check_users(rows_read.workbook, loaded, None, "", out, lang)
     else:
         with _target(door, workspace, env_name, loaded.database) as (_, session, _actor):
-            planned = plan_workbook(workbook, loaded, session, env_name)
-        result = planned.result
-    problems = result.problems
+            report = check_users(rows_read.workbook, loaded, session, env_name, out, lang)
+    result, problems = report.result, report.problems
     if as_json:
         click.echo(json.dumps([{"sheet": p.sheet, "row": p.row, "column": p.column, "header": p.header,
                                 "value": p.value, "reason": render(p.reason, lang)} for p in problems],
@@ -134,17 +131,11 @@ def users_check(door: Door, file: Path | None, mapping: str | None, env_name: st
     else:
         _print_notes(result.notes, lang)
         _print_problems(problems, lang, limit)
-    rows = len(result.rows)
-    bad_rows = rows - len(result.good_rows)
     if problems:
-        out = annotated or rows_read.annotated
-        write_annotated(workbook, result, out, lang)
-        click.echo(word("import.check_problems", lang, rows=rows, bad=bad_rows, problems=len(problems), out=str(out)),
-                   err=True)
+        click.echo(render(report.summary(), lang), err=True)
         raise SystemExit(1)
     checked_what = "" if result.against_target else word("cli.users.not_against_target", lang)
-    click.echo(word("cli.users.checked", lang, said=word("import.checked", lang, rows=rows), noted=checked_what),
-               err=True)
+    click.echo(word("cli.users.checked", lang, said=render(report.summary(), lang), noted=checked_what), err=True)
 
 
 @users.command("plan")

@@ -198,6 +198,25 @@ def users_rollback(door: Door, import_id: int, yes: bool, confirm_env: str | Non
     click.echo("✓ " + say("cli.rollback.done", id=import_id, deleted=outcome.deleted, restored=outcome.restored))
     if outcome.left_alone:
         click.echo("  " + say("cli.rollback.left_alone", users=", ".join(outcome.left_alone)), err=True)
+    _say_handouts(import_id, env_name, outcome.handouts)
+
+
+def _say_handouts(import_id: int, env_name: str, handouts: Any) -> None:
+    """What became of the rolled-back import's hand-out files (nothing said when it had none)."""
+    if handouts is None or not (handouts.removed or handouts.kept):
+        return
+    folder = str(handouts.folder)
+    if handouts.removed and not handouts.kept:
+        click.echo("  " + say("cli.rollback.handouts_removed", id=import_id, count=len(handouts.removed),
+                              folder=folder))
+    elif handouts.error:
+        click.echo("  " + say("cli.rollback.handouts_not_removed", id=import_id, folder=folder,
+                              reason=handouts.error, count=len(handouts.kept)), err=True)
+    else:
+        still = handouts.still_there
+        click.echo("  " + say("cli.rollback.handouts_kept", id=import_id, count=len(handouts.kept), folder=folder,
+                              still=len(still), env=env_name,
+                              users=", ".join(still[:10]) + (" …" if len(still) > 10 else "")), err=True)
 
 
 @click.command("abandon")

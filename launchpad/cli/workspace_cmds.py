@@ -46,8 +46,8 @@ def demo(door: Door, directory: Path | None, no_tui: bool, stop: bool) -> None:
     urls = start_demo_webapp(root)
     if no_tui:
         click.echo(say("cli.demo.workspace", root=str(root)))
-        for url in urls:
-            click.echo("  " + say("cli.demo.client", url=url))
+        for env_name, url in urls.items():
+            click.echo("  " + say("cli.demo.client", env=env_name, url=url))
         robot = robot_page_url(read_demo_config(root)["environments"]["test"]["port"])
         click.echo("  " + say("cli.demo.robot", url=robot))
         click.echo(say("cli.demo.try", root=str(root)))

@@ -67,8 +67,9 @@ def workspace_demo(explicit: str | None) -> Path | None:
     return root
 
 
-def login_urls(config: dict[str, Any]) -> list[str]:
-    return [f"http://127.0.0.1:{env['port']}/login" for env in config["environments"].values()]
+def login_urls(config: dict[str, Any]) -> dict[str, str]:
+    """Each environment's login page, by the environment's name (test, prod)."""
+    return {name: f"http://127.0.0.1:{env['port']}/login" for name, env in config["environments"].items()}
 
 
 def health(port: int) -> dict[str, Any] | None:
@@ -106,8 +107,8 @@ def serving_pid(config: dict[str, Any]) -> int | None:
     return None
 
 
-def start_demo_webapp(root: Path) -> list[str]:
-    """Start the demo web app unless it already runs; return its login URLs (test, prod)."""
+def start_demo_webapp(root: Path) -> dict[str, str]:
+    """Start the demo web app unless it already runs; return its login URLs by environment."""
     root = root.resolve()
     config = read_demo_config(root)
     running = serving_pid(config)

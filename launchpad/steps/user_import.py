@@ -1,7 +1,7 @@
-"""`import`: a user import in a playbook, one stage per step — `check` the sheet, `plan` it
-against the run's environment, `apply` it — through the same calls as `launchpad users check |
-plan | import` (`launchpad.users.operations`, `apply`, `guard`), so a playbook and the command
-line can never differ in what they check or write.
+"""`import`: a user import in a playbook, one stage per step — `check` the sheet against the
+run's environment, `plan` it there, `apply` it — through the same calls as `launchpad users
+check --env | plan | import` (`launchpad.users.operations`, `apply`, `guard`), so a playbook and
+the command line can never differ in what they check or write.
 
 `apply` writes only what a plan computed at that moment says (as `users import` does), and
 keeps how it differs from the file's latest recorded plan (the one a person signed off); on
@@ -11,6 +11,7 @@ an ordinary failure. New users' passwords go to hand-out files only (see `users/
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -21,6 +22,7 @@ from launchpad.phrases import Said, parts, phrase
 from launchpad.run.templating import render
 from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
 from launchpad.users.apply import ImportTarget
+from launchpad.users.target import TargetSession
 
 
 class ImportStep(StepSpec):
@@ -53,7 +55,7 @@ class _RunTarget(ImportTarget):
 
 
 def run_import(step: ImportStep, ctx: StepContext) -> StepOutcome:
-    from launchpad.users.operations import check_file, file_sha256, find_mapping
+    from launchpad.users.operations import find_mapping
 
     if ctx.workspace is None or ctx.store is None:
         return StepOutcome("failed", phrase("import.refused", reason="the step needs the run's workspace"))
@@ -62,28 +64,44 @@ def run_import(step: ImportStep, ctx: StepContext) -> StepOutcome:
     file = file if file.is_absolute() else root / file
     mapping_path = find_mapping(root, step.mapping)
     if step.stage == "check":
-        from launchpad.users.annotate import write_annotated
-
-        checked = check_file(file, mapping_path)
-        result = checked.result
-        rows, problems = len(result.rows), result.problems
-        notes = result.sheet_notes  # a column not imported is said in the run, not only on the command line
-        evidence = {"rows": rows, "problems": len(problems), "file": file.name, "sha256": file_sha256(file),
-                    "notes": len(notes)}
-        if not problems:
-            return StepOutcome("passed", parts([phrase("import.checked", rows=rows), *notes]), evidence=evidence)
-        out = file.with_name(f"{file.stem}.checked.xlsx")
-        write_annotated(checked.workbook, result, out, ctx.site.site.language)
-        return StepOutcome("failed", parts([phrase("import.check_problems", rows=rows, bad=rows - len(result.good_rows),
-                                                   problems=len(problems), out=str(out)), *notes]), evidence=evidence)
+        return _check(ctx, file, mapping_path)
     return _against_target(step, ctx, file, mapping_path)
+
+
+def _target(ctx: StepContext, database: str | None) -> AbstractContextManager[TargetSession]:
+    """The run's environment's database, its opening audited with the run's step."""
+    from launchpad.users.operations import target_session
+
+    assert ctx.workspace is not None
+    return target_session(ctx.workspace, ctx.env_name, database, ctx.transport_for,
+                          lambda action, target, detail: ctx.audit(action, target, {**detail, "step": ctx.step_id}),
+                          getattr(ctx.prompter, "secret", None))
+
+
+def _check(ctx: StepContext, file: Path, mapping_path: Path) -> StepOutcome:
+    """`launchpad users check FILE --env ENV`, as a step: the same use case, against the run's
+    environment, so the step and the command find the same problems."""
+    from launchpad.users.mapping import load_mapping
+    from launchpad.users.operations import ANNOTATED_SUFFIX, check_users, file_sha256
+    from launchpad.users.sources import read_workbook
+
+    loaded = load_mapping(mapping_path)
+    workbook = read_workbook(file)
+    with _target(ctx, loaded.database) as session:
+        report = check_users(workbook, loaded, session, ctx.env_name, file.with_name(f"{file.stem}{ANNOTATED_SUFFIX}"),
+                             ctx.site.site.language)
+    notes = report.result.sheet_notes  # a column not imported is said in the run, not only on the command line
+    evidence = {"rows": report.rows, "problems": len(report.problems), "file": file.name,
+                "sha256": file_sha256(file), "notes": len(notes)}
+    return StepOutcome("failed" if report.problems else "passed", parts([report.summary(), *notes]),
+                       evidence=evidence)
 
 
 def _against_target(step: ImportStep, ctx: StepContext, file: Path, mapping_path: Path) -> StepOutcome:
     from launchpad.users.apply import apply_plan
     from launchpad.users.guard import ImportRefused, require_fresh_backup
     from launchpad.users.mapping import load_mapping
-    from launchpad.users.operations import file_sha256, plan_workbook, target_session
+    from launchpad.users.operations import file_sha256, plan_workbook
     from launchpad.users.planlog import SHOWN, differences, latest_plan, record_plan
     from launchpad.users.sources import read_workbook
 
@@ -92,9 +110,7 @@ def _against_target(step: ImportStep, ctx: StepContext, file: Path, mapping_path
     workbook = read_workbook(file)
     sha = file_sha256(file)
     actor = ctx.prompter.actor
-    with target_session(ctx.workspace, ctx.env_name, loaded.database, ctx.transport_for,
-                        lambda action, target, detail: ctx.audit(action, target, {**detail, "step": ctx.step_id}),
-                        getattr(ctx.prompter, "secret", None)) as session:
+    with _target(ctx, loaded.database) as session:
         planned = plan_workbook(workbook, loaded, session, ctx.env_name)
         counts = planned.plan.counts()
         evidence: dict[str, Any] = {"file": file.name, "sha256": sha, "counts": counts,

@@ -44,14 +44,15 @@ from launchpad.users import records
 from launchpad.users.annotate import CannotWrite
 from launchpad.users.bulk import building_rows
 from launchpad.users.early_stream import EarlyStream
-from launchpad.users.guard import ImportRefused
+from launchpad.users.guard import ImportRefused, RollbackRefused
 from launchpad.users.handout import HANDOUT_NAME, handout_dir, handouts_root, people_from_kept, write_handouts
 from launchpad.users.hashing_progress import HashingProgress, remove_progress
 from launchpad.users.inflight import InFlight
-from launchpad.users.operations import Planned
+from launchpad.users.operations import Planned, users_command
 from launchpad.users.passwords import ForUser, choose, hash_all
 from launchpad.users.plan import PlannedUser
 from launchpad.users.profile import TARGETS_DIR, TargetProfile, load_profile
+from launchpad.users.rollback_handouts import HandoutsAfterRollback
 from launchpad.users.staged import IDS_UNFOUND, can_stage, stage_full, staged_batch
 from launchpad.users.state import live
 from launchpad.users.stream import BatchStream
@@ -154,11 +155,14 @@ def in_batches(users: list[Any], size: int, first: int, most: int | None = None)
 def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: str, mapping_name: str,
                allow_rejected: bool = False, batch_size: int | None = None,
                progress: Callable[[ApplyProgress], None] | None = None,
-               should_stop: Callable[[], bool] = lambda: False) -> ApplyOutcome:
+               should_stop: Callable[[], bool] = lambda: False, check_command: str | None = None) -> ApplyOutcome:
+    """`check_command`: what lists the rejected rows, as a person pastes it (by default the check
+    of `file` on this environment; rows from a mapping's source have no file to name)."""
     counts = planned.plan.counts()
     if counts["rejected"] and not allow_rejected:
-        raise ImportRefused(phrase("users.rejected_rows", count=counts["rejected"], file=file.name),
-                            hint=phrase("users.rejected_rows_hint"))
+        check = check_command or users_command("check", file, to.environment)
+        raise ImportRefused(phrase("error.import_rows_rejected", count=counts["rejected"], file=file.name),
+                            hint=phrase("error.import_rows_rejected_hint", command=check))
     started = time.monotonic()
     phase_started: dict[str, float] = {}
 
@@ -409,6 +413,18 @@ class RollbackOutcome:
     deleted: int
     restored: int
     left_alone: list[str]  # updated rows someone changed after the import
+    # Its hand-out files once the rollback is done (`importing.run_rollback`): removed, or kept and why.
+    handouts: HandoutsAfterRollback | None = None
+
+
+def refuse_rolled_back(to: ImportTarget, record: dict[str, Any]) -> None:
+    """A second rollback of an import is refused (not a usage mistake): when, and by whom, it was."""
+    if record.get("status") != "rolled_back":
+        return
+    at, by = zoned_text(record["rolled_back"], to.zone), records.rolled_back_by(to.store, record["id"])
+    said = phrase("users.already_rolled_back", id=record["id"], at=at) if by is None else \
+        phrase("users.already_rolled_back_by", id=record["id"], at=at, actor=by)
+    raise RollbackRefused(said, hint=phrase("users.already_rolled_back_hint"))
 
 
 def rollback_import(to: ImportTarget, import_id: int, *, batch_size: int = BATCH) -> RollbackOutcome:
@@ -416,9 +432,7 @@ def rollback_import(to: ImportTarget, import_id: int, *, batch_size: int = BATCH
     if found["environment"] != to.environment:
         raise UsageError(phrase("users.import_other_env", id=import_id, env=found["environment"], given=to.environment),
                          hint=phrase("users.import_other_env_hint", env=found["environment"]))
-    if found["status"] == "rolled_back":
-        raise UsageError(phrase("users.already_rolled_back", id=import_id,
-                                at=zoned_text(found["rolled_back"], to.zone)))
+    refuse_rolled_back(to, found)
     if found["status"] == "applying":
         records.unfinished_import(to.store, to.environment)  # refuses while its process lives
     rows = records.import_rows(to.store, import_id)

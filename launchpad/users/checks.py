@@ -35,6 +35,13 @@ class SheetDoesNotFit(LaunchpadError):
     title = "the sheet does not fit the mapping"
 
 
+class NoUsersToImport(LaunchpadError):
+    """The sheets the mapping reads have their header and nothing under it: an empty list of
+    users is a file sent too early or the wrong file, never "0 rows, no problems"."""
+
+    title = "no users to import"
+
+
 @dataclass(frozen=True)
 class RowProblem:
     sheet: str
@@ -228,7 +235,25 @@ def lay_out(workbook: Workbook, mapping: ImportMapping) -> tuple[list[Table], li
         raise SheetDoesNotFit(phrase("users.no_known_header", path=str(workbook.path),
                                      notes=parts(notes) if notes else phrase("users.no_sheets")),
                               hint=phrase("users.no_known_header_hint", headers=headers))
-    return tables, notes
+    return _with_rows(workbook, tables), notes + [phrase("users.sheet_header_only", sheet=t.sheet.name)
+                                                  for t in tables if _header_only(t)]
+
+
+def _header_only(table: Table) -> bool:
+    return next(table.records(), None) is None
+
+
+def _with_rows(workbook: Workbook, tables: list[Table]) -> list[Table]:
+    """The tables that have rows below their header; raises NoUsersToImport when none has
+    (check, plan and import alike: one rule, here)."""
+    if not all(map(_header_only, tables)):
+        return tables
+    path = str(workbook.path)
+    if workbook.encoding is not None:  # a CSV/TSV file: the file is its one sheet
+        said = phrase("users.file_header_only", path=path)
+    else:
+        said = phrase("users.sheets_header_only", path=path, sheets=[t.sheet.name for t in tables])
+    raise NoUsersToImport(said, hint=phrase("users.header_only_hint"))
 
 
 def _missing(table: Table, missing: list[str], mapping: ImportMapping) -> Phrase:

@@ -25,6 +25,12 @@ class ImportRefused(LaunchpadError):
     exit_code = 1
 
 
+class RollbackRefused(LaunchpadError):
+    """A rollback launchpad will not do, nothing changed: the import was already rolled back."""
+
+    title = "rollback refused"
+
+
 def confirm_import(prompter: Any, audit: Any, env_name: str, production: bool, counts: dict[str, int],
                    file_name: str) -> None:
     title = phrase("error.import_title", file=file_name, env=env_name)

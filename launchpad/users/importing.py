@@ -30,6 +30,7 @@ from launchpad.users.apply import (
     ImportTarget,
     RollbackOutcome,
     apply_plan,
+    refuse_rolled_back,
     rollback_import,
 )
 from launchpad.users.guard import DEFAULT_BACKUP_AGE, ImportRefused, confirm_import, require_fresh_backup
@@ -40,6 +41,7 @@ from launchpad.users.operations import Planned, Rows, target_session
 from launchpad.users.passwords import PasswordPolicy
 from launchpad.users.planlog import differences, last_import, latest_plan
 from launchpad.users.records import applying_import, get_import, unfinished_import
+from launchpad.users.rollback_handouts import clear_handouts
 from launchpad.workspace.folder import Workspace
 from launchpad.workspace.secrets import AskSecret
 from launchpad.workspace.site import Environment
@@ -199,7 +201,8 @@ def run_import(to: ImportTarget, ready: ImportReady, gates: ImportGates, prompte
     confirm_import(prompter, to.audit, to.environment, production, ready.counts, ready.rows.name)
     return apply_plan(to, ready.planned, file=Path(ready.rows.name), file_sha256=ready.rows.sha256,
                       mapping_name=mapping_name, allow_rejected=skip_rejected, batch_size=batch_size,
-                      progress=progress, should_stop=should_stop)
+                      progress=progress, should_stop=should_stop,
+                      check_command=ready.rows.command("check", to.environment))
 
 
 def run_rollback(to: ImportTarget, record: dict[str, Any], environment: Environment, prompter: Any) -> RollbackOutcome:
@@ -207,6 +210,7 @@ def run_rollback(to: ImportTarget, record: dict[str, Any], environment: Environm
     from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
 
     import_id, env_name = record["id"], to.environment
+    refuse_rolled_back(to, record)  # before anyone is asked to confirm it
     title = phrase("users.rollback_title", id=import_id, file=record["file_name"])
     counts = record["planned"]
     detail = phrase("users.rollback_detail", insert=counts["insert"], update=counts["update"])
@@ -220,7 +224,10 @@ def run_rollback(to: ImportTarget, record: dict[str, Any], environment: Environm
             raise ImportRefused(phrase("error.import_rollback_not_named", env=env_name, typed=typed_instead(typed)),
                                 hint=phrase("error.import_rollback_not_named_hint", env=env_name),
                                 title=ROLLBACK_REFUSED)
-    return rollback_import(to, import_id)
+    outcome = rollback_import(to, import_id)
+    # The plain passwords of users no longer there go too; kept while any of them is still there.
+    outcome.handouts = clear_handouts(to, import_id)
+    return outcome
 
 
 def run_reset(to: ImportTarget, record: dict[str, Any], environment: Environment, prompter: Any, keys: list[str],

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.errors import UsageError
-from launchpad.phrases import phrase
+from launchpad.phrases import Lang, Phrase, phrase
 from launchpad.safetext import shell_word
-from launchpad.users.checks import CheckResult, check_workbook
+from launchpad.users.checks import CheckResult, RowProblem, check_workbook
 from launchpad.users.mapping import ApiSource, ImportMapping, load_mapping
 from launchpad.users.plan import Plan, build_plan, check_roles, check_target
 from launchpad.users.sources import EXCEL_SUFFIXES, TEXT_SUFFIXES, UnreadableSheet, Workbook, read_workbook
@@ -89,9 +89,13 @@ class Rows:
 
     def command(self, verb: str, env_name: str, *more: str) -> str:
         """`launchpad users VERB FILE --env ENV …` for these rows, as a person pastes it."""
-        words = ["launchpad", "users", verb, *([str(self.file)] if self.file is not None else []), "--env",
-                 env_name, *more]
-        return " ".join(map(shell_word, words))
+        return users_command(verb, self.file, env_name, *more)
+
+
+def users_command(verb: str, file: Path | None, env_name: str, *more: str) -> str:
+    """`launchpad users VERB FILE --env ENV …` as a person pastes it (no FILE: the mapping's source)."""
+    words = ["launchpad", "users", verb, *([str(file)] if file is not None else []), "--env", env_name, *more]
+    return " ".join(map(shell_word, words))
 
 
 def read_rows(file: Path | None, mapping: ImportMapping, mapping_path: Path, workspace: Workspace | None,
@@ -139,10 +143,51 @@ def read_rows(file: Path | None, mapping: ImportMapping, mapping_path: Path, wor
     return Rows(Workbook(Path(name), [sheet]), name, digest, mapping_path.with_name(f"{name}.checked.xlsx"))
 
 
-def check_file(file: Path, mapping_path: Path) -> Checked:
-    mapping = load_mapping(mapping_path, _display(mapping_path))
-    workbook = read_workbook(file)
-    return Checked(workbook, mapping, check_workbook(workbook, mapping))
+@dataclass(frozen=True)
+class CheckReport:
+    """What a check found, as `users check` and a playbook's check step both tell it."""
+
+    checked: Checked
+    annotated: Path | None  # the copy for the client, written when some row has a problem
+
+    @property
+    def result(self) -> CheckResult:
+        return self.checked.result
+
+    @property
+    def problems(self) -> list[RowProblem]:
+        return self.result.problems
+
+    @property
+    def rows(self) -> int:
+        return len(self.result.rows)
+
+    @property
+    def bad_rows(self) -> int:
+        return self.rows - len(self.result.good_rows)
+
+    def summary(self) -> Phrase:
+        """`N rows, no problems`, or how many rows have how many problems and where the copy is."""
+        if self.annotated is None:
+            return phrase("import.checked", rows=self.rows)
+        return phrase("import.check_problems", rows=self.rows, bad=self.bad_rows, problems=len(self.problems),
+                      out=str(self.annotated))
+
+
+def check_users(workbook: Workbook, mapping: ImportMapping, session: TargetSession | None, where: str,
+                annotated: Path, lang: Lang) -> CheckReport:
+    """The check of `users check` and of a playbook's check step, one use case so the two can
+    never find different problems: every row, and with a target open (`session`, the database
+    of environment `where`) its units and the values its users already hold, as a plan checks
+    them. With a problem, the annotated copy for the client is written to `annotated`."""
+    checked = Checked(workbook, mapping, check_workbook(workbook, mapping)) if session is None else \
+        plan_workbook(workbook, mapping, session, where)
+    if not checked.result.problems:
+        return CheckReport(checked, None)
+    from launchpad.users.annotate import write_annotated
+
+    write_annotated(workbook, checked.result, annotated, lang)
+    return CheckReport(checked, annotated)
 
 
 def plan_file(file: Path, mapping_path: Path, session: TargetSession, where: str) -> Planned:
@@ -178,5 +223,5 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-__all__ = ["target_session", "Checked", "Planned", "Rows", "check_file", "file_sha256", "find_mapping",
+__all__ = ["target_session", "Checked", "CheckReport", "Planned", "Rows", "check_users", "file_sha256", "find_mapping",
            "import_files", "plan_file", "read_rows"]

@@ -107,6 +107,16 @@ def finish_import(store: Store, import_id: int, status: str) -> None:
                          [status, utc_now(), import_id])
 
 
+def rolled_back_by(store: Store, import_id: int) -> str | None:
+    """Who rolled import `import_id` back, as the audit trail keeps it (None: not found there)."""
+    for row in store.read("SELECT actor, detail FROM audit WHERE action = ? ORDER BY id DESC",
+                          ["user_import_rolled_back"]):
+        detail = json.loads(row["detail"]) if isinstance(row["detail"], str) else row["detail"]
+        if isinstance(detail, dict) and detail.get("import") == import_id:
+            return str(row["actor"])
+    return None
+
+
 def get_import(store: Store, import_id: int) -> dict[str, Any]:
     rows = list(store.db.query("SELECT * FROM user_imports WHERE id = ?", [import_id]))
     if not rows:

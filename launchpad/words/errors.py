@@ -32,6 +32,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.cannot_read_the_users'_api": ("cannot read the users' API", "无法读取用户接口"),
     "error.the_users'_query_failed": ("the users' query failed", "用户查询失败"),
     "error.the_sheet_does_not_fit_the_mapping": ("the sheet does not fit the mapping", "表格与映射不符"),
+    "error.no_users_to_import": ("no users to import", "没有可导入的用户"),
     "error.channel_configuration": ("channel configuration", "渠道配置有误"),
     "error.not_sent": ("not sent", "未发送"),
     "error.refused_by_the_robot": ("refused by the robot", "机器人拒收"),

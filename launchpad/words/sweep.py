@@ -25,10 +25,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
                          "{label} 设为运行时输入（prompt），但没有输入任何值；什么都没有做"),
     "secret.not_given_hint": ("start again and type the password", "请重新开始并输入密码"),
     # users/apply.py
-    "users.rejected_rows": ("{count} row(s) of {file} are rejected; nothing was written",
-                            "{file} 中有 {count} 行被拒绝；什么都没有写入"),
-    "users.rejected_rows_hint": ("fix them (see `launchpad users check`), or pass --skip-rejected to import the rest",
-                                 "请改正这些行（见 `launchpad users check`），或加 --skip-rejected 导入其余的行"),
     "users.handout_lost": ("import {id} was applied, but its hand-out could not be written ({error}); the new "
                            "users' initial passwords are still kept, owner-only, in {folder}",
                            "导入 {id} 已写入，但无法写出发放单（{error}）；"

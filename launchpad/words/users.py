@@ -16,6 +16,15 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "users.os_error": ("{path}: {reason}", "{path}：{reason}"),
     "users.file_empty": ("{path} is empty (0 bytes)", "{path} 是空文件（0 字节）"),
     "users.file_empty_hint": ("ask the client to send the file again", "请让客户重新发送该文件"),
+    # a header and no rows under it: no users, whatever the command (check, plan, import)
+    "users.sheets_header_only": ("{path}: no rows below the header of sheet {sheets}",
+                                 "{path}：工作表 {sheets} 只有表头，没有数据行"),
+    "users.file_header_only": ("{path} has a header but no rows",
+                               "{path} 只有表头，没有数据行"),
+    "users.header_only_hint": ("ask the client to fill in the users below the header and send the file again",
+                               "请让客户在表头下填好人员后重新发送该文件"),
+    "users.sheet_header_only": ("sheet {sheet!r} has a header but no rows: nothing from it",
+                                "工作表“{sheet}”只有表头，没有数据行：其中没有可导入的用户"),
     "users.not_a_sheet": ("{path}: {suffix} is not a sheet launchpad reads", "{path}：launchpad 不读取 {suffix} 文件"),
     "users.no_suffix": ("no suffix", "无扩展名"),
     "users.not_a_sheet_hint": ("save it as .xlsx, .xls or .csv", "请另存为 .xlsx、.xls 或 .csv"),
@@ -45,6 +54,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "users.not_inserted_hint": ("only users an import inserted get their initial password from it",
                                 "只有导入新增的用户才从该导入获得初始密码"),
     "users.already_rolled_back": ("import {id} was already rolled back ({at})", "导入 {id} 已回滚过（{at}）"),
+    "users.already_rolled_back_by": ("import {id} was already rolled back ({at}, by {actor})",
+                                     "导入 {id} 已回滚过（{at}，执行人 {actor}）"),
+    "users.already_rolled_back_hint": ("nothing was changed; `launchpad users imports` lists the imports and their "
+                                       "states", "未做任何改动；`launchpad users imports` 列出各次导入及其状态"),
     # the import's progress, and what is asked before a rollback
     "users.progress.hashing": ("hashing {done}/{total} ({time})", "计算密码哈希 {done}/{total}（{time}）"),
     "users.progress.writing": ("writing {done}/{total} ({time})", "写入 {done}/{total}（{time}）"),

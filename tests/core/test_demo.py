@@ -169,7 +169,7 @@ def test_start_is_idempotent_and_stop_stops(running_demo: Path) -> None:
     pid = int((running_demo / PID_FILE).read_text())
     urls = start_demo_webapp(running_demo)
     assert int((running_demo / PID_FILE).read_text()) == pid
-    assert [get(url).status_code for url in urls] == [200, 200]
+    assert [get(url).status_code for url in urls.values()] == [200, 200]
     assert stop_demo_webapp(running_demo) is True
     assert stop_demo_webapp(running_demo) is False
     assert not (running_demo / PID_FILE).exists()
@@ -182,7 +182,7 @@ def test_a_killed_web_app_is_started_again(running_demo: Path) -> None:
     os.kill(pid, signal.SIGKILL)
     urls = start_demo_webapp(running_demo)
     assert int((running_demo / PID_FILE).read_text()) != pid
-    assert get(urls[0]).status_code == 200
+    assert get(urls["test"]).status_code == 200
 
 
 def test_a_recycled_pid_is_never_signalled(demo_root: Path) -> None:

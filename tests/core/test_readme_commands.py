@@ -102,6 +102,8 @@ def test_demo_is_built_outside_the_repository_and_stops_when_asked(tmp_path: Pat
         assert (root / "site.yaml").is_file() and not (tmp_path / "launchpad-demo").exists()
         assert f"launchpad demo --stop --dir {root}" in built.stdout
         port = read_demo_config(root)["environments"]["test"]["port"]
+        for env_name, env in read_demo_config(root)["environments"].items():  # which site is which environment
+            assert f"  客户系统（{env_name}）：http://127.0.0.1:{env['port']}/login\n" in built.stdout, built.stdout
         assert health(port) is not None
         stopped = launchpad("demo", "--stop", cwd=root)
         assert stopped.returncode == 0, stopped.stderr

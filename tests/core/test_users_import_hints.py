@@ -65,3 +65,25 @@ def test_a_production_import_says_which_backup_passed_its_gate(demo: Path) -> No
     code, said = launch(demo, "users", "import", str(demo / SHEET_FILE), "--env", "prod", "--yes", "--skip-rejected")
     assert code == 1 and "prod 是生产环境：没有输入其名称" in said, said  # refused before anything is written
     assert f"  备份 {backup[1]} 已校验，且足够新\n" in said, said
+
+
+def test_the_apply_refusing_rejected_rows_names_the_check_of_that_file_on_that_environment(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    from launchpad.store.db import Store
+    from launchpad.users.apply import ImportTarget, apply_plan
+    from launchpad.users.guard import ImportRefused
+
+    sheet = tmp_path / "新员工 名单.xlsx"  # a space: the file is quoted as a shell needs it
+    rejected = SimpleNamespace(plan=SimpleNamespace(counts=lambda: {"insert": 3, "update": 0, "unchanged": 0,
+                                                                     "rejected": 2}))
+    to = ImportTarget(Store.memory(), None, tmp_path, "test", "app", "tester",  # type: ignore[arg-type]
+                      ZoneInfo("Asia/Shanghai"))
+    with pytest.raises(ImportRefused) as refused:
+        apply_plan(to, rejected, file=sheet, file_sha256="0" * 64, mapping_name="ruoyi.yaml")  # type: ignore[arg-type]
+    said = refused.value.render("zh")
+    assert "新员工 名单.xlsx 中有 2 行被拒绝；什么都没有写入" in said, said
+    assert f"`launchpad users check '{sheet}' --env test`" in said, said
+    [check] = [args for args in named_commands(said) if args[:2] == ["users", "check"]]
+    assert check == ["users", "check", str(sheet), "--env", "test"]

@@ -180,15 +180,18 @@ def test_the_hashing_estimate_says_its_time_as_a_person_plans_by(seconds: float,
 def test_an_import_rolled_back_twice_is_refused_with_the_time_in_site_time(tmp_path: Path) -> None:
     from launchpad.sitetime import local_text
     from launchpad.users.apply import ImportTarget, rollback_import
+    from launchpad.users.guard import RollbackRefused
 
     store = Store.memory()
     import_id = _an_import(store)
     records.finish_import(store, import_id, "rolled_back")
     stamp = records.get_import(store, import_id)["rolled_back"]
     to = ImportTarget(store, None, tmp_path, "test", "app", "tester", SHANGHAI)  # type: ignore[arg-type]
-    with pytest.raises(UsageError) as refused:
+    with pytest.raises(RollbackRefused) as refused:  # a refusal, not a usage mistake
         rollback_import(to, import_id)
+    assert refused.value.exit_code == 2
     chinese, english = _both(refused.value)
+    assert chinese.startswith("回滚被拒绝：") and english.startswith("rollback refused: "), chinese
     shown = f"{local_text(stamp, SHANGHAI, with_seconds=True)} Asia/Shanghai"
     assert shown[:19] != stamp[:19].replace("T", " ")  # the site's clock, not the stored UTC
     assert f"导入 {import_id} 已回滚过（{shown}）" in chinese, chinese
