@@ -7,6 +7,13 @@ its folder keeps the plain passwords its resume needs (hashing_progress.py), and
 unasked would let a later resume leave the users it already wrote with passwords nobody knows.
 Giving them up is `users abandon ID` (abandon.py): confirmed, audited, the record `abandoned` —
 after which, as after the import is applied or rolled back, its hand-outs are removed here.
+
+An applied import whose hand-out was never written (a full disk: handout_kept.py) is refused
+too: its kept file is then the only place its new users' initial passwords exist, so removing
+it would lose them for good. `users handout ID` writes the hand-out first.
+
+`removal_refused` is the rule, asked by the command and by the import screen's dialog (which
+greys its remove button instead of offering what would be refused).
 """
 
 from __future__ import annotations
@@ -19,19 +26,34 @@ from launchpad.phrases import phrase
 from launchpad.store.db import Store
 from launchpad.users import records
 from launchpad.users.handout import handout_dir, remove_handouts
+from launchpad.users.handout_kept import handout_owed
 from launchpad.users.hashing_progress import kept_passwords
 
 UNFINISHED = "applying"
 
 
-def remove_import_handouts(store: Store, root: Path, actor: str, import_id: int) -> list[Path]:
-    """The hand-out files of import `import_id` removed (returned); refused for an unfinished one."""
-    record = records.get_import(store, import_id)
+def removal_refused(root: Path, record: dict[str, Any]) -> UsageError | None:
+    """Why the hand-outs of import `record` may not be removed now (the error to raise or show),
+    or None when they may: an unfinished import, or an applied one whose hand-out is owed."""
+    import_id = int(record["id"])
     folder = handout_dir(root, import_id)
     if record["status"] == UNFINISHED:
-        raise UsageError(phrase("users.handout_remove_unfinished", id=import_id,
-                                count=len(kept_passwords(folder))),
-                         hint=phrase("users.handout_remove_unfinished_hint", id=import_id))
+        return UsageError(phrase("users.handout_remove_unfinished", id=import_id,
+                                 count=len(kept_passwords(folder))),
+                          hint=phrase("users.handout_remove_unfinished_hint", id=import_id))
+    if handout_owed(root, record):
+        return UsageError(phrase("users.handout_remove_owed", id=import_id, count=len(kept_passwords(folder))),
+                          hint=phrase("users.handout_remove_owed_hint", id=import_id))
+    return None
+
+
+def remove_import_handouts(store: Store, root: Path, actor: str, import_id: int) -> list[Path]:
+    """The hand-out files of import `import_id` removed (returned); refused, nothing removed,
+    when `removal_refused` says so."""
+    refused = removal_refused(root, records.get_import(store, import_id))
+    if refused is not None:
+        raise refused
+    folder = handout_dir(root, import_id)
 
     def audit(action: str, target: str, detail: dict[str, Any]) -> None:
         store.audit(actor, action, target, detail)

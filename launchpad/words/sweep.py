@@ -78,6 +78,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                              "请先完成它（再次运行同一导入）、回滚（launchpad users rollback {id}），"
                                              "或放弃并删除暂存的密码（launchpad users abandon {id}）；"
                                              "之后才能删除发放单"),
+    # users/handout_removal.py: an applied import whose hand-out was never written (a full disk)
+    "users.handout_remove_owed": ("the hand-out of import {id} was never written: its kept file holds the only copy of "
+                                  "{count} new user(s)' initial password(s), so nothing was deleted",
+                                  "导入 {id} 的发放单从未写出：暂存文件中是 {count} 个新用户初始密码的唯一副本，"
+                                  "未删除任何内容"),
+    "users.handout_remove_owed_hint": ("write the hand-out first (launchpad users handout {id}) and hand it out; "
+                                       "then its hand-outs can be removed",
+                                       "请先写出发放单（launchpad users handout {id}）并发放；之后才能删除发放单"),
     "users.import_abandoned": ("import {id} of {file} into {env} was abandoned (its pending passwords discarded): "
                                "it cannot be resumed",
                                "导入 {id}（{file} 写入 {env}）已放弃（暂存的初始密码已删除）：不能再继续"),

@@ -208,6 +208,58 @@ def test_a_hand_out_that_could_not_be_written_is_written_later_from_the_kept_pas
     assert "导入 1 有 2 个初始密码交接文件。" in again.stdout
 
 
+def test_an_owed_hand_out_is_not_removed_before_it_is_written(lab: SqliteLab, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hand-out failed after the users went in (a full disk): the kept file is the only copy
+    of their initial passwords. `users handout ID --remove` refuses (exit 2, nothing deleted)
+    and names `users handout ID`, which writes the hand-out; after that --remove removes it."""
+    import errno
+    import subprocess
+    import sys
+
+    from launchpad.errors import LaunchpadError
+    from launchpad.users import apply as apply_module
+    from launchpad.users.handout import handout_dir, list_handouts
+    from launchpad.users.hashing_progress import FILE_NAME
+
+    def disk_full(*_: object, **__: object) -> list[Path]:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def launchpad(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "launchpad", *args], cwd=lab.root, capture_output=True,
+                              text=True, timeout=120, stdin=subprocess.DEVNULL)
+
+    def audited(action: str) -> int:
+        with Store.open(lab.workspace.store_path) as store:
+            return len(list(store.db.query("SELECT id FROM audit WHERE action = ?", (action,))))
+
+    monkeypatch.setattr(apply_module, "write_handouts", disk_full)
+    with pytest.raises(LaunchpadError):
+        apply(lab, "test")
+    monkeypatch.undo()
+    folder = handout_dir(lab.root, 1)
+    assert (folder / FILE_NAME).is_file()
+
+    refused = launchpad("--lang", "en", "users", "handout", "1", "--remove")
+    assert refused.returncode == 2, refused.stderr
+    assert ("the hand-out of import 1 was never written: its kept file holds the only copy of 2 new user(s)' "
+            "initial password(s), so nothing was deleted") in refused.stderr
+    assert "write the hand-out first (launchpad users handout 1)" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert (folder / FILE_NAME).is_file()
+    assert audited("user_handout_removed") == 0 and audited("user_import_hashing_progress_removed") == 0
+    zh = launchpad("--lang", "zh", "users", "handout", "1", "--remove")
+    assert zh.returncode == 2 and "导入 1 的发放单从未写出" in zh.stderr and "launchpad users handout 1" in zh.stderr
+    assert (folder / FILE_NAME).is_file()
+
+    written = launchpad("users", "handout", "1")
+    assert written.returncode == 0, written.stderr
+    assert len(list_handouts(folder)) == 2 and not (folder / FILE_NAME).exists()
+    removed = launchpad("--lang", "en", "users", "handout", "1", "--remove")
+    assert removed.returncode == 0, removed.stderr
+    assert "2 hand-out file(s) removed." in removed.stdout
+    assert not folder.exists() and audited("user_handout_removed") == 1
+
+
 def test_a_user_added_after_the_plan_stops_the_batch_and_writes_nothing(lab: SqliteLab) -> None:
     with session(lab, "test") as (store, target):
         sheet, planned = plan(lab, "test", target)
