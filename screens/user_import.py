@@ -449,6 +449,7 @@ class UserImportScreen(LaunchpadScreen):
         from launchpad.run.prompter import PromptCancelled
         from launchpad.users.guard import ImportRefused
         from launchpad.users.importing import connect_target, run_rollback
+        from launchpad.users.rollback_handouts import said_after_rollback
 
         session = self.session
         prompter = self._prompter()
@@ -472,7 +473,12 @@ class UserImportScreen(LaunchpadScreen):
         text = t("ui.rolled_back", id=outcome.import_id, deleted=outcome.deleted, restored=outcome.restored)
         if outcome.left_alone:
             text += " · " + t("ui.left_alone", keys=", ".join(outcome.left_alone))
-        self.post_message(ImportEnded("rollback", text, True, outcome))
+        # What became of its hand-outs, as `users rollback` says it; files left are a warning.
+        handouts = said_after_rollback(outcome.import_id, env_name, outcome.handouts)
+        if handouts is not None:
+            text += " · " + said(handouts)
+        kept = outcome.handouts is not None and bool(outcome.handouts.kept)
+        self.post_message(ImportEnded("rollback", text, not kept, outcome))
 
     def action_abandon(self) -> None:
         """The highlighted unfinished import given up (users/abandon.py), its id typed first."""

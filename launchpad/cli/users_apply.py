@@ -202,21 +202,13 @@ def users_rollback(door: Door, import_id: int, yes: bool, confirm_env: str | Non
 
 
 def _say_handouts(import_id: int, env_name: str, handouts: Any) -> None:
-    """What became of the rolled-back import's hand-out files (nothing said when it had none)."""
-    if handouts is None or not (handouts.removed or handouts.kept):
-        return
-    folder = str(handouts.folder)
-    if handouts.removed and not handouts.kept:
-        click.echo("  " + say("cli.rollback.handouts_removed", id=import_id, count=len(handouts.removed),
-                              folder=folder))
-    elif handouts.error:
-        click.echo("  " + say("cli.rollback.handouts_not_removed", id=import_id, folder=folder,
-                              reason=handouts.error, count=len(handouts.kept)), err=True)
-    else:
-        still = handouts.still_there
-        click.echo("  " + say("cli.rollback.handouts_kept", id=import_id, count=len(handouts.kept), folder=folder,
-                              still=len(still), env=env_name,
-                              users=", ".join(still[:10]) + (" …" if len(still) > 10 else "")), err=True)
+    """What became of the rolled-back import's hand-out files (nothing said when it had none);
+    files left are a warning, on stderr."""
+    from launchpad.users.rollback_handouts import said_after_rollback
+
+    said = said_after_rollback(import_id, env_name, handouts)
+    if said is not None:
+        click.echo("  " + render(said, language()), err=bool(handouts.kept))
 
 
 @click.command("abandon")

@@ -1,6 +1,7 @@
 """An import's hand-out files after its rollback: the plain initial passwords of users that no
 longer exist are removed (audited as `users handout ID --remove` audits it), unless some user
-the import inserted is still in the target — then the files stay, and the rollback says who."""
+the import inserted is still in the target — then the files stay, and the rollback says who.
+`said_after_rollback` is how the command line and the import screen both say it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from launchpad.oserrors import os_reason
-from launchpad.phrases import Said
+from launchpad.phrases import Phrase, Said, phrase
 from launchpad.users import records
 from launchpad.users.handout import handout_dir, list_handouts, remove_handouts
 from launchpad.users.profile import TARGETS_DIR, load_profile
@@ -42,6 +43,22 @@ def clear_handouts(to: ImportTarget, import_id: int) -> HandoutsAfterRollback:
         return HandoutsAfterRollback(folder, removed=remove_handouts(folder, to.audit))
     except OSError as exc:  # the rollback itself is done: what is left is said, not a traceback
         return HandoutsAfterRollback(folder, kept=list_handouts(folder), error=os_reason(exc))
+
+
+def said_after_rollback(import_id: int, env_name: str, handouts: HandoutsAfterRollback | None) -> Phrase | None:
+    """What became of the rolled-back import's hand-out files, or None when it had none. Files
+    left (`handouts.kept`) are a warning: someone has to remove them later."""
+    if handouts is None or not (handouts.removed or handouts.kept):
+        return None
+    folder = str(handouts.folder)
+    if handouts.removed and not handouts.kept:
+        return phrase("cli.rollback.handouts_removed", id=import_id, count=len(handouts.removed), folder=folder)
+    if handouts.error:
+        return phrase("cli.rollback.handouts_not_removed", id=import_id, folder=folder, reason=handouts.error,
+                      count=len(handouts.kept))
+    still = handouts.still_there
+    return phrase("cli.rollback.handouts_kept", id=import_id, count=len(handouts.kept), folder=folder,
+                  still=len(still), env=env_name, users=", ".join(still[:10]) + (" …" if len(still) > 10 else ""))
 
 
 def _still_there(to: ImportTarget, import_id: int) -> list[str]:

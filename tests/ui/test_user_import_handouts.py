@@ -1,0 +1,85 @@
+"""The import screen and an import's hand-out files, on the demo workspace (its client system is a
+SQLite file: no server needed): a rollback says what became of the hand-outs as `users rollback`
+does."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from launchpad.demo import build_demo
+from launchpad.demo.sheet import SHEET_FILE
+from screens.app import LaunchpadApp
+from screens.dialogs.confirm import ConfirmDialog
+from screens.user_import import UserImportScreen
+from tests.commandline import launch
+from tests.ui.conftest import FIXED_NOW
+from tests.ui.helpers import wait_for_screen, wait_opened, wait_until
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    return build_demo(tmp_path / "demo")
+
+
+def imported(demo: Path, *more: str) -> tuple[int, Path]:
+    """The demo's sheet imported into test from the command line: its id and hand-out folder."""
+    code, said = launch(demo, "users", "import", str(demo / SHEET_FILE), "--env", "test", "--skip-rejected", "--yes",
+                        *more)
+    found = re.search(r"导入 (\d+)", said)
+    assert found is not None, said
+    return int(found[1]), demo / "handouts" / f"import-{found[1]}"
+
+
+async def past_imports(pilot: Any) -> UserImportScreen:
+    """The import screen opened on its list of past imports, the newest highlighted."""
+    await wait_opened(pilot)
+    await pilot.press("u")
+    screen = await wait_for_screen(pilot, UserImportScreen)
+    await wait_until(pilot, lambda: screen.ready, "the screen ready")
+    await pilot.press("l")
+    await wait_until(pilot, lambda: screen.imports, "the past imports")
+    await pilot.pause()
+    return screen
+
+
+async def rolled_back_on_screen(demo: Path) -> str:
+    app = LaunchpadApp(demo, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await past_imports(pilot)
+        await pilot.press("r")
+        await wait_for_screen(pilot, ConfirmDialog)
+        await pilot.click("#yes")
+        await wait_until(pilot, lambda: screen.ready and screen.imports and screen.imports[0]["status"] ==
+                         "rolled_back", "the rollback", timeout=120)
+        return screen.activity.text
+
+
+@pytest.mark.anyio
+async def test_a_rollback_on_the_screen_says_its_hand_outs_were_removed(demo: Path) -> None:
+    import_id, folder = imported(demo)
+    count = len(list(folder.glob("*.xlsx")))
+    assert count > 1
+    text = await rolled_back_on_screen(demo)
+    assert f"✓ 导入 {import_id} 已回滚" in text
+    assert f"已删除导入 {import_id} 的 {count} 个初始密码交接文件（{folder}）：其中的用户已不存在" in text, text
+    assert not folder.exists()
+
+
+@pytest.mark.anyio
+async def test_a_rollback_on_the_screen_says_why_its_hand_outs_stay(demo: Path) -> None:
+    import_id, folder = imported(demo)
+    # A user the import created that its rollback does not delete (not among its recorded rows).
+    with contextlib.closing(sqlite3.connect(demo / "data" / "test-users.db")) as db, db:
+        db.execute("INSERT INTO sys_user (dept_id, user_name, nick_name, create_by, del_flag) "
+                   "VALUES (100, 'stray', '未记录', ?, '0')", [f"import:{import_id}"])
+    count = len(list(folder.glob("*.xlsx")))
+    text = await rolled_back_on_screen(demo)
+    assert (f"导入 {import_id} 的 {count} 个初始密码交接文件保留在 {folder}：它新增的 1 个用户仍在 test 中（stray）"
+            in text), text
+    assert len(list(folder.glob("*.xlsx"))) == count
