@@ -535,6 +535,7 @@ class UserImportScreen(LaunchpadScreen):
     def action_handout(self) -> None:
         from launchpad.users.handout import handout_dir, list_handouts
         from launchpad.users.handout_kept import handout_owed
+        from launchpad.users.handout_removal import removal_refused
         from launchpad.users.records import get_import
         from screens.dialogs.import_source import HandoutDialog
 
@@ -545,8 +546,9 @@ class UserImportScreen(LaunchpadScreen):
             self.notify(t("ui.choose_import"), severity="warning")
             return
         root = self.session.workspace.root
+        record = record or get_import(self.session.store(), import_id)
         # an import whose hand-out could not be written (a full disk): written now from the kept passwords
-        if handout_owed(root, record or get_import(self.session.store(), import_id)):
+        if handout_owed(root, record):
             self.write_kept_handout(import_id)
             return
         files = list_handouts(handout_dir(root, import_id))
@@ -557,7 +559,9 @@ class UserImportScreen(LaunchpadScreen):
             if remove:
                 self.remove_handouts(import_id)
 
-        self.app.push_screen(HandoutDialog(import_id, files, root), callback=answered)
+        # The core's own rule: a removal it would refuse (an unfinished import) is not offered.
+        refused = removal_refused(root, record)
+        self.app.push_screen(HandoutDialog(import_id, files, root, refused), callback=answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="user-import-handout")
     def write_kept_handout(self, import_id: int) -> None:

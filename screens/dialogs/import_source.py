@@ -5,13 +5,17 @@ refused here, in the dialog; Escape chooses nothing."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, OptionList, Static
 
 from screens.dialogs.base import BaseDialog
-from screens.support.i18n import t
+from screens.support.i18n import said, t
+
+if TYPE_CHECKING:
+    from launchpad.errors import LaunchpadError
 
 
 class ImportSourceDialog(BaseDialog[tuple[Path, Path] | None]):
@@ -94,14 +98,21 @@ class ImportSourceDialog(BaseDialog[tuple[Path, Path] | None]):
 
 class HandoutDialog(BaseDialog[bool]):
     """An import's hand-out files listed, their count first (a site with many units scrolls the
-    list); the person may remove them once handed out."""
+    list); the person may remove them once handed out. When the core would refuse the removal
+    (`refused`: handout_removal.removal_refused), the remove button is greyed and the refusal,
+    with its hint, is the body's last line."""
 
-    def __init__(self, import_id: int, files: list[Path], root: Path) -> None:
+    def __init__(self, import_id: int, files: list[Path], root: Path, refused: LaunchpadError | None = None) -> None:
         shown = "\n".join(f"  {_relative(p, root)}" for p in files)
-        super().__init__(t("ui.handout_title", id=import_id), f"{t('ui.handout_files', count=len(files))}\n{shown}")
+        body = f"{t('ui.handout_files', count=len(files))}\n{shown}"
+        if refused is not None:
+            body += f"\n\n⚠ {said(refused.said)}" + (f"\n  → {said(refused.said_hint)}" if refused.hint else "")
+        super().__init__(t("ui.handout_title", id=import_id), body)
+        self.removal_refused = refused
 
     def buttons(self) -> list[Button]:
-        return [Button(t("ui.handout_remove"), id="remove", variant="error"), Button(t("dlg.close"), id="close")]
+        return [Button(t("ui.handout_remove"), id="remove", variant="error", disabled=self.removal_refused is not None),
+                Button(t("dlg.close"), id="close")]
 
     def safe_answer(self) -> bool:
         return False

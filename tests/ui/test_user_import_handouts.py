@@ -1,6 +1,6 @@
 """The import screen and an import's hand-out files, on the demo workspace (its client system is a
 SQLite file: no server needed): a rollback says what became of the hand-outs as `users rollback`
-does."""
+does, and the hand-out dialog of an unfinished import does not offer a removal the core refuses."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Button
 
 from launchpad.demo import build_demo
 from launchpad.demo.sheet import SHEET_FILE
@@ -83,3 +84,43 @@ async def test_a_rollback_on_the_screen_says_why_its_hand_outs_stay(demo: Path) 
     assert (f"导入 {import_id} 的 {count} 个初始密码交接文件保留在 {folder}：它新增的 1 个用户仍在 test 中（stray）"
             in text), text
     assert len(list(folder.glob("*.xlsx"))) == count
+
+
+@pytest.mark.anyio
+async def test_the_hand_out_dialog_of_an_unfinished_import_does_not_offer_to_remove(
+        demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stopped after its first batch: the users written so far have a hand-out, the rest of the
+    passwords are kept for the resume. The dialog lists the hand-out, its remove button greyed,
+    and says why in the core's words (`users handout ID --remove` refuses it the same way)."""
+    from launchpad.users import importing
+    from launchpad.users.hashing_progress import FILE_NAME
+    from screens.dialogs.import_source import HandoutDialog
+
+    real = importing.apply_plan
+
+    def stops_after_a_batch(*args: Any, **kwargs: Any) -> Any:
+        seen: list[Any] = []
+        kwargs["progress"] = seen.append
+        kwargs["should_stop"] = lambda: any(p.phase == "writing" and p.done for p in seen)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "apply_plan", stops_after_a_batch)
+    import_id, folder = imported(demo, "--batch", "10")
+    monkeypatch.undo()
+    stopped = list(folder.rglob("*.xlsx"))
+    assert stopped and (folder / FILE_NAME).is_file()
+
+    app = LaunchpadApp(demo, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await past_imports(pilot)
+        assert screen.imports[0]["status"] == "applying"
+        await pilot.press("o")
+        dialog = await wait_for_screen(pilot, HandoutDialog)
+        body = str(dialog.body)
+        assert f"初始密码共 {len(stopped)} 个文件" in body
+        assert f"导入 {import_id} 未完成（为继续导入暂存了" in body and f"launchpad users abandon {import_id}" in body
+        assert dialog.query_one("#remove", Button).disabled
+        await pilot.click("#remove")  # greyed: nothing happens
+        await pilot.pause()
+        assert pilot.app.screen is dialog
+    assert sorted(folder.rglob("*.xlsx")) == sorted(stopped) and (folder / FILE_NAME).is_file()
