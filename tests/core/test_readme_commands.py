@@ -195,6 +195,7 @@ def test_the_tour_imports_the_demos_sheet_hands_out_compares_and_rolls_back(demo
     assert [c[1] for c in commands] == ["check", "plan", "import", "import", "imports", "handout", "compare",
                                         "rollback"]
     done = [launchpad(*args, cwd=demo) for args in commands[:4]]  # up to the second import
+    handed_out = list((demo / "handouts").rglob("*.xlsx"))
     signed_in = sign_in_with_the_handout(demo)
     done += [launchpad(*args, cwd=demo) for args in commands[4:]]
     for result in done:
@@ -205,7 +206,7 @@ def test_the_tour_imports_the_demos_sheet_hands_out_compares_and_rolls_back(demo
     assert plan.returncode == 1 and "计划：新增 60，更新 2，不变 3，拒绝 6" in plan.stderr
     assert first.returncode == 0, first.stderr
     assert "✓ 导入 1 已完成：新增 60，更新 2，不变 3，拒绝 6" in first.stdout
-    assert first.stdout.count("初始密码交接文件（0600）") == len(list((demo / "handouts").rglob("*.xlsx")))
+    assert first.stdout.count("初始密码交接文件（0600）") == len(handed_out) > 0
     assert "；这是初始密码，请立即修改" in signed_in
     assert second.returncode == 0 and "无需写入" in second.stdout
     assert imports.returncode == 0 and "已导入" in imports.stdout and "+60 ~2 =3 ✗6" in imports.stdout
@@ -213,6 +214,9 @@ def test_the_tour_imports_the_demos_sheet_hands_out_compares_and_rolls_back(demo
     assert compare.returncode == 1 and "yanshou01：只在 test 中" in compare.stdout
     assert rollback.returncode == 0, rollback.stderr
     assert "✓ 导入 1 已回滚：删除 60 个用户，恢复 2 个" in rollback.stdout
+    # the passwords of users that no longer exist do not stay behind
+    assert f"已删除导入 1 的 {len(handed_out)} 个初始密码交接文件" in rollback.stdout, rollback.stdout
+    assert not any(path.exists() for path in handed_out)
     after = users_in_test()
     assert [row[1:] for row in after] == [row[1:] for row in before]
 
