@@ -201,8 +201,11 @@ def test_a_plain_password_is_found_nowhere_but_the_handout(lab: RuoYiLab) -> Non
 def test_rejected_rows_stop_the_import_unless_skipped(lab: RuoYiLab) -> None:
     with pytest.raises(ImportRefused, match="1 row.s. of 名单.xlsx are rejected; nothing was written") as refused:
         apply(lab, "test", SHEET)
-    assert "名单.xlsx 中有 1 行被拒绝；什么都没有写入\n  → 请改正这些行（见 `launchpad users check`）" \
-        in refused.value.render("zh"), refused.value.render("zh")
+    said = refused.value.render("zh")
+    # the hint names the check of that very file on that environment, as the command line's does
+    assert "名单.xlsx 中有 1 行被拒绝；什么都没有写入\n  → 请改正这些行（`launchpad users check " in said, said
+    named = f"{lab.root / '名单.xlsx'} --env test` 会列出它们并写出给客户的标注副本），或加上 --skip-rejected"
+    assert named in said, said
     assert lab.sql("test", "SELECT COUNT(*) FROM sys_user") == [["3"]]
     outcome = apply(lab, "test", SHEET, allow_rejected=True)
     assert outcome.counts["rejected"] == 1 and outcome.counts["insert"] == 1
