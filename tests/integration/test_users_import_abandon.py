@@ -16,13 +16,12 @@ from launchpad.handover.collect import collect_handover
 from launchpad.handover.render import render_handover
 from launchpad.session import open_session
 from launchpad.store.db import Store
-from launchpad.users import records
 from launchpad.users.hashing_progress import FILE_NAME
 from tests.commandline import launch
 from tests.integration.ruoyi import RuoYiLab
 from tests.integration.test_users_import import FAST_HASH, lab, launchpad  # noqa: F401
 from tests.integration.test_users_import_staged import SHEET
-from tests.integration.test_users_import_stop import apply_stopping, never, status
+from tests.integration.test_users_import_stop import apply_stopping, dies_before_closing, never, status
 
 pytestmark = pytest.mark.integration
 LOGINS = [str(row[0]) for row in SHEET[1:]]
@@ -30,15 +29,7 @@ LOGINS = [str(row[0]) for row in SHEET[1:]]
 
 def died_before_closing(lab: RuoYiLab, monkeypatch: pytest.MonkeyPatch) -> int:  # noqa: F811
     """Every batch committed, then the process died before the import was closed and handed out."""
-    real = records.finish_import
-
-    def dies(*args: object) -> None:
-        raise RuntimeError("the process died here")
-
-    monkeypatch.setattr(records, "finish_import", dies)
-    with pytest.raises(RuntimeError, match="died here"):
-        apply_stopping(lab, never, SHEET)
-    monkeypatch.setattr(records, "finish_import", real)
+    dies_before_closing(lab, monkeypatch, SHEET)
     with Store.open(lab.workspace.store_path) as store, store.transaction():  # its process is gone
         store.db.execute("UPDATE user_imports SET pid = 999999999 WHERE id = 1")
     return 1

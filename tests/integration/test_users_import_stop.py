@@ -216,16 +216,8 @@ def test_an_import_that_died_after_its_last_batch_hands_everyone_out_when_contin
     from tests.integration.test_users_import import handout_of, verify_handout
     from tests.integration.test_users_import_staged import SHEET
 
-    real = records.finish_import
-
-    def dies(*args: object) -> None:
-        raise RuntimeError("the process died here")
-
-    monkeypatch.setattr(records, "finish_import", dies)
-    with pytest.raises(RuntimeError, match="died here"):
-        apply_stopping(lab, never, SHEET)
+    dies_before_closing(lab, monkeypatch, SHEET)
     assert lab.sql("test", "SELECT COUNT(*) FROM sys_user WHERE create_by = 'import:1'") == [["5"]]
-    monkeypatch.setattr(records, "finish_import", real)
 
     resumed = apply_stopping(lab, never, SHEET)
     assert resumed.resumed and resumed.counts["insert"] == 0 and resumed.without_password == []
@@ -233,3 +225,18 @@ def test_an_import_that_died_after_its_last_batch_hands_everyone_out_when_contin
     for row in SHEET[1:]:
         verify_handout(lab, "test", handout_of(folder, str(row[0])), str(row[0]))
     assert status(lab, 1) == "applied"
+
+
+def dies_before_closing(lab: RuoYiLab, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+                        rows: list[list[str]]) -> None:
+    """`rows` applied: every batch commits, then the process dies before the import is closed
+    and handed out."""
+    real = records.finish_import
+
+    def dies(*args: object) -> None:
+        raise RuntimeError("the process died here")
+
+    monkeypatch.setattr(records, "finish_import", dies)
+    with pytest.raises(RuntimeError, match="died here"):
+        apply_stopping(lab, never, rows)
+    monkeypatch.setattr(records, "finish_import", real)

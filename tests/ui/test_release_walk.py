@@ -34,6 +34,16 @@ def login_page(root: Path) -> str:
 async def release_from_the_app(pilot: Pilot[Any], release_id: int, version: str,
                                previous: str) -> RunScreen:
     """p, 下班后发布, the form filled in, the run started on test, the switch confirmed."""
+    dialog = await start_release_from_the_app(pilot, release_id, version, previous)
+    # The switch is confirmed as the command it runs.
+    assert f"releases/{version}" in str(dialog.body) and "{{" not in str(dialog.body)
+    await pilot.click("#yes")
+    return await wait_for_screen(pilot, RunScreen)
+
+
+async def start_release_from_the_app(pilot: Pilot[Any], release_id: int, version: str,
+                                     previous: str) -> ConfirmDialog:
+    """p, 下班后发布, the form filled in, the run started on test: the switch's confirmation."""
     await pilot.press("p")
     playbooks = await wait_for_screen(pilot, PlaybooksScreen)
     await wait_until(pilot, lambda: playbooks.entries, "the playbook list")
@@ -46,11 +56,7 @@ async def release_from_the_app(pilot: Pilot[Any], release_id: int, version: str,
         field.value = value
     playbooks.query_one("#pb-list", OptionList).focus()
     await pilot.press("r")
-    dialog = await wait_for_screen(pilot, ConfirmDialog)
-    # The switch is confirmed as the command it runs.
-    assert f"releases/{version}" in str(dialog.body) and "{{" not in str(dialog.body)
-    await pilot.click("#yes")
-    return await wait_for_screen(pilot, RunScreen)
+    return await wait_for_screen(pilot, ConfirmDialog)
 
 
 async def test_a_release_and_a_rolled_back_one_walked_in_the_app(demo_workspace: Path) -> None:
@@ -97,18 +103,7 @@ async def test_a_declined_switch_reads_as_stopped_on_the_handover_screen(demo_wo
     app = LaunchpadApp(root, watch_hosts=False, now=lambda: EVENING)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_opened(pilot)
-        await pilot.press("p")
-        playbooks = await wait_for_screen(pilot, PlaybooksScreen)
-        await wait_until(pilot, lambda: playbooks.entries, "the playbook list")
-        names = [entry.name for entry in playbooks.entries]
-        playbooks.query_one("#pb-list", OptionList).highlighted = names.index("after-hours-release")
-        await wait_until(pilot, lambda: playbooks.query("#var-3"), "the release's variables")
-        await pilot.pause()
-        for index, value in ((0, str(release_id)), (2, "1.1.0"), (3, "1.0.0")):
-            playbooks.query_one(f"#var-{index}", Input).value = value
-        playbooks.query_one("#pb-list", OptionList).focus()
-        await pilot.press("r")
-        await wait_for_screen(pilot, ConfirmDialog)
+        await start_release_from_the_app(pilot, release_id, "1.1.0", "1.0.0")
         await pilot.click("#no")  # the switch declined
         screen = await wait_for_screen(pilot, RunScreen)
         await wait_run_ended(pilot, screen)
