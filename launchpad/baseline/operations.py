@@ -37,6 +37,12 @@ class FixRefused(LaunchpadError):
     exit_code = 1
 
 
+class FixNotConfirmed(FixRefused):
+    """Not confirmed, or production's name not typed: bad usage (exit 2), not a failure."""
+
+    exit_code = 2
+
+
 @contextlib.contextmanager
 def environment_session(workspace: Workspace, env_name: str, transport_for: Any, audit: AuditFn,
                         ask_secret: AskSecret | None = None,
@@ -131,13 +137,13 @@ def confirm_fix(prompter: Any, audit: AuditFn, env_name: str, production: bool, 
     if not prompter.confirm(ConfirmRequest("baseline-fix", title, env_name, production,
                                            ", ".join(d.id for d in chosen[:10]))):
         audit("baseline_fix_declined", where, {"reason": "not confirmed", "differences": len(chosen)})
-        raise FixRefused(phrase("error.fix_not_confirmed"))
+        raise FixNotConfirmed(phrase("error.fix_not_confirmed"))
     if production:
         typed = prompter.type_environment(TypeNameRequest("baseline-fix", title, env_name)).strip()
         if typed != env_name:
             audit("baseline_fix_declined", where, {"reason": "environment name typed wrong", "typed": typed})
-            raise FixRefused(phrase("error.write_not_named", env=env_name, typed=typed_instead(typed)),
-                             hint=phrase("error.import_rollback_not_named_hint", env=env_name))
+            raise FixNotConfirmed(phrase("error.write_not_named", env=env_name, typed=typed_instead(typed)),
+                                  hint=phrase("error.import_rollback_not_named_hint", env=env_name))
     audit("baseline_fix_confirmed", where, {"production": production, "differences": [d.id for d in chosen]})
 
 

@@ -1,7 +1,8 @@
 """Before an import writes: a person confirms the plan's counts, production needs its name typed,
 and production needs a fresh verified backup of the database being written (the same rule as
 the `fresh_backup` gate of playbooks). Each refusal is audited and raised as `ImportRefused`,
-never as an ordinary failure; nothing is written after one."""
+never as an ordinary failure; nothing is written after one. A write nobody confirmed is
+`ImportNotConfirmed` (exit 2, bad usage); the other refusals exit 1."""
 
 from __future__ import annotations
 
@@ -25,6 +26,13 @@ class ImportRefused(LaunchpadError):
     exit_code = 1
 
 
+class ImportNotConfirmed(ImportRefused):
+    """Nobody confirmed the write, or production's name was not typed: the person can put it
+    right by asking again, so it is bad usage (exit 2) like a refused restore, not a failure."""
+
+    exit_code = 2
+
+
 class RollbackRefused(LaunchpadError):
     """A rollback launchpad will not do, nothing changed: the import was already rolled back."""
 
@@ -39,14 +47,14 @@ def confirm_import(prompter: Any, audit: Any, env_name: str, production: bool, c
     where = f"{env_name}/users"
     if not prompter.confirm(ConfirmRequest("user-import", title, env_name, production, detail)):
         audit("user_import_declined", where, {"file": file_name, "reason": "not confirmed"})
-        raise ImportRefused(phrase("error.import_not_confirmed"))
+        raise ImportNotConfirmed(phrase("error.import_not_confirmed"))
     if production:
         typed = prompter.type_environment(TypeNameRequest("user-import", title, env_name)).strip()
         if typed != env_name:
             audit("user_import_declined", where, {"file": file_name, "reason": "environment name typed wrong",
                                                   "typed": typed})
-            raise ImportRefused(phrase("error.write_not_named", env=env_name, typed=typed_instead(typed)),
-                                hint=phrase("error.import_rollback_not_named_hint", env=env_name))
+            raise ImportNotConfirmed(phrase("error.write_not_named", env=env_name, typed=typed_instead(typed)),
+                                     hint=phrase("error.import_rollback_not_named_hint", env=env_name))
     audit("user_import_confirmed", where, {"file": file_name, "production": production, **counts})
 
 

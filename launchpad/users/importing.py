@@ -33,7 +33,13 @@ from launchpad.users.apply import (
     refuse_rolled_back,
     rollback_import,
 )
-from launchpad.users.guard import DEFAULT_BACKUP_AGE, ImportRefused, confirm_import, require_fresh_backup
+from launchpad.users.guard import (
+    DEFAULT_BACKUP_AGE,
+    ImportNotConfirmed,
+    ImportRefused,
+    confirm_import,
+    require_fresh_backup,
+)
 from launchpad.users.handout import handout_dir
 from launchpad.users.handout_kept import handout_owed
 from launchpad.users.hashing_progress import HashingProgress
@@ -216,14 +222,14 @@ def run_rollback(to: ImportTarget, record: dict[str, Any], environment: Environm
     detail = phrase("users.rollback_detail", insert=counts["insert"], update=counts["update"])
     if not prompter.confirm(ConfirmRequest("user-rollback", title, env_name, environment.production, detail)):
         to.audit("user_import_rollback_declined", env_name, {"import": import_id})
-        raise ImportRefused(phrase("error.import_rollback_not_confirmed"), title=ROLLBACK_REFUSED)
+        raise ImportNotConfirmed(phrase("error.import_rollback_not_confirmed"), title=ROLLBACK_REFUSED)
     if environment.production:
         typed = prompter.type_environment(TypeNameRequest("user-rollback", title, env_name)).strip()
         if typed != env_name:
             to.audit("user_import_rollback_declined", env_name, {"import": import_id, "typed": typed})
-            raise ImportRefused(phrase("error.import_rollback_not_named", env=env_name, typed=typed_instead(typed)),
-                                hint=phrase("error.import_rollback_not_named_hint", env=env_name),
-                                title=ROLLBACK_REFUSED)
+            raise ImportNotConfirmed(
+                phrase("error.import_rollback_not_named", env=env_name, typed=typed_instead(typed)),
+                hint=phrase("error.import_rollback_not_named_hint", env=env_name), title=ROLLBACK_REFUSED)
     outcome = rollback_import(to, import_id)
     # The plain passwords of users no longer there go too; kept while any of them is still there.
     outcome.handouts = clear_handouts(to, import_id)
@@ -243,14 +249,14 @@ def run_reset(to: ImportTarget, record: dict[str, Any], environment: Environment
     detail = phrase("users.reset_detail", users=", ".join(keys))
     if not prompter.confirm(ConfirmRequest("user-password-reset", title, env_name, environment.production, detail)):
         to.audit("user_password_reset_declined", env_name, {"import": import_id, "users": keys})
-        raise ImportRefused(phrase("error.password_reset_not_confirmed"), title=RESET_REFUSED)
+        raise ImportNotConfirmed(phrase("error.password_reset_not_confirmed"), title=RESET_REFUSED)
     if environment.production:
         typed = prompter.type_environment(TypeNameRequest("user-password-reset", title, env_name)).strip()
         if typed != env_name:
             to.audit("user_password_reset_declined", env_name, {"import": import_id, "users": keys, "typed": typed})
-            raise ImportRefused(phrase("error.password_reset_not_named", env=env_name, typed=typed_instead(typed)),
-                                hint=phrase("error.import_rollback_not_named_hint", env=env_name),
-                                title=RESET_REFUSED)
+            raise ImportNotConfirmed(phrase("error.password_reset_not_named", env=env_name, typed=typed_instead(typed)),
+                                     hint=phrase("error.import_rollback_not_named_hint", env=env_name),
+                                     title=RESET_REFUSED)
     return reset_passwords(to, import_id, keys, policy)
 
 

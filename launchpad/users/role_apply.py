@@ -45,6 +45,12 @@ class RolesRefused(LaunchpadError):
     exit_code = 1
 
 
+class RolesNotConfirmed(RolesRefused):
+    """Not confirmed, or production's name not typed: bad usage (exit 2), not a failure."""
+
+    exit_code = 2
+
+
 ROLLBACK_REFUSED = "role rollback refused"  # the title of a refused rollback (error.role_rollback_refused)
 
 
@@ -192,14 +198,14 @@ def _confirm(prompter: Any, to: RolesTarget, assignment: int, production: bool, 
     title = phrase("error.roles_title", users=users, env=to.environment, id=assignment)
     if not prompter.confirm(ConfirmRequest("role-assignment", title, to.environment, production, "")):
         to.audit("role_assignment_declined", to.where, {"assignment": assignment, "reason": "not confirmed"})
-        raise RolesRefused(phrase("error.roles_not_confirmed"))
+        raise RolesNotConfirmed(phrase("error.roles_not_confirmed"))
     if production:
         typed = prompter.type_environment(TypeNameRequest("role-assignment", title, to.environment)).strip()
         if typed != to.environment:
             to.audit("role_assignment_declined", to.where, {"assignment": assignment,
                                                             "reason": "environment name typed wrong", "typed": typed})
-            raise RolesRefused(phrase("error.write_not_named", env=to.environment, typed=typed_instead(typed)),
-                               hint=phrase("error.import_rollback_not_named_hint", env=to.environment))
+            raise RolesNotConfirmed(phrase("error.write_not_named", env=to.environment, typed=typed_instead(typed)),
+                                    hint=phrase("error.import_rollback_not_named_hint", env=to.environment))
     to.audit("role_assignment_confirmed", to.where, {"assignment": assignment, "production": production})
 
 
@@ -297,15 +303,15 @@ def rollback(to: RolesTarget, assignment: int, prompter: Any) -> RollbackOutcome
         detail = phrase("roles.rollback_changed_since", id=assignment, count=len(changed), users=lines(shown))
     if not prompter.confirm(ConfirmRequest("role-rollback", title, to.environment, production, detail)):
         to.audit("role_rollback_declined", to.where, {"assignment": assignment, "reason": "not confirmed"})
-        raise RolesRefused(phrase("error.roles_rollback_not_confirmed"), title=ROLLBACK_REFUSED)
+        raise RolesNotConfirmed(phrase("error.roles_rollback_not_confirmed"), title=ROLLBACK_REFUSED)
     if production:
         typed = prompter.type_environment(TypeNameRequest("role-rollback", title, to.environment)).strip()
         if typed != to.environment:
             to.audit("role_rollback_declined", to.where, {"assignment": assignment,
                                                           "reason": "environment name typed wrong", "typed": typed})
-            raise RolesRefused(phrase("error.write_not_named", env=to.environment, typed=typed_instead(typed)),
-                               hint=phrase("error.import_rollback_not_named_hint", env=to.environment),
-                               title=ROLLBACK_REFUSED)
+            raise RolesNotConfirmed(phrase("error.write_not_named", env=to.environment, typed=typed_instead(typed)),
+                                    hint=phrase("error.import_rollback_not_named_hint", env=to.environment),
+                                    title=ROLLBACK_REFUSED)
     to.audit("role_rollback_started", to.where, {"assignment": assignment, "users": len(rows),
                                                  "changed_since": [str(line) for line in changed[:50]]})
     _send_all(to, assignment, profile, only_undone=False, undo=True)
@@ -318,5 +324,5 @@ def environment_of(store: Store, assignment: int) -> str:
     return str(role_records.get(store, assignment)["environment"])
 
 
-__all__ = ["AssignOutcome", "RolesRefused", "RolesTarget", "apply_preview", "environment_of", "links_script",
-           "preview_live", "record_preview", "rollback", "rules_target"]
+__all__ = ["AssignOutcome", "RolesNotConfirmed", "RolesRefused", "RolesTarget", "apply_preview", "environment_of",
+           "links_script", "preview_live", "record_preview", "rollback", "rules_target"]

@@ -109,7 +109,7 @@ def test_the_drift_tables_last_line_counts_what_it_left_out_in_the_readers_langu
 def test_a_confirmation_without_a_terminal_names_only_what_the_command_offers(demo: Path) -> None:
     assert launchpad(demo, "roles", "preview", "--env", "test").returncode == 0
     asked = launchpad(demo, "roles", "apply", "--env", "test")
-    assert asked.returncode == 1
+    assert asked.returncode == 2
     assert "需要确认（请在终端中回答，或使用 --yes）" in asked.stderr and "--answers" not in asked.stderr
 
     assert launchpad(demo, "backup", "--env", "test", "all").returncode == 0
@@ -118,14 +118,14 @@ def test_a_confirmation_without_a_terminal_names_only_what_the_command_offers(de
     assignment = re.search(r"roles rollback (\d+)", applied.stdout)
     assert assignment is not None, applied.stdout
     rollback = launchpad(demo, "roles", "rollback", assignment[1])
-    assert rollback.returncode == 1
+    assert rollback.returncode == 2
     assert rollback.stderr.splitlines()[-1].startswith("角色分配回滚被拒绝："), rollback.stderr
     assert "或使用 --yes）" in rollback.stderr and "--answers" not in rollback.stderr
 
     # Production: --yes alone is refused there, so the hint names --confirm ENV.
     assert launchpad(demo, "backup", "--env", "prod", "all").returncode == 0
     fix = launchpad(demo, "baseline", "fix", "--env", "prod", "--all")
-    assert fix.returncode == 1
+    assert fix.returncode == 2
     assert "或使用 --confirm prod；生产环境仅用 --yes 不够）" in fix.stderr and "--answers" not in fix.stderr
 
 

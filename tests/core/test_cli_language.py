@@ -245,6 +245,7 @@ def test_the_write_guards_confirmation_refusals_speak_both_languages(
         confirm_import(prompter, lambda *entry: None, "prod", True, counts, "名单.xlsx")
     assert chinese in refused.value.render("zh") and english not in refused.value.render("zh")
     assert english in refused.value.render("en")
+    assert refused.value.exit_code == 2  # not confirmed is bad usage
 
 
 def test_the_write_guards_fresh_backup_refusals_speak_both_languages(site: Path, tmp_path: Path) -> None:
@@ -265,6 +266,7 @@ def test_the_write_guards_fresh_backup_refusals_speak_both_languages(site: Path,
         assert chinese in refused.value.render("zh")
         assert "请在 site.yaml 中为 prod 添加一个 `database: app` 的备份目标" in refused.value.render("zh")
         assert english in refused.value.render("en") and "备份" not in refused.value.render("en")
+        assert refused.value.exit_code == 1  # no fresh backup is a failed check, not bad usage
 
 
 @pytest.mark.parametrize(("lang", "expected"), [

@@ -133,6 +133,7 @@ def test_an_unconfirmed_or_unnamed_fix_is_refused_in_both_languages(
     with pytest.raises(FixRefused) as refused:
         confirm_fix(person, _no_audit, "prod", True, drift.differences[:2])
     assert chinese in refused.value.render("zh") and english in refused.value.render("en")
+    assert refused.value.exit_code == 2  # not confirmed is bad usage, as a restore's is
     title = person.asked[0].title
     assert render(title, "zh") == "按基线修正 prod 的 2 处差异"
     assert render(title, "en") == "fix 2 difference(s) of prod from the baseline"
@@ -172,6 +173,7 @@ def test_a_role_assignment_not_confirmed_or_not_named_is_refused_in_both_languag
     with pytest.raises(RolesRefused) as refused:
         _confirm(person, _roles_target(), 4, True, 12)
     assert chinese in refused.value.render("zh") and english in refused.value.render("en")
+    assert refused.value.exit_code == 2  # not confirmed is bad usage, as a restore's is
     assert render(person.asked[0].title, "zh") == "修改 prod 的 12 个用户的角色（预览 4）"
     assert render(person.asked[-1].title, "en") == "change the roles of 12 user(s) of prod (preview 4)"
 
@@ -223,8 +225,9 @@ def test_the_user_imports_question_is_put_in_the_persons_language() -> None:
 
     person = _Person(False)
     counts = {"insert": 2, "update": 1, "unchanged": 5, "rejected": 0}
-    with pytest.raises(ImportRefused):
+    with pytest.raises(ImportRefused) as refused:
         confirm_import(person, _no_audit, "prod", True, counts, "名单.xlsx")
+    assert refused.value.exit_code == 2 and refused.value.title == "import refused"
     asked = person.asked[0]
     assert render(asked.title, "zh") == "把 名单.xlsx 中的用户导入 prod"
     assert render(asked.detail, "zh") == "新增 2，更新 1，不变 5，拒绝 0"

@@ -63,7 +63,7 @@ def test_a_production_import_says_which_backup_passed_its_gate(demo: Path) -> No
     backup = re.search(r"备份 (\d+)：", said)
     assert backup is not None, said
     code, said = launch(demo, "users", "import", str(demo / SHEET_FILE), "--env", "prod", "--yes", "--skip-rejected")
-    assert code == 1 and "prod 是生产环境：没有输入其名称" in said, said  # refused before anything is written
+    assert code == 2 and "prod 是生产环境：没有输入其名称" in said, said  # refused before anything is written
     assert f"  备份 {backup[1]} 已校验，且足够新\n" in said, said
 
 

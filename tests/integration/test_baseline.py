@@ -128,7 +128,7 @@ def test_every_kind_of_drift_is_reported_then_fixed_behind_the_gates(lab: RuoYiL
     assert backed_up.returncode == 0, backed_up.stderr
     if env == "prod":
         unnamed = launchpad(lab, "baseline", "fix", "--env", env, "--all", "--yes")
-        assert unnamed.returncode == 1 and "prod 是生产环境：没有输入其名称" in unnamed.stderr
+        assert unnamed.returncode == 2 and "prod 是生产环境：没有输入其名称" in unnamed.stderr
     fixed = launchpad(lab, "baseline", "fix", "--env", env, "--all", "--confirm", env, "--yes", "--lang", "en")
     assert fixed.returncode == 0, fixed.stderr
     assert "✓ fix 1: 16 difference(s) fixed" in fixed.stdout

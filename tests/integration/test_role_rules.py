@@ -171,7 +171,7 @@ def test_production_needs_a_fresh_backup_and_its_name_typed(lab: RuoYiLab) -> No
     assert links(lab, "prod") == BEFORE
     assert launchpad(lab, "backup", "--env", "prod", "app").returncode == 0
     unnamed = launchpad(lab, "roles", "apply", "--env", "prod", "--yes")
-    assert unnamed.returncode == 1
+    assert unnamed.returncode == 2
     assert "prod 是生产环境：没有输入其名称" in unnamed.stderr
     assert links(lab, "prod") == BEFORE
     done = launchpad(lab, "roles", "apply", "--env", "prod", "--yes", "--confirm", "prod")
@@ -179,7 +179,7 @@ def test_production_needs_a_fresh_backup_and_its_name_typed(lab: RuoYiLab) -> No
     assert "，备份 " in done.stdout and links(lab, "prod") == AFTER  # the site speaks Chinese
     assignment = done.stdout.split("角色分配 ")[1].split()[0]
     unnamed_undo = launchpad(lab, "roles", "rollback", assignment, "--yes")
-    assert unnamed_undo.returncode == 1 and "prod 是生产环境：没有输入其名称" in unnamed_undo.stderr
+    assert unnamed_undo.returncode == 2 and "prod 是生产环境：没有输入其名称" in unnamed_undo.stderr
     assert links(lab, "prod") == AFTER
     assert launchpad(lab, "roles", "rollback", assignment, "--yes", "--confirm", "prod").returncode == 0
     assert links(lab, "prod") == BEFORE

@@ -235,7 +235,7 @@ def test_the_command_line_plans_imports_lists_rolls_back_and_hands_out(lab: RuoY
     lab.maria.root_sql("UPDATE sys_user SET email = 'ls@example.cn' WHERE user_name = 'lisi'", lab.name)
 
     unconfirmed = launchpad(lab, "users", "import", str(sheet), "--env", "test")
-    assert unconfirmed.returncode == 1 and "import refused: the import was not confirmed" in unconfirmed.stderr
+    assert unconfirmed.returncode == 2 and "import refused: the import was not confirmed" in unconfirmed.stderr
     assert lab.sql("test", "SELECT COUNT(*) FROM sys_user") == [["3"]]
 
     imported = launchpad(lab, "users", "import", str(sheet), "--env", "test", "--yes")
@@ -256,6 +256,8 @@ def test_the_command_line_plans_imports_lists_rolls_back_and_hands_out(lab: RuoY
     assert removed.stdout.strip() == "1 hand-out file(s) removed."
     assert not (lab.root / "handouts" / "import-1").exists()
 
+    unconfirmed_rollback = launchpad(lab, "users", "rollback", "1")  # no terminal, no --yes: bad usage
+    assert unconfirmed_rollback.returncode == 2 and "rollback refused" in unconfirmed_rollback.stderr
     rolled = launchpad(lab, "users", "rollback", "1", "--yes")
     assert rolled.returncode == 0, rolled.stderr
     assert "✓ import 1 rolled back: 1 user(s) deleted, 1 restored" in rolled.stdout
@@ -282,7 +284,7 @@ def test_production_needs_a_fresh_backup_and_its_name(lab: RuoYiLab) -> None:
     backed_up = launchpad(lab, "backup", "--env", "prod", "app")
     assert backed_up.returncode == 0, backed_up.stderr
     yes_only = launchpad(lab, "users", "import", str(sheet), "--env", "prod", "--yes")
-    assert yes_only.returncode == 1 and "prod is production: its name was not typed" in yes_only.stderr
+    assert yes_only.returncode == 2 and "prod is production: its name was not typed" in yes_only.stderr
     assert "backup 1 is verified and fresh enough" in yes_only.stderr  # said before the question
     assert lab.sql("prod", "SELECT COUNT(*) FROM sys_user") == [["3"]]
     imported = launchpad(lab, "users", "import", str(sheet), "--env", "prod", "--confirm", "prod")
@@ -292,7 +294,7 @@ def test_production_needs_a_fresh_backup_and_its_name(lab: RuoYiLab) -> None:
     handed = "SELECT password FROM sys_user WHERE user_name = 'zhangsan'"
     before = lab.sql("prod", handed)
     reset_yes = launchpad(lab, "users", "handout", "1", "--reset", "zhangsan", "--yes")
-    assert reset_yes.returncode == 1 and "prod is production: its name was not typed; no password was changed" \
+    assert reset_yes.returncode == 2 and "prod is production: its name was not typed; no password was changed" \
         in reset_yes.stderr
     assert lab.sql("prod", handed) == before
     reset = launchpad(lab, "users", "handout", "1", "--reset", "zhangsan", "--confirm", "prod")
@@ -354,7 +356,7 @@ def test_kill_9_mid_apply_then_resume_finishes_without_a_double_insert(lab: RuoY
     with Store.open(lab.workspace.store_path) as store:
         assert [r["status"] for r in records.list_imports(store)] == ["applied"]
     unconfirmed = launchpad(lab, "users", "handout", "1", "--reset", "zhangsan")
-    assert unconfirmed.returncode == 1 and "the password reset was not confirmed" in unconfirmed.stderr
+    assert unconfirmed.returncode == 2 and "the password reset was not confirmed" in unconfirmed.stderr
     reset = launchpad(lab, "users", "handout", "1", "--reset", "zhangsan", "--yes")
     assert reset.returncode == 0, reset.stderr
     [handout] = [Path(line.split(": ", 1)[1]) for line in reset.stdout.splitlines() if "hand-out" in line]
