@@ -34,7 +34,7 @@ class EarlyStream:
         self._session, self._wanted, self._batches = session, wanted, batches
         self._opening: threading.Thread | None = None
         self._stream: BatchStream | None = None
-        self._failed: BaseException | None = None
+        self._failed: Exception | None = None
         self._lock = threading.Lock()
 
     def hashing_left(self, seconds: float | None) -> None:
@@ -53,7 +53,7 @@ class EarlyStream:
     def _open(self) -> None:
         try:
             stream = BatchStream(self._session, self._batches).open()
-        except BaseException as exc:  # said when the first batch wants the command
+        except Exception as exc:  # re-raised as it came by ready(), on the import's own thread
             self._failed = exc
             return
         self._stream = stream

@@ -125,3 +125,23 @@ def test_an_import_with_nothing_for_the_command_opens_none() -> None:
     with early.ready() as stream:
         assert stream is None
     early.close()
+
+
+def test_a_command_that_could_not_be_opened_is_said_as_its_own_error_when_the_batches_want_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opened on its own thread, a failure (an unreachable host) is kept and raised as it came —
+    what, where and what next — on the import's thread, not lost with the thread."""
+    from launchpad.errors import LaunchpadError
+
+    unreachable = LaunchpadError("app1 (10.0.0.9:22) did not answer", hint="check the VPN")
+
+    def refuses(stream: BatchStream) -> BatchStream:
+        raise unreachable
+
+    monkeypatch.setattr(BatchStream, "open", refuses)
+    early = EarlyStream(None, True, 2)  # type: ignore[arg-type]
+    early.open_soon()
+    with pytest.raises(LaunchpadError) as raised, early.ready():
+        pass
+    assert raised.value is unreachable and raised.value.hint == "check the VPN"
+    early.close()
