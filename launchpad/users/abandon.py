@@ -78,12 +78,13 @@ def abandon_import(store: Store, root: Path, actor: str, import_id: int, *, conf
         raise UsageError(phrase("users.import_busy", id=str(import_id), env=record["environment"],
                                 pid=str(record["pid"]), host=record["hostname"]),
                          hint=phrase("users.import_busy_hint"))
-    if not confirmed.strip():
+    typed = confirmed.strip()
+    if not typed:
         raise AbandonNotConfirmed(import_id)
     target = f"{record['environment']}/{record['database']}"
-    if confirmed.strip() not in (BY_YES, str(import_id)):
-        store.audit(actor, "user_import_abandon_refused", target, {"import": import_id, "typed": confirmed.strip()})
-        raise UsageError(phrase("users.abandon_typed_wrong", typed=confirmed.strip(), id=import_id),
+    if typed not in (BY_YES, str(import_id)):
+        store.audit(actor, "user_import_abandon_refused", target, {"import": import_id, "typed": typed})
+        raise UsageError(phrase("users.abandon_typed_wrong", typed=typed, id=import_id),
                          hint=phrase("users.abandon_not_confirmed_hint", id=import_id))
     pending = pending_passwords(store, root, record)
 
@@ -96,7 +97,7 @@ def abandon_import(store: Store, root: Path, actor: str, import_id: int, *, conf
         records.finish_import(store, import_id, ABANDONED)
         store.audit(actor, "user_import_abandoned", target,
                     {"import": import_id, "passwords_discarded": pending.passwords,
-                     "confirmed": "--yes" if confirmed.strip() == BY_YES else "typed",
+                     "confirmed": BY_YES if typed == BY_YES else "typed",
                      "written_without_handout": pending.written_without_handout,
                      "handouts_left": [str(p) for p in pending.handouts]})
     return pending
