@@ -19,12 +19,12 @@ decline of one of its phases' steps): a resumed run that went on is read as befo
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass
 from typing import Any
 
 from launchpad.phrases import Phrase, phrase
 from launchpad.release.record import Release
+from launchpad.safetext import shell_word
 from launchpad.store.db import Store
 
 # The two states read from the run rather than the record.
@@ -117,9 +117,9 @@ def _declined(store: Store, release_id: int) -> tuple[str, Declined] | None:
 def _again(run: dict[str, Any]) -> str:
     """`launchpad run PLAYBOOK --env ENV --var K=V …` with the run's own values, quoted for a shell."""
     values = run.get("variables") or {}
-    given = " ".join(f"--var {shlex.quote(f'{name}={value}')}" for name, value in values.items())
-    return " ".join(part for part in ("launchpad run", shlex.quote(run["playbook"]), "--env",
-                                      shlex.quote(run["environment"]), given) if part)
+    given = " ".join(f"--var {shell_word(f'{name}={value}')}" for name, value in values.items())
+    return " ".join(part for part in ("launchpad run", shell_word(run["playbook"]), "--env",
+                                      shell_word(run["environment"]), given) if part)
 
 
 def _step_of(snapshot: dict[str, Any], step_id: str) -> dict[str, Any] | None:

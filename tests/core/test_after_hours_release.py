@@ -331,3 +331,14 @@ def test_a_declined_switch_reads_as_stopped_not_switched_everywhere_until_resume
     assert again.status == "passed"
     code, listed = launch(demo, "release", "list")
     assert "已发布" in listed and "已停止" not in listed
+
+
+def test_the_command_to_run_a_declined_release_again_quotes_as_every_pasted_command_does() -> None:
+    """Chinese and plain words stay bare (as in every other hint), a value a shell would split
+    or expand is quoted: the line pastes into a shell as the run's own values."""
+    from launchpad.release.standing import _again
+
+    run = {"playbook": "after-hours-release", "environment": "测试",
+           "variables": {"version": "1.1.0", "note": "甲方 同意", "package": "门户"}}
+    assert _again(run) == ("launchpad run after-hours-release --env 测试 --var version=1.1.0 "
+                           "--var 'note=甲方 同意' --var package=门户")
