@@ -326,6 +326,8 @@ CATALOG: dict[str, tuple[str, str]] = {
                        "计划 {plan}：新增 {insert}，更新 {update}，不变 {unchanged}，拒绝 {rejected}"),
     "import.rejected": ("{rejected} row(s) are rejected; nothing was written (fix the sheet, or skip_rejected: true)",
                         "{rejected} 行被拒绝，未写入任何数据（请修正表格，或设置 skip_rejected: true）"),
+    "import.rejected_hint": ("`{command}` lists them and writes a copy marked for the client",
+                             "`{command}` 会列出它们并写出给客户的标注副本"),
     "import.applied": ("import {id}: inserted {insert}, updated {update}, unchanged {unchanged}, "
                        "rejected {rejected}; {handouts} hand-out file(s)",
                        "导入 {id}：新增 {insert}，更新 {update}，不变 {unchanged}，拒绝 {rejected}；"

@@ -101,7 +101,7 @@ def _against_target(step: ImportStep, ctx: StepContext, file: Path, mapping_path
     from launchpad.users.apply import apply_plan
     from launchpad.users.guard import ImportRefused, require_fresh_backup
     from launchpad.users.mapping import load_mapping
-    from launchpad.users.operations import file_sha256, plan_workbook
+    from launchpad.users.operations import file_sha256, plan_workbook, users_command
     from launchpad.users.planlog import SHOWN, differences, latest_plan, record_plan
     from launchpad.users.sources import read_workbook
 
@@ -116,7 +116,9 @@ def _against_target(step: ImportStep, ctx: StepContext, file: Path, mapping_path
         evidence: dict[str, Any] = {"file": file.name, "sha256": sha, "counts": counts,
                                     "units": planned.plan.counts_by_unit(), "digest": planned.plan.digest()}
         if counts["rejected"] and not step.skip_rejected:
-            return StepOutcome("failed", phrase("import.rejected", rejected=counts["rejected"]), evidence=evidence)
+            check = users_command("check", _as_given(file, root=ctx.workspace.root), ctx.env_name)
+            return StepOutcome("failed", phrase("import.rejected", rejected=counts["rejected"]), evidence=evidence,
+                               hint=phrase("import.rejected_hint", command=check))
         if step.stage == "plan":
             plan_id = record_plan(ctx.store, ctx.env_name, file.name, sha, planned.plan, actor)
             return StepOutcome("passed", phrase("import.planned", plan=plan_id, **counts),
@@ -137,11 +139,17 @@ def _against_target(step: ImportStep, ctx: StepContext, file: Path, mapping_path
             outcome = apply_plan(to, planned, file=file, file_sha256=sha, mapping_name=mapping_path.name,
                                  allow_rejected=step.skip_rejected, batch_size=step.batch)
         except ImportRefused as refused:
-            return StepOutcome("refused", phrase("import.refused", reason=refused.message), evidence=evidence)
+            return StepOutcome("refused", phrase("import.refused", reason=refused.message), evidence=evidence,
+                               hint=refused.said_hint)
     evidence.update(import_id=outcome.import_id, handouts=[str(p) for p in outcome.handouts],
                     without_password=outcome.without_password)
     return StepOutcome("passed", phrase("import.applied", id=outcome.import_id, handouts=len(outcome.handouts),
                                         **outcome.counts), evidence=evidence)
+
+
+def _as_given(file: Path, root: Path) -> Path:
+    """`file` as a command run in the workspace names it: relative to the workspace when inside it."""
+    return file.relative_to(root) if file.is_relative_to(root) else file
 
 
 STEP_KIND = StepKind("import", ImportStep, run_import, idempotent=True)

@@ -166,3 +166,19 @@ def test_apply_keeps_how_the_target_changed_since_the_signed_plan(lab: RuoYiLab)
         [entry] = store.db.query("SELECT detail FROM audit WHERE action = 'user_import_plan_changed'")
     detail = json.loads(entry["detail"])
     assert (detail["plan"], detail["differences"], detail["step"]) == (plan_id, 1, "apply") and "run" in detail
+
+
+def test_rejected_rows_stop_the_apply_step_with_the_command_that_lists_them(lab: RuoYiLab) -> None:
+    """The step's failure says what to do next as the command line does: the check of the same
+    sheet on the run's environment, named as a person in the workspace types it."""
+    write_mapping(lab.root, FAST_HASH)
+    bad_id = [*GOOD[0][:2], "110105199003071230", *GOOD[0][3:]]  # wrong check digit
+    sheet = write_xlsx(lab.root / "新 名单.xlsx", {"名单": [HEADER, bad_id, GOOD[1]]})
+    before = users_table(lab, "test")
+
+    result, states = run(lab, stage_playbook(lab, "apply", sheet), "test", {}, ScriptedPrompter())
+
+    assert result.status == "failed" and states["apply"]["status"] == "failed", states
+    assert "1 行被拒绝" in states["apply"]["summary"] or "1 row(s) are rejected" in states["apply"]["summary"]
+    assert "`launchpad users check '新 名单.xlsx' --env test`" in states["apply"]["hint"], states["apply"]["hint"]
+    assert users_table(lab, "test") == before
