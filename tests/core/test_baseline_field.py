@@ -177,3 +177,23 @@ def test_check_reads_the_baselines_and_the_role_rules_and_says_so(demo: Path) ->
     bad_rules = launchpad(demo, "check")
     assert bad_rules.returncode == 2
     assert re.search(r"roles/rules\.yaml:\d+:\d+: YAML 语法错误", bad_rules.stderr), bad_rules.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("roles", "preview", "--env", "test"),
+    ("baseline", "diff", "--env", "test"),
+    ("baseline", "export", "--env", "test"),
+], ids=lambda a: " ".join(a[:2]))
+def test_a_database_that_cannot_be_read_is_said_in_chinese_and_as_a_read(demo: Path, args: tuple[str, ...]) -> None:
+    """A read that failed used to say, in English, "no database file", and then that nothing
+    of "this batch" was written and that rows already written would be recognised."""
+    site = demo / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("name: data/test-users.db", "name: data/gone.db"),
+                    encoding="utf-8")
+    done = launchpad(demo, *args)
+    assert done.returncode == 1, done.stderr
+    assert "没有数据库文件 data/gone.db" in done.stderr, done.stderr
+    assert "no database file" not in done.stderr and "这一批" not in done.stderr, done.stderr
+    assert "→ 什么都没有写入；请确认数据库存在，并能按 site.yaml 中的设置（主机、端口、用户、库名）连上，再重新运行" \
+        in done.stderr, done.stderr
+    assert not (demo / "data" / "gone.db").exists()
