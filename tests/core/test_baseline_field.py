@@ -197,3 +197,13 @@ def test_a_database_that_cannot_be_read_is_said_in_chinese_and_as_a_read(demo: P
     assert "→ 什么都没有写入；请确认数据库存在，并能按 site.yaml 中的设置（主机、端口、用户、库名）连上，再重新运行" \
         in done.stderr, done.stderr
     assert not (demo / "data" / "gone.db").exists()
+
+
+def test_a_rules_file_given_that_is_not_there_says_where_it_was_looked_for(demo: Path) -> None:
+    """The hint for a mistyped --rules used to tell the engineer to write roles/rules.yaml,
+    which was already there."""
+    done = launchpad(demo, "roles", "preview", "--env", "test", "--rules", "roles/rulez.yaml")
+    assert done.returncode == 2, done.stderr
+    assert "没有规则文件 roles/rulez.yaml" in done.stderr, done.stderr
+    assert f"或工作区 {demo} 算起；不给 --rules 时读取 roles/rules.yaml" in done.stderr, done.stderr
+    assert "写一个" not in done.stderr
