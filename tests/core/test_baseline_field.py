@@ -207,3 +207,15 @@ def test_a_rules_file_given_that_is_not_there_says_where_it_was_looked_for(demo:
     assert "没有规则文件 roles/rulez.yaml" in done.stderr, done.stderr
     assert f"或工作区 {demo} 算起；不给 --rules 时读取 roles/rules.yaml" in done.stderr, done.stderr
     assert "写一个" not in done.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("baseline", "diff", "--env", "prod"),
+    ("baseline", "fix", "--env", "prod", "--all", "--dry-run"),
+], ids=lambda a: " ".join(a[:2]))
+def test_a_baseline_given_that_is_not_there_says_where_it_was_looked_for(demo: Path, args: tuple[str, ...]) -> None:
+    """A mistyped --baseline read "nope.yaml:1:1: 文件不存在", with nothing to do about it."""
+    done = launchpad(demo, *args, "--baseline", "baselin.yaml")
+    assert done.returncode == 2, done.stderr
+    assert "没有基线文件 baselin.yaml" in done.stderr and ":1:1:" not in done.stderr, done.stderr
+    assert f"→ 相对路径从当前目录 {Path.cwd()} 或工作区的 {demo / 'baselines'} 算起" in done.stderr, done.stderr
