@@ -219,3 +219,22 @@ def test_a_baseline_given_that_is_not_there_says_where_it_was_looked_for(demo: P
     assert done.returncode == 2, done.stderr
     assert "没有基线文件 baselin.yaml" in done.stderr and ":1:1:" not in done.stderr, done.stderr
     assert f"→ 相对路径从当前目录 {Path.cwd()} 或工作区的 {demo / 'baselines'} 算起" in done.stderr, done.stderr
+
+
+def test_the_on_site_change_commands_speak_the_command_lines_language(demo: Path) -> None:
+    """`launchpad --lang en baseline changes` (or LAUNCHPAD_LANG=en) printed its table, and
+    record and accept their lines, in site.yaml's Chinese, where `baseline diff` spoke English."""
+    issue = add_issue(demo)
+    recorded = launchpad(demo, "--lang", "en", "baseline", "change", "record", "--env", "prod", "--item", HOTLINE,
+                         "--why", "甲方要求", "--issue", str(issue))
+    assert recorded.returncode == 0, recorded.stderr
+    assert "on-site change #1" in recorded.stdout and "现场变更" not in recorded.stdout, recorded.stdout
+    listed = launchpad(demo, "baseline", "changes", env={"LAUNCHPAD_LANG": "en"})
+    assert "waiting for HQ" in listed.stdout and "待总部同步" not in listed.stdout, listed.stdout
+    accepted = launchpad(demo, "--lang", "en", "baseline", "change", "accept", "1")
+    assert accepted.returncode == 0, accepted.stderr
+    assert "现场变更" not in accepted.stdout, accepted.stdout
+    again = launchpad(demo, "--lang", "en", "baseline", "change", "accept", "1")
+    assert again.returncode == 0 and "现场变更" not in again.stdout + again.stderr, again.stdout
+    chinese = launchpad(demo, "baseline", "changes", "--all")
+    assert chinese.stdout.rstrip().endswith("已纳入基线"), chinese.stdout  # the site's language without --lang
