@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from launchpad.backup.errors import BackupFailed
 from launchpad.backup.hostshell import HostShell, tail
-from launchpad.phrases import phrase
+from launchpad.phrases import Said, phrase
 
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 Value = str | None
@@ -221,6 +221,7 @@ def hex_literal(text: str) -> str:
 # its parameters, or several statements with theirs run as one transaction, bound by SQLite
 # itself — and the answer comes back as JSON (null is NULL).
 # A missing file is an error, never a new empty database; a script that fails is rolled back.
+_NO_FILE = "no database file "  # how the runner says the file is not there
 _SQLITE_RUNNER = """
 import json, os, sqlite3, sys
 path = sys.argv[1]
@@ -266,7 +267,10 @@ class SqliteClient:
         payload = json.dumps(request, ensure_ascii=False).encode("utf-8")
         result = shell.run(self.command(), stdin=payload)
         if not result.ok:
-            raise BackupFailed(phrase("host.said", host=shell.name, message=tail(result.stderr)))
+            said: Said = tail(result.stderr)
+            if said == _NO_FILE + self.access.name:  # the runner's own words, said again in the reader's
+                said = phrase("backup.no_database_file", path=self.access.name)
+            raise BackupFailed(phrase("host.said", host=shell.name, message=said))
         try:
             answer = json.loads(result.stdout.decode("utf-8"))
             rows = tuple(tuple(row) for row in answer["rows"])

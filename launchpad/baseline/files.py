@@ -109,6 +109,10 @@ def find_baseline(root: Path | None, given: str | None) -> Path:
         path = Path(given)
         if not path.exists() and folder is not None and (folder / given).exists():
             path = folder / given
+        if not path.exists():
+            hint = phrase("error.baseline_not_found_hint", cwd=str(Path.cwd()), folder=str(folder)) \
+                if folder is not None else phrase("users.no_such_file_hint", cwd=str(Path.cwd()))
+            raise UsageError(phrase("error.baseline_not_found", file=given), hint=hint)
         return path
     if folder is None:
         raise UsageError(phrase("error.baseline_no_workspace"), hint=phrase("error.baseline_no_workspace_hint"))

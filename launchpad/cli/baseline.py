@@ -205,7 +205,7 @@ def baseline_change_record(door: Door, env_name: str, item: str, why: str, issue
     audit = _audit_fn(store, actor)
     drift, _ = compared(store, reference, state, env_name, actor, audit)
     change = record_change(store, drift, state.baseline, item, why, issue_id, actor, audit)
-    words = lang or workspace.site.site.language
+    words = lang or language()
     click.echo("✓ " + render(phrase("baseline.onsite.recorded", id=change.id, item=change.item, env=env_name,
                                     change=phrase(f"baseline.onsite.change.{change.change}"), issue=issue_id), words))
 
@@ -224,7 +224,7 @@ def baseline_change_accept(door: Door, change_id: int, baseline_file: Path | Non
     store, actor = session.store(), session.actor
     change, path = accept_change(store, session.workspace.root, change_id, actor, _audit_fn(store, actor),
                                  baseline_file)
-    words = lang or session.workspace.site.site.language
+    words = lang or language()
     if path is None:
         click.echo(render(phrase("baseline.onsite.already_accepted", id=change.id, by=change.accepted_by,
                                  at=zoned_text(change.accepted, session.workspace.site.tz)), words))
@@ -255,7 +255,7 @@ def baseline_changes(door: Door, since: Any, everything: bool, fmt: str, as_patc
     zone = workspace.site.tz
     changes = list_changes(store, zone, since.date() if since else None,
                            status=None if everything and not as_patch else "pending")
-    words = lang or workspace.site.site.language
+    words = lang or language()
     if as_patch:
         text = patch(workspace.root, changes)
         _emit(text, out)

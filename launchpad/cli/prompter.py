@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -33,7 +34,7 @@ from launchpad.run.prompter import (
 
 
 def _required(what: str) -> Callable[[str], str]:
-    """A click `value_proc` that asks again while the answer is blank (`what`: a catalog key)."""
+    """A `check` for `_ask`: asks again while the answer is blank (`what`: a catalog key)."""
 
     def check(value: str) -> str:
         if not str(value).strip():
@@ -41,6 +42,36 @@ def _required(what: str) -> Callable[[str], str]:
         return str(value).strip()
 
     return check
+
+
+def _one_of(keys: list[str]) -> Callable[[str], str]:
+    """A `check` for `_ask`: one of the keys offered, in any case."""
+
+    def check(value: str) -> str:
+        given = str(value).strip()
+        for key in keys:
+            if given == key or given.lower() == key.lower():
+                return key
+        raise click.UsageError(say("click.not_a_choice", value=given, choices=keys))
+
+    return check
+
+
+def _ask(text: str, check: Callable[[str], str], **options: Any) -> str:
+    """`click.prompt`, asking again while `check` refuses the answer. Click's own loop (its
+    `value_proc`, its `type`, `click.confirm`) says the refusal after an English "Error:"."""
+    while True:
+        value = str(click.prompt(text, err=True, **options))
+        try:
+            return check(value)
+        except click.UsageError as exc:
+            click.echo("  " + say("click.error", message=exc.message), err=True)
+
+
+def _yes(text: str) -> bool:
+    """`click.confirm` (y or n, no by default) in the command line's language."""
+    answer = _ask(text, _one_of(["y", "yes", "n", "no"]), default="n", show_default=False, prompt_suffix=" [y/N]: ")
+    return answer in ("y", "yes")
 
 
 def _in_language(said: Said) -> str:
@@ -82,7 +113,7 @@ class CliPrompter:
         where = say("cli.run.production", env=request.environment) if request.production else request.environment
         self._say("\n  " + say("cli.ask.confirm", title=request.title, where=where,
                                  detail=_in_language(request.detail)))
-        return click.confirm("  " + say("cli.ask.run_it"), default=False, err=True)
+        return _yes("  " + say("cli.ask.run_it"))
 
     def type_environment(self, request: TypeNameRequest) -> str:
         if self.confirm_env is not None:
@@ -109,21 +140,16 @@ class CliPrompter:
             return SignOff(False)
         self._say(f"\n  {request.title}\n    {_in_language(request.instructions)}")
         choices = ["y", "n"] if request.critical else ["y", "n", "s"]
-        answer_key = click.prompt(
-            "  " + say("cli.ask.done_critical" if request.critical else "cli.ask.done"),
-            type=click.Choice(choices),
-            default="n",
-            err=True,
-        )
+        answer_key = _ask("  " + say("cli.ask.done_critical" if request.critical else "cli.ask.done") +
+                          f" ({', '.join(choices)})", _one_of(choices), default="n")
         if answer_key == "s":
-            reason = click.prompt("  " + say("cli.ask.skip_reason"), err=True, value_proc=_required("cli.ask.a_reason"))
+            reason = _ask("  " + say("cli.ask.skip_reason"), _required("cli.ask.a_reason"))
             return SignOff(False, by=self.actor, skip_reason=reason)
         if answer_key == "n":
             return SignOff(False)
-        by = click.prompt("  " + say("cli.ask.signed_by"), default=self.actor or None, err=True,
-                          value_proc=_required("cli.ask.a_name"))
+        by = _ask("  " + say("cli.ask.signed_by"), _required("cli.ask.a_name"), default=self.actor or None)
         note = (
-            click.prompt("  " + say("cli.ask.note_checked"), err=True, value_proc=_required("cli.ask.a_note"))
+            _ask("  " + say("cli.ask.note_checked"), _required("cli.ask.a_note"))
             if request.critical
             else click.prompt("  " + say("cli.ask.note"), default="", show_default=False, err=True)
         )
@@ -154,10 +180,10 @@ class CliPrompter:
             return FailureChoice("abort", phrase("engine.reason.no_one_to_ask"), unanswered=True)
         options = say("cli.ask.on_failure_critical" if request.critical else "cli.ask.on_failure")
         keys = ["r", "f", "a"] if request.critical else ["r", "f", "s", "a"]
-        key = click.prompt("  " + say("cli.ask.failed", title=request.title, options=options),
-                           type=click.Choice(keys), default="a", err=True)
+        key = _ask("  " + say("cli.ask.failed", title=request.title, options=options) + f" ({', '.join(keys)})",
+                   _one_of(keys), default="a")
         if key == "s":
-            reason = click.prompt("  " + say("cli.ask.skip_reason"), err=True, value_proc=_required("cli.ask.a_reason"))
+            reason = _ask("  " + say("cli.ask.skip_reason"), _required("cli.ask.a_reason"))
             return FailureChoice("skip", reason)
         return FailureChoice({"r": "retry_all", "f": "retry_failed", "a": "abort"}[key])  # type: ignore[arg-type]
 
@@ -168,7 +194,7 @@ class CliPrompter:
         if not self.interactive:
             return ""
         self._say("  " + say("cli.ask.refused", title=request.title, refusal=_in_language(request.refusal)))
-        if not click.confirm("  " + say("cli.ask.override"), default=False, err=True):
+        if not _yes("  " + say("cli.ask.override")):
             return ""
         reason = str(click.prompt("  " + say("cli.ask.reason"), default="", show_default=False, err=True)).strip()
         if not reason:
@@ -182,7 +208,7 @@ class CliPrompter:
             self._say("  ✗ " + say("cli.ask.not_safe_to_repeat", title=request.title))
             return False
         self._say("  " + say("cli.ask.half_run", title=request.title))
-        return click.confirm("  " + say("cli.ask.run_again"), default=False, err=True)
+        return _yes("  " + say("cli.ask.run_again"))
 
     def variable(self, request: VariableRequest) -> str:
         if request.name in self.answers.variables:
@@ -192,5 +218,7 @@ class CliPrompter:
         if not self.interactive:
             raise UsageError(phrase("cli.ask.variable_needed", name=request.name),
                              hint=phrase("cli.ask.variable_hint", name=request.name))
-        choices = click.Choice(list(request.choices)) if request.choices else None
-        return str(click.prompt(f"  {request.prompt}", default=request.default, type=choices, err=True))
+        if request.choices:
+            return _ask(f"  {request.prompt} ({', '.join(request.choices)})", _one_of(list(request.choices)),
+                        default=request.default)
+        return str(click.prompt(f"  {request.prompt}", default=request.default, err=True))

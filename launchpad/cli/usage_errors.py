@@ -34,6 +34,9 @@ _SENTENCES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
                            ("is a file", "click.path_is_file"),
                            ("is not readable", "click.path_not_readable"),
                            ("is not writable", "click.path_not_writable"))],
+    (re.compile(r"^'(?P<value>.*)' does not match the formats? (?P<formats>'.*')\.$", re.S),
+     lambda m: say("click.not_a_date", value=m["value"], formats=[_written(f) for f in
+                                                                  re.findall(r"'([^']*)'", m["formats"])])),
     (re.compile(r"^Option '(?P<name>.+)' requires an argument\.$"),
      lambda m: say("click.needs_value", name=m["name"])),
     (re.compile(r"^Option '(?P<name>.+)' requires (?P<count>\d+) arguments\.$"),
@@ -88,6 +91,13 @@ def sentence(text: str) -> str:
         if found is not None:
             return said(found)
     return text
+
+
+def _written(strftime: str) -> str:
+    """A date format as a person writes it: `%Y-%m-%d` is YYYY-MM-DD."""
+    for code, written in (("%Y", "YYYY"), ("%m", "MM"), ("%d", "DD"), ("%H", "HH"), ("%M", "mm"), ("%S", "ss")):
+        strftime = strftime.replace(code, written)
+    return strftime
 
 
 def _with_possibilities(text: str, possibilities: list[str] | None) -> str:

@@ -118,8 +118,9 @@ def find_rules(root: Path | None, given: str | None) -> Path:
         if not path.is_file() and root is not None and (root / given).is_file():
             path = root / given
         if not path.is_file():
-            raise UsageError(phrase("users.no_rules_file", file=str(given)),
-                             hint=phrase("users.no_rules_file_hint", default=RULES_FILE))
+            hint = phrase("users.no_rules_file_hint", cwd=str(Path.cwd()), root=str(root), default=RULES_FILE) \
+                if root is not None else phrase("users.no_such_file_hint", cwd=str(Path.cwd()))
+            raise UsageError(phrase("users.no_rules_file", file=str(given)), hint=hint)
         return path
     if root is None or not (root / RULES_FILE).is_file():
         raise UsageError(phrase("users.no_rules_here", file=RULES_FILE), hint=phrase("users.no_rules_here_hint"))

@@ -111,14 +111,14 @@ class TargetSession:
     def query(self, query: str, params: dict[str, Any] | None = None) -> ResultSet:
         from launchpad.backup.sqlquery import run_query
 
-        with _as_target_error():
+        with _as_target_error(_READ):
             return run_query(self.shell, self.tmp, self.access, query, params or {})
 
     def query_all(self, queries: list[str], prelude: str = "", no_nulls: bool = False) -> list[ResultSet]:
         """Several SELECTs without parameters, in one invocation of the client where it can;
         `prelude`, a MySQL session setting that prints nothing, runs first. `no_nulls`: no
         column can be NULL, so MySQL's cheaper text output can carry them."""
-        with _as_target_error():
+        with _as_target_error(_READ):
             if self.sql.mysql and no_nulls:
                 return MySqlClient(self.access).query_text(self.shell, self.tmp, queries, prelude)
             if self.sql.mysql:
@@ -165,15 +165,19 @@ class TargetFailed(LaunchpadError):
     exit_code = 1
 
 
+_READ, _WRITE = "users.read_failed_hint", "users.batch_not_written_hint"
+
+
 @contextlib.contextmanager
-def _as_target_error() -> Iterator[None]:
+def _as_target_error(hint: str = _WRITE) -> Iterator[None]:
     # The sql layer speaks of backups, where it was born; here its errors are the import's.
+    # `hint`: what to do, by whether a read (nothing written) or a batch (rolled back) failed.
     from launchpad.backup.errors import BackupFailed
 
     try:
         yield
     except BackupFailed as exc:
-        raise TargetFailed(exc.said, hint=exc.said_hint or phrase("users.batch_not_written_hint")) from None
+        raise TargetFailed(exc.said, hint=exc.said_hint or phrase(hint)) from None
 
 
 @contextlib.contextmanager

@@ -175,6 +175,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.runs.env": ("ENV", "环境"),
     "cli.runs.status": ("STATUS", "结果"),
     "cli.runs.playbook": ("PLAYBOOK", "操作手册"),
+    "cli.decision.signed_off": ("signed off", "签字确认"),
+    "cli.decision.approved": ("approved", "批准"),
     "cli.decision.declined": ("declined", "拒绝执行"),
     "cli.decision.skipped": ("skipped", "跳过"),
     "cli.decision.aborted": ("aborted", "中止"),

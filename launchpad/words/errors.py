@@ -202,6 +202,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.baseline_no_workspace": ("no baseline given and no workspace to look in",
                                     "没有给出基线，也没有可查找的工作区"),
     "error.baseline_no_workspace_hint": ("pass --baseline FILE", "请加上 --baseline 文件"),
+    "error.baseline_not_found": ("no baseline file {file}", "没有基线文件 {file}"),
+    "error.baseline_not_found_hint": ("a relative path is read from the current folder, {cwd}, or the workspace's "
+                                      "{folder}", "相对路径从当前目录 {cwd} 或工作区的 {folder} 算起"),
     "error.baseline_none": ("{folder} holds no baseline", "{folder} 中没有基线"),
     "error.baseline_none_hint": ("export one from the environment HQ's setup lives on (`launchpad baseline export "
                                  "--env test`), review it, and save it as baselines/baseline.yaml",

@@ -717,6 +717,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "click.not_an_integer": ("{value!r} is not a valid integer.", "“{value}”不是有效的整数。"),
     "click.not_a_number": ("{value!r} is not a valid float.", "“{value}”不是有效的数字。"),
     "click.not_a_boolean": ("{value!r} is not a valid boolean.", "“{value}”不是有效的是/否值。"),
+    "click.not_a_date": ("{value!r} is not a date written {formats}.", "“{value}”不是 {formats} 格式的日期。"),
     "click.out_of_range": ("{value} is not in the range {range}.", "{value} 不在范围 {range} 内。"),
     "click.no_such_path": ("{kind} {path!r} does not exist.", "{kind}“{path}”不存在。"),
     "click.path_is_folder": ("{kind} {path!r} is a folder: give a file's name.",

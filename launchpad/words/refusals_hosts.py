@@ -152,6 +152,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "backup.deleted": ("backup {id} was deleted ({reason})", "备份 {id} 已被删除（{reason}）"),
     "backup.no_environments": ("site.yaml defines no environments", "site.yaml 中没有定义任何环境"),
     "backup.mysql_answer": ("cannot read mysql's answer: {error}", "无法读取 mysql 的返回结果：{error}"),
+    "backup.no_database_file": ("no database file {path}", "没有数据库文件 {path}"),
     "backup.sqlite_answer": ("cannot read the sqlite runner's answer: {error}",
                               "无法读取 sqlite 执行器的返回结果：{error}"),
     "backup.cannot_hash": ("cannot hash the files: {error}", "无法计算文件的校验值：{error}"),

@@ -142,8 +142,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                 "{{force_change: {{列名: 值}}}}"),
     # users/role_rules.py, users/staged.py, users/target.py
     "users.no_rules_file": ("no rules file {file}", "没有规则文件 {file}"),
-    "users.no_rules_file_hint": ("write one at {default} (`launchpad schema role-rules` prints its schema)",
-                                 "请在 {default} 写一个（`launchpad schema role-rules` 会打印其格式）"),
+    "users.no_rules_file_hint": ("a relative path is read from the current folder, {cwd}, or the workspace, {root}; "
+                                 "without --rules, {default} is read",
+                                 "相对路径从当前目录 {cwd} 或工作区 {root} 算起；不给 --rules 时读取 {default}"),
     "users.no_rules_here": ("no {file} in the workspace", "工作区中没有 {file}"),
     "users.no_rules_here_hint": ("write the rules there, or pass --rules FILE",
                                  "请把规则写在那里，或用 --rules 文件 指定"),

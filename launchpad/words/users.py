@@ -7,6 +7,10 @@ from __future__ import annotations
 ENTRIES: dict[str, tuple[str, str]] = {
     "users.batch_not_written_hint": ("nothing of this batch was written; fix and re-run: rows already written are "
                                      "recognised", "这一批什么都没有写入；改正后重新运行即可，已写入的行会被识别出来"),
+    "users.read_failed_hint": ("nothing was written; check that the database is there and can be reached as site.yaml "
+                               "describes it (host, port, user, name), then run again",
+                               "什么都没有写入；请确认数据库存在，并能按 site.yaml 中的设置（主机、端口、用户、库名）"
+                               "连上，再重新运行"),
     # a sheet that cannot be read
     "users.no_such_file": ("{path}: no such file", "{path}：文件不存在"),
     "users.sheets_beside_hint": ("sheets in {folder}: {names}", "{folder} 中的表格：{names}"),

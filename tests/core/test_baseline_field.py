@@ -177,3 +177,64 @@ def test_check_reads_the_baselines_and_the_role_rules_and_says_so(demo: Path) ->
     bad_rules = launchpad(demo, "check")
     assert bad_rules.returncode == 2
     assert re.search(r"roles/rules\.yaml:\d+:\d+: YAML 语法错误", bad_rules.stderr), bad_rules.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("roles", "preview", "--env", "test"),
+    ("baseline", "diff", "--env", "test"),
+    ("baseline", "export", "--env", "test"),
+], ids=lambda a: " ".join(a[:2]))
+def test_a_database_that_cannot_be_read_is_said_in_chinese_and_as_a_read(demo: Path, args: tuple[str, ...]) -> None:
+    """A read that failed used to say, in English, "no database file", and then that nothing
+    of "this batch" was written and that rows already written would be recognised."""
+    site = demo / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("name: data/test-users.db", "name: data/gone.db"),
+                    encoding="utf-8")
+    done = launchpad(demo, *args)
+    assert done.returncode == 1, done.stderr
+    assert "没有数据库文件 data/gone.db" in done.stderr, done.stderr
+    assert "no database file" not in done.stderr and "这一批" not in done.stderr, done.stderr
+    assert "→ 什么都没有写入；请确认数据库存在，并能按 site.yaml 中的设置（主机、端口、用户、库名）连上，再重新运行" \
+        in done.stderr, done.stderr
+    assert not (demo / "data" / "gone.db").exists()
+
+
+def test_a_rules_file_given_that_is_not_there_says_where_it_was_looked_for(demo: Path) -> None:
+    """The hint for a mistyped --rules used to tell the engineer to write roles/rules.yaml,
+    which was already there."""
+    done = launchpad(demo, "roles", "preview", "--env", "test", "--rules", "roles/rulez.yaml")
+    assert done.returncode == 2, done.stderr
+    assert "没有规则文件 roles/rulez.yaml" in done.stderr, done.stderr
+    assert f"或工作区 {demo} 算起；不给 --rules 时读取 roles/rules.yaml" in done.stderr, done.stderr
+    assert "写一个" not in done.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("baseline", "diff", "--env", "prod"),
+    ("baseline", "fix", "--env", "prod", "--all", "--dry-run"),
+], ids=lambda a: " ".join(a[:2]))
+def test_a_baseline_given_that_is_not_there_says_where_it_was_looked_for(demo: Path, args: tuple[str, ...]) -> None:
+    """A mistyped --baseline read "nope.yaml:1:1: 文件不存在", with nothing to do about it."""
+    done = launchpad(demo, *args, "--baseline", "baselin.yaml")
+    assert done.returncode == 2, done.stderr
+    assert "没有基线文件 baselin.yaml" in done.stderr and ":1:1:" not in done.stderr, done.stderr
+    assert f"→ 相对路径从当前目录 {Path.cwd()} 或工作区的 {demo / 'baselines'} 算起" in done.stderr, done.stderr
+
+
+def test_the_on_site_change_commands_speak_the_command_lines_language(demo: Path) -> None:
+    """`launchpad --lang en baseline changes` (or LAUNCHPAD_LANG=en) printed its table, and
+    record and accept their lines, in site.yaml's Chinese, where `baseline diff` spoke English."""
+    issue = add_issue(demo)
+    recorded = launchpad(demo, "--lang", "en", "baseline", "change", "record", "--env", "prod", "--item", HOTLINE,
+                         "--why", "甲方要求", "--issue", str(issue))
+    assert recorded.returncode == 0, recorded.stderr
+    assert "on-site change #1" in recorded.stdout and "现场变更" not in recorded.stdout, recorded.stdout
+    listed = launchpad(demo, "baseline", "changes", env={"LAUNCHPAD_LANG": "en"})
+    assert "waiting for HQ" in listed.stdout and "待总部同步" not in listed.stdout, listed.stdout
+    accepted = launchpad(demo, "--lang", "en", "baseline", "change", "accept", "1")
+    assert accepted.returncode == 0, accepted.stderr
+    assert "现场变更" not in accepted.stdout, accepted.stdout
+    again = launchpad(demo, "--lang", "en", "baseline", "change", "accept", "1")
+    assert again.returncode == 0 and "现场变更" not in again.stdout + again.stderr, again.stdout
+    chinese = launchpad(demo, "baseline", "changes", "--all")
+    assert chinese.stdout.rstrip().endswith("已纳入基线"), chinese.stdout  # the site's language without --lang

@@ -193,6 +193,8 @@ USAGE_ERRORS = [
     (["run", "x", "--env"], "选项 --env 后面需要一个值。", "Option '--env' requires an argument."),
     (["runs", "--json=yes"], "选项 --json 不接受值。", "Option '--json' does not take a value."),
     (["init", "a", "b"], "多余的参数：b", "Got unexpected extra argument(s) (b)"),
+    (["baseline", "changes", "--since", "2026-13-01"], "--since 的值无效：“2026-13-01”不是 YYYY-MM-DD 格式的日期。",
+     "Invalid value for '--since': '2026-13-01' is not a date written YYYY-MM-DD."),
 ]
 
 

@@ -278,3 +278,35 @@ def test_an_overridden_gate_reads_overridden_in_the_report_not_passed(tmp_path: 
     assert "| 已越过 |" in render_run(report, "md", "zh")
     assert '<td class="overridden">已越过</td>' in render_run(report, "html", "zh")
     assert "[overridden]" in render_run(report, "text", "en")
+
+
+@pytest.mark.parametrize(("ask", "keys", "answer"), [
+    ("confirm", "是\ny\n", True),
+    ("sign_off", "好\ny\n   \n王五\n主流程正常\n", True),
+    ("on_failure", "x\na\n", "abort"),
+])
+def test_in_a_terminal_an_answer_not_offered_is_asked_again_in_the_command_lines_language(
+        ask: str, keys: str, answer: object) -> None:
+    """Click's own loops said "Error: invalid input" (and "Error: 'x' is not one of …") in
+    English under a Chinese question."""
+    from click.testing import CliRunner
+
+    from launchpad.cli import door
+    from launchpad.cli.prompter import CliPrompter
+    from launchpad.run.prompter import ConfirmRequest, FailureRequest, SignOffRequest
+
+    requests = {
+        "confirm": ConfirmRequest("s", "修改 prod 的角色", "prod", production=True),
+        "sign_off": SignOffRequest("s", "复核", "核对差异", critical=True),
+        "on_failure": FailureRequest("s", "检查", ("app1",), ("app1",), "失败", critical=False),
+    }
+    door.speak("zh")
+    try:
+        with CliRunner().isolation(input=keys) as (_, stderr, *_rest):
+            got = getattr(CliPrompter("张三", interactive=True), ask)(requests[ask])
+            said = stderr.getvalue().decode("utf-8")
+    finally:
+        door.speak(None)
+    assert (got.signed if ask == "sign_off" else got.action if ask == "on_failure" else got) == answer
+    assert "Error" not in said and "invalid" not in said and "not one of" not in said, said
+    assert said.count("错误：") == (2 if ask == "sign_off" else 1), said

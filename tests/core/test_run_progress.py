@@ -140,3 +140,18 @@ def test_a_skip_whose_failure_this_terminal_did_not_show_says_what_failed(capsys
     printer(StepFinished(1, "other", "failed", failed))
     printer(StepFinished(1, "ship", "skipped", skipped))
     assert click.unstyle(capsys.readouterr().out).splitlines()[-1].strip() == line.strip()
+
+
+def test_every_decision_a_run_records_is_said_in_words(capsys: pytest.CaptureFixture[str]) -> None:
+    """A signed review printed "已记录：王五 signed_off": the store's own name for the kind."""
+    from launchpad.run.events import DecisionRecorded
+    from launchpad.store.migrations import DECISION_KINDS
+
+    door.speak("zh")
+    printer = ProgressPrinter()
+    for kind in sorted(DECISION_KINDS - {"confirmed"}):  # a plain confirmation prints no line
+        printer(DecisionRecorded(1, "s", kind, "王五", ""))
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(DECISION_KINDS) - 1
+    for line in lines:
+        assert re.fullmatch(r"    已记录：王五 [^a-z_]+", line), line

@@ -164,9 +164,10 @@ def test_rules_files_that_are_not_there_are_refused_in_both_languages(tmp_path: 
     with pytest.raises(UsageError) as named:
         find_rules(tmp_path, "no.yaml")
     chinese, english = _both(named.value)
-    assert "没有规则文件 no.yaml\n  → 请在 roles/rules.yaml 写一个" in chinese, chinese
-    assert "（`launchpad schema role-rules` 会打印其格式）" in chinese
-    assert "no rules file no.yaml\n  → write one at roles/rules.yaml" in english
+    assert f"没有规则文件 no.yaml\n  → 相对路径从当前目录 {Path.cwd()} 或工作区 {tmp_path} 算起；" \
+        "不给 --rules 时读取 roles/rules.yaml" in chinese, chinese
+    assert f"no rules file no.yaml\n  → a relative path is read from the current folder, {Path.cwd()}, " \
+        f"or the workspace, {tmp_path}; without --rules, roles/rules.yaml is read" in english, english
     with pytest.raises(UsageError) as default:
         find_rules(tmp_path, None)
     chinese, english = _both(default.value)
