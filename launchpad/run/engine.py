@@ -423,6 +423,11 @@ class Engine:
             raise _Stop("aborted")
         if production:
             typed = self.prompter.type_environment(TypeNameRequest(step.id, step.name, env_name))
+            if not typed.strip():
+                # Nobody typed anything (no terminal, no --confirm): not a name typed wrong.
+                self._decide(run_id, step.id, "declined", phrase("engine.reason.name_not_typed"), {})
+                self.emit(Notice(run_id, phrase("engine.name_not_typed", env=env_name)))
+                raise _Stop("aborted")
             if typed.strip() != env_name:
                 self._decide(run_id, step.id, "declined", phrase("engine.reason.name_typed_wrong"), {"typed": typed})
                 self.emit(Notice(run_id, phrase("engine.typed_wrong", typed=typed, env=env_name)))

@@ -261,3 +261,15 @@ def test_a_last_line_without_newline_is_shown(tmp_path: Path) -> None:
     h = Harness(tmp_path / "ws", playbook_text("- {id: p, name: p, kind: shell, hosts: app1, run: printf 末行}"))
     assert h.run(ScriptedPrompter()).status == "passed"
     assert [e.line for e in h.events if isinstance(e, OutputLine)] == ["末行"]
+
+
+def test_production_name_not_given_is_not_called_typed_wrong(tmp_path: Path) -> None:
+    # No terminal and no --confirm: nobody typed anything, so the record must not say a name
+    # was typed wrong (typed '', not 'prod'), only that none was given.
+    steps = "- {id: danger, name: 重启服务, kind: shell, confirm: true, run: touch restarted}"
+    h = Harness(tmp_path / "ws", playbook_text(steps))
+    result = h.run(ScriptedPrompter(typed_name="  "), env="prod")
+    assert result.status == "aborted" and not (h.root / "restarted").exists()
+    assert h.decisions(result.run_id)[-1]["reason"] == "environment name not typed"
+    notices = [render(e.text, "zh") for e in h.events if isinstance(e, Notice)]
+    assert notices == ["未输入环境名称“prod”：步骤未执行"]
