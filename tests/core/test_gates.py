@@ -278,3 +278,17 @@ def test_an_overridden_gate_reads_overridden_in_the_report_not_passed(tmp_path: 
     assert "| 已越过 |" in render_run(report, "md", "zh")
     assert '<td class="overridden">已越过</td>' in render_run(report, "html", "zh")
     assert "[overridden]" in render_run(report, "text", "en")
+
+
+def test_without_a_terminal_a_refused_window_says_how_to_override_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Nobody is there to give a reason: the run says so, and where the reason can be written
+    (the answers file's override, under the step's id), instead of recording the refusal silently."""
+    from launchpad.cli.prompter import CliPrompter
+
+    h = Harness(tmp_path / "ws", gated(GATES["window"]))
+    result = h.run(CliPrompter("张三", interactive=False, offers_answers=True), env="prod")
+    assert result.status == "refused" and not (h.root / "changed").exists()
+    said = capsys.readouterr().err
+    assert "关卡：越过关卡须由人写明原因" in said  # the site's language: no command line chose another
+    assert "override: {gate: 原因}" in said and "--answers" in said
