@@ -273,3 +273,32 @@ def test_production_name_not_given_is_not_called_typed_wrong(tmp_path: Path) -> 
     assert h.decisions(result.run_id)[-1]["reason"] == "environment name not typed"
     notices = [render(e.text, "zh") for e in h.events if isinstance(e, Notice)]
     assert notices == ["未输入环境名称“prod”：步骤未执行"]
+
+
+class DeclinesStep(ScriptedPrompter):
+    """Yes to every confirmation but the one of step `declined`."""
+
+    def __init__(self, declined: str) -> None:
+        super().__init__(failures=[FailureChoice("abort")])
+        self.declined = declined
+
+    def confirm(self, request: Any) -> bool:
+        self.asked.append(request)
+        return request.step_id != self.declined
+
+
+@pytest.mark.parametrize(("order", "says_stopped"), [(["undo", "restore"], False), (["restore", "undo"], True)])
+def test_a_rollback_step_declined_says_the_rest_was_not_run_only_when_some_was_left(
+        tmp_path: Path, order: list[str], says_stopped: bool) -> None:
+    # The bundled release's last rollback step, the restore, is declined whenever the release
+    # changed no data: nothing of the rollback is left then, and the run must not say otherwise.
+    rollback = {"undo": "{id: undo, name: 切回, kind: shell, run: touch undone}",
+                "restore": "{id: restore, name: 恢复备份, kind: shell, confirm: true, run: touch restored}"}
+    text = playbook_text("- {id: switch, name: 切换, kind: shell, run: 'false'}") + "    rollback:\n" + "".join(
+        f"      - {rollback[step]}\n" for step in order)
+    h = Harness(tmp_path / "ws", text)
+    result = h.run(DeclinesStep("restore"))
+    assert result.status == "aborted"
+    assert (h.root / "undone").exists() is (order[0] == "undo") and not (h.root / "restored").exists()
+    notices = [render(e.text, "zh") for e in h.events if isinstance(e, Notice)]
+    assert any(n.startswith("回滚已停止") for n in notices) is says_stopped, notices
