@@ -302,3 +302,17 @@ def test_a_rollback_step_declined_says_the_rest_was_not_run_only_when_some_was_l
     assert (h.root / "undone").exists() is (order[0] == "undo") and not (h.root / "restored").exists()
     notices = [render(e.text, "zh") for e in h.events if isinstance(e, Notice)]
     assert any(n.startswith("回滚已停止") for n in notices) is says_stopped, notices
+
+
+def test_a_variable_refused_says_what_to_give_instead(tmp_path: Path) -> None:
+    # The pattern alone (^[0-9]{1,9}$) does not tell a field engineer what the value is: the
+    # refusal names the option to give again and the playbook's own question for it.
+    from launchpad.errors import UsageError
+
+    h = Harness(tmp_path / "ws", playbook_text(
+        "- {id: a, name: a, kind: shell, run: 'true'}",
+        vars_="vars:\n  release: {prompt: 发布编号（launchpad release list 中的编号）, pattern: '^[0-9]{1,9}$'}\n"))
+    with pytest.raises(UsageError) as refused:
+        h.run(ScriptedPrompter(), variables={"release": "abc"})
+    assert render(refused.value.said_hint, "zh") == \
+        "请重新给出 --var release=…：发布编号（launchpad release list 中的编号）"
