@@ -98,6 +98,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     # Why a decision was taken, as the run's decisions keep it (English) and its report says it.
     "engine.reason.not_confirmed": ("not confirmed", "未确认"),
     "engine.reason.name_typed_wrong": ("environment name typed wrong", "环境名称输入错误"),
+    "engine.reason.name_not_typed": ("environment name not typed", "未输入环境名称"),
     "engine.reason.playbook_changed": ("playbook changed", "操作手册已变更"),
     "engine.reason.continue_changed": ("continue with changed playbook", "按变更后的操作手册继续"),
     "engine.reason.rollback_not_run": ("rollback not run", "未执行回滚"),
@@ -116,6 +117,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "engine.overridden": ("overridden ({reason}); {refusal}", "已越过（{reason}）；{refusal}"),
     "engine.typed_wrong": ("typed {typed!r}, not {env!r}: step not run",
                            "输入的是“{typed}”，不是“{env}”：步骤未执行"),
+    "engine.name_not_typed": ("{env!r} was not typed: step not run", "未输入环境名称“{env}”：步骤未执行"),
     "engine.rerun_safe": ("step {step} was interrupted; it is safe to repeat and runs again",
                           "步骤 {step} 曾中断；它可以安全重复，将重新执行"),
     "engine.rollback_stopped": ("rollback stopped ({status}): the rest of it was not run",

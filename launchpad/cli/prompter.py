@@ -192,6 +192,7 @@ class CliPrompter:
         if reason is not None:
             return reason
         if not self.interactive:
+            self._say("  ✗ " + say("cli.ask.needs_override", title=request.title, step=request.step_id))
             return ""
         self._say("  " + say("cli.ask.refused", title=request.title, refusal=_in_language(request.refusal)))
         if not _yes("  " + say("cli.ask.override")):

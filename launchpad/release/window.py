@@ -109,8 +109,10 @@ def _inside_a_window(site: Site, start: datetime, end: datetime, window: str | N
         if span is not None and end <= span[1]:
             return PlannedWindow(name, start, end)
     described = "; ".join(f"{n} {_describe(site, n)}" for n in names)
+    # An --end of HH:MM before the start was read as the next day: the refusal shows that day.
+    end_text = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
     raise UsageError(phrase("error.window_outside" if window else "error.window_outside_any",
-                            start=f"{start:%Y-%m-%d %H:%M}", end=f"{end:%H:%M}",
+                            start=f"{start:%Y-%m-%d %H:%M}", end=end_text,
                             weekday=phrase(f"weekday.{start.weekday()}"), described=described),
                      hint=phrase("error.window_outside_hint"))
 

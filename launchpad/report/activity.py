@@ -52,6 +52,7 @@ class RunLine:
     skipped: tuple[StepNote, ...] = ()  # skipped by a person, with the person's reason
     not_checked: tuple[StepNote, ...] = ()  # had nothing to check, with why
     refused: tuple[StepNote, ...] = ()  # gates that refused, with the refusal
+    declined: tuple[StepNote, ...] = ()  # steps left unrun because a person did not confirm them, with why
     release: bool = False  # a release on production (labelled 发布 in the report)
 
 
@@ -135,6 +136,7 @@ def runs_on(store: Store, start: str, end: str, zone: ZoneInfo) -> list[RunLine]
             started=local_text(run["started"], zone), finished=local_text(run["finished"], zone),
             steps_total=len(states), steps_passed=sum(1 for s in states.values() if s["status"] == "passed"),
             failures=failed, skipped=notes["skipped"], not_checked=notes["not_checked"], refused=notes["refused"],
+            declined=notes["declined"],
             release=bool(run["production"]) and is_release(titles),
         ))
     return lines
@@ -143,9 +145,16 @@ def runs_on(store: Store, start: str, end: str, zone: ZoneInfo) -> list[RunLine]
 def _step_notes(store: Store, run_id: int, states: dict[str, dict[str, Any]],
                 info: dict[str, dict[str, Any]]) -> dict[str, tuple[StepNote, ...]]:
     """Skipped steps (only those a person skipped: a step not meant for this environment is not
-    news) with the person's reason; unchecked and refused steps with their summary."""
-    skip_reasons = {d["step_id"]: d["reason"] for d in store.decisions(run_id) if d["kind"] == "skipped"}
-    notes: dict[str, list[StepNote]] = {"skipped": [], "not_checked": [], "refused": []}
+    news) with the person's reason; unchecked and refused steps with their summary; steps a
+    person did not confirm (a declined switch), which never ran, with why."""
+    decisions = store.decisions(run_id)
+    skip_reasons = {d["step_id"]: d["reason"] for d in decisions if d["kind"] == "skipped"}
+    declined = {d["step_id"]: loads(d["reason"], d.get("reason_phrase")) for d in decisions
+                if d["kind"] == "declined" and d["step_id"] in info
+                and states.get(d["step_id"], {}).get("status") not in ("passed", "skipped")}
+    notes: dict[str, list[StepNote]] = {"skipped": [], "not_checked": [], "refused": [],
+                                        "declined": [StepNote(info[step_id].get("name", step_id), reason)
+                                                     for step_id, reason in declined.items()]}
     for step_id, state in states.items():
         title = info.get(step_id, {}).get("name", step_id)
         if state["status"] == "skipped" and step_id in skip_reasons:

@@ -184,7 +184,7 @@ def _step_notes(run: RunLine, words: dict[str, str], lang: str) -> list[str]:
     """The run's refused, skipped and unchecked steps with why, as the chat message names them."""
     return [words[key].format(step=note.title, reason=render_phrase(note.reason, lang))
             for key, notes in (("step_refused", run.refused), ("step_skipped", run.skipped),
-                               ("step_not_checked", run.not_checked))
+                               ("step_not_checked", run.not_checked), ("step_declined", run.declined))
             for note in notes]
 
 

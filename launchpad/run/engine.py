@@ -232,6 +232,8 @@ class Engine:
             self._decide(run_id, "rollback", "declined", phrase("engine.reason.rollback_not_run"), {"plan": str(plan)})
             return
         self._decide(run_id, "rollback", "confirmed", phrase("engine.reason.rollback"), {"plan": str(plan)})
+        last = phases[-1].rollback[-1]
+        step = last
         try:
             for phase in phases:
                 self.emit(PhaseStarted(run_id, phase.id, phrase("engine.rollback_phase_started", phase=phase.name)))
@@ -243,7 +245,9 @@ class Engine:
                         self._stop_if_cancelled()
                         states[step.id] = self._run_step(run_id, phase, step, env_name, values, states)
         except _Stop as stop:
-            self.emit(Notice(run_id, phrase("engine.rollback_stopped", status=status_word(stop.status))))
+            # The last step declined or failed (a restore the release did not need) leaves nothing unrun.
+            if step is not last or stop.status == "interrupted":
+                self.emit(Notice(run_id, phrase("engine.rollback_stopped", status=status_word(stop.status))))
 
     def _finish(self, run_id: int, status: str) -> RunResult:
         self.store.set_run_status(run_id, status, finished=status != "interrupted")
@@ -423,6 +427,11 @@ class Engine:
             raise _Stop("aborted")
         if production:
             typed = self.prompter.type_environment(TypeNameRequest(step.id, step.name, env_name))
+            if not typed.strip():
+                # Nobody typed anything (no terminal, no --confirm): not a name typed wrong.
+                self._decide(run_id, step.id, "declined", phrase("engine.reason.name_not_typed"), {})
+                self.emit(Notice(run_id, phrase("engine.name_not_typed", env=env_name)))
+                raise _Stop("aborted")
             if typed.strip() != env_name:
                 self._decide(run_id, step.id, "declined", phrase("engine.reason.name_typed_wrong"), {"typed": typed})
                 self.emit(Notice(run_id, phrase("engine.typed_wrong", typed=typed, env=env_name)))

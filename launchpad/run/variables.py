@@ -34,7 +34,8 @@ def resolve_variables(playbook: Playbook, env_name: str, given: dict[str, str], 
             value = prompter.variable(request)
         problem = var.problem_with(value)
         if problem is not None:
-            raise UsageError(phrase("error.variable_bad", name=name, value=value, problem=problem))
+            raise UsageError(phrase("error.variable_bad", name=name, value=value, problem=problem),
+                             hint=phrase("error.variable_bad_hint", name=name, prompt=var.prompt or name))
         values[name] = value
     return values
 

@@ -238,6 +238,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.ask.override": ("Override it (the reason goes to the audit log)?", "越过它吗（原因会记入审计日志）？"),
     "cli.ask.reason": ("Reason", "原因"),
     "cli.ask.no_reason": ("No reason given: the refusal stands.", "未填写原因：维持拒绝。"),
+    "cli.ask.needs_override": ("{title}: overriding it needs a person's reason (answer it in a terminal, or write "
+                               "override: {{{step}: REASON}} in --answers)",
+                               "{title}：越过关卡须由人写明原因（请在终端中回答，或在 --answers 文件中写 "
+                               "override: {{{step}: 原因}}）"),
     "cli.ask.not_safe_to_repeat": ("{title} was interrupted and is not safe to repeat blindly; check the host, "
                                    "then answer in a terminal or with rerun_interrupted in --answers",
                                    "{title} 曾中断，不能盲目重复执行；请先检查主机，再在终端中回答，"

@@ -261,3 +261,58 @@ def test_a_last_line_without_newline_is_shown(tmp_path: Path) -> None:
     h = Harness(tmp_path / "ws", playbook_text("- {id: p, name: p, kind: shell, hosts: app1, run: printf 末行}"))
     assert h.run(ScriptedPrompter()).status == "passed"
     assert [e.line for e in h.events if isinstance(e, OutputLine)] == ["末行"]
+
+
+def test_production_name_not_given_is_not_called_typed_wrong(tmp_path: Path) -> None:
+    # No terminal and no --confirm: nobody typed anything, so the record must not say a name
+    # was typed wrong (typed '', not 'prod'), only that none was given.
+    steps = "- {id: danger, name: 重启服务, kind: shell, confirm: true, run: touch restarted}"
+    h = Harness(tmp_path / "ws", playbook_text(steps))
+    result = h.run(ScriptedPrompter(typed_name="  "), env="prod")
+    assert result.status == "aborted" and not (h.root / "restarted").exists()
+    assert h.decisions(result.run_id)[-1]["reason"] == "environment name not typed"
+    notices = [render(e.text, "zh") for e in h.events if isinstance(e, Notice)]
+    assert notices == ["未输入环境名称“prod”：步骤未执行"]
+
+
+class DeclinesStep(ScriptedPrompter):
+    """Yes to every confirmation but the one of step `declined`."""
+
+    def __init__(self, declined: str) -> None:
+        super().__init__(failures=[FailureChoice("abort")])
+        self.declined = declined
+
+    def confirm(self, request: Any) -> bool:
+        self.asked.append(request)
+        return request.step_id != self.declined
+
+
+@pytest.mark.parametrize(("order", "says_stopped"), [(["undo", "restore"], False), (["restore", "undo"], True)])
+def test_a_rollback_step_declined_says_the_rest_was_not_run_only_when_some_was_left(
+        tmp_path: Path, order: list[str], says_stopped: bool) -> None:
+    # The bundled release's last rollback step, the restore, is declined whenever the release
+    # changed no data: nothing of the rollback is left then, and the run must not say otherwise.
+    rollback = {"undo": "{id: undo, name: 切回, kind: shell, run: touch undone}",
+                "restore": "{id: restore, name: 恢复备份, kind: shell, confirm: true, run: touch restored}"}
+    text = playbook_text("- {id: switch, name: 切换, kind: shell, run: 'false'}") + "    rollback:\n" + "".join(
+        f"      - {rollback[step]}\n" for step in order)
+    h = Harness(tmp_path / "ws", text)
+    result = h.run(DeclinesStep("restore"))
+    assert result.status == "aborted"
+    assert (h.root / "undone").exists() is (order[0] == "undo") and not (h.root / "restored").exists()
+    notices = [render(e.text, "zh") for e in h.events if isinstance(e, Notice)]
+    assert any(n.startswith("回滚已停止") for n in notices) is says_stopped, notices
+
+
+def test_a_variable_refused_says_what_to_give_instead(tmp_path: Path) -> None:
+    # The pattern alone (^[0-9]{1,9}$) does not tell a field engineer what the value is: the
+    # refusal names the option to give again and the playbook's own question for it.
+    from launchpad.errors import UsageError
+
+    h = Harness(tmp_path / "ws", playbook_text(
+        "- {id: a, name: a, kind: shell, run: 'true'}",
+        vars_="vars:\n  release: {prompt: 发布编号（launchpad release list 中的编号）, pattern: '^[0-9]{1,9}$'}\n"))
+    with pytest.raises(UsageError) as refused:
+        h.run(ScriptedPrompter(), variables={"release": "abc"})
+    assert render(refused.value.said_hint, "zh") == \
+        "请重新给出 --var release=…：发布编号（launchpad release list 中的编号）"

@@ -310,3 +310,17 @@ def test_in_a_terminal_an_answer_not_offered_is_asked_again_in_the_command_lines
     assert (got.signed if ask == "sign_off" else got.action if ask == "on_failure" else got) == answer
     assert "Error" not in said and "invalid" not in said and "not one of" not in said, said
     assert said.count("错误：") == (2 if ask == "sign_off" else 1), said
+
+
+def test_without_a_terminal_a_refused_window_says_how_to_override_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Nobody is there to give a reason: the run says so, and where the reason can be written
+    (the answers file's override, under the step's id), instead of recording the refusal silently."""
+    from launchpad.cli.prompter import CliPrompter
+
+    h = Harness(tmp_path / "ws", gated(GATES["window"]))
+    result = h.run(CliPrompter("张三", interactive=False, offers_answers=True), env="prod")
+    assert result.status == "refused" and not (h.root / "changed").exists()
+    said = capsys.readouterr().err
+    assert "关卡：越过关卡须由人写明原因" in said  # the site's language: no command line chose another
+    assert "override: {gate: 原因}" in said and "--answers" in said

@@ -184,3 +184,31 @@ def test_a_skip_reason_in_the_html_daily_report_is_text(tmp_path: Path) -> None:
     assert "&lt;b onclick=&#34;x()&#34;&gt;客户&lt;/b&gt; &amp; 明早" in page
     text = render_daily(report, "txt", "zh")
     assert reason in text  # the text report keeps the words as they were typed
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "html", "xlsx"])
+def test_the_daily_report_says_why_a_run_stopped_with_every_step_passed(tmp_path: Path, fmt: str) -> None:
+    """A run stopped because a person did not confirm a step (the release's switch declined, or
+    production's name not given) read '已中止，1/1 步通过' and nothing more: the step not run and
+    why are named, as a refused gate is."""
+    steps = ("- {id: upload, name: 上传安装包, kind: shell, run: 'true'}\n"
+             "- {id: switch, name: 切换到新版本, kind: shell, confirm: true, run: touch switched}")
+    h = Harness(tmp_path / "ws", playbook_text(steps))
+    result = h.run(ScriptedPrompter(confirm_answer=False))
+    assert result.status == "aborted" and not (h.root / "switched").exists()
+    run = h.store.get_run(result.run_id)
+    assert run is not None
+    day = datetime.fromisoformat(run["started"]).astimezone(h.workspace.site.tz).date()
+    report = collect_daily(h.store, h.workspace.site, day, plan=[])
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        from launchpad.report.xlsx import write_daily_xlsx
+
+        path = write_daily_xlsx(report, "zh", tmp_path / "日报.xlsx")
+        text = "\n".join(str(c.value) for row in load_workbook(path).worksheets[0].iter_rows() for c in row)
+    else:
+        text = render_daily(report, fmt, "zh").replace("**", "")
+    mark = "" if fmt == "xlsx" else "■ "  # the workbook's cell names the notes without marks
+    assert "已中止，1/1 步通过" in text and f"{mark}“切换到新版本”未执行：未确认" in text, text
+    assert "■ '切换到新版本' not run: not confirmed" in render_daily(report, "txt", "en")

@@ -157,7 +157,8 @@ def test_a_release_is_recorded_listed_shown_and_audited(ws: Path) -> None:
     ("2026-12-07 17:00", "18:00", "不在 site.yaml 的任何窗口内"),       # before 18:30
     ("2026-12-07 22:00", "23:45", "不在 site.yaml 的任何窗口内"),       # past the window's close
     ("2026-12-05 19:00", "20:00", "（周六）不在 site.yaml 的任何窗口内"),  # a Saturday
-    ("2026-12-07 21:00", "20:00", "不在 site.yaml 的任何窗口内"),       # an end before the start is the next day
+    # an end before the start is the next day, and the refusal says so
+    ("2026-12-07 21:00", "20:00", "2026-12-07 21:00–2026-12-08 20:00（周一）不在 site.yaml 的任何窗口内"),
     ("12/07 19:00", "20:00", "开始时间“12/07 19:00”不是日期和时间"),
     ("2026-02-30 19:00", "20:00", "2026-02-30 19:00"),
 ])
