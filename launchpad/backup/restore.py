@@ -105,7 +105,9 @@ def restore_pipeline(decompressor: str | None, command: str) -> str:
 
 
 def restore_backup(session: BackupSession, backup_id: int, env_name: str, prompter: Prompter, *,
-                   already_confirmed: bool = False) -> RestoreResult:
+                   already_confirmed: bool = False, by_yes: bool = True) -> RestoreResult:
+    """`by_yes`: whether a blanket yes answers its question (ConfirmRequest.by_yes); a playbook's
+    restore step asks a person, a `launchpad restore` typed on purpose takes the command's --yes."""
     record = records.require_backup(session.store, backup_id)
     environment = session.workspace.environment(env_name)
     if record.environment != env_name:
@@ -129,14 +131,15 @@ def restore_backup(session: BackupSession, backup_id: int, env_name: str, prompt
         opened = None
     try:
         return _verify_and_restore(session, record, env_name, environment.production, prompter, already_confirmed,
-                                   opened)
+                                   by_yes, opened)
     finally:
         if opened is not None:
             opened.close()
 
 
 def _verify_and_restore(session: BackupSession, record: BackupRecord, env_name: str, production: bool,
-                        prompter: Prompter, already_confirmed: bool, opened: BinaryIO | None) -> RestoreResult:
+                        prompter: Prompter, already_confirmed: bool, by_yes: bool,
+                        opened: BinaryIO | None) -> RestoreResult:
     backup_id, where = record.id, f"{record.environment}/{record.target}"
     problem = checksum_problem(record, session.backups_dir, session.progress, opened)
     if problem:
@@ -145,7 +148,7 @@ def _verify_and_restore(session: BackupSession, record: BackupRecord, env_name: 
         raise RestoreRefused(phrase("error.restore_not_verified", id=backup_id, problem=problem),
                              hint=phrase("error.restore_not_verified_hint", env=record.environment))
     if not already_confirmed:
-        _confirm(session, prompter, record, production)
+        _confirm(session, prompter, record, production, by_yes)
     for dead in records.close_dead_restores(session.store):
         session.audit("restore_interrupted", f"{dead['environment']}/{dead['target']}",
                       {"backup": dead["backup_id"], "restore": dead["id"], "reason": "its process was killed mid-way"})
@@ -171,13 +174,14 @@ def _verify_and_restore(session: BackupSession, record: BackupRecord, env_name: 
     return RestoreResult(restore_id, record, safety, detail)
 
 
-def _confirm(session: BackupSession, prompter: Prompter, record: BackupRecord, production: bool) -> None:
+def _confirm(session: BackupSession, prompter: Prompter, record: BackupRecord, production: bool,
+             by_yes: bool = True) -> None:
     step = session.step_id or "restore"
     title = phrase("bk.restore_title", id=record.id, target=record.target)
     detail = phrase("bk.restore_detail", id=record.id, target=record.target, env=record.environment,
                     at=local_text(record.finished, session.workspace.site.tz), file=record.file)
     where = f"{record.environment}/{record.target}"
-    if not prompter.confirm(ConfirmRequest(step, title, record.environment, production, detail)):
+    if not prompter.confirm(ConfirmRequest(step, title, record.environment, production, detail, by_yes=by_yes)):
         session.audit("restore_declined", where, {"backup": record.id, "reason": "not confirmed"})
         raise RestoreRefused(phrase("error.restore_not_confirmed"))
     if production:

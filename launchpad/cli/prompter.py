@@ -101,10 +101,15 @@ class CliPrompter:
         click.echo(text, err=True)
 
     def confirm(self, request: ConfirmRequest) -> bool:
-        if self.answers.confirms(request.step_id) or self.yes:
+        if self.answers.names(request.step_id):
             return True
-        if request.production and self.confirm_env == request.environment:
+        if request.by_yes and (self.answers.confirms(request.step_id) or self.yes):
+            return True
+        if request.by_yes and request.production and self.confirm_env == request.environment:
             return True  # `--confirm prod` names production on purpose: a stronger yes than --yes
+        if not self.interactive and not request.by_yes:
+            self._say("  ✗ " + say("cli.ask.needs_a_person", title=request.title, step=request.step_id))
+            return False
         if not self.interactive:
             need = "cli.ask.needs_confirmation" + ("_production" if request.production else "") + \
                 ("_answers" if self.offers_answers else "")

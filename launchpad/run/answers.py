@@ -93,7 +93,11 @@ class Answers(_Model):
         return value
 
     def confirms(self, step_id: str) -> bool:
-        return self.confirm is True or (isinstance(self.confirm, list) and step_id in self.confirm)
+        return self.confirm is True or self.names(step_id)
+
+    def names(self, step_id: str) -> bool:
+        """Whether `confirm:` lists the step by its id (not a blanket `confirm: true`)."""
+        return isinstance(self.confirm, list) and step_id in self.confirm
 
     def reruns(self, step_id: str) -> bool:
         chosen = self.rerun_interrupted

@@ -26,6 +26,11 @@ class ConfirmRequest:
     environment: str
     production: bool
     detail: Said = ""  # what will run, on which hosts
+    # Whether a blanket yes (`--yes`, `--confirm ENV`, an answers file's `confirm: true`) answers
+    # it. Not for a question only a person who knows can answer — whether a release changed data,
+    # before its backup is restored over whatever was written since — which is answered at a
+    # terminal or by naming the step in an answers file.
+    by_yes: bool = True
 
 
 @dataclass(frozen=True)

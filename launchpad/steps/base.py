@@ -196,3 +196,6 @@ class StepKind:
     gate: bool = False
     # What the number on each host's row is: a command's exit code, or a page's HTTP status.
     code: HostCode = "exit"
+    # Whether its confirmation is a question for a person, never answered by a blanket yes
+    # (ConfirmRequest.by_yes): a restore throws away what was written since its backup.
+    asks_a_person: bool = False

@@ -63,7 +63,8 @@ def run_restore(step: RestoreStep, ctx: StepContext) -> StepOutcome:
                 key = "restore.none_from_run" if step.source == "run" else "restore.none_verified"
                 return StepOutcome("failed", phrase(key, target=target))
             chosen_all.append(chosen)
-        results = [restore_backup(session, chosen.id, ctx.env_name, ctx.prompter, already_confirmed=step.confirm)
+        results = [restore_backup(session, chosen.id, ctx.env_name, ctx.prompter, already_confirmed=step.confirm,
+                                  by_yes=False)
                    for chosen in chosen_all]
     if len(results) == 1:
         chosen, result = chosen_all[0], results[0]
@@ -91,4 +92,4 @@ def _targets_backed_up(store: Any, step: RestoreStep, ctx: StepContext) -> list[
     return found
 
 
-STEP_KIND = StepKind("restore", RestoreStep, run_restore, idempotent=False)
+STEP_KIND = StepKind("restore", RestoreStep, run_restore, idempotent=False, asks_a_person=True)

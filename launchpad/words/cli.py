@@ -193,6 +193,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.ask.a_note": ("a note", "备注"),
     # needs confirmation, naming only what the command offers: --answers is `run`'s; on
     # production --yes alone is refused, --confirm ENV names the environment on purpose
+    "cli.ask.needs_a_person": ("{title}: --yes does not answer this: a person who knows must (answer it in a "
+                               "terminal, or list the step in an --answers file: confirm: [{step}])",
+                               "{title}：--yes 不能代替这个回答，须由知情的人确认（请在终端中回答，"
+                               "或在 --answers 文件中列出这一步：confirm: [{step}]）"),
     "cli.ask.needs_confirmation": ("{title}: needs confirmation (answer it in a terminal, or give --yes)",
                                    "{title}：需要确认（请在终端中回答，或使用 --yes）"),
     "cli.ask.needs_confirmation_answers": ("{title}: needs confirmation (answer it in a terminal, --yes or --answers)",

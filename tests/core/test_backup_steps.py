@@ -573,3 +573,40 @@ phases:
     assert render(said, "en") == row["message"] and row["message"]
     assert render(said, "zh").startswith("app1：导出失败（退出码 1）：") and "没有记录任何备份" in render(said, "zh")
     assert row["message"].startswith("app1: the dump exited 1: ")
+
+
+@pytest.mark.parametrize("asked_by", ["the step", "the restore"])
+def test_yes_rolls_back_but_never_restores_a_backup_that_nobody_said_is_needed(
+        tmp_path: Path, asked_by: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Unattended with --yes, a failed release is switched back (its rollback confirmed), but its
+    backup is not restored: whether the release changed data is a question for a person, and a
+    restore throws away what was written since. Naming the step in an answers file restores it."""
+    from launchpad.cli.prompter import CliPrompter
+    from launchpad.run.answers import Answers
+
+    playbook = RELEASE.replace("kind: restore, target: app}", "kind: restore, target: app, confirm: true}") \
+        if asked_by == "the step" else RELEASE
+    runner = Runner(tmp_path / "ws", playbook)
+    with HostConnections(runner.workspace, "test") as connections:
+        from launchpad.backup.session import BackupSession
+        from launchpad.backup.take import take_backup
+
+        take_backup(BackupSession(runner.workspace, runner.store, connections.transport_for, "t"), "test", "app")
+
+    result = runner.run(CliPrompter("张三", yes=True, interactive=False, offers_answers=True))  # type: ignore[arg-type]
+
+    assert result.status == "failed"
+    assert runner.states(result.run_id).get("undo") != "passed", runner.states(result.run_id)
+    assert rows_of(runner.db) != ROWS  # the migration's change stays: nothing restored
+    kinds = [(d["step_id"], d["kind"]) for d in runner.store.decisions(result.run_id)]
+    assert ("rollback", "confirmed") in kinds and ("undo", "confirmed") not in kinds
+    said = capsys.readouterr().err
+    assert "confirm: [undo]" in said, said
+    assert "--yes does not answer this" in said or "--yes 不能代替这个回答" in said, said
+
+    with sqlite3.connect(runner.db) as connection:  # the data as it was, for the same release again
+        connection.executemany("INSERT INTO t VALUES (?, ?, ?)", ROWS)
+    named = CliPrompter("张三", answers=Answers(confirm=["undo"]), yes=True, interactive=False)
+    again = runner.run(named)  # type: ignore[arg-type]
+    assert runner.states(again.run_id)["undo"] == "passed"
+    assert rows_of(runner.db) == ROWS
