@@ -449,12 +449,13 @@ class UserImportScreen(LaunchpadScreen):
         from launchpad.run.prompter import PromptCancelled
         from launchpad.users.guard import ImportRefused
         from launchpad.users.importing import connect_target, run_rollback
+        from launchpad.users.records import rollback_counts
         from launchpad.users.rollback_handouts import said_after_rollback
 
         session = self.session
         prompter = self._prompter()
         env_name = record["environment"]
-        counts = record["planned"]
+        counts = rollback_counts(session.store(), record["id"])
         prompter.question = (t("ui.rollback_title", id=record["id"], file=record["file_name"]),
                              t("ui.rollback_detail", insert=counts["insert"], update=counts["update"], env=env_name))
         try:

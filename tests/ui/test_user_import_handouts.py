@@ -124,3 +124,43 @@ async def test_the_hand_out_dialog_of_an_unfinished_import_does_not_offer_to_rem
         await pilot.pause()
         assert pilot.app.screen is dialog
     assert sorted(folder.rglob("*.xlsx")) == sorted(stopped) and (folder / FILE_NAME).is_file()
+
+
+@pytest.mark.anyio
+async def test_the_rollback_of_an_unfinished_import_asks_about_the_rows_it_wrote_not_its_plan(
+        demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stopped after its first batch, the import wrote a few of the users it planned: rolling it
+    back deletes those, and the question says so, not the plan's count it never reached."""
+    from launchpad.store.db import Store
+    from launchpad.users import importing, records
+
+    real = importing.apply_plan
+
+    def stops_after_a_batch(*args: Any, **kwargs: Any) -> Any:
+        seen: list[Any] = []
+        kwargs["progress"] = seen.append
+        kwargs["should_stop"] = lambda: any(p.phase == "writing" and p.done for p in seen)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "apply_plan", stops_after_a_batch)
+    import_id, _ = imported(demo, "--batch", "10")
+    monkeypatch.undo()
+    with Store.open(demo / ".launchpad" / "launchpad.db") as store:
+        planned = records.get_import(store, import_id)["planned"]
+        rows = records.import_rows(store, import_id)
+    inserted = sum(row["action"] == "insert" for row in rows)
+    updated = sum(row["action"] == "update" for row in rows)
+    assert 0 < inserted < planned["insert"], (inserted, planned)
+
+    app = LaunchpadApp(demo, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await past_imports(pilot)
+        assert screen.imports[0]["status"] == "applying"
+        await pilot.press("r")
+        dialog = await wait_for_screen(pilot, ConfirmDialog)
+        body = str(dialog.body)
+        assert f"在 test 中删除它新增的 {inserted} 个用户，恢复它更新的 {updated} 个用户。" in body, body
+        await pilot.click("#yes")
+        await wait_until(pilot, lambda: screen.ready and screen.imports[0]["status"] == "rolled_back", "the rollback",
+                         timeout=120)
+        assert f"✓ 导入 {import_id} 已回滚：删除 {inserted} 个用户" in screen.activity.text, screen.activity.text
