@@ -430,10 +430,14 @@ class UserImportScreen(LaunchpadScreen):
             return None
         return self.imports[min(table.cursor_row, len(self.imports) - 1)]
 
+    def _unfinished_import(self) -> dict[str, Any] | None:
+        """The unfinished import the line above the tables names, with the keys r and d for it."""
+        return next((r for r in self.imports if r["status"] == "applying"), None)
+
     def action_rollback(self) -> None:
         if not self._idle():
             return
-        record = self._highlighted_import()
+        record = self._highlighted_import() or self._unfinished_import()
         if record is None:
             self.action_imports()
             self.notify(t("ui.choose_import"), severity="warning")
@@ -488,7 +492,7 @@ class UserImportScreen(LaunchpadScreen):
 
         if not self._idle():
             return
-        record = self._highlighted_import()
+        record = self._highlighted_import() or self._unfinished_import()
         if record is None:
             self.action_imports()
             self.notify(t("ui.choose_unfinished"), severity="warning")
@@ -771,7 +775,7 @@ class UserImportScreen(LaunchpadScreen):
         if self.planned is not None and self.planned_env is not None:
             counts = self.planned.plan.counts()
             parts.append(("\n" + t("ui.plan_counts", env=self.planned_env, **counts), "bold"))
-        unfinished = next((r for r in self.imports if r["status"] == "applying"), None)
+        unfinished = self._unfinished_import()
         if unfinished is not None and self.operation is None:
             parts.append(("\n⚠ " + t("ui.unfinished", id=unfinished["id"], file=unfinished["file_name"],
                                      env=unfinished["environment"]), "bold yellow"))

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Button
+from textual.widgets import Button, TabbedContent
 
 from launchpad.demo import build_demo
 from launchpad.demo.sheet import SHEET_FILE
@@ -198,4 +198,37 @@ async def test_a_mistyped_id_when_abandoning_says_to_type_the_id_not_to_go_to_a_
         assert "终端" not in wrong.text and "--yes" not in wrong.text, wrong.text
         await pilot.press("escape")
         await wait_until(pilot, lambda: screen.ready, "the keys back")
+        assert screen.imports[0]["status"] == "applying"
+
+
+@pytest.mark.anyio
+async def test_the_keys_the_unfinished_imports_line_names_act_on_that_import(
+        demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The line above the tables says "导入 N … 未完成：按 a 继续导入，按 r 回滚，按 d 放弃": on the
+    problems tab, r and d ask about import N, as the line says, not for an import to be chosen."""
+    from screens.dialogs.abandon_import import AbandonImportDialog
+
+    import_id = stopped_after_a_batch(demo, monkeypatch)
+    app = LaunchpadApp(demo, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_opened(pilot)
+        await pilot.press("u")
+        screen = await wait_for_screen(pilot, UserImportScreen)
+        await wait_until(pilot, lambda: screen.ready and screen.checked is not None and screen.imports, "the screen")
+        await pilot.pause()
+        line = str(screen.query_one("#import-summary").render())
+        assert (f"导入 {import_id}（新员工名单.xlsx → test）未完成：按 a 继续导入（同一文件），按 r 回滚，按 d 放弃"
+                in line), line
+        await pilot.press("d")
+        abandon = await wait_for_screen(pilot, AbandonImportDialog)
+        assert abandon.dialog_title == f"放弃未完成的导入 {import_id}", abandon.dialog_title
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: pilot.app.screen is screen and screen.ready, "the dialog gone")
+        screen.query_one("#import-tabs", TabbedContent).active = "tab-problems"
+        await pilot.pause()
+        await pilot.press("r")
+        rollback = await wait_for_screen(pilot, ConfirmDialog)
+        assert f"回滚用户导入 {import_id}（新员工名单.xlsx）" in str(rollback.dialog_title), rollback.dialog_title
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: screen.ready, "the rollback declined")
         assert screen.imports[0]["status"] == "applying"
