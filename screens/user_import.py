@@ -18,6 +18,8 @@ Every read and write runs in a thread worker; the UI only shows what the workers
 
 from __future__ import annotations
 
+import re
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -771,7 +773,8 @@ class UserImportScreen(LaunchpadScreen):
             notes = result.sheet_notes
             parts += [("\n⚠ " + t("ui.note", note=said(note)), "yellow") for note in notes[:NOTES_SHOWN]]
             if len(notes) > NOTES_SHOWN:
-                parts.append(("\n  " + t("ui.more_notes", count=len(notes) - NOTES_SHOWN), "yellow"))
+                parts.append(("\n  " + t("ui.more_notes", count=len(notes) - NOTES_SHOWN,
+                                         command=self._check_command()), "yellow"))
         if self.planned is not None and self.planned_env is not None:
             counts = self.planned.plan.counts()
             parts.append(("\n" + t("ui.plan_counts", env=self.planned_env, **counts), "bold"))
@@ -780,6 +783,14 @@ class UserImportScreen(LaunchpadScreen):
             parts.append(("\n⚠ " + t("ui.unfinished", id=unfinished["id"], file=unfinished["file_name"],
                                      env=unfinished["environment"]), "bold yellow"))
         self.query_one("#import-summary", Static).update(Text.assemble(*parts) if parts else Text(""))
+
+    def _check_command(self) -> str:
+        """`launchpad users check` for the sheet and mapping on the screen, as typed in the workspace."""
+        if self.chosen is None:
+            return "launchpad users check"
+        root = self.session.workspace.root
+        return " ".join(["launchpad", "users", "check", _shell_word(_relative(self.chosen.sheet, root)), "-m",
+                         _shell_word(_relative(self.chosen.mapping, root))])
 
     def _show_problems(self) -> None:
         result = self._result()
@@ -838,3 +849,15 @@ def confirm_detail(ready: Any, env_name: str) -> str:
         if h.kept:
             lines.append(t("users.hashing_kept", kept=h.kept))
     return "\n".join(lines)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _shell_word(text: str) -> str:
+    """`text` as one word of a command line: as it is unless the shell would split or expand it."""
+    return text if re.fullmatch(r"[^\s'\"$`\\|&;<>()*?!#~{}\[\]]+", text) else shlex.quote(text)
