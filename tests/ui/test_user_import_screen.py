@@ -146,6 +146,19 @@ async def test_the_command_that_lists_every_note_runs_as_written(tmp_path: Path,
 
 
 @pytest.mark.anyio
+async def test_the_keys_help_of_the_import_screen_says_the_tabs_keys_in_chinese(bad_sheet_workspace: Path) -> None:
+    from tests.ui.helpers import help_text
+
+    app = make_app(bad_sheet_workspace)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_import(pilot)
+        text = await help_text(pilot)
+    moving = text[text.index("移动与编辑"):]
+    assert "上一个标签页" in moving and "下一个标签页" in moving, moving
+    assert "Next tab" not in text and "Previous tab" not in text, text
+
+
+@pytest.mark.anyio
 async def test_a_column_that_matches_no_field_is_said_above_the_tables(tmp_path: Path) -> None:
     """Not silently ignored: a misspelled header is a column of ID numbers not imported."""
     root = write_workspace(tmp_path / "ws", UI_SITE)
