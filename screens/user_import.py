@@ -18,6 +18,8 @@ Every read and write runs in a thread worker; the UI only shows what the workers
 
 from __future__ import annotations
 
+import re
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -430,10 +432,14 @@ class UserImportScreen(LaunchpadScreen):
             return None
         return self.imports[min(table.cursor_row, len(self.imports) - 1)]
 
+    def _unfinished_import(self) -> dict[str, Any] | None:
+        """The unfinished import the line above the tables names, with the keys r and d for it."""
+        return next((r for r in self.imports if r["status"] == "applying"), None)
+
     def action_rollback(self) -> None:
         if not self._idle():
             return
-        record = self._highlighted_import()
+        record = self._highlighted_import() or self._unfinished_import()
         if record is None:
             self.action_imports()
             self.notify(t("ui.choose_import"), severity="warning")
@@ -449,12 +455,13 @@ class UserImportScreen(LaunchpadScreen):
         from launchpad.run.prompter import PromptCancelled
         from launchpad.users.guard import ImportRefused
         from launchpad.users.importing import connect_target, run_rollback
+        from launchpad.users.records import rollback_counts
         from launchpad.users.rollback_handouts import said_after_rollback
 
         session = self.session
         prompter = self._prompter()
         env_name = record["environment"]
-        counts = record["planned"]
+        counts = rollback_counts(session.store(), record["id"])
         prompter.question = (t("ui.rollback_title", id=record["id"], file=record["file_name"]),
                              t("ui.rollback_detail", insert=counts["insert"], update=counts["update"], env=env_name))
         try:
@@ -487,7 +494,7 @@ class UserImportScreen(LaunchpadScreen):
 
         if not self._idle():
             return
-        record = self._highlighted_import()
+        record = self._highlighted_import() or self._unfinished_import()
         if record is None:
             self.action_imports()
             self.notify(t("ui.choose_unfinished"), severity="warning")
@@ -766,15 +773,24 @@ class UserImportScreen(LaunchpadScreen):
             notes = result.sheet_notes
             parts += [("\n⚠ " + t("ui.note", note=said(note)), "yellow") for note in notes[:NOTES_SHOWN]]
             if len(notes) > NOTES_SHOWN:
-                parts.append(("\n  " + t("ui.more_notes", count=len(notes) - NOTES_SHOWN), "yellow"))
+                parts.append(("\n  " + t("ui.more_notes", count=len(notes) - NOTES_SHOWN,
+                                         command=self._check_command()), "yellow"))
         if self.planned is not None and self.planned_env is not None:
             counts = self.planned.plan.counts()
             parts.append(("\n" + t("ui.plan_counts", env=self.planned_env, **counts), "bold"))
-        unfinished = next((r for r in self.imports if r["status"] == "applying"), None)
+        unfinished = self._unfinished_import()
         if unfinished is not None and self.operation is None:
             parts.append(("\n⚠ " + t("ui.unfinished", id=unfinished["id"], file=unfinished["file_name"],
                                      env=unfinished["environment"]), "bold yellow"))
         self.query_one("#import-summary", Static).update(Text.assemble(*parts) if parts else Text(""))
+
+    def _check_command(self) -> str:
+        """`launchpad users check` for the sheet and mapping on the screen, as typed in the workspace."""
+        if self.chosen is None:
+            return "launchpad users check"
+        root = self.session.workspace.root
+        return " ".join(["launchpad", "users", "check", _shell_word(_relative(self.chosen.sheet, root)), "-m",
+                         _shell_word(_relative(self.chosen.mapping, root))])
 
     def _show_problems(self) -> None:
         result = self._result()
@@ -833,3 +849,15 @@ def confirm_detail(ready: Any, env_name: str) -> str:
         if h.kept:
             lines.append(t("users.hashing_kept", kept=h.kept))
     return "\n".join(lines)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _shell_word(text: str) -> str:
+    """`text` as one word of a command line: as it is unless the shell would split or expand it."""
+    return text if re.fullmatch(r"[^\s'\"$`\\|&;<>()*?!#~{}\[\]]+", text) else shlex.quote(text)

@@ -85,7 +85,7 @@ def abandon_import(store: Store, root: Path, actor: str, import_id: int, *, conf
     if typed not in (BY_YES, str(import_id)):
         store.audit(actor, "user_import_abandon_refused", target, {"import": import_id, "typed": typed})
         raise UsageError(phrase("users.abandon_typed_wrong", typed=typed, id=import_id),
-                         hint=phrase("users.abandon_not_confirmed_hint", id=import_id))
+                         hint=phrase("users.abandon_typed_wrong_hint", id=import_id))
     pending = pending_passwords(store, root, record)
 
     def audit(action: str, where: str, detail: dict[str, Any]) -> None:

@@ -46,7 +46,7 @@ from launchpad.users.hashing_progress import HashingProgress
 from launchpad.users.operations import Planned, Rows, target_session
 from launchpad.users.passwords import PasswordPolicy
 from launchpad.users.planlog import differences, last_import, latest_plan
-from launchpad.users.records import applying_import, get_import, unfinished_import
+from launchpad.users.records import applying_import, get_import, rollback_counts, unfinished_import
 from launchpad.users.rollback_handouts import clear_handouts
 from launchpad.workspace.folder import Workspace
 from launchpad.workspace.secrets import AskSecret
@@ -218,7 +218,7 @@ def run_rollback(to: ImportTarget, record: dict[str, Any], environment: Environm
     import_id, env_name = record["id"], to.environment
     refuse_rolled_back(to, record)  # before anyone is asked to confirm it
     title = phrase("users.rollback_title", id=import_id, file=record["file_name"])
-    counts = record["planned"]
+    counts = rollback_counts(to.store, import_id)
     detail = phrase("users.rollback_detail", insert=counts["insert"], update=counts["update"])
     if not prompter.confirm(ConfirmRequest("user-rollback", title, env_name, environment.production, detail)):
         to.audit("user_import_rollback_declined", env_name, {"import": import_id})

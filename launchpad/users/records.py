@@ -126,6 +126,13 @@ def get_import(store: Store, import_id: int) -> dict[str, Any]:
     return found
 
 
+def rollback_counts(store: Store, import_id: int) -> dict[str, int]:
+    """The users a rollback of `import_id` deletes (insert) and restores (update): the rows the
+    import recorded, which for one stopped before its end are fewer than it planned."""
+    rows = import_rows(store, import_id)
+    return {action: sum(row["action"] == action for row in rows) for action in ("insert", "update")}
+
+
 def list_imports(store: Store, limit: int = 50) -> list[dict[str, Any]]:
     rows = list(store.db.query("SELECT * FROM user_imports ORDER BY id DESC LIMIT ?", [limit]))
     for row in rows:

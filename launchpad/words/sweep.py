@@ -61,6 +61,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                          "launchpad users abandon {id} --yes"),
     "users.abandon_typed_wrong": ("typed {typed!r}, not {id}: nothing was discarded",
                                   "输入的是“{typed}”，不是“{id}”：未删除任何内容"),
+    "users.abandon_typed_wrong_hint": ("to abandon import {id}, type {id} when asked to confirm",
+                                       "要放弃导入 {id}，确认时请输入 {id}"),
     "users.abandon_not_unfinished": ("import {id} is {status}: only an unfinished import can be abandoned",
                                      "导入 {id} {status}：只有未完成的导入可以放弃"),
     "users.abandon_not_unfinished_hint": ("an import that went in is undone with launchpad users rollback {id}; "

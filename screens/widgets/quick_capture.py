@@ -44,7 +44,7 @@ class QuickCaptureBar(Vertical):
         & > Horizontal { height: 1; }
         & #capture-prompt { width: auto; padding: 0 1; color: $accent; text-style: bold; }
         & #capture-input { width: 1fr; }
-        & #capture-preview { height: 1; padding: 0 1; }
+        & #capture-preview { height: auto; padding: 0 1; }
     }
     """
 

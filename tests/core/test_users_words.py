@@ -309,13 +309,17 @@ class _Declines:
         return False
 
 
-def test_a_rollback_not_confirmed_is_titled_a_refused_rollback_and_asked_in_both_languages() -> None:
+def test_a_rollback_not_confirmed_is_titled_a_refused_rollback_and_asked_in_both_languages(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from launchpad.users import importing
     from launchpad.users.guard import ImportRefused
     from launchpad.users.importing import run_rollback
 
     person = _Declines()
-    to: Any = SimpleNamespace(environment="test", audit=lambda *entry: None)
-    record = {"id": 3, "file_name": "名单.xlsx", "planned": {"insert": 2, "update": 1}}
+    to: Any = SimpleNamespace(environment="test", audit=lambda *entry: None, store=None)
+    # the rows import 3 recorded: what a rollback undoes
+    monkeypatch.setattr(importing, "rollback_counts", lambda store, import_id: {"insert": 2, "update": 1})
+    record = {"id": 3, "file_name": "名单.xlsx", "planned": {"insert": 5, "update": 4}}
     with pytest.raises(ImportRefused) as refused:
         run_rollback(to, record, SimpleNamespace(production=False), person)  # type: ignore[arg-type]
     chinese, english = _both(refused.value)

@@ -108,6 +108,21 @@ async def test_an_unreadable_date_is_shown_and_nothing_is_logged(ui_workspace: P
     assert stored(ui_workspace) == []
 
 
+async def test_what_to_write_instead_of_an_unreadable_date_is_shown_whole(ui_workspace: Path) -> None:
+    """Enter on a date the line cannot read says what to write instead, on a line of its own
+    under the reason: both lines are on the screen, not cut to the first."""
+    app = make_app(ui_workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_issues(pilot, "c")
+        await type_line(pilot, "P1 !someday 登录页白屏")
+        await pilot.press("enter")
+        preview = screen.query_one("#capture-preview", Static)
+        said = str(preview.render())
+        assert "someday" in said and "可以写：明天" in said, said
+        await pilot.pause()
+        assert preview.content_size.height >= len(said.splitlines()) == 2, preview.content_size
+
+
 async def test_an_impossible_date_is_said_in_chinese_in_the_preview_and_on_enter(ui_workspace: Path) -> None:
     app = make_app(ui_workspace)
     async with app.run_test(size=(100, 24)) as pilot:

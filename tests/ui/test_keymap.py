@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.binding import Binding
 
 from screens.app import LaunchpadApp
 from screens.playbooks import PlaybooksScreen
@@ -70,3 +71,20 @@ def test_the_apps_own_keys_pass_the_check() -> None:
     assert check_keymap({}, scopes) == []
     assert check_keymap({"run.skip": "k"}, scopes) == []
     assert check_keymap({"run.skip": "n"}, scopes) == ["n would be both run.next and run.skip"]
+
+
+def test_every_key_of_the_widgets_the_screens_focus_has_its_words() -> None:
+    """`?` lists the focused widget's own keys under 移动与编辑 by Textual's English description:
+    each one the screens can have focused when `?` is pressed has its words in the word-book."""
+    from textual.containers import VerticalScroll
+    from textual.widgets import Button, Checkbox, DataTable, Log, OptionList, Select, SelectionList, Tabs, Tree
+    from textual.widgets._select import SelectOverlay
+
+    from launchpad.phrases import CATALOG
+
+    described = {binding.description for widget in (Button, Checkbox, DataTable, Log, OptionList, Select,
+                                                     SelectOverlay, SelectionList, Tabs, Tree, VerticalScroll)
+                 for klass in widget.__mro__ for binding in Binding.make_bindings(klass.__dict__.get("BINDINGS", []))
+                 if binding.description}
+    assert described, "Textual's widgets describe their keys"
+    assert sorted(d for d in described if f"nav.{d}" not in CATALOG) == []

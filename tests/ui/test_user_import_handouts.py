@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Button
+from textual.widgets import Button, TabbedContent
 
 from launchpad.demo import build_demo
 from launchpad.demo.sheet import SHEET_FILE
@@ -124,3 +124,111 @@ async def test_the_hand_out_dialog_of_an_unfinished_import_does_not_offer_to_rem
         await pilot.pause()
         assert pilot.app.screen is dialog
     assert sorted(folder.rglob("*.xlsx")) == sorted(stopped) and (folder / FILE_NAME).is_file()
+
+
+@pytest.mark.anyio
+async def test_the_rollback_of_an_unfinished_import_asks_about_the_rows_it_wrote_not_its_plan(
+        demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stopped after its first batch, the import wrote a few of the users it planned: rolling it
+    back deletes those, and the question says so, not the plan's count it never reached."""
+    from launchpad.store.db import Store
+    from launchpad.users import records
+
+    import_id = stopped_after_a_batch(demo, monkeypatch)
+    with Store.open(demo / ".launchpad" / "launchpad.db") as store:
+        planned = records.get_import(store, import_id)["planned"]
+        rows = records.import_rows(store, import_id)
+    inserted = sum(row["action"] == "insert" for row in rows)
+    updated = sum(row["action"] == "update" for row in rows)
+    assert 0 < inserted < planned["insert"], (inserted, planned)
+
+    app = LaunchpadApp(demo, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await past_imports(pilot)
+        assert screen.imports[0]["status"] == "applying"
+        await pilot.press("r")
+        dialog = await wait_for_screen(pilot, ConfirmDialog)
+        body = str(dialog.body)
+        assert f"在 test 中删除它新增的 {inserted} 个用户，恢复它更新的 {updated} 个用户。" in body, body
+        await pilot.click("#yes")
+        await wait_until(pilot, lambda: screen.ready and screen.imports[0]["status"] == "rolled_back", "the rollback",
+                         timeout=120)
+        assert f"✓ 导入 {import_id} 已回滚：删除 {inserted} 个用户" in screen.activity.text, screen.activity.text
+
+
+def stopped_after_a_batch(demo: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """The demo's sheet imported into test from the command line, stopped after its first batch
+    of 10: the unfinished import's id."""
+    from launchpad.users import importing
+
+    real = importing.apply_plan
+
+    def stops_after_a_batch(*args: Any, **kwargs: Any) -> Any:
+        seen: list[Any] = []
+        kwargs["progress"] = seen.append
+        kwargs["should_stop"] = lambda: any(p.phase == "writing" and p.done for p in seen)
+        return real(*args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(importing, "apply_plan", stops_after_a_batch)
+        import_id, _ = imported(demo, "--batch", "10")
+    return import_id
+
+
+@pytest.mark.anyio
+async def test_a_mistyped_id_when_abandoning_says_to_type_the_id_not_to_go_to_a_terminal(
+        demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """d, and another number typed: refused as the command line refuses it, and what to do is
+    said as it applies here, in the dialog: type the id. Not "at a terminal", not --yes."""
+    from screens.dialogs.abandon_import import AbandonImportDialog
+    from screens.dialogs.error import ErrorDialog
+    from tests.ui.helpers import type_line
+
+    import_id = stopped_after_a_batch(demo, monkeypatch)
+    app = LaunchpadApp(demo, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await past_imports(pilot)
+        await pilot.press("d")
+        await wait_for_screen(pilot, AbandonImportDialog)
+        await type_line(pilot, str(import_id + 8))
+        await pilot.press("enter")
+        wrong = await wait_for_screen(pilot, ErrorDialog)
+        assert f"输入的是“{import_id + 8}”，不是“{import_id}”：未删除任何内容" in wrong.text, wrong.text
+        assert f"要放弃导入 {import_id}，确认时请输入 {import_id}" in wrong.text, wrong.text
+        assert "终端" not in wrong.text and "--yes" not in wrong.text, wrong.text
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: screen.ready, "the keys back")
+        assert screen.imports[0]["status"] == "applying"
+
+
+@pytest.mark.anyio
+async def test_the_keys_the_unfinished_imports_line_names_act_on_that_import(
+        demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The line above the tables says "导入 N … 未完成：按 a 继续导入，按 r 回滚，按 d 放弃": on the
+    problems tab, r and d ask about import N, as the line says, not for an import to be chosen."""
+    from screens.dialogs.abandon_import import AbandonImportDialog
+
+    import_id = stopped_after_a_batch(demo, monkeypatch)
+    app = LaunchpadApp(demo, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_opened(pilot)
+        await pilot.press("u")
+        screen = await wait_for_screen(pilot, UserImportScreen)
+        await wait_until(pilot, lambda: screen.ready and screen.checked is not None and screen.imports, "the screen")
+        await pilot.pause()
+        line = str(screen.query_one("#import-summary").render())
+        assert (f"导入 {import_id}（新员工名单.xlsx → test）未完成：按 a 继续导入（同一文件），按 r 回滚，按 d 放弃"
+                in line), line
+        await pilot.press("d")
+        abandon = await wait_for_screen(pilot, AbandonImportDialog)
+        assert abandon.dialog_title == f"放弃未完成的导入 {import_id}", abandon.dialog_title
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: pilot.app.screen is screen and screen.ready, "the dialog gone")
+        screen.query_one("#import-tabs", TabbedContent).active = "tab-problems"
+        await pilot.pause()
+        await pilot.press("r")
+        rollback = await wait_for_screen(pilot, ConfirmDialog)
+        assert f"回滚用户导入 {import_id}（新员工名单.xlsx）" in str(rollback.dialog_title), rollback.dialog_title
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: screen.ready, "the rollback declined")
+        assert screen.imports[0]["status"] == "applying"

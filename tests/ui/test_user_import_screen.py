@@ -118,6 +118,47 @@ async def test_a_bad_sheets_problems_are_listed_filtered_and_annotated(bad_sheet
 
 
 @pytest.mark.anyio
+async def test_the_command_that_lists_every_note_runs_as_written(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """More notes than the screen shows: the command it names for all of them works as written,
+    from the workspace, for the sheet on the screen (the mapping names no source of its own)."""
+    import re
+    import shlex
+
+    from tests.commandline import launch
+
+    root = write_workspace(tmp_path / "ws", UI_SITE)
+    write_mapping(root)
+    spare = [f"备用{n}" for n in range(7)]
+    write_xlsx(root / "imports" / "名单.xlsx", {"名单": [[*HEADER, *spare], [*GOOD[0], *("" for _ in spare)]]})
+    app = make_app(root)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_import(pilot)
+        said = summary(screen)
+    found = re.search(r"另有 2 条注意事项：`([^`]+)` 会全部列出", said)
+    assert found is not None, said
+    command = shlex.split(found[1])
+    assert command[0] == "launchpad", command
+    monkeypatch.chdir(root)
+    code, printed = launch(root, *command[1:])
+    assert code != 2, printed
+    assert all(f"“{header}”不对应任何字段" in printed for header in spare), printed
+
+
+@pytest.mark.anyio
+async def test_the_keys_help_of_the_import_screen_says_the_tabs_keys_in_chinese(bad_sheet_workspace: Path) -> None:
+    from tests.ui.helpers import help_text
+
+    app = make_app(bad_sheet_workspace)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_import(pilot)
+        text = await help_text(pilot)
+    moving = text[text.index("移动与编辑"):]
+    assert "上一个标签页" in moving and "下一个标签页" in moving, moving
+    assert "Next tab" not in text and "Previous tab" not in text, text
+
+
+@pytest.mark.anyio
 async def test_a_column_that_matches_no_field_is_said_above_the_tables(tmp_path: Path) -> None:
     """Not silently ignored: a misspelled header is a column of ID numbers not imported."""
     root = write_workspace(tmp_path / "ws", UI_SITE)
