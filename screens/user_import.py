@@ -505,7 +505,7 @@ class UserImportScreen(LaunchpadScreen):
         # Asked unconfirmed first, as the command line asks: the core refuses an import that is not
         # unfinished or that a live process still writes; only then is the id asked for.
         try:
-            abandon_import(store, root, session.actor, import_id, confirmed="")
+            abandon_import(store, root, session.actor, import_id)
         except AbandonNotConfirmed:
             pass
         except LaunchpadError as error:
@@ -529,7 +529,7 @@ class UserImportScreen(LaunchpadScreen):
         session = self.session
         try:  # what was typed is the core's to judge: a wrong id is refused and audited there
             pending = abandon_import(session.store(), session.workspace.root, session.actor, import_id,
-                                     confirmed=typed)
+                                     typed=typed)
         except LaunchpadError as error:
             self.post_message(ImportFailed("abandon", error))
             return

@@ -216,13 +216,13 @@ def _say_handouts(import_id: int, env_name: str, handouts: Any) -> None:
 @click.option("--yes", "-y", is_flag=True)
 @click.pass_obj
 def users_abandon(door: Door, import_id: int, yes: bool) -> None:
-    from launchpad.users.abandon import BY_YES, AbandonNotConfirmed, abandon_import, pending_passwords
+    from launchpad.users.abandon import AbandonNotConfirmed, abandon_import, pending_passwords
     from launchpad.users.records import get_import
 
     session = door.session()
     store, root, actor = session.store(), session.workspace.root, session.actor
     try:
-        pending = abandon_import(store, root, actor, import_id, confirmed=BY_YES if yes else "")
+        pending = abandon_import(store, root, actor, import_id, yes=yes)
     except AbandonNotConfirmed:
         if not has_terminal():
             raise
@@ -233,7 +233,7 @@ def users_abandon(door: Door, import_id: int, yes: bool) -> None:
                                    env=record["environment"], kept=str(about.file), count=about.passwords),
                                fg="red", bold=True), err=True)
         typed = str(click.prompt(say("cli.abandon.type_id"), default="", show_default=False, err=True)).strip()
-        pending = abandon_import(store, root, actor, import_id, confirmed=typed)
+        pending = abandon_import(store, root, actor, import_id, typed=typed)
     click.echo("✓ " + say("cli.abandon.done", id=import_id, count=pending.passwords))
     if pending.written_without_handout:
         shown = pending.written_without_handout

@@ -32,7 +32,7 @@ from launchpad.users.handout import handout_dir, list_handouts
 from launchpad.users.hashing_progress import FILE_NAME, kept_passwords, remove_progress
 
 ABANDONED = "abandoned"
-BY_YES = "--yes"
+BY_YES = "--yes"  # how the audit log says the command's flag confirmed it
 
 
 class AbandonNotConfirmed(UsageError):
@@ -64,10 +64,12 @@ def pending_passwords(store: Store, root: Path, record: dict[str, Any]) -> Pendi
                             list_handouts(folder))
 
 
-def abandon_import(store: Store, root: Path, actor: str, import_id: int, *, confirmed: str) -> PendingPasswords:
+def abandon_import(store: Store, root: Path, actor: str, import_id: int, *, typed: str = "",
+                   yes: bool = False) -> PendingPasswords:
     """Discard the pending passwords of unfinished import `import_id` and record it abandoned.
-    `confirmed`: `--yes`, or what the person typed (it must be the import's id); empty raises
-    AbandonNotConfirmed with nothing done. Refused (UsageError, exit 2) for an import that is not
+    Confirmed by `yes` (the command's --yes) or by what the person `typed`, which must be the
+    import's id (text typed is never taken for the flag); neither raises AbandonNotConfirmed
+    with nothing done. Refused (UsageError, exit 2) for an import that is not
     unfinished, or that a live process is still writing."""
     record = records.get_import(store, import_id)
     if record["status"] != "applying":
@@ -78,11 +80,11 @@ def abandon_import(store: Store, root: Path, actor: str, import_id: int, *, conf
         raise UsageError(phrase("users.import_busy", id=str(import_id), env=record["environment"],
                                 pid=str(record["pid"]), host=record["hostname"]),
                          hint=phrase("users.import_busy_hint"))
-    typed = confirmed.strip()
-    if not typed:
+    typed = typed.strip()
+    if not (yes or typed):
         raise AbandonNotConfirmed(import_id)
     target = f"{record['environment']}/{record['database']}"
-    if typed not in (BY_YES, str(import_id)):
+    if not yes and typed != str(import_id):
         store.audit(actor, "user_import_abandon_refused", target, {"import": import_id, "typed": typed})
         raise UsageError(phrase("users.abandon_typed_wrong", typed=typed, id=import_id),
                          hint=phrase("users.abandon_typed_wrong_hint", id=import_id))
@@ -97,7 +99,7 @@ def abandon_import(store: Store, root: Path, actor: str, import_id: int, *, conf
         records.finish_import(store, import_id, ABANDONED)
         store.audit(actor, "user_import_abandoned", target,
                     {"import": import_id, "passwords_discarded": pending.passwords,
-                     "confirmed": BY_YES if typed == BY_YES else "typed",
+                     "confirmed": BY_YES if yes else "typed",
                      "written_without_handout": pending.written_without_handout,
                      "handouts_left": [str(p) for p in pending.handouts]})
     return pending

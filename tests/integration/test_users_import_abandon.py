@@ -69,13 +69,17 @@ def test_an_unfinished_import_says_what_it_keeps_and_abandoning_it_deletes_them_
 
     # At a terminal, another id typed: refused (exit 2), audited, nothing deleted.
     monkeypatch.setattr("launchpad.cli.users_apply.has_terminal", lambda: True)
-    typed = iter(["99", str(import_id)])
+    typed = iter(["99", "--yes", str(import_id)])
     monkeypatch.setattr(click, "prompt", lambda *args, **kwargs: next(typed))
     code, wrong = launch(lab.root, "--lang", "zh", "users", "abandon", str(import_id))
     assert code == 2 and "输入的是“99”，不是“1”：未删除任何内容" in wrong
     assert f"放弃将删除 {kept}（为继续导入暂存的 5 个初始密码明文）" in wrong
     assert kept.exists() and status(lab, import_id) == "applying"
     assert audit_of(lab, "user_import_abandon_refused") == [{"import": import_id, "typed": "99"}]
+    # The flag's name typed is text, not the flag (the app's dialog takes what is typed the same way).
+    code, flag = launch(lab.root, "--lang", "zh", "users", "abandon", str(import_id))
+    assert code == 2 and "输入的是“--yes”" in flag, flag
+    assert kept.exists() and status(lab, import_id) == "applying"
 
     # Its id typed: the passwords are gone, the record says abandoned, both audited.
     code, done = launch(lab.root, "--lang", "zh", "users", "abandon", str(import_id))
