@@ -19,7 +19,7 @@ import csv
 import datetime
 import io
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, cast
 
@@ -33,6 +33,7 @@ TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 TEXT_ONLY = frozenset({str})
 FLOAT_DIGITS = 15  # what a double keeps of an integer typed into Excel
 SHEETS_NAMED = 5  # of a folder's sheets, when the file named is not there
+SNIFFED_LINES = 30  # lines of a CSV/TSV file whose separators decide the delimiter
 
 
 class UnreadableSheet(LaunchpadError):
@@ -185,8 +186,11 @@ def _read_text(path: Path, delimiter: str | None) -> Workbook:
         raise UnreadableSheet(phrase("users.binary_csv", path=str(path)), hint=phrase("users.excel_name_hint"))
     text, encoding = decode_text(data, path)
     if delimiter is None:
-        first = next((line for line in text.splitlines() if line.strip()), "")
-        delimiter = max((",", "\t", ";", "，"), key=first.count)
+        # The one on most of the first lines, not on the first: a title typed above the header
+        # may hold a full-width comma or a semicolon of its own.
+        lines = [line for line in islice(io.StringIO(text), SNIFFED_LINES) if line.strip()]
+        delimiter = max((",", "\t", ";", "，"),
+                        key=lambda d: (sum(d in line for line in lines), sum(line.count(d) for line in lines)))
     try:
         rows = [[cell.strip("\ufeff") for cell in row]
                 for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]

@@ -42,6 +42,17 @@ def test_csv_encoding_is_detected(tmp_path: Path, encoding: str) -> None:
                              else {"gb18030"})
 
 
+@pytest.mark.parametrize("title", ["名单（填报单位：人事处，填报日期：2025年2月28日）", "单位;人事处"],
+                         ids=["full-width comma", "semicolon"])
+def test_a_csv_title_row_does_not_decide_the_delimiter(tmp_path: Path, mapping: ImportMapping, title: str) -> None:
+    # A title typed in one cell may hold a full-width comma or a semicolon; the rows below it
+    # are still separated by commas.
+    path = write_csv(tmp_path / "u.csv", [[title], HEADER, *GOOD])
+    tables, _ = lay_out(read_workbook(path), mapping)
+    assert tables[0].header_rows == (1,)
+    assert [cells[1] for _, cells in tables[0].records()] == ["张三", "李四"]
+
+
 def test_excel_unicode_text_is_utf16_with_tabs(tmp_path: Path) -> None:
     path = tmp_path / "u.txt"
     text = "\t".join(HEADER) + "\r\n" + "\t".join(GOOD[0]) + "\r\n"
