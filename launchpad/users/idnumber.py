@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import operator
 import re
+import unicodedata
 
 from launchpad.phrases import Phrase, phrase
 
@@ -22,8 +23,10 @@ PROVINCES = frozenset({
 })
 
 
-EIGHTEEN = re.compile(r"\d{17}[\dX]")
-FIFTEEN = re.compile(r"\d{15}")
+EIGHTEEN = re.compile(r"[0-9]{17}[0-9X]")
+FIFTEEN = re.compile(r"[0-9]{15}")
+# How Excel shows, and saves into a CSV, a long number it stored as one: 1.10105E+17.
+SCIENTIFIC = re.compile(r"[0-9](\.[0-9]+)?E\+?[0-9]+")
 
 
 def check_digit(first17: str) -> str:
@@ -38,7 +41,10 @@ def upgrade_15(number: str) -> str:
 
 def check_id_number(value: str, today: datetime.date | None = None) -> tuple[str, Phrase | None]:
     """The number in its 18-digit form with an upper-case X, and why it is wrong if it is."""
-    number = value.strip().upper()
+    # Typed in full width (an input method's mode) or in groups with spaces: the same digits.
+    number = "".join(unicodedata.normalize("NFKC", value).split()).upper()
+    if SCIENTIFIC.fullmatch(number):
+        return value, phrase("users.id_lossy")
     if FIFTEEN.fullmatch(number):
         number = upgrade_15(number)
     if not EIGHTEEN.fullmatch(number):

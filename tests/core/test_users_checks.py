@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from launchpad.errors import InvalidInput
-from launchpad.phrases import render
+from launchpad.phrases import phrase, render
 from launchpad.users.annotate import write_annotated
 from launchpad.users.checks import CheckResult, Target, check_workbook
 from launchpad.users.idnumber import check_id_number, upgrade_15
@@ -60,6 +60,17 @@ def test_id_numbers_follow_gb_11643(number: str, why: str | None) -> None:
 def test_a_15_digit_number_becomes_its_18_digit_form() -> None:
     assert upgrade_15("110105491231002") == "11010519491231002X"
     assert check_id_number("110105491231002") == ("11010519491231002X", None)
+
+
+@pytest.mark.parametrize("typed", ["１１０１０５１９４９１２３１００２Ｘ", "110105 19491231 002X",
+                                   "110105\u300019491231002x"])
+def test_an_id_number_typed_in_full_width_or_with_spaces_is_the_number(typed: str) -> None:
+    assert check_id_number(typed, today=datetime.date(2026, 1, 1)) == ("11010519491231002X", None)
+
+
+@pytest.mark.parametrize("shown", ["1.10105E+17", "1.10105e+17", "1.10105194912310E+17"])
+def test_an_id_number_excel_saved_in_scientific_notation_says_its_digits_are_lost(shown: str) -> None:
+    assert check_id_number(shown, today=datetime.date(2026, 1, 1)) == (shown, phrase("users.id_lossy"))
 
 
 def test_good_rows_have_no_problems_and_values_as_the_target_stores_them(tmp_path: Path) -> None:
