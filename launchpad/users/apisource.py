@@ -10,6 +10,7 @@ cannot put the token into an error, a log or the store.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -100,26 +101,42 @@ def _fetch(client: Any, url: str, params: dict[str, Any], page: int, token: str 
     import httpx
 
     where = _where(url, page)
+    seconds = client.timeout.read
+    timed_out = ApiSourceFailed(phrase("api.timeout", where=where, seconds=seconds), hint=phrase("api.timeout_hint"))
+    # httpx's timeout is per read: an answer trickling a byte at a time would never end, so
+    # the whole page must come within the timeout too.
+    deadline = time.monotonic() + seconds
     try:
-        response = client.get(url, params=params or None)  # an empty dict would drop a next link's query
+        # An empty dict of params would drop a next link's query.
+        with client.stream("GET", url, params=params or None) as response:
+            chunks = []
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise timed_out
     except httpx.TimeoutException:
-        raise ApiSourceFailed(phrase("api.timeout", where=where, seconds=client.timeout.read),
-                              hint=phrase("api.timeout_hint")) from None
+        raise timed_out from None
     except (httpx.HTTPError, httpx.InvalidURL) as exc:  # `http://[::1/x` passes the mapping's pattern
         reason = http_reason(exc)
         raise ApiSourceFailed(phrase("api.failed", where=where, error=_blot(reason, token) if isinstance(reason, str)
                                      else reason), hint=phrase("api.failed_hint")) from None
+    content = b"".join(chunks)
     if response.status_code >= 300:
-        body = _blot(response.text[:SHOWN_BODY], token)
+        body = _blot(_shown(content, response), token)
         hint = phrase("api.token_hint" if response.status_code in (401, 403) else "api.owner_hint")
         raise ApiSourceFailed(phrase("api.answered", where=where, status=response.status_code,
                                      reason=response.reason_phrase, body=body), hint=hint)
     try:
-        return json.loads(response.content)
+        return json.loads(content)
     except ValueError:
-        body = _blot(response.text[:SHOWN_BODY], token)
+        body = _blot(_shown(content, response), token)
         raise ApiSourceFailed(phrase("api.not_json", where=where, body=body),
                               hint=phrase("api.not_json_hint")) from None
+
+
+def _shown(content: bytes, response: Any) -> str:
+    """The start of an answer's text, as the server says it is encoded."""
+    return content.decode(response.encoding or "utf-8", errors="replace")[:SHOWN_BODY]
 
 
 def _where(url: str, page: int) -> Phrase:

@@ -30,6 +30,7 @@ from tests.core.users_sheets import MAPPING, write_mapping
 from tests.workspaces import write_workspace
 
 TOKEN = "canary-7f3a9c-token"
+DRIPPED = 200  # bytes of the answer that never ends, sent one by one
 PEOPLE = [
     {"login": "zhangsan", "name": "张三", "mobile": "13800138000", "unit": "办公室"},
     {"login": "lisi", "name": "李四", "mobile": "1390", "unit": "信息中心"},
@@ -68,6 +69,16 @@ class _Api(BaseHTTPRequestHandler):
         if url.path == "/silent":
             _Api.released.wait(30)  # answers only once the test is done with it
             return self._send(200, "[]")
+        if url.path == "/dripping":  # an answer that never ends: a byte at a time, each in time
+            self.send_response(200)
+            self.send_header("Content-Length", str(DRIPPED))
+            self.end_headers()
+            for _ in range(DRIPPED):
+                if _Api.released.wait(0.05):
+                    break
+                self.wfile.write(b" ")
+                self.wfile.flush()
+            return None
         if url.path == "/broken":
             if query["page"] == "1":
                 return self._send(200, json.dumps({"data": {"rows": PEOPLE[:2]}}))
@@ -158,6 +169,12 @@ def test_an_api_that_misbehaves_is_named_by_url_and_page_without_the_token(
 def test_an_api_that_does_not_answer_in_time_is_named(api: str) -> None:
     with pytest.raises(ApiSourceFailed, match=r"/silent \(page 1\): no answer within 0.2 s"):
         read_api(source(url=f"{api}/silent", timeout=0.2), TOKEN, lambda *entry: None)
+
+
+def test_an_answer_that_keeps_trickling_is_cut_off_after_the_timeout(api: str) -> None:
+    # Each byte comes within the timeout, so only a limit on the whole page ends it.
+    with pytest.raises(ApiSourceFailed, match=r"/dripping \(page 1\): no answer within 0.2 s"):
+        read_api(source(url=f"{api}/dripping", timeout=0.2), TOKEN, lambda *entry: None)
 
 
 def test_an_api_nothing_listens_for_says_why_in_the_readers_language() -> None:
