@@ -127,16 +127,31 @@ def _fetch(client: Any, url: str, params: dict[str, Any], page: int, token: str 
         raise ApiSourceFailed(phrase("api.answered", where=where, status=response.status_code,
                                      reason=response.reason_phrase, body=body), hint=hint)
     try:
-        return json.loads(content)
-    except ValueError:
+        return json.loads(_json_text(content, response.charset_encoding))
+    except (ValueError, LookupError):  # LookupError: a charset Python does not know
         body = _blot(_shown(content, response), token)
         raise ApiSourceFailed(phrase("api.not_json", where=where, body=body),
                               hint=phrase("api.not_json_hint")) from None
 
 
+def _json_text(content: bytes, charset: str | None) -> str:
+    """The answer as JSON text: in the charset the server declares, else as json reads bytes
+    (UTF-8, -16 or -32), else GB18030, which older Chinese systems answer in without saying so."""
+    if charset:
+        return content.decode(charset)
+    try:
+        return content.decode(json.detect_encoding(content))
+    except UnicodeDecodeError:
+        return content.decode("gb18030")
+
+
 def _shown(content: bytes, response: Any) -> str:
-    """The start of an answer's text, as the server says it is encoded."""
-    return content.decode(response.encoding or "utf-8", errors="replace")[:SHOWN_BODY]
+    """The start of an answer's text, decoded as its JSON would be."""
+    try:
+        text = _json_text(content, response.charset_encoding)
+    except (ValueError, LookupError):
+        text = content.decode("utf-8", errors="replace")
+    return text[:SHOWN_BODY]
 
 
 def _where(url: str, page: int) -> Phrase:

@@ -69,6 +69,14 @@ class _Api(BaseHTTPRequestHandler):
         if url.path == "/silent":
             _Api.released.wait(30)  # answers only once the test is done with it
             return self._send(200, "[]")
+        if url.path == "/gbk":  # an older system's JSON in its own encoding, declared or not
+            data = json.dumps({"items": PEOPLE[:2]}, ensure_ascii=False).encode("gbk")
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json" + ("" if "bare" in query else ";charset=GBK"))
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return None
         if url.path == "/dripping":  # an answer that never ends: a byte at a time, each in time
             self.send_response(200)
             self.send_header("Content-Length", str(DRIPPED))
@@ -169,6 +177,12 @@ def test_an_api_that_misbehaves_is_named_by_url_and_page_without_the_token(
 def test_an_api_that_does_not_answer_in_time_is_named(api: str) -> None:
     with pytest.raises(ApiSourceFailed, match=r"/silent \(page 1\): no answer within 0.2 s"):
         read_api(source(url=f"{api}/silent", timeout=0.2), TOKEN, lambda *entry: None)
+
+
+@pytest.mark.parametrize("query", ["", "?bare=1"], ids=["charset GBK", "no charset"])
+def test_an_answer_in_gbk_is_read_as_chinese(api: str, query: str) -> None:
+    sheet = read_api(source(url=f"{api}/gbk{query}", list="items"), TOKEN, lambda *entry: None)
+    assert [row[1] for row in sheet.rows[1:]] == ["张三", "李四"]
 
 
 def test_an_answer_that_keeps_trickling_is_cut_off_after_the_timeout(api: str) -> None:
