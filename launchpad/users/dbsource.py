@@ -27,4 +27,14 @@ def read_query(session: TargetSession, query: str, params: dict[str, str | int |
     except TargetFailed as exc:
         raise SourceQueryFailed(phrase("users.source_said", name=name, message=exc.said),
                                 hint=phrase("users.source_query_hint")) from None
-    return records_sheet(name, list(result.columns), [[value or "" for value in row] for row in result.rows])
+    return records_sheet(name, list(result.columns), [[_text(value) for value in row] for row in result.rows])
+
+
+def _text(value: object) -> str:
+    """A value as a sheet shows it. MySQL and PostgreSQL answer text, SQLite numbers as numbers:
+    a 0 stays "0" (not empty), a REAL holding 1 is "1"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -15,8 +15,9 @@ from launchpad.hosts.connect import HostConnections
 from launchpad.store.db import Store
 from launchpad.users import records
 from launchpad.users.apply import ApplyOutcome, ImportRefused, ImportTarget, apply_plan, rollback_import
+from launchpad.users.checks import check_workbook
 from launchpad.users.mapping import load_mapping
-from launchpad.users.operations import Planned, file_sha256, plan_file, target_session
+from launchpad.users.operations import Planned, file_sha256, plan_file, read_rows, target_session
 from launchpad.users.target import TargetFailed, TargetSession
 from launchpad.workspace.folder import Workspace, load_workspace
 from tests.core.users_sheets import GOOD, HEADER, MAPPING, write_mapping, write_xlsx
@@ -295,3 +296,15 @@ def test_the_request_travels_on_stdin_not_the_command_line(lab: SqliteLab) -> No
         found = target.query("SELECT nick_name FROM sys_user WHERE user_name = :name", {"name": "lisi"})
     assert found.rows == (("李四",),)
     assert seen and all("lisi" not in command for command in seen)
+
+
+def test_a_query_on_sqlite_reads_its_numbers_as_the_text_a_sheet_holds(lab: SqliteLab) -> None:
+    # SQLite answers numbers as numbers: a 0, an integer stored as REAL and a fraction are
+    # read as a sheet shows them, not lost (0 as empty) nor a crash of the check.
+    path = write_mapping(lab.root, FAST_HASH + "source: {kind: database, environment: test, query: \"SELECT "
+                         "user_name AS 账号, nick_name AS 姓名, '办公室' AS 单位, user_id * 0 AS 岗位, 1.0 AS 整, "
+                         "2.5 AS 半, NULL AS 空 FROM sys_user WHERE user_name = :name\", params: {name: lisi}}\n")
+    mapping = load_mapping(path)
+    rows = read_rows(None, mapping, path, lab.workspace)
+    assert rows.workbook.sheets[0].rows[1] == ["lisi", "李四", "办公室", "0", "1", "2.5", ""]
+    assert check_workbook(rows.workbook, mapping).problems == []
