@@ -41,6 +41,7 @@ def read_api(source: ApiSource, token: str | None, audit: AuditFn) -> Sheet:
     paging = source.paging
     limit = paging.max_pages if paging is not None else 1
     records: list[dict[str, Any]] = []
+    previous: list[dict[str, Any]] = []
     url, number, page = source.url, paging.first_page if paging else 1, 1
     with httpx.Client(headers=headers, timeout=source.timeout, follow_redirects=False) as client:
         while True:
@@ -51,7 +52,11 @@ def read_api(source: ApiSource, token: str | None, audit: AuditFn) -> Sheet:
                 params[paging.size_param] = paging.size
             answer = _fetch(client, url, params, page, token)
             items = _items(answer, source.list, url, page)
+            if items and items == previous:  # a page parameter the API ignores, a next link to itself
+                raise ApiSourceFailed(phrase("api.same_page", where=_where(url, page), previous=page - 1),
+                                      hint=phrase("api.same_page_hint"))
             records.extend(items)
+            previous = items
             following = _following(paging, answer, items, url, page, token)
             if following is None:
                 break

@@ -77,6 +77,8 @@ class _Api(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(data)
             return None
+        if url.path == "/stuck":  # the first page again, whatever page is asked for
+            return self._send(200, json.dumps({"data": {"rows": PEOPLE[:2]}, "links": {"next": "/stuck"}}))
         if url.path == "/dripping":  # an answer that never ends: a byte at a time, each in time
             self.send_response(200)
             self.send_header("Content-Length", str(DRIPPED))
@@ -146,6 +148,16 @@ def test_next_links_are_followed_and_the_page_count_is_bounded(api: str) -> None
     with pytest.raises(ApiSourceFailed, match="the next link leads to another server"):
         read_api(source(url=f"{api}/elsewhere", list="items", paging={"next": "links.next"}), TOKEN,
                  lambda *entry: None)
+
+
+@pytest.mark.parametrize("paging", [{"page_param": "pageNum", "size": 2}, {"next": "links.next"}],
+                         ids=["page parameter ignored", "next link to itself"])
+def test_paging_that_never_ends_stops_at_the_first_page_read_twice(api: str, paging: dict[str, Any]) -> None:
+    with pytest.raises(ApiSourceFailed) as raised:
+        read_api(source(url=f"{api}/stuck", list="data.rows", paging={**paging, "max_pages": 50}), TOKEN,
+                 lambda *entry: None)
+    assert f"{api}/stuck (page 2): the same users as page 1 again" in raised.value.message
+    assert "paging" in str(raised.value.hint) and raised.value.exit_code == 2
 
 
 def test_a_next_link_that_is_not_a_url_is_named_by_source_and_page(api: str) -> None:
