@@ -25,7 +25,8 @@ PROVINCES = frozenset({
 
 EIGHTEEN = re.compile(r"[0-9]{17}[0-9X]")
 FIFTEEN = re.compile(r"[0-9]{15}")
-# How Excel shows, and saves into a CSV, a long number it stored as one: 1.10105E+17.
+# How Excel shows, and saves into a CSV, a long number it stored as one: 1.10105E+17
+# (or, formatted "0", its first 15 digits and zeros).
 SCIENTIFIC = re.compile(r"[0-9](\.[0-9]+)?E\+?[0-9]+")
 
 
@@ -59,5 +60,8 @@ def check_id_number(value: str, today: datetime.date | None = None) -> tuple[str
         return number, phrase("users.id_birth", digits=number[6:14])
     expected = check_digit(number[:17])
     if number[17] != expected:
-        return number, phrase("users.id_check_digit", got=number[17], expected=expected)
+        # Excel keeps 15 digits of a number: saved from a cell formatted "0", the rest are zeros.
+        lost = number.endswith("000")
+        return number, phrase("users.id_lossy") if lost else phrase("users.id_check_digit", got=number[17],
+                                                                        expected=expected)
     return number, None
