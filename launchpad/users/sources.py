@@ -192,8 +192,25 @@ def _read_text(path: Path, delimiter: str | None) -> Workbook:
         delimiter = max((",", "\t", ";", "，"),
                         key=lambda d: (sum(d in line for line in lines), sum(line.count(d) for line in lines)))
     try:
-        rows = [[cell.strip("\ufeff") for cell in row]
-                for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        rows = _csv_rows(text, delimiter, path)
     except csv.Error as exc:
         raise UnreadableSheet(phrase("users.bad_csv", path=str(path), error=str(exc))) from None
     return Workbook(path, [Sheet(path.stem, rows)], encoding=encoding)
+
+
+def _csv_rows(text: str, delimiter: str, path: Path) -> list[list[str]]:
+    """The rows. A quote that never closes would make the rest of the file one cell, its people
+    silently gone: refused at the line it opens. Any other quote out of place ("张"三) is read
+    as typed, as Excel reads it."""
+    try:
+        return [[cell.strip("\ufeff") for cell in row]
+                for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)]
+    except csv.Error as exc:
+        lenient = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        if str(exc) != "unexpected end of data":
+            return [[cell.strip("\ufeff") for cell in row] for row in lenient]
+    before = ended = 0  # the lines the last two rows ended on: the last row is the rest of the file
+    for _ in lenient:
+        before, ended = ended, lenient.line_num
+    raise UnreadableSheet(phrase("users.open_quote", path=str(path), line=before + 1),
+                          hint=phrase("users.open_quote_hint"))

@@ -113,6 +113,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "users.binary_csv": ("{path} holds binary data, not CSV text", "{path} 含有二进制数据，不是 CSV 文本"),
     "users.excel_name_hint": ("if it is an Excel file, give it its .xlsx or .xls name",
                               "如果它是 Excel 文件，请给它 .xlsx 或 .xls 扩展名"),
+    "users.open_quote": ("{path}: line {line}: a quote opens a cell that is never closed, so the rest of the file "
+                         "would be one cell",
+                         "{path}：第 {line} 行：引号开始的单元格没有结束，文件的其余部分会变成一个单元格"),
+    "users.open_quote_hint": ("remove the stray quote (\") at the start of a cell on that line, or save the sheet "
+                              "from Excel again", "请删除该行某个单元格开头多余的引号（\"），或用 Excel 重新另存"),
     "users.bad_csv": ("{path}: not valid CSV ({error})", "{path}：不是有效的 CSV（{error}）"),
     "users.source_said": ("{name}: {message}", "{name}：{message}"),
     "users.source_query_hint": ("correct source.query in the mapping (one SELECT; values as :name placeholders "

@@ -53,6 +53,23 @@ def test_a_csv_title_row_does_not_decide_the_delimiter(tmp_path: Path, mapping: 
     assert [cells[1] for _, cells in tables[0].records()] == ["张三", "李四"]
 
 
+def test_a_quote_that_never_closes_is_refused_at_its_line_not_read_as_one_cell(tmp_path: Path) -> None:
+    # Without the check the rest of the file would be one cell of the row, its people gone.
+    path = tmp_path / "u.csv"
+    text = ",".join(HEADER) + "\r\n" + ",".join(GOOD[0]) + "\r\n" + '"' + ",".join(GOOD[1]) + "\r\nwang,王五\r\n"
+    path.write_bytes(text.encode("gbk"))
+    with pytest.raises(UnreadableSheet) as refused:
+        read_workbook(path)
+    assert refused.value.exit_code == 2
+    assert "u.csv: line 3: a quote opens a cell that is never closed" in str(refused.value), str(refused.value)
+
+
+def test_a_stray_quote_inside_a_cell_is_kept_as_typed(tmp_path: Path) -> None:
+    path = tmp_path / "u.csv"
+    path.write_bytes((",".join(HEADER) + '\r\nzhangsan,"张"三,x\r\n').encode("gbk"))
+    assert read_workbook(path).sheets[0].rows[1][:3] == ["zhangsan", "张三", "x"]
+
+
 def test_excel_unicode_text_is_utf16_with_tabs(tmp_path: Path) -> None:
     path = tmp_path / "u.txt"
     text = "\t".join(HEADER) + "\r\n" + "\t".join(GOOD[0]) + "\r\n"
