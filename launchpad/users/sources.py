@@ -33,6 +33,7 @@ TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 TEXT_ONLY = frozenset({str})
 FLOAT_DIGITS = 15  # what a double keeps of an integer typed into Excel
 SHEETS_NAMED = 5  # of a folder's sheets, when the file named is not there
+STRAY_BYTES = 3  # undecodable spots in a file otherwise GBK: named, never guessed past
 SNIFFED_LINES = 30  # lines of a CSV/TSV file whose separators decide the delimiter
 
 
@@ -170,8 +171,13 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
+        except UnicodeDecodeError as exc:
+            stray = exc.start
+    if data.decode("gb18030", errors="replace").count("\ufffd") <= STRAY_BYTES:
+        # GBK but for a byte or two (Windows' euro sign, a file cut off mid-character): a guess
+        # would turn its Chinese into mojibake, so the byte is named instead.
+        raise UnreadableSheet(phrase("users.stray_byte", path=str(path), line=data.count(b"\n", 0, stray) + 1,
+                                     byte=f"0x{data[stray]:02X}"), hint=phrase("users.stray_byte_hint"))
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import datetime
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,23 @@ def test_a_stray_quote_inside_a_cell_is_kept_as_typed(tmp_path: Path) -> None:
     path = tmp_path / "u.csv"
     path.write_bytes((",".join(HEADER) + '\r\nzhangsan,"张"三,x\r\n').encode("gbk"))
     assert read_workbook(path).sheets[0].rows[1][:3] == ["zhangsan", "张三", "x"]
+
+
+@pytest.mark.parametrize(("spoil", "byte"), [
+    (lambda data: data.replace(b"office", b"\x80", 1), "0x80"),  # Windows' GBK writes the euro sign so
+    (lambda data: data + "张".encode("gbk")[:1], "0xD5"),  # cut off in the middle of a character
+], ids=["euro sign", "cut off"])
+def test_gbk_with_a_stray_byte_is_refused_at_its_line_never_guessed_into_mojibake(
+        tmp_path: Path, spoil: Callable[[bytes], bytes], byte: str) -> None:
+    lines = ["login,name,mobile,unit"] + [f"user{i},name{i},138001380{i:02d},office" for i in range(30)]
+    data = "\r\n".join([*lines, "zhangsan,张三,13800138099,办公室"]).encode("gbk")
+    path = tmp_path / "u.csv"
+    path.write_bytes(spoil(data))
+    with pytest.raises(UnreadableSheet) as refused:
+        read_workbook(path)
+    line = 2 if byte == "0x80" else 32
+    assert f"u.csv: line {line}: byte {byte} is not GBK (GB18030) text" in str(refused.value), str(refused.value)
+    assert refused.value.exit_code == 2
 
 
 def test_excel_unicode_text_is_utf16_with_tabs(tmp_path: Path) -> None:
