@@ -9,7 +9,8 @@ the check digit.
 CSV and TSV come from many hands: Excel on a Chinese Windows saves GBK, "Unicode text" is
 UTF-16 with tabs, others UTF-8 with or without a BOM. BOMs decide first, then strict UTF-8
 (GBK text is almost never valid UTF-8), then GB18030 (a superset of GBK), and
-charset-normalizer only for what none of them decodes.
+charset-normalizer only for what none of them decodes, but for a few bytes: those are named,
+not guessed past.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 TEXT_ONLY = frozenset({str})
 FLOAT_DIGITS = 15  # what a double keeps of an integer typed into Excel
 SHEETS_NAMED = 5  # of a folder's sheets, when the file named is not there
-STRAY_BYTES = 3  # undecodable spots in a file otherwise GBK: named, never guessed past
+STRAY_BYTES = 3  # undecodable spots in a file otherwise UTF-8 or GBK: named, never guessed past
+STRAY_NAMES = {"utf-8": "UTF-8", "gb18030": "GBK (GB18030)"}
 SNIFFED_LINES = 30  # lines of a CSV/TSV file whose separators decide the delimiter
 
 
@@ -168,16 +170,21 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise UnreadableSheet(phrase("users.bad_bom", path=str(path), encoding=encoding, byte=exc.start),
                                       hint=phrase("users.bad_bom_hint")) from None
+    first_error: dict[str, int] = {}
     for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError as exc:
-            stray = exc.start
-    if data.decode("gb18030", errors="replace").count("\ufffd") <= STRAY_BYTES:
-        # GBK but for a byte or two (Windows' euro sign, a file cut off mid-character): a guess
-        # would turn its Chinese into mojibake, so the byte is named instead.
-        raise UnreadableSheet(phrase("users.stray_byte", path=str(path), line=data.count(b"\n", 0, stray) + 1,
-                                     byte=f"0x{data[stray]:02X}"), hint=phrase("users.stray_byte_hint"))
+            first_error[encoding] = exc.start
+    spots = {encoding: data.decode(encoding, errors="replace").count("\ufffd") for encoding in first_error}
+    nearest = min(spots, key=spots.__getitem__)
+    if spots[nearest] <= STRAY_BYTES:
+        # UTF-8 or GBK but for a byte or two (Windows' euro sign, a file cut off mid-character):
+        # a guess would turn its Chinese into mojibake, so the byte is named instead.
+        at = first_error[nearest]
+        raise UnreadableSheet(phrase("users.stray_byte", path=str(path), line=data.count(b"\n", 0, at) + 1,
+                                     byte=f"0x{data[at]:02X}", encoding=STRAY_NAMES[nearest]),
+                              hint=phrase("users.stray_byte_hint"))
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()

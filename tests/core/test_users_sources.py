@@ -71,20 +71,21 @@ def test_a_stray_quote_inside_a_cell_is_kept_as_typed(tmp_path: Path) -> None:
     assert read_workbook(path).sheets[0].rows[1][:3] == ["zhangsan", "张三", "x"]
 
 
-@pytest.mark.parametrize(("spoil", "byte"), [
-    (lambda data: data.replace(b"office", b"\x80", 1), "0x80"),  # Windows' GBK writes the euro sign so
-    (lambda data: data + "张".encode("gbk")[:1], "0xD5"),  # cut off in the middle of a character
-], ids=["euro sign", "cut off"])
-def test_gbk_with_a_stray_byte_is_refused_at_its_line_never_guessed_into_mojibake(
-        tmp_path: Path, spoil: Callable[[bytes], bytes], byte: str) -> None:
+@pytest.mark.parametrize(("encoding", "spoil", "says"), [
+    # Windows' GBK writes the euro sign as 0x80
+    ("gbk", lambda data: data.replace(b"office", b"\x80", 1), "line 2: byte 0x80 is not GBK (GB18030) text"),
+    ("gbk", lambda data: data + "张".encode("gbk")[:1], "line 32: byte 0xD5 is not GBK (GB18030) text"),
+    ("utf-8", lambda data: data.replace(b"office", b"\x80", 1), "line 2: byte 0x80 is not UTF-8 text"),
+], ids=["gbk euro sign", "gbk cut off", "utf-8 stray byte"])
+def test_a_stray_byte_is_refused_at_its_line_never_guessed_into_mojibake(
+        tmp_path: Path, encoding: str, spoil: Callable[[bytes], bytes], says: str) -> None:
     lines = ["login,name,mobile,unit"] + [f"user{i},name{i},138001380{i:02d},office" for i in range(30)]
-    data = "\r\n".join([*lines, "zhangsan,张三,13800138099,办公室"]).encode("gbk")
+    data = "\r\n".join([*lines, "zhangsan,张三,13800138099,办公室"]).encode(encoding)
     path = tmp_path / "u.csv"
     path.write_bytes(spoil(data))
     with pytest.raises(UnreadableSheet) as refused:
         read_workbook(path)
-    line = 2 if byte == "0x80" else 32
-    assert f"u.csv: line {line}: byte {byte} is not GBK (GB18030) text" in str(refused.value), str(refused.value)
+    assert f"u.csv: {says}" in str(refused.value), str(refused.value)
     assert refused.value.exit_code == 2
 
 
