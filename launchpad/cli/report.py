@@ -124,7 +124,7 @@ def _show_copied(tool: str | None, text: str, lang: str, echo_missing: bool = Tr
     if tool:
         click.echo(_say(lang, "copied", tool=tool), err=True)
         return
-    click.echo(clipboard_missing_hint(), err=True)
+    click.echo(render(clipboard_missing_hint(), lang), err=True)
     if echo_missing:
         click.echo(_say(lang, "no_clip"), err=True)
         click.echo(text)
@@ -149,7 +149,7 @@ def _show_sent(outcome: Any, lang: str, draft_hint: Any = None) -> None:
             raise error
         raise ChannelConfigError(error.message, hint="; ".join(filter(None, [error.hint, _say(lang, "config_queued"),
                                                                              drafting])))
-    reason = error.message if error else "?"
+    reason = render(error.said, lang) if error else "?"
     key = {"refused": "refused", "unknown": "unknown"}.get(outcome.result, "queued")
     click.echo(click.style(_say(lang, key, reason=reason), fg="red"), err=True)
     if drafting:

@@ -53,3 +53,16 @@ def test_the_cli_notice_copies_the_same_way(tmp_path: Path, monkeypatch: pytest.
                    "--send", "group")
     assert sent.returncode == 1 and "未发送" in sent.stderr
     assert "考勤模块 v1.3" in sent.stdout  # printed, to paste by hand
+
+
+def test_a_daily_report_that_did_not_go_says_why_in_the_sites_language(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    point_channels(monkeypatch, f"http://127.0.0.1:{closed_port()}")  # nothing listens: offline
+    for display in ("DISPLAY", "WAYLAND_DISPLAY"):  # no clipboard program reachable: printed instead
+        monkeypatch.delenv(display, raising=False)
+    h = Harness(tmp_path / "ws", playbook_text(NOTICE))
+    (h.root / "site.yaml").write_text(LOCAL_SITE + CHANNELS, encoding="utf-8")
+    sent = run_cli(h.root, "report", "daily", "--send", "group")
+    assert sent.returncode == 1
+    assert "未发送：无法连接" in sent.stderr and "没有可用的剪贴板程序" in sent.stderr
+    assert "cannot reach" not in sent.stderr and "no clipboard program" not in sent.stderr
