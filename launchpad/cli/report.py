@@ -249,6 +249,7 @@ def report_outbox(session: Session, send_now: bool, channel: str | None, requeue
 
     from launchpad.notify.outbox import WAITING, Outbox
     from launchpad.notify.send import flush
+    from launchpad.safetext import one_line
 
     workspace = session.workspace
     store = session.store()
@@ -292,7 +293,8 @@ def report_outbox(session: Session, send_now: bool, channel: str | None, requeue
     else:
         for m in rows:
             first = m.body.strip().splitlines()[0][:40] if m.body.strip() else ""
-            why = f"  ({m.last_error[:80]})" if m.last_error and (m.status != "sent" or m.kind == "email") else ""
+            # The reason whole: what failed (a port, an HTTP status) comes last.
+            why = f"  ({one_line(m.last_error)})" if m.last_error and (m.status != "sent" or m.kind == "email") else ""
             # A mail is named by its Message-ID, what a mailbox can be searched for.
             mail = f"  {m.message_id}" if m.kind == "email" and m.message_id else ""
             state = say(f"cli.outbox.state_{m.status}")
