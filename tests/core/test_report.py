@@ -261,6 +261,22 @@ def test_cli_daily_in_every_format(dataset: tuple[Workspace, Store], tmp_path: P
     assert bad.returncode == 2 and "无法把“下个月”解读为日期" in bad.stderr
 
 
+def test_out_names_the_format_and_a_contradicting_format_is_refused(dataset: tuple[Workspace, Store],
+                                                                    tmp_path: Path) -> None:
+    # `--out 日报.xlsx` without --format wrote the text report into a file Excel could not open.
+    from openpyxl import load_workbook
+    root = dataset[0].root
+    sheet, page = tmp_path / "日报.xlsx", tmp_path / "日报.html"
+    assert run_cli(root, "report", "daily", "--date", "2025-11-20", "--out", str(sheet)).returncode == 0
+    assert load_workbook(sheet).sheetnames[0] == "汇总"
+    assert run_cli(root, "report", "daily", "--date", "2025-11-20", "--out", str(page)).returncode == 0
+    assert page.read_text(encoding="utf-8").lstrip().startswith("<")
+    wrong = tmp_path / "日报2.xlsx"
+    refused = run_cli(root, "report", "daily", "--date", "2025-11-20", "--format", "md", "--out", str(wrong))
+    assert refused.returncode == 2 and "--format" in refused.stderr and "xlsx" in refused.stderr
+    assert "Traceback" not in refused.stderr and not wrong.exists()
+
+
 def test_an_xlsx_report_of_a_workspace_without_issues_is_written(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
