@@ -164,8 +164,8 @@ def _show_sent(outcome: Any, lang: str, draft_hint: Any = None) -> None:
     if outcome.result == "config" and error is not None:
         if not outcome.queued:
             raise error
-        raise ChannelConfigError(error.message, hint="; ".join(filter(None, [error.hint, _say(lang, "config_queued"),
-                                                                             drafting])))
+        hints = [render(error.said_hint, lang) if error.hint else "", _say(lang, "config_queued"), drafting]
+        raise ChannelConfigError(error.said, hint="; ".join(filter(None, hints)))
     reason = render(error.said, lang) if error else "?"
     key = {"refused": "refused", "unknown": "unknown"}.get(outcome.result, "queued")
     click.echo(click.style(_say(lang, key, reason=reason), fg="red"), err=True)
