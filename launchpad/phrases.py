@@ -676,6 +676,13 @@ CATALOG: dict[str, tuple[str, str]] = {
     "golive.summary_late": ("Late:", "逾期事项："),
     "golive.summary_item": ("- {title} ({owner}, due {due}, {state}): {why}",
                             "- {title}（负责人 {owner}，截止 {due}，{state}）：{why}"),
+    "golive.export_not_xlsx": ("{file}: the checklist is written as a workbook, .xlsx",
+                               "{file}：上线清单导出为 Excel 工作簿，文件名须以 .xlsx 结尾"),
+    "golive.export_not_xlsx_hint": ("name the file FILE.xlsx, or leave out --out",
+                                    "请把文件命名为 文件名.xlsx，或不加 --out"),
+    "golive.summary_item_bare": ("- {title} ({owner}, due {due}, {state})",
+                                 "- {title}（负责人 {owner}，截止 {due}，{state}）"),
+    "golive.summary_late_state": ("{state}, late", "{state}，已逾期"),
     "golive.sheet_items": ("Go-live checklist", "上线清单"),
     "golive.sheet_summary": ("Go or no-go", "上线结论"),  # "/" cannot be in a sheet title
     "golive.col.id": ("Item", "编号"),

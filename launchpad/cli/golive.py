@@ -127,10 +127,13 @@ def _type_item_id(refusal: SetAsideNotConfirmed) -> None:
 @pass_session
 def export(session: Session, out: Path | None, lang: str | None) -> None:
     from launchpad.cli.params import write_output
+    from launchpad.errors import UsageError
     from launchpad.golive.progress import read_progress
     from launchpad.golive.workbook import write_checklist_xlsx
     from launchpad.phrases import phrase, render, word
 
+    if out is not None and out.suffix.lower() != ".xlsx":  # said before the checklist is read
+        raise UsageError(phrase("golive.export_not_xlsx", file=out.name), hint=phrase("golive.export_not_xlsx_hint"))
     site = session.workspace.site
     language = lang or session.language
     progress = read_progress(session)

@@ -266,10 +266,12 @@ def release_notice(session: Session, release_id: int, kind: str, send: bool, cha
 
 def _shown(outcome: Any) -> bool:
     """Print how one send ended; True when it did not go."""
+    from launchpad.phrases import render
+
     if outcome.sent:
         click.echo(say("cli.release.sent", channel=outcome.channel, parts=outcome.parts))
         return False
-    why = outcome.error.message if outcome.error is not None else outcome.result
+    why = render(outcome.error.said, language()) if outcome.error is not None else outcome.result
     where = say("cli.release.copied", tool=outcome.copied) if outcome.copied else ""
     waits = say("cli.release.waits") if outcome.queued else ""
     click.echo(click.style(say("cli.release.not_sent", channel=outcome.channel, why=why, waits=waits, where=where),

@@ -32,8 +32,7 @@ def report() -> None:
 
 @report.command("daily")
 @click.option("--date", "day_text", metavar="D")
-@click.option("--format", "fmt", type=FormatChoice("text", "markdown", "html", "xlsx"), default="text",
-              show_default=True)
+@click.option("--format", "fmt", type=FormatChoice("text", "markdown", "html", "xlsx"))
 @click.option("--lang", type=click.Choice(["zh", "en"]))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--send", "channel", metavar="CHANNEL")
@@ -41,11 +40,12 @@ def report() -> None:
 @click.option("--copy", is_flag=True)
 @click.option("--draft", is_flag=True)
 @pass_session
-def report_daily(session: Session, day_text: str | None, fmt: str, lang: str | None, out: Path | None,
+def report_daily(session: Session, day_text: str | None, fmt: str | None, lang: str | None, out: Path | None,
                  channel: str | None, plan: tuple[str, ...], copy: bool, draft: bool) -> None:
     from launchpad.issues.dates import parse_day
     from launchpad.report.publish import ReportRequest, export_path, export_report, render_report, send_report
 
+    fmt = _format_for_out(fmt, out)
     lang = lang or session.language
     day = parse_day(day_text, session.today()) if day_text else session.today()
     request = ReportRequest(day, lang, _TEMPLATE_SUFFIX.get(fmt, fmt), "\n".join(plan) if plan else None)
@@ -72,6 +72,23 @@ def report_daily(session: Session, day_text: str | None, fmt: str, lang: str | N
             _copy(text, lang, echo_missing=bool(out or channel))
     if channel:
         _show_sent(send_report(session, request, channel), lang, _draft_hint(session, channel))
+
+
+# What a file's name says it holds: `--out 日报.xlsx` is a workbook, not text Excel cannot open.
+_OUT_FORMATS = {".txt": "text", ".md": "markdown", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
+
+
+def _format_for_out(fmt: str | None, out: Path | None) -> str:
+    """--format, else the one --out's extension names, else text; refused when the two disagree."""
+    from launchpad.errors import UsageError
+
+    named = _OUT_FORMATS.get(out.suffix.lower()) if out is not None else None
+    if fmt is None:
+        return named or "text"
+    if named is not None and named != fmt and out is not None:
+        raise UsageError(phrase("cli.report.format_not_out", fmt=fmt, file=out.name, named=named),
+                         hint=phrase("cli.report.format_not_out_hint"))
+    return fmt
 
 
 def _mail_channel(session: Session, channel: str | None) -> None:
@@ -124,7 +141,7 @@ def _show_copied(tool: str | None, text: str, lang: str, echo_missing: bool = Tr
     if tool:
         click.echo(_say(lang, "copied", tool=tool), err=True)
         return
-    click.echo(clipboard_missing_hint(), err=True)
+    click.echo(render(clipboard_missing_hint(), lang), err=True)
     if echo_missing:
         click.echo(_say(lang, "no_clip"), err=True)
         click.echo(text)
@@ -147,9 +164,9 @@ def _show_sent(outcome: Any, lang: str, draft_hint: Any = None) -> None:
     if outcome.result == "config" and error is not None:
         if not outcome.queued:
             raise error
-        raise ChannelConfigError(error.message, hint="; ".join(filter(None, [error.hint, _say(lang, "config_queued"),
-                                                                             drafting])))
-    reason = error.message if error else "?"
+        hints = [render(error.said_hint, lang) if error.hint else "", _say(lang, "config_queued"), drafting]
+        raise ChannelConfigError(error.said, hint="; ".join(filter(None, hints)))
+    reason = render(error.said, lang) if error else "?"
     key = {"refused": "refused", "unknown": "unknown"}.get(outcome.result, "queued")
     click.echo(click.style(_say(lang, key, reason=reason), fg="red"), err=True)
     if drafting:
@@ -249,6 +266,7 @@ def report_outbox(session: Session, send_now: bool, channel: str | None, requeue
 
     from launchpad.notify.outbox import WAITING, Outbox
     from launchpad.notify.send import flush
+    from launchpad.safetext import one_line
 
     workspace = session.workspace
     store = session.store()
@@ -292,7 +310,8 @@ def report_outbox(session: Session, send_now: bool, channel: str | None, requeue
     else:
         for m in rows:
             first = m.body.strip().splitlines()[0][:40] if m.body.strip() else ""
-            why = f"  ({m.last_error[:80]})" if m.last_error and (m.status != "sent" or m.kind == "email") else ""
+            # The reason whole: what failed (a port, an HTTP status) comes last.
+            why = f"  ({one_line(m.last_error)})" if m.last_error and (m.status != "sent" or m.kind == "email") else ""
             # A mail is named by its Message-ID, what a mailbox can be searched for.
             mail = f"  {m.message_id}" if m.kind == "email" and m.message_id else ""
             state = say(f"cli.outbox.state_{m.status}")

@@ -187,9 +187,11 @@ def _line(p: ItemProgress, site: Site, lang: Lang) -> str:
     # its own line of the summary, so none can forge another item or a verdict.
     why = p.item.reason if p.state == "blocked" and p.item.reason else (
         render(p.finding.said, lang) if p.finding is not None else "")
-    return render(phrase("golive.summary_item", title=one_line(p.item.title),
-                         owner=one_line(owner_name(site, p.item.owner)), due=p.item.due.isoformat(),
-                         state=state_word(p), why=one_line(why) or "—"), lang)
+    state: Phrase = phrase("golive.summary_late_state", state=state_word(p)) if p.late else state_word(p)
+    # An item with nothing to add (a late one no proof speaks for) ends at its state.
+    return render(phrase("golive.summary_item" if one_line(why) else "golive.summary_item_bare",
+                         title=one_line(p.item.title), owner=one_line(owner_name(site, p.item.owner)),
+                         due=p.item.due.isoformat(), state=state, why=one_line(why)), lang)
 
 
 STATE_CHANGED = "golive_state"

@@ -9,6 +9,8 @@ import shutil
 import subprocess
 import sys
 
+from launchpad.phrases import Phrase, phrase
+
 TOOLS = ("wl-copy", "xclip", "xsel", "pbcopy", "clip.exe")
 
 
@@ -42,6 +44,5 @@ def copy_to_clipboard(text: str) -> str | None:
     return None
 
 
-def clipboard_missing_hint() -> str:
-    return ("no clipboard program found (" + ", ".join(TOOLS) + "); "
-            "install xclip (X11) or wl-clipboard (Wayland), or copy the text printed below")
+def clipboard_missing_hint() -> Phrase:
+    return phrase("cli.report.no_clip_tools", tools=", ".join(TOOLS))

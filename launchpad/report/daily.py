@@ -9,6 +9,7 @@ selects what was reported and resolved on it, and what was overdue by it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -34,6 +35,8 @@ LISTED = 50  # per section in the chat message; more would bury the overdue ones
 _RESOLVED_TODAY = ("resolved_at >= ? AND resolved_at < ? AND +status IN ("
                    + ", ".join(f"'{s}'" for s in RESOLVED_STATUSES) + ")")
 _SEVERITY_ORDER = "severity ASC, due IS NULL, due ASC, id ASC"
+# A list mark a PM types before an item: a bullet, or a dash or star followed by a space.
+_LIST_MARK = re.compile(r"^(?:[·•]+|[-*]+(?=\s))")
 
 
 @dataclass(frozen=True)
@@ -189,16 +192,17 @@ def read_plan(workspace_root: Path | None, day: date) -> list[str]:
     for name in (f"plan-{day.isoformat()}.txt", "plan.txt"):
         path = workspace_root / "data" / name
         if path.is_file():
-            return plan_items(path.read_text(encoding="utf-8"))
+            return plan_items(path.read_text(encoding="utf-8"), comments=True)
     return []
 
 
-def plan_items(text: str) -> list[str]:
+def plan_items(text: str, comments: bool = False) -> list[str]:
     """Tomorrow's plan as items: one a line, or between full-width semicolons (`回访；发布`, as a
-    PM types a list on one line); list marks, blank items and `#` comments dropped."""
+    PM types a list on one line); list marks (`- `, `* `, `·`, `•`) and blank items dropped, and
+    with `comments` (the plan file) `#` lines. A typed `#12 回访` or `**重点**` is the PM's words."""
     items = []
     for line in text.replace("；", "\n").splitlines():
-        item = line.strip().lstrip("-*·•").strip()
-        if item and not item.startswith("#"):
+        item = _LIST_MARK.sub("", line.strip()).strip()
+        if item and not (comments and item.startswith("#")):
             items.append(item)
     return items

@@ -43,6 +43,7 @@ FORMATS = ("txt", "md", "html")
 REPORT_TEMPLATES = ("daily", "daily_monitoring", "run_report", "release_test_report", "baseline_drift",
                     "postmortem")
 SAID_LIMIT = 200  # a check's summary in the daily report: the gist, not the whole output
+CHAT_TITLE_LIMIT = 120  # an issue's title in the chat formats; the HTML and the sheet keep it whole
 WORKSPACE_TEMPLATES = "templates"
 
 
@@ -243,9 +244,24 @@ def render_daily(report: Any, fmt: str, lang: str, workspace_root: Path | None =
     if fmt not in FORMATS:
         raise UsageError(phrase("error.daily_format", fmt=fmt),
                          hint=phrase("error.issue_one_of", values=[*FORMATS, "xlsx"]))
+    if isinstance(report, DailyReport) and fmt != "html":
+        report = _chat_titles(report)
     safe = people_text(report, for_format(fmt)) if isinstance(report, DailyReport) else report
     text = render_template(f"daily.{fmt}.j2", {"r": safe}, lang, workspace_root)
     return _tidy(text) if fmt != "html" else text
+
+
+def _chat_titles(report: DailyReport) -> DailyReport:
+    """Issue titles cut for the group's message: a whole description typed as a title would
+    otherwise fill the chat, twice (new today and still open)."""
+    def cut(line: IssueLine) -> IssueLine:
+        if len(line.title) <= CHAT_TITLE_LIMIT:
+            return line
+        return replace(line, title=line.title[:CHAT_TITLE_LIMIT - 1] + "…")
+
+    return replace(report, new_today=[cut(i) for i in report.new_today],
+                   resolved_today=[cut(i) for i in report.resolved_today], overdue=[cut(i) for i in report.overdue],
+                   still_open=[cut(i) for i in report.still_open], due_tomorrow=[cut(i) for i in report.due_tomorrow])
 
 
 def people_text(report: DailyReport, text: Callable[[str], str]) -> DailyReport:

@@ -529,6 +529,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.report.copied": ("copied to the clipboard ({tool}): paste it into the group",
                           "已复制到剪贴板（{tool}），可直接粘贴到群里"),
     "cli.report.wrote": ("wrote {path}", "已写入 {path}"),
+    "cli.report.format_not_out": ("--format {fmt} does not match --out {file}, which names a {named} file",
+                                  "--format {fmt} 与 --out {file} 不符：该文件名是 {named} 文件"),
+    "cli.report.format_not_out_hint": ("leave out --format (the extension decides), or make them agree",
+                                       "去掉 --format（按扩展名决定格式），或让二者一致"),
+    "cli.report.no_clip_tools": ("no clipboard program found ({tools}); install xclip (X11) or wl-clipboard "
+                                 "(Wayland), or copy the text printed below",
+                                 "没有找到剪贴板程序（{tools}）：请安装 xclip（X11）或 wl-clipboard（Wayland），"
+                                 "或复制下面打印的全文"),
     "cli.report.no_clip": ("no clipboard program; the full text follows:", "没有可用的剪贴板程序，以下为全文："),
     "cli.report.refused": ("the robot refused the message: {reason}\nit will not be sent again by itself: "
                            "paste it into the group by hand, or change it and send it again",

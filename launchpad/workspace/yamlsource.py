@@ -97,7 +97,7 @@ class _TooLarge(_Recursive):
 
 
 class _BadScalar(Exception):
-    def __init__(self, node: yaml.Node, reason: str) -> None:
+    def __init__(self, node: yaml.Node, reason: Said) -> None:
         self.node, self.reason = node, reason
 
 
@@ -147,7 +147,10 @@ class _Builder:
         try:
             return self._constructor.construct_object(node, deep=True)
         except (ValueError, TypeError, OverflowError) as exc:
-            # PyYAML's timestamp and number constructors raise plain errors on odd input.
+            # PyYAML's timestamp and number constructors raise plain errors on odd input; a
+            # date that does not exist (a due date of 2026-02-30) is said as the date commands say it.
+            if node.tag == "tag:yaml.org,2002:timestamp" and isinstance(node.value, str):
+                raise _BadScalar(node, phrase("error.date_not_real", text=node.value)) from None
             raise _BadScalar(node, str(exc)) from None
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
@@ -228,7 +231,7 @@ def load_yaml(text: str, file: str, limit: int = MAX_BYTES) -> Document:
         raise InvalidInput([Problem(file, line, col, said)]) from None
     except _BadScalar as exc:
         line, col = _position(exc.node)
-        raise InvalidInput([Problem(file, line, col, phrase("rule.yaml_value", reason=str(exc.reason)))]) from None
+        raise InvalidInput([Problem(file, line, col, phrase("rule.yaml_value", reason=exc.reason))]) from None
     if builder.problems:
         raise InvalidInput(builder.problems)
     return Document(data, source)

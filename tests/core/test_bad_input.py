@@ -150,8 +150,8 @@ def test_out_into_a_missing_folder_or_under_a_file_says_so(tmp_path: Path) -> No
     under_file = root / "site.yaml" / "report.html"
     assert_clear_error(launchpad(root, "runs", "show", "1", "--out", str(under_file)), "is not a folder")
     for fmt in ("txt", "xlsx"):
-        assert_clear_error(launchpad(root, "report", "daily", "--format", fmt, "--out", str(missing)),
-                           "does not exist")
+        assert_clear_error(launchpad(root, "report", "daily", "--format", fmt, "--out",
+                                     str(missing.with_suffix("." + fmt))), "does not exist")
     assert not missing.parent.exists()
 
 

@@ -204,7 +204,7 @@ def test_the_status_table_and_summary_speak_chinese_by_default(workspace: Path) 
     result = launch(workspace, "golive")
     assert result.exit_code == 1
     assert "暂不具备上线条件" in result.output and "影响上线的关键事项" in result.output
-    assert "测试环境就绪（负责人 张三，截止 2020-01-01，未完成）" in result.output
+    assert "测试环境就绪（负责人 张三，截止 2020-01-01，未完成，已逾期）" in result.output
     assert "受阻" in result.output and "等甲方名单" in result.output
     english = launch(workspace, "golive", "--lang", "en")
     assert "NO-GO" in english.output and "Stopping go-live:" in english.output
@@ -279,6 +279,23 @@ def test_the_demo_checklist_mixes_done_late_blocked_and_open_and_two_runs_prove_
     assert (root / CHECKLIST_FILE).read_text(encoding="utf-8") == "edited"
 
 
+def test_the_pasted_summary_says_which_items_are_late_and_leaves_out_an_empty_why(tmp_path: Path) -> None:
+    root = build_demo(tmp_path / "demo")
+    workspace = load_workspace(root)
+    checklist = load_checklist(root, workspace.site, {p.stem for p in (root / "playbooks").glob("*.yaml")})
+    with Store.open(workspace.store_path) as store:
+        progress = evaluate(checklist, workspace.site, store, workspace.backups_dir,
+                            today=site_today(workspace.site.tz), now=datetime.now(UTC))
+    summary = summary_text(progress, workspace.site, "zh").splitlines()
+    # user-data stops go-live and is late; login-contact is late with nothing more to say.
+    assert any(line.startswith("- 用户数据") and "未完成，已逾期" in line for line in summary)
+    late = next(line for line in summary if line.startswith("- 登录页显示现场联系人"))
+    assert late.endswith("未完成，已逾期）")
+    assert not any(line.endswith("：—") for line in summary)
+    english = summary_text(progress, workspace.site, "en")
+    assert "open, late)" in english and not english.rstrip().endswith(": —")
+
+
 def test_init_writes_the_bundled_checklist_and_it_loads(tmp_path: Path) -> None:
     root = tmp_path / "site"
     created = init_workspace(root)
@@ -303,7 +320,8 @@ def test_init_writes_the_bundled_checklist_and_it_loads(tmp_path: Path) -> None:
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, status: blocked}\n", "golive.yaml:4:", "blocked 需要原因"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, status: done, proof: {sign_off: true}}\n",
      "golive.yaml:4:", "此项在其证明成立时才算完成"),
-    ("- {id: a, title: A, owner: zhang, due: 2026-13-01}\n", "golive.yaml:4:42:", "month must be in 1..12"),
+    ("- {id: a, title: A, owner: zhang, due: 2026-13-01}\n", "golive.yaml:4:42:", "“2026-13-01”不是真实存在的日期"),
+    ("- {id: a, title: A, owner: zhang, due: 2026-02-30}\n", "golive.yaml:4:42:", "“2026-02-30”不是真实存在的日期"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, proof: {playbook: nope, env: test}}\n",
      "golive.yaml:4:", "没有名为“nope”的操作手册"),
     ("- {id: a, title: A, owner: zhang, due: 2026-01-01, proof: {playbook: environment-readiness, env: uat}}\n",

@@ -195,6 +195,17 @@ def test_golive_export_to_a_missing_folder_exits_2_and_writes_nothing(root: Path
     assert not (tmp_path / "nowhere").exists()
 
 
+def test_golive_export_to_a_file_not_named_xlsx_exits_2_and_writes_nothing(root: Path, tmp_path: Path) -> None:
+    # A workbook written as 上线清单.csv or .md opened as garbage in the project office.
+    from tests.core.test_golive import launch
+
+    for name in ("上线清单.csv", "上线清单.md", "上线清单"):
+        result = launch(root, "golive", "export", "--out", str(tmp_path / name))
+        assert result.exit_code == 2 and ".xlsx" in result.output and "Traceback" not in result.output
+        assert not (tmp_path / name).exists()
+    assert launch(root, "golive", "export", "--out", str(tmp_path / "上线清单.XLSX")).exit_code == 0
+
+
 def test_a_proof_names_its_playbook_by_title_and_by_id_only_when_the_file_has_none(root: Path) -> None:
     untitled = root / "playbooks" / "environment-readiness.yaml"
     untitled.parent.mkdir(exist_ok=True)

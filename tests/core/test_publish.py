@@ -39,6 +39,16 @@ def test_a_plan_typed_on_one_line_is_split_on_full_width_semicolons_everywhere(s
     assert collect_report(session, ReportRequest(DAY, "zh", "txt")).plan == ["回访", "发布"]
 
 
+def test_a_typed_plan_keeps_its_words_and_only_the_plan_file_has_comments(session: Session) -> None:
+    # `**` was read as two list marks and `#12 …` as a comment: the PM's words vanished.
+    typed = "**重点**回访刘科长；#12 验证码问题回访；-5 号楼断网排查；- 培训；·发布"
+    assert plan_items(typed) == ["**重点**回访刘科长", "#12 验证码问题回访", "-5 号楼断网排查", "培训", "发布"]
+    assert collect_report(session, ReportRequest(DAY, "zh", "txt", "#12 验证码问题回访")).plan == ["#12 验证码问题回访"]
+    (session.workspace.root / "data").mkdir()
+    (session.workspace.root / "data" / "plan.txt").write_text("# 明日计划\n* 回访\n", encoding="utf-8")
+    assert read_plan(session.workspace.root, DAY) == ["回访"]
+
+
 def test_an_export_is_named_one_way_and_lands_in_the_workspace_reports_folder(session: Session,
                                                                               tmp_path: Path) -> None:
     root = session.workspace.root

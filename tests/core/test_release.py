@@ -474,6 +474,17 @@ def test_notices_take_their_content_from_the_record_and_go_out_once(ws: Path, ro
     assert launch(ws, "release", "notice", "1", "--kind", "before", "--send", "--channel", "nope").exit_code == 2
 
 
+def test_a_notice_that_did_not_go_says_why_in_the_sites_language(ws: Path) -> None:
+    from tests.loopback import closed_port
+
+    site = SITE + f"channels:\n  group: {{kind: wecom, webhook: 'http://127.0.0.1:{closed_port()}/send'}}\n"
+    (ws / "site.yaml").write_text(site, encoding="utf-8")
+    assert record(ws).exit_code == 0
+    sent = launch(ws, "release", "notice", "1", "--kind", "before", "--send")
+    assert sent.exit_code == 1
+    assert "未发送到 group：无法连接" in sent.output and "cannot reach" not in sent.output
+
+
 def finished(root: Path, status: str) -> None:
     """Release 1, reviewed and taken to `status` (released or rolled-back) from the command line."""
     assert launch(root, "release", "report", "1", "--run", str(accepted_run(root))).exit_code == 0

@@ -206,6 +206,23 @@ def test_long_sections_are_capped_with_a_pointer_to_the_sheet(dataset: tuple[Wor
     assert "（另有 2 项未列出，详见 Excel 清单）" in text
 
 
+def test_a_whole_description_typed_as_a_title_is_cut_in_the_chat_message_not_in_the_sheet(
+        dataset: tuple[Workspace, Store], tmp_path: Path) -> None:
+    # 3000 characters typed on the phone were sent twice, whole, in the group's daily report.
+    workspace, store = dataset
+    title = "点提交后白屏" * 500
+    IssueLog(store, workspace.site.tz, "pm", clock=Clock()).add(IssueDraft(title, reported_at=at("2025-11-20 17:00")))
+    report = collect_daily(store, workspace.site, DAY, with_all_issues=True)
+    for fmt in ("txt", "md"):
+        text = render_daily(report, fmt, "zh")
+        assert title[:200] not in text and title[:20] in text and "…" in text
+        assert len(text.encode("utf-8")) < 4096  # one robot message, as before the long issue came
+    assert title in render_daily(report, "html", "zh")
+    from openpyxl import load_workbook
+    sheet = load_workbook(write_daily_xlsx(report, "zh", tmp_path / "d.xlsx")).worksheets[1]
+    assert any(row[2] == title for row in sheet.iter_rows(values_only=True))
+
+
 def test_workspace_templates_win_and_errors_name_the_file(dataset: tuple[Workspace, Store]) -> None:
     workspace, store = dataset
     (workspace.root / "templates").mkdir()
@@ -242,6 +259,22 @@ def test_cli_daily_in_every_format(dataset: tuple[Workspace, Store], tmp_path: P
     assert sheet.returncode == 0 and (tmp_path / "d.xlsx").stat().st_size > 0
     bad = run_cli(root, "report", "daily", "--date", "下个月")
     assert bad.returncode == 2 and "无法把“下个月”解读为日期" in bad.stderr
+
+
+def test_out_names_the_format_and_a_contradicting_format_is_refused(dataset: tuple[Workspace, Store],
+                                                                    tmp_path: Path) -> None:
+    # `--out 日报.xlsx` without --format wrote the text report into a file Excel could not open.
+    from openpyxl import load_workbook
+    root = dataset[0].root
+    sheet, page = tmp_path / "日报.xlsx", tmp_path / "日报.html"
+    assert run_cli(root, "report", "daily", "--date", "2025-11-20", "--out", str(sheet)).returncode == 0
+    assert load_workbook(sheet).sheetnames[0] == "汇总"
+    assert run_cli(root, "report", "daily", "--date", "2025-11-20", "--out", str(page)).returncode == 0
+    assert page.read_text(encoding="utf-8").lstrip().startswith("<")
+    wrong = tmp_path / "日报2.xlsx"
+    refused = run_cli(root, "report", "daily", "--date", "2025-11-20", "--format", "md", "--out", str(wrong))
+    assert refused.returncode == 2 and "--format" in refused.stderr and "xlsx" in refused.stderr
+    assert "Traceback" not in refused.stderr and not wrong.exists()
 
 
 def test_an_xlsx_report_of_a_workspace_without_issues_is_written(tmp_path: Path) -> None:

@@ -128,7 +128,8 @@ def test_a_malformed_webhook_is_a_configuration_error_and_the_message_stays_queu
         server.shutdown()
         server.server_close()
     assert sent.returncode == 2, sent.stderr
-    assert "渠道配置有误：" in sent.stderr and "webhook of channel group" in sent.stderr  # the site speaks Chinese
+    assert "渠道配置有误：渠道 group 的 webhook" in sent.stderr  # the site speaks Chinese
+    assert "webhook of channel group" not in sent.stderr
     assert "env:LP_WECOM_HOOK" in sent.stderr and "outbox --send" in sent.stderr
     assert "internal error" not in sent.stderr and "Traceback" not in sent.stderr
     assert WECOM_KEY not in sent.stdout + sent.stderr

@@ -120,6 +120,7 @@ def test_cli_daily_send_then_outbox_flush(tmp_path: Path, monkeypatch: pytest.Mo
     assert "试运行日报" in offline.stdout  # the text to paste by hand, when no clipboard exists
     listed = run_cli(root, "report", "outbox")
     assert "排队中" in listed.stdout and "queued" not in listed.stdout and "cannot reach" in listed.stdout
+    assert "nothing listens on that port)" in listed.stdout  # the reason whole, not cut at its 80th character
 
     lab = RobotLab()
     server = start_robots(lab, port)
