@@ -46,7 +46,7 @@ def drill_backup(session: BackupSession, backup_id: int) -> DrillOutcome:
             outcome = driver.drill(shell, tmp, lambda command: feed_backup(session, shell, record, command, "drill"),
                                    record.inventory, open_chunks)
     except LaunchpadError as exc:
-        outcome = DrillOutcome(False, exc.message)
+        outcome = DrillOutcome(False, exc.said, hint=exc.said_hint)
     status = "unsupported" if not outcome.supported else "passed" if outcome.passed else "failed"
     detail = {"summary": str(outcome.summary), "summary_phrase": dumps(outcome.summary), "rows": outcome.rows,
               "scratch": outcome.scratch}

@@ -227,6 +227,8 @@ def backups_drill(session: Session, backup_id: int, as_json: bool) -> None:
                 click.echo(f"  {row[key]:<40} {cells[0]:>12} {cells[1]:>12} {cells[2]:>12}")
         mark = click.style("✓", fg="green") if outcome.passed else click.style("✗", fg="red", bold=True)
         click.echo(f"{mark} " + say("cli.backups.drilled", id=backup_id, summary=_said(outcome.summary)))
+        if outcome.hint:
+            click.echo("  → " + _said(outcome.hint), err=True)
     if not outcome.passed:
         raise SystemExit(1)
 

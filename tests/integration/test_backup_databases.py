@@ -263,3 +263,15 @@ def test_sql_step_binds_parameters_through_ssh(db_lab: DbLab, database: str) -> 
     assert {k: v["status"] for k, v in states.items()} == {s["id"]: "passed" for s in steps}, \
         {k: v["summary"] for k, v in states.items()}
     assert states["by_name"]["evidence"]["rows"] == [["1", "第一行\n第二行"]]
+
+
+def test_a_drill_that_cannot_log_in_says_so_in_chinese_with_what_to_do(db_lab: DbLab,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.commandline import launch
+
+    assert launch(db_lab.root, "backup", "--env", "lab", "pg")[0] == 0
+    monkeypatch.setenv("LP_TEST_DB_PW", "not-the-password")
+    code, output = launch(db_lab.root, "--lang", "zh", "backups", "drill", "1")
+    assert code == 1
+    assert "psql 执行失败" in output and "psql failed" not in output, output
+    assert "→" in output, output  # what to do next
