@@ -161,7 +161,7 @@ def _verify_and_restore(session: BackupSession, record: BackupRecord, env_name: 
         try:
             safety = take_backup(session, env_name, record.target, purpose="safety")
         except LaunchpadError as exc:
-            raise BackupFailed(phrase("error.restore_safety_failed", error=exc.said)) from None
+            raise BackupFailed(phrase("error.restore_safety_failed", error=exc.said), hint=exc.said_hint) from None
         assert opened is not None  # it verified
         detail = _restore(session, record, opened)
     except LaunchpadError as exc:
