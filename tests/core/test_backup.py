@@ -213,6 +213,24 @@ def test_free_space_is_checked_before_starting(lab: Lab, monkeypatch: pytest.Mon
     assert len(records.list_backups(lab.store)) == 1
 
 
+def test_a_backup_refused_before_it_starts_is_audited(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    import launchpad.backup.writer as writer
+    from launchpad.errors import LaunchpadError
+
+    lab.take("blob")
+    monkeypatch.setattr(writer.shutil, "disk_usage", lambda _: shutil._ntuple_diskusage(10**9, 10**9, 1000))
+    with lab.session() as session, pytest.raises(BackupFailed, match="free"):
+        take_backup(session, "test", "blob")
+    (lab.workspace.backups_dir / "test" / "files").write_text("a file where the folder goes")
+    with lab.session() as session, pytest.raises(LaunchpadError, match="not a folder"):
+        take_backup(session, "test", "files")
+    refused = list(lab.store.db.query("SELECT target, detail FROM audit WHERE action = 'backup_refused' ORDER BY id"))
+    assert [row["target"] for row in refused] == ["test/blob", "test/files"]
+    assert "free" in refused[0]["detail"] and "not a folder" in refused[1]["detail"]
+
+
 def test_a_partial_file_of_a_dead_process_is_cleaned_up(lab: Lab) -> None:
     folder = lab.workspace.backups_dir / "test" / "blob"
     folder.mkdir(parents=True)
