@@ -82,6 +82,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "do not continue; confirm with the client's administrator, then remove the old entry "
         "(ssh-keygen -R HOST) and trust the new key explicitly",
         "不要继续；先与客户的管理员确认，再删除旧记录（ssh-keygen -R HOST），并明确信任新密钥"),
+    "error.key_changed_remove_hint": (
+        "do not continue; confirm with the client's administrator that the server's key changed, then remove "
+        "the old entry (`{command}`) and trust the new key after comparing its fingerprint "
+        "(`launchpad hosts trust --env ENV`)",
+        "不要继续；先与客户的管理员确认服务器的密钥确实更换了，再删除旧记录（`{command}`），"
+        "核对新指纹后再信任新密钥（`launchpad hosts trust --env ENV`）"),
     "error.key_unknown": ("the host key is not known ({key_type} {fingerprint}){looked_in}",
                           "主机密钥未知（{key_type} {fingerprint}）{looked_in}"),
     "error.key_unknown_searched": ("; searched {files}", "；已查找 {files}"),

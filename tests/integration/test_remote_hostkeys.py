@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 import stat
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -106,6 +109,25 @@ def test_changed_key_is_refused(
     assert offer.status.state == "changed" and offer.fingerprint == host.fingerprint()
     with pytest.raises(ChangedHostKey):
         trust_host_key(offer, known_hosts)
+
+
+def test_a_changed_key_names_the_command_that_removes_the_old_entry(
+    fresh_sshd: Callable[[str], SshdHost], tmp_path: Path
+) -> None:
+    host = fresh_sshd("rebuilt")
+    file = tmp_path / "known_hosts"
+    file.write_text(host.known_hosts_line(hashed=True))
+    host.restart(new_host_key=True)
+    with pytest.raises(ChangedHostKey) as caught:
+        transport_for(host, KnownHosts(read_only=(file,))).run("true")
+    # The hint's command, run as a person would copy it, removes the entry from the file that
+    # holds it (not ~/.ssh/known_hosts), under the name it is filed by ([address]:port).
+    found = re.search(r"`(ssh-keygen [^`]+)`", caught.value.hint)
+    assert found is not None, caught.value.hint
+    subprocess.run(shlex.split(found.group(1)), check=True, capture_output=True)
+    known_hosts = KnownHosts(read_only=(), writable=file)
+    offer = fetch_host_key(host.spec(), known_hosts=known_hosts, ssh_config=SshConfigResolver(None))
+    assert offer.status.state == "unknown"
 
 
 def test_a_revoked_key_is_refused(
