@@ -376,3 +376,15 @@ def test_the_manifest_beside_the_file_matches_the_record(lab: Lab) -> None:
     assert manifest["environment"] == "test" and manifest["target"] == "app" and manifest["driver"] == "sqlite"
     assert manifest["tool_versions"]["python3"].startswith("Python 3")
     assert "password" not in json.dumps(manifest).lower()
+
+
+def test_the_backup_list_says_what_each_backup_was_for_in_the_readers_language(lab: Lab) -> None:
+    from tests.commandline import launch
+
+    record = lab.take("app")
+    with lab.session() as session:
+        restore_backup(session, record.id, "test", ScriptedPrompter())
+    code, output = launch(lab.root, "--lang", "zh", "backups")
+    assert code == 0
+    assert "手动" in output and "恢复前" in output, output
+    assert "manual" not in output and "safety" not in output, output
