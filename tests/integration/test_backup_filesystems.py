@@ -125,3 +125,23 @@ def test_a_filesystem_without_direct_io_gets_the_dump_through_the_cache(ramfs: P
     assert published.read_bytes() == data
     assert sink.sha256 == hashlib.sha256(data).hexdigest() and sink.size == len(data)
     assert sorted(path.name for path in ramfs.iterdir()) == ["dump.bin"]  # no partial left
+
+
+@pytest.fixture
+def read_only_disk(tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "read-only"
+    _mount(folder, "-t", "tmpfs", "-o", "size=1m,mode=0700,ro", "tmpfs")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_a_backups_folder_on_a_read_only_disk_says_read_only(tmp_path: Path, read_only_disk: Path) -> None:
+    from tests.commandline import launch
+
+    environment = ["transport: local", "hosts: [{name: app1, address: 127.0.0.1}]"]
+    root = _workspace(tmp_path / "ws", environment, read_only_disk)
+    code, output = launch(root, "--lang", "zh", "backup", "--env", "lab", "big")
+    assert code == 2 and "备份目录不可用" in output and str(root / "backups" / "lab" / "big") in output, output
+    assert "只读" in output and "没有权限" not in output, output  # not "no permission": root has it
