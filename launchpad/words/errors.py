@@ -443,8 +443,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                     "当前状态的安全备份失败，因此没有恢复：{error}"),
     "error.restore_failed": ("{host}: the restore failed (exit {code}): {tail}",
                              "{host}：恢复失败（退出码 {code}）：{tail}"),
-    "error.restore_failed_hint": ("the safety backup holds the state before this restore",
-                                  "安全备份保存了本次恢复前的状态"),
+    "error.restore_failed_hint": ("safety backup {id} holds the state before this restore: to go back to it, "
+                                  "`launchpad restore {id} --env {env}`",
+                                  "安全备份 {id} 保存了本次恢复前的状态：要回到那时，运行 "
+                                  "`launchpad restore {id} --env {env}`"),
     "error.restore_not_confirmed": ("the restore was not confirmed; nothing was changed",
                                     "恢复未获确认；什么都没有改动"),
     # the user import's question

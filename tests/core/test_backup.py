@@ -388,3 +388,15 @@ def test_the_backup_list_says_what_each_backup_was_for_in_the_readers_language(l
     assert code == 0
     assert "手动" in output and "恢复前" in output, output
     assert "manual" not in output and "safety" not in output, output
+
+
+def test_a_restore_that_fails_on_the_host_names_the_safety_backup_to_go_back_to(tmp_path: Path) -> None:
+    from tests.commandline import launch
+
+    lab = Lab(tmp_path / "ws", SITE.replace('restore: "cat > blob.bin"', 'restore: "cat > blob.bin; exit 3"'))
+    record = lab.take("blob")
+    code, output = launch(lab.root, "--lang", "zh", "restore", str(record.id), "--env", "test", "--yes")
+    assert code != 0 and "恢复失败（退出码 3）：没有输出" in output, output
+    safety = [b for b in records.list_backups(lab.store) if b.purpose == "safety"]
+    assert len(safety) == 1
+    assert f"launchpad restore {safety[0].id} --env test" in output, output
