@@ -28,6 +28,7 @@ def drill_backup(session: BackupSession, backup_id: int) -> DrillOutcome:
     problem = checksum_problem(record, session.backups_dir, session.progress)
     if problem:
         records.set_verified(session.store, backup_id, False, problem)
+        session.audit("drill_refused", where, {"backup": backup_id, "reason": problem})
         raise DrillRefused(phrase("backup.drill_unverified", id=backup_id, problem=problem),
                            hint=phrase("backup.not_usable_hint", env=record.environment, target=record.target))
     environment = session.workspace.environment(record.environment)

@@ -400,3 +400,13 @@ def test_a_restore_that_fails_on_the_host_names_the_safety_backup_to_go_back_to(
     safety = [b for b in records.list_backups(lab.store) if b.purpose == "safety"]
     assert len(safety) == 1
     assert f"launchpad restore {safety[0].id} --env test" in output, output
+
+
+def test_a_drill_refused_for_a_backup_that_does_not_verify_is_audited(lab: Lab) -> None:
+    from launchpad.backup.errors import DrillRefused
+
+    record = lab.take("app")
+    record.path(lab.workspace.backups_dir).unlink()
+    with lab.session() as session, pytest.raises(DrillRefused):
+        drill_backup(session, record.id)
+    assert lab.audit_actions()[-1] == "drill_refused"
