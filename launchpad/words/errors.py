@@ -332,9 +332,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
                            "{file} 用 zstd 压缩，但本机没有 zstd"),
     "error.zstd_to_read_hint": ("install zstd (apt-get install zstd)", "请安装 zstd（apt-get install zstd）"),
     "error.client_failed": ("{host}: {client} failed: {tail}", "{host}：{client} 执行失败：{tail}"),
-    "error.client_failed_hint": ("check the database's address, port, user and password in site.yaml (databases:), "
-                                 "and that the server takes connections from {host}",
-                                 "请核对 site.yaml 中 databases: 下该数据库的地址、端口、用户名和密码，"
+    "error.client_failed_hint": ("check the database's name, address, port, user and password in site.yaml "
+                                 "(databases:), and that the server takes connections from {host}",
+                                 "请核对 site.yaml 中 databases: 下该数据库的库名、地址、端口、用户名和密码，"
                                  "并确认数据库允许从 {host} 连接"),
     # report templates
     "error.no_template": ("no template {name!r}", "没有模板“{name}”"),
