@@ -46,10 +46,15 @@ def exec_(
         raise UsageError(phrase("cli.hosts.no_hosts", group=group, env=env_name),
                          hint=phrase("cli.hosts.groups", groups=sorted(environment.groups())))
     text = " ".join(command)
-    if environment.production:
-        _require_typed_name(env_name, confirm_env)
     store = session.store()
     actor = session.actor
+    if environment.production:
+        try:
+            _require_typed_name(env_name, confirm_env)
+        except UsageError:
+            store.audit(actor, "exec_refused", f"{env_name}/{group}",
+                        {"command": text, "reason": "production's name not typed", "typed": confirm_env})
+            raise
     with HostConnections(workspace, env_name, store=store, actor=actor) as connections:
         store.audit(actor, "exec", f"{env_name}/{group}", {"command": text, "hosts": [h.name for h in hosts]})
         results = run_everywhere(connections, hosts, text, timeout=timeout)
