@@ -127,6 +127,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
                              "{path} 是指向 {target} 的链接，而它不存在"),
     "backup.file_not_folder": ("{path} is a file, not a folder", "{path} 是文件，不是文件夹"),
     "backup.folder_unwritable": ("cannot create or write {path}: {reason}", "无法创建或写入 {path}：{reason}"),
+    "backup.cannot_delete": ("cannot delete {path}: {reason}; backup {id} is kept",
+                             "无法删除 {path}：{reason}；备份 {id} 保留未删"),
     "backup.folder_unusable_hint": ("make the workspace's backups/ a folder launchpad can write (or a link to one), "
                                     "then try again",
                                     "请让工作区的 backups/ 成为 launchpad 能写入的文件夹（或指向这样文件夹的链接），"
