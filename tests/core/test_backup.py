@@ -410,3 +410,19 @@ def test_a_drill_refused_for_a_backup_that_does_not_verify_is_audited(lab: Lab) 
     with lab.session() as session, pytest.raises(DrillRefused):
         drill_backup(session, record.id)
     assert lab.audit_actions()[-1] == "drill_refused"
+
+
+def test_a_file_that_cannot_be_adopted_says_why_in_the_readers_language(lab: Lab) -> None:
+    from tests.commandline import launch
+
+    record = lab.take("blob")
+    folder = lab.workspace.backups_dir / "test" / "blob"
+    (folder / "copied-by-hand.bin").write_bytes(b"who knows")
+    (folder / "copy.bin").write_bytes(b"x" * record.size)  # its size, other bytes
+    manifest = record.manifest_path(lab.workspace.backups_dir).read_text(encoding="utf-8")
+    (folder / "copy.bin.json").write_text(manifest.replace(Path(record.file).name, "copy.bin"), encoding="utf-8")
+    code, output = launch(lab.root, "--lang", "zh", "backups", "adopt")
+    assert code == 1, output
+    assert "copied-by-hand.bin：未补录：旁边没有可读的清单" in output, output
+    assert "copy.bin：未补录：sha256 与清单记录的不同：文件已被改动或损坏" in output, output
+    assert "manifest" not in output, output
