@@ -42,7 +42,10 @@ def find_unrecorded(store: Store, backups_dir: Path, *, check: bool = True) -> l
     if not backups_dir.is_dir():
         return []
     with store.lock:
-        known = {row["file"] for row in store.db.query("SELECT file FROM backups")}
+        rows = list(store.db.query("SELECT id, uid, file FROM backups"))
+    known = {row["file"] for row in rows}
+    # A copy of a recorded backup (file and manifest) under another name is that backup, not a new one.
+    uids = {row["uid"]: phrase("adopt.already_recorded", id=row["id"], file=row["file"]) for row in rows}
     found = []
     for path in sorted(backups_dir.glob("*/*/*")):
         if not path.is_file() or path.name.startswith(".") or path.name.endswith(".json"):
@@ -50,7 +53,10 @@ def find_unrecorded(store: Store, backups_dir: Path, *, check: bool = True) -> l
         relative = path.relative_to(backups_dir).as_posix()
         if relative not in known:
             manifest = _read_manifest(manifest_path_for(path))
-            found.append(Unrecorded(path, relative, manifest, _problem(path, manifest) if check else "unchecked"))
+            problem = _problem(path, manifest) if check else "unchecked"
+            if not problem and manifest is not None:
+                problem = uids.get(manifest.get("uid"), "")
+            found.append(Unrecorded(path, relative, manifest, problem))
     return found
 
 

@@ -133,6 +133,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "adopt.other_manifest": ("its manifest does not describe this file", "旁边的清单描述的不是这个文件"),
     "adopt.size": ("it holds {size} bytes, its manifest says {recorded}",
                    "文件有 {size} 字节，清单记录为 {recorded} 字节"),
+    "adopt.already_recorded": ("it is backup {id}, already recorded ({file})", "它就是已记录的备份 {id}（{file}）"),
     "adopt.sha256": ("its sha256 differs from its manifest's: altered or damaged",
                      "sha256 与清单记录的不同：文件已被改动或损坏"),
     "backup.cannot_delete": ("cannot delete {path}: {reason}; backup {id} is kept",

@@ -426,3 +426,19 @@ def test_a_file_that_cannot_be_adopted_says_why_in_the_readers_language(lab: Lab
     assert "copied-by-hand.bin：未补录：旁边没有可读的清单" in output, output
     assert "copy.bin：未补录：sha256 与清单记录的不同：文件已被改动或损坏" in output, output
     assert "manifest" not in output, output
+
+
+def test_a_copy_of_a_recorded_backup_is_not_adopted_twice(lab: Lab) -> None:
+    import shutil
+
+    from tests.commandline import launch
+
+    record = lab.take("blob")
+    copies = lab.workspace.backups_dir / "test" / "blob-copy"
+    copies.mkdir()
+    for path in (record.path(lab.workspace.backups_dir), record.manifest_path(lab.workspace.backups_dir)):
+        shutil.copy(path, copies / path.name)
+    code, output = launch(lab.root, "--lang", "zh", "backups", "adopt")
+    assert code == 1, output
+    assert f"未补录：它就是已记录的备份 {record.id}（{record.file}）" in output, output
+    assert len(records.list_backups(lab.store)) == 1
