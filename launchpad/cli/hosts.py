@@ -179,10 +179,13 @@ def _settle_key(connections: Any, offer: Any, accept: tuple[str, ...], *, store:
         return False
     details = {"fingerprint": offer.fingerprint, "key_type": offer.key_type}
     if offer.state in ("changed", "revoked"):
+        # The entry goes from the file that holds it, under the name it is filed by.
+        found = offer.offer
+        command = (found.status.removal(found.hostname, found.port) if found is not None else "") or "ssh-keygen -R"
         click.echo(
             click.style(
                 "  " + say("cli.trust.changed", label=label, key=f"{offer.key_type} {offer.fingerprint}",
-                           known=offer.known_fingerprint or "@revoked"),
+                           known=offer.known_fingerprint or "@revoked", command=command),
                 fg="red",
                 bold=True,
             )
