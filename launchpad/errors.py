@@ -165,13 +165,17 @@ class ChangedHostKey(RemoteError):
     title = "HOST KEY CHANGED"
     refusal = "changed"
 
-    def __init__(self, host: str, key_type: str, fingerprint: str, known_fingerprint: str) -> None:
+    def __init__(self, host: str, key_type: str, fingerprint: str, known_fingerprint: str, *,
+                 remove: str = "") -> None:
+        """`remove`: the command that removes the old entry from the file that holds it, when
+        that file is known (`ssh-keygen -R` alone edits ~/.ssh/known_hosts only)."""
         self.key_type = key_type
         self.fingerprint = fingerprint
         self.known_fingerprint = known_fingerprint
         super().__init__(
             host, phrase("error.key_changed", known=known_fingerprint, key_type=key_type, fingerprint=fingerprint),
-            hint=phrase("error.key_changed_hint"),
+            hint=phrase("error.key_changed_remove_hint", command=remove) if remove
+            else phrase("error.key_changed_hint"),
         )
 
 

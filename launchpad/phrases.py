@@ -63,6 +63,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "parts": ("{items}", "{items}"),
     "lines": ("{items}", "{items}"),
     "host.said": ("{host}: {message}", "{host}：{message}"),
+    "host.no_output": ("no output", "没有输出"),
     # an error from a host and what to do about it, both as launchpad's error gives them
     "host.error_hint": ("{error} → {hint}", "{error} → 建议：{hint}"),
     # what to do next after a step that failed with a launchpad error, under its summary

@@ -21,7 +21,7 @@ from launchpad.backup.records import BackupRecord, manifest_path_for
 from launchpad.backup.session import BackupSession
 from launchpad.backup.take import MANIFEST_FORMAT
 from launchpad.backup.verify import file_sha256
-from launchpad.phrases import dumps, phrase
+from launchpad.phrases import Said, dumps, phrase
 from launchpad.sitetime import utc_now
 from launchpad.store.db import Store
 
@@ -33,7 +33,7 @@ class Unrecorded:
     path: Path
     relative: str  # as the store would name it, relative to the backups folder
     manifest: dict[str, Any] | None
-    problem: str  # why it cannot be adopted as it is; "" when it can
+    problem: Said  # why it cannot be adopted as it is; "" when it can
 
 
 def find_unrecorded(store: Store, backups_dir: Path, *, check: bool = True) -> list[Unrecorded]:
@@ -42,7 +42,10 @@ def find_unrecorded(store: Store, backups_dir: Path, *, check: bool = True) -> l
     if not backups_dir.is_dir():
         return []
     with store.lock:
-        known = {row["file"] for row in store.db.query("SELECT file FROM backups")}
+        rows = list(store.db.query("SELECT id, uid, file FROM backups"))
+    known = {row["file"] for row in rows}
+    # A copy of a recorded backup (file and manifest) under another name is that backup, not a new one.
+    uids = {row["uid"]: phrase("adopt.already_recorded", id=row["id"], file=row["file"]) for row in rows}
     found = []
     for path in sorted(backups_dir.glob("*/*/*")):
         if not path.is_file() or path.name.startswith(".") or path.name.endswith(".json"):
@@ -50,7 +53,10 @@ def find_unrecorded(store: Store, backups_dir: Path, *, check: bool = True) -> l
         relative = path.relative_to(backups_dir).as_posix()
         if relative not in known:
             manifest = _read_manifest(manifest_path_for(path))
-            found.append(Unrecorded(path, relative, manifest, _problem(path, manifest) if check else "unchecked"))
+            problem = _problem(path, manifest) if check else "unchecked"
+            if not problem and manifest is not None:
+                problem = uids.get(manifest.get("uid"), "")
+            found.append(Unrecorded(path, relative, manifest, problem))
     return found
 
 
@@ -76,13 +82,13 @@ def _read_manifest(path: Path) -> dict[str, Any] | None:
     return manifest if isinstance(manifest, dict) else None
 
 
-def _problem(path: Path, manifest: dict[str, Any] | None) -> str:
+def _problem(path: Path, manifest: dict[str, Any] | None) -> Said:
     if manifest is None:
-        return "no readable manifest beside it, so nothing says the dump was complete"
+        return phrase("adopt.no_manifest")
     if manifest.get("format") != MANIFEST_FORMAT or manifest.get("file") != path.name:
-        return "its manifest does not describe this file"
+        return phrase("adopt.other_manifest")
     if path.stat().st_size != manifest.get("size"):
-        return f"it holds {path.stat().st_size} bytes, its manifest says {manifest.get('size')}"
+        return phrase("adopt.size", size=path.stat().st_size, recorded=manifest.get("size"))
     if file_sha256(path) != manifest.get("sha256"):
-        return "its sha256 differs from its manifest's: altered or damaged"
+        return phrase("adopt.sha256")
     return ""

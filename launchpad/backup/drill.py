@@ -28,6 +28,7 @@ def drill_backup(session: BackupSession, backup_id: int) -> DrillOutcome:
     problem = checksum_problem(record, session.backups_dir, session.progress)
     if problem:
         records.set_verified(session.store, backup_id, False, problem)
+        session.audit("drill_refused", where, {"backup": backup_id, "reason": problem})
         raise DrillRefused(phrase("backup.drill_unverified", id=backup_id, problem=problem),
                            hint=phrase("backup.not_usable_hint", env=record.environment, target=record.target))
     environment = session.workspace.environment(record.environment)
@@ -46,7 +47,7 @@ def drill_backup(session: BackupSession, backup_id: int) -> DrillOutcome:
             outcome = driver.drill(shell, tmp, lambda command: feed_backup(session, shell, record, command, "drill"),
                                    record.inventory, open_chunks)
     except LaunchpadError as exc:
-        outcome = DrillOutcome(False, exc.message)
+        outcome = DrillOutcome(False, exc.said, hint=exc.said_hint)
     status = "unsupported" if not outcome.supported else "passed" if outcome.passed else "failed"
     detail = {"summary": str(outcome.summary), "summary_phrase": dumps(outcome.summary), "rows": outcome.rows,
               "scratch": outcome.scratch}

@@ -140,7 +140,8 @@ class _Prefixed:
         return self.source.read(size)
 
 
-def tail(output: bytes | str, lines: int = 3) -> str:
+def tail(output: bytes | str, lines: int = 3) -> Said:
+    """A failed command's last lines of output, or that it printed none, in the reader's language."""
     text = output.decode("utf-8", "replace") if isinstance(output, bytes) else output
     kept = [line for line in text.strip().splitlines() if line.strip()][-lines:]
-    return " / ".join(kept)[:600] or "no message"
+    return " / ".join(kept)[:600] or phrase("host.no_output")

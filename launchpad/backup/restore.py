@@ -161,9 +161,9 @@ def _verify_and_restore(session: BackupSession, record: BackupRecord, env_name: 
         try:
             safety = take_backup(session, env_name, record.target, purpose="safety")
         except LaunchpadError as exc:
-            raise BackupFailed(phrase("error.restore_safety_failed", error=exc.said)) from None
+            raise BackupFailed(phrase("error.restore_safety_failed", error=exc.said), hint=exc.said_hint) from None
         assert opened is not None  # it verified
-        detail = _restore(session, record, opened)
+        detail = _restore(session, record, opened, safety.id)
     except LaunchpadError as exc:
         records.finish_restore(session.store, restore_id, "failed", exc.message, safety.id if safety else None)
         session.audit("restore_failed", where, {"backup": backup_id, "restore": restore_id, "reason": exc.message,
@@ -195,7 +195,7 @@ def _confirm(session: BackupSession, prompter: Prompter, record: BackupRecord, p
     session.audit("restore_confirmed", where, {"backup": record.id, "production": production})
 
 
-def _restore(session: BackupSession, record: BackupRecord, opened: BinaryIO) -> Phrase:
+def _restore(session: BackupSession, record: BackupRecord, opened: BinaryIO, safety_id: int) -> Phrase:
     environment = session.workspace.environment(record.environment)
     target = resolve_target(environment, record.environment, record.target, session.transport_for,
                             session.workspace.root, ask_secret=session.ask_secret)
@@ -208,5 +208,6 @@ def _restore(session: BackupSession, record: BackupRecord, opened: BinaryIO) -> 
         result = feed_backup(session, shell, record, driver.restore_command(tmp), opened=opened)
     if not result.ok:
         raise BackupFailed(phrase("error.restore_failed", host=shell.name, code=result.exit_code,
-                                  tail=tail(result.stderr)), hint=phrase("error.restore_failed_hint"))
+                                  tail=tail(result.stderr)),
+                           hint=phrase("error.restore_failed_hint", id=safety_id, env=record.environment))
     return phrase("restore.restored", id=record.id, file=record.file, host=shell.name)

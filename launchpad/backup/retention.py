@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from launchpad.backup import freshness, records
+from launchpad.backup.errors import BackupFolderUnusable
 from launchpad.backup.records import BackupRecord
 from launchpad.backup.session import BackupSession
+from launchpad.oserrors import os_reason
 from launchpad.phrases import Phrase, parts, phrase
 from launchpad.workspace.site import BackupRetention
 
@@ -78,7 +80,12 @@ def prune(session: BackupSession, environment: str | None = None, *, dry_run: bo
 def _delete(session: BackupSession, decision: PruneDecision) -> None:
     record = decision.record
     for path in (record.path(session.backups_dir), record.manifest_path(session.backups_dir)):
-        path.unlink(missing_ok=True)
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:  # a disk gone read-only: the backup stays recorded, as it stays there
+            raise BackupFolderUnusable(phrase("backup.cannot_delete", path=str(path), reason=os_reason(exc),
+                                              id=record.id),
+                                       hint=phrase("backup.folder_unusable_hint")) from None
     records.mark_deleted(session.store, record.id, decision.reason)
     session.audit("backup_deleted", f"{record.environment}/{record.target}",
                   {"backup": record.id, "file": record.file, "reason": str(decision.reason)})

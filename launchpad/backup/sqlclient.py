@@ -79,7 +79,8 @@ class MySqlClient:
     def query(self, shell: HostShell, tmp: str, script: str, database: str | None = None) -> list[ResultSet]:
         result = shell.run(self.command(tmp, database, "--xml --batch"), stdin=script.encode("utf-8"))
         if not result.ok:
-            raise BackupFailed(phrase("error.client_failed", host=shell.name, client="mysql", tail=tail(result.stderr)))
+            raise BackupFailed(phrase("error.client_failed", host=shell.name, client="mysql", tail=tail(result.stderr)),
+                               hint=phrase("error.client_failed_hint", host=shell.name))
         return parse_mysql_xml(result.stdout)
 
     def query_text(self, shell: HostShell, tmp: str, queries: list[str], prelude: str = "") -> list[ResultSet]:
@@ -92,7 +93,8 @@ class MySqlClient:
         text = f"{prelude};\n{script}" if prelude else script
         result = shell.run(self.command(tmp, extra="--batch"), stdin=text.encode())
         if not result.ok:
-            raise BackupFailed(phrase("error.client_failed", host=shell.name, client="mysql", tail=tail(result.stderr)))
+            raise BackupFailed(phrase("error.client_failed", host=shell.name, client="mysql", tail=tail(result.stderr)),
+                               hint=phrase("error.client_failed_hint", host=shell.name))
         sets: list[ResultSet] = []
         lines: list[str] = []
         for line in result.stdout.decode("utf-8").split("\n"):
@@ -153,7 +155,8 @@ class PostgresClient:
                    f"{self.connection(database)} -f -")
         result = shell.run(command, stdin=script.encode("utf-8"))
         if not result.ok:
-            raise BackupFailed(phrase("error.client_failed", host=shell.name, client="psql", tail=tail(result.stderr)))
+            raise BackupFailed(phrase("error.client_failed", host=shell.name, client="psql", tail=tail(result.stderr)),
+                               hint=phrase("error.client_failed_hint", host=shell.name))
         return parse_psql_csv(result.stdout.decode("utf-8"), sentinel)
 
     def query_all(self, shell: HostShell, tmp: str, queries: list[str], database: str | None = None
@@ -167,7 +170,8 @@ class PostgresClient:
                    f"{self.connection(database)} -f -")
         result = shell.run(command, stdin=script.encode("utf-8"))
         if not result.ok:
-            raise BackupFailed(phrase("error.client_failed", host=shell.name, client="psql", tail=tail(result.stderr)))
+            raise BackupFailed(phrase("error.client_failed", host=shell.name, client="psql", tail=tail(result.stderr)),
+                               hint=phrase("error.client_failed_hint", host=shell.name))
         parts = result.stdout.decode("utf-8").split(f"{mark}\n")
         return [parse_psql_csv(part, sentinel) for part in parts[:len(queries)]]
 

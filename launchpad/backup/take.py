@@ -52,11 +52,15 @@ def take_backup(session: BackupSession, env_name: str, target_name: str, *, purp
                             ask_secret=session.ask_secret)
     driver = driver_for(target)
     driver.local_prerequisites()
-    directory = private_directory(session.backups_dir / env_name / target_name)
-    remove_stale_partials(directory)
-    previous = records.list_backups(session.store, env_name, target_name, limit=1)
-    check_free_space(directory, previous[0].size if previous else 0)
     where = f"{env_name}/{target_name}"
+    try:
+        directory = private_directory(session.backups_dir / env_name / target_name)
+        remove_stale_partials(directory)
+        previous = records.list_backups(session.store, env_name, target_name, limit=1)
+        check_free_space(directory, previous[0].size if previous else 0)
+    except LaunchpadError as exc:  # the backups folder refuses it (unusable, too little space): audited too
+        session.audit("backup_refused", where, {"reason": exc.message})
+        raise
     shell = HostShell(target.transport, session.audit, local=target.local)
     session.audit("backup_started", where, {"host": shell.name, "driver": driver.name, "purpose": purpose})
     try:

@@ -89,7 +89,9 @@ def private_directory(path: Path) -> Path:
         if path.stat().st_mode & 0o077:
             os.chmod(path, 0o700)
         if not os.access(path, os.W_OK | os.X_OK):
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+            # A read-only disk refuses root too: say which it is, not "no permission".
+            number = errno.EROFS if os.statvfs(path).f_flag & os.ST_RDONLY else errno.EACCES
+            raise OSError(number, os.strerror(number), str(path))
     except OSError as exc:
         raise _unusable_folder(path, exc) from None
     return path

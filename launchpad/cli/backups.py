@@ -179,7 +179,15 @@ def backups(click_ctx: click.Context, env_name: str | None, target: str | None, 
             say("cli.backups.drill_void") if state.drill == "void" else state.drill or "-")
         finished = local_text(r.finished, zone, with_seconds=True)
         click.echo(f"{r.id:>5}  {fit(finished, columns)}  {r.environment + '/' + r.target:<22} "
-                   f"{_size(r.size):>10}  {fit(verified, 9)} {fit(drill, 8)} {r.purpose}")
+                   f"{_size(r.size):>10}  {fit(verified, 9)} {fit(drill, 8)} {_purpose(r)}")
+
+
+def _purpose(record: BackupRecord) -> str:
+    """What the backup was for, as the backups screen says it."""
+    if record.run_id is not None:
+        return say("bk.purpose_run", id=record.run_id)
+    key = f"bk.purpose_{record.purpose}"
+    return say(key) if key in CATALOG else record.purpose
 
 
 # A deleted backup reads DELETED where a usable one reads ok: its last check no longer counts.
@@ -227,6 +235,8 @@ def backups_drill(session: Session, backup_id: int, as_json: bool) -> None:
                 click.echo(f"  {row[key]:<40} {cells[0]:>12} {cells[1]:>12} {cells[2]:>12}")
         mark = click.style("✓", fg="green") if outcome.passed else click.style("✗", fg="red", bold=True)
         click.echo(f"{mark} " + say("cli.backups.drilled", id=backup_id, summary=_said(outcome.summary)))
+        if outcome.hint:
+            click.echo("  → " + _said(outcome.hint), err=True)
     if not outcome.passed:
         raise SystemExit(1)
 

@@ -46,10 +46,15 @@ def exec_(
         raise UsageError(phrase("cli.hosts.no_hosts", group=group, env=env_name),
                          hint=phrase("cli.hosts.groups", groups=sorted(environment.groups())))
     text = " ".join(command)
-    if environment.production:
-        _require_typed_name(env_name, confirm_env)
     store = session.store()
     actor = session.actor
+    if environment.production:
+        try:
+            _require_typed_name(env_name, confirm_env)
+        except UsageError:
+            store.audit(actor, "exec_refused", f"{env_name}/{group}",
+                        {"command": text, "reason": "production's name not typed", "typed": confirm_env})
+            raise
     with HostConnections(workspace, env_name, store=store, actor=actor) as connections:
         store.audit(actor, "exec", f"{env_name}/{group}", {"command": text, "hosts": [h.name for h in hosts]})
         results = run_everywhere(connections, hosts, text, timeout=timeout)
@@ -174,10 +179,13 @@ def _settle_key(connections: Any, offer: Any, accept: tuple[str, ...], *, store:
         return False
     details = {"fingerprint": offer.fingerprint, "key_type": offer.key_type}
     if offer.state in ("changed", "revoked"):
+        # The entry goes from the file that holds it, under the name it is filed by.
+        found = offer.offer
+        command = (found.status.removal(found.hostname, found.port) if found is not None else "") or "ssh-keygen -R"
         click.echo(
             click.style(
                 "  " + say("cli.trust.changed", label=label, key=f"{offer.key_type} {offer.fingerprint}",
-                           known=offer.known_fingerprint or "@revoked"),
+                           known=offer.known_fingerprint or "@revoked", command=command),
                 fg="red",
                 bold=True,
             )

@@ -74,6 +74,12 @@ def decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
+def _lines(text: str) -> list[str]:
+    """The file's lines as Java and shells split them: at \\n, \\r\\n or \\r only. `str.splitlines`
+    also splits at a form feed and at NEL, which a Windows-1252 ellipsis (0x85) decodes to."""
+    return re.split(r"\r\n|\r|\n", text.removesuffix("\n").removesuffix("\r"))
+
+
 # -- .properties (java.util.Properties, as Spring Boot reads it) --------------------------
 
 _ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "f": "\f"}
@@ -85,7 +91,7 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
     result: list[tuple[int, str]] = []
     pending: str | None = None
     start = 0
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(_lines(text), start=1):
         line = raw.lstrip(" \t\f") if pending is not None else raw
         if pending is None:
             stripped = line.lstrip(" \t\f")
@@ -162,7 +168,7 @@ _DOUBLE_QUOTED_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\",
 
 def parse_env(text: str) -> Flat:
     result: Flat = {}
-    lines = text.splitlines()
+    lines = _lines(text)
     i = 0
     while i < len(lines):
         number, line = i + 1, lines[i].strip()

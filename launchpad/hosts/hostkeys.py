@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import os
 import re
+import shlex
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -83,6 +84,13 @@ class HostKeyStatus:
     def recorded(self) -> str:
         """The recorded keys as a person can find them: type, fingerprint, file:line."""
         return "; ".join(f"{k.key_type} {k.fingerprint} ({k.source})" for k in self.known_keys)
+
+    def removal(self, hostname: str, port: int) -> str:
+        """The command that removes the recorded entries for the host from the files holding
+        them, as a person types it ("" when none is recorded)."""
+        files = dict.fromkeys(k.source.rsplit(":", 1)[0] for k in self.known_keys)
+        name = shlex.quote(known_hosts_name(hostname, port))
+        return "; ".join(f"ssh-keygen -f {shlex.quote(file)} -R {name}" for file in files)
 
 
 @dataclass(frozen=True)
@@ -191,7 +199,8 @@ class KnownHosts:
         if status.state == "revoked":
             raise RevokedHostKey(host, key.get_name(), fingerprint(key))
         if status.state == "changed":
-            raise ChangedHostKey(host, key.get_name(), fingerprint(key), status.recorded())
+            raise ChangedHostKey(host, key.get_name(), fingerprint(key), status.recorded(),
+                                 remove=status.removal(hostname, port))
         raise UnknownHostKey(host, key.get_name(), fingerprint(key), searched=self.searched())
 
     def searched(self) -> list[str]:

@@ -39,7 +39,7 @@ from launchpad.backup.hostshell import tail
 from launchpad.backup.sqlclient import MySqlClient, PostgresClient
 from launchpad.errors import LaunchpadError
 from launchpad.hosts.base import CommandResult, Stream
-from launchpad.phrases import phrase
+from launchpad.phrases import Said, phrase
 from launchpad.users.staged import ROWS_PIPE, Staged
 from launchpad.users.target import LOAD_TIMEOUT, TargetFailed, TargetSession
 
@@ -153,6 +153,7 @@ class BatchStream:
         if isinstance(ended, LaunchpadError):  # the link's own error already says host, what and what next
             raise ended
         assert ended is not None
+        said: Said
         if isinstance(ended, Exception):  # paramiko's EOFError on a closed link says nothing: its name does
             said = str(ended) or type(ended).__name__
         else:

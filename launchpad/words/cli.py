@@ -280,9 +280,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.trust.known": ("known    {label}  {key}", "已知     {label}  {key}"),
     "cli.trust.error": ("ERROR    {label}: {error}", "出错     {label}：{error}"),
     "cli.trust.changed": ("CHANGED  {label}: offers {key}, known as {known}. Refused: confirm with the server's "
-                          "administrator and remove the old entry (ssh-keygen -R) before trusting.",
+                          "administrator and remove the old entry (`{command}`) before trusting.",
                           "已改变   {label}：提供的是 {key}，记录的是 {known}。已拒绝：请先与服务器管理员确认，"
-                          "并删除旧记录（ssh-keygen -R）后再信任。"),
+                          "并删除旧记录（`{command}`）后再信任。"),
     "cli.trust.unknown": ("unknown  {label}  {key}", "未知     {label}  {key}"),
     "cli.trust.refused": ("not trusted: {said}", "未信任：{said}"),
     "cli.trust.recorded": ("recorded in {path}", "已记录到 {path}"),

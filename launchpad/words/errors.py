@@ -82,6 +82,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "do not continue; confirm with the client's administrator, then remove the old entry "
         "(ssh-keygen -R HOST) and trust the new key explicitly",
         "不要继续；先与客户的管理员确认，再删除旧记录（ssh-keygen -R HOST），并明确信任新密钥"),
+    "error.key_changed_remove_hint": (
+        "do not continue; confirm with the client's administrator that the server's key changed, then remove "
+        "the old entry (`{command}`) and trust the new key after comparing its fingerprint "
+        "(`launchpad hosts trust --env ENV`)",
+        "不要继续；先与客户的管理员确认服务器的密钥确实更换了，再删除旧记录（`{command}`），"
+        "核对新指纹后再信任新密钥（`launchpad hosts trust --env ENV`）"),
     "error.key_unknown": ("the host key is not known ({key_type} {fingerprint}){looked_in}",
                           "主机密钥未知（{key_type} {fingerprint}）{looked_in}"),
     "error.key_unknown_searched": ("; searched {files}", "；已查找 {files}"),
@@ -326,6 +332,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
                            "{file} 用 zstd 压缩，但本机没有 zstd"),
     "error.zstd_to_read_hint": ("install zstd (apt-get install zstd)", "请安装 zstd（apt-get install zstd）"),
     "error.client_failed": ("{host}: {client} failed: {tail}", "{host}：{client} 执行失败：{tail}"),
+    "error.client_failed_hint": ("check the database's name, address, port, user and password in site.yaml "
+                                 "(databases:), and that the server takes connections from {host}",
+                                 "请核对 site.yaml 中 databases: 下该数据库的库名、地址、端口、用户名和密码，"
+                                 "并确认数据库允许从 {host} 连接"),
     # report templates
     "error.no_template": ("no template {name!r}", "没有模板“{name}”"),
     "error.no_template_hint": ("templates: {names}", "已有模板：{names}"),
@@ -433,8 +443,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                     "当前状态的安全备份失败，因此没有恢复：{error}"),
     "error.restore_failed": ("{host}: the restore failed (exit {code}): {tail}",
                              "{host}：恢复失败（退出码 {code}）：{tail}"),
-    "error.restore_failed_hint": ("the safety backup holds the state before this restore",
-                                  "安全备份保存了本次恢复前的状态"),
+    "error.restore_failed_hint": ("safety backup {id} holds the state before this restore: to go back to it, "
+                                  "`launchpad restore {id} --env {env}`",
+                                  "安全备份 {id} 保存了本次恢复前的状态：要回到那时，运行 "
+                                  "`launchpad restore {id} --env {env}`"),
     "error.restore_not_confirmed": ("the restore was not confirmed; nothing was changed",
                                     "恢复未获确认；什么都没有改动"),
     # the user import's question

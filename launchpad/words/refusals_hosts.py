@@ -127,6 +127,17 @@ ENTRIES: dict[str, tuple[str, str]] = {
                              "{path} 是指向 {target} 的链接，而它不存在"),
     "backup.file_not_folder": ("{path} is a file, not a folder", "{path} 是文件，不是文件夹"),
     "backup.folder_unwritable": ("cannot create or write {path}: {reason}", "无法创建或写入 {path}：{reason}"),
+    # `backups adopt`: why a file no backup row names is not recorded
+    "adopt.no_manifest": ("no readable manifest beside it, so nothing says the dump was complete",
+                          "旁边没有可读的清单（.json），无从确认这份转储是完整的"),
+    "adopt.other_manifest": ("its manifest does not describe this file", "旁边的清单描述的不是这个文件"),
+    "adopt.size": ("it holds {size} bytes, its manifest says {recorded}",
+                   "文件有 {size} 字节，清单记录为 {recorded} 字节"),
+    "adopt.already_recorded": ("it is backup {id}, already recorded ({file})", "它就是已记录的备份 {id}（{file}）"),
+    "adopt.sha256": ("its sha256 differs from its manifest's: altered or damaged",
+                     "sha256 与清单记录的不同：文件已被改动或损坏"),
+    "backup.cannot_delete": ("cannot delete {path}: {reason}; backup {id} is kept",
+                             "无法删除 {path}：{reason}；备份 {id} 保留未删"),
     "backup.folder_unusable_hint": ("make the workspace's backups/ a folder launchpad can write (or a link to one), "
                                     "then try again",
                                     "请让工作区的 backups/ 成为 launchpad 能写入的文件夹（或指向这样文件夹的链接），"

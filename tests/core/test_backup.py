@@ -213,6 +213,24 @@ def test_free_space_is_checked_before_starting(lab: Lab, monkeypatch: pytest.Mon
     assert len(records.list_backups(lab.store)) == 1
 
 
+def test_a_backup_refused_before_it_starts_is_audited(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    import launchpad.backup.writer as writer
+    from launchpad.errors import LaunchpadError
+
+    lab.take("blob")
+    monkeypatch.setattr(writer.shutil, "disk_usage", lambda _: shutil._ntuple_diskusage(10**9, 10**9, 1000))
+    with lab.session() as session, pytest.raises(BackupFailed, match="free"):
+        take_backup(session, "test", "blob")
+    (lab.workspace.backups_dir / "test" / "files").write_text("a file where the folder goes")
+    with lab.session() as session, pytest.raises(LaunchpadError, match="not a folder"):
+        take_backup(session, "test", "files")
+    refused = list(lab.store.db.query("SELECT target, detail FROM audit WHERE action = 'backup_refused' ORDER BY id"))
+    assert [row["target"] for row in refused] == ["test/blob", "test/files"]
+    assert "free" in refused[0]["detail"] and "not a folder" in refused[1]["detail"]
+
+
 def test_a_partial_file_of_a_dead_process_is_cleaned_up(lab: Lab) -> None:
     folder = lab.workspace.backups_dir / "test" / "blob"
     folder.mkdir(parents=True)
@@ -358,3 +376,69 @@ def test_the_manifest_beside_the_file_matches_the_record(lab: Lab) -> None:
     assert manifest["environment"] == "test" and manifest["target"] == "app" and manifest["driver"] == "sqlite"
     assert manifest["tool_versions"]["python3"].startswith("Python 3")
     assert "password" not in json.dumps(manifest).lower()
+
+
+def test_the_backup_list_says_what_each_backup_was_for_in_the_readers_language(lab: Lab) -> None:
+    from tests.commandline import launch
+
+    record = lab.take("app")
+    with lab.session() as session:
+        restore_backup(session, record.id, "test", ScriptedPrompter())
+    code, output = launch(lab.root, "--lang", "zh", "backups")
+    assert code == 0
+    assert "手动" in output and "恢复前" in output, output
+    assert "manual" not in output and "safety" not in output, output
+
+
+def test_a_restore_that_fails_on_the_host_names_the_safety_backup_to_go_back_to(tmp_path: Path) -> None:
+    from tests.commandline import launch
+
+    lab = Lab(tmp_path / "ws", SITE.replace('restore: "cat > blob.bin"', 'restore: "cat > blob.bin; exit 3"'))
+    record = lab.take("blob")
+    code, output = launch(lab.root, "--lang", "zh", "restore", str(record.id), "--env", "test", "--yes")
+    assert code != 0 and "恢复失败（退出码 3）：没有输出" in output, output
+    safety = [b for b in records.list_backups(lab.store) if b.purpose == "safety"]
+    assert len(safety) == 1
+    assert f"launchpad restore {safety[0].id} --env test" in output, output
+
+
+def test_a_drill_refused_for_a_backup_that_does_not_verify_is_audited(lab: Lab) -> None:
+    from launchpad.backup.errors import DrillRefused
+
+    record = lab.take("app")
+    record.path(lab.workspace.backups_dir).unlink()
+    with lab.session() as session, pytest.raises(DrillRefused):
+        drill_backup(session, record.id)
+    assert lab.audit_actions()[-1] == "drill_refused"
+
+
+def test_a_file_that_cannot_be_adopted_says_why_in_the_readers_language(lab: Lab) -> None:
+    from tests.commandline import launch
+
+    record = lab.take("blob")
+    folder = lab.workspace.backups_dir / "test" / "blob"
+    (folder / "copied-by-hand.bin").write_bytes(b"who knows")
+    (folder / "copy.bin").write_bytes(b"x" * record.size)  # its size, other bytes
+    manifest = record.manifest_path(lab.workspace.backups_dir).read_text(encoding="utf-8")
+    (folder / "copy.bin.json").write_text(manifest.replace(Path(record.file).name, "copy.bin"), encoding="utf-8")
+    code, output = launch(lab.root, "--lang", "zh", "backups", "adopt")
+    assert code == 1, output
+    assert "copied-by-hand.bin：未补录：旁边没有可读的清单" in output, output
+    assert "copy.bin：未补录：sha256 与清单记录的不同：文件已被改动或损坏" in output, output
+    assert "manifest" not in output, output
+
+
+def test_a_copy_of_a_recorded_backup_is_not_adopted_twice(lab: Lab) -> None:
+    import shutil
+
+    from tests.commandline import launch
+
+    record = lab.take("blob")
+    copies = lab.workspace.backups_dir / "test" / "blob-copy"
+    copies.mkdir()
+    for path in (record.path(lab.workspace.backups_dir), record.manifest_path(lab.workspace.backups_dir)):
+        shutil.copy(path, copies / path.name)
+    code, output = launch(lab.root, "--lang", "zh", "backups", "adopt")
+    assert code == 1, output
+    assert f"未补录：它就是已记录的备份 {record.id}（{record.file}）" in output, output
+    assert len(records.list_backups(lab.store)) == 1

@@ -155,6 +155,18 @@ def test_bad_input_says_how_many_problems_in_both_languages(tmp_path: Path) -> N
     assert "→ 1 problem(s); fix them and run `launchpad check` again" in english.stderr, english.stderr
 
 
+def test_an_exec_refused_on_production_is_audited(site: Path) -> None:
+    from launchpad.store.db import Store
+    from tests.commandline import launch
+
+    assert launch(site, "exec", "--env", "prod", "--", "true")[0] == 2
+    assert launch(site, "exec", "--env", "prod", "--confirm", "test", "--", "true")[0] == 2
+    with Store.open(site / ".launchpad" / "launchpad.db") as store:
+        refused = list(store.db.query("SELECT target, detail FROM audit WHERE action = 'exec_refused' ORDER BY id"))
+    assert [row["target"] for row in refused] == ["prod/all", "prod/all"]
+    assert '"true"' in refused[0]["detail"] and '"test"' in refused[1]["detail"]
+
+
 def test_a_production_prompt_refused_without_a_terminal_speaks_chinese(site: Path) -> None:
     chinese = launchpad_process(site, "exec", "--env", "prod", "--", "true")
     assert chinese.returncode == 2

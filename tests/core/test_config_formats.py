@@ -189,6 +189,16 @@ def test_gbk_files_decode_and_utf8_bom_is_dropped() -> None:
     assert decode("\ufeffa=1".encode()) == "a=1"
 
 
+def test_only_line_breaks_end_a_line_whatever_the_encoding() -> None:
+    # A Windows-1252 comment with an ellipsis (byte 0x85, NEL once decoded) and a form feed are
+    # inside their lines, as java.util.Properties and shells read them; the lines still count.
+    data = "# wait\u2026 then restart\nserver.port=8080\n\fname=a\n".encode("cp1252")
+    assert parse_config(decode(data), "properties") == {"server.port": "8080", "name": "a"}
+    assert parse_config(decode(data.replace(b"server.port", b"PORT")), "env") == {"PORT": "8080", "name": "a"}
+    error = syntax_error("# a\x85b\na=1\nb=\\u12G4\n", "properties")
+    assert error.line == 3
+
+
 @pytest.mark.parametrize(
     "key",
     ["spring.datasource.password", "DB_PASSWORD", "appSecret", "ACCESS_KEY", "api.key", "apikey",

@@ -263,3 +263,31 @@ def test_sql_step_binds_parameters_through_ssh(db_lab: DbLab, database: str) -> 
     assert {k: v["status"] for k, v in states.items()} == {s["id"]: "passed" for s in steps}, \
         {k: v["summary"] for k, v in states.items()}
     assert states["by_name"]["evidence"]["rows"] == [["1", "第一行\n第二行"]]
+
+
+def test_a_drill_that_cannot_log_in_says_so_in_chinese_with_what_to_do(db_lab: DbLab,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.commandline import launch
+
+    assert launch(db_lab.root, "backup", "--env", "lab", "pg")[0] == 0
+    monkeypatch.setenv("LP_TEST_DB_PW", "not-the-password")
+    code, output = launch(db_lab.root, "--lang", "zh", "backups", "drill", "1")
+    assert code == 1
+    assert "psql 执行失败" in output and "psql failed" not in output, output
+    assert "→" in output, output  # what to do next
+
+
+def test_a_restore_whose_safety_backup_cannot_be_taken_says_what_to_do(db_lab: DbLab,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from launchpad.backup import writer
+    from tests.commandline import launch
+
+    assert launch(db_lab.root, "backup", "--env", "lab", "maria")[0] == 0
+    # The backups' disk is "full": no free space covers the margin kept beyond a backup's size.
+    monkeypatch.setattr(writer, "FREE_SPACE_MARGIN", shutil.disk_usage(db_lab.workspace.backups_dir).total)
+    code, output = launch(db_lab.root, "--lang", "zh", "restore", "1", "--env", "lab", "--yes")
+    assert code != 0 and "安全备份失败" in output, output
+    assert "→" in output and "launchpad backups prune" in output, output  # the full disk's hint
+    assert [b.purpose for b in records.list_backups(db_lab.store)] == ["manual"]

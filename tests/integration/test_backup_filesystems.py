@@ -125,3 +125,45 @@ def test_a_filesystem_without_direct_io_gets_the_dump_through_the_cache(ramfs: P
     assert published.read_bytes() == data
     assert sink.sha256 == hashlib.sha256(data).hexdigest() and sink.size == len(data)
     assert sorted(path.name for path in ramfs.iterdir()) == ["dump.bin"]  # no partial left
+
+
+@pytest.fixture
+def read_only_disk(tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "read-only"
+    _mount(folder, "-t", "tmpfs", "-o", "size=1m,mode=0700,ro", "tmpfs")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_a_backups_folder_on_a_read_only_disk_says_read_only(tmp_path: Path, read_only_disk: Path) -> None:
+    from tests.commandline import launch
+
+    environment = ["transport: local", "hosts: [{name: app1, address: 127.0.0.1}]"]
+    root = _workspace(tmp_path / "ws", environment, read_only_disk)
+    code, output = launch(root, "--lang", "zh", "backup", "--env", "lab", "big")
+    assert code == 2 and "备份目录不可用" in output and str(root / "backups" / "lab" / "big") in output, output
+    assert "只读" in output and "没有权限" not in output, output  # not "no permission": root has it
+
+
+def test_pruning_backups_on_a_disk_gone_read_only_says_so(tmp_path: Path, small_disk: Path) -> None:
+    from tests.commandline import launch
+
+    root = tmp_path / "ws"
+    (root / ".launchpad").mkdir(parents=True)
+    (root / "site.yaml").write_text(
+        "site: {name: 只读, client: 客户}\nenvironments:\n  lab:\n    transport: local\n"
+        "    hosts: [{name: app1, address: 127.0.0.1}]\n    backups:\n"
+        "      small: {compression: none, retention: {keep: 1},"
+        " command: {dump: 'echo data', restore: 'cat > /dev/null', extension: bin}}\n", encoding="utf-8")
+    (root / "backups" / "lab").mkdir(parents=True)
+    (root / "backups" / "lab" / "small").symlink_to(small_disk)
+    for _ in range(2):
+        assert launch(root, "backup", "--env", "lab", "small")[0] == 0
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    code, output = launch(root, "--lang", "zh", "backups", "prune")
+    assert code == 2 and "无法删除" in output and "文件系统是只读的" in output, output
+    assert "backups/lab/small/" in output and "→" in output, output
+    listing = launch(root, "backups", "--json")[1]
+    assert '"deleted_at": null' in listing and listing.count('"deleted_at": null') == 2  # nothing marked deleted

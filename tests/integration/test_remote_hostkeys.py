@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 import stat
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +17,7 @@ from launchpad.hosts.hosttrust import fetch_host_key, trust_host_key
 from launchpad.hosts.ssh import SshTransport
 from launchpad.hosts.sshconfig import SshConfigResolver
 from tests.integration.conftest import TEST_TIMEOUTS
-from tests.integration.sshd import SshdHost
+from tests.integration.sshd import SshdHost, SshLab
 
 pytestmark = pytest.mark.integration
 
@@ -106,6 +109,42 @@ def test_changed_key_is_refused(
     assert offer.status.state == "changed" and offer.fingerprint == host.fingerprint()
     with pytest.raises(ChangedHostKey):
         trust_host_key(offer, known_hosts)
+
+
+def test_a_changed_key_names_the_command_that_removes_the_old_entry(
+    fresh_sshd: Callable[[str], SshdHost], tmp_path: Path
+) -> None:
+    host = fresh_sshd("rebuilt")
+    file = tmp_path / "known_hosts"
+    file.write_text(host.known_hosts_line(hashed=True))
+    host.restart(new_host_key=True)
+    with pytest.raises(ChangedHostKey) as caught:
+        transport_for(host, KnownHosts(read_only=(file,))).run("true")
+    # The hint's command, run as a person would copy it, removes the entry from the file that
+    # holds it (not ~/.ssh/known_hosts), under the name it is filed by ([address]:port).
+    found = re.search(r"`(ssh-keygen [^`]+)`", caught.value.hint)
+    assert found is not None, caught.value.hint
+    subprocess.run(shlex.split(found.group(1)), check=True, capture_output=True)
+    known_hosts = KnownHosts(read_only=(), writable=file)
+    offer = fetch_host_key(host.spec(), known_hosts=known_hosts, ssh_config=SshConfigResolver(None))
+    assert offer.status.state == "unknown"
+
+
+def test_hosts_trust_on_a_changed_key_names_the_command_that_removes_the_old_entry(
+    fresh_sshd: Callable[[str], SshdHost], sshd_lab: SshLab, tmp_path: Path
+) -> None:
+    from tests.commandline import launch
+
+    host = fresh_sshd("rebuilt")
+    root = sshd_lab.workspace_trusting(tmp_path / "ws", host)
+    (root / "site.yaml").write_text("site: {name: 换钥, client: 客户}\nenvironments:\n  lab:\n    hosts: "
+                                    f"[{{name: rebuilt, address: {host.address}, port: {host.port}}}]\n",
+                                    encoding="utf-8")
+    host.restart(new_host_key=True)
+    code, output = launch(root, "--lang", "zh", "hosts", "trust", "--env", "lab")
+    assert code == 1
+    command = f"ssh-keygen -f {root / '.launchpad' / 'known_hosts'} -R '[{host.address}]:{host.port}'"
+    assert f"`{command}`" in output, output
 
 
 def test_a_revoked_key_is_refused(

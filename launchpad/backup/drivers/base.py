@@ -30,6 +30,7 @@ class DrillOutcome:
     scratch: str = ""
     # False for targets that cannot be restored anywhere but in place (the command driver).
     supported: bool = True
+    hint: Said = ""  # what to do, when the drill could not run (the error's hint)
 
 
 class Driver:
