@@ -122,7 +122,6 @@ class Engine:
         playbook = loaded.playbook
         environment = self.workspace.environment(env_name)
         variables = resolve_variables(playbook, env_name, given, self.prompter)
-        self._preflight(playbook, env_name, variables)
         run_id = self.store.create_run(
             playbook=playbook.name,
             playbook_path=str(loaded.path),
@@ -136,16 +135,6 @@ class Engine:
         self._audit("run_started", f"run {run_id}", {"playbook": playbook.name, "environment": env_name})
         self.emit(RunStarted(run_id, playbook.name, env_name, environment.production, resumed=False))
         return self._execute(run_id, playbook, env_name, variables)
-
-    def _preflight(self, playbook: Playbook, env_name: str, variables: dict[str, Any]) -> None:
-        """What the steps need on this machine, from the run's values, before anything runs or is
-        recorded (a package that is not there): a UsageError, as a variable refused is."""
-        values = template_values(self.workspace.site, env_name, variables, 0, self.prompter.actor, self.now)
-        for phase in playbook.phases:
-            for step in [*phase.steps, *phase.rollback]:
-                check = step_kinds()[step.kind].preflight
-                if check is not None:
-                    check(step, values, self.workspace.root)
 
     def resume(self, run_id: int, loaded: LoadedPlaybook) -> RunResult:
         run = resumable_run(self.store, run_id)

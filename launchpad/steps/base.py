@@ -199,6 +199,3 @@ class StepKind:
     # Whether its confirmation is a question for a person, never answered by a blanket yes
     # (ConfirmRequest.by_yes): a restore throws away what was written since its backup.
     asks_a_person: bool = False
-    # What the step needs on this machine, checked from the run's values before anything runs
-    # (spec, values, workspace root); raises a UsageError when it is not there.
-    preflight: Callable[[Any, dict[str, Any], Path], None] | None = None

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
 from launchpad.deploy.upload import Artifact, ChecksumMismatch, artifact_at, deliver
-from launchpad.errors import LaunchpadError, UsageError
+from launchpad.errors import LaunchpadError
 from launchpad.hosts.pool import in_parallel
 from launchpad.phrases import phrase
 from launchpad.run.events import CommandSent, OutputLine
-from launchpad.run.templating import TemplateProblem, render
+from launchpad.run.templating import render
 from launchpad.steps.base import HostOutcome, StepContext, StepKind, StepOutcome, StepSpec, failed_on, hosts_said
 from launchpad.steps.hostvalues import host_values
 from launchpad.workspace.site import Host
@@ -32,9 +32,6 @@ class UploadStep(StepSpec):
     to: str = Field(description="Destination path on each host (the file's full path); may use {{ host.name }}.")
     sha256: str | None = Field(None, description="The sum published with the build; default: computed from the file.")
     mode: str = Field("644", pattern=r"^[0-7]{3,4}$", description="File mode once in place (octal).")
-    made_by_run: bool = Field(False, description="An earlier step of the run makes the artifact: it is not looked "
-                                                 "for before the run starts (by default a run whose artifact is "
-                                                 "not there does not start).")
     shell_fields: ClassVar[tuple[str, ...]] = ()
 
     def hosts_group(self) -> str | None:
@@ -111,21 +108,4 @@ def _upload_to(step: UploadStep, ctx: StepContext, host: Host, artifact: Artifac
     return HostOutcome(host.name, "passed", 0, delivery.seconds, stdout=delivery.state, message=said)
 
 
-def artifact_present(step: UploadStep, values: dict[str, Any], root: Path) -> None:
-    """Before the run: a release whose package is not there stops before the group is told it
-    starts and the record reads 发布中, not at the upload after them. An artifact named by a value
-    only the run gives, or one an earlier step makes (`made_by_run`), is left to the upload."""
-    if step.made_by_run:
-        return
-    try:
-        given = render(step.artifact, values)
-    except TemplateProblem:
-        return
-    path = Path(given) if Path(given).is_absolute() else root / given
-    if not path.is_file():
-        raise UsageError(phrase("upload.missing", step=step.name, path=given),
-                         hint=phrase("upload.missing_hint"))
-
-
-STEP_KIND = StepKind("upload", UploadStep, run_upload, idempotent=True, runs_on_hosts=True,
-                     preflight=artifact_present)
+STEP_KIND = StepKind("upload", UploadStep, run_upload, idempotent=True, runs_on_hosts=True)

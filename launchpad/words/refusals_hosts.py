@@ -192,11 +192,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "upload.unreadable": ("cannot read the artifact {path}: {reason}", "无法读取制品 {path}：{reason}"),
     "upload.unreadable_hint": ("check the path (relative paths are relative to the workspace)",
                                "请检查路径（相对路径以工作区为起点）"),
-    "upload.missing": ("{step}: the package {path} is not there; the run did not start (nothing ran, nobody was told)",
-                       "{step}：安装包 {path} 不存在；运行没有开始（什么都没有执行，也没有通知任何人）"),
-    "upload.missing_hint": ("put the package there first (a relative path starts at the workspace), or check the "
-                            "run's values (--var version=…)",
-                            "请先把安装包放到这个位置（相对路径以工作区为起点），或检查运行的变量（--var version=…）"),
     "upload.mismatch": ("the file written to {destination} has sha256 {found}…, expected {expected}…; it was removed",
                         "写入 {destination} 的文件 sha256 为 {found}…，应为 {expected}…；该文件已删除"),
     "upload.mismatch_hint": ("check the artifact (and the sha256 published with it), then upload again",

@@ -342,27 +342,3 @@ def test_the_command_to_run_a_declined_release_again_quotes_as_every_pasted_comm
            "variables": {"version": "1.1.0", "note": "甲方 同意", "package": "门户"}}
     assert _again(run) == ("launchpad run after-hours-release --env 测试 --var version=1.1.0 "
                            "--var 'note=甲方 同意' --var package=门户")
-
-
-def test_a_release_whose_package_is_not_there_does_not_start(demo: Path) -> None:
-    """The package for the version given is missing (not copied into artifacts/, or a version
-    mistyped the same way twice): the run is refused before anything runs, not at the upload
-    after the group was told the release starts and the record moved to 发布中."""
-    from launchpad.errors import UsageError
-
-    release_id = recorded(demo, "9.9.9")
-    with pytest.raises(UsageError) as refused:
-        release(demo, ScriptedPrompter(), EVENING, release=str(release_id), version="9.9.9", previous_version="1.0.0")
-
-    said = refused.value.render("zh")
-    assert "安装包 artifacts/portal-9.9.9.tar.gz 不存在；运行没有开始" in said, said
-    assert "--var version=" in said
-    assert record_of(demo, release_id)[0].status == "approved"
-    assert not any("发布通知" in m["content"] for m in received(demo / ".launchpad"))
-    with Store.open(demo / ".launchpad" / "launchpad.db") as store:
-        assert [r for r in store.list_runs() if r["playbook"] == "after-hours-release"] == []
-    from tests.commandline import launch
-
-    code, _ = launch(demo, "run", "after-hours-release", "--env", "test", "--var", f"release={release_id}",
-                     "--var", "version=9.9.9", "--var", "previous_version=1.0.0", "--yes")
-    assert code == 2
