@@ -219,6 +219,13 @@ CATALOG: dict[str, tuple[str, str]] = {
                           "（`launchpad backup --env {env} {command_targets}` 或 pre-release-backup）"),
     "gate.backup_fresh": ("verified backups younger than {age}: {backups}", "{age}内的已校验备份：{backups}"),
     "gate.backup_ref": ("{target} #{id}", "{target} #{id}"),
+    "gate.file_here": ("{path} is here ({mib} MiB)", "{path} 已在本机（{mib} MiB）"),
+    "gate.file_missing": ("{path} is not here: nothing was sent or announced",
+                          "{path} 不在本机：没有发送任何内容，也没有发出通知"),
+    "gate.file_missing_hint": ("put the file there first (a relative path starts at the workspace), or check the "
+                               "run's values (--var version=…), then run it again",
+                               "请先把文件放到这个位置（相对路径以工作区为起点），或检查运行的变量（--var version=…），"
+                               "然后重新运行"),
     # manual
     "manual.signed": ("signed off by {by}", "{by} 已签字确认"),
     "manual.signed_note": ("signed off by {by}: {note}", "{by} 已签字确认：{note}"),

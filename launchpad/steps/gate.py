@@ -1,6 +1,8 @@
 """`gate`: a condition a release must meet before it goes on — inside a named time window,
-after an earlier phase passed, with a written approval (data-change form and approver), or with
-a verified backup of every target younger than a given age (`fresh_backup: 2h`).
+after an earlier phase passed, with a written approval (data-change form and approver), with
+a verified backup of every target younger than a given age (`fresh_backup: 2h`), or with a file
+on this machine (`file:`, the release's package, looked for before the group is told the release
+starts rather than at the upload after it).
 
 A window gate refused outside its window can be overridden, but only with a reason, which the
 engine writes to the audit log. The other gates cannot be overridden: a missing approval is
@@ -9,6 +11,7 @@ never a formality.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -16,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from launchpad.backup.freshness import AGE_PATTERN, parse_age, said_age
 from launchpad.phrases import Said, phrase, status_word
 from launchpad.run.prompter import ApprovalRequest
+from launchpad.run.templating import render
 from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
 
 
@@ -34,10 +38,13 @@ class GateStep(StepSpec):
         None, pattern=AGE_PATTERN, description="Age a verified backup must be younger than: 90m, 2h, 1d."
     )
     backup_targets: list[str] | None = Field(None, description="Targets fresh_backup checks (default: all).")
+    file: str | None = Field(None, description="A file that must be on this machine (relative to the workspace), "
+                                               "such as the release's package; may use {{ vars.* }}.")
 
     @model_validator(mode="after")
     def _exactly_one_condition(self) -> GateStep:
-        given = [n for n in ("window", "phase_passed", "approval", "fresh_backup") if getattr(self, n) is not None]
+        given = [n for n in ("window", "phase_passed", "approval", "fresh_backup", "file")
+                 if getattr(self, n) is not None]
         if len(given) != 1:
             raise ValueError(phrase("rule.gate_one"))
         if self.backup_targets is not None and self.fresh_backup is None:
@@ -57,7 +64,12 @@ class GateStep(StepSpec):
             found.append(Reference("backup_targets", "backup target", tuple(self.backup_targets)))
         return found
 
+    def templates(self) -> dict[str, str]:
+        return {"file": self.file} if self.file is not None else {}
+
     def describe(self) -> Said:
+        if self.file is not None:
+            return phrase("describe.gate_file", path=self.file)
         if self.window:
             return phrase("describe.gate_window", window=self.window)
         if self.phase_passed:
@@ -78,6 +90,8 @@ def check_gate(step: GateStep, ctx: StepContext) -> StepOutcome:
                                              status=status_word(status)))
     if step.fresh_backup is not None:
         return _fresh_backup(step.fresh_backup, step.backup_targets, ctx)
+    if step.file is not None:
+        return _file_here(step.file, ctx)
     assert step.approval is not None
     answer = ctx.prompter.approve(
         ApprovalRequest(ctx.step_id, step.name, step.approval.description or step.approval.form)
@@ -135,6 +149,18 @@ def _fresh_backup(age: str, targets: list[str] | None, ctx: StepContext) -> Step
     listed = [phrase("gate.backup_ref", target=name, id=backup_id) for name, backup_id in found.items()]
     return StepOutcome("passed", phrase("gate.backup_fresh", age=said_age(age), backups=listed),
                        evidence={"backups": found})
+
+
+def _file_here(template: str, ctx: StepContext) -> StepOutcome:
+    """The file, named with the run's values, is a file on this machine."""
+    given = render(template, ctx.values)
+    path = Path(given)
+    if not path.is_absolute() and ctx.workspace_root is not None:
+        path = ctx.workspace_root / path
+    if not path.is_file():
+        return StepOutcome("refused", phrase("gate.file_missing", path=given), hint=phrase("gate.file_missing_hint"))
+    return StepOutcome("passed", phrase("gate.file_here", path=given, mib=f"{path.stat().st_size / 2**20:.1f}"),
+                       evidence={"file": str(path), "bytes": path.stat().st_size})
 
 
 STEP_KIND = StepKind("gate", GateStep, check_gate, idempotent=True, gate=True)

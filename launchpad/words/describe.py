@@ -19,6 +19,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "describe.gate_window": ("inside the {window} window", "在 {window} 时间窗口内"),
     "describe.gate_phase": ("phase {phase} passed", "阶段 {phase} 已通过"),
     "describe.gate_backup": ("a verified backup younger than {age}", "有 {age}内经过校验的备份"),
+    "describe.gate_file": ("{path} on this machine", "本机上有 {path}"),
     "describe.gate_approval": ("approval ({form})", "审批（{form}）"),
     "describe.release_approved": ("release {release} approved by the client's reviewer",
                                   "发布 {release} 已由甲方审核人批准"),

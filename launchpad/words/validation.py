@@ -125,8 +125,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
                            "webhook 地址中含有机器人的密钥：请写 env:变量名、keyring:服务/名称 或 prompt"
                            "（只有本机上的机器人 http://127.0.0.1:端口/… 可以直接写）"),
     # launchpad's own checks of playbooks, answers, checklists and import files
-    "rule.gate_one": ("a gate needs exactly one of window, phase_passed, approval, fresh_backup",
-                      "关卡须且只能有 window、phase_passed、approval、fresh_backup 之一"),
+    "rule.gate_one": ("a gate needs exactly one of window, phase_passed, approval, fresh_backup, file",
+                      "关卡须且只能有 window、phase_passed、approval、fresh_backup、file 之一"),
     "rule.gate_targets": ("backup_targets goes with fresh_backup",
                           "backup_targets 须与 fresh_backup 一起使用"),
     "rule.not_checked_exit": ("not_checked_exit {code} is also an accepted exit code",

@@ -342,3 +342,25 @@ def test_the_command_to_run_a_declined_release_again_quotes_as_every_pasted_comm
            "variables": {"version": "1.1.0", "note": "甲方 同意", "package": "门户"}}
     assert _again(run) == ("launchpad run after-hours-release --env 测试 --var version=1.1.0 "
                            "--var 'note=甲方 同意' --var package=门户")
+
+
+def test_a_release_whose_package_is_not_there_stops_before_anything_is_announced(demo: Path) -> None:
+    """The package for the version given is missing (not copied into artifacts/): the gate
+    refuses before the backup, the group's notice and 发布中, not at the upload after them."""
+    release_id = recorded(demo, "9.9.9")
+    result = release(demo, ScriptedPrompter(), EVENING, release=str(release_id), version="9.9.9",
+                     previous_version="1.0.0")
+
+    assert result.status == "refused"
+    done = steps(demo, result.run_id)
+    assert done["prepare.approval"]["status"] == "passed" and done["prepare.package"]["status"] == "refused"
+    summary = str(done["prepare.package"]["summary"])
+    assert "artifacts/portal-9.9.9.tar.gz is not here: nothing was sent or announced" in summary, summary
+    assert "--var version=" in str(done["prepare.package"]["hint"])
+    assert "backup.all" not in done and "notice.start" not in done
+    assert not any("发布通知" in m["content"] for m in received(demo / ".launchpad"))
+    assert record_of(demo, release_id)[0].status == "approved"
+
+    packaged = release(demo, ScriptedPrompter(confirm_answer=False), EVENING, release=str(recorded(demo, "1.1.0")),
+                       version="1.1.0", previous_version="1.0.0")
+    assert steps(demo, packaged.run_id)["prepare.package"]["status"] == "passed"

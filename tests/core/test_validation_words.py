@@ -182,8 +182,8 @@ def test_the_site_files_own_rules_speak_the_sites_language(tmp_path: Path) -> No
 
 @pytest.mark.parametrize(("step", "chinese", "english"), [
     ("{id: g, name: 关, kind: gate, backup_targets: [app]}",
-     "关卡须且只能有 window、phase_passed、approval、fresh_backup 之一",
-     "a gate needs exactly one of window, phase_passed, approval, fresh_backup"),
+     "关卡须且只能有 window、phase_passed、approval、fresh_backup、file 之一",
+     "a gate needs exactly one of window, phase_passed, approval, fresh_backup, file"),
     ("{id: w, name: 等, kind: wait, url: 'http://127.0.0.1/', hosts: app}", "hosts 须与 run 一起使用",
      "hosts goes with run"),
     ("{id: s, name: 查, kind: shell, hosts: app, run: 'true', expect: {exit: [0, 3], not_checked_exit: 3}}",
