@@ -35,6 +35,7 @@ from launchpad.baseline.drift import SEVERITIES, Difference, Drift
 from launchpad.baseline.model import KINDS, Baseline
 from launchpad.errors import LaunchpadError
 from launchpad.phrases import phrase
+from launchpad.workspace.folder import workspace_relative
 from screens.base import LaunchpadScreen
 from screens.support.i18n import current_language, said, t
 from screens.widgets.tables import fill_table
@@ -401,7 +402,7 @@ class DriftScreen(LaunchpadScreen):
             return
         session.store().audit(session.actor, "baseline_report_written", drift.target,
                               {"files": [str(p) for p in written]})
-        shown = ", ".join(_relative(p, session.workspace.root) for p in written)
+        shown = ", ".join(workspace_relative(p, session.workspace.root) for p in written)
         self.post_message(DriftEnded("report", t("drift.written", files=shown), True))
 
     # -- endings --------------------------------------------------------------------------------
@@ -590,13 +591,6 @@ def _value(value: Any) -> str:
     if isinstance(value, bool):
         return "Y" if value else "N"
     return "" if value is None else str(value)
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
 
 
 def confirm_detail(prepared: Any, backup_id: int) -> str:

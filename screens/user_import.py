@@ -18,8 +18,6 @@ Every read and write runs in a thread worker; the UI only shows what the workers
 
 from __future__ import annotations
 
-import re
-import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +32,9 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from launchpad.backup.freshness import said_age
 from launchpad.errors import LaunchpadError
+from launchpad.safetext import shell_word
 from launchpad.users.plan import ACTIONS
+from launchpad.workspace.folder import workspace_relative
 from screens.base import LaunchpadScreen
 from screens.support.i18n import current_language, said, t
 from screens.widgets.import_tables import (
@@ -789,8 +789,8 @@ class UserImportScreen(LaunchpadScreen):
         if self.chosen is None:
             return "launchpad users check"
         root = self.session.workspace.root
-        return " ".join(["launchpad", "users", "check", _shell_word(_relative(self.chosen.sheet, root)), "-m",
-                         _shell_word(_relative(self.chosen.mapping, root))])
+        return " ".join(["launchpad", "users", "check", shell_word(workspace_relative(self.chosen.sheet, root)), "-m",
+                         shell_word(workspace_relative(self.chosen.mapping, root))])
 
     def _show_problems(self) -> None:
         result = self._result()
@@ -849,15 +849,3 @@ def confirm_detail(ready: Any, env_name: str) -> str:
         if h.kept:
             lines.append(t("users.hashing_kept", kept=h.kept))
     return "\n".join(lines)
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
-
-
-def _shell_word(text: str) -> str:
-    """`text` as one word of a command line: as it is unless the shell would split or expand it."""
-    return text if re.fullmatch(r"[^\s'\"$`\\|&;<>()*?!#~{}\[\]]+", text) else shlex.quote(text)

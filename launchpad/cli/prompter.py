@@ -50,7 +50,7 @@ def _one_of(keys: list[str]) -> Callable[[str], str]:
     def check(value: str) -> str:
         given = str(value).strip()
         for key in keys:
-            if given == key or given.lower() == key.lower():
+            if given.lower() == key.lower():
                 return key
         raise click.UsageError(say("click.not_a_choice", value=given, choices=keys))
 

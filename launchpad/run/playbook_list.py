@@ -44,11 +44,12 @@ def read_playbooks(workspace: Workspace) -> list[PlaybookEntry]:
     against site.yaml so the list can say which cannot run, and where the problem is."""
     from launchpad.errors import InvalidInput
     from launchpad.run.playbook import BUNDLED_DIR, check_against_site, list_playbooks, load_playbook
+    from launchpad.workspace.folder import workspace_relative
 
     entries = []
     for path in list_playbooks(workspace.root):
         bundled = path.parent.resolve() == BUNDLED_DIR.resolve()
-        display = path.name if bundled else _relative(path, workspace.root)
+        display = path.name if bundled else workspace_relative(path, workspace.root)
         try:
             loaded = load_playbook(path, display)
         except InvalidInput as exc:
@@ -62,13 +63,6 @@ def read_playbooks(workspace: Workspace) -> list[PlaybookEntry]:
 def _go_live_place(entry: PlaybookEntry) -> tuple[int, str]:
     place = GO_LIVE_ORDER.index(entry.name) if entry.name in GO_LIVE_ORDER else len(GO_LIVE_ORDER)
     return place, entry.name
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
 
 
 def load_run_playbook(workspace: Workspace, playbook_name: str) -> LoadedPlaybook:

@@ -179,6 +179,11 @@ class StepContext:
         """Relative paths in site.yaml (SQLite files, templates) are relative to it."""
         return self.workspace.root if self.workspace is not None else None
 
+    def local_path(self, given: str) -> Path:
+        """A file on this machine a step names: relative paths start at the workspace."""
+        path = Path(given)
+        return self.workspace_root / path if not path.is_absolute() and self.workspace_root is not None else path
+
 
 # What the number a host reports for a step is (StepKind.code).
 HostCode = Literal["exit", "http"]

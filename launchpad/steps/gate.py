@@ -11,7 +11,6 @@ never a formality.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -154,13 +153,12 @@ def _fresh_backup(age: str, targets: list[str] | None, ctx: StepContext) -> Step
 def _file_here(template: str, ctx: StepContext) -> StepOutcome:
     """The file, named with the run's values, is a file on this machine."""
     given = render(template, ctx.values)
-    path = Path(given)
-    if not path.is_absolute() and ctx.workspace_root is not None:
-        path = ctx.workspace_root / path
+    path = ctx.local_path(given)
     if not path.is_file():
         return StepOutcome("refused", phrase("gate.file_missing", path=given), hint=phrase("gate.file_missing_hint"))
-    return StepOutcome("passed", phrase("gate.file_here", path=given, mib=f"{path.stat().st_size / 2**20:.1f}"),
-                       evidence={"file": str(path), "bytes": path.stat().st_size})
+    size = path.stat().st_size
+    return StepOutcome("passed", phrase("gate.file_here", path=given, mib=f"{size / 2**20:.1f}"),
+                       evidence={"file": str(path), "bytes": size})
 
 
 STEP_KIND = StepKind("gate", GateStep, check_gate, idempotent=True, gate=True)

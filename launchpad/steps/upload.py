@@ -6,7 +6,6 @@ leaves nothing behind (launchpad.deploy.upload)."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import ClassVar, Literal
 
 from pydantic import Field
@@ -50,9 +49,7 @@ class UploadStep(StepSpec):
 def run_upload(step: UploadStep, ctx: StepContext) -> StepOutcome:
     if not ctx.hosts:
         return StepOutcome("failed", phrase("shell.no_hosts", group=step.hosts))
-    path = Path(render(step.artifact, ctx.values))
-    if not path.is_absolute() and ctx.workspace_root is not None:
-        path = ctx.workspace_root / path
+    path = ctx.local_path(render(step.artifact, ctx.values))
     declared = render(step.sha256, ctx.values).strip() if step.sha256 else None
     artifact = artifact_at(path, declared)  # unreadable: the engine fails the step with the error's hint
     timeout = step.timeout or 3600.0

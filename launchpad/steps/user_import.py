@@ -104,6 +104,7 @@ def _against_target(step: ImportStep, ctx: StepContext, file: Path, mapping_path
     from launchpad.users.operations import file_sha256, plan_workbook, users_command
     from launchpad.users.planlog import SHOWN, differences, latest_plan, record_plan
     from launchpad.users.sources import read_workbook
+    from launchpad.workspace.folder import workspace_relative
 
     assert ctx.workspace is not None and ctx.store is not None
     loaded = load_mapping(mapping_path)
@@ -116,7 +117,7 @@ def _against_target(step: ImportStep, ctx: StepContext, file: Path, mapping_path
         evidence: dict[str, Any] = {"file": file.name, "sha256": sha, "counts": counts,
                                     "units": planned.plan.counts_by_unit(), "digest": planned.plan.digest()}
         if counts["rejected"] and not step.skip_rejected:
-            check = users_command("check", _as_given(file, root=ctx.workspace.root), ctx.env_name)
+            check = users_command("check", Path(workspace_relative(file, ctx.workspace.root)), ctx.env_name)
             return StepOutcome("failed", phrase("import.rejected", rejected=counts["rejected"]), evidence=evidence,
                                hint=phrase("import.rejected_hint", command=check))
         if step.stage == "plan":
@@ -145,11 +146,6 @@ def _against_target(step: ImportStep, ctx: StepContext, file: Path, mapping_path
                     without_password=outcome.without_password)
     return StepOutcome("passed", phrase("import.applied", id=outcome.import_id, handouts=len(outcome.handouts),
                                         **outcome.counts), evidence=evidence)
-
-
-def _as_given(file: Path, root: Path) -> Path:
-    """`file` as a command run in the workspace names it: relative to the workspace when inside it."""
-    return file.relative_to(root) if file.is_relative_to(root) else file
 
 
 STEP_KIND = StepKind("import", ImportStep, run_import, idempotent=True)

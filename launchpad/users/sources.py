@@ -215,13 +215,15 @@ def _csv_rows(text: str, delimiter: str, path: Path) -> list[list[str]]:
     """The rows. A quote that never closes would make the rest of the file one cell, its people
     silently gone: refused at the line it opens. Any other quote out of place ("张"三) is read
     as typed, as Excel reads it."""
+    def rows(strict: bool) -> Any:
+        return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
+
     try:
-        return [[cell.strip("\ufeff") for cell in row]
-                for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)]
+        return [[cell.strip("\ufeff") for cell in row] for row in rows(strict=True)]
     except csv.Error as exc:
-        lenient = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         if str(exc) != "unexpected end of data":
-            return [[cell.strip("\ufeff") for cell in row] for row in lenient]
+            return [[cell.strip("\ufeff") for cell in row] for row in rows(strict=False)]
+    lenient = rows(strict=False)
     before = ended = 0  # the lines the last two rows ended on: the last row is the rest of the file
     for _ in lenient:
         before, ended = ended, lenient.line_num

@@ -118,6 +118,11 @@ def open_workspace(explicit: str | Path | None = None) -> Workspace:
     return load_workspace(find_root(explicit=explicit))
 
 
+def workspace_relative(path: Path, root: Path) -> str:
+    """`path` as a person in the workspace names it: relative to the workspace when inside it."""
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
 def _display(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, OptionList, Static
 
+from launchpad.workspace.folder import workspace_relative
 from screens.dialogs.base import BaseDialog
 from screens.support.i18n import said, t
 
@@ -103,7 +104,7 @@ class HandoutDialog(BaseDialog[bool]):
     with its hint, is the body's last line."""
 
     def __init__(self, import_id: int, files: list[Path], root: Path, refused: LaunchpadError | None = None) -> None:
-        shown = "\n".join(f"  {_relative(p, root)}" for p in files)
+        shown = "\n".join(f"  {workspace_relative(p, root)}" for p in files)
         body = f"{t('ui.handout_files', count=len(files))}\n{shown}"
         if refused is not None:
             body += f"\n\n⚠ {said(refused.said)}" + (f"\n  → {said(refused.said_hint)}" if refused.hint else "")
@@ -120,9 +121,3 @@ class HandoutDialog(BaseDialog[bool]):
     def answer(self, button_id: str) -> None:
         self.dismiss(button_id == "remove")
 
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
