@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from launchpad.phrases import CATALOG, Said, phrase, render, word
+from launchpad.safetext import shell_word
 
 
 class LaunchpadError(Exception):
@@ -140,6 +141,11 @@ class AuthenticationFailed(RemoteError):
     title = "authentication failed"
 
 
+def trust_command(env: str) -> str:
+    """`launchpad hosts trust` for the environment a host is in, as a person types it."""
+    return f"launchpad hosts trust --env {shell_word(env)}"
+
+
 class UnknownHostKey(RemoteError):
     """The host offered a key that is not in known_hosts. Refused until a person trusts it."""
 
@@ -147,15 +153,19 @@ class UnknownHostKey(RemoteError):
     refusal = "unknown"  # the reason audited with the refusal
 
     def __init__(
-        self, host: str, key_type: str, fingerprint: str, *, searched: Sequence[str] = ()
+        self, host: str, key_type: str, fingerprint: str, *, searched: Sequence[str] = (),
+        env: str | None = None,
     ) -> None:
+        """`env`: the environment the host is in, so the hint's command runs as written
+        (without it the hint says what to run in words, never with a placeholder)."""
         self.key_type = key_type
         self.fingerprint = fingerprint
         self.searched = list(searched)
         looked_in = phrase("error.key_unknown_searched", files=", ".join(self.searched)) if self.searched else ""
         super().__init__(
             host, phrase("error.key_unknown", key_type=key_type, fingerprint=fingerprint, looked_in=looked_in),
-            hint=phrase("error.key_unknown_hint"),
+            hint=phrase("error.key_unknown_hint", command=trust_command(env), host=host) if env is not None
+            else phrase("error.key_unknown_hint_no_env", host=host),
         )
 
 
@@ -166,16 +176,22 @@ class ChangedHostKey(RemoteError):
     refusal = "changed"
 
     def __init__(self, host: str, key_type: str, fingerprint: str, known_fingerprint: str, *,
-                 remove: str = "") -> None:
+                 remove: str = "", env: str | None = None) -> None:
         """`remove`: the command that removes the old entry from the file that holds it, when
-        that file is known (`ssh-keygen -R` alone edits ~/.ssh/known_hosts only)."""
+        that file is known (`ssh-keygen -R` alone edits ~/.ssh/known_hosts only); `env`: the
+        environment the host is in, for the command that trusts the new key."""
         self.key_type = key_type
         self.fingerprint = fingerprint
         self.known_fingerprint = known_fingerprint
+        if remove and env is not None:
+            hint = phrase("error.key_changed_remove_hint", command=remove, trust=trust_command(env))
+        elif remove:
+            hint = phrase("error.key_changed_remove_hint_no_env", command=remove)
+        else:
+            hint = phrase("error.key_changed_hint")
         super().__init__(
             host, phrase("error.key_changed", known=known_fingerprint, key_type=key_type, fingerprint=fingerprint),
-            hint=phrase("error.key_changed_remove_hint", command=remove) if remove
-            else phrase("error.key_changed_hint"),
+            hint=hint,
         )
 
 

@@ -119,7 +119,7 @@ class HostConnections:
         if self._known_hosts_files is None:
             from launchpad.hosts.hostkeys import KnownHosts
 
-            self._known_hosts_files = KnownHosts.for_workspace(self.workspace.known_hosts)
+            self._known_hosts_files = KnownHosts.for_workspace(self.workspace.known_hosts, env=self.env_name)
         return self._known_hosts_files
 
     # -- host keys ------------------------------------------------------------------------

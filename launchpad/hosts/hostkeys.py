@@ -125,7 +125,11 @@ class KnownHosts:
         writable: str | os.PathLike[str] | None = None,
         *,
         global_files: Sequence[str | os.PathLike[str]] = (),
+        env: str | None = None,
     ) -> None:
+        """`env`: the environment whose hosts these files are checked for, named in the
+        command a refusal tells a person to run."""
+        self.env = env
         self.read_only = [Path(os.path.expanduser(p)) for p in read_only]
         self.writable = Path(os.path.expanduser(writable)) if writable is not None else None
         self.global_files = [Path(os.path.expanduser(p)) for p in global_files]
@@ -134,13 +138,14 @@ class KnownHosts:
         self._cache = _ParsedFiles()
 
     @classmethod
-    def for_workspace(cls, writable: str | os.PathLike[str]) -> KnownHosts:
+    def for_workspace(cls, writable: str | os.PathLike[str], *, env: str | None = None) -> KnownHosts:
         """The user's and the system's known_hosts (read only), as ssh reads them, plus the
-        workspace's own file (appended to)."""
+        workspace's own file (appended to), for the hosts of environment `env`."""
         return cls(
             read_only=(DEFAULT_USER_KNOWN_HOSTS,),
             writable=writable,
             global_files=DEFAULT_GLOBAL_KNOWN_HOSTS,
+            env=env,
         )
 
     def for_target(self, target: SshTarget) -> KnownHosts:
@@ -162,6 +167,7 @@ class KnownHosts:
             read_only=read_only,
             writable=writable,
             global_files=self.global_files if globals_ is None else globals_,
+            env=self.env,
         )
         view._cache = self._cache
         return view
@@ -200,8 +206,8 @@ class KnownHosts:
             raise RevokedHostKey(host, key.get_name(), fingerprint(key))
         if status.state == "changed":
             raise ChangedHostKey(host, key.get_name(), fingerprint(key), status.recorded(),
-                                 remove=status.removal(hostname, port))
-        raise UnknownHostKey(host, key.get_name(), fingerprint(key), searched=self.searched())
+                                 remove=status.removal(hostname, port), env=self.env)
+        raise UnknownHostKey(host, key.get_name(), fingerprint(key), searched=self.searched(), env=self.env)
 
     def searched(self) -> list[str]:
         """The files looked in, as a person can check them: absent ones say so."""

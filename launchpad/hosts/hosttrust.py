@@ -200,7 +200,7 @@ def trust_host_key(offer: OfferedHostKey, known_hosts: KnownHosts) -> Path:
     if offer.status.state in ("changed", "revoked"):
         raise ChangedHostKey(
             offer.host, offer.key_type, offer.fingerprint, offer.status.recorded() or "@revoked",
-            remove=offer.status.removal(offer.hostname, offer.port),
+            remove=offer.status.removal(offer.hostname, offer.port), env=known_hosts.env,
         )
     files = known_hosts.for_target(offer.target) if offer.target is not None else known_hosts
     return files.trust(offer.hostname, offer.port, offer.key)

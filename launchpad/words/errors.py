@@ -85,15 +85,25 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.key_changed_remove_hint": (
         "do not continue; confirm with the client's administrator that the server's key changed, then remove "
         "the old entry (`{command}`) and trust the new key after comparing its fingerprint "
-        "(`launchpad hosts trust --env ENV`)",
+        "(`{trust}`)",
         "不要继续；先与客户的管理员确认服务器的密钥确实更换了，再删除旧记录（`{command}`），"
-        "核对新指纹后再信任新密钥（`launchpad hosts trust --env ENV`）"),
+        "核对新指纹后再信任新密钥（`{trust}`）"),
+    "error.key_changed_remove_hint_no_env": (
+        "do not continue; confirm with the client's administrator that the server's key changed, then remove "
+        "the old entry (`{command}`) and trust the new key after comparing its fingerprint "
+        "(launchpad hosts trust, with --env naming the environment the host is in)",
+        "不要继续；先与客户的管理员确认服务器的密钥确实更换了，再删除旧记录（`{command}`），"
+        "核对新指纹后再信任新密钥（launchpad hosts trust，--env 写这台主机所在的环境）"),
     "error.key_unknown": ("the host key is not known ({key_type} {fingerprint}){looked_in}",
                           "主机密钥未知（{key_type} {fingerprint}）{looked_in}"),
     "error.key_unknown_searched": ("; searched {files}", "；已查找 {files}"),
     "error.key_unknown_hint": (
-        "compare the fingerprint with the server's, then run `launchpad hosts trust --env ENV` to record it",
-        "与服务器上的指纹核对后，运行 `launchpad hosts trust --env ENV` 记录它"),
+        "compare the fingerprint with the server's, then run `{command}` to record {host}'s key",
+        "与服务器上的指纹核对后，运行 `{command}` 记录 {host} 的密钥"),
+    "error.key_unknown_hint_no_env": (
+        "compare the fingerprint with the server's, then record {host}'s key with launchpad hosts trust, "
+        "with --env naming the environment the host is in",
+        "与服务器上的指纹核对后，用 launchpad hosts trust 记录 {host} 的密钥，--env 写这台主机所在的环境"),
     # the user import's refusals
     "error.import_rows_rejected": ("{count} row(s) of {file} are rejected; nothing was written",
                                    "{file} 中有 {count} 行被拒绝；什么都没有写入"),

@@ -190,3 +190,30 @@ def test_recording_into_an_unwritable_place_is_explained(tmp_path: Path, key: pa
     with pytest.raises(UsageError, match="cannot write known_hosts file") as caught:
         KnownHosts(read_only=(), writable=blocker / "known_hosts").trust("app1", 22, key)
     assert "nothing was recorded" in caught.value.hint
+
+
+def test_a_refusals_hint_names_the_environment_or_no_placeholder(
+    tmp_path: Path, key: paramiko.PKey, other_key: paramiko.PKey
+) -> None:
+    """The command a refusal tells a person to run names the hosts' environment (quoted for the
+    shell when it must be), through a host's own known_hosts view too; without an environment
+    the hint says it in words, never with an `ENV` to replace."""
+    from launchpad.hosts.sshconfig import SshTarget
+
+    recorded = tmp_path / "known_hosts"
+    recorded.write_text(line("app1", key))
+    for env, command in (("prod", "launchpad hosts trust --env prod"),
+                         ("现场 b", "launchpad hosts trust --env '现场 b'")):
+        hosts = KnownHosts.for_workspace(recorded, env=env)
+        named = SshTarget(name="a", hostname="app1", port=22, user="u", user_known_hosts=(str(recorded),))
+        with pytest.raises(UnknownHostKey) as unknown:
+            hosts.for_target(named).verify("app2", "app2", 22, key)
+        with pytest.raises(ChangedHostKey) as changed:
+            hosts.for_target(named).verify("app1", "app1", 22, other_key)
+        for refused in (unknown.value, changed.value):
+            assert f"`{command}`" in refused.hint and "ENV" not in refused.hint
+        assert "app2" in unknown.value.hint
+    for refused in (UnknownHostKey("app2", "ssh-ed25519", "SHA256:x"),
+                    ChangedHostKey("app1", "ssh-ed25519", "SHA256:x", "SHA256:y", remove="ssh-keygen -R app1")):
+        assert "hosts trust" in refused.hint and "--env" in refused.hint and "ENV" not in refused.hint
+        assert "`launchpad hosts trust" not in refused.hint

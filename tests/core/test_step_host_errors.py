@@ -10,7 +10,8 @@ from launchpad.steps.base import failed_on, hosts_said
 
 
 def test_a_hosts_row_names_it_once_and_says_what_to_do() -> None:
-    error = UnknownHostKey("app1", "ssh-ed25519", "SHA256:abc", searched=["/ws/.launchpad/known_hosts (absent)"])
+    error = UnknownHostKey("app1", "ssh-ed25519", "SHA256:abc", searched=["/ws/.launchpad/known_hosts (absent)"],
+                           env="lab")
     outcome = failed_on("app1", error, 0.5)
     assert (outcome.host, outcome.status, outcome.duration) == ("app1", "failed", 0.5)
     row = str(outcome.message)
@@ -19,7 +20,7 @@ def test_a_hosts_row_names_it_once_and_says_what_to_do() -> None:
     # A Chinese report reads the error and its hint in Chinese; the store's English stays.
     assert render(outcome.message, "zh") == (
         "主机密钥未知（ssh-ed25519 SHA256:abc）；已查找 /ws/.launchpad/known_hosts (absent)"
-        " → 建议：与服务器上的指纹核对后，运行 `launchpad hosts trust --env ENV` 记录它")
+        " → 建议：与服务器上的指纹核对后，运行 `launchpad hosts trust --env lab` 记录 app1 的密钥")
 
     said = hosts_said([outcome, failed_on("app2", error)])
     summary = str(said)

@@ -1,0 +1,109 @@
+"""The command a host-key refusal tells a person to run names the environment the host is in, and
+runs as written: against real OpenSSH servers, from every command that connects (exec, hosts
+check, a backup, a playbook's host step) and for a changed key as for an unknown one."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.integration.sshd import SshdHost, SshLab
+
+pytestmark = pytest.mark.integration
+
+# Not `lab`, not `ENV`: a name only the site gives.
+ENV = "onsite-2"
+# The command runs in the workspace's folder; this checkout's launchpad is the one run there.
+CHECKOUT = str(Path(__file__).resolve().parents[2])
+CHECK = """\
+name: check
+title: 检查
+phases:
+  - id: p
+    name: 检查
+    steps:
+      - {id: name, name: 主机名, kind: shell, hosts: app, run: uname -n}
+"""
+
+
+def write_workspace(root: Path, host: SshdHost) -> Path:
+    (root / "playbooks").mkdir(parents=True)
+    (root / "playbooks" / "check.yaml").write_text(CHECK, encoding="utf-8")
+    (root / "site.yaml").write_text(
+        "site: {name: 集成测试, client: 测试客户}\n"
+        "environments:\n"
+        f"  {ENV}:\n"
+        f"    hosts: [{{name: {host.name}, address: 127.0.0.1, port: {host.port}, groups: [app]}}]\n"
+        "    backups:\n"
+        "      notes: {compression: none, command: {dump: 'echo hi', restore: 'cat > /dev/null', extension: txt}}\n",
+        encoding="utf-8")
+    return root
+
+
+def launchpad(root: Path, *args: str, lang: str = "zh") -> subprocess.CompletedProcess[str]:
+    """As a person types it in the workspace's folder."""
+    environ = {**os.environ, "PYTHONPATH": CHECKOUT}
+    return subprocess.run([sys.executable, "-m", "launchpad", "--lang", lang, *args], cwd=root, env=environ,
+                          capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+
+
+def trust_commands(output: str) -> list[str]:
+    return re.findall(r"`(launchpad hosts trust[^`]*)`", output)
+
+
+COMMANDS = [
+    ("exec", "--env", ENV, "--", "true"),
+    ("hosts", "check", "--env", ENV),
+    ("backup", "--env", ENV, "notes"),
+    ("run", "check", "--env", ENV, "--yes"),
+]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, sshd_lab: SshLab) -> Callable[[SshdHost], Path]:
+    sshd_lab.write_user_ssh_config()
+    return lambda host: write_workspace(tmp_path / "ws", host)
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
+def test_an_unknown_keys_hint_runs_as_written(workspace: Callable[[SshdHost], Path], ssh_hosts: list[SshdHost],
+                                              command: tuple[str, ...]) -> None:
+    host = ssh_hosts[0]
+    root = workspace(host)
+    for lang in ("zh", "en"):
+        refused = launchpad(root, *command, lang=lang)
+        said = refused.stdout + refused.stderr
+        assert refused.returncode != 0 and "ENV" not in said, said
+        assert trust_commands(said) == [f"launchpad hosts trust --env {ENV}"] * len(trust_commands(said)), said
+        assert trust_commands(said), said
+    hinted = shlex.split(trust_commands(said)[0])[1:]
+    trusted = launchpad(root, *hinted, "--accept", host.fingerprint())
+    assert trusted.returncode == 0, trusted.stdout + trusted.stderr
+    again = launchpad(root, *command)
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_a_changed_keys_hint_names_the_environment(workspace: Callable[[SshdHost], Path],
+                                                   fresh_sshd: Callable[[str], SshdHost]) -> None:
+    host = fresh_sshd("rekeyed")
+    root = workspace(host)
+    assert launchpad(root, "hosts", "trust", "--env", ENV, "--accept", host.fingerprint()).returncode == 0
+    host.restart(new_host_key=True)
+    for command in COMMANDS:
+        refused = launchpad(root, *command)
+        said = refused.stdout + refused.stderr
+        assert refused.returncode != 0 and "ENV" not in said and "已改变" in said, said
+        assert set(trust_commands(said)) == {f"launchpad hosts trust --env {ENV}"}, said
+    # The removal it names goes first, then the trust it names records the new key.
+    removal = re.search(r"`(ssh-keygen -f [^`]*)`", said)
+    assert removal is not None, said
+    subprocess.run(shlex.split(removal.group(1)), check=True, capture_output=True)
+    trusted = launchpad(root, *shlex.split(trust_commands(said)[0])[1:], "--accept", host.fingerprint())
+    assert trusted.returncode == 0, trusted.stdout + trusted.stderr
