@@ -31,6 +31,13 @@ class DrillRefused(BackupFailed):
     title = "drill refused"
 
 
+class DrillNotRun(BackupFailed):
+    """A drill that could not reach its host, or lost it, proves nothing about the backup: the
+    drill it recorded before (a pass) stands, and the attempt is audited apart."""
+
+    title = "drill not run"
+
+
 class RestoreRefused(LaunchpadError):
     """A restore that launchpad will not start: unverifiable file, no confirmation, wrong env.
     Nothing was changed and the person can put it right (another backup, the right environment,

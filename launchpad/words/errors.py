@@ -42,6 +42,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.backup_folder_unusable": ("backup folder unusable", "备份目录不可用"),
     "error.backup_does_not_verify": ("backup does not verify", "备份校验未通过"),
     "error.drill_refused": ("drill refused", "演练未进行"),
+    "error.drill_not_run": ("drill not run", "演练未能进行"),
     "error.restore_refused": ("restore refused", "恢复被拒绝"),
     "error.malformed_configuration_file": ("malformed configuration file", "配置文件格式有误"),
     "error.cannot_fix": ("cannot fix", "无法修正"),

@@ -156,6 +156,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     # backup/drill.py, verify.py, session.py, sqlclient.py, drivers/
     "backup.drill_unverified": ("backup {id} does not verify, so it cannot be drilled: {problem}",
                                 "备份 {id} 校验不通过，无法演练：{problem}"),
+    "backup.drill_not_run": ("backup {id} was not drilled: {reason}; its drill record is unchanged",
+                             "备份 {id} 没有演练：{reason}；它原有的演练记录不变"),
     "backup.not_usable_hint": ("take a new backup (`launchpad backup --env {env} {target}`), or use another verified "
                                "one (`launchpad backups --env {env} --target {target}`)",
                                "请重新备份（`launchpad backup --env {env} {target}`），或选用另一个已校验的备份"

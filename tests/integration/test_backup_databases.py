@@ -291,3 +291,44 @@ def test_a_restore_whose_safety_backup_cannot_be_taken_says_what_to_do(db_lab: D
     assert code != 0 and "安全备份失败" in output, output
     assert "→" in output and "launchpad backups prune" in output, output  # the full disk's hint
     assert [b.purpose for b in records.list_backups(db_lab.store)] == ["manual"]
+
+
+def test_a_drill_that_cannot_reach_its_host_leaves_the_earlier_pass_standing(
+        tmp_path: Path, sshd_lab: SshLab, fresh_sshd: Any, mariadb_server: MariaDbServer,
+        postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A drill that did not run proves nothing either way: the backup stays proven restorable,
+    the attempt is audited apart, and nothing says it passed."""
+    import json
+
+    from tests.commandline import launch
+
+    sshd_lab.write_user_ssh_config()
+    monkeypatch.setenv("LP_TEST_DB_PW", PASSWORD)
+    host = fresh_sshd("drilled")
+    lab = DbLab(tmp_path / "ws", host, mariadb_server, postgres_server)
+    assert launch(lab.root, "backup", "--env", "lab", "pg")[0] == 0
+    code, output = launch(lab.root, "backups", "drill", "1")
+    assert code == 0, output
+    passed = records.require_backup(lab.store, 1)
+    assert passed.drill_status == "passed"
+
+    host.stop()  # the server is down at the next drill
+    for lang in ("zh", "en"):
+        code, output = launch(lab.root, "--lang", lang, "backups", "drill", "1")
+        assert code == 1, output
+        assert ("演练未能进行" if lang == "zh" else "drill not run") in output, output
+        assert "通过" not in output and "passed" not in output, output
+        assert "→" in output, output  # what to do: the unreachable host's hint
+    kept = records.require_backup(lab.store, 1)
+    assert (kept.drill_status, kept.drilled_at, kept.drill_detail) == (
+        passed.drill_status, passed.drilled_at, passed.drill_detail)
+    listed = json.loads(launch(lab.root, "backups", "--json")[1])
+    assert listed[0]["drill_now"] == "passed"
+    attempts = list(lab.store.db.query("SELECT action, detail FROM audit WHERE action LIKE 'drill_%' ORDER BY id"))
+    actions = [row["action"] for row in attempts]
+    assert actions == ["drill_started", "drill_passed", "drill_started", "drill_not_run",
+                       "drill_started", "drill_not_run"], actions
+    assert "127.0.0.1" in attempts[-1]["detail"]  # why it did not run
+
+    code, output = launch(lab.root, "--lang", "zh", "backups", "drill", "1", "--json")
+    assert code == 1 and "Traceback" not in output
