@@ -291,11 +291,13 @@ def _check_table(table: Table, specs: dict[str, FieldSpec], checks: dict[str, Co
     for name in names:
         raws = raw_columns[columns[name].index]
         values = checks[name](raws)
-        lossy = specs[name].check == "id_number" and bool(table.sheet.lossy)
-        if lossy:
+        marked = specs[name].check == "id_number" and bool(table.sheet.lossy)
+        if marked:
             _mark_lossy(values, numbers, table, columns[name].index)
-        # A column its check answered whole (`AllGood`) holds no Bad: not looked at again.
-        bad_cells = () if type(values) is AllGood and not lossy else \
+        if table.sheet.errors and _mark_errors(values, raws, numbers, table, columns[name].index):
+            marked = True
+        # A column its check answered whole (`AllGood`) holds no Bad unless one was marked since.
+        bad_cells = () if type(values) is AllGood and not marked else \
             [i for i, value in enumerate(values) if type(value) is Bad] if Bad in set(map(type, values)) else ()
         for i in bad_cells:
             bad = cast(Bad, values[i])
@@ -355,6 +357,22 @@ def _mark_lossy(values: list[str | Bad], numbers: list[int], table: Table, index
         if number in wanted:
             value = values[i]
             values[i] = Bad(value.value if isinstance(value, Bad) else value, phrase("users.id_lossy"))
+
+
+def _mark_errors(values: list[str | Bad], raws: list[str], numbers: list[int], table: Table, index: int) -> bool:
+    """A cell Excel shows as an error (read as '') is told as that error, whatever the field's
+    check made of an empty cell; its raw text becomes the error, the value the problem shows.
+    A row of nothing but errors (a lookup filled down past the list) has no text and was left
+    out with the blank rows. Whether any cell of the column was one."""
+    first = table.sheet.first_number
+    wanted = {r + first: error for (r, c), error in table.sheet.errors.items() if c == index}
+    if not wanted:
+        return False
+    for i, number in enumerate(numbers):
+        error = wanted.get(number)
+        if error is not None:
+            values[i], raws[i] = Bad("", phrase("users.cell_error", error=error)), error
+    return True
 
 
 Resolved = tuple[Department | None, Phrase | None]
