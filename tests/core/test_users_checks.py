@@ -147,6 +147,25 @@ def test_a_row_of_nothing_but_formula_errors_is_a_blank_row(tmp_path: Path) -> N
     assert len(result.rows) == 2
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_zero_width_characters_copied_from_a_web_page_are_removed_and_said(tmp_path: Path, suffix: str) -> None:
+    # Invisible in Excel and in the check's output: kept, the person could never log in with
+    # the account they read, and the phone and ID number were "wrong" for no visible reason.
+    pasted = ["zhang\u200bsan", "张\u200c三", "\u2060" + GOOD[0][2], "138\u200b00138000", "zs@exa\u200dmple.cn",
+              "男\u200b", "办\ufeff公室", "科长"]  # (a CSV's cells lose a BOM at their edges as they are read)
+    rows = [HEADER, pasted, GOOD[1]]
+    path = write_xlsx(tmp_path / "u.xlsx", {"u": rows}) if suffix == ".xlsx" else \
+        write_csv(tmp_path / "u.csv", rows, encoding="utf-8")
+    result = check_workbook(read_workbook(path), load_mapping(write_mapping(tmp_path)))
+    assert problems(result) == []
+    assert result.rows[0].values == {"user_name": "zhangsan", "nick_name": "张三", "id_number": GOOD[0][2],
+                                     "phonenumber": "13800138000", "email": "zs@example.cn", "sex": "0",
+                                     "dept": "办公室", "post": "科长"}
+    said = [str(note) for note in result.sheet_notes]
+    assert said == ["7 cell(s) held invisible zero-width characters (pasted from a web page or a chat), removed: "
+                    "u!A2 账号, u!B2 姓名, u!C2 身份证号, u!D2 手机号码, u!E2 邮箱 (+2 more)"]
+
+
 def test_duplicates_inside_the_file_name_the_other_rows(tmp_path: Path) -> None:
     rows = [GOOD[0], [*GOOD[1][:3], GOOD[0][3], *GOOD[1][4:]], ["ZhangSan", "张三丰", "", "", "", "男", "办公室", ""]]
     found = problems(check(tmp_path, rows))
