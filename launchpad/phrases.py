@@ -595,9 +595,9 @@ CATALOG: dict[str, tuple[str, str]] = {
                              "校验位为 {got}，按前 17 位应为 {expected}"),
     "users.id_lossy": ("stored by Excel as a number, so the last digits are lost; format the column as text "
                        "and type it again", "Excel 按数字保存，末几位已丢失；请将该列设为文本后重新录入"),
-    "users.cell_error": ("Excel shows {error} here: the error of a formula (or one pasted as a value), not a value; "
-                         "fix the formula in the sheet, or type the value",
-                         "Excel 在此显示 {error}：这是公式算出的错误（或按值粘贴的错误），不是数据；"
+    "users.cell_error": ("{error} is an error Excel showed here (a formula's error, or one pasted as a value), "
+                         "not a value; fix the formula in the sheet, or type the value",
+                         "{error} 是 Excel 在此显示的错误（公式算出的错误，或按值粘贴的错误），不是数据；"
                          "请在表格中修正公式，或直接填写该值"),
     "users.zero_width": ("{count} cell(s) held invisible zero-width characters (pasted from a web page or a chat), "
                          "removed: {cells}",

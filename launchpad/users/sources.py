@@ -10,7 +10,9 @@ A cell Excel shows as an error (#N/A from a VLOOKUP that found nothing, #REF! pa
 is read by calamine as '' like an empty cell; for xlsx/xlsm the sheet's XML is searched for
 error cells (`t="e"`) and each is remembered in `Sheet.errors` with the error as Excel shows
 it, so the check names it instead of calling a required cell empty or dropping an optional
-one. xls, xlsb and ods keep their errors where this cannot look: there they read as empty.
+one. xls, xlsb and ods keep their errors where this cannot look: there they read as empty. A
+CSV/TSV cell whose whole text is such an error is what Excel saved for it, and is read the
+same way: '' and remembered in `Sheet.errors`.
 
 CSV and TSV come from many hands: Excel on a Chinese Windows saves GBK, "Unicode text" is
 UTF-16 with tabs, others UTF-8 with or without a BOM. BOMs decide first, then strict UTF-8
@@ -46,6 +48,9 @@ STRAY_NAMES = {"utf-8": "UTF-8", "gb18030": "GBK (GB18030)"}
 SNIFFED_LINES = 30  # lines of a CSV/TSV file whose separators decide the delimiter
 XML_SUFFIXES = {".xlsx", ".xlsm"}  # zipped XML, where an error cell can be found (`_error_cells`)
 ERROR_MARKS = (b't="e"', b"t='e'")
+# What Excel shows for a formula's error, and writes as the cell's text when it saves a CSV.
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 ERROR_SCAN_PIECE = 1 << 20  # bytes of a sheet's XML looked through at a time for an error cell
 # An error cell of a sheet's XML, as Excel and WPS write it: <c r="B2" s="3" t="e"><f>…</f><v>#N/A</v></c>
 ERROR_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>", re.DOTALL)
@@ -288,7 +293,21 @@ def _read_text(path: Path, delimiter: str | None) -> Workbook:
         rows = _csv_rows(text, delimiter, path)
     except csv.Error as exc:
         raise UnreadableSheet(phrase("users.bad_csv", path=str(path), error=str(exc))) from None
-    return Workbook(path, [Sheet(path.stem, rows)], encoding=encoding)
+    return Workbook(path, [Sheet(path.stem, rows, errors=_error_texts(text, rows))], encoding=encoding)
+
+
+def _error_texts(text: str, rows: list[list[str]]) -> dict[tuple[int, int], str]:
+    """The cells holding an error Excel saved as text, each made '' as in a workbook (so a row of
+    nothing but errors is a blank row there and here). A file holding no error's text anywhere
+    (a search in C for each) has none: its cells are not looked at."""
+    if not any(error in text for error in EXCEL_ERRORS):
+        return {}
+    found = {}
+    for r, cells in enumerate(rows):
+        for c, cell in enumerate(cells):
+            if "#" in cell and cell.strip() in EXCEL_ERRORS:
+                found[(r, c)], cells[c] = cell.strip(), ""
+    return found
 
 
 def _csv_rows(text: str, delimiter: str, path: Path) -> list[list[str]]:

@@ -119,8 +119,8 @@ def test_an_id_number_excel_kept_as_a_number_is_named_as_such(tmp_path: Path) ->
                                  "and type it again")]
 
 
-ERROR_CELL = ("Excel shows {error} here: the error of a formula (or one pasted as a value), not a value; "
-              "fix the formula in the sheet, or type the value")
+ERROR_CELL = ("{error} is an error Excel showed here (a formula's error, or one pasted as a value), not a "
+              "value; fix the formula in the sheet, or type the value")
 
 
 def test_a_cell_excel_shows_as_an_error_is_named_with_its_error_not_read_as_empty(tmp_path: Path) -> None:
@@ -135,6 +135,21 @@ def test_a_cell_excel_shows_as_an_error_is_named_with_its_error_not_read_as_empt
         (3, "E", "邮箱", "#DIV/0!", ERROR_CELL.format(error="#DIV/0!")),
     ]
     assert result.problems[0].place == "名单!B2"
+
+
+def test_an_error_excel_saved_into_a_csv_is_named_as_in_an_xlsx(tmp_path: Path) -> None:
+    # Excel saves a formula's error into a CSV as its text: a name "#N/A" is no name, and a
+    # row of nothing but errors is a lookup filled down past the list, as in the workbook.
+    rows = [HEADER, ["zhangsan", "#N/A", *GOOD[0][2:]], [*GOOD[1][:3], "#REF!", " #DIV/0!", *GOOD[1][5:]],
+            ["", "", "", "", "", "", "#N/A", "#VALUE!"]]
+    path = write_csv(tmp_path / "名单.csv", rows, encoding="utf-8")
+    result = check_workbook(read_workbook(path), load_mapping(write_mapping(tmp_path)))
+    assert problems(result) == [
+        (2, "B", "姓名", "#N/A", ERROR_CELL.format(error="#N/A")),
+        (3, "D", "手机号码", "#REF!", ERROR_CELL.format(error="#REF!")),
+        (3, "E", "邮箱", "#DIV/0!", ERROR_CELL.format(error="#DIV/0!")),
+    ]
+    assert len(result.rows) == 2
 
 
 def test_a_row_of_nothing_but_formula_errors_is_a_blank_row(tmp_path: Path) -> None:
