@@ -27,6 +27,12 @@ from launchpad.users.units import Department, UnitResolver
 from launchpad.users.validators import AllGood, Bad, CompiledColumn, compile_column
 
 CHUNK = 256  # rows turned into columns at a time: a chunk's cells stay in the processor's cache
+# Characters that show as nothing, pasted with a value from a web page or a chat (WeChat puts
+# U+200B in copied text): a login name or a phone number holding one is not what the person
+# reads, so they are taken out of every mapped cell before its check, and the check says where.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+NO_ZERO_WIDTH = dict.fromkeys(map(ord, ZERO_WIDTH))
+ZERO_WIDTH_NAMED = 5  # cells a note names before "+N more"
 
 
 class SheetDoesNotFit(LaunchpadError):
@@ -268,34 +274,48 @@ def check_workbook(workbook: Workbook, mapping: ImportMapping, target: Target | 
     specs = effective_specs(mapping)
     today = datetime.date.today()
     checks = {name: compile_column(spec, today) for name, spec in specs.items()}
+    cleaned: list[list[tuple[int, int, str]]] = [[] for _ in tables]  # per table: cells that held zero-width
     with building_rows():
-        rows = CheckedRows([_check_table(table, specs, checks, resolver, mapping) for table in tables])
+        rows = CheckedRows([_check_table(table, specs, checks, resolver, mapping, cleaned[t])
+                            for t, table in enumerate(tables)])
         _check_duplicates(rows, mapping)
         if target is not None:
             _check_taken(rows, mapping, target)
+    places = [place for found in cleaned for *_, place in sorted(found)]
+    if places:
+        named = places[:ZERO_WIDTH_NAMED]
+        notes.append(phrase("users.zero_width", count=len(places), cells=named if len(places) == len(named) else
+                            phrase("more", text=named, count=len(places) - len(named))))
     if target is None:
         notes.append(phrase("users.not_against_target"))
     return CheckResult(tables, rows, notes, target is not None)
 
 
 def _check_table(table: Table, specs: dict[str, FieldSpec], checks: dict[str, CompiledColumn],
-                 resolver: UnitResolver | None, mapping: ImportMapping) -> CheckedTable:
+                 resolver: UnitResolver | None, mapping: ImportMapping,
+                 cleaned: list[tuple[int, int, str]]) -> CheckedTable:
     """The table's rows checked a column at a time (one compiled check mapped over 100,000
     cells costs a fraction of a call chain per cell); each row's problems still come in the
-    order of its columns, then its units."""
+    order of its columns, then its units. Each cell whose zero-width characters were taken out
+    joins `cleaned` as (row, column, place)."""
     columns = table.by_field
     names = list(columns)
     numbers, raw_columns = _body(table, sorted({c.index for c in columns.values()}))
     found: dict[int, list[tuple[str, Phrase, str]]] = {}  # row position → (field, problem, raw cell)
     checked: list[list[str | Bad]] = []
     for name in names:
-        raws = raw_columns[columns[name].index]
+        column = columns[name]
+        raws = raw_columns[column.index]
+        cleaned += [(numbers[i], column.index, _cell_place(table, numbers[i], column))
+                    for i in _zero_width_removed(raws)]
         values = checks[name](raws)
-        lossy = specs[name].check == "id_number" and bool(table.sheet.lossy)
-        if lossy:
+        marked = specs[name].check == "id_number" and bool(table.sheet.lossy)
+        if marked:
             _mark_lossy(values, numbers, table, columns[name].index)
-        # A column its check answered whole (`AllGood`) holds no Bad: not looked at again.
-        bad_cells = () if type(values) is AllGood and not lossy else \
+        if table.sheet.errors and _mark_errors(values, raws, numbers, table, columns[name].index):
+            marked = True
+        # A column its check answered whole (`AllGood`) holds no Bad unless one was marked since.
+        bad_cells = () if type(values) is AllGood and not marked else \
             [i for i, value in enumerate(values) if type(value) is Bad] if Bad in set(map(type, values)) else ()
         for i in bad_cells:
             bad = cast(Bad, values[i])
@@ -346,6 +366,25 @@ def _body(table: Table, wanted: list[int]) -> tuple[list[int], dict[int, list[st
     return numbers, columns
 
 
+def _zero_width_removed(raws: list[str]) -> list[int]:
+    """The positions of the cells that held a zero-width character, taken out in place. A
+    column without one (nearly every column) is answered by five searches in C."""
+    joined = "".join(raws)
+    if not any(char in joined for char in ZERO_WIDTH):
+        return []
+    found = [i for i, cell in enumerate(raws) if cell.translate(NO_ZERO_WIDTH) != cell]
+    for i in found:
+        raws[i] = raws[i].translate(NO_ZERO_WIDTH)
+    return found
+
+
+def _cell_place(table: Table, number: int, column: Column) -> str:
+    """A cell as a problem names it (`RowProblem.place`), with its header."""
+    if table.sheet.records:
+        return f"{table.sheet.name} row {number} column {column.letter}"
+    return f"{table.sheet.name}!{column.letter}{number} {column.header}"
+
+
 def _mark_lossy(values: list[str | Bad], numbers: list[int], table: Table, index: int) -> None:
     """An ID number Excel kept as a number lost its last digits: that, not the check digit, is
     what its cell is told."""
@@ -355,6 +394,22 @@ def _mark_lossy(values: list[str | Bad], numbers: list[int], table: Table, index
         if number in wanted:
             value = values[i]
             values[i] = Bad(value.value if isinstance(value, Bad) else value, phrase("users.id_lossy"))
+
+
+def _mark_errors(values: list[str | Bad], raws: list[str], numbers: list[int], table: Table, index: int) -> bool:
+    """A cell Excel shows as an error (read as '') is told as that error, whatever the field's
+    check made of an empty cell; its raw text becomes the error, the value the problem shows.
+    A row of nothing but errors (a lookup filled down past the list) has no text and was left
+    out with the blank rows. Whether any cell of the column was one."""
+    first = table.sheet.first_number
+    wanted = {r + first: error for (r, c), error in table.sheet.errors.items() if c == index}
+    if not wanted:
+        return False
+    for i, number in enumerate(numbers):
+        error = wanted.get(number)
+        if error is not None:
+            values[i], raws[i] = Bad("", phrase("users.cell_error", error=error)), error
+    return True
 
 
 Resolved = tuple[Department | None, Phrase | None]

@@ -6,6 +6,14 @@ An 18-digit ID number that Excel stored as a number has lost its last digits (a 
 15); such cells are remembered in `Sheet.lossy` so the check can say so instead of blaming
 the check digit.
 
+A cell Excel shows as an error (#N/A from a VLOOKUP that found nothing, #REF! pasted as a value)
+is read by calamine as '' like an empty cell; for xlsx/xlsm the sheet's XML is searched for
+error cells (`t="e"`) and each is remembered in `Sheet.errors` with the error as Excel shows
+it, so the check names it instead of calling a required cell empty or dropping an optional
+one. xls, xlsb and ods keep their errors where this cannot look: there they read as empty. A
+CSV/TSV cell whose whole text is such an error is what Excel saved for it, and is read the
+same way: '' and remembered in `Sheet.errors`.
+
 CSV and TSV come from many hands: Excel on a Chinese Windows saves GBK, "Unicode text" is
 UTF-16 with tabs, others UTF-8 with or without a BOM. BOMs decide first, then strict UTF-8
 (GBK text is almost never valid UTF-8), then GB18030 (a superset of GBK), and
@@ -19,6 +27,7 @@ import codecs
 import csv
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -37,6 +46,16 @@ SHEETS_NAMED = 5  # of a folder's sheets, when the file named is not there
 STRAY_BYTES = 3  # undecodable spots in a file otherwise UTF-8 or GBK: named, never guessed past
 STRAY_NAMES = {"utf-8": "UTF-8", "gb18030": "GBK (GB18030)"}
 SNIFFED_LINES = 30  # lines of a CSV/TSV file whose separators decide the delimiter
+XML_SUFFIXES = {".xlsx", ".xlsm"}  # zipped XML, where an error cell can be found (`_error_cells`)
+ERROR_MARKS = (b't="e"', b"t='e'")
+# What Excel shows for a formula's error, and writes as the cell's text when it saves a CSV.
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+ERROR_SCAN_PIECE = 1 << 20  # bytes of a sheet's XML looked through at a time for an error cell
+# An error cell of a sheet's XML, as Excel and WPS write it: <c r="B2" s="3" t="e"><f>…</f><v>#N/A</v></c>
+ERROR_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?<!/)>(.*?)</(?:\w+:)?c>", re.DOTALL)
+CELL_REF = re.compile(rb"\br=[\"']([A-Z]{1,3})([0-9]+)[\"']")
+CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 
 
 class UnreadableSheet(LaunchpadError):
@@ -54,6 +73,7 @@ class Sheet:
     rows: list[list[str]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     lossy: set[tuple[int, int]] = field(default_factory=set)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → "#N/A", as Excel shows it
     # A query's or an API's rows: `rows[0]` holds the column names and is row 0, so the first
     # record is row 1, and problems name a column by its name, not a letter.
     records: bool = False
@@ -118,10 +138,12 @@ def _read_excel(path: Path) -> list[Sheet]:
 
     try:
         book = CalamineWorkbook.from_path(str(path))
+        errors = _error_cells(path) if path.suffix.lower() in XML_SUFFIXES else {}
         sheets = []
         for name in book.sheet_names:
             raw = book.get_sheet_by_name(name)
-            sheet = Sheet(name, [], [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in raw.merged_cell_ranges or ()])
+            sheet = Sheet(name, [], [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in raw.merged_cell_ranges or ()],
+                          errors=errors.get(name, {}))
             with building_rows():
                 cells = raw.to_python(skip_empty_area=False)
             if set(map(type, chain.from_iterable(cells))) <= TEXT_ONLY:
@@ -140,6 +162,69 @@ def _read_excel(path: Path) -> list[Sheet]:
         raise UnreadableSheet(phrase("users.not_excel", path=str(path), error=f"{type(exc).__name__}: {exc}"),
                               hint=phrase("users.not_excel_hint")) from None
     return sheets
+
+
+def _error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Each sheet's error cells, by name: (row, col), 0-based, → the error as Excel shows it.
+    calamine has already read the file, so a part this cannot find costs the sheet its error
+    names, never the import."""
+    import posixpath
+    import zipfile
+    import zlib
+    from xml.etree import ElementTree
+
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        with zipfile.ZipFile(path) as book:
+            rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+            targets = {rel.get("Id"): rel.get("Target") or "" for rel in rels}
+            names = set(book.namelist())
+            for sheet in ElementTree.fromstring(book.read("xl/workbook.xml")).iter():
+                if not sheet.tag.endswith("}sheet"):
+                    continue
+                rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+                target = targets.get(rid, "")
+                part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+                if part in names and _holds_errors(book, part):
+                    found[sheet.get("name", "")] = _errors_in(book.read(part))
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, zlib.error, OSError, ValueError):
+        pass
+    return found
+
+
+def _holds_errors(book: Any, part: str) -> bool:
+    """Whether a sheet's XML holds an error cell, read a piece at a time: a sheet of 100,000
+    rows is some 70 MB of XML, held whole only when it has an error cell to place."""
+    tail = b""
+    with book.open(part) as xml:
+        while piece := xml.read(ERROR_SCAN_PIECE):
+            text = tail + piece
+            if any(mark in text for mark in ERROR_MARKS):
+                return True
+            tail = text[-len(ERROR_MARKS[0]):]
+    return False
+
+
+def _errors_in(data: bytes) -> dict[tuple[int, int], str]:
+    """The error cells of a sheet's XML. Each `t="e"` is found by a search in C and only its own
+    cell is parsed: a regular expression tried at each of a million cells took seconds."""
+    from xml.sax.saxutils import unescape
+
+    cells: dict[tuple[int, int], str] = {}
+    for mark in ERROR_MARKS:
+        at = data.find(mark)
+        while at >= 0:
+            cell = ERROR_CELL.match(data, data.rfind(b"<", 0, at))
+            ref = CELL_REF.search(cell[1]) if cell is not None and b"<" not in cell[1] else None
+            value = CELL_VALUE.search(cell[2]) if cell is not None else None
+            # Without `r` (optional, Excel and WPS always write it) the cell cannot be placed.
+            if ref is not None and value is not None:
+                col = 0
+                for letter in ref[1]:
+                    col = col * 26 + letter - 64
+                cells[(int(ref[2]) - 1, col - 1)] = unescape(value[1].decode("utf-8", "replace"))
+            at = data.find(mark, at + len(mark))
+    return cells
 
 
 def _cell_text(value: Any, r: int, c: int, sheet: Sheet) -> str:
@@ -208,7 +293,21 @@ def _read_text(path: Path, delimiter: str | None) -> Workbook:
         rows = _csv_rows(text, delimiter, path)
     except csv.Error as exc:
         raise UnreadableSheet(phrase("users.bad_csv", path=str(path), error=str(exc))) from None
-    return Workbook(path, [Sheet(path.stem, rows)], encoding=encoding)
+    return Workbook(path, [Sheet(path.stem, rows, errors=_error_texts(text, rows))], encoding=encoding)
+
+
+def _error_texts(text: str, rows: list[list[str]]) -> dict[tuple[int, int], str]:
+    """The cells holding an error Excel saved as text, each made '' as in a workbook (so a row of
+    nothing but errors is a blank row there and here). A file holding no error's text anywhere
+    (a search in C for each) has none: its cells are not looked at."""
+    if not any(error in text for error in EXCEL_ERRORS):
+        return {}
+    found = {}
+    for r, cells in enumerate(rows):
+        for c, cell in enumerate(cells):
+            if "#" in cell and cell.strip() in EXCEL_ERRORS:
+                found[(r, c)], cells[c] = cell.strip(), ""
+    return found
 
 
 def _csv_rows(text: str, delimiter: str, path: Path) -> list[list[str]]:

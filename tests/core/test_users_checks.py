@@ -19,7 +19,7 @@ from launchpad.users.idnumber import check_id_number, upgrade_15
 from launchpad.users.mapping import load_mapping
 from launchpad.users.sources import read_workbook
 from launchpad.users.units import Department
-from tests.core.users_sheets import GOOD, HEADER, MAPPING, write_csv, write_mapping, write_xlsx
+from tests.core.users_sheets import GOOD, HEADER, MAPPING, write_csv, write_mapping, write_xlsx, write_xlsx_with_errors
 
 DEPARTMENTS = [
     Department(100, "某某局", ("某某局",)),
@@ -117,6 +117,68 @@ def test_an_id_number_excel_kept_as_a_number_is_named_as_such(tmp_path: Path) ->
     assert problems(result) == [(2, "C", "身份证号", "110105194912310000",
                                  "stored by Excel as a number, so the last digits are lost; format the column as text "
                                  "and type it again")]
+
+
+ERROR_CELL = ("{error} is an error Excel showed here (a formula's error, or one pasted as a value), not a "
+              "value; fix the formula in the sheet, or type the value")
+
+
+def test_a_cell_excel_shows_as_an_error_is_named_with_its_error_not_read_as_empty(tmp_path: Path) -> None:
+    # A required name looked up by VLOOKUP that found nothing, and a phone column whose
+    # cells were pasted as values after their source was deleted: calamine reads both as empty.
+    path = write_xlsx_with_errors(tmp_path / "u.xlsx", [HEADER, GOOD[0], GOOD[1]], {
+        "B2": ("VLOOKUP(A2,花名册!A:B,2,FALSE)", "#N/A"), "D3": (None, "#REF!"), "E3": ("1/0", "#DIV/0!")})
+    result = check_workbook(read_workbook(path), load_mapping(write_mapping(tmp_path)))
+    assert problems(result) == [
+        (2, "B", "姓名", "#N/A", ERROR_CELL.format(error="#N/A")),
+        (3, "D", "手机号码", "#REF!", ERROR_CELL.format(error="#REF!")),
+        (3, "E", "邮箱", "#DIV/0!", ERROR_CELL.format(error="#DIV/0!")),
+    ]
+    assert result.problems[0].place == "名单!B2"
+
+
+def test_an_error_excel_saved_into_a_csv_is_named_as_in_an_xlsx(tmp_path: Path) -> None:
+    # Excel saves a formula's error into a CSV as its text: a name "#N/A" is no name, and a
+    # row of nothing but errors is a lookup filled down past the list, as in the workbook.
+    rows = [HEADER, ["zhangsan", "#N/A", *GOOD[0][2:]], [*GOOD[1][:3], "#REF!", " #DIV/0!", *GOOD[1][5:]],
+            ["", "", "", "", "", "", "#N/A", "#VALUE!"]]
+    path = write_csv(tmp_path / "名单.csv", rows, encoding="utf-8")
+    result = check_workbook(read_workbook(path), load_mapping(write_mapping(tmp_path)))
+    assert problems(result) == [
+        (2, "B", "姓名", "#N/A", ERROR_CELL.format(error="#N/A")),
+        (3, "D", "手机号码", "#REF!", ERROR_CELL.format(error="#REF!")),
+        (3, "E", "邮箱", "#DIV/0!", ERROR_CELL.format(error="#DIV/0!")),
+    ]
+    assert len(result.rows) == 2
+
+
+def test_a_row_of_nothing_but_formula_errors_is_a_blank_row(tmp_path: Path) -> None:
+    # A lookup column filled down past the end of the list: its rows hold nothing typed.
+    path = write_xlsx_with_errors(tmp_path / "u.xlsx", [HEADER, *GOOD, [], []], {
+        "G4": ("VLOOKUP(A4,单位表!A:B,2,FALSE)", "#N/A"), "G5": ("VLOOKUP(A5,单位表!A:B,2,FALSE)", "#N/A"),
+        "H4": ("IF(G4=\"\",\"\",G4)", "#VALUE!")})
+    result = check_workbook(read_workbook(path), load_mapping(write_mapping(tmp_path)))
+    assert problems(result) == []
+    assert len(result.rows) == 2
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_zero_width_characters_copied_from_a_web_page_are_removed_and_said(tmp_path: Path, suffix: str) -> None:
+    # Invisible in Excel and in the check's output: kept, the person could never log in with
+    # the account they read, and the phone and ID number were "wrong" for no visible reason.
+    pasted = ["zhang\u200bsan", "张\u200c三", "\u2060" + GOOD[0][2], "138\u200b00138000", "zs@exa\u200dmple.cn",
+              "男\u200b", "办\ufeff公室", "科长"]  # (a CSV's cells lose a BOM at their edges as they are read)
+    rows = [HEADER, pasted, GOOD[1]]
+    path = write_xlsx(tmp_path / "u.xlsx", {"u": rows}) if suffix == ".xlsx" else \
+        write_csv(tmp_path / "u.csv", rows, encoding="utf-8")
+    result = check_workbook(read_workbook(path), load_mapping(write_mapping(tmp_path)))
+    assert problems(result) == []
+    assert result.rows[0].values == {"user_name": "zhangsan", "nick_name": "张三", "id_number": GOOD[0][2],
+                                     "phonenumber": "13800138000", "email": "zs@example.cn", "sex": "0",
+                                     "dept": "办公室", "post": "科长"}
+    said = [str(note) for note in result.sheet_notes]
+    assert said == ["7 cell(s) held invisible zero-width characters (pasted from a web page or a chat), removed: "
+                    "u!A2 账号, u!B2 姓名, u!C2 身份证号, u!D2 手机号码, u!E2 邮箱 (+2 more)"]
 
 
 def test_duplicates_inside_the_file_name_the_other_rows(tmp_path: Path) -> None:

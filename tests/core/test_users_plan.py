@@ -87,3 +87,14 @@ def test_rows_built_with_the_collector_off_go_straight_to_the_oldest_generation(
     assert gc.isenabled() == was
     oldest = {id(o) for o in gc.get_objects(generation=2)}
     assert all(id(row) in oldest for row in built)
+
+
+def test_a_key_with_a_zero_width_space_plans_the_user_it_names(tmp_path: Path) -> None:
+    # "lisi" + U+200B is lisi: planned as lisi's update, as apply writes it, not a new user.
+    pasted = ["lisi\u200b", "李四", "", "13900139000\u200b", "ls@example.cn", "女", "信息中心", "科员\u200b"]
+    book = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"甲": [HEADER, pasted]}))
+    mapping = load_mapping(write_mapping(tmp_path))
+    target = state()
+    plan = build_plan(check_workbook(book, mapping, check_target(target, mapping)), mapping, target)
+    [lisi] = plan.users
+    assert (lisi.key, lisi.action, lisi.values) == ("lisi", "update", {"email": "ls@example.cn"})

@@ -13,7 +13,7 @@ import pytest
 from launchpad.users.checks import SheetDoesNotFit, lay_out
 from launchpad.users.mapping import ImportMapping, load_mapping
 from launchpad.users.sources import UnreadableSheet, read_workbook
-from tests.core.users_sheets import GOOD, HEADER, write_csv, write_mapping, write_xlsx
+from tests.core.users_sheets import GOOD, HEADER, write_csv, write_mapping, write_xlsx, write_xlsx_with_errors
 
 
 @pytest.fixture
@@ -30,6 +30,15 @@ def test_xlsx_cells_become_the_text_a_person_typed(tmp_path: Path) -> None:
     assert sheet.rows[1][3] == "3.5"
     # 18 digits do not fit a float: the cell is remembered as lossy, not trusted.
     assert (1, 2) in sheet.lossy and (1, 0) not in sheet.lossy
+
+
+def test_an_error_cell_is_remembered_with_the_error_excel_shows(tmp_path: Path) -> None:
+    # calamine gives an error cell as '' like an empty one: the sheet's XML says which it was.
+    path = write_xlsx_with_errors(tmp_path / "u.xlsx", [HEADER, GOOD[0], GOOD[1]],
+                                  {"B2": ("VLOOKUP(A2,花名册!A:B,2,FALSE)", "#N/A"), "D3": (None, "#REF!")})
+    sheet = read_workbook(path).sheets[0]
+    assert sheet.errors == {(1, 1): "#N/A", (2, 3): "#REF!"}
+    assert sheet.rows[1][1] == "" and sheet.rows[1][0] == "zhangsan"
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8", "utf-8-sig"])

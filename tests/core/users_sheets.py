@@ -71,3 +71,37 @@ def write_csv(path: Path, rows: list[list[str]], encoding: str = "gbk", delimite
     csv.writer(buffer, delimiter=delimiter).writerows(rows)
     path.write_bytes(buffer.getvalue().encode(encoding))
     return path
+
+
+def write_xlsx_with_errors(path: Path, rows: Sequence[Sequence[Any]], errors: Mapping[str, tuple[str | None, str]],
+                           sheet: str = "名单") -> Path:
+    """An xlsx whose cells `errors` (A1 reference → formula or None, error) hold an error as
+    Excel saves one: `<c r="C2" t="e"><f>VLOOKUP(…)</f><v>#N/A</v></c>`, the formula and the
+    error it last gave (None: an error pasted as a value). openpyxl cannot write a formula
+    with its cached result, so the sheet is written by openpyxl with a placeholder in each
+    such cell and its XML then rewritten to hold the error in Excel's form."""
+    import re
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    marked = [list(row) for row in rows]
+    for ref, _ in errors.items():
+        column, row = re.fullmatch(r"([A-Z])(\d+)", ref).groups()  # type: ignore[union-attr]
+        at = ord(column) - ord("A")
+        line = marked[int(row) - 1]
+        line += [None] * (at + 1 - len(line))
+        line[at] = f"@{ref}@"
+    write_xlsx(path, {sheet: marked})
+    with zipfile.ZipFile(path) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    for ref, (formula, error) in errors.items():
+        formula_xml = "" if formula is None else f"<f>{escape(formula)}</f>"
+        cell = f'<c r="{ref}" t="e">{formula_xml}<v>{escape(error)}</v></c>'.encode()
+        text, count = re.subn(rf'<c r="{ref}"[^>]*>(?:(?!</c>).)*@{ref}@(?:(?!</c>).)*</c>'.encode(),
+                              cell, parts["xl/worksheets/sheet1.xml"])
+        assert count == 1, ref
+        parts["xl/worksheets/sheet1.xml"] = text
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    return path

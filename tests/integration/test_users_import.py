@@ -161,6 +161,20 @@ def test_apply_does_what_the_plan_said_twice_changes_nothing_and_rollback_undoes
     assert links(lab, env) == links_before
 
 
+def test_zero_width_characters_pasted_into_a_sheet_never_reach_the_target(lab: RuoYiLab) -> None:
+    # From a web page or WeChat: the account a person reads and types is zhangsan, and "other"
+    # is the user already there, not a second one.
+    pasted = [HEADER, ["zhang\u200bsan", "张\u200c三", GOOD[0][2], "138\u200b00138000\u2060", "zs@example.cn\ufeff",
+                       "男", "办公室", "科长\u200d"],
+              GOOD[1], ["other\u200b", "别人", "", "13700137000", "", "", "办公室", ""]]
+    first = apply(lab, "test", pasted)
+    assert first.counts == {"insert": 1, "update": 1, "unchanged": 1, "rejected": 0}
+    assert users_table(lab, "test")[-1] == ["zhangsan", "张三", "zs@example.cn", "13800138000", "0", "101",
+                                            f"import:{first.import_id}"]
+    assert ["zhangsan", "kz"] in links(lab, "test")
+    assert apply(lab, "test", GOOD_SHEET).counts == {"insert": 0, "update": 0, "unchanged": 3, "rejected": 0}
+
+
 def test_rollback_leaves_a_row_someone_changed_after_the_import(lab: RuoYiLab) -> None:
     first = apply(lab, "test", GOOD_SHEET)
     lab.maria.root_sql("UPDATE sys_user SET email = 'new@example.cn', update_by = 'admin' WHERE user_name = 'lisi'",
