@@ -105,6 +105,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "daily.monitoring_line": ("Daily monitoring ({environment}) last ran {at}: {status}",
                               "日常监控（{environment}）最近一次运行于 {at}：{status}"),
     "daily.monitoring_not_today": ("did not run today", "今日未运行"),
+    "daily.monitoring_env_never": ("Daily monitoring ({environment}) has never run",
+                                   "日常监控（{environment}）从未运行"),
     "daily.monitoring_never": ("daily monitoring (daily-monitoring) has never run",
                                "尚未运行日常监控（daily-monitoring）"),
     "daily.notice_version": ("Version", "版本"),
