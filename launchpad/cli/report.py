@@ -311,7 +311,8 @@ def report_outbox(session: Session, send_now: bool, channel: str | None, requeue
         for m in rows:
             first = m.body.strip().splitlines()[0][:40] if m.body.strip() else ""
             # The reason whole: what failed (a port, an HTTP status) comes last.
-            why = f"  ({one_line(m.last_error)})" if m.last_error and (m.status != "sent" or m.kind == "email") else ""
+            why = (f"  ({one_line(render(m.reason, language()))})"
+                   if m.last_error and (m.status != "sent" or m.kind == "email") else "")
             # A mail is named by its Message-ID, what a mailbox can be searched for.
             mail = f"  {m.message_id}" if m.kind == "email" and m.message_id else ""
             state = say(f"cli.outbox.state_{m.status}")

@@ -35,7 +35,7 @@ from launchpad.errors import LaunchpadError
 from launchpad.notify.deliver import ChannelConfigError, ContentRefused, DeliveryFailed, DeliveryUncertain
 from launchpad.notify.outbox import Attachment, OutboxMessage
 from launchpad.oserrors import CERTIFICATE_REASONS, openssl_detail, os_reason, tls_known_reason
-from launchpad.phrases import Phrase, phrase, word
+from launchpad.phrases import Phrase, Said, parts, phrase, word
 from launchpad.workspace.secrets import resolve_secret
 from launchpad.workspace.site import MailChannel, Site
 
@@ -222,7 +222,7 @@ class Mailer:
             except (smtplib.SMTPException, OSError):  # the mail went or did not: a failed goodbye changes neither
                 _quietly_close(smtp)
 
-    def deliver(self, message: OutboxMessage, attachments: Sequence[Attachment]) -> str:
+    def deliver(self, message: OutboxMessage, attachments: Sequence[Attachment]) -> Said:
         """Send one claimed message; returns a note (recipients the server refused) or ""."""
         import smtplib
 
@@ -272,7 +272,7 @@ class Mailer:
                                                 what=message.message_id or phrase("mail.the_subject"))) from None
         if code != 250:
             raise self._refusal(code, reply)
-        return "; ".join(f"not taken for {who}: {why}" for who, why in refused.items())
+        return parts([phrase("mail.not_taken", who=who, why=why) for who, why in refused.items()]) if refused else ""
 
     def _command(self, command: Any, argument: str, what: Phrase) -> None:
         code, reply = command(argument)

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from launchpad.errors import UsageError
-from launchpad.phrases import Phrase, phrase
+from launchpad.phrases import Phrase, Said, dumps, loads, phrase
 from launchpad.sitetime import utc_now
 from launchpad.store.db import Store
 from launchpad.store.owner import owner_of, this_process
@@ -68,6 +68,12 @@ class OutboxMessage:
     sent_at: str | None
     message_id: str | None = None  # e-mail: the Message-ID header
     draft: str | None = None  # e-mail written as a draft: its path in the workspace
+    last_error_phrase: str | None = None  # `last_error` as a phrase, for the reader's language
+
+    @property
+    def reason(self) -> Said:
+        """Why it did not go (or what the server noted), to render in the reader's language."""
+        return loads(self.last_error, self.last_error_phrase)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> OutboxMessage:
@@ -116,10 +122,11 @@ class Outbox:
             batch = uuid.uuid4().hex[:12]
             now = utc_now()
             if supersedes is not None:
+                replaced = phrase("outbox.superseded", batch=batch)
                 self.store.db.execute(
-                    "UPDATE outbox SET status = 'dropped', last_error = ?, updated_at = ? "
+                    "UPDATE outbox SET status = 'dropped', last_error = ?, last_error_phrase = ?, updated_at = ? "
                     "WHERE supersedes = ? AND status = 'queued'",
-                    [f"replaced by a newer copy (batch {batch})", now, supersedes])
+                    [str(replaced), dumps(replaced), now, supersedes])
             for number, body in enumerate(parts, 1):
                 self.store.db.table("outbox").insert({
                     "batch": batch, "part": number, "parts": len(parts), "channel": channel,
@@ -163,40 +170,42 @@ class Outbox:
                 [utc_now(), self.me["pid"], self.me["hostname"], self.me["boot_id"], message_id, message_id])
         return claimed.rowcount == 1
 
-    def note(self, message_id: int, error: str) -> None:
+    def note(self, message_id: int, error: Said) -> None:
         """Why a queued message could not even be tried (a channel setting to fix)."""
         with self.store.transaction():
-            self.store.db.execute("UPDATE outbox SET last_error = ?, updated_at = ? WHERE id = ? AND status = 'queued'",
-                                  [error, utc_now(), message_id])
+            self.store.db.execute("UPDATE outbox SET last_error = ?, last_error_phrase = ?, updated_at = ? "
+                                  "WHERE id = ? AND status = 'queued'",
+                                  [str(error), dumps(error), utc_now(), message_id])
 
-    def mark_sent(self, message_id: int, note: str = "") -> None:
+    def mark_sent(self, message_id: int, note: Said = "") -> None:
         """Delivered; `note` keeps what the server said beside (recipients it refused)."""
         self._move(message_id, "sending", "sent", note, mine=True)
 
     def mark_drafted(self, message_id: int, path: str) -> None:
         """Written as a draft for the engineer's mail client: it will not be sent from here."""
+        drafted = phrase("outbox.drafted", path=path)
         with self.store.transaction():
             moved = self.store.db.execute(
-                "UPDATE outbox SET status = 'drafted', draft = ?, last_error = ?, updated_at = ? "
-                "WHERE id = ? AND status IN ('queued', 'unknown', 'failed', 'drafted')",
-                [path, f"written as a draft: {path}", utc_now(), message_id])
+                "UPDATE outbox SET status = 'drafted', draft = ?, last_error = ?, last_error_phrase = ?, "
+                "updated_at = ? WHERE id = ? AND status IN ('queued', 'unknown', 'failed', 'drafted')",
+                [path, str(drafted), dumps(drafted), utc_now(), message_id])
         if moved.rowcount != 1:
             raise UsageError(phrase("outbox.no_draft", id=message_id, status=_state(self.get(message_id).status)))
 
-    def release(self, message_id: int, error: str) -> None:
+    def release(self, message_id: int, error: Said) -> None:
         """Back to queued after a failed attempt, with the reason for `outbox` to show."""
         self._move(message_id, "sending", "queued", error, mine=True)
 
-    def fail(self, message_id: int, reason: str) -> None:
+    def fail(self, message_id: int, reason: Said) -> None:
         """The robot refused it for its content: it would be refused again, so it is not
         queued (and no longer holds up the messages behind it)."""
         self._move(message_id, "sending", "failed", reason, mine=True)
 
-    def abandon(self, message_id: int, reason: str) -> None:
+    def abandon(self, message_id: int, reason: Said) -> None:
         """Interrupted mid-send: whether the robot has it is unknown, so a person decides."""
         self._move(message_id, "sending", "unknown", reason, mine=True)
 
-    def _move(self, message_id: int, source: str, target: str, error: str, mine: bool) -> None:
+    def _move(self, message_id: int, source: str, target: str, error: Said, mine: bool) -> None:
         condition = "id = ? AND status = ?"
         params: list[Any] = [message_id, source]
         if mine:
@@ -205,9 +214,9 @@ class Outbox:
         now = utc_now()
         with self.store.transaction():
             moved = self.store.db.execute(
-                f"UPDATE outbox SET status = ?, last_error = ?, updated_at = ?, "
+                f"UPDATE outbox SET status = ?, last_error = ?, last_error_phrase = ?, updated_at = ?, "
                 f"sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE {condition}",
-                [target, error, now, target, now, *params])
+                [target, str(error), dumps(error), now, target, now, *params])
         if moved.rowcount != 1:
             raise UsageError(phrase("outbox.claimed_moved" if mine else "outbox.moved", id=message_id,
                                     status=_state(source)))
@@ -219,9 +228,10 @@ class Outbox:
             for row in self.store.read("SELECT * FROM outbox WHERE status = 'sending'", []):
                 owner = {"pid": row["claimed_pid"], "hostname": row["claimed_host"], "boot_id": row["claimed_boot"]}
                 if owner_of(owner) == "dead":
-                    self.store.db.execute("UPDATE outbox SET status = 'unknown', updated_at = ?, last_error = ? "
-                                          "WHERE id = ? AND status = 'sending'",
-                                          [utc_now(), "the sender stopped mid-send: check the group", row["id"]])
+                    stopped = phrase("outbox.sender_stopped")
+                    self.store.db.execute("UPDATE outbox SET status = 'unknown', updated_at = ?, last_error = ?, "
+                                          "last_error_phrase = ? WHERE id = ? AND status = 'sending'",
+                                          [utc_now(), str(stopped), dumps(stopped), row["id"]])
                     found.append(row["id"])
         return found
 

@@ -59,3 +59,9 @@ CREATE TABLE outbox_files (
     PRIMARY KEY (batch, position)
 );
 """
+
+# Why a message did not go, as a phrase beside its English text, so `report outbox` and the
+# notice that a part is waiting say it in the reader's language; older rows keep the text alone.
+OUTBOX_REASON_PHRASE = """
+ALTER TABLE outbox ADD COLUMN last_error_phrase TEXT;
+"""

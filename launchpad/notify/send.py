@@ -24,7 +24,7 @@ from launchpad.notify.mail import Mailer
 from launchpad.notify.outbox import Attachment, Outbox, OutboxMessage
 from launchpad.notify.robots import LIMITS, PREFERRED_FORMAT
 from launchpad.notify.split import split_message
-from launchpad.phrases import Phrase, phrase, render
+from launchpad.phrases import Phrase, Said, phrase, render
 from launchpad.store.db import Store
 from launchpad.workspace.site import MailChannel, Site
 
@@ -34,7 +34,7 @@ class ChannelPoster(Protocol):
 
     def prepare(self) -> None: ...
 
-    def deliver(self, message: OutboxMessage, attachments: Sequence[Attachment]) -> str:
+    def deliver(self, message: OutboxMessage, attachments: Sequence[Attachment]) -> Said:
         """Send one claimed message; returns a note to keep beside it, or ""."""
         ...
 
@@ -122,7 +122,7 @@ def flush(store: Store, site: Site, *, channel: str | None = None, batch: str | 
             except LaunchpadError as exc:
                 # Nothing was claimed or sent: the message stays queued with the reason.
                 error = ChannelConfigError(exc.message, hint=exc.hint) if isinstance(exc, SecretUnavailable) else exc
-                outbox.note(message.id, error.message)
+                outbox.note(message.id, error.said)
                 report.failed.append((message, error))
                 _audit_send(outbox, message, "not_sent", error.message)
                 stopped.add(message.channel)
@@ -140,27 +140,27 @@ def _post(outbox: Outbox, robot: ChannelPoster, message: OutboxMessage, report: 
     try:
         note = robot.deliver(message, attachments)
     except ContentRefused as exc:
-        outbox.fail(message.id, exc.message)
+        outbox.fail(message.id, exc.said)
         report.failed.append((message, exc))
         _audit_send(outbox, message, "refused", exc.message)
     except DeliveryUncertain as exc:
-        outbox.abandon(message.id, exc.message)
+        outbox.abandon(message.id, exc.said)
         report.unknown.append((message, exc))
         stopped.add(message.channel)
         _audit_send(outbox, message, "unknown", exc.message)
     except LaunchpadError as exc:
-        outbox.release(message.id, exc.message)
+        outbox.release(message.id, exc.said)
         report.failed.append((message, exc))
         stopped.add(message.channel)
         _audit_send(outbox, message, "not_sent", exc.message)
     except BaseException:
         # Ctrl-C or a bug mid-request: the robot may have the message already.
-        outbox.abandon(message.id, "interrupted mid-send: check the group")
+        outbox.abandon(message.id, phrase("outbox.interrupted_mid_send"))
         raise
     else:
         outbox.mark_sent(message.id, note)
         report.sent.append(message)
-        _audit_send(outbox, message, "sent", note)
+        _audit_send(outbox, message, "sent", str(note))
 
 
 def _audit_send(outbox: Outbox, message: OutboxMessage, result: str, said: str) -> None:
@@ -208,6 +208,6 @@ def send_message(store: Store, site: Site, channel: str, body: str, fmt: str | N
         waiting = next(p for p in parts if p.status != "sent")
         error = LaunchpadError(phrase("send.part_waiting_error" if waiting.last_error else "send.part_waiting",
                                       part=waiting.part, parts=waiting.parts,
-                                      status=Phrase("cli.outbox.state_" + waiting.status), error=waiting.last_error),
+                                      status=Phrase("cli.outbox.state_" + waiting.status), error=waiting.reason),
                                hint=phrase("send.see_outbox"))
     return Delivery(channel, batch, len(parts), sum(1 for p in parts if p.status == "sent"), error)

@@ -46,14 +46,16 @@ class RunLine:
     operator: str
     started: str  # site-local
     finished: str
-    steps_total: int
+    steps_total: int  # the playbook's steps it ran, not those left for another environment
     steps_passed: int
-    failures: tuple[str, ...]  # titles of failed steps
+    failures: tuple[str, ...]  # titles of failed steps, a rollback's too
     skipped: tuple[StepNote, ...] = ()  # skipped by a person, with the person's reason
     not_checked: tuple[StepNote, ...] = ()  # had nothing to check, with why
     refused: tuple[StepNote, ...] = ()  # gates that refused, with the refusal
     declined: tuple[StepNote, ...] = ()  # steps left unrun because a person did not confirm them, with why
     release: bool = False  # a release on production (labelled 发布 in the report)
+    rollback_total: int = 0  # the rollback steps it ran after a failure, said apart
+    rollback_passed: int = 0
 
 
 @dataclass(frozen=True)
@@ -124,22 +126,35 @@ def runs_on(store: Store, start: str, end: str, zone: ZoneInfo) -> list[RunLine]
         if run is None:
             continue
         titles = step_info(run.get("playbook_snapshot") or {})
+        rollback = rollback_info(run.get("playbook_snapshot") or {})
         states = store.latest_step_states(run["id"])
-        failed = tuple(titles.get(step_id, {}).get("name", step_id)
+        failed = tuple({**titles, **rollback}.get(step_id, {}).get("name", step_id)
                        for step_id, state in states.items() if state["status"] == "failed")
         notes = _step_notes(store, run["id"], states, titles)
+        ran = _steps_ran(store, run["id"], states, rollback)
+        rolled = [state for step_id, state in states.items() if step_id in rollback]
         lines.append(RunLine(
             id=run["id"], playbook=run["playbook"],
             title=(run.get("playbook_snapshot") or {}).get("title", run["playbook"]),
             environment=run["environment"], production=bool(run["production"]),
             status=run["status"], operator=run["operator"] or "",
             started=local_text(run["started"], zone), finished=local_text(run["finished"], zone),
-            steps_total=len(states), steps_passed=sum(1 for s in states.values() if s["status"] == "passed"),
+            steps_total=len(ran), steps_passed=sum(1 for s in ran if s["status"] == "passed"),
+            rollback_total=len(rolled), rollback_passed=sum(1 for s in rolled if s["status"] == "passed"),
             failures=failed, skipped=notes["skipped"], not_checked=notes["not_checked"], refused=notes["refused"],
             declined=notes["declined"],
             release=bool(run["production"]) and is_release(titles),
         ))
     return lines
+
+
+def _steps_ran(store: Store, run_id: int, states: dict[str, dict[str, Any]],
+               rollback: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The states of the steps a run was meant to run: not its rollback (said apart), nor a step
+    skipped because it is not for this environment — one a person skipped counts, as not passed."""
+    by_person = {d["step_id"] for d in store.decisions(run_id) if d["kind"] == "skipped"}
+    return [state for step_id, state in states.items()
+            if step_id not in rollback and (state["status"] != "skipped" or step_id in by_person)]
 
 
 def _step_notes(store: Store, run_id: int, states: dict[str, dict[str, Any]],
@@ -186,6 +201,12 @@ def checks_on(store: Store, runs: list[RunLine], zone: ZoneInfo) -> list[CheckLi
 def is_release(info: dict[str, dict[str, Any]]) -> bool:
     """Whether a playbook (its steps by id, `step_info`) releases something."""
     return any(step.get("kind") in RELEASE_KINDS for step in info.values())
+
+
+def rollback_info(snapshot: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The `rollback:` steps of a playbook's phases by id: they run only after a failure."""
+    return {step["id"]: step for phase in snapshot.get("phases", []) for step in phase.get("rollback") or []
+            if isinstance(step, dict) and "id" in step}
 
 
 def step_info(snapshot: dict[str, Any]) -> dict[str, dict[str, Any]]:

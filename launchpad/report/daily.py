@@ -70,6 +70,7 @@ class Counts:
     open_by_severity: dict[str, int]
     overdue: int
     total: int
+    other_open: int = 0  # open, not overdue and not reported on the day: 其他未解决
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ class DailyReport:
     new_today: list[IssueLine]
     resolved_today: list[IssueLine]
     overdue: list[IssueLine]
-    still_open: list[IssueLine]  # open and not overdue
+    still_open: list[IssueLine]  # open, not overdue and not reported on the day (those are new_today)
     runs: list[RunLine]
     checks: list[CheckLine]
     plan: list[str]
@@ -104,7 +105,7 @@ class DailyReport:
         """How many of a section's issues the chat message leaves out."""
         shown = len(getattr(self, section))
         total = {"overdue": self.counts.overdue,
-                 "still_open": self.counts.open_total - self.counts.overdue,
+                 "still_open": self.counts.other_open,
                  "new_today": self.counts.new_today,
                  "resolved_today": self.counts.resolved_today}[section]
         return max(0, total - shown)
@@ -116,6 +117,8 @@ def collect_daily(store: Store, site: Site, day: date, plan: list[str] | None = 
     zone = site.tz
     start, end = day_bounds(day, zone)
     today = day.isoformat()
+    # An issue reported on the day is listed once, among the new ones, not again as still open.
+    other_open = f"status IN {OPEN_SQL} AND (due IS NULL OR due >= ?) AND NOT (reported_at >= ? AND reported_at < ?)"
 
     def lines(where: str, params: list[Any], order: str, limit: int | None = LISTED) -> list[IssueLine]:
         sql = f"SELECT * FROM issues WHERE {where} ORDER BY {order}" + (f" LIMIT {limit}" if limit else "")
@@ -131,6 +134,7 @@ def collect_daily(store: Store, site: Site, day: date, plan: list[str] | None = 
         open_total=sum(by_severity.values()), open_by_severity=by_severity,
         overdue=_count(store, f"status IN {OPEN_SQL} AND due < ?", [today]),
         total=_count(store, "1", []),
+        other_open=_count(store, other_open, [today, start, end]),
     )
     tomorrow = (day + timedelta(days=1)).isoformat()
     runs = runs_on(store, start, end, zone)
@@ -140,7 +144,7 @@ def collect_daily(store: Store, site: Site, day: date, plan: list[str] | None = 
         new_today=lines("reported_at >= ? AND reported_at < ?", [start, end], _SEVERITY_ORDER),
         resolved_today=lines(_RESOLVED_TODAY, [start, end], "severity ASC, resolved_at ASC"),
         overdue=lines(f"status IN {OPEN_SQL} AND due < ?", [today], "severity ASC, due ASC, id ASC"),
-        still_open=lines(f"status IN {OPEN_SQL} AND (due IS NULL OR due >= ?)", [today], _SEVERITY_ORDER),
+        still_open=lines(other_open, [today, start, end], _SEVERITY_ORDER),
         # A monitoring run's checks are listed under it, not again among the day's other checks.
         runs=runs, checks=checks_on(store, [run for run in runs if run.playbook != MONITORING_PLAYBOOK], zone),
         monitoring=monitoring_status(store, site, day),

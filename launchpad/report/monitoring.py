@@ -43,7 +43,8 @@ class MonitoringLine:
 
 
 def monitoring_status(store: Store, site: Site, day: date, environment: str | None = None) -> list[MonitoringLine]:
-    """Production first, then the other environments by name; those that never ran it are absent."""
+    """Production first, then the other environments by name; those that never ran it are absent
+    (`never_monitored` names them)."""
     zone = site.tz
     start, end = day_bounds(day, zone)
     query = "SELECT id, environment FROM runs WHERE playbook = ? AND started < ? AND status != 'running'"
@@ -77,10 +78,29 @@ def _line(store: Store, run_id: int, day_start: str, zone: ZoneInfo) -> Monitori
 def monitoring_message(store: Store, site: Site, day: date, lang: str, fmt: str,
                        environment: str | None = None, workspace_root: Path | None = None) -> str:
     """The short message for the client's group (`report monitoring`): each environment's newest
-    monitoring run, when it ran, and what each check found; who to call on duty today."""
+    monitoring run, when it ran, and what each check found; who to call on duty today. Every
+    environment of the workspace is there: one never monitored is said so (`never`), not left out."""
     from launchpad.report.notice import render_notice, site_values
 
     lines = monitoring_status(store, site, day, environment)
-    return render_notice("daily_monitoring", {}, {**site_values(site, day), "monitoring": lines, "day": day},
+    return render_notice("daily_monitoring", {},
+                         {**site_values(site, day), "monitoring": lines, "day": day,
+                          "never": never_monitored(site, lines, environment)},
                          fmt, lang, workspace_root)
+
+
+@dataclass(frozen=True)
+class NeverMonitored:
+    """An environment with no monitoring run up to the report's day: said so, never as passed."""
+
+    environment: str
+    production: bool
+
+
+def never_monitored(site: Site, lines: list[MonitoringLine], environment: str | None = None) -> list[NeverMonitored]:
+    """The environments (or the one asked for) with no monitoring run up to the day, production first."""
+    ran = {line.environment for line in lines}
+    never = [NeverMonitored(name, env.production) for name, env in site.environments.items()
+             if name not in ran and environment in (None, name)]
+    return sorted(never, key=lambda n: (not n.production, n.environment))
 

@@ -32,7 +32,7 @@ from launchpad.backup.schema import BACKUPS_V1
 from launchpad.baseline.schema import BASELINES_V1, ONSITE_CHANGES_V1
 from launchpad.errors import StoreDamaged, StoreError
 from launchpad.issues.schema import create_issue_tables
-from launchpad.notify.schema import OUTBOX_MAIL, OUTBOX_SUPERSEDES, OUTBOX_V1
+from launchpad.notify.schema import OUTBOX_MAIL, OUTBOX_REASON_PHRASE, OUTBOX_SUPERSEDES, OUTBOX_V1
 from launchpad.oserrors import os_reason
 from launchpad.phrases import Said, phrase
 from launchpad.release.schema import RELEASES_V1
@@ -277,6 +277,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(18, "an import's rows recorded a batch at a time", _import_rows_by_batch),
     Migration(19, "what to do next after a failed step", _add_step_hints),
     Migration(20, "why a backup was deleted, as a phrase", _add_deleted_phrase),
+    Migration(21, "why an outbox message did not go, as a phrase", OUTBOX_REASON_PHRASE),
 )
 
 _LEDGER = ("CREATE TABLE IF NOT EXISTS migrations "

@@ -282,8 +282,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                    "check found.",
                                    "发给客户群的每日巡检简报；取自各环境最近一次日常巡检操作手册的运行：何时运行、"
                                    "每项检查的结果。"),
-    "cli.help.report.monitoring.--env": ("One environment (default: each that ran it).",
-                                         "只看一个环境（默认：每个运行过巡检的环境）。"),
+    "cli.help.report.monitoring.--env": ("One environment (default: each, those never monitored said so).",
+                                         "只看一个环境（默认：每个环境，从未巡检的注明）。"),
     "cli.help.report.monitoring.--date": ("The day (default: today, site time).", "日期（默认：现场时间的今天）。"),
     "cli.help.report.monitoring.--format": ("Default: the channel's, else text.", "默认：按渠道的格式，否则为文本。"),
     "cli.help.report.monitoring.--lang": ("Language (default: site.yaml's).", "语言（默认：按 site.yaml）。"),

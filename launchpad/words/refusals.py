@@ -52,6 +52,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                      "请检查 channels.{channel} 和联系人中的地址"),
     "mail.dropped": ("{where} dropped the connection before the mail was complete: {error}",
                      "邮件还没发完，{where}就断开了连接：{error}"),
+    "mail.not_taken": ("not taken for {who}: {why}", "{who} 未被接收：{why}"),
     "mail.no_answer": ("sent to {where}, but no answer came back: {error}", "已发送到{where}，但没有收到回复：{error}"),
     "mail.no_answer_hint": ("the server may have taken it: search the recipients' mailboxes for {what}, then "
                             "`launchpad report outbox --requeue {id}` if it is not there, else --drop {id}",

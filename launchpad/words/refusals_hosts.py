@@ -203,6 +203,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
     # notify/outbox.py
     "outbox.no_draft": ("outbox message {id} is {status}; only queued, unknown or failed messages can be written "
                         "as a draft", "发件箱消息 {id} 的状态是“{status}”；只有排队中、不确定或失败的消息可以存为草稿"),
+    "outbox.superseded": ("replaced by a newer copy (batch {batch})", "已由更新的一份取代（批次 {batch}）"),
+    "outbox.drafted": ("written as a draft: {path}", "已写成草稿：{path}"),
+    "outbox.sender_stopped": ("the sender stopped mid-send: check the group",
+                              "发送进程在发送中途停止：请到群里查看是否已收到"),
+    "outbox.interrupted_mid_send": ("interrupted mid-send: check the group", "发送中途被中断：请到群里查看是否已收到"),
     "outbox.moved": ("outbox message {id} is not {status}", "发件箱消息 {id} 的状态不是“{status}”"),
     "outbox.claimed_moved": ("outbox message {id} is not {status} (claimed here)",
                              "发件箱消息 {id} 的状态不是“{status}”（由本进程领取）"),

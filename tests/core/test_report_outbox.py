@@ -129,3 +129,31 @@ def test_refused_content_fails_and_an_unanswered_send_is_unknown_neither_blocks_
     assert [m.body for m, _e in unanswered.unknown] == ["三"] and posted == ["一", "二"]  # 四 waits this flush
     assert flush(store, site, robot_for=robots(posted)).sent[0].body == "四" and posted[-1] == "四"
     assert [m.status for m in outbox.messages(("unknown", "failed"))] == ["failed", "unknown"]
+
+
+def test_why_a_message_did_not_go_is_kept_and_listed_in_the_sites_language(
+        site_and_store: tuple[Site, Store], tmp_path: Path) -> None:
+    """The live line said why in Chinese; the outbox kept the English and `report outbox` listed it."""
+    from launchpad.phrases import phrase, render
+    from tests.core.test_golive import launch
+
+    site, store = site_and_store
+
+    class Unreachable(StandInRobot):
+        def post(self, fmt: str, title: str, body: str) -> None:
+            if body == "interrupted":
+                raise KeyboardInterrupt
+            raise DeliveryFailed(phrase("robot.unreachable", where="127.0.0.1", error="connection refused"))
+
+    reached: RobotFactory = lambda name, site: Unreachable([], set(), set())  # noqa: E731
+    queue_message(store, site, "group", "日报", "text")
+    flush(store, site, robot_for=reached)
+    queue_message(store, site, "ding", "interrupted", "text")
+    with pytest.raises(KeyboardInterrupt):
+        flush(store, site, channel="ding", robot_for=reached)
+    queued, interrupted = Outbox(store).messages()
+    assert "cannot reach" in queued.last_error  # the English stays for logs and older readers
+    assert render(queued.reason, "zh") == "无法连接127.0.0.1：connection refused"
+    assert "check the group" not in render(interrupted.reason, "zh")
+    listed = launch(tmp_path / "ws", "report", "outbox").output
+    assert "无法连接" in listed and "cannot reach" not in listed and "mid-send" not in listed

@@ -97,7 +97,7 @@ def test_a_check_title_is_text_in_every_format(root: Path) -> None:
 
 def test_the_monitoring_message_reaches_the_group(root: Path, robots: RobotLab) -> None:  # noqa: F811
     never = launch(root, "report", "monitoring")
-    assert never.exit_code == 0 and "尚未运行日常监控" in never.output
+    assert never.exit_code == 0 and "⚠ 日常监控（prod）从未运行\n⚠ 日常监控（test）从未运行" in never.output
     assert launch(root, "run", MONITORING_PLAYBOOK, "--env", "test", "--yes").exit_code == 1
     shown = launch(root, "report", "monitoring", "--env", "test")
     assert "系统运行监控" in shown.output and "✓ 上级接口可达" in shown.output
@@ -126,3 +126,18 @@ def test_the_demos_monitoring_counts_todays_pushes_and_finds_the_failed_one_in_p
     prod_part, test_part = message.split("日常监控（test）")
     assert "✗ 今日定时推送无失败：值为 1，应为 0" in prod_part
     assert "✓ 今日定时推送次数：1 行，第一个值 12" in test_part and "✓ 今日定时推送无失败" in test_part
+
+
+def test_an_environment_never_monitored_is_listed_as_such_never_as_passed(root: Path) -> None:
+    """Monitoring ran on test only: the group still reads prod, said never monitored, not left out."""
+    assert launch(root, "run", MONITORING_PLAYBOOK, "--env", "test", "--yes").exit_code == 1
+    for fmt in ("text", "markdown"):
+        shown = launch(root, "report", "monitoring", "--format", fmt)
+        assert shown.exit_code == 0, shown.output
+        text = shown.output.replace("**", "")
+        assert "⚠ 日常监控（prod）从未运行" in text and "✓ 日常监控（prod）" not in text, fmt
+        assert text.index("日常监控（prod）") < text.index("日常监控（test）最近一次运行于")  # production first
+    alone = launch(root, "report", "monitoring", "--env", "prod").output
+    assert "⚠ 日常监控（prod）从未运行" in alone and "（test）" not in alone
+    english = launch(root, "report", "monitoring", "--lang", "en").output
+    assert "⚠ Daily monitoring (prod) has never run" in english

@@ -1,0 +1,72 @@
+"""The daily report counts a run's steps as the run meant them: the steps of its playbook it ran,
+the rollback (run only after a failure) apart, and without steps not meant for its environment —
+in every format alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from launchpad.report.daily import collect_daily
+from launchpad.report.render import render_daily
+from launchpad.report.xlsx import write_daily_xlsx
+from launchpad.store.db import Store
+from launchpad.workspace.folder import Workspace
+from tests.core.test_report import DAY, build_dataset
+
+
+@pytest.fixture
+def dataset(tmp_path: Path) -> tuple[Workspace, Store]:
+    return build_dataset(tmp_path / "ws")
+
+
+def _rolled_back_release(store: Store) -> None:
+    """A release on production whose switch failed, rolled back; a test-only step skipped as not for prod."""
+    snapshot = {"name": "after-hours-release", "title": "下班后发布", "phases": [
+        {"id": "deploy", "name": "部署", "steps": [
+            {"id": "deploy.upload", "name": "上传安装包", "kind": "upload"},
+            {"id": "deploy.smoke", "name": "测试环境冒烟", "kind": "shell", "environments": ["test"]},
+            {"id": "deploy.switch", "name": "切换到新版本", "kind": "shell"},
+            {"id": "deploy.ready", "name": "等待新版本", "kind": "wait"}],
+         "rollback": [
+            {"id": "deploy.switch-back", "name": "切回旧版本", "kind": "shell"},
+            {"id": "deploy.rolled-back", "name": "发布记录改为已回退", "kind": "release_status"}]}]}
+    run_id = store.create_run(playbook="after-hours-release", playbook_path="a.yaml", playbook_hash="x",
+                              playbook_snapshot=snapshot, environment="prod", production=True,
+                              variables={}, operator="张三")
+    for step, status in (("deploy.upload", "passed"), ("deploy.smoke", "skipped"), ("deploy.switch", "failed"),
+                         ("deploy.switch-back", "passed"), ("deploy.rolled-back", "passed")):
+        store.step_started(run_id, step, "deploy", 1, [])
+        store.step_finished(run_id, step, 1, status, "", {})
+    store.set_run_status(run_id, "aborted", finished=True)
+    with store.transaction():
+        store.db.execute("UPDATE runs SET started = ?, finished = ? WHERE id = ?",
+                         ["2025-11-20T12:00:00+00:00", "2025-11-20T12:20:00+00:00", run_id])
+
+
+def test_a_rolled_back_release_counts_what_it_ran_and_its_rollback_apart(
+        dataset: tuple[Workspace, Store], tmp_path: Path) -> None:
+    workspace, store = dataset
+    _rolled_back_release(store)
+    report = collect_daily(store, workspace.site, DAY)
+    run = report.runs[-1]
+    assert (run.steps_passed, run.steps_total, run.rollback_passed, run.rollback_total) == (1, 2, 2, 2)
+    assert run.failures == ("切换到新版本",)
+    line = "下班后发布（prod）已中止，1/2 步通过"
+    rollback = "回滚 2/2 步通过"
+    for fmt in ("txt", "md", "html"):
+        text = render_daily(report, fmt, "zh").replace("**", "")
+        assert line in text and rollback in text, fmt
+        assert "/5 步" not in text and "/4 步" not in text and "/3 步通过；" not in text
+    assert "rollback: 2/2 steps passed" in render_daily(report, "txt", "en")
+    summary = load_workbook(write_daily_xlsx(report, "zh", tmp_path / "d.xlsx")).worksheets[0]
+    cells = [str(value) for row in summary.iter_rows(values_only=True) for value in row if value]
+    assert any(line in cell and rollback in cell for cell in cells)
+
+
+def test_a_run_without_a_rollback_says_none(dataset: tuple[Workspace, Store]) -> None:
+    workspace, store = dataset
+    text = render_daily(collect_daily(store, workspace.site, DAY), "txt", "zh")
+    assert "版本发布（prod）失败，2/3 步通过" in text and "回滚" not in text
