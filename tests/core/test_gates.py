@@ -44,7 +44,7 @@ def test_a_refused_gate_is_never_skipped(tmp_path: Path, kind: str, env: str, cr
     h = Harness(tmp_path / "ws", gated(GATES[kind], critical))
     prompter = ScriptedPrompter(failures=list(EVERY_SKIP), override_reason="   ")
     result = h.run(prompter, env=env)
-    assert (result.status, result.exit_code) == ("refused", 1)
+    assert (result.status, result.exit_code) == ("refused", 4)
     assert h.step_status(result.run_id) == {"gate": "refused"}
     assert not (h.root / "changed").exists()
     # No failure question, so no "skip with a reason" was ever offered.
@@ -192,7 +192,7 @@ def test_acceptance_on_production_cannot_skip_its_approval_gate(acceptance: Path
     answers.write_text(SIGN_EVERYTHING, encoding="utf-8")
     run = launchpad(acceptance, "run", "onsite-acceptance", "--env", "prod", "--answers", str(answers),
                     "--yes", "--confirm", "prod")
-    assert run.returncode == 1, run.stdout + run.stderr
+    assert run.returncode == 4, run.stdout + run.stderr
     assert "Run 1 refused." in run.stdout
     assert "Traceback" not in run.stderr
     shown = launchpad(acceptance, "runs", "--json")
@@ -215,7 +215,7 @@ def test_answers_that_skip_without_a_reason_or_sign_for_nobody_are_bad_input(acc
 def test_yes_does_not_get_past_a_refused_window_on_production(tmp_path: Path) -> None:
     root = write_workspace(tmp_path / "ws", playbooks={"t": gated(GATES["window"])})
     run = launchpad(root, "run", "t", "--env", "prod", "--yes", "--confirm", "prod")
-    assert run.returncode == 1 and "Run 1 refused." in run.stdout
+    assert run.returncode == 4 and "Run 1 refused." in run.stdout
     assert not (root / "changed").exists()
 
 
@@ -324,3 +324,16 @@ def test_without_a_terminal_a_refused_window_says_how_to_override_it(
     said = capsys.readouterr().err
     assert "关卡：越过关卡须由人写明原因" in said  # the site's language: no command line chose another
     assert "override: {gate: 原因}" in said and "--answers" in said
+
+
+def test_a_refused_run_exits_with_its_own_code_not_a_failed_steps(tmp_path: Path) -> None:
+    """A script must tell "a condition was not met, nothing went wrong" (a gate refused: 4)
+    from "a step failed" (1) by the exit code alone, in every language."""
+    root = write_workspace(tmp_path / "ws", playbooks={
+        "gated": gated(GATES["window"]),
+        "broken": playbook_text("- {id: broken, name: 坏步骤, kind: shell, run: 'false'}"),
+    })
+    refused = launchpad(root, "run", "gated", "--env", "test", "--yes")
+    assert refused.returncode == 4 and "Run 1 refused." in refused.stdout, refused.stdout + refused.stderr
+    failed = launchpad(root, "run", "broken", "--env", "test", "--yes")
+    assert failed.returncode == 1 and "Run 2 failed." in failed.stdout, failed.stdout + failed.stderr

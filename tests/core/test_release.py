@@ -356,7 +356,7 @@ def test_a_report_to_a_missing_folder_is_refused_and_nothing_is_attached(ws: Pat
 def test_the_release_approved_gate_refuses_until_a_reviewer_is_recorded(ws: Path) -> None:
     assert record(ws).exit_code == 0
     refused = launch(ws, "run", "gated-release", "--env", "test", "--yes", "--var", "release=1")
-    assert refused.exit_code == 1
+    assert refused.exit_code == 4
     with store_of(ws) as store:
         run = store.read("SELECT * FROM runs ORDER BY id DESC LIMIT 1", [])[0]
         steps = {row["step_id"]: row for row in store.step_rows(run["id"])}
@@ -365,7 +365,7 @@ def test_the_release_approved_gate_refuses_until_a_reviewer_is_recorded(ws: Path
         assert "deploy" not in steps
         assert [d["kind"] for d in store.decisions(run["id"])] == ["refused"]
     unknown = launch(ws, "run", "gated-release", "--env", "test", "--yes", "--var", "release=7")
-    assert unknown.exit_code == 1
+    assert unknown.exit_code == 4  # the run is refused: its status says so too
 
     run_id = accepted_run(ws)
     assert launch(ws, "release", "report", "1", "--run", str(run_id)).exit_code == 0
