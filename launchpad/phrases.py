@@ -105,6 +105,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "engine.reason.rollback_not_run": ("rollback not run", "未执行回滚"),
     "engine.reason.rollback": ("rollback", "执行回滚"),
     "engine.reason.override_declined": ("override declined", "未越过"),
+    "engine.reason.override_unasked": ("not overridden: nobody was there to give a reason (not a terminal)",
+                                       "未越过：无人在场写明越过原因（不是终端）"),
     "engine.reason.not_overridable": ("gate refused; it cannot be overridden", "关卡未通过，且不可越过"),
     "engine.reason.interrupted_not_rerun": ("interrupted step not re-run", "中断的步骤未重做"),
     "engine.reason.no_one_to_ask": ("no one to ask (not a terminal)", "无人可询问（不是终端）"),

@@ -450,11 +450,15 @@ class Engine:
         self.emit(GateRefused(run_id, step.id, outcome.summary, outcome.hint))
         refusal = {"refusal": str(outcome.summary)}
         overridable = getattr(step, "overridable", lambda: False)()
-        reason = ""
+        answer: str | None = ""
         if overridable:
-            reason = self.prompter.override_gate(OverrideRequest(step.id, step.name, outcome.summary)).strip()
+            answer = self.prompter.override_gate(OverrideRequest(step.id, step.name, outcome.summary))
+        reason = (answer or "").strip()
         if not reason:
-            why = phrase("engine.reason.override_declined" if overridable else "engine.reason.not_overridable")
+            # Nobody to ask (no terminal) is not a person who said no: the words say which.
+            why = phrase("engine.reason.not_overridable" if not overridable
+                         else "engine.reason.override_unasked" if answer is None
+                         else "engine.reason.override_declined")
             self._decide(run_id, step.id, "refused", why, refusal)
             return StepOutcome("refused", outcome.summary, outcome.hosts, outcome.evidence, hint=outcome.hint)
         self._decide(run_id, step.id, "overrode", reason, refusal)

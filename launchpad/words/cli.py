@@ -155,6 +155,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.run.not_checked": ("not checked: {summary}", "未检查：{summary}"),
     "cli.run.gate_refused": ("gate refused: {reason}", "关卡拒绝：{reason}"),
     "cli.run.recorded": ("recorded: {kind} by {actor}", "已记录：{actor} {kind}"),
+    # The gate refused, not the person running it: the line names the gate and why it stood.
+    "cli.run.recorded_refusal": ("recorded: gate refused", "已记录：关卡拒绝"),
     "cli.run.finished": ("Run {id} {status}.", "运行 {id} {status}。"),
     "cli.run.fix_playbook": ("fix the playbook, then run again", "请修改操作手册后重新运行"),
     "cli.release.begun_hint": ("recorded as given: a run outside this window is refused by the release's window gate "

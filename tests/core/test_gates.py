@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -337,3 +338,31 @@ def test_a_refused_run_exits_with_its_own_code_not_a_failed_steps(tmp_path: Path
     assert refused.returncode == 4 and "Run 1 refused." in refused.stdout, refused.stdout + refused.stderr
     failed = launchpad(root, "run", "broken", "--env", "test", "--yes")
     assert failed.returncode == 1 and "Run 2 failed." in failed.stdout, failed.stdout + failed.stderr
+
+
+def test_without_a_terminal_an_unoverridden_window_says_nobody_could_override_it(tmp_path: Path) -> None:
+    """`--yes` and no terminal: nobody was asked for a reason. The run, its report and the audit
+    log say the refusal stood because no person was there — not "refused by tester", as if the
+    one who started it had said no."""
+    root = write_workspace(tmp_path / "ws", playbooks={"t": gated(GATES["window"])})
+    run = launchpad(root, "run", "t", "--env", "test", "--yes")
+    assert run.returncode == 4, run.stdout + run.stderr
+    nobody = "not overridden: nobody was there to give a reason (not a terminal)"
+    assert f"recorded: gate refused — {nobody}" in run.stdout, run.stdout
+    assert "refused by tester" not in run.stdout and "override declined" not in run.stdout
+    zh = launchpad(root, "--lang", "zh", "run", "t", "--env", "test", "--yes")
+    assert "已记录：关卡拒绝 — 未越过：无人在场写明越过原因（不是终端）" in zh.stdout, zh.stdout
+    assert "tester 拒绝" not in zh.stdout
+    audited = [e for e in iter_audit_json(root) if e["action"] == "decision:refused"]
+    assert [e["detail"]["reason"] for e in audited] == [nobody, nobody]
+    shown = launchpad(root, "runs", "show", "1")
+    assert nobody in shown.stdout and "override declined" not in shown.stdout
+
+
+def iter_audit_json(root: Path) -> list[dict[str, Any]]:
+    import json
+
+    listed = launchpad(root, "audit", "show", "--json")
+    assert listed.returncode == 0, listed.stderr
+    entries: list[dict[str, Any]] = json.loads(listed.stdout)
+    return entries
