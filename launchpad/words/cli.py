@@ -116,6 +116,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.release.no_channel": ("site.yaml has no channel {name!r}", "site.yaml 中没有渠道“{name}”"),
     "cli.release.no_channel_hint": ("channels: {names}", "已有渠道：{names}"),
     "cli.release.sent": ("sent to {channel} ({parts} part(s))", "已发送到 {channel}（{parts} 段）"),
+    "cli.release.already_sent": ("{channel} already had this notice, sent {when}; not sent again",
+                                 "{channel} 已于 {when} 收到这份通知，未重复发送"),
     "cli.release.copied": ("; copied with {tool} for pasting", "；已用 {tool} 复制，可直接粘贴"),
     "cli.release.waits": ("; it waits in the outbox (`launchpad report outbox --send`)",
                           "；已留在待发队列（`launchpad report outbox --send`）"),
