@@ -488,6 +488,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "announce.no_release": ("notice not sent: no release {id} in this workspace",
                             "通知未发出：本工作区没有发布 {id}"),
     "announce.sent": ("notice sent to {channel} ({parts} part(s))", "通知已发送到 {channel}（{parts} 条）"),
+    "announce.already_sent": ("{channel} already had this notice, sent {when}; not sent again",
+                              "{channel} 已于 {when} 收到这份通知，未重复发送"),
     "announce.queued": ("notice queued for {channel}, not delivered: {reason}",
                         "通知已排队发往 {channel}，尚未送达：{reason}"),
     "announce.robot_refused": ("the {channel} robot refused the notice, it will not be sent again: {reason}",
