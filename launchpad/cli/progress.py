@@ -92,6 +92,8 @@ class ProgressPrinter:
             case ev.DecisionRecorded(kind=kind, actor=actor, reason=reason) if kind not in ("confirmed",):
                 decision = say(f"cli.decision.{kind}") if f"cli.decision.{kind}" in CATALOG else kind
                 why = f" — {render(reason, language())}" if reason else ""
+                if kind == "refused":  # the gate refused, not the person running it
+                    return "    " + say("cli.run.recorded_refusal") + why
                 return "    " + say("cli.run.recorded", kind=decision, actor=actor) + why
             case ev.Notice(text=text):
                 return click.style(f"  ! {render(text, language())}", fg="yellow")

@@ -192,13 +192,13 @@ class CliPrompter:
             return FailureChoice("skip", reason)
         return FailureChoice({"r": "retry_all", "f": "retry_failed", "a": "abort"}[key])  # type: ignore[arg-type]
 
-    def override_gate(self, request: OverrideRequest) -> str:
+    def override_gate(self, request: OverrideRequest) -> str | None:
         reason = self.answers.override.get(request.step_id)
         if reason is not None:
             return reason
         if not self.interactive:
             self._say("  ✗ " + say("cli.ask.needs_override", title=request.title, step=request.step_id))
-            return ""
+            return None
         self._say("  " + say("cli.ask.refused", title=request.title, refusal=_in_language(request.refusal)))
         if not _yes("  " + say("cli.ask.override")):
             return ""

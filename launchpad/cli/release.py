@@ -16,6 +16,8 @@ from launchpad.cli.door import language, pass_session, say
 from launchpad.cli.params import LIMIT, STORE_ID, FormatChoice
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from launchpad.release.record import Release
     from launchpad.session import Session
 
@@ -259,15 +261,20 @@ def release_notice(session: Session, release_id: int, kind: str, send: bool, cha
     sent = send_release_notice(session, made, kind, names, language)
     failed = False
     for outcome in sent.outcomes:
-        failed |= _shown(outcome)
+        failed |= _shown(outcome, session.site.tz)
     if failed:
         raise SystemExit(1)
 
 
-def _shown(outcome: Any) -> bool:
+def _shown(outcome: Any, zone: ZoneInfo) -> bool:
     """Print how one send ended; True when it did not go."""
     from launchpad.phrases import render
+    from launchpad.sitetime import local_text
 
+    if outcome.result == "already_sent":  # found, not posted again: never "sent"
+        when = local_text(outcome.delivery.sent_before, zone, with_seconds=True)
+        click.echo(say("cli.release.already_sent", channel=outcome.channel, when=when))
+        return False
     if outcome.sent:
         click.echo(say("cli.release.sent", channel=outcome.channel, parts=outcome.parts))
         return False

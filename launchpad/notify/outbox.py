@@ -140,6 +140,15 @@ class Outbox:
                     "content_type": attachment.content_type, "data": attachment.data})
         return batch
 
+    def sent_before(self, dedupe_key: str) -> str | None:
+        """When the copy queued under `dedupe_key` finished going out (its last part's
+        `sent_at`), if every part of it has; None when there is none or some part has not."""
+        rows = self.store.read("SELECT status, sent_at FROM outbox WHERE batch = "
+                               "(SELECT batch FROM outbox WHERE dedupe_key = ?)", [f"{dedupe_key}#1"])
+        if not rows or any(row["status"] != "sent" for row in rows):
+            return None
+        return max(str(row["sent_at"]) for row in rows)
+
     def attachments(self, batch: str) -> list[Attachment]:
         rows = self.store.read("SELECT name, content_type, data FROM outbox_files WHERE batch = ? ORDER BY position",
                                [batch])

@@ -68,6 +68,9 @@ class Delivery:
     parts: int
     sent: int
     error: LaunchpadError | None
+    # A copy under the same dedupe key had gone out in full already (when, UTC): nothing was
+    # posted this time.
+    sent_before: str | None = None
 
     @property
     def delivered(self) -> bool:
@@ -199,6 +202,7 @@ def send_message(store: Store, site: Site, channel: str, body: str, fmt: str | N
                  robot_for: RobotFactory = default_robot, attachments: Sequence[Attachment] = ()) -> Delivery:
     """Queue and send one message now; what does not go stays queued (see `Delivery`)."""
     chosen = format_for(site, channel, fmt)
+    sent_before = Outbox(store).sent_before(dedupe_key) if dedupe_key is not None else None
     batch = queue_message(store, site, channel, body, chosen, title, lang, dedupe_key, supersedes, attachments)
     result = flush(store, site, batch=batch, robot_for=robot_for)
     parts = Outbox(store).messages(batch=batch)
@@ -210,4 +214,4 @@ def send_message(store: Store, site: Site, channel: str, body: str, fmt: str | N
                                       part=waiting.part, parts=waiting.parts,
                                       status=Phrase("cli.outbox.state_" + waiting.status), error=waiting.reason),
                                hint=phrase("send.see_outbox"))
-    return Delivery(channel, batch, len(parts), sum(1 for p in parts if p.status == "sent"), error)
+    return Delivery(channel, batch, len(parts), sum(1 for p in parts if p.status == "sent"), error, sent_before)

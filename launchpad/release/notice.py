@@ -83,6 +83,8 @@ def send_release_notice(session: Session, release: Release, kind: str, channels:
                             dedupe_key=f"release {release.id} {kind} to {channel}")
         store.audit(session.actor, "release_notice", f"release {release.id}",
                     {"kind": kind, "channel": channel, "result": outcome.result,
-                     "batch": outcome.delivery.batch if outcome.delivery else None})
+                     "batch": outcome.delivery.batch if outcome.delivery else None,
+                     **({"sent_before": outcome.delivery.sent_before}
+                        if outcome.delivery and outcome.delivery.sent_before else {})})
         outcomes.append(outcome)
     return NoticeSent(kind, outcomes)

@@ -106,7 +106,8 @@ def copy_text(text: str) -> str | None:
 
 @dataclass(frozen=True)
 class SendOutcome:
-    """What became of a send: `sent`; `queued` (no network, a rate limit: it waits in the
+    """What became of a send: `sent`; `already_sent` (a copy under the same key had gone out
+    before, at `delivery.sent_before`: nothing was posted again); `queued` (no network, a rate limit: it waits in the
     outbox); `refused` (the robot refused its content: not sent again); `unknown` (it went out
     unanswered: check the group); or `config` (the channel cannot work until site.yaml or the
     robot is fixed; `queued` says whether the message waits in the outbox meanwhile). Unless
@@ -123,7 +124,8 @@ class SendOutcome:
 
     @property
     def sent(self) -> bool:
-        return self.result == "sent"
+        """The channel has the text: sent now, or already before."""
+        return self.result in ("sent", "already_sent")
 
 
 def send_text(store: Store, site: Site, channel: str, text: str, fmt: str, *, title: str, lang: str,
@@ -141,7 +143,8 @@ def send_text(store: Store, site: Site, channel: str, text: str, fmt: str, *, ti
     except LaunchpadError as error:  # an unknown channel or format, a secret that cannot be read
         return SendOutcome("config", channel, 0, text, error, copied=copy_text(text))
     if delivery.delivered:
-        return SendOutcome("sent", channel, delivery.parts, text, delivery=delivery)
+        result = "already_sent" if delivery.sent_before else "sent"
+        return SendOutcome(result, channel, delivery.parts, text, delivery=delivery)
     failure = delivery.error
     result = ("config" if isinstance(failure, ChannelConfigError) else "refused" if isinstance(failure, ContentRefused)
               else "unknown" if isinstance(failure, DeliveryUncertain) else "queued")

@@ -57,6 +57,10 @@ DONE = ("passed", "skipped", "not_checked")
 # it exits 1 like any check that did not pass (3 is the crash handler's code, 2 bad input), and
 # its status, `partial`, says why.
 PARTIAL_EXIT = 1
+# A gate refused the run: a condition was not met (a window not open yet, no approval, no fresh
+# backup) and nothing went wrong. A script that calls launchpad tells it from a failed step (1)
+# by the code alone, and may try again once the condition holds.
+REFUSED_EXIT = 4
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
-        return {"passed": 0, "partial": PARTIAL_EXIT}.get(self.status, 1)
+        return {"passed": 0, "partial": PARTIAL_EXIT, "refused": REFUSED_EXIT}.get(self.status, 1)
 
 
 def resumable_run(store: Store, run_id: int, env_name: str | None = None) -> dict[str, Any]:
@@ -446,11 +450,15 @@ class Engine:
         self.emit(GateRefused(run_id, step.id, outcome.summary, outcome.hint))
         refusal = {"refusal": str(outcome.summary)}
         overridable = getattr(step, "overridable", lambda: False)()
-        reason = ""
+        answer: str | None = ""
         if overridable:
-            reason = self.prompter.override_gate(OverrideRequest(step.id, step.name, outcome.summary)).strip()
+            answer = self.prompter.override_gate(OverrideRequest(step.id, step.name, outcome.summary))
+        reason = (answer or "").strip()
         if not reason:
-            why = phrase("engine.reason.override_declined" if overridable else "engine.reason.not_overridable")
+            # Nobody to ask (no terminal) is not a person who said no: the words say which.
+            why = phrase("engine.reason.not_overridable" if not overridable
+                         else "engine.reason.override_unasked" if answer is None
+                         else "engine.reason.override_declined")
             self._decide(run_id, step.id, "refused", why, refusal)
             return StepOutcome("refused", outcome.summary, outcome.hosts, outcome.evidence, hint=outcome.hint)
         self._decide(run_id, step.id, "overrode", reason, refusal)

@@ -136,8 +136,9 @@ class Prompter(Protocol):
 
     def on_failure(self, request: FailureRequest) -> FailureChoice: ...
 
-    def override_gate(self, request: OverrideRequest) -> str:
-        """The reason for overriding a refused gate, or '' to respect the refusal."""
+    def override_gate(self, request: OverrideRequest) -> str | None:
+        """The reason for overriding a refused gate; '' when the person respects the refusal;
+        None when no person was there to ask (no terminal, nothing in the answers file)."""
         ...
 
     def rerun_interrupted(self, request: RerunRequest) -> bool: ...

@@ -152,10 +152,17 @@ def _send(step: AnnounceStep, ctx: StepContext, fields: dict[str, str], lang: st
     if delivery is None:  # refused before it was queued: a channel that cannot work
         assert outcome.error is not None
         raise outcome.error
+    earlier = {"sent_before": delivery.sent_before} if delivery.sent_before else {}
     ctx.audit("announced", channel, {"step": ctx.step_id, "batch": delivery.batch,
-                                     "delivered": delivery.delivered})
+                                     "delivered": delivery.delivered, **earlier})
     evidence = {"channel": channel, "batch": delivery.batch, "parts": delivery.parts,
-                "sent": delivery.sent, "text": text}
+                "sent": delivery.sent, "text": text, **earlier}
+    if delivery.sent_before:  # a run before this one sent it: found, not posted again
+        from launchpad.sitetime import local_text
+
+        return StepOutcome("passed", phrase("announce.already_sent", channel=channel,
+                                            when=local_text(delivery.sent_before, ctx.site.tz, with_seconds=True)),
+                           evidence=evidence)
     if delivery.delivered:
         return StepOutcome("passed", phrase("announce.sent", channel=channel, parts=delivery.parts),
                            evidence=evidence)

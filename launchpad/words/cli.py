@@ -116,6 +116,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.release.no_channel": ("site.yaml has no channel {name!r}", "site.yaml 中没有渠道“{name}”"),
     "cli.release.no_channel_hint": ("channels: {names}", "已有渠道：{names}"),
     "cli.release.sent": ("sent to {channel} ({parts} part(s))", "已发送到 {channel}（{parts} 段）"),
+    "cli.release.already_sent": ("{channel} already had this notice, sent {when}; not sent again",
+                                 "{channel} 已于 {when} 收到这份通知，未重复发送"),
     "cli.release.copied": ("; copied with {tool} for pasting", "；已用 {tool} 复制，可直接粘贴"),
     "cli.release.waits": ("; it waits in the outbox (`launchpad report outbox --send`)",
                           "；已留在待发队列（`launchpad report outbox --send`）"),
@@ -155,6 +157,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.run.not_checked": ("not checked: {summary}", "未检查：{summary}"),
     "cli.run.gate_refused": ("gate refused: {reason}", "关卡拒绝：{reason}"),
     "cli.run.recorded": ("recorded: {kind} by {actor}", "已记录：{actor} {kind}"),
+    # The gate refused, not the person running it: the line names the gate and why it stood.
+    "cli.run.recorded_refusal": ("recorded: gate refused", "已记录：关卡拒绝"),
     "cli.run.finished": ("Run {id} {status}.", "运行 {id} {status}。"),
     "cli.run.fix_playbook": ("fix the playbook, then run again", "请修改操作手册后重新运行"),
     "cli.release.begun_hint": ("recorded as given: a run outside this window is refused by the release's window gate "

@@ -210,6 +210,11 @@ def test_a_second_run_for_the_same_release_does_not_tell_the_group_twice(demo: P
                     previous_version="1.0.0")
     assert again.status == "passed" and record_of(demo, release_id)[0].status == "released"
     assert [m["content"] for m in received(demo / ".launchpad") if "发布通知" in m["content"]] == sent
+    # … and the second run's step says so: the group had it, from when; not "sent" again.
+    said = steps(demo, again.run_id)["notice.start"]["summary"]
+    first = steps(demo, stopped.run_id)["notice.start"]["summary"]
+    assert "notice sent to group" in str(first)
+    assert "group already had this notice, sent " in str(said) and "not sent again" in str(said), said
 
 
 def test_the_approval_gate_refuses_a_version_the_record_does_not_name(demo: Path) -> None:

@@ -168,7 +168,7 @@ def test_window_gate_override_needs_a_reason_and_is_audited(tmp_path: Path) -> N
 
     h = Harness(tmp_path / "ws", playbook_text("- {id: window, name: 发布窗口, kind: gate, window: never_today}"))
     refused = h.run(ScriptedPrompter())
-    assert refused.status == "refused" and refused.exit_code == 1
+    assert refused.status == "refused" and refused.exit_code == 4
     assert any(isinstance(e, GateRefused) for e in h.events)
     overridden = h.run(ScriptedPrompter(override_reason="客户书面同意"))
     assert overridden.status == "passed"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,7 +45,7 @@ def test_a_refused_gate_is_never_skipped(tmp_path: Path, kind: str, env: str, cr
     h = Harness(tmp_path / "ws", gated(GATES[kind], critical))
     prompter = ScriptedPrompter(failures=list(EVERY_SKIP), override_reason="   ")
     result = h.run(prompter, env=env)
-    assert (result.status, result.exit_code) == ("refused", 1)
+    assert (result.status, result.exit_code) == ("refused", 4)
     assert h.step_status(result.run_id) == {"gate": "refused"}
     assert not (h.root / "changed").exists()
     # No failure question, so no "skip with a reason" was ever offered.
@@ -192,7 +193,7 @@ def test_acceptance_on_production_cannot_skip_its_approval_gate(acceptance: Path
     answers.write_text(SIGN_EVERYTHING, encoding="utf-8")
     run = launchpad(acceptance, "run", "onsite-acceptance", "--env", "prod", "--answers", str(answers),
                     "--yes", "--confirm", "prod")
-    assert run.returncode == 1, run.stdout + run.stderr
+    assert run.returncode == 4, run.stdout + run.stderr
     assert "Run 1 refused." in run.stdout
     assert "Traceback" not in run.stderr
     shown = launchpad(acceptance, "runs", "--json")
@@ -215,7 +216,7 @@ def test_answers_that_skip_without_a_reason_or_sign_for_nobody_are_bad_input(acc
 def test_yes_does_not_get_past_a_refused_window_on_production(tmp_path: Path) -> None:
     root = write_workspace(tmp_path / "ws", playbooks={"t": gated(GATES["window"])})
     run = launchpad(root, "run", "t", "--env", "prod", "--yes", "--confirm", "prod")
-    assert run.returncode == 1 and "Run 1 refused." in run.stdout
+    assert run.returncode == 4 and "Run 1 refused." in run.stdout
     assert not (root / "changed").exists()
 
 
@@ -324,3 +325,44 @@ def test_without_a_terminal_a_refused_window_says_how_to_override_it(
     said = capsys.readouterr().err
     assert "关卡：越过关卡须由人写明原因" in said  # the site's language: no command line chose another
     assert "override: {gate: 原因}" in said and "--answers" in said
+
+
+def test_a_refused_run_exits_with_its_own_code_not_a_failed_steps(tmp_path: Path) -> None:
+    """A script must tell "a condition was not met, nothing went wrong" (a gate refused: 4)
+    from "a step failed" (1) by the exit code alone, in every language."""
+    root = write_workspace(tmp_path / "ws", playbooks={
+        "gated": gated(GATES["window"]),
+        "broken": playbook_text("- {id: broken, name: 坏步骤, kind: shell, run: 'false'}"),
+    })
+    refused = launchpad(root, "run", "gated", "--env", "test", "--yes")
+    assert refused.returncode == 4 and "Run 1 refused." in refused.stdout, refused.stdout + refused.stderr
+    failed = launchpad(root, "run", "broken", "--env", "test", "--yes")
+    assert failed.returncode == 1 and "Run 2 failed." in failed.stdout, failed.stdout + failed.stderr
+
+
+def test_without_a_terminal_an_unoverridden_window_says_nobody_could_override_it(tmp_path: Path) -> None:
+    """`--yes` and no terminal: nobody was asked for a reason. The run, its report and the audit
+    log say the refusal stood because no person was there — not "refused by tester", as if the
+    one who started it had said no."""
+    root = write_workspace(tmp_path / "ws", playbooks={"t": gated(GATES["window"])})
+    run = launchpad(root, "run", "t", "--env", "test", "--yes")
+    assert run.returncode == 4, run.stdout + run.stderr
+    nobody = "not overridden: nobody was there to give a reason (not a terminal)"
+    assert f"recorded: gate refused — {nobody}" in run.stdout, run.stdout
+    assert "refused by tester" not in run.stdout and "override declined" not in run.stdout
+    zh = launchpad(root, "--lang", "zh", "run", "t", "--env", "test", "--yes")
+    assert "已记录：关卡拒绝 — 未越过：无人在场写明越过原因（不是终端）" in zh.stdout, zh.stdout
+    assert "tester 拒绝" not in zh.stdout
+    audited = [e for e in iter_audit_json(root) if e["action"] == "decision:refused"]
+    assert [e["detail"]["reason"] for e in audited] == [nobody, nobody]
+    shown = launchpad(root, "runs", "show", "1")
+    assert nobody in shown.stdout and "override declined" not in shown.stdout
+
+
+def iter_audit_json(root: Path) -> list[dict[str, Any]]:
+    import json
+
+    listed = launchpad(root, "audit", "show", "--json")
+    assert listed.returncode == 0, listed.stderr
+    entries: list[dict[str, Any]] = json.loads(listed.stdout)
+    return entries

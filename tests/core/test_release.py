@@ -356,7 +356,7 @@ def test_a_report_to_a_missing_folder_is_refused_and_nothing_is_attached(ws: Pat
 def test_the_release_approved_gate_refuses_until_a_reviewer_is_recorded(ws: Path) -> None:
     assert record(ws).exit_code == 0
     refused = launch(ws, "run", "gated-release", "--env", "test", "--yes", "--var", "release=1")
-    assert refused.exit_code == 1
+    assert refused.exit_code == 4
     with store_of(ws) as store:
         run = store.read("SELECT * FROM runs ORDER BY id DESC LIMIT 1", [])[0]
         steps = {row["step_id"]: row for row in store.step_rows(run["id"])}
@@ -365,7 +365,7 @@ def test_the_release_approved_gate_refuses_until_a_reviewer_is_recorded(ws: Path
         assert "deploy" not in steps
         assert [d["kind"] for d in store.decisions(run["id"])] == ["refused"]
     unknown = launch(ws, "run", "gated-release", "--env", "test", "--yes", "--var", "release=7")
-    assert unknown.exit_code == 1
+    assert unknown.exit_code == 4  # the run is refused: its status says so too
 
     run_id = accepted_run(ws)
     assert launch(ws, "release", "report", "1", "--run", str(run_id)).exit_code == 0
@@ -472,6 +472,33 @@ def test_notices_take_their_content_from_the_record_and_go_out_once(ws: Path, ro
     assert audit_actions(ws).count("release_notice") == 2
 
     assert launch(ws, "release", "notice", "1", "--kind", "before", "--send", "--channel", "nope").exit_code == 2
+
+
+def test_a_notice_sent_earlier_says_when_and_that_it_was_not_sent_again(ws: Path, robot: Robot) -> None:
+    """A second `--send` of the same notice finds the copy the group already has and posts
+    nothing: it said 已发送 (sent) as if it had just gone out again."""
+    from launchpad.sitetime import local_text
+
+    site = SITE + f"channels:\n  group: {{kind: wecom, webhook: 'http://127.0.0.1:{robot.port}/send'}}\n"
+    (ws / "site.yaml").write_text(site, encoding="utf-8")
+    assert record(ws).exit_code == 0
+    first = launch(ws, "release", "notice", "1", "--kind", "before", "--send")
+    assert first.exit_code == 0 and "已发送到 group（1 段）" in first.output, first.output
+    again = launch(ws, "release", "notice", "1", "--kind", "before", "--send")
+    english = launch(ws, "--lang", "en", "release", "notice", "1", "--kind", "before", "--send")
+    assert len(robot.received) == 1
+    with store_of(ws) as store:
+        sent_at = store.read("SELECT sent_at FROM outbox", [])[0]["sent_at"]
+        audited = [row["detail"] for row in store.read(
+            "SELECT detail FROM audit WHERE action = 'release_notice' ORDER BY id", [])]
+    when = local_text(sent_at, ZoneInfo("Asia/Shanghai"), with_seconds=True)
+    assert again.exit_code == 0 and "已发送到" not in again.output, again.output
+    assert f"group 已于 {when} 收到这份通知，未重复发送" in again.output, again.output
+    assert english.exit_code == 0
+    assert f"group already had this notice, sent {when}; not sent again" in english.output, english.output
+    said = [json.loads(detail) for detail in audited]
+    assert [(d["result"], d.get("sent_before")) for d in said] == [
+        ("sent", None), ("already_sent", sent_at), ("already_sent", sent_at)]
 
 
 def test_a_notice_that_did_not_go_says_why_in_the_sites_language(ws: Path) -> None:
