@@ -3,6 +3,7 @@ writes the user's ~/.ssh, the repository's backups/ or a real workspace."""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +12,9 @@ import pytest
 from tests.servers import MISSING_PREFIX
 
 INTEGRATION_FOLDER = "integration"
+# The checkout these tests belong to: a test that starts `python -m launchpad` runs its code,
+# not whichever copy the venv happens to have installed (another checkout of the project).
+CHECKOUT = str(Path(__file__).resolve().parent.parent)
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +25,7 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     monkeypatch.delenv("LAUNCHPAD_LANG", raising=False)  # the command line speaks the site's language
     monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
     monkeypatch.setenv("LAUNCHPAD_ACTOR", "tester")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([CHECKOUT, *filter(None, [os.environ.get("PYTHONPATH")])]))
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
     return home
 
