@@ -599,9 +599,10 @@ CATALOG: dict[str, tuple[str, str]] = {
                          "not a value; fix the formula in the sheet, or type the value",
                          "{error} 是 Excel 在此显示的错误（公式算出的错误，或按值粘贴的错误），不是数据；"
                          "请在表格中修正公式，或直接填写该值"),
-    "users.zero_width": ("{count} cell(s) held invisible zero-width characters (pasted from a web page or a chat), "
-                         "removed: {cells}",
-                         "{count} 个单元格含不可见的零宽字符（从网页或聊天中粘贴而来），已去除：{cells}"),
+    "users.zero_width": ("{count} cell(s) held invisible characters (zero-width, direction marks, soft hyphens; "
+                         "pasted from a web page or a chat), removed: {cells}",
+                         "{count} 个单元格含不可见字符（零宽字符、文字方向标记、软连字符，从网页或聊天中粘贴而来），"
+                         "已去除：{cells}"),
     "users.mobile": ("not a mainland mobile number (11 digits starting 13–19)",
                      "不是有效的手机号（以 13–19 开头的 11 位数字）"),
     "users.email": ("not an e-mail address", "不是有效的电子邮箱"),
