@@ -603,6 +603,8 @@ CATALOG: dict[str, tuple[str, str]] = {
                          "pasted from a web page or a chat), removed: {cells}",
                          "{count} 个单元格含不可见字符（零宽字符、文字方向标记、软连字符，从网页或聊天中粘贴而来），"
                          "已去除：{cells}"),
+    "users.api_read": ("{count} user(s) read from {url} in {pages} page(s)",
+                       "从 {url} 读取了 {count} 个用户，共 {pages} 页"),
     "users.mobile": ("not a mainland mobile number (11 digits starting 13–19)",
                      "不是有效的手机号（以 13–19 开头的 11 位数字）"),
     "users.email": ("not an e-mail address", "不是有效的电子邮箱"),

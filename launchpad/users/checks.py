@@ -218,6 +218,7 @@ def lay_out(workbook: Workbook, mapping: ImportMapping) -> tuple[list[Table], li
     for sheet in workbook.sheets:
         if mapping.sheets is not None and sheet.name not in mapping.sheets:
             continue
+        notes.extend(sheet.notes)
         if not any(cell.strip() for row in sheet.rows for cell in row):
             notes.append(phrase("users.sheet_empty", sheet=sheet.name))
             continue

@@ -35,7 +35,7 @@ from typing import Any, cast
 
 from launchpad.errors import LaunchpadError
 from launchpad.oserrors import os_reason
-from launchpad.phrases import Said, phrase
+from launchpad.phrases import Phrase, Said, phrase
 from launchpad.users.bulk import building_rows
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -77,6 +77,7 @@ class Sheet:
     # A query's or an API's rows: `rows[0]` holds the column names and is row 0, so the first
     # record is row 1, and problems name a column by its name, not a letter.
     records: bool = False
+    notes: list[Phrase] = field(default_factory=list)  # what the check tells about where the rows came from
 
     @property
     def first_number(self) -> int:
