@@ -152,8 +152,9 @@ def _fetch(client: Any, url: str, params: dict[str, Any], page: int, token: str 
     # the whole page must come within the timeout too.
     deadline = time.monotonic() + seconds
     try:
-        # An empty dict of params would drop a next link's query.
-        with client.stream("GET", url, params=params or None) as response:
+        # Merged into the URL's own query: httpx's `params=` would replace it, dropping a filter
+        # written into the mapping's url (?status=1) or a next link's cursor.
+        with client.stream("GET", httpx.URL(url).copy_merge_params(params) if params else url) as response:
             chunks = []
             for chunk in response.iter_bytes():
                 chunks.append(chunk)

@@ -62,6 +62,10 @@ class _Api(BaseHTTPRequestHandler):
             total = len(PEOPLE) + (2 if url.path == "/overcounted" else 0)
             rows = PEOPLE[(page - 1) * size: page * size]
             return self._send(200, json.dumps({"code": 200, "data": {"rows": rows, "total": total}}))
+        if url.path == "/filtered":  # the mapping's url names the unit: ?unit=办公室
+            page, size = int(query["page"]), int(query["size"])
+            rows = [person for person in PEOPLE if person["unit"] == query.get("unit")]
+            return self._send(200, json.dumps({"data": {"rows": rows[(page - 1) * size: page * size]}}))
         if url.path == "/linked":
             at = int(query.get("after", "0"))
             more = {"next": f"/linked?after={at + 2}"} if at + 2 < len(PEOPLE) else {}
@@ -155,6 +159,19 @@ def test_a_server_that_caps_the_page_size_still_gives_every_user(api: str, total
     assert [row[0] for row in sheet.rows[1:]] == ["zhangsan", "lisi", "wangwu", "zhaoliu", "qianqi"]
     assert audited == [("user_source_read", f"{api}/capped", {"kind": "api", "pages": 3, "records": len(PEOPLE)})]
     assert [str(note) for note in sheet.notes] == [f"{len(PEOPLE)} user(s) read from {api}/capped in 3 page(s)"]
+
+
+def test_a_query_in_the_mappings_url_goes_with_every_page(api: str) -> None:
+    # A filter written into the url (one unit, active users only) must never be dropped for the
+    # page parameters: the whole list would be imported.
+    sheet = read_api(source(url=f"{api}/filtered?unit=办公室", list="data.rows",
+                            paging={"page_param": "page", "size_param": "size", "size": 2}), TOKEN,
+                     lambda *entry: None)
+    assert [row[0] for row in sheet.rows[1:]] == ["zhangsan", "wangwu", "zhaoliu", "qianqi"]
+    # Nor a next link's own query (its cursor) for the size parameter.
+    linked = read_api(source(url=f"{api}/linked", list="items", paging={"next": "links.next", "size_param": "size"}),
+                      TOKEN, lambda *entry: None)
+    assert len(linked.rows) == 1 + len(PEOPLE)
 
 
 def test_fewer_users_than_the_apis_total_is_refused_with_both_counts(api: str) -> None:
