@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -64,7 +64,7 @@ class _Api(BaseHTTPRequestHandler):
             return self._send(200, json.dumps({"code": 200, "data": {"rows": rows, "total": total}}))
         if url.path == "/filtered":  # the mapping's url names the unit: ?unit=办公室
             page, size = int(query["page"]), int(query["size"])
-            rows = [person for person in PEOPLE if person["unit"] == query.get("unit")]
+            rows = [person for person in cast(list[dict[str, Any]], PEOPLE) if person["unit"] == query.get("unit")]
             return self._send(200, json.dumps({"data": {"rows": rows[(page - 1) * size: page * size]}}))
         if url.path == "/linked":
             at = int(query.get("after", "0"))
