@@ -603,6 +603,9 @@ CATALOG: dict[str, tuple[str, str]] = {
                          "pasted from a web page or a chat), removed: {cells}",
                          "{count} 个单元格含不可见字符（零宽字符、文字方向标记、软连字符，从网页或聊天中粘贴而来），"
                          "已去除：{cells}"),
+    "users.read_as_big5": ("{file} was read as Big5 (Traditional Chinese); if its names look wrong, save it as "
+                           "UTF-8 and check again",
+                           "{file} 按 Big5（繁体中文）编码读取；如姓名显示不对，请另存为 UTF-8 后重新检查"),
     "users.api_read": ("{count} user(s) read from {url} in {pages} page(s)",
                        "从 {url} 读取了 {count} 个用户，共 {pages} 页"),
     "users.mobile": ("not a mainland mobile number (11 digits starting 13–19)",
