@@ -603,9 +603,15 @@ CATALOG: dict[str, tuple[str, str]] = {
                          "not a value; fix the formula in the sheet, or type the value",
                          "{error} 是 Excel 在此显示的错误（公式算出的错误，或按值粘贴的错误），不是数据；"
                          "请在表格中修正公式，或直接填写该值"),
-    "users.zero_width": ("{count} cell(s) held invisible zero-width characters (pasted from a web page or a chat), "
-                         "removed: {cells}",
-                         "{count} 个单元格含不可见的零宽字符（从网页或聊天中粘贴而来），已去除：{cells}"),
+    "users.zero_width": ("{count} cell(s) held invisible characters (zero-width, direction marks, soft hyphens; "
+                         "pasted from a web page or a chat), removed: {cells}",
+                         "{count} 个单元格含不可见字符（零宽字符、文字方向标记、软连字符，从网页或聊天中粘贴而来），"
+                         "已去除：{cells}"),
+    "users.read_as_big5": ("{file} was read as Big5 (Traditional Chinese); if its names look wrong, save it as "
+                           "UTF-8 and check again",
+                           "{file} 按 Big5（繁体中文）编码读取；如姓名显示不对，请另存为 UTF-8 后重新检查"),
+    "users.api_read": ("{count} user(s) read from {url} in {pages} page(s)",
+                       "从 {url} 读取了 {count} 个用户，共 {pages} 页"),
     "users.mobile": ("not a mainland mobile number (11 digits starting 13–19)",
                      "不是有效的手机号（以 13–19 开头的 11 位数字）"),
     "users.email": ("not an e-mail address", "不是有效的电子邮箱"),

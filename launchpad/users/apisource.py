@@ -1,7 +1,11 @@
 """Users from another system's HTTP JSON interface (the mapping's `source: {kind: api}`).
 
 Pages are fetched one after the other, by a page number and size in the query string or by
-following the answer's next link, never more than `max_pages`. The bearer token comes from a
+following the answer's next link, never more than `max_pages`. By number, the list ends once
+as many users came as the answer's total says (`paging.total`), else at an empty page or one
+shorter than the first: a server may keep to fewer a page than the size asked for, so a short
+first page is not taken for the last. Fewer users than the total is an error, never a list
+silently cut short. The bearer token comes from a
 secret reference and goes into the Authorization header only: it is never part of a URL, and
 any text shown from the server's answer has it blotted out, so an API that echoes its headers
 cannot put the token into an error, a log or the store.
@@ -42,6 +46,8 @@ def read_api(source: ApiSource, token: str | None, audit: AuditFn) -> Sheet:
     limit = paging.max_pages if paging is not None else 1
     records: list[dict[str, Any]] = []
     previous: list[dict[str, Any]] = []
+    total: int | None = None
+    kept = 0  # the page size the server keeps to: the first page's, when shorter than asked
     url, number, page = source.url, paging.first_page if paging else 1, 1
     with httpx.Client(headers=headers, timeout=source.timeout, follow_redirects=False) as client:
         while True:
@@ -55,9 +61,15 @@ def read_api(source: ApiSource, token: str | None, audit: AuditFn) -> Sheet:
             if items and items == previous:  # a page parameter the API ignores, a next link to itself
                 raise ApiSourceFailed(phrase("api.same_page", where=_where(url, page), previous=page - 1),
                                       hint=phrase("api.same_page_hint"))
+            if paging is not None and paging.total is not None and total is None:
+                total = _total(answer, paging.total, url, page)
             records.extend(items)
             previous = items
+            if page == 1 and paging is not None:
+                kept = min(len(items), paging.size)
             following = _following(paging, answer, items, url, page, token)
+            if following == "" and _last_page(items, len(records), total, kept):
+                following = None
             if following is None:
                 break
             if page >= limit:
@@ -65,17 +77,23 @@ def read_api(source: ApiSource, token: str | None, audit: AuditFn) -> Sheet:
                                       hint=phrase("api.more_pages_hint"))
             url, number, page = following or url, number + 1, page + 1
     audit("user_source_read", source.url, {"kind": "api", "pages": page, "records": len(records)})
+    if total is not None and paging is not None and total != len(records):
+        raise ApiSourceFailed(phrase("api.total_differs", url=source.url, path=paging.total, total=total,
+                                     count=len(records)), hint=phrase("api.total_differs_hint"))
     columns: dict[str, None] = {}
     for record in records:
         columns.update(dict.fromkeys(record))
     names = list(columns)
     rows = [[_text(record.get(name)) for name in names] for record in records]
-    return records_sheet("api", names, rows)
+    sheet = records_sheet("api", names, rows)
+    sheet.notes.append(phrase("users.api_read", count=len(records), url=source.url, pages=page))
+    return sheet
 
 
 def _following(paging: Any, answer: Any, items: list[dict[str, Any]], url: str, page: int,
                token: str | None) -> str | None:
-    """The next page's URL ("" for the same URL with the next page number), or None at the end."""
+    """The next page's URL ("" for the same URL with the next page number, unless the page ends
+    the list: `read_api` decides that), or None at the end."""
     import httpx
 
     if paging is None:
@@ -97,9 +115,31 @@ def _following(paging: Any, answer: Any, items: list[dict[str, Any]], url: str, 
             raise ApiSourceFailed(phrase("api.other_server", where=_where(url, page), host=joined.host),
                                   hint=phrase("api.other_server_hint"))
         return str(joined)
-    if paging.page_param is None or not items or len(items) < paging.size:
-        return None  # a short page is the last one
+    if paging.page_param is None:
+        return None
     return ""
+
+
+def _last_page(items: list[dict[str, Any]], read: int, total: int | None, kept: int) -> bool:
+    """Whether a page asked for by number ends the list: with the API's total, once that many
+    came; without it, at an empty page or one shorter than the first. A server that keeps to
+    fewer than the size asked for (100 of 500) gives a short first page that is not the last."""
+    if not items:
+        return True
+    if total is not None:
+        return read >= total
+    return len(items) < kept
+
+
+def _total(answer: Any, path: str, url: str, page: int) -> int:
+    """The number of users the answer says the list holds (a number, or digits as text)."""
+    value = _at(answer, path, url, page)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise ApiSourceFailed(phrase("api.not_a_total", where=_where(url, page), path=path, kind=type(value).__name__),
+                          hint=phrase("api.not_a_total_hint"))
 
 
 def _fetch(client: Any, url: str, params: dict[str, Any], page: int, token: str | None) -> Any:
@@ -112,8 +152,9 @@ def _fetch(client: Any, url: str, params: dict[str, Any], page: int, token: str 
     # the whole page must come within the timeout too.
     deadline = time.monotonic() + seconds
     try:
-        # An empty dict of params would drop a next link's query.
-        with client.stream("GET", url, params=params or None) as response:
+        # Merged into the URL's own query: httpx's `params=` would replace it, dropping a filter
+        # written into the mapping's url (?status=1) or a next link's cursor.
+        with client.stream("GET", httpx.URL(url).copy_merge_params(params) if params else url) as response:
             chunks = []
             for chunk in response.iter_bytes():
                 chunks.append(chunk)

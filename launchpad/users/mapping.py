@@ -20,7 +20,7 @@ roles:
 # users from elsewhere than a file (then `users check/plan/import` take no FILE):
 # source: {kind: database, environment: prod, database: hr, query: "SELECT … WHERE status = :s", params: {s: "1"}}
 # source: {kind: api, url: "https://hr/api/users", list: data.rows, token: env:HR_TOKEN,
-#          paging: {page_param: page, size_param: size, size: 200}}
+#          paging: {page_param: page, size_param: size, size: 200, total: data.total}}
 ```
 
 Loaded through `yamlsource`, so every mistake is reported as file:line:col, and described by
@@ -102,6 +102,8 @@ class Paging(Model):
     size: int = Field(100, ge=1, le=10000)
     first_page: int = Field(1, ge=0)
     next: str | None = Field(None, description="Dotted path of the next page's link in the answer (links.next).")
+    total: str | None = Field(None, description="Dotted path of the number of users in the answer (data.total): "
+                                                "pages are read until that many came, and fewer is an error.")
     max_pages: int = Field(1000, ge=1, description="More pages than this is an error, never an endless loop.")
 
     @model_validator(mode="after")

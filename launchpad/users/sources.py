@@ -16,7 +16,8 @@ same way: '' and remembered in `Sheet.errors`.
 
 CSV and TSV come from many hands: Excel on a Chinese Windows saves GBK, "Unicode text" is
 UTF-16 with tabs, others UTF-8 with or without a BOM. BOMs decide first, then strict UTF-8
-(GBK text is almost never valid UTF-8), then GB18030 (a superset of GBK), and
+(GBK text is almost never valid UTF-8), then GB18030 (a superset of GBK) unless the text is
+Big5 (Traditional Chinese, which GB18030 decodes into mojibake without an error), and
 charset-normalizer only for what none of them decodes, but for a few bytes: those are named,
 not guessed past.
 """
@@ -35,7 +36,7 @@ from typing import Any, cast
 
 from launchpad.errors import LaunchpadError
 from launchpad.oserrors import os_reason
-from launchpad.phrases import Said, phrase
+from launchpad.phrases import Phrase, Said, phrase
 from launchpad.users.bulk import building_rows
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -45,6 +46,9 @@ FLOAT_DIGITS = 15  # what a double keeps of an integer typed into Excel
 SHEETS_NAMED = 5  # of a folder's sheets, when the file named is not there
 STRAY_BYTES = 3  # undecodable spots in a file otherwise UTF-8 or GBK: named, never guessed past
 STRAY_NAMES = {"utf-8": "UTF-8", "gb18030": "GBK (GB18030)"}
+BIG5_ENCODINGS = ("cp950", "big5hkscs")  # Windows' Big5 (Taiwan, Hong Kong), then Hong Kong's supplement
+BIG5_SHARE = 5  # one non-ASCII character in this many out of place in GBK text makes it Big5 (`_big5_instead`)
+NOT_IN_A_NAME_LIST = re.compile("[\u0370-\u04ff\u2500-\u257f\u3040-\u30ff]")  # Greek, Cyrillic, box, kana
 SNIFFED_LINES = 30  # lines of a CSV/TSV file whose separators decide the delimiter
 XML_SUFFIXES = {".xlsx", ".xlsm"}  # zipped XML, where an error cell can be found (`_error_cells`)
 ERROR_MARKS = (b't="e"', b"t='e'")
@@ -77,6 +81,7 @@ class Sheet:
     # A query's or an API's rows: `rows[0]` holds the column names and is row 0, so the first
     # record is row 1, and problems name a column by its name, not a letter.
     records: bool = False
+    notes: list[Phrase] = field(default_factory=list)  # what the check tells about where the rows came from
 
     @property
     def first_number(self) -> int:
@@ -258,9 +263,11 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     first_error: dict[str, int] = {}
     for encoding in ("utf-8", "gb18030"):
         try:
-            return data.decode(encoding), encoding
+            text = data.decode(encoding)
         except UnicodeDecodeError as exc:
             first_error[encoding] = exc.start
+            continue
+        return _big5_instead(data, text) if encoding == "gb18030" else (text, encoding)
     spots = {encoding: data.decode(encoding, errors="replace").count("\ufffd") for encoding in first_error}
     nearest = min(spots, key=spots.__getitem__)
     if spots[nearest] <= STRAY_BYTES:
@@ -278,6 +285,28 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     return str(best), best.encoding
 
 
+def _big5_instead(data: bytes, text: str) -> tuple[str, str]:
+    """GB18030's reading of `data`, unless it is Big5 (Traditional Chinese, from Hong Kong or
+    Taiwan). Every Big5 byte pair is a GBK one too, so Big5 never fails to decode as GB18030:
+    it comes out as kana, Cyrillic, rare and private-use characters. Simplified Chinese from a
+    GBK file is nearly all GB2312; when a fifth of the non-ASCII characters are not (or are
+    kana, Greek, Cyrillic or box drawing, which GB2312 holds but no list of people does), and
+    the bytes are good Big5, they are Big5."""
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    if not non_ascii:
+        return text, "gb18030"
+    outside = text.encode("gb2312", "replace").count(b"?") - text.count("?")
+    strange = outside + len(NOT_IN_A_NAME_LIST.findall(text))
+    if strange * BIG5_SHARE < non_ascii:
+        return text, "gb18030"
+    for encoding in BIG5_ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return text, "gb18030"
+
+
 def _read_text(path: Path, delimiter: str | None) -> Workbook:
     data = path.read_bytes()
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -293,7 +322,8 @@ def _read_text(path: Path, delimiter: str | None) -> Workbook:
         rows = _csv_rows(text, delimiter, path)
     except csv.Error as exc:
         raise UnreadableSheet(phrase("users.bad_csv", path=str(path), error=str(exc))) from None
-    return Workbook(path, [Sheet(path.stem, rows, errors=_error_texts(text, rows))], encoding=encoding)
+    notes = [phrase("users.read_as_big5", file=path.name)] if encoding in BIG5_ENCODINGS else []
+    return Workbook(path, [Sheet(path.stem, rows, errors=_error_texts(text, rows), notes=notes)], encoding=encoding)
 
 
 def _error_texts(text: str, rows: list[list[str]]) -> dict[tuple[int, int], str]:

@@ -85,8 +85,20 @@ ENTRIES: dict[str, tuple[str, str]] = {
                             "若名单确实这么长，请调高映射中的 paging.max_pages"),
     "api.same_page": ("{where}: the same users as page {previous} again, so the paging would never end",
                       "{where}：与第 {previous} 页的用户完全相同，分页不会结束"),
-    "api.same_page_hint": ("check paging: in the mapping: the page parameter or next link this API takes",
-                           "请检查映射中的 paging:：该接口实际使用的页码参数或下一页链接"),
+    "api.same_page_hint": ("check paging: in the mapping: the page parameter or next link this API takes, "
+                           "and total: where its answer says how many users the list holds",
+                           "请检查映射中的 paging:：该接口实际使用的页码参数或下一页链接，"
+                           "以及应答中给出用户总数的 total:"),
+    "api.total_differs": ("{url}: the answer's {path} says {total} user(s), its pages held {count}",
+                          "{url}：应答中的 {path} 为 {total} 个用户，各页实际共 {count} 个"),
+    "api.total_differs_hint": ("the list changed while it was read, or the API pages otherwise than paging: says; "
+                               "check paging: in the mapping and read again; nothing was imported",
+                               "读取期间名单有变化，或接口的分页方式与映射中 paging: 不符；"
+                               "请检查 paging: 后重新读取；没有导入任何内容"),
+    "api.not_a_total": ("{where}: {path} is a {kind}, not a number of users",
+                        "{where}：{path} 是 {kind}，不是用户数"),
+    "api.not_a_total_hint": ("correct paging.total in the mapping (a dotted path such as data.total)",
+                             "请改正映射中的 paging.total（如 data.total 这样的点分路径）"),
     "api.not_a_link": ("{where}: {path} is not a link ({kind})", "{where}：{path} 不是链接（{kind}）"),
     "api.not_a_link_hint": ("correct paging.next in the mapping", "请改正映射中的 paging.next"),
     "api.bad_link": ("{where}: the next link at {path} is not a URL: {link!r}",

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -30,6 +30,7 @@ from tests.core.users_sheets import MAPPING, write_mapping
 from tests.workspaces import write_workspace
 
 TOKEN = "canary-7f3a9c-token"
+CAPPED = 2  # users a page of /capped holds at most
 DRIPPED = 200  # bytes of the answer that never ends, sent one by one
 PEOPLE = [
     {"login": "zhangsan", "name": "张三", "mobile": "13800138000", "unit": "办公室"},
@@ -56,6 +57,15 @@ class _Api(BaseHTTPRequestHandler):
             page, size = int(query["page"]), int(query["size"])
             rows = PEOPLE[(page - 1) * size: page * size]
             return self._send(200, json.dumps({"code": 200, "data": {"rows": rows, "total": len(PEOPLE)}}))
+        if url.path in ("/capped", "/overcounted"):  # never more than CAPPED a page, whatever size is asked for
+            page, size = int(query["page"]), min(int(query.get("size", CAPPED)), CAPPED)
+            total = len(PEOPLE) + (2 if url.path == "/overcounted" else 0)
+            rows = PEOPLE[(page - 1) * size: page * size]
+            return self._send(200, json.dumps({"code": 200, "data": {"rows": rows, "total": total}}))
+        if url.path == "/filtered":  # the mapping's url names the unit: ?unit=办公室
+            page, size = int(query["page"]), int(query["size"])
+            rows = [person for person in cast(list[dict[str, Any]], PEOPLE) if person["unit"] == query.get("unit")]
+            return self._send(200, json.dumps({"data": {"rows": rows[(page - 1) * size: page * size]}}))
         if url.path == "/linked":
             at = int(query.get("after", "0"))
             more = {"next": f"/linked?after={at + 2}"} if at + 2 < len(PEOPLE) else {}
@@ -136,6 +146,47 @@ def test_every_page_is_read_by_number_and_size_into_one_table(api: str) -> None:
     assert [row[0] for row in sheet.rows[1:]] == ["zhangsan", "lisi", "wangwu", "zhaoliu", "qianqi"]
     assert sheet.rows[3][4] == '{"level": 3}' and sheet.rows[4][2] == ""
     assert audited == [("user_source_read", f"{api}/paged", {"kind": "api", "pages": 3, "records": 5})]
+
+
+@pytest.mark.parametrize("total", [None, "data.total"], ids=["pages until one is shorter", "the API's total"])
+def test_a_server_that_caps_the_page_size_still_gives_every_user(api: str, total: str | None) -> None:
+    # Asked for 500 a page, the server gives 2: its first page is short, yet not the last.
+    audited: list[tuple[str, str, dict[str, Any]]] = []
+    sheet = read_api(source(url=f"{api}/capped", list="data.rows",
+                            paging={"page_param": "page", "size_param": "size", "size": 500,
+                                    **({"total": total} if total else {})}),
+                     TOKEN, lambda *entry: audited.append(entry))
+    assert [row[0] for row in sheet.rows[1:]] == ["zhangsan", "lisi", "wangwu", "zhaoliu", "qianqi"]
+    assert audited == [("user_source_read", f"{api}/capped", {"kind": "api", "pages": 3, "records": len(PEOPLE)})]
+    assert [str(note) for note in sheet.notes] == [f"{len(PEOPLE)} user(s) read from {api}/capped in 3 page(s)"]
+
+
+def test_a_query_in_the_mappings_url_goes_with_every_page(api: str) -> None:
+    # A filter written into the url (one unit, active users only) must never be dropped for the
+    # page parameters: the whole list would be imported.
+    sheet = read_api(source(url=f"{api}/filtered?unit=办公室", list="data.rows",
+                            paging={"page_param": "page", "size_param": "size", "size": 2}), TOKEN,
+                     lambda *entry: None)
+    assert [row[0] for row in sheet.rows[1:]] == ["zhangsan", "wangwu", "zhaoliu", "qianqi"]
+    # Nor a next link's own query (its cursor) for the size parameter.
+    linked = read_api(source(url=f"{api}/linked", list="items", paging={"next": "links.next", "size_param": "size"}),
+                      TOKEN, lambda *entry: None)
+    assert len(linked.rows) == 1 + len(PEOPLE)
+
+
+def test_fewer_users_than_the_apis_total_is_refused_with_both_counts(api: str) -> None:
+    with pytest.raises(ApiSourceFailed) as raised:
+        read_api(source(url=f"{api}/overcounted", list="data.rows",
+                        paging={"page_param": "page", "size_param": "size", "size": 500, "total": "data.total"}),
+                 TOKEN, lambda *entry: None)
+    assert f"{api}/overcounted: the answer's data.total says 7 user(s), its pages held 5" in raised.value.message
+    assert raised.value.exit_code == 2 and "nothing was imported" in str(raised.value.hint)
+
+
+def test_a_total_that_is_not_a_number_is_named(api: str) -> None:
+    with pytest.raises(ApiSourceFailed, match=r"/capped \(page 1\): data.rows is a list, not a number of users"):
+        read_api(source(url=f"{api}/capped", list="data.rows", paging={"page_param": "page", "total": "data.rows"}),
+                 TOKEN, lambda *entry: None)
 
 
 def test_next_links_are_followed_and_the_page_count_is_bounded(api: str) -> None:
@@ -277,6 +328,21 @@ def test_an_api_with_no_users_is_bad_input_and_a_file_beside_a_source_is_refused
     assert raised.value.exit_code == 2
     with pytest.raises(UsageError, match=r"ruoyi.yaml reads its users from its source \(api\)"):
         read_rows(tmp_path / "名单.xlsx", load_mapping(path), path, load_workspace(root))
+
+
+def test_the_check_and_the_plan_say_how_many_users_came_from_the_api(
+        api: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from launchpad.phrases import render
+    from launchpad.users.checks import check_workbook
+
+    monkeypatch.setenv("HR_TOKEN", TOKEN)
+    root = write_workspace(tmp_path / "ws")
+    path = write_mapping(root, API_FIELDS + f"source: {{kind: api, url: '{api}/capped', list: data.rows, "
+                                            "token: env:HR_TOKEN, paging: {page_param: page, size_param: size, "
+                                            "size: 500, total: data.total}}\n")
+    rows = read_rows(None, load_mapping(path), path, load_workspace(root))
+    notes = check_workbook(rows.workbook, load_mapping(path)).notes
+    assert render(notes[0], "zh") == f"从 {api}/capped 读取了 {len(PEOPLE)} 个用户，共 3 页"
 
 
 def test_the_header_of_records_is_their_column_names_only(tmp_path: Path) -> None:

@@ -177,8 +177,30 @@ def test_zero_width_characters_copied_from_a_web_page_are_removed_and_said(tmp_p
                                      "phonenumber": "13800138000", "email": "zs@example.cn", "sex": "0",
                                      "dept": "办公室", "post": "科长"}
     said = [str(note) for note in result.sheet_notes]
-    assert said == ["7 cell(s) held invisible zero-width characters (pasted from a web page or a chat), removed: "
-                    "u!A2 账号, u!B2 姓名, u!C2 身份证号, u!D2 手机号码, u!E2 邮箱 (+2 more)"]
+    assert said == ["7 cell(s) held invisible characters (zero-width, direction marks, soft hyphens; pasted from "
+                    "a web page or a chat), removed: u!A2 账号, u!B2 姓名, u!C2 身份证号, u!D2 手机号码, u!E2 邮箱 "
+                    "(+2 more)"]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_direction_marks_and_soft_hyphens_are_removed_and_said_as_zero_width_ones(tmp_path: Path,
+                                                                                  suffix: str) -> None:
+    # Also invisible and also pasted from web pages and WeChat: a left-to-right mark after a
+    # phone number, a bidi embedding around a name, a soft hyphen a page put inside a long word.
+    pasted = ["zhang\u200esan", "\u202a张三\u202c", GOOD[0][2] + "\u200f", "\u2066138\u206900138000",
+              "zs@exam\u00adple.cn", "男\u202d", "办\u2067公\u2068室\u202e", "科长"]
+    rows = [HEADER, pasted, GOOD[1]]
+    path = write_xlsx(tmp_path / "u.xlsx", {"u": rows}) if suffix == ".xlsx" else \
+        write_csv(tmp_path / "u.csv", rows, encoding="utf-8")
+    result = check_workbook(read_workbook(path), load_mapping(write_mapping(tmp_path)))
+    assert problems(result) == []
+    assert result.rows[0].values == {"user_name": "zhangsan", "nick_name": "张三", "id_number": GOOD[0][2],
+                                     "phonenumber": "13800138000", "email": "zs@example.cn", "sex": "0",
+                                     "dept": "办公室", "post": "科长"}
+    said = [str(note) for note in result.sheet_notes]
+    assert said == ["7 cell(s) held invisible characters (zero-width, direction marks, soft hyphens; pasted from "
+                    "a web page or a chat), removed: u!A2 账号, u!B2 姓名, u!C2 身份证号, u!D2 手机号码, u!E2 邮箱 "
+                    "(+2 more)"]
 
 
 def test_duplicates_inside_the_file_name_the_other_rows(tmp_path: Path) -> None:

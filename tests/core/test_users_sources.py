@@ -52,6 +52,29 @@ def test_csv_encoding_is_detected(tmp_path: Path, encoding: str) -> None:
                              else {"gb18030"})
 
 
+@pytest.mark.parametrize("encoding", ["big5", "cp950", "big5hkscs"])
+def test_a_csv_in_big5_is_read_as_traditional_chinese_not_as_gbk_mojibake(tmp_path: Path, encoding: str) -> None:
+    # From a Hong Kong or Taiwan subsidiary: every Big5 byte pair is also a GB18030 one, so read
+    # as GBK it gave names in kana and rare characters that passed the check.
+    rows = [["帳號", "姓名", "手機號碼", "單位"], ["chan.taiman", "陳大文", "91234567", "資訊科技部"],
+            ["wong.siuming", "黃小明", "92345678", "人力資源部"], ["lee.kayan", "李嘉欣", "93456789", "總務處"]]
+    book = read_workbook(write_csv(tmp_path / "u.csv", rows, encoding=encoding))
+    assert book.sheets[0].rows == rows
+    assert [str(note) for note in book.sheets[0].notes] == [
+        "u.csv was read as Big5 (Traditional Chinese); if its names look wrong, save it as UTF-8 and check again"]
+
+
+def test_a_gbk_csv_that_big5_could_also_read_stays_gbk(tmp_path: Path) -> None:
+    rows = [["账号", "姓名", "单位"], ["lisi", "李四", "办公室"], ["wangwu", "王五", "信息中心"],
+            ["liuyang", "刘洋", "财务科"], ["chenjing", "陈静", "办公室"]]
+    data = "\r\n".join(",".join(row) for row in rows).encode("gbk")
+    data.decode("cp950")  # the bytes are valid Big5 as well
+    path = tmp_path / "u.csv"
+    path.write_bytes(data)
+    book = read_workbook(path)
+    assert book.sheets[0].rows == rows and book.encoding == "gb18030" and book.sheets[0].notes == []
+
+
 @pytest.mark.parametrize("title", ["名单（填报单位：人事处，填报日期：2025年2月28日）", "单位;人事处"],
                          ids=["full-width comma", "semicolon"])
 def test_a_csv_title_row_does_not_decide_the_delimiter(tmp_path: Path, mapping: ImportMapping, title: str) -> None:
