@@ -54,7 +54,7 @@ class RunLine:
     refused: tuple[StepNote, ...] = ()  # gates that refused, with the refusal
     declined: tuple[StepNote, ...] = ()  # steps left unrun because a person did not confirm them, with why
     release: bool = False  # a release on production (labelled 发布 in the report)
-    rollback_total: int = 0  # the rollback steps it ran after a failure, said apart
+    rollback_total: int = 0  # the rollback steps it ran or a person declined after a failure, said apart
     rollback_passed: int = 0
 
 
@@ -130,9 +130,11 @@ def runs_on(store: Store, start: str, end: str, zone: ZoneInfo) -> list[RunLine]
         states = store.latest_step_states(run["id"])
         failed = tuple({**titles, **rollback}.get(step_id, {}).get("name", step_id)
                        for step_id, state in states.items() if state["status"] == "failed")
-        notes = _step_notes(store, run["id"], states, titles)
+        notes = _step_notes(store, run["id"], states, {**titles, **rollback})
         ran = _steps_ran(store, run["id"], states, rollback)
         rolled = [state for step_id, state in states.items() if step_id in rollback]
+        # A rollback step a person declined never ran: it counts among the rollback's, not passed.
+        rolled += [{"status": "declined"} for step_id in _declined(store, run["id"], states) if step_id in rollback]
         lines.append(RunLine(
             id=run["id"], playbook=run["playbook"],
             title=(run.get("playbook_snapshot") or {}).get("title", run["playbook"]),
@@ -164,9 +166,8 @@ def _step_notes(store: Store, run_id: int, states: dict[str, dict[str, Any]],
     person did not confirm (a declined switch), which never ran, with why."""
     decisions = store.decisions(run_id)
     skip_reasons = {d["step_id"]: d["reason"] for d in decisions if d["kind"] == "skipped"}
-    declined = {d["step_id"]: loads(d["reason"], d.get("reason_phrase")) for d in decisions
-                if d["kind"] == "declined" and d["step_id"] in info
-                and states.get(d["step_id"], {}).get("status") not in ("passed", "skipped")}
+    declined = {step_id: reason for step_id, reason in _declined(store, run_id, states, decisions).items()
+                if step_id in info}
     notes: dict[str, list[StepNote]] = {"skipped": [], "not_checked": [], "refused": [],
                                         "declined": [StepNote(info[step_id].get("name", step_id), reason)
                                                      for step_id, reason in declined.items()]}
@@ -177,6 +178,13 @@ def _step_notes(store: Store, run_id: int, states: dict[str, dict[str, Any]],
         elif state["status"] in ("not_checked", "refused"):
             notes[state["status"]].append(StepNote(title, loads(state.get("summary"), state.get("summary_phrase"))))
     return {status: tuple(found) for status, found in notes.items()}
+
+
+def _declined(store: Store, run_id: int, states: dict[str, dict[str, Any]],
+              decisions: list[dict[str, Any]] | None = None) -> dict[str, Said]:
+    """The steps a person did not confirm and that did not pass or get skipped since, with why."""
+    return {d["step_id"]: loads(d["reason"], d.get("reason_phrase")) for d in decisions or store.decisions(run_id)
+            if d["kind"] == "declined" and states.get(d["step_id"], {}).get("status") not in ("passed", "skipped")}
 
 
 def checks_on(store: Store, runs: list[RunLine], zone: ZoneInfo) -> list[CheckLine]:
