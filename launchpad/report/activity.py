@@ -67,6 +67,14 @@ class CheckLine:
     status: str
     summary: Said  # rendered in the report's language
     at: str
+    hint: Said = ""  # a failed check's "→ 建议：…", what the command line said to do about it
+
+
+def check_hint(state: dict[str, Any]) -> Said:
+    """What to do about a check that did not pass, as the command line said it (the step's
+    recorded hint), or nothing."""
+    hint = loads(state.get("hint"), state.get("hint_phrase")) if state["status"] != "passed" else ""
+    return phrase("step.hint", hint=hint) if hint else ""
 
 
 @dataclass(frozen=True)
@@ -201,7 +209,7 @@ def checks_on(store: Store, runs: list[RunLine], zone: ZoneInfo) -> list[CheckLi
                 run_id=line.id, environment=line.environment, kind=str(kind),
                 title=info[step_id].get("name", step_id), status=state["status"],
                 summary=loads(state.get("summary"), state.get("summary_phrase")),
-                at=local_text(state.get("finished") or state["started"], zone),
+                at=local_text(state.get("finished") or state["started"], zone), hint=check_hint(state),
             )
     return sorted(latest.values(), key=lambda c: (c.status == "passed", c.environment, c.title))
 
