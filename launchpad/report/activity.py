@@ -54,7 +54,7 @@ class RunLine:
     refused: tuple[StepNote, ...] = ()  # gates that refused, with the refusal
     declined: tuple[StepNote, ...] = ()  # steps left unrun because a person did not confirm them, with why
     release: bool = False  # a release on production (labelled 发布 in the report)
-    rollback_total: int = 0  # the rollback steps it ran after a failure, said apart
+    rollback_total: int = 0  # the rollback steps it ran or a person declined after a failure, said apart
     rollback_passed: int = 0
 
 
@@ -67,6 +67,14 @@ class CheckLine:
     status: str
     summary: Said  # rendered in the report's language
     at: str
+    hint: Said = ""  # a failed check's "→ 建议：…", what the command line said to do about it
+
+
+def check_hint(state: dict[str, Any]) -> Said:
+    """What to do about a check that did not pass, as the command line said it (the step's
+    recorded hint), or nothing."""
+    hint = loads(state.get("hint"), state.get("hint_phrase")) if state["status"] != "passed" else ""
+    return phrase("step.hint", hint=hint) if hint else ""
 
 
 @dataclass(frozen=True)
@@ -130,9 +138,11 @@ def runs_on(store: Store, start: str, end: str, zone: ZoneInfo) -> list[RunLine]
         states = store.latest_step_states(run["id"])
         failed = tuple({**titles, **rollback}.get(step_id, {}).get("name", step_id)
                        for step_id, state in states.items() if state["status"] == "failed")
-        notes = _step_notes(store, run["id"], states, titles)
+        notes = _step_notes(store, run["id"], states, {**titles, **rollback})
         ran = _steps_ran(store, run["id"], states, rollback)
         rolled = [state for step_id, state in states.items() if step_id in rollback]
+        # A rollback step a person declined never ran: it counts among the rollback's, not passed.
+        rolled += [{"status": "declined"} for step_id in _declined(store, run["id"], states) if step_id in rollback]
         lines.append(RunLine(
             id=run["id"], playbook=run["playbook"],
             title=(run.get("playbook_snapshot") or {}).get("title", run["playbook"]),
@@ -164,9 +174,8 @@ def _step_notes(store: Store, run_id: int, states: dict[str, dict[str, Any]],
     person did not confirm (a declined switch), which never ran, with why."""
     decisions = store.decisions(run_id)
     skip_reasons = {d["step_id"]: d["reason"] for d in decisions if d["kind"] == "skipped"}
-    declined = {d["step_id"]: loads(d["reason"], d.get("reason_phrase")) for d in decisions
-                if d["kind"] == "declined" and d["step_id"] in info
-                and states.get(d["step_id"], {}).get("status") not in ("passed", "skipped")}
+    declined = {step_id: reason for step_id, reason in _declined(store, run_id, states, decisions).items()
+                if step_id in info}
     notes: dict[str, list[StepNote]] = {"skipped": [], "not_checked": [], "refused": [],
                                         "declined": [StepNote(info[step_id].get("name", step_id), reason)
                                                      for step_id, reason in declined.items()]}
@@ -177,6 +186,13 @@ def _step_notes(store: Store, run_id: int, states: dict[str, dict[str, Any]],
         elif state["status"] in ("not_checked", "refused"):
             notes[state["status"]].append(StepNote(title, loads(state.get("summary"), state.get("summary_phrase"))))
     return {status: tuple(found) for status, found in notes.items()}
+
+
+def _declined(store: Store, run_id: int, states: dict[str, dict[str, Any]],
+              decisions: list[dict[str, Any]] | None = None) -> dict[str, Said]:
+    """The steps a person did not confirm and that did not pass or get skipped since, with why."""
+    return {d["step_id"]: loads(d["reason"], d.get("reason_phrase")) for d in decisions or store.decisions(run_id)
+            if d["kind"] == "declined" and states.get(d["step_id"], {}).get("status") not in ("passed", "skipped")}
 
 
 def checks_on(store: Store, runs: list[RunLine], zone: ZoneInfo) -> list[CheckLine]:
@@ -193,7 +209,7 @@ def checks_on(store: Store, runs: list[RunLine], zone: ZoneInfo) -> list[CheckLi
                 run_id=line.id, environment=line.environment, kind=str(kind),
                 title=info[step_id].get("name", step_id), status=state["status"],
                 summary=loads(state.get("summary"), state.get("summary_phrase")),
-                at=local_text(state.get("finished") or state["started"], zone),
+                at=local_text(state.get("finished") or state["started"], zone), hint=check_hint(state),
             )
     return sorted(latest.values(), key=lambda c: (c.status == "passed", c.environment, c.title))
 

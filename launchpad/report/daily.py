@@ -71,6 +71,7 @@ class Counts:
     overdue: int
     total: int
     other_open: int = 0  # open, not overdue and not reported on the day: 其他未解决
+    earlier_overdue: int = 0  # overdue and not reported on the day: 逾期未解决 (overdue counts them all)
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ class DailyReport:
     counts: Counts
     new_today: list[IssueLine]
     resolved_today: list[IssueLine]
-    overdue: list[IssueLine]
+    overdue: list[IssueLine]  # overdue and not reported on the day (those are new_today, marked overdue)
     still_open: list[IssueLine]  # open, not overdue and not reported on the day (those are new_today)
     runs: list[RunLine]
     checks: list[CheckLine]
@@ -104,7 +105,7 @@ class DailyReport:
     def unlisted(self, section: str) -> int:
         """How many of a section's issues the chat message leaves out."""
         shown = len(getattr(self, section))
-        total = {"overdue": self.counts.overdue,
+        total = {"overdue": self.counts.earlier_overdue,
                  "still_open": self.counts.other_open,
                  "new_today": self.counts.new_today,
                  "resolved_today": self.counts.resolved_today}[section]
@@ -117,8 +118,11 @@ def collect_daily(store: Store, site: Site, day: date, plan: list[str] | None = 
     zone = site.tz
     start, end = day_bounds(day, zone)
     today = day.isoformat()
-    # An issue reported on the day is listed once, among the new ones, not again as still open.
-    other_open = f"status IN {OPEN_SQL} AND (due IS NULL OR due >= ?) AND NOT (reported_at >= ? AND reported_at < ?)"
+    # An issue reported on the day is listed once, among the new ones, not again as overdue or
+    # still open.
+    earlier = "NOT (reported_at >= ? AND reported_at < ?)"
+    other_open = f"status IN {OPEN_SQL} AND (due IS NULL OR due >= ?) AND {earlier}"
+    earlier_overdue = f"status IN {OPEN_SQL} AND due < ? AND {earlier}"
 
     def lines(where: str, params: list[Any], order: str, limit: int | None = LISTED) -> list[IssueLine]:
         sql = f"SELECT * FROM issues WHERE {where} ORDER BY {order}" + (f" LIMIT {limit}" if limit else "")
@@ -135,6 +139,7 @@ def collect_daily(store: Store, site: Site, day: date, plan: list[str] | None = 
         overdue=_count(store, f"status IN {OPEN_SQL} AND due < ?", [today]),
         total=_count(store, "1", []),
         other_open=_count(store, other_open, [today, start, end]),
+        earlier_overdue=_count(store, earlier_overdue, [today, start, end]),
     )
     tomorrow = (day + timedelta(days=1)).isoformat()
     runs = runs_on(store, start, end, zone)
@@ -143,7 +148,7 @@ def collect_daily(store: Store, site: Site, day: date, plan: list[str] | None = 
         generated_at=(now or datetime.now(zone)).astimezone(zone).strftime("%Y-%m-%d %H:%M"), counts=counts,
         new_today=lines("reported_at >= ? AND reported_at < ?", [start, end], _SEVERITY_ORDER),
         resolved_today=lines(_RESOLVED_TODAY, [start, end], "severity ASC, resolved_at ASC"),
-        overdue=lines(f"status IN {OPEN_SQL} AND due < ?", [today], "severity ASC, due ASC, id ASC"),
+        overdue=lines(earlier_overdue, [today, start, end], "severity ASC, due ASC, id ASC"),
         still_open=lines(other_open, [today, start, end], _SEVERITY_ORDER),
         # A monitoring run's checks are listed under it, not again among the day's other checks.
         runs=runs, checks=checks_on(store, [run for run in runs if run.playbook != MONITORING_PLAYBOOK], zone),

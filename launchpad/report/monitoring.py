@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from launchpad.phrases import loads
-from launchpad.report.activity import MAX_RUNS, CheckLine, step_info
+from launchpad.report.activity import MAX_RUNS, CheckLine, check_hint, step_info
 from launchpad.sitetime import day_bounds, local_text
 from launchpad.store.db import Store
 from launchpad.workspace.site import Site
@@ -67,7 +67,7 @@ def _line(store: Store, run_id: int, day_start: str, zone: ZoneInfo) -> Monitori
         CheckLine(run_id=run_id, environment=run["environment"], kind=str(info.get(step_id, {}).get("kind", "")),
                   title=info.get(step_id, {}).get("name", step_id), status=state["status"],
                   summary=loads(state.get("summary"), state.get("summary_phrase")),
-                  at=local_text(state.get("finished") or state["started"], zone))
+                  at=local_text(state.get("finished") or state["started"], zone), hint=check_hint(state))
         for step_id, state in store.latest_step_states(run_id).items()
         if info.get(step_id, {}).get("kind") not in _NOT_FINDINGS)
     return MonitoringLine(run_id=run_id, environment=run["environment"], production=bool(run["production"]),

@@ -20,7 +20,7 @@ from typing import Any
 from launchpad.issues.display import field_label, value_label
 from launchpad.phrases import render as render_phrase
 from launchpad.phrases import section
-from launchpad.report.activity import RunLine
+from launchpad.report.activity import CheckLine, RunLine
 from launchpad.report.daily import DailyReport, IssueLine
 from launchpad.report.golive_section import GoliveLine
 from launchpad.report.render import days_overdue, golive_headline, onsite_text, release_text, set_aside_text
@@ -115,6 +115,12 @@ def _letter(index: int) -> str:
     return chr(ord("A") + index)  # the sheets have fewer than 26 columns
 
 
+def _check_cell(check: CheckLine, words: dict[str, str], lang: str) -> str:
+    """A check's result, what it found and, when it failed, what to do (its hint)."""
+    return " ".join(part for part in (words.get(check.status, check.status), render_phrase(check.summary, lang),
+                                      render_phrase(check.hint, lang)) if part)
+
+
 def _summary_rows(report: DailyReport, lang: str) -> list[tuple[str, Any]]:
     words = section("daily", lang)
     counts = report.counts
@@ -145,10 +151,10 @@ def _summary_rows(report: DailyReport, lang: str) -> list[tuple[str, Any]]:
                      head + (words["lp"] + words["monitoring_not_today"] + words["rp"] if not line.this_day else "")))
         for check in line.checks:
             rows.append((f"{words['checks']}: {check.title} ({check.environment})",
-                         f"{words.get(check.status, check.status)} {render_phrase(check.summary, lang)}".strip()))
+                         _check_cell(check, words, lang)))
     for check in report.checks:
         rows.append((f"{words['checks']}: {check.title} ({check.environment})",
-                     f"{words.get(check.status, check.status)} {render_phrase(check.summary, lang)}".strip()))
+                     _check_cell(check, words, lang)))
     for number, item in enumerate(report.plan, 1):
         rows.append((f"{words['plan']} {number}", item))
     rows.append((words["generated"].format(at=report.generated_at), ""))

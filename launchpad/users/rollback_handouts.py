@@ -52,12 +52,12 @@ def said_after_rollback(import_id: int, env_name: str, handouts: HandoutsAfterRo
         return None
     folder = str(handouts.folder)
     if handouts.removed and not handouts.kept:
-        return phrase("cli.rollback.handouts_removed", id=import_id, count=len(handouts.removed), folder=folder)
+        return phrase("users.rollback.handouts_removed", id=import_id, count=len(handouts.removed), folder=folder)
     if handouts.error:
-        return phrase("cli.rollback.handouts_not_removed", id=import_id, folder=folder, reason=handouts.error,
+        return phrase("users.rollback.handouts_not_removed", id=import_id, folder=folder, reason=handouts.error,
                       count=len(handouts.kept))
     still = handouts.still_there
-    return phrase("cli.rollback.handouts_kept", id=import_id, count=len(handouts.kept), folder=folder,
+    return phrase("users.rollback.handouts_kept", id=import_id, count=len(handouts.kept), folder=folder,
                   still=len(still), env=env_name, users=", ".join(still[:10]) + (" …" if len(still) > 10 else ""))
 
 

@@ -460,20 +460,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
                           "导入 {id} 已回滚：删除 {deleted} 个用户，恢复 {restored} 个"),
     "cli.rollback.left_alone": ("changed in the target since the import, left as they are: {users}",
                                 "导入后在目标系统中有改动，保持不变：{users}"),
-    "cli.rollback.handouts_removed": ("{count} hand-out file(s) of import {id} removed ({folder}): the users they "
-                                      "gave initial passwords to no longer exist",
-                                      "已删除导入 {id} 的 {count} 个初始密码交接文件（{folder}）：其中的用户已不存在"),
-    "cli.rollback.handouts_kept": ("the {count} hand-out file(s) of import {id} stay in {folder}: {still} user(s) it "
-                                   "inserted are still in {env} ({users}); once they are gone, "
-                                   "`launchpad users handout {id} --remove` deletes the files",
-                                   "导入 {id} 的 {count} 个初始密码交接文件保留在 {folder}：它新增的 {still} 个用户"
-                                   "仍在 {env} 中（{users}）；"
-                                   "这些用户删除后，用 `launchpad users handout {id} --remove` 删除这些文件"),
-    "cli.rollback.handouts_not_removed": ("the hand-out files of import {id} in {folder} could not all be removed "
-                                          "({reason}): {count} stay; `launchpad users handout {id} --remove` "
-                                          "deletes them",
-                                          "导入 {id} 在 {folder} 中的初始密码交接文件未能全部删除（{reason}）："
-                                          "还剩 {count} 个；用 `launchpad users handout {id} --remove` 删除"),
     "cli.handout.removed": ("{count} hand-out file(s) removed.", "已删除 {count} 个初始密码交接文件。"),
     "cli.imports.handout_owed": ("⚠ its hand-out was not written: `launchpad users handout {id}` writes it",
                                  "⚠ 发放单未写出：运行 `launchpad users handout {id}` 写出"),

@@ -5,6 +5,22 @@ from __future__ import annotations
 
 # key: (English, 中文)
 ENTRIES: dict[str, tuple[str, str]] = {
+    # what became of a rolled-back import's hand-out files (rollback_handouts.said_after_rollback)
+    "users.rollback.handouts_removed": ("{count} hand-out file(s) of import {id} removed ({folder}): the users they "
+                                        "gave initial passwords to no longer exist",
+                                        "已删除导入 {id} 的 {count} 个初始密码交接文件（{folder}）："
+                                        "其中的用户已不存在"),
+    "users.rollback.handouts_kept": ("the {count} hand-out file(s) of import {id} stay in {folder}: {still} user(s) it "
+                                     "inserted are still in {env} ({users}); once they are gone, "
+                                     "`launchpad users handout {id} --remove` deletes the files",
+                                     "导入 {id} 的 {count} 个初始密码交接文件保留在 {folder}：它新增的 {still} 个用户"
+                                     "仍在 {env} 中（{users}）；"
+                                     "这些用户删除后，用 `launchpad users handout {id} --remove` 删除这些文件"),
+    "users.rollback.handouts_not_removed": ("the hand-out files of import {id} in {folder} could not all be removed "
+                                            "({reason}): {count} stay; `launchpad users handout {id} --remove` "
+                                            "deletes them",
+                                            "导入 {id} 在 {folder} 中的初始密码交接文件未能全部删除（{reason}）："
+                                            "还剩 {count} 个；用 `launchpad users handout {id} --remove` 删除"),
     "users.batch_not_written_hint": ("nothing of this batch was written; fix and re-run: rows already written are "
                                      "recognised", "这一批什么都没有写入；改正后重新运行即可，已写入的行会被识别出来"),
     "users.read_failed_hint": ("nothing was written; check that the database is there and can be reached as site.yaml "

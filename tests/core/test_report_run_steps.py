@@ -70,3 +70,42 @@ def test_a_run_without_a_rollback_says_none(dataset: tuple[Workspace, Store]) ->
     workspace, store = dataset
     text = render_daily(collect_daily(store, workspace.site, DAY), "txt", "zh")
     assert "版本发布（prod）失败，2/3 步通过" in text and "回滚" not in text
+
+
+def test_a_rollback_step_a_person_declined_is_named_and_the_rollback_not_said_complete(
+        dataset: tuple[Workspace, Store], tmp_path: Path) -> None:
+    """The rollback switched back, then the person answered no to restoring the database: the run's
+    line counts that step among the rollback's, not passed, and names it as not run, with why."""
+    from launchpad.phrases import phrase
+
+    workspace, store = dataset
+    snapshot = {"name": "after-hours-release", "title": "下班后发布", "phases": [
+        {"id": "deploy", "name": "部署", "steps": [
+            {"id": "deploy.upload", "name": "上传安装包", "kind": "upload"},
+            {"id": "deploy.switch", "name": "切换到新版本", "kind": "shell"}],
+         "rollback": [
+            {"id": "deploy.switch-back", "name": "切回旧版本", "kind": "shell"},
+            {"id": "deploy.restore", "name": "恢复数据库", "kind": "restore"}]}]}
+    run_id = store.create_run(playbook="after-hours-release", playbook_path="a.yaml", playbook_hash="x",
+                              playbook_snapshot=snapshot, environment="prod", production=True,
+                              variables={}, operator="张三")
+    for step, status in (("deploy.upload", "passed"), ("deploy.switch", "failed"), ("deploy.switch-back", "passed")):
+        store.step_started(run_id, step, "deploy", 1, [])
+        store.step_finished(run_id, step, 1, status, "", {})
+    store.record_decision(run_id, "rollback", "confirmed", "张三", phrase("engine.reason.rollback"))
+    store.record_decision(run_id, "deploy.restore", "declined", "张三", phrase("engine.reason.not_confirmed"))
+    store.set_run_status(run_id, "aborted", finished=True)
+    with store.transaction():
+        store.db.execute("UPDATE runs SET started = ?, finished = ? WHERE id = ?",
+                         ["2025-11-20T12:00:00+00:00", "2025-11-20T12:20:00+00:00", run_id])
+    report = collect_daily(store, workspace.site, DAY)
+    run = report.runs[-1]
+    assert (run.rollback_passed, run.rollback_total) == (1, 2)
+    assert [note.title for note in run.declined] == ["恢复数据库"]
+    for fmt in ("txt", "md", "html"):
+        text = render_daily(report, fmt, "zh").replace("**", "")
+        assert "回滚 1/2 步通过" in text and "“恢复数据库”未执行" in text, fmt
+        assert "回滚 1/1 步通过" not in text, fmt
+    summary = load_workbook(write_daily_xlsx(report, "zh", tmp_path / "d.xlsx")).worksheets[0]
+    cells = [str(value) for row in summary.iter_rows(values_only=True) for value in row if value]
+    assert any("回滚 1/2 步通过" in cell and "“恢复数据库”未执行" in cell for cell in cells)
