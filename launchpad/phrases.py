@@ -612,6 +612,13 @@ CATALOG: dict[str, tuple[str, str]] = {
                            "{file} 按 Big5（繁体中文）编码读取；如姓名显示不对，请另存为 UTF-8 后重新检查"),
     "users.api_read": ("{count} user(s) read from {url} in {pages} page(s)",
                        "从 {url} 读取了 {count} 个用户，共 {pages} 页"),
+    "users.api_repeated_end": ("{url} gave page {page} the users of page {previous} again, a page shorter than "
+                               "the size asked for: taken as the end of the list (an API that answers a page past "
+                               "the end with its last page, as RuoYi's does); if it holds more than {count} users, "
+                               "name the count its answer gives in the mapping's paging.total",
+                               "{url} 的第 {page} 页与第 {previous} 页（不足一页）的用户相同：视为列表已结束"
+                               "（接口对超出末页的页码返回末页，若依即如此）；如该接口不止 {count} 个用户，"
+                               "请在映射文件的 paging.total 中写明其应答里的总数字段"),
     "users.mobile": ("not a mainland mobile number (11 digits starting 13–19)",
                      "不是有效的手机号（以 13–19 开头的 11 位数字）"),
     "users.email": ("not an e-mail address", "不是有效的电子邮箱"),

@@ -4,8 +4,9 @@ Pages are fetched one after the other, by a page number and size in the query st
 following the answer's next link, never more than `max_pages`. By number, the list ends once
 as many users came as the answer's total says (`paging.total`), else at an empty page or one
 shorter than the first: a server may keep to fewer a page than the size asked for, so a short
-first page is not taken for the last. Fewer users than the total is an error, never a list
-silently cut short. The bearer token comes from a
+first page is not taken for the last. A page that repeats a short page before it ends the list
+too: RuoYi's PageHelper (`reasonable`, its default) answers a page past the end with the last
+page again. Fewer users than the total is an error, never a list silently cut short. The bearer token comes from a
 secret reference and goes into the Authorization header only: it is never part of a URL, and
 any text shown from the server's answer has it blotted out, so an API that echoes its headers
 cannot put the token into an error, a log or the store.
@@ -48,6 +49,7 @@ def read_api(source: ApiSource, token: str | None, audit: AuditFn) -> Sheet:
     previous: list[dict[str, Any]] = []
     total: int | None = None
     kept = 0  # the page size the server keeps to: the first page's, when shorter than asked
+    repeated = 0  # the page whose users came again on the page after it, ending the list
     url, number, page = source.url, paging.first_page if paging else 1, 1
     with httpx.Client(headers=headers, timeout=source.timeout, follow_redirects=False) as client:
         while True:
@@ -58,6 +60,9 @@ def read_api(source: ApiSource, token: str | None, audit: AuditFn) -> Sheet:
                 params[paging.size_param] = paging.size
             answer = _fetch(client, url, params, page, token)
             items = _items(answer, source.list, url, page)
+            if items and items == previous and _past_the_end(paging, total, previous):
+                repeated = page - 1
+                break
             if items and items == previous:  # a page parameter the API ignores, a next link to itself
                 raise ApiSourceFailed(phrase("api.same_page", where=_where(url, page), previous=page - 1),
                                       hint=phrase("api.same_page_hint"))
@@ -76,7 +81,8 @@ def read_api(source: ApiSource, token: str | None, audit: AuditFn) -> Sheet:
                 raise ApiSourceFailed(phrase("api.more_pages", url=source.url, pages=page),
                                       hint=phrase("api.more_pages_hint"))
             url, number, page = following or url, number + 1, page + 1
-    audit("user_source_read", source.url, {"kind": "api", "pages": page, "records": len(records)})
+    pages = repeated or page
+    audit("user_source_read", source.url, {"kind": "api", "pages": pages, "records": len(records)})
     if total is not None and paging is not None and total != len(records):
         raise ApiSourceFailed(phrase("api.total_differs", url=source.url, path=paging.total, total=total,
                                      count=len(records)), hint=phrase("api.total_differs_hint"))
@@ -86,8 +92,18 @@ def read_api(source: ApiSource, token: str | None, audit: AuditFn) -> Sheet:
     names = list(columns)
     rows = [[_text(record.get(name)) for name in names] for record in records]
     sheet = records_sheet("api", names, rows)
-    sheet.notes.append(phrase("users.api_read", count=len(records), url=source.url, pages=page))
+    sheet.notes.append(phrase("users.api_read", count=len(records), url=source.url, pages=pages))
+    if repeated:
+        sheet.notes.append(phrase("users.api_repeated_end", url=source.url, page=repeated + 1, previous=repeated,
+                                  count=len(records)))
     return sheet
+
+
+def _past_the_end(paging: Any, total: int | None, previous: list[dict[str, Any]]) -> bool:
+    """Whether a page by number that repeats the one before, a short one, is the API's answer to
+    a page past the end (the last page again), not a page number it ignores: an API that ignored
+    it would repeat a full page. Said in a note, with the total that would make it certain."""
+    return paging.next is None and total is None and len(previous) < paging.size
 
 
 def _following(paging: Any, answer: Any, items: list[dict[str, Any]], url: str, page: int,

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from launchpad.errors import InvalidInput, UsageError
+from launchpad.phrases import render
 from launchpad.store.db import Store
 from launchpad.users.apisource import ApiSourceFailed, read_api
 from launchpad.users.layout import locate
@@ -62,6 +63,11 @@ class _Api(BaseHTTPRequestHandler):
             total = len(PEOPLE) + (2 if url.path == "/overcounted" else 0)
             rows = PEOPLE[(page - 1) * size: page * size]
             return self._send(200, json.dumps({"code": 200, "data": {"rows": rows, "total": total}}))
+        if url.path == "/reasonable":  # RuoYi's PageHelper: a page past the end is the last page again
+            page, size = int(query["pageNum"]), int(query["pageSize"])
+            last = max(1, -(-len(PEOPLE) // size))
+            rows = PEOPLE[(min(page, last) - 1) * size: min(page, last) * size]
+            return self._send(200, json.dumps({"code": 200, "rows": rows}))
         if url.path == "/filtered":  # the mapping's url names the unit: ?unit=办公室
             page, size = int(query["page"]), int(query["size"])
             rows = [person for person in cast(list[dict[str, Any]], PEOPLE) if person["unit"] == query.get("unit")]
@@ -159,6 +165,25 @@ def test_a_server_that_caps_the_page_size_still_gives_every_user(api: str, total
     assert [row[0] for row in sheet.rows[1:]] == ["zhangsan", "lisi", "wangwu", "zhaoliu", "qianqi"]
     assert audited == [("user_source_read", f"{api}/capped", {"kind": "api", "pages": 3, "records": len(PEOPLE)})]
     assert [str(note) for note in sheet.notes] == [f"{len(PEOPLE)} user(s) read from {api}/capped in 3 page(s)"]
+
+
+@pytest.mark.parametrize("size", [500, 2], ids=["one short page", "a short last page"])
+def test_an_api_that_answers_a_page_past_the_end_with_its_last_page_gives_every_user_once(
+        api: str, size: int) -> None:
+    audited: list[tuple[str, str, dict[str, Any]]] = []
+    sheet = read_api(source(url=f"{api}/reasonable", list="rows",
+                            paging={"page_param": "pageNum", "size_param": "pageSize", "size": size}),
+                     TOKEN, lambda *entry: audited.append(entry))
+    assert [row[0] for row in sheet.rows[1:]] == ["zhangsan", "lisi", "wangwu", "zhaoliu", "qianqi"]
+    pages = -(-len(PEOPLE) // size)
+    assert audited == [("user_source_read", f"{api}/reasonable", {"kind": "api", "pages": pages, "records": 5})]
+    if size == 500:  # a short first page asks for the next; its repeat ends the list, and the note says so
+        said = [render(note, "zh") for note in sheet.notes]
+        assert said[0] == f"从 {api}/reasonable 读取了 5 个用户，共 1 页"
+        assert said[1].startswith(f"{api}/reasonable 的第 2 页与第 1 页（不足一页）的用户相同：视为列表已结束")
+        assert "paging.total" in said[1]
+    else:  # a short last page after full ones ends the list without asking again
+        assert len(sheet.notes) == 1
 
 
 def test_a_query_in_the_mappings_url_goes_with_every_page(api: str) -> None:
