@@ -363,7 +363,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "pb.critical": ("critical", "关键"),
     "pb.only_on": ("only on {envs}", "仅 {envs}"),
     "pb.problems": ("This playbook cannot run until these are fixed:", "修复以下问题后才能运行："),
-    "pb.bad_variable": ("Variable {name}: {problem}", "变量 {name}：{problem}"),
+    "pb.bad_variable": ("Variable {name}: {problem}; type: {prompt}", "变量 {name}：{problem}，请填写：{prompt}"),
+    "pb.required_variable": ("Variable {name} is required; type: {prompt}", "变量 {name} 为必填项，请填写：{prompt}"),
     "pb.choose_first": ("Choose a playbook first.", "请先选择操作手册。"),
     "pb.choose_env": ("Choose an environment first.", "请先选择环境。"),
     # -- run ----------------------------------------------------------------------------------
