@@ -27,7 +27,7 @@ from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.error import ErrorDialog
 from screens.dialogs.type_name import TypeNameDialog
 from tests.ui.conftest import FIXED_NOW, UI_SITE
-from tests.ui.helpers import help_text, wait_for_screen, wait_opened, wait_until
+from tests.ui.helpers import help_text, shown, wait_for_screen, wait_opened, wait_until
 from tests.workspaces import write_workspace
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -167,6 +167,9 @@ async def test_a_failed_verify_says_what_to_do_next_as_the_command_line_does(dem
         assert next_step.startswith("请重新备份（`launchpad backup --env test users`）")
         assert f"→ {next_step}" in activity(screen)
         assert any("校验未通过" in n.message and f"\n→ {next_step}" in n.message for n in app._notifications)
+        # On the screen, after the notification is gone: whole at 80 columns, not cut at the edge.
+        await pilot.pause()
+        assert "".join(next_step.split()) in shown(screen.query_one("#activity-text", Static))
 
 
 @pytest.mark.anyio

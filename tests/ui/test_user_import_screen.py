@@ -34,7 +34,7 @@ from tests.integration.ruoyi import RuoYiLab
 from tests.integration.sshd import SshdHost, SshLab
 from tests.integration.test_users_import import launchpad
 from tests.ui.conftest import FIXED_NOW, UI_SITE
-from tests.ui.helpers import production_question, type_line, wait_for_screen, wait_opened, wait_until
+from tests.ui.helpers import production_question, shown, type_line, wait_for_screen, wait_opened, wait_until
 from tests.workspaces import write_workspace
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -85,6 +85,18 @@ def table_rows(screen: UserImportScreen, table_id: str) -> list[list[str]]:
 
 def summary(screen: UserImportScreen) -> str:
     return str(screen.query_one("#import-summary", Static).render())
+
+
+@pytest.mark.anyio
+async def test_what_the_annotated_copy_is_called_is_read_whole_at_80_columns(bad_sheet_workspace: Path) -> None:
+    app = make_app(bad_sheet_workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_import(pilot)
+        await pilot.press("w")
+        annotated = bad_sheet_workspace / "imports" / "名单.checked.xlsx"
+        await wait_until(pilot, lambda: screen.ready and annotated.is_file(), "the annotated copy")
+        await pilot.pause()
+        assert str(annotated) in shown(screen.query_one("#import-activity-text", Static)), "the path is cut"
 
 
 @pytest.mark.anyio
