@@ -396,6 +396,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     "run.ended": ("Run {id} {status}.", "运行 {id}：{status}。"),
     "run.ended_hint": ("Esc returns to the dashboard.", "按 Esc 返回总览。"),
+    "run.step_reason": ("{step}: {reason}", "{step}：{reason}"),
     "run.stopped": ("Run {id} stopped; resume it later from the dashboard.", "运行 {id} 已停止，可稍后在总览中恢复。"),
     "run.stop_title": ("Stop this run?", "停止本次运行？"),
     "run.stop_body": (
