@@ -1,6 +1,6 @@
 """A line under the backups table: while a take, verify, drill or restore runs, a progress bar
 with the bytes moved and the throughput; otherwise the last result (`describe_outcome`, also
-the notification's text, wrapped over up to four lines so a failure's next step is read whole)
+the notification's text, wrapped over up to six lines so a failure's next step is read whole)
 or what the keys do.
 
 The core reports progress at most twice a second as `BackupProgress` (bytes, elapsed, the
@@ -27,9 +27,9 @@ from screens.widgets.backup_table import drill_rows_text
 class BackupActivity(Horizontal):
     DEFAULT_CSS = """
     BackupActivity {
-        /* A result wraps (a failure's next step comes last), up to four lines at 80 columns. */
+        /* A result wraps (a failure's next step comes last), up to six lines at 80 columns. */
         height: auto;
-        max-height: 4;
+        max-height: 6;
         padding: 0 1;
     }
     BackupActivity ProgressBar {

@@ -145,13 +145,13 @@ def progress_text(progress: ApplyProgress) -> str:
 
 class ImportActivity(Horizontal):
     """The progress bar (while an import runs, and at its end) and what is happening, on one line
-    that wraps over up to four when a result or refusal is longer than the screen is wide."""
+    that wraps over up to six when a result or refusal is longer than the screen is wide."""
 
     DEFAULT_CSS = """
     ImportActivity {
-        /* A result wraps (a failure's next step comes last), up to four lines at 80 columns. */
+        /* A result wraps (a failure's next step comes last), up to six lines at 80 columns. */
         height: auto;
-        max-height: 4;
+        max-height: 6;
         padding: 0 1;
     }
     ImportActivity ProgressBar {

@@ -106,5 +106,5 @@ def shown(widget: Any) -> str:
     a sentence wrapped over lines reads whole and one cut off at the edge reads cut."""
     from textual.geometry import Region
 
-    width, height = widget.size
+    width, height = widget.outer_size
     return "".join("".join(strip.text.split()) for strip in widget.render_lines(Region(0, 0, width, height)))

@@ -173,6 +173,23 @@ async def test_a_failed_verify_says_what_to_do_next_as_the_command_line_does(dem
 
 
 @pytest.mark.anyio
+async def test_a_damaged_manifests_failure_and_check_are_read_whole_at_80_columns(demo: Path) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backups(pilot)
+        await operate(pilot, screen, "t", "✓ 已备份 test/users：#1")
+        record = screen.table.records[0]
+        with record.manifest_path(demo / "backups").open("ab") as damaged:
+            damaged.write(b"\0")
+        await operate(pilot, screen, "v", "✗ 备份 #1 校验未通过")
+        await pilot.pause()
+        # The file's long name, why, and the next step with its two commands: all on the screen.
+        assert "".join(activity(screen).split()) in shown(screen.query_one("#activity-text", Static))
+        check = detail(screen).splitlines()[1]
+        assert "不存在或无法读取" in check and "".join(check.split()) in shown(screen.query_one("#backup-detail"))
+
+
+@pytest.mark.anyio
 async def test_a_backup_deleted_by_retention_says_why_in_the_screens_language(demo: Path) -> None:
     from launchpad.backup.records import mark_deleted
     from launchpad.phrases import phrase
