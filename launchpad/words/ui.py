@@ -761,6 +761,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ui.left": ("about {time} left", "约剩 {time}"),
     "ui.left_unknown": ("time left unknown", "剩余时间未知"),
     "ui.stopping": ("Stopping after the current batch…", "正在停止：写完当前这一批后停下…"),
+    "ui.nothing_to_stop": ("No import is running: x stops one while it writes.",
+                           "没有正在进行的导入：x 用于在导入写入时停止。"),
     "ui.stopped": ("Import {id} stopped after {done} of {total} row(s); what was "
                    "written stays. a continues it, r rolls it back",
         "导入 {id} 已停止：{total} 行中已写入 {done} 行，已写入的保留。按 a 继续导入，按 r 回滚"),

@@ -100,6 +100,17 @@ async def test_what_the_annotated_copy_is_called_is_read_whole_at_80_columns(bad
 
 
 @pytest.mark.anyio
+async def test_x_with_no_import_running_says_so_rather_than_nothing(bad_sheet_workspace: Path) -> None:
+    app = make_app(bad_sheet_workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_import(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        assert any("没有正在进行的导入" in n.message for n in app._notifications), "x did nothing visible"
+        assert screen.ready and not screen.stop_asked
+
+
+@pytest.mark.anyio
 async def test_a_bad_sheets_problems_are_listed_filtered_and_annotated(bad_sheet_workspace: Path) -> None:
     app = make_app(bad_sheet_workspace)
     async with app.run_test(size=(140, 40)) as pilot:
