@@ -173,6 +173,19 @@ async def test_a_failed_verify_says_what_to_do_next_as_the_command_line_does(dem
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize("key", ["v", "d", "r"])
+async def test_an_operation_on_an_empty_list_says_to_take_a_backup_not_to_choose_one(demo: Path, key: str) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backups(pilot)
+        assert screen.table.records == []
+        await pilot.press(key)
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert "还没有备份：按 t 立即备份。" in said and "请先用 ↑↓ 选择一个备份。" not in said, said
+
+
+@pytest.mark.anyio
 async def test_a_damaged_manifests_failure_and_check_are_read_whole_at_80_columns(demo: Path) -> None:
     app = make_app(demo)
     async with app.run_test(size=(80, 24)) as pilot:
