@@ -74,6 +74,18 @@ LONG_REASON = ("等甲方办公室确认各科室联系人名单和值班电话�
 
 
 @pytest.mark.anyio
+async def test_a_late_items_date_itself_reads_late_where_the_days_late_are_cut_off(root: Path) -> None:
+    app = LaunchpadApp(root, watch_hosts=False, now=lambda: FIXED_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened_checklist(pilot)
+        table = screen.query_one("#golive-table", DataTable)
+        late, done = table.get_row("group")[3], table.get_row("dict")[3]
+        assert "逾期" in late.plain  # 2023-12-28, a blocked item past its date
+        assert "red" in str(late.style), "at 80 columns only the date shows: it must say late by itself"
+        assert "red" not in str(done.style)
+
+
+@pytest.mark.anyio
 async def test_a_long_blocked_reason_is_read_whole_at_80_columns(root: Path) -> None:
     (root / CHECKLIST_FILE).write_text(CHECKLIST.replace("reason: 等甲方名单", f"reason: {LONG_REASON}"),
                                        encoding="utf-8")
