@@ -196,8 +196,8 @@ class BackupsScreen(LaunchpadScreen):
 
     def _chosen(self) -> BackupRecord | None:
         record = self.table.record
-        if record is None:
-            self.notify(t("bk.choose"), severity="warning")
+        if record is None:  # with none listed there is nothing to choose: say how to get one
+            self.notify(t("bk.choose") if self.table.records else t("bk.none"), severity="warning")
         return record
 
     def action_take(self) -> None:

@@ -121,7 +121,8 @@ class GoliveScreen(LaunchpadScreen):
             state.append(" ✗", style="bold red")
         elif p.set_aside is not None:
             state.append(" ⚠", style="bold yellow")
-        due = Text(p.item.due.isoformat())
+        # Red from the date on: at 80 columns the days late fall past the edge, the date does not.
+        due = Text(p.item.due.isoformat(), style="bold red" if p.late else "")
         if p.late:
             days = (self.progress.today - p.item.due).days  # type: ignore[union-attr]
             due.append(" " + (t("gl.late_one", days=days) if days == 1 else t("gl.late", days=days)), style="bold red")

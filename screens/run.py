@@ -41,7 +41,7 @@ from screens.support.run_actions import RUN_BINDINGS, RunKeys
 from screens.support.run_control import RunControl
 from screens.support.run_events import OutputBurst, RunView
 from screens.widgets.host_grid import HostGrid
-from screens.widgets.step_tree import StepTree
+from screens.widgets.step_tree import REASONED, StepTree
 
 OUTPUT_FLUSH_SECONDS = 0.05
 
@@ -277,7 +277,19 @@ class RunScreen(RunKeys, LaunchpadScreen):
         if self.state in ("running", "paused") and self.pending_failure is None:
             done, total = self.view.progress()
             text.append(f"  {t('run.progress', done=done, total=total)}", style="dim")
+        if self.pending_failure is None:
+            self._add_step_reason(text)
         bar.update(text)
+
+    def _add_step_reason(self, text: Text) -> None:
+        """The step under the cursor's reason, whole: the tree has room only for its start."""
+        tree = self.query_one(StepTree)
+        step_id = self.selected_step or ""
+        status, reason = tree.statuses.get(step_id), tree.summaries.get(step_id)
+        if status in REASONED and reason:
+            text.append("\n")
+            text.append_text(Text.assemble(status_glyph(status), " ",
+                                           t("run.step_reason", step=tree.names[step_id], reason=reason)))
 
     def _show_step(self, step_id: str | None) -> None:
         self.selected_step = step_id
@@ -295,3 +307,4 @@ class RunScreen(RunKeys, LaunchpadScreen):
         data = event.node.data or ""
         if data and not data.startswith("phase:"):
             self._show_step(data)
+            self._show_state()

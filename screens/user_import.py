@@ -328,7 +328,9 @@ class UserImportScreen(LaunchpadScreen):
         self.apply(self.chosen, self.env_name)
 
     def action_stop(self) -> None:
-        if self.operation == "apply" and not self.stop_asked:
+        if self.operation != "apply":  # the key is always shown: say why it did nothing
+            self.notify(t("ui.nothing_to_stop"), severity="warning")
+        elif not self.stop_asked:
             self.stop_asked = True
             self.activity.say(t("ui.stopping"), "bold yellow", bar=self.last_progress is not None)
 

@@ -47,7 +47,11 @@ class Variable(Model):
     _regex = field_validator("pattern")(valid_regex)
 
     def problem_with(self, value: str) -> Phrase | None:
-        """Why `value` is not acceptable, or None: a sentence, the pattern shown as its detail."""
+        """Why `value` is not acceptable, or None: a sentence, the pattern shown as its detail. A
+        blank value that is not acceptable is said to be required, never explained by its pattern."""
+        if not value.strip() and ((self.choices and value not in self.choices)
+                                  or (self.pattern and not re.fullmatch(self.pattern, value))):
+            return phrase("valid.var_required")
         if self.choices and value not in self.choices:
             return phrase("valid.var_choices", choices=list(self.choices))
         if self.pattern and not re.fullmatch(self.pattern, value):

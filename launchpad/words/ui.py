@@ -363,7 +363,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "pb.critical": ("critical", "关键"),
     "pb.only_on": ("only on {envs}", "仅 {envs}"),
     "pb.problems": ("This playbook cannot run until these are fixed:", "修复以下问题后才能运行："),
-    "pb.bad_variable": ("Variable {name}: {problem}", "变量 {name}：{problem}"),
+    "pb.bad_variable": ("Variable {name}: {problem}; type: {prompt}", "变量 {name}：{problem}，请填写：{prompt}"),
+    "pb.required_variable": ("Variable {name} is required; type: {prompt}", "变量 {name} 为必填项，请填写：{prompt}"),
     "pb.choose_first": ("Choose a playbook first.", "请先选择操作手册。"),
     "pb.choose_env": ("Choose an environment first.", "请先选择环境。"),
     # -- run ----------------------------------------------------------------------------------
@@ -395,6 +396,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     "run.ended": ("Run {id} {status}.", "运行 {id}：{status}。"),
     "run.ended_hint": ("Esc returns to the dashboard.", "按 Esc 返回总览。"),
+    "run.step_reason": ("{step}: {reason}", "{step}：{reason}"),
     "run.stopped": ("Run {id} stopped; resume it later from the dashboard.", "运行 {id} 已停止，可稍后在总览中恢复。"),
     "run.stop_title": ("Stop this run?", "停止本次运行？"),
     "run.stop_body": (
@@ -759,6 +761,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "ui.left": ("about {time} left", "约剩 {time}"),
     "ui.left_unknown": ("time left unknown", "剩余时间未知"),
     "ui.stopping": ("Stopping after the current batch…", "正在停止：写完当前这一批后停下…"),
+    "ui.nothing_to_stop": ("No import is running: x stops one while it writes.",
+                           "没有正在进行的导入：x 用于在导入写入时停止。"),
     "ui.stopped": ("Import {id} stopped after {done} of {total} row(s); what was "
                    "written stays. a continues it, r rolls it back",
         "导入 {id} 已停止：{total} 行中已写入 {done} 行，已写入的保留。按 a 继续导入，按 r 回滚"),

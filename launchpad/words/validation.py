@@ -72,6 +72,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "valid.date_from_datetime_parsing": ("input should be a valid date, {error}", "应为有效的日期（{error}）"),
     "valid.time_parsing": ("input should be in a valid time format, {error}", "应为有效的时间（{error}）"),
     # a playbook variable's value
+    "valid.var_required": ("is required and was left empty", "为必填项，不能留空"),
     "valid.var_choices": ("must be one of {choices}", "须为以下之一：{choices}"),
     "valid.var_pattern": ("does not have the form this playbook asks for (pattern {pattern})",
                           "不符合操作手册要求的格式（规则 {pattern}）"),

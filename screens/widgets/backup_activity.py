@@ -1,12 +1,13 @@
-"""One line under the backups table: while a take, verify, drill or restore runs, a progress bar
+"""A line under the backups table: while a take, verify, drill or restore runs, a progress bar
 with the bytes moved and the throughput; otherwise the last result (`describe_outcome`, also
-the notification's text) or what the keys do.
+the notification's text, wrapped over up to six lines so a failure's next step is read whole)
+or what the keys do.
 
 The core reports progress at most twice a second as `BackupProgress` (bytes, elapsed, the
 file's size when it is known), so moving the bar never slows the stream. A dump's final size
 is unknown until it ends, so its bar is indeterminate and the text carries the bytes; checks,
 drills and restores read a file of known size and show a percentage. The numbers come first in
-the text, so a narrow terminal cuts the name of the operation before the numbers.
+the text, so a narrow terminal wraps the name of the operation, not the numbers.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from screens.widgets.backup_table import drill_rows_text
 class BackupActivity(Horizontal):
     DEFAULT_CSS = """
     BackupActivity {
-        height: 1;
+        /* A result wraps (a failure's next step comes last), up to six lines at 80 columns. */
+        height: auto;
+        max-height: 6;
         padding: 0 1;
     }
     BackupActivity ProgressBar {
@@ -42,8 +45,6 @@ class BackupActivity(Horizontal):
     }
     BackupActivity #activity-text {
         width: 1fr;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
     }
     """
 

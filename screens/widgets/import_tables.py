@@ -144,11 +144,14 @@ def progress_text(progress: ApplyProgress) -> str:
 
 
 class ImportActivity(Horizontal):
-    """One line: the progress bar (while an import runs, and at its end) and what is happening."""
+    """The progress bar (while an import runs, and at its end) and what is happening, on one line
+    that wraps over up to six when a result or refusal is longer than the screen is wide."""
 
     DEFAULT_CSS = """
     ImportActivity {
-        height: 1;
+        /* A result wraps (a failure's next step comes last), up to six lines at 80 columns. */
+        height: auto;
+        max-height: 6;
         padding: 0 1;
     }
     ImportActivity ProgressBar {
@@ -164,8 +167,6 @@ class ImportActivity(Horizontal):
     }
     ImportActivity #import-activity-text {
         width: 1fr;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
     }
     """
 

@@ -21,6 +21,8 @@ SEVERITY = ("failed", "aborted", "refused", "waiting", "running", "interrupted",
             "passed")
 # Finished without a failure; only a phase whose steps all passed shows ✓.
 SETTLED = {"passed", "skipped", "not_checked"}
+# Statuses whose summary is a reason the person must read (why it failed, was skipped, not checked).
+REASONED = ("failed", "skipped", "refused", "interrupted", "not_checked")
 
 
 class StepTree(Tree[str]):
@@ -87,7 +89,7 @@ class StepTree(Tree[str]):
         status = self.statuses[step_id]
         label = Text.assemble(status_glyph(status), " ", self.names[step_id])
         summary = self.summaries.get(step_id)
-        if summary and status in ("failed", "skipped", "refused", "interrupted", "not_checked"):
+        if summary and status in REASONED:
             label.append(f"  {summary}", style="dim")
         self.step_nodes[step_id].set_label(label)
 

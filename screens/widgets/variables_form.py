@@ -70,9 +70,13 @@ class VariablesForm(Vertical):
         """Why the values cannot be used, as one line per variable (empty when they can)."""
         found = []
         for name, value in self.values().items():
-            problem = self.variables[name].problem_with(value)
-            if problem is not None:
-                found.append(t("pb.bad_variable", name=name, problem=problem))
+            variable = self.variables[name]
+            problem = variable.problem_with(value)
+            if problem is None:
+                continue
+            # What to type, in the playbook's words: an empty field is required, not a pattern.
+            key = "pb.bad_variable" if value.strip() else "pb.required_variable"
+            found.append(t(key, name=name, problem=problem, prompt=variable.prompt or name))
         return found
 
     def set_environment(self, env_name: str | None) -> None:

@@ -147,6 +147,8 @@ def test_a_variables_pattern_is_the_detail_of_a_sentence() -> None:
     assert render(problem, "en") == r"does not have the form this playbook asks for (pattern ^\d+\.\d+\.\d+$)"
     assert render(problem, "zh") == r"不符合操作手册要求的格式（规则 ^\d+\.\d+\.\d+$）"
     assert variable.problem_with("2.3.1") is None
+    blank = variable.problem_with("")
+    assert blank is not None and render(blank, "zh") == "为必填项，不能留空", "a blank value is required, not a pattern"
     chosen = Variable(choices=["test", "prod"]).problem_with("uat")
     assert chosen is not None and render(chosen, "zh") == "须为以下之一：test、prod"
 

@@ -99,3 +99,12 @@ async def production_question(pilot: Pilot[Any], key: str, title: str, said: str
     await pilot.pause()
     assert pilot.app.screen is dialog  # a wrong name is refused in the dialog
     return dialog
+
+
+def shown(widget: Any) -> str:
+    """What `widget` draws in the cells it has on the screen, blanks and line breaks removed, so
+    a sentence wrapped over lines reads whole and one cut off at the edge reads cut."""
+    from textual.geometry import Region
+
+    width, height = widget.outer_size
+    return "".join("".join(strip.text.split()) for strip in widget.render_lines(Region(0, 0, width, height)))

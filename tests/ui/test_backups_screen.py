@@ -27,7 +27,7 @@ from screens.dialogs.confirm import ConfirmDialog
 from screens.dialogs.error import ErrorDialog
 from screens.dialogs.type_name import TypeNameDialog
 from tests.ui.conftest import FIXED_NOW, UI_SITE
-from tests.ui.helpers import help_text, wait_for_screen, wait_opened, wait_until
+from tests.ui.helpers import help_text, shown, wait_for_screen, wait_opened, wait_until
 from tests.workspaces import write_workspace
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -167,6 +167,39 @@ async def test_a_failed_verify_says_what_to_do_next_as_the_command_line_does(dem
         assert next_step.startswith("请重新备份（`launchpad backup --env test users`）")
         assert f"→ {next_step}" in activity(screen)
         assert any("校验未通过" in n.message and f"\n→ {next_step}" in n.message for n in app._notifications)
+        # On the screen, after the notification is gone: whole at 80 columns, not cut at the edge.
+        await pilot.pause()
+        assert "".join(next_step.split()) in shown(screen.query_one("#activity-text", Static))
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("key", ["v", "d", "r"])
+async def test_an_operation_on_an_empty_list_says_to_take_a_backup_not_to_choose_one(demo: Path, key: str) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backups(pilot)
+        assert screen.table.records == []
+        await pilot.press(key)
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert "还没有备份：按 t 立即备份。" in said and "请先用 ↑↓ 选择一个备份。" not in said, said
+
+
+@pytest.mark.anyio
+async def test_a_damaged_manifests_failure_and_check_are_read_whole_at_80_columns(demo: Path) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_backups(pilot)
+        await operate(pilot, screen, "t", "✓ 已备份 test/users：#1")
+        record = screen.table.records[0]
+        with record.manifest_path(demo / "backups").open("ab") as damaged:
+            damaged.write(b"\0")
+        await operate(pilot, screen, "v", "✗ 备份 #1 校验未通过")
+        await pilot.pause()
+        # The file's long name, why, and the next step with its two commands: all on the screen.
+        assert "".join(activity(screen).split()) in shown(screen.query_one("#activity-text", Static))
+        check = detail(screen).splitlines()[1]
+        assert "不存在或无法读取" in check and "".join(check.split()) in shown(screen.query_one("#backup-detail"))
 
 
 @pytest.mark.anyio

@@ -19,7 +19,7 @@ from screens.app import LaunchpadApp
 from screens.golive import GoliveScreen, GoliveSignDialog
 from tests.core.test_golive import launch
 from tests.ui.conftest import FIXED_NOW, UI_SITE
-from tests.ui.helpers import wait_for_screen, wait_opened, wait_until
+from tests.ui.helpers import shown, wait_for_screen, wait_opened, wait_until
 from tests.workspaces import write_workspace
 
 CHECKLIST = textwrap.dedent("""\
@@ -66,6 +66,35 @@ async def opened_checklist(pilot: Any) -> GoliveScreen:
     await wait_until(pilot, lambda: screen.progress is not None, "the checklist")
     await pilot.pause()
     return screen
+
+
+LONG_REASON = ("等甲方办公室确认各科室联系人名单和值班电话，甲方说周三下午开会后才能定；定下来后由李娜建群、"
+               "拉各科室联系人入群，并在群公告里写明反馈格式和响应时限；"
+               "入群名单以甲方办公室盖章的联系人表为准，多出或缺少的人先问王科长再处理（结尾）")
+
+
+@pytest.mark.anyio
+async def test_a_late_items_date_itself_reads_late_where_the_days_late_are_cut_off(root: Path) -> None:
+    app = LaunchpadApp(root, watch_hosts=False, now=lambda: FIXED_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened_checklist(pilot)
+        table = screen.query_one("#golive-table", DataTable)
+        late, done = table.get_row("group")[3], table.get_row("dict")[3]
+        assert "逾期" in late.plain  # 2023-12-28, a blocked item past its date
+        assert "red" in str(late.style), "at 80 columns only the date shows: it must say late by itself"
+        assert "red" not in str(done.style)
+
+
+@pytest.mark.anyio
+async def test_a_long_blocked_reason_is_read_whole_at_80_columns(root: Path) -> None:
+    (root / CHECKLIST_FILE).write_text(CHECKLIST.replace("reason: 等甲方名单", f"reason: {LONG_REASON}"),
+                                       encoding="utf-8")
+    app = LaunchpadApp(root, watch_hosts=False, now=lambda: FIXED_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened_checklist(pilot)
+        assert screen.highlighted() is not None and screen.highlighted().item.id == "group"  # type: ignore[union-attr]
+        await pilot.pause()
+        assert LONG_REASON in shown(screen.query_one("#golive-detail", Static)), "the reason is cut"
 
 
 @pytest.mark.anyio

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Label, OptionList
+from textual.widgets import Input, Label, OptionList
 
 from screens.app import LaunchpadApp
 from screens.dialogs.type_name import TypeNameDialog
@@ -75,3 +75,42 @@ async def test_the_production_guard_says_a_change_only_for_a_playbook_that_makes
         dialog = await wait_for_screen(pilot, TypeNameDialog)
         body = str(dialog.body)
         assert says in body and never not in body
+
+
+REQUIRED = """\
+name: required
+title: 必填变量
+vars:
+  release: {prompt: 发布编号（launchpad release list 中的编号）, pattern: "^[0-9]{1,9}$"}
+  version: {prompt: 要发布的版本号, pattern: "^[0-9.]+$"}
+phases:
+  - id: p
+    name: 阶段
+    steps:
+      - {id: p.echo, name: 显示版本, kind: shell, hosts: app, run: echo ok}
+"""
+
+
+@pytest.mark.parametrize(("language", "required", "type_this"), [
+    ("zh", "变量 release 为必填项", "请填写：发布编号（launchpad release list 中的编号）"),
+    ("en", "Variable release is required", "type: 发布编号（launchpad release list 中的编号）"),
+])
+async def test_an_empty_required_field_is_refused_in_words_not_with_its_pattern(
+        tmp_path: Path, language: str, required: str, type_this: str) -> None:
+    root = write_workspace(tmp_path / "ws", UI_SITE, {"required": REQUIRED})
+    app = LaunchpadApp(root, watch_hosts=False, now=lambda: FIXED_NOW, language=language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_opened(pilot)
+        playbooks = await open_playbook(pilot, "required")
+        await wait_until(pilot, lambda: playbooks.query("#var-1"), "the form")
+        await pilot.pause()
+        playbooks.query_one("#var-1", Input).value = "v1.2"
+        await wait_until(pilot, lambda: playbooks.query_one(VariablesForm).values()["version"] == "v1.2", "typed")
+        playbooks.action_start()
+        await pilot.pause()
+        said = "\n".join(n.message for n in app._notifications)
+        assert required in said and type_this in said, said
+        assert "^[0-9]{1,9}$" not in said, "the empty field is explained by its pattern"
+        # a value of the wrong form still names the rule, with what to type
+        assert "^[0-9.]+$" in said and "要发布的版本号" in said, said
+        assert isinstance(app.screen, PlaybooksScreen), "a refused form starts nothing"

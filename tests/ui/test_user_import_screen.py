@@ -34,7 +34,7 @@ from tests.integration.ruoyi import RuoYiLab
 from tests.integration.sshd import SshdHost, SshLab
 from tests.integration.test_users_import import launchpad
 from tests.ui.conftest import FIXED_NOW, UI_SITE
-from tests.ui.helpers import production_question, type_line, wait_for_screen, wait_opened, wait_until
+from tests.ui.helpers import production_question, shown, type_line, wait_for_screen, wait_opened, wait_until
 from tests.workspaces import write_workspace
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -85,6 +85,29 @@ def table_rows(screen: UserImportScreen, table_id: str) -> list[list[str]]:
 
 def summary(screen: UserImportScreen) -> str:
     return str(screen.query_one("#import-summary", Static).render())
+
+
+@pytest.mark.anyio
+async def test_what_the_annotated_copy_is_called_is_read_whole_at_80_columns(bad_sheet_workspace: Path) -> None:
+    app = make_app(bad_sheet_workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_import(pilot)
+        await pilot.press("w")
+        annotated = bad_sheet_workspace / "imports" / "名单.checked.xlsx"
+        await wait_until(pilot, lambda: screen.ready and annotated.is_file(), "the annotated copy")
+        await pilot.pause()
+        assert str(annotated) in shown(screen.query_one("#import-activity-text", Static)), "the path is cut"
+
+
+@pytest.mark.anyio
+async def test_x_with_no_import_running_says_so_rather_than_nothing(bad_sheet_workspace: Path) -> None:
+    app = make_app(bad_sheet_workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_import(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        assert any("没有正在进行的导入" in n.message for n in app._notifications), "x did nothing visible"
+        assert screen.ready and not screen.stop_asked
 
 
 @pytest.mark.anyio
