@@ -32,6 +32,11 @@ FIRST_FD, LAST_FD = 3, 9
 OLD_LEFTOVER_MINUTES = 13 * 60
 
 
+# What the envelope's EXIT trap does: the watcher ended, the private folder removed. A command
+# that sets an EXIT trap of its own ends with this.
+CLEANUP = 'kill "$lp_watch" 2>/dev/null; rm -rf -- "$lp_tmp"'
+
+
 @dataclass(frozen=True)
 class Envelope:
     """One private directory on a host, and the credentials each command gets in it."""
@@ -57,7 +62,7 @@ class Envelope:
         tmp = shlex.quote(self.path)
         return (f"umask 077; lp_tmp={tmp}; lp_watch=\n"
                 f"mkdir -- \"$lp_tmp\" || exit 125\n"
-                "trap 'kill \"$lp_watch\" 2>/dev/null; rm -rf -- \"$lp_tmp\"' EXIT\n"
+                f"trap '{CLEANUP}' EXIT\n"
                 "trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 141' PIPE; trap 'exit 143' TERM\n"
                 "echo $$ > \"$lp_tmp/owner\"\n"
                 # The parent is the sshd session (or launchpad): when it is gone, so is the

@@ -35,6 +35,7 @@ import secrets
 import threading
 import time
 
+from launchpad.backup.envelope import CLEANUP
 from launchpad.backup.hostshell import tail
 from launchpad.backup.sqlclient import MySqlClient, PostgresClient
 from launchpad.errors import LaunchpadError
@@ -48,9 +49,14 @@ DONE = "launchpad-batch-done"
 # pipe by name there) and reads the statements' pipe; the loop hands it each batch's statements
 # whole, then its rows. A client that fails ends the command's whole process group — the loop
 # may be waiting for it to open the rows' pipe, which it never will — and its error is on stderr.
+# The rows go through a child the loop waits for, not one it runs: bash's `wait` gives way to
+# the TERM at once, and the exit kills the child. A child forked as the TERM came can lose it
+# (bash's own handler is still in place until it execs), and then it waited for the pipe's reader
+# forever, and the command with it: a batch refused by a server with local_infile = OFF hung so.
 # A damaged header or statements cut short end the loop before the batch reaches the client,
 # which then sees its input end and stops.
-_LOOP = """lp_statements="$lp_tmp/launchpad-statements"
+_LOOP = """trap 'kill -KILL $! 2>/dev/null; {cleanup}' EXIT
+lp_statements="$lp_tmp/launchpad-statements"
 mkfifo "$lp_statements" "$lp_tmp/{rows}" || exit 125
 { cd "$lp_tmp" && {client} <"$lp_statements"; lp_status=$?
   [ "$lp_status" -eq 0 ] || kill -TERM 0; exit "$lp_status"; } &
@@ -64,7 +70,8 @@ while IFS=' ' read -r lp_batch lp_sql_bytes lp_in_bytes; do
     echo "launchpad: batch $lp_batch arrived cut short" >&2; exit 2
   fi
   printf '%s\\n' "$lp_sql"
-  head -c "$lp_in_bytes" >"$lp_tmp/{rows}"
+  head -c "$lp_in_bytes" <&0 >"$lp_tmp/{rows}" &
+  wait "$!"
 done >"$lp_statements"
 wait "$lp_client"
 """
@@ -192,7 +199,7 @@ class BatchStream:
         access = self.session.access
         if self.session.sql.mysql:
             client = MySqlClient(access).command(tmp, None, "--local-infile=1 --batch --skip-column-names --unbuffered")
-            return _LOOP.replace("{client}", client).replace("{rows}", ROWS_PIPE)
+            return _LOOP.replace("{client}", client).replace("{rows}", ROWS_PIPE).replace("{cleanup}", CLEANUP)
         pg = PostgresClient(access)
         return f"{pg.env(tmp)}psql -X -q -v ON_ERROR_STOP=1 {pg.connection()} -f -"
 
