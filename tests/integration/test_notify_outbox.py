@@ -119,8 +119,10 @@ def test_cli_daily_send_then_outbox_flush(tmp_path: Path, monkeypatch: pytest.Mo
     assert "no clipboard program" in offline.stderr or "剪贴板" in offline.stderr
     assert "试运行日报" in offline.stdout  # the text to paste by hand, when no clipboard exists
     listed = run_cli(root, "report", "outbox")
-    assert "排队中" in listed.stdout and "queued" not in listed.stdout and "cannot reach" in listed.stdout
-    assert "nothing listens on that port)" in listed.stdout  # the reason whole, not cut at its 80th character
+    # the reason in the site's language, as the rest of the listing
+    assert "排队中" in listed.stdout and "queued" not in listed.stdout and "cannot reach" not in listed.stdout
+    assert "(无法连接127.0.0.1 上的企业微信机器人（渠道 group）" in listed.stdout
+    assert "该端口上没有服务在监听)" in listed.stdout  # the reason whole, not cut at its 80th character
 
     lab = RobotLab()
     server = start_robots(lab, port)
