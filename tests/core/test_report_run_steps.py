@@ -4,7 +4,9 @@ in every format alike."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -33,13 +35,22 @@ def _rolled_back_release(store: Store) -> None:
          "rollback": [
             {"id": "deploy.switch-back", "name": "切回旧版本", "kind": "shell"},
             {"id": "deploy.rolled-back", "name": "发布记录改为已回退", "kind": "release_status"}]}]}
+    _aborted_run(store, snapshot, (("deploy.upload", "passed"), ("deploy.smoke", "skipped"),
+                                   ("deploy.switch", "failed"), ("deploy.switch-back", "passed"),
+                                   ("deploy.rolled-back", "passed")))
+
+
+def _aborted_run(store: Store, snapshot: dict[str, Any], steps: tuple[tuple[str, str], ...],
+                 decided: Callable[[int], None] = lambda run_id: None) -> None:
+    """The release run of `snapshot` on production, its steps ended as `steps` say, its decisions
+    recorded by `decided`, aborted on the report's day."""
     run_id = store.create_run(playbook="after-hours-release", playbook_path="a.yaml", playbook_hash="x",
                               playbook_snapshot=snapshot, environment="prod", production=True,
                               variables={}, operator="张三")
-    for step, status in (("deploy.upload", "passed"), ("deploy.smoke", "skipped"), ("deploy.switch", "failed"),
-                         ("deploy.switch-back", "passed"), ("deploy.rolled-back", "passed")):
+    for step, status in steps:
         store.step_started(run_id, step, "deploy", 1, [])
         store.step_finished(run_id, step, 1, status, "", {})
+    decided(run_id)
     store.set_run_status(run_id, "aborted", finished=True)
     with store.transaction():
         store.db.execute("UPDATE runs SET started = ?, finished = ? WHERE id = ?",
@@ -86,18 +97,13 @@ def test_a_rollback_step_a_person_declined_is_named_and_the_rollback_not_said_co
          "rollback": [
             {"id": "deploy.switch-back", "name": "切回旧版本", "kind": "shell"},
             {"id": "deploy.restore", "name": "恢复数据库", "kind": "restore"}]}]}
-    run_id = store.create_run(playbook="after-hours-release", playbook_path="a.yaml", playbook_hash="x",
-                              playbook_snapshot=snapshot, environment="prod", production=True,
-                              variables={}, operator="张三")
-    for step, status in (("deploy.upload", "passed"), ("deploy.switch", "failed"), ("deploy.switch-back", "passed")):
-        store.step_started(run_id, step, "deploy", 1, [])
-        store.step_finished(run_id, step, 1, status, "", {})
-    store.record_decision(run_id, "rollback", "confirmed", "张三", phrase("engine.reason.rollback"))
-    store.record_decision(run_id, "deploy.restore", "declined", "张三", phrase("engine.reason.not_confirmed"))
-    store.set_run_status(run_id, "aborted", finished=True)
-    with store.transaction():
-        store.db.execute("UPDATE runs SET started = ?, finished = ? WHERE id = ?",
-                         ["2025-11-20T12:00:00+00:00", "2025-11-20T12:20:00+00:00", run_id])
+
+    def decided(run_id: int) -> None:
+        store.record_decision(run_id, "rollback", "confirmed", "张三", phrase("engine.reason.rollback"))
+        store.record_decision(run_id, "deploy.restore", "declined", "张三", phrase("engine.reason.not_confirmed"))
+
+    _aborted_run(store, snapshot, (("deploy.upload", "passed"), ("deploy.switch", "failed"),
+                                   ("deploy.switch-back", "passed")), decided)
     report = collect_daily(store, workspace.site, DAY)
     run = report.runs[-1]
     assert (run.rollback_passed, run.rollback_total) == (1, 2)
