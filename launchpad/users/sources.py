@@ -29,7 +29,7 @@ import csv
 import datetime
 import io
 import re
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -140,23 +140,23 @@ def _sheets_beside(path: Path) -> Said:
 
 
 def _read_excel(path: Path) -> list[Sheet]:
-    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
-
     # The error cells are looked for on a thread of their own while calamine parses the sheets:
     # both mostly inflate and parse XML outside the GIL, so the search (0.2–0.3 s at 100,000 rows)
-    # adds nothing to the read's time (bench/import).
-    errors: dict[str, dict[tuple[int, int], str]] = {}
-    failed: list[BaseException] = []  # raised here, after the read, as the search would have raised it
+    # adds nothing to the read's time (bench/import). The pool waits for it however the read ends,
+    # and its result raises here whatever it raised there.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheet-errors") as pool:
+        search = pool.submit(_error_cells, path) if path.suffix.lower() in XML_SUFFIXES else None
+        sheets = _parsed(path)
+    errors = search.result() if search is not None else {}
+    for sheet in sheets:
+        sheet.errors = errors.get(sheet.name, {})
+    return sheets
 
-    def look() -> None:
-        try:
-            errors.update(_error_cells(path))
-        except BaseException as exc:  # kept whole and raised on the reading thread
-            failed.append(exc)
 
-    search = threading.Thread(target=look, name="sheet-errors", daemon=True)
-    if path.suffix.lower() in XML_SUFFIXES:
-        search.start()
+def _parsed(path: Path) -> list[Sheet]:
+    """Every sheet's cells as calamine reads them, each as text."""
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheets = []
@@ -180,20 +180,13 @@ def _read_excel(path: Path) -> list[Sheet]:
     except (CalamineError, ValueError, OSError) as exc:
         raise UnreadableSheet(phrase("users.not_excel", path=str(path), error=f"{type(exc).__name__}: {exc}"),
                               hint=phrase("users.not_excel_hint")) from None
-    finally:
-        if search.is_alive():
-            search.join()
-    if failed:
-        raise failed[0]
-    for sheet in sheets:
-        sheet.errors = errors.get(sheet.name, {})
     return sheets
 
 
 def _error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
     """Each sheet's error cells, by name: (row, col), 0-based, → the error as Excel shows it.
-    calamine has already read the file, so a part this cannot find costs the sheet its error
-    names, never the import."""
+    calamine reads the same file and says what is wrong with it, so a part this cannot find
+    costs the sheet its error names, never the import."""
     import posixpath
     import zipfile
     import zlib
