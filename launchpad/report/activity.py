@@ -56,6 +56,7 @@ class RunLine:
     release: bool = False  # a release on production (labelled 发布 in the report)
     rollback_total: int = 0  # the rollback steps it ran or a person declined after a failure, said apart
     rollback_passed: int = 0
+    rollback_declined_by: str = ""  # who answered no when the rollback was offered after a failure: none of it ran
 
 
 @dataclass(frozen=True)
@@ -138,11 +139,13 @@ def runs_on(store: Store, start: str, end: str, zone: ZoneInfo) -> list[RunLine]
         states = store.latest_step_states(run["id"])
         failed = tuple({**titles, **rollback}.get(step_id, {}).get("name", step_id)
                        for step_id, state in states.items() if state["status"] == "failed")
+        decisions = store.decisions(run["id"])
         notes = _step_notes(store, run["id"], states, {**titles, **rollback})
         ran = _steps_ran(store, run["id"], states, rollback)
         rolled = [state for step_id, state in states.items() if step_id in rollback]
         # A rollback step a person declined never ran: it counts among the rollback's, not passed.
-        rolled += [{"status": "declined"} for step_id in _declined(store, run["id"], states) if step_id in rollback]
+        rolled += [{"status": "declined"} for step_id in _declined(store, run["id"], states, decisions)
+                   if step_id in rollback]
         lines.append(RunLine(
             id=run["id"], playbook=run["playbook"],
             title=(run.get("playbook_snapshot") or {}).get("title", run["playbook"]),
@@ -152,10 +155,16 @@ def runs_on(store: Store, start: str, end: str, zone: ZoneInfo) -> list[RunLine]
             steps_total=len(ran), steps_passed=sum(1 for s in ran if s["status"] == "passed"),
             rollback_total=len(rolled), rollback_passed=sum(1 for s in rolled if s["status"] == "passed"),
             failures=failed, skipped=notes["skipped"], not_checked=notes["not_checked"], refused=notes["refused"],
-            declined=notes["declined"],
+            declined=notes["declined"], rollback_declined_by=_rollback_declined_by(decisions),
             release=bool(run["production"]) and is_release(titles),
         ))
     return lines
+
+
+def _rollback_declined_by(decisions: list[dict[str, Any]]) -> str:
+    """Who declined the rollback offered after a failure, when that was the last answer to it."""
+    answers = [d for d in decisions if d["step_id"] == "rollback" and d["kind"] in ("confirmed", "declined")]
+    return answers[-1]["actor"] or "?" if answers and answers[-1]["kind"] == "declined" else ""
 
 
 def _steps_ran(store: Store, run_id: int, states: dict[str, dict[str, Any]],

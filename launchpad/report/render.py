@@ -31,6 +31,7 @@ from launchpad.errors import UsageError
 from launchpad.issues.display import field_label, value_label
 from launchpad.phrases import phrase, section, word
 from launchpad.phrases import render as render_phrase
+from launchpad.report.activity import StepNote
 from launchpad.report.daily import DailyReport, IssueLine
 from launchpad.report.golive_section import GoliveLine, GoliveSection, GoliveSetAside
 from launchpad.report.template_errors import template_failed, template_places
@@ -277,6 +278,9 @@ def people_text(report: DailyReport, text: Callable[[str], str]) -> DailyReport:
         return replace(line, title=text(line.title), owner=text(line.owner),
                        why=text(line.why) if isinstance(line.why, str) else line.why)
 
+    def notes(found: tuple[StepNote, ...]) -> tuple[StepNote, ...]:  # a step's title from the playbook
+        return tuple(replace(note, title=text(note.title)) for note in found)
+
     def issue(line: IssueLine) -> IssueLine:
         return replace(line, title=each(line.title), module=each(line.module), owner=each(line.owner),
                        reporter=each(line.reporter), resolution=each(line.resolution), fixed_in=each(line.fixed_in))
@@ -287,7 +291,10 @@ def people_text(report: DailyReport, text: Callable[[str], str]) -> DailyReport:
         overdue=[issue(i) for i in report.overdue], still_open=[issue(i) for i in report.still_open],
         due_tomorrow=[issue(i) for i in report.due_tomorrow], all_issues=[issue(i) for i in report.all_issues],
         runs=[replace(run, title=text(run.title), operator=text(run.operator),
-                      failures=tuple(text(failure) for failure in run.failures)) for run in report.runs],
+                      failures=tuple(text(failure) for failure in run.failures),
+                      rollback_declined_by=each(run.rollback_declined_by), skipped=notes(run.skipped),
+                      not_checked=notes(run.not_checked), refused=notes(run.refused), declined=notes(run.declined))
+              for run in report.runs],
         checks=[replace(check, title=text(check.title)) for check in report.checks],
         monitoring=[replace(line, checks=tuple(replace(check, title=text(check.title)) for check in line.checks))
                     for line in report.monitoring],

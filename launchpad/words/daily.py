@@ -39,6 +39,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "daily.run_line": ("{playbook} ({environment}) {status}, {passed}/{total} steps passed",
                        "{playbook}（{environment}）{status}，{passed}/{total} 步通过"),
     "daily.run_rollback": ("rollback: {passed}/{total} steps passed", "回滚 {passed}/{total} 步通过"),
+    "daily.rollback_declined": ("rollback offered after the failure not run: {who} did not confirm it",
+                                "失败后提出的回滚未执行：{who} 未确认"),
     "daily.step_skipped": ("skipped {step!r}: {reason}", "跳过“{step}”：{reason}"),
     "daily.step_not_checked": ("{step!r} not checked: {reason}", "未检查“{step}”：{reason}"),
     "daily.step_refused": ("{step!r} refused: {reason}", "“{step}”被拒绝：{reason}"),

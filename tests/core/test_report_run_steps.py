@@ -115,3 +115,54 @@ def test_a_rollback_step_a_person_declined_is_named_and_the_rollback_not_said_co
     summary = load_workbook(write_daily_xlsx(report, "zh", tmp_path / "d.xlsx")).worksheets[0]
     cells = [str(value) for row in summary.iter_rows(values_only=True) for value in row if value]
     assert any("回滚 1/2 步通过" in cell and "“恢复数据库”未执行" in cell for cell in cells)
+
+
+def test_a_rollback_the_person_declined_is_named_with_who_in_every_format(
+        dataset: tuple[Workspace, Store], tmp_path: Path) -> None:
+    """After the switch failed the person answered no to the whole rollback: none of it ran, and
+    the run's line says so and who, rather than nothing at all (no rollback steps ran to count)."""
+    from launchpad.phrases import phrase
+
+    workspace, store = dataset
+    snapshot = {"name": "after-hours-release", "title": "下班后发布", "phases": [
+        {"id": "deploy", "name": "部署", "steps": [{"id": "deploy.note", "name": "<i>公告</i>", "kind": "shell"},
+                                                   {"id": "deploy.switch", "name": "切换到新版本", "kind": "shell"}],
+         "rollback": [{"id": "deploy.switch-back", "name": "切回旧版本", "kind": "shell"}]}]}
+
+    def decided(run_id: int) -> None:
+        store.record_decision(run_id, "deploy.note", "skipped", "张三", "已人工公告")
+        store.record_decision(run_id, "rollback", "declined", "**李四**", phrase("engine.reason.rollback_not_run"))
+
+    _aborted_run(store, snapshot, (("deploy.note", "skipped"), ("deploy.switch", "failed")), decided)
+    report = collect_daily(store, workspace.site, DAY)
+    run = report.runs[-1]
+    assert (run.rollback_total, run.rollback_declined_by) == (0, "**李四**")
+    for fmt in ("txt", "md", "html"):
+        text = render_daily(report, fmt, "zh")
+        assert "失败后提出的回滚未执行：" in text and "未确认" in text, fmt
+        assert "**李四**" not in text or fmt != "md", fmt  # a person's name is text, never markup
+        assert "已人工公告" in text and ("<i>" not in text or fmt != "html"), fmt  # a step's title too
+    english = render_daily(report, "txt", "en")
+    assert "rollback offered after the failure not run: **李四** did not confirm it" in english
+    summary = load_workbook(write_daily_xlsx(report, "zh", tmp_path / "d.xlsx")).worksheets[0]
+    cells = [str(value) for row in summary.iter_rows(values_only=True) for value in row if value]
+    assert any("失败后提出的回滚未执行：**李四** 未确认" in cell for cell in cells)
+
+
+def test_a_rollback_declined_and_then_confirmed_on_resume_is_not_said_declined(
+        dataset: tuple[Workspace, Store]) -> None:
+    from launchpad.phrases import phrase
+
+    workspace, store = dataset
+    snapshot = {"name": "after-hours-release", "title": "下班后发布", "phases": [
+        {"id": "deploy", "name": "部署", "steps": [{"id": "deploy.switch", "name": "切换到新版本", "kind": "shell"}],
+         "rollback": [{"id": "deploy.switch-back", "name": "切回旧版本", "kind": "shell"}]}]}
+
+    def decided(run_id: int) -> None:
+        store.record_decision(run_id, "rollback", "declined", "张三", phrase("engine.reason.rollback_not_run"))
+        store.record_decision(run_id, "rollback", "confirmed", "张三", phrase("engine.reason.rollback"))
+
+    _aborted_run(store, snapshot, (("deploy.switch", "failed"), ("deploy.switch-back", "passed")), decided)
+    run = collect_daily(store, workspace.site, DAY).runs[-1]
+    assert (run.rollback_passed, run.rollback_total, run.rollback_declined_by) == (1, 1, "")
+    assert "回滚未执行" not in render_daily(collect_daily(store, workspace.site, DAY), "txt", "zh")
