@@ -41,13 +41,31 @@ def collect_run(store: Any, site: Site, run_id: int) -> dict[str, Any]:
     latest: dict[str, dict[str, Any]] = {}
     for step in steps:  # keep the latest attempt of each step, in first-seen order
         latest[step["step_id"]] = step
+    decisions = store.decisions(run_id)
+    # A step a person did not confirm never started, so it has no row: it is listed among the
+    # steps all the same (a declined restore in a rollback), not only among the decisions.
+    for step_id, reason in _declined_unstarted(decisions, latest, titles).items():
+        latest[step_id] = {"step_id": step_id, "title": titles[step_id], "kind": kinds.get(step_id),
+                           "status": "declined", "summary": reason["reason"],
+                           "summary_phrase": reason.get("reason_phrase"), "hosts": [], "attempt": 0}
     return {
         "site": site.site.model_dump(),
         "run": run,
         "steps": list(latest.values()),
         "attempts": steps,
-        "decisions": store.decisions(run_id),
+        # each decision with its step's title where it is about a step ("step"), its id kept
+        "decisions": [{**d, "step": titles.get(d["step_id"] or "", d["step_id"])} for d in decisions],
     }
+
+
+def _declined_unstarted(decisions: list[dict[str, Any]], started: dict[str, Any],
+                        titles: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """The playbook's steps whose last answer was no and that never started, with that answer."""
+    last: dict[str, dict[str, Any]] = {}
+    for d in decisions:
+        if d["step_id"] in titles and d["step_id"] not in started:
+            last[d["step_id"]] = d
+    return {step_id: d for step_id, d in last.items() if d["kind"] == "declined"}
 
 
 def _step_titles(snapshot: dict[str, Any]) -> dict[str, str]:

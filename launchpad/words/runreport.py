@@ -48,6 +48,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "runreport.decision_approved": ("approved", "已批准"),
     "runreport.decision_rerun_interrupted": ("re-ran the interrupted step", "重做中断的步骤"),
     "runreport.decision_declined": ("declined", "未同意"),
+    # a step a person did not confirm, which never ran
+    "runreport.declined": ("not run (declined)", "未执行（未同意）"),
     "runreport.decision_refused": ("refused", "被拒绝"),
     "runreport.hosts_passed": ("{passed}/{total} hosts passed", "{passed}/{total} 台主机通过"),
 }

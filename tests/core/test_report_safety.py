@@ -121,7 +121,8 @@ def test_the_run_report_keeps_step_output_and_reasons_as_text() -> None:
         "steps": [{"step_id": "s", "title": "发布 / 检查 **接口**", "status": "failed", "hosts": [],
                    "summary": injected, "summary_phrase": None}],
         "attempts": [],
-        "decisions": [{"at": "2025-11-20T02:30:00+00:00", "step_id": "s", "kind": "override", "actor": "李四",
+        "decisions": [{"at": "2025-11-20T02:30:00+00:00", "step_id": "s", "step": "发布 / 检查 **接口**",
+                       "kind": "override", "actor": "李四",
                        "reason": "客户同意\n## 伪造决定 [链接](http://evil.example)"}],
     }
     md = render_run(report, "md", "zh")
