@@ -181,11 +181,13 @@ class ChangedHostKey(RemoteError):
     refusal = "changed"
 
     def __init__(self, host: str, key_type: str, fingerprint: str, known_fingerprint: str, *,
-                 remove: str = "", env: str | None = None, workspace_dir: str | None = None) -> None:
+                 remove: str = "", entry: str = "", env: str | None = None,
+                 workspace_dir: str | None = None) -> None:
         """`remove`: the command that removes the old entry from the file that holds it, when
-        that file is known (`ssh-keygen -R` alone edits ~/.ssh/known_hosts only); `env` and
-        `workspace_dir`: the environment the host is in and the workspace's folder when it
-        must be named, for the command that trusts the new key."""
+        that file is known (`ssh-keygen -R` alone edits ~/.ssh/known_hosts only); else `entry`:
+        the name known_hosts files the host under (`[address]:port`), said in words; `env`
+        and `workspace_dir`: the environment the host is in and the workspace's folder when
+        it must be named, for the command that trusts the new key."""
         self.key_type = key_type
         self.fingerprint = fingerprint
         self.known_fingerprint = known_fingerprint
@@ -194,7 +196,7 @@ class ChangedHostKey(RemoteError):
         elif remove:
             hint = phrase("error.key_changed_remove_hint_no_env", command=remove)
         else:
-            hint = phrase("error.key_changed_hint")
+            hint = phrase("error.key_changed_hint", entry=entry or host)
         super().__init__(
             host, phrase("error.key_changed", known=known_fingerprint, key_type=key_type, fingerprint=fingerprint),
             hint=hint,

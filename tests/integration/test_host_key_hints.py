@@ -153,3 +153,18 @@ def test_a_workspace_found_from_here_is_not_named_though_given(workspace: Callab
     refused = launchpad(root / "playbooks", "-w", str(root), "hosts", "check", "--env", ENV)
     said = refused.stdout + refused.stderr
     assert refused.returncode != 0 and trust_commands(said) == [f"launchpad hosts trust --env {ENV}"], said
+
+
+def test_hosts_trust_on_a_revoked_key_names_no_bare_removal(workspace: Callable[[SshdHost], Path],
+                                                            ssh_hosts: list[SshdHost]) -> None:
+    """`ssh-keygen -R` leaves @revoked lines in place: a revoked key is told as revoked, with
+    what to do, not with a removal naming no host."""
+    host = ssh_hosts[0]
+    root = workspace(host)
+    (root / ".launchpad").mkdir()
+    (root / ".launchpad" / "known_hosts").write_text(f"@revoked * {host.public_key_line()}\n")
+    for lang, words in (("zh", "请向客户的管理员索取这台主机的新密钥"), ("en", "ask the client's administrator")):
+        refused = launchpad(root, "hosts", "trust", "--env", ENV, "--accept", host.fingerprint(), lang=lang)
+        said = refused.stdout + refused.stderr
+        assert refused.returncode == 1 and "@revoked" in said and words in said, said
+        assert "ssh-keygen" not in said and "HOST" not in said, said
