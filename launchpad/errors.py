@@ -141,9 +141,12 @@ class AuthenticationFailed(RemoteError):
     title = "authentication failed"
 
 
-def trust_command(env: str) -> str:
-    """`launchpad hosts trust` for the environment a host is in, as a person types it."""
-    return f"launchpad hosts trust --env {shell_word(env)}"
+def trust_command(env: str, workspace_dir: str | None = None) -> str:
+    """`launchpad hosts trust` for the environment a host is in, as a person types it where
+    they are: `workspace_dir` is the workspace's folder when a command typed there would not
+    find it (named with the root option `-w`, which goes before the command)."""
+    named = f"-w {shell_word(workspace_dir)} " if workspace_dir is not None else ""
+    return f"launchpad {named}hosts trust --env {shell_word(env)}"
 
 
 class UnknownHostKey(RemoteError):
@@ -154,17 +157,19 @@ class UnknownHostKey(RemoteError):
 
     def __init__(
         self, host: str, key_type: str, fingerprint: str, *, searched: Sequence[str] = (),
-        env: str | None = None,
+        env: str | None = None, workspace_dir: str | None = None,
     ) -> None:
         """`env`: the environment the host is in, so the hint's command runs as written
-        (without it the hint says what to run in words, never with a placeholder)."""
+        (without it the hint says what to run in words, never with a placeholder);
+        `workspace_dir`: the workspace's folder, when the command must name it."""
         self.key_type = key_type
         self.fingerprint = fingerprint
         self.searched = list(searched)
         looked_in = phrase("error.key_unknown_searched", files=", ".join(self.searched)) if self.searched else ""
         super().__init__(
             host, phrase("error.key_unknown", key_type=key_type, fingerprint=fingerprint, looked_in=looked_in),
-            hint=phrase("error.key_unknown_hint", command=trust_command(env), host=host) if env is not None
+            hint=phrase("error.key_unknown_hint", command=trust_command(env, workspace_dir), host=host)
+            if env is not None
             else phrase("error.key_unknown_hint_no_env", host=host),
         )
 
@@ -176,19 +181,22 @@ class ChangedHostKey(RemoteError):
     refusal = "changed"
 
     def __init__(self, host: str, key_type: str, fingerprint: str, known_fingerprint: str, *,
-                 remove: str = "", env: str | None = None) -> None:
+                 remove: str = "", entry: str = "", env: str | None = None,
+                 workspace_dir: str | None = None) -> None:
         """`remove`: the command that removes the old entry from the file that holds it, when
-        that file is known (`ssh-keygen -R` alone edits ~/.ssh/known_hosts only); `env`: the
-        environment the host is in, for the command that trusts the new key."""
+        that file is known (`ssh-keygen -R` alone edits ~/.ssh/known_hosts only); else `entry`:
+        the name known_hosts files the host under (`[address]:port`), said in words; `env`
+        and `workspace_dir`: the environment the host is in and the workspace's folder when
+        it must be named, for the command that trusts the new key."""
         self.key_type = key_type
         self.fingerprint = fingerprint
         self.known_fingerprint = known_fingerprint
         if remove and env is not None:
-            hint = phrase("error.key_changed_remove_hint", command=remove, trust=trust_command(env))
+            hint = phrase("error.key_changed_remove_hint", command=remove, trust=trust_command(env, workspace_dir))
         elif remove:
             hint = phrase("error.key_changed_remove_hint_no_env", command=remove)
         else:
-            hint = phrase("error.key_changed_hint")
+            hint = phrase("error.key_changed_hint", entry=entry or host)
         super().__init__(
             host, phrase("error.key_changed", known=known_fingerprint, key_type=key_type, fingerprint=fingerprint),
             hint=hint,

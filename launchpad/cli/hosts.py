@@ -179,17 +179,18 @@ def _settle_key(connections: Any, offer: Any, accept: tuple[str, ...], *, store:
         return False
     details = {"fingerprint": offer.fingerprint, "key_type": offer.key_type}
     if offer.state in ("changed", "revoked"):
-        # The entry goes from the file that holds it, under the name it is filed by.
+        key = f"{offer.key_type} {offer.fingerprint}"
         found = offer.offer
-        command = (found.status.removal(found.hostname, found.port) if found is not None else "") or "ssh-keygen -R"
-        click.echo(
-            click.style(
-                "  " + say("cli.trust.changed", label=label, key=f"{offer.key_type} {offer.fingerprint}",
-                           known=offer.known_fingerprint or "@revoked", command=command),
-                fg="red",
-                bold=True,
-            )
-        )
+        # The entry goes from the file that holds it, under the name it is filed by.
+        command = found.status.removal(found.hostname, found.port) if found is not None else ""
+        if offer.state == "revoked":  # `ssh-keygen -R` leaves @revoked lines: the host needs a new key
+            said = say("cli.trust.revoked", label=label, key=key)
+        elif command:
+            said = say("cli.trust.changed", label=label, key=key, known=offer.known_fingerprint, command=command)
+        else:  # which file holds it is not known: the entry's name in words
+            said = say("cli.trust.changed_entry", label=label, key=key, known=offer.known_fingerprint,
+                       entry=offer.address)
+        click.echo(click.style("  " + said, fg="red", bold=True))
         store.audit(actor, "host_key_refused", subject, {**details, "reason": offer.state})
         return False
     click.echo("  " + say("cli.trust.unknown", label=label, key=f"{offer.key_type} {offer.fingerprint}"))

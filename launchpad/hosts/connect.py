@@ -119,7 +119,9 @@ class HostConnections:
         if self._known_hosts_files is None:
             from launchpad.hosts.hostkeys import KnownHosts
 
-            self._known_hosts_files = KnownHosts.for_workspace(self.workspace.known_hosts, env=self.env_name)
+            self._known_hosts_files = KnownHosts.for_workspace(
+                self.workspace.known_hosts, env=self.env_name,
+                workspace_dir=None if self.workspace.found_here else str(self.workspace.root))
         return self._known_hosts_files
 
     # -- host keys ------------------------------------------------------------------------

@@ -126,10 +126,13 @@ class KnownHosts:
         *,
         global_files: Sequence[str | os.PathLike[str]] = (),
         env: str | None = None,
+        workspace_dir: str | None = None,
     ) -> None:
-        """`env`: the environment whose hosts these files are checked for, named in the
+        """`env`: the environment whose hosts these files are checked for, and `workspace_dir`:
+        its workspace's folder when a command typed here would not find it, named in the
         command a refusal tells a person to run."""
         self.env = env
+        self.workspace_dir = workspace_dir
         self.read_only = [Path(os.path.expanduser(p)) for p in read_only]
         self.writable = Path(os.path.expanduser(writable)) if writable is not None else None
         self.global_files = [Path(os.path.expanduser(p)) for p in global_files]
@@ -138,7 +141,8 @@ class KnownHosts:
         self._cache = _ParsedFiles()
 
     @classmethod
-    def for_workspace(cls, writable: str | os.PathLike[str], *, env: str | None = None) -> KnownHosts:
+    def for_workspace(cls, writable: str | os.PathLike[str], *, env: str | None = None,
+                      workspace_dir: str | None = None) -> KnownHosts:
         """The user's and the system's known_hosts (read only), as ssh reads them, plus the
         workspace's own file (appended to), for the hosts of environment `env`."""
         return cls(
@@ -146,6 +150,7 @@ class KnownHosts:
             writable=writable,
             global_files=DEFAULT_GLOBAL_KNOWN_HOSTS,
             env=env,
+            workspace_dir=workspace_dir,
         )
 
     def for_target(self, target: SshTarget) -> KnownHosts:
@@ -168,6 +173,7 @@ class KnownHosts:
             writable=writable,
             global_files=self.global_files if globals_ is None else globals_,
             env=self.env,
+            workspace_dir=self.workspace_dir,
         )
         view._cache = self._cache
         return view
@@ -206,8 +212,10 @@ class KnownHosts:
             raise RevokedHostKey(host, key.get_name(), fingerprint(key))
         if status.state == "changed":
             raise ChangedHostKey(host, key.get_name(), fingerprint(key), status.recorded(),
-                                 remove=status.removal(hostname, port), env=self.env)
-        raise UnknownHostKey(host, key.get_name(), fingerprint(key), searched=self.searched(), env=self.env)
+                                 remove=status.removal(hostname, port), env=self.env,
+                                 workspace_dir=self.workspace_dir)
+        raise UnknownHostKey(host, key.get_name(), fingerprint(key), searched=self.searched(), env=self.env,
+                             workspace_dir=self.workspace_dir)
 
     def searched(self) -> list[str]:
         """The files looked in, as a person can check them: absent ones say so."""

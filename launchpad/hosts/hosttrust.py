@@ -16,7 +16,7 @@ from pathlib import Path
 
 import paramiko
 
-from launchpad.errors import ChangedHostKey, HostUnreachable, LaunchpadError, RemoteError
+from launchpad.errors import ChangedHostKey, HostUnreachable, LaunchpadError, RemoteError, RevokedHostKey
 from launchpad.hosts.base import HostSpec, Timeouts
 from launchpad.hosts.hostkeys import HostKeyStatus, KnownHosts, fingerprint, known_hosts_name
 from launchpad.hosts.ssh import SshTransport, spec_of
@@ -195,12 +195,15 @@ def trust_host_key(offer: OfferedHostKey, known_hosts: KnownHosts) -> Path:
     It goes where ssh would put it: the host's first `UserKnownHostsFile` when its ssh_config
     names one, launchpad's own file otherwise. A changed or revoked key is never recorded over
     the old entry: that needs a person to remove the old entry first (`ssh-keygen -R`), after
-    talking to the host's administrator.
+    talking to the host's administrator; a revoked key needs the host to get a new one.
     """
-    if offer.status.state in ("changed", "revoked"):
+    if offer.status.state == "revoked":
+        raise RevokedHostKey(offer.host, offer.key_type, offer.fingerprint)
+    if offer.status.state == "changed":
         raise ChangedHostKey(
-            offer.host, offer.key_type, offer.fingerprint, offer.status.recorded() or "@revoked",
+            offer.host, offer.key_type, offer.fingerprint, offer.status.recorded(),
             remove=offer.status.removal(offer.hostname, offer.port), env=known_hosts.env,
+            workspace_dir=known_hosts.workspace_dir,
         )
     files = known_hosts.for_target(offer.target) if offer.target is not None else known_hosts
     return files.trust(offer.hostname, offer.port, offer.key)

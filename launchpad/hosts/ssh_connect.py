@@ -29,7 +29,7 @@ from launchpad.errors import (
 )
 from launchpad.hosts.base import Timeouts
 from launchpad.hosts.heartbeat import Heartbeat
-from launchpad.hosts.hostkeys import KnownHosts, StrictHostKeyPolicy, fingerprint
+from launchpad.hosts.hostkeys import KnownHosts, StrictHostKeyPolicy, fingerprint, known_hosts_name
 from launchpad.hosts.ssh_inbox import ChannelInbox, channel_handlers, routed_handlers
 from launchpad.hosts.sshconfig import SshTarget
 from launchpad.oserrors import os_reason
@@ -147,8 +147,10 @@ def open_socket(target: SshTarget, timeouts: Timeouts) -> socket.socket:
 def connect_error(target: SshTarget, exc: BaseException) -> RemoteError:
     """The launchpad error for an exception raised while connecting to `target`."""
     if isinstance(exc, paramiko.BadHostKeyException):
+        # paramiko's own record: which file holds it is not known, its entry's name is.
         return ChangedHostKey(
-            target.name, exc.key.get_name(), fingerprint(exc.key), fingerprint(exc.expected_key)
+            target.name, exc.key.get_name(), fingerprint(exc.key), fingerprint(exc.expected_key),
+            entry=known_hosts_name(target.hostname, target.port),
         )
     if isinstance(exc, paramiko.PasswordRequiredException):
         return AuthenticationFailed(

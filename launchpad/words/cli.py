@@ -287,6 +287,15 @@ ENTRIES: dict[str, tuple[str, str]] = {
                           "administrator and remove the old entry (`{command}`) before trusting.",
                           "已改变   {label}：提供的是 {key}，记录的是 {known}。已拒绝：请先与服务器管理员确认，"
                           "并删除旧记录（`{command}`）后再信任。"),
+    "cli.trust.changed_entry": ("CHANGED  {label}: offers {key}, known as {known}. Refused: confirm with the server's "
+                                "administrator and remove the old entry for {entry} from the known_hosts file that "
+                                "holds it before trusting.",
+                                "已改变   {label}：提供的是 {key}，记录的是 {known}。已拒绝：请先与服务器管理员确认，"
+                                "并从记录它的 known_hosts 文件中删除 {entry} 的旧记录后再信任。"),
+    "cli.trust.revoked": ("REVOKED  {label}: offers {key}, which known_hosts marks @revoked. Refused: do not connect; "
+                          "ask the client's administrator for the host's new key.",
+                          "已吊销   {label}：提供的是 {key}，known_hosts 中标记为 @revoked（已吊销）。"
+                          "已拒绝：不要连接；请向客户的管理员索取这台主机的新密钥。"),
     "cli.trust.unknown": ("unknown  {label}  {key}", "未知     {label}  {key}"),
     "cli.trust.refused": ("not trusted: {said}", "未信任：{said}"),
     "cli.trust.recorded": ("recorded in {path}", "已记录到 {path}"),

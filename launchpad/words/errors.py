@@ -80,9 +80,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "主机密钥已改变：known_hosts 中记录的是 {known}，主机现在提供的是 {key_type} {fingerprint}。"
         "可能有人在截获连接，或服务器已重装"),
     "error.key_changed_hint": (
-        "do not continue; confirm with the client's administrator, then remove the old entry "
-        "(ssh-keygen -R HOST) and trust the new key explicitly",
-        "不要继续；先与客户的管理员确认，再删除旧记录（ssh-keygen -R HOST），并明确信任新密钥"),
+        "do not continue; confirm with the client's administrator, then remove the old entry for {entry} "
+        "from the known_hosts file that holds it, and trust the new key explicitly",
+        "不要继续；先与客户的管理员确认，再从记录它的 known_hosts 文件中删除 {entry} 的旧记录，并明确信任新密钥"),
     "error.key_changed_remove_hint": (
         "do not continue; confirm with the client's administrator that the server's key changed, then remove "
         "the old entry (`{command}`) and trust the new key after comparing its fingerprint "

@@ -31,6 +31,9 @@ class Workspace:
     root: Path
     site: Site
     source: SourceMap
+    # Whether `launchpad` typed in the current folder without `--workspace` opens this
+    # workspace (`found_here`); else a command a person is told to type names it with `-w`.
+    found_here: bool = True
 
     @property
     def site_file(self) -> Path:
@@ -86,11 +89,31 @@ def find_root(start: Path | None = None, explicit: str | Path | None = None) -> 
                                     hint=phrase("error.no_site_file_hint", root=str(root)))
         return root
     here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / SITE_FILE).is_file():
-            return folder
+    nearest = _nearest(here)
+    if nearest is not None:
+        return nearest
     raise WorkspaceNotFound(phrase("error.no_site_file_here", file=SITE_FILE, here=str(here)),
                             hint=phrase("error.no_site_file_here_hint"))
+
+
+def _nearest(here: Path) -> Path | None:
+    """The nearest folder from `here` up holding site.yaml."""
+    return next((folder for folder in (here, *here.parents) if (folder / SITE_FILE).is_file()), None)
+
+
+def found_here(root: Path) -> bool:
+    """Whether `launchpad` typed in the current folder without `--workspace` opens `root`: it is
+    the nearest folder up from there holding site.yaml, and LAUNCHPAD_WORKSPACE, which would
+    win, names no other. The variable naming `root` alone is not counted on: it may have been
+    set for that one command."""
+    named = os.environ.get(ENV_VARIABLE)
+    try:
+        root = root.resolve()
+        if named and Path(named).expanduser().resolve() != root:
+            return False
+        return _nearest(Path.cwd().resolve()) == root
+    except OSError:  # the current folder is gone
+        return False
 
 
 def site_language(explicit: str | Path | None = None) -> str | None:
@@ -111,7 +134,7 @@ def load_workspace(root: Path) -> Workspace:
     display = _display(site_file)
     document = read_yaml(site_file, display)
     site = validate(Site, document)
-    return Workspace(root, site, document.source)
+    return Workspace(root, site, document.source, found_here=found_here(root))
 
 
 def open_workspace(explicit: str | Path | None = None) -> Workspace:

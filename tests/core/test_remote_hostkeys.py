@@ -217,3 +217,74 @@ def test_a_refusals_hint_names_the_environment_or_no_placeholder(
                     ChangedHostKey("app1", "ssh-ed25519", "SHA256:x", "SHA256:y", remove="ssh-keygen -R app1")):
         assert "hosts trust" in refused.hint and "--env" in refused.hint and "ENV" not in refused.hint
         assert "`launchpad hosts trust" not in refused.hint
+
+
+def test_a_refusals_hint_names_the_workspace_a_command_typed_here_would_not_find(
+    tmp_path: Path, key: paramiko.PKey, other_key: paramiko.PKey
+) -> None:
+    """A workspace not found from the current folder is named with the root option `-w`, before
+    the command (where `launchpad --help` puts it), quoted for the shell when it must be."""
+    from launchpad.errors import trust_command
+    from launchpad.hosts.sshconfig import SshTarget
+
+    assert trust_command("prod") == "launchpad hosts trust --env prod"
+    assert trust_command("prod", "/srv/ws") == "launchpad -w /srv/ws hosts trust --env prod"
+    assert trust_command("现场 b", "/tmp/客户 A/ws") == "launchpad -w '/tmp/客户 A/ws' hosts trust --env '现场 b'"
+    recorded = tmp_path / "known_hosts"
+    recorded.write_text(line("app1", key))
+    hosts = KnownHosts.for_workspace(recorded, env="prod", workspace_dir="/tmp/客户 A/ws")
+    named = SshTarget(name="a", hostname="app1", port=22, user="u", user_known_hosts=(str(recorded),))
+    with pytest.raises(UnknownHostKey) as unknown:
+        hosts.for_target(named).verify("app2", "app2", 22, key)
+    with pytest.raises(ChangedHostKey) as changed:
+        hosts.for_target(named).verify("app1", "app1", 22, other_key)
+    for refused in (unknown.value, changed.value):
+        for said in (refused.render("zh"), refused.render("en")):
+            assert "`launchpad -w '/tmp/客户 A/ws' hosts trust --env prod`" in said, said
+
+
+def test_a_changed_key_without_its_file_names_the_entry_in_words(key: paramiko.PKey, other_key: paramiko.PKey) -> None:
+    """paramiko's own refusal of a changed key knows the host, not the file holding its entry:
+    the hint names the entry as known_hosts files it, never a `HOST` to replace."""
+    from launchpad.hosts.ssh_connect import connect_error
+    from launchpad.hosts.sshconfig import SshTarget
+
+    for port, entry in ((2222, "[10.0.0.5]:2222"), (22, "10.0.0.5")):
+        target = SshTarget(name="应用1", hostname="10.0.0.5", port=port, user="u")
+        refused = connect_error(target, paramiko.BadHostKeyException("10.0.0.5", key, other_key))
+        assert isinstance(refused, ChangedHostKey)
+        for lang in ("zh", "en"):
+            hint = refused.render(lang).split("→", 1)[1]
+            assert entry in hint and "HOST" not in hint and "ssh-keygen -R" not in hint, hint
+
+
+def test_recording_a_revoked_key_is_refused_as_revoked(tmp_path: Path, key: paramiko.PKey) -> None:
+    """Not as a changed key with a removal to run: `ssh-keygen -R` leaves @revoked lines."""
+    from launchpad.errors import RevokedHostKey
+    from launchpad.hosts.hosttrust import OfferedHostKey, trust_host_key
+
+    hosts = known(tmp_path, f"@revoked * {key.get_name()} {key.get_base64()}\n")
+    offer = OfferedHostKey("app1", "10.0.0.5", 2222, key, hosts.check("10.0.0.5", 2222, key))
+    with pytest.raises(RevokedHostKey) as refused:
+        trust_host_key(offer, hosts)
+    for said in (refused.value.render("zh"), refused.value.render("en")):
+        assert "@revoked" in said and "ssh-keygen" not in said and "HOST" not in said, said
+
+
+def test_hosts_trust_names_a_changed_keys_entry_in_words_when_no_file_is_known(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A changed key offered without what the files hold for it: the entry as known_hosts files
+    it, in words, never a bare `ssh-keygen -R`."""
+    from types import SimpleNamespace
+
+    from launchpad.cli.hosts import _settle_key
+    from launchpad.hosts.connect import OfferedKey
+
+    audited: list[tuple[str, ...]] = []
+    store = SimpleNamespace(audit=lambda *args: audited.append(args))
+    offer = OfferedKey("app1", "[10.0.0.5]:2222", "changed", key_type="ssh-ed25519", fingerprint="SHA256:x",
+                       known_fingerprint="ssh-ed25519 SHA256:y")
+    assert not _settle_key(SimpleNamespace(env_name="prod"), offer, (), store=store, actor="张三")
+    said = capsys.readouterr().out
+    assert "[10.0.0.5]:2222" in said.split("：", 2)[2] and "ssh-keygen" not in said, said
+    assert audited and audited[0][1] == "host_key_refused"

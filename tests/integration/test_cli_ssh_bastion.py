@@ -298,7 +298,9 @@ def test_check_exec_and_run_show_what_to_do_about_an_unknown_key(
 ) -> None:
     sshd_lab.write_user_ssh_config()
     (workspace / "site.yaml").write_text(site_yaml(ssh_hosts[:1]), encoding="utf-8")
-    hint = "→ app1: compare the fingerprint with the server's, then run `launchpad hosts trust --env lab`"
+    # Run with --workspace from another folder, the command names the workspace.
+    trust = f"launchpad -w {workspace} hosts trust --env lab"
+    hint = f"→ app1: compare the fingerprint with the server's, then run `{trust}`"
 
     checked = launchpad(workspace, "hosts", "check", "--env", "lab")
     assert checked.returncode == 1 and hint in checked.stdout
@@ -312,7 +314,7 @@ def test_check_exec_and_run_show_what_to_do_about_an_unknown_key(
     ran = launchpad(workspace, "run", "check", "--env", "lab", "--yes")
     assert ran.returncode != 0
     host_row = next(line for line in ran.stdout.splitlines() if "the host key is not known" in line and "→" in line)
-    assert "launchpad hosts trust --env lab" in host_row
+    assert trust in host_row
     summary = next(line for line in ran.stdout.splitlines() if "1 of 1 host(s) failed" in line)
     assert "app1: the host key is not known" in summary
     assert "app1: app1:" not in summary and "→" not in summary

@@ -87,7 +87,8 @@ def test_an_unknown_key_reads_in_the_sites_language(workspace: Path, ssh_hosts: 
     zh, en = in_both(workspace, "exec", "--env", "lab", "--", "echo", "hi")
     assert zh.returncode == en.returncode == 1
     assert "主机密钥未知（ssh-ed25519 " + host.fingerprint() in row_of(zh.stdout, host.name), zh.stdout
-    hint = f"与服务器上的指纹核对后，运行 `launchpad hosts trust --env lab` 记录 {host.name} 的密钥"
+    # Run with --workspace from another folder, the command names the workspace.
+    hint = f"与服务器上的指纹核对后，运行 `launchpad -w {workspace} hosts trust --env lab` 记录 {host.name} 的密钥"
     assert f"→ {host.name}: {hint}" in zh.stdout
     assert "not known" not in zh.stdout and "compare the fingerprint" not in zh.stdout
     assert "the host key is not known (ssh-ed25519 " + host.fingerprint() in row_of(en.stdout, host.name)
