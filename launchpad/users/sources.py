@@ -11,8 +11,9 @@ is read by calamine as '' like an empty cell; for xlsx/xlsm the sheet's XML is s
 error cells (`t="e"`) and each is remembered in `Sheet.errors` with the error as Excel shows
 it, so the check names it instead of calling a required cell empty or dropping an optional
 one. xls, xlsb and ods keep their errors where this cannot look: there they read as empty. A
-CSV/TSV cell whose whole text is such an error is what Excel saved for it, and is read the
-same way: '' and remembered in `Sheet.errors`.
+CSV/TSV cell whose whole text is such an error is what Excel saved for it, and so is a text cell
+of any workbook (another workbook's lookups pasted as text): both are read the same way, '' and
+remembered in `Sheet.errors`.
 
 CSV and TSV come from many hands: Excel on a Chinese Windows saves GBK, "Unicode text" is
 UTF-16 with tabs, others UTF-8 with or without a BOM. BOMs decide first, then strict UTF-8
@@ -31,7 +32,8 @@ import io
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import chain, compress, count, islice, repeat
+from operator import contains
 from pathlib import Path
 from typing import Any, cast
 
@@ -149,7 +151,7 @@ def _read_excel(path: Path) -> list[Sheet]:
         sheets = _parsed(path)
     errors = search.result() if search is not None else {}
     for sheet in sheets:
-        sheet.errors = errors.get(sheet.name, {})
+        sheet.errors.update(errors.get(sheet.name, {}))
     return sheets
 
 
@@ -173,6 +175,7 @@ def _parsed(path: Path) -> list[Sheet]:
                         sheet.rows.append(cast(list[str], values))
                     else:
                         sheet.rows.append([_cell_text(value, r, c, sheet) for c, value in enumerate(values)])
+            sheet.errors = _error_texts(sheet.rows)
             sheets.append(sheet)
     except PasswordError:
         raise UnreadableSheet(phrase("users.password_protected", path=str(path)),
@@ -337,17 +340,20 @@ def _read_text(path: Path, delimiter: str | None) -> Workbook:
     except csv.Error as exc:
         raise UnreadableSheet(phrase("users.bad_csv", path=str(path), error=str(exc))) from None
     notes = [phrase("users.read_as_big5", file=path.name)] if encoding in BIG5_ENCODINGS else []
-    return Workbook(path, [Sheet(path.stem, rows, errors=_error_texts(text, rows), notes=notes)], encoding=encoding)
+    # A file holding no error's text anywhere (a search in C for each) has none: its rows are not looked at.
+    errors = _error_texts(rows) if any(error in text for error in EXCEL_ERRORS) else {}
+    return Workbook(path, [Sheet(path.stem, rows, errors=errors, notes=notes)], encoding=encoding)
 
 
-def _error_texts(text: str, rows: list[list[str]]) -> dict[tuple[int, int], str]:
-    """The cells holding an error Excel saved as text, each made '' as in a workbook (so a row of
-    nothing but errors is a blank row there and here). A file holding no error's text anywhere
-    (a search in C for each) has none: its cells are not looked at."""
-    if not any(error in text for error in EXCEL_ERRORS):
-        return {}
+def _error_texts(rows: list[list[str]]) -> dict[tuple[int, int], str]:
+    """The cells whose whole text is an error (what Excel saves into a CSV for one, or another
+    workbook's error pasted as text), each made '' as an error cell is (so a row of nothing but
+    errors is a blank row, as in the workbook it came from). Only a row whose joined text holds
+    a '#' is looked at cell by cell: the rest are answered by a search in C each, so a sheet of
+    100,000 rows without one costs a few milliseconds, not a loop over its cells."""
     found = {}
-    for r, cells in enumerate(rows):
+    for r in compress(count(), map(contains, map("".join, rows), repeat("#"))):
+        cells = rows[r]
         for c, cell in enumerate(cells):
             if "#" in cell and cell.strip() in EXCEL_ERRORS:
                 found[(r, c)], cells[c] = cell.strip(), ""

@@ -41,6 +41,15 @@ def test_an_error_cell_is_remembered_with_the_error_excel_shows(tmp_path: Path) 
     assert sheet.rows[1][1] == "" and sheet.rows[1][0] == "zhangsan"
 
 
+def test_an_error_typed_or_pasted_as_text_is_remembered_beside_the_error_cells(tmp_path: Path) -> None:
+    # calamine reads a text cell "#N/A" as that text: it is the error's text, pasted as a value.
+    path = write_xlsx_with_errors(tmp_path / "u.xlsx", [HEADER, [*GOOD[0][:7], "#NUM!"], [*GOOD[1][:4], "#NULL! "]],
+                                  {"B2": ("VLOOKUP(A2,花名册!A:B,2,FALSE)", "#N/A")})
+    sheet = read_workbook(path).sheets[0]
+    assert sheet.errors == {(1, 1): "#N/A", (1, 7): "#NUM!", (2, 4): "#NULL!"}
+    assert sheet.rows[1][7] == "" and sheet.rows[2][4] == "" and sheet.rows[2][3] == GOOD[1][3]
+
+
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8", "utf-8-sig"])
 def test_csv_encoding_is_detected(tmp_path: Path, encoding: str) -> None:
     path = write_csv(tmp_path / "u.csv", [HEADER, GOOD[0], ["王五", "王五", "", "", "", "女", "办公室", "科员"]],
