@@ -20,7 +20,9 @@ UTF-16 with tabs, others UTF-8 with or without a BOM. BOMs decide first, then st
 (GBK text is almost never valid UTF-8), then GB18030 (a superset of GBK) unless the text is
 Big5 (Traditional Chinese, which GB18030 decodes into mojibake without an error), and
 charset-normalizer only for what none of them decodes, but for a few bytes: those are named,
-not guessed past.
+not guessed past. When that still guesses wrong (a short Big5 list whose bytes are common GBK
+characters), the mapping's `encoding:` says what the file is, and a byte it does not decode is
+named at its line.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ FLOAT_DIGITS = 15  # what a double keeps of an integer typed into Excel
 SHEETS_NAMED = 5  # of a folder's sheets, when the file named is not there
 STRAY_BYTES = 3  # undecodable spots in a file otherwise UTF-8 or GBK: named, never guessed past
 STRAY_NAMES = {"utf-8": "UTF-8", "gb18030": "GBK (GB18030)"}
+DETECTED_NAMES = {"gb18030": "gb18030 (GBK)", "cp950": "cp950 (Big5)", "big5hkscs": "big5hkscs (Big5)"}
 BIG5_ENCODINGS = ("cp950", "big5hkscs")  # Windows' Big5 (Taiwan, Hong Kong), then Hong Kong's supplement
 BIG5_SHARE = 5  # one non-ASCII character in this many out of place in GBK text makes it Big5 (`_big5_instead`)
 NOT_IN_A_NAME_LIST = re.compile("[\u0370-\u04ff\u2500-\u257f\u3040-\u30ff]")  # Greek, Cyrillic, box, kana
@@ -104,8 +107,9 @@ class Workbook:
     encoding: str | None = None  # of a CSV/TSV file
 
 
-def read_workbook(path: Path) -> Workbook:
-    """All sheets of `path`; raises UnreadableSheet with what to do about it."""
+def read_workbook(path: Path, encoding: str | None = None) -> Workbook:
+    """All sheets of `path`; raises UnreadableSheet with what to do about it. `encoding` (the
+    mapping's) is a CSV/TSV file's, instead of the one detected; a workbook has none."""
     suffix = path.suffix.lower()
     try:
         size = path.stat().st_size
@@ -120,7 +124,7 @@ def read_workbook(path: Path) -> Workbook:
     if suffix in EXCEL_SUFFIXES:
         return Workbook(path, _read_excel(path))
     if suffix in TEXT_SUFFIXES:
-        return _read_text(path, delimiter="\t" if suffix == ".tsv" else None)
+        return _read_text(path, delimiter="\t" if suffix == ".tsv" else None, encoding=encoding)
     raise UnreadableSheet(phrase("users.not_a_sheet", path=str(path), suffix=suffix or phrase("users.no_suffix")),
                           hint=phrase("users.not_a_sheet_hint"))
 
@@ -324,11 +328,30 @@ def _big5_instead(data: bytes, text: str) -> tuple[str, str]:
     return text, "gb18030"
 
 
-def _read_text(path: Path, delimiter: str | None) -> Workbook:
+def decode_as(data: bytes, path: Path, encoding: str) -> str:
+    """The text of a CSV/TSV file in the encoding its mapping gives. A byte that encoding does not
+    decode is named at its line and offset, with the encoding detection would have read it in."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        at = exc.start
+        said = phrase("users.not_in_given_encoding", path=str(path), encoding=encoding, byte=f"0x{data[at]:02X}",
+                      line=data[:at].decode(encoding, errors="replace").count("\n") + 1, offset=at)
+    try:
+        detected = decode_text(data, path)[1]
+    except UnreadableSheet:
+        raise UnreadableSheet(said, hint=phrase("users.given_encoding_hint")) from None
+    raise UnreadableSheet(said, hint=phrase("users.given_encoding_detected_hint", name=detected,
+                                            detected=DETECTED_NAMES.get(detected, detected)))
+
+
+def _read_text(path: Path, delimiter: str | None, encoding: str | None = None) -> Workbook:
     data = path.read_bytes()
-    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or \
+        encoding is not None and codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+    if b"\x00" in data[:4096] and not utf16:
         raise UnreadableSheet(phrase("users.binary_csv", path=str(path)), hint=phrase("users.excel_name_hint"))
-    text, encoding = decode_text(data, path)
+    text, encoding = decode_text(data, path) if encoding is None else (decode_as(data, path, encoding), encoding)
     if delimiter is None:
         # The one on most of the first lines, not on the first: a title typed above the header
         # may hold a full-width comma or a semicolon of its own.

@@ -355,6 +355,28 @@ def test_a_bad_mapping_is_located_by_file_line_col(tmp_path: Path, change: str, 
     assert line >= 1
 
 
+@pytest.mark.parametrize(("encoding", "says"), [
+    ("gbk2312", "unknown encoding 'gbk2312'"),
+    ("base64", "unknown encoding 'base64'"),  # a codec Python has, but not of text
+])
+def test_an_encoding_python_cannot_decode_text_with_is_located_in_the_mapping(tmp_path: Path, encoding: str,
+                                                                              says: str) -> None:
+    path = write_mapping(tmp_path, MAPPING.replace("key: user_name", f"key: user_name\nencoding: {encoding}"))
+    with pytest.raises(InvalidInput) as caught:
+        load_mapping(path, "imports/ruoyi.yaml")
+    rendered = caught.value.render()
+    assert rendered.startswith("imports/ruoyi.yaml:3:11") and says in rendered, rendered
+
+
+def test_an_encoding_beside_a_source_that_is_not_a_file_is_located_in_the_mapping(tmp_path: Path) -> None:
+    source = 'source: {kind: api, url: "https://hr.example.cn/api/users"}'
+    path = write_mapping(tmp_path, MAPPING.replace("key: user_name", f"key: user_name\n{source}\nencoding: gbk"))
+    with pytest.raises(InvalidInput) as caught:
+        load_mapping(path, "imports/ruoyi.yaml")
+    rendered = caught.value.render()
+    assert rendered.startswith("imports/ruoyi.yaml:4:11") and "a CSV/TSV file" in rendered, rendered
+
+
 def test_a_value_longer_than_the_target_column_is_found_by_check(tmp_path: Path) -> None:
     long_name = "欧阳" * 16  # RuoYi's nick_name holds 30
     result = check(tmp_path, [["a", long_name, "", "", "", "", "办公室", ""]])

@@ -73,6 +73,30 @@ def test_a_csv_in_big5_is_read_as_traditional_chinese_not_as_gbk_mojibake(tmp_pa
         "u.csv was read as Big5 (Traditional Chinese); if its names look wrong, save it as UTF-8 and check again"]
 
 
+# Big5 names whose bytes are also common GB2312 characters: detection reads them as GBK (陳偉 as 朝岸).
+BIG5_AS_GBK = [["account", "name"], ["chen.wei", "陳偉"], ["huang.guohua", "黃國華"], ["zhao.ya", "趙雅"]]
+
+
+@pytest.mark.parametrize(("rows", "encoding"), [(BIG5_AS_GBK, "big5"), ([HEADER, *GOOD], "gbk")])
+def test_the_mappings_encoding_reads_a_csv_its_detection_would_misread(tmp_path: Path, rows: list[list[str]],
+                                                                       encoding: str) -> None:
+    path = write_csv(tmp_path / "u.csv", rows, encoding=encoding)
+    if encoding == "big5":
+        assert read_workbook(path).sheets[0].rows[1] == ["chen.wei", "朝岸"]  # what detection makes of it
+    book = read_workbook(path, encoding=encoding)
+    assert book.sheets[0].rows == rows and book.encoding == encoding and book.sheets[0].notes == []
+
+
+def test_a_csv_that_does_not_decode_in_the_mappings_encoding_names_the_line_and_byte(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "u.csv", [["account", "name"], ["zhangsan", "张三"]], encoding="gbk")
+    with pytest.raises(UnreadableSheet) as caught:
+        read_workbook(path, encoding="utf-8")
+    assert str(caught.value.message) == (f"{path} does not decode as utf-8 (the mapping's encoding:): line 2, "
+                                         "byte 0xD5 at offset 23")
+    assert str(caught.value.hint) == ("it reads as gb18030 (GBK) when detected: remove encoding: from the mapping, "
+                                      "or write encoding: gb18030")
+
+
 def test_a_gbk_csv_that_big5_could_also_read_stays_gbk(tmp_path: Path) -> None:
     rows = [["账号", "姓名", "单位"], ["lisi", "李四", "办公室"], ["wangwu", "王五", "信息中心"],
             ["liuyang", "刘洋", "财务科"], ["chenjing", "陈静", "办公室"]]
