@@ -328,7 +328,7 @@ def _big5_instead(data: bytes, text: str) -> tuple[str, str]:
     return text, "gb18030"
 
 
-def decode_as(data: bytes, path: Path, encoding: str) -> str:
+def _decoded_as(data: bytes, path: Path, encoding: str) -> str:
     """The text of a CSV/TSV file in the encoding its mapping gives. A byte that encoding does not
     decode is named at its line and offset, with the encoding detection would have read it in."""
     try:
@@ -351,7 +351,7 @@ def _read_text(path: Path, delimiter: str | None, encoding: str | None = None) -
         encoding is not None and codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
     if b"\x00" in data[:4096] and not utf16:
         raise UnreadableSheet(phrase("users.binary_csv", path=str(path)), hint=phrase("users.excel_name_hint"))
-    text, encoding = decode_text(data, path) if encoding is None else (decode_as(data, path, encoding), encoding)
+    text, encoding = decode_text(data, path) if encoding is None else (_decoded_as(data, path, encoding), encoding)
     if delimiter is None:
         # The one on most of the first lines, not on the first: a title typed above the header
         # may hold a full-width comma or a semicolon of its own.
