@@ -17,6 +17,7 @@ units:
 roles:
   default: [common]
   rules: [{when: {post: [科长]}, roles: [leader]}]
+# encoding: gb18030           # a CSV/TSV file's encoding, when its detection guesses wrong (big5, utf-16, …)
 # users from elsewhere than a file (then `users check/plan/import` take no FILE):
 # source: {kind: database, environment: prod, database: hr, query: "SELECT … WHERE status = :s", params: {s: "1"}}
 # source: {kind: api, url: "https://hr/api/users", list: data.rows, token: env:HR_TOKEN,
@@ -29,6 +30,7 @@ the same pydantic models as its JSON Schema (`launchpad schema import-mapping`).
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
@@ -131,6 +133,9 @@ class ImportMapping(Model):
     sheets: list[str] | None = Field(None, description="Sheets to read (default: every sheet with a header).")
     source: Annotated[DatabaseSource | ApiSource, Field(discriminator="kind")] | None = Field(
         None, description="Where the users come from when not from a file: a database query or an HTTP API.")
+    encoding: str | None = Field(
+        None, description="A CSV/TSV file's encoding (gb18030 for GBK, big5, utf-8, utf-16…) when its detection "
+                          "guesses wrong; a workbook (xlsx, xls, ods) has none to give.")
     fields: dict[FieldName, FieldSpec] = Field(min_length=1)
     units: Units = Field(default_factory=Units)
     roles: Roles = Field(default_factory=Roles)
@@ -153,6 +158,24 @@ class ImportMapping(Model):
             if unknown:
                 raise ValueError(phrase("rule.role_rule_field", names=unknown))
         return self
+
+    @field_validator("encoding")
+    @classmethod
+    def _text_encoding(cls, name: str | None, info: ValidationInfo) -> str | None:
+        # Checked as the mapping is loaded (at `encoding:`), not when a file fails to decode.
+        if name is None:
+            return name
+        source = info.data.get("source")
+        if source is not None:
+            raise ValueError(phrase("rule.encoding_with_source", kind=source.kind))
+        try:
+            codec = codecs.lookup(name)
+        except LookupError:
+            codec = None
+        # A codec of bytes to bytes (base64, zlib) or of text to text (rot13) has no text to give.
+        if codec is None or not getattr(codec, "_is_text_encoding", True):
+            raise ValueError(phrase("rule.unknown_encoding", name=name))
+        return name
 
     @field_validator("passwords")
     @classmethod

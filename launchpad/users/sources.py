@@ -11,15 +11,18 @@ is read by calamine as '' like an empty cell; for xlsx/xlsm the sheet's XML is s
 error cells (`t="e"`) and each is remembered in `Sheet.errors` with the error as Excel shows
 it, so the check names it instead of calling a required cell empty or dropping an optional
 one. xls, xlsb and ods keep their errors where this cannot look: there they read as empty. A
-CSV/TSV cell whose whole text is such an error is what Excel saved for it, and is read the
-same way: '' and remembered in `Sheet.errors`.
+CSV/TSV cell whose whole text is such an error is what Excel saved for it, and so is a text cell
+of any workbook (another workbook's lookups pasted as text): both are read the same way, '' and
+remembered in `Sheet.errors`.
 
 CSV and TSV come from many hands: Excel on a Chinese Windows saves GBK, "Unicode text" is
 UTF-16 with tabs, others UTF-8 with or without a BOM. BOMs decide first, then strict UTF-8
 (GBK text is almost never valid UTF-8), then GB18030 (a superset of GBK) unless the text is
 Big5 (Traditional Chinese, which GB18030 decodes into mojibake without an error), and
 charset-normalizer only for what none of them decodes, but for a few bytes: those are named,
-not guessed past.
+not guessed past. When that still guesses wrong (a short Big5 list whose bytes are common GBK
+characters), the mapping's `encoding:` says what the file is, and a byte it does not decode is
+named at its line.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ import io
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import chain, compress, count, islice, repeat
+from operator import contains
 from pathlib import Path
 from typing import Any, cast
 
@@ -47,6 +51,7 @@ FLOAT_DIGITS = 15  # what a double keeps of an integer typed into Excel
 SHEETS_NAMED = 5  # of a folder's sheets, when the file named is not there
 STRAY_BYTES = 3  # undecodable spots in a file otherwise UTF-8 or GBK: named, never guessed past
 STRAY_NAMES = {"utf-8": "UTF-8", "gb18030": "GBK (GB18030)"}
+DETECTED_NAMES = {"gb18030": "gb18030 (GBK)", "cp950": "cp950 (Big5)", "big5hkscs": "big5hkscs (Big5)"}
 BIG5_ENCODINGS = ("cp950", "big5hkscs")  # Windows' Big5 (Taiwan, Hong Kong), then Hong Kong's supplement
 BIG5_SHARE = 5  # one non-ASCII character in this many out of place in GBK text makes it Big5 (`_big5_instead`)
 NOT_IN_A_NAME_LIST = re.compile("[\u0370-\u04ff\u2500-\u257f\u3040-\u30ff]")  # Greek, Cyrillic, box, kana
@@ -102,8 +107,9 @@ class Workbook:
     encoding: str | None = None  # of a CSV/TSV file
 
 
-def read_workbook(path: Path) -> Workbook:
-    """All sheets of `path`; raises UnreadableSheet with what to do about it."""
+def read_workbook(path: Path, encoding: str | None = None) -> Workbook:
+    """All sheets of `path`; raises UnreadableSheet with what to do about it. `encoding` (the
+    mapping's) is a CSV/TSV file's, instead of the one detected; a workbook has none."""
     suffix = path.suffix.lower()
     try:
         size = path.stat().st_size
@@ -118,7 +124,7 @@ def read_workbook(path: Path) -> Workbook:
     if suffix in EXCEL_SUFFIXES:
         return Workbook(path, _read_excel(path))
     if suffix in TEXT_SUFFIXES:
-        return _read_text(path, delimiter="\t" if suffix == ".tsv" else None)
+        return _read_text(path, delimiter="\t" if suffix == ".tsv" else None, encoding=encoding)
     raise UnreadableSheet(phrase("users.not_a_sheet", path=str(path), suffix=suffix or phrase("users.no_suffix")),
                           hint=phrase("users.not_a_sheet_hint"))
 
@@ -149,7 +155,7 @@ def _read_excel(path: Path) -> list[Sheet]:
         sheets = _parsed(path)
     errors = search.result() if search is not None else {}
     for sheet in sheets:
-        sheet.errors = errors.get(sheet.name, {})
+        sheet.errors.update(errors.get(sheet.name, {}))
     return sheets
 
 
@@ -173,6 +179,7 @@ def _parsed(path: Path) -> list[Sheet]:
                         sheet.rows.append(cast(list[str], values))
                     else:
                         sheet.rows.append([_cell_text(value, r, c, sheet) for c, value in enumerate(values)])
+            sheet.errors = _error_texts(sheet.rows)
             sheets.append(sheet)
     except PasswordError:
         raise UnreadableSheet(phrase("users.password_protected", path=str(path)),
@@ -321,11 +328,30 @@ def _big5_instead(data: bytes, text: str) -> tuple[str, str]:
     return text, "gb18030"
 
 
-def _read_text(path: Path, delimiter: str | None) -> Workbook:
+def _decoded_as(data: bytes, path: Path, encoding: str) -> str:
+    """The text of a CSV/TSV file in the encoding its mapping gives. A byte that encoding does not
+    decode is named at its line and offset, with the encoding detection would have read it in."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        at = exc.start
+        said = phrase("users.not_in_given_encoding", path=str(path), encoding=encoding, byte=f"0x{data[at]:02X}",
+                      line=data[:at].decode(encoding, errors="replace").count("\n") + 1, offset=at)
+    try:
+        detected = decode_text(data, path)[1]
+    except UnreadableSheet:
+        raise UnreadableSheet(said, hint=phrase("users.given_encoding_hint")) from None
+    raise UnreadableSheet(said, hint=phrase("users.given_encoding_detected_hint", name=detected,
+                                            detected=DETECTED_NAMES.get(detected, detected)))
+
+
+def _read_text(path: Path, delimiter: str | None, encoding: str | None = None) -> Workbook:
     data = path.read_bytes()
-    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or \
+        encoding is not None and codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+    if b"\x00" in data[:4096] and not utf16:
         raise UnreadableSheet(phrase("users.binary_csv", path=str(path)), hint=phrase("users.excel_name_hint"))
-    text, encoding = decode_text(data, path)
+    text, encoding = decode_text(data, path) if encoding is None else (_decoded_as(data, path, encoding), encoding)
     if delimiter is None:
         # The one on most of the first lines, not on the first: a title typed above the header
         # may hold a full-width comma or a semicolon of its own.
@@ -337,17 +363,20 @@ def _read_text(path: Path, delimiter: str | None) -> Workbook:
     except csv.Error as exc:
         raise UnreadableSheet(phrase("users.bad_csv", path=str(path), error=str(exc))) from None
     notes = [phrase("users.read_as_big5", file=path.name)] if encoding in BIG5_ENCODINGS else []
-    return Workbook(path, [Sheet(path.stem, rows, errors=_error_texts(text, rows), notes=notes)], encoding=encoding)
+    # A file holding no error's text anywhere (a search in C for each) has none: its rows are not looked at.
+    errors = _error_texts(rows) if any(error in text for error in EXCEL_ERRORS) else {}
+    return Workbook(path, [Sheet(path.stem, rows, errors=errors, notes=notes)], encoding=encoding)
 
 
-def _error_texts(text: str, rows: list[list[str]]) -> dict[tuple[int, int], str]:
-    """The cells holding an error Excel saved as text, each made '' as in a workbook (so a row of
-    nothing but errors is a blank row there and here). A file holding no error's text anywhere
-    (a search in C for each) has none: its cells are not looked at."""
-    if not any(error in text for error in EXCEL_ERRORS):
-        return {}
+def _error_texts(rows: list[list[str]]) -> dict[tuple[int, int], str]:
+    """The cells whose whole text is an error (what Excel saves into a CSV for one, or another
+    workbook's error pasted as text), each made '' as an error cell is (so a row of nothing but
+    errors is a blank row, as in the workbook it came from). Only a row whose joined text holds
+    a '#' is looked at cell by cell: the rest are answered by a search in C each, so a sheet of
+    100,000 rows without one costs a few milliseconds, not a loop over its cells."""
     found = {}
-    for r, cells in enumerate(rows):
+    for r in compress(count(), map(contains, map("".join, rows), repeat("#"))):
+        cells = rows[r]
         for c, cell in enumerate(cells):
             if "#" in cell and cell.strip() in EXCEL_ERRORS:
                 found[(r, c)], cells[c] = cell.strip(), ""

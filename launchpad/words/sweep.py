@@ -114,6 +114,18 @@ ENTRIES: dict[str, tuple[str, str]] = {
                          "{path}：第 {line} 行：字节 {byte} 不是 {encoding} 文本，而文件其余部分是"),
     "users.stray_byte_hint": ("open it in Excel or WPS, check that line, and save it as \"CSV UTF-8\"",
                               "请用 Excel 或 WPS 打开，检查该行，并另存为“CSV UTF-8”"),
+    "users.not_in_given_encoding": ("{path} does not decode as {encoding} (the mapping's encoding:): line {line}, "
+                                    "byte {byte} at offset {offset}",
+                                    "{path} 无法按 {encoding}（映射的 encoding:）解码：第 {line} 行，偏移 {offset} "
+                                    "处的字节 {byte}"),
+    "users.given_encoding_detected_hint": ("it reads as {detected} when detected: remove encoding: from the mapping, "
+                                           "or write encoding: {name}",
+                                           "不指定编码时自动识别为 {detected}：请删除映射中的 encoding:，"
+                                           "或改为 encoding: {name}"),
+    "users.given_encoding_hint": ("remove encoding: from the mapping to have the encoding detected, or give the one "
+                                  "the file was saved in (gb18030 for GBK, big5, utf-8, utf-16)",
+                                  "请删除映射中的 encoding: 以自动识别编码，或改为文件保存时的编码"
+                                  "（GBK 写 gb18030，以及 big5、utf-8、utf-16）"),
     "users.binary_csv": ("{path} holds binary data, not CSV text", "{path} 含有二进制数据，不是 CSV 文本"),
     "users.excel_name_hint": ("if it is an Excel file, give it its .xlsx or .xls name",
                               "如果它是 Excel 文件，请给它 .xlsx 或 .xls 扩展名"),

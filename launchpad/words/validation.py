@@ -175,6 +175,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
                          "有两条规则都叫“{name}”"),
     "rule.paging": ("page by page_param or by next, not both",
                     "分页用 page_param 或 next，二选一"),
+    "rule.unknown_encoding": ("unknown encoding {name!r}: give one Python knows, such as gb18030 (GBK), big5, "
+                              "utf-8 or utf-16",
+                              "未知的编码“{name}”：请写 Python 认识的编码，如 gb18030（GBK）、big5、utf-8 或 utf-16"),
+    "rule.encoding_with_source": ("encoding: is for a CSV/TSV file, and these users come from the source: "
+                                  "({kind}): remove it",
+                                  "encoding: 只用于 CSV/TSV 文件，而用户来自 source 的 {kind}：请删除它"),
     "rule.key_not_field": ("key {field!r} is not one of the fields ({fields})",
                            "key“{field}”不是字段之一（已有字段：{fields}）"),
     "rule.key_required": ("the key field {field!r} must be required: true",

@@ -152,6 +152,23 @@ def test_an_error_excel_saved_into_a_csv_is_named_as_in_an_xlsx(tmp_path: Path) 
     assert len(result.rows) == 2
 
 
+def test_an_error_pasted_as_text_into_an_xlsx_is_named_as_in_a_csv(tmp_path: Path) -> None:
+    # The values of another workbook's lookups pasted as text: a name "#N/A" is no name (it was
+    # imported as one), and a row of nothing but errors is a lookup filled down past the list.
+    rows = [HEADER, ["zhangsan", "#N/A", *GOOD[0][2:]], [*GOOD[1][:3], "#REF!", " #DIV/0!", *GOOD[1][5:]],
+            ["", "", "", "", "", "", "#N/A", "#VALUE!"], ["wangwu", "王五", "", "", "", "男", "办公室", "#NAME?"]]
+    path = write_xlsx(tmp_path / "u.xlsx", {"名单": rows})
+    result = check_workbook(read_workbook(path), load_mapping(write_mapping(tmp_path)))
+    assert problems(result) == [
+        (2, "B", "姓名", "#N/A", ERROR_CELL.format(error="#N/A")),
+        (3, "D", "手机号码", "#REF!", ERROR_CELL.format(error="#REF!")),
+        (3, "E", "邮箱", "#DIV/0!", ERROR_CELL.format(error="#DIV/0!")),
+        (5, "H", "岗位", "#NAME?", ERROR_CELL.format(error="#NAME?")),
+    ]
+    assert result.problems[0].place == "名单!B2"
+    assert len(result.rows) == 3
+
+
 def test_a_row_of_nothing_but_formula_errors_is_a_blank_row(tmp_path: Path) -> None:
     # A lookup column filled down past the end of the list: its rows hold nothing typed.
     path = write_xlsx_with_errors(tmp_path / "u.xlsx", [HEADER, *GOOD, [], []], {
@@ -336,6 +353,28 @@ def test_a_bad_mapping_is_located_by_file_line_col(tmp_path: Path, change: str, 
     assert rendered.startswith("imports/ruoyi.yaml:")
     line = int(rendered.split(":")[1])
     assert line >= 1
+
+
+@pytest.mark.parametrize(("encoding", "says"), [
+    ("gbk2312", "unknown encoding 'gbk2312'"),
+    ("base64", "unknown encoding 'base64'"),  # a codec Python has, but not of text
+])
+def test_an_encoding_python_cannot_decode_text_with_is_located_in_the_mapping(tmp_path: Path, encoding: str,
+                                                                              says: str) -> None:
+    path = write_mapping(tmp_path, MAPPING.replace("key: user_name", f"key: user_name\nencoding: {encoding}"))
+    with pytest.raises(InvalidInput) as caught:
+        load_mapping(path, "imports/ruoyi.yaml")
+    rendered = caught.value.render()
+    assert rendered.startswith("imports/ruoyi.yaml:3:11") and says in rendered, rendered
+
+
+def test_an_encoding_beside_a_source_that_is_not_a_file_is_located_in_the_mapping(tmp_path: Path) -> None:
+    source = 'source: {kind: api, url: "https://hr.example.cn/api/users"}'
+    path = write_mapping(tmp_path, MAPPING.replace("key: user_name", f"key: user_name\n{source}\nencoding: gbk"))
+    with pytest.raises(InvalidInput) as caught:
+        load_mapping(path, "imports/ruoyi.yaml")
+    rendered = caught.value.render()
+    assert rendered.startswith("imports/ruoyi.yaml:4:11") and "a CSV/TSV file" in rendered, rendered
 
 
 def test_a_value_longer_than_the_target_column_is_found_by_check(tmp_path: Path) -> None:

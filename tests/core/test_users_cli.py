@@ -63,6 +63,31 @@ def test_a_bad_mapping_is_located_by_file_line_col(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+def test_a_csv_the_mappings_encoding_does_not_decode_exits_2_naming_the_line(tmp_path: Path) -> None:
+    from tests.core.users_sheets import MAPPING
+
+    mapping = write_mapping(tmp_path, MAPPING.replace("key: user_name", "key: user_name\nencoding: utf-8"))
+    sheet = write_csv(tmp_path / "名单.csv", [HEADER, GOOD[0]], encoding="gbk")
+    done = users("check", str(sheet), "--mapping", str(mapping))
+    assert done.returncode == 2, done.stderr
+    assert f"{sheet} 无法按 utf-8（映射的 encoding:）解码：第 1 行，偏移 0 处的字节 0xD5" in done.stderr
+    assert "自动识别为 gb18030 (GBK)" in done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+    right = write_mapping(tmp_path, MAPPING.replace("key: user_name", "key: user_name\nencoding: gbk"))
+    assert users("check", str(sheet), "--mapping", str(right)).returncode == 0
+
+
+def test_an_unknown_encoding_in_the_mapping_exits_2_at_its_line(tmp_path: Path) -> None:
+    from tests.core.users_sheets import MAPPING
+
+    mapping = write_mapping(tmp_path, MAPPING.replace("key: user_name", "key: user_name\nencoding: gbk2312"))
+    sheet = write_csv(tmp_path / "名单.csv", [HEADER, GOOD[0]], encoding="gbk")
+    done = users("check", str(sheet), "--mapping", str(mapping))
+    assert done.returncode == 2, done.stderr
+    assert f"{mapping}:3:11" in done.stderr or "imports/ruoyi.yaml:3:11" in done.stderr, done.stderr
+    assert "gbk2312" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_without_a_mapping_or_workspace_the_command_says_what_to_pass(tmp_path: Path) -> None:
     sheet = write_xlsx(tmp_path / "u.xlsx", {"名单": [HEADER, *GOOD]})
     done = users("check", str(sheet))

@@ -41,6 +41,15 @@ def test_an_error_cell_is_remembered_with_the_error_excel_shows(tmp_path: Path) 
     assert sheet.rows[1][1] == "" and sheet.rows[1][0] == "zhangsan"
 
 
+def test_an_error_typed_or_pasted_as_text_is_remembered_beside_the_error_cells(tmp_path: Path) -> None:
+    # calamine reads a text cell "#N/A" as that text: it is the error's text, pasted as a value.
+    path = write_xlsx_with_errors(tmp_path / "u.xlsx", [HEADER, [*GOOD[0][:7], "#NUM!"], [*GOOD[1][:4], "#NULL! "]],
+                                  {"B2": ("VLOOKUP(A2,花名册!A:B,2,FALSE)", "#N/A")})
+    sheet = read_workbook(path).sheets[0]
+    assert sheet.errors == {(1, 1): "#N/A", (1, 7): "#NUM!", (2, 4): "#NULL!"}
+    assert sheet.rows[1][7] == "" and sheet.rows[2][4] == "" and sheet.rows[2][3] == GOOD[1][3]
+
+
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8", "utf-8-sig"])
 def test_csv_encoding_is_detected(tmp_path: Path, encoding: str) -> None:
     path = write_csv(tmp_path / "u.csv", [HEADER, GOOD[0], ["王五", "王五", "", "", "", "女", "办公室", "科员"]],
@@ -62,6 +71,30 @@ def test_a_csv_in_big5_is_read_as_traditional_chinese_not_as_gbk_mojibake(tmp_pa
     assert book.sheets[0].rows == rows
     assert [str(note) for note in book.sheets[0].notes] == [
         "u.csv was read as Big5 (Traditional Chinese); if its names look wrong, save it as UTF-8 and check again"]
+
+
+# Big5 names whose bytes are also common GB2312 characters: detection reads them as GBK (陳偉 as 朝岸).
+BIG5_AS_GBK = [["account", "name"], ["chen.wei", "陳偉"], ["huang.guohua", "黃國華"], ["zhao.ya", "趙雅"]]
+
+
+@pytest.mark.parametrize(("rows", "encoding"), [(BIG5_AS_GBK, "big5"), ([HEADER, *GOOD], "gbk")])
+def test_the_mappings_encoding_reads_a_csv_its_detection_would_misread(tmp_path: Path, rows: list[list[str]],
+                                                                       encoding: str) -> None:
+    path = write_csv(tmp_path / "u.csv", rows, encoding=encoding)
+    if encoding == "big5":
+        assert read_workbook(path).sheets[0].rows[1] == ["chen.wei", "朝岸"]  # what detection makes of it
+    book = read_workbook(path, encoding=encoding)
+    assert book.sheets[0].rows == rows and book.encoding == encoding and book.sheets[0].notes == []
+
+
+def test_a_csv_that_does_not_decode_in_the_mappings_encoding_names_the_line_and_byte(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "u.csv", [["account", "name"], ["zhangsan", "张三"]], encoding="gbk")
+    with pytest.raises(UnreadableSheet) as caught:
+        read_workbook(path, encoding="utf-8")
+    assert str(caught.value.message) == (f"{path} does not decode as utf-8 (the mapping's encoding:): line 2, "
+                                         "byte 0xD5 at offset 23")
+    assert str(caught.value.hint) == ("it reads as gb18030 (GBK) when detected: remove encoding: from the mapping, "
+                                      "or write encoding: gb18030")
 
 
 def test_a_gbk_csv_that_big5_could_also_read_stays_gbk(tmp_path: Path) -> None:

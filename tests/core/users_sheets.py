@@ -55,8 +55,10 @@ def write_xlsx(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]],
         for row in rows:
             ws.append(list(row))
             for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # typed text that looks like a formula, as a client's sheet may hold
+                if isinstance(cell.value, str) and (cell.value.startswith("=") or cell.data_type == "e"):
+                    # typed text that looks like a formula, or an error's text pasted as a value (openpyxl
+                    # makes "#N/A" an error cell), as a client's sheet may hold
+                    cell.data_type = "s"
         for cells in (merged or {}).get(name, []):
             ws.merge_cells(cells)
     book.save(path)
