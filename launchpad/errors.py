@@ -86,6 +86,22 @@ class Problem:
         return f"{self.file}:{self.line}:{self.col}: {render(self.said, lang)}"
 
 
+# A gate refused: a condition in the world was not met (no fresh backup, no approval, a window
+# not open yet, a record whose state does not allow the move) and nothing went wrong. A script
+# that calls launchpad tells it from a failure (1) and from its own mistake (2) by the code alone,
+# and may try again once the condition holds. A run a gate stopped exits with it too (run/engine.py).
+REFUSED_EXIT = 4
+
+
+class Refusal(LaunchpadError):
+    """A gate refused what was asked: a condition was not met, nothing was changed and nothing
+    went wrong. Never an ordinary failure (exit 1), nor the person's own input (exit 2): what
+    a person can put right by asking again (not confirmed, a name typed wrong) subclasses it
+    back to exit 2."""
+
+    exit_code = REFUSED_EXIT
+
+
 class InvalidInput(LaunchpadError):
     """A file (site.yaml, a playbook, an answers file) that cannot be used as written."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from launchpad.errors import LaunchpadError
+from launchpad.errors import LaunchpadError, Refusal
 
 
 class BackupFailed(LaunchpadError):
@@ -24,9 +24,10 @@ class VerifyFailed(BackupFailed):
     title = "backup does not verify"
 
 
-class DrillRefused(BackupFailed):
+class DrillRefused(Refusal, BackupFailed):
     """A drill not started: the backup's file does not match its record. Nothing failed to back
-    up; the backup is not usable, and the person takes a new one or drills another."""
+    up; the backup is not usable, and the person takes a new one or drills another: a refusal
+    (exit 4), still a BackupFailed to whoever catches those."""
 
     title = "drill refused"
 
@@ -38,11 +39,23 @@ class DrillNotRun(BackupFailed):
     title = "drill not run"
 
 
-class RestoreRefused(LaunchpadError):
-    """A restore that launchpad will not start: unverifiable file, no confirmation, wrong env.
-    Nothing was changed and the person can put it right (another backup, the right environment,
-    the confirmation), so it is exit 2 like every error a person can cause — not exit 1, the
-    restore that started and failed (BackupFailed)."""
+class RestoreRefused(Refusal):
+    """A restore that launchpad will not start, nothing changed: the backup was deleted, its file
+    does not verify, its target now has another driver. A condition not met (exit 4) — not
+    exit 1, the restore that started and failed (BackupFailed)."""
 
     title = "restore refused"
+
+
+class RestoreNotConfirmed(RestoreRefused):
+    """Nobody confirmed the restore, or production's name was not typed: the person puts it
+    right by asking again, so it is bad usage (exit 2)."""
+
+    exit_code = 2
+
+
+class RestoreOtherEnvironment(RestoreRefused):
+    """A backup of another environment given to restore (never across: no option allows it):
+    the person's own input, exit 2."""
+
     exit_code = 2

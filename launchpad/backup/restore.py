@@ -5,9 +5,11 @@ environment (never across: no option allows test data onto production) and is no
 file, opened once and held open until it has been streamed, still has the recorded sha256; a
 person confirms (on production by typing the environment's name, or `--confirm ENV`); a safety
 backup of the current state is taken; only then is the backup streamed into the restore command.
-Every outcome is a row in `backup_restores` and entries in the audit log. A refusal
-(`RestoreRefused`, exit 2: the person asked for something unsafe and can put it right; nothing
-was changed) is audited too: `restore_refused`, or `restore_declined` when a person said no.
+Every outcome is a row in `backup_restores` and entries in the audit log. A refusal, nothing
+changed, is audited too: `restore_refused`, or `restore_declined` when a person said no. A
+backup of another environment (`RestoreOtherEnvironment`) and a restore not confirmed
+(`RestoreNotConfirmed`) are the person's to put right, exit 2; the backup's own state (deleted,
+not verifying, its target's driver changed) is a refused gate, `RestoreRefused`, exit 4.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any, BinaryIO, cast
 from launchpad.backup import records
 from launchpad.backup.compress import decompress_command, decompressed_from
 from launchpad.backup.drivers import driver_for
-from launchpad.backup.errors import BackupFailed, RestoreRefused
+from launchpad.backup.errors import BackupFailed, RestoreNotConfirmed, RestoreOtherEnvironment, RestoreRefused
 from launchpad.backup.hostshell import HostShell, tail
 from launchpad.backup.progress import ProgressMeter
 from launchpad.backup.records import BackupRecord
@@ -115,9 +117,10 @@ def restore_backup(session: BackupSession, backup_id: int, env_name: str, prompt
         session.audit("restore_refused", f"{env_name}/{record.target}",
                       {"backup": backup_id, "reason": "a backup of another environment",
                        "backup_environment": record.environment})
-        raise RestoreRefused(phrase("error.restore_other_env", id=backup_id, env=record.environment, wanted=env_name),
-                             hint=phrase("error.restore_other_env_hint", id=backup_id, env=record.environment,
-                                         wanted=env_name))
+        raise RestoreOtherEnvironment(phrase("error.restore_other_env", id=backup_id, env=record.environment,
+                                             wanted=env_name),
+                                      hint=phrase("error.restore_other_env_hint", id=backup_id,
+                                                  env=record.environment, wanted=env_name))
     if record.deleted_at:
         session.audit("restore_refused", f"{record.environment}/{record.target}",
                       {"backup": backup_id, "reason": "the backup was deleted"})
@@ -183,15 +186,15 @@ def _confirm(session: BackupSession, prompter: Prompter, record: BackupRecord, p
     where = f"{record.environment}/{record.target}"
     if not prompter.confirm(ConfirmRequest(step, title, record.environment, production, detail, by_yes=by_yes)):
         session.audit("restore_declined", where, {"backup": record.id, "reason": "not confirmed"})
-        raise RestoreRefused(phrase("error.restore_not_confirmed"))
+        raise RestoreNotConfirmed(phrase("error.restore_not_confirmed"))
     if production:
         typed = prompter.type_environment(TypeNameRequest(step, title, record.environment)).strip()
         if typed != record.environment:
             session.audit("restore_declined", where, {"backup": record.id, "reason": "environment name typed wrong",
                                                       "typed": typed})
-            raise RestoreRefused(phrase("error.import_rollback_not_named", env=record.environment,
-                                        typed=typed_instead(typed)),
-                                 hint=phrase("error.import_rollback_not_named_hint", env=record.environment))
+            raise RestoreNotConfirmed(phrase("error.import_rollback_not_named", env=record.environment,
+                                             typed=typed_instead(typed)),
+                                      hint=phrase("error.import_rollback_not_named_hint", env=record.environment))
     session.audit("restore_confirmed", where, {"backup": record.id, "production": production})
 
 

@@ -18,7 +18,7 @@ from launchpad.baseline.fix import Statement, statements_for, transaction_script
 from launchpad.baseline.model import Baseline
 from launchpad.baseline.records import record_comparison, record_fix
 from launchpad.baseline.ruoyi import LiveState, read_live
-from launchpad.errors import LaunchpadError
+from launchpad.errors import Refusal
 from launchpad.phrases import phrase, typed_instead
 from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
 from launchpad.sitetime import utc_now, zoned_text
@@ -30,11 +30,11 @@ from launchpad.workspace.secrets import AskSecret
 DEFAULT_BACKUP_AGE = "2h"
 
 
-class FixRefused(LaunchpadError):
-    """A fix launchpad will not start: not confirmed, the name typed wrong, no fresh backup."""
+class FixRefused(Refusal):
+    """A fix launchpad will not start: no fresh backup (a gate, exit 4); not confirmed or the
+    name typed wrong is `FixNotConfirmed`."""
 
     title = "fix refused"
-    exit_code = 1
 
 
 class FixNotConfirmed(FixRefused):

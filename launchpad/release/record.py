@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, NoReturn
 
-from launchpad.errors import LaunchpadError, UsageError
+from launchpad.errors import Refusal, UsageError
 from launchpad.phrases import Phrase, Said, parts, phrase
 from launchpad.release.window import PlannedWindow
 from launchpad.sitetime import local_moment, to_stamp, utc_now
@@ -37,12 +37,11 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("version", "changes", "impact", "rollback_plan", "owner")
 
 
-class ReleaseRefused(LaunchpadError):
+class ReleaseRefused(Refusal):
     """A release moved where its state does not allow (started without a reviewer, approved
-    without a test report): refused, never an ordinary failure."""
+    without a test report): refused, never an ordinary failure (exit 4)."""
 
     title = "release refused"
-    exit_code = 1
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from launchpad.errors import LaunchpadError, UsageError
+from launchpad.errors import REFUSED_EXIT, LaunchpadError, UsageError
 from launchpad.hosts.base import Transport
 from launchpad.phrases import Phrase, Said, parts, phrase, status_word
 from launchpad.run.events import (
@@ -57,10 +57,7 @@ DONE = ("passed", "skipped", "not_checked")
 # it exits 1 like any check that did not pass (3 is the crash handler's code, 2 bad input), and
 # its status, `partial`, says why.
 PARTIAL_EXIT = 1
-# A gate refused the run: a condition was not met (a window not open yet, no approval, no fresh
-# backup) and nothing went wrong. A script that calls launchpad tells it from a failed step (1)
-# by the code alone, and may try again once the condition holds.
-REFUSED_EXIT = 4
+# A run a gate refused exits REFUSED_EXIT (launchpad/errors.py), as every refused gate does.
 
 
 @dataclass(frozen=True)

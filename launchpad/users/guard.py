@@ -2,7 +2,7 @@
 and production needs a fresh verified backup of the database being written (the same rule as
 the `fresh_backup` gate of playbooks). Each refusal is audited and raised as `ImportRefused`,
 never as an ordinary failure; nothing is written after one. A write nobody confirmed is
-`ImportNotConfirmed` (exit 2, bad usage); the other refusals exit 1."""
+`ImportNotConfirmed` (exit 2, bad usage); the other refusals are gates, exit 4."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from launchpad.errors import LaunchpadError
+from launchpad.errors import LaunchpadError, Refusal
 from launchpad.phrases import phrase, typed_instead
 from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
 from launchpad.store.db import Store
@@ -19,22 +19,23 @@ from launchpad.workspace.site import Environment
 DEFAULT_BACKUP_AGE = "2h"
 
 
-class ImportRefused(LaunchpadError):
-    """An import launchpad will not start: rejected rows, no confirmation, no fresh backup."""
+class ImportRefused(Refusal):
+    """An import launchpad will not start: rejected rows, no fresh backup, another import of the
+    environment unfinished (gates, exit 4); not confirmed is `ImportNotConfirmed`."""
 
     title = "import refused"
-    exit_code = 1
 
 
 class ImportNotConfirmed(ImportRefused):
     """Nobody confirmed the write, or production's name was not typed: the person can put it
-    right by asking again, so it is bad usage (exit 2) like a refused restore, not a failure."""
+    right by asking again, so it is bad usage (exit 2) like a restore not confirmed, not a refusal."""
 
     exit_code = 2
 
 
-class RollbackRefused(LaunchpadError):
-    """A rollback launchpad will not do, nothing changed: the import was already rolled back."""
+class RollbackRefused(Refusal):
+    """A rollback launchpad will not do, nothing changed: the import was already rolled back.
+    Its state refuses it, not the person's typing: exit 4."""
 
     title = "rollback refused"
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from launchpad.errors import LaunchpadError, UsageError
+from launchpad.errors import Refusal, UsageError
 from launchpad.phrases import Phrase, Said, lines, phrase, typed_instead
 from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
 from launchpad.sitetime import zoned_text
@@ -37,12 +37,11 @@ BATCH = 500
 DEFAULT_BACKUP_AGE = "2h"
 
 
-class RolesRefused(LaunchpadError):
-    """An assignment launchpad will not write: no preview, the target changed since, not
-    confirmed, the name typed wrong, no fresh backup."""
+class RolesRefused(Refusal):
+    """An assignment launchpad will not write: no preview, the target changed since, no fresh
+    backup (gates, exit 4); not confirmed or the name typed wrong is `RolesNotConfirmed`."""
 
     title = "role assignment refused"
-    exit_code = 1
 
 
 class RolesNotConfirmed(RolesRefused):

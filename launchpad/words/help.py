@@ -489,9 +489,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.help.release.show.RELEASE_ID": ("The release's number.", "发布编号。"),
     "cli.help.release.show.--json": ("Print the release as JSON.", "以 JSON 输出发布信息。"),
     "cli.help.release.approve": ("Record the client's reviewer: the release may start only once approved. Refused "
-                                 "(exit 1) while no test report is attached or its file changed since.",
+                                 "(exit 4) while no test report is attached or its file changed since.",
                                  "登记客户方的审批人；发布须经审批才能开始。尚未附测试报告或报告文件之后被改动时，"
-                                 "拒绝登记（退出码 1）。"),
+                                 "拒绝登记（退出码 4）。"),
     "cli.help.release.approve.RELEASE_ID": ("The release's number.", "发布编号。"),
     "cli.help.release.approve.--by": ("The client's reviewer who approved the test report.",
                                       "审批测试报告的客户方人员。"),

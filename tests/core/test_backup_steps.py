@@ -353,7 +353,9 @@ def test_a_backup_cut_short_is_listed_unusable_its_drill_void_and_a_drill_refuse
     row = cli(runner.root, "backups").output.splitlines()[1]
     assert " FAILED " in row and " VOID " in row
     drill = cli(runner.root, "backups", "drill", "1")
-    assert isinstance(drill.exception, DrillRefused) and drill.exception.exit_code == 1
+    assert isinstance(drill.exception, DrillRefused)
+    code, _ = launch(runner.root, "backups", "drill", "1")
+    assert code == 4  # refused, nothing failed: not the exit 1 of a drill that ran and failed
     said = drill.exception.render("zh")
     assert said.startswith("演练未进行：备份 1 校验不通过，无法演练") and "备份失败" not in said
     assert "→ 请重新备份（`launchpad backup --env test app`）" in said
@@ -426,7 +428,7 @@ def test_prune_and_a_deleted_backup_say_why_in_the_readers_language(tmp_path: Pa
     assert problems("zh")[1] == "备份 1 已被删除（超出保留规则：已存 0 天，从新到旧排第 3）"
     assert problems("en")[1] == "backup 1 was deleted (older than the retention rule (0 days old, number 3))"
     code, said = launch(runner.root, "--lang", "zh", "restore", "1", "--env", "test", "--yes")
-    assert code == 2 and "备份 1 已删除（超出保留规则：已存 0 天，从新到旧排第 3）；什么都没有改动" in said, said
+    assert code == 4 and "备份 1 已删除（超出保留规则：已存 0 天，从新到旧排第 3）；什么都没有改动" in said, said
     verify = cli(runner.root, "--lang", "zh", "backups", "verify", "1")
     assert isinstance(verify.exception, BackupFailed)
     assert verify.exception.render("zh").startswith("备份失败：备份 1 已被删除（超出保留规则：已存 0 天")
@@ -485,15 +487,24 @@ def test_a_test_backup_is_refused_on_production_with_exit_2_and_what_to_do(tmp_p
     refused = runner.store.db.query("SELECT actor, target, detail FROM audit WHERE action = 'restore_refused'")
     (entry,) = list(refused)
     assert entry["target"] == "prod/app" and json.loads(entry["detail"])["backup_environment"] == "test"
-    # The other refusals are exit 2 too; a restore that started and failed stays exit 1.
+    # Not confirmed is the person's to put right too, exit 2; a backup whose own state refuses
+    # the restore (its file does not verify, it was deleted) is a refused gate, exit 4; a
+    # restore that started and failed stays exit 1.
     code, said = launch(runner.root, "restore", "1", "--env", "test")  # no terminal, no --yes: not confirmed
     assert code == 2 and "restore refused: the restore was not confirmed; nothing was changed" in said, said
+    file = records.require_backup(runner.store, 1).path(runner.workspace.backups_dir)
+    kept = file.read_bytes()
+    file.write_bytes(kept[:-10])
+    code, said = launch(runner.root, "restore", "1", "--env", "test", "--yes")
+    assert code == 4 and "restore refused: backup 1 does not verify" in said, said
+    file.write_bytes(kept)
     records.mark_deleted(runner.store, 1, "deleted by hand")
     code, said = launch(runner.root, "restore", "1", "--env", "test", "--yes")
-    assert code == 2 and "backup 1 was deleted (deleted by hand); nothing was changed" in said, said
+    assert code == 4 and "backup 1 was deleted (deleted by hand); nothing was changed" in said, said
     assert "→ choose a backup that is still kept (`launchpad backups --env test`)" in said
     actions = [row["action"] for row in runner.store.db.query("SELECT action FROM audit WHERE action LIKE 'restore_%'")]
-    assert actions == ["restore_refused", "restore_declined", "restore_refused"] and rows_of(runner.db) == []
+    assert actions == ["restore_refused", "restore_declined", "restore_refused", "restore_refused"]
+    assert rows_of(runner.db) == []
 
 
 def test_a_script_restores_production_by_naming_it_and_nothing_less(tmp_path: Path) -> None:

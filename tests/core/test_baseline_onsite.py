@@ -192,9 +192,9 @@ def test_prod_is_fixed_from_the_keyboard_on_sqlite_behind_its_name_and_a_fresh_b
 
     fix = ("baseline", "fix", "--env", "prod", "--kind", "permission", "--kind", "dict_item", "--yes")
     wrong = launchpad(demo, *fix, "--confirm", "test")
-    assert wrong.returncode == 1 and "prod 是生产环境" in wrong.stderr
+    assert wrong.returncode == 4 and "prod 是生产环境" in wrong.stderr
     no_backup = launchpad(demo, *fix, "--confirm", "prod")
-    assert no_backup.returncode == 1 and "backup" in no_backup.stderr.lower()
+    assert no_backup.returncode == 4 and "backup" in no_backup.stderr.lower()
     assert label() == "一般" and diff_ids(demo)[1] == PROD_DRIFT
     assert launchpad(demo, "backup", "--env", "prod", "all").returncode == 0
     done = launchpad(demo, *fix[:4], "--yes", "--confirm", "prod", "--item", "dict_item/gov_review_level/3",

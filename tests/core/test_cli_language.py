@@ -278,7 +278,7 @@ def test_the_write_guards_fresh_backup_refusals_speak_both_languages(site: Path,
         assert chinese in refused.value.render("zh")
         assert "请在 site.yaml 中为 prod 添加一个 `database: app` 的备份目标" in refused.value.render("zh")
         assert english in refused.value.render("en") and "备份" not in refused.value.render("en")
-        assert refused.value.exit_code == 1  # no fresh backup is a failed check, not bad usage
+        assert refused.value.exit_code == 4  # no fresh backup is a refused gate: not a failure, not bad usage
 
 
 @pytest.mark.parametrize(("lang", "expected"), [

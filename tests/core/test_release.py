@@ -239,7 +239,7 @@ def finished_run(root: Path, status: str, variables: dict[str, str] | None = Non
 def test_approving_without_a_report_says_to_attach_one(ws: Path) -> None:
     assert record(ws).exit_code == 0
     unread = launch(ws, "release", "approve", "1", "--by", "王强")
-    assert unread.exit_code == 1
+    assert unread.exit_code == 4  # a refused gate, not a failure
     assert "`launchpad release report 1 --run 编号`" in unread.output, unread.output
     assert "release approve 1" not in unread.output  # not the command just run
 
@@ -256,7 +256,7 @@ def test_a_report_of_a_test_that_did_not_pass_or_tested_another_version_is_not_a
     run_id = finished_run(ws, status, variables)
     assert launch(ws, "release", "report", "1", "--run", str(run_id)).exit_code == 0
     refused = launch(ws, "release", "approve", "1", "--by", "王强")
-    assert refused.exit_code == 1 and said in refused.output, refused.output
+    assert refused.exit_code == 4 and said in refused.output, refused.output
     assert "launchpad release report 1 --run" in refused.output
     assert release_row(ws)["status"] == "planned" and audit_actions(ws).count("release_refused") == 1
     # A report of a passing run of the release's version, attached after it, is the one approved.
@@ -268,9 +268,9 @@ def test_a_report_of_a_test_that_did_not_pass_or_tested_another_version_is_not_a
 def test_a_release_starts_only_after_its_reviewer_approved_a_report_left_as_written(ws: Path) -> None:
     assert record(ws, "--fixes", "1").exit_code == 0
     early = launch(ws, "release", "status", "1", "in-progress")
-    assert early.exit_code == 1 and "发布被拒绝：" in early.output  # the site speaks Chinese
+    assert early.exit_code == 4 and "发布被拒绝：" in early.output  # the site speaks Chinese
     unread = launch(ws, "release", "approve", "1", "--by", "王强")
-    assert unread.exit_code == 1 and "没有审核人能看到的测试报告" in unread.output
+    assert unread.exit_code == 4 and "没有审核人能看到的测试报告" in unread.output
     assert release_row(ws)["status"] == "planned"
     assert audit_actions(ws).count("release_refused") == 2
 
@@ -280,7 +280,7 @@ def test_a_release_starts_only_after_its_reviewer_approved_a_report_left_as_writ
     report_path = Path(release_row(ws)["reports"][0]["path"])
     report_path.write_text(report_path.read_text(encoding="utf-8") + "\n改过\n", encoding="utf-8")
     changed = launch(ws, "release", "approve", "1", "--by", "王强")
-    assert changed.exit_code == 1 and "报告文件此后被改动过" in changed.output
+    assert changed.exit_code == 4 and "报告文件此后被改动过" in changed.output
 
     assert launch(ws, "release", "report", "1", "--run", str(run_id), "--format", "html").exit_code == 0
     assert launch(ws, "release", "approve", "1", "--by", "  ").exit_code == 2
@@ -297,7 +297,7 @@ def test_a_release_starts_only_after_its_reviewer_approved_a_report_left_as_writ
     issue = json.loads(launch(ws, "issue", "show", "1", "--json").output)
     assert (issue["status"], issue["fixed_in"]) == ("fixed", "v2.3.1")
     again = launch(ws, "release", "status", "1", "rolled-back")
-    assert again.exit_code == 1 and "发布 1 当前为已发布，不能改为已回退" in again.output, again.output
+    assert again.exit_code == 4 and "发布 1 当前为已发布，不能改为已回退" in again.output, again.output
     assert "该发布已结束；如需再次发布，请新建一条发布记录" in again.output
     english = launch(ws, "--lang", "en", "release", "status", "1", "rolled-back")
     assert "release 1 is released: it cannot become rolled back" in english.output, english.output

@@ -28,7 +28,7 @@ def test_a_refused_import_names_the_check_of_that_file_on_that_environment(demo:
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(demo)
     code, said = launch(demo, "users", "import", SHEET_FILE, "--env", "test", "--yes")
-    assert code == 1 and "行被拒绝；什么都没有写入" in said, said
+    assert code == 4 and "行被拒绝；什么都没有写入" in said, said  # refused, not failed
     assert f"`launchpad users check {SHEET_FILE} --env test`" in said, said
     [check] = [args for args in named_commands(said) if args[:2] == ["users", "check"]]
     code, checked = launch(demo, *check)
@@ -39,7 +39,7 @@ def test_the_rows_an_import_does_not_list_are_listed_by_a_command_that_works(dem
                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(demo)
     code, said = launch(demo, "users", "import", SHEET_FILE, "--env", "test", "--yes")
-    assert code == 1
+    assert code == 4  # rejected rows refuse the import
     more = [line for line in said.splitlines() if "另有 18 项" in line]
     assert len(more) == 1 and "--limit 或 --json" not in more[0], said  # import has neither option
     [plan] = named_commands(more[0])

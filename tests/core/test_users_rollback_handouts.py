@@ -71,7 +71,7 @@ def test_a_second_rollback_is_refused_as_a_rollback_with_when_and_by_whom(demo: 
     import_id, _ = imported(demo)
     assert launch(demo, "users", "rollback", str(import_id), "--yes")[0] == 0
     code, said = launch(demo, "users", "rollback", str(import_id), "--yes")
-    assert code == 2, said
+    assert code == 4, said  # the import's state refuses it: not a usage mistake (2), nor a failure (1)
     assert said.startswith(f"回滚被拒绝：导入 {import_id} 已回滚过（"), said
     assert "用法有误" not in said
     [rolled_back] = audited(demo, "user_import_rolled_back")

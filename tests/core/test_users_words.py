@@ -189,7 +189,7 @@ def test_an_import_rolled_back_twice_is_refused_with_the_time_in_site_time(tmp_p
     to = ImportTarget(store, None, tmp_path, "test", "app", "tester", SHANGHAI)  # type: ignore[arg-type]
     with pytest.raises(RollbackRefused) as refused:  # a refusal, not a usage mistake
         rollback_import(to, import_id)
-    assert refused.value.exit_code == 2
+    assert refused.value.exit_code == 4
     chinese, english = _both(refused.value)
     assert chinese.startswith("回滚被拒绝：") and english.startswith("rollback refused: "), chinese
     shown = f"{local_text(stamp, SHANGHAI, with_seconds=True)} Asia/Shanghai"

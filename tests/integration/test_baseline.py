@@ -122,7 +122,7 @@ def test_every_kind_of_drift_is_reported_then_fixed_behind_the_gates(lab: RuoYiL
     assert diff_json(lab, "--env", env)[0] == 1  # … and nothing was written
 
     no_backup = launchpad(lab, "baseline", "fix", "--env", env, "--all", "--confirm", env, "--yes")
-    assert no_backup.returncode == 1
+    assert no_backup.returncode == 4  # a refused gate, not a failure
     assert "修正被拒绝：" in no_backup.stderr and "没有 2 小时内经过校验的备份" in no_backup.stderr
     backed_up = launchpad(lab, "backup", "--env", env, "app")
     assert backed_up.returncode == 0, backed_up.stderr

@@ -153,21 +153,21 @@ def test_apply_refuses_when_the_target_changed_since_the_preview(lab: RuoYiLab) 
     run_sql(lab, "test", "INSERT INTO sys_user_role (user_id, role_id) VALUES (10, 3)")  # wang got leader by hand
     run_sql(lab, "test", "DELETE FROM sys_user_post WHERE user_id = 11")  # zhao is no longer 科员
     refused = launchpad(lab, "roles", "apply", "--env", "test", "--yes")
-    assert refused.returncode == 1
+    assert refused.returncode == 4  # a refused gate, not a failure
     assert "test 在预览" in refused.stderr and "之后有了变化；没有写入任何内容：\n  " in refused.stderr
     assert "\n  wang：不再变化（预览时为 [common] → [common, leader]）\n  zhao：不再变化" in refused.stderr
     assert links(lab, "test") == [*BEFORE[:4], ("wang", "common"), ("wang", "leader"), ("zhao", "common")]
 
     write_rules(lab.root, RULES + "  - {name: 全员, level: [1, 2, 3], add: [common]}\n")
     edited = launchpad(lab, "roles", "apply", "--env", "test", "--yes")
-    assert edited.returncode == 1 and "roles/rules.yaml 在预览" in edited.stderr and "之后被修改过" in edited.stderr
+    assert edited.returncode == 4 and "roles/rules.yaml 在预览" in edited.stderr and "之后被修改过" in edited.stderr
 
 
 def test_production_needs_a_fresh_backup_and_its_name_typed(lab: RuoYiLab) -> None:
     preview_json(lab, "prod")
     # the backup gate first, before anybody is asked to type the name
     no_backup = launchpad(lab, "roles", "apply", "--env", "prod", "--yes", "--confirm", "prod")
-    assert no_backup.returncode == 1 and "没有 2 小时内经过校验的备份" in no_backup.stderr
+    assert no_backup.returncode == 4 and "没有 2 小时内经过校验的备份" in no_backup.stderr
     assert links(lab, "prod") == BEFORE
     assert launchpad(lab, "backup", "--env", "prod", "app").returncode == 0
     unnamed = launchpad(lab, "roles", "apply", "--env", "prod", "--yes")

@@ -277,7 +277,7 @@ def test_the_command_line_plans_imports_lists_rolls_back_and_hands_out(lab: RuoY
     assert "✓ import 1 rolled back: 1 user(s) deleted, 1 restored" in rolled.stdout
     assert lab.sql("test", "SELECT COUNT(*) FROM sys_user") == [["3"]]
     twice = launchpad(lab, "users", "rollback", "1", "--yes")
-    assert twice.returncode == 2 and "already rolled back" in twice.stderr
+    assert twice.returncode == 4 and "already rolled back" in twice.stderr  # its state refuses, not a mistake
     with Store.open(lab.workspace.store_path) as store:
         actions = [row["action"] for row in store.db.query("SELECT action FROM audit ORDER BY id")]
     for expected in ("user_import_plan_changed", "user_import_declined",
@@ -291,7 +291,7 @@ def test_production_needs_a_fresh_backup_and_its_name(lab: RuoYiLab) -> None:
     sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": GOOD_SHEET})
     # the backup gate first, before anybody is asked to type the name
     no_backup = launchpad(lab, "users", "import", str(sheet), "--env", "prod", "--confirm", "prod")
-    assert no_backup.returncode == 1
+    assert no_backup.returncode == 4  # a refused gate, not a failure
     assert ("import refused: prod is production and app has no verified backup younger than 2 hours;"
             in no_backup.stderr)
     assert lab.sql("prod", "SELECT COUNT(*) FROM sys_user") == [["3"]]
