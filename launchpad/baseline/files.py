@@ -377,6 +377,11 @@ def _records(shown: str, sheet: Any, columns: tuple[str, ...], problems: list[Sa
         if name and name not in columns:
             problems.append(phrase("baseline.unknown_column", file=shown, sheet=sheet.name, column=column_letter(c),
                                    name=name, known=list(columns)))
+    # A cell Excel showed as an error (#N/A, #REF!…) reads as empty: a value the sheet meant to
+    # give, silently lost (a role's name, a dictionary item's label), unless it is said here.
+    for (r, c), error in sorted(sheet.errors.items()):
+        problems.append(phrase("baseline.cell_error", file=shown, sheet=sheet.name, row=r + 1,
+                               column=column_letter(c), name=header[c] if c < len(header) else "", error=error))
     out = []
     for r, values in enumerate(sheet.rows[1:], start=2):
         if not any(v.strip() for v in values):

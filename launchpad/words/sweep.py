@@ -235,6 +235,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "baseline.unknown_column": ("{file}, sheet {sheet}, row 1, column {column}: unknown column {name!r} "
                                 "(known: {known})",
                                 "{file}，工作表 {sheet}，第 1 行，{column} 列：未知的列“{name}”（已知：{known}）"),
+    "baseline.cell_error": ("{file}, sheet {sheet}, row {row}, column {column} ({name}): {error} is an error Excel "
+                            "showed here (a formula's error, or one pasted as a value), not a value; fix the formula "
+                            "in the sheet, or type the value",
+                            "{file}，工作表 {sheet}，第 {row} 行，{column} 列（{name}）："
+                            "{error} 是 Excel 在此显示的错误（公式算出的错误，或按值粘贴的错误），"
+                            "不是数据；请在表格中修正公式，或直接填写该值"),
     "baseline.twice": ("{what} {name!r} appears twice", "{what}“{name}”出现了两次"),
     "baseline.role": ("role", "角色"),
     "baseline.dictionary": ("dictionary", "字典"),

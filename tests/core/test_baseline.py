@@ -344,3 +344,21 @@ def test_the_super_administrator_role_is_never_fixed_whatever_the_baseline_says(
     renamed = replace(hq, roles={**hq.roles, "admin": Role("admin", "管理员", "1", "1", 1)})
     changed = compare(renamed, live, "prod").differences
     assert [(d.id, d.change, d.fixable) for d in changed] == [("role/admin", "changed", False)]
+
+
+def test_a_cell_excel_shows_as_an_error_is_named_not_read_as_empty(tmp_path: Path) -> None:
+    """A role's name left as #N/A by a lookup would have read as no name at all (the field's
+    default), silently: it is a problem at its sheet, row and column, in xlsx and CSV alike."""
+    broken = sheets()
+    broken["roles"][1][1] = "#N/A"  # openpyxl writes it as an error cell (t="e")
+    with pytest.raises(BadBaseline) as raised:
+        load_baseline(write_xlsx(tmp_path / "e.xlsx", broken), "e.xlsx")
+    assert "e.xlsx, sheet roles, row 2, column B (name): #N/A is an error Excel showed here" in raised.value.message
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    for name, rows in sheets().items():
+        text = "\n".join(",".join(str(c) for c in r) for r in rows) + "\n"
+        (folder / f"{name}.csv").write_text(text.replace("科长", "#REF!"), encoding="utf-8")
+    with pytest.raises(BadBaseline) as raised:
+        load_baseline(folder, "csv")
+    assert "sheet posts, row 2, column B (name): #REF! is an error Excel showed here" in raised.value.message
