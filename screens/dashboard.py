@@ -32,6 +32,7 @@ from screens.support.display import (
     age_text,
     countdown_text,
     production_tag,
+    run_title,
     status_text,
     stored_time,
     verdict_style,
@@ -342,7 +343,7 @@ class DashboardScreen(LaunchpadScreen):
                 str(run["id"]),
                 (
                     f"#{run['id']}",
-                    run["playbook"],
+                    run_title(run),
                     Text(run["environment"], style="bold red" if run.get("production") else ""),
                     status_text(run["status"]),
                     stored_time(run.get("started"), session.site.tz),

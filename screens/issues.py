@@ -1,8 +1,9 @@
 """The feedback issues: find them, log them while the client is still talking, move them along.
 
 A search line and the active filters on top, the table (read from the store a page at a time,
-overdue issues in red), the highlighted issue in full under it, and the quick-capture line at
-the bottom, always there: `c` puts the cursor in it from anywhere on this screen, and after
+overdue issues in red), the highlighted issue in full under it (its description as typed, line
+by line, long lines wrapped, scrolled when longer than the room left), and the quick-capture
+line at the bottom, always there: `c` puts the cursor in it from anywhere on this screen, and after
 Enter it stays, so issue after issue is typed without the mouse. Status changes come from the
 keyboard and follow the workflow: an issue leaves `new` only with an owner and a due date,
 which a dialog asks for. Every read and write goes through `IssueLog` in a thread worker.
@@ -18,7 +19,7 @@ from typing import Any
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
@@ -56,7 +57,8 @@ class IssuesScreen(IssueKeys, LaunchpadScreen):
             yield Input(placeholder=t("issues.search"), id="issue-search", compact=True)
             yield Static("", id="issue-filters")
         yield IssueTable(id="issue-table")
-        yield Static("", id="issue-detail")
+        with VerticalScroll(id="issue-detail-box"):  # a long description scrolls, never cut
+            yield Static("", id="issue-detail")
         session = self.launchpad.session
         assert session is not None, "the issues screen opens on an open workspace"
         yield QuickCaptureBar(session, id="capture")
@@ -177,9 +179,10 @@ class IssuesScreen(IssueKeys, LaunchpadScreen):
         first = Text(summary_line(issue, today, lang), style="bold red" if issue.overdue_on(today) else "bold")
         about = [f"{field_label('reporter', lang)} {issue.reporter or '—'}", value_label(issue.channel, lang),
                  local_text(issue.reported_at, session.site.tz), value_label(issue.type, lang)]
+        text = Text.assemble(first, "\n", (" · ".join(about), "dim"))
         if issue.description:
-            about.append(issue.description.splitlines()[0])
-        detail.update(Text.assemble(first, "\n", (" · ".join(about), "dim")))
+            text.append("\n" + issue.description)  # as typed: every line, long ones wrapped
+        detail.update(text)
 
     # -- writing ------------------------------------------------------------------------------
 

@@ -60,9 +60,11 @@ class ReportScreen(LaunchpadScreen):
         Binding("s", "send", "key.send", id="report.send"),
         Binding("c", "copy", "key.copy", id="report.copy"),
         Binding("x", "export", "key.export", id="report.export"),
-        Binding("l", "language", "key.report_language", id="report.language"),
-        Binding("f", "format", "key.format", id="report.format"),
-        Binding("g", "channel", "key.channel", id="report.channel"),
+        # l, f and g are named on the line above the preview, beside what they change: the
+        # footer has room at 80 columns for the rest and Back.
+        Binding("l", "language", "key.report_language", id="report.language", show=False),
+        Binding("f", "format", "key.format", id="report.format", show=False),
+        Binding("g", "channel", "key.channel", id="report.channel", show=False),
         Binding("t", "plan", "key.plan", id="report.plan"),
         Binding("d", "day", "key.day", id="report.day"),
         Binding("escape", "back", "key.back", id="report.back"),

@@ -51,6 +51,8 @@ def collect_run(store: Any, site: Site, run_id: int) -> dict[str, Any]:
     return {
         "site": site.site.model_dump(),
         "run": run,
+        # The title the playbook had when it ran, then its id: what a person reads it by.
+        "playbook": f"{snapshot['title']} ({run['playbook']})" if snapshot.get("title") else run["playbook"],
         "steps": list(latest.values()),
         "attempts": steps,
         # each decision with its step's title where it is about a step ("step"), its id kept

@@ -628,8 +628,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "也可按 e 写成邮件草稿（.eml），用邮件客户端发送。"),
     "report.drafted": ("Mail draft written: {path} — open it in your mail client, check the recipients, send.",
         "已写成邮件草稿：{path}——请用邮件客户端打开，核对收件人后发送。"),
-    "key.gl_block": ("Block / reopen", "标记受阻/重开"),
-    "key.gl_proof": ("Open proof", "查看证明"),
+    "key.gl_block": ("Block/reopen", "标记受阻/重开"),
+    "key.gl_proof": ("Proof", "查看证明"),
     "gl.proof_hint": ("o: open what proves it", "o：查看证明"),
     "gl.block_title": ("Blocked: {title}", "标记受阻：{title}"),
     "gl.block_body": ("What is it waiting for? The reason goes into golive.yaml and the audit log.",
@@ -876,10 +876,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "drift.comparing": ("Comparing", "比较"),
     "drift.baseline": ("baseline", "基线"),
     "drift.reference_baseline": ("baseline {file} (version {version})", "基线 {file}（版本 {version}）"),
-    "drift.keys_line": ("Severity: {severity} (s) · kind k · space picks, a the whole kind · {picked} picked, "
-                        "v SQL, f fix · w report",
-                        "严重程度：{severity}（s）· k 换类别 · 空格选中，a 选中本类 · 已选 {picked} 项，"
-                        "v 看 SQL，f 修正 · w 导出报告"),
+    # The keys the footer leaves out (it holds space, a and f): whole at 80 columns.
+    "drift.keys_line": ("Severity: {severity} (s) · k next kind · {picked} picked · v SQL · w report",
+                        "严重程度：{severity}（s）· k 下一类 · 已选 {picked} 项 · v 看 SQL · w 导出报告"),
     "drift.sev_all": ("all", "全部"),
     "drift.sev_high": ("high only", "只看高"),
     "drift.sev_medium": ("medium only", "只看中"),

@@ -12,7 +12,7 @@ from textual.widgets import Button, OptionList
 from textual.widgets.option_list import Option
 
 from screens.dialogs.base import BaseDialog
-from screens.support.display import stored_time
+from screens.support.display import run_title, stored_time
 from screens.support.i18n import status_word, t
 
 
@@ -25,7 +25,7 @@ class ResumeDialog(BaseDialog[int | None]):
     def compose_fields(self) -> ComposeResult:
         options = [
             Option(
-                f"#{run['id']}  {run['playbook']}  {run['environment']}  "
+                f"#{run['id']}  {run_title(run)}  {run['environment']}  "
                 f"{status_word(run['status'])}  {stored_time(run['started'], self.tz)}",
                 id=str(run["id"]),
             )

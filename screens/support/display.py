@@ -9,7 +9,7 @@ still lines up.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -69,6 +69,12 @@ def age_text(delta: timedelta) -> str:
     if seconds < 48 * 3600:
         return t("age.hours", n=seconds // 3600)
     return t("age.days", n=seconds // 86400)
+
+
+def run_title(run: dict[str, Any]) -> str:
+    """A stored run's playbook as people read it: the title it was run under (the playbook's
+    snapshot), its id only when the snapshot has none."""
+    return str((run.get("playbook_snapshot") or {}).get("title") or run["playbook"])
 
 
 def stored_time(value: str | None, tz: ZoneInfo) -> str:

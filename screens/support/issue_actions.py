@@ -26,14 +26,15 @@ from screens.widgets.issue_table import PAGE
 ISSUE_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
         Binding("c", "capture", "key.capture", id="issues.capture"),
         Binding("i", "capture", "key.capture", id="issues.capture_alt", show=False),
-        Binding("slash", "search", "key.search", key_display="/", id="issues.search"),
+        # The search box names / and the dashboard d: the footer keeps room for Back at 80 columns.
+        Binding("slash", "search", "key.search", key_display="/", id="issues.search", show=False),
         Binding("enter", "edit", "key.edit", id="issues.edit"),
         Binding("s", "status", "key.status", id="issues.status"),
         Binding("f", "filters", "key.filters", id="issues.filters"),
         Binding("o", "overdue", "key.overdue", id="issues.overdue"),
         Binding("n", "new", "key.new_issue", id="issues.new", show=False),
         Binding("v", "paste", "key.paste", id="issues.paste"),
-        Binding("d", "app.daily_report", "key.report", id="issues.report"),
+        Binding("d", "app.daily_report", "key.report", id="issues.report", show=False),
         Binding("escape", "back", "key.back", id="issues.back"),
 ]
 

@@ -74,3 +74,13 @@ def test_reports_of_runs_stored_before_phrases_show_the_stored_text(tmp_path: Pa
     h.store.db.conn.commit()
     text = render_run(collect_run(Store.open(h.workspace.store_path), h.workspace.site, result.run_id), "text", "zh")
     assert "looked fine" in text
+
+
+def test_the_run_report_names_the_playbook_by_its_title_first(tmp_path: Path) -> None:
+    h = Harness(tmp_path / "ws", playbook_text("- {id: hello, name: 问好, kind: shell, hosts: app, run: 'true'}"))
+    result = h.run(ScriptedPrompter())
+    report = collect_run(h.store, h.workspace.site, result.run_id)
+    assert render_run(report, "text", "zh").splitlines()[0].startswith("执行报告: 测试 (t) — ")
+    assert render_run(report, "md", "en").splitlines()[0].startswith("# Run report: 测试 (t) — ")
+    page = render_run(report, "html", "zh")
+    assert "<h1>执行报告: 测试 (t)</h1>" in page and "<title>执行报告 — 测试 (t)</title>" in page

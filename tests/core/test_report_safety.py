@@ -115,6 +115,7 @@ def test_the_run_report_keeps_step_output_and_reasons_as_text() -> None:
     injected = "200 OK | 伪造列\n# 伪造标题\n<@all>\x1b[0m"
     report = {
         "site": {"name": "测试项目", "client": "某局"},
+        "playbook": "发布 **release**",
         "run": {"playbook": "release", "environment": "prod", "production": True, "operator": "张三",
                 "started": "2025-11-20T02:00:00+00:00", "finished": "2025-11-20T03:00:00+00:00",
                 "status": "failed", "variables": {"note": "`$(touch x)` | y"}},

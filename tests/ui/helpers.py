@@ -108,3 +108,8 @@ def shown(widget: Any) -> str:
 
     width, height = widget.outer_size
     return "".join("".join(strip.text.split()) for strip in widget.render_lines(Region(0, 0, width, height)))
+
+
+def drawn_lines(app: Any) -> list[str]:
+    """The terminal as the app last drew it, line by line: what a person sees, cut or not."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]

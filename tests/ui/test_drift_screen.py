@@ -40,7 +40,7 @@ from tests.integration.sshd import SshdHost, SshLab
 from tests.integration.test_baseline import export
 from tests.integration.test_users_import import launchpad
 from tests.ui.conftest import FIXED_NOW
-from tests.ui.helpers import production_question, type_line, wait_for_screen, wait_opened, wait_until
+from tests.ui.helpers import production_question, shown, type_line, wait_for_screen, wait_opened, wait_until
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 LANGUAGES = ["zh", "en"]
@@ -297,6 +297,21 @@ async def test_the_palette_opens_it_and_a_missing_baseline_says_what_to_do(tmp_p
         await wait_until(pilot, lambda: screen.ready and screen.compared is not None, "prod against test")
         assert headers(screen, "drift-sides")[1:] == ["test", "prod ◀"]  # no baseline column
         assert screen.compared is not None and len(screen.compared.drift.differences) == 3
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("language", "report_key"), [("zh", "w导出报告"), ("en", "wreport")])
+async def test_at_80_columns_the_line_of_keys_is_read_whole(drifted_demo: Path, language: str,
+                                                            report_key: str) -> None:
+    app = make_app(drifted_demo, language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_opened(pilot)
+        app.environment = "prod"
+        screen = await open_drift(pilot)
+        await highlight(pilot, screen, "dict_item/gov_review_level/3")
+        await pilot.press("space", "s", "s")  # a pick and the longest severity filter
+        drawn = shown(screen.query_one("#drift-bar", Static))
+        assert report_key in drawn and "…" not in drawn, drawn
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -110,3 +110,29 @@ async def test_at_80_columns_the_footer_leads_with_help_and_fits_the_dashboards_
         await pilot.pause()
         footer = app.screen.query_one(Footer)
         assert not footer.compact and footer.show_command_palette
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize(("key", "screen_name"), [("i", "IssuesScreen"), ("d", "ReportScreen"),
+                                                  ("ctrl+g", "GoliveScreen")])
+async def test_at_80_columns_every_footer_key_fits_down_to_back(
+    issues_workspace: Path, language: str, key: str, screen_name: str
+) -> None:
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    from launchpad.golive.checklist import CHECKLIST_FILE
+    from tests.ui.test_snapshots import CHECKLIST
+
+    (issues_workspace / CHECKLIST_FILE).write_text(CHECKLIST, encoding="utf-8")
+    app = LaunchpadApp(issues_workspace, watch_hosts=False, now=lambda: FIXED_NOW, language=language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_opened(pilot)
+        await pilot.press(key)
+        await wait_until(pilot, lambda: type(app.screen).__name__ == screen_name, screen_name)
+        await pilot.pause()
+        keys = list(app.screen.query_one(Footer).query(FooterKey))
+        assert keys[-1].key == "escape"
+        cut = [f"{k.key} {k.description}" for k in keys if k.region.right > 80 or k.region.width < k.get_content_width(
+            k.size, k.size)]
+        assert not cut, f"cut at 80 columns: {cut}"

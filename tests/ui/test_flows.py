@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 
 from launchpad.run.playbook import load_playbook
 from launchpad.store.db import Store
@@ -157,6 +157,30 @@ async def test_resume_an_interrupted_run(ui_workspace: Path) -> None:
         assert screen.result_status == "passed"
         assert (ui_workspace / "log").read_text().split() == ["2"], "only the interrupted step ran again"
         assert [d["kind"] for d in decisions(ui_workspace, run_id)] == ["rerun_interrupted"]
+
+
+async def test_runs_are_listed_by_their_playbooks_title(ui_workspace: Path) -> None:
+    loaded = load_playbook(ui_workspace / "playbooks" / "resumable.yaml")
+    with Store.open(ui_workspace / ".launchpad" / "launchpad.db") as store:
+        playbook = loaded.playbook
+        run_id = store.create_run(
+            playbook=playbook.name, playbook_path=str(loaded.path), playbook_hash=playbook.digest(),
+            playbook_snapshot={**playbook.snapshot(), "title": "可恢复（运行时的标题）"}, environment="test",
+            production=False, variables={}, operator="tester",
+        )
+        store.set_run_status(run_id, "interrupted", finished=False)
+    app = LaunchpadApp(ui_workspace, watch_hosts=False, now=lambda: FIXED_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        offer = await wait_for_screen(pilot, ResumeDialog)
+        [option] = offer.query_one("#resume-runs", OptionList).options
+        assert "可恢复（运行时的标题）" in str(option.prompt) and "resumable" not in str(option.prompt)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is not offer, "the offer closed")
+        table = app.screen.query_one("#runs", DataTable)
+        await wait_until(pilot, lambda: table.row_count == 1 and str(table.get_row_at(0)[0]) == f"#{run_id}",
+                         "the run listed")
+        # The title the run was started under (its snapshot), not today's file's, nor the id.
+        assert str(table.get_row_at(0)[1]) == "可恢复（运行时的标题）"
 
 
 async def test_invalid_site_yaml_shows_where(tmp_path: Path) -> None:

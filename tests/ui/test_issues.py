@@ -27,7 +27,7 @@ from screens.dialogs.paste_intake import PasteIntakeDialog
 from screens.issues import IssuesScreen
 from screens.widgets.issue_table import PAGE, IssueTable
 from tests.ui.conftest import FIXED_NOW, site_time
-from tests.ui.helpers import help_text, type_line, wait_for_screen, wait_opened, wait_until
+from tests.ui.helpers import drawn_lines, help_text, type_line, wait_for_screen, wait_opened, wait_until
 
 pytestmark = pytest.mark.anyio
 CHAT = Path(__file__).parent.parent / "fixtures" / "chat"
@@ -384,6 +384,31 @@ async def test_the_edit_form_changes_fields(issues_workspace: Path) -> None:
                          "the table re-read")
     issue = stored(issues_workspace)[3]
     assert (issue.module, issue.due, issue.title) == ("报表导出", "2024-01-05", "报表导出的 Excel 打开是乱码")
+
+
+LONG_TITLE = "登录页点提交后白屏，清缓存、换浏览器、换电脑都不行，甲方办公室所有窗口人员都无法签到"
+TYPED = ("第一步：打开登录页\n"
+         "第二步：输入账号密码后验证码区域空白，浏览器控制台报 404，地址是 /captchaImage，昨天下午还正常\n"
+         "第三步：刷新无效")
+
+
+async def test_the_highlighted_issue_is_read_whole_with_its_line_breaks_at_80x24(ui_workspace: Path) -> None:
+    with Store.open(ui_workspace / ".launchpad" / "launchpad.db") as store:
+        IssueLog(store, ZoneInfo("Asia/Shanghai"), "pm").add(
+            IssueDraft(LONG_TITLE, severity="P1", reporter="王科长", description=TYPED))
+    app = make_app(ui_workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_issues(pilot)
+        await wait_until(pilot, lambda: screen.table.issue is not None, "the issue")
+        await pilot.pause()
+        lines = ["".join(line.split()) for line in drawn_lines(app)]
+        drawn = "".join(lines)
+        assert "".join(LONG_TITLE.split()) in drawn, "the title is cut"
+        for typed in TYPED.splitlines():
+            assert "".join(typed.split()) in drawn, f"cut or missing: {typed}"
+        # Each typed line starts a line of its own, as it was typed.
+        assert any(line.startswith("第二步") for line in lines) and any(line.startswith("第三步") for line in lines)
+        assert "\\n" not in drawn
 
 
 async def test_a_new_issue_from_the_palette(ui_workspace: Path) -> None:
