@@ -10,7 +10,7 @@ audited (`user_import_abandoned`: how many passwords, which users already writte
 now), and the record reads `abandoned`.
 
 An abandoned import is not resumed: its passwords are gone, so running the same file again would
-leave the users it already wrote with passwords nobody knows — it is refused (exit 2) until the
+leave the users it already wrote with passwords nobody knows — it is refused (exit 4) until the
 import is rolled back (`users rollback ID` still undoes what it wrote), after which the file can
 be imported afresh. Users it wrote can instead be given new passwords (`users handout ID
 --reset LOGIN`). Hand-outs already written (a stop writes its users' hand-out at once) are
@@ -26,13 +26,14 @@ from typing import Any
 from launchpad.errors import UsageError
 from launchpad.phrases import phrase
 from launchpad.store.db import Store
-from launchpad.store.owner import owner_of
 from launchpad.users import records
+from launchpad.users.guard import ImportRefused
 from launchpad.users.handout import handout_dir, list_handouts
 from launchpad.users.hashing_progress import FILE_NAME, kept_passwords, remove_progress
 
 ABANDONED = "abandoned"
 BY_YES = "--yes"  # how the audit log says the command's flag confirmed it
+ABANDON_REFUSED = "abandon refused"  # the title of an abandon a running import refuses (error.abandon_refused)
 
 
 class AbandonNotConfirmed(UsageError):
@@ -69,17 +70,14 @@ def abandon_import(store: Store, root: Path, actor: str, import_id: int, *, type
     """Discard the pending passwords of unfinished import `import_id` and record it abandoned.
     Confirmed by `yes` (the command's --yes) or by what the person `typed`, which must be the
     import's id (text typed is never taken for the flag); neither raises AbandonNotConfirmed
-    with nothing done. Refused (UsageError, exit 2) for an import that is not
-    unfinished, or that a live process is still writing."""
+    with nothing done. Refused for an import that is not unfinished (UsageError, exit 2), or
+    that a live process is still writing (ImportRefused, a gate: exit 4)."""
     record = records.get_import(store, import_id)
     if record["status"] != "applying":
         raise UsageError(phrase("users.abandon_not_unfinished", id=import_id,
                                 status=phrase(f"status.{record['status']}")),
                          hint=phrase("users.abandon_not_unfinished_hint", id=import_id))
-    if owner_of(record) in ("alive", "remote"):
-        raise UsageError(phrase("users.import_busy", id=str(import_id), env=record["environment"],
-                                pid=str(record["pid"]), host=record["hostname"]),
-                         hint=phrase("users.import_busy_hint"))
+    records.refuse_if_running(record, title=ABANDON_REFUSED)
     typed = typed.strip()
     if not (yes or typed):
         raise AbandonNotConfirmed(import_id)
@@ -106,12 +104,12 @@ def abandon_import(store: Store, root: Path, actor: str, import_id: int, *, type
 
 
 def refuse_abandoned(store: Store, environment: str, file_sha256: str) -> None:
-    """Refuse (exit 2) running again a file whose latest import into `environment` was abandoned:
-    its passwords are gone, so a resume would leave the users it wrote with passwords nobody
-    knows. Rolled back, the file imports afresh."""
+    """Refuse (ImportRefused, a gate: exit 4) running again a file whose latest import into
+    `environment` was abandoned: its passwords are gone, so a resume would leave the users it
+    wrote with passwords nobody knows. Rolled back, the file imports afresh."""
     rows = store.read("SELECT id, file_name, status FROM user_imports WHERE environment = ? AND file_sha256 = ? "
                       "ORDER BY id DESC LIMIT 1", [environment, file_sha256])
     if rows and rows[0]["status"] == ABANDONED:
         found = rows[0]
-        raise UsageError(phrase("users.import_abandoned", id=found["id"], file=found["file_name"], env=environment),
-                         hint=phrase("users.import_abandoned_hint", id=found["id"]))
+        raise ImportRefused(phrase("users.import_abandoned", id=found["id"], file=found["file_name"],
+                                   env=environment), hint=phrase("users.import_abandoned_hint", id=found["id"]))

@@ -21,7 +21,9 @@ DEFAULT_BACKUP_AGE = "2h"
 
 class ImportRefused(Refusal):
     """An import launchpad will not start: rejected rows, no fresh backup, another import of the
-    environment unfinished (gates, exit 4); not confirmed is `ImportNotConfirmed`."""
+    environment unfinished or still running, the file's import abandoned (gates, exit 4); with
+    their own titles, abandoning an import still running and removing the hand-outs of one
+    unfinished. Not confirmed is `ImportNotConfirmed`."""
 
     title = "import refused"
 

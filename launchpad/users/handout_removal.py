@@ -2,11 +2,12 @@
 import screen's `o`): every file of its folder that holds plain passwords, audited
 (`user_handout_removed`, and `user_import_hashing_progress_removed` for a kept file).
 
-An unfinished import is refused (exit 2), nothing removed: besides any hand-out a stop wrote,
-its folder keeps the plain passwords its resume needs (hashing_progress.py), and deleting them
-unasked would let a later resume leave the users it already wrote with passwords nobody knows.
-Giving them up is `users abandon ID` (abandon.py): confirmed, audited, the record `abandoned` —
-after which, as after the import is applied or rolled back, its hand-outs are removed here.
+An unfinished import is refused (`ImportRefused`, a gate: exit 4), nothing removed: besides
+any hand-out a stop wrote, its folder keeps the plain passwords its resume needs
+(hashing_progress.py), and deleting them unasked would let a later resume leave the users it
+already wrote with passwords nobody knows. Giving them up is `users abandon ID` (abandon.py):
+confirmed, audited, the record `abandoned` — after which, as after the import is applied or
+rolled back, its hand-outs are removed here.
 
 An applied import whose hand-out was never written (a full disk: handout_kept.py) is refused
 too: its kept file is then the only place its new users' initial passwords exist, so removing
@@ -21,29 +22,31 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from launchpad.errors import UsageError
 from launchpad.phrases import phrase
 from launchpad.store.db import Store
 from launchpad.users import records
+from launchpad.users.guard import ImportRefused
 from launchpad.users.handout import handout_dir, remove_handouts
 from launchpad.users.handout_kept import handout_owed
 from launchpad.users.hashing_progress import kept_passwords
 
 UNFINISHED = "applying"
+REMOVAL_REFUSED = "hand-out removal refused"  # the refusal's title (error.hand-out_removal_refused)
 
 
-def removal_refused(root: Path, record: dict[str, Any]) -> UsageError | None:
+def removal_refused(root: Path, record: dict[str, Any]) -> ImportRefused | None:
     """Why the hand-outs of import `record` may not be removed now (the error to raise or show),
-    or None when they may: an unfinished import, or an applied one whose hand-out is owed."""
+    or None when they may: an unfinished import, or an applied one whose hand-out is owed. The
+    import's state refuses it, not what was typed: a gate, exit 4."""
     import_id = int(record["id"])
     folder = handout_dir(root, import_id)
     if record["status"] == UNFINISHED:
-        return UsageError(phrase("users.handout_remove_unfinished", id=import_id,
-                                 count=len(kept_passwords(folder))),
-                          hint=phrase("users.handout_remove_unfinished_hint", id=import_id))
+        return ImportRefused(phrase("users.handout_remove_unfinished", id=import_id,
+                                    count=len(kept_passwords(folder))),
+                             hint=phrase("users.handout_remove_unfinished_hint", id=import_id), title=REMOVAL_REFUSED)
     if handout_owed(root, record):
-        return UsageError(phrase("users.handout_remove_owed", id=import_id, count=len(kept_passwords(folder))),
-                          hint=phrase("users.handout_remove_owed_hint", id=import_id))
+        return ImportRefused(phrase("users.handout_remove_owed", id=import_id, count=len(kept_passwords(folder))),
+                             hint=phrase("users.handout_remove_owed_hint", id=import_id), title=REMOVAL_REFUSED)
     return None
 
 

@@ -16,11 +16,12 @@ import json
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
-from launchpad.errors import UsageError
+from launchpad.errors import Refusal, UsageError
 from launchpad.phrases import phrase
 from launchpad.sitetime import utc_now
 from launchpad.store.db import Store
 from launchpad.store.owner import owner_of, this_process
+from launchpad.users.guard import ImportRefused
 
 # `abandoned`: unfinished, its pending passwords discarded on purpose (abandon.py); never resumed,
 # still rolled back.
@@ -45,16 +46,26 @@ def start_import(store: Store, **fields: Any) -> int:
         return int(store.db.execute("SELECT last_insert_rowid()").fetchone()[0])
 
 
-def unfinished_import(store: Store, environment: str) -> dict[str, Any] | None:
+def unfinished_import(store: Store, environment: str,
+                      refusal: type[Refusal] = ImportRefused) -> dict[str, Any] | None:
     """An import of `environment` still applying: resumed when its process is gone, refused
-    while it runs."""
+    while it runs (`refusal`: a gate, exit 4)."""
     found = applying_import(store, environment)
     if found is None:
         return None
-    if owner_of(found) in ("alive", "remote"):
-        raise UsageError(phrase("users.import_busy", id=str(found["id"]), env=environment, pid=str(found["pid"]),
-                                host=found["hostname"]), hint=phrase("users.import_busy_hint"))
+    refuse_if_running(found, refusal)
     return found
+
+
+def refuse_if_running(record: dict[str, Any], refusal: type[Refusal] = ImportRefused, *,
+                      title: str | None = None) -> None:
+    """Refuse (`refusal`, exit 4) while the process that holds import `record` still runs, here
+    or on another computer: nothing the person typed is wrong; it can be asked again once that
+    process is done."""
+    if owner_of(record) not in ("alive", "remote"):
+        return
+    raise refusal(phrase("users.import_busy", id=str(record["id"]), env=record["environment"], pid=str(record["pid"]),
+                         host=record["hostname"]), hint=phrase("users.import_busy_hint"), title=title)
 
 
 def applying_import(store: Store, environment: str) -> dict[str, Any] | None:

@@ -39,7 +39,8 @@ DEFAULT_BACKUP_AGE = "2h"
 
 class RolesRefused(Refusal):
     """An assignment launchpad will not write: no preview, the target changed since, no fresh
-    backup (gates, exit 4); not confirmed or the name typed wrong is `RolesNotConfirmed`."""
+    backup, another process still applying it; a rollback of one never applied or already rolled
+    back (gates, exit 4); not confirmed or the name typed wrong is `RolesNotConfirmed`."""
 
     title = "role assignment refused"
 
@@ -283,12 +284,13 @@ def rollback(to: RolesTarget, assignment: int, prompter: Any) -> RollbackOutcome
     found = role_records.get(to.store, assignment)
     if found["environment"] != to.environment:
         raise UsageError(phrase("error.roles_other_env", id=assignment, env=found["environment"], given=to.environment))
+    # Its state refuses it, not what was typed: gates, exit 4.
     if found["status"] == "previewed":
-        raise UsageError(phrase("error.roles_never_applied", id=assignment))
+        raise RolesRefused(phrase("error.roles_never_applied", id=assignment), title=ROLLBACK_REFUSED)
     if found["status"] == "rolled_back":
-        raise UsageError(phrase("error.roles_rolled_back", id=assignment,
-                                at=zoned_text(found["rolled_back"], to.workspace.site.tz)))
-    role_records.refuse_if_running(found)
+        raise RolesRefused(phrase("error.roles_rolled_back", id=assignment,
+                                  at=zoned_text(found["rolled_back"], to.workspace.site.tz)), title=ROLLBACK_REFUSED)
+    role_records.refuse_if_running(found, title=ROLLBACK_REFUSED)
     rows = role_records.users(to.store, assignment)
     profile = load_profile(found["target"], to.workspace.root / TARGETS_DIR)
     changed = changed_by_hand(rows, read_state(to.session, profile))

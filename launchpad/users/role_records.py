@@ -62,10 +62,14 @@ def users(store: Store, assignment: int) -> list[dict[str, Any]]:
     return rows
 
 
-def refuse_if_running(record: dict[str, Any]) -> None:
+def refuse_if_running(record: dict[str, Any], *, title: str | None = None) -> None:
+    """Refuse (`RolesRefused`, a gate: exit 4) while the process applying assignment `record`
+    still runs, here or on another computer; `title`: a rollback's."""
     if record["status"] == "applying" and owner_of(record) in ("alive", "remote"):
-        raise UsageError(phrase("error.roles_busy", id=record["id"], pid=record["pid"], host=record["hostname"]),
-                         hint=phrase("error.roles_busy_hint"))
+        from launchpad.users.role_apply import RolesRefused  # it applies these records
+
+        raise RolesRefused(phrase("error.roles_busy", id=record["id"], pid=record["pid"], host=record["hostname"]),
+                           hint=phrase("error.roles_busy_hint"), title=title)
 
 
 def set_status(store: Store, assignment: int, status: str, **fields: Any) -> None:

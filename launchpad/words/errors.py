@@ -53,6 +53,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.change_not_accepted": ("change not accepted", "变更未被采纳"),
     "error.role_assignment_refused": ("role assignment refused", "角色分配被拒绝"),
     "error.role_rollback_refused": ("role rollback refused", "角色分配回滚被拒绝"),
+    "error.abandon_refused": ("abandon refused", "放弃导入被拒绝"),
+    "error.hand-out_removal_refused": ("hand-out removal refused", "删除初始密码交接文件被拒绝"),
     # the common errors
     "error.no_site_file_here": ("no {file} in {here} or any folder above it", "{here} 及其上级目录中都没有 {file}"),
     "error.no_site_file_here_hint": (

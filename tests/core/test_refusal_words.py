@@ -297,11 +297,12 @@ def test_a_role_assignment_that_cannot_be_rolled_back_says_why_in_both_languages
     previewed = {"id": 7, "environment": "prod", "status": "previewed", "rolled_back": None}
     monkeypatch.setattr(role_apply.role_records, "get", lambda store, assignment: previewed)
     target: Any = SimpleNamespace(store=None, environment="prod")
-    with pytest.raises(UsageError) as refused:
+    with pytest.raises(role_apply.RolesRefused) as refused:  # its state refuses it: a gate, exit 4
         role_apply.rollback(target, 7, _Person(True))
     chinese, english = _both(refused.value)
-    assert "角色分配 7 只是预览，从未执行：没有可回滚的" in chinese
-    assert "role assignment 7 is a preview that was never applied: nothing to roll back" in english
+    assert "角色分配回滚被拒绝：角色分配 7 只是预览，从未执行：没有可回滚的" in chinese
+    assert ("role rollback refused: role assignment 7 is a preview that was never applied: nothing to roll back"
+            in english)
 
 
 def test_a_channel_not_in_the_site_is_refused_in_both_languages(tmp_path: Path) -> None:

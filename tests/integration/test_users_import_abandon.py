@@ -98,7 +98,7 @@ def test_an_unfinished_import_says_what_it_keeps_and_abandoning_it_deletes_them_
 
     # Running the same file again is refused: the users it wrote would keep passwords nobody knows.
     resumed = launchpad(lab, "--lang", "en", "users", "import", str(lab.root / "名单.xlsx"), "--env", "test", "--yes")
-    assert resumed.returncode == 2, resumed.stderr
+    assert resumed.returncode == 4, resumed.stderr  # the import's state refuses it: a gate
     assert f"import {import_id} of 名单.xlsx into test was abandoned" in resumed.stderr
     assert f"launchpad users rollback {import_id}" in resumed.stderr and "Traceback" not in resumed.stderr
     assert lab.sql("test", f"SELECT COUNT(*) FROM sys_user WHERE create_by = 'import:{import_id}'") == [["5"]]
@@ -133,14 +133,14 @@ def test_removing_the_hand_outs_of_an_unfinished_import_is_refused_until_it_is_a
 
     # --remove would have deleted the kept passwords unasked, the import still resumable.
     refused = launchpad(lab, "--lang", "en", "users", "handout", str(import_id), "--remove")
-    assert refused.returncode == 2, refused.stderr
+    assert refused.returncode == 4, refused.stderr  # the import's state refuses it: a gate
     assert (f"import {import_id} did not finish (5 plain initial password(s) kept for its resume): its hand-outs "
             "are not removed, nothing was deleted") in refused.stderr
     assert f"launchpad users abandon {import_id}" in refused.stderr and "Traceback" not in refused.stderr
     assert kept.exists() and status(lab, import_id) == "applying"
     assert audit_of(lab, "user_handout_removed") == [] and audit_of(lab, "user_import_hashing_progress_removed") == []
     zh = launchpad(lab, "--lang", "zh", "users", "handout", str(import_id), "--remove")
-    assert zh.returncode == 2 and f"导入 {import_id} 未完成（为继续导入暂存了 5 个初始密码明文）" in zh.stderr
+    assert zh.returncode == 4 and f"导入 {import_id} 未完成（为继续导入暂存了 5 个初始密码明文）" in zh.stderr
 
     # Abandoned, the import is closed: --remove removes what is left of its folder, audited.
     assert launchpad(lab, "users", "abandon", str(import_id), "--yes").returncode == 0
