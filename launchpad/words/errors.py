@@ -54,6 +54,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.role_assignment_refused": ("role assignment refused", "角色分配被拒绝"),
     "error.role_rollback_refused": ("role rollback refused", "角色分配回滚被拒绝"),
     "error.abandon_refused": ("abandon refused", "放弃导入被拒绝"),
+    "error.password_reset_refused": ("password reset refused", "重置初始密码被拒绝"),
     "error.hand-out_removal_refused": ("hand-out removal refused", "删除初始密码交接文件被拒绝"),
     # the common errors
     "error.no_site_file_here": ("no {file} in {here} or any folder above it", "{here} 及其上级目录中都没有 {file}"),

@@ -261,3 +261,19 @@ def test_the_scanner_lists_builtin_guards_by_their_words() -> None:
     source = 'raise ValueError(f"unknown robot kind {kind!r}")\nraise ValueError(phrase("rule.secret_value"))\n'
     assert list(english_guards(source, "notify/robots.py")) == [
         (("notify/robots.py", "ValueError", "unknown robot kind {}"), 1)]
+
+
+def test_every_title_kept_in_a_constant_is_in_the_word_book() -> None:
+    """Titles given at the raise through a module's constant (`title=RESET_REFUSED`), which the
+    scan above cannot read as a literal: each one is a word-book entry, so Chinese reads Chinese."""
+    found = {}
+    for module in pkgutil.walk_packages(launchpad.__path__, "launchpad."):
+        if module.name.endswith("__main__"):  # runs the command line when imported
+            continue
+        for name, value in vars(importlib.import_module(module.name)).items():
+            if name.endswith("_REFUSED") and isinstance(value, str) and " " in value:
+                found[f"{module.name}.{name}"] = value
+    assert found  # the scan reads the constants it means to
+    unknown = {where: title for where, title in found.items()
+               if "error." + title.lower().replace(" ", "_") not in CATALOG}
+    assert unknown == {}
