@@ -70,13 +70,13 @@ def abandon_import(store: Store, root: Path, actor: str, import_id: int, *, type
     """Discard the pending passwords of unfinished import `import_id` and record it abandoned.
     Confirmed by `yes` (the command's --yes) or by what the person `typed`, which must be the
     import's id (text typed is never taken for the flag); neither raises AbandonNotConfirmed
-    with nothing done. Refused for an import that is not unfinished (UsageError, exit 2), or
-    that a live process is still writing (ImportRefused, a gate: exit 4)."""
+    with nothing done. Refused (ImportRefused, a gate: exit 4) for an import that is not
+    unfinished, or that a live process is still writing: its state, not the person's input."""
     record = records.get_import(store, import_id)
     if record["status"] != "applying":
-        raise UsageError(phrase("users.abandon_not_unfinished", id=import_id,
-                                status=phrase(f"status.{record['status']}")),
-                         hint=phrase("users.abandon_not_unfinished_hint", id=import_id))
+        raise ImportRefused(phrase("users.abandon_not_unfinished", id=import_id,
+                                   status=phrase(f"status.{record['status']}")),
+                            hint=phrase("users.abandon_not_unfinished_hint", id=import_id), title=ABANDON_REFUSED)
     records.refuse_if_running(record, title=ABANDON_REFUSED)
     typed = typed.strip()
     if not (yes or typed):

@@ -434,7 +434,7 @@ def rollback_import(to: ImportTarget, import_id: int, *, batch_size: int = BATCH
                          hint=phrase("users.import_other_env_hint", env=found["environment"]))
     refuse_rolled_back(to, found)
     if found["status"] == "applying":
-        records.unfinished_import(to.store, to.environment, RollbackRefused)  # refuses while its process lives
+        records.refuse_if_running(found, RollbackRefused)  # this import, while its process lives
     rows = records.import_rows(to.store, import_id)
     mark = records.mark(import_id)
     updated = [r["key"] for r in rows if r["action"] == "update" and r["before"]]

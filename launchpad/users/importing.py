@@ -37,6 +37,7 @@ from launchpad.users.guard import (
     DEFAULT_BACKUP_AGE,
     ImportNotConfirmed,
     ImportRefused,
+    RollbackRefused,
     confirm_import,
     require_fresh_backup,
 )
@@ -46,7 +47,7 @@ from launchpad.users.hashing_progress import HashingProgress
 from launchpad.users.operations import Planned, Rows, target_session
 from launchpad.users.passwords import PasswordPolicy
 from launchpad.users.planlog import differences, last_import, latest_plan
-from launchpad.users.records import applying_import, get_import, rollback_counts, unfinished_import
+from launchpad.users.records import applying_import, get_import, refuse_if_running, rollback_counts, unfinished_import
 from launchpad.users.rollback_handouts import clear_handouts
 from launchpad.workspace.folder import Workspace
 from launchpad.workspace.secrets import AskSecret
@@ -217,6 +218,8 @@ def run_rollback(to: ImportTarget, record: dict[str, Any], environment: Environm
 
     import_id, env_name = record["id"], to.environment
     refuse_rolled_back(to, record)  # before anyone is asked to confirm it
+    if record["status"] == "applying":
+        refuse_if_running(record, RollbackRefused)  # so is an import another process still writes
     title = phrase("users.rollback_title", id=import_id, file=record["file_name"])
     counts = rollback_counts(to.store, import_id)
     detail = phrase("users.rollback_detail", insert=counts["insert"], update=counts["update"])

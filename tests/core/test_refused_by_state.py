@@ -111,3 +111,24 @@ def test_a_role_assignment_another_process_is_applying_refuses_apply_and_rollbac
     assert code == 4, said
     assert f"角色分配回滚被拒绝：{busy}" in said, said
     assert status_of(demo, "role_assignments", assignment) == "applying"
+
+
+def test_a_rollback_of_an_import_another_process_is_writing_is_refused_before_anyone_is_asked(demo: Path) -> None:
+    """Nobody is asked to confirm (or, without a terminal, refused as unconfirmed) a rollback that
+    cannot happen: the import's own process is still writing it."""
+    import_id, _ = imported(demo)
+    store_sql(demo, "UPDATE user_imports SET status = 'applying', pid = 4242, hostname = ? WHERE id = ?",
+              [ELSEWHERE, import_id])
+    code, said = launch(demo, "users", "rollback", str(import_id))  # no --yes, no terminal
+    assert code == 4, said
+    assert f"回滚被拒绝：导入 {import_id} 正由 {ELSEWHERE} 上的进程 4242 写入 test" in said, said
+    assert status_of(demo, "user_imports", import_id) == "applying"
+
+
+def test_abandoning_an_import_that_went_in_is_refused_by_its_state(demo: Path) -> None:
+    import_id, folder = imported(demo)
+    code, said = launch(demo, "users", "abandon", str(import_id), "--yes")
+    assert code == 4, said
+    assert f"放弃导入被拒绝：导入 {import_id} 已导入：只有未完成的导入可以放弃" in said, said
+    assert f"launchpad users rollback {import_id}" in said and "用法有误" not in said, said
+    assert status_of(demo, "user_imports", import_id) == "applied" and list(folder.glob("*.xlsx"))
