@@ -198,25 +198,31 @@ def test_a_refusals_hint_names_the_environment_or_no_placeholder(
     """The command a refusal tells a person to run names the hosts' environment (quoted for the
     shell when it must be), through a host's own known_hosts view too; without an environment
     the hint says it in words, never with an `ENV` to replace."""
-    from launchpad.hosts.sshconfig import SshTarget
-
     recorded = tmp_path / "known_hosts"
     recorded.write_text(line("app1", key))
     for env, command in (("prod", "launchpad hosts trust --env prod"),
                          ("现场 b", "launchpad hosts trust --env '现场 b'")):
-        hosts = KnownHosts.for_workspace(recorded, env=env)
-        named = SshTarget(name="a", hostname="app1", port=22, user="u", user_known_hosts=(str(recorded),))
-        with pytest.raises(UnknownHostKey) as unknown:
-            hosts.for_target(named).verify("app2", "app2", 22, key)
-        with pytest.raises(ChangedHostKey) as changed:
-            hosts.for_target(named).verify("app1", "app1", 22, other_key)
-        for refused in (unknown.value, changed.value):
+        unknown, changed = _refusals(KnownHosts.for_workspace(recorded, env=env), recorded, key, other_key)
+        for refused in (unknown, changed):
             assert f"`{command}`" in refused.hint and "ENV" not in refused.hint
-        assert "app2" in unknown.value.hint
+        assert "app2" in unknown.hint
     for refused in (UnknownHostKey("app2", "ssh-ed25519", "SHA256:x"),
                     ChangedHostKey("app1", "ssh-ed25519", "SHA256:x", "SHA256:y", remove="ssh-keygen -R app1")):
         assert "hosts trust" in refused.hint and "--env" in refused.hint and "ENV" not in refused.hint
         assert "`launchpad hosts trust" not in refused.hint
+
+
+def _refusals(hosts: KnownHosts, recorded: Path, key: paramiko.PKey,
+              other_key: paramiko.PKey) -> tuple[UnknownHostKey, ChangedHostKey]:
+    """What `hosts` refuses for a host not in `recorded` (app2) and for app1 offering another key."""
+    from launchpad.hosts.sshconfig import SshTarget
+
+    named = SshTarget(name="a", hostname="app1", port=22, user="u", user_known_hosts=(str(recorded),))
+    with pytest.raises(UnknownHostKey) as unknown:
+        hosts.for_target(named).verify("app2", "app2", 22, key)
+    with pytest.raises(ChangedHostKey) as changed:
+        hosts.for_target(named).verify("app1", "app1", 22, other_key)
+    return unknown.value, changed.value
 
 
 def test_a_refusals_hint_names_the_workspace_a_command_typed_here_would_not_find(
@@ -225,7 +231,6 @@ def test_a_refusals_hint_names_the_workspace_a_command_typed_here_would_not_find
     """A workspace not found from the current folder is named with the root option `-w`, before
     the command (where `launchpad --help` puts it), quoted for the shell when it must be."""
     from launchpad.errors import trust_command
-    from launchpad.hosts.sshconfig import SshTarget
 
     assert trust_command("prod") == "launchpad hosts trust --env prod"
     assert trust_command("prod", "/srv/ws") == "launchpad -w /srv/ws hosts trust --env prod"
@@ -233,12 +238,7 @@ def test_a_refusals_hint_names_the_workspace_a_command_typed_here_would_not_find
     recorded = tmp_path / "known_hosts"
     recorded.write_text(line("app1", key))
     hosts = KnownHosts.for_workspace(recorded, env="prod", workspace_dir="/tmp/客户 A/ws")
-    named = SshTarget(name="a", hostname="app1", port=22, user="u", user_known_hosts=(str(recorded),))
-    with pytest.raises(UnknownHostKey) as unknown:
-        hosts.for_target(named).verify("app2", "app2", 22, key)
-    with pytest.raises(ChangedHostKey) as changed:
-        hosts.for_target(named).verify("app1", "app1", 22, other_key)
-    for refused in (unknown.value, changed.value):
+    for refused in _refusals(hosts, recorded, key, other_key):
         for said in (refused.render("zh"), refused.render("en")):
             assert "`launchpad -w '/tmp/客户 A/ws' hosts trust --env prod`" in said, said
 

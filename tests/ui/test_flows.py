@@ -129,15 +129,20 @@ async def test_production_confirmation_accepts_the_typed_name(ui_workspace: Path
         assert (ui_workspace / "restarted").exists()
 
 
-async def test_resume_an_interrupted_run(ui_workspace: Path) -> None:
+def _interrupted_run(ui_workspace: Path, store: Store, **snapshot: str) -> int:
+    """A run of the resumable playbook on test, stored as started (`snapshot` over its copy)."""
     loaded = load_playbook(ui_workspace / "playbooks" / "resumable.yaml")
+    playbook = loaded.playbook
+    return int(store.create_run(
+        playbook=playbook.name, playbook_path=str(loaded.path), playbook_hash=playbook.digest(),
+        playbook_snapshot={**playbook.snapshot(), **snapshot}, environment="test", production=False, variables={},
+        operator="tester",
+    ))
+
+
+async def test_resume_an_interrupted_run(ui_workspace: Path) -> None:
     with Store.open(ui_workspace / ".launchpad" / "launchpad.db") as store:
-        playbook = loaded.playbook
-        run_id = store.create_run(
-            playbook=playbook.name, playbook_path=str(loaded.path), playbook_hash=playbook.digest(),
-            playbook_snapshot=playbook.snapshot(), environment="test", production=False, variables={},
-            operator="tester",
-        )
+        run_id = _interrupted_run(ui_workspace, store)
         store.step_started(run_id, "first", "p", 1, ["app1"])
         store.step_finished(run_id, "first", 1, "passed", "done", {})
         store.step_started(run_id, "second", "p", 1, ["app1"])  # the process died here
@@ -160,14 +165,8 @@ async def test_resume_an_interrupted_run(ui_workspace: Path) -> None:
 
 
 async def test_runs_are_listed_by_their_playbooks_title(ui_workspace: Path) -> None:
-    loaded = load_playbook(ui_workspace / "playbooks" / "resumable.yaml")
     with Store.open(ui_workspace / ".launchpad" / "launchpad.db") as store:
-        playbook = loaded.playbook
-        run_id = store.create_run(
-            playbook=playbook.name, playbook_path=str(loaded.path), playbook_hash=playbook.digest(),
-            playbook_snapshot={**playbook.snapshot(), "title": "可恢复（运行时的标题）"}, environment="test",
-            production=False, variables={}, operator="tester",
-        )
+        run_id = _interrupted_run(ui_workspace, store, title="可恢复（运行时的标题）")
         store.set_run_status(run_id, "interrupted", finished=False)
     app = LaunchpadApp(ui_workspace, watch_hosts=False, now=lambda: FIXED_NOW)
     async with app.run_test(size=(80, 24)) as pilot:
