@@ -141,7 +141,8 @@ class GoliveScreen(LaunchpadScreen):
         p = self.highlighted()
         text = Text()
         if p is not None:
-            text.append(f"{p.item.id}  ", style="bold")
+            # The title, as the table and the client say it; the id (what `golive sign` takes) last.
+            text.append(p.item.title.replace("\n", " ") + "  ", style="bold")
             text.append(said(set_aside_said(p.item, p.set_aside)) if p.set_aside is not None else why_text(p) or "—")
             if p.waiting_on:
                 text.append("  " + t("gl.waiting", items=", ".join(p.waiting_on)), style="yellow")
@@ -149,6 +150,7 @@ class GoliveScreen(LaunchpadScreen):
                 text.append("  " + t("gl.sign_hint"), style="dim")
             if p.finding is not None and ("run" in p.finding.evidence or p.finding.evidence.get("backups")):
                 text.append("  " + t("gl.proof_hint"), style="dim")
+            text.append(f"  ({p.item.id})", style="dim")
         self.query_one("#golive-detail", Static).update(text)
 
     def action_refresh(self) -> None:
