@@ -36,6 +36,7 @@ from screens.run_report import RunReportScreen
 from screens.support.display import verdict_style
 from screens.support.i18n import said, t
 from screens.widgets.tables import fill_table
+from screens.widgets.wide_text import WideText
 
 # Blocked and open items lead: they are what the person came to see.
 _ORDER = {"blocked": 0, "open": 1, "done": 2, "not_applicable": 3}
@@ -151,7 +152,7 @@ class GoliveScreen(LaunchpadScreen):
             if p.finding is not None and ("run" in p.finding.evidence or p.finding.evidence.get("backups")):
                 text.append("  " + t("gl.proof_hint"), style="dim")
             text.append(f"  ({p.item.id})", style="dim")
-        self.query_one("#golive-detail", Static).update(text)
+        self.query_one("#golive-detail", Static).update(WideText(text))  # a reason goes on after the title
 
     def action_refresh(self) -> None:
         self.read_checklist()

@@ -95,6 +95,9 @@ async def test_a_long_blocked_reason_is_read_whole_at_80_columns(root: Path) -> 
         assert screen.highlighted() is not None and screen.highlighted().item.id == "group"  # type: ignore[union-attr]
         await pilot.pause()
         assert LONG_REASON in shown(screen.query_one("#golive-detail", Static)), "the reason is cut"
+        detail = screen.query_one("#golive-detail", Static)
+        first = drawn_lines(app)[detail.region.y]
+        assert "[bold]试运行反馈群[/bold]  等甲方办公室" in first, first  # goes on beside the title
 
 
 @pytest.mark.anyio
