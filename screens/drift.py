@@ -493,12 +493,12 @@ class DriftScreen(LaunchpadScreen):
     def _show_kinds(self) -> None:
         table = self.query_one("#drift-kinds", DataTable)
         drift = self.compared.drift if self.compared is not None else None
-        headers = [t("drift.col_kind"), *(said(phrase(f"baseline.severity.{s}")) for s in SEVERITIES),
+        headers = [t("drift.col_kind"), *(t(f"drift.col_{s}") for s in SEVERITIES),
                    t("drift.col_total")]
         rows: list[tuple[str | None, list[Any]]] = []
         for kind in KINDS:
             of_kind = [d for d in drift.differences if d.kind == kind] if drift is not None else []
-            cells: list[Any] = [Text(said(phrase(f"baseline.kind.{kind}")), style="bold" if of_kind else "dim")]
+            cells: list[Any] = [Text(t(f"drift.kind.{kind}"), style="bold" if of_kind else "dim")]
             for severity in SEVERITIES:
                 count = sum(1 for d in of_kind if d.severity == severity)
                 cells.append(Text(str(count), style=SEVERITY_STYLE[severity] if count else "dim"))

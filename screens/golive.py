@@ -36,6 +36,7 @@ from screens.run_report import RunReportScreen
 from screens.support.display import verdict_style
 from screens.support.i18n import said, t
 from screens.widgets.tables import fill_table
+from screens.widgets.wide_text import WideText
 
 # Blocked and open items lead: they are what the person came to see.
 _ORDER = {"blocked": 0, "open": 1, "done": 2, "not_applicable": 3}
@@ -141,7 +142,8 @@ class GoliveScreen(LaunchpadScreen):
         p = self.highlighted()
         text = Text()
         if p is not None:
-            text.append(f"{p.item.id}  ", style="bold")
+            # The title, as the table and the client say it; the id (what `golive sign` takes) last.
+            text.append(p.item.title.replace("\n", " ") + "  ", style="bold")
             text.append(said(set_aside_said(p.item, p.set_aside)) if p.set_aside is not None else why_text(p) or "—")
             if p.waiting_on:
                 text.append("  " + t("gl.waiting", items=", ".join(p.waiting_on)), style="yellow")
@@ -149,7 +151,8 @@ class GoliveScreen(LaunchpadScreen):
                 text.append("  " + t("gl.sign_hint"), style="dim")
             if p.finding is not None and ("run" in p.finding.evidence or p.finding.evidence.get("backups")):
                 text.append("  " + t("gl.proof_hint"), style="dim")
-        self.query_one("#golive-detail", Static).update(text)
+            text.append(f"  ({p.item.id})", style="dim")
+        self.query_one("#golive-detail", Static).update(WideText(text))  # a reason goes on after the title
 
     def action_refresh(self) -> None:
         self.read_checklist()

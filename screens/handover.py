@@ -21,6 +21,7 @@ from textual.widgets import Static
 from launchpad.handover.collect import Handover
 from screens.base import LaunchpadScreen
 from screens.support.i18n import current_language, t
+from screens.widgets.wide_text import WideText
 
 
 class HandoverRead(Message):
@@ -77,7 +78,7 @@ class HandoverScreen(LaunchpadScreen):
         if self.handover is None:
             return
         # Titles and names are people's words: Text(), never markup.
-        self.query_one("#handover-text", Static).update(Text(self.text()))
+        self.query_one("#handover-text", Static).update(WideText(Text(self.text())))
 
     def action_refresh(self) -> None:
         self.read_handover()

@@ -35,6 +35,7 @@ from screens.support.issue_actions import ISSUE_BINDINGS, IssueKeys
 from screens.support.messages import IssueChanged, IssuesAdded, IssuesFound, IssueWriteFailed
 from screens.widgets.issue_table import PAGE, IssueTable
 from screens.widgets.quick_capture import QuickCaptureBar
+from screens.widgets.wide_text import WideText
 
 SEARCH_PAUSE = 0.25  # seconds of no typing before a search runs
 
@@ -182,7 +183,7 @@ class IssuesScreen(IssueKeys, LaunchpadScreen):
         text = Text.assemble(first, "\n", (" · ".join(about), "dim"))
         if issue.description:
             text.append("\n" + issue.description)  # as typed: every line, long ones wrapped
-        detail.update(text)
+        detail.update(WideText(text))  # `#1 [P1]` and a Chinese title start on one line
 
     # -- writing ------------------------------------------------------------------------------
 

@@ -40,7 +40,15 @@ from tests.integration.sshd import SshdHost, SshLab
 from tests.integration.test_baseline import export
 from tests.integration.test_users_import import launchpad
 from tests.ui.conftest import FIXED_NOW
-from tests.ui.helpers import production_question, shown, type_line, wait_for_screen, wait_opened, wait_until
+from tests.ui.helpers import (
+    drawn_lines,
+    production_question,
+    shown,
+    type_line,
+    wait_for_screen,
+    wait_opened,
+    wait_until,
+)
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 LANGUAGES = ["zh", "en"]
@@ -312,6 +320,22 @@ async def test_at_80_columns_the_line_of_keys_is_read_whole(drifted_demo: Path, 
         await pilot.press("space", "s", "s")  # a pick and the longest severity filter
         drawn = shown(screen.query_one("#drift-bar", Static))
         assert report_key in drawn and "…" not in drawn, drawn
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_at_80_columns_the_table_of_kinds_is_drawn_whole(drifted_demo: Path, language: str) -> None:
+    """Every column (the three severities and the total) and every kind's name, in its box."""
+    app = make_app(drifted_demo, language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_opened(pilot)
+        app.environment = "prod"
+        screen = await open_drift(pilot)
+        # The first box on each line is the table of kinds: `│ Kind  high  med  low  All ││ …`.
+        boxed = [line.split("│")[1].split() for line in drawn_lines(app) if line.count("│") >= 2]
+        kinds_table = [headers(screen, "drift-kinds"), *rows(screen, "drift-kinds")]
+        expected = [[*cells[0].split(), *cells[1:]] for cells in kinds_table]
+        assert boxed[:len(expected)] == expected, boxed
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

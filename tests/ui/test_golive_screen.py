@@ -19,7 +19,7 @@ from screens.app import LaunchpadApp
 from screens.golive import GoliveScreen, GoliveSignDialog
 from tests.core.test_golive import launch
 from tests.ui.conftest import FIXED_NOW, UI_SITE
-from tests.ui.helpers import shown, wait_for_screen, wait_opened, wait_until
+from tests.ui.helpers import drawn_lines, shown, wait_for_screen, wait_opened, wait_until
 from tests.workspaces import write_workspace
 
 CHECKLIST = textwrap.dedent("""\
@@ -95,6 +95,21 @@ async def test_a_long_blocked_reason_is_read_whole_at_80_columns(root: Path) -> 
         assert screen.highlighted() is not None and screen.highlighted().item.id == "group"  # type: ignore[union-attr]
         await pilot.pause()
         assert LONG_REASON in shown(screen.query_one("#golive-detail", Static)), "the reason is cut"
+        detail = screen.query_one("#golive-detail", Static)
+        first = drawn_lines(app)[detail.region.y]
+        assert "[bold]试运行反馈群[/bold]  等甲方办公室" in first, first  # goes on beside the title
+
+
+@pytest.mark.anyio
+async def test_the_detail_line_names_the_item_by_its_title_not_its_id(root: Path) -> None:
+    app = LaunchpadApp(root, watch_hosts=False, now=lambda: FIXED_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened_checklist(pilot)
+        detail = screen.query_one("#golive-detail", Static)
+        drawn = [line.strip() for line in drawn_lines(app)[detail.region.y:detail.region.bottom] if line.strip()]
+        assert drawn[0].startswith("[bold]试运行反馈群[/bold]"), drawn  # as typed, never markup
+        assert "等甲方名单" in " ".join(drawn)
+        assert drawn[-1].endswith("(group)"), drawn  # the id, for `launchpad golive sign`, last
 
 
 @pytest.mark.anyio

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rich.text import Text
 from textual.widgets import Static
 
 from launchpad.issues.model import IssueDraft
@@ -15,8 +14,9 @@ from launchpad.release.operations import new_release
 from launchpad.session import open_session
 from screens.app import LaunchpadApp
 from screens.handover import HandoverScreen
+from screens.widgets.wide_text import WideText
 from tests.ui.conftest import FIXED_NOW, UI_SITE
-from tests.ui.helpers import wait_for_screen, wait_opened, wait_until
+from tests.ui.helpers import drawn_lines, wait_for_screen, wait_opened, wait_until
 from tests.workspaces import write_workspace
 
 
@@ -34,8 +34,11 @@ def root(tmp_path: Path) -> Path:
 
 
 def shown(screen: HandoverScreen) -> str:
-    rendered = screen.query_one("#handover-text", Static).render()
-    return rendered.plain if isinstance(rendered, Text) else str(rendered)
+    content = screen.query_one("#handover-text", Static).content
+    return content.text.plain if isinstance(content, WideText) else str(content)
+
+
+LONG_TITLE = "登录页验证码不显示甲方各科室人员反映无法登录系统需要尽快处理并回复"  # no space to wrap at
 
 
 @pytest.mark.anyio
@@ -78,3 +81,24 @@ async def test_the_palette_opens_the_handover_in_english(root: Path) -> None:
         await wait_until(pilot, lambda: screen.handover is not None, "the handover")
         await pilot.pause()
         assert "Open P0/P1 issues (1)" in shown(screen)
+
+
+@pytest.mark.anyio
+async def test_at_80_columns_a_long_chinese_title_starts_beside_its_number(root: Path) -> None:
+    session = open_session(root, now=lambda: FIXED_NOW, actor="张工")
+    try:
+        session.issue_log().add(IssueDraft(title=LONG_TITLE, severity="P1").checked())
+    finally:
+        session.close()
+    app = LaunchpadApp(root, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_opened(pilot)
+        await pilot.press("o")
+        screen = await wait_for_screen(pilot, HandoverScreen)
+        await wait_until(pilot, lambda: screen.handover is not None, "the handover")
+        await pilot.pause()
+        screen.query_one("#handover-scroll").scroll_end(animate=False)
+        await pilot.pause()
+        [line] = [line for line in drawn_lines(app) if "#2 [P1]" in line]
+        assert "#2 [P1] 登录页验证码" in line, line  # the title goes on beside it, then wraps
+        assert LONG_TITLE in "".join("".join(drawn_lines(app)).split())  # and is read whole

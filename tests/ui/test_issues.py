@@ -511,3 +511,23 @@ async def test_a_refused_save_is_said_in_the_forms_language(issues_workspace: Pa
     expected = {"zh": ("请检查磁盘剩余空间和文件权限", "的问题不能改为"),
                 "en": ("check the disk's free space", "cannot become")}
     assert all(part in shown for part in expected[language]), shown
+
+
+async def test_at_80_columns_a_long_chinese_title_starts_beside_its_number(ui_workspace: Path) -> None:
+    from launchpad.session import open_session
+
+    title = "登录页验证码不显示甲方各科室人员反映无法登录系统需要尽快处理并回复"  # no space to wrap at
+    session = open_session(ui_workspace, now=lambda: FIXED_NOW)
+    try:
+        session.issue_log().add(IssueDraft(title=title, severity="P1").checked())
+    finally:
+        session.close()
+    app = make_app(ui_workspace)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_issues(pilot)
+        await wait_until(pilot, lambda: screen.table.issue is not None, "the issue highlighted")
+        await pilot.pause()
+        detail = screen.query_one("#issue-detail", Static)
+        drawn = drawn_lines(app)[detail.region.y:detail.region.bottom]
+        assert drawn[0].strip().startswith("#1 [P1] 登录页验证码"), drawn  # beside it, then wrapped
+        assert title in "".join("".join(drawn).split())  # and read whole
