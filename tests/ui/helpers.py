@@ -42,6 +42,17 @@ async def wait_opened(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
+async def opened_by_key(pilot: Pilot[Any], key: str, kind: type[ScreenT], ready: Callable[[ScreenT], object],
+                        what: str) -> ScreenT:
+    """Screen `kind` opened from the dashboard by `key`, once `ready` says it has read `what`."""
+    await wait_opened(pilot)
+    await pilot.press(key)
+    screen = await wait_for_screen(pilot, kind)
+    await wait_until(pilot, lambda: ready(screen), what)
+    await pilot.pause()
+    return screen
+
+
 async def wait_run_ended(pilot: Pilot[Any], screen: Any, timeout: float = DEADLINE) -> None:
     await wait_until(pilot, lambda: screen.ended_event is not None, "the run screen")
     await asyncio.wait_for(screen.ended_event.wait(), timeout)

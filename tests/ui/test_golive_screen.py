@@ -19,7 +19,7 @@ from screens.app import LaunchpadApp
 from screens.golive import GoliveScreen, GoliveSignDialog
 from tests.core.test_golive import launch
 from tests.ui.conftest import FIXED_NOW, UI_SITE
-from tests.ui.helpers import drawn_lines, shown, wait_for_screen, wait_opened, wait_until
+from tests.ui.helpers import drawn_lines, opened_by_key, shown, wait_for_screen, wait_opened, wait_until
 from tests.workspaces import write_workspace
 
 CHECKLIST = textwrap.dedent("""\
@@ -60,12 +60,8 @@ def rows(screen: GoliveScreen) -> dict[str, list[str]]:
 
 async def opened_checklist(pilot: Any) -> GoliveScreen:
     """The checklist opened from the dashboard by its key, read."""
-    await wait_opened(pilot)
-    await pilot.press("ctrl+g")
-    screen = await wait_for_screen(pilot, GoliveScreen)
-    await wait_until(pilot, lambda: screen.progress is not None, "the checklist")
-    await pilot.pause()
-    return screen
+    return await opened_by_key(pilot, "ctrl+g", GoliveScreen, lambda screen: screen.progress is not None,
+                               "the checklist")
 
 
 LONG_REASON = ("等甲方办公室确认各科室联系人名单和值班电话，甲方说周三下午开会后才能定；定下来后由李娜建群、"

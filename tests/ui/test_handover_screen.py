@@ -5,6 +5,7 @@ markup-looking text shown as text, and a release still waiting for its reviewer.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Static
@@ -16,7 +17,7 @@ from screens.app import LaunchpadApp
 from screens.handover import HandoverScreen
 from screens.widgets.wide_text import WideText
 from tests.ui.conftest import FIXED_NOW, UI_SITE
-from tests.ui.helpers import drawn_lines, wait_for_screen, wait_opened, wait_until
+from tests.ui.helpers import drawn_lines, opened_by_key, wait_for_screen, wait_opened, wait_until
 from tests.workspaces import write_workspace
 
 
@@ -33,6 +34,11 @@ def root(tmp_path: Path) -> Path:
     return root
 
 
+async def opened_handover(pilot: Any) -> HandoverScreen:
+    """The handover as `o` on the dashboard opens it, once it is read."""
+    return await opened_by_key(pilot, "o", HandoverScreen, lambda screen: screen.handover is not None, "the handover")
+
+
 def shown(screen: HandoverScreen) -> str:
     content = screen.query_one("#handover-text", Static).content
     return content.text.plain if isinstance(content, WideText) else str(content)
@@ -45,11 +51,7 @@ LONG_TITLE = "登录页验证码不显示甲方各科室人员反映无法登录
 async def test_the_dashboard_key_shows_what_the_command_prints(root: Path) -> None:
     app = LaunchpadApp(root, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
     async with app.run_test(size=(100, 40)) as pilot:
-        await wait_opened(pilot)
-        await pilot.press("o")
-        screen = await wait_for_screen(pilot, HandoverScreen)
-        await wait_until(pilot, lambda: screen.handover is not None, "the handover")
-        await pilot.pause()
+        screen = await opened_handover(pilot)
         text = shown(screen)
         assert "今天和今晚的发布，以及发布中的发布（1）" in text
         assert "发布 1 v2.3.1 2024-01-01 19:00–20:00：计划中，负责人 张工" in text
@@ -92,11 +94,7 @@ async def test_at_80_columns_a_long_chinese_title_starts_beside_its_number(root:
         session.close()
     app = LaunchpadApp(root, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_opened(pilot)
-        await pilot.press("o")
-        screen = await wait_for_screen(pilot, HandoverScreen)
-        await wait_until(pilot, lambda: screen.handover is not None, "the handover")
-        await pilot.pause()
+        screen = await opened_handover(pilot)
         screen.query_one("#handover-scroll").scroll_end(animate=False)
         await pilot.pause()
         [line] = [line for line in drawn_lines(app) if "#2 [P1]" in line]
