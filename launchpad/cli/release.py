@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from launchpad.cli.door import language, pass_session, say
-from launchpad.cli.params import LIMIT, STORE_ID, FormatChoice
+from launchpad.cli.params import LIMIT, STORE_ID, FormatChoice, format_for_out
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -216,18 +216,21 @@ def release_status(session: Session, release_id: int, status: str, note: str) ->
         click.echo("  " + say("cli.release.issue", id=issue.issue_id, said=said))
 
 
+_REPORT_FORMATS = ("markdown", "html", "xlsx")
+
+
 @release.command("report")
 @click.argument("release_id", type=STORE_ID)
 @click.option("--run", "run_id", type=STORE_ID, required=True)
-@click.option("--format", "fmt", type=FormatChoice("markdown", "html", "xlsx"), default="markdown",
-              show_default=True)
+@click.option("--format", "fmt", type=FormatChoice(*_REPORT_FORMATS))
 @click.option("--lang", type=click.Choice(["zh", "en"]))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
 @pass_session
-def release_report(session: Session, release_id: int, run_id: int, fmt: str, lang: str | None,
+def release_report(session: Session, release_id: int, run_id: int, fmt: str | None, lang: str | None,
                    out: Path | None) -> None:
     from launchpad.release.operations import write_report
 
+    fmt = format_for_out(fmt, out, _REPORT_FORMATS, "markdown")
     attached = write_report(session, release_id, run_id, fmt, lang or session.language, out)
     click.echo(say("cli.release.report_written", path=attached.path, sha=attached.sha256, id=release_id))
 

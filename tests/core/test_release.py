@@ -350,6 +350,39 @@ def test_a_report_to_a_missing_folder_is_refused_and_nothing_is_attached(ws: Pat
     assert release_row(ws)["reports"] == []
 
 
+def test_a_report_is_written_in_the_format_its_file_name_says(ws: Path, tmp_path: Path) -> None:
+    """`--out 报告.xlsx` is a workbook the client can open, not Markdown under an .xlsx name; a
+    name for a format the command does not write, or a --format that contradicts it, is refused."""
+    from openpyxl import load_workbook
+
+    assert record(ws).exit_code == 0
+    run_id = str(accepted_run(ws))
+    book, page = tmp_path / "报告.xlsx", tmp_path / "报告.html"
+    assert launch(ws, "release", "report", "1", "--run", run_id, "--out", str(book)).exit_code == 0
+    assert load_workbook(book).worksheets[0]["A1"].value
+    assert launch(ws, "release", "report", "1", "--run", run_id, "--out", str(page)).exit_code == 0
+    assert page.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    assert sorted(row["format"] for row in release_row(ws)["reports"]) == ["html", "xlsx"]
+
+    text = launch(ws, "release", "report", "1", "--run", run_id, "--out", str(tmp_path / "报告.txt"))
+    assert text.exit_code == 2 and "--out 报告.txt 是 text 文件，本命令不写这种格式" in text.output, text.output
+    assert "markdown, html, xlsx" in text.output and "请把文件名改用其中一种格式的扩展名" in text.output
+    clash = launch(ws, "release", "report", "1", "--run", run_id, "--format", "html", "--out", str(tmp_path / "r.md"))
+    assert clash.exit_code == 2 and "--format html 与 --out r.md 不符" in clash.output, clash.output
+    assert not (tmp_path / "报告.txt").exists() and not (tmp_path / "r.md").exists()
+    assert len(release_row(ws)["reports"]) == 2
+
+    shown = tmp_path / "run.html"
+    assert launch(ws, "runs", "show", run_id, "--out", str(shown)).exit_code == 0
+    assert shown.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    as_json = tmp_path / "run.json"
+    assert launch(ws, "runs", "show", run_id, "--out", str(as_json)).exit_code == 0
+    assert json.loads(as_json.read_text(encoding="utf-8"))["run"]["id"] == int(run_id)
+    refused = launch(ws, "runs", "show", run_id, "--out", str(tmp_path / "run.xlsx"))
+    assert refused.exit_code == 2 and "--out run.xlsx 是 xlsx 文件" in refused.output, refused.output
+    assert not (tmp_path / "run.xlsx").exists()
+
+
 # -- the gate --------------------------------------------------------------------------------------
 
 
