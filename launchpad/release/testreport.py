@@ -176,7 +176,7 @@ def _write_xlsx(store: Store, site: Site, release: Release, run_id: int, lang: s
         steps.column_dimensions[column].width = width
     decisions = book.create_sheet(render(phrase("release.sheet.decisions"), lang))
     _rows(decisions, [(t["at"], t["step"], t["kind"], t["who"], t["reason"])] + [
-        (local(d["at"]), d["step"] or "—", decision(d["kind"]), d["actor"], said(d, "reason"))
+        (local(d["at"]), helpers["step_of"](d), decision(d["kind"]), d["actor"], said(d, "reason"))
         for d in report["decisions"]],
         Font(bold=True))
     book.save(path)
