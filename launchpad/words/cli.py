@@ -533,8 +533,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.out_format_unwritable": ("--out {file} names a {named} file, which this command does not write "
                                   "(it writes {formats})",
                                   "--out {file} 是 {named} 文件，本命令不写这种格式（可写：{formats}）"),
-    "cli.out_format_unwritable_hint": ("name the file with the extension of one of those formats, or give --format",
-                                       "请把文件名改用其中一种格式的扩展名，或加上 --format"),
+    "cli.out_format_unwritable_hint": ("name the file with the extension of one of those formats",
+                                       "请把文件名改用其中一种格式的扩展名"),
     "cli.report.format_not_out_hint": ("leave out --format (the extension decides), or make them agree",
                                        "去掉 --format（按扩展名决定格式），或让二者一致"),
     "cli.report.no_clip_tools": ("no clipboard program found ({tools}); install xclip (X11) or wl-clipboard "
