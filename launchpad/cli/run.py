@@ -18,11 +18,14 @@ if TYPE_CHECKING:
 
 
 def _parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
-    values = {}
+    values: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             raise UsageError(phrase("cli.run.bad_var", pair=pair))
+        if values.get(name.strip(), value) != value:  # which release, which version: never guessed
+            raise UsageError(phrase("cli.run.var_twice", name=name.strip(), first=values[name.strip()], then=value),
+                             hint=phrase("cli.run.var_twice_hint", name=name.strip()))
         values[name.strip()] = value
     return values
 

@@ -386,6 +386,17 @@ def test_a_report_is_written_in_the_format_its_file_name_says(ws: Path, tmp_path
 # -- the gate --------------------------------------------------------------------------------------
 
 
+def test_a_variable_given_twice_with_two_values_is_refused_before_anything_runs(ws: Path) -> None:
+    """`--var release=1 … --var release=2` names two releases: the run does not pick one."""
+    result = launch(ws, "run", "gated-release", "--env", "test", "--var", "release=1", "--var", "release=2")
+    assert result.exit_code == 2 and "--var release 给了两次：“1”和“2”" in result.output, result.output
+    assert "请只给一次 --var release=…" in result.output
+    with store_of(ws) as store:
+        assert store.read("SELECT COUNT(*) AS n FROM runs", [])[0]["n"] == 0
+    same = launch(ws, "run", "gated-release", "--env", "test", "--var", "release=1", "--var", "release=1")
+    assert same.exit_code == 4, same.output  # the same value twice is one value: the gate decides
+
+
 def test_the_release_approved_gate_refuses_until_a_reviewer_is_recorded(ws: Path) -> None:
     assert record(ws).exit_code == 0
     refused = launch(ws, "run", "gated-release", "--env", "test", "--yes", "--var", "release=1")
