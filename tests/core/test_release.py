@@ -410,12 +410,18 @@ def test_the_release_approved_gate_refuses_until_a_reviewer_is_recorded(ws: Path
         assert [d["kind"] for d in store.decisions(run["id"])] == ["refused"]
     unknown = launch(ws, "run", "gated-release", "--env", "test", "--yes", "--var", "release=7")
     assert unknown.exit_code == 4  # the run is refused: its status says so too
+    assert "本工作区没有发布 7（请查看 `launchpad release list`）" in unknown.output, unknown.output
 
     run_id = accepted_run(ws)
     assert launch(ws, "release", "report", "1", "--run", str(run_id)).exit_code == 0
     assert launch(ws, "release", "approve", "1", "--by", "王强").exit_code == 0
     passed = launch(ws, "run", "gated-release", "--env", "test", "--yes", "--var", "release=1")
     assert passed.exit_code == 0, passed.output
+    assert launch(ws, "release", "status", "1", "in-progress").exit_code == 0
+    assert launch(ws, "release", "status", "1", "released").exit_code == 0
+    again = launch(ws, "run", "gated-release", "--env", "test", "--yes", "--var", "release=1")
+    assert again.exit_code == 4, again.output
+    assert "不能再次发布；如需再次发布，请新建一条发布记录（launchpad release new）" in again.output
 
 
 # -- the daily report ----------------------------------------------------------------------------
