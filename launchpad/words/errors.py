@@ -527,6 +527,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.golive_no_playbook": ("no playbook named {name!r} (known: {known})",
                                  "没有名为“{name}”的操作手册（已有：{known}）"),
     "error.golive_none": ("none", "无"),
+    "error.golive_no_env": ("environment {env!r} is not in site.yaml (known: {known})",
+                            "环境“{env}”不在 site.yaml 中（已有：{known}）"),
     "error.golive_fix_checklist": ("fix {file} and run the command again", "请修改 {file} 后重新运行该命令"),
     "error.golive_id_twice": ("item id {id!r} is used twice", "条目编号“{id}”用了两次"),
     "error.golive_not_contact": ("owner {owner!r} is not a contact in site.yaml (contacts: {contacts})",
