@@ -119,14 +119,14 @@ def release_list(session: Session, limit: int, as_json: bool) -> None:
 @pass_session
 def release_show(session: Session, release_id: int, as_json: bool) -> None:
     from launchpad.release.record import get_release, history
-    from launchpad.release.testreport import attachments
+    from launchpad.release.testreport import attachment_state, attachments
     from launchpad.safetext import clean, one_line
     from launchpad.sitetime import local_text
 
     store = session.store()
     made = get_release(store, release_id)
     changes = history(store, release_id)
-    reports = attachments(store, release_id)
+    reports = [{**row, "file": attachment_state(row)} for row in attachments(store, release_id)]
     if as_json:
         click.echo(json.dumps({**_as_dict(session, made), "history": changes, "reports": reports},
                               ensure_ascii=False, indent=2))
@@ -147,8 +147,9 @@ def release_show(session: Session, release_id: int, as_json: bool) -> None:
         click.echo(f"    {local_text(row['at'], zone)}  {before} → {_status(row['to_status'])}  "
                    f"{one_line(row['actor'])}{note}")
     for row in reports:
+        state = "" if row["file"] == "intact" else "  " + say(f"cli.release.report_{row['file']}")
         click.echo("  " + say("cli.release.test_report", run=row["run_id"], format=row["format"], path=row["path"],
-                              sha=row["sha256"][:16]))
+                              sha=row["sha256"][:16]) + state)
 
 
 def _status(status: str) -> str:

@@ -342,6 +342,26 @@ def test_the_test_report_comes_from_a_test_run_and_is_attached_with_its_checksum
     assert audit_actions(ws).count("release_report_attached") == 3
 
 
+def test_show_marks_an_attached_report_whose_file_is_gone_or_changed(ws: Path) -> None:
+    """Approval refuses a report that is gone or changed; show says which one, and how."""
+    assert record(ws).exit_code == 0
+    run_id = str(accepted_run(ws))
+    for fmt in ("markdown", "html"):
+        assert launch(ws, "release", "report", "1", "--run", run_id, "--format", fmt).exit_code == 0
+    paths = {row["format"]: Path(row["path"]) for row in release_row(ws)["reports"]}
+    paths["markdown"].unlink()
+    with paths["html"].open("a", encoding="utf-8") as page:
+        page.write("<p>改过</p>")
+    shown = launch(ws, "release", "show", "1")
+    lines = {fmt: next(line for line in shown.output.splitlines() if f"（运行 {run_id}，{fmt}）" in line)
+             for fmt in ("markdown", "html")}
+    assert lines["markdown"].endswith("⚠ 文件已不在"), shown.output
+    assert lines["html"].endswith("⚠ 附上后文件被改动过：不是审核人看到的那一份"), shown.output
+    assert {row["format"]: row["file"] for row in release_row(ws)["reports"]} == {"markdown": "missing",
+                                                                                "html": "changed"}
+    assert launch(ws, "release", "approve", "1", "--by", "王强").exit_code == 4
+
+
 def test_a_report_to_a_missing_folder_is_refused_and_nothing_is_attached(ws: Path, tmp_path: Path) -> None:
     assert record(ws).exit_code == 0
     run_id = accepted_run(ws)
