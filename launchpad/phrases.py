@@ -792,13 +792,16 @@ CATALOG: dict[str, tuple[str, str]] = {
                                    "测试未通过（{status}）：详见测试步骤。"),
     "release.none": ("none", "无"),
     "release.gate_approved": ("release {id} ({version}) reviewed by {by}", "发布 {id}（{version}）已由 {by} 审核"),
-    "release.gate_unknown": ("no release {id} in this workspace", "本工作区没有发布 {id}"),
+    "release.gate_unknown": ("no release {id} in this workspace (see `launchpad release list`)",
+                             "本工作区没有发布 {id}（请查看 `launchpad release list`）"),
     "release.gate_not_approved": ("release {id} ({version}) is {status}: no reviewer recorded "
                                   "(launchpad release approve {id} --by NAME)",
                                   "发布 {id}（{version}）{status}：尚无审核人记录"
                                   "（launchpad release approve {id} --by 姓名）"),
-    "release.gate_finished": ("release {id} ({version}) is {status}: it cannot be released again",
-                              "发布 {id}（{version}）{status}：不能再次发布"),
+    "release.gate_finished": ("release {id} ({version}) is {status}: it cannot be released again; for another "
+                              "attempt, record a new release (launchpad release new)",
+                              "发布 {id}（{version}）{status}：不能再次发布；如需再次发布，请新建一条发布记录"
+                              "（launchpad release new）"),
     "release.gate_no_id": ("{value!r} is not a release id", "“{value}”不是发布编号"),
     "release.gate_other_version": ("release {id} is for {recorded}, but this run releases {given}: record a "
                                    "release of {given}, or give version={recorded}",

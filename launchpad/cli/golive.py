@@ -44,7 +44,9 @@ def golive(click_ctx: click.Context, as_json: bool, lang: str | None) -> None:
             state = render(state_word(p), lang) + (f" · {render(phrase('golive.late'), lang)}" if p.late else "")
             # People's words (titles, reasons, notes) stay one line each, and carry no escapes
             # that would recolour or rewrite the terminal.
-            proof = one_line(render(p.finding.said, lang) if p.finding is not None else (p.item.reason or ""))
+            # A blocked or set-aside item reads why (as in the workbook and the app), before what its proof found.
+            why = p.item.reason if p.state in ("blocked", "not_applicable") and p.item.reason else None
+            proof = one_line(why or (render(p.finding.said, lang) if p.finding is not None else (p.item.reason or "")))
             click.echo(click.style(mark, fg=colour, bold=True) + f" {p.item.id}  {one_line(p.item.title)}  "
                        f"[{one_line(owner_name(site, p.item.owner))} · {p.item.due.isoformat()} · {state}]"
                        + (f"  {proof}" if proof else ""))

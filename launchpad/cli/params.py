@@ -12,6 +12,8 @@ the core's own writers use too).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from launchpad.backup.freshness import parse_age
@@ -44,6 +46,30 @@ class AgeType(click.ParamType):
 
 
 AGE = AgeType()
+
+
+# What a file's name says it holds: `--out 日报.xlsx` is a workbook, not text Excel cannot open.
+OUT_FORMATS = {".txt": "text", ".md": "markdown", ".html": "html", ".htm": "html", ".xlsx": "xlsx",
+               ".json": "json"}
+
+
+def format_for_out(fmt: str | None, out: Path | None, choices: tuple[str, ...], default: str) -> str:
+    """--format, else the one --out's extension names, else `default`; refused when the two
+    disagree, or when the extension names a format this command does not write (a markdown
+    report in `报告.xlsx` is a file nobody can open)."""
+    from launchpad.errors import UsageError
+    from launchpad.phrases import phrase
+
+    named = OUT_FORMATS.get(out.suffix.lower()) if out is not None else None
+    if out is None or named is None:
+        return fmt or default
+    if fmt is None and named not in choices:
+        raise UsageError(phrase("cli.out_format_unwritable", file=out.name, named=named, formats=", ".join(choices)),
+                         hint=phrase("cli.out_format_unwritable_hint"))
+    if fmt is not None and named != fmt:
+        raise UsageError(phrase("cli.report.format_not_out", fmt=fmt, file=out.name, named=named),
+                         hint=phrase("cli.report.format_not_out_hint"))
+    return named
 
 
 class FormatChoice(click.Choice):

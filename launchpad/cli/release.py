@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from launchpad.cli.door import language, pass_session, say
-from launchpad.cli.params import LIMIT, STORE_ID, FormatChoice
+from launchpad.cli.params import LIMIT, STORE_ID, FormatChoice, format_for_out
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -119,14 +119,14 @@ def release_list(session: Session, limit: int, as_json: bool) -> None:
 @pass_session
 def release_show(session: Session, release_id: int, as_json: bool) -> None:
     from launchpad.release.record import get_release, history
-    from launchpad.release.testreport import attachments
+    from launchpad.release.testreport import attachment_state, attachments
     from launchpad.safetext import clean, one_line
     from launchpad.sitetime import local_text
 
     store = session.store()
     made = get_release(store, release_id)
     changes = history(store, release_id)
-    reports = attachments(store, release_id)
+    reports = [{**row, "file": attachment_state(row)} for row in attachments(store, release_id)]
     if as_json:
         click.echo(json.dumps({**_as_dict(session, made), "history": changes, "reports": reports},
                               ensure_ascii=False, indent=2))
@@ -147,8 +147,9 @@ def release_show(session: Session, release_id: int, as_json: bool) -> None:
         click.echo(f"    {local_text(row['at'], zone)}  {before} → {_status(row['to_status'])}  "
                    f"{one_line(row['actor'])}{note}")
     for row in reports:
+        state = "" if row["file"] == "intact" else "  " + say(f"cli.release.report_{row['file']}")
         click.echo("  " + say("cli.release.test_report", run=row["run_id"], format=row["format"], path=row["path"],
-                              sha=row["sha256"][:16]))
+                              sha=row["sha256"][:16]) + state)
 
 
 def _status(status: str) -> str:
@@ -216,18 +217,21 @@ def release_status(session: Session, release_id: int, status: str, note: str) ->
         click.echo("  " + say("cli.release.issue", id=issue.issue_id, said=said))
 
 
+_REPORT_FORMATS = ("markdown", "html", "xlsx")
+
+
 @release.command("report")
 @click.argument("release_id", type=STORE_ID)
 @click.option("--run", "run_id", type=STORE_ID, required=True)
-@click.option("--format", "fmt", type=FormatChoice("markdown", "html", "xlsx"), default="markdown",
-              show_default=True)
+@click.option("--format", "fmt", type=FormatChoice(*_REPORT_FORMATS))
 @click.option("--lang", type=click.Choice(["zh", "en"]))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
 @pass_session
-def release_report(session: Session, release_id: int, run_id: int, fmt: str, lang: str | None,
+def release_report(session: Session, release_id: int, run_id: int, fmt: str | None, lang: str | None,
                    out: Path | None) -> None:
     from launchpad.release.operations import write_report
 
+    fmt = format_for_out(fmt, out, _REPORT_FORMATS, "markdown")
     attached = write_report(session, release_id, run_id, fmt, lang or session.language, out)
     click.echo(say("cli.release.report_written", path=attached.path, sha=attached.sha256, id=release_id))
 

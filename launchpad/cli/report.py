@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from launchpad.cli.door import language, pass_session, say
-from launchpad.cli.params import STORE_ID, FormatChoice, write_output, write_output_text
+from launchpad.cli.params import STORE_ID, FormatChoice, format_for_out, write_output, write_output_text
 from launchpad.phrases import phrase, render, word
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def report_daily(session: Session, day_text: str | None, fmt: str | None, lang: 
     from launchpad.issues.dates import parse_day
     from launchpad.report.publish import ReportRequest, export_path, export_report, render_report, send_report
 
-    fmt = _format_for_out(fmt, out)
+    fmt = format_for_out(fmt, out, ("text", "markdown", "html", "xlsx"), "text")
     lang = lang or session.language
     day = parse_day(day_text, session.today()) if day_text else session.today()
     request = ReportRequest(day, lang, _TEMPLATE_SUFFIX.get(fmt, fmt), "\n".join(plan) if plan else None)
@@ -72,23 +72,6 @@ def report_daily(session: Session, day_text: str | None, fmt: str | None, lang: 
             _copy(text, lang, echo_missing=bool(out or channel))
     if channel:
         _show_sent(send_report(session, request, channel), lang, _draft_hint(session, channel))
-
-
-# What a file's name says it holds: `--out 日报.xlsx` is a workbook, not text Excel cannot open.
-_OUT_FORMATS = {".txt": "text", ".md": "markdown", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
-
-
-def _format_for_out(fmt: str | None, out: Path | None) -> str:
-    """--format, else the one --out's extension names, else text; refused when the two disagree."""
-    from launchpad.errors import UsageError
-
-    named = _OUT_FORMATS.get(out.suffix.lower()) if out is not None else None
-    if fmt is None:
-        return named or "text"
-    if named is not None and named != fmt and out is not None:
-        raise UsageError(phrase("cli.report.format_not_out", fmt=fmt, file=out.name, named=named),
-                         hint=phrase("cli.report.format_not_out_hint"))
-    return fmt
 
 
 def _mail_channel(session: Session, channel: str | None) -> None:

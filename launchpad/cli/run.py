@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from launchpad.cli.door import language, pass_session, say, session_of
-from launchpad.cli.params import LIMIT, STORE_ID, FormatChoice, write_output_text
+from launchpad.cli.params import LIMIT, STORE_ID, FormatChoice, format_for_out, write_output_text
 from launchpad.errors import UsageError
 from launchpad.phrases import phrase, status_text
 
@@ -18,11 +18,14 @@ if TYPE_CHECKING:
 
 
 def _parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
-    values = {}
+    values: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
             raise UsageError(phrase("cli.run.bad_var", pair=pair))
+        if values.get(name.strip(), value) != value:  # which release, which version: never guessed
+            raise UsageError(phrase("cli.run.var_twice", name=name.strip(), first=values[name.strip()], then=value),
+                             hint=phrase("cli.run.var_twice_hint", name=name.strip()))
         values[name.strip()] = value
     return values
 
@@ -129,15 +132,19 @@ def runs(click_ctx: click.Context, as_json: bool, limit: int) -> None:
                    f"{fit(status, status_columns)} {row['playbook']}")
 
 
+_SHOW_FORMATS = ("text", "markdown", "html", "json")
+
+
 @runs.command("show")
 @click.argument("run_id", type=STORE_ID)
-@click.option("--format", "fmt", type=FormatChoice("text", "markdown", "html", "json"), default="text",
-              show_default=True)
+@click.option("--format", "fmt", type=FormatChoice(*_SHOW_FORMATS))
 @click.option("--lang", type=click.Choice(["zh", "en"]))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
 @pass_session
-def runs_show(session: Session, run_id: int, fmt: str, lang: str | None, out: Path | None) -> None:
+def runs_show(session: Session, run_id: int, fmt: str | None, lang: str | None, out: Path | None) -> None:
     from launchpad.report.run import collect_run, render_run
+
+    fmt = format_for_out(fmt, out, _SHOW_FORMATS, "text")
 
     workspace = session.workspace
     report = collect_run(session.store(), workspace.site, run_id)

@@ -35,7 +35,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from launchpad.errors import InvalidInput, Problem, UsageError
-from launchpad.phrases import phrase
+from launchpad.phrases import Phrase, phrase
 from launchpad.workspace.site import Name, Site
 from launchpad.workspace.yamlsource import Document, read_yaml, validate
 
@@ -206,20 +206,25 @@ def _proof_problems(item: Item, where: tuple[str | int, ...], document: Document
             found.append(source.problem((*where, "playbook"),
                                         phrase("error.golive_no_playbook", name=proof.playbook, known=known)))
         if proof.env not in site.environments:
-            found.append(source.problem((*where, "env"), phrase("error.env_not_in_site", env=proof.env)))
+            found.append(source.problem((*where, "env"), _no_env(proof.env, site)))
         return found
     if isinstance(proof, BackupProof):
         env = site.environments.get(proof.backup)
         if env is None:
-            return [source.problem((*where, "backup"), phrase("error.env_not_in_site", env=proof.backup))]
+            return [source.problem((*where, "backup"), _no_env(proof.backup, site))]
         return [source.problem((*where, "targets", i),
                                phrase("error.golive_no_backup_target", env=proof.backup, name=name))
                 for i, name in enumerate(proof.targets or []) if name not in env.backups]
     if isinstance(proof, ImportProof) and proof.import_ not in site.environments:
-        return [source.problem((*where, "import"), phrase("error.env_not_in_site", env=proof.import_))]
+        return [source.problem((*where, "import"), _no_env(proof.import_, site))]
     if isinstance(proof, BaselineProof) and proof.baseline not in site.environments:
-        return [source.problem((*where, "baseline"), phrase("error.env_not_in_site", env=proof.baseline))]
+        return [source.problem((*where, "baseline"), _no_env(proof.baseline, site))]
     return []
+
+
+def _no_env(env: str, site: Site) -> Phrase:
+    """A proof's environment that site.yaml lacks, with those it has: a typo is seen at once."""
+    return phrase("error.golive_no_env", env=env, known=list(site.environments) or phrase("error.golive_none"))
 
 
 def _cycle_problems(checklist: Checklist, document: Document) -> list[Problem]:

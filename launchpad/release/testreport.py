@@ -125,12 +125,16 @@ def attachments(store: Store, release_id: int) -> list[dict[str, Any]]:
 
 def intact_attachments(store: Store, release_id: int) -> list[dict[str, Any]]:
     """The attached reports whose file is still there with the recorded checksum."""
-    kept = []
-    for row in attachments(store, release_id):
-        path = Path(row["path"])
-        if path.is_file() and file_sha256(path) == row["sha256"]:
-            kept.append(row)
-    return kept
+    return [row for row in attachments(store, release_id) if attachment_state(row) == "intact"]
+
+
+def attachment_state(row: dict[str, Any]) -> str:
+    """An attached report as the reviewer would find it: `intact`, `missing`, or `changed`
+    since it was attached (then it is not the one reviewed, and approval refuses it)."""
+    path = Path(row["path"])
+    if not path.is_file():
+        return "missing"
+    return "intact" if file_sha256(path) == row["sha256"] else "changed"
 
 
 def file_sha256(path: Path) -> str:
@@ -176,7 +180,7 @@ def _write_xlsx(store: Store, site: Site, release: Release, run_id: int, lang: s
         steps.column_dimensions[column].width = width
     decisions = book.create_sheet(render(phrase("release.sheet.decisions"), lang))
     _rows(decisions, [(t["at"], t["step"], t["kind"], t["who"], t["reason"])] + [
-        (local(d["at"]), d["step"] or "—", decision(d["kind"]), d["actor"], said(d, "reason"))
+        (local(d["at"]), helpers["step_of"](d), decision(d["kind"]), d["actor"], said(d, "reason"))
         for d in report["decisions"]],
         Font(bold=True))
     book.save(path)

@@ -53,6 +53,7 @@ class RunLine:
     not_checked: tuple[StepNote, ...] = ()  # had nothing to check, with why
     refused: tuple[StepNote, ...] = ()  # gates that refused, with the refusal
     declined: tuple[StepNote, ...] = ()  # steps left unrun because a person did not confirm them, with why
+    overridden: tuple[StepNote, ...] = ()  # gates that refused and a person overrode, with the person's reason
     release: bool = False  # a release on production (labelled 发布 in the report)
     rollback_total: int = 0  # the rollback steps it ran or a person declined after a failure, said apart
     rollback_passed: int = 0
@@ -155,7 +156,8 @@ def runs_on(store: Store, start: str, end: str, zone: ZoneInfo) -> list[RunLine]
             steps_total=len(ran), steps_passed=sum(1 for s in ran if s["status"] == "passed"),
             rollback_total=len(rolled), rollback_passed=sum(1 for s in rolled if s["status"] == "passed"),
             failures=failed, skipped=notes["skipped"], not_checked=notes["not_checked"], refused=notes["refused"],
-            declined=notes["declined"], rollback_declined_by=_rollback_declined_by(decisions),
+            declined=notes["declined"], overridden=notes["overridden"],
+            rollback_declined_by=_rollback_declined_by(decisions),
             release=bool(run["production"]) and is_release(titles),
         ))
     return lines
@@ -180,14 +182,18 @@ def _step_notes(store: Store, run_id: int, states: dict[str, dict[str, Any]],
                 info: dict[str, dict[str, Any]]) -> dict[str, tuple[StepNote, ...]]:
     """Skipped steps (only those a person skipped: a step not meant for this environment is not
     news) with the person's reason; unchecked and refused steps with their summary; steps a
-    person did not confirm (a declined switch), which never ran, with why."""
+    person did not confirm (a declined switch), which never ran, with why; gates that refused and
+    a person overrode (a release window), with the person's reason — they count as passed."""
     decisions = store.decisions(run_id)
     skip_reasons = {d["step_id"]: d["reason"] for d in decisions if d["kind"] == "skipped"}
     declined = {step_id: reason for step_id, reason in _declined(store, run_id, states, decisions).items()
                 if step_id in info}
     notes: dict[str, list[StepNote]] = {"skipped": [], "not_checked": [], "refused": [],
                                         "declined": [StepNote(info[step_id].get("name", step_id), reason)
-                                                     for step_id, reason in declined.items()]}
+                                                     for step_id, reason in declined.items()],
+                                        "overridden": [StepNote(info.get(d["step_id"], {}).get("name", d["step_id"]),
+                                                                d["reason"] or "")
+                                                       for d in decisions if d["kind"] == "overrode"]}
     for step_id, state in states.items():
         title = info.get(step_id, {}).get("name", step_id)
         if state["status"] == "skipped" and step_id in skip_reasons:

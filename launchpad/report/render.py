@@ -293,7 +293,8 @@ def people_text(report: DailyReport, text: Callable[[str], str]) -> DailyReport:
         runs=[replace(run, title=text(run.title), operator=text(run.operator),
                       failures=tuple(text(failure) for failure in run.failures),
                       rollback_declined_by=each(run.rollback_declined_by), skipped=notes(run.skipped),
-                      not_checked=notes(run.not_checked), refused=notes(run.refused), declined=notes(run.declined))
+                      not_checked=notes(run.not_checked), refused=notes(run.refused), declined=notes(run.declined),
+                      overridden=notes(run.overridden))
               for run in report.runs],
         checks=[replace(check, title=text(check.title)) for check in report.checks],
         monitoring=[replace(line, checks=tuple(replace(check, title=text(check.title)) for check in line.checks))

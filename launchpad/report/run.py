@@ -144,13 +144,17 @@ def run_helpers(lang: str, timezone: str) -> dict[str, Any]:
     def decision(kind: str) -> str:
         return labels.get("decision_" + kind, kind)
 
+    def step_of(d: dict[str, Any]) -> str:
+        """What a decision is about: its step's title, the run's rollback, or nothing (a dash)."""
+        return labels["rollback_step"] if d.get("step_id") == "rollback" else d.get("step") or "—"
+
     def step_status(step: dict[str, Any]) -> str:
         """A step's result; a gate that refused and was overridden says so, not "passed"."""
         return labels["overridden"] if overridden(step) else labels.get(step["status"], step["status"])
 
     return {"t": labels, "s": lambda status: labels.get(status, status), "local": local,
             "hosts_summary": hosts_summary, "step_result": step_result, "said": said, "decision": decision,
-            "step_status": step_status, "overridden": overridden, "code_heading": code_heading,
+            "step_of": step_of, "step_status": step_status, "overridden": overridden, "code_heading": code_heading,
             "host_code_text": host_code_text, "took": took}
 
 

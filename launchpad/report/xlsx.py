@@ -187,13 +187,15 @@ def _golive_item(line: GoliveLine, words: dict[str, str], lang: str) -> str:
 
 
 def _step_notes(run: RunLine, words: dict[str, str], lang: str) -> list[str]:
-    """The run's rollback, its refused, skipped and unchecked steps with why, as the chat message names them."""
+    """The run's rollback, its refused (or overridden), skipped and unchecked steps with why, as the chat message
+    names them."""
     rollback = ([words["run_rollback"].format(passed=run.rollback_passed, total=run.rollback_total)]
                 if run.rollback_total else [])
     if run.rollback_declined_by:
         rollback.append(words["rollback_declined"].format(who=run.rollback_declined_by))
     return rollback + [words[key].format(step=note.title, reason=render_phrase(note.reason, lang))
-                       for key, notes in (("step_refused", run.refused), ("step_skipped", run.skipped),
+                       for key, notes in (("step_refused", run.refused), ("step_overridden", run.overridden),
+                                          ("step_skipped", run.skipped),
                                           ("step_not_checked", run.not_checked), ("step_declined", run.declined))
                        for note in notes]
 

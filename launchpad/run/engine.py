@@ -12,6 +12,7 @@ engine stops before the next step, or when the question it waits on is withdrawn
 
 from __future__ import annotations
 
+import shlex
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -73,7 +74,7 @@ class RunResult:
 def resumable_run(store: Store, run_id: int, env_name: str | None = None) -> dict[str, Any]:
     """The stored run `run_id` if it can be resumed, on `env_name` when one is asked for: a run
     goes on where it began (`run["environment"]`), never on another environment. Raises
-    UsageError saying why not — no such run, another environment, already passed."""
+    UsageError saying why not — no such run, another environment, already passed or ended."""
     run = store.get_run(run_id)
     if run is None:
         raise UsageError(phrase("error.no_run", id=run_id), hint=phrase("error.no_run_hint"))
@@ -82,6 +83,11 @@ def resumable_run(store: Store, run_id: int, env_name: str | None = None) -> dic
                          hint=phrase("error.run_other_env_hint", env=run["environment"]))
     if run["status"] == "passed":
         raise UsageError(phrase("error.run_passed", id=run_id))
+    if run["status"] not in ("running", "interrupted"):  # it ended: failed, aborted, refused
+        again = " ".join(["launchpad run", shlex.quote(run["playbook"]), "--env", shlex.quote(run["environment"]),
+                          *(f"--var {shlex.quote(f'{k}={v}')}" for k, v in (run.get("variables") or {}).items())])
+        raise UsageError(phrase("error.run_ended", id=run_id, status=status_word(run["status"])),
+                         hint=phrase("error.run_ended_hint", command=again))
     return run
 
 

@@ -44,6 +44,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "daily.step_skipped": ("skipped {step!r}: {reason}", "跳过“{step}”：{reason}"),
     "daily.step_not_checked": ("{step!r} not checked: {reason}", "未检查“{step}”：{reason}"),
     "daily.step_refused": ("{step!r} refused: {reason}", "“{step}”被拒绝：{reason}"),
+    "daily.step_overridden": ("{step!r} refused, overridden by a person: {reason}",
+                              "“{step}”未通过，经人工越过：{reason}"),
     "daily.step_declined": ("{step!r} not run: {reason}", "“{step}”未执行：{reason}"),
     "daily.backups_today": ("{count} backup(s) taken today (each complete and checksummed)",
                             "今日备份 {count} 份（均已完整写入并计算校验和）"),

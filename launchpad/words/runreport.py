@@ -35,6 +35,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "runreport.summary": ("Summary", "概要"),
     "runreport.none": ("none", "无"),
     # The kinds of decision a run records (store DECISION_KINDS), as its report names them.
+    # what the run's own rollback decision (roll back after a failure, or not) is about
+    "runreport.rollback_step": ("rollback", "回滚"),
     "runreport.decision_confirmed": ("confirmed", "已确认"),
     "runreport.decision_signed_off": ("signed off", "已签字"),
     "runreport.decision_skipped": ("skipped", "跳过"),

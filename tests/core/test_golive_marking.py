@@ -47,6 +47,14 @@ def test_blocking_an_item_adds_its_status_and_reason_and_nothing_else(demo: Path
     assert item["state"] == "blocked" and item["reason"] == "甲方尚未确认 值班电话 # 不是注释"
 
 
+def test_an_item_proved_by_a_run_and_marked_blocked_is_listed_with_the_reason(demo: Path) -> None:
+    """The checklist says why an item is blocked, as the workbook and the app do — not only what
+    its proof has not found yet."""
+    assert launch(demo, "golive", "mark", "test-env", "blocked", "--reason", "等待甲方分配测试服务器").exit_code == 0
+    line = next(row for row in launch(demo, "golive").output.splitlines() if " test-env " in row)
+    assert "受阻" in line and "等待甲方分配测试服务器" in line, line
+
+
 def test_an_item_without_a_status_line_gets_one_and_opening_it_again_drops_the_reason(demo: Path) -> None:
     checklist = demo / CHECKLIST_FILE
     assert launch(demo, "golive", "mark", "user-data", "blocked", "--reason", "组织机构表未到").exit_code == 0

@@ -160,7 +160,7 @@ def test_a_baseline_proof_with_kinds_is_reopened_only_by_drift_of_those_kinds(ro
 
 
 @pytest.mark.parametrize(("proof", "line", "said"), [
-    ("{baseline: uat}", 8, "'uat' is not in site.yaml"),
+    ("{baseline: uat}", 8, "'uat' is not in site.yaml (known: "),
     ("{baseline: prod, kinds: [label]}", 8, "role"),
 ])
 def test_a_bad_baseline_proof_is_located(root: Path, proof: str, line: int, said: str) -> None:

@@ -342,6 +342,26 @@ def test_the_test_report_comes_from_a_test_run_and_is_attached_with_its_checksum
     assert audit_actions(ws).count("release_report_attached") == 3
 
 
+def test_show_marks_an_attached_report_whose_file_is_gone_or_changed(ws: Path) -> None:
+    """Approval refuses a report that is gone or changed; show says which one, and how."""
+    assert record(ws).exit_code == 0
+    run_id = str(accepted_run(ws))
+    for fmt in ("markdown", "html"):
+        assert launch(ws, "release", "report", "1", "--run", run_id, "--format", fmt).exit_code == 0
+    paths = {row["format"]: Path(row["path"]) for row in release_row(ws)["reports"]}
+    paths["markdown"].unlink()
+    with paths["html"].open("a", encoding="utf-8") as page:
+        page.write("<p>改过</p>")
+    shown = launch(ws, "release", "show", "1")
+    lines = {fmt: next(line for line in shown.output.splitlines() if f"（运行 {run_id}，{fmt}）" in line)
+             for fmt in ("markdown", "html")}
+    assert lines["markdown"].endswith("⚠ 文件已不在"), shown.output
+    assert lines["html"].endswith("⚠ 附上后文件被改动过：不是审核人看到的那一份"), shown.output
+    assert {row["format"]: row["file"] for row in release_row(ws)["reports"]} == {"markdown": "missing",
+                                                                                "html": "changed"}
+    assert launch(ws, "release", "approve", "1", "--by", "王强").exit_code == 4
+
+
 def test_a_report_to_a_missing_folder_is_refused_and_nothing_is_attached(ws: Path, tmp_path: Path) -> None:
     assert record(ws).exit_code == 0
     run_id = accepted_run(ws)
@@ -350,7 +370,51 @@ def test_a_report_to_a_missing_folder_is_refused_and_nothing_is_attached(ws: Pat
     assert release_row(ws)["reports"] == []
 
 
+def test_a_report_is_written_in_the_format_its_file_name_says(ws: Path, tmp_path: Path) -> None:
+    """`--out 报告.xlsx` is a workbook the client can open, not Markdown under an .xlsx name; a
+    name for a format the command does not write, or a --format that contradicts it, is refused."""
+    from openpyxl import load_workbook
+
+    assert record(ws).exit_code == 0
+    run_id = str(accepted_run(ws))
+    book, page = tmp_path / "报告.xlsx", tmp_path / "报告.html"
+    assert launch(ws, "release", "report", "1", "--run", run_id, "--out", str(book)).exit_code == 0
+    assert load_workbook(book).worksheets[0]["A1"].value
+    assert launch(ws, "release", "report", "1", "--run", run_id, "--out", str(page)).exit_code == 0
+    assert page.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    assert sorted(row["format"] for row in release_row(ws)["reports"]) == ["html", "xlsx"]
+
+    text = launch(ws, "release", "report", "1", "--run", run_id, "--out", str(tmp_path / "报告.txt"))
+    assert text.exit_code == 2 and "--out 报告.txt 是 text 文件，本命令不写这种格式" in text.output, text.output
+    assert "markdown, html, xlsx" in text.output and "请把文件名改用其中一种格式的扩展名" in text.output
+    clash = launch(ws, "release", "report", "1", "--run", run_id, "--format", "html", "--out", str(tmp_path / "r.md"))
+    assert clash.exit_code == 2 and "--format html 与 --out r.md 不符" in clash.output, clash.output
+    assert not (tmp_path / "报告.txt").exists() and not (tmp_path / "r.md").exists()
+    assert len(release_row(ws)["reports"]) == 2
+
+    shown = tmp_path / "run.html"
+    assert launch(ws, "runs", "show", run_id, "--out", str(shown)).exit_code == 0
+    assert shown.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    as_json = tmp_path / "run.json"
+    assert launch(ws, "runs", "show", run_id, "--out", str(as_json)).exit_code == 0
+    assert json.loads(as_json.read_text(encoding="utf-8"))["run"]["id"] == int(run_id)
+    refused = launch(ws, "runs", "show", run_id, "--out", str(tmp_path / "run.xlsx"))
+    assert refused.exit_code == 2 and "--out run.xlsx 是 xlsx 文件" in refused.output, refused.output
+    assert not (tmp_path / "run.xlsx").exists()
+
+
 # -- the gate --------------------------------------------------------------------------------------
+
+
+def test_a_variable_given_twice_with_two_values_is_refused_before_anything_runs(ws: Path) -> None:
+    """`--var release=1 … --var release=2` names two releases: the run does not pick one."""
+    result = launch(ws, "run", "gated-release", "--env", "test", "--var", "release=1", "--var", "release=2")
+    assert result.exit_code == 2 and "--var release 给了两次：“1”和“2”" in result.output, result.output
+    assert "请只给一次 --var release=…" in result.output
+    with store_of(ws) as store:
+        assert store.read("SELECT COUNT(*) AS n FROM runs", [])[0]["n"] == 0
+    same = launch(ws, "run", "gated-release", "--env", "test", "--var", "release=1", "--var", "release=1")
+    assert same.exit_code == 4, same.output  # the same value twice is one value: the gate decides
 
 
 def test_the_release_approved_gate_refuses_until_a_reviewer_is_recorded(ws: Path) -> None:
@@ -366,12 +430,18 @@ def test_the_release_approved_gate_refuses_until_a_reviewer_is_recorded(ws: Path
         assert [d["kind"] for d in store.decisions(run["id"])] == ["refused"]
     unknown = launch(ws, "run", "gated-release", "--env", "test", "--yes", "--var", "release=7")
     assert unknown.exit_code == 4  # the run is refused: its status says so too
+    assert "本工作区没有发布 7（请查看 `launchpad release list`）" in unknown.output, unknown.output
 
     run_id = accepted_run(ws)
     assert launch(ws, "release", "report", "1", "--run", str(run_id)).exit_code == 0
     assert launch(ws, "release", "approve", "1", "--by", "王强").exit_code == 0
     passed = launch(ws, "run", "gated-release", "--env", "test", "--yes", "--var", "release=1")
     assert passed.exit_code == 0, passed.output
+    assert launch(ws, "release", "status", "1", "in-progress").exit_code == 0
+    assert launch(ws, "release", "status", "1", "released").exit_code == 0
+    again = launch(ws, "run", "gated-release", "--env", "test", "--yes", "--var", "release=1")
+    assert again.exit_code == 4, again.output
+    assert "不能再次发布；如需再次发布，请新建一条发布记录（launchpad release new）" in again.output
 
 
 # -- the daily report ----------------------------------------------------------------------------

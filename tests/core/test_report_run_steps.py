@@ -166,3 +166,43 @@ def test_a_rollback_declined_and_then_confirmed_on_resume_is_not_said_declined(
     run = collect_daily(store, workspace.site, DAY).runs[-1]
     assert (run.rollback_passed, run.rollback_total, run.rollback_declined_by) == (1, 1, "")
     assert "回滚未执行" not in render_daily(collect_daily(store, workspace.site, DAY), "txt", "zh")
+
+
+OVERRIDDEN = """\
+name: after-hours
+title: 下班后更新
+phases:
+  - id: prepare
+    name: 准备
+    steps:
+      - {id: prepare.window, name: 在变更窗口内, kind: gate, window: never_today, critical: true}
+      - {id: prepare.hello, name: 打个招呼, kind: shell, hosts: app, run: 'echo ok'}
+"""
+
+
+def test_a_gate_a_person_overrode_is_named_with_the_reason_in_every_format(tmp_path: Path) -> None:
+    """The run reads passed, but the client reads that its window gate refused and the person who
+    ran it went past with a reason — the person's words staying text."""
+    from tests.commandline import launch
+    from tests.workspaces import write_workspace
+
+    root = write_workspace(tmp_path / "ws", playbooks={"after-hours": OVERRIDDEN})
+    answers = tmp_path / "answers.yaml"
+    answers.write_text('override: {prepare.window: "=1+1 <b>甲方同意</b> **白天**"}\n', encoding="utf-8")
+    code, output = launch(root, "run", "after-hours", "--env", "test", "--answers", str(answers), "--yes")
+    assert code == 0, output
+
+    said = "“在变更窗口内”未通过，经人工越过："
+    code, text = launch(root, "report", "daily")
+    assert code == 0 and said + "=1+1 <b>甲方同意</b> **白天**" in text, text
+    code, markdown = launch(root, "report", "daily", "--format", "markdown")
+    assert code == 0 and said + "\\=1+1 ＜b＞甲方同意＜/b＞ \\*\\*白天\\*\\*" in markdown, markdown
+    code, html = launch(root, "report", "daily", "--format", "html")
+    assert code == 0 and said + "=1+1 &lt;b&gt;甲方同意&lt;/b&gt; **白天**" in html, html
+    book = tmp_path / "d.xlsx"
+    assert launch(root, "report", "daily", "--out", str(book))[0] == 0
+    cells = [c for row in load_workbook(book).worksheets[0].iter_rows() for c in row if c.value]
+    cell = next(c for c in cells if said in str(c.value))
+    assert cell.data_type == "s" and "=1+1 <b>甲方同意</b>" in str(cell.value)
+    code, english = launch(root, "--lang", "en", "report", "daily", "--lang", "en")
+    assert "refused, overridden by a person: =1+1" in english, english
