@@ -761,11 +761,12 @@ CATALOG: dict[str, tuple[str, str]] = {
     "release.status.cancelled": ("cancelled", "已取消"),
     # Read from the run, not the record (release/standing.py): in progress, but its run stopped
     # because a person declined a step — a decision, never 发布中.
-    "release.status.declined_switch": ("stopped, not switched (the switch was declined)",
-                                       "已停止，未切换（切换被拒绝）"),
-    "release.status.declined": ("stopped (a step was declined)", "已停止（确认被拒绝）"),
-    "release.declined_by": ("{who} declined {step} at {at} (run {run}); {next}",
-                            "{who} 于 {at} 拒绝执行「{step}」（运行 #{run}）；{next}"),
+    "release.status.declined_switch": ("stopped, not switched (the switch was not confirmed)",
+                                       "已停止，未切换（切换未获确认）"),
+    "release.status.declined": ("stopped (a step was not confirmed)", "已停止（有步骤未获确认）"),
+    # why: the run's recorded reason — a person's no, or production's name not typed (no terminal)
+    "release.declined_by": ("{step} not run: {why} ({who}, {at}, run {run}); {next}",
+                            "「{step}」未执行：{why}（{who}，{at}，运行 #{run}）；{next}"),
     "release.declined_next": ("to switch after all, run the release again: {command}; "
                               "to give it up: launchpad release status {id} rolled-back --note REASON",
                               "如仍要切换，请再次运行本次发布：{command}；"

@@ -1,14 +1,16 @@
 """Where a release stands as people read it — one rule for `release list|show`, the handover
 (command and screen) and the daily report.
 
-The record's status says it, except in one case: a release in progress whose run a person
-stopped by declining a step's confirmation (the after-hours release's switch). The record stays
+The record's status says it, except in one case: a release in progress whose run stopped at a
+step's confirmation — a person said no, or production's name was not typed (no terminal, no
+`--confirm`) — as the after-hours release's switch asks. The record stays
 `in_progress` — the run can be resumed to switch, or the release given up — but it is no longer
 going on: it is a decision, recorded by the engine as a `declined` decision and audited
 (`decision:declined`). Read as 发布中 it would tell the next engineer a release is under way
 when nobody is switching anything. Like a refused gate (never an ordinary failure), it has its
 own word: 已停止，未切换 when the declined step was the switch (a step that switches hosts in
-batches, `rolling:`), else 已停止（确认被拒绝）, with who declined, when, and both ways on: the
+batches, `rolling:`), else 已停止（有步骤未获确认）, with the step, the run's recorded reason, who,
+when, and both ways on: the
 release run again with the same values (an aborted run is not resumed), or the record moved to
 rolled back.
 
@@ -22,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from launchpad.phrases import Phrase, phrase
+from launchpad.phrases import Phrase, Said, loads, phrase
 from launchpad.release.record import Release
 from launchpad.safetext import shell_word
 from launchpad.store.db import Store
@@ -44,6 +46,7 @@ class Declined:
     actor: str
     at: str
     again: str  # the command that runs the release again with the same values, up to the same question
+    why: Said = ""  # the run's recorded reason: a person's no, or production's name not typed
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ class Standing:
 
         d = self.declined
         return phrase("release.declined_by", step=d.step_name, who=d.actor, at=local_text(d.at, zone), run=d.run_id,
-                      next=self.next_steps() or "")
+                      why=d.why or phrase("engine.reason.not_confirmed"), next=self.next_steps() or "")
 
     def facts(self) -> dict[str, Any]:
         """For `--json`: the standing beside the record's own status, and the decline."""
@@ -111,7 +114,8 @@ def _declined(store: Store, release_id: int) -> tuple[str, Declined] | None:
         return None
     state = DECLINED_SWITCH if step.get("rolling") else DECLINED
     return state, Declined(run["id"], run["playbook"], run["environment"], str(step["id"]),
-                           str(step.get("name") or step["id"]), last["actor"], last["at"], _again(run))
+                           str(step.get("name") or step["id"]), last["actor"], last["at"], _again(run),
+                           loads(last["reason"], last.get("reason_phrase")))
 
 
 def _again(run: dict[str, Any]) -> str:

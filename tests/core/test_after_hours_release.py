@@ -290,11 +290,11 @@ def test_a_declined_switch_reads_as_stopped_not_switched_everywhere_until_resume
     give_up = f"launchpad release status {release_id} rolled-back"
     code, listed = launch(demo, "release", "list")
     assert code == 0 and "发布中" not in listed
-    assert "已停止，未切换（切换被拒绝）" in listed
-    assert "李工 于 " in listed and "拒绝执行「逐台切换到新版本并重启（每台切换后做健康检查）」" in listed
+    assert "已停止，未切换（切换未获确认）" in listed
+    assert "「逐台切换到新版本并重启（每台切换后做健康检查）」未执行：未确认（李工，" in listed
     assert resume in listed and give_up in listed
     code, shown = launch(demo, "--lang", "en", "release", "show", str(release_id))
-    assert code == 0 and "stopped, not switched (the switch was declined)" in shown and resume in shown
+    assert code == 0 and "stopped, not switched (the switch was not confirmed)" in shown and resume in shown
     code, as_json = launch(demo, "release", "list", "--json")
     (row,) = json.loads(as_json)
     assert (row["status"], row["standing"]) == ("in_progress", "declined_switch")
@@ -304,13 +304,13 @@ def test_a_declined_switch_reads_as_stopped_not_switched_everywhere_until_resume
     assert code == 0
     line = next(text for text in handover.splitlines() if f"发布 {release_id} v1.1.0" in text or
                 f"发布 {release_id} 1.1.0" in text)
-    assert "已停止，未切换（切换被拒绝）" in line and resume in line and give_up in line and "发布中" not in line
+    assert "已停止，未切换（切换未获确认）" in line and resume in line and give_up in line and "发布中" not in line
     code, facts = launch(demo, "handover", "--json")
     (entry,) = json.loads(facts)["sections"]["releases"]
     assert (entry["status"], entry["standing"]) == ("in_progress", "declined_switch")
     with Store.open(demo / ".launchpad" / "launchpad.db") as store:
         daily = render_daily(collect_daily(store, load_workspace(demo).site, EVENING.date()), "txt", "zh")
-    assert "已停止，未切换（切换被拒绝）" in daily and "发布中" not in daily
+    assert "已停止，未切换（切换未获确认）" in daily and "发布中" not in daily
     # The release's test report, written now, says the same in its status row (Markdown and xlsx).
     from openpyxl import load_workbook
 
@@ -322,13 +322,24 @@ def test_a_declined_switch_reads_as_stopped_not_switched_everywhere_until_resume
         book = write_report(session, release_id, stopped.run_id, "xlsx", "en").path
     finally:
         session.close()
-    assert f"| {words('zh')['status']} | 已停止，未切换（切换被拒绝） |" in markdown
+    assert f"| {words('zh')['status']} | 已停止，未切换（切换未获确认） |" in markdown
     sheet = load_workbook(book).worksheets[0]
     rows = {row[0]: row[1] for row in sheet.iter_rows(values_only=True)}
-    assert rows[words("en")["status"]] == "stopped, not switched (the switch was declined)"
+    assert rows[words("en")["status"]] == "stopped, not switched (the switch was not confirmed)"
     # A notice that does not fit names it the same way.
     code, refused = launch(demo, "release", "notice", str(release_id), "--kind", "done")
-    assert code == 2 and "当前为已停止，未切换（切换被拒绝），不能发“done”通知" in refused
+    assert code == 2 and "当前为已停止，未切换（切换未获确认），不能发“done”通知" in refused
+    # On production without a terminal nor --confirm, nobody typed its name: the list says so, not
+    # that a person refused (the run's recorded reason, as the engine records it then).
+    from launchpad.phrases import dumps, phrase
+
+    not_typed = phrase("engine.reason.name_not_typed")
+    with Store.open(demo / ".launchpad" / "launchpad.db") as store, store.transaction():
+        store.db.execute("UPDATE decisions SET reason = ?, reason_phrase = ? WHERE run_id = ? AND kind = 'declined'",
+                         [str(not_typed), dumps(not_typed), stopped.run_id])
+    code, listed = launch(demo, "release", "list")
+    assert code == 0 and "「逐台切换到新版本并重启（每台切换后做健康检查）」未执行：未输入环境名称（李工，" in listed
+    assert "拒绝" not in listed
 
     # Run again as it says, and switched this time, it is released.
     again = release(demo, ScriptedPrompter(), EVENING, release=str(release_id), package="portal", version="1.1.0",

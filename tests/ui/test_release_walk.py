@@ -117,5 +117,5 @@ async def test_a_declined_switch_reads_as_stopped_on_the_handover_screen(demo_wo
         await pilot.pause()
         text = shown(handover)
     line = next(line for line in text.splitlines() if f"发布 {release_id} 1.1.0" in line)
-    assert "已停止，未切换（切换被拒绝）" in line and "发布中" not in line
+    assert "已停止，未切换（切换未获确认）" in line and "发布中" not in line
     assert f"launchpad release status {release_id} rolled-back" in line
