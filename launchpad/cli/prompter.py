@@ -15,7 +15,6 @@ from typing import Any
 import click
 
 from launchpad.cli.door import language, say
-from launchpad.errors import UsageError
 from launchpad.phrases import Said, phrase, render
 from launchpad.run.answers import Answers
 from launchpad.run.prompter import (
@@ -29,6 +28,7 @@ from launchpad.run.prompter import (
     SignOff,
     SignOffRequest,
     TypeNameRequest,
+    VariableNeeded,
     VariableRequest,
 )
 
@@ -222,8 +222,7 @@ class CliPrompter:
         if request.default is not None and (self.yes or not self.interactive):
             return request.default
         if not self.interactive:
-            raise UsageError(phrase("cli.ask.variable_needed", name=request.name),
-                             hint=phrase("cli.ask.variable_hint", name=request.name))
+            raise VariableNeeded(request)
         if request.choices:
             return _ask(f"  {request.prompt} ({', '.join(request.choices)})", _one_of(list(request.choices)),
                         default=request.default)

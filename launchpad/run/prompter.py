@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from launchpad.phrases import Said
+from launchpad.errors import UsageError
+from launchpad.phrases import Said, phrase
 
 
 class PromptCancelled(Exception):
@@ -118,6 +119,16 @@ class VariableRequest:
     default: str | None
     choices: tuple[str, ...] = field(default_factory=tuple)
     pattern: str | None = None
+
+
+class VariableNeeded(UsageError):
+    """A variable without a value and nobody to ask (no terminal, not in the answers file): the
+    run gathers every such variable and refuses once, naming them all (run/variables.py)."""
+
+    def __init__(self, request: VariableRequest) -> None:
+        super().__init__(phrase("cli.ask.variable_needed", name=request.name),
+                         hint=phrase("cli.ask.variable_hint", name=request.name))
+        self.request = request
 
 
 class Prompter(Protocol):

@@ -14,7 +14,7 @@ from typing import Any
 from launchpad.errors import UsageError
 from launchpad.phrases import phrase
 from launchpad.run.playbook import Playbook
-from launchpad.run.prompter import Prompter, VariableRequest
+from launchpad.run.prompter import Prompter, VariableNeeded, VariableRequest
 from launchpad.workspace.site import Environment, Site
 
 
@@ -27,16 +27,28 @@ def resolve_variables(playbook: Playbook, env_name: str, given: dict[str, str], 
         raise UsageError(phrase("error.variable_unknown", playbook=playbook.name, names=unknown),
                          hint=phrase("error.variable_unknown_hint", names=known))
     values = {}
+    needed: list[VariableNeeded] = []
     for name, var in playbook.vars.items():
         value = given.get(name, var.per_env.get(env_name))
         if value is None:
             request = VariableRequest(name, var.prompt or name, var.default, tuple(var.choices or ()), var.pattern)
-            value = prompter.variable(request)
+            try:
+                value = prompter.variable(request)
+            except VariableNeeded as exc:  # nobody to ask: the others are looked at too, then all said at once
+                needed.append(exc)
+                continue
         problem = var.problem_with(value)
         if problem is not None:
             raise UsageError(phrase("error.variable_bad", name=name, value=value, problem=problem),
                              hint=phrase("error.variable_bad_hint", name=name, prompt=var.prompt or name))
         values[name] = value
+    if len(needed) == 1:
+        raise needed[0]
+    if needed:
+        raise UsageError(phrase("error.variables_needed", names=[n.request.name for n in needed],
+                                what=[f"{n.request.name} = {n.request.prompt}" for n in needed]),
+                         hint=phrase("error.variables_needed_hint",
+                                     options=" ".join(f"--var {n.request.name}=…" for n in needed)))
     return values
 
 

@@ -218,7 +218,7 @@ def run_rollback(to: ImportTarget, record: dict[str, Any], environment: Environm
 
     import_id, env_name = record["id"], to.environment
     refuse_rolled_back(to, record)  # before anyone is asked to confirm it
-    if record["status"] == "applying":
+    if record.get("status") == "applying":
         refuse_if_running(record, RollbackRefused)  # so is an import another process still writes
     title = phrase("users.rollback_title", id=import_id, file=record["file_name"])
     counts = rollback_counts(to.store, import_id)

@@ -557,6 +557,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.variable_unknown": ("playbook {playbook} has no variable {names}", "操作手册 {playbook} 没有变量 {names}"),
     "error.variable_unknown_hint": ("its variables: {names}", "它的变量：{names}"),
     "error.variable_bad": ("variable {name}={value!r} {problem}", "变量 {name}=“{value}”{problem}"),
+    "error.variables_needed": ("variables {names} need values ({what})", "变量 {names} 需要值（{what}）"),
+    "error.variables_needed_hint": ("pass {options}", "请传入 {options}"),
     "error.variable_bad_hint": ("give --var {name}=… again: {prompt}", "请重新给出 --var {name}=…：{prompt}"),
     # what the command line says when it stops
     "error.aborted": ("aborted", "已取消"),

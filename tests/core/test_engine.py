@@ -316,3 +316,23 @@ def test_a_variable_refused_says_what_to_give_instead(tmp_path: Path) -> None:
         h.run(ScriptedPrompter(), variables={"release": "abc"})
     assert render(refused.value.said_hint, "zh") == \
         "请重新给出 --var release=…：发布编号（launchpad release list 中的编号）"
+
+
+def test_every_variable_nobody_can_be_asked_for_is_named_at_once(tmp_path: Path) -> None:
+    """Without a terminal the run does not refuse one missing value at a time (three tries for
+    three values): every variable without one is named, with its question, before anything runs."""
+    from launchpad.cli.prompter import CliPrompter
+    from launchpad.errors import UsageError
+
+    h = Harness(tmp_path / "ws", playbook_text(
+        "- {id: a, name: a, kind: shell, run: 'true'}",
+        vars_="vars:\n  release: {prompt: 发布编号}\n  package: {prompt: 包名, default: portal}\n"
+              "  version: {prompt: 版本号}\n"))
+    with pytest.raises(UsageError) as refused:
+        h.run(CliPrompter("tester", interactive=False))
+    assert render(refused.value.said, "zh") == "变量 release、version 需要值（release = 发布编号、version = 版本号）"
+    assert render(refused.value.said_hint, "zh") == "请传入 --var release=… --var version=…"
+    assert h.store.read("SELECT COUNT(*) AS n FROM runs", [])[0]["n"] == 0  # nothing ran
+    with pytest.raises(UsageError) as one:
+        h.run(CliPrompter("tester", interactive=False), variables={"release": "1"})
+    assert render(one.value.said, "zh") == "变量 version 需要一个值"
