@@ -56,6 +56,8 @@ BIG5_ENCODINGS = ("cp950", "big5hkscs")  # Windows' Big5 (Taiwan, Hong Kong), th
 BIG5_SHARE = 5  # one non-ASCII character in this many out of place in GBK text makes it Big5 (`_big5_instead`)
 NOT_IN_A_NAME_LIST = re.compile("[\u0370-\u04ff\u2500-\u257f\u3040-\u30ff]")  # Greek, Cyrillic, box, kana
 SNIFFED_LINES = 30  # lines of a CSV/TSV file whose separators decide the delimiter
+ZIP_MAGIC, ZIP_EMPTY, OLE_MAGIC = b"PK\x03\x04", b"PK\x05\x06", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+SNIFFED_BYTES = 4096  # of a file named as a workbook that is not one: whether it is a web page
 XML_SUFFIXES = {".xlsx", ".xlsm"}  # zipped XML, where an error cell can be found (`_error_cells`)
 ERROR_MARKS = (b't="e"', b"t='e'")
 # What Excel shows for a formula's error, and writes as the cell's text when it saves a CSV.
@@ -122,11 +124,41 @@ def read_workbook(path: Path, encoding: str | None = None) -> Workbook:
     if size == 0:
         raise UnreadableSheet(phrase("users.file_empty", path=str(path)), hint=phrase("users.file_empty_hint"))
     if suffix in EXCEL_SUFFIXES:
+        if not _workbook_bytes(path):
+            return _read_misnamed(path, suffix, encoding)
         return Workbook(path, _read_excel(path))
     if suffix in TEXT_SUFFIXES:
         return _read_text(path, delimiter="\t" if suffix == ".tsv" else None, encoding=encoding)
     raise UnreadableSheet(phrase("users.not_a_sheet", path=str(path), suffix=suffix or phrase("users.no_suffix")),
                           hint=phrase("users.not_a_sheet_hint"))
+
+
+def _workbook_bytes(path: Path) -> bool:
+    """Whether the file starts as a workbook does: a zip (xlsx, xlsm, xlsb, ods) or an OLE
+    compound file (xls, and any workbook protected by a password)."""
+    try:
+        with path.open("rb") as file:
+            start = file.read(len(OLE_MAGIC))
+    except OSError:
+        return True  # the workbook reader names what is wrong with it
+    return start.startswith((ZIP_MAGIC, ZIP_EMPTY)) or start == OLE_MAGIC
+
+
+def _read_misnamed(path: Path, suffix: str, encoding: str | None) -> Workbook:
+    """A file named as a workbook that is text: a CSV or TSV renamed (or exported) as .xlsx/.xls
+    is read as what it is, and says so; a web page or XML saved as .xls (what many systems
+    export) is named as such, with what to do."""
+    with path.open("rb") as file:
+        start = file.read(SNIFFED_BYTES)
+    if start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        raise UnreadableSheet(phrase("users.markup_as_excel", path=str(path), suffix=suffix),
+                              hint=phrase("users.not_excel_hint"))
+    if b"\x00" in start and not start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return Workbook(path, _read_excel(path))  # neither text nor a workbook: the reader says what it is
+    book = _read_text(path, delimiter=None, encoding=encoding)
+    for sheet in book.sheets:
+        sheet.notes.insert(0, phrase("users.text_as_excel", file=path.name, suffix=suffix))
+    return book
 
 
 def _sheets_beside(path: Path) -> Said:

@@ -54,6 +54,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                       "请让客户提供不带密码的副本（WPS/Excel：文件 → 信息 → 保护工作簿）"),
     "users.not_excel": ("{path} is not a readable Excel workbook ({error})",
                         "{path} 不是可读取的 Excel 工作簿（{error}）"),
+    "users.text_as_excel": ("{file} is named {suffix} but holds text (CSV/TSV), not a workbook: read as text",
+                            "{file} 的扩展名是 {suffix}，内容却是文本（CSV/TSV），不是 Excel 工作簿：已按文本读取"),
+    "users.markup_as_excel": ("{path} is named {suffix} but is a web page or XML (what some systems export), "
+                              "not a workbook",
+                              "{path} 的扩展名是 {suffix}，内容却是网页或 XML（有些系统这样导出），不是 Excel 工作簿"),
     "users.not_excel_hint": ("open it in Excel or WPS and save it again as .xlsx",
                              "请用 Excel 或 WPS 打开并重新另存为 .xlsx"),
     "users.no_known_header": ("{path}: no sheet has a header the mapping knows ({notes})",

@@ -168,7 +168,7 @@ def test_tsv_reads_tabs(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("name", "content", "says"), [
     ("empty.xlsx", b"", "empty (0 bytes)"),
-    ("notes.xlsx", "这不是表格".encode(), "not a readable Excel workbook"),
+    ("notes.xlsx", b"\x00\x01\x02 neither a workbook nor text", "not a readable Excel workbook"),
     ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
     ("u.pdf", b"%PDF-1.4", "not a sheet launchpad reads"),
 ])
@@ -267,3 +267,31 @@ def test_a_password_protected_workbook_says_so(tmp_path: Path, monkeypatch: pyte
     with pytest.raises(UnreadableSheet, match="is protected by a password") as caught:
         read_workbook(path)
     assert "without the password" in caught.value.hint
+
+
+def test_a_csv_named_xlsx_is_read_as_the_text_it_is_and_says_so(tmp_path: Path, mapping: ImportMapping) -> None:
+    from launchpad.phrases import render
+
+    csv_bytes = (",".join(HEADER) + "\r\n" + ",".join(GOOD[0]) + "\r\n").encode("gbk")  # what Excel saves on Windows
+    (tmp_path / "名单.xlsx").write_bytes(csv_bytes)
+    book = read_workbook(tmp_path / "名单.xlsx")
+    [sheet] = book.sheets
+    assert sheet.rows == [HEADER, GOOD[0]] and book.encoding == "gb18030"
+    assert [render(note, "zh") for note in sheet.notes] == [
+        "名单.xlsx 的扩展名是 .xlsx，内容却是文本（CSV/TSV），不是 Excel 工作簿：已按文本读取"]
+    [table] = lay_out(book, mapping)[0]
+    assert len(list(table.records())) == 1
+    # "Unicode text" (UTF-16 with tabs) that a system exported as .xls
+    (tmp_path / "导出.xls").write_bytes(("\t".join(HEADER) + "\r\n" + "\t".join(GOOD[0]) + "\r\n").encode("utf-16"))
+    assert read_workbook(tmp_path / "导出.xls").sheets[0].rows == [HEADER, GOOD[0]]
+
+
+def test_a_web_page_named_xls_is_named_as_one(tmp_path: Path) -> None:
+    from launchpad.phrases import render
+
+    (tmp_path / "导出.xls").write_bytes("\ufeff\r\n<html><table><tr><td>账号</td></tr></table>".encode())
+    with pytest.raises(UnreadableSheet) as caught:
+        read_workbook(tmp_path / "导出.xls")
+    assert render(caught.value.said, "zh") == (f"{tmp_path / '导出.xls'} 的扩展名是 .xls，内容却是网页或 XML"
+                                               "（有些系统这样导出），不是 Excel 工作簿")
+    assert "ZipError" not in str(caught.value)
