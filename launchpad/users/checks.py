@@ -37,6 +37,7 @@ ZERO_WIDTH = ("\u200b\u200c\u200d\u2060\ufeff"  # zero-width space, non-joiner, 
               "\u00ad")  # soft hyphen
 NO_ZERO_WIDTH = dict.fromkeys(map(ord, ZERO_WIDTH))
 ZERO_WIDTH_NAMED = 5  # cells a note names before "+N more"
+HIDDEN_NAMED = 10  # hidden rows a note names before "+N more"
 
 
 class SheetDoesNotFit(LaunchpadError):
@@ -238,6 +239,7 @@ def lay_out(workbook: Workbook, mapping: ImportMapping) -> tuple[list[Table], li
         for first, second in table.doubled:
             notes.append(phrase("users.header_doubled", sheet=sheet.name, column=second.letter,
                                 header=second.header, field=first.field, first=first.letter))
+        notes.extend(_hidden_notes(table))
         tables.append(table)
     if unfit:
         raise SheetDoesNotFit(lines(unfit), hint=phrase("users.unfit_hint"))
@@ -248,6 +250,26 @@ def lay_out(workbook: Workbook, mapping: ImportMapping) -> tuple[list[Table], li
                               hint=phrase("users.no_known_header_hint", headers=headers))
     return _with_rows(workbook, tables), notes + [phrase("users.sheet_header_only", sheet=t.sheet.name)
                                                   for t in tables if _header_only(t)]
+
+
+def _hidden_notes(table: Table) -> list[Phrase]:
+    """What a person reading the sheet in Excel does not see and the import takes: a hidden sheet
+    with rows, hidden rows holding people, hidden columns the mapping reads."""
+    sheet = table.sheet
+    notes = []
+    if sheet.hidden and not _header_only(table):
+        notes.append(phrase("users.hidden_sheet", sheet=sheet.name))
+    if sheet.hidden_rows:
+        rows = [str(number) for number, _ in table.records() if number - sheet.first_number in sheet.hidden_rows]
+        if rows:
+            named = rows[:HIDDEN_NAMED]
+            notes.append(phrase("users.hidden_rows", sheet=sheet.name, rows=named if len(rows) == len(named) else
+                                phrase("more", text=named, count=len(rows) - len(named))))
+    columns = [phrase("users.hidden_column", column=c.letter, header=c.header)
+               for c in table.columns if c.index in sheet.hidden_columns]
+    if columns:
+        notes.append(phrase("users.hidden_columns", sheet=sheet.name, columns=columns))
+    return notes
 
 
 def _header_only(table: Table) -> bool:

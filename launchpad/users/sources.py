@@ -60,6 +60,11 @@ ZIP_MAGIC, ZIP_EMPTY, OLE_MAGIC = b"PK\x03\x04", b"PK\x05\x06", b"\xd0\xcf\x11\x
 SNIFFED_BYTES = 4096  # of a file named as a workbook that is not one: whether it is a web page
 XML_SUFFIXES = {".xlsx", ".xlsm"}  # zipped XML, where an error cell can be found (`_error_cells`)
 ERROR_MARKS = (b't="e"', b"t='e'")
+# A row or a column Excel hides (hidden by hand, by a filter or a collapsed outline): <row r="7" hidden="1">
+HIDDEN_MARKS = (b'hidden="1"', b"hidden='1'", b'hidden="true"', b"hidden='true'")
+HIDDEN_ELEMENT = re.compile(rb"<(?:\w+:)?(row|col)\s([^>]*)>")
+ROW_NUMBER = re.compile(rb"\br=[\"']([0-9]+)[\"']")
+COLUMN_SPAN = re.compile(rb"\bmin=[\"']([0-9]+)[\"'].*?\bmax=[\"']([0-9]+)[\"']")
 # What Excel shows for a formula's error, and writes as the cell's text when it saves a CSV.
 EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
                           "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
@@ -86,6 +91,11 @@ class Sheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     lossy: set[tuple[int, int]] = field(default_factory=set)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → "#N/A", as Excel shows it
+    # What Excel hides from the person reading the sheet, and launchpad still reads: rows and
+    # columns (0-based, xlsx/xlsm), and the whole sheet (any workbook).
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)
+    hidden: bool = False
     # A query's or an API's rows: `rows[0]` holds the column names and is row 0, so the first
     # record is row 1, and problems name a column by its name, not a letter.
     records: bool = False
@@ -185,22 +195,25 @@ def _read_excel(path: Path) -> list[Sheet]:
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheet-errors") as pool:
         search = pool.submit(_error_cells, path) if path.suffix.lower() in XML_SUFFIXES else None
         sheets = _parsed(path)
-    errors = search.result() if search is not None else {}
+    errors, hidden = search.result() if search is not None else ({}, {})
     for sheet in sheets:
         sheet.errors.update(errors.get(sheet.name, {}))
+        sheet.hidden_rows, sheet.hidden_columns = hidden.get(sheet.name, (set(), set()))
     return sheets
 
 
 def _parsed(path: Path) -> list[Sheet]:
     """Every sheet's cells as calamine reads them, each as text."""
-    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
 
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheets = []
-        for name in book.sheet_names:
+        for meta in book.sheets_metadata:
+            name = meta.name
             raw = book.get_sheet_by_name(name)
-            sheet = Sheet(name, [], [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in raw.merged_cell_ranges or ()])
+            sheet = Sheet(name, [], [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in raw.merged_cell_ranges or ()],
+                          hidden=meta.visible != SheetVisibleEnum.Visible)
             with building_rows():
                 cells = raw.to_python(skip_empty_area=False)
             if set(map(type, chain.from_iterable(cells))) <= TEXT_ONLY:
@@ -222,16 +235,20 @@ def _parsed(path: Path) -> list[Sheet]:
     return sheets
 
 
-def _error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
-    """Each sheet's error cells, by name: (row, col), 0-based, → the error as Excel shows it.
-    calamine reads the same file and says what is wrong with it, so a part this cannot find
-    costs the sheet its error names, never the import."""
+Hidden = tuple[set[int], set[int]]  # a sheet's hidden rows and columns, 0-based
+
+
+def _error_cells(path: Path) -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, Hidden]]:
+    """Each sheet's error cells, by name: (row, col), 0-based, → the error as Excel shows it;
+    and its hidden rows and columns. calamine reads the same file and says what is wrong with
+    it, so a part this cannot find costs the sheet its error names, never the import."""
     import posixpath
     import zipfile
     import zlib
     from xml.etree import ElementTree
 
     found: dict[str, dict[tuple[int, int], str]] = {}
+    hidden: dict[str, Hidden] = {}
     try:
         with zipfile.ZipFile(path) as book:
             rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
@@ -243,24 +260,51 @@ def _error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
                 rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
                 target = targets.get(rid, "")
                 part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
-                if part in names and _holds_errors(book, part):
-                    found[sheet.get("name", "")] = _errors_in(book.read(part))
+                holds_errors, holds_hidden = _holds_errors(book, part) if part in names else (False, False)
+                if holds_errors or holds_hidden:
+                    data = book.read(part)
+                    if holds_errors:
+                        found[sheet.get("name", "")] = _errors_in(data)
+                    if holds_hidden:
+                        hidden[sheet.get("name", "")] = _hidden_in(data)
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, zlib.error, OSError, ValueError):
         pass
-    return found
+    return found, hidden
 
 
-def _holds_errors(book: Any, part: str) -> bool:
-    """Whether a sheet's XML holds an error cell, read a piece at a time: a sheet of 100,000
-    rows is some 70 MB of XML, held whole only when it has an error cell to place."""
+def _holds_errors(book: Any, part: str) -> tuple[bool, bool]:
+    """Whether a sheet's XML holds an error cell, and a hidden row or column, read a piece at a
+    time: a sheet of 100,000 rows is some 70 MB of XML, held whole only when it has an error
+    cell or a hidden row to place."""
     tail = b""
+    errors = hidden = False
     with book.open(part) as xml:
         while piece := xml.read(ERROR_SCAN_PIECE):
             text = tail + piece
-            if any(mark in text for mark in ERROR_MARKS):
-                return True
-            tail = text[-len(ERROR_MARKS[0]):]
-    return False
+            errors = errors or any(mark in text for mark in ERROR_MARKS)
+            hidden = hidden or any(mark in text for mark in HIDDEN_MARKS)
+            if errors and hidden:
+                break
+            tail = text[-len(HIDDEN_MARKS[-1]):]
+    return errors, hidden
+
+
+def _hidden_in(data: bytes) -> Hidden:
+    """The rows and columns a sheet's XML hides, 0-based: each `hidden="1"` found by a search
+    in C, and only its own element parsed."""
+    rows: set[int] = set()
+    columns: set[int] = set()
+    for mark in HIDDEN_MARKS:
+        at = data.find(mark)
+        while at >= 0:
+            element = HIDDEN_ELEMENT.match(data, data.rfind(b"<", 0, at))
+            if element is not None and element.end() > at:
+                if element[1] == b"row" and (number := ROW_NUMBER.search(element[2])) is not None:
+                    rows.add(int(number[1]) - 1)
+                elif element[1] == b"col" and (span := COLUMN_SPAN.search(element[2])) is not None:
+                    columns.update(range(int(span[1]) - 1, int(span[2])))
+            at = data.find(mark, at + len(mark))
+    return rows, columns
 
 
 def _errors_in(data: bytes) -> dict[tuple[int, int], str]:

@@ -59,6 +59,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "users.markup_as_excel": ("{path} is named {suffix} but is a web page or XML (what some systems export), "
                               "not a workbook",
                               "{path} 的扩展名是 {suffix}，内容却是网页或 XML（有些系统这样导出），不是 Excel 工作簿"),
+    "users.hidden_rows": ("sheet {sheet!r}: row(s) {rows} are hidden in Excel, and the users in them are checked "
+                          "and imported like the others (delete the rows that should not be imported)",
+                          "工作表“{sheet}”第 {rows} 行在 Excel 中是隐藏的：其中的人员与其他行一样检查和导入"
+                          "（不应导入的请删除这些行）"),
+    "users.hidden_columns": ("sheet {sheet!r}: column(s) {columns} are hidden in Excel, and their values are "
+                             "imported like the others",
+                             "工作表“{sheet}”的 {columns}在 Excel 中是隐藏的：其中的值与其他列一样导入"),
+    "users.hidden_column": ("{column} {header!r}", "{column} 列“{header}”"),
+    "users.hidden_sheet": ("sheet {sheet!r} is hidden in Excel, and the users in it are checked and imported like "
+                           "the others", "工作表“{sheet}”在 Excel 中是隐藏的：其中的人员与其他工作表一样检查和导入"),
     "users.not_excel_hint": ("open it in Excel or WPS and save it again as .xlsx",
                              "请用 Excel 或 WPS 打开并重新另存为 .xlsx"),
     "users.no_known_header": ("{path}: no sheet has a header the mapping knows ({notes})",

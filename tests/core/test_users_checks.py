@@ -381,3 +381,29 @@ def test_a_value_longer_than_the_target_column_is_found_by_check(tmp_path: Path)
     long_name = "欧阳" * 16  # RuoYi's nick_name holds 30
     result = check(tmp_path, [["a", long_name, "", "", "", "", "办公室", ""]])
     assert problems(result) == [(2, "B", "姓名", long_name, "32 characters, at most 30 fit")]
+
+
+def test_rows_columns_and_sheets_excel_hides_are_named_because_they_are_imported(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "名单"
+    for row in (["人员名单"], HEADER, *GOOD, ["wangwu", "王五", "", "13700137000", "", "男", "办公室", ""], [], []):
+        sheet.append(row)
+    sheet.row_dimensions[1].hidden = True  # the title: no one is in it
+    sheet.row_dimensions[4].hidden = True  # lisi, filtered out of view
+    sheet.row_dimensions[6].hidden = True  # blank
+    sheet.column_dimensions["D"].hidden = True  # 手机号码
+    away = book.create_sheet("借调")
+    away.append(HEADER)
+    away.append(["zhaoliu", "赵六", "", "13600136000", "", "男", "信息中心", ""])
+    away.sheet_state = "hidden"
+    book.save(tmp_path / "名单.xlsx")
+    result = check_workbook(read_workbook(tmp_path / "名单.xlsx"), load_mapping(write_mapping(tmp_path)))
+    said = [render(note, "zh") for note in result.notes]
+    assert "工作表“名单”第 4 行在 Excel 中是隐藏的：其中的人员与其他行一样检查和导入（不应导入的请删除这些行）" in said
+    assert "工作表“名单”的 D 列“手机号码”在 Excel 中是隐藏的：其中的值与其他列一样导入" in said
+    assert "工作表“借调”在 Excel 中是隐藏的：其中的人员与其他工作表一样检查和导入" in said
+    assert sum("隐藏" in note for note in said) == 3, said  # the title, the blank row and visible 名单 are not named
+    assert len(result.good_rows) == 4  # all of them are still read: the notes say so, nothing is dropped
