@@ -49,6 +49,7 @@ TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 TEXT_ONLY = frozenset({str})
 FLOAT_DIGITS = 15  # what a double keeps of an integer typed into Excel
 SHEETS_NAMED = 5  # of a folder's sheets, when the file named is not there
+MIXED_LINES_NAMED = 5  # lines of the other encoding a mixed file's refusal names before "+N more"
 STRAY_BYTES = 3  # undecodable spots in a file otherwise UTF-8 or GBK: named, never guessed past
 STRAY_NAMES = {"utf-8": "UTF-8", "gb18030": "GBK (GB18030)"}
 DETECTED_NAMES = {"gb18030": "gb18030 (GBK)", "cp950": "cp950 (Big5)", "big5hkscs": "big5hkscs (Big5)"}
@@ -365,6 +366,7 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
             first_error[encoding] = exc.start
             continue
         return _big5_instead(data, text) if encoding == "gb18030" else (text, encoding)
+    _refuse_mixed(data, path)
     spots = {encoding: data.decode(encoding, errors="replace").count("\ufffd") for encoding in first_error}
     nearest = min(spots, key=spots.__getitem__)
     if spots[nearest] <= STRAY_BYTES:
@@ -380,6 +382,34 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     if best is None:
         raise UnreadableSheet(phrase("users.no_encoding", path=str(path)), hint=phrase("users.excel_name_hint"))
     return str(best), best.encoding
+
+
+def _refuse_mixed(data: bytes, path: Path) -> None:
+    """A file neither UTF-8 nor GBK whose every line is one or the other: GBK from Excel on
+    Windows with UTF-8 lines pasted in from another file (or two files joined). Read as either,
+    some names would be mojibake; the lines in the other encoding are named instead."""
+    utf8, gbk = [], []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8.append(number)
+            continue
+        except UnicodeDecodeError:
+            pass
+        try:
+            line.decode("gb18030")
+        except UnicodeDecodeError:
+            return  # a line in neither: not this case
+        gbk.append(number)
+    if not utf8 or not gbk:
+        return
+    fewer, name, rest = (utf8, "UTF-8", "GBK") if len(utf8) <= len(gbk) else (gbk, "GBK", "UTF-8")
+    named: list[str] = [str(n) for n in fewer[:MIXED_LINES_NAMED]]
+    lines: Any = named if len(fewer) == len(named) else phrase("more", text=named, count=len(fewer) - len(named))
+    raise UnreadableSheet(phrase("users.mixed_encodings", path=str(path), lines=lines, encoding=name, rest=rest),
+                          hint=phrase("users.mixed_encodings_hint", encoding=name))
 
 
 def _big5_instead(data: bytes, text: str) -> tuple[str, str]:

@@ -295,3 +295,18 @@ def test_a_web_page_named_xls_is_named_as_one(tmp_path: Path) -> None:
     assert render(caught.value.said, "zh") == (f"{tmp_path / '导出.xls'} 的扩展名是 .xls，内容却是网页或 XML"
                                                "（有些系统这样导出），不是 Excel 工作簿")
     assert "ZipError" not in str(caught.value)
+
+
+def test_a_gbk_file_with_utf8_lines_pasted_in_names_those_lines(tmp_path: Path) -> None:
+    from launchpad.phrases import render
+
+    data = ",".join(HEADER).encode("gbk") + b"\r\n"
+    data += b"".join(f"u{i},张{i},,13800138{i:03},,男,办公室,科员\r\n".encode("gbk") for i in range(5))
+    data += "lisi,欧阳李四,,13900139000,,女,信息中心,从另一个文件复制过来的一行\r\n".encode()  # UTF-8
+    data += "wangwu,王五,,13700137000,,男,信息中心,\r\n".encode()
+    (tmp_path / "名单.csv").write_bytes(data)
+    with pytest.raises(UnreadableSheet) as caught:
+        read_workbook(tmp_path / "名单.csv")
+    assert render(caught.value.said, "zh") == (f"{tmp_path / '名单.csv'}：第 7、8 行是 UTF-8 文本，文件其余部分是 GBK："
+                                               "一个文件里混有两种编码（从另一个文件粘贴的行，或两个文件拼接而成）")
+    assert caught.value.exit_code == 2
