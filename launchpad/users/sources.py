@@ -49,6 +49,7 @@ TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 TEXT_ONLY = frozenset({str})
 FLOAT_DIGITS = 15  # what a double keeps of an integer typed into Excel
 SHEETS_NAMED = 5  # of a folder's sheets, when the file named is not there
+CHINESE = re.compile("[\u4e00-\u9fff]")
 MIXED_LINES_NAMED = 5  # lines of the other encoding a mixed file's refusal names before "+N more"
 STRAY_BYTES = 3  # undecodable spots in a file otherwise UTF-8 or GBK: named, never guessed past
 STRAY_NAMES = {"utf-8": "UTF-8", "gb18030": "GBK (GB18030)"}
@@ -364,6 +365,9 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
             first_error[encoding] = exc.start
+            if encoding == "utf-8" and _utf8_but_for_a_few(data):
+                # never GB18030: its reading of UTF-8 Chinese is mojibake, not an error
+                raise _stray_byte(data, path, encoding, exc.start) from None
             continue
         return _big5_instead(data, text) if encoding == "gb18030" else (text, encoding)
     _refuse_mixed(data, path)
@@ -372,16 +376,30 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     if spots[nearest] <= STRAY_BYTES:
         # UTF-8 or GBK but for a byte or two (Windows' euro sign, a file cut off mid-character):
         # a guess would turn its Chinese into mojibake, so the byte is named instead.
-        at = first_error[nearest]
-        raise UnreadableSheet(phrase("users.stray_byte", path=str(path), line=data.count(b"\n", 0, at) + 1,
-                                     byte=f"0x{data[at]:02X}", encoding=STRAY_NAMES[nearest]),
-                              hint=phrase("users.stray_byte_hint"))
+        raise _stray_byte(data, path, nearest, first_error[nearest])
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None:
         raise UnreadableSheet(phrase("users.no_encoding", path=str(path)), hint=phrase("users.excel_name_hint"))
     return str(best), best.encoding
+
+
+def _stray_byte(data: bytes, path: Path, encoding: str, at: int) -> UnreadableSheet:
+    return UnreadableSheet(phrase("users.stray_byte", path=str(path), line=data.count(b"\n", 0, at) + 1,
+                                  byte=f"0x{data[at]:02X}", encoding=STRAY_NAMES[encoding]),
+                           hint=phrase("users.stray_byte_hint"))
+
+
+def _utf8_but_for_a_few(data: bytes) -> bool:
+    """Whether the file is UTF-8 Chinese but for a stray byte or two (a file cut off mid-character,
+    a byte from another code page): GB18030 often decodes such bytes without an error, into
+    mojibake in every name. GBK text read as UTF-8 has a bad spot at nearly every character."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    # Chinese characters UTF-8 decoded, twice the bad spots at least: GBK bytes that happen to be
+    # well-formed UTF-8 are Latin letters, and almost never a Chinese character
+    return bad <= STRAY_BYTES and len(CHINESE.findall(text)) >= 2 * bad
 
 
 def _refuse_mixed(data: bytes, path: Path) -> None:

@@ -310,3 +310,13 @@ def test_a_gbk_file_with_utf8_lines_pasted_in_names_those_lines(tmp_path: Path) 
     assert render(caught.value.said, "zh") == (f"{tmp_path / '名单.csv'}：第 7、8 行是 UTF-8 文本，文件其余部分是 GBK："
                                                "一个文件里混有两种编码（从另一个文件粘贴的行，或两个文件拼接而成）")
     assert caught.value.exit_code == 2
+
+
+def test_a_utf8_file_cut_off_mid_character_is_refused_at_its_line_not_read_as_gbk_mojibake(tmp_path: Path) -> None:
+    data = "账号,姓名\nzhangsan,张三\nlisi,李".encode()
+    (tmp_path / "名单.csv").write_bytes(data[:-1])  # the transfer stopped one byte short: 李 is E6 9D 8E
+    assert data[:-1].decode("gb18030")  # which GB18030 reads without an error, every name in mojibake
+    with pytest.raises(UnreadableSheet) as refused:
+        read_workbook(tmp_path / "名单.csv")
+    assert "名单.csv: line 3: byte 0xE6 is not UTF-8 text, which the rest of the file is" in str(refused.value)
+    assert refused.value.exit_code == 2
