@@ -59,8 +59,11 @@ BIG5_SHARE = 5  # one non-ASCII character in this many out of place in GBK text 
 NOT_IN_A_NAME_LIST = re.compile("[\u0370-\u04ff\u2500-\u257f\u3040-\u30ff]")  # Greek, Cyrillic, box, kana
 SNIFFED_LINES = 30  # lines of a CSV/TSV file whose separators decide the delimiter
 ZIP_MAGIC, ZIP_EMPTY, OLE_MAGIC = b"PK\x03\x04", b"PK\x05\x06", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP, OLE, SUFFIX_KIND = "zip", "ole", "suffix"  # how a workbook file starts (`_workbook_kind`)
+ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # the stream's name in the OLE file's directory
 SNIFFED_BYTES = 4096  # of a file named as a workbook that is not one: whether it is a web page
-XML_SUFFIXES = {".xlsx", ".xlsm"}  # zipped XML, where an error cell can be found (`_error_cells`)
+NOT_XML_ZIPS = {".xlsb", ".ods"}  # zipped, but not Excel's XML, where an error cell can be found (`_error_cells`)
 ERROR_MARKS = (b't="e"', b"t='e'")
 # A row or a column Excel hides (hidden by hand, by a filter or a collapsed outline): <row r="7" hidden="1">
 HIDDEN_MARKS = (b'hidden="1"', b"hidden='1'", b'hidden="true"', b"hidden='true'")
@@ -136,24 +139,39 @@ def read_workbook(path: Path, encoding: str | None = None) -> Workbook:
     if size == 0:
         raise UnreadableSheet(phrase("users.file_empty", path=str(path)), hint=phrase("users.file_empty_hint"))
     if suffix in EXCEL_SUFFIXES:
-        if not _workbook_bytes(path):
+        kind = _workbook_kind(path)
+        if kind is None:
             return _read_misnamed(path, suffix, encoding)
-        return Workbook(path, _read_excel(path))
+        if kind == OLE and suffix in ZIP_SUFFIXES and _encrypted(path):
+            # Excel keeps a workbook it encrypts in an OLE file under its own .xlsx name
+            raise UnreadableSheet(phrase("users.password_protected", path=str(path)),
+                                  hint=phrase("users.password_protected_hint"))
+        return Workbook(path, _read_excel(path, kind))
     if suffix in TEXT_SUFFIXES:
         return _read_text(path, delimiter="\t" if suffix == ".tsv" else None, encoding=encoding)
     raise UnreadableSheet(phrase("users.not_a_sheet", path=str(path), suffix=suffix or phrase("users.no_suffix")),
                           hint=phrase("users.not_a_sheet_hint"))
 
 
-def _workbook_bytes(path: Path) -> bool:
-    """Whether the file starts as a workbook does: a zip (xlsx, xlsm, xlsb, ods) or an OLE
-    compound file (xls, and any workbook protected by a password)."""
+def _workbook_kind(path: Path) -> str | None:
+    """How the file starts: a zip (xlsx, xlsm, xlsb, ods), an OLE compound file (xls, and any
+    workbook protected by a password), or neither (None)."""
     try:
         with path.open("rb") as file:
             start = file.read(len(OLE_MAGIC))
     except OSError:
-        return True  # the workbook reader names what is wrong with it
-    return start.startswith((ZIP_MAGIC, ZIP_EMPTY)) or start == OLE_MAGIC
+        return SUFFIX_KIND  # the workbook reader names what is wrong with it
+    if start.startswith((ZIP_MAGIC, ZIP_EMPTY)):
+        return ZIP
+    return OLE if start == OLE_MAGIC else None
+
+
+def _encrypted(path: Path) -> bool:
+    """Whether an OLE file holds an encrypted Office document (its `EncryptedPackage` stream)."""
+    try:
+        return ENCRYPTED_PACKAGE in path.read_bytes()
+    except OSError:
+        return False
 
 
 def _read_misnamed(path: Path, suffix: str, encoding: str | None) -> Workbook:
@@ -189,14 +207,16 @@ def _sheets_beside(path: Path) -> Said:
     return phrase("users.sheets_beside_hint", folder=str(path.parent), names=likely[:SHEETS_NAMED])
 
 
-def _read_excel(path: Path) -> list[Sheet]:
+def _read_excel(path: Path, kind: str = SUFFIX_KIND) -> list[Sheet]:
     # The error cells are looked for on a thread of their own while calamine parses the sheets:
     # both mostly inflate and parse XML outside the GIL, so the search (0.2–0.3 s at 100,000 rows)
     # adds nothing to the read's time (bench/import). The pool waits for it however the read ends,
     # and its result raises here whatever it raised there.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheet-errors") as pool:
-        search = pool.submit(_error_cells, path) if path.suffix.lower() in XML_SUFFIXES else None
-        sheets = _parsed(path)
+        # by its bytes, not its name: an xlsx named .xls is zipped XML too
+        zipped_xml = kind != OLE and path.suffix.lower() not in NOT_XML_ZIPS
+        search = pool.submit(_error_cells, path) if zipped_xml else None
+        sheets = _parsed(path, kind)
     errors, hidden = search.result() if search is not None else ({}, {})
     for sheet in sheets:
         sheet.errors.update(errors.get(sheet.name, {}))
@@ -204,12 +224,16 @@ def _read_excel(path: Path) -> list[Sheet]:
     return sheets
 
 
-def _parsed(path: Path) -> list[Sheet]:
+def _parsed(path: Path, kind: str = SUFFIX_KIND) -> list[Sheet]:
     """Every sheet's cells as calamine reads them, each as text."""
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
 
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        if kind == SUFFIX_KIND or (kind == OLE) == (path.suffix.lower() == ".xls"):  # named as what it is
+            book = CalamineWorkbook.from_path(str(path))
+        else:  # an xlsx named .xls (or an xls named .xlsx): calamine goes by its name, unless given the bytes
+            with path.open("rb") as file:
+                book = CalamineWorkbook.from_filelike(file)
         sheets = []
         for meta in book.sheets_metadata:
             name = meta.name

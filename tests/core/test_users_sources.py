@@ -320,3 +320,23 @@ def test_a_utf8_file_cut_off_mid_character_is_refused_at_its_line_not_read_as_gb
         read_workbook(tmp_path / "名单.csv")
     assert "名单.csv: line 3: byte 0xE6 is not UTF-8 text, which the rest of the file is" in str(refused.value)
     assert refused.value.exit_code == 2
+
+
+def test_an_xlsx_saved_under_an_xls_name_is_read_as_the_workbook_it_is(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "名单.xlsx", {"名单": [HEADER, *GOOD]})
+    path.rename(tmp_path / "名单.xls")  # what many systems' "export to Excel" names it
+    [sheet] = read_workbook(tmp_path / "名单.xls").sheets
+    assert sheet.name == "名单" and sheet.rows == [HEADER, *GOOD]
+
+
+def test_a_password_protected_xlsx_says_so_not_that_it_is_no_zip(tmp_path: Path) -> None:
+    # Excel encrypts an xlsx into an OLE compound file (streams EncryptionInfo, EncryptedPackage)
+    # and keeps its .xlsx name; directory entries hold the streams' names in UTF-16.
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    entries = b"".join(name.encode("utf-16-le").ljust(128, b"\x00") for name in ("Root Entry", "EncryptionInfo",
+                                                                                  "EncryptedPackage"))
+    (tmp_path / "加密.xlsx").write_bytes(ole + entries + bytes(4096))
+    with pytest.raises(UnreadableSheet) as caught:
+        read_workbook(tmp_path / "加密.xlsx")
+    assert "加密.xlsx is protected by a password" in str(caught.value), str(caught.value)
+    assert "without the password" in caught.value.hint
