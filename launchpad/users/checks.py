@@ -10,6 +10,7 @@ did not run, so "no problems" never means more than was checked.
 from __future__ import annotations
 
 import datetime
+import json
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -210,7 +211,7 @@ class CheckResult:
 
 def lay_out(workbook: Workbook, mapping: ImportMapping) -> tuple[list[Table], list[Phrase]]:
     """The tables of the sheets the mapping reads; raises SheetDoesNotFit when none fits."""
-    tables, notes, unfit = [], [], []
+    tables, notes, unfit, unfit_sheets = [], [], [], []
     names = [s.name for s in workbook.sheets]
     for wanted in mapping.sheets or ():
         if wanted not in names:
@@ -230,6 +231,7 @@ def lay_out(workbook: Workbook, mapping: ImportMapping) -> tuple[list[Table], li
         missing = [name for name, spec in mapping.fields.items() if spec.required and name not in table.by_field]
         if missing:
             unfit.append(_missing(table, missing, mapping))
+            unfit_sheets.append(sheet.name)
             continue
         for column, closest in table.unmapped:
             notes.append(phrase("users.header_unmapped", sheet=sheet.name, column=column.letter,
@@ -242,7 +244,10 @@ def lay_out(workbook: Workbook, mapping: ImportMapping) -> tuple[list[Table], li
         notes.extend(_hidden_notes(table))
         tables.append(table)
     if unfit:
-        raise SheetDoesNotFit(lines(unfit), hint=phrase("users.unfit_hint"))
+        # Beside sheets of users, a sheet with one known header (a summary's 单位) may hold none.
+        raise SheetDoesNotFit(lines(unfit), hint=phrase("users.unfit_hint") if not tables else
+                              phrase("users.unfit_or_sheets_hint", unfit=unfit_sheets,
+                                     sheets=", ".join(json.dumps(t.sheet.name, ensure_ascii=False) for t in tables)))
     if not tables:
         headers = [h for spec in mapping.fields.values() for h in spec.headers[:1]]
         raise SheetDoesNotFit(phrase("users.no_known_header", path=str(workbook.path),

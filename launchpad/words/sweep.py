@@ -105,6 +105,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
                         "工作表“{sheet}”：必填字段 {wanted} 没有对应的列；未匹配任何字段的表头：{spare}"),
     "users.unfit_hint": ("add the sheet's header to the field's headers: in the mapping, or correct the header "
                          "in the sheet", "请把工作表的表头加到映射中该字段的 headers:，或改正工作表中的表头"),
+    "users.unfit_or_sheets_hint": ("add the sheet's header to the field's headers: in the mapping, or correct "
+                                   "the header in the sheet; if sheet(s) {unfit} hold no users (a summary, notes), "
+                                   "name the sheets to read in the mapping: sheets: [{sheets}]",
+                                   "请把工作表的表头加到映射中该字段的 headers:，或改正工作表中的表头；"
+                                   "如果工作表“{unfit}”中没有人员（汇总、说明），请在映射中写明要读取的工作表："
+                                   "sheets: [{sheets}]"),
     "users.bad_bom": ("{path}: starts like {encoding} but byte {byte} is not",
                       "{path}：开头像 {encoding} 编码，但第 {byte} 个字节不是"),
     "users.bad_bom_hint": ("save it again as CSV UTF-8", "请重新另存为 CSV UTF-8"),

@@ -407,3 +407,17 @@ def test_rows_columns_and_sheets_excel_hides_are_named_because_they_are_imported
     assert "工作表“借调”在 Excel 中是隐藏的：其中的人员与其他工作表一样检查和导入" in said
     assert sum("隐藏" in note for note in said) == 3, said  # the title, the blank row and visible 名单 are not named
     assert len(result.good_rows) == 4  # all of them are still read: the notes say so, nothing is dropped
+
+
+def test_a_summary_sheet_beside_the_users_is_answered_with_the_mappings_sheets_to_read(tmp_path: Path) -> None:
+    from launchpad.users.checks import SheetDoesNotFit
+
+    book = read_workbook(write_xlsx(tmp_path / "名单.xlsx", {"一科": [HEADER, GOOD[0]], "二科": [HEADER, GOOD[1]],
+                                                           "汇总": [["单位", "人数"], ["办公室", 1]]}))
+    with pytest.raises(SheetDoesNotFit) as refused:
+        check_workbook(book, load_mapping(write_mapping(tmp_path)))
+    hint = render(refused.value.said_hint, "zh")
+    assert "如果工作表“汇总”中没有人员（汇总、说明），请在映射中写明要读取的工作表：sheets: [" in hint, hint
+    sheets = hint.split("sheets: ")[1]
+    result = check_workbook(book, load_mapping(write_mapping(tmp_path, MAPPING + f"sheets: {sheets}\n")))
+    assert len(result.good_rows) == 2  # as the hint says, word for word: both sheets of users, the summary left out
