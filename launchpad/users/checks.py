@@ -21,7 +21,7 @@ from launchpad.errors import LaunchpadError
 from launchpad.phrases import Phrase, lines, parts, phrase
 from launchpad.users.across import RowsAcross
 from launchpad.users.bulk import building_rows
-from launchpad.users.layout import Column, Table, locate
+from launchpad.users.layout import Column, Table, column_letter, locate
 from launchpad.users.mapping import UNIT_FIELDS, FieldSpec, ImportMapping
 from launchpad.users.sources import Workbook
 from launchpad.users.units import Department, UnitResolver
@@ -38,6 +38,7 @@ ZERO_WIDTH = ("\u200b\u200c\u200d\u2060\ufeff"  # zero-width space, non-joiner, 
               "\u00ad")  # soft hyphen
 NO_ZERO_WIDTH = dict.fromkeys(map(ord, ZERO_WIDTH))
 ZERO_WIDTH_NAMED = 5  # cells a note names before "+N more"
+MERGED_NAMED = 5  # merged cells a note names before "+N more"
 HIDDEN_NAMED = 10  # hidden rows a note names before "+N more"
 
 
@@ -242,6 +243,7 @@ def lay_out(workbook: Workbook, mapping: ImportMapping) -> tuple[list[Table], li
             notes.append(phrase("users.header_doubled", sheet=sheet.name, column=second.letter,
                                 header=second.header, field=first.field, first=first.letter))
         notes.extend(_hidden_notes(table))
+        notes.extend(_fill_merged_down(table))
         tables.append(table)
     if unfit:
         # Beside sheets of users, a sheet with one known header (a summary's 单位) may hold none.
@@ -255,6 +257,36 @@ def lay_out(workbook: Workbook, mapping: ImportMapping) -> tuple[list[Table], li
                               hint=phrase("users.no_known_header_hint", headers=headers))
     return _with_rows(workbook, tables), notes + [phrase("users.sheet_header_only", sheet=t.sheet.name)
                                                   for t in tables if _header_only(t)]
+
+
+def _fill_merged_down(table: Table) -> list[Phrase]:
+    """A cell merged down over several people's rows (their unit, their post, written once for
+    all of them) holds its text in its first row only, as the file keeps it; the person reading
+    the sheet sees it on each row, so each row gets it, and a note names the cells. Only down
+    its first column: merged across, the text is that column's, not the next field's."""
+    sheet = table.sheet
+    below = table.header_rows[-1]
+    columns = {c.index for c in table.columns}
+    filled = []
+    for r0, c0, r1, _ in sorted(sheet.merged):
+        if r0 <= below or r1 == r0 or c0 not in columns or r0 >= len(sheet.rows):
+            continue
+        top = sheet.rows[r0][c0] if c0 < len(sheet.rows[r0]) else ""
+        if not top.strip():
+            continue
+        for r in range(r0 + 1, min(r1 + 1, len(sheet.rows))):
+            cells = sheet.rows[r]
+            if c0 < len(cells) and not cells[c0]:
+                cells[c0] = top
+                if (r0, c0) in sheet.lossy:
+                    sheet.lossy.add((r, c0))
+        first = sheet.first_number
+        filled.append(f"{column_letter(c0)}{r0 + first}:{column_letter(c0)}{min(r1, len(sheet.rows) - 1) + first}")
+    if not filled:
+        return []
+    named = filled[:MERGED_NAMED]
+    return [phrase("users.merged_down", sheet=sheet.name, cells=named if len(filled) == len(named) else
+                   phrase("more", text=named, count=len(filled) - len(named)))]
 
 
 def _hidden_notes(table: Table) -> list[Phrase]:

@@ -59,6 +59,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "users.markup_as_excel": ("{path} is named {suffix} but is a web page or XML (what some systems export), "
                               "not a workbook",
                               "{path} 的扩展名是 {suffix}，内容却是网页或 XML（有些系统这样导出），不是 Excel 工作簿"),
+    "users.merged_down": ("sheet {sheet!r}: merged cell(s) {cells} span several rows; each row takes the merged "
+                          "cell's value",
+                          "工作表“{sheet}”的合并单元格 {cells} 跨了多行：每一行都取合并单元格的值"),
     "users.hidden_rows": ("sheet {sheet!r}: row(s) {rows} are hidden in Excel, and the users in them are checked "
                           "and imported like the others (delete the rows that should not be imported)",
                           "工作表“{sheet}”第 {rows} 行在 Excel 中是隐藏的：其中的人员与其他行一样检查和导入"

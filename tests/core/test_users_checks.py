@@ -421,3 +421,27 @@ def test_a_summary_sheet_beside_the_users_is_answered_with_the_mappings_sheets_t
     sheets = hint.split("sheets: ")[1]
     result = check_workbook(book, load_mapping(write_mapping(tmp_path, MAPPING + f"sheets: {sheets}\n")))
     assert len(result.good_rows) == 2  # as the hint says, word for word: both sheets of users, the summary left out
+
+
+def test_a_cell_merged_down_over_several_peoples_rows_is_each_rows_value(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "名单"
+    sheet.append(["人员名单"])
+    sheet.append(HEADER)
+    sheet.append(["zhangsan", "张三", "", "13800138000", "", "男", "办公室", "科长"])
+    sheet.append(["lisi", "李四", "", "13900139000", "", "女", None, None])
+    sheet.append(["wangwu", "王五", "", "13700137000", "", "男", None, None])
+    sheet.append(["zhaoliu", "赵六", "", "13600136000", "", "男", "信息中心", "科员"])
+    sheet.merge_cells("A1:H1")  # the title, above the header: not a person's
+    sheet.merge_cells("G3:G5")  # 单位, written once for three people
+    sheet.merge_cells("H3:H5")  # 岗位: what role rules go by
+    book.save(tmp_path / "名单.xlsx")
+    result = check_workbook(read_workbook(tmp_path / "名单.xlsx"), load_mapping(write_mapping(tmp_path)))
+    assert not problems(result), problems(result)  # no "required, but empty" for what the sheet shows
+    assert [(row.values["dept"], row.values["post"]) for row in result.good_rows] == [
+        ("办公室", "科长"), ("办公室", "科长"), ("办公室", "科长"), ("信息中心", "科员")]
+    assert "工作表“名单”的合并单元格 G3:G5、H3:H5 跨了多行：每一行都取合并单元格的值" in [
+        render(note, "zh") for note in result.notes]
