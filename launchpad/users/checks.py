@@ -242,8 +242,9 @@ def lay_out(workbook: Workbook, mapping: ImportMapping) -> tuple[list[Table], li
         for first, second in table.doubled:
             notes.append(phrase("users.header_doubled", sheet=sheet.name, column=second.letter,
                                 header=second.header, field=first.field, first=first.letter))
+        notes.extend(_fill_merged_down(table))  # before a row is judged empty of fields
+        notes.extend(_skip_rows_without_fields(table))
         notes.extend(_hidden_notes(table))
-        notes.extend(_fill_merged_down(table))
         tables.append(table)
     if unfit:
         # Beside sheets of users, a sheet with one known header (a summary's 单位) may hold none.
@@ -257,6 +258,27 @@ def lay_out(workbook: Workbook, mapping: ImportMapping) -> tuple[list[Table], li
                               hint=phrase("users.no_known_header_hint", headers=headers))
     return _with_rows(workbook, tables), notes + [phrase("users.sheet_header_only", sheet=t.sheet.name)
                                                   for t in tables if _header_only(t)]
+
+
+def _skip_rows_without_fields(table: Table) -> list[Phrase]:
+    """Rows whose only text is in columns no field reads (序号 numbered down a template, a note
+    beside the list) are not people: skipped, and named, rather than each flagged for every
+    required field it lacks."""
+    table.skipped = table.without_fields()
+    if not table.skipped:
+        return []
+    first = table.sheet.first_number
+    runs: list[list[int]] = []  # consecutive rows as one run: 4–21, not eighteen numbers
+    for r in sorted(table.skipped):
+        if runs and runs[-1][1] == r - 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    spans = [f"{a + first}–{b + first}" if b > a else str(a + first) for a, b in runs]
+    named = spans[:HIDDEN_NAMED]
+    return [phrase("users.rows_without_fields", sheet=table.sheet.name, count=len(table.skipped),
+                   rows=named if len(spans) == len(named) else
+                   phrase("more", text=named, count=len(spans) - len(named)))]
 
 
 def _fill_merged_down(table: Table) -> list[Phrase]:
@@ -415,6 +437,8 @@ def _body(table: Table, wanted: list[int]) -> tuple[list[int], dict[int, list[st
     for start in range(table.header_rows[-1] + 1, len(rows), CHUNK):
         part = rows[start:start + CHUNK]
         filled = list(map(str.strip, map("".join, part)))  # some cell holds more than spaces
+        if table.skipped:
+            filled = [text if start + i not in table.skipped else "" for i, text in enumerate(filled)]
         if all(filled):
             numbers += range(start + first, start + first + len(part))
         else:

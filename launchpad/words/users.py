@@ -59,6 +59,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "users.markup_as_excel": ("{path} is named {suffix} but is a web page or XML (what some systems export), "
                               "not a workbook",
                               "{path} 的扩展名是 {suffix}，内容却是网页或 XML（有些系统这样导出），不是 Excel 工作簿"),
+    "users.rows_without_fields": ("sheet {sheet!r}: {count} row(s) ({rows}) hold text only in columns no field "
+                                  "reads (row numbers filled down an empty template): not people, skipped",
+                                  "工作表“{sheet}”有 {count} 行（第 {rows} 行）只在不导入的列中有内容"
+                                  "（如预先编好的序号）：不是人员，已跳过"),
     "users.merged_down": ("sheet {sheet!r}: merged cell(s) {cells} span several rows; each row takes the merged "
                           "cell's value",
                           "工作表“{sheet}”的合并单元格 {cells} 跨了多行：每一行都取合并单元格的值"),

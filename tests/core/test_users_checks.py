@@ -445,3 +445,15 @@ def test_a_cell_merged_down_over_several_peoples_rows_is_each_rows_value(tmp_pat
         ("办公室", "科长"), ("办公室", "科长"), ("办公室", "科长"), ("信息中心", "科员")]
     assert "工作表“名单”的合并单元格 G3:G5、H3:H5 跨了多行：每一行都取合并单元格的值" in [
         render(note, "zh") for note in result.notes]
+
+
+def test_rows_numbered_down_an_empty_template_are_not_people(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["序号", *HEADER], [1, *GOOD[0]], [2, *GOOD[1]]]
+    rows += [[n] for n in range(3, 21)]  # 序号 filled down to 20 before anyone was typed in
+    rows += [[21, "", "", "", "", "", "", "", "", "备注：借调人员另表报送"]]  # a note beside the list
+    result = check_workbook(read_workbook(write_xlsx(tmp_path / "名单.xlsx", {"名单": rows})),
+                            load_mapping(write_mapping(tmp_path)))
+    assert not problems(result), problems(result)[:3]  # not 19 rows × 3 required fields "required, but empty"
+    assert len(result.good_rows) == 2
+    assert "工作表“名单”有 19 行（第 4–22 行）只在不导入的列中有内容（如预先编好的序号）：不是人员，已跳过" in [
+        render(note, "zh") for note in result.notes]
