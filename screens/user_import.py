@@ -367,7 +367,10 @@ class UserImportScreen(LaunchpadScreen):
                 if ready.nothing_to_write:
                     owed = "" if ready.handout_owed is None else \
                         " · " + t("ui.handout_owed_of", id=ready.handout_owed)
-                    self.post_message(ImportEnded("apply", t("ui.nothing") + owed, True))
+                    rejected, unchanged = ready.counts["rejected"], ready.counts["unchanged"]
+                    nothing = t("ui.nothing_rejected", unchanged=unchanged, rejected=rejected) if rejected else \
+                        t("ui.nothing")
+                    self.post_message(ImportEnded("apply", nothing + owed, True))
                     return
                 prompter.question = (t("ui.confirm_title", file=rows.name, env=env_name),
                                      confirm_detail(ready, env_name))

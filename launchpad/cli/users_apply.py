@@ -82,7 +82,11 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
         ready = prepare_import(to, planned, rows_read, skip_rejected=skip_rejected)
         _print_since_plan(ready.since_plan, env_name)
         if ready.nothing_to_write:
-            click.echo(say("cli.import.nothing"))
+            if counts["rejected"]:
+                click.echo(say("cli.import.nothing_rejected", unchanged=counts["unchanged"],
+                               rejected=counts["rejected"], command=rows_read.command("check", env_name)))
+            else:
+                click.echo(say("cli.import.nothing"))
             if ready.handout_owed is not None:
                 click.echo("  " + say("cli.imports.handout_owed", id=ready.handout_owed), err=True)
             return

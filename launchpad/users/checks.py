@@ -10,6 +10,7 @@ did not run, so "no problems" never means more than was checked.
 from __future__ import annotations
 
 import datetime
+import json
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from launchpad.errors import LaunchpadError
 from launchpad.phrases import Phrase, lines, parts, phrase
 from launchpad.users.across import RowsAcross
 from launchpad.users.bulk import building_rows
-from launchpad.users.layout import Column, Table, locate
+from launchpad.users.layout import Column, Table, column_letter, locate
 from launchpad.users.mapping import UNIT_FIELDS, FieldSpec, ImportMapping
 from launchpad.users.sources import Workbook
 from launchpad.users.units import Department, UnitResolver
@@ -37,6 +38,8 @@ ZERO_WIDTH = ("\u200b\u200c\u200d\u2060\ufeff"  # zero-width space, non-joiner, 
               "\u00ad")  # soft hyphen
 NO_ZERO_WIDTH = dict.fromkeys(map(ord, ZERO_WIDTH))
 ZERO_WIDTH_NAMED = 5  # cells a note names before "+N more"
+MERGED_NAMED = 5  # merged cells a note names before "+N more"
+HIDDEN_NAMED = 10  # hidden rows a note names before "+N more"
 
 
 class SheetDoesNotFit(LaunchpadError):
@@ -209,7 +212,7 @@ class CheckResult:
 
 def lay_out(workbook: Workbook, mapping: ImportMapping) -> tuple[list[Table], list[Phrase]]:
     """The tables of the sheets the mapping reads; raises SheetDoesNotFit when none fits."""
-    tables, notes, unfit = [], [], []
+    tables, notes, unfit, unfit_sheets = [], [], [], []
     names = [s.name for s in workbook.sheets]
     for wanted in mapping.sheets or ():
         if wanted not in names:
@@ -229,6 +232,7 @@ def lay_out(workbook: Workbook, mapping: ImportMapping) -> tuple[list[Table], li
         missing = [name for name, spec in mapping.fields.items() if spec.required and name not in table.by_field]
         if missing:
             unfit.append(_missing(table, missing, mapping))
+            unfit_sheets.append(sheet.name)
             continue
         for column, closest in table.unmapped:
             notes.append(phrase("users.header_unmapped", sheet=sheet.name, column=column.letter,
@@ -238,9 +242,15 @@ def lay_out(workbook: Workbook, mapping: ImportMapping) -> tuple[list[Table], li
         for first, second in table.doubled:
             notes.append(phrase("users.header_doubled", sheet=sheet.name, column=second.letter,
                                 header=second.header, field=first.field, first=first.letter))
+        notes.extend(_fill_merged_down(table))  # before a row is judged empty of fields
+        notes.extend(_skip_rows_without_fields(table))
+        notes.extend(_hidden_notes(table))
         tables.append(table)
     if unfit:
-        raise SheetDoesNotFit(lines(unfit), hint=phrase("users.unfit_hint"))
+        # Beside sheets of users, a sheet with one known header (a summary's 单位) may hold none.
+        raise SheetDoesNotFit(lines(unfit), hint=phrase("users.unfit_hint") if not tables else
+                              phrase("users.unfit_or_sheets_hint", unfit=unfit_sheets,
+                                     sheets=", ".join(json.dumps(t.sheet.name, ensure_ascii=False) for t in tables)))
     if not tables:
         headers = [h for spec in mapping.fields.values() for h in spec.headers[:1]]
         raise SheetDoesNotFit(phrase("users.no_known_header", path=str(workbook.path),
@@ -248,6 +258,77 @@ def lay_out(workbook: Workbook, mapping: ImportMapping) -> tuple[list[Table], li
                               hint=phrase("users.no_known_header_hint", headers=headers))
     return _with_rows(workbook, tables), notes + [phrase("users.sheet_header_only", sheet=t.sheet.name)
                                                   for t in tables if _header_only(t)]
+
+
+def _skip_rows_without_fields(table: Table) -> list[Phrase]:
+    """Rows whose only text is in columns no field reads (序号 numbered down a template, a note
+    beside the list) are not people: skipped, and named, rather than each flagged for every
+    required field it lacks."""
+    table.skipped = table.without_fields()
+    if not table.skipped:
+        return []
+    first = table.sheet.first_number
+    runs: list[list[int]] = []  # consecutive rows as one run: 4–21, not eighteen numbers
+    for r in sorted(table.skipped):
+        if runs and runs[-1][1] == r - 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    spans = [f"{a + first}–{b + first}" if b > a else str(a + first) for a, b in runs]
+    named = spans[:HIDDEN_NAMED]
+    return [phrase("users.rows_without_fields", sheet=table.sheet.name, count=len(table.skipped),
+                   rows=named if len(spans) == len(named) else
+                   phrase("more", text=named, count=len(spans) - len(named)))]
+
+
+def _fill_merged_down(table: Table) -> list[Phrase]:
+    """A cell merged down over several people's rows (their unit, their post, written once for
+    all of them) holds its text in its first row only, as the file keeps it; the person reading
+    the sheet sees it on each row, so each row gets it, and a note names the cells. Only down
+    its first column: merged across, the text is that column's, not the next field's."""
+    sheet = table.sheet
+    below = table.header_rows[-1]
+    columns = {c.index for c in table.columns}
+    filled = []
+    for r0, c0, r1, _ in sorted(sheet.merged):
+        if r0 <= below or r1 == r0 or c0 not in columns or r0 >= len(sheet.rows):
+            continue
+        top = sheet.rows[r0][c0] if c0 < len(sheet.rows[r0]) else ""
+        if not top.strip():
+            continue
+        for r in range(r0 + 1, min(r1 + 1, len(sheet.rows))):
+            cells = sheet.rows[r]
+            if c0 < len(cells) and not cells[c0]:
+                cells[c0] = top
+                if (r0, c0) in sheet.lossy:
+                    sheet.lossy.add((r, c0))
+        first = sheet.first_number
+        filled.append(f"{column_letter(c0)}{r0 + first}:{column_letter(c0)}{min(r1, len(sheet.rows) - 1) + first}")
+    if not filled:
+        return []
+    named = filled[:MERGED_NAMED]
+    return [phrase("users.merged_down", sheet=sheet.name, cells=named if len(filled) == len(named) else
+                   phrase("more", text=named, count=len(filled) - len(named)))]
+
+
+def _hidden_notes(table: Table) -> list[Phrase]:
+    """What a person reading the sheet in Excel does not see and the import takes: a hidden sheet
+    with rows, hidden rows holding people, hidden columns the mapping reads."""
+    sheet = table.sheet
+    notes = []
+    if sheet.hidden and not _header_only(table):
+        notes.append(phrase("users.hidden_sheet", sheet=sheet.name))
+    if sheet.hidden_rows:
+        rows = [str(number) for number, _ in table.records() if number - sheet.first_number in sheet.hidden_rows]
+        if rows:
+            named = rows[:HIDDEN_NAMED]
+            notes.append(phrase("users.hidden_rows", sheet=sheet.name, rows=named if len(rows) == len(named) else
+                                phrase("more", text=named, count=len(rows) - len(named))))
+    columns = [phrase("users.hidden_column", column=c.letter, header=c.header)
+               for c in table.columns if c.index in sheet.hidden_columns]
+    if columns:
+        notes.append(phrase("users.hidden_columns", sheet=sheet.name, columns=columns))
+    return notes
 
 
 def _header_only(table: Table) -> bool:
@@ -356,6 +437,8 @@ def _body(table: Table, wanted: list[int]) -> tuple[list[int], dict[int, list[st
     for start in range(table.header_rows[-1] + 1, len(rows), CHUNK):
         part = rows[start:start + CHUNK]
         filled = list(map(str.strip, map("".join, part)))  # some cell holds more than spaces
+        if table.skipped:
+            filled = [text if start + i not in table.skipped else "" for i, text in enumerate(filled)]
         if all(filled):
             numbers += range(start + first, start + first + len(part))
         else:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from launchpad.phrases import phrase, render
 from launchpad.users.mapping import ImportMapping, normalise_header
@@ -48,6 +49,9 @@ class Table:
     unmapped: list[tuple[Column, str | None]] = field(default_factory=list)  # with the closest header
     doubled: list[tuple[Column, Column]] = field(default_factory=list)  # a second column for one field
     problems: Column | None = None  # the problems column of an annotated copy sent back
+    # rows (0-based) below the header whose text is all in columns no field reads (a 序号
+    # numbered down an empty template): not people, so not rows of the table
+    skipped: frozenset[int] = frozenset()
 
     @property
     def by_field(self) -> dict[str, Column]:
@@ -58,8 +62,28 @@ class Table:
         first = self.sheet.first_number
         for r in range(self.header_rows[-1] + 1, len(self.sheet.rows)):
             cells = self.sheet.rows[r]
-            if "".join(cells).strip():  # some cell holds more than spaces
+            if "".join(cells).strip() and r not in self.skipped:  # some cell holds more than spaces
                 yield r + first, cells
+
+    def without_fields(self) -> frozenset[int]:
+        """The rows below the header with text, none of it in a column a field reads."""
+        indices = sorted({c.index for c in self.columns})
+        if not indices:
+            return frozenset()
+        widest = indices[-1]
+        pick = itemgetter(*indices) if len(indices) > 1 else lambda cells: (cells[indices[0]],)
+        found = []
+        rows = self.sheet.rows
+        for r in range(self.header_rows[-1] + 1, len(rows)):
+            cells = rows[r]
+            if len(cells) > widest:
+                if "".join(pick(cells)).strip():
+                    continue
+            elif "".join(cells[i] for i in indices if i < len(cells)).strip():
+                continue
+            if "".join(cells).strip():
+                found.append(r)
+        return frozenset(found)
 
 
 def column_letter(index: int) -> str:

@@ -49,6 +49,8 @@ TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 TEXT_ONLY = frozenset({str})
 FLOAT_DIGITS = 15  # what a double keeps of an integer typed into Excel
 SHEETS_NAMED = 5  # of a folder's sheets, when the file named is not there
+CHINESE = re.compile("[\u4e00-\u9fff]")
+MIXED_LINES_NAMED = 5  # lines of the other encoding a mixed file's refusal names before "+N more"
 STRAY_BYTES = 3  # undecodable spots in a file otherwise UTF-8 or GBK: named, never guessed past
 STRAY_NAMES = {"utf-8": "UTF-8", "gb18030": "GBK (GB18030)"}
 DETECTED_NAMES = {"gb18030": "gb18030 (GBK)", "cp950": "cp950 (Big5)", "big5hkscs": "big5hkscs (Big5)"}
@@ -56,8 +58,18 @@ BIG5_ENCODINGS = ("cp950", "big5hkscs")  # Windows' Big5 (Taiwan, Hong Kong), th
 BIG5_SHARE = 5  # one non-ASCII character in this many out of place in GBK text makes it Big5 (`_big5_instead`)
 NOT_IN_A_NAME_LIST = re.compile("[\u0370-\u04ff\u2500-\u257f\u3040-\u30ff]")  # Greek, Cyrillic, box, kana
 SNIFFED_LINES = 30  # lines of a CSV/TSV file whose separators decide the delimiter
-XML_SUFFIXES = {".xlsx", ".xlsm"}  # zipped XML, where an error cell can be found (`_error_cells`)
+ZIP_MAGIC, ZIP_EMPTY, OLE_MAGIC = b"PK\x03\x04", b"PK\x05\x06", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP, OLE, SUFFIX_KIND = "zip", "ole", "suffix"  # how a workbook file starts (`_workbook_kind`)
+ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # the stream's name in the OLE file's directory
+SNIFFED_BYTES = 4096  # of a file named as a workbook that is not one: whether it is a web page
+NOT_XML_ZIPS = {".xlsb", ".ods"}  # zipped, but not Excel's XML, where an error cell can be found (`_error_cells`)
 ERROR_MARKS = (b't="e"', b"t='e'")
+# A row or a column Excel hides (hidden by hand, by a filter or a collapsed outline): <row r="7" hidden="1">
+HIDDEN_MARKS = (b'hidden="1"', b"hidden='1'", b'hidden="true"', b"hidden='true'")
+HIDDEN_ELEMENT = re.compile(rb"<(?:\w+:)?(row|col)\s([^>]*)>")
+ROW_NUMBER = re.compile(rb"\br=[\"']([0-9]+)[\"']")
+COLUMN_SPAN = re.compile(rb"\bmin=[\"']([0-9]+)[\"'].*?\bmax=[\"']([0-9]+)[\"']")
 # What Excel shows for a formula's error, and writes as the cell's text when it saves a CSV.
 EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
                           "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
@@ -84,6 +96,11 @@ class Sheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     lossy: set[tuple[int, int]] = field(default_factory=set)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → "#N/A", as Excel shows it
+    # What Excel hides from the person reading the sheet, and launchpad still reads: rows and
+    # columns (0-based, xlsx/xlsm), and the whole sheet (any workbook).
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)
+    hidden: bool = False
     # A query's or an API's rows: `rows[0]` holds the column names and is row 0, so the first
     # record is row 1, and problems name a column by its name, not a letter.
     records: bool = False
@@ -122,11 +139,56 @@ def read_workbook(path: Path, encoding: str | None = None) -> Workbook:
     if size == 0:
         raise UnreadableSheet(phrase("users.file_empty", path=str(path)), hint=phrase("users.file_empty_hint"))
     if suffix in EXCEL_SUFFIXES:
-        return Workbook(path, _read_excel(path))
+        kind = _workbook_kind(path)
+        if kind is None:
+            return _read_misnamed(path, suffix, encoding)
+        if kind == OLE and suffix in ZIP_SUFFIXES and _encrypted(path):
+            # Excel keeps a workbook it encrypts in an OLE file under its own .xlsx name
+            raise UnreadableSheet(phrase("users.password_protected", path=str(path)),
+                                  hint=phrase("users.password_protected_hint"))
+        return Workbook(path, _read_excel(path, kind))
     if suffix in TEXT_SUFFIXES:
         return _read_text(path, delimiter="\t" if suffix == ".tsv" else None, encoding=encoding)
     raise UnreadableSheet(phrase("users.not_a_sheet", path=str(path), suffix=suffix or phrase("users.no_suffix")),
                           hint=phrase("users.not_a_sheet_hint"))
+
+
+def _workbook_kind(path: Path) -> str | None:
+    """How the file starts: a zip (xlsx, xlsm, xlsb, ods), an OLE compound file (xls, and any
+    workbook protected by a password), or neither (None)."""
+    try:
+        with path.open("rb") as file:
+            start = file.read(len(OLE_MAGIC))
+    except OSError:
+        return SUFFIX_KIND  # the workbook reader names what is wrong with it
+    if start.startswith((ZIP_MAGIC, ZIP_EMPTY)):
+        return ZIP
+    return OLE if start == OLE_MAGIC else None
+
+
+def _encrypted(path: Path) -> bool:
+    """Whether an OLE file holds an encrypted Office document (its `EncryptedPackage` stream)."""
+    try:
+        return ENCRYPTED_PACKAGE in path.read_bytes()
+    except OSError:
+        return False
+
+
+def _read_misnamed(path: Path, suffix: str, encoding: str | None) -> Workbook:
+    """A file named as a workbook that is text: a CSV or TSV renamed (or exported) as .xlsx/.xls
+    is read as what it is, and says so; a web page or XML saved as .xls (what many systems
+    export) is named as such, with what to do."""
+    with path.open("rb") as file:
+        start = file.read(SNIFFED_BYTES)
+    if start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        raise UnreadableSheet(phrase("users.markup_as_excel", path=str(path), suffix=suffix),
+                              hint=phrase("users.not_excel_hint"))
+    if b"\x00" in start and not start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return Workbook(path, _read_excel(path))  # neither text nor a workbook: the reader says what it is
+    book = _read_text(path, delimiter=None, encoding=encoding)
+    for sheet in book.sheets:
+        sheet.notes.insert(0, phrase("users.text_as_excel", file=path.name, suffix=suffix))
+    return book
 
 
 def _sheets_beside(path: Path) -> Said:
@@ -145,30 +207,39 @@ def _sheets_beside(path: Path) -> Said:
     return phrase("users.sheets_beside_hint", folder=str(path.parent), names=likely[:SHEETS_NAMED])
 
 
-def _read_excel(path: Path) -> list[Sheet]:
+def _read_excel(path: Path, kind: str = SUFFIX_KIND) -> list[Sheet]:
     # The error cells are looked for on a thread of their own while calamine parses the sheets:
     # both mostly inflate and parse XML outside the GIL, so the search (0.2–0.3 s at 100,000 rows)
     # adds nothing to the read's time (bench/import). The pool waits for it however the read ends,
     # and its result raises here whatever it raised there.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheet-errors") as pool:
-        search = pool.submit(_error_cells, path) if path.suffix.lower() in XML_SUFFIXES else None
-        sheets = _parsed(path)
-    errors = search.result() if search is not None else {}
+        # by its bytes, not its name: an xlsx named .xls is zipped XML too
+        zipped_xml = kind != OLE and path.suffix.lower() not in NOT_XML_ZIPS
+        search = pool.submit(_error_cells, path) if zipped_xml else None
+        sheets = _parsed(path, kind)
+    errors, hidden = search.result() if search is not None else ({}, {})
     for sheet in sheets:
         sheet.errors.update(errors.get(sheet.name, {}))
+        sheet.hidden_rows, sheet.hidden_columns = hidden.get(sheet.name, (set(), set()))
     return sheets
 
 
-def _parsed(path: Path) -> list[Sheet]:
+def _parsed(path: Path, kind: str = SUFFIX_KIND) -> list[Sheet]:
     """Every sheet's cells as calamine reads them, each as text."""
-    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
 
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        if kind == SUFFIX_KIND or (kind == OLE) == (path.suffix.lower() == ".xls"):  # named as what it is
+            book = CalamineWorkbook.from_path(str(path))
+        else:  # an xlsx named .xls (or an xls named .xlsx): calamine goes by its name, unless given the bytes
+            with path.open("rb") as file:
+                book = CalamineWorkbook.from_filelike(file)
         sheets = []
-        for name in book.sheet_names:
+        for meta in book.sheets_metadata:
+            name = meta.name
             raw = book.get_sheet_by_name(name)
-            sheet = Sheet(name, [], [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in raw.merged_cell_ranges or ()])
+            sheet = Sheet(name, [], [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in raw.merged_cell_ranges or ()],
+                          hidden=meta.visible != SheetVisibleEnum.Visible)
             with building_rows():
                 cells = raw.to_python(skip_empty_area=False)
             if set(map(type, chain.from_iterable(cells))) <= TEXT_ONLY:
@@ -190,16 +261,20 @@ def _parsed(path: Path) -> list[Sheet]:
     return sheets
 
 
-def _error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
-    """Each sheet's error cells, by name: (row, col), 0-based, → the error as Excel shows it.
-    calamine reads the same file and says what is wrong with it, so a part this cannot find
-    costs the sheet its error names, never the import."""
+Hidden = tuple[set[int], set[int]]  # a sheet's hidden rows and columns, 0-based
+
+
+def _error_cells(path: Path) -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, Hidden]]:
+    """Each sheet's error cells, by name: (row, col), 0-based, → the error as Excel shows it;
+    and its hidden rows and columns. calamine reads the same file and says what is wrong with
+    it, so a part this cannot find costs the sheet its error names, never the import."""
     import posixpath
     import zipfile
     import zlib
     from xml.etree import ElementTree
 
     found: dict[str, dict[tuple[int, int], str]] = {}
+    hidden: dict[str, Hidden] = {}
     try:
         with zipfile.ZipFile(path) as book:
             rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
@@ -211,24 +286,51 @@ def _error_cells(path: Path) -> dict[str, dict[tuple[int, int], str]]:
                 rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
                 target = targets.get(rid, "")
                 part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
-                if part in names and _holds_errors(book, part):
-                    found[sheet.get("name", "")] = _errors_in(book.read(part))
+                holds_errors, holds_hidden = _holds_errors(book, part) if part in names else (False, False)
+                if holds_errors or holds_hidden:
+                    data = book.read(part)
+                    if holds_errors:
+                        found[sheet.get("name", "")] = _errors_in(data)
+                    if holds_hidden:
+                        hidden[sheet.get("name", "")] = _hidden_in(data)
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, zlib.error, OSError, ValueError):
         pass
-    return found
+    return found, hidden
 
 
-def _holds_errors(book: Any, part: str) -> bool:
-    """Whether a sheet's XML holds an error cell, read a piece at a time: a sheet of 100,000
-    rows is some 70 MB of XML, held whole only when it has an error cell to place."""
+def _holds_errors(book: Any, part: str) -> tuple[bool, bool]:
+    """Whether a sheet's XML holds an error cell, and a hidden row or column, read a piece at a
+    time: a sheet of 100,000 rows is some 70 MB of XML, held whole only when it has an error
+    cell or a hidden row to place."""
     tail = b""
+    errors = hidden = False
     with book.open(part) as xml:
         while piece := xml.read(ERROR_SCAN_PIECE):
             text = tail + piece
-            if any(mark in text for mark in ERROR_MARKS):
-                return True
-            tail = text[-len(ERROR_MARKS[0]):]
-    return False
+            errors = errors or any(mark in text for mark in ERROR_MARKS)
+            hidden = hidden or any(mark in text for mark in HIDDEN_MARKS)
+            if errors and hidden:
+                break
+            tail = text[-len(HIDDEN_MARKS[-1]):]
+    return errors, hidden
+
+
+def _hidden_in(data: bytes) -> Hidden:
+    """The rows and columns a sheet's XML hides, 0-based: each `hidden="1"` found by a search
+    in C, and only its own element parsed."""
+    rows: set[int] = set()
+    columns: set[int] = set()
+    for mark in HIDDEN_MARKS:
+        at = data.find(mark)
+        while at >= 0:
+            element = HIDDEN_ELEMENT.match(data, data.rfind(b"<", 0, at))
+            if element is not None and element.end() > at:
+                if element[1] == b"row" and (number := ROW_NUMBER.search(element[2])) is not None:
+                    rows.add(int(number[1]) - 1)
+                elif element[1] == b"col" and (span := COLUMN_SPAN.search(element[2])) is not None:
+                    columns.update(range(int(span[1]) - 1, int(span[2])))
+            at = data.find(mark, at + len(mark))
+    return rows, columns
 
 
 def _errors_in(data: bytes) -> dict[tuple[int, int], str]:
@@ -287,23 +389,69 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
             first_error[encoding] = exc.start
+            if encoding == "utf-8" and _utf8_but_for_a_few(data):
+                # never GB18030: its reading of UTF-8 Chinese is mojibake, not an error
+                raise _stray_byte(data, path, encoding, exc.start) from None
             continue
         return _big5_instead(data, text) if encoding == "gb18030" else (text, encoding)
+    _refuse_mixed(data, path)
     spots = {encoding: data.decode(encoding, errors="replace").count("\ufffd") for encoding in first_error}
     nearest = min(spots, key=spots.__getitem__)
     if spots[nearest] <= STRAY_BYTES:
         # UTF-8 or GBK but for a byte or two (Windows' euro sign, a file cut off mid-character):
         # a guess would turn its Chinese into mojibake, so the byte is named instead.
-        at = first_error[nearest]
-        raise UnreadableSheet(phrase("users.stray_byte", path=str(path), line=data.count(b"\n", 0, at) + 1,
-                                     byte=f"0x{data[at]:02X}", encoding=STRAY_NAMES[nearest]),
-                              hint=phrase("users.stray_byte_hint"))
+        raise _stray_byte(data, path, nearest, first_error[nearest])
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None:
         raise UnreadableSheet(phrase("users.no_encoding", path=str(path)), hint=phrase("users.excel_name_hint"))
     return str(best), best.encoding
+
+
+def _stray_byte(data: bytes, path: Path, encoding: str, at: int) -> UnreadableSheet:
+    return UnreadableSheet(phrase("users.stray_byte", path=str(path), line=data.count(b"\n", 0, at) + 1,
+                                  byte=f"0x{data[at]:02X}", encoding=STRAY_NAMES[encoding]),
+                           hint=phrase("users.stray_byte_hint"))
+
+
+def _utf8_but_for_a_few(data: bytes) -> bool:
+    """Whether the file is UTF-8 Chinese but for a stray byte or two (a file cut off mid-character,
+    a byte from another code page): GB18030 often decodes such bytes without an error, into
+    mojibake in every name. GBK text read as UTF-8 has a bad spot at nearly every character."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    # Chinese characters UTF-8 decoded, twice the bad spots at least: GBK bytes that happen to be
+    # well-formed UTF-8 are Latin letters, and almost never a Chinese character
+    return bad <= STRAY_BYTES and len(CHINESE.findall(text)) >= 2 * bad
+
+
+def _refuse_mixed(data: bytes, path: Path) -> None:
+    """A file neither UTF-8 nor GBK whose every line is one or the other: GBK from Excel on
+    Windows with UTF-8 lines pasted in from another file (or two files joined). Read as either,
+    some names would be mojibake; the lines in the other encoding are named instead."""
+    utf8, gbk = [], []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8.append(number)
+            continue
+        except UnicodeDecodeError:
+            pass
+        try:
+            line.decode("gb18030")
+        except UnicodeDecodeError:
+            return  # a line in neither: not this case
+        gbk.append(number)
+    if not utf8 or not gbk:
+        return
+    fewer, name, rest = (utf8, "UTF-8", "GBK") if len(utf8) <= len(gbk) else (gbk, "GBK", "UTF-8")
+    named: list[str] = [str(n) for n in fewer[:MIXED_LINES_NAMED]]
+    lines: Any = named if len(fewer) == len(named) else phrase("more", text=named, count=len(fewer) - len(named))
+    raise UnreadableSheet(phrase("users.mixed_encodings", path=str(path), lines=lines, encoding=name, rest=rest),
+                          hint=phrase("users.mixed_encodings_hint", encoding=name))
 
 
 def _big5_instead(data: bytes, text: str) -> tuple[str, str]:

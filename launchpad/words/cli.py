@@ -419,6 +419,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
                              "计划：新增 {insert}，更新 {update}，不变 {unchanged}，拒绝 {rejected}"),
     "cli.import.nothing": ("Nothing to write: the target already holds every row as the file says.",
                            "无需写入：目标系统中的每一行都已与文件一致。"),
+    # with rows rejected (--skip-rejected): those rows are not in the target, and saying every row is would be false
+    "cli.import.nothing_rejected": ("Nothing to write: the {unchanged} row(s) that can be imported already match "
+                                    "the target; the {rejected} rejected row(s) were not imported (`{command}` "
+                                    "lists their problems).",
+                                    "无需写入：可导入的 {unchanged} 行已与目标系统一致；被拒绝的 {rejected} 行没有导入"
+                                    "（`{command}` 列出其问题）。"),
     "cli.import.fresh_backup": ("backup {backup} is verified and fresh enough", "备份 {backup} 已校验，且足够新"),
     "cli.import.applied": ("import {id} applied: {insert} inserted, {update} updated, {unchanged} unchanged, "
                            "{rejected} rejected",

@@ -105,11 +105,25 @@ ENTRIES: dict[str, tuple[str, str]] = {
                         "工作表“{sheet}”：必填字段 {wanted} 没有对应的列；未匹配任何字段的表头：{spare}"),
     "users.unfit_hint": ("add the sheet's header to the field's headers: in the mapping, or correct the header "
                          "in the sheet", "请把工作表的表头加到映射中该字段的 headers:，或改正工作表中的表头"),
+    "users.unfit_or_sheets_hint": ("add the sheet's header to the field's headers: in the mapping, or correct "
+                                   "the header in the sheet; if sheet(s) {unfit} hold no users (a summary, notes), "
+                                   "name the sheets to read in the mapping: sheets: [{sheets}]",
+                                   "请把工作表的表头加到映射中该字段的 headers:，或改正工作表中的表头；"
+                                   "如果工作表“{unfit}”中没有人员（汇总、说明），请在映射中写明要读取的工作表："
+                                   "sheets: [{sheets}]"),
     "users.bad_bom": ("{path}: starts like {encoding} but byte {byte} is not",
                       "{path}：开头像 {encoding} 编码，但第 {byte} 个字节不是"),
     "users.bad_bom_hint": ("save it again as CSV UTF-8", "请重新另存为 CSV UTF-8"),
     "users.no_encoding": ("{path}: not text in any encoding launchpad recognises",
                           "{path}：不是 launchpad 认识的任何一种编码的文本"),
+    "users.mixed_encodings": ("{path}: line(s) {lines} are {encoding} text and the rest of the file is {rest}: "
+                              "two encodings in one file (lines pasted from another file, or two files joined)",
+                              "{path}：第 {lines} 行是 {encoding} 文本，文件其余部分是 {rest}：一个文件里混有两种编码"
+                              "（从另一个文件粘贴的行，或两个文件拼接而成）"),
+    "users.mixed_encodings_hint": ("retype those lines, or open the file they came from in Excel or WPS and save "
+                                   "both as \"CSV UTF-8\" before joining them",
+                                   "请重新录入这几行，或将它们来自的文件用 Excel 或 WPS 打开，"
+                                   "两个文件都另存为“CSV UTF-8”后再合并"),
     "users.stray_byte": ("{path}: line {line}: byte {byte} is not {encoding} text, which the rest of the file is",
                          "{path}：第 {line} 行：字节 {byte} 不是 {encoding} 文本，而文件其余部分是"),
     "users.stray_byte_hint": ("open it in Excel or WPS, check that line, and save it as \"CSV UTF-8\"",

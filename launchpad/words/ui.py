@@ -780,6 +780,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "{count} 个用户在中断前已写入、没有交接密码：launchpad users handout {id} --reset 账号"),
     "ui.nothing": ("Nothing to write: the target already holds every row as the file says",
         "无需写入：目标库已与文件一致"),
+    # rejected rows skipped: they are not in the target, and "already as the file says" would be false
+    "ui.nothing_rejected": ("Nothing to write: the {unchanged} row(s) that can be imported already match the target; "
+                            "the {rejected} rejected row(s) were not imported",
+                            "无需写入：可导入的 {unchanged} 行已与目标库一致；被拒绝的 {rejected} 行没有导入"),
     "ui.declined": ("Cancelled: nothing was written", "已取消，未写入任何内容"),
     "ui.failed": ("✗ {title}: {message}", "✗ {title}：{message}"),
     "ui.confirm_title": ("Import users from {file} into {env}", "将 {file} 中的用户导入 {env}"),

@@ -54,6 +54,28 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                       "请让客户提供不带密码的副本（WPS/Excel：文件 → 信息 → 保护工作簿）"),
     "users.not_excel": ("{path} is not a readable Excel workbook ({error})",
                         "{path} 不是可读取的 Excel 工作簿（{error}）"),
+    "users.text_as_excel": ("{file} is named {suffix} but holds text (CSV/TSV), not a workbook: read as text",
+                            "{file} 的扩展名是 {suffix}，内容却是文本（CSV/TSV），不是 Excel 工作簿：已按文本读取"),
+    "users.markup_as_excel": ("{path} is named {suffix} but is a web page or XML (what some systems export), "
+                              "not a workbook",
+                              "{path} 的扩展名是 {suffix}，内容却是网页或 XML（有些系统这样导出），不是 Excel 工作簿"),
+    "users.rows_without_fields": ("sheet {sheet!r}: {count} row(s) ({rows}) hold text only in columns no field "
+                                  "reads (row numbers filled down an empty template): not people, skipped",
+                                  "工作表“{sheet}”有 {count} 行（第 {rows} 行）只在不导入的列中有内容"
+                                  "（如预先编好的序号）：不是人员，已跳过"),
+    "users.merged_down": ("sheet {sheet!r}: merged cell(s) {cells} span several rows; each row takes the merged "
+                          "cell's value",
+                          "工作表“{sheet}”的合并单元格 {cells} 跨了多行：每一行都取合并单元格的值"),
+    "users.hidden_rows": ("sheet {sheet!r}: row(s) {rows} are hidden in Excel, and the users in them are checked "
+                          "and imported like the others (delete the rows that should not be imported)",
+                          "工作表“{sheet}”第 {rows} 行在 Excel 中是隐藏的：其中的人员与其他行一样检查和导入"
+                          "（不应导入的请删除这些行）"),
+    "users.hidden_columns": ("sheet {sheet!r}: column(s) {columns} are hidden in Excel, and their values are "
+                             "imported like the others",
+                             "工作表“{sheet}”的 {columns}在 Excel 中是隐藏的：其中的值与其他列一样导入"),
+    "users.hidden_column": ("{column} {header!r}", "{column} 列“{header}”"),
+    "users.hidden_sheet": ("sheet {sheet!r} is hidden in Excel, and the users in it are checked and imported like "
+                           "the others", "工作表“{sheet}”在 Excel 中是隐藏的：其中的人员与其他工作表一样检查和导入"),
     "users.not_excel_hint": ("open it in Excel or WPS and save it again as .xlsx",
                              "请用 Excel 或 WPS 打开并重新另存为 .xlsx"),
     "users.no_known_header": ("{path}: no sheet has a header the mapping knows ({notes})",

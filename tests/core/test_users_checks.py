@@ -381,3 +381,79 @@ def test_a_value_longer_than_the_target_column_is_found_by_check(tmp_path: Path)
     long_name = "欧阳" * 16  # RuoYi's nick_name holds 30
     result = check(tmp_path, [["a", long_name, "", "", "", "", "办公室", ""]])
     assert problems(result) == [(2, "B", "姓名", long_name, "32 characters, at most 30 fit")]
+
+
+def test_rows_columns_and_sheets_excel_hides_are_named_because_they_are_imported(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "名单"
+    for row in (["人员名单"], HEADER, *GOOD, ["wangwu", "王五", "", "13700137000", "", "男", "办公室", ""], [], []):
+        sheet.append(row)
+    sheet.row_dimensions[1].hidden = True  # the title: no one is in it
+    sheet.row_dimensions[4].hidden = True  # lisi, filtered out of view
+    sheet.row_dimensions[6].hidden = True  # blank
+    sheet.column_dimensions["D"].hidden = True  # 手机号码
+    away = book.create_sheet("借调")
+    away.append(HEADER)
+    away.append(["zhaoliu", "赵六", "", "13600136000", "", "男", "信息中心", ""])
+    away.sheet_state = "hidden"
+    book.save(tmp_path / "名单.xlsx")
+    result = check_workbook(read_workbook(tmp_path / "名单.xlsx"), load_mapping(write_mapping(tmp_path)))
+    said = [render(note, "zh") for note in result.notes]
+    assert "工作表“名单”第 4 行在 Excel 中是隐藏的：其中的人员与其他行一样检查和导入（不应导入的请删除这些行）" in said
+    assert "工作表“名单”的 D 列“手机号码”在 Excel 中是隐藏的：其中的值与其他列一样导入" in said
+    assert "工作表“借调”在 Excel 中是隐藏的：其中的人员与其他工作表一样检查和导入" in said
+    assert sum("隐藏" in note for note in said) == 3, said  # the title, the blank row and visible 名单 are not named
+    assert len(result.good_rows) == 4  # all of them are still read: the notes say so, nothing is dropped
+
+
+def test_a_summary_sheet_beside_the_users_is_answered_with_the_mappings_sheets_to_read(tmp_path: Path) -> None:
+    from launchpad.users.checks import SheetDoesNotFit
+
+    book = read_workbook(write_xlsx(tmp_path / "名单.xlsx", {"一科": [HEADER, GOOD[0]], "二科": [HEADER, GOOD[1]],
+                                                           "汇总": [["单位", "人数"], ["办公室", 1]]}))
+    with pytest.raises(SheetDoesNotFit) as refused:
+        check_workbook(book, load_mapping(write_mapping(tmp_path)))
+    hint = render(refused.value.said_hint, "zh")
+    assert "如果工作表“汇总”中没有人员（汇总、说明），请在映射中写明要读取的工作表：sheets: [" in hint, hint
+    sheets = hint.split("sheets: ")[1]
+    result = check_workbook(book, load_mapping(write_mapping(tmp_path, MAPPING + f"sheets: {sheets}\n")))
+    assert len(result.good_rows) == 2  # as the hint says, word for word: both sheets of users, the summary left out
+
+
+def test_a_cell_merged_down_over_several_peoples_rows_is_each_rows_value(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "名单"
+    sheet.append(["人员名单"])
+    sheet.append(HEADER)
+    sheet.append(["zhangsan", "张三", "", "13800138000", "", "男", "办公室", "科长"])
+    sheet.append(["lisi", "李四", "", "13900139000", "", "女", None, None])
+    sheet.append(["wangwu", "王五", "", "13700137000", "", "男", None, None])
+    sheet.append(["zhaoliu", "赵六", "", "13600136000", "", "男", "信息中心", "科员"])
+    sheet.merge_cells("A1:H1")  # the title, above the header: not a person's
+    sheet.merge_cells("G3:G5")  # 单位, written once for three people
+    sheet.merge_cells("H3:H5")  # 岗位: what role rules go by
+    book.save(tmp_path / "名单.xlsx")
+    result = check_workbook(read_workbook(tmp_path / "名单.xlsx"), load_mapping(write_mapping(tmp_path)))
+    assert not problems(result), problems(result)  # no "required, but empty" for what the sheet shows
+    assert [(row.values["dept"], row.values["post"]) for row in result.good_rows] == [
+        ("办公室", "科长"), ("办公室", "科长"), ("办公室", "科长"), ("信息中心", "科员")]
+    assert "工作表“名单”的合并单元格 G3:G5、H3:H5 跨了多行：每一行都取合并单元格的值" in [
+        render(note, "zh") for note in result.notes]
+
+
+def test_rows_numbered_down_an_empty_template_are_not_people(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["序号", *HEADER], [1, *GOOD[0]], [2, *GOOD[1]]]
+    rows += [[n] for n in range(3, 21)]  # 序号 filled down to 20 before anyone was typed in
+    rows += [[21, "", "", "", "", "", "", "", "", "备注：借调人员另表报送"]]  # a note beside the list
+    result = check_workbook(read_workbook(write_xlsx(tmp_path / "名单.xlsx", {"名单": rows})),
+                            load_mapping(write_mapping(tmp_path)))
+    assert not problems(result), problems(result)[:3]  # not 19 rows × 3 required fields "required, but empty"
+    assert len(result.good_rows) == 2
+    assert "工作表“名单”有 19 行（第 4–22 行）只在不导入的列中有内容（如预先编好的序号）：不是人员，已跳过" in [
+        render(note, "zh") for note in result.notes]

@@ -87,3 +87,21 @@ def test_the_apply_refusing_rejected_rows_names_the_check_of_that_file_on_that_e
     assert f"`launchpad users check '{sheet}' --env test`" in said, said
     [check] = [args for args in named_commands(said) if args[:2] == ["users", "check"]]
     assert check == ["users", "check", str(sheet), "--env", "test"]
+
+
+def test_an_import_with_only_rejected_rows_left_does_not_say_the_target_holds_every_row(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    demo = build_demo(tmp_path / "demo")
+    book = Workbook()
+    book.active.append(["登录账号", "姓名", "手机号码", "实际单位"])
+    book.active.append(["zhouxin", "周新", "1380013800", "某市信息中心/运维科"])  # ten digits: rejected
+    book.save(tmp_path / "名单.xlsx")
+    code, said = launch(demo, "users", "import", str(tmp_path / "名单.xlsx"), "--env", "test", "--skip-rejected",
+                        "--yes")
+    assert code == 0, said
+    assert "每一行都已与文件一致" not in said, said  # the one row is not in the target at all
+    assert "无需写入：可导入的 0 行已与目标系统一致；被拒绝的 1 行没有导入" in said, said
+    [check] = [args for args in named_commands(said) if args[:2] == ["users", "check"]]
+    code, checked = launch(demo, *check)
+    assert code == 1 and "手机号码 '1380013800'" in checked, checked

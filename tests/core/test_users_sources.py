@@ -168,7 +168,7 @@ def test_tsv_reads_tabs(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("name", "content", "says"), [
     ("empty.xlsx", b"", "empty (0 bytes)"),
-    ("notes.xlsx", "这不是表格".encode(), "not a readable Excel workbook"),
+    ("notes.xlsx", b"\x00\x01\x02 neither a workbook nor text", "not a readable Excel workbook"),
     ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
     ("u.pdf", b"%PDF-1.4", "not a sheet launchpad reads"),
 ])
@@ -266,4 +266,77 @@ def test_a_password_protected_workbook_says_so(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", protected)
     with pytest.raises(UnreadableSheet, match="is protected by a password") as caught:
         read_workbook(path)
+    assert "without the password" in caught.value.hint
+
+
+def test_a_csv_named_xlsx_is_read_as_the_text_it_is_and_says_so(tmp_path: Path, mapping: ImportMapping) -> None:
+    from launchpad.phrases import render
+
+    csv_bytes = (",".join(HEADER) + "\r\n" + ",".join(GOOD[0]) + "\r\n").encode("gbk")  # what Excel saves on Windows
+    (tmp_path / "名单.xlsx").write_bytes(csv_bytes)
+    book = read_workbook(tmp_path / "名单.xlsx")
+    [sheet] = book.sheets
+    assert sheet.rows == [HEADER, GOOD[0]] and book.encoding == "gb18030"
+    assert [render(note, "zh") for note in sheet.notes] == [
+        "名单.xlsx 的扩展名是 .xlsx，内容却是文本（CSV/TSV），不是 Excel 工作簿：已按文本读取"]
+    [table] = lay_out(book, mapping)[0]
+    assert len(list(table.records())) == 1
+    # "Unicode text" (UTF-16 with tabs) that a system exported as .xls
+    (tmp_path / "导出.xls").write_bytes(("\t".join(HEADER) + "\r\n" + "\t".join(GOOD[0]) + "\r\n").encode("utf-16"))
+    assert read_workbook(tmp_path / "导出.xls").sheets[0].rows == [HEADER, GOOD[0]]
+
+
+def test_a_web_page_named_xls_is_named_as_one(tmp_path: Path) -> None:
+    from launchpad.phrases import render
+
+    (tmp_path / "导出.xls").write_bytes("\ufeff\r\n<html><table><tr><td>账号</td></tr></table>".encode())
+    with pytest.raises(UnreadableSheet) as caught:
+        read_workbook(tmp_path / "导出.xls")
+    assert render(caught.value.said, "zh") == (f"{tmp_path / '导出.xls'} 的扩展名是 .xls，内容却是网页或 XML"
+                                               "（有些系统这样导出），不是 Excel 工作簿")
+    assert "ZipError" not in str(caught.value)
+
+
+def test_a_gbk_file_with_utf8_lines_pasted_in_names_those_lines(tmp_path: Path) -> None:
+    from launchpad.phrases import render
+
+    data = ",".join(HEADER).encode("gbk") + b"\r\n"
+    data += b"".join(f"u{i},张{i},,13800138{i:03},,男,办公室,科员\r\n".encode("gbk") for i in range(5))
+    data += "lisi,欧阳李四,,13900139000,,女,信息中心,从另一个文件复制过来的一行\r\n".encode()  # UTF-8
+    data += "wangwu,王五,,13700137000,,男,信息中心,\r\n".encode()
+    (tmp_path / "名单.csv").write_bytes(data)
+    with pytest.raises(UnreadableSheet) as caught:
+        read_workbook(tmp_path / "名单.csv")
+    assert render(caught.value.said, "zh") == (f"{tmp_path / '名单.csv'}：第 7、8 行是 UTF-8 文本，文件其余部分是 GBK："
+                                               "一个文件里混有两种编码（从另一个文件粘贴的行，或两个文件拼接而成）")
+    assert caught.value.exit_code == 2
+
+
+def test_a_utf8_file_cut_off_mid_character_is_refused_at_its_line_not_read_as_gbk_mojibake(tmp_path: Path) -> None:
+    data = "账号,姓名\nzhangsan,张三\nlisi,李".encode()
+    (tmp_path / "名单.csv").write_bytes(data[:-1])  # the transfer stopped one byte short: 李 is E6 9D 8E
+    assert data[:-1].decode("gb18030")  # which GB18030 reads without an error, every name in mojibake
+    with pytest.raises(UnreadableSheet) as refused:
+        read_workbook(tmp_path / "名单.csv")
+    assert "名单.csv: line 3: byte 0xE6 is not UTF-8 text, which the rest of the file is" in str(refused.value)
+    assert refused.value.exit_code == 2
+
+
+def test_an_xlsx_saved_under_an_xls_name_is_read_as_the_workbook_it_is(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "名单.xlsx", {"名单": [HEADER, *GOOD]})
+    path.rename(tmp_path / "名单.xls")  # what many systems' "export to Excel" names it
+    [sheet] = read_workbook(tmp_path / "名单.xls").sheets
+    assert sheet.name == "名单" and sheet.rows == [HEADER, *GOOD]
+
+
+def test_a_password_protected_xlsx_says_so_not_that_it_is_no_zip(tmp_path: Path) -> None:
+    # Excel encrypts an xlsx into an OLE compound file (streams EncryptionInfo, EncryptedPackage)
+    # and keeps its .xlsx name; directory entries hold the streams' names in UTF-16.
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    entries = b"".join(name.encode("utf-16-le").ljust(128, b"\x00") for name in ("Root Entry", "EncryptionInfo",
+                                                                                  "EncryptedPackage"))
+    (tmp_path / "加密.xlsx").write_bytes(ole + entries + bytes(4096))
+    with pytest.raises(UnreadableSheet) as caught:
+        read_workbook(tmp_path / "加密.xlsx")
+    assert "加密.xlsx is protected by a password" in str(caught.value), str(caught.value)
     assert "without the password" in caught.value.hint

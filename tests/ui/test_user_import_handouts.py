@@ -232,3 +232,21 @@ async def test_the_keys_the_unfinished_imports_line_names_act_on_that_import(
         await pilot.press("escape")
         await wait_until(pilot, lambda: screen.ready, "the rollback declined")
         assert screen.imports[0]["status"] == "applying"
+
+
+@pytest.mark.anyio
+async def test_an_import_with_nothing_but_rejected_rows_left_does_not_say_the_target_holds_every_row(
+        demo: Path) -> None:
+    imported(demo)  # the sheet's good rows went in; its 6 rejected rows did not
+    app = LaunchpadApp(demo, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_opened(pilot)
+        await pilot.press("u")
+        screen = await wait_for_screen(pilot, UserImportScreen)
+        await wait_until(pilot, lambda: screen.ready and screen.checked is not None, "the sheet checked")
+        await pilot.press("p")
+        await wait_until(pilot, lambda: screen.ready and screen.planned is not None, "the plan", timeout=120)
+        await pilot.press("a")
+        await wait_until(pilot, lambda: "无需写入" in screen.activity.text, "the import's answer", timeout=120)
+        assert "无需写入：可导入的 65 行已与目标库一致；被拒绝的 6 行没有导入" in screen.activity.text
+        assert "目标库已与文件一致" not in screen.activity.text
