@@ -94,7 +94,7 @@ def test_an_unfinished_import_says_what_it_keeps_and_abandoning_it_deletes_them_
     listed = launchpad(lab, "--lang", "zh", "users", "imports")
     assert "已放弃" in listed.stdout and "暂存于" not in listed.stdout
     again = launchpad(lab, "--lang", "en", "users", "abandon", str(import_id), "--yes")
-    assert again.returncode == 2 and f"import {import_id} is abandoned: only an unfinished import" in again.stderr
+    assert again.returncode == 4 and f"import {import_id} is abandoned: only an unfinished import" in again.stderr
 
     # Running the same file again is refused: the users it wrote would keep passwords nobody knows.
     resumed = launchpad(lab, "--lang", "en", "users", "import", str(lab.root / "名单.xlsx"), "--env", "test", "--yes")
@@ -123,7 +123,7 @@ def test_abandoning_asks_nothing_of_a_script_given_yes_and_refuses_a_finished_im
     rolled = launchpad(lab, "--lang", "en", "users", "rollback", str(import_id), "--yes")
     assert rolled.returncode == 0, rolled.stderr
     finished = launchpad(lab, "--lang", "en", "users", "abandon", str(import_id), "--yes")
-    assert finished.returncode == 2 and f"import {import_id} is rolled back" in finished.stderr
+    assert finished.returncode == 4 and f"import {import_id} is rolled back" in finished.stderr
 
 
 def test_removing_the_hand_outs_of_an_unfinished_import_is_refused_until_it_is_abandoned(
