@@ -272,13 +272,16 @@ def test_recording_a_revoked_key_is_refused_as_revoked(tmp_path: Path, key: para
 
 
 def test_hosts_trust_names_a_changed_keys_entry_in_words_when_no_file_is_known(
-        capsys: pytest.CaptureFixture[str]) -> None:
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """A changed key offered without what the files hold for it: the entry as known_hosts files
     it, in words, never a bare `ssh-keygen -R`."""
     from types import SimpleNamespace
 
+    from launchpad.cli import door
     from launchpad.cli.hosts import _settle_key
     from launchpad.hosts.connect import OfferedKey
+
+    monkeypatch.setattr(door, "_language", "zh")  # the process's language, whatever a test before it spoke
 
     audited: list[tuple[str, ...]] = []
     store = SimpleNamespace(audit=lambda *args: audited.append(args))
