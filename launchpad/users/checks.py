@@ -15,7 +15,7 @@ from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
-from typing import cast
+from typing import Any, cast
 
 from launchpad.errors import LaunchpadError
 from launchpad.phrases import Phrase, lines, parts, phrase
@@ -275,10 +275,8 @@ def _skip_rows_without_fields(table: Table) -> list[Phrase]:
         else:
             runs.append([r, r])
     spans = [f"{a + first}–{b + first}" if b > a else str(a + first) for a, b in runs]
-    named = spans[:HIDDEN_NAMED]
     return [phrase("users.rows_without_fields", sheet=table.sheet.name, count=len(table.skipped),
-                   rows=named if len(spans) == len(named) else
-                   phrase("more", text=named, count=len(spans) - len(named)))]
+                   rows=_first_named(spans, HIDDEN_NAMED))]
 
 
 def _fill_merged_down(table: Table) -> list[Phrase]:
@@ -306,9 +304,7 @@ def _fill_merged_down(table: Table) -> list[Phrase]:
         filled.append(f"{column_letter(c0)}{r0 + first}:{column_letter(c0)}{min(r1, len(sheet.rows) - 1) + first}")
     if not filled:
         return []
-    named = filled[:MERGED_NAMED]
-    return [phrase("users.merged_down", sheet=sheet.name, cells=named if len(filled) == len(named) else
-                   phrase("more", text=named, count=len(filled) - len(named)))]
+    return [phrase("users.merged_down", sheet=sheet.name, cells=_first_named(filled, MERGED_NAMED))]
 
 
 def _hidden_notes(table: Table) -> list[Phrase]:
@@ -321,14 +317,17 @@ def _hidden_notes(table: Table) -> list[Phrase]:
     if sheet.hidden_rows:
         rows = [str(number) for number, _ in table.records() if number - sheet.first_number in sheet.hidden_rows]
         if rows:
-            named = rows[:HIDDEN_NAMED]
-            notes.append(phrase("users.hidden_rows", sheet=sheet.name, rows=named if len(rows) == len(named) else
-                                phrase("more", text=named, count=len(rows) - len(named))))
+            notes.append(phrase("users.hidden_rows", sheet=sheet.name, rows=_first_named(rows, HIDDEN_NAMED)))
     columns = [phrase("users.hidden_column", column=c.letter, header=c.header)
                for c in table.columns if c.index in sheet.hidden_columns]
     if columns:
         notes.append(phrase("users.hidden_columns", sheet=sheet.name, columns=columns))
     return notes
+
+
+def _first_named(places: list[Any], most: int) -> list[Any] | Phrase:
+    """A note's places: all of them, or the first `most` and "+N more"."""
+    return places if len(places) <= most else phrase("more", text=places[:most], count=len(places) - most)
 
 
 def _header_only(table: Table) -> bool:
@@ -369,9 +368,7 @@ def check_workbook(workbook: Workbook, mapping: ImportMapping, target: Target | 
             _check_taken(rows, mapping, target)
     places = [place for found in cleaned for *_, place in sorted(found)]
     if places:
-        named = places[:ZERO_WIDTH_NAMED]
-        notes.append(phrase("users.zero_width", count=len(places), cells=named if len(places) == len(named) else
-                            phrase("more", text=named, count=len(places) - len(named))))
+        notes.append(phrase("users.zero_width", count=len(places), cells=_first_named(places, ZERO_WIDTH_NAMED)))
     if target is None:
         notes.append(phrase("users.not_against_target"))
     return CheckResult(tables, rows, notes, target is not None)
