@@ -26,6 +26,7 @@ passwords of the users already written are still in memory, so their hand-out is
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -53,7 +54,7 @@ from launchpad.users.passwords import ForUser, choose, hash_all
 from launchpad.users.plan import PlannedUser
 from launchpad.users.profile import TARGETS_DIR, TargetProfile, load_profile
 from launchpad.users.rollback_handouts import HandoutsAfterRollback
-from launchpad.users.staged import IDS_UNFOUND, can_stage, stage_full, staged_batch
+from launchpad.users.staged import IDS_UNFOUND, NO_ID_DEFAULT, can_stage, stage_full, staged_batch
 from launchpad.users.state import live
 from launchpad.users.stream import BatchStream
 from launchpad.users.target import TargetFailed, TargetSession, refused_local_load
@@ -357,6 +358,11 @@ def _send(to: ImportTarget, import_id: int, number: int, send: Callable[[], obje
                                                                                    "batch": number})
             raise TargetFailed(phrase("users.stream.ids_unfound", batch=number, id=import_id, env=to.environment),
                                hint=phrase("users.stream.ids_unfound_hint", env=to.environment)) from None
+        unnumbered = re.search(rf"{NO_ID_DEFAULT} (\w+)\.(\w+)", exc.message)
+        if unnumbered:  # the stage's own words name the table and column (identifiers: \w)
+            raise TargetFailed(phrase("users.stream.no_id_default", batch=number, id=import_id, env=to.environment,
+                                      table=unnumbered[1], column=unnumbered[2]),
+                               hint=phrase("users.stream.no_id_default_hint")) from None
         if ALREADY_THERE not in exc.message:
             raise
         to.audit("user_import_target_changed", f"{to.environment}/{to.database}", {"import": import_id,

@@ -17,6 +17,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                  "not be linked; nothing of this batch was written",
                                  "导入 {id} 的第 {batch} 批：新用户写入 {env} 后无法按登录名找回，"
                                  "因而无法关联其角色和岗位；这一批什么都没有写入"),
+    "users.stream.no_id_default": ("batch {batch} of import {id}: {table}.{column} in {env} has no default to "
+                                   "number new users by (no identity, no sequence); nothing of this batch was written",
+                                   "导入 {id} 的第 {batch} 批：{env} 的 {table}.{column} 没有为新用户编号的默认值"
+                                   "（既非自增标识列，也无序列）；这一批什么都没有写入"),
+    "users.stream.no_id_default_hint": ("name the sequence the site numbers users by in the target profile "
+                                        "(id: {{generate: sequence, sequence: NAME}}), then run the same import again",
+                                        "请在目标配置中写明给用户编号的序列"
+                                        "（id: {{generate: sequence, sequence: 序列名}}），再次运行同一导入"),
     "users.stream.ids_unfound_hint": ("does a trigger or a default on the users table change the login name? "
                                       "Add one user by hand in {env} and compare its login name with the sheet's",
                                       "用户表上是否有触发器或默认值改写登录名？请在 {env} 中手工新增一个用户，"
