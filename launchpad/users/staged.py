@@ -461,7 +461,7 @@ def _inserts(w: Writer, shapes: dict[tuple[str, ...], int], fields: list[str], s
     else:  # max_plus_one: the base read under the lock, plus the row's number in the batch
         new_id = f"@{BASE_TABLE} + s.n"
     # MariaDB's ranked ids follow the order inserted (its stage is read in n's order without a
-    # sort); PostgreSQL matches its ids by RETURNING, and the sort spilled to disk (a batch of
+    # sort); PostgreSQL's staged rows hold their ids, and the sort spilled to disk (a batch of
     # 33,750: its statement 232 ms with it, 159 without, bench/import): its rows go in as the
     # stage holds them.
     ordered = " ORDER BY s.n" if sql.mysql else ""

@@ -171,8 +171,14 @@ ACCOUNTS = ("SELECT account_id, login, display_name, mobile, gender, unit_code, 
 LINKS = "SELECT account_id, role_id FROM account_role ORDER BY account_id, role_id"
 
 
-@pytest.mark.parametrize("env", ["maria", "pg"])
-def test_a_custom_system_is_planned_applied_and_rolled_back_through_its_profile(lab: ProfileLab, env: str) -> None:
+@pytest.mark.parametrize(("env", "generate"), [("maria", "max_plus_one"), ("pg", "max_plus_one"), ("pg", "sequence")])
+def test_a_custom_system_is_planned_applied_and_rolled_back_through_its_profile(lab: ProfileLab, env: str,
+                                                                              generate: str) -> None:
+    if generate == "sequence":  # the site's own sequence, next at 8: the same ids as max+1 gives
+        lab.pg.sql("CREATE SEQUENCE app_account_ids START 8;", lab.name)
+        profile = lab.root / "imports" / "targets" / "hrportal.yaml"
+        profile.write_text(PROFILE.replace("generate: max_plus_one", "generate: sequence, sequence: app_account_ids"),
+                           encoding="utf-8")
     before, links_before = lab.rows(env, ACCOUNTS), lab.rows(env, LINKS)
     with session(lab, env) as (_, target):
         planned = plan(lab, env, target)[1]
