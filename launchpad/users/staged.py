@@ -288,8 +288,8 @@ def _pg_stage(w: Writer, columns: str) -> str:
     in the column's own type): exact whoever else takes ids meanwhile, as a sequence gives a
     value once. So the insert gives every user its id, and its links are written straight from
     the stage, with no RETURNING to match back to the staged rows by key (bench/import: 0.1–0.15 s
-    less at 100,000 rows). A UUID is made here and travels with the row; max+1 is the base read
-    under the lock plus the row's number."""
+    less at 100,000 rows). A UUID is made in Python and travels with the row; max+1 is the base
+    read under the lock plus the row's number."""
     users = w.users
     generate = users.id.generate
     if generate == "sequence":
@@ -316,7 +316,7 @@ def _pg_merge(w: Writer, inserts: list[tuple[str, int]], links: list[_Link]) -> 
     same ids, the same keys (sums of their hashes, one pass each, no join) — so a trigger that
     rewrote a login name or an id, or dropped a row, stops the batch as on MariaDB, rather than
     leave a user the import cannot find again by its key. Without one, the insert writes what it
-    is given, and reading it back would cost a tenth of the merge (bench/import): each shape has
+    is given, and reading it back would cost a tenth or more of the merge (bench/import): each shape has
     both statements, and which one writes is decided on the host as it runs (a one-time filter)."""
     users = w.users
     key_column = w.column(users.key)
@@ -456,10 +456,8 @@ def _inserts(w: Writer, shapes: dict[tuple[str, ...], int], fields: list[str], s
         new_id = _pg_new_id(w)
     elif generate == "uuid":
         new_id = "s.new_id"
-    elif generate == "sequence":
-        new_id = f"nextval('{users.id.sequence}')"
-    else:  # max_plus_one: the base read under the lock, plus the row's number in the batch
-        new_id = f"@{BASE_TABLE} + s.n"
+    else:  # max_plus_one (a sequence on MariaDB is never staged: can_stage): the base read under the lock, plus
+        new_id = f"@{BASE_TABLE} + s.n"  # the row's number in the batch
     # MariaDB's ranked ids follow the order inserted (its stage is read in n's order without a
     # sort); PostgreSQL's staged rows hold their ids, and the sort spilled to disk (a batch of
     # 33,750: its statement 232 ms with it, 159 without, bench/import): its rows go in as the
