@@ -55,6 +55,7 @@ def release_new(session: Session, as_json: bool, window: str | None, fixes: tupl
     from launchpad.errors import UsageError
     from launchpad.phrases import render
     from launchpad.release.operations import new_release
+    from launchpad.release.record import check_version
     from launchpad.release.window import already_begun
 
     missing = [name for name in _ASKED if given.get(name) is None]
@@ -65,6 +66,8 @@ def release_new(session: Session, as_json: bool, window: str | None, fixes: tupl
         if given.get(name) is None:
             given[name] = click.prompt(say(f"cli.release.ask_{name}"),
                                        default=session.actor if name == "owner" else None)
+        if name == "version" and (given["version"] or "").strip():
+            check_version(given["version"] or "")  # refused before the rest is asked for
     made = new_release(session, version=given["version"] or "", changes=given["changes"] or "",
                        impact=given["impact"] or "", start=given["start"] or "", end=given["end"] or "",
                        rollback_plan=given["rollback"] or "", owner=given["owner"] or "",

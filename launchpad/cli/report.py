@@ -54,6 +54,7 @@ def report_daily(session: Session, day_text: str | None, fmt: str | None, lang: 
 
         _mail_channel(session, channel)
         click.echo(_drafted(session, draft_report(session, request, channel), lang))
+        _say_checklist_note(session, lang)
         return
     if fmt == "xlsx":
         target = out or export_path(session, request)
@@ -70,8 +71,18 @@ def report_daily(session: Session, day_text: str | None, fmt: str | None, lang: 
             click.echo(text, nl=False)
         if copy:
             _copy(text, lang, echo_missing=bool(out or channel))
+    _say_checklist_note(session, lang)
     if channel:
         _show_sent(send_report(session, request, channel), lang, _draft_hint(session, channel))
+
+
+def _say_checklist_note(session: Session, lang: str) -> None:
+    """The report went out without its go-live progress: say why beside it, as it says inside."""
+    from launchpad.report.publish import checklist_note
+
+    note = checklist_note(session)
+    if note is not None:
+        click.echo("\n".join(note.lines(lang)), err=True)
 
 
 def _mail_channel(session: Session, channel: str | None) -> None:

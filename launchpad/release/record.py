@@ -11,6 +11,7 @@ writer that shows them goes through `launchpad.safetext`.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, NoReturn
@@ -35,6 +36,11 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "cancelled": (),
 }
 REQUIRED = ("version", "changes", "impact", "rollback_plan", "owner")
+# A version label as packages, playbook variables and the client's notices name it: ASCII
+# letters and digits, single marks between them (`V2.3.1-hotfix`, `2.3.1+build.7`), never
+# `1..2`, `=1+1`, a space or a control character.
+VERSION_LIMIT = 64
+_VERSION = re.compile(r"[A-Za-z0-9](?:[._+-]?[A-Za-z0-9])*[._+-]?")
 
 
 class ReleaseRefused(Refusal):
@@ -95,12 +101,24 @@ class Release:
         return data
 
 
+def check_version(version: str) -> None:
+    """Refuse a version that is not a plausible version label (see `_VERSION`), for every
+    front end: `release new` asks it first, and every record is checked again before it is written."""
+    text = version.strip()
+    if len(text) > VERSION_LIMIT or not _VERSION.fullmatch(text):
+        # repr: a control character or a trailing space is shown, never acted on by the terminal
+        raise UsageError(phrase("error.release_bad_version", version=repr(text), limit=VERSION_LIMIT),
+                         hint=phrase("error.release_bad_version_hint"))
+
+
 def check_draft(store: Store, draft: ReleaseDraft) -> None:
-    """Refuse a record that would mislead: a blank field, or a fixed issue the log lacks."""
+    """Refuse a record that would mislead: a blank field, a version that is no version label,
+    or a fixed issue the log lacks."""
     blank = [name.replace("_", " ") for name in REQUIRED if not str(getattr(draft, name)).strip()]
     if blank:
         raise UsageError(phrase("error.release_needs", fields=", ".join(blank)),
                          hint=phrase("error.release_needs_hint"))
+    check_version(draft.version)
     if draft.fixes:
         marks = ", ".join("?" for _ in draft.fixes)
         known = {row["id"] for row in store.read(f"SELECT id FROM issues WHERE id IN ({marks})", list(draft.fixes))}

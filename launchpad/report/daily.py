@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from launchpad.issues.model import RESOLVED_STATUSES, SEVERITIES
 from launchpad.issues.query import OPEN_SQL
 from launchpad.report.activity import BackupLine, CheckLine, RunLine, backups_on, checks_on, runs_on
-from launchpad.report.golive_section import GoliveSection, golive_section
+from launchpad.report.golive_section import GoliveSection, GoliveUnreadable, golive_section
 from launchpad.report.monitoring import MONITORING_PLAYBOOK, MonitoringLine, monitoring_status
 from launchpad.report.onsite_section import OnsiteLine, onsite_changes_on
 from launchpad.report.release_section import ReleaseLine, releases_on
@@ -95,6 +95,8 @@ class DailyReport:
     all_issues: list[IssueLine] = field(default_factory=list)
     # 上线准备进度, until the go-live date of the workspace's golive.yaml.
     golive: GoliveSection | None = None
+    # In its place when golive.yaml has mistakes: where they are and what to do.
+    golive_unreadable: GoliveUnreadable | None = None
     # Today's and tonight's releases with where each stands.
     releases: list[ReleaseLine] = field(default_factory=list)
     # 系统与接口检查 opens with the newest daily-monitoring run of each environment.
@@ -143,6 +145,7 @@ def collect_daily(store: Store, site: Site, day: date, plan: list[str] | None = 
     )
     tomorrow = (day + timedelta(days=1)).isoformat()
     runs = runs_on(store, start, end, zone)
+    golive = golive_section(store, site, day, workspace_root, now)
     report = DailyReport(
         site_name=site.site.name, client=site.site.client, day=day,
         generated_at=(now or datetime.now(zone)).astimezone(zone).strftime("%Y-%m-%d %H:%M"), counts=counts,
@@ -157,7 +160,8 @@ def collect_daily(store: Store, site: Site, day: date, plan: list[str] | None = 
         due_tomorrow=lines(f"status IN {OPEN_SQL} AND due = ?", [tomorrow], _SEVERITY_ORDER),
         audit_head=audit_head(store),
         backups=backups_on(store, start, end, zone, None if workspace_root is None else backups_dir(workspace_root)),
-        golive=golive_section(store, site, day, workspace_root, now),
+        golive=golive if isinstance(golive, GoliveSection) else None,
+        golive_unreadable=golive if isinstance(golive, GoliveUnreadable) else None,
         releases=releases_on(store, site, day),
         onsite_changes=onsite_changes_on(store, site, day),
     )

@@ -12,12 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from launchpad.errors import InvalidInput, LaunchpadError, Problem
 from launchpad.golive.progress import ItemProgress, evaluate, owner_name, playbook_titles, state_word
 from launchpad.golive.set_aside import AT
-from launchpad.phrases import Phrase
+from launchpad.phrases import Lang, Phrase, Said, phrase, render
 from launchpad.store.db import Store
 from launchpad.workspace.site import Site
+
+if TYPE_CHECKING:
+    from launchpad.golive.checklist import Checklist
 
 
 @dataclass(frozen=True)
@@ -54,18 +59,36 @@ class GoliveSection:
     set_aside: list[GoliveSetAside] = field(default_factory=list)  # critical items not applicable
 
 
+@dataclass(frozen=True)
+class GoliveUnreadable:
+    """A golive.yaml with mistakes, in place of the section: which file, where each mistake is
+    (file:line:col, as `launchpad golive` locates them) and what to do. The rest of the report
+    is still made: at 22:00 the client gets the day's issues and releases, and this note."""
+
+    file: str
+    places: tuple[Problem | Said, ...]
+
+    def lines(self, lang: Lang) -> list[str]:
+        """The note in `lang`: what could not be read, each place, then what to do."""
+        places = [place.render(lang) if isinstance(place, Problem) else render(place, lang) for place in self.places]
+        return [render(phrase("daily.golive_unreadable", file=self.file), lang), *places,
+                render(phrase("daily.golive_unreadable_hint", file=self.file), lang)]
+
+
 def golive_section(store: Store, site: Site, day: date, workspace_root: Path | None,
-                   now: datetime | None = None) -> GoliveSection | None:
+                   now: datetime | None = None) -> GoliveSection | GoliveUnreadable | None:
     """The section for `day`, or None when the workspace has no checklist or go-live is past.
-    A checklist with mistakes stops the report with them located, as `launchpad golive` does:
-    a progress read from a wrong file would tell the client something untrue."""
-    from launchpad.golive.checklist import CHECKLIST_FILE, load_checklist
+    A checklist with mistakes gives no progress (one read from a wrong file would tell the
+    client something untrue) but a note locating them, as `launchpad golive` does."""
+    from launchpad.golive.checklist import CHECKLIST_FILE
     from launchpad.run.playbook import list_playbooks
 
     if workspace_root is None or not (workspace_root / CHECKLIST_FILE).is_file():
         return None
     names = {path.stem for path in list_playbooks(workspace_root)}
-    checklist = load_checklist(workspace_root, site, names)
+    checklist = read_checklist_for_report(workspace_root, site, names)
+    if isinstance(checklist, GoliveUnreadable):
+        return checklist
     if day > checklist.date:
         return None
     progress = evaluate(checklist, site, store, workspace_root / "backups", today=day,
@@ -85,3 +108,15 @@ def _line(p: ItemProgress, site: Site, day: date) -> GoliveLine:
         p.finding.said if p.finding is not None else "")
     return GoliveLine(title=p.item.title, owner=owner_name(site, p.item.owner), due=p.item.due.isoformat(),
                       state=state_word(p), days_late=(day - p.item.due).days if p.late else 0, why=why)
+
+
+def read_checklist_for_report(root: Path, site: Site, playbook_names: set[str]) -> Checklist | GoliveUnreadable:
+    """The checklist, or its mistakes located for the report to say instead of stopping."""
+    from launchpad.golive.checklist import CHECKLIST_FILE, load_checklist
+
+    try:
+        return load_checklist(root, site, playbook_names)
+    except InvalidInput as error:
+        return GoliveUnreadable(CHECKLIST_FILE, tuple(error.problems))
+    except LaunchpadError as error:
+        return GoliveUnreadable(CHECKLIST_FILE, (error.said,))

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from launchpad.notify.outbox import Attachment
     from launchpad.notify.send import Delivery
     from launchpad.report.daily import DailyReport
+    from launchpad.report.golive_section import GoliveUnreadable
     from launchpad.session import Session
     from launchpad.store.db import Store
     from launchpad.workspace.site import Site
@@ -66,6 +67,21 @@ def collect_report(session: Session, request: ReportRequest, with_all_issues: bo
     # Stamped by the session's clock, like everything else the front ends write.
     return collect_daily(session.store(), session.site, request.day, plan, session.workspace.root,
                          with_all_issues=with_all_issues, now=session.now())
+
+
+def checklist_note(session: Session) -> GoliveUnreadable | None:
+    """What the report says in place of its go-live section when golive.yaml has mistakes
+    (None when it has none, or there is no golive.yaml): the front ends say it beside the
+    report too, as the report was still written."""
+    from launchpad.golive.checklist import CHECKLIST_FILE
+    from launchpad.report.golive_section import GoliveUnreadable, read_checklist_for_report
+    from launchpad.run.playbook import list_playbooks
+
+    root = session.workspace.root
+    if not (root / CHECKLIST_FILE).is_file():
+        return None
+    found = read_checklist_for_report(root, session.site, {path.stem for path in list_playbooks(root)})
+    return found if isinstance(found, GoliveUnreadable) else None
 
 
 def render_report(session: Session, request: ReportRequest, fmt: str | None = None) -> str:

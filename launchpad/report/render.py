@@ -100,8 +100,9 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
                     *, clean_every_value: bool = False) -> str:
     """Render template `name` (e.g. `daily.txt.j2`) with `context`, the labels of `lang` as
     `t`, and the helpers `v(code)` (a value's label), `f(field)` (a field's label),
-    `fmt(key, **values)` (a label with values filled in), `overdue(days)`, `golive_headline(g)`, `golive_verdict(g)`
-    and `set_aside_text(s)` (the go-live section's words), and the filters `text` and `block`,
+    `fmt(key, **values)` (a label with values filled in), `overdue(days)`, `golive_headline(g)`, `golive_verdict(g)`,
+    `set_aside_text(s)` (the go-live section's words) and `golive_unreadable(note)` (its lines
+    when golive.yaml has mistakes: what, each place, what to do), and the filters `text` and `block`,
     which make a person's text (one line, or several) inert in the template's format (see
     launchpad.safetext)."""
     words = section("daily", lang)
@@ -121,6 +122,8 @@ def render_template(name: str, context: dict[str, Any], lang: str, workspace_roo
         "golive_verdict": lambda section: golive_verdict(section, words),
         "golive_headline": lambda section: golive_headline(section, words),
         "set_aside_text": lambda aside: set_aside_text(aside, words),
+        # golive.yaml's mistakes quote what the file says: text like any other.
+        "golive_unreadable": lambda note: [text(line) for line in note.lines(lang)],
         # A check's summary may quote what a server answered: text like any other.
         "said": lambda value: text(render_phrase(value, lang)[:SAID_LIMIT]),
         # Why a go-live item is open: a blocked item's reason (a person's words, cleaned with

@@ -165,6 +165,8 @@ def _golive_rows(report: DailyReport, words: dict[str, str], lang: str) -> list[
     """上线准备进度: the head line, then each stopping item, each critical item set aside (who,
     when, why) and each late one, as the chat has them."""
     g = report.golive
+    if report.golive_unreadable is not None:  # each row's text is cleaned as it is written
+        return [(words["golive"], "\n".join(report.golive_unreadable.lines(lang)))]
     if g is None:
         return []
     rows: list[tuple[str, Any]] = [(words["golive"], golive_headline(g, words))]

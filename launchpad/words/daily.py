@@ -102,6 +102,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                        "golive.yaml was edited by hand): {reason}",
                                        "{title}（未经 launchpad 标记，不知由谁、何时标为不适用："
                                        "golive.yaml 被直接修改）：{reason}"),
+    # golive.yaml with mistakes: the rest of the report is still written, this says why the section is missing
+    "daily.golive_unreadable": ("The go-live checklist {file} could not be read, so its progress is left out:",
+                                "上线检查清单 {file} 无法读取，本节进度未能列出："),
+    "daily.golive_unreadable_hint": ("fix {file} at the places above (the command launchpad golive lists them too), "
+                                     "then make the report again",
+                                     "请按上面的位置修改 {file}（命令 launchpad golive 也会列出），再重新生成日报"),
     "daily.golive_stoppers": ("Stopping go-live", "影响上线的关键事项"),
     "daily.golive_late": ("Late", "逾期事项"),
     "daily.golive_item": ("{title} ({owner}, due {due}, {state})", "{title}（{owner}，截止 {due}，{state}）"),

@@ -157,6 +157,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.release_needs": ("a release needs {fields}", "发布记录缺少 {fields}"),
     "error.release_needs_hint": ("give each with its option, e.g. --version v2.3.1",
                                  "请用对应的选项给出每一项，例如 --version v2.3.1"),
+    "error.release_bad_version": ("{version} is not a version label: a version starts with a letter or a digit, "
+                                  "holds only letters, digits and . - _ +, never two of those marks in a row, "
+                                  "and is at most {limit} characters",
+                                  "{version} 不是版本号：版本号以字母或数字开头，只含字母、数字和 . - _ +，"
+                                  "这些符号不能连用，最长 {limit} 个字符"),
+    "error.release_bad_version_hint": ("write it as the package is named, e.g. V2.3.1 or 2.3.1-hotfix; nothing "
+                                       "was recorded",
+                                       "请按安装包的写法填写，例如 V2.3.1 或 2.3.1-hotfix；未记录任何内容"),
     "error.release_no_issue": ("the feedback log has no issue {ids}", "反馈问题记录中没有问题 {ids}"),
     "error.release_no_issue_hint": ("see `launchpad issue list`; --fixes takes issue ids, e.g. --fixes 3,7",
                                     "请查看 `launchpad issue list`；--fixes 填问题编号，例如 --fixes 3,7"),

@@ -107,8 +107,8 @@ def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def record(root: Path, *extra: str, changes: str = "修复登录验证码") -> Result:
-    return launch(root, "release", "new", "--version", "v2.3.1", "--changes", changes, "--impact", "登录中断 10 分钟",
+def record(root: Path, *extra: str, changes: str = "修复登录验证码", version: str = "v2.3.1") -> Result:
+    return launch(root, "release", "new", "--version", version, "--changes", changes, "--impact", "登录中断 10 分钟",
                   "--start", "2026-12-07 19:00", "--end", "21:00", "--rollback", "切回 v2.3.0",
                   "--owner", "张三", *extra)
 
@@ -221,6 +221,49 @@ def test_at_a_terminal_missing_options_are_asked(ws: Path, monkeypatch: pytest.M
 def test_blank_answers_are_refused(ws: Path) -> None:
     result = record(ws, changes="   ")
     assert result.exit_code == 2 and "发布记录缺少 changes" in result.output
+
+
+# The shapes versions take on sites today (records, package files, playbook variables, the demo).
+VERSIONS = ["v2.3.1", "V2.3.1-hotfix", "1.1.0", "V1.0", "v2", "hq-1", "2.3.1+build.7", "2026_12_07", "9" * 64]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_version_label_is_recorded(ws: Path, version: str) -> None:
+    made = record(ws, version=version)
+    assert made.exit_code == 0, made.output
+    assert release_row(ws)["version"] == version
+
+
+@pytest.mark.parametrize("version", ["1..2", "=1+1", "v2 .3", "v2.3.1 hotfix", "-1.0", ".1", "1.-2", "v2\x1b[31m",
+                                     "v2\t1", "版本2", "v2.3.1<@all>", "9" * 65])
+def test_a_version_that_is_no_version_label_is_refused_and_nothing_recorded(ws: Path, version: str) -> None:
+    result = record(ws, version=version)
+    assert result.exit_code == 2, result.output
+    assert f"{version!r} 不是版本号" in result.output and "这些符号不能连用，最长 64 个字符" in result.output
+    assert "\x1b" not in result.output  # a control character is named, never sent to the terminal
+    assert launch(ws, "release", "list", "--json").output.strip() == "[]"
+    assert "release_recorded" not in audit_actions(ws)
+
+
+def test_a_version_is_refused_at_a_terminal_before_the_rest_is_asked(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("launchpad.cli.release.has_terminal", lambda: True)
+    result = launch(ws, "release", "new", input="1..2\n修复验证码\n无\n2026-12-07 19:30\n20:30\n回退\n\n")
+    assert result.exit_code == 2 and "'1..2' 不是版本号" in result.output
+    assert "变更内容" not in result.output.split("不是版本号")[1]
+    assert launch(ws, "release", "list", "--json").output.strip() == "[]"
+
+
+def test_every_front_end_gets_the_version_rule_from_the_core(ws: Path) -> None:
+    from launchpad.errors import UsageError
+    from launchpad.release.operations import new_release
+    from launchpad.session import open_session
+
+    session = open_session(ws, now=lambda: MORNING)
+    with pytest.raises(UsageError) as refused:
+        new_release(session, version="=1+1", changes="改版", impact="无", start="2026-12-07 19:00", end="20:00",
+                    rollback_plan="切回", owner="张三")
+    assert refused.value.exit_code == 2 and "'=1+1'" in refused.value.message
+    assert launch(ws, "release", "list", "--json").output.strip() == "[]"
 
 
 # -- status, report, approval ----------------------------------------------------------------------
@@ -451,8 +494,10 @@ def test_the_daily_report_lists_the_days_releases_with_their_result(ws: Path, tm
     from openpyxl import load_workbook
 
     assert record(ws, "--fixes", "1").exit_code == 0
-    assert launch(ws, "release", "new", "--version", "v9<@all>", "--changes", "次日", "--impact", "无",
+    assert launch(ws, "release", "new", "--version", "v9", "--changes", "次日", "--impact", "无",
                   "--start", "2026-12-08 19:00", "--end", "20:00", "--rollback", "无", "--owner", "李四").exit_code == 0
+    with store_of(ws) as store, store.transaction():  # written before versions were checked: still text
+        store.db.execute("UPDATE releases SET version = 'v9<@all>' WHERE id = 2")
     assert launch(ws, "release", "status", "1", "cancelled", "--note", "甲方推迟").exit_code == 0
     markdown = launch(ws, "report", "daily", "--date", "2026-12-07", "--format", "md")
     assert markdown.exit_code == 0, markdown.output

@@ -279,3 +279,13 @@ async def test_a_mail_server_out_of_reach_then_a_draft_for_the_mail_client(issue
     assert str(mail["To"]) == "it@client.example.gov.cn" and mail["X-Unsent"] == "1"
     with Store.open(issues_workspace / ".launchpad" / "launchpad.db") as store:
         assert [m.status for m in Outbox(store).messages(limit=10)] == ["drafted"]  # not also sent later
+
+
+async def test_a_checklist_with_mistakes_still_gives_the_report_with_the_note(issues_workspace: Path) -> None:
+    # The same report as `launchpad report daily`: its issues, and where golive.yaml is wrong.
+    (issues_workspace / "golive.yaml").write_text("date: 2024-01-10\nversion: V1.0\nitems: [\n", encoding="utf-8")
+    app = make_app(issues_workspace)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_report(pilot)
+        assert "未解决 3 项（P0 0 / P1 1 / P2 1 / P3 1），其中逾期 1 项" in screen.text
+        assert "上线检查清单 golive.yaml 无法读取" in screen.text and "golive.yaml:4:1: " in screen.text
