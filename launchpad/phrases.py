@@ -731,6 +731,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "golive.days_late": ("{days} days late", "逾期 {days} 天"),
     "golive.days_late_one": ("{days} day late", "逾期 {days} 天"),
     "golive.waiting_on": ("waiting on {items}", "等待 {items}"),
+    "golive.item_named": ("{title} ({id})", "{title}（{id}）"),
     "golive.exported": ("wrote {path}", "已写入 {path}"),
     "golive.file_name": ("golive-checklist-{version}.xlsx", "上线清单-{version}.xlsx"),
     "golive.no_import": ("no user import into {env} yet", "尚未向 {env} 导入用户"),

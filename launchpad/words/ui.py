@@ -612,7 +612,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "gl.state_not_applicable": ("n/a", "不适用"),
     "gl.late": ("{days} days late", "逾期 {days} 天"),
     "gl.late_one": ("{days} day late", "逾期 {days} 天"),
-    "gl.waiting": ("waiting on {items}", "等待 {items}"),
     "gl.sign_hint": ("s: sign off", "s：签字确认"),
     "gl.not_signable": ("{item} is not proved by a sign-off: a run, a backup or golive.yaml decides it",
                         "{item} 不是签字确认的事项：由运行、备份或 golive.yaml 决定"),
