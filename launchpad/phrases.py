@@ -835,8 +835,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "handover.pending": ("Waiting for a sign-off or approval", "等待签字或审核"),
     "handover.pending_release": ("release {id} {version} ({window}): no reviewer yet",
                                  "发布 {id} {version}（{window}）：尚未审核"),
-    "handover.pending_golive": ("go-live item {item}: {title} (sign-off, {owner}, due {due})",
-                                "上线事项 {item}：{title}（待签字，{owner}，{due} 到期）"),
+    "handover.pending_golive": ("go-live item {item}: sign-off, {owner}, due {due}",
+                                "上线事项 {item}：待签字，{owner}，{due} 到期"),
     "handover.releases": ("Releases today and tonight, and any in progress", "今天和今晚的发布，以及发布中的发布"),
     "handover.release": ("release {id} {version} {window}: {status}, owner {owner}",
                          "发布 {id} {version} {window}：{status}，负责人 {owner}"),
@@ -851,10 +851,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "handover.backup_none": ("{env}/{target}: no usable backup", "{env}/{target}：没有可用备份"),
     "handover.golive": ("Late go-live items", "逾期的上线事项"),
     "handover.set_aside": ("Critical go-live items marked not applicable", "被标为不适用的关键上线事项"),
-    "handover.golive_item": ("{item}: {title} ({owner}, due {due}, {days} days late)",
-                             "{item}：{title}（{owner}，{due} 到期，逾期 {days} 天）"),
-    "handover.golive_item_one": ("{item}: {title} ({owner}, due {due}, {days} day late)",
-                                 "{item}：{title}（{owner}，{due} 到期，逾期 {days} 天）"),
+    # {item} is the item by its title with its id after it (golive.item_named)
+    "handover.golive_item": ("{item}: {owner}, due {due}, {days} days late",
+                             "{item}：{owner}，{due} 到期，逾期 {days} 天"),
+    "handover.golive_item_one": ("{item}: {owner}, due {due}, {days} day late",
+                                 "{item}：{owner}，{due} 到期，逾期 {days} 天"),
     "handover.imports": ("User imports not finished or not handed out", "未完成或未发放密码的用户导入"),
     "handover.import_unfinished": ("import {id} ({file} into {env}) did not finish: run the same import again, "
                                    "or launchpad users rollback {id}, or give it up with launchpad users abandon {id}"
