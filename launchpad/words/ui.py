@@ -902,7 +902,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "drift.col_medium": ("med", "中"),
     "drift.col_low": ("low", "低"),
     "drift.col_severity": ("Severity", "严重程度"),
-    "drift.col_change": ("Difference", "差异"),
+    "drift.col_change": ("Change", "差异"),  # short: at 80 columns the room goes to the id
     "drift.col_id": ("Item id", "条目编号"),
     "drift.col_field": ("Field", "字段"),
     "drift.items_title": ("{kind}: {shown}", "{kind}：{shown} 项"),
