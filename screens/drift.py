@@ -38,6 +38,7 @@ from launchpad.phrases import phrase
 from launchpad.workspace.folder import workspace_relative
 from screens.base import LaunchpadScreen
 from screens.support.i18n import current_language, said, t
+from screens.widgets.id_column import IdColumnTable, id_room, wrapped_id
 from screens.widgets.tables import fill_table
 
 BASELINE_SIDE = ""  # the sides' key of the baseline file (environment names are never empty)
@@ -111,7 +112,7 @@ class DriftScreen(LaunchpadScreen):
         yield Static("", id="drift-bar")
         with Horizontal(id="drift-top"):
             yield DataTable(id="drift-kinds", cursor_type="row")
-            yield DataTable(id="drift-items", cursor_type="row", zebra_stripes=True)
+            yield IdColumnTable(id="drift-items", cursor_type="row", zebra_stripes=True)
         with TabbedContent(id="drift-tabs", initial="tab-sides"):
             with TabPane(t("drift.tab_sides"), id="tab-sides"):
                 yield DataTable(id="drift-sides", cursor_type="none")
@@ -515,23 +516,31 @@ class DriftScreen(LaunchpadScreen):
         self.shown = [d for d in (drift.differences if drift is not None else [])
                       if d.kind == self.kind and (self.severity is None or d.severity == self.severity)]
         headers = ["", t("drift.col_severity"), t("drift.col_change"), t("drift.col_id")]
-        rows: list[tuple[str | None, list[Any]]] = [(d.id, self._item_cells(d)) for d in self.shown]
+        # A long id wraps in the room the other columns leave it, never cut at the edge.
+        cells = [self._item_cells(d) for d in self.shown]
+        room = id_room(table, headers, cells, [d.id for d in self.shown])
+        rows: list[tuple[str | None, list[Any]]] = [
+            (d.id, [*before, wrapped_id(d.id, room)]) for d, before in zip(self.shown, cells, strict=True)]
         if not rows:
             none = t("drift.none_of_kind") if drift is not None else ""
             rows = [(None, [Text(""), Text(""), Text(""), Text(none, style="dim")])]
         with table.prevent(DataTable.RowHighlighted):
-            fill_table(table, headers, rows)
+            fill_table(table, headers, rows, tall_rows=True)
             if previous is not None and previous in self.shown:
                 table.move_cursor(row=self.shown.index(previous))
         table.border_title = t("drift.items_title", kind=said(phrase(f"baseline.kind.{self.kind}")),
                                shown=len(self.shown))
 
     def _item_cells(self, d: Difference) -> list[Any]:
+        """The cells before the id (`wrapped_id` makes it Text: it holds people's words)."""
         mark = "✓" if d.id in self.picked else ("✗" if not d.fixable else " ")
         return [Text(mark, style="bold green" if d.id in self.picked else "dim"),
                 Text(said(phrase(f"baseline.severity.{d.severity}")), style=SEVERITY_STYLE[d.severity]),
-                Text(said(phrase(f"baseline.change.{d.change}"))),
-                Text(d.id)]  # ids hold people's words (a dictionary value): Text, never markup
+                Text(said(phrase(f"baseline.change.{d.change}")))]
+
+    def on_id_column_table_width_changed(self, _event: IdColumnTable.WidthChanged) -> None:
+        if self.compared is not None:  # the id column's room changed with the table
+            self._show_items()
 
     def _show_picks(self) -> None:
         table = self.query_one("#drift-items", DataTable)

@@ -145,8 +145,8 @@ class GoliveScreen(LaunchpadScreen):
             # The title, as the table and the client say it; the id (what `golive sign` takes) last.
             text.append(p.item.title.replace("\n", " ") + "  ", style="bold")
             text.append(said(set_aside_said(p.item, p.set_aside)) if p.set_aside is not None else why_text(p) or "—")
-            if p.waiting_on:
-                text.append("  " + t("gl.waiting", items=", ".join(p.waiting_on)), style="yellow")
+            if p.waiting_on and self.progress is not None:  # by title, as a person knows them
+                text.append("  " + said(self.progress.waiting_said(p)), style="yellow")
             if isinstance(p.item.proof, SignOffProof) and p.state != "done":
                 text.append("  " + t("gl.sign_hint"), style="dim")
             if p.finding is not None and ("run" in p.finding.evidence or p.finding.evidence.get("backups")):

@@ -89,6 +89,11 @@ class Progress:
             return go_set_aside([item.title for item, _ in self.set_aside])
         return phrase("golive.go")
 
+    def waiting_said(self, p: ItemProgress) -> Phrase:
+        """What `p` waits for, each item by its title with its id after it, as a person reads them."""
+        by_id = {item.id: item for item in self.checklist.items}
+        return phrase("golive.waiting_on", items=[item_named(by_id[d]) if d in by_id else d for d in p.waiting_on])
+
     def counts(self) -> dict[str, int]:
         counted = Counter(p.state for p in self.items)
         return {"done": counted["done"], "open": counted["open"], "blocked": counted["blocked"],
@@ -146,6 +151,11 @@ def _state(item: Item, finding: Finding | None) -> State:
     if item.status == "done":
         return "done"
     return "blocked" if item.status == "blocked" else "open"
+
+
+def item_named(item: Item) -> Phrase:
+    """An item as people name it: its title, then its id (what `golive sign` takes) — 标题（id）."""
+    return phrase("golive.item_named", title=one_line(item.title), id=item.id)
 
 
 def owner_name(site: Site, owner: str) -> str:

@@ -35,7 +35,7 @@ def write_checklist_xlsx(progress: Progress, site: Site, lang: Lang, path: Path)
         cell.fill = PatternFill("solid", fgColor="DDDDDD")
     late_fill = PatternFill("solid", fgColor="FDE8E8")
     for number, p in enumerate(progress.items, start=2):
-        for position, value in enumerate(_values(p, progress.today, site, lang), start=1):
+        for position, value in enumerate(_values(p, progress, site, lang), start=1):
             cell = sheet.cell(row=number, column=position)
             _put(cell, value)
             if p.late or p.stops_golive:
@@ -53,17 +53,17 @@ def write_checklist_xlsx(progress: Progress, site: Site, lang: Lang, path: Path)
     return path
 
 
-def _values(p: ItemProgress, today: date, site: Site, lang: Lang) -> list[str]:
+def _values(p: ItemProgress, progress: Progress, site: Site, lang: Lang) -> list[str]:
     item, finding = p.item, p.finding
     why = item.reason if p.state in ("blocked", "not_applicable") else (
         render(finding.said, lang) if finding is not None and not finding.holds else "")
     if p.waiting_on:
-        waiting = render(phrase("golive.waiting_on", items=", ".join(p.waiting_on)), lang)
+        waiting = render(progress.waiting_said(p), lang)
         why = f"{why}; {waiting}" if why else waiting
     return [item.id, item.title, owner_name(site, item.owner), item.due.isoformat(),
             render(phrase("golive.yes"), lang) if item.critical else "",
             render(state_word(p), lang),
-            _days_late(today, item.due, lang) if p.late else "",
+            _days_late(progress.today, item.due, lang) if p.late else "",
             why, render(finding.said, lang) if finding is not None and finding.holds else "", item.notes]
 
 

@@ -192,7 +192,7 @@ def _golive(session: Session, store: Store, now: datetime) -> tuple[list[Entry],
     """Go-live items waiting for a sign-off, late items, and critical items set aside as not
     applicable; none without golive.yaml."""
     from launchpad.golive.checklist import CHECKLIST_FILE, SignOffProof, load_checklist
-    from launchpad.golive.progress import evaluate, owner_name, playbook_titles
+    from launchpad.golive.progress import evaluate, item_named, owner_name, playbook_titles
     from launchpad.golive.set_aside import set_aside_said
     from launchpad.run.playbook import list_playbooks
 
@@ -209,13 +209,13 @@ def _golive(session: Session, store: Store, now: datetime) -> tuple[list[Entry],
         owner = owner_name(session.site, p.item.owner)
         facts = {"item": p.item.id, "state": p.state, "due": p.item.due.isoformat()}
         if isinstance(p.item.proof, SignOffProof) and p.state == "open":
-            pending.append(Entry(phrase("handover.pending_golive", item=p.item.id, title=p.item.title, owner=owner,
+            pending.append(Entry(phrase("handover.pending_golive", item=item_named(p.item), owner=owner,
                                         due=p.item.due.isoformat()), facts))
         if p.late:
             days = (today - p.item.due).days
             key = "handover.golive_item_one" if days == 1 else "handover.golive_item"
-            late.append(Entry(phrase(key, item=p.item.id, title=p.item.title, owner=owner,
-                                     due=p.item.due.isoformat(), days=days), facts))
+            late.append(Entry(phrase(key, item=item_named(p.item), owner=owner, due=p.item.due.isoformat(),
+                                     days=days), facts))
     set_aside = [Entry(set_aside_said(item, aside),
                        {"item": item.id, "state": "not_applicable", "reason": item.reason, "by": aside.by,
                         "at": aside.as_dict(item)["at"]}) for item, aside in progress.set_aside]

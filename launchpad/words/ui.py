@@ -612,7 +612,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "gl.state_not_applicable": ("n/a", "不适用"),
     "gl.late": ("{days} days late", "逾期 {days} 天"),
     "gl.late_one": ("{days} day late", "逾期 {days} 天"),
-    "gl.waiting": ("waiting on {items}", "等待 {items}"),
     "gl.sign_hint": ("s: sign off", "s：签字确认"),
     "gl.not_signable": ("{item} is not proved by a sign-off: a run, a backup or golive.yaml decides it",
                         "{item} 不是签字确认的事项：由运行、备份或 golive.yaml 决定"),
@@ -903,7 +902,7 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "drift.col_medium": ("med", "中"),
     "drift.col_low": ("low", "低"),
     "drift.col_severity": ("Severity", "严重程度"),
-    "drift.col_change": ("Difference", "差异"),
+    "drift.col_change": ("Change", "差异"),  # short: at 80 columns the room goes to the id
     "drift.col_id": ("Item id", "条目编号"),
     "drift.col_field": ("Field", "字段"),
     "drift.items_title": ("{kind}: {shown}", "{kind}：{shown} 项"),

@@ -170,6 +170,20 @@ def test_golive_export_writes_the_checklist_as_text_cells(root: Path, tmp_path: 
     assert "暂不具备上线条件" in book["上线结论"]["A1"].value
 
 
+def test_golive_export_names_the_items_waited_for_by_their_titles(root: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from tests.core.test_golive import launch
+
+    checklist = root / CHECKLIST_FILE
+    checklist.write_text(checklist.read_text(encoding="utf-8").replace(
+        "    reason: 等甲方名单\n", "    reason: 等甲方名单\n    depends_on: [envs, dict]\n"), encoding="utf-8")
+    out = tmp_path / "清单.xlsx"
+    assert launch(root, "golive", "export", "--out", str(out)).exit_code == 0
+    shown = {row[0].value: row for row in load_workbook(out)["上线清单"].iter_rows(min_row=2)}
+    assert shown["group"][7].value == "等甲方名单; 等待 测试环境就绪（envs）"  # dict is done: not waited for
+
+
 def test_the_english_checklist_workbook_names_its_sheets_as_excel_allows(root: Path, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 

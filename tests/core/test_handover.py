@@ -107,17 +107,19 @@ def test_the_handover_names_what_the_next_engineer_must_know(session: Session) -
     assert "#1 after-hours-release（test）：已中断" in text
     assert "发布 1 v2.3.1 2026-12-07 19:00–20:00：计划中，负责人 张工" in text
     assert "test/users：最新可用备份 #1 已有 2 天" in text and "test/logs：没有可用备份" in text
-    assert "group：建群（李四，2026-12-01 到期，逾期 6 天）" in text
+    # Go-live items by their titles, the id (what `golive sign` takes) after each.
+    assert "建群（group）：李四，2026-12-01 到期，逾期 6 天" in text
+    assert "上线事项 # 现场点验（accept）：待签字，张三，2026-12-10 到期" in text
 
 
 def test_a_late_go_live_item_says_its_days_late_in_the_readers_grammar(session: Session) -> None:
-    assert "group: 建群 (李四, due 2026-12-01, 6 days late)" in render_handover(collect_handover(session), "text", "en")
+    assert "建群 (group): 李四, due 2026-12-01, 6 days late" in render_handover(collect_handover(session), "text", "en")
     next_day = open_session(session.workspace.root, now=lambda: datetime(2026, 12, 2, 17, 0, tzinfo=NOW.tzinfo),
                             actor="王工")
     try:
         handover = collect_handover(next_day)
-        assert "group: 建群 (李四, due 2026-12-01, 1 day late)" in render_handover(handover, "text", "en")
-        assert "group：建群（李四，2026-12-01 到期，逾期 1 天）" in render_handover(handover, "text", "zh")
+        assert "建群 (group): 李四, due 2026-12-01, 1 day late" in render_handover(handover, "text", "en")
+        assert "建群（group）：李四，2026-12-01 到期，逾期 1 天" in render_handover(handover, "text", "zh")
     finally:
         next_day.close()
 

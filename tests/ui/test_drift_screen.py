@@ -338,6 +338,53 @@ async def test_at_80_columns_the_table_of_kinds_is_drawn_whole(drifted_demo: Pat
         assert boxed[:len(expected)] == expected, boxed
 
 
+LONG_ID = "permission/approver/affair:case:approve"  # the demo's, wider than its column at 80
+
+
+def items_box(app: LaunchpadApp) -> str:
+    """What the items table's box (the second on its lines) draws, blanks removed."""
+    return "".join("".join(line.split("│")[3].split()) for line in drawn_lines(app) if line.count("│") >= 4)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_at_80_columns_a_long_id_is_wrapped_whole_in_its_column(drifted_demo: Path, language: str) -> None:
+    app = make_app(drifted_demo, language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_opened(pilot)
+        app.environment = "prod"
+        screen = await open_drift(pilot)
+        await highlight(pilot, screen, LONG_ID)
+        assert LONG_ID in items_box(app), drawn_lines(app)
+        table = screen.query_one("#drift-items", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # nothing past the edge
+
+
+@pytest.mark.anyio
+async def test_a_terminal_made_narrower_wraps_the_long_id_again(drifted_demo: Path) -> None:
+    app = make_app(drifted_demo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_opened(pilot)
+        app.environment = "prod"
+        screen = await open_drift(pilot)
+        await highlight(pilot, screen, LONG_ID)
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: LONG_ID in items_box(app), "the id wrapped to the new width")
+        assert screen._highlighted() is not None and screen._highlighted().id == LONG_ID  # type: ignore[union-attr]
+
+
+def test_a_wrapped_id_breaks_after_its_separators_and_measures_chinese_as_two_cells() -> None:
+    from launchpad.linebreak import columns
+    from screens.widgets.id_column import wrapped_id
+
+    assert wrapped_id(LONG_ID, 20).plain.split("\n") == ["permission/approver/", "affair:case:approve"]
+    assert wrapped_id(LONG_ID, None).plain == LONG_ID and wrapped_id(LONG_ID, 60).plain == LONG_ID
+    chinese = "dict_item/gov_channel/市民服务热线一二三四五六"
+    lines = wrapped_id(chinese, 12).plain.split("\n")
+    assert "".join(lines) == chinese and all(columns(line) <= 12 for line in lines), lines
+    assert lines[-2:] == ["市民服务热线", "一二三四五六"]
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("size", SIZES)
 def test_drift_screen(snap_compare: Any, drifted_demo: Path, size: tuple[int, int], language: str) -> None:

@@ -108,6 +108,22 @@ async def test_the_detail_line_names_the_item_by_its_title_not_its_id(root: Path
         assert drawn[-1].endswith("(group)"), drawn  # the id, for `launchpad golive sign`, last
 
 
+
+@pytest.mark.anyio
+async def test_the_items_an_item_waits_for_are_named_by_their_titles(root: Path) -> None:
+    waiting = CHECKLIST.replace("    reason: 等甲方名单\n", "    reason: 等甲方名单\n    depends_on: [accept, dict]\n")
+    (root / CHECKLIST_FILE).write_text(waiting, encoding="utf-8")
+    app = LaunchpadApp(root, watch_hosts=False, now=lambda: FIXED_NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened_checklist(pilot)
+        assert screen.highlighted().item.id == "group"  # type: ignore[union-attr]
+        await pilot.pause()
+        read = shown(screen.query_one("#golive-detail", Static))
+        # accept is not done (dict is): its title, with the id in the screen's brackets after it.
+        assert "等待现场点验主流程（accept）" in read, read
+        assert "字典数据" not in read, read
+
+
 @pytest.mark.anyio
 async def test_the_checklist_opens_shows_late_items_and_signs_off(root: Path) -> None:
     app = LaunchpadApp(root, now=lambda: FIXED_NOW, language="zh", watch_hosts=False)
