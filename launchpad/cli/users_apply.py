@@ -310,9 +310,14 @@ def _reset(door: Door, workspace: Any, record: dict[str, Any], keys: list[str], 
     env_name = record["environment"]
     with _target(door, workspace, env_name, record["database"]) as (store, session, actor):
         to = ImportTarget(store, session, workspace.root, env_name, record["database"], actor, workspace.site.tz)
-        files, left = run_reset(to, record, workspace.environment(env_name), prompter, keys, policy)
+        files, left, outdated = run_reset(to, record, workspace.environment(env_name), prompter, keys, policy)
     for path in files:
         click.echo("  " + say("cli.import.handout", path=str(path)))
+    for path, count in outdated:
+        click.echo("  " + (say("cli.handout.outdated", path=str(path), count=count) if count is not None
+                           else say("cli.handout.outdated_unread", path=str(path))), err=True)
+    if outdated:
+        click.echo("  " + say("cli.handout.outdated_hint", id=record["id"]), err=True)
     if left:
         click.echo("  " + say("cli.handout.left_alone", users=", ".join(left)), err=True)
         raise SystemExit(1)

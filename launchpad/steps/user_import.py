@@ -86,7 +86,7 @@ def _check(ctx: StepContext, file: Path, mapping_path: Path) -> StepOutcome:
     from launchpad.users.sources import read_workbook
 
     loaded = load_mapping(mapping_path)
-    workbook = read_workbook(file, loaded.encoding)
+    workbook = read_workbook(file, loaded.encoding, loaded.encoding_at)
     with _target(ctx, loaded.database) as session:
         report = check_users(workbook, loaded, session, ctx.env_name, file.with_name(f"{file.stem}{ANNOTATED_SUFFIX}"),
                              ctx.site.site.language)
@@ -108,7 +108,7 @@ def _against_target(step: ImportStep, ctx: StepContext, file: Path, mapping_path
 
     assert ctx.workspace is not None and ctx.store is not None
     loaded = load_mapping(mapping_path)
-    workbook = read_workbook(file, loaded.encoding)
+    workbook = read_workbook(file, loaded.encoding, loaded.encoding_at)
     sha = file_sha256(file)
     actor = ctx.prompter.actor
     with _target(ctx, loaded.database) as session:

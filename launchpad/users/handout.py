@@ -85,6 +85,30 @@ def list_handouts(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*.xlsx")) if folder.is_dir() else []
 
 
+def handouts_listing(folder: Path, keys: set[str]) -> list[tuple[Path, int | None]]:
+    """The import's hand-out files that list any of `keys` (logins), with how many each lists:
+    after a reset, the passwords they give those users no longer work. Only the login column is
+    read; a file that cannot be read (damaged, not a workbook) is listed with None: it may."""
+    from openpyxl import load_workbook
+
+    found: list[tuple[Path, int | None]] = []
+    for path in list_handouts(folder):
+        try:
+            book = load_workbook(path, read_only=True)
+            try:
+                # row 1 the note, row 2 the headers (write_handouts); the login is the second column
+                logins = {str(row[1]) for row in book.worksheets[0].iter_rows(min_row=3, values_only=True)
+                          if len(row) > 1 and row[1] is not None}
+            finally:
+                book.close()
+        except Exception:  # openpyxl raises zip, XML, key and OS errors alike for a file it cannot read
+            found.append((path, None))
+            continue
+        if listed := len(logins & keys):
+            found.append((path, listed))
+    return found
+
+
 def remove_handouts(folder: Path, audit: AuditFn) -> list[Path]:
     """Every file of the import's folder that holds plain passwords: the hand-outs, and the
     passwords hashed so far of an import not finished."""

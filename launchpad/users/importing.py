@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from launchpad.durations import said_duration
 from launchpad.phrases import Phrase, phrase, typed_instead
@@ -52,6 +52,9 @@ from launchpad.users.rollback_handouts import clear_handouts
 from launchpad.workspace.folder import Workspace
 from launchpad.workspace.secrets import AskSecret
 from launchpad.workspace.site import Environment
+
+if TYPE_CHECKING:
+    from launchpad.users.reset import ResetDone
 
 ROLLBACK_REFUSED = "rollback refused"  # the refusal's title: an import's rollback, not an import
 RESET_REFUSED = "password reset refused"  # and of new initial passwords for users an import wrote
@@ -240,10 +243,10 @@ def run_rollback(to: ImportTarget, record: dict[str, Any], environment: Environm
 
 
 def run_reset(to: ImportTarget, record: dict[str, Any], environment: Environment, prompter: Any, keys: list[str],
-              policy: PasswordPolicy) -> tuple[list[Path], list[str]]:
+              policy: PasswordPolicy) -> ResetDone:
     """New initial passwords for `keys` of import `record` once the person confirms it
     (production: its name typed): the passwords handed out before stop working, in the
-    client's live system. (hand-out files, keys left alone.)"""
+    client's live system. (hand-out files, keys left alone, earlier hand-outs now outdated.)"""
     from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
     from launchpad.users.reset import reset_passwords
 

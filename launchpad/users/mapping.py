@@ -194,6 +194,13 @@ class ImportMapping(Model):
         return policy
 
     _profile: Any = PrivateAttr(None)
+    _encoding_at: str | None = PrivateAttr(None)
+
+    @property
+    def encoding_at(self) -> str | None:
+        """Where `encoding:` is written, file:line:col as the mapping's own errors say it; None
+        when it gives none, or when the mapping was not loaded from a file."""
+        return self._encoding_at
 
     @property
     def profile(self) -> TargetProfile:
@@ -229,7 +236,8 @@ def load_mapping(path: Path, display: str | None = None) -> ImportMapping:
     """The mapping and its target's profile (imports/targets/NAME.yaml beside it, or bundled)."""
     from launchpad.users.profile import load_profile
 
-    document = read_yaml(path, display or str(path))
+    display = display or str(path)
+    document = read_yaml(path, display)
     mapping = validate(ImportMapping, document)
     profile = load_profile(mapping.target, path.parent / "targets")
     # The target's scheme and salt column, unless the mapping names its own.
@@ -242,6 +250,9 @@ def load_mapping(path: Path, display: str | None = None) -> ImportMapping:
     if update:
         mapping = mapping.model_copy(update={"passwords": mapping.passwords.model_copy(update=update)})
     mapping._profile = profile
+    if mapping.encoding is not None:
+        line, col = document.source.locate(("encoding",))
+        mapping._encoding_at = f"{display}:{line}:{col}"
     return mapping
 
 

@@ -105,7 +105,7 @@ def read_rows(file: Path | None, mapping: ImportMapping, mapping_path: Path, wor
     if source is None:
         if file is None:
             raise UsageError(phrase("users.no_source", mapping=mapping_path.name), hint=phrase("users.no_source_hint"))
-        return Rows(read_workbook(file, mapping.encoding), file.name, file_sha256(file),
+        return Rows(read_workbook(file, mapping.encoding, mapping.encoding_at), file.name, file_sha256(file),
                     file.with_name(f"{file.stem}{ANNOTATED_SUFFIX}"), file)
     if file is not None:
         raise UsageError(phrase("users.file_ignored", mapping=mapping_path.name, kind=source.kind, file=str(file)),
@@ -192,7 +192,7 @@ def check_users(workbook: Workbook, mapping: ImportMapping, session: TargetSessi
 
 def plan_file(file: Path, mapping_path: Path, session: TargetSession, where: str) -> Planned:
     mapping = load_mapping(mapping_path, _display(mapping_path))
-    workbook = read_workbook(file, mapping.encoding)
+    workbook = read_workbook(file, mapping.encoding, mapping.encoding_at)
     return plan_workbook(workbook, mapping, session, where)
 
 

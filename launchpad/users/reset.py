@@ -4,27 +4,36 @@ whose passwords a killed apply had kept under a password policy changed since (h
 Only a user this import inserted (the profile's created_by still `import:ID`) whose password was
 never changed (RuoYi: `pwd_update_date` still NULL; other profiles: their force-change flag
 still set) is reset: a password a person already chose is never replaced.
-The new passwords go to a fresh hand-out folder, like the apply's."""
+The new passwords go to a fresh hand-out folder, like the apply's. The import's earlier hand-out
+files that list a user reset are named (and audited, `user_handout_outdated`): the passwords
+they give those users no longer work, and a unit handed one would be misled."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from launchpad.errors import UsageError
 from launchpad.phrases import phrase
 from launchpad.sitetime import utc_now
 from launchpad.users import records
 from launchpad.users.apply import ImportTarget
-from launchpad.users.handout import handout_dir, recorded_person, write_handouts
+from launchpad.users.handout import handout_dir, handouts_listing, recorded_person, write_handouts
 from launchpad.users.passwords import ForUser, PasswordPolicy, issue
 from launchpad.users.profile import TARGETS_DIR, TargetProfile, load_profile
 from launchpad.users.state import live
 from launchpad.users.writes import Writer, constant_sql
 
 
-def reset_passwords(to: ImportTarget, import_id: int, keys: list[str],
-                    policy: PasswordPolicy) -> tuple[list[Path], list[str]]:
-    """(hand-out files, keys left alone because their password was already changed)."""
+class ResetDone(NamedTuple):
+    files: list[Path]  # the new hand-out
+    left: list[str]  # keys left alone: their password was already changed
+    outdated: list[tuple[Path, int | None]]  # earlier hand-outs listing users reset, how many (None: unread)
+
+
+def reset_passwords(to: ImportTarget, import_id: int, keys: list[str], policy: PasswordPolicy) -> ResetDone:
+    """New passwords for `keys` that are still initial: the new hand-out, the keys left alone, and
+    the earlier hand-outs whose passwords for them no longer work."""
     found = records.get_import(to.store, import_id)
     if found["environment"] != to.environment:
         raise UsageError(phrase("users.import_other_env", id=import_id, env=found["environment"], given=to.environment),
@@ -62,9 +71,13 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str],
              {"import": import_id, "users": chosen, "left_alone": left})
     people = [recorded_person(inserted[i.key], i.password) for i in issued]
     folder = handout_dir(to.workspace_root, import_id)
+    outdated = handouts_listing(folder, {one.key for one in issued}) if issued else []
+    if outdated:
+        to.audit("user_handout_outdated", str(folder),
+                 {"import": import_id, "files": {str(p.relative_to(folder)): n for p, n in outdated}})
     stamp = utc_now().replace(":", "").replace("-", "")[:15]
     files = write_handouts(folder / f"reset-{stamp}", people, to.audit) if people else []
-    return files, left
+    return ResetDone(files, left, outdated)
 
 
 def _still_initial(profile: TargetProfile) -> str:

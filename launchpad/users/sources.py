@@ -124,9 +124,10 @@ class Workbook:
     encoding: str | None = None  # of a CSV/TSV file
 
 
-def read_workbook(path: Path, encoding: str | None = None) -> Workbook:
+def read_workbook(path: Path, encoding: str | None = None, encoding_at: str | None = None) -> Workbook:
     """All sheets of `path`; raises UnreadableSheet with what to do about it. `encoding` (the
-    mapping's) is a CSV/TSV file's, instead of the one detected; a workbook has none."""
+    mapping's) is a CSV/TSV file's, instead of the one detected; a workbook has none.
+    `encoding_at`: where it is written (mapping.encoding_at), named when the file is not in it."""
     suffix = path.suffix.lower()
     try:
         size = path.stat().st_size
@@ -141,14 +142,15 @@ def read_workbook(path: Path, encoding: str | None = None) -> Workbook:
     if suffix in EXCEL_SUFFIXES:
         kind = _workbook_kind(path)
         if kind is None:
-            return _read_misnamed(path, suffix, encoding)
+            return _read_misnamed(path, suffix, encoding, encoding_at)
         if kind == OLE and suffix in ZIP_SUFFIXES and _encrypted(path):
             # Excel keeps a workbook it encrypts in an OLE file under its own .xlsx name
             raise UnreadableSheet(phrase("users.password_protected", path=str(path)),
                                   hint=phrase("users.password_protected_hint"))
         return Workbook(path, _read_excel(path, kind))
     if suffix in TEXT_SUFFIXES:
-        return _read_text(path, delimiter="\t" if suffix == ".tsv" else None, encoding=encoding)
+        return _read_text(path, delimiter="\t" if suffix == ".tsv" else None, encoding=encoding,
+                          encoding_at=encoding_at)
     raise UnreadableSheet(phrase("users.not_a_sheet", path=str(path), suffix=suffix or phrase("users.no_suffix")),
                           hint=phrase("users.not_a_sheet_hint"))
 
@@ -174,7 +176,7 @@ def _encrypted(path: Path) -> bool:
         return False
 
 
-def _read_misnamed(path: Path, suffix: str, encoding: str | None) -> Workbook:
+def _read_misnamed(path: Path, suffix: str, encoding: str | None, encoding_at: str | None) -> Workbook:
     """A file named as a workbook that is text: a CSV or TSV renamed (or exported) as .xlsx/.xls
     is read as what it is, and says so; a web page or XML saved as .xls (what many systems
     export) is named as such, with what to do."""
@@ -185,7 +187,7 @@ def _read_misnamed(path: Path, suffix: str, encoding: str | None) -> Workbook:
                               hint=phrase("users.not_excel_hint"))
     if b"\x00" in start and not start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return Workbook(path, _read_excel(path))  # neither text nor a workbook: the reader says what it is
-    book = _read_text(path, delimiter=None, encoding=encoding)
+    book = _read_text(path, delimiter=None, encoding=encoding, encoding_at=encoding_at)
     for sheet in book.sheets:
         sheet.notes.insert(0, phrase("users.text_as_excel", file=path.name, suffix=suffix))
     return book
@@ -476,30 +478,37 @@ def _big5_instead(data: bytes, text: str) -> tuple[str, str]:
     return text, "gb18030"
 
 
-def _decoded_as(data: bytes, path: Path, encoding: str) -> str:
-    """The text of a CSV/TSV file in the encoding its mapping gives. A byte that encoding does not
-    decode is named at its line and offset, with the encoding detection would have read it in."""
+def _decoded_as(data: bytes, path: Path, encoding: str, at: str | None) -> str:
+    """The text of a CSV/TSV file in the encoding its mapping gives (at `at`, file:line:col). A
+    byte that encoding does not decode is named at its line and offset, with the encoding
+    detection would have read it in and where to change it."""
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        at = exc.start
-        said = phrase("users.not_in_given_encoding", path=str(path), encoding=encoding, byte=f"0x{data[at]:02X}",
-                      line=data[:at].decode(encoding, errors="replace").count("\n") + 1, offset=at)
+        bad = exc.start
+        said = phrase("users.not_in_given_encoding", path=str(path), encoding=encoding, byte=f"0x{data[bad]:02X}",
+                      line=data[:bad].decode(encoding, errors="replace").count("\n") + 1, offset=bad)
     try:
         detected = decode_text(data, path)[1]
     except UnreadableSheet:
-        raise UnreadableSheet(said, hint=phrase("users.given_encoding_hint")) from None
-    raise UnreadableSheet(said, hint=phrase("users.given_encoding_detected_hint", name=detected,
-                                            detected=DETECTED_NAMES.get(detected, detected)))
+        # the mapping's file named, at its `encoding:`, when it was loaded from one
+        raise UnreadableSheet(said, hint=phrase("users.given_encoding_hint") if at is None else
+                              phrase("users.given_encoding_at_hint", at=at)) from None
+    name = DETECTED_NAMES.get(detected, detected)
+    raise UnreadableSheet(said, hint=phrase("users.given_encoding_detected_hint", name=detected, detected=name)
+                          if at is None else
+                          phrase("users.given_encoding_detected_at_hint", name=detected, detected=name, at=at))
 
 
-def _read_text(path: Path, delimiter: str | None, encoding: str | None = None) -> Workbook:
+def _read_text(path: Path, delimiter: str | None, encoding: str | None = None,
+               encoding_at: str | None = None) -> Workbook:
     data = path.read_bytes()
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or \
         encoding is not None and codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
     if b"\x00" in data[:4096] and not utf16:
         raise UnreadableSheet(phrase("users.binary_csv", path=str(path)), hint=phrase("users.excel_name_hint"))
-    text, encoding = decode_text(data, path) if encoding is None else (_decoded_as(data, path, encoding), encoding)
+    text, encoding = decode_text(data, path) if encoding is None else \
+        (_decoded_as(data, path, encoding, encoding_at), encoding)
     if delimiter is None:
         # The one on most of the first lines, not on the first: a title typed above the header
         # may hold a full-width comma or a semicolon of its own.

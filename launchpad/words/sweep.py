@@ -136,6 +136,14 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                            "or write encoding: {name}",
                                            "不指定编码时自动识别为 {detected}：请删除映射中的 encoding:，"
                                            "或改为 encoding: {name}"),
+    "users.given_encoding_detected_at_hint": ("it reads as {detected} when detected: remove encoding: at {at}, "
+                                              "or write encoding: {name} there",
+                                              "不指定编码时自动识别为 {detected}：请删除 {at} 处的 encoding:，"
+                                              "或在该处改为 encoding: {name}"),
+    "users.given_encoding_at_hint": ("remove encoding: at {at} to have the encoding detected, or give there the one "
+                                     "the file was saved in (gb18030 for GBK, big5, utf-8, utf-16)",
+                                     "请删除 {at} 处的 encoding: 以自动识别编码，或在该处改为文件保存时的编码"
+                                     "（GBK 写 gb18030，以及 big5、utf-8、utf-16）"),
     "users.given_encoding_hint": ("remove encoding: from the mapping to have the encoding detected, or give the one "
                                   "the file was saved in (gb18030 for GBK, big5, utf-8, utf-16)",
                                   "请删除映射中的 encoding: 以自动识别编码，或改为文件保存时的编码"

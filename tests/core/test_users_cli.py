@@ -72,6 +72,8 @@ def test_a_csv_the_mappings_encoding_does_not_decode_exits_2_naming_the_line(tmp
     assert done.returncode == 2, done.stderr
     assert f"{sheet} 无法按 utf-8（映射的 encoding:）解码：第 1 行，偏移 0 处的字节 0xD5" in done.stderr
     assert "自动识别为 gb18030 (GBK)" in done.stderr
+    # the mapping named where its encoding: is written, as its own mistakes are
+    assert f"请删除 {mapping}:3:11 处的 encoding:，或在该处改为 encoding: gb18030" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr
     right = write_mapping(tmp_path, MAPPING.replace("key: user_name", "key: user_name\nencoding: gbk"))
     assert users("check", str(sheet), "--mapping", str(right)).returncode == 0

@@ -95,6 +95,10 @@ def test_a_csv_that_does_not_decode_in_the_mappings_encoding_names_the_line_and_
                                          "byte 0xD5 at offset 23")
     assert str(caught.value.hint) == ("it reads as gb18030 (GBK) when detected: remove encoding: from the mapping, "
                                       "or write encoding: gb18030")
+    with pytest.raises(UnreadableSheet) as located:
+        read_workbook(path, encoding="utf-8", encoding_at="imports/ruoyi.yaml:3:11")
+    assert str(located.value.hint) == ("it reads as gb18030 (GBK) when detected: remove encoding: at "
+                                       "imports/ruoyi.yaml:3:11, or write encoding: gb18030 there")
 
 
 def test_a_gbk_csv_that_big5_could_also_read_stays_gbk(tmp_path: Path) -> None:

@@ -311,12 +311,33 @@ def test_production_needs_a_fresh_backup_and_its_name(lab: RuoYiLab) -> None:
     assert reset_yes.returncode == 2 and "prod is production: its name was not typed; no password was changed" \
         in reset_yes.stderr
     assert lab.sql("prod", handed) == before
+    folder = lab.root / "handouts" / "import-1"
+    original = handout_of(folder, "zhangsan")
+    old_password = handout_password(original, "zhangsan")
     reset = launchpad(lab, "users", "handout", "1", "--reset", "zhangsan", "--confirm", "prod")
     assert reset.returncode == 0, reset.stderr
     assert lab.sql("prod", handed) != before
+    # the import's own hand-out still lists zhangsan with a password that no longer works: named, with what to do
+    assert f"earlier hand-out {original} lists 1 user(s) whose password was just reset" in reset.stderr
+    assert "no longer work: do not hand those files over" in reset.stderr
+    assert "`launchpad users handout 1 --remove`" in reset.stderr
+    [first_reset] = [p for p in list_handouts(folder) if p.parent.name.startswith("reset-")]
+    # a second reset: the first reset's hand-out is outdated too
+    again = launchpad(lab, "users", "handout", "1", "--reset", "zhangsan", "--confirm", "prod")
+    assert again.returncode == 0, again.stderr
+    for earlier in (original, first_reset):
+        assert f"earlier hand-out {earlier} lists 1 user(s) whose password was just reset" in again.stderr
+    assert again.stderr.count("earlier hand-out") == 2
     with Store.open(lab.workspace.store_path) as store:
-        actions = [entry.action for entry in iter_audit(store)]
-    assert actions.count("user_password_reset_declined") == 1 and actions.count("user_password_reset") == 1
+        entries = list(iter_audit(store))
+    actions = [entry.action for entry in entries]
+    assert actions.count("user_password_reset_declined") == 1 and actions.count("user_password_reset") == 2
+    outdated = [entry.detail for entry in entries if entry.action == "user_handout_outdated"]
+    assert outdated == [{"import": 1, "files": {str(original.relative_to(folder)): 1}},
+                        {"import": 1, "files": {str(original.relative_to(folder)): 1,
+                                                str(first_reset.relative_to(folder)): 1}}]
+    said = reset.stdout + reset.stderr + again.stdout + again.stderr + repr([e.detail for e in entries])
+    assert old_password not in said and handout_password(first_reset, "zhangsan") not in said
 
 
 def test_kill_9_mid_apply_then_resume_finishes_without_a_double_insert(lab: RuoYiLab) -> None:
@@ -438,6 +459,14 @@ def verify_handout(lab: RuoYiLab, env: str, handout: Path, login: str) -> None:
     rows = {row[1]: row[3] for row in load_workbook(handout).active.iter_rows(min_row=3, values_only=True)}
     [[hashed]] = lab.sql(env, f"SELECT password FROM sys_user WHERE user_name = '{login}'")
     assert bcrypt.checkpw(rows[login].encode(), ("$2b$" + hashed[4:]).encode())
+
+
+def handout_password(handout: Path, login: str) -> str:
+    """The password the hand-out gives `login`."""
+    from openpyxl import load_workbook
+
+    rows = {row[1]: row[3] for row in load_workbook(handout).active.iter_rows(min_row=3, values_only=True)}
+    return str(rows[login])
 
 
 def handout_of(folder: Path, login: str) -> Path:
