@@ -231,6 +231,7 @@ def main() -> None:
     parser.add_argument("--apply-rounds", type=int, default=1,
                         help="apply: the fastest of this many applies counts (the loader's of three)")
     parser.add_argument("--parts", action="store_true", help="apply: time the store, Python, SSH and each statement")
+    parser.add_argument("--only", choices=("mariadb", "postgresql"), help="apply: into this database alone")
     parser.add_argument("--apart", action="store_true",
                         help="apply: the servers on a core of their own, launchpad on the others, as on a site")
     parser.add_argument("--cost", type=int, default=10)
@@ -273,6 +274,10 @@ def main() -> None:
               lambda: write_annotated(bad_book, bad_result, folder / "bad.checked.xlsx"))
 
         if not args.no_apply:
+            if args.only:
+                import bench_apply
+                bench_apply.ENGINES = {env: name for env, name in bench_apply.ENGINES.items()
+                                       if name.lower() == args.only}
             apply_rates(folder, args.apply_rows, [int(b) for b in args.apply_batches.split(",")], figures, targets,
                         args.parts, args.apply_rounds, args.apart)
     hashing(args.rows, args.cost, args.hashes)
