@@ -10,7 +10,7 @@ A cell Excel shows as an error (#N/A from a VLOOKUP that found nothing, #REF! pa
 is read by calamine as '' like an empty cell; for xlsx/xlsm the sheet's XML is searched for
 error cells (`t="e"`) and each is remembered in `Sheet.errors` with the error as Excel shows
 it, so the check names it instead of calling a required cell empty or dropping an optional
-one. xls, xlsb and ods keep their errors where this cannot look: there they read as empty. A
+one; xls, xlsb and ods keep their errors in forms of their own, found by `sheet_errors`. A
 CSV/TSV cell whose whole text is such an error is what Excel saved for it, and so is a text cell
 of any workbook (another workbook's lookups pasted as text): both are read the same way, '' and
 remembered in `Sheet.errors`.
@@ -32,6 +32,7 @@ import csv
 import datetime
 import io
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain, compress, count, islice, repeat
@@ -42,7 +43,9 @@ from typing import Any, cast
 from launchpad.errors import LaunchpadError
 from launchpad.oserrors import os_reason
 from launchpad.phrases import Phrase, Said, phrase
+from launchpad.users import sheet_errors
 from launchpad.users.bulk import building_rows
+from launchpad.users.sheet_errors import Errors
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -63,7 +66,6 @@ ZIP, OLE, SUFFIX_KIND = "zip", "ole", "suffix"  # how a workbook file starts (`_
 ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")  # the stream's name in the OLE file's directory
 SNIFFED_BYTES = 4096  # of a file named as a workbook that is not one: whether it is a web page
-NOT_XML_ZIPS = {".xlsb", ".ods"}  # zipped, but not Excel's XML, where an error cell can be found (`_error_cells`)
 ERROR_MARKS = (b't="e"', b"t='e'")
 # A row or a column Excel hides (hidden by hand, by a filter or a collapsed outline): <row r="7" hidden="1">
 HIDDEN_MARKS = (b'hidden="1"', b"hidden='1'", b'hidden="true"', b"hidden='true'")
@@ -214,16 +216,29 @@ def _read_excel(path: Path, kind: str = SUFFIX_KIND) -> list[Sheet]:
     # both mostly inflate and parse XML outside the GIL, so the search (0.2–0.3 s at 100,000 rows)
     # adds nothing to the read's time (bench/import). The pool waits for it however the read ends,
     # and its result raises here whatever it raised there.
+    # xls, xlsb and ods keep their errors in a form of their own (`sheet_errors`).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheet-errors") as pool:
-        # by its bytes, not its name: an xlsx named .xls is zipped XML too
-        zipped_xml = kind != OLE and path.suffix.lower() not in NOT_XML_ZIPS
-        search = pool.submit(_error_cells, path) if zipped_xml else None
+        search = pool.submit(_error_search(path, kind), path)
         sheets = _parsed(path, kind)
-    errors, hidden = search.result() if search is not None else ({}, {})
+    errors, hidden = search.result()
     for sheet in sheets:
         sheet.errors.update(errors.get(sheet.name, {}))
         sheet.hidden_rows, sheet.hidden_columns = hidden.get(sheet.name, (set(), set()))
     return sheets
+
+
+def _error_search(path: Path, kind: str) -> Callable[[Path], tuple[Errors, dict[str, Hidden]]]:
+    """What finds the error cells (and, in xlsx/xlsm, the hidden rows and columns) of a workbook:
+    by its bytes, not its name (an xlsx named .xls is zipped XML too), then by its name as calamine
+    reads it."""
+    suffix = path.suffix.lower()
+    if kind == OLE or (kind == SUFFIX_KIND and suffix == ".xls"):
+        return lambda path: (sheet_errors.xls_errors(path), {})
+    if suffix == ".ods":
+        return lambda path: (sheet_errors.ods_errors(path), {})
+    if suffix == ".xlsb":
+        return lambda path: (sheet_errors.xlsb_errors(path), {})
+    return _error_cells
 
 
 def _parsed(path: Path, kind: str = SUFFIX_KIND) -> list[Sheet]:
@@ -266,7 +281,7 @@ def _parsed(path: Path, kind: str = SUFFIX_KIND) -> list[Sheet]:
 Hidden = tuple[set[int], set[int]]  # a sheet's hidden rows and columns, 0-based
 
 
-def _error_cells(path: Path) -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, Hidden]]:
+def _error_cells(path: Path) -> tuple[Errors, dict[str, Hidden]]:
     """Each sheet's error cells, by name: (row, col), 0-based, → the error as Excel shows it;
     and its hidden rows and columns. calamine reads the same file and says what is wrong with
     it, so a part this cannot find costs the sheet its error names, never the import."""
@@ -275,7 +290,7 @@ def _error_cells(path: Path) -> tuple[dict[str, dict[tuple[int, int], str]], dic
     import zlib
     from xml.etree import ElementTree
 
-    found: dict[str, dict[tuple[int, int], str]] = {}
+    found: Errors = {}
     hidden: dict[str, Hidden] = {}
     try:
         with zipfile.ZipFile(path) as book:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from launchpad.users.idnumber import check_id_number, upgrade_15
 from launchpad.users.mapping import load_mapping
 from launchpad.users.sources import read_workbook
 from launchpad.users.units import Department
+from tests.core.users_sheet_formats import write_ods, write_xls, write_xlsb
 from tests.core.users_sheets import GOOD, HEADER, MAPPING, write_csv, write_mapping, write_xlsx, write_xlsx_with_errors
 
 DEPARTMENTS = [
@@ -128,6 +129,21 @@ def test_a_cell_excel_shows_as_an_error_is_named_with_its_error_not_read_as_empt
     # cells were pasted as values after their source was deleted: calamine reads both as empty.
     path = write_xlsx_with_errors(tmp_path / "u.xlsx", [HEADER, GOOD[0], GOOD[1]], {
         "B2": ("VLOOKUP(A2,花名册!A:B,2,FALSE)", "#N/A"), "D3": (None, "#REF!"), "E3": ("1/0", "#DIV/0!")})
+    result = check_workbook(read_workbook(path), load_mapping(write_mapping(tmp_path)))
+    assert problems(result) == [
+        (2, "B", "姓名", "#N/A", ERROR_CELL.format(error="#N/A")),
+        (3, "D", "手机号码", "#REF!", ERROR_CELL.format(error="#REF!")),
+        (3, "E", "邮箱", "#DIV/0!", ERROR_CELL.format(error="#DIV/0!")),
+    ]
+    assert result.problems[0].place == "名单!B2"
+
+
+@pytest.mark.parametrize(("write", "suffix"), [(write_ods, ".ods"), (write_xls, ".xls"), (write_xlsb, ".xlsb")])
+def test_an_error_cell_of_an_ods_xls_or_xlsb_is_named_as_in_an_xlsx(tmp_path: Path, write: Callable[..., Path],
+                                                                    suffix: str) -> None:
+    # Read as empty before: the required name "missing", the optional phone and e-mail imported empty.
+    path = write(tmp_path / f"u{suffix}", [HEADER, GOOD[0], GOOD[1]],
+                 {"B2": ("NA()", "#N/A"), "D3": (None, "#REF!"), "E3": ("1/0", "#DIV/0!")})
     result = check_workbook(read_workbook(path), load_mapping(write_mapping(tmp_path)))
     assert problems(result) == [
         (2, "B", "姓名", "#N/A", ERROR_CELL.format(error="#N/A")),

@@ -13,6 +13,7 @@ import pytest
 from launchpad.users.checks import SheetDoesNotFit, lay_out
 from launchpad.users.mapping import ImportMapping, load_mapping
 from launchpad.users.sources import UnreadableSheet, read_workbook
+from tests.core.users_sheet_formats import write_ods, write_xls, write_xlsb
 from tests.core.users_sheets import GOOD, HEADER, write_csv, write_mapping, write_xlsx, write_xlsx_with_errors
 
 
@@ -39,6 +40,20 @@ def test_an_error_cell_is_remembered_with_the_error_excel_shows(tmp_path: Path) 
     sheet = read_workbook(path).sheets[0]
     assert sheet.errors == {(1, 1): "#N/A", (2, 3): "#REF!"}
     assert sheet.rows[1][1] == "" and sheet.rows[1][0] == "zhangsan"
+
+
+@pytest.mark.parametrize(("write", "suffix"), [(write_ods, ".ods"), (write_xls, ".xls"), (write_xlsb, ".xlsb")])
+def test_an_error_cell_of_an_ods_xls_or_xlsb_is_remembered_as_in_an_xlsx(tmp_path: Path, write: Callable[..., Path],
+                                                                          suffix: str) -> None:
+    # calamine reads each format's error cell as '' (and an xlsb formula's error as nothing):
+    # a formula's error and one pasted as a value, past blank rows (ods: one row repeated), on
+    # the second sheet.
+    path = write(tmp_path / f"u{suffix}", [HEADER, GOOD[0], [], [], GOOD[1]],
+                 {"B2": ("1/0", "#DIV/0!"), "D5": (None, "#REF!"), "E5": ("NA()", "#N/A")}, cover=True)
+    cover, sheet = read_workbook(path).sheets
+    assert (cover.name, cover.errors, sheet.name) == ("说明", {}, "名单")
+    assert sheet.errors == {(1, 1): "#DIV/0!", (4, 3): "#REF!", (4, 4): "#N/A"}
+    assert sheet.rows[1][:3] == [GOOD[0][0], "", GOOD[0][2]] and sheet.rows[4][3:6] == ["", "", GOOD[1][5]]
 
 
 def test_an_error_typed_or_pasted_as_text_is_remembered_beside_the_error_cells(tmp_path: Path) -> None:
