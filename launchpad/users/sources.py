@@ -15,6 +15,9 @@ CSV/TSV cell whose whole text is such an error is what Excel saved for it, and s
 of any workbook (another workbook's lookups pasted as text): both are read the same way, '' and
 remembered in `Sheet.errors`.
 
+A number an xlsx shows with leading zeros only its format holds (123 formatted `000000`, shown
+000123: a staff number) is read as shown (`zero_masks`).
+
 CSV and TSV come from many hands: Excel on a Chinese Windows saves GBK, "Unicode text" is
 UTF-16 with tabs, others UTF-8 with or without a BOM. BOMs decide first, then strict UTF-8
 (GBK text is almost never valid UTF-8), then GB18030 (a superset of GBK) unless the text is
@@ -43,7 +46,7 @@ from typing import Any, cast
 from launchpad.errors import LaunchpadError
 from launchpad.oserrors import os_reason
 from launchpad.phrases import Phrase, Said, phrase
-from launchpad.users import sheet_errors
+from launchpad.users import sheet_errors, zero_masks
 from launchpad.users.bulk import building_rows
 from launchpad.users.sheet_errors import Errors
 
@@ -220,24 +223,26 @@ def _read_excel(path: Path, kind: str = SUFFIX_KIND) -> list[Sheet]:
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheet-errors") as pool:
         search = pool.submit(_error_search(path, kind), path)
         sheets = _parsed(path, kind)
-    errors, hidden = search.result()
+    errors, hidden, shown = search.result()
     for sheet in sheets:
         sheet.errors.update(errors.get(sheet.name, {}))
         sheet.hidden_rows, sheet.hidden_columns = hidden.get(sheet.name, (set(), set()))
+        zero_masks.show(sheet.rows, shown.get(sheet.name, {}))
     return sheets
 
 
-def _error_search(path: Path, kind: str) -> Callable[[Path], tuple[Errors, dict[str, Hidden]]]:
-    """What finds the error cells (and, in xlsx/xlsm, the hidden rows and columns) of a workbook:
+def _error_search(path: Path, kind: str) -> Callable[[Path], Found]:
+    """What finds the error cells (and, in xlsx/xlsm, the hidden rows and columns and the numbers
+    shown with leading zeros, `zero_masks`) of a workbook:
     by its bytes, not its name (an xlsx named .xls is zipped XML too), then by its name as calamine
     reads it."""
     suffix = path.suffix.lower()
     if kind == OLE or (kind == SUFFIX_KIND and suffix == ".xls"):
-        return lambda path: (sheet_errors.xls_errors(path), {})
+        return lambda path: (sheet_errors.xls_errors(path), {}, {})
     if suffix == ".ods":
-        return lambda path: (sheet_errors.ods_errors(path), {})
+        return lambda path: (sheet_errors.ods_errors(path), {}, {})
     if suffix == ".xlsb":
-        return lambda path: (sheet_errors.xlsb_errors(path), {})
+        return lambda path: (sheet_errors.xlsb_errors(path), {}, {})
     return _error_cells
 
 
@@ -279,12 +284,14 @@ def _parsed(path: Path, kind: str = SUFFIX_KIND) -> list[Sheet]:
 
 
 Hidden = tuple[set[int], set[int]]  # a sheet's hidden rows and columns, 0-based
+Found = tuple[Errors, dict[str, Hidden], dict[str, zero_masks.Shown]]  # each by sheet name
 
 
-def _error_cells(path: Path) -> tuple[Errors, dict[str, Hidden]]:
+def _error_cells(path: Path) -> Found:
     """Each sheet's error cells, by name: (row, col), 0-based, → the error as Excel shows it;
-    and its hidden rows and columns. calamine reads the same file and says what is wrong with
-    it, so a part this cannot find costs the sheet its error names, never the import."""
+    its hidden rows and columns; and its numbers shown with leading zeros (`zero_masks`). calamine
+    reads the same file and says what is wrong with it, so a part this cannot find costs the sheet
+    its error names, never the import."""
     import posixpath
     import zipfile
     import zlib
@@ -292,11 +299,13 @@ def _error_cells(path: Path) -> tuple[Errors, dict[str, Hidden]]:
 
     found: Errors = {}
     hidden: dict[str, Hidden] = {}
+    shown: dict[str, zero_masks.Shown] = {}
     try:
         with zipfile.ZipFile(path) as book:
             rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
             targets = {rel.get("Id"): rel.get("Target") or "" for rel in rels}
             names = set(book.namelist())
+            masks = _zero_masks(book, rels, names)
             for sheet in ElementTree.fromstring(book.read("xl/workbook.xml")).iter():
                 if not sheet.tag.endswith("}sheet"):
                     continue
@@ -304,15 +313,33 @@ def _error_cells(path: Path) -> tuple[Errors, dict[str, Hidden]]:
                 target = targets.get(rid, "")
                 part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
                 holds_errors, holds_hidden = _holds_errors(book, part) if part in names else (False, False)
-                if holds_errors or holds_hidden:
+                if holds_errors or holds_hidden or (masks and part in names):
                     data = book.read(part)
                     if holds_errors:
                         found[sheet.get("name", "")] = _errors_in(data)
                     if holds_hidden:
                         hidden[sheet.get("name", "")] = _hidden_in(data)
+                    if masks:
+                        shown[sheet.get("name", "")] = zero_masks.masked_cells(data, masks)
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, zlib.error, OSError, ValueError):
         pass
-    return found, hidden
+    return found, hidden, shown
+
+
+def _zero_masks(book: Any, rels: Any, names: set[str]) -> dict[int, zero_masks.Mask]:
+    """The workbook's cell styles whose number format pads with zeros; none when its styles
+    cannot be read (the numbers are then read as calamine reads them)."""
+    import posixpath
+    import zlib
+    from xml.etree import ElementTree
+
+    target = next((rel.get("Target") or "" for rel in rels if (rel.get("Type") or "").endswith("/styles")),
+                  "styles.xml")
+    part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+    try:
+        return zero_masks.styles_masks(book.read(part)) if part in names else {}
+    except (KeyError, ElementTree.ParseError, zlib.error, OSError, ValueError):
+        return {}
 
 
 def _holds_errors(book: Any, part: str) -> tuple[bool, bool]:

@@ -42,6 +42,43 @@ def test_an_error_cell_is_remembered_with_the_error_excel_shows(tmp_path: Path) 
     assert sheet.rows[1][1] == "" and sheet.rows[1][0] == "zhangsan"
 
 
+def test_a_number_shown_with_leading_zeros_by_its_format_is_read_as_excel_shows_it(tmp_path: Path) -> None:
+    # 工号 typed as the number 123 in a column formatted 000000 shows 000123: calamine reads 123.
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = "名单"
+    for row in (["工号", "姓名", "编号", "分数"], [123, "张三", 45, 12.5], [654321, "李四", 12345, 7], ["89", "王五"]):
+        ws.append(row)
+    for cells in ws.iter_rows(min_row=2, max_row=3):
+        cells[0].number_format, cells[2].number_format, cells[3].number_format = "000000", '"0"0000', "000"
+    ws["A4"].number_format = "000000"  # text typed into the column: Excel shows it as typed
+    ws["A5"], ws["A5"].number_format = 7, "0"  # one placeholder pads nothing
+    book.save(tmp_path / "u.xlsx")
+    rows = read_workbook(tmp_path / "u.xlsx").sheets[0].rows
+    assert [row[0] for row in rows[1:]] == ["000123", "654321", "89", "7"]
+    assert [row[2] for row in rows[1:3]] == ["00045", "012345"]
+    # a fraction is shown rounded (000013): left as typed, not changed into another number
+    assert [row[3] for row in rows[1:3]] == ["12.5", "007"]
+
+
+@pytest.mark.parametrize("code", ["0.00", "000000;-000000", "0000-00", "#,##0", "000000_ ", "@", '"A"0000'])
+def test_a_number_format_that_is_not_only_zeros_changes_nothing(tmp_path: Path, code: str) -> None:
+    # Only a mask of zeros is read as shown; any other format leaves the number as calamine reads it.
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["工号"])
+    ws.append([123])
+    ws["A2"].number_format = code
+    book.save(tmp_path / "u.xlsx")
+    assert read_workbook(tmp_path / "u.xlsx").sheets[0].rows[1][0] == "123"
+
+
 @pytest.mark.parametrize(("write", "suffix"), [(write_ods, ".ods"), (write_xls, ".xls"), (write_xlsb, ".xlsb")])
 def test_an_error_cell_of_an_ods_xls_or_xlsb_is_remembered_as_in_an_xlsx(tmp_path: Path, write: Callable[..., Path],
                                                                           suffix: str) -> None:
