@@ -396,7 +396,6 @@ CATALOG: dict[str, tuple[str, str]] = {
                        "角色、权限与字典：{target} 对照 {reference}"),
     "baseline.col.id": ("Item id", "条目编号"),
     "baseline.col.kind": ("Kind", "类别"),
-    "baseline.col.change": ("Difference", "差异"),
     "baseline.col.item": ("Item", "条目"),
     "baseline.col.severity": ("Severity", "严重程度"),
     "baseline.col.fields": ("Details (expected → actual)", "详情（应为 → 实际）"),

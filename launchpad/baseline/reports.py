@@ -57,7 +57,8 @@ def row(d: Difference, lang: str) -> list[str]:
 
 
 def headers(lang: str) -> list[str]:
-    return [render(phrase(f"baseline.col.{c}"), lang) for c in COLUMNS]
+    # the change column is headed as the app's drift table heads it (screens/drift.py)
+    return [render(phrase("drift.col_change" if c == "change" else f"baseline.col.{c}"), lang) for c in COLUMNS]
 
 
 def summary(drift: Drift) -> Any:

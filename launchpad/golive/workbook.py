@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.golive.progress import ItemProgress, Progress, owner_name, state_word, summary_text
-from launchpad.phrases import Lang, phrase, render
+from launchpad.phrases import Lang, parts, phrase, render
 from launchpad.safetext import formula_like, spreadsheet
 from launchpad.workspace.site import Site
 
@@ -59,7 +59,7 @@ def _values(p: ItemProgress, progress: Progress, site: Site, lang: Lang) -> list
         render(finding.said, lang) if finding is not None and not finding.holds else "")
     if p.waiting_on:
         waiting = render(progress.waiting_said(p), lang)
-        why = f"{why}; {waiting}" if why else waiting
+        why = render(parts([why, waiting]), lang) if why else waiting
     return [item.id, item.title, owner_name(site, item.owner), item.due.isoformat(),
             render(phrase("golive.yes"), lang) if item.critical else "",
             render(state_word(p), lang),

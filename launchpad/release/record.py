@@ -38,9 +38,9 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("version", "changes", "impact", "rollback_plan", "owner")
 # A version label as packages, playbook variables and the client's notices name it: ASCII
 # letters and digits, single marks between them (`V2.3.1-hotfix`, `2.3.1+build.7`), never
-# `1..2`, `=1+1`, a space or a control character.
+# `1..2`, `=1+1`, a mark left at the end (`1.2.`, `v3+`), a space or a control character.
 VERSION_LIMIT = 64
-_VERSION = re.compile(r"[A-Za-z0-9](?:[._+-]?[A-Za-z0-9])*[._+-]?")
+_VERSION = re.compile(r"[A-Za-z0-9](?:[._+-]?[A-Za-z0-9])*")
 
 
 class ReleaseRefused(Refusal):

@@ -129,6 +129,7 @@ class Engine:
         playbook = loaded.playbook
         environment = self.workspace.environment(env_name)
         variables = resolve_variables(playbook, env_name, given, self.prompter)
+        _refuse_bad_release_versions(loaded, variables)
         run_id = self.store.create_run(
             playbook=playbook.name,
             playbook_path=str(loaded.path),
@@ -502,3 +503,13 @@ class Engine:
         if all(r["status"] == "passed" for r in rows):
             return "passed"
         return "failed" if any(r["status"] == "failed" for r in rows) else "incomplete"
+
+
+def _refuse_bad_release_versions(loaded: LoadedPlaybook, variables: dict[str, str]) -> None:
+    """A release's version that is no version label stops the run before it starts (exit 2)."""
+    from launchpad.errors import InvalidInput
+    from launchpad.steps.release_approved import bad_release_versions
+
+    problems = bad_release_versions(loaded, variables)
+    if problems:
+        raise InvalidInput(problems, hint=phrase("release.var_bad_version_hint"))

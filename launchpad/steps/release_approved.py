@@ -9,11 +9,17 @@ refuses when the run would deploy another version than the one the record (and i
 names — spelled as recorded (a record's leading v may be left out, never added), because the
 version names the package the deploy uploads after the backup and the group's notice. Like every gate, a refusal
 stops the run and cannot be overridden or skipped: a missing approval is never a formality.
+
+The version it names (written in the playbook, or a variable: `{{ vars.version }}`) must be a
+version label as a release record's is (`record.check_version`): one that is not (`1.2.`, `v3+`)
+is refused before the run starts, at the step's file:line (`bad_release_versions`, exit 2),
+instead of being told apart from the record's only by this gate, late in the run.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -21,7 +27,12 @@ from launchpad.phrases import Said, phrase
 from launchpad.run.templating import render
 from launchpad.steps.base import StepContext, StepKind, StepOutcome, StepSpec
 
+if TYPE_CHECKING:
+    from launchpad.errors import Problem
+    from launchpad.run.playbook import LoadedPlaybook
+
 _PASSES = ("approved", "in_progress")
+_ONE_VARIABLE = re.compile(r"\{\{\s*(?:vars\.)?(\w+)\s*\}\}")
 
 
 class ReleaseApprovedStep(StepSpec):
@@ -65,3 +76,30 @@ def check_release_approved(step: ReleaseApprovedStep, ctx: StepContext) -> StepO
 
 
 STEP_KIND = StepKind("release_approved", ReleaseApprovedStep, check_release_approved, idempotent=True, gate=True)
+
+
+def bad_release_versions(loaded: LoadedPlaybook, variables: dict[str, str]) -> list[Problem]:
+    """Each `release_approved` step whose version — as written, or the variable it names — is no
+    version label, at its file:line. A version built of more than one value is left to the gate."""
+    from launchpad.errors import UsageError
+    from launchpad.release.record import check_version
+
+    problems = []
+    for p, phase in enumerate(loaded.playbook.phases):
+        for key in ("steps", "rollback"):
+            for s, step in enumerate(getattr(phase, key)):
+                if not isinstance(step, ReleaseApprovedStep) or step.version is None:
+                    continue
+                named = _ONE_VARIABLE.fullmatch(step.version.strip())
+                if named is None and "{" in step.version:
+                    continue
+                value = step.version if named is None else variables.get(named[1])
+                if value is None:
+                    continue
+                try:
+                    check_version(value)
+                except UsageError as exc:
+                    said = exc.said if named is None else phrase("release.var_bad_version", name=named[1],
+                                                                  problem=exc.said)
+                    problems.append(loaded.source.problem(("phases", p, key, s, "version"), said))
+    return problems

@@ -8,7 +8,9 @@ the hand-out that will hold it anyway: never in the store, the audit log or a lo
 file is appended to and synced every FLUSH_SECONDS, so a kill loses at most that much hashing
 (a line it cut short is left out), and a fast scheme (microseconds a hash) syncs a few times,
 not once a user. It is removed, audited, once the hand-out is written, when the import is
-rolled back, or with the hand-outs (`users handout ID --remove`).
+rolled back, or with the hand-outs (`users handout ID --remove`). A user given a new password
+(`users handout ID --reset`) is taken out of it first: its old password must never be handed
+out again.
 
 Its first line is a digest of the password policy it was hashed under: a resume under another
 policy (the mapping changed the scheme, the cost or the rule) hashes afresh. A kept user is never
@@ -133,6 +135,44 @@ def remove_progress(folder: Path, audit: AuditFn, why: str) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
         audit("user_import_hashing_progress_removed", str(path), {"why": why})
+
+
+def forget_passwords(folder: Path, keys: set[str]) -> tuple[int, int]:
+    """Drop the kept passwords of `keys` (users given a new password: `users handout ID
+    --reset`), so that neither a resume nor a late hand-out hands out, or writes, the password
+    they no longer have. The file is written afresh beside it (0600, synced) and put in its
+    place; once it keeps nobody it is gone. (how many were dropped, how many stay kept)."""
+    path = folder / FILE_NAME
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return 0, 0
+    lines = data.split(b"\n")[:-1]  # a line a kill cut short is left out, as when it is read
+    header, users = lines[:1], lines[1:]
+    stay = [line for line in users if (_parsed(line) or {}).get("key") not in keys]
+    dropped = len(users) - len(stay)
+    if not dropped:
+        return 0, len(stay)
+    if not stay:
+        path.unlink()
+        return dropped, 0
+    fresh = path.with_name(FILE_NAME + ".new")
+    try:
+        fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            payload = memoryview(b"\n".join(header + stay) + b"\n")
+            while payload:
+                payload = payload[os.write(fd, payload):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(fresh, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            fresh.unlink()
+        raise CannotWrite(phrase("users.handout_folder", folder=str(folder), error=os_reason(exc)),
+                          hint=phrase("users.handout_folder_hint")) from None
+    return dropped, len(stay)
 
 
 def _parsed(line: bytes) -> dict[str, Any] | None:

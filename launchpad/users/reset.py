@@ -6,7 +6,13 @@ never changed (RuoYi: `pwd_update_date` still NULL; other profiles: their force-
 still set) is reset: a password a person already chose is never replaced.
 The new passwords go to a fresh hand-out folder, like the apply's. The import's earlier hand-out
 files that list a user reset are named (and audited, `user_handout_outdated`): the passwords
-they give those users no longer work, and a unit handed one would be misled."""
+they give those users no longer work, and a unit handed one would be misled.
+
+An import not finished (or whose hand-out was never written) still keeps the passwords it
+hashed, to hand them out later (hashing_progress.py): a user reset is taken out of that file
+before its password changes, and recorded as handed out, so that no resume and no late hand-out
+gives it the old password again. Refused while the import's own process still runs: it holds
+those passwords in memory."""
 
 from __future__ import annotations
 
@@ -19,6 +25,7 @@ from launchpad.sitetime import utc_now
 from launchpad.users import records
 from launchpad.users.apply import ImportTarget
 from launchpad.users.handout import handout_dir, handouts_listing, recorded_person, write_handouts
+from launchpad.users.hashing_progress import forget_passwords
 from launchpad.users.passwords import ForUser, PasswordPolicy, issue
 from launchpad.users.profile import TARGETS_DIR, TargetProfile, load_profile
 from launchpad.users.state import live
@@ -38,6 +45,8 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str], policy: P
     if found["environment"] != to.environment:
         raise UsageError(phrase("users.import_other_env", id=import_id, env=found["environment"], given=to.environment),
                          hint=phrase("users.import_other_env_hint", env=found["environment"]))
+    if found["status"] == "applying":
+        records.refuse_if_running(found)  # its process holds the kept passwords in memory
     inserted = {r["key"]: r for r in records.import_rows(to.store, import_id) if r["action"] == "insert"}
     unknown = [k for k in keys if k not in inserted]
     if unknown:
@@ -56,6 +65,9 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str], policy: P
     # A lost hand-out gets random passwords even under a site rule: a rule's password is one
     # anybody who knows the rule and the row could work out, and the row is no longer at hand.
     issued = issue([ForUser(k, k) for k in chosen], policy.model_copy(update={"rule": None}))
+    folder = handout_dir(to.workspace_root, import_id)
+    # Before the passwords change: should the file not be rewritten, nothing is reset.
+    dropped, still_kept = forget_passwords(folder, set(chosen)) if issued else (0, 0)
     sql = to.session.sql
     writer = Writer(sql, profile)
     lines = list(sql.begin)
@@ -68,15 +80,17 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str], policy: P
     if issued:
         to.session.script("\n".join(lines) + "\n")
     to.audit("user_password_reset", f"{to.environment}/{to.database}",
-             {"import": import_id, "users": chosen, "left_alone": left})
+             {"import": import_id, "users": chosen, "left_alone": left,
+              "kept_passwords_dropped": dropped, "kept_passwords_left": still_kept})
     people = [recorded_person(inserted[i.key], i.password) for i in issued]
-    folder = handout_dir(to.workspace_root, import_id)
     outdated = handouts_listing(folder, {one.key for one in issued}) if issued else []
     if outdated:
         to.audit("user_handout_outdated", str(folder),
                  {"import": import_id, "files": {str(p.relative_to(folder)): n for p, n in outdated}})
     stamp = utc_now().replace(":", "").replace("-", "")[:15]
     files = write_handouts(folder / f"reset-{stamp}", people, to.audit) if people else []
+    if people:  # a resume neither hands them out nor lists them as having no password
+        records.handed_out(to.store, import_id, [one.key for one in issued])
     return ResetDone(files, left, outdated)
 
 

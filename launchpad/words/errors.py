@@ -157,10 +157,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "error.release_needs": ("a release needs {fields}", "发布记录缺少 {fields}"),
     "error.release_needs_hint": ("give each with its option, e.g. --version v2.3.1",
                                  "请用对应的选项给出每一项，例如 --version v2.3.1"),
-    "error.release_bad_version": ("{version} is not a version label: a version starts with a letter or a digit, "
-                                  "holds only letters, digits and . - _ +, never two of those marks in a row, "
+    "error.release_bad_version": ("{version} is not a version label: a version starts and ends with a letter or "
+                                  "a digit, holds only letters, digits and . - _ +, never two of those marks in a row, "
                                   "and is at most {limit} characters",
-                                  "{version} 不是版本号：版本号以字母或数字开头，只含字母、数字和 . - _ +，"
+                                  "{version} 不是版本号：版本号以字母或数字开头和结尾，只含字母、数字和 . - _ +，"
                                   "这些符号不能连用，最长 {limit} 个字符"),
     "error.release_bad_version_hint": ("write it as the package is named, e.g. V2.3.1 or 2.3.1-hotfix; nothing "
                                        "was recorded",

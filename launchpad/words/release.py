@@ -36,4 +36,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                  "(released), rolled-back (rolled back)",
                                  "{status}的发布没有相符的通知：before（尚未发布完成）、done（已发布）、"
                                  "rolled-back（已回退）"),
+    "release.var_bad_version": ("the version this release_approved step names comes from variable {name}: {problem}",
+                                "这个 release_approved 步骤的版本号来自变量 {name}：{problem}"),
+    "release.var_bad_version_hint": ("give the version as the release record names it, e.g. --var version=2.3.1; "
+                                     "the run did not start",
+                                     "请按发布记录中的版本号给出，例如 --var version=2.3.1；运行没有开始"),
 }

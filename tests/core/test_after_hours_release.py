@@ -241,6 +241,31 @@ def test_the_approval_gate_refuses_a_v_the_record_lacks_before_anything_is_annou
     assert record_of(demo, release_id)[0].status == "approved"
 
 
+@pytest.mark.parametrize("version", ["1.1.0.", "1.1.0-", "1.1..0"])
+def test_a_version_variable_that_is_no_version_label_stops_the_run_before_it_starts(demo: Path, version: str) -> None:
+    """The version the approval gate checks comes from the `version` variable: one that is no
+    version label (a mark left at the end) is refused as a release record's would be, at the
+    step's file:line, exit 2, before any run is recorded."""
+    from launchpad.errors import InvalidInput
+
+    release_id = recorded(demo, "1.1.0")
+    with pytest.raises(InvalidInput) as refused:
+        release(demo, ScriptedPrompter(), EVENING, release=str(release_id), version=version,
+                previous_version="1.0.0")
+    playbook = demo / "playbooks" / "after-hours-release.yaml"
+    lines = playbook.read_text(encoding="utf-8").splitlines()
+    step = lines.index("      - id: prepare.approval")
+    line = step + 1 + next(i for i, text in enumerate(lines[step:]) if text.strip().startswith("version:"))
+    said = refused.value.render("zh")
+    assert refused.value.exit_code == 2
+    assert f"after-hours-release.yaml:{line}:" in said, said
+    assert f"变量 version：{version!r} 不是版本号：版本号以字母或数字开头和结尾" in said
+    assert "运行没有开始" in said
+    with Store.open(demo / ".launchpad" / "launchpad.db") as store:
+        assert list(store.db.query("SELECT id FROM runs WHERE playbook = 'after-hours-release'")) == []
+    assert record_of(demo, release_id)[0].status == "approved"
+
+
 def test_a_release_waits_for_its_records_own_window_unless_overridden_with_a_reason(demo: Path) -> None:
     # Planned for tomorrow evening; tonight is inside the site's after_hours window all the same.
     release_id = recorded(demo, "1.1.0", start="2026-12-03 19:00")

@@ -362,3 +362,13 @@ def test_a_cell_excel_shows_as_an_error_is_named_not_read_as_empty(tmp_path: Pat
     with pytest.raises(BadBaseline) as raised:
         load_baseline(folder, "csv")
     assert "sheet posts, row 2, column B (name): #REF! is an error Excel showed here" in raised.value.message
+
+
+def test_the_drift_reports_head_the_change_column_as_the_apps_drift_table_does() -> None:
+    from launchpad.baseline.reports import COLUMNS, headers
+    from launchpad.phrases import phrase, render
+
+    change = COLUMNS.index("change")
+    for lang in ("en", "zh"):
+        assert headers(lang)[change] == render(phrase("drift.col_change"), lang)
+    assert (headers("en")[change], headers("zh")[change]) == ("Change", "差异")

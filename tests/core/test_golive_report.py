@@ -181,7 +181,11 @@ def test_golive_export_names_the_items_waited_for_by_their_titles(root: Path, tm
     out = tmp_path / "清单.xlsx"
     assert launch(root, "golive", "export", "--out", str(out)).exit_code == 0
     shown = {row[0].value: row for row in load_workbook(out)["上线清单"].iter_rows(min_row=2)}
-    assert shown["group"][7].value == "等甲方名单; 等待 测试环境就绪（envs）"  # dict is done: not waited for
+    assert shown["group"][7].value == "等甲方名单；等待 测试环境就绪（envs）"  # dict is done: not waited for
+    english = tmp_path / "checklist.xlsx"
+    assert launch(root, "--lang", "en", "golive", "export", "--out", str(english)).exit_code == 0
+    shown = {row[0].value: row for row in load_workbook(english).worksheets[0].iter_rows(min_row=2)}
+    assert shown["group"][7].value.startswith("等甲方名单; ")  # the reason as written, then English words
 
 
 def test_the_english_checklist_workbook_names_its_sheets_as_excel_allows(root: Path, tmp_path: Path) -> None:

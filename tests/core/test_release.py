@@ -235,11 +235,12 @@ def test_a_version_label_is_recorded(ws: Path, version: str) -> None:
 
 
 @pytest.mark.parametrize("version", ["1..2", "=1+1", "v2 .3", "v2.3.1 hotfix", "-1.0", ".1", "1.-2", "v2\x1b[31m",
-                                     "v2\t1", "版本2", "v2.3.1<@all>", "9" * 65])
+                                     "v2\t1", "版本2", "v2.3.1<@all>", "9" * 65, "1.2.", "1.2-", "v3+", "2026_"])
 def test_a_version_that_is_no_version_label_is_refused_and_nothing_recorded(ws: Path, version: str) -> None:
     result = record(ws, version=version)
     assert result.exit_code == 2, result.output
     assert f"{version!r} 不是版本号" in result.output and "这些符号不能连用，最长 64 个字符" in result.output
+    assert "以字母或数字开头和结尾" in result.output
     assert "\x1b" not in result.output  # a control character is named, never sent to the terminal
     assert launch(ws, "release", "list", "--json").output.strip() == "[]"
     assert "release_recorded" not in audit_actions(ws)

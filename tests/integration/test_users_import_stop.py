@@ -240,3 +240,63 @@ def dies_before_closing(lab: RuoYiLab, monkeypatch: pytest.MonkeyPatch,  # noqa:
     with pytest.raises(RuntimeError, match="died here"):
         apply_stopping(lab, never, rows)
     monkeypatch.setattr(records, "finish_import", real)
+
+
+def test_a_user_reset_before_the_resume_is_never_handed_its_old_password_again(
+        lab: RuoYiLab, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """Every batch committed, the process died before the hand-out: the kept file holds every
+    user's password. `users handout 1 --reset` gives one of them a new one; the file no longer
+    holds the old one (its audit says how many it dropped), and the resume hands out the others
+    from the file and not the reset user: the reset's hand-out is the only one listing it, with
+    the password its hash was made from. The old password is in no file, output or audit entry."""
+    from launchpad.store.audit import iter_audit
+    from launchpad.store.db import Store
+    from launchpad.users.hashing_progress import FILE_NAME, kept_passwords
+    from tests.integration.test_users_import import handout_of, launchpad, verify_handout
+    from tests.integration.test_users_import_staged import SHEET
+
+    dies_before_closing(lab, monkeypatch, SHEET)
+    folder = lab.root / "handouts" / "import-1"
+    logins = [str(row[0]) for row in SHEET[1:]]
+    reset_login = logins[0]
+    old = kept_passwords(folder)[reset_login].password
+    hashed = f"SELECT password FROM sys_user WHERE user_name = '{reset_login}'"
+    before = lab.sql("test", hashed)
+    # while the import's process lives (here: this one) it holds the kept passwords: refused, nothing changed
+    busy = launchpad(lab, "users", "handout", "1", "--reset", reset_login, "--yes")
+    assert busy.returncode == 4, busy.stderr
+    assert lab.sql("test", hashed) == before and kept_passwords(folder)[reset_login].password == old
+    with Store.open(lab.workspace.store_path) as store, store.transaction():  # its process is gone
+        store.db.execute("UPDATE user_imports SET pid = 999999999 WHERE id = 1")
+
+    reset = launchpad(lab, "users", "handout", "1", "--reset", reset_login, "--yes")
+    assert reset.returncode == 0, reset.stderr
+    [reset_handout] = list_handouts(folder)
+    assert reset_handout.parent.name.startswith("reset-")
+    assert set(kept_passwords(folder)) == set(logins) - {reset_login}  # the others are still kept for the resume
+
+    resumed = launchpad(lab, "users", "import", str(lab.root / "名单.xlsx"), "--env", "test", "--yes")
+    assert resumed.returncode == 0, resumed.stderr
+    assert not (folder / FILE_NAME).exists()
+    for login in logins:  # each listed once, with the password its hash was made from
+        verify_handout(lab, "test", handout_of(folder, login), login)
+    assert handout_of(folder, reset_login) == reset_handout
+    with Store.open(lab.workspace.store_path) as store:
+        entries = list(iter_audit(store))
+        handed = [row["key"] for row in store.db.query("SELECT key FROM user_import_handed_out WHERE import_id = 1")]
+    assert reset_login in handed
+    [done] = [e.detail for e in entries if e.action == "user_password_reset"]
+    assert (done["kept_passwords_dropped"], done["kept_passwords_left"]) == (1, len(logins) - 1)
+    said = busy.stderr + reset.stdout + reset.stderr + resumed.stdout + resumed.stderr
+    said += repr([e.detail for e in entries])
+    assert old not in said
+    assert [path for path in lab.root.rglob("*") if path.is_file() and old in _file_text(path)] == []
+
+
+def _file_text(path: Path) -> str:
+    """What a file holds, a workbook's cells read out (its bytes are compressed)."""
+    if path.suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        return repr([list(ws.iter_rows(values_only=True)) for ws in load_workbook(path).worksheets])
+    return path.read_bytes().decode("latin-1")
