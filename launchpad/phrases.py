@@ -648,7 +648,6 @@ CATALOG: dict[str, tuple[str, str]] = {
                                  "未对照目标系统：单位与已有用户的重复未检查"),
     "users.problems_header": ("problems", "问题"),
     "users.cell_problem": ("{cell} {header}: {reason}", "{cell} {header}：{reason}"),
-    "users.problem_separator": ("; ", "；"),
     "users.change": ("{field}: {old} → {new}", "{field}：{old} → {new}"),
     "users.empty_value": ("(empty)", "（空）"),
     "users.account_unit": ("unit", "所属单位"),
@@ -977,9 +976,11 @@ def status_text(status: str | None, lang: Lang) -> str:
 
 def section(area: str, lang: Lang) -> dict[str, str]:
     """The unfilled texts of one area (`daily`, `runreport`) by their short names, with every
-    status by its own name beside them: what a report template reads as `t.<name>`."""
+    status by its own name beside them and the parts separator as `semi`: what a report
+    template reads as `t.<name>`."""
     prefix, chosen = f"{area}.", _column(lang)
     texts = {key.removeprefix("status."): pair[chosen] for key, pair in CATALOG.items() if key.startswith("status.")}
+    texts["semi"] = PARTS_SEPARATOR[spoken(lang)]
     texts.update({key.removeprefix(prefix): pair[chosen] for key, pair in CATALOG.items() if key.startswith(prefix)})
     return texts
 
@@ -994,11 +995,11 @@ def render(value: Any, lang: Lang) -> str:
         template = CATALOG[value.key][_column(lang)]
         return template.format_map({name: _format_param(param, lang) for name, param in value.params.items()})
     if isinstance(value, _Parts):
-        return PARTS_SEPARATOR.get(lang, "; ").join(render(item, lang) for item in value.items)
+        return PARTS_SEPARATOR[spoken(lang)].join(render(item, lang) for item in value.items)
     if isinstance(value, _Lines):
         return LINE_SEPARATOR.join(render(item, lang) for item in value.items)
     if isinstance(value, list | tuple):
-        return LIST_SEPARATOR.get(lang, ", ").join(render(item, lang) for item in value)
+        return LIST_SEPARATOR[spoken(lang)].join(render(item, lang) for item in value)
     return "" if value is None else str(value)
 
 

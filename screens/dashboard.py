@@ -27,6 +27,7 @@ from launchpad.backup.freshness import BackupFreshness
 from launchpad.errors import InvalidInput, UsageError
 from launchpad.golive.progress import Progress, owner_name
 from launchpad.golive.set_aside import set_aside_said
+from launchpad.phrases import parts
 from screens.base import LaunchpadScreen
 from screens.support.display import (
     age_text,
@@ -398,14 +399,14 @@ def golive_lines(progress: Progress, title: tuple[str, str], site: Any) -> Text:
         if aside:
             text.append("\n  ⚠ " + t("dash.golive_set_aside"), "yellow")
     if aside:
-        text.append(" " + t("dash.golive_sep").join(said(set_aside_said(item, why)) for item, why in aside), "yellow")
+        text.append(" " + said(parts([set_aside_said(item, why) for item, why in aside])), "yellow")
     if late:
         # Titles and owners are people's words: plain Text, never markup.
         shown = [t("dash.golive_item", title=p.item.title.replace("\n", " "), owner=owner_name(site, p.item.owner))
                  for p in sorted(late, key=lambda p: p.item.due)[:GOLIVE_LATE_SHOWN]]
         more = len(late) - len(shown)
         text.append("\n  ")
-        text.append(t("dash.golive_late", items=t("dash.golive_sep").join(shown)), "red")
+        text.append(t("dash.golive_late", items=parts(shown)), "red")
         if more:
             text.append(" " + t("dash.golive_more", count=more), "dim")
     # Two lines at most, at 80 columns too: long titles end in an ellipsis, the checklist

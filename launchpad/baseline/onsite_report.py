@@ -9,7 +9,7 @@ from typing import Any
 
 from launchpad.baseline.onsite import OnsiteChange
 from launchpad.baseline.reports import field_change, field_value, shown_value
-from launchpad.phrases import PARTS_SEPARATOR, phrase, render
+from launchpad.phrases import parts, phrase, render
 from launchpad.safetext import formula_like, markdown, one_line, spreadsheet
 
 COLUMNS = ("id", "recorded", "environment", "kind", "item", "change", "value", "why", "issue", "operator", "status")
@@ -24,13 +24,11 @@ def _plain(value: Any, lang: str) -> str:
 def value_text(change: OnsiteChange, lang: str) -> str:
     """What HQ copies: the changed fields (baseline → site), or the item the site added."""
     if change.fields:
-        return PARTS_SEPARATOR.get(lang, "; ").join(
-            field_change(name, _plain(pair["baseline"], lang), _plain(pair["site"], lang), lang)
-            for name, pair in change.fields.items())
+        return render(parts([field_change(name, _plain(pair["baseline"], lang), _plain(pair["site"], lang), lang)
+                             for name, pair in change.fields.items()]), lang)
     if isinstance(change.site_value, dict):
-        return PARTS_SEPARATOR.get(lang, "; ").join(field_value(k, _plain(v, lang), lang)
-                                                     for k, v in change.site_value.items()
-                                                     if k not in ("permissions", "items") and v != "")
+        return render(parts([field_value(k, _plain(v, lang), lang) for k, v in change.site_value.items()
+                             if k not in ("permissions", "items") and v != ""]), lang)
     return _plain(change.site_value, lang)
 
 

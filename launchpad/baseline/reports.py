@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.baseline.drift import Difference, Drift
-from launchpad.phrases import CATALOG, PARTS_SEPARATOR, parts, phrase, render
+from launchpad.phrases import CATALOG, parts, phrase, render
 from launchpad.safetext import formula_like, one_line, spreadsheet
 
 FORMATS = ("md", "html", "xlsx")
@@ -42,11 +42,11 @@ def field_change(name: str, before: str, after: str, lang: str) -> str:
 def details(d: Difference, lang: str = "en") -> str:
     """`field: expected → actual` for a change, the item's values for a missing or extra one."""
     if d.fields:
-        return PARTS_SEPARATOR.get(lang, "; ").join(field_change(name, shown_value(a, lang), shown_value(b, lang), lang)
-                                                     for name, (a, b) in d.fields.items())
+        return render(parts([field_change(name, shown_value(a, lang), shown_value(b, lang), lang)
+                             for name, (a, b) in d.fields.items()]), lang)
     # An empty field (no CSS class) says nothing, as in the on-site changes.
     shown = {k: v for k, v in d.detail.items() if k not in ("role", "permission", "type", "value") and v != ""}
-    text = PARTS_SEPARATOR.get(lang, "; ").join(field_value(k, shown_value(v, lang), lang) for k, v in shown.items())
+    text = render(parts([field_value(k, shown_value(v, lang), lang) for k, v in shown.items()]), lang)
     return f"{text} ({render(d.note, lang)})" if d.note else text
 
 

@@ -240,11 +240,11 @@ def _print_plan(plan: Any, lang: str, limit: int, listed_by: Callable[[int], str
                                      roles=", ".join(user.roles_added) or "-"))
         elif user.action == "update":
             roles, posts = ", ".join(user.roles_added), ", ".join(user.posts_added)
-            parts = [render(change, lang) for change in shown_changes(user)]
-            parts += [word("cli.users.roles_added", lang, roles=roles)] if roles else []
-            parts += [word("cli.users.posts_added", lang, posts=posts)] if posts else []
+            changed: list[Said] = [*shown_changes(user)]
+            changed += [word("cli.users.roles_added", lang, roles=roles)] if roles else []
+            changed += [word("cli.users.posts_added", lang, posts=posts)] if posts else []
             click.echo("  ~ " + word("cli.users.update", lang, key=user.key, where=where,
-                                     changes=render(phrase("users.problem_separator"), lang).join(parts)))
+                                     changes=parts(changed)))
         else:
             click.echo("  ✗ " + word("cli.users.rejected", lang, key=user.key or "?", where=where))
             _print_problems(user.problems, lang, 20)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from launchpad.errors import LaunchpadError
 from launchpad.oserrors import os_reason
-from launchpad.phrases import Lang, phrase, render
+from launchpad.phrases import Lang, parts, phrase, render
 from launchpad.users.checks import CheckResult, RowProblem
 from launchpad.users.sources import Workbook
 from launchpad.workspace.durable import write_complete
@@ -76,10 +76,9 @@ def write_annotated(workbook: Workbook, result: CheckResult, out: Path, lang: La
             if headers and r == headers[-1] and at is None:
                 out_row.append(WriteOnlyCell(ws, value=render(phrase("users.problems_header"), lang)))
             elif marks:
-                summary = WriteOnlyCell(ws, value=render(phrase("users.problem_separator"), lang).join(
-                    render(phrase("users.cell_problem", cell=_cell(p), header=p.header,
-                                  reason=render(p.reason, lang)), lang)
-                    for column in marks.values() for p in column))
+                summary = WriteOnlyCell(ws, value=render(parts(
+                    [phrase("users.cell_problem", cell=_cell(p), header=p.header, reason=p.reason)
+                     for column in marks.values() for p in column]), lang))
                 summary.data_type = "s"
                 if at is None:
                     out_row.append(summary)

@@ -163,7 +163,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "daily.lp": (" (", "（"),
     "daily.rp": (")", "）"),
     "daily.sep": (" | ", "｜"),
-    "daily.semi": ("; ", "；"),
     "daily.bracket_l": ("[", "【"),
     "daily.bracket_r": ("] ", "】"),
 }

@@ -121,7 +121,6 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "dash.golive_done": ("{done}/{total} done", "已完成 {done}/{total}"),
     "dash.golive_late": ("late: {items}", "逾期：{items}"),
     "dash.golive_item": ("{title} ({owner})", "{title}（{owner}）"),
-    "dash.golive_sep": ("; ", "；"),
     "dash.golive_more": ("+{count} more", "另有 {count} 项"),
     "dash.golive_set_aside": ("critical items marked not applicable:", "被标为不适用的关键事项："),
     "dash.golive_mistakes": ("golive.yaml has {count} mistake(s): ctrl+g shows where",

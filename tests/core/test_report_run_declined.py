@@ -67,3 +67,13 @@ def test_a_step_declined_then_confirmed_and_run_is_listed_once_as_it_ran(tmp_pat
     assert isinstance(steps, list)
     assert [(s["title"], s["status"]) for s in steps] == [("部署 / 切换到新版本", "failed"),
                                                           ("部署 / 恢复数据库", "passed")]
+
+
+def test_a_runs_variables_are_joined_in_the_reports_language(tmp_path: Path) -> None:
+    workspace, store = build_dataset(tmp_path / "ws")
+    store.create_run(playbook="release", playbook_path="release.yaml", playbook_hash="x", playbook_snapshot=SNAPSHOT,
+                     environment="prod", production=True, variables={"version": "v1.3", "batch": "2"},
+                     operator="张三")
+    report = _latest(store, workspace)
+    assert "batch=2； version=v1.3 |" in render_run(report, "md", "zh")
+    assert "batch=2; version=v1.3 |" in render_run(report, "md", "en")  # a full-width ； before

@@ -206,3 +206,13 @@ def test_a_gate_a_person_overrode_is_named_with_the_reason_in_every_format(tmp_p
     assert cell.data_type == "s" and "=1+1 <b>甲方同意</b>" in str(cell.value)
     code, english = launch(root, "--lang", "en", "report", "daily", "--lang", "en")
     assert "refused, overridden by a person: =1+1" in english, english
+
+
+def test_the_html_report_joins_a_runs_failures_and_notes_with_the_parts_separator(
+        dataset: tuple[Workspace, Store]) -> None:
+    workspace, store = dataset
+    _rolled_back_release(store)
+    report = collect_daily(store, workspace.site, DAY)
+    chinese = render_daily(report, "html", "zh")
+    assert "；✗ 切换到新版本；↺ 回滚 2/2 步通过" in chinese and "; ✗" not in chinese
+    assert "; ✗ 切换到新版本; ↺ rollback: 2/2 steps passed" in render_daily(report, "html", "en")

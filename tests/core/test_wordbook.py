@@ -256,3 +256,15 @@ def test_a_runs_decisions_read_in_the_reports_language_and_a_persons_reason_as_t
         assert said in english, english
     words = re.sub(r' class="[^"]*"', "", chinese)  # html's status classes are names, not words read
     assert "not confirmed" not in words and "declined" not in words
+
+
+def test_the_parts_separator_is_one_entry_read_by_every_caller() -> None:
+    """Findings in one line are joined by PARTS_SEPARATOR alone: no entry keeps its own copy, a
+    report template reads it as `t.semi`, and a language written otherwise gets its column's."""
+    separator = (phrases.PARTS_SEPARATOR["en"], phrases.PARTS_SEPARATOR["zh"])
+    copies = [key for key, pair in CATALOG.items() if pair == separator]
+    assert copies == []
+    assert [section(area, "zh")["semi"] for area in ("daily", "runreport")] == ["；", "；"]
+    assert section("daily", "en")["semi"] == "; "
+    assert phrases.render(phrases.parts(["a", "b"]), "zh-CN") == "a；b"
+    assert phrases.render(["a", "b"], "zh-CN") == "a、b"
