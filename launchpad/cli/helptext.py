@@ -18,8 +18,9 @@ from typing import Any
 
 import click
 
-from launchpad.cli.door import say, settle_language
+from launchpad.cli.door import language, say, settle_language
 from launchpad.cli.widetext import fit
+from launchpad.phrases import parts, render
 
 ROOT_KEY = "cli.help.launchpad"
 
@@ -134,7 +135,7 @@ def _spoken_extras(text: str) -> str:
     spoken = [_spoken_extra(item) for item in items]
     if spoken == items:
         return text
-    return f"{found['help']}  [{'; '.join(spoken)}]".lstrip()
+    return f"{found['help']}  [{render(parts(spoken), language())}]".lstrip()
 
 
 def _spoken_extra(item: str) -> str:

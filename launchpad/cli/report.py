@@ -12,7 +12,7 @@ import click
 
 from launchpad.cli.door import language, pass_session, say
 from launchpad.cli.params import STORE_ID, FormatChoice, format_for_out, write_output, write_output_text
-from launchpad.phrases import phrase, render, word
+from launchpad.phrases import parts, phrase, render, word
 
 if TYPE_CHECKING:
     from launchpad.session import Session
@@ -159,7 +159,7 @@ def _show_sent(outcome: Any, lang: str, draft_hint: Any = None) -> None:
         if not outcome.queued:
             raise error
         hints = [render(error.said_hint, lang) if error.hint else "", _say(lang, "config_queued"), drafting]
-        raise ChannelConfigError(error.said, hint="; ".join(filter(None, hints)))
+        raise ChannelConfigError(error.said, hint=render(parts([h for h in hints if h]), lang))
     reason = render(error.said, lang) if error else "?"
     key = {"refused": "refused", "unknown": "unknown"}.get(outcome.result, "queued")
     click.echo(click.style(_say(lang, key, reason=reason), fg="red"), err=True)

@@ -247,7 +247,7 @@ class Mailer:
                     refused[address.addr_spec] = f"{code} {_text(reply)}"
             if len(refused) == len(to) + len(cc):
                 self._reset()
-                said = "; ".join(f"{who}: {why}" for who, why in refused.items())
+                said = parts([f"{who}: {why}" for who, why in refused.items()])
                 if all(why.startswith("4") for why in refused.values()):
                     raise DeliveryFailed(phrase("mail.recipients_later", where=self._where, said=said), hint=_LATER)
                 raise ChannelConfigError(phrase("mail.recipients_refused", where=self._where, said=said),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from launchpad.errors import UsageError
-from launchpad.phrases import Phrase, phrase
+from launchpad.phrases import Phrase, parts, phrase
 from launchpad.workspace.site import Site
 
 _MOMENT = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})[ T](\d{1,2}:\d{2})\s*$")
@@ -108,7 +108,7 @@ def _inside_a_window(site: Site, start: datetime, end: datetime, window: str | N
         span = site.windows[name].schedule().open_span(start)
         if span is not None and end <= span[1]:
             return PlannedWindow(name, start, end)
-    described = "; ".join(f"{n} {_describe(site, n)}" for n in names)
+    described = parts([f"{n} {_describe(site, n)}" for n in names])
     # An --end of HH:MM before the start was read as the next day: the refusal shows that day.
     end_text = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
     raise UsageError(phrase("error.window_outside" if window else "error.window_outside_any",

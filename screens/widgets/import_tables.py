@@ -19,6 +19,7 @@ from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
 from launchpad.durations import said_duration
+from launchpad.phrases import parts
 from launchpad.users.apply import ApplyProgress
 from launchpad.users.checks import RowProblem
 from launchpad.users.handout_kept import handout_owed
@@ -83,19 +84,19 @@ def kind_headers() -> list[str]:
 def what_happens(user: PlannedUser) -> Text:
     """An update: each changed field old → new; an insert: its unit, roles and posts; a
     rejected row: its problems."""
-    parts: list[str] = []
+    pieces: list[str] = []
     if user.action == "update":
-        parts += [said(change) for change in shown_changes(user)]
+        pieces += [said(change) for change in shown_changes(user)]
     if user.action == "insert":
-        parts.append(t("ui.into", unit=user.unit or "-"))
+        pieces.append(t("ui.into", unit=user.unit or "-"))
     if user.action in ("insert", "update"):
         if user.roles_added:
-            parts.append(t("ui.roles_added", roles=", ".join(user.roles_added)))
+            pieces.append(t("ui.roles_added", roles=", ".join(user.roles_added)))
         if user.posts_added:
-            parts.append(t("ui.posts_added", posts=", ".join(user.posts_added)))
+            pieces.append(t("ui.posts_added", posts=", ".join(user.posts_added)))
     if user.action == "rejected":
-        parts += [f"{p.column}{'' if p.records else p.row} {p.header}: {said(p.reason)}" for p in user.problems]
-    return Text("; ".join(parts).replace("\n", " "), style=ACTION_STYLE[user.action] if user.action != "update"
+        pieces += [f"{p.column}{'' if p.records else p.row} {p.header}: {said(p.reason)}" for p in user.problems]
+    return Text(said(parts(pieces)).replace("\n", " "), style=ACTION_STYLE[user.action] if user.action != "update"
                 else "")
 
 

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from launchpad.cli import cli, door, usage_errors
-from launchpad.cli.helptext import walk
+from launchpad.cli.helptext import _spoken_extras, walk
 from tests.workspaces import LOCAL_SITE, write_workspace
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -234,3 +234,11 @@ def test_an_argument_that_is_not_text_is_refused_in_the_sites_language(english_s
                              b"issue", b"add", "登录".encode("gbk")], capture_output=True, timeout=60, env=clean)
     stderr = result.stderr.decode("utf-8")
     assert result.returncode == 2 and "argument 5 is not UTF-8 text" in stderr, stderr
+
+
+def test_clicks_bracket_of_several_items_is_joined_with_the_chinese_separator(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(door, "_language", "zh")
+    assert _spoken_extras("How long.  [default: 2h; required]") == "How long.  [默认：2h；必填]"
+    monkeypatch.setattr(door, "_language", "en")
+    assert _spoken_extras("How long.  [default: 2h; required]") == "How long.  [default: 2h; required]"

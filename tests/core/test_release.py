@@ -171,6 +171,19 @@ def test_a_window_outside_the_clients_window_is_refused_and_nothing_recorded(
     assert "release_recorded" not in audit_actions(ws)
 
 
+def test_a_refusal_lists_every_window_with_the_chinese_separator(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Site, "now", lambda self: MORNING)
+    two = SITE.replace('  after_hours: {days: mon-fri, start: "18:30", end: "23:30"}\n',
+                       '  after_hours: {days: mon-fri, start: "18:30", end: "23:30"}\n'
+                       '  weekend: {days: [sat, sun], start: "09:00", end: "12:00"}\n')
+    root = write_workspace(tmp_path / "ws", two)
+    result = launch(root, "release", "new", "--version", "v2", "--changes", "a", "--impact", "b",
+                    "--start", "2026-12-07 17:00", "--end", "18:00", "--rollback", "c", "--owner", "d")
+    assert result.exit_code == 2
+    assert "after_hours (mon-fri 18:30–23:30)；weekend (sat,sun 09:00–12:00)" in result.output
+
+
 def test_a_window_already_begun_is_recorded_with_a_warning(ws: Path) -> None:
     """A release written down after the fact (an emergency fix put out first) is still the
     client's record: it is kept, and the person is told that a run outside that window will be

@@ -51,6 +51,7 @@ class MailLab:
     data_seen: int = 0  # messages whose data arrived whole, whatever the answer
     logins: list[tuple[str, str]] = field(default_factory=list)
     drop_at_recipient: int = 0  # the next N transactions lose the connection at RCPT TO
+    recipient_answer: str = ""  # an SMTP reply every RCPT TO gets instead of 250, like "550 5.1.1 …"
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
@@ -61,6 +62,8 @@ class MailLab:
         if drop:
             server.transport.abort()
             return "250 OK never heard"
+        if self.recipient_answer:
+            return self.recipient_answer
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

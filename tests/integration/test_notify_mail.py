@@ -21,6 +21,7 @@ from aiosmtpd.controller import Controller
 from launchpad.notify.deliver import ChannelConfigError, ContentRefused, DeliveryUncertain
 from launchpad.notify.outbox import Outbox
 from launchpad.notify.send import flush, queue_message
+from launchpad.phrases import render
 from launchpad.store.db import Store
 from launchpad.workspace.folder import load_workspace
 from launchpad.workspace.site import Site
@@ -176,6 +177,20 @@ def test_a_mail_refused_after_its_data_fails_with_the_reason_and_the_next_goes(
     assert [m.body for m in first.sent] == ["第二封"] and second.sent == second.failed == []
     assert Outbox(store).get(message.id).status == "failed" and "554 5.7.1" in Outbox(store).get(message.id).last_error
     assert lab.data_seen == 2 and [r.text for r in lab.received] == ["第二封\n"]
+
+
+def test_every_recipient_refused_is_said_one_by_one_with_the_chinese_separator(
+        tmp_path: Path, certs: Certificates, password: str, server: Server) -> None:
+    lab, port = MailLab(recipient_answer="550 5.1.1 用户不存在"), closed_port()
+    server.start(lab, port, security="starttls", certs=certs)
+    site, store = workspace(tmp_path / "ws", mail_site(port, ca=certs.ca))
+    queue_message(store, site, "mail", "无人接收", "text")
+    (_, error), = flush(store, site).failed
+    assert isinstance(error, ChannelConfigError)
+    assert ("zhang@example.gov.cn: 550 5.1.1 用户不存在；li@example.gov.cn: 550 5.1.1 用户不存在；"
+            "wang@client.example.cn: 550 5.1.1 用户不存在") in render(error.said, "zh")
+    assert "用户不存在; li@example.gov.cn" in render(error.said, "en")
+    assert lab.data_seen == 0
 
 
 def test_a_busy_server_keeps_the_mail_queued_and_it_goes_once(tmp_path: Path, certs: Certificates, password: str,

@@ -84,4 +84,5 @@ def test_a_channel_setting_to_fix_is_said_in_the_sites_language(tmp_path: Path,
         server.server_close()
     assert sent.returncode == 2 and "Traceback" not in sent.stderr
     assert "webhook 的 key 有误，或机器人已被移除" in sent.stderr and "已放入待发队列" in sent.stderr
+    assert "; 已放入待发队列" not in sent.stderr and "；已放入待发队列" in sent.stderr  # what to do, said in parts
     assert "the webhook key is wrong" not in sent.stderr and "check channels" not in sent.stderr

@@ -530,3 +530,22 @@ def test_the_time_an_import_has_left_is_said_in_the_screens_language(seconds: in
         assert time_left_text(seconds) == en
     finally:
         set_language(was)
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("zh", "；"), ("en", "; ")])
+def test_what_an_insert_does_is_said_in_parts_in_the_screens_language(lang: str, said: str) -> None:
+    from launchpad.phrases import word
+    from launchpad.users.planned import PlannedUser
+    from screens.support.i18n import current_language, set_language
+    from screens.widgets.import_tables import what_happens
+
+    user = PlannedUser("zs", "insert", "名单", 3, "总部/信息科", roles_added=["管理员"], posts_added=["科员"])
+    was = current_language()
+    try:
+        set_language(lang)
+        shown = what_happens(user).plain
+    finally:
+        set_language(was)
+    assert shown == said.join([word("ui.into", lang, unit="总部/信息科"), word("ui.roles_added", lang, roles="管理员"),
+                               word("ui.posts_added", lang, posts="科员")])
