@@ -450,3 +450,37 @@ def test_a_user_who_may_not_create_databases_is_told_to_ask_the_dba(db_lab: DbLa
     else:  # MariaDB tells only when asked to create it
         assert actions == ["restore_database_missing", "restore_confirmed", "restore_started",
                            "restore_safety_skipped", "restore_database_not_created", "restore_failed"]
+
+
+@pytest.mark.parametrize("target", ["maria", "pg"])
+def test_a_dropped_database_with_quotes_in_its_name_is_created_under_that_name(db_lab: DbLab, target: str) -> None:
+    """The name is an identifier, quoted by the server or psql: quotes, a backtick, a space and
+    Chinese in it create that database, no other, and nothing runs that the name spells."""
+    from tests.commandline import launch
+
+    name = f"lp 库 '{secrets.token_hex(2)}\" `x`; DROP"
+    if target == "maria":
+        quoted = "`" + name.replace("`", "``") + "`"
+        db_lab.maria.root_sql(f"CREATE DATABASE {quoted}; CREATE TABLE {quoted}.t (v TEXT);"
+                              f"INSERT INTO {quoted}.t VALUES ('张三');")
+    else:
+        quoted = '"' + name.replace('"', '""') + '"'
+        db_lab.pg.sql(f"CREATE DATABASE {quoted};")
+        db_lab.pg.sql("CREATE TABLE t (v text); INSERT INTO t VALUES ('张三');", name)
+    site = db_lab.root / "site.yaml"
+    yaml_name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    site.write_text(site.read_text(encoding="utf-8").replace(f"name: {db_lab.name},", f"name: {yaml_name},"),
+                    encoding="utf-8")
+    assert launch(db_lab.root, "backup", "--env", "lab", target)[0] == 0
+    if target == "maria":
+        db_lab.maria.root_sql(f"DROP DATABASE {quoted}")
+    else:
+        db_lab.pg.sql(f"DROP DATABASE {quoted}")
+    code, output = launch(db_lab.root, "restore", "1", "--env", "lab", "--yes")
+    assert code == 0, output
+    if target == "maria":
+        assert db_lab.maria.root_sql("SELECT v FROM t", name).strip() == "张三"
+    else:
+        assert db_lab.pg.sql("SELECT v FROM t", name).strip() == "张三"
+    assert db_lab.name in (db_lab.maria.root_sql("SHOW DATABASES") if target == "maria"
+                           else db_lab.pg.sql("SELECT datname FROM pg_database"))  # the other one untouched
