@@ -58,7 +58,6 @@ class RestoreResult:
 class MissingDatabase:
     """The target's database is not on its server: it is created before the restore."""
 
-    target: ResolvedTarget
     name: str
     server: str  # where the server listens, as site.yaml says
     host: str  # the host whose shell reaches it
@@ -174,7 +173,7 @@ def _verify_and_restore(session: BackupSession, record: BackupRecord, env_name: 
         session.audit("restore_refused", where, {"backup": backup_id, "reason": problem})
         raise RestoreRefused(phrase("error.restore_not_verified", id=backup_id, problem=problem),
                              hint=phrase("error.restore_not_verified_hint", env=record.environment))
-    missing = _missing_database(session, record, opened)
+    target, missing = _missing_database(session, record, opened)
     if missing is not None:
         session.audit("restore_database_missing", where, {"backup": backup_id, **missing.audit_detail(),
                                                           "may_create": missing.may_create})
@@ -206,7 +205,7 @@ def _verify_and_restore(session: BackupSession, record: BackupRecord, env_name: 
                 "backup": backup_id, "restore": restore_id, "database": missing.name, "host": missing.host,
                 "reason": "the database does not exist: there is nothing to save"})
         assert opened is not None  # it verified
-        detail = _restore(session, record, opened, safety.id if safety else None, missing)
+        detail = _restore(session, record, opened, safety.id if safety else None, target, missing)
     except LaunchpadError as exc:
         records.finish_restore(session.store, restore_id, "failed", exc.message, safety.id if safety else None)
         session.audit("restore_failed", where, {"backup": backup_id, "restore": restore_id, "reason": exc.message,
@@ -248,11 +247,12 @@ def _confirm(session: BackupSession, prompter: Prompter, record: BackupRecord, p
 
 
 def _restore(session: BackupSession, record: BackupRecord, opened: BinaryIO, safety_id: int | None,
-             missing: MissingDatabase | None = None) -> Phrase:
+             target: ResolvedTarget | None = None, missing: MissingDatabase | None = None) -> Phrase:
+    """`target`: as resolved before the question (its secrets asked once), else resolved now."""
     environment = session.workspace.environment(record.environment)
-    target = missing.target if missing else resolve_target(
-        environment, record.environment, record.target, session.transport_for, session.workspace.root,
-        ask_secret=session.ask_secret)
+    if target is None:
+        target = resolve_target(environment, record.environment, record.target, session.transport_for,
+                                session.workspace.root, ask_secret=session.ask_secret)
     driver = driver_for(target)
     if driver.name != record.driver:
         raise RestoreRefused(phrase("error.restore_driver", id=record.id, was=record.driver, now=driver.name),
@@ -275,31 +275,35 @@ def _restore(session: BackupSession, record: BackupRecord, opened: BinaryIO, saf
 
 
 def _missing_database(session: BackupSession, record: BackupRecord, opened: BinaryIO | None
-                      ) -> MissingDatabase | None:
-    """The target's database when its server says it is not there; None when it is, when the
-    target is no database, or when the server cannot be asked (the restore then goes on as
-    ever, and its safety backup says what is wrong)."""
+                      ) -> tuple[ResolvedTarget | None, MissingDatabase | None]:
+    """The target, resolved (None when it cannot be: the restore says why later, as ever), and
+    its database when its server says it is not there; None when it is, when the target is no
+    database, or when the server cannot be asked (the restore then goes on as ever, and its
+    safety backup says what is wrong)."""
     if opened is None:
-        return None
+        return None, None
     environment = session.workspace.environment(record.environment)
     try:
         target = resolve_target(environment, record.environment, record.target, session.transport_for,
                                 session.workspace.root, ask_secret=session.ask_secret)
+    except LaunchpadError:
+        return None, None
+    try:
         driver = driver_for(target)
         if not driver.default_charset or driver.name != record.driver or target.database is None:
-            return None
+            return target, None
         shell = HostShell(target.transport, session.audit, local=target.local)
         with shell.private_dir(driver.secret_files()) as tmp:
             state = driver.database_state(shell, tmp)
     except LaunchpadError:
-        return None
+        return target, None
     if state is None or state.exists:
-        return None
+        return target, None
     recorded = _recorded_charset(driver, record, opened)
     database = target.database
     server = f"{database.host or 'localhost'}" + (f":{database.port}" if database.port else "")
-    return MissingDatabase(target, database.name, server, shell.name, recorded or driver.default_charset,
-                           "backup" if recorded else "default", state.may_create)
+    return target, MissingDatabase(database.name, server, shell.name, recorded or driver.default_charset,
+                                   "backup" if recorded else "default", state.may_create)
 
 
 def _recorded_charset(driver: Driver, record: BackupRecord, opened: BinaryIO) -> str | None:
