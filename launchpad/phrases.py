@@ -262,6 +262,11 @@ CATALOG: dict[str, tuple[str, str]] = {
     "restore.none_verified": ("no backup of {target} verified to restore from",
                               "{target} 没有可用于恢复的已校验备份"),
     "restore.restored": ("restored backup {id} ({file}) on {host}", "已在 {host} 上恢复备份 {id}（{file}）"),
+    "restore.restored_created": ("restored backup {id} ({file}) on {host} into database {db}, created empty for it "
+                                 "({charset}); no safety backup was taken: the database did not exist, so there was "
+                                 "nothing to save",
+                                 "已在 {host} 上新建空数据库 {db}（{charset}）并恢复备份 {id}（{file}）；"
+                                 "未做安全备份：该数据库原本不存在，没有需要保存的内容"),
     "restore.done": ("{detail}; safety backup {safety}", "{detail}；安全备份 {safety}"),
     # backup checks and drills
     "check.empty": ("the dump is empty", "备份内容为空"),

@@ -41,7 +41,8 @@ class DrillNotRun(BackupFailed):
 
 class RestoreRefused(Refusal):
     """A restore that launchpad will not start, nothing changed: the backup was deleted, its file
-    does not verify, its target now has another driver. A condition not met (exit 4) — not
+    does not verify, its target now has another driver, its database is gone and its user may
+    not create one. A condition not met (exit 4) — not
     exit 1, the restore that started and failed (BackupFailed)."""
 
     title = "restore refused"

@@ -5,6 +5,12 @@ environment (never across: no option allows test data onto production) and is no
 file, opened once and held open until it has been streamed, still has the recorded sha256; a
 person confirms (on production by typing the environment's name, or `--confirm ENV`); a safety
 backup of the current state is taken; only then is the backup streamed into the restore command.
+A database that is not there at all (dropped, or never created on a rebuilt server; one that
+exists but is empty is not "gone") has nothing to save: the person is told which one, and that
+it will be created, before confirming; the safety backup is skipped, saying why; the database
+is created empty (with the encoding the backup records, else the engine's default) and the
+backup restored into it. When its user may not create databases, nothing is done and the
+person is told to have the DBA create it empty, then run the same command again.
 Every outcome is a row in `backup_restores` and entries in the audit log. A refusal, nothing
 changed, is audited too: `restore_refused`, or `restore_declined` when a person said no. A
 backup of another environment (`RestoreOtherEnvironment`) and a restore not confirmed
@@ -21,13 +27,14 @@ from typing import Any, BinaryIO, cast
 from launchpad.backup import records
 from launchpad.backup.compress import decompress_command, decompressed_from
 from launchpad.backup.drivers import driver_for
+from launchpad.backup.drivers.base import Driver
 from launchpad.backup.errors import BackupFailed, RestoreNotConfirmed, RestoreOtherEnvironment, RestoreRefused
 from launchpad.backup.hostshell import HostShell, tail
 from launchpad.backup.progress import ProgressMeter
 from launchpad.backup.records import BackupRecord
 from launchpad.backup.session import BackupSession
 from launchpad.backup.structure import ChunkReader
-from launchpad.backup.targets import resolve_target
+from launchpad.backup.targets import ResolvedTarget, resolve_target
 from launchpad.backup.verified import VerifiedReader
 from launchpad.backup.verify import checksum_problem
 from launchpad.errors import LaunchpadError
@@ -45,6 +52,22 @@ class RestoreResult:
     backup: BackupRecord
     safety_backup: BackupRecord | None
     detail: Said  # what was restored where: a phrase for the reader, its English text in the store
+
+
+@dataclass(frozen=True)
+class MissingDatabase:
+    """The target's database is not on its server: it is created before the restore."""
+
+    name: str
+    server: str  # where the server listens, as site.yaml says
+    host: str  # the host whose shell reaches it
+    charset: str
+    charset_from: str  # "backup" (recorded in it) or "default" (the engine's)
+    may_create: bool | None
+
+    def audit_detail(self) -> dict[str, Any]:
+        return {"database": self.name, "server": self.server, "host": self.host, "charset": self.charset,
+                "charset_from": self.charset_from}
 
 
 class _MeteredFile:
@@ -150,39 +173,64 @@ def _verify_and_restore(session: BackupSession, record: BackupRecord, env_name: 
         session.audit("restore_refused", where, {"backup": backup_id, "reason": problem})
         raise RestoreRefused(phrase("error.restore_not_verified", id=backup_id, problem=problem),
                              hint=phrase("error.restore_not_verified_hint", env=record.environment))
+    target, missing = _missing_database(session, record, opened)
+    if missing is not None:
+        session.audit("restore_database_missing", where, {"backup": backup_id, **missing.audit_detail(),
+                                                          "may_create": missing.may_create})
+        if missing.may_create is False:
+            session.audit("restore_refused", where, {"backup": backup_id, **missing.audit_detail(),
+                                                     "reason": "the database does not exist and its user may not "
+                                                               "create databases"})
+            raise _not_creatable(record, missing)
     if not already_confirmed:
-        _confirm(session, prompter, record, production, by_yes)
+        _confirm(session, prompter, record, production, by_yes, missing)
     for dead in records.close_dead_restores(session.store):
         session.audit("restore_interrupted", f"{dead['environment']}/{dead['target']}",
                       {"backup": dead["backup_id"], "restore": dead["id"], "reason": "its process was killed mid-way"})
     restore_id = records.start_restore(session.store, record, session.actor, session.run_id, session.step_id)
-    session.audit("restore_started", where, {"backup": backup_id, "restore": restore_id})
+    session.audit("restore_started", where, {"backup": backup_id, "restore": restore_id,
+                                             **({"database_missing": missing.name} if missing else {})})
     safety = None
     try:
         from launchpad.backup.take import take_backup
 
-        try:
-            safety = take_backup(session, env_name, record.target, purpose="safety")
-        except LaunchpadError as exc:
-            raise BackupFailed(phrase("error.restore_safety_failed", error=exc.said), hint=exc.said_hint) from None
+        if missing is None:
+            try:
+                safety = take_backup(session, env_name, record.target, purpose="safety")
+            except LaunchpadError as exc:
+                raise BackupFailed(phrase("error.restore_safety_failed", error=exc.said),
+                                   hint=exc.said_hint) from None
+        else:
+            session.audit("restore_safety_skipped", where, {
+                "backup": backup_id, "restore": restore_id, "database": missing.name, "host": missing.host,
+                "reason": "the database does not exist: there is nothing to save"})
         assert opened is not None  # it verified
-        detail = _restore(session, record, opened, safety.id)
+        detail = _restore(session, record, opened, safety.id if safety else None, target, missing)
     except LaunchpadError as exc:
         records.finish_restore(session.store, restore_id, "failed", exc.message, safety.id if safety else None)
         session.audit("restore_failed", where, {"backup": backup_id, "restore": restore_id, "reason": exc.message,
                                                 "safety_backup": safety.id if safety else None})
         raise
-    records.finish_restore(session.store, restore_id, "restored", str(detail), safety.id)
-    session.audit("restore_finished", where, {"backup": backup_id, "restore": restore_id, "safety_backup": safety.id})
+    records.finish_restore(session.store, restore_id, "restored", str(detail), safety.id if safety else None)
+    session.audit("restore_finished", where, {"backup": backup_id, "restore": restore_id,
+                                              "safety_backup": safety.id if safety else None,
+                                              **({"database_created": missing.name} if missing else {})})
     return RestoreResult(restore_id, record, safety, detail)
 
 
 def _confirm(session: BackupSession, prompter: Prompter, record: BackupRecord, production: bool,
-             by_yes: bool = True) -> None:
+             by_yes: bool = True, missing: MissingDatabase | None = None) -> None:
     step = session.step_id or "restore"
-    title = phrase("bk.restore_title", id=record.id, target=record.target)
-    detail = phrase("bk.restore_detail", id=record.id, target=record.target, env=record.environment,
-                    at=local_text(record.finished, session.workspace.site.tz), file=record.file)
+    at = local_text(record.finished, session.workspace.site.tz)
+    if missing is None:
+        title = phrase("bk.restore_title", id=record.id, target=record.target)
+        detail = phrase("bk.restore_detail", id=record.id, target=record.target, env=record.environment,
+                        at=at, file=record.file)
+    else:
+        # Asked and typed alike: the question itself says that the database will be created.
+        title = phrase("bk.restore_title_create", id=record.id, target=record.target, db=missing.name)
+        detail = phrase("bk.restore_detail_create", id=record.id, db=missing.name, server=missing.server,
+                        host=missing.host, env=record.environment, charset=missing.charset, at=at, file=record.file)
     where = f"{record.environment}/{record.target}"
     if not prompter.confirm(ConfirmRequest(step, title, record.environment, production, detail, by_yes=by_yes)):
         session.audit("restore_declined", where, {"backup": record.id, "reason": "not confirmed"})
@@ -198,19 +246,100 @@ def _confirm(session: BackupSession, prompter: Prompter, record: BackupRecord, p
     session.audit("restore_confirmed", where, {"backup": record.id, "production": production})
 
 
-def _restore(session: BackupSession, record: BackupRecord, opened: BinaryIO, safety_id: int) -> Phrase:
+def _restore(session: BackupSession, record: BackupRecord, opened: BinaryIO, safety_id: int | None,
+             target: ResolvedTarget | None = None, missing: MissingDatabase | None = None) -> Phrase:
+    """`target`: as resolved before the question (its secrets asked once), else resolved now."""
     environment = session.workspace.environment(record.environment)
-    target = resolve_target(environment, record.environment, record.target, session.transport_for,
-                            session.workspace.root, ask_secret=session.ask_secret)
+    if target is None:
+        target = resolve_target(environment, record.environment, record.target, session.transport_for,
+                                session.workspace.root, ask_secret=session.ask_secret)
     driver = driver_for(target)
     if driver.name != record.driver:
         raise RestoreRefused(phrase("error.restore_driver", id=record.id, was=record.driver, now=driver.name),
                              hint=phrase("error.restore_driver_hint"))
     shell = HostShell(target.transport, session.audit, local=target.local)
     with shell.private_dir(driver.secret_files()) as tmp:
+        if missing is not None:
+            _create_database(session, shell, tmp, driver, record, missing)
         result = feed_backup(session, shell, record, driver.restore_command(tmp), opened=opened)
     if not result.ok:
+        hint = phrase("error.restore_failed_hint", id=safety_id, env=record.environment) if safety_id is not None \
+            else phrase("error.restore_failed_created_hint", db=missing.name if missing else record.target,
+                        id=record.id, env=record.environment)
         raise BackupFailed(phrase("error.restore_failed", host=shell.name, code=result.exit_code,
-                                  tail=tail(result.stderr)),
-                           hint=phrase("error.restore_failed_hint", id=safety_id, env=record.environment))
+                                  tail=tail(result.stderr)), hint=hint)
+    if missing is not None:
+        return phrase("restore.restored_created", id=record.id, file=record.file, host=shell.name, db=missing.name,
+                      charset=missing.charset)
     return phrase("restore.restored", id=record.id, file=record.file, host=shell.name)
+
+
+def _missing_database(session: BackupSession, record: BackupRecord, opened: BinaryIO | None
+                      ) -> tuple[ResolvedTarget | None, MissingDatabase | None]:
+    """The target, resolved (None when it cannot be: the restore says why later, as ever), and
+    its database when its server says it is not there; None when it is, when the target is no
+    database, or when the server cannot be asked (the restore then goes on as ever, and its
+    safety backup says what is wrong)."""
+    if opened is None:
+        return None, None
+    environment = session.workspace.environment(record.environment)
+    try:
+        target = resolve_target(environment, record.environment, record.target, session.transport_for,
+                                session.workspace.root, ask_secret=session.ask_secret)
+    except LaunchpadError:
+        return None, None
+    try:
+        driver = driver_for(target)
+        if not driver.default_charset or driver.name != record.driver or target.database is None:
+            return target, None
+        shell = HostShell(target.transport, session.audit, local=target.local)
+        with shell.private_dir(driver.secret_files()) as tmp:
+            state = driver.database_state(shell, tmp)
+    except LaunchpadError:
+        return target, None
+    if state is None or state.exists:
+        return target, None
+    recorded = _recorded_charset(driver, record, opened)
+    database = target.database
+    server = f"{database.host or 'localhost'}" + (f":{database.port}" if database.port else "")
+    return target, MissingDatabase(database.name, server, shell.name, recorded or driver.default_charset,
+                                   "backup" if recorded else "default", state.may_create)
+
+
+def _recorded_charset(driver: Driver, record: BackupRecord, opened: BinaryIO) -> str | None:
+    """The encoding the backup's own start records (its file as verified); None when it records none."""
+    opened.seek(0)
+    chunks = decompressed_from(opened, record.compression, record.file)
+    try:
+        return driver.recorded_charset(chunks)
+    except LaunchpadError:
+        return None
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()  # stops a decompressor that would otherwise run to the end
+        opened.seek(0)
+
+
+def _create_database(session: BackupSession, shell: HostShell, tmp: str, driver: Driver, record: BackupRecord,
+                     missing: MissingDatabase) -> None:
+    where = f"{record.environment}/{record.target}"
+    outcome = driver.create_database(shell, tmp, missing.charset)
+    if outcome.created:
+        session.audit("restore_database_created", where, {"backup": record.id, **missing.audit_detail()})
+        return
+    session.audit("restore_database_not_created", where, {"backup": record.id, **missing.audit_detail(),
+                                                           "denied": outcome.denied, "said": str(outcome.said)})
+    if outcome.denied:
+        raise _not_creatable(record, missing)
+    raise BackupFailed(phrase("error.restore_create_failed", db=missing.name, server=missing.server,
+                              host=missing.host, env=record.environment, said=outcome.said),
+                       hint=phrase("error.restore_no_create_hint", db=missing.name, charset=missing.charset,
+                                   id=record.id, env=record.environment))
+
+
+def _not_creatable(record: BackupRecord, missing: MissingDatabase) -> RestoreRefused:
+    return RestoreRefused(phrase("error.restore_no_create", db=missing.name, server=missing.server,
+                                 host=missing.host, env=record.environment),
+                          hint=phrase("error.restore_no_create_hint", db=missing.name, charset=missing.charset,
+                                      id=record.id, env=record.environment))

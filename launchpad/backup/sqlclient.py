@@ -24,6 +24,7 @@ from launchpad.backup.errors import BackupFailed
 from launchpad.backup.hostshell import HostShell, tail
 from launchpad.phrases import Said, phrase
 
+NO_DATABASE = ""  # MySqlClient: connect to the server without choosing a database
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 Value = str | None
 
@@ -72,7 +73,8 @@ class MySqlClient:
         return f"--defaults-extra-file={shlex.quote(tmp + '/' + self.option_file)} --default-character-set=utf8mb4"
 
     def command(self, tmp: str, database: str | None = None, extra: str = "") -> str:
-        db = shlex.quote(database or self.access.name)
+        """`database`: None for the target's own; NO_DATABASE for none (the server alone)."""
+        db = "" if database == NO_DATABASE else shlex.quote(database or self.access.name)
         # The client, unlike the dump tool, takes a connect timeout: a dead server fails fast.
         return " ".join(part for part in (self.tool, self.options(tmp), "--connect-timeout=10", extra, db) if part)
 

@@ -469,6 +469,24 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                   "`launchpad restore {id} --env {env}`",
                                   "安全备份 {id} 保存了本次恢复前的状态：要回到那时，运行 "
                                   "`launchpad restore {id} --env {env}`"),
+    "error.restore_no_create": ("the database {db} does not exist on {server} (reached from {host}, environment "
+                                "{env}), and its user may not create databases; nothing was changed",
+                                "数据库 {db} 在 {server} 上不存在（经 {host} 连接，环境 {env}），而该数据库用户"
+                                "没有建库权限；什么都没有改动"),
+    "error.restore_no_create_hint": ("ask the DBA to create the database {db}, empty ({charset}), and give the user "
+                                     "rights on it; then run the same command again: "
+                                     "`launchpad restore {id} --env {env}`",
+                                     "请 DBA 新建空数据库 {db}（{charset}）并给该用户授权，然后再次运行同一命令："
+                                     "`launchpad restore {id} --env {env}`"),
+    "error.restore_create_failed": ("the database {db} does not exist on {server} (reached from {host}, environment "
+                                    "{env}), and creating it failed: {said}; nothing was restored",
+                                    "数据库 {db} 在 {server} 上不存在（经 {host} 连接，环境 {env}），新建失败：{said}；"
+                                    "没有恢复任何内容"),
+    "error.restore_failed_created_hint": ("the database {db} did not exist and was created empty for this restore; it "
+                                          "may now hold part of the backup. Put the cause right and run "
+                                          "`launchpad restore {id} --env {env}` again",
+                                          "数据库 {db} 原本不存在，是为本次恢复新建的空库，现在可能只有部分内容。"
+                                          "排除原因后再次运行 `launchpad restore {id} --env {env}`"),
     "error.restore_not_confirmed": ("the restore was not confirmed; nothing was changed",
                                     "恢复未获确认；什么都没有改动"),
     # the user import's question

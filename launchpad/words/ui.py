@@ -321,6 +321,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "bk.drill_none": ("Backup #{id} cannot be drilled: {summary}", "备份 #{id} 无法演练：{summary}"),
     "bk.restored": ("✓ Backup #{id} restored on {where}; the state before is safety backup #{safety}.",
                     "✓ 已将备份 #{id} 恢复到 {where}；恢复前的状态已存为安全备份 #{safety}。"),
+    "bk.restored_created": ("✓ Backup #{id} restored on {where} into its database, created for it; no safety "
+                            "backup: the database did not exist.",
+                            "✓ 已将备份 #{id} 恢复到 {where}，数据库为此新建；未做安全备份：该数据库原本不存在。"),
     "bk.declined": ("Restore cancelled: nothing was changed.", "已取消恢复：未做任何改动。"),
     "bk.busy": ("{op} {where}: wait until it ends.", "{op} {where}，请等待完成。"),
     "bk.choose": ("Choose a backup first (↑↓).", "请先用 ↑↓ 选择一个备份。"),
@@ -331,6 +334,15 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "Replace {target} on {env} with backup #{id}, taken {at}. A safety backup of the current state is "
         "taken first.\nFile: {file}",
         "用 {at} 的备份 #{id} 替换 {env} 上的 {target}。恢复前会先为当前状态做一次安全备份。\n文件：{file}",
+    ),
+    "bk.restore_title_create": ("restore backup #{id} of {target}, creating the database {db}",
+                                "恢复备份 #{id}（{target}），并新建数据库 {db}"),
+    "bk.restore_detail_create": (
+        "The database {db} does not exist on {server} (reached from {host}, environment {env}). It will be "
+        "created, empty ({charset}), and backup #{id}, taken {at}, restored into it. No safety backup: there is "
+        "nothing to save.\nFile: {file}",
+        "数据库 {db} 在 {server} 上不存在（经 {host} 连接，环境 {env}）。将新建空数据库（{charset}），"
+        "再把 {at} 的备份 #{id} 恢复进去。不做安全备份：没有需要保存的内容。\n文件：{file}",
     ),
     "bk.quit_title": ("Quit while a backup operation runs?", "备份操作尚未结束，确定退出？"),
     "bk.quit_body": (

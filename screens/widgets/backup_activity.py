@@ -111,5 +111,6 @@ def describe_outcome(kind: str, backup_id: int | None, outcome: Any) -> tuple[st
         text = t(key, id=backup_id, summary=outcome.summary) + (f"\n{rows}" if rows else "")
         return text, bool(outcome.passed)
     backup, safety = outcome.backup, outcome.safety_backup
-    return t("bk.restored", id=backup.id, where=f"{backup.environment}/{backup.target}",
-             safety=safety.id if safety else "-"), True
+    if safety is None:  # the database was not there: created for the restore, nothing to save
+        return t("bk.restored_created", id=backup.id, where=f"{backup.environment}/{backup.target}"), True
+    return t("bk.restored", id=backup.id, where=f"{backup.environment}/{backup.target}", safety=safety.id), True

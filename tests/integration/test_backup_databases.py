@@ -332,3 +332,155 @@ def test_a_drill_that_cannot_reach_its_host_leaves_the_earlier_pass_standing(
 
     code, output = launch(lab.root, "--lang", "zh", "backups", "drill", "1", "--json")
     assert code == 1 and "Traceback" not in output
+
+
+def _drop_database(db_lab: DbLab, target: str) -> None:
+    if target == "maria":
+        db_lab.maria.root_sql(f"DROP DATABASE {db_lab.name}")
+    else:
+        db_lab.pg.sql(f"DROP DATABASE {db_lab.name}")
+
+
+def _database_charset(db_lab: DbLab, target: str) -> str:
+    """The database's character set or encoding; empty when it does not exist."""
+    if target == "maria":
+        return db_lab.maria.root_sql("SELECT DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA "
+                                     f"WHERE SCHEMA_NAME = '{db_lab.name}'").strip()
+    return db_lab.pg.sql(f"SELECT pg_encoding_to_char(encoding) FROM pg_database WHERE datname = '{db_lab.name}'"
+                         ).strip()
+
+
+def _audit(db_lab: DbLab) -> list[tuple[str, dict[str, Any]]]:
+    import json
+
+    return [(row["action"], json.loads(row["detail"] or "{}")) for row in db_lab.store.db.query(
+        "SELECT action, detail FROM audit WHERE action LIKE 'restore_%' ORDER BY id")]
+
+
+@pytest.mark.parametrize("target", ["maria", "pg"])
+def test_a_dropped_database_is_created_and_restored_with_its_rows(db_lab: DbLab, target: str) -> None:
+    """23:00, the client's database is gone: restore says so, saves nothing (there is nothing),
+    creates it and brings the rows back."""
+    from tests.commandline import launch
+
+    rows = db_lab.maria_rows if target == "maria" else db_lab.pg_rows
+    original = rows()
+    assert launch(db_lab.root, "backup", "--env", "lab", target)[0] == 0
+    _drop_database(db_lab, target)
+    assert _database_charset(db_lab, target) == ""
+    code, output = launch(db_lab.root, "--lang", "zh", "restore", "1", "--env", "lab", "--yes")
+    assert code == 0, output
+    assert rows() == original
+    charset = "utf8mb4" if target == "maria" else "UTF8"
+    assert _database_charset(db_lab, target) == charset
+    assert f"新建空数据库 {db_lab.name}（{charset}）" in output and "未做安全备份：该数据库原本不存在" in output, output
+    assert [b.purpose for b in records.list_backups(db_lab.store)] == ["manual"]  # no safety backup
+    restore = records.restores(db_lab.store)[0]
+    assert restore["status"] == "restored" and restore["safety_backup_id"] is None
+    audit = _audit(db_lab)
+    assert [action for action, _ in audit] == ["restore_database_missing", "restore_confirmed", "restore_started",
+                                               "restore_safety_skipped", "restore_database_created",
+                                               "restore_finished"]
+    missing, created = audit[0][1], audit[4][1]
+    assert missing["database"] == db_lab.name and missing["host"] == "app1"
+    assert missing["server"].startswith("127.0.0.1:")
+    assert created["charset"] == charset
+    # PostgreSQL's archive records its encoding; a MySQL dump names no database, so no character set.
+    assert created["charset_from"] == ("default" if target == "maria" else "backup")
+    assert "nothing to save" in audit[3][1]["reason"]
+
+
+def test_an_empty_database_that_exists_is_restored_as_ever(db_lab: DbLab) -> None:
+    """Empty is not gone: the safety backup is taken, nothing is created."""
+    original = db_lab.pg_rows()
+    with db_lab.session() as session:
+        record = take_backup(session, "lab", "pg")
+        db_lab.pg.sql("DROP TABLE users;", db_lab.name)
+        result = restore_backup(session, record.id, "lab", ScriptedPrompter())
+    assert db_lab.pg_rows() == original
+    assert result.safety_backup is not None and result.safety_backup.inventory == {"tables": {}}
+    actions = [action for action, _ in _audit(db_lab)]
+    assert "restore_database_missing" not in actions and "restore_database_created" not in actions
+
+
+def test_production_asks_for_its_name_saying_the_database_will_be_created(db_lab: DbLab) -> None:
+    original = db_lab.maria_rows()
+    with db_lab.session("prod") as session:
+        record = take_backup(session, "prod", "maria")
+        _drop_database(db_lab, "maria")
+        wrong = ScriptedPrompter(typed_name="lab")
+        with pytest.raises(RestoreRefused, match="production"):
+            restore_backup(session, record.id, "prod", wrong)
+        assert _database_charset(db_lab, "maria") == ""  # nothing created
+        assert records.restores(db_lab.store) == []
+        asked = [str(request.title) for request in wrong.asked]
+        assert len(asked) == 2 and all(f"creating the database {db_lab.name}" in title for title in asked), asked
+        assert "will be created" in str(wrong.asked[0].detail) and "No safety backup" in str(wrong.asked[0].detail)
+        restore_backup(session, record.id, "prod", ScriptedPrompter(typed_name="prod"))
+    assert db_lab.maria_rows() == original
+
+
+@pytest.mark.parametrize("target", ["maria", "pg"])
+def test_a_user_who_may_not_create_databases_is_told_to_ask_the_dba(db_lab: DbLab, target: str) -> None:
+    from tests.commandline import launch
+
+    assert launch(db_lab.root, "backup", "--env", "lab", target)[0] == 0
+    # A user that can read and back up the database but not create one.
+    if target == "maria":
+        quoted = PASSWORD.replace("\\", "\\\\").replace("'", "\\'")
+        for host in ("127.0.0.1", "localhost"):
+            db_lab.maria.root_sql(f"CREATE USER 'lp_ro'@'{host}' IDENTIFIED BY '{quoted}';"
+                                  f"GRANT SELECT, LOCK TABLES, SHOW VIEW ON {db_lab.name}.* TO 'lp_ro'@'{host}';")
+    else:
+        db_lab.pg.sql("CREATE ROLE lp_ro LOGIN NOCREATEDB PASSWORD '" + PASSWORD.replace("'", "''") + "';")
+    site = db_lab.root / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("user: lp,", "user: lp_ro,"), encoding="utf-8")
+    _drop_database(db_lab, target)
+    code, output = launch(db_lab.root, "--lang", "zh", "restore", "1", "--env", "lab", "--yes")
+    assert code == 4, output
+    assert f"数据库 {db_lab.name} 在 127.0.0.1:" in output and "经 app1 连接，环境 lab" in output, output
+    assert "没有建库权限；什么都没有改动" in output, output
+    assert f"→ 请 DBA 新建空数据库 {db_lab.name}" in output and "`launchpad restore 1 --env lab`" in output, output
+    assert "Traceback" not in output
+    assert _database_charset(db_lab, target) == ""  # nothing half-done
+    assert [b.purpose for b in records.list_backups(db_lab.store)] == ["manual"]
+    actions = [action for action, _ in _audit(db_lab)]
+    if target == "pg":  # PostgreSQL tells before anything is asked
+        assert actions == ["restore_database_missing", "restore_refused"]
+    else:  # MariaDB tells only when asked to create it
+        assert actions == ["restore_database_missing", "restore_confirmed", "restore_started",
+                           "restore_safety_skipped", "restore_database_not_created", "restore_failed"]
+
+
+@pytest.mark.parametrize("target", ["maria", "pg"])
+def test_a_dropped_database_with_quotes_in_its_name_is_created_under_that_name(db_lab: DbLab, target: str) -> None:
+    """The name is an identifier, quoted by the server or psql: quotes, a backtick, a space and
+    Chinese in it create that database, no other, and nothing runs that the name spells."""
+    from tests.commandline import launch
+
+    name = f"lp 库 '{secrets.token_hex(2)}\" `x`; DROP"
+    if target == "maria":
+        quoted = "`" + name.replace("`", "``") + "`"
+        db_lab.maria.root_sql(f"CREATE DATABASE {quoted}; CREATE TABLE {quoted}.t (v TEXT);"
+                              f"INSERT INTO {quoted}.t VALUES ('张三');")
+    else:
+        quoted = '"' + name.replace('"', '""') + '"'
+        db_lab.pg.sql(f"CREATE DATABASE {quoted};")
+        db_lab.pg.sql("CREATE TABLE t (v text); INSERT INTO t VALUES ('张三');", name)
+    site = db_lab.root / "site.yaml"
+    yaml_name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    site.write_text(site.read_text(encoding="utf-8").replace(f"name: {db_lab.name},", f"name: {yaml_name},"),
+                    encoding="utf-8")
+    assert launch(db_lab.root, "backup", "--env", "lab", target)[0] == 0
+    if target == "maria":
+        db_lab.maria.root_sql(f"DROP DATABASE {quoted}")
+    else:
+        db_lab.pg.sql(f"DROP DATABASE {quoted}")
+    code, output = launch(db_lab.root, "restore", "1", "--env", "lab", "--yes")
+    assert code == 0, output
+    if target == "maria":
+        assert db_lab.maria.root_sql("SELECT v FROM t", name).strip() == "张三"
+    else:
+        assert db_lab.pg.sql("SELECT v FROM t", name).strip() == "张三"
+    assert db_lab.name in (db_lab.maria.root_sql("SHOW DATABASES") if target == "maria"
+                           else db_lab.pg.sql("SELECT datname FROM pg_database"))  # the other one untouched

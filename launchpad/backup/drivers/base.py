@@ -33,6 +33,19 @@ class DrillOutcome:
     hint: Said = ""  # what to do, when the drill could not run (the error's hint)
 
 
+@dataclass(frozen=True)
+class DatabaseState:
+    exists: bool
+    may_create: bool | None  # None: the server only tells when it is asked to create it
+
+
+@dataclass(frozen=True)
+class CreateOutcome:
+    created: bool
+    denied: bool = False  # the user lacks the right to create a database
+    said: Said = ""  # the server's words, when not created
+
+
 class Driver:
     name = ""
     extension = "dump"
@@ -74,6 +87,22 @@ class Driver:
 
     def drill(self, shell: HostShell, tmp: str, feed: FeedBackup, recorded: dict[str, Any] | None,
               open_chunks: OpenChunks) -> DrillOutcome:
+        raise NotImplementedError
+
+    # The character set a database is created with when the backup does not record one.
+    default_charset = ""
+
+    def database_state(self, shell: HostShell, tmp: str) -> DatabaseState | None:
+        """Whether the target's database exists on its server and whether its user may create
+        it; None for targets that are no database, or when the server could not tell."""
+        return None
+
+    def recorded_charset(self, dump: Iterator[bytes]) -> str | None:
+        """The database's character set as the dump (its start, decompressed) records it."""
+        return None
+
+    def create_database(self, shell: HostShell, tmp: str, charset: str) -> CreateOutcome:
+        """Create the target's database, empty, with `charset`."""
         raise NotImplementedError
 
     def access(self) -> DbAccess:

@@ -12,10 +12,19 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from launchpad.backup.drivers.base import DrillOutcome, Driver, FeedBackup, OpenChunks, compare_tables, scratch_name
+from launchpad.backup.drivers.base import (
+    CreateOutcome,
+    DatabaseState,
+    DrillOutcome,
+    Driver,
+    FeedBackup,
+    OpenChunks,
+    compare_tables,
+    scratch_name,
+)
 from launchpad.backup.errors import BackupFailed
 from launchpad.backup.hostshell import HostShell, tail
-from launchpad.backup.sqlclient import MySqlClient
+from launchpad.backup.sqlclient import NO_DATABASE, MySqlClient, hex_literal
 from launchpad.backup.structure import CheckResult, check_mysqldump
 from launchpad.phrases import phrase
 
@@ -31,6 +40,10 @@ EXECUTE lp_s;
 DEALLOCATE PREPARE lp_s;
 """
 
+# The server refuses a CREATE DATABASE for want of the right: no access to that database
+# (1044), or a privilege missing (1227). The number is the same in every server language.
+_DENIED = ("ERROR 1044 ", "ERROR 1227 ")
+
 
 class MySqlDriver(Driver):
     tail_check = True
@@ -38,6 +51,8 @@ class MySqlDriver(Driver):
     inventory_before_dump = True
     extension = "sql"
     host_tools = (("mysqldump", "mariadb-dump"), ("mysql", "mariadb"))
+    # The dump names no database, so not its character set either: what the client writes with.
+    default_charset = "utf8mb4"
 
     def __init__(self, target: Any) -> None:
         super().__init__(target)
@@ -59,6 +74,29 @@ class MySqlDriver(Driver):
 
     def check(self, open_chunks: OpenChunks) -> CheckResult:
         return check_mysqldump(open_chunks())
+
+    def database_state(self, shell: HostShell, tmp: str) -> DatabaseState | None:
+        # Without choosing a database (it may be gone); the name travels as hex, compared as a value.
+        script = (f"SELECT COUNT(*) AS n FROM information_schema.SCHEMATA "
+                  f"WHERE SCHEMA_NAME = CONVERT(X'{hex_literal(self.access().name)}' USING utf8mb4);")
+        result = shell.run(self.client.command(tmp, NO_DATABASE, "--batch --skip-column-names"),
+                           stdin=script.encode("utf-8"))
+        if not result.ok or result.stdout.strip() not in (b"0", b"1"):
+            return None
+        return DatabaseState(exists=result.stdout.strip() == b"1", may_create=None)
+
+    def create_database(self, shell: HostShell, tmp: str, charset: str) -> CreateOutcome:
+        # The server quotes the name as an identifier itself (backticks doubled), from hex.
+        script = (f"SET @lp_n = CONVERT(X'{hex_literal(self.access().name)}' USING utf8mb4);\n"
+                  f"SET @lp_c = CONVERT(X'{hex_literal(charset)}' USING utf8mb4);\n"
+                  "SET @lp_q = CONCAT('CREATE DATABASE `', REPLACE(@lp_n, '`', '``'), '` CHARACTER SET `', "
+                  "REPLACE(@lp_c, '`', '``'), '`');\n"
+                  "PREPARE lp_s FROM @lp_q;\nEXECUTE lp_s;\nDEALLOCATE PREPARE lp_s;\n")
+        result = shell.run(self.client.command(tmp, NO_DATABASE, "--batch"), stdin=script.encode("utf-8"))
+        if result.ok:
+            return CreateOutcome(True)
+        stderr = result.stderr.decode("utf-8", "replace")
+        return CreateOutcome(False, denied=any(code in stderr for code in _DENIED), said=tail(result.stderr))
 
     def inventory(self, shell: HostShell, tmp: str, database: str | None = None) -> dict[str, Any]:
         sets = self.client.query(shell, tmp, _COUNTS, database)

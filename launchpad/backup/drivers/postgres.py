@@ -8,13 +8,24 @@ needs `pg_restore` on this machine, of the server's major version or newer.
 
 from __future__ import annotations
 
+import re
 import shutil
+from collections.abc import Iterator
 from typing import Any
 
-from launchpad.backup.drivers.base import DrillOutcome, Driver, FeedBackup, OpenChunks, compare_tables, scratch_name
+from launchpad.backup.drivers.base import (
+    CreateOutcome,
+    DatabaseState,
+    DrillOutcome,
+    Driver,
+    FeedBackup,
+    OpenChunks,
+    compare_tables,
+    scratch_name,
+)
 from launchpad.backup.errors import BackupFailed
 from launchpad.backup.hostshell import HostShell, tail
-from launchpad.backup.sqlclient import PostgresClient
+from launchpad.backup.sqlclient import PostgresClient, hex_literal
 from launchpad.backup.structure import CheckResult, check_pg_custom
 from launchpad.phrases import phrase
 
@@ -28,6 +39,19 @@ SELECT format('%I.%I', n.nspname, c.relname) AS t,
  ORDER BY 1;
 """
 
+# pg_dump writes in the database's encoding and says so near the start of the archive, in its
+# ENCODING entry (the table of contents is never compressed).
+_ENCODING = re.compile(rb"SET client_encoding = '([A-Za-z0-9_]{1,32})'")
+_ENCODING_WITHIN = 1 << 20
+# The maintenance database every cluster has: where a missing database is looked for and created.
+_MAINTENANCE = "postgres"
+
+
+def _psql_value(name: str, value: str) -> str:
+    """A psql variable set from hex: used as :'name' (a literal) or :"name" (an identifier),
+    quoted by psql itself."""
+    return f"SELECT convert_from(decode('{hex_literal(value)}', 'hex'), 'UTF8') AS {name} \\gset\n"
+
 
 class PostgresDriver(Driver):
     name = "postgresql"
@@ -35,6 +59,7 @@ class PostgresDriver(Driver):
     extension = "pgdump"
     host_tools = (("pg_dump",), ("pg_restore",), ("psql",))
     version_commands = {"pg_dump": "pg_dump --version", "pg_restore": "pg_restore --version"}
+    default_charset = "UTF8"
 
     def __init__(self, target: Any) -> None:
         super().__init__(target)
@@ -56,6 +81,42 @@ class PostgresDriver(Driver):
 
     def check(self, open_chunks: OpenChunks) -> CheckResult:
         return check_pg_custom(open_chunks)
+
+    def database_state(self, shell: HostShell, tmp: str) -> DatabaseState | None:
+        script = (_psql_value("lp_n", self.access().name)
+                  + "SELECT (SELECT count(*) FROM pg_database WHERE datname = :'lp_n') AS present, "
+                    "(SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user) AS may_create;\n")
+        try:
+            result = self.client.query(shell, tmp, script, _MAINTENANCE)
+        except BackupFailed:
+            return None  # the maintenance database is closed to this user: the restore goes on as ever
+        if len(result.rows) != 1 or len(result.rows[0]) != 2:
+            return None
+        present, may_create = result.rows[0]
+        return DatabaseState(exists=present != "0", may_create=may_create == "t")
+
+    def recorded_charset(self, dump: Iterator[bytes]) -> str | None:
+        start = b""
+        for chunk in dump:
+            start += chunk
+            if (found := _ENCODING.search(start)) is not None:
+                return found.group(1).decode("ascii")
+            if len(start) >= _ENCODING_WITHIN:
+                break
+        return None
+
+    def create_database(self, shell: HostShell, tmp: str, charset: str) -> CreateOutcome:
+        # template0: a dump restores into a database without the local additions of template1.
+        script = ("\\set VERBOSITY verbose\n" + _psql_value("lp_n", self.access().name)
+                  + _psql_value("lp_e", charset)
+                  + "CREATE DATABASE :\"lp_n\" WITH TEMPLATE template0 ENCODING :'lp_e';\n")
+        command = (f"{self.client.env(tmp)}psql -X -q -v ON_ERROR_STOP=1 {self.client.connection(_MAINTENANCE)} "
+                   "-f -")
+        result = shell.run(command, stdin=script.encode("utf-8"))
+        if result.ok:
+            return CreateOutcome(True)
+        # 42501, insufficient_privilege: the same in every server language (VERBOSITY verbose shows it).
+        return CreateOutcome(False, denied=b"42501" in result.stderr, said=tail(result.stderr))
 
     def inventory(self, shell: HostShell, tmp: str, database: str | None = None) -> dict[str, Any]:
         result = self.client.query(shell, tmp, _COUNTS, database)
