@@ -10,11 +10,11 @@ stdin as they are ready:
   `COPY … FROM STDIN` (ended by `\\.`), as pg_dump writes them: one session for the import.
 - MariaDB has no in-band load, so one client on the host reads the batches' statements from a
   named pipe in the command's private folder, and each batch's `LOAD DATA LOCAL INFILE` reads
-  its rows from a second one: a small loop frames them — a header line `BATCH SQL-BYTES
-  ROW-BYTES`, then the statements, then the rows; `head -c` takes each part's exact bytes, and
-  a batch whose statements arrived cut short never reaches the client. One session for the
-  import (a client's start cost 0.04 s a batch, bench/import). Nothing of the rows is ever
-  written to the host's disk.
+  its rows from a second one, made afresh for each batch: a small loop frames them — a header
+  line `BATCH SQL-BYTES ROW-BYTES`, then the statements, then the rows; `head -c` takes each
+  part's exact bytes, and a batch whose statements arrived cut short never reaches the client.
+  One session for the import (a client's start cost 0.04 s a batch, bench/import). Nothing of
+  the rows is ever written to the host's disk.
 
 A batch is done when the client prints the batch's mark, which it does only after its COMMIT
 succeeded: the mark is the last statement, and the client stops at the first error (which
@@ -55,9 +55,14 @@ DONE = "launchpad-batch-done"
 # forever, and the command with it: a batch refused by a server with local_infile = OFF hung so.
 # A damaged header or statements cut short end the loop before the batch reaches the client,
 # which then sees its input end and stops.
+# Each batch's rows go through a pipe of their own, made before its statements are handed on
+# (so its load can open no other): the load before may still hold its pipe, its rows read but
+# its end not yet seen, and a writer opening that same pipe then is not kept waiting: the next
+# batch's rows went into the load before it, and a later load waited for rows that never came,
+# until its batch failed LOAD_TIMEOUT later.
 _LOOP = """trap 'kill -KILL $! 2>/dev/null; {cleanup}' EXIT
 lp_statements="$lp_tmp/launchpad-statements"
-mkfifo "$lp_statements" "$lp_tmp/{rows}" || exit 125
+mkfifo "$lp_statements" || exit 125
 { cd "$lp_tmp" && {client} <"$lp_statements"; lp_status=$?
   [ "$lp_status" -eq 0 ] || kill -TERM 0; exit "$lp_status"; } &
 lp_client=$!
@@ -69,6 +74,7 @@ while IFS=' ' read -r lp_batch lp_sql_bytes lp_in_bytes; do
   if [ "$(printf %s "$lp_sql" | wc -c)" -ne "$lp_sql_bytes" ]; then
     echo "launchpad: batch $lp_batch arrived cut short" >&2; exit 2
   fi
+  rm -f "$lp_tmp/{rows}" && mkfifo "$lp_tmp/{rows}" || exit 125
   printf '%s\\n' "$lp_sql"
   head -c "$lp_in_bytes" <&0 >"$lp_tmp/{rows}" &
   wait "$!"

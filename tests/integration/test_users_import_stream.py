@@ -1,17 +1,20 @@
 """The import's batch stream against real MariaDB and PostgreSQL through a real sshd: one
 command carries every bulk-loaded batch; a batch whose rows arrive cut short commits nothing,
 whether its statements still arrive (the closing row's check stops it) or the stream ends with
-it (it never reaches its COMMIT); the same import run again then writes every user once."""
+it (it never reaches its COMMIT); the same import run again then writes every user once; a
+client slow to let go of a batch's rows never gets the next batch's."""
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import replace
 
 import pytest
 
+from launchpad.backup.sqlclient import MySqlClient
 from launchpad.users.operations import plan_file
 from launchpad.users.plan import PlannedUser
-from launchpad.users.staged import INCOMPLETE, Staged, staged_batch
+from launchpad.users.staged import INCOMPLETE, ROWS_PIPE, Staged, staged_batch
 from launchpad.users.stream import BatchStream
 from launchpad.users.target import TargetFailed, TargetSession
 from launchpad.users.writes import ALREADY_THERE
@@ -132,3 +135,47 @@ def test_a_user_added_between_two_batches_stops_the_batch_with_its_login_name(la
         finally:
             stream.close()
     assert marked(lab, env) == sorted([u.key] for batch, _ in made[:taken_by - 1] for u in batch)
+
+
+# A database client slow to let go of a batch's rows, as on a loaded host: like MariaDB's, it
+# reads each batch's statements from its input and the batch's rows from the rows' pipe, then
+# prints what it read and the batch's mark; but it closes a batch's pipe only once the next
+# batch's rows have begun to come (a read of them is ready), and reads first whatever that pipe
+# still gives: had they gone into the same pipe, they are there to read, every time.
+SLOW_CLIENT = """
+import os, re, select, sys
+held = None
+for line in sys.stdin:
+    mark = re.search("SELECT '([^']*)';", line)[1]
+    rows = os.open("ROWS_PIPE", os.O_RDONLY | os.O_NONBLOCK)
+    select.select([rows], [], [])
+    if held is not None:
+        late = os.read(held, 65536)
+        if late:
+            sys.exit("the load before read: " + late.decode().strip())
+        os.close(held)
+    got = b""
+    while not got.endswith(b"\\n"):
+        select.select([rows], [], [])
+        got += os.read(rows, 65536)
+    print(got.decode().strip())
+    print(mark, flush=True)
+    held = rows
+""".replace("ROWS_PIPE", ROWS_PIPE)
+
+
+def test_each_batch_reads_its_own_rows_when_the_client_lets_go_of_the_batch_before_late(
+        lab: RuoYiLab, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The client may still hold batch N's rows' pipe (its rows read, its end not yet seen) when
+    the loop hands on batch N+1's rows. Through that same pipe they went into batch N's load,
+    and batch N+1's load waited for rows that never came: its batch failed after LOAD_TIMEOUT.
+    Each batch's rows go through a pipe of their own."""
+    with session(lab, "test", FAST_HASH) as (_, target):
+        monkeypatch.setattr(MySqlClient, "command", lambda *_args, **_kwargs: f"python3 -c {shlex.quote(SLOW_CLIENT)}")
+        stream = BatchStream(target, 3).open()
+        try:
+            read = [stream.run(number, Staged([], "LOAD;", f"rows of batch {number}\n".encode(), []))
+                    for number in (1, 2, 3)]
+        finally:
+            stream.close()
+    assert read == [f"rows of batch {number}" for number in (1, 2, 3)]
