@@ -87,8 +87,7 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str], policy: P
              {"import": import_id, "users": chosen, "left_alone": left,
               "kept_passwords_dropped": dropped, "kept_passwords_left": still_kept})
     people = [recorded_person(inserted[i.key], i.password) for i in issued]
-    stamp = utc_now().replace(":", "").replace("-", "")[:15]
-    files = write_handouts(folder / f"reset-{stamp}", people, to.audit) if people else []
+    files = write_handouts(_reset_folder(folder), people, to.audit) if people else []
     if people:  # a resume neither hands them out nor lists them as having no password
         records.handed_out(to.store, import_id, [one.key for one in issued])
     # The new hand-out first: an earlier one is rewritten to name it, so it must be there.
@@ -96,6 +95,17 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str], policy: P
     earlier = rewrite_earlier(folder, {p["key"]: by_unit[unit_file_name(p["unit"])] for p in people})
     _audit_earlier(to, import_id, folder, files, earlier)
     return ResetDone(files, left, earlier)
+
+
+def _reset_folder(folder: Path) -> Path:
+    """A folder of its own for this reset's hand-out, named by when: a second reset within the
+    same second must not write over the first's."""
+    stamp = utc_now().replace(":", "").replace("-", "")[:15]
+    fresh, n = folder / f"reset-{stamp}", 1
+    while fresh.exists():
+        n += 1
+        fresh = folder / f"reset-{stamp}-{n}"
+    return fresh
 
 
 def _audit_earlier(to: ImportTarget, import_id: int, folder: Path, files: list[Path],

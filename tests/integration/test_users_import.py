@@ -407,6 +407,29 @@ def test_a_reset_rewrites_the_earlier_handout_and_remove_can_keep_the_new_one(la
     assert removals[1] == {"files": [str(new.relative_to(folder))]}
 
 
+def test_two_resets_in_the_same_second_each_keep_their_handout(lab: RuoYiLab, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two resets of users of the same unit stamped with the same second (the clock held still):
+    the second's hand-out goes to a folder of its own instead of over the first's, so the
+    first reset's new password is still handed out, and each file gives the password its
+    user's hash was made from."""
+    from launchpad.users import reset as resetting
+    from tests.integration.test_users_import_staged import SHEET as STAFF
+
+    write_mapping(lab.root, FAST_HASH)
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": STAFF})
+    imported = launchpad(lab, "users", "import", str(sheet), "--env", "test", "--yes")
+    assert imported.returncode == 0, imported.stderr
+    monkeypatch.setattr(resetting, "utc_now", lambda: "2026-12-07T10:00:00Z")
+    with session(lab, "test", FAST_HASH) as (store, target):
+        to = ImportTarget(store, target, lab.root, "test", "app", "tester")
+        policy = load_mapping(lab.root / "imports" / "ruoyi.yaml").passwords
+        [first] = resetting.reset_passwords(to, 1, ["zhaoliu"], policy).files
+        [second] = resetting.reset_passwords(to, 1, ["zhouba"], policy).files
+    assert first != second and first.name == second.name  # the same unit, two folders
+    verify_handout(lab, "test", first, "zhaoliu")
+    verify_handout(lab, "test", second, "zhouba")
+
+
 def _sheet_rows(path: Path) -> list[tuple[object, ...]]:
     from openpyxl import load_workbook
 
