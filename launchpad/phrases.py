@@ -667,6 +667,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "users.handout_login": ("login", "账号"),
     "users.handout_name": ("name", "姓名"),
     "users.handout_password": ("initial password", "初始密码"),
+    "users.handout_password_reset": ("password reset since: the new one is in {file}",
+                                     "密码已重置，新密码见 {file}"),
     "users.unknown_post": ("no post {post!r} in the target; closest: {closest}",
                            "目标系统中没有岗位“{post}”；最接近的：{closest}"),
     "users.unknown_post_far": ("no post {post!r} in the target, nor one with a name close to it",

@@ -13,7 +13,8 @@ import click
 from launchpad.cli.door import language, say
 from launchpad.cli.params import AGE, STORE_ID
 from launchpad.durations import said_duration
-from launchpad.phrases import render
+from launchpad.errors import UsageError
+from launchpad.phrases import phrase, render
 
 if TYPE_CHECKING:
     from launchpad.cli.door import Door
@@ -255,13 +256,14 @@ def has_terminal() -> bool:
 @click.command("handout")
 @click.argument("import_id", type=STORE_ID, metavar="ID")
 @click.option("--remove", is_flag=True)
+@click.option("--keep-resets", is_flag=True)
 @click.option("--reset", "reset_keys", multiple=True, metavar="LOGIN")
 @click.option("--mapping", "-m", metavar="FILE")
 @click.option("--yes", "-y", is_flag=True)
 @click.option("--confirm", "confirm_env", metavar="ENV")
 @click.pass_obj
-def users_handout(door: Door, import_id: int, remove: bool, reset_keys: tuple[str, ...], mapping: str | None,
-                  yes: bool, confirm_env: str | None) -> None:
+def users_handout(door: Door, import_id: int, remove: bool, keep_resets: bool, reset_keys: tuple[str, ...],
+                  mapping: str | None, yes: bool, confirm_env: str | None) -> None:
     from launchpad.cli.prompter import CliPrompter
     from launchpad.users.handout import handout_dir, list_handouts
     from launchpad.users.handout_kept import handout_from_kept, handout_owed
@@ -277,9 +279,13 @@ def users_handout(door: Door, import_id: int, remove: bool, reset_keys: tuple[st
     def audit(action: str, target: str, detail: dict[str, Any]) -> None:
         store.audit(actor, action, target, detail)
 
+    if keep_resets and not remove:
+        raise UsageError(phrase("users.keep_resets_alone"), hint=phrase("users.keep_resets_alone_hint", id=import_id))
     if remove:
-        removed = remove_import_handouts(store, workspace.root, actor, import_id)
+        removed = remove_import_handouts(store, workspace.root, actor, import_id, keep_resets=keep_resets)
         click.echo(say("cli.handout.removed", count=len(removed)))
+        for path in list_handouts(folder):
+            click.echo("  " + say("cli.handout.kept_reset", path=str(path)))
         return
     if reset_keys:
         prompter = CliPrompter(actor, yes=yes, confirm_env=confirm_env)
@@ -310,17 +316,26 @@ def _reset(door: Door, workspace: Any, record: dict[str, Any], keys: list[str], 
     env_name = record["environment"]
     with _target(door, workspace, env_name, record["database"]) as (store, session, actor):
         to = ImportTarget(store, session, workspace.root, env_name, record["database"], actor, workspace.site.tz)
-        files, left, outdated = run_reset(to, record, workspace.environment(env_name), prompter, keys, policy)
+        files, left, earlier = run_reset(to, record, workspace.environment(env_name), prompter, keys, policy)
     for path in files:
         click.echo("  " + say("cli.import.handout", path=str(path)))
-    for path, count in outdated:
-        click.echo("  " + (say("cli.handout.outdated", path=str(path), count=count) if count is not None
-                           else say("cli.handout.outdated_unread", path=str(path))), err=True)
-    if outdated:
+    for one in earlier:
+        click.echo("  " + _earlier_said(one), err=True)
+    if any(not one.rewritten for one in earlier):
         click.echo("  " + say("cli.handout.outdated_hint", id=record["id"]), err=True)
     if left:
         click.echo("  " + say("cli.handout.left_alone", users=", ".join(left)), err=True)
         raise SystemExit(1)
+
+
+def _earlier_said(one: Any) -> str:
+    """What became of an earlier hand-out listing users just reset (handout_rewrite.EarlierHandout)."""
+    reason = one.reason if one.reason is not None else phrase("cli.handout.not_a_workbook")
+    if one.rewritten:
+        return say("cli.handout.rewritten", path=str(one.path), count=one.users)
+    if one.users is None:
+        return say("cli.handout.outdated_unread", path=str(one.path), reason=reason)
+    return say("cli.handout.outdated", path=str(one.path), count=one.users, reason=reason)
 
 
 COMMANDS = [users_import, users_imports, users_rollback, users_abandon, users_handout]

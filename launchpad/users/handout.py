@@ -43,7 +43,7 @@ def handout_dir(root: Path, import_id: int) -> Path:
     return handouts_root(root) / f"import-{import_id}"
 
 
-def _file_name(unit: str) -> str:
+def unit_file_name(unit: str) -> str:
     return (re.sub(r"[\\/:*?\"<>|\s]+", "_", unit).strip("_") or "未分配单位")[:80] + ".xlsx"
 
 
@@ -65,7 +65,7 @@ def write_handouts(folder: Path, people: list[dict[str, str]], audit: AuditFn, l
         for person in members:
             # Every cell is text: a name typed as =… or a password starting with = stays what it is.
             ws.append([_text(ws, value) for value in (unit, person["key"], person["name"], person["password"])])
-        path = folder / _file_name(unit)
+        path = folder / unit_file_name(unit)
         save_private(book, path)
         written.append(path)
     audit("user_handout_written", str(folder), {"files": [p.name for p in written], "users": len(people)})
@@ -85,36 +85,15 @@ def list_handouts(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*.xlsx")) if folder.is_dir() else []
 
 
-def handouts_listing(folder: Path, keys: set[str]) -> list[tuple[Path, int | None]]:
-    """The import's hand-out files that list any of `keys` (logins), with how many each lists:
-    after a reset, the passwords they give those users no longer work. Only the login column is
-    read; a file that cannot be read (damaged, not a workbook) is listed with None: it may."""
-    from openpyxl import load_workbook
-
-    found: list[tuple[Path, int | None]] = []
-    for path in list_handouts(folder):
-        try:
-            book = load_workbook(path, read_only=True)
-            try:
-                # row 1 the note, row 2 the headers (write_handouts); the login is the second column
-                logins = {str(row[1]) for row in book.worksheets[0].iter_rows(min_row=3, values_only=True)
-                          if len(row) > 1 and row[1] is not None}
-            finally:
-                book.close()
-        except Exception:  # openpyxl raises zip, XML, key and OS errors alike for a file it cannot read
-            found.append((path, None))
-            continue
-        if listed := len(logins & keys):
-            found.append((path, listed))
-    return found
-
-
-def remove_handouts(folder: Path, audit: AuditFn) -> list[Path]:
+def remove_handouts(folder: Path, audit: AuditFn, keep: frozenset[Path] = frozenset()) -> list[Path]:
     """Every file of the import's folder that holds plain passwords: the hand-outs, and the
-    passwords hashed so far of an import not finished."""
+    passwords hashed so far of an import not finished; but the hand-outs in `keep` (the newest
+    resets' when asked: handout_rewrite.current_resets)."""
     remove_progress(folder, audit, "handouts_removed")
     removed = []
     for path in sorted(folder.rglob("*.xlsx")) if folder.is_dir() else []:
+        if path in keep:
+            continue
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
             removed.append(path)
@@ -123,5 +102,8 @@ def remove_handouts(folder: Path, audit: AuditFn) -> list[Path]:
             emptied.rmdir()
     with contextlib.suppress(OSError):
         folder.rmdir()
-    audit("user_handout_removed", str(folder), {"files": [str(p.relative_to(folder)) for p in removed]})
+    detail: dict[str, Any] = {"files": [str(p.relative_to(folder)) for p in removed]}
+    if keep:
+        detail["kept"] = sorted(str(p.relative_to(folder)) for p in keep)
+    audit("user_handout_removed", str(folder), detail)
     return removed

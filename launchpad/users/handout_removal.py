@@ -13,6 +13,12 @@ An applied import whose hand-out was never written (a full disk: handout_kept.py
 too: its kept file is then the only place its new users' initial passwords exist, so removing
 it would lose them for good. `users handout ID` writes the hand-out first.
 
+`--keep-resets` keeps the reset hand-outs that still give a user its working password
+(handout_rewrite.current_resets): a reset's new file is written after the import's were handed
+over, and is usually still to hand over when the earlier ones are cleared away. Without it
+every hand-out goes, the newest reset's too: once everything is handed over, no plain password
+should stay behind because of an option not typed.
+
 `removal_refused` is the rule, asked by the command and by the import screen's dialog (which
 greys its remove button instead of offering what would be refused).
 """
@@ -28,6 +34,7 @@ from launchpad.users import records
 from launchpad.users.guard import ImportRefused
 from launchpad.users.handout import handout_dir, remove_handouts
 from launchpad.users.handout_kept import handout_owed
+from launchpad.users.handout_rewrite import current_resets
 from launchpad.users.hashing_progress import kept_passwords
 
 UNFINISHED = "applying"
@@ -50,9 +57,11 @@ def removal_refused(root: Path, record: dict[str, Any]) -> ImportRefused | None:
     return None
 
 
-def remove_import_handouts(store: Store, root: Path, actor: str, import_id: int) -> list[Path]:
-    """The hand-out files of import `import_id` removed (returned); refused, nothing removed,
-    when `removal_refused` says so."""
+def remove_import_handouts(store: Store, root: Path, actor: str, import_id: int, *,
+                           keep_resets: bool = False) -> list[Path]:
+    """The hand-out files of import `import_id` removed (returned), but with `keep_resets` the
+    reset hand-outs still giving a working password; refused, nothing removed, when
+    `removal_refused` says so."""
     refused = removal_refused(root, records.get_import(store, import_id))
     if refused is not None:
         raise refused
@@ -61,4 +70,4 @@ def remove_import_handouts(store: Store, root: Path, actor: str, import_id: int)
     def audit(action: str, target: str, detail: dict[str, Any]) -> None:
         store.audit(actor, action, target, detail)
 
-    return remove_handouts(folder, audit)
+    return remove_handouts(folder, audit, frozenset(current_resets(folder)) if keep_resets else frozenset())

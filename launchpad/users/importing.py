@@ -246,7 +246,7 @@ def run_reset(to: ImportTarget, record: dict[str, Any], environment: Environment
               policy: PasswordPolicy) -> ResetDone:
     """New initial passwords for `keys` of import `record` once the person confirms it
     (production: its name typed): the passwords handed out before stop working, in the
-    client's live system. (hand-out files, keys left alone, earlier hand-outs now outdated.)"""
+    client's live system. (hand-out files, keys left alone, earlier hand-outs rewritten or why not.)"""
     from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
     from launchpad.users.reset import reset_passwords
 

@@ -5,8 +5,11 @@ Only a user this import inserted (the profile's created_by still `import:ID`) wh
 never changed (RuoYi: `pwd_update_date` still NULL; other profiles: their force-change flag
 still set) is reset: a password a person already chose is never replaced.
 The new passwords go to a fresh hand-out folder, like the apply's. The import's earlier hand-out
-files that list a user reset are named (and audited, `user_handout_outdated`): the passwords
-they give those users no longer work, and a unit handed one would be misled.
+files that list a user reset are then rewritten (handout_rewrite.py, audited
+`user_handout_rewritten`): that user's password cell names the new hand-out instead of the
+password that no longer works, so no file hands a unit a wrong password. One that cannot be
+read or rewritten is named with what to do (audited, `user_handout_outdated`); the reset is
+done in the database by then.
 
 An import not finished (or whose hand-out was never written) still keeps the passwords it
 hashed, to hand them out later (hashing_progress.py): a user reset is taken out of that file
@@ -24,7 +27,8 @@ from launchpad.phrases import phrase
 from launchpad.sitetime import utc_now
 from launchpad.users import records
 from launchpad.users.apply import ImportTarget
-from launchpad.users.handout import handout_dir, handouts_listing, recorded_person, write_handouts
+from launchpad.users.handout import handout_dir, recorded_person, unit_file_name, write_handouts
+from launchpad.users.handout_rewrite import EarlierHandout, rewrite_earlier
 from launchpad.users.hashing_progress import forget_passwords
 from launchpad.users.passwords import ForUser, PasswordPolicy, issue
 from launchpad.users.profile import TARGETS_DIR, TargetProfile, load_profile
@@ -35,12 +39,12 @@ from launchpad.users.writes import Writer, constant_sql
 class ResetDone(NamedTuple):
     files: list[Path]  # the new hand-out
     left: list[str]  # keys left alone: their password was already changed
-    outdated: list[tuple[Path, int | None]]  # earlier hand-outs listing users reset, how many (None: unread)
+    earlier: list[EarlierHandout]  # earlier hand-outs listing users reset: rewritten, or why not
 
 
 def reset_passwords(to: ImportTarget, import_id: int, keys: list[str], policy: PasswordPolicy) -> ResetDone:
     """New passwords for `keys` that are still initial: the new hand-out, the keys left alone, and
-    the earlier hand-outs whose passwords for them no longer work."""
+    the earlier hand-outs that listed them with their old password (rewritten, or why not)."""
     found = records.get_import(to.store, import_id)
     if found["environment"] != to.environment:
         raise UsageError(phrase("users.import_other_env", id=import_id, env=found["environment"], given=to.environment),
@@ -83,15 +87,42 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str], policy: P
              {"import": import_id, "users": chosen, "left_alone": left,
               "kept_passwords_dropped": dropped, "kept_passwords_left": still_kept})
     people = [recorded_person(inserted[i.key], i.password) for i in issued]
-    outdated = handouts_listing(folder, {one.key for one in issued}) if issued else []
-    if outdated:
-        to.audit("user_handout_outdated", str(folder),
-                 {"import": import_id, "files": {str(p.relative_to(folder)): n for p, n in outdated}})
-    stamp = utc_now().replace(":", "").replace("-", "")[:15]
-    files = write_handouts(folder / f"reset-{stamp}", people, to.audit) if people else []
+    files = write_handouts(_reset_folder(folder), people, to.audit) if people else []
     if people:  # a resume neither hands them out nor lists them as having no password
         records.handed_out(to.store, import_id, [one.key for one in issued])
-    return ResetDone(files, left, outdated)
+    # The new hand-out first: an earlier one is rewritten to name it, so it must be there.
+    by_unit = {path.name: path for path in files}
+    earlier = rewrite_earlier(folder, {p["key"]: by_unit[unit_file_name(p["unit"])] for p in people})
+    _audit_earlier(to, import_id, folder, files, earlier)
+    return ResetDone(files, left, earlier)
+
+
+def _reset_folder(folder: Path) -> Path:
+    """A folder of its own for this reset's hand-out, named by when: a second reset within the
+    same second must not write over the first's."""
+    stamp = utc_now().replace(":", "").replace("-", "")[:15]
+    fresh, n = folder / f"reset-{stamp}", 1
+    while fresh.exists():
+        n += 1
+        fresh = folder / f"reset-{stamp}-{n}"
+    return fresh
+
+
+def _audit_earlier(to: ImportTarget, import_id: int, folder: Path, files: list[Path],
+                   earlier: list[EarlierHandout]) -> None:
+    """File names and how many rows each, never a password."""
+    def named(path: Path) -> str:
+        return str(path.relative_to(folder))
+
+    if rewritten := [one for one in earlier if one.rewritten]:
+        to.audit("user_handout_rewritten", str(folder),
+                 {"import": import_id, "new": [named(p) for p in files],
+                  "files": {named(one.path): one.users for one in rewritten},
+                  "users": sum(one.users or 0 for one in rewritten)})
+    if outdated := [one for one in earlier if not one.rewritten]:
+        to.audit("user_handout_outdated", str(folder),
+                 {"import": import_id, "files": {named(one.path): one.users for one in outdated},
+                  "reasons": {named(one.path): str(one.reason) for one in outdated if one.reason is not None}})
 
 
 def _still_initial(profile: TargetProfile) -> str:

@@ -520,16 +520,25 @@ ENTRIES: dict[str, tuple[str, str]] = {
                          "导入 {id} 没有初始密码交接文件（无需交接，或已删除）。"),
     "cli.handout.left_alone": ("left alone (the password was already changed, or the user is gone): {users}",
                                "未处理（密码已修改过，或用户已不存在）：{users}"),
-    "cli.handout.outdated": ("earlier hand-out {path} lists {count} user(s) whose password was just reset",
-                             "此前的交接文件 {path} 列有 {count} 名刚重置密码的用户"),
-    "cli.handout.outdated_unread": ("earlier hand-out {path} could not be read: it may list users whose password "
-                                    "was just reset", "此前的交接文件 {path} 无法读取：其中可能列有刚重置密码的用户"),
+    "cli.handout.rewritten": ("earlier hand-out {path} rewritten: for the {count} user(s) whose password was just "
+                              "reset it names the new hand-out instead of the old password",
+                              "已改写此前的交接文件 {path}：其中 {count} 名刚重置密码的用户不再列出旧密码，"
+                              "改为注明新的交接文件"),
+    "cli.handout.outdated": ("earlier hand-out {path} could not be rewritten ({reason}): it still gives {count} "
+                             "user(s) whose password was just reset their old password",
+                             "此前的交接文件 {path} 无法改写（{reason}）：其中仍列有 {count} 名刚重置密码用户的旧密码"),
+    "cli.handout.outdated_unread": ("earlier hand-out {path} could not be read ({reason}): it may list users whose "
+                                    "password was just reset", "此前的交接文件 {path} 无法读取（{reason}）："
+                                    "其中可能列有刚重置密码的用户"),
+    "cli.handout.not_a_workbook": ("not a workbook that can be read", "不是可读取的工作簿"),
     "cli.handout.outdated_hint": ("the passwords listed there for them no longer work: do not hand those files "
-                                  "over; delete them, or once the new hand-out is handed over remove all of import "
-                                  "{id}'s with `launchpad users handout {id} --remove`",
-                                  "上述文件中这些用户的密码已失效：请勿再发出；请删除这些文件，"
-                                  "或在新的交接文件交付后用 `launchpad users handout {id} --remove` 删除导入 {id} "
-                                  "的全部交接文件"),
+                                  "over; delete them (`launchpad users handout {id} --remove --keep-resets` removes "
+                                  "all of import {id}'s hand-outs but the newest resets')",
+                                  "上述文件中这些用户的密码已失效：请勿发出，请删除这些文件（`launchpad users "
+                                  "handout {id} --remove --keep-resets` 删除导入 {id} "
+                                  "除最新重置交接文件外的全部交接文件）"),
+    "cli.handout.kept_reset": ("kept, a reset's hand-out still giving working passwords: {path}",
+                               "已保留（重置后仍有效的交接文件）：{path}"),
     # issue
     "cli.issue.incident": ("incident #{id} ({kind}): {count} timeline entries",
                            "事件 #{id}（{kind}）：时间线 {count} 条"),

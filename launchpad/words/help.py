@@ -415,6 +415,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "cli.help.users.handout.--remove": ("Delete the hand-out files (after handing them out); an unfinished "
                                         "import's are refused: abandon it first.",
                                         "删除分发文件（分发完之后）；未完成的导入不删除，请先放弃它。"),
+    "cli.help.users.handout.--keep-resets": ("With --remove: keep the resets' hand-outs that still give a working "
+                                             "password (not handed over yet).",
+                                             "与 --remove 一起用：保留重置后仍有效的交接文件（尚未发出的）。"),
     "cli.help.users.handout.--reset": ("Give LOGIN (inserted by import ID, password never changed) a new initial "
                                        "password.",
                                        "给账号 LOGIN（由导入 ID 新增、从未改过密码）重新生成初始密码。"),

@@ -34,6 +34,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                 "相对路径从当前目录 {cwd} 算起"),
     "users.not_a_file": ("{path} is not a file", "{path} 不是文件"),
     "users.os_error": ("{path}: {reason}", "{path}：{reason}"),
+    "users.keep_resets_alone": ("--keep-resets only goes with --remove: it says which hand-outs --remove keeps",
+                                "--keep-resets 只能与 --remove 一起使用：它指定 --remove 保留哪些交接文件"),
+    "users.keep_resets_alone_hint": ("`launchpad users handout {id} --remove --keep-resets` removes import {id}'s "
+                                     "hand-outs but the newest resets'",
+                                     "`launchpad users handout {id} --remove --keep-resets` 删除导入 {id} "
+                                     "除最新重置交接文件外的全部交接文件"),
     "users.file_empty": ("{path} is empty (0 bytes)", "{path} 是空文件（0 字节）"),
     "users.file_empty_hint": ("ask the client to send the file again", "请让客户重新发送该文件"),
     # a header and no rows under it: no users, whatever the command (check, plan, import)

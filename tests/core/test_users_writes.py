@@ -97,23 +97,6 @@ def test_handouts_are_private_audited_and_removed_with_their_reset_folders(tmp_p
     assert said[-1][0] == "user_handout_removed"
 
 
-def test_the_handouts_listing_users_reset_are_found_with_how_many_each_lists(tmp_path: Path) -> None:
-    from launchpad.users.handout import handouts_listing, write_handouts
-
-    folder = tmp_path / "handouts" / "import-1"
-    people = [{"unit": "办公室", "key": "a", "name": "甲", "password": "Secret#1"},
-              {"unit": "办公室", "key": "b", "name": "乙", "password": "Secret#2"},
-              {"unit": "信息中心", "key": "c", "name": "丙", "password": "Secret#3"}]
-    centre, office = write_handouts(folder, people, lambda *entry: None)
-    [reset] = write_handouts(folder / "reset-1", people[2:], lambda *entry: None)
-    assert handouts_listing(folder, {"a", "b"}) == [(office, 2)]
-    assert set(handouts_listing(folder, {"c", "x"})) == {(centre, 1), (reset, 1)}
-    damaged = folder / "reset-2" / "办公室.xlsx"
-    damaged.parent.mkdir()
-    damaged.write_bytes(b"PK\x03\x04 cut off")
-    assert (damaged, None) in handouts_listing(folder, {"a"})  # it may list them: said, not skipped
-
-
 def test_a_new_workspace_keeps_handouts_out_of_git(tmp_path: Path) -> None:
     from launchpad.workspace.scaffold import init_workspace
 

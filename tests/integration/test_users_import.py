@@ -317,27 +317,134 @@ def test_production_needs_a_fresh_backup_and_its_name(lab: RuoYiLab) -> None:
     reset = launchpad(lab, "users", "handout", "1", "--reset", "zhangsan", "--confirm", "prod")
     assert reset.returncode == 0, reset.stderr
     assert lab.sql("prod", handed) != before
-    # the import's own hand-out still lists zhangsan with a password that no longer works: named, with what to do
-    assert f"earlier hand-out {original} lists 1 user(s) whose password was just reset" in reset.stderr
-    assert "no longer work: do not hand those files over" in reset.stderr
-    assert "`launchpad users handout 1 --remove`" in reset.stderr
     [first_reset] = [p for p in list_handouts(folder) if p.parent.name.startswith("reset-")]
-    # a second reset: the first reset's hand-out is outdated too
+    # the import's own hand-out no longer gives zhangsan the password that stopped working: it names the new one
+    assert f"earlier hand-out {original} rewritten: for the 1 user(s) whose password was just reset" in reset.stderr
+    assert handout_password(original, "zhangsan").endswith(str(first_reset.relative_to(folder)))
+    first_password = handout_password(first_reset, "zhangsan")
+    # a second reset: the first reset's hand-out is rewritten too, and the import's names the newest
     again = launchpad(lab, "users", "handout", "1", "--reset", "zhangsan", "--confirm", "prod")
     assert again.returncode == 0, again.stderr
+    [newest] = [p for p in list_handouts(folder) if p.parent.name.startswith("reset-") and p != first_reset]
     for earlier in (original, first_reset):
-        assert f"earlier hand-out {earlier} lists 1 user(s) whose password was just reset" in again.stderr
-    assert again.stderr.count("earlier hand-out") == 2
+        assert f"earlier hand-out {earlier} rewritten" in again.stderr
+        assert handout_password(earlier, "zhangsan").endswith(str(newest.relative_to(folder)))
+    assert again.stderr.count("earlier hand-out") == 2 and "no longer work" not in again.stderr
+    verify_handout(lab, "prod", newest, "zhangsan")
     with Store.open(lab.workspace.store_path) as store:
         entries = list(iter_audit(store))
     actions = [entry.action for entry in entries]
     assert actions.count("user_password_reset_declined") == 1 and actions.count("user_password_reset") == 2
-    outdated = [entry.detail for entry in entries if entry.action == "user_handout_outdated"]
-    assert outdated == [{"import": 1, "files": {str(original.relative_to(folder)): 1}},
-                        {"import": 1, "files": {str(original.relative_to(folder)): 1,
-                                                str(first_reset.relative_to(folder)): 1}}]
+    assert "user_handout_outdated" not in actions
+    rewritten = [entry.detail for entry in entries if entry.action == "user_handout_rewritten"]
+    assert rewritten == [{"import": 1, "new": [str(first_reset.relative_to(folder))],
+                          "files": {str(original.relative_to(folder)): 1}, "users": 1},
+                         {"import": 1, "new": [str(newest.relative_to(folder))],
+                          "files": {str(original.relative_to(folder)): 1, str(first_reset.relative_to(folder)): 1},
+                          "users": 2}]
     said = reset.stdout + reset.stderr + again.stdout + again.stderr + repr([e.detail for e in entries])
-    assert old_password not in said and handout_password(first_reset, "zhangsan") not in said
+    assert old_password not in said and first_password not in said
+    assert [p for p in lab.root.rglob("*") if p.is_file() and (holds(p, old_password) or holds(p, first_password))] \
+        == []
+
+
+def test_a_reset_rewrites_the_earlier_handout_and_remove_can_keep_the_new_one(lab: RuoYiLab) -> None:
+    """The import's hand-out of 办公室 lists three new users; one of them is reset. After the
+    reset no file in the workspace holds its old password (every workbook read cell by cell):
+    the earlier hand-out's cell for it names the new hand-out, the other two rows still give
+    the passwords their hashes were made from, the file is still 0600, and the rewrite is
+    audited with file names and counts. `--remove --keep-resets` then removes the import's
+    hand-outs but the reset's new one (audited, what it kept named); `--remove` the rest."""
+    from tests.integration.test_users_import_staged import SHEET as STAFF
+
+    write_mapping(lab.root, FAST_HASH)
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": STAFF})
+    imported = launchpad(lab, "users", "import", str(sheet), "--env", "test", "--yes")
+    assert imported.returncode == 0, imported.stderr
+    folder = lab.root / "handouts" / "import-1"
+    office = handout_of(folder, "zhaoliu")
+    others = [str(row[0]) for row in STAFF[1:] if row[6] == "办公室" and row[0] != "zhaoliu"]
+    assert len(others) == 2 and all(handout_of(folder, login) == office for login in others)
+    before = {login: handout_password(office, login) for login in ["zhaoliu", *others]}
+    cells = [list(rows) for rows in _sheet_rows(office)]
+
+    reset = launchpad(lab, "users", "handout", "1", "--reset", "zhaoliu", "--yes")
+
+    assert reset.returncode == 0, reset.stderr
+    [new] = [p for p in list_handouts(folder) if p.parent.name.startswith("reset-")]
+    verify_handout(lab, "test", new, "zhaoliu")
+    assert [p for p in lab.root.rglob("*") if p.is_file() and holds(p, before["zhaoliu"])] == []
+    after = [list(rows) for rows in _sheet_rows(office)]
+    changed = [(r, c) for r, row in enumerate(after) for c, value in enumerate(row) if value != cells[r][c]]
+    assert len(after) == len(cells) and [len(row) for row in after] == [len(row) for row in cells]
+    [(at_row, at_column)] = changed  # one cell: zhaoliu's password
+    assert after[at_row][1] == "zhaoliu" and at_column == 3
+    assert after[at_row][3] == f"密码已重置，新密码见 {new.relative_to(folder).as_posix()}"
+    for login in others:
+        assert handout_password(office, login) == before[login]
+        verify_handout(lab, "test", office, login)
+    assert stat.S_IMODE(os.stat(office).st_mode) == 0o600
+    assert f"earlier hand-out {office} rewritten: for the 1 user(s)" in reset.stderr
+    with Store.open(lab.workspace.store_path) as store:
+        entries = list(iter_audit(store))
+    [rewritten] = [e.detail for e in entries if e.action == "user_handout_rewritten"]
+    assert rewritten == {"import": 1, "new": [str(new.relative_to(folder))],
+                         "files": {str(office.relative_to(folder)): 1}, "users": 1}
+    assert not any(value in repr([e.detail for e in entries]) for value in before.values())
+
+    alone = launchpad(lab, "users", "handout", "1", "--keep-resets")
+    assert alone.returncode == 2 and "--keep-resets only goes with --remove" in alone.stderr
+    kept = launchpad(lab, "users", "handout", "1", "--remove", "--keep-resets")
+    assert kept.returncode == 0, kept.stderr
+    assert list_handouts(folder) == [new] and f"kept, a reset's hand-out still giving working passwords: {new}" \
+        in kept.stdout
+    assert kept.stdout.startswith("2 hand-out file(s) removed.")
+    removed = launchpad(lab, "users", "handout", "1", "--remove")
+    assert removed.stdout.strip() == "1 hand-out file(s) removed." and not folder.exists()
+    with Store.open(lab.workspace.store_path) as store:
+        removals = [e.detail for e in iter_audit(store) if e.action == "user_handout_removed"]
+    assert removals[0]["kept"] == [str(new.relative_to(folder))] and len(removals[0]["files"]) == 2
+    assert removals[1] == {"files": [str(new.relative_to(folder))]}
+
+
+def test_two_resets_in_the_same_second_each_keep_their_handout(lab: RuoYiLab, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two resets of users of the same unit stamped with the same second (the clock held still):
+    the second's hand-out goes to a folder of its own instead of over the first's, so the
+    first reset's new password is still handed out, and each file gives the password its
+    user's hash was made from."""
+    from launchpad.users import reset as resetting
+    from tests.integration.test_users_import_staged import SHEET as STAFF
+
+    write_mapping(lab.root, FAST_HASH)
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": STAFF})
+    imported = launchpad(lab, "users", "import", str(sheet), "--env", "test", "--yes")
+    assert imported.returncode == 0, imported.stderr
+    monkeypatch.setattr(resetting, "utc_now", lambda: "2026-12-07T10:00:00Z")
+    with session(lab, "test", FAST_HASH) as (store, target):
+        to = ImportTarget(store, target, lab.root, "test", "app", "tester")
+        policy = load_mapping(lab.root / "imports" / "ruoyi.yaml").passwords
+        [first] = resetting.reset_passwords(to, 1, ["zhaoliu"], policy).files
+        [second] = resetting.reset_passwords(to, 1, ["zhouba"], policy).files
+    assert first != second and first.name == second.name  # the same unit, two folders
+    verify_handout(lab, "test", first, "zhaoliu")
+    verify_handout(lab, "test", second, "zhouba")
+
+
+def _sheet_rows(path: Path) -> list[tuple[object, ...]]:
+    from openpyxl import load_workbook
+
+    return list(load_workbook(path).worksheets[0].iter_rows(values_only=True))
+
+
+def holds(path: Path, secret: str) -> bool:
+    """Whether a file holds `secret`: a workbook read cell by cell, every sheet (its bytes are
+    compressed), any other file as it is."""
+    if path.suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        return any(secret in str(value) for ws in load_workbook(path).worksheets
+                   for row in ws.iter_rows(values_only=True) for value in row if value is not None)
+    return secret in path.read_bytes().decode("latin-1")
 
 
 def test_kill_9_mid_apply_then_resume_finishes_without_a_double_insert(lab: RuoYiLab) -> None:

@@ -1,0 +1,105 @@
+"""Every hand-out of an import kept true after `users handout ID --reset`: each earlier file
+that lists a user reset is rewritten so that user's password cell no longer holds the old
+password (it no longer works) but says the password was reset and names the new hand-out. The
+other rows, the sheet and its layout stay as they were. The file is written whole beside itself
+(0600, synced) and renamed over the old one, so it is never half-written nor readable by others
+for a moment.
+
+A file that cannot be read or rewritten is returned as such: the reset is done in the database
+by then, and the person is told which file still gives a password that no longer works and
+what to do with it. `current_resets` tells `users handout ID --remove --keep-resets` which reset
+hand-outs still give a working password (those not handed over yet, as far as launchpad knows).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from launchpad.oserrors import os_reason
+from launchpad.phrases import Lang, Said, phrase, render
+from launchpad.users.handout import list_handouts
+from launchpad.workspace.durable import write_complete
+
+FIRST_PERSON_ROW = 3  # row 1 the note, row 2 the headers (handout.write_handouts)
+LOGIN, PASSWORD = 1, 3  # the columns (from 0) of the login and the password
+RESET_PREFIX = "reset-"
+
+
+@dataclass(frozen=True)
+class EarlierHandout:
+    """An earlier hand-out listing users just reset: `users` rows (None: it could not be read),
+    rewritten or not (`reason` says why not)."""
+
+    path: Path
+    users: int | None
+    rewritten: bool
+    reason: Said | None = None
+
+
+def rewrite_earlier(folder: Path, new_files: dict[str, Path], lang: Lang = "zh") -> list[EarlierHandout]:
+    """The import's hand-outs in `folder` other than `new_files` (login → the new hand-out that
+    gives it its password) that list one of those logins, each rewritten to name the new file
+    in that login's password cell."""
+    written = set(new_files.values())
+    return [found for path in list_handouts(folder) if path not in written
+            and (found := _rewrite(path, folder, new_files, lang)) is not None]
+
+
+def _rewrite(path: Path, folder: Path, new_files: dict[str, Path], lang: Lang) -> EarlierHandout | None:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path)
+        sheet = book.worksheets[0]
+    except Exception as exc:  # openpyxl raises zip, XML, key and OS errors alike for a file it cannot read
+        return EarlierHandout(path, None, False, os_reason(exc) if isinstance(exc, OSError) else None)
+    count = 0
+    for row in sheet.iter_rows(min_row=FIRST_PERSON_ROW):
+        if len(row) <= PASSWORD or row[LOGIN].value is None or str(row[LOGIN].value) not in new_files:
+            continue
+        new = new_files[str(row[LOGIN].value)].relative_to(folder).as_posix()
+        row[PASSWORD].value = render(phrase("users.handout_password_reset", file=new), lang)
+        row[PASSWORD].data_type = "s"
+        count += 1
+    if not count:
+        return None
+    try:
+        write_complete(path, lambda handle: book.save(handle))
+    except OSError as exc:
+        return EarlierHandout(path, count, False, os_reason(exc))
+    return EarlierHandout(path, count, True)
+
+
+def current_resets(folder: Path) -> set[Path]:
+    """The reset hand-outs (`reset-*/`) that still give some user its working password: those
+    listing a login that no later reset lists. A file that cannot be read gives none."""
+    by_reset: dict[str, list[Path]] = defaultdict(list)
+    for path in list_handouts(folder):
+        if (top := path.relative_to(folder).parts[0]).startswith(RESET_PREFIX) and path.parent != folder:
+            by_reset[top].append(path)
+    later: set[str] = set()  # the logins a later reset gave a new password
+    current: set[Path] = set()
+    for reset in sorted(by_reset, reverse=True):  # reset-STAMP: the newest first
+        here = {path: _logins(path) for path in by_reset[reset]}
+        current |= {path for path, logins in here.items() if logins - later}
+        later = later.union(*here.values())
+    return current
+
+
+def _logins(path: Path) -> set[str]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True)
+    except Exception:  # as above: it cannot be read, so it gives nobody a password
+        return set()
+    try:
+        rows: Any = book.worksheets[0].iter_rows(min_row=FIRST_PERSON_ROW, values_only=True)
+        return {str(row[LOGIN]) for row in rows if len(row) > LOGIN and row[LOGIN] is not None}
+    except Exception:
+        return set()
+    finally:
+        book.close()
