@@ -4,7 +4,11 @@ whose passwords a killed apply had kept under a password policy changed since (h
 Only a user this import inserted (the profile's created_by still `import:ID`) whose password was
 never changed (RuoYi: `pwd_update_date` still NULL; other profiles: their force-change flag
 still set) is reset: a password a person already chose is never replaced.
-The new passwords go to a fresh hand-out folder, like the apply's. The import's earlier hand-out
+The new passwords go to a fresh hand-out folder, like the apply's, written before any password
+changes under a name that is not yet its own (`.reset-TIME.pending/`) and renamed to
+`reset-TIME/` once the database took them: a hand-out that cannot be written (a full disk)
+resets nothing, and an update the target refuses removes it, so no user is left with a
+password nobody was handed and no file names a hand-out that is not there. The import's earlier hand-out
 files that list a user reset are then rewritten (handout_rewrite.py, audited
 `user_handout_rewritten`): that user's password cell names the new hand-out instead of the
 password that no longer works, so no file hands a unit a wrong password. One that cannot be
@@ -19,21 +23,28 @@ those passwords in memory."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from launchpad.errors import UsageError
+from launchpad.oserrors import os_reason
 from launchpad.phrases import phrase
 from launchpad.sitetime import utc_now
 from launchpad.users import records
+from launchpad.users.annotate import CannotWrite
 from launchpad.users.apply import ImportTarget
 from launchpad.users.handout import handout_dir, recorded_person, unit_file_name, write_handouts
 from launchpad.users.handout_rewrite import EarlierHandout, rewrite_earlier
-from launchpad.users.hashing_progress import forget_passwords
-from launchpad.users.passwords import ForUser, PasswordPolicy, issue
+from launchpad.users.hashing_progress import FILE_NAME, forget_passwords
+from launchpad.users.passwords import ForUser, Issued, PasswordPolicy, issue
 from launchpad.users.profile import TARGETS_DIR, TargetProfile, load_profile
 from launchpad.users.state import live
 from launchpad.users.writes import Writer, constant_sql
+from launchpad.workspace.durable import sync_directory, write_complete
+
+PENDING = ".pending"  # a reset's new hand-out until its passwords are set: `.reset-STAMP.pending/`
 
 
 class ResetDone(NamedTuple):
@@ -70,8 +81,31 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str], policy: P
     # anybody who knows the rule and the row could work out, and the row is no longer at hand.
     issued = issue([ForUser(k, k) for k in chosen], policy.model_copy(update={"rule": None}))
     folder = handout_dir(to.workspace_root, import_id)
-    # Before the passwords change: should the file not be rewritten, nothing is reset.
-    dropped, still_kept = forget_passwords(folder, set(chosen)) if issued else (0, 0)
+    people = [recorded_person(inserted[i.key], i.password) for i in issued]
+    final = _reset_folder(folder)
+    pending = final.with_name(f".{final.name}{PENDING}")
+    # The new hand-out is written before any password changes, under a name no listing of
+    # resets counts: should it not be written, nothing is reset and no password is lost.
+    files: list[Path] = []
+    written: list[tuple[str, dict[str, Any]]] = []
+    try:
+        files = write_handouts(pending, people, lambda action, _, detail: written.append((action, detail))) \
+            if people else []
+    except (CannotWrite, OSError) as exc:
+        _discard(pending)
+        error = exc.said if isinstance(exc, CannotWrite) else os_reason(exc)
+        to.audit("user_password_reset_failed", str(folder),
+                 {"import": import_id, "users": chosen, "step": "handout", "error": str(error)})
+        raise CannotWrite(phrase("users.reset_handout_unwritable", id=import_id, folder=str(folder), error=error),
+                          hint=phrase("users.reset_handout_unwritable_hint")) from None
+    kept_before = _kept_bytes(folder)
+    try:  # before the passwords change: should the file not be rewritten, nothing is reset
+        dropped, still_kept = forget_passwords(folder, set(chosen)) if issued else (0, 0)
+    except CannotWrite as exc:
+        _discard(pending)
+        to.audit("user_password_reset_failed", str(folder),
+                 {"import": import_id, "users": chosen, "step": "kept_passwords", "error": str(exc)})
+        raise
     sql = to.session.sql
     writer = Writer(sql, profile)
     lines = list(sql.begin)
@@ -82,19 +116,83 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str], policy: P
                      f"AND {writer.user_live()} AND {initial};")
     lines.append("COMMIT;")
     if issued:
-        to.session.script("\n".join(lines) + "\n")
+        try:
+            to.session.script("\n".join(lines) + "\n")
+        except Exception as exc:
+            _not_reset(to, import_id, folder, pending, kept_before, issued, exc, profile, mark)
+            raise
     to.audit("user_password_reset", f"{to.environment}/{to.database}",
              {"import": import_id, "users": chosen, "left_alone": left,
-              "kept_passwords_dropped": dropped, "kept_passwords_left": still_kept})
-    people = [recorded_person(inserted[i.key], i.password) for i in issued]
-    files = write_handouts(_reset_folder(folder), people, to.audit) if people else []
+              "kept_passwords_dropped": dropped, "kept_passwords_left": still_kept,
+              "handout": final.name if files else None})
+    if files:  # the passwords are reset: their hand-out becomes the final one
+        try:
+            os.rename(pending, final)
+            sync_directory(folder)
+        except OSError as exc:
+            to.audit("user_password_reset_handout_pending", str(pending),
+                     {"import": import_id, "final": final.name, "error": str(os_reason(exc))})
+            raise CannotWrite(phrase("users.reset_handout_pending", id=import_id, pending=str(pending),
+                                     error=os_reason(exc)),
+                              hint=phrase("users.reset_handout_pending_hint", pending=str(pending),
+                                          final=str(final))) from None
+        files = [final / path.name for path in files]
+        for action, detail in written:
+            to.audit(action, str(final), detail)
     if people:  # a resume neither hands them out nor lists them as having no password
         records.handed_out(to.store, import_id, [one.key for one in issued])
-    # The new hand-out first: an earlier one is rewritten to name it, so it must be there.
+    # The new hand-out is final by now: an earlier one is rewritten to name it, so it must be there.
     by_unit = {path.name: path for path in files}
     earlier = rewrite_earlier(folder, {p["key"]: by_unit[unit_file_name(p["unit"])] for p in people})
     _audit_earlier(to, import_id, folder, files, earlier)
     return ResetDone(files, left, earlier)
+
+
+def _kept_bytes(folder: Path) -> bytes | None:
+    """The kept passwords' file as it is (hashing_progress.py), to put back should no password change."""
+    try:
+        return (folder / FILE_NAME).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _discard(pending: Path) -> None:
+    """A new hand-out that never became final, gone: its passwords were never set."""
+    for path in sorted(pending.glob("*"), reverse=True) if pending.is_dir() else []:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    with contextlib.suppress(OSError):
+        pending.rmdir()
+
+
+def _not_reset(to: ImportTarget, import_id: int, folder: Path, pending: Path, kept_before: bytes | None,
+               issued: list[Issued], exc: Exception, profile: TargetProfile, mark: str) -> None:
+    """The update failed. When the target shows none of the new hashes nothing was reset: the
+    new hand-out is removed and the kept passwords put back. When it cannot tell (or some were
+    set after all), the new hand-out stays where it is, not final, and the person is told."""
+    users = profile.users
+    new = {one.key: one.hashed for one in issued}
+    try:
+        rows = to.session.query(f"SELECT {profile.column(users.key)}, {users.password.column} FROM {users.table} "
+                                f"WHERE {users.mark.created_by} = :mark", {"mark": mark}).rows
+        landed: list[str] | None = [str(key) for key, hashed in rows if new.get(str(key)) == hashed]
+    except Exception:  # the target cannot be asked either: what it holds is not known
+        landed = None
+    if landed == []:
+        _discard(pending)
+        restored = kept_before is None
+        if kept_before is not None:
+            with contextlib.suppress(OSError):
+                write_complete(folder / FILE_NAME, kept_before)
+                restored = True
+        to.audit("user_password_reset_failed", f"{to.environment}/{to.database}",
+                 {"import": import_id, "users": list(new), "step": "database", "error": str(exc),
+                  "handout_removed": pending.name, "kept_passwords_restored": restored})
+        return
+    to.audit("user_password_reset_unsure", f"{to.environment}/{to.database}",
+             {"import": import_id, "users": list(new), "error": str(exc), "handout": str(pending)})
+    raise CannotWrite(phrase("users.reset_unsure", id=import_id, error=str(exc), pending=str(pending)),
+                      hint=phrase("users.reset_unsure_hint", id=import_id)) from None
 
 
 def _reset_folder(folder: Path) -> Path:
@@ -102,7 +200,7 @@ def _reset_folder(folder: Path) -> Path:
     same second must not write over the first's."""
     stamp = utc_now().replace(":", "").replace("-", "")[:15]
     fresh, n = folder / f"reset-{stamp}", 1
-    while fresh.exists():
+    while fresh.exists() or fresh.with_name(f".{fresh.name}{PENDING}").exists():
         n += 1
         fresh = folder / f"reset-{stamp}-{n}"
     return fresh

@@ -34,6 +34,28 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                 "相对路径从当前目录 {cwd} 算起"),
     "users.not_a_file": ("{path} is not a file", "{path} 不是文件"),
     "users.os_error": ("{path}: {reason}", "{path}：{reason}"),
+    # `users handout ID --reset`: the new hand-out is written first, made final once the passwords are set
+    "users.reset_handout_unwritable": ("the new hand-out of import {id}'s password reset cannot be written in "
+                                       "{folder}: {error}; no password was reset and the earlier hand-outs are as "
+                                       "they were",
+                                       "无法在 {folder} 写出导入 {id} 重置密码的新交接文件：{error}；"
+                                       "没有重置任何密码，此前的交接文件保持原样"),
+    "users.reset_handout_unwritable_hint": ("make room on the disk or make the folder writable, then run the same "
+                                            "reset again", "请腾出磁盘空间或让该文件夹可写，然后再次运行同一重置"),
+    "users.reset_handout_pending": ("the passwords of import {id} were reset, but their new hand-out could not be "
+                                    "made final ({error}): it is in {pending}",
+                                    "导入 {id} 的密码已重置，但其新交接文件未能生效（{error}）：它在 {pending}"),
+    "users.reset_handout_pending_hint": ("rename {pending} to {final}: the passwords in it are the ones that work",
+                                         "请将 {pending} 改名为 {final}：其中的密码才是有效的"),
+    "users.reset_unsure": ("the target did not say whether import {id}'s password reset was done ({error}); its new "
+                           "hand-out stays in {pending}",
+                           "目标库未表明导入 {id} 的密码重置是否完成（{error}）；新交接文件保留在 {pending}"),
+    "users.reset_unsure_hint": ("log in as one of the users with the password from that file: if it works, rename "
+                                "the folder without its leading dot and `.pending`; if not, delete it and run the "
+                                "reset again (`launchpad users handout {id}` lists the hand-outs)",
+                                "用该文件中的密码登录其中一个用户：若可以登录，将该文件夹改名，"
+                                "去掉开头的点和 `.pending`；"
+                                "若不能，删除它并再次运行重置（`launchpad users handout {id}` 列出交接文件）"),
     "users.keep_resets_alone": ("--keep-resets only goes with --remove: it says which hand-outs --remove keeps",
                                 "--keep-resets 只能与 --remove 一起使用：它指定 --remove 保留哪些交接文件"),
     "users.keep_resets_alone_hint": ("`launchpad users handout {id} --remove --keep-resets` removes import {id}'s "

@@ -430,6 +430,118 @@ def test_two_resets_in_the_same_second_each_keep_their_handout(lab: RuoYiLab, mo
     verify_handout(lab, "test", second, "zhouba")
 
 
+@contextlib.contextmanager
+def full_disk_under(folder: Path) -> Iterator[Path]:
+    """`folder`, its files kept, on a small tmpfs (mounted by the test as root) filled to the
+    last byte: a hand-out written there meets a really full disk. Yields the filler, whose
+    removal frees the disk."""
+    import shutil
+
+    away = folder.with_name(folder.name + ".away")
+    folder.rename(away)
+    folder.mkdir(mode=0o700)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", str(folder)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        folder.rmdir()
+        away.rename(folder)
+        reason = f"cannot mount tmpfs ({mounted.stderr.strip() or 'not root'})"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}: CI must run the filesystem tests", pytrace=False)
+        pytest.skip(reason)
+    try:
+        shutil.copytree(away, folder, dirs_exist_ok=True)
+        filler = folder / "filler"
+        with open(filler, "wb", buffering=0) as out, contextlib.suppress(OSError):
+            while True:
+                out.write(b"\0" * 4096)
+        yield filler
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_a_reset_whose_handout_cannot_be_written_changes_no_password(lab: RuoYiLab) -> None:
+    """The hand-out folder is on a full disk: the reset says so (what, where, what to do) and
+    exits 2; the user's password hash is as it was, the earlier hand-out untouched, no new
+    hand-out (final or not) is left, and the failure is audited. Once the disk has room the
+    same reset works, and its hand-out gives the password the hash was made from."""
+    from tests.integration.test_users_import_staged import SHEET as STAFF
+
+    write_mapping(lab.root, FAST_HASH)
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": STAFF})
+    imported = launchpad(lab, "users", "import", str(sheet), "--env", "test", "--yes")
+    assert imported.returncode == 0, imported.stderr
+    folder = lab.root / "handouts" / "import-1"
+    hashed = lab.sql("test", "SELECT password FROM sys_user WHERE user_name = 'zhaoliu'")
+
+    with full_disk_under(folder) as filler:
+        office = handout_of(folder, "zhaoliu")
+        files = {path: path.read_bytes() for path in folder.rglob("*") if path != filler}
+
+        refused = launchpad(lab, "users", "handout", "1", "--reset", "zhaoliu", "--yes")
+
+        assert lab.sql("test", "SELECT password FROM sys_user WHERE user_name = 'zhaoliu'") == hashed
+        assert {path: path.read_bytes() for path in folder.rglob("*") if path != filler} == files
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert f"the new hand-out of import 1's password reset cannot be written in {folder}" in refused.stderr
+        assert "no password was reset and the earlier hand-outs are as they were" in refused.stderr
+        assert "→ make room on the disk or make the folder writable, then run the same reset again" in refused.stderr
+        assert "Traceback" not in refused.stderr
+        verify_handout(lab, "test", office, "zhaoliu")  # the earlier hand-out still gives the working password
+        with Store.open(lab.workspace.store_path) as store:
+            entries = list(iter_audit(store))
+        [failed] = [e.detail for e in entries if e.action == "user_password_reset_failed"]
+        assert failed["users"] == ["zhaoliu"] and failed["step"] == "handout"
+        assert not [e for e in entries if e.action == "user_password_reset"]
+
+        filler.unlink()
+        reset = launchpad(lab, "users", "handout", "1", "--reset", "zhaoliu", "--yes")
+
+        assert reset.returncode == 0, reset.stderr
+        [new] = [p for p in list_handouts(folder) if p.parent.name.startswith("reset-")]
+        verify_handout(lab, "test", new, "zhaoliu")
+        assert handout_password(office, "zhaoliu") == f"密码已重置，新密码见 {new.relative_to(folder).as_posix()}"
+        assert stat.S_IMODE(os.stat(new).st_mode) == 0o600
+        assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_reset_the_database_refuses_leaves_no_new_handout(lab: RuoYiLab) -> None:
+    """The target refuses the update (a trigger the test adds): no password changes, the new
+    hand-out written before it is removed (no file names one that does not exist), the
+    earlier one is untouched, and the failure is audited. Without the trigger the reset works."""
+    from tests.integration.test_users_import_staged import SHEET as STAFF
+
+    write_mapping(lab.root, FAST_HASH)
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": STAFF})
+    imported = launchpad(lab, "users", "import", str(sheet), "--env", "test", "--yes")
+    assert imported.returncode == 0, imported.stderr
+    folder = lab.root / "handouts" / "import-1"
+    office = handout_of(folder, "zhaoliu")
+    files = {path: path.read_bytes() for path in folder.rglob("*")}
+    hashed = lab.sql("test", "SELECT password FROM sys_user WHERE user_name = 'zhaoliu'")
+    lab.maria.root_sql("CREATE TRIGGER refuse_reset BEFORE UPDATE ON sys_user FOR EACH ROW "
+                       "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'", lab.name)
+
+    refused = launchpad(lab, "users", "handout", "1", "--reset", "zhaoliu", "--yes")
+
+    assert refused.returncode != 0 and "refused by the test" in refused.stderr, refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert lab.sql("test", "SELECT password FROM sys_user WHERE user_name = 'zhaoliu'") == hashed
+    assert {path: path.read_bytes() for path in folder.rglob("*")} == files
+    with Store.open(lab.workspace.store_path) as store:
+        entries = list(iter_audit(store))
+    [failed] = [e.detail for e in entries if e.action == "user_password_reset_failed"]
+    assert failed["step"] == "database" and failed["handout_removed"].startswith(".reset-")
+    assert not [e for e in entries if e.action == "user_password_reset"]
+
+    lab.maria.root_sql("DROP TRIGGER refuse_reset", lab.name)
+    reset = launchpad(lab, "users", "handout", "1", "--reset", "zhaoliu", "--yes")
+    assert reset.returncode == 0, reset.stderr
+    [new] = [p for p in list_handouts(folder) if p.parent.name.startswith("reset-")]
+    verify_handout(lab, "test", new, "zhaoliu")
+    assert handout_password(office, "zhaoliu") == f"密码已重置，新密码见 {new.relative_to(folder).as_posix()}"
+
+
 def _sheet_rows(path: Path) -> list[tuple[object, ...]]:
     from openpyxl import load_workbook
 
