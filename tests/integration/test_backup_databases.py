@@ -484,3 +484,35 @@ def test_a_dropped_database_with_quotes_in_its_name_is_created_under_that_name(d
         assert db_lab.pg.sql("SELECT v FROM t", name).strip() == "张三"
     assert db_lab.name in (db_lab.maria.root_sql("SHOW DATABASES") if target == "maria"
                            else db_lab.pg.sql("SELECT datname FROM pg_database"))  # the other one untouched
+
+
+@pytest.mark.parametrize("target", ["maria", "pg"])
+def test_a_restore_step_asks_saying_a_missing_database_is_created_and_says_why_no_safety_backup(
+        db_lab: DbLab, target: str) -> None:
+    """A playbook's `restore` with `confirm: true` is asked by the run, before the server is: the
+    question says what happens to a database that is not there, and the step's line says why no
+    safety backup was taken, not "safety backup -"."""
+    from launchpad.phrases import loads, render
+
+    rows = db_lab.maria_rows if target == "maria" else db_lab.pg_rows
+    original = rows()
+    with db_lab.session() as session:
+        take_backup(session, "lab", target)
+    _drop_database(db_lab, target)
+    (db_lab.root / "playbooks" / "r.yaml").write_text(
+        SQL_PLAYBOOK + f"      - {{id: back, name: 恢复, kind: restore, target: {target}, source: latest_verified, "
+                       "confirm: true}\n", encoding="utf-8")
+    prompter = ScriptedPrompter()
+    with HostConnections(db_lab.workspace, "lab") as connections:
+        result = Engine(db_lab.workspace, db_lab.store, prompter, connections.transport_for).start(
+            load_playbook(db_lab.root / "playbooks" / "r.yaml"), "lab", {})
+    state = db_lab.store.latest_step_states(result.run_id)["back"]
+    assert state["status"] == "passed", state["summary"]
+    assert rows() == original
+    (question,) = prompter.asked  # the run's question; the restore asks no second one
+    assert "数据库若在其服务器上不存在，将新建空数据库再把备份恢复进去，不做安全备份" in render(question.detail, "zh")
+    assert "does not exist on its server is created empty" in render(question.detail, "en")
+    said = loads(state["summary"], state["summary_phrase"])
+    assert "未做安全备份：该数据库原本不存在" in render(said, "zh") and "安全备份 -" not in render(said, "zh")
+    english = render(said, "en")
+    assert "no safety backup was taken: the database did not exist" in english and "backup -" not in english, english
