@@ -10,7 +10,10 @@ exists but is empty is not "gone") has nothing to save: the person is told which
 it will be created, before confirming; the safety backup is skipped, saying why; the database
 is created empty (with the encoding the backup records, else the engine's default) and the
 backup restored into it. When its user may not create databases, nothing is done and the
-person is told to have the DBA create it empty, then run the same command again.
+person is told to have the DBA create it empty, then run the same command again. PostgreSQL is
+asked from its `postgres` database, else `template1`; when the user may connect to neither,
+its own database answers whether it is there, and when that fails too nothing is asked or done
+and the person is told what the server said and what to do.
 Every outcome is a row in `backup_restores` and entries in the audit log. A refusal, nothing
 changed, is audited too: `restore_refused`, or `restore_declined` when a person said no. A
 backup of another environment (`RestoreOtherEnvironment`) and a restore not confirmed
@@ -279,7 +282,8 @@ def _missing_database(session: BackupSession, record: BackupRecord, opened: Bina
     """The target, resolved (None when it cannot be: the restore says why later, as ever), and
     its database when its server says it is not there; None when it is, when the target is no
     database, or when the server cannot be asked (the restore then goes on as ever, and its
-    safety backup says what is wrong)."""
+    safety backup says what is wrong). When neither the database nor the server's maintenance
+    databases can be reached, the restore stops here, saying what the server said."""
     if opened is None:
         return None, None
     environment = session.workspace.environment(record.environment)
@@ -302,8 +306,24 @@ def _missing_database(session: BackupSession, record: BackupRecord, opened: Bina
     recorded = _recorded_charset(driver, record, opened)
     database = target.database
     server = f"{database.host or 'localhost'}" + (f":{database.port}" if database.port else "")
-    return target, MissingDatabase(database.name, server, shell.name, recorded or driver.default_charset,
-                                   "backup" if recorded else "default", state.may_create)
+    missing = MissingDatabase(database.name, server, shell.name, recorded or driver.default_charset,
+                              "backup" if recorded else "default", state.may_create)
+    if state.exists is None:
+        raise _unreached(session, record, missing, state.said)
+    return target, missing
+
+
+def _unreached(session: BackupSession, record: BackupRecord, database: MissingDatabase, said: Said) -> BackupFailed:
+    """Neither the database nor its server's maintenance databases let the user in: whether it
+    is there is not known, and its safety backup could not be taken either; nothing is asked."""
+    session.audit("restore_refused", f"{record.environment}/{record.target}", {
+        "backup": record.id, **database.audit_detail(), "said": str(said),
+        "reason": "neither the database nor the postgres or template1 database could be reached, so whether "
+                  "it exists is not known"})
+    return BackupFailed(phrase("error.restore_db_unreached", db=database.name, server=database.server,
+                               host=database.host, env=record.environment, said=said),
+                        hint=phrase("error.restore_db_unreached_hint", db=database.name, charset=database.charset,
+                                    id=record.id, env=record.environment))
 
 
 def _recorded_charset(driver: Driver, record: BackupRecord, opened: BinaryIO) -> str | None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from launchpad.backup.errors import BackupFailed
 from launchpad.backup.hostshell import HostShell, tail
+from launchpad.hosts.base import CommandResult
 from launchpad.phrases import Said, phrase
 
 NO_DATABASE = ""  # MySqlClient: connect to the server without choosing a database
@@ -126,6 +127,7 @@ class PostgresClient:
     """`psql` with a passfile (PGPASSFILE) and, for scripts, ON_ERROR_STOP."""
 
     passfile = "pgpass"
+    NO_CONNECTION = 2  # psql's exit when it could not connect (an SQL error under ON_ERROR_STOP is 3)
 
     def __init__(self, access: DbAccess) -> None:
         self.access = access
@@ -152,14 +154,21 @@ class PostgresClient:
         return "-w " + " ".join(shlex.quote(p) for p in parts)
 
     def query(self, shell: HostShell, tmp: str, script: str, database: str | None = None) -> ResultSet:
+        result, rows = self.attempt(shell, tmp, script, database)
+        if rows is None:
+            raise BackupFailed(phrase("error.client_failed", host=shell.name, client="psql", tail=tail(result.stderr)),
+                               hint=phrase("error.client_failed_hint", host=shell.name))
+        return rows
+
+    def attempt(self, shell: HostShell, tmp: str, script: str, database: str | None = None
+                ) -> tuple[CommandResult, ResultSet | None]:
+        """psql's result, and its rows when it succeeded (its exit is NO_CONNECTION when it
+        could not connect, 3 when the script failed)."""
         sentinel = f"NULL-{secrets.token_hex(12)}"
         command = (f"{self.env(tmp)}psql -X -q --csv -v ON_ERROR_STOP=1 -P null={sentinel} -P footer=off "
                    f"{self.connection(database)} -f -")
         result = shell.run(command, stdin=script.encode("utf-8"))
-        if not result.ok:
-            raise BackupFailed(phrase("error.client_failed", host=shell.name, client="psql", tail=tail(result.stderr)),
-                               hint=phrase("error.client_failed_hint", host=shell.name))
-        return parse_psql_csv(result.stdout.decode("utf-8"), sentinel)
+        return result, parse_psql_csv(result.stdout.decode("utf-8"), sentinel) if result.ok else None
 
     def query_all(self, shell: HostShell, tmp: str, queries: list[str], database: str | None = None
                   ) -> list[ResultSet]:

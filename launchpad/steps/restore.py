@@ -9,12 +9,15 @@ Not safe to repeat blindly after an interruption: the engine asks first."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
 from launchpad.phrases import Said, parts, phrase
 from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, StepSpec
+
+if TYPE_CHECKING:
+    from launchpad.backup.restore import RestoreResult
 
 
 class RestoreStep(StepSpec):
@@ -40,6 +43,11 @@ class RestoreStep(StepSpec):
         whence = phrase("describe.restore_from_run" if self.source == "run" else "describe.restore_newest")
         what: Said = self.target or phrase("describe.every_target")
         return self.description or phrase("describe.restore", target=what, whence=whence)
+
+    def describe_with(self, values: dict[str, Any]) -> Said:
+        # The question `confirm: true` asks before anything is known of the server: it says what
+        # happens to a database that is not there, as the restore's own question does.
+        return parts([super().describe_with(values), phrase("describe.restore_creates")])
 
 
 def run_restore(step: RestoreStep, ctx: StepContext) -> StepOutcome:
@@ -71,12 +79,18 @@ def run_restore(step: RestoreStep, ctx: StepContext) -> StepOutcome:
         safety = result.safety_backup
         evidence = {"backup": chosen.id, "file": chosen.file, "restore": result.restore_id,
                     "safety_backup": safety.id if safety else None}
-        return StepOutcome("passed", phrase("restore.done", detail=result.detail, safety=safety.id if safety else "-"),
-                           evidence=evidence)
-    said = parts([phrase("restore.done", detail=r.detail, safety=r.safety_backup.id if r.safety_backup else "-")
-                  for r in results])
+        return StepOutcome("passed", _done(result), evidence=evidence)
+    said = parts([_done(r) for r in results])
     evidence = {"backups": [c.id for c in chosen_all], "restores": [r.restore_id for r in results]}
     return StepOutcome("passed", said, evidence=evidence)
+
+
+def _done(result: RestoreResult) -> Said:
+    """What was restored and its safety backup; without one, the restore's own words say why
+    (the database did not exist: there was nothing to save)."""
+    if result.safety_backup is None:
+        return result.detail
+    return phrase("restore.done", detail=result.detail, safety=result.safety_backup.id)
 
 
 def _targets_backed_up(store: Any, step: RestoreStep, ctx: StepContext) -> list[str]:

@@ -50,9 +50,12 @@ DONE = "launchpad-batch-done"
 # whole, then its rows. A client that fails ends the command's whole process group — the loop
 # may be waiting for it to open the rows' pipe, which it never will — and its error is on stderr.
 # The rows go through a child the loop waits for, not one it runs: bash's `wait` gives way to
-# the TERM at once, and the exit kills the child. A child forked as the TERM came can lose it
-# (bash's own handler is still in place until it execs), and then it waited for the pipe's reader
-# forever, and the command with it: a batch refused by a server with local_infile = OFF hung so.
+# the TERM at once, and the exit kills the child — only while the loop waits for it: once it has
+# ended, its process id is free for any process on the host to be given, and nothing is killed.
+# (The client needs no kill: a failed one ended the group, and any other sees its input end.)
+# A child forked as the TERM came can lose it (bash's own handler is still in place until it
+# execs), and then it waited for the pipe's reader forever, and the command with it: a batch
+# refused by a server with local_infile = OFF hung so.
 # A damaged header or statements cut short end the loop before the batch reaches the client,
 # which then sees its input end and stops.
 # Each batch's rows go through a pipe of their own, made before its statements are handed on
@@ -60,7 +63,8 @@ DONE = "launchpad-batch-done"
 # its end not yet seen, and a writer opening that same pipe then is not kept waiting: the next
 # batch's rows went into the load before it, and a later load waited for rows that never came,
 # until its batch failed LOAD_TIMEOUT later.
-_LOOP = """trap 'kill -KILL $! 2>/dev/null; {cleanup}' EXIT
+_LOOP = """lp_writer=
+trap '[ -z "$lp_writer" ] || kill -KILL "$lp_writer" 2>/dev/null; {cleanup}' EXIT
 lp_statements="$lp_tmp/launchpad-statements"
 mkfifo "$lp_statements" || exit 125
 { cd "$lp_tmp" && {client} <"$lp_statements"; lp_status=$?
@@ -77,7 +81,9 @@ while IFS=' ' read -r lp_batch lp_sql_bytes lp_in_bytes; do
   rm -f "$lp_tmp/{rows}" && mkfifo "$lp_tmp/{rows}" || exit 125
   printf '%s\\n' "$lp_sql"
   head -c "$lp_in_bytes" <&0 >"$lp_tmp/{rows}" &
-  wait "$!"
+  lp_writer=$!
+  wait "$lp_writer"
+  lp_writer=
 done >"$lp_statements"
 wait "$lp_client"
 """

@@ -29,6 +29,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "describe.restore": ("restore {target} from the backup {whence}", "从{whence}的备份恢复 {target}"),
     "describe.restore_from_run": ("taken earlier in this run", "本次运行较早时做"),
     "describe.restore_newest": ("newest verified", "最新且经过校验"),
+    "describe.restore_creates": ("a database that does not exist on its server is created empty and the backup "
+                                 "restored into it, with no safety backup (there is nothing to save)",
+                                 "数据库若在其服务器上不存在，将新建空数据库再把备份恢复进去，不做安全备份（没有需要保存的内容）"),
     "describe.every_target": ("every target", "全部对象"),
     "describe.wait": ("{probe} (every {every}s, up to {within}s)", "{probe}（每 {every} 秒一次，最长 {within} 秒）"),
     "describe.announce": ("{template} → {to}", "{template} → {to}"),

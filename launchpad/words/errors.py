@@ -487,6 +487,18 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                           "`launchpad restore {id} --env {env}` again",
                                           "数据库 {db} 原本不存在，是为本次恢复新建的空库，现在可能只有部分内容。"
                                           "排除原因后再次运行 `launchpad restore {id} --env {env}`"),
+    "error.restore_db_unreached": ("the database {db} on {server} (reached from {host}, environment {env}) could not "
+                                   "be reached, nor could the postgres or template1 database, to ask whether it "
+                                   "exists: {said}; nothing was changed",
+                                   "无法连接 {server} 上的数据库 {db}（经 {host} 连接，环境 {env}），"
+                                   "也无法连接 postgres 或 template1 数据库来确认它是否存在：{said}；什么都没有改动"),
+    "error.restore_db_unreached_hint": ("if the database does not exist, ask the DBA to create {db}, empty "
+                                        "({charset}), or to let the user connect to the postgres database; otherwise "
+                                        "put right "
+                                        "what the server said. Then run `launchpad restore {id} --env {env}` again",
+                                        "若该数据库不存在，请 DBA 新建空数据库 {db}（{charset}），或允许该用户连接 "
+                                        "postgres 数据库；若它存在，请按服务器所说排除问题。然后再次运行 "
+                                        "`launchpad restore {id} --env {env}`"),
     "error.restore_not_confirmed": ("the restore was not confirmed; nothing was changed",
                                     "恢复未获确认；什么都没有改动"),
     # the user import's question

@@ -5,15 +5,19 @@ the client said."""
 from __future__ import annotations
 
 import contextlib
+import shlex
+import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from launchpad.backup.sqlclient import DbAccess
 from launchpad.hosts.base import CommandResult, Readable
-from launchpad.users.staged import Staged
+from launchpad.users.staged import ROWS_PIPE, Staged
 from launchpad.users.stream import BatchStream
 from launchpad.users.target import SqlText, TargetFailed
 
@@ -110,3 +114,32 @@ def test_a_failure_of_the_link_itself_is_said_as_the_batch_failing_on_its_host(f
     finally:
         stream.close()
     assert f"db1：批量装载失败：{said}" in failed.value.render("zh")
+
+
+# bash: dash gives an asynchronous command /dev/null before its own `<&0`, so its rows writer reads nothing.
+@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash here")
+@pytest.mark.parametrize(("framed", "code"), [
+    (b"1 4 6\nSQL1abcdef2 4 3\nSQL2xyz", 0),  # two batches, loaded, then the end of the input
+    (b"1 x 6\nSQL1abcdef", 2),  # a damaged first header: the client sees its input end
+], ids=["loaded", "damaged"])
+def test_mariadbs_loop_kills_no_process_once_its_rows_writer_has_ended(
+        tmp_path: Path, framed: bytes, code: int) -> None:
+    """The loop on the host, run here with a client that reads each batch's rows: at its exit it
+    kills a rows writer only while waiting for it. One that ended was reaped, and its process id
+    may since belong to any process on the host; nor is the client killed (it stops when its
+    input ends)."""
+    from launchpad.users.stream import _LOOP
+
+    folder = tmp_path / "private"
+    folder.mkdir()
+    kills = tmp_path / "kills"
+    client = f"sh -c 'while IFS= read -r s; do cat {ROWS_PIPE}; echo \" loaded $s\"; done'"
+    script = (f'kill() {{ printf "%s\\n" "$*" >> {shlex.quote(str(kills))}; command kill "$@"; }}\n'
+              f"lp_tmp={shlex.quote(str(folder))}\n"
+              + _LOOP.replace("{client}", client).replace("{rows}", ROWS_PIPE).replace("{cleanup}", ":"))
+    done = subprocess.run(["bash", "-c", script], input=framed, capture_output=True, timeout=60,
+                          start_new_session=True)  # a client that failed would end the whole group
+    assert done.returncode == code, done.stderr
+    if code == 0:
+        assert done.stdout == b"abcdef loaded SQL1\nxyz loaded SQL2\n"
+    assert not kills.exists(), kills.read_text()

@@ -484,3 +484,118 @@ def test_a_dropped_database_with_quotes_in_its_name_is_created_under_that_name(d
         assert db_lab.pg.sql("SELECT v FROM t", name).strip() == "张三"
     assert db_lab.name in (db_lab.maria.root_sql("SHOW DATABASES") if target == "maria"
                            else db_lab.pg.sql("SELECT datname FROM pg_database"))  # the other one untouched
+
+
+@pytest.mark.parametrize("target", ["maria", "pg"])
+def test_a_restore_step_asks_saying_a_missing_database_is_created_and_says_why_no_safety_backup(
+        db_lab: DbLab, target: str) -> None:
+    """A playbook's `restore` with `confirm: true` is asked by the run, before the server is: the
+    question says what happens to a database that is not there, and the step's line says why no
+    safety backup was taken, not "safety backup -"."""
+    from launchpad.phrases import loads, render
+
+    rows = db_lab.maria_rows if target == "maria" else db_lab.pg_rows
+    original = rows()
+    with db_lab.session() as session:
+        take_backup(session, "lab", target)
+    _drop_database(db_lab, target)
+    (db_lab.root / "playbooks" / "r.yaml").write_text(
+        SQL_PLAYBOOK + f"      - {{id: back, name: 恢复, kind: restore, target: {target}, source: latest_verified, "
+                       "confirm: true}\n", encoding="utf-8")
+    prompter = ScriptedPrompter()
+    with HostConnections(db_lab.workspace, "lab") as connections:
+        result = Engine(db_lab.workspace, db_lab.store, prompter, connections.transport_for).start(
+            load_playbook(db_lab.root / "playbooks" / "r.yaml"), "lab", {})
+    state = db_lab.store.latest_step_states(result.run_id)["back"]
+    assert state["status"] == "passed", state["summary"]
+    assert rows() == original
+    (question,) = prompter.asked  # the run's question; the restore asks no second one
+    assert "数据库若在其服务器上不存在，将新建空数据库再把备份恢复进去，不做安全备份" in render(question.detail, "zh")
+    assert "does not exist on its server is created empty" in render(question.detail, "en")
+    said = loads(state["summary"], state["summary_phrase"])
+    assert "未做安全备份：该数据库原本不存在" in render(said, "zh") and "安全备份 -" not in render(said, "zh")
+    english = render(said, "en")
+    assert "no safety backup was taken: the database did not exist" in english and "backup -" not in english, english
+
+
+def _pg_role_owning_the_database(db_lab: DbLab) -> str:
+    """A role that owns the lab's database and its table, may create databases and is no
+    superuser (CONNECT is checked for it), now the one site.yaml names."""
+    role = f"lp_own_{secrets.token_hex(3)}"
+    db_lab.pg.sql(f"CREATE ROLE {role} LOGIN CREATEDB PASSWORD '" + PASSWORD.replace("'", "''") + "';"
+                  f"ALTER DATABASE {db_lab.name} OWNER TO {role};")
+    db_lab.pg.sql(f"ALTER TABLE users OWNER TO {role};", db_lab.name)
+    site = db_lab.root / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("name: " + db_lab.name + ", user: lp,",
+                                                             "name: " + db_lab.name + f", user: {role},"),
+                    encoding="utf-8")
+    return role
+
+
+@contextlib.contextmanager
+def _pg_closed(db_lab: DbLab, *databases: str) -> Iterator[None]:
+    """`databases` closed to every user but superusers (CONNECT revoked from PUBLIC)."""
+    try:
+        for database in databases:
+            db_lab.pg.sql(f"REVOKE CONNECT ON DATABASE {database} FROM PUBLIC;")
+        yield
+    finally:
+        for database in databases:
+            db_lab.pg.sql(f"GRANT CONNECT ON DATABASE {database} TO PUBLIC;")
+
+
+def test_a_missing_postgresql_database_is_found_and_created_from_template1_when_postgres_is_closed(
+        db_lab: DbLab) -> None:
+    from tests.commandline import launch
+
+    _pg_role_owning_the_database(db_lab)
+    original = db_lab.pg_rows()
+    assert launch(db_lab.root, "backup", "--env", "lab", "pg")[0] == 0
+    with _pg_closed(db_lab, "postgres"):
+        _drop_database(db_lab, "pg")
+        code, output = launch(db_lab.root, "--lang", "zh", "restore", "1", "--env", "lab", "--yes")
+        assert code == 0, output
+    assert db_lab.pg_rows() == original
+    assert f"新建空数据库 {db_lab.name}（UTF8）" in output and "未做安全备份：该数据库原本不存在" in output, output
+    assert [action for action, _ in _audit(db_lab)] == [
+        "restore_database_missing", "restore_confirmed", "restore_started", "restore_safety_skipped",
+        "restore_database_created", "restore_finished"]
+
+
+def test_a_postgresql_database_that_cannot_be_asked_about_says_so_and_what_to_do(db_lab: DbLab) -> None:
+    """Neither postgres nor template1 lets the user in, and its own database is gone: nothing is
+    asked or done, and the person reads which database, what the server said and what to do —
+    not that a safety backup failed."""
+    from tests.commandline import launch
+
+    _pg_role_owning_the_database(db_lab)
+    assert launch(db_lab.root, "backup", "--env", "lab", "pg")[0] == 0
+    with _pg_closed(db_lab, "postgres", "template1"):
+        _drop_database(db_lab, "pg")
+        code, output = launch(db_lab.root, "--lang", "zh", "restore", "1", "--env", "lab", "--yes")
+    assert code == 1, output
+    assert f"无法连接 127.0.0.1:{db_lab.pg.port} 上的数据库 {db_lab.name}（经 app1 连接，环境 lab）" in output, output
+    assert "也无法连接 postgres 或 template1 数据库来确认它是否存在" in output and db_lab.name in output, output
+    assert "什么都没有改动" in output and "安全备份失败" not in output, output
+    assert f"→ 若该数据库不存在，请 DBA 新建空数据库 {db_lab.name}（UTF8）" in output, output
+    assert "`launchpad restore 1 --env lab`" in output and "Traceback" not in output, output
+    assert _database_charset(db_lab, "pg") == ""  # nothing created
+    assert records.restores(db_lab.store) == []
+    assert [b.purpose for b in records.list_backups(db_lab.store)] == ["manual"]
+    ((action, detail),) = _audit(db_lab)
+    assert action == "restore_refused" and db_lab.name in detail["said"], detail
+
+
+def test_a_postgresql_database_whose_server_cannot_be_asked_is_restored_as_ever_when_it_is_there(
+        db_lab: DbLab) -> None:
+    _pg_role_owning_the_database(db_lab)
+    db_lab.workspace = load_workspace(db_lab.root)
+    original = db_lab.pg_rows()
+    with db_lab.session() as session:
+        record = take_backup(session, "lab", "pg")
+        db_lab.change_everything()
+        with _pg_closed(db_lab, "postgres", "template1"):
+            result = restore_backup(session, record.id, "lab", ScriptedPrompter())
+    assert db_lab.pg_rows() == original
+    assert result.safety_backup is not None
+    assert "restore_database_missing" not in [action for action, _ in _audit(db_lab)]

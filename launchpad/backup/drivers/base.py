@@ -35,8 +35,9 @@ class DrillOutcome:
 
 @dataclass(frozen=True)
 class DatabaseState:
-    exists: bool
+    exists: bool | None  # None: not known, neither the database nor the server could be reached
     may_create: bool | None  # None: the server only tells when it is asked to create it
+    said: Said = ""  # why it is not known: the server's words
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,9 @@ SELECT format('%I.%I', n.nspname, c.relname) AS t,
 # ENCODING entry (the table of contents is never compressed).
 _ENCODING = re.compile(rb"SET client_encoding = '([A-Za-z0-9_]{1,32})'")
 _ENCODING_WITHIN = 1 << 20
-# The maintenance database every cluster has: where a missing database is looked for and created.
-_MAINTENANCE = "postgres"
+# The maintenance databases every cluster has: where a missing database is looked for and
+# created; template1 when postgres is closed to the user (its CONNECT revoked).
+_MAINTENANCE = ("postgres", "template1")
 
 
 def _psql_value(name: str, value: str) -> str:
@@ -86,13 +87,20 @@ class PostgresDriver(Driver):
         script = (_psql_value("lp_n", self.access().name)
                   + "SELECT (SELECT count(*) FROM pg_database WHERE datname = :'lp_n') AS present, "
                     "(SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user) AS may_create;\n")
-        try:
-            result = self.client.query(shell, tmp, script, _MAINTENANCE)
-        except BackupFailed:
-            return None  # the maintenance database is closed to this user: the restore goes on as ever
-        if len(result.rows) != 1 or len(result.rows[0]) != 2:
+        for maintenance in _MAINTENANCE:
+            result, rows = self.client.attempt(shell, tmp, script, maintenance)
+            if result.exit_code != self.client.NO_CONNECTION:
+                break
+        else:
+            # Neither lets this user in: connecting to the database itself tells that it is there,
+            # and when that fails too, what the server said is all there is to tell.
+            reached, _ = self.client.attempt(shell, tmp, "SELECT 1;\n")
+            if reached.ok:
+                return DatabaseState(exists=True, may_create=None)
+            return DatabaseState(exists=None, may_create=None, said=tail(reached.stderr))
+        if rows is None or len(rows.rows) != 1 or len(rows.rows[0]) != 2:
             return None
-        present, may_create = result.rows[0]
+        present, may_create = rows.rows[0]
         return DatabaseState(exists=present != "0", may_create=may_create == "t")
 
     def recorded_charset(self, dump: Iterator[bytes]) -> str | None:
@@ -110,9 +118,12 @@ class PostgresDriver(Driver):
         script = ("\\set VERBOSITY verbose\n" + _psql_value("lp_n", self.access().name)
                   + _psql_value("lp_e", charset)
                   + "CREATE DATABASE :\"lp_n\" WITH TEMPLATE template0 ENCODING :'lp_e';\n")
-        command = (f"{self.client.env(tmp)}psql -X -q -v ON_ERROR_STOP=1 {self.client.connection(_MAINTENANCE)} "
-                   "-f -")
-        result = shell.run(command, stdin=script.encode("utf-8"))
+        for maintenance in _MAINTENANCE:
+            command = (f"{self.client.env(tmp)}psql -X -q -v ON_ERROR_STOP=1 {self.client.connection(maintenance)} "
+                       "-f -")
+            result = shell.run(command, stdin=script.encode("utf-8"))
+            if result.exit_code != self.client.NO_CONNECTION:
+                break
         if result.ok:
             return CreateOutcome(True)
         # 42501, insufficient_privilege: the same in every server language (VERBOSITY verbose shows it).
