@@ -26,8 +26,11 @@ import shlex
 from dataclasses import dataclass, field
 
 PREFIX = "launchpad."
-# Credentials go on descriptors 3..9, the ones every POSIX shell lets a script open.
-FIRST_FD, LAST_FD = 3, 9
+# Credentials go on descriptors 3..8, of the ones every POSIX shell lets a script open (3..9).
+FIRST_FD, LAST_FD = 3, 8
+# The last one is the command's own: a command that hands its stdin to a child it runs in the
+# background keeps a copy there (see users/stream.py).
+OWN_FD = 9
 # Directories of versions before `owner` files: removed once older than the longest command.
 OLD_LEFTOVER_MINUTES = 13 * 60
 

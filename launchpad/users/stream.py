@@ -35,7 +35,7 @@ import secrets
 import threading
 import time
 
-from launchpad.backup.envelope import CLEANUP
+from launchpad.backup.envelope import CLEANUP, OWN_FD
 from launchpad.backup.hostshell import tail
 from launchpad.backup.sqlclient import MySqlClient, PostgresClient
 from launchpad.errors import LaunchpadError
@@ -63,7 +63,12 @@ DONE = "launchpad-batch-done"
 # its end not yet seen, and a writer opening that same pipe then is not kept waiting: the next
 # batch's rows went into the load before it, and a later load waited for rows that never came,
 # until its batch failed LOAD_TIMEOUT later.
-_LOOP = """lp_writer=
+# The rows writer reads the command's stdin through a copy of it (the envelope's OWN_FD): a
+# POSIX shell gives a command run in the background /dev/null as its stdin before that
+# command's own redirections, so dash (Debian's sh, a login shell some service accounts have)
+# made `<&0` read nothing, and every batch after the first arrived "damaged".
+_LOOP = """exec {stdin}<&0
+lp_writer=
 trap '[ -z "$lp_writer" ] || kill -KILL "$lp_writer" 2>/dev/null; {cleanup}' EXIT
 lp_statements="$lp_tmp/launchpad-statements"
 mkfifo "$lp_statements" || exit 125
@@ -80,13 +85,19 @@ while IFS=' ' read -r lp_batch lp_sql_bytes lp_in_bytes; do
   fi
   rm -f "$lp_tmp/{rows}" && mkfifo "$lp_tmp/{rows}" || exit 125
   printf '%s\\n' "$lp_sql"
-  head -c "$lp_in_bytes" <&0 >"$lp_tmp/{rows}" &
+  head -c "$lp_in_bytes" <&{stdin} >"$lp_tmp/{rows}" &
   lp_writer=$!
   wait "$lp_writer"
   lp_writer=
 done >"$lp_statements"
 wait "$lp_client"
 """
+
+
+def loop_script(client: str, cleanup: str) -> str:
+    """MariaDB's loop on the host, running `client`, ending with `cleanup`."""
+    return (_LOOP.replace("{client}", client).replace("{rows}", ROWS_PIPE).replace("{cleanup}", cleanup)
+            .replace("{stdin}", str(OWN_FD)))
 
 
 class BatchStream:
@@ -211,7 +222,7 @@ class BatchStream:
         access = self.session.access
         if self.session.sql.mysql:
             client = MySqlClient(access).command(tmp, None, "--local-infile=1 --batch --skip-column-names --unbuffered")
-            return _LOOP.replace("{client}", client).replace("{rows}", ROWS_PIPE).replace("{cleanup}", CLEANUP)
+            return loop_script(client, CLEANUP)
         pg = PostgresClient(access)
         return f"{pg.env(tmp)}psql -X -q -v ON_ERROR_STOP=1 {pg.connection()} -f -"
 

@@ -116,19 +116,24 @@ def test_a_failure_of_the_link_itself_is_said_as_the_batch_failing_on_its_host(f
     assert f"db1：批量装载失败：{said}" in failed.value.render("zh")
 
 
-# bash: dash gives an asynchronous command /dev/null before its own `<&0`, so its rows writer reads nothing.
-@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash here")
+# A host's login shell runs the loop: bash, or dash (Debian's sh), which gives a command run in
+# the background /dev/null as its stdin before the command's own redirections.
+SHELLS = [pytest.param(name, marks=pytest.mark.skipif(shutil.which(name) is None, reason=f"no {name} here"))
+          for name in ("bash", "dash")]
+
+
+@pytest.mark.parametrize("shell", SHELLS)
 @pytest.mark.parametrize(("framed", "code"), [
     (b"1 4 6\nSQL1abcdef2 4 3\nSQL2xyz", 0),  # two batches, loaded, then the end of the input
     (b"1 x 6\nSQL1abcdef", 2),  # a damaged first header: the client sees its input end
 ], ids=["loaded", "damaged"])
 def test_mariadbs_loop_kills_no_process_once_its_rows_writer_has_ended(
-        tmp_path: Path, framed: bytes, code: int) -> None:
+        tmp_path: Path, framed: bytes, code: int, shell: str) -> None:
     """The loop on the host, run here with a client that reads each batch's rows: at its exit it
     kills a rows writer only while waiting for it. One that ended was reaped, and its process id
     may since belong to any process on the host; nor is the client killed (it stops when its
     input ends)."""
-    from launchpad.users.stream import _LOOP
+    from launchpad.users.stream import loop_script
 
     folder = tmp_path / "private"
     folder.mkdir()
@@ -136,8 +141,8 @@ def test_mariadbs_loop_kills_no_process_once_its_rows_writer_has_ended(
     client = f"sh -c 'while IFS= read -r s; do cat {ROWS_PIPE}; echo \" loaded $s\"; done'"
     script = (f'kill() {{ printf "%s\\n" "$*" >> {shlex.quote(str(kills))}; command kill "$@"; }}\n'
               f"lp_tmp={shlex.quote(str(folder))}\n"
-              + _LOOP.replace("{client}", client).replace("{rows}", ROWS_PIPE).replace("{cleanup}", ":"))
-    done = subprocess.run(["bash", "-c", script], input=framed, capture_output=True, timeout=60,
+              + loop_script(client, ":"))
+    done = subprocess.run([shell, "-c", script], input=framed, capture_output=True, timeout=60,
                           start_new_session=True)  # a client that failed would end the whole group
     assert done.returncode == code, done.stderr
     if code == 0:
