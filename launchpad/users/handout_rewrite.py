@@ -21,7 +21,7 @@ from typing import Any
 from launchpad.oserrors import os_reason
 from launchpad.phrases import Lang, Said, phrase, render
 from launchpad.users.handout import list_handouts
-from launchpad.workspace.durable import write_complete
+from launchpad.workspace.durable import workbook_bytes, write_complete
 
 FIRST_PERSON_ROW = 3  # row 1 the note, row 2 the headers (handout.write_handouts)
 LOGIN, PASSWORD = 1, 3  # the columns (from 0) of the login and the password
@@ -67,7 +67,7 @@ def _rewrite(path: Path, folder: Path, new_files: dict[str, Path], lang: Lang) -
     if not count:
         return None
     try:
-        write_complete(path, lambda handle: book.save(handle))
+        write_complete(path, workbook_bytes(book))
     except OSError as exc:
         return EarlierHandout(path, count, False, os_reason(exc))
     return EarlierHandout(path, count, True)

@@ -110,7 +110,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
                               "{path}：没有任何工作表带有映射认识的表头（{notes}）"),
     "users.no_sheets": ("no sheets", "没有工作表"),
     "users.no_known_header_hint": ("the mapping looks for headers such as {headers}", "映射查找的表头例如：{headers}"),
-    "users.cannot_write_hint": ("choose a folder you can write to", "请选择有写入权限的文件夹"),
+    "users.cannot_write_hint": ("make room on the disk, or choose a folder you can write to; then run it again",
+                                "请腾出磁盘空间，或选择有写入权限的文件夹，然后重新运行"),
     # the target system's description
     "users.no_profile": ("no target profile {name!r}: not bundled ({bundled}) and no {name}.yaml{where}",
                          "没有目标系统描述“{name}”：既非内置（{bundled}），也没有 {name}.yaml{where}"),
