@@ -26,6 +26,16 @@ from launchpad.workspace.durable import workbook_bytes, write_complete
 FIRST_PERSON_ROW = 3  # row 1 the note, row 2 the headers (handout.write_handouts)
 LOGIN, PASSWORD = 1, 3  # the columns (from 0) of the login and the password
 RESET_PREFIX = "reset-"
+PENDING = ".pending"  # a reset's new hand-out until its passwords are set: `.reset-STAMP.pending/` (reset.py)
+
+
+def pending_resets(folder: Path) -> list[Path]:
+    """The reset hand-out folders never made final (`.reset-STAMP.pending/`): left when the target
+    could not say whether it took the new passwords, or when the rename after it did failed. Either
+    way the files in one may give the only passwords that work."""
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.glob(f".{RESET_PREFIX}*{PENDING}") if path.is_dir())
 
 
 @dataclass(frozen=True)

@@ -36,15 +36,13 @@ from launchpad.users import records
 from launchpad.users.annotate import CannotWrite
 from launchpad.users.apply import ImportTarget
 from launchpad.users.handout import handout_dir, recorded_person, unit_file_name, write_handouts
-from launchpad.users.handout_rewrite import EarlierHandout, rewrite_earlier
+from launchpad.users.handout_rewrite import PENDING, EarlierHandout, rewrite_earlier
 from launchpad.users.hashing_progress import FILE_NAME, forget_passwords
 from launchpad.users.passwords import ForUser, Issued, PasswordPolicy, issue
 from launchpad.users.profile import TARGETS_DIR, TargetProfile, load_profile
 from launchpad.users.state import live
 from launchpad.users.writes import Writer, constant_sql
 from launchpad.workspace.durable import sync_directory, write_complete
-
-PENDING = ".pending"  # a reset's new hand-out until its passwords are set: `.reset-STAMP.pending/`
 
 
 class ResetDone(NamedTuple):

@@ -56,6 +56,18 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                 "用该文件中的密码登录其中一个用户：若可以登录，将该文件夹改名，"
                                 "去掉开头的点和 `.pending`；"
                                 "若不能，删除它并再次运行重置（`launchpad users handout {id}` 列出交接文件）"),
+    "users.handout_remove_pending": ("import {id} has a password reset's hand-out never made final ({folders}): "
+                                     "it may hold the only passwords that work, so no hand-out was removed",
+                                     "导入 {id} 有未生效的重置密码交接文件（{folders}）：其中可能是唯一有效的密码，"
+                                     "因此没有删除任何交接文件"),
+    "users.handout_remove_pending_hint": ("log in as one of its users with the password from it: if it works, rename "
+                                          "the folder without its leading dot and `.pending`; if not, delete it and "
+                                          "run the reset again. `launchpad users handout {id} --remove --keep-resets` "
+                                          "removes the other hand-outs and keeps it",
+                                          "用其中的密码登录其中一个用户：若可以登录，将该文件夹改名，去掉开头的点和 "
+                                          "`.pending`；若不能，删除它并再次运行重置。"
+                                          "`launchpad users handout {id} --remove --keep-resets` "
+                                          "删除其他交接文件并保留它"),
     "users.keep_resets_alone": ("--keep-resets only goes with --remove: it says which hand-outs --remove keeps",
                                 "--keep-resets 只能与 --remove 一起使用：它指定 --remove 保留哪些交接文件"),
     "users.keep_resets_alone_hint": ("`launchpad users handout {id} --remove --keep-resets` removes import {id}'s "
