@@ -99,11 +99,13 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str], policy: P
     kept_before = _kept_bytes(folder)
     try:  # before the passwords change: should the file not be rewritten, nothing is reset
         dropped, still_kept = forget_passwords(folder, set(chosen)) if issued else (0, 0)
-    except CannotWrite as exc:
+    except OSError as exc:  # the old passwords would stay kept: nothing is reset
         _discard(pending)
         to.audit("user_password_reset_failed", str(folder),
-                 {"import": import_id, "users": chosen, "step": "kept_passwords", "error": str(exc)})
-        raise
+                 {"import": import_id, "users": chosen, "step": "kept_passwords", "error": str(os_reason(exc))})
+        raise CannotWrite(phrase("users.reset_kept_unwritable", id=import_id, path=str(folder / FILE_NAME),
+                                 error=os_reason(exc)),
+                          hint=phrase("users.reset_kept_unwritable_hint")) from None
     sql = to.session.sql
     writer = Writer(sql, profile)
     lines = list(sql.begin)

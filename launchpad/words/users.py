@@ -42,6 +42,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                        "没有重置任何密码，此前的交接文件保持原样"),
     "users.reset_handout_unwritable_hint": ("make room on the disk or make the folder writable, then run the same "
                                             "reset again", "请腾出磁盘空间或让该文件夹可写，然后再次运行同一重置"),
+    "users.reset_kept_unwritable": ("the passwords import {id} keeps ({path}) cannot be rewritten without the "
+                                    "old ones of the users to reset: {error}; no password was reset",
+                                    "无法改写导入 {id} 保存的密码文件（{path}），去掉待重置用户的旧密码：{error}；"
+                                    "没有重置任何密码"),
+    "users.reset_kept_unwritable_hint": ("make room on the disk or make the folder writable, then run the same "
+                                         "reset again", "请腾出磁盘空间或让该文件夹可写，然后再次运行同一重置"),
     "users.reset_handout_pending": ("the passwords of import {id} were reset, but their new hand-out could not be "
                                     "made final ({error}): it is in {pending}",
                                     "导入 {id} 的密码已重置，但其新交接文件未能生效（{error}）：它在 {pending}"),
