@@ -11,6 +11,7 @@ from launchpad.baseline.onsite import OnsiteChange
 from launchpad.baseline.reports import field_change, field_value, shown_value
 from launchpad.phrases import parts, phrase, render
 from launchpad.safetext import formula_like, markdown, one_line, spreadsheet
+from launchpad.workspace.durable import workbook_bytes
 
 COLUMNS = ("id", "recorded", "environment", "kind", "item", "change", "value", "why", "issue", "operator", "status")
 
@@ -85,7 +86,7 @@ def write_xlsx(rows: list[list[str]], path: Path, lang: str, stamp: str) -> None
                 cell.quotePrefix = True
     for letter, width in zip("ABCDEFGHIJK", (6, 18, 8, 10, 30, 10, 40, 40, 30, 10, 12), strict=True):
         sheet.column_dimensions[letter].width = width
-    book.save(path)
+    path.write_bytes(workbook_bytes(book))  # not book.save(path): see workbook_bytes
 
 
 def write(rows: list[list[str]], path: Path, fmt: str, lang: str, stamp: str, option: str = "--out") -> Path:

@@ -11,6 +11,7 @@ from typing import Any
 from launchpad.baseline.drift import Difference, Drift
 from launchpad.phrases import CATALOG, parts, phrase, render
 from launchpad.safetext import formula_like, one_line, spreadsheet
+from launchpad.workspace.durable import workbook_bytes
 
 FORMATS = ("md", "html", "xlsx")
 COLUMNS = ("id", "severity", "kind", "change", "item", "fields")
@@ -140,7 +141,7 @@ def _write_xlsx(drift: Drift, path: Path, lang: str, actor: str, at: str) -> Non
                 cell.quotePrefix = True
     for letter, width in zip("ABCDEF", (36, 8, 12, 8, 30, 60), strict=True):
         sheet.column_dimensions[letter].width = width
-    book.save(path)
+    path.write_bytes(workbook_bytes(book))  # not book.save(path): see workbook_bytes
 
 
 def _cell(value: str) -> str:

@@ -268,6 +268,7 @@ def users_handout(door: Door, import_id: int, remove: bool, keep_resets: bool, r
     from launchpad.users.handout import handout_dir, list_handouts
     from launchpad.users.handout_kept import handout_from_kept, handout_owed
     from launchpad.users.handout_removal import remove_import_handouts
+    from launchpad.users.handout_rewrite import pending_resets
     from launchpad.users.records import get_import
 
     workspace = door.session().workspace
@@ -284,8 +285,14 @@ def users_handout(door: Door, import_id: int, remove: bool, keep_resets: bool, r
     if remove:
         removed = remove_import_handouts(store, workspace.root, actor, import_id, keep_resets=keep_resets)
         click.echo(say("cli.handout.removed", count=len(removed)))
+        pending = pending_resets(folder)
         for path in list_handouts(folder):
-            click.echo("  " + say("cli.handout.kept_reset", path=str(path)))
+            if not any(path.is_relative_to(one) for one in pending):
+                click.echo("  " + say("cli.handout.kept_reset", path=str(path)))
+        for one in pending:
+            click.echo("  " + say("cli.handout.kept_pending", path=str(one)))
+        if pending:
+            click.echo("  → " + say("users.reset_unsure_hint", id=import_id))
         return
     if reset_keys:
         prompter = CliPrompter(actor, yes=yes, confirm_env=confirm_env)

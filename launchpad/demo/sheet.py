@@ -18,6 +18,7 @@ from typing import Any
 from launchpad.demo.clientdb import people_of
 from launchpad.demo.people import Namer, Person
 from launchpad.users.idnumber import check_digit
+from launchpad.workspace.durable import workbook_bytes, write_complete
 
 SHEET_FILE = "imports/新员工名单.xlsx"
 MAPPING_FILE = "imports/新员工名单.yaml"
@@ -174,9 +175,7 @@ def write_sheet(path: Path) -> None:
     for letter, width in zip("ABCDEFGHIJKL", (6, 10, 14, 6, 22, 16, 26, 24, 24, 10, 14, 10), strict=True):
         ws.column_dimensions[letter].width = width
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    book.save(partial)
-    partial.replace(path)
+    write_complete(path, workbook_bytes(book), mode=0o644)
 
 
 MAPPING = """\

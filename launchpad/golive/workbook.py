@@ -15,6 +15,7 @@ from typing import Any
 from launchpad.golive.progress import ItemProgress, Progress, owner_name, state_word, summary_text
 from launchpad.phrases import Lang, parts, phrase, render
 from launchpad.safetext import formula_like, spreadsheet
+from launchpad.workspace.durable import workbook_bytes
 from launchpad.workspace.site import Site
 
 COLUMNS = ("id", "title", "owner", "due", "critical", "state", "late", "why", "proof", "notes")
@@ -49,7 +50,7 @@ def write_checklist_xlsx(progress: Progress, site: Site, lang: Lang, path: Path)
     for number, line in enumerate(summary_text(progress, site, lang).splitlines(), start=1):
         _put(summary.cell(row=number, column=1), line)
     path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    path.write_bytes(workbook_bytes(book))  # not book.save(path): see workbook_bytes
     return path
 
 

@@ -25,6 +25,7 @@ from launchpad.report.run import collect_run, run_helpers
 from launchpad.safetext import formula_like, spreadsheet
 from launchpad.sitetime import utc_now
 from launchpad.store.db import Store, as_shown
+from launchpad.workspace.durable import workbook_bytes
 from launchpad.workspace.site import Site
 
 REPORT_FORMATS = ("markdown", "html", "xlsx")
@@ -183,7 +184,7 @@ def _write_xlsx(store: Store, site: Site, release: Release, run_id: int, lang: s
         (local(d["at"]), helpers["step_of"](d), decision(d["kind"]), d["actor"], said(d, "reason"))
         for d in report["decisions"]],
         Font(bold=True))
-    book.save(path)
+    path.write_bytes(workbook_bytes(book))  # not book.save(path): see workbook_bytes
     return path
 
 

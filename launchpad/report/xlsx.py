@@ -25,6 +25,7 @@ from launchpad.report.daily import DailyReport, IssueLine
 from launchpad.report.golive_section import GoliveLine
 from launchpad.report.render import days_overdue, golive_headline, onsite_text, release_text, set_aside_text
 from launchpad.safetext import formula_like, spreadsheet
+from launchpad.workspace.durable import workbook_bytes
 
 ISSUE_COLUMNS = ("id", "severity", "title", "module", "type", "status", "owner", "due", "overdue",
                  "reporter", "channel", "reported_at", "resolved_at", "resolution", "fixed_in")
@@ -84,7 +85,7 @@ def write_daily_xlsx(report: DailyReport, lang: str, path: Path) -> Path:
     for line in report.all_issues:
         issues.append([_as_text(WriteOnlyCell, issues, value) for value in _issue_values(line, lang)])
     path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    path.write_bytes(workbook_bytes(book))  # not book.save(path): see workbook_bytes
     return path
 
 

@@ -21,7 +21,7 @@ from launchpad.oserrors import os_reason
 from launchpad.phrases import Lang, parts, phrase, render
 from launchpad.users.checks import CheckResult, RowProblem
 from launchpad.users.sources import Workbook
-from launchpad.workspace.durable import write_complete
+from launchpad.workspace.durable import workbook_bytes, write_complete
 
 BAD_FILL = "FFC7CE"
 
@@ -113,7 +113,7 @@ class CannotWrite(LaunchpadError):
 def save_private(book: object, out: Path) -> None:
     """The workbook, owner-only (it names people; a hand-out holds passwords), complete or absent."""
     try:
-        write_complete(out, lambda handle: book.save(handle))  # type: ignore[attr-defined]
+        write_complete(out, workbook_bytes(book))
     except OSError as exc:
         raise CannotWrite(phrase("users.os_error", path=str(out), reason=os_reason(exc)),
                           hint=phrase("users.cannot_write_hint")) from None

@@ -6,13 +6,12 @@ password)."""
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import re
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from launchpad.phrases import Lang, phrase, render
 from launchpad.users.annotate import save_private
@@ -67,24 +66,10 @@ def write_handouts(folder: Path, people: list[dict[str, str]], audit: AuditFn, l
             # Every cell is text: a name typed as =… or a password starting with = stays what it is.
             ws.append([_text(ws, value) for value in (unit, person["key"], person["name"], person["password"])])
         path = folder / unit_file_name(unit)
-        save_private(_InMemory(book), path)
+        save_private(book, path)
         written.append(path)
     audit("user_handout_written", str(folder), {"files": [p.name for p in written], "users": len(people)})
     return written
-
-
-class _InMemory:
-    """A workbook saved whole in memory first (a hand-out is small): a full disk then fails a
-    plain write of its bytes, not openpyxl's zip archive half-way, whose clean-up would print a
-    traceback after the message that says what to do."""
-
-    def __init__(self, book: Any) -> None:
-        self.book = book
-
-    def save(self, handle: BinaryIO) -> None:
-        buffer = io.BytesIO()
-        self.book.save(buffer)
-        handle.write(buffer.getvalue())
 
 
 def _text(ws: Any, value: str) -> Any:

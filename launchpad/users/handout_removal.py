@@ -19,6 +19,12 @@ over, and is usually still to hand over when the earlier ones are cleared away. 
 every hand-out goes, the newest reset's too: once everything is handed over, no plain password
 should stay behind because of an option not typed.
 
+A reset's hand-out never made final (`.reset-STAMP.pending/`, reset.py: the target could not say
+whether it took the new passwords, or the rename after it failed) may hold the only passwords
+that work. `--keep-resets` keeps it, and the command says what to do about it; plain `--remove`
+is refused while one is there (a gate, exit 4, nothing removed): "remove every hand-out" must not
+lose the only working passwords before someone looked at them.
+
 `removal_refused` is the rule, asked by the command and by the import screen's dialog (which
 greys its remove button instead of offering what would be refused).
 """
@@ -34,17 +40,18 @@ from launchpad.users import records
 from launchpad.users.guard import ImportRefused
 from launchpad.users.handout import handout_dir, remove_handouts
 from launchpad.users.handout_kept import handout_owed
-from launchpad.users.handout_rewrite import current_resets
+from launchpad.users.handout_rewrite import current_resets, pending_resets
 from launchpad.users.hashing_progress import kept_passwords
 
 UNFINISHED = "applying"
 REMOVAL_REFUSED = "hand-out removal refused"  # the refusal's title (error.hand-out_removal_refused)
 
 
-def removal_refused(root: Path, record: dict[str, Any]) -> ImportRefused | None:
+def removal_refused(root: Path, record: dict[str, Any], *, keep_resets: bool = False) -> ImportRefused | None:
     """Why the hand-outs of import `record` may not be removed now (the error to raise or show),
-    or None when they may: an unfinished import, or an applied one whose hand-out is owed. The
-    import's state refuses it, not what was typed: a gate, exit 4."""
+    or None when they may: an unfinished import, an applied one whose hand-out is owed, or (but
+    with `keep_resets`) a reset's hand-out never made final. The import's state refuses it, not
+    what was typed: a gate, exit 4."""
     import_id = int(record["id"])
     folder = handout_dir(root, import_id)
     if record["status"] == UNFINISHED:
@@ -54,15 +61,19 @@ def removal_refused(root: Path, record: dict[str, Any]) -> ImportRefused | None:
     if handout_owed(root, record):
         return ImportRefused(phrase("users.handout_remove_owed", id=import_id, count=len(kept_passwords(folder))),
                              hint=phrase("users.handout_remove_owed_hint", id=import_id), title=REMOVAL_REFUSED)
+    if not keep_resets and (pending := pending_resets(folder)):
+        return ImportRefused(phrase("users.handout_remove_pending", id=import_id,
+                                    folders=", ".join(str(path) for path in pending)),
+                             hint=phrase("users.handout_remove_pending_hint", id=import_id), title=REMOVAL_REFUSED)
     return None
 
 
 def remove_import_handouts(store: Store, root: Path, actor: str, import_id: int, *,
                            keep_resets: bool = False) -> list[Path]:
     """The hand-out files of import `import_id` removed (returned), but with `keep_resets` the
-    reset hand-outs still giving a working password; refused, nothing removed, when
-    `removal_refused` says so."""
-    refused = removal_refused(root, records.get_import(store, import_id))
+    reset hand-outs still giving a working password and those never made final; refused,
+    nothing removed, when `removal_refused` says so."""
+    refused = removal_refused(root, records.get_import(store, import_id), keep_resets=keep_resets)
     if refused is not None:
         raise refused
     folder = handout_dir(root, import_id)
@@ -70,4 +81,7 @@ def remove_import_handouts(store: Store, root: Path, actor: str, import_id: int,
     def audit(action: str, target: str, detail: dict[str, Any]) -> None:
         store.audit(actor, action, target, detail)
 
-    return remove_handouts(folder, audit, frozenset(current_resets(folder)) if keep_resets else frozenset())
+    if not keep_resets:
+        return remove_handouts(folder, audit)
+    pending = {path for one in pending_resets(folder) for path in one.rglob("*") if path.is_file()}
+    return remove_handouts(folder, audit, frozenset(current_resets(folder) | pending))

@@ -21,11 +21,21 @@ from typing import Any
 from launchpad.oserrors import os_reason
 from launchpad.phrases import Lang, Said, phrase, render
 from launchpad.users.handout import list_handouts
-from launchpad.workspace.durable import write_complete
+from launchpad.workspace.durable import workbook_bytes, write_complete
 
 FIRST_PERSON_ROW = 3  # row 1 the note, row 2 the headers (handout.write_handouts)
 LOGIN, PASSWORD = 1, 3  # the columns (from 0) of the login and the password
 RESET_PREFIX = "reset-"
+PENDING = ".pending"  # a reset's new hand-out until its passwords are set: `.reset-STAMP.pending/` (reset.py)
+
+
+def pending_resets(folder: Path) -> list[Path]:
+    """The reset hand-out folders never made final (`.reset-STAMP.pending/`): left when the target
+    could not say whether it took the new passwords, or when the rename after it did failed. Either
+    way the files in one may give the only passwords that work."""
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.glob(f".{RESET_PREFIX}*{PENDING}") if path.is_dir())
 
 
 @dataclass(frozen=True)
@@ -67,7 +77,7 @@ def _rewrite(path: Path, folder: Path, new_files: dict[str, Path], lang: Lang) -
     if not count:
         return None
     try:
-        write_complete(path, lambda handle: book.save(handle))
+        write_complete(path, workbook_bytes(book))
     except OSError as exc:
         return EarlierHandout(path, count, False, os_reason(exc))
     return EarlierHandout(path, count, True)

@@ -141,7 +141,9 @@ def forget_passwords(folder: Path, keys: set[str]) -> tuple[int, int]:
     """Drop the kept passwords of `keys` (users given a new password: `users handout ID
     --reset`), so that neither a resume nor a late hand-out hands out, or writes, the password
     they no longer have. The file is written afresh beside it (0600, synced) and put in its
-    place; once it keeps nobody it is gone. (how many were dropped, how many stay kept)."""
+    place; once it keeps nobody it is gone. (how many were dropped, how many stay kept.) An
+    OSError (a full disk, a folder that cannot be written) reaches the caller, the file as it
+    was: the reset says what it means for it."""
     path = folder / FILE_NAME
     try:
         data = path.read_bytes()
@@ -167,11 +169,10 @@ def forget_passwords(folder: Path, keys: set[str]) -> tuple[int, int]:
         finally:
             os.close(fd)
         os.replace(fresh, path)
-    except OSError as exc:
+    except OSError:
         with contextlib.suppress(OSError):
             fresh.unlink()
-        raise CannotWrite(phrase("users.handout_folder", folder=str(folder), error=os_reason(exc)),
-                          hint=phrase("users.handout_folder_hint")) from None
+        raise
     return dropped, len(stay)
 
 

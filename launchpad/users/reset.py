@@ -36,15 +36,13 @@ from launchpad.users import records
 from launchpad.users.annotate import CannotWrite
 from launchpad.users.apply import ImportTarget
 from launchpad.users.handout import handout_dir, recorded_person, unit_file_name, write_handouts
-from launchpad.users.handout_rewrite import EarlierHandout, rewrite_earlier
+from launchpad.users.handout_rewrite import PENDING, EarlierHandout, rewrite_earlier
 from launchpad.users.hashing_progress import FILE_NAME, forget_passwords
 from launchpad.users.passwords import ForUser, Issued, PasswordPolicy, issue
 from launchpad.users.profile import TARGETS_DIR, TargetProfile, load_profile
 from launchpad.users.state import live
 from launchpad.users.writes import Writer, constant_sql
 from launchpad.workspace.durable import sync_directory, write_complete
-
-PENDING = ".pending"  # a reset's new hand-out until its passwords are set: `.reset-STAMP.pending/`
 
 
 class ResetDone(NamedTuple):
@@ -101,11 +99,13 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str], policy: P
     kept_before = _kept_bytes(folder)
     try:  # before the passwords change: should the file not be rewritten, nothing is reset
         dropped, still_kept = forget_passwords(folder, set(chosen)) if issued else (0, 0)
-    except CannotWrite as exc:
+    except OSError as exc:  # the old passwords would stay kept: nothing is reset
         _discard(pending)
         to.audit("user_password_reset_failed", str(folder),
-                 {"import": import_id, "users": chosen, "step": "kept_passwords", "error": str(exc)})
-        raise
+                 {"import": import_id, "users": chosen, "step": "kept_passwords", "error": str(os_reason(exc))})
+        raise CannotWrite(phrase("users.reset_kept_unwritable", id=import_id, path=str(folder / FILE_NAME),
+                                 error=os_reason(exc)),
+                          hint=phrase("users.reset_kept_unwritable_hint")) from None
     sql = to.session.sql
     writer = Writer(sql, profile)
     lines = list(sql.begin)

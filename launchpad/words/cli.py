@@ -539,6 +539,9 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                   "除最新重置交接文件外的全部交接文件）"),
     "cli.handout.kept_reset": ("kept, a reset's hand-out still giving working passwords: {path}",
                                "已保留（重置后仍有效的交接文件）：{path}"),
+    "cli.handout.kept_pending": ("kept, a reset's hand-out never made final (it may hold the only passwords that "
+                                 "work): {path}",
+                                 "已保留（未生效的重置交接文件，其中可能是唯一有效的密码）：{path}"),
     # issue
     "cli.issue.incident": ("incident #{id} ({kind}): {count} timeline entries",
                            "事件 #{id}（{kind}）：时间线 {count} 条"),

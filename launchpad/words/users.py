@@ -42,6 +42,12 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                        "没有重置任何密码，此前的交接文件保持原样"),
     "users.reset_handout_unwritable_hint": ("make room on the disk or make the folder writable, then run the same "
                                             "reset again", "请腾出磁盘空间或让该文件夹可写，然后再次运行同一重置"),
+    "users.reset_kept_unwritable": ("the passwords import {id} keeps ({path}) cannot be rewritten without the "
+                                    "old ones of the users to reset: {error}; no password was reset",
+                                    "无法改写导入 {id} 保存的密码文件（{path}），去掉待重置用户的旧密码：{error}；"
+                                    "没有重置任何密码"),
+    "users.reset_kept_unwritable_hint": ("make room on the disk or make the folder writable, then run the same "
+                                         "reset again", "请腾出磁盘空间或让该文件夹可写，然后再次运行同一重置"),
     "users.reset_handout_pending": ("the passwords of import {id} were reset, but their new hand-out could not be "
                                     "made final ({error}): it is in {pending}",
                                     "导入 {id} 的密码已重置，但其新交接文件未能生效（{error}）：它在 {pending}"),
@@ -56,6 +62,18 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                 "用该文件中的密码登录其中一个用户：若可以登录，将该文件夹改名，"
                                 "去掉开头的点和 `.pending`；"
                                 "若不能，删除它并再次运行重置（`launchpad users handout {id}` 列出交接文件）"),
+    "users.handout_remove_pending": ("import {id} has a password reset's hand-out never made final ({folders}): "
+                                     "it may hold the only passwords that work, so no hand-out was removed",
+                                     "导入 {id} 有未生效的重置密码交接文件（{folders}）：其中可能是唯一有效的密码，"
+                                     "因此没有删除任何交接文件"),
+    "users.handout_remove_pending_hint": ("log in as one of its users with the password from it: if it works, rename "
+                                          "the folder without its leading dot and `.pending`; if not, delete it and "
+                                          "run the reset again. `launchpad users handout {id} --remove --keep-resets` "
+                                          "removes the other hand-outs and keeps it",
+                                          "用其中的密码登录其中一个用户：若可以登录，将该文件夹改名，去掉开头的点和 "
+                                          "`.pending`；若不能，删除它并再次运行重置。"
+                                          "`launchpad users handout {id} --remove --keep-resets` "
+                                          "删除其他交接文件并保留它"),
     "users.keep_resets_alone": ("--keep-resets only goes with --remove: it says which hand-outs --remove keeps",
                                 "--keep-resets 只能与 --remove 一起使用：它指定 --remove 保留哪些交接文件"),
     "users.keep_resets_alone_hint": ("`launchpad users handout {id} --remove --keep-resets` removes import {id}'s "
@@ -110,7 +128,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
                               "{path}：没有任何工作表带有映射认识的表头（{notes}）"),
     "users.no_sheets": ("no sheets", "没有工作表"),
     "users.no_known_header_hint": ("the mapping looks for headers such as {headers}", "映射查找的表头例如：{headers}"),
-    "users.cannot_write_hint": ("choose a folder you can write to", "请选择有写入权限的文件夹"),
+    "users.cannot_write_hint": ("make room on the disk, or choose a folder you can write to; then run it again",
+                                "请腾出磁盘空间，或选择有写入权限的文件夹，然后重新运行"),
     # the target system's description
     "users.no_profile": ("no target profile {name!r}: not bundled ({bundled}) and no {name}.yaml{where}",
                          "没有目标系统描述“{name}”：既非内置（{bundled}），也没有 {name}.yaml{where}"),

@@ -17,11 +17,12 @@ and the reason, never an internal error, and leaves nothing behind.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from launchpad.errors import UsageError
 from launchpad.oserrors import os_reason
@@ -65,6 +66,15 @@ def write_complete(path: Path, content: Content, *, mode: int = 0o600,
         with contextlib.suppress(OSError):
             partial.unlink()
         raise
+
+
+def workbook_bytes(book: Any) -> bytes:
+    """An openpyxl workbook saved whole in memory. Saved straight to a file, a full disk fails
+    openpyxl's zip archive half-way, and the archive's clean-up prints a traceback after the
+    message that says what to do; its bytes written with a plain write fail cleanly."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def write_output_text(path: Path, text: str, *, option: str = "--out", make_folder: bool = False) -> Path:

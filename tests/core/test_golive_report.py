@@ -213,6 +213,29 @@ def test_golive_export_to_a_missing_folder_exits_2_and_writes_nothing(root: Path
     assert not (tmp_path / "nowhere").exists()
 
 
+def test_golive_export_onto_a_full_disk_exits_2_without_a_traceback_and_leaves_nothing(root: Path,
+                                                                                    tmp_path: Path) -> None:
+    """The folder is really full (a tmpfs filled to the last byte): the workbook is saved in
+    memory, so its write fails cleanly: exit 2, the file and the reason named, no traceback
+    after the message (openpyxl's half-written zip archive printed one), no partial file."""
+    import subprocess
+    import sys
+
+    from tests.core.test_users_cli import full_disk
+
+    folder = tmp_path / "full"
+    out = folder / "上线清单.xlsx"
+    with full_disk(folder):
+        done = subprocess.run([sys.executable, "-m", "launchpad", "--workspace", str(root), "golive", "export",
+                               "--out", str(out)], capture_output=True, text=True, timeout=120,
+                              stdin=subprocess.DEVNULL)
+
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert f"无法写入 {out}：磁盘空间已满" in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+        assert sorted(p.name for p in folder.iterdir()) == ["filler"]
+
+
 def test_golive_export_to_a_file_not_named_xlsx_exits_2_and_writes_nothing(root: Path, tmp_path: Path) -> None:
     # A workbook written as 上线清单.csv or .md opened as garbage in the project office.
     from tests.core.test_golive import launch

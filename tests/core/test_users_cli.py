@@ -4,8 +4,11 @@ a sheet — never a traceback."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -119,3 +122,41 @@ def test_a_file_not_there_names_the_sheets_beside_it_the_likeliest_first(tmp_pat
                                 str(mapping)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert elsewhere.returncode == 2 and f"相对路径从当前目录 {tmp_path} 算起" in elsewhere.stderr, elsewhere.stderr
     assert "Traceback" not in done.stderr + elsewhere.stderr
+
+
+@contextlib.contextmanager
+def full_disk(folder: Path) -> Iterator[None]:
+    """`folder` a small tmpfs (mounted by the test as root) filled to the last byte."""
+    folder.mkdir(mode=0o700)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(folder)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        reason = f"cannot mount tmpfs ({mounted.stderr.strip() or 'not root'})"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}: CI must run the filesystem tests", pytrace=False)
+        pytest.skip(reason)
+    try:
+        with open(folder / "filler", "wb", buffering=0) as out, contextlib.suppress(OSError):
+            while True:
+                out.write(b"\0" * 4096)
+        yield
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_an_annotated_copy_on_a_full_disk_says_what_to_do_and_leaves_nothing(tmp_path: Path) -> None:
+    """The copy's folder is really full: exit 2, the file named with the reason and what to do,
+    no traceback after it, and no file (whole or partial) left beside the filler."""
+    mapping = write_mapping(tmp_path)
+    sheet = write_xlsx(tmp_path / "名单.xlsx", {"名单": [HEADER, *GOOD, ["", "赵六", "110105194912310021", "1380",
+                                                                      "", "男", "办公室", ""]]})
+    folder = tmp_path / "full"
+    out = folder / "名单.checked.xlsx"
+    with full_disk(folder):
+        done = users("check", str(sheet), "--mapping", str(mapping), "--annotated", str(out))
+
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert f"{out}：" in done.stderr and "磁盘" in done.stderr, done.stderr
+        assert "→ 请腾出磁盘空间，或选择有写入权限的文件夹，然后重新运行" in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+        assert sorted(p.name for p in folder.iterdir()) == ["filler"]

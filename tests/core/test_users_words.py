@@ -75,13 +75,16 @@ def test_a_sheet_that_cannot_be_read_is_refused_in_the_sites_language(
 
 
 def test_an_annotated_copy_that_cannot_be_written_says_where_to_write_in_both_languages(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
     from launchpad.users.annotate import CannotWrite, save_private
 
     with pytest.raises(CannotWrite) as refused:
-        save_private(object(), tmp_path / "no-such-folder" / "名单.checked.xlsx")
+        save_private(Workbook(), tmp_path / "no-such-folder" / "名单.checked.xlsx")
     chinese, english = _both(refused.value)
-    assert "→ 请选择有写入权限的文件夹" in chinese and "no-such-folder" in chinese, chinese
-    assert "→ choose a folder you can write to" in english
+    assert "→ 请腾出磁盘空间，或选择有写入权限的文件夹，然后重新运行" in chinese, chinese
+    assert "no-such-folder" in chinese, chinese
+    assert "→ make room on the disk, or choose a folder you can write to; then run it again" in english
 
 
 def test_a_target_profile_that_is_nowhere_is_refused_in_both_languages(tmp_path: Path) -> None:
