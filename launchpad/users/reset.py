@@ -107,6 +107,7 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str], policy: P
                  {"import": import_id, "users": chosen, "step": "kept_passwords", "error": str(exc)})
         raise
     sql = to.session.sql
+    to.session.secrets.add([value for one in issued for value in (one.hashed, one.salt)])
     writer = Writer(sql, profile)
     lines = list(sql.begin)
     for one in issued:
