@@ -228,6 +228,7 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
         issued = [by_key[user.key] for user, _ in chosen]
         hashes = {i.key: i.hashed for i in issued}
         salts = {i.key: i.salt for i in issued if i.salt is not None}
+        to.session.secrets.add([*hashes.values(), *salts.values()])
         done = 0
         report("writing", 0, len(writes))
 

@@ -112,6 +112,16 @@ class UsersTable(Model):
             raise ValueError(phrase("rule.key_not_field", field=self.key, fields=list(self.fields)))
         return self
 
+    @model_validator(mode="after")
+    def _no_password_field(self) -> UsersTable:
+        # A field's values are read into plans, shown, and kept in the store for a rollback:
+        # a password hash or salt must never be one.
+        secret = {column for column in (self.password.column, self.password.salt) if column}
+        named = [f"{name} ({field.column})" for name, field in self.fields.items() if field.column in secret]
+        if named:
+            raise ValueError(phrase("rule.password_as_field", fields=named))
+        return self
+
 
 class Link(Model):
     table: Name

@@ -107,6 +107,7 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str], policy: P
                                  error=os_reason(exc)),
                           hint=phrase("users.reset_kept_unwritable_hint")) from None
     sql = to.session.sql
+    to.session.secrets.add([value for one in issued for value in (one.hashed, one.salt)])
     writer = Writer(sql, profile)
     lines = list(sql.begin)
     for one in issued:

@@ -188,6 +188,7 @@ class BatchStream:
             said = str(ended) or type(ended).__name__
         else:
             said = tail(ended.stderr if ended.stderr.strip() else ended.stdout)
+        said = self.session.secrets.said(said)  # a refused row may be quoted whole, its hash with it
         raise TargetFailed(phrase("users.bulk_load_failed", shell=self.session.shell.name, error=said),
                            hint=phrase("users.bulk_load_failed_hint"))
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from launchpad.backup.sqlclient import DbAccess, MySqlClient, PostgresClient, ResultSet, SqliteClient, hex_literal
 from launchpad.errors import LaunchpadError, UsageError
-from launchpad.phrases import Said, phrase
+from launchpad.phrases import Phrase, Said, phrase
 from launchpad.workspace.secrets import AskSecret
 from launchpad.workspace.site import Database, Environment
 
@@ -69,6 +69,53 @@ class SqlText:
         return ["BEGIN IMMEDIATE;"] if self.sqlite else ["BEGIN;"]
 
 
+HIDDEN = "<hash>"  # what an error shows instead of a password hash or salt it quoted
+# A word of an error's text: what a quoted statement (`X'…'`, `decode('…', 'hex')`) or a
+# refused row (PostgreSQL's "Failing row contains (…, …)") sets a value apart by.
+_WORD = re.compile(r"[^\s'\"`,;()]+")
+_PIECE = 8  # a word this long found inside a hash (or its hex) is taken for part of it
+
+
+class Secrets:
+    """The password hashes and salts a session sends, kept out of every error text it raises:
+    a database that refuses a statement may quote it (MariaDB: `near '…'`, PostgreSQL: `LINE 3:
+    …`) or the row it refused (`Failing row contains (…)`), and that text is shown, stored and
+    audited. A hash of a password made by a site's rule can be cracked offline."""
+
+    def __init__(self) -> None:
+        self._whole: set[str] = set()
+        self._joined = ""
+
+    def add(self, values: Iterable[str | None]) -> None:
+        fresh = {form for value in values if value for form in (value, hex_literal(value))} - self._whole
+        if fresh:
+            self._whole |= fresh
+            self._joined += "\n" + "\n".join(sorted(fresh))
+
+    def hide(self, text: str) -> str:
+        """`text` with every hash or salt (as sent or as hex, whole or cut short) replaced by HIDDEN."""
+        if not self._whole:
+            return text
+
+        def word(found: re.Match[str]) -> str:
+            said = found.group(0)
+            secret = said in self._whole or (len(said) >= _PIECE and (said in self._joined
+                                                                        or said.lower() in self._joined))
+            return HIDDEN if secret else said
+
+        return _WORD.sub(word, text)
+
+    def said(self, said: Any) -> Any:
+        """A phrase (or words) with `hide` applied to every text in it."""
+        if isinstance(said, Phrase):
+            return Phrase(said.key, {name: self.said(value) for name, value in said.params.items()})
+        if isinstance(said, str):
+            return self.hide(said)
+        if isinstance(said, list | tuple):
+            return type(said)(self.said(item) for item in said)
+        return said
+
+
 # Who names the database, for the hint of a wrong or missing name: an import's mapping file, a
 # command's --database, the role rules' `database:`, a playbook step's `database:`.
 NamedBy = Literal["mapping", "option", "rules", "step"]
@@ -103,6 +150,7 @@ class TargetSession:
         self.shell, self.tmp, self.access = shell, tmp, access
         self.key = key  # the environment's name for this database (site.yaml)
         self.sql = SqlText(access.engine)
+        self.secrets = Secrets()  # hashes and salts its statements carry: never in an error's text
         # New users go through the bulk loader where the client's loader can be counted on:
         # MariaDB's allows LOCAL INFILE unless a site turned it off (then this turns False),
         # MySQL 8's refuses it by default.
@@ -111,14 +159,14 @@ class TargetSession:
     def query(self, query: str, params: dict[str, Any] | None = None) -> ResultSet:
         from launchpad.backup.sqlquery import run_query
 
-        with _as_target_error(_READ):
+        with _as_target_error(_READ, self.secrets):
             return run_query(self.shell, self.tmp, self.access, query, params or {})
 
     def query_all(self, queries: list[str], prelude: str = "", no_nulls: bool = False) -> list[ResultSet]:
         """Several SELECTs without parameters, in one invocation of the client where it can;
         `prelude`, a MySQL session setting that prints nothing, runs first. `no_nulls`: no
         column can be NULL, so MySQL's cheaper text output can carry them."""
-        with _as_target_error(_READ):
+        with _as_target_error(_READ, self.secrets):
             if self.sql.mysql and no_nulls:
                 return MySqlClient(self.access).query_text(self.shell, self.tmp, queries, prelude)
             if self.sql.mysql:
@@ -132,7 +180,7 @@ class TargetSession:
 
     def script(self, text: str) -> list[ResultSet]:
         """A whole script (a transaction); it stops at the first error, which rolls it back."""
-        with _as_target_error():
+        with _as_target_error(secrets=self.secrets):
             if self.sql.mysql:
                 return MySqlClient(self.access).query(self.shell, self.tmp, text)
             if self.sql.sqlite:
@@ -142,7 +190,7 @@ class TargetSession:
     def transaction(self, statements: list[tuple[str, dict[str, Any]]]) -> None:
         """SQLite: parameterised statements in one transaction, bound by SQLite itself (its
         runner takes no script with parameters)."""
-        with _as_target_error():
+        with _as_target_error(secrets=self.secrets):
             SqliteClient(self.access).transaction(self.shell, statements)
 
 
@@ -169,15 +217,17 @@ _READ, _WRITE = "users.read_failed_hint", "users.batch_not_written_hint"
 
 
 @contextlib.contextmanager
-def _as_target_error(hint: str = _WRITE) -> Iterator[None]:
+def _as_target_error(hint: str = _WRITE, secrets: Secrets | None = None) -> Iterator[None]:
     # The sql layer speaks of backups, where it was born; here its errors are the import's.
     # `hint`: what to do, by whether a read (nothing written) or a batch (rolled back) failed.
+    # `secrets`: the hashes and salts the statements carry, hidden from what the server quoted.
     from launchpad.backup.errors import BackupFailed
 
+    hidden = secrets or Secrets()
     try:
         yield
     except BackupFailed as exc:
-        raise TargetFailed(exc.said, hint=exc.said_hint or phrase(hint)) from None
+        raise TargetFailed(hidden.said(exc.said), hint=hidden.said(exc.said_hint) or phrase(hint)) from None
 
 
 @contextlib.contextmanager

@@ -183,6 +183,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                   "encoding: 只用于 CSV/TSV 文件，而用户来自 source 的 {kind}：请删除它"),
     "rule.key_not_field": ("key {field!r} is not one of the fields ({fields})",
                            "key“{field}”不是字段之一（已有字段：{fields}）"),
+    "rule.password_as_field": ("field(s) {fields} hold the password's hash or salt, which is never read into a "
+                               "plan or kept: map them to other columns or remove them",
+                               "字段 {fields} 对应密码的哈希或盐列，这些值不得读入计划或保存："
+                               "请改为其他列，或删除这些字段"),
     "rule.key_required": ("the key field {field!r} must be required: true",
                           "作为 key 的字段“{field}”须设为 required: true"),
     "rule.header_twice": ("header {header!r} is listed for both {first!r} and {second!r}",

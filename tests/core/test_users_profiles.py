@@ -69,6 +69,9 @@ def test_a_mapping_finds_its_custom_profile_beside_it(tmp_path: Path) -> None:
      "units: {table: org_unit, id: unit_code, name: title}", 11, "give the units' parent: column or their path:"),
     ('force_change: {must_change: "1"}', "force_change: {must_change: \"1'; --\"}", 9, "string should match pattern"),
     ("generate: uuid}", "generate: sequence}", 4, "sequence: is given exactly when generate: sequence"),
+    ("nick_name: {column: display_name}", "nick_name: {column: pwd_salt}", 3,
+     "field(s) nick_name (pwd_salt) hold the password's hash or salt, which is never read into a plan or kept"),
+    ("nick_name: {column: display_name}", "nick_name: {column: pwd_hash}", 3, "nick_name (pwd_hash)"),
 ])
 def test_a_bad_profile_is_located_by_file_line_col(tmp_path: Path, wrong: str, right: str, line: int,
                                                     says: str) -> None:

@@ -19,7 +19,7 @@ from launchpad.backup.sqlclient import DbAccess
 from launchpad.hosts.base import CommandResult, Readable
 from launchpad.users.staged import ROWS_PIPE, Staged
 from launchpad.users.stream import BatchStream
-from launchpad.users.target import SqlText, TargetFailed
+from launchpad.users.target import Secrets, SqlText, TargetFailed
 
 BATCH = Staged(["BEGIN;"], "COPY launchpad_stage (n) FROM STDIN;", b"1\n2\n", ["COMMIT;"], 1)
 
@@ -64,6 +64,7 @@ class Session:
     sql: SqlText = SqlText("postgresql")
     access: DbAccess = DbAccess("postgresql", "ry")
     tmp: str = "/tmp/launchpad.0"
+    secrets: Secrets = field(default_factory=Secrets)
 
 
 def opened(shell: Shell) -> BatchStream:

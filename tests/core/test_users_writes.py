@@ -129,3 +129,25 @@ def test_an_undone_update_gives_ruoyis_null_columns_their_null_back() -> None:
                                             "before": {"remark": "", "email": "", "dept_id": ""}}],
                        "import:1", "rollback:1")
     assert "SET remark = NULL, email = '', dept_id = NULL," in undo
+
+
+def test_an_errors_text_keeps_no_hash_or_salt_the_session_sent_and_keeps_every_other_word() -> None:
+    from launchpad.backup.sqlclient import hex_literal
+    from launchpad.phrases import phrase
+    from launchpad.users.target import HIDDEN, Secrets
+    from launchpad.users.writes import ALREADY_THERE
+
+    hashed, salt = "$2a$10$7EqJtq98hPqEX7fNZaFWoOa7p1eY3v9rDZl0bYz6bZm1nR4xk2fQa", "a1b2c3"
+    secrets = Secrets()
+    secrets.add([hashed, salt, None])
+    hexed = hex_literal(hashed)
+    said = (f"ERROR 1064 (42000) at line 6: near 'CONVERT(X'{hexed}' USING utf8mb4), CONVERT(X'{hexed[:40]}' "
+            f"/ DETAIL: Failing row contains (1001, zhangsan, {hashed}, {salt}, 100103) / {ALREADY_THERE} "
+            f"/ cut short: {hashed[:30]}")
+    hidden = secrets.hide(said)
+    assert hidden == (f"ERROR 1064 (42000) at line 6: near 'CONVERT(X'{HIDDEN}' USING utf8mb4), CONVERT(X'{HIDDEN}' "
+                      f"/ DETAIL: Failing row contains (1001, zhangsan, {HIDDEN}, {HIDDEN}, 100103) / {ALREADY_THERE} "
+                      f"/ cut short: {HIDDEN}")
+    told = secrets.said(phrase("host.said", host="db1", message=said))
+    assert hashed not in str(told) and hexed[:40] not in str(told) and "zhangsan" in str(told)
+    assert Secrets().hide(said) == said  # a session that sent no hash changes no word

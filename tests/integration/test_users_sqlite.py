@@ -308,3 +308,39 @@ def test_a_query_on_sqlite_reads_its_numbers_as_the_text_a_sheet_holds(lab: Sqli
     rows = read_rows(None, mapping, path, lab.workspace)
     assert rows.workbook.sheets[0].rows[1] == ["lisi", "李四", "办公室", "0", "1", "2.5", ""]
     assert check_workbook(rows.workbook, mapping).problems == []
+
+
+@pytest.mark.parametrize("env", ["test", "remote"])
+def test_no_password_hash_is_said_audited_or_stored_when_sqlite_refuses_a_batch(
+        lab: SqliteLab, env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite's refusals name the constraint or the trigger's words, not the statement: the
+    hashes of a refused batch stay out of the error, the audit log and the store."""
+    from typing import Any
+
+    from launchpad.backup.sqlclient import hex_literal
+    from launchpad.users import apply as apply_module
+
+    made: list[str] = []
+    real = apply_module.hash_all
+
+    def hash_all(*args: Any, **kwargs: Any) -> Any:
+        issued = real(*args, **kwargs)
+        made.extend(one.hashed for one in issued)
+        return issued
+
+    monkeypatch.setattr(apply_module, "hash_all", hash_all)
+    with contextlib.closing(sqlite3.connect(lab.db(env))) as connection:
+        connection.execute("CREATE TRIGGER site_rule BEFORE INSERT ON sys_user WHEN NEW.nick_name = '张三' "
+                           "BEGIN SELECT RAISE(ABORT, 'refused by the site'); END")
+        connection.commit()
+    with pytest.raises(TargetFailed) as refused:
+        apply(lab, env)
+    shown = refused.value.render("en")
+    assert "refused by the site" in shown, shown
+    assert len(made) == 2  # zhangsan's and obrien's
+
+    secrets = [form for hashed in made for form in (hashed, hex_literal(hashed))]
+    with Store.open(lab.workspace.store_path) as store:
+        audited = [" ".join(str(v) for v in dict(e).values()) for e in store.db.query("SELECT * FROM audit")]
+    store_files = [p.read_bytes().decode("latin-1") for p in lab.workspace.store_path.parent.glob("*") if p.is_file()]
+    assert [s for s in secrets for text in [shown, *audited, *store_files] if s in text] == []
