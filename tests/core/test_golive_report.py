@@ -221,7 +221,7 @@ def test_golive_export_onto_a_full_disk_exits_2_without_a_traceback_and_leaves_n
     import subprocess
     import sys
 
-    from tests.core.test_users_cli import full_disk
+    from tests.small_disk import full_disk
 
     folder = tmp_path / "full"
     out = folder / "上线清单.xlsx"

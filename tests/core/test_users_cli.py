@@ -4,16 +4,14 @@ a sheet — never a traceback."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.core.users_sheets import GOOD, HEADER, write_csv, write_mapping, write_xlsx
+from tests.small_disk import full_disk
 
 
 def users(*args: str) -> subprocess.CompletedProcess[str]:
@@ -122,26 +120,6 @@ def test_a_file_not_there_names_the_sheets_beside_it_the_likeliest_first(tmp_pat
                                 str(mapping)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert elsewhere.returncode == 2 and f"相对路径从当前目录 {tmp_path} 算起" in elsewhere.stderr, elsewhere.stderr
     assert "Traceback" not in done.stderr + elsewhere.stderr
-
-
-@contextlib.contextmanager
-def full_disk(folder: Path) -> Iterator[None]:
-    """`folder` a small tmpfs (mounted by the test as root) filled to the last byte."""
-    folder.mkdir(mode=0o700)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(folder)],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        reason = f"cannot mount tmpfs ({mounted.stderr.strip() or 'not root'})"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}: CI must run the filesystem tests", pytrace=False)
-        pytest.skip(reason)
-    try:
-        with open(folder / "filler", "wb", buffering=0) as out, contextlib.suppress(OSError):
-            while True:
-                out.write(b"\0" * 4096)
-        yield
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 def test_an_annotated_copy_on_a_full_disk_says_what_to_do_and_leaves_nothing(tmp_path: Path) -> None:

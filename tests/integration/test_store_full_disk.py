@@ -5,7 +5,6 @@ normal open needs. Freeing space makes writing work again."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sqlite3
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.small_disk import fill, tmpfs
 from tests.workspaces import write_workspace
 
 pytestmark = pytest.mark.integration
@@ -23,33 +23,14 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    folder = tmp_path / "small-disk"
-    folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", str(folder)],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        reason = f"cannot mount tmpfs ({mounted.stderr.strip() or 'not root'})"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}: CI must run the filesystem tests", pytrace=False)
-        pytest.skip(reason)
-    try:
+    with tmpfs(tmp_path / "small-disk", "4m") as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 def launchpad(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "launchpad", "--workspace", str(root), *args],
                           capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
                           env={**os.environ, "HOME": str(root.parent.parent)})
-
-
-def fill(disk: Path) -> Path:
-    filler = disk / "filler"
-    with open(filler, "wb", buffering=0) as out, contextlib.suppress(OSError):
-        while True:
-            out.write(b"\0" * 4096)
-    return filler
 
 
 def checkpointed(root: Path) -> None:

@@ -35,6 +35,7 @@ from tests.core.users_sheets import GOOD, HEADER, MAPPING, write_mapping, write_
 from tests.integration.databases import PASSWORD, MariaDbServer, PostgresServer
 from tests.integration.ruoyi import RuoYiLab
 from tests.integration.sshd import SshdHost, SshLab
+from tests.small_disk import full_disk
 
 # These tests read the command line's English words.
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("english_cli")]
@@ -430,36 +431,6 @@ def test_two_resets_in_the_same_second_each_keep_their_handout(lab: RuoYiLab, mo
     verify_handout(lab, "test", second, "zhouba")
 
 
-@contextlib.contextmanager
-def full_disk_under(folder: Path) -> Iterator[Path]:
-    """`folder`, its files kept, on a small tmpfs (mounted by the test as root) filled to the
-    last byte: a hand-out written there meets a really full disk. Yields the filler, whose
-    removal frees the disk."""
-    import shutil
-
-    away = folder.with_name(folder.name + ".away")
-    folder.rename(away)
-    folder.mkdir(mode=0o700)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", str(folder)],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        folder.rmdir()
-        away.rename(folder)
-        reason = f"cannot mount tmpfs ({mounted.stderr.strip() or 'not root'})"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}: CI must run the filesystem tests", pytrace=False)
-        pytest.skip(reason)
-    try:
-        shutil.copytree(away, folder, dirs_exist_ok=True)
-        filler = folder / "filler"
-        with open(filler, "wb", buffering=0) as out, contextlib.suppress(OSError):
-            while True:
-                out.write(b"\0" * 4096)
-        yield filler
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
-
-
 def test_a_reset_whose_handout_cannot_be_written_changes_no_password(lab: RuoYiLab) -> None:
     """The hand-out folder is on a full disk: the reset says so (what, where, what to do) and
     exits 2; the user's password hash is as it was, the earlier hand-out untouched, no new
@@ -474,7 +445,7 @@ def test_a_reset_whose_handout_cannot_be_written_changes_no_password(lab: RuoYiL
     folder = lab.root / "handouts" / "import-1"
     hashed = lab.sql("test", "SELECT password FROM sys_user WHERE user_name = 'zhaoliu'")
 
-    with full_disk_under(folder) as filler:
+    with full_disk(folder, "2m") as filler:
         office = handout_of(folder, "zhaoliu")
         files = {path: path.read_bytes() for path in folder.rglob("*") if path != filler}
 
