@@ -287,6 +287,16 @@ def test_the_command_line_plans_imports_lists_rolls_back_and_hands_out(lab: RuoY
         assert expected in actions
 
 
+def import_staff(lab: RuoYiLab) -> None:
+    """The staged import's staff (three new users in 办公室 among them) imported into test as import 1."""
+    from tests.integration.test_users_import_staged import SHEET as STAFF
+
+    write_mapping(lab.root, FAST_HASH)
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": STAFF})
+    imported = launchpad(lab, "users", "import", str(sheet), "--env", "test", "--yes")
+    assert imported.returncode == 0, imported.stderr
+
+
 def test_production_needs_a_fresh_backup_and_its_name(lab: RuoYiLab) -> None:
     write_mapping(lab.root, FAST_HASH)
     sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": GOOD_SHEET})
@@ -358,10 +368,7 @@ def test_a_reset_rewrites_the_earlier_handout_and_remove_can_keep_the_new_one(la
     hand-outs but the reset's new one (audited, what it kept named); `--remove` the rest."""
     from tests.integration.test_users_import_staged import SHEET as STAFF
 
-    write_mapping(lab.root, FAST_HASH)
-    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": STAFF})
-    imported = launchpad(lab, "users", "import", str(sheet), "--env", "test", "--yes")
-    assert imported.returncode == 0, imported.stderr
+    import_staff(lab)
     folder = lab.root / "handouts" / "import-1"
     office = handout_of(folder, "zhaoliu")
     others = [str(row[0]) for row in STAFF[1:] if row[6] == "办公室" and row[0] != "zhaoliu"]
@@ -414,12 +421,8 @@ def test_two_resets_in_the_same_second_each_keep_their_handout(lab: RuoYiLab, mo
     first reset's new password is still handed out, and each file gives the password its
     user's hash was made from."""
     from launchpad.users import reset as resetting
-    from tests.integration.test_users_import_staged import SHEET as STAFF
 
-    write_mapping(lab.root, FAST_HASH)
-    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": STAFF})
-    imported = launchpad(lab, "users", "import", str(sheet), "--env", "test", "--yes")
-    assert imported.returncode == 0, imported.stderr
+    import_staff(lab)
     monkeypatch.setattr(resetting, "utc_now", lambda: "2026-12-07T10:00:00Z")
     with session(lab, "test", FAST_HASH) as (store, target):
         to = ImportTarget(store, target, lab.root, "test", "app", "tester")
@@ -436,12 +439,8 @@ def test_a_reset_whose_handout_cannot_be_written_changes_no_password(lab: RuoYiL
     exits 2; the user's password hash is as it was, the earlier hand-out untouched, no new
     hand-out (final or not) is left, and the failure is audited. Once the disk has room the
     same reset works, and its hand-out gives the password the hash was made from."""
-    from tests.integration.test_users_import_staged import SHEET as STAFF
 
-    write_mapping(lab.root, FAST_HASH)
-    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": STAFF})
-    imported = launchpad(lab, "users", "import", str(sheet), "--env", "test", "--yes")
-    assert imported.returncode == 0, imported.stderr
+    import_staff(lab)
     folder = lab.root / "handouts" / "import-1"
     hashed = lab.sql("test", "SELECT password FROM sys_user WHERE user_name = 'zhaoliu'")
 
@@ -480,12 +479,8 @@ def test_a_reset_the_database_refuses_leaves_no_new_handout(lab: RuoYiLab) -> No
     """The target refuses the update (a trigger the test adds): no password changes, the new
     hand-out written before it is removed (no file names one that does not exist), the
     earlier one is untouched, and the failure is audited. Without the trigger the reset works."""
-    from tests.integration.test_users_import_staged import SHEET as STAFF
 
-    write_mapping(lab.root, FAST_HASH)
-    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": STAFF})
-    imported = launchpad(lab, "users", "import", str(sheet), "--env", "test", "--yes")
-    assert imported.returncode == 0, imported.stderr
+    import_staff(lab)
     folder = lab.root / "handouts" / "import-1"
     office = handout_of(folder, "zhaoliu")
     files = {path: path.read_bytes() for path in folder.rglob("*")}
