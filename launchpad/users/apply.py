@@ -57,7 +57,7 @@ from launchpad.users.rollback_handouts import HandoutsAfterRollback
 from launchpad.users.staged import IDS_UNFOUND, NO_ID_DEFAULT, can_stage, stage_full, staged_batch
 from launchpad.users.state import live
 from launchpad.users.stream import BatchStream
-from launchpad.users.target import TargetFailed, TargetSession, refused_local_load
+from launchpad.users.target import BATCH_REFUSED, TargetFailed, TargetSession, refused_local_load
 from launchpad.users.writes import ALREADY_THERE, apply_script, undo_script
 
 BATCH = 500  # rows per transaction sent as a script
@@ -326,7 +326,7 @@ def _write_batch(to: ImportTarget, import_id: int, number: int, stream: BatchStr
     command and the server loads from the client, else as a script."""
     if stream is not None and _loaded(to, import_id, number, stream):
         return
-    _send(to, import_id, number, partial(to.session.script, script()))
+    _send(to, import_id, number, partial(to.session.script, script(), BATCH_REFUSED))
 
 
 def _loaded(to: ImportTarget, import_id: int, number: int, stream: BatchStream) -> bool:

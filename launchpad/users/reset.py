@@ -118,7 +118,7 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str], policy: P
     lines.append("COMMIT;")
     if issued:
         try:
-            to.session.script("\n".join(lines) + "\n")
+            to.session.script("\n".join(lines) + "\n", refused="users.reset_refused_hint")
         except Exception as exc:
             _not_reset(to, import_id, folder, pending, kept_before, issued, exc, profile, mark)
             raise

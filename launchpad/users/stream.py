@@ -42,7 +42,7 @@ from launchpad.errors import LaunchpadError
 from launchpad.hosts.base import CommandResult, Stream
 from launchpad.phrases import Said, phrase
 from launchpad.users.staged import ROWS_PIPE, Staged
-from launchpad.users.target import LOAD_TIMEOUT, TargetFailed, TargetSession
+from launchpad.users.target import BATCH_REFUSED, LOAD_TIMEOUT, TargetFailed, TargetSession, refused_by_server
 
 DONE = "launchpad-batch-done"
 # MariaDB's loop on the host. The client runs in the private folder (its LOAD DATA names the rows'
@@ -189,8 +189,9 @@ class BatchStream:
         else:
             said = tail(ended.stderr if ended.stderr.strip() else ended.stdout)
         said = self.session.secrets.said(said)  # a refused row may be quoted whole, its hash with it
+        refused = isinstance(ended, CommandResult) and refused_by_server(str(said))
         raise TargetFailed(phrase("users.bulk_load_failed", shell=self.session.shell.name, error=said),
-                           hint=phrase("users.bulk_load_failed_hint"))
+                           hint=phrase(BATCH_REFUSED if refused else "users.bulk_load_failed_hint"))
 
     def close(self) -> None:
         """End the command: the end of its input when every batch sent was answered (the loop

@@ -26,6 +26,9 @@ LOAD_TIMEOUT = 600.0
 
 AuditFn = Callable[[str, str, dict[str, Any]], None]
 SUPPORTED = ("mysql", "mariadb", "postgresql", "sqlite")
+# What to do when the database itself refused a write (refused_by_server): an import's batch,
+# or any other write (a rollback's, the role links', a baseline fix).
+BATCH_REFUSED, WRITE_REFUSED = "users.batch_refused_hint", "users.write_refused_hint"
 
 
 @dataclass(frozen=True)
@@ -178,9 +181,10 @@ class TargetSession:
                 return PostgresClient(self.access).query_all(self.shell, self.tmp, queries)
         return [self.query(q) for q in queries]
 
-    def script(self, text: str) -> list[ResultSet]:
-        """A whole script (a transaction); it stops at the first error, which rolls it back."""
-        with _as_target_error(secrets=self.secrets):
+    def script(self, text: str, refused: str = WRITE_REFUSED) -> list[ResultSet]:
+        """A whole script (a transaction); it stops at the first error, which rolls it back.
+        `refused`: the hint's key for when the database itself refuses it."""
+        with _as_target_error(secrets=self.secrets, refused=refused):
             if self.sql.mysql:
                 return MySqlClient(self.access).query(self.shell, self.tmp, text)
             if self.sql.sqlite:
@@ -215,11 +219,30 @@ class TargetFailed(LaunchpadError):
 
 _READ, _WRITE = "users.read_failed_hint", "users.batch_not_written_hint"
 
+# The server answered a statement of a script with an error of its own (a constraint, a trigger,
+# a NOT NULL, a value too long): the client names the script's line it stopped at, as it never
+# does when it could not connect or log in. MariaDB's client: `ERROR 4025 (23000) at line 5: …`;
+# psql reading its script from stdin: `psql:<stdin>:5: ERROR:  …` (the server's own words may
+# be in its language, the client's prefix is not).
+_AT_LINE = re.compile(r"ERROR \d+ \([0-9A-Z]{5}\) at line \d+|psql:[^:\s]*:\d+: ")
+# …unless what it said at that line is that the link to the server broke (MariaDB 2006, 2013;
+# psql's "server closed the connection", "connection to server was lost"), or that it could not
+# connect or log in at all.
+_NO_LINK = re.compile(r"ERROR (1044|1045|2002|2003|2005|2006|2013) |could not connect|connection to server|"
+                      r"server closed the connection|password authentication failed|FATAL: ")
+
+
+def refused_by_server(message: str) -> bool:
+    """Whether the database itself refused a statement, as opposed to never being reached."""
+    return _AT_LINE.search(message) is not None and _NO_LINK.search(message) is None
+
 
 @contextlib.contextmanager
-def _as_target_error(hint: str = _WRITE, secrets: Secrets | None = None) -> Iterator[None]:
+def _as_target_error(hint: str = _WRITE, secrets: Secrets | None = None, refused: str = WRITE_REFUSED
+                     ) -> Iterator[None]:
     # The sql layer speaks of backups, where it was born; here its errors are the import's.
     # `hint`: what to do, by whether a read (nothing written) or a batch (rolled back) failed.
+    # `refused`: a write's hint when the server refused it (its client's own hint is about connecting).
     # `secrets`: the hashes and salts the statements carry, hidden from what the server quoted.
     from launchpad.backup.errors import BackupFailed
 
@@ -227,7 +250,10 @@ def _as_target_error(hint: str = _WRITE, secrets: Secrets | None = None) -> Iter
     try:
         yield
     except BackupFailed as exc:
-        raise TargetFailed(hidden.said(exc.said), hint=hidden.said(exc.said_hint) or phrase(hint)) from None
+        said = hidden.said(exc.said)
+        if hint == _WRITE and refused_by_server(exc.message):
+            raise TargetFailed(said, hint=phrase(refused)) from None
+        raise TargetFailed(said, hint=hidden.said(exc.said_hint) or phrase(hint)) from None
 
 
 @contextlib.contextmanager

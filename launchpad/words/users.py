@@ -23,6 +23,30 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                             "还剩 {count} 个；用 `launchpad users handout {id} --remove` 删除"),
     "users.batch_not_written_hint": ("nothing of this batch was written; fix and re-run: rows already written are "
                                      "recognised", "这一批什么都没有写入；改正后重新运行即可，已写入的行会被识别出来"),
+    # the database answered a batch (or a reset) with an error of its own: a CHECK constraint, a trigger, a NOT NULL
+    # or a too-long value (target.refused_by_server); its error, above the hint, names the rule or the column.
+    # An import's batch; any other write (a rollback's, the role links', a baseline fix); a password reset.
+    "users.batch_refused_hint": ("the database refused this batch's data (the constraint, trigger or column it named "
+                                 "is in its error above) and rolled the batch back: nothing of it was written. Fix "
+                                 "those rows in the sheet, or the mapping's field for that column, or ask the "
+                                 "client's DBA about the rule; then run the same command again: the rows already "
+                                 "written are recognised",
+                                 "数据库拒绝了这一批的数据（它指出的约束、触发器或字段见上面的报错），整批已回滚，"
+                                 "这一批什么都没有写入。请改正表格中的这些行，或映射中对应该字段的设置，或向客户的 "
+                                 "DBA 询问这条规则；然后再次运行同一命令，已写入的行会被识别出来"),
+    "users.write_refused_hint": ("the database refused this change (the constraint, trigger or column it named is in "
+                                 "its error above) and rolled it back: nothing of it was written. Ask the client's "
+                                 "DBA about the rule, or change what breaks it; then run the same command again",
+                                 "数据库拒绝了这次修改（它指出的约束、触发器或字段见上面的报错），已整体回滚，"
+                                 "什么都没有写入。请向客户的 DBA 询问这条规则，或改正违反它的内容；"
+                                 "然后再次运行同一命令"),
+    "users.reset_refused_hint": ("the database refused the new passwords (the constraint, trigger or column it named "
+                                 "is in its error above) and rolled the reset back: no password was changed. Change "
+                                 "the mapping's passwords: to fit the rule, or ask the client's DBA about it; then run "
+                                 "the same reset again",
+                                 "数据库拒绝了新密码（它指出的约束、触发器或字段见上面的报错），重置已回滚，"
+                                 "没有任何密码被修改。请按这条规则修改映射中的 passwords:，或向客户的 DBA 询问；"
+                                 "然后再次运行同一重置"),
     "users.read_failed_hint": ("nothing was written; check that the database is there and can be reached as site.yaml "
                                "describes it (host, port, user, name), then run again",
                                "什么都没有写入；请确认数据库存在，并能按 site.yaml 中的设置（主机、端口、用户、库名）"
