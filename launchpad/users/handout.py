@@ -9,7 +9,7 @@ import contextlib
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,23 @@ def unit_file_name(unit: str) -> str:
     return (re.sub(r"[\\/:*?\"<>|\s]+", "_", unit).strip("_") or "未分配单位")[:80] + ".xlsx"
 
 
+def unit_file_names(units: Iterable[str]) -> dict[str, str]:
+    """Each unit's hand-out file name, no two alike: units whose names become the same file name
+    (`财务部/会计科` and `财务部 会计科`, or two long paths alike in their first 80 characters)
+    would otherwise write one file over the other, and the first unit's new passwords would be
+    nowhere. The second and later of such units (in sorted order) get `-2`, `-3`, …"""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for unit in sorted(set(units)):
+        name = unit_file_name(unit)
+        stem, number = name.removesuffix(".xlsx"), 2
+        while name.casefold() in taken:  # a file system that folds case would clash too
+            name, number = f"{stem}-{number}.xlsx", number + 1
+        taken.add(name.casefold())
+        names[unit] = name
+    return names
+
+
 def write_handouts(folder: Path, people: list[dict[str, str]], audit: AuditFn, lang: Lang = "zh") -> list[Path]:
     """`people`: unit, key, name, password. One file per unit."""
     from openpyxl import Workbook
@@ -57,6 +74,7 @@ def write_handouts(folder: Path, people: list[dict[str, str]], audit: AuditFn, l
     for person in people:
         by_unit[person["unit"]].append(person)
     written = []
+    file_names = unit_file_names(by_unit)
     for unit, members in sorted(by_unit.items()):
         book = Workbook(write_only=True)
         ws = book.create_sheet(render(phrase("users.handout_sheet"), lang)[:31])
@@ -65,7 +83,7 @@ def write_handouts(folder: Path, people: list[dict[str, str]], audit: AuditFn, l
         for person in members:
             # Every cell is text: a name typed as =… or a password starting with = stays what it is.
             ws.append([_text(ws, value) for value in (unit, person["key"], person["name"], person["password"])])
-        path = folder / unit_file_name(unit)
+        path = folder / file_names[unit]
         save_private(book, path)
         written.append(path)
     audit("user_handout_written", str(folder), {"files": [p.name for p in written], "users": len(people)})

@@ -35,6 +35,7 @@ from launchpad.oserrors import os_reason
 from launchpad.phrases import phrase
 from launchpad.users.annotate import CannotWrite
 from launchpad.users.passwords import Issued, PasswordPolicy
+from launchpad.workspace.durable import sync_directory
 
 FILE_NAME = "hashing-in-progress.jsonl"
 FLUSH_SECONDS = 2.0  # the most hashing a kill can cost
@@ -157,6 +158,7 @@ def forget_passwords(folder: Path, keys: set[str]) -> tuple[int, int]:
         return 0, len(stay)
     if not stay:
         path.unlink()
+        sync_directory(folder)  # after a power cut the old passwords must not come back
         return dropped, 0
     fresh = path.with_name(FILE_NAME + ".new")
     try:
@@ -169,6 +171,7 @@ def forget_passwords(folder: Path, keys: set[str]) -> tuple[int, int]:
         finally:
             os.close(fd)
         os.replace(fresh, path)
+        sync_directory(folder)
     except OSError:
         with contextlib.suppress(OSError):
             fresh.unlink()

@@ -35,7 +35,7 @@ from launchpad.sitetime import utc_now
 from launchpad.users import records
 from launchpad.users.annotate import CannotWrite
 from launchpad.users.apply import ImportTarget
-from launchpad.users.handout import handout_dir, recorded_person, unit_file_name, write_handouts
+from launchpad.users.handout import handout_dir, recorded_person, unit_file_names, write_handouts
 from launchpad.users.handout_rewrite import PENDING, EarlierHandout, rewrite_earlier
 from launchpad.users.hashing_progress import FILE_NAME, forget_passwords
 from launchpad.users.passwords import ForUser, Issued, PasswordPolicy, issue
@@ -96,8 +96,8 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str], policy: P
                  {"import": import_id, "users": chosen, "step": "handout", "error": str(error)})
         raise CannotWrite(phrase("users.reset_handout_unwritable", id=import_id, folder=str(folder), error=error),
                           hint=phrase("users.reset_handout_unwritable_hint")) from None
-    kept_before = _kept_bytes(folder)
     try:  # before the passwords change: should the file not be rewritten, nothing is reset
+        kept_before = _kept_bytes(folder)
         dropped, still_kept = forget_passwords(folder, set(chosen)) if issued else (0, 0)
     except OSError as exc:  # the old passwords would stay kept: nothing is reset
         _discard(pending)
@@ -126,11 +126,16 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str], policy: P
              {"import": import_id, "users": chosen, "left_alone": left,
               "kept_passwords_dropped": dropped, "kept_passwords_left": still_kept,
               "handout": final.name if files else None})
+    if people:  # a resume neither hands them out nor lists them as having no password
+        records.handed_out(to.store, import_id, [one.key for one in issued])
     if files:  # the passwords are reset: their hand-out becomes the final one
         try:
             os.rename(pending, final)
             sync_directory(folder)
         except OSError as exc:
+            # the hand-out that holds the new passwords is audited as written, under its pending name
+            for action, detail in written:
+                to.audit(action, str(pending), detail)
             to.audit("user_password_reset_handout_pending", str(pending),
                      {"import": import_id, "final": final.name, "error": str(os_reason(exc))})
             raise CannotWrite(phrase("users.reset_handout_pending", id=import_id, pending=str(pending),
@@ -140,11 +145,10 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str], policy: P
         files = [final / path.name for path in files]
         for action, detail in written:
             to.audit(action, str(final), detail)
-    if people:  # a resume neither hands them out nor lists them as having no password
-        records.handed_out(to.store, import_id, [one.key for one in issued])
     # The new hand-out is final by now: an earlier one is rewritten to name it, so it must be there.
-    by_unit = {path.name: path for path in files}
-    earlier = rewrite_earlier(folder, {p["key"]: by_unit[unit_file_name(p["unit"])] for p in people})
+    by_name = {path.name: path for path in files}
+    file_names = unit_file_names(p["unit"] for p in people)  # as write_handouts named them
+    earlier = rewrite_earlier(folder, {p["key"]: by_name[file_names[p["unit"]]] for p in people})
     _audit_earlier(to, import_id, folder, files, earlier)
     return ResetDone(files, left, earlier)
 

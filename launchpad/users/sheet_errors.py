@@ -29,6 +29,12 @@ ERROR_CODES = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 
                0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
 ODS_ERROR_MARKS = (b'value-type="error"', b"value-type='error'")
 SCAN_PIECE = 1 << 20  # bytes of an ods content.xml looked through at a time for an error cell
+# A sheet's size at most (Excel's, and LibreOffice's since 7.4): a repeat count past it is damage.
+MAX_ROWS, MAX_COLUMNS = 1 << 20, 1 << 14
+# What a damaged or unusual file makes the readers raise: it costs the sheet its error names,
+# never the import (calamine reads the same file and says what is wrong with it).
+UNREADABLE = (KeyError, IndexError, ValueError, OSError, EOFError, NotImplementedError, MemoryError,
+              UnicodeDecodeError, struct.error)
 
 
 def ods_errors(path: Path) -> Errors:
@@ -43,7 +49,7 @@ def ods_errors(path: Path) -> Errors:
                 return {}
             with book.open("content.xml") as xml:
                 return _ods_cells(ElementTree.iterparse(xml, events=("start", "end")))
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, zlib.error, OSError, ValueError):
+    except (zipfile.BadZipFile, ElementTree.ParseError, zlib.error, *UNREADABLE):
         return {}
 
 
@@ -83,14 +89,14 @@ def _ods_cells(events: Any) -> Errors:
             depth -= tag == f"{TABLE}table"
             continue
         if tag in ODS_CELLS:
-            repeat = int(element.get(f"{TABLE}number-columns-repeated", "1"))
+            repeat = min(int(element.get(f"{TABLE}number-columns-repeated", "1")), MAX_COLUMNS)
             if element.get(CALCEXT_TYPE) == "error":
                 text = "\n".join("".join(p.itertext()) for p in element if p.tag.endswith("}p")).strip()
                 in_row.extend((c, text) for c in range(col, col + repeat))
             col += repeat
             element.clear()
         elif tag == f"{TABLE}table-row":
-            repeat = int(element.get(f"{TABLE}number-rows-repeated", "1"))
+            repeat = min(int(element.get(f"{TABLE}number-rows-repeated", "1")), MAX_ROWS)
             for r in range(row, row + repeat) if in_row else ():
                 sheet.update(((r, c), text) for c, text in in_row)
             row += repeat
@@ -112,7 +118,7 @@ def xls_errors(path: Path) -> Errors:
     try:
         stream = _ole_stream(path.read_bytes(), ("workbook",))
         return _biff_errors(stream) if stream else {}
-    except (struct.error, IndexError, ValueError, OSError, UnicodeDecodeError):
+    except UNREADABLE:
         return {}
 
 
@@ -127,9 +133,12 @@ def _ole_stream(data: bytes, names: tuple[str, ...]) -> bytes | None:
         return data[(n + 1) * size:(n + 2) * size]
 
     fat_sectors = list(struct.unpack_from("<109I", data, 0x4C))
-    for _ in range(difat_count):
-        if first_difat >= FREE_SECTOR:
+    seen: set[int] = set()
+    # the header's count is the file's word: a damaged one, or a chain that loops, ends where the file does
+    for _ in range(min(difat_count, len(data) // size)):
+        if first_difat >= FREE_SECTOR or first_difat in seen:
             break
+        seen.add(first_difat)
         entries = struct.unpack(f"<{size // 4}I", sector(first_difat))
         fat_sectors += entries[:-1]
         first_difat = entries[-1]
@@ -243,8 +252,7 @@ def xlsb_errors(path: Path) -> Errors:
                 cells = _xlsb_sheet_errors(book.read(part))
                 if cells:
                     found[name] = cells
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, zlib.error, OSError, ValueError, struct.error,
-            IndexError, UnicodeDecodeError):
+    except (zipfile.BadZipFile, ElementTree.ParseError, zlib.error, *UNREADABLE):
         return {}
     return found
 

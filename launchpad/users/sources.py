@@ -321,7 +321,7 @@ def _error_cells(path: Path) -> Found:
                         hidden[sheet.get("name", "")] = _hidden_in(data)
                     if masks:
                         shown[sheet.get("name", "")] = zero_masks.masked_cells(data, masks)
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, zlib.error, OSError, ValueError):
+    except (zipfile.BadZipFile, ElementTree.ParseError, zlib.error, *sheet_errors.UNREADABLE):
         pass
     return found, hidden, shown
 

@@ -100,11 +100,15 @@ class Secrets:
         if not self._whole:
             return text
 
+        def secret(said: str) -> bool:
+            return said in self._whole or (len(said) >= _PIECE and (said in self._joined
+                                                                   or said.lower() in self._joined))
+
         def word(found: re.Match[str]) -> str:
             said = found.group(0)
-            secret = said in self._whole or (len(said) >= _PIECE and (said in self._joined
-                                                                        or said.lower() in self._joined))
-            return HIDDEN if secret else said
+            # PostgreSQL cuts a long value or line and marks the cut with "..." against it
+            # (`Failing row contains (…, pbkdf2_sha256$…$LXEW...)`, `LINE 1: ...Q/x9`)
+            return HIDDEN if secret(said) or secret(said.strip(".…")) else said
 
         return _WORD.sub(word, text)
 

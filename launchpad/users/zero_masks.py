@@ -42,9 +42,11 @@ def styles_masks(styles: bytes) -> dict[int, Mask]:
 
     root = ElementTree.fromstring(styles)
     masks = {}
-    for element in root.iter():
-        if element.tag.endswith("}numFmt") and (mask := mask_of(element.get("formatCode", ""))) is not None:
-            masks[element.get("numFmtId")] = mask
+    # the cells' formats only: conditional formatting's (dxfs) and extensions' may reuse an id
+    for formats in (child for child in root if child.tag.endswith("}numFmts")):
+        for element in formats:
+            if element.tag.endswith("}numFmt") and (mask := mask_of(element.get("formatCode", ""))) is not None:
+                masks[element.get("numFmtId")] = mask
     if not masks:
         return {}
     found = {}

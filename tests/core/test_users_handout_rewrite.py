@@ -82,3 +82,16 @@ def test_keep_resets_keeps_the_reset_handouts_still_giving_a_working_password(tm
     assert said[-1][0] == "user_handout_removed"
     assert said[-1][2]["kept"] == sorted(str(p.relative_to(folder)) for p in [*second, third])
     assert "Secret" not in repr(said)
+
+
+def test_units_whose_names_make_one_file_name_get_a_file_each(tmp_path: Path) -> None:
+    """`财务部/会计科` and `财务部 会计科` both become 财务部_会计科.xlsx: written one over the
+    other, the first unit's new passwords would be nowhere."""
+    people = [{"unit": "财务部/会计科", "key": "a", "name": "甲", "password": "Secret#1"},
+              {"unit": "财务部 会计科", "key": "b", "name": "乙", "password": "Secret#2"},
+              {"unit": "人事处", "key": "c", "name": "丙", "password": "Secret#3"}]
+    written = write_handouts(tmp_path / "import-1", people, lambda *entry: None)
+
+    assert sorted(path.name for path in written) == ["人事处.xlsx", "财务部_会计科-2.xlsx", "财务部_会计科.xlsx"]
+    given = {row[1]: row[3] for path in written for row in rows(path)[2:]}
+    assert given == {"a": "Secret#1", "b": "Secret#2", "c": "Secret#3"}

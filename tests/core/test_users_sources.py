@@ -396,3 +396,47 @@ def test_a_password_protected_xlsx_says_so_not_that_it_is_no_zip(tmp_path: Path)
         read_workbook(tmp_path / "加密.xlsx")
     assert "加密.xlsx is protected by a password" in str(caught.value), str(caught.value)
     assert "without the password" in caught.value.hint
+
+
+def test_a_damaged_xls_or_ods_costs_its_error_names_and_never_the_memory(tmp_path: Path) -> None:
+    """The error search reads counts the file states: an xls whose header claims 2³² − 1 DIFAT
+    sectors in a chain that loops on itself, an ods error cell repeated a billion times. Each is
+    read within the file's (or a sheet's) own size."""
+    import re
+    import struct
+    import zipfile
+
+    from launchpad.users.sheet_errors import MAX_COLUMNS, ods_errors, xls_errors
+
+    xls = write_xls(tmp_path / "u.xls", [HEADER, GOOD[0]], {"B2": (None, "#REF!")})
+    data = bytearray(xls.read_bytes())
+    size = 1 << struct.unpack_from("<H", data, 0x1E)[0]
+    struct.pack_into("<II", data, 0x44, 0, 0xFFFFFFFF)  # the DIFAT starts at sector 0, "4 billion" of them
+    struct.pack_into("<I", data, 2 * size - 4, 0)  # sector 0's next DIFAT sector: itself
+    xls.write_bytes(bytes(data))
+    assert isinstance(xls_errors(xls), dict)
+
+    ods = write_ods(tmp_path / "u.ods", [HEADER, GOOD[0]], {"B2": (None, "#REF!")})
+    with zipfile.ZipFile(ods) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    parts["content.xml"] = re.sub(rb'(calcext:value-type="error")',
+                                  rb'\1 table:number-columns-repeated="1000000000"', parts["content.xml"])
+    with zipfile.ZipFile(ods, "w") as book:
+        book.writestr("mimetype", parts.pop("mimetype"), compress_type=zipfile.ZIP_STORED)
+        for name, content in parts.items():
+            book.writestr(name, content, compress_type=zipfile.ZIP_DEFLATED)
+    [cells] = ods_errors(ods).values()
+    assert set(cells.values()) == {"#REF!"} and len(cells) == MAX_COLUMNS  # the repeat, cut at a sheet's width
+
+
+def test_only_the_cells_own_number_formats_pad_with_zeros() -> None:
+    """A conditional format (dxfs) of zeros reusing a cell format's id pads nothing."""
+    from launchpad.users.zero_masks import styles_masks
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    styles = (f'<styleSheet xmlns="{main}"><numFmts count="1"><numFmt numFmtId="164" formatCode="0.00"/></numFmts>'
+              '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164"/></cellXfs>'
+              '<dxfs count="1"><dxf><numFmt numFmtId="164" formatCode="000000"/></dxf></dxfs></styleSheet>')
+    assert styles_masks(styles.encode()) == {}
+    padded = styles.replace('formatCode="0.00"', 'formatCode="000000"')
+    assert styles_masks(padded.encode()) == {1: ("", 6)}

@@ -151,3 +151,17 @@ def test_an_errors_text_keeps_no_hash_or_salt_the_session_sent_and_keeps_every_o
     told = secrets.said(phrase("host.said", host="db1", message=said))
     assert hashed not in str(told) and hexed[:40] not in str(told) and "zhangsan" in str(told)
     assert Secrets().hide(said) == said  # a session that sent no hash changes no word
+
+
+def test_a_hash_postgresql_cut_and_marked_with_dots_is_hidden_too() -> None:
+    """PostgreSQL cuts a long value of a refused row (and a long line it quotes) and puts "..."
+    right against what is left."""
+    from launchpad.users.target import HIDDEN, Secrets
+
+    hashed = "pbkdf2_sha256$260000$Ab3dEf6hIj9k$LXEWQrcmsEQBYnyp+6wy9chTD7GQPMa7p1eY3v9rDZl0bYz6bZm1nR4xk2fQa="
+    secrets = Secrets()
+    secrets.add([hashed])
+    said = (f"DETAIL: Failing row contains (101, zhang3, {hashed[:60]}..., null, 0).\n"
+            f"LINE 1: ...{hashed[20:70]}… / {hashed[:5]}...")
+    assert secrets.hide(said) == (f"DETAIL: Failing row contains (101, zhang3, {HIDDEN}, null, 0).\n"
+                                  f"LINE 1: {HIDDEN} / {hashed[:5]}...")  # five characters say nothing
