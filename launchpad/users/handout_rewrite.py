@@ -109,7 +109,7 @@ def _logins(path: Path) -> set[str]:
     try:
         rows: Any = book.worksheets[0].iter_rows(min_row=FIRST_PERSON_ROW, values_only=True)
         return {str(row[LOGIN]) for row in rows if len(row) > LOGIN and row[LOGIN] is not None}
-    except Exception:
+    except Exception:  # a damaged sheet inside a readable zip: read as the open above
         return set()
     finally:
         book.close()
