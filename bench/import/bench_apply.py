@@ -381,11 +381,16 @@ class PartTimer:
         self._wrap(records, "record_rows", "store: record_rows")
         self._wrap(records, "rows_done", "store: rows_done")
         self._wrap(apply_module, "staged_batch", "build the batch (Python)")
+        self._wrap(apply_module, "direct_batch", "build the batch (Python)")
         self._wrap(self.store, "audit", "store: audit log (the batch's statements)")
         stream_class = stream_module.BatchStream
-        send_batch, wait = stream_class.send_batch, stream_class.wait
+        send_batch, wait, ask = stream_class.send_batch, stream_class.wait, stream_class.ask
         sent: dict[int, float] = {}
         answered = [0.0]
+
+        def timed_ask(stream: stream_module.BatchStream, script: str) -> None:
+            sent[stream_module.ASKED] = time.monotonic()
+            ask(stream, script)
 
         def timed_send(stream: stream_module.BatchStream, number: int, staged: Staged) -> None:
             sent[number] = time.monotonic()
@@ -397,6 +402,9 @@ class PartTimer:
             now = time.monotonic()
             wall = now - max(sent.get(number, now), answered[0])
             answered[0] = now
+            if number == stream_module.ASKED:  # PostgreSQL's reservation of the new users' ids
+                self.add("ids reserved (asked to answered)", wall)
+                return said
             self.add("batch on the host, sent (or the one before answered) to committed", wall)
             on_host = _marks(said)
             for kind, seconds in on_host.items():
@@ -406,6 +414,8 @@ class PartTimer:
 
         stream_class.send_batch = timed_send  # type: ignore[method-assign,assignment]
         stream_class.wait = timed_wait  # type: ignore[method-assign,assignment]
+        stream_class.ask = timed_ask  # type: ignore[method-assign]
+        self._undo.append(lambda: setattr(stream_class, "ask", ask))
         self._undo.append(lambda: setattr(stream_class, "send_batch", send_batch))
         self._undo.append(lambda: setattr(stream_class, "wait", wait))
         return self

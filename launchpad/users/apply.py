@@ -44,6 +44,7 @@ from launchpad.store.db import Store
 from launchpad.users import records
 from launchpad.users.annotate import CannotWrite
 from launchpad.users.bulk import building_rows
+from launchpad.users.direct import Reserved, can_copy, direct_batch, prepare_script, reserved_from
 from launchpad.users.early_stream import EarlyStream
 from launchpad.users.guard import ImportRefused, RollbackRefused
 from launchpad.users.handout import HANDOUT_NAME, handout_dir, handouts_root, people_from_kept, write_handouts
@@ -242,10 +243,23 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
         # they started full passes over the whole plan (0.4 s of 1.0 at 100,000 rows, bench/import).
         with building_rows(), early.ready() as stream, InFlight(2) as flight:
             streamed_before = False
+            # PostgreSQL's new users go by COPY straight into the users table where the target
+            # allows it (direct.py): their ids are reserved first, answered while batch 1 is recorded.
+            asked = stream is not None and to.session.bulk and bool(inserts) and can_copy(to.session.sql, profile)
+            if asked and stream is not None:
+                stream.ask(prepare_script(to.session.sql, profile, len(inserts),
+                                          sorted({r for u in inserts for r in u.roles_added}),
+                                          sorted({p for u in inserts for p in u.posts_added})))
+            reserved: Reserved | None = None
             for number, batch in enumerate(batches, 1):
                 record = records.record_rows(to.store, import_id, number, [_row(u) for u in batch])
-                staged = staged_batch(to.session.sql, batch, hashes, mark, profile, salts, policy.salt_column) \
-                    if stream is not None and to.session.bulk and any(u.action == "insert" for u in batch) else None
+                if asked and stream is not None:
+                    reserved, asked = reserved_from(stream.answer(), len(inserts)), False
+                staged = None
+                if stream is not None and to.session.bulk and any(u.action == "insert" for u in batch):
+                    staged = staged_batch(to.session.sql, batch, hashes, mark, profile, salts, policy.salt_column) \
+                        if reserved is None else \
+                        direct_batch(to.session.sql, batch, hashes, mark, profile, reserved, salts, policy.salt_column)
                 # A batch through the import's command may be sent while the one before it is still
                 # on the host through the same command: the host runs them in order and stops at the
                 # first that fails, so the rows travel while the batch before is written. Anything

@@ -14,6 +14,9 @@ The rows end with one more line, numbered one past the batch: the first statemen
 load counts the rows and finds that line whole, or stops the batch — so rows cut short on their
 way (a stream that ended early) never reach a commit.
 
+On PostgreSQL, a target that allows it takes no stage at all: the new users and their links go
+by `COPY` straight into their tables under ids reserved for the import (direct.py).
+
 SQLite has no such loader and keeps the script path; so does a server that refuses loading
 from the client (`local_infile = OFF`): the caller falls back to the script for the rest.
 """
@@ -79,6 +82,8 @@ class Staged:
     data: bytes
     after: list[str]
     rows: int = 0  # the batch's new users, without the closing line
+    # PostgreSQL: more loads after the first, each a `COPY … FROM STDIN` and its rows (direct.py)
+    more: tuple[tuple[str, bytes], ...] = ()
 
 
 def can_stage(sql: SqlText, profile: TargetProfile) -> bool:

@@ -45,6 +45,7 @@ from launchpad.users.staged import ROWS_PIPE, Staged
 from launchpad.users.target import BATCH_REFUSED, LOAD_TIMEOUT, TargetFailed, TargetSession, refused_by_server
 
 DONE = "launchpad-batch-done"
+ASKED = 0  # what `ask` sends is answered as a batch numbered so: the import's batches count from 1
 # MariaDB's loop on the host. The client runs in the private folder (its LOAD DATA names the rows'
 # pipe by name there) and reads the statements' pipe; the loop hands it each batch's statements
 # whole, then its rows. A client that fails ends the command's whole process group — the loop
@@ -144,6 +145,17 @@ class BatchStream:
                                  {"batch": number, "statements": self.statements(staged),
                                   "private_dir": self.tmp})
 
+    def ask(self, script: str) -> None:
+        """Send `script` ahead of the batches (audited as they are); `answer` waits for what it printed."""
+        self.session.shell.audit("remote_sql", self.session.shell.name,
+                                 {"batch": ASKED, "statements": script, "private_dir": self.tmp})
+        with self._changed:
+            self._sent.add(ASKED)
+        self.send((script + f"\\echo {DONE} {self.token} {ASKED}\n").encode("utf-8"))
+
+    def answer(self) -> str:
+        return self.wait(ASKED)
+
     def load(self, number: int, staged: Staged) -> str:
         """Send an announced batch and wait until the client committed it; what the client
         printed for it comes back (the benchmark reads its timing marks from it)."""
@@ -213,12 +225,15 @@ class BatchStream:
             sql = " ".join([*staged.before, staged.load, *staged.after, f"SELECT '{mark}';"]).encode("utf-8")
             return f"{int(number)} {len(sql)} {len(staged.data)}\n".encode() + sql + staged.data
         script = "\n".join([*staged.before, staged.load]) + "\n"
+        loads = [script.encode("utf-8"), staged.data]
+        for load, data in staged.more:
+            loads += [f"\\.\n{load}\n".encode(), data]
         rest = "\\.\n" + "\n".join(staged.after) + f"\n\\echo {mark}\n"
-        return script.encode("utf-8") + staged.data + rest.encode("utf-8")
+        return b"".join([*loads, rest.encode("utf-8")])
 
     def statements(self, staged: Staged) -> str:
         """What the audit log keeps of a batch: its statements, not its rows."""
-        return "\n".join([*staged.before, staged.load, *staged.after])
+        return "\n".join([*staged.before, staged.load, *(load for load, _ in staged.more), *staged.after])
 
     def command(self, tmp: str) -> str:
         access = self.session.access

@@ -38,7 +38,7 @@ SHEET = [
     ["wujiu", "吴九", "", "13300133000", "", "", "办公室", ""],
     ["zhengshi", "郑十", "", "13200132000", "", "", "信息中心", "科长"],
 ]
-LOADER = {"test": "LOAD DATA LOCAL INFILE", "prod": "COPY launchpad_stage"}
+LOADER = {"test": "LOAD DATA LOCAL INFILE", "prod": "COPY sys_user ("}
 # the command every batch goes through
 STREAM = {"test": "launchpad-statements", "prod": "psql -X -q -v ON_ERROR_STOP=1"}
 
