@@ -267,6 +267,13 @@ CATALOG: dict[str, tuple[str, str]] = {
                                  "nothing to save",
                                  "已在 {host} 上新建空数据库 {db}（{charset}）并恢复备份 {id}（{file}）；"
                                  "未做安全备份：该数据库原本不存在，没有需要保存的内容"),
+    "restore.charset_collation": ("{charset}, collation {collation}", "{charset}，排序规则 {collation}"),
+    "restore.charset_server_collation": ("{charset}, with the server's default collation for {charset}: the "
+                                         "backup records neither",
+                                         "{charset}，排序规则为该服务器上 {charset} 的默认排序规则：备份未记录原库的"
+                                         "字符集与排序规则"),
+    "restore.user_unnamed": ("the user the client logs in as (site.yaml names none)",
+                             "客户端默认登录的用户（site.yaml 未指定）"),
     "restore.done": ("{detail}; safety backup {safety}", "{detail}；安全备份 {safety}"),
     # backup checks and drills
     "check.empty": ("the dump is empty", "备份内容为空"),

@@ -8,9 +8,12 @@ backup of the current state is taken; only then is the backup streamed into the 
 A database that is not there at all (dropped, or never created on a rebuilt server; one that
 exists but is empty is not "gone") has nothing to save: the person is told which one, and that
 it will be created, before confirming; the safety backup is skipped, saying why; the database
-is created empty (with the encoding the backup records, else the engine's default) and the
-backup restored into it. When its user may not create databases, nothing is done and the
-person is told to have the DBA create it empty, then run the same command again. PostgreSQL is
+is created empty (with the encoding — MariaDB/MySQL: character set and collation — the backup
+records, else the engine's default) and the backup restored into it. When its user may not
+create databases, nothing is done and the person is told to have the DBA create it empty, then
+run the same command again. MariaDB/MySQL hide from a user without SHOW DATABASES the databases
+it has no rights on, so there "not there" is said as "not there, or not yours", and a refused or
+already-existing CREATE as a database that may exist with the user lacking rights on it. PostgreSQL is
 asked from its `postgres` database, else `template1`; when the user may connect to neither,
 its own database answers whether it is there, and when that fails too nothing is asked or done
 and the person is told what the server said and what to do.
@@ -30,7 +33,7 @@ from typing import Any, BinaryIO, cast
 from launchpad.backup import records
 from launchpad.backup.compress import decompress_command, decompressed_from
 from launchpad.backup.drivers import driver_for
-from launchpad.backup.drivers.base import Driver
+from launchpad.backup.drivers.base import DatabaseDefaults, Driver
 from launchpad.backup.errors import BackupFailed, RestoreNotConfirmed, RestoreOtherEnvironment, RestoreRefused
 from launchpad.backup.hostshell import HostShell, tail
 from launchpad.backup.progress import ProgressMeter
@@ -59,18 +62,41 @@ class RestoreResult:
 
 @dataclass(frozen=True)
 class MissingDatabase:
-    """The target's database is not on its server: it is created before the restore."""
+    """The target's database is not on its server, as its user sees it: it is created before
+    the restore."""
 
     name: str
     server: str  # where the server listens, as site.yaml says
     host: str  # the host whose shell reaches it
-    charset: str
-    charset_from: str  # "backup" (recorded in it) or "default" (the engine's)
+    defaults: DatabaseDefaults
+    # "record" (the backup's record, taken with it), "backup" (the dump itself says) or
+    # "default" (the engine's character set; a collation, where it has one, the server's)
+    charset_from: str
     may_create: bool | None
+    user: str  # the database user, as site.yaml names it ("" when it names none)
+    # False: MariaDB/MySQL show a user only the databases it has rights on, so one that is
+    # "not there" may be there, out of this user's sight.
+    certain: bool = True
+    server_collation: bool = False  # created without a collation, it takes the server's default
+
+    @property
+    def charset(self) -> str:
+        return self.defaults.charset
+
+    def defaults_said(self) -> Said:
+        """Its character set, and its collation where the engine has one, for the reader."""
+        if self.defaults.collation:
+            return phrase("restore.charset_collation", charset=self.charset, collation=self.defaults.collation)
+        if self.server_collation:
+            return phrase("restore.charset_server_collation", charset=self.charset)
+        return self.charset
+
+    def user_said(self) -> Said:
+        return self.user or phrase("restore.user_unnamed")
 
     def audit_detail(self) -> dict[str, Any]:
         return {"database": self.name, "server": self.server, "host": self.host, "charset": self.charset,
-                "charset_from": self.charset_from}
+                "collation": self.defaults.collation, "charset_from": self.charset_from, "certain": self.certain}
 
 
 class _MeteredFile:
@@ -206,7 +232,9 @@ def _verify_and_restore(session: BackupSession, record: BackupRecord, env_name: 
         else:
             session.audit("restore_safety_skipped", where, {
                 "backup": backup_id, "restore": restore_id, "database": missing.name, "host": missing.host,
-                "reason": "the database does not exist: there is nothing to save"})
+                "reason": "the database does not exist: there is nothing to save" if missing.certain else
+                          "the database is not among those its user can see (it does not exist, or the user has "
+                          "no rights on it): there is nothing the user could save"})
         assert opened is not None  # it verified
         detail = _restore(session, record, opened, safety.id if safety else None, target, missing)
     except LaunchpadError as exc:
@@ -230,10 +258,13 @@ def _confirm(session: BackupSession, prompter: Prompter, record: BackupRecord, p
         detail = phrase("bk.restore_detail", id=record.id, target=record.target, env=record.environment,
                         at=at, file=record.file)
     else:
-        # Asked and typed alike: the question itself says that the database will be created.
-        title = phrase("bk.restore_title_create", id=record.id, target=record.target, db=missing.name)
-        detail = phrase("bk.restore_detail_create", id=record.id, db=missing.name, server=missing.server,
-                        host=missing.host, env=record.environment, charset=missing.charset, at=at, file=record.file)
+        # Asked and typed alike: the question itself says that the database will be created,
+        # and, when the server may only be hiding it from this user, that it may be there.
+        sure = "" if missing.certain else "_unsure"
+        title = phrase("bk.restore_title_create" + sure, id=record.id, target=record.target, db=missing.name)
+        detail = phrase("bk.restore_detail_create" + sure, id=record.id, db=missing.name, server=missing.server,
+                        host=missing.host, env=record.environment, charset=missing.defaults_said(), at=at,
+                        file=record.file, user=missing.user_said())
     where = f"{record.environment}/{record.target}"
     if not prompter.confirm(ConfirmRequest(step, title, record.environment, production, detail, by_yes=by_yes)):
         session.audit("restore_declined", where, {"backup": record.id, "reason": "not confirmed"})
@@ -273,7 +304,7 @@ def _restore(session: BackupSession, record: BackupRecord, opened: BinaryIO, saf
                                   tail=tail(result.stderr)), hint=hint)
     if missing is not None:
         return phrase("restore.restored_created", id=record.id, file=record.file, host=shell.name, db=missing.name,
-                      charset=missing.charset)
+                      charset=missing.defaults_said())
     return phrase("restore.restored", id=record.id, file=record.file, host=shell.name)
 
 
@@ -303,11 +334,16 @@ def _missing_database(session: BackupSession, record: BackupRecord, opened: Bina
         return target, None
     if state is None or state.exists:
         return target, None
-    recorded = _recorded_charset(driver, record, opened)
+    defaults, charset_from = driver.recorded_defaults(record.inventory), "record"
+    if defaults is None:
+        defaults, charset_from = _dump_defaults(driver, record, opened), "backup"
+    if defaults is None:
+        defaults, charset_from = DatabaseDefaults(driver.default_charset), "default"
     database = target.database
     server = f"{database.host or 'localhost'}" + (f":{database.port}" if database.port else "")
-    missing = MissingDatabase(database.name, server, shell.name, recorded or driver.default_charset,
-                              "backup" if recorded else "default", state.may_create)
+    missing = MissingDatabase(database.name, server, shell.name, defaults, charset_from, state.may_create,
+                              database.user or "", state.certain,
+                              server_collation=driver.has_collation and defaults.collation is None)
     if state.exists is None:
         raise _unreached(session, record, missing, state.said)
     return target, missing
@@ -322,16 +358,16 @@ def _unreached(session: BackupSession, record: BackupRecord, database: MissingDa
                   "it exists is not known"})
     return BackupFailed(phrase("error.restore_db_unreached", db=database.name, server=database.server,
                                host=database.host, env=record.environment, said=said),
-                        hint=phrase("error.restore_db_unreached_hint", db=database.name, charset=database.charset,
-                                    id=record.id, env=record.environment))
+                        hint=phrase("error.restore_db_unreached_hint", db=database.name,
+                                    charset=database.defaults_said(), id=record.id, env=record.environment))
 
 
-def _recorded_charset(driver: Driver, record: BackupRecord, opened: BinaryIO) -> str | None:
-    """The encoding the backup's own start records (its file as verified); None when it records none."""
+def _dump_defaults(driver: Driver, record: BackupRecord, opened: BinaryIO) -> DatabaseDefaults | None:
+    """The defaults the backup's own start records (its file as verified); None when it records none."""
     opened.seek(0)
     chunks = decompressed_from(opened, record.compression, record.file)
     try:
-        return driver.recorded_charset(chunks)
+        return driver.dump_defaults(chunks)
     except LaunchpadError:
         return None
     finally:
@@ -344,22 +380,38 @@ def _recorded_charset(driver: Driver, record: BackupRecord, opened: BinaryIO) ->
 def _create_database(session: BackupSession, shell: HostShell, tmp: str, driver: Driver, record: BackupRecord,
                      missing: MissingDatabase) -> None:
     where = f"{record.environment}/{record.target}"
-    outcome = driver.create_database(shell, tmp, missing.charset)
+    outcome = driver.create_database(shell, tmp, missing.defaults)
     if outcome.created:
         session.audit("restore_database_created", where, {"backup": record.id, **missing.audit_detail()})
         return
     session.audit("restore_database_not_created", where, {"backup": record.id, **missing.audit_detail(),
-                                                           "denied": outcome.denied, "said": str(outcome.said)})
+                                                           "denied": outcome.denied, "exists": outcome.exists,
+                                                           "said": str(outcome.said)})
+    if outcome.exists:
+        # There after all: out of this user's sight for want of any right on it, or created since.
+        raise RestoreRefused(phrase("error.restore_db_hidden", db=missing.name, server=missing.server,
+                                    host=missing.host, env=record.environment, user=missing.user_said()),
+                             hint=phrase("error.restore_db_hidden_hint", db=missing.name, user=missing.user_said(),
+                                         id=record.id, env=record.environment))
     if outcome.denied:
-        raise _not_creatable(record, missing)
+        raise _not_creatable(record, missing, outcome.said)
     raise BackupFailed(phrase("error.restore_create_failed", db=missing.name, server=missing.server,
                               host=missing.host, env=record.environment, said=outcome.said),
-                       hint=phrase("error.restore_no_create_hint", db=missing.name, charset=missing.charset,
+                       hint=phrase("error.restore_no_create_hint", db=missing.name, charset=missing.defaults_said(),
                                    id=record.id, env=record.environment))
 
 
-def _not_creatable(record: BackupRecord, missing: MissingDatabase) -> RestoreRefused:
+def _not_creatable(record: BackupRecord, missing: MissingDatabase, said: Said = "") -> RestoreRefused:
+    if not missing.certain:
+        # Refused a database it cannot see: gone and not to be created by this user, or there
+        # and closed to it. Either way the DBA is the one to act.
+        return RestoreRefused(phrase("error.restore_no_create_unsure", db=missing.name, server=missing.server,
+                                     host=missing.host, env=record.environment, user=missing.user_said(),
+                                     said=said),
+                              hint=phrase("error.restore_no_create_unsure_hint", db=missing.name,
+                                          user=missing.user_said(), charset=missing.defaults_said(), id=record.id,
+                                          env=record.environment))
     return RestoreRefused(phrase("error.restore_no_create", db=missing.name, server=missing.server,
                                  host=missing.host, env=record.environment),
-                          hint=phrase("error.restore_no_create_hint", db=missing.name, charset=missing.charset,
+                          hint=phrase("error.restore_no_create_hint", db=missing.name, charset=missing.defaults_said(),
                                       id=record.id, env=record.environment))

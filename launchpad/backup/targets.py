@@ -45,6 +45,20 @@ class ResolvedTarget:
         return {"mariadb": "mysql"}.get(self.database.engine, self.database.engine)
 
 
+# The engines whose drivers create a database gone from its server before restoring into it
+# (Driver.default_charset); a file (SQLite, a files or command target) is restored as it is.
+SERVER_ENGINES = ("mysql", "mariadb", "postgresql")
+
+
+def creates_missing_database(environment: Environment, name: str) -> bool:
+    """Whether restoring target `name` creates its database when its server says it is gone."""
+    spec = environment.backups.get(name)
+    if spec is None or spec.command is not None or spec.database is None:
+        return False
+    database = environment.databases.get(spec.database)
+    return database is not None and database.engine in SERVER_ENGINES
+
+
 def target_names(environment: Environment) -> list[str]:
     return list(environment.backups)
 

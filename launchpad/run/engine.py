@@ -429,7 +429,8 @@ class Engine:
                  values: dict[str, Any]) -> None:
         assert step.id is not None
         # What will run with this run's values: a person confirms the command, not its template.
-        request = ConfirmRequest(step.id, step.name, env_name, production, step.describe_with(values),
+        described = step.describe_with(values, self.workspace.site.environments[env_name])
+        request = ConfirmRequest(step.id, step.name, env_name, production, described,
                                  by_yes=not step_kinds()[step.kind].asks_a_person)
         if not self.prompter.confirm(request):
             self._decide(run_id, step.id, "declined", phrase("engine.reason.not_confirmed"), {})

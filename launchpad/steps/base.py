@@ -92,9 +92,10 @@ class StepSpec(BaseModel):
         language: a phrase, or the playbook's own words)."""
         return self.description or self.name
 
-    def describe_with(self, values: dict[str, Any]) -> Said:
+    def describe_with(self, values: dict[str, Any], environment: Environment | None = None) -> Said:
         """What will happen with a run's values, for the confirmation before the step runs;
-        kinds whose `describe` shows templates render them here."""
+        kinds whose `describe` shows templates render them here, and kinds whose effect depends
+        on what the run's `environment` holds (a restore's targets) say it for that one."""
         return self.describe()
 
 

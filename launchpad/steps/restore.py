@@ -18,6 +18,7 @@ from launchpad.steps.base import Reference, StepContext, StepKind, StepOutcome, 
 
 if TYPE_CHECKING:
     from launchpad.backup.restore import RestoreResult
+    from launchpad.workspace.site import Environment
 
 
 class RestoreStep(StepSpec):
@@ -44,10 +45,18 @@ class RestoreStep(StepSpec):
         what: Said = self.target or phrase("describe.every_target")
         return self.description or phrase("describe.restore", target=what, whence=whence)
 
-    def describe_with(self, values: dict[str, Any]) -> Said:
+    def describe_with(self, values: dict[str, Any], environment: Environment | None = None) -> Said:
         # The question `confirm: true` asks before anything is known of the server: it says what
-        # happens to a database that is not there, as the restore's own question does.
-        return parts([super().describe_with(values), phrase("describe.restore_creates")])
+        # happens to a database that is not there, as the restore's own question does — only
+        # where a target is a database server's (a file, SQLite's included, is never created).
+        from launchpad.backup.targets import creates_missing_database
+
+        said = super().describe_with(values, environment)
+        if environment is not None:
+            names = [self.target] if self.target is not None else list(environment.backups)
+            if not any(creates_missing_database(environment, name) for name in names):
+                return said
+        return parts([said, phrase("describe.restore_creates")])
 
 
 def run_restore(step: RestoreStep, ctx: StepContext) -> StepOutcome:

@@ -32,7 +32,7 @@ from launchpad.steps.base import (
     hosts_said,
 )
 from launchpad.steps.hostvalues import host_values
-from launchpad.workspace.site import Host, valid_regex
+from launchpad.workspace.site import Environment, Host, valid_regex
 
 # Output kept per host in the store: enough evidence for a report, bounded for 40 hosts.
 KEPT_OUTPUT = 16 * 1024
@@ -96,7 +96,7 @@ class ShellStep(StepSpec):
             return phrase("shell.rolling_confirm", command=self.run.strip(), batch=self.rolling.batch)
         return self.run.strip()
 
-    def describe_with(self, values: dict[str, Any]) -> Said:
+    def describe_with(self, values: dict[str, Any], environment: Environment | None = None) -> Said:
         try:
             command = render(self.run, values, shell=True).strip()
         except TemplateProblem:  # a per-host value: each host's command differs, show the template

@@ -478,6 +478,33 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                      "`launchpad restore {id} --env {env}`",
                                      "请 DBA 新建空数据库 {db}（{charset}）并给该用户授权，然后再次运行同一命令："
                                      "`launchpad restore {id} --env {env}`"),
+    "error.restore_no_create_unsure": ("the database {db} is not among the databases the user {user} can see on "
+                                       "{server} (reached from {host}, environment {env}), and the server refused "
+                                       "to create it: {said}. Either it exists and this user has no rights on it, "
+                                       "or it does not exist and this user may not create databases; nothing was "
+                                       "changed",
+                                       "在 {server} 上（经 {host} 连接，环境 {env}），用户 {user} 看不到数据库 "
+                                       "{db}，服务器也拒绝新建它：{said}。要么它存在而该用户对它没有权限，要么它不存在"
+                                       "而该用户没有建库权限；什么都没有改动"),
+    "error.restore_no_create_unsure_hint": ("ask the DBA to grant the user {user} rights on the database {db} (the "
+                                            "restore drops, creates and fills its tables), or, if it does not exist, "
+                                            "to create it empty ({charset}) first; then run the same command again: "
+                                            "`launchpad restore {id} --env {env}`",
+                                            "请 DBA 给用户 {user} 授予数据库 {db} 的权限（恢复要删除、新建并写入其中的"
+                                            "表）；若该库不存在，先新建空库（{charset}）。然后再次运行同一命令："
+                                            "`launchpad restore {id} --env {env}`"),
+    "error.restore_db_hidden": ("the server says the database {db} exists on {server} (reached from {host}, "
+                                "environment {env}), though the user {user} could not see it when asked: the user "
+                                "has no rights on it, or it was created since; nothing was changed",
+                                "服务器说数据库 {db} 在 {server} 上已存在（经 {host} 连接，环境 {env}），但先前询问时"
+                                "用户 {user} 看不到它：该用户对它没有权限，或它是之后才建的；什么都没有改动"),
+    "error.restore_db_hidden_hint": ("if the user {user} has no rights on it, ask the DBA to grant them on the "
+                                     "database {db} (the restore drops, creates and fills its tables); then run the "
+                                     "same command again, which restores it as ever, after a safety backup: "
+                                     "`launchpad restore {id} --env {env}`",
+                                     "若用户 {user} 对它没有权限，请 DBA 授予数据库 {db} 的权限（恢复要删除、新建并"
+                                     "写入其中的表）；然后再次运行同一命令，它会先做安全备份再照常恢复："
+                                     "`launchpad restore {id} --env {env}`"),
     "error.restore_create_failed": ("the database {db} does not exist on {server} (reached from {host}, environment "
                                     "{env}), and creating it failed: {said}; nothing was restored",
                                     "数据库 {db} 在 {server} 上不存在（经 {host} 连接，环境 {env}），新建失败：{said}；"

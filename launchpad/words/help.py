@@ -126,9 +126,10 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                "steps).",
                                "把存储中缺少记录的完整备份文件登记进来（备份在最后两步之间中断时会出现）。"),
     "cli.help.restore": ("Restore backup ID: verify it, take a safety backup, then restore (asks first); a "
-                         "database that is gone is created empty first, with nothing to save.",
-                         "恢复备份 ID：先校验，再做一份保险备份，然后恢复（执行前会先询问）；数据库已不存在时"
-                         "先新建空库，无需保险备份。"),
+                         "MariaDB/MySQL or PostgreSQL database that is gone from its server is created empty "
+                         "first, with nothing to save.",
+                         "恢复备份 ID：先校验，再做一份保险备份，然后恢复（执行前会先询问）；MariaDB/MySQL 或 "
+                         "PostgreSQL 数据库已从其服务器上消失时先新建空库，无需保险备份。"),
     "cli.help.restore.BACKUP_ID": ("The backup's number.", "备份编号。"),
     "cli.help.restore.--env": ("The environment to restore (the backup's).", "要恢复的环境（须为备份所属环境）。"),
     "cli.help.restore.--confirm": ("Production's name, typed in advance (scripts).",

@@ -344,6 +344,17 @@ ENTRIES: dict[str, tuple[str, str]] = {
         "数据库 {db} 在 {server} 上不存在（经 {host} 连接，环境 {env}）。将新建空数据库（{charset}），"
         "再把 {at} 的备份 #{id} 恢复进去。不做安全备份：没有需要保存的内容。\n文件：{file}",
     ),
+    "bk.restore_title_create_unsure": ("restore backup #{id} of {target}, creating the database {db} if it is gone",
+                                       "恢复备份 #{id}（{target}），数据库 {db} 若已不存在则新建"),
+    "bk.restore_detail_create_unsure": (
+        "The database {db} is not among the databases the user {user} can see on {server} (reached from {host}, "
+        "environment {env}): it does not exist, or this user has no rights on it. It will be created, empty "
+        "({charset}), and backup #{id}, taken {at}, restored into it; if it exists after all, creating it fails "
+        "and nothing is changed. No safety backup: there is nothing this user could save.\nFile: {file}",
+        "在 {server} 上（经 {host} 连接，环境 {env}），用户 {user} 看不到数据库 {db}：它不存在，或该用户对它"
+        "没有权限。将新建空数据库（{charset}），再把 {at} 的备份 #{id} 恢复进去；若它其实存在，新建会失败，"
+        "什么都不会改动。不做安全备份：该用户没有可保存的内容。\n文件：{file}",
+    ),
     "bk.quit_title": ("Quit while a backup operation runs?", "备份操作尚未结束，确定退出？"),
     "bk.quit_body": (
         "{op} {where} stops halfway. A backup being taken is discarded; a restore stopped halfway leaves "

@@ -124,6 +124,59 @@ def test_rollback_restores_the_backup_taken_earlier_in_the_run(tmp_path: Path) -
     assert ("rollback", "confirmed") in kinds
 
 
+RESTORE_ASKED = """\
+name: t
+title: 恢复
+phases:
+  - id: p
+    name: 恢复
+    steps:
+      - {id: take, name: 备份, kind: backup, targets: [app, files]}
+      - {id: back, name: 恢复, kind: restore, confirm: true%s}
+"""
+
+
+@pytest.mark.parametrize("target", ["app", "files", None])
+def test_a_restore_steps_question_says_nothing_of_creating_a_database_for_a_file_target(
+        tmp_path: Path, target: str | None) -> None:
+    """SQLite's file and a folder are restored as they are, never created as a database: their
+    restore's question (one target, or every target the run backed up) does not say it."""
+    runner = Runner(tmp_path / "ws", RESTORE_ASKED % (f", target: {target}" if target else ""))
+    prompter = ScriptedPrompter()
+    result = runner.run(prompter)
+    assert result.status == "passed", runner.states(result.run_id)
+    (question,) = [r for r in prompter.asked if isinstance(r, ConfirmRequest) and r.step_id == "back"]
+    english, chinese = render(question.detail, "en"), render(question.detail, "zh")
+    assert "restore" in english and "恢复" in chinese
+    assert "created" not in english and "safety backup" not in english, english
+    assert "新建" not in chinese and "安全备份" not in chinese, chinese
+
+
+def test_a_restore_steps_question_says_a_database_servers_missing_database_is_created(tmp_path: Path) -> None:
+    from launchpad.steps.restore import RestoreStep
+    from launchpad.workspace.site import Environment
+
+    def restore_step(text: str) -> RestoreStep:
+        (tmp_path / "r.yaml").write_text(text, encoding="utf-8")
+        step = load_playbook(tmp_path / "r.yaml").playbook.phases[0].steps[1]
+        assert isinstance(step, RestoreStep)
+        return step
+
+    environment = Environment.model_validate({
+        "databases": {"maria": {"engine": "mariadb", "name": "shop"}, "pg": {"engine": "postgresql", "name": "shop"},
+                      "file": {"engine": "sqlite", "name": "data/app.db"},
+                      "dm": {"engine": "dm", "name": "shop"}},
+        "backups": {"maria": {"database": "maria"}, "pg": {"database": "pg"}, "file": {"database": "file"},
+                    "dm": {"database": "dm", "command": {"dump": "dexp", "restore": "dimp"}},
+                    "conf": {"paths": ["conf"]}}})
+    creates = "does not exist on its server is created empty"
+    for target, said in (("maria", True), ("pg", True), ("file", False), ("dm", False), ("conf", False)):
+        step = restore_step(RESTORE_ASKED % f", target: {target}")
+        assert (creates in render(step.describe_with({}, environment), "en")) is said, target
+    step = restore_step(RESTORE_ASKED % "")  # every target: a database server's among them
+    assert creates in render(step.describe_with({}, environment), "en")
+
+
 def test_a_declined_rollback_is_recorded_and_not_run(tmp_path: Path) -> None:
     runner = Runner(tmp_path / "ws", RELEASE.replace("fresh_backup: 2h, backup_targets: [app]", "window: always")
                     .replace("  windows", "  windows"))

@@ -7,8 +7,10 @@ the `sql` step binds its parameters."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
+import shutil
 import signal
 import textwrap
 from collections.abc import Iterator
@@ -21,7 +23,7 @@ from launchpad.backup import records
 from launchpad.backup.drill import drill_backup
 from launchpad.backup.drivers.mysql import MySqlDriver
 from launchpad.backup.drivers.postgres import PostgresDriver
-from launchpad.backup.errors import BackupFailed, RestoreRefused
+from launchpad.backup.errors import BackupFailed, RestoreNotConfirmed, RestoreRefused
 from launchpad.backup.restore import restore_backup
 from launchpad.backup.session import BackupSession
 from launchpad.backup.take import take_backup
@@ -130,12 +132,14 @@ def test_backup_change_restore_gives_the_original_data_back(db_lab: DbLab, targe
         record = take_backup(session, "lab", target)
         assert record.host == "app1" and record.compression == "zstd" and record.verified
         table = "users" if target == "maria" else "public.users"
-        assert record.inventory == {"tables": {table: 3}}
+        # MariaDB's record keeps the database's defaults too (what a database gone is created with).
+        defaults = {"database": {"charset": "utf8mb4", "collation": "utf8mb4_general_ci"}} if target == "maria" else {}
+        assert record.inventory == {"tables": {table: 3}, **defaults}
         db_lab.change_everything()
         assert rows() != original
         result = restore_backup(session, record.id, "lab", ScriptedPrompter())
     assert rows() == original
-    assert result.safety_backup is not None and result.safety_backup.inventory == {"tables": {table: 3}}
+    assert result.safety_backup is not None and result.safety_backup.inventory == {"tables": {table: 3}, **defaults}
     # The password was used (password authentication) but is nowhere launchpad writes.
     audit = "\n".join(row["detail"] for row in db_lab.store.db.query("SELECT detail FROM audit"))
     assert PASSWORD not in audit and "remote_command" in "".join(
@@ -373,7 +377,8 @@ def test_a_dropped_database_is_created_and_restored_with_its_rows(db_lab: DbLab,
     assert rows() == original
     charset = "utf8mb4" if target == "maria" else "UTF8"
     assert _database_charset(db_lab, target) == charset
-    assert f"新建空数据库 {db_lab.name}（{charset}）" in output and "未做安全备份：该数据库原本不存在" in output, output
+    said = "utf8mb4，排序规则 utf8mb4_general_ci" if target == "maria" else charset  # as the lab created it
+    assert f"新建空数据库 {db_lab.name}（{said}）" in output and "未做安全备份：该数据库原本不存在" in output, output
     assert [b.purpose for b in records.list_backups(db_lab.store)] == ["manual"]  # no safety backup
     restore = records.restores(db_lab.store)[0]
     assert restore["status"] == "restored" and restore["safety_backup_id"] is None
@@ -385,8 +390,9 @@ def test_a_dropped_database_is_created_and_restored_with_its_rows(db_lab: DbLab,
     assert missing["database"] == db_lab.name and missing["host"] == "app1"
     assert missing["server"].startswith("127.0.0.1:")
     assert created["charset"] == charset
-    # PostgreSQL's archive records its encoding; a MySQL dump names no database, so no character set.
-    assert created["charset_from"] == ("default" if target == "maria" else "backup")
+    # PostgreSQL's archive records its encoding; a MySQL dump names no database, so the backup's
+    # record keeps its character set and collation.
+    assert created["charset_from"] == ("record" if target == "maria" else "backup")
     assert "nothing to save" in audit[3][1]["reason"]
 
 
@@ -438,9 +444,14 @@ def test_a_user_who_may_not_create_databases_is_told_to_ask_the_dba(db_lab: DbLa
     _drop_database(db_lab, target)
     code, output = launch(db_lab.root, "--lang", "zh", "restore", "1", "--env", "lab", "--yes")
     assert code == 4, output
-    assert f"数据库 {db_lab.name} 在 127.0.0.1:" in output and "经 app1 连接，环境 lab" in output, output
-    assert "没有建库权限；什么都没有改动" in output, output
-    assert f"→ 请 DBA 新建空数据库 {db_lab.name}" in output and "`launchpad restore 1 --env lab`" in output, output
+    assert "经 app1 连接，环境 lab" in output and "`launchpad restore 1 --env lab`" in output, output
+    if target == "pg":  # every database is in pg_database, for every user: gone is gone
+        assert f"数据库 {db_lab.name} 在 127.0.0.1:" in output and "没有建库权限；什么都没有改动" in output, output
+        assert f"→ 请 DBA 新建空数据库 {db_lab.name}" in output, output
+    else:  # MariaDB hides from a user without SHOW DATABASES what it has no rights on: either may be true
+        assert f"用户 lp_ro 看不到数据库 {db_lab.name}" in output, output
+        assert "要么它存在而该用户对它没有权限，要么它不存在而该用户没有建库权限；什么都没有改动" in output, output
+        assert f"→ 请 DBA 给用户 lp_ro 授予数据库 {db_lab.name} 的权限" in output, output
     assert "Traceback" not in output
     assert _database_charset(db_lab, target) == ""  # nothing half-done
     assert [b.purpose for b in records.list_backups(db_lab.store)] == ["manual"]
@@ -599,3 +610,151 @@ def test_a_postgresql_database_whose_server_cannot_be_asked_is_restored_as_ever_
     assert db_lab.pg_rows() == original
     assert result.safety_backup is not None
     assert "restore_database_missing" not in [action for action, _ in _audit(db_lab)]
+
+
+def _maria_defaults(db_lab: DbLab, table: str = "") -> tuple[str, ...]:
+    """The MariaDB database's default character set and collation (a table's collation, with
+    `table`); empty when it does not exist."""
+    if table:
+        return tuple(db_lab.maria.root_sql("SELECT TABLE_COLLATION FROM information_schema.TABLES "
+                                           f"WHERE TABLE_SCHEMA = '{db_lab.name}' AND TABLE_NAME = '{table}'").split())
+    return tuple(db_lab.maria.root_sql("SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME "
+                                       "FROM information_schema.SCHEMATA "
+                                       f"WHERE SCHEMA_NAME = '{db_lab.name}'").split())
+
+
+@pytest.mark.parametrize(("charset", "collation"), [("utf8mb4", "utf8mb4_bin"), ("gbk", "gbk_bin")])
+def test_a_dropped_mariadb_database_is_created_with_the_character_set_and_collation_it_had(
+        db_lab: DbLab, charset: str, collation: str) -> None:
+    """The dump's tables carry their own, but the database's defaults decide every table the
+    application creates later (an upgrade script): the backup records them, the restore creates
+    the database with them — not with the server's (utf8mb4_unicode_ci in the lab)."""
+    from tests.commandline import launch
+
+    db_lab.maria.root_sql(f"ALTER DATABASE {db_lab.name} CHARACTER SET {charset} COLLATE {collation};")
+    original = db_lab.maria_rows()
+    assert launch(db_lab.root, "backup", "--env", "lab", "maria")[0] == 0
+    (record,) = records.list_backups(db_lab.store)
+    assert record.inventory is not None
+    assert record.inventory["database"] == {"charset": charset, "collation": collation}
+    manifest = json.loads(record.manifest_path(db_lab.workspace.backups_dir).read_text(encoding="utf-8"))
+    assert manifest["inventory"]["database"] == {"charset": charset, "collation": collation}
+    _drop_database(db_lab, "maria")
+    code, output = launch(db_lab.root, "--lang", "zh", "restore", "1", "--env", "lab", "--yes")
+    assert code == 0, output
+    assert db_lab.maria_rows() == original
+    assert _maria_defaults(db_lab) == (charset, collation)
+    db_lab.maria.root_sql("CREATE TABLE sys_upgrade (v VARCHAR(20));", db_lab.name)  # what an upgrade adds
+    assert _maria_defaults(db_lab, "sys_upgrade") == (collation,)
+    assert f"新建空数据库 {db_lab.name}（{charset}，排序规则 {collation}）" in output, output
+    created = dict(_audit(db_lab))["restore_database_created"]
+    assert (created["charset"], created["collation"], created["charset_from"]) == (charset, collation, "record")
+
+
+def test_a_mariadb_backup_recorded_without_its_defaults_says_the_collation_is_the_servers(db_lab: DbLab) -> None:
+    """A backup taken before its record kept the database's defaults, whose dump names no
+    database: utf8mb4, the server's default collation for it, and the result says so."""
+    from tests.commandline import launch
+
+    db_lab.maria.root_sql(f"ALTER DATABASE {db_lab.name} COLLATE utf8mb4_bin;")
+    assert launch(db_lab.root, "backup", "--env", "lab", "maria")[0] == 0
+    db_lab.store.db.execute("UPDATE backups SET inventory = json_remove(inventory, '$.database')")
+    db_lab.store.db.conn.commit()
+    _drop_database(db_lab, "maria")
+    code, output = launch(db_lab.root, "--lang", "zh", "restore", "1", "--env", "lab", "--yes")
+    assert code == 0, output
+    server = db_lab.maria.root_sql("SELECT DEFAULT_COLLATE_NAME FROM information_schema.CHARACTER_SETS "
+                                   "WHERE CHARACTER_SET_NAME = 'utf8mb4'").strip()
+    assert _maria_defaults(db_lab) == ("utf8mb4", server)
+    said = "（utf8mb4，排序规则为该服务器上 utf8mb4 的默认排序规则：备份未记录原库的字符集与排序规则）"
+    assert said in output, output
+    created = dict(_audit(db_lab))["restore_database_created"]
+    assert (created["charset"], created["collation"], created["charset_from"]) == ("utf8mb4", None, "default")
+
+
+def test_a_mariadb_dump_that_creates_its_database_gives_its_defaults(db_lab: DbLab) -> None:
+    """A dump made with --databases (another tool's, or by hand) says the database's defaults in
+    its CREATE DATABASE: read from the real dump tool's output."""
+    import subprocess
+
+    from launchpad.backup.drivers.base import DatabaseDefaults
+    from launchpad.backup.targets import resolve_target
+
+    db_lab.maria.root_sql(f"ALTER DATABASE {db_lab.name} CHARACTER SET gbk COLLATE gbk_bin;")
+    dump_tool = next(path for path in (shutil.which("mariadb-dump"), shutil.which("mysqldump")) if path)
+    dumped = subprocess.run([dump_tool, "--no-defaults", "-uroot", f"--socket={db_lab.maria.socket_path}",
+                             "--databases", db_lab.name], capture_output=True, check=True, timeout=60).stdout
+    with db_lab.session() as session:
+        target = resolve_target(db_lab.workspace.environment("lab"), "lab", "maria", session.transport_for,
+                                db_lab.root)
+        driver = MySqlDriver(target)
+        assert driver.dump_defaults(iter([dumped[:200], dumped[200:]])) == DatabaseDefaults("gbk", "gbk_bin")
+        # launchpad's own dump names no database, so it says nothing of them
+        assert driver.dump_defaults(iter([b"-- MariaDB dump\nCREATE TABLE `t` (v TEXT);\n"])) is None
+
+
+def test_a_mariadb_database_its_user_has_no_rights_on_is_not_taken_for_gone(db_lab: DbLab) -> None:
+    """MariaDB leaves out of information_schema the databases a user has no rights on: "not
+    there" may be "not yours". The question says both, and the refusal says the database may
+    exist and what the DBA should grant — not that the user may not create databases."""
+    from tests.commandline import launch
+
+    original = db_lab.maria_rows()
+    assert launch(db_lab.root, "backup", "--env", "lab", "maria")[0] == 0
+    other = f"other_{secrets.token_hex(3)}"
+    quoted = PASSWORD.replace("\\", "\\\\").replace("'", "\\'")
+    db_lab.maria.root_sql(f"CREATE DATABASE {other};")
+    for host in ("127.0.0.1", "localhost"):
+        db_lab.maria.root_sql(f"CREATE USER 'lp_else'@'{host}' IDENTIFIED BY '{quoted}';"
+                              f"GRANT ALL ON {other}.* TO 'lp_else'@'{host}';")
+    site = db_lab.root / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("user: lp,", "user: lp_else,"), encoding="utf-8")
+    code, output = launch(db_lab.root, "--lang", "zh", "restore", "1", "--env", "lab", "--yes")
+    assert code == 4, output
+    assert f"用户 lp_else 看不到数据库 {db_lab.name}" in output, output
+    assert "要么它存在而该用户对它没有权限" in output and "什么都没有改动" in output, output
+    assert f"→ 请 DBA 给用户 lp_else 授予数据库 {db_lab.name} 的权限" in output, output
+    assert "Traceback" not in output
+    assert db_lab.maria_rows() == original  # there all along, untouched
+    missing = dict(_audit(db_lab))["restore_database_missing"]
+    assert missing["certain"] is False
+    not_created = dict(_audit(db_lab))["restore_database_not_created"]
+    assert not_created["denied"] is True and "1044" in not_created["said"]
+    db_lab.workspace = load_workspace(db_lab.root)
+    prompter = ScriptedPrompter(confirm_answer=False)
+    with db_lab.session() as session, pytest.raises(RestoreNotConfirmed):
+        restore_backup(session, 1, "lab", prompter)
+    (question,) = prompter.asked
+    assert f"creating the database {db_lab.name} if it is gone" in str(question.title)
+    assert "it does not exist, or this user has no rights on it" in str(question.detail), question.detail
+    assert db_lab.maria_rows() == original
+
+
+def test_a_mariadb_database_that_is_there_when_it_is_created_is_said_to_exist(db_lab: DbLab) -> None:
+    """Not seen when asked, there when created (ER_DB_CREATE_EXISTS, 1007): created since, or
+    out of the user's sight. Nothing is restored into it unsaved, and the person reads that it
+    exists and what to do."""
+    from launchpad.phrases import render
+
+    original = db_lab.maria_rows()
+    with db_lab.session() as session:
+        record = take_backup(session, "lab", "maria")
+    _drop_database(db_lab, "maria")
+
+    class MeanwhileCreated(ScriptedPrompter):
+        def confirm(self, request: Any) -> bool:  # someone creates it while the question is open
+            db_lab.maria.root_sql(f"CREATE DATABASE {db_lab.name}; CREATE TABLE {db_lab.name}.kept (v INT);")
+            return super().confirm(request)
+
+    with db_lab.session() as session, pytest.raises(RestoreRefused) as refused:
+        restore_backup(session, record.id, "lab", MeanwhileCreated())
+    message = render(refused.value.said, "zh")
+    assert f"服务器说数据库 {db_lab.name} 在 127.0.0.1:{db_lab.maria.port} 上已存在" in message, message
+    assert "该用户对它没有权限，或它是之后才建的；什么都没有改动" in message, message
+    assert "它会先做安全备份再照常恢复" in render(refused.value.said_hint, "zh")
+    assert db_lab.maria.root_sql("SHOW TABLES", db_lab.name).split() == ["kept"]  # nothing restored into it
+    not_created = dict(_audit(db_lab))["restore_database_not_created"]
+    assert not_created["exists"] is True and "1007" in not_created["said"]
+    with db_lab.session() as session:  # the same command again: restored as ever, after a safety backup
+        result = restore_backup(session, record.id, "lab", ScriptedPrompter())
+    assert result.safety_backup is not None and db_lab.maria_rows() == original

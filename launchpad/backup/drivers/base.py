@@ -4,6 +4,7 @@ restore into a scratch database or directory."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -38,6 +39,18 @@ class DatabaseState:
     exists: bool | None  # None: not known, neither the database nor the server could be reached
     may_create: bool | None  # None: the server only tells when it is asked to create it
     said: Said = ""  # why it is not known: the server's words
+    # False when "not there" may be "not shown": MariaDB/MySQL list to a user only the databases
+    # it has rights on, unless it holds SHOW DATABASES.
+    certain: bool = True
+
+
+@dataclass(frozen=True)
+class DatabaseDefaults:
+    """What a database is created with: its character set (PostgreSQL: encoding) and, for
+    engines that keep one per database, its default collation (None: the server's default)."""
+
+    charset: str
+    collation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,7 @@ class CreateOutcome:
     created: bool
     denied: bool = False  # the user lacks the right to create a database
     said: Said = ""  # the server's words, when not created
+    exists: bool = False  # the server says the database is there already
 
 
 class Driver:
@@ -92,18 +106,25 @@ class Driver:
 
     # The character set a database is created with when the backup does not record one.
     default_charset = ""
+    # Whether a database has a default collation of its own (MariaDB/MySQL), which a database
+    # created without one takes from the server.
+    has_collation = False
 
     def database_state(self, shell: HostShell, tmp: str) -> DatabaseState | None:
         """Whether the target's database exists on its server and whether its user may create
         it; None for targets that are no database, or when the server could not tell."""
         return None
 
-    def recorded_charset(self, dump: Iterator[bytes]) -> str | None:
-        """The database's character set as the dump (its start, decompressed) records it."""
+    def recorded_defaults(self, inventory: dict[str, Any] | None) -> DatabaseDefaults | None:
+        """The database's defaults as the backup's record (its inventory) keeps them."""
         return None
 
-    def create_database(self, shell: HostShell, tmp: str, charset: str) -> CreateOutcome:
-        """Create the target's database, empty, with `charset`."""
+    def dump_defaults(self, dump: Iterator[bytes]) -> DatabaseDefaults | None:
+        """The database's defaults as the dump (its start, decompressed) records them."""
+        return None
+
+    def create_database(self, shell: HostShell, tmp: str, defaults: DatabaseDefaults) -> CreateOutcome:
+        """Create the target's database, empty, with `defaults`."""
         raise NotImplementedError
 
     def access(self) -> DbAccess:
@@ -111,6 +132,18 @@ class Driver:
         assert database is not None
         return DbAccess(database.engine, database.name, database.host, database.port, database.user,
                         self.target.password)
+
+
+def search_start(dump: Iterator[bytes], pattern: re.Pattern[bytes], within: int = 1 << 20) -> re.Match[bytes] | None:
+    """`pattern` in the dump's first `within` bytes (what a dump says of its database comes first)."""
+    start = b""
+    for chunk in dump:
+        start += chunk
+        if (found := pattern.search(start)) is not None:
+            return found
+        if len(start) >= within:
+            break
+    return None
 
 
 def scratch_name(backup_id: int | str) -> str:

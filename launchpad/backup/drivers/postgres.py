@@ -15,6 +15,7 @@ from typing import Any
 
 from launchpad.backup.drivers.base import (
     CreateOutcome,
+    DatabaseDefaults,
     DatabaseState,
     DrillOutcome,
     Driver,
@@ -22,6 +23,7 @@ from launchpad.backup.drivers.base import (
     OpenChunks,
     compare_tables,
     scratch_name,
+    search_start,
 )
 from launchpad.backup.errors import BackupFailed
 from launchpad.backup.hostshell import HostShell, tail
@@ -42,7 +44,6 @@ SELECT format('%I.%I', n.nspname, c.relname) AS t,
 # pg_dump writes in the database's encoding and says so near the start of the archive, in its
 # ENCODING entry (the table of contents is never compressed).
 _ENCODING = re.compile(rb"SET client_encoding = '([A-Za-z0-9_]{1,32})'")
-_ENCODING_WITHIN = 1 << 20
 # The maintenance databases every cluster has: where a missing database is looked for and
 # created; template1 when postgres is closed to the user (its CONNECT revoked).
 _MAINTENANCE = ("postgres", "template1")
@@ -103,20 +104,14 @@ class PostgresDriver(Driver):
         present, may_create = rows.rows[0]
         return DatabaseState(exists=present != "0", may_create=may_create == "t")
 
-    def recorded_charset(self, dump: Iterator[bytes]) -> str | None:
-        start = b""
-        for chunk in dump:
-            start += chunk
-            if (found := _ENCODING.search(start)) is not None:
-                return found.group(1).decode("ascii")
-            if len(start) >= _ENCODING_WITHIN:
-                break
-        return None
+    def dump_defaults(self, dump: Iterator[bytes]) -> DatabaseDefaults | None:
+        found = search_start(dump, _ENCODING)
+        return DatabaseDefaults(found.group(1).decode("ascii")) if found is not None else None
 
-    def create_database(self, shell: HostShell, tmp: str, charset: str) -> CreateOutcome:
+    def create_database(self, shell: HostShell, tmp: str, defaults: DatabaseDefaults) -> CreateOutcome:
         # template0: a dump restores into a database without the local additions of template1.
         script = ("\\set VERBOSITY verbose\n" + _psql_value("lp_n", self.access().name)
-                  + _psql_value("lp_e", charset)
+                  + _psql_value("lp_e", defaults.charset)
                   + "CREATE DATABASE :\"lp_n\" WITH TEMPLATE template0 ENCODING :'lp_e';\n")
         for maintenance in _MAINTENANCE:
             command = (f"{self.client.env(tmp)}psql -X -q -v ON_ERROR_STOP=1 {self.client.connection(maintenance)} "
