@@ -268,7 +268,7 @@ def users_handout(door: Door, import_id: int, remove: bool, keep_resets: bool, r
     from launchpad.users.handout import handout_dir, list_handouts
     from launchpad.users.handout_kept import handout_from_kept, handout_owed
     from launchpad.users.handout_removal import remove_import_handouts
-    from launchpad.users.handout_rewrite import pending_resets
+    from launchpad.users.handout_rewrite import pending_resets, unreadable_resets
     from launchpad.users.records import get_import
 
     workspace = door.session().workspace
@@ -286,9 +286,16 @@ def users_handout(door: Door, import_id: int, remove: bool, keep_resets: bool, r
         removed = remove_import_handouts(store, workspace.root, actor, import_id, keep_resets=keep_resets)
         click.echo(say("cli.handout.removed", count=len(removed)))
         pending = pending_resets(folder)
+        unreadable = unreadable_resets(folder)
         for path in list_handouts(folder):
-            if not any(path.is_relative_to(one) for one in pending):
+            if path in unreadable:
+                why = unreadable[path]
+                click.echo("  " + say("cli.handout.kept_unreadable", path=str(path),
+                                      reason=phrase("cli.handout.not_a_workbook") if why is None else why))
+            elif not any(path.is_relative_to(one) for one in pending):
                 click.echo("  " + say("cli.handout.kept_reset", path=str(path)))
+        if unreadable:
+            click.echo("  → " + say("cli.handout.kept_unreadable_hint", id=import_id))
         for one in pending:
             click.echo("  " + say("cli.handout.kept_pending", path=str(one)))
         if pending:

@@ -8,7 +8,8 @@ for a moment.
 A file that cannot be read or rewritten is returned as such: the reset is done in the database
 by then, and the person is told which file still gives a password that no longer works and
 what to do with it. `current_resets` tells `users handout ID --remove --keep-resets` which reset
-hand-outs still give a working password (those not handed over yet, as far as launchpad knows).
+hand-outs still give a working password (those not handed over yet, as far as launchpad knows),
+and `unreadable_resets` which ones it cannot tell about (it keeps those too).
 """
 
 from __future__ import annotations
@@ -85,31 +86,55 @@ def _rewrite(path: Path, folder: Path, new_files: dict[str, Path], lang: Lang) -
 
 def current_resets(folder: Path) -> set[Path]:
     """The reset hand-outs (`reset-*/`) that still give some user its working password: those
-    listing a login that no later reset lists. A file that cannot be read gives none."""
+    listing a login that no later reset lists. A file that cannot be read is not among them
+    (`unreadable_resets` names it); nor does it count as a later reset of anyone."""
+    return _reset_handouts(folder)[0]
+
+
+def unreadable_resets(folder: Path) -> dict[Path, Said | None]:
+    """The reset hand-outs (`reset-*/`) that cannot be read, each with why (None: not a workbook
+    that can be read). Nobody can tell which logins one gives, so it may give the only working
+    password of some: `--remove --keep-resets` keeps it and names it."""
+    return _reset_handouts(folder)[1]
+
+
+def _reset_handouts(folder: Path) -> tuple[set[Path], dict[Path, Said | None]]:
     by_reset: dict[str, list[Path]] = defaultdict(list)
     for path in list_handouts(folder):
         if (top := path.relative_to(folder).parts[0]).startswith(RESET_PREFIX) and path.parent != folder:
             by_reset[top].append(path)
     later: set[str] = set()  # the logins a later reset gave a new password
     current: set[Path] = set()
+    unreadable: dict[Path, Said | None] = {}
     for reset in sorted(by_reset, reverse=True):  # reset-STAMP: the newest first
-        here = {path: _logins(path) for path in by_reset[reset]}
+        here: dict[Path, set[str]] = {}
+        for path in by_reset[reset]:
+            logins = _logins(path)
+            if isinstance(logins, Unreadable):
+                unreadable[path] = logins.reason
+            else:
+                here[path] = logins
         current |= {path for path, logins in here.items() if logins - later}
         later = later.union(*here.values())
-    return current
+    return current, unreadable
 
 
-def _logins(path: Path) -> set[str]:
+@dataclass(frozen=True)
+class Unreadable:
+    reason: Said | None  # None: not a workbook that can be read
+
+
+def _logins(path: Path) -> set[str] | Unreadable:
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, read_only=True)
-    except Exception:  # as above: it cannot be read, so it gives nobody a password
-        return set()
+    except Exception as exc:  # as above: openpyxl raises zip, XML, key and OS errors alike
+        return Unreadable(os_reason(exc) if isinstance(exc, OSError) else None)
     try:
         rows: Any = book.worksheets[0].iter_rows(min_row=FIRST_PERSON_ROW, values_only=True)
         return {str(row[LOGIN]) for row in rows if len(row) > LOGIN and row[LOGIN] is not None}
-    except Exception:  # a damaged sheet inside a readable zip: read as the open above
-        return set()
+    except Exception as exc:  # a damaged sheet inside a readable zip: read as the open above
+        return Unreadable(os_reason(exc) if isinstance(exc, OSError) else None)
     finally:
         book.close()
