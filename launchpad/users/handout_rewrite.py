@@ -15,6 +15,7 @@ and `unreadable_resets` which ones it cannot tell about (it keeps those too).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,12 +51,15 @@ class EarlierHandout:
     reason: Said | None = None
 
 
-def rewrite_earlier(folder: Path, new_files: dict[str, Path], lang: Lang = "zh") -> list[EarlierHandout]:
-    """The import's hand-outs in `folder` other than `new_files` (login → the new hand-out that
-    gives it its password) that list one of those logins, each rewritten to name the new file
-    in that login's password cell."""
-    written = set(new_files.values())
-    return [found for path in list_handouts(folder) if path not in written
+def rewrite_earlier(folder: Path, new_files: dict[str, Path], lang: Lang = "zh", *,
+                    written: Iterable[Path] | None = None) -> list[EarlierHandout]:
+    """The import's hand-outs in `folder` other than the new ones (`written`, by default
+    `new_files`' values) that list one of the logins of `new_files` (login → the new hand-out
+    that gives it its password), each rewritten to name the new file in that login's password
+    cell. `written` differs when the new hand-out is not yet where `new_files` names it (a reset
+    whose rename failed, reset.py)."""
+    skip = set(new_files.values()) | set(written or ())
+    return [found for path in list_handouts(folder) if path not in skip
             and (found := _rewrite(path, folder, new_files, lang)) is not None]
 
 

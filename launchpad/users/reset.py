@@ -41,7 +41,7 @@ from typing import Any, NamedTuple
 
 from launchpad.errors import UsageError
 from launchpad.oserrors import os_reason
-from launchpad.phrases import phrase
+from launchpad.phrases import Said, phrase
 from launchpad.sitetime import utc_now
 from launchpad.users import records
 from launchpad.users.annotate import CannotWrite
@@ -64,6 +64,16 @@ class ResetDone(NamedTuple):
     files: list[Path]  # the new hand-out
     left: list[str]  # keys left alone: their password was already changed
     earlier: list[EarlierHandout]  # earlier hand-outs listing users reset: rewritten, or why not
+
+
+class ResetHandoutPending(CannotWrite):
+    """The passwords were reset but their new hand-out could not be renamed to its final name: it
+    stays under its pending one, and `earlier` says what became of the earlier hand-outs (each
+    rewritten to name the new hand-out by its final name, or why not)."""
+
+    def __init__(self, message: Said, *, hint: Said, earlier: list[EarlierHandout]) -> None:
+        super().__init__(message, hint=hint)
+        self.earlier = earlier
 
 
 class ResetRunning(Exception):
@@ -207,6 +217,9 @@ def _reset_locked(to: ImportTarget, import_id: int, keys: list[str], policy: Pas
               "handout": final.name if files else None})
     if people:  # a resume neither hands them out nor lists them as having no password
         records.handed_out(to.store, import_id, [one.key for one in issued])
+    by_name = {path.name: final / path.name for path in files}
+    file_names = unit_file_names(p["unit"] for p in people)  # as write_handouts named them
+    new_files = {p["key"]: by_name[file_names[p["unit"]]] for p in people}
     if files:  # the passwords are reset: their hand-out becomes the final one
         try:
             os.rename(pending, final)
@@ -217,17 +230,21 @@ def _reset_locked(to: ImportTarget, import_id: int, keys: list[str], policy: Pas
                 to.audit(action, str(pending), detail)
             to.audit("user_password_reset_handout_pending", str(pending),
                      {"import": import_id, "final": final.name, "error": str(os_reason(exc))})
-            raise CannotWrite(phrase("users.reset_handout_pending", id=import_id, pending=str(pending),
-                                     error=os_reason(exc)),
-                              hint=phrase("users.reset_handout_pending_hint", pending=str(pending),
-                                          final=str(final))) from None
+            # The old passwords no longer work all the same: the earlier hand-outs name the new one
+            # by the name it is to be given (the person is told to), its own files left as written.
+            earlier = rewrite_earlier(folder, new_files, written=files)
+            _audit_earlier(to, import_id, folder, sorted(set(new_files.values())), earlier)
+            hint = "users.reset_handout_pending_named_hint" if any(one.rewritten for one in earlier) \
+                else "users.reset_handout_pending_hint"
+            raise ResetHandoutPending(phrase("users.reset_handout_pending", id=import_id, pending=str(pending),
+                                             error=os_reason(exc)),
+                                      hint=phrase(hint, pending=str(pending), final=str(final)),
+                                      earlier=earlier) from None
         files = [final / path.name for path in files]
         for action, detail in written:
             to.audit(action, str(final), detail)
-    # The new hand-out is final by now: an earlier one is rewritten to name it, so it must be there.
-    by_name = {path.name: path for path in files}
-    file_names = unit_file_names(p["unit"] for p in people)  # as write_handouts named them
-    earlier = rewrite_earlier(folder, {p["key"]: by_name[file_names[p["unit"]]] for p in people})
+    # The new hand-out is final by now: an earlier one is rewritten to name it, so it is there.
+    earlier = rewrite_earlier(folder, new_files)
     _audit_earlier(to, import_id, folder, files, earlier)
     return ResetDone(files, left, earlier)
 
