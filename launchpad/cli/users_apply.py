@@ -268,7 +268,7 @@ def users_handout(door: Door, import_id: int, remove: bool, keep_resets: bool, r
     from launchpad.users.handout import handout_dir, list_handouts
     from launchpad.users.handout_kept import handout_from_kept, handout_owed
     from launchpad.users.handout_removal import remove_import_handouts
-    from launchpad.users.handout_rewrite import pending_resets
+    from launchpad.users.handout_rewrite import pending_resets, unreadable_resets
     from launchpad.users.records import get_import
 
     workspace = door.session().workspace
@@ -286,9 +286,16 @@ def users_handout(door: Door, import_id: int, remove: bool, keep_resets: bool, r
         removed = remove_import_handouts(store, workspace.root, actor, import_id, keep_resets=keep_resets)
         click.echo(say("cli.handout.removed", count=len(removed)))
         pending = pending_resets(folder)
+        unreadable = unreadable_resets(folder)
         for path in list_handouts(folder):
-            if not any(path.is_relative_to(one) for one in pending):
+            if path in unreadable:
+                why = unreadable[path]
+                click.echo("  " + say("cli.handout.kept_unreadable", path=str(path),
+                                      reason=phrase("cli.handout.not_a_workbook") if why is None else why))
+            elif not any(path.is_relative_to(one) for one in pending):
                 click.echo("  " + say("cli.handout.kept_reset", path=str(path)))
+        if unreadable:
+            click.echo("  → " + say("cli.handout.kept_unreadable_hint", id=import_id))
         for one in pending:
             click.echo("  " + say("cli.handout.kept_pending", path=str(one)))
         if pending:
@@ -318,21 +325,30 @@ def _reset(door: Door, workspace: Any, record: dict[str, Any], keys: list[str], 
     from launchpad.users.importing import run_reset
     from launchpad.users.mapping import load_mapping
     from launchpad.users.operations import find_mapping
+    from launchpad.users.reset import ResetHandoutPending
 
     policy = load_mapping(find_mapping(workspace.root, mapping)).passwords
     env_name = record["environment"]
     with _target(door, workspace, env_name, record["database"]) as (store, session, actor):
         to = ImportTarget(store, session, workspace.root, env_name, record["database"], actor, workspace.site.tz)
-        files, left, earlier = run_reset(to, record, workspace.environment(env_name), prompter, keys, policy)
+        try:
+            files, left, earlier = run_reset(to, record, workspace.environment(env_name), prompter, keys, policy)
+        except ResetHandoutPending as pending:  # reset, the hand-out not renamed: what became of the earlier ones
+            _say_earlier(pending.earlier, record["id"])
+            raise
     for path in files:
         click.echo("  " + say("cli.import.handout", path=str(path)))
-    for one in earlier:
-        click.echo("  " + _earlier_said(one), err=True)
-    if any(not one.rewritten for one in earlier):
-        click.echo("  " + say("cli.handout.outdated_hint", id=record["id"]), err=True)
+    _say_earlier(earlier, record["id"])
     if left:
         click.echo("  " + say("cli.handout.left_alone", users=", ".join(left)), err=True)
         raise SystemExit(1)
+
+
+def _say_earlier(earlier: list[Any], import_id: int) -> None:
+    for one in earlier:
+        click.echo("  " + _earlier_said(one), err=True)
+    if any(not one.rewritten for one in earlier):
+        click.echo("  " + say("cli.handout.outdated_hint", id=import_id), err=True)
 
 
 def _earlier_said(one: Any) -> str:

@@ -17,7 +17,10 @@ it would lose them for good. `users handout ID` writes the hand-out first.
 (handout_rewrite.current_resets): a reset's new file is written after the import's were handed
 over, and is usually still to hand over when the earlier ones are cleared away. Without it
 every hand-out goes, the newest reset's too: once everything is handed over, no plain password
-should stay behind because of an option not typed.
+should stay behind because of an option not typed. A reset's hand-out that cannot be read
+(handout_rewrite.unreadable_resets: damaged, not a workbook) is kept by `--keep-resets` too,
+and named with why and what to do (audited `user_handout_unreadable_kept`): nobody can tell
+whether it holds the only working passwords of its users.
 
 A reset's hand-out never made final (`.reset-STAMP.pending/`, reset.py: the target could not say
 whether it took the new passwords, or the rename after it failed) may hold the only passwords
@@ -40,7 +43,7 @@ from launchpad.users import records
 from launchpad.users.guard import ImportRefused
 from launchpad.users.handout import handout_dir, remove_handouts
 from launchpad.users.handout_kept import handout_owed
-from launchpad.users.handout_rewrite import current_resets, pending_resets
+from launchpad.users.handout_rewrite import current_resets, pending_resets, unreadable_resets
 from launchpad.users.hashing_progress import kept_passwords
 
 UNFINISHED = "applying"
@@ -71,7 +74,8 @@ def removal_refused(root: Path, record: dict[str, Any], *, keep_resets: bool = F
 def remove_import_handouts(store: Store, root: Path, actor: str, import_id: int, *,
                            keep_resets: bool = False) -> list[Path]:
     """The hand-out files of import `import_id` removed (returned), but with `keep_resets` the
-    reset hand-outs still giving a working password and those never made final; refused,
+    reset hand-outs still giving a working password, those that cannot be read and those never
+    made final; refused,
     nothing removed, when `removal_refused` says so."""
     refused = removal_refused(root, records.get_import(store, import_id), keep_resets=keep_resets)
     if refused is not None:
@@ -84,4 +88,10 @@ def remove_import_handouts(store: Store, root: Path, actor: str, import_id: int,
     if not keep_resets:
         return remove_handouts(folder, audit)
     pending = {path for one in pending_resets(folder) for path in one.rglob("*") if path.is_file()}
-    return remove_handouts(folder, audit, frozenset(current_resets(folder) | pending))
+    unreadable = unreadable_resets(folder)
+    removed = remove_handouts(folder, audit, frozenset(current_resets(folder) | pending | set(unreadable)))
+    if unreadable:
+        audit("user_handout_unreadable_kept", str(folder),
+              {"import": import_id, "files": {str(path.relative_to(folder)): None if reason is None else str(reason)
+                                              for path, reason in sorted(unreadable.items())}})
+    return removed

@@ -8,12 +8,14 @@ for a moment.
 A file that cannot be read or rewritten is returned as such: the reset is done in the database
 by then, and the person is told which file still gives a password that no longer works and
 what to do with it. `current_resets` tells `users handout ID --remove --keep-resets` which reset
-hand-outs still give a working password (those not handed over yet, as far as launchpad knows).
+hand-outs still give a working password (those not handed over yet, as far as launchpad knows),
+and `unreadable_resets` which ones it cannot tell about (it keeps those too).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,12 +51,15 @@ class EarlierHandout:
     reason: Said | None = None
 
 
-def rewrite_earlier(folder: Path, new_files: dict[str, Path], lang: Lang = "zh") -> list[EarlierHandout]:
-    """The import's hand-outs in `folder` other than `new_files` (login → the new hand-out that
-    gives it its password) that list one of those logins, each rewritten to name the new file
-    in that login's password cell."""
-    written = set(new_files.values())
-    return [found for path in list_handouts(folder) if path not in written
+def rewrite_earlier(folder: Path, new_files: dict[str, Path], lang: Lang = "zh", *,
+                    written: Iterable[Path] | None = None) -> list[EarlierHandout]:
+    """The import's hand-outs in `folder` other than the new ones (`written`, by default
+    `new_files`' values) that list one of the logins of `new_files` (login → the new hand-out
+    that gives it its password), each rewritten to name the new file in that login's password
+    cell. `written` differs when the new hand-out is not yet where `new_files` names it (a reset
+    whose rename failed, reset.py)."""
+    skip = set(new_files.values()) | set(written or ())
+    return [found for path in list_handouts(folder) if path not in skip
             and (found := _rewrite(path, folder, new_files, lang)) is not None]
 
 
@@ -85,31 +90,55 @@ def _rewrite(path: Path, folder: Path, new_files: dict[str, Path], lang: Lang) -
 
 def current_resets(folder: Path) -> set[Path]:
     """The reset hand-outs (`reset-*/`) that still give some user its working password: those
-    listing a login that no later reset lists. A file that cannot be read gives none."""
+    listing a login that no later reset lists. A file that cannot be read is not among them
+    (`unreadable_resets` names it); nor does it count as a later reset of anyone."""
+    return _reset_handouts(folder)[0]
+
+
+def unreadable_resets(folder: Path) -> dict[Path, Said | None]:
+    """The reset hand-outs (`reset-*/`) that cannot be read, each with why (None: not a workbook
+    that can be read). Nobody can tell which logins one gives, so it may give the only working
+    password of some: `--remove --keep-resets` keeps it and names it."""
+    return _reset_handouts(folder)[1]
+
+
+def _reset_handouts(folder: Path) -> tuple[set[Path], dict[Path, Said | None]]:
     by_reset: dict[str, list[Path]] = defaultdict(list)
     for path in list_handouts(folder):
         if (top := path.relative_to(folder).parts[0]).startswith(RESET_PREFIX) and path.parent != folder:
             by_reset[top].append(path)
     later: set[str] = set()  # the logins a later reset gave a new password
     current: set[Path] = set()
+    unreadable: dict[Path, Said | None] = {}
     for reset in sorted(by_reset, reverse=True):  # reset-STAMP: the newest first
-        here = {path: _logins(path) for path in by_reset[reset]}
+        here: dict[Path, set[str]] = {}
+        for path in by_reset[reset]:
+            logins = _logins(path)
+            if isinstance(logins, Unreadable):
+                unreadable[path] = logins.reason
+            else:
+                here[path] = logins
         current |= {path for path, logins in here.items() if logins - later}
         later = later.union(*here.values())
-    return current
+    return current, unreadable
 
 
-def _logins(path: Path) -> set[str]:
+@dataclass(frozen=True)
+class Unreadable:
+    reason: Said | None  # None: not a workbook that can be read
+
+
+def _logins(path: Path) -> set[str] | Unreadable:
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(path, read_only=True)
-    except Exception:  # as above: it cannot be read, so it gives nobody a password
-        return set()
+    except Exception as exc:  # as above: openpyxl raises zip, XML, key and OS errors alike
+        return Unreadable(os_reason(exc) if isinstance(exc, OSError) else None)
     try:
         rows: Any = book.worksheets[0].iter_rows(min_row=FIRST_PERSON_ROW, values_only=True)
         return {str(row[LOGIN]) for row in rows if len(row) > LOGIN and row[LOGIN] is not None}
-    except Exception:  # a damaged sheet inside a readable zip: read as the open above
-        return set()
+    except Exception as exc:  # a damaged sheet inside a readable zip: read as the open above
+        return Unreadable(os_reason(exc) if isinstance(exc, OSError) else None)
     finally:
         book.close()

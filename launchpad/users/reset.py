@@ -19,30 +19,45 @@ An import not finished (or whose hand-out was never written) still keeps the pas
 hashed, to hand them out later (hashing_progress.py): a user reset is taken out of that file
 before its password changes, and recorded as handed out, so that no resume and no late hand-out
 gives it the old password again. Refused while the import's own process still runs: it holds
-those passwords in memory."""
+those passwords in memory.
+
+Two resets of one import never run at once (two terminals, two engineers on one workspace):
+each would read the kept passwords and the earlier hand-outs as the other is changing them, and
+one's rewrite could name a hand-out whose password the other has just replaced. A reset holds
+an exclusive lock on `.launchpad/locks/reset-import-ID.lock` (`reset_lock`: flock, never
+waited for) from before it reads anything until its hand-out is final and the earlier ones are
+rewritten; a second reset of the same import meanwhile is refused (a gate, exit 4, audited
+`user_password_reset_refused`), having read and changed nothing. The lock goes with the process
+holding it, however it ends: nothing is left to clear after a kill."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from launchpad.errors import UsageError
 from launchpad.oserrors import os_reason
-from launchpad.phrases import phrase
+from launchpad.phrases import Said, phrase
 from launchpad.sitetime import utc_now
 from launchpad.users import records
 from launchpad.users.annotate import CannotWrite
 from launchpad.users.apply import ImportTarget
+from launchpad.users.guard import ImportRefused
 from launchpad.users.handout import handout_dir, recorded_person, unit_file_names, write_handouts
 from launchpad.users.handout_rewrite import PENDING, EarlierHandout, rewrite_earlier
 from launchpad.users.hashing_progress import FILE_NAME, forget_passwords
+from launchpad.users.importing import RESET_REFUSED
 from launchpad.users.passwords import ForUser, Issued, PasswordPolicy, issue
 from launchpad.users.profile import TARGETS_DIR, TargetProfile, load_profile
 from launchpad.users.state import live
 from launchpad.users.writes import Writer, constant_sql
 from launchpad.workspace.durable import sync_directory, write_complete
+
+LOCKS_DIR = Path(".launchpad") / "locks"  # in the workspace, beside its store
 
 
 class ResetDone(NamedTuple):
@@ -51,15 +66,89 @@ class ResetDone(NamedTuple):
     earlier: list[EarlierHandout]  # earlier hand-outs listing users reset: rewritten, or why not
 
 
+class ResetHandoutPending(CannotWrite):
+    """The passwords were reset but their new hand-out could not be renamed to its final name: it
+    stays under its pending one, and `earlier` says what became of the earlier hand-outs (each
+    rewritten to name the new hand-out by its final name, or why not)."""
+
+    def __init__(self, message: Said, *, hint: Said, earlier: list[EarlierHandout]) -> None:
+        super().__init__(message, hint=hint)
+        self.earlier = earlier
+
+
+class ResetRunning(Exception):
+    """Another process holds the reset lock of the import (`reset_lock`)."""
+
+
+def reset_lock_path(root: Path, import_id: int) -> Path:
+    return root / LOCKS_DIR / f"reset-import-{import_id}.lock"
+
+
+@contextlib.contextmanager
+def reset_lock(root: Path, import_id: int) -> Iterator[None]:
+    """Import `import_id`'s reset lock held for the block; `ResetRunning` at once, the block not
+    run, while another process (or another open of it in this one) holds it. The file stays: a
+    lock file removed on release would let a third reset lock a fresh file while a second still
+    holds the old one."""
+    path = reset_lock_path(root, import_id)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise CannotWrite(phrase("users.os_error", path=str(path), reason=os_reason(exc)),
+                          hint=phrase("users.cannot_write_hint")) from None
+    try:
+        if not _try_lock(fd):
+            raise ResetRunning
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _try_lock(fd: int) -> bool:
+    if sys.platform == "win32":
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
 def reset_passwords(to: ImportTarget, import_id: int, keys: list[str], policy: PasswordPolicy) -> ResetDone:
     """New passwords for `keys` that are still initial: the new hand-out, the keys left alone, and
-    the earlier hand-outs that listed them with their old password (rewritten, or why not)."""
+    the earlier hand-outs that listed them with their old password (rewritten, or why not).
+    Refused (exit 4, nothing read nor changed) while another reset of the import runs."""
+    try:
+        with reset_lock(to.workspace_root, import_id):
+            return _reset_locked(to, import_id, keys, policy)
+    except ResetRunning:  # raised before the block ran: this reset read and changed nothing
+        to.audit("user_password_reset_refused", f"{to.environment}/{to.database}",
+                 {"import": import_id, "users": keys, "reason": "another reset of the import is running"})
+        raise ImportRefused(phrase("users.reset_busy", id=import_id), hint=phrase("users.reset_busy_hint"),
+                            title=RESET_REFUSED) from None
+
+
+def _reset_locked(to: ImportTarget, import_id: int, keys: list[str], policy: PasswordPolicy) -> ResetDone:
     found = records.get_import(to.store, import_id)
     if found["environment"] != to.environment:
         raise UsageError(phrase("users.import_other_env", id=import_id, env=found["environment"], given=to.environment),
                          hint=phrase("users.import_other_env_hint", env=found["environment"]))
     if found["status"] == "applying":
-        records.refuse_if_running(found)  # its process holds the kept passwords in memory
+        try:
+            records.refuse_if_running(found)  # its process holds the kept passwords in memory
+        except ImportRefused:
+            to.audit("user_password_reset_refused", f"{to.environment}/{to.database}",
+                     {"import": import_id, "users": keys, "reason": "the import's own process is running"})
+            raise
     inserted = {r["key"]: r for r in records.import_rows(to.store, import_id) if r["action"] == "insert"}
     unknown = [k for k in keys if k not in inserted]
     if unknown:
@@ -128,6 +217,9 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str], policy: P
               "handout": final.name if files else None})
     if people:  # a resume neither hands them out nor lists them as having no password
         records.handed_out(to.store, import_id, [one.key for one in issued])
+    by_name = {path.name: final / path.name for path in files}
+    file_names = unit_file_names(p["unit"] for p in people)  # as write_handouts named them
+    new_files = {p["key"]: by_name[file_names[p["unit"]]] for p in people}
     if files:  # the passwords are reset: their hand-out becomes the final one
         try:
             os.rename(pending, final)
@@ -138,17 +230,21 @@ def reset_passwords(to: ImportTarget, import_id: int, keys: list[str], policy: P
                 to.audit(action, str(pending), detail)
             to.audit("user_password_reset_handout_pending", str(pending),
                      {"import": import_id, "final": final.name, "error": str(os_reason(exc))})
-            raise CannotWrite(phrase("users.reset_handout_pending", id=import_id, pending=str(pending),
-                                     error=os_reason(exc)),
-                              hint=phrase("users.reset_handout_pending_hint", pending=str(pending),
-                                          final=str(final))) from None
+            # The old passwords no longer work all the same: the earlier hand-outs name the new one
+            # by the name it is to be given (the person is told to), its own files left as written.
+            earlier = rewrite_earlier(folder, new_files, written=files)
+            _audit_earlier(to, import_id, folder, sorted(set(new_files.values())), earlier)
+            hint = "users.reset_handout_pending_named_hint" if any(one.rewritten for one in earlier) \
+                else "users.reset_handout_pending_hint"
+            raise ResetHandoutPending(phrase("users.reset_handout_pending", id=import_id, pending=str(pending),
+                                             error=os_reason(exc)),
+                                      hint=phrase(hint, pending=str(pending), final=str(final)),
+                                      earlier=earlier) from None
         files = [final / path.name for path in files]
         for action, detail in written:
             to.audit(action, str(final), detail)
-    # The new hand-out is final by now: an earlier one is rewritten to name it, so it must be there.
-    by_name = {path.name: path for path in files}
-    file_names = unit_file_names(p["unit"] for p in people)  # as write_handouts named them
-    earlier = rewrite_earlier(folder, {p["key"]: by_name[file_names[p["unit"]]] for p in people})
+    # The new hand-out is final by now: an earlier one is rewritten to name it, so it is there.
+    earlier = rewrite_earlier(folder, new_files)
     _audit_earlier(to, import_id, folder, files, earlier)
     return ResetDone(files, left, earlier)
 

@@ -539,6 +539,18 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                   "除最新重置交接文件外的全部交接文件）"),
     "cli.handout.kept_reset": ("kept, a reset's hand-out still giving working passwords: {path}",
                                "已保留（重置后仍有效的交接文件）：{path}"),
+    "cli.handout.kept_unreadable": ("kept, a reset's hand-out that cannot be read ({reason}); it may hold the only "
+                                    "passwords that work: {path}",
+                                    "已保留（无法读取的重置交接文件：{reason}；其中可能是唯一有效的密码）：{path}"),
+    "cli.handout.kept_unreadable_hint": ("try to open it (a copy from a backup or from whoever has one will do): if "
+                                         "it opens, hand it over; if it cannot, its passwords are lost: reset its "
+                                         "users again (`launchpad users handout {id} --reset LOGIN ...`; `launchpad "
+                                         "audit show` names them in the entry of the reset that wrote it), then "
+                                         "delete the file",
+                                         "请尝试打开它（也可用备份中或他人手中的副本）：若能打开，照常交接；若不能，"
+                                         "其中的密码已无法找回：请再次重置其中的用户（`launchpad users handout {id} "
+                                         "--reset 登录名 ...`；`launchpad audit show` 中写出该文件的那次重置的记录"
+                                         "列出了这些用户），然后删除该文件"),
     "cli.handout.kept_pending": ("kept, a reset's hand-out never made final (it may hold the only passwords that "
                                  "work): {path}",
                                  "已保留（未生效的重置交接文件，其中可能是唯一有效的密码）：{path}"),

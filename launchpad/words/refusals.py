@@ -149,10 +149,16 @@ ENTRIES: dict[str, tuple[str, str]] = {
     "users.source_empty": ("{name}: the {kind} source gave no users", "{name}：{kind} 来源没有给出任何用户"),
     "users.source_empty_hint": ("check source: in the mapping (the query's WHERE, the API's list: path)",
                                 "请检查映射中的 source:（查询的 WHERE 条件、接口的 list: 路径）"),
-    # users/records.py, users/writes.py
+    # users/records.py, users/writes.py, users/reset.py
     "users.import_busy": ("import {id} into {env} is being applied by process {pid} on {host}",
                           "导入 {id} 正由 {host} 上的进程 {pid} 写入 {env}"),
     "users.import_busy_hint": ("wait for it to finish", "请等它完成"),
+    "users.reset_busy": ("another password reset of import {id} is running (in another terminal, or by someone else "
+                         "on this workspace); this one changed nothing",
+                         "导入 {id} 的另一个密码重置正在进行（在另一个终端，或有人在同一工作区操作）；"
+                         "本次没有更改任何内容"),
+    "users.reset_busy_hint": ("wait for that reset to finish, then run the same command again",
+                              "请等那个重置完成，然后再次运行同一命令"),
     "users.no_import": ("no user import {id}", "没有用户导入 {id}"),
     "users.no_import_hint": ("`launchpad users imports` lists them", "`launchpad users imports` 会列出所有导入"),
     "users.target_no_posts": ("target {target} has no posts, yet the plan adds post {post}",

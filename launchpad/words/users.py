@@ -77,6 +77,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                     "导入 {id} 的密码已重置，但其新交接文件未能生效（{error}）：它在 {pending}"),
     "users.reset_handout_pending_hint": ("rename {pending} to {final}: the passwords in it are the ones that work",
                                          "请将 {pending} 改名为 {final}：其中的密码才是有效的"),
+    "users.reset_handout_pending_named_hint": ("rename {pending} to {final}: the passwords in it are the ones that "
+                                               "work, and the earlier hand-outs rewritten above already name the "
+                                               "new hand-out by that name",
+                                               "请将 {pending} 改名为 {final}：其中的密码才是有效的，"
+                                               "上面已改写的此前交接文件已按这个名称注明新的交接文件"),
     "users.reset_unsure": ("the target did not say whether import {id}'s password reset was done ({error}); its new "
                            "hand-out stays in {pending}",
                            "目标库未表明导入 {id} 的密码重置是否完成（{error}）；新交接文件保留在 {pending}"),

@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 from launchpad.users.handout import remove_handouts, write_handouts
-from launchpad.users.handout_rewrite import EarlierHandout, current_resets, rewrite_earlier
+from launchpad.users.handout_rewrite import EarlierHandout, current_resets, rewrite_earlier, unreadable_resets
 
 PEOPLE = [{"unit": "办公室", "key": "a", "name": "甲", "password": "Secret#1"},
           {"unit": "办公室", "key": "b", "name": "乙", "password": "=Secret#2"},
@@ -82,6 +82,19 @@ def test_keep_resets_keeps_the_reset_handouts_still_giving_a_working_password(tm
     assert said[-1][0] == "user_handout_removed"
     assert said[-1][2]["kept"] == sorted(str(p.relative_to(folder)) for p in [*second, third])
     assert "Secret" not in repr(said)
+
+
+def test_a_reset_handout_that_cannot_be_read_is_named_and_supersedes_nothing(tmp_path: Path) -> None:
+    """Which logins a damaged reset hand-out gives is unknown: it is named (to be kept), and an
+    earlier reset of the same users still counts as giving them their working password."""
+    folder = tmp_path / "handouts" / "import-1"
+    write_handouts(folder, PEOPLE, lambda *entry: None)
+    [first] = write_handouts(folder / "reset-20261207T100000", PEOPLE[:1], lambda *entry: None)
+    [damaged] = write_handouts(folder / "reset-20261207T110000", PEOPLE[:1], lambda *entry: None)
+    damaged.write_bytes(b"PK\x03\x04 cut off")
+
+    assert unreadable_resets(folder) == {damaged: None}
+    assert current_resets(folder) == {first}
 
 
 def test_units_whose_names_make_one_file_name_get_a_file_each(tmp_path: Path) -> None:

@@ -98,19 +98,19 @@ def test_a_target_profile_that_is_nowhere_is_refused_in_both_languages(tmp_path:
     assert "no target profile 'payroll': not bundled (ruoyi" in english and f" in {tmp_path}" in english
 
 
-def test_a_password_reset_for_another_environment_or_user_is_refused_in_both_languages() -> None:
+def test_a_password_reset_for_another_environment_or_user_is_refused_in_both_languages(tmp_path: Path) -> None:
     from launchpad.users.reset import reset_passwords
 
     store = Store.memory()
     import_id = _an_import(store)
     records.record_rows(store, import_id, 1, [("zhangsan", "insert", "办公室", None, {}, [], [])])
-    other_env: Any = SimpleNamespace(store=store, environment="prod")
+    other_env: Any = SimpleNamespace(store=store, environment="prod", workspace_root=tmp_path)  # its reset lock
     with pytest.raises(UsageError) as refused:
         reset_passwords(other_env, import_id, ["zhangsan"], None)  # type: ignore[arg-type]
     chinese, english = _both(refused.value)
     assert f"导入 {import_id} 写入的是 test，不是 prod\n  → 请用 --env test" in chinese, chinese
     assert f"import {import_id} went into test, not prod\n  → use --env test" in english
-    same_env: Any = SimpleNamespace(store=store, environment="test")
+    same_env: Any = SimpleNamespace(store=store, environment="test", workspace_root=tmp_path)
     with pytest.raises(UsageError) as refused:
         reset_passwords(same_env, import_id, ["lisi", "wangwu"], None)  # type: ignore[arg-type]
     chinese, english = _both(refused.value)
