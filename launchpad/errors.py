@@ -181,7 +181,7 @@ class UnknownHostKey(RemoteError):
         self.key_type = key_type
         self.fingerprint = fingerprint
         self.searched = list(searched)
-        looked_in = phrase("error.key_unknown_searched", files=", ".join(self.searched)) if self.searched else ""
+        looked_in = phrase("error.key_unknown_searched", files=self.searched) if self.searched else ""
         super().__init__(
             host, phrase("error.key_unknown", key_type=key_type, fingerprint=fingerprint, looked_in=looked_in),
             hint=phrase("error.key_unknown_hint", command=trust_command(env, workspace_dir), host=host)

@@ -15,16 +15,17 @@ is the English text (what the store's `summary` column and the audit log hold); 
 report written tomorrow still speaks the report's language.
 
 Parameters are plain JSON values (text, numbers, None), other phrases, or lists of them. A list
-renders as an enumeration ("a, b" / "a、b"); the `parts` phrase joins its items with "; " /
-"；" for several findings in one line, and the `lines` phrase puts each item on a line of its own
-under the sentence it ends. Words that come from people or from programs (a skip
-reason, a host name, an error from sshd) stay as they were written.
+renders as an enumeration ("a, b" / "a、b"), as does the `listed` phrase (names outside a
+sentence); the `parts` phrase joins its items with "; " / "；" for several findings in one line,
+and the `lines` phrase puts each item on a line of its own under the sentence it ends. Words that
+come from people or from programs (a skip reason, a host name, an error from sshd) stay as they
+were written.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -62,6 +63,7 @@ DEFAULT_LANGUAGE: Spoken = "zh"  # the client's and the field team's language
 CATALOG: dict[str, tuple[str, str]] = {
     "parts": ("{items}", "{items}"),
     "lines": ("{items}", "{items}"),
+    "listed": ("{items}", "{items}"),
     "host.said": ("{host}: {message}", "{host}：{message}"),
     "host.no_output": ("no output", "没有输出"),
     # an error from a host and what to do about it, both as launchpad's error gives them
@@ -912,7 +914,7 @@ _merge(oserrors.ENTRIES)
 _merge(yamlerrors.ENTRIES)
 _merge(httperrors.ENTRIES)
 
-LIST_SEPARATOR = {"en": ", ", "zh": "、"}
+LIST_SEPARATOR = {"en": ", ", "zh": "、"}  # a list of names: a list parameter, or listed()
 PARTS_SEPARATOR = {"en": "; ", "zh": "；"}
 LINE_SEPARATOR = "\n  "  # each item under the sentence that ends with ":\n  "
 
@@ -949,6 +951,13 @@ def phrase(key: str, **params: Any) -> Phrase:
 def parts(items: Sequence[Said]) -> Phrase:
     """Several findings in one line, joined by "; " (English) or "；" (Chinese)."""
     return Phrase("parts", {"items": _Parts(items)})
+
+
+def listed(items: Iterable[Said]) -> Phrase:
+    """Names a person reads as one list (units, users, hosts, files), joined by ", " (English)
+    or "、" (Chinese). A sentence's parameter may take the list itself (`users=keys`), joined
+    the same way; this is the list as a phrase of its own, for text built outside a sentence."""
+    return Phrase("listed", {"items": list(items)})
 
 
 def lines(items: Sequence[Said]) -> Phrase:

@@ -26,9 +26,10 @@ from launchpad.backup.progress import BackupProgress
 from launchpad.backup.records import BackupRecord, list_backups, standing
 from launchpad.backup.session import open_backup_session
 from launchpad.errors import LaunchpadError
+from launchpad.phrases import listed
 from screens.base import LaunchpadScreen
 from screens.support.display import age_text
-from screens.support.i18n import current_language, t
+from screens.support.i18n import current_language, said, t
 from screens.support.messages import BackupOperationEnded, BackupOperationFailed, BackupProgressed, BackupsRead
 from screens.widgets.backup_activity import BackupActivity, describe_outcome
 from screens.widgets.backup_table import BackupTable, backup_detail
@@ -208,7 +209,7 @@ class BackupsScreen(LaunchpadScreen):
         if not targets:
             self.notify(t("bk.no_targets_take", env=self.env_name), severity="warning")
             return
-        self._start("take", f"{self.env_name}/{', '.join(targets)}", self.env_name, targets, None)
+        self._start("take", f"{self.env_name}/{said(listed(targets))}", self.env_name, targets, None)
 
     def action_verify(self) -> None:
         self._on_chosen("verify")

@@ -403,7 +403,7 @@ class DriftScreen(LaunchpadScreen):
             return
         session.store().audit(session.actor, "baseline_report_written", drift.target,
                               {"files": [str(p) for p in written]})
-        shown = ", ".join(workspace_relative(p, session.workspace.root) for p in written)
+        shown = [workspace_relative(p, session.workspace.root) for p in written]
         self.post_message(DriftEnded("report", t("drift.written", files=shown), True))
 
     # -- endings --------------------------------------------------------------------------------

@@ -484,7 +484,7 @@ class UserImportScreen(LaunchpadScreen):
             return
         text = t("ui.rolled_back", id=outcome.import_id, deleted=outcome.deleted, restored=outcome.restored)
         if outcome.left_alone:
-            text += " · " + t("ui.left_alone", keys=", ".join(outcome.left_alone))
+            text += " · " + t("ui.left_alone", keys=list(outcome.left_alone))
         # What became of its hand-outs, as `users rollback` says it; files left are a warning.
         handouts = said_after_rollback(outcome.import_id, env_name, outcome.handouts)
         if handouts is not None:
@@ -594,7 +594,7 @@ class UserImportScreen(LaunchpadScreen):
             return
         if kept.without_password:
             self.app.call_from_thread(self.notify, t("ui.handout_without_password", id=import_id,
-                                                     users=", ".join(kept.without_password)), severity="warning")
+                                                     users=list(kept.without_password)), severity="warning")
         self.app.call_from_thread(self.action_handout)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="user-import-handout")

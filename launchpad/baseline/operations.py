@@ -19,7 +19,7 @@ from launchpad.baseline.model import Baseline
 from launchpad.baseline.records import record_comparison, record_fix
 from launchpad.baseline.ruoyi import LiveState, read_live
 from launchpad.errors import Refusal
-from launchpad.phrases import phrase, typed_instead
+from launchpad.phrases import listed, phrase, typed_instead
 from launchpad.run.prompter import ConfirmRequest, TypeNameRequest
 from launchpad.sitetime import utc_now, zoned_text
 from launchpad.store.db import Store
@@ -135,7 +135,7 @@ def confirm_fix(prompter: Any, audit: AuditFn, env_name: str, production: bool, 
     title = phrase("error.fix_title", count=len(chosen), env=env_name)
     where = f"{env_name}/baseline"
     if not prompter.confirm(ConfirmRequest("baseline-fix", title, env_name, production,
-                                           ", ".join(d.id for d in chosen[:10]))):
+                                           listed(d.id for d in chosen[:10]))):
         audit("baseline_fix_declined", where, {"reason": "not confirmed", "differences": len(chosen)})
         raise FixNotConfirmed(phrase("error.fix_not_confirmed"))
     if production:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from launchpad.baseline.drift import Difference, Drift
-from launchpad.phrases import CATALOG, parts, phrase, render
+from launchpad.phrases import CATALOG, listed, parts, phrase, render
 from launchpad.safetext import formula_like, one_line, spreadsheet
 from launchpad.workspace.durable import workbook_bytes
 
@@ -22,7 +22,7 @@ def shown_value(value: Any, lang: str = "en") -> str:
     if isinstance(value, bool):  # is_default: RuoYi's own pages say 是/否 for its Y/N
         return render(phrase("baseline.yes" if value else "baseline.no"), lang)
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+        return render(listed(str(v) for v in value), lang)
     return "" if value is None else str(value)
 
 

@@ -27,7 +27,7 @@ def golive(click_ctx: click.Context, as_json: bool, lang: str | None) -> None:
     if click_ctx.invoked_subcommand is not None:
         return
     from launchpad.golive.progress import owner_name, read_progress, state_word, summary_text
-    from launchpad.phrases import phrase, render
+    from launchpad.phrases import listed, phrase, render
     from launchpad.safetext import one_line
 
     session = session_of(click_ctx)
@@ -52,9 +52,9 @@ def golive(click_ctx: click.Context, as_json: bool, lang: str | None) -> None:
                        + (f"  {proof}" if proof else ""))
         click.echo("")
         for owner, row in progress.by_owner().items():
-            click.echo(f"  {one_line(owner_name(site, owner))}: " + ", ".join(
+            click.echo(f"  {one_line(owner_name(site, owner))}: " + render(listed(
                 f"{render(phrase(f'golive.state.{k}') if k != 'late' else phrase('golive.late'), lang)} {v}"
-                for k, v in row.items()))
+                for k, v in row.items()), lang))
         click.echo("")
         click.echo(summary_text(progress, site, lang))
     if not progress.go:

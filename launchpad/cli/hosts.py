@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from launchpad.session import Session
 
 from launchpad.errors import UsageError
-from launchpad.phrases import Said, phrase, render
+from launchpad.phrases import Said, listed, phrase, render
 
 
 @click.command("exec", context_settings={"ignore_unknown_options": True})
@@ -82,7 +82,7 @@ def _echo_hints(hints: list[tuple[str, Said]]) -> None:
         if hint:
             hosts_by_hint.setdefault(render(hint, language()), []).append(host)
     for hint, names in hosts_by_hint.items():
-        click.echo(f"  → {', '.join(names)}: {hint}")
+        click.echo(f"  → {render(listed(names), language())}: {hint}")
 
 
 def _require_typed_name(env_name: str, confirm_env: str | None) -> None:

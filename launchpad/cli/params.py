@@ -64,7 +64,7 @@ def format_for_out(fmt: str | None, out: Path | None, choices: tuple[str, ...], 
     if out is None or named is None:
         return fmt or default
     if fmt is None and named not in choices:
-        raise UsageError(phrase("cli.out_format_unwritable", file=out.name, named=named, formats=", ".join(choices)),
+        raise UsageError(phrase("cli.out_format_unwritable", file=out.name, named=named, formats=list(choices)),
                          hint=phrase("cli.out_format_unwritable_hint"))
     if fmt is not None and named != fmt:
         raise UsageError(phrase("cli.report.format_not_out", fmt=fmt, file=out.name, named=named),

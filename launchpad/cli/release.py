@@ -60,7 +60,7 @@ def release_new(session: Session, as_json: bool, window: str | None, fixes: tupl
 
     missing = [name for name in _ASKED if given.get(name) is None]
     if missing and not has_terminal():
-        raise UsageError(say("cli.release.needs", options=", ".join("--" + n for n in missing)),
+        raise UsageError(say("cli.release.needs", options=["--" + n for n in missing]),
                          hint=say("cli.release.needs_hint"))
     for name in _ASKED:
         if given.get(name) is None:
@@ -142,7 +142,7 @@ def release_show(session: Session, release_id: int, as_json: bool) -> None:
         for text in clean(value).splitlines() or [""]:
             click.echo(f"    {text}")
     if made.fixes:
-        click.echo("  " + say("cli.release.fixes", ids=", ".join(f"#{n}" for n in made.fixes)))
+        click.echo("  " + say("cli.release.fixes", ids=[f"#{n}" for n in made.fixes]))
     click.echo("  " + say("cli.release.history"))
     for row in changes:
         note = f"  {one_line(row['note'])}" if row["note"] else ""
@@ -264,7 +264,7 @@ def release_notice(session: Session, release_id: int, kind: str, send: bool, cha
     unknown = [name for name in names if name not in session.site.channels]
     if unknown:
         raise UsageError(say("cli.release.no_channel", name=unknown[0]),
-                         hint=say("cli.release.no_channel_hint", names=", ".join(session.site.channels)))
+                         hint=say("cli.release.no_channel_hint", names=list(session.site.channels)))
     sent = send_release_notice(session, made, kind, names, language)
     failed = False
     for outcome in sent.outcomes:

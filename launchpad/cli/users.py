@@ -237,9 +237,9 @@ def _print_plan(plan: Any, lang: str, limit: int, listed_by: Callable[[int], str
         where = f"{user.sheet}!{user.row}"
         if user.action == "insert":
             click.echo("  + " + word("cli.users.insert", lang, key=user.key, where=where, unit=user.unit,
-                                     roles=", ".join(user.roles_added) or "-"))
+                                     roles=list(user.roles_added) or "-"))
         elif user.action == "update":
-            roles, posts = ", ".join(user.roles_added), ", ".join(user.posts_added)
+            roles, posts = list(user.roles_added), list(user.posts_added)
             changed: list[Said] = [*shown_changes(user)]
             changed += [word("cli.users.roles_added", lang, roles=roles)] if roles else []
             changed += [word("cli.users.posts_added", lang, posts=posts)] if posts else []

@@ -112,7 +112,7 @@ def users_import(door: Door, file: Path | None, mapping: str | None, env_name: s
         click.echo("  " + say("cli.import.handout", path=str(path)))
     if outcome.without_password:
         click.echo("  " + say("users.without_password", count=len(outcome.without_password),
-                              users=", ".join(outcome.without_password[:10]), id=outcome.import_id), err=True)
+                              users=outcome.without_password[:10], id=outcome.import_id), err=True)
 
 
 def _print_since_plan(since: Any, env_name: str) -> None:
@@ -202,7 +202,7 @@ def users_rollback(door: Door, import_id: int, yes: bool, confirm_env: str | Non
         outcome = run_rollback(to, record, environment, prompter)
     click.echo("✓ " + say("cli.rollback.done", id=import_id, deleted=outcome.deleted, restored=outcome.restored))
     if outcome.left_alone:
-        click.echo("  " + say("cli.rollback.left_alone", users=", ".join(outcome.left_alone)), err=True)
+        click.echo("  " + say("cli.rollback.left_alone", users=list(outcome.left_alone)), err=True)
     _say_handouts(import_id, env_name, outcome.handouts)
 
 
@@ -243,7 +243,8 @@ def users_abandon(door: Door, import_id: int, yes: bool) -> None:
     if pending.written_without_handout:
         shown = pending.written_without_handout
         click.echo("  " + say("cli.abandon.without_password", id=import_id, count=len(shown),
-                              users=", ".join(shown[:10]) + (" …" if len(shown) > 10 else "")), err=True)
+                              users=shown if len(shown) <= 10
+                              else phrase("more", text=shown[:10], count=len(shown) - 10)), err=True)
     if pending.handouts:
         click.echo("  " + say("cli.abandon.handouts_left", id=import_id, count=len(pending.handouts)), err=True)
 
@@ -309,7 +310,7 @@ def users_handout(door: Door, import_id: int, remove: bool, keep_resets: bool, r
         kept = handout_from_kept(store, workspace.root, import_id, audit)
         click.echo(say("cli.handout.from_kept", count=len(kept.files), id=import_id), err=True)
         if kept.without_password:
-            click.echo("  " + say("cli.handout.without_password", id=import_id, users=", ".join(kept.without_password)),
+            click.echo("  " + say("cli.handout.without_password", id=import_id, users=list(kept.without_password)),
                        err=True)
     files = list_handouts(folder)
     for path in files:
@@ -340,7 +341,7 @@ def _reset(door: Door, workspace: Any, record: dict[str, Any], keys: list[str], 
         click.echo("  " + say("cli.import.handout", path=str(path)))
     _say_earlier(earlier, record["id"])
     if left:
-        click.echo("  " + say("cli.handout.left_alone", users=", ".join(left)), err=True)
+        click.echo("  " + say("cli.handout.left_alone", users=list(left)), err=True)
         raise SystemExit(1)
 
 

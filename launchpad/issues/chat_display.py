@@ -48,12 +48,12 @@ def set_aside_listing(paste: ChatPaste, lang: Lang) -> list[str]:
                        f"{render(line.why, lang)}: {visible(line.text)}" for line in paste.set_aside)]
 
 
-def _spans(numbers: tuple[int, ...]) -> str:
-    """(3, 4, 5, 7) → "3-5, 7"."""
+def _spans(numbers: tuple[int, ...]) -> list[str]:
+    """(3, 4, 5, 7) → ["3-5", "7"], a list the sentence joins ("3-5, 7" / "3-5、7")."""
     spans: list[list[int]] = []
     for number in numbers:
         if spans and number == spans[-1][1] + 1:
             spans[-1][1] = number
         else:
             spans.append([number, number])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+    return [str(a) if a == b else f"{a}-{b}" for a, b in spans]

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from launchpad.issues.model import Issue
-from launchpad.phrases import CATALOG, word
+from launchpad.phrases import CATALOG, listed, render, word
 from launchpad.sitetime import local_text
 
 TITLE_WIDTH = 40
@@ -102,7 +102,7 @@ def detail_lines(issue: Issue, history: list[dict[str, Any]], today: date, lang:
         if value:
             lines.append(f"  {fit(field_label(name, lang), 14)}{value}")
     if issue.attachments:
-        lines.append(f"  {fit(field_label('attachments', lang), 14)}{', '.join(issue.attachments)}")
+        lines.append(f"  {fit(field_label('attachments', lang), 14)}{render(listed(issue.attachments), lang)}")
     if issue.description:
         lines += ["", *[f"  {line}" for line in issue.description.splitlines()]]
     lines += ["", f"{field_label('history', lang)}:"]

@@ -45,4 +45,4 @@ def copy_to_clipboard(text: str) -> str | None:
 
 
 def clipboard_missing_hint() -> Phrase:
-    return phrase("cli.report.no_clip_tools", tools=", ".join(TOOLS))
+    return phrase("cli.report.no_clip_tools", tools=list(TOOLS))

@@ -116,7 +116,7 @@ def check_draft(store: Store, draft: ReleaseDraft) -> None:
     or a fixed issue the log lacks."""
     blank = [name.replace("_", " ") for name in REQUIRED if not str(getattr(draft, name)).strip()]
     if blank:
-        raise UsageError(phrase("error.release_needs", fields=", ".join(blank)),
+        raise UsageError(phrase("error.release_needs", fields=blank),
                          hint=phrase("error.release_needs_hint"))
     check_version(draft.version)
     if draft.fixes:
@@ -124,7 +124,7 @@ def check_draft(store: Store, draft: ReleaseDraft) -> None:
         known = {row["id"] for row in store.read(f"SELECT id FROM issues WHERE id IN ({marks})", list(draft.fixes))}
         missing = [str(n) for n in draft.fixes if n not in known]
         if missing:
-            raise UsageError(phrase("error.release_no_issue", ids=", ".join(missing)),
+            raise UsageError(phrase("error.release_no_issue", ids=missing),
                              hint=phrase("error.release_no_issue_hint"))
 
 

@@ -71,7 +71,7 @@ class AnnounceStep(StepSpec):
 
     def describe(self) -> Said:
         return phrase("describe.announce", template=self.template,
-                      to=", ".join(self.targets()) or phrase("describe.clipboard"))
+                      to=list(self.targets()) or phrase("describe.clipboard"))
 
 
 def announce(step: AnnounceStep, ctx: StepContext) -> StepOutcome:

@@ -25,7 +25,8 @@ class BackupStep(StepSpec):
     drill: bool = Field(False, description="Also restore it into a scratch database and compare.")
 
     def describe(self) -> Said:
-        what: Said = phrase("describe.all_backup_targets") if self.targets == "all" else ", ".join(self.targets)
+        what: Said | list[str] = phrase("describe.all_backup_targets") if self.targets == "all" \
+            else list(self.targets)
         return self.description or phrase("describe.backup", what=what)
 
 

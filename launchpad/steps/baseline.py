@@ -75,7 +75,7 @@ class BaselineStep(StepSpec):
             return self.description
         target: Said = self.env or phrase("describe.this_environment")
         if self.action == "fix":
-            return phrase("describe.baseline_fix", kinds=", ".join(self.kinds), target=target)
+            return phrase("describe.baseline_fix", kinds=list(self.kinds), target=target)
         if self.action == "changes":
             return phrase("describe.baseline_changes", report=self.report)
         return phrase("describe.baseline_compare", target=target,

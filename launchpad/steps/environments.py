@@ -46,7 +46,7 @@ class EnvironmentsStep(StepSpec):
     )
 
     def describe(self) -> Said:
-        return phrase("describe.environments", checks=", ".join(self.checks))
+        return phrase("describe.environments", checks=list(self.checks))
 
 
 # -- separate databases ---------------------------------------------------------------------

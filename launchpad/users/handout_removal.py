@@ -66,7 +66,7 @@ def removal_refused(root: Path, record: dict[str, Any], *, keep_resets: bool = F
                              hint=phrase("users.handout_remove_owed_hint", id=import_id), title=REMOVAL_REFUSED)
     if not keep_resets and (pending := pending_resets(folder)):
         return ImportRefused(phrase("users.handout_remove_pending", id=import_id,
-                                    folders=", ".join(str(path) for path in pending)),
+                                    folders=[str(path) for path in pending]),
                              hint=phrase("users.handout_remove_pending_hint", id=import_id), title=REMOVAL_REFUSED)
     return None
 

@@ -252,7 +252,7 @@ def run_reset(to: ImportTarget, record: dict[str, Any], environment: Environment
 
     import_id, env_name = record["id"], to.environment
     title = phrase("users.reset_title", id=import_id, count=len(keys), env=env_name)
-    detail = phrase("users.reset_detail", users=", ".join(keys))
+    detail = phrase("users.reset_detail", users=list(keys))
     if not prompter.confirm(ConfirmRequest("user-password-reset", title, env_name, environment.production, detail)):
         to.audit("user_password_reset_declined", env_name, {"import": import_id, "users": keys})
         raise ImportNotConfirmed(phrase("error.password_reset_not_confirmed"), title=RESET_REFUSED)

@@ -89,6 +89,6 @@ def _changes(entry: list[Any]) -> Phrase:
     changed = [(label if label is not None else phrase("users.account_unit"), new) for label, new in entry[4]] \
         if len(entry) > 4 else [(column, new) for column, (_, new) in entry[1].items()]
     said: list[Phrase | str] = [phrase("users.since.field", field=label, value=new) for label, new in changed]
-    said += [phrase("users.since.roles", names=",".join(entry[2]))] if entry[2] else []
-    said += [phrase("users.since.posts", names=",".join(entry[3]))] if entry[3] else []
+    said += [phrase("users.since.roles", names=list(entry[2]))] if entry[2] else []
+    said += [phrase("users.since.posts", names=list(entry[3]))] if entry[3] else []
     return parts(said) if said else phrase("users.since.nothing")

@@ -106,8 +106,8 @@ def since_preview(recorded: dict[str, Any], rows: list[dict[str, Any]], loaded: 
     return said
 
 
-def _roles(keys: tuple[str, ...] | list[str]) -> str:
-    return "[" + ", ".join(keys) + "]"
+def _roles(keys: tuple[str, ...] | list[str]) -> Phrase:
+    return phrase("roles.set", roles=list(keys))
 
 
 @dataclass

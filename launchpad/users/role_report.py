@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from launchpad.errors import UsageError
-from launchpad.phrases import phrase, render
+from launchpad.phrases import listed, phrase, render
 from launchpad.safetext import formula_like, one_line, spreadsheet
 from launchpad.users.role_rules import Preview, RoleChange
 from launchpad.workspace.durable import write_output
@@ -19,16 +19,16 @@ def headers(lang: str) -> list[str]:
     return [render(phrase(f"roles.col.{c}"), lang) for c in COLUMNS]
 
 
-def cells(change: RoleChange) -> list[str]:
-    return [change.account, change.name, change.unit, ", ".join(change.posts), ", ".join(change.before),
-            ", ".join(change.after), ", ".join(change.rules)]
+def cells(change: RoleChange, lang: str) -> list[str]:
+    return [change.account, change.name, change.unit,
+            *(render(listed(names), lang) for names in (change.posts, change.before, change.after, change.rules))]
 
 
 def table_lines(shown: Preview, lang: str, limit: int | None = None) -> list[str]:
     """One line per changed user: `account  name  unit  [posts]  now → after  (rules)`."""
     lines = []
     for change in shown.changes[:limit]:
-        account, name, unit, posts, before, after, rules = (one_line(c) for c in cells(change))
+        account, name, unit, posts, before, after, rules = (one_line(c) for c in cells(change, lang))
         lines.append(f"  {account}  {name}  {unit}  [{posts}]  {before or '-'} → {after or '-'}  ({rules})")
     if limit is not None and len(shown.changes) > limit:
         lines.append("  " + render(phrase("roles.more", count=len(shown.changes) - limit), lang))
@@ -65,7 +65,7 @@ def write_xlsx(shown: Preview, path: Path, lang: str, title: str, env: str) -> P
     for cell in sheet[4]:
         cell.font = Font(bold=True)
     for change in shown.changes:
-        sheet.append([spreadsheet(v) for v in cells(change)])
+        sheet.append([spreadsheet(v) for v in cells(change, lang)])
     counts = book.create_sheet(render(phrase("roles.sheet.counts"), lang))
     counts.append([render(phrase("roles.col.rule"), lang), render(phrase("roles.col.users"), lang)])
     for name, count in shown.per_rule.items():

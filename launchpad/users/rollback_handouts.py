@@ -58,7 +58,8 @@ def said_after_rollback(import_id: int, env_name: str, handouts: HandoutsAfterRo
                       count=len(handouts.kept))
     still = handouts.still_there
     return phrase("users.rollback.handouts_kept", id=import_id, count=len(handouts.kept), folder=folder,
-                  still=len(still), env=env_name, users=", ".join(still[:10]) + (" …" if len(still) > 10 else ""))
+                  still=len(still), env=env_name, users=still if len(still) <= 10
+                  else phrase("more", text=still[:10], count=len(still) - 10))
 
 
 def _still_there(to: ImportTarget, import_id: int) -> list[str]:

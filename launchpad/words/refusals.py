@@ -173,6 +173,8 @@ ENTRIES: dict[str, tuple[str, str]] = {
                                  "请再运行一次 launchpad roles preview --env {env}，看过之后再应用"),
     "roles.more_changes": ("… {count} more", "… 另有 {count} 项"),
     "roles.rules_edited": ("{rules} was edited after preview {id}", "{rules} 在预览 {id} 之后被修改过"),
+    # a user's roles as one set, in the sentences below ([admin, common] / [admin、common])
+    "roles.set": ("[{roles}]", "[{roles}]"),
     "roles.no_longer": ("{account}: no longer changes (previewed {before} → {after})",
                         "{account}：不再变化（预览时为 {before} → {after}）"),
     "roles.now_too": ("{account}: now changes too ({before} → {after})",

@@ -74,7 +74,7 @@ class RunView:
             # The engine skips these without an event; say so before it gets there.
             if step.environments is not None and env_name not in step.environments:
                 self.statuses[step.id] = "skipped"
-                self.summaries[step.id] = t("pb.only_on", envs=", ".join(step.environments))
+                self.summaries[step.id] = t("pb.only_on", envs=list(step.environments))
 
     def status(self, step_id: str) -> str:
         return self.statuses.get(step_id, "pending")

@@ -91,9 +91,9 @@ def what_happens(user: PlannedUser) -> Text:
         pieces.append(t("ui.into", unit=user.unit or "-"))
     if user.action in ("insert", "update"):
         if user.roles_added:
-            pieces.append(t("ui.roles_added", roles=", ".join(user.roles_added)))
+            pieces.append(t("ui.roles_added", roles=list(user.roles_added)))
         if user.posts_added:
-            pieces.append(t("ui.posts_added", posts=", ".join(user.posts_added)))
+            pieces.append(t("ui.posts_added", posts=list(user.posts_added)))
     if user.action == "rejected":
         pieces += [f"{p.column}{'' if p.records else p.row} {p.header}: {said(p.reason)}" for p in user.problems]
     return Text(said(parts(pieces)).replace("\n", " "), style=ACTION_STYLE[user.action] if user.action != "update"

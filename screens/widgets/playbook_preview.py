@@ -33,7 +33,7 @@ def describe_step(number: str, step: Any, env_name: str | None) -> Text:
         line.append(f"  ★ {t('pb.critical')}", style="bold red")
     if step.environments is not None:
         skipped = env_name is not None and env_name not in step.environments
-        line.append(f"  {t('pb.only_on', envs=', '.join(step.environments))}", style="dim" if skipped else "yellow")
+        line.append(f"  {t('pb.only_on', envs=list(step.environments))}", style="dim" if skipped else "yellow")
     # A manual step's "what" is what the person will be asked to do.
     what = (getattr(step, "instructions", "") or said(step.describe())).strip().splitlines()
     shown = what[:COMMAND_LINES] + (["…"] if len(what) > COMMAND_LINES else [])

@@ -174,11 +174,14 @@ def test_an_unknown_user_import_is_refused_in_both_languages(tmp_path: Path) -> 
 def test_what_changed_since_a_preview_is_read_one_change_a_line_in_both_languages() -> None:
     from launchpad.phrases import Phrase, lines, phrase
 
-    changes = [phrase("roles.no_longer", account="wang", before="[common]", after="[common, leader]"),
-               phrase("roles.now_too", account="zhao", before="[]", after="[common]")]
+    def roles(*keys: str) -> Phrase:
+        return phrase("roles.set", roles=list(keys))
+
+    changes = [phrase("roles.no_longer", account="wang", before=roles("common"), after=roles("common", "leader")),
+               phrase("roles.now_too", account="zhao", before=roles(), after=roles("common"))]
     said = phrase("roles.changed_since", env="test", id="3", changes=lines(changes))
     assert render(said, "zh") == ("test 在预览 3 之后有了变化；没有写入任何内容：\n"
-                                  "  wang：不再变化（预览时为 [common] → [common, leader]）\n"
+                                  "  wang：不再变化（预览时为 [common] → [common、leader]）\n"
                                   "  zhao：现在也要变化（[] → [common]）")
     assert str(said) == ("test changed since preview 3; nothing was written:\n"
                          "  wang: no longer changes (previewed [common] → [common, leader])\n"

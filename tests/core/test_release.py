@@ -443,7 +443,7 @@ def test_a_report_is_written_in_the_format_its_file_name_says(ws: Path, tmp_path
 
     text = launch(ws, "release", "report", "1", "--run", run_id, "--out", str(tmp_path / "报告.txt"))
     assert text.exit_code == 2 and "--out 报告.txt 是 text 文件，本命令不写这种格式" in text.output, text.output
-    assert "markdown, html, xlsx" in text.output and "请把文件名改用其中一种格式的扩展名" in text.output
+    assert "（可写：markdown、html、xlsx）" in text.output and "请把文件名改用其中一种格式的扩展名" in text.output
     clash = launch(ws, "release", "report", "1", "--run", run_id, "--format", "html", "--out", str(tmp_path / "r.md"))
     assert clash.exit_code == 2 and "--format html 与 --out r.md 不符" in clash.output, clash.output
     assert not (tmp_path / "报告.txt").exists() and not (tmp_path / "r.md").exists()

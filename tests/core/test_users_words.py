@@ -356,9 +356,9 @@ def test_a_backup_or_a_run_not_in_the_workspace_is_refused_in_both_languages() -
 def test_users_left_without_a_password_by_an_interruption_are_named_in_both_languages() -> None:
     from launchpad.phrases import word
 
-    said = {"count": 2, "users": "zhangsan, lisi", "id": 4}
+    said = {"count": 2, "users": ["zhangsan", "lisi"], "id": 4}
     assert word("users.without_password", "zh", **said) == (
-        "中断前新增的 2 个用户没有交接初始密码：zhangsan, lisi；"
+        "中断前新增的 2 个用户没有交接初始密码：zhangsan、lisi；"
         "请用 `launchpad users handout 4 --reset 账号` 为他们生成")
     assert word("users.without_password", "en", **said).startswith(
         "2 user(s) inserted before the interruption have no handed-out password: zhangsan, lisi; ")

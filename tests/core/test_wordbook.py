@@ -20,8 +20,8 @@ TEMPLATES = [*sorted((ROOT / "launchpad").rglob("*.j2"))]
 # Entries that read the same in both languages on purpose: placeholders and punctuation only,
 # names of things (launchpad, 中文/English), or a programme's own syntax.
 LANGUAGE_NEUTRAL = {
-    "parts", "lines", "gate.backup_ref", "app.title", "key.language", "key.report_language", "report.lang_zh",
-    "report.lang_en", "move.title", "move.to", "bk.starting", "bk.progress", "describe.announce",
+    "parts", "lines", "listed", "gate.backup_ref", "app.title", "key.language", "key.report_language", "report.lang_zh",
+    "report.lang_en", "move.title", "move.to", "bk.starting", "bk.progress", "describe.announce", "roles.set",
 }
 
 # Keys built while the program runs (f"status.{status}", "kind." + kind) are found by their
@@ -31,6 +31,7 @@ SECTIONS = ("daily.", "runreport.", "cli.report.")
 BUILT_ELSEWHERE = {
     "status.": "phrases.status_word and section(): every status a run or step can have",
     "cli.help.": "cli/helptext.py, by command path: test_every_command_option_and_argument_has_its_help…",
+    "listed": "phrases.listed(): names read as one list outside a sentence",
 }
 
 

@@ -104,7 +104,7 @@ def test_preview_is_what_apply_writes_a_second_apply_changes_nothing_and_rollbac
 
     table = launchpad(lab, "roles", "preview", "--env", env, "--xlsx", str(lab.root / "预览.xlsx"))
     assert table.returncode == 0, table.stderr
-    assert "  wang  王科长  某某局/办公室/综合科  [kz]  common → common, leader  (科长任科室负责人)" in table.stdout
+    assert "  wang  王科长  某某局/办公室/综合科  [kz]  common → common、leader  (科长任科室负责人)" in table.stdout
     assert "  zhao  赵科员  某某局/信息中心/综合科  [ky]  common → -  (综合科科员不再用普通角色)" in table.stdout
     assert "  信息中心主任：变化 1 个，匹配 1 个" in table.stdout and "按部门：" in table.stdout
     from openpyxl import load_workbook
@@ -131,7 +131,7 @@ def test_preview_is_what_apply_writes_a_second_apply_changes_nothing_and_rollbac
     undone = launchpad(lab, "roles", "rollback", str(assignment), "--yes")
     assert undone.returncode == 0, undone.stderr
     assert f"角色分配 {assignment} 之后，有 1 个用户的角色被他人改动过" in undone.stderr, undone.stderr
-    assert "qian：分配后为 [common, leader]，现在为 [admin, common, leader]" in undone.stderr
+    assert "qian：分配后为 [common、leader]，现在为 [admin、common、leader]" in undone.stderr
     assert "wang：" not in undone.stderr and "zhao：" not in undone.stderr
     assert links(lab, db) == sorted([*BEFORE, ("qian", "admin")])
     with Store.open(lab.workspace.store_path) as store:
@@ -155,7 +155,7 @@ def test_apply_refuses_when_the_target_changed_since_the_preview(lab: RuoYiLab) 
     refused = launchpad(lab, "roles", "apply", "--env", "test", "--yes")
     assert refused.returncode == 4  # a refused gate, not a failure
     assert "test 在预览" in refused.stderr and "之后有了变化；没有写入任何内容：\n  " in refused.stderr
-    assert "\n  wang：不再变化（预览时为 [common] → [common, leader]）\n  zhao：不再变化" in refused.stderr
+    assert "\n  wang：不再变化（预览时为 [common] → [common、leader]）\n  zhao：不再变化" in refused.stderr
     assert links(lab, "test") == [*BEFORE[:4], ("wang", "common"), ("wang", "leader"), ("zhao", "common")]
 
     write_rules(lab.root, RULES + "  - {name: 全员, level: [1, 2, 3], add: [common]}\n")
