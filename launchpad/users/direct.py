@@ -17,12 +17,21 @@ statements would find them (a live role by its key).
 Taken only where it writes exactly what the staged path writes (staged.py), else the
 import stages as before:
 
-- the ids come from a sequence (an identity, a serial, or the profile's `sequence`) whose
-  step is 1, that the import's user owns (`ALTER SEQUENCE` needs it), with room for the ids;
-- the users table has no trigger or rule of the site's own, which could rename a login or
-  renumber a row on its way in (the staged path checks what such an insert wrote);
-- no link table names a user at or above the first reserved id (a stale row the staged path
-  would leave out by an anti-join; `COPY` would stop at RuoYi's primary key).
+- the ids come from a sequence (an identity, a serial, a column default that is exactly
+  `nextval` of one, or the profile's `sequence`) whose step is 1, that the import's user owns
+  (`ALTER SEQUENCE` needs it), with room for the ids; PostgreSQL 10 or later;
+- the users table has no trigger of the site's own, which could rename a login or renumber a
+  row on its way in (the staged path checks what such an insert wrote), and no unique index but
+  its primary key (the staged guard names a login taken since the plan before anything is
+  written); neither it nor a link table has a rule (COPY ignores rules) or row-level security
+  (COPY refuses it);
+- no link table names a user among the reserved ids (a stale row the staged path would leave
+  out by an anti-join; `COPY` would stop at RuoYi's primary key);
+- nothing refused the reservation (a lock held longer than a second, an event trigger against
+  DDL, a right taken away).
+
+The roles' and posts' ids are read once, with the reservation (the staged statements find them
+in each batch): a role deleted during the import still gets the later batches' links.
 
 Each batch then checks, before its commit, that its rows are all in the users table under
 their ids, and that no live user outside the import's ids has one of the batch's keys (the
@@ -81,49 +90,71 @@ def can_copy(sql: SqlText, profile: TargetProfile) -> bool:
 def prepare_script(sql: SqlText, profile: TargetProfile, count: int, roles: list[str], posts: list[str]) -> str:
     """SQL for the import's psql session: reserve `count` ids when the target allows the direct
     load, and print the answer on a line of its own (`SAID` and JSON), or no such line when it
-    does not. Plain SQL, no psql meta-command: a host's psql may be older than the server."""
+    does not. Plain SQL, no psql meta-command: a host's psql may be older than the server. One
+    transaction, so the answer is read where the ids were taken, even through a pooler."""
     w = Writer(sql, profile)
     users = w.users
+    links = [t.link for t, wanted in ((profile.roles, roles), (profile.posts, posts)) if wanted and t]
     table = f"{sql.text(users.table)}::regclass"
-    sequence = (f"pg_get_serial_sequence({sql.text(users.table)}, {sql.text(users.id.column)})"
-                if users.id.generate == "auto_increment" else sql.text(users.id.sequence or ""))
-    first = "current_setting('launchpad.first')"
+    tables = ", ".join(f"{sql.text(name)}::regclass" for name in (users.table, *(t.table for t in links)))
+    if users.id.generate == "auto_increment":
+        # The identity's or serial's sequence, else the one the column's default takes exactly
+        # `nextval` of (RuoYi's PostgreSQL editions make the sequence apart and name it so).
+        column = sql.text(users.id.column)
+        sequence = (f"COALESCE(pg_get_serial_sequence({sql.text(users.table)}, {column}), "
+                    f"(SELECT d.refobjid::regclass::text FROM pg_attrdef a "
+                    f"JOIN pg_attribute c ON c.attrelid = a.adrelid AND c.attnum = a.adnum "
+                    f"JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = a.oid "
+                    f"AND d.refclassid = 'pg_class'::regclass "
+                    f"JOIN pg_class q ON q.oid = d.refobjid AND q.relkind = 'S' "
+                    f"WHERE a.adrelid = {table} AND c.attname = {column} "
+                    f"AND pg_get_expr(a.adbin, a.adrelid) = "
+                    f"format('nextval(%L::regclass)', d.refobjid::regclass::text)))")
+    else:
+        sequence = sql.text(users.id.sequence or "")
+    first = "current_setting('launchpad.first', true)"
     # pg_sequence and pg_sequence_last_value are PostgreSQL 10's: read by EXECUTE, after the version
     found = ("SELECT c.oid::regclass FROM pg_class c JOIN pg_sequence q ON q.seqrelid = c.oid "
              "WHERE c.oid = to_regclass($1) AND q.seqincrement = 1 AND pg_has_role(c.relowner, ''USAGE'') "
              "AND q.seqmax - $2 > COALESCE(pg_sequence_last_value(c.oid), q.seqstart)")
+    last = f"first + {int(count) - 1}"
+    stale = " OR ".join(f"EXISTS (SELECT 1 FROM {t.table} x WHERE x.{t.user} BETWEEN first AND {last})"
+                        for t in links) or "FALSE"
     reserve = (
         "DO $launchpad$ DECLARE seq regclass; first bigint; BEGIN "
-        "PERFORM set_config('launchpad.first', '', false); "
+        "PERFORM set_config('launchpad.first', '', true); "
+        # COPY would write past what the staged statements honour: a trigger of the site's own
+        # (which may rename or renumber a row), a rule, row-level security (COPY refuses it), a
+        # unique index besides the primary key (the guard must say so before anything is written)
         "IF current_setting('server_version_num')::int < 100000 "
         f"OR EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = {table} AND NOT t.tgisinternal) "
-        f"OR EXISTS (SELECT 1 FROM pg_rewrite r WHERE r.ev_class = {table}) THEN RETURN; END IF; "
+        f"OR EXISTS (SELECT 1 FROM pg_rewrite r WHERE r.ev_class IN ({tables})) "
+        f"OR EXISTS (SELECT 1 FROM pg_class r WHERE r.oid IN ({tables}) AND r.relrowsecurity) "
+        f"OR EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = {table} AND i.indisunique AND NOT i.indisprimary) "
+        "THEN RETURN; END IF; "
         f"EXECUTE '{found}' INTO seq USING {sequence}::text, {int(count)}::bigint; "
         "IF seq IS NULL THEN RETURN; END IF; "
         # ALTER SEQUENCE holds every other nextval until the COMMIT, so the ids between the
         # nextval and the setval are the import's alone. It waits for sessions that took ids in a
         # transaction still open, and the application's new users would queue behind it: a second
-        # at most, then the import stages instead.
+        # at most. That, or anything else refused here (an event trigger against DDL, a right
+        # taken away), and the import stages instead.
         "PERFORM set_config('lock_timeout', '1s', true); "
         "BEGIN "
         "EXECUTE format('ALTER SEQUENCE %s INCREMENT BY 1', seq); "
         "first := nextval(seq); "
         f"PERFORM setval(seq, first + {int(count) - 1}); "
-        "PERFORM set_config('launchpad.first', first::text, false); "
-        "EXCEPTION WHEN lock_not_available THEN RETURN; END; "
+        # a link row left at one of the ids (a user deleted by hand): the stage leaves it out
+        f"IF {stale} THEN RETURN; END IF; "
+        "PERFORM set_config('launchpad.first', first::text, true); "
+        "EXCEPTION WHEN OTHERS THEN RETURN; END; "
         "END $launchpad$;")
-    answer = (f"SELECT {sql.text(SAID + ' ')} || json_build_object('first', {first}::bigint, 'now', now()::text, "
-              f"'clear', {_links_clear(w, bool(roles), bool(posts), f'{first}::bigint')}, "
+    # the creation time in ISO form, which every DateStyle reads back as written
+    answer = (f"SELECT {sql.text(SAID + ' ')} || json_build_object('first', {first}::bigint, "
+              f"'now', to_char(now(), 'YYYY-MM-DD HH24:MI:SS.USOF'), "
               f"'roles', {_ids(w, 'roles', roles)}, 'posts', {_ids(w, 'posts', posts)})::text "
               f"WHERE {first} <> '';")
-    return "\n".join(["BEGIN;", reserve, "COMMIT;", answer]) + "\n"
-
-
-def _links_clear(w: Writer, roles: bool, posts: bool, first: str) -> str:
-    """True when no link table the import writes names a user at or above the first id."""
-    tables = [t.link for t, wanted in ((w.profile.roles, roles), (w.profile.posts, posts)) if wanted and t]
-    tests = [f"COALESCE((SELECT MAX(x.{t.user}) FROM {t.table} x) < {first}, TRUE)" for t in tables]
-    return " AND ".join(tests) or "TRUE"
+    return "\n".join(["BEGIN;", reserve, answer, "COMMIT;"]) + "\n"
 
 
 def _ids(w: Writer, kind: str, keys: list[str]) -> str:
@@ -143,12 +174,10 @@ def reserved_from(said: str, count: int) -> Reserved | None:
     for line in map(str.strip, said.splitlines()):  # psql's aligned output sets it off by a space
         if line.startswith(SAID + " "):
             answer = json.loads(line[len(SAID) + 1:])
-            if not answer["clear"]:
-                return None
             by_key: dict[str, dict[str, list[str]]] = {"roles": {}, "posts": {}}
             for kind, found in by_key.items():
-                for key, number in answer[kind]:
-                    found.setdefault(key, []).append(number)
+                for key, number in answer[kind]:  # an id is data in the COPY's rows: escaped as data
+                    found.setdefault(key, []).append(escaped(number))
             return Reserved(int(answer["first"]), count, str(answer["now"]), by_key["roles"], by_key["posts"])
     return None
 
@@ -202,8 +231,9 @@ def direct_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
             continue
         found = reserved.roles if kind == "roles" else reserved.posts
         added = [u.roles_added if kind == "roles" else u.posts_added for u in inserts]
-        pairs = [f"{user}\t{number}\n" for user, wanted in zip(ids, added, strict=True) for key in wanted
-                 for number in found.get(key, ())]
+        # a key named twice (a mapping's default and a rule) links once, as the stage's bit does
+        pairs = list(dict.fromkeys(f"{user}\t{number}\n" for user, wanted in zip(ids, added, strict=True)
+                                   for key in wanted for number in found.get(key, ())))
         if pairs:
             link = table.link
             loads.append((f"COPY {link.table} ({link.user}, {link.to}) FROM STDIN;", "".join(pairs).encode()))

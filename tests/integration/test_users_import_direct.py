@@ -13,13 +13,22 @@ from collections.abc import Iterator
 
 import pytest
 
+from launchpad.users.direct import direct_batch, prepare_script, reserved_from
+from launchpad.users.operations import plan_file
+from launchpad.users.plan import PlannedUser
+from launchpad.users.staged import Staged
+from launchpad.users.stream import BatchStream
+from launchpad.users.target import TargetFailed, TargetSession
+from launchpad.users.writes import ALREADY_THERE
 from launchpad.workspace.folder import load_workspace
+from tests.core.users_sheets import write_xlsx
 from tests.integration.databases import PASSWORD, USER
 from tests.integration.ruoyi import RuoYiLab
-from tests.integration.test_users_import import lab, rollback
+from tests.integration.test_users_import import FAST_HASH, lab, rollback, session
 from tests.integration.test_users_import_links import new_links
 from tests.integration.test_users_import_pg_ids import PG, expected_links, imported_ids
 from tests.integration.test_users_import_staged import SHEET, apply, audited
+from tests.integration.test_users_import_stream import HASH, MARK, marked
 
 __all__ = ["lab"]
 
@@ -139,3 +148,98 @@ def test_a_transaction_holding_the_sequence_makes_the_import_stage_after_a_secon
     finally:
         holder.kill()
         holder.wait()
+
+
+# Every column a new user gets, but its id, its creation time, the import's own number and its
+# password's hash (each import hands out new ones): its scheme and length.
+COLUMNS = ("user_name, nick_name, dept_id, user_type, email, phonenumber, sex, avatar, left(password, 7), "
+           "length(password), salt, status, del_flag, login_ip, remark, pwd_update_date IS NULL, "
+           "create_time IS NOT NULL, update_by")
+
+
+def written(lab: RuoYiLab) -> list[list[str]]:
+    return lab.sql(PG, f"SELECT {COLUMNS} FROM sys_user WHERE create_by LIKE 'import:%' ORDER BY user_name")
+
+
+def test_the_direct_load_writes_every_column_as_the_stage_does(lab: RuoYiLab) -> None:
+    first = apply(lab, PG, SHEET)
+    direct = written(lab)
+    links = new_links(lab, PG)
+    assert rollback(lab, PG, first.import_id).deleted == 5 and written(lab) == []
+    # a trigger of the site's own, which changes nothing, makes the import stage its rows
+    lab.sql(PG, "CREATE FUNCTION lp_same() RETURNS trigger AS $$ BEGIN RETURN NEW; END $$ LANGUAGE plpgsql")
+    lab.sql(PG, "CREATE TRIGGER lp_same BEFORE INSERT ON sys_user FOR EACH ROW EXECUTE FUNCTION lp_same()")
+    apply(lab, PG, SHEET)
+    assert len(loaded(lab)[1]) == 1  # staged, this time
+    assert direct and written(lab) == direct and new_links(lab, PG) == links
+
+
+def test_a_unique_index_on_the_login_name_makes_the_import_stage(lab: RuoYiLab) -> None:
+    # The stage's guard names a login taken since the plan before anything is written; COPY would
+    # meet the index first.
+    expected = expected_links(lab)
+    lab.sql(PG, "CREATE UNIQUE INDEX lp_login ON sys_user (user_name)")
+    apply(lab, PG, SHEET)
+    direct, staged = loaded(lab)
+    assert direct == [] and len(staged) == 1
+    assert new_links(lab, PG) == expected
+
+
+def test_a_default_taking_nextval_of_a_sequence_apart_is_copied_directly(lab: RuoYiLab) -> None:
+    # as RuoYi's PostgreSQL editions make it: the sequence on its own, named by the default
+    expected = expected_links(lab)
+    lab.sql(PG, "ALTER TABLE sys_user ALTER COLUMN user_id DROP IDENTITY")
+    lab.sql(PG, "CREATE SEQUENCE seq_sys_user START 70001")
+    lab.sql(PG, "ALTER TABLE sys_user ALTER COLUMN user_id SET DEFAULT nextval('seq_sys_user')")
+    apply(lab, PG, SHEET)
+    direct, staged = loaded(lab)
+    assert len(direct) == 1 and staged == []
+    assert imported_ids(lab) == list(range(70001, 70006)) and last_value(lab, "seq_sys_user") == 70005
+    assert new_links(lab, PG) == expected
+
+
+def direct_batches(lab: RuoYiLab, target: TargetSession, stream: BatchStream,
+                   size: int) -> list[tuple[list[PlannedUser], Staged]]:
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": SHEET})
+    planned = plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, PG)
+    writes = planned.plan.writes()
+    profile = planned.mapping.profile
+    stream.ask(prepare_script(target.sql, profile, len(writes), sorted({r for u in writes for r in u.roles_added}),
+                              sorted({p for u in writes for p in u.posts_added})))
+    reserved = reserved_from(stream.answer(), len(writes))
+    assert reserved is not None
+    return [(writes[at:at + size], direct_batch(target.sql, writes[at:at + size], {u.key: HASH for u in writes},
+                                                 MARK, profile, reserved))
+            for at in range(0, len(writes), size)]
+
+
+def test_a_user_added_between_two_direct_batches_stops_the_batch_with_nothing_of_it_written(lab: RuoYiLab) -> None:
+    with session(lab, PG, FAST_HASH) as (_, target):
+        stream = BatchStream(target, 3).open()
+        try:
+            made = direct_batches(lab, target, stream, 2)
+            stream.run(1, made[0][1])
+            lab.sql(PG, f"INSERT INTO sys_user (user_name, nick_name, create_by) VALUES ('{made[1][0][1].key}', "
+                        "'先到', 'admin')")
+            with pytest.raises(TargetFailed, match=ALREADY_THERE):
+                stream.run(2, made[1][1])
+        finally:
+            stream.close()
+    assert marked(lab, PG) == sorted([u.key] for u in made[0][0])
+
+
+def test_a_stream_cut_in_a_later_copy_of_a_direct_batch_commits_nothing_of_it(lab: RuoYiLab) -> None:
+    with session(lab, PG, FAST_HASH) as (_, target):
+        stream = BatchStream(target, 2).open()
+        try:
+            [(_, whole)] = direct_batches(lab, target, stream, 10)
+            assert whole.more  # the users, then their links
+            framed = stream.framed(1, whole)
+            links = whole.more[-1][1]
+            stream.send(framed[:framed.index(links) + len(links) // 2])  # then the stream ends
+        finally:
+            stream.close()
+        with pytest.raises(TargetFailed):
+            stream.wait(1)
+    assert marked(lab, PG) == []
+    assert lab.sql(PG, "SELECT COUNT(*) FROM sys_user_role WHERE user_id > 1000") == [["0"]]
