@@ -51,7 +51,14 @@ from launchpad.users.stage_rows import StageCells, escaped
 from launchpad.users.staged import INCOMPLETE, PG_TEMP_BUFFERS, Staged
 from launchpad.users.state import UNIT
 from launchpad.users.target import SqlText
-from launchpad.users.writes import ALREADY_THERE, GUARD_TABLE, Writer, links_by_key, update_statements
+from launchpad.users.writes import (
+    ALREADY_THERE,
+    GUARD_TABLE,
+    Writer,
+    links_by_key,
+    new_user_constants,
+    update_statements,
+)
 
 # The line the prepare prints its answer on (JSON follows).
 SAID = "launchpad-direct"
@@ -201,11 +208,7 @@ def direct_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
     cells = StageCells(inserts, fields, hashes, salts if salted else None, False)
     texts = cells.texts()  # the key, each field, the hash, the salt
     secret = texts[1 + len(fields):]
-    constant = dict(users.on_insert) | dict(users.password.force_change or {})
-    if users.soft_delete is not None:
-        constant[users.soft_delete.column] = users.soft_delete.live
-    if users.tenant is not None:
-        constant[users.tenant.column] = users.tenant.value
+    constant = new_user_constants(users)
     stamp = [users.mark.created_at] if users.mark.created_at else []
     fixed = [*constant, users.mark.created_by, *stamp]
     tail = "\t".join([*map(escaped, map(str, constant.values())), escaped(mark),

@@ -41,6 +41,7 @@ from launchpad.users.writes import (
     constant_sql,
     id_base,
     links_by_key,
+    new_user_constants,
     update_statements,
 )
 
@@ -447,11 +448,7 @@ def _inserts(w: Writer, shapes: dict[tuple[str, ...], int], fields: list[str], s
              mark: str) -> list[tuple[str, int]]:
     """Each shape's INSERT … SELECT (without its semicolon), and the shape."""
     sql, users = w.sql, w.users
-    constant = dict(users.on_insert) | dict(users.password.force_change or {})
-    if users.soft_delete is not None:
-        constant[users.soft_delete.column] = users.soft_delete.live
-    if users.tenant is not None:
-        constant[users.tenant.column] = users.tenant.value
+    constant = new_user_constants(users)
     stamp = [users.mark.created_at] if users.mark.created_at else []
     generate = users.id.generate
     # PostgreSQL's stage holds each new user's id (_pg_stage); MariaDB's auto-increment numbers them

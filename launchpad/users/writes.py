@@ -17,7 +17,7 @@ from typing import Any
 
 from launchpad.errors import UsageError
 from launchpad.phrases import phrase
-from launchpad.users.profile import Flag, Link, TargetProfile, Tenant
+from launchpad.users.profile import Flag, Link, TargetProfile, Tenant, UsersTable
 from launchpad.users.state import UNIT
 from launchpad.users.target import SqlText
 
@@ -78,11 +78,7 @@ def apply_script(sql: SqlText, writes: Iterable[Any], hashes: dict[str, str], ma
         lines += _guard(w, [u.key for u in inserts])
         lines += id_base(w)
         salted = [salt_column] if salts and salt_column else []
-        constant = dict(users.on_insert) | dict(users.password.force_change or {})
-        if users.soft_delete is not None:
-            constant[users.soft_delete.column] = users.soft_delete.live
-        if users.tenant is not None:
-            constant[users.tenant.column] = users.tenant.value
+        constant = new_user_constants(users)
         # SQLite has no DEFAULT in VALUES: there, rows that leave different columns out are
         # inserted by one statement per set of columns.
         groups = _by_columns(inserts) if sql.sqlite else [inserts]
@@ -136,6 +132,17 @@ def links_by_key(w: Writer, batch: list[Any]) -> list[str]:
         lines.append(link_statement(w, posts.link, f"{posts.table} r", f"r.{posts.key} = {sql.text(post)}",
                                     f"r.{posts.id}", keys))
     return lines
+
+
+def new_user_constants(users: UsersTable) -> dict[str, str]:
+    """Column → value every new user gets whatever its row: the profile's `on_insert`, the
+    force-change flag, live (soft delete) and the tenant."""
+    constant = dict(users.on_insert) | dict(users.password.force_change or {})
+    if users.soft_delete is not None:
+        constant[users.soft_delete.column] = users.soft_delete.live
+    if users.tenant is not None:
+        constant[users.tenant.column] = users.tenant.value
+    return constant
 
 
 def constant_sql(value: str) -> str:

@@ -5,33 +5,12 @@ hand with an English comma inside a Chinese sentence."""
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from launchpad.cli import main
 from launchpad.phrases import listed, render
+from tests.commandline import launch
 from tests.workspaces import write_workspace
-
-
-@dataclass
-class Result:
-    exit_code: int
-    output: str
-
-
-def launch(root: Path, *args: str) -> Result:
-    """The command as a person runs it, without a terminal: through `main`, exit code and all."""
-    with CliRunner().isolation() as streams:
-        try:
-            main(["--workspace", str(root), *args])
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        output = streams[2].getvalue().decode()
-    assert "Traceback" not in output and "internal error" not in output, output
-    return Result(code, output)
 
 
 def test_the_list_phrase_joins_names_in_each_language() -> None:
@@ -75,12 +54,12 @@ def test_a_backup_step_names_its_targets_with_the_enumeration_comma() -> None:
 
 def test_a_release_missing_its_options_names_them_with_the_enumeration_comma(tmp_path: Path) -> None:
     root = write_workspace(tmp_path / "ws")
-    chinese = launch(root, "release", "new", "--version", "v2", "--changes", "修复验证码")
-    assert chinese.exit_code == 2
-    assert "release new 缺少 --impact、--start、--end、--rollback、--owner" in chinese.output, chinese.output
-    english = launch(root, "--lang", "en", "release", "new", "--version", "v2", "--changes", "修复验证码")
-    assert english.exit_code == 2
-    assert "release new needs --impact, --start, --end, --rollback, --owner" in english.output, english.output
+    code, chinese = launch(root, "release", "new", "--version", "v2", "--changes", "修复验证码")
+    assert code == 2
+    assert "release new 缺少 --impact、--start、--end、--rollback、--owner" in chinese, chinese
+    code, english = launch(root, "--lang", "en", "release", "new", "--version", "v2", "--changes", "修复验证码")
+    assert code == 2
+    assert "release new needs --impact, --start, --end, --rollback, --owner" in english, english
 
 
 def test_the_go_live_counts_of_each_owner_are_one_enumeration(tmp_path: Path) -> None:
@@ -95,10 +74,10 @@ def test_the_go_live_counts_of_each_owner_are_one_enumeration(tmp_path: Path) ->
         - {id: accounts, title: 账号已开通, owner: li, due: 2099-01-01}
         - {id: group, title: 试运行反馈群, owner: li, due: 2099-01-01, status: blocked, reason: 等甲方名单}
         """), "  "), encoding="utf-8")
-    chinese = launch(root, "golive")
-    assert "  李四: 已完成 0、未完成 1、受阻 1、已逾期 0\n" in chinese.output, chinese.output
-    english = launch(root, "--lang", "en", "golive")
-    assert "  李四: done 0, open 1, blocked 1, late 0\n" in english.output, english.output
+    _, chinese = launch(root, "golive")
+    assert "  李四: 已完成 0、未完成 1、受阻 1、已逾期 0\n" in chinese, chinese
+    _, english = launch(root, "--lang", "en", "golive")
+    assert "  李四: done 0, open 1, blocked 1, late 0\n" in english, english
 
 
 def test_a_readiness_check_names_what_it_compares_with_the_enumeration_comma() -> None:
