@@ -61,6 +61,8 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("phrases.py", "KeyError", "keys in two places of the word-book: {}"):
         "fails at import, in the tests, never on site",
     ("phrases.py", "KeyError", "no phrase {} in the catalog"): "a typo in a key fails in the tests",
+    ("users/direct.py", "ValueError", "{} more ids than the {} reserved"):
+        "the import reserves one id for each insert of its plan, and takes them batch by batch",
     ("users/inflight.py", "RuntimeError", "{} batches are already in flight"): "the import's own call order",
     ("users/records.py", "TypeError", "{} is not JSON"): "the JSON encoder's default: a record holds text, lists and "
                                                        "dicts only",
