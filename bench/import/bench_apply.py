@@ -392,9 +392,9 @@ class PartTimer:
             sent[stream_module.ASKED] = time.monotonic()
             ask(stream, script)
 
-        def timed_send(stream: stream_module.BatchStream, number: int, staged: Staged) -> None:
+        def timed_send(stream: stream_module.BatchStream, number: int, staged: Staged, *, commit: bool = True) -> None:
             sent[number] = time.monotonic()
-            send_batch(stream, number, _marked(staged, self.session.sql.mysql))
+            send_batch(stream, number, _marked(staged, self.session.sql.mysql), commit=commit)
 
         def timed_wait(stream: stream_module.BatchStream, number: int) -> str:
             said = wait(stream, number)

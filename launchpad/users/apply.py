@@ -7,8 +7,9 @@ Order of writes, so that a kill -9 at any point loses nothing and doubles nothin
 3. for each batch: its rows are recorded in the store, the batch is sent as one transaction
    (inserts guarded by NOT EXISTS, every row marked `import:ID` in create_by/update_by), and
    the rows are marked done. Batch N+1 is recorded and built while batch N is on the host
-   (`inflight.py`), each sent only after its rows are recorded, and sent before N committed
-   only through the import's one command, which runs them in order;
+   (`inflight.py`), each committed only after its rows are recorded (into PostgreSQL's one
+   session it is sent first and its COMMIT after the record: the host loads it meanwhile), and
+   sent before N committed only through the import's one command, which runs them in order;
 4. the import becomes `applied`, and the hand-out files are written.
 
 A later `apply` into the same environment finds an `applying` import whose process is gone and
@@ -252,7 +253,12 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
                                           sorted({p for u in inserts for p in u.posts_added})))
             reserved: Reserved | None = None
             for number, batch in enumerate(batches, 1):
-                record = records.record_rows(to.store, import_id, number, [_row(u) for u in batch])
+                # Into PostgreSQL's one session a batch goes before its rows are recorded, and only
+                # its COMMIT after: the host loads and checks it meanwhile. The first is recorded
+                # while the reservation is answered.
+                ahead = stream is not None and stream.holds_commit and to.session.bulk and not asked
+                record = None if ahead else records.record_rows(to.store, import_id, number,
+                                                                [_row(u) for u in batch])
                 if asked and stream is not None:
                     reserved, asked = reserved_from(stream.answer(), len(inserts)), False
                 staged = None
@@ -266,12 +272,16 @@ def apply_plan(to: ImportTarget, planned: Planned, *, file: Path, file_sha256: s
                 # else waits until the batch before committed and its rows are marked done.
                 flight.drain(keep=1 if staged is not None and streamed_before else 0)
                 streamed = stream is not None and staged is not None and to.session.bulk  # after a refusal: False
-                if should_stop():  # recorded and not sent: as after a kill, the resume plans it afresh
+                if should_stop():  # not sent: as after a kill, the resume plans it afresh
                     flight.drain()  # one already sent still commits, and its users are handed out
                     _stopped(to, import_id, issued, writes[:done], done, len(writes))
                 if streamed and stream is not None and staged is not None:
                     stream.announce(number, staged)
-                    stream.send_batch(number, staged)
+                    stream.send_batch(number, staged, commit=record is not None)
+                if record is None:
+                    record = records.record_rows(to.store, import_id, number, [_row(u) for u in batch])
+                    if streamed and stream is not None:
+                        stream.commit(number)
                 script = partial(apply_script, to.session.sql, batch, hashes, mark, salts, policy.salt_column,
                                  profile)
                 flight.start(partial(_write_batch, to, import_id, number, stream if streamed else None, script),

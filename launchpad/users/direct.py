@@ -48,7 +48,7 @@ from launchpad.errors import UsageError
 from launchpad.phrases import phrase
 from launchpad.users.profile import TargetProfile
 from launchpad.users.stage_rows import StageCells, escaped
-from launchpad.users.staged import INCOMPLETE, PG_TEMP_BUFFERS, Staged
+from launchpad.users.staged import COMMIT, INCOMPLETE, PG_TEMP_BUFFERS, Staged
 from launchpad.users.state import UNIT
 from launchpad.users.target import SqlText
 from launchpad.users.writes import (
@@ -262,7 +262,7 @@ def direct_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
     rest = [u for u in batch if u.action != "insert"]
     after += update_statements(w, rest, mark)
     after += links_by_key(w, rest)
-    after.append("COMMIT;")
+    after.append(COMMIT)
     before = [f"SET temp_buffers = '{PG_TEMP_BUFFERS}';", *sql.begin,
               f"CREATE TEMP TABLE {GUARD_TABLE} (k VARCHAR(100) PRIMARY KEY) ON COMMIT DROP;"]
     (load, data), *more = loads

@@ -3,7 +3,7 @@
 Sending a batch is mostly waiting (SSH, the database); recording the next batch's rows in the
 store and building its data is Python. So the wait for a batch runs on a worker thread while
 the caller records and builds the next one. The waits run one after the other on one worker,
-so the batches are answered in order; a batch is sent only once its rows are recorded, and its
+so the batches are answered in order; a batch commits only once its rows are recorded, and its
 rows are marked done (by `then`, on the caller's thread) only after it committed, so a kill -9
 anywhere leaves what it always left: rows recorded and not done, some of them perhaps committed
 in the target and recognised there by the import's mark. The caller says how many batches may

@@ -49,6 +49,8 @@ STAGE_TABLE = "launchpad_stage"
 # MariaDB's LOAD DATA reads a batch's rows from this named pipe, in the folder its client runs in
 # (the import's command's private folder, stream.py).
 ROWS_PIPE = "launchpad-rows"
+# A batch's last statement (its mark aside): PostgreSQL's batches may be sent ahead of it (stream.py)
+COMMIT = "COMMIT;"
 # What the completeness check makes the guard table say when the rows arrived cut short.
 INCOMPLETE = "the-rows-of-this-batch-arrived-incomplete"
 # What MariaDB's merge makes it say when a new user's id could not be found to link its roles.
@@ -190,7 +192,7 @@ def staged_batch(sql: SqlText, batch: list[Any], hashes: dict[str, str], mark: s
     rest = [u for u in batch if u.action != "insert"]
     after += update_statements(w, rest, mark)
     after += links_by_key(w, rest)
-    after.append("COMMIT;")
+    after.append(COMMIT)
     lines.append("\t".join([str(closing), str(CLOSING_SHAPE), "", *[NULL] * (len(columns) - 3)]))
     data = ("\n".join(lines) + "\n").encode("utf-8")
     return Staged(before, load, data, after, len(inserts))

@@ -41,7 +41,7 @@ from launchpad.backup.sqlclient import MySqlClient, PostgresClient
 from launchpad.errors import LaunchpadError
 from launchpad.hosts.base import CommandResult, Stream
 from launchpad.phrases import Said, phrase
-from launchpad.users.staged import ROWS_PIPE, Staged
+from launchpad.users.staged import COMMIT, ROWS_PIPE, Staged
 from launchpad.users.target import BATCH_REFUSED, LOAD_TIMEOUT, TargetFailed, TargetSession, refused_by_server
 
 DONE = "launchpad-batch-done"
@@ -115,6 +115,7 @@ class BatchStream:
         self._partial = b""
         self._ended: CommandResult | Exception | None = None
         self._sent: set[int] = set()
+        self._held: dict[int, bytes] = {}  # batch → its COMMIT and mark, sent once its rows are recorded
         self._answered: set[int] = set()
         self._thread: threading.Thread | None = None
         self.tmp = ""  # the command's private folder on the host, once it is opened
@@ -162,13 +163,32 @@ class BatchStream:
         self.send_batch(number, staged)
         return self.wait(number)
 
-    def send_batch(self, number: int, staged: Staged) -> None:
+    @property
+    def holds_commit(self) -> bool:
+        """Whether a batch can be sent ahead of its COMMIT (`send_batch(…, commit=False)`, then
+        `commit`): psql reads its script as it comes and waits at the COMMIT for the rest. The
+        loop MariaDB's client reads through hands on a batch only whole."""
+        return not self.session.sql.mysql
+
+    def send_batch(self, number: int, staged: Staged, *, commit: bool = True) -> None:
         """Queue an announced batch behind those already sent: the host takes it once the one
         before it committed, and never if that one failed (the client stops at its first
-        error, and the command with it)."""
+        error, and the command with it). Without `commit` (where `holds_commit`), everything
+        but its COMMIT: the host loads and checks the batch and then waits for `commit`; a
+        command that ends first ends the transaction, and nothing of the batch is committed."""
         with self._changed:
             self._sent.add(number)
-        self.send(self.framed(number, staged))
+        if commit:
+            self.send(self.framed(number, staged))
+            return
+        if not self.holds_commit:
+            raise ValueError("MariaDB's loop takes a batch only whole")
+        ahead, self._held[number] = self._pg_parts(f"{DONE} {self.token} {int(number)}", staged)
+        self.send(ahead)
+
+    def commit(self, number: int) -> None:
+        """Send the COMMIT of a batch sent without it."""
+        self.send(self._held.pop(number))
 
     def sent_after(self, number: int) -> list[int]:
         """The batches sent behind batch `number`."""
@@ -224,12 +244,19 @@ class BatchStream:
         if self.session.sql.mysql:
             sql = " ".join([*staged.before, staged.load, *staged.after, f"SELECT '{mark}';"]).encode("utf-8")
             return f"{int(number)} {len(sql)} {len(staged.data)}\n".encode() + sql + staged.data
+        return b"".join(self._pg_parts(mark, staged))
+
+    def _pg_parts(self, mark: str, staged: Staged) -> tuple[bytes, bytes]:
+        """A PostgreSQL batch's script: everything before its COMMIT, and the COMMIT (its last
+        statement) with what follows it."""
         script = "\n".join([*staged.before, staged.load]) + "\n"
         loads = [script.encode("utf-8"), staged.data]
         for load, data in staged.more:
             loads += [f"\\.\n{load}\n".encode(), data]
-        rest = "\\.\n" + "\n".join(staged.after) + f"\n\\echo {mark}\n"
-        return b"".join([*loads, rest.encode("utf-8")])
+        at = len(staged.after) - 1 - staged.after[::-1].index(COMMIT)
+        checks = "\\.\n" + "".join(f"{statement}\n" for statement in staged.after[:at])
+        rest = "\n".join(staged.after[at:]) + f"\n\\echo {mark}\n"
+        return b"".join([*loads, checks.encode("utf-8")]), rest.encode("utf-8")
 
     def statements(self, staged: Staged) -> str:
         """What the audit log keeps of a batch: its statements, not its rows."""

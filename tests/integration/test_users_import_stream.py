@@ -7,12 +7,16 @@ client slow to let go of a batch's rows never gets the next batch's."""
 from __future__ import annotations
 
 import shlex
+import time
 from dataclasses import replace
 
 import pytest
 
 from launchpad.backup.sqlclient import MySqlClient
-from launchpad.users.operations import plan_file
+from launchpad.store.db import Store
+from launchpad.users import records
+from launchpad.users.apply import ApplyOutcome, ImportTarget, apply_plan
+from launchpad.users.operations import file_sha256, plan_file
 from launchpad.users.plan import PlannedUser
 from launchpad.users.staged import INCOMPLETE, ROWS_PIPE, Staged, staged_batch
 from launchpad.users.stream import BatchStream
@@ -179,3 +183,42 @@ def test_each_batch_reads_its_own_rows_when_the_client_lets_go_of_the_batch_befo
         finally:
             stream.close()
     assert read == [f"rows of batch {number}" for number in (1, 2, 3)]
+
+
+def test_a_postgresql_batch_is_on_the_host_before_its_rows_are_recorded_and_commits_only_after(
+        lab: RuoYiLab, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Batch 2 goes to psql before its rows are recorded in the store, all but its COMMIT: the
+    # host loads it meanwhile, in a transaction left open. A record that fails then (a full disk
+    # under the store) ends the command, and nothing of the batch is committed.
+    env = "test-pg"
+    sheet = write_xlsx(lab.root / "名单.xlsx", {"名单": SHEET})  # once: the same import to continue
+    record_rows = records.record_rows
+    seen: list[str] = []
+
+    def record_failing_at_2(store: Store, import_id: int, batch: int, rows: list[records.RecordedRow]) -> int:
+        if batch != 2:
+            return record_rows(store, import_id, batch, rows)
+        deadline = time.monotonic() + 60
+        while not seen and time.monotonic() < deadline:  # the host's own word, not a wait of ours
+            seen.extend(state for [state] in lab.sql(env, "SELECT state FROM pg_stat_activity WHERE "
+                                                           "state = 'idle in transaction'"))
+        raise OSError(28, "No space left on device")
+
+    def apply_sheet() -> ApplyOutcome:
+        with session(lab, env, FAST_HASH) as (store, target):
+            planned = plan_file(sheet, lab.root / "imports" / "ruoyi.yaml", target, env)
+            return apply_plan(ImportTarget(store, target, lab.root, env, "app", "tester"), planned, file=sheet,
+                              file_sha256=file_sha256(sheet), mapping_name="ruoyi.yaml", batch_size=2)
+
+    monkeypatch.setattr(records, "record_rows", record_failing_at_2)
+    with pytest.raises(OSError):
+        apply_sheet()
+    assert seen == ["idle in transaction"]
+    imported = "SELECT COUNT(*), COUNT(DISTINCT user_name) FROM sys_user WHERE create_by LIKE 'import:%'"
+    assert lab.sql(env, imported) == [["2", "2"]]  # batch 1 only
+
+    monkeypatch.setattr(records, "record_rows", record_rows)
+    finished = apply_sheet()
+    assert finished.resumed
+    assert finished.counts == {"insert": 3, "update": 0, "unchanged": 2, "rejected": 0}  # batch 2 again, and 3
+    assert lab.sql(env, imported) == [["5", "5"]]
