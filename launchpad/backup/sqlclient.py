@@ -7,6 +7,8 @@ that exists for the command alone (envelope.py: a symlink to a descriptor of an 
 in its private directory): neither is ever on a command line, where
 `ps` on the host would show it. Results come back in unambiguous formats: XML from `mysql
 --xml` (NULL is `xsi:nil`), CSV from `psql --csv` with NULL printed as a random sentinel.
+Text travels as UTF-8 both ways, and the clients are told so (utf8mb4; PGCLIENTENCODING=UTF8),
+whatever the database's own encoding.
 """
 
 from __future__ import annotations
@@ -142,6 +144,14 @@ class PostgresClient:
         passfile = f"PGPASSFILE={shlex.quote(tmp + '/' + self.passfile)} " if self.access.password else ""
         return f"{passfile}PGCONNECT_TIMEOUT=10 "
 
+    def text_env(self, tmp: str) -> str:
+        """env() for a psql that is sent UTF-8 (scripts, COPY rows) or whose output is read as
+        UTF-8: its client encoding UTF8, whatever the database's own (psql without a terminal
+        takes the database's). The server converts both ways; a character the database's
+        encoding cannot hold is refused as an error of the statement. pg_dump and pg_restore
+        keep env(): a dump is in the database's own encoding."""
+        return f"{self.env(tmp)}PGCLIENTENCODING=UTF8 "
+
     def connection(self, database: str | None = None) -> str:
         parts = []
         if self.access.host:
@@ -165,7 +175,7 @@ class PostgresClient:
         """psql's result, and its rows when it succeeded (its exit is NO_CONNECTION when it
         could not connect, 3 when the script failed)."""
         sentinel = f"NULL-{secrets.token_hex(12)}"
-        command = (f"{self.env(tmp)}psql -X -q --csv -v ON_ERROR_STOP=1 -P null={sentinel} -P footer=off "
+        command = (f"{self.text_env(tmp)}psql -X -q --csv -v ON_ERROR_STOP=1 -P null={sentinel} -P footer=off "
                    f"{self.connection(database)} -f -")
         result = shell.run(command, stdin=script.encode("utf-8"))
         return result, parse_psql_csv(result.stdout.decode("utf-8"), sentinel) if result.ok else None
@@ -177,7 +187,7 @@ class PostgresClient:
         mark = f"LP-NEXT-{secrets.token_hex(12)}"
         script = "".join(f"{q.rstrip().rstrip(';')};\n\\echo {mark}\n" for q in queries)
         sentinel = f"NULL-{secrets.token_hex(12)}"
-        command = (f"{self.env(tmp)}psql -X -q --csv -v ON_ERROR_STOP=1 -P null={sentinel} -P footer=off "
+        command = (f"{self.text_env(tmp)}psql -X -q --csv -v ON_ERROR_STOP=1 -P null={sentinel} -P footer=off "
                    f"{self.connection(database)} -f -")
         result = shell.run(command, stdin=script.encode("utf-8"))
         if not result.ok:

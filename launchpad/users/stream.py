@@ -268,7 +268,7 @@ class BatchStream:
             client = MySqlClient(access).command(tmp, None, "--local-infile=1 --batch --skip-column-names --unbuffered")
             return loop_script(client, CLEANUP)
         pg = PostgresClient(access)
-        return f"{pg.env(tmp)}psql -X -q -v ON_ERROR_STOP=1 {pg.connection()} -f -"
+        return f"{pg.text_env(tmp)}psql -X -q -v ON_ERROR_STOP=1 {pg.connection()} -f -"
 
     def _run(self) -> None:
         outcome: CommandResult | Exception
