@@ -64,6 +64,8 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("users/direct.py", "ValueError", "{} more ids than the {} reserved"):
         "the import reserves one id for each insert of its plan, and takes them batch by batch",
     ("users/inflight.py", "RuntimeError", "{} batches are already in flight"): "the import's own call order",
+    ("users/stream.py", "ValueError", "MariaDB's loop takes a batch only whole"):
+        "the import holds a batch's COMMIT back only where the stream says it can (holds_commit)",
     ("users/records.py", "TypeError", "{} is not JSON"): "the JSON encoder's default: a record holds text, lists and "
                                                        "dicts only",
     ("workspace/windows.py", "AssertionError", "a window with at least one day opens wit"):
